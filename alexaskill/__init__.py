@@ -1,0 +1,1 @@
+"""alexaskill: host Alexa custom skills as verified, typed, fast ASGI web services."""

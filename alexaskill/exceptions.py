@@ -1,0 +1,112 @@
+"""The errors alexaskill raises, all below one base.
+
+    SkillError
+    ├── ConfigurationError      a skill registered something wrongly (raised at import time)
+    ├── ResponseError           a response value breaks one of Alexa's rules or limits
+    ├── SlotError               a required slot is missing or its value does not convert
+    └── RequestError            a request the service must refuse with HTTP 400
+        ├── MalformedRequestError   the body is not a JSON request envelope
+        └── VerificationError       the request is not provably from Alexa for this skill
+            ├── CertificateUrlError     SignatureCertChainUrl breaks Amazon's URL rules
+            ├── CertificateError        the signing chain cannot be had or is not trusted
+            ├── SignatureError          the signature header is missing or wrong
+            ├── TimestampError          the request is too old, from the future or undated
+            └── SkillIdError            the request is for another skill
+
+`ResponseError` and `ConfigurationError` also derive from `ValueError` and `TypeError` so code
+that catches the built-in kinds keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CertificateError",
+    "CertificateUrlError",
+    "ConfigurationError",
+    "MalformedRequestError",
+    "RequestError",
+    "ResponseError",
+    "SignatureError",
+    "SkillError",
+    "SkillIdError",
+    "SlotError",
+    "TimestampError",
+    "VerificationError",
+]
+
+
+class SkillError(Exception):
+    """Base of every error alexaskill raises."""
+
+
+class ConfigurationError(SkillError, TypeError):
+    """A handler, parameter or option was registered wrongly."""
+
+
+class ResponseError(SkillError, ValueError):
+    """A response value breaks an Alexa rule or limit; the message names the field."""
+
+
+class SlotError(SkillError):
+    """A required slot parameter has no usable value."""
+
+    def __init__(self, slot_name: str, value: str | None = None) -> None:
+        self.slot_name = slot_name
+        self.value = value
+        if value is None:
+            message = f"slot {slot_name!r} is missing"
+        else:
+            message = f"slot {slot_name!r} has a value that does not convert: {value!r}"
+        super().__init__(message)
+
+
+class RequestError(SkillError):
+    """A request the web service refuses with HTTP 400 and a short JSON reason."""
+
+    #: The short reason sent to the client as ``{"error": reason}``.
+    reason: str = "bad request"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.reason)
+
+
+class MalformedRequestError(RequestError):
+    """The body is not valid JSON or does not decode into a request envelope."""
+
+    reason = "malformed request"
+
+
+class VerificationError(RequestError):
+    """The request could not be proven to come from Alexa for this skill."""
+
+    reason = "request verification failed"
+
+
+class CertificateUrlError(VerificationError):
+    """``SignatureCertChainUrl`` is missing or breaks Amazon's URL rules."""
+
+    reason = "invalid certificate URL"
+
+
+class CertificateError(VerificationError):
+    """The signing certificate chain cannot be fetched, parsed or trusted."""
+
+    reason = "invalid certificate"
+
+
+class SignatureError(VerificationError):
+    """The signature header is missing, not base64, or does not match the body."""
+
+    reason = "invalid signature"
+
+
+class TimestampError(VerificationError):
+    """The request timestamp is missing, unparseable, or outside the tolerance."""
+
+    reason = "invalid timestamp"
+
+
+class SkillIdError(VerificationError):
+    """The request's application id is not one of this skill's ids."""
+
+    reason = "invalid skill id"

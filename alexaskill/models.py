@@ -1,0 +1,627 @@
+"""Typed values for the request envelope Alexa sends, decoded with msgspec.
+
+Every known ``request.type`` decodes into its own class; a type this module does not know decodes
+into `GenericRequest`, which keeps the raw fields. Unknown fields are ignored everywhere, explicit
+``null`` is accepted wherever Alexa leaves a field out, and ``session``, ``context`` and ``locale``
+may be absent (pre-2016 requests look like that).
+
+Decoding happens in two steps: the envelope with the request kept as raw bytes, then the request
+with the decoder its ``type`` selects. A single tagged union would reject types it does not know,
+and Amazon adds request types without notice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import msgspec
+
+from .exceptions import MalformedRequestError
+
+__all__ = [
+    "AlexaSkillEventRequest",
+    "Application",
+    "AudioPlayerRequest",
+    "AudioPlayerState",
+    "AuthorizationGrantRequest",
+    "CanFulfillIntentRequest",
+    "ConnectionsRequest",
+    "ConnectionsResponse",
+    "Context",
+    "CustomInterfaceRequest",
+    "Device",
+    "DisplayElementSelectedRequest",
+    "Envelope",
+    "ErrorInfo",
+    "GameEngineInputHandlerEvent",
+    "GenericRequest",
+    "HouseholdListEventRequest",
+    "Intent",
+    "IntentRequest",
+    "LaunchRequest",
+    "MessageReceivedRequest",
+    "Person",
+    "PlaybackControllerRequest",
+    "PresentationRequest",
+    "ReminderEventRequest",
+    "Request",
+    "Resolution",
+    "ResolutionStatus",
+    "ResolutionValue",
+    "Resolutions",
+    "SessionEndedRequest",
+    "SessionResumedRequest",
+    "Session",
+    "Slot",
+    "SlotValue",
+    "System",
+    "SystemExceptionRequest",
+    "Unit",
+    "User",
+    "decode_envelope",
+    "request_class",
+]
+
+
+class _Model(msgspec.Struct, rename="camel", kw_only=True):
+    """Base of the decoded values: camelCase on the wire, snake_case in Python."""
+
+
+# --- context and session ---------------------------------------------------------------------
+
+
+class Application(_Model, kw_only=True):
+    """The skill a request is for."""
+
+    application_id: str = ""
+
+
+class Permissions(_Model, kw_only=True):
+    """The user's consent token (deprecated by Amazon in favour of ``apiAccessToken``)."""
+
+    consent_token: str | None = None
+
+
+class User(_Model, kw_only=True):
+    """The Amazon account that uses the skill."""
+
+    user_id: str = ""
+    access_token: str | None = None
+    permissions: Permissions | None = None
+
+
+class Person(_Model, kw_only=True):
+    """A recognised speaker, when voice profiles are on."""
+
+    person_id: str = ""
+    access_token: str | None = None
+
+
+class Unit(_Model, kw_only=True):
+    """A unit (a room in a hotel, say) of an organisation's devices."""
+
+    unit_id: str | None = None
+    persistent_unit_id: str | None = None
+
+
+class Device(_Model, kw_only=True):
+    """The device the request came from and the interfaces it supports."""
+
+    device_id: str = ""
+    supported_interfaces: dict[str, Any] | None = None
+
+    def supports(self, interface: str) -> bool:
+        """Whether the device declares ``interface`` (``"AudioPlayer"``, ``"Alexa.Presentation.APL"``)."""
+        interfaces = self.supported_interfaces
+        return interfaces is not None and interface in interfaces
+
+
+class System(_Model, kw_only=True):
+    """``context.System``: application, user, device and the service API endpoint."""
+
+    application: Application | None = None
+    user: User | None = None
+    device: Device | None = None
+    person: Person | None = None
+    unit: Unit | None = None
+    api_endpoint: str | None = None
+    api_access_token: str | None = None
+
+
+class AudioPlayerState(_Model, kw_only=True):
+    """``context.AudioPlayer``: what the device's audio player is doing."""
+
+    token: str | None = None
+    offset_in_milliseconds: int | None = None
+    player_activity: str | None = None
+
+
+class Context(_Model, kw_only=True):
+    """The device's state as Alexa saw it when the request was made."""
+
+    system: System | None = msgspec.field(default=None, name="System")
+    audio_player: AudioPlayerState | None = msgspec.field(default=None, name="AudioPlayer")
+    viewport: dict[str, Any] | None = msgspec.field(default=None, name="Viewport")
+    viewports: list[dict[str, Any]] | None = msgspec.field(default=None, name="Viewports")
+    display: dict[str, Any] | None = msgspec.field(default=None, name="Display")
+    geolocation: dict[str, Any] | None = msgspec.field(default=None, name="Geolocation")
+    presentation_apl: dict[str, Any] | None = msgspec.field(
+        default=None, name="Alexa.Presentation.APL"
+    )
+
+
+class Session(_Model, kw_only=True):
+    """The conversation: ``attributes`` is read and written by handlers and sent back."""
+
+    new: bool = False
+    session_id: str = ""
+    application: Application | None = None
+    if TYPE_CHECKING:
+        attributes: dict[str, Any] = msgspec.field(default_factory=dict)
+    else:
+        # Alexa may send ``"attributes": null``; decode that, then hand handlers a dict.
+        attributes: dict[str, Any] | None = None
+    user: User | None = None
+
+    def __post_init__(self) -> None:
+        if self.attributes is None:
+            self.attributes = {}
+
+
+# --- slots and intents -----------------------------------------------------------------------
+
+
+class ResolutionStatus(_Model, kw_only=True):
+    """Outcome of entity resolution: ``ER_SUCCESS_MATCH``, ``ER_SUCCESS_NO_MATCH``, …"""
+
+    code: str = ""
+
+
+class ResolutionValue(_Model, kw_only=True):
+    """A canonical slot value: its name and its id from the interaction model."""
+
+    name: str = ""
+    id: str | None = None
+
+
+class _ValueWrapper(_Model, kw_only=True):
+    value: ResolutionValue
+
+
+class Resolution(_Model, kw_only=True):
+    """Entity resolution by one authority (the skill's own slot type, or a dynamic one)."""
+
+    authority: str = ""
+    status: ResolutionStatus | None = None
+    values: list[_ValueWrapper] | None = None
+
+    @property
+    def matched(self) -> bool:
+        """Whether this authority found a match."""
+        return self.status is not None and self.status.code == "ER_SUCCESS_MATCH"
+
+
+class Resolutions(_Model, kw_only=True):
+    """``resolutions`` of a slot."""
+
+    resolutions_per_authority: list[Resolution] | None = None
+
+
+class SlotValue(_Model, kw_only=True):
+    """``slotValue``: ``Simple`` with one value, or ``List`` with several (multiple-value slots)."""
+
+    type: str = "Simple"
+    value: str | None = None
+    values: list[SlotValue] | None = None
+    resolutions: Resolutions | None = None
+
+
+class Slot(_Model, kw_only=True):
+    """A slot as Alexa sent it, with helpers for entity resolution."""
+
+    name: str = ""
+    value: str | None = None
+    confirmation_status: str = "NONE"
+    source: str | None = None
+    resolutions: Resolutions | None = None
+    slot_value: SlotValue | None = None
+
+    @property
+    def values(self) -> list[str]:
+        """Every value the user said: several for a multiple-value slot, else zero or one."""
+        sv = self.slot_value
+        if sv is not None and sv.type == "List":
+            return [v.value for v in sv.values or () if v.value is not None]
+        if self.value is not None:
+            return [self.value]
+        if sv is not None and sv.value is not None:
+            return [sv.value]
+        return []
+
+    @property
+    def match(self) -> ResolutionValue | None:
+        """The first canonical value any authority matched, or ``None``."""
+        if self.resolutions is None:
+            return None
+        for resolution in self.resolutions.resolutions_per_authority or ():
+            if resolution.matched and resolution.values:
+                return resolution.values[0].value
+        return None
+
+    @property
+    def resolved_name(self) -> str | None:
+        """The canonical name of the matched value (``"New York"`` for "the big apple")."""
+        match = self.match
+        return None if match is None else match.name
+
+    @property
+    def resolved_id(self) -> str | None:
+        """The id of the matched value, as declared in the interaction model."""
+        match = self.match
+        return None if match is None else match.id
+
+    @property
+    def match_status(self) -> str | None:
+        """The status code of the first authority: ``ER_SUCCESS_MATCH``, ``ER_SUCCESS_NO_MATCH``, …"""
+        if self.resolutions is None:
+            return None
+        for resolution in self.resolutions.resolutions_per_authority or ():
+            if resolution.matched:
+                return "ER_SUCCESS_MATCH"
+        for resolution in self.resolutions.resolutions_per_authority or ():
+            if resolution.status is not None:
+                return resolution.status.code
+        return None
+
+    @property
+    def is_filled(self) -> bool:
+        """Whether the user gave a value."""
+        return bool(self.values)
+
+
+class Intent(_Model, kw_only=True):
+    """The intent the user expressed, with its slots by name."""
+
+    name: str = ""
+    confirmation_status: str = "NONE"
+    slots: dict[str, Slot] | None = None
+
+    def slot(self, name: str) -> Slot | None:
+        """The slot called ``name``, or ``None`` when the intent has none by that name."""
+        return None if self.slots is None else self.slots.get(name)
+
+
+class ErrorInfo(_Model, kw_only=True):
+    """An error Alexa reports: ``type`` and ``message``."""
+
+    type: str = ""
+    message: str = ""
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+class Request(_Model, kw_only=True):
+    """Fields every request carries. Subclasses add the fields of their types."""
+
+    #: The ``request.type`` values this class decodes.
+    types: ClassVar[tuple[str, ...]] = ()
+
+    type: str = ""
+    request_id: str = ""
+    timestamp: str = ""
+    locale: str | None = None
+
+
+class LaunchRequest(Request, kw_only=True):
+    """The user opened the skill without asking for anything in particular."""
+
+    types = ("LaunchRequest",)
+
+
+class IntentRequest(Request, kw_only=True):
+    """The user asked for something: ``intent`` names it and carries the slots."""
+
+    types = ("IntentRequest",)
+
+    intent: Intent = msgspec.field(default_factory=Intent)
+    dialog_state: str | None = None
+
+
+class CanFulfillIntentRequest(Request, kw_only=True):
+    """Alexa asks whether the skill could handle an intent, without running it."""
+
+    types = ("CanFulfillIntentRequest",)
+
+    intent: Intent = msgspec.field(default_factory=Intent)
+    dialog_state: str | None = None
+
+
+class SessionEndedRequest(Request, kw_only=True):
+    """The session ended: the user left, an error happened, or reprompts ran out."""
+
+    types = ("SessionEndedRequest",)
+
+    reason: str | None = None
+    error: ErrorInfo | None = None
+
+
+class SessionResumedRequest(Request, kw_only=True):
+    """A session paused for a Connections task resumed."""
+
+    types = ("SessionResumedRequest",)
+
+    cause: dict[str, Any] | None = None
+
+
+class AudioPlayerRequest(Request, kw_only=True):
+    """An ``AudioPlayer.Playback*`` event about the stream identified by ``token``."""
+
+    types = (
+        "AudioPlayer.PlaybackStarted",
+        "AudioPlayer.PlaybackFinished",
+        "AudioPlayer.PlaybackStopped",
+        "AudioPlayer.PlaybackNearlyFinished",
+        "AudioPlayer.PlaybackFailed",
+    )
+
+    token: str | None = None
+    offset_in_milliseconds: int | None = None
+    error: ErrorInfo | None = None
+    current_playback_state: AudioPlayerState | None = None
+
+
+class PlaybackControllerRequest(Request, kw_only=True):
+    """The user pressed a media button (play, pause, next, previous)."""
+
+    types = (
+        "PlaybackController.PlayCommandIssued",
+        "PlaybackController.PauseCommandIssued",
+        "PlaybackController.NextCommandIssued",
+        "PlaybackController.PreviousCommandIssued",
+    )
+
+
+class SystemExceptionRequest(Request, kw_only=True):
+    """Alexa could not use the skill's previous response."""
+
+    types = ("System.ExceptionEncountered",)
+
+    error: ErrorInfo | None = None
+    cause: dict[str, Any] | None = None
+
+
+class DisplayElementSelectedRequest(Request, kw_only=True):
+    """The user selected an item on a (legacy Display interface) screen."""
+
+    types = ("Display.ElementSelected",)
+
+    token: str | None = None
+
+
+class PresentationRequest(Request, kw_only=True):
+    """An APL event: a user event, a runtime error, or a request for more list data."""
+
+    types = (
+        "Alexa.Presentation.APL.UserEvent",
+        "Alexa.Presentation.APL.RuntimeError",
+        "Alexa.Presentation.APL.LoadIndexListData",
+        "Alexa.Presentation.APL.LoadTokenListData",
+        "Alexa.Presentation.APLT.UserEvent",
+    )
+
+    token: str | None = None
+    arguments: list[Any] | None = None
+    source: dict[str, Any] | None = None
+    components: dict[str, Any] | None = None
+    errors: list[dict[str, Any]] | None = None
+    correlation_token: str | None = None
+    list_id: str | None = None
+    start_index: int | None = None
+    count: int | None = None
+    page_token: str | None = None
+
+
+class ConnectionsResponse(Request, kw_only=True):
+    """The answer to a ``Connections.SendRequest`` (a purchase, a task, …)."""
+
+    types = ("Connections.Response",)
+
+    name: str | None = None
+    status: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None
+    token: str | None = None
+
+
+class ConnectionsRequest(Request, kw_only=True):
+    """Another skill or Alexa asks this skill to perform a task."""
+
+    types = ("Connections.Request",)
+
+    name: str | None = None
+    payload: dict[str, Any] | None = None
+
+
+class MessageReceivedRequest(Request, kw_only=True):
+    """A message sent to the skill through the Skill Messaging API."""
+
+    types = ("Messaging.MessageReceived",)
+
+    message: dict[str, Any] | None = None
+
+
+class GameEngineInputHandlerEvent(Request, kw_only=True):
+    """Echo Buttons input events."""
+
+    types = ("GameEngine.InputHandlerEvent",)
+
+    originating_request_id: str | None = None
+    events: list[dict[str, Any]] | None = None
+
+
+class CustomInterfaceRequest(Request, kw_only=True):
+    """Events from an Alexa Gadget, or the expiry of an event handler."""
+
+    types = (
+        "CustomInterfaceController.EventsReceived",
+        "CustomInterfaceController.Expired",
+    )
+
+    token: str | None = None
+    events: list[dict[str, Any]] | None = None
+    expiration_payload: dict[str, Any] | None = None
+
+
+class AuthorizationGrantRequest(Request, kw_only=True):
+    """The user granted the skill out-of-session access (``body.grant.code``)."""
+
+    types = ("Alexa.Authorization.Grant",)
+
+    body: dict[str, Any] | None = None
+
+
+class _EventRequest(Request, kw_only=True):
+    event_creation_time: str | None = None
+    event_publishing_time: str | None = None
+    body: dict[str, Any] | None = None
+
+
+class AlexaSkillEventRequest(_EventRequest, kw_only=True):
+    """The skill was enabled, disabled, permissions changed, or an account was linked."""
+
+    types = (
+        "AlexaSkillEvent.SkillEnabled",
+        "AlexaSkillEvent.SkillDisabled",
+        "AlexaSkillEvent.SkillPermissionAccepted",
+        "AlexaSkillEvent.SkillPermissionChanged",
+        "AlexaSkillEvent.SkillAccountLinked",
+        "AlexaSkillEvent.ProactiveSubscriptionChanged",
+    )
+
+
+class HouseholdListEventRequest(_EventRequest, kw_only=True):
+    """A shopping or to-do list, or one of its items, changed."""
+
+    types = (
+        "AlexaHouseholdListEvent.ItemsCreated",
+        "AlexaHouseholdListEvent.ItemsUpdated",
+        "AlexaHouseholdListEvent.ItemsDeleted",
+        "AlexaHouseholdListEvent.ListCreated",
+        "AlexaHouseholdListEvent.ListUpdated",
+        "AlexaHouseholdListEvent.ListDeleted",
+    )
+
+
+class ReminderEventRequest(_EventRequest, kw_only=True):
+    """A reminder the skill made was created, changed, deleted or started."""
+
+    types = (
+        "Reminders.ReminderCreated",
+        "Reminders.ReminderUpdated",
+        "Reminders.ReminderDeleted",
+        "Reminders.ReminderStatusChanged",
+        "Reminders.ReminderStarted",
+    )
+
+
+class GenericRequest(Request, kw_only=True):
+    """A request of a type alexaskill does not model; ``raw`` keeps all of its fields."""
+
+    raw: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class Envelope(msgspec.Struct, kw_only=True):
+    """The whole request body: version, session, context and the request."""
+
+    version: str = "1.0"
+    session: Session | None = None
+    context: Context | None = None
+    request: Request
+
+    @property
+    def application_ids(self) -> tuple[str, ...]:
+        """The application ids the envelope names (context and session), for the skill-id check."""
+        ids: list[str] = []
+        context = self.context
+        if context is not None and context.system is not None and context.system.application:
+            ids.append(context.system.application.application_id)
+        session = self.session
+        if session is not None and session.application is not None:
+            ids.append(session.application.application_id)
+        return tuple(ids)
+
+    @property
+    def intent(self) -> Intent | None:
+        """The intent of an IntentRequest or CanFulfillIntentRequest, else ``None``."""
+        return getattr(self.request, "intent", None)
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+class _RawEnvelope(msgspec.Struct, kw_only=True):
+    version: str | None = None
+    session: Session | None = None
+    context: Context | None = None
+    request: msgspec.Raw
+
+
+class _RequestHead(msgspec.Struct):
+    type: str
+
+
+_REQUEST_CLASSES: Final[tuple[type[Request], ...]] = (
+    LaunchRequest,
+    IntentRequest,
+    CanFulfillIntentRequest,
+    SessionEndedRequest,
+    SessionResumedRequest,
+    AudioPlayerRequest,
+    PlaybackControllerRequest,
+    SystemExceptionRequest,
+    DisplayElementSelectedRequest,
+    PresentationRequest,
+    ConnectionsResponse,
+    ConnectionsRequest,
+    MessageReceivedRequest,
+    GameEngineInputHandlerEvent,
+    CustomInterfaceRequest,
+    AuthorizationGrantRequest,
+    AlexaSkillEventRequest,
+    HouseholdListEventRequest,
+    ReminderEventRequest,
+)
+
+_CLASS_BY_TYPE: Final[dict[str, type[Request]]] = {
+    name: cls for cls in _REQUEST_CLASSES for name in cls.types
+}
+_DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {
+    name: msgspec.json.Decoder(cls) for name, cls in _CLASS_BY_TYPE.items()
+}
+_ENVELOPE_DECODER: Final = msgspec.json.Decoder(_RawEnvelope)
+_HEAD_DECODER: Final = msgspec.json.Decoder(_RequestHead)
+_DICT_DECODER: Final = msgspec.json.Decoder(dict[str, Any])
+_GENERIC_DECODER: Final = msgspec.json.Decoder(GenericRequest)
+
+
+def request_class(request_type: str) -> type[Request]:
+    """The class a request of ``request_type`` decodes into (`GenericRequest` when unknown)."""
+    return _CLASS_BY_TYPE.get(request_type, GenericRequest)
+
+
+def decode_envelope(body: bytes | str) -> Envelope:
+    """Decode a request body into an `Envelope`; raise `MalformedRequestError` if it is not one."""
+    try:
+        raw = _ENVELOPE_DECODER.decode(body)
+        request_type = _HEAD_DECODER.decode(raw.request).type
+        decoder = _DECODERS.get(request_type)
+        if decoder is not None:
+            request: Request = decoder.decode(raw.request)
+        else:
+            request = _GENERIC_DECODER.decode(raw.request)
+            request.raw = _DICT_DECODER.decode(raw.request)  # type: ignore[attr-defined]
+    except msgspec.DecodeError as exc:
+        raise MalformedRequestError(f"malformed request: {exc}") from exc
+    return Envelope(
+        version=raw.version or "1.0", session=raw.session, context=raw.context, request=request
+    )
