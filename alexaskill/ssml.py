@@ -1,0 +1,381 @@
+"""SSML building and escaping.
+
+`Ssml` is a ``str`` subclass that means "this is SSML markup, already safe", in the way
+``markupsafe.Markup`` means "this is HTML". The rule that follows from it is the whole point of
+the module: wherever alexaskill expects speech, a plain ``str`` is plain text and is never read as
+markup (so a slot value such as ``"<audio src='…'/>"`` or ``"Tom & Jerry"`` cannot inject tags or
+break the document), while an `Ssml` value is markup and goes out verbatim.
+
+Ways to get an `Ssml` value:
+
+- the builders below (`speak`, `break_`, `emphasis`, `say_as`, …): plain ``str`` parts are
+  escaped, `Ssml` parts are kept, enumerated attribute values are checked against Amazon's SSML
+  reference and a wrong one raises `ResponseError` naming the tag and attribute;
+- composition: ``Ssml + str`` and ``str + Ssml`` escape the plain side, ``Ssml(" ").join(parts)``
+  escapes plain parts (f-strings and ``%`` do not: their result is a plain ``str``, spoken as
+  text);
+- ``Ssml("<speak>Hi <break time='1s'/></speak>")``: the raw escape hatch; the author vouches for
+  it and nothing is checked.
+
+A fragment without the ``<speak>`` root is fine: `speak` and the response wrap it. `speak` also
+unwraps the ``<speak>`` root of parts it is given, so SSML documents compose.
+
+Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
+Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),
+everything else enumerated is checked against the full list.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from collections.abc import Iterable
+from typing import Final, SupportsIndex
+
+from .exceptions import ResponseError
+
+__all__ = [
+    "Ssml",
+    "amazon_domain",
+    "amazon_effect",
+    "amazon_emotion",
+    "audio",
+    "break_",
+    "emphasis",
+    "escape",
+    "lang",
+    "p",
+    "phoneme",
+    "prosody",
+    "s",
+    "say_as",
+    "speak",
+    "strip_tags",
+    "sub",
+    "voice",
+    "w",
+]
+
+# Longest pause ``<break time>`` allows, in milliseconds.
+_MAX_BREAK_MS: Final = 10_000
+
+
+class Ssml(str):
+    """A string of SSML markup that is already safe: it is sent verbatim, never escaped."""
+
+    __slots__ = ()
+
+    def __add__(self, other: str) -> Ssml:
+        if isinstance(other, str):
+            return Ssml(str.__add__(self, escape(other)))
+        return NotImplemented
+
+    def __radd__(self, other: str) -> Ssml:
+        if isinstance(other, str):
+            return Ssml(str.__add__(escape(other), self))
+        return NotImplemented
+
+    def __mul__(self, count: SupportsIndex) -> Ssml:
+        return Ssml(str.__mul__(self, count))
+
+    __rmul__ = __mul__
+
+    def join(self, iterable: Iterable[str], /) -> Ssml:
+        """Join the parts with this separator, escaping the plain-text parts."""
+        return Ssml(str.join(self, map(escape, iterable)))
+
+    def __repr__(self) -> str:
+        return f"Ssml({str.__repr__(self)})"
+
+
+def escape(text: str) -> Ssml:
+    """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged."""
+    if isinstance(text, Ssml):
+        return text
+    return Ssml(
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&apos;")
+    )
+
+
+_SPEAK_ROOT = re.compile(r"\s*<speak(?:\s[^>]*)?>(.*)</speak>\s*", re.DOTALL)
+
+
+def _unwrap(part: str) -> str:
+    """The SSML inside a part, without its ``<speak>`` root if it has one."""
+    if isinstance(part, Ssml):
+        match = _SPEAK_ROOT.fullmatch(part)
+        return match.group(1) if match else str(part)
+    return escape(part)
+
+
+def _content(parts: Iterable[str]) -> str:
+    return "".join(map(_unwrap, parts))
+
+
+def _element(tag: str, attributes: dict[str, str], parts: Iterable[str]) -> Ssml:
+    attrs = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items())
+    return Ssml(f"<{tag}{attrs}>{_content(parts)}</{tag}>")
+
+
+def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise ResponseError(
+            f"SSML <{tag} {attribute}={value!r}> is not allowed; use one of {choices}"
+        )
+    return value
+
+
+def speak(*parts: str) -> Ssml:
+    """A ``<speak>`` document of the parts (plain ``str`` escaped, nested roots unwrapped)."""
+    return Ssml(f"<speak>{_content(parts)}</speak>")
+
+
+_BREAK_STRENGTHS: Final = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
+_BREAK_TIME = re.compile(r"(\d+(?:\.\d+)?)(ms|s)")
+
+
+def _break_ms(time: str | float | datetime.timedelta) -> tuple[float, str]:
+    """The pause in milliseconds and the ``time`` attribute that says it."""
+    if isinstance(time, str):
+        match = _BREAK_TIME.fullmatch(time)
+        if match is None:
+            raise ResponseError(
+                f"SSML <break time={time!r}> is not a duration like '500ms' or '2s'"
+            )
+        number, unit = match.groups()
+        return float(number) * (1000 if unit == "s" else 1), time
+    if isinstance(time, datetime.timedelta):
+        milliseconds = time / datetime.timedelta(milliseconds=1)
+    elif isinstance(time, int | float) and not isinstance(time, bool):
+        milliseconds = float(time)
+    else:
+        raise ResponseError(
+            f"SSML <break time> takes '500ms', '2s', milliseconds or a timedelta, not {time!r}"
+        )
+    if milliseconds < 0:
+        raise ResponseError(f"SSML <break time> is negative: {time!r}")
+    # Whole milliseconds: Alexa's own examples never use fractions.
+    return milliseconds, f"{round(milliseconds)}ms"
+
+
+def break_(
+    time: str | float | datetime.timedelta | None = None, strength: str | None = None
+) -> Ssml:
+    """A pause: ``time`` ('500ms', '2s', milliseconds or a timedelta; ≤ 10 s) or ``strength``."""
+    if time is not None and strength is not None:
+        raise ResponseError("SSML <break> takes a time or a strength, not both")
+    if strength is not None:
+        _choose("break", "strength", strength, _BREAK_STRENGTHS)
+        return Ssml(f'<break strength="{strength}"/>')
+    if time is None:
+        return Ssml("<break/>")
+    milliseconds, attribute = _break_ms(time)
+    if milliseconds > _MAX_BREAK_MS:
+        raise ResponseError(
+            f"SSML <break time={attribute!r}> is {milliseconds:g} ms; the limit is 10 s"
+        )
+    return Ssml(f'<break time="{attribute}"/>')
+
+
+def emphasis(text: str, level: str = "moderate") -> Ssml:
+    """Text spoken with emphasis ``level``: 'strong', 'moderate' or 'reduced'."""
+    _choose("emphasis", "level", level, ("strong", "moderate", "reduced"))
+    return _element("emphasis", {"level": level}, (text,))
+
+
+_INTERPRET_AS: Final = (
+    "characters",
+    "spell-out",
+    "cardinal",
+    "number",
+    "ordinal",
+    "digits",
+    "fraction",
+    "unit",
+    "date",
+    "time",
+    "telephone",
+    "address",
+    "interjection",
+    "expletive",
+)
+_DATE_FORMATS: Final = ("mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y")
+
+
+def say_as(text: str, interpret_as: str, format: str | None = None) -> Ssml:
+    """Text read as ``interpret_as`` ('digits', 'date', 'spell-out', …); ``format`` for dates."""
+    _choose("say-as", "interpret-as", interpret_as, _INTERPRET_AS)
+    attributes = {"interpret-as": interpret_as}
+    if format is not None:
+        if interpret_as != "date":
+            raise ResponseError(
+                f"SSML <say-as format> only goes with interpret-as='date', not {interpret_as!r}"
+            )
+        attributes["format"] = _choose("say-as", "format", format, _DATE_FORMATS)
+    return _element("say-as", attributes, (text,))
+
+
+_AUDIO_SCHEMES: Final = ("https://", "soundbank://")
+
+
+def audio(src: str) -> Ssml:
+    """A short recorded clip from an HTTPS URL (or Amazon's ``soundbank://`` sound library)."""
+    if not src.lower().startswith(_AUDIO_SCHEMES):
+        raise ResponseError(f"SSML <audio src={src!r}> must be an https:// or soundbank:// URL")
+    return Ssml(f'<audio src="{escape(src)}"/>')
+
+
+_RATES: Final = ("x-slow", "slow", "medium", "fast", "x-fast")
+_PITCHES: Final = ("x-low", "low", "medium", "high", "x-high")
+_VOLUMES: Final = ("silent", "x-soft", "soft", "medium", "loud", "x-loud")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+_SIGNED_PERCENT = re.compile(r"[+-]\d+(?:\.\d+)?%")
+_DECIBELS = re.compile(r"[+-]\d+(?:\.\d+)?dB")
+# Limits from Amazon's SSML reference: rate at least 20 %, pitch between -33.3 % and +50 %.
+_MIN_RATE: Final = 20.0
+_PITCH_RANGE: Final = (-33.3, 50.0)
+
+
+def _prosody_rate(rate: str) -> str:
+    if rate in _RATES:
+        return rate
+    if not _PERCENT.fullmatch(rate):
+        raise ResponseError(
+            f"SSML <prosody rate={rate!r}> must be one of {', '.join(_RATES)} or a percentage"
+        )
+    if float(rate[:-1]) < _MIN_RATE:
+        raise ResponseError(f"SSML <prosody rate={rate!r}> is below the minimum of 20%")
+    return rate
+
+
+def _prosody_pitch(pitch: str) -> str:
+    if pitch in _PITCHES:
+        return pitch
+    if not _SIGNED_PERCENT.fullmatch(pitch):
+        raise ResponseError(
+            f"SSML <prosody pitch={pitch!r}> must be one of {', '.join(_PITCHES)} "
+            "or a signed percentage like '+10%'"
+        )
+    low, high = _PITCH_RANGE
+    if not low <= float(pitch[:-1]) <= high:
+        raise ResponseError(f"SSML <prosody pitch={pitch!r}> is outside -33.3% to +50%")
+    return pitch
+
+
+def _prosody_volume(volume: str) -> str:
+    if volume in _VOLUMES or _DECIBELS.fullmatch(volume):
+        return volume
+    raise ResponseError(
+        f"SSML <prosody volume={volume!r}> must be one of {', '.join(_VOLUMES)} "
+        "or a signed decibel change like '+2dB'"
+    )
+
+
+def prosody(
+    text: str, rate: str | None = None, pitch: str | None = None, volume: str | None = None
+) -> Ssml:
+    """Text with changed ``rate`` ('slow', '80%'), ``pitch`` ('high', '+10%'), ``volume``."""
+    attributes: dict[str, str] = {}
+    if rate is not None:
+        attributes["rate"] = _prosody_rate(rate)
+    if pitch is not None:
+        attributes["pitch"] = _prosody_pitch(pitch)
+    if volume is not None:
+        attributes["volume"] = _prosody_volume(volume)
+    if not attributes:
+        raise ResponseError("SSML <prosody> needs a rate, a pitch or a volume")
+    return _element("prosody", attributes, (text,))
+
+
+def p(*parts: str) -> Ssml:
+    """A paragraph: the parts, with a longer pause around them."""
+    return _element("p", {}, parts)
+
+
+def s(*parts: str) -> Ssml:
+    """A sentence: the parts, with a sentence pause after them."""
+    return _element("s", {}, parts)
+
+
+def sub(text: str, alias: str) -> Ssml:
+    """Text that is written as ``text`` but spoken as ``alias``."""
+    return _element("sub", {"alias": alias}, (text,))
+
+
+def phoneme(text: str, ph: str, alphabet: str = "ipa") -> Ssml:
+    """Text pronounced as ``ph`` in ``alphabet`` ('ipa' or 'x-sampa')."""
+    _choose("phoneme", "alphabet", alphabet, ("ipa", "x-sampa"))
+    if not ph:
+        raise ResponseError("SSML <phoneme ph> is empty")
+    return _element("phoneme", {"alphabet": alphabet, "ph": ph}, (text,))
+
+
+_LOCALE = re.compile(r"[a-z]{2,3}-[A-Z]{2}")
+
+
+def lang(text: str, xml_lang: str) -> Ssml:
+    """Text spoken in the language and accent of locale ``xml_lang`` (e.g. 'fr-FR')."""
+    if not _LOCALE.fullmatch(xml_lang):
+        raise ResponseError(f"SSML <lang xml:lang={xml_lang!r}> is not a locale like 'en-US'")
+    return _element("lang", {"xml:lang": xml_lang}, (text,))
+
+
+def voice(text: str, name: str) -> Ssml:
+    """Text spoken by the Amazon Polly voice ``name`` (e.g. 'Matthew')."""
+    if not name.isalpha():
+        raise ResponseError(f"SSML <voice name={name!r}> is not a voice name like 'Matthew'")
+    return _element("voice", {"name": name}, (text,))
+
+
+_WORD_ROLES: Final = ("amazon:VB", "amazon:VBD", "amazon:NN", "amazon:SENSE_1")
+
+
+def w(text: str, role: str) -> Ssml:
+    """A word read as ``role``: 'amazon:VB', 'amazon:VBD', 'amazon:NN' or 'amazon:SENSE_1'."""
+    _choose("w", "role", role, _WORD_ROLES)
+    return _element("w", {"role": role}, (text,))
+
+
+def amazon_effect(text: str, name: str = "whispered") -> Ssml:
+    """Text spoken with an effect; Alexa knows only 'whispered'."""
+    _choose("amazon:effect", "name", name, ("whispered",))
+    return _element("amazon:effect", {"name": name}, (text,))
+
+
+def amazon_emotion(text: str, name: str, intensity: str = "medium") -> Ssml:
+    """Text spoken 'excited' or 'disappointed', at intensity 'low', 'medium' or 'high'."""
+    _choose("amazon:emotion", "name", name, ("excited", "disappointed"))
+    _choose("amazon:emotion", "intensity", intensity, ("low", "medium", "high"))
+    return _element("amazon:emotion", {"name": name, "intensity": intensity}, (text,))
+
+
+_DOMAINS: Final = ("conversational", "long-form", "music", "news", "fun")
+
+
+def amazon_domain(text: str, name: str) -> Ssml:
+    """Text in a speaking style: 'conversational', 'long-form', 'music', 'news' or 'fun'."""
+    _choose("amazon:domain", "name", name, _DOMAINS)
+    return _element("amazon:domain", {"name": name}, (text,))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_PAUSE_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
+_SPACES = re.compile(r"\s+")
+
+
+def _replace_tag(match: re.Match[str]) -> str:
+    name = match.group(0).strip("</> \t\r\n").split(None, 1)
+    return " " if name and name[0] in _PAUSE_TAGS else ""
+
+
+def strip_tags(markup: str) -> str:
+    """The plain text of SSML: tags removed, entities unescaped, whitespace collapsed."""
+    return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip()

@@ -1,0 +1,331 @@
+"""Tests for alexaskill.ssml: escaping, composition, each builder and its checks."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from alexaskill import ssml
+from alexaskill.exceptions import ResponseError
+from alexaskill.ssml import Ssml
+
+
+def test_public_names() -> None:
+    assert sorted(ssml.__all__) == ssml.__all__
+    for name in ssml.__all__:
+        assert getattr(ssml, name).__doc__, name
+
+
+# --- escaping and composition -------------------------------------------------------------------
+
+
+def test_escape_replaces_the_five_xml_specials() -> None:
+    assert ssml.escape("""<a href="x">Tom & 'Jerry'</a>""") == (
+        "&lt;a href=&quot;x&quot;&gt;Tom &amp; &apos;Jerry&apos;&lt;/a&gt;"
+    )
+    assert type(ssml.escape("x")) is Ssml
+
+
+def test_escape_leaves_ssml_alone() -> None:
+    markup = Ssml("<break/>")
+    assert ssml.escape(markup) is markup
+
+
+def test_user_text_cannot_inject_tags() -> None:
+    evil = "</speak><audio src='https://evil.example/x.mp3'/><speak>"
+    document = ssml.speak("You said ", evil)
+    assert "<audio" not in document
+    assert document.count("<speak>") == 1
+    assert document == (
+        "<speak>You said &lt;/speak&gt;&lt;audio src=&apos;https://evil.example/x.mp3&apos;/&gt;"
+        "&lt;speak&gt;</speak>"
+    )
+
+
+def test_attribute_values_cannot_break_out() -> None:
+    markup = ssml.sub("Al", 'x" onload="y')
+    assert markup == '<sub alias="x&quot; onload=&quot;y">Al</sub>'
+
+
+def test_ssml_plus_str_escapes_the_str() -> None:
+    result = Ssml("<break/>") + "a<b"
+    assert type(result) is Ssml
+    assert result == "<break/>a&lt;b"
+
+
+def test_str_plus_ssml_escapes_the_str() -> None:
+    result = "a&b" + Ssml("<break/>")
+    assert type(result) is Ssml
+    assert result == "a&amp;b<break/>"
+
+
+def test_ssml_plus_ssml_keeps_both() -> None:
+    result = Ssml("<p>a</p>") + Ssml("<p>b</p>")
+    assert type(result) is Ssml
+    assert result == "<p>a</p><p>b</p>"
+
+
+def test_adding_a_non_string_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        Ssml("a") + 1  # type: ignore[operator]
+
+
+def test_join_escapes_plain_parts() -> None:
+    result = Ssml(", ").join(["cats & dogs", ssml.emphasis("mice", "strong")])
+    assert type(result) is Ssml
+    assert result == 'cats &amp; dogs, <emphasis level="strong">mice</emphasis>'
+
+
+def test_repetition_stays_ssml() -> None:
+    assert type(Ssml("<break/>") * 2) is Ssml
+    assert 2 * Ssml("<break/>") == "<break/><break/>"
+
+
+def test_f_string_is_plain_text() -> None:
+    # Documented: formatting yields a plain str, which speech treats as text.
+    assert type(f"{Ssml('<break/>')}") is str
+
+
+def test_repr_shows_the_type() -> None:
+    assert repr(Ssml("<p>x</p>")) == "Ssml('<p>x</p>')"
+
+
+# --- speak ----------------------------------------------------------------------------------------
+
+
+def test_speak_wraps_parts() -> None:
+    assert ssml.speak("Hello ", ssml.break_("1s"), " world") == (
+        '<speak>Hello <break time="1s"/> world</speak>'
+    )
+
+
+def test_speak_unwraps_nested_documents() -> None:
+    inner = ssml.speak("one")
+    assert ssml.speak(inner, " two") == "<speak>one two</speak>"
+    assert ssml.speak(Ssml('<speak xml:lang="en-US">hi</speak>')) == "<speak>hi</speak>"
+
+
+def test_speak_keeps_a_plain_str_that_looks_like_a_document_as_text() -> None:
+    assert ssml.speak("<speak>x</speak>") == "<speak>&lt;speak&gt;x&lt;/speak&gt;</speak>"
+
+
+def test_speak_of_nothing() -> None:
+    assert ssml.speak() == "<speak></speak>"
+
+
+# --- break ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("time", "expected"),
+    [
+        ("500ms", '<break time="500ms"/>'),
+        ("2s", '<break time="2s"/>'),
+        ("1.5s", '<break time="1.5s"/>'),
+        ("10s", '<break time="10s"/>'),
+        ("10000ms", '<break time="10000ms"/>'),
+        (750, '<break time="750ms"/>'),
+        (250.4, '<break time="250ms"/>'),
+        (10_000, '<break time="10000ms"/>'),
+        (datetime.timedelta(seconds=3), '<break time="3000ms"/>'),
+        (datetime.timedelta(milliseconds=1), '<break time="1ms"/>'),
+    ],
+)
+def test_break_time(time: str | float | datetime.timedelta, expected: str) -> None:
+    assert ssml.break_(time) == expected
+
+
+@pytest.mark.parametrize(
+    "time", ["10.5s", "10001ms", "11s", 10_001, datetime.timedelta(seconds=10, milliseconds=1)]
+)
+def test_break_over_ten_seconds_fails(time: str | float | datetime.timedelta) -> None:
+    with pytest.raises(ResponseError, match=r"<break time=.*the limit is 10 s"):
+        ssml.break_(time)
+
+
+@pytest.mark.parametrize("time", ["2 s", "2", "s", "-1s", "1m", "fast", ""])
+def test_break_time_format_is_checked(time: str) -> None:
+    with pytest.raises(ResponseError, match="<break time="):
+        ssml.break_(time)
+
+
+def test_break_rejects_negative_and_odd_types() -> None:
+    with pytest.raises(ResponseError, match="negative"):
+        ssml.break_(-5)
+    with pytest.raises(ResponseError, match="negative"):
+        ssml.break_(datetime.timedelta(seconds=-1))
+    with pytest.raises(ResponseError, match="<break time>"):
+        ssml.break_(True)
+    with pytest.raises(ResponseError, match="<break time>"):
+        ssml.break_([1])  # type: ignore[arg-type]
+
+
+def test_break_strength() -> None:
+    assert ssml.break_(strength="x-strong") == '<break strength="x-strong"/>'
+    assert ssml.break_() == "<break/>"
+    with pytest.raises(ResponseError, match="<break strength='long'>"):
+        ssml.break_(strength="long")
+    with pytest.raises(ResponseError, match="not both"):
+        ssml.break_("1s", strength="weak")
+
+
+# --- the other builders -------------------------------------------------------------------------
+
+
+def test_emphasis() -> None:
+    assert ssml.emphasis("really") == '<emphasis level="moderate">really</emphasis>'
+    assert ssml.emphasis("a<b", level="reduced") == '<emphasis level="reduced">a&lt;b</emphasis>'
+    with pytest.raises(ResponseError, match=r"<emphasis level='loud'>.*'strong'"):
+        ssml.emphasis("x", level="loud")
+
+
+def test_say_as() -> None:
+    assert ssml.say_as("12345", "digits") == '<say-as interpret-as="digits">12345</say-as>'
+    assert ssml.say_as("20240101", "date", format="ymd") == (
+        '<say-as interpret-as="date" format="ymd">20240101</say-as>'
+    )
+    with pytest.raises(ResponseError, match="<say-as interpret-as='roman'>"):
+        ssml.say_as("IV", "roman")
+    with pytest.raises(ResponseError, match="<say-as format='yyyy'>"):
+        ssml.say_as("2024", "date", format="yyyy")
+    with pytest.raises(ResponseError, match="only goes with interpret-as='date'"):
+        ssml.say_as("12", "digits", format="ymd")
+
+
+def test_audio() -> None:
+    assert ssml.audio("https://example.com/a.mp3?x=1&y=2") == (
+        '<audio src="https://example.com/a.mp3?x=1&amp;y=2"/>'
+    )
+    sound = "soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_01"
+    assert ssml.audio(sound) == f'<audio src="{sound}"/>'
+    with pytest.raises(ResponseError, match=r"<audio src='http://example\.com/a\.mp3'>"):
+        ssml.audio("http://example.com/a.mp3")
+
+
+def test_prosody() -> None:
+    assert ssml.prosody("hi", rate="slow") == '<prosody rate="slow">hi</prosody>'
+    assert ssml.prosody("hi", rate="150%", pitch="+10%", volume="-6dB") == (
+        '<prosody rate="150%" pitch="+10%" volume="-6dB">hi</prosody>'
+    )
+    assert ssml.prosody("hi", pitch="x-low", volume="x-loud") == (
+        '<prosody pitch="x-low" volume="x-loud">hi</prosody>'
+    )
+    assert ssml.prosody("hi", rate="20%", pitch="-33.3%")
+    assert ssml.prosody("hi", pitch="+50%")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rate": "very fast"}, "<prosody rate='very fast'>"),
+        ({"rate": "19%"}, "below the minimum of 20%"),
+        ({"pitch": "10%"}, "<prosody pitch='10%'>"),
+        ({"pitch": "+51%"}, "outside -33.3% to \\+50%"),
+        ({"pitch": "-34%"}, "outside"),
+        ({"volume": "6dB"}, "<prosody volume='6dB'>"),
+        ({"volume": "quiet"}, "<prosody volume='quiet'>"),
+        ({}, "needs a rate, a pitch or a volume"),
+    ],
+)
+def test_prosody_checks(kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        ssml.prosody("x", **kwargs)
+
+
+def test_p_and_s() -> None:
+    assert ssml.p("a & b", ssml.s("c")) == "<p>a &amp; b<s>c</s></p>"
+    assert ssml.s() == "<s></s>"
+
+
+def test_sub() -> None:
+    assert ssml.sub("Al", "aluminium") == '<sub alias="aluminium">Al</sub>'
+
+
+def test_phoneme() -> None:
+    ipa = "p\u026a\u02c8k\u0251\u02d0n"  # pecan
+    assert ssml.phoneme("pecan", ipa) == f'<phoneme alphabet="ipa" ph="{ipa}">pecan</phoneme>'
+    assert ssml.phoneme("x", 'p"i', alphabet="x-sampa") == (
+        '<phoneme alphabet="x-sampa" ph="p&quot;i">x</phoneme>'
+    )
+    with pytest.raises(ResponseError, match="<phoneme alphabet='arpabet'>"):
+        ssml.phoneme("x", "y", alphabet="arpabet")
+    with pytest.raises(ResponseError, match="<phoneme ph> is empty"):
+        ssml.phoneme("x", "")
+
+
+def test_lang() -> None:
+    assert ssml.lang("Bonjour", "fr-FR") == '<lang xml:lang="fr-FR">Bonjour</lang>'
+    with pytest.raises(ResponseError, match="<lang xml:lang='french'>"):
+        ssml.lang("x", "french")
+
+
+def test_voice() -> None:
+    assert ssml.voice("Hi", "Matthew") == '<voice name="Matthew">Hi</voice>'
+    assert ssml.voice("Salut", "Céline") == '<voice name="Céline">Salut</voice>'
+    with pytest.raises(ResponseError, match="<voice name='Matt\"hew'>"):
+        ssml.voice("x", 'Matt"hew')
+    with pytest.raises(ResponseError, match="<voice name=''>"):
+        ssml.voice("x", "")
+
+
+def test_w() -> None:
+    assert ssml.w("read", "amazon:VBD") == '<w role="amazon:VBD">read</w>'
+    with pytest.raises(ResponseError, match="<w role='noun'>"):
+        ssml.w("x", "noun")
+
+
+def test_amazon_effect() -> None:
+    assert ssml.amazon_effect("secret") == (
+        '<amazon:effect name="whispered">secret</amazon:effect>'
+    )
+    with pytest.raises(ResponseError, match="<amazon:effect name='shouted'>"):
+        ssml.amazon_effect("x", "shouted")
+
+
+def test_amazon_emotion() -> None:
+    assert ssml.amazon_emotion("Yes!", "excited", "high") == (
+        '<amazon:emotion name="excited" intensity="high">Yes!</amazon:emotion>'
+    )
+    assert 'intensity="medium"' in ssml.amazon_emotion("oh", "disappointed")
+    with pytest.raises(ResponseError, match="<amazon:emotion name='angry'>"):
+        ssml.amazon_emotion("x", "angry")
+    with pytest.raises(ResponseError, match="<amazon:emotion intensity='max'>"):
+        ssml.amazon_emotion("x", "excited", "max")
+
+
+def test_amazon_domain() -> None:
+    assert ssml.amazon_domain("Headlines", "news") == (
+        '<amazon:domain name="news">Headlines</amazon:domain>'
+    )
+    with pytest.raises(ResponseError, match="<amazon:domain name='sports'>"):
+        ssml.amazon_domain("x", "sports")
+
+
+def test_builders_nest() -> None:
+    markup = ssml.speak(ssml.p(ssml.emphasis(ssml.say_as("42", "cardinal"), "strong")))
+    assert markup == (
+        '<speak><p><emphasis level="strong"><say-as interpret-as="cardinal">42</say-as>'
+        "</emphasis></p></speak>"
+    )
+
+
+# --- strip_tags -----------------------------------------------------------------------------------
+
+
+def test_strip_tags_gives_the_plain_text() -> None:
+    markup = ssml.speak(
+        ssml.s("Tom & Jerry"),
+        ssml.s("say ", ssml.emphasis('"hi"')),
+        ssml.break_("1s"),
+        ssml.sub("Al", "aluminium"),
+        ssml.audio("https://example.com/a.mp3"),
+        "done",
+    )
+    assert ssml.strip_tags(markup) == 'Tom & Jerry say "hi" Al done'
+
+
+def test_strip_tags_collapses_whitespace_and_unescapes() -> None:
+    assert ssml.strip_tags("<speak>\n  a &lt;b&gt;\n\n c &apos;d&apos; </speak>") == "a <b> c 'd'"
+    assert ssml.strip_tags("plain") == "plain"
+    assert ssml.strip_tags("") == ""
