@@ -49,9 +49,9 @@ __all__ = [
     "ResolutionStatus",
     "ResolutionValue",
     "Resolutions",
+    "Session",
     "SessionEndedRequest",
     "SessionResumedRequest",
-    "Session",
     "Slot",
     "SlotValue",
     "System",
@@ -111,7 +111,7 @@ class Device(_Model, kw_only=True):
     supported_interfaces: dict[str, Any] | None = None
 
     def supports(self, interface: str) -> bool:
-        """Whether the device declares ``interface`` (``"AudioPlayer"``, ``"Alexa.Presentation.APL"``)."""
+        """Whether the device declares ``interface`` (``"AudioPlayer"``, ``"VideoApp"``, …)."""
         interfaces = self.supported_interfaces
         return interfaces is not None and interface in interfaces
 
@@ -221,10 +221,18 @@ class Slot(_Model, kw_only=True):
 
     name: str = ""
     value: str | None = None
-    confirmation_status: str = "NONE"
+    if TYPE_CHECKING:
+        confirmation_status: str = "NONE"
+    else:
+        # Old requests leave confirmationStatus out; an explicit null means the same.
+        confirmation_status: str | None = "NONE"
     source: str | None = None
     resolutions: Resolutions | None = None
     slot_value: SlotValue | None = None
+
+    def __post_init__(self) -> None:
+        if self.confirmation_status is None:
+            self.confirmation_status = "NONE"
 
     @property
     def values(self) -> list[str]:
@@ -262,7 +270,7 @@ class Slot(_Model, kw_only=True):
 
     @property
     def match_status(self) -> str | None:
-        """The status code of the first authority: ``ER_SUCCESS_MATCH``, ``ER_SUCCESS_NO_MATCH``, …"""
+        """Resolution status: ``ER_SUCCESS_MATCH`` if any authority matched, else the first one."""
         if self.resolutions is None:
             return None
         for resolution in self.resolutions.resolutions_per_authority or ():
@@ -283,8 +291,15 @@ class Intent(_Model, kw_only=True):
     """The intent the user expressed, with its slots by name."""
 
     name: str = ""
-    confirmation_status: str = "NONE"
+    if TYPE_CHECKING:
+        confirmation_status: str = "NONE"
+    else:
+        confirmation_status: str | None = "NONE"
     slots: dict[str, Slot] | None = None
+
+    def __post_init__(self) -> None:
+        if self.confirmation_status is None:
+            self.confirmation_status = "NONE"
 
     def slot(self, name: str) -> Slot | None:
         """The slot called ``name``, or ``None`` when the intent has none by that name."""
@@ -601,7 +616,7 @@ _DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {
 _ENVELOPE_DECODER: Final = msgspec.json.Decoder(_RawEnvelope)
 _HEAD_DECODER: Final = msgspec.json.Decoder(_RequestHead)
 _DICT_DECODER: Final = msgspec.json.Decoder(dict[str, Any])
-_GENERIC_DECODER: Final = msgspec.json.Decoder(GenericRequest)
+_BASE_DECODER: Final = msgspec.json.Decoder(Request)
 
 
 def request_class(request_type: str) -> type[Request]:
@@ -612,15 +627,28 @@ def request_class(request_type: str) -> type[Request]:
 def decode_envelope(body: bytes | str) -> Envelope:
     """Decode a request body into an `Envelope`; raise `MalformedRequestError` if it is not one."""
     try:
+        if isinstance(body, bytes | bytearray) and not body.isascii():
+            # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
+            body.decode()
         raw = _ENVELOPE_DECODER.decode(body)
         request_type = _HEAD_DECODER.decode(raw.request).type
         decoder = _DECODERS.get(request_type)
         if decoder is not None:
             request: Request = decoder.decode(raw.request)
         else:
-            request = _GENERIC_DECODER.decode(raw.request)
-            request.raw = _DICT_DECODER.decode(raw.request)  # type: ignore[attr-defined]
-    except msgspec.DecodeError as exc:
+            # Decode the common fields with the base class: a GenericRequest decoder would
+            # also read a wire field named "raw" and reject it unless it is an object.
+            head = _BASE_DECODER.decode(raw.request)
+            request = GenericRequest(
+                type=head.type,
+                request_id=head.request_id,
+                timestamp=head.timestamp,
+                locale=head.locale,
+                raw=_DICT_DECODER.decode(raw.request),
+            )
+    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        # msgspec raises UnicodeDecodeError for invalid UTF-8 inside a string it decodes, and
+        # RecursionError past ~1000 levels of nesting: both mean a malformed body.
         raise MalformedRequestError(f"malformed request: {exc}") from exc
     return Envelope(
         version=raw.version or "1.0", session=raw.session, context=raw.context, request=request

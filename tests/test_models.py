@@ -1,0 +1,946 @@
+"""Tests for alexaskill.models: realistic request files decode into typed values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from alexaskill import models
+from alexaskill.exceptions import MalformedRequestError
+from alexaskill.models import (
+    AlexaSkillEventRequest,
+    AudioPlayerRequest,
+    AuthorizationGrantRequest,
+    CanFulfillIntentRequest,
+    ConnectionsRequest,
+    ConnectionsResponse,
+    CustomInterfaceRequest,
+    Device,
+    DisplayElementSelectedRequest,
+    Envelope,
+    GameEngineInputHandlerEvent,
+    GenericRequest,
+    HouseholdListEventRequest,
+    Intent,
+    IntentRequest,
+    LaunchRequest,
+    MessageReceivedRequest,
+    PlaybackControllerRequest,
+    PresentationRequest,
+    ReminderEventRequest,
+    SessionEndedRequest,
+    SessionResumedRequest,
+    Slot,
+    SlotValue,
+    System,
+    SystemExceptionRequest,
+    decode_envelope,
+    request_class,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+ENDPOINT = "https://api.amazonalexa.com"
+TRACK = "episode-0042"
+CIC_TOKEN = "1234abcd-40bb-11e9-9527-6b98b093d166"
+LIST_ID = "YW16bjEuYWNjb3VudC5BRVhBTVBMRS1TSE9QUElORy1JVEVN"
+LINKED_TOKEN = "Atza|IwEBIFakeLinkedAccountToken0123456789abcdef"
+
+# The request types ALEXA.md section 3 names; each needs a fixture that decodes into its class.
+CONTRACT_TYPES = (
+    "LaunchRequest",
+    "IntentRequest",
+    "SessionEndedRequest",
+    "CanFulfillIntentRequest",
+    "SessionResumedRequest",
+    "AudioPlayer.PlaybackStarted",
+    "AudioPlayer.PlaybackFinished",
+    "AudioPlayer.PlaybackStopped",
+    "AudioPlayer.PlaybackNearlyFinished",
+    "AudioPlayer.PlaybackFailed",
+    "PlaybackController.PlayCommandIssued",
+    "PlaybackController.PauseCommandIssued",
+    "PlaybackController.NextCommandIssued",
+    "PlaybackController.PreviousCommandIssued",
+    "System.ExceptionEncountered",
+    "Display.ElementSelected",
+    "Alexa.Presentation.APL.UserEvent",
+    "Alexa.Presentation.APL.RuntimeError",
+    "Alexa.Presentation.APL.LoadIndexListData",
+    "Alexa.Presentation.APL.LoadTokenListData",
+    "Connections.Response",
+    "Connections.Request",
+    "Messaging.MessageReceived",
+    "GameEngine.InputHandlerEvent",
+    "CustomInterfaceController.EventsReceived",
+    "CustomInterfaceController.Expired",
+    "Alexa.Authorization.Grant",
+    "AlexaSkillEvent.SkillEnabled",
+    "AlexaSkillEvent.SkillDisabled",
+    "AlexaSkillEvent.SkillPermissionAccepted",
+    "AlexaSkillEvent.SkillPermissionChanged",
+    "AlexaSkillEvent.SkillAccountLinked",
+    "AlexaHouseholdListEvent.ItemsCreated",
+    "Reminders.ReminderCreated",
+)
+
+# Alexa sends these outside any session: their fixtures must have no "session".
+SESSIONLESS_PREFIXES = (
+    "AudioPlayer.",
+    "PlaybackController.",
+    "AlexaSkillEvent.",
+    "AlexaHouseholdListEvent.",
+    "Reminders.",
+    "Messaging.",
+    "System.ExceptionEncountered",
+)
+
+
+def _audio(token: str, offset: int, activity: str) -> dict[str, Any]:
+    return {
+        "request.token": token,
+        "request.offset_in_milliseconds": offset,
+        "request.error": None,
+        "request.current_playback_state": None,
+        "context.audio_player.player_activity": activity,
+        "context.audio_player.offset_in_milliseconds": offset,
+    }
+
+
+def _controller(activity: str) -> dict[str, Any]:
+    return {
+        "context.audio_player.token": TRACK,
+        "context.audio_player.offset_in_milliseconds": 98000,
+        "context.audio_player.player_activity": activity,
+    }
+
+
+# fixture name -> (class, {dotted path from the envelope: value taken from the JSON}).
+CASES: dict[str, tuple[type[models.Request], dict[str, Any]]] = {
+    "LaunchRequest": (
+        LaunchRequest,
+        {
+            "session.new": True,
+            "session.attributes": {},
+            "context.audio_player.player_activity": "IDLE",
+            "context.viewport.pixelWidth": 1280,
+            "context.viewport.mode": "HUB",
+            "context.viewports.0.type": "APL",
+            "context.system.api_endpoint": ENDPOINT,
+        },
+    ),
+    "IntentRequest.GetWeather": (
+        IntentRequest,
+        {
+            "request.intent.name": "GetWeather",
+            "request.intent.confirmation_status": "NONE",
+            "request.dialog_state": "STARTED",
+            "request.intent.slots.city.value": "big apple",
+            "request.intent.slots.city.source": "USER",
+            "request.intent.slots.date.value": "2026-11-27",
+            "request.intent.slots.unit.value": None,
+            "session.new": False,
+            "session.attributes": {"lastCity": "Paris", "turns": 2},
+        },
+    ),
+    "IntentRequest.PlanTrip": (
+        IntentRequest,
+        {
+            "request.intent.name": "PlanTrip",
+            "request.intent.confirmation_status": "CONFIRMED",
+            "request.dialog_state": "COMPLETED",
+            "request.intent.slots.destination.value": "Zürich",
+            "request.intent.slots.destination.confirmation_status": "CONFIRMED",
+            "request.intent.slots.activity.value": None,
+            "request.intent.slots.activity.slot_value.type": "List",
+            "request.intent.slots.activity.slot_value.values.1.value": "camping",
+            "request.intent.slots.travelDate.value": "2026-W49-WE",
+            "request.intent.slots.duration.value": "P3D",
+            "session.attributes": {"tripId": "T-1001"},
+        },
+    ),
+    "IntentRequest.AMAZON.HelpIntent": (
+        IntentRequest,
+        {
+            "request.intent.name": "AMAZON.HelpIntent",
+            "request.intent.confirmation_status": "NONE",
+            "request.intent.slots": None,
+            "request.dialog_state": None,
+        },
+    ),
+    "SessionEndedRequest.USER_INITIATED": (
+        SessionEndedRequest,
+        {"request.reason": "USER_INITIATED", "request.error": None},
+    ),
+    "SessionEndedRequest.ERROR": (
+        SessionEndedRequest,
+        {
+            "request.reason": "ERROR",
+            "request.error.type": "INVALID_RESPONSE",
+            "request.error.message": (
+                "SpeechletResponse was null or contained neither speech nor directives"
+            ),
+        },
+    ),
+    "CanFulfillIntentRequest": (
+        CanFulfillIntentRequest,
+        {
+            "request.intent.name": "GetWeather",
+            "request.intent.slots.city.value": "seattle",
+            "request.intent.slots.date.value": "2026-11-28",
+            "request.intent.confirmation_status": "NONE",
+            "session.new": True,
+        },
+    ),
+    "SessionResumedRequest": (
+        SessionResumedRequest,
+        {
+            "request.cause.type": "ConnectionCompleted",
+            "request.cause.token": "taxi-booking-1234",
+            "request.cause.status.code": "200",
+            "request.cause.result.reservationId": "R-88421",
+        },
+    ),
+    "AudioPlayer.PlaybackStarted": (AudioPlayerRequest, _audio(TRACK, 0, "PLAYING")),
+    "AudioPlayer.PlaybackFinished": (AudioPlayerRequest, _audio(TRACK, 1834500, "FINISHED")),
+    "AudioPlayer.PlaybackStopped": (AudioPlayerRequest, _audio(TRACK, 412345, "STOPPED")),
+    "AudioPlayer.PlaybackNearlyFinished": (
+        AudioPlayerRequest,
+        _audio(TRACK, 1800000, "PLAYING"),
+    ),
+    "AudioPlayer.PlaybackFailed": (
+        AudioPlayerRequest,
+        {
+            "request.token": "episode-0043",
+            "request.offset_in_milliseconds": None,
+            "request.error.type": "MEDIA_ERROR_SERVICE_UNAVAILABLE",
+            "request.error.message": "Device playback error: HTTP 503 from stream host",
+            "request.current_playback_state.token": TRACK,
+            "request.current_playback_state.offset_in_milliseconds": 52000,
+            "request.current_playback_state.player_activity": "PLAYING",
+        },
+    ),
+    "PlaybackController.PlayCommandIssued": (PlaybackControllerRequest, _controller("PAUSED")),
+    "PlaybackController.PauseCommandIssued": (PlaybackControllerRequest, _controller("PLAYING")),
+    "PlaybackController.NextCommandIssued": (PlaybackControllerRequest, _controller("PLAYING")),
+    "PlaybackController.PreviousCommandIssued": (
+        PlaybackControllerRequest,
+        _controller("PLAYING"),
+    ),
+    "System.ExceptionEncountered": (
+        SystemExceptionRequest,
+        {
+            "request.error.type": "INVALID_RESPONSE",
+            "request.error.message": (
+                "Invalid directive: AudioPlayer.Play is missing audioItem.stream.url"
+            ),
+            "request.cause.requestId": (
+                "amzn1.echo-api.request.950e06f3-515c-5baa-854c-b7ba6a74fdf4"
+            ),
+        },
+    ),
+    "Display.ElementSelected": (
+        DisplayElementSelectedRequest,
+        {"request.token": "city-item-3", "context.display.token": "city-list"},
+    ),
+    "Alexa.Presentation.APL.UserEvent": (
+        PresentationRequest,
+        {
+            "request.token": "weatherScreen",
+            "request.arguments": ["showForecast", "Paris", 5],
+            "request.source.type": "TouchWrapper",
+            "request.source.handler": "Press",
+            "request.source.id": "forecastButton",
+            "request.components": {"cityInput": "Paris"},
+            "context.presentation_apl.token": "weatherScreen",
+        },
+    ),
+    "Alexa.Presentation.APL.RuntimeError": (
+        PresentationRequest,
+        {
+            "request.token": "weatherScreen",
+            "request.errors.0.type": "LIST_ERROR",
+            "request.errors.0.reason": "INCONSISTENT_LIST_ID",
+            "request.errors.0.listId": "forecastList",
+            "request.errors.0.listVersion": 3,
+        },
+    ),
+    "Alexa.Presentation.APL.LoadIndexListData": (
+        PresentationRequest,
+        {
+            "request.token": "weatherScreen",
+            "request.correlation_token": "101",
+            "request.list_id": "forecastList",
+            "request.start_index": 20,
+            "request.count": 10,
+            "request.page_token": None,
+        },
+    ),
+    "Alexa.Presentation.APL.LoadTokenListData": (
+        PresentationRequest,
+        {
+            "request.correlation_token": "102",
+            "request.list_id": "citiesList",
+            "request.page_token": "page-3",
+            "request.start_index": None,
+        },
+    ),
+    "Connections.Response.Buy": (
+        ConnectionsResponse,
+        {
+            "request.name": "Buy",
+            "request.status.code": "200",
+            "request.status.message": "OK",
+            "request.payload.purchaseResult": "ACCEPTED",
+            "request.payload.productId": ("amzn1.adg.product.68b22059-9222-55fd-bb85-743538177630"),
+            "request.token": "correlationToken-premium-forecast",
+        },
+    ),
+    "Connections.Request": (
+        ConnectionsRequest,
+        {
+            "request.name": "ScheduleTaxiReservation",
+            "request.payload.partySize": 2,
+            "request.payload.pickupLocation.locality": "Bellevue",
+            "request.payload.pickupTime": None,
+        },
+    ),
+    "Messaging.MessageReceived": (
+        MessageReceivedRequest,
+        {
+            "request.message": {"alert": "storm-warning", "city": "Paris", "severity": 3},
+            "context.system.device": None,
+        },
+    ),
+    "GameEngine.InputHandlerEvent": (
+        GameEngineInputHandlerEvent,
+        {
+            "request.originating_request_id": (
+                "amzn1.echo-api.request.baa146f6-b291-5292-9fd7-5aa65d9303cc"
+            ),
+            "request.events.0.name": "button_down_event",
+            "request.events.0.inputEvents.0.action": "down",
+            "request.events.0.inputEvents.0.color": "FF0000",
+        },
+    ),
+    "CustomInterfaceController.EventsReceived": (
+        CustomInterfaceRequest,
+        {
+            "request.token": CIC_TOKEN,
+            "request.events.0.header.namespace": "Custom.Robot",
+            "request.events.0.header.name": "EyesTouched",
+            "request.events.0.payload.duration": 1200,
+            "request.expiration_payload": None,
+        },
+    ),
+    "CustomInterfaceController.Expired": (
+        CustomInterfaceRequest,
+        {
+            "request.token": CIC_TOKEN,
+            "request.expiration_payload.gameOverSpeech": (
+                "Game over! Would you like to hear your stats?"
+            ),
+            "request.events": None,
+        },
+    ),
+    "Alexa.Authorization.Grant": (
+        AuthorizationGrantRequest,
+        {
+            "request.body.grant.type": "OAuth2.AuthorizationCode",
+            "request.body.grant.code": "ANUbUKCJqlBOpMhwYWxU",
+        },
+    ),
+    "AlexaSkillEvent.SkillEnabled": (
+        AlexaSkillEventRequest,
+        {
+            "request.event_creation_time": "2026-11-26T12:09:58Z",
+            "request.event_publishing_time": "2026-11-26T12:10:00Z",
+            "request.body": None,
+        },
+    ),
+    "AlexaSkillEvent.SkillDisabled": (
+        AlexaSkillEventRequest,
+        {
+            "request.event_creation_time": "2026-11-26T12:10:01Z",
+            "request.body.userInformationPersistenceStatus": "PERSISTED",
+        },
+    ),
+    "AlexaSkillEvent.SkillPermissionAccepted": (
+        AlexaSkillEventRequest,
+        {
+            "request.body.acceptedPermissions.0.scope": "alexa::household:lists:read",
+            "request.body.acceptedPermissions.1.scope": "alexa::alerts:reminders:skill:readwrite",
+            "request.body.acceptedPersonPermissions.0.scope": "alexa::profile:given_name:read",
+        },
+    ),
+    "AlexaSkillEvent.SkillPermissionChanged": (
+        AlexaSkillEventRequest,
+        {
+            "request.body.acceptedPermissions": [{"scope": "alexa::household:lists:read"}],
+            "request.body.acceptedPersonPermissions": [],
+            "request.event_publishing_time": "2026-11-26T12:10:15Z",
+        },
+    ),
+    "AlexaSkillEvent.SkillAccountLinked": (
+        AlexaSkillEventRequest,
+        {
+            "request.body.accessToken": LINKED_TOKEN,
+            "context.system.user.access_token": LINKED_TOKEN,
+        },
+    ),
+    "AlexaHouseholdListEvent.ItemsCreated": (
+        HouseholdListEventRequest,
+        {
+            "request.body.listId": LIST_ID,
+            "request.body.listItemIds": [
+                "8dff0651-b2c3-5c4f-879a-31fd18431f9e",
+                "108bd933-23ac-5adc-9b9a-31e3fd63b7ba",
+            ],
+            "request.event_creation_time": "2026-11-26T12:10:59Z",
+        },
+    ),
+    "AlexaHouseholdListEvent.ListUpdated": (
+        HouseholdListEventRequest,
+        {"request.body": {"listId": LIST_ID}},
+    ),
+    "Reminders.ReminderCreated": (
+        ReminderEventRequest,
+        {
+            "request.body.alertToken": "amzn1.alert.5dd67199-ebaa-5a10-a299-eba203dcef2b",
+            "request.event_creation_time": None,
+        },
+    ),
+    "Alexa.NewFeature.SomethingHappened": (
+        GenericRequest,
+        {
+            "request.raw.token": "feature-token-7",
+            "request.raw.attempt": 2,
+            "request.raw.payload.tags": ["new", "shiny"],
+            "session.attributes": {"lastCity": "Paris"},
+        },
+    ),
+    "IntentRequest.Legacy2015": (
+        IntentRequest,
+        {
+            "version": "1.0",
+            "context": None,
+            "session.session_id": "SessionId.d4dbc84f-50ea-50db-bbb9-3fda3ea16264",
+            "session.user.user_id": "amzn1.account.AM3B227HF3FAM1B261HK7FFM3A2",
+            "request.intent.name": "GetWeather",
+            "request.intent.confirmation_status": "NONE",
+            "request.intent.slots.city.value": "boston",
+            "request.intent.slots.date.value": None,
+        },
+    ),
+    "IntentRequest.ExplicitNulls": (
+        IntentRequest,
+        {
+            "session.attributes": {},
+            "session.user.access_token": None,
+            "session.user.permissions": None,
+            "context.audio_player": None,
+            "context.viewport": None,
+            "context.system.person": None,
+            "context.system.api_access_token": None,
+            "context.system.user.permissions.consent_token": None,
+            "request.dialog_state": None,
+            "request.intent.slots.city.value": None,
+            "request.intent.slots.city.resolutions": None,
+            "request.intent.slots.date.value": "2026-11-27",
+        },
+    ),
+    "IntentRequest.UnknownFields": (
+        IntentRequest,
+        {
+            "request.intent.name": "GetWeather",
+            "request.intent.slots.city.value": "big apple",
+            "context.system.api_endpoint": ENDPOINT,
+        },
+    ),
+}
+
+
+def load(name: str) -> bytes:
+    return (FIXTURES / f"{name}.json").read_bytes()
+
+
+def load_json(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(load(name))
+    return data
+
+
+def resolve(value: Any, path: str) -> Any:
+    """Follow ``a.b.0.c`` through struct attributes, dict keys and list indexes."""
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value[part]
+        elif isinstance(value, list):
+            value = value[int(part)]
+        else:
+            value = getattr(value, part)
+    return value
+
+
+def decode_dict(data: dict[str, Any]) -> Envelope:
+    return decode_envelope(json.dumps(data).encode())
+
+
+def system_of(name: str) -> System:
+    context = decode_envelope(load(name)).context
+    assert context is not None
+    assert context.system is not None
+    return context.system
+
+
+def device_of(name: str) -> Device:
+    device = system_of(name).device
+    assert device is not None
+    return device
+
+
+def weather_slot(name: str) -> Slot:
+    intent = decode_envelope(load("IntentRequest.GetWeather")).intent
+    assert intent is not None
+    slot = intent.slot(name)
+    assert slot is not None
+    return slot
+
+
+# --- every fixture -----------------------------------------------------------------------------
+
+
+def test_every_fixture_file_has_expectations() -> None:
+    assert sorted(p.stem for p in FIXTURES.glob("*.json")) == sorted(CASES)
+
+
+def test_every_contract_request_type_has_a_fixture() -> None:
+    fixture_types = {load_json(name)["request"]["type"] for name in CASES}
+    assert set(CONTRACT_TYPES) <= fixture_types
+
+
+@pytest.mark.parametrize("request_type", CONTRACT_TYPES)
+def test_contract_request_types_have_their_own_class(request_type: str) -> None:
+    cls = request_class(request_type)
+    assert cls is not GenericRequest
+    assert request_type in cls.types
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fixture_decodes_into_its_class(name: str) -> None:
+    cls, expected = CASES[name]
+    data = load_json(name)
+    envelope = decode_envelope(load(name))
+    request = envelope.request
+
+    assert type(request) is cls
+    assert type(request) is request_class(data["request"]["type"])
+    assert request.type == data["request"]["type"]
+    assert request.request_id == data["request"]["requestId"]
+    assert request.timestamp == data["request"]["timestamp"]
+    assert request.locale == data["request"].get("locale")
+    assert (envelope.session is None) == ("session" not in data)
+    assert (envelope.context is None) == ("context" not in data)
+    for path, value in expected.items():
+        assert resolve(envelope, path) == value, path
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fixture_names_the_test_skill_in_context_and_session(name: str) -> None:
+    envelope = decode_envelope(load(name))
+    expected = (envelope.context is not None) + (envelope.session is not None)
+    assert envelope.application_ids == (SKILL_ID,) * expected
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CASES if n.startswith(SESSIONLESS_PREFIXES)))
+def test_out_of_session_requests_have_no_session(name: str) -> None:
+    assert load_json(name)["request"]["type"].startswith(SESSIONLESS_PREFIXES)
+    assert "session" not in load_json(name)
+    assert decode_envelope(load(name)).session is None
+
+
+# --- envelope, session, context ---------------------------------------------------------------
+
+
+def test_context_system_fields() -> None:
+    data = load_json("IntentRequest.PlanTrip")["context"]["System"]
+    system = system_of("IntentRequest.PlanTrip")
+    assert system.application is not None
+    assert system.application.application_id == SKILL_ID
+    assert system.user is not None
+    assert system.user.user_id == data["user"]["userId"]
+    assert system.user.user_id.startswith("amzn1.ask.account.")
+    assert system.device is not None
+    assert system.device.device_id == data["device"]["deviceId"]
+    assert system.device.device_id.startswith("amzn1.ask.device.")
+    assert system.api_endpoint == ENDPOINT
+    assert system.api_access_token == data["apiAccessToken"]
+    assert system.person is not None
+    assert system.person.person_id == data["person"]["personId"]
+    assert system.person.access_token is None
+    assert system.unit is not None
+    assert system.unit.unit_id == data["unit"]["unitId"]
+    assert system.unit.persistent_unit_id == data["unit"]["persistentUnitId"]
+
+
+def test_session_fields() -> None:
+    data = load_json("IntentRequest.GetWeather")["session"]
+    session = decode_envelope(load("IntentRequest.GetWeather")).session
+    assert session is not None
+    assert session.new is False
+    assert session.session_id == data["sessionId"]
+    assert session.session_id.startswith("amzn1.echo-api.session.")
+    assert session.user is not None
+    assert session.user.user_id == data["user"]["userId"]
+    assert session.attributes == {"lastCity": "Paris", "turns": 2}
+
+
+def test_null_session_attributes_become_an_empty_dict_a_handler_can_write() -> None:
+    session = decode_envelope(load("IntentRequest.ExplicitNulls")).session
+    assert session is not None
+    assert session.attributes == {}
+    session.attributes["lastCity"] = "Lyon"
+    assert session.attributes == {"lastCity": "Lyon"}
+
+
+def test_missing_session_attributes_become_an_empty_dict() -> None:
+    data = load_json("IntentRequest.GetWeather")
+    del data["session"]["attributes"]
+    session = decode_dict(data).session
+    assert session is not None
+    assert session.attributes == {}
+
+
+def test_pre_2016_request_without_context_or_locale() -> None:
+    envelope = decode_envelope(load("IntentRequest.Legacy2015"))
+    assert envelope.context is None
+    assert envelope.request.locale is None
+    assert envelope.session is not None
+    assert envelope.application_ids == (SKILL_ID,)
+
+
+def test_minimal_envelope_gets_defaults() -> None:
+    envelope = decode_envelope(b'{"request": {"type": "LaunchRequest"}}')
+    assert type(envelope.request) is LaunchRequest
+    assert envelope.version == "1.0"
+    assert envelope.session is None
+    assert envelope.context is None
+    assert envelope.application_ids == ()
+    assert envelope.intent is None
+
+
+def test_explicit_null_version_session_and_context() -> None:
+    body = b'{"version": null, "session": null, "context": null, "request": {"type": "X"}}'
+    envelope = decode_envelope(body)
+    assert envelope.version == "1.0"
+    assert envelope.session is None
+    assert envelope.context is None
+    assert isinstance(envelope.request, GenericRequest)
+
+
+@pytest.mark.parametrize("field", ["intent", "slot"])
+def test_explicit_null_confirmation_status_is_accepted(field: str) -> None:
+    # Old requests leave confirmationStatus out; null must decode the same way.
+    data = load_json("IntentRequest.GetWeather")
+    intent = data["request"]["intent"]
+    target = intent if field == "intent" else intent["slots"]["city"]
+    target["confirmationStatus"] = None
+    request = decode_dict(data).request
+    assert isinstance(request, IntentRequest)
+    assert request.intent.name == "GetWeather"
+
+
+def test_application_ids_lists_context_then_session() -> None:
+    data = load_json("IntentRequest.GetWeather")
+    data["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.context"
+    data["session"]["application"]["applicationId"] = "amzn1.ask.skill.session"
+    envelope = decode_dict(data)
+    assert envelope.application_ids == ("amzn1.ask.skill.context", "amzn1.ask.skill.session")
+
+
+def test_application_ids_without_application_objects() -> None:
+    data = load_json("IntentRequest.GetWeather")
+    del data["context"]["System"]["application"]
+    del data["session"]["application"]
+    assert decode_dict(data).application_ids == ()
+
+
+def test_envelope_intent_shortcut() -> None:
+    assert decode_envelope(load("IntentRequest.GetWeather")).intent is not None
+    assert decode_envelope(load("CanFulfillIntentRequest")).intent is not None
+    assert decode_envelope(load("LaunchRequest")).intent is None
+
+
+# --- Device.supports --------------------------------------------------------------------------
+
+
+def test_device_supports_declared_interfaces() -> None:
+    dot = device_of("IntentRequest.GetWeather")
+    show = device_of("LaunchRequest")
+    assert dot.supports("AudioPlayer")
+    assert not dot.supports("Alexa.Presentation.APL")
+    assert not dot.supports("Display")
+    assert show.supports("Alexa.Presentation.APL")
+    assert show.supports("Display")
+    assert show.supported_interfaces is not None
+    assert show.supported_interfaces["Alexa.Presentation.APL"] == {
+        "runtime": {"maxVersion": "2024.3"}
+    }
+
+
+def test_device_without_interfaces_supports_nothing() -> None:
+    assert not Device(device_id="d").supports("AudioPlayer")
+    assert not Device(device_id="d", supported_interfaces={}).supports("AudioPlayer")
+    assert not device_of("IntentRequest.ExplicitNulls").supports("AudioPlayer")
+
+
+# --- slots -------------------------------------------------------------------------------------
+
+
+def test_slot_matched_by_entity_resolution() -> None:
+    city = weather_slot("city")
+    assert city.values == ["big apple"]
+    assert city.is_filled
+    assert city.match_status == "ER_SUCCESS_MATCH"
+    assert city.resolved_name == "New York"
+    assert city.resolved_id == "NYC"
+
+
+def test_slot_not_matched_by_entity_resolution() -> None:
+    region = weather_slot("region")
+    assert region.values == ["atlantis"]
+    assert region.is_filled
+    assert region.match_status == "ER_SUCCESS_NO_MATCH"
+    assert region.resolved_name is None
+    assert region.resolved_id is None
+
+
+def test_slot_without_resolutions() -> None:
+    date = weather_slot("date")
+    assert date.values == ["2026-11-27"]
+    assert date.match_status is None
+    assert date.resolved_name is None
+
+
+def test_unfilled_slot() -> None:
+    unit = weather_slot("unit")
+    assert unit.name == "unit"
+    assert unit.value is None
+    assert unit.values == []
+    assert not unit.is_filled
+    assert unit.match_status is None
+    assert unit.resolved_name is None
+    assert unit.resolved_id is None
+
+
+def test_multiple_value_slot() -> None:
+    intent = decode_envelope(load("IntentRequest.PlanTrip")).intent
+    assert intent is not None
+    activity = intent.slot("activity")
+    assert activity is not None
+    assert activity.value is None
+    assert activity.values == ["hiking", "camping", "fishing"]
+    assert activity.is_filled
+
+
+def test_static_match_wins_over_dynamic_no_match() -> None:
+    intent = decode_envelope(load("IntentRequest.PlanTrip")).intent
+    assert intent is not None
+    destination = intent.slot("destination")
+    assert destination is not None
+    assert destination.match_status == "ER_SUCCESS_MATCH"
+    assert destination.resolved_name == "Zürich"
+    assert destination.resolved_id == "ZRH"
+
+
+def test_slot_with_only_a_simple_slot_value() -> None:
+    slot = Slot(name="city", slot_value=SlotValue(type="Simple", value="Paris"))
+    assert slot.values == ["Paris"]
+    assert slot.is_filled
+
+
+def test_slot_with_an_empty_list_slot_value() -> None:
+    slot = Slot(name="activity", slot_value=SlotValue(type="List", values=[]))
+    assert slot.values == []
+    assert not slot.is_filled
+
+
+def test_slot_with_a_timeout_status_has_no_match() -> None:
+    data = load_json("IntentRequest.GetWeather")
+    city = data["request"]["intent"]["slots"]["city"]
+    city["resolutions"]["resolutionsPerAuthority"] = [
+        {"authority": "amzn1.er-authority.x.CityType", "status": {"code": "ER_ERROR_TIMEOUT"}}
+    ]
+    intent = decode_dict(data).intent
+    assert intent is not None
+    slot = intent.slot("city")
+    assert slot is not None
+    assert slot.match_status == "ER_ERROR_TIMEOUT"
+    assert slot.resolved_name is None
+
+
+def test_intent_slot_lookup() -> None:
+    intent = decode_envelope(load("IntentRequest.GetWeather")).intent
+    assert intent is not None
+    city = intent.slot("city")
+    assert city is not None
+    assert city.name == "city"
+    assert intent.slot("nope") is None
+    help_intent = decode_envelope(load("IntentRequest.AMAZON.HelpIntent")).intent
+    assert help_intent is not None
+    assert help_intent.slot("city") is None
+    assert Intent(name="X").slot("city") is None
+
+
+# --- unknown types and unknown fields ---------------------------------------------------------
+
+
+def test_unknown_request_type_keeps_every_raw_field() -> None:
+    data = load_json("Alexa.NewFeature.SomethingHappened")
+    request = decode_envelope(load("Alexa.NewFeature.SomethingHappened")).request
+    assert isinstance(request, GenericRequest)
+    assert request_class("Alexa.NewFeature.SomethingHappened") is GenericRequest
+    assert request.raw == data["request"]
+    assert request.raw["payload"] == {
+        "kind": "sparkle",
+        "intensity": 0.75,
+        "tags": ["new", "shiny"],
+        "nothing": None,
+    }
+    assert request.raw["enabled"] is True
+
+
+def test_unknown_request_type_with_a_field_named_raw() -> None:
+    body = b'{"request": {"type": "Alexa.Future.Thing", "requestId": "r", "raw": "abc"}}'
+    request = decode_envelope(body).request
+    assert isinstance(request, GenericRequest)
+    assert request.raw == {"type": "Alexa.Future.Thing", "requestId": "r", "raw": "abc"}
+
+
+def _strip_future(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_future(v) for k, v in value.items() if not k.lower().startswith("future")}
+    if isinstance(value, list):
+        return [_strip_future(v) for v in value]
+    return value
+
+
+def test_unknown_fields_at_every_level_are_ignored() -> None:
+    data = load_json("IntentRequest.UnknownFields")
+    stripped = _strip_future(data)
+    assert stripped != data
+    assert decode_envelope(load("IntentRequest.UnknownFields")) == decode_dict(stripped)
+
+
+# --- raw bodies --------------------------------------------------------------------------------
+
+
+def test_body_with_leading_space_and_raw_utf8() -> None:
+    body = load("IntentRequest.PlanTrip")
+    assert "Zürich".encode() in body
+    envelope = decode_envelope(b" \n" + body + b"\r\n")
+    intent = envelope.intent
+    assert intent is not None
+    destination = intent.slot("destination")
+    assert destination is not None
+    assert destination.value == "Zürich"
+
+
+def test_escaped_and_raw_utf8_decode_alike() -> None:
+    raw = b'{"request": {"type": "LaunchRequest", "requestId": "Z\xc3\xbcrich"}}'
+    escaped = b'{"request": {"type": "LaunchRequest", "requestId": "Z\\u00fcrich"}}'
+    assert decode_envelope(raw).request.request_id == "Zürich"
+    assert decode_envelope(escaped) == decode_envelope(raw)
+
+
+def test_str_body_decodes_like_bytes() -> None:
+    body = load("IntentRequest.PlanTrip")
+    assert decode_envelope(body.decode()) == decode_envelope(body)
+
+
+MALFORMED = {
+    "empty": b"",
+    "whitespace": b"  \n",
+    "not json": b"hello",
+    "truncated": b'{"request": {"type": "LaunchRequest"',
+    "trailing garbage": b'{"request": {"type": "LaunchRequest"}} x',
+    "json array": b'[{"request": {"type": "LaunchRequest"}}]',
+    "json null": b"null",
+    "json string": b'"LaunchRequest"',
+    "json number": b"42",
+    "missing request": b'{"version": "1.0"}',
+    "null request": b'{"request": null}',
+    "request is a string": b'{"request": "LaunchRequest"}',
+    "request is a list": b'{"request": ["LaunchRequest"]}',
+    "request without type": b'{"request": {"requestId": "r"}}',
+    "type is a number": b'{"request": {"type": 5}}',
+    "type is null": b'{"request": {"type": null}}',
+    "type is an object": b'{"request": {"type": {"name": "LaunchRequest"}}}',
+    "intent is a list": b'{"request": {"type": "IntentRequest", "intent": []}}',
+    "slots is a list": b'{"request": {"type": "IntentRequest", "intent": {"slots": []}}}',
+    "offset is a string": (
+        b'{"request": {"type": "AudioPlayer.PlaybackStarted", "offsetInMilliseconds": "10"}}'
+    ),
+    "session is a list": b'{"session": [], "request": {"type": "LaunchRequest"}}',
+    "attributes is a list": (
+        b'{"session": {"attributes": []}, "request": {"type": "LaunchRequest"}}'
+    ),
+    "System is a string": b'{"context": {"System": "x"}, "request": {"type": "LaunchRequest"}}',
+    "NaN": b'{"request": {"type": "LaunchRequest", "x": NaN}}',
+    "byte order mark": b'\xef\xbb\xbf{"request": {"type": "LaunchRequest"}}',
+    "invalid utf-8 in a typed field": b'{"request": {"type": "LaunchRequest", "locale": "\xff"}}',
+    "invalid utf-8 in a slot value": (
+        b'{"request": {"type": "IntentRequest", "intent": {"name": "A", "slots": '
+        b'{"city": {"name": "city", "value": "Z\xfcrich"}}}}}'
+    ),
+    "invalid utf-8 in an unknown type": b'{"request": {"type": "X.Y", "note": "\xc3\x28"}}',
+    "invalid utf-8 in session attributes": (
+        b'{"session": {"attributes": {"k": "\xed\xa0\x80"}}, "request": {"type": "LaunchRequest"}}'
+    ),
+    "invalid utf-8 in an ignored field": b'{"junk": "\xff", "request": {"type": "LaunchRequest"}}',
+    "deeply nested ignored field": (
+        b'{"junk": ' + b"[" * 5000 + b"]" * 5000 + b', "request": {"type": "LaunchRequest"}}'
+    ),
+    "deeply nested unknown request": (
+        b'{"request": {"type": "X.Y", "a": ' + b"[" * 5000 + b"]" * 5000 + b"}}"
+    ),
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_body_raises_malformed_request_error(body: bytes) -> None:
+    with pytest.raises(MalformedRequestError):
+        decode_envelope(body)
+
+
+def test_str_body_with_a_lone_surrogate_raises_malformed_request_error() -> None:
+    with pytest.raises(MalformedRequestError):
+        decode_envelope('{"request": {"type": "LaunchRequest", "requestId": "\ud800"}}')
+
+
+def test_malformed_request_error_keeps_the_decoder_message() -> None:
+    with pytest.raises(MalformedRequestError, match="intent") as info:
+        decode_envelope(b'{"request": {"type": "IntentRequest", "intent": []}}')
+    assert isinstance(info.value.__cause__, msgspec.DecodeError)
+
+
+# --- performance shape -------------------------------------------------------------------------
+
+
+def test_decoding_reuses_module_level_decoders(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert isinstance(models._ENVELOPE_DECODER, msgspec.json.Decoder)
+    body = load("IntentRequest.PlanTrip")
+    assert len(body) > 8000
+
+    def no_new_decoders(*args: object, **kwargs: object) -> None:
+        raise AssertionError("decode_envelope must reuse module-level decoders")
+
+    monkeypatch.setattr(msgspec.json, "Decoder", no_new_decoders)
+    monkeypatch.setattr(msgspec.json, "decode", no_new_decoders)
+    first = decode_envelope(body)
+    assert decode_envelope(body) == first
+    assert first.intent is not None
+    assert first.intent.name == "PlanTrip"
