@@ -1,0 +1,465 @@
+"""`Skill`: the object a skill author decorates, and the ASGI app that serves it.
+
+A request goes through these steps, each of which can only refuse it with a 4xx and a short
+JSON reason:
+
+1. method (POST) and media type (JSON), then the body, read up to ``max_body_size``;
+2. verification of the signature, certificate chain and timestamp (`alexaskill.verify`);
+3. decoding into a typed `Envelope`, and the skill-id check;
+4. dispatch to the handler, whose return value is encoded as the response envelope.
+
+Anything a handler does wrong (raising, returning something that is not a response, breaking a
+response limit) is answered with a spoken apology and logged with its traceback: Alexa always
+gets a well-formed answer, never a 500.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import msgspec
+from starlette.concurrency import run_in_threadpool
+
+from .dispatch import Call, Handler, Registry
+from .exceptions import (
+    ConfigurationError,
+    RequestError,
+    ResponseError,
+    SkillIdError,
+    SlotError,
+)
+from .interaction import IntentDeclaration, SlotTypeDeclaration, SlotTypeValue
+from .models import (
+    CanFulfillIntentRequest,
+    Envelope,
+    IntentRequest,
+    LaunchRequest,
+    Request,
+    SessionEndedRequest,
+    decode_envelope,
+    request_class,
+)
+from .responses import Response, ask, encode_response, speak
+
+if TYPE_CHECKING:
+    import httpx
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from .verify import Verifier
+
+__all__ = ["Skill"]
+
+logger = logging.getLogger("alexaskill")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
+
+#: Spoken when a handler fails and no exception handler answers instead.
+APOLOGY: Final = "Sorry, something went wrong. Please try again later."
+#: Spoken when a required slot is missing and no handler for `SlotError` answers instead.
+SLOT_PROMPT: Final = "Sorry, I didn't catch that. Could you say it again?"
+#: Spoken for an intent with no handler and no fallback.
+UNHANDLED: Final = "Sorry, I can't help with that."
+
+_JSON_HEADERS: Final = [(b"content-type", b"application/json")]
+_APOLOGY_BODY: Final = encode_response(speak(APOLOGY))
+
+
+class Skill:
+    """An Alexa skill: register handlers with its decorators, serve it as an ASGI app.
+
+    ``skill_id`` is the skill's application id (``amzn1.ask.skill.…``) or a collection of ids;
+    requests for any other id are refused. Pass ``None`` only to switch the check off (logged as a
+    warning). ``verify=False`` switches off signature verification (also logged as a warning);
+    ``verifier`` replaces the default `Verifier` (which trusts Amazon's chain under the certifi
+    roots). ``max_body_size`` caps the request body in bytes.
+    """
+
+    def __init__(
+        self,
+        skill_id: str | Iterable[str] | None,
+        *,
+        verify: bool = True,
+        verifier: Verifier | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        path: str = "/",
+        health_path: str | None = "/health",
+    ) -> None:
+        if isinstance(skill_id, str):
+            skill_ids: frozenset[str] | None = frozenset((skill_id,))
+        elif skill_id is None:
+            skill_ids = None
+        else:
+            skill_ids = frozenset(skill_id)
+        if skill_ids is not None and (not skill_ids or not all(skill_ids)):
+            raise ConfigurationError("skill_id must name at least one non-empty application id")
+        if not verify and verifier is not None:
+            raise ConfigurationError("verify=False contradicts the verifier given")
+        if max_body_size <= 0:
+            raise ConfigurationError("max_body_size must be positive")
+        self.skill_ids = skill_ids
+        self.verify = verify
+        self.verifier = verifier
+        self.max_body_size = max_body_size
+        self.path = path
+        self.health_path = health_path
+        self.registry = Registry()
+        #: Interaction-model declarations: utterances and slot types by intent, custom slot types.
+        self.intent_declarations: dict[str, IntentDeclaration] = {}
+        self.slot_types: dict[str, SlotTypeDeclaration] = {}
+        self._services: dict[
+            type, tuple[Callable[[Call], Awaitable[Any]], Callable[[Any], Awaitable[None]] | None]
+        ] = {}
+        self._app: ASGIApp | None = None
+        self._http_client: httpx.AsyncClient | None = None
+
+    # --- registration: decorators are thin wrappers over the add_* methods --------------------
+
+    def add_handler(
+        self, request_type: str, func: Callable[..., Any], *, intent: str | None = None
+    ) -> Handler:
+        """Register ``func`` for requests of ``request_type`` (and ``intent``, if given)."""
+        cls = request_class(request_type)
+        if intent is not None and not issubclass(cls, IntentRequest | CanFulfillIntentRequest):
+            raise ConfigurationError(f"{request_type} requests carry no intent to match {intent!r}")
+        return self.registry.add((request_type, intent), func, cls)
+
+    def add_intent_handler(
+        self,
+        name: str,
+        func: Callable[..., Any],
+        *,
+        utterances: Iterable[str] = (),
+        slots: Mapping[str, str] | None = None,
+    ) -> Handler:
+        """Register ``func`` for IntentRequests of the intent ``name``.
+
+        ``utterances`` and ``slots`` (slot name to slot type) feed the interaction model that
+        ``alexaskill model`` prints; they do not change how requests are answered.
+        """
+        if not name:
+            raise ConfigurationError("an intent handler needs the intent's name")
+        if isinstance(utterances, str):
+            raise ConfigurationError(f"intent {name}: utterances must be a list of strings")
+        handler = self.add_handler("IntentRequest", func, intent=name)
+        self.intent_declarations[name] = IntentDeclaration(
+            name, tuple(utterances), dict(slots or {})
+        )
+        return handler
+
+    def add_slot_type(
+        self, name: str, values: Iterable[str | SlotTypeValue | Mapping[str, object]]
+    ) -> SlotTypeDeclaration:
+        """Declare the custom slot type ``name`` with its ``values``, for the interaction model."""
+        if name in self.slot_types:
+            raise ConfigurationError(f"slot type {name} is declared twice")
+        declaration = SlotTypeDeclaration.build(name, values)
+        self.slot_types[name] = declaration
+        return declaration
+
+    def add_fallback_handler(self, func: Callable[..., Any]) -> Handler:
+        """Register ``func`` for every request and intent that has no handler of its own."""
+        return self.registry.add_fallback(func)
+
+    def add_exception_handler(
+        self, exc_type: type[BaseException], func: Callable[..., Any]
+    ) -> Handler:
+        """Register ``func(exc, …)`` to answer when a handler raises ``exc_type``."""
+        return self.registry.add_exception_handler(exc_type, func)
+
+    def launch(self, func: F) -> F:
+        """Decorator: answer LaunchRequest ("Alexa, open …")."""
+        self.add_handler(LaunchRequest.types[0], func)
+        return func
+
+    def intent(
+        self,
+        name: str,
+        *,
+        utterances: Iterable[str] = (),
+        slots: Mapping[str, str] | None = None,
+    ) -> Callable[[F], F]:
+        """Decorator: answer the intent ``name``; slots arrive as typed parameters."""
+
+        def register(func: F) -> F:
+            self.add_intent_handler(name, func, utterances=utterances, slots=slots)
+            return func
+
+        return register
+
+    def session_ended(self, func: F) -> F:
+        """Decorator: handle SessionEndedRequest (any speech in the reply is ignored by Alexa)."""
+        self.add_handler(SessionEndedRequest.types[0], func)
+        return func
+
+    def fallback(self, func: F) -> F:
+        """Decorator: answer every request and intent that has no handler of its own."""
+        self.add_fallback_handler(func)
+        return func
+
+    def on(self, request_type: str) -> Callable[[F], F]:
+        """Decorator: answer requests of ``request_type`` (``"AudioPlayer.PlaybackStarted"``, …)."""
+
+        def register(func: F) -> F:
+            self.add_handler(request_type, func)
+            return func
+
+        return register
+
+    def exception(self, exc_type: type[BaseException]) -> Callable[[F], F]:
+        """Decorator: answer with ``func(exc, …)`` when a handler raises ``exc_type``."""
+
+        def register(func: F) -> F:
+            self.add_exception_handler(exc_type, func)
+            return func
+
+        return register
+
+    # --- answering: sans-IO from a decoded envelope to response bytes --------------------------
+
+    def check_skill_id(self, envelope: Envelope) -> None:
+        """Raise `SkillIdError` unless every application id in ``envelope`` is one of ours."""
+        skill_ids = self.skill_ids
+        if skill_ids is None:
+            return
+        ids = envelope.application_ids
+        if not ids:
+            raise SkillIdError("request names no application id")
+        for application_id in ids:
+            if application_id not in skill_ids:
+                raise SkillIdError("request is for another skill")
+
+    def add_service(
+        self,
+        service_type: type,
+        create: Callable[[Call], Awaitable[Any]],
+        finish: Callable[[Any], Awaitable[None]] | None = None,
+    ) -> None:
+        """Make handlers that ask for ``service_type`` receive ``await create(call)``.
+
+        The object is made only for handlers whose parameters ask for it, before the call;
+        ``finish(obj)`` runs after the handler returned normally (to save what it changed).
+        Call this before registering the handlers that use the service.
+        """
+        if self.registry.handlers or self.registry.fallback is not None:
+            raise ConfigurationError("add services before registering handlers")
+        self._services[service_type] = (create, finish)
+        self.registry.service_types = (*self.registry.service_types, service_type)
+
+    async def answer(self, envelope: Envelope) -> bytes:
+        """Dispatch a verified, decoded ``envelope`` and return the encoded response envelope."""
+        self.registry.freeze()
+        call = Call(envelope)
+        handler = self.registry.resolve(envelope)
+        try:
+            if handler is None:
+                response = self._unhandled(envelope.request)
+            else:
+                response = await self._invoke(handler, call)
+            return encode_response(response, call.session_attributes)
+        except Exception as exc:
+            return await self._recover(exc, call)
+
+    async def _invoke(self, handler: Handler, call: Call) -> Response | None:
+        finishing: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
+        for service_type in handler.services:
+            create, finish = self._services[service_type]
+            service = call.services[service_type] = await create(call)
+            if finish is not None:
+                finishing.append((finish, service))
+        kwargs = handler.arguments(call)
+        if handler.is_async:
+            result = await handler.func(**kwargs)
+        else:
+            result = await run_in_threadpool(handler.func, **kwargs)
+        if result is not None and not isinstance(result, Response):
+            raise ResponseError(
+                f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
+                "(from speak(), ask(), …) or None"
+            )
+        for finish, service in finishing:
+            await finish(service)
+        return result
+
+    def _unhandled(self, request: Request) -> Response | None:
+        if isinstance(request, IntentRequest):
+            logger.warning("no handler for intent %r and no fallback", request.intent.name)
+            return ask(UNHANDLED, reprompt="What would you like to do?")
+        if isinstance(request, LaunchRequest):
+            logger.warning("no handler for LaunchRequest and no fallback")
+        return None
+
+    async def _recover(self, exc: Exception, call: Call) -> bytes:
+        handler = self.registry.exception_handler(exc)
+        if handler is not None:
+            call.exception = exc
+            try:
+                return encode_response(await self._invoke(handler, call), call.session_attributes)
+            except Exception:
+                logger.exception("exception handler %s failed", handler.name)
+                return _APOLOGY_BODY
+        if isinstance(exc, SlotError):
+            logger.info("%s; asking again", exc)
+            try:
+                return encode_response(ask(SLOT_PROMPT), call.session_attributes)
+            except ResponseError:
+                logger.exception("session attributes do not encode")
+                return _APOLOGY_BODY
+        request = call.envelope.request
+        logger.error(
+            "handler failed for %s %s",
+            request.type,
+            getattr(getattr(request, "intent", None), "name", "") or "",
+            exc_info=exc,
+        )
+        return _APOLOGY_BODY
+
+    # --- the ASGI app --------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the skill as an ASGI app (``uvicorn app:skill``)."""
+        app = self._app
+        if app is None:
+            app = self._app = self._build()
+        await app(scope, receive, send)
+
+    def _build(self) -> ASGIApp:
+        from starlette.applications import Starlette
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        self.registry.freeze()
+        if self.verify and self.verifier is None:
+            from .verify import Verifier
+
+            self.verifier = Verifier()
+        if not self.verify:
+            logger.warning(
+                "request verification is OFF (Skill(verify=False)): anyone can call this skill. "
+                "Never run it like this on the internet."
+            )
+        if self.skill_ids is None:
+            logger.warning(
+                "the skill-id check is OFF (Skill(skill_id=None)): requests for any skill answered"
+            )
+
+        async def health(request: Any) -> JSONResponse:
+            return JSONResponse({"status": "ok"})
+
+        routes = [Route(self.path, _Endpoint(self))]
+        if self.health_path is not None:
+            routes.append(Route(self.health_path, health, methods=["GET", "HEAD"]))
+        return Starlette(routes=routes, lifespan=self._lifespan)
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Any) -> AsyncIterator[None]:
+        import httpx
+
+        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as client:
+            self._http_client = client
+            if self.verifier is not None:
+                self.verifier.use_http_client(client)
+            try:
+                yield
+            finally:
+                self._http_client = None
+
+    async def _handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
+        started = time.perf_counter()
+        try:
+            if self.verifier is not None:
+                await self.verifier.verify(headers, body)
+            verified = time.perf_counter()
+            envelope = decode_envelope(body)
+            self.check_skill_id(envelope)
+        except RequestError as exc:
+            logger.warning("refused request: %s", exc)
+            return 400, _error_body(str(exc))
+        payload = await self.answer(envelope)
+        if logger.isEnabledFor(logging.DEBUG):
+            finished = time.perf_counter()
+            request = envelope.request
+            logger.debug(
+                "answered %s %s (%s) verify=%.1fms total=%.1fms",
+                request.type,
+                getattr(getattr(request, "intent", None), "name", "") or "",
+                request.request_id,
+                (verified - started) * 1000,
+                (finished - started) * 1000,
+            )
+        return 200, payload
+
+
+def _error_body(reason: str) -> bytes:
+    return msgspec.json.encode({"error": reason[:200]})
+
+
+class _Endpoint:
+    """The raw ASGI endpoint that answers Alexa's POSTs (no Request/Response objects: speed)."""
+
+    __slots__ = ("skill",)
+
+    def __init__(self, skill: Skill) -> None:
+        self.skill = skill
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
+            return
+        # ASGI servers lower-case header names; the verifier looks names up in lower case too.
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope["headers"]
+        }
+        content_type = headers.get("content-type", "")
+        if not content_type.lower().startswith("application/json"):
+            await _send(send, 415, b'{"error": "expected application/json"}')
+            return
+        limit = self.skill.max_body_size
+        declared = headers.get("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await _send(send, 400, b'{"error": "invalid content-length"}')
+                return
+            if int(declared) > limit:
+                await _send(send, 413, b'{"error": "request body too large"}')
+                return
+        body = await _read_body(receive, limit)
+        if body is None:
+            await _send(send, 413, b'{"error": "request body too large"}')
+            return
+        status, payload = await self.skill._handle(headers, body)
+        await _send(send, status, payload)
+
+
+async def _read_body(receive: Callable[[], Awaitable[Any]], limit: int) -> bytes | None:
+    """The request body, or None as soon as it grows past ``limit`` bytes."""
+    message = await receive()
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):
+        return body if len(body) <= limit else None
+    chunks = [body]
+    size = len(body)
+    while message.get("more_body", False):
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b""
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _send(send: Send, status: int, body: bytes, *, allow: bool = False) -> None:
+    headers = [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())]
+    if allow:
+        headers.append((b"allow", b"POST"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

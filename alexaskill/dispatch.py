@@ -1,0 +1,378 @@
+"""Handler registry and parameter injection: which function answers a request, with what arguments.
+
+Nothing here does I/O or imports Starlette, so the same dispatch serves the web service, AWS
+Lambda and the tests. Each handler's signature is analysed once, when it is registered; answering
+a request is a dictionary lookup on (request type, intent name) and one call per parameter.
+
+A parameter is filled by its annotation when that is a framework type (`IntentRequest`,
+`Session`, `Context`, …) and otherwise by the slot of the same name, converted from its
+annotation by `alexaskill.slots`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from . import slots as _slots
+from .exceptions import ConfigurationError, SlotError
+from .models import (
+    CanFulfillIntentRequest,
+    Context,
+    Device,
+    Envelope,
+    Intent,
+    IntentRequest,
+    Request,
+    Session,
+    Slot,
+    System,
+    User,
+)
+
+__all__ = ["Call", "Handler", "HandlerKey", "Registry", "analyse"]
+
+#: (request type, intent name or None): the key handlers are registered and looked up under.
+HandlerKey = tuple[str, str | None]
+
+_INTENT_CLASSES: Final = (IntentRequest, CanFulfillIntentRequest)
+
+
+class Call:
+    """What one request gives its handler: the envelope, the session, and services made by the app.
+
+    ``session`` is the request's session, or a detached one when the request has none (its
+    attributes are then not sent back). ``services`` maps a service type to the object the app
+    made for this request (see `Registry` ``service_types``).
+    """
+
+    __slots__ = ("envelope", "exception", "has_session", "services", "session")
+
+    def __init__(self, envelope: Envelope) -> None:
+        self.envelope = envelope
+        session = envelope.session
+        self.has_session = session is not None
+        self.session = session if session is not None else Session()
+        self.services: dict[type, Any] = {}
+        #: The exception being handled, while an exception handler runs.
+        self.exception: BaseException | None = None
+
+    @property
+    def session_attributes(self) -> dict[str, Any] | None:
+        """The attributes to send back as ``sessionAttributes``, or None outside a session."""
+        return self.session.attributes if self.has_session else None
+
+
+def _context(call: Call) -> Context:
+    return call.envelope.context or Context()
+
+
+def _system(call: Call) -> System:
+    return _context(call).system or System()
+
+
+def _user(call: Call) -> User:
+    return _system(call).user or call.session.user or User()
+
+
+def _device(call: Call) -> Device:
+    return _system(call).device or Device()
+
+
+def _intent(call: Call) -> Intent:
+    intent: Intent = call.envelope.request.intent  # type: ignore[attr-defined]
+    return intent
+
+
+# Types injected by annotation. Request classes are handled separately (any subclass).
+_INJECTED: Final[dict[type, Callable[[Call], Any]]] = {
+    Envelope: lambda call: call.envelope,
+    Session: lambda call: call.session,
+    Context: _context,
+    System: _system,
+    User: _user,
+    Device: _device,
+    Call: lambda call: call,
+}
+
+Getter = Callable[[Call], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    """A registered function with the getters of its arguments, analysed once."""
+
+    func: Callable[..., Any]
+    is_async: bool
+    params: tuple[tuple[str, Getter], ...]
+    #: Where the function comes from, for messages: ``module.qualname``.
+    name: str
+    #: The service types its parameters ask for: the app makes these before the call.
+    services: tuple[type, ...] = ()
+
+    def arguments(self, call: Call) -> dict[str, Any]:
+        """The keyword arguments for one call; `SlotError` for a required slot left unfilled."""
+        return {name: getter(call) for name, getter in self.params}
+
+
+def _describe(func: Callable[..., Any]) -> str:
+    module = getattr(func, "__module__", None) or "?"
+    return f"{module}.{getattr(func, '__qualname__', repr(func))}"
+
+
+def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional: bool) -> Getter:
+    converter = _slots.converter_for(where, name, annotation)
+    missing = _slots.MISSING
+    has_default = default is not inspect.Parameter.empty
+
+    def get(call: Call) -> Any:
+        intent: Intent | None = getattr(call.envelope.request, "intent", None)
+        slots = None if intent is None else intent.slots
+        slot: Slot | None = None if slots is None else slots.get(name)
+        value = converter(slot)
+        if value is not missing:
+            return value
+        if has_default:
+            return default
+        if optional:
+            return None
+        said = None if slot is None else slot.values
+        raise SlotError(name, said[0] if said else None)
+
+    return get
+
+
+def analyse(
+    func: Callable[..., Any],
+    request_classes: tuple[type[Request], ...],
+    *,
+    extra: Mapping[str, Getter] | None = None,
+    service_types: tuple[type, ...] = (),
+) -> Handler:
+    """Analyse ``func`` for requests of ``request_classes``; `ConfigurationError` if it can't be.
+
+    ``extra`` maps parameter names to getters the caller provides (the exception of an exception
+    handler, say) ahead of injection by type. A parameter annotated with one of
+    ``service_types`` receives the object the app made for the request.
+    """
+    where = _describe(func)
+    if not callable(func):
+        raise ConfigurationError(f"{where} is not callable")
+    try:
+        signature = inspect.signature(func, eval_str=True)
+    except (NameError, TypeError, SyntaxError) as exc:
+        raise ConfigurationError(f"{where}: cannot read its signature: {exc}") from exc
+    can_have_slots = any(issubclass(cls, _INTENT_CLASSES) for cls in request_classes) or (
+        Request in request_classes
+    )
+    params: list[tuple[str, Getter]] = []
+    services: list[type] = []
+    for param in signature.parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise ConfigurationError(
+                f"{where}: *{param.name} / **{param.name} cannot be injected; name each parameter"
+            )
+        if param.kind is param.POSITIONAL_ONLY:
+            raise ConfigurationError(
+                f"{where}: parameter {param.name!r} is positional-only; arguments go by name"
+            )
+        if extra and param.name in extra:
+            params.append((param.name, extra[param.name]))
+            continue
+        annotation, optional = _slots.unwrap_optional(param.annotation)
+        service = _service_type(annotation, service_types)
+        if service is not None:
+            if service not in services:
+                services.append(service)
+            params.append((param.name, _service_getter(service)))
+            continue
+        getter = _injected_getter(where, param.name, annotation, optional, request_classes)
+        if getter is None:
+            if not can_have_slots:
+                raise ConfigurationError(
+                    f"{where}: parameter {param.name!r} ({_type_name(param.annotation)}) cannot be "
+                    f"injected: requests of type {_types_of(request_classes)} carry no slots, and "
+                    f"it is not one of {_injectable_names(service_types)}"
+                )
+            getter = _slot_getter(where, param.name, annotation, param.default, optional)
+        params.append((param.name, getter))
+    return Handler(
+        func=func,
+        is_async=inspect.iscoroutinefunction(func)
+        or inspect.iscoroutinefunction(getattr(func, "__call__", None)),  # noqa: B004
+        params=tuple(params),
+        name=where,
+        services=tuple(services),
+    )
+
+
+def _injected_getter(
+    where: str,
+    name: str,
+    annotation: Any,
+    optional: bool,
+    request_classes: tuple[type[Request], ...],
+) -> Getter | None:
+    if not isinstance(annotation, type):
+        return None
+    getter = _INJECTED.get(annotation)
+    if getter is not None:
+        return getter
+    if issubclass(annotation, Request):
+        if all(issubclass(cls, annotation) for cls in request_classes):
+            return lambda call: call.envelope.request
+        if optional:
+            wanted = annotation
+            return lambda call: (
+                call.envelope.request if isinstance(call.envelope.request, wanted) else None
+            )
+        raise ConfigurationError(
+            f"{where}: parameter {name!r} is annotated {annotation.__name__}, but this handler "
+            f"answers {_types_of(request_classes)}; annotate it "
+            f"{annotation.__name__} | None, or Request"
+        )
+    if annotation is Intent:
+        if all(issubclass(cls, _INTENT_CLASSES) for cls in request_classes):
+            return _intent
+        if optional:
+            return lambda call: getattr(call.envelope.request, "intent", None)
+        raise ConfigurationError(
+            f"{where}: parameter {name!r} is an Intent, but this handler answers requests "
+            f"without one; annotate it Intent | None"
+        )
+    return None
+
+
+def _service_type(annotation: Any, service_types: tuple[type, ...]) -> type | None:
+    if isinstance(annotation, type):
+        for service_type in service_types:
+            if issubclass(annotation, service_type):
+                return service_type
+    return None
+
+
+def _service_getter(service_type: type) -> Getter:
+    return lambda call: call.services[service_type]
+
+
+def _type_name(annotation: Any) -> str:
+    if annotation is inspect.Parameter.empty:
+        return "no annotation"
+    return getattr(annotation, "__name__", None) or repr(annotation)
+
+
+def _types_of(request_classes: Iterable[type[Request]]) -> str:
+    names = [name for cls in request_classes for name in (cls.types or (cls.__name__,))]
+    return ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+
+
+def _injectable_names(service_types: tuple[type, ...]) -> str:
+    names = sorted(t.__name__ for t in [*_INJECTED, Request, Intent, *service_types])
+    return ", ".join(names)
+
+
+class Registry:
+    """The handlers of one skill, looked up by (request type, intent name)."""
+
+    def __init__(self, service_types: Iterable[type] = ()) -> None:
+        #: Types of the per-request services the app makes for handlers that ask for them.
+        self.service_types = tuple(service_types)
+        self._handlers: dict[HandlerKey, Handler] = {}
+        self._fallback: Handler | None = None
+        self._exception_handlers: dict[type[BaseException], Handler] = {}
+        self._frozen = False
+
+    def freeze(self) -> None:
+        """Refuse further registrations: the skill has started answering requests."""
+        self._frozen = True
+
+    def _check_open(self, func: Callable[..., Any]) -> None:
+        if self._frozen:
+            raise ConfigurationError(
+                f"{_describe(func)}: handlers must be registered before the skill answers its "
+                "first request"
+            )
+
+    def add(self, key: HandlerKey, func: Callable[..., Any], request_cls: type[Request]) -> Handler:
+        """Register ``func`` for ``key``; raise `ConfigurationError` if ``key`` has a handler."""
+        self._check_open(func)
+        existing = self._handlers.get(key)
+        if existing is not None:
+            what = key[0] if key[1] is None else f"{key[0]} {key[1]!r}"
+            raise ConfigurationError(
+                f"{_describe(func)}: {what} already has a handler, {existing.name}"
+            )
+        handler = analyse(func, (request_cls,), service_types=self.service_types)
+        self._handlers[key] = handler
+        return handler
+
+    def add_fallback(self, func: Callable[..., Any]) -> Handler:
+        """Register the handler for every request and intent that has none of its own."""
+        self._check_open(func)
+        if self._fallback is not None:
+            raise ConfigurationError(
+                f"{_describe(func)}: the skill already has a fallback, {self._fallback.name}"
+            )
+        self._fallback = analyse(func, (Request,), service_types=self.service_types)
+        return self._fallback
+
+    def add_exception_handler(
+        self, exc_type: type[BaseException], func: Callable[..., Any]
+    ) -> Handler:
+        """Register ``func`` to answer when a handler raises ``exc_type`` (or a subclass)."""
+        self._check_open(func)
+        if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
+            raise ConfigurationError(f"{_describe(func)}: {exc_type!r} is not an exception type")
+        existing = self._exception_handlers.get(exc_type)
+        if existing is not None:
+            raise ConfigurationError(
+                f"{_describe(func)}: {exc_type.__name__} already has a handler, {existing.name}"
+            )
+        signature = inspect.signature(func, eval_str=True)
+        first = next(iter(signature.parameters), None)
+        if first is None:
+            raise ConfigurationError(
+                f"{_describe(func)}: an exception handler takes the exception as first parameter"
+            )
+        handler = analyse(
+            func,
+            (Request,),
+            extra={first: lambda call: call.exception},
+            service_types=self.service_types,
+        )
+        self._exception_handlers[exc_type] = handler
+        return handler
+
+    @property
+    def handlers(self) -> Mapping[HandlerKey, Handler]:
+        """The registered handlers by key."""
+        return types.MappingProxyType(self._handlers)
+
+    @property
+    def fallback(self) -> Handler | None:
+        """The fallback handler, if one is registered."""
+        return self._fallback
+
+    def resolve(self, envelope: Envelope) -> Handler | None:
+        """The handler for ``envelope``: exact key, then any intent of its type, then fallback."""
+        request = envelope.request
+        handlers = self._handlers
+        intent = getattr(request, "intent", None)
+        if intent is not None:
+            handler = handlers.get((request.type, intent.name))
+            if handler is not None:
+                return handler
+        return handlers.get((request.type, None)) or self._fallback
+
+    def exception_handler(self, exc: BaseException) -> Handler | None:
+        """The handler registered for the nearest class of ``exc``, if any."""
+        if not self._exception_handlers:
+            return None
+        for cls in type(exc).__mro__:
+            handler = self._exception_handlers.get(cls)
+            if handler is not None:
+                return handler
+        return None

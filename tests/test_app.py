@@ -1,0 +1,430 @@
+"""The ASGI app end to end: HTTP paths, dispatch, sessions, errors, mounting; all signed."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import logging
+import threading
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.testclient import TestClient as StarletteClient
+
+from alexaskill import (
+    IntentRequest,
+    Response,
+    Session,
+    SimpleCard,
+    Skill,
+    SlotError,
+    ask,
+    empty,
+    speak,
+)
+from alexaskill.testing import RequestFactory, TestClient, TestPKI
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+OTHER_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+
+
+def make_skill(**options: Any) -> Skill:
+    skill = Skill(SKILL_ID, **options)
+
+    @skill.launch
+    def launch() -> Response:
+        return ask("Welcome. Which city?", reprompt="Which city?")
+
+    @skill.intent("GetWeather")
+    async def get_weather(city: str, date: datetime.date | None = None) -> Response:
+        when = "today" if date is None else date.strftime("%A")
+        return speak(f"Sunny in {city} {when}.", card=SimpleCard("Weather", city))
+
+    return skill
+
+
+def test_launch_and_intent_answer() -> None:
+    with TestClient(make_skill()) as client:
+        launched = client.launch()
+        assert launched.status_code == 200
+        assert launched.json["version"] == "1.0"
+        assert launched.speech == "Welcome. Which city?"
+        assert launched.reprompt == "Which city?"
+        assert launched.should_end_session is False
+
+        answered = client.intent("GetWeather", city="Paris", date="2026-11-27")
+        assert answered.speech == "Sunny in Paris Friday."
+        assert answered.card == {"type": "Simple", "title": "Weather", "content": "Paris"}
+        assert answered.should_end_session is True
+
+
+def test_sync_handlers_run_in_a_worker_thread_and_async_on_the_loop() -> None:
+    skill = Skill(SKILL_ID)
+    threads: dict[str, int] = {}
+
+    @skill.intent("Sync")
+    def sync_handler() -> Response:
+        threads["sync"] = threading.get_ident()
+        return speak("sync")
+
+    @skill.intent("Async")
+    async def async_handler() -> Response:
+        asyncio.get_running_loop()  # raises outside the event loop
+        threads["async"] = threading.get_ident()
+        return speak("async")
+
+    @skill.on("AudioPlayer.PlaybackStarted")
+    async def loop_thread() -> None:
+        threads["loop"] = threading.get_ident()
+
+    with TestClient(skill) as client:
+        assert client.intent("Sync").speech == "sync"
+        assert client.intent("Async").speech == "async"
+        client.send("AudioPlayer.PlaybackStarted", token="t")
+    assert threads["async"] == threads["loop"]
+    assert threads["sync"] != threads["loop"]
+
+
+def test_should_end_session_three_states() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("End", lambda: speak("bye"))
+    skill.add_intent_handler("Open", lambda: ask("more?"))
+    skill.add_intent_handler("Absent", lambda: speak("shown", end_session=None))
+    with TestClient(skill) as client:
+        assert client.intent("End").json["response"]["shouldEndSession"] is True
+        assert client.intent("Open").json["response"]["shouldEndSession"] is False
+        assert "shouldEndSession" not in client.intent("Absent").json["response"]
+
+
+def test_returning_none_is_an_empty_response() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Nothing", lambda: None)
+    skill.add_intent_handler("Empty", lambda: empty())
+    with TestClient(skill) as client:
+        for name in ("Nothing", "Empty"):
+            result = client.intent(name)
+            assert result.status_code == 200
+            assert result.json["version"] == "1.0"
+            assert result.json["response"] == {}
+
+
+def test_session_attributes_carry_a_conversation() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Count")
+    def count(session: Session) -> Response:
+        session.attributes["n"] = session.attributes.get("n", 0) + 1
+        return ask(f"{session.attributes['n']}", reprompt="again?")
+
+    @skill.intent("Show")
+    def show(session: Session, request: IntentRequest) -> Response:
+        return speak(f"n={session.attributes.get('n')} new={session.new}")
+
+    with TestClient(skill) as client:
+        assert client.intent("Count").speech == "1"
+        assert client.intent("Count").speech == "2"
+        result = client.intent("Count")
+        assert result.speech == "3"
+        assert result.session_attributes == {"n": 3}
+        assert client.intent("Show").speech == "n=3 new=False"
+        # Show ended the session: the next request starts afresh.
+        assert client.intent("Count").speech == "1"
+        client.new_session()
+        assert client.intent("Show").speech == "n=None new=True"
+
+
+def test_requests_outside_a_session_send_no_session_attributes() -> None:
+    skill = Skill(SKILL_ID)
+    skill.on("AudioPlayer.PlaybackStarted")(lambda: None)
+    with TestClient(skill) as client:
+        result = client.send("AudioPlayer.PlaybackStarted", token="t", offsetInMilliseconds=0)
+        assert result.status_code == 200
+        assert "sessionAttributes" not in result.json
+
+
+def test_session_ended_without_handler_gets_an_empty_envelope() -> None:
+    with TestClient(make_skill()) as client:
+        result = client.session_ended(reason="USER_INITIATED")
+        assert result.status_code == 200
+        assert result.json["version"] == "1.0"
+        assert result.json["response"] == {}
+
+
+def test_unhandled_intent_without_fallback_apologises(caplog: pytest.LogCaptureFixture) -> None:
+    with TestClient(make_skill()) as client:
+        result = client.intent("Unknown")
+    assert result.status_code == 200
+    assert result.speech == "Sorry, I can't help with that."
+    assert result.should_end_session is False
+    assert "no handler for intent 'Unknown'" in caplog.text
+
+
+def test_unknown_request_type_goes_to_fallback() -> None:
+    skill = make_skill()
+    skill.fallback(lambda: speak("fallback"))
+    with TestClient(skill) as client:
+        assert client.send("Alexa.Future.Thing", anything={"x": 1}).speech == "fallback"
+        assert client.intent("Unknown").speech == "fallback"
+
+
+def test_handler_exception_is_an_apology_and_a_log(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Boom")
+    def boom() -> Response:
+        raise RuntimeError("kaboom")
+
+    with caplog.at_level(logging.ERROR, logger="alexaskill"), TestClient(skill) as client:
+        result = client.intent("Boom")
+    assert result.status_code == 200
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert result.should_end_session is True
+    assert "kaboom" in caplog.text
+    assert "Traceback" in caplog.text
+
+
+def test_exception_handler_replaces_the_apology() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Boom")
+    async def boom() -> Response:
+        raise KeyError("city")
+
+    @skill.exception(LookupError)
+    def on_lookup(exc: LookupError, session: Session) -> Response:
+        return ask(f"Unknown {exc}.")
+
+    with TestClient(skill) as client:
+        assert client.intent("Boom").speech == "Unknown 'city'."
+
+
+def test_failing_exception_handler_still_answers(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Boom", lambda: 1 / 0)
+
+    @skill.exception(ZeroDivisionError)
+    def broken(exc: ZeroDivisionError) -> Response:
+        raise ValueError("handler bug")
+
+    with TestClient(skill) as client:
+        result = client.intent("Boom")
+    assert result.status_code == 200
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert "handler bug" in caplog.text
+
+
+def test_missing_required_slot_asks_again() -> None:
+    with TestClient(make_skill()) as client:
+        result = client.intent("GetWeather")
+    assert result.status_code == 200
+    assert result.speech == "Sorry, I didn't catch that. Could you say it again?"
+    assert result.should_end_session is False
+
+
+def test_slot_error_handler_sees_the_slot() -> None:
+    skill = make_skill()
+
+    @skill.exception(SlotError)
+    def on_slot(exc: SlotError) -> Response:
+        return ask(f"Which {exc.slot_name}?")
+
+    with TestClient(skill) as client:
+        assert client.intent("GetWeather").speech == "Which city?"
+
+
+def test_wrong_return_type_is_a_handler_bug(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Str", lambda: "just a string")
+    with TestClient(skill) as client:
+        result = client.intent("Str")
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert "returned str" in caplog.text
+
+
+def test_oversized_response_is_a_handler_bug(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Big")
+    def big(session: Session) -> Response:
+        session.attributes["blob"] = "x" * 200_000
+        return speak("ok")
+
+    with TestClient(skill) as client:
+        result = client.intent("Big")
+    assert result.status_code == 200
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert "sessionAttributes" not in result.json
+
+
+# --- HTTP error paths ---------------------------------------------------------------------------
+
+
+def test_other_methods_get_405() -> None:
+    with TestClient(make_skill()) as client:
+        for method in ("GET", "PUT", "DELETE"):
+            response = client.http.request(method, "/")
+            assert response.status_code == 405
+            assert response.headers["allow"] == "POST"
+            assert response.json() == {"error": "method not allowed; Alexa POSTs"}
+
+
+def test_non_json_content_type_gets_415() -> None:
+    with TestClient(make_skill()) as client:
+        response = client.http.post("/", content=b"{}", headers={"content-type": "text/plain"})
+        assert response.status_code == 415
+        assert "error" in response.json()
+
+
+def test_body_over_the_cap_gets_413_by_declared_length() -> None:
+    skill = make_skill(max_body_size=1024)
+    with TestClient(skill) as client:
+        body = json.dumps(client.factory.envelope("LaunchRequest", pad="x" * 2000)).encode()
+        result = client.post(body, client.pki.sign(body))
+        assert result.status_code == 413
+        assert result.error == "request body too large"
+
+
+def test_body_over_the_cap_gets_413_when_streamed() -> None:
+    skill = make_skill(max_body_size=1024)
+    chunks = [b"x" * 600] * 100
+    sent: list[int] = []
+
+    def stream() -> Any:
+        for chunk in chunks:
+            sent.append(len(chunk))
+            yield chunk
+
+    with TestClient(skill) as client:
+        response = client.http.post(
+            "/", content=stream(), headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 413
+
+
+def test_invalid_json_gets_400_after_verification() -> None:
+    with TestClient(make_skill()) as client:
+        body = b'{"version": "1.0", "request": '
+        result = client.post(body, client.pki.sign(body))
+        assert result.status_code == 400
+        assert result.error is not None
+
+
+def test_signed_body_that_is_not_an_envelope_gets_400() -> None:
+    with TestClient(make_skill()) as client:
+        for body in (b"[]", b"{}", b'{"request": {"type": 5}}', b'"text"'):
+            result = client.post(body, client.pki.sign(body))
+            assert result.status_code == 400, body
+            assert result.error is not None
+            assert "Traceback" not in result.error
+
+
+def test_unsigned_request_gets_400_and_no_handler_runs() -> None:
+    skill = Skill(SKILL_ID)
+    ran: list[str] = []
+    skill.add_intent_handler("A", lambda: ran.append("A"))
+    with TestClient(skill) as client:
+        body = json.dumps(client.factory.intent("A")).encode()
+        result = client.post(body)
+        assert result.status_code == 400
+        assert result.error is not None
+        headers = client.pki.sign(body)
+        tampered = body.replace(b'"A"', b'"B"')
+        assert client.post(tampered, headers).status_code == 400
+    assert ran == []
+
+
+def test_another_skills_id_gets_400() -> None:
+    skill = make_skill()
+    with TestClient(skill, skill_id=OTHER_ID) as client:
+        result = client.launch()
+        assert result.status_code == 400
+        assert result.error == "request is for another skill"
+
+
+def test_session_and_context_ids_must_both_match() -> None:
+    with TestClient(make_skill()) as client:
+        envelope = client.factory.envelope("LaunchRequest")
+        envelope["session"]["application"]["applicationId"] = OTHER_ID
+        assert client.send_envelope(envelope).status_code == 400
+
+
+def test_several_skill_ids() -> None:
+    skill = Skill([SKILL_ID, OTHER_ID])
+    skill.launch(lambda: speak("hi"))
+    for skill_id in (SKILL_ID, OTHER_ID):
+        with TestClient(skill, skill_id=skill_id) as client:
+            assert client.launch().speech == "hi"
+
+
+def test_health_endpoint() -> None:
+    with TestClient(make_skill()) as client:
+        response = client.http.get("/health")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok"}
+
+
+def test_registration_after_first_request_fails() -> None:
+    skill = make_skill()
+    with TestClient(skill) as client:
+        client.launch()
+    with pytest.raises(Exception, match="before the skill answers"):
+        skill.add_intent_handler("Late", lambda: None)
+
+
+def test_configuration_errors() -> None:
+    with pytest.raises(TypeError, match="skill_id"):
+        Skill([])
+    with pytest.raises(TypeError, match="contradicts"):
+        Skill(SKILL_ID, verify=False, verifier=TestPKI.default().verifier())
+    with pytest.raises(TypeError, match="max_body_size"):
+        Skill(SKILL_ID, max_body_size=0)
+
+
+def test_verify_false_is_loud_and_answers_unsigned(caplog: pytest.LogCaptureFixture) -> None:
+    skill = make_skill(verify=False)
+    factory = RequestFactory(skill_id=SKILL_ID)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), StarletteClient(skill) as http:
+        body = json.dumps(factory.envelope("LaunchRequest")).encode()
+        response = http.post("/", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200
+    assert "verification is OFF" in caplog.text
+
+
+def test_skill_id_none_is_loud(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(None)
+    skill.launch(lambda: speak("hi"))
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == "hi"
+    assert "skill-id check is OFF" in caplog.text
+
+
+def test_two_skills_mounted_side_by_side() -> None:
+    weather = Skill(SKILL_ID)
+    weather.launch(lambda: speak("weather"))
+    quiz = Skill(OTHER_ID)
+    quiz.launch(lambda: speak("quiz"))
+    app = Starlette(routes=[Mount("/weather", app=weather), Mount("/quiz", app=quiz)])
+    pki = TestPKI.default()
+    weather.verifier = pki.verifier()
+    quiz.verifier = pki.verifier()
+    with StarletteClient(app) as http:
+        for path, skill_id, word in (
+            ("/weather/", SKILL_ID, "weather"),
+            ("/quiz/", OTHER_ID, "quiz"),
+        ):
+            body = json.dumps(RequestFactory(skill_id=skill_id).envelope("LaunchRequest")).encode()
+            headers = {"content-type": "application/json", **pki.sign(body)}
+            response = http.post(path, content=body, headers=headers)
+            assert response.status_code == 200
+            assert response.json()["response"]["outputSpeech"]["text"] == word
+        # each skill refuses the other's requests
+        body = json.dumps(RequestFactory(skill_id=OTHER_ID).envelope("LaunchRequest")).encode()
+        response = http.post(
+            "/weather/",
+            content=body,
+            headers={"content-type": "application/json", **pki.sign(body)},
+        )
+        assert response.status_code == 400

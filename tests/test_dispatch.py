@@ -1,0 +1,326 @@
+"""Registration, lookup and parameter injection, without HTTP."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import pytest
+
+from alexaskill import (
+    AudioPlayerRequest,
+    ConfigurationError,
+    Context,
+    Device,
+    Envelope,
+    Intent,
+    IntentRequest,
+    LaunchRequest,
+    Request,
+    Session,
+    Skill,
+    Slot,
+    SlotError,
+    System,
+    User,
+)
+from alexaskill.dispatch import Call, Registry
+from alexaskill.models import decode_envelope
+from alexaskill.testing import RequestFactory
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+factory = RequestFactory(skill_id=SKILL_ID)
+
+
+def call_for(envelope: dict[str, Any]) -> Call:
+    return Call(decode_envelope(json.dumps(envelope).encode()))
+
+
+def run(skill: Skill, envelope: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    call = call_for(envelope)
+    handler = skill.registry.resolve(call.envelope)
+    assert handler is not None
+    return handler.func, handler.arguments(call)
+
+
+def test_lookup_is_by_type_and_intent_name() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> None: ...
+
+    @skill.intent("A")
+    def a() -> None: ...
+
+    @skill.intent("B")
+    def b() -> None: ...
+
+    @skill.on("AudioPlayer.PlaybackStarted")
+    def started() -> None: ...
+
+    assert run(skill, factory.envelope("LaunchRequest"))[0] is launch
+    assert run(skill, factory.intent("A"))[0] is a
+    assert run(skill, factory.intent("B"))[0] is b
+    assert run(skill, factory.envelope("AudioPlayer.PlaybackStarted"))[0] is started
+    assert skill.registry.resolve(call_for(factory.intent("C")).envelope) is None
+    assert set(skill.registry.handlers) == {
+        ("LaunchRequest", None),
+        ("IntentRequest", "A"),
+        ("IntentRequest", "B"),
+        ("AudioPlayer.PlaybackStarted", None),
+    }
+
+
+def test_fallback_takes_unknown_intents_and_types() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A")
+    def a() -> None: ...
+
+    @skill.fallback
+    def fallback(request: Request, intent: Intent | None) -> None: ...
+
+    func, kwargs = run(skill, factory.intent("Other"))
+    assert func is fallback
+    assert kwargs["intent"].name == "Other"
+    func, kwargs = run(skill, factory.envelope("Some.Future.Type", extra=1))
+    assert func is fallback
+    assert kwargs["request"].type == "Some.Future.Type"
+    assert kwargs["intent"] is None
+
+
+def test_any_intent_handler_via_on() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A")
+    def a() -> None: ...
+
+    @skill.on("IntentRequest")
+    def any_intent(intent: Intent) -> None: ...
+
+    assert run(skill, factory.intent("A"))[0] is a
+    assert run(skill, factory.intent("Z"))[0] is any_intent
+
+
+def test_two_handlers_for_one_intent_fail_at_registration() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A")
+    def first() -> None: ...
+
+    with pytest.raises(ConfigurationError, match=r"second.*'A' already has a handler.*first"):
+
+        @skill.intent("A")
+        def second() -> None: ...
+
+
+def test_two_fallbacks_and_two_launches_fail() -> None:
+    skill = Skill(SKILL_ID)
+    skill.fallback(lambda: None)
+    with pytest.raises(ConfigurationError, match="fallback"):
+        skill.fallback(lambda: None)
+    skill.launch(lambda: None)
+    with pytest.raises(ConfigurationError, match="LaunchRequest already has a handler"):
+        skill.launch(lambda: None)
+
+
+def test_uninjectable_parameter_fails_naming_the_function() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"test_dispatch.*launch.*'city'.*carry no slots"):
+
+        @skill.launch
+        def launch(city: str) -> None: ...
+
+
+def test_varargs_and_positional_only_fail() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"\*\*kwargs"):
+        skill.intent("A")(lambda **kwargs: None)
+    with pytest.raises(ConfigurationError, match="positional-only"):
+
+        @skill.intent("B")
+        def b(city: str, /) -> None: ...
+
+
+def test_request_annotation_must_match_the_handled_type() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match="AudioPlayerRequest"):
+
+        @skill.launch
+        def launch(request: AudioPlayerRequest) -> None: ...
+
+    @skill.intent("A")
+    def a(request: IntentRequest, base: Request, launch: LaunchRequest | None) -> None: ...
+
+    _, kwargs = run(skill, factory.intent("A"))
+    assert isinstance(kwargs["request"], IntentRequest)
+    assert kwargs["base"] is kwargs["request"]
+    assert kwargs["launch"] is None
+
+
+def test_intent_only_for_intent_requests() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"Intent \| None"):
+
+        @skill.launch
+        def launch(intent: Intent) -> None: ...
+
+    with pytest.raises(ConfigurationError, match="carry no intent"):
+        skill.add_handler("LaunchRequest", lambda: None, intent="X")
+
+
+def test_framework_types_are_injected_by_annotation() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A")
+    def a(
+        envelope: Envelope,
+        session: Session,
+        context: Context,
+        system: System,
+        user: User,
+        device: Device,
+        intent: Intent,
+        call: Call,
+    ) -> None: ...
+
+    _, kwargs = run(skill, factory.intent("A"))
+    assert kwargs["envelope"].request.type == "IntentRequest"
+    assert kwargs["session"] is kwargs["envelope"].session
+    assert kwargs["context"] is kwargs["envelope"].context
+    assert kwargs["system"].application.application_id == SKILL_ID
+    assert kwargs["user"].user_id == factory.user_id
+    assert kwargs["device"].device_id == factory.device_id
+    assert kwargs["intent"].name == "A"
+    assert isinstance(kwargs["call"], Call)
+
+
+def test_session_outside_a_session_is_detached() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AudioPlayer.PlaybackStarted")
+    def started(session: Session) -> None: ...
+
+    call = call_for(factory.envelope("AudioPlayer.PlaybackStarted", token="t"))
+    kwargs = skill.registry.resolve(call.envelope).arguments(call)  # type: ignore[union-attr]
+    kwargs["session"].attributes["x"] = 1
+    assert call.session_attributes is None  # not sent back: there was no session
+
+
+def test_pre_2016_request_without_context_still_injects() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A")
+    def a(context: Context, device: Device, user: User) -> None: ...
+
+    envelope = factory.intent("A")
+    del envelope["context"]
+    _, kwargs = run(skill, envelope)
+    assert kwargs["context"].system is None
+    assert kwargs["device"].device_id == ""
+    assert kwargs["user"].user_id == factory.user_id  # taken from the session
+
+
+def test_slots_are_converted_from_annotations() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A")
+    def a(
+        city: str,
+        count: int,
+        date: datetime.date | None = None,
+        raw: Slot | None = None,
+        names: list[str] | None = None,
+    ) -> None: ...
+
+    _, kwargs = run(
+        skill,
+        factory.intent("A", city="Paris", count="3", date="2026-11-27", raw="x", names=["a", "b"]),
+    )
+    assert kwargs == {
+        "city": "Paris",
+        "count": 3,
+        "date": datetime.date(2026, 11, 27),
+        "raw": kwargs["raw"],
+        "names": ["a", "b"],
+    }
+    assert isinstance(kwargs["raw"], Slot)
+    assert kwargs["raw"].value == "x"
+
+
+def test_missing_and_unconvertible_slots_take_the_default() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A")
+    def a(count: int = 7, date: datetime.date | None = None, city: str | None = None) -> None: ...
+
+    _, kwargs = run(skill, factory.intent("A", count="?", date="2015-W48"))
+    assert kwargs == {"count": 7, "date": None, "city": None}
+
+
+def test_required_slot_missing_raises_slot_error() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A")
+    def a(count: int) -> None: ...
+
+    with pytest.raises(SlotError, match=r"'count'.*'\?'"):
+        run(skill, factory.intent("A", count="?"))
+    with pytest.raises(SlotError, match="'count' is missing"):
+        run(skill, factory.intent("A"))
+
+
+def test_unsupported_slot_annotation_fails_at_registration() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match="'flag'"):
+
+        @skill.intent("A")
+        def a(flag: bool) -> None: ...
+
+
+def test_registering_after_first_request_fails() -> None:
+    registry = Registry()
+    registry.add(("LaunchRequest", None), lambda: None, LaunchRequest)
+    registry.freeze()
+    with pytest.raises(ConfigurationError, match="before the skill answers"):
+        registry.add(("IntentRequest", "A"), lambda: None, IntentRequest)
+
+
+def test_async_and_sync_handlers_are_told_apart() -> None:
+    skill = Skill(SKILL_ID)
+
+    async def a() -> None: ...
+
+    def b() -> None: ...
+
+    assert skill.add_intent_handler("A", a).is_async
+    assert not skill.add_intent_handler("B", b).is_async
+
+
+def test_decorators_return_the_function_unchanged() -> None:
+    skill = Skill(SKILL_ID)
+
+    def f() -> None: ...
+
+    assert skill.intent("A")(f) is f
+    assert skill.launch(f) is f
+    assert skill.session_ended(f) is f
+    assert skill.on("Connections.Response")(f) is f
+    assert skill.fallback(f) is f
+    assert skill.exception(ValueError)(lambda exc: None) is not None
+
+
+def test_exception_handlers_are_found_by_class_hierarchy() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.exception(LookupError)
+    def lookup(exc: LookupError) -> None: ...
+
+    handler = skill.registry.exception_handler(KeyError("x"))
+    assert handler is not None and handler.func is lookup
+    assert skill.registry.exception_handler(ValueError()) is None
+    with pytest.raises(ConfigurationError, match="already has a handler"):
+        skill.exception(LookupError)(lambda exc: None)
+    with pytest.raises(ConfigurationError, match="not an exception type"):
+        skill.exception(int)(lambda exc: None)  # type: ignore[arg-type]

@@ -1,0 +1,977 @@
+"""Request verification (ALEXA.md section 2, issue 3): URL, chain, signature, timestamp, cache."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+import pytest
+from cryptography import x509
+from starlette.datastructures import Headers
+
+from alexaskill import verify as verify_module
+from alexaskill.exceptions import (
+    CertificateError,
+    CertificateUrlError,
+    ConfigurationError,
+    SignatureError,
+    TimestampError,
+    VerificationError,
+)
+from alexaskill.testing import DEFAULT_CERT_URL, TestPKI
+from alexaskill.verify import (
+    Verifier,
+    check_cert_url,
+    check_signature,
+    check_timestamp,
+    load_chain,
+    validate_chain,
+)
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+THEN = datetime(2017, 6, 1, 12, 0, tzinfo=UTC)  # when the "old capture" was signed
+
+
+def run(coro: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coro)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_body(timestamp: str | None = None, request_type: str = "IntentRequest") -> bytes:
+    """A request body shaped like Alexa's: leading space, raw newlines, raw UTF-8."""
+    request: dict[str, Any] = {
+        "type": request_type,
+        "requestId": "amzn1.echo-api.request.0000",
+        "locale": "de-CH",
+        "intent": {"name": "GetWeather", "slots": {"city": {"name": "city", "value": "Zürich"}}},
+    }
+    if timestamp is not None:
+        request["timestamp"] = timestamp
+    envelope = {
+        "version": "1.0",
+        "context": {"System": {"application": {"applicationId": "amzn1.ask.skill.test"}}},
+        "request": request,
+    }
+    return (" " + json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+BODY = make_body(stamp(NOW))
+
+
+class Fetcher:
+    """A fetch_chain that counts calls, can fail its first calls, and yields to the loop."""
+
+    def __init__(self, pem: bytes, *, failures: int = 0, pem_first: bytes | None = None) -> None:
+        self.pem = pem
+        self.failures = failures
+        self.pem_first = pem_first
+        self.calls: list[str] = []
+
+    async def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        for _ in range(3):
+            await asyncio.sleep(0)
+        if self.failures:
+            self.failures -= 1
+            raise OSError("connection reset")
+        if self.pem_first is not None:
+            pem, self.pem_first = self.pem_first, None
+            return pem
+        return self.pem
+
+
+def clock(start: datetime = NOW) -> Callable[[], datetime]:
+    """A settable clock: ``now.at = ...`` moves it."""
+
+    def now() -> datetime:
+        return now.at  # type: ignore[attr-defined, no-any-return]
+
+    now.at = start  # type: ignore[attr-defined]
+    return now
+
+
+@pytest.fixture(scope="module")
+def pki() -> TestPKI:
+    return TestPKI.default()
+
+
+@pytest.fixture(scope="module")
+def stranger() -> TestPKI:
+    """An unrelated PKI with the same names but its own keys."""
+    return TestPKI(key_set=1)
+
+
+@pytest.fixture(scope="module")
+def pki_2017() -> TestPKI:
+    return TestPKI(valid_at=THEN)
+
+
+# --- certificate URL ----------------------------------------------------------------------------
+
+ECHO = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
+
+VALID_URLS = [
+    # Amazon's examples
+    (ECHO, ECHO),
+    ("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem", ECHO),
+    ("https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem", ECHO),
+    # case-insensitive scheme and host; dot segments that stay inside /echo.api/
+    ("HTTPS://S3.AmazonAWS.com/echo.api/echo-api-cert.pem", ECHO),
+    ("https://s3.amazonaws.com/./echo.api/echo-api-cert.pem", ECHO),
+    ("https://s3.amazonaws.com/echo.api/./echo-api-cert.pem", ECHO),
+    ("https://s3.amazonaws.com/elsewhere/../echo.api/echo-api-cert.pem", ECHO),
+    (
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
+    ),
+]
+
+INVALID_URLS = [  # (url, a word of the expected reason)
+    # Amazon's examples
+    ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "scheme"),
+    ("https://notamazon.com/echo.api/echo-api-cert.pem", "host"),
+    ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "path"),
+    ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "path"),
+    ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "port"),
+    # dot segments escaping /echo.api/
+    ("https://s3.amazonaws.com/echo.api/../elsewhere/x.pem", "path"),
+    ("https://s3.amazonaws.com/echo.api/../echo.api.evil/x.pem", "path"),
+    ("https://s3.amazonaws.com/echo.api/a/../../evil/x.pem", "path"),
+    ("https://s3.amazonaws.com/echo.api/..", "path"),
+    ("https://s3.amazonaws.com/echo.api/x/../..", "path"),
+    # percent-encoded dots, slashes, letters
+    ("https://s3.amazonaws.com/echo.api/%2e%2e/evil/x.pem", "percent"),
+    ("https://s3.amazonaws.com/echo.api/%2E%2E%2Fevil.pem", "percent"),
+    ("https://s3.amazonaws.com/echo.api%2f..%2fevil/x.pem", "percent"),
+    ("https://s3.amazonaws.com/echo.api/.%2e/evil/x.pem", "percent"),
+    ("https://s3.amazonaws.com/%65cho.api/x.pem", "percent"),
+    ("https://s3%2eamazonaws.com/echo.api/x.pem", "percent"),
+    # backslashes (read as "/" by WHATWG parsers)
+    ("https://s3.amazonaws.com/echo.api\\..\\evil\\x.pem", "backslash"),
+    ("https://s3.amazonaws.com\\@evil.com/echo.api/x.pem", "backslash"),
+    ("https://s3.amazonaws.com/echo.api/..\\evil.pem", "backslash"),
+    # userinfo
+    ("https://s3.amazonaws.com@evil.com/echo.api/x.pem", "userinfo"),
+    ("https://evil@s3.amazonaws.com/echo.api/x.pem", "userinfo"),
+    ("https://user:pass@s3.amazonaws.com/echo.api/x.pem", "userinfo"),
+    ("https://s3.amazonaws.com:443@evil.com/echo.api/x.pem", "userinfo"),
+    # other hosts
+    ("https://s3.amazonaws.com.evil.com/echo.api/x.pem", "host"),
+    ("https://evil.s3.amazonaws.com/echo.api/x.pem", "host"),
+    ("https://evils3.amazonaws.com/echo.api/x.pem", "host"),
+    ("https://s3.amazonaws.com./echo.api/x.pem", "host"),
+    ("https://s3.us-east-1.amazonaws.com/echo.api/x.pem", "host"),
+    ("https://s3\u3002amazonaws.com/echo.api/x.pem", "character"),
+    ("https://52.216.0.1/echo.api/x.pem", "host"),
+    ("https://[::1]/echo.api/x.pem", "host"),
+    ("https://[::ffff:52.216.0.1]/echo.api/x.pem", "host"),
+    # ports
+    ("https://s3.amazonaws.com:80/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:0443/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:443:443/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:99999/echo.api/x.pem", "port"),
+    ("https://s3.amazonaws.com:https/echo.api/x.pem", "port"),
+    # empty, unparseable, schemeless
+    ("", "empty"),
+    ("https://[/", "unparseable"),
+    ("https://", "host"),
+    ("not a url", "character"),
+    ("https:///echo.api/x.pem", "host"),
+    ("https:s3.amazonaws.com/echo.api/x.pem", "host"),
+    ("//s3.amazonaws.com/echo.api/x.pem", "scheme"),
+    ("/echo.api/x.pem", "scheme"),
+    ("ftp://s3.amazonaws.com/echo.api/x.pem", "scheme"),
+    # queries and fragments
+    ("https://s3.amazonaws.com/echo.api/x.pem?versionId=1", "query"),
+    ("https://s3.amazonaws.com/echo.api/x.pem?", "query"),
+    ("https://s3.amazonaws.com/echo.api/x.pem#", "query"),
+    ("https://s3.amazonaws.com/evil?/echo.api/x.pem", "query"),
+    ("https://s3.amazonaws.com/evil#/echo.api/x.pem", "query"),
+    # paths that are not a file under /echo.api/
+    ("https://s3.amazonaws.com/echo.api/", "path"),
+    ("https://s3.amazonaws.com/echo.api", "path"),
+    ("https://s3.amazonaws.com/echo.apix/x.pem", "path"),
+    ("https://s3.amazonaws.com//echo.api/x.pem", "path"),
+    ("https://s3.amazonaws.com", "path"),
+    # whitespace, control and non-ASCII characters (urlsplit silently drops tabs and newlines)
+    ("https://s3.amazonaws.com/echo.api/\tx.pem", "character"),
+    ("https://s3.amazonaws.com/echo.\napi/x.pem", "character"),
+    (" https://s3.amazonaws.com/echo.api/x.pem", "character"),
+    ("https://s3.amazonaws.com/echo.api/x.pem ", "character"),
+    ("https://s3.amazonaws.com/echo.api/x\x00.pem", "character"),
+    ("https://s3.amazonaws.com/echo.api/\uff58.pem", "character"),
+]
+
+
+def test_invalid_url_table_is_large_enough() -> None:
+    assert len(INVALID_URLS) - 5 >= 20
+    assert len({url for url, _ in INVALID_URLS}) == len(INVALID_URLS)
+
+
+@pytest.mark.parametrize(("url", "normalised"), VALID_URLS)
+def test_valid_cert_url(pki: TestPKI, url: str, normalised: str) -> None:
+    assert check_cert_url(url) == normalised
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    run(verifier.verify(pki.sign(BODY, cert_url=url), BODY))
+    assert fetch.calls == [normalised]  # the URL checked is the URL downloaded
+
+
+@pytest.mark.parametrize(("url", "reason"), INVALID_URLS)
+def test_invalid_cert_url_is_refused_before_any_download(
+    pki: TestPKI, url: str, reason: str
+) -> None:
+    with pytest.raises(CertificateUrlError, match=r"^certificate URL: .*" + reason) as info:
+        check_cert_url(url)
+    assert len(str(info.value)) < 80
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    with pytest.raises(CertificateUrlError):
+        run(verifier.verify(pki.sign(BODY, cert_url=url), BODY))
+    assert fetch.calls == []
+
+
+def test_missing_cert_url_header(pki: TestPKI) -> None:
+    headers = pki.sign(BODY)
+    del headers["SignatureCertChainUrl"]
+    fetch = Fetcher(pki.chain_pem)
+    with pytest.raises(CertificateUrlError, match="SignatureCertChainUrl"):
+        run(pki.verifier(fetch_chain=fetch).verify(headers, BODY))
+    assert fetch.calls == []
+
+
+# --- certificate chain --------------------------------------------------------------------------
+
+
+def verify_with_chain(pki: TestPKI, pem: bytes, *, now: datetime = NOW, **kwargs: Any) -> None:
+    run(pki.verifier(chain=pem, now=lambda: now, **kwargs).verify(pki.sign(BODY), BODY))
+
+
+def test_good_chain_verifies(pki: TestPKI) -> None:
+    verify_with_chain(pki, pki.chain_pem)
+    verify_with_chain(pki, pki.pem(pki.leaf, pki.intermediate, pki.root))
+
+
+def test_expired_leaf(pki: TestPKI) -> None:
+    leaf = pki.issue_leaf(not_before=NOW - timedelta(days=30), not_after=NOW - timedelta(seconds=1))
+    with pytest.raises(CertificateError, match="expired"):
+        verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+
+
+def test_not_yet_valid_leaf(pki: TestPKI) -> None:
+    leaf = pki.issue_leaf(not_before=NOW + timedelta(seconds=1), not_after=NOW + timedelta(days=30))
+    with pytest.raises(CertificateError, match="not yet valid"):
+        verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+
+
+@pytest.mark.parametrize(
+    "dns_names",
+    [["evil.example"], ["echo-api.amazon.com.evil.example"], ["www.amazon.com"], []],
+)
+def test_wrong_san_with_right_common_name(pki: TestPKI, dns_names: list[str]) -> None:
+    leaf = pki.issue_leaf(dns_names=dns_names, common_name="echo-api.amazon.com")
+    with pytest.raises(CertificateError, match="subjectAltName"):
+        verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+
+
+def test_self_signed_leaf(pki: TestPKI) -> None:
+    leaf = pki.issue_leaf(self_signed=True)
+    with pytest.raises(CertificateError, match="not trusted"):
+        verify_with_chain(pki, pki.pem(leaf))
+    with pytest.raises(CertificateError, match="not trusted"):
+        verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+
+
+def test_chain_to_an_untrusted_root(pki: TestPKI, stranger: TestPKI) -> None:
+    # Same names as the trusted PKI, other keys; its root in the file does not help.
+    for pem in (
+        stranger.chain_pem,
+        stranger.pem(stranger.leaf, stranger.intermediate, stranger.root),
+    ):
+        verifier = stranger.verifier(chain=pem, trusted_roots=[pki.root], now=lambda: NOW)
+        with pytest.raises(CertificateError, match="not trusted"):
+            run(verifier.verify(stranger.sign(BODY), BODY))
+
+
+def test_leaf_alone_is_not_a_chain(pki: TestPKI) -> None:
+    with pytest.raises(CertificateError, match="no path to a trusted root"):
+        verify_with_chain(pki, pki.pem(pki.leaf))
+
+
+def test_leaf_must_come_first(pki: TestPKI) -> None:
+    with pytest.raises(CertificateError):
+        verify_with_chain(pki, pki.pem(pki.intermediate, pki.leaf))
+
+
+def test_expired_intermediate(pki: TestPKI) -> None:
+    intermediate = pki.issue(
+        pki.intermediate.subject,
+        pki.intermediate_key,
+        issuer=(pki.root, pki.root_key),
+        not_before=NOW - timedelta(days=30),
+        not_after=NOW - timedelta(days=1),
+        ca=True,
+    )
+    with pytest.raises(CertificateError, match="not valid at validation time"):
+        verify_with_chain(pki, pki.pem(pki.leaf, intermediate))
+
+
+@pytest.mark.parametrize(
+    "make_pem",
+    [
+        lambda pem: pem[: len(pem) // 3],  # cut inside the leaf
+        lambda pem: pem[:-100],  # cut inside the intermediate
+        lambda pem: pem.replace(b"-----END CERTIFICATE-----", b"", 1),
+        lambda pem: b"",
+        lambda pem: b"hello, world",
+        lambda pem: bytes(range(256)) * 4,
+        lambda pem: b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+        lambda pem: b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        lambda pem: pem.replace(b"M", b"N"),
+        lambda pem: pem + TestPKI.default().pem(TestPKI.default().root)[:-100],
+    ],
+    ids=[
+        "truncated-leaf",
+        "truncated-intermediate",
+        "missing-end",
+        "empty",
+        "text",
+        "binary",
+        "bad-base64",
+        "not-der",
+        "corrupted",
+        "truncated-extra",
+    ],
+)
+def test_truncated_or_garbage_pem(pki: TestPKI, make_pem: Callable[[bytes], bytes]) -> None:
+    with pytest.raises(CertificateError, match=r"^certificate chain: "):
+        verify_with_chain(pki, make_pem(pki.chain_pem))
+
+
+def test_leaf_first_with_extra_certificates_in_any_order(pki: TestPKI, stranger: TestPKI) -> None:
+    extras = [stranger.intermediate, stranger.root, stranger.leaf, pki.root]
+    verify_with_chain(pki, pki.pem(pki.leaf, *extras, pki.intermediate))
+    verify_with_chain(pki, pki.pem(pki.leaf, pki.intermediate, *extras))
+
+
+def test_path_stops_early_at_a_root_in_the_store(pki: TestPKI) -> None:
+    # Like Amazon's files: leaf, intermediate, its root cross-signed by an older root, and that
+    # older root, here long expired. The path ends at the trusted root and ignores the rest.
+    old = TestPKI(key_set=1, valid_at=datetime(2015, 1, 1, tzinfo=UTC))
+    cross = pki.issue(
+        pki.root.subject,
+        pki.root_key,
+        issuer=(old.root, old.root_key),
+        not_before=old.root.not_valid_before_utc,
+        not_after=old.root.not_valid_after_utc,
+        ca=True,
+    )
+    pem = pki.pem(pki.leaf, pki.intermediate, cross, old.root)
+    verifier = pki.verifier(chain=pem, now=lambda: NOW)
+    run(verifier.verify(pki.sign(BODY), BODY))
+    chain = run(verifier.chain(DEFAULT_CERT_URL))
+    assert chain.not_after == min(c.not_valid_after_utc for c in (pki.leaf, pki.intermediate))
+
+
+def test_validate_chain_and_load_chain_directly(pki: TestPKI) -> None:
+    certificates = load_chain(pki.chain_pem)
+    assert certificates == [pki.leaf, pki.intermediate]
+    store = x509.verification.Store([pki.root])
+    chain = validate_chain(certificates, store, NOW)
+    assert chain.public_key.public_numbers() == pki.leaf_key.public_key().public_numbers()
+    assert chain.validated_at == NOW
+    assert chain.not_before == max(c.not_valid_before_utc for c in (pki.leaf, pki.intermediate))
+    assert "VerifiedChain(" in repr(chain)
+    with pytest.raises(CertificateError, match="empty"):
+        validate_chain([], store, NOW)
+
+
+def test_default_roots_are_certifi_and_do_not_trust_a_test_pki(pki: TestPKI) -> None:
+    roots = verify_module._certifi_roots()
+    assert any("Amazon Root CA 1" in root.subject.rfc4514_string() for root in roots)
+    verifier = Verifier(fetch_chain=Fetcher(pki.chain_pem), now=lambda: NOW)
+    with pytest.raises(CertificateError, match="not trusted"):
+        run(verifier.verify(pki.sign(BODY), BODY))
+
+
+# --- signature ----------------------------------------------------------------------------------
+
+
+def test_signature_over_the_raw_body(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+    headers = pki.sign(BODY, sha1=False)
+    run(verifier.verify(headers, BODY))
+
+    flipped = bytearray(BODY)
+    flipped[len(flipped) // 2] ^= 0x01
+    reserialised = json.dumps(json.loads(BODY)).encode()
+    variants = {
+        "one byte": bytes(flipped),
+        "re-serialised": reserialised,
+        "leading space stripped": BODY.lstrip(),
+        "trailing newline stripped": BODY.rstrip(),
+        "CRLF": BODY.replace(b"\n", b"\r\n"),
+        "escaped UTF-8": BODY.replace("ü".encode(), b"\\u00fc"),
+    }
+    for name, body in variants.items():
+        assert body != BODY, name
+        with pytest.raises(SignatureError, match="does not match"):
+            run(verifier.verify(headers, body))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["not base64!", "abc", "YWJj\nZGVm", " YWJjZA==", "YWJjZA==\x00", "YWJj ZA==", "-_-_"],
+)
+def test_signature_that_is_not_base64(pki: TestPKI, value: str) -> None:
+    headers = {**pki.sign(BODY, sha1=False), "Signature-256": value}
+    with pytest.raises(SignatureError, match="not base64"):
+        run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
+
+
+def test_empty_or_foreign_signature(pki: TestPKI, stranger: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+    for value in ("", stranger.signature(BODY), pki.signature(BODY, sha1=True)):
+        headers = {**pki.sign(BODY, sha1=False), "Signature-256": value}
+        with pytest.raises(SignatureError, match="does not match"):
+            run(verifier.verify(headers, BODY))
+
+
+def test_sha1_only_needs_allow_sha1(pki: TestPKI) -> None:
+    headers = pki.sign(BODY, sha1=True, sha256=False)
+    with pytest.raises(SignatureError, match="Signature-256 header missing"):
+        run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
+    run(pki.verifier(now=lambda: NOW, allow_sha1=True).verify(headers, BODY))
+    with pytest.raises(SignatureError, match="SHA-1"):
+        run(pki.verifier(now=lambda: NOW, allow_sha1=True).verify(headers, BODY + b" "))
+
+
+def test_no_sha1_fallback_when_sha256_is_present(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW, allow_sha1=True)
+    good_sha1 = pki.sign(BODY)["Signature"]
+    for wrong in (pki.signature(BODY + b"x"), "", "not base64!"):
+        headers = {
+            "SignatureCertChainUrl": DEFAULT_CERT_URL,
+            "Signature-256": wrong,
+            "Signature": good_sha1,
+        }
+        with pytest.raises(SignatureError):
+            run(verifier.verify(headers, BODY))
+
+
+def test_missing_signature_headers(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem)
+    headers = {"SignatureCertChainUrl": DEFAULT_CERT_URL}
+    for allow_sha1 in (False, True):
+        verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, allow_sha1=allow_sha1)
+        with pytest.raises(SignatureError, match="missing"):
+            run(verifier.verify(headers, BODY))
+    assert fetch.calls == []  # a request that cannot verify costs no download
+
+
+def test_check_signature_function(pki: TestPKI) -> None:
+    key = pki.leaf_key.public_key()
+    check_signature(key, BODY, pki.signature(BODY))
+    check_signature(key, BODY, pki.signature(BODY, sha1=True), sha1=True)
+    with pytest.raises(SignatureError):
+        check_signature(key, BODY, pki.signature(BODY, sha1=True))
+    with pytest.raises(SignatureError):
+        check_signature(key, BODY, pki.signature(BODY), sha1=True)
+    with pytest.raises(SignatureError, match="not base64"):
+        check_signature(key, BODY, "%%%")
+
+
+def test_headers_are_case_insensitive(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW, allow_sha1=True)
+    signed = pki.sign(BODY)
+    spellings: list[Any] = [
+        signed,
+        {name.lower(): value for name, value in signed.items()},
+        {name.upper(): value for name, value in signed.items()},
+        {name.swapcase(): value for name, value in signed.items()},
+        Headers(headers=signed),
+        httpx.Headers(signed),
+    ]
+    for headers in spellings:
+        run(verifier.verify(headers, BODY))
+    legacy = {"signaturecertchainurl": DEFAULT_CERT_URL, "SIGNATURE": signed["Signature"]}
+    run(verifier.verify(legacy, BODY))
+
+
+# --- timestamp ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seconds", [-150, -149, 0, 149, 150])
+def test_timestamp_within_150_seconds(seconds: int) -> None:
+    check_timestamp("IntentRequest", stamp(NOW + timedelta(seconds=seconds)), NOW)
+
+
+@pytest.mark.parametrize(("seconds", "reason"), [(-151, "too old"), (151, "in the future")])
+def test_timestamp_beyond_150_seconds(seconds: int, reason: str) -> None:
+    with pytest.raises(TimestampError, match=reason):
+        check_timestamp("IntentRequest", stamp(NOW + timedelta(seconds=seconds)), NOW)
+
+
+@pytest.mark.parametrize(
+    "request_type",
+    [
+        "AlexaSkillEvent.SkillEnabled",
+        "AlexaSkillEvent.SkillDisabled",
+        "AlexaSkillEvent.SkillPermissionAccepted",
+        "AlexaSkillEvent.SkillPermissionChanged",
+        "AlexaSkillEvent.SkillAccountLinked",
+    ],
+)
+def test_skill_events_may_be_an_hour_old(request_type: str) -> None:
+    check_timestamp(request_type, stamp(NOW - timedelta(seconds=3600)), NOW)
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp(request_type, stamp(NOW - timedelta(seconds=3601)), NOW)
+    with pytest.raises(TimestampError, match="in the future"):
+        check_timestamp(request_type, stamp(NOW + timedelta(seconds=151)), NOW)
+
+
+@pytest.mark.parametrize(
+    "request_type",
+    ["IntentRequest", "AlexaSkillEvent.Unknown", "AlexaHouseholdListEvent.ItemsCreated"],
+)
+def test_other_requests_do_not_get_an_hour(request_type: str) -> None:
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp(request_type, stamp(NOW - timedelta(seconds=3600)), NOW)
+
+
+def test_timestamp_formats() -> None:
+    check_timestamp("LaunchRequest", NOW.strftime("%Y-%m-%dT%H:%M:%S.123Z"), NOW)
+    check_timestamp("LaunchRequest", NOW.strftime("%Y-%m-%dT%H:%M:%S.1234567Z"), NOW)
+    check_timestamp("LaunchRequest", NOW.strftime("%Y-%m-%dT%H:%M:%S+00:00"), NOW)
+    in_zurich = NOW.astimezone(timezone(timedelta(hours=2))).isoformat()
+    check_timestamp("LaunchRequest", in_zurich, NOW)
+    # The same wall-clock digits in another zone are hours away.
+    with pytest.raises(TimestampError):
+        check_timestamp("LaunchRequest", NOW.strftime("%Y-%m-%dT%H:%M:%S+02:00"), NOW)
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "",
+        "yesterday",
+        "2019-13-45T00:00:00Z",
+        "2019-07-15T22:44:23",  # no offset: not a point in time
+        "2019-07-15",
+        "1563230663",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+23:59",
+    ],
+)
+def test_unparseable_timestamp(timestamp: str) -> None:
+    with pytest.raises(TimestampError, match=r"^timestamp: "):
+        check_timestamp("IntentRequest", timestamp, NOW)
+
+
+def verify_body(pki: TestPKI, body: bytes, **kwargs: Any) -> None:
+    kwargs.setdefault("now", lambda: NOW)
+    run(pki.verifier(**kwargs).verify(pki.sign(body), body))
+
+
+def test_verify_checks_the_body_timestamp(pki: TestPKI) -> None:
+    verify_body(pki, make_body(stamp(NOW - timedelta(seconds=150))))
+    with pytest.raises(TimestampError, match="too old"):
+        verify_body(pki, make_body(stamp(NOW - timedelta(seconds=151))))
+    with pytest.raises(TimestampError, match="in the future"):
+        verify_body(pki, make_body(stamp(NOW + timedelta(seconds=151))))
+    event = make_body(stamp(NOW - timedelta(minutes=59)), "AlexaSkillEvent.SkillDisabled")
+    verify_body(pki, event)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        make_body(None),
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1563230663}}',
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "soon"}}',
+        b'{"version": "1.0", "request": ["timestamp"]}',
+        b'{"version": "1.0"}',
+        b'["not", "an", "envelope"]',
+        b"not json at all",
+        b"",
+        b'{"request": {"timestamp": "' + stamp(NOW).encode() + b'"',
+    ],
+)
+def test_missing_or_unusable_timestamp_in_body(pki: TestPKI, body: bytes) -> None:
+    with pytest.raises(TimestampError, match=r"^timestamp: "):
+        verify_body(pki, body)
+
+
+def test_tolerance_is_capped_at_150_seconds(pki: TestPKI, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
+        verifier = pki.verifier(now=lambda: NOW, timestamp_tolerance=3600)
+    assert verifier.timestamp_tolerance == 150
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    assert "capped" in caplog.records[0].getMessage()
+    body = make_body(stamp(NOW - timedelta(seconds=300)))
+    with pytest.raises(TimestampError, match="too old"):
+        run(verifier.verify(pki.sign(body), body))
+    with pytest.raises(TimestampError):
+        check_timestamp("IntentRequest", stamp(NOW - timedelta(seconds=300)), NOW, 1000)
+
+
+def test_smaller_tolerance_is_honoured(pki: TestPKI) -> None:
+    body = make_body(stamp(NOW - timedelta(seconds=11)))
+    verify_body(pki, body, timestamp_tolerance=11)
+    with pytest.raises(TimestampError):
+        verify_body(pki, body, timestamp_tolerance=10)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"timestamp_tolerance": -1}, ValueError),
+        ({"timestamp_tolerance": float("nan")}, ValueError),
+        ({"cache_size": 0}, ValueError),
+        ({"download_timeout": 0}, ValueError),
+        ({"trusted_roots": []}, ValueError),
+    ],
+)
+def test_bad_options(kwargs: dict[str, Any], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        Verifier(**kwargs)
+
+
+def test_naive_clock_is_a_configuration_error(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW.replace(tzinfo=None))
+    with pytest.raises(ConfigurationError):
+        run(verifier.verify(pki.sign(BODY), BODY))
+
+
+def test_order_of_checks(pki: TestPKI) -> None:
+    stale = make_body(stamp(NOW - timedelta(days=1)))
+    verifier = pki.verifier(now=lambda: NOW)
+    # a stale body with a bad signature is refused for the signature
+    with pytest.raises(SignatureError):
+        run(verifier.verify(pki.sign(BODY), stale))
+    # a bad URL is refused before the signature is looked at
+    with pytest.raises(CertificateUrlError):
+        run(verifier.verify({"SignatureCertChainUrl": "http://x", "Signature-256": "!"}, stale))
+
+
+# --- cache --------------------------------------------------------------------------------------
+
+
+def test_concurrent_first_requests_cause_one_download(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    headers = pki.sign(BODY)
+
+    async def many() -> None:
+        await asyncio.gather(*(verifier.verify(headers, BODY) for _ in range(50)))
+        await verifier.verify(headers, BODY)
+
+    run(many())
+    assert fetch.calls == [DEFAULT_CERT_URL]
+
+
+def test_failed_download_is_not_cached_and_next_request_retries(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem, failures=1)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    headers = pki.sign(BODY)
+
+    async def scenario() -> list[BaseException | None]:
+        first = await asyncio.gather(
+            *(verifier.verify(headers, BODY) for _ in range(10)), return_exceptions=True
+        )
+        await verifier.verify(headers, BODY)  # retries, succeeds
+        await verifier.verify(headers, BODY)  # cached
+        return first
+
+    outcomes = run(scenario())
+    assert all(isinstance(outcome, CertificateError) for outcome in outcomes)
+    assert not verifier._loading  # nothing left behind, however many URLs fail
+    assert str(outcomes[0]) == "certificate chain: download failed"
+    assert isinstance(outcomes[0].__cause__, OSError)
+    assert len(fetch.calls) == 2
+
+
+def test_failed_validation_is_not_cached(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem, pem_first=b"garbage")
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    headers = pki.sign(BODY)
+    with pytest.raises(CertificateError):
+        run(verifier.verify(headers, BODY))
+    run(verifier.verify(headers, BODY))
+    assert len(fetch.calls) == 2
+
+
+def test_cancelled_first_request_does_not_wedge(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    headers = pki.sign(BODY)
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(verifier.verify(headers, BODY))
+        while not fetch.calls:  # until the download is under way
+            await asyncio.sleep(0)
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        await verifier.verify(headers, BODY)
+
+    run(scenario())
+    assert len(fetch.calls) == 1  # the download went on for the next request
+
+
+def test_warm_cache_rechecks_validity_against_now(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem)
+    now = clock()
+    verifier = pki.verifier(fetch_chain=fetch, now=now)
+    late = pki.leaf.not_valid_after_utc + timedelta(seconds=1)
+    run(verifier.verify(pki.sign(BODY), BODY))
+    now.at = late  # type: ignore[attr-defined]
+    body = make_body(stamp(late))
+    with pytest.raises(CertificateError, match="not valid now"):
+        run(verifier.verify(pki.sign(body), body))
+    assert len(fetch.calls) == 1  # refused from the cache, no re-download
+    with pytest.raises(CertificateError, match="expired"):  # the next request fetches afresh
+        run(verifier.verify(pki.sign(body), body))
+    assert len(fetch.calls) == 2
+
+
+def test_cached_window_is_that_of_the_whole_chain(pki: TestPKI) -> None:
+    # An intermediate expiring long before the leaf bounds how long the cached chain is good.
+    intermediate = pki.issue(
+        pki.intermediate.subject,
+        pki.intermediate_key,
+        issuer=(pki.root, pki.root_key),
+        not_before=NOW - timedelta(days=1),
+        not_after=NOW + timedelta(hours=1),
+        ca=True,
+    )
+    fetch = Fetcher(pki.pem(pki.leaf, intermediate))
+    now = clock()
+    verifier = pki.verifier(fetch_chain=fetch, now=now)
+    run(verifier.verify(pki.sign(BODY), BODY))
+    now.at = NOW + timedelta(hours=2)  # type: ignore[attr-defined]
+    body = make_body(stamp(now.at))  # type: ignore[attr-defined]
+    with pytest.raises(CertificateError, match="not valid now"):
+        run(verifier.verify(pki.sign(body), body))
+    assert len(fetch.calls) == 1
+
+
+def test_cached_window_starts_with_the_latest_not_before(pki: TestPKI) -> None:
+    intermediate = pki.issue(
+        pki.intermediate.subject,
+        pki.intermediate_key,
+        issuer=(pki.root, pki.root_key),
+        not_before=NOW - timedelta(hours=1),
+        not_after=NOW + timedelta(days=30),
+        ca=True,
+    )
+    fetch = Fetcher(pki.pem(pki.leaf, intermediate))
+    now = clock()
+    verifier = pki.verifier(fetch_chain=fetch, now=now)
+    run(verifier.verify(pki.sign(BODY), BODY))
+    now.at = NOW - timedelta(hours=2)  # type: ignore[attr-defined]
+    body = make_body(stamp(now.at))  # type: ignore[attr-defined]
+    with pytest.raises(CertificateError, match="not valid now"):
+        run(verifier.verify(pki.sign(body), body))
+    assert len(fetch.calls) == 1
+
+
+def test_cache_is_lru_and_bounded(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, cache_size=2)
+    urls = {name: f"https://s3.amazonaws.com/echo.api/{name}.pem" for name in "abc"}
+
+    def hit(name: str) -> None:
+        run(verifier.verify(pki.sign(BODY, cert_url=urls[name]), BODY))
+
+    for name in "abac":  # c evicts b, the least recently used
+        hit(name)
+    assert [url[-5] for url in fetch.calls] == ["a", "b", "c"]
+    hit("a")
+    hit("c")
+    assert len(fetch.calls) == 3
+    hit("b")
+    assert [url[-5] for url in fetch.calls] == ["a", "b", "c", "b"]
+    verifier.clear_cache()
+    hit("b")
+    assert len(fetch.calls) == 5
+
+
+def test_normalised_urls_share_one_cache_entry(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    for url, _ in VALID_URLS[:7]:
+        run(verifier.verify(pki.sign(BODY, cert_url=url), BODY))
+    assert fetch.calls == [ECHO]
+
+
+# --- download through httpx ---------------------------------------------------------------------
+
+
+def mock_client(handler: Callable[[httpx.Request], Any]) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.MockTransport(handler))
+
+
+def verify_via(pki: TestPKI, client: httpx.AsyncClient, **kwargs: Any) -> None:
+    async def scenario() -> None:
+        async with client:
+            verifier = Verifier([pki.root], now=lambda: NOW, http_client=client, **kwargs)
+            await verifier.verify(pki.sign(BODY), BODY)
+
+    run(scenario())
+
+
+def test_download_through_httpx(pki: TestPKI) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=pki.chain_pem)
+
+    verify_via(pki, mock_client(handler))
+    assert [str(r.url) for r in seen] == [DEFAULT_CERT_URL]
+    assert seen[0].headers["Accept-Encoding"] == "identity"
+
+
+def test_use_http_client_and_aclose(pki: TestPKI) -> None:
+    client = mock_client(lambda request: httpx.Response(200, content=pki.chain_pem))
+
+    async def scenario() -> None:
+        async with client:
+            verifier = Verifier([pki.root], now=lambda: NOW)
+            verifier.use_http_client(client)
+            await verifier.verify(pki.sign(BODY), BODY)
+            await verifier.aclose()  # it created no client: nothing to close
+        assert client.is_closed
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("status", [201, 204, 301, 302, 403, 404, 500, 503])
+def test_download_other_than_200(pki: TestPKI, status: int) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        return httpx.Response(
+            status, headers={"Location": "https://evil.example/chain.pem"}, content=pki.chain_pem
+        )
+
+    with pytest.raises(CertificateError, match=f"HTTP {status}"):
+        verify_via(pki, mock_client(handler))
+    assert calls == [DEFAULT_CERT_URL]  # redirects are not followed
+
+
+def test_download_size_cap(pki: TestPKI) -> None:
+    big = pki.chain_pem + b"\n" * 70_000
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(big), 4096):
+            yield big[start : start + 4096]
+
+    with pytest.raises(CertificateError, match="exceeds 65536 bytes"):
+        verify_via(pki, mock_client(lambda request: httpx.Response(200, content=big)))
+    with pytest.raises(CertificateError, match="exceeds 65536 bytes"):  # no Content-Length
+        verify_via(pki, mock_client(lambda request: httpx.Response(200, content=chunks())))
+    with pytest.raises(CertificateError, match="exceeds 1000 bytes"):
+        verify_via(
+            pki,
+            mock_client(lambda request: httpx.Response(200, content=pki.chain_pem)),
+            max_chain_size=1000,
+        )
+
+
+def test_content_encoded_download_is_refused(pki: TestPKI) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"\x1f\x8b")
+
+    with pytest.raises(CertificateError, match="content-encoded"):
+        verify_via(pki, mock_client(handler))
+
+
+@pytest.mark.parametrize(
+    ("exc", "message"),
+    [
+        (httpx.ConnectError("refused"), "download failed"),
+        (httpx.RemoteProtocolError("bad"), "download failed"),
+        (httpx.ReadTimeout("slow"), "timed out"),
+        (OSError("reset"), "download failed"),
+    ],
+)
+def test_transport_errors(pki: TestPKI, exc: Exception, message: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    with pytest.raises(CertificateError, match=message) as info:
+        verify_via(pki, mock_client(handler))
+    assert info.value.__cause__ is exc
+
+
+def test_download_deadline(pki: TestPKI) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(5)
+        return httpx.Response(200, content=pki.chain_pem)
+
+    with pytest.raises(CertificateError, match="timed out"):
+        verify_via(pki, mock_client(slow), download_timeout=0.05)
+
+
+# --- replaying old captures ---------------------------------------------------------------------
+
+
+def test_replay_of_a_2017_capture(pki_2017: TestPKI) -> None:
+    body = make_body(stamp(THEN), "LaunchRequest")
+    headers = pki_2017.sign(body, sha1=True, sha256=False)  # all a 2017 capture carries
+    replay = pki_2017.verifier(now=lambda: THEN, allow_sha1=True)
+    run(replay.verify(headers, body))
+
+    with pytest.raises(SignatureError):  # SHA-1 must be switched on
+        run(pki_2017.verifier(now=lambda: THEN).verify(headers, body))
+    with pytest.raises(CertificateError, match="expired"):  # today's clock
+        run(pki_2017.verifier(allow_sha1=True).verify(headers, body))
+    with pytest.raises(CertificateError, match="not trusted"):  # today's trust store
+        run(Verifier(None, pki_2017.fetch_chain, lambda: THEN, True).verify(headers, body))
+    later = THEN + timedelta(seconds=151)
+    with pytest.raises(TimestampError):  # its own time, but a stale request
+        run(pki_2017.verifier(now=lambda: later, allow_sha1=True).verify(headers, body))
+
+
+# --- errors and API -----------------------------------------------------------------------------
+
+
+def test_every_refusal_is_a_verification_error() -> None:
+    for error in (CertificateUrlError, CertificateError, SignatureError, TimestampError):
+        assert issubclass(error, VerificationError)
+
+
+def test_public_api() -> None:
+    assert verify_module.__all__ == [
+        "ECHO_API_HOST",
+        "MAX_TIMESTAMP_TOLERANCE",
+        "VerifiedChain",
+        "Verifier",
+        "check_cert_url",
+        "check_signature",
+        "check_timestamp",
+        "load_chain",
+        "validate_chain",
+    ]
+
+
+def test_test_pki_is_cached_and_not_collected(pki: TestPKI) -> None:
+    assert TestPKI.default() is pki
+    assert TestPKI.__test__ is False
+    assert pki.cert_url == DEFAULT_CERT_URL
+    assert load_chain(TestPKI(include_root=True).chain_pem)[-1].subject == pki.root.subject
+    leaf_san = pki.leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    assert leaf_san.value.get_values_for_type(x509.DNSName) == ["echo-api.amazon.com"]
