@@ -358,16 +358,23 @@ class Skill:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[None]:
+        # One HTTP client per worker for certificate downloads (and the Alexa service APIs),
+        # closed at shutdown. Without a lifespan (a Skill mounted in another app runs none) the
+        # verifier makes its own client on first use.
         import httpx
 
         async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as client:
             self._http_client = client
-            if self.verifier is not None:
-                self.verifier.use_http_client(client)
+            verifier = self.verifier
+            if verifier is not None:
+                verifier.use_http_client(client)
             try:
                 yield
             finally:
                 self._http_client = None
+                if verifier is not None:
+                    verifier.use_http_client(None)
+                    await verifier.aclose()
 
     async def _handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
         started = time.perf_counter()

@@ -1,0 +1,81 @@
+"""Weather: a complete example skill.
+
+Run it with ``uvicorn examples.weather.app:skill`` from the repository root. It answers
+"what's the weather in Paris tomorrow", remembers the last city for the rest of the session,
+and handles the built-in intents every skill must answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import zlib
+
+from alexaskill import Response, Session, SimpleCard, Skill, ask, speak
+
+SKILL_ID = os.environ.get(
+    "ALEXASKILL_SKILL_ID", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+)
+
+skill = Skill(skill_id=SKILL_ID)
+
+HELP = (
+    "You can ask me for the weather in a city, for example: what's the weather in Paris tomorrow?"
+)
+CONDITIONS = ("sunny", "cloudy", "rainy", "windy", "snowy", "foggy")
+
+
+def forecast(city: str, day: datetime.date) -> str:
+    """A made-up but stable forecast, so the example needs no weather service."""
+    seed = zlib.crc32(f"{city.lower()}|{day.isoformat()}".encode())
+    return CONDITIONS[seed % len(CONDITIONS)]
+
+
+@skill.launch
+def launch(session: Session) -> Response:
+    last_city = session.attributes.get("last_city")
+    if last_city:
+        return ask(
+            f"Welcome back to Weather. Shall I check {last_city} again, or another city?",
+            reprompt="Which city would you like?",
+        )
+    return ask("Welcome to Weather. Which city?", reprompt="Which city would you like?")
+
+
+@skill.intent("GetWeather")
+async def get_weather(
+    session: Session, city: str | None = None, date: datetime.date | None = None
+) -> Response:
+    city = city or session.attributes.get("last_city")
+    if not city:
+        return ask("Which city would you like the weather for?", reprompt="Which city?")
+    session.attributes["last_city"] = city
+    day = date or datetime.date.today()
+    when = "today" if date is None else day.strftime("%A")
+    weather = forecast(city, day)
+    return speak(
+        f"It will be {weather} in {city} {when}.",
+        card=SimpleCard("Weather", f"{city}, {day.isoformat()}: {weather}"),
+    )
+
+
+@skill.intent("AMAZON.HelpIntent")
+def help_(session: Session) -> Response:
+    return ask(HELP, reprompt="Which city would you like?")
+
+
+@skill.intent("AMAZON.StopIntent")
+@skill.intent("AMAZON.CancelIntent")
+def stop() -> Response:
+    return speak("Goodbye.")
+
+
+@skill.intent("AMAZON.FallbackIntent")
+@skill.fallback
+def fallback() -> Response:
+    return ask(f"Sorry, I can't help with that. {HELP}", reprompt="Which city would you like?")
+
+
+@skill.session_ended
+def session_ended() -> None:
+    return None
