@@ -1,17 +1,66 @@
-"""What a skill declares for its interaction model: sample utterances, slot types, custom types.
+"""What a skill declares for its interaction model, and the model built from it.
 
-`Skill` records these as handlers are registered; `alexaskill model` turns them into the JSON of
-the ASK CLI's ``skill-package/interactionModels/custom/<locale>.json``.
+`Skill` records sample utterances, slot types and custom slot types as handlers are registered;
+`build_interaction_model` turns them into the JSON of the ASK CLI's
+``skill-package/interactionModels/custom/<locale>.json`` (``alexaskill model`` prints it).
+
+How the model is made:
+
+- **Intents** are those with a handler (IntentRequest or CanFulfillIntentRequest), with the
+  utterances declared on ``@skill.intent(name, utterances=[...])``. A custom intent needs at least
+  one. The built-in intents every skill must have (`REQUIRED_INTENTS`) are added with no samples
+  when no handler names them.
+- **Slots** are the handler's slot parameters (every parameter that is not injected by type) and
+  the slots declared with ``slots={"name": "TYPE"}``. A declared type wins. Otherwise the type
+  comes from the annotation only where that is unambiguous: ``datetime.date``/`AlexaDate` is
+  AMAZON.DATE, ``datetime.time``/`AlexaTime` AMAZON.TIME, ``timedelta``/`AlexaDuration`
+  AMAZON.DURATION, ``int``/``float`` AMAZON.NUMBER, and an ``Enum`` a custom type of the same
+  name whose values are its members (id: the member's name). ``str`` could be a city, a name or
+  anything else, so it must be declared. ``list[X]`` makes a multiple-value slot.
+- **Custom slot types** are those of ``skill.add_slot_type`` (all of them, used or not) and those
+  generated from Enums. A slot naming any other non-``AMAZON.`` type is an error.
+
+Every problem found is reported at once, in an `InteractionModelError`. The checks are those
+Amazon's build would fail on (names, characters, a sample naming a slot the intent does not
+have); `invocation_name_warnings` lists what only certification would object to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import datetime
+import enum
+import inspect
+import re
+import typing
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
 
 from .exceptions import ConfigurationError
+from .slots import AlexaDate, AlexaDuration, AlexaTime, is_slot_annotation, unwrap_optional
 
-__all__ = ["IntentDeclaration", "SlotTypeDeclaration", "SlotTypeValue"]
+if TYPE_CHECKING:
+    from .app import Skill
+
+__all__ = [
+    "REQUIRED_INTENTS",
+    "IntentDeclaration",
+    "InteractionModelError",
+    "SlotTypeDeclaration",
+    "SlotTypeValue",
+    "build_interaction_model",
+    "invocation_name_warnings",
+]
+
+#: The built-in intents every custom skill's model must contain.
+REQUIRED_INTENTS: Final = (
+    "AMAZON.CancelIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.FallbackIntent",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +119,333 @@ class SlotTypeDeclaration:
         if not built:
             raise ConfigurationError(f"slot type {name} needs at least one value")
         return cls(name, tuple(built))
+
+
+# --- the interaction model ---------------------------------------------------------------------
+
+
+class InteractionModelError(ConfigurationError):
+    """The skill's declarations do not make a valid interaction model; ``problems`` says why."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
+
+_BUILTIN_SLOT_TYPES: Final[Mapping[Any, str]] = {
+    datetime.date: "AMAZON.DATE",
+    AlexaDate: "AMAZON.DATE",
+    datetime.time: "AMAZON.TIME",
+    AlexaTime: "AMAZON.TIME",
+    datetime.timedelta: "AMAZON.DURATION",
+    AlexaDuration: "AMAZON.DURATION",
+    int: "AMAZON.NUMBER",
+    float: "AMAZON.NUMBER",
+}
+_INTENT_REQUEST_TYPES: Final = ("IntentRequest", "CanFulfillIntentRequest")
+_NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
+_BUILTIN_INTENT: Final = re.compile(r"AMAZON\.[A-Za-z][A-Za-z_]*")
+_LOCALE: Final = re.compile(r"[a-z]{2}-[A-Z]{2}")
+_SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
+# Besides letters (and the combining marks some scripts need): spaces, and periods for
+# abbreviations, apostrophes for possessives; samples may also hold hyphens and underscores.
+_INVOCATION_PUNCTUATION: Final = frozenset(" .'\u2019")
+_SAMPLE_PUNCTUATION: Final = frozenset(" .'\u2019-_")
+_WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
+_LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "tell"})
+_SMALL_WORDS: Final = frozenset({"a", "an", "the", "for", "to", "of", "my"})
+
+
+@dataclass
+class _Slot:
+    slot_type: str | None
+    multiple: bool = False
+    enum_class: type[enum.Enum] | None = None
+
+
+@dataclass
+class _Intent:
+    name: str
+    samples: list[str] = field(default_factory=list)
+    slots: dict[str, _Slot] = field(default_factory=dict)
+
+
+def _slot_type_of(annotation: Any) -> tuple[str | None, bool, type[enum.Enum] | None]:
+    """(slot type or None if ambiguous, multiple values?, the Enum it comes from)."""
+    target, _ = unwrap_optional(annotation)
+    multiple = target is list or typing.get_origin(target) is list
+    if multiple:
+        args = typing.get_args(target)
+        target = args[0] if args else str
+    if isinstance(target, type) and issubclass(target, enum.Enum):
+        return target.__name__, multiple, target
+    return _BUILTIN_SLOT_TYPES.get(target), multiple, None
+
+
+def _slot_parameters(func: Callable[..., Any]) -> list[tuple[str, Any]]:
+    """The parameters of a registered handler that are filled from slots, with annotations.
+
+    Dispatch injects a parameter by type when it can and fills it from a slot otherwise; the
+    types it injects are never slot annotations, so "is a slot annotation" draws the same line.
+    """
+    signature = inspect.signature(func, eval_str=True)
+    return [
+        (param.name, param.annotation)
+        for param in signature.parameters.values()
+        if is_slot_annotation(param.annotation)
+    ]
+
+
+def _letters(text: str, punctuation: frozenset[str]) -> str | None:
+    """The first character of ``text`` that is neither a letter nor in ``punctuation``."""
+    for char in text:
+        if char not in punctuation and unicodedata.category(char)[0] not in "LM":
+            return char
+    return None
+
+
+class _ModelBuilder:
+    def __init__(self, skill: Skill) -> None:
+        self.skill = skill
+        self.problems: list[str] = []
+        self.intents: dict[str, _Intent] = {}
+        self.enums: dict[str, type[enum.Enum]] = {}
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+
+    def collect(self) -> None:
+        for (request_type, name), handler in self.skill.registry.handlers.items():
+            if name is None or request_type not in _INTENT_REQUEST_TYPES:
+                continue
+            intent = self.intents.get(name)
+            if intent is None:
+                intent = self.intents[name] = self.declared(name)
+            for param, annotation in _slot_parameters(handler.func):
+                self.add_parameter(intent, handler.name, param, annotation)
+        for name in REQUIRED_INTENTS:
+            self.intents.setdefault(name, _Intent(name))
+
+    def declared(self, name: str) -> _Intent:
+        if not (_NAME.fullmatch(name) or _BUILTIN_INTENT.fullmatch(name)):
+            self.problem(
+                f"intent {name!r}: an intent name is ASCII letters and underscores "
+                "(or AMAZON. and a built-in intent's name)"
+            )
+        declaration = self.skill.intent_declarations.get(name) or IntentDeclaration(name)
+        intent = _Intent(name, list(declaration.utterances))
+        for slot, slot_type in declaration.slots.items():
+            intent.slots[slot] = _Slot(slot_type)
+        return intent
+
+    def add_parameter(self, intent: _Intent, where: str, param: str, annotation: Any) -> None:
+        derived, multiple, enum_type = _slot_type_of(annotation)
+        slot = intent.slots.get(param)
+        if slot is None:
+            if derived is None:
+                shown = getattr(annotation, "__name__", None)
+                if annotation is inspect.Parameter.empty:
+                    shown = "no annotation"
+                self.problem(
+                    f"intent {intent.name}: parameter {param!r} of {where} "
+                    f"({shown or annotation!r}) has no slot type; declare one, e.g. "
+                    f"@skill.intent({intent.name!r}, slots={{{param!r}: 'AMAZON.City'}})"
+                )
+            intent.slots[param] = _Slot(derived, multiple, enum_type)
+            return
+        slot.multiple = slot.multiple or multiple
+        if enum_type is not None and slot.slot_type == enum_type.__name__:
+            slot.enum_class = enum_type
+
+    def check_intent(self, intent: _Intent, seen: dict[str, str]) -> None:
+        builtin = intent.name.startswith("AMAZON.")
+        if not builtin and not intent.samples:
+            self.problem(
+                f"intent {intent.name}: no sample utterances; add some with "
+                f"@skill.intent({intent.name!r}, utterances=[...])"
+            )
+        for slot in intent.slots:
+            if not _NAME.fullmatch(slot):
+                self.problem(
+                    f"intent {intent.name}: slot {slot!r}: a slot name is ASCII letters and "
+                    "underscores"
+                )
+        for sample in intent.samples:
+            self.check_sample(intent, sample)
+            key = " ".join(sample.casefold().split())
+            other = seen.get(key)
+            if other is None:
+                seen[key] = intent.name
+            else:
+                also = "listed twice" if other == intent.name else f"also a sample of {other}"
+                self.problem(f"intent {intent.name}: sample {sample!r} is {also}")
+
+    def check_sample(self, intent: _Intent, sample: str) -> None:
+        where = f"intent {intent.name}: sample {sample!r}"
+        text = _SLOT_REFERENCE.sub(" ", sample)
+        if not text.strip() and not _SLOT_REFERENCE.search(sample):
+            self.problem(f"intent {intent.name}: an empty sample utterance")
+            return
+        if "{" in text or "}" in text:
+            self.problem(f"{where}: unbalanced braces; a slot is written {{name}}")
+        for reference in _SLOT_REFERENCE.findall(sample):
+            if reference not in intent.slots:
+                known = ", ".join(intent.slots) or "none"
+                self.problem(
+                    f"{where} names slot {{{reference}}}, which intent {intent.name} does not "
+                    f"have (its slots: {known})"
+                )
+        if any(char.isdigit() for char in text):
+            self.problem(f"{where}: spell numbers out in words")
+        else:
+            bad = _letters(text.replace("{", "").replace("}", ""), _SAMPLE_PUNCTUATION)
+            if bad is not None:
+                self.problem(f"{where}: character {bad!r} is not allowed in a sample utterance")
+
+    def types(self) -> list[dict[str, Any]]:
+        declared = self.skill.slot_types
+        generated: dict[str, type[enum.Enum]] = {}
+        for intent in self.intents.values():
+            for name, slot in intent.slots.items():
+                slot_type = slot.slot_type
+                if slot_type is None or slot_type.startswith("AMAZON.") or slot_type in declared:
+                    continue  # no type at all is reported already
+                enum_class = slot.enum_class
+                if enum_class is None:
+                    self.problem(
+                        f"intent {intent.name}, slot {name}: slot type {slot_type!r} is never "
+                        f"declared; declare it with skill.add_slot_type({slot_type!r}, [...]) "
+                        "or annotate the parameter with an Enum of that name"
+                    )
+                    continue
+                previous = generated.setdefault(slot_type, enum_class)
+                if previous is not enum_class:
+                    self.problem(
+                        f"slot type {slot_type}: two different Enums have that name "
+                        f"({previous.__module__} and {enum_class.__module__}); declare one "
+                        "with skill.add_slot_type"
+                    )
+        result = [_type_json(declaration) for declaration in declared.values()]
+        for name, enum_type in generated.items():
+            result.append(_type_json(self.enum_type(name, enum_type)))
+        for entry in result:
+            if not _NAME.fullmatch(entry["name"]):
+                self.problem(
+                    f"slot type {entry['name']!r}: a custom slot type name is ASCII letters and "
+                    "underscores"
+                )
+        return result
+
+    def enum_type(self, name: str, enum_type: type[enum.Enum]) -> SlotTypeDeclaration:
+        values = []
+        for member in enum_type:
+            if not isinstance(member.value, str):
+                self.problem(f"slot type {name}: member {member.name} has a value that is no str")
+                continue
+            values.append(SlotTypeValue(member.value, member.name))
+        if not values:
+            return SlotTypeDeclaration(name, (SlotTypeValue(name),))
+        return SlotTypeDeclaration(name, tuple(values))
+
+
+def _slot_json(name: str, slot: _Slot) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name, "type": slot.slot_type}
+    if slot.multiple:
+        entry["multipleValues"] = {"enabled": True}
+    return entry
+
+
+def _intent_json(intent: _Intent) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": intent.name}
+    if intent.slots:
+        entry["slots"] = [_slot_json(name, slot) for name, slot in intent.slots.items()]
+    entry["samples"] = list(intent.samples)
+    return entry
+
+
+def _type_json(declaration: SlotTypeDeclaration) -> dict[str, Any]:
+    values = []
+    for value in declaration.values:
+        name: dict[str, Any] = {"value": value.name}
+        if value.synonyms:
+            name["synonyms"] = list(value.synonyms)
+        entry: dict[str, Any] = {"name": name}
+        if value.id is not None:
+            entry = {"id": value.id, **entry}
+        values.append(entry)
+    return {"name": declaration.name, "values": values}
+
+
+def _invocation_problems(name: str, locale: str) -> list[str]:
+    where = f"invocation name {name!r}"
+    if not name.strip():
+        return ["the invocation name is empty"]
+    problems = []
+    if not 2 <= len(name) <= 50:
+        problems.append(f"{where}: must be 2 to 50 characters long")
+    if name != name.lower():
+        problems.append(f"{where}: must be lower case ({name.lower()!r})")
+    if name != " ".join(name.split()):
+        problems.append(f"{where}: words are separated by single spaces, none at either end")
+    if any(char.isdigit() for char in name):
+        problems.append(f"{where}: spell numbers out in words ('twenty one')")
+    else:
+        bad = _letters(name, _INVOCATION_PUNCTUATION)
+        if bad is not None:
+            problems.append(
+                f"{where}: character {bad!r} is not allowed; only letters, spaces, apostrophes "
+                "and the periods of abbreviations ('a. b. c.')"
+            )
+    words = set(name.lower().split())
+    wake = sorted(words & _WAKE_WORDS)
+    if wake:
+        problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
+    launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
+    if launch:
+        problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
+    return problems
+
+
+def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
+    """What certification would object to in ``name``, though the model builds with it."""
+    words = name.split()
+    warnings = []
+    if len(words) == 1 and not locale.startswith("de-"):
+        warnings.append(
+            f"invocation name {name!r} is one word: Amazon accepts that only for a brand you "
+            "own; use two or more words"
+        )
+    if len(words) == 2 and locale.startswith("en-") and set(words) & _SMALL_WORDS:
+        warnings.append(
+            f"invocation name {name!r}: a two-word name may not use an article, preposition or "
+            "pronoun ('the', 'a', 'for', 'my', ...)"
+        )
+    return warnings
+
+
+def build_interaction_model(skill: Skill, *, locale: str, invocation: str) -> dict[str, Any]:
+    """The interaction model of ``skill`` for ``locale``, as the ASK CLI keeps it in
+    ``skill-package/interactionModels/custom/<locale>.json``.
+
+    Raises `InteractionModelError` listing every problem found (see the module docstring).
+    """
+    builder = _ModelBuilder(skill)
+    if not _LOCALE.fullmatch(locale):
+        builder.problem(f"locale {locale!r}: expected a language and a country, like 'en-US'")
+    builder.problems.extend(_invocation_problems(invocation, locale))
+    builder.collect()
+    seen: dict[str, str] = {}
+    for intent in builder.intents.values():
+        builder.check_intent(intent, seen)
+    types = builder.types()
+    if builder.problems:
+        raise InteractionModelError(builder.problems)
+    return {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": invocation,
+                "intents": [_intent_json(intent) for intent in builder.intents.values()],
+                "types": types,
+            }
+        }
+    }

@@ -11,14 +11,18 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as _dt
 import functools
 import json
 import os
+import re
+import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from cryptography import x509
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_CERT_URL",
     "DEFAULT_SKILL_ID",
+    "SCREEN",
     "RequestFactory",
     "SkillResponse",
     "TestClient",
@@ -100,7 +105,11 @@ class TestPKI:
     The leaf is an RSA-2048 server certificate for ``echo-api.amazon.com`` (in its SAN) valid from
     ``not_before`` to ``not_after`` (default: a day before ``valid_at``, or now, to a year after);
     the CAs are valid a year longer either way. Keys come from a per-process pool, so building
-    another PKI costs only certificate signatures; ``key_set`` picks unrelated keys.
+    another PKI costs only certificate signatures; ``key_set`` picks unrelated keys, and ``keys``
+    (root, intermediate, leaf) gives keys of your own.
+
+    `save`, `load` and `load_or_create` keep a PKI in a directory, so that two processes (a
+    development server and the command that talks to it) share one: see ``alexaskill serve --dev``.
     """
 
     __test__ = False  # not a pytest test class, whatever its name says
@@ -116,6 +125,7 @@ class TestPKI:
         cert_url: str = DEFAULT_CERT_URL,
         include_root: bool = False,
         key_set: int = 0,
+        keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey, rsa.RSAPrivateKey] | None = None,
     ) -> None:
         if valid_at is None:
             valid_at = datetime.now(UTC)
@@ -123,10 +133,11 @@ class TestPKI:
         self.not_after = not_after if not_after is not None else valid_at + timedelta(days=365)
         self.cert_url = cert_url
         self.include_root = include_root
-        self.root_key = _rsa_key(3 * key_set)
-        self.intermediate_key = _rsa_key(3 * key_set + 1)
+        if keys is None:
+            keys = (_rsa_key(3 * key_set), _rsa_key(3 * key_set + 1), _rsa_key(3 * key_set + 2))
+        self.root_key, self.intermediate_key = keys[0], keys[1]
         #: The key requests are signed with.
-        self.leaf_key = _rsa_key(3 * key_set + 2)
+        self.leaf_key = keys[2]
         ca_not_before = self.not_before - timedelta(days=365)
         ca_not_after = self.not_after + timedelta(days=365)
         self.root = self.issue(
@@ -246,6 +257,90 @@ class TestPKI:
             headers["Signature"] = self.signature(body, sha1=True)
         return headers
 
+    # --- kept on disk ---
+
+    #: The file `save` writes in its directory: three private keys, then three certificates.
+    FILE_NAME: ClassVar[str] = "alexaskill-pki.pem"
+
+    def to_pem(self) -> bytes:
+        """Keys (root, intermediate, leaf; unencrypted PKCS#8) then certificates, as one PEM."""
+        keys = b"".join(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            for key in (self.root_key, self.intermediate_key, self.leaf_key)
+        )
+        return keys + self.pem(self.root, self.intermediate, self.leaf)
+
+    @classmethod
+    def from_pem(cls, data: bytes, *, cert_url: str = DEFAULT_CERT_URL) -> TestPKI:
+        """The PKI `to_pem` wrote; `ValueError` if ``data`` is anything else."""
+        blocks = [(match[1], match[0]) for match in _PEM_BLOCK.finditer(data)]
+        kinds = [kind for kind, _ in blocks]
+        if kinds != [b"PRIVATE KEY"] * 3 + [b"CERTIFICATE"] * 3:
+            raise ValueError("not a saved alexaskill PKI (three keys, then three certificates)")
+        keys: list[rsa.RSAPrivateKey] = []
+        for _, block in blocks[:3]:
+            key = serialization.load_pem_private_key(block, password=None)
+            if not isinstance(key, rsa.RSAPrivateKey):
+                raise ValueError("a saved alexaskill PKI key is not an RSA key")
+            keys.append(key)
+        root, intermediate, leaf = (x509.load_pem_x509_certificate(b) for _, b in blocks[3:])
+        pairs = zip((root, intermediate, leaf), keys, strict=True)
+        if any(cert.public_key() != key.public_key() for cert, key in pairs):
+            raise ValueError("a saved alexaskill PKI certificate does not match its key")
+        pki = cls.__new__(cls)
+        pki.root_key, pki.intermediate_key, pki.leaf_key = keys
+        pki.root, pki.intermediate, pki.leaf = root, intermediate, leaf
+        pki.not_before = leaf.not_valid_before_utc
+        pki.not_after = leaf.not_valid_after_utc
+        pki.cert_url = cert_url
+        pki.include_root = False
+        return pki
+
+    def save(self, directory: str | os.PathLike[str]) -> Path:
+        """Write `to_pem` to ``directory`` (made 0700 if missing) as a 0600 file; its path."""
+        path = Path(directory) / self.FILE_NAME
+        _write_private(path, self.to_pem(), replace=True)
+        return path
+
+    @classmethod
+    def load(
+        cls, directory: str | os.PathLike[str], *, cert_url: str = DEFAULT_CERT_URL
+    ) -> TestPKI:
+        """The PKI `save` wrote in ``directory``: `FileNotFoundError` or `ValueError` if none."""
+        path = Path(directory) / cls.FILE_NAME
+        try:
+            return cls.from_pem(path.read_bytes(), cert_url=cert_url)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}; delete the file to make a new PKI") from exc
+
+    @classmethod
+    def load_or_create(
+        cls, directory: str | os.PathLike[str], *, cert_url: str = DEFAULT_CERT_URL
+    ) -> TestPKI:
+        """The PKI kept in ``directory``, made there with fresh keys on first use.
+
+        Certificates that are no longer valid (a year after they were made) are issued again
+        for the same keys. Two processes creating it at once end up with the same PKI: the file
+        appears whole or not at all, and the first one written wins.
+        """
+        path = Path(directory) / cls.FILE_NAME
+        try:
+            pki = cls.load(directory, cert_url=cert_url)
+        except FileNotFoundError:
+            fresh = cls(keys=(_new_rsa_key(), _new_rsa_key(), _new_rsa_key()), cert_url=cert_url)
+            if _write_private(path, fresh.to_pem(), replace=False):
+                return fresh
+            return cls.load(directory, cert_url=cert_url)
+        now = datetime.now(UTC)
+        if not pki.not_before <= now <= pki.not_after - timedelta(days=1):
+            pki = cls(keys=(pki.root_key, pki.intermediate_key, pki.leaf_key), cert_url=cert_url)
+            pki.save(directory)
+        return pki
+
     async def fetch_chain(self, url: str) -> bytes:
         """Serve `chain_pem` for any URL (a `Verifier` only fetches URLs it has checked)."""
         return self.chain_pem
@@ -262,6 +357,40 @@ class TestPKI:
             else:
                 kwargs["fetch_chain"] = _serve(chain)
         return Verifier(**kwargs)
+
+
+_PEM_BLOCK: Final = re.compile(rb"-----BEGIN ([A-Z ]+)-----\r?\n.+?-----END \1-----", re.S)
+
+
+def _new_rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _write_private(path: Path, data: bytes, *, replace: bool) -> bool:
+    """Write ``data`` to ``path`` readable by its owner only, all at once; False if ``path``
+    exists and ``replace`` is false (then nothing is written).
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pem")
+    try:
+        with os.fdopen(fd, "wb") as file:  # mkstemp makes it 0600
+            file.write(data)
+        if replace:
+            os.replace(temporary, path)
+            return True
+        try:
+            # A hard link fails if the name exists: create-if-absent without a partial file.
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links
+            if path.exists():
+                return False
+            os.replace(temporary, path)
+        return True
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
 
 
 def _serve(pem: bytes) -> Callable[[str], Awaitable[bytes]]:
@@ -295,6 +424,9 @@ SESSION_TYPES = frozenset(
         "CustomInterfaceController.Expired",
     }
 )
+
+#: The interfaces a device with a screen declares (an Echo Show): pass as ``interfaces=``.
+SCREEN: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL")
 
 _INTERFACES: dict[str, dict[str, Any]] = {
     "AudioPlayer": {},
@@ -531,11 +663,16 @@ class SkillResponse:
 class TestClient:
     """Talks to a skill in-process as Alexa would: signed requests, sessions carried over.
 
-    For the client's lifetime the skill trusts a throwaway signing PKI (and nothing else):
-    verification stays on, with certificates made for the test. Use it as a context manager to
-    run the skill's lifespan. Unless a call passes its own ``session``, requests in a session
-    carry the attributes of the previous answer (and ``new: false``) until an answer ends the
-    session.
+    For the client's lifetime (until `close`, or the end of the ``with`` block) the skill trusts a
+    throwaway signing PKI and nothing else: verification stays on, with certificates made for the
+    test. Use it as a context manager to run the skill's lifespan. Unless a call passes its own
+    ``session``, requests in a session carry the attributes of the previous answer (and
+    ``new: false``) until an answer ends the session.
+
+    ``skill_id`` (default: the skill's own), ``locale``, ``interfaces`` (the device's
+    ``supportedInterfaces``: ``"AudioPlayer"``, ``"Display"``, ``"Alexa.Presentation.APL"``,
+    ``"VideoApp"``; `SCREEN` names a screen device's), ``user_id`` and ``device_id`` describe the
+    simulated user and device; each can also be changed between requests.
     """
 
     __test__ = False
@@ -549,6 +686,7 @@ class TestClient:
         locale: str = "en-US",
         interfaces: Iterable[str] = ("AudioPlayer",),
         user_id: str | None = None,
+        device_id: str | None = None,
         path: str | None = None,
         now: Callable[[], _dt.datetime] | None = None,
     ) -> None:
@@ -563,9 +701,19 @@ class TestClient:
         )
         if user_id is not None:
             self.factory.user_id = user_id
+        if device_id is not None:
+            self.factory.device_id = device_id
         self.path = path if path is not None else skill.path
         self._now = now
+        if skill.verify and skill.verifier is None:
+            # The verifier the app would make on first use. Made now, so that what is restored
+            # at close is a verifier: restoring None to a skill whose app is already built would
+            # leave it checking nothing.
+            from .verify import Verifier
+
+            skill.verifier = Verifier()
         self._saved_verifier = skill.verifier
+        self._closed = False
         if skill.verify:
             skill.verifier = self.pki.verifier(now=now)
         self.http = StarletteClient(skill, raise_server_exceptions=True)
@@ -579,12 +727,56 @@ class TestClient:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.http.__exit__(*exc_info)
-        self.close()
+        try:
+            self.http.__exit__(*exc_info)
+        finally:
+            self.close()
 
     def close(self) -> None:
         """Stop trusting the test PKI: the skill gets back its own verifier."""
-        self.skill.verifier = self._saved_verifier
+        if not self._closed:
+            self._closed = True
+            self.skill.verifier = self._saved_verifier
+
+    # --- the simulated user and device ---
+
+    @property
+    def skill_id(self) -> str:
+        """The application id the client's requests carry."""
+        return self.factory.skill_id
+
+    @skill_id.setter
+    def skill_id(self, value: str) -> None:
+        self.factory.skill_id = value
+        self._session = None
+
+    @property
+    def locale(self) -> str:
+        """The locale of the client's requests (``"en-US"``)."""
+        return self.factory.locale
+
+    @locale.setter
+    def locale(self, value: str) -> None:
+        self.factory.locale = value
+
+    @property
+    def interfaces(self) -> tuple[str, ...]:
+        """The interfaces the simulated device declares."""
+        return self.factory.interfaces
+
+    @interfaces.setter
+    def interfaces(self, value: Iterable[str]) -> None:
+        self.factory.interfaces = tuple(value)
+
+    @property
+    def user_id(self) -> str:
+        """The simulated user's id; changing it starts a new session."""
+        return self.factory.user_id
+
+    @user_id.setter
+    def user_id(self, value: str) -> None:
+        self.factory.user_id = value
+        self._session = None
 
     # --- conversations ---
 
@@ -674,21 +866,30 @@ class TestClient:
         return self.send("SessionEndedRequest", reason=reason, **fields)
 
     def replay(
-        self, source: str | os.PathLike[str] | Mapping[str, Any], *, keep_skill_id: bool = False
+        self,
+        source: str | os.PathLike[str] | Mapping[str, Any],
+        *,
+        keep_skill_id: bool = False,
+        skill_id: str | None = None,
+        locale: str | None = None,
     ) -> SkillResponse:
         """Send a sample request (a file path or a parsed envelope) as Alexa would, freshly signed.
 
         The timestamp is made fresh and, unless ``keep_skill_id``, the application ids are set
-        to the client's skill id, so sample requests from anywhere reach the skill.
+        to ``skill_id`` (default: the client's), so sample requests from anywhere reach the
+        skill. ``locale`` replaces the request's locale. The request keeps its own session: a
+        replay neither joins nor changes the client's conversation.
         """
         envelope = load_request(source)
-        refresh(envelope, now=self._clock(), skill_id=None if keep_skill_id else self.skill_id)
+        if not keep_skill_id and skill_id is None:
+            skill_id = self.skill_id
+        refresh(
+            envelope,
+            now=self._clock(),
+            skill_id=None if keep_skill_id else skill_id,
+            locale=locale,
+        )
         return self.send_envelope(envelope)
-
-    @property
-    def skill_id(self) -> str:
-        """The application id the client's requests carry."""
-        return self.factory.skill_id
 
 
 def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
@@ -708,9 +909,12 @@ def refresh(
     *,
     now: _dt.datetime | None = None,
     skill_id: str | None = None,
+    locale: str | None = None,
 ) -> dict[str, Any]:
-    """Give ``envelope`` a fresh timestamp and, if ``skill_id`` is given, that application id."""
+    """Give ``envelope`` a fresh timestamp and, if given, that application id and locale."""
     envelope["request"]["timestamp"] = timestamp(now)
+    if locale is not None:
+        envelope["request"]["locale"] = locale
     if skill_id is not None:
         system = (envelope.get("context") or {}).get("System") or {}
         if isinstance(system.get("application"), dict):

@@ -42,7 +42,24 @@ def launch(session: Session) -> Response:
     return ask("Welcome to Weather. Which city?", reprompt="Which city would you like?")
 
 
-@skill.intent("GetWeather")
+@skill.intent(
+    "GetWeather",
+    utterances=[
+        "what's the weather",
+        "what's the weather {date}",
+        "what's the weather in {city}",
+        "what's the weather in {city} {date}",
+        "what's the weather like in {city}",
+        "what will the weather be like in {city} {date}",
+        "how's the weather in {city}",
+        "weather in {city}",
+        "weather for {city} {date}",
+        "will it rain in {city} {date}",
+        "how about {city}",
+    ],
+    # The date slot's type, AMAZON.DATE, comes from its annotation; a str could be anything.
+    slots={"city": "AMAZON.City"},
+)
 async def get_weather(
     session: Session, city: str | None = None, date: datetime.date | None = None
 ) -> Response:

@@ -1,0 +1,59 @@
+"""pytest fixtures for testing alexaskill skills, loaded through the ``pytest11`` entry point.
+
+    def test_launch(skill_client):
+        client = skill_client(skill)
+        assert client.launch().speech == "Welcome. Which city?"
+
+Loading the plugin defines two fixtures and does nothing else: it runs for every pytest session
+of anyone who has alexaskill installed, so it imports nothing beyond pytest until a fixture is
+used. Disable it with ``-p no:alexaskill``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .app import Skill
+    from .testing import TestClient, TestPKI
+
+__all__ = ["skill_client", "test_pki"]
+
+
+@pytest.fixture
+def test_pki() -> TestPKI:
+    """The signing PKI `skill_client` uses: `TestPKI.default`, shared by the test process."""
+    from .testing import TestPKI
+
+    return TestPKI.default()
+
+
+@pytest.fixture
+def skill_client(test_pki: TestPKI) -> Iterator[Callable[..., TestClient]]:
+    """A factory: ``skill_client(skill, **options)`` is a started `TestClient` for ``skill``.
+
+    Options are those of `TestClient` (``locale``, ``interfaces``, ``user_id``, ``skill_id``, …);
+    ``pki`` defaults to the `test_pki` fixture. Every client made is closed at teardown, newest
+    first, which gives each skill back its own verifier.
+    """
+    from .testing import TestClient
+
+    clients: list[TestClient] = []
+
+    def make(skill: Skill, **options: Any) -> TestClient:
+        options.setdefault("pki", test_pki)
+        client = TestClient(skill, **options)
+        try:
+            client.__enter__()
+        except BaseException:
+            client.close()
+            raise
+        clients.append(client)
+        return client
+
+    yield make
+    while clients:
+        clients.pop().__exit__(None, None, None)

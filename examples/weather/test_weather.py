@@ -1,0 +1,128 @@
+"""The weather skill, tested through the alexaskill pytest plugin's ``skill_client`` fixture."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.app import APOLOGY
+from alexaskill.testing import intent_fields
+from examples.weather.app import HELP, forecast, skill
+
+REQUESTS = Path(__file__).parent / "requests"
+
+FRIDAY = datetime.date(2026, 11, 27)
+
+
+def test_launch_asks_for_a_city(skill_client: Any) -> None:
+    result = skill_client(skill).launch()
+    assert result.speech == "Welcome to Weather. Which city?"
+    assert result.reprompt == "Which city would you like?"
+    assert result.should_end_session is False
+
+
+def test_weather_for_a_city_and_a_date(skill_client: Any) -> None:
+    result = skill_client(skill).intent("GetWeather", city="Paris", date="2026-11-27")
+    weather = forecast("Paris", FRIDAY)
+    assert result.speech == f"It will be {weather} in Paris Friday."
+    assert result.card == {
+        "type": "Simple",
+        "title": "Weather",
+        "content": f"Paris, 2026-11-27: {weather}",
+    }
+    assert result.should_end_session is True
+    assert result.session_attributes == {"last_city": "Paris"}
+
+
+def test_without_a_date_it_is_today(skill_client: Any) -> None:
+    result = skill_client(skill).intent("GetWeather", city="Oslo")
+    assert result.speech == f"It will be {forecast('Oslo', datetime.date.today())} in Oslo today."
+
+
+def test_a_missing_city_is_asked_for(skill_client: Any) -> None:
+    client = skill_client(skill)
+    for slots in ({}, {"city": None}, {"city": None, "date": "2026-11-27"}):
+        result = client.intent("GetWeather", **slots)
+        assert result.speech == "Which city would you like the weather for?"
+        assert result.should_end_session is False
+        assert result.session_attributes == {}
+
+
+def test_the_last_city_is_remembered_in_the_session(skill_client: Any) -> None:
+    client = skill_client(skill)
+    # What Alexa sends on the next turn of a session in which Paris was asked about.
+    session = client.factory.session(new=False, attributes={"last_city": "Paris"})
+    result = client.send(
+        "IntentRequest",
+        session=session,
+        **intent_fields("GetWeather", None, "NONE", {"date": "2026-11-27"}),
+    )
+    assert result.speech == f"It will be {forecast('Paris', FRIDAY)} in Paris Friday."
+    welcome = client.send("LaunchRequest", session=session)
+    assert welcome.speech is not None and "Shall I check Paris again" in welcome.speech
+
+
+def test_a_conversation_carries_the_session(skill_client: Any) -> None:
+    client = skill_client(skill)
+    assert client.launch().should_end_session is False
+    assert client.intent("AMAZON.HelpIntent").speech == HELP
+    asked = client.intent("GetWeather")
+    assert asked.should_end_session is False
+    answered = client.intent("GetWeather", city="Lima", date="2026-11-27")
+    assert answered.should_end_session is True
+    # That answer ended the session: the next one starts afresh.
+    assert client.launch().speech == "Welcome to Weather. Which city?"
+
+
+def test_help(skill_client: Any) -> None:
+    result = skill_client(skill).intent("AMAZON.HelpIntent")
+    assert result.speech == HELP
+    assert result.should_end_session is False
+
+
+@pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
+def test_stop_and_cancel_say_goodbye(skill_client: Any, intent: str) -> None:
+    result = skill_client(skill).intent(intent)
+    assert result.speech == "Goodbye."
+    assert result.should_end_session is True
+
+
+@pytest.mark.parametrize("intent", ["AMAZON.FallbackIntent", "OrderPizza"])
+def test_fallback(skill_client: Any, intent: str) -> None:
+    result = skill_client(skill).intent(intent)
+    assert result.speech == f"Sorry, I can't help with that. {HELP}"
+    assert result.reprompt == "Which city would you like?"
+
+
+def test_session_end_gets_an_empty_answer(skill_client: Any) -> None:
+    client = skill_client(skill)
+    client.launch()
+    result = client.session_ended(reason="EXCEEDED_MAX_REPROMPTS")
+    assert result.status_code == 200
+    assert result.json["response"] == {}
+
+
+EXPECTED = {
+    "launch.json": "Welcome to Weather. Which city?",
+    "get-weather.json": f"It will be {forecast('Paris', FRIDAY)} in Paris Friday.",
+    "get-weather-no-city.json": "Which city would you like the weather for?",
+    "help.json": HELP,
+    "stop.json": "Goodbye.",
+    "session-ended.json": None,
+    "unknown-intent.json": f"Sorry, I can't help with that. {HELP}",
+}
+
+
+def test_every_sample_request_has_an_expected_answer() -> None:
+    assert sorted(path.name for path in REQUESTS.glob("*.json")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sample_requests_replay(skill_client: Any, name: str) -> None:
+    result = skill_client(skill).replay(REQUESTS / name)
+    assert result.status_code == 200
+    assert result.speech == EXPECTED[name]
+    assert result.speech != APOLOGY

@@ -1,0 +1,468 @@
+"""The ``alexaskill`` command: replay, serve (for real, with --dev), request and model."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.cli import (
+    DEV_CERT_URL,
+    DEV_PKI_ENV,
+    UsageError,
+    dev_pki_directory,
+    load_skill,
+    main,
+    serve_factory,
+    trust_dev_pki,
+)
+from alexaskill.testing import RequestFactory, TestPKI, load_request
+
+ROOT = Path(__file__).resolve().parent.parent
+WEATHER = "examples.weather.app:skill"
+WEATHER_REQUESTS = sorted(str(p) for p in (ROOT / "examples/weather/requests").glob("*.json"))
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+
+APP = f"""
+from alexaskill import Skill, speak
+
+skill = Skill("{SKILL_ID}")
+not_a_skill = 42
+
+
+@skill.intent("Hello", utterances=["say hello"])
+def hello():
+    return speak("hello there")
+
+
+@skill.intent("Crash", utterances=["crash"])
+def crash():
+    raise RuntimeError("boom")
+"""
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A current directory holding ``skillapp.py`` (and request files), undone afterwards."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "skillapp.py").write_text(APP)
+    for name in ("Hello", "Crash"):
+        envelope = RequestFactory(skill_id=SKILL_ID).intent(name)
+        (tmp_path / f"{name.lower()}.json").write_text(json.dumps(envelope))
+    yield tmp_path
+    for name in [name for name in sys.modules if name.startswith(("skillapp", "_alexaskill_app"))]:
+        del sys.modules[name]
+
+
+@pytest.fixture
+def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "dev-pki"
+    monkeypatch.setenv(DEV_PKI_ENV, str(directory))
+    return directory
+
+
+# --- help ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["replay", "serve", "request", "model"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    output = capsys.readouterr().out
+    assert output.startswith(f"usage: alexaskill {command}")
+    assert "example" in output
+
+
+def test_top_level_help_and_a_missing_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    output = capsys.readouterr().out
+    assert all(name in output for name in ("replay", "serve", "request", "model"))
+    assert main([]) == 2
+    assert "required: COMMAND" in capsys.readouterr().err
+
+
+# --- replay --------------------------------------------------------------------------------------
+
+
+def test_replay_shows_what_the_skill_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS)
+    assert code == 0, err
+    assert "launch.json (LaunchRequest)\n  speech:     Welcome to Weather. Which city?\n" in out
+    assert "  reprompt:   Which city would you like?\n" in out
+    assert "get-weather.json (IntentRequest GetWeather)\n" in out
+    assert "  card:       [Weather] Paris, 2026-11-27: " in out
+    assert "  session:    ends (shouldEndSession: true)\n" in out
+    assert "session-ended.json (SessionEndedRequest)\n  answer:     an empty response\n" in out
+    assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
+    assert err == ""
+
+
+def test_replay_json_prints_one_line_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("replay", WEATHER, "--json", *WEATHER_REQUESTS[:3])
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [record["file"] for record in records] == WEATHER_REQUESTS[:3]
+    assert all(record["status"] == 200 for record in records)
+    assert all(record["response"]["version"] == "1.0" for record in records)
+
+
+def test_a_handler_that_raises_fails_the_replay(workdir: Path) -> None:
+    code, out, err = run("replay", "skillapp:skill", "hello.json", "crash.json")
+    assert code == 1
+    assert "hello.json (IntentRequest Hello)\n  speech:     hello there\n" in out
+    assert (
+        "crash.json (IntentRequest Crash)\n  FAILED: the skill answered with the framework's "
+        "apology: a handler raised (see the log)\n"
+    ) in out
+    assert out.endswith("2 requests: 1 failed\n")
+    assert "RuntimeError: boom" in err  # the skill's own traceback, logged by the app
+
+
+def test_a_refused_request_fails_the_replay(workdir: Path) -> None:
+    envelope = load_request(workdir / "hello.json")
+    envelope["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+    envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+    (workdir / "other.json").write_text(json.dumps(envelope))
+    assert run("replay", "skillapp:skill", "other.json")[0] == 0
+    code, out, err = run("replay", "skillapp:skill", "other.json", "--keep-skill-id")
+    assert code == 1
+    assert "FAILED: HTTP 400: request is for another skill" in out
+    code, out, err = run("replay", "skillapp:skill", "hello.json", "--json", "--skill-id", "x")
+    assert code == 1
+    assert json.loads(out)["status"] == 400
+    assert "hello.json: FAILED: HTTP 400" in err
+
+
+def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workdir.parent)
+    code, out, _ = run("replay", f"{workdir.name}/skillapp.py:skill", f"{workdir.name}/hello.json")
+    assert code == 0
+    assert "hello there" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["replay", "skillapp", "hello.json"], "APP 'skillapp': expected module:attribute"),
+        (["replay", "nowhere_xyz:skill", "hello.json"], "no module named 'nowhere_xyz' in "),
+        (["replay", "skillapp:skil", "hello.json"], "has no attribute 'skil' (its Skill objects"),
+        (["replay", "skillapp:not_a_skill", "hello.json"], "is not an alexaskill Skill (it is "),
+        (["replay", "missing.py:skill", "hello.json"], "missing.py: no such file"),
+        (["replay", "broken:skill", "hello.json"], "importing broken failed: ZeroDivisionError"),
+        (["replay", "syntax:skill", "hello.json"], "importing syntax failed: SyntaxError"),
+        (["replay", "needs:skill", "hello.json"], "No module named 'not_installed_xyz'"),
+        (["replay", "skillapp:skill", "missing.json"], "missing.json: no such file"),
+        (["replay", "skillapp:skill", "."], ".: is a directory"),
+        (["replay", "skillapp:skill", "notjson.json"], "notjson.json: not JSON (line 1"),
+        (["replay", "skillapp:skill", "list.json"], "list.json: not an Alexa request envelope"),
+        (["replay", "skillapp:skill", "hello.json", "--url", "ftp://x"], "expected an http(s)"),
+        (["replay", "skillapp:skill", "hello.json", "--url", "http://h:99999/"], "the port is"),
+        (["serve", "skillapp"], "expected module:attribute"),
+        (["request", "IntentRequest"], "IntentRequest needs --intent NAME"),
+        (["request", "LaunchRequest", "--slot", "a=b"], "--slot needs --intent NAME"),
+        (["request", "LaunchRequest", "--intent", "X"], "carry no intent; drop --intent"),
+        (["request", "IntentRequest", "--intent", "X", "--slot", "city"], "expected NAME=VALUE"),
+        (
+            ["model", "skillapp:skill", "--invocation", "hello helper", "-o", "no/dir/x.json"],
+            "cannot write no/dir/x.json",
+        ),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_2(
+    workdir: Path, argv: list[str], message: str
+) -> None:
+    (workdir / "broken.py").write_text("x = 1 / 0\n")
+    (workdir / "syntax.py").write_text("def (:\n")
+    (workdir / "needs.py").write_text("import not_installed_xyz\n")
+    (workdir / "notjson.json").write_text("{nope")
+    (workdir / "list.json").write_text("[]")
+    code, out, err = run(*argv)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"alexaskill {argv[0]}: error: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_argparse_mistakes_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["model", "app:skill"]) == 2
+    assert "--invocation" in capsys.readouterr().err
+    assert main(["serve", "app:skill", "--port", "http"]) == 2
+    assert "'http' is not a port number" in capsys.readouterr().err
+
+
+def test_replay_url_to_a_server_that_is_down(workdir: Path, dev_dir: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    code, _, err = run("replay", "skillapp:skill", "hello.json", "--url", url)
+    assert code == 2
+    assert f"cannot connect to {url}: is the server running?" in err
+    assert "alexaskill serve skillapp:skill --dev" in err
+
+
+def test_load_skill_finds_attributes_by_dotted_path(workdir: Path) -> None:
+    (workdir / "holder.py").write_text(APP + "\nclass Box:\n    inner = skill\n")
+    assert isinstance(load_skill("holder:Box.inner"), Skill)
+    with pytest.raises(UsageError, match="has no attribute"):
+        load_skill("holder:Box.outer")
+
+
+# --- serve ---------------------------------------------------------------------------------------
+
+
+def test_dev_pki_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(DEV_PKI_ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert dev_pki_directory() == tmp_path / "alexaskill" / "dev-pki"
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert dev_pki_directory() == tmp_path / ".local" / "share" / "alexaskill" / "dev-pki"
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "mine"))
+    assert dev_pki_directory() == tmp_path / "mine"
+
+
+def test_dev_trust_accepts_the_dev_key_and_keeps_the_skills_own(
+    dev_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from starlette.testclient import TestClient as StarletteClient
+
+    own = TestPKI(key_set=1)
+    skill = Skill(SKILL_ID, verifier=own.verifier())
+    skill.add_intent_handler("Hello", lambda: speak("hello"))
+    trust_dev_pki(skill)
+    assert "Never use --dev in production" in caplog.text
+    dev = TestPKI.load(dev_dir, cert_url=DEV_CERT_URL)
+    impostor = TestPKI(key_set=2, cert_url=DEV_CERT_URL)
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    with StarletteClient(skill) as http:
+
+        def status(pki: TestPKI) -> int:
+            headers = {"Content-Type": "application/json", **pki.sign(body)}
+            return http.post("/", content=body, headers=headers).status_code
+
+        assert status(dev) == 200
+        assert status(own) == 200
+        assert status(impostor) == 400
+
+
+def test_serve_factory_reads_its_options_from_the_environment(
+    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALEXASKILL_SERVE_APP", "skillapp:skill")
+    monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "0")
+    skill = serve_factory()
+    assert skill.verifier is None
+    monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "1")
+    assert serve_factory().verifier is not None
+    assert (dev_dir / TestPKI.FILE_NAME).exists()
+
+
+def test_serve_dev_then_replay_url(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alexaskill", "serve", WEATHER, "--dev", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, DEV_PKI_ENV: str(dev_dir)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{url}health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the server did not start"
+
+        monkeypatch.chdir(ROOT)
+        code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
+        assert code == 0, out + err
+        assert "Welcome to Weather. Which city?" in out
+        assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
+
+        # Signed by a key the server does not trust, for the same certificate URL: refused.
+        impostor = TestPKI(key_set=1, cert_url=DEV_CERT_URL)
+        body = json.dumps(RequestFactory().intent("AMAZON.HelpIntent")).encode()
+        headers = {"Content-Type": "application/json", **impostor.sign(body)}
+        refused = httpx.post(url, content=body, headers=headers, timeout=5)
+        assert refused.status_code == 400
+        assert "signature" in refused.json()["error"]
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode()
+    assert "Never use --dev in production" in output
+    assert str(dev_dir) in output
+
+
+# --- request -------------------------------------------------------------------------------------
+
+
+def test_request_prints_a_fresh_envelope() -> None:
+    code, out, err = run(
+        "request",
+        "IntentRequest",
+        "--intent",
+        "GetWeather",
+        "--slot",
+        "city=Paris",
+        "--slot",
+        "topping=ham",
+        "--slot",
+        "topping=olives",
+        "--locale",
+        "en-GB",
+        "--interface",
+        "AudioPlayer",
+        "--interface",
+        "Alexa.Presentation.APL",
+        "--skill-id",
+        SKILL_ID,
+        "--dialog-state",
+        "STARTED",
+    )
+    assert code == 0
+    assert err == ""
+    envelope = json.loads(out)
+    request = envelope["request"]
+    assert request["type"] == "IntentRequest"
+    assert request["locale"] == "en-GB"
+    assert request["dialogState"] == "STARTED"
+    slots = request["intent"]["slots"]
+    assert slots["city"]["value"] == "Paris"
+    assert slots["topping"]["slotValue"]["type"] == "List"
+    assert envelope["session"]["new"] is True
+    assert envelope["context"]["System"]["application"]["applicationId"] == SKILL_ID
+    assert "Viewport" in envelope["context"]
+    assert set(envelope["context"]["System"]["device"]["supportedInterfaces"]) == {
+        "AudioPlayer",
+        "Alexa.Presentation.APL",
+    }
+
+
+def test_request_fields_and_defaults() -> None:
+    code, out, _ = run("request", "SessionEndedRequest")
+    assert json.loads(out)["request"]["reason"] == "USER_INITIATED"
+    code, out, _ = run(
+        "request", "AudioPlayer.PlaybackStarted", "--field", "token=t1", "--field", "offset=5"
+    )
+    envelope = json.loads(out)
+    assert envelope["request"]["token"] == "t1"
+    assert envelope["request"]["offset"] == 5
+    assert "session" not in envelope
+    code, out, err = run("request", "Alexa.Future.Thing")
+    assert code == 0
+    assert "reach the skill's fallback handler" in err
+
+
+def test_a_printed_request_replays(workdir: Path) -> None:
+    _, out, _ = run("request", "IntentRequest", "--intent", "Hello")
+    (workdir / "fresh.json").write_text(out)
+    code, out, _ = run("replay", "skillapp:skill", "fresh.json")
+    assert code == 0
+    assert "hello there" in out
+
+
+# --- model ---------------------------------------------------------------------------------------
+
+
+def test_model_of_the_weather_example(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("model", WEATHER, "--locale", "en-US", "--invocation", "weather helper")
+    assert code == 0, err
+    assert err == ""
+    language = json.loads(out)["interactionModel"]["languageModel"]
+    assert language["invocationName"] == "weather helper"
+    intents = {intent["name"]: intent for intent in language["intents"]}
+    assert intents["GetWeather"]["slots"] == [
+        {"name": "city", "type": "AMAZON.City"},
+        {"name": "date", "type": "AMAZON.DATE"},
+    ]
+    assert "what's the weather in {city} {date}" in intents["GetWeather"]["samples"]
+    names = [intent["name"] for intent in language["intents"]]
+    assert len(names) == len(set(names)) == 6
+    output = tmp_path / "en-US.json"
+    code, out, err = run("model", WEATHER, "--invocation", "weather helper", "-o", str(output))
+    assert code == 0
+    assert out == ""
+    assert json.loads(output.read_text())["interactionModel"]["languageModel"] == language
+
+
+def test_model_problems_are_listed_and_exit_2(workdir: Path) -> None:
+    (workdir / "bad.py").write_text(
+        textwrap.dedent(
+            """
+            from alexaskill import Skill
+
+            skill = Skill(None)
+
+            @skill.intent("Find", utterances=["find {thing} near {place}"])
+            def find(thing: str):
+                return None
+            """
+        )
+    )
+    code, out, err = run("model", "bad:skill", "--invocation", "Finder")
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0] == "alexaskill model: error: invocation name 'Finder': must be lower case " + (
+        "('finder')"
+    )
+    assert lines[1].startswith("alexaskill model: error: intent Find: parameter 'thing' of ")
+    assert lines[2].startswith("alexaskill model: error: intent Find: sample ")
+    assert "names slot {place}" in lines[2]
+    assert len(lines) == 3
+
+
+def test_model_warns_about_what_certification_refuses(workdir: Path) -> None:
+    code, out, err = run("model", "skillapp:skill", "--invocation", "hello")
+    assert code == 0
+    assert json.loads(out)["interactionModel"]["languageModel"]["invocationName"] == "hello"
+    assert err.startswith("alexaskill model: warning: invocation name 'hello' is one word")
+
+
+def test_model_imports_any_skill_module(workdir: Path) -> None:
+    assert run("model", "skillapp:skill", "--invocation", "hello helper")[0] == 0
+
+
+def test_python_dash_m_alexaskill() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "alexaskill", "request", "LaunchRequest"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert completed.returncode == 0
+    assert json.loads(completed.stdout)["request"]["type"] == "LaunchRequest"

@@ -1,0 +1,318 @@
+"""The interaction model built from a skill's handlers and declarations."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from typing import Any
+
+import pytest
+
+from alexaskill import (
+    AlexaDate,
+    AlexaDuration,
+    AlexaTime,
+    Context,
+    IntentRequest,
+    Session,
+    Skill,
+    Slot,
+    speak,
+)
+from alexaskill.interaction import (
+    REQUIRED_INTENTS,
+    InteractionModelError,
+    SlotTypeValue,
+    build_interaction_model,
+    invocation_name_warnings,
+)
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+
+
+class Color(enum.Enum):
+    RED = "red"
+    DARK_BLUE = "dark blue"
+
+
+def model(skill: Skill, invocation: str = "colour helper", locale: str = "en-US") -> Any:
+    return build_interaction_model(skill, locale=locale, invocation=invocation)
+
+
+def language(skill: Skill, **options: Any) -> dict[str, Any]:
+    result: dict[str, Any] = model(skill, **options)["interactionModel"]["languageModel"]
+    return result
+
+
+def intents(skill: Skill) -> dict[str, dict[str, Any]]:
+    return {intent["name"]: intent for intent in language(skill)["intents"]}
+
+
+def problems(skill: Skill, **options: Any) -> tuple[str, ...]:
+    with pytest.raises(InteractionModelError) as caught:
+        model(skill, **options)
+    return caught.value.problems
+
+
+def test_a_skill_with_no_intents_has_the_required_built_ins() -> None:
+    built = language(Skill(SKILL_ID), invocation="space facts")
+    assert built["invocationName"] == "space facts"
+    assert built["intents"] == [{"name": name, "samples": []} for name in REQUIRED_INTENTS]
+    assert built["types"] == []
+
+
+def test_declared_utterances_and_slot_types() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "GetWeather",
+        utterances=["what's the weather in {city}", "weather for {city} on {date}"],
+        slots={"city": "AMAZON.City"},
+    )
+    def weather(city: str, date: datetime.date | None = None) -> None:
+        return None
+
+    assert intents(skill)["GetWeather"] == {
+        "name": "GetWeather",
+        "slots": [{"name": "city", "type": "AMAZON.City"}, {"name": "date", "type": "AMAZON.DATE"}],
+        "samples": ["what's the weather in {city}", "weather for {city} on {date}"],
+    }
+
+
+def test_slot_types_from_unambiguous_annotations() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Everything", utterances=["everything"])
+    def everything(
+        day: datetime.date,
+        span: AlexaDate,
+        at: datetime.time,
+        part: AlexaTime | None,
+        length: datetime.timedelta,
+        period: AlexaDuration,
+        count: int,
+        ratio: float = 1.0,
+        numbers: list[int] | None = None,
+    ) -> None:
+        return None
+
+    slots = {slot["name"]: slot for slot in intents(skill)["Everything"]["slots"]}
+    assert {name: slot["type"] for name, slot in slots.items()} == {
+        "day": "AMAZON.DATE",
+        "span": "AMAZON.DATE",
+        "at": "AMAZON.TIME",
+        "part": "AMAZON.TIME",
+        "length": "AMAZON.DURATION",
+        "period": "AMAZON.DURATION",
+        "count": "AMAZON.NUMBER",
+        "ratio": "AMAZON.NUMBER",
+        "numbers": "AMAZON.NUMBER",
+    }
+    assert slots["numbers"]["multipleValues"] == {"enabled": True}
+    assert "multipleValues" not in slots["count"]
+
+
+def test_injected_parameters_are_not_slots() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Plain", utterances=["plain"])
+    def plain(session: Session, request: IntentRequest, context: Context | None) -> None:
+        return None
+
+    assert "slots" not in intents(skill)["Plain"]
+
+
+def test_an_enum_makes_a_custom_type() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Paint", utterances=["paint it {color}", "paint it {colors}"])
+    def paint(color: Color, colors: list[Color] | None = None) -> None:
+        return None
+
+    built = language(skill)
+    assert built["types"] == [
+        {
+            "name": "Color",
+            "values": [
+                {"id": "RED", "name": {"value": "red"}},
+                {"id": "DARK_BLUE", "name": {"value": "dark blue"}},
+            ],
+        }
+    ]
+    slots = built["intents"][0]["slots"]
+    assert slots == [
+        {"name": "color", "type": "Color"},
+        {"name": "colors", "type": "Color", "multipleValues": {"enabled": True}},
+    ]
+
+
+def test_a_declared_slot_type_wins_over_an_enum_of_that_name() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type(
+        "Color",
+        [
+            SlotTypeValue("red", "RED", ("scarlet", "crimson")),
+            {"name": "dark blue", "id": "DARK_BLUE", "synonyms": ["navy"]},
+            "green",
+        ],
+    )
+    skill.add_slot_type("Unused", ["thing"])
+
+    @skill.intent("Paint", utterances=["paint it {color}"])
+    def paint(color: Color) -> None:
+        return None
+
+    assert language(skill)["types"] == [
+        {
+            "name": "Color",
+            "values": [
+                {"id": "RED", "name": {"value": "red", "synonyms": ["scarlet", "crimson"]}},
+                {"id": "DARK_BLUE", "name": {"value": "dark blue", "synonyms": ["navy"]}},
+                {"name": {"value": "green"}},
+            ],
+        },
+        {"name": "Unused", "values": [{"name": {"value": "thing"}}]},
+    ]
+
+
+def test_built_in_intents_from_handlers_are_merged_not_repeated() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("AMAZON.StopIntent", lambda: speak("bye"))
+    skill.add_intent_handler(
+        "AMAZON.HelpIntent", lambda: speak("help"), utterances=["what can I say"]
+    )
+    skill.add_intent_handler("AMAZON.YesIntent", lambda: speak("yes"))
+    names = [intent["name"] for intent in language(skill)["intents"]]
+    assert names == [
+        "AMAZON.StopIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.YesIntent",
+        "AMAZON.CancelIntent",
+        "AMAZON.NavigateHomeIntent",
+        "AMAZON.FallbackIntent",
+    ]
+    assert intents(skill)["AMAZON.HelpIntent"]["samples"] == ["what can I say"]
+
+
+def test_can_fulfill_handlers_name_intents_too() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Order", utterances=["order {count} pizzas"])
+    def order(count: int) -> None:
+        return None
+
+    @skill.can_fulfill("Order")
+    def can_order(count: int | None = None) -> None:
+        return None
+
+    assert intents(skill)["Order"]["slots"] == [{"name": "count", "type": "AMAZON.NUMBER"}]
+
+
+# --- refusals --------------------------------------------------------------------------------
+
+
+def test_an_utterance_naming_a_slot_the_intent_lacks() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Order", utterances=["order {count} pizzas with {topping}"])
+    def order(count: int) -> None:
+        return None
+
+    assert problems(skill) == (
+        "intent Order: sample 'order {count} pizzas with {topping}' names slot {topping}, which "
+        "intent Order does not have (its slots: count)",
+    )
+
+
+@pytest.mark.parametrize("annotation", [str, Slot, Any, None])
+def test_a_slot_parameter_without_a_slot_type(annotation: Any) -> None:
+    skill = Skill(SKILL_ID)
+
+    def find(city):  # type: ignore[no-untyped-def]
+        return None
+
+    if annotation is not None:
+        find.__annotations__["city"] = annotation
+    skill.add_intent_handler("Find", find, utterances=["find {city}"])
+    (problem,) = problems(skill)
+    assert problem.startswith("intent Find: parameter 'city' of ")
+    assert "has no slot type; declare one, e.g. @skill.intent('Find', slots={'city':" in problem
+
+
+def test_a_custom_slot_type_never_declared() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Order", utterances=["order {topping}"], slots={"topping": "Topping"})
+    def order(topping: str) -> None:
+        return None
+
+    (problem,) = problems(skill)
+    assert problem.startswith("intent Order, slot topping: slot type 'Topping' is never declared")
+    assert "skill.add_slot_type('Topping', [...])" in problem
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Quiet", lambda: None)
+    skill.add_intent_handler("Get Weather", lambda: None, utterances=["weather"])
+    skill.add_intent_handler("Counting", lambda: None, utterances=["count to 3", "count, please"])
+    skill.add_intent_handler("Again", lambda: None, utterances=["Weather", "weather {"])
+    found = problems(skill, invocation="Weather Helper", locale="english")
+    assert found == (
+        "locale 'english': expected a language and a country, like 'en-US'",
+        "invocation name 'Weather Helper': must be lower case ('weather helper')",
+        "intent 'Get Weather': an intent name is ASCII letters and underscores (or AMAZON. and "
+        "a built-in intent's name)",
+        "intent Quiet: no sample utterances; add some with @skill.intent('Quiet', "
+        "utterances=[...])",
+        "intent Counting: sample 'count to 3': spell numbers out in words",
+        "intent Counting: sample 'count, please': character ',' is not allowed in a sample "
+        "utterance",
+        "intent Again: sample 'Weather' is also a sample of Get Weather",
+        "intent Again: sample 'weather {': unbalanced braces; a slot is written {name}",
+    )
+
+
+def test_a_sample_listed_twice() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Hi", lambda: None, utterances=["hello", "hello there", "Hello"])
+    assert problems(skill) == ("intent Hi: sample 'Hello' is listed twice",)
+
+
+def test_samples_may_hold_any_script_and_possessives() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Hi", lambda: None, utterances=["what's sam's score", "नमस्ते दुनिया"])
+    assert intents(skill)["Hi"]["samples"] == ["what's sam's score", "नमस्ते दुनिया"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("", "the invocation name is empty"),
+        ("x", "must be 2 to 50 characters long"),
+        ("weather " * 7, "must be 2 to 50 characters long"),
+        ("weather  helper", "single spaces"),
+        ("weather helper 2", "spell numbers out"),
+        ("weather-helper", "character '-' is not allowed"),
+        ("alexa weather", "the wake word 'alexa'"),
+        ("ask weather", "the launch phrase 'ask'"),
+    ],
+)
+def test_invocation_name_rules(name: str, fragment: str) -> None:
+    assert any(fragment in problem for problem in problems(Skill(SKILL_ID), invocation=name))
+
+
+@pytest.mark.parametrize(
+    "name", ["weather helper", "sam's science trivia", "a. b. c. news", "daily horoscopes"]
+)
+def test_good_invocation_names(name: str) -> None:
+    assert language(Skill(SKILL_ID), invocation=name)["invocationName"] == name
+
+
+def test_invocation_name_warnings() -> None:
+    assert invocation_name_warnings("weather helper") == []
+    (one_word,) = invocation_name_warnings("weatherly")
+    assert "one word" in one_word
+    assert invocation_name_warnings("kaffeeroboter", "de-DE") == []
+    (article,) = invocation_name_warnings("the weather")
+    assert "two-word name" in article

@@ -1,0 +1,410 @@
+"""The test toolkit: TestClient, its typed results, replay, conversations, the PKI on disk, and
+the pytest plugin's fixtures."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient as StarletteClient
+
+from alexaskill import (
+    Context,
+    Device,
+    IntentRequest,
+    Request,
+    Response,
+    Session,
+    SimpleCard,
+    Skill,
+    User,
+    ask,
+    speak,
+)
+from alexaskill.app import APOLOGY
+from alexaskill.ssml import Ssml
+from alexaskill.testing import (
+    SCREEN,
+    RequestFactory,
+    SkillResponse,
+    TestClient,
+    TestPKI,
+    load_request,
+)
+
+pytest_plugins = ["pytester"]
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+OTHER_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+SAMPLES = sorted(FIXTURES.glob("*.json"))
+
+
+def recording_skill(*skill_ids: str) -> tuple[Skill, list[dict[str, Any]]]:
+    """A skill whose handlers note what each request told them."""
+    skill = Skill(skill_ids or SKILL_ID)
+    seen: list[dict[str, Any]] = []
+
+    @skill.intent("Count")
+    def count(session: Session, request: IntentRequest) -> Response:
+        number = session.attributes.get("n", 0) + 1
+        session.attributes["n"] = number
+        seen.append({"new": session.new, "id": session.session_id, "locale": request.locale})
+        return ask(f"{number}", reprompt="again?")
+
+    @skill.intent("Done")
+    def done() -> Response:
+        return speak("bye")
+
+    @skill.intent("Who")
+    def who(context: Context, user: User, device: Device) -> Response:
+        system = context.system
+        seen.append(
+            {
+                "user": user.user_id,
+                "device": device.device_id,
+                "interfaces": sorted(device.supported_interfaces or {}),
+                "skill": system.application.application_id if system and system.application else "",
+                "viewport": context.viewport is not None,
+            }
+        )
+        return speak("ok")
+
+    return skill, seen
+
+
+# --- replaying sample requests -------------------------------------------------------------------
+
+
+def test_every_fixture_replays_to_a_skill_with_a_fallback() -> None:
+    skill = Skill(SKILL_ID)
+    types: list[str] = []
+
+    @skill.fallback
+    def fallback(request: Request) -> None:
+        types.append(request.type)
+
+    with TestClient(skill) as client:
+        for path in SAMPLES:
+            before = len(types)
+            result = client.replay(path)
+            assert result.status_code == 200, (path.name, result.json)
+            assert result.json["version"] == "1.0"
+            assert result.speech != APOLOGY, path.name
+            if len(types) > before:  # the framework may answer some types itself
+                assert types[-1] == load_request(path)["request"]["type"], path.name
+    assert len(SAMPLES) >= 40
+    assert len(types) >= len(SAMPLES) - 5
+
+
+def test_replay_makes_the_timestamp_fresh_and_sets_the_skill_id() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("GetWeather")
+    def when(request: IntentRequest) -> Response:
+        return speak(str(request.timestamp))
+
+    envelope = load_request(FIXTURES / "IntentRequest.GetWeather.json")
+    envelope["request"]["timestamp"] = "2015-05-13T12:34:56Z"
+    with TestClient(skill) as client:
+        answered = client.replay(envelope)
+        assert answered.status_code == 200
+        said = datetime.datetime.fromisoformat(answered.speech or "")
+        assert abs(said - datetime.datetime.now(datetime.UTC)) < datetime.timedelta(minutes=1)
+        # The file names another skill: kept as it is, the skill refuses it.
+        kept = client.replay(envelope, keep_skill_id=True)
+        assert kept.status_code == 400
+        assert kept.error == "request is for another skill"
+        assert client.replay(envelope, skill_id=OTHER_ID).status_code == 400
+    # The envelope given is left as it was.
+    assert envelope["request"]["timestamp"] == "2015-05-13T12:34:56Z"
+
+
+def test_replay_can_change_the_locale_and_leaves_the_conversation_alone() -> None:
+    skill, seen = recording_skill()
+    sample = RequestFactory(skill_id=OTHER_ID).intent("Count")
+    with TestClient(skill) as client:
+        client.intent("Count")
+        client.replay(sample, locale="de-DE")
+        assert seen[-1]["locale"] == "de-DE"
+        assert seen[-1]["id"] == sample["session"]["sessionId"]
+        client.intent("Count")
+    assert seen[2]["id"] == seen[0]["id"]
+    assert seen[2]["new"] is False
+
+
+# --- conversations -------------------------------------------------------------------------------
+
+
+def test_session_attributes_carry_over_until_an_answer_ends_the_session() -> None:
+    skill, seen = recording_skill()
+    with TestClient(skill) as client:
+        assert client.intent("Count").session_attributes == {"n": 1}
+        second = client.intent("Count")
+        assert second.speech == "2"
+        assert second.session_attributes == {"n": 2}
+        assert client.intent("Done").should_end_session is True
+        assert client.intent("Count").speech == "1"
+        client.new_session()
+        assert client.intent("Count").speech == "1"
+        assert client.intent("Count").speech == "2"
+        assert client.session_ended().status_code == 200
+        assert client.intent("Count").speech == "1"
+    news = [entry["new"] for entry in seen]
+    assert news == [True, False, True, True, False, True]
+    ids = [entry["id"] for entry in seen]
+    assert ids[0] == ids[1]
+    assert len({ids[1], ids[2], ids[3], ids[5]}) == 4
+    assert ids[3] == ids[4]
+
+
+def test_a_refused_request_ends_the_conversation() -> None:
+    skill, _ = recording_skill()
+    with TestClient(skill) as client:
+        client.intent("Count")
+        client.skill_id = OTHER_ID
+        assert client.intent("Count").status_code == 400
+        client.skill_id = SKILL_ID
+        assert client.intent("Count").speech == "1"
+
+
+# --- the simulated user and device ---------------------------------------------------------------
+
+
+def test_locale_interfaces_user_and_skill_id_are_settable() -> None:
+    skill, seen = recording_skill(SKILL_ID, OTHER_ID)
+    with TestClient(
+        skill,
+        locale="en-GB",
+        interfaces=SCREEN,
+        user_id="amzn1.ask.account.TEST",
+        device_id="amzn1.ask.device.TEST",
+        skill_id=OTHER_ID,
+    ) as client:
+        client.intent("Who")
+        assert seen[-1] == {
+            "user": "amzn1.ask.account.TEST",
+            "device": "amzn1.ask.device.TEST",
+            "interfaces": ["Alexa.Presentation.APL", "AudioPlayer", "Display"],
+            "skill": OTHER_ID,
+            "viewport": True,
+        }
+        client.interfaces = ["AudioPlayer"]
+        client.user_id = "amzn1.ask.account.OTHER"
+        client.skill_id = SKILL_ID
+        client.locale = "fr-FR"
+        client.intent("Who")
+        assert seen[-1]["interfaces"] == ["AudioPlayer"]
+        assert seen[-1]["viewport"] is False
+        assert seen[-1]["user"] == "amzn1.ask.account.OTHER"
+        assert seen[-1]["skill"] == SKILL_ID
+        client.intent("Count")
+        assert seen[-1]["locale"] == "fr-FR"
+
+
+def test_send_any_request_type_with_its_fields() -> None:
+    skill = Skill(SKILL_ID)
+    seen: list[tuple[str, Any, bool]] = []
+
+    @skill.on("AudioPlayer.PlaybackStarted")
+    def started(request: Request, session: Session) -> None:
+        seen.append((request.type, getattr(request, "token", None), session.new))
+
+    @skill.fallback
+    def fallback(request: Request) -> None:
+        seen.append((request.type, getattr(request, "raw", {}).get("thing"), False))
+
+    with TestClient(skill) as client:
+        assert client.send("AudioPlayer.PlaybackStarted", token="t-1").status_code == 200
+        assert client.send("Alexa.NewThing", thing=42).status_code == 200
+    assert seen[0][:2] == ("AudioPlayer.PlaybackStarted", "t-1")
+    assert seen[1] == ("Alexa.NewThing", 42, False)
+
+
+# --- the typed result ----------------------------------------------------------------------------
+
+
+def test_the_result_has_the_parts_a_test_looks_at() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Rich")
+    def rich(session: Session) -> Response:
+        session.attributes["seen"] = True
+        return speak(
+            Ssml("<speak>Sunny &amp; <emphasis>warm</emphasis><break time='1s'/> today</speak>"),
+            reprompt=Ssml("<speak>Another <w role='amazon:NN'>city</w>?</speak>"),
+            card=SimpleCard("Weather", "Sunny"),
+            directives=[{"type": "Alexa.Presentation.APL.RenderDocument", "token": "t"}],
+            end_session=False,
+        )
+
+    with TestClient(skill, interfaces=SCREEN) as client:
+        result = client.intent("Rich")
+    assert isinstance(result, SkillResponse)
+    assert result.status_code == 200
+    assert result.speech == "Sunny & warm today"
+    assert result.ssml is not None and result.ssml.startswith("<speak>Sunny &amp; <emphasis>")
+    assert result.reprompt == "Another city?"
+    assert result.card == {"type": "Simple", "title": "Weather", "content": "Sunny"}
+    assert result.directives == [{"type": "Alexa.Presentation.APL.RenderDocument", "token": "t"}]
+    assert result.should_end_session is False
+    assert result.session_attributes == {"seen": True}
+    assert result.json["response"]["card"]["title"] == "Weather"
+    assert result.error is None
+
+
+# --- trust: the test PKI, for the client's lifetime only -----------------------------------------
+
+
+def test_the_skill_trusts_the_test_pki_only_while_the_client_lives() -> None:
+    own = TestPKI(key_set=1)
+    verifier = own.verifier()
+    skill = Skill(SKILL_ID, verifier=verifier)
+    skill.add_intent_handler("Hello", lambda: speak("hello"))
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    test_signed = {"Content-Type": "application/json", **TestPKI.default().sign(body)}
+    own_signed = {"Content-Type": "application/json", **own.sign(body)}
+    with TestClient(skill) as client:
+        assert skill.verifier is not verifier
+        assert client.post(body, test_signed).speech == "hello"
+        assert client.post(body, own_signed).status_code == 400
+    assert skill.verifier is verifier
+    http = StarletteClient(skill)
+    assert http.post("/", content=body, headers=test_signed).status_code == 400
+    assert http.post("/", content=body, headers=own_signed).status_code == 200
+
+
+def test_a_skill_without_its_own_verifier_still_verifies_after_the_client() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Hello", lambda: speak("hello"))
+    with TestClient(skill) as client:
+        assert client.intent("Hello").speech == "hello"
+    assert skill.verifier is not None
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    # The app was built while the client lived: it must not now answer unsigned requests.
+    response = StarletteClient(skill).post(
+        "/", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+
+
+def test_close_is_idempotent_and_nested_clients_unwind() -> None:
+    verifier = TestPKI(key_set=1).verifier()
+    skill = Skill(SKILL_ID, verifier=verifier)
+    outer = TestClient(skill)
+    inner = TestClient(skill, pki=TestPKI(key_set=2))
+    inner.close()
+    inner.close()
+    outer.close()
+    assert skill.verifier is verifier
+
+
+def test_a_request_signed_by_another_pki_is_refused() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Hello", lambda: speak("hello"))
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    with TestClient(skill) as client:
+        refused = client.post(
+            body, {"Content-Type": "application/json", **TestPKI(key_set=1).sign(body)}
+        )
+        assert refused.status_code == 400
+        assert refused.error is not None and "signature" in refused.error
+        assert client.intent("Hello").status_code == 200
+
+
+# --- the PKI kept on disk ------------------------------------------------------------------------
+
+
+def test_pki_save_and_load_round_trip(tmp_path: Path) -> None:
+    pki = TestPKI(key_set=1)
+    path = pki.save(tmp_path / "pki")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    loaded = TestPKI.load(tmp_path / "pki", cert_url="https://s3.amazonaws.com/echo.api/x.pem")
+    assert loaded.cert_url == "https://s3.amazonaws.com/echo.api/x.pem"
+    assert loaded.chain_pem == pki.chain_pem
+    assert loaded.signature(b"body") == pki.signature(b"body")
+
+
+def test_load_or_create_makes_one_pki_and_then_keeps_it(tmp_path: Path) -> None:
+    first = TestPKI.load_or_create(tmp_path)
+    second = TestPKI.load_or_create(tmp_path)
+    assert first.signature(b"x") == second.signature(b"x")
+    assert first.signature(b"x") != TestPKI.default().signature(b"x")
+    assert [p.name for p in tmp_path.iterdir()] == [TestPKI.FILE_NAME]
+
+
+def test_load_or_create_issues_expired_certificates_again(tmp_path: Path) -> None:
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    TestPKI(key_set=1, valid_at=long_ago, not_after=long_ago).save(tmp_path)
+    renewed = TestPKI.load_or_create(tmp_path)
+    assert renewed.not_after > datetime.datetime.now(datetime.UTC)
+    assert renewed.signature(b"x") == TestPKI(key_set=1).signature(b"x")
+    assert TestPKI.load(tmp_path).leaf == renewed.leaf
+
+
+def test_a_damaged_pki_file_says_how_to_recover(tmp_path: Path) -> None:
+    (tmp_path / TestPKI.FILE_NAME).write_bytes(TestPKI.default().chain_pem)
+    with pytest.raises(ValueError, match="delete the file"):
+        TestPKI.load_or_create(tmp_path)
+
+
+# --- the pytest plugin ---------------------------------------------------------------------------
+
+
+def test_plugin_fixtures(skill_client: Any, test_pki: TestPKI) -> None:
+    assert test_pki is TestPKI.default()
+    skill, seen = recording_skill()
+    client = skill_client(skill, locale="de-DE")
+    assert isinstance(client, TestClient)
+    assert client.pki is test_pki
+    assert client.intent("Count").speech == "1"
+    assert seen[-1]["locale"] == "de-DE"
+
+
+def test_plugin_closes_its_clients_at_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_closing="""
+        from alexaskill import Skill, speak
+        from alexaskill.testing import TestPKI
+
+        VERIFIER = TestPKI(key_set=1).verifier()
+        SKILL = Skill("amzn1.ask.skill.x", verifier=VERIFIER)
+        SKILL.add_intent_handler("Hello", lambda: speak("hello"))
+
+        def test_uses_a_client(skill_client):
+            first = skill_client(SKILL)
+            second = skill_client(SKILL, locale="en-GB")
+            assert first.intent("Hello").speech == "hello"
+            assert second.intent("Hello").speech == "hello"
+            assert SKILL.verifier is not VERIFIER
+
+        def test_the_verifier_is_back():
+            assert SKILL.verifier is VERIFIER
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-q")
+    result.assert_outcomes(passed=2)
+
+
+def test_loading_the_plugin_imports_nothing_heavy() -> None:
+    # It loads in every pytest run of anyone who has alexaskill installed: beyond the package
+    # itself, it may bring in nothing (the test client, certificates and HTTP come with use).
+    code = (
+        "import sys, alexaskill, pytest; before = set(sys.modules); "
+        "import alexaskill.pytest_plugin; "
+        "print(sorted(set(sys.modules) - before), [m for m in ('alexaskill.testing', "
+        "'alexaskill.verify', 'cryptography', 'httpx') if m in sys.modules])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert output.strip() == "['alexaskill.pytest_plugin'] []"
