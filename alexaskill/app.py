@@ -44,6 +44,8 @@ from .models import (
     request_class,
 )
 from .responses import Response, ask, encode_response, speak
+from .rules import check_reply, failure_reply
+from .services import AlexaApi, alexa_api_factory
 
 if TYPE_CHECKING:
     import httpx
@@ -117,6 +119,9 @@ class Skill:
         ] = {}
         self._app: ASGIApp | None = None
         self._http_client: httpx.AsyncClient | None = None
+        # Alexa's service APIs through the lifespan's client (read per request: the lifespan
+        # starts after this); without one, each call makes its own (see alexaskill.services).
+        self.add_service(AlexaApi, alexa_api_factory(lambda: self._http_client))
 
     # --- registration: decorators are thin wrappers over the add_* methods --------------------
 
@@ -151,6 +156,15 @@ class Skill:
             name, tuple(utterances), dict(slots or {})
         )
         return handler
+
+    def add_can_fulfill_handler(self, name: str, func: Callable[..., Any]) -> Handler:
+        """Register ``func`` to answer CanFulfillIntentRequests for the intent ``name``.
+
+        It returns ``can_fulfill(…)``; an intent without one is answered ``canFulfill: NO``.
+        """
+        if not name:
+            raise ConfigurationError("a can_fulfill handler needs the intent's name")
+        return self.add_handler(CanFulfillIntentRequest.types[0], func, intent=name)
 
     def add_slot_type(
         self, name: str, values: Iterable[str | SlotTypeValue | Mapping[str, object]]
@@ -188,6 +202,15 @@ class Skill:
 
         def register(func: F) -> F:
             self.add_intent_handler(name, func, utterances=utterances, slots=slots)
+            return func
+
+        return register
+
+    def can_fulfill(self, name: str) -> Callable[[F], F]:
+        """Decorator: say whether the skill can fulfil the intent ``name`` (name-free requests)."""
+
+        def register(func: F) -> F:
+            self.add_can_fulfill_handler(name, func)
             return func
 
         return register
@@ -261,7 +284,7 @@ class Skill:
                 response = self._unhandled(envelope.request)
             else:
                 response = await self._invoke(handler, call)
-            return encode_response(response, call.session_attributes)
+            return encode_response(check_reply(response, envelope), call.session_attributes)
         except Exception as exc:
             return await self._recover(exc, call)
 
@@ -299,11 +322,12 @@ class Skill:
         if handler is not None:
             call.exception = exc
             try:
-                return encode_response(await self._invoke(handler, call), call.session_attributes)
+                response = check_reply(await self._invoke(handler, call), call.envelope)
+                return encode_response(response, call.session_attributes)
             except Exception:
                 logger.exception("exception handler %s failed", handler.name)
-                return _APOLOGY_BODY
-        if isinstance(exc, SlotError):
+                return _apology_body(call.envelope.request)
+        if isinstance(exc, SlotError) and failure_reply(call.envelope.request) is None:
             logger.info("%s; asking again", exc)
             try:
                 return encode_response(ask(SLOT_PROMPT), call.session_attributes)
@@ -317,7 +341,7 @@ class Skill:
             getattr(getattr(request, "intent", None), "name", "") or "",
             exc_info=exc,
         )
-        return _APOLOGY_BODY
+        return _apology_body(request)
 
     # --- the ASGI app --------------------------------------------------------------------------
 
@@ -400,6 +424,12 @@ class Skill:
                 (finished - started) * 1000,
             )
         return 200, payload
+
+
+def _apology_body(request: Request) -> bytes:
+    """The spoken apology, or the silent reply where Alexa takes no speech."""
+    reply = failure_reply(request)
+    return _APOLOGY_BODY if reply is None else encode_response(reply)
 
 
 def _error_body(reason: str) -> bytes:

@@ -20,10 +20,15 @@ Decisions:
   ``shouldEndSession: true``, which hides a bug, so `Response` refuses that combination: use
   `ask`, or ``speak(…, reprompt=…, end_session=False)``. A reprompt with the key absent is
   allowed (screen devices may keep the session open).
-- **Directives** are `Directive` structs (typed builders arrive with issue 5) or plain mappings
-  with a string ``"type"``, passed through verbatim: the escape hatch for APL, VideoApp,
-  Connections and whatever Amazon adds next. `directive_kind` sorts both into
-  "dialog" / "audio" / "other" for the response rules that need it.
+- **Directives** are `Directive` structs (typed ones live in `alexaskill.directives`) or plain
+  mappings with a string ``"type"``, passed through verbatim: the escape hatch for whatever
+  Amazon adds next. `directive_kind` sorts both into "dialog" / "audio" / "other".
+- **Rules that need only the response are checked here**, when it is built: one dialog directive
+  per response and never with ``shouldEndSession: true``; a ``Dialog.Delegate`` without a
+  reprompt, and without speech unless it starts another intent; at most one
+  ``AudioPlayer.Play``, ``VideoApp.Launch`` and ``Dialog.UpdateDynamicEntities``; a
+  ``canFulfillIntent`` answer with nothing beside it. Rules that need the request (which
+  requests may get which directives, what the device supports) are in `alexaskill.rules`.
 - **Size.** The whole body may be at most `MAX_RESPONSE_BYTES` = 120 KB, the figure ALEXA.md
   gives for Amazon's current "Request and Response JSON Reference"; older copies of that page
   (2016 to 2019) said 24 KB. Only encoding knows the size, so `encode_response` checks it.
@@ -51,11 +56,14 @@ from .ssml import Ssml
 from .ssml import speak as _speak_document
 
 __all__ = [
+    "DIALOG_DIRECTIVES",
     "MAX_CARD_TEXT",
     "MAX_IMAGE_URL",
     "MAX_RESPONSE_BYTES",
     "MAX_SPEECH",
     "AskForPermissionsConsentCard",
+    "CanFulfillIntent",
+    "CanFulfillSlot",
     "Card",
     "Directive",
     "LinkAccountCard",
@@ -67,11 +75,14 @@ __all__ = [
     "SsmlSpeech",
     "StandardCard",
     "ask",
+    "can_fulfill",
     "directive_kind",
+    "directive_type",
     "empty",
     "encode_response",
     "output_speech",
     "speak",
+    "updated_intent_name",
 ]
 
 #: Characters of speech (the text, or the whole SSML document) Alexa accepts.
@@ -281,9 +292,25 @@ class Directive(
 
     #: "dialog", "audio" or "other": which response rules apply to the directive.
     kind: ClassVar[str] = "other"
+    #: The interface the device must declare (``"Alexa.Presentation.APL"``, …), if any.
+    interface: ClassVar[str | None] = None
+    #: True when the JSON nests differently from the fields: `_wire` then lays it out.
+    _nested: ClassVar[bool] = False
+
+    def _wire(self) -> Any:
+        """The directive as sent, for directives whose JSON nests (see `_nested`)."""
+        return self
 
 
 _KIND_BY_PREFIX: Final = (("Dialog.", "dialog"), ("AudioPlayer.", "audio"))
+
+
+def directive_type(directive: Directive | Mapping[str, Any]) -> str:
+    """The directive's ``type``, ``"Dialog.Delegate"`` say, of a typed or a raw directive."""
+    if isinstance(directive, Directive):
+        tag = type(directive).__struct_config__.tag
+        return tag if isinstance(tag, str) else ""
+    return str(directive["type"])
 
 
 def directive_kind(directive: Directive | Mapping[str, Any]) -> str:
@@ -336,7 +363,7 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
     #: True ends the session, False keeps it open with the microphone on, UNSET lets the device
     #: decide: three different answers.
     should_end_session: bool | UnsetType = UNSET
-    #: The answer to a CanFulfillIntentRequest (a struct or a dict); issue 5 builds it.
+    #: The answer to a CanFulfillIntentRequest: a `CanFulfillIntent` (see `can_fulfill`).
     can_fulfill_intent: Any = UNSET
 
     def __post_init__(self) -> None:
@@ -362,6 +389,80 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
                 f"shouldEndSession must be True, False or UNSET, not {self.should_end_session!r}"
             )
         _set_directives(self, "directives")
+        if self.directives or self.can_fulfill_intent is not UNSET:
+            _check_rules(self)
+
+
+# --- rules that need only the response ----------------------------------------------------------
+
+#: The dialog directives that drive a dialog: one per response, never ending the session.
+DIALOG_DIRECTIVES: Final = frozenset(
+    {"Dialog.Delegate", "Dialog.ElicitSlot", "Dialog.ConfirmSlot", "Dialog.ConfirmIntent"}
+)
+# Directive types Alexa takes at most once per response.
+_ONCE: Final = ("Dialog.UpdateDynamicEntities", "AudioPlayer.Play", "VideoApp.Launch")
+
+
+def updated_intent_name(directive: Directive | Mapping[str, Any]) -> str | None:
+    """The name of a dialog directive's ``updatedIntent``, or None when it has none."""
+    if isinstance(directive, Directive):
+        intent = getattr(directive, "updated_intent", None)
+    else:
+        intent = directive.get("updatedIntent")
+    if isinstance(intent, Mapping):
+        name = intent.get("name")
+        return name if isinstance(name, str) else None
+    return None
+
+
+def _check_rules(response: Response) -> None:
+    """Refuse the combinations Alexa refuses whatever the request (see `alexaskill.rules`)."""
+    if response.can_fulfill_intent is not UNSET:
+        parts = [
+            name
+            for name, value in (
+                ("outputSpeech", response.output_speech),
+                ("card", response.card),
+                ("reprompt", response.reprompt),
+                ("shouldEndSession", response.should_end_session),
+            )
+            if value is not UNSET
+        ]
+        if response.directives:
+            parts.append("directives")
+        if parts:
+            raise ResponseError(
+                f"a canFulfillIntent answer carries nothing else, but has {', '.join(parts)}"
+            )
+    types = [directive_type(d) for d in response.directives]
+    dialog = [
+        (t, d) for t, d in zip(types, response.directives, strict=True) if t in DIALOG_DIRECTIVES
+    ]
+    if dialog:
+        if len(dialog) > 1:
+            raise ResponseError(
+                f"one dialog directive per response, but it has {', '.join(t for t, _ in dialog)}"
+            )
+        dialog_type, directive = dialog[0]
+        if response.should_end_session is True:
+            raise ResponseError(
+                f"{dialog_type} continues the dialog, but shouldEndSession is true: use "
+                "delegate(), elicit_slot(), confirm_slot(), confirm_intent(), or end_session=False"
+            )
+        if dialog_type == "Dialog.Delegate":
+            if response.reprompt is not UNSET:
+                raise ResponseError(
+                    "Dialog.Delegate takes no reprompt: Alexa reprompts with the dialog model's "
+                    "prompts"
+                )
+            if response.output_speech is not UNSET and updated_intent_name(directive) is None:
+                raise ResponseError(
+                    "Dialog.Delegate carries no outputSpeech (Alexa speaks the dialog model's "
+                    "prompt), except to start another intent: give it that updatedIntent"
+                )
+    for once in _ONCE:
+        if types.count(once) > 1:
+            raise ResponseError(f"at most one {once} per response, but it has {types.count(once)}")
 
 
 def _reprompt(value: str | Ssml) -> Reprompt:
@@ -418,6 +519,68 @@ def empty() -> Response:
     return _EMPTY
 
 
+# --- the answer to a CanFulfillIntentRequest ----------------------------------------------------
+
+_Answer = Literal["YES", "NO", "MAYBE"]
+_CAN_UNDERSTAND: Final = ("YES", "NO", "MAYBE")
+_CAN_FULFILL_SLOT: Final = ("YES", "NO")
+
+
+def _check_answer(field: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ResponseError(f"{field} is {value!r}; use one of {', '.join(allowed)}")
+
+
+class CanFulfillSlot(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
+    """Whether the skill understands a slot's value (YES/NO/MAYBE) and can act on it (YES/NO)."""
+
+    can_understand: _Answer
+    can_fulfill: Literal["YES", "NO"] | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        _check_answer("canFulfillIntent slot canUnderstand", self.can_understand, _CAN_UNDERSTAND)
+        if self.can_fulfill is not UNSET:
+            _check_answer("canFulfillIntent slot canFulfill", self.can_fulfill, _CAN_FULFILL_SLOT)
+
+
+class CanFulfillIntent(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
+    """``canFulfillIntent``: the skill's answer (YES/NO/MAYBE) and its answer for each slot."""
+
+    can_fulfill: _Answer
+    slots: dict[str, CanFulfillSlot] | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        _check_answer("canFulfillIntent canFulfill", self.can_fulfill, _CAN_UNDERSTAND)
+
+
+def can_fulfill(
+    answer: _Answer,
+    slots: Mapping[str, CanFulfillSlot | tuple[str, str]] | None = None,
+) -> Response:
+    """Answer a CanFulfillIntentRequest: ``can_fulfill("YES", {"city": ("YES", "YES")})``.
+
+    Each slot is ``(canUnderstand, canFulfill)`` or a `CanFulfillSlot` (which may leave
+    canFulfill out). The response carries ``canFulfillIntent`` and nothing else.
+    """
+    built: dict[str, CanFulfillSlot] = {}
+    for name, value in (slots or {}).items():
+        if isinstance(value, CanFulfillSlot):
+            built[name] = value
+        elif isinstance(value, tuple) and len(value) == 2:
+            try:
+                built[name] = CanFulfillSlot(*value)  # type: ignore[arg-type]
+            except ResponseError as exc:
+                raise ResponseError(f"slot {name}: {exc}") from None
+        else:
+            raise ResponseError(
+                f"slot {name}: give (canUnderstand, canFulfill), e.g. ('YES', 'YES'), "
+                f"or a CanFulfillSlot, not {value!r}"
+            )
+    return Response(
+        can_fulfill_intent=CanFulfillIntent(answer, built if built else UNSET),
+    )
+
+
 # --- encoding -----------------------------------------------------------------------------------
 
 
@@ -448,6 +611,12 @@ def _diagnose(exc: Exception, session_attributes: dict[str, Any] | UnsetType) ->
     return ResponseError(f"response is not JSON-encodable: {exc}")
 
 
+def _wire_directive(directive: Any) -> Any:
+    return (
+        directive._wire() if isinstance(directive, Directive) and directive._nested else directive
+    )
+
+
 def encode_response(
     response: Response | None, session_attributes: dict[str, Any] | None = None
 ) -> bytes:
@@ -458,8 +627,13 @@ def encode_response(
     """
     if response is None:
         response = _EMPTY
-    elif type(response.card) is StandardCard:
-        response = msgspec.structs.replace(response, card=response.card._wire())
+    else:
+        if type(response.card) is StandardCard:
+            response = msgspec.structs.replace(response, card=response.card._wire())
+        if any(isinstance(d, Directive) and d._nested for d in response.directives):
+            response = msgspec.structs.replace(
+                response, directives=tuple(_wire_directive(d) for d in response.directives)
+            )
     attributes: dict[str, Any] | UnsetType = (
         UNSET if session_attributes is None else session_attributes
     )

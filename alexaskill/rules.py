@@ -1,0 +1,216 @@
+"""Response rules that need the request: what each request may be answered with, on this device.
+
+`Skill` runs `check_reply` on every handler's response before encoding it. Rules that need only
+the response (one dialog directive, no ``shouldEndSession: true`` with it, …) are checked
+earlier, when the `Response` is built (see `alexaskill.responses`).
+
+A broken rule either raises `ResponseError`, which the app logs with its traceback and answers
+with its apology, or drops the offending part with a WARNING. Dropping is chosen where refusing
+would hurt the user more than the dropped part: where Alexa takes no speech (an apology would be
+refused too), and where the device lacks a screen (the speech is still worth hearing).
+
+- **CanFulfillIntentRequest** gets ``canFulfillIntent`` and nothing else (`can_fulfill`). A
+  request no ``can_fulfill`` handler answers (or a handler returning None) gets
+  ``canFulfill: NO``; so does a reply without ``canFulfillIntent`` (speech from the fallback,
+  say), with a warning. Answering MAYBE for every intent the skill has would route users to
+  it for slot values it may not handle, and Amazon measures that; NO costs only the traffic,
+  and one decorator per intent turns it into a real answer. ``canFulfillIntent`` in reply to
+  any other request raises.
+- **Dialog directives** (Delegate, ElicitSlot, ConfirmSlot, ConfirmIntent) answer an
+  IntentRequest, or a LaunchRequest when their ``updatedIntent`` names the intent to start
+  (intent chaining); anything else raises. A Delegate carries speech only when it starts
+  another intent than the request's. (``Dialog.UpdateDynamicEntities`` and Alexa
+  Conversations' ``Dialog.DelegateRequest`` are not dialog-management directives: not limited.)
+- **Replies to AudioPlayer.\\*, PlaybackController.\\* and System.ExceptionEncountered** carry
+  only AudioPlayer directives: speech, card, reprompt and other directives are dropped with a
+  warning, ``shouldEndSession`` silently (those requests have no session).
+- **Interfaces**: APL, APLT, HTML, VideoApp, Display and AudioPlayer directives go only to a
+  device declaring the interface (``context.System.device.supportedInterfaces``); for another
+  device they are dropped with a warning. A request without device information keeps them.
+  Handlers ask ``device.supports(APL.INTERFACE)`` to choose what to send.
+- **VideoApp.Launch** goes without ``shouldEndSession``, which Alexa refuses with it; it is
+  dropped silently, as Amazon's SDKs do, so ``speak(…, directives=[VideoApp.Launch(…)])`` works.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, Final
+
+import msgspec
+from msgspec import UNSET
+
+from .exceptions import ResponseError
+from .models import Device, Envelope, IntentRequest, LaunchRequest, Request
+from .responses import (
+    DIALOG_DIRECTIVES,
+    Directive,
+    Response,
+    can_fulfill,
+    directive_kind,
+    directive_type,
+    empty,
+    updated_intent_name,
+)
+
+__all__ = [
+    "INTERFACE_PREFIXES",
+    "check_reply",
+    "directive_interface",
+    "failure_reply",
+    "takes_only_audio",
+]
+
+logger = logging.getLogger("alexaskill")
+
+#: Directive type prefixes and the interface a device must declare to receive them.
+INTERFACE_PREFIXES: Final = (
+    ("Alexa.Presentation.APL.", "Alexa.Presentation.APL"),
+    ("Alexa.Presentation.APLT.", "Alexa.Presentation.APLT"),
+    ("Alexa.Presentation.HTML.", "Alexa.Presentation.HTML"),
+    ("VideoApp.", "VideoApp"),
+    ("Display.", "Display"),
+    ("AudioPlayer.", "AudioPlayer"),
+)
+
+_CANNOT: Final = can_fulfill("NO")
+
+
+def takes_only_audio(request_type: str) -> bool:
+    """Whether replies to ``request_type`` may carry only AudioPlayer directives."""
+    return request_type.startswith(("AudioPlayer.", "PlaybackController.")) or (
+        request_type == "System.ExceptionEncountered"
+    )
+
+
+def directive_interface(directive: Directive | Mapping[str, Any]) -> str | None:
+    """The interface a device must declare to receive ``directive``, or None."""
+    if isinstance(directive, Directive):
+        return directive.interface
+    type_ = directive_type(directive)
+    for prefix, interface in INTERFACE_PREFIXES:
+        if type_.startswith(prefix):
+            return interface
+    return None
+
+
+def failure_reply(request: Request) -> Response | None:
+    """The reply when a handler failed and Alexa takes no spoken apology, else None."""
+    if request.type == "CanFulfillIntentRequest":
+        return _CANNOT
+    if takes_only_audio(request.type):
+        return empty()
+    return None
+
+
+def check_reply(response: Response | None, envelope: Envelope) -> Response | None:
+    """``response`` made fit for ``envelope``'s request, or `ResponseError` if it cannot be."""
+    request = envelope.request
+    if request.type == "CanFulfillIntentRequest":
+        if response is None:
+            return _CANNOT
+        if response.can_fulfill_intent is UNSET:
+            logger.warning(
+                "reply to CanFulfillIntentRequest %s has no canFulfillIntent: answered NO "
+                "(Alexa takes only can_fulfill(...) here)",
+                getattr(getattr(request, "intent", None), "name", ""),
+            )
+            return _CANNOT
+        return response
+    if response is None:
+        return None
+    if response.can_fulfill_intent is not UNSET:
+        raise ResponseError(
+            f"canFulfillIntent answers a CanFulfillIntentRequest, not {request.type}"
+        )
+    if takes_only_audio(request.type):
+        response = _only_audio(response, request.type)
+    if not response.directives:
+        return response
+    _check_dialog(response, request)
+    response = _supported(response, envelope, request.type)
+    if response.should_end_session is not UNSET and any(
+        directive_type(d) == "VideoApp.Launch" for d in response.directives
+    ):
+        response = msgspec.structs.replace(response, should_end_session=UNSET)
+    return response
+
+
+def _only_audio(response: Response, request_type: str) -> Response:
+    dropped = [
+        name
+        for name, part in (
+            ("outputSpeech", response.output_speech),
+            ("card", response.card),
+            ("reprompt", response.reprompt),
+        )
+        if part is not UNSET
+    ]
+    kept = []
+    for directive in response.directives:
+        if directive_kind(directive) == "audio":
+            kept.append(directive)
+        else:
+            dropped.append(directive_type(directive))
+    if dropped:
+        logger.warning(
+            "reply to %s: dropped %s (Alexa takes only AudioPlayer directives here)",
+            request_type,
+            ", ".join(dropped),
+        )
+    if dropped or response.should_end_session is not UNSET:
+        return Response(directives=tuple(kept))
+    return response
+
+
+def _check_dialog(response: Response, request: Request) -> None:
+    for directive in response.directives:
+        type_ = directive_type(directive)
+        if type_ not in DIALOG_DIRECTIVES:
+            continue
+        target = updated_intent_name(directive)
+        if isinstance(request, IntentRequest):
+            if (
+                type_ == "Dialog.Delegate"
+                and response.output_speech is not UNSET
+                and target == request.intent.name
+            ):
+                raise ResponseError(
+                    f"Dialog.Delegate carries speech only when it starts another intent; this "
+                    f"one continues {target} (Alexa speaks the dialog model's prompt)"
+                )
+        elif not (isinstance(request, LaunchRequest) and target is not None):
+            raise ResponseError(
+                f"{type_} answers an IntentRequest, or a LaunchRequest naming the intent to start "
+                f"in updatedIntent; not a {request.type}"
+                + (" without updatedIntent" if isinstance(request, LaunchRequest) else "")
+            )
+
+
+def _device(envelope: Envelope) -> Device | None:
+    context = envelope.context
+    system = None if context is None else context.system
+    return None if system is None else system.device
+
+
+def _supported(response: Response, envelope: Envelope, request_type: str) -> Response:
+    device = _device(envelope)
+    if device is None or device.supported_interfaces is None:
+        return response
+    kept = []
+    dropped = []
+    for directive in response.directives:
+        interface = directive_interface(directive)
+        if interface is None or device.supports(interface):
+            kept.append(directive)
+        else:
+            dropped.append(f"{directive_type(directive)} (needs {interface})")
+    if not dropped:
+        return response
+    logger.warning(
+        "reply to %s: dropped %s: the device does not declare the interface",
+        request_type,
+        ", ".join(dropped),
+    )
+    return msgspec.structs.replace(response, directives=tuple(kept))

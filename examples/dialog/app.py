@@ -1,0 +1,125 @@
+"""Trip planner: a multi-turn dialog that Alexa's dialog manager runs and the skill steers.
+
+Run it with ``uvicorn examples.dialog.app:skill`` from the repository root. The skill's dialog
+model (set in the developer console or the ASK CLI's interaction model) makes ``city`` and
+``date`` required slots with prompts, asks the user to confirm the date, and to confirm the whole
+trip. Each turn of the dialog is an IntentRequest with a ``dialogState``; the skill
+
+- delegates every turn until the dialog is ``COMPLETED`` (one line: ``return delegate()``);
+- fills ``travellers`` with 1 when the user gave no number, by delegating with an updated intent;
+- asks again for a city it cannot book (``elicit_slot``), and for a date the user denied;
+- books the trip when the dialog is complete, unless the user denied the whole intent;
+- starts the dialog straight from "Alexa, open trip planner" (intent chaining);
+- answers CanFulfillIntentRequest (name-free requests) from the cities it knows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from alexaskill import IntentRequest, Response, SimpleCard, Skill, ask, speak
+from alexaskill.directives import delegate, elicit_slot, updated_intent
+from alexaskill.responses import can_fulfill
+
+SKILL_ID = os.environ.get(
+    "ALEXASKILL_SKILL_ID", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+)
+
+skill = Skill(skill_id=SKILL_ID)
+
+CITIES = frozenset({"paris", "london", "rome", "lisbon", "oslo"})
+HELP = "I can plan a trip. Say, for example: plan a trip to Rome next Friday."
+
+
+def bookable(city: str) -> bool:
+    """Whether the planner can book trips to ``city``."""
+    return city.strip().lower() in CITIES
+
+
+@skill.launch
+def launch() -> Response:
+    # Intent chaining: the LaunchRequest hands over to PlanTrip's dialog, whose first prompt
+    # ("Where would you like to go?") Alexa speaks after the welcome.
+    return delegate(updated_intent("PlanTrip"), speech="Welcome to Trip Planner.")
+
+
+@skill.intent(
+    "PlanTrip",
+    utterances=[
+        "plan a trip",
+        "plan a trip to {city}",
+        "plan a trip to {city} {date}",
+        "book a trip for {travellers} to {city}",
+    ],
+    slots={"city": "AMAZON.City", "date": "AMAZON.DATE", "travellers": "AMAZON.NUMBER"},
+)
+def plan_trip(
+    request: IntentRequest,
+    city: str | None = None,
+    date: datetime.date | None = None,
+    travellers: int | None = None,
+) -> Response:
+    intent = request.intent
+    if city is not None and not bookable(city):
+        return elicit_slot(
+            "city",
+            f"Sorry, I can't book trips to {city} yet. Where else would you like to go?",
+            reprompt="Which city?",
+            updated_intent=updated_intent(intent, city=None),
+        )
+    date_slot = intent.slot("date")
+    if date_slot is not None and date_slot.confirmation_status == "DENIED":
+        return elicit_slot(
+            "date",
+            "Sorry about that. Which day would you like to leave?",
+            updated_intent=updated_intent(intent, date=None),
+        )
+    if request.dialog_state == "STARTED" and travellers is None:
+        return delegate(updated_intent(intent, travellers=1))
+    if request.dialog_state != "COMPLETED":
+        return delegate()
+    if intent.confirmation_status == "DENIED":
+        return speak("Okay, I won't book it.")
+    people = travellers or 1
+    who = "you" if people == 1 else f"{people} travellers"
+    when = f"{date:%A %B} {date.day}" if date else "soon"
+    return speak(
+        f"Booked: a trip to {city} for {who}, leaving {when}.",
+        card=SimpleCard("Trip Planner", f"{city}, {date or 'date to be set'}, {people} people"),
+    )
+
+
+@skill.can_fulfill("PlanTrip")
+def can_plan_trip(city: str | None = None, date: datetime.date | None = None) -> Response:
+    if city is None:
+        # The dialog will ask for the city: the skill can take the request, not vouch for it.
+        return can_fulfill("MAYBE")
+    if not bookable(city):
+        return can_fulfill("NO", {"city": ("NO", "NO")})
+    slots = {"city": ("YES", "YES")}
+    if date is not None:
+        slots["date"] = ("YES", "YES")
+    return can_fulfill("YES", slots)
+
+
+@skill.intent("AMAZON.HelpIntent")
+def help_() -> Response:
+    return ask(HELP)
+
+
+@skill.intent("AMAZON.StopIntent")
+@skill.intent("AMAZON.CancelIntent")
+def stop() -> Response:
+    return speak("Goodbye.")
+
+
+@skill.intent("AMAZON.FallbackIntent")
+@skill.fallback
+def fallback() -> Response:
+    return ask(f"Sorry, I didn't get that. {HELP}", reprompt=HELP)
+
+
+@skill.session_ended
+def session_ended() -> None:
+    return None

@@ -1,0 +1,179 @@
+"""The trip planner through the test client: a dialog from STARTED to COMPLETED, and its detours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.testing import TestClient, intent_fields
+from examples.dialog.app import HELP, skill
+
+REQUESTS = Path(__file__).parent / "requests"
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(skill) as test_client:
+        yield test_client
+
+
+def directive(result: Any) -> dict[str, Any]:
+    [only] = result.directives
+    assert isinstance(only, dict)
+    return only
+
+
+def test_a_whole_dialog(client: TestClient) -> None:
+    # "Alexa, open trip planner": the launch starts PlanTrip's dialog (intent chaining).
+    launched = client.launch()
+    assert launched.speech == "Welcome to Trip Planner."
+    assert directive(launched) == {
+        "type": "Dialog.Delegate",
+        "updatedIntent": {"name": "PlanTrip", "confirmationStatus": "NONE", "slots": {}},
+    }
+    assert launched.should_end_session is False
+
+    # Turn 1 (STARTED): the skill fills in one traveller and lets Alexa go on.
+    started = client.intent(
+        "PlanTrip", dialog_state="STARTED", city=None, date=None, travellers=None
+    )
+    assert started.speech is None
+    assert directive(started)["type"] == "Dialog.Delegate"
+    slots = directive(started)["updatedIntent"]["slots"]
+    assert slots["travellers"] == {"name": "travellers", "value": "1", "confirmationStatus": "NONE"}
+    assert slots["city"] == {"name": "city", "confirmationStatus": "NONE"}
+
+    # Turns 2 and 3 (IN_PROGRESS): Alexa asked for the city, then the date; the skill delegates.
+    for slots_so_far in (
+        {"city": "Rome", "date": None, "travellers": "1"},
+        {"city": "Rome", "date": "2026-12-04", "travellers": "1"},
+    ):
+        turn = client.intent("PlanTrip", dialog_state="IN_PROGRESS", **slots_so_far)
+        assert directive(turn) == {"type": "Dialog.Delegate"}
+        assert turn.should_end_session is False
+
+    # Last turn (COMPLETED, the user confirmed the trip): book it.
+    done = client.intent(
+        "PlanTrip",
+        dialog_state="COMPLETED",
+        confirmation_status="CONFIRMED",
+        city="Rome",
+        date={"value": "2026-12-04", "confirmationStatus": "CONFIRMED"},
+        travellers="1",
+    )
+    assert done.speech == "Booked: a trip to Rome for you, leaving Friday December 4."
+    assert done.directives == []
+    assert done.should_end_session is True
+    assert done.card == {
+        "type": "Simple",
+        "title": "Trip Planner",
+        "content": "Rome, 2026-12-04, 1 people",
+    }
+
+
+def test_a_number_given_at_the_start_is_kept(client: TestClient) -> None:
+    started = client.intent("PlanTrip", dialog_state="STARTED", city="Oslo", travellers="3")
+    assert directive(started) == {"type": "Dialog.Delegate"}
+    done = client.intent(
+        "PlanTrip", dialog_state="COMPLETED", city="Oslo", date="2026-12-24", travellers="3"
+    )
+    assert done.speech == "Booked: a trip to Oslo for 3 travellers, leaving Thursday December 24."
+
+
+def test_a_city_it_cannot_book_is_asked_again(client: TestClient) -> None:
+    result = client.intent("PlanTrip", dialog_state="IN_PROGRESS", city="Atlantis", travellers="2")
+    assert (
+        result.speech
+        == "Sorry, I can't book trips to Atlantis yet. Where else would you like to go?"
+    )
+    assert result.reprompt == "Which city?"
+    assert result.should_end_session is False
+    elicit = directive(result)
+    assert elicit["type"] == "Dialog.ElicitSlot"
+    assert elicit["slotToElicit"] == "city"
+    assert elicit["updatedIntent"]["slots"]["city"] == {
+        "name": "city",
+        "confirmationStatus": "NONE",
+    }
+    assert elicit["updatedIntent"]["slots"]["travellers"]["value"] == "2"
+
+
+def test_a_denied_date_is_asked_again(client: TestClient) -> None:
+    result = client.intent(
+        "PlanTrip",
+        dialog_state="IN_PROGRESS",
+        city="Paris",
+        date={"value": "2026-12-04", "confirmationStatus": "DENIED"},
+    )
+    elicit = directive(result)
+    assert elicit["type"] == "Dialog.ElicitSlot"
+    assert elicit["slotToElicit"] == "date"
+    assert "value" not in elicit["updatedIntent"]["slots"]["date"]
+    assert result.speech == "Sorry about that. Which day would you like to leave?"
+
+
+def test_a_denied_trip_is_not_booked(client: TestClient) -> None:
+    result = client.intent(
+        "PlanTrip",
+        dialog_state="COMPLETED",
+        confirmation_status="DENIED",
+        city="Paris",
+        date="2026-12-04",
+        travellers="1",
+    )
+    assert result.speech == "Okay, I won't book it."
+    assert result.should_end_session is True
+
+
+def can_fulfill(client: TestClient, **slots: Any) -> Any:
+    result = client.send(
+        "CanFulfillIntentRequest", **intent_fields("PlanTrip", None, "NONE", slots)
+    )
+    return result.json["response"]
+
+
+def test_can_fulfill_from_the_cities_it_knows(client: TestClient) -> None:
+    assert can_fulfill(client, city="Lisbon", date="2026-12-04") == {
+        "canFulfillIntent": {
+            "canFulfill": "YES",
+            "slots": {
+                "city": {"canUnderstand": "YES", "canFulfill": "YES"},
+                "date": {"canUnderstand": "YES", "canFulfill": "YES"},
+            },
+        }
+    }
+    assert can_fulfill(client, city="Atlantis")["canFulfillIntent"] == {
+        "canFulfill": "NO",
+        "slots": {"city": {"canUnderstand": "NO", "canFulfill": "NO"}},
+    }
+    assert can_fulfill(client) == {"canFulfillIntent": {"canFulfill": "MAYBE"}}
+
+
+def test_other_intents_are_not_claimed(client: TestClient) -> None:
+    result = client.send("CanFulfillIntentRequest", **intent_fields("GetWeather", None, "NONE", {}))
+    assert result.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
+
+
+def test_help_stop_and_fallback(client: TestClient) -> None:
+    assert client.intent("AMAZON.HelpIntent").speech == HELP
+    assert client.intent("AMAZON.StopIntent").speech == "Goodbye."
+    assert client.intent("AMAZON.FallbackIntent").speech == f"Sorry, I didn't get that. {HELP}"
+
+
+def test_sample_requests_replay(client: TestClient) -> None:
+    answers = {path.name: client.replay(path) for path in sorted(REQUESTS.glob("*.json"))}
+    assert set(answers) == {
+        "can-fulfill.json",
+        "launch.json",
+        "plan-trip-completed.json",
+        "plan-trip-started.json",
+    }
+    assert directive(answers["launch.json"])["updatedIntent"]["name"] == "PlanTrip"
+    assert directive(answers["plan-trip-started.json"])["type"] == "Dialog.Delegate"
+    assert answers["plan-trip-completed.json"].speech == (
+        "Booked: a trip to Paris for 2 travellers, leaving Friday December 4."
+    )
+    assert answers["can-fulfill.json"].json["response"]["canFulfillIntent"]["canFulfill"] == "YES"

@@ -1,0 +1,201 @@
+"""The podcast skill through the test client: play, pause, resume, queue the next episode."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.testing import TestClient
+from examples.podcast.app import ART, EPISODES, HELP, LISTENERS, SHOW, skill
+
+REQUESTS = Path(__file__).parent / "requests"
+FIRST, SECOND, LATEST = EPISODES
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(skill, interfaces=("AudioPlayer",)) as test_client:
+        yield test_client
+
+
+def stream(result: Any) -> dict[str, Any]:
+    """The stream of the one Play directive in ``result``."""
+    [directive] = result.directives
+    assert directive["type"] == "AudioPlayer.Play"
+    item: dict[str, Any] = directive["audioItem"]["stream"]
+    return item
+
+
+def test_launch_plays_the_latest_episode(client: TestClient) -> None:
+    result = client.launch()
+    assert result.speech == f"Playing {LATEST.title}."
+    assert result.should_end_session is True
+    [play] = result.directives
+    assert play == {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
+        "audioItem": {
+            "stream": {"url": LATEST.url, "token": LATEST.token, "offsetInMilliseconds": 0},
+            "metadata": {
+                "title": LATEST.title,
+                "subtitle": SHOW,
+                "art": {"sources": [{"url": ART}]},
+            },
+        },
+    }
+
+
+def test_pause_then_resume_from_the_saved_offset(client: TestClient) -> None:
+    client.intent("PlayPodcast")
+    client.send("AudioPlayer.PlaybackStarted", token=LATEST.token, offsetInMilliseconds=0)
+
+    paused = client.send("PlaybackController.PauseCommandIssued")
+    # A PlaybackController reply carries only AudioPlayer directives: no speech, no session flag.
+    assert paused.json["response"] == {"directives": [{"type": "AudioPlayer.Stop"}]}
+
+    stopped = client.send(
+        "AudioPlayer.PlaybackStopped", token=LATEST.token, offsetInMilliseconds=412345
+    )
+    assert stopped.json["response"] == {}
+
+    resumed = client.intent("AMAZON.ResumeIntent")
+    assert stream(resumed) == {
+        "url": LATEST.url,
+        "token": LATEST.token,
+        "offsetInMilliseconds": 412345,
+    }
+    assert resumed.should_end_session is True
+    assert resumed.speech is None
+
+
+def test_pause_by_voice_ends_the_session(client: TestClient) -> None:
+    paused = client.intent("AMAZON.PauseIntent")
+    assert paused.directives == [{"type": "AudioPlayer.Stop"}]
+    assert paused.should_end_session is True
+
+
+def test_the_play_button_resumes_too(client: TestClient) -> None:
+    client.launch()
+    client.send("AudioPlayer.PlaybackStopped", token=LATEST.token, offsetInMilliseconds=90_000)
+    played = client.send("PlaybackController.PlayCommandIssued")
+    assert stream(played)["offsetInMilliseconds"] == 90_000
+    assert "shouldEndSession" not in played.json["response"]
+
+
+def test_resume_without_saved_state_uses_the_device_context(client: TestClient) -> None:
+    envelope = client.factory.intent("AMAZON.ResumeIntent")
+    envelope["context"]["AudioPlayer"] = {
+        "token": SECOND.token,
+        "offsetInMilliseconds": 5000,
+        "playerActivity": "STOPPED",
+    }
+    assert client.factory.user_id not in LISTENERS
+    result = client.send_envelope(envelope)
+    assert stream(result) == {
+        "url": SECOND.url,
+        "token": SECOND.token,
+        "offsetInMilliseconds": 5000,
+    }
+
+
+def test_nearly_finished_enqueues_the_next_episode(client: TestClient) -> None:
+    result = client.send(
+        "AudioPlayer.PlaybackNearlyFinished", token=FIRST.token, offsetInMilliseconds=1_790_000
+    )
+    [play] = result.directives
+    assert play["playBehavior"] == "ENQUEUE"
+    assert play["audioItem"]["stream"] == {
+        "url": SECOND.url,
+        "token": SECOND.token,
+        "offsetInMilliseconds": 0,
+        "expectedPreviousToken": FIRST.token,
+    }
+    assert play["audioItem"]["metadata"]["title"] == SECOND.title
+    assert list(result.json["response"]) == ["directives"]
+
+
+def test_nothing_is_queued_after_the_latest_episode(client: TestClient) -> None:
+    result = client.send("AudioPlayer.PlaybackNearlyFinished", token=LATEST.token)
+    assert result.json["response"] == {}
+
+
+def test_a_whole_episode_then_the_next(client: TestClient) -> None:
+    client.send("AudioPlayer.PlaybackStarted", token=FIRST.token, offsetInMilliseconds=0)
+    queued = client.send("AudioPlayer.PlaybackNearlyFinished", token=FIRST.token)
+    assert stream(queued)["token"] == SECOND.token
+    client.send("AudioPlayer.PlaybackFinished", token=FIRST.token)
+    client.send("AudioPlayer.PlaybackStarted", token=SECOND.token, offsetInMilliseconds=0)
+    client.send("AudioPlayer.PlaybackStopped", token=SECOND.token, offsetInMilliseconds=1234)
+    assert stream(client.intent("AMAZON.ResumeIntent")) == {
+        "url": SECOND.url,
+        "token": SECOND.token,
+        "offsetInMilliseconds": 1234,
+    }
+
+
+def test_next_and_previous(client: TestClient) -> None:
+    client.send("AudioPlayer.PlaybackStarted", token=FIRST.token, offsetInMilliseconds=0)
+    assert stream(client.send("PlaybackController.NextCommandIssued"))["token"] == SECOND.token
+    assert stream(client.intent("AMAZON.NextIntent"))["token"] == LATEST.token
+    assert client.intent("AMAZON.NextIntent").speech == "That was the latest episode."
+    assert stream(client.intent("AMAZON.PreviousIntent"))["token"] == SECOND.token
+    assert stream(client.send("PlaybackController.PreviousCommandIssued"))["token"] == FIRST.token
+    assert client.intent("AMAZON.PreviousIntent").speech == "That is the first episode."
+
+
+def test_each_user_resumes_their_own_episode() -> None:
+    with (
+        TestClient(skill, user_id="amzn1.ask.account.ALICE-PODCAST") as alice,
+        TestClient(skill, user_id="amzn1.ask.account.BOB-PODCAST") as bob,
+    ):
+        alice.send("AudioPlayer.PlaybackStopped", token=FIRST.token, offsetInMilliseconds=1000)
+        bob.send("AudioPlayer.PlaybackStopped", token=SECOND.token, offsetInMilliseconds=2000)
+        assert stream(alice.intent("AMAZON.ResumeIntent"))["offsetInMilliseconds"] == 1000
+        assert stream(bob.intent("AMAZON.ResumeIntent"))["token"] == SECOND.token
+
+
+def test_stop_help_and_unsupported_intents(client: TestClient) -> None:
+    stopped = client.intent("AMAZON.StopIntent")
+    assert stopped.speech == "Goodbye."
+    assert stopped.directives == [{"type": "AudioPlayer.Stop"}]
+    assert client.intent("AMAZON.HelpIntent").speech == HELP
+    shuffle = client.intent("AMAZON.ShuffleOnIntent")
+    assert shuffle.speech == f"Sorry, I can't do that. {HELP}"
+    assert shuffle.should_end_session is False
+
+
+def test_failures_reported_by_the_player_are_logged(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        failed = client.send(
+            "AudioPlayer.PlaybackFailed",
+            token=FIRST.token,
+            error={"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE", "message": "503 from the CDN"},
+        )
+        refused = client.send(
+            "System.ExceptionEncountered",
+            error={"type": "INVALID_RESPONSE", "message": "Invalid directive"},
+        )
+    assert failed.json["response"] == refused.json["response"] == {}
+    assert "503 from the CDN" in caplog.text
+    assert "Invalid directive" in caplog.text
+
+
+@pytest.mark.parametrize("path", sorted(REQUESTS.glob("*.json")), ids=lambda p: p.name)
+def test_sample_requests_replay(client: TestClient, path: Path) -> None:
+    result = client.replay(path)
+    assert result.status_code == 200
+    assert result.json["version"] == "1.0"
+    if "nearly-finished" in path.name:
+        assert stream(result)["expectedPreviousToken"] == SECOND.token
+    if "launch" in path.name:
+        assert stream(result)["token"] == LATEST.token
+
+
+def test_the_samples_are_there() -> None:
+    assert len(list(REQUESTS.glob("*.json"))) >= 4

@@ -1,0 +1,473 @@
+"""Tests for alexaskill.directives: the JSON of each typed directive, its checks, dialog helpers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from alexaskill import directives
+from alexaskill.directives import (
+    APL,
+    AudioMetadata,
+    AudioPlayer,
+    Connections,
+    Dialog,
+    VideoApp,
+    confirm_intent,
+    confirm_slot,
+    delegate,
+    elicit_slot,
+    updated_intent,
+)
+from alexaskill.exceptions import ResponseError
+from alexaskill.interaction import SlotTypeDeclaration, SlotTypeValue
+from alexaskill.models import Intent, Slot
+from alexaskill.responses import Directive, Response, directive_kind, encode_response, speak
+from alexaskill.ssml import Ssml
+
+URL = "https://cdn.example.com/podcast/episode-42.mp3"
+
+
+def wire(*items: Directive | dict[str, Any]) -> list[Any]:
+    """The directives as Alexa receives them."""
+    body = json.loads(encode_response(Response(directives=items)))
+    directives_json: list[Any] = body["response"]["directives"]
+    return directives_json
+
+
+def one(item: Directive) -> Any:
+    return wire(item)[0]
+
+
+def test_public_names() -> None:
+    assert sorted(directives.__all__, key=lambda n: (not n.isupper(), n)) == directives.__all__
+    for name in directives.__all__:
+        if not name.isupper():
+            assert getattr(directives, name).__doc__, name
+
+
+# --- Dialog ---------------------------------------------------------------------------------------
+
+
+PLAN_TRIP = Intent(
+    name="PlanTrip",
+    confirmation_status="NONE",
+    slots={
+        "city": Slot(name="city", value="Pari", confirmation_status="NONE"),
+        "date": Slot(name="date", value="2026-12-01", confirmation_status="CONFIRMED"),
+        "travellers": Slot(name="travellers", confirmation_status="NONE"),
+    },
+)
+
+
+def test_dialog_directives_json() -> None:
+    assert [
+        one(Dialog.Delegate()),
+        one(Dialog.ElicitSlot("city")),
+        one(Dialog.ConfirmSlot("date")),
+        one(Dialog.ConfirmIntent()),
+    ] == [
+        {"type": "Dialog.Delegate"},
+        {"type": "Dialog.ElicitSlot", "slotToElicit": "city"},
+        {"type": "Dialog.ConfirmSlot", "slotToConfirm": "date"},
+        {"type": "Dialog.ConfirmIntent"},
+    ]
+    assert {directive_kind(d) for d in (Dialog.Delegate(), Dialog.ConfirmIntent())} == {"dialog"}
+
+
+def test_updated_intent_changes_slots_and_keeps_the_rest() -> None:
+    assert updated_intent(PLAN_TRIP, city="Paris", travellers=2) == {
+        "name": "PlanTrip",
+        "confirmationStatus": "NONE",
+        "slots": {
+            "date": {"name": "date", "value": "2026-12-01", "confirmationStatus": "CONFIRMED"},
+            "travellers": {"name": "travellers", "value": "2", "confirmationStatus": "NONE"},
+            "city": {"name": "city", "value": "Paris", "confirmationStatus": "NONE"},
+        },
+    }
+
+
+def test_updated_intent_resets_confirmation_only_when_the_value_changes() -> None:
+    same = updated_intent(PLAN_TRIP, date="2026-12-01")["slots"]["date"]
+    changed = updated_intent(PLAN_TRIP, date="2026-12-02")["slots"]["date"]
+    assert same["confirmationStatus"] == "CONFIRMED"
+    assert changed["confirmationStatus"] == "NONE"
+
+
+def test_updated_intent_clears_a_slot_and_takes_an_explicit_slot() -> None:
+    slots = updated_intent(
+        PLAN_TRIP, city=None, date=Slot(value="2026-12-24", confirmation_status="CONFIRMED")
+    )["slots"]
+    assert slots["city"] == {"name": "city", "confirmationStatus": "NONE"}
+    assert slots["date"] == {
+        "name": "date",
+        "value": "2026-12-24",
+        "confirmationStatus": "CONFIRMED",
+    }
+
+
+def test_updated_intent_by_name_starts_another_intent() -> None:
+    assert updated_intent("OrderCoffee", size="large") == {
+        "name": "OrderCoffee",
+        "confirmationStatus": "NONE",
+        "slots": {"size": {"name": "size", "value": "large", "confirmationStatus": "NONE"}},
+    }
+
+
+@pytest.mark.parametrize("value", [True, 2.5, ["a"], {"value": "x"}])
+def test_updated_intent_refuses_other_values(value: Any) -> None:
+    with pytest.raises(ResponseError, match="slot city: give a str, an int, a Slot or None"):
+        updated_intent(PLAN_TRIP, city=value)
+
+
+def test_a_decoded_intent_is_copied_as_json() -> None:
+    directive = Dialog.Delegate(updated_intent=PLAN_TRIP)
+    assert directive.updated_intent == updated_intent(PLAN_TRIP)
+    assert one(directive)["updatedIntent"]["slots"]["city"]["value"] == "Pari"
+
+
+@pytest.mark.parametrize(
+    ("intent", "message"),
+    [
+        ({"slots": {}}, "updatedIntent.name must be a non-empty str"),
+        ({"name": "X", "confirmationStatus": "MAYBE"}, "updatedIntent.confirmationStatus is"),
+        ({"name": "X", "slots": ["city"]}, "updatedIntent.slots must be a mapping"),
+        ("PlanTrip", "updatedIntent must be a mapping"),
+    ],
+)
+def test_an_updated_intent_mapping_is_checked(intent: Any, message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        Dialog.ElicitSlot("city", updated_intent=intent)
+
+
+def test_slot_names_are_required() -> None:
+    with pytest.raises(ResponseError, match=r"Dialog.ElicitSlot slotToElicit must be a non-empty"):
+        Dialog.ElicitSlot("")
+    with pytest.raises(ResponseError, match=r"Dialog.ConfirmSlot slotToConfirm"):
+        Dialog.ConfirmSlot(None)  # type: ignore[arg-type]
+
+
+def test_update_dynamic_entities_replace() -> None:
+    directive = Dialog.UpdateDynamicEntities(
+        "REPLACE",
+        {
+            "Airport": [
+                SlotTypeValue("Logan International", id="BOS", synonyms=("Boston Logan",)),
+                "Heathrow",
+            ]
+        },
+    )
+    assert one(directive) == {
+        "type": "Dialog.UpdateDynamicEntities",
+        "updateBehavior": "REPLACE",
+        "types": [
+            {
+                "name": "Airport",
+                "values": [
+                    {
+                        "id": "BOS",
+                        "name": {"value": "Logan International", "synonyms": ["Boston Logan"]},
+                    },
+                    {"id": "Heathrow", "name": {"value": "Heathrow"}},
+                ],
+            }
+        ],
+    }
+
+
+def test_update_dynamic_entities_takes_declarations_and_clear() -> None:
+    declaration = SlotTypeDeclaration.build("Fruit", ["apple"])
+    assert one(Dialog.UpdateDynamicEntities("REPLACE", [declaration]))["types"][0]["name"] == (
+        "Fruit"
+    )
+    assert one(Dialog.UpdateDynamicEntities("CLEAR")) == {
+        "type": "Dialog.UpdateDynamicEntities",
+        "updateBehavior": "CLEAR",
+    }
+
+
+@pytest.mark.parametrize(
+    ("behavior", "types", "message"),
+    [
+        ("MERGE", {"Fruit": ["apple"]}, "updateBehavior is 'MERGE'; use one of REPLACE, CLEAR"),
+        ("REPLACE", {}, "REPLACE needs at least one type"),
+        ("REPLACE", {"Fruit": []}, "slot type Fruit needs at least one value"),
+        ("REPLACE", "Fruit", "types must map slot type names to values"),
+        ("REPLACE", ["Fruit"], r"types\[0\] must be a SlotTypeDeclaration"),
+        ("CLEAR", {"Fruit": ["apple"]}, "CLEAR takes no types"),
+    ],
+)
+def test_update_dynamic_entities_checks(behavior: Any, types: Any, message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        Dialog.UpdateDynamicEntities(behavior, types)
+
+
+# --- dialog responses -----------------------------------------------------------------------------
+
+
+def response_json(response: Response) -> Any:
+    return json.loads(encode_response(response))["response"]
+
+
+def test_delegate_keeps_the_session_open_and_says_nothing() -> None:
+    assert response_json(delegate()) == {
+        "directives": [{"type": "Dialog.Delegate"}],
+        "shouldEndSession": False,
+    }
+
+
+def test_delegate_may_speak_when_it_starts_another_intent() -> None:
+    body = response_json(delegate(updated_intent("OrderCoffee"), speech="Welcome!"))
+    assert body["outputSpeech"] == {"type": "PlainText", "text": "Welcome!"}
+    assert body["directives"][0]["updatedIntent"]["name"] == "OrderCoffee"
+
+
+def test_elicit_slot_asks_with_a_reprompt() -> None:
+    body = response_json(
+        elicit_slot("city", "Which city?", updated_intent=updated_intent(PLAN_TRIP, city=None))
+    )
+    assert body["outputSpeech"]["text"] == "Which city?"
+    assert body["reprompt"]["outputSpeech"]["text"] == "Which city?"
+    assert body["shouldEndSession"] is False
+    assert body["directives"][0]["type"] == "Dialog.ElicitSlot"
+    assert body["directives"][0]["slotToElicit"] == "city"
+    assert body["directives"][0]["updatedIntent"]["slots"]["city"] == {
+        "name": "city",
+        "confirmationStatus": "NONE",
+    }
+
+
+def test_confirm_slot_and_intent() -> None:
+    slot = response_json(confirm_slot("date", Ssml("<emphasis>December</emphasis>, right?")))
+    assert slot["outputSpeech"]["type"] == "SSML"
+    assert slot["directives"] == [{"type": "Dialog.ConfirmSlot", "slotToConfirm": "date"}]
+    intent = response_json(confirm_intent("Book it?", reprompt="Shall I book it?"))
+    assert intent["reprompt"]["outputSpeech"]["text"] == "Shall I book it?"
+    assert intent["directives"] == [{"type": "Dialog.ConfirmIntent"}]
+
+
+def test_dialog_responses_carry_extra_directives() -> None:
+    entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
+    body = response_json(elicit_slot("fruit", "Which fruit?", directives=[entities]))
+    assert [d["type"] for d in body["directives"]] == [
+        "Dialog.ElicitSlot",
+        "Dialog.UpdateDynamicEntities",
+    ]
+
+
+# --- AudioPlayer ----------------------------------------------------------------------------------
+
+
+def test_play_json_nests_the_stream() -> None:
+    assert one(AudioPlayer.Play(URL, "ep-42", offset_in_milliseconds=1500)) == {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
+        "audioItem": {"stream": {"url": URL, "token": "ep-42", "offsetInMilliseconds": 1500}},
+    }
+
+
+def test_enqueue_names_the_previous_stream_and_metadata() -> None:
+    play = AudioPlayer.Play(
+        URL,
+        "ep-43",
+        play_behavior="ENQUEUE",
+        expected_previous_token="ep-42",
+        metadata=AudioMetadata(
+            title="Episode 43",
+            subtitle="The podcast",
+            art="https://cdn.example.com/art.png",
+            background_image="https://cdn.example.com/bg.png",
+        ),
+    )
+    assert one(play)["audioItem"] == {
+        "stream": {
+            "url": URL,
+            "token": "ep-43",
+            "offsetInMilliseconds": 0,
+            "expectedPreviousToken": "ep-42",
+        },
+        "metadata": {
+            "title": "Episode 43",
+            "subtitle": "The podcast",
+            "art": {"sources": [{"url": "https://cdn.example.com/art.png"}]},
+            "backgroundImage": {"sources": [{"url": "https://cdn.example.com/bg.png"}]},
+        },
+    }
+    assert directive_kind(play) == "audio"
+
+
+def test_enqueue_requires_the_previous_token() -> None:
+    with pytest.raises(ResponseError, match="expectedPreviousToken is required with playBehavior"):
+        AudioPlayer.Play(URL, "ep-43", play_behavior="ENQUEUE")
+
+
+@pytest.mark.parametrize("behavior", ["REPLACE_ALL", "REPLACE_ENQUEUED"])
+def test_other_behaviours_refuse_the_previous_token(behavior: Any) -> None:
+    with pytest.raises(
+        ResponseError, match=f"only allowed with playBehavior ENQUEUE, not {behavior}"
+    ):
+        AudioPlayer.Play(URL, "ep-43", play_behavior=behavior, expected_previous_token="ep-42")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"url": "http://cdn.example.com/a.mp3"}, r"audioItem.stream.url must be an HTTPS URL"),
+        ({"url": "https://"}, r"audioItem.stream.url must be an HTTPS URL"),
+        ({"url": "https://x.example/" + "a" * 8000}, r"stream.url is 8018 characters; the limit"),
+        ({"token": ""}, r"audioItem.stream.token must be a non-empty str"),
+        ({"token": "t" * 1025}, r"stream.token is 1025 characters; the limit is 1024"),
+        ({"offset_in_milliseconds": -1}, r"offsetInMilliseconds must be an int of 0 or more"),
+        ({"offset_in_milliseconds": 1.5}, r"offsetInMilliseconds must be an int of 0 or more"),
+        ({"offset_in_milliseconds": True}, r"offsetInMilliseconds must be an int of 0 or more"),
+        ({"play_behavior": "APPEND"}, r"playBehavior is 'APPEND'; use one of REPLACE_ALL"),
+        ({"metadata": {"title": "x"}}, r"metadata must be an AudioMetadata"),
+    ],
+)
+def test_play_checks(kwargs: dict[str, Any], message: str) -> None:
+    arguments: dict[str, Any] = {"url": URL, "token": "ep-42", **kwargs}
+    with pytest.raises(ResponseError, match=message):
+        AudioPlayer.Play(**arguments)
+
+
+def test_stream_limits_are_inclusive() -> None:
+    url = "https://x.example/" + "a" * (directives.MAX_STREAM_URL - 18)
+    play = AudioPlayer.Play(url, "t" * directives.MAX_AUDIO_TOKEN)
+    assert len(play.url) == 8000
+    assert URL.upper().startswith("HTTPS://")
+    AudioPlayer.Play("HTTPS://CDN.EXAMPLE.COM/A.MP3", "t")
+
+
+def test_metadata_images_are_https() -> None:
+    with pytest.raises(ResponseError, match=r"metadata.art must be an HTTPS URL"):
+        AudioMetadata(art="http://example.com/a.png")
+    with pytest.raises(ResponseError, match=r"metadata.backgroundImage must be an HTTPS URL"):
+        AudioMetadata(background_image="ftp://example.com/a.png")
+
+
+def test_stop_and_clear_queue() -> None:
+    assert wire(AudioPlayer.Stop(), AudioPlayer.ClearQueue("CLEAR_ALL")) == [
+        {"type": "AudioPlayer.Stop"},
+        {"type": "AudioPlayer.ClearQueue", "clearBehavior": "CLEAR_ALL"},
+    ]
+    with pytest.raises(ResponseError, match="clearBehavior is 'EVERYTHING'; use one of"):
+        AudioPlayer.ClearQueue("EVERYTHING")  # type: ignore[arg-type]
+
+
+# --- VideoApp, APL, Connections -------------------------------------------------------------------
+
+
+def test_video_app_launch() -> None:
+    assert one(VideoApp.Launch("https://cdn.example.com/v.mp4", title="Intro")) == {
+        "type": "VideoApp.Launch",
+        "videoItem": {"source": "https://cdn.example.com/v.mp4", "metadata": {"title": "Intro"}},
+    }
+    assert one(VideoApp.Launch("https://cdn.example.com/v.mp4")) == {
+        "type": "VideoApp.Launch",
+        "videoItem": {"source": "https://cdn.example.com/v.mp4"},
+    }
+    with pytest.raises(ResponseError, match=r"videoItem.source must be an HTTPS URL"):
+        VideoApp.Launch("http://cdn.example.com/v.mp4")
+
+
+DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+
+
+def test_apl_render_document_and_execute_commands() -> None:
+    render = APL.RenderDocument(DOCUMENT, token="menu", datasources={"menu": {"items": [1]}})
+    commands = APL.ExecuteCommands("menu", [{"type": "SpeakItem", "componentId": "title"}])
+    assert wire(render, commands) == [
+        {
+            "type": "Alexa.Presentation.APL.RenderDocument",
+            "document": DOCUMENT,
+            "token": "menu",
+            "datasources": {"menu": {"items": [1]}},
+        },
+        {
+            "type": "Alexa.Presentation.APL.ExecuteCommands",
+            "token": "menu",
+            "commands": [{"type": "SpeakItem", "componentId": "title"}],
+        },
+    ]
+    assert render.interface == APL.INTERFACE == "Alexa.Presentation.APL"
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: APL.RenderDocument({"version": "1"}), r'document has no "type"'),
+        (lambda: APL.RenderDocument(["APL"]), r"document must be a mapping"),  # type: ignore[arg-type]
+        (lambda: APL.RenderDocument(DOCUMENT, token=""), r"RenderDocument token must be"),
+        (lambda: APL.ExecuteCommands("menu", []), r"ExecuteCommands commands is empty"),
+        (lambda: APL.ExecuteCommands("menu", {"type": "Idle"}), r"must be a list of commands"),  # type: ignore[arg-type]
+        (lambda: APL.ExecuteCommands("", [{"type": "Idle"}]), r"ExecuteCommands token must be"),
+        (lambda: APL.ExecuteCommands("m", ["Idle"]), r"commands\[0\] must be a mapping"),  # type: ignore[list-item]
+    ],
+)
+def test_apl_checks(build: Any, message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        build()
+
+
+PRODUCT = "amzn1.adg.product.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+
+
+def test_connections_buy_upsell_cancel() -> None:
+    assert wire(
+        Connections.SendRequest("Buy", PRODUCT, token="buy-1"),
+        Connections.SendRequest("Upsell", PRODUCT, upsell_message="Want the expansion pack?"),
+        Connections.SendRequest("Cancel", PRODUCT),
+    ) == [
+        {
+            "type": "Connections.SendRequest",
+            "name": "Buy",
+            "payload": {"InSkillProduct": {"productId": PRODUCT}},
+            "token": "buy-1",
+        },
+        {
+            "type": "Connections.SendRequest",
+            "name": "Upsell",
+            "payload": {
+                "InSkillProduct": {"productId": PRODUCT},
+                "upsellMessage": "Want the expansion pack?",
+            },
+        },
+        {
+            "type": "Connections.SendRequest",
+            "name": "Cancel",
+            "payload": {"InSkillProduct": {"productId": PRODUCT}},
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (("Refund", PRODUCT), {}, r"name is 'Refund'; use one of Buy, Upsell, Cancel"),
+        (("Buy", ""), {}, r"payload.InSkillProduct.productId must be a non-empty str"),
+        (("Upsell", PRODUCT), {}, r"payload.upsellMessage must be a non-empty str"),
+        (("Buy", PRODUCT), {"upsell_message": "x"}, r"upsellMessage is only for Upsell"),
+    ],
+)
+def test_connections_checks(args: Any, kwargs: Any, message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        Connections.SendRequest(*args, **kwargs)
+
+
+def test_typed_and_raw_directives_mix() -> None:
+    raw = {"type": "Alexa.Presentation.APLA.RenderDocument", "token": "a", "document": {}}
+    response = speak("Playing", directives=[AudioPlayer.Play(URL, "ep-42"), raw])
+    body = json.loads(encode_response(response))["response"]
+    assert body["directives"][0]["audioItem"]["stream"]["token"] == "ep-42"
+    assert body["directives"][1] == raw
+    # The value handlers hold keeps its flat fields; only the encoded body nests.
+    assert response.directives[0].url == URL
+
+
+def test_directives_are_frozen_values() -> None:
+    play = AudioPlayer.Play(URL, "ep-42")
+    assert play == AudioPlayer.Play(URL, "ep-42")
+    with pytest.raises(AttributeError):
+        play.token = "other"  # type: ignore[misc]

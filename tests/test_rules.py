@@ -1,0 +1,460 @@
+"""Response rules: those checked when a response is built, and those the app applies per request."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Literal
+
+import pytest
+
+from alexaskill import Skill, rules
+from alexaskill.directives import (
+    APL,
+    AudioPlayer,
+    Dialog,
+    VideoApp,
+    delegate,
+    elicit_slot,
+    updated_intent,
+)
+from alexaskill.exceptions import ConfigurationError, ResponseError
+from alexaskill.models import AudioPlayerRequest, Device, IntentRequest, decode_envelope
+from alexaskill.responses import (
+    CanFulfillSlot,
+    Response,
+    SimpleCard,
+    ask,
+    can_fulfill,
+    empty,
+    encode_response,
+    speak,
+)
+from alexaskill.testing import RequestFactory, TestClient, intent_fields
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+URL = "https://cdn.example.com/podcast/episode-42.mp3"
+APOLOGY = "Sorry, something went wrong. Please try again later."
+DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+
+
+def test_public_names() -> None:
+    assert sorted(rules.__all__, key=lambda n: (not n.isupper(), n)) == rules.__all__
+    for name in rules.__all__:
+        if not name.isupper():
+            assert getattr(rules, name).__doc__, name
+
+
+# --- checked when the response is built -----------------------------------------------------------
+
+
+def test_a_dialog_directive_never_ends_the_session() -> None:
+    with pytest.raises(
+        ResponseError, match=r"Dialog.ElicitSlot continues the dialog, but shouldEnd"
+    ):
+        speak("Which city?", directives=[Dialog.ElicitSlot("city")])
+    # Raw dicts obey the same rules as typed directives.
+    with pytest.raises(ResponseError, match=r"Dialog.Delegate continues the dialog"):
+        speak("x", directives=[{"type": "Dialog.Delegate"}])
+    assert ask("Which city?", directives=[Dialog.ElicitSlot("city")]).should_end_session is False
+    assert speak("x", directives=[Dialog.ConfirmIntent()], end_session=None).directives
+
+
+def test_one_dialog_directive_per_response() -> None:
+    with pytest.raises(ResponseError, match="one dialog directive per response, but it has Dial"):
+        Response(directives=(Dialog.Delegate(), Dialog.ElicitSlot("city")))
+
+
+def test_delegate_takes_no_reprompt() -> None:
+    with pytest.raises(ResponseError, match=r"Dialog.Delegate takes no reprompt"):
+        ask("Which city?", directives=[Dialog.Delegate()])
+
+
+def test_delegate_speaks_only_to_start_another_intent() -> None:
+    with pytest.raises(ResponseError, match=r"Dialog.Delegate carries no outputSpeech"):
+        speak("Hello", directives=[Dialog.Delegate()], end_session=None)
+    with pytest.raises(ResponseError, match=r"Dialog.Delegate carries no outputSpeech"):
+        delegate(speech="Hello")
+    assert delegate(updated_intent("OrderCoffee"), speech="Hello").output_speech
+
+
+def test_other_dialog_directives_are_not_limited() -> None:
+    entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
+    conversations = {"type": "Dialog.DelegateRequest", "target": "AMAZON.Conversations"}
+    assert speak("Bye", directives=[entities, conversations]).should_end_session is True
+    assert elicit_slot("fruit", "Which?", directives=[entities]).directives[1] is entities
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        (AudioPlayer.Play(URL, "a"), AudioPlayer.Play(URL, "b")),
+        (VideoApp.Launch("https://v.example/a.mp4"), VideoApp.Launch("https://v.example/b.mp4")),
+        (Dialog.UpdateDynamicEntities("CLEAR"), Dialog.UpdateDynamicEntities("CLEAR")),
+    ],
+)
+def test_at_most_one_of_some_directives(pair: Any) -> None:
+    with pytest.raises(ResponseError, match=r"at most one \S+ per response, but it has 2"):
+        Response(directives=pair)
+
+
+def test_a_can_fulfill_answer_carries_nothing_else() -> None:
+    answer = can_fulfill("YES").can_fulfill_intent
+    with pytest.raises(ResponseError, match="carries nothing else, but has outputSpeech, should"):
+        Response(
+            output_speech=speak("Sure").output_speech,
+            should_end_session=True,
+            can_fulfill_intent=answer,
+        )
+    with pytest.raises(ResponseError, match="carries nothing else, but has directives"):
+        Response(directives=(AudioPlayer.Stop(),), can_fulfill_intent=answer)
+
+
+# --- can_fulfill values ---------------------------------------------------------------------------
+
+
+def test_can_fulfill_json() -> None:
+    body = encode_response(
+        can_fulfill(
+            "MAYBE",
+            {"city": ("YES", "YES"), "date": CanFulfillSlot("MAYBE")},
+        )
+    )
+    assert body == (
+        b'{"version":"1.0","response":{"canFulfillIntent":{"canFulfill":"MAYBE","slots":'
+        b'{"city":{"canUnderstand":"YES","canFulfill":"YES"},"date":{"canUnderstand":"MAYBE"}}}}}'
+    )
+    assert encode_response(can_fulfill("NO")) == (
+        b'{"version":"1.0","response":{"canFulfillIntent":{"canFulfill":"NO"}}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "slots", "message"),
+    [
+        ("PERHAPS", None, r"canFulfillIntent canFulfill is 'PERHAPS'; use one of YES, NO, MAYBE"),
+        ("YES", {"city": ("YES", "MAYBE")}, r"slot city: canFulfillIntent slot canFulfill is"),
+        ("YES", {"city": ("SURE", "YES")}, r"slot city: canFulfillIntent slot canUnderstand"),
+        ("YES", {"city": "YES"}, r"slot city: give \(canUnderstand, canFulfill\)"),
+        ("YES", {"city": ("YES",)}, r"slot city: give \(canUnderstand, canFulfill\)"),
+    ],
+)
+def test_can_fulfill_checks(answer: Any, slots: Any, message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        can_fulfill(answer, slots)
+
+
+# --- CanFulfillIntentRequest through the app ------------------------------------------------------
+
+
+def can_fulfill_request(client: TestClient, intent: str, **slots: Any) -> Any:
+    return client.send("CanFulfillIntentRequest", **intent_fields(intent, None, "NONE", slots))
+
+
+def test_can_fulfill_handler_answers_with_can_fulfill_intent_only() -> None:
+    skill = Skill(SKILL_ID)
+    cities = {"paris", "london"}
+
+    @skill.can_fulfill("GetWeather")
+    def weather(city: str | None = None) -> Response:
+        if city is None:
+            return can_fulfill("MAYBE")
+        known: Literal["YES", "NO"] = "YES" if city.lower() in cities else "NO"
+        return can_fulfill(known, {"city": (known, known)})
+
+    with TestClient(skill) as client:
+        result = can_fulfill_request(client, "GetWeather", city="Paris")
+        assert result.json["response"] == {
+            "canFulfillIntent": {
+                "canFulfill": "YES",
+                "slots": {"city": {"canUnderstand": "YES", "canFulfill": "YES"}},
+            }
+        }
+        assert (
+            can_fulfill_request(client, "GetWeather", city="Atlantis").json["response"][
+                "canFulfillIntent"
+            ]["canFulfill"]
+            == "NO"
+        )
+        assert can_fulfill_request(client, "GetWeather").json["response"] == {
+            "canFulfillIntent": {"canFulfill": "MAYBE"}
+        }
+
+
+def test_intent_without_can_fulfill_handler_is_answered_no() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("GetWeather", lambda: speak("Sunny"))
+    with TestClient(skill) as client:
+        result = can_fulfill_request(client, "GetWeather", city="Paris")
+    assert result.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
+
+
+def test_fallback_speech_to_a_can_fulfill_request_becomes_no(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+    skill.fallback(lambda: ask("Sorry, I can't help with that."))
+    with TestClient(skill) as client:
+        result = can_fulfill_request(client, "Anything")
+    assert result.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
+    assert "has no canFulfillIntent: answered NO" in caplog.text
+
+
+def test_failing_can_fulfill_handler_answers_no_not_an_apology(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_can_fulfill_handler("GetWeather", lambda: 1 / 0)
+    skill.add_can_fulfill_handler("NeedsSlot", lambda city: can_fulfill("YES"))
+    with TestClient(skill) as client:
+        failed = can_fulfill_request(client, "GetWeather")
+        missing = can_fulfill_request(client, "NeedsSlot")
+    assert failed.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
+    assert missing.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_can_fulfill_intent_answers_only_a_can_fulfill_request(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("GetWeather", lambda: can_fulfill("YES"))
+    with TestClient(skill) as client:
+        assert client.intent("GetWeather").speech == APOLOGY
+    assert "canFulfillIntent answers a CanFulfillIntentRequest, not IntentRequest" in caplog.text
+
+
+def test_can_fulfill_registration() -> None:
+    skill = Skill(SKILL_ID)
+    skill.can_fulfill("GetWeather")(lambda: can_fulfill("YES"))
+    with pytest.raises(ConfigurationError, match="already has a handler"):
+        skill.add_can_fulfill_handler("GetWeather", lambda: can_fulfill("NO"))
+    with pytest.raises(ConfigurationError, match="needs the intent's name"):
+        skill.add_can_fulfill_handler("", lambda: None)
+
+
+# --- dialog directives through the app ------------------------------------------------------------
+
+
+def test_delegate_until_completed() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("PlanTrip")
+    def plan(request: IntentRequest, city: str | None = None) -> Response:
+        if request.dialog_state != "COMPLETED":
+            return delegate()
+        return speak(f"Off to {city}.")
+
+    with TestClient(skill) as client:
+        started = client.intent("PlanTrip", dialog_state="STARTED")
+        assert started.directives == [{"type": "Dialog.Delegate"}]
+        assert started.speech is None
+        assert started.should_end_session is False
+        done = client.intent("PlanTrip", dialog_state="COMPLETED", city="Paris")
+        assert done.speech == "Off to Paris."
+
+
+def test_a_launch_request_may_start_a_dialog_only_by_naming_the_intent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+    skill.launch(lambda: delegate(updated_intent("PlanTrip"), speech="Welcome!"))
+    with TestClient(skill) as client:
+        chained = client.launch()
+    assert chained.speech == "Welcome!"
+    assert chained.directives[0]["updatedIntent"]["name"] == "PlanTrip"
+
+    bare = Skill(SKILL_ID)
+    bare.launch(lambda: delegate())
+    with TestClient(bare) as client:
+        assert client.launch().speech == APOLOGY
+    assert "not a LaunchRequest without updatedIntent" in caplog.text
+
+
+def test_dialog_directives_answer_no_other_request(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+    skill.on("Alexa.Presentation.APL.UserEvent")(lambda: elicit_slot("city", "Which city?"))
+    with TestClient(skill, interfaces=("Alexa.Presentation.APL",)) as client:
+        result = client.send("Alexa.Presentation.APL.UserEvent", arguments=["pick"])
+    assert result.speech == APOLOGY
+    assert "Dialog.ElicitSlot answers an IntentRequest" in caplog.text
+
+
+def test_delegate_speaks_only_when_the_intent_changes(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("PlanTrip")
+    def plan(request: IntentRequest) -> Response:
+        return delegate(updated_intent(request.intent), speech="Let's go on.")
+
+    @skill.intent("AMAZON.YesIntent")
+    def yes() -> Response:
+        return delegate(updated_intent("PlanTrip"), speech="Let's plan a trip.")
+
+    with TestClient(skill) as client:
+        assert client.intent("PlanTrip", dialog_state="STARTED").speech == APOLOGY
+        assert "this one continues PlanTrip" in caplog.text
+        assert client.intent("AMAZON.YesIntent").speech == "Let's plan a trip."
+
+
+# --- replies that take only AudioPlayer directives ------------------------------------------------
+
+
+def test_audio_requests_keep_only_audio_directives(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AudioPlayer.PlaybackNearlyFinished")
+    def nearly(request: AudioPlayerRequest) -> Response:
+        return speak(
+            "Next up",
+            card=SimpleCard("Next", "Episode 43"),
+            directives=[
+                AudioPlayer.Play(
+                    URL, "ep-43", play_behavior="ENQUEUE", expected_previous_token="ep-42"
+                ),
+                {"type": "Alexa.Presentation.APL.RenderDocument", "document": DOCUMENT},
+            ],
+        )
+
+    with (
+        caplog.at_level(logging.WARNING, logger="alexaskill"),
+        TestClient(skill, interfaces=("AudioPlayer", "Alexa.Presentation.APL")) as client,
+    ):
+        result = client.send("AudioPlayer.PlaybackNearlyFinished", token="ep-42")
+    response = result.json["response"]
+    assert list(response) == ["directives"]
+    assert [d["type"] for d in response["directives"]] == ["AudioPlayer.Play"]
+    assert "sessionAttributes" not in result.json
+    assert (
+        "reply to AudioPlayer.PlaybackNearlyFinished: dropped outputSpeech, card, "
+        "Alexa.Presentation.APL.RenderDocument" in caplog.text
+    )
+
+
+def test_playback_controller_pause_stops_without_speech(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+    skill.on("PlaybackController.PauseCommandIssued")(
+        lambda: speak("Paused", directives=[AudioPlayer.Stop()])
+    )
+    skill.on("PlaybackController.PlayCommandIssued")(
+        lambda: Response(directives=(AudioPlayer.Play(URL, "ep-42"),), should_end_session=True)
+    )
+    with TestClient(skill) as client:
+        paused = client.send("PlaybackController.PauseCommandIssued")
+        played = client.send("PlaybackController.PlayCommandIssued")
+    assert paused.json["response"] == {"directives": [{"type": "AudioPlayer.Stop"}]}
+    assert "dropped outputSpeech" in caplog.text
+    # shouldEndSession goes silently: these requests have no session.
+    assert list(played.json["response"]) == ["directives"]
+
+
+def test_failures_on_audio_requests_are_silent(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+    skill.on("AudioPlayer.PlaybackFailed")(lambda: 1 / 0)
+    skill.on("System.ExceptionEncountered")(lambda: speak("Oops"))
+
+    @skill.exception(KeyError)
+    def on_key(exc: KeyError) -> Response:
+        return speak("A key was missing", directives=[AudioPlayer.Stop()])
+
+    skill.on("AudioPlayer.PlaybackStopped")(lambda: {"present": 1}["missing"])
+    with TestClient(skill) as client:
+        failed = client.send("AudioPlayer.PlaybackFailed", token="ep-42")
+        exception = client.send("System.ExceptionEncountered", error={"type": "INVALID_RESPONSE"})
+        handled = client.send("AudioPlayer.PlaybackStopped", token="ep-42")
+    assert failed.status_code == 200
+    assert failed.json["response"] == {}
+    assert "ZeroDivisionError" in caplog.text
+    assert exception.json["response"] == {}
+    assert handled.json["response"] == {"directives": [{"type": "AudioPlayer.Stop"}]}
+
+
+# --- interfaces the device declares ---------------------------------------------------------------
+
+
+def test_screen_directives_are_dropped_for_devices_without_a_screen(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("ShowMenu")
+    def show() -> Response:
+        return speak(
+            "Here is the menu.",
+            directives=[
+                APL.RenderDocument(DOCUMENT, token="menu"),
+                {"type": "Alexa.Presentation.APL.ExecuteCommands", "token": "menu", "commands": []},
+                {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}},
+            ],
+        )
+
+    with TestClient(skill, interfaces=("AudioPlayer",)) as client:
+        voice_only = client.intent("ShowMenu")
+        client.interfaces = ("AudioPlayer", "Alexa.Presentation.APL")
+        screen = client.intent("ShowMenu")
+    assert voice_only.speech == "Here is the menu."
+    assert [d["type"] for d in voice_only.directives] == ["Alexa.Presentation.APLA.RenderDocument"]
+    assert "Alexa.Presentation.APL.RenderDocument (needs Alexa.Presentation.APL)" in caplog.text
+    assert len(screen.directives) == 3
+
+
+def test_device_supports_tells_the_handler_what_to_send() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("ShowMenu")
+    def show(device: Device) -> Response:
+        if device.supports(APL.INTERFACE):
+            return speak("Look.", directives=[APL.RenderDocument(DOCUMENT)])
+        return speak("Listen.")
+
+    with TestClient(skill, interfaces=()) as client:
+        assert client.intent("ShowMenu").speech == "Listen."
+        client.interfaces = (APL.INTERFACE,)
+        assert client.intent("ShowMenu").speech == "Look."
+
+
+def test_video_goes_without_should_end_session() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler(
+        "PlayVideo",
+        lambda: speak("Here it is.", directives=[VideoApp.Launch("https://v.example/a.mp4")]),
+    )
+    with TestClient(skill, interfaces=("VideoApp",)) as client:
+        video = client.intent("PlayVideo")
+        client.interfaces = ()
+        no_video = client.intent("PlayVideo")
+    assert "shouldEndSession" not in video.json["response"]
+    assert video.directives[0]["type"] == "VideoApp.Launch"
+    assert no_video.directives == []
+    assert no_video.should_end_session is True
+
+
+# --- check_reply on its own -----------------------------------------------------------------------
+
+
+def test_check_reply_keeps_directives_when_the_device_is_unknown() -> None:
+    envelope = RequestFactory().intent("ShowMenu")
+    del envelope["context"]
+    decoded = decode_envelope(json.dumps(envelope))
+    response = speak("Look.", directives=[APL.RenderDocument(DOCUMENT)])
+    assert rules.check_reply(response, decoded) is response
+
+
+def test_check_reply_passes_none_and_plain_responses() -> None:
+    decoded = decode_envelope(json.dumps(RequestFactory().intent("X")))
+    assert rules.check_reply(None, decoded) is None
+    plain = speak("Hi")
+    assert rules.check_reply(plain, decoded) is plain
+    assert rules.failure_reply(decoded.request) is None
+
+
+def test_directive_interface() -> None:
+    assert rules.directive_interface(AudioPlayer.Stop()) == "AudioPlayer"
+    assert rules.directive_interface({"type": "Alexa.Presentation.APLT.RenderDocument"}) == (
+        "Alexa.Presentation.APLT"
+    )
+    assert rules.directive_interface({"type": "Alexa.Presentation.APLA.RenderDocument"}) is None
+    assert rules.directive_interface(Dialog.Delegate()) is None
+    assert rules.takes_only_audio("PlaybackController.NextCommandIssued")
+    assert not rules.takes_only_audio("IntentRequest")
+    assert empty() == Response()
