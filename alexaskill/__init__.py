@@ -17,6 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from . import ssml
 from .app import Skill
+from .directives import (
+    APL,
+    AudioMetadata,
+    AudioPlayer,
+    Connections,
+    Dialog,
+    VideoApp,
+    confirm_intent,
+    confirm_slot,
+    delegate,
+    elicit_slot,
+    updated_intent,
+)
 from .exceptions import (
     CertificateError,
     CertificateUrlError,
@@ -31,6 +44,8 @@ from .exceptions import (
     TimestampError,
     VerificationError,
 )
+from .interaction import SlotTypeValue
+from .logs import configure_logging, settings_from_env
 from .models import (
     AlexaSkillEventRequest,
     Application,
@@ -67,40 +82,62 @@ from .models import (
 )
 from .responses import (
     AskForPermissionsConsentCard,
+    CanFulfillIntent,
+    CanFulfillSlot,
     LinkAccountCard,
     Response,
     SimpleCard,
     StandardCard,
     ask,
+    can_fulfill,
     empty,
     speak,
 )
+from .services import AlexaApi
 from .slots import AlexaDate, AlexaDuration, AlexaTime, DateKind, Season, TimeKind, TimeOfDay
 from .ssml import Ssml
+from .store import (
+    Attributes,
+    MemoryStore,
+    PersonAttributes,
+    RedisStore,
+    SQLiteStore,
+    Store,
+    open_store,
+)
 
 if TYPE_CHECKING:
     from .verify import Verifier
 
 __all__ = [
+    "APL",
+    "AlexaApi",
     "AlexaDate",
     "AlexaDuration",
     "AlexaSkillEventRequest",
     "AlexaTime",
     "Application",
     "AskForPermissionsConsentCard",
+    "Attributes",
+    "AudioMetadata",
+    "AudioPlayer",
     "AudioPlayerRequest",
     "AudioPlayerState",
     "AuthorizationGrantRequest",
+    "CanFulfillIntent",
     "CanFulfillIntentRequest",
+    "CanFulfillSlot",
     "CertificateError",
     "CertificateUrlError",
     "ConfigurationError",
+    "Connections",
     "ConnectionsRequest",
     "ConnectionsResponse",
     "Context",
     "CustomInterfaceRequest",
     "DateKind",
     "Device",
+    "Dialog",
     "DisplayElementSelectedRequest",
     "Envelope",
     "GameEngineInputHandlerEvent",
@@ -111,15 +148,19 @@ __all__ = [
     "LaunchRequest",
     "LinkAccountCard",
     "MalformedRequestError",
+    "MemoryStore",
     "MessageReceivedRequest",
     "Person",
+    "PersonAttributes",
     "PlaybackControllerRequest",
     "PresentationRequest",
+    "RedisStore",
     "ReminderEventRequest",
     "Request",
     "RequestError",
     "Response",
     "ResponseError",
+    "SQLiteStore",
     "Season",
     "Session",
     "SessionEndedRequest",
@@ -131,8 +172,10 @@ __all__ = [
     "SkillIdError",
     "Slot",
     "SlotError",
+    "SlotTypeValue",
     "Ssml",
     "StandardCard",
+    "Store",
     "System",
     "SystemExceptionRequest",
     "TimeKind",
@@ -141,10 +184,20 @@ __all__ = [
     "User",
     "VerificationError",
     "Verifier",
+    "VideoApp",
     "ask",
+    "can_fulfill",
+    "configure_logging",
+    "confirm_intent",
+    "confirm_slot",
+    "delegate",
+    "elicit_slot",
     "empty",
+    "open_store",
+    "settings_from_env",
     "speak",
     "ssml",
+    "updated_intent",
 ]
 
 

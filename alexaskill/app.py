@@ -19,10 +19,9 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 import msgspec
-from starlette.concurrency import run_in_threadpool
 
 from .dispatch import Call, Handler, Registry
 from .exceptions import (
@@ -33,6 +32,7 @@ from .exceptions import (
     SlotError,
 )
 from .interaction import IntentDeclaration, SlotTypeDeclaration, SlotTypeValue
+from .logs import log_request, refusal
 from .models import (
     CanFulfillIntentRequest,
     Envelope,
@@ -46,11 +46,20 @@ from .models import (
 from .responses import Response, ask, encode_response, speak
 from .rules import check_reply, failure_reply
 from .services import AlexaApi, alexa_api_factory
+from .store import (
+    DEFAULT_STORE,
+    Attributes,
+    PersonAttributes,
+    Store,
+    attributes_service,
+    open_store,
+)
 
 if TYPE_CHECKING:
     import httpx
     from starlette.types import ASGIApp, Receive, Scope, Send
 
+    from .aws_lambda import LambdaHandler
     from .verify import Verifier
 
 __all__ = ["Skill"]
@@ -72,6 +81,14 @@ _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
 _APOLOGY_BODY: Final = encode_response(speak(APOLOGY))
 
 
+class Answer(NamedTuple):
+    """An encoded response envelope, and how it came about (for the request's log line)."""
+
+    body: bytes
+    #: "ok", "unhandled", "exception_handler", "slot_retry" or "handler_error".
+    outcome: str
+
+
 class Skill:
     """An Alexa skill: register handlers with its decorators, serve it as an ASGI app.
 
@@ -91,6 +108,7 @@ class Skill:
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         path: str = "/",
         health_path: str | None = "/health",
+        store: Store | str = DEFAULT_STORE,
     ) -> None:
         if isinstance(skill_id, str):
             skill_ids: frozenset[str] | None = frozenset((skill_id,))
@@ -122,6 +140,10 @@ class Skill:
         # Alexa's service APIs through the lifespan's client (read per request: the lifespan
         # starts after this); without one, each call makes its own (see alexaskill.services).
         self.add_service(AlexaApi, alexa_api_factory(lambda: self._http_client))
+        #: Where `Attributes` and `PersonAttributes` live; nothing is opened until a handler asks.
+        self.store: Store = open_store(store) if isinstance(store, str) else store
+        self.add_service(Attributes, *attributes_service(self.store))
+        self.add_service(PersonAttributes, *attributes_service(self.store, per_person=True))
 
     # --- registration: decorators are thin wrappers over the add_* methods --------------------
 
@@ -271,24 +293,39 @@ class Skill:
         """
         if self.registry.handlers or self.registry.fallback is not None:
             raise ConfigurationError("add services before registering handlers")
+        if service_type not in self._services:
+            self.registry.service_types = (*self.registry.service_types, service_type)
         self._services[service_type] = (create, finish)
-        self.registry.service_types = (*self.registry.service_types, service_type)
 
     async def answer(self, envelope: Envelope) -> bytes:
         """Dispatch a verified, decoded ``envelope`` and return the encoded response envelope."""
+        return (await self.respond(envelope)).body
+
+    async def respond(self, envelope: Envelope, *, threadpool: bool = True) -> Answer:
+        """`answer`, with the outcome for the request's log line.
+
+        ``threadpool=False`` calls synchronous handlers on the event loop's thread: right on AWS
+        Lambda, which answers one request at a time (and it saves loading anyio's thread machinery
+        on a cold start); never in a web server.
+        """
         self.registry.freeze()
         call = Call(envelope)
         handler = self.registry.resolve(envelope)
         try:
             if handler is None:
                 response = self._unhandled(envelope.request)
+                outcome = "unhandled"
             else:
-                response = await self._invoke(handler, call)
-            return encode_response(check_reply(response, envelope), call.session_attributes)
+                response = await self._invoke(handler, call, threadpool)
+                outcome = "ok"
+            body = encode_response(check_reply(response, envelope), call.session_attributes)
+            return Answer(body, outcome)
         except Exception as exc:
-            return await self._recover(exc, call)
+            return await self._recover(exc, call, threadpool)
 
-    async def _invoke(self, handler: Handler, call: Call) -> Response | None:
+    async def _invoke(
+        self, handler: Handler, call: Call, threadpool: bool = True
+    ) -> Response | None:
         finishing: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
         for service_type in handler.services:
             create, finish = self._services[service_type]
@@ -298,8 +335,14 @@ class Skill:
         kwargs = handler.arguments(call)
         if handler.is_async:
             result = await handler.func(**kwargs)
-        else:
+        elif threadpool:
+            # Imported here: starlette.concurrency loads http.client, email and ssl, ~20 ms of
+            # every AWS Lambda cold start, where it is not used.
+            from starlette.concurrency import run_in_threadpool
+
             result = await run_in_threadpool(handler.func, **kwargs)
+        else:
+            result = handler.func(**kwargs)
         if result is not None and not isinstance(result, Response):
             raise ResponseError(
                 f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
@@ -317,23 +360,25 @@ class Skill:
             logger.warning("no handler for LaunchRequest and no fallback")
         return None
 
-    async def _recover(self, exc: Exception, call: Call) -> bytes:
+    async def _recover(self, exc: Exception, call: Call, threadpool: bool) -> Answer:
         handler = self.registry.exception_handler(exc)
         if handler is not None:
             call.exception = exc
             try:
-                response = check_reply(await self._invoke(handler, call), call.envelope)
-                return encode_response(response, call.session_attributes)
+                response = check_reply(await self._invoke(handler, call, threadpool), call.envelope)
+                body = encode_response(response, call.session_attributes)
+                return Answer(body, "exception_handler")
             except Exception:
                 logger.exception("exception handler %s failed", handler.name)
-                return _apology_body(call.envelope.request)
+                return Answer(_apology_body(call.envelope.request), "handler_error")
         if isinstance(exc, SlotError) and failure_reply(call.envelope.request) is None:
             logger.info("%s; asking again", exc)
             try:
-                return encode_response(ask(SLOT_PROMPT), call.session_attributes)
+                body = encode_response(ask(SLOT_PROMPT), call.session_attributes)
+                return Answer(body, "slot_retry")
             except ResponseError:
                 logger.exception("session attributes do not encode")
-                return _APOLOGY_BODY
+                return Answer(_APOLOGY_BODY, "handler_error")
         request = call.envelope.request
         logger.error(
             "handler failed for %s %s",
@@ -341,7 +386,14 @@ class Skill:
             getattr(getattr(request, "intent", None), "name", "") or "",
             exc_info=exc,
         )
-        return _apology_body(request)
+        return Answer(_apology_body(request), "handler_error")
+
+    @property
+    def lambda_handler(self) -> LambdaHandler:
+        """The AWS Lambda function for this skill: ``handler = skill.lambda_handler``."""
+        from .aws_lambda import handler
+
+        return handler(self)
 
     # --- the ASGI app --------------------------------------------------------------------------
 
@@ -399,31 +451,36 @@ class Skill:
                 if verifier is not None:
                     verifier.use_http_client(None)
                     await verifier.aclose()
+                await self.store.aclose()
 
     async def _handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
         started = time.perf_counter()
+        verify_ms: float | None = None
+        envelope: Envelope | None = None
         try:
-            if self.verifier is not None:
-                await self.verifier.verify(headers, body)
-            verified = time.perf_counter()
+            if self.verify:
+                verifier = self.verifier
+                if verifier is None:  # reset after the app was built: never skip the check
+                    from .verify import Verifier
+
+                    verifier = self.verifier = Verifier()
+                try:
+                    await verifier.verify(headers, body)
+                finally:
+                    verify_ms = (time.perf_counter() - started) * 1000
             envelope = decode_envelope(body)
             self.check_skill_id(envelope)
         except RequestError as exc:
             logger.warning("refused request: %s", exc)
+            log_request(envelope, outcome=refusal(exc), status=400, verify_ms=verify_ms)
             return 400, _error_body(str(exc))
-        payload = await self.answer(envelope)
-        if logger.isEnabledFor(logging.DEBUG):
-            finished = time.perf_counter()
-            request = envelope.request
-            logger.debug(
-                "answered %s %s (%s) verify=%.1fms total=%.1fms",
-                request.type,
-                getattr(getattr(request, "intent", None), "name", "") or "",
-                request.request_id,
-                (verified - started) * 1000,
-                (finished - started) * 1000,
-            )
-        return 200, payload
+        decoded = time.perf_counter()
+        answer = await self.respond(envelope)
+        handler_ms = (time.perf_counter() - decoded) * 1000
+        log_request(
+            envelope, outcome=answer.outcome, status=200, handler_ms=handler_ms, verify_ms=verify_ms
+        )
+        return 200, answer.body
 
 
 def _apology_body(request: Request) -> bytes:

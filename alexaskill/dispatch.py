@@ -347,6 +347,11 @@ class Registry:
         return handler
 
     @property
+    def exception_handlers(self) -> Mapping[type[BaseException], Handler]:
+        """The registered exception handlers by exception type."""
+        return types.MappingProxyType(self._exception_handlers)
+
+    @property
     def handlers(self) -> Mapping[HandlerKey, Handler]:
         """The registered handlers by key."""
         return types.MappingProxyType(self._handlers)

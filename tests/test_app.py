@@ -428,3 +428,12 @@ def test_two_skills_mounted_side_by_side() -> None:
             headers={"content-type": "application/json", **pki.sign(body)},
         )
         assert response.status_code == 400
+
+
+def test_verifier_reset_after_build_never_skips_verification() -> None:
+    skill = make_skill()
+    with TestClient(skill) as client:
+        assert client.launch().status_code == 200
+        skill.verifier = None  # e.g. someone "resets" it on a running app
+        body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
+        assert client.post(body).status_code == 400

@@ -35,12 +35,13 @@ def instructions(keyword: str) -> list[str]:
 
 def test_image_basics() -> None:
     assert instructions("FROM")[0].startswith("python:3.11-slim")
-    assert "pip install ." in instructions("RUN")
+    assert 'pip install ".[redis]"' in instructions("RUN")
     users = instructions("USER")
     assert users and users[-1] not in ("root", "0")
     assert instructions("EXPOSE") == ["8080"]
     env = " ".join(instructions("ENV"))
     assert "ALEXASKILL_SKILL_ID=" in env
+    assert "ALEXASKILL_STORE=sqlite:////data/" in env
 
 
 def free_port() -> int:

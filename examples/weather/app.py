@@ -11,17 +11,31 @@ import datetime
 import os
 import zlib
 
-from alexaskill import Response, Session, SimpleCard, Skill, ask, speak
-
-SKILL_ID = os.environ.get(
-    "ALEXASKILL_SKILL_ID", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+from alexaskill import (
+    Response,
+    Session,
+    SimpleCard,
+    Skill,
+    ask,
+    configure_logging,
+    settings_from_env,
+    speak,
 )
 
-skill = Skill(skill_id=SKILL_ID)
+# ALEXASKILL_SKILL_ID, ALEXASKILL_STORE, ALEXASKILL_LOG_LEVEL and ALEXASKILL_LOG_JSON configure
+# the deployed skill (see the README's deployment guide); the defaults suit a checkout.
+settings = settings_from_env()
+if "ALEXASKILL_LOG_LEVEL" in os.environ or "ALEXASKILL_LOG_JSON" in os.environ:
+    # Only when asked: importing the skill (in tests, say) leaves logging alone otherwise.
+    configure_logging(settings.log_level, json=settings.log_json)
+SKILL_ID = settings.skill_ids or ("amzn1.ask.skill.00000000-0000-0000-0000-000000000000",)
+
+skill = Skill(skill_id=SKILL_ID, store=settings.store)
 
 HELP = (
     "You can ask me for the weather in a city, for example: what's the weather in Paris tomorrow?"
 )
+ANYTHING_ELSE = "Another day or city?"
 CONDITIONS = ("sunny", "cloudy", "rainy", "windy", "snowy", "foggy")
 
 
@@ -63,6 +77,7 @@ def launch(session: Session) -> Response:
 async def get_weather(
     session: Session, city: str | None = None, date: datetime.date | None = None
 ) -> Response:
+    """The forecast for a city (default: the last one of this session) and a day."""
     city = city or session.attributes.get("last_city")
     if not city:
         return ask("Which city would you like the weather for?", reprompt="Which city?")
@@ -70,8 +85,10 @@ async def get_weather(
     day = date or datetime.date.today()
     when = "today" if date is None else day.strftime("%A")
     weather = forecast(city, day)
-    return speak(
-        f"It will be {weather} in {city} {when}.",
+    # The session stays open so that "and tomorrow?" can reuse the city just asked about.
+    return ask(
+        f"It will be {weather} in {city} {when}. {ANYTHING_ELSE}",
+        reprompt=ANYTHING_ELSE,
         card=SimpleCard("Weather", f"{city}, {day.isoformat()}: {weather}"),
     )
 

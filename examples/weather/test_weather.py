@@ -10,7 +10,7 @@ import pytest
 
 from alexaskill.app import APOLOGY
 from alexaskill.testing import intent_fields
-from examples.weather.app import HELP, forecast, skill
+from examples.weather.app import ANYTHING_ELSE, HELP, forecast, skill
 
 REQUESTS = Path(__file__).parent / "requests"
 
@@ -27,19 +27,22 @@ def test_launch_asks_for_a_city(skill_client: Any) -> None:
 def test_weather_for_a_city_and_a_date(skill_client: Any) -> None:
     result = skill_client(skill).intent("GetWeather", city="Paris", date="2026-11-27")
     weather = forecast("Paris", FRIDAY)
-    assert result.speech == f"It will be {weather} in Paris Friday."
+    assert result.speech == f"It will be {weather} in Paris Friday. {ANYTHING_ELSE}"
     assert result.card == {
         "type": "Simple",
         "title": "Weather",
         "content": f"Paris, 2026-11-27: {weather}",
     }
-    assert result.should_end_session is True
+    assert result.should_end_session is False
     assert result.session_attributes == {"last_city": "Paris"}
 
 
 def test_without_a_date_it_is_today(skill_client: Any) -> None:
     result = skill_client(skill).intent("GetWeather", city="Oslo")
-    assert result.speech == f"It will be {forecast('Oslo', datetime.date.today())} in Oslo today."
+    assert (
+        result.speech
+        == f"It will be {forecast('Oslo', datetime.date.today())} in Oslo today. {ANYTHING_ELSE}"
+    )
 
 
 def test_a_missing_city_is_asked_for(skill_client: Any) -> None:
@@ -60,7 +63,9 @@ def test_the_last_city_is_remembered_in_the_session(skill_client: Any) -> None:
         session=session,
         **intent_fields("GetWeather", None, "NONE", {"date": "2026-11-27"}),
     )
-    assert result.speech == f"It will be {forecast('Paris', FRIDAY)} in Paris Friday."
+    assert (
+        result.speech == f"It will be {forecast('Paris', FRIDAY)} in Paris Friday. {ANYTHING_ELSE}"
+    )
     welcome = client.send("LaunchRequest", session=session)
     assert welcome.speech is not None and "Shall I check Paris again" in welcome.speech
 
@@ -72,8 +77,13 @@ def test_a_conversation_carries_the_session(skill_client: Any) -> None:
     asked = client.intent("GetWeather")
     assert asked.should_end_session is False
     answered = client.intent("GetWeather", city="Lima", date="2026-11-27")
-    assert answered.should_end_session is True
-    # That answer ended the session: the next one starts afresh.
+    assert answered.should_end_session is False
+    # The session goes on: the city is remembered for the next question.
+    again = client.intent("GetWeather", date="2026-11-28")
+    saturday = forecast("Lima", FRIDAY + datetime.timedelta(days=1))
+    assert again.speech == f"It will be {saturday} in Lima Saturday. {ANYTHING_ELSE}"
+    assert client.intent("AMAZON.StopIntent").should_end_session is True
+    # Stop ended the session: the next one starts afresh.
     assert client.launch().speech == "Welcome to Weather. Which city?"
 
 
@@ -107,7 +117,7 @@ def test_session_end_gets_an_empty_answer(skill_client: Any) -> None:
 
 EXPECTED = {
     "launch.json": "Welcome to Weather. Which city?",
-    "get-weather.json": f"It will be {forecast('Paris', FRIDAY)} in Paris Friday.",
+    "get-weather.json": f"It will be {forecast('Paris', FRIDAY)} in Paris Friday. {ANYTHING_ELSE}",
     "get-weather-no-city.json": "Which city would you like the weather for?",
     "help.json": HELP,
     "stop.json": "Goodbye.",

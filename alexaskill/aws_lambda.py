@@ -1,0 +1,127 @@
+"""AWS Lambda: answer Alexa's events with the same dispatch as the web service.
+
+    # lambda_function.py; set the function's handler to "lambda_function.handler"
+    from alexaskill.aws_lambda import handler as lambda_handler
+    from myskill import skill
+
+    handler = lambda_handler(skill)
+
+Alexa invokes a Lambda function directly: the request is not signed, so nothing here verifies a
+signature or a timestamp (and nothing warns about it). The skill-id check remains, and matters
+more, since anyone allowed to invoke the function can send any event.
+
+A refused event (not a request envelope, or for another skill) raises `MalformedRequestError`
+or `SkillIdError`: Lambda reports the invocation as failed and Alexa tells the user the skill
+had a problem. There is never a half-made response. Errors inside handlers are answered as on
+the web service: with the spoken apology (or the skill's exception handler).
+
+Each invocation runs on one event loop kept for the life of the Lambda process, so clients bound
+to a loop (a Redis connection pool) are reused from one invocation to the next; synchronous
+handlers run directly on it, not in a thread pool (Lambda answers one event at a time). A skill
+whose handlers are all synchronous and ask for no service (no `Attributes`, no `AlexaApi`) never
+awaits anything: it runs without an event loop, and asyncio is not even imported. Either way the
+handler must be called from synchronous code, as the Lambda runtime does.
+
+This module imports neither the web server nor the certificate machinery, so cold starts stay
+short (``benchmarks/bench_cold_import.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
+
+from .exceptions import MalformedRequestError, RequestError
+from .logs import log_request, refusal
+from .models import decode_envelope
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from .app import Skill
+    from .models import Envelope
+
+__all__ = ["LambdaHandler", "decode_event", "handler"]
+
+T = TypeVar("T")
+
+#: What Lambda calls: ``(event, context) -> response``.
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+_RESPONSE_DECODER = msgspec.json.Decoder(dict[str, Any])
+
+
+class _Loop:
+    """The process's one event loop, made on the first invocation (asyncio loads only then)."""
+
+    runner: asyncio.Runner | None = None
+
+    @classmethod
+    def run(cls, coro: Coroutine[Any, Any, T]) -> T:
+        runner = cls.runner
+        if runner is None:
+            import asyncio
+
+            runner = cls.runner = asyncio.Runner()
+        return runner.run(coro)
+
+
+def _run_inline(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never suspends, without an event loop (and without asyncio)."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    coro.close()
+    raise RuntimeError("a skill with only synchronous handlers awaited something")
+
+
+def _needs_loop(skill: Skill) -> bool:
+    """Whether answering may await real I/O: an async handler, or a service (store, API)."""
+    registry = skill.registry
+    handlers = [*registry.handlers.values(), *registry.exception_handlers.values()]
+    if registry.fallback is not None:
+        handlers.append(registry.fallback)
+    return any(h.is_async or h.services for h in handlers)
+
+
+def handler(skill: Skill) -> LambdaHandler:
+    """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
+    run: list[Callable[[Coroutine[Any, Any, Any]], Any]] = []
+
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        envelope: Envelope | None = None
+        try:
+            envelope = decode_event(event)
+            skill.check_skill_id(envelope)
+        except RequestError as exc:
+            log_request(envelope, outcome=refusal(exc))
+            raise
+        started = time.perf_counter()
+        if not run:
+            # Decided once, at the first invocation, when every handler is registered. A skill
+            # whose handlers are all synchronous and use no service never awaits anything: it
+            # runs without an event loop, and a cold start does not pay ~18 ms importing asyncio.
+            run.append(_Loop.run if _needs_loop(skill) else _run_inline)
+        answer = run[0](skill.respond(envelope, threadpool=False))
+        handler_ms = (time.perf_counter() - started) * 1000
+        log_request(envelope, outcome=answer.outcome, handler_ms=handler_ms)
+        return _RESPONSE_DECODER.decode(answer.body)
+
+    return lambda_handler
+
+
+def decode_event(event: Any) -> Envelope:
+    """Decode a Lambda event (JSON already parsed into a dict) into an `Envelope`."""
+    if not isinstance(event, dict):
+        raise MalformedRequestError(
+            f"malformed request: the Lambda event is a {type(event).__name__}, not a JSON object"
+        )
+    try:
+        body = msgspec.json.encode(event)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise MalformedRequestError(f"malformed request: {exc}") from exc
+    return decode_envelope(body)

@@ -1,0 +1,270 @@
+"""Production logging: one line per request, plain or JSON, and settings from the environment.
+
+Every log line alexaskill writes goes to the logger ``"alexaskill"``; the per-request lines go
+to its child ``"alexaskill.request"`` at INFO, so ``logging.getLogger("alexaskill.request")
+.setLevel(logging.WARNING)`` silences them alone. A request line carries:
+
+=============  =================================================================================
+request_id     ``request.requestId``
+request_type   ``request.type`` (``IntentRequest``, …)
+intent         the intent name, or null
+locale         ``request.locale``, or null
+outcome        ``ok``, ``unhandled``, ``handler_error``, ``refused:<check>`` (see `refusal`), …
+status         the HTTP status sent (null on AWS Lambda)
+handler_ms     time from the decoded envelope to the encoded answer (dispatch, handler, store)
+verify_ms      time spent verifying the signature and timestamp (null when not verified)
+user           a 12-hex-digit hash of the user id: enough to follow one user, not to name them
+=============  =================================================================================
+
+Never logged: access tokens, consent tokens, user ids in full, request or response bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, Final
+
+import msgspec
+
+from .exceptions import (
+    CertificateError,
+    CertificateUrlError,
+    ConfigurationError,
+    MalformedRequestError,
+    RequestError,
+    SignatureError,
+    SkillIdError,
+    TimestampError,
+    VerificationError,
+)
+from .store import DEFAULT_STORE
+
+if TYPE_CHECKING:
+    from .models import Envelope
+
+__all__ = [
+    "JsonFormatter",
+    "Settings",
+    "configure_logging",
+    "log_request",
+    "refusal",
+    "settings_from_env",
+    "user_hash",
+]
+
+logger = logging.getLogger("alexaskill")
+request_logger = logging.getLogger("alexaskill.request")
+
+# Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_RECORD_FIELDS: Final = frozenset(
+    (*logging.LogRecord("", 0, "", 0, "", (), None).__dict__, "message", "asctime", "taskName")
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, then any ``extra`` fields.
+
+    A traceback, when there is one, goes into ``"exception"`` (and a stack into ``"stack"``).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        seconds = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        entry: dict[str, Any] = {
+            "time": f"{seconds}.{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name, value in record.__dict__.items():
+            if name not in _RECORD_FIELDS and name not in entry:
+                entry[name] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return msgspec.json.encode(entry, enc_hook=repr).decode()
+
+
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler `configure_logging` installs, so that a second call can find and replace it."""
+
+
+def configure_logging(
+    level: str | int = "INFO", *, json: bool = False, stream: IO[str] | None = None
+) -> None:
+    """Send alexaskill's logs to ``stream`` (default: standard error) at ``level``, plain or JSON.
+
+    Calling it again replaces the previous set-up. The ``"alexaskill"`` logger then stops
+    propagating to the root logger, so a root handler (AWS Lambda installs one, so do many
+    apps) does not print every line twice.
+    """
+    resolved = _level(level)
+    handler = _Handler(sys.stderr if stream is None else stream)
+    if json:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
+        logger.removeHandler(old)
+        old.close()
+    logger.addHandler(handler)
+    logger.setLevel(resolved)
+    logger.propagate = False
+
+
+def _level(level: str | int) -> int:
+    if isinstance(level, int) and not isinstance(level, bool):
+        return level
+    if isinstance(level, str):
+        name = level.strip().upper()
+        if name.isdigit():
+            return int(name)
+        levels = logging.getLevelNamesMapping()
+        if name in levels:
+            return levels[name]
+    raise ConfigurationError(
+        f"unknown log level {level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+    )
+
+
+_CHECKS: Final[tuple[tuple[type[RequestError], str], ...]] = (
+    (MalformedRequestError, "malformed"),
+    (CertificateUrlError, "certificate_url"),
+    (CertificateError, "certificate"),
+    (SignatureError, "signature"),
+    (TimestampError, "timestamp"),
+    (SkillIdError, "skill_id"),
+    (VerificationError, "verification"),
+)
+
+
+def refusal(exc: RequestError) -> str:
+    """The outcome for a refused request: ``refused:signature``, ``refused:skill_id``, …"""
+    for cls, check in _CHECKS:
+        if isinstance(exc, cls):
+            return f"refused:{check}"
+    return "refused:request"
+
+
+def user_hash(user_id: str) -> str:
+    """12 hex digits identifying ``user_id`` in logs without revealing it."""
+    import hashlib  # here, not at the top: hashlib loads OpenSSL, ~3 ms of a Lambda cold start
+
+    return hashlib.blake2b(user_id.encode(), digest_size=6).hexdigest()
+
+
+def log_request(
+    envelope: Envelope | None,
+    *,
+    outcome: str,
+    status: int | None = None,
+    handler_ms: float | None = None,
+    verify_ms: float | None = None,
+) -> None:
+    """Log the one INFO line for a request (nothing at all when that level is off).
+
+    ``envelope`` is None when the request was refused before it could be decoded.
+    """
+    if not request_logger.isEnabledFor(logging.INFO):
+        return
+    request_id = request_type = intent = locale = user = None
+    if envelope is not None:
+        request = envelope.request
+        request_id = request.request_id or None
+        request_type = request.type
+        locale = request.locale
+        found = envelope.intent
+        intent = found.name if found is not None else None
+        user = _user(envelope)
+    fields = {
+        "request_id": request_id,
+        "request_type": request_type,
+        "intent": intent,
+        "locale": locale,
+        "outcome": outcome,
+        "status": status,
+        "handler_ms": None if handler_ms is None else round(handler_ms, 2),
+        "verify_ms": None if verify_ms is None else round(verify_ms, 2),
+        "user": user,
+    }
+    request_logger.info(
+        "%s%s -> %s%s handler=%s verify=%s id=%s",
+        request_type or "-",
+        f" {intent}" if intent else "",
+        outcome,
+        "" if status is None else f" ({status})",
+        _ms(handler_ms),
+        _ms(verify_ms),
+        request_id or "-",
+        extra=fields,
+    )
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}ms"
+
+
+def _user(envelope: Envelope) -> str | None:
+    context = envelope.context
+    system = None if context is None else context.system
+    user = None if system is None else system.user
+    if (user is None or not user.user_id) and envelope.session is not None:
+        user = envelope.session.user
+    if user is None or not user.user_id:
+        return None
+    return user_hash(user.user_id)
+
+
+# --- settings from the environment -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a deployed skill reads from the environment (see `settings_from_env`)."""
+
+    #: The skill ids to accept; empty when ``ALEXASKILL_SKILL_ID`` is unset (``Skill`` then refuses
+    #: to start rather than answer any skill).
+    skill_ids: tuple[str, ...] = ()
+    #: The attribute store URL, for `alexaskill.store.open_store` (default: `DEFAULT_STORE`).
+    store: str = DEFAULT_STORE
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    def configure_logging(self, stream: IO[str] | None = None) -> None:
+        """`configure_logging` with these settings' level and format."""
+        configure_logging(self.log_level, json=self.log_json, stream=stream)
+
+
+_TRUE: Final = frozenset(("1", "true", "yes", "on"))
+_FALSE: Final = frozenset(("", "0", "false", "no", "off"))
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read ``ALEXASKILL_SKILL_ID`` (comma-separated ids), ``ALEXASKILL_STORE``,
+    ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` from ``environ`` (default: os.environ).
+
+    `ConfigurationError` for a log level or boolean that does not parse.
+    """
+    env = os.environ if environ is None else environ
+    skill_ids = tuple(
+        part.strip() for part in env.get("ALEXASKILL_SKILL_ID", "").split(",") if part.strip()
+    )
+    store = env.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
+    log_level = env.get("ALEXASKILL_LOG_LEVEL", "").strip().upper() or "INFO"
+    _level(log_level)
+    raw_json = env.get("ALEXASKILL_LOG_JSON", "").strip().lower()
+    if raw_json not in _TRUE | _FALSE:
+        raise ConfigurationError(
+            f"ALEXASKILL_LOG_JSON={raw_json!r}: use 1/true/yes/on or 0/false/no/off"
+        )
+    return Settings(
+        skill_ids=skill_ids, store=store, log_level=log_level, log_json=raw_json in _TRUE
+    )

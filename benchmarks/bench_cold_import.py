@@ -1,0 +1,251 @@
+"""Cold start on AWS Lambda: alexaskill against the official ask-sdk-core, in the same run.
+
+Each side is one small skill (a LaunchRequest handler and a HelloIntent with a ``name`` slot),
+written the way its framework's documentation writes it, run in fresh ``python -c`` processes,
+alternating sides. Each process reports two times, measured inside it:
+
+- import: importing the framework and defining the skill and its Lambda handler;
+- first call: answering one IntentRequest event, as Lambda's first invocation does.
+
+The parent also times each whole process (interpreter start-up included, the same for both). The
+medians of ``--runs`` processes are printed, with the ratios. Bytecode caches are warm (one
+unmeasured run per side first): ship ``.pyc`` files in a Lambda package, whose file system is
+read-only, or pay compilation on every cold start.
+
+ask-sdk-core is not a dependency of alexaskill: the script makes a virtual environment for it
+under the temporary directory (reused on later runs) with the running interpreter and
+``pip install ask-sdk-core``, or uses ``--ask-sdk-python PATH``, an interpreter that has it. If
+neither works, it says so and reports alexaskill alone.
+
+Run from a checkout: ``python benchmarks/bench_cold_import.py [--runs 21]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL_ID = "amzn1.ask.skill.12345678-90ab-cdef-1234-567890abcdef"
+ASK_SDK_VENV = Path(tempfile.gettempdir()) / "alexaskill-bench-ask-sdk-core"
+
+# Both programs read the event from stdin and import json, sys and time before the clock starts.
+PRELUDE = """
+import json, sys, time
+EVENT = json.loads(sys.stdin.read())
+SKILL_ID = EVENT["context"]["System"]["application"]["applicationId"]
+started = time.perf_counter()
+"""
+EPILOGUE = """
+defined = time.perf_counter()
+answer = handler(EVENT, None)
+answered = time.perf_counter()
+speech = answer["response"]["outputSpeech"]
+assert "Hello, Ada!" in (speech.get("text") or speech.get("ssml")), answer
+print(json.dumps({"import": defined - started, "first_call": answered - defined}))
+"""
+
+ALEXASKILL = (
+    PRELUDE
+    + """
+from alexaskill import Skill, ask, speak
+from alexaskill.aws_lambda import handler as lambda_handler
+
+skill = Skill(SKILL_ID)
+
+
+@skill.launch
+def launch():
+    return ask("Welcome. Who are you?", reprompt="Who are you?")
+
+
+@skill.intent("HelloIntent")
+def hello(name: str = "world"):
+    return speak(f"Hello, {name}!")
+
+
+handler = lambda_handler(skill)
+"""
+    + EPILOGUE
+)
+
+ASK_SDK = (
+    PRELUDE
+    + """
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.utils import get_slot_value, is_intent_name, is_request_type
+
+sb = SkillBuilder()
+sb.skill_id = SKILL_ID
+
+
+class LaunchHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input):
+        speech = "Welcome. Who are you?"
+        return handler_input.response_builder.speak(speech).ask("Who are you?").response
+
+
+class HelloHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_intent_name("HelloIntent")(handler_input)
+
+    def handle(self, handler_input):
+        name = get_slot_value(handler_input, "name") or "world"
+        return handler_input.response_builder.speak(f"Hello, {name}!").response
+
+
+sb.add_request_handler(LaunchHandler())
+sb.add_request_handler(HelloHandler())
+handler = sb.lambda_handler()
+"""
+    + EPILOGUE
+)
+
+
+def event() -> dict[str, object]:
+    """A HelloIntent request with ``name`` = Ada, as Lambda hands it to the function."""
+    user = {"userId": "amzn1.ask.account." + "A" * 200}
+    application = {"applicationId": SKILL_ID}
+    return {
+        "version": "1.0",
+        "session": {
+            "new": True,
+            "sessionId": "amzn1.echo-api.session.0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+            "application": application,
+            "attributes": {},
+            "user": user,
+        },
+        "context": {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {
+                    "deviceId": "amzn1.ask.device." + "B" * 200,
+                    "supportedInterfaces": {},
+                },
+                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiAccessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9." + "C" * 480,
+            },
+        },
+        "request": {
+            "type": "IntentRequest",
+            "requestId": "amzn1.echo-api.request.7a8b9c0d-1e2f-3a4b-5c6d-7e8f9a0b1c2d",
+            "timestamp": "2026-11-27T10:00:00Z",
+            "locale": "en-US",
+            "intent": {
+                "name": "HelloIntent",
+                "confirmationStatus": "NONE",
+                "slots": {"name": {"name": "name", "value": "Ada", "confirmationStatus": "NONE"}},
+            },
+        },
+    }
+
+
+def ask_sdk_python(given: str | None) -> tuple[str | None, str]:
+    """An interpreter with ask-sdk-core, and what it is (or None and why there is none)."""
+    if given:
+        return given, f"{given} (given)"
+    python = ASK_SDK_VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not python.exists():
+        print(f"creating {ASK_SDK_VENV} and installing ask-sdk-core …", file=sys.stderr)
+        try:
+            venv.create(ASK_SDK_VENV, with_pip=True, clear=True)
+            subprocess.run(
+                [str(python), "-m", "pip", "install", "--quiet", "ask-sdk-core"],
+                check=True,
+                timeout=600,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            return None, f"ask-sdk-core unavailable: cannot install it ({exc})"
+    found = subprocess.run(
+        [str(python), "-c", "import importlib.metadata as m; print(m.version('ask-sdk-core'))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:
+        return None, f"ask-sdk-core unavailable in {ASK_SDK_VENV}: {found.stderr.strip()[-200:]}"
+    return str(python), f"ask-sdk-core {found.stdout.strip()} in {ASK_SDK_VENV}"
+
+
+def run_once(python: str, program: str, body: str, env: dict[str, str]) -> dict[str, float]:
+    """One fresh process: its own import and first-call times, and its wall time."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [python, "-c", program],
+        input=body,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{python} failed:\n{result.stderr}")
+    times: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    times["process"] = wall
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="processes per side (default 21)")
+    parser.add_argument("--ask-sdk-python", help="an interpreter with ask-sdk-core installed")
+    args = parser.parse_args()
+
+    body = json.dumps(event())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    ours_env = {**env, "PYTHONPATH": str(ROOT)}
+    theirs, what = ask_sdk_python(args.ask_sdk_python)
+    sides = [("alexaskill", sys.executable, ALEXASKILL, ours_env)]
+    if theirs is not None:
+        sides.append(("ask-sdk-core", theirs, ASK_SDK, env))
+
+    baseline = [sys.executable, "-c", "pass"]
+    for _name, python, program, side_env in sides:  # warm the bytecode caches, unmeasured
+        run_once(python, program, body, side_env)
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in sides}
+    bare: list[float] = []
+    for _ in range(args.runs):
+        for name, python, program, side_env in sides:
+            samples[name].append(run_once(python, program, body, side_env))
+        started = time.perf_counter()
+        subprocess.run(baseline, check=True, env=env)
+        bare.append(time.perf_counter() - started)
+
+    def median_ms(name: str, field: str) -> float:
+        return statistics.median(s[field] for s in samples[name]) * 1000
+
+    print(f"Python {sys.version.split()[0]}, {args.runs} fresh processes per side; {what}")
+    print(f"bare interpreter start-up (python -c pass): {statistics.median(bare) * 1000:.1f} ms")
+    print(f"{'':14} {'import':>10} {'first call':>11} {'import+call':>12} {'process':>10}")
+    for name, *_ in sides:
+        imp, call = median_ms(name, "import"), median_ms(name, "first_call")
+        both = statistics.median((s["import"] + s["first_call"]) for s in samples[name]) * 1000
+        process = median_ms(name, "process")
+        print(f"{name:14} {imp:8.1f}ms {call:9.1f}ms {both:10.1f}ms {process:8.1f}ms")
+    if theirs is None:
+        print(what)
+        return
+    for field, label in (("import", "import"), ("process", "whole process")):
+        ratio = median_ms("ask-sdk-core", field) / median_ms("alexaskill", field)
+        print(f"{label}: ask-sdk-core / alexaskill = {ratio:.2f}")
+    ours = statistics.median(s["import"] + s["first_call"] for s in samples["alexaskill"])
+    their = statistics.median(s["import"] + s["first_call"] for s in samples["ask-sdk-core"])
+    print(f"import + first call: ask-sdk-core / alexaskill = {their / ours:.2f}")
+
+
+if __name__ == "__main__":
+    main()

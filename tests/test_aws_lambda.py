@@ -1,0 +1,234 @@
+"""AWS Lambda: sample events in, response dicts out, through the skill's own dispatch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill import Session, Skill, speak
+from alexaskill.aws_lambda import decode_event, handler
+from alexaskill.exceptions import MalformedRequestError, SkillIdError
+from alexaskill.responses import Response
+from alexaskill.store import Attributes, MemoryStore, attributes_service
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+def event(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    return loaded
+
+
+def intent_event(intent: str, *, user_id: str | None = None) -> dict[str, Any]:
+    sample = event("IntentRequest.GetWeather")
+    sample["request"]["intent"] = {"name": intent, "confirmationStatus": "NONE", "slots": {}}
+    if user_id is not None:
+        sample["context"]["System"]["user"]["userId"] = user_id
+    return sample
+
+
+def weather_skill() -> Skill:
+    skill = Skill(SKILL_ID)
+    skill.add_service(Attributes, *attributes_service(MemoryStore()))
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome to Weather.")
+
+    @skill.intent("GetWeather")
+    async def weather(session: Session, city: str | None = None) -> Response:
+        loops.append(asyncio.get_running_loop())
+        session.attributes["asked"] = session.attributes.get("asked", 0) + 1
+        return speak(f"Sunny in {city or 'Paris'}.")
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit number {attributes['visits']}.")
+
+    @skill.intent("Broken")
+    def broken() -> Response:
+        raise RuntimeError("the weather service is down")
+
+    skill.loops = loops  # type: ignore[attr-defined]
+    return skill
+
+
+def speech(response: dict[str, Any]) -> str:
+    text: str = response["response"]["outputSpeech"]["text"]
+    return text
+
+
+def test_answers_sample_events_with_response_dicts() -> None:
+    lambda_handler = handler(weather_skill())
+    launched = lambda_handler(event("LaunchRequest"), None)
+    assert launched["version"] == "1.0"
+    assert speech(launched) == "Welcome to Weather."
+    assert launched["sessionAttributes"] == {}
+
+    answered = lambda_handler(event("IntentRequest.GetWeather"), object())
+    assert speech(answered).startswith("Sunny in ")
+    assert answered["sessionAttributes"]["asked"] == 1
+    json.dumps(answered)  # plain JSON types, as Lambda's runtime serialises it
+
+
+def test_one_event_loop_serves_every_invocation() -> None:
+    skill = weather_skill()
+    lambda_handler = handler(skill)
+    for _ in range(3):
+        lambda_handler(event("IntentRequest.GetWeather"), None)
+    loops = skill.loops  # type: ignore[attr-defined]
+    assert len(loops) == 3 and loops[0] is loops[1] is loops[2]
+    assert not loops[0].is_closed()
+
+
+def test_attributes_persist_between_invocations() -> None:
+    lambda_handler = handler(weather_skill())
+    assert speech(lambda_handler(intent_event("Count", user_id="u1"), None)) == "Visit number 1."
+    assert speech(lambda_handler(intent_event("Count", user_id="u1"), None)) == "Visit number 2."
+    assert speech(lambda_handler(intent_event("Count", user_id="u2"), None)) == "Visit number 1."
+
+
+def test_handler_errors_are_answered_with_the_apology() -> None:
+    lambda_handler = handler(weather_skill())
+    answered = lambda_handler(intent_event("Broken"), None)
+    assert answered["version"] == "1.0"
+    assert "Sorry" in speech(answered)
+
+
+def test_every_sample_event_gets_a_well_formed_answer() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.fallback
+    def anything() -> None:
+        return None
+
+    lambda_handler = handler(skill)
+    for path in sorted(FIXTURES.glob("*.json")):
+        sample = json.loads(path.read_text())
+        if any(i != SKILL_ID for i in decode_event(sample).application_ids):
+            continue
+        answered = lambda_handler(sample, None)
+        assert answered["version"] == "1.0", path.name
+
+
+def test_event_for_another_skill_raises(caplog: pytest.LogCaptureFixture) -> None:
+    lambda_handler = handler(Skill("amzn1.ask.skill.someone-else"))
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    with pytest.raises(SkillIdError):
+        lambda_handler(event("LaunchRequest"), None)
+    [record] = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert record.outcome == "refused:skill_id"  # type: ignore[attr-defined]
+    assert record.request_type == "LaunchRequest"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "a string",
+        ["a", "list"],
+        None,
+        {},
+        {"version": "1.0"},
+        {"version": "1.0", "request": {"requestId": "no type"}},
+        {"version": "1.0", "request": {"type": "LaunchRequest"}, "session": "not an object"},
+    ],
+)
+def test_malformed_events_raise(bad: Any) -> None:
+    lambda_handler = handler(weather_skill())
+    with pytest.raises(MalformedRequestError):
+        lambda_handler(bad, None)
+
+
+def test_skill_id_check_can_be_off_but_nothing_is_verified() -> None:
+    # No signature headers exist on Lambda: a skill that does verify on the web answers here.
+    skill = Skill(None)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("hi")
+
+    sample = event("LaunchRequest")
+    sample["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+    assert speech(handler(skill)(sample, None)) == "hi"
+
+
+_LIGHT = """
+import json, sys
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import handler
+
+skill = Skill(sys.argv[1])
+
+@skill.intent("GetWeather")
+def weather(city: str = "Paris"):
+    return speak(f"Sunny in {city}")
+
+lambda_handler = handler(skill)
+imported = set(sys.modules)
+answer = lambda_handler(json.loads(sys.stdin.read()), None)
+assert answer["response"]["outputSpeech"]["text"].startswith("Sunny in"), answer
+heavy = lambda names: sorted(
+    m for m in names
+    if m.split(".")[0] in ("uvicorn", "httpx", "cryptography", "h11", "certifi", "asyncio")
+    or m in ("alexaskill.verify", "alexaskill.testing")
+)
+print(json.dumps({"import": heavy(imported), "first_call": heavy(sys.modules)}))
+"""
+
+
+def test_lambda_import_path_is_light() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _LIGHT, SKILL_ID],
+        input=json.dumps(event("IntentRequest.GetWeather")),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"import": [], "first_call": []}
+
+
+# --- after the lead's wiring: Skill.lambda_handler, Skill.respond, the request log line --------
+
+
+def test_skill_lambda_handler_property() -> None:
+    skill = weather_skill()
+    assert speech(skill.lambda_handler(event("LaunchRequest"), None)) == "Welcome to Weather."
+
+
+def test_sync_handlers_run_on_the_invoking_thread() -> None:
+    import threading
+
+    skill = Skill(SKILL_ID)
+    threads: list[threading.Thread] = []
+
+    @skill.launch
+    def launch() -> Response:
+        threads.append(threading.current_thread())
+        return speak("hi")
+
+    handler(skill)(event("LaunchRequest"), None)
+    assert threads == [threading.current_thread()]
+
+
+def test_one_log_line_per_invocation(caplog: pytest.LogCaptureFixture) -> None:
+    lambda_handler = handler(weather_skill())
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    lambda_handler(event("IntentRequest.GetWeather"), None)
+    lambda_handler(intent_event("Broken"), None)
+    ok, failed = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert (ok.outcome, ok.intent, ok.status, ok.verify_ms) == ("ok", "GetWeather", None, None)  # type: ignore[attr-defined]
+    assert ok.handler_ms >= 0  # type: ignore[attr-defined]
+    assert failed.outcome == "handler_error"  # type: ignore[attr-defined]

@@ -1,0 +1,120 @@
+"""The public API: what `import alexaskill` offers is pinned here, so changes are deliberate."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import alexaskill
+
+PUBLIC = [
+    "APL",
+    "AlexaApi",
+    "AlexaDate",
+    "AlexaDuration",
+    "AlexaSkillEventRequest",
+    "AlexaTime",
+    "Application",
+    "AskForPermissionsConsentCard",
+    "Attributes",
+    "AudioMetadata",
+    "AudioPlayer",
+    "AudioPlayerRequest",
+    "AudioPlayerState",
+    "AuthorizationGrantRequest",
+    "CanFulfillIntent",
+    "CanFulfillIntentRequest",
+    "CanFulfillSlot",
+    "CertificateError",
+    "CertificateUrlError",
+    "ConfigurationError",
+    "Connections",
+    "ConnectionsRequest",
+    "ConnectionsResponse",
+    "Context",
+    "CustomInterfaceRequest",
+    "DateKind",
+    "Device",
+    "Dialog",
+    "DisplayElementSelectedRequest",
+    "Envelope",
+    "GameEngineInputHandlerEvent",
+    "GenericRequest",
+    "HouseholdListEventRequest",
+    "Intent",
+    "IntentRequest",
+    "LaunchRequest",
+    "LinkAccountCard",
+    "MalformedRequestError",
+    "MemoryStore",
+    "MessageReceivedRequest",
+    "Person",
+    "PersonAttributes",
+    "PlaybackControllerRequest",
+    "PresentationRequest",
+    "RedisStore",
+    "ReminderEventRequest",
+    "Request",
+    "RequestError",
+    "Response",
+    "ResponseError",
+    "SQLiteStore",
+    "Season",
+    "Session",
+    "SessionEndedRequest",
+    "SessionResumedRequest",
+    "SignatureError",
+    "SimpleCard",
+    "Skill",
+    "SkillError",
+    "SkillIdError",
+    "Slot",
+    "SlotError",
+    "SlotTypeValue",
+    "Ssml",
+    "StandardCard",
+    "Store",
+    "System",
+    "SystemExceptionRequest",
+    "TimeKind",
+    "TimeOfDay",
+    "TimestampError",
+    "User",
+    "VerificationError",
+    "Verifier",
+    "VideoApp",
+    "ask",
+    "can_fulfill",
+    "configure_logging",
+    "confirm_intent",
+    "confirm_slot",
+    "delegate",
+    "elicit_slot",
+    "empty",
+    "open_store",
+    "settings_from_env",
+    "speak",
+    "ssml",
+    "updated_intent",
+]
+
+
+def test_all_is_pinned() -> None:
+    assert alexaskill.__all__ == PUBLIC
+
+
+def test_every_public_name_resolves_and_is_documented() -> None:
+    for name in alexaskill.__all__:
+        value = getattr(alexaskill, name)
+        if callable(value) or isinstance(value, type):
+            assert (value.__doc__ or "").strip(), name
+
+
+def test_verifier_is_loaded_lazily() -> None:
+    code = (
+        "import sys, alexaskill; "
+        "assert 'alexaskill.verify' not in sys.modules; "
+        "assert 'cryptography' not in sys.modules; "
+        "alexaskill.Verifier; assert 'alexaskill.verify' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,258 @@
+"""Logging: the per-request line, the JSON formatter, configure_logging, settings from the env."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.exceptions import (
+    CertificateError,
+    CertificateUrlError,
+    ConfigurationError,
+    MalformedRequestError,
+    RequestError,
+    SignatureError,
+    SkillIdError,
+    TimestampError,
+    VerificationError,
+)
+from alexaskill.logs import (
+    JsonFormatter,
+    Settings,
+    configure_logging,
+    log_request,
+    refusal,
+    settings_from_env,
+    user_hash,
+)
+from alexaskill.models import Envelope, decode_envelope
+from alexaskill.store import DEFAULT_STORE
+
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+
+
+@pytest.fixture(autouse=True)
+def restore_logger() -> Iterator[None]:
+    """configure_logging changes the global "alexaskill" logger: put it back after each test."""
+    logger = logging.getLogger("alexaskill")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    for handler in logger.handlers:
+        if handler not in saved[0]:
+            handler.close()
+    logger.handlers[:] = saved[0]
+    logger.setLevel(saved[1])
+    logger.propagate = saved[2]
+
+
+def envelope(name: str = "IntentRequest.GetWeather") -> Envelope:
+    return decode_envelope((FIXTURES / f"{name}.json").read_bytes())
+
+
+def json_lines(stream: io.StringIO) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_request_line_in_json_has_the_fields_and_nothing_sensitive() -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", json=True, stream=stream)
+    request = envelope()
+    log_request(request, outcome="ok", status=200, handler_ms=1.23456, verify_ms=0.5)
+    [line] = json_lines(stream)
+    assert line["level"] == "INFO"
+    assert line["logger"] == "alexaskill.request"
+    assert line["time"].endswith("Z") and line["time"][10] == "T"
+    assert line["request_id"] == request.request.request_id
+    assert line["request_type"] == "IntentRequest"
+    assert line["intent"] == "GetWeather"
+    assert line["locale"] == "en-US"
+    assert line["outcome"] == "ok"
+    assert line["status"] == 200
+    assert line["handler_ms"] == 1.23 and line["verify_ms"] == 0.5
+    system = request.context.system  # type: ignore[union-attr]
+    user_id = system.user.user_id  # type: ignore[union-attr]
+    assert line["user"] == user_hash(user_id) and len(line["user"]) == 12
+    text = stream.getvalue()
+    assert user_id not in text and user_id[:40] not in text
+    assert system.api_access_token and system.api_access_token[:20] not in text  # type: ignore[union-attr]
+    assert "GetWeather -> ok (200)" in line["message"]
+
+
+def test_refused_request_without_envelope() -> None:
+    stream = io.StringIO()
+    configure_logging(json=True, stream=stream)
+    log_request(None, outcome=refusal(SignatureError()), status=400, verify_ms=2.0)
+    [line] = json_lines(stream)
+    assert line["outcome"] == "refused:signature"
+    assert line["request_id"] is None and line["user"] is None and line["handler_ms"] is None
+
+
+def test_plain_request_line() -> None:
+    stream = io.StringIO()
+    configure_logging("info", stream=stream)
+    log_request(envelope("LaunchRequest"), outcome="ok", status=200, handler_ms=0.04)
+    text = stream.getvalue()
+    assert " INFO alexaskill.request: LaunchRequest -> ok (200) handler=0.0ms verify=- id=" in text
+    assert text.count("\n") == 1
+
+
+class Untouchable:
+    def __getattribute__(self, name: str) -> Any:
+        raise AssertionError(f"log_request read .{name} with request logging off")
+
+
+def test_request_line_costs_nothing_when_off() -> None:
+    stream = io.StringIO()
+    configure_logging("WARNING", stream=stream)
+    log_request(Untouchable(), outcome="ok", status=200)  # type: ignore[arg-type]
+    configure_logging("INFO", stream=stream)
+    logging.getLogger("alexaskill.request").setLevel(logging.WARNING)
+    try:
+        log_request(Untouchable(), outcome="ok", status=200)  # type: ignore[arg-type]
+    finally:
+        logging.getLogger("alexaskill.request").setLevel(logging.NOTSET)
+    assert stream.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("exc", "outcome"),
+    [
+        (MalformedRequestError(), "refused:malformed"),
+        (CertificateUrlError(), "refused:certificate_url"),
+        (CertificateError(), "refused:certificate"),
+        (SignatureError(), "refused:signature"),
+        (TimestampError(), "refused:timestamp"),
+        (SkillIdError(), "refused:skill_id"),
+        (VerificationError(), "refused:verification"),
+        (RequestError(), "refused:request"),
+    ],
+)
+def test_refusal_names_the_check(exc: RequestError, outcome: str) -> None:
+    assert refusal(exc) == outcome
+
+
+def test_json_formatter_extra_fields_and_exceptions() -> None:
+    stream = io.StringIO()
+    configure_logging("DEBUG", json=True, stream=stream)
+    logger = logging.getLogger("alexaskill.test")
+    logger.debug("plain %s", "args", extra={"custom": {"nested": [1]}, "odd": object()})
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logger.exception("failed: ünïcode")
+    first, second = json_lines(stream)
+    assert first["message"] == "plain args" and first["level"] == "DEBUG"
+    assert first["custom"] == {"nested": [1]}
+    assert first["odd"].startswith("<object object")
+    assert "exception" not in first
+    assert second["level"] == "ERROR" and second["message"] == "failed: ünïcode"
+    assert "ValueError: boom" in second["exception"]
+    assert set(first) == {"time", "level", "logger", "message", "custom", "odd"}
+
+
+def test_json_formatter_alone() -> None:
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "a\nb", (), None)
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    assert json.loads(line)["message"] == "a\nb"
+
+
+def test_configure_logging_is_idempotent_and_stops_propagation(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    first, second = io.StringIO(), io.StringIO()
+    configure_logging("INFO", stream=first)
+    configure_logging("ERROR", json=True, stream=second)
+    logger = logging.getLogger("alexaskill")
+    assert logger.level == logging.ERROR and logger.propagate is False
+    assert sum(type(h).__name__ == "_Handler" for h in logger.handlers) == 1
+    logger.error("once")
+    logger.warning("filtered")
+    assert first.getvalue() == ""
+    assert [line["message"] for line in json_lines(second)] == ["once"]
+    assert not [r for r in caplog.records if r.name == "alexaskill"]  # not doubled via root
+
+
+def test_configure_logging_defaults_to_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", fake)
+    configure_logging(logging.WARNING)
+    logging.getLogger("alexaskill").warning("to stderr")
+    assert "WARNING alexaskill: to stderr" in fake.getvalue()
+
+
+@pytest.mark.parametrize("level", ["LOUD", "", True, 1.5])
+def test_configure_logging_refuses_unknown_levels(level: Any) -> None:
+    with pytest.raises(ConfigurationError, match="unknown log level"):
+        configure_logging(level)
+
+
+def test_settings_from_env() -> None:
+    assert settings_from_env({}) == Settings(
+        skill_ids=(), store=DEFAULT_STORE, log_level="INFO", log_json=False
+    )
+    settings = settings_from_env(
+        {
+            "ALEXASKILL_SKILL_ID": " amzn1.ask.skill.a , amzn1.ask.skill.b,,",
+            "ALEXASKILL_STORE": "redis://cache:6379/1",
+            "ALEXASKILL_LOG_LEVEL": "debug",
+            "ALEXASKILL_LOG_JSON": "True",
+            "UNRELATED": "x",
+        }
+    )
+    assert settings == Settings(
+        skill_ids=("amzn1.ask.skill.a", "amzn1.ask.skill.b"),
+        store="redis://cache:6379/1",
+        log_level="DEBUG",
+        log_json=True,
+    )
+    with pytest.raises(AttributeError):
+        settings.store = "memory://"  # type: ignore[misc]
+    assert settings_from_env({"ALEXASKILL_LOG_JSON": "0"}).log_json is False
+
+
+def test_settings_from_env_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_JSON"):
+        settings_from_env({"ALEXASKILL_LOG_JSON": "maybe"})
+    with pytest.raises(ConfigurationError, match="unknown log level"):
+        settings_from_env({"ALEXASKILL_LOG_LEVEL": "chatty"})
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", "amzn1.ask.skill.from-os")
+    assert settings_from_env().skill_ids == ("amzn1.ask.skill.from-os",)
+
+
+def test_settings_configure_logging() -> None:
+    stream = io.StringIO()
+    Settings(log_level="WARNING", log_json=True).configure_logging(stream)
+    logging.getLogger("alexaskill").warning("hello")
+    assert json_lines(stream)[0]["message"] == "hello"
+
+
+# --- after the lead's wiring: the web service writes the line ----------------------------------
+
+
+def test_web_service_writes_one_line_per_request(caplog: pytest.LogCaptureFixture) -> None:
+    from alexaskill import Skill, speak
+    from alexaskill.testing import TestClient
+
+    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+
+    @skill.launch
+    def launch() -> Any:
+        return speak("hi")
+
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    with TestClient(skill) as client:
+        client.launch()
+        client.post(b"{}", headers={"content-type": "application/json"})
+    answered, refused = [r.__dict__ for r in caplog.records if r.name == "alexaskill.request"]
+    assert answered["outcome"] == "ok" and answered["status"] == 200
+    assert answered["request_type"] == "LaunchRequest"
+    assert answered["verify_ms"] > 0 and answered["handler_ms"] >= 0
+    assert refused["outcome"].startswith("refused:") and refused["status"] == 400

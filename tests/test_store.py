@@ -1,0 +1,497 @@
+"""Persistent attributes: the three stores through one suite, then `Attributes` and the skill."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import AsyncIterator, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.exceptions import ConfigurationError, ResponseError
+from alexaskill.models import Envelope, decode_envelope
+from alexaskill.responses import Response
+from alexaskill.store import (
+    Attributes,
+    MemoryStore,
+    PersonAttributes,
+    RedisStore,
+    SQLiteStore,
+    Store,
+    attributes_service,
+    open_store,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """Each kind of store, empty."""
+    made: Store
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SQLiteStore(tmp_path / "attributes.db")
+    else:
+        url = request.getfixturevalue("redis_url")
+        made = RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        yield made
+    finally:
+        await made.aclose()
+
+
+# --- the store contract, for every store -------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_unknown_key_loads_empty(store: Store) -> None:
+    assert await store.load("amzn1.ask.account.nobody") == {}
+
+
+@pytest.mark.anyio
+async def test_update_merges_names_and_deletes(store: Store) -> None:
+    await store.update("u1", {"a": 1, "b": [1, 2]}, ())
+    await store.update("u1", {"c": {"d": None}}, ())
+    assert await store.load("u1") == {"a": 1, "b": [1, 2], "c": {"d": None}}
+    await store.update("u1", {"a": 2}, ["b", "never-there"])
+    assert await store.load("u1") == {"a": 2, "c": {"d": None}}
+    await store.update("u1", {}, ["a", "c"])
+    assert await store.load("u1") == {}
+    assert await store.load("u2") == {}
+
+
+@pytest.mark.anyio
+async def test_keys_are_separate(store: Store) -> None:
+    await store.update("u1", {"x": 1}, ())
+    await store.update("u1/p1", {"x": 2}, ())
+    await store.update("u2", {"x": 3}, ())
+    assert [await store.load(k) for k in ("u1", "u1/p1", "u2")] == [{"x": 1}, {"x": 2}, {"x": 3}]
+
+
+@pytest.mark.anyio
+async def test_json_types_round_trip(store: Store) -> None:
+    values = {
+        "int": 2**53,
+        "float": 0.1,
+        "bool": True,
+        "none": None,
+        "tuple": (1, "two"),
+        "nested": {"list": [{"a": [1.5, False]}]},
+    }
+    await store.update("u", values, ())
+    loaded = await store.load("u")
+    assert loaded == {**values, "tuple": [1, "two"]}
+    assert type(loaded["int"]) is int and type(loaded["float"]) is float
+
+
+@pytest.mark.anyio
+async def test_unicode_names_and_values(store: Store) -> None:
+    values = {
+        "ville préférée": "Zürich",
+        "名前": "東京 🗼",
+        "emoji 🎉": ["ß", "\u200d", "עברית"],
+        "nul": "a\x00b",
+        "quote\"and'\\": "line\nbreak",
+    }
+    await store.update("amzn1.ask.account.ü", values, ())
+    assert await store.load("amzn1.ask.account.ü") == values
+
+
+@pytest.mark.anyio
+async def test_large_values(store: Store) -> None:
+    big = "x" * 1_000_000
+    many = list(range(50_000))
+    await store.update("u", {"big": big, "many": many, "small": 1}, ())
+    assert await store.load("u") == {"big": big, "many": many, "small": 1}
+
+
+@pytest.mark.anyio
+async def test_value_that_is_not_json_fails_naming_it_and_writes_nothing(store: Store) -> None:
+    await store.update("u", {"kept": 1}, ())
+    for bad in ({1, 2}, float("nan"), object(), "lone \ud800 surrogate"):
+        with pytest.raises(ResponseError, match="attribute 'bad'") as info:
+            await store.update("u", {"good": 2, "bad": bad}, ["kept"])
+        assert isinstance(info.value, ValueError)
+    assert await store.load("u") == {"kept": 1}
+
+
+@pytest.mark.anyio
+async def test_concurrent_requests_keep_each_others_keys(store: Store) -> None:
+    # Two requests for one user, overlapping: both load, then both save. Each keeps the keys it
+    # changed alone; for the key both changed, the one that saved last wins.
+    await store.update("user", {"shared": "before", "doomed": 0, "untouched": True}, ())
+    envelope = _envelope("user")
+    first = await Attributes.load(store, envelope)
+    second = await Attributes.load(store, envelope)
+    first["from_first"] = 1
+    first["shared"] = "first"
+    second["from_second"] = 2
+    second["shared"] = "second"
+    del second["doomed"]
+    assert await first.save()
+    assert await second.save()
+    assert await store.load("user") == {
+        "shared": "second",
+        "untouched": True,
+        "from_first": 1,
+        "from_second": 2,
+    }
+
+
+@pytest.mark.anyio
+async def test_many_simultaneous_updates_lose_nothing(store: Store) -> None:
+    async with anyio.create_task_group() as tasks:
+        for i in range(40):
+            tasks.start_soon(store.update, "user", {f"k{i}": i}, ())
+    assert await store.load("user") == {f"k{i}": i for i in range(40)}
+
+
+# --- SQLite: off the event loop, WAL, several processes ----------------------------------------
+
+
+@pytest.mark.anyio
+async def test_sqlite_works_in_threads_in_wal_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alexaskill.store as store_module
+
+    threads: list[int] = []
+    select = store_module._select
+
+    def spy(connection: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
+        threads.append(threading.get_ident())
+        return select(connection, key)
+
+    monkeypatch.setattr(store_module, "_select", spy)
+    path = tmp_path / "wal.db"
+    store = SQLiteStore(path)
+    await store.update("u", {"a": 1}, ())
+    assert await store.load("u") == {"a": 1}
+    await store.aclose()
+    assert threads and threading.get_ident() not in threads
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.anyio
+async def test_sqlite_store_closed_refuses_work(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "closed.db")
+    await store.update("u", {"a": 1}, ())
+    await store.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await store.load("u")
+
+
+def test_sqlite_store_needs_an_existing_directory(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        SQLiteStore(tmp_path / "missing" / "x.db")
+    with pytest.raises(ConfigurationError, match="MemoryStore"):
+        SQLiteStore(":memory:")
+
+
+_WORKER = """
+import asyncio, sys
+from alexaskill.store import SQLiteStore
+
+async def main(path, worker):
+    store = SQLiteStore(path)
+    await store.load("user")          # connect before the start signal
+    print("ready", flush=True)
+    sys.stdin.readline()
+    await asyncio.gather(*(
+        store.update("user", {f"w{worker}-k{i}": [worker, i]}, ()) for i in range(25)
+    ))
+    for i in range(25):
+        await store.update("user", {f"w{worker}-seq{i}": i, "last": worker}, ())
+    await store.aclose()
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+"""
+
+
+def test_sqlite_several_processes_writing_one_user_lose_no_key(tmp_path: Path) -> None:
+    # Like several uvicorn workers answering one user at once: every key any of them wrote is
+    # there afterwards, and "last", which all of them wrote, holds one of their values.
+    path = str(tmp_path / "shared.db")
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WORKER, path, str(n)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for n in range(4)
+    ]
+    try:
+        for worker in workers:
+            assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
+        for worker in workers:
+            assert worker.stdin is not None
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        for worker in workers:
+            assert worker.wait(timeout=30) == 0
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            for pipe in (worker.stdin, worker.stdout):
+                if pipe is not None:
+                    pipe.close()
+            worker.wait()
+    with sqlite3.connect(path) as connection:
+        rows = dict(connection.execute("SELECT field, value FROM alexaskill_attributes").fetchall())
+    expected = {f"w{w}-k{i}" for w in range(4) for i in range(25)}
+    expected |= {f"w{w}-seq{i}" for w in range(4) for i in range(25)}
+    assert set(rows) == expected | {"last"}
+    assert json.loads(rows["last"]) in range(4)
+    assert json.loads(rows["w3-k7"]) == [3, 7]
+
+
+# --- open_store --------------------------------------------------------------------------------
+
+
+def test_open_store_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    relative = open_store("sqlite:///skill.db")
+    assert isinstance(relative, SQLiteStore) and relative.path == "skill.db"
+    absolute = open_store(f"sqlite:///{tmp_path}/abs.db")
+    assert isinstance(absolute, SQLiteStore) and absolute.path == f"{tmp_path}/abs.db"
+    assert isinstance(open_store("memory://"), MemoryStore)
+    redis_store = open_store("redis://localhost:6379/2")
+    assert isinstance(redis_store, RedisStore)
+    anyio.run(redis_store.aclose)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgres://user:hunter2@db/skill", "unknown store URL scheme 'postgres'"),
+        ("skill.db", "has no scheme"),
+        ("sqlite://", "sqlite:///relative.db"),
+        ("sqlite:///", "sqlite:///relative.db"),
+        ("sqlite://host/skill.db", "sqlite:///relative.db"),
+        ("sqlite:///:memory:", "MemoryStore"),
+        ("memory://x", "write memory://"),
+    ],
+)
+def test_open_store_refuses_what_it_does_not_know(url: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message) as info:
+        open_store(url)
+    assert "hunter2" not in str(info.value)
+
+
+# --- Attributes --------------------------------------------------------------------------------
+
+
+def _event(name: str = "IntentRequest.GetWeather.json") -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    return event
+
+
+def _envelope(
+    user_id: str | None = "user",
+    *,
+    session_user: str | None = None,
+    person_id: str | None = None,
+    intent: str = "GetWeather",
+) -> Envelope:
+    event = copy.deepcopy(_event())
+    system = event["context"]["System"]
+    if user_id is None:
+        del system["user"]
+    else:
+        system["user"]["userId"] = user_id
+    if person_id is not None:
+        system["person"] = {"personId": person_id}
+    if session_user is None:
+        event["session"].pop("user", None)
+    else:
+        event["session"]["user"] = {"userId": session_user}
+    event["request"]["intent"] = {"name": intent, "confirmationStatus": "NONE", "slots": {}}
+    return decode_envelope(json.dumps(event))
+
+
+class CountingStore(MemoryStore):
+    """A memory store that counts its loads and updates."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads = 0
+        self.updates: list[tuple[str, dict[str, Any], list[str]]] = []
+
+    async def load(self, key: str) -> dict[str, Any]:
+        self.loads += 1
+        return await super().load(key)
+
+    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
+        self.updates.append((key, dict(changes), list(deleted)))
+        await super().update(key, changes, deleted)
+
+
+@pytest.mark.anyio
+async def test_attributes_save_only_what_changed_and_only_if_anything_did() -> None:
+    store = CountingStore()
+    await store.update("user", {"count": 1, "cities": ["Paris"], "old": True}, ())
+    store.updates.clear()
+    attributes = await Attributes.load(store, _envelope())
+    assert dict(attributes) == {"count": 1, "cities": ["Paris"], "old": True}
+    attributes["count"] = 1  # the same value: not a change
+    assert not attributes.changed
+    assert await attributes.save() is False
+    attributes["cities"].append("Oslo")  # changed in place: still seen
+    del attributes["old"]
+    attributes["new"] = {"a": 1}
+    assert attributes.pending() == ({"cities": ["Paris", "Oslo"], "new": {"a": 1}}, ["old"])
+    assert await attributes.save() is True
+    assert await attributes.save() is False  # nothing new since
+    assert store.updates == [("user", {"cities": ["Paris", "Oslo"], "new": {"a": 1}}, ["old"])]
+    assert await store.load("user") == {"count": 1, "cities": ["Paris", "Oslo"], "new": {"a": 1}}
+
+
+@pytest.mark.anyio
+async def test_attributes_key_is_the_user_then_the_session_user() -> None:
+    assert Attributes.key_for(_envelope("ctx-user", session_user="session-user")) == "ctx-user"
+    assert Attributes.key_for(_envelope(None, session_user="session-user")) == "session-user"
+    anonymous = await Attributes.load(MemoryStore(), _envelope(None))
+    assert anonymous.key is None and dict(anonymous) == {}
+    assert await anonymous.save() is False
+    anonymous["x"] = 1
+    with pytest.raises(ResponseError, match="names no user"):
+        await anonymous.save()
+
+
+def test_person_attributes_key_is_the_person_within_the_user() -> None:
+    assert PersonAttributes.key_for(_envelope("u", person_id="p")) == "u/p"
+    assert PersonAttributes.key_for(_envelope("u")) == "u"
+    assert Attributes.key_for(_envelope("u", person_id="p")) == "u"
+    assert not issubclass(PersonAttributes, Attributes)
+    assert not issubclass(Attributes, PersonAttributes)
+
+
+@pytest.mark.anyio
+async def test_detached_attributes_for_unit_tests_save_nothing() -> None:
+    attributes = Attributes({"count": 1})
+    attributes["count"] += 1
+    assert attributes.changed
+    assert await attributes.save() is False
+    assert repr(attributes) == "Attributes({'count': 2})"
+
+
+def test_attribute_names_are_strings() -> None:
+    attributes = Attributes()
+    with pytest.raises(TypeError, match="strings, not int"):
+        attributes[1] = "x"  # type: ignore[index]
+
+
+def test_attributes_service_takes_a_store_a_url_or_a_factory(tmp_path: Path) -> None:
+    made: list[MemoryStore] = []
+
+    def factory() -> MemoryStore:
+        made.append(MemoryStore())
+        return made[-1]
+
+    skill = _counting_skill(factory)
+    assert made == []  # nothing opened before the first request that needs it
+    _answer(skill, _envelope())
+    _answer(skill, _envelope())
+    assert len(made) == 1
+    assert anyio.run(made[0].load, "user") == {"count": 2}
+
+    url_skill = _counting_skill(f"sqlite:///{tmp_path}/url.db")
+    _answer(url_skill, _envelope())
+    assert anyio.run(SQLiteStore(tmp_path / "url.db").load, "user") == {"count": 1}
+
+    with pytest.raises(ConfigurationError, match="not a store"):
+        attributes_service(42)  # type: ignore[arg-type]
+
+
+# --- through the skill -------------------------------------------------------------------------
+
+
+def _counting_skill(store: Any) -> Skill:
+    skill = Skill(SKILL_ID)
+    skill.add_service(Attributes, *attributes_service(store))
+
+    @skill.intent("GetWeather")
+    def count(attributes: Attributes) -> Response:
+        attributes["count"] = attributes.get("count", 0) + 1
+        return speak(f"Visit {attributes['count']}.")
+
+    return skill
+
+
+def _answer(skill: Skill, envelope: Envelope) -> dict[str, Any]:
+    async def answer() -> bytes:
+        return await skill.answer(envelope)
+
+    body: dict[str, Any] = json.loads(anyio.run(answer))
+    return body
+
+
+def _speech(body: dict[str, Any]) -> str:
+    text: str = body["response"]["outputSpeech"].get("text") or body["response"][
+        "outputSpeech"
+    ].get("ssml")
+    return text
+
+
+def test_handler_attributes_survive_sessions_and_load_only_when_asked() -> None:
+    store = CountingStore()
+    skill = Skill(SKILL_ID)
+    skill.add_service(Attributes, *attributes_service(store))
+    skill.add_service(PersonAttributes, *attributes_service(store, per_person=True))
+
+    @skill.intent("Visit")
+    def visit(attributes: Attributes, person: PersonAttributes) -> Response:
+        attributes["household"] = attributes.get("household", 0) + 1
+        person["mine"] = person.get("mine", 0) + 1
+        return speak(f"{attributes['household']} {person['mine']}")
+
+    @skill.intent("Peek")
+    def peek() -> Response:
+        return speak("no attributes here")
+
+    @skill.intent("Fail")
+    def fail(attributes: Attributes) -> Response:
+        attributes["household"] = 1000
+        raise RuntimeError("boom")
+
+    @skill.intent("Bad")
+    def bad(attributes: Attributes) -> Response:
+        attributes["when"] = {1, 2}
+        return speak("not saved")
+
+    assert "1 1" in _speech(_answer(skill, _envelope("u", person_id="alice", intent="Visit")))
+    assert "2 1" in _speech(_answer(skill, _envelope("u", person_id="bob", intent="Visit")))
+    assert "3 2" in _speech(_answer(skill, _envelope("u", person_id="alice", intent="Visit")))
+    loads = store.loads
+    _answer(skill, _envelope("u", intent="Peek"))
+    assert store.loads == loads  # a handler that does not ask loads nothing
+
+    updates = len(store.updates)
+    assert "Sorry" in _speech(_answer(skill, _envelope("u", intent="Fail")))
+    assert "Sorry" in _speech(_answer(skill, _envelope("u", intent="Bad")))
+    assert len(store.updates) == updates  # a failed handler, or a bad value, saves nothing
+    assert anyio.run(store.load, "u") == {"household": 3}
+    assert anyio.run(store.load, "u/alice") == {"mine": 2}
+    assert anyio.run(store.load, "u/bob") == {"mine": 1}
