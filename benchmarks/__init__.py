@@ -1,0 +1,1 @@
+"""Benchmarks: the load harness (`benchmarks.load`), micro-benchmarks and the servers they drive."""

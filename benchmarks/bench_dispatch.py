@@ -1,0 +1,117 @@
+"""Cost of `Skill.answer` (dispatch, handler call, response build, encode) against a bare encode.
+
+``Skill.answer`` takes a decoded envelope and returns the response body: handler lookup,
+parameter injection (slots converted), the handler, the `Response` value with its limit checks,
+and ``msgspec`` encoding. The reference is ``msgspec.json.encode`` of a dict equal to the body it
+returns, i.e. the least any framework must do to send that answer. Measured in the same run:
+
+- the weather example on the load benchmark's envelopes (20% launch, 80% GetWeather);
+- a minimal skill whose one handler returns ``ask(...)``, as ``async def`` and as ``def``: the
+  difference is the thread-pool hop every sync handler pays (`run_in_threadpool`).
+
+Run from the repository root with alexaskill installed (``pip install -e .``) or with
+``PYTHONPATH=.``: ``python benchmarks/bench_dispatch.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from alexaskill import Response, Skill, ask
+from alexaskill.models import Envelope, decode_envelope
+from alexaskill.testing import DEFAULT_SKILL_ID
+from benchmarks.envelopes import Workload, encode
+from benchmarks.timing import per_call
+
+ROUNDS = 7
+CALLS = 5_000
+
+
+def minimal_skill(*, sync: bool) -> Skill:
+    """A skill answering LaunchRequest with ``ask(...)``, from a ``def`` or an ``async def``."""
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
+    if sync:
+
+        def launch() -> Response:
+            return ask("Welcome to Weather. Which city?", reprompt="Which city would you like?")
+
+        skill.launch(launch)
+    else:
+
+        async def launch_async() -> Response:
+            return ask("Welcome to Weather. Which city?", reprompt="Which city would you like?")
+
+        skill.launch(launch_async)
+    return skill
+
+
+def main() -> None:
+    from examples.weather.app import skill as weather
+
+    workload = Workload(64)
+    pool = [encode(envelope) for envelope in workload.envelopes]
+    envelopes = list(itertools.islice(itertools.cycle(map(decode_envelope, pool)), CALLS))
+    launch = next(e for e in envelopes if e.request.type == "LaunchRequest")
+    sync_skill, async_skill = minimal_skill(sync=True), minimal_skill(sync=False)
+    loop = asyncio.new_event_loop()
+
+    def answering(skill: Skill, items: list[Envelope]) -> Callable[[], None]:
+        async def batch() -> None:
+            answer = skill.answer
+            for envelope in items:
+                await answer(envelope)
+
+        return lambda: loop.run_until_complete(batch())
+
+    def encoding(items: list[Envelope], skill: Skill) -> Callable[[], None]:
+        # The dicts equal to what the skill answers, made once: only the encode is timed.
+        async def bodies() -> list[Any]:
+            return [json.loads(await skill.answer(e)) for e in items]
+
+        dicts = loop.run_until_complete(bodies())
+
+        def run() -> None:
+            encode_dict = msgspec.json.encode
+            for item in dicts:
+                encode_dict(item)
+
+        return run
+
+    launches = [launch] * CALLS
+    try:
+        costs = per_call(
+            {
+                "weather": answering(weather, envelopes),
+                "weather encode": encoding(envelopes, weather),
+                "async": answering(async_skill, launches),
+                "sync": answering(sync_skill, launches),
+                "minimal encode": encoding(launches, async_skill),
+            },
+            CALLS,
+            ROUNDS,
+        )
+    finally:
+        loop.close()
+    weather_ratio = costs["weather"] / costs["weather encode"]
+    minimal_ratio = costs["async"] / costs["minimal encode"]
+    print("weather example, load mix (20% launch: sync handler; 80% GetWeather: async handler)")
+    print(f"  Skill.answer():                       {costs['weather'] * 1e6:7.2f} µs/call")
+    print(f"  msgspec.json.encode(equivalent dict): {costs['weather encode'] * 1e6:7.2f} µs/call")
+    print(f"  ratio: {weather_ratio:.1f}x")
+    print("minimal skill, LaunchRequest answered with ask(...)")
+    print(f"  Skill.answer(), async def handler:    {costs['async'] * 1e6:7.2f} µs/call")
+    print(f"  Skill.answer(), def handler:          {costs['sync'] * 1e6:7.2f} µs/call")
+    print(f"  msgspec.json.encode(equivalent dict): {costs['minimal encode'] * 1e6:7.2f} µs/call")
+    print(f"  ratio (async def): {minimal_ratio:.1f}x")
+    hop = costs["sync"] - costs["async"]
+    print(f"  thread-pool hop of a def handler: {hop * 1e6:.1f} µs/call")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,494 @@
+"""Load benchmark: verified requests per second of alexaskill against reference servers, one run.
+
+From the repository root, with alexaskill installed (``pip install -e .``) or ``PYTHONPATH=.``::
+
+    python benchmarks/load.py                    # bare, floor, alexaskill: about 1 minute
+    python benchmarks/load.py --duration 5 --servers floor alexaskill
+    python benchmarks/load.py --ask-sdk /tmp/venv-asksdk   # adds Amazon's SDK (see README)
+
+What one invocation does, for each server in turn: make a throwaway signing PKI (`TestPKI`) and
+write its public half for the server; start the server (uvicorn, one worker, access log off,
+the same ``--loop`` and ``--http`` for all; pinned to CPU 1 with ``taskset`` when there are two
+CPUs, the load generator on CPU 0); check it answers correctly (a signed launch and a signed
+intent answer 200 with speech, a tampered body gets 400); sign a pool of fresh ~2.8 KB
+envelopes (timestamps expire after 150 s); warm up; drive it with ``wrk`` (32 connections,
+a Lua script cycling through the pre-signed requests) for a fixed time; stop it. Then print
+requests/s, p50 and p99 latency, the CPU each side used, the share of the bare Starlette row and
+alexaskill's ratio to the verify + parse floor (target: at least 0.90).
+
+Servers (``benchmarks/servers``): ``bare`` (Starlette, no work), ``floor`` (Starlette + one RSA
+verify + ``json.loads``), ``alexaskill`` (the weather example, verification on) and, with
+``--ask-sdk``, ``ask-sdk`` (Amazon's ASK SDK + flask-ask-sdk under gunicorn, one sync worker).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from alexaskill.testing import TestPKI
+from benchmarks.envelopes import SignedRequest, Workload, encode, tamper
+from benchmarks.servers import PKI_ENV, save_pki
+from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+TARGET: Final = 0.90
+#: Above this share of a CPU used by other processes during a run, its numbers are suspect.
+NOISY: Final = 0.10
+
+#: (row name, what it is) in the order they run and print.
+SERVERS: Final = {
+    "bare": "bare Starlette + uvicorn, no work",
+    "floor": "Starlette + 1 RSA-2048 verify + json.loads",
+    "alexaskill": "alexaskill weather example, verify on",
+    "ask-sdk": "ASK SDK + flask-ask-sdk, gunicorn sync",
+}
+
+#: Answers (status, body) to one POST of ``body`` with ``headers``.
+Post = Callable[[bytes, Mapping[str, str]], tuple[int, bytes]]
+
+
+# --- correctness --------------------------------------------------------------------------------
+
+
+def speech_of(payload: bytes) -> str | None:
+    """The output speech of a response envelope (text or SSML), or None."""
+    try:
+        data = json.loads(payload)
+        speech = data["response"]["outputSpeech"]
+        text = speech.get("text") or speech.get("ssml")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return text if isinstance(text, str) and text else None
+
+
+def check_correctness(
+    post: Post, requests: Sequence[SignedRequest], *, verifies: bool
+) -> list[str]:
+    """Check a server before loading it; return what was checked, raise `BenchmarkError` if wrong.
+
+    A signed launch and a signed intent must answer 200 with speech; when the server ``verifies``,
+    the launch's body with one character changed (same headers) must get 400.
+    """
+    done = []
+    for kind in ("launch", "intent"):
+        sample = next(r for r in requests if r.kind == kind)
+        status, payload = post(sample.body, sample.headers)
+        if status != 200 or speech_of(payload) is None:
+            raise BenchmarkError(f"signed {kind}: HTTP {status} {payload[:200]!r}, expected speech")
+        done.append(f"signed {kind}: 200, speech {speech_of(payload)!r}")
+    if verifies:
+        launch = next(r for r in requests if r.kind == "launch")
+        status, payload = post(tamper(launch.body), launch.headers)
+        if status != 400:
+            raise BenchmarkError(f"tampered body: HTTP {status} {payload[:200]!r}, expected 400")
+        done.append("tampered body: 400")
+    return done
+
+
+def http_post(port: int) -> Post:
+    """A `Post` over one HTTP/1.1 connection to 127.0.0.1:``port``."""
+
+    def post(body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("POST", "/", body=body, headers=dict(headers))
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    return post
+
+
+# --- servers ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def event_loop_and_parser() -> tuple[str, str]:
+    """What uvicorn's ``auto`` picks here (uvloop and httptools when installed), made explicit."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return loop, parser
+
+
+@dataclass
+class ServerSpec:
+    """How to start one server."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    verifies: bool = True
+
+
+def server_specs(
+    names: Sequence[str], pki_dir: Path, loop: str, parser: str, ask_sdk: Path | None
+) -> list[ServerSpec]:
+    """The commands (without port and pinning) for the servers named."""
+    specs = []
+    for name in names:
+        env = {PKI_ENV: str(pki_dir), "PYTHONPATH": str(ROOT)}
+        if name == "ask-sdk":
+            if ask_sdk is None:
+                raise BenchmarkError("the ask-sdk row needs --ask-sdk VENV (see README)")
+            command = [
+                str(ask_sdk / "bin" / "gunicorn"),
+                "--workers=1",
+                "--worker-class=sync",
+                "--log-level=warning",
+                "--chdir",
+                str(ROOT),
+                "benchmarks.servers.ask_sdk:create_app()",
+            ]
+            # The SDK's trust store (oscrypto) reads this file instead of the system bundle.
+            env["SSL_CERT_FILE"] = str(pki_dir / "root.pem")
+            env["PYTHONWARNINGS"] = "ignore"
+        else:
+            module = {"bare": "bare", "floor": "floor", "alexaskill": "weather"}[name]
+            command = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                f"benchmarks.servers.{module}:create_app",
+                "--app-dir",
+                str(ROOT),
+                "--no-access-log",
+                "--log-level=warning",
+                f"--loop={loop}",
+                f"--http={parser}",
+            ]
+        specs.append(ServerSpec(name, command, env, verifies=name != "bare"))
+    return specs
+
+
+@contextlib.contextmanager
+def running(spec: ServerSpec, port: int, cpu: int | None, log: Path) -> Iterator[int]:
+    """Start ``spec`` on ``port`` (pinned to ``cpu``), wait until it answers; yield its pid.
+
+    The server is stopped (SIGTERM, then SIGKILL after 5 s) however the block ends.
+    """
+    if spec.command[0].endswith("gunicorn"):
+        command = [*spec.command[:1], f"--bind=127.0.0.1:{port}", *spec.command[1:]]
+    else:
+        command = [*spec.command, "--host=127.0.0.1", f"--port={port}"]
+    if cpu is not None:
+        command = ["taskset", "-c", str(cpu), *command]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **spec.env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_listening(process, port, log)
+        yield process.pid
+    finally:
+        stop(process)
+
+
+def wait_until_listening(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    """Return once 127.0.0.1:``port`` answers HTTP; `BenchmarkError` if the server died first."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchmarkError(f"server exited ({process.returncode}):\n{_tail(log)}")
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", port), timeout=1) as sock,
+        ):
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            if sock.recv(16).startswith(b"HTTP/1."):
+                return
+        time.sleep(0.1)
+    raise BenchmarkError(f"server did not answer within 30 s:\n{_tail(log)}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server this harness started: SIGTERM, and SIGKILL if it lingers."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _tail(log: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+# --- one invocation -----------------------------------------------------------------------------
+
+
+def cpus_for_pinning() -> tuple[int | None, int | None]:
+    """(server CPU, load generator CPU): 1 and 0 with taskset and two CPUs, else no pinning."""
+    available = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+    if shutil.which("taskset") and {0, 1} <= available:
+        return 1, 0
+    return None, None
+
+
+def benchmark_server(
+    spec: ServerSpec,
+    pki: TestPKI,
+    workload: Workload,
+    work_dir: Path,
+    *,
+    seconds: float,
+    warmup: float,
+    connections: int,
+    threads: int,
+    server_cpu: int | None,
+    load_cpu: int | None,
+    say: Callable[[str], None] = print,
+) -> LoadResult:
+    """Start one server, check it, load it, stop it."""
+    port = free_port()
+    log = work_dir / f"{spec.name}.log"
+    with running(spec, port, server_cpu, log) as pid:
+        requests = workload.signed(pki)
+        for line in check_correctness(http_post(port), requests, verifies=spec.verifies):
+            say(f"  {line}")
+        # Signed now: the measured run ends well within the 150 s timestamp tolerance.
+        requests = workload.signed(pki)
+        pool = write_pool(work_dir / f"{spec.name}.pool", requests, port)
+        load = {"connections": connections, "threads": threads, "cpu": load_cpu, "server_pid": pid}
+        if warmup > 0:
+            run_wrk(port, pool, seconds=warmup, **load)
+        result = run_wrk(port, pool, seconds=seconds, **load)
+    if result.errors or result.status_errors:
+        raise BenchmarkError(
+            f"{spec.name}: {result.status_errors} non-2xx answers and {result.errors} socket "
+            f"errors under load; see {log}:\n{_tail(log)}"
+        )
+    return result
+
+
+def versions() -> dict[str, str]:
+    """Versions of what the numbers depend on."""
+    found = {"python": platform.python_version()}
+    for package in ("alexaskill", "starlette", "uvicorn", "msgspec", "cryptography", "h11"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            found[package] = importlib.metadata.version(package)
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+    found["wrk"] = (wrk.stdout or wrk.stderr).split(" [")[0].removeprefix("wrk ").strip()
+    return found
+
+
+def cpu_model() -> str:
+    """The CPU model from /proc/cpuinfo."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def median_run(results: Sequence[LoadResult]) -> LoadResult:
+    """The run with the median requests/s (the lower middle one of an even number)."""
+    ordered = sorted(results, key=lambda result: result.rps)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def paired_ratios(
+    runs: Mapping[str, Sequence[LoadResult]], name: str, reference: str
+) -> list[float]:
+    """requests/s of ``name`` over ``reference``, round by round (both ran in each round)."""
+    pairs = zip(runs.get(name, ()), runs.get(reference, ()), strict=False)
+    return [ours.rps / theirs.rps for ours, theirs in pairs]
+
+
+def table(results: Mapping[str, LoadResult], floor_ratio: float | None = None) -> str:
+    """The results as a Markdown table, with the ratios to the reference rows.
+
+    ``floor_ratio`` replaces alexaskill's ratio to the floor computed from ``results`` (the
+    median of the round-by-round ratios is steadier than the ratio of two medians).
+    """
+    bare = results.get("bare")
+    lines = [
+        "| server | requests/s | p50 ms | p99 ms | share of bare | server CPU µs/req "
+        "| server CPU | wrk CPU | other |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in results.items():
+        share = f"{result.rps / bare.rps:.3f}" if bare else "n/a"
+        lines.append(
+            f"| {SERVERS[name]} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} "
+            f"| {share} | {result.cpu_us:.0f} | {result.server_cpu:.0%} | {result.wrk_cpu:.0%} "
+            f"| {result.other_cpu:.0%} |"
+        )
+    floor, ours = results.get("floor"), results.get("alexaskill")
+    if floor and ours:
+        ratio = ours.rps / floor.rps if floor_ratio is None else floor_ratio
+        verdict = "OK" if ratio >= TARGET else "BELOW TARGET"
+        lines.append("")
+        lines.append(f"alexaskill / floor: {ratio:.3f} (target >= {TARGET:.2f}) {verdict}")
+        lines.append(
+            f"alexaskill / floor by server CPU per request: {floor.cpu_us / ours.cpu_us:.3f}"
+        )
+    sdk = results.get("ask-sdk")
+    if sdk and ours:
+        lines.append(f"alexaskill / ASK SDK: {ours.rps / sdk.rps:.1f}x")
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--duration", type=float, default=10, help="seconds per run (10)")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up (2)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
+    parser.add_argument("--pool", type=int, default=512, help="pre-signed requests (512)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run every server this many times, interleaved, and keep each one's median (1)",
+    )
+    parser.add_argument(
+        "--servers",
+        nargs="+",
+        choices=list(SERVERS),
+        default=None,
+        help="rows to run (default: bare floor alexaskill, and ask-sdk with --ask-sdk)",
+    )
+    parser.add_argument(
+        "--ask-sdk",
+        type=Path,
+        default=None,
+        metavar="VENV",
+        help="a venv with ask-sdk-core, flask-ask-sdk and gunicorn: adds the ASK SDK row",
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args(argv)
+    if args.duration > 15 or args.duration < 1:
+        parser.error("--duration must be between 1 and 15 seconds (runs are kept short)")
+    if not 1 <= args.rounds <= 5:
+        parser.error("--rounds must be between 1 and 5")
+    if args.servers is None:
+        args.servers = ["bare", "floor", "alexaskill"] + (["ask-sdk"] if args.ask_sdk else [])
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk (Debian)", file=sys.stderr)
+        return 2
+    loop, parser = event_loop_and_parser()
+    server_cpu, load_cpu = cpus_for_pinning()
+    found = versions()
+    print(f"machine: {os.cpu_count()} CPUs, {cpu_model()}")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in found.items()))
+    pinning = (
+        f"server on CPU {server_cpu}, wrk on CPU {load_cpu}"
+        if server_cpu is not None
+        else "no pinning (taskset or a second CPU missing)"
+    )
+    print(f"uvicorn: --loop={loop} --http={parser} --no-access-log, one worker; {pinning}")
+    print(
+        f"load: wrk, {args.connections} connections, {args.threads} thread(s), "
+        f"{args.warmup:g} s warm-up + {args.duration:g} s per server"
+    )
+    pki = TestPKI()
+    workload = Workload(args.pool)
+    sizes = [len(encode(e)) for e in workload.envelopes]
+    print(
+        f"pool: {args.pool} envelopes, 20% LaunchRequest / 80% IntentRequest, "
+        f"~{sum(sizes) / len(sizes):,.0f} bytes each, signed with SHA-256 and SHA-1 headers"
+    )
+    runs: dict[str, list[LoadResult]] = {name: [] for name in args.servers}
+    with tempfile.TemporaryDirectory(prefix="alexaskill-bench-") as tmp:
+        work_dir = Path(tmp)
+        pki_dir = save_pki(pki, work_dir / "pki")
+        specs = server_specs(args.servers, pki_dir, loop, parser, args.ask_sdk)
+        for round_ in range(args.rounds):
+            for spec in specs:
+                label = f" (round {round_ + 1} of {args.rounds})" if args.rounds > 1 else ""
+                print(f"\n{spec.name}: {SERVERS[spec.name]}{label}")
+                try:
+                    result = benchmark_server(
+                        spec,
+                        pki,
+                        workload,
+                        work_dir,
+                        seconds=args.duration,
+                        warmup=args.warmup,
+                        connections=args.connections,
+                        threads=args.threads,
+                        server_cpu=server_cpu,
+                        load_cpu=load_cpu,
+                    )
+                except BenchmarkError as exc:
+                    print(f"  FAILED: {exc}", file=sys.stderr)
+                    return 1
+                runs[spec.name].append(result)
+                print(
+                    f"  {result.rps:,.0f} requests/s, p50 {result.p50_ms:.2f} ms, "
+                    f"p99 {result.p99_ms:.2f} ms, {result.cpu_us:.0f} µs of server CPU per "
+                    f"request (server CPU {result.server_cpu:.0%}, wrk CPU {result.wrk_cpu:.0%}, "
+                    f"other processes {result.other_cpu:.0%})"
+                )
+                if result.other_cpu > NOISY:
+                    print(
+                        f"  WARNING: other processes used {result.other_cpu:.0%} of a CPU during "
+                        "the run: its numbers are not reliable; run again on a quiet machine"
+                    )
+    results = {name: median_run(found_runs) for name, found_runs in runs.items()}
+    floor_ratio = None
+    if args.rounds > 1:
+        print(f"\n(each row: the round with the median requests/s of {args.rounds})")
+        ratios = paired_ratios(runs, "alexaskill", "floor")
+        if ratios:
+            floor_ratio = statistics.median(ratios)
+            listed = ", ".join(f"{r:.3f}" for r in ratios)
+            print(f"alexaskill / floor, round by round: {listed}; median {floor_ratio:.3f}")
+    print()
+    print(table(results, floor_ratio))
+    if args.json is not None:
+        payload: dict[str, Any] = {
+            "versions": found,
+            "cpu": cpu_model(),
+            "loop": loop,
+            "http": parser,
+            "results": {name: {**vars(r), "rps": r.rps} for name, r in results.items()},
+            "runs": {name: [{**vars(r), "rps": r.rps} for r in rs] for name, rs in runs.items()},
+        }
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

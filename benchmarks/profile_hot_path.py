@@ -1,0 +1,170 @@
+"""Where one verified request's time goes inside the app: alexaskill stage by stage, in-process.
+
+Calls the ASGI apps the load benchmark serves directly (no server, no sockets), on the load
+benchmark's pre-signed envelopes, and prints the cost per request of each stage of alexaskill's
+path next to the whole of the reference apps (bare Starlette, verify + parse floor). What the
+server itself costs (uvicorn, HTTP parsing, sockets) is the same for every app and is left out:
+`benchmarks/load.py` measures it (the bare row).
+
+Run from the repository root with alexaskill installed (``pip install -e .``) or with
+``PYTHONPATH=.``: ``python benchmarks/profile_hot_path.py``. For a sampled profile of a server
+under load, see benchmarks/README.md (py-spy).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from alexaskill.app import _Endpoint
+from alexaskill.models import decode_envelope
+from alexaskill.testing import TestPKI
+from benchmarks.envelopes import SignedRequest, Workload
+from benchmarks.servers import bare, floor, save_pki, weather
+from benchmarks.timing import per_call
+
+ROUNDS = 7
+CALLS = 4_000
+
+ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+
+
+def asgi_scope(request: SignedRequest) -> dict[str, Any]:
+    """The scope uvicorn would pass for ``request`` (header names lower-cased, as bytes)."""
+    headers = [(b"host", b"127.0.0.1:8000")]
+    headers += [(k.lower().encode(), v.encode("latin-1")) for k, v in request.headers.items()]
+    headers.append((b"content-length", str(len(request.body)).encode()))
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 50000),
+        "scheme": "http",
+        "method": "POST",
+        "root_path": "",
+        "path": "/",
+        "raw_path": b"/",
+        "query_string": b"",
+        "headers": headers,
+        "state": {},
+    }
+
+
+def main() -> None:
+    pki = TestPKI()
+    signed = Workload(64).signed(pki)
+    requests = list(itertools.islice(itertools.cycle(signed), CALLS))
+    scopes = [asgi_scope(r) for r in requests]
+    messages = [{"type": "http.request", "body": r.body, "more_body": False} for r in requests]
+    with tempfile.TemporaryDirectory(prefix="alexaskill-profile-") as tmp:
+        directory = save_pki(pki, Path(tmp))
+        skill = weather.create_app(directory)
+        apps: dict[str, ASGIApp] = {
+            "bare": bare.create_app(),
+            "floor": floor.create_app(directory),
+            "alexaskill": skill,
+        }
+    loop = asyncio.new_event_loop()
+    statuses: list[int] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    def serving(app: ASGIApp) -> Callable[[], None]:
+        async def batch() -> None:
+            for scope, message in zip(scopes, messages, strict=True):
+
+                async def receive(message: dict[str, Any] = message) -> dict[str, Any]:
+                    return message
+
+                await app(dict(scope), receive, send)
+
+        return lambda: loop.run_until_complete(batch())
+
+    endpoint = _Endpoint(skill)
+    verifier = skill.verifier
+    assert verifier is not None
+    header_dicts = [
+        {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        for scope in scopes
+    ]
+    bodies = [r.body for r in requests]
+    envelopes = [decode_envelope(body) for body in bodies]
+    launches = [e for e in envelopes if e.request.type == "LaunchRequest"]
+    intents = [e for e in envelopes if e.request.type == "IntentRequest"]
+
+    def async_stage(step: Callable[[int], Awaitable[Any]]) -> Callable[[], None]:
+        async def batch() -> None:
+            for index in range(CALLS):
+                await step(index)
+
+        return lambda: loop.run_until_complete(batch())
+
+    def sync_stage(step: Callable[[int], Any]) -> Callable[[], None]:
+        def batch() -> None:
+            for index in range(CALLS):
+                step(index)
+
+        return batch
+
+    def header_dict(index: int) -> dict[str, str]:
+        return {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scopes[index]["headers"]
+        }
+
+    candidates = {
+        "bare app": serving(apps["bare"]),
+        "floor app": serving(apps["floor"]),
+        "alexaskill app": serving(apps["alexaskill"]),
+        "_Endpoint": serving(endpoint),  # type: ignore[arg-type]
+        "header dict": sync_stage(header_dict),
+        "_handle": async_stage(lambda i: skill._handle(header_dicts[i], bodies[i])),
+        "verify": async_stage(lambda i: verifier.verify(header_dicts[i], bodies[i])),
+        "decode_envelope": sync_stage(lambda i: decode_envelope(bodies[i])),
+        "check_skill_id": sync_stage(lambda i: skill.check_skill_id(envelopes[i])),
+        "answer": async_stage(lambda i: skill.answer(envelopes[i])),
+        "answer launch": async_stage(lambda i: skill.answer(launches[i % len(launches)])),
+        "answer intent": async_stage(lambda i: skill.answer(intents[i % len(intents)])),
+    }
+    try:
+        costs = {name: cost * 1e6 for name, cost in per_call(candidates, CALLS, ROUNDS).items()}
+    finally:
+        loop.close()
+    if set(statuses) != {200}:
+        raise SystemExit(f"some requests were not answered with 200: {sorted(set(statuses))}")
+
+    whole = costs["alexaskill app"]
+    rows = [
+        ("bare Starlette app (reads the body, constant answer)", costs["bare app"]),
+        ("floor app (Starlette + RSA verify + json.loads)", costs["floor app"]),
+        ("alexaskill app (Skill.__call__), whole", whole),
+        ("  Starlette layers (middleware, router)", whole - costs["_Endpoint"]),
+        ("  _Endpoint, around _handle (checks, body, send)", costs["_Endpoint"] - costs["_handle"]),
+        ("    of which the dict of all headers", costs["header dict"]),
+        ("  Skill._handle", costs["_handle"]),
+        ("    Verifier.verify (warm)", costs["verify"]),
+        ("    decode_envelope", costs["decode_envelope"]),
+        ("    check_skill_id", costs["check_skill_id"]),
+        ("    answer (dispatch, handler, response, encode)", costs["answer"]),
+        ("      LaunchRequest (the example's handler: def)", costs["answer launch"]),
+        ("      IntentRequest (the example's handler: async def)", costs["answer intent"]),
+    ]
+    print(f"per request, in-process, mean over {len(signed)} envelopes (20% launch, 80% intent)")
+    for label, cost in rows:
+        print(f"{label:54s} {cost:7.2f} µs")
+    print(f"alexaskill app / floor app: {whole / costs['floor app']:.2f}x")
+    print(
+        "(def handlers run in the thread pool: the hop's wait makes the stages vary from run to "
+        "run, and add up to less or more than the whole)"
+    )
+
+
+if __name__ == "__main__":
+    main()
