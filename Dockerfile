@@ -24,4 +24,4 @@ ENV ALEXASKILL_SKILL_ID=amzn1.ask.skill.00000000-0000-0000-0000-000000000000 \
 VOLUME /data
 
 EXPOSE 8080
-CMD ["uvicorn", "examples.weather.app:skill", "--host", "0.0.0.0", "--port", "8080", "--proxy-headers", "--no-server-header"]
+CMD ["uvicorn", "examples.weather.app:skill", "--host", "0.0.0.0", "--port", "8080", "--proxy-headers", "--no-server-header", "--no-access-log"]

@@ -46,7 +46,7 @@ def forecast(city: str, day: datetime.date) -> str:
 
 
 @skill.launch
-def launch(session: Session) -> Response:
+async def launch(session: Session) -> Response:
     last_city = session.attributes.get("last_city")
     if last_city:
         return ask(
@@ -94,22 +94,22 @@ async def get_weather(
 
 
 @skill.intent("AMAZON.HelpIntent")
-def help_(session: Session) -> Response:
+async def help_(session: Session) -> Response:
     return ask(HELP, reprompt="Which city would you like?")
 
 
 @skill.intent("AMAZON.StopIntent")
 @skill.intent("AMAZON.CancelIntent")
-def stop() -> Response:
+async def stop() -> Response:
     return speak("Goodbye.")
 
 
 @skill.intent("AMAZON.FallbackIntent")
 @skill.fallback
-def fallback() -> Response:
+async def fallback() -> Response:
     return ask(f"Sorry, I can't help with that. {HELP}", reprompt="Which city would you like?")
 
 
 @skill.session_ended
-def session_ended() -> None:
+async def session_ended() -> None:
     return None
