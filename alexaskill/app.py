@@ -78,6 +78,17 @@ SLOT_PROMPT: Final = "Sorry, I didn't catch that. Could you say it again?"
 UNHANDLED: Final = "Sorry, I can't help with that."
 
 _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
+#: The request headers `_Endpoint` passes on (by their lower-case wire names).
+_READ_HEADERS: Final = {
+    name.encode(): name
+    for name in (
+        "content-type",
+        "content-length",
+        "signaturecertchainurl",
+        "signature-256",
+        "signature",
+    )
+}
 _APOLOGY_BODY: Final = encode_response(speak(APOLOGY))
 
 
@@ -476,10 +487,11 @@ class Skill:
 
                     verifier = self.verifier = Verifier()
                 try:
-                    await verifier.verify(headers, body)
+                    envelope = await verifier.verify_envelope(headers, body)
                 finally:
                     verify_ms = (time.perf_counter() - started) * 1000
-            envelope = decode_envelope(body)
+            else:
+                envelope = decode_envelope(body)
             self.check_skill_id(envelope)
         except RequestError as exc:
             logger.warning("refused request: %s", exc)
@@ -516,11 +528,15 @@ class _Endpoint:
         if scope["method"] != "POST":
             await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
             return
-        # ASGI servers lower-case header names; the verifier looks names up in lower case too.
-        headers = {
-            name.decode("latin-1").lower(): value.decode("latin-1")
-            for name, value in scope["headers"]
-        }
+        headers: dict[str, str] = {}
+        for name, value in scope["headers"]:
+            # Only the headers read below and by the verifier; ASGI servers send names in lower
+            # case (the spec says they should), and a name that is not is lowered, not missed.
+            key = _READ_HEADERS.get(name)
+            if key is None and not name.islower():
+                key = _READ_HEADERS.get(name.lower())
+            if key is not None:
+                headers[key] = value.decode("latin-1")
         content_type = headers.get("content-type", "")
         if not content_type.lower().startswith("application/json"):
             await _send(send, 415, b'{"error": "expected application/json"}')

@@ -12,7 +12,7 @@ locale         ``request.locale``, or null
 outcome        ``ok``, ``unhandled``, ``handler_error``, ``refused:<check>`` (see `refusal`), …
 status         the HTTP status sent (null on AWS Lambda)
 handler_ms     time from the decoded envelope to the encoded answer (dispatch, handler, store)
-verify_ms      time spent verifying the signature and timestamp (null when not verified)
+verify_ms      time spent verifying the request and decoding its body (null when not verified)
 user           a 12-hex-digit hash of the user id: enough to follow one user, not to name them
 =============  =================================================================================
 

@@ -14,7 +14,10 @@
 4. The signature over the raw body bytes (`check_signature`).
 5. ``request.timestamp`` is within the tolerance of ``now`` (`check_timestamp`).
 
-The skill-id check comes last and belongs to the app, which decodes the whole envelope.
+The app calls `Verifier.verify_envelope`: the same checks, in the same order, except that
+step 5 reads the timestamp from the envelope it decodes for the handler instead of from a second
+pass over the body (`verify_signature` is steps 1 to 4; `check_request_timestamp` step 5). The
+skill-id check comes last and belongs to the app.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from .exceptions import (
     TimestampError,
     VerificationError,
 )
+from .models import Envelope, decode_envelope
 
 if TYPE_CHECKING:
     import httpx
@@ -376,9 +380,9 @@ def _header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
     # Starlette's and httpx's Headers and the app's own mapping are case-insensitive, so `get`
     # answers at once; only a plain dict with oddly capitalised keys needs the scan, and only
     # when the header seems absent.
-    value = headers.get(name)
+    value = headers.get(lower)
     if value is None:
-        value = headers.get(lower)
+        value = headers.get(name)
         if value is None:
             for key, item in headers.items():
                 if key.lower() == lower:
@@ -443,6 +447,31 @@ class Verifier:
 
     async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
         """Return if the request is provably from Alexa now, else raise a `VerificationError`."""
+        now = await self.verify_signature(headers, body)
+        _check_body_timestamp(body, now, self._limit)
+
+    async def verify_envelope(self, headers: Mapping[str, str], body: bytes) -> Envelope:
+        """`verify`, then `decode_envelope`, with the body decoded once.
+
+        The timestamp is read from the decoded envelope rather than from a second pass over the
+        body. A subclass that overrides `verify` has its own `verify` called, whole.
+        """
+        if type(self).verify is not Verifier.verify:
+            await self.verify(headers, body)
+            return decode_envelope(body)
+        now = await self.verify_signature(headers, body)
+        envelope = decode_envelope(body)
+        request = envelope.request
+        self.check_request_timestamp(request.type, request.timestamp, now)
+        return envelope
+
+    async def verify_signature(self, headers: Mapping[str, str], body: bytes) -> datetime:
+        """`verify` without the timestamp: the URL, the chain and the signature of ``body``.
+
+        Returns the time the chain was checked at; pass it to `check_request_timestamp` with the
+        request's own type and timestamp once the body is decoded (the app does so: it decodes
+        the body once, where `verify` reads it a second time for the timestamp).
+        """
         url = _header(headers, "SignatureCertChainUrl", "signaturecertchainurl")
         if url is None:
             raise CertificateUrlError("certificate URL: SignatureCertChainUrl header missing")
@@ -473,7 +502,14 @@ class Verifier:
             self._cache.pop(url, None)
             raise CertificateError("certificate chain: not valid now")
         _verify_signature(chain.public_key, body, signature, algorithm)
-        _check_body_timestamp(body, now, self._limit)
+        return now
+
+    def check_request_timestamp(self, request_type: str, timestamp: str, now: datetime) -> None:
+        """Raise `TimestampError` unless the request's ``timestamp`` is within this verifier's
+        tolerance of ``now`` (from `verify_signature`); skill events may be up to an hour old."""
+        if not timestamp:
+            raise TimestampError("timestamp: missing")
+        _check_timestamp(request_type, timestamp, now, self._limit)
 
     async def chain(self, url: str) -> VerifiedChain:
         """The validated chain for a certificate URL, from the cache or downloaded now."""

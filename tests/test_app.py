@@ -7,6 +7,7 @@ import datetime
 import json
 import logging
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -25,7 +26,9 @@ from alexaskill import (
     empty,
     speak,
 )
+from alexaskill.exceptions import SignatureError
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
+from alexaskill.verify import Verifier
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 OTHER_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
@@ -437,3 +440,72 @@ def test_verifier_reset_after_build_never_skips_verification() -> None:
         skill.verifier = None  # e.g. someone "resets" it on a running app
         body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
         assert client.post(body).status_code == 400
+
+
+def test_a_verifier_subclass_that_overrides_verify_is_called_by_the_app() -> None:
+    skill = make_skill()
+    seen: list[int] = []
+
+    class Audited(Verifier):
+        async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+            seen.append(len(body))
+            await super().verify(headers, body)
+            if b"GetWeather" in body:
+                raise SignatureError("signature: intents refused by policy")
+
+    with TestClient(skill) as client:
+        skill.verifier = Audited(
+            trusted_roots=[client.pki.root], fetch_chain=client.pki.fetch_chain
+        )
+        assert client.launch().status_code == 200
+        refused = client.intent("GetWeather", city="Paris")
+        assert refused.status_code == 400
+        assert refused.error == "signature: intents refused by policy"
+    assert len(seen) == 2
+
+
+def asgi_post(
+    skill: Skill, body: bytes, headers: list[tuple[bytes, bytes]]
+) -> tuple[int, dict[str, Any]]:
+    """POST ``body`` to ``skill`` as a raw ASGI call, with header names exactly as given."""
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/",
+        "raw_path": b"/",
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+    }
+    asyncio.run(skill(scope, receive, send))
+    return sent[0]["status"], json.loads(sent[1]["body"])
+
+
+def test_header_names_in_any_case_reach_the_verifier() -> None:
+    # ASGI servers should send lower-case names; one that does not must not make a signed
+    # request look unsigned (or an unsigned one look signed).
+    skill = make_skill()
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    signed = [(name.encode(), value.encode()) for name, value in pki.sign(body).items()]
+    content = [(b"Content-Type", b"application/json"), (b"Content-Length", b"%d" % len(body))]
+    status, answer = asgi_post(skill, body, [(b"host", b"skill.example"), *content, *signed])
+    assert status == 200, answer
+    assert answer["response"]["outputSpeech"]["text"] == "Welcome. Which city?"
+    lowered = [(name.lower(), value) for name, value in [*content, *signed]]
+    assert asgi_post(skill, body, lowered)[0] == 200
+    status, answer = asgi_post(skill, body, content)
+    assert status == 400
+    assert "SignatureCertChainUrl header missing" in answer["error"]

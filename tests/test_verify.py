@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -19,6 +19,7 @@ from alexaskill.exceptions import (
     CertificateError,
     CertificateUrlError,
     ConfigurationError,
+    RequestError,
     SignatureError,
     TimestampError,
     VerificationError,
@@ -975,3 +976,93 @@ def test_test_pki_is_cached_and_not_collected(pki: TestPKI) -> None:
     assert load_chain(TestPKI(include_root=True).chain_pem)[-1].subject == pki.root.subject
     leaf_san = pki.leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     assert leaf_san.value.get_values_for_type(x509.DNSName) == ["echo-api.amazon.com"]
+
+
+# --- verify_envelope: the app's path, decoding the body once -------------------------------------
+
+
+def test_verify_envelope_returns_the_decoded_envelope(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+    envelope = run(verifier.verify_envelope(pki.sign(BODY), BODY))
+    assert envelope.request.type == "IntentRequest"
+    assert envelope.request.intent.slots["city"].value == "Zürich"  # type: ignore[attr-defined]
+    assert envelope.application_ids == ("amzn1.ask.skill.test",)
+
+
+def test_verify_envelope_checks_the_timestamp_as_verify_does(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+
+    def check(body: bytes) -> None:
+        run(verifier.verify_envelope(pki.sign(body), body))
+
+    check(make_body(stamp(NOW - timedelta(seconds=150))))
+    check(make_body(stamp(NOW + timedelta(seconds=150))))
+    with pytest.raises(TimestampError, match="too old"):
+        check(make_body(stamp(NOW - timedelta(seconds=151))))
+    with pytest.raises(TimestampError, match="in the future"):
+        check(make_body(stamp(NOW + timedelta(seconds=151))))
+    check(make_body(stamp(NOW - timedelta(minutes=59)), "AlexaSkillEvent.SkillDisabled"))
+    with pytest.raises(TimestampError, match=r"^timestamp: missing$"):
+        check(make_body(None))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1563230663}}',
+        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "soon"}}',
+        b'{"version": "1.0", "request": ["timestamp"]}',
+        b'{"version": "1.0"}',
+        b'["not", "an", "envelope"]',
+        b"not json at all",
+        b"",
+    ],
+)
+def test_verify_envelope_refuses_every_body_verify_refuses(pki: TestPKI, body: bytes) -> None:
+    # The reason may differ (a body that does not decode is malformed before its timestamp can be
+    # read), but every one is a RequestError: the app answers 400.
+    verifier = pki.verifier(now=lambda: NOW)
+    with pytest.raises(RequestError):
+        run(verifier.verify_envelope(pki.sign(body), body))
+
+
+def test_verify_envelope_checks_the_signature_before_decoding(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+    garbage = b"not json at all"
+    with pytest.raises(SignatureError):
+        run(verifier.verify_envelope(pki.sign(BODY), garbage))
+
+
+def test_verify_signature_and_check_request_timestamp(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+    assert run(verifier.verify_signature(pki.sign(BODY), BODY)) == NOW
+    verifier.check_request_timestamp("LaunchRequest", stamp(NOW), NOW)
+    with pytest.raises(TimestampError, match=r"^timestamp: missing$"):
+        verifier.check_request_timestamp("LaunchRequest", "", NOW)
+    with pytest.raises(TimestampError, match="too old"):
+        verifier.check_request_timestamp("LaunchRequest", stamp(NOW - timedelta(hours=1)), NOW)
+    verifier.check_request_timestamp(
+        "AlexaSkillEvent.SkillEnabled", stamp(NOW - timedelta(minutes=59)), NOW
+    )
+    strict = pki.verifier(now=lambda: NOW, timestamp_tolerance=10)
+    with pytest.raises(TimestampError, match="too old"):
+        strict.check_request_timestamp("LaunchRequest", stamp(NOW - timedelta(seconds=11)), NOW)
+
+
+def test_verify_envelope_runs_an_overridden_verify_whole(pki: TestPKI) -> None:
+    calls: list[bytes] = []
+
+    class Audited(Verifier):
+        async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+            calls.append(body)
+            await super().verify(headers, body)
+            if "Zürich".encode() in body:
+                raise SignatureError("signature: refused by policy")
+
+    verifier = Audited(trusted_roots=[pki.root], fetch_chain=pki.fetch_chain, now=lambda: NOW)
+    launch = make_body(stamp(NOW), "LaunchRequest").replace("Zürich".encode(), b"Paris")
+    assert run(verifier.verify_envelope(pki.sign(launch), launch)).request.type == "LaunchRequest"
+    with pytest.raises(SignatureError, match="by policy"):
+        run(verifier.verify_envelope(pki.sign(BODY), BODY))
+    assert calls == [launch, BODY]

@@ -2,8 +2,9 @@
 
 Each module is an app factory for ``uvicorn --factory`` (``create_app``) reading the directory
 named by ``ALEXASKILL_BENCH_PKI``, where the harness wrote the public half of a `TestPKI`:
-``root.pem`` (the trusted root) and ``chain.pem`` (leaf then intermediate, the file Alexa's
-``SignatureCertChainUrl`` would serve). The servers never see a private key, as in production.
+``root.pem`` (the trusted root) and ``chain.pem`` (leaf first, shaped like the file Alexa's
+``SignatureCertChainUrl`` serves: see `save_pki`). The servers never see a private key, as in
+production.
 """
 
 from __future__ import annotations
@@ -29,13 +30,49 @@ ANSWER: Final = (
 )
 
 
-def save_pki(pki: TestPKI, directory: str | os.PathLike[str]) -> Path:
-    """Write ``root.pem`` and ``chain.pem`` of ``pki`` to ``directory``; return it."""
+def save_pki(pki: TestPKI, directory: str | os.PathLike[str], *, amazon_shape: bool = True) -> Path:
+    """Write ``root.pem`` and ``chain.pem`` of ``pki`` to ``directory``; return it.
+
+    With ``amazon_shape`` (the default) the chain has the shape of the file Amazon serves
+    (``echo-api-cert-12.pem``: four certificates): the leaf, the intermediate, then ``pki``'s root
+    cross-signed by a second CA, and that CA cross-signed by a third, the only one in
+    ``root.pem`` (Amazon's: Amazon RSA 2048 M01, Amazon Root CA 1 and Starfield Services Root
+    CA G2, under Starfield Class 2). A server that validates the chain once does not feel the
+    difference; one that validates it on every request (the ASK SDK) does, as in production.
+    Without it: leaf and intermediate, under ``pki``'s root.
+    """
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
-    (path / "root.pem").write_bytes(pki.root.public_bytes(serialization.Encoding.PEM))
-    (path / "chain.pem").write_bytes(pki.chain_pem)
+    if amazon_shape:
+        top, chain = _amazon_shaped(pki)
+    else:
+        top, chain = pki.root, pki.chain_pem
+    (path / "root.pem").write_bytes(top.public_bytes(serialization.Encoding.PEM))
+    (path / "chain.pem").write_bytes(chain)
     return path
+
+
+def _amazon_shaped(pki: TestPKI) -> tuple[x509.Certificate, bytes]:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    def name(common_name: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, common_name)])
+
+    dates = {"not_before": pki.root.not_valid_before_utc, "not_after": pki.root.not_valid_after_utc}
+    top_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    services_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    top = pki.issue(name("alexaskill bench class 2 root"), top_key, ca=True, **dates)
+    services = pki.issue(
+        name("alexaskill bench services root"),
+        services_key,
+        issuer=(top, top_key),
+        ca=True,
+        **dates,
+    )
+    root = pki.issue(
+        pki.root.subject, pki.root_key, issuer=(services, services_key), ca=True, **dates
+    )
+    return top, pki.pem(pki.leaf, pki.intermediate, root, services)
 
 
 def pki_directory(directory: str | os.PathLike[str] | None = None) -> Path:

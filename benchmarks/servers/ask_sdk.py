@@ -35,6 +35,7 @@ from benchmarks.servers import load_chain, pki_directory
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 CONDITIONS = ("sunny", "cloudy", "rainy", "windy", "snowy", "foggy")
 MORE = "Another day or city?"
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class ChainFromDisk(RequestVerifier):  # type: ignore[misc]
@@ -74,8 +75,8 @@ class GetWeather(AbstractRequestHandler):  # type: ignore[misc]
         attributes["last_city"] = city
         date = getattr(slots.get("date"), "value", None)
         day = datetime.date.fromisoformat(date) if date else datetime.date.today()
-        when = "today" if date is None else day.strftime("%A")
-        seed = zlib.crc32(f"{city.lower()}|{day.isoformat()}".encode())
+        when = "today" if date is None else DAY_NAMES[day.weekday()]
+        seed = zlib.crc32(city.lower().encode(), day.toordinal())
         weather = CONDITIONS[seed % len(CONDITIONS)]
         return (
             handler_input.response_builder.speak(f"It will be {weather} in {city} {when}. {MORE}")

@@ -37,11 +37,13 @@ HELP = (
 )
 ANYTHING_ELSE = "Another day or city?"
 CONDITIONS = ("sunny", "cloudy", "rainy", "windy", "snowy", "foggy")
+# Spoken day names: strftime("%A") would follow the server's locale, not the skill's language.
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def forecast(city: str, day: datetime.date) -> str:
     """A made-up but stable forecast, so the example needs no weather service."""
-    seed = zlib.crc32(f"{city.lower()}|{day.isoformat()}".encode())
+    seed = zlib.crc32(city.lower().encode(), day.toordinal())
     return CONDITIONS[seed % len(CONDITIONS)]
 
 
@@ -83,7 +85,7 @@ async def get_weather(
         return ask("Which city would you like the weather for?", reprompt="Which city?")
     session.attributes["last_city"] = city
     day = date or datetime.date.today()
-    when = "today" if date is None else day.strftime("%A")
+    when = "today" if date is None else DAY_NAMES[day.weekday()]
     weather = forecast(city, day)
     # The session stays open so that "and tomorrow?" can reuse the city just asked about.
     return ask(
