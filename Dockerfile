@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY alexaskill ./alexaskill
-RUN pip install ".[redis]"
+RUN pip install ".[redis,fast]"
 COPY examples ./examples
 
 RUN useradd --create-home --uid 10001 skill && mkdir /data && chown skill /data

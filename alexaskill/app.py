@@ -528,15 +528,7 @@ class _Endpoint:
         if scope["method"] != "POST":
             await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
             return
-        headers: dict[str, str] = {}
-        for name, value in scope["headers"]:
-            # Only the headers read below and by the verifier; ASGI servers send names in lower
-            # case (the spec says they should), and a name that is not is lowered, not missed.
-            key = _READ_HEADERS.get(name)
-            if key is None and not name.islower():
-                key = _READ_HEADERS.get(name.lower())
-            if key is not None:
-                headers[key] = value.decode("latin-1")
+        headers = _read_headers(scope["headers"])
         content_type = headers.get("content-type", "")
         if not content_type.lower().startswith("application/json"):
             await _send(send, 415, b'{"error": "expected application/json"}')
@@ -556,6 +548,20 @@ class _Endpoint:
             return
         status, payload = await self.skill._handle(headers, body)
         await _send(send, status, payload)
+
+
+def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The headers `_Endpoint` and the verifier read, by lower-case name, from ASGI's list."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        # ASGI servers send names in lower case (the spec says they should); a name that is not
+        # is lowered, not missed.
+        key = _READ_HEADERS.get(name)
+        if key is None and not name.islower():
+            key = _READ_HEADERS.get(name.lower())
+        if key is not None:
+            headers[key] = value.decode("latin-1")
+    return headers
 
 
 async def _read_body(receive: Callable[[], Awaitable[Any]], limit: int) -> bytes | None:

@@ -193,7 +193,10 @@ class Card(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_
 
 
 def _check_card_text(*parts: str | None) -> None:
-    total = sum(len(part) for part in parts if part)
+    total = 0
+    for part in parts:
+        if part:
+            total += len(part)
     if total > MAX_CARD_TEXT:
         raise ResponseError(
             f"card text (title, text and image URLs) is {total} characters; "
@@ -489,7 +492,7 @@ def speak(
         output_speech=output_speech(speech),
         card=UNSET if card is None else card,
         reprompt=UNSET if reprompt is None else _reprompt(reprompt),
-        directives=tuple(directives),
+        directives=directives if type(directives) is tuple else tuple(directives),
         should_end_session=UNSET if end_session is None else end_session,
     )
 

@@ -8,13 +8,17 @@ from __future__ import annotations
 import shutil
 import statistics
 from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.x509 import verification
 from starlette.testclient import TestClient
 
 from alexaskill.testing import TestPKI
+from alexaskill.verify import load_chain, validate_chain
 from benchmarks import load, wrk
 from benchmarks.envelopes import SignedRequest, Workload, tamper
 from benchmarks.servers import bare, floor, save_pki, weather
@@ -138,6 +142,45 @@ def test_rounds_are_paired_and_the_median_run_is_kept() -> None:
     assert load.paired_ratios(runs, "alexaskill", "floor") == [0.9, 0.45, 0.225]
     assert load.median_run(runs["floor"]).rps == 200
     assert load.median_run(runs["floor"][:2]).rps == 100
+
+
+def test_ask_sdk_ratio_is_printed_against_its_target() -> None:
+    def result(rps: float) -> wrk.LoadResult:
+        return wrk.LoadResult(int(rps * 10), 10.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 1e6 / rps)
+
+    results = {"floor": result(500), "alexaskill": result(450), "ask-sdk": result(10)}
+    assert "alexaskill / ASK SDK: 45.0x (target > 35x) OK" in load.table(results)
+    results["ask-sdk"] = result(15)
+    assert "alexaskill / ASK SDK: 30.0x (target > 35x) BELOW" in load.table(results)
+
+
+@pytest.mark.parametrize("amazon_shape", [True, False])
+def test_saved_pki_verifies_with_alexaskill(
+    pki: TestPKI, tmp_path: Path, amazon_shape: bool
+) -> None:
+    directory = save_pki(pki, tmp_path / "pki", amazon_shape=amazon_shape)
+    chain = load_chain((directory / "chain.pem").read_bytes())
+    assert chain[0] == pki.leaf and chain[1] == pki.intermediate
+    root = x509.load_pem_x509_certificate((directory / "root.pem").read_bytes())
+    if amazon_shape:
+        # Amazon's file: leaf, intermediate, the root cross-signed, the cross-signer cross-signed.
+        assert len(chain) == 4
+        assert chain[2].subject == pki.root.subject and chain[2].issuer == chain[3].subject
+        assert chain[3].issuer == root.subject != pki.root.subject
+    else:
+        assert len(chain) == 2 and root == pki.root
+    validate_chain(chain, verification.Store([root]), datetime.now(UTC))
+
+
+def test_ask_sdk_trust_store_is_production_sized_unless_minimal(tmp_path: Path) -> None:
+    directory = save_pki(TestPKI(), tmp_path / "pki")
+    sdk = Path("/nonexistent-venv")
+    for minimal, lowest in ((False, 100), (True, 1)):
+        spec = load.server_specs(["ask-sdk"], directory, "auto", "auto", sdk, minimal_pki=minimal)
+        trust = Path(spec[0].env["SSL_CERT_FILE"]).read_bytes()
+        count = trust.count(b"-----BEGIN CERTIFICATE-----")
+        assert count >= lowest and (count == 1) is minimal
+        assert trust.endswith((directory / "root.pem").read_bytes())
 
 
 def test_duration_is_bounded() -> None:

@@ -35,7 +35,7 @@ def instructions(keyword: str) -> list[str]:
 
 def test_image_basics() -> None:
     assert instructions("FROM")[0].startswith("python:3.11-slim")
-    assert 'pip install ".[redis]"' in instructions("RUN")
+    assert 'pip install ".[redis,fast]"' in instructions("RUN")
     users = instructions("USER")
     assert users and users[-1] not in ("root", "0")
     assert instructions("EXPOSE") == ["8080"]
