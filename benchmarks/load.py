@@ -64,6 +64,7 @@ SERVERS: Final = {
     "floor": "Starlette + 1 RSA-2048 verify + json.loads",
     "alexaskill": "alexaskill weather example, verify on",
     "ask-sdk": "ASK SDK + flask-ask-sdk, gunicorn sync",
+    "before": "alexaskill weather example, verify on, from --compare-with",
 }
 
 #: Answers (status, body) to one POST of ``body`` with ``headers``.
@@ -158,11 +159,24 @@ def server_specs(
     ask_sdk: Path | None,
     *,
     minimal_pki: bool = False,
+    before: Path | None = None,
 ) -> list[ServerSpec]:
-    """The commands (without port and pinning) for the servers named."""
+    """The commands (without port and pinning) for the servers named.
+
+    ``before``: a checkout of another commit; the ``before`` row serves its weather example
+    (its alexaskill, its examples and benchmark server) the way the ``alexaskill`` row serves
+    this checkout's.
+    """
     specs = []
     for name in names:
-        env = {PKI_ENV: str(pki_dir), "PYTHONPATH": str(ROOT)}
+        root = ROOT
+        if name == "before":
+            if before is None:
+                raise BenchmarkError("the before row needs --compare-with DIR")
+            root = before.resolve()
+            if not (root / "benchmarks" / "servers" / "weather.py").is_file():
+                raise BenchmarkError(f"{root} is not a checkout with benchmarks/servers/weather.py")
+        env = {PKI_ENV: str(pki_dir), "PYTHONPATH": str(root)}
         if name == "ask-sdk":
             if ask_sdk is None:
                 raise BenchmarkError("the ask-sdk row needs --ask-sdk VENV (see README)")
@@ -187,7 +201,7 @@ def server_specs(
             env["SSL_CERT_FILE"] = str(trust)
             env["PYTHONWARNINGS"] = "ignore"
         else:
-            module = {"bare": "bare", "floor": "floor", "alexaskill": "weather"}[name]
+            module = "weather" if name in ("alexaskill", "before") else name
             command = [
                 sys.executable,
                 "-m",
@@ -195,7 +209,7 @@ def server_specs(
                 "--factory",
                 f"benchmarks.servers.{module}:create_app",
                 "--app-dir",
-                str(ROOT),
+                str(root),
                 "--no-access-log",
                 "--log-level=warning",
                 f"--loop={loop}",
@@ -384,6 +398,23 @@ def table(results: Mapping[str, LoadResult], floor_ratio: float | None = None) -
     return "\n".join(lines)
 
 
+def describe_checkout(directory: Path | None) -> str:
+    """``directory`` and the commit checked out there, if git can tell."""
+    if directory is None:
+        return "?"
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(directory), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return str(directory)
+    return f"{directory} at {found.stdout.strip()[:72]}"
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--duration", type=float, default=10, help="seconds per run (10)")
@@ -418,6 +449,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "four-certificate file, and the test root alone as the ASK SDK's trust store instead of "
         "a bundle of certifi's size: the set-up most favourable to the SDK",
     )
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a checkout of another commit (git worktree add DIR COMMIT): adds the 'before' row, "
+        "its weather example, for before/after ratios measured in one run",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     if args.duration > 15 or args.duration < 1:
@@ -426,6 +465,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--rounds must be between 1 and 5")
     if args.servers is None:
         args.servers = ["bare", "floor", "alexaskill"] + (["ask-sdk"] if args.ask_sdk else [])
+        if args.compare_with:
+            args.servers.append("before")
     return args
 
 
@@ -463,12 +504,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         else "PKI: a chain shaped like Amazon's (leaf, intermediate, two cross-signed CAs, the top "
         "one trusted); the ASK SDK's trust store is certifi's bundle plus the test root"
     )
+    if "before" in args.servers:
+        print(f"before: {describe_checkout(args.compare_with)}")
+        print(f"alexaskill: {describe_checkout(ROOT)}")
     runs: dict[str, list[LoadResult]] = {name: [] for name in args.servers}
     with tempfile.TemporaryDirectory(prefix="alexaskill-bench-") as tmp:
         work_dir = Path(tmp)
         pki_dir = save_pki(pki, work_dir / "pki", amazon_shape=not args.minimal_pki)
         specs = server_specs(
-            args.servers, pki_dir, loop, parser, args.ask_sdk, minimal_pki=args.minimal_pki
+            args.servers,
+            pki_dir,
+            loop,
+            parser,
+            args.ask_sdk,
+            minimal_pki=args.minimal_pki,
+            before=args.compare_with,
         )
         for round_ in range(args.rounds):
             for spec in specs:
@@ -511,6 +561,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             floor_ratio = statistics.median(ratios)
             listed = ", ".join(f"{r:.3f}" for r in ratios)
             print(f"alexaskill / floor, round by round: {listed}; median {floor_ratio:.3f}")
+    compared = paired_ratios(runs, "alexaskill", "before")
+    if compared:
+        listed = ", ".join(f"{r:.3f}" for r in compared)
+        print(
+            f"alexaskill / before, round by round: {listed}; "
+            f"median {statistics.median(compared):.3f}"
+        )
     print()
     print(table(results, floor_ratio))
     if args.json is not None:

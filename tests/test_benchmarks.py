@@ -183,6 +183,19 @@ def test_ask_sdk_trust_store_is_production_sized_unless_minimal(tmp_path: Path) 
         assert trust.endswith((directory / "root.pem").read_bytes())
 
 
+def test_compare_with_serves_another_checkout(tmp_path: Path) -> None:
+    args = load.parse_args(["--compare-with", str(load.ROOT)])
+    assert args.servers == ["bare", "floor", "alexaskill", "before"]
+    ours, before = load.server_specs(
+        ["alexaskill", "before"], tmp_path, "auto", "auto", None, before=load.ROOT
+    )
+    assert before.command == ours.command and before.env == ours.env  # here: the same checkout
+    with pytest.raises(wrk.BenchmarkError, match="needs --compare-with"):
+        load.server_specs(["before"], tmp_path, "auto", "auto", None)
+    with pytest.raises(wrk.BenchmarkError, match="not a checkout"):
+        load.server_specs(["before"], tmp_path, "auto", "auto", None, before=tmp_path)
+
+
 def test_duration_is_bounded() -> None:
     with pytest.raises(SystemExit):
         load.parse_args(["--duration", "60"])
