@@ -521,7 +521,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             before=args.compare_with,
         )
         for round_ in range(args.rounds):
-            for spec in specs:
+            # Every other round runs the servers in reverse order, so that a drift of the machine
+            # during a round (or an advantage of running first or last) does not favour a row.
+            for spec in specs if round_ % 2 == 0 else specs[::-1]:
                 label = f" (round {round_ + 1} of {args.rounds})" if args.rounds > 1 else ""
                 print(f"\n{spec.name}: {SERVERS[spec.name]}{label}")
                 try:
