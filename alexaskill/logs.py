@@ -195,8 +195,7 @@ def log_request(
         "verify_ms": None if verify_ms is None else round(verify_ms, 2),
         "user": user,
     }
-    request_logger.info(
-        "%s%s -> %s%s handler=%s verify=%s id=%s",
+    args = (
         request_type or "-",
         f" {intent}" if intent else "",
         outcome,
@@ -204,8 +203,25 @@ def log_request(
         _ms(handler_ms),
         _ms(verify_ms),
         request_id or "-",
-        extra=fields,
     )
+    # What request_logger.info() would do, less its search of the stack for the caller (always
+    # this function): one line a request, on the hot path when INFO is on.
+    record = request_logger.makeRecord(
+        request_logger.name,
+        logging.INFO,
+        __file__,
+        _LINE,
+        _REQUEST_LINE,
+        args,
+        None,
+        "log_request",
+        fields,
+    )
+    request_logger.handle(record)
+
+
+_REQUEST_LINE: Final = "%s%s -> %s%s handler=%s verify=%s id=%s"
+_LINE: Final = log_request.__code__.co_firstlineno
 
 
 def _ms(value: float | None) -> str:

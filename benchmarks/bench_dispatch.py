@@ -100,7 +100,7 @@ def main() -> None:
         loop.close()
     weather_ratio = costs["weather"] / costs["weather encode"]
     minimal_ratio = costs["async"] / costs["minimal encode"]
-    print("weather example, load mix (20% launch: sync handler; 80% GetWeather: async handler)")
+    print("weather example, load mix (20% launch, 80% GetWeather; async def handlers)")
     print(f"  Skill.answer():                       {costs['weather'] * 1e6:7.2f} µs/call")
     print(f"  msgspec.json.encode(equivalent dict): {costs['weather encode'] * 1e6:7.2f} µs/call")
     print(f"  ratio: {weather_ratio:.1f}x")

@@ -103,6 +103,39 @@ def test_plain_request_line() -> None:
     assert text.count("\n") == 1
 
 
+def test_request_record_is_what_logger_info_would_make() -> None:
+    # log_request builds its record itself (no stack search): the caller fields, the logger's
+    # filters and propagation must be as with request_logger.info().
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    configure_logging("INFO", stream=io.StringIO())
+    parent = logging.getLogger("alexaskill")
+    keep = Keep()
+    parent.addHandler(keep)
+    request_logger = logging.getLogger("alexaskill.request")
+    try:
+        log_request(envelope(), outcome="ok", status=200)
+        request_logger.addFilter(lambda record: record.outcome != "unhandled")  # type: ignore[attr-defined]
+        log_request(envelope(), outcome="unhandled", status=200)
+    finally:
+        parent.removeHandler(keep)
+        request_logger.filters.clear()
+    assert len(records) == 1
+    record = records[0]
+    assert (record.name, record.levelno, record.funcName) == (
+        "alexaskill.request",
+        20,
+        "log_request",
+    )
+    assert record.filename == "logs.py" and record.lineno > 0
+    assert record.getMessage().startswith("IntentRequest GetWeather -> ok (200) handler=- ")
+    assert record.outcome == "ok" and record.status == 200  # type: ignore[attr-defined]
+
+
 class Untouchable:
     def __getattribute__(self, name: str) -> Any:
         raise AssertionError(f"log_request read .{name} with request logging off")
