@@ -401,6 +401,9 @@ class Verifier:
     ``http_client``: the client downloads go through (one is created, and closed by `aclose`,
     if none is given). ``cache_size``: how many chains (by URL) to keep.
     ``download_timeout``/``max_chain_size``: limits on one download, in seconds and bytes.
+    ``max_downloads``: how many chains (distinct URLs) may be downloading at once; a request
+    that needs yet another URL meanwhile is refused without a download, so that forged requests
+    naming made-up URLs under ``/echo.api/`` cannot make the server fetch without bound.
     """
 
     def __init__(
@@ -415,6 +418,7 @@ class Verifier:
         cache_size: int = 64,
         download_timeout: float = 5.0,
         max_chain_size: int = 64 * 1024,
+        max_downloads: int = 4,
     ) -> None:
         tolerance = _tolerance(timestamp_tolerance)
         if tolerance > MAX_TIMESTAMP_TOLERANCE:
@@ -426,6 +430,8 @@ class Verifier:
             tolerance = MAX_TIMESTAMP_TOLERANCE
         if cache_size < 1:
             raise ValueError(f"cache_size must be at least 1, not {cache_size!r}")
+        if max_downloads < 1:
+            raise ValueError(f"max_downloads must be at least 1, not {max_downloads!r}")
         if not download_timeout > 0 or math.isinf(download_timeout):
             raise ValueError(f"download_timeout must be positive seconds, not {download_timeout!r}")
         if trusted_roots is not None and not trusted_roots:
@@ -435,6 +441,7 @@ class Verifier:
         self.cache_size = cache_size
         self.download_timeout = download_timeout
         self.max_chain_size = max_chain_size
+        self.max_downloads = max_downloads
         self._roots = tuple(trusted_roots) if trusted_roots is not None else None
         self._store: verification.Store | None = None
         self._fetch_chain = fetch_chain
@@ -542,6 +549,12 @@ class Verifier:
         # or not, so a failure is never cached and the next request tries again.
         task = self._loading.get(url)
         if task is None or task.done():  # done yet listed: cancelled before it could start
+            if task is None and len(self._loading) >= self.max_downloads:
+                # Refused, not queued: a queue would hold the caller for the others' downloads.
+                # Amazon signs with one URL at a time, so only a first request after a start (or
+                # a change of URL) during a flood of forged URLs can meet this. (The app logs
+                # every refusal with its reason.)
+                raise CertificateError("certificate chain: too many downloads in progress")
             task = asyncio.ensure_future(self._fetch_and_validate(url, now))
             task.add_done_callback(_consume_exception)
             self._loading[url] = task

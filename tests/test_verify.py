@@ -1066,3 +1066,37 @@ def test_verify_envelope_runs_an_overridden_verify_whole(pki: TestPKI) -> None:
     with pytest.raises(SignatureError, match="by policy"):
         run(verifier.verify_envelope(pki.sign(BODY), BODY))
     assert calls == [launch, BODY]
+
+
+def test_downloads_at_once_are_bounded(pki: TestPKI) -> None:
+    # Forged requests may name any URL under /echo.api/: each new one would be a download.
+    release = asyncio.Event()
+    calls: list[str] = []
+
+    async def slow_fetch(url: str) -> bytes:
+        calls.append(url)
+        await release.wait()
+        return pki.chain_pem
+
+    verifier = pki.verifier(fetch_chain=slow_fetch, now=lambda: NOW, max_downloads=2)
+    urls = [f"https://s3.amazonaws.com/echo.api/forged-{n}.pem" for n in range(3)]
+
+    async def scenario() -> None:
+        first = [asyncio.ensure_future(verifier.chain(url)) for url in urls[:2]]
+        shared = asyncio.ensure_future(verifier.chain(urls[0]))  # joins the running download
+        while len(calls) < 2:
+            await asyncio.sleep(0)
+        with pytest.raises(CertificateError, match="too many downloads in progress"):
+            await verifier.chain(urls[2])
+        assert calls == urls[:2]  # the third URL was never fetched
+        release.set()
+        await asyncio.gather(*first, shared)
+        await verifier.chain(urls[2])  # room again
+
+    run(scenario())
+    assert calls == urls
+
+
+def test_max_downloads_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="max_downloads"):
+        Verifier(max_downloads=0)
