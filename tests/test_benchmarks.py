@@ -123,10 +123,12 @@ def test_pool_file_holds_whole_requests(tmp_path: Path, requests: list[SignedReq
         assert f"Signature-256: {request.headers['Signature-256']}" in lines
 
 
-def test_table_gives_the_ratios() -> None:
-    def result(rps: float) -> wrk.LoadResult:
-        return wrk.LoadResult(int(rps * 10), 10.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 1e6 / rps)
+def result(rps: float) -> wrk.LoadResult:
+    """A made-up 10 s run at ``rps`` requests/s."""
+    return wrk.LoadResult(int(rps * 10), 10.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 1e6 / rps)
 
+
+def test_table_gives_the_ratios() -> None:
     results = {"bare": result(1000), "floor": result(500), "alexaskill": result(450)}
     text = load.table(results)
     assert "| 0.500 |" in text and "| 0.450 |" in text
@@ -135,9 +137,6 @@ def test_table_gives_the_ratios() -> None:
 
 
 def test_rounds_are_paired_and_the_median_run_is_kept() -> None:
-    def result(rps: float) -> wrk.LoadResult:
-        return wrk.LoadResult(int(rps * 10), 10.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 1e6 / rps)
-
     runs = {"floor": [result(100), result(200), result(400)], "alexaskill": [result(90)] * 3}
     assert load.paired_ratios(runs, "alexaskill", "floor") == [0.9, 0.45, 0.225]
     assert load.median_run(runs["floor"]).rps == 200
@@ -145,9 +144,6 @@ def test_rounds_are_paired_and_the_median_run_is_kept() -> None:
 
 
 def test_ask_sdk_ratio_is_printed_against_its_target() -> None:
-    def result(rps: float) -> wrk.LoadResult:
-        return wrk.LoadResult(int(rps * 10), 10.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 1e6 / rps)
-
     results = {"floor": result(500), "alexaskill": result(450), "ask-sdk": result(10)}
     assert "alexaskill / ASK SDK: 45.0x (target > 35x) OK" in load.table(results)
     results["ask-sdk"] = result(15)

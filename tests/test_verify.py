@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Final
 
 import httpx
 import pytest
@@ -593,21 +593,22 @@ def test_verify_checks_the_body_timestamp(pki: TestPKI) -> None:
     verify_body(pki, event)
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        make_body(None),
-        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
-        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1563230663}}',
-        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "soon"}}',
-        b'{"version": "1.0", "request": ["timestamp"]}',
-        b'{"version": "1.0"}',
-        b'["not", "an", "envelope"]',
-        b"not json at all",
-        b"",
-        b'{"request": {"timestamp": "' + stamp(NOW).encode() + b'"',
-    ],
-)
+#: Bodies without a timestamp that can be checked: verify() and verify_envelope() refuse each.
+UNUSABLE_TIMESTAMP_BODIES: Final = [
+    make_body(None),
+    b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
+    b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1563230663}}',
+    b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "soon"}}',
+    b'{"version": "1.0", "request": ["timestamp"]}',
+    b'{"version": "1.0"}',
+    b'["not", "an", "envelope"]',
+    b"not json at all",
+    b"",
+    b'{"request": {"timestamp": "' + stamp(NOW).encode() + b'"',
+]
+
+
+@pytest.mark.parametrize("body", UNUSABLE_TIMESTAMP_BODIES)
 def test_missing_or_unusable_timestamp_in_body(pki: TestPKI, body: bytes) -> None:
     with pytest.raises(TimestampError, match=r"^timestamp: "):
         verify_body(pki, body)
@@ -1006,19 +1007,7 @@ def test_verify_envelope_checks_the_timestamp_as_verify_does(pki: TestPKI) -> No
         check(make_body(None))
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
-        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1563230663}}',
-        b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "soon"}}',
-        b'{"version": "1.0", "request": ["timestamp"]}',
-        b'{"version": "1.0"}',
-        b'["not", "an", "envelope"]',
-        b"not json at all",
-        b"",
-    ],
-)
+@pytest.mark.parametrize("body", UNUSABLE_TIMESTAMP_BODIES)
 def test_verify_envelope_refuses_every_body_verify_refuses(pki: TestPKI, body: bytes) -> None:
     # The reason may differ (a body that does not decode is malformed before its timestamp can be
     # read), but every one is a RequestError: the app answers 400.
