@@ -316,10 +316,21 @@ def benchmark_server(
         # Signed now: the measured run ends well within the 150 s timestamp tolerance.
         requests = workload.signed(pki)
         pool = write_pool(work_dir / f"{spec.name}.pool", requests, port)
-        load = {"connections": connections, "threads": threads, "cpu": load_cpu, "server_pid": pid}
+
+        def load(duration: float) -> LoadResult:
+            return run_wrk(
+                port,
+                pool,
+                seconds=duration,
+                connections=connections,
+                threads=threads,
+                cpu=load_cpu,
+                server_pid=pid,
+            )
+
         if warmup > 0:
-            run_wrk(port, pool, seconds=warmup, **load)
-        result = run_wrk(port, pool, seconds=seconds, **load)
+            load(warmup)
+        result = load(seconds)
     if result.errors or result.status_errors:
         raise BenchmarkError(
             f"{spec.name}: {result.status_errors} non-2xx answers and {result.errors} socket "

@@ -114,7 +114,7 @@ def main() -> None:
         "bare app": serving(apps["bare"]),
         "floor app": serving(apps["floor"]),
         "alexaskill app": serving(apps["alexaskill"]),
-        "_Endpoint": serving(endpoint),  # type: ignore[arg-type]
+        "_Endpoint": serving(endpoint),
         "headers": sync_stage(lambda i: _read_headers(scopes[i]["headers"])),
         "_handle": async_stage(lambda i: skill._handle(header_dicts[i], bodies[i])),
         "verify_envelope": async_stage(

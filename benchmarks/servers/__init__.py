@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -58,20 +58,20 @@ def _amazon_shaped(pki: TestPKI) -> tuple[x509.Certificate, bytes]:
     def name(common_name: str) -> x509.Name:
         return x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, common_name)])
 
-    dates = {"not_before": pki.root.not_valid_before_utc, "not_after": pki.root.not_valid_after_utc}
+    not_before, not_after = pki.root.not_valid_before_utc, pki.root.not_valid_after_utc
     top_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     services_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    top = pki.issue(name("alexaskill bench class 2 root"), top_key, ca=True, **dates)
-    services = pki.issue(
-        name("alexaskill bench services root"),
-        services_key,
-        issuer=(top, top_key),
-        ca=True,
-        **dates,
-    )
-    root = pki.issue(
-        pki.root.subject, pki.root_key, issuer=(services, services_key), ca=True, **dates
-    )
+
+    def ca(
+        subject: x509.Name, key: rsa.RSAPrivateKey, issuer: tuple[x509.Certificate, Any] | None
+    ) -> x509.Certificate:
+        return pki.issue(
+            subject, key, issuer=issuer, not_before=not_before, not_after=not_after, ca=True
+        )
+
+    top = ca(name("alexaskill bench class 2 root"), top_key, None)
+    services = ca(name("alexaskill bench services root"), services_key, (top, top_key))
+    root = ca(pki.root.subject, pki.root_key, (services, services_key))
     return top, pki.pem(pki.leaf, pki.intermediate, root, services)
 
 
