@@ -1,0 +1,83 @@
+"""The ``alexaskill`` command: replay sample requests, serve a skill, write requests and models.
+
+    alexaskill replay APP FILE... [--json] [--keep-skill-id] [--url URL] [--locale L]
+    alexaskill serve APP [--host H] [--port P] [--dev] [--reload]
+    alexaskill request TYPE [--intent NAME] [--slot NAME=VALUE]... [--field NAME=VALUE]...
+    alexaskill model APP --locale en-US --invocation "weather helper" [--output FILE]
+
+``APP`` names the `Skill` object as ``module:attribute`` (imported with the current directory on
+``sys.path``) or ``path/to/file.py:attribute``.
+
+Exit status: 0 when all went well; 1 when a replayed request failed; 2 for a mistake in how the
+command was called (a bad APP, a missing file, a server that is not running, ...), reported in
+one line on stderr that says what to do, never with a traceback. A replayed request fails when
+the answer is not HTTP 200 with a response envelope, and also when it is the framework's
+apology ("Sorry, something went wrong..."): that answer means a handler raised, which is what
+replaying sample requests is meant to catch (the handler's traceback is logged on stderr).
+
+``serve --dev`` makes the skill trust, besides Amazon, a development signing PKI kept in
+`dev_pki_directory` (made on first use), and ``replay --url`` signs with that PKI: a running
+server can be tried with verification left on. The PKI's private keys sit in that directory, so
+anyone who can read it can sign requests a ``--dev`` server accepts: never use ``--dev`` in
+production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Final, TextIO
+
+from . import model, replay, request, serve
+from .common import UsageError, load_skill
+from .dev import DEV_CERT_URL, DEV_PKI_ENV, dev_pki, dev_pki_directory, trust_dev_pki
+from .serve import serve_factory
+
+__all__ = [
+    "DEV_CERT_URL",
+    "DEV_PKI_ENV",
+    "UsageError",
+    "dev_pki",
+    "dev_pki_directory",
+    "load_skill",
+    "main",
+    "serve_factory",
+    "trust_dev_pki",
+]
+
+# One module per command, each with add_parser() and run(); the parser lists them in this order.
+_COMMANDS: Final = {"replay": replay, "serve": serve, "request": request, "model": model}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``alexaskill`` command."""
+    top = argparse.ArgumentParser(
+        prog="alexaskill",
+        description="Test, serve and describe an alexaskill skill.",
+        epilog="Run `alexaskill COMMAND --help` for a command's options.",
+    )
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in _COMMANDS.values():
+        command.add_parser(commands)
+    return top
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the ``alexaskill`` command with ``argv`` (default: ``sys.argv[1:]``); its exit status."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse has already printed
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        status: int = _COMMANDS[args.command].run(args, out, err)
+        return status
+    except UsageError as exc:
+        err.write(f"alexaskill {args.command}: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,157 @@
+"""What every command shares: finding the skill, usage errors, option helpers."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import importlib.util
+import logging
+import os
+import sys
+import textwrap
+import traceback
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TextIO
+
+if TYPE_CHECKING:
+    from ..app import Skill
+
+logger = logging.getLogger("alexaskill")
+
+APP_HELP: Final = "the skill: module:attribute (e.g. app:skill) or path/to/app.py:attribute"
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: reported in one line, exit status 2."""
+
+
+# --- finding the skill -------------------------------------------------------------------------
+
+
+def load_skill(spec: str) -> Skill:
+    """The `Skill` named by ``module:attribute`` or ``path/to/file.py:attribute``."""
+    from ..app import Skill
+
+    target, colon, attribute = spec.rpartition(":")
+    if not colon or not target or not attribute:
+        raise UsageError(
+            f"APP {spec!r}: expected module:attribute, e.g. app:skill, or path/to/app.py:skill"
+        )
+    if target.endswith(".py") or "/" in target or os.sep in target:
+        module, name = _import_file(target), target
+    else:
+        module, name = _import_module(target), target
+    value: Any = module
+    for part in attribute.split("."):
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            skills = sorted(key for key, item in vars(module).items() if isinstance(item, Skill))
+            hint = (
+                f"its Skill objects: {', '.join(skills)}"
+                if skills
+                else "it defines no Skill object at module level"
+            )
+            raise UsageError(f"{name} has no attribute {attribute!r} ({hint})") from None
+    if not isinstance(value, Skill):
+        raise UsageError(
+            f"{spec} is not an alexaskill Skill (it is of type {type(value).__name__}): name "
+            "the Skill object, as in app:skill"
+        )
+    return value
+
+
+def _import_module(name: str) -> Any:
+    cwd = os.getcwd()
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise UsageError(
+                f"no module named {name!r} in {cwd} or the installed packages: run the command "
+                "from the directory that holds it, or name the file: path/to/app.py:skill"
+            ) from None
+        raise UsageError(_import_failure(name, exc)) from None
+    except Exception as exc:
+        raise UsageError(_import_failure(name, exc)) from None
+
+
+def _import_file(path: str) -> Any:
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"{path}: no such file")
+    name = file.stem if file.stem.isidentifier() else "_alexaskill_app"
+    if name in sys.modules:
+        name = f"_alexaskill_app_{name}"
+    # Sibling modules are importable from it, as when Python runs the file as a script.
+    directory = str(file.resolve().parent)
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+    spec = importlib.util.spec_from_file_location(name, file)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"{path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise UsageError(_import_failure(path, exc)) from None
+    return module
+
+
+def _import_failure(name: str, exc: BaseException) -> str:
+    where = ""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = f" ({exc.filename}:{exc.lineno})"
+    else:
+        frames = traceback.extract_tb(exc.__traceback__)
+        if frames:
+            where = f" ({frames[-1].filename}:{frames[-1].lineno})"
+    return f"importing {name} failed: {type(exc).__name__}: {exc}{where}"
+
+
+def port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
+    return port
+
+
+def help_text(*parts: str) -> str:
+    # Prose is wrapped here; parts with line breaks of their own (examples) are kept as they are.
+    return "\n\n".join(part if "\n" in part else textwrap.fill(part, 78) for part in parts)
+
+
+def pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        name, equals, text = value.partition("=")
+        if not equals or not name:
+            raise UsageError(f"{option} {value!r}: expected NAME=VALUE")
+        pairs.append((name, text))
+    return pairs
+
+
+def as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+@contextlib.contextmanager
+def log_to(stream: TextIO, level: int) -> Iterator[None]:
+    """Show the skill's log records of ``level`` and above on ``stream`` meanwhile."""
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)

@@ -1,0 +1,215 @@
+"""``alexaskill replay``: send sample request files to the skill and show its answers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from ..app import Skill
+    from ..testing import SkillResponse
+
+from .common import APP_HELP, UsageError, help_text, load_skill, log_to
+from .dev import dev_pki
+
+
+def _load_requests(files: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+    from ..testing import load_request
+
+    loaded = []
+    for name in files:
+        try:
+            loaded.append((name, load_request(name)))
+        except FileNotFoundError:
+            raise UsageError(f"{name}: no such file") from None
+        except IsADirectoryError:
+            raise UsageError(f"{name}: is a directory; name the request files in it") from None
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{name}: not JSON (line {exc.lineno}: {exc.msg})") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{name}: not UTF-8 text") from None
+        except (OSError, ValueError) as exc:
+            raise UsageError(str(exc) if str(exc).startswith(name) else f"{name}: {exc}") from None
+    return loaded
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--url {url!r}: expected an http(s) URL, e.g. http://127.0.0.1:8000/")
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise UsageError(f"--url {url!r}: the port is not a number from 0 to 65535") from None
+    return url
+
+
+def _label(envelope: Mapping[str, Any]) -> str:
+    request = envelope["request"]
+    label = str(request.get("type"))
+    intent = request.get("intent")
+    if isinstance(intent, dict) and intent.get("name"):
+        label += f" {intent['name']}"
+    return label
+
+
+def _failure(result: SkillResponse) -> str | None:
+    """Why ``result`` counts as a failed request, or None if it is a good answer."""
+    from ..app import APOLOGY
+
+    if result.status_code != 200:
+        reason = result.error or (json.dumps(result.json) if result.json is not None else "")
+        return f"HTTP {result.status_code}" + (f": {reason}" if reason else "")
+    if not isinstance(result.json, dict) or "response" not in result.json:
+        return "the answer is not a response envelope"
+    if result.speech == APOLOGY:
+        return "the skill answered with the framework's apology: a handler raised (see the log)"
+    return None
+
+
+def _show(result: SkillResponse, out: TextIO) -> None:
+    lines = []
+    if result.speech is not None:
+        lines.append(("speech", result.speech))
+    if result.reprompt is not None:
+        lines.append(("reprompt", result.reprompt))
+    card = result.card
+    if card is not None:
+        text = card.get("content") or card.get("text") or ""
+        title = card.get("title")
+        shown = f"[{title}] {text}" if title else str(text)
+        lines.append(("card", shown or str(card.get("type"))))
+    if result.directives:
+        lines.append(("directives", ", ".join(str(d.get("type")) for d in result.directives)))
+    end = result.should_end_session
+    if end is not None or lines:
+        session = {
+            True: "ends (shouldEndSession: true)",
+            False: "stays open, microphone on (shouldEndSession: false)",
+            None: "left to the device (no shouldEndSession)",
+        }[end]
+        lines.append(("session", session))
+    if result.session_attributes:
+        lines.append(("attributes", json.dumps(result.session_attributes, ensure_ascii=False)))
+    if not lines:
+        lines.append(("answer", "an empty response"))
+    for key, value in lines:
+        out.write(f"  {key + ':':<12}{value}\n")
+
+
+def _send_local(
+    skill: Skill, requests: list[tuple[str, dict[str, Any]]], args: argparse.Namespace
+) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
+    with warnings.catch_warnings():
+        # Starlette's test client prefers httpx2 (in alexaskill's test extra) and warns when it
+        # falls back to httpx, a runtime dependency: either serves this command well.
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        import starlette.testclient  # noqa: F401
+
+    from ..testing import TestClient
+
+    with TestClient(skill, skill_id=args.skill_id) as client:
+        for name, envelope in requests:
+            result = client.replay(envelope, keep_skill_id=args.keep_skill_id, locale=args.locale)
+            yield name, envelope, result
+
+
+def _send_url(
+    skill: Skill, requests: list[tuple[str, dict[str, Any]]], args: argparse.Namespace
+) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
+    import httpx
+
+    from ..testing import DEFAULT_SKILL_ID, SkillResponse, refresh
+
+    url = _check_url(args.url)
+    pki = dev_pki()
+    skill_id = args.skill_id or (min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID)
+    with httpx.Client(timeout=httpx.Timeout(15.0)) as http:
+        for name, envelope in requests:
+            refresh(envelope, skill_id=None if args.keep_skill_id else skill_id, locale=args.locale)
+            body = json.dumps(envelope, ensure_ascii=False).encode()
+            headers = {"Content-Type": "application/json", **pki.sign(body)}
+            try:
+                response = http.post(url, content=body, headers=headers)
+            except httpx.ConnectError:
+                raise UsageError(
+                    f"cannot connect to {url}: is the server running? Start it with "
+                    f"`alexaskill serve {args.app} --dev`"
+                ) from None
+            except httpx.HTTPError as exc:
+                result = SkillResponse(0, {"error": f"{type(exc).__name__}: {exc}"})
+            else:
+                try:
+                    payload = response.json()
+                except ValueError:
+                    payload = {"error": response.text[:200]} if response.text else None
+                result = SkillResponse(response.status_code, payload)
+            yield name, envelope, result
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    skill = load_skill(args.app)
+    requests = _load_requests(args.files)
+    if args.url is not None:
+        _check_url(args.url)
+    send = _send_url if args.url is not None else _send_local
+    failed = 0
+    with log_to(err, logging.WARNING):
+        for name, envelope, result in send(skill, requests, args):
+            problem = _failure(result)
+            failed += problem is not None
+            if args.json:
+                record = {"file": name, "status": result.status_code, "response": result.json}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if problem is not None:
+                    err.write(f"alexaskill replay: {name}: FAILED: {problem}\n")
+                continue
+            out.write(f"{name} ({_label(envelope)})\n")
+            if problem is not None:
+                out.write(f"  FAILED: {problem}\n")
+            else:
+                _show(result, out)
+    if not args.json:
+        total = len(requests)
+        verdict = f"{failed} failed" if failed else "all answered"
+        out.write(f"{total} request{'s' if total != 1 else ''}: {verdict}\n")
+    return 1 if failed else 0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the command to the ``alexaskill`` parser."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    command = commands.add_parser(
+        "replay",
+        help="send sample request files to the skill and show its answers",
+        description=help_text(
+            "Send each request FILE to the skill as Alexa would: with a fresh timestamp, "
+            "signed, and with the application id set to the skill's own. By default the skill "
+            "runs in this process; --url sends to a running `alexaskill serve --dev`."
+        ),
+        epilog=help_text(
+            "Exit status 1 if any request failed: an answer other than HTTP 200 with a "
+            "response, or the framework's apology (a handler raised).",
+            "example:\n"
+            "  alexaskill replay examples.weather.app:skill examples/weather/requests/*.json",
+        ),
+        formatter_class=formatter,
+    )
+    command.add_argument("app", metavar="APP", help=APP_HELP)
+    command.add_argument("files", metavar="FILE", nargs="+", help="a request envelope (JSON)")
+    command.add_argument("--json", action="store_true", help="print one JSON line per request")
+    command.add_argument(
+        "--keep-skill-id", action="store_true", help="send the application ids in the files"
+    )
+    command.add_argument("--skill-id", help="the application id to send (default: the skill's)")
+    command.add_argument("--locale", help="replace each request's locale (e.g. en-GB)")
+    command.add_argument(
+        "--url",
+        help="send to the skill served at URL (signed with the development key that "
+        "`alexaskill serve --dev` trusts) instead of running it here",
+    )

@@ -1,0 +1,81 @@
+"""``alexaskill serve``: run the skill under uvicorn (``--dev``: trusting the development PKI)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from typing import TYPE_CHECKING, Any, Final, TextIO
+
+if TYPE_CHECKING:
+    from ..app import Skill
+
+from .common import APP_HELP, help_text, load_skill, logger, port
+from .dev import DEV_PKI_ENV, trust_dev_pki
+
+# How `serve --reload` hands its options to the server process it starts.
+_SERVE_APP_ENV: Final = "ALEXASKILL_SERVE_APP"
+_SERVE_DEV_ENV: Final = "ALEXASKILL_SERVE_DEV"
+
+
+def _configure_server_logging() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:     %(name)s: %(message)s")
+    logger.setLevel(logging.INFO)
+
+
+def serve_factory() -> Skill:
+    """The app ``serve --reload`` runs in the server process uvicorn starts (and restarts)."""
+    _configure_server_logging()
+    skill = load_skill(os.environ[_SERVE_APP_ENV])
+    if os.environ.get(_SERVE_DEV_ENV) == "1":
+        trust_dev_pki(skill)
+    return skill
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import uvicorn
+
+    skill = load_skill(args.app)  # a mistake in APP is reported here, not by uvicorn
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level}
+    if args.reload:
+        # uvicorn re-imports the app in each server process it starts: hand the options over
+        # through the environment, which those processes inherit.
+        os.environ[_SERVE_APP_ENV] = args.app
+        os.environ[_SERVE_DEV_ENV] = "1" if args.dev else "0"
+        uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, reload=True, **options)
+        return 0
+    _configure_server_logging()
+    if args.dev:
+        trust_dev_pki(skill)
+    uvicorn.run(skill, **options)
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the command to the ``alexaskill`` parser."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    command = commands.add_parser(
+        "serve",
+        help="run the skill under uvicorn",
+        description=help_text(
+            "Run the skill under uvicorn. Requests are verified as Alexa signs them; with --dev "
+            "the skill also trusts a local development key (made on first use in "
+            f"${DEV_PKI_ENV}, else ~/.local/share/alexaskill/dev-pki), so that "
+            "`alexaskill replay --url` can talk to it. Never use --dev in production."
+        ),
+        epilog=help_text(
+            "example:\n  alexaskill serve examples.weather.app:skill --dev --port 8000"
+        ),
+        formatter_class=formatter,
+    )
+    command.add_argument("app", metavar="APP", help=APP_HELP)
+    command.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    command.add_argument("--port", type=port, default=8000, help="port to bind (8000)")
+    command.add_argument("--dev", action="store_true", help="also trust the development key")
+    command.add_argument("--reload", action="store_true", help="restart when the code changes")
+    command.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's log level (info)",
+    )

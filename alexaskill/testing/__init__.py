@@ -1,0 +1,39 @@
+"""Test a skill as Alexa would talk to it, with verification on.
+
+- `TestPKI`: a throwaway root → intermediate → leaf chain (SAN ``echo-api.amazon.com``) that
+  signs request bodies with both signature headers, and makes `Verifier` objects trusting it.
+- `RequestFactory`: realistic, fresh request envelopes for one simulated user and device.
+- `TestClient`: runs the skill in-process (Starlette's test client), signs every request with the
+  PKI, carries session attributes from answer to request like Alexa, and returns `SkillResponse`
+  values with the parts a test looks at.
+"""
+
+from __future__ import annotations
+
+from .client import SkillResponse, TestClient
+from .pki import DEFAULT_CERT_URL, TestPKI
+from .requests import (
+    DEFAULT_SKILL_ID,
+    SCREEN,
+    RequestFactory,
+    intent_fields,
+    load_request,
+    refresh,
+    slot_json,
+    timestamp,
+)
+
+__all__ = [
+    "DEFAULT_CERT_URL",
+    "DEFAULT_SKILL_ID",
+    "SCREEN",
+    "RequestFactory",
+    "SkillResponse",
+    "TestClient",
+    "TestPKI",
+    "intent_fields",
+    "load_request",
+    "refresh",
+    "slot_json",
+    "timestamp",
+]

@@ -1,0 +1,331 @@
+"""`TestClient`: a skill run in-process, spoken to as Alexa would, and `SkillResponse`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..ssml import strip_tags
+from .pki import TestPKI
+from .requests import (
+    DEFAULT_SKILL_ID,
+    SESSION_TYPES,
+    RequestFactory,
+    intent_fields,
+    load_request,
+    refresh,
+)
+
+if TYPE_CHECKING:
+    from ..app import Skill
+
+__all__ = ["SkillResponse", "TestClient"]
+
+
+@dataclass(frozen=True)
+class SkillResponse:
+    """What the skill answered, with the parts a test looks at most."""
+
+    status_code: int
+    json: Any
+
+    @property
+    def _body(self) -> dict[str, Any]:
+        if isinstance(self.json, dict):
+            response = self.json.get("response")
+            if isinstance(response, dict):
+                return response
+        return {}
+
+    @staticmethod
+    def _speech_markup(output: Any) -> str | None:
+        if not isinstance(output, dict):
+            return None
+        if output.get("type") == "SSML":
+            return str(output.get("ssml", ""))
+        if "text" in output:
+            return str(output["text"])
+        return None
+
+    @property
+    def ssml(self) -> str | None:
+        """The output speech as sent: SSML markup, or the plain text."""
+        return self._speech_markup(self._body.get("outputSpeech"))
+
+    @property
+    def speech(self) -> str | None:
+        """The output speech as words, SSML tags removed."""
+        markup = self.ssml
+        return None if markup is None else strip_tags(markup)
+
+    @property
+    def reprompt(self) -> str | None:
+        """The reprompt as words, SSML tags removed."""
+        reprompt = self._body.get("reprompt")
+        markup = self._speech_markup(reprompt.get("outputSpeech") if reprompt else None)
+        return None if markup is None else strip_tags(markup)
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        """The card, as JSON."""
+        card = self._body.get("card")
+        return card if isinstance(card, dict) else None
+
+    @property
+    def directives(self) -> list[dict[str, Any]]:
+        """The directives, as JSON."""
+        directives = self._body.get("directives")
+        return directives if isinstance(directives, list) else []
+
+    @property
+    def should_end_session(self) -> bool | None:
+        """``shouldEndSession``: True, False, or None when the response leaves it out."""
+        value = self._body.get("shouldEndSession")
+        return value if isinstance(value, bool) else None
+
+    @property
+    def session_attributes(self) -> dict[str, Any]:
+        """The ``sessionAttributes`` sent back ({} when there are none)."""
+        attributes = self.json.get("sessionAttributes") if isinstance(self.json, dict) else None
+        return attributes if isinstance(attributes, dict) else {}
+
+    @property
+    def error(self) -> str | None:
+        """The reason of a refused request (``{"error": …}``), else None."""
+        return self.json.get("error") if isinstance(self.json, dict) else None
+
+
+class TestClient:
+    """Talks to a skill in-process as Alexa would: signed requests, sessions carried over.
+
+    For the client's lifetime (until `close`, or the end of the ``with`` block) the skill trusts a
+    throwaway signing PKI and nothing else: verification stays on, with certificates made for the
+    test. Use it as a context manager to run the skill's lifespan. Unless a call passes its own
+    ``session``, requests in a session carry the attributes of the previous answer (and
+    ``new: false``) until an answer ends the session.
+
+    ``skill_id`` (default: the skill's own), ``locale``, ``interfaces`` (the device's
+    ``supportedInterfaces``: ``"AudioPlayer"``, ``"Display"``, ``"Alexa.Presentation.APL"``,
+    ``"VideoApp"``; `SCREEN` names a screen device's), ``user_id`` and ``device_id`` describe the
+    simulated user and device; each can also be changed between requests.
+    """
+
+    __test__ = False
+
+    def __init__(
+        self,
+        skill: Skill,
+        *,
+        pki: TestPKI | None = None,
+        skill_id: str | None = None,
+        locale: str = "en-US",
+        interfaces: Iterable[str] = ("AudioPlayer",),
+        user_id: str | None = None,
+        device_id: str | None = None,
+        path: str | None = None,
+        now: Callable[[], _dt.datetime] | None = None,
+    ) -> None:
+        from starlette.testclient import TestClient as StarletteClient
+
+        self.skill = skill
+        self.pki = pki or TestPKI.default()
+        if skill_id is None:
+            skill_id = min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID
+        self.factory = RequestFactory(
+            skill_id=skill_id, locale=locale, interfaces=tuple(interfaces)
+        )
+        if user_id is not None:
+            self.factory.user_id = user_id
+        if device_id is not None:
+            self.factory.device_id = device_id
+        self.path = path if path is not None else skill.path
+        self._now = now
+        if skill.verify and skill.verifier is None:
+            # The verifier the app would make on first use. Made now, so that what is restored
+            # at close is a verifier: restoring None to a skill whose app is already built would
+            # leave it checking nothing.
+            from ..verify import Verifier
+
+            skill.verifier = Verifier()
+        self._saved_verifier = skill.verifier
+        self._closed = False
+        if skill.verify:
+            skill.verifier = self.pki.verifier(now=now)
+        self.http = StarletteClient(skill, raise_server_exceptions=True)
+        self._session: dict[str, Any] | None = None
+        self.last: SkillResponse | None = None
+
+    # --- lifetime ---
+
+    def __enter__(self) -> TestClient:
+        self.http.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self.http.__exit__(*exc_info)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop trusting the test PKI: the skill gets back its own verifier."""
+        if not self._closed:
+            self._closed = True
+            self.skill.verifier = self._saved_verifier
+
+    # --- the simulated user and device ---
+
+    @property
+    def skill_id(self) -> str:
+        """The application id the client's requests carry."""
+        return self.factory.skill_id
+
+    @skill_id.setter
+    def skill_id(self, value: str) -> None:
+        self.factory.skill_id = value
+        self._session = None
+
+    @property
+    def locale(self) -> str:
+        """The locale of the client's requests (``"en-US"``)."""
+        return self.factory.locale
+
+    @locale.setter
+    def locale(self, value: str) -> None:
+        self.factory.locale = value
+
+    @property
+    def interfaces(self) -> tuple[str, ...]:
+        """The interfaces the simulated device declares."""
+        return self.factory.interfaces
+
+    @interfaces.setter
+    def interfaces(self, value: Iterable[str]) -> None:
+        self.factory.interfaces = tuple(value)
+
+    @property
+    def user_id(self) -> str:
+        """The simulated user's id; changing it starts a new session."""
+        return self.factory.user_id
+
+    @user_id.setter
+    def user_id(self, value: str) -> None:
+        self.factory.user_id = value
+        self._session = None
+
+    # --- conversations ---
+
+    def new_session(self) -> None:
+        """Forget the current session: the next request starts a new one."""
+        self._session = None
+
+    def _session_for(self, request_type: str) -> dict[str, Any] | None:
+        if request_type not in SESSION_TYPES:
+            return None
+        if self._session is None:
+            self._session = self.factory.session()
+        return self._session
+
+    def _follow(self, request_type: str, result: SkillResponse) -> None:
+        if self._session is None or request_type not in SESSION_TYPES:
+            return
+        ended = request_type == "SessionEndedRequest" or result.should_end_session is True
+        if result.status_code != 200 or ended:
+            self._session = None
+            return
+        self._session = {
+            **self._session,
+            "new": False,
+            "attributes": result.session_attributes,
+        }
+
+    # --- sending ---
+
+    def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> SkillResponse:
+        """POST raw ``body`` with exactly ``headers`` (nothing signed): for testing refusals."""
+        response = self.http.post(
+            self.path,
+            content=body,
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        result = SkillResponse(response.status_code, payload)
+        self.last = result
+        return result
+
+    def send_envelope(self, envelope: Mapping[str, Any]) -> SkillResponse:
+        """Sign ``envelope`` as Alexa would and send it."""
+        body = json.dumps(envelope, ensure_ascii=False).encode()
+        return self.post(body, self.pki.sign(body))
+
+    def send(
+        self, request_type: str, *, session: Mapping[str, Any] | None = None, **fields: Any
+    ) -> SkillResponse:
+        """Send a request of any type, with ``fields`` in its ``request`` object."""
+        own_session = session is None
+        envelope = self.factory.envelope(
+            request_type,
+            session=session if session is not None else self._session_for(request_type),
+            now=self._clock(),
+            **fields,
+        )
+        result = self.send_envelope(envelope)
+        if own_session:
+            self._follow(request_type, result)
+        return result
+
+    def _clock(self) -> _dt.datetime | None:
+        return None if self._now is None else self._now()
+
+    def launch(self) -> SkillResponse:
+        """Send a LaunchRequest ("Alexa, open …")."""
+        return self.send("LaunchRequest")
+
+    def intent(
+        self,
+        name: str,
+        *,
+        dialog_state: str | None = None,
+        confirmation_status: str = "NONE",
+        **slots: Any,
+    ) -> SkillResponse:
+        """Send an IntentRequest; each keyword is a slot (a str, number, list or slot dict)."""
+        fields = intent_fields(name, dialog_state, confirmation_status, slots)
+        return self.send("IntentRequest", **fields)
+
+    def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:
+        """Send a SessionEndedRequest."""
+        return self.send("SessionEndedRequest", reason=reason, **fields)
+
+    def replay(
+        self,
+        source: str | os.PathLike[str] | Mapping[str, Any],
+        *,
+        keep_skill_id: bool = False,
+        skill_id: str | None = None,
+        locale: str | None = None,
+    ) -> SkillResponse:
+        """Send a sample request (a file path or a parsed envelope) as Alexa would, freshly signed.
+
+        The timestamp is made fresh and, unless ``keep_skill_id``, the application ids are set
+        to ``skill_id`` (default: the client's), so sample requests from anywhere reach the
+        skill. ``locale`` replaces the request's locale. The request keeps its own session: a
+        replay neither joins nor changes the client's conversation.
+        """
+        envelope = load_request(source)
+        if not keep_skill_id and skill_id is None:
+            skill_id = self.skill_id
+        refresh(
+            envelope,
+            now=self._clock(),
+            skill_id=None if keep_skill_id else skill_id,
+            locale=locale,
+        )
+        return self.send_envelope(envelope)

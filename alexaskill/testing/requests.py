@@ -1,0 +1,240 @@
+"""Realistic, fresh request envelopes: the builders the test client, replay and the CLI share."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = [
+    "DEFAULT_SKILL_ID",
+    "SCREEN",
+    "SESSION_TYPES",
+    "RequestFactory",
+    "intent_fields",
+    "load_request",
+    "refresh",
+    "slot_json",
+    "timestamp",
+]
+
+#: The skill id the request builders use when neither the client nor the skill names one.
+DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+#: Request types that arrive inside a session; the others come with no ``session``.
+SESSION_TYPES = frozenset(
+    {
+        "LaunchRequest",
+        "IntentRequest",
+        "SessionEndedRequest",
+        "CanFulfillIntentRequest",
+        "SessionResumedRequest",
+        "Display.ElementSelected",
+        "Alexa.Presentation.APL.UserEvent",
+        "Alexa.Presentation.APL.RuntimeError",
+        "Alexa.Presentation.APL.LoadIndexListData",
+        "Alexa.Presentation.APL.LoadTokenListData",
+        "Connections.Response",
+        "GameEngine.InputHandlerEvent",
+        "CustomInterfaceController.EventsReceived",
+        "CustomInterfaceController.Expired",
+    }
+)
+
+#: The interfaces a device with a screen declares (an Echo Show): pass as ``interfaces=``.
+SCREEN: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL")
+
+_INTERFACES: dict[str, dict[str, Any]] = {
+    "AudioPlayer": {},
+    "Display": {"templateVersion": "1.0", "markupVersion": "1.0"},
+    "VideoApp": {},
+    "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.3"}},
+}
+
+
+def timestamp(now: _dt.datetime | None = None) -> str:
+    """An Alexa request timestamp (``2026-11-27T09:30:00Z``) for ``now`` (default: the clock)."""
+    moment = now or _dt.datetime.now(_dt.UTC)
+    return moment.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}.{uuid.uuid4()}"
+
+
+def slot_json(name: str, value: Any) -> dict[str, Any]:
+    """The JSON of slot ``name`` holding ``value``: a str, number, list (multi-value) or dict."""
+    if isinstance(value, Mapping):
+        return {"name": name, "confirmationStatus": "NONE", **value}
+    if value is None:
+        return {"name": name, "confirmationStatus": "NONE"}
+    if isinstance(value, list | tuple):
+        values = [str(v) for v in value]
+        return {
+            "name": name,
+            "confirmationStatus": "NONE",
+            "slotValue": {
+                "type": "List",
+                "values": [{"type": "Simple", "value": v} for v in values],
+            },
+        }
+    text = str(value)
+    return {
+        "name": name,
+        "value": text,
+        "confirmationStatus": "NONE",
+        "source": "USER",
+        "slotValue": {"type": "Simple", "value": text},
+    }
+
+
+@dataclass
+class RequestFactory:
+    """Builds realistic, fresh request envelopes for one simulated user and device."""
+
+    skill_id: str = DEFAULT_SKILL_ID
+    locale: str = "en-US"
+    user_id: str = field(default_factory=lambda: _new_id("amzn1.ask.account"))
+    device_id: str = field(default_factory=lambda: _new_id("amzn1.ask.device"))
+    #: Interfaces the device declares: AudioPlayer, Display, VideoApp, Alexa.Presentation.APL.
+    interfaces: tuple[str, ...] = ("AudioPlayer",)
+    api_endpoint: str = "https://api.amazonalexa.com"
+    #: Extra fields merged into ``context.System.user`` (an ``accessToken``, say).
+    user: dict[str, Any] = field(default_factory=dict)
+
+    def context(self) -> dict[str, Any]:
+        """The ``context`` object of a request from this device."""
+        context: dict[str, Any] = {
+            "System": {
+                "application": {"applicationId": self.skill_id},
+                "user": {"userId": self.user_id, **self.user},
+                "device": {
+                    "deviceId": self.device_id,
+                    "supportedInterfaces": {
+                        name: _INTERFACES.get(name, {}) for name in self.interfaces
+                    },
+                },
+                "apiEndpoint": self.api_endpoint,
+                "apiAccessToken": "test-api-access-token",
+            },
+        }
+        if "AudioPlayer" in self.interfaces:
+            context["AudioPlayer"] = {"playerActivity": "IDLE"}
+        if "Alexa.Presentation.APL" in self.interfaces or "Display" in self.interfaces:
+            context["Viewport"] = {
+                "shape": "RECTANGLE",
+                "pixelWidth": 1280,
+                "pixelHeight": 800,
+                "dpi": 160,
+            }
+        return context
+
+    def session(
+        self,
+        session_id: str | None = None,
+        *,
+        new: bool = True,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The ``session`` object of a request in a session."""
+        return {
+            "new": new,
+            "sessionId": session_id or _new_id("amzn1.echo-api.session"),
+            "application": {"applicationId": self.skill_id},
+            "attributes": dict(attributes or {}),
+            "user": {"userId": self.user_id, **self.user},
+        }
+
+    def envelope(
+        self,
+        request_type: str,
+        *,
+        session: Mapping[str, Any] | None = None,
+        now: _dt.datetime | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """A request envelope of ``request_type`` with ``fields`` in its ``request`` object.
+
+        A session is made up for request types that come in one, unless ``session`` is given.
+        """
+        request = {
+            "type": request_type,
+            "requestId": _new_id("amzn1.echo-api.request"),
+            "timestamp": timestamp(now),
+            "locale": self.locale,
+            **fields,
+        }
+        envelope: dict[str, Any] = {"version": "1.0"}
+        if session is not None:
+            envelope["session"] = dict(session)
+        elif request_type in SESSION_TYPES:
+            envelope["session"] = self.session()
+        envelope["context"] = self.context()
+        envelope["request"] = request
+        return envelope
+
+    def intent(
+        self,
+        name: str,
+        *,
+        session: Mapping[str, Any] | None = None,
+        dialog_state: str | None = None,
+        confirmation_status: str = "NONE",
+        **slots: Any,
+    ) -> dict[str, Any]:
+        """An IntentRequest for intent ``name`` with ``slots`` given by name."""
+        fields = intent_fields(name, dialog_state, confirmation_status, slots)
+        return self.envelope("IntentRequest", session=session, **fields)
+
+
+def intent_fields(
+    name: str, dialog_state: str | None, confirmation_status: str, slots: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ``request`` fields of an IntentRequest: the intent, its slots, the dialog state."""
+    fields: dict[str, Any] = {
+        "intent": {
+            "name": name,
+            "confirmationStatus": confirmation_status,
+            "slots": {slot: slot_json(slot, value) for slot, value in slots.items()},
+        }
+    }
+    if dialog_state is not None:
+        fields["dialogState"] = dialog_state
+    return fields
+
+
+def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
+    """A request envelope from a JSON file, or a deep copy of a parsed one."""
+    if isinstance(source, Mapping):
+        loaded: Any = json.loads(json.dumps(source))
+    else:
+        with open(source, encoding="utf-8") as file:
+            loaded = json.load(file)
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("request"), dict):
+        raise ValueError(f"{source}: not an Alexa request envelope (no 'request' object)")
+    return loaded
+
+
+def refresh(
+    envelope: dict[str, Any],
+    *,
+    now: _dt.datetime | None = None,
+    skill_id: str | None = None,
+    locale: str | None = None,
+) -> dict[str, Any]:
+    """Give ``envelope`` a fresh timestamp and, if given, that application id and locale."""
+    envelope["request"]["timestamp"] = timestamp(now)
+    if locale is not None:
+        envelope["request"]["locale"] = locale
+    if skill_id is not None:
+        system = (envelope.get("context") or {}).get("System") or {}
+        if isinstance(system.get("application"), dict):
+            system["application"]["applicationId"] = skill_id
+        session = envelope.get("session")
+        if isinstance(session, dict) and isinstance(session.get("application"), dict):
+            session["application"]["applicationId"] = skill_id
+    return envelope
