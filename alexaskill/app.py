@@ -536,7 +536,9 @@ class _Endpoint:
         limit = self.skill.max_body_size
         declared = headers.get("content-length")
         if declared is not None:
-            if not declared.isdigit():
+            # ASCII digits only ("²".isdigit() is true) and no more of them than any real body
+            # needs (int() refuses over 4,300): a server in front may pass on what uvicorn refuses.
+            if not (declared.isascii() and declared.isdigit()) or len(declared) > 18:
                 await _send(send, 400, b'{"error": "invalid content-length"}')
                 return
             if int(declared) > limit:

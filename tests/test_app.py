@@ -509,3 +509,17 @@ def test_header_names_in_any_case_reach_the_verifier() -> None:
     status, answer = asgi_post(skill, body, content)
     assert status == 400
     assert "SignatureCertChainUrl header missing" in answer["error"]
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [b"\xb2", b"\xc2\xb2", b"1" * 5000, b"+12", b"-1", b" 12", b"1_0", b""],
+)
+def test_a_content_length_that_is_not_plain_digits_gets_400(declared: bytes) -> None:
+    # uvicorn rejects these itself; behind a server that passes them on (or a proxy that does),
+    # int() raised ValueError ("²".isdigit() is true; 5,000 digits exceed int()'s limit).
+    body = b"{}"
+    headers = [(b"content-type", b"application/json"), (b"content-length", declared)]
+    status, answer = asgi_post(make_skill(), body, headers)
+    assert status == 400
+    assert answer == {"error": "invalid content-length"}
