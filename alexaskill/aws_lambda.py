@@ -124,4 +124,9 @@ def decode_event(event: Any) -> Envelope:
         body = msgspec.json.encode(event)
     except (TypeError, ValueError, OverflowError) as exc:
         raise MalformedRequestError(f"malformed request: {exc}") from exc
+    except RecursionError as exc:
+        # A dict or list that contains itself, or nesting deeper than msgspec follows.
+        raise MalformedRequestError(
+            "malformed request: the Lambda event is nested too deeply (or contains itself)"
+        ) from exc
     return decode_envelope(body)

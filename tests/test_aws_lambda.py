@@ -7,6 +7,7 @@ import json
 import logging
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,41 @@ def test_malformed_events_raise(bad: Any) -> None:
     lambda_handler = handler(weather_skill())
     with pytest.raises(MalformedRequestError):
         lambda_handler(bad, None)
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    event = valid = _launch_event()
+    for _ in range(depth):
+        valid["extra"] = valid = {}
+    return event
+
+
+def _launch_event() -> dict[str, Any]:
+    return {"version": "1.0", "request": {"type": "LaunchRequest", "requestId": "r"}}
+
+
+def _self_referencing() -> dict[str, Any]:
+    looped = _launch_event()
+    looped["request"]["itself"] = looped
+    return looped
+
+
+def _list_in_itself() -> dict[str, Any]:
+    looped: list[Any] = []
+    looped.append(looped)
+    return {"version": "1.0", "request": {"type": "LaunchRequest", "list": looped}}
+
+
+@pytest.mark.parametrize("make", [lambda: _nested(1000), _self_referencing, _list_in_itself])
+def test_deep_or_cyclic_events_are_malformed_not_a_recursion_error(
+    make: Callable[[], dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    lambda_handler = handler(weather_skill())
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    with pytest.raises(MalformedRequestError, match="nested too deeply"):
+        lambda_handler(make(), None)
+    [record] = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert record.outcome == "refused:malformed"  # type: ignore[attr-defined]
 
 
 def test_skill_id_check_can_be_off_but_nothing_is_verified() -> None:
