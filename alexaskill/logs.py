@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Mapping
@@ -52,6 +53,7 @@ __all__ = [
     "Settings",
     "configure_logging",
     "log_request",
+    "printable",
     "refusal",
     "settings_from_env",
     "user_hash",
@@ -90,7 +92,19 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = record.exc_text
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return msgspec.json.encode(entry, enc_hook=repr).decode()
+        line = msgspec.json.encode(entry, enc_hook=repr).decode()
+        if not line.isascii() and _LINE_BREAKS.search(line):
+            # JSON allows these raw in strings, but str.splitlines() and some log viewers break
+            # lines there: a value from a request could split one line into two.
+            line = _LINE_BREAKS.sub(_json_escape, line)
+        return line
+
+
+_LINE_BREAKS: Final = re.compile("[\x85\u2028\u2029]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -161,6 +175,40 @@ def user_hash(user_id: str) -> str:
     return hashlib.blake2b(user_id.encode(), digest_size=6).hexdigest()
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable escaped as in a Python literal.
+
+    Newlines, carriage returns, NUL, ANSI escapes, Unicode line separators… in a value from a
+    request could otherwise forge or hide lines of a plain-text log. Printable text (all of it,
+    almost always) is returned as it is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def _escape_args(record: logging.LogRecord) -> bool:
+    """Filter on the "alexaskill" logger: its messages interpolate values from requests."""
+    args = record.args
+    if isinstance(args, tuple):
+        record.args = tuple(_escaped(arg) for arg in args)
+    elif isinstance(args, Mapping):
+        record.args = {name: _escaped(arg) for name, arg in args.items()}
+    return True
+
+
+def _escaped(arg: object) -> object:
+    if isinstance(arg, str):
+        return printable(arg)
+    if isinstance(arg, BaseException):
+        text = str(arg)
+        return arg if text.isprintable() else printable(text)
+    return arg
+
+
+logger.addFilter(_escape_args)
+
+
 def log_request(
     envelope: Envelope | None,
     *,
@@ -195,14 +243,16 @@ def log_request(
         "verify_ms": None if verify_ms is None else round(verify_ms, 2),
         "user": user,
     }
+    # The values from the request are escaped in the line (a newline in requestId would forge
+    # a line); the fields keep them as they came, for formatters that encode them (JSON).
     args = (
-        request_type or "-",
-        f" {intent}" if intent else "",
+        printable(request_type) if request_type else "-",
+        f" {printable(intent)}" if intent else "",
         outcome,
         "" if status is None else f" ({status})",
         _ms(handler_ms),
         _ms(verify_ms),
-        request_id or "-",
+        printable(request_id) if request_id else "-",
     )
     # What request_logger.info() would do, less its search of the stack for the caller (always
     # this function): one line a request, on the hot path when INFO is on.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -289,3 +290,69 @@ def test_web_service_writes_one_line_per_request(caplog: pytest.LogCaptureFixtur
     assert answered["request_type"] == "LaunchRequest"
     assert answered["verify_ms"] > 0 and answered["handler_ms"] >= 0
     assert refused["outcome"].startswith("refused:") and refused["status"] == 400
+
+
+# --- control characters from the wire never start a line of their own ---------------------------
+
+FORGED = "\n2026-01-01 00:00:00,000 INFO alexaskill.request: LaunchRequest -> ok (200)"
+
+
+def forged_envelope() -> Envelope:
+    data = json.loads((FIXTURES / "IntentRequest.GetWeather.json").read_text())
+    data["request"]["requestId"] = "amzn1.echo-api.request.1" + FORGED + "\x00\r\u2028\x1b[31m"
+    data["request"]["intent"]["name"] = "GetWeather\nFAKE"
+    return decode_envelope(json.dumps(data).encode())
+
+
+def test_control_characters_in_request_fields_are_escaped_in_the_plain_line() -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    log_request(forged_envelope(), outcome="ok", status=200)
+    text = stream.getvalue()
+    assert text.count("\n") == 1 and text.endswith("\n")
+    assert "\r" not in text and "\x00" not in text and "\x1b" not in text
+    assert "\u2028" not in text  # str.splitlines() and some log viewers break lines there too
+    assert "IntentRequest GetWeather\\nFAKE -> ok (200)" in text
+    assert "id=amzn1.echo-api.request.1\\n2026-01-01 00:00:00,000 INFO" in text
+    assert text.rstrip("\n").endswith("\\x00\\r\\u2028\\x1b[31m")
+
+
+def test_json_lines_keep_the_raw_values_in_their_fields() -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", json=True, stream=stream)
+    request = forged_envelope()
+    log_request(request, outcome="ok", status=200)
+    [line] = json_lines(stream)
+    assert line["request_id"] == request.request.request_id
+    assert line["intent"] == "GetWeather\nFAKE"
+    assert "\n" not in line["message"]
+
+
+def test_every_alexaskill_line_escapes_what_it_interpolates() -> None:
+    # Not only the request line: a warning or error quoting an intent name, a slot value or an
+    # error message must not forge lines either, whatever the handler's formatter.
+    from alexaskill import Skill
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("alexaskill")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        logger.warning("refused: %s; %s; %d", "a\nWARNING forged", ValueError("b\rc"), 7)
+        logger.warning("%(x)s", {"x": "d\ne"})
+        skill = Skill(None, store="memory://")
+
+        @skill.fallback
+        def boom() -> Any:
+            raise RuntimeError("handler bug")
+
+        asyncio.run(skill.respond(forged_envelope()))
+    finally:
+        logger.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "WARNING refused: a\\nWARNING forged; b\\rc; 7"
+    assert lines[1] == "WARNING d\\ne"
+    assert lines[2] == "ERROR handler failed for IntentRequest GetWeather\\nFAKE"
+    assert lines[3] == "Traceback (most recent call last):"  # tracebacks stay readable
