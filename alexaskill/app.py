@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
 
     from .aws_lambda import LambdaHandler
+    from .capture import RequestCapture
     from .verify import Verifier
 
 __all__ = ["Skill"]
@@ -107,7 +109,10 @@ class Skill:
     requests for any other id are refused. Pass ``None`` only to switch the check off (logged as a
     warning). ``verify=False`` switches off signature verification (also logged as a warning);
     ``verifier`` replaces the default `Verifier` (which trusts Amazon's chain under the certifi
-    roots). ``max_body_size`` caps the request body in bytes.
+    roots). ``max_body_size`` caps the request body in bytes. ``capture_dir`` (off by default)
+    writes every request the endpoint receives, exactly as received, to a file in that directory
+    for ``alexaskill certify --replay``: the files hold user ids and access tokens (see
+    `alexaskill.capture`).
     """
 
     def __init__(
@@ -120,6 +125,7 @@ class Skill:
         path: str = "/",
         health_path: str | None = "/health",
         store: Store | str = DEFAULT_STORE,
+        capture_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         if isinstance(skill_id, str):
             skill_ids: frozenset[str] | None = frozenset((skill_id,))
@@ -139,6 +145,12 @@ class Skill:
         self.max_body_size = max_body_size
         self.path = path
         self.health_path = health_path
+        #: Writes received requests to files when ``capture_dir`` is set (None: off).
+        self.capture: RequestCapture | None = None
+        if capture_dir is not None:
+            from .capture import RequestCapture
+
+            self.capture = RequestCapture(capture_dir)
         self.registry = Registry()
         #: Interaction-model declarations: utterances and slot types by intent, custom slot types.
         self.intent_declarations: dict[str, IntentDeclaration] = {}
@@ -445,6 +457,12 @@ class Skill:
             logger.warning(
                 "the skill-id check is OFF (Skill(skill_id=None)): requests for any skill answered"
             )
+        if self.capture is not None:
+            logger.warning(
+                "request capture is ON: every request is written to %s, with the user ids and "
+                "access tokens it carries. Switch it off once you have your capture.",
+                self.capture.directory,
+            )
 
         async def health(request: Any) -> JSONResponse:
             return JSONResponse({"status": "ok"})
@@ -548,6 +566,9 @@ class _Endpoint:
         if body is None:
             await _send(send, 413, b'{"error": "request body too large"}')
             return
+        capture = self.skill.capture
+        if capture is not None:
+            capture.write(scope["path"], scope["headers"], body)
         status, payload = await self.skill._handle(headers, body)
         await _send(send, status, payload)
 

@@ -88,7 +88,7 @@ def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # --- help ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["replay", "serve", "request", "model"])
+@pytest.mark.parametrize("command", ["replay", "serve", "request", "model", "certify"])
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, "--help"]) == 0
     output = capsys.readouterr().out
@@ -99,7 +99,7 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
 def test_top_level_help_and_a_missing_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     output = capsys.readouterr().out
-    assert all(name in output for name in ("replay", "serve", "request", "model"))
+    assert all(name in output for name in ("replay", "serve", "request", "model", "certify"))
     assert main([]) == 2
     assert "required: COMMAND" in capsys.readouterr().err
 
@@ -183,6 +183,8 @@ def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch
         (["replay", "skillapp:skill", "hello.json", "--url", "ftp://x"], "expected an http(s)"),
         (["replay", "skillapp:skill", "hello.json", "--url", "http://h:99999/"], "the port is"),
         (["serve", "skillapp"], "expected module:attribute"),
+        (["serve", "skillapp:skill", "--ssl-certfile", "c.pem"], "go together"),
+        (["serve", "skillapp:skill", "--ssl-certfile", "c", "--ssl-keyfile", "k"], "c: no such"),
         (["request", "IntentRequest"], "IntentRequest needs --intent NAME"),
         (["request", "LaunchRequest", "--slot", "a=b"], "--slot needs --intent NAME"),
         (["request", "LaunchRequest", "--intent", "X"], "carry no intent; drop --intent"),

@@ -4,16 +4,18 @@
     alexaskill serve APP [--host H] [--port P] [--dev] [--reload]
     alexaskill request TYPE [--intent NAME] [--slot NAME=VALUE]... [--field NAME=VALUE]...
     alexaskill model APP --locale en-US --invocation "weather helper" [--output FILE]
+    alexaskill certify URL [--json] [--replay CAPTURE] [--dev] [--allow-local] [--cafile PEM]
 
 ``APP`` names the `Skill` object as ``module:attribute`` (imported with the current directory on
 ``sys.path``) or ``path/to/file.py:attribute``.
 
-Exit status: 0 when all went well; 1 when a replayed request failed; 2 for a mistake in how the
-command was called (a bad APP, a missing file, a server that is not running, ...), reported in
-one line on stderr that says what to do, never with a traceback. A replayed request fails when
-the answer is not HTTP 200 with a response envelope, and also when it is the framework's
-apology ("Sorry, something went wrong..."): that answer means a handler raised, which is what
-replaying sample requests is meant to catch (the handler's traceback is logged on stderr).
+Exit status: 0 when all went well; 1 when a replayed request or a certify check failed; 2 for a
+mistake in how the command was called (a bad APP, a missing file, a server that is not running,
+...), reported in one line on stderr that says what to do, never with a traceback. A replayed
+request fails when the answer is not HTTP 200 with a response envelope, and also when it is the
+framework's apology ("Sorry, something went wrong..."): that answer means a handler raised,
+which is what replaying sample requests is meant to catch (the handler's traceback is logged on
+stderr). ``certify`` prints one line per check (see `alexaskill.cli.probes`).
 
 ``serve --dev`` makes the skill trust, besides Amazon, a development signing PKI kept in
 `dev_pki_directory` (made on first use), and ``replay --url`` signs with that PKI: a running
@@ -29,7 +31,7 @@ import sys
 from collections.abc import Sequence
 from typing import Final, TextIO
 
-from . import model, replay, request, serve
+from . import certify, model, replay, request, serve
 from .common import UsageError, load_skill
 from .dev import DEV_CERT_URL, DEV_PKI_ENV, dev_pki, dev_pki_directory, trust_dev_pki
 from .serve import serve_factory
@@ -47,7 +49,13 @@ __all__ = [
 ]
 
 # One module per command, each with add_parser() and run(); the parser lists them in this order.
-_COMMANDS: Final = {"replay": replay, "serve": serve, "request": request, "model": model}
+_COMMANDS: Final = {
+    "replay": replay,
+    "serve": serve,
+    "request": request,
+    "model": model,
+    "certify": certify,
+}
 
 
 def parser() -> argparse.ArgumentParser:

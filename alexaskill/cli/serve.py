@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 if TYPE_CHECKING:
     from ..app import Skill
 
-from .common import APP_HELP, help_text, load_skill, logger, port
+from .common import APP_HELP, UsageError, help_text, load_skill, logger, port
 from .dev import DEV_PKI_ENV, trust_dev_pki
 
 # How `serve --reload` hands its options to the server process it starts.
 _SERVE_APP_ENV: Final = "ALEXASKILL_SERVE_APP"
 _SERVE_DEV_ENV: Final = "ALEXASKILL_SERVE_DEV"
+_SERVE_CAPTURE_ENV: Final = "ALEXASKILL_SERVE_CAPTURE"
 
 
 def _configure_server_logging() -> None:
@@ -29,7 +30,15 @@ def serve_factory() -> Skill:
     skill = load_skill(os.environ[_SERVE_APP_ENV])
     if os.environ.get(_SERVE_DEV_ENV) == "1":
         trust_dev_pki(skill)
+    _capture(skill, os.environ.get(_SERVE_CAPTURE_ENV) or None)
     return skill
+
+
+def _capture(skill: Skill, directory: str | None) -> None:
+    if directory is not None:
+        from ..capture import RequestCapture
+
+        skill.capture = RequestCapture(directory)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -37,16 +46,28 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     skill = load_skill(args.app)  # a mistake in APP is reported here, not by uvicorn
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level}
+    if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
+        raise UsageError("--ssl-certfile and --ssl-keyfile go together")
+    if args.ssl_certfile is not None:
+        for option, path in (
+            ("--ssl-certfile", args.ssl_certfile),
+            ("--ssl-keyfile", args.ssl_keyfile),
+        ):
+            if not os.path.isfile(path):
+                raise UsageError(f"{option} {path}: no such file")
+        options.update(ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     if args.reload:
         # uvicorn re-imports the app in each server process it starts: hand the options over
         # through the environment, which those processes inherit.
         os.environ[_SERVE_APP_ENV] = args.app
         os.environ[_SERVE_DEV_ENV] = "1" if args.dev else "0"
+        os.environ[_SERVE_CAPTURE_ENV] = args.capture or ""
         uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, reload=True, **options)
         return 0
     _configure_server_logging()
     if args.dev:
         trust_dev_pki(skill)
+    _capture(skill, args.capture)
     uvicorn.run(skill, **options)
     return 0
 
@@ -73,6 +94,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument("--port", type=port, default=8000, help="port to bind (8000)")
     command.add_argument("--dev", action="store_true", help="also trust the development key")
     command.add_argument("--reload", action="store_true", help="restart when the code changes")
+    command.add_argument(
+        "--capture",
+        metavar="DIR",
+        help="write every request received, exactly as received, to a file in DIR (for "
+        "`alexaskill certify --replay`); the files hold user ids and access tokens",
+    )
+    command.add_argument(
+        "--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate chain"
+    )
+    command.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
     command.add_argument(
         "--log-level",
         default="info",

@@ -1,0 +1,159 @@
+"""``alexaskill certify``: send Amazon's certification probes to a deployed endpoint."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .common import UsageError, help_text
+from .dev import DEV_PKI_ENV, dev_pki
+from .probes import ALEXA_TIMEOUT, Result, Target, capture_age_problem, check_url, run_probes
+
+if TYPE_CHECKING:
+    from ..capture import Capture
+
+_MARK = {True: "PASS", False: "FAIL", None: "SKIP"}
+
+
+def _load(path: str) -> Capture:
+    from ..capture import load_capture
+
+    try:
+        capture = load_capture(path)
+    except FileNotFoundError:
+        raise UsageError(f"--replay {path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"--replay {path}: is a directory; name one capture file in it") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--replay {exc}") from None
+    problem = capture_age_problem(capture)
+    if problem is not None:
+        raise UsageError(f"--replay {path}: {problem}")
+    return capture
+
+
+def _notes(target: Target, capture: Capture | None) -> list[str]:
+    notes = []
+    if target.allow_local:
+        notes.append(
+            "--allow-local: http:// and any port are allowed for a loopback address; Alexa "
+            "calls only https:// on port 443"
+        )
+    if target.signer is None:
+        notes.append(
+            "the probes are not signed with a key the endpoint trusts, so they show that it "
+            "answers 400, not which check refused them, and no valid request is sent: use --dev "
+            "against `alexaskill serve --dev`, or --replay with a captured request"
+        )
+    if capture is None:
+        notes.append(
+            "no --replay: nothing shows that a proxy in front of the skill passes Alexa's body "
+            "and headers intact"
+        )
+    return notes
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    check_url(args.url, allow_local=args.allow_local)
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout {args.timeout}: must be a positive number of seconds")
+    from ..testing import DEFAULT_SKILL_ID
+
+    capture = _load(args.replay) if args.replay is not None else None
+    target = Target(
+        args.url,
+        allow_local=args.allow_local,
+        cafile=args.cafile,
+        timeout=args.timeout,
+        signer=dev_pki() if args.dev else None,
+        skill_id=args.skill_id or DEFAULT_SKILL_ID,
+    )
+    notes = _notes(target, capture)
+
+    def show(result: Result) -> None:
+        if not args.json:
+            timing = f" [{result.status} in {result.ms:.0f} ms]" if result.status else ""
+            out.write(f"{_MARK[result.passed]}  {result.name:<22}{result.detail}{timing}\n")
+            out.flush()
+
+    if not args.json:
+        out.write(f"certifying {args.url}\n")
+    results = run_probes(target, capture, on_result=show)
+    failed = [r.name for r in results if r.passed is False]
+    if args.json:
+        report: dict[str, Any] = {
+            "url": args.url,
+            "passed": not failed,
+            "failed": failed,
+            "checks": [r.to_json() for r in results],
+            "notes": notes,
+        }
+        out.write(json.dumps(report, ensure_ascii=False) + "\n")
+    else:
+        for note in notes:
+            out.write(f"note: {note}\n")
+        checked = sum(r.passed is not None for r in results)
+        verdict = f"{len(failed)} failed: {', '.join(failed)}" if failed else "all passed"
+        out.write(f"{checked} checks: {verdict}\n")
+    return 1 if failed else 0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the command to the ``alexaskill`` parser."""
+    command = commands.add_parser(
+        "certify",
+        help="send Amazon's certification probes to a deployed endpoint",
+        description=help_text(
+            "Send the requests Amazon's certification sends to a skill's web service and check "
+            "each answer: every request that is not provably from Alexa (no signature headers, "
+            "an invalid SignatureCertChainUrl, a wrong signature, a timestamp out of tolerance, "
+            "a body changed after signing, a body that is not JSON, another skill's id) must be "
+            "refused with HTTP 400, not 401, 403, 500 or silence. Also checks https on port "
+            "443, TLS 1.2 or later, a certificate valid for the host, and how fast the endpoint "
+            "answers. One line per check; exit status 1 if any failed.",
+            "--dev signs the probes with the development key `alexaskill serve --dev` trusts, so "
+            "each probe has exactly one defect and a valid request must be answered. --replay "
+            "sends a request Alexa really signed (captured with Skill(capture_dir=...) or "
+            "`alexaskill serve --capture DIR`) byte for byte: it must be refused for its "
+            "timestamp, not its signature, which proves that the proxy in front of the skill "
+            "passes body and headers intact.",
+        ),
+        epilog=help_text(
+            "examples:\n"
+            "  alexaskill certify https://skill.example.com/\n"
+            "  alexaskill certify https://skill.example.com/ --replay captures/x.capture.json\n"
+            "  alexaskill certify http://127.0.0.1:8000/ --allow-local --dev --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.add_argument("url", metavar="URL", help="the skill's endpoint, as in the console")
+    command.add_argument("--json", action="store_true", help="print one JSON report (for CI)")
+    command.add_argument(
+        "--replay",
+        metavar="CAPTURE",
+        help="also re-send this captured request exactly as received; it must be refused for "
+        "its timestamp",
+    )
+    command.add_argument(
+        "--dev",
+        action="store_true",
+        help=f"sign with the development key of `serve --dev` (${DEV_PKI_ENV})",
+    )
+    command.add_argument(
+        "--skill-id", help="the skill's id, for the valid request --dev sends (default: a test id)"
+    )
+    command.add_argument(
+        "--allow-local",
+        action="store_true",
+        help="allow http:// and any port on a loopback address (tests); never for a deployment",
+    )
+    command.add_argument(
+        "--cafile", metavar="PEM", help="trust these CA certificates instead of certifi's"
+    )
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=ALEXA_TIMEOUT,
+        help=f"seconds to wait for each answer ({ALEXA_TIMEOUT:g}, about Alexa's limit)",
+    )

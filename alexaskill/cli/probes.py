@@ -1,0 +1,480 @@
+"""The checks ``alexaskill certify`` runs against a deployed endpoint, and their results.
+
+Amazon's certification of a skill hosted as a web service tests that the endpoint verifies every
+request ("Security testing for an Alexa skill", section 2.2:
+https://developer.amazon.com/en-US/docs/alexa/custom-skills/security-testing-for-an-alexa-skill.html)
+as "Host a custom skill as a web service" lays down
+(https://developer.amazon.com/en-US/docs/alexa/custom-skills/host-a-custom-skill-as-a-web-service.html):
+a request without its signature headers, with a ``SignatureCertChainUrl`` that breaks the URL
+rules, with a signature that does not match, or with a timestamp more than 150 seconds away must
+be refused with HTTP 400 Bad Request; the endpoint must serve HTTPS on port 443 with a
+certificate valid for its host name. Each probe here sends one such request.
+
+Only Amazon's key signs real requests, so without help the signed probes carry a signature that
+cannot verify: they show that the endpoint answers 400 (not 401, 403, 500 or nothing), not which
+check refused them. Two things make them sharper:
+
+- ``--dev``: against ``alexaskill serve --dev``, probes are signed with the development key the
+  server trusts, so each has exactly one defect, and a valid request must be answered (200).
+- ``--replay CAPTURE``: a request Alexa really signed, captured by the skill
+  (`alexaskill.capture`), sent again byte for byte: it must be refused for its timestamp. Refused
+  for its signature, it proves that something between Alexa and the skill changes the body or
+  the headers.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import ipaddress
+import json
+import os
+import socket
+import ssl
+import statistics
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..capture import Capture
+    from ..testing import TestPKI
+
+from .common import UsageError
+
+#: A certificate URL Alexa really signs with: passes the URL rules, and its chain is Amazon's.
+AMAZON_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
+#: How long Alexa waits for an answer, about: a probe not answered by then fails.
+ALEXA_TIMEOUT: Final = 8.0
+#: Amazon's tolerance for ``request.timestamp``, and the hour skill events may be late.
+_TOLERANCE: Final = 150
+_SKILL_EVENT_TOLERANCE: Final = 3600
+#: Amazon's list of invalid SignatureCertChainUrl values ("Verify the signature certificate URL"
+#: in "Host a custom skill as a web service"), each named for the rule it breaks.
+INVALID_CERT_URLS: Final = (
+    ("cert-url-scheme", "http://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+    ("cert-url-host", "https://notamazon.com/echo.api/echo-api-cert.pem"),
+    ("cert-url-path-case", "https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem"),
+    ("cert-url-path", "https://s3.amazonaws.com/invalid.path/echo-api-cert.pem"),
+    ("cert-url-port", "https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem"),
+)
+_OTHER_SKILL: Final = "amzn1.ask.skill.ffffffff-ffff-ffff-ffff-ffffffffffff"
+# Headers that describe one hop, not the request: never replayed as captured.
+_HOP_HEADERS: Final = frozenset(
+    ("host", "content-length", "connection", "transfer-encoding", "keep-alive", "te", "upgrade")
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One check: passed (True), failed (False) or skipped (None), and why."""
+
+    name: str
+    passed: bool | None
+    detail: str
+    status: int | None = None
+    ms: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as a JSON object (for ``--json``)."""
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "status": self.status,
+            "ms": None if self.ms is None else round(self.ms, 1),
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Target:
+    """What to certify and how: the endpoint, its trust anchors, the signing key if any."""
+
+    url: str
+    #: Allow http:// and any port on a loopback address (for tests).
+    allow_local: bool = False
+    #: PEM file of CA certificates to trust instead of the certifi bundle (a test CA).
+    cafile: str | None = None
+    timeout: float = ALEXA_TIMEOUT
+    #: A key the endpoint trusts (the development PKI of ``serve --dev``), or None.
+    signer: TestPKI | None = None
+    skill_id: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def host(self) -> str:
+        """The endpoint's host name (or address)."""
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def port(self) -> int:
+        """The endpoint's port (443 when the URL names none)."""
+        parts = urlsplit(self.url)
+        return parts.port or (443 if parts.scheme == "https" else 80)
+
+    @property
+    def https(self) -> bool:
+        """Whether the endpoint is served over TLS."""
+        return urlsplit(self.url).scheme == "https"
+
+
+def check_url(url: str, *, allow_local: bool) -> None:
+    """`UsageError` unless ``url`` is an https URL, or http to a loopback host with the flag."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise UsageError(f"{url!r}: not a URL with a valid port") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{url!r}: expected the skill's https:// endpoint URL")
+    if parts.scheme == "http":
+        if not allow_local:
+            raise UsageError(
+                f"{url}: Alexa only calls https:// endpoints. For a server on this machine "
+                "(a test), pass --allow-local"
+            )
+        if not is_loopback(parts.hostname):
+            raise UsageError(f"{url}: --allow-local allows http:// only to a loopback address")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# --- the endpoint: https on 443, a valid certificate, TLS 1.2 or later --------------------------
+
+
+def endpoint_checks(target: Target) -> tuple[list[Result], ssl.SSLContext | bool]:
+    """The URL and TLS checks, and how the HTTP probes should verify the server after them."""
+    results = []
+    local = target.allow_local and is_loopback(target.host)
+    if local:
+        results.append(Result("https-443", None, "skipped for a loopback address (--allow-local)"))
+    elif target.port != 443:
+        results.append(Result("https-443", False, f"port {target.port}: Alexa only calls port 443"))
+    else:
+        results.append(Result("https-443", True, "https on port 443"))
+    if not target.https:
+        results.append(Result("tls-version", None, "skipped: http:// (--allow-local)"))
+        results.append(Result("tls-certificate", None, "skipped: http:// (--allow-local)"))
+        return results, True
+    version = _tls_version(target)
+    results.append(version)
+    if not version.passed:
+        results.append(Result("tls-certificate", None, "not checked: no TLS 1.2 handshake"))
+        return results, False
+    certificate, context = _tls_certificate(target)
+    results.append(certificate)
+    # The probes still run when the certificate fails (reported once, above), without checking it.
+    return results, context if certificate.passed else False
+
+
+def _tls_version(target: Target) -> Result:
+    # Amazon's endpoint requirements: TLS, with TLS 1.2 or later; the certificate is checked apart.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        with _tls_connect(target, context) as connection:
+            version = connection.version()
+    except ssl.SSLError as exc:
+        return Result("tls-version", False, f"no TLS 1.2 or later handshake: {_ssl_reason(exc)}")
+    except OSError as exc:
+        return Result("tls-version", False, f"cannot connect: {exc}")
+    return Result("tls-version", True, f"{version} negotiated (TLS 1.2 or later required)")
+
+
+def _tls_certificate(target: Target) -> tuple[Result, ssl.SSLContext]:
+    context = tls_context(target.cafile)
+    try:
+        with _tls_connect(target, context) as connection:
+            peer = connection.getpeercert() or {}
+    except ssl.SSLCertVerificationError as exc:
+        reason = exc.verify_message or _ssl_reason(exc)
+        return Result("tls-certificate", False, f"{reason} for {target.host}"), context
+    except (ssl.SSLError, OSError) as exc:
+        return Result("tls-certificate", False, f"handshake failed: {_ssl_reason(exc)}"), context
+    detail = f"valid for {target.host}"
+    not_after = peer.get("notAfter")
+    if isinstance(not_after, str):
+        expires = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), dt.UTC)
+        days = (expires - dt.datetime.now(dt.UTC)).days
+        detail += f", expires {expires:%Y-%m-%d} (in {days} days)"
+    anchors = target.cafile or "the certifi CA bundle"
+    return Result("tls-certificate", True, f"{detail}; trusted through {anchors}"), context
+
+
+def tls_context(cafile: str | None) -> ssl.SSLContext:
+    """A client context checking certificate and host name against ``cafile`` or certifi."""
+    import certifi
+
+    return ssl.create_default_context(cafile=cafile or certifi.where())
+
+
+def _tls_connect(target: Target, context: ssl.SSLContext) -> ssl.SSLSocket:
+    raw = socket.create_connection((target.host, target.port), timeout=target.timeout)
+    try:
+        return context.wrap_socket(raw, server_hostname=target.host)
+    except BaseException:
+        raw.close()
+        raise
+
+
+def _ssl_reason(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", None)
+    return str(reason).replace("_", " ").lower() if reason else str(exc)
+
+
+# --- the requests ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request sent to the endpoint, and what the answer must be."""
+
+    name: str
+    #: What the request is, for the report: "a request with no signature headers".
+    what: str
+    body: bytes
+    headers: Mapping[str, str]
+    #: 400 for every probe but the valid request (200).
+    expect: int = 400
+    #: Words one of which the refusal's reason must contain, when the probe asks (replay).
+    reason: tuple[str, ...] = ()
+
+
+def probes(target: Target) -> Iterator[Probe]:
+    """The certification probes, each with one defect (see the module docstring)."""
+    from ..testing import RequestFactory
+
+    signer = target.signer
+    cert_url = signer.cert_url if signer is not None else AMAZON_CERT_URL
+
+    def body(*, now: dt.datetime | None = None, skill_id: str = target.skill_id) -> bytes:
+        envelope = RequestFactory(skill_id=skill_id).envelope("LaunchRequest", now=now)
+        return json.dumps(envelope).encode()
+
+    def signed(data: bytes, *, url: str = cert_url) -> dict[str, str]:
+        # Signed with the key the endpoint trusts when there is one, so that each probe has
+        # exactly the one defect it is named for.
+        signature = signer.signature(data) if signer is not None else _garbage_signature()
+        return {
+            "Content-Type": "application/json",
+            "SignatureCertChainUrl": url,
+            "Signature-256": signature,
+        }
+
+    launch = body()
+    yield Probe(
+        "no-signature-headers",
+        "a request with no signature headers",
+        launch,
+        {"Content-Type": "application/json"},
+    )
+    yield Probe(
+        "empty-cert-url",
+        "a request with an empty SignatureCertChainUrl",
+        launch,
+        signed(launch, url=""),
+    )
+    for name, url in INVALID_CERT_URLS:
+        yield Probe(name, f"the certificate URL {url}", launch, signed(launch, url=url))
+    yield Probe(
+        "invalid-signature",
+        "a signature that does not match the body",
+        launch,
+        {**signed(launch), "Signature-256": _garbage_signature()},
+    )
+    now = dt.datetime.now(dt.UTC)
+    for name, offset, when in (
+        ("timestamp-old", -10, "ten minutes old"),
+        ("timestamp-future", 10, "ten minutes in the future"),
+    ):
+        data = body(now=now + dt.timedelta(minutes=offset))
+        yield Probe(name, f"a request {when}", data, signed(data))
+    changed = launch.replace(b'"en-US"', b'"en-GB"', 1)
+    yield Probe("body-changed", "a body changed after signing", changed, signed(launch))
+    not_json = b"this is not JSON"
+    yield Probe("not-json", "a body that is not JSON", not_json, signed(not_json))
+    other = body(skill_id=_OTHER_SKILL)
+    yield Probe("another-skill", "a request for another skill id", other, signed(other))
+    if signer is not None:
+        yield Probe("valid-request", "a valid LaunchRequest", launch, signed(launch), expect=200)
+
+
+def replay_probes(capture: Capture) -> Iterator[Probe]:
+    """The captured request again, then with its body changed by one byte of whitespace."""
+    headers = {name: value for name, value in capture.headers if name.lower() not in _HOP_HEADERS}
+    body = capture.body_bytes()
+    yield Probe(
+        "replay",
+        "the captured request, replayed",
+        body,
+        headers,
+        reason=("timestamp",),
+    )
+    # What a proxy that re-encodes JSON does: the same document, other bytes.
+    changed = body + b"\n" if not body.endswith(b"\n") else body[:-1]
+    yield Probe(
+        "replay-body-changed", "the captured request with its body re-encoded", changed, headers
+    )
+
+
+def capture_age_problem(capture: Capture, now: dt.datetime | None = None) -> str | None:
+    """Why replaying ``capture`` now would prove nothing (it is still fresh), or None."""
+    try:
+        request = json.loads(capture.body_bytes())["request"]
+        sent = dt.datetime.fromisoformat(request["timestamp"])
+        request_type = str(request.get("type", ""))
+    except (ValueError, KeyError, TypeError):
+        return None  # not a request the endpoint could accept anyway
+    if sent.tzinfo is None:
+        return None
+    tolerance = (
+        _SKILL_EVENT_TOLERANCE if request_type.startswith("AlexaSkillEvent.") else _TOLERANCE
+    )
+    age = ((now or dt.datetime.now(dt.UTC)) - sent).total_seconds()
+    if age <= tolerance + 5:
+        wait = int(tolerance + 6 - age)
+        return (
+            f"the captured request is {max(int(age), 0)} s old: the endpoint may still accept it. "
+            f"Replay it in {wait} s, once it is too old to be accepted"
+        )
+    return None
+
+
+def send(client: httpx.Client, url: str, probe: Probe) -> Result:
+    """Send one probe and judge the answer."""
+    import httpx
+
+    started = time.perf_counter()
+    try:
+        response = client.post(url, content=probe.body, headers=dict(probe.headers))
+    except httpx.TimeoutException:
+        ms = (time.perf_counter() - started) * 1000
+        return Result(
+            probe.name, False, f"no answer within {client.timeout.read} s to {probe.what}", ms=ms
+        )
+    ms = (time.perf_counter() - started) * 1000
+    status = response.status_code
+    reason = _reason(response)
+    said = f": {reason}" if reason else ""
+    if status != probe.expect:
+        return Result(probe.name, False, _mismatch(probe, status, reason), status, ms)
+    if probe.expect == 200:
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or "response" not in answer:
+            return Result(probe.name, False, "answered 200 without a response envelope", status, ms)
+        return Result(probe.name, True, f"answered {probe.what}", status, ms)
+    if probe.reason and not any(word in reason.lower() for word in probe.reason):
+        return Result(probe.name, False, _wrong_reason(probe, reason), status, ms)
+    return Result(probe.name, True, f"refused {probe.what}{said}", status, ms)
+
+
+def _mismatch(probe: Probe, status: int, reason: str) -> str:
+    said = f" ({reason})" if reason else ""
+    if probe.expect == 200:
+        hint = ""
+        if "signature" in reason.lower():
+            hint = ": is something between here and the skill changing the body?"
+        elif "skill" in reason.lower():
+            hint = ": pass the skill's id with --skill-id"
+        return f"{probe.what} was refused with HTTP {status}{said}{hint}"
+    if 200 <= status < 300:
+        return f"accepted {probe.what} (HTTP {status}): Amazon expects 400 Bad Request"
+    return f"answered {probe.what} with HTTP {status}{said}: Amazon expects 400 Bad Request"
+
+
+def _wrong_reason(probe: Probe, reason: str) -> str:
+    if not reason:
+        return f"refused {probe.what} without saying why: cannot tell which check refused it"
+    lowered = reason.lower()
+    if "signature" in lowered or "certificate" in lowered:
+        return (
+            f"refused {probe.what} for its signature ({reason}), not its timestamp: something "
+            "between Alexa and the skill changes the body or the signature headers"
+        )
+    return f"refused {probe.what} ({reason}), not for its timestamp"
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        payload = response.json()
+    except ValueError:
+        return response.text.strip()[:120]
+    if isinstance(payload, dict) and isinstance(payload.get("error"), str):
+        return str(payload["error"])[:120]
+    return json.dumps(payload)[:120]
+
+
+def _garbage_signature() -> str:
+    # The length of a real RSA-2048 signature, so that only its value is wrong.
+    return base64.b64encode(os.urandom(256)).decode("ascii")
+
+
+def response_time(results: list[Result], timeout: float) -> Result:
+    """How fast the endpoint answered the probes."""
+    timed = [r for r in results if r.ms is not None and r.status is not None]
+    if not timed:
+        return Result("response-time", None, "no probe was answered")
+    slowest = max(timed, key=lambda r: r.ms or 0.0)
+    median = statistics.median(r.ms or 0.0 for r in timed)
+    detail = f"median {median:.0f} ms, slowest {slowest.ms:.0f} ms ({slowest.name})"
+    late = [r for r in results if r.status is None and r.ms is not None]
+    if late:
+        return Result(
+            "response-time", False, f"{len(late)} probe(s) unanswered in {timeout} s; {detail}"
+        )
+    return Result("response-time", True, f"{detail}; Alexa waits about {ALEXA_TIMEOUT:.0f} s")
+
+
+def run_probes(
+    target: Target, capture: Capture | None = None, *, on_result: Callable[[Result], None]
+) -> list[Result]:
+    """Every check against ``target``, each reported to ``on_result`` as it completes."""
+    import httpx
+
+    results: list[Result] = []
+
+    def report(result: Result) -> None:
+        results.append(result)
+        on_result(result)
+
+    checks, verify = endpoint_checks(target)
+    for result in checks:
+        report(result)
+    sent: list[Result] = []
+    selected = list(probes(target))
+    if capture is not None:
+        selected += replay_probes(capture)
+    with httpx.Client(
+        timeout=httpx.Timeout(target.timeout), verify=verify, follow_redirects=False
+    ) as client:
+        for probe in selected:
+            try:
+                result = send(client, target.url, probe)
+            except httpx.TransportError as exc:
+                report(
+                    Result(
+                        "connect", False, f"cannot reach {target.url}: {exc or type(exc).__name__}"
+                    )
+                )
+                return results
+            sent.append(result)
+            report(result)
+    report(response_time(sent, target.timeout))
+    return results

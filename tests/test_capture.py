@@ -1,0 +1,100 @@
+"""Opt-in request capture: exact bytes, private files, bounded, never failing a request."""
+
+from __future__ import annotations
+
+import logging
+import stat
+from pathlib import Path
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.capture import CAPTURE_LIMIT, RequestCapture, load_capture
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+
+def make_skill(directory: Path) -> Skill:
+    skill = Skill(DEFAULT_SKILL_ID, capture_dir=directory)
+
+    @skill.launch
+    def launch() -> object:
+        return speak("hello")
+
+    return skill
+
+
+def test_a_skill_with_capture_dir_writes_each_request_as_received(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    directory = tmp_path / "captures"
+    with (
+        caplog.at_level(logging.WARNING, "alexaskill"),
+        TestClient(make_skill(directory)) as client,
+    ):
+        assert client.launch().speech == "hello"
+        refused = client.post(b'{"not": "signed"}')
+    assert refused.status_code == 400
+    assert "request capture is ON" in caplog.text and str(directory) in caplog.text
+    files = sorted(directory.iterdir())
+    assert len(files) == 2  # refused requests too: capture comes before any check
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    bodies = {load_capture(f).body_bytes() for f in files}
+    assert b'{"not": "signed"}' in bodies
+    signed = next(
+        load_capture(f) for f in files if load_capture(f).body_bytes() != b'{"not": "signed"}'
+    )
+    headers = dict(signed.headers)
+    assert headers["signature-256"] and headers["signaturecertchainurl"]
+    assert signed.received_at.endswith("Z")
+
+
+def test_no_capture_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    skill = Skill(DEFAULT_SKILL_ID)
+    assert skill.capture is None
+    with TestClient(skill) as client:
+        client.launch()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bodies_are_kept_byte_for_byte(tmp_path: Path) -> None:
+    capture = RequestCapture(tmp_path)
+    for body in (b' {"a": "\xc3\xa9t\xc3\xa9"}\n', b"\xff\xfe not utf-8", b""):
+        file = capture.write("/alexa", [(b"x-thing", b"caf\xe9")], body)
+        assert file is not None
+        loaded = load_capture(file)
+        assert loaded.body_bytes() == body
+        assert loaded.headers == [("x-thing", "café")]
+        assert loaded.path == "/alexa"
+
+
+def test_capture_stops_at_the_limit_and_says_so_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    capture = RequestCapture(tmp_path, limit=3)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        written = [capture.write("/", [], b"{}") for _ in range(6)]
+    assert [w is not None for w in written] == [True] * 3 + [False] * 3
+    assert len(list(tmp_path.iterdir())) == 3
+    assert caplog.text.count("no more are written") == 1
+    # A new process (a restart) counts what the directory already holds.
+    assert RequestCapture(tmp_path, limit=3).write("/", [], b"{}") is None
+    assert CAPTURE_LIMIT == 100
+
+
+def test_a_capture_that_cannot_be_written_does_not_fail_the_request(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("in the way")
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(make_skill(blocker)) as client:
+        assert client.launch().speech == "hello"
+    assert "cannot write" in caplog.text
+
+
+def test_a_file_that_is_not_a_capture_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "x.json"
+    file.write_text('{"request": {}}')
+    with pytest.raises(ValueError, match="not an alexaskill capture file"):
+        load_capture(file)

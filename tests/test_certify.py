@@ -1,0 +1,416 @@
+"""``alexaskill certify`` against servers started here on 127.0.0.1: the example skill (served
+plainly, with TLS, with request capture), an endpoint that accepts everything, a proxy that
+re-encodes JSON, and an endpoint stuck on TLS 1.1. Each is its own process, stopped by PID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import ipaddress
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from alexaskill.capture import load_capture
+from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.cli.probes import INVALID_CERT_URLS, capture_age_problem
+from alexaskill.testing import RequestFactory, TestPKI
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVERS = Path(__file__).resolve().parent / "certify_servers.py"
+WEATHER = "examples.weather.app:skill"
+# Every probe certify sends without --replay; --dev adds the valid request.
+PROBES = [
+    "no-signature-headers",
+    "empty-cert-url",
+    *(name for name, _ in INVALID_CERT_URLS),
+    "invalid-signature",
+    "timestamp-old",
+    "timestamp-future",
+    "body-changed",
+    "not-json",
+    "another-skill",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}: {log.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"no server on port {port} after 20 s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dev-pki")
+
+
+@pytest.fixture(autouse=True)
+def _dev_env(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+
+
+@pytest.fixture(scope="module")
+def start(dev_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """``start(argv) -> base URL``: a server process on a free port, stopped after the module."""
+    processes: list[subprocess.Popen[bytes]] = []
+    logs = tmp_path_factory.mktemp("logs")
+
+    def start_server(*argv: str, scheme: str = "http") -> str:
+        port = free_port()
+        command = [a.replace("{port}", str(port)) for a in argv]
+        log = logs / f"{port}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, *command],
+                cwd=ROOT,
+                env={**os.environ, DEV_PKI_ENV: str(dev_dir)},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append(process)
+        wait_for_port(process, port, log)
+        return f"{scheme}://127.0.0.1:{port}/"
+
+    yield start_server
+    for process in processes:
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def captures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("captures") / "requests"
+
+
+@pytest.fixture(scope="module")
+def weather(start: Any, captures: Path) -> str:
+    """The example skill under ``serve --dev``, capturing what it receives."""
+    argv = ["-m", "alexaskill", "serve", WEATHER, "--dev", "--port", "{port}"]
+    return str(start(*argv, "--capture", str(captures), "--log-level", "warning"))
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for the address 127.0.0.1 (only), and its key."""
+    directory = tmp_path_factory.mktemp("tls")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "certify test")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def certify(*argv: str) -> tuple[int, dict[str, Any]]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["certify", *argv, "--json", "--timeout", "5"], stdout=out, stderr=err)
+    assert code != 2, err.getvalue()
+    return code, json.loads(out.getvalue())
+
+
+def outcome(report: dict[str, Any]) -> dict[str, bool | None]:
+    return {check["name"]: check["passed"] for check in report["checks"]}
+
+
+def detail(report: dict[str, Any], name: str) -> str:
+    return str(next(c["detail"] for c in report["checks"] if c["name"] == name))
+
+
+# --- the served example passes -------------------------------------------------------------------
+
+
+def test_the_served_example_passes_every_probe(weather: str) -> None:
+    code, report = certify(weather, "--allow-local", "--dev")
+    assert code == 0, report
+    assert report["passed"] is True and report["failed"] == []
+    checks = outcome(report)
+    assert [name for name in checks if name in PROBES] == PROBES
+    assert all(checks[name] is True for name in [*PROBES, "valid-request", "response-time"])
+    # http:// to a loopback address: the TLS checks are skipped (and said to be), not passed.
+    assert checks["https-443"] is None and checks["tls-version"] is None
+    assert any("--allow-local" in note for note in report["notes"])
+    # Each signed probe has its one defect, and the skill names it.
+    assert "timestamp: too old" in detail(report, "timestamp-old")
+    assert "does not match" in detail(report, "body-changed")
+    assert "another skill" in detail(report, "another-skill")
+    assert {c["status"] for c in report["checks"] if c["name"] in PROBES} == {400}
+
+
+def test_text_output_is_one_line_per_check(weather: str) -> None:
+    out = io.StringIO()
+    assert main(["certify", weather, "--allow-local", "--dev"], stdout=out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"certifying {weather}"
+    assert any(line.startswith("PASS  cert-url-path-case ") for line in lines)
+    assert any(line.startswith("SKIP  tls-version ") for line in lines)
+    assert lines[-1] == "15 checks: all passed"
+
+
+# --- broken endpoints fail, naming the probe ----------------------------------------------------
+
+
+def test_an_endpoint_that_accepts_everything_fails(start: Any) -> None:
+    url = start(str(SERVERS), "accept-all", "{port}")
+    code, report = certify(url, "--allow-local")
+    assert code == 1
+    assert report["failed"] == PROBES
+    assert "accepted a request with no signature headers (HTTP 200)" in detail(
+        report, "no-signature-headers"
+    )
+    assert "notamazon.com" in detail(report, "cert-url-host")
+
+
+def test_a_proxy_that_re_encodes_json_fails_the_valid_request(weather: str, start: Any) -> None:
+    proxy = start(str(SERVERS), "reserialise", "{port}", weather)
+    code, report = certify(proxy, "--allow-local", "--dev")
+    assert code == 1
+    # Every refusal still comes back as 400; only the request Alexa would really send fails.
+    assert report["failed"] == ["valid-request"]
+    assert "signature" in detail(report, "valid-request")
+    assert "changing the body" in detail(report, "valid-request")
+
+
+# --- --replay with a request the skill captured ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def capture_file(weather: str, captures: Path, dev_dir: Path) -> Path:
+    """A request signed with the development key, sent to the capturing skill, as captured.
+
+    Its timestamp is five minutes old, as a capture is by the time anyone replays it: the skill
+    refuses it for that, and captures it all the same (capture comes before any check).
+    """
+    from alexaskill.cli import DEV_CERT_URL
+
+    pki = TestPKI.load_or_create(dev_dir, cert_url=DEV_CERT_URL)
+    sent = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    envelope = RequestFactory(user={"accessToken": "secret-token"}).envelope(
+        "LaunchRequest", now=sent
+    )
+    body = (" " + json.dumps(envelope, indent=1) + "\n").encode()  # as Alexa's: odd whitespace
+    before = set(captures.glob("*")) if captures.exists() else set()
+    answer = httpx.post(
+        weather, content=body, headers={"Content-Type": "application/json", **pki.sign(body)}
+    )
+    assert answer.status_code == 400 and "timestamp" in answer.json()["error"]
+    (new,) = set(captures.glob("*")) - before
+    return new
+
+
+def test_the_capture_is_the_request_as_received_and_private(capture_file: Path) -> None:
+    assert stat.S_IMODE(capture_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(capture_file.parent.stat().st_mode) == 0o700
+    capture = load_capture(capture_file)
+    body = capture.body_bytes()
+    assert body.startswith(b" {\n") and b"secret-token" in body
+    names = [name for name, _ in capture.headers]
+    assert {"signature-256", "signaturecertchainurl", "content-type"} <= set(names)
+    assert capture.path == "/"
+
+
+def test_replay_through_the_skill_is_refused_for_its_timestamp(
+    weather: str, capture_file: Path
+) -> None:
+    code, report = certify(weather, "--allow-local", "--dev", "--replay", str(capture_file))
+    assert code == 0, report
+    assert outcome(report)["replay"] is True
+    assert "timestamp: too old" in detail(report, "replay")
+    assert outcome(report)["replay-body-changed"] is True
+
+
+def test_replay_through_a_re_encoding_proxy_fails(
+    weather: str, start: Any, capture_file: Path
+) -> None:
+    proxy = start(str(SERVERS), "reserialise", "{port}", weather)
+    # Without --dev: the replay alone shows what the proxy does.
+    code, report = certify(proxy, "--allow-local", "--replay", str(capture_file))
+    assert code == 1
+    assert report["failed"] == ["replay"]
+    assert "for its signature" in detail(report, "replay")
+
+
+def test_replay_to_an_endpoint_that_accepts_everything_fails(
+    start: Any, capture_file: Path
+) -> None:
+    url = start(str(SERVERS), "accept-all", "{port}")
+    code, report = certify(url, "--allow-local", "--replay", str(capture_file))
+    assert code == 1
+    assert {"replay", "replay-body-changed"} <= set(report["failed"])
+
+
+def test_a_fresh_capture_is_refused_until_it_is_old(tmp_path: Path) -> None:
+    from alexaskill.capture import RequestCapture
+
+    envelope = RequestFactory().envelope("LaunchRequest")
+    file = RequestCapture(tmp_path).write("/", [], json.dumps(envelope).encode())
+    assert file is not None
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["certify", "https://skill.example.com/", "--replay", str(file)], stdout=out, stderr=err
+    )
+    assert code == 2
+    assert "may still accept it" in err.getvalue() and "Replay it in" in err.getvalue()
+    assert (
+        capture_age_problem(load_capture(file), dt.datetime.now(dt.UTC) + dt.timedelta(minutes=3))
+        is None
+    )
+    event = RequestFactory().envelope(
+        "AlexaSkillEvent.SkillEnabled", now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+    )
+    late = RequestCapture(tmp_path).write("/", [], json.dumps(event).encode())
+    assert late is not None and capture_age_problem(load_capture(late)) is not None
+
+
+# --- TLS ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def weather_tls(start: Any, tls_files: tuple[Path, Path]) -> str:
+    cert, key = tls_files
+    argv = ["-m", "alexaskill", "serve", WEATHER, "--dev", "--port", "{port}"]
+    options = ["--ssl-certfile", str(cert), "--ssl-keyfile", str(key), "--log-level", "warning"]
+    return str(start(*argv, *options, scheme="https"))
+
+
+def test_tls_with_a_trusted_certificate_for_the_host_passes(
+    weather_tls: str, tls_files: tuple[Path, Path]
+) -> None:
+    code, report = certify(weather_tls, "--allow-local", "--dev", "--cafile", str(tls_files[0]))
+    assert code == 0, report
+    checks = outcome(report)
+    assert checks["tls-version"] is True and checks["tls-certificate"] is True
+    assert detail(report, "tls-version").startswith("TLSv1.3 negotiated")
+    assert "valid for 127.0.0.1, expires" in detail(report, "tls-certificate")
+
+
+def test_a_self_signed_certificate_fails(weather_tls: str) -> None:
+    code, report = certify(weather_tls, "--allow-local", "--dev")
+    assert code == 1
+    assert report["failed"] == ["tls-certificate"]
+    assert "self-signed certificate" in detail(report, "tls-certificate")
+
+
+def test_a_certificate_for_another_host_fails(
+    weather_tls: str, tls_files: tuple[Path, Path]
+) -> None:
+    other_name = weather_tls.replace("127.0.0.1", "localhost")  # the certificate names the address
+    code, report = certify(other_name, "--allow-local", "--dev", "--cafile", str(tls_files[0]))
+    assert code == 1
+    assert report["failed"] == ["tls-certificate"]
+    assert "mismatch" in detail(report, "tls-certificate")
+
+
+def test_an_endpoint_stuck_on_tls_1_1_fails(start: Any, tls_files: tuple[Path, Path]) -> None:
+    cert, key = tls_files
+    url = start(
+        str(SERVERS),
+        "accept-all",
+        "{port}",
+        "--tls",
+        str(cert),
+        str(key),
+        "--max-tls",
+        "1.1",
+        scheme="https",
+    )
+    code, report = certify(url, "--allow-local", "--cafile", str(cert))
+    assert code == 1
+    assert outcome(report)["tls-version"] is False
+    assert "no TLS 1.2 or later handshake" in detail(report, "tls-version")
+    assert outcome(report)["tls-certificate"] is None
+
+
+def test_a_deployed_endpoint_must_be_on_port_443(
+    weather_tls: str, tls_files: tuple[Path, Path]
+) -> None:
+    # Without --allow-local the loopback address gets no exemption: port 443 is checked.
+    https = weather_tls
+    code, report = certify(https, "--dev", "--cafile", str(tls_files[0]))
+    assert code == 1
+    assert report["failed"] == ["https-443"]
+    assert "Alexa only calls port 443" in detail(report, "https-443")
+
+
+# --- usage ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["http://skill.example.com/"], "Alexa only calls https://"),
+        (["http://127.0.0.1:8000/"], "pass --allow-local"),
+        (["http://skill.example.com/", "--allow-local"], "only to a loopback address"),
+        (["ftp://skill.example.com/"], "expected the skill's https:// endpoint URL"),
+        (["https://skill.example.com:99999/"], "valid port"),
+        (["https://skill.example.com/", "--replay", "/nonexistent.json"], "no such file"),
+        (["https://skill.example.com/", "--timeout", "0"], "positive"),
+    ],
+)
+def test_usage_mistakes_exit_2(argv: list[str], message: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["certify", *argv], stdout=out, stderr=err) == 2
+    assert message in err.getvalue()
+
+
+def test_an_endpoint_nobody_listens_on_fails() -> None:
+    code, report = certify(f"http://127.0.0.1:{free_port()}/", "--allow-local")
+    assert code == 1
+    assert report["failed"] == ["connect"]
