@@ -132,6 +132,12 @@ class AlexaApi:
 
     def progressive_sync(self, speech: str | ssml.Ssml) -> bool:
         """`progressive` for a sync handler (which runs in a worker thread of the app)."""
+        from .threads import run_in_loop
+
+        try:
+            return run_in_loop(self.progressive, speech)
+        except RuntimeError:  # not one of alexaskill's threads: an anyio worker thread, maybe
+            pass
         import anyio.from_thread
 
         try:

@@ -7,7 +7,11 @@ returns, i.e. the least any framework must do to send that answer. Measured in t
 
 - the weather example on the load benchmark's envelopes (20% launch, 80% GetWeather);
 - a minimal skill whose one handler returns ``ask(...)``, as ``async def`` and as ``def``: the
-  difference is the thread-pool hop every sync handler pays (`run_in_threadpool`).
+  difference is the worker-thread hop every ``def`` handler pays (`alexaskill.threads`);
+- the hop alone, for a function that returns at once: alexaskill's `run_sync` against Starlette's
+  ``run_in_threadpool`` (anyio, what alexaskill used before) and ``loop.run_in_executor``, one
+  call at a time (wall time) and 32 at once (CPU time of the process per call, what a busy
+  server pays).
 
 Run from the repository root with alexaskill installed (``pip install -e .``) or with
 ``PYTHONPATH=.``: ``python benchmarks/bench_dispatch.py``.
@@ -16,9 +20,12 @@ Run from the repository root with alexaskill installed (``pip install -e .``) or
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import msgspec
@@ -26,6 +33,7 @@ import msgspec
 from alexaskill import Response, Skill, ask
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID
+from alexaskill.threads import run_sync
 from benchmarks.envelopes import Workload, encode
 from benchmarks.timing import per_call
 
@@ -110,7 +118,77 @@ def main() -> None:
     print(f"  msgspec.json.encode(equivalent dict): {costs['minimal encode'] * 1e6:7.2f} µs/call")
     print(f"  ratio (async def): {minimal_ratio:.1f}x")
     hop = costs["sync"] - costs["async"]
-    print(f"  thread-pool hop of a def handler: {hop * 1e6:.1f} µs/call")
+    print(f"  worker-thread hop of a def handler: {hop * 1e6:.1f} µs/call")
+    hops()
+
+
+def hops() -> None:
+    """The hop alone: one call at a time (wall µs) and 32 at once (process CPU µs per call)."""
+    from starlette.concurrency import run_in_threadpool
+
+    def handler(city: str) -> str:
+        return city
+
+    kwargs = {"city": "Paris"}
+    executor = ThreadPoolExecutor(max_workers=40)
+
+    async def ours() -> str:
+        return await run_sync(handler, kwargs)
+
+    async def anyio() -> str:
+        return await run_in_threadpool(handler, **kwargs)
+
+    async def executor_hop() -> str:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(executor, functools.partial(handler, **kwargs))
+
+    candidates: dict[str, Callable[[], Awaitable[str]]] = {
+        "alexaskill.threads.run_sync": ours,
+        "starlette run_in_threadpool (anyio)": anyio,
+        "loop.run_in_executor": executor_hop,
+    }
+    loop = asyncio.new_event_loop()
+    try:
+        sequential = per_call(
+            {name: _calls(loop, hop, 1) for name, hop in candidates.items()}, CALLS, ROUNDS
+        )
+        busy = {name: _cpu_per_call(loop, hop, 32) for name, hop in candidates.items()}
+    finally:
+        loop.close()
+        executor.shutdown()
+    print("the hop alone (a def function that returns at once)")
+    for name in candidates:
+        print(
+            f"  {name:36s} one at a time {sequential[name] * 1e6:6.1f} µs wall/call; "
+            f"32 at once {busy[name] * 1e6:6.1f} µs CPU/call"
+        )
+
+
+def _calls(
+    loop: asyncio.AbstractEventLoop, hop: Callable[[], Awaitable[str]], concurrency: int
+) -> Callable[[], None]:
+    async def worker(calls: int) -> None:
+        for _ in range(calls):
+            await hop()
+
+    async def batch() -> None:
+        await asyncio.gather(*(worker(CALLS // concurrency) for _ in range(concurrency)))
+
+    return lambda: loop.run_until_complete(batch())
+
+
+def _cpu_per_call(
+    loop: asyncio.AbstractEventLoop, hop: Callable[[], Awaitable[str]], concurrency: int
+) -> float:
+    """The least process CPU time per call over ``ROUNDS`` rounds (all threads count)."""
+    run = _calls(loop, hop, concurrency)
+    run()
+    best = float("inf")
+    for _ in range(ROUNDS):
+        started = time.process_time()
+        run()
+        best = min(best, (time.process_time() - started) / CALLS)
+    return best
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 From the repository root, with alexaskill installed (``pip install -e .``) or ``PYTHONPATH=.``::
 
-    python benchmarks/load.py                    # bare, floor, alexaskill: about 1 minute
-    python benchmarks/load.py --duration 5 --servers floor alexaskill
+    python benchmarks/load.py                    # bare, floor and the four alexaskill rows
+    python benchmarks/load.py --duration 5 --servers floor def-info
     python benchmarks/load.py --ask-sdk /tmp/venv-asksdk   # adds Amazon's SDK (see README)
+    python benchmarks/load.py --compare-with /tmp/before   # each alexaskill row, before and now
 
 What one invocation does, for each server in turn: make a throwaway signing PKI (`TestPKI`) and
 write its public half for the server; start the server (uvicorn, one worker, access log off,
@@ -14,17 +15,21 @@ intent answer 200 with speech, a tampered body gets 400); sign a pool of fresh ~
 envelopes (timestamps expire after 150 s); warm up; drive it with ``wrk`` (32 connections,
 a Lua script cycling through the pre-signed requests) for a fixed time; stop it. Then print
 requests/s, p50 and p99 latency, the CPU each side used, the share of the bare Starlette row and
-alexaskill's ratio to the verify + parse floor (target: at least 0.90).
+each alexaskill row's ratio to the verify + parse floor, against its target (`ROWS`).
 
 Servers (``benchmarks/servers``): ``bare`` (Starlette, no work), ``floor`` (Starlette + one RSA
-verify + ``json.loads``), ``alexaskill`` (the weather example, verification on) and, with
-``--ask-sdk``, ``ask-sdk`` (Amazon's ASK SDK + flask-ask-sdk under gunicorn, one sync worker).
+verify + ``json.loads``); the weather skill, verification on, with ``async def`` handlers
+(``async``, the example as shipped), with plain ``def`` handlers (``def``), and with those and the
+INFO request line, plain (``def-info``: what the Docker image runs) or JSON (``def-json``);
+``def-info-2w``, the same with ``--workers 2`` (not pinned: compare its CPU per request); and,
+with ``--ask-sdk``, ``ask-sdk`` (Amazon's ASK SDK + flask-ask-sdk under gunicorn, one sync worker).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import http.client
 import importlib.metadata
 import importlib.util
@@ -52,20 +57,64 @@ from benchmarks.servers import PKI_ENV, save_pki
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-TARGET: Final = 0.90
-#: alexaskill's requests/s over the ASK SDK's must exceed this.
+#: The alexaskill row the ASK SDK is compared with, and its ratio over the SDK must exceed this.
+SDK_ROW: Final = "async"
 SDK_TARGET: Final = 35.0
+#: Server CPU per request of the two-worker row over the one-worker row's: at most this.
+WORKERS_TARGET: Final = 1.10
 #: Above this share of a CPU used by other processes during a run, its numbers are suspect.
 NOISY: Final = 0.10
+#: The suffix of the rows --compare-with adds: the same row served with the other checkout's code.
+BEFORE: Final = "@before"
 
-#: (row name, what it is) in the order they run and print.
-SERVERS: Final = {
-    "bare": "bare Starlette + uvicorn, no work",
-    "floor": "Starlette + 1 RSA-2048 verify + json.loads",
-    "alexaskill": "alexaskill weather example, verify on",
-    "ask-sdk": "ASK SDK + flask-ask-sdk, gunicorn sync",
-    "before": "alexaskill weather example, verify on, from --compare-with",
+
+@dataclass(frozen=True)
+class Row:
+    """One server the benchmark can run."""
+
+    title: str
+    #: ``benchmarks.servers.<module>:create_app``; None for the ASK SDK (gunicorn).
+    module: str | None
+    #: Environment of the server: the request log's settings.
+    env: Mapping[str, str] = field(default_factory=dict)
+    workers: int = 1
+    #: The least requests/s over the floor row's (alexaskill's rows).
+    target: float | None = None
+    verifies: bool = True
+    #: For a row with several workers: the one-worker row whose CPU per request it matches.
+    one_worker: str | None = None
+
+
+_INFO: Final = {"ALEXASKILL_LOG_LEVEL": "INFO"}
+_JSON: Final = {"ALEXASKILL_LOG_LEVEL": "INFO", "ALEXASKILL_LOG_JSON": "1"}
+
+_OURS: Final = ("weather", "weather_def")
+
+#: The rows, in the order they run and print.
+ROWS: Final = {
+    "bare": Row("bare Starlette + uvicorn, no work", "bare", verifies=False),
+    "floor": Row("Starlette + 1 RSA-2048 verify + json.loads", "floor"),
+    "async": Row("alexaskill, async def handlers (weather example)", "weather", target=1.25),
+    "def": Row("alexaskill, def handlers", "weather_def", target=1.00),
+    "def-info": Row("alexaskill, def handlers + INFO log line", "weather_def", _INFO, target=0.95),
+    "def-json": Row("alexaskill, def handlers + JSON log line", "weather_def", _JSON, target=0.95),
+    "def-info-2w": Row(
+        "alexaskill, def + INFO log, 2 workers", "weather_def", _INFO, 2, one_worker="def-info"
+    ),
+    "ask-sdk": Row("ASK SDK + flask-ask-sdk, gunicorn sync", None),
 }
+#: The rows served by alexaskill (the ones --compare-with doubles).
+ALEXASKILL_ROWS: Final = tuple(name for name, row in ROWS.items() if row.module in _OURS)
+DEFAULT_ROWS: Final = ("bare", "floor", "async", "def", "def-info", "def-json")
+
+
+def row(name: str) -> Row:
+    """The row ``name``, or the row it is the ``@before`` twin of (retitled)."""
+    if name.endswith(BEFORE):
+        base = ROWS[name.removesuffix(BEFORE)]
+        return dataclasses.replace(base, title=f"{base.title}, --compare-with", target=None)
+    return ROWS[name]
+
 
 #: Answers (status, body) to one POST of ``body`` with ``headers``.
 Post = Callable[[bytes, Mapping[str, str]], tuple[int, bytes]]
@@ -149,6 +198,8 @@ class ServerSpec:
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
     verifies: bool = True
+    #: Pinned to the server CPU (one worker); several workers run on every CPU.
+    pinned: bool = True
 
 
 def server_specs(
@@ -160,24 +211,22 @@ def server_specs(
     *,
     minimal_pki: bool = False,
     before: Path | None = None,
+    work_dir: Path | None = None,
 ) -> list[ServerSpec]:
     """The commands (without port and pinning) for the servers named.
 
-    ``before``: a checkout of another commit; the ``before`` row serves its weather example
-    (its alexaskill, its examples and benchmark server) the way the ``alexaskill`` row serves
-    this checkout's.
+    ``before``: a checkout of another commit; a row named ``<row>@before`` is served like
+    ``<row>``, by this checkout's server module and example, with that checkout's alexaskill
+    (a link to it under ``work_dir`` comes first on ``PYTHONPATH``): the difference between the
+    two rows is the framework's.
     """
     specs = []
     for name in names:
-        root = ROOT
-        if name == "before":
-            if before is None:
-                raise BenchmarkError("the before row needs --compare-with DIR")
-            root = before.resolve()
-            if not (root / "benchmarks" / "servers" / "weather.py").is_file():
-                raise BenchmarkError(f"{root} is not a checkout with benchmarks/servers/weather.py")
-        env = {PKI_ENV: str(pki_dir), "PYTHONPATH": str(root)}
-        if name == "ask-sdk":
+        spec = row(name)
+        env = {PKI_ENV: str(pki_dir), "PYTHONPATH": str(ROOT), **spec.env}
+        if name.endswith(BEFORE):
+            env["PYTHONPATH"] = f"{_before_path(before, work_dir)}{os.pathsep}{ROOT}"
+        if spec.module is None:
             if ask_sdk is None:
                 raise BenchmarkError("the ask-sdk row needs --ask-sdk VENV (see README)")
             command = [
@@ -201,22 +250,40 @@ def server_specs(
             env["SSL_CERT_FILE"] = str(trust)
             env["PYTHONWARNINGS"] = "ignore"
         else:
-            module = "weather" if name in ("alexaskill", "before") else name
             command = [
                 sys.executable,
                 "-m",
                 "uvicorn",
                 "--factory",
-                f"benchmarks.servers.{module}:create_app",
+                f"benchmarks.servers.{spec.module}:create_app",
                 "--app-dir",
-                str(root),
+                str(ROOT),
                 "--no-access-log",
                 "--log-level=warning",
                 f"--loop={loop}",
                 f"--http={parser}",
             ]
-        specs.append(ServerSpec(name, command, env, verifies=name != "bare"))
+            if spec.workers > 1:
+                command.append(f"--workers={spec.workers}")
+        specs.append(
+            ServerSpec(name, command, env, verifies=spec.verifies, pinned=spec.workers == 1)
+        )
     return specs
+
+
+def _before_path(before: Path | None, work_dir: Path | None) -> Path:
+    """A directory holding only a link to ``before``'s alexaskill package."""
+    if before is None or work_dir is None:
+        raise BenchmarkError("the @before rows need --compare-with DIR")
+    package = before.resolve() / "alexaskill"
+    if not (package / "__init__.py").is_file():
+        raise BenchmarkError(f"{before} is not a checkout of alexaskill")
+    shim = work_dir / "before-path"
+    shim.mkdir(exist_ok=True)
+    link = shim / "alexaskill"
+    if not link.exists():
+        link.symlink_to(package, target_is_directory=True)
+    return shim
 
 
 @contextlib.contextmanager
@@ -229,13 +296,15 @@ def running(spec: ServerSpec, port: int, cpu: int | None, log: Path) -> Iterator
         command = [*spec.command[:1], f"--bind=127.0.0.1:{port}", *spec.command[1:]]
     else:
         command = [*spec.command, "--host=127.0.0.1", f"--port={port}"]
-    if cpu is not None:
+    if cpu is not None and spec.pinned:
         command = ["taskset", "-c", str(cpu), *command]
+    # The request log's settings come from the row alone, never from the calling shell.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
     with log.open("wb") as output:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**os.environ, **spec.env},
+            env={**inherited, **spec.env},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -373,40 +442,64 @@ def paired_ratios(
     return [ours.rps / theirs.rps for ours, theirs in pairs]
 
 
-def table(results: Mapping[str, LoadResult], floor_ratio: float | None = None) -> str:
-    """The results as a Markdown table, with the ratios to the reference rows.
+def table(
+    results: Mapping[str, LoadResult], ratios: Mapping[tuple[str, str], float] | None = None
+) -> str:
+    """The results as a Markdown table, then each alexaskill row's ratios against its targets.
 
-    ``floor_ratio`` replaces alexaskill's ratio to the floor computed from ``results`` (the
-    median of the round-by-round ratios is steadier than the ratio of two medians).
+    ``ratios`` maps (row, reference row) to a ratio of requests/s that replaces the one computed
+    from ``results`` (the median of the round-by-round ratios is steadier than the ratio of
+    two medians).
     """
+    ratios = ratios or {}
     bare = results.get("bare")
     lines = [
         "| server | requests/s | p50 ms | p99 ms | share of bare | server CPU µs/req "
-        "| server CPU | wrk CPU | other |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server CPU | wrk CPU | other | RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, result in results.items():
         share = f"{result.rps / bare.rps:.3f}" if bare else "n/a"
         lines.append(
-            f"| {SERVERS[name]} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} "
-            f"| {share} | {result.cpu_us:.0f} | {result.server_cpu:.0%} | {result.wrk_cpu:.0%} "
-            f"| {result.other_cpu:.0%} |"
+            f"| {row(name).title} | {result.rps:,.0f} | {result.p50_ms:.2f} "
+            f"| {result.p99_ms:.2f} | {share} | {result.cpu_us:.0f} | {result.server_cpu:.0%} "
+            f"| {result.wrk_cpu:.0%} | {result.other_cpu:.0%} | {result.rss_mb:.0f} |"
         )
-    floor, ours = results.get("floor"), results.get("alexaskill")
-    if floor and ours:
-        ratio = ours.rps / floor.rps if floor_ratio is None else floor_ratio
-        verdict = "OK" if ratio >= TARGET else "BELOW TARGET"
-        lines.append("")
-        lines.append(f"alexaskill / floor: {ratio:.3f} (target >= {TARGET:.2f}) {verdict}")
-        lines.append(
-            f"alexaskill / floor by server CPU per request: {floor.cpu_us / ours.cpu_us:.3f}"
-        )
-    sdk = results.get("ask-sdk")
+    lines.append("")
+
+    def ratio(name: str, reference: str) -> float:
+        computed = results[name].rps / results[reference].rps
+        return ratios.get((name, reference), computed)
+
+    floor = results.get("floor")
+    for name, result in results.items():
+        spec = row(name)
+        if spec.target is not None and floor is not None:
+            value = ratio(name, "floor")
+            verdict = "OK" if value >= spec.target else "BELOW TARGET"
+            lines.append(
+                f"{name} / floor: {value:.3f} (target >= {spec.target:.2f}) {verdict}; "
+                f"by server CPU per request {floor.cpu_us / result.cpu_us:.3f}"
+            )
+        if spec.one_worker is not None and spec.one_worker in results:
+            value = result.cpu_us / results[spec.one_worker].cpu_us
+            verdict = "OK" if value <= WORKERS_TARGET else "ABOVE TARGET"
+            lines.append(
+                f"{name} / {spec.one_worker}, server CPU per request: {value:.3f} "
+                f"(target <= {WORKERS_TARGET:.2f}) {verdict}"
+            )
+        twin = name + BEFORE
+        if twin in results:
+            lines.append(
+                f"{name} / {twin}: {ratio(name, twin):.3f}; "
+                f"by server CPU per request {results[twin].cpu_us / result.cpu_us:.3f}"
+            )
+    sdk, ours = results.get("ask-sdk"), results.get(SDK_ROW)
     if sdk and ours:
         sdk_ratio = ours.rps / sdk.rps
         verdict = "OK" if sdk_ratio > SDK_TARGET else "BELOW TARGET"
-        lines.append(f"alexaskill / ASK SDK: {sdk_ratio:.1f}x (target > {SDK_TARGET:g}x) {verdict}")
-    return "\n".join(lines)
+        lines.append(f"{SDK_ROW} / ASK SDK: {sdk_ratio:.1f}x (target > {SDK_TARGET:g}x) {verdict}")
+    return "\n".join(lines).rstrip()
 
 
 def describe_checkout(directory: Path | None) -> str:
@@ -442,9 +535,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--servers",
         nargs="+",
-        choices=list(SERVERS),
+        choices=list(ROWS),
         default=None,
-        help="rows to run (default: bare floor alexaskill, and ask-sdk with --ask-sdk)",
+        help=f"rows to run (default: {' '.join(DEFAULT_ROWS)}, and ask-sdk with --ask-sdk)",
     )
     parser.add_argument(
         "--ask-sdk",
@@ -465,8 +558,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         default=None,
         metavar="DIR",
-        help="a checkout of another commit (git worktree add DIR COMMIT): adds the 'before' row, "
-        "its weather example, for before/after ratios measured in one run",
+        help="a checkout of another commit (git worktree add DIR COMMIT): adds a twin of each "
+        "alexaskill row, ROW@before, served with that checkout's alexaskill, for before/after "
+        "ratios measured in one run",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
@@ -475,9 +569,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if not 1 <= args.rounds <= 5:
         parser.error("--rounds must be between 1 and 5")
     if args.servers is None:
-        args.servers = ["bare", "floor", "alexaskill"] + (["ask-sdk"] if args.ask_sdk else [])
-        if args.compare_with:
-            args.servers.append("before")
+        args.servers = [*DEFAULT_ROWS] + (["ask-sdk"] if args.ask_sdk else [])
+    if args.compare_with:
+        args.servers += [name + BEFORE for name in args.servers if name in ALEXASKILL_ROWS]
     return args
 
 
@@ -497,6 +591,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else "no pinning (taskset or a second CPU missing)"
     )
     print(f"uvicorn: --loop={loop} --http={parser} --no-access-log, one worker; {pinning}")
+    print("several workers (-2w rows): not pinned, on every CPU")
     print(
         f"load: wrk, {args.connections} connections, {args.threads} thread(s), "
         f"{args.warmup:g} s warm-up + {args.duration:g} s per server"
@@ -515,9 +610,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else "PKI: a chain shaped like Amazon's (leaf, intermediate, two cross-signed CAs, the top "
         "one trusted); the ASK SDK's trust store is certifi's bundle plus the test root"
     )
-    if "before" in args.servers:
-        print(f"before: {describe_checkout(args.compare_with)}")
-        print(f"alexaskill: {describe_checkout(ROOT)}")
+    if args.compare_with:
+        print(f"{BEFORE} rows: alexaskill from {describe_checkout(args.compare_with)}")
+        print(f"other rows: {describe_checkout(ROOT)}")
     runs: dict[str, list[LoadResult]] = {name: [] for name in args.servers}
     with tempfile.TemporaryDirectory(prefix="alexaskill-bench-") as tmp:
         work_dir = Path(tmp)
@@ -530,13 +625,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.ask_sdk,
             minimal_pki=args.minimal_pki,
             before=args.compare_with,
+            work_dir=work_dir,
         )
         for round_ in range(args.rounds):
             # Every other round runs the servers in reverse order, so that a drift of the machine
             # during a round (or an advantage of running first or last) does not favour a row.
             for spec in specs if round_ % 2 == 0 else specs[::-1]:
                 label = f" (round {round_ + 1} of {args.rounds})" if args.rounds > 1 else ""
-                print(f"\n{spec.name}: {SERVERS[spec.name]}{label}")
+                print(f"\n{spec.name}: {row(spec.name).title}{label}")
                 try:
                     result = benchmark_server(
                         spec,
@@ -558,7 +654,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"  {result.rps:,.0f} requests/s, p50 {result.p50_ms:.2f} ms, "
                     f"p99 {result.p99_ms:.2f} ms, {result.cpu_us:.0f} µs of server CPU per "
                     f"request (server CPU {result.server_cpu:.0%}, wrk CPU {result.wrk_cpu:.0%}, "
-                    f"other processes {result.other_cpu:.0%})"
+                    f"other processes {result.other_cpu:.0%}), {result.rss_mb:.0f} MiB resident"
                 )
                 if result.other_cpu > NOISY:
                     print(
@@ -566,23 +662,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "the run: its numbers are not reliable; run again on a quiet machine"
                     )
     results = {name: median_run(found_runs) for name, found_runs in runs.items()}
-    floor_ratio = None
+    ratios: dict[tuple[str, str], float] = {}
     if args.rounds > 1:
         print(f"\n(each row: the round with the median requests/s of {args.rounds})")
-        ratios = paired_ratios(runs, "alexaskill", "floor")
-        if ratios:
-            floor_ratio = statistics.median(ratios)
-            listed = ", ".join(f"{r:.3f}" for r in ratios)
-            print(f"alexaskill / floor, round by round: {listed}; median {floor_ratio:.3f}")
-    compared = paired_ratios(runs, "alexaskill", "before")
-    if compared:
-        listed = ", ".join(f"{r:.3f}" for r in compared)
-        print(
-            f"alexaskill / before, round by round: {listed}; "
-            f"median {statistics.median(compared):.3f}"
-        )
+        for name in runs:
+            for reference in ("floor", name + BEFORE):
+                paired = paired_ratios(runs, name, reference) if row(name).target else []
+                if paired:
+                    ratios[name, reference] = statistics.median(paired)
+                    listed = ", ".join(f"{r:.3f}" for r in paired)
+                    print(
+                        f"{name} / {reference}, round by round: {listed}; "
+                        f"median {ratios[name, reference]:.3f}"
+                    )
     print()
-    print(table(results, floor_ratio))
+    print(table(results, ratios))
     if args.json is not None:
         payload: dict[str, Any] = {
             "versions": found,

@@ -72,6 +72,7 @@ class LoadResult:
     wrk_cpu: float
     other_cpu: float  # what other processes on the machine used meanwhile, share of one CPU
     cpu_us: float  # server CPU time per request, µs: steadier than requests/s on a busy machine
+    rss_mb: float = 0.0  # resident memory of the server's largest process (its worker) at the end
 
     @property
     def rps(self) -> float:
@@ -141,6 +142,7 @@ def run_wrk(
         wrk_cpu=wrk_cpu,
         other_cpu=max(0.0, machine - server_cpu - wrk_cpu),
         cpu_us=server_seconds / max(1, data["requests"]) * 1e6,
+        rss_mb=process_rss_mb(server_pid),
     )
 
 
@@ -160,14 +162,30 @@ def machine_cpu_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """CPU seconds used so far by process ``pid`` and its children (gunicorn's worker), or 0."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def _with_children(pid: int) -> list[int]:
+    """``pid`` and its children (gunicorn's or uvicorn's workers)."""
     pids = [pid]
     with contextlib.suppress(OSError):
         pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for one in pids:
+    return pids
+
+
+def process_rss_mb(pid: int) -> float:
+    """Resident memory (MiB) of the largest of ``pid`` and its children: a worker's, or 0."""
+    largest = 0
+    for one in _with_children(pid):
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{one}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    largest = max(largest, int(line.split()[1]))  # kB
+    return largest / 1024
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by process ``pid`` and its children (the workers), or 0."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for one in _with_children(pid):
         try:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):

@@ -5,6 +5,7 @@ No timing is asserted: the numbers belong in benchmarks/README.md, not in a test
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 from collections.abc import Callable, Iterator, Mapping
@@ -21,7 +22,7 @@ from alexaskill.testing import TestPKI
 from alexaskill.verify import load_chain, validate_chain
 from benchmarks import load, wrk
 from benchmarks.envelopes import SignedRequest, Workload, tamper
-from benchmarks.servers import bare, floor, save_pki, weather
+from benchmarks.servers import bare, floor, save_pki, weather, weather_def
 
 
 @pytest.fixture(scope="module")
@@ -74,24 +75,34 @@ def test_tamper_changes_one_byte(requests: list[SignedRequest]) -> None:
     assert sum(a != b for a, b in zip(body, changed, strict=True)) == 1
 
 
-@pytest.mark.parametrize("name", ["floor", "alexaskill"])
+@pytest.mark.parametrize("name", ["floor", "async", "def"])
 def test_verifying_servers_pass_the_correctness_check(
     name: str, pki_dir: Path, weather_app: Any, requests: list[SignedRequest]
 ) -> None:
-    app = floor.create_app(pki_dir) if name == "floor" else weather_app
+    apps = {"floor": floor.create_app, "def": weather_def.create_app}
+    app = apps[name](pki_dir) if name in apps else weather_app
     done = load.check_correctness(client_post(app), requests, verifies=True)
     assert done[-1] == "tampered body: 400"
     assert len(done) == 3
 
 
-def test_alexaskill_server_answers_the_weather(
-    weather_app: Any, requests: list[SignedRequest]
+def test_async_and_def_servers_answer_alike(
+    weather_app: Any, pki_dir: Path, requests: list[SignedRequest]
 ) -> None:
-    post = client_post(weather_app)
+    async_post = client_post(weather_app)
+    def_skill = weather_def.create_app(pki_dir)
+    def_post = client_post(def_skill)
+    assert all(not handler.is_async for handler in def_skill.registry.handlers.values())
+    assert all(handler.is_async for handler in weather_app.registry.handlers.values())
+    for request in requests:
+        async_status, async_payload = async_post(request.body, request.headers)
+        def_status, def_payload = def_post(request.body, request.headers)
+        assert async_status == def_status == 200
+        assert async_payload == def_payload
     intent = next(r for r in requests if r.kind == "intent")
-    status, payload = post(intent.body, intent.headers)
-    assert status == 200
-    assert (load.speech_of(payload) or "").startswith("It will be ")
+    assert (load.speech_of(def_post(intent.body, intent.headers)[1]) or "").startswith(
+        "It will be "
+    )
 
 
 def test_the_check_catches_a_server_that_does_not_verify(requests: list[SignedRequest]) -> None:
@@ -128,26 +139,59 @@ def result(rps: float) -> wrk.LoadResult:
     return wrk.LoadResult(int(rps * 10), 10.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 1e6 / rps)
 
 
-def test_table_gives_the_ratios() -> None:
-    results = {"bare": result(1000), "floor": result(500), "alexaskill": result(450)}
+def test_table_gives_each_row_its_ratio_to_the_floor_and_its_target() -> None:
+    results = {
+        "bare": result(1000),
+        "floor": result(500),
+        "async": result(650),
+        "def": result(500),
+        "def-info": result(470),
+        "def-json": result(480),
+    }
     text = load.table(results)
-    assert "| 0.500 |" in text and "| 0.450 |" in text
-    assert "alexaskill / floor: 0.900 (target >= 0.90) OK" in text
-    assert "alexaskill / floor: 0.800 (target >= 0.90) BELOW" in load.table(results, 0.8)
+    assert "| 0.500 |" in text and "| 0.650 |" in text
+    assert "async / floor: 1.300 (target >= 1.25) OK" in text
+    assert "def / floor: 1.000 (target >= 1.00) OK" in text
+    assert "def-info / floor: 0.940 (target >= 0.95) BELOW TARGET" in text
+    assert "def-json / floor: 0.960 (target >= 0.95) OK" in text
+    assert "async / floor: 1.200 (target >= 1.25) BELOW" in load.table(
+        results, {("async", "floor"): 1.2}
+    )
+
+
+def test_two_workers_are_compared_by_cpu_per_request() -> None:
+    results = {"floor": result(500), "def-info": result(500), "def-info-2w": result(480)}
+    assert "def-info-2w / def-info, server CPU per request: 1.042 (target <= 1.10) OK" in (
+        load.table(results)
+    )
+    results["def-info-2w"] = result(400)
+    assert "1.250 (target <= 1.10) ABOVE TARGET" in load.table(results)
+    [spec] = load.server_specs(["def-info-2w"], Path("/pki"), "auto", "auto", None)
+    assert "--workers=2" in spec.command and not spec.pinned
+    assert spec.env["ALEXASKILL_LOG_LEVEL"] == "INFO"
 
 
 def test_rounds_are_paired_and_the_median_run_is_kept() -> None:
-    runs = {"floor": [result(100), result(200), result(400)], "alexaskill": [result(90)] * 3}
-    assert load.paired_ratios(runs, "alexaskill", "floor") == [0.9, 0.45, 0.225]
+    runs = {"floor": [result(100), result(200), result(400)], "async": [result(90)] * 3}
+    assert load.paired_ratios(runs, "async", "floor") == [0.9, 0.45, 0.225]
     assert load.median_run(runs["floor"]).rps == 200
     assert load.median_run(runs["floor"][:2]).rps == 100
 
 
 def test_ask_sdk_ratio_is_printed_against_its_target() -> None:
-    results = {"floor": result(500), "alexaskill": result(450), "ask-sdk": result(10)}
-    assert "alexaskill / ASK SDK: 45.0x (target > 35x) OK" in load.table(results)
+    results = {"floor": result(500), "async": result(450), "ask-sdk": result(10)}
+    assert "async / ASK SDK: 45.0x (target > 35x) OK" in load.table(results)
     results["ask-sdk"] = result(15)
-    assert "alexaskill / ASK SDK: 30.0x (target > 35x) BELOW" in load.table(results)
+    assert "async / ASK SDK: 30.0x (target > 35x) BELOW" in load.table(results)
+
+
+def test_log_rows_set_the_log_and_the_others_inherit_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs = load.server_specs(["def", "def-info", "def-json"], tmp_path, "auto", "auto", None)
+    assert [spec.env.get("ALEXASKILL_LOG_LEVEL") for spec in specs] == [None, "INFO", "INFO"]
+    assert [spec.env.get("ALEXASKILL_LOG_JSON") for spec in specs] == [None, None, "1"]
+    assert all("weather_def:create_app" in " ".join(spec.command) for spec in specs)
 
 
 @pytest.mark.parametrize("amazon_shape", [True, False])
@@ -179,17 +223,38 @@ def test_ask_sdk_trust_store_is_production_sized_unless_minimal(tmp_path: Path) 
         assert trust.endswith((directory / "root.pem").read_bytes())
 
 
-def test_compare_with_serves_another_checkout(tmp_path: Path) -> None:
+def test_compare_with_serves_each_row_with_another_checkouts_alexaskill(tmp_path: Path) -> None:
+    args = load.parse_args(["--compare-with", str(load.ROOT), "--servers", "floor", "def"])
+    assert args.servers == ["floor", "def", "def@before"]
     args = load.parse_args(["--compare-with", str(load.ROOT)])
-    assert args.servers == ["bare", "floor", "alexaskill", "before"]
+    assert args.servers == [
+        *load.DEFAULT_ROWS,
+        *(f"{name}@before" for name in ("async", "def", "def-info", "def-json")),
+    ]
     ours, before = load.server_specs(
-        ["alexaskill", "before"], tmp_path, "auto", "auto", None, before=load.ROOT
+        ["def-info", "def-info@before"],
+        tmp_path,
+        "auto",
+        "auto",
+        None,
+        before=load.ROOT,
+        work_dir=tmp_path,
     )
-    assert before.command == ours.command and before.env == ours.env  # here: the same checkout
-    with pytest.raises(wrk.BenchmarkError, match="needs --compare-with"):
-        load.server_specs(["before"], tmp_path, "auto", "auto", None)
+    assert before.command == ours.command  # the same server module and example
+    first = Path(before.env["PYTHONPATH"].split(os.pathsep)[0])
+    assert (first / "alexaskill").resolve() == load.ROOT / "alexaskill"
+    assert {k: v for k, v in before.env.items() if k != "PYTHONPATH"} == {
+        k: v for k, v in ours.env.items() if k != "PYTHONPATH"
+    }
+    assert load.row("def-info@before").target is None
+    with pytest.raises(wrk.BenchmarkError, match="need --compare-with"):
+        load.server_specs(["def@before"], tmp_path, "auto", "auto", None)
     with pytest.raises(wrk.BenchmarkError, match="not a checkout"):
-        load.server_specs(["before"], tmp_path, "auto", "auto", None, before=tmp_path)
+        load.server_specs(
+            ["def@before"], tmp_path, "auto", "auto", None, before=tmp_path, work_dir=tmp_path
+        )
+    results = {"def": result(500), "def@before": result(400)}
+    assert "def / def@before: 1.250; by server CPU per request 1.250" in load.table(results)
 
 
 def test_duration_is_bounded() -> None:
@@ -202,7 +267,7 @@ def test_one_short_run_of_the_alexaskill_server(
     pki: TestPKI, pki_dir: Path, tmp_path: Path
 ) -> None:
     loop, parser = load.event_loop_and_parser()
-    spec = load.server_specs(["alexaskill"], pki_dir, loop, parser, None)[0]
+    spec = load.server_specs(["def-info"], pki_dir, loop, parser, None)[0]
     said: list[str] = []
     say: Callable[[str], None] = said.append
     result = load.benchmark_server(
@@ -221,3 +286,7 @@ def test_one_short_run_of_the_alexaskill_server(
     assert result.requests > 0
     assert result.errors == 0 and result.status_errors == 0
     assert said[-1].strip() == "tampered body: 400"
+    assert result.rss_mb > 10
+    # The row's INFO request line went to the server's log: one line per request.
+    lines = (tmp_path / "def-info.log").read_text().splitlines()
+    assert sum("alexaskill.request" in line for line in lines) >= result.requests

@@ -19,6 +19,11 @@ def create_app(directory: str | os.PathLike[str] | None = None) -> Skill:
     """The skill (``uvicorn --factory benchmarks.servers.weather:create_app``)."""
     from examples.weather.app import skill
 
+    return trust_test_pki(skill, directory)
+
+
+def trust_test_pki(skill: Skill, directory: str | os.PathLike[str] | None = None) -> Skill:
+    """``skill``, its verifier trusting the PKI in ``directory`` (or ``$ALEXASKILL_BENCH_PKI``)."""
     path = pki_directory(directory)
     chain = load_chain(path)
 

@@ -1,0 +1,169 @@
+"""Worker threads for `def` handlers: a cheaper hop off the event loop than anyio's, and back.
+
+A ``def`` handler may block (a database driver, ``requests``, ``time.sleep``), so it never runs
+on the event loop's thread: `run_sync` runs it in a worker thread and awaits its result. The
+hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
+``benchmarks/bench_dispatch.py`` measures both in the same run.
+
+- **Why not anyio's.** ``anyio.to_thread.run_sync`` takes a capacity-limiter token, opens a
+  cancel scope and hands the call over through an idle-worker deque and a ``queue.Queue``:
+  about 100 µs of CPU a call in a busy server, a quarter of what a core spent on a request. Here
+  a call is one ``queue.SimpleQueue.put`` (C code), the worker's call under a copy of the
+  caller's ``contextvars`` context, and one ``loop.call_soon_threadsafe`` that sets the future.
+- **As many threads as calls wait**, up to ``max_workers`` (40, anyio's default), started on
+  demand and stopped after ``idle_seconds`` unused: 20 handlers sleeping at once take 20 threads
+  and the time of one sleep.
+- **Back to the loop.** A handler in a worker thread can run a coroutine on the loop that
+  awaits it with `run_in_loop` (what `AlexaApi.progressive_sync` does).
+- **Cancellation** (a deadline around the handler) cancels the wait, not the call: the thread
+  finishes the function and its result is dropped, as with anyio.
+- Only asyncio loops (uvicorn's, uvloop); under another event loop (trio) `run_sync` uses
+  anyio's threads instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+import queue
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, Final, TypeVar
+
+__all__ = ["WorkerPool", "run_in_loop", "run_sync"]
+
+T = TypeVar("T")
+
+#: Worker threads at most, as anyio's default capacity limiter allows.
+MAX_WORKERS: Final = 40
+#: A worker unused this long (seconds) stops.
+IDLE_SECONDS: Final = 10.0
+
+_Job = tuple[
+    asyncio.AbstractEventLoop, "asyncio.Future[Any]", contextvars.Context, Callable[..., Any], Any
+]
+
+_here = threading.local()
+
+
+class WorkerPool:
+    """Threads that run functions for coroutines on asyncio event loops (any loop, any number).
+
+    ``await pool.run(func, kwargs)`` calls ``func(**kwargs)`` in a worker thread and returns its
+    result or raises its exception.
+    """
+
+    def __init__(self, max_workers: int = MAX_WORKERS, idle_seconds: float = IDLE_SECONDS) -> None:
+        if max_workers < 1:
+            raise ValueError("max_workers must be at least 1")
+        self.max_workers = max_workers
+        self.idle_seconds = idle_seconds
+        self._reset()
+
+    def _reset(self) -> None:
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        #: Threads alive; threads waiting for a job less jobs waiting for a thread.
+        self._threads = 0
+        self._idle = 0
+
+    @property
+    def threads(self) -> int:
+        """How many worker threads are alive."""
+        return self._threads
+
+    async def run(self, func: Callable[..., T], kwargs: dict[str, Any]) -> T:
+        """``func(**kwargs)`` in a worker thread, awaited; under the caller's context variables."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        start = False
+        with self._lock:
+            # Each job claims a waiting thread or, when none is left, starts one (up to the cap),
+            # so that a burst of blocking calls runs at once rather than one after another.
+            self._idle -= 1
+            if self._idle < 0 and self._threads < self.max_workers:
+                self._threads += 1
+                self._idle += 1
+                start = True
+        self._jobs.put((loop, future, contextvars.copy_context(), func, kwargs))
+        if start:
+            threading.Thread(target=self._work, name="alexaskill-worker", daemon=True).start()
+        return await future
+
+    def _work(self) -> None:
+        jobs, lock = self._jobs, self._lock
+        while True:
+            try:
+                loop, future, context, func, kwargs = jobs.get(timeout=self.idle_seconds)
+            except queue.Empty:
+                with lock:
+                    if self._idle > 0:  # more threads wait than jobs: this one may go
+                        self._idle -= 1
+                        self._threads -= 1
+                        return
+                continue
+            _here.loop = loop
+            try:
+                result = context.run(func, **kwargs)
+            except BaseException as exc:
+                _deliver(loop, _fail, future, exc)
+            else:
+                _deliver(loop, _succeed, future, result)
+            finally:
+                _here.loop = None
+            # Drop the references before waiting, so that a result is not kept alive for up to
+            # idle_seconds by an idle thread.
+            del loop, future, context, func, kwargs
+            with lock:
+                self._idle += 1
+
+
+def _deliver(
+    loop: asyncio.AbstractEventLoop,
+    callback: Callable[[asyncio.Future[Any], Any], None],
+    future: asyncio.Future[Any],
+    value: Any,
+) -> None:
+    # try, not contextlib.suppress: this runs once per handler call, and a try costs nothing.
+    try:  # noqa: SIM105
+        loop.call_soon_threadsafe(callback, future, value)
+    except RuntimeError:  # the loop is closed: nobody waits for this result any more
+        pass
+
+
+def _succeed(future: asyncio.Future[Any], result: Any) -> None:
+    if not future.done():  # cancelled meanwhile
+        future.set_result(result)
+
+
+def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)
+
+
+_POOL: Final = WorkerPool()
+# A child forked after the pool started has its counts but not its threads: start afresh.
+os.register_at_fork(after_in_child=_POOL._reset)
+
+
+async def run_sync(func: Callable[..., T], kwargs: dict[str, Any]) -> T:
+    """``func(**kwargs)`` in a worker thread of the process's pool, awaited."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # not asyncio (trio, through anyio): anyio's threads work everywhere
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(func, **kwargs)
+    return await _POOL.run(func, kwargs)
+
+
+def run_in_loop(func: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+    """From a worker thread of `run_sync`: run ``func(*args)`` on the event loop, wait for it.
+
+    `RuntimeError` in any other thread.
+    """
+    loop: asyncio.AbstractEventLoop | None = getattr(_here, "loop", None)
+    if loop is None:
+        raise RuntimeError("not in a worker thread of alexaskill.threads")
+    return asyncio.run_coroutine_threadsafe(func(*args), loop).result()

@@ -1,0 +1,235 @@
+"""Worker threads for def handlers: they never hold up the event loop, and the hop is exact."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from alexaskill import Response, Skill, speak
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
+from alexaskill.threads import WorkerPool, run_in_loop, run_sync
+
+
+class Peak:
+    """Counts calls running at once, and the most seen."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now = self.most = 0
+        self.threads: set[int] = set()
+
+    def __enter__(self) -> None:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+            self.threads.add(threading.get_ident())
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self.lock:
+            self.now -= 1
+
+
+def test_twenty_handlers_blocking_at_once_take_the_time_of_one() -> None:
+    # The issue's check: 20 concurrent requests to a handler that blocks 50 ms with time.sleep
+    # finish in well under 20 x 50 ms, because no call holds up the event loop.
+    skill = Skill(DEFAULT_SKILL_ID)
+    peak = Peak()
+
+    @skill.intent("Slow")
+    def slow() -> Response:
+        with peak:
+            time.sleep(0.05)
+        return speak("Done.")
+
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    factory = RequestFactory()
+
+    async def serve_twenty() -> tuple[list[httpx.Response], float]:
+        transport = httpx.ASGITransport(app=skill)
+        async with httpx.AsyncClient(transport=transport, base_url="http://skill") as client:
+
+            async def post() -> httpx.Response:
+                body = httpx.Request("POST", "/", json=factory.intent("Slow")).content
+                headers = {**pki.sign(body), "Content-Type": "application/json"}
+                return await client.post("/", content=body, headers=headers)
+
+            started = time.perf_counter()
+            answers = await asyncio.gather(*(post() for _ in range(20)))
+            return answers, time.perf_counter() - started
+
+    answers, elapsed = asyncio.run(serve_twenty())
+    assert [a.status_code for a in answers] == [200] * 20
+    assert all(a.json()["response"]["outputSpeech"]["text"] == "Done." for a in answers)
+    assert peak.most == 20  # all twenty were sleeping at the same time, each in its own thread
+    assert len(peak.threads) == 20
+    assert elapsed < 20 * 0.05
+
+
+def test_a_def_handler_runs_off_the_event_loop_with_the_callers_context() -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+    seen: dict[str, Any] = {}
+    tag: contextvars.ContextVar[str] = contextvars.ContextVar("tag", default="unset")
+
+    @skill.launch
+    def launch() -> Response:
+        seen["thread"] = threading.get_ident()
+        seen["tag"] = tag.get()
+        return speak("Hi.")
+
+    @skill.intent("Where")
+    async def where() -> Response:
+        seen["loop thread"] = threading.get_ident()
+        return speak("Here.")
+
+    tag.set("from the caller")
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Hi."
+        assert client.intent("Where").speech == "Here."
+    assert seen["thread"] != seen["loop thread"]
+    assert seen["tag"] == "from the caller"  # TestClient carries the context into the app
+    pool = WorkerPool()
+
+    async def main() -> str:
+        tag.set("set in the task")
+        return await pool.run(tag.get, {})
+
+    assert asyncio.run(main()) == "set in the task"
+
+
+def test_a_def_handler_that_raises_gets_the_apology(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        raise LookupError("no such city")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Sorry, something went wrong. Please try again later."
+    assert "LookupError: no such city" in caplog.text
+
+
+def test_the_pool_returns_results_and_raises_exceptions() -> None:
+    pool = WorkerPool()
+
+    def divide(a: int, b: int) -> float:
+        return a / b
+
+    async def main() -> None:
+        assert await pool.run(divide, {"a": 6, "b": 3}) == 2
+        with pytest.raises(ZeroDivisionError):
+            await pool.run(divide, {"a": 1, "b": 0})
+        with pytest.raises(KeyboardInterrupt):  # BaseException too: nothing is swallowed
+            await pool.run(_interrupt, {})
+
+    asyncio.run(main())
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+def test_the_pool_keeps_to_its_cap_and_stops_idle_threads() -> None:
+    pool = WorkerPool(max_workers=3, idle_seconds=0.05)
+    peak = Peak()
+
+    def work(n: int) -> int:
+        with peak:
+            time.sleep(0.02)
+        return n * n
+
+    async def main() -> list[int]:
+        return await asyncio.gather(*(pool.run(work, {"n": n}) for n in range(10)))
+
+    assert asyncio.run(main()) == [n * n for n in range(10)]
+    assert peak.most == 3
+    assert pool.threads == 3
+    deadline = time.monotonic() + 5
+    while pool.threads and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert pool.threads == 0
+    # A pool whose threads all stopped starts new ones.
+    assert asyncio.run(main()) == [n * n for n in range(10)]
+
+
+def test_a_cancelled_wait_leaves_the_pool_working() -> None:
+    pool = WorkerPool(max_workers=1)
+    release = threading.Event()
+
+    async def main() -> int:
+        waiting = asyncio.ensure_future(pool.run(release.wait, {"timeout": 5}))
+        await asyncio.sleep(0.01)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        release.set()
+        return await pool.run(round, {"number": 7.2})
+
+    assert asyncio.run(main()) == 7
+
+
+def test_a_result_for_a_closed_loop_is_dropped() -> None:
+    pool = WorkerPool(max_workers=1)
+    release = threading.Event()
+    finished = threading.Event()
+
+    def late() -> None:
+        release.wait(5)
+        finished.set()
+
+    async def main() -> None:
+        waiting = asyncio.ensure_future(pool.run(late, {}))
+        await asyncio.sleep(0.01)
+        assert not waiting.done()
+
+    asyncio.run(main())  # cancels the wait and closes the loop, the call still running
+    release.set()
+    assert finished.wait(5)
+    # The worker survived delivering to a closed loop.
+    assert asyncio.run(_square(pool, 9)) == 81
+
+
+async def _square(pool: WorkerPool, n: int) -> int:
+    return await pool.run(pow, {"base": n, "exp": 2})
+
+
+def test_run_in_loop_reaches_the_awaiting_loop_from_a_worker() -> None:
+    async def double(n: int) -> tuple[int, int]:
+        return n * 2, threading.get_ident()
+
+    def in_worker() -> tuple[int, int]:
+        return run_in_loop(double, 21)
+
+    async def main() -> tuple[tuple[int, int], int]:
+        return await run_sync(in_worker, {}), threading.get_ident()
+
+    (value, thread), loop_thread = asyncio.run(main())
+    assert value == 42
+    assert thread == loop_thread
+    with pytest.raises(RuntimeError, match="not in a worker thread"):
+        run_in_loop(double, 1)
+
+
+def test_a_forked_child_starts_its_own_threads() -> None:
+    script = """
+import asyncio, os
+from alexaskill.threads import run_sync
+assert asyncio.run(run_sync(round, {"number": 1.2})) == 1
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if asyncio.run(run_sync(round, {"number": 2.2})) == 2 else 1)
+_, status = os.waitpid(pid, 0)
+print("child", os.waitstatus_to_exitcode(status))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.stdout.strip() == "child 0", done.stderr
