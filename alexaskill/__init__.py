@@ -16,6 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import ssml
+from .alexa_api import (
+    Address,
+    AlexaList,
+    CountryAndPostalCode,
+    InSkillProduct,
+    ListItem,
+    PhoneNumber,
+    Reminder,
+    Scope,
+)
 from .app import Skill
 from .directives import (
     APL,
@@ -31,10 +41,13 @@ from .directives import (
     updated_intent,
 )
 from .exceptions import (
+    AlexaApiError,
+    AlexaApiTimeout,
     CertificateError,
     CertificateUrlError,
     ConfigurationError,
     MalformedRequestError,
+    PermissionRequired,
     RequestError,
     ResponseError,
     SignatureError,
@@ -111,9 +124,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APL",
+    "Address",
     "AlexaApi",
+    "AlexaApiError",
+    "AlexaApiTimeout",
     "AlexaDate",
     "AlexaDuration",
+    "AlexaList",
     "AlexaSkillEventRequest",
     "AlexaTime",
     "Application",
@@ -134,6 +151,7 @@ __all__ = [
     "ConnectionsRequest",
     "ConnectionsResponse",
     "Context",
+    "CountryAndPostalCode",
     "CustomInterfaceRequest",
     "DateKind",
     "Device",
@@ -143,24 +161,30 @@ __all__ = [
     "GameEngineInputHandlerEvent",
     "GenericRequest",
     "HouseholdListEventRequest",
+    "InSkillProduct",
     "Intent",
     "IntentRequest",
     "LaunchRequest",
     "LinkAccountCard",
+    "ListItem",
     "MalformedRequestError",
     "MemoryStore",
     "MessageReceivedRequest",
+    "PermissionRequired",
     "Person",
     "PersonAttributes",
+    "PhoneNumber",
     "PlaybackControllerRequest",
     "PresentationRequest",
     "RedisStore",
+    "Reminder",
     "ReminderEventRequest",
     "Request",
     "RequestError",
     "Response",
     "ResponseError",
     "SQLiteStore",
+    "Scope",
     "Season",
     "Session",
     "SessionEndedRequest",

@@ -27,6 +27,7 @@ import msgspec
 from .dispatch import Call, Handler, Registry
 from .exceptions import (
     ConfigurationError,
+    PermissionRequired,
     RequestError,
     ResponseError,
     SkillIdError,
@@ -44,7 +45,7 @@ from .models import (
     decode_envelope,
     request_class,
 )
-from .responses import Response, ask, encode_response, speak
+from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
 from .rules import check_reply, failure_reply
 from .services import AlexaApi, alexa_api_factory
 from .store import (
@@ -76,6 +77,11 @@ DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
 APOLOGY: Final = "Sorry, something went wrong. Please try again later."
 #: Spoken when a required slot is missing and no handler for `SlotError` answers instead.
 SLOT_PROMPT: Final = "Sorry, I didn't catch that. Could you say it again?"
+#: Spoken with Amazon's consent card when a handler raised `PermissionRequired` unhandled.
+PERMISSION_PROMPT: Final = (
+    "To do that, I need your permission. I've sent a card to your Alexa app: "
+    "please grant it there, then ask me again."
+)
 #: Spoken for an intent with no handler and no fallback.
 UNHANDLED: Final = "Sorry, I can't help with that."
 
@@ -98,7 +104,8 @@ class Answer(NamedTuple):
     """An encoded response envelope, and how it came about (for the request's log line)."""
 
     body: bytes
-    #: "ok", "unhandled", "exception_handler", "slot_retry" or "handler_error".
+    #: "ok", "unhandled", "exception_handler", "slot_retry", "permission_consent" or
+    #: "handler_error".
     outcome: str
 
 
@@ -161,9 +168,12 @@ class Skill:
         self._app: ASGIApp | None = None
         self._endpoint = _Endpoint(self)
         self._http_client: httpx.AsyncClient | None = None
-        # Alexa's service APIs through the lifespan's client (read per request: the lifespan
-        # starts after this); without one, each call makes its own (see alexaskill.services).
-        self.add_service(AlexaApi, alexa_api_factory(lambda: self._http_client))
+        #: The client Alexa's service APIs go through instead of the app's own: a proxy's, or
+        #: the one `alexaskill.testing.TestClient` sets to answer them in-process.
+        self.api_client: httpx.AsyncClient | None = None
+        # Read per request: the lifespan starts after this; without a client, each call makes
+        # its own (see alexaskill.services).
+        self.add_service(AlexaApi, alexa_api_factory(lambda: self.api_client or self._http_client))
         #: Where `Attributes` and `PersonAttributes` live; nothing is opened until a handler asks.
         self.store: Store = open_store(store) if isinstance(store, str) else store
         self.add_service(Attributes, *attributes_service(self.store))
@@ -386,7 +396,9 @@ class Skill:
         return None
 
     async def _recover(self, exc: Exception, call: Call, threadpool: bool) -> Answer:
-        handler = self.registry.exception_handler(exc)
+        # The consent card below is the default handler of PermissionRequired: only a handler
+        # registered for it (or a subclass) replaces it, not one for AlexaApiError or Exception.
+        handler = self.registry.exception_handler(exc, stop_at=PermissionRequired)
         if handler is not None:
             call.exception = exc
             try:
@@ -396,11 +408,19 @@ class Skill:
             except Exception:
                 logger.exception("exception handler %s failed", handler.name)
                 return Answer(_apology_body(call.envelope.request), "handler_error")
-        if isinstance(exc, SlotError) and failure_reply(call.envelope.request) is None:
-            logger.info("%s; asking again", exc)
+        if isinstance(exc, SlotError | PermissionRequired) and (
+            failure_reply(call.envelope.request) is None
+        ):
+            if isinstance(exc, SlotError):
+                logger.info("%s; asking again", exc)
+                reply, outcome = ask(SLOT_PROMPT), "slot_retry"
+            else:
+                # Amazon's guidance: say what is missing, and send the consent card for it.
+                logger.info("%s; sending the consent card", exc)
+                card = AskForPermissionsConsentCard([exc.scope])
+                reply, outcome = speak(PERMISSION_PROMPT, card=card), "permission_consent"
             try:
-                body = encode_response(ask(SLOT_PROMPT), call.session_attributes)
-                return Answer(body, "slot_retry")
+                return Answer(encode_response(reply, call.session_attributes), outcome)
             except ResponseError:
                 logger.exception("session attributes do not encode")
                 return Answer(_APOLOGY_BODY, "handler_error")

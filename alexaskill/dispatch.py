@@ -372,12 +372,18 @@ class Registry:
                 return handler
         return handlers.get((request.type, None)) or self._fallback
 
-    def exception_handler(self, exc: BaseException) -> Handler | None:
-        """The handler registered for the nearest class of ``exc``, if any."""
+    def exception_handler(
+        self, exc: BaseException, *, stop_at: type[BaseException] | None = None
+    ) -> Handler | None:
+        """The handler registered for the nearest class of ``exc``, if any.
+
+        The search ends at ``stop_at`` (included): a class the caller has its own default for,
+        which handlers registered for its base classes do not replace.
+        """
         if not self._exception_handlers:
             return None
         for cls in type(exc).__mro__:
             handler = self._exception_handlers.get(cls)
-            if handler is not None:
+            if handler is not None or cls is stop_at:
                 return handler
         return None

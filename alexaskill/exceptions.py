@@ -4,6 +4,9 @@
     ├── ConfigurationError      a skill registered something wrongly (raised at import time)
     ├── ResponseError           a response value breaks one of Alexa's rules or limits
     ├── SlotError               a required slot is missing or its value does not convert
+    ├── AlexaApiError           a call to Alexa's service APIs failed (HTTP error, network)
+    │   ├── PermissionRequired      the user has not granted the scope the call needs
+    │   └── AlexaApiTimeout         the call took longer than its timeout
     └── RequestError            a request the service must refuse with HTTP 400
         ├── MalformedRequestError   the body is not a JSON request envelope
         └── VerificationError       the request is not provably from Alexa for this skill
@@ -20,10 +23,13 @@ that catches the built-in kinds keeps working.
 from __future__ import annotations
 
 __all__ = [
+    "AlexaApiError",
+    "AlexaApiTimeout",
     "CertificateError",
     "CertificateUrlError",
     "ConfigurationError",
     "MalformedRequestError",
+    "PermissionRequired",
     "RequestError",
     "ResponseError",
     "SignatureError",
@@ -58,6 +64,57 @@ class SlotError(SkillError):
         else:
             message = f"slot {slot_name!r} has a value that does not convert: {value!r}"
         super().__init__(message)
+
+
+class AlexaApiError(SkillError):
+    """A call to Alexa's service APIs failed: an HTTP error status, a network error, a bad answer.
+
+    ``operation`` names the `AlexaApi` method (``"given_name"``), ``status`` the HTTP status
+    (None when no answer came), ``code`` Amazon's error code (``"INVALID_TOKEN"``) when it sent
+    one. Messages never contain the access token.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str = "",
+        status: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.status = status
+        self.code = code
+
+
+class PermissionRequired(AlexaApiError):
+    """The user has not granted the permission ``scope`` the call needs (Amazon answered 403).
+
+    Unless a handler registered with ``@skill.exception(PermissionRequired)`` answers instead,
+    the skill replies with a spoken request and Amazon's consent card for ``scope``.
+    """
+
+    def __init__(
+        self,
+        scope: str,
+        *,
+        operation: str = "",
+        status: int | None = 403,
+        code: str | None = None,
+    ) -> None:
+        where = f"{operation}: " if operation else ""
+        super().__init__(
+            f"{where}the user has not granted the permission {scope}",
+            operation=operation,
+            status=status,
+            code=code,
+        )
+        self.scope = scope
+
+
+class AlexaApiTimeout(AlexaApiError):
+    """A call to Alexa's service APIs took longer than its timeout and was abandoned."""
 
 
 class RequestError(SkillError):

@@ -2,62 +2,113 @@
 
     @skill.intent("GetForecast")
     async def forecast(api: AlexaApi, city: str) -> Response:
+        name = await api.given_name()          # None when the user set none
+        day = await api.today()                # the user's today, in the device's time zone
         await api.progressive(f"Looking up {city}…")
-        return speak(await slow_lookup(city))
+        return speak(f"{name or 'Hello'}, {await slow_lookup(city, day)}")
 
 Decisions:
 
 - **Per request, by type.** `Skill` registers `AlexaApi` as a service: a handler with a parameter
-  annotated `AlexaApi` gets one bound to the request's ``apiEndpoint``, ``apiAccessToken`` and
-  request id. Handlers that do not ask pay nothing.
-- **The app's HTTP client.** Calls go through the ``httpx.AsyncClient`` the app's lifespan opens
-  (shared with certificate downloads). Without it (a skill mounted in an app that runs no
-  lifespan for it, or on AWS Lambda) each call opens and closes its own client: slower, but
-  nothing is left open.
-- **A progressive response never breaks the answer.** Any failure (HTTP error status, network
-  error, the timeout, a request type that cannot have one) is logged at WARNING, without the
-  token, and `progressive` returns False. The timeout (2 s by default) bounds the whole call.
+  annotated `AlexaApi` gets one bound to the request's ``apiEndpoint``, ``apiAccessToken``,
+  device and request id. Handlers that do not ask pay nothing.
+- **One call per method, Amazon's documented endpoint.** Each method is one request to the path
+  Amazon's API reference gives (cited at each method), with the request's token as Bearer. The
+  answer is decoded into a typed value (`alexaskill.alexa_api`); ``None`` where Amazon answers
+  "not set" (204). The time zone is asked once per request, however many `now`/`today` calls.
+- **Failures raise, one tree.** A missing permission (403; 401 for reminders, as Amazon documents
+  there) raises `PermissionRequired` naming the scope: the app answers it with Amazon's consent
+  card unless the skill handles it. Any other failure (429, 5xx, a network error, an answer that
+  does not decode) raises `AlexaApiError`; a call slower than ``timeout`` (2 s by default, the
+  whole call) raises `AlexaApiTimeout`. Nothing hangs and nothing logs the token.
+- **Progressive responses never break the answer**: `progressive` logs its failures at WARNING
+  and returns False, because the interim speech matters less than the reply.
+- **HTTPS only**, except a loopback ``http://127.0.0.1`` (or ``[::1]``) endpoint, which tests
+  and the development tools use. Any other endpoint is refused before anything is sent.
+- **The app's HTTP client.** Calls go through ``Skill.api_client`` when set (the test client sets
+  it to answer in-process), else the ``httpx.AsyncClient`` the app's lifespan opens (shared with
+  certificate downloads). Without either (a skill mounted in an app that runs no lifespan for it,
+  or on AWS Lambda) each call opens and closes its own client: slower, but nothing is left open.
 - **Import-light**: httpx and anyio are imported when a call is made, not with the module.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Final
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+from urllib.parse import quote, urlsplit
 
 from . import ssml
+from .alexa_api import (
+    Address,
+    AlexaList,
+    CountryAndPostalCode,
+    InSkillProduct,
+    ListItem,
+    PhoneNumber,
+    Reminder,
+    Scope,
+    _ListItems,
+    _Lists,
+    _Products,
+    _Reminders,
+    check_endpoint,
+    is_loopback,
+    read_answer,
+    reminder_body,
+    send,
+)
+from .exceptions import AlexaApiError, AlexaApiTimeout
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     import httpx
 
     from .dispatch import Call
     from .models import Envelope, System
 
-__all__ = ["PROGRESSIVE_TIMEOUT", "AlexaApi", "alexa_api_factory"]
+__all__ = ["API_TIMEOUT", "PROGRESSIVE_TIMEOUT", "AlexaApi", "alexa_api_factory"]
 
 logger = logging.getLogger("alexaskill")
 
-#: Seconds a progressive response may take before it is given up.
-PROGRESSIVE_TIMEOUT: Final = 2.0
+T = TypeVar("T")
+
+#: Seconds one call to Alexa's service APIs may take in all before it is given up.
+API_TIMEOUT: Final = 2.0
+#: The same, for progressive responses (kept as its own name for skills that import it).
+PROGRESSIVE_TIMEOUT: Final = API_TIMEOUT
 # Amazon plays progressive responses only while it waits for the answer to these requests.
 _PROGRESSIVE_REQUESTS: Final = ("LaunchRequest", "IntentRequest")
+# The List Management API has a single host, whatever the request's apiEndpoint ("The endpoint of
+# the List Management API is https://api.amazonalexa.com", Amazon's List Management reference).
+_LISTS_ENDPOINT: Final = "https://api.amazonalexa.com"
+# Pages of in-skill products followed at most (Amazon answers up to 100 products a page).
+_MAX_PAGES: Final = 10
+_NOT_ASKED: Final[Any] = object()
 
 
 class AlexaApi:
-    """Alexa's service APIs, bound to one request: its endpoint, access token and request id."""
+    """Alexa's service APIs, bound to one request: its endpoint, token, device and request id.
 
-    __slots__ = ("_client", "_envelope", "timeout")
+    Every method is a coroutine: call them from ``async def`` handlers. See the module docstring
+    for how failures are reported.
+    """
+
+    __slots__ = ("_client", "_envelope", "_time_zone", "timeout")
 
     def __init__(
         self,
         envelope: Envelope,
         *,
         client: httpx.AsyncClient | None = None,
-        timeout: float = PROGRESSIVE_TIMEOUT,
+        timeout: float = API_TIMEOUT,
     ) -> None:
         self._envelope = envelope
         self._client = client
+        self._time_zone: ZoneInfo | None = _NOT_ASKED
         #: Seconds one call may take in all.
         self.timeout = timeout
 
@@ -72,9 +123,274 @@ class AlexaApi:
         """The shared HTTP client calls go through; None: each call makes its own."""
         return self._client
 
+    @property
+    def locale(self) -> str:
+        """The request's locale (``en-US`` when it has none): the language answers come in."""
+        return self._envelope.request.locale or "en-US"
+
     def _system(self) -> System | None:
         context = self._envelope.context
         return None if context is None else context.system
+
+    # --- settings: time zone and units ---------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-settings-api-reference.html
+    # (no permission needed; 204 when the user set no value)
+
+    async def time_zone(self) -> ZoneInfo | None:
+        """The device's time zone (``ZoneInfo("Europe/Paris")``), or None if none is set."""
+        if self._time_zone is _NOT_ASKED:
+            name = await self._get(
+                "time_zone", f"/v2/devices/{self._device_id()}/settings/System.timeZone", str
+            )
+            self._time_zone = None if not name else _zone("time_zone", name)
+        return self._time_zone
+
+    async def distance_units(self) -> str | None:
+        """``METRIC`` or ``IMPERIAL``, as the user set for the device; None if not set."""
+        path = f"/v2/devices/{self._device_id()}/settings/System.distanceUnits"
+        return await self._get("distance_units", path, str)
+
+    async def temperature_unit(self) -> str | None:
+        """``CELSIUS`` or ``FAHRENHEIT``, as the user set for the device; None if not set."""
+        path = f"/v2/devices/{self._device_id()}/settings/System.temperatureUnit"
+        return await self._get("temperature_unit", path, str)
+
+    async def now(self, default: _dt.tzinfo = _dt.UTC) -> _dt.datetime:
+        """The moment of the request in the device's time zone (``default`` when none is set).
+
+        The moment is the request's timestamp (when the user spoke), so a test that sets the
+        client's clock sets it too.
+        """
+        zone = await self.time_zone()
+        return _request_time(self._envelope).astimezone(zone or default)
+
+    async def today(self, default: _dt.tzinfo = _dt.UTC) -> _dt.date:
+        """The user's date: `now` in the device's time zone, as a date."""
+        return (await self.now(default)).date()
+
+    # --- device address ------------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/custom-skills/device-settings-api-reference.html
+
+    async def full_address(self) -> Address | None:
+        """The device's address; None if the user set none. Needs `Scope.FULL_ADDRESS`."""
+        path = f"/v1/devices/{self._device_id()}/settings/address"
+        address = await self._get("full_address", path, Address, scope=Scope.FULL_ADDRESS)
+        return None if address is None or address.is_empty else address
+
+    async def country_and_postal_code(self) -> CountryAndPostalCode | None:
+        """The device's country and postal code. Needs `Scope.COUNTRY_AND_POSTAL_CODE`."""
+        path = f"/v1/devices/{self._device_id()}/settings/address/countryAndPostalCode"
+        found = await self._get(
+            "country_and_postal_code",
+            path,
+            CountryAndPostalCode,
+            scope=Scope.COUNTRY_AND_POSTAL_CODE,
+        )
+        if found is None or not (found.country_code or found.postal_code):
+            return None
+        return found
+
+    # --- customer profile ----------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/custom-skills/customer-profile-api-reference.html
+
+    async def full_name(self) -> str | None:
+        """The account holder's full name; None if not set. Needs `Scope.NAME`."""
+        path = "/v2/accounts/~current/settings/Profile.name"
+        return await self._get("full_name", path, str, scope=Scope.NAME) or None
+
+    async def given_name(self) -> str | None:
+        """The account holder's given (first) name. Needs `Scope.GIVEN_NAME`."""
+        path = "/v2/accounts/~current/settings/Profile.givenName"
+        return await self._get("given_name", path, str, scope=Scope.GIVEN_NAME) or None
+
+    async def email(self) -> str | None:
+        """The account holder's email address. Needs `Scope.EMAIL`."""
+        path = "/v2/accounts/~current/settings/Profile.email"
+        return await self._get("email", path, str, scope=Scope.EMAIL) or None
+
+    async def mobile_number(self) -> PhoneNumber | None:
+        """The account holder's mobile number. Needs `Scope.MOBILE_NUMBER`."""
+        path = "/v2/accounts/~current/settings/Profile.mobileNumber"
+        number = await self._get("mobile_number", path, PhoneNumber, scope=Scope.MOBILE_NUMBER)
+        return number if number is not None and number.phone_number else None
+
+    # --- reminders -----------------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html
+    # Amazon documents 401 for a user who has not granted the reminders permission, 403 on create.
+
+    async def create_reminder(
+        self,
+        text: str,
+        *,
+        at: _dt.datetime | None = None,
+        after: _dt.timedelta | None = None,
+        recurrence: Sequence[str] = (),
+        speech: str | ssml.Ssml | None = None,
+        push_notification: bool = True,
+    ) -> Reminder:
+        """Have Alexa say ``text`` ``at`` a moment or ``after`` a delay; the created `Reminder`.
+
+        ``at`` without a time zone is the device's local time; with a ``ZoneInfo`` it rings at
+        that time there. ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an
+        ``at`` reminder. ``speech`` is SSML to say instead of ``text``. Amazon lets a skill create
+        reminders only while the user talks to it. Needs `Scope.REMINDERS`.
+        """
+        body = reminder_body(
+            text, at, after, recurrence, speech, push_notification, self.locale, _utcnow()
+        )
+        return (
+            await self._call(
+                "create_reminder",
+                "POST",
+                "/v1/alerts/reminders",
+                Reminder,
+                scope=Scope.REMINDERS,
+                json=body,
+                unauthorized_means_consent=True,
+            )
+            or Reminder()
+        )
+
+    async def get_reminders(self) -> list[Reminder]:
+        """The reminders this skill created for the user. Needs `Scope.REMINDERS`."""
+        answer = await self._call(
+            "get_reminders",
+            "GET",
+            "/v1/alerts/reminders",
+            _Reminders,
+            scope=Scope.REMINDERS,
+            unauthorized_means_consent=True,
+        )
+        return [] if answer is None else list(answer.alerts)
+
+    async def delete_reminder(self, alert_token: str) -> bool:
+        """Delete a reminder; False when Amazon knows no such reminder (404)."""
+        if not alert_token:
+            raise ValueError("delete_reminder needs the reminder's alert_token")
+        path = f"/v1/alerts/reminders/{quote(alert_token, safe='')}"
+        try:
+            await self._call(
+                "delete_reminder",
+                "DELETE",
+                path,
+                None,
+                scope=Scope.REMINDERS,
+                unauthorized_means_consent=True,
+            )
+        except AlexaApiError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    # --- lists ---------------------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/list-skills/list-management-api-reference.html
+    # Amazon moved this reference to its Deprecated Features page in June 2024: the calls may be
+    # refused (403) for skills that were not using them before.
+
+    async def lists(self) -> list[AlexaList]:
+        """The household's lists (shopping, to-do, the user's own). Needs `Scope.LISTS_READ`."""
+        answer = await self._call(
+            "lists",
+            "GET",
+            "/v2/householdlists/",
+            _Lists,
+            scope=Scope.LISTS_READ,
+            base=self._lists_base(),
+        )
+        return [] if answer is None else list(answer.lists)
+
+    async def list_items(self, list_id: str, status: str = "active") -> list[ListItem]:
+        """The items of a list with ``status`` (``active`` or ``completed``)."""
+        path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/{_segment(status, 'status')}"
+        answer = await self._call(
+            "list_items",
+            "GET",
+            path,
+            _ListItems,
+            scope=Scope.LISTS_READ,
+            base=self._lists_base(),
+        )
+        return [] if answer is None else list(answer.items)
+
+    async def add_list_item(self, list_id: str, value: str, status: str = "active") -> ListItem:
+        """Add ``value`` to a list; the created item. Needs `Scope.LISTS_WRITE`."""
+        if not value:
+            raise ValueError("add_list_item needs a non-empty value")
+        path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/items"
+        item = await self._call(
+            "add_list_item",
+            "POST",
+            path,
+            ListItem,
+            scope=Scope.LISTS_WRITE,
+            json={"value": value, "status": status},
+            base=self._lists_base(),
+        )
+        return item or ListItem(value=value, status=status)
+
+    def _lists_base(self) -> str | None:
+        # Loopback endpoints (tests, development tools) stand in for every Alexa host.
+        endpoint = self.endpoint or ""
+        return None if is_loopback(urlsplit(endpoint).hostname) else _LISTS_ENDPOINT
+
+    # --- in-skill products ---------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/in-skill-purchase/in-skill-product-service.html
+
+    async def in_skill_products(
+        self,
+        *,
+        entitled: bool | None = None,
+        purchasable: bool | None = None,
+        product_type: str | None = None,
+    ) -> list[InSkillProduct]:
+        """The skill's products as this user sees them, filtered if asked; every page."""
+        params: dict[str, str] = {}
+        if entitled is not None:
+            params["entitled"] = "ENTITLED" if entitled else "NOT_ENTITLED"
+        if purchasable is not None:
+            params["purchasable"] = "PURCHASABLE" if purchasable else "NOT_PURCHASABLE"
+        if product_type is not None:
+            params["productType"] = product_type
+        products: list[InSkillProduct] = []
+        for _ in range(_MAX_PAGES):
+            page = await self._call(
+                "in_skill_products",
+                "GET",
+                "/v1/users/~current/skills/~current/inSkillProducts",
+                _Products,
+                params=params,
+                headers={"Accept-Language": self.locale},
+            )
+            if page is None:
+                break
+            products.extend(page.in_skill_products)
+            if not (page.is_truncated and page.next_token):
+                break
+            params = {**params, "nextToken": page.next_token}
+        return products
+
+    async def in_skill_product(self, product_id: str) -> InSkillProduct | None:
+        """One product as this user sees it; None when the skill has no such product (404)."""
+        path = "/v1/users/~current/skills/~current/inSkillProducts/" + _segment(
+            product_id, "product_id"
+        )
+        try:
+            product: InSkillProduct | None = await self._call(
+                "in_skill_product",
+                "GET",
+                path,
+                InSkillProduct,
+                headers={"Accept-Language": self.locale},
+            )
+        except AlexaApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return product
+
+    # --- progressive responses -----------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/custom-skills/send-the-user-a-progressive-response.html
 
     async def progressive(self, speech: str | ssml.Ssml) -> bool:
         """Have Alexa say ``speech`` while the skill works on its answer; True if accepted.
@@ -89,44 +405,28 @@ class AlexaApi:
             logger.warning("no progressive response for a %s: Alexa plays none", request.type)
             return False
         system = self._system()
-        endpoint = None if system is None else system.api_endpoint
-        token = None if system is None else system.api_access_token
-        if not endpoint or not token:
+        if system is None or not system.api_endpoint or not system.api_access_token:
             logger.warning("no progressive response: the request has no apiEndpoint or token")
             return False
         if not isinstance(speech, str) or not speech:
             logger.warning("no progressive response: speech must be a non-empty str or Ssml")
             return False
-        document = str(ssml.speak(speech))
         body = {
             "header": {"requestId": request.request_id},
-            "directive": {"type": "VoicePlayer.Speak", "speech": document},
+            "directive": {"type": "VoicePlayer.Speak", "speech": str(ssml.speak(speech))},
         }
-        url = endpoint.rstrip("/") + "/v1/directives"
-        headers = {"Authorization": f"Bearer {token}"}
-        return await self._post(url, headers, body)
-
-    async def _post(self, url: str, headers: dict[str, str], body: object) -> bool:
-        import anyio
-        import httpx
-
+        url = system.api_endpoint.rstrip("/") + "/v1/directives"
         try:
-            with anyio.fail_after(self.timeout):
-                if self._client is not None:
-                    reply = await self._client.post(
-                        url, json=body, headers=headers, timeout=self.timeout
-                    )
-                else:
-                    async with httpx.AsyncClient(timeout=self.timeout) as client:
-                        reply = await client.post(url, json=body, headers=headers)
-        except TimeoutError:
+            await self._call("progressive", "POST", "/v1/directives", None, json=body)
+        except AlexaApiTimeout:
             logger.warning("progressive response timed out after %g s (%s)", self.timeout, url)
             return False
-        except Exception as exc:  # the answer matters more than the interim speech
-            logger.warning("progressive response failed (%s): %s", url, type(exc).__name__)
-            return False
-        if not 200 <= reply.status_code < 300:
-            logger.warning("progressive response refused (%s): HTTP %d", url, reply.status_code)
+        except AlexaApiError as exc:  # the answer matters more than the interim speech
+            if exc.status is not None:
+                logger.warning("progressive response refused (%s): HTTP %d", url, exc.status)
+            else:
+                cause = type(exc.__cause__).__name__ if exc.__cause__ else str(exc)
+                logger.warning("progressive response failed (%s): %s", url, cause)
             return False
         return True
 
@@ -146,11 +446,106 @@ class AlexaApi:
             logger.warning("no progressive response from this thread: %s", exc)
             return False
 
+    # --- the one way out -----------------------------------------------------------------------
+
+    def _device_id(self) -> str:
+        system = self._system()
+        device = None if system is None else system.device
+        if device is None or not device.device_id:
+            raise AlexaApiError("the request names no device (context.System.device.deviceId)")
+        return quote(device.device_id, safe="")
+
+    def _base(self, operation: str) -> tuple[str, str]:
+        system = self._system()
+        endpoint = None if system is None else system.api_endpoint
+        token = None if system is None else system.api_access_token
+        if not endpoint or not token:
+            raise AlexaApiError(
+                f"{operation}: the request has no apiEndpoint or apiAccessToken "
+                "(Alexa sends both in context.System)",
+                operation=operation,
+            )
+        return check_endpoint(operation, endpoint), token
+
+    async def _get(
+        self, operation: str, path: str, into: type[T], *, scope: str | None = None
+    ) -> T | None:
+        found: T | None = await self._call(operation, "GET", path, into, scope=scope)
+        return found
+
+    async def _call(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        into: type[T] | None,
+        *,
+        scope: str | None = None,
+        json: object = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        base: str | None = None,
+        unauthorized_means_consent: bool = False,
+    ) -> Any:
+        """One request: the decoded answer, or None for "not set" (204); failures raise."""
+        endpoint, token = self._base(operation)
+        sent = {"Authorization": f"Bearer {token}", "Accept": "application/json", **(headers or {})}
+        reply = await send(
+            self._client,
+            operation,
+            method,
+            (base or endpoint) + path,
+            sent,
+            json,
+            params,
+            timeout=self.timeout,
+        )
+        return read_answer(
+            operation,
+            reply,
+            into,
+            scope=scope,
+            unauthorized_means_consent=unauthorized_means_consent,
+        )
+
+
+def _segment(value: str, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string")
+    return quote(value, safe="")
+
+
+def _zone(operation: str, name: str) -> ZoneInfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AlexaApiError(
+            f"{operation}: Alexa answered the time zone {name[:60]!r}, which this system's "
+            "time-zone database does not know (install tzdata)",
+            operation=operation,
+        ) from None
+
+
+def _utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC)
+
+
+def _request_time(envelope: Envelope) -> _dt.datetime:
+    """When the user spoke: the request's timestamp, or the clock if it has none usable."""
+    stamp = envelope.request.timestamp
+    try:
+        moment = _dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return _utcnow()
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=_dt.UTC)
+
 
 def alexa_api_factory(
     get_client: Callable[[], httpx.AsyncClient | None],
     *,
-    timeout: float = PROGRESSIVE_TIMEOUT,
+    timeout: float = API_TIMEOUT,
 ) -> Callable[[Call], Awaitable[AlexaApi]]:
     """A ``create`` for `Skill.add_service`: an `AlexaApi` per request, using ``get_client()``.
 

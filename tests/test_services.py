@@ -123,7 +123,7 @@ async def test_progressive_speech_is_plain_text_or_ssml(stub: Callable[..., Alex
         (500, None, "progressive response refused (https://api.amazonalexa.com/v1/directives): "),
         (403, None, "HTTP 403"),
         (204, httpx.ConnectError("no route"), "progressive response failed"),
-        (204, httpx.ReadTimeout("slow"), "ReadTimeout"),
+        (204, httpx.ReadTimeout("slow"), "progressive response timed out"),
     ],
 )
 @pytest.mark.anyio
@@ -263,7 +263,7 @@ def test_progressive_sync_outside_a_worker_thread_returns_false(
     assert "no progressive response from this thread" in caplog.text
 
 
-def test_the_default_service_uses_the_lifespan_client() -> None:
+def test_the_default_service_uses_skill_api_client_else_the_lifespan_client() -> None:
     skill = Skill(SKILL_ID)
     seen: list[httpx.AsyncClient | None] = []
 
@@ -272,10 +272,15 @@ def test_the_default_service_uses_the_lifespan_client() -> None:
         seen.append(api.client)
 
     with TestClient(skill) as client:
+        client.intent("Peek")  # the test client's fake API, set as skill.api_client
+        fake = skill.api_client
+        skill.api_client = None
         client.intent("Peek")
         shared = skill._http_client
-    assert seen == [shared]
     assert isinstance(shared, httpx.AsyncClient)
+    assert seen == [fake, shared]
+    assert fake is not shared
+    assert skill.api_client is None  # the client gave the skill its own back
 
 
 def test_handlers_that_do_not_ask_get_no_api_object() -> None:

@@ -3,6 +3,8 @@
 - `TestPKI`: a throwaway root → intermediate → leaf chain (SAN ``echo-api.amazon.com``) that
   signs request bodies with both signature headers, and makes `Verifier` objects trusting it.
 - `RequestFactory`: realistic, fresh request envelopes for one simulated user and device.
+- `FakeAlexaApi`: Alexa's service APIs (time zone, profile, reminders, …) answered in-process
+  from data a test gives, every call recorded as an `ApiCall`.
 - `TestClient`: runs the skill in-process (Starlette's test client), signs every request with the
   PKI, carries session attributes from answer to request like Alexa, and returns `SkillResponse`
   values with the parts a test looks at.
@@ -10,6 +12,7 @@
 
 from __future__ import annotations
 
+from .alexa_api import ApiCall, FakeAlexaApi
 from .client import SkillResponse, TestClient
 from .pki import DEFAULT_CERT_URL, TestPKI
 from .requests import (
@@ -27,6 +30,8 @@ __all__ = [
     "DEFAULT_CERT_URL",
     "DEFAULT_SKILL_ID",
     "SCREEN",
+    "ApiCall",
+    "FakeAlexaApi",
     "RequestFactory",
     "SkillResponse",
     "TestClient",

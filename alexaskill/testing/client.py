@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..ssml import strip_tags
+from .alexa_api import ApiCall, FakeAlexaApi
 from .pki import TestPKI
 from .requests import (
     DEFAULT_SKILL_ID,
@@ -32,6 +33,13 @@ class SkillResponse:
 
     status_code: int
     json: Any
+    #: The calls the skill made to Alexa's service APIs while answering, oldest first.
+    api_calls: tuple[ApiCall, ...] = ()
+
+    @property
+    def progressive(self) -> list[str]:
+        """The progressive responses the skill sent while answering, as words."""
+        return [call.speech for call in self.api_calls if call.speech is not None]
 
     @property
     def _body(self) -> dict[str, Any]:
@@ -112,6 +120,11 @@ class TestClient:
     ``supportedInterfaces``: ``"AudioPlayer"``, ``"Display"``, ``"Alexa.Presentation.APL"``,
     ``"VideoApp"``; `SCREEN` names a screen device's), ``user_id`` and ``device_id`` describe the
     simulated user and device; each can also be changed between requests.
+
+    Alexa's service APIs are answered in-process by a `FakeAlexaApi`: pass one as ``api``, or
+    its data as keywords (``time_zone="Europe/Paris"``, ``given_name="Ada"``,
+    ``permissions=[…]``, …); ``client.api`` is the fake, each result's ``api_calls`` the calls
+    made while answering. Nothing reaches the network.
     """
 
     __test__ = False
@@ -128,8 +141,15 @@ class TestClient:
         device_id: str | None = None,
         path: str | None = None,
         now: Callable[[], _dt.datetime] | None = None,
+        api: FakeAlexaApi | None = None,
+        **api_data: Any,
     ) -> None:
         from starlette.testclient import TestClient as StarletteClient
+
+        if api is not None and api_data:
+            raise TypeError(f"give api= or its data ({', '.join(api_data)}), not both")
+        #: The fake Alexa service APIs the skill's `AlexaApi` calls reach.
+        self.api = api if api is not None else FakeAlexaApi(**api_data)
 
         self.skill = skill
         self.pki = pki or TestPKI.default()
@@ -152,6 +172,8 @@ class TestClient:
 
             skill.verifier = Verifier()
         self._saved_verifier = skill.verifier
+        self._saved_api_client = skill.api_client
+        skill.api_client = self.api.client()
         self._closed = False
         if skill.verify:
             skill.verifier = self.pki.verifier(now=now)
@@ -172,10 +194,11 @@ class TestClient:
             self.close()
 
     def close(self) -> None:
-        """Stop trusting the test PKI: the skill gets back its own verifier."""
+        """Stop trusting the test PKI and answering its API calls: the skill gets its own back."""
         if not self._closed:
             self._closed = True
             self.skill.verifier = self._saved_verifier
+            self.skill.api_client = self._saved_api_client
 
     # --- the simulated user and device ---
 
@@ -247,6 +270,7 @@ class TestClient:
 
     def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> SkillResponse:
         """POST raw ``body`` with exactly ``headers`` (nothing signed): for testing refusals."""
+        first_call = len(self.api.calls)
         response = self.http.post(
             self.path,
             content=body,
@@ -256,7 +280,8 @@ class TestClient:
             payload = response.json()
         except ValueError:
             payload = None
-        result = SkillResponse(response.status_code, payload)
+        calls = tuple(self.api.calls[first_call:])
+        result = SkillResponse(response.status_code, payload, calls)
         self.last = result
         return result
 

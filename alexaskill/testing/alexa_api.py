@@ -1,0 +1,497 @@
+"""`FakeAlexaApi`: Alexa's service APIs answered in-process from data a test gives; calls recorded.
+
+    api = FakeAlexaApi(time_zone="Europe/Paris", given_name="Ada", permissions=[])
+    client = TestClient(skill, api=api)      # or TestClient(skill, time_zone=…, given_name=…)
+    result = client.launch()
+    result.api_calls                          # what the handler asked, with the answers
+    result.card                               # the consent card: given_name was not granted
+
+It speaks Amazon's paths, methods, status codes and JSON (the pages cited in
+`alexaskill.alexa_api`), behind an ``httpx.MockTransport``: nothing leaves the process. Data not
+given answers as Amazon does when the user set none (204 No Content). ``permissions`` lists the
+scopes the user granted; ``None`` (the default) grants them all. ``faults`` makes an operation fail:
+``{"given_name": 503, "time_zone": "timeout"}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import json
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import unquote
+
+import msgspec
+
+from ..alexa_api import (
+    Address,
+    AlexaList,
+    CountryAndPostalCode,
+    InSkillProduct,
+    ListItem,
+    ListStatus,
+    PhoneNumber,
+    Reminder,
+    Scope,
+)
+from ..ssml import strip_tags
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["ApiCall", "FakeAlexaApi"]
+
+#: What ``faults`` may map an operation to, besides an HTTP status: no answer in time.
+TIMEOUT: Final = "timeout"
+
+# Amazon's default lists: names and the suffix of their base64 ids (List Management FAQ).
+_DEFAULT_LISTS: Final = (("Alexa shopping list", "SHOPPING_ITEM"), ("Alexa to-do list", "TASK"))
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One call the skill made: what it asked and what the fake answered."""
+
+    #: The `AlexaApi` method it serves (``"given_name"``); None for a path Alexa does not have.
+    operation: str | None
+    method: str
+    path: str
+    #: The query parameters, by name.
+    query: dict[str, str]
+    #: The JSON body sent, or None.
+    body: Any
+    status: int
+    #: The JSON answered, or None (204, say).
+    answer: Any
+
+    @property
+    def speech(self) -> str | None:
+        """For a progressive response: the words sent (SSML tags removed); else None."""
+        if self.operation != "progressive" or not isinstance(self.body, dict):
+            return None
+        directive = self.body.get("directive")
+        speech = directive.get("speech") if isinstance(directive, dict) else None
+        return strip_tags(speech) if isinstance(speech, str) else None
+
+
+_Answer = tuple[int, Any]
+_Handler = Callable[["FakeAlexaApi", "_Asked"], _Answer]
+
+
+@dataclass(frozen=True)
+class _Asked:
+    match: re.Match[str]
+    query: dict[str, str]
+    headers: Mapping[str, str]
+    body: Any
+
+
+def _error(status: int, code: str, message: str) -> _Answer:
+    return status, {"code": code, "message": message}
+
+
+@dataclass
+class FakeAlexaApi:
+    """Alexa's service APIs for one simulated user and device, answered from the data given.
+
+    Change a field between requests (``api.time_zone = "Asia/Tokyo"``); ``lists`` is read once,
+    at creation. Reminders the skill creates are kept in ``reminders``, items it adds to a list
+    are read back with `list_values`.
+    """
+
+    time_zone: str | None = None
+    #: ``METRIC`` or ``IMPERIAL``.
+    distance_units: str | None = None
+    #: ``CELSIUS`` or ``FAHRENHEIT``.
+    temperature_unit: str | None = None
+    address: Address | Mapping[str, str] | None = None
+    full_name: str | None = None
+    given_name: str | None = None
+    email: str | None = None
+    mobile_number: PhoneNumber | Mapping[str, str] | None = None
+    #: The scopes the user granted (`Scope` names them); None: every scope.
+    permissions: Iterable[str] | None = None
+    #: List name to the values of its active items; None: Amazon's two empty default lists.
+    lists: Mapping[str, Sequence[str]] | None = None
+    in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
+    reminders: list[Reminder] = field(default_factory=list)
+    #: Operation name (an `AlexaApi` method) to an HTTP status to answer, or ``"timeout"``.
+    faults: Mapping[str, int | str] = field(default_factory=dict)
+    #: Every call, oldest first.
+    calls: list[ApiCall] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[str, list[ListItem]] = {}
+        self._list_meta: dict[str, AlexaList] = {}
+        self._load_lists()
+
+    # --- the data ---
+
+    def granted(self, scope: str) -> bool:
+        """Whether the simulated user granted ``scope``."""
+        return self.permissions is None or scope in set(self.permissions)
+
+    def list_values(self, name: str, status: str = "active") -> list[str]:
+        """The values of the items with ``status`` on the list called ``name``."""
+        for list_id, meta in self._list_meta.items():
+            if meta.name == name:
+                return [i.value or "" for i in self._items[list_id] if i.status == status]
+        raise KeyError(name)
+
+    def _load_lists(self) -> None:
+        lists = self.lists
+        if lists is None:
+            lists = {name: () for name, _ in _DEFAULT_LISTS}
+        suffixes = dict(_DEFAULT_LISTS)
+        for index, (name, values) in enumerate(lists.items()):
+            raw = f"amzn1.account.FAKE-{suffixes.get(name, f'CUSTOM{index}')}"
+            list_id = base64.b64encode(raw.encode()).decode()
+            self._list_meta[list_id] = AlexaList(
+                list_id=list_id,
+                name=name,
+                state="active",
+                version=1,
+                status_map=tuple(
+                    ListStatus(status=status, href=f"/v2/householdlists/{list_id}/{status}")
+                    for status in ("active", "completed")
+                ),
+            )
+            self._items[list_id] = [self._new_item(list_id, value, "active") for value in values]
+
+    @staticmethod
+    def _new_item(list_id: str, value: str, status: str) -> ListItem:
+        item_id = str(uuid.uuid4())
+        now = _stamp()
+        return ListItem(
+            id=item_id,
+            value=value,
+            status=status,
+            version=1,
+            created_time=now,
+            updated_time=now,
+            href=f"/v2/householdlists/{list_id}/items/{item_id}",
+        )
+
+    # --- as a transport ---
+
+    def client(self) -> httpx.AsyncClient:
+        """An ``httpx.AsyncClient`` answered by this fake: nothing leaves the process."""
+        import httpx
+
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request as Alexa's service APIs would, and record it."""
+        import httpx
+
+        path = request.url.path
+        query = {key: value for key, value in request.url.params.items()}
+        try:
+            body = json.loads(request.content) if request.content else None
+        except ValueError:
+            body = request.content.decode("utf-8", "replace")
+        operation, status, answer = self._answer(request, path, query, body)
+        with self._lock:
+            self.calls.append(ApiCall(operation, request.method, path, query, body, status, answer))
+        if status == 0:  # the "timeout" fault
+            raise httpx.ReadTimeout("the fake Alexa API was told not to answer", request=request)
+        content = b"" if answer is None else msgspec.json.encode(answer)
+        headers = {"content-type": "application/json"} if answer is not None else {}
+        return httpx.Response(status, content=content, headers=headers)
+
+    def _answer(
+        self, request: httpx.Request, path: str, query: dict[str, str], body: Any
+    ) -> tuple[str | None, int, Any]:
+        for method, pattern, operation, handler in _ROUTES:
+            match = pattern.fullmatch(path)
+            if match is None or method != request.method:
+                continue
+            authorization = request.headers.get("authorization", "")
+            if not authorization.startswith("Bearer ") or not authorization[7:].strip():
+                return operation, *_error(401, "INVALID_TOKEN", "no bearer token")
+            fault = self.faults.get(operation)
+            if fault == TIMEOUT:
+                return operation, 0, None
+            if isinstance(fault, int):
+                return operation, *_error(fault, "FAULT", f"fault injected for {operation}")
+            asked = _Asked(match, query, request.headers, body)
+            return operation, *handler(self, asked)
+        return None, *_error(404, "NOT_FOUND", f"no Alexa API at {request.method} {path}")
+
+    # --- the operations (each returns status and JSON answer) ---
+
+    def _progressive(self, asked: _Asked) -> _Answer:
+        body = asked.body
+        directive = body.get("directive") if isinstance(body, dict) else None
+        header = body.get("header") if isinstance(body, dict) else None
+        if (
+            not isinstance(header, dict)
+            or not isinstance(header.get("requestId"), str)
+            or not isinstance(directive, dict)
+            or directive.get("type") != "VoicePlayer.Speak"
+            or not isinstance(directive.get("speech"), str)
+        ):
+            return _error(400, "INVALID_DIRECTIVE", "expected header.requestId and a Speak")
+        return 204, None
+
+    def _country_and_postal_code(self, asked: _Asked) -> _Answer:
+        if not self.granted(Scope.COUNTRY_AND_POSTAL_CODE):
+            return 403, {"type": "FORBIDDEN", "message": "The authentication token is not valid."}
+        address = self.address
+        if isinstance(address, Mapping):
+            address = msgspec.convert(address, Address)
+        if address is None:
+            return 204, None
+        short = CountryAndPostalCode(
+            country_code=address.country_code, postal_code=address.postal_code
+        )
+        return 200, msgspec.to_builtins(short)
+
+    def _reminders_refused(self, status: int) -> _Answer | None:
+        if self.granted(Scope.REMINDERS):
+            return None
+        return _error(status, "UNAUTHORIZED", f"the user has not granted {Scope.REMINDERS}")
+
+    def _create_reminder(self, asked: _Asked) -> _Answer:
+        refused = self._reminders_refused(403)
+        if refused is not None:
+            return refused
+        problem = _reminder_problem(asked.body)
+        if problem is not None:
+            return _error(400, *problem)
+        token = str(uuid.uuid4())
+        now = _stamp()
+        body = asked.body
+        reminder = msgspec.convert(
+            {
+                **body,
+                "alertToken": token,
+                "createdTime": now,
+                "updatedTime": now,
+                "status": "ON",
+                "version": "1",
+                "href": f"/v1/alerts/reminders/{token}",
+            },
+            Reminder,
+        )
+        with self._lock:
+            self.reminders.append(reminder)
+        created = {
+            "alertToken": token,
+            "createdTime": now,
+            "updatedTime": now,
+            "status": "ON",
+            "version": "1",
+            "href": reminder.href,
+        }
+        return 200, created
+
+    def _get_reminders(self, asked: _Asked) -> _Answer:
+        refused = self._reminders_refused(401)
+        if refused is not None:
+            return refused
+        alerts = [msgspec.to_builtins(reminder) for reminder in self.reminders]
+        return 200, {"totalCount": str(len(alerts)), "alerts": alerts, "links": {}}
+
+    def _delete_reminder(self, asked: _Asked) -> _Answer:
+        refused = self._reminders_refused(401)
+        if refused is not None:
+            return refused
+        token = unquote(asked.match["token"])
+        with self._lock:
+            kept = [r for r in self.reminders if r.alert_token != token]
+            if len(kept) == len(self.reminders):
+                return _error(404, "NOT_FOUND", "no such reminder")
+            self.reminders[:] = kept
+        return 200, None
+
+    def _lists(self, asked: _Asked) -> _Answer:
+        if not self.granted(Scope.LISTS_READ):
+            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_READ}")
+        return 200, {"lists": [msgspec.to_builtins(meta) for meta in self._list_meta.values()]}
+
+    def _list_items(self, asked: _Asked) -> _Answer:
+        if not self.granted(Scope.LISTS_READ):
+            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_READ}")
+        list_id, status = unquote(asked.match["list"]), asked.match["status"]
+        meta = self._list_meta.get(list_id)
+        if meta is None:
+            return _error(404, "NOT_FOUND", "no such list")
+        items = [msgspec.to_builtins(i) for i in self._items[list_id] if i.status == status]
+        return 200, {**msgspec.to_builtins(meta), "items": items, "links": {}}
+
+    def _add_list_item(self, asked: _Asked) -> _Answer:
+        if not self.granted(Scope.LISTS_WRITE):
+            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_WRITE}")
+        list_id = unquote(asked.match["list"])
+        body = asked.body
+        if list_id not in self._list_meta:
+            return _error(404, "NOT_FOUND", "no such list")
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("value"), str)
+            or body.get("status") not in ("active", "completed")
+        ):
+            return _error(400, "INVALID_REQUEST", 'expected {"value": str, "status": ...}')
+        item = self._new_item(list_id, body["value"], body["status"])
+        with self._lock:
+            self._items[list_id].append(item)
+        return 201, msgspec.to_builtins(item)
+
+    def _products(self) -> list[InSkillProduct]:
+        return [
+            p if isinstance(p, InSkillProduct) else msgspec.convert(p, InSkillProduct)
+            for p in self.in_skill_products
+        ]
+
+    def _in_skill_products(self, asked: _Asked) -> _Answer:
+        if not asked.headers.get("accept-language"):
+            return _error(400, "INVALID_REQUEST", "Accept-Language is required")
+        wanted = {k: asked.query[k] for k in ("entitled", "purchasable") if k in asked.query}
+        kind = asked.query.get("productType")
+        products = [
+            msgspec.to_builtins(p)
+            for p in self._products()
+            if all(getattr(p, k) == v for k, v in wanted.items()) and kind in (None, p.type)
+        ]
+        return 200, {"inSkillProducts": products, "isTruncated": False, "nextToken": None}
+
+    def _in_skill_product(self, asked: _Asked) -> _Answer:
+        if not asked.headers.get("accept-language"):
+            return _error(400, "INVALID_REQUEST", "Accept-Language is required")
+        product_id = unquote(asked.match["product"])
+        for product in self._products():
+            if product.product_id == product_id:
+                return 200, msgspec.to_builtins(product)
+        return _error(404, "NOT_FOUND", "no such product")
+
+
+def _stamp() -> str:
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _reminder_problem(body: Any) -> tuple[str, str] | None:
+    """Amazon's 400 code and a message for a reminder body it would refuse, else None."""
+    if not isinstance(body, dict) or not isinstance(body.get("requestTime"), str):
+        return "INVALID_REQUEST_TIME", "requestTime is required"
+    trigger = body.get("trigger")
+    if not isinstance(trigger, dict):
+        return "INVALID_TRIGGER", "trigger is required"
+    kind = trigger.get("type")
+    if kind == "SCHEDULED_RELATIVE":
+        offset = trigger.get("offsetInSeconds")
+        if not isinstance(offset, int) or offset <= 0:
+            return "INVALID_TRIGGER", "offsetInSeconds must be a positive integer"
+    elif kind == "SCHEDULED_ABSOLUTE":
+        if not isinstance(trigger.get("scheduledTime"), str):
+            return "INVALID_TRIGGER", "scheduledTime is required"
+    else:
+        return "INVALID_TRIGGER", f"unknown trigger type {kind!r}"
+    info = body.get("alertInfo")
+    spoken = info.get("spokenInfo") if isinstance(info, dict) else None
+    content = spoken.get("content") if isinstance(spoken, dict) else None
+    if not isinstance(content, list) or not content:
+        return "INVALID_ALERT_INFO", "alertInfo.spokenInfo.content is required"
+    for entry in content:
+        if not isinstance(entry, dict) or not entry.get("locale") or not entry.get("text"):
+            return "INVALID_ALERT_INFO", "each content entry needs a locale and text"
+    return None
+
+
+def _setting(name: str) -> _Handler:
+    def answer(api: FakeAlexaApi, asked: _Asked) -> _Answer:
+        value = getattr(api, name)
+        return (204, None) if value is None else (200, value)
+
+    return answer
+
+
+def _profile(name: str, scope: str, into: type[msgspec.Struct] | None = None) -> _Handler:
+    def answer(api: FakeAlexaApi, asked: _Asked) -> _Answer:
+        if not api.granted(scope):
+            if name == "address":  # the device address API's error body has a type, no code
+                return 403, {"type": "FORBIDDEN", "message": "The authentication token is invalid."}
+            return _error(403, "ACCESS_DENIED", f"the user has not granted {scope}")
+        value = getattr(api, name)
+        if value is None:
+            return 204, None
+        if into is not None:
+            value = msgspec.to_builtins(msgspec.convert(value, into, from_attributes=True))
+        return 200, value
+
+    return answer
+
+
+_DEVICE = r"/v2/devices/[^/]+/settings"
+_ADDRESS = r"/v1/devices/[^/]+/settings/address"
+_PROFILE = "/v2/accounts/~current/settings"
+_PRODUCTS = "/v1/users/~current/skills/~current/inSkillProducts"
+_ROUTES: Final[tuple[tuple[str, re.Pattern[str], str, _Handler], ...]] = tuple(
+    (method, re.compile(pattern), operation, handler)
+    for method, pattern, operation, handler in (
+        ("POST", r"/v1/directives", "progressive", FakeAlexaApi._progressive),
+        ("GET", _DEVICE + r"/System\.timeZone", "time_zone", _setting("time_zone")),
+        ("GET", _DEVICE + r"/System\.distanceUnits", "distance_units", _setting("distance_units")),
+        (
+            "GET",
+            _DEVICE + r"/System\.temperatureUnit",
+            "temperature_unit",
+            _setting("temperature_unit"),
+        ),
+        ("GET", _ADDRESS, "full_address", _profile("address", Scope.FULL_ADDRESS, Address)),
+        (
+            "GET",
+            _ADDRESS + "/countryAndPostalCode",
+            "country_and_postal_code",
+            FakeAlexaApi._country_and_postal_code,
+        ),
+        ("GET", _PROFILE + r"/Profile\.name", "full_name", _profile("full_name", Scope.NAME)),
+        (
+            "GET",
+            _PROFILE + r"/Profile\.givenName",
+            "given_name",
+            _profile("given_name", Scope.GIVEN_NAME),
+        ),
+        ("GET", _PROFILE + r"/Profile\.email", "email", _profile("email", Scope.EMAIL)),
+        (
+            "GET",
+            _PROFILE + r"/Profile\.mobileNumber",
+            "mobile_number",
+            _profile("mobile_number", Scope.MOBILE_NUMBER, PhoneNumber),
+        ),
+        ("POST", r"/v1/alerts/reminders/?", "create_reminder", FakeAlexaApi._create_reminder),
+        ("GET", r"/v1/alerts/reminders/?", "get_reminders", FakeAlexaApi._get_reminders),
+        (
+            "DELETE",
+            r"/v1/alerts/reminders/(?P<token>[^/]+)/?",
+            "delete_reminder",
+            FakeAlexaApi._delete_reminder,
+        ),
+        ("GET", r"/v2/householdlists/?", "lists", FakeAlexaApi._lists),
+        (
+            "POST",
+            r"/v2/householdlists/(?P<list>[^/]+)/items/?",
+            "add_list_item",
+            FakeAlexaApi._add_list_item,
+        ),
+        (
+            "GET",
+            r"/v2/householdlists/(?P<list>[^/]+)/(?P<status>active|completed)/?",
+            "list_items",
+            FakeAlexaApi._list_items,
+        ),
+        ("GET", _PRODUCTS, "in_skill_products", FakeAlexaApi._in_skill_products),
+        (
+            "GET",
+            _PRODUCTS + r"/(?P<product>[^/]+)",
+            "in_skill_product",
+            FakeAlexaApi._in_skill_product,
+        ),
+    )
+)

@@ -1,0 +1,627 @@
+"""Alexa's service APIs through a skill: each `AlexaApi` method answered by the test client's fake.
+
+Every method is tried for success, "not set", a missing permission (the consent card), a timeout
+and an HTTP failure. The wire format itself is checked against a server on 127.0.0.1 in
+test_alexa_api_wire.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from alexaskill import (
+    Address,
+    AlexaApi,
+    AlexaApiError,
+    AlexaApiTimeout,
+    InSkillProduct,
+    PermissionRequired,
+    PhoneNumber,
+    Reminder,
+    Response,
+    Scope,
+    Skill,
+    alexa_api,
+    speak,
+)
+from alexaskill.app import APOLOGY, PERMISSION_PROMPT
+from alexaskill.models import decode_envelope
+from alexaskill.ssml import Ssml, emphasis
+from alexaskill.testing import FakeAlexaApi, RequestFactory, TestClient
+
+SKILL_ID = "amzn1.ask.skill.19191919-1919-1919-1919-191919191919"
+
+PARIS = Address(
+    address_line1="8 rue de Rivoli",
+    city="Paris",
+    state_or_region="Île-de-France",
+    postal_code="75004",
+    country_code="FR",
+)
+PRODUCTS = [
+    InSkillProduct(
+        product_id="amzn1.adg.product.1",
+        reference_name="premium",
+        name="Premium forecasts",
+        type="ENTITLEMENT",
+        purchasable="NOT_PURCHASABLE",
+        entitled="ENTITLED",
+        entitlement_reason="PURCHASED",
+        active_entitlement_count=1,
+        purchase_mode="TEST",
+    ),
+    InSkillProduct(
+        product_id="amzn1.adg.product.2",
+        reference_name="hints",
+        name="Hint pack",
+        type="CONSUMABLE",
+        purchasable="PURCHASABLE",
+        entitled="NOT_ENTITLED",
+        active_entitlement_count=0,
+        purchase_mode="TEST",
+    ),
+]
+
+# method, data given to the fake, what the method returns with it, the scope it needs
+GETTERS: list[tuple[str, dict[str, Any], object, str | None]] = [
+    ("time_zone", {"time_zone": "Europe/Paris"}, ZoneInfo("Europe/Paris"), None),
+    ("distance_units", {"distance_units": "IMPERIAL"}, "IMPERIAL", None),
+    ("temperature_unit", {"temperature_unit": "CELSIUS"}, "CELSIUS", None),
+    ("full_address", {"address": PARIS}, PARIS, Scope.FULL_ADDRESS),
+    (
+        "country_and_postal_code",
+        {"address": PARIS},
+        alexa_api.CountryAndPostalCode(country_code="FR", postal_code="75004"),
+        Scope.COUNTRY_AND_POSTAL_CODE,
+    ),
+    ("full_name", {"full_name": "Ada Lovelace"}, "Ada Lovelace", Scope.NAME),
+    ("given_name", {"given_name": "Ada"}, "Ada", Scope.GIVEN_NAME),
+    ("email", {"email": "ada@example.com"}, "ada@example.com", Scope.EMAIL),
+    (
+        "mobile_number",
+        {"mobile_number": PhoneNumber(country_code="+44", phone_number="7700900123")},
+        PhoneNumber(country_code="+44", phone_number="7700900123"),
+        Scope.MOBILE_NUMBER,
+    ),
+    ("in_skill_products", {"in_skill_products": PRODUCTS}, PRODUCTS, None),
+]
+IDS = [getter[0] for getter in GETTERS]
+
+
+def api_skill() -> tuple[Skill, list[object]]:
+    """A skill whose intent ``Ask`` calls the `AlexaApi` method named by its slot ``what``."""
+    skill = Skill(SKILL_ID)
+    seen: list[object] = []
+
+    @skill.intent("Ask")
+    async def ask_api(api: AlexaApi, what: str) -> Response:
+        value = await getattr(api, what)()
+        seen.append(value)
+        return speak(f"{what} answered")
+
+    @skill.exception(AlexaApiTimeout)
+    async def too_slow(exc: AlexaApiTimeout) -> Response:
+        return speak(f"{exc.operation} timed out")
+
+    @skill.exception(AlexaApiError)
+    async def failed(exc: AlexaApiError) -> Response:
+        return speak(f"{exc.operation} failed with {exc.status}")
+
+    return skill, seen
+
+
+@pytest.mark.parametrize(("method", "data", "expected", "scope"), GETTERS, ids=IDS)
+def test_each_method_returns_what_alexa_answers(
+    skill_client: Callable[..., TestClient],
+    method: str,
+    data: dict[str, Any],
+    expected: object,
+    scope: str | None,
+) -> None:
+    skill, seen = api_skill()
+    result = skill_client(skill, **data).intent("Ask", what=method)
+    assert result.speech == f"{method} answered"
+    assert seen == [expected]
+    [call] = result.api_calls
+    assert (call.operation, call.method, call.status) == (method, "GET", 200)
+
+
+@pytest.mark.parametrize(("method", "data", "expected", "scope"), GETTERS, ids=IDS)
+def test_each_method_answers_none_when_the_user_set_nothing(
+    skill_client: Callable[..., TestClient],
+    method: str,
+    data: dict[str, Any],
+    expected: object,
+    scope: str | None,
+) -> None:
+    skill, seen = api_skill()
+    result = skill_client(skill).intent("Ask", what=method)
+    assert result.speech == f"{method} answered"
+    nothing = [] if isinstance(expected, list) else None
+    assert seen == [nothing]
+    assert result.api_calls[0].status == (200 if isinstance(expected, list) else 204)
+
+
+@pytest.mark.parametrize(
+    ("method", "data", "scope"),
+    [(method, data, scope) for method, data, _, scope in GETTERS if scope is not None]
+    + [("get_reminders", {}, Scope.REMINDERS), ("lists", {}, Scope.LISTS_READ)],
+)
+def test_a_missing_permission_is_answered_with_the_consent_card(
+    skill_client: Callable[..., TestClient], method: str, data: dict[str, Any], scope: str
+) -> None:
+    skill, seen = api_skill()
+    granted = [other for other in Scope.ALL if other != scope]
+    result = skill_client(skill, permissions=granted, **data).intent("Ask", what=method)
+    assert result.status_code == 200
+    assert result.speech == PERMISSION_PROMPT
+    assert result.card == {"type": "AskForPermissionsConsent", "permissions": [scope]}
+    assert result.should_end_session is True
+    assert seen == []
+    assert result.api_calls[0].status in (401, 403)
+
+
+@pytest.mark.parametrize("method", [*IDS, "get_reminders", "lists"])
+def test_a_timeout_raises_alexa_api_timeout(
+    skill_client: Callable[..., TestClient], method: str
+) -> None:
+    skill, _ = api_skill()
+    result = skill_client(skill, faults={method: "timeout"}).intent("Ask", what=method)
+    assert result.speech == f"{method} timed out"
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+@pytest.mark.parametrize("method", [*IDS, "get_reminders", "lists"])
+def test_throttling_and_server_errors_raise_alexa_api_error(
+    skill_client: Callable[..., TestClient], method: str, status: int
+) -> None:
+    skill, _ = api_skill()
+    result = skill_client(skill, faults={method: status}).intent("Ask", what=method)
+    assert result.speech == f"{method} failed with {status}"
+
+
+def test_an_unhandled_api_error_is_the_apology_and_a_log_line(
+    skill_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    async def launch(api: AlexaApi) -> Response:
+        return speak(f"{await api.given_name()}")
+
+    result = skill_client(skill, faults={"given_name": 503}).launch()
+    assert result.speech == APOLOGY
+    assert "given_name: HTTP 503, server error (FAULT" in caplog.text
+    assert "test-api-access-token" not in caplog.text
+
+
+def test_the_consent_card_can_be_replaced_by_an_exception_handler(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    async def launch(api: AlexaApi) -> Response:
+        return speak(f"Hello {await api.given_name()}")
+
+    @skill.exception(PermissionRequired)
+    async def no_name(exc: PermissionRequired) -> Response:
+        return speak(f"Hello, whoever you are ({exc.scope}).")
+
+    result = skill_client(skill, given_name="Ada", permissions=[]).launch()
+    assert result.speech == f"Hello, whoever you are ({Scope.GIVEN_NAME})."
+    assert result.card is None
+
+
+def test_no_consent_card_where_alexa_takes_no_card(skill_client: Callable[..., TestClient]) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AudioPlayer.PlaybackStarted")
+    async def started(api: AlexaApi) -> None:
+        await api.given_name()
+
+    result = skill_client(skill, permissions=[]).send("AudioPlayer.PlaybackStarted", token="t")
+    assert result.status_code == 200
+    assert result.card is None and result.speech is None
+
+
+# --- the time zone and the user's "now" -------------------------------------------------------
+
+
+def clock_skill() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("When")
+    async def when(api: AlexaApi) -> Response:
+        now = await api.now()
+        today = await api.today()
+        return speak(f"{now.isoformat()} {today.isoformat()}")
+
+    return skill
+
+
+def late_evening_utc() -> dt.datetime:
+    """Tomorrow at 23:30 UTC: a moment the test PKI's certificates are valid at."""
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    return tomorrow.replace(hour=23, minute=30, second=0, microsecond=0)
+
+
+@pytest.mark.parametrize(
+    ("zone", "days_ahead"),
+    [("Pacific/Auckland", 1), ("Asia/Tokyo", 1), ("America/Los_Angeles", 0), (None, 0)],
+)
+def test_now_and_today_are_the_requests_moment_in_the_device_time_zone(
+    skill_client: Callable[..., TestClient], zone: str | None, days_ahead: int
+) -> None:
+    moment = late_evening_utc()
+    client = skill_client(clock_skill(), time_zone=zone, now=lambda: moment)
+    result = client.intent("When")
+    assert result.speech is not None
+    now_text, today_text = result.speech.split()
+    now = dt.datetime.fromisoformat(now_text)
+    assert now == moment  # the same moment, said in the device's zone
+    expected_offset = moment.astimezone(ZoneInfo(zone)).utcoffset() if zone else dt.timedelta(0)
+    assert now.utcoffset() == expected_offset
+    assert today_text == (moment.date() + dt.timedelta(days=days_ahead)).isoformat()
+    # One question for the time zone, however many helpers ask.
+    assert [call.operation for call in result.api_calls] == ["time_zone"]
+
+
+def test_an_unknown_time_zone_name_is_an_api_error(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    skill, _ = api_skill()
+    result = skill_client(skill, time_zone="Mars/Olympus_Mons").intent("Ask", what="time_zone")
+    assert result.speech == "time_zone failed with None"
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def reminder_skill(**options: Any) -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Remind")
+    async def remind(api: AlexaApi) -> Response:
+        reminder = await api.create_reminder("Take the bins out", **options)
+        return speak(f"Created {reminder.alert_token} {reminder.status}")
+
+    @skill.intent("List")
+    async def list_(api: AlexaApi) -> Response:
+        reminders = await api.get_reminders()
+        return speak("; ".join(f"{r.text} at {r.trigger and r.trigger.type}" for r in reminders))
+
+    @skill.intent("Delete")
+    async def delete(api: AlexaApi, token: str) -> Response:
+        return speak(f"deleted {await api.delete_reminder(token)}")
+
+    return skill
+
+
+def test_a_reminder_in_ten_minutes(skill_client: Callable[..., TestClient]) -> None:
+    client = skill_client(reminder_skill(after=dt.timedelta(minutes=10)), locale="en-GB")
+    result = client.intent("Remind")
+    [call] = result.api_calls
+    assert (call.operation, call.method, call.path, call.status) == (
+        "create_reminder",
+        "POST",
+        "/v1/alerts/reminders",
+        200,
+    )
+    assert call.body["trigger"] == {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 600}
+    assert call.body["alertInfo"] == {
+        "spokenInfo": {"content": [{"locale": "en-GB", "text": "Take the bins out"}]}
+    }
+    assert call.body["pushNotification"] == {"status": "ENABLED"}
+    dt.datetime.fromisoformat(call.body["requestTime"])
+    [kept] = client.api.reminders
+    assert result.speech == f"Created {kept.alert_token} ON"
+    listed = client.intent("List")
+    assert listed.speech == "Take the bins out at SCHEDULED_RELATIVE"
+
+
+def test_a_reminder_at_a_local_time_in_a_named_zone(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    at = dt.datetime(2026, 12, 1, 7, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    skill = reminder_skill(at=at, recurrence=["FREQ=WEEKLY;BYDAY=MO"], push_notification=False)
+    call = skill_client(skill).intent("Remind").api_calls[0]
+    assert call.body["trigger"] == {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2026-12-01T07:30:00.000",
+        "timeZoneId": "Europe/Berlin",
+        "recurrence": {
+            "startDateTime": "2026-12-01T07:30:00.000",
+            "recurrenceRules": ["FREQ=WEEKLY;BYDAY=MO"],
+        },
+    }
+    assert call.body["pushNotification"] == {"status": "DISABLED"}
+
+
+def test_a_naive_time_is_the_devices_and_a_fixed_offset_is_said_in_utc(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    naive = skill_client(reminder_skill(at=dt.datetime(2026, 12, 1, 7, 30)))
+    assert naive.intent("Remind").api_calls[0].body["trigger"] == {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2026-12-01T07:30:00.000",
+    }
+    offset = dt.timezone(dt.timedelta(hours=2))
+    fixed = skill_client(reminder_skill(at=dt.datetime(2026, 12, 1, 7, 30, tzinfo=offset)))
+    assert fixed.intent("Remind").api_calls[0].body["trigger"] == {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2026-12-01T05:30:00.000",
+        "timeZoneId": "UTC",
+    }
+
+
+def test_deleting_a_reminder(skill_client: Callable[..., TestClient]) -> None:
+    client = skill_client(reminder_skill(after=dt.timedelta(hours=1)))
+    client.intent("Remind")
+    token = client.api.reminders[0].alert_token
+    first = client.intent("Delete", token=token)
+    assert first.speech == "deleted True"
+    assert first.api_calls[0].path == f"/v1/alerts/reminders/{token}"
+    assert client.intent("Delete", token=token).speech == "deleted False"
+    assert client.api.reminders == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"at": dt.datetime(2026, 1, 1), "after": dt.timedelta(minutes=1)},
+        {"after": dt.timedelta(0)},
+        {"after": dt.timedelta(minutes=5), "recurrence": ["FREQ=DAILY"]},
+        {"at": dt.datetime(2026, 1, 1), "recurrence": "FREQ=DAILY"},
+    ],
+)
+def test_a_reminder_the_api_would_refuse_is_a_value_error_before_any_call(
+    options: dict[str, Any],
+) -> None:
+    api = AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Remind"))))
+    with pytest.raises(ValueError):
+        _run(api.create_reminder("Stretch", **options))
+
+
+def test_reminders_without_permission_get_the_consent_card(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    client = skill_client(reminder_skill(after=dt.timedelta(minutes=1)), permissions=[])
+    result = client.intent("Remind")
+    assert result.card == {"type": "AskForPermissionsConsent", "permissions": [Scope.REMINDERS]}
+    assert result.api_calls[0].status == 403
+    assert client.intent("Delete", token="abc").api_calls[0].status == 401
+
+
+# --- lists and in-skill products ---------------------------------------------------------------
+
+
+def test_adding_to_the_shopping_list(skill_client: Callable[..., TestClient]) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("AddItem")
+    async def add_item(api: AlexaApi, item: str) -> Response:
+        lists = {alexa_list.name: alexa_list.list_id for alexa_list in await api.lists()}
+        shopping = lists["Alexa shopping list"]
+        added = await api.add_list_item(shopping, item)
+        items = await api.list_items(shopping)
+        return speak(f"{added.value} added; the list has {', '.join(i.value or '' for i in items)}")
+
+    client = skill_client(skill, lists={"Alexa shopping list": ["milk"], "Alexa to-do list": []})
+    result = client.intent("AddItem", item="eggs")
+    assert result.speech == "eggs added; the list has milk, eggs"
+    assert [(c.operation, c.status) for c in result.api_calls] == [
+        ("lists", 200),
+        ("add_list_item", 201),
+        ("list_items", 200),
+    ]
+    assert result.api_calls[1].body == {"value": "eggs", "status": "active"}
+    assert client.api.list_values("Alexa shopping list") == ["milk", "eggs"]
+    refused = skill_client(skill, permissions=[Scope.LISTS_READ]).intent("AddItem", item="tea")
+    assert refused.card == {"type": "AskForPermissionsConsent", "permissions": [Scope.LISTS_WRITE]}
+
+
+def test_in_skill_products_filtered_and_one_by_id(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Shop")
+    async def shop(api: AlexaApi) -> Response:
+        owned = await api.in_skill_products(entitled=True)
+        on_sale = await api.in_skill_products(purchasable=True, product_type="CONSUMABLE")
+        one = await api.in_skill_product("amzn1.adg.product.2")
+        missing = await api.in_skill_product("amzn1.adg.product.404")
+        return speak(
+            f"own {[p.name for p in owned]}, can buy {[p.name for p in on_sale]}, "
+            f"{one and one.is_purchasable}, {missing}"
+        )
+
+    result = skill_client(skill, in_skill_products=PRODUCTS, locale="de-DE").intent("Shop")
+    assert result.speech == ("own ['Premium forecasts'], can buy ['Hint pack'], True, None")
+    first, second, third, fourth = result.api_calls
+    assert first.query == {"entitled": "ENTITLED"}
+    assert second.query == {"purchasable": "PURCHASABLE", "productType": "CONSUMABLE"}
+    assert (third.status, fourth.status) == (200, 404)
+
+
+# --- progressive responses through the test client --------------------------------------------
+
+
+def test_progressive_responses_are_recorded_on_the_result(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Slow")
+    async def slow(api: AlexaApi) -> Response:
+        assert await api.progressive("Looking that up")
+        assert await api.progressive(Ssml("One ") + emphasis("moment"))
+        return speak("Done.")
+
+    result = skill_client(skill).intent("Slow")
+    assert result.speech == "Done."
+    assert result.progressive == ["Looking that up", "One moment"]
+    assert result.api_calls[0].body["directive"]["type"] == "VoicePlayer.Speak"
+
+
+# --- the endpoint rule, without a test client ---------------------------------------------------
+
+
+def envelope_with(endpoint: str | None, token: str | None = "tok") -> AlexaApi:
+    raw = RequestFactory().intent("Ask")
+    system = raw["context"]["System"]
+    system["apiEndpoint"] = endpoint
+    system["apiAccessToken"] = token
+    fake = FakeAlexaApi(given_name="Ada")
+    return AlexaApi(decode_envelope(json.dumps(raw)), client=fake.client())
+
+
+def _run(coroutine: Any) -> Any:
+    import anyio
+
+    async def main() -> Any:
+        return await coroutine
+
+    return anyio.run(main)
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://api.amazonalexa.com",
+        "ftp://127.0.0.1",
+        "http://localhost:8000",
+        "api.amazonalexa.com",
+    ],
+)
+def test_only_https_or_loopback_http_endpoints_are_called(endpoint: str) -> None:
+    with pytest.raises(AlexaApiError, match="not an https URL"):
+        _run(envelope_with(endpoint).given_name())
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["https://api.eu.amazonalexa.com", "http://127.0.0.1:9", "http://[::1]:9"]
+)
+def test_https_and_loopback_endpoints_are_allowed(endpoint: str) -> None:
+    assert _run(envelope_with(endpoint).given_name()) == "Ada"
+
+
+def test_no_endpoint_or_token_is_a_clear_error() -> None:
+    with pytest.raises(AlexaApiError, match="no apiEndpoint or apiAccessToken"):
+        _run(envelope_with("https://api.amazonalexa.com", token=None).given_name())
+
+
+def test_a_slow_api_never_holds_the_handler() -> None:
+    import anyio
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(10)
+        return httpx.Response(200, json="Europe/Paris")
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(slow))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client, timeout=0.05)
+
+    async def main() -> float:
+        started = anyio.current_time()
+        with pytest.raises(AlexaApiTimeout, match=r"within 0\.05 s"):
+            await api.time_zone()
+        return anyio.current_time() - started
+
+    assert anyio.run(main) < 2
+
+
+def test_reminder_values_decode_amazons_answer() -> None:
+    # The shape of a reminder in Amazon's "Get all reminders" example.
+    raw = {
+        "alertToken": "string",
+        "createdTime": "2018-08-14T15:40:55.002Z",
+        "updatedTime": "2018-08-14T15:41:55.002Z",
+        "trigger": {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2018-08-14T18:00:00.000"},
+        "status": "ON",
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": "walk the dog"}]}},
+        "pushNotification": {"status": "ENABLED"},
+        "version": "1",
+    }
+    import msgspec
+
+    reminder = msgspec.convert(raw, Reminder)
+    assert reminder.text == "walk the dog"
+    assert (
+        reminder.trigger is not None
+        and reminder.trigger.scheduled_time == "2018-08-14T18:00:00.000"
+    )
+
+
+# --- the fake itself ----------------------------------------------------------------------------
+
+
+def test_the_client_takes_a_fake_or_its_data_not_both() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(TypeError, match="not both"):
+        TestClient(skill, api=FakeAlexaApi(), given_name="Ada")
+    with pytest.raises(TypeError, match="given_nam"):
+        TestClient(skill, given_nam="Ada")
+    assert skill.api_client is None
+
+
+def test_the_fake_is_the_skills_api_until_the_client_closes() -> None:
+    skill, seen = api_skill()
+    fake = FakeAlexaApi(given_name="Grace")
+    with TestClient(skill, api=fake) as client:
+        assert client.api is fake
+        assert client.intent("Ask", what="given_name").api_calls == tuple(fake.calls)
+        fake.given_name = "Ada"  # data can change between requests
+        client.intent("Ask", what="given_name")
+        assert skill.api_client is not None
+    assert seen == ["Grace", "Ada"]
+    assert skill.api_client is None
+
+
+def test_the_fake_refuses_what_alexa_would() -> None:
+    fake = FakeAlexaApi(given_name="Ada")
+
+    async def main() -> list[int]:
+        async with fake.client() as http:
+            base = "https://api.amazonalexa.com"
+            statuses = [
+                (
+                    await http.get(base + "/v2/accounts/~current/settings/Profile.givenName")
+                ).status_code,
+                (
+                    await http.get(base + "/v9/nothing", headers={"Authorization": "Bearer t"})
+                ).status_code,
+                (
+                    await http.post(
+                        base + "/v1/directives",
+                        json={"directive": {}},
+                        headers={"Authorization": "Bearer t"},
+                    )
+                ).status_code,
+                (
+                    await http.get(
+                        base + "/v1/users/~current/skills/~current/inSkillProducts",
+                        headers={"Authorization": "Bearer t"},
+                    )
+                ).status_code,
+            ]
+        return statuses
+
+    import anyio
+
+    assert anyio.run(main) == [401, 404, 400, 400]
+    assert [call.operation for call in fake.calls] == [
+        "given_name",
+        None,
+        "progressive",
+        "in_skill_products",
+    ]
