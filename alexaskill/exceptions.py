@@ -12,6 +12,7 @@
         └── VerificationError       the request is not provably from Alexa for this skill
             ├── CertificateUrlError     SignatureCertChainUrl breaks Amazon's URL rules
             ├── CertificateError        the signing chain cannot be had or is not trusted
+            │   └── CertificateUnavailableError   its download failed in a way that may pass
             ├── SignatureError          the signature header is missing or wrong
             ├── TimestampError          the request is too old, from the future or undated
             └── SkillIdError            the request is for another skill
@@ -26,6 +27,7 @@ __all__ = [
     "AlexaApiError",
     "AlexaApiTimeout",
     "CertificateError",
+    "CertificateUnavailableError",
     "CertificateUrlError",
     "ConfigurationError",
     "MalformedRequestError",
@@ -149,6 +151,12 @@ class CertificateError(VerificationError):
     """The signing certificate chain cannot be fetched, parsed or trusted."""
 
     reason = "invalid certificate"
+
+
+class CertificateUnavailableError(CertificateError):
+    """The chain's download timed out, met a network error or HTTP 5xx: trying later may work."""
+
+    reason = "certificate unavailable"
 
 
 class SignatureError(VerificationError):

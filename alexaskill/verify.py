@@ -22,12 +22,10 @@ skill-id check comes last and belongs to the app.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import functools
 import logging
-import math
 import re
 import warnings
 from collections import OrderedDict
@@ -44,8 +42,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification
 
+from .downloads import Downloads
 from .exceptions import (
     CertificateError,
+    CertificateUnavailableError,
     CertificateUrlError,
     ConfigurationError,
     SignatureError,
@@ -398,12 +398,18 @@ class Verifier:
     ``fetch_chain``: ``async (url) -> bytes`` replacing the download. ``now``: the clock, returning
     an aware datetime. ``allow_sha1``: accept the legacy ``Signature`` header when
     ``Signature-256`` is absent. ``timestamp_tolerance``: seconds, capped at 150.
-    ``http_client``: the client downloads go through (one is created, and closed by `aclose`,
-    if none is given). ``cache_size``: how many chains (by URL) to keep.
-    ``download_timeout``/``max_chain_size``: limits on one download, in seconds and bytes.
-    ``max_downloads``: how many chains (distinct URLs) may be downloading at once; a request
-    that needs yet another URL meanwhile is refused without a download, so that forged requests
-    naming made-up URLs under ``/echo.api/`` cannot make the server fetch without bound.
+    ``http_client``: the client downloads go through, always (never closed here; without one,
+    the app's lifespan lends its client, or one is created and closed by `aclose`).
+    ``cache_size``: how many chains (by URL) to keep.
+    ``download_timeout``/``max_chain_size``: limits on one download, in seconds (waiting for a
+    download slot included) and bytes.
+
+    Forged requests may name any made-up URL under ``/echo.api/`` (`alexaskill.downloads` tells
+    how they are kept in check): ``max_downloads`` chains (distinct URLs) download at once, and
+    ``max_queued_downloads`` more wait for a slot, the URL most requests wait for first; a request
+    for yet another URL is refused without a download. A URL that failed is refused without a
+    new download for ``failure_ttl`` seconds (2 s when the failure may pass: a timeout, a network
+    error, HTTP 5xx; 0 turns this off), remembering at most ``failure_cache_size`` URLs.
     """
 
     def __init__(
@@ -419,6 +425,9 @@ class Verifier:
         download_timeout: float = 5.0,
         max_chain_size: int = 64 * 1024,
         max_downloads: int = 4,
+        max_queued_downloads: int = 64,
+        failure_ttl: float = 60.0,
+        failure_cache_size: int = 1024,
     ) -> None:
         tolerance = _tolerance(timestamp_tolerance)
         if tolerance > MAX_TIMESTAMP_TOLERANCE:
@@ -430,10 +439,6 @@ class Verifier:
             tolerance = MAX_TIMESTAMP_TOLERANCE
         if cache_size < 1:
             raise ValueError(f"cache_size must be at least 1, not {cache_size!r}")
-        if max_downloads < 1:
-            raise ValueError(f"max_downloads must be at least 1, not {max_downloads!r}")
-        if not download_timeout > 0 or math.isinf(download_timeout):
-            raise ValueError(f"download_timeout must be positive seconds, not {download_timeout!r}")
         if trusted_roots is not None and not trusted_roots:
             raise ValueError("trusted_roots is empty: no chain could ever be trusted")
         self.allow_sha1 = allow_sha1
@@ -442,15 +447,22 @@ class Verifier:
         self.download_timeout = download_timeout
         self.max_chain_size = max_chain_size
         self.max_downloads = max_downloads
+        self._downloads: Downloads[VerifiedChain] = Downloads(
+            max_downloads=max_downloads,
+            max_queued=max_queued_downloads,
+            timeout=download_timeout,
+            failure_ttl=failure_ttl,
+            failure_cache_size=failure_cache_size,
+        )
         self._roots = tuple(trusted_roots) if trusted_roots is not None else None
         self._store: verification.Store | None = None
         self._fetch_chain = fetch_chain
         self._now = now or _utcnow
         self._limit = timedelta(seconds=tolerance)
-        self._client = http_client
-        self._own_client: httpx.AsyncClient | None = None
+        self._client = http_client  # the user's: used always, closed never
+        self._lent_client: httpx.AsyncClient | None = None  # the app lifespan's
+        self._own_client: httpx.AsyncClient | None = None  # made here, closed by aclose()
         self._cache: OrderedDict[str, VerifiedChain] = OrderedDict()
-        self._loading: dict[str, asyncio.Task[VerifiedChain]] = {}
 
     async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
         """Return if the request is provably from Alexa now, else raise a `VerificationError`."""
@@ -528,12 +540,14 @@ class Verifier:
         return chain
 
     def use_http_client(self, client: httpx.AsyncClient | None) -> None:
-        """Download through ``client`` from now on (the app passes the one its lifespan owns)."""
-        self._client = client
+        """Download through ``client`` from now on, unless this verifier was made with its own
+        ``http_client`` (the app lends the one its lifespan owns; None takes it back)."""
+        self._lent_client = client
 
     def clear_cache(self) -> None:
-        """Forget every cached chain."""
+        """Forget every cached chain, and every URL remembered as failing."""
         self._cache.clear()
+        self._downloads.forget_failures()
 
     async def aclose(self) -> None:
         """Close the HTTP client this verifier created, if it created one."""
@@ -544,28 +558,11 @@ class Verifier:
     # -- chain loading --
 
     async def _load(self, url: str, now: datetime) -> VerifiedChain:
-        # One task per URL, shared by every request that needs the chain meanwhile: one download.
-        # The task outlives a cancelled caller (shield), and leaves `_loading` when done, failed
-        # or not, so a failure is never cached and the next request tries again.
-        task = self._loading.get(url)
-        if task is None or task.done():  # done yet listed: cancelled before it could start
-            if task is None and len(self._loading) >= self.max_downloads:
-                # Refused, not queued: a queue would hold the caller for the others' downloads.
-                # Amazon signs with one URL at a time, so only a first request after a start (or
-                # a change of URL) during a flood of forged URLs can meet this. (The app logs
-                # every refusal with its reason.)
-                raise CertificateError("certificate chain: too many downloads in progress")
-            task = asyncio.ensure_future(self._fetch_and_validate(url, now))
-            task.add_done_callback(_consume_exception)
-            self._loading[url] = task
-        return await asyncio.shield(task)
+        return await self._downloads.get(url, lambda: self._fetch_and_validate(url, now))
 
     async def _fetch_and_validate(self, url: str, now: datetime) -> VerifiedChain:
-        try:
-            pem = await self._download(url)
-            chain = validate_chain(load_chain(pem), self._trust_store(), now)
-        finally:
-            self._loading.pop(url, None)
+        pem = await self._download(url)
+        chain = validate_chain(load_chain(pem), self._trust_store(), now)
         self._cache[url] = chain
         self._cache.move_to_end(url)
         while len(self._cache) > self.cache_size:
@@ -583,32 +580,32 @@ class Verifier:
         return store
 
     async def _download(self, url: str) -> bytes:
-        # Whatever goes wrong while fetching is the sender's problem (a 400), never a 500.
+        # Whatever goes wrong while fetching is the sender's problem (a 400), never a 500. The
+        # time limit is `Downloads`', around this call and the wait for a slot before it.
         if self._fetch_chain is not None:
             try:
                 return await self._fetch_chain(url)
             except VerificationError:
                 raise
             except Exception as exc:
-                raise CertificateError("certificate chain: download failed") from exc
+                raise CertificateUnavailableError("certificate chain: download failed") from exc
         import httpx
 
         client = self._client
+        if client is None:
+            client = self._lent_client
         if client is None:
             client = self._own_client
             if client is None:
                 client = self._own_client = httpx.AsyncClient(follow_redirects=False)
         try:
-            async with asyncio.timeout(self.download_timeout):
-                return await self._read(client, url)
+            return await self._read(client, url)
         except VerificationError:
             raise
-        except TimeoutError as exc:
-            raise CertificateError("certificate chain: download timed out") from exc
         except httpx.TimeoutException as exc:
-            raise CertificateError("certificate chain: download timed out") from exc
+            raise CertificateUnavailableError("certificate chain: download timed out") from exc
         except Exception as exc:
-            raise CertificateError("certificate chain: download failed") from exc
+            raise CertificateUnavailableError("certificate chain: download failed") from exc
 
     async def _read(self, client: httpx.AsyncClient, url: str) -> bytes:
         limit = self.max_chain_size
@@ -621,9 +618,14 @@ class Verifier:
             follow_redirects=False,
         ) as response:
             if response.status_code != 200:
-                raise CertificateError(
-                    f"certificate chain: download answered HTTP {response.status_code}"
+                # 5xx and 429 may pass; 403 or 404 (S3's answers for a made-up URL) will not.
+                status = response.status_code
+                kind = (
+                    CertificateUnavailableError
+                    if status >= 500 or status == 429
+                    else CertificateError
                 )
+                raise kind(f"certificate chain: download answered HTTP {status}")
             if response.headers.get("Content-Encoding", "identity").lower() != "identity":
                 raise CertificateError("certificate chain: download is content-encoded")
             length = response.headers.get("Content-Length")
@@ -635,10 +637,3 @@ class Verifier:
                 if len(data) > limit:
                     raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
         return bytes(data)
-
-
-def _consume_exception(task: asyncio.Task[VerifiedChain]) -> None:
-    # The callers see the error; this only keeps asyncio from logging "never retrieved" when
-    # every caller has gone away meanwhile.
-    if not task.cancelled():
-        task.exception()

@@ -30,6 +30,7 @@ PUBLIC = [
     "CanFulfillIntentRequest",
     "CanFulfillSlot",
     "CertificateError",
+    "CertificateUnavailableError",
     "CertificateUrlError",
     "ConfigurationError",
     "Connections",

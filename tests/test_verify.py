@@ -15,8 +15,10 @@ from cryptography import x509
 from starlette.datastructures import Headers
 
 from alexaskill import verify as verify_module
+from alexaskill.downloads import TRANSIENT_FAILURE_TTL
 from alexaskill.exceptions import (
     CertificateError,
+    CertificateUnavailableError,
     CertificateUrlError,
     ConfigurationError,
     RequestError,
@@ -682,34 +684,68 @@ def test_concurrent_first_requests_cause_one_download(pki: TestPKI) -> None:
     assert fetch.calls == [DEFAULT_CERT_URL]
 
 
-def test_failed_download_is_not_cached_and_next_request_retries(pki: TestPKI) -> None:
+def settable_monotonic(verifier: Verifier) -> list[float]:
+    """Drive the clock that times ``verifier``'s failure memory: ``ticks[0] += seconds``."""
+    ticks = [1000.0]
+    verifier._downloads._clock = lambda: ticks[0]
+    return ticks
+
+
+def test_a_failed_download_is_remembered_briefly_then_retried(pki: TestPKI) -> None:
     fetch = Fetcher(pki.chain_pem, failures=1)
     verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    ticks = settable_monotonic(verifier)
     headers = pki.sign(BODY)
 
     async def scenario() -> list[BaseException | None]:
-        first = await asyncio.gather(
+        return await asyncio.gather(
             *(verifier.verify(headers, BODY) for _ in range(10)), return_exceptions=True
         )
-        await verifier.verify(headers, BODY)  # retries, succeeds
-        await verifier.verify(headers, BODY)  # cached
-        return first
 
     outcomes = run(scenario())
-    assert all(isinstance(outcome, CertificateError) for outcome in outcomes)
-    assert not verifier._loading  # nothing left behind, however many URLs fail
+    assert all(isinstance(outcome, CertificateUnavailableError) for outcome in outcomes)
+    assert not verifier._downloads.loading  # nothing left behind, however many URLs fail
     assert str(outcomes[0]) == "certificate chain: download failed"
     assert isinstance(outcomes[0].__cause__, OSError)
+    with pytest.raises(CertificateUnavailableError, match="a recent failure"):
+        run(verifier.verify(headers, BODY))
+    assert len(fetch.calls) == 1
+    ticks[0] += TRANSIENT_FAILURE_TTL  # a failure that may pass is retried soon
+    run(verifier.verify(headers, BODY))  # retries, succeeds
+    run(verifier.verify(headers, BODY))  # cached
     assert len(fetch.calls) == 2
 
 
-def test_failed_validation_is_not_cached(pki: TestPKI) -> None:
+def test_a_chain_that_fails_validation_is_remembered_for_failure_ttl(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem, pem_first=b"garbage")
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, failure_ttl=30)
+    ticks = settable_monotonic(verifier)
+    headers = pki.sign(BODY)
+    with pytest.raises(CertificateError, match="not a PEM") as first:
+        run(verifier.verify(headers, BODY))
+    assert not isinstance(first.value, CertificateUnavailableError)
+    ticks[0] += 29.9
+    with pytest.raises(CertificateError, match=r"not a PEM.*a recent failure"):
+        run(verifier.verify(headers, BODY))
+    assert len(fetch.calls) == 1
+    ticks[0] += 0.1
+    run(verifier.verify(headers, BODY))
+    assert len(fetch.calls) == 2
+
+
+def test_failure_ttl_0_retries_at_once_and_clear_cache_forgets_failures(pki: TestPKI) -> None:
+    fetch = Fetcher(pki.chain_pem, failures=1)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, failure_ttl=0)
+    with pytest.raises(CertificateError):
+        run(verifier.verify(pki.sign(BODY), BODY))
+    run(verifier.verify(pki.sign(BODY), BODY))
+    assert len(fetch.calls) == 2
     fetch = Fetcher(pki.chain_pem, pem_first=b"garbage")
     verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
-    headers = pki.sign(BODY)
     with pytest.raises(CertificateError):
-        run(verifier.verify(headers, BODY))
-    run(verifier.verify(headers, BODY))
+        run(verifier.verify(pki.sign(BODY), BODY))
+    verifier.clear_cache()
+    run(verifier.verify(pki.sign(BODY), BODY))
     assert len(fetch.calls) == 2
 
 
@@ -859,7 +895,7 @@ def test_use_http_client_and_aclose(pki: TestPKI) -> None:
     run(scenario())
 
 
-@pytest.mark.parametrize("status", [201, 204, 301, 302, 403, 404, 500, 503])
+@pytest.mark.parametrize("status", [201, 204, 301, 302, 403, 404, 429, 500, 503])
 def test_download_other_than_200(pki: TestPKI, status: int) -> None:
     calls: list[str] = []
 
@@ -869,9 +905,12 @@ def test_download_other_than_200(pki: TestPKI, status: int) -> None:
             status, headers={"Location": "https://evil.example/chain.pem"}, content=pki.chain_pem
         )
 
-    with pytest.raises(CertificateError, match=f"HTTP {status}"):
+    with pytest.raises(CertificateError, match=f"HTTP {status}") as info:
         verify_via(pki, mock_client(handler))
     assert calls == [DEFAULT_CERT_URL]  # redirects are not followed
+    # 403 or 404 (S3's answer for a made-up URL) is remembered for long; 5xx and 429 may pass
+    may_pass = status >= 500 or status == 429
+    assert isinstance(info.value, CertificateUnavailableError) is may_pass
 
 
 def test_download_size_cap(pki: TestPKI) -> None:
@@ -914,7 +953,7 @@ def test_transport_errors(pki: TestPKI, exc: Exception, message: str) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise exc
 
-    with pytest.raises(CertificateError, match=message) as info:
+    with pytest.raises(CertificateUnavailableError, match=message) as info:
         verify_via(pki, mock_client(handler))
     assert info.value.__cause__ is exc
 
@@ -924,7 +963,7 @@ def test_download_deadline(pki: TestPKI) -> None:
         await asyncio.sleep(5)
         return httpx.Response(200, content=pki.chain_pem)
 
-    with pytest.raises(CertificateError, match="timed out"):
+    with pytest.raises(CertificateUnavailableError, match="timed out"):
         verify_via(pki, mock_client(slow), download_timeout=0.05)
 
 
@@ -1059,6 +1098,8 @@ def test_verify_envelope_runs_an_overridden_verify_whole(pki: TestPKI) -> None:
 
 def test_downloads_at_once_are_bounded(pki: TestPKI) -> None:
     # Forged requests may name any URL under /echo.api/: each new one would be a download.
+    # (Without a queue, as here, a request for one URL more is refused at once; test_downloads.py
+    # has the queue.)
     release = asyncio.Event()
     calls: list[str] = []
 
@@ -1067,7 +1108,9 @@ def test_downloads_at_once_are_bounded(pki: TestPKI) -> None:
         await release.wait()
         return pki.chain_pem
 
-    verifier = pki.verifier(fetch_chain=slow_fetch, now=lambda: NOW, max_downloads=2)
+    verifier = pki.verifier(
+        fetch_chain=slow_fetch, now=lambda: NOW, max_downloads=2, max_queued_downloads=0
+    )
     urls = [f"https://s3.amazonaws.com/echo.api/forged-{n}.pem" for n in range(3)]
 
     async def scenario() -> None:

@@ -1,0 +1,216 @@
+"""Certificate-chain downloads under attack: shared, bounded, queued by demand, failures remembered.
+
+Forged requests may name any URL under ``https://s3.amazonaws.com/echo.api/``, and until a chain
+is cached every new URL would cost the server a download. `Downloads` bounds that cost and keeps
+forged requests from crowding out genuine ones:
+
+- one download per URL at a time, shared by every request that needs that URL meanwhile;
+- at most ``max_downloads`` downloads at once; further URLs wait in a queue of at most
+  ``max_queued``, and a request naming yet another URL is refused at once;
+- a freed slot goes to the waiting URL the most requests are waiting for, the oldest among
+  equals. Amazon signs all of a skill's requests with one URL at a time, so genuine requests pile
+  up on one URL, while a forged URL is wanted by the few requests that name it;
+- waiting for a slot plus downloading take at most ``timeout`` seconds;
+- a URL whose download or chain failed is refused without a new download for ``failure_ttl``
+  seconds, or `TRANSIENT_FAILURE_TTL` seconds when the failure may pass (a timeout, a network
+  error, HTTP 5xx: `CertificateUnavailableError`), so repeating one made-up URL costs one
+  download, not one per request. At most ``failure_cache_size`` URLs are remembered.
+
+The Verifier owns one `Downloads` and caches the chains it returns; this module knows nothing of
+certificates beyond the errors it raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, Final, Generic, TypeVar
+
+from .exceptions import CertificateError, CertificateUnavailableError
+
+__all__ = ["TRANSIENT_FAILURE_TTL", "Downloads"]
+
+T = TypeVar("T")
+
+#: Seconds a URL whose download failed in a way that may pass is refused before a new try.
+TRANSIENT_FAILURE_TTL: Final = 2.0
+
+_TOO_MANY: Final = "certificate chain: too many downloads in progress"
+
+
+class _Download:
+    """One URL's download: the task every request for the URL awaits, and who waits for it."""
+
+    __slots__ = ("order", "slot", "task", "waiters")
+
+    def __init__(self, order: int) -> None:
+        self.order = order
+        #: Requests awaiting the task now: the URL's demand, which orders the queue.
+        self.waiters = 0
+        #: Set when the download waits in the queue; resolved when it is handed a slot.
+        self.slot: asyncio.Future[None] | None = None
+        self.task: asyncio.Future[Any] | None = None
+
+
+class Downloads(Generic[T]):
+    """Runs ``load()`` for a URL under the limits in the module docstring; see `get`."""
+
+    def __init__(
+        self,
+        *,
+        max_downloads: int = 4,
+        max_queued: int = 64,
+        timeout: float = 5.0,
+        failure_ttl: float = 60.0,
+        failure_cache_size: int = 1024,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if max_downloads < 1:
+            raise ValueError(f"max_downloads must be at least 1, not {max_downloads!r}")
+        if max_queued < 0:
+            raise ValueError(f"max_queued_downloads must be 0 or more, not {max_queued!r}")
+        if not timeout > 0 or math.isinf(timeout):
+            raise ValueError(f"download_timeout must be positive seconds, not {timeout!r}")
+        if not failure_ttl >= 0 or math.isinf(failure_ttl):
+            raise ValueError(f"failure_ttl must be 0 or more seconds, not {failure_ttl!r}")
+        if failure_cache_size < 1:
+            raise ValueError(f"failure_cache_size must be at least 1, not {failure_cache_size!r}")
+        self.max_downloads = max_downloads
+        self.max_queued = max_queued
+        self.timeout = timeout
+        self.failure_ttl = failure_ttl
+        self.failure_cache_size = failure_cache_size
+        self._clock = clock
+        self._loading: dict[str, _Download] = {}
+        self._queue: list[_Download] = []
+        self._active = 0
+        self._failures: OrderedDict[str, tuple[float, type[CertificateError], str]] = OrderedDict()
+        self._order = itertools.count()
+
+    @property
+    def loading(self) -> int:
+        """URLs downloading or waiting for a slot now."""
+        return len(self._loading)
+
+    @property
+    def remembered_failures(self) -> int:
+        """URLs refused without a download for now, because they failed recently."""
+        return len(self._failures)
+
+    async def get(self, url: str, load: Callable[[], Awaitable[T]]) -> T:
+        """``await load()`` for ``url``, sharing the download with the other requests for it.
+
+        `CertificateError` without calling ``load`` when ``url`` failed recently, or when too many
+        URLs are downloading and waiting already; `CertificateError` too when no slot was free
+        within ``timeout`` seconds, or when ``load`` did not finish in the time left.
+        """
+        failure = self._failures.get(url)
+        if failure is not None:
+            until, kind, reason = failure
+            if self._clock() < until:
+                raise kind(f"{reason} (a recent failure: not tried again yet)")
+            del self._failures[url]
+        download = self._loading.get(url)
+        if download is None or download.task is None or download.task.done():
+            if len(self._loading) >= self.max_downloads + self.max_queued:
+                # Refused, not queued: the queue is full of other URLs' requests already.
+                raise CertificateError(_TOO_MANY)
+            download = self._loading[url] = _Download(next(self._order))
+            # The task outlives a caller that goes away (shield): others may be waiting for it,
+            # and its chain will serve the next request.
+            download.task = task = asyncio.ensure_future(self._run(url, download, load))
+            task.add_done_callback(_consume_exception)
+            # (Also unlisted by _run as it ends; this covers a task cancelled before it began.)
+            task.add_done_callback(lambda _: self._unlist(url, download))
+        download.waiters += 1
+        try:
+            result: T = await asyncio.shield(download.task)
+        finally:
+            download.waiters -= 1
+        return result
+
+    def forget_failures(self) -> None:
+        """Forget every remembered failure: the next request for any URL downloads again."""
+        self._failures.clear()
+
+    async def _run(self, url: str, download: _Download, load: Callable[[], Awaitable[T]]) -> T:
+        acquired = False
+        try:
+            async with asyncio.timeout(self.timeout):
+                await self._acquire(download)
+                acquired = True
+                return await load()
+        except TimeoutError as exc:
+            if not acquired:
+                # Says nothing about the URL: not remembered as its failure.
+                raise CertificateError(
+                    f"{_TOO_MANY} (no slot free within {self.timeout:g} s)"
+                ) from exc
+            self._remember(
+                url, CertificateUnavailableError, "certificate chain: download timed out"
+            )
+            raise CertificateUnavailableError("certificate chain: download timed out") from exc
+        except CertificateError as exc:
+            self._remember(url, type(exc), str(exc))
+            raise
+        finally:
+            if acquired:
+                self._release()
+            self._unlist(url, download)
+
+    def _unlist(self, url: str, download: _Download) -> None:
+        if self._loading.get(url) is download:
+            del self._loading[url]
+
+    async def _acquire(self, download: _Download) -> None:
+        if self._active < self.max_downloads:
+            self._active += 1
+            return
+        slot = download.slot = asyncio.get_running_loop().create_future()
+        self._queue.append(download)
+        try:
+            await slot
+        except BaseException:
+            if slot.done() and not slot.cancelled():
+                self._release()  # handed a slot just as the wait ended: pass it on
+            elif download in self._queue:
+                self._queue.remove(download)
+            raise
+
+    def _release(self) -> None:
+        """Hand the slot just freed to the waiting URL most requests wait for, else free it."""
+        queue = self._queue
+        while queue:
+            best = max(queue, key=_priority)
+            queue.remove(best)
+            if best.slot is not None and not best.slot.done():  # (done: cancelled meanwhile)
+                best.slot.set_result(None)
+                return
+        self._active -= 1
+
+    def _remember(self, url: str, kind: type[CertificateError], reason: str) -> None:
+        ttl = self.failure_ttl
+        if issubclass(kind, CertificateUnavailableError):
+            ttl = min(ttl, TRANSIENT_FAILURE_TTL)
+        if ttl <= 0:
+            return
+        failures = self._failures
+        failures[url] = (self._clock() + ttl, kind, reason)
+        failures.move_to_end(url)
+        while len(failures) > self.failure_cache_size:
+            failures.popitem(last=False)
+
+
+def _priority(download: _Download) -> tuple[int, int]:
+    return download.waiters, -download.order
+
+
+def _consume_exception(task: asyncio.Future[Any]) -> None:
+    # The callers see the error; this only keeps asyncio from logging "never retrieved" when
+    # every caller has gone away meanwhile.
+    if not task.cancelled():
+        task.exception()
