@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 import msgspec
 
+from .builtin_intents import check_builtin_intent
 from .dispatch import Call, Handler, Registry
 from .exceptions import (
     ConfigurationError,
@@ -33,7 +34,13 @@ from .exceptions import (
     SkillIdError,
     SlotError,
 )
-from .interaction import IntentDeclaration, SlotTypeDeclaration, SlotTypeValue
+from .interaction import (
+    IntentDeclaration,
+    SlotTypeDeclaration,
+    SlotTypeValue,
+    declaration_problems,
+    model_warnings,
+)
 from .logs import log_request, refusal
 from .models import (
     CanFulfillIntentRequest,
@@ -113,8 +120,9 @@ class Skill:
     """An Alexa skill: register handlers with its decorators, serve it as an ASGI app.
 
     ``skill_id`` is the skill's application id (``amzn1.ask.skill.…``) or a collection of ids;
-    requests for any other id are refused. Pass ``None`` only to switch the check off (logged as a
-    warning). ``verify=False`` switches off signature verification (also logged as a warning);
+    requests for any other id are refused. ``"*"`` switches the check off, which is logged as a
+    warning at start-up (``None``, the value of an unset setting, is refused: `ConfigurationError`).
+    ``verify=False`` switches off signature verification (also logged as a warning);
     ``verifier`` replaces the default `Verifier` (which trusts Amazon's chain under the certifi
     roots). ``max_body_size`` caps the request body in bytes. ``capture_dir`` (off by default)
     writes every request the endpoint receives, exactly as received, to a file in that directory
@@ -124,7 +132,7 @@ class Skill:
 
     def __init__(
         self,
-        skill_id: str | Iterable[str] | None,
+        skill_id: str | Iterable[str],
         *,
         verify: bool = True,
         verifier: Verifier | None = None,
@@ -134,18 +142,12 @@ class Skill:
         store: Store | str = DEFAULT_STORE,
         capture_dir: str | os.PathLike[str] | None = None,
     ) -> None:
-        if isinstance(skill_id, str):
-            skill_ids: frozenset[str] | None = frozenset((skill_id,))
-        elif skill_id is None:
-            skill_ids = None
-        else:
-            skill_ids = frozenset(skill_id)
-        if skill_ids is not None and (not skill_ids or not all(skill_ids)):
-            raise ConfigurationError("skill_id must name at least one non-empty application id")
+        skill_ids = _skill_ids(skill_id)
         if not verify and verifier is not None:
             raise ConfigurationError("verify=False contradicts the verifier given")
         if max_body_size <= 0:
             raise ConfigurationError("max_body_size must be positive")
+        #: The application ids answered; None: any (``skill_id="*"``).
         self.skill_ids = skill_ids
         self.verify = verify
         self.verifier = verifier
@@ -166,6 +168,7 @@ class Skill:
             type, tuple[Callable[[Call], Awaitable[Any]], Callable[[Any], Awaitable[None]] | None]
         ] = {}
         self._app: ASGIApp | None = None
+        self._started = False
         self._endpoint = _Endpoint(self)
         self._http_client: httpx.AsyncClient | None = None
         #: The client Alexa's service APIs go through instead of the app's own: a proxy's, or
@@ -203,14 +206,16 @@ class Skill:
         ``utterances`` and ``slots`` (slot name to slot type) feed the interaction model that
         ``alexaskill model`` prints; they do not change how requests are answered.
         """
-        if not name:
-            raise ConfigurationError("an intent handler needs the intent's name")
+        _check_intent_name(name, "intent", func)
         if isinstance(utterances, str):
             raise ConfigurationError(f"intent {name}: utterances must be a list of strings")
+        declaration = IntentDeclaration(name, tuple(utterances), dict(slots or {}))
         handler = self.add_handler("IntentRequest", func, intent=name)
-        self.intent_declarations[name] = IntentDeclaration(
-            name, tuple(utterances), dict(slots or {})
-        )
+        problems = declaration_problems(declaration, handler)
+        if problems:
+            self.registry.remove(("IntentRequest", name))
+            raise ConfigurationError("; ".join(problems))
+        self.intent_declarations[name] = declaration
         return handler
 
     def add_can_fulfill_handler(self, name: str, func: Callable[..., Any]) -> Handler:
@@ -218,8 +223,7 @@ class Skill:
 
         It returns ``can_fulfill(…)``; an intent without one is answered ``canFulfill: NO``.
         """
-        if not name:
-            raise ConfigurationError("a can_fulfill handler needs the intent's name")
+        _check_intent_name(name, "can_fulfill", func)
         return self.add_handler(CanFulfillIntentRequest.types[0], func, intent=name)
 
     def add_slot_type(
@@ -255,6 +259,7 @@ class Skill:
         slots: Mapping[str, str] | None = None,
     ) -> Callable[[F], F]:
         """Decorator: answer the intent ``name``; slots arrive as typed parameters."""
+        _check_called("intent", name, '"GetWeather"')
 
         def register(func: F) -> F:
             self.add_intent_handler(name, func, utterances=utterances, slots=slots)
@@ -264,6 +269,7 @@ class Skill:
 
     def can_fulfill(self, name: str) -> Callable[[F], F]:
         """Decorator: say whether the skill can fulfil the intent ``name`` (name-free requests)."""
+        _check_called("can_fulfill", name, '"GetWeather"')
 
         def register(func: F) -> F:
             self.add_can_fulfill_handler(name, func)
@@ -283,6 +289,7 @@ class Skill:
 
     def on(self, request_type: str) -> Callable[[F], F]:
         """Decorator: answer requests of ``request_type`` (``"AudioPlayer.PlaybackStarted"``, …)."""
+        _check_called("on", request_type, '"AudioPlayer.PlaybackStarted"')
 
         def register(func: F) -> F:
             self.add_handler(request_type, func)
@@ -292,6 +299,11 @@ class Skill:
 
     def exception(self, exc_type: type[BaseException]) -> Callable[[F], F]:
         """Decorator: answer with ``func(exc, …)`` when a handler raises ``exc_type``."""
+        if not isinstance(exc_type, type) and callable(exc_type):
+            raise ConfigurationError(
+                f"{_name_of(exc_type)}: @skill.exception needs the exception type: "
+                "@skill.exception(ValueError)"
+            )
 
         def register(func: F) -> F:
             self.add_exception_handler(exc_type, func)
@@ -334,6 +346,24 @@ class Skill:
     async def answer(self, envelope: Envelope) -> bytes:
         """Dispatch a verified, decoded ``envelope`` and return the encoded response envelope."""
         return (await self.respond(envelope)).body
+
+    def start(self) -> None:
+        """Freeze the handlers and log, once, what is risky in the set-up (at WARNING).
+
+        Called by the ASGI app and the AWS Lambda handler before their first request: a skill-id
+        check switched off, intents handled but not in the interaction model, and the like.
+        """
+        self.registry.freeze()
+        if self._started:
+            return
+        self._started = True
+        if self.skill_ids is None:
+            logger.warning(
+                "the skill-id check is OFF (Skill(skill_id='*')): requests for any skill are "
+                "answered"
+            )
+        for warning in model_warnings(self):
+            logger.warning("%s", warning)
 
     async def respond(self, envelope: Envelope, *, threadpool: bool = True) -> Answer:
         """`answer`, with the outcome for the request's log line.
@@ -464,7 +494,7 @@ class Skill:
         from starlette.responses import JSONResponse
         from starlette.routing import Route
 
-        self.registry.freeze()
+        self.start()
         if self.verify and self.verifier is None:
             from .verify import Verifier
 
@@ -473,10 +503,6 @@ class Skill:
             logger.warning(
                 "request verification is OFF (Skill(verify=False)): anyone can call this skill. "
                 "Never run it like this on the internet."
-            )
-        if self.skill_ids is None:
-            logger.warning(
-                "the skill-id check is OFF (Skill(skill_id=None)): requests for any skill answered"
             )
         if self.capture is not None:
             logger.warning(
@@ -543,6 +569,56 @@ class Skill:
             envelope, outcome=answer.outcome, status=200, handler_ms=handler_ms, verify_ms=verify_ms
         )
         return 200, answer.body
+
+
+def _skill_ids(skill_id: object) -> frozenset[str] | None:
+    """The ids ``Skill(skill_id=…)`` accepts; None for ``"*"`` (any)."""
+    if skill_id is None:
+        raise ConfigurationError(
+            "skill_id is None (an unset environment variable?): pass the skill's application id, "
+            "Skill(skill_id='amzn1.ask.skill.…') (the developer console shows it), or "
+            "skill_id='*' to answer requests for any skill"
+        )
+    ids = frozenset((skill_id,)) if isinstance(skill_id, str) else None
+    if ids is None:
+        try:
+            ids = frozenset(skill_id)  # type: ignore[call-overload]
+        except TypeError:
+            raise ConfigurationError(
+                f"skill_id must be an application id or a list of them, not "
+                f"{type(skill_id).__name__}"
+            ) from None
+    if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
+        raise ConfigurationError(
+            "skill_id must name at least one non-empty application id (amzn1.ask.skill.…)"
+        )
+    if "*" in ids:
+        if len(ids) > 1:
+            raise ConfigurationError("skill_id '*' (any skill) cannot be listed with other ids")
+        return None
+    return ids
+
+
+def _name_of(func: object) -> str:
+    return getattr(func, "__qualname__", None) or repr(func)
+
+
+def _check_called(decorator: str, argument: object, example: str) -> None:
+    """Refuse ``@skill.intent`` written without its argument (it would get the function)."""
+    if not isinstance(argument, str) and callable(argument):
+        raise ConfigurationError(
+            f"{_name_of(argument)}: @skill.{decorator} needs an argument: "
+            f"@skill.{decorator}({example})"
+        )
+
+
+def _check_intent_name(name: object, what: str, func: object) -> None:
+    if not isinstance(name, str) or not name:
+        raise ConfigurationError(f"{_name_of(func)}: a {what} handler needs the intent's name")
+    try:
+        check_builtin_intent(name)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{_name_of(func)}: {exc}") from None
 
 
 def _apology_body(request: Request) -> bytes:

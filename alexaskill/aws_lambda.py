@@ -93,6 +93,13 @@ def handler(skill: Skill) -> LambdaHandler:
     run: list[Callable[[Coroutine[Any, Any, Any]], Any]] = []
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if not run:
+            # At the first invocation, when every handler is registered: log what is risky in
+            # the set-up, once. And decide how to run: a skill whose handlers are all
+            # synchronous and use no service never awaits anything, so it runs without an
+            # event loop, and a cold start does not pay ~18 ms importing asyncio.
+            skill.start()
+            run.append(_Loop.run if _needs_loop(skill) else _run_inline)
         envelope: Envelope | None = None
         try:
             envelope = decode_event(event)
@@ -101,11 +108,6 @@ def handler(skill: Skill) -> LambdaHandler:
             log_request(envelope, outcome=refusal(exc))
             raise
         started = time.perf_counter()
-        if not run:
-            # Decided once, at the first invocation, when every handler is registered. A skill
-            # whose handlers are all synchronous and use no service never awaits anything: it
-            # runs without an event loop, and a cold start does not pay ~18 ms importing asyncio.
-            run.append(_Loop.run if _needs_loop(skill) else _run_inline)
         answer = run[0](skill.respond(envelope, threadpool=False))
         handler_ms = (time.perf_counter() - started) * 1000
         log_request(envelope, outcome=answer.outcome, handler_ms=handler_ms)

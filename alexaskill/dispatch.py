@@ -112,6 +112,11 @@ class Handler:
     name: str
     #: The service types its parameters ask for: the app makes these before the call.
     services: tuple[type, ...] = ()
+    #: The parameters filled from slots, with their annotations (the interaction model's slots).
+    slots: tuple[tuple[str, Any], ...] = ()
+    #: Whether it receives the whole intent (an `Intent`, the request or the envelope), and so
+    #: may read slots that are not parameters.
+    takes_intent: bool = False
 
     def arguments(self, call: Call) -> dict[str, Any]:
         """The keyword arguments for one call; `SlotError` for a required slot left unfilled."""
@@ -170,6 +175,8 @@ def analyse(
     )
     params: list[tuple[str, Getter]] = []
     services: list[type] = []
+    slots: list[tuple[str, Any]] = []
+    takes_intent = False
     for param in signature.parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             raise ConfigurationError(
@@ -182,6 +189,13 @@ def analyse(
         if extra and param.name in extra:
             params.append((param.name, extra[param.name]))
             continue
+        if param.annotation is inspect.Parameter.empty and param.name in _INJECTABLE_NAMES:
+            raise ConfigurationError(
+                f"{where}: parameter {param.name!r} has no annotation, so it would be the slot "
+                f"named {param.name!r}; annotate it {param.name}: "
+                f"{_injectable_annotation(param.name, request_classes)} to receive the "
+                f"{param.name.replace('_', ' ')}"
+            )
         annotation, optional = _slots.unwrap_optional(param.annotation)
         service = _service_type(annotation, service_types)
         if service is not None:
@@ -198,6 +212,9 @@ def analyse(
                     f"it is not one of {_injectable_names(service_types)}"
                 )
             getter = _slot_getter(where, param.name, annotation, param.default, optional)
+            slots.append((param.name, param.annotation))
+        elif isinstance(annotation, type) and issubclass(annotation, Envelope | Request | Intent):
+            takes_intent = True
         params.append((param.name, getter))
     return Handler(
         func=func,
@@ -206,7 +223,34 @@ def analyse(
         params=tuple(params),
         name=where,
         services=tuple(services),
+        slots=tuple(slots),
+        takes_intent=takes_intent,
     )
+
+
+# Names a parameter is likely to be given when the author means a framework type, with that
+# type: left unannotated, such a parameter would silently become a slot of that name.
+_INJECTABLE_NAMES: Final = {
+    "envelope": "Envelope",
+    "request": "",  # the handler's request class, see _injectable_annotation
+    "intent": "Intent",
+    "session": "Session",
+    "context": "Context",
+    "system": "System",
+    "user": "User",
+    "device": "Device",
+    "attributes": "Attributes",
+    "api": "AlexaApi",
+}
+
+
+def _injectable_annotation(name: str, request_classes: tuple[type[Request], ...]) -> str:
+    annotation = _INJECTABLE_NAMES[name]
+    if annotation:
+        return annotation
+    if len(request_classes) == 1 and request_classes[0] is not Request:
+        return request_classes[0].__name__
+    return "Request"
 
 
 def _injected_getter(
@@ -308,6 +352,10 @@ class Registry:
         handler = analyse(func, (request_cls,), service_types=self.service_types)
         self._handlers[key] = handler
         return handler
+
+    def remove(self, key: HandlerKey) -> None:
+        """Forget the handler of ``key``: its registration failed a later check."""
+        self._handlers.pop(key, None)
 
     def add_fallback(self, func: Callable[..., Any]) -> Handler:
         """Register the handler for every request and intent that has none of its own."""

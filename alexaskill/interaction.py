@@ -33,34 +33,29 @@ import inspect
 import re
 import typing
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from .builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
 from .exceptions import ConfigurationError
-from .slots import AlexaDate, AlexaDuration, AlexaTime, is_slot_annotation, unwrap_optional
+from .slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 
 if TYPE_CHECKING:
-    from .app import Skill
+    from .dispatch import Handler, Registry
 
 __all__ = [
     "REQUIRED_INTENTS",
     "IntentDeclaration",
     "InteractionModelError",
+    "ModelSource",
     "SlotTypeDeclaration",
     "SlotTypeValue",
     "build_interaction_model",
+    "declaration_problems",
     "invocation_name_warnings",
+    "model_warnings",
 ]
-
-#: The built-in intents every custom skill's model must contain.
-REQUIRED_INTENTS: Final = (
-    "AMAZON.CancelIntent",
-    "AMAZON.HelpIntent",
-    "AMAZON.StopIntent",
-    "AMAZON.NavigateHomeIntent",
-    "AMAZON.FallbackIntent",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +114,111 @@ class SlotTypeDeclaration:
         if not built:
             raise ConfigurationError(f"slot type {name} needs at least one value")
         return cls(name, tuple(built))
+
+
+def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> list[str]:
+    """What contradicts between an intent's declared slots and its handler's slot parameters.
+
+    Only an intent that declares ``utterances`` or ``slots`` is checked: its slots are those
+    named in braces in its samples and the keys of ``slots``. Every slot parameter must be one
+    of them (else it could never be filled and the user would be asked again forever), every
+    sample's slot must be a parameter or have a declared type, and every ``slots`` key must name
+    a parameter, unless the handler takes the whole intent and reads slots itself.
+    """
+    if not declaration.utterances and not declaration.slots:
+        return []
+    where = f"intent {declaration.name} ({handler.name})"
+    referenced: dict[str, str] = {}
+    for sample in declaration.utterances:
+        for reference in _SLOT_REFERENCE.findall(sample):
+            referenced.setdefault(reference, sample)
+    declared = {*referenced, *declaration.slots}
+    parameters = [name for name, _ in handler.slots]
+    problems = []
+    for name in parameters:
+        if name not in declared:
+            problems.append(
+                f"{where}: parameter {name!r} is not a slot of the intent (its samples and slots= "
+                f"name {', '.join(sorted(declared)) or 'none'}){did_you_mean(name, declared)}; "
+                "rename it after the slot, or annotate it with a framework type"
+            )
+    for name, sample in referenced.items():
+        if name not in parameters and name not in declaration.slots:
+            problems.append(
+                f"{where}: sample {sample!r} names slot {{{name}}}, which is neither a "
+                f"parameter nor declared in slots={did_you_mean(name, parameters)}; add a "
+                f"parameter {name!r}, or declare its type: slots={{{name!r}: 'AMAZON.…'}}"
+            )
+    if not handler.takes_intent:
+        for name in declaration.slots:
+            if name not in parameters:
+                problems.append(
+                    f"{where}: slots= declares {name!r}, which names no parameter"
+                    f"{did_you_mean(name, parameters)}; add a parameter {name!r} (or take the "
+                    "IntentRequest and read the slot from it)"
+                )
+    return problems
+
+
+class ModelSource(Protocol):
+    """What the interaction model is made from: a `Skill`'s handlers and declarations."""
+
+    @property
+    def registry(self) -> Registry:
+        """The registered handlers."""
+
+    @property
+    def intent_declarations(self) -> Mapping[str, IntentDeclaration]:
+        """The intents' sample utterances and slot types, by intent name."""
+
+    @property
+    def slot_types(self) -> Mapping[str, SlotTypeDeclaration]:
+        """The custom slot types, by name."""
+
+
+def model_warnings(source: ModelSource) -> list[str]:
+    """Where the handlers and the model declared in code disagree (logged at start-up).
+
+    - An intent with a handler but no sample utterances is not in the model, so Alexa never sends
+      it, when the skill declares sample utterances for other intents (with none at all, the model
+      lives elsewhere: the ASK CLI's files, the developer console).
+    - A custom intent named like a built-in one ("StopIntent" for AMAZON.StopIntent).
+    - An intent declared (for CanFulfillIntentRequest) that no intent handler answers.
+    Each names the closest name the skill does have, when one is close.
+    """
+    handled: dict[str, Handler] = {}
+    queried: dict[str, Handler] = {}
+    for (request_type, name), handler in source.registry.handlers.items():
+        if name is not None and request_type == "IntentRequest":
+            handled[name] = handler
+        elif name is not None and request_type == "CanFulfillIntentRequest":
+            queried[name] = handler
+    sampled = {name for name, d in source.intent_declarations.items() if d.utterances}
+    model = {*sampled, *REQUIRED_INTENTS}
+    warnings = []
+    for name, handler in handled.items():
+        if name.startswith("AMAZON."):
+            continue
+        builtin = f"AMAZON.{name}"
+        if builtin in BUILTIN_INTENTS:
+            warnings.append(
+                f"intent {name!r} ({handler.name}) is a custom intent named like the built-in "
+                f"{builtin}; did you mean {builtin}?"
+            )
+        elif sampled and name not in sampled:
+            warnings.append(
+                f"intent {name!r} ({handler.name}) has a handler but no sample utterances, so it "
+                f"is not in the interaction model and Alexa never sends it"
+                f"{did_you_mean(name, model | BUILTIN_INTENTS)}"
+            )
+    catch_all = ("IntentRequest", None) in source.registry.handlers
+    for name, handler in queried.items():
+        if name not in handled and not catch_all:
+            warnings.append(
+                f"intent {name!r} is declared by the can_fulfill handler {handler.name} but no "
+                f"intent handler answers it{did_you_mean(name, handled)}"
+            )
+    return warnings
 
 
 # --- the interaction model ---------------------------------------------------------------------
@@ -182,20 +282,6 @@ def _slot_type_of(annotation: Any) -> tuple[str | None, bool, type[enum.Enum] | 
     return _BUILTIN_SLOT_TYPES.get(target), multiple, None
 
 
-def _slot_parameters(func: Callable[..., Any]) -> list[tuple[str, Any]]:
-    """The parameters of a registered handler that are filled from slots, with annotations.
-
-    Dispatch injects a parameter by type when it can and fills it from a slot otherwise; the
-    types it injects are never slot annotations, so "is a slot annotation" draws the same line.
-    """
-    signature = inspect.signature(func, eval_str=True)
-    return [
-        (param.name, param.annotation)
-        for param in signature.parameters.values()
-        if is_slot_annotation(param.annotation)
-    ]
-
-
 def _letters(text: str, punctuation: frozenset[str]) -> str | None:
     """The first character of ``text`` that is neither a letter nor in ``punctuation``."""
     for char in text:
@@ -205,7 +291,7 @@ def _letters(text: str, punctuation: frozenset[str]) -> str | None:
 
 
 class _ModelBuilder:
-    def __init__(self, skill: Skill) -> None:
+    def __init__(self, skill: ModelSource) -> None:
         self.skill = skill
         self.problems: list[str] = []
         self.intents: dict[str, _Intent] = {}
@@ -221,7 +307,7 @@ class _ModelBuilder:
             intent = self.intents.get(name)
             if intent is None:
                 intent = self.intents[name] = self.declared(name)
-            for param, annotation in _slot_parameters(handler.func):
+            for param, annotation in handler.slots:
                 self.add_parameter(intent, handler.name, param, annotation)
         for name in REQUIRED_INTENTS:
             self.intents.setdefault(name, _Intent(name))
@@ -423,7 +509,7 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
     return warnings
 
 
-def build_interaction_model(skill: Skill, *, locale: str, invocation: str) -> dict[str, Any]:
+def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str) -> dict[str, Any]:
     """The interaction model of ``skill`` for ``locale``, as the ASK CLI keeps it in
     ``skill-package/interactionModels/custom/<locale>.json``.
 

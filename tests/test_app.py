@@ -396,14 +396,6 @@ def test_verify_false_is_loud_and_answers_unsigned(caplog: pytest.LogCaptureFixt
     assert "verification is OFF" in caplog.text
 
 
-def test_skill_id_none_is_loud(caplog: pytest.LogCaptureFixture) -> None:
-    skill = Skill(None)
-    skill.launch(lambda: speak("hi"))
-    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
-        assert client.launch().speech == "hi"
-    assert "skill-id check is OFF" in caplog.text
-
-
 def test_two_skills_mounted_side_by_side() -> None:
     weather = Skill(SKILL_ID)
     weather.launch(lambda: speak("weather"))

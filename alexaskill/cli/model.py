@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
-
-if TYPE_CHECKING:
-    pass
+from typing import TextIO
 
 from .common import APP_HELP, UsageError, help_text, load_skill
 
@@ -18,9 +15,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         InteractionModelError,
         build_interaction_model,
         invocation_name_warnings,
+        model_warnings,
     )
 
     skill = load_skill(args.app)
+    for warning in model_warnings(skill):
+        err.write(f"alexaskill model: warning: {warning}\n")
     try:
         model = build_interaction_model(skill, locale=args.locale, invocation=args.invocation)
     except InteractionModelError as exc:

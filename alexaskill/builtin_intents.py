@@ -1,0 +1,133 @@
+"""Amazon's built-in intents: the one list of their names, and the check of a name against it.
+
+Amazon's "Standard Built-in Intents" page lists the intents every custom skill can use without
+sample utterances:
+https://developer.amazon.com/en-US/docs/alexa/custom-skills/standard-built-in-intents.html
+The built-in intent library adds names like ``AMAZON.SearchAction<object@WeatherForecast>``:
+https://developer.amazon.com/en-US/docs/alexa/custom-skills/built-in-intent-library.html
+A name starting with ``AMAZON.`` that is neither is a typing mistake: Alexa would never send it,
+so its handler would never run. `check_builtin_intent` refuses it at registration, suggesting
+the closest name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Final
+
+from .exceptions import ConfigurationError
+
+__all__ = [
+    "BUILTIN_INTENTS",
+    "REQUIRED_INTENTS",
+    "check_builtin_intent",
+    "close_matches",
+    "did_you_mean",
+]
+
+#: The standard built-in intents, including those for devices with a screen.
+BUILTIN_INTENTS: Final = frozenset(
+    (
+        "AMAZON.CancelIntent",
+        "AMAZON.FallbackIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.LoopOffIntent",
+        "AMAZON.LoopOnIntent",
+        "AMAZON.MoreIntent",
+        "AMAZON.NavigateHomeIntent",
+        "AMAZON.NavigateSettingsIntent",
+        "AMAZON.NextIntent",
+        "AMAZON.NoIntent",
+        "AMAZON.PageDownIntent",
+        "AMAZON.PageUpIntent",
+        "AMAZON.PauseIntent",
+        "AMAZON.PreviousIntent",
+        "AMAZON.RepeatIntent",
+        "AMAZON.ResumeIntent",
+        "AMAZON.ScrollDownIntent",
+        "AMAZON.ScrollLeftIntent",
+        "AMAZON.ScrollRightIntent",
+        "AMAZON.ScrollUpIntent",
+        "AMAZON.SelectIntent",
+        "AMAZON.SendToPhoneIntent",
+        "AMAZON.ShuffleOffIntent",
+        "AMAZON.ShuffleOnIntent",
+        "AMAZON.StartOverIntent",
+        "AMAZON.StopIntent",
+        "AMAZON.YesIntent",
+    )
+)
+
+#: The built-in intents every custom skill's interaction model must contain.
+REQUIRED_INTENTS: Final = (
+    "AMAZON.CancelIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.FallbackIntent",
+)
+
+_PREFIX: Final = "AMAZON."
+
+
+def close_matches(name: str, candidates: Iterable[str], *, cutoff: float = 0.75) -> list[str]:
+    """The ``candidates`` that look like ``name`` (case aside), closest first."""
+    by_key: dict[str, str] = {}
+    for candidate in candidates:
+        by_key.setdefault(candidate.casefold(), candidate)
+    found = difflib.get_close_matches(name.casefold(), list(by_key), n=3, cutoff=cutoff)
+    return [by_key[key] for key in found if by_key[key] != name]
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean X?"`` for the closest of ``candidates``, or ``""`` if none is close."""
+    matches = close_matches(name, candidates)
+    return f"; did you mean {matches[0]}?" if matches else ""
+
+
+def _closest_builtin(name: str) -> str | None:
+    """The built-in intent ``name`` was most likely meant to be, if one is close enough.
+
+    Names are compared without the ``AMAZON.`` prefix, whole and without the ``Intent`` suffix:
+    the shared parts would make every built-in look alike ("TeleportIntent" is not
+    "SelectIntent"), while "Fallback" is AMAZON.FallbackIntent.
+    """
+    whole = name.casefold().removeprefix("amazon.")
+    core = whole.removesuffix("intent")
+    best, score = None, _CUTOFF
+    for builtin in sorted(BUILTIN_INTENTS):
+        their_whole = builtin.casefold().removeprefix("amazon.")
+        their_core = their_whole.removesuffix("intent")
+        ratio = max(
+            difflib.SequenceMatcher(None, whole, their_whole).ratio(),
+            difflib.SequenceMatcher(None, core, their_core).ratio(),
+        )
+        if ratio >= score:
+            best, score = builtin, ratio
+    return best
+
+
+_CUTOFF: Final = 0.8
+
+
+def check_builtin_intent(name: str) -> None:
+    """Raise `ConfigurationError` if ``name`` looks like a built-in intent but is none."""
+    if name[: len(_PREFIX)].upper() != _PREFIX:
+        # Amazon's own names without the prefix ("StopIntent") are legal custom intents; the
+        # start-up check warns about them instead (see alexaskill.interaction.model_warnings).
+        return
+    if name in BUILTIN_INTENTS:
+        return
+    if name.startswith(_PREFIX) and "<" in name and name.endswith(">"):
+        return  # the built-in intent library: AMAZON.SearchAction<object@WeatherForecast>
+    closest = _closest_builtin(name)
+    hint = f"; did you mean {closest}?" if closest else ""
+    if not hint:
+        hint = (
+            "; the standard ones are " + ", ".join(sorted(BUILTIN_INTENTS)) + ", and the "
+            "built-in intent library's look like AMAZON.SearchAction<object@WeatherForecast>"
+        )
+    raise ConfigurationError(
+        f"{name!r} is not one of Amazon's built-in intents, so Alexa never sends it{hint}"
+    )

@@ -1,0 +1,343 @@
+"""Mistakes made while writing a skill fail where they are made: at registration (import time),
+or as a WARNING when the skill starts, each with a message that names the fix."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+import pytest
+
+from alexaskill import (
+    ConfigurationError,
+    IntentRequest,
+    Response,
+    Session,
+    Skill,
+    ask,
+    can_fulfill,
+    settings_from_env,
+    speak,
+)
+from alexaskill.aws_lambda import handler as lambda_handler
+from alexaskill.builtin_intents import (
+    BUILTIN_INTENTS,
+    REQUIRED_INTENTS,
+    check_builtin_intent,
+    close_matches,
+)
+from alexaskill.interaction import model_warnings
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
+
+SKILL_ID = DEFAULT_SKILL_ID
+
+
+def hello() -> Response:
+    return speak("Hello.")
+
+
+# --- decorators written without their argument --------------------------------------------------
+
+
+def test_intent_decorator_without_parentheses_is_refused() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r'@skill.intent\("GetWeather"\)') as caught:
+
+        @skill.intent  # type: ignore[arg-type]
+        def get_weather() -> Response:
+            return speak("Sunny.")
+
+    assert "get_weather" in str(caught.value)
+    assert not skill.registry.handlers
+
+
+@pytest.mark.parametrize("decorator", ["can_fulfill", "on", "exception"])
+def test_other_decorators_without_parentheses_are_refused(decorator: str) -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=rf"@skill\.{decorator}\("):
+        getattr(skill, decorator)(hello)
+
+
+# --- built-in intents -----------------------------------------------------------------------------
+
+
+def test_misspelled_builtin_intent_says_did_you_mean() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"did you mean AMAZON\.StopIntent\?"):
+        skill.intent("AMAZON.StopIntnet")(hello)
+    assert not skill.registry.handlers
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [
+        ("amazon.HelpIntent", "AMAZON.HelpIntent"),
+        ("AMAZON.Fallback", "AMAZON.FallbackIntent"),
+        ("AMAZON.CancelIntents", "AMAZON.CancelIntent"),
+        ("AMAZON.NavigateHome", "AMAZON.NavigateHomeIntent"),
+    ],
+)
+def test_builtin_intent_near_misses(name: str, suggested: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"did you mean {suggested}"):
+        check_builtin_intent(name)
+
+
+def test_an_unknown_builtin_intent_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigurationError, match=r"the standard ones are AMAZON\.CancelIntent"):
+        check_builtin_intent("AMAZON.TeleportIntent")
+
+
+def test_can_fulfill_checks_builtin_names_too() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"did you mean AMAZON\.YesIntent"):
+        skill.can_fulfill("AMAZON.YesIntnt")(lambda: can_fulfill("NO"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [*sorted(BUILTIN_INTENTS), "AMAZON.SearchAction<object@WeatherForecast>", "GetWeather"],
+)
+def test_real_builtin_library_and_custom_intents_pass(name: str) -> None:
+    check_builtin_intent(name)
+    Skill(SKILL_ID).intent(name)(hello)
+
+
+def test_required_intents_are_builtin_intents() -> None:
+    assert set(REQUIRED_INTENTS) <= BUILTIN_INTENTS
+
+
+def test_close_matches_ignore_case_and_the_name_itself() -> None:
+    assert close_matches("getweather", ["GetWeather", "GetTime"]) == ["GetWeather"]
+    assert close_matches("GetWeather", ["GetWeather"]) == []
+    assert close_matches("Order", ["GetWeather"]) == []
+
+
+# --- parameters that are not slots of the intent --------------------------------------------------
+
+
+def test_parameter_named_unlike_the_slot_in_the_utterances() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+
+        @skill.intent("AddNumber", utterances=["add {number}"])
+        def add(num: int) -> Response:
+            return speak(str(num))
+
+    message = str(caught.value)
+    assert "parameter 'num' is not a slot of the intent" in message
+    assert "name number" in message
+    assert "sample 'add {number}' names slot {number}" in message
+    assert not skill.registry.handlers
+    assert "AddNumber" not in skill.intent_declarations
+
+
+def test_parameter_with_a_typo_gets_did_you_mean() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"parameter 'citty'.*did you mean city\?"):
+        skill.intent("GetWeather", slots={"city": "AMAZON.City"})(
+            _handler("citty: str | None = None, city: str | None = None")
+        )
+
+
+def test_slots_key_that_names_no_parameter() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(
+        ConfigurationError, match=r"slots= declares 'town', which names no parameter"
+    ):
+        skill.intent("GetWeather", utterances=["weather in {town}"], slots={"town": "AMAZON.City"})(
+            _handler("city: str | None = None")
+        )
+
+
+def test_sample_slot_without_parameter_or_type() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"names slot \{place\}.*declare its type"):
+        skill.intent("Find", utterances=["find {thing} near {place}"])(_handler("thing: str"))
+
+
+def test_a_handler_taking_the_request_may_read_declared_slots_itself() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("GetWeather", utterances=["weather in {city}"], slots={"city": "AMAZON.City"})
+    def get_weather(request: IntentRequest) -> Response:
+        return speak(request.intent.slot("city").value or "nowhere")
+
+    with TestClient(skill) as client:
+        assert client.intent("GetWeather", city="Paris").speech == "Paris"
+
+
+def test_declared_slots_that_match_the_parameters_register() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "GetWeather",
+        utterances=["weather in {city}", "weather in {city} {date}"],
+        slots={"city": "AMAZON.City"},
+    )
+    def get_weather(session: Session, city: str, date: datetime.date | None = None) -> Response:
+        return speak(city)
+
+    assert skill.intent_declarations["GetWeather"].slots == {"city": "AMAZON.City"}
+
+
+def test_without_declarations_any_parameter_is_a_slot() -> None:
+    skill = Skill(SKILL_ID)
+    skill.intent("GetWeather")(_handler("city: str, town: str | None = None"))
+    assert ("IntentRequest", "GetWeather") in skill.registry.handlers
+
+
+@pytest.mark.parametrize(
+    ("name", "annotation"),
+    [
+        ("session", "Session"),
+        ("request", "IntentRequest"),
+        ("envelope", "Envelope"),
+        ("intent", "Intent"),
+        ("device", "Device"),
+        ("user", "User"),
+        ("attributes", "Attributes"),
+        ("api", "AlexaApi"),
+    ],
+)
+def test_unannotated_parameter_named_like_an_injectable(name: str, annotation: str) -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=rf"annotate it {name}: {annotation}\b"):
+        skill.intent("GetWeather")(_handler(name))
+
+
+def test_unannotated_request_parameter_of_a_launch_handler() -> None:
+    with pytest.raises(ConfigurationError, match=r"annotate it request: LaunchRequest"):
+        Skill(SKILL_ID).launch(_handler("request"))
+
+
+def test_an_annotated_slot_may_be_named_like_an_injectable() -> None:
+    skill = Skill(SKILL_ID)
+    skill.intent("BookSession")(_handler("session: str"))  # a slot named "session"
+    handler = skill.registry.handlers[("IntentRequest", "BookSession")]
+    assert [name for name, _ in handler.slots] == ["session"]
+
+
+def _handler(parameters: str) -> Any:
+    namespace: dict[str, Any] = {"speak": speak, "datetime": datetime}
+    exec(f"def handler({parameters}):\n    return speak('ok')\n", namespace)
+    return namespace["handler"]
+
+
+# --- the skill id ---------------------------------------------------------------------------------
+
+
+def test_skill_id_none_is_refused_with_the_fix() -> None:
+    with pytest.raises(ConfigurationError, match=r"skill_id is None.*skill_id='\*'"):
+        Skill(None)  # type: ignore[arg-type]
+
+
+def test_an_unset_environment_variable_is_refused() -> None:
+    settings = settings_from_env({})
+    with pytest.raises(ConfigurationError, match="at least one non-empty application id"):
+        Skill(settings.skill_ids)
+
+
+@pytest.mark.parametrize("bad", ["", [""], ["  "], [], 42, ["*", SKILL_ID]])
+def test_other_bad_skill_ids(bad: Any) -> None:
+    with pytest.raises(ConfigurationError, match="skill_id"):
+        Skill(bad)
+
+
+def test_star_answers_any_skill_and_warns_at_startup_on_asgi(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill("*")
+    skill.launch(hello)
+    assert skill.skill_ids is None
+    with (
+        caplog.at_level(logging.WARNING, logger="alexaskill"),
+        TestClient(skill, skill_id="amzn1.ask.skill.anything") as client,
+    ):
+        assert client.launch().speech == "Hello."
+        assert client.launch().speech == "Hello."
+    warnings = [r for r in caplog.records if "skill-id check is OFF" in r.getMessage()]
+    assert len(warnings) == 1
+    assert warnings[0].levelno == logging.WARNING
+    assert "skill_id='*'" in warnings[0].getMessage()
+
+
+def test_star_warns_at_startup_on_lambda(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill("*")
+    skill.launch(hello)
+    function = lambda_handler(skill)
+    event = RequestFactory(skill_id="amzn1.ask.skill.anything").envelope("LaunchRequest")
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        function(event, None)
+        function(event, None)
+    warnings = [r for r in caplog.records if "skill-id check is OFF" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_a_real_skill_id_logs_no_startup_warning(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(SKILL_ID)
+    skill.launch(hello)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        lambda_handler(skill)(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest"), None)
+    assert caplog.records == []
+
+
+# --- the model declared in code against the handlers ----------------------------------------------
+
+
+def weather_skill() -> Skill:
+    skill = Skill(SKILL_ID)
+    skill.intent("GetWeather", utterances=["weather in {city}"], slots={"city": "AMAZON.City"})(
+        _handler("city: str | None = None")
+    )
+    return skill
+
+
+def test_handled_intent_missing_from_the_model_warns_with_did_you_mean(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = weather_skill()
+    skill.intent("GetWether")(hello)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.launch()
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(
+        "intent 'GetWether'" in m
+        and "no sample utterances" in m
+        and "Alexa never sends it; did you mean GetWeather?" in m
+        for m in messages
+    ), messages
+
+
+def test_custom_intent_named_like_a_builtin_warns() -> None:
+    skill = Skill(SKILL_ID)
+    skill.intent("StopIntent")(hello)
+    (warning,) = model_warnings(skill)
+    assert warning.startswith("intent 'StopIntent' (")
+    assert warning.endswith(
+        "test_registration.hello) is a custom intent named like the built-in AMAZON.StopIntent; "
+        "did you mean AMAZON.StopIntent?"
+    )
+
+
+def test_declared_but_unhandled_intent_warns() -> None:
+    skill = weather_skill()
+    skill.can_fulfill("GetWeathr")(lambda: can_fulfill("YES"))
+    (warning,) = model_warnings(skill)
+    assert "intent 'GetWeathr' is declared by the can_fulfill handler" in warning
+    assert warning.endswith("but no intent handler answers it; did you mean GetWeather?")
+
+
+def test_a_consistent_skill_has_no_model_warnings() -> None:
+    skill = weather_skill()
+    skill.can_fulfill("GetWeather")(lambda: can_fulfill("YES"))
+    skill.intent("AMAZON.HelpIntent")(lambda: ask("Which city?"))
+    skill.intent("AMAZON.StopIntent")(hello)
+    assert model_warnings(skill) == []
+
+
+def test_a_skill_without_samples_has_its_model_elsewhere() -> None:
+    skill = Skill(SKILL_ID)
+    skill.intent("GetWeather")(hello)
+    skill.intent("GetTime")(hello)
+    assert model_warnings(skill) == []
