@@ -342,7 +342,7 @@ def test_every_alexaskill_line_escapes_what_it_interpolates() -> None:
     try:
         logger.warning("refused: %s; %s; %d", "a\nWARNING forged", ValueError("b\rc"), 7)
         logger.warning("%(x)s", {"x": "d\ne"})
-        skill = Skill(None, store="memory://")
+        skill = Skill("*", store="memory://")
 
         @skill.fallback
         def boom() -> Any:
