@@ -71,7 +71,7 @@ REQUIRED_INTENTS: Final = (
 _PREFIX: Final = "AMAZON."
 
 
-def close_matches(name: str, candidates: Iterable[str], *, cutoff: float = 0.75) -> list[str]:
+def close_matches(name: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> list[str]:
     """The ``candidates`` that look like ``name`` (case aside), closest first."""
     by_key: dict[str, str] = {}
     for candidate in candidates:

@@ -119,11 +119,12 @@ class SlotTypeDeclaration:
 def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> list[str]:
     """What contradicts between an intent's declared slots and its handler's slot parameters.
 
-    Only an intent that declares ``utterances`` or ``slots`` is checked: its slots are those
-    named in braces in its samples and the keys of ``slots``. Every slot parameter must be one
-    of them (else it could never be filled and the user would be asked again forever), every
-    sample's slot must be a parameter or have a declared type, and every ``slots`` key must name
-    a parameter, unless the handler takes the whole intent and reads slots itself.
+    Only what an intent declares is checked. With ``utterances``, its slots are those named in
+    braces in its samples and the keys of ``slots``: every slot parameter must be one of them
+    (else nothing could fill it, and the user would be asked again forever), and every sample's
+    slot must be a parameter or have a declared type. Every ``slots`` key must name a parameter,
+    unless the handler takes the whole intent and reads slots itself. (``slots`` alone may
+    declare the types of some slots only, leaving the others to their annotations.)
     """
     if not declaration.utterances and not declaration.slots:
         return []
@@ -135,7 +136,7 @@ def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> li
     declared = {*referenced, *declaration.slots}
     parameters = [name for name, _ in handler.slots]
     problems = []
-    for name in parameters:
+    for name in parameters if declaration.utterances else ():
         if name not in declared:
             problems.append(
                 f"{where}: parameter {name!r} is not a slot of the intent (its samples and slots= "

@@ -135,7 +135,7 @@ def test_parameter_named_unlike_the_slot_in_the_utterances() -> None:
 def test_parameter_with_a_typo_gets_did_you_mean() -> None:
     skill = Skill(SKILL_ID)
     with pytest.raises(ConfigurationError, match=r"parameter 'citty'.*did you mean city\?"):
-        skill.intent("GetWeather", slots={"city": "AMAZON.City"})(
+        skill.intent("GetWeather", utterances=["weather in {city}"], slots={"city": "AMAZON.City"})(
             _handler("citty: str | None = None, city: str | None = None")
         )
 
@@ -341,3 +341,16 @@ def test_a_skill_without_samples_has_its_model_elsewhere() -> None:
     skill.intent("GetWeather")(hello)
     skill.intent("GetTime")(hello)
     assert model_warnings(skill) == []
+
+
+def test_slots_alone_may_declare_some_types_and_leave_the_rest_to_annotations() -> None:
+    skill = Skill(SKILL_ID)
+    skill.intent("GetWeather", slots={"city": "AMAZON.City"})(
+        _handler("city: str | None = None, date: datetime.date | None = None")
+    )
+    assert ("IntentRequest", "GetWeather") in skill.registry.handlers
+
+
+def test_slots_alone_still_catch_a_key_that_names_no_parameter() -> None:
+    with pytest.raises(ConfigurationError, match=r"'number', which names no parameter.*num\?"):
+        Skill(SKILL_ID).intent("Add", slots={"number": "AMAZON.NUMBER"})(_handler("num: int"))
