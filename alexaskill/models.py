@@ -8,17 +8,31 @@ may be absent (pre-2016 requests look like that).
 Decoding happens in two steps: the envelope with the request kept as raw bytes, then the request
 with the decoder its ``type`` selects. A single tagged union would reject types it does not know,
 and Amazon adds request types without notice.
+
+Two shapes Alexa has really sent take a slower second pass, so that the usual request pays
+nothing for them: an explicit ``null`` in a field typed without one (``request.error.type``, say)
+is read as the field left out, and a numeric ``request.timestamp`` (epoch milliseconds, sent by
+the developer console in 2017) becomes the ISO 8601 form and is checked like it. Every field
+Amazon documents but this module does not type is in `Envelope.raw`, decoded from the body only
+when a handler reads it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+import datetime
+import functools
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 
 import msgspec
+import msgspec.inspect
 
 from .exceptions import MalformedRequestError
 
 __all__ = [
+    "Advertising",
+    "AlexaPresentation",
     "AlexaSkillEventRequest",
     "Application",
     "AudioPlayerRequest",
@@ -33,6 +47,9 @@ __all__ = [
     "DisplayElementSelectedRequest",
     "Envelope",
     "ErrorInfo",
+    "ExperimentAssignment",
+    "Experimentation",
+    "Extensions",
     "GameEngineInputHandlerEvent",
     "GenericRequest",
     "HouseholdListEventRequest",
@@ -40,6 +57,7 @@ __all__ = [
     "IntentRequest",
     "LaunchRequest",
     "MessageReceivedRequest",
+    "Permissions",
     "Person",
     "PlaybackControllerRequest",
     "PresentationRequest",
@@ -49,6 +67,7 @@ __all__ = [
     "ResolutionStatus",
     "ResolutionValue",
     "Resolutions",
+    "Scope",
     "Session",
     "SessionEndedRequest",
     "SessionResumedRequest",
@@ -56,9 +75,11 @@ __all__ = [
     "SlotValue",
     "System",
     "SystemExceptionRequest",
+    "Task",
     "Unit",
     "User",
     "decode_envelope",
+    "epoch_ms_timestamp",
     "request_class",
 ]
 
@@ -76,10 +97,23 @@ class Application(_Model, kw_only=True):
     application_id: str = ""
 
 
+class Scope(_Model, kw_only=True):
+    """The state of one permission scope: ``status`` is ``GRANTED`` or ``DENIED``."""
+
+    status: str | None = None
+
+
 class Permissions(_Model, kw_only=True):
-    """The user's consent token (deprecated by Amazon in favour of ``apiAccessToken``)."""
+    """What the user granted: ``scopes`` by name, and the (deprecated) consent token."""
 
     consent_token: str | None = None
+    #: Scope name to its state, e.g. ``{"alexa::devices:all:geolocation:read": Scope("GRANTED")}``.
+    scopes: dict[str, Scope] | None = None
+
+    def granted(self, scope: str) -> bool:
+        """Whether ``scope`` (``"alexa::devices:all:geolocation:read"``, …) has status GRANTED."""
+        state = None if self.scopes is None else self.scopes.get(scope)
+        return state is not None and state.status == "GRANTED"
 
 
 class User(_Model, kw_only=True):
@@ -108,6 +142,9 @@ class Device(_Model, kw_only=True):
     """The device the request came from and the interfaces it supports."""
 
     device_id: str = ""
+    #: The endpoint's id across skills (``amzn1.alexa.endpoint.did.…``): stays when the skill is
+    #: disabled and enabled again, unlike ``device_id``.
+    persistent_endpoint_id: str | None = None
     supported_interfaces: dict[str, Any] | None = None
 
     def supports(self, interface: str) -> bool:
@@ -136,6 +173,42 @@ class AudioPlayerState(_Model, kw_only=True):
     player_activity: str | None = None
 
 
+class Extensions(_Model, kw_only=True):
+    """``context.Extensions``: the APL extensions the device offers, by URI."""
+
+    available: dict[str, Any] | None = None
+
+
+class ExperimentAssignment(_Model, kw_only=True):
+    """One A/B test the user is in: its ``id`` and ``treatment_id`` (``"C"`` or ``"T1"``)."""
+
+    id: str | None = None
+    treatment_id: str | None = None
+
+
+class Experimentation(_Model, kw_only=True):
+    """``context.Experimentation``: the skill's experiments active for this user."""
+
+    active_experiments: list[ExperimentAssignment] | None = None
+
+
+class Advertising(_Model, kw_only=True):
+    """``context.Advertising``: the Alexa advertising id, for skills that declare advertising.
+
+    Check ``limit_ad_tracking`` before any use of ``advertising_id`` (Amazon's Advertising ID
+    policy): True means the user opted out of interest-based ads.
+    """
+
+    advertising_id: str | None = None
+    limit_ad_tracking: bool | None = None
+
+
+class AlexaPresentation(_Model, kw_only=True):
+    """``context["Alexa.Presentation"]``: the visual context of the skill's widgets in view."""
+
+    contexts: list[dict[str, Any]] | None = None
+
+
 class Context(_Model, kw_only=True):
     """The device's state as Alexa saw it when the request was made."""
 
@@ -148,6 +221,12 @@ class Context(_Model, kw_only=True):
     presentation_apl: dict[str, Any] | None = msgspec.field(
         default=None, name="Alexa.Presentation.APL"
     )
+    alexa_presentation: AlexaPresentation | None = msgspec.field(
+        default=None, name="Alexa.Presentation"
+    )
+    extensions: Extensions | None = msgspec.field(default=None, name="Extensions")
+    experimentation: Experimentation | None = msgspec.field(default=None, name="Experimentation")
+    advertising: Advertising | None = msgspec.field(default=None, name="Advertising")
 
 
 class Session(_Model, kw_only=True):
@@ -185,7 +264,7 @@ class ResolutionValue(_Model, kw_only=True):
 
 
 class _ValueWrapper(_Model, kw_only=True):
-    value: ResolutionValue
+    value: ResolutionValue = msgspec.field(default_factory=ResolutionValue)
 
 
 class Resolution(_Model, kw_only=True):
@@ -202,22 +281,95 @@ class Resolution(_Model, kw_only=True):
 
 
 class Resolutions(_Model, kw_only=True):
-    """``resolutions`` of a slot."""
+    """``resolutions`` of a slot (or of one value of a multiple-value slot)."""
 
     resolutions_per_authority: list[Resolution] | None = None
 
+    @property
+    def matches(self) -> list[ResolutionValue]:
+        """Every canonical value any authority matched, in Alexa's order (best first)."""
+        return [
+            wrapper.value
+            for resolution in self.resolutions_per_authority or ()
+            if resolution.matched
+            for wrapper in resolution.values or ()
+        ]
 
-class SlotValue(_Model, kw_only=True):
-    """``slotValue``: ``Simple`` with one value, or ``List`` with several (multiple-value slots)."""
+    @property
+    def match(self) -> ResolutionValue | None:
+        """The first canonical value any authority matched, or ``None``."""
+        for resolution in self.resolutions_per_authority or ():
+            if resolution.matched and resolution.values:
+                return resolution.values[0].value
+        return None
+
+    @property
+    def status(self) -> str | None:
+        """``ER_SUCCESS_MATCH`` if any authority matched, else the first authority's status."""
+        first: str | None = None
+        for resolution in self.resolutions_per_authority or ():
+            if resolution.matched:
+                return "ER_SUCCESS_MATCH"
+            if first is None and resolution.status is not None:
+                first = resolution.status.code
+        return first
+
+
+class _Resolved:
+    """Entity-resolution helpers of anything with ``resolutions`` (a slot, one of its values)."""
+
+    __slots__ = ()
+
+    def _resolutions(self) -> Resolutions | None:
+        raise NotImplementedError
+
+    @property
+    def match(self) -> ResolutionValue | None:
+        """The first canonical value any authority matched, or ``None``."""
+        resolutions = self._resolutions()
+        return None if resolutions is None else resolutions.match
+
+    @property
+    def resolved_name(self) -> str | None:
+        """The canonical name of the matched value (``"New York"`` for "the big apple")."""
+        match = self.match
+        return None if match is None else match.name
+
+    @property
+    def resolved_id(self) -> str | None:
+        """The id of the matched value, as declared in the interaction model."""
+        match = self.match
+        return None if match is None else match.id
+
+    @property
+    def match_status(self) -> str | None:
+        """Resolution status: ``ER_SUCCESS_MATCH`` if any authority matched, else the first one."""
+        resolutions = self._resolutions()
+        return None if resolutions is None else resolutions.status
+
+
+class SlotValue(_Model, _Resolved, kw_only=True):
+    """``slotValue``: ``Simple`` with one value, or ``List`` with several (multiple-value slots).
+
+    Each value of a ``List`` is a ``Simple`` `SlotValue` with its own entity resolution:
+    ``resolved_name``, ``resolved_id`` and ``match_status`` describe that value.
+    """
 
     type: str = "Simple"
     value: str | None = None
     values: list[SlotValue] | None = None
     resolutions: Resolutions | None = None
 
+    def _resolutions(self) -> Resolutions | None:
+        return self.resolutions
 
-class Slot(_Model, kw_only=True):
-    """A slot as Alexa sent it, with helpers for entity resolution."""
+
+class Slot(_Model, _Resolved, kw_only=True):
+    """A slot as Alexa sent it, with helpers for entity resolution.
+
+    ``resolved_name``, ``resolved_id`` and ``match_status`` describe the slot's first value (the
+    one a ``str`` parameter receives); `slot_values` gives every value with its own.
+    """
 
     name: str = ""
     value: str | None = None
@@ -247,39 +399,38 @@ class Slot(_Model, kw_only=True):
         return []
 
     @property
-    def match(self) -> ResolutionValue | None:
-        """The first canonical value any authority matched, or ``None``."""
-        if self.resolutions is None:
+    def slot_values(self) -> list[SlotValue]:
+        """Every value the user said, each a ``Simple`` `SlotValue` with its own resolution.
+
+        A multiple-value slot gives one per value; a single-value slot gives one (its value and
+        resolutions), an unfilled slot none.
+        """
+        sv = self.slot_value
+        if sv is not None and sv.type == "List":
+            return [v for v in sv.values or () if v.value is not None]
+        if self.value is not None:
+            if sv is not None and sv.value == self.value and self.resolutions is None:
+                return [sv]
+            resolutions = self.resolutions
+            if resolutions is None and sv is not None:
+                resolutions = sv.resolutions
+            return [SlotValue(value=self.value, resolutions=resolutions)]
+        if sv is not None and sv.value is not None:
+            return [sv]
+        return []
+
+    def _resolutions(self) -> Resolutions | None:
+        if self.resolutions is not None:
+            return self.resolutions
+        sv = self.slot_value
+        if sv is None:
             return None
-        for resolution in self.resolutions.resolutions_per_authority or ():
-            if resolution.matched and resolution.values:
-                return resolution.values[0].value
-        return None
-
-    @property
-    def resolved_name(self) -> str | None:
-        """The canonical name of the matched value (``"New York"`` for "the big apple")."""
-        match = self.match
-        return None if match is None else match.name
-
-    @property
-    def resolved_id(self) -> str | None:
-        """The id of the matched value, as declared in the interaction model."""
-        match = self.match
-        return None if match is None else match.id
-
-    @property
-    def match_status(self) -> str | None:
-        """Resolution status: ``ER_SUCCESS_MATCH`` if any authority matched, else the first one."""
-        if self.resolutions is None:
+        if sv.type == "List":
+            for item in sv.values or ():
+                if item.value is not None:
+                    return item.resolutions
             return None
-        for resolution in self.resolutions.resolutions_per_authority or ():
-            if resolution.matched:
-                return "ER_SUCCESS_MATCH"
-        for resolution in self.resolutions.resolutions_per_authority or ():
-            if resolution.status is not None:
-                return resolution.status.code
-        return None
+        return sv.resolutions
 
     @property
     def is_filled(self) -> bool:
@@ -328,10 +479,26 @@ class Request(_Model, kw_only=True):
     locale: str | None = None
 
 
+class Task(_Model, kw_only=True):
+    """A task the skill was launched to perform: a custom task, or a Quick Link's."""
+
+    #: ``amzn1.ask.skill.<id>.<TaskName>`` for the skill's own custom tasks.
+    name: str = ""
+    version: str | None = None
+    #: The task's input, as the caller sent it.
+    input: dict[str, Any] | None = None
+
+
 class LaunchRequest(Request, kw_only=True):
-    """The user opened the skill without asking for anything in particular."""
+    """The user opened the skill without asking for anything in particular.
+
+    ``task`` is set when the skill was launched to perform a task (a custom task started by
+    another skill or a Quick Link), else None.
+    """
 
     types = ("LaunchRequest",)
+
+    task: Task | None = None
 
 
 class IntentRequest(Request, kw_only=True):
@@ -546,12 +713,57 @@ class GenericRequest(Request, kw_only=True):
 
 
 class Envelope(msgspec.Struct, kw_only=True):
-    """The whole request body: version, session, context and the request."""
+    """The whole request body: version, session, context and the request.
+
+    `raw` is the whole request as decoded JSON, for the fields alexaskill does not type. Two
+    envelopes are equal when their decoded parts are, whatever the bytes they came from.
+    """
 
     version: str = "1.0"
     session: Session | None = None
     context: Context | None = None
     request: Request
+    #: The request body exactly as received (None for an envelope made in code).
+    body: bytes | str | None = None
+    # `raw`, once decoded: a field, since a Struct has no room for other attributes.
+    _raw: dict[str, Any] | None = None
+
+    def _parts(self) -> tuple[object, ...]:
+        return (self.version, self.session, self.context, self.request)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Envelope):
+            return NotImplemented
+        return self._parts() == other._parts()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as every Struct here
+
+    def __repr__(self) -> str:
+        version, session, context, request = self._parts()
+        return f"Envelope({version=!r}, {session=!r}, {context=!r}, {request=!r})"
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The whole request body as JSON (a dict), decoded from `body` on first use.
+
+        Requests whose handlers do not read it never pay for it. An envelope made in code, with
+        no body, gives its own fields as JSON instead.
+        """
+        raw = self._raw
+        if raw is None:
+            raw = self._raw = self._decode_raw()
+        return raw
+
+    def _decode_raw(self) -> dict[str, Any]:
+        if self.body is not None:
+            decoded: dict[str, Any] = _DICT_DECODER.decode(self.body)
+            return decoded
+        built: dict[str, Any] = {"version": self.version}
+        for key, part in (("session", self.session), ("context", self.context)):
+            if part is not None:
+                built[key] = msgspec.to_builtins(part)
+        built["request"] = msgspec.to_builtins(self.request)
+        return built
 
     @property
     def application_ids(self) -> tuple[str, ...]:
@@ -617,6 +829,7 @@ _ENVELOPE_DECODER: Final = msgspec.json.Decoder(_RawEnvelope)
 _HEAD_DECODER: Final = msgspec.json.Decoder(_RequestHead)
 _DICT_DECODER: Final = msgspec.json.Decoder(dict[str, Any])
 _BASE_DECODER: Final = msgspec.json.Decoder(Request)
+_ANY_DECODER: Final = msgspec.json.Decoder(Any)
 
 
 def request_class(request_type: str) -> type[Request]:
@@ -630,26 +843,153 @@ def decode_envelope(body: bytes | str) -> Envelope:
         if isinstance(body, bytes | bytearray) and not body.isascii():
             # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
             body.decode()
-        raw = _ENVELOPE_DECODER.decode(body)
-        request_type = _HEAD_DECODER.decode(raw.request).type
-        decoder = _DECODERS.get(request_type)
-        if decoder is not None:
-            request: Request = decoder.decode(raw.request)
-        else:
-            # Decode the common fields with the base class: a GenericRequest decoder would
-            # also read a wire field named "raw" and reject it unless it is an object.
-            head = _BASE_DECODER.decode(raw.request)
-            request = GenericRequest(
-                type=head.type,
-                request_id=head.request_id,
-                timestamp=head.timestamp,
-                locale=head.locale,
-                raw=_DICT_DECODER.decode(raw.request),
-            )
+        try:
+            return _decode(body, body)
+        except msgspec.ValidationError as exc:
+            return _decode_repaired(body, exc)
     except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
         # msgspec raises UnicodeDecodeError for invalid UTF-8 inside a string it decodes, and
         # RecursionError past ~1000 levels of nesting: both mean a malformed body.
         raise MalformedRequestError(f"malformed request: {exc}") from exc
+
+
+def _decode(body: bytes | str, original: bytes | str) -> Envelope:
+    """The envelope of ``body``, keeping ``original`` (the bytes received) for `Envelope.raw`."""
+    raw = _ENVELOPE_DECODER.decode(body)
+    request_type = _HEAD_DECODER.decode(raw.request).type
+    decoder = _DECODERS.get(request_type)
+    if decoder is not None:
+        request: Request = decoder.decode(raw.request)
+    else:
+        # Decode the common fields with the base class: a GenericRequest decoder would also read
+        # a wire field named "raw" and reject it unless it is an object.
+        head = _BASE_DECODER.decode(raw.request)
+        request = GenericRequest(
+            type=head.type,
+            request_id=head.request_id,
+            timestamp=head.timestamp,
+            locale=head.locale,
+            raw=_DICT_DECODER.decode(raw.request),
+        )
     return Envelope(
-        version=raw.version or "1.0", session=raw.session, context=raw.context, request=request
+        version=raw.version or "1.0",
+        session=raw.session,
+        context=raw.context,
+        request=request,
+        body=original,
     )
+
+
+# --- the second pass: nulls and numeric timestamps ---------------------------------------------
+
+
+def epoch_ms_timestamp(milliseconds: object) -> str | None:
+    """The ISO 8601 form (``2017-03-20T08:53:20.123Z``) of a timestamp in epoch milliseconds.
+
+    None if it is not a finite number of a representable date. The developer console sent
+    ``request.timestamp`` in this form in 2017.
+    """
+    if isinstance(milliseconds, bool) or not isinstance(milliseconds, int | float):
+        return None
+    if not math.isfinite(milliseconds):
+        return None
+    try:
+        moment = datetime.datetime.fromtimestamp(milliseconds / 1000, datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envelope:
+    """Decode a body the typed decoders refused, after reading explicit nulls as absent fields.
+
+    Only a body that fails the fast path pays for this (a generic decode, a walk along the
+    typed fields, an encode, the typed decode again). Nulls inside untyped JSON (session
+    attributes, APL arguments, …) are the sender's data and stay. If nothing needed repair, or
+    the repaired body still does not fit, the first error stands.
+    """
+    data = _ANY_DECODER.decode(body)
+    if not isinstance(data, dict) or not _repair_envelope(data):
+        raise error
+    try:
+        return _decode(msgspec.json.encode(data), body)
+    except msgspec.ValidationError:
+        raise error from None
+
+
+def _repair_envelope(data: dict[str, Any]) -> bool:
+    changed = False
+    for key, part_class in (("session", Session), ("context", Context)):
+        part = data.get(key)
+        if isinstance(part, dict):
+            changed |= _drop_nulls(part, _struct_info(part_class))
+    request = data.get("request")
+    if isinstance(request, dict):
+        type_ = request.get("type")
+        cls = _CLASS_BY_TYPE.get(type_, Request) if isinstance(type_, str) else Request
+        changed |= _drop_nulls(request, _struct_info(cls))
+        timestamp = request.get("timestamp")
+        if not isinstance(timestamp, str):
+            iso = epoch_ms_timestamp(timestamp)
+            if iso is not None:
+                request["timestamp"] = iso
+                changed = True
+    return changed
+
+
+@functools.cache
+def _struct_info(cls: type[msgspec.Struct]) -> msgspec.inspect.StructType:
+    return cast(msgspec.inspect.StructType, msgspec.inspect.type_info(cls))
+
+
+def _allows_null(info: msgspec.inspect.Type) -> bool:
+    if isinstance(info, msgspec.inspect.UnionType):
+        return any(_allows_null(member) for member in info.types)
+    return isinstance(info, msgspec.inspect.NoneType | msgspec.inspect.AnyType)
+
+
+def _drop_nulls(obj: dict[str, Any], info: msgspec.inspect.StructType) -> bool:
+    """Delete each field of ``obj`` that is null where ``info`` does not allow null; recurse."""
+    changed = False
+    for field in info.fields:
+        name = field.encode_name
+        if name not in obj:
+            continue
+        value = obj[name]
+        if value is None:
+            if not _allows_null(field.type):
+                del obj[name]
+                changed = True
+        else:
+            changed |= _repair(value, field.type)
+    return changed
+
+
+def _repair(value: Any, info: msgspec.inspect.Type) -> bool:
+    if isinstance(info, msgspec.inspect.UnionType):
+        changed = False
+        for member in info.types:
+            changed |= _repair(value, member)
+        return changed
+    if isinstance(info, msgspec.inspect.StructType):
+        return isinstance(value, dict) and _drop_nulls(value, info)
+    if isinstance(info, msgspec.inspect.ListType) and isinstance(value, list):
+        return _repair_items(value, range(len(value)), info.item_type)
+    if isinstance(info, msgspec.inspect.DictType) and isinstance(value, dict):
+        return _repair_items(value, list(value), info.value_type)
+    return False
+
+
+def _repair_items(container: Any, keys: Iterable[Any], info: msgspec.inspect.Type) -> bool:
+    changed = False
+    nulls = []
+    for key in keys:
+        item = container[key]
+        if item is None:
+            if not _allows_null(info):
+                nulls.append(key)
+        else:
+            changed |= _repair(item, info)
+    for key in reversed(nulls):
+        del container[key]
+    return changed or bool(nulls)

@@ -66,6 +66,7 @@ __all__ = [
     "CanFulfillSlot",
     "Card",
     "Directive",
+    "ExperimentTrigger",
     "LinkAccountCard",
     "OutputSpeech",
     "PlainTextSpeech",
@@ -368,6 +369,11 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
     should_end_session: bool | UnsetType = UNSET
     #: The answer to a CanFulfillIntentRequest: a `CanFulfillIntent` (see `can_fulfill`).
     can_fulfill_intent: Any = UNSET
+    #: The answer to a ``Dialog.API.Invoked`` request (Alexa Conversations): the API's result,
+    #: a JSON object (a mapping), sent as ``apiResponse``.
+    api_response: Any = UNSET
+    #: The A/B tests this response triggered, sent as ``experimentation``.
+    experimentation: ExperimentTrigger | UnsetType = UNSET
 
     def __post_init__(self) -> None:
         if self.output_speech is not UNSET and not isinstance(self.output_speech, OutputSpeech):
@@ -392,8 +398,51 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
                 f"shouldEndSession must be True, False or UNSET, not {self.should_end_session!r}"
             )
         _set_directives(self, "directives")
+        if self.api_response is not UNSET or self.experimentation is not UNSET:
+            _check_extras(self)
         if self.directives or self.can_fulfill_intent is not UNSET:
             _check_rules(self)
+
+
+class ExperimentTrigger(msgspec.Struct, frozen=True, rename="camel"):
+    """``experimentation`` of a response: the ids of the experiments it triggered.
+
+    Amazon's A/B testing counts a user in an experiment from the first response that names it
+    here (``context.Experimentation`` says which experiments and treatments are active).
+    """
+
+    triggered_experiments: Sequence[str]
+
+    def __post_init__(self) -> None:
+        ids = self.triggered_experiments
+        if isinstance(ids, str):
+            raise ResponseError("experimentation.triggeredExperiments must be a list of ids")
+        checked = tuple(ids)
+        for index, experiment in enumerate(checked):
+            if not isinstance(experiment, str) or not experiment:
+                raise ResponseError(
+                    f"experimentation.triggeredExperiments[{index}] must be a non-empty str"
+                )
+        force_setattr(self, "triggered_experiments", checked)
+
+
+def _check_extras(response: Response) -> None:
+    """Check ``apiResponse`` and ``experimentation``, the rarely used parts of a response."""
+    api_response = response.api_response
+    if api_response is not UNSET:
+        if not isinstance(api_response, Mapping):
+            raise ResponseError(
+                f"apiResponse must be a mapping (JSON object), not {type(api_response).__name__}"
+            )
+        if type(api_response) is not dict:
+            force_setattr(response, "api_response", dict(api_response))
+    if response.experimentation is not UNSET and not isinstance(
+        response.experimentation, ExperimentTrigger
+    ):
+        raise ResponseError(
+            "experimentation must be an ExperimentTrigger, not "
+            f"{type(response.experimentation).__name__}"
+        )
 
 
 # --- rules that need only the response ----------------------------------------------------------
@@ -428,6 +477,7 @@ def _check_rules(response: Response) -> None:
                 ("card", response.card),
                 ("reprompt", response.reprompt),
                 ("shouldEndSession", response.should_end_session),
+                ("apiResponse", response.api_response),
             )
             if value is not UNSET
         ]

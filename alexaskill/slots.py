@@ -17,7 +17,9 @@ according to its annotation:
   months, which have no fixed length.
 - `AlexaDuration`: any AMAZON.DURATION, years and months included (``"P2YT3H10M"``).
 - an ``Enum`` whose values are strings: the member whose value or name matches, ignoring case,
-  the id entity resolution found, else the resolved name, else the value the user said.
+  an id entity resolution found, else a resolved name (every match of every authority is
+  tried, best first), else the value the user said. Each value of a multiple-value slot is
+  matched with its own resolutions.
 - ``list[X]``, for any ``X`` above but `Slot`: every value of a multiple-value slot, each
   converted (a single-value slot gives a one-element list).
 - `Slot`: the slot itself, with its entity-resolution helpers (``resolved_name``,
@@ -54,7 +56,7 @@ from typing import Any, Final
 import msgspec
 
 from .exceptions import ConfigurationError
-from .models import Resolutions, ResolutionValue, Slot
+from .models import Resolutions, Slot
 
 __all__ = [
     "MISSING",
@@ -395,29 +397,9 @@ _SUPPORTED: Final = (
 # --- enums: matched against entity resolution, then the value --------------------------------
 
 
-def _match(resolutions: Resolutions | None) -> ResolutionValue | None:
-    """The first value an authority matched (as `Slot.match`, for one value of a list too)."""
-    if resolutions is None:
-        return None
-    for resolution in resolutions.resolutions_per_authority or ():
-        if resolution.matched and resolution.values:
-            return resolution.values[0].value
-    return None
-
-
 def _items(slot: Slot) -> list[tuple[str | None, Resolutions | None]]:
     """Each value of the slot with its own entity resolution."""
-    slot_value = slot.slot_value
-    if slot_value is not None and slot_value.type == "List":
-        return [(item.value, item.resolutions) for item in slot_value.values or ()]
-    if slot.value is not None:
-        resolutions = slot.resolutions
-        if resolutions is None and slot_value is not None:
-            resolutions = slot_value.resolutions
-        return [(slot.value, resolutions)]
-    if slot_value is not None:
-        return [(slot_value.value, slot_value.resolutions)]
-    return []
+    return [(item.value, item.resolutions) for item in slot.slot_values]
 
 
 _EnumParser = Callable[[str, Resolutions | None], Any]
@@ -436,8 +418,9 @@ def _enum_parser(where: str, cls: type[enum.Enum]) -> _EnumParser:
     members.update({member.value.casefold(): member for member in cls})
 
     def parse(raw: str, resolutions: Resolutions | None) -> Any:
-        match = _match(resolutions)
-        if match is not None:
+        # Every value every authority matched, best first: the first one the enum names wins
+        # (entity resolution may list several, and the enum may hold only some of them).
+        for match in () if resolutions is None else resolutions.matches:
             if match.id and (member := members.get(match.id.casefold())) is not None:
                 return member
             if (member := members.get(match.name.casefold())) is not None:

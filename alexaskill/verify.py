@@ -52,7 +52,7 @@ from .exceptions import (
     TimestampError,
     VerificationError,
 )
-from .models import Envelope, decode_envelope
+from .models import Envelope, decode_envelope, epoch_ms_timestamp
 
 if TYPE_CHECKING:
     import httpx
@@ -312,7 +312,8 @@ def _verify_signature(
 
 class _RequestHead(msgspec.Struct):
     type: str = ""
-    timestamp: str | None = None
+    # A number is epoch milliseconds, as the developer console sent in 2017.
+    timestamp: str | int | float | None = None
 
 
 class _EnvelopeHead(msgspec.Struct):
@@ -358,9 +359,14 @@ def _check_body_timestamp(body: bytes, now: datetime, limit: timedelta) -> None:
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise TimestampError("timestamp: body is not a JSON request") from None
     request = head.request
-    if request is None or not request.timestamp:
+    timestamp = None if request is None else request.timestamp
+    if request is None or timestamp is None or timestamp == "":
         raise TimestampError("timestamp: missing")
-    _check_timestamp(request.type, request.timestamp, now, limit)
+    if not isinstance(timestamp, str):
+        timestamp = epoch_ms_timestamp(timestamp)
+        if timestamp is None:
+            raise TimestampError("timestamp: out of range")
+    _check_timestamp(request.type, timestamp, now, limit)
 
 
 def _tolerance(value: float) -> float:

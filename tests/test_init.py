@@ -44,6 +44,7 @@ PUBLIC = [
     "Dialog",
     "DisplayElementSelectedRequest",
     "Envelope",
+    "ExperimentTrigger",
     "GameEngineInputHandlerEvent",
     "GenericRequest",
     "HouseholdListEventRequest",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 import pytest
@@ -944,3 +944,204 @@ def test_decoding_reuses_module_level_decoders(monkeypatch: pytest.MonkeyPatch) 
     assert decode_envelope(body) == first
     assert first.intent is not None
     assert first.intent.name == "PlanTrip"
+
+
+# --- every documented field, and shapes Alexa has really sent (signed, through the app) --------
+
+
+def _echo_skill(answer: Any) -> Any:
+    """A skill whose fallback speaks ``answer(envelope)`` (a str), for field round trips."""
+    from alexaskill import Skill, speak
+
+    skill = Skill(skill_id=SKILL_ID)
+
+    @skill.fallback
+    def everything(envelope: Envelope) -> Any:
+        return speak(str(answer(envelope)))
+
+    return skill
+
+
+def test_launch_request_task_is_typed() -> None:
+    from alexaskill.testing import TestClient
+
+    def task(envelope: Envelope) -> str:
+        request = envelope.request
+        assert isinstance(request, LaunchRequest)
+        if request.task is None:
+            return "no task"
+        return f"{request.task.name} v{request.task.version} {request.task.input}"
+
+    with TestClient(_echo_skill(task)) as client:
+        assert client.launch().speech == "no task"
+        result = client.send(
+            "LaunchRequest",
+            task={
+                "name": "amzn1.ask.skill.x.CountDown",
+                "version": "1",
+                "input": {"seconds": 30},
+            },
+        )
+    assert result.speech == "amzn1.ask.skill.x.CountDown v1 {'seconds': 30}"
+
+
+def _with_documented_context(envelope: dict[str, Any]) -> dict[str, Any]:
+    context = envelope["context"]
+    system = context["System"]
+    system["user"]["permissions"] = {
+        "consentToken": "ct",
+        "scopes": {
+            "alexa::devices:all:geolocation:read": {"status": "GRANTED"},
+            "alexa::profile:email:read": {"status": "DENIED"},
+        },
+    }
+    system["device"]["persistentEndpointId"] = "amzn1.alexa.endpoint.did.abc"
+    context["Extensions"] = {"available": {"aplext:backstack:10": {}}}
+    context["Experimentation"] = {"activeExperiments": [{"id": "exp-1", "treatmentId": "T1"}]}
+    context["Advertising"] = {"advertisingId": "3A233D2B-B22E-42D0", "limitAdTracking": True}
+    context["Alexa.Presentation"] = {
+        "contexts": [{"type": "Alexa.Presentation.APL", "presentationUri": "widget://x"}]
+    }
+    context["Automotive"] = {"driverState": "PARKED"}  # documented, not typed: in raw
+    envelope["request"]["shouldLinkResultBeReturned"] = False
+    return envelope
+
+
+def test_every_documented_field_is_reachable() -> None:
+    from alexaskill.testing import TestClient
+
+    def fields(envelope: Envelope) -> str:
+        context = envelope.context
+        assert context is not None and context.system is not None
+        user, device = context.system.user, context.system.device
+        assert user is not None and user.permissions is not None and device is not None
+        assert context.extensions is not None and context.experimentation is not None
+        assert context.advertising is not None and context.alexa_presentation is not None
+        experiment = (context.experimentation.active_experiments or [])[0]
+        return " | ".join(
+            str(part)
+            for part in (
+                user.permissions.granted("alexa::devices:all:geolocation:read"),
+                user.permissions.granted("alexa::profile:email:read"),
+                user.permissions.granted("alexa::profile:name:read"),
+                device.persistent_endpoint_id,
+                list(context.extensions.available or {}),
+                f"{experiment.id}/{experiment.treatment_id}",
+                context.advertising.limit_ad_tracking,
+                context.advertising.advertising_id,
+                (context.alexa_presentation.contexts or [{}])[0].get("presentationUri"),
+                envelope.raw["context"]["Automotive"]["driverState"],
+                envelope.raw["request"]["shouldLinkResultBeReturned"],
+            )
+        )
+
+    with TestClient(_echo_skill(fields)) as client:
+        result = client.send_envelope(
+            _with_documented_context(client.factory.envelope("LaunchRequest"))
+        )
+    assert result.speech == (
+        "True | False | False | amzn1.alexa.endpoint.did.abc | ['aplext:backstack:10'] | "
+        "exp-1/T1 | True | 3A233D2B-B22E-42D0 | widget://x | PARKED | False"
+    )
+
+
+def test_raw_is_decoded_from_the_body_only_when_read() -> None:
+    data = _with_documented_context(load_json("IntentRequest.GetWeather"))
+    body = json.dumps(data).encode()
+    envelope = decode_envelope(body)
+    assert envelope.body == body
+    assert envelope._raw is None  # nothing decoded yet
+    assert envelope.raw == data
+    assert envelope.raw is envelope.raw  # decoded once
+    # An envelope made in code has no body: its own fields, as JSON.
+    built = Envelope(request=LaunchRequest(type="LaunchRequest", request_id="r"))
+    assert built.raw["request"]["requestId"] == "r"
+    assert set(built.raw) == {"version", "request"}
+
+
+#: Fields Alexa may send as null where the model types them without one (path, then key).
+NULLED_FIELDS: Final = [
+    (("request", "error"), "type"),
+    (("request", "error"), "message"),
+    (("request",), "requestId"),
+    (("request",), "reason"),
+    (("session",), "new"),
+    (("session",), "sessionId"),
+    (("session", "user"), "userId"),
+    (("context", "System", "user"), "userId"),
+    (("context", "System", "device"), "deviceId"),
+]
+
+
+@pytest.mark.parametrize(("path", "key"), NULLED_FIELDS)
+def test_explicit_null_in_any_typed_field_is_accepted(path: tuple[str, ...], key: str) -> None:
+    from alexaskill.testing import TestClient
+
+    def error(envelope: Envelope) -> str:
+        request = envelope.request
+        assert isinstance(request, SessionEndedRequest) and request.error is not None
+        attributes = envelope.session.attributes if envelope.session else None
+        return f"{request.reason} [{request.error.type}] [{request.error.message}] {attributes}"
+
+    skill = _echo_skill(error)
+    with TestClient(skill, skill_id=SKILL_ID) as client:
+        envelope = client.factory.envelope(
+            "SessionEndedRequest",
+            reason="ERROR",
+            error={"type": "INVALID_RESPONSE", "message": "bad"},
+        )
+        envelope["session"]["attributes"] = {"kept": None}  # the skill's own null stays
+        target = envelope
+        for part in path:
+            target = target[part]
+        target[key] = None
+        result = client.send_envelope(envelope)
+    assert result.status_code == 200, result.json
+    assert result.speech is not None
+    assert "{'kept': None}" in result.speech
+
+
+def test_null_error_type_and_message_read_as_empty() -> None:
+    body = json.dumps(
+        {
+            "request": {
+                "type": "SessionEndedRequest",
+                "reason": "ERROR",
+                "error": {"type": None, "message": None},
+            }
+        }
+    ).encode()
+    request = decode_envelope(body).request
+    assert isinstance(request, SessionEndedRequest)
+    assert request.error is not None
+    assert (request.error.type, request.error.message) == ("", "")
+    # A null where the request cannot do without a value is still refused.
+    with pytest.raises(MalformedRequestError):
+        decode_envelope(b'{"request": {"type": null}}')
+
+
+def test_numeric_timestamp_is_read_as_epoch_milliseconds() -> None:
+    import time
+
+    from alexaskill.testing import TestClient
+
+    def stamp(envelope: Envelope) -> str:
+        return envelope.request.timestamp
+
+    with TestClient(_echo_skill(stamp)) as client:
+        now_ms = int(time.time() * 1000)
+        fresh = client.send("LaunchRequest", timestamp=now_ms)
+        stale = client.send("LaunchRequest", timestamp=now_ms - 151_000)
+        future = client.send("LaunchRequest", timestamp=now_ms + 151_000)
+    assert fresh.status_code == 200, fresh.json
+    assert fresh.speech == models.epoch_ms_timestamp(now_ms)
+    assert fresh.speech is not None and fresh.speech.endswith("Z")
+    assert (stale.status_code, stale.error) == (400, "timestamp: too old")
+    assert (future.status_code, future.error) == (400, "timestamp: in the future")
+
+
+def test_epoch_ms_timestamp() -> None:
+    assert models.epoch_ms_timestamp(1490000000123) == "2017-03-20T08:53:20.123Z"
+    assert models.epoch_ms_timestamp(1490000000123.0) == "2017-03-20T08:53:20.123Z"
+    for unusable in (True, float("nan"), float("inf"), 10**20, "1490000000123", None):
+        assert models.epoch_ms_timestamp(unusable) is None

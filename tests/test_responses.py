@@ -453,3 +453,53 @@ def test_responses_are_frozen_values() -> None:
     assert "shouldEndSession" not in wire(tweaked)
     with pytest.raises(ResponseError, match="a reprompt needs an open session"):
         msgspec.structs.replace(ask("x"), should_end_session=True)
+
+
+# --- apiResponse and experimentation (signed, through the app) ---------------------------------
+
+
+def test_api_response_and_experimentation_round_trip() -> None:
+    from alexaskill import ExperimentTrigger, Skill
+    from alexaskill.testing import TestClient
+
+    result_json = {"weather": {"city": "Zürich", "high": 21.5, "conditions": ["sun", None]}}
+    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.on("Dialog.API.Invoked")
+    def invoked() -> Response:
+        return Response(
+            api_response=MappingProxyType(result_json),
+            experimentation=ExperimentTrigger(["exp-1", "exp-2"]),
+        )
+
+    api_request = {"name": "GetWeather", "arguments": {"city": "Zürich"}, "slots": {}}
+    with TestClient(skill) as client:
+        result = client.send("Dialog.API.Invoked", apiRequest=api_request)
+    assert result.status_code == 200
+    assert result.json == {
+        "version": "1.0",
+        "response": {
+            "apiResponse": result_json,
+            "experimentation": {"triggeredExperiments": ["exp-1", "exp-2"]},
+        },
+    }
+    # Decoded back by the encoder's own rules: the same value.
+    decoded = msgspec.json.decode(json.dumps(result.json["response"]), type=Response)
+    assert decoded.api_response == result_json
+    assert decoded.experimentation == ExperimentTrigger(("exp-1", "exp-2"))
+
+
+def test_api_response_and_experimentation_are_checked() -> None:
+    from alexaskill import ExperimentTrigger, can_fulfill
+
+    with pytest.raises(ResponseError, match="apiResponse must be a mapping"):
+        Response(api_response=["not", "an", "object"])
+    with pytest.raises(ResponseError, match="experimentation must be an ExperimentTrigger"):
+        Response(experimentation={"triggeredExperiments": ["x"]})  # type: ignore[arg-type]
+    with pytest.raises(ResponseError, match=r"triggeredExperiments must be a list"):
+        ExperimentTrigger("exp-1")
+    with pytest.raises(ResponseError, match=r"triggeredExperiments\[1\] must be a non-empty"):
+        ExperimentTrigger(["exp-1", ""])
+    answer = can_fulfill("YES").can_fulfill_intent
+    with pytest.raises(ResponseError, match="carries nothing else, but has apiResponse"):
+        Response(can_fulfill_intent=answer, api_response={})

@@ -6,7 +6,7 @@ import datetime
 import enum
 import inspect
 import typing
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 import pytest
@@ -589,3 +589,86 @@ def test_slots_of_a_real_intent() -> None:
     assert get("budget", float) is MISSING
     assert get("budget", Slot).is_filled is False
     assert get("luggage", str) is MISSING  # no such slot in the intent
+
+
+# --- multiple-value slots, value by value (through the signed test client) ---------------------
+
+
+def _value(said: str, *matches: tuple[str, str], code: str = "ER_SUCCESS_MATCH") -> dict[str, Any]:
+    """One value of a List slot, with its own entity resolution by one authority."""
+    return {
+        "type": "Simple",
+        "value": said,
+        "resolutions": {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": f"{AUTHORITY}.Topping",
+                    "status": {"code": code},
+                    "values": [{"value": {"name": name, "id": id_}} for name, id_ in matches],
+                }
+            ]
+        },
+    }
+
+
+#: "ham and cheese and olives": each value resolved on its own; cheese matches two values.
+LIST_SLOT: Final = {
+    "name": "toppings",
+    "confirmationStatus": "NONE",
+    "slotValue": {
+        "type": "List",
+        "values": [
+            _value("ham", ("Ham", "HAM")),
+            _value("cheese", ("Cheddar", "CHEDDAR"), ("Mushroom", "MUSHROOM")),
+            _value("olives", code="ER_SUCCESS_NO_MATCH"),
+        ],
+    },
+}
+
+
+def test_each_value_of_a_multiple_value_slot_has_its_own_resolution() -> None:
+    from alexaskill import Skill, speak
+    from alexaskill.testing import TestClient
+
+    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.intent("Order")
+    def order(toppings: Slot) -> Any:
+        parts = [
+            f"{v.value}={v.resolved_name}/{v.resolved_id}/{v.match_status}"
+            for v in toppings.slot_values
+        ]
+        first = f"{toppings.resolved_name}/{toppings.resolved_id}/{toppings.match_status}"
+        return speak(f"{'; '.join(parts)} (first: {first})")
+
+    with TestClient(skill) as client:
+        result = client.intent("Order", toppings=dict(LIST_SLOT))
+        single = client.intent("Order", toppings="ham")
+    assert result.speech == (
+        "ham=Ham/HAM/ER_SUCCESS_MATCH; cheese=Cheddar/CHEDDAR/ER_SUCCESS_MATCH; "
+        "olives=None/None/ER_SUCCESS_NO_MATCH (first: Ham/HAM/ER_SUCCESS_MATCH)"
+    )
+    assert single.speech == "ham=None/None/None (first: None/None/None)"
+
+
+class Pizza(enum.Enum):
+    HAM = "HAM"
+    MUSHROOM = "MUSHROOM"  # cheese's second match: its first, Cheddar, is no member
+    OLIVES = "olives"  # no match: the value the user said
+
+
+def test_enum_conversion_tries_every_entity_resolution_match() -> None:
+    from alexaskill import Skill, speak
+    from alexaskill.testing import TestClient
+
+    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.intent("Order")
+    def order(toppings: list[Pizza], first: Pizza | None = None) -> Any:
+        return speak(f"{[t.name for t in toppings]} {first and first.name}")
+
+    cheese = {"name": "first", "value": "cheese", "confirmationStatus": "NONE"}
+    cheese["resolutions"] = _value("cheese", ("Cheddar", "C"), ("Mushroom", "X"))["resolutions"]
+    with TestClient(skill) as client:
+        result = client.intent("Order", toppings=dict(LIST_SLOT), first=cheese)
+    assert result.speech == "['HAM', 'MUSHROOM', 'OLIVES'] MUSHROOM"
