@@ -382,7 +382,10 @@ class Skill:
             else:
                 response = await self._invoke(handler, call, threadpool)
                 outcome = "ok"
-            body = encode_response(check_reply(response, envelope), call.session_attributes)
+            name = "" if handler is None else handler.name
+            body = encode_response(
+                check_reply(response, envelope, handler=name), call.session_attributes
+            )
             return Answer(body, outcome)
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
@@ -432,7 +435,11 @@ class Skill:
         if handler is not None:
             call.exception = exc
             try:
-                response = check_reply(await self._invoke(handler, call, threadpool), call.envelope)
+                response = check_reply(
+                    await self._invoke(handler, call, threadpool),
+                    call.envelope,
+                    handler=handler.name,
+                )
                 body = encode_response(response, call.session_attributes)
                 return Answer(body, "exception_handler")
             except Exception:

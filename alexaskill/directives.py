@@ -21,7 +21,8 @@ Decisions:
   with the other behaviours, and needs it to enqueue after the right stream).
 - **An updated intent is plain JSON.** `updated_intent` copies the request's intent with slot
   values changed (the dict can be edited further); a directive given a decoded `Intent` copies it
-  the same way, so ``Dialog.Delegate(updated_intent=request.intent)`` works.
+  the same way, so ``Dialog.Delegate(updated_intent=request.intent)`` works. Slots the handler
+  does not change go back whole (multiple values, resolutions): less would clear them.
 - **Dialog directives come with their response.** `delegate`, `elicit_slot`, `confirm_slot` and
   `confirm_intent` return a whole `Response` with ``shouldEndSession: false`` (a dialog keeps
   the session open): building the same response by hand with `speak` would end the session,
@@ -100,31 +101,51 @@ def _mapping(field: str, value: object) -> dict[str, Any]:
 # --- updated intents ----------------------------------------------------------------------------
 
 
+def _without_nulls(value: Any) -> Any:
+    """JSON with the null members of every object left out (a Slot's unset fields)."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+def _whole_slot(name: str, slot: Slot) -> dict[str, Any]:
+    """The slot as Alexa sent it: value, slotValue (every value of a list), resolutions, …
+
+    Sent back whole: a slot reduced to ``{name, confirmationStatus}`` is the shape that clears
+    it, and a multiple-value slot has no top-level ``value`` to keep.
+    """
+    whole: dict[str, Any] = _without_nulls(msgspec.to_builtins(slot))
+    whole["name"] = name
+    return whole
+
+
 def _slot_json(name: str, value: object, old: Slot | None) -> dict[str, Any]:
     if isinstance(value, Slot):
         _one_of(f"slot {name} confirmationStatus", value.confirmation_status, CONFIRMATION_STATUSES)
-        slot: dict[str, Any] = {"name": name, "confirmationStatus": value.confirmation_status}
-        if value.value is not None:
-            slot["value"] = value.value
-        return slot
+        return _whole_slot(name, value)
     if value is None:
         return {"name": name, "confirmationStatus": "NONE"}
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ResponseError(f"slot {name}: give a str, an int, a Slot or None, not {value!r}")
     text = str(value)
+    if old is not None and old.value == text:
+        return _whole_slot(name, old)  # unchanged: as the user gave and confirmed it
     # A value the skill changes is no longer what the user confirmed.
-    status = old.confirmation_status if old is not None and old.value == text else "NONE"
-    return {"name": name, "value": text, "confirmationStatus": status}
+    return {"name": name, "value": text, "confirmationStatus": "NONE"}
 
 
 def updated_intent(intent: Intent | str, /, **slots: str | int | Slot | None) -> dict[str, Any]:
     """The JSON of ``intent`` (or a fresh intent of that name) with the given slots set.
 
     A ``str`` or ``int`` sets the slot's value (its confirmation status resets to ``NONE`` unless
-    the value is unchanged), ``None`` clears it, a `Slot` gives value and confirmation status
-    explicitly. Other slots are copied with their value and confirmation status; resolutions
-    are not sent back. Give a name instead of an `Intent` to start another intent (intent
-    chaining): ``delegate(updated_intent("OrderIntent", size="large"))``.
+    the value is unchanged; the old resolutions, which described the old value, are dropped),
+    ``None`` clears it, a `Slot` is sent as given. Every other slot goes back whole, as Alexa sent
+    it: ``value``, ``slotValue`` with every value of a multiple-value slot, ``resolutions`` and
+    ``confirmationStatus`` (a slot sent back with less is cleared). Give a name instead of an
+    `Intent` to start another intent (intent chaining):
+    ``delegate(updated_intent("OrderIntent", size="large"))``.
     """
     if isinstance(intent, str):
         current = Intent(name=_text("updatedIntent.name", intent))
@@ -138,7 +159,7 @@ def updated_intent(intent: Intent | str, /, **slots: str | int | Slot | None) ->
     result: dict[str, dict[str, Any]] = {}
     for name, slot in existing.items():
         if name not in slots:
-            result[name] = _slot_json(name, slot, slot)
+            result[name] = _whole_slot(name, slot)
     for name, value in slots.items():
         result[name] = _slot_json(name, value, existing.get(name))
     return {

@@ -39,14 +39,16 @@ __all__ = ["Call", "Handler", "HandlerKey", "Registry", "analyse"]
 HandlerKey = tuple[str, str | None]
 
 _INTENT_CLASSES: Final = (IntentRequest, CanFulfillIntentRequest)
+_CAN_FULFILL: Final = CanFulfillIntentRequest.types[0]
 
 
 class Call:
     """What one request gives its handler: the envelope, the session, and services made by the app.
 
     ``session`` is the request's session, or a detached one when the request has none (its
-    attributes are then not sent back). ``services`` maps a service type to the object the app
-    made for this request (see `Registry` ``service_types``).
+    attributes are then not sent back, nor are a CanFulfillIntentRequest's). ``services`` maps
+    a service type to the object the app made for this request (see `Registry`
+    ``service_types``).
     """
 
     __slots__ = ("envelope", "exception", "has_session", "services", "session")
@@ -54,7 +56,10 @@ class Call:
     def __init__(self, envelope: Envelope) -> None:
         self.envelope = envelope
         session = envelope.session
-        self.has_session = session is not None
+        # A CanFulfillIntentRequest's session is Alexa's probe, not a conversation: its reply
+        # carries canFulfillIntent alone, without sessionAttributes (Amazon's CanFulfillIntent
+        # reference).
+        self.has_session = session is not None and envelope.request.type != _CAN_FULFILL
         self.session = session if session is not None else Session()
         self.services: dict[type, Any] = {}
         #: The exception being handled, while an exception handler runs.

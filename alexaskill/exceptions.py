@@ -3,6 +3,7 @@
     SkillError
     ├── ConfigurationError      a skill registered something wrongly (raised at import time)
     ├── ResponseError           a response value breaks one of Alexa's rules or limits
+    │   └── RuleViolation           a reply broke a rule of its request: the part was dropped
     ├── SlotError               a required slot is missing or its value does not convert
     ├── AlexaApiError           a call to Alexa's service APIs failed (HTTP error, network)
     │   ├── PermissionRequired      the user has not granted the scope the call needs
@@ -34,6 +35,7 @@ __all__ = [
     "PermissionRequired",
     "RequestError",
     "ResponseError",
+    "RuleViolation",
     "SignatureError",
     "SkillError",
     "SkillIdError",
@@ -53,6 +55,40 @@ class ConfigurationError(SkillError, TypeError):
 
 class ResponseError(SkillError, ValueError):
     """A response value breaks an Alexa rule or limit; the message names the field."""
+
+
+class RuleViolation(ResponseError):
+    """A handler's reply broke a rule Alexa enforces for its request; the app dropped the part.
+
+    Not raised by the app, which answers Alexa without the offending part: it is logged at ERROR
+    (the log record carries it as ``record.rule_violation``), and `alexaskill.testing` collects
+    it on the result so that a test can fail on it.
+    """
+
+    def __init__(
+        self,
+        request_type: str,
+        dropped: tuple[str, ...],
+        rule: str,
+        *,
+        handler: str = "",
+        request_id: str = "",
+    ) -> None:
+        #: The request the reply answered (``"AudioPlayer.PlaybackStarted"``, …).
+        self.request_type = request_type
+        #: What was dropped: directive types (``"AudioPlayer.Play"``) and response parts
+        #: (``"outputSpeech"``, ``"card"``, ``"reprompt"``).
+        self.dropped = dropped
+        #: The rule, in words.
+        self.rule = rule
+        #: The handler that returned the reply (``module.qualname``), or "".
+        self.handler = handler
+        #: ``request.requestId`` of the request answered.
+        self.request_id = request_id
+        who = handler or "the reply"
+        super().__init__(
+            f"{who} answered {request_type} with {', '.join(dropped)}: dropped ({rule})"
+        )
 
 
 class SlotError(SkillError):

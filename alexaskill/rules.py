@@ -5,9 +5,12 @@ the response (one dialog directive, no ``shouldEndSession: true`` with it, …) 
 earlier, when the `Response` is built (see `alexaskill.responses`).
 
 A broken rule either raises `ResponseError`, which the app logs with its traceback and answers
-with its apology, or drops the offending part with a WARNING. Dropping is chosen where refusing
-would hurt the user more than the dropped part: where Alexa takes no speech (an apology would be
-refused too), and where the device lacks a screen (the speech is still worth hearing).
+with its apology, or drops the offending part. Dropping is chosen where refusing would hurt the
+user more than the dropped part: where Alexa takes no speech (an apology would be refused too),
+and where the device lacks a screen (the speech is still worth hearing). A part dropped because
+the handler broke Alexa's rule is a `RuleViolation`: logged at ERROR, naming the handler, the
+request and the part, and collected by the test client so that a test fails. A part dropped
+because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a DEBUG line.
 
 - **CanFulfillIntentRequest** gets ``canFulfillIntent`` and nothing else (`can_fulfill`). A
   request no ``can_fulfill`` handler answers (or a handler returning None) gets
@@ -22,8 +25,14 @@ refused too), and where the device lacks a screen (the speech is still worth hea
   another intent than the request's. (``Dialog.UpdateDynamicEntities`` and Alexa
   Conversations' ``Dialog.DelegateRequest`` are not dialog-management directives: not limited.)
 - **Replies to AudioPlayer.\\*, PlaybackController.\\* and System.ExceptionEncountered** carry
-  only AudioPlayer directives: speech, card, reprompt and other directives are dropped with a
-  warning, ``shouldEndSession`` silently (those requests have no session).
+  no speech, card or reprompt, and only the AudioPlayer directives each event takes (Amazon's
+  AudioPlayer interface reference): ``PlaybackStarted`` and ``PlaybackFinished`` take only
+  ``Stop`` and ``ClearQueue``; ``PlaybackStopped`` and ``System.ExceptionEncountered`` take no
+  response at all; ``PlaybackNearlyFinished``, ``PlaybackFailed`` and ``PlaybackController.*``
+  take any AudioPlayer directive. Anything else is dropped as a `RuleViolation`;
+  ``shouldEndSession`` is dropped silently (those requests have no session).
+- **SessionEndedRequest**: Alexa ignores speech, card and reprompt in the reply; they are
+  dropped with a DEBUG line (a goodbye returned from a shared handler is no mistake).
 - **Interfaces**: APL, APLT, HTML, VideoApp, Display and AudioPlayer directives go only to a
   device declaring the interface (``context.System.device.supportedInterfaces``); for another
   device they are dropped with a warning. A request without device information keeps them.
@@ -41,7 +50,7 @@ from typing import Any, Final
 import msgspec
 from msgspec import UNSET
 
-from .exceptions import ResponseError
+from .exceptions import ResponseError, RuleViolation
 from .models import Device, Envelope, IntentRequest, LaunchRequest, Request
 from .responses import (
     DIALOG_DIRECTIVES,
@@ -56,6 +65,7 @@ from .responses import (
 
 __all__ = [
     "INTERFACE_PREFIXES",
+    "audio_directives_allowed",
     "check_reply",
     "directive_interface",
     "failure_reply",
@@ -75,6 +85,29 @@ INTERFACE_PREFIXES: Final = (
 )
 
 _CANNOT: Final = can_fulfill("NO")
+
+
+# What a reply to each AudioPlayer / PlaybackController / System event may carry, from Amazon's
+# "AudioPlayer Interface Reference" (section "Requests", each request's "Response" part), the
+# "PlaybackController Interface Reference" and the "System.ExceptionEncountered" request
+# reference. A type not listed takes any AudioPlayer directive.
+_STOP_OR_CLEAR: Final = frozenset({"AudioPlayer.Stop", "AudioPlayer.ClearQueue"})
+_NO_RESPONSE: Final[frozenset[str]] = frozenset()
+_AUDIO_REPLIES: Final[dict[str, frozenset[str]]] = {
+    # "Can't respond with more than 0 play directives" is Alexa's answer to a Play here.
+    "AudioPlayer.PlaybackStarted": _STOP_OR_CLEAR,
+    "AudioPlayer.PlaybackFinished": _STOP_OR_CLEAR,
+    "AudioPlayer.PlaybackStopped": _NO_RESPONSE,
+    "System.ExceptionEncountered": _NO_RESPONSE,
+}
+
+
+def audio_directives_allowed(request_type: str) -> frozenset[str] | None:
+    """The directive types a reply to ``request_type`` may carry; None: any AudioPlayer one.
+
+    Only meaningful where `takes_only_audio` is true: an empty set means no response at all.
+    """
+    return _AUDIO_REPLIES.get(request_type)
 
 
 def takes_only_audio(request_type: str) -> bool:
@@ -104,8 +137,19 @@ def failure_reply(request: Request) -> Response | None:
     return None
 
 
-def check_reply(response: Response | None, envelope: Envelope) -> Response | None:
-    """``response`` made fit for ``envelope``'s request, or `ResponseError` if it cannot be."""
+def check_reply(
+    response: Response | None,
+    envelope: Envelope,
+    *,
+    handler: str = "",
+    violations: list[RuleViolation] | None = None,
+) -> Response | None:
+    """``response`` made fit for ``envelope``'s request, or `ResponseError` if it cannot be.
+
+    ``handler`` names the function that returned ``response``, for the log. Each part dropped
+    because it broke Alexa's rule is logged at ERROR as a `RuleViolation` (in the record's
+    ``rule_violation`` attribute) and appended to ``violations`` when given.
+    """
     request = envelope.request
     if request.type == "CanFulfillIntentRequest":
         if response is None:
@@ -125,7 +169,9 @@ def check_reply(response: Response | None, envelope: Envelope) -> Response | Non
             f"canFulfillIntent answers a CanFulfillIntentRequest, not {request.type}"
         )
     if takes_only_audio(request.type):
-        response = _only_audio(response, request.type)
+        response = _only_audio(response, request, handler, violations)
+    elif request.type == "SessionEndedRequest":
+        response = _without_speech(response)
     if not response.directives:
         return response
     _check_dialog(response, request)
@@ -137,7 +183,66 @@ def check_reply(response: Response | None, envelope: Envelope) -> Response | Non
     return response
 
 
-def _only_audio(response: Response, request_type: str) -> Response:
+def _report(violation: RuleViolation, violations: list[RuleViolation] | None) -> None:
+    logger.error("%s", violation, extra={"rule_violation": violation})
+    if violations is not None:
+        violations.append(violation)
+
+
+def _audio_rule(request_type: str, allowed: frozenset[str] | None) -> str:
+    if allowed is None:
+        return f"Alexa takes only AudioPlayer directives in reply to {request_type}"
+    if not allowed:
+        return f"Alexa takes no response to {request_type}"
+    return f"Alexa takes only {' or '.join(sorted(allowed))} in reply to {request_type}"
+
+
+def _only_audio(
+    response: Response,
+    request: Request,
+    handler: str,
+    violations: list[RuleViolation] | None,
+) -> Response:
+    request_type = request.type
+    allowed = _AUDIO_REPLIES.get(request_type)
+    dropped = [
+        name
+        for name, part in (
+            ("outputSpeech", response.output_speech),
+            ("card", response.card),
+            ("reprompt", response.reprompt),
+            ("apiResponse", response.api_response),
+        )
+        if part is not UNSET
+    ]
+    kept = []
+    for directive in response.directives:
+        type_ = directive_type(directive)
+        if directive_kind(directive) == "audio" and (allowed is None or type_ in allowed):
+            kept.append(directive)
+        else:
+            dropped.append(type_)
+    if dropped:
+        rule = _audio_rule(request_type, allowed)
+        if allowed is None or allowed:
+            rule += ", and no speech, card or reprompt"
+        _report(
+            RuleViolation(
+                request_type,
+                tuple(dropped),
+                rule,
+                handler=handler,
+                request_id=request.request_id,
+            ),
+            violations,
+        )
+    if dropped or response.should_end_session is not UNSET:
+        return Response(directives=tuple(kept), experimentation=response.experimentation)
+    return response
+
+
+def _without_speech(response: Response) -> Response:
+    """A reply to SessionEndedRequest without what Alexa ignores there (a DEBUG line)."""
     dropped = [
         name
         for name, part in (
@@ -147,21 +252,12 @@ def _only_audio(response: Response, request_type: str) -> Response:
         )
         if part is not UNSET
     ]
-    kept = []
-    for directive in response.directives:
-        if directive_kind(directive) == "audio":
-            kept.append(directive)
-        else:
-            dropped.append(directive_type(directive))
-    if dropped:
-        logger.warning(
-            "reply to %s: dropped %s (Alexa takes only AudioPlayer directives here)",
-            request_type,
-            ", ".join(dropped),
-        )
-    if dropped or response.should_end_session is not UNSET:
-        return Response(directives=tuple(kept))
-    return response
+    if not dropped:
+        return response
+    logger.debug(
+        "reply to SessionEndedRequest: dropped %s (Alexa ignores them there)", ", ".join(dropped)
+    )
+    return msgspec.structs.replace(response, output_speech=UNSET, card=UNSET, reprompt=UNSET)
 
 
 def _check_dialog(response: Response, request: Request) -> None:

@@ -22,7 +22,13 @@ Decisions:
   does not decode) raises `AlexaApiError`; a call slower than ``timeout`` (2 s by default, the
   whole call) raises `AlexaApiTimeout`. Nothing hangs and nothing logs the token.
 - **Progressive responses never break the answer**: `progressive` logs its failures at WARNING
-  and returns False, because the interim speech matters less than the reply.
+  and returns False, because the interim speech matters less than the reply. Breaking one of
+  Amazon's rules for them (Amazon's "Send the User a Progressive Response" page) is a bug in
+  the skill, though, and raises `ResponseError` before anything is sent: only while answering
+  a LaunchRequest or an IntentRequest, at most `MAX_PROGRESSIVE_RESPONSES` per request, speech
+  of at most `MAX_PROGRESSIVE_SPEECH` characters (the SSML document sent) with at most
+  `MAX_PROGRESSIVE_AUDIO` seconds of pauses (``<break time>``; the length of an ``<audio>``
+  clip cannot be known without fetching it, so it is the author's to keep short).
 - **HTTPS only**, except a loopback ``http://127.0.0.1`` (or ``[::1]``) endpoint, which tests
   and the development tools use. Any other endpoint is refused before anything is sent.
 - **The app's HTTP client.** Calls go through ``Skill.api_client`` when set (the test client sets
@@ -36,6 +42,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import quote, urlsplit
@@ -60,7 +67,7 @@ from .alexa_api import (
     reminder_body,
     send,
 )
-from .exceptions import AlexaApiError, AlexaApiTimeout
+from .exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -70,7 +77,15 @@ if TYPE_CHECKING:
     from .dispatch import Call
     from .models import Envelope, System
 
-__all__ = ["API_TIMEOUT", "PROGRESSIVE_TIMEOUT", "AlexaApi", "alexa_api_factory"]
+__all__ = [
+    "API_TIMEOUT",
+    "MAX_PROGRESSIVE_AUDIO",
+    "MAX_PROGRESSIVE_RESPONSES",
+    "MAX_PROGRESSIVE_SPEECH",
+    "PROGRESSIVE_TIMEOUT",
+    "AlexaApi",
+    "alexa_api_factory",
+]
 
 logger = logging.getLogger("alexaskill")
 
@@ -80,8 +95,17 @@ T = TypeVar("T")
 API_TIMEOUT: Final = 2.0
 #: The same, for progressive responses (kept as its own name for skills that import it).
 PROGRESSIVE_TIMEOUT: Final = API_TIMEOUT
+#: Progressive responses one request may have.
+MAX_PROGRESSIVE_RESPONSES: Final = 5
+#: Characters in a progressive response's speech (the SSML document sent).
+MAX_PROGRESSIVE_SPEECH: Final = 600
+#: Seconds of audio in a progressive response (its ``<break time>`` pauses, here).
+MAX_PROGRESSIVE_AUDIO: Final = 30.0
 # Amazon plays progressive responses only while it waits for the answer to these requests.
 _PROGRESSIVE_REQUESTS: Final = ("LaunchRequest", "IntentRequest")
+_BREAK_TIME: Final = re.compile(
+    r"""<break\b[^>]*?\btime\s*=\s*(["'])\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*\1"""
+)
 # The List Management API has a single host, whatever the request's apiEndpoint ("The endpoint of
 # the List Management API is https://api.amazonalexa.com", Amazon's List Management reference).
 _LISTS_ENDPOINT: Final = "https://api.amazonalexa.com"
@@ -97,7 +121,7 @@ class AlexaApi:
     for how failures are reported.
     """
 
-    __slots__ = ("_client", "_envelope", "_time_zone", "timeout")
+    __slots__ = ("_client", "_envelope", "_progressive_sent", "_time_zone", "timeout")
 
     def __init__(
         self,
@@ -109,6 +133,7 @@ class AlexaApi:
         self._envelope = envelope
         self._client = client
         self._time_zone: ZoneInfo | None = _NOT_ASKED
+        self._progressive_sent = 0
         #: Seconds one call may take in all.
         self.timeout = timeout
 
@@ -396,24 +421,30 @@ class AlexaApi:
         """Have Alexa say ``speech`` while the skill works on its answer; True if accepted.
 
         ``speech`` is plain text or `Ssml`, as for `speak`. Only a LaunchRequest or an
-        IntentRequest can have progressive responses, sent before the handler returns. Failures
-        are logged and return False: the skill's real answer is never affected. A sync handler
-        runs in a worker thread and cannot await this: use `progressive_sync`.
+        IntentRequest can have progressive responses, at most five, sent before the handler
+        returns; the speech is at most 600 characters with at most 30 s of pauses. Breaking one
+        of these rules raises `ResponseError` before anything is sent. Failures on the way are
+        logged and return False: the skill's real answer is never affected. A sync handler runs
+        in a worker thread and cannot await this: use `progressive_sync`.
         """
         request = self._envelope.request
         if request.type not in _PROGRESSIVE_REQUESTS:
-            logger.warning("no progressive response for a %s: Alexa plays none", request.type)
-            return False
+            raise ResponseError(
+                "a progressive response is only for a LaunchRequest or an IntentRequest, "
+                f"not a {request.type} (Alexa plays none)"
+            )
+        if not isinstance(speech, str) or not speech:
+            raise ResponseError("progressive response speech must be a non-empty str or Ssml")
+        document = str(ssml.speak(speech))
+        _check_progressive(document, self._progressive_sent)
         system = self._system()
         if system is None or not system.api_endpoint or not system.api_access_token:
             logger.warning("no progressive response: the request has no apiEndpoint or token")
             return False
-        if not isinstance(speech, str) or not speech:
-            logger.warning("no progressive response: speech must be a non-empty str or Ssml")
-            return False
+        self._progressive_sent += 1
         body = {
             "header": {"requestId": request.request_id},
-            "directive": {"type": "VoicePlayer.Speak", "speech": str(ssml.speak(speech))},
+            "directive": {"type": "VoicePlayer.Speak", "speech": document},
         }
         url = system.api_endpoint.rstrip("/") + "/v1/directives"
         try:
@@ -542,6 +573,29 @@ def _request_time(envelope: Envelope) -> _dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=_dt.UTC)
 
 
+def _check_progressive(document: str, sent: int) -> None:
+    """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response."""
+    if len(document) > MAX_PROGRESSIVE_SPEECH:
+        raise ResponseError(
+            f"progressive response speech is {len(document)} characters as SSML; the limit is "
+            f"{MAX_PROGRESSIVE_SPEECH}"
+        )
+    pauses = sum(
+        float(number) / (1000 if unit == "ms" else 1)
+        for _, number, unit in _BREAK_TIME.findall(document)
+    )
+    if pauses > MAX_PROGRESSIVE_AUDIO:
+        raise ResponseError(
+            f"progressive response speech holds {pauses:g} s of pauses; the limit is "
+            f"{MAX_PROGRESSIVE_AUDIO:g} s of audio"
+        )
+    if sent >= MAX_PROGRESSIVE_RESPONSES:
+        raise ResponseError(
+            f"at most {MAX_PROGRESSIVE_RESPONSES} progressive responses per request; this would "
+            f"be number {sent + 1}"
+        )
+
+
 def alexa_api_factory(
     get_client: Callable[[], httpx.AsyncClient | None],
     *,
@@ -554,6 +608,10 @@ def alexa_api_factory(
     """
 
     async def create(call: Call) -> AlexaApi:
+        # One per request: an exception handler gets the handler's, and its count of calls.
+        made = call.services.get(AlexaApi)
+        if isinstance(made, AlexaApi):
+            return made
         return AlexaApi(call.envelope, client=get_client(), timeout=timeout)
 
     return create

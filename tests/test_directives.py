@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
@@ -23,7 +23,7 @@ from alexaskill.directives import (
 )
 from alexaskill.exceptions import ResponseError
 from alexaskill.interaction import SlotTypeDeclaration, SlotTypeValue
-from alexaskill.models import Intent, Slot
+from alexaskill.models import Intent, IntentRequest, Slot
 from alexaskill.responses import Directive, Response, directive_kind, encode_response, speak
 from alexaskill.ssml import Ssml
 
@@ -471,3 +471,88 @@ def test_directives_are_frozen_values() -> None:
     assert play == AudioPlayer.Play(URL, "ep-42")
     with pytest.raises(AttributeError):
         play.token = "other"  # type: ignore[misc]
+
+
+# --- the dialog hand-back keeps every slot whole (signed, through the app) -----------------------
+
+#: "ham and eggs" (a multiple-value slot), a resolved city, a confirmed date, an empty slot.
+ORDER_SLOTS: Final[dict[str, Any]] = {
+    "toppings": {
+        "name": "toppings",
+        "confirmationStatus": "NONE",
+        "slotValue": {
+            "type": "List",
+            "values": [
+                {
+                    "type": "Simple",
+                    "value": "ham",
+                    "resolutions": {
+                        "resolutionsPerAuthority": [
+                            {
+                                "authority": "amzn1.er-authority.echo-sdk.x.Topping",
+                                "status": {"code": "ER_SUCCESS_MATCH"},
+                                "values": [{"value": {"name": "Ham", "id": "HAM"}}],
+                            }
+                        ]
+                    },
+                },
+                {"type": "Simple", "value": "eggs"},
+            ],
+        },
+    },
+    "city": {
+        "name": "city",
+        "value": "big apple",
+        "confirmationStatus": "NONE",
+        "source": "USER",
+        "resolutions": {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": "amzn1.er-authority.echo-sdk.x.City",
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": "New York", "id": "NYC"}}],
+                }
+            ]
+        },
+        "slotValue": {"type": "Simple", "value": "big apple"},
+    },
+    "date": {"name": "date", "value": "2026-12-01", "confirmationStatus": "CONFIRMED"},
+    "size": {"name": "size", "confirmationStatus": "NONE"},
+}
+
+
+def test_slots_go_back_whole_in_an_updated_intent() -> None:
+    from alexaskill import Skill
+    from alexaskill.testing import TestClient
+
+    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    answers: dict[str, Response] = {}
+
+    @skill.intent("Order")
+    def order(request: IntentRequest) -> Response:
+        intent = request.intent
+        answers["as is"] = delegate(updated_intent=intent)
+        answers["changed"] = delegate(updated_intent(intent, size="large", date="2026-12-01"))
+        answers["elicit"] = elicit_slot(
+            "size", "Which size?", updated_intent=updated_intent(intent, city=None)
+        )
+        return answers["as is"]
+
+    with TestClient(skill) as client:
+        result = client.intent("Order", dialog_state="IN_PROGRESS", **ORDER_SLOTS)
+    [directive] = result.directives
+    assert directive["updatedIntent"] == {
+        "name": "Order",
+        "confirmationStatus": "NONE",
+        "slots": ORDER_SLOTS,
+    }
+    changed = json.loads(encode_response(answers["changed"]))["response"]["directives"][0]
+    assert changed["updatedIntent"]["slots"] == {
+        **ORDER_SLOTS,
+        "size": {"name": "size", "value": "large", "confirmationStatus": "NONE"},
+    }
+    elicit = json.loads(encode_response(answers["elicit"]))["response"]["directives"][0]
+    assert elicit["updatedIntent"]["slots"] == {
+        **ORDER_SLOTS,
+        "city": {"name": "city", "confirmationStatus": "NONE"},
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import pytest
 
@@ -18,8 +18,8 @@ from alexaskill.directives import (
     elicit_slot,
     updated_intent,
 )
-from alexaskill.exceptions import ConfigurationError, ResponseError
-from alexaskill.models import AudioPlayerRequest, Device, IntentRequest, decode_envelope
+from alexaskill.exceptions import ConfigurationError, ResponseError, RuleViolation
+from alexaskill.models import AudioPlayerRequest, Device, IntentRequest, Session, decode_envelope
 from alexaskill.responses import (
     CanFulfillSlot,
     Response,
@@ -325,10 +325,14 @@ def test_audio_requests_keep_only_audio_directives(caplog: pytest.LogCaptureFixt
     assert list(response) == ["directives"]
     assert [d["type"] for d in response["directives"]] == ["AudioPlayer.Play"]
     assert "sessionAttributes" not in result.json
-    assert (
-        "reply to AudioPlayer.PlaybackNearlyFinished: dropped outputSpeech, card, "
-        "Alexa.Presentation.APL.RenderDocument" in caplog.text
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert record.getMessage().startswith(
+        "tests.test_rules.test_audio_requests_keep_only_audio_directives.<locals>.nearly "
+        "answered AudioPlayer.PlaybackNearlyFinished with outputSpeech, card, "
+        "Alexa.Presentation.APL.RenderDocument: dropped (Alexa takes only AudioPlayer directives"
     )
+    assert result.violations == (record.rule_violation,)  # type: ignore[attr-defined]
 
 
 def test_playback_controller_pause_stops_without_speech(caplog: pytest.LogCaptureFixture) -> None:
@@ -343,7 +347,8 @@ def test_playback_controller_pause_stops_without_speech(caplog: pytest.LogCaptur
         paused = client.send("PlaybackController.PauseCommandIssued")
         played = client.send("PlaybackController.PlayCommandIssued")
     assert paused.json["response"] == {"directives": [{"type": "AudioPlayer.Stop"}]}
-    assert "dropped outputSpeech" in caplog.text
+    assert "PauseCommandIssued with outputSpeech: dropped" in caplog.text
+    assert len(paused.violations) == 1
     # shouldEndSession goes silently: these requests have no session.
     assert list(played.json["response"]) == ["directives"]
 
@@ -366,7 +371,9 @@ def test_failures_on_audio_requests_are_silent(caplog: pytest.LogCaptureFixture)
     assert failed.json["response"] == {}
     assert "ZeroDivisionError" in caplog.text
     assert exception.json["response"] == {}
-    assert handled.json["response"] == {"directives": [{"type": "AudioPlayer.Stop"}]}
+    # PlaybackStopped takes no response: the exception handler's Stop goes too, named in the log.
+    assert handled.json["response"] == {}
+    assert "test_failures_on_audio_requests_are_silent.<locals>.on_key answered" in caplog.text
 
 
 # --- interfaces the device declares ---------------------------------------------------------------
@@ -458,3 +465,152 @@ def test_directive_interface() -> None:
     assert rules.takes_only_audio("PlaybackController.NextCommandIssued")
     assert not rules.takes_only_audio("IntentRequest")
     assert empty() == Response()
+
+
+# --- every AudioPlayer / PlaybackController / System event x every part: kept or dropped ----------
+
+AUDIO_EVENTS: Final = (
+    "AudioPlayer.PlaybackStarted",
+    "AudioPlayer.PlaybackFinished",
+    "AudioPlayer.PlaybackStopped",
+    "AudioPlayer.PlaybackNearlyFinished",
+    "AudioPlayer.PlaybackFailed",
+    "PlaybackController.PlayCommandIssued",
+    "PlaybackController.PauseCommandIssued",
+    "PlaybackController.NextCommandIssued",
+    "PlaybackController.PreviousCommandIssued",
+    "System.ExceptionEncountered",
+)
+
+#: Each part a handler may put in its reply: (name in the violation, the reply).
+REPLY_PARTS: Final[dict[str, Response]] = {
+    "AudioPlayer.Play": Response(directives=(AudioPlayer.Play(URL, "ep-43"),)),
+    "AudioPlayer.Stop": Response(directives=(AudioPlayer.Stop(),)),
+    "AudioPlayer.ClearQueue": Response(directives=(AudioPlayer.ClearQueue("CLEAR_ENQUEUED"),)),
+    "outputSpeech": speak("Now playing", end_session=None),
+    "card": Response(card=SimpleCard("Now playing", "Episode 43")),
+    "reprompt": Response(reprompt=ask("Anything else?").reprompt),
+    "Dialog.Delegate": Response(directives=(Dialog.Delegate(),)),
+    "VideoApp.Launch": Response(directives=(VideoApp.Launch("https://cdn.example.com/a.mp4"),)),
+    "Alexa.Presentation.APL.RenderDocument": Response(
+        directives=(APL.RenderDocument(DOCUMENT, token="t"),)
+    ),
+    "Connections.SendRequest": Response(
+        directives=({"type": "Connections.SendRequest", "name": "Buy", "payload": {}},)
+    ),
+    "Custom.Directive": Response(directives=({"type": "Custom.Directive"},)),
+}
+
+#: The AudioPlayer directives each event takes (Amazon's AudioPlayer interface reference).
+ALL_AUDIO: Final = {"AudioPlayer.Play", "AudioPlayer.Stop", "AudioPlayer.ClearQueue"}
+KEPT: Final[dict[str, set[str]]] = {
+    "AudioPlayer.PlaybackStarted": {"AudioPlayer.Stop", "AudioPlayer.ClearQueue"},
+    "AudioPlayer.PlaybackFinished": {"AudioPlayer.Stop", "AudioPlayer.ClearQueue"},
+    "AudioPlayer.PlaybackStopped": set(),
+    "System.ExceptionEncountered": set(),
+    "AudioPlayer.PlaybackNearlyFinished": ALL_AUDIO,
+    "AudioPlayer.PlaybackFailed": ALL_AUDIO,
+    **{event: ALL_AUDIO for event in AUDIO_EVENTS if event.startswith("PlaybackController.")},
+}
+
+
+class _Reply:
+    """What the table's handlers return: set by each case before it sends its event."""
+
+    part: Response | None = None
+
+
+def _reply() -> Response | None:
+    return _Reply.part
+
+
+@pytest.fixture(scope="module")
+def audio_client() -> Any:
+    skill = Skill(SKILL_ID)
+    for event in AUDIO_EVENTS:
+        skill.on(event)(_reply)
+    with TestClient(skill, interfaces=("AudioPlayer",)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("part", list(REPLY_PARTS))
+@pytest.mark.parametrize("event", AUDIO_EVENTS)
+def test_audio_event_replies_keep_only_what_the_event_takes(
+    audio_client: Any, event: str, part: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    _Reply.part = REPLY_PARTS[part]
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        result = audio_client.send(event, token="ep-42", offsetInMilliseconds=0)
+    assert result.status_code == 200
+    response = result.json["response"]
+    assert "sessionAttributes" not in result.json
+    if part in KEPT[event]:
+        assert [d["type"] for d in response["directives"]] == [part]
+        assert set(response) == {"directives"}
+        assert result.violations == ()
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+        return
+    assert response == {}
+    [violation] = result.violations
+    assert isinstance(violation, RuleViolation)
+    assert violation.handler == "tests.test_rules._reply"
+    assert (violation.request_type, violation.dropped) == (event, (part,))
+    [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert record.levelno == logging.ERROR
+    message = record.getMessage()
+    assert message.startswith(f"tests.test_rules._reply answered {event} with {part}: dropped (")
+    assert record.rule_violation is violation  # type: ignore[attr-defined]
+
+
+def test_every_audio_event_and_part_is_in_the_table() -> None:
+    assert set(KEPT) == set(AUDIO_EVENTS)
+    for event in AUDIO_EVENTS:
+        allowed = rules.audio_directives_allowed(event)
+        assert (ALL_AUDIO if allowed is None else set(allowed)) == KEPT[event]
+
+
+# --- noise Alexa ignores: speech to SessionEndedRequest, sessionAttributes to CanFulfill ----------
+
+
+def test_speech_card_and_reprompt_in_reply_to_session_ended_are_dropped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.session_ended
+    def goodbye(session: Session) -> Response:
+        session.attributes["ended"] = True
+        return ask("Goodbye!", card=SimpleCard("Bye", "See you"))
+
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
+        result = client.session_ended("USER_INITIATED")
+    assert result.status_code == 200
+    assert result.json["response"] == {"shouldEndSession": False}
+    assert result.violations == ()
+    [record] = [r for r in caplog.records if r.name == "alexaskill"]
+    assert record.levelno == logging.DEBUG
+    assert record.getMessage() == (
+        "reply to SessionEndedRequest: dropped outputSpeech, card, reprompt "
+        "(Alexa ignores them there)"
+    )
+
+
+def test_can_fulfill_reply_carries_no_session_attributes() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.can_fulfill("GetWeather")
+    def weather(session: Session) -> Response:
+        session.attributes["probed"] = True  # written, but not sent back
+        return can_fulfill("YES")
+
+    with TestClient(skill) as client:
+        session = client.factory.session(attributes={"lastCity": "Paris"})
+        fields = intent_fields("GetWeather", None, "NONE", {})
+        result = client.send("CanFulfillIntentRequest", session=session, **fields)
+        launched = client.send("LaunchRequest", session=session)
+    assert result.json == {
+        "version": "1.0",
+        "response": {"canFulfillIntent": {"canFulfill": "YES"}},
+    }
+    # Any other request in a session still gets its attributes back.
+    assert launched.json["sessionAttributes"] == {"lastCity": "Paris"}

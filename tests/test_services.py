@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from alexaskill import Skill, services
+from alexaskill.exceptions import ResponseError
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import Response, speak
 from alexaskill.services import AlexaApi, alexa_api_factory
@@ -162,13 +163,13 @@ async def test_only_launch_and_intent_requests_get_progressive_responses(
     launch = AlexaApi(envelope("LaunchRequest"), client=api_stub.client)
     audio = AlexaApi(envelope("AudioPlayer.PlaybackStarted", token="t"), client=api_stub.client)
     assert await launch.progressive("Welcome") is True
-    assert await audio.progressive("Hmm") is False
+    with pytest.raises(ResponseError, match=r"not a AudioPlayer\.PlaybackStarted"):
+        await audio.progressive("Hmm")
     assert len(api_stub.requests) == 1
-    assert "no progressive response for a AudioPlayer.PlaybackStarted" in caplog.text
 
 
 @pytest.mark.anyio
-async def test_no_endpoint_or_token_or_speech_means_no_call(
+async def test_no_endpoint_or_token_means_no_call(
     stub: Callable[..., AlexaApiStub], caplog: pytest.LogCaptureFixture
 ) -> None:
     api_stub = stub()
@@ -176,7 +177,8 @@ async def test_no_endpoint_or_token_or_speech_means_no_call(
     del raw["context"]["System"]["apiAccessToken"]
     no_token = AlexaApi(decode_envelope(json.dumps(raw)), client=api_stub.client)
     assert await no_token.progressive("Hmm") is False
-    assert await AlexaApi(envelope(), client=api_stub.client).progressive("") is False
+    with pytest.raises(ResponseError, match="must be a non-empty str or Ssml"):
+        await AlexaApi(envelope(), client=api_stub.client).progressive("")
     assert api_stub.requests == []
     assert "no apiEndpoint or token" in caplog.text
 
@@ -297,3 +299,135 @@ def test_handlers_that_do_not_ask_get_no_api_object() -> None:
     with TestClient(skill) as client:
         assert client.intent("Plain").speech == "ok"
     assert made == []
+
+
+# --- Amazon's limits, checked before anything is sent (through the signed test client) ----------
+
+
+def limits_skill(api_stub: AlexaApiStub, caught: list[str]) -> Skill:
+    """A skill whose handlers send the progressive responses a test names, noting refusals."""
+    skill = Skill(SKILL_ID)
+    skill.add_service(AlexaApi, alexa_api_factory(lambda: api_stub.client))
+
+    async def send_all(api: AlexaApi, speeches: list[str]) -> str:
+        sent = 0
+        for speech in speeches:
+            try:
+                sent += await api.progressive(Ssml(speech))
+            except ResponseError as exc:
+                caught.append(str(exc))
+        return f"sent {sent}"
+
+    @skill.intent("Count")
+    async def count(api: AlexaApi, times: int) -> Response:
+        return speak(await send_all(api, [f"Step {n}" for n in range(times)]))
+
+    @skill.intent("Long")
+    async def long(api: AlexaApi, size: int) -> Response:
+        return speak(await send_all(api, ["x" * size]))
+
+    @skill.intent("Pause")
+    async def pause(api: AlexaApi, seconds: int) -> Response:
+        breaks = '<break time="10s"/>' * (seconds // 10) + f'<break time="{seconds % 10}s"/>'
+        return speak(await send_all(api, [f"Hold on {breaks} nearly there"]))
+
+    @skill.launch
+    async def launch(api: AlexaApi) -> Response:
+        return speak(await send_all(api, ["Welcome"]))
+
+    @skill.on("AudioPlayer.PlaybackNearlyFinished")
+    async def nearly(api: AlexaApi) -> Response | None:
+        await send_all(api, ["Next one coming"])
+        return None
+
+    @skill.session_ended
+    async def ended(api: AlexaApi) -> None:
+        await send_all(api, ["Bye"])
+
+    return skill
+
+
+def test_at_most_five_progressive_responses_per_request(
+    stub: Callable[..., AlexaApiStub],
+) -> None:
+    api_stub, caught = stub(), []
+    with TestClient(limits_skill(api_stub, caught)) as client:
+        five = client.intent("Count", times=5)
+        seven = client.intent("Count", times=7)
+    assert (five.speech, seven.speech) == ("sent 5", "sent 5")
+    assert len(api_stub.requests) == 10
+    assert caught == [
+        "at most 5 progressive responses per request; this would be number 6",
+        "at most 5 progressive responses per request; this would be number 6",  # refused: uncounted
+    ]
+
+
+def test_progressive_speech_is_at_most_600_characters(stub: Callable[..., AlexaApiStub]) -> None:
+    api_stub, caught = stub(), []
+    with TestClient(limits_skill(api_stub, caught)) as client:
+        # "<speak>" + text + "</speak>": 15 characters of markup.
+        fits = client.intent("Long", size=585)
+        too_long = client.intent("Long", size=586)
+    assert (fits.speech, too_long.speech) == ("sent 1", "sent 0")
+    assert len(api_stub.bodies[0]["directive"]["speech"]) == 600
+    assert caught == ["progressive response speech is 601 characters as SSML; the limit is 600"]
+    assert len(api_stub.requests) == 1
+
+
+def test_progressive_speech_holds_at_most_30_seconds_of_pauses(
+    stub: Callable[..., AlexaApiStub],
+) -> None:
+    api_stub, caught = stub(), []
+    with TestClient(limits_skill(api_stub, caught)) as client:
+        fits = client.intent("Pause", seconds=30)
+        too_long = client.intent("Pause", seconds=31)
+    assert (fits.speech, too_long.speech) == ("sent 1", "sent 0")
+    assert caught == [
+        "progressive response speech holds 31 s of pauses; the limit is 30 s of audio"
+    ]
+
+
+def test_progressive_responses_only_for_launch_and_intent_requests(
+    stub: Callable[..., AlexaApiStub],
+) -> None:
+    api_stub, caught = stub(), []
+    with TestClient(limits_skill(api_stub, caught)) as client:
+        launched = client.launch()
+        nearly = client.send("AudioPlayer.PlaybackNearlyFinished", token="ep-1")
+        ended = client.session_ended()
+    assert launched.speech == "sent 1"
+    assert (nearly.status_code, ended.status_code) == (200, 200)
+    assert caught == [
+        "a progressive response is only for a LaunchRequest or an IntentRequest, not a "
+        "AudioPlayer.PlaybackNearlyFinished (Alexa plays none)",
+        "a progressive response is only for a LaunchRequest or an IntentRequest, not a "
+        "SessionEndedRequest (Alexa plays none)",
+    ]
+    assert len(api_stub.requests) == 1
+
+
+def test_an_exception_handler_shares_the_handler_s_count(
+    stub: Callable[..., AlexaApiStub],
+) -> None:
+    api_stub = stub()
+    skill = Skill(SKILL_ID)
+    skill.add_service(AlexaApi, alexa_api_factory(lambda: api_stub.client))
+
+    @skill.intent("Busy")
+    async def busy(api: AlexaApi) -> Response:
+        for n in range(5):
+            await api.progressive(f"Step {n}")
+        raise LookupError("nothing found")
+
+    @skill.exception(LookupError)
+    async def not_found(exc: LookupError, api: AlexaApi) -> Response:
+        try:
+            await api.progressive("Still looking")
+        except ResponseError:
+            return speak("Nothing found, and no sixth progressive response.")
+        return speak("A sixth went out.")
+
+    with TestClient(skill) as client:
+        result = client.intent("Busy")
+    assert result.speech == "Nothing found, and no sixth progressive response."
+    assert len(api_stub.requests) == 5

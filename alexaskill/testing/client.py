@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import RuleViolation
 from ..ssml import strip_tags
 from .alexa_api import ApiCall, FakeAlexaApi
 from .pki import TestPKI
@@ -20,6 +21,7 @@ from .requests import (
     load_request,
     refresh,
 )
+from .violations import recording_violations, request_id_of
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -35,6 +37,9 @@ class SkillResponse:
     json: Any
     #: The calls the skill made to Alexa's service APIs while answering, oldest first.
     api_calls: tuple[ApiCall, ...] = ()
+    #: What the app dropped from the handler's reply because it broke one of Alexa's rules
+    #: (logged at ERROR): empty when the reply kept every rule.
+    violations: tuple[RuleViolation, ...] = ()
 
     @property
     def progressive(self) -> list[str]:
@@ -271,17 +276,20 @@ class TestClient:
     def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> SkillResponse:
         """POST raw ``body`` with exactly ``headers`` (nothing signed): for testing refusals."""
         first_call = len(self.api.calls)
-        response = self.http.post(
-            self.path,
-            content=body,
-            headers={"Content-Type": "application/json", **(headers or {})},
-        )
+        with recording_violations() as heard:
+            response = self.http.post(
+                self.path,
+                content=body,
+                headers={"Content-Type": "application/json", **(headers or {})},
+            )
         try:
             payload = response.json()
         except ValueError:
             payload = None
         calls = tuple(self.api.calls[first_call:])
-        result = SkillResponse(response.status_code, payload, calls)
+        request_id = request_id_of(body)
+        violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
+        result = SkillResponse(response.status_code, payload, calls, violations)
         self.last = result
         return result
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from alexaskill import (
     AudioPlayerRequest,
     Context,
+    IntentRequest,
+    Request,
     Response,
     Skill,
     SystemExceptionRequest,
@@ -137,19 +139,20 @@ def pause() -> Response:
 
 @skill.intent("AMAZON.NextIntent")
 @skill.on("PlaybackController.NextCommandIssued")
-def next_episode(user: User) -> Response:
+def next_episode(user: User, request: Request) -> Response | None:
     episode = episode_after(listener(user).token)
     if episode is None:
-        return speak("That was the latest episode.")
+        # A button press takes no speech (Alexa would refuse it): only the voice request hears it.
+        return speak("That was the latest episode.") if isinstance(request, IntentRequest) else None
     return start(user, episode)
 
 
 @skill.intent("AMAZON.PreviousIntent")
 @skill.on("PlaybackController.PreviousCommandIssued")
-def previous_episode(user: User) -> Response:
+def previous_episode(user: User, request: Request) -> Response | None:
     episode = episode_after(listener(user).token, -1)
     if episode is None:
-        return speak("That is the first episode.")
+        return speak("That is the first episode.") if isinstance(request, IntentRequest) else None
     return start(user, episode)
 
 

@@ -145,6 +145,9 @@ def test_next_and_previous(client: TestClient) -> None:
     assert stream(client.intent("AMAZON.PreviousIntent"))["token"] == SECOND.token
     assert stream(client.send("PlaybackController.PreviousCommandIssued"))["token"] == FIRST.token
     assert client.intent("AMAZON.PreviousIntent").speech == "That is the first episode."
+    # The buttons at either end: nothing to play, and no speech (Alexa takes none there).
+    button = client.send("PlaybackController.PreviousCommandIssued")
+    assert (button.json["response"], button.violations) == ({}, ())
 
 
 def test_each_user_resumes_their_own_episode() -> None:
