@@ -27,6 +27,7 @@ from .alexa_api import (
     Scope,
 )
 from .app import Skill
+from .dialog_model import DialogSlot, Validate
 from .directives import (
     APL,
     AudioMetadata,
@@ -159,6 +160,7 @@ __all__ = [
     "DateKind",
     "Device",
     "Dialog",
+    "DialogSlot",
     "DisplayElementSelectedRequest",
     "Envelope",
     "ExperimentTrigger",
@@ -210,6 +212,7 @@ __all__ = [
     "TimeOfDay",
     "TimestampError",
     "User",
+    "Validate",
     "VerificationError",
     "Verifier",
     "VideoApp",

@@ -19,12 +19,13 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 import msgspec
 
 from .builtin_intents import check_builtin_intent
+from .dialog_model import DialogSlot
 from .dispatch import Call, Handler, Registry
 from .exceptions import (
     ConfigurationError,
@@ -199,17 +200,20 @@ class Skill:
         func: Callable[..., Any],
         *,
         utterances: Iterable[str] = (),
-        slots: Mapping[str, str] | None = None,
+        slots: Mapping[str, str | DialogSlot] | None = None,
+        confirm: str | Sequence[str] | None = None,
+        auto_delegate: bool | None = None,
     ) -> Handler:
         """Register ``func`` for IntentRequests of the intent ``name``.
 
-        ``utterances`` and ``slots`` (slot name to slot type) feed the interaction model that
-        ``alexaskill model`` prints; they do not change how requests are answered.
+        ``utterances``, ``slots`` (slot name to slot type, or a `DialogSlot`), ``confirm`` and
+        ``auto_delegate`` feed the interaction model that ``alexaskill model`` prints (see
+        `alexaskill.dialog_model`); they do not change how requests are answered.
         """
         _check_intent_name(name, "intent", func)
-        if isinstance(utterances, str):
-            raise ConfigurationError(f"intent {name}: utterances must be a list of strings")
-        declaration = IntentDeclaration(name, tuple(utterances), dict(slots or {}))
+        declaration = IntentDeclaration.build(
+            name, utterances, slots, confirm=confirm, auto_delegate=auto_delegate
+        )
         handler = self.add_handler("IntentRequest", func, intent=name)
         problems = declaration_problems(declaration, handler)
         if problems:
@@ -256,13 +260,22 @@ class Skill:
         name: str,
         *,
         utterances: Iterable[str] = (),
-        slots: Mapping[str, str] | None = None,
+        slots: Mapping[str, str | DialogSlot] | None = None,
+        confirm: str | Sequence[str] | None = None,
+        auto_delegate: bool | None = None,
     ) -> Callable[[F], F]:
         """Decorator: answer the intent ``name``; slots arrive as typed parameters."""
         _check_called("intent", name, '"GetWeather"')
 
         def register(func: F) -> F:
-            self.add_intent_handler(name, func, utterances=utterances, slots=slots)
+            self.add_intent_handler(
+                name,
+                func,
+                utterances=utterances,
+                slots=slots,
+                confirm=confirm,
+                auto_delegate=auto_delegate,
+            )
             return func
 
         return register

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from .builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
+from .dialog_model import DialogSlot, IntentDialog, dialog_json, dialog_problems
 from .exceptions import ConfigurationError
 from .slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 
@@ -60,12 +61,43 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class IntentDeclaration:
-    """An intent's sample utterances and the type of each of its slots."""
+    """An intent's sample utterances, the type of each of its slots, and its dialog."""
 
     name: str
     utterances: tuple[str, ...] = ()
     #: Slot name to slot type (``"AMAZON.City"``, or a custom type's name).
     slots: Mapping[str, str] = field(default_factory=dict)
+    #: The dialog model's part: `DialogSlot` declarations, confirmation, delegation.
+    dialog: IntentDialog | None = None
+
+    @classmethod
+    def build(
+        cls,
+        name: str,
+        utterances: Iterable[str] = (),
+        slots: Mapping[str, str | DialogSlot] | None = None,
+        *,
+        confirm: str | Sequence[str] | None = None,
+        auto_delegate: bool | None = None,
+    ) -> IntentDeclaration:
+        """Accept ``slots`` values as a type name or a `DialogSlot`."""
+        if isinstance(utterances, str):
+            raise ConfigurationError(f"intent {name}: utterances must be a list of strings")
+        types: dict[str, str] = {}
+        dialog_slots: dict[str, DialogSlot] = {}
+        for slot, declared in (slots or {}).items():
+            if isinstance(declared, DialogSlot):
+                types[slot] = declared.type
+                dialog_slots[slot] = declared
+            elif isinstance(declared, str):
+                types[slot] = declared
+            else:
+                raise ConfigurationError(
+                    f"intent {name}: slot {slot!r} is declared with {declared!r}; give its type "
+                    "('AMAZON.City') or a DialogSlot"
+                )
+        dialog = IntentDialog.build(name, dialog_slots, confirm, auto_delegate)
+        return cls(name, tuple(utterances), types, dialog)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +301,7 @@ class _Intent:
     name: str
     samples: list[str] = field(default_factory=list)
     slots: dict[str, _Slot] = field(default_factory=dict)
+    dialog: IntentDialog | None = None
 
 
 def _slot_type_of(annotation: Any) -> tuple[str | None, bool, type[enum.Enum] | None]:
@@ -320,7 +353,7 @@ class _ModelBuilder:
                 "(or AMAZON. and a built-in intent's name)"
             )
         declaration = self.skill.intent_declarations.get(name) or IntentDeclaration(name)
-        intent = _Intent(name, list(declaration.utterances))
+        intent = _Intent(name, list(declaration.utterances), dialog=declaration.dialog)
         for slot, slot_type in declaration.slots.items():
             intent.slots[slot] = _Slot(slot_type)
         return intent
@@ -435,17 +468,22 @@ class _ModelBuilder:
         return SlotTypeDeclaration(name, tuple(values))
 
 
-def _slot_json(name: str, slot: _Slot) -> dict[str, Any]:
+def _slot_json(name: str, slot: _Slot, declared: DialogSlot | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": name, "type": slot.slot_type}
     if slot.multiple:
         entry["multipleValues"] = {"enabled": True}
+    if declared is not None and declared.samples:
+        entry["samples"] = list(declared.samples)
     return entry
 
 
 def _intent_json(intent: _Intent) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": intent.name}
+    dialog_slots = intent.dialog.slots if intent.dialog is not None else {}
     if intent.slots:
-        entry["slots"] = [_slot_json(name, slot) for name, slot in intent.slots.items()]
+        entry["slots"] = [
+            _slot_json(name, slot, dialog_slots.get(name)) for name, slot in intent.slots.items()
+        ]
     entry["samples"] = list(intent.samples)
     return entry
 
@@ -522,17 +560,23 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
     builder.problems.extend(_invocation_problems(invocation, locale))
     builder.collect()
     seen: dict[str, str] = {}
+    dialogs: list[tuple[str, dict[str, str], IntentDialog]] = []
     for intent in builder.intents.values():
         builder.check_intent(intent, seen)
+        if intent.dialog is not None:
+            slot_types = {name: slot.slot_type or "" for name, slot in intent.slots.items()}
+            builder.problems.extend(dialog_problems(intent.name, slot_types, intent.dialog))
+            dialogs.append((intent.name, slot_types, intent.dialog))
     types = builder.types()
     if builder.problems:
         raise InteractionModelError(builder.problems)
-    return {
-        "interactionModel": {
-            "languageModel": {
-                "invocationName": invocation,
-                "intents": [_intent_json(intent) for intent in builder.intents.values()],
-                "types": types,
-            }
+    model: dict[str, Any] = {
+        "languageModel": {
+            "invocationName": invocation,
+            "intents": [_intent_json(intent) for intent in builder.intents.values()],
+            "types": types,
         }
     }
+    if dialogs:
+        model["dialog"], model["prompts"] = dialog_json(dialogs)
+    return {"interactionModel": model}

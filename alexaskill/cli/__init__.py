@@ -5,6 +5,7 @@
     alexaskill request TYPE [--intent NAME] [--slot NAME=VALUE]... [--field NAME=VALUE]...
     alexaskill model APP --locale en-US --invocation "weather helper" [--output FILE]
     alexaskill certify URL [--json] [--replay CAPTURE] [--dev] [--allow-local] [--cafile PEM]
+    alexaskill understand --model MODEL [--locale L] [--now DATETIME] [UTTERANCE...]
 
 ``APP`` names the `Skill` object as ``module:attribute`` (imported with the current directory on
 ``sys.path``) or ``path/to/file.py:attribute``.
@@ -31,7 +32,7 @@ import sys
 from collections.abc import Sequence
 from typing import Final, TextIO
 
-from . import certify, model, replay, request, serve
+from . import certify, model, replay, request, serve, understand
 from .common import UsageError, load_skill
 from .dev import DEV_CERT_URL, DEV_PKI_ENV, dev_pki, dev_pki_directory, trust_dev_pki
 from .serve import serve_factory
@@ -55,6 +56,7 @@ _COMMANDS: Final = {
     "request": request,
     "model": model,
     "certify": certify,
+    "understand": understand,
 }
 
 

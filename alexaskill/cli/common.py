@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
+import datetime
 import importlib
 import importlib.util
 import logging
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
     from ..app import Skill
+    from ..understanding import InteractionModel, Understander
 
 logger = logging.getLogger("alexaskill")
 
@@ -155,3 +158,63 @@ def log_to(stream: TextIO, level: int) -> Iterator[None]:
         yield
     finally:
         logger.removeHandler(handler)
+
+
+# --- interaction models (understand, chat, model --check) --------------------------------------
+
+
+def is_model_file(spec: str) -> bool:
+    """Whether MODEL names an interaction model file (or directory) rather than an APP."""
+    return (
+        spec.endswith(".json") or Path(spec).is_dir() or (Path(spec).is_file() and ":" not in spec)
+    )
+
+
+def parse_now(text: str | None) -> datetime.datetime | None:
+    """The user's local time from ``--now`` (ISO 8601), or None for the clock."""
+    if text is None:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--now {text!r}: expected a date and time like 2026-11-29T12:00"
+        ) from None
+
+
+def load_understanding_model(
+    spec: str, *, locale: str | None, invocation: str | None
+) -> tuple[InteractionModel, str, Skill | None]:
+    """The interaction model MODEL names (a file, or an APP's code), its locale, and the skill.
+
+    The locale is ``locale``, else the file's name (``en-GB.json``), else en-US.
+    """
+    from ..exceptions import ConfigurationError
+    from ..interaction import InteractionModelError
+    from ..understanding import load_model, locale_of_file, model_from_skill
+
+    try:
+        if is_model_file(spec):
+            chosen = locale or locale_of_file(spec) or "en-US"
+            model = load_model(spec, locale=chosen)
+            if invocation is not None:
+                model = dataclasses.replace(model, invocation=invocation)
+            return model, chosen, None
+        skill = load_skill(spec)
+        chosen = locale or "en-US"
+        return model_from_skill(skill, locale=chosen, invocation=invocation), chosen, skill
+    except InteractionModelError as exc:
+        raise UsageError("; ".join(exc.problems)) from None
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def make_understander(model: InteractionModel, locale: str, skill_id: str) -> Understander:
+    """An `Understander`, with an unsupported locale reported as a usage error."""
+    from ..exceptions import ConfigurationError
+    from ..understanding import Understander
+
+    try:
+        return Understander(model, locale=locale, skill_id=skill_id)
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None

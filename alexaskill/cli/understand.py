@@ -1,0 +1,89 @@
+"""``alexaskill understand``: what Alexa would send for each utterance, as JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from .common import help_text, load_understanding_model, make_understander, parse_now
+
+
+def _utterances(args: argparse.Namespace) -> Iterator[str]:
+    if args.utterances:
+        yield from args.utterances
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..testing import DEFAULT_SKILL_ID
+
+    model, locale, skill = load_understanding_model(
+        args.model, locale=args.locale, invocation=args.invocation
+    )
+    skill_id = args.skill_id
+    if skill_id is None:
+        skill_id = (
+            min(skill.skill_ids) if skill is not None and skill.skill_ids else DEFAULT_SKILL_ID
+        )
+    understander = make_understander(model, locale, skill_id)
+    now = parse_now(args.now)
+    for utterance in _utterances(args):
+        understood = understander.understand(utterance, now=now)
+        record: dict[str, object] = {"utterance": utterance, "request": understood.request}
+        if args.explain:
+            record["explanation"] = understood.explain()
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the command to the ``alexaskill`` parser."""
+    command = commands.add_parser(
+        "understand",
+        help="print the request Alexa would send for each utterance",
+        description=help_text(
+            "Understand each UTTERANCE (or each line of standard input) as Alexa would with "
+            "the interaction model MODEL, and print one JSON object per utterance and line: "
+            '{"utterance": ..., "request": ...}, where request is the request object Alexa '
+            "would send (LaunchRequest, IntentRequest with its slots and entity resolution, "
+            "SessionEndedRequest).",
+        ),
+        epilog=help_text(
+            "MODEL is an ASK CLI model file (skill-package/interactionModels/custom/en-US.json) "
+            "or an APP (module:attribute, path/to/app.py:skill), whose model is built from "
+            "its code as `alexaskill model` builds it.",
+            "examples:\n"
+            "  alexaskill understand --model examples.weather.app:skill "
+            '"what\'s the weather in paris tomorrow"\n'
+            "  alexaskill understand --model en-US.json --now 2026-11-29T12:00 < utterances.txt",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.add_argument(
+        "--model", required=True, metavar="MODEL", help="an ASK CLI model file, or an APP"
+    )
+    command.add_argument("--locale", help="the locale (default: the model file's name, else en-US)")
+    command.add_argument(
+        "--now",
+        metavar="DATETIME",
+        help="the user's local date and time, for dates like 'tomorrow' (default: now)",
+    )
+    command.add_argument(
+        "--invocation", help="the invocation name (default: the model's; an APP has none)"
+    )
+    command.add_argument(
+        "--skill-id", help="the skill id of entity-resolution authorities (default: the APP's)"
+    )
+    command.add_argument(
+        "--explain", action="store_true", help="add how each utterance was understood"
+    )
+    command.add_argument(
+        "utterances", metavar="UTTERANCE", nargs="*", help="what the user says (default: stdin)"
+    )

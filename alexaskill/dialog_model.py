@@ -1,0 +1,334 @@
+"""The dialog model, declared beside the handler, and its part of the interaction model's JSON.
+
+A slot the dialog model handles is declared with `DialogSlot` in ``slots=``; the intent's own
+confirmation and its delegation with ``confirm=`` and ``auto_delegate=``::
+
+    @skill.intent(
+        "PlanTrip",
+        utterances=["plan a trip", "plan a trip to {city}"],
+        slots={
+            "city": DialogSlot(
+                "AMAZON.City",
+                elicit="Where would you like to go?",
+                samples=["to {city}", "{city}"],
+            ),
+            "date": DialogSlot(
+                "AMAZON.DATE",
+                elicit="When would you like to leave?",
+                confirm="Leaving {date}, is that right?",
+                validations=[Validate.in_duration("P0D", "P1Y", "Please pick a day this year.")],
+            ),
+            "travellers": "AMAZON.NUMBER",
+        },
+        confirm="Shall I book a trip to {city}, leaving {date}?",
+        auto_delegate=False,
+    )
+
+``elicit`` makes a slot required: Alexa asks with that prompt until the slot has a value.
+``confirm`` on a slot (or on the intent) makes Alexa ask for a yes or no. A prompt is a string
+or a list of variations (Alexa picks one); ``{slot}`` in it says the slot's value; a prompt that
+starts with ``<speak>`` is SSML. ``auto_delegate=True`` (Amazon's default) lets Alexa run the
+whole dialog and send the intent once, complete; ``False`` sends every turn to the handler,
+which answers ``delegate()`` or takes a step itself. The JSON follows Amazon's "Interaction Model
+Schema" (``dialog`` and ``prompts``) and "Validate Slot Values" (the validation rules).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from .exceptions import ConfigurationError
+
+__all__ = [
+    "DialogSlot",
+    "IntentDialog",
+    "SlotValidation",
+    "Validate",
+    "dialog_json",
+    "dialog_problems",
+]
+
+_SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
+# Which slot types each rule applies to (Amazon's "Validate Slot Values": numbers compare,
+# dates fall within a duration, entity resolution needs a custom type); None: any type.
+_RULE_TYPES: Final[Mapping[str, tuple[str, ...] | None]] = {
+    "isInSet": None,
+    "isNotInSet": None,
+    "isLessThan": ("AMAZON.NUMBER",),
+    "isGreaterThan": ("AMAZON.NUMBER",),
+    "isLessThanOrEqualTo": ("AMAZON.NUMBER",),
+    "isGreaterThanOrEqualTo": ("AMAZON.NUMBER",),
+    "isInDuration": ("AMAZON.DATE",),
+    "isNotInDuration": ("AMAZON.DATE",),
+    "hasEntityResolutionMatch": (),
+}
+
+
+def _variations(value: str | Sequence[str] | None, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = (value,)
+    variations = tuple(value)
+    if not all(isinstance(text, str) and text.strip() for text in variations):
+        raise ConfigurationError(f"{where}: a prompt is a non-empty string or a list of them")
+    return variations
+
+
+@dataclass(frozen=True, slots=True)
+class SlotValidation:
+    """One validation rule of a slot; build it with `Validate`."""
+
+    type: str
+    prompt: tuple[str, ...]
+    values: tuple[str, ...] = ()
+    value: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    def json(self, prompt_id: str) -> dict[str, Any]:
+        """The rule as the interaction model writes it."""
+        entry: dict[str, Any] = {"type": self.type, "prompt": prompt_id}
+        if self.values:
+            entry["values"] = list(self.values)
+        if self.value is not None:
+            entry["value"] = self.value
+        if self.start is not None:
+            entry["start"] = self.start
+        if self.end is not None:
+            entry["end"] = self.end
+        return entry
+
+
+class Validate:
+    """Slot validation rules: what a value must be, and the prompt when it is not."""
+
+    @staticmethod
+    def in_set(values: Sequence[str], prompt: str | Sequence[str]) -> SlotValidation:
+        """The value must be one of ``values``."""
+        return SlotValidation("isInSet", _variations(prompt, "isInSet"), tuple(values))
+
+    @staticmethod
+    def not_in_set(values: Sequence[str], prompt: str | Sequence[str]) -> SlotValidation:
+        """The value must not be one of ``values``."""
+        return SlotValidation("isNotInSet", _variations(prompt, "isNotInSet"), tuple(values))
+
+    @staticmethod
+    def less_than(limit: float, prompt: str | Sequence[str]) -> SlotValidation:
+        """An AMAZON.NUMBER value must be below ``limit``."""
+        return SlotValidation("isLessThan", _variations(prompt, "isLessThan"), value=_n(limit))
+
+    @staticmethod
+    def greater_than(limit: float, prompt: str | Sequence[str]) -> SlotValidation:
+        """An AMAZON.NUMBER value must be above ``limit``."""
+        return SlotValidation(
+            "isGreaterThan", _variations(prompt, "isGreaterThan"), value=_n(limit)
+        )
+
+    @staticmethod
+    def at_most(limit: float, prompt: str | Sequence[str]) -> SlotValidation:
+        """An AMAZON.NUMBER value must be ``limit`` or less."""
+        kind = "isLessThanOrEqualTo"
+        return SlotValidation(kind, _variations(prompt, kind), value=_n(limit))
+
+    @staticmethod
+    def at_least(limit: float, prompt: str | Sequence[str]) -> SlotValidation:
+        """An AMAZON.NUMBER value must be ``limit`` or more."""
+        kind = "isGreaterThanOrEqualTo"
+        return SlotValidation(kind, _variations(prompt, kind), value=_n(limit))
+
+    @staticmethod
+    def in_duration(start: str, end: str, prompt: str | Sequence[str]) -> SlotValidation:
+        """An AMAZON.DATE value must fall between today + ``start`` and today + ``end`` (ISO
+        8601 durations, e.g. "P0D" and "P1Y")."""
+        kind = "isInDuration"
+        return SlotValidation(kind, _variations(prompt, kind), start=start, end=end)
+
+    @staticmethod
+    def not_in_duration(start: str, end: str, prompt: str | Sequence[str]) -> SlotValidation:
+        """An AMAZON.DATE value must not fall between today + ``start`` and today + ``end``."""
+        kind = "isNotInDuration"
+        return SlotValidation(kind, _variations(prompt, kind), start=start, end=end)
+
+    @staticmethod
+    def entity_match(prompt: str | Sequence[str]) -> SlotValidation:
+        """The value must be one of the custom slot type's values or synonyms."""
+        kind = "hasEntityResolutionMatch"
+        return SlotValidation(kind, _variations(prompt, kind))
+
+
+def _n(limit: float) -> str:
+    return str(int(limit)) if float(limit).is_integer() else str(limit)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class DialogSlot:
+    """A slot the dialog model handles: its type, and how Alexa asks for, confirms and checks it.
+
+    ``elicit`` (a prompt, or a list of variations) makes the slot required; ``confirm`` makes
+    Alexa ask the user to confirm the value; ``samples`` are what users say when asked ("to
+    {city}"); ``validations`` are `Validate` rules, checked in order.
+    """
+
+    type: str
+    elicit: tuple[str, ...]
+    confirm: tuple[str, ...]
+    samples: tuple[str, ...]
+    validations: tuple[SlotValidation, ...]
+
+    def __init__(
+        self,
+        type: str,
+        *,
+        elicit: str | Sequence[str] | None = None,
+        confirm: str | Sequence[str] | None = None,
+        samples: Sequence[str] = (),
+        validations: Sequence[SlotValidation] = (),
+    ) -> None:
+        if not isinstance(type, str) or not type:
+            raise ConfigurationError("DialogSlot needs the slot's type, e.g. 'AMAZON.City'")
+        if isinstance(samples, str):
+            raise ConfigurationError("DialogSlot: samples must be a list of strings")
+        for rule in validations:
+            if not isinstance(rule, SlotValidation):
+                raise ConfigurationError(
+                    f"DialogSlot: {rule!r} is not a validation; build one with Validate"
+                )
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "elicit", _variations(elicit, "DialogSlot elicit"))
+        object.__setattr__(self, "confirm", _variations(confirm, "DialogSlot confirm"))
+        object.__setattr__(self, "samples", tuple(samples))
+        object.__setattr__(self, "validations", tuple(validations))
+
+
+@dataclass(frozen=True, slots=True)
+class IntentDialog:
+    """An intent's dialog declarations: its dialog slots, confirmation and delegation."""
+
+    slots: Mapping[str, DialogSlot] = field(default_factory=dict)
+    confirm: tuple[str, ...] = ()
+    #: True (Alexa runs the dialog), False (the handler gets every turn), None (the default).
+    auto_delegate: bool | None = None
+
+    @classmethod
+    def build(
+        cls,
+        intent: str,
+        slots: Mapping[str, DialogSlot],
+        confirm: str | Sequence[str] | None,
+        auto_delegate: bool | None,
+    ) -> IntentDialog | None:
+        """The declarations of ``intent``, or None when it declares no dialog at all."""
+        variations = _variations(confirm, f"intent {intent}: confirm")
+        if auto_delegate is not None and not isinstance(auto_delegate, bool):
+            raise ConfigurationError(f"intent {intent}: auto_delegate is True or False")
+        if not slots and not variations:
+            if auto_delegate is not None:
+                raise ConfigurationError(
+                    f"intent {intent}: auto_delegate needs a dialog: a DialogSlot in slots= or "
+                    "confirm="
+                )
+            return None
+        return cls(dict(slots), variations, auto_delegate)
+
+    @property
+    def delegation(self) -> str:
+        """The delegation strategy: ALWAYS (auto delegation, Amazon's default) or SKILL_RESPONSE."""
+        return "SKILL_RESPONSE" if self.auto_delegate is False else "ALWAYS"
+
+
+def _prompt(prompt_id: str, variations: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "id": prompt_id,
+        "variations": [
+            {"type": "SSML" if text.lstrip().startswith("<speak>") else "PlainText", "value": text}
+            for text in variations
+        ],
+    }
+
+
+def dialog_json(
+    intents: Sequence[tuple[str, Mapping[str, str], IntentDialog]],
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The ``dialog`` and ``prompts`` of the interaction model, for (intent, slot types, dialog)."""
+    entries = []
+    prompts: list[dict[str, Any]] = []
+    for name, slot_types, dialog in intents:
+        slots = []
+        for slot, slot_type in slot_types.items():
+            declared = dialog.slots.get(slot)
+            entry: dict[str, Any] = {
+                "name": slot,
+                "type": slot_type,
+                "confirmationRequired": bool(declared and declared.confirm),
+                "elicitationRequired": bool(declared and declared.elicit),
+                "prompts": {},
+            }
+            if declared is not None:
+                if declared.elicit:
+                    prompt_id = f"Elicit.Slot.{name}.{slot}"
+                    entry["prompts"]["elicitation"] = prompt_id
+                    prompts.append(_prompt(prompt_id, declared.elicit))
+                if declared.confirm:
+                    prompt_id = f"Confirm.Slot.{name}.{slot}"
+                    entry["prompts"]["confirmation"] = prompt_id
+                    prompts.append(_prompt(prompt_id, declared.confirm))
+                if declared.validations:
+                    rules = []
+                    for number, rule in enumerate(declared.validations, 1):
+                        prompt_id = f"Slot.Validation.{name}.{slot}.{number}"
+                        rules.append(rule.json(prompt_id))
+                        prompts.append(_prompt(prompt_id, rule.prompt))
+                    entry["validations"] = rules
+            slots.append(entry)
+        intent: dict[str, Any] = {
+            "name": name,
+            "delegationStrategy": dialog.delegation,
+            "confirmationRequired": bool(dialog.confirm),
+            "prompts": {},
+            "slots": slots,
+        }
+        if dialog.confirm:
+            prompt_id = f"Confirm.Intent.{name}"
+            intent["prompts"]["confirmation"] = prompt_id
+            prompts.append(_prompt(prompt_id, dialog.confirm))
+        entries.append(intent)
+    return {"delegationStrategy": "ALWAYS", "intents": entries}, prompts
+
+
+def dialog_problems(intent: str, slot_types: Mapping[str, str], dialog: IntentDialog) -> list[str]:
+    """What Amazon's build would refuse in an intent's dialog declarations."""
+    problems = []
+    texts: list[tuple[str, str]] = [("the intent confirmation", text) for text in dialog.confirm]
+    for slot, declared in dialog.slots.items():
+        where = f"intent {intent}, slot {slot}"
+        for sample in declared.samples:
+            named = _SLOT_REFERENCE.findall(sample)
+            if slot not in named:
+                problems.append(f"{where}: slot sample {sample!r} must contain {{{slot}}}")
+            for other in named:
+                if other not in slot_types:
+                    problems.append(f"{where}: slot sample {sample!r} names unknown slot {other}")
+        if declared.samples and not declared.elicit:
+            problems.append(f"{where}: samples are what users answer when asked; add elicit=")
+        slot_type = slot_types.get(slot, declared.type)
+        for rule in declared.validations:
+            allowed = _RULE_TYPES.get(rule.type)
+            custom = not slot_type.startswith("AMAZON.")
+            if allowed is not None and (slot_type not in allowed and not (custom and not allowed)):
+                needed = "a custom slot type" if not allowed else " or ".join(allowed)
+                problems.append(f"{where}: validation {rule.type} needs {needed}, not {slot_type}")
+        texts += [
+            (f"slot {slot}'s prompts", text) for text in (*declared.elicit, *declared.confirm)
+        ]
+        texts += [
+            (f"slot {slot}'s validation prompt", t) for r in declared.validations for t in r.prompt
+        ]
+    for what, text in texts:
+        for other in _SLOT_REFERENCE.findall(text):
+            if other not in slot_types:
+                problems.append(f"intent {intent}: {what} name unknown slot {{{other}}}: {text!r}")
+    return problems

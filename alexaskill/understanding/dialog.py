@@ -1,0 +1,636 @@
+"""Alexa's side of a conversation: sessions, and dialogs run as Alexa's dialog manager runs them.
+
+A `Conversation` turns what the user says into the requests Alexa would send, sends them
+through a `Transport` (the in-process test client, a ``serve --dev`` server, the simulator),
+and reads each answer as Alexa does. Per Amazon's "Delegate the Dialog to Alexa" and "Dialog
+Interface Reference":
+
+- An intent of the dialog model with **auto delegation** (``ALWAYS``) is not sent to the skill
+  until its dialog is complete: Alexa asks for each required slot with its elicitation prompt,
+  validates values (speaking the validation prompt and asking again), asks the slot and intent
+  confirmations, then sends one IntentRequest with ``dialogState`` COMPLETED.
+- With **manual delegation** (``SKILL_RESPONSE``) every turn goes to the skill: STARTED first,
+  then IN_PROGRESS. An answer with ``Dialog.Delegate`` makes Alexa take the next step of the
+  dialog model (the same steps, in the same order); when nothing is left, Alexa sends the
+  intent again with ``dialogState`` COMPLETED.
+- ``Dialog.ElicitSlot``, ``ConfirmSlot`` and ``ConfirmIntent`` take the next step themselves: the
+  skill's speech asks, and the user's answer fills the slot or sets the confirmation status
+  (CONFIRMED for yes, DENIED for no), sent back to the skill IN_PROGRESS.
+- ``updatedIntent`` replaces the intent's slots and confirmation; a ``Dialog.Delegate`` naming
+  another intent (from a LaunchRequest, say) starts that intent's dialog (intent chaining).
+- During a dialog, an answer that is clearly another request ("help", "stop") leaves the dialog
+  and goes to that intent. A slot whose confirmation is denied is asked for again.
+
+Sessions: a request said without one starts a new session (as a one-shot request does); an
+answer with ``shouldEndSession: true`` ends it, and so does an answer that leaves it out on a
+device without a screen. "exit" sends SessionEndedRequest (USER_INITIATED).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Protocol
+
+from ..slots import AlexaDate, AlexaDuration
+from ..ssml import strip_tags
+from .model import DialogIntentModel, DialogSlotModel, Validation
+from .understander import Understander, Understanding, slot_json
+
+__all__ = ["Conversation", "Exchange", "Reply", "Transport", "Turn"]
+
+_DIALOG_DIRECTIVES: Final = (
+    "Dialog.Delegate",
+    "Dialog.ElicitSlot",
+    "Dialog.ConfirmSlot",
+    "Dialog.ConfirmIntent",
+)
+#: Requests one turn may send at most: a skill that delegates a completed dialog forever stops.
+_MAX_EXCHANGES: Final = 8
+_PROMPT_SLOT: Final = re.compile(r"\{([^{}]+)\}")
+
+
+class Reply(Protocol):
+    """What a transport returns for one request: the HTTP status and the JSON answer."""
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status (200 for an answer)."""
+        ...
+
+    @property
+    def json(self) -> Any:
+        """The answer's JSON (the response envelope), or None."""
+        ...
+
+
+class Transport(Protocol):
+    """Sends one request to the skill, adding envelope, session, context and signature."""
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> Reply:
+        """Send ``request`` (the ``request`` object); ``new_session`` starts a new session."""
+        ...
+
+
+@dataclass
+class Exchange:
+    """One request sent to the skill and its reply."""
+
+    request: dict[str, Any]
+    reply: Reply
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The ``response`` object of the reply ({} when there is none)."""
+        body = self.reply.json
+        response = body.get("response") if isinstance(body, dict) else None
+        return response if isinstance(response, dict) else {}
+
+
+@dataclass
+class Turn:
+    """What happened after the user said one thing: requests, answers, Alexa's own prompts."""
+
+    utterance: str | None
+    understood: Understanding | None = None
+    exchanges: list[Exchange] = field(default_factory=list)
+    #: What Alexa's dialog manager said (elicitation, confirmation or validation prompts).
+    prompts: list[str] = field(default_factory=list)
+    #: Whether a session is open after the turn.
+    session_open: bool = False
+    #: The dialog, if one goes on: its intent, state and what Alexa waits for.
+    dialog_intent: str | None = None
+    dialog_state: str | None = None
+    #: "slot city", "confirmation of slot date", "confirmation of the intent", or None.
+    expecting: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reply(self) -> Reply | None:
+        """The skill's last reply this turn, or None if no request was sent."""
+        return self.exchanges[-1].reply if self.exchanges else None
+
+    @property
+    def prompt(self) -> str | None:
+        """Alexa's own prompts this turn as one text, or None."""
+        return " ".join(self.prompts) if self.prompts else None
+
+    def heard(self) -> list[str]:
+        """Everything the user heard this turn, in order: the skill's speech, Alexa's prompts."""
+        spoken = []
+        for exchange in self.exchanges:
+            speech = _speech(exchange.response.get("outputSpeech"))
+            if speech:
+                spoken.append(speech)
+        return spoken + self.prompts
+
+    def to_json(self) -> dict[str, Any]:
+        """The turn as JSON (for tools and the simulator)."""
+        return {
+            "utterance": self.utterance,
+            "understood": self.understood.to_json() if self.understood else None,
+            "exchanges": [
+                {
+                    "request": exchange.request,
+                    "status": exchange.reply.status_code,
+                    "response": exchange.reply.json,
+                }
+                for exchange in self.exchanges
+            ],
+            "prompts": self.prompts,
+            "heard": self.heard(),
+            "sessionOpen": self.session_open,
+            "dialog": {
+                "intent": self.dialog_intent,
+                "state": self.dialog_state,
+                "expecting": self.expecting,
+            }
+            if self.dialog_intent
+            else None,
+            "notes": self.notes,
+        }
+
+
+def _speech(output: Any) -> str | None:
+    if not isinstance(output, dict):
+        return None
+    if output.get("type") == "SSML":
+        return strip_tags(str(output.get("ssml", "")))
+    text = output.get("text")
+    return str(text) if text is not None else None
+
+
+@dataclass
+class _Dialog:
+    intent: dict[str, Any]
+    model: DialogIntentModel | None
+    state: str = "STARTED"
+    #: ("elicit" | "confirm_slot" | "confirm_intent", slot name or None)
+    pending: tuple[str, str | None] | None = None
+    #: The pending step came from the skill's own directive: the answer goes back to the skill.
+    from_skill: bool = False
+    validated: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return str(self.intent.get("name"))
+
+    @property
+    def auto(self) -> bool:
+        return self.model is not None and self.model.delegation == "ALWAYS"
+
+    def slots(self) -> dict[str, dict[str, Any]]:
+        slots = self.intent.get("slots")
+        if not isinstance(slots, dict):
+            slots = self.intent["slots"] = {}
+        return slots
+
+    def value(self, slot: str) -> str | None:
+        entry = self.slots().get(slot)
+        if not isinstance(entry, dict):
+            return None
+        value = entry.get("value")
+        if value is None:
+            slot_value = entry.get("slotValue")
+            if isinstance(slot_value, dict) and slot_value.get("type") == "List":
+                values = slot_value.get("values") or []
+                return ", ".join(str(item.get("value")) for item in values) or None
+        return None if value in (None, "") else str(value)
+
+    def clear(self, slot: str) -> None:
+        self.slots()[slot] = {"name": slot, "confirmationStatus": "NONE"}
+
+
+class Conversation:
+    """Plays Alexa's part in a conversation with a skill: understanding, sessions, dialogs.
+
+    ``understander`` reads what the user says with the skill's model; ``transport`` sends each
+    request. ``now`` gives the user's local time (default: the clock). ``screen`` says whether
+    the device has a screen, which decides what an answer without ``shouldEndSession`` does.
+    """
+
+    def __init__(
+        self,
+        understander: Understander,
+        transport: Transport,
+        *,
+        now: Callable[[], datetime.datetime] | None = None,
+        screen: bool = False,
+    ) -> None:
+        self.understander = understander
+        self.transport = transport
+        self.now = now or datetime.datetime.now
+        self.screen = screen
+        self.in_session = False
+        self.dialog: _Dialog | None = None
+        self._new_session = True
+
+    # --- what the user does ---------------------------------------------------------------------
+
+    def say(self, text: str) -> Turn:
+        """The user says ``text``: understand it, send what Alexa would, follow the dialog."""
+        turn = Turn(text)
+        now = self.now()
+        waiting = self.dialog is not None and self.dialog.pending is not None
+        if self.in_session and waiting and self._answer(text, turn, now):
+            return self._finish(turn)
+        understood = self.understander.understand(text, now=now)
+        turn.understood = understood
+        if understood.request is None:
+            turn.notes.append("nothing was said")
+        elif understood.kind == "end":
+            if self.in_session:
+                self._exchange(turn, dict(understood.request))
+            else:
+                turn.notes.append("no session is open: there is nothing to end")
+            self._end_session()
+        elif understood.kind == "launch":
+            self._start_session()
+            self._exchange(turn, dict(understood.request))
+        else:
+            if understood.new_session or not self.in_session:
+                self._start_session()
+            self.dialog = None
+            self._intent(turn, copy.deepcopy(understood.request))
+        return self._finish(turn)
+
+    def launch(self) -> Turn:
+        """The user opens the skill by its name: a LaunchRequest in a new session."""
+        turn = Turn(None)
+        self._start_session()
+        self._exchange(turn, {"type": "LaunchRequest"})
+        return self._finish(turn)
+
+    def end(self, reason: str = "USER_INITIATED") -> Turn:
+        """End the session: a SessionEndedRequest if one is open."""
+        turn = Turn(None)
+        if self.in_session:
+            self._exchange(turn, {"type": "SessionEndedRequest", "reason": reason})
+        else:
+            turn.notes.append("no session is open: there is nothing to end")
+        self._end_session()
+        return self._finish(turn)
+
+    def intent(self, request: Mapping[str, Any]) -> Turn:
+        """Send an IntentRequest built elsewhere (``request`` object) through the dialog rules."""
+        turn = Turn(None)
+        if not self.in_session:
+            self._start_session()
+        self.dialog = None
+        self._intent(turn, copy.deepcopy(dict(request)))
+        return self._finish(turn)
+
+    def new_session(self) -> None:
+        """Forget the session (and any dialog): the next request starts a new one."""
+        self._end_session()
+
+    # --- sessions --------------------------------------------------------------------------------
+
+    def _start_session(self) -> None:
+        self.in_session = False
+        self.dialog = None
+        self._new_session = True
+
+    def _end_session(self) -> None:
+        self.in_session = False
+        self.dialog = None
+        self._new_session = True
+
+    def _finish(self, turn: Turn) -> Turn:
+        turn.session_open = self.in_session
+        dialog = self.dialog
+        if dialog is not None and self.in_session:
+            turn.dialog_intent = dialog.name
+            turn.dialog_state = dialog.state
+            if dialog.pending is not None:
+                step, slot = dialog.pending
+                turn.expecting = {
+                    "elicit": f"slot {slot}",
+                    "confirm_slot": f"confirmation of slot {slot}",
+                    "confirm_intent": "confirmation of the intent",
+                }[step]
+        return turn
+
+    # --- requests and answers ------------------------------------------------------------------
+
+    def _exchange(self, turn: Turn, request: dict[str, Any]) -> Exchange | None:
+        if len(turn.exchanges) >= _MAX_EXCHANGES:
+            turn.notes.append(
+                f"stopped after {_MAX_EXCHANGES} requests in one turn: the skill keeps "
+                "delegating a dialog that is complete"
+            )
+            self._end_session()
+            return None
+        reply = self.transport.send(request, new_session=self._new_session)
+        self._new_session = False
+        self.in_session = True
+        exchange = Exchange(copy.deepcopy(request), reply)
+        turn.exchanges.append(exchange)
+        self._read(turn, exchange)
+        return exchange
+
+    def _read(self, turn: Turn, exchange: Exchange) -> None:
+        """Follow the skill's answer as Alexa does."""
+        reply = exchange.reply
+        request_type = exchange.request.get("type")
+        if request_type == "SessionEndedRequest":
+            self._end_session()
+            return
+        if reply.status_code != 200 or not isinstance(reply.json, dict):
+            turn.notes.append(
+                f"the skill answered HTTP {reply.status_code}: Alexa says there was a problem "
+                "with the skill's response, and the session ends"
+            )
+            self._end_session()
+            return
+        response = exchange.response
+        directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
+        step = next((d for d in directives if d.get("type") in _DIALOG_DIRECTIVES), None)
+        if step is not None:
+            self._dialog_directive(turn, exchange, step)
+            return
+        self.dialog = None
+        end = response.get("shouldEndSession")
+        if end is True or (end is None and not self.screen):
+            self._end_session()
+
+    def _intent(self, turn: Turn, request: dict[str, Any]) -> None:
+        """Send an IntentRequest, running its dialog if the model has one."""
+        intent = request.get("intent") or {}
+        name = str(intent.get("name"))
+        model = self.understander.model.dialog.get(name)
+        if model is None:
+            request.pop("dialogState", None)
+            self._exchange(turn, request)
+            return
+        self.dialog = _Dialog(intent, model)
+        if self.dialog.auto:
+            turn.notes.append(f"{name} is auto-delegated: Alexa runs its dialog")
+            self._next_step(turn)
+        else:
+            self._send_dialog(turn, "STARTED")
+
+    def _send_dialog(self, turn: Turn, state: str) -> None:
+        dialog = self.dialog
+        if dialog is None:  # pragma: no cover - callers check
+            return
+        dialog.state = state
+        dialog.pending = None
+        dialog.from_skill = False
+        request = {"type": "IntentRequest", "dialogState": state, "intent": dialog.intent}
+        self._exchange(turn, request)
+
+    def _dialog_directive(self, turn: Turn, exchange: Exchange, step: dict[str, Any]) -> None:
+        kind = step.get("type")
+        raw = step.get("updatedIntent")
+        updated: dict[str, Any] | None = copy.deepcopy(raw) if isinstance(raw, dict) else None
+        dialog = self.dialog
+        chained = updated is not None and (dialog is None or updated.get("name") != dialog.name)
+        if updated is not None and chained:
+            name = str(updated.get("name"))
+            self.dialog = dialog = _Dialog(updated, self.understander.model.dialog.get(name))
+            turn.notes.append(f"the skill chains to {name}")
+        elif updated is not None and dialog is not None:
+            dialog.intent = updated
+        if dialog is None:
+            turn.notes.append(f"{kind} without a dialog to run: Alexa refuses it")
+            self._end_session()
+            return
+        if kind == "Dialog.Delegate":
+            if chained and dialog.model is not None and not dialog.auto:
+                self._send_dialog(turn, "STARTED")
+                return
+            if chained and dialog.model is None:
+                # An intent without a dialog model: Alexa sends it as it is.
+                self.dialog = None
+                self._exchange(turn, {"type": "IntentRequest", "intent": dialog.intent})
+                return
+            if exchange.request.get("dialogState") == "COMPLETED" and not chained:
+                turn.notes.append("Dialog.Delegate answered a COMPLETED dialog: Alexa refuses it")
+                self._end_session()
+                return
+            self._next_step(turn)
+            return
+        slot = step.get("slotToElicit") or step.get("slotToConfirm")
+        if kind == "Dialog.ElicitSlot":
+            dialog.pending = ("elicit", str(slot))
+            if not _speech(exchange.response.get("outputSpeech")):
+                self._say_prompt(turn, dialog, "elicit", str(slot))
+        elif kind == "Dialog.ConfirmSlot":
+            dialog.pending = ("confirm_slot", str(slot))
+        else:
+            dialog.pending = ("confirm_intent", None)
+        dialog.from_skill = True
+        dialog.state = "IN_PROGRESS"
+
+    # --- Alexa's dialog manager ------------------------------------------------------------------
+
+    def _next_step(self, turn: Turn) -> None:
+        """Take the next step of the dialog model, or send the completed intent."""
+        dialog = self.dialog
+        if dialog is None:  # pragma: no cover - callers check
+            return
+        model = dialog.model
+        dialog.from_skill = False
+        if dialog.state == "STARTED" and dialog.auto:
+            dialog.state = "IN_PROGRESS"
+        slots = model.slots if model is not None else ()
+        for slot in slots:
+            value = dialog.value(slot.name)
+            if value is None or not slot.validations or (slot.name, value) in dialog.validated:
+                continue
+            failed = self._first_failure(dialog, slot, value)
+            if failed is None:
+                dialog.validated.add((slot.name, value))
+                continue
+            turn.notes.append(f"{slot.name} = {value!r} fails validation {failed.type}")
+            dialog.clear(slot.name)
+            dialog.pending = ("elicit", slot.name)
+            if not self._speak(turn, dialog, failed.prompt):
+                self._say_prompt(turn, dialog, "elicit", slot.name)
+            return
+        for slot in slots:
+            entry = dialog.slots().get(slot.name) or {}
+            if entry.get("confirmationStatus") == "DENIED":
+                dialog.clear(slot.name)
+                if slot.elicitation_required or slot.elicit_prompt:
+                    dialog.pending = ("elicit", slot.name)
+                    self._say_prompt(turn, dialog, "elicit", slot.name)
+                    return
+            if slot.elicitation_required and dialog.value(slot.name) is None:
+                dialog.pending = ("elicit", slot.name)
+                self._say_prompt(turn, dialog, "elicit", slot.name)
+                return
+        for slot in slots:
+            entry = dialog.slots().get(slot.name) or {}
+            if (
+                slot.confirmation_required
+                and dialog.value(slot.name) is not None
+                and entry.get("confirmationStatus", "NONE") == "NONE"
+            ):
+                dialog.pending = ("confirm_slot", slot.name)
+                self._say_prompt(turn, dialog, "confirm_slot", slot.name)
+                return
+        if (
+            model is not None
+            and model.confirmation_required
+            and dialog.intent.get("confirmationStatus", "NONE") == "NONE"
+        ):
+            dialog.pending = ("confirm_intent", None)
+            self._speak(turn, dialog, model.confirm_prompt)
+            return
+        self._send_dialog(turn, "COMPLETED")
+        if self.dialog is dialog and dialog.state == "COMPLETED" and dialog.pending is None:
+            self.dialog = None
+
+    def _say_prompt(self, turn: Turn, dialog: _Dialog, step: str, slot: str | None) -> bool:
+        model = dialog.model.slot(slot) if dialog.model is not None and slot else None
+        prompt = None
+        if model is not None:
+            prompt = model.elicit_prompt if step == "elicit" else model.confirm_prompt
+        if not self._speak(turn, dialog, prompt):
+            what = "ask for" if step == "elicit" else "confirm"
+            turn.notes.append(f"the dialog model has no prompt to {what} slot {slot}")
+            return False
+        return True
+
+    def _speak(self, turn: Turn, dialog: _Dialog, prompt_id: str | None) -> bool:
+        if prompt_id is None:
+            return False
+        prompt = self.understander.model.prompts.get(prompt_id)
+        if prompt is None or not prompt.variations:
+            turn.notes.append(f"prompt {prompt_id} is not in the model")
+            return False
+        kind, text = prompt.variations[0]
+        text = _PROMPT_SLOT.sub(lambda m: dialog.value(m.group(1)) or "", text)
+        turn.prompts.append(strip_tags(text) if kind == "SSML" else " ".join(text.split()))
+        return True
+
+    def _first_failure(
+        self, dialog: _Dialog, slot: DialogSlotModel, value: str
+    ) -> Validation | None:
+        entry = dialog.slots().get(slot.name) or {}
+        for rule in slot.validations:
+            if not _valid(rule, value, entry, self.now().date()):
+                return rule
+        return None
+
+    # --- the user's answers during a dialog ----------------------------------------------------
+
+    def _answer(self, text: str, turn: Turn, now: datetime.datetime) -> bool:
+        """Read ``text`` as the answer Alexa waits for; False if it is another request."""
+        dialog = self.dialog
+        if dialog is None or dialog.pending is None:
+            return False
+        step, slot = dialog.pending
+        if step == "elicit" and slot is not None:
+            answer = self.understander.answer(text, intent=dialog.name, slot=slot, now=now)
+            if answer is None:
+                return False
+            other = self.understander.understand(text, now=now)
+            if other.kind != "intent" or (
+                other.intent != dialog.name and other.exact and other.score > answer.score
+            ):
+                return False
+            turn.understood = answer
+            for name, fill in answer.fills.items():
+                dialog.slots()[name] = slot_json(name, fill)
+                dialog.validated = {item for item in dialog.validated if item[0] != name}
+        else:
+            said = self.understander.yes_no(text)
+            if said is None:
+                return False
+            status = "CONFIRMED" if said == "yes" else "DENIED"
+            turn.understood = Understanding(
+                text,
+                None,
+                "intent",
+                intent="AMAZON.YesIntent" if said == "yes" else "AMAZON.NoIntent",
+                notes=(f"{said}: {status}",),
+            )
+            if step == "confirm_slot" and slot is not None:
+                entry = dialog.slots().setdefault(slot, {"name": slot})
+                entry["confirmationStatus"] = status
+            else:
+                dialog.intent["confirmationStatus"] = status
+                if not dialog.from_skill:
+                    # Confirming the intent is the dialog model's last step.
+                    self._send_dialog(turn, "COMPLETED")
+                    self._forget_completed(dialog)
+                    return True
+        if dialog.from_skill or not dialog.auto:
+            self._send_dialog(turn, "IN_PROGRESS")
+        else:
+            dialog.pending = None
+            self._next_step(turn)
+        return True
+
+    def _forget_completed(self, dialog: _Dialog) -> None:
+        if self.dialog is dialog and dialog.pending is None:
+            self.dialog = None
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _shift(today: datetime.date, raw: str | None) -> datetime.date | None:
+    """``today`` moved by the ISO 8601 duration ``raw`` (months clamp to the month's end)."""
+    if raw is None:
+        return None
+    try:
+        duration = AlexaDuration.parse(raw)
+    except ValueError:
+        return None
+    index = today.year * 12 + today.month - 1 + int(duration.years * 12 + duration.months)
+    year, month = index // 12, index % 12 + 1
+    day = today.day
+    while True:
+        try:
+            moved = datetime.date(year, month, day)
+            break
+        except ValueError:
+            day -= 1
+    return moved + datetime.timedelta(weeks=duration.weeks, days=duration.days)
+
+
+def _valid(rule: Validation, value: str, entry: Mapping[str, Any], today: datetime.date) -> bool:
+    """Whether a slot value passes one validation rule (Amazon's "Validate Slot Values")."""
+    kind = rule.type
+    if kind in ("isInSet", "isNotInSet"):
+        allowed = {item.casefold() for item in rule.values}
+        inside = value.casefold() in allowed
+        return inside if kind == "isInSet" else not inside
+    if kind in ("isLessThan", "isGreaterThan", "isLessThanOrEqualTo", "isGreaterThanOrEqualTo"):
+        number, limit = _number(value), _number(rule.value or "")
+        if number is None or limit is None:
+            return False
+        return {
+            "isLessThan": number < limit,
+            "isGreaterThan": number > limit,
+            "isLessThanOrEqualTo": number <= limit,
+            "isGreaterThanOrEqualTo": number >= limit,
+        }[kind]
+    if kind in ("isInDuration", "isNotInDuration"):
+        try:
+            said = AlexaDate.parse(value)
+        except ValueError:
+            return kind == "isNotInDuration"
+        start, end = _shift(today, rule.start), _shift(today, rule.end)
+        if said.start is None or said.end is None:
+            inside = True  # PRESENT_REF: now is within any window that holds today
+        else:
+            inside = (start is None or said.start >= start) and (end is None or said.end <= end)
+        return inside if kind == "isInDuration" else not inside
+    if kind == "hasEntityResolutionMatch":
+        resolutions = (entry.get("resolutions") or {}).get("resolutionsPerAuthority") or []
+        return any(
+            (item.get("status") or {}).get("code") == "ER_SUCCESS_MATCH" for item in resolutions
+        )
+    return True

@@ -1,0 +1,109 @@
+"""What understanding needs to know about a language, and the languages it knows.
+
+A `Language` is a small interface: how words are contracted, which phrasings the built-in
+intents have, how users open a skill, and the parsers that turn the words of a built-in slot
+type (AMAZON.NUMBER, DATE, TIME, DURATION, ...) into the value Alexa sends. English serves
+en-US, en-GB, en-CA, en-AU and en-IN, with the few differences between them (a "fortnight" is a
+duration outside the United States). Another language is one module that implements the
+interface and one `register_language` call.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
+
+from ...exceptions import ConfigurationError
+
+__all__ = [
+    "Language",
+    "SlotParser",
+    "language_for",
+    "register_language",
+    "supported_locales",
+]
+
+#: Parses the words of one slot span into the value Alexa sends, relative to the user's "now".
+SlotParser = Callable[[Sequence[str], datetime.datetime], str | None]
+
+
+class Language(Protocol):
+    """The language-specific knowledge of understanding, for one locale."""
+
+    #: The locale served, e.g. "en-GB".
+    locale: str
+    #: Contracted words and what they expand to ("what's" → ("what", "is")).
+    contractions: Mapping[str, tuple[str, ...]]
+    #: Common phrasings of Amazon's built-in intents, by intent name.
+    builtin_intents: Mapping[str, tuple[str, ...]]
+    #: The words that open a skill by name ("open", "talk to", ...), as word tuples.
+    launch_verbs: tuple[tuple[str, ...], ...]
+    #: The words that ask a skill for something by name ("ask", "tell", ...).
+    ask_verbs: tuple[tuple[str, ...], ...]
+    #: Words between the skill's name and the request ("ask X *to* ...", "*for*", "*if*").
+    connectors: frozenset[str]
+    #: Words before the skill's name at the end of a request ("... *using* X").
+    trailing_connectors: frozenset[str]
+    #: Whole utterances that end the session ("exit", "quit").
+    session_end: frozenset[tuple[str, ...]]
+    #: Words that call Alexa and are not part of the request ("alexa", "echo", ...).
+    wake_words: frozenset[str]
+    #: Words users add that carry no meaning for matching ("please", "um").
+    fillers: frozenset[str]
+    #: Words that separate the values of a multiple-value slot ("and", "or").
+    list_separators: frozenset[str]
+    #: Words that carry grammar rather than meaning ("the", "is", "to"): matching a sample
+    #: loosely, a missing one costs little and a shared one proves little.
+    function_words: frozenset[str]
+
+    def slot_parser(self, slot_type: str) -> SlotParser | None:
+        """The parser of a built-in slot type with a fixed format, None for free-form types."""
+        ...
+
+    def stem(self, word: str) -> str:
+        """A crude stem for loose matching ("forecasts", "forecasting" → "forecast")."""
+        ...
+
+
+_FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
+_CACHE: dict[str, Language] = {}
+
+
+def register_language(factory: Callable[[str], Language], locales: Sequence[str]) -> None:
+    """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...)."""
+    for locale in locales:
+        _FACTORIES[locale] = (factory, tuple(locales))
+        _CACHE.pop(locale, None)
+
+
+def supported_locales() -> tuple[str, ...]:
+    """The locales understanding can serve, sorted."""
+    _load_builtin()
+    return tuple(sorted(_FACTORIES))
+
+
+def language_for(locale: str) -> Language:
+    """The `Language` of ``locale``; `ConfigurationError` for a locale not supported yet."""
+    _load_builtin()
+    cached = _CACHE.get(locale)
+    if cached is not None:
+        return cached
+    entry = _FACTORIES.get(locale)
+    if entry is None:
+        known = ", ".join(sorted(_FACTORIES))
+        raise ConfigurationError(
+            f"locale {locale!r}: utterance understanding does not know this language yet "
+            f"(it knows {known})"
+        )
+    language = entry[0](locale)
+    _CACHE[locale] = language
+    return language
+
+
+def _load_builtin() -> None:
+    if not _FACTORIES:
+        from .english import LOCALES, English
+
+        factory: Callable[[str], Language] = English
+        register_language(factory, LOCALES)

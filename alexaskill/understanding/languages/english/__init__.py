@@ -1,0 +1,65 @@
+"""English: en-US, en-GB, en-CA, en-AU and en-IN."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final
+
+from .. import SlotParser
+from . import dates, numbers, phrases
+
+__all__ = ["LOCALES", "English"]
+
+LOCALES: Final = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+
+
+def _undated(parse: Callable[[Sequence[str]], str | None]) -> SlotParser:
+    def parser(words: Sequence[str], now: datetime.datetime) -> str | None:
+        return parse(words)
+
+    return parser
+
+
+class English:
+    """English as Alexa's English locales speak it."""
+
+    contractions: Mapping[str, tuple[str, ...]] = phrases.CONTRACTIONS
+    builtin_intents: Mapping[str, tuple[str, ...]] = phrases.BUILTIN_INTENTS
+    launch_verbs: tuple[tuple[str, ...], ...] = phrases.LAUNCH_VERBS
+    ask_verbs: tuple[tuple[str, ...], ...] = phrases.ASK_VERBS
+    connectors: frozenset[str] = phrases.CONNECTORS
+    trailing_connectors: frozenset[str] = phrases.TRAILING_CONNECTORS
+    session_end: frozenset[tuple[str, ...]] = phrases.SESSION_END
+    wake_words: frozenset[str] = phrases.WAKE_WORDS
+    fillers: frozenset[str] = phrases.FILLERS
+    list_separators: frozenset[str] = phrases.LIST_SEPARATORS
+    function_words: frozenset[str] = phrases.FUNCTION_WORDS
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        # "A fortnight" is two weeks in British, Australian and Indian English; Americans
+        # rarely say it, and Alexa's en-US duration grammar is not documented to accept it.
+        fortnight = locale != "en-US"
+        self._parsers: dict[str, SlotParser] = {
+            "AMAZON.NUMBER": _undated(numbers.number),
+            "AMAZON.Ordinal": _undated(numbers.ordinal),
+            "AMAZON.FOUR_DIGIT_NUMBER": _undated(numbers.four_digit_number),
+            "AMAZON.PhoneNumber": _undated(numbers.phone_number),
+            "AMAZON.AlphaNumeric": _undated(numbers.alphanumeric),
+            "AMAZON.DATE": dates.date,
+            "AMAZON.TIME": dates.time,
+            "AMAZON.DURATION": _undated(functools.partial(dates.duration, fortnight=fortnight)),
+        }
+
+    def slot_parser(self, slot_type: str) -> SlotParser | None:
+        """The parser of a built-in slot type with a fixed format, None for free-form types."""
+        return self._parsers.get(slot_type)
+
+    def stem(self, word: str) -> str:
+        """A crude stem for loose matching ("forecasts", "forecasting" → "forecast")."""
+        for suffix in ("ing", "ed", "es", "s"):
+            if len(word) > len(suffix) + 2 and word.endswith(suffix):
+                return word[: -len(suffix)]
+        return word

@@ -1,0 +1,265 @@
+"""English phrasings: contractions, the built-in intents, how users open and address a skill.
+
+The built-in intents' phrasings are the common utterances listed in Amazon's "Standard Built-in
+Intents" reference, with the everyday variants users say; a skill's own samples for a built-in
+intent are added to these.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "ASK_VERBS",
+    "BUILTIN_INTENTS",
+    "CONNECTORS",
+    "CONTRACTIONS",
+    "FILLERS",
+    "FUNCTION_WORDS",
+    "LAUNCH_VERBS",
+    "LIST_SEPARATORS",
+    "SESSION_END",
+    "TRAILING_CONNECTORS",
+    "WAKE_WORDS",
+]
+
+
+def _expand(table: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    return {word: tuple(expansion.split()) for word, expansion in table.items()}
+
+
+CONTRACTIONS: Final = _expand(
+    {
+        "what's": "what is",
+        "whats": "what is",
+        "that's": "that is",
+        "thats": "that is",
+        "it's": "it is",
+        "there's": "there is",
+        "here's": "here is",
+        "where's": "where is",
+        "wheres": "where is",
+        "who's": "who is",
+        "how's": "how is",
+        "hows": "how is",
+        "when's": "when is",
+        "why's": "why is",
+        "he's": "he is",
+        "she's": "she is",
+        "let's": "let us",
+        "i'm": "i am",
+        "im": "i am",
+        "you're": "you are",
+        "we're": "we are",
+        "they're": "they are",
+        "i've": "i have",
+        "you've": "you have",
+        "we've": "we have",
+        "they've": "they have",
+        "i'll": "i will",
+        "you'll": "you will",
+        "we'll": "we will",
+        "they'll": "they will",
+        "it'll": "it will",
+        "that'll": "that will",
+        "i'd": "i would",
+        "you'd": "you would",
+        "he'd": "he would",
+        "she'd": "she would",
+        "we'd": "we would",
+        "they'd": "they would",
+        "don't": "do not",
+        "dont": "do not",
+        "doesn't": "does not",
+        "doesnt": "does not",
+        "didn't": "did not",
+        "isn't": "is not",
+        "isnt": "is not",
+        "aren't": "are not",
+        "wasn't": "was not",
+        "weren't": "were not",
+        "haven't": "have not",
+        "hasn't": "has not",
+        "hadn't": "had not",
+        "won't": "will not",
+        "wouldn't": "would not",
+        "can't": "can not",
+        "cannot": "can not",
+        "couldn't": "could not",
+        "shouldn't": "should not",
+        "mustn't": "must not",
+        "gonna": "going to",
+        "wanna": "want to",
+        "gimme": "give me",
+        "lemme": "let me",
+    }
+)
+
+BUILTIN_INTENTS: Final = {
+    "AMAZON.CancelIntent": (
+        "cancel",
+        "cancel that",
+        "cancel it",
+        "never mind",
+        "nevermind",
+        "forget it",
+        "forget about it",
+    ),
+    "AMAZON.HelpIntent": (
+        "help",
+        "help me",
+        "help please",
+        "can you help me",
+        "i need help",
+        "what can i say",
+        "what can i do",
+        "what can you do",
+        "how does this work",
+        "what are my options",
+    ),
+    "AMAZON.StopIntent": (
+        "stop",
+        "stop it",
+        "stop that",
+        "off",
+        "shut up",
+        "be quiet",
+        "enough",
+        "that's enough",
+        "i'm done",
+        "goodbye",
+        "bye",
+    ),
+    "AMAZON.YesIntent": (
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "yes please",
+        "sure",
+        "of course",
+        "ok",
+        "okay",
+        "correct",
+        "that's right",
+        "that is correct",
+        "right",
+        "absolutely",
+        "definitely",
+        "please do",
+        "go ahead",
+    ),
+    "AMAZON.NoIntent": (
+        "no",
+        "nope",
+        "nah",
+        "no thanks",
+        "no thank you",
+        "not really",
+        "no way",
+        "that's wrong",
+        "that is not right",
+        "wrong",
+        "incorrect",
+        "don't",
+    ),
+    "AMAZON.StartOverIntent": (
+        "start over",
+        "start again",
+        "restart",
+        "begin again",
+        "from the beginning",
+        "start from the beginning",
+    ),
+    "AMAZON.NextIntent": ("next", "skip", "skip forward", "next one", "go to the next one"),
+    "AMAZON.PreviousIntent": (
+        "previous",
+        "go back",
+        "back",
+        "back up",
+        "skip back",
+        "previous one",
+        "go to the previous one",
+    ),
+    "AMAZON.PauseIntent": ("pause", "pause that", "pause it", "pause playback", "hold on"),
+    "AMAZON.ResumeIntent": (
+        "resume",
+        "continue",
+        "keep going",
+        "unpause",
+        "resume playing",
+        "carry on",
+        "play again",
+    ),
+    "AMAZON.RepeatIntent": (
+        "repeat",
+        "repeat that",
+        "say that again",
+        "say it again",
+        "what did you say",
+        "come again",
+        "pardon",
+        "sorry",
+    ),
+    "AMAZON.LoopOnIntent": ("loop", "loop on", "turn on loop", "keep playing this"),
+    "AMAZON.LoopOffIntent": ("loop off", "turn off loop", "stop looping"),
+    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "turn on shuffle", "shuffle the music"),
+    "AMAZON.ShuffleOffIntent": ("shuffle off", "turn off shuffle", "stop shuffling"),
+    "AMAZON.MoreIntent": ("more", "tell me more", "show more"),
+    "AMAZON.NavigateSettingsIntent": ("settings", "open settings", "go to settings"),
+    "AMAZON.PageUpIntent": ("page up", "previous page"),
+    "AMAZON.PageDownIntent": ("page down", "next page"),
+    "AMAZON.ScrollUpIntent": ("scroll up",),
+    "AMAZON.ScrollDownIntent": ("scroll down",),
+    "AMAZON.ScrollLeftIntent": ("scroll left",),
+    "AMAZON.ScrollRightIntent": ("scroll right",),
+    "AMAZON.NavigateHomeIntent": (),
+    "AMAZON.FallbackIntent": (),
+}
+
+#: "open weather", "talk to weather", ...: the verbs that open a skill by its name.
+LAUNCH_VERBS: Final = (
+    ("open",),
+    ("start",),
+    ("launch",),
+    ("begin",),
+    ("load",),
+    ("run",),
+    ("use",),
+    ("play",),
+    ("talk", "to"),
+    ("speak", "to"),
+    ("ask",),
+    ("tell",),
+    ("enable",),
+)
+#: "ask weather for ...", "tell weather that ...", "open weather and ...".
+ASK_VERBS: Final = (
+    ("ask",),
+    ("tell",),
+    ("use",),
+    ("open",),
+    ("start",),
+    ("launch",),
+    ("talk", "to"),
+    ("speak", "to"),
+)
+# Anything else after the name starts the request itself: "ask weather what's the forecast".
+CONNECTORS: Final = frozenset({"to", "for", "about", "if", "whether", "that", "and"})
+TRAILING_CONNECTORS: Final = frozenset({"using", "with", "from", "on", "in", "via"})
+SESSION_END: Final = frozenset(
+    {("exit",), ("quit",), ("exit", "skill"), ("quit", "skill"), ("alexa", "exit")}
+)
+WAKE_WORDS: Final = frozenset({"alexa", "echo", "computer", "amazon", "ziggy"})
+FILLERS: Final = frozenset(
+    {"please", "um", "uh", "er", "erm", "hmm", "like", "just", "well", "so", "oh", "hey"}
+)
+LIST_SEPARATORS: Final = frozenset({"and", "or"})
+_FUNCTION_WORDS = """
+    a an the this that these those to for of in on at by from with about into as and or but
+    is are am was were be been being do does did have has had will would can could shall should
+    may might must i me my mine you your we us our it its he him his she her they them their
+    what which who whom whose when where why how there here some any all please if then than
+    not no so up out just
+"""
+FUNCTION_WORDS: Final = frozenset(_FUNCTION_WORDS.split())

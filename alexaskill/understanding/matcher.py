@@ -1,0 +1,374 @@
+"""Matching words against sample utterances: exactly through a word trie, loosely by alignment.
+
+**Exact matching.** All samples share one trie whose edges are words or slots. A search from the
+root consumes the utterance's tokens; a slot edge takes a span of one or more tokens that its
+slot type accepts. Among all complete readings the best-scoring one wins: every sample word
+counts 1, slot words count by what they are (a parsed number or date, or a listed custom value,
+counts almost as much as a sample word; words a free-form slot only swallows count little), and
+each slot costs a little, so the most specific sample wins, as Alexa favours it. The search is
+memoised on (trie node, position), so it visits each pair once.
+
+**Loose matching** (when no sample matches exactly): the samples sharing the most informative
+words with the utterance are aligned with it word by word, allowing extra words, missing words
+and slots left empty at a cost. A reading is accepted when it covers enough of its sample's
+meaningful words; how much is "enough" follows the model's fallback sensitivity.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from .languages import Language
+from .slottypes import FREE, TYPED, Fill, SlotKind
+from .text import Token
+
+__all__ = ["Match", "Sample", "SampleMatcher", "SlotRef", "SpanCache"]
+
+WORD: Final = 1.0
+SLOT_COST: Final = 0.05
+# Loose matching: what a difference costs.
+_STEM_MATCH: Final = 0.7
+_EXTRA_WORD: Final = 0.55
+_EXTRA_FUNCTION_WORD: Final = 0.3
+_EXTRA_FILLER: Final = 0.1
+_MISSING_WORD: Final = 0.45
+_MISSING_FUNCTION_WORD: Final = 0.15
+_EMPTY_SLOT: Final = 0.3
+_FUNCTION_MATCH: Final = 0.6
+# Loosely, words a free-form slot (or unlisted custom words) swallow prove nearly nothing: the
+# sample's own words must carry the match.
+_LOOSE_FREE_WORD: Final = 0.05
+_CANDIDATES: Final = 12
+#: Share of a sample's meaningful words a loose match must have, by fallback sensitivity.
+COVERAGE: Final = {"LOW": 0.5, "MEDIUM": 0.6, "HIGH": 0.75}
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRef:
+    """A ``{slot}`` in a sample: the slot's name and how its type reads words."""
+
+    name: str
+    kind: SlotKind
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One sample utterance of an intent, cut into words and slots."""
+
+    intent: str
+    text: str
+    elements: tuple[str | SlotRef, ...]
+    #: Position among all samples: the earlier wins a tie.
+    order: int
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The sample's own words (slots left out)."""
+        return tuple(element for element in self.elements if isinstance(element, str))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A reading of the utterance as one sample."""
+
+    sample: Sample
+    score: float
+    #: (slot name, what it holds, first token, token after the last).
+    fills: tuple[tuple[str, Fill, int, int], ...]
+    exact: bool = True
+    #: Said words the sample does not have, and sample words that were not said.
+    extra: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    #: The positions of the extra words among the tokens.
+    extra_at: tuple[int, ...] = ()
+    #: Score per said word, to compare readings of different utterances.
+    quality: float = 0.0
+
+
+class SpanCache:
+    """What each slot type makes of each span of one utterance, computed once."""
+
+    def __init__(self, tokens: Sequence[Token], now: datetime.datetime) -> None:
+        self.tokens = tokens
+        self.now = now
+        self._fills: dict[tuple[int, int, int], Fill | None] = {}
+
+    def fill(self, kind: SlotKind, start: int, end: int) -> Fill | None:
+        """``kind``'s reading of tokens[start:end]."""
+        key = (id(kind), start, end)
+        try:
+            return self._fills[key]
+        except KeyError:
+            found = kind.fill(self.tokens[start:end], self.now)
+            self._fills[key] = found
+            return found
+
+
+@dataclass(eq=False)
+class _Node:
+    words: dict[str, _Node] = field(default_factory=dict)
+    slots: dict[tuple[str, int], tuple[SlotRef, _Node]] = field(default_factory=dict)
+    ends: list[Sample] = field(default_factory=list)
+    index: int = 0
+
+
+# A reading, best first: (score, -order of its sample, path). Paths are linked tuples
+# ((name, fill, start, end) | None, rest) so that extending one never copies it.
+_Path = tuple[object, object] | None
+_Best = tuple[float, int, Sample, _Path]
+
+
+class SampleMatcher:
+    """Finds the sample utterance that best explains a list of tokens."""
+
+    def __init__(self, samples: Sequence[Sample], language: Language) -> None:
+        self.samples = list(samples)
+        self.language = language
+        self.root = _Node()
+        self._count = 1
+        for sample in self.samples:
+            self._add(sample)
+        # The index of loose matching: word → samples using it, with the word's weight.
+        self.index: dict[str, list[int]] = {}
+        for position, sample in enumerate(self.samples):
+            for word in set(sample.words):
+                self.index.setdefault(word, []).append(position)
+                stem = self.language.stem(word)
+                if stem != word:
+                    self.index.setdefault(stem, []).append(position)
+        total = max(len(self.samples), 1)
+        self.idf = {word: math.log(1 + total / len(where)) for word, where in self.index.items()}
+
+    def _add(self, sample: Sample) -> None:
+        node = self.root
+        for element in sample.elements:
+            if isinstance(element, str):
+                child = node.words.get(element)
+                if child is None:
+                    child = node.words[element] = _Node(index=self._count)
+                    self._count += 1
+                node = child
+            else:
+                key = (element.name, id(element.kind))
+                entry = node.slots.get(key)
+                if entry is None:
+                    entry = node.slots[key] = (element, _Node(index=self._count))
+                    self._count += 1
+                node = entry[1]
+        node.ends.append(sample)
+
+    # --- exact ---------------------------------------------------------------------------------
+
+    def exact(self, spans: SpanCache) -> Match | None:
+        """The best reading of the cache's tokens as a whole sample, or None."""
+        words = [token.text for token in spans.tokens]
+        size = len(words)
+        memo: dict[tuple[int, int], _Best | None] = {}
+
+        def best(node: _Node, at: int) -> _Best | None:
+            key = (node.index, at)
+            if key in memo:
+                return memo[key]
+            found: _Best | None = None
+            if at == size and node.ends:
+                first = min(node.ends, key=lambda sample: sample.order)
+                found = (0.0, -first.order, first, None)
+            if at < size:
+                child = node.words.get(words[at])
+                if child is not None:
+                    rest = best(child, at + 1)
+                    if rest is not None:
+                        found = _better(found, (rest[0] + WORD, rest[1], rest[2], (None, rest[3])))
+                for ref, child in node.slots.values():
+                    last = min(size, at + ref.kind.max_words)
+                    for end in range(at + 1, last + 1):
+                        fill = spans.fill(ref.kind, at, end)
+                        if fill is None:
+                            continue
+                        rest = best(child, end)
+                        if rest is None:
+                            continue
+                        score = rest[0] + fill.weight * (end - at) - SLOT_COST
+                        path = ((ref.name, fill, at, end), rest[3])
+                        found = _better(found, (score, rest[1], rest[2], path))
+            memo[key] = found
+            return found
+
+        result = best(self.root, 0)
+        if result is None:
+            return None
+        score, _, sample, path = result
+        return Match(sample, score, _fills(path), quality=score / max(size, 1))
+
+    # --- loose ---------------------------------------------------------------------------------
+
+    def candidates(self, tokens: Sequence[Token]) -> list[Sample]:
+        """The samples sharing the most informative words with ``tokens``."""
+        scores: dict[int, float] = {}
+        for word in {token.text for token in tokens}:
+            for key in {word, self.language.stem(word)}:
+                for position in self.index.get(key, ()):
+                    weight = self.idf[key]
+                    if word in self.language.function_words:
+                        weight *= 0.3
+                    scores[position] = scores.get(position, 0.0) + weight
+        ranked = sorted(scores, key=lambda position: (-scores[position], position))
+        return [self.samples[position] for position in ranked[:_CANDIDATES]]
+
+    def loose(self, spans: SpanCache, sensitivity: str = "LOW") -> Match | None:
+        """The best loose reading of the cache's tokens, if one covers enough of its sample."""
+        best: Match | None = None
+        for sample in self.candidates(spans.tokens):
+            match = self.align(sample, spans)
+            if match is None or not self.acceptable(match, sensitivity):
+                continue
+            if best is None or (match.score, -match.sample.order) > (
+                best.score,
+                -best.sample.order,
+            ):
+                best = match
+        return best
+
+    def closest(self, spans: SpanCache) -> Match | None:
+        """The best loose reading whatever its coverage (for a model without a fallback)."""
+        matches = [self.align(sample, spans) for sample in self.candidates(spans.tokens)]
+        found = [match for match in matches if match is not None]
+        return max(found, key=lambda match: (match.score, -match.sample.order), default=None)
+
+    def acceptable(self, match: Match, sensitivity: str) -> bool:
+        """Whether a loose reading covers enough of its sample's meaningful words."""
+        meaningful = [
+            word for word in match.sample.words if word not in self.language.function_words
+        ]
+        if not meaningful:
+            return False
+        missing = [word for word in match.missing if word not in self.language.function_words]
+        coverage = 1 - len(missing) / len(meaningful)
+        return coverage >= COVERAGE.get(sensitivity, 0.5) and match.quality >= 0.1
+
+    def align(self, sample: Sample, spans: SpanCache) -> Match | None:
+        """The best word-by-word alignment of the cache's tokens with ``sample``."""
+        tokens = spans.tokens
+        words = [token.text for token in tokens]
+        elements = sample.elements
+        size, count = len(words), len(elements)
+        function_words = self.language.function_words
+        fillers = self.language.fillers
+        memo: dict[tuple[int, int], tuple[float, object] | None] = {}
+
+        def best(e: int, at: int) -> tuple[float, object] | None:
+            key = (e, at)
+            if key in memo:
+                return memo[key]
+            options: list[tuple[float, object]] = []
+            if e == count and at == size:
+                options.append((0.0, None))
+            if at < size:
+                # A word the sample does not have.
+                rest = best(e, at + 1)
+                if rest is not None:
+                    if words[at] in fillers:
+                        cost = _EXTRA_FILLER
+                    elif words[at] in function_words:
+                        cost = _EXTRA_FUNCTION_WORD
+                    else:
+                        cost = _EXTRA_WORD
+                    options.append((rest[0] - cost, (("extra", at), rest[1])))
+            if e < count:
+                element = elements[e]
+                if isinstance(element, str):
+                    rest = best(e + 1, at)
+                    if rest is not None:
+                        cost = (
+                            _MISSING_FUNCTION_WORD if element in function_words else _MISSING_WORD
+                        )
+                        options.append((rest[0] - cost, (("missing", element), rest[1])))
+                    if at < size and (
+                        words[at] == element
+                        or self.language.stem(words[at]) == self.language.stem(element)
+                    ):
+                        rest = best(e + 1, at + 1)
+                        if rest is not None:
+                            gain = WORD if words[at] == element else _STEM_MATCH
+                            if element in function_words:
+                                gain *= _FUNCTION_MATCH
+                            options.append((rest[0] + gain, rest[1]))
+                else:
+                    rest = best(e + 1, at)
+                    if rest is not None:
+                        options.append((rest[0] - _EMPTY_SLOT, rest[1]))
+                    last = min(size, at + element.kind.max_words)
+                    for end in range(at + 1, last + 1):
+                        fill = spans.fill(element.kind, at, end)
+                        if fill is None:
+                            continue
+                        rest = best(e + 1, end)
+                        if rest is not None:
+                            weight = fill.weight if fill.weight > FREE else _LOOSE_FREE_WORD
+                            gain = weight * (end - at) - SLOT_COST
+                            options.append(
+                                (rest[0] + gain, (("slot", (element.name, fill, at, end)), rest[1]))
+                            )
+            found = max(options, key=lambda option: option[0], default=None)
+            memo[key] = found
+            return found
+
+        result = best(0, 0)
+        if result is None:
+            return None
+        score, path = result
+        fills: list[tuple[str, Fill, int, int]] = []
+        extra: list[int] = []
+        missing: list[str] = []
+        while path is not None:
+            step: Any
+            step, path = path  # type: ignore[misc]
+            kind, detail = step
+            if kind == "slot":
+                fills.append(detail)
+            elif kind == "extra":
+                extra.append(detail)
+            else:
+                missing.append(detail)
+        exact = (
+            not extra
+            and not missing
+            and len(fills) == sum(1 for element in elements if not isinstance(element, str))
+        )
+        return Match(
+            sample,
+            score,
+            tuple(fills),
+            exact=exact,
+            extra=tuple(words[at] for at in extra),
+            missing=tuple(missing),
+            quality=score / max(size, 1),
+            extra_at=tuple(extra),
+        )
+
+
+def _better(current: _Best | None, candidate: _Best) -> _Best:
+    if current is None or candidate[:2] > current[:2]:
+        return candidate
+    return current
+
+
+def _fills(path: _Path) -> tuple[tuple[str, Fill, int, int], ...]:
+    fills = []
+    while path is not None:
+        step, path = path  # type: ignore[assignment]
+        if step is not None:
+            fills.append(step)
+    return tuple(fills)  # type: ignore[arg-type]
+
+
+def typed_share(match: Match) -> float:
+    """How much of a reading rests on words a slot merely swallowed (0 to 1)."""
+    free = sum(end - start for _, fill, start, end in match.fills if fill.weight <= FREE)
+    said = sum(end - start for _, fill, start, end in match.fills if fill.weight >= TYPED)
+    total = free + said + len(match.sample.words)
+    return free / total if total else 0.0

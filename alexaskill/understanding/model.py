@@ -1,0 +1,386 @@
+"""An interaction model read from its JSON: the ASK CLI file, or what ``alexaskill model`` builds.
+
+The JSON is the one of ``skill-package/interactionModels/custom/<locale>.json`` (Amazon's
+"Interaction Model Schema"): ``interactionModel.languageModel`` with the invocation name,
+intents (slots, samples), slot types (values with ids and synonyms) and
+``modelConfiguration``; ``interactionModel.dialog`` (per intent: the delegation strategy,
+required and confirmed slots, validations) and ``interactionModel.prompts`` (the prompts'
+variations). Unknown keys are ignored; a model that cannot be read at all raises
+`InteractionModelError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from ..interaction import InteractionModelError
+
+if TYPE_CHECKING:
+    from ..app import Skill
+
+__all__ = [
+    "DialogIntentModel",
+    "DialogSlotModel",
+    "InteractionModel",
+    "ModelIntent",
+    "ModelSlot",
+    "ModelType",
+    "Prompt",
+    "TypeValue",
+    "Validation",
+    "load_model",
+    "locale_of_file",
+    "model_from_skill",
+]
+
+_LOCALE_FILE: Final = re.compile(r"[a-z]{2}-[A-Z]{2}")
+#: The delegation strategy Amazon applies when a model names none: auto delegation.
+DEFAULT_DELEGATION: Final = "ALWAYS"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSlot:
+    """A slot of an intent: its name and type, whether it takes several values, its samples."""
+
+    name: str
+    type: str
+    multiple: bool = False
+    #: What users say when asked for this slot ("to {city}"), used when Alexa elicits it.
+    samples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelIntent:
+    """An intent: its slots (in the model's order) and its sample utterances."""
+
+    name: str
+    slots: tuple[ModelSlot, ...] = ()
+    samples: tuple[str, ...] = ()
+
+    def slot(self, name: str) -> ModelSlot | None:
+        """The slot called ``name``, or None."""
+        return next((slot for slot in self.slots if slot.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeValue:
+    """A value of a custom slot type: canonical name, id (may be None) and synonyms."""
+
+    name: str
+    id: str | None = None
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelType:
+    """A custom slot type (or a built-in one extended with values)."""
+
+    name: str
+    values: tuple[TypeValue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A prompt of the dialog model: its variations as (type, text), type PlainText or SSML."""
+
+    id: str
+    variations: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """A slot validation rule (``isInSet``, ``isLessThan``, ``isInDuration``, ...)."""
+
+    type: str
+    prompt: str | None
+    values: tuple[str, ...] = ()
+    value: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DialogSlotModel:
+    """What the dialog model says of one slot of an intent."""
+
+    name: str
+    type: str
+    elicitation_required: bool = False
+    confirmation_required: bool = False
+    elicit_prompt: str | None = None
+    confirm_prompt: str | None = None
+    validations: tuple[Validation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DialogIntentModel:
+    """What the dialog model says of one intent."""
+
+    name: str
+    #: "ALWAYS" (auto delegation: Alexa runs the dialog) or "SKILL_RESPONSE".
+    delegation: str
+    confirmation_required: bool = False
+    confirm_prompt: str | None = None
+    slots: tuple[DialogSlotModel, ...] = ()
+
+    def slot(self, name: str) -> DialogSlotModel | None:
+        """The dialog rules of slot ``name``, or None."""
+        return next((slot for slot in self.slots if slot.name == name), None)
+
+
+@dataclass(frozen=True)
+class InteractionModel:
+    """An interaction model, read from its JSON."""
+
+    invocation: str | None
+    intents: tuple[ModelIntent, ...]
+    types: Mapping[str, ModelType] = field(default_factory=dict)
+    dialog: Mapping[str, DialogIntentModel] = field(default_factory=dict)
+    prompts: Mapping[str, Prompt] = field(default_factory=dict)
+    #: ``modelConfiguration.fallbackIntentSensitivity.level``: LOW, MEDIUM or HIGH.
+    fallback_sensitivity: str = "LOW"
+    #: The JSON it was read from.
+    json: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def intent(self, name: str) -> ModelIntent | None:
+        """The intent called ``name``, or None."""
+        return next((intent for intent in self.intents if intent.name == name), None)
+
+    @classmethod
+    def from_json(cls, data: Any, *, source: str = "the model") -> InteractionModel:
+        """Read a model from its JSON (a whole file, or only its ``languageModel``)."""
+        return _Reader(source).read(data)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(item) for item in value if isinstance(item, str | int | float))
+    return ()
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+
+    def problem(self, message: str) -> None:
+        self.problems.append(f"{self.source}: {message}")
+
+    def read(self, data: Any) -> InteractionModel:
+        if not isinstance(data, Mapping):
+            raise InteractionModelError([f"{self.source}: not a JSON object"])
+        root: Any = data.get("interactionModel", data)
+        if not isinstance(root, Mapping):
+            raise InteractionModelError([f"{self.source}: interactionModel is not an object"])
+        language: Any = root.get("languageModel")
+        if language is None and "intents" in root:
+            language = root
+        if not isinstance(language, Mapping):
+            raise InteractionModelError(
+                [f"{self.source}: no interactionModel.languageModel (is this an ASK model file?)"]
+            )
+        invocation = language.get("invocationName")
+        intents = self.intents(language.get("intents"))
+        types = self.types(language.get("types"))
+        prompts = self.prompts(root.get("prompts"))
+        dialog = self.dialog(root.get("dialog"), {intent.name: intent for intent in intents})
+        sensitivity = "LOW"
+        configuration = language.get("modelConfiguration")
+        if isinstance(configuration, Mapping):
+            level = (configuration.get("fallbackIntentSensitivity") or {}).get("level")
+            if isinstance(level, str) and level.upper() in ("LOW", "MEDIUM", "HIGH"):
+                sensitivity = level.upper()
+        if self.problems:
+            raise InteractionModelError(self.problems)
+        return InteractionModel(
+            invocation=invocation if isinstance(invocation, str) and invocation else None,
+            intents=intents,
+            types=types,
+            dialog=dialog,
+            prompts=prompts,
+            fallback_sensitivity=sensitivity,
+            json=data,
+        )
+
+    def intents(self, value: Any) -> tuple[ModelIntent, ...]:
+        if not isinstance(value, list):
+            self.problem("languageModel.intents is not a list")
+            return ()
+        intents = []
+        for index, entry in enumerate(value):
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+                self.problem(f"intents[{index}] has no name")
+                continue
+            slots = []
+            for slot_index, slot in enumerate(entry.get("slots") or ()):
+                if not isinstance(slot, Mapping) or not isinstance(slot.get("name"), str):
+                    self.problem(f"intent {entry['name']}: slots[{slot_index}] has no name")
+                    continue
+                multiple = bool((slot.get("multipleValues") or {}).get("enabled"))
+                slots.append(
+                    ModelSlot(
+                        slot["name"],
+                        str(slot.get("type") or "AMAZON.SearchQuery"),
+                        multiple,
+                        _strings(slot.get("samples")),
+                    )
+                )
+            intents.append(ModelIntent(entry["name"], tuple(slots), _strings(entry.get("samples"))))
+        return tuple(intents)
+
+    def types(self, value: Any) -> dict[str, ModelType]:
+        types: dict[str, ModelType] = {}
+        for index, entry in enumerate(value or ()):
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+                self.problem(f"types[{index}] has no name")
+                continue
+            values = []
+            for item in entry.get("values") or ():
+                name = (item.get("name") or {}) if isinstance(item, Mapping) else {}
+                if not isinstance(name, Mapping) or not isinstance(name.get("value"), str):
+                    self.problem(f"slot type {entry['name']}: a value has no name.value")
+                    continue
+                value_id = item.get("id")
+                values.append(
+                    TypeValue(
+                        name["value"],
+                        str(value_id) if value_id not in (None, "") else None,
+                        _strings(name.get("synonyms")),
+                    )
+                )
+            types[entry["name"]] = ModelType(entry["name"], tuple(values))
+        return types
+
+    def prompts(self, value: Any) -> dict[str, Prompt]:
+        prompts: dict[str, Prompt] = {}
+        for entry in value or ():
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
+                self.problem("a prompt has no id")
+                continue
+            variations = tuple(
+                (str(item.get("type") or "PlainText"), str(item.get("value") or ""))
+                for item in entry.get("variations") or ()
+                if isinstance(item, Mapping)
+            )
+            prompts[entry["id"]] = Prompt(entry["id"], variations)
+        return prompts
+
+    def dialog(
+        self, value: Any, intents: Mapping[str, ModelIntent]
+    ) -> dict[str, DialogIntentModel]:
+        if not isinstance(value, Mapping):
+            return {}
+        default = str(value.get("delegationStrategy") or DEFAULT_DELEGATION)
+        dialog: dict[str, DialogIntentModel] = {}
+        for entry in value.get("intents") or ():
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+                self.problem("dialog.intents: an entry has no name")
+                continue
+            slots = []
+            for slot in entry.get("slots") or ():
+                if not isinstance(slot, Mapping) or not isinstance(slot.get("name"), str):
+                    self.problem(f"dialog intent {entry['name']}: a slot has no name")
+                    continue
+                prompts = slot.get("prompts") or {}
+                validations = tuple(
+                    Validation(
+                        str(rule.get("type")),
+                        rule.get("prompt"),
+                        _strings(rule.get("values")),
+                        None if rule.get("value") is None else str(rule.get("value")),
+                        rule.get("start"),
+                        rule.get("end"),
+                    )
+                    for rule in slot.get("validations") or ()
+                    if isinstance(rule, Mapping)
+                )
+                model_intent = intents.get(entry["name"])
+                model_slot = model_intent.slot(slot["name"]) if model_intent else None
+                slots.append(
+                    DialogSlotModel(
+                        slot["name"],
+                        str(slot.get("type") or (model_slot.type if model_slot else "")),
+                        bool(slot.get("elicitationRequired")),
+                        bool(slot.get("confirmationRequired")),
+                        prompts.get("elicitation"),
+                        prompts.get("confirmation"),
+                        validations,
+                    )
+                )
+            intent_prompts = entry.get("prompts") or {}
+            dialog[entry["name"]] = DialogIntentModel(
+                entry["name"],
+                str(entry.get("delegationStrategy") or default),
+                bool(entry.get("confirmationRequired")),
+                intent_prompts.get("confirmation"),
+                tuple(slots),
+            )
+        return dialog
+
+
+def load_model(
+    source: str | os.PathLike[str] | Mapping[str, Any], *, locale: str | None = None
+) -> InteractionModel:
+    """Read an interaction model from a file, a directory of ``<locale>.json`` files, or JSON.
+
+    A directory (the ASK CLI's ``interactionModels/custom``) needs ``locale`` to pick the file.
+    Raises `InteractionModelError` (with what went wrong) for a file that cannot be used.
+    """
+    if isinstance(source, Mapping):
+        return InteractionModel.from_json(source)
+    path = Path(source)
+    if path.is_dir():
+        if locale is None:
+            found = sorted(p.stem for p in path.glob("*.json"))
+            raise InteractionModelError(
+                [f"{path}: a directory; choose a locale ({', '.join(found) or 'none found'})"]
+            )
+        path = path / f"{locale}.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InteractionModelError([f"{path}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InteractionModelError([f"{path}: not JSON (line {exc.lineno}: {exc.msg})"]) from None
+    return InteractionModel.from_json(data, source=str(path))
+
+
+def locale_of_file(source: str | os.PathLike[str]) -> str | None:
+    """The locale a model file's name gives (``en-GB.json`` → "en-GB"), or None."""
+    stem = Path(source).stem
+    return stem if _LOCALE_FILE.fullmatch(stem) else None
+
+
+def model_from_skill(
+    skill: Skill, *, locale: str = "en-US", invocation: str | None = None
+) -> InteractionModel:
+    """The interaction model ``alexaskill model`` builds from the skill's code.
+
+    Without ``invocation`` the model has no invocation name: utterances that open the skill by
+    any name are still understood.
+    """
+    from ..interaction import build_interaction_model
+
+    data = build_interaction_model(skill, locale=locale, invocation=invocation or "the skill")
+    model = InteractionModel.from_json(data, source="the skill's model")
+    if invocation is None:
+        model = InteractionModel(
+            None,
+            model.intents,
+            model.types,
+            model.dialog,
+            model.prompts,
+            model.fallback_sensitivity,
+            model.json,
+        )
+    return model

@@ -1,0 +1,315 @@
+"""Slot types: which words a slot of each type takes, and the value and resolutions Alexa sends.
+
+Three kinds, as Amazon's slot type reference describes them:
+
+- **Built-in types with a format** (AMAZON.NUMBER, Ordinal, FOUR_DIGIT_NUMBER, DATE, TIME,
+  DURATION, PhoneNumber, AlphaNumeric): the words must parse, and the slot's ``value`` is the
+  parsed value ("tomorrow" → "2026-11-30"). The parsers belong to the language.
+- **Free-form built-in types** (AMAZON.City, AMAZON.FirstName, AMAZON.SearchQuery, ...): any words
+  fill them, and the ``value`` is the words as said. No entity resolution.
+- **Custom types** (and built-in types the model extends with values): any words fill them, the
+  ``value`` is the words as said, and entity resolution ("Entity Resolution for Custom Slot
+  Types") reports ``ER_SUCCESS_MATCH`` with every value whose name or synonym the words are (name
+  and id), or ``ER_SUCCESS_NO_MATCH`` for other words, under the authority
+  ``amzn1.er-authority.echo-sdk.<skill id>.<type name>``.
+
+A `Fill` also carries a weight per word, which the matcher uses to prefer the reading Alexa
+would: a number that parses, or a listed value, counts for more than words a free-form slot
+merely swallows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Protocol
+
+from .languages import Language, SlotParser
+from .model import ModelType, TypeValue
+from .text import Token, surface
+
+__all__ = [
+    "FREE",
+    "LISTED",
+    "TYPED",
+    "UNLISTED",
+    "Fill",
+    "SlotKind",
+    "authority",
+    "slot_kind",
+    "value_id",
+]
+
+#: Weight per word of a slot filled by a built-in type that parsed it.
+TYPED: Final = 0.9
+#: Weight per word of a custom type's value or synonym.
+LISTED: Final = 0.85
+#: Weight per word of free-form words (a free-form type, or a custom type's unlisted words).
+FREE: Final = 0.35
+UNLISTED: Final = 0.3
+
+# How many words a free-form slot may take; a search query is a whole sentence.
+_FREE_WORDS: Final = {
+    "AMAZON.SearchQuery": 30,
+    "AMAZON.LITERAL": 30,
+    "AMAZON.FirstName": 3,
+    "AMAZON.Color": 3,
+    "AMAZON.DayOfWeek": 2,
+    "AMAZON.Month": 2,
+    "AMAZON.Language": 3,
+    "AMAZON.Genre": 4,
+}
+_DEFAULT_FREE_WORDS: Final = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """What a span of words means as a value of one slot type."""
+
+    #: The slot's ``value``: the parsed value of a built-in type, else the words as said.
+    value: str
+    #: The words as the user said them.
+    words: str
+    #: "typed", "listed", "unlisted" or "free".
+    kind: str
+    #: The matcher's weight per word.
+    weight: float
+    #: The ``resolutions`` object Alexa sends (custom types), else None.
+    resolutions: Mapping[str, Any] | None = None
+    #: The canonical values matched (custom types), for explanations.
+    matched: tuple[TypeValue, ...] = ()
+    #: The values of a multiple-value slot that holds several ("ham and eggs").
+    parts: tuple[Fill, ...] = ()
+
+
+def value_id(value: TypeValue) -> str:
+    """The id entity resolution reports for ``value``.
+
+    A value declared without an id gets one from Alexa (32 hexadecimal digits in requests); the
+    MD5 of its name gives the same form and stays stable from run to run.
+    """
+    if value.id is not None:
+        return value.id
+    return hashlib.md5(value.name.encode(), usedforsecurity=False).hexdigest()
+
+
+def authority(skill_id: str, type_name: str) -> str:
+    """The entity-resolution authority of a custom slot type of a skill."""
+    return f"amzn1.er-authority.echo-sdk.{skill_id}.{type_name}"
+
+
+class SlotKind(Protocol):
+    """How a slot type reads a span of words."""
+
+    name: str
+    #: The most words one value takes.
+    max_words: int
+
+    def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        """The slot value of these words, or None when the type does not take them."""
+        ...
+
+
+class _Typed:
+    def __init__(self, name: str, parse: SlotParser) -> None:
+        self.name = name
+        self.parse = parse
+        self.max_words = 10
+
+    def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        value = self.parse([token.text for token in tokens], now)
+        if value is None:
+            return None
+        return Fill(value, surface(tokens), "typed", TYPED)
+
+
+def _trimmed(tokens: Sequence[Token], fillers: frozenset[str]) -> bool:
+    """Whether free words neither start nor end with a filler ("new york please" does)."""
+    return tokens[0].text not in fillers and tokens[-1].text not in fillers
+
+
+class _Free:
+    def __init__(self, name: str, fillers: frozenset[str]) -> None:
+        self.name = name
+        self.fillers = fillers
+        self.max_words = _FREE_WORDS.get(name, _DEFAULT_FREE_WORDS)
+
+    def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        if not _trimmed(tokens, self.fillers):
+            return None
+        words = surface(tokens)
+        return Fill(words, words, "free", FREE)
+
+
+def _key(words: Sequence[str]) -> tuple[str, ...]:
+    return tuple(words)
+
+
+def _singular(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    last = words[-1]
+    if len(last) > 3 and last.endswith("ies"):
+        return (*words[:-1], last[:-3] + "y")
+    if len(last) > 3 and last.endswith("es") and last[-3] in "sxz":
+        return (*words[:-1], last[:-2])
+    if len(last) > 2 and last.endswith("s") and not last.endswith("ss"):
+        return (*words[:-1], last[:-1])
+    return None
+
+
+class _Custom:
+    def __init__(
+        self,
+        name: str,
+        values: Sequence[TypeValue],
+        skill_id: str,
+        tokenize: Any,
+        fillers: frozenset[str],
+        fallback: SlotKind | None = None,
+    ) -> None:
+        self.name = name
+        self.fillers = fillers
+        self.authority = authority(skill_id, name)
+        self.fallback = fallback
+        self.index: dict[tuple[str, ...], list[TypeValue]] = {}
+        longest = 1
+        for value in values:
+            for said in (value.name, *value.synonyms):
+                key = _key(tokenize(said))
+                if not key:
+                    continue
+                entries = self.index.setdefault(key, [])
+                if value not in entries:
+                    entries.append(value)
+                longest = max(longest, len(key))
+        self.max_words = max(longest, fallback.max_words if fallback else 0, 4)
+
+    def lookup(self, words: tuple[str, ...]) -> list[TypeValue] | None:
+        found = self.index.get(words)
+        if found is None:
+            singular = _singular(words)
+            if singular is not None:
+                found = self.index.get(singular)
+        return found
+
+    def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        words = surface(tokens)
+        matched = self.lookup(tuple(token.text for token in tokens))
+        if matched:
+            resolutions = {
+                "resolutionsPerAuthority": [
+                    {
+                        "authority": self.authority,
+                        "status": {"code": "ER_SUCCESS_MATCH"},
+                        "values": [
+                            {"value": {"name": value.name, "id": value_id(value)}}
+                            for value in matched
+                        ],
+                    }
+                ]
+            }
+            return Fill(words, words, "listed", LISTED, resolutions, tuple(matched))
+        if self.fallback is not None:
+            typed = self.fallback.fill(tokens, now)
+            if typed is not None and typed.kind == "typed":
+                return typed
+        if not _trimmed(tokens, self.fillers):
+            return None
+        resolutions = {
+            "resolutionsPerAuthority": [
+                {"authority": self.authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+            ]
+        }
+        return Fill(words, words, "unlisted", UNLISTED, resolutions)
+
+
+class _List:
+    """A multiple-value slot: values separated by "and", "or" or commas, each of the type."""
+
+    def __init__(self, base: SlotKind, separators: frozenset[str]) -> None:
+        self.name = base.name
+        self.base = base
+        self.separators = separators
+        self.max_words = max(base.max_words * 3, 12)
+
+    def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        parts: list[list[Token]] = [[]]
+        for token in tokens:
+            if token.text in self.separators:
+                parts.append([])
+                continue
+            parts[-1].append(token)
+            if token.pause:
+                parts.append([])
+        if parts and not parts[-1]:
+            parts.pop()
+        if any(not part for part in parts):
+            return None
+        if len(parts) == 1:
+            single = self.base.fill(tokens, now)
+            if single is None or single.kind != "unlisted" or not isinstance(self.base, _Custom):
+                return single
+            split = self._listed_run(tokens, now)
+            return split if split is not None else single
+        fills = [self.base.fill(part, now) for part in parts]
+        if any(fill is None for fill in fills):
+            return None
+        return self._combine(tokens, [fill for fill in fills if fill is not None])
+
+    def _listed_run(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        """Listed values said one after the other without "and" ("ham cheese olives")."""
+        assert isinstance(self.base, _Custom)
+        size = len(tokens)
+        best: list[list[Fill] | None] = [None] * (size + 1)
+        best[0] = []
+        for end in range(1, size + 1):
+            for start in range(max(0, end - self.base.max_words), end):
+                before = best[start]
+                if before is None:
+                    continue
+                fill = self.base.fill(tokens[start:end], now)
+                if fill is None or fill.kind != "listed":
+                    continue
+                if best[end] is None or len(before) + 1 < len(best[end] or ()):
+                    best[end] = [*before, fill]
+        found = best[size]
+        if found is None or len(found) < 2:
+            return None
+        return self._combine(tokens, found)
+
+    @staticmethod
+    def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
+        weight = sum(fill.weight for fill in fills) / len(fills)
+        words = surface(tokens)
+        return Fill(fills[0].value, words, "list", weight, parts=tuple(fills))
+
+
+def slot_kind(
+    type_name: str,
+    *,
+    language: Language,
+    types: Mapping[str, ModelType],
+    skill_id: str,
+    tokenize: Any,
+    multiple: bool = False,
+) -> SlotKind:
+    """How a slot of ``type_name`` reads words, for this model and language."""
+    if multiple:
+        base = slot_kind(
+            type_name, language=language, types=types, skill_id=skill_id, tokenize=tokenize
+        )
+        return _List(base, language.list_separators)
+    parser = language.slot_parser(type_name)
+    builtin: SlotKind | None = None
+    if type_name.startswith("AMAZON."):
+        builtin = (
+            _Typed(type_name, parser) if parser is not None else _Free(type_name, language.fillers)
+        )
+    declared = types.get(type_name)
+    if declared is not None and declared.values:
+        return _Custom(type_name, declared.values, skill_id, tokenize, language.fillers, builtin)
+    if builtin is not None:
+        return builtin
+    # A custom type the model does not declare: any words, no resolution to offer.
+    return _Custom(type_name, (), skill_id, tokenize, language.fillers)

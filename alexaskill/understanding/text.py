@@ -1,0 +1,99 @@
+"""Words as the matcher sees them: utterances and sample utterances cut into normalised tokens.
+
+Both sides go through the same steps, so that a sample written "what's the weather" matches a
+user who typed "What is the weather?":
+
+- Unicode compatibility forms are folded (NFKC), typographic apostrophes become ``'``, and the
+  text is case-folded.
+- Words are runs of letters (with inner apostrophes: ``what's``, ``o'clock``), numbers (``25``,
+  ``2.5``, ``3:30``, ``3rd``) and ISO dates (``2026-11-27``); everything else (punctuation,
+  hyphens, the periods of ``p.m.``) separates words.
+- The language expands contractions (``what's`` → ``what is``), each expanded word remembering
+  the word it came from, so that a slot value is reported as the user wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["Token", "split_words", "surface", "tokenize"]
+
+_APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_WORD: Final = re.compile(
+    r"\d{4}-\d{2}-\d{2}"  # an ISO date, typed
+    r"|\d+(?:[:.]\d+)?(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
+    r"|\d+(?=[^\W\d_])"  # the 3 of 3pm (the letters follow as a word of their own)
+    r"|[^\W\d_]+(?:'[^\W\d_]+)*",  # words, with inner apostrophes
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One normalised word, and where the user's text had it."""
+
+    text: str
+    #: The word as written (original case), of which this token is all or part.
+    source: str
+    #: Index of that written word among the utterance's words.
+    word: int
+    #: Which part of the written word this is, and of how many (a contraction has several).
+    part: int = 0
+    parts: int = 1
+    #: Whether a comma (or another pause mark) follows the written word.
+    pause: bool = False
+
+
+def split_words(text: str) -> list[tuple[str, str]]:
+    """The words of ``text`` as (normalised, as written) pairs."""
+    return [(word, written) for word, written, _ in _words(text)]
+
+
+def _words(text: str) -> list[tuple[str, str, bool]]:
+    folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    words = []
+    for match in _WORD.finditer(folded):
+        after = folded[match.end() : match.end() + 2].lstrip()
+        words.append((match.group().casefold(), match.group(), after[:1] in (",", ";")))
+    return words
+
+
+def tokenize(text: str, contractions: Mapping[str, tuple[str, ...]]) -> list[Token]:
+    """The tokens of ``text``, contractions expanded by the language's table."""
+    tokens: list[Token] = []
+    for index, (word, written, pause) in enumerate(_words(text)):
+        expansion = contractions.get(word)
+        if expansion is None:
+            tokens.append(Token(word, written, index, pause=pause))
+        else:
+            count = len(expansion)
+            tokens.extend(
+                Token(part, written, index, number, count, pause and number == count - 1)
+                for number, part in enumerate(expansion)
+            )
+    return tokens
+
+
+def surface(tokens: Sequence[Token]) -> str:
+    """The words the user wrote for ``tokens``, in the user's case.
+
+    A written word appears once however many tokens it gave; a span holding only part of a
+    contraction ("is" of "what's") gives the expanded words instead.
+    """
+    words: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        end = index
+        while end + 1 < len(tokens) and tokens[end + 1].word == token.word:
+            end += 1
+        whole = token.part == 0 and tokens[end].part == token.parts - 1
+        if whole:
+            words.append(token.source)
+        else:
+            words.extend(part.text for part in tokens[index : end + 1])
+        index = end + 1
+    return " ".join(words)

@@ -1,0 +1,148 @@
+"""``alexaskill understand``: JSON lines, from a hand-written model file or an APP."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from alexaskill.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
+
+
+def run(
+    *argv: str, stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None
+) -> tuple[int, str, str]:
+    if stdin is not None:
+        assert monkeypatch is not None
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_utterances_from_the_command_line_with_a_hand_written_model() -> None:
+    code, out, err = run(
+        "understand",
+        "--model",
+        MODEL_FILE,
+        "--now",
+        "2026-11-29T12:00",
+        "I'd like a big pizza for noon",
+        "open pizza palace",
+        "exit",
+    )
+    assert (code, err) == (0, "")
+    order, launch, end = lines(out)
+    assert order == {
+        "utterance": "I'd like a big pizza for noon",
+        "request": order["request"],
+    }
+    request = order["request"]
+    assert isinstance(request, dict)
+    assert request["type"] == "IntentRequest"
+    assert request["dialogState"] == "STARTED"
+    slots = request["intent"]["slots"]
+    assert slots["count"] == {"name": "count", "confirmationStatus": "NONE"}
+    assert slots["time"]["value"] == "12:00"
+    assert slots["size"]["resolutions"]["resolutionsPerAuthority"][0] == {
+        "authority": (
+            "amzn1.er-authority.echo-sdk.amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+            ".PizzaSize"
+        ),
+        "status": {"code": "ER_SUCCESS_MATCH"},
+        "values": [{"value": {"name": "large", "id": "LARGE"}}],
+    }
+    assert slots["toppings"] == {"name": "toppings", "confirmationStatus": "NONE"}
+    assert launch == {"utterance": "open pizza palace", "request": {"type": "LaunchRequest"}}
+    assert end == {
+        "utterance": "exit",
+        "request": {"type": "SessionEndedRequest", "reason": "USER_INITIATED"},
+    }
+
+
+def test_one_utterance_per_line_of_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(
+        "understand",
+        "--model",
+        MODEL_FILE,
+        "--skill-id",
+        "amzn1.ask.skill.abc",
+        "--explain",
+        stdin="track my order\n\nremind me in ten minutes\n",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0
+    track, remind = lines(out)
+    assert track["request"] == {
+        "type": "IntentRequest",
+        "intent": {"name": "TrackOrder", "confirmationStatus": "NONE"},
+    }
+    assert 'sample: "track my order" (exact)' in str(track["explanation"])
+    request = remind["request"]
+    assert isinstance(request, dict)
+    assert request["intent"]["slots"]["duration"]["value"] == "PT10M"
+
+
+def test_the_model_of_an_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run(
+        "understand",
+        "--model",
+        "examples.weather.app:skill",
+        "--now",
+        "2026-11-29T12:00:00",
+        "what's the weather in Paris tomorrow",
+    )
+    assert code == 0
+    [record] = lines(out)
+    request = record["request"]
+    assert isinstance(request, dict)
+    assert request["intent"]["name"] == "GetWeather"
+    slots = request["intent"]["slots"]
+    assert slots["city"]["value"] == "Paris"
+    assert slots["date"]["value"] == "2026-11-30"
+
+
+def test_the_locale_comes_from_the_file_name(tmp_path: Path) -> None:
+    model = tmp_path / "en-GB.json"
+    model.write_text(Path(MODEL_FILE).read_text())
+    code, out, _ = run("understand", "--model", str(model), "remind me in a fortnight")
+    assert code == 0
+    request = lines(out)[0]["request"]
+    assert isinstance(request, dict)
+    assert request["intent"]["slots"]["duration"]["value"] == "P2W"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--model", "missing.json", "hi"], "missing.json: no such file"),
+        (["--model", MODEL_FILE, "--locale", "de-DE", "hi"], "does not know this language"),
+        (["--model", MODEL_FILE, "--now", "tomorrow", "hi"], "--now 'tomorrow'"),
+        (["--model", "no_such_module:skill", "hi"], "no module named 'no_such_module'"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_2(argv: list[str], message: str) -> None:
+    code, out, err = run("understand", *argv)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_broken_model_file_lists_its_problems(tmp_path: Path) -> None:
+    model = tmp_path / "model.json"
+    model.write_text('{"interactionModel": {"languageModel": {"intents": [{"samples": []}]}}}')
+    code, _, err = run("understand", "--model", str(model), "hi")
+    assert code == 2
+    assert "intents[0] has no name" in err

@@ -1,0 +1,214 @@
+"""The dialog model declared beside handlers, and what ``alexaskill model`` makes of it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from alexaskill import DialogSlot, Skill, Validate, speak
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.interaction import InteractionModelError, build_interaction_model
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+
+
+def trip_skill(auto_delegate: bool | None = False) -> Skill:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("Cabin", ["economy", "business"])
+
+    @skill.intent(
+        "PlanTrip",
+        utterances=["plan a trip", "plan a trip to {city}"],
+        slots={
+            "city": DialogSlot(
+                "AMAZON.City",
+                elicit=["Where would you like to go?", "Which city?"],
+                samples=["to {city}", "{city}"],
+            ),
+            "date": DialogSlot(
+                "AMAZON.DATE",
+                elicit="When do you leave?",
+                confirm="Leaving {date}, right?",
+                validations=[Validate.in_duration("P0D", "P1Y", "Please pick a day this year.")],
+            ),
+            "travellers": DialogSlot(
+                "AMAZON.NUMBER",
+                validations=[
+                    Validate.at_least(1, "At least one traveller."),
+                    Validate.less_than(10, "<speak>Fewer than ten, please.</speak>"),
+                ],
+            ),
+            "cabin": DialogSlot(
+                "Cabin", validations=[Validate.entity_match("Economy or business?")]
+            ),
+        },
+        confirm="A trip to {city} on {date}. Shall I book it?",
+        auto_delegate=auto_delegate,
+    )
+    def plan_trip(
+        city: str | None = None,
+        date: datetime.date | None = None,
+        travellers: int | None = None,
+        cabin: str | None = None,
+    ) -> Any:
+        return speak("Booked.")
+
+    @skill.intent("Hello", utterances=["hello"])
+    def hello() -> Any:
+        return speak("Hi.")
+
+    return skill
+
+
+def built(skill: Skill) -> dict[str, Any]:
+    model: dict[str, Any] = build_interaction_model(
+        skill, locale="en-US", invocation="trip planner"
+    )["interactionModel"]
+    return model
+
+
+def test_the_dialog_model_and_its_prompts() -> None:
+    model = built(trip_skill())
+    [plan] = [i for i in model["languageModel"]["intents"] if i["name"] == "PlanTrip"]
+    assert plan["slots"][0] == {
+        "name": "city",
+        "type": "AMAZON.City",
+        "samples": ["to {city}", "{city}"],
+    }
+    dialog = model["dialog"]
+    assert dialog["delegationStrategy"] == "ALWAYS"
+    [intent] = dialog["intents"]
+    assert intent["name"] == "PlanTrip"
+    assert intent["delegationStrategy"] == "SKILL_RESPONSE"
+    assert intent["confirmationRequired"] is True
+    assert intent["prompts"] == {"confirmation": "Confirm.Intent.PlanTrip"}
+    city, date, travellers, cabin = intent["slots"]
+    assert city == {
+        "name": "city",
+        "type": "AMAZON.City",
+        "confirmationRequired": False,
+        "elicitationRequired": True,
+        "prompts": {"elicitation": "Elicit.Slot.PlanTrip.city"},
+    }
+    assert date["confirmationRequired"] is True
+    assert date["prompts"] == {
+        "elicitation": "Elicit.Slot.PlanTrip.date",
+        "confirmation": "Confirm.Slot.PlanTrip.date",
+    }
+    assert date["validations"] == [
+        {
+            "type": "isInDuration",
+            "prompt": "Slot.Validation.PlanTrip.date.1",
+            "start": "P0D",
+            "end": "P1Y",
+        }
+    ]
+    assert travellers["elicitationRequired"] is False
+    assert travellers["validations"] == [
+        {
+            "type": "isGreaterThanOrEqualTo",
+            "prompt": "Slot.Validation.PlanTrip.travellers.1",
+            "value": "1",
+        },
+        {"type": "isLessThan", "prompt": "Slot.Validation.PlanTrip.travellers.2", "value": "10"},
+    ]
+    assert cabin["validations"] == [
+        {"type": "hasEntityResolutionMatch", "prompt": "Slot.Validation.PlanTrip.cabin.1"}
+    ]
+    prompts = {prompt["id"]: prompt["variations"] for prompt in model["prompts"]}
+    assert prompts["Elicit.Slot.PlanTrip.city"] == [
+        {"type": "PlainText", "value": "Where would you like to go?"},
+        {"type": "PlainText", "value": "Which city?"},
+    ]
+    assert prompts["Slot.Validation.PlanTrip.travellers.2"] == [
+        {"type": "SSML", "value": "<speak>Fewer than ten, please.</speak>"}
+    ]
+    assert prompts["Confirm.Intent.PlanTrip"] == [
+        {"type": "PlainText", "value": "A trip to {city} on {date}. Shall I book it?"}
+    ]
+
+
+@pytest.mark.parametrize(("auto", "strategy"), [(True, "ALWAYS"), (None, "ALWAYS")])
+def test_auto_delegation_is_amazons_default(auto: bool | None, strategy: str) -> None:
+    [intent] = built(trip_skill(auto_delegate=auto))["dialog"]["intents"]
+    assert intent["delegationStrategy"] == strategy
+
+
+def test_a_skill_without_dialogs_has_no_dialog_model() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Hello", utterances=["hello"])
+    def hello() -> Any:
+        return speak("Hi.")
+
+    assert set(built(skill)) == {"languageModel"}
+
+
+def problems(**declaration: Any) -> tuple[str, ...]:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Order", utterances=["order {item}", "order {count} {item}"], **declaration)
+    def order(item: str | None = None, count: int | None = None) -> Any:
+        return speak("ok")
+
+    with pytest.raises(InteractionModelError) as caught:
+        built(skill)
+    return caught.value.problems
+
+
+def test_what_amazons_build_would_refuse() -> None:
+    found = problems(
+        slots={
+            "item": DialogSlot("AMAZON.Food", elicit="What {dish}?", samples=["an item"]),
+            "count": DialogSlot(
+                "AMAZON.NUMBER",
+                samples=["{count} of them"],
+                validations=[Validate.in_duration("P0D", "P1D", "Soon.")],
+            ),
+        }
+    )
+    assert "intent Order, slot item: slot sample 'an item' must contain {item}" in found
+    assert (
+        "intent Order, slot count: samples are what users answer when asked; add elicit=" in found
+    )
+    assert (
+        "intent Order, slot count: validation isInDuration needs AMAZON.DATE, not AMAZON.NUMBER"
+        in found
+    )
+    assert "intent Order: slot item's prompts name unknown slot {dish}: 'What {dish}?'" in found
+
+
+def test_entity_match_needs_a_custom_type() -> None:
+    found = problems(
+        slots={"item": DialogSlot("AMAZON.Food", validations=[Validate.entity_match("?")])}
+    )
+    assert "validation hasEntityResolutionMatch needs a custom slot type" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: DialogSlot(""), "needs the slot's type"),
+        (lambda: DialogSlot("AMAZON.City", elicit=""), "non-empty string"),
+        (lambda: DialogSlot("AMAZON.City", samples="to {city}"), "samples must be a list"),
+        (lambda: DialogSlot("AMAZON.City", validations=["isInSet"]), "build one with Validate"),
+    ],
+)
+def test_declaration_mistakes_fail_where_they_are_made(make: Any, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        make()
+
+
+def test_registration_mistakes() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match="auto_delegate needs a dialog"):
+
+        @skill.intent("A", utterances=["a"], auto_delegate=False)
+        def a() -> None: ...
+
+    with pytest.raises(ConfigurationError, match="give its type"):
+
+        @skill.intent("B", utterances=["b {x}"], slots={"x": 5})  # type: ignore[dict-item]
+        def b() -> None: ...

@@ -1,0 +1,364 @@
+"""Understanding utterances: phrasing rules, ranking, the request Alexa sends, model files."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill import DialogSlot, Skill, speak
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.interaction import InteractionModelError
+from alexaskill.understanding import (
+    InteractionModel,
+    Understander,
+    load_model,
+    locale_of_file,
+    model_from_skill,
+    supported_locales,
+)
+
+MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
+NOW = datetime.datetime(2026, 11, 29, 12, 0)
+
+
+@pytest.fixture(scope="module")
+def pizza() -> Understander:
+    return Understander(load_model(MODEL_FILE))
+
+
+def intent_of(understander: Understander, text: str) -> str | None:
+    return understander.understand(text, now=NOW).intent
+
+
+def slots_of(understander: Understander, text: str) -> dict[str, str | None]:
+    request = understander.understand(text, now=NOW).request
+    assert request is not None
+    return {name: entry.get("value") for name, entry in request["intent"].get("slots", {}).items()}
+
+
+# --- normalisation ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Where is my order?",
+        "WHERE IS MY ORDER",
+        "where's my order",
+        "Where\u2019s my order!",
+        "where  is, my order...",
+        "Alexa, where is my order",
+        "um where is my order please",
+    ],
+)
+def test_case_punctuation_contractions_and_fillers_are_normalised(
+    pizza: Understander, said: str
+) -> None:
+    assert intent_of(pizza, said) == "TrackOrder"
+
+
+def test_a_contraction_in_a_sample_matches_the_words_in_full(pizza: Understander) -> None:
+    # The sample is "i'd like a {size} pizza for {time}".
+    understood = pizza.understand("I would like a big pizza for noon", now=NOW)
+    assert understood.intent == "OrderPizza"
+    assert understood.exact
+    assert understood.sample == "i'd like a {size} pizza for {time}"
+
+
+def test_slot_values_keep_the_users_words_and_case(pizza: Understander) -> None:
+    assert slots_of(pizza, "find a store in San Francisco")["city"] == "San Francisco"
+
+
+# --- launching and addressing the skill ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "open pizza palace",
+        "start pizza palace",
+        "launch pizza palace",
+        "talk to pizza palace",
+        "Alexa, open Pizza Palace",
+        "ask pizza palace",
+    ],
+)
+def test_opening_the_skill_by_name_is_a_launch_request(pizza: Understander, said: str) -> None:
+    understood = pizza.understand(said)
+    assert understood.request == {"type": "LaunchRequest"}
+    assert understood.new_session
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("ask pizza palace to track my order", "TrackOrder"),
+        ("ask pizza palace where is my order", "TrackOrder"),
+        ("tell pizza palace to track my order", "TrackOrder"),
+        ("ask pizza palace how long until my pizza arrives", "TrackOrder"),
+        ("tell pizza palace that i want a big pizza", "OrderPizza"),
+        ("ask pizza palace about the menu", "AMAZON.HelpIntent"),
+        ("open pizza palace and track my order", "TrackOrder"),
+        ("track my order using pizza palace", "TrackOrder"),
+        ("track my order with pizza palace", "TrackOrder"),
+    ],
+)
+def test_one_shot_requests(pizza: Understander, said: str, intent: str) -> None:
+    understood = pizza.understand(said, now=NOW)
+    assert understood.intent == intent, understood.explain()
+    assert understood.new_session
+
+
+def test_one_shot_slots(pizza: Understander) -> None:
+    understood = pizza.understand("ask pizza palace for a small pizza with ham", now=NOW)
+    assert understood.intent == "OrderPizza"
+    assert understood.slots[0].name == "size"
+    assert understood.slots[0].value == "small"
+
+
+@pytest.mark.parametrize("said", ["exit", "quit", "Alexa, exit"])
+def test_exit_ends_the_session(pizza: Understander, said: str) -> None:
+    understood = pizza.understand(said)
+    assert understood.request == {"type": "SessionEndedRequest", "reason": "USER_INITIATED"}
+    assert understood.kind == "end"
+
+
+def test_without_an_invocation_name_any_name_opens_the_skill() -> None:
+    model = load_model(MODEL_FILE)
+    anonymous = Understander(
+        InteractionModel(None, model.intents, model.types, model.dialog, model.prompts)
+    )
+    assert anonymous.understand("open the pizza place").request == {"type": "LaunchRequest"}
+    assert anonymous.understand("ask my pizza shop to track my order").intent == "TrackOrder"
+    # ... but a whole sample is a sample, not a name.
+    assert anonymous.understand("open", now=NOW).intent == "AMAZON.FallbackIntent"
+
+
+def test_nothing_said(pizza: Understander) -> None:
+    understood = pizza.understand("  ?! ")
+    assert understood.request is None
+    assert understood.kind == "empty"
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+
+def test_a_parsed_slot_beats_free_words() -> None:
+    skill = Skill("amzn1.ask.skill.1")
+
+    @skill.intent(
+        "Weather",
+        utterances=["weather in {city}", "weather in {city} {date}"],
+        slots={"city": "AMAZON.City", "date": "AMAZON.DATE"},
+    )
+    def weather(city: str | None = None, date: datetime.date | None = None) -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand(
+        "weather in new york tomorrow", now=NOW
+    )
+    assert understood.sample == "weather in {city} {date}"
+    assert [(slot.name, slot.words) for slot in understood.slots] == [
+        ("city", "new york"),
+        ("date", "tomorrow"),
+    ]
+
+
+def test_the_most_specific_sample_wins() -> None:
+    skill = Skill("amzn1.ask.skill.1")
+
+    @skill.intent(
+        "PlayAnything", utterances=["play {query}"], slots={"query": "AMAZON.SearchQuery"}
+    )
+    def anything(query: str) -> None: ...
+
+    @skill.intent("PlayNews", utterances=["play the news"])
+    def news() -> None: ...
+
+    understander = Understander(model_from_skill(skill))
+    assert understander.understand("play the news").intent == "PlayNews"
+    assert understander.understand("play the jazz station").intent == "PlayAnything"
+
+
+def test_a_listed_value_beats_unlisted_words(pizza: Understander) -> None:
+    understood = pizza.understand("order a large pizza", now=NOW)
+    assert understood.slots[0].kind == "listed"
+
+
+def test_built_in_intents_have_their_common_phrasings(pizza: Understander) -> None:
+    assert intent_of(pizza, "never mind") == "AMAZON.CancelIntent"
+    assert intent_of(pizza, "shut up") == "AMAZON.StopIntent"
+    assert intent_of(pizza, "help me") == "AMAZON.HelpIntent"
+    assert intent_of(pizza, "yeah") == "AMAZON.YesIntent"
+    assert intent_of(pizza, "no thanks") == "AMAZON.NoIntent"
+    # and the samples the model gives them
+    assert intent_of(pizza, "what is on the menu") == "AMAZON.HelpIntent"
+
+
+def test_built_in_phrasings_only_for_intents_the_model_has(pizza: Understander) -> None:
+    # The model has no AMAZON.PauseIntent: "pause" is not understood as one.
+    assert intent_of(pizza, "pause") == "AMAZON.FallbackIntent"
+
+
+def test_loose_matches_allow_missing_and_extra_words(pizza: Understander) -> None:
+    understood = pizza.understand("could you track the order", now=NOW)
+    assert understood.intent == "TrackOrder"
+    assert not understood.exact
+    assert any("not in the sample" in note for note in understood.notes)
+
+
+def test_no_close_sample_is_the_fallback_intent(pizza: Understander) -> None:
+    understood = pizza.understand("what is the capital of france", now=NOW)
+    assert understood.request == {
+        "type": "IntentRequest",
+        "intent": {"name": "AMAZON.FallbackIntent", "confirmationStatus": "NONE"},
+    }
+    assert understood.fallback
+
+
+def test_without_a_fallback_intent_the_closest_intent_is_sent() -> None:
+    model = InteractionModel.from_json(
+        {
+            "languageModel": {
+                "invocationName": "tracker",
+                "intents": [
+                    {"name": "Track", "samples": ["track my parcel"]},
+                    {"name": "Cancel", "samples": ["cancel my subscription"]},
+                ],
+            }
+        }
+    )
+    understood = Understander(model).understand("parcel status please")
+    assert understood.intent == "Track"
+    assert understood.fallback
+    assert "no AMAZON.FallbackIntent" in understood.explain()
+
+
+def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:
+    data = json.loads(MODEL_FILE.read_text())
+    loose = Understander(InteractionModel.from_json(data))
+    data["interactionModel"]["languageModel"]["modelConfiguration"] = {
+        "fallbackIntentSensitivity": {"level": "HIGH"}
+    }
+    strict = Understander(InteractionModel.from_json(data))
+    said = "how long for the pizza"
+    assert loose.understand(said).intent == "TrackOrder"
+    assert strict.understand(said).intent == "AMAZON.FallbackIntent"
+
+
+# --- the request and the explanation ------------------------------------------------------------
+
+
+def test_every_slot_is_present_and_unfilled_ones_have_no_value(pizza: Understander) -> None:
+    request = pizza.understand("order two big pizzas", now=NOW).request
+    assert request is not None
+    slots = request["intent"]["slots"]
+    assert list(slots) == ["size", "toppings", "count", "time"]
+    assert slots["toppings"] == {"name": "toppings", "confirmationStatus": "NONE"}
+    assert slots["count"]["value"] == "2"
+
+
+def test_an_intent_of_the_dialog_model_starts_its_dialog(pizza: Understander) -> None:
+    request = pizza.understand("order a pizza").request
+    assert request is not None
+    assert request["dialogState"] == "STARTED"
+    tracked = pizza.understand("track my order").request
+    assert tracked is not None
+    assert "dialogState" not in tracked
+
+
+def test_an_intent_without_slots_has_no_slots_object(pizza: Understander) -> None:
+    assert pizza.understand("track my order").request == {
+        "type": "IntentRequest",
+        "intent": {"name": "TrackOrder", "confirmationStatus": "NONE"},
+    }
+
+
+def test_the_explanation_names_the_sample_and_each_slot(pizza: Understander) -> None:
+    understood = pizza.understand("order a big pizza with ham and olives", now=NOW)
+    text = understood.explain()
+    assert 'sample: "order a {size} pizza with {toppings}" (exact)' in text
+    assert 'size = "big" (PizzaSize: ER_SUCCESS_MATCH large (id LARGE))' in text
+    assert "toppings" in text and "['ham', 'olives']" in text
+    as_json = understood.to_json()
+    assert as_json["slots"][0]["resolved"] == [{"name": "large", "id": "LARGE"}]
+    json.dumps(as_json)  # plain JSON
+
+
+def test_the_now_given_resolves_relative_dates(pizza: Understander) -> None:
+    later = datetime.datetime(2027, 1, 10, 9, 0)
+    request = pizza.understand("deliver it tomorrow", now=later).request
+    assert request is not None
+    assert request["intent"]["slots"]["date"]["value"] == "2027-01-11"
+
+
+# --- models -------------------------------------------------------------------------------------
+
+
+def test_a_model_from_code_and_its_dialog() -> None:
+    skill = Skill("amzn1.ask.skill.1")
+
+    @skill.intent(
+        "Book",
+        utterances=["book a table", "book a table for {people}"],
+        slots={"people": DialogSlot("AMAZON.NUMBER", elicit="For how many?")},
+    )
+    def book(people: int) -> Any:
+        return speak(f"{people}")
+
+    model = model_from_skill(skill, invocation="table booker")
+    assert model.invocation == "table booker"
+    assert model.dialog["Book"].slots[0].elicitation_required
+    understood = Understander(model).understand("book a table for four")
+    assert understood.request is not None
+    assert understood.request["intent"]["slots"]["people"]["value"] == "4"
+    assert model_from_skill(skill).invocation is None
+
+
+def test_only_the_language_model_is_enough() -> None:
+    data = json.loads(MODEL_FILE.read_text())["interactionModel"]["languageModel"]
+    assert Understander(InteractionModel.from_json(data)).understand("track my order").intent == (
+        "TrackOrder"
+    )
+
+
+def test_a_model_directory_needs_a_locale(tmp_path: Path) -> None:
+    (tmp_path / "en-GB.json").write_text(MODEL_FILE.read_text())
+    assert load_model(tmp_path, locale="en-GB").invocation == "pizza palace"
+    with pytest.raises(InteractionModelError, match="en-GB"):
+        load_model(tmp_path)
+    with pytest.raises(InteractionModelError, match="no such file"):
+        load_model(tmp_path, locale="en-US")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "not JSON"),
+        ("[]", "not a JSON object"),
+        ('{"interactionModel": {}}', "no interactionModel.languageModel"),
+        ('{"interactionModel": {"languageModel": {"intents": 5}}}', "intents is not a list"),
+        ('{"languageModel": {"intents": [{"samples": []}]}}', "has no name"),
+    ],
+)
+def test_unusable_model_files(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(content)
+    with pytest.raises(InteractionModelError, match=message):
+        load_model(path)
+
+
+def test_locale_of_file() -> None:
+    assert locale_of_file("skill-package/interactionModels/custom/en-GB.json") == "en-GB"
+    assert locale_of_file("model.json") is None
+
+
+def test_english_locales_and_a_clear_error_for_others() -> None:
+    assert {"en-US", "en-GB", "en-CA", "en-AU", "en-IN"} <= set(supported_locales())
+    model = load_model(MODEL_FILE)
+    assert Understander(model, locale="en-AU").understand("track my order").intent == "TrackOrder"
+    with pytest.raises(ConfigurationError, match=r"de-DE.*does not know this language"):
+        Understander(model, locale="de-DE")

@@ -1,0 +1,432 @@
+"""Built-in slot types, per type and phrasing: the values Alexa sends (Amazon's slot type
+reference), read back by alexaskill's own slot converters; custom types and entity resolution."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import Any
+
+import pytest
+
+from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
+from alexaskill.understanding import InteractionModel, Understander, language_for
+
+# Sunday 29 November 2026, noon: ISO week 48.
+NOW = datetime.datetime(2026, 11, 29, 12, 0)
+SKILL_ID = "amzn1.ask.skill.12345678-1234-1234-1234-123456789012"
+
+
+def understander(slot_type: str, *, multiple: bool = False, locale: str = "en-US") -> Understander:
+    slot: dict[str, Any] = {"name": "value", "type": slot_type}
+    if multiple:
+        slot["multipleValues"] = {"enabled": True}
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "slot tester",
+                "intents": [
+                    {"name": "Say", "slots": [slot], "samples": ["say {value}"]},
+                    {"name": "AMAZON.FallbackIntent", "samples": []},
+                ],
+                "types": [
+                    {
+                        "name": "Size",
+                        "values": [
+                            {"id": "L", "name": {"value": "large", "synonyms": ["big", "huge"]}},
+                            {"id": "S", "name": {"value": "small", "synonyms": ["tiny"]}},
+                            {"name": {"value": "extra large"}},
+                        ],
+                    },
+                    {
+                        "name": "Shared",
+                        "values": [
+                            {"id": "ONE", "name": {"value": "one", "synonyms": ["same"]}},
+                            {"id": "TWO", "name": {"value": "two", "synonyms": ["same"]}},
+                        ],
+                    },
+                ],
+            }
+        }
+    }
+    return Understander(InteractionModel.from_json(model), locale=locale, skill_id=SKILL_ID)
+
+
+def slot(text: str, slot_type: str, **options: Any) -> dict[str, Any] | None:
+    request = understander(slot_type, **options).understand(f"say {text}", now=NOW).request
+    assert request is not None
+    if request["intent"]["name"] != "Say":
+        return None
+    result: dict[str, Any] = request["intent"]["slots"]["value"]
+    return result
+
+
+def value(text: str, slot_type: str, **options: Any) -> str | None:
+    found = slot(text, slot_type, **options)
+    return None if found is None else found.get("value")
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("five", "5"),
+        ("twenty five", "25"),
+        ("twenty-five", "25"),
+        ("one hundred and five", "105"),
+        ("a hundred", "100"),
+        ("two thousand and twenty six", "2026"),
+        ("three million", "3000000"),
+        ("twenty five hundred", "2500"),
+        ("minus three", "-3"),
+        ("negative ten", "-10"),
+        ("two point five", "2.5"),
+        ("zero", "0"),
+        ("42", "42"),
+        ("one two three", "123"),
+    ],
+)
+def test_amazon_number(said: str, expected: str) -> None:
+    assert value(said, "AMAZON.NUMBER") == expected
+
+
+@pytest.mark.parametrize("said", ["purple", "five twenty thousand", "twenty first", "a"])
+def test_amazon_number_refuses_what_is_not_a_number(said: str) -> None:
+    parse = language_for("en-US").slot_parser("AMAZON.NUMBER")
+    assert parse is not None
+    assert parse(said.split(), NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("first", "1"),
+        ("third", "3"),
+        ("twelfth", "12"),
+        ("twenty first", "21"),
+        ("fortieth", "40"),
+        ("one hundredth", "100"),
+        ("2nd", "2"),
+        ("23rd", "23"),
+    ],
+)
+def test_amazon_ordinal(said: str, expected: str) -> None:
+    assert value(said, "AMAZON.Ordinal") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("twenty twenty six", "2026"),
+        ("six oh four five", "6045"),
+        ("one two three four", "1234"),
+        ("nineteen eighty four", "1984"),
+        ("nineteen oh five", "1905"),
+        ("nineteen hundred", "1900"),
+        ("two thousand twenty six", "2026"),
+        ("2026", "2026"),
+    ],
+)
+def test_amazon_four_digit_number(said: str, expected: str) -> None:
+    assert value(said, "AMAZON.FOUR_DIGIT_NUMBER") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("today", "2026-11-29"),
+        ("tomorrow", "2026-11-30"),
+        ("yesterday", "2026-11-28"),
+        ("the day after tomorrow", "2026-12-01"),
+        ("now", "PRESENT_REF"),
+        # A weekday is the next one on or after today; "next" is the one of next week.
+        ("friday", "2026-12-04"),
+        ("on friday", "2026-12-04"),
+        ("sunday", "2026-11-29"),
+        ("next monday", "2026-11-30"),
+        ("last friday", "2026-11-27"),
+        # Without a year, the next such date on or after today.
+        ("november twenty seventh", "2027-11-27"),
+        ("december fourth", "2026-12-04"),
+        ("the fourth of december", "2026-12-04"),
+        ("4 december", "2026-12-04"),
+        ("december 4th twenty twenty seven", "2027-12-04"),
+        ("the fifth", "2026-12-05"),
+        ("christmas", "2026-12-25"),
+        ("2026-12-24", "2026-12-24"),
+        ("in three days", "2026-12-02"),
+        ("two weeks ago", "2026-11-15"),
+        # Weeks and weekends are ISO weeks.
+        ("this week", "2026-W48"),
+        ("next week", "2026-W49"),
+        ("last week", "2026-W47"),
+        ("this weekend", "2026-W48-WE"),
+        ("next weekend", "2026-W49-WE"),
+        ("the weekend", "2026-W48-WE"),
+        # Months, years, decades, seasons.
+        ("this month", "2026-11"),
+        ("next month", "2026-12"),
+        ("december", "2026-12"),
+        ("january", "2027-01"),
+        ("march twenty twenty eight", "2028-03"),
+        ("this year", "2026"),
+        ("next year", "2027"),
+        ("twenty twenty six", "2026"),
+        ("this decade", "202X"),
+        ("the eighties", "198X"),
+        ("the nineteen nineties", "199X"),
+        # Today is in autumn 2026; winter 2026 runs from December 2026 to February 2027.
+        ("this fall", "2026-FA"),
+        ("last autumn", "2025-FA"),
+        ("this winter", "2026-WI"),
+        ("next winter", "2026-WI"),
+        ("next summer", "2027-SU"),
+        ("last winter", "2025-WI"),
+    ],
+)
+def test_amazon_date(said: str, expected: str) -> None:
+    found = value(said, "AMAZON.DATE")
+    assert found == expected
+    AlexaDate.parse(found)  # what alexaskill's own converter accepts
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("noon", "12:00"),
+        ("midnight", "00:00"),
+        ("three p m", "15:00"),
+        ("3 pm", "15:00"),
+        ("3pm", "15:00"),
+        ("three thirty p.m.", "15:30"),
+        ("seven a m", "07:00"),
+        ("twelve a m", "00:00"),
+        ("four in the morning", "04:00"),
+        ("two in the afternoon", "14:00"),
+        ("eight in the evening", "20:00"),
+        ("eleven at night", "23:00"),
+        ("half past three", "03:30"),
+        ("quarter past six", "06:15"),
+        ("quarter to five", "04:45"),
+        ("ten to nine p m", "20:50"),
+        ("three thirty", "03:30"),
+        ("seven oh five", "07:05"),
+        ("ten o'clock", "10:00"),
+        ("15:45", "15:45"),
+        ("in the morning", "MO"),
+        ("this afternoon", "AF"),
+        ("in the evening", "EV"),
+        ("tonight", "NI"),
+        ("at night", "NI"),
+    ],
+)
+def test_amazon_time(said: str, expected: str) -> None:
+    found = value(said, "AMAZON.TIME")
+    assert found == expected
+    AlexaTime.parse(found)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ten minutes", "PT10M"),
+        ("a minute", "PT1M"),
+        ("five hours", "PT5H"),
+        ("an hour and a half", "PT1H30M"),
+        ("one and a half hours", "PT1H30M"),
+        ("half an hour", "PT30M"),
+        ("two hours and ten minutes", "PT2H10M"),
+        ("thirty seconds", "PT30S"),
+        ("three days", "P3D"),
+        ("a day and a half", "P1DT12H"),
+        ("five weeks", "P5W"),
+        ("a week and two days", "P9D"),
+        ("two years", "P2Y"),
+        ("six months", "P6M"),
+        ("a year and a half", "P1Y6M"),
+        ("ninety minutes", "PT90M"),
+        ("a quarter of an hour", "PT15M"),
+    ],
+)
+def test_amazon_duration(said: str, expected: str) -> None:
+    found = value(said, "AMAZON.DURATION")
+    assert found == expected
+    AlexaDuration.parse(found)
+
+
+def test_a_fortnight_is_a_duration_outside_the_united_states() -> None:
+    assert value("a fortnight", "AMAZON.DURATION", locale="en-GB") == "P2W"
+    assert value("two fortnights", "AMAZON.DURATION", locale="en-AU") == "P4W"
+    assert value("a fortnight", "AMAZON.DURATION", locale="en-US") is None
+
+
+@pytest.mark.parametrize(
+    ("slot_type", "said", "expected"),
+    [
+        ("AMAZON.PhoneNumber", "five five five one two three four", "5551234"),
+        ("AMAZON.PhoneNumber", "double oh seven", "007"),
+        ("AMAZON.AlphaNumeric", "sixteen a", "16a"),
+        ("AMAZON.AlphaNumeric", "j l nine oh five", "jl905"),
+    ],
+)
+def test_digit_and_letter_strings(slot_type: str, said: str, expected: str) -> None:
+    assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("slot_type", "said"),
+    [
+        ("AMAZON.City", "New York"),
+        ("AMAZON.FirstName", "Ada"),
+        ("AMAZON.SearchQuery", "how tall is the eiffel tower"),
+        ("AMAZON.Actor", "meryl streep"),
+    ],
+)
+def test_free_form_types_take_the_words_as_said(slot_type: str, said: str) -> None:
+    found = slot(said, slot_type)
+    assert found == {
+        "name": "value",
+        "value": said,
+        "confirmationStatus": "NONE",
+        "source": "USER",
+        "slotValue": {"type": "Simple", "value": said},
+    }
+
+
+def _authority(type_name: str) -> str:
+    return f"amzn1.er-authority.echo-sdk.{SKILL_ID}.{type_name}"
+
+
+def test_a_custom_value_resolves_to_itself() -> None:
+    resolutions = {
+        "resolutionsPerAuthority": [
+            {
+                "authority": _authority("Size"),
+                "status": {"code": "ER_SUCCESS_MATCH"},
+                "values": [{"value": {"name": "large", "id": "L"}}],
+            }
+        ]
+    }
+    assert slot("large", "Size") == {
+        "name": "value",
+        "value": "large",
+        "resolutions": resolutions,
+        "confirmationStatus": "NONE",
+        "source": "USER",
+        "slotValue": {"type": "Simple", "value": "large", "resolutions": resolutions},
+    }
+
+
+def test_a_synonym_keeps_the_words_said_and_resolves_to_the_canonical_value() -> None:
+    found = slot("Huge", "Size")
+    assert found is not None
+    assert found["value"] == "Huge"
+    [authority] = found["resolutions"]["resolutionsPerAuthority"]
+    assert authority["values"] == [{"value": {"name": "large", "id": "L"}}]
+    assert found["slotValue"]["resolutions"] == found["resolutions"]
+
+
+def test_a_value_without_an_id_gets_a_stable_generated_one() -> None:
+    found = slot("extra large", "Size")
+    assert found is not None
+    [authority] = found["resolutions"]["resolutionsPerAuthority"]
+    expected = hashlib.md5(b"extra large").hexdigest()
+    assert authority["values"] == [{"value": {"name": "extra large", "id": expected}}]
+
+
+def test_a_plural_resolves_to_its_singular_value() -> None:
+    found = slot("bigs", "Size")
+    assert found is not None
+    assert found["resolutions"]["resolutionsPerAuthority"][0]["status"] == {
+        "code": "ER_SUCCESS_MATCH"
+    }
+
+
+def test_a_synonym_of_two_values_resolves_to_both() -> None:
+    found = slot("same", "Shared")
+    assert found is not None
+    [authority] = found["resolutions"]["resolutionsPerAuthority"]
+    assert authority["values"] == [
+        {"value": {"name": "one", "id": "ONE"}},
+        {"value": {"name": "two", "id": "TWO"}},
+    ]
+
+
+def test_unlisted_words_fill_a_custom_slot_with_no_match() -> None:
+    found = slot("medium", "Size")
+    no_match = {
+        "resolutionsPerAuthority": [
+            {"authority": _authority("Size"), "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+        ]
+    }
+    assert found == {
+        "name": "value",
+        "value": "medium",
+        "resolutions": no_match,
+        "confirmationStatus": "NONE",
+        "source": "USER",
+        "slotValue": {"type": "Simple", "value": "medium", "resolutions": no_match},
+    }
+
+
+def test_a_multiple_value_slot_sends_a_list() -> None:
+    found = slot("big, tiny and medium", "Size", multiple=True)
+    assert found is not None
+    assert "value" not in found
+    values = found["slotValue"]["values"]
+    assert found["slotValue"]["type"] == "List"
+    assert [item["value"] for item in values] == ["big", "tiny", "medium"]
+    codes = [item["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] for item in values]
+    assert codes == ["ER_SUCCESS_MATCH", "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"]
+
+
+def test_a_multiple_value_slot_splits_listed_values_said_in_a_row() -> None:
+    found = slot("large small", "Size", multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == ["large", "small"]
+
+
+def test_one_value_in_a_multiple_value_slot_is_simple() -> None:
+    found = slot("tiny", "Size", multiple=True)
+    assert found is not None
+    assert found["value"] == "tiny"
+    assert found["slotValue"]["type"] == "Simple"
+
+
+def test_typed_multiple_values() -> None:
+    found = slot("monday or friday", "AMAZON.DATE", multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == [
+        "2026-11-30",
+        "2026-12-04",
+    ]
+
+
+def test_a_built_in_type_extended_with_values_resolves_them() -> None:
+    model = InteractionModel.from_json(
+        {
+            "languageModel": {
+                "invocationName": "colours",
+                "intents": [
+                    {
+                        "name": "Paint",
+                        "slots": [{"name": "colour", "type": "AMAZON.Color"}],
+                        "samples": ["paint it {colour}"],
+                    }
+                ],
+                "types": [
+                    {"name": "AMAZON.Color", "values": [{"id": "TEAL", "name": {"value": "teal"}}]}
+                ],
+            }
+        }
+    )
+    understood = Understander(model, skill_id=SKILL_ID)
+    teal = understood.understand("paint it teal").request
+    assert teal is not None
+    assert teal["intent"]["slots"]["colour"]["resolutions"]["resolutionsPerAuthority"][0] == {
+        "authority": _authority("AMAZON.Color"),
+        "status": {"code": "ER_SUCCESS_MATCH"},
+        "values": [{"value": {"name": "teal", "id": "TEAL"}}],
+    }
+    red = understood.understand("paint it red").request
+    assert red is not None
+    assert red["intent"]["slots"]["colour"]["value"] == "red"
