@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import os
@@ -25,6 +26,8 @@ from .violations import recording_violations, request_id_of
 
 if TYPE_CHECKING:
     from ..app import Skill
+    from ..understanding import InteractionModel, Understanding
+    from ..understanding.dialog import Conversation, Turn
 
 __all__ = ["SkillResponse", "TestClient"]
 
@@ -40,6 +43,22 @@ class SkillResponse:
     #: What the app dropped from the handler's reply because it broke one of Alexa's rules
     #: (logged at ERROR): empty when the reply kept every rule.
     violations: tuple[RuleViolation, ...] = ()
+    #: The ``request`` object that was sent (None when no request was: see `say`).
+    request: dict[str, Any] | None = None
+    #: From `TestClient.say`: what Alexa understood (sample, slots), with ``explain()``.
+    understood: Understanding | None = None
+    #: From `TestClient.say`: what Alexa's dialog manager said after the skill's answer (the
+    #: elicitation, confirmation or validation prompt of the dialog model), else None.
+    prompt: str | None = None
+    #: From `TestClient.say`: the whole turn (every request sent, Alexa's prompts, the dialog).
+    turn: Turn | None = None
+
+    @property
+    def heard(self) -> str | None:
+        """Everything the user heard: the skill's speech, then Alexa's dialog prompt."""
+        parts = self.turn.heard() if self.turn is not None else [self.speech]
+        spoken = [part for part in parts if part]
+        return " ".join(spoken) if spoken else None
 
     @property
     def progressive(self) -> list[str]:
@@ -146,6 +165,8 @@ class TestClient:
         device_id: str | None = None,
         path: str | None = None,
         now: Callable[[], _dt.datetime] | None = None,
+        model: InteractionModel | str | os.PathLike[str] | Mapping[str, Any] | None = None,
+        invocation: str | None = None,
         api: FakeAlexaApi | None = None,
         **api_data: Any,
     ) -> None:
@@ -185,6 +206,11 @@ class TestClient:
         self.http = StarletteClient(skill, raise_server_exceptions=True)
         self._session: dict[str, Any] | None = None
         self.last: SkillResponse | None = None
+        self._model = model
+        self.invocation = invocation
+        self._conversation: Conversation | None = None
+        self._conversation_locale: str | None = None
+        self._said: SkillResponse | None = None
 
     # --- lifetime ---
 
@@ -296,7 +322,12 @@ class TestClient:
     def send_envelope(self, envelope: Mapping[str, Any]) -> SkillResponse:
         """Sign ``envelope`` as Alexa would and send it."""
         body = json.dumps(envelope, ensure_ascii=False).encode()
-        return self.post(body, self.pki.sign(body))
+        result = self.post(body, self.pki.sign(body))
+        request = envelope.get("request")
+        if isinstance(request, Mapping):
+            result = dataclasses.replace(result, request=json.loads(json.dumps(request)))
+            self.last = result
+        return result
 
     def send(
         self, request_type: str, *, session: Mapping[str, Any] | None = None, **fields: Any
@@ -362,3 +393,82 @@ class TestClient:
             locale=locale,
         )
         return self.send_envelope(envelope)
+
+    # --- talking ---
+
+    @property
+    def conversation(self) -> Conversation:
+        """Alexa's side of the conversation `say` holds: understanding, session, dialog.
+
+        Built on first use from the client's ``model`` (an ASK CLI model file, its JSON, or an
+        `InteractionModel`; by default the one ``alexaskill model`` builds from the skill's
+        code) and locale; built again when the locale changes.
+        """
+        from ..understanding import Understander, load_model, model_from_skill
+        from ..understanding.dialog import Conversation
+
+        if self._conversation is None or self._conversation_locale != self.locale:
+            from ..understanding import InteractionModel
+
+            if self._model is None:
+                model = model_from_skill(self.skill, locale=self.locale, invocation=self.invocation)
+            elif isinstance(self._model, InteractionModel):
+                model = self._model
+            else:
+                model = load_model(self._model, locale=self.locale)
+            understander = Understander(model, locale=self.locale, skill_id=self.skill_id)
+            self._conversation = Conversation(
+                understander, _ClientTransport(self), now=self._local_now
+            )
+            self._conversation_locale = self.locale
+        self._conversation.screen = bool(
+            {"Alexa.Presentation.APL", "Display"} & set(self.interfaces)
+        )
+        return self._conversation
+
+    def _local_now(self) -> _dt.datetime:
+        # The user's local time: the client's clock if it has one, else this machine's.
+        now = self._clock()
+        return now if now is not None else _dt.datetime.now()
+
+    def say(self, utterance: str) -> SkillResponse:
+        """Say ``utterance`` as a user would, and return the skill's answer.
+
+        Alexa's part is played from the skill's interaction model: the utterance is understood
+        (``.understood`` explains how; ``.request`` is what was sent), sent signed in the
+        client's session (a new one when none is open, or when the utterance opens the skill by
+        name), and dialogs run as Alexa runs them: the dialog model's prompts (``.prompt``),
+        slots filled from the next utterance, confirmations, validations, ``dialogState``.
+        One utterance can send several requests (``.turn.exchanges``), or none when Alexa
+        answers alone (an auto-delegated dialog asking for a slot): then ``status_code`` is 0
+        and ``json`` None.
+        """
+        conversation = self.conversation
+        if self.last is not self._said:
+            # Requests sent without say() since: the session is the client's, not a dialog.
+            conversation.adopt(self._session is not None)
+        turn = conversation.say(utterance)
+        reply = turn.reply
+        result = reply if isinstance(reply, SkillResponse) else SkillResponse(0, None)
+        result = dataclasses.replace(
+            result,
+            understood=turn.understood,
+            prompt=turn.prompt,
+            turn=turn,
+        )
+        self.last = self._said = result
+        return result
+
+
+class _ClientTransport:
+    """The test client as the transport of a `Conversation`."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> SkillResponse:
+        """Send the ``request`` object in the client's session (a new one if asked)."""
+        if new_session:
+            self.client.new_session()
+        fields = {key: value for key, value in request.items() if key != "type"}
+        return self.client.send(str(request["type"]), **fields)

@@ -287,6 +287,12 @@ class Conversation:
         """Forget the session (and any dialog): the next request starts a new one."""
         self._end_session()
 
+    def adopt(self, session_open: bool) -> None:
+        """Take over a session the transport opened or closed on its own (no dialog in it)."""
+        self.dialog = None
+        self.in_session = session_open
+        self._new_session = not session_open
+
     # --- sessions --------------------------------------------------------------------------------
 
     def _start_session(self) -> None:
@@ -507,6 +513,9 @@ class Conversation:
         kind, text = prompt.variations[0]
         text = _PROMPT_SLOT.sub(lambda m: dialog.value(m.group(1)) or "", text)
         turn.prompts.append(strip_tags(text) if kind == "SSML" else " ".join(text.split()))
+        # Alexa holds the session open for the answer, even if the skill has not been asked
+        # anything yet (an auto-delegated dialog); its first request still starts the session.
+        self.in_session = True
         return True
 
     def _first_failure(
@@ -544,12 +553,13 @@ class Conversation:
             if said is None:
                 return False
             status = "CONFIRMED" if said == "yes" else "DENIED"
+            what = f"slot {slot}" if step == "confirm_slot" else f"intent {dialog.name}"
             turn.understood = Understanding(
                 text,
                 None,
-                "intent",
+                "answer",
                 intent="AMAZON.YesIntent" if said == "yes" else "AMAZON.NoIntent",
-                notes=(f"{said}: {status}",),
+                notes=(f"{said}: the confirmation of {what} is {status}",),
             )
             if step == "confirm_slot" and slot is not None:
                 entry = dialog.slots().setdefault(slot, {"name": slot})

@@ -1,0 +1,203 @@
+"""``client.say()``: utterances understood from the skill's own model, signed, sent, answered."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill import (
+    DialogSlot,
+    IntentRequest,
+    Session,
+    Skill,
+    Validate,
+    ask,
+    delegate,
+    speak,
+)
+from alexaskill.testing import TestClient
+
+SKILL_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
+
+
+def clock() -> datetime.datetime:
+    # Sunday 29 November 2026, noon, for the user and the request timestamps alike.
+    return datetime.datetime(2026, 11, 29, 12, 0, tzinfo=datetime.UTC)
+
+
+def make_skill() -> Skill:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("Drink", [{"name": "coffee", "id": "COFFEE", "synonyms": ["espresso"]}])
+
+    @skill.launch
+    def launch() -> Any:
+        return ask("Welcome to the café. What would you like?")
+
+    @skill.intent(
+        "Order",
+        utterances=["i'd like a {drink}", "a {drink} please", "order {count} {drink}"],
+        slots={"drink": "Drink"},
+    )
+    def order(session: Session, drink: str, count: int = 1) -> Any:
+        session.attributes["drink"] = drink
+        return ask(f"{count} {drink}, coming up. Anything else?")
+
+    @skill.intent(
+        "Book",
+        utterances=["book a table", "book a table for {people}", "book a table {date}"],
+        slots={
+            "people": DialogSlot(
+                "AMAZON.NUMBER",
+                elicit="For how many people?",
+                validations=[Validate.at_most(8, "We seat eight at most. How many?")],
+            ),
+            "date": DialogSlot(
+                "AMAZON.DATE", elicit="Which day?", confirm="On {date}, is that right?"
+            ),
+        },
+        confirm="A table for {people} on {date}. Shall I book it?",
+    )
+    def book(request: IntentRequest, people: int, date: datetime.date) -> Any:
+        if request.intent.confirmation_status == "DENIED":
+            return speak("Okay, no booking.")
+        return speak(f"Booked for {people} on {date:%A}.")
+
+    @skill.intent(
+        "Reserve",
+        utterances=["reserve a room", "reserve a room for {nights}"],
+        slots={"nights": DialogSlot("AMAZON.NUMBER", elicit="How many nights?")},
+        auto_delegate=False,
+    )
+    def reserve(request: IntentRequest, nights: int | None = None) -> Any:
+        if request.dialog_state != "COMPLETED":
+            return delegate()
+        return speak(f"{nights} nights reserved.")
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop() -> Any:
+        return speak("Goodbye.")
+
+    @skill.intent("AMAZON.FallbackIntent")
+    def fallback() -> Any:
+        return ask("Sorry, I didn't get that.")
+
+    return skill
+
+
+@pytest.fixture
+def client() -> Any:
+    with TestClient(make_skill(), invocation="the cafe", now=clock) as test_client:
+        yield test_client
+
+
+def test_say_understands_signs_and_sends(client: TestClient) -> None:
+    result = client.say("I'd like an espresso please")
+    assert result.status_code == 200
+    assert result.speech == "1 espresso, coming up. Anything else?"
+    assert result.request is not None
+    assert result.request["type"] == "IntentRequest"
+    assert result.request["locale"] == "en-US"
+    drink = result.request["intent"]["slots"]["drink"]
+    assert drink["value"] == "espresso"
+    assert drink["resolutions"]["resolutionsPerAuthority"][0] == {
+        "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.Drink",
+        "status": {"code": "ER_SUCCESS_MATCH"},
+        "values": [{"value": {"name": "coffee", "id": "COFFEE"}}],
+    }
+    assert result.understood is not None
+    assert result.understood.sample == "i'd like a {drink}"
+    assert "ignored: please" in result.understood.explain() or not result.understood.exact
+
+
+def test_the_session_carries_over_and_ends(client: TestClient) -> None:
+    assert client.say("open the cafe").speech == "Welcome to the café. What would you like?"
+    second = client.say("order two coffee")
+    assert second.speech == "2 coffee, coming up. Anything else?"
+    assert second.session_attributes == {"drink": "coffee"}
+    assert client.say("stop").speech == "Goodbye."
+    third = client.say("exit")  # no session left: nothing is sent
+    assert third.status_code == 0
+    assert third.request is None
+
+
+def test_an_auto_delegated_dialog(client: TestClient) -> None:
+    first = client.say("book a table")
+    # Alexa asks by itself: no request reaches the skill yet.
+    assert (first.status_code, first.json, first.request) == (0, None, None)
+    assert first.prompt == "For how many people?"
+    assert first.heard == "For how many people?"
+    assert client.say("twelve").prompt == "We seat eight at most. How many?"
+    assert client.say("four").prompt == "Which day?"
+    assert client.say("next friday").prompt == "On 2026-12-04, is that right?"
+    assert client.say("yes").prompt == "A table for 4 on 2026-12-04. Shall I book it?"
+    done = client.say("yes")
+    assert done.request is not None
+    assert done.request["dialogState"] == "COMPLETED"
+    assert done.request["intent"]["confirmationStatus"] == "CONFIRMED"
+    assert done.speech == "Booked for 4 on Friday."
+    assert done.prompt is None
+
+
+def test_a_denied_booking(client: TestClient) -> None:
+    # No sample has both slots: Alexa fills the date from the words left over.
+    first = client.say("book a table for two tomorrow")
+    assert first.understood is not None
+    assert [(slot.name, slot.value) for slot in first.understood.slots] == [
+        ("people", "2"),
+        ("date", "2026-11-30"),
+    ]
+    assert first.prompt == "On 2026-11-30, is that right?"
+    confirmed = client.say("yes")
+    assert confirmed.understood is not None
+    assert "the confirmation of slot date is CONFIRMED" in confirmed.understood.explain()
+    assert client.say("no").speech == "Okay, no booking."
+
+
+def test_manual_delegation_reaches_the_handler_each_turn(client: TestClient) -> None:
+    first = client.say("reserve a room")
+    assert first.request is not None
+    assert first.request["dialogState"] == "STARTED"
+    assert first.directives == [{"type": "Dialog.Delegate"}]
+    assert first.prompt == "How many nights?"
+    second = client.say("three")
+    exchanges = second.turn.exchanges if second.turn else []
+    assert [e.request["dialogState"] for e in exchanges] == ["IN_PROGRESS", "COMPLETED"]
+    assert second.speech == "3 nights reserved."
+
+
+def test_the_model_of_a_file(tmp_path: Path) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("TrackOrder")
+    def track() -> Any:
+        return speak("On its way.")
+
+    with TestClient(skill, model=MODEL_FILE) as client:
+        result = client.say("ask pizza palace where my order is")
+        assert result.speech == "On its way."
+        assert result.request is not None
+        assert result.request["intent"]["name"] == "TrackOrder"
+
+
+def test_requests_sent_without_say_keep_the_session(client: TestClient) -> None:
+    launched = client.launch()
+    assert launched.should_end_session is False
+    result = client.say("a coffee please")
+    assert result.request is not None
+    assert result.json is not None
+    assert client.last is result
+
+
+def test_a_model_mistake_is_an_error_at_the_first_say() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Greet", utterances=["greet {name}"])
+    def greet(name: str) -> Any:
+        return speak(name)
+
+    with TestClient(skill) as client, pytest.raises(Exception, match="no slot type"):
+        client.say("greet ada")

@@ -1,0 +1,389 @@
+"""Dialogs as Alexa runs them, one step at a time, against a scripted skill.
+
+The model is the hand-written pizza model (tests/fixtures/models/en-US.json): OrderPizza has a
+required ``size`` (validated: a listed size), a required ``count`` (1 to 10), a required ``time``
+that the user confirms, and an intent confirmation; manual delegation (SKILL_RESPONSE).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.understanding import InteractionModel, Understander
+from alexaskill.understanding.dialog import Conversation
+
+MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
+NOW = datetime.datetime(2026, 11, 29, 12, 0)
+
+
+@dataclass
+class Reply:
+    status_code: int
+    json: Any
+
+
+def answer(
+    speech: str | None = None,
+    *,
+    end: bool | None = True,
+    directives: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    response: dict[str, Any] = {}
+    if speech is not None:
+        response["outputSpeech"] = {"type": "PlainText", "text": speech}
+    if directives:
+        response["directives"] = directives
+    if end is not None:
+        response["shouldEndSession"] = end
+    return {"version": "1.0", "response": response}
+
+
+def delegate(updated: Mapping[str, Any] | None = None, speech: str | None = None) -> dict[str, Any]:
+    directive: dict[str, Any] = {"type": "Dialog.Delegate"}
+    if updated is not None:
+        directive["updatedIntent"] = updated
+    return answer(speech, end=False, directives=[directive])
+
+
+class Skill:
+    """A transport whose skill answers from a script: delegate unless told otherwise."""
+
+    def __init__(self, *replies: dict[str, Any]) -> None:
+        self.replies = list(replies)
+        self.sent: list[tuple[dict[str, Any], bool]] = []
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> Reply:
+        self.sent.append((copy.deepcopy(dict(request)), new_session))
+        if self.replies:
+            return Reply(200, self.replies.pop(0))
+        if request.get("dialogState") in ("STARTED", "IN_PROGRESS"):
+            return Reply(200, delegate())
+        return Reply(200, answer("Done."))
+
+    @property
+    def last(self) -> dict[str, Any]:
+        return self.sent[-1][0]
+
+    def slot(self, name: str) -> dict[str, Any]:
+        slots: dict[str, Any] = self.last["intent"]["slots"]
+        return slots[name]
+
+
+def conversation(
+    skill: Skill, *, delegation: str | None = None, screen: bool = False
+) -> Conversation:
+    data = json.loads(MODEL_FILE.read_text())
+    if delegation is not None:
+        data["interactionModel"]["dialog"]["intents"][0]["delegationStrategy"] = delegation
+    understander = Understander(InteractionModel.from_json(data))
+    return Conversation(understander, skill, now=lambda: NOW, screen=screen)
+
+
+def test_manual_delegation_step_by_step() -> None:
+    skill = Skill()
+    talk = conversation(skill)
+
+    # The first turn goes to the skill, STARTED, in a new session; the skill delegates and
+    # Alexa asks for the first required slot with its prompt.
+    turn = talk.say("order a pizza")
+    assert skill.last["dialogState"] == "STARTED"
+    assert skill.sent[-1][1] is True  # a new session
+    assert turn.prompts == ["What size would you like?"]
+    assert turn.expecting == "slot size"
+    assert (turn.dialog_intent, turn.dialog_state) == ("OrderPizza", "STARTED")
+    assert turn.session_open
+
+    # The answer, read with the slot's samples, goes to the skill IN_PROGRESS. The value is not
+    # a listed size: the validation fails, Alexa says its prompt and asks again.
+    turn = talk.say("a huge one")
+    assert skill.last["dialogState"] == "IN_PROGRESS"
+    assert skill.slot("size")["value"] == "huge"
+    assert turn.prompts == ["We have small, medium and large. Which size?"]
+    assert turn.expecting == "slot size"
+    assert skill.sent[-1][1] is False
+
+    # A listed size passes; the next required slot's prompt says the size.
+    turn = talk.say("large")
+    assert skill.slot("size")["resolutions"]["resolutionsPerAuthority"][0]["status"] == {
+        "code": "ER_SUCCESS_MATCH"
+    }
+    assert turn.prompts == ["How many large pizzas?"]
+
+    # Number validations, in order; an SSML prompt is heard as words.
+    assert talk.say("zero").prompts == ["At least one, please. How many?"]
+    assert talk.say("twelve").prompts == ["We deliver ten at most. How many?"]
+    turn = talk.say("two")
+    assert skill.slot("count")["value"] == "2"
+    assert turn.prompts == ["When should we deliver?"]
+
+    # The time needs confirming; a "no" asks for it again.
+    assert talk.say("seven p m").prompts == ["At 19:00, right?"]
+    turn = talk.say("no")
+    assert skill.slot("time")["confirmationStatus"] == "DENIED"
+    assert turn.prompts == ["When should we deliver?"]
+    assert turn.expecting == "slot time"
+    turn = talk.say("eight p m")
+    assert skill.slot("time")["confirmationStatus"] == "NONE"
+    assert turn.prompts == ["At 20:00, right?"]
+    turn = talk.say("yes")
+    assert skill.slot("time")["confirmationStatus"] == "CONFIRMED"
+    assert turn.prompts == ["2 large pizzas at 20:00. Shall I order?"]
+    assert turn.expecting == "confirmation of the intent"
+
+    # Confirming the intent completes the dialog: the skill gets it COMPLETED and answers.
+    turn = talk.say("yes please")
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert skill.last["intent"]["confirmationStatus"] == "CONFIRMED"
+    # It delegates: the slots and the intent are confirmed, so Alexa sends it COMPLETED.
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert turn.heard() == ["Done."]
+    assert not turn.session_open
+    assert turn.dialog_intent is None
+
+
+def test_auto_delegation_sends_only_the_completed_intent() -> None:
+    skill = Skill()
+    talk = conversation(skill, delegation="ALWAYS")
+    for said, prompt in [
+        # A prompt says a slot's value as the user said it.
+        ("order a big pizza", "How many big pizzas?"),
+        ("three", "When should we deliver?"),
+        ("at noon", "At 12:00, right?"),
+        ("yes", "3 big pizzas at 12:00. Shall I order?"),
+    ]:
+        turn = talk.say(said)
+        assert turn.prompts == [prompt]
+        assert turn.exchanges == []
+        assert turn.reply is None
+    turn = talk.say("no")
+    [(request, new_session)] = skill.sent
+    assert new_session is True
+    assert request["dialogState"] == "COMPLETED"
+    assert request["intent"]["confirmationStatus"] == "DENIED"
+    slots = request["intent"]["slots"]
+    assert [slots[name].get("value") for name in ("size", "count", "time")] == [
+        "big",
+        "3",
+        "12:00",
+    ]
+    assert slots["time"]["confirmationStatus"] == "CONFIRMED"
+
+
+def test_an_answer_can_fill_several_slots_with_the_intents_samples() -> None:
+    skill = Skill()
+    talk = conversation(skill)
+    talk.say("order a pizza")
+    talk.say("order three small pizzas")
+    assert skill.slot("size")["value"] == "small"
+    assert skill.slot("count")["value"] == "three" or skill.slot("count")["value"] == "3"
+
+
+def test_another_request_leaves_the_dialog() -> None:
+    skill = Skill(delegate(), answer("You can order pizza.", end=False))
+    talk = conversation(skill)
+    talk.say("order a pizza")
+    turn = talk.say("help")
+    assert skill.last["intent"]["name"] == "AMAZON.HelpIntent"
+    assert "dialogState" not in skill.last
+    assert turn.heard() == ["You can order pizza."]
+    assert turn.dialog_intent is None
+    # The next answer is not read as a size any more.
+    talk.say("large")
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+
+
+def test_the_skill_takes_a_step_of_its_own_after_an_auto_delegated_dialog() -> None:
+    # The skill checks the completed order in code and asks again for the count.
+    recount = answer(
+        "We have only four left. How many?",
+        end=False,
+        directives=[
+            {
+                "type": "Dialog.ElicitSlot",
+                "slotToElicit": "count",
+                "updatedIntent": {
+                    "name": "OrderPizza",
+                    "confirmationStatus": "CONFIRMED",
+                    "slots": {
+                        "size": {"name": "size", "value": "large", "confirmationStatus": "NONE"},
+                        "count": {"name": "count", "confirmationStatus": "NONE"},
+                        "time": {
+                            "name": "time",
+                            "value": "12:00",
+                            "confirmationStatus": "CONFIRMED",
+                        },
+                    },
+                },
+            }
+        ],
+    )
+    skill = Skill(recount)
+    talk = conversation(skill, delegation="ALWAYS")
+    for said in ("order six large pizzas", "noon", "yes"):
+        talk.say(said)
+    turn = talk.say("yes")
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert turn.heard() == ["We have only four left. How many?"]
+    assert turn.expecting == "slot count"
+    # The answer to the skill's own question goes to the skill, though Alexa runs the dialog.
+    turn = talk.say("four")
+    in_progress = skill.sent[-2][0]
+    assert in_progress["dialogState"] == "IN_PROGRESS"
+    assert in_progress["intent"]["slots"]["count"]["value"] == "4"
+    assert skill.last["intent"]["confirmationStatus"] == "CONFIRMED"
+    # It delegates: the slots and the intent are confirmed, so Alexa sends it COMPLETED.
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert turn.heard() == ["Done."]
+
+
+def test_elicit_slot_without_speech_uses_the_models_prompt() -> None:
+    skill = Skill(
+        answer(None, end=False, directives=[{"type": "Dialog.ElicitSlot", "slotToElicit": "time"}])
+    )
+    turn = conversation(skill).say("order a pizza")
+    assert turn.prompts == ["When should we deliver?"]
+    assert turn.expecting == "slot time"
+
+
+def test_confirm_slot_and_confirm_intent_from_the_skill() -> None:
+    skill = Skill(
+        answer(
+            "Two pizzas, right?",
+            end=False,
+            directives=[{"type": "Dialog.ConfirmSlot", "slotToConfirm": "count"}],
+        ),
+        answer(
+            "Order now?",
+            end=False,
+            directives=[{"type": "Dialog.ConfirmIntent"}],
+        ),
+        answer("Not ordered."),
+    )
+    talk = conversation(skill)
+    assert talk.say("get me two pizzas").expecting == "confirmation of slot count"
+    turn = talk.say("yep")
+    assert skill.last["dialogState"] == "IN_PROGRESS"
+    assert skill.slot("count")["confirmationStatus"] == "CONFIRMED"
+    assert turn.expecting == "confirmation of the intent"
+    turn = talk.say("nope")
+    assert skill.last["dialogState"] == "IN_PROGRESS"
+    assert skill.last["intent"]["confirmationStatus"] == "DENIED"
+    assert turn.heard() == ["Not ordered."]
+
+
+def test_updated_intent_values_are_kept() -> None:
+    # The skill fills in one pizza at the start; Alexa keeps it and does not ask.
+    updated = {
+        "name": "OrderPizza",
+        "confirmationStatus": "NONE",
+        "slots": {
+            "size": {"name": "size", "confirmationStatus": "NONE"},
+            "count": {"name": "count", "value": "1", "confirmationStatus": "NONE"},
+            "time": {"name": "time", "confirmationStatus": "NONE"},
+        },
+    }
+    skill = Skill(delegate(updated))
+    talk = conversation(skill)
+    assert talk.say("order a pizza").prompts == ["What size would you like?"]
+    turn = talk.say("small")
+    assert skill.slot("count")["value"] == "1"
+    assert skill.slot("size")["value"] == "small"
+    assert turn.prompts == ["When should we deliver?"]
+
+
+def test_intent_chaining_from_a_launch_request() -> None:
+    chained = {"name": "OrderPizza", "confirmationStatus": "NONE", "slots": {}}
+    skill = Skill(delegate(chained, speech="Welcome to Pizza Palace."))
+    turn = conversation(skill).say("open pizza palace")
+    launch, started = (request for request, _ in skill.sent)
+    assert launch == {"type": "LaunchRequest"}
+    assert started["dialogState"] == "STARTED"
+    assert started["intent"]["name"] == "OrderPizza"
+    assert turn.heard() == ["Welcome to Pizza Palace.", "What size would you like?"]
+
+
+def test_intent_chaining_into_an_auto_delegated_intent() -> None:
+    chained = {"name": "OrderPizza", "confirmationStatus": "NONE", "slots": {}}
+    skill = Skill(delegate(chained, speech="Welcome."))
+    turn = conversation(skill, delegation="ALWAYS").say("open pizza palace")
+    assert len(skill.sent) == 1
+    assert turn.heard() == ["Welcome.", "What size would you like?"]
+
+
+def test_delegating_a_completed_dialog_ends_the_session() -> None:
+    skill = Skill(delegate())  # the skill's answer to the COMPLETED request
+    talk = conversation(skill, delegation="ALWAYS")
+    for said in ("order six large pizzas", "noon", "yes"):
+        talk.say(said)
+    turn = talk.say("yes")
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert "Dialog.Delegate answered a COMPLETED dialog: Alexa refuses it" in turn.notes
+    assert not turn.session_open
+
+
+def test_a_skill_that_loops_is_stopped() -> None:
+    class Looping(Skill):
+        def send(self, request: Mapping[str, Any], *, new_session: bool) -> Reply:
+            # Chains back and forth between two intents, for ever.
+            self.sent.append((dict(request), new_session))
+            name = (request.get("intent") or {}).get("name")
+            target = "TrackOrder" if name == "OrderPizza" else "OrderPizza"
+            chained = {"name": target, "confirmationStatus": "NONE", "slots": {}}
+            return Reply(200, delegate(chained, speech="Again."))
+
+    turn = conversation(Looping()).say("open pizza palace")
+    assert len(turn.exchanges) == 8
+    assert any("stopped after 8 requests" in note for note in turn.notes)
+    assert not turn.session_open
+
+
+@pytest.mark.parametrize(("screen", "open_after"), [(False, False), (True, True)])
+def test_an_answer_without_should_end_session(screen: bool, open_after: bool) -> None:
+    skill = Skill(answer("Here you go.", end=None))
+    assert conversation(skill, screen=screen).say("track my order").session_open is open_after
+
+
+def test_sessions_open_close_and_exit() -> None:
+    skill = Skill(answer("Hi.", end=False), answer("Tracking.", end=False), answer(None))
+    talk = conversation(skill)
+    talk.say("open pizza palace")
+    talk.say("track my order")
+    assert [new for _, new in skill.sent] == [True, False]
+    turn = talk.say("exit")
+    assert skill.last == {"type": "SessionEndedRequest", "reason": "USER_INITIATED"}
+    assert not turn.session_open
+    turn = talk.say("exit")
+    assert len(skill.sent) == 3
+    assert turn.notes == ["no session is open: there is nothing to end"]
+
+
+def test_an_error_answer_ends_the_session() -> None:
+    class Broken(Skill):
+        def send(self, request: Mapping[str, Any], *, new_session: bool) -> Reply:
+            return Reply(400, {"error": "invalid signature"})
+
+    turn = conversation(Broken()).say("track my order")
+    assert not turn.session_open
+    assert "HTTP 400" in turn.notes[0]
+
+
+def test_turns_as_json() -> None:
+    skill = Skill()
+    turn = conversation(skill).say("order a pizza")
+    data = turn.to_json()
+    json.dumps(data)
+    assert data["dialog"] == {
+        "intent": "OrderPizza",
+        "state": "STARTED",
+        "expecting": "slot size",
+    }
+    assert data["heard"] == ["What size would you like?"]
+    assert data["understood"]["intent"] == "OrderPizza"
