@@ -43,7 +43,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -463,19 +463,27 @@ class AlexaApi:
 
     def progressive_sync(self, speech: str | ssml.Ssml) -> bool:
         """`progressive` for a sync handler (which runs in a worker thread of the app)."""
+        try:
+            return self.call_sync(self.progressive, speech)
+        except RuntimeError as exc:  # not in a worker thread of a running event loop
+            logger.warning("no progressive response from this thread: %s", exc)
+            return False
+
+    def call_sync(self, method: Callable[..., Coroutine[Any, Any, T]], /, *args: Any) -> T:
+        """From a ``def`` handler: run one of these coroutine methods and return its result.
+
+        ``name = api.call_sync(api.given_name)``. A ``def`` handler runs in a worker thread;
+        the call runs on the app's event loop meanwhile. `RuntimeError` in any other thread.
+        """
         from .threads import run_in_loop
 
         try:
-            return run_in_loop(self.progressive, speech)
+            return run_in_loop(method, *args)
         except RuntimeError:  # not one of alexaskill's threads: an anyio worker thread, maybe
             pass
         import anyio.from_thread
 
-        try:
-            return anyio.from_thread.run(self.progressive, speech)
-        except RuntimeError as exc:  # not in a worker thread of a running event loop
-            logger.warning("no progressive response from this thread: %s", exc)
-            return False
+        return anyio.from_thread.run(method, *args)
 
     # --- the one way out -----------------------------------------------------------------------
 

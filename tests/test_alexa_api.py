@@ -625,3 +625,21 @@ def test_the_fake_refuses_what_alexa_would() -> None:
         "progressive",
         "in_skill_products",
     ]
+
+
+def test_a_def_handler_calls_the_api_with_call_sync(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch(api: AlexaApi) -> Response:
+        return speak(f"Hello {api.call_sync(api.given_name)}")
+
+    assert skill_client(skill, given_name="Ada").launch().speech == "Hello Ada"
+
+
+def test_call_sync_outside_a_worker_thread_is_a_runtime_error() -> None:
+    api = AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Ask"))))
+    with pytest.raises(RuntimeError):
+        api.call_sync(api.given_name)

@@ -184,7 +184,7 @@ class FakeAlexaApi:
         """An ``httpx.AsyncClient`` answered by this fake: nothing leaves the process."""
         import httpx
 
-        return httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.handle), trust_env=False)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request as Alexa's service APIs would, and record it."""

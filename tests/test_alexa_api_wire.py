@@ -1,0 +1,293 @@
+"""`AlexaApi` against a stand-in for Alexa's service APIs on 127.0.0.1 (tests/alexa_api_server.py).
+
+The server is its own process, written from Amazon's API references: it answers their example
+JSON and refuses (400) any request that is not the documented one. So these tests check the wire
+format (paths, methods, headers, bodies, status codes) through a real socket and a real httpx
+client, not just against the in-process fake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import ssl
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import anyio
+import httpx
+import pytest
+
+from alexaskill import (
+    Address,
+    AlexaApi,
+    AlexaApiError,
+    AlexaApiTimeout,
+    PermissionRequired,
+    PhoneNumber,
+    Scope,
+)
+from alexaskill.alexa_api import CountryAndPostalCode
+from alexaskill.models import decode_envelope
+from alexaskill.testing import RequestFactory
+
+SERVER = Path(__file__).with_name("alexa_api_server.py")
+DEVICE_ID = "amzn1.ask.device.WIRE"
+LIST_ID = "YW16bjEuYWNjb3VudC5BRVhBTVBMRS1TSE9QUElOR19JVEVN"
+
+
+class Server:
+    def __init__(self, url: str, log: Path) -> None:
+        self.url = url
+        self.log = log
+
+    def requests(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.log.read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    log = tmp_path_factory.mktemp("alexa-api") / "requests.jsonl"
+    log.touch()
+    process = subprocess.Popen(
+        [sys.executable, str(SERVER), str(log)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # "PORT <n>" once listening; EOF if it died
+        if not line.startswith("PORT "):
+            pytest.fail(f"the fake Alexa API server did not start: {line!r}")
+        yield Server(f"http://127.0.0.1:{int(line.split()[1])}", log)
+    finally:
+        assert process.stdout is not None
+        process.stdout.close()
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# One TLS context for every client: httpx would load the certifi bundle for each (~0.2 s).
+_TLS = ssl.create_default_context()
+
+
+def api(server: Server, token: str, *, timeout: float = 2.0, own_client: bool = False) -> AlexaApi:
+    """An `AlexaApi` for a request whose apiEndpoint is the server and whose token is ``token``.
+
+    Its client keeps no connection alive, so that each ``anyio.run`` (a new event loop) opens
+    its own; ``own_client`` leaves it without one (each call then opens and closes its own).
+    """
+    factory = RequestFactory(api_endpoint=server.url, device_id=DEVICE_ID)
+    raw = factory.intent("Ask")
+    raw["context"]["System"]["apiAccessToken"] = token
+    client = None
+    if not own_client:
+        limits = httpx.Limits(max_keepalive_connections=0)
+        client = httpx.AsyncClient(verify=_TLS, limits=limits)
+    return AlexaApi(decode_envelope(json.dumps(raw)), timeout=timeout, client=client)
+
+
+def run(call: Callable[[], Awaitable[Any]]) -> Any:
+    async def main() -> Any:
+        return await call()
+
+    return anyio.run(main)
+
+
+# method, arguments, the value decoded from Amazon's example answer, what "not set" gives, scope
+METHODS: list[tuple[str, tuple[Any, ...], object, object, str | None]] = [
+    ("time_zone", (), ZoneInfo("Africa/Abidjan"), None, None),
+    ("distance_units", (), "METRIC", None, None),
+    ("temperature_unit", (), "CELSIUS", None, None),
+    (
+        "full_address",
+        (),
+        Address(
+            address_line1="410 Terry Ave North",
+            address_line2="",
+            address_line3="aeiou",
+            city="Seattle",
+            district_or_county="",
+            state_or_region="WA",
+            postal_code="98109",
+            country_code="US",
+        ),
+        None,
+        Scope.FULL_ADDRESS,
+    ),
+    (
+        "country_and_postal_code",
+        (),
+        CountryAndPostalCode(country_code="US", postal_code="98109"),
+        None,
+        Scope.COUNTRY_AND_POSTAL_CODE,
+    ),
+    ("full_name", (), "John Smith", None, Scope.NAME),
+    ("given_name", (), "John", None, Scope.GIVEN_NAME),
+    ("email", (), "johnsmith@example.com", None, Scope.EMAIL),
+    (
+        "mobile_number",
+        (),
+        PhoneNumber(country_code="+1", phone_number="999-999-9999"),
+        None,
+        Scope.MOBILE_NUMBER,
+    ),
+    ("get_reminders", (), "walk the dog", [], Scope.REMINDERS),
+    ("delete_reminder", ("a1b2c3d4-reminder",), True, False, Scope.REMINDERS),
+    ("lists", (), "Alexa shopping list", [], Scope.LISTS_READ),
+    ("list_items", (LIST_ID,), "milk", [], Scope.LISTS_READ),
+    ("add_list_item", (LIST_ID, "eggs"), "eggs", None, Scope.LISTS_WRITE),
+    ("in_skill_products", (), "Hint pack", [], None),
+    ("in_skill_product", ("amzn1.adg.product.unique-id-4",), "Hint pack", None, None),
+]
+IDS = [method[0] for method in METHODS]
+
+
+def summary(value: Any) -> object:
+    """A list's telling part, so that one table can say what each method returns."""
+    if isinstance(value, list) and value:
+        first = value[0]
+        return getattr(first, "text", None) or getattr(first, "name", None) or first.value
+    if hasattr(value, "product_id"):
+        return value.name
+    if hasattr(value, "id") and hasattr(value, "value"):
+        return value.value
+    return value
+
+
+@pytest.mark.parametrize(("method", "args", "expected", "unset", "scope"), METHODS, ids=IDS)
+def test_success(
+    server: Server, method: str, args: tuple[Any, ...], expected: object, unset: object, scope: str
+) -> None:
+    client = api(server, "ok")
+    assert summary(run(lambda: getattr(client, method)(*args))) == expected
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "expected", "unset", "scope"),
+    [method for method in METHODS if method[0] != "add_list_item"],  # adding has no "not set"
+    ids=[name for name in IDS if name != "add_list_item"],
+)
+def test_not_set(
+    server: Server, method: str, args: tuple[Any, ...], expected: object, unset: object, scope: str
+) -> None:
+    client = api(server, "not-set")
+    assert run(lambda: getattr(client, method)(*args)) == unset
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "scope"),
+    [(m, a, s) for m, a, _, _, s in METHODS if s is not None]
+    + [("create_reminder", ("Stretch",), Scope.REMINDERS)],
+)
+def test_permission_missing(server: Server, method: str, args: tuple[Any, ...], scope: str) -> None:
+    client = api(server, "no-consent")
+    kwargs = {"after": dt.timedelta(minutes=5)} if method == "create_reminder" else {}
+    with pytest.raises(PermissionRequired) as caught:
+        run(lambda: getattr(client, method)(*args, **kwargs))
+    assert caught.value.scope == scope
+    assert caught.value.operation == method
+    assert caught.value.status in (401, 403)
+
+
+@pytest.mark.parametrize(("method", "args", "expected", "unset", "scope"), METHODS, ids=IDS)
+def test_timeout(
+    server: Server, method: str, args: tuple[Any, ...], expected: object, unset: object, scope: str
+) -> None:
+    client = api(server, "slow", timeout=0.2)
+
+    async def timed() -> float:
+        started = anyio.current_time()
+        with pytest.raises(AlexaApiTimeout):
+            await getattr(client, method)(*args)
+        return anyio.current_time() - started
+
+    assert anyio.run(timed) < 2  # the server answers after 3 s
+
+
+@pytest.mark.parametrize(("token", "status"), [("throttled", 429), ("broken", 500)])
+@pytest.mark.parametrize(("method", "args", "expected", "unset", "scope"), METHODS, ids=IDS)
+def test_throttled_or_broken(
+    server: Server,
+    method: str,
+    args: tuple[Any, ...],
+    expected: object,
+    unset: object,
+    scope: str,
+    token: str,
+    status: int,
+) -> None:
+    client = api(server, token)
+    with pytest.raises(AlexaApiError) as caught:
+        run(lambda: getattr(client, method)(*args))
+    assert caught.value.status == status
+    assert not isinstance(caught.value, PermissionRequired)
+
+
+def test_what_went_on_the_wire(server: Server) -> None:
+    start = len(server.requests())
+    client = api(server, "ok")
+    at = dt.datetime(2026, 12, 1, 7, 30, tzinfo=ZoneInfo("Europe/Paris"))
+
+    async def calls() -> None:
+        await client.given_name()
+        await client.create_reminder("Walk the dog", at=at, recurrence=["FREQ=DAILY"])
+        await client.in_skill_products(entitled=False, product_type="CONSUMABLE")
+        assert await client.progressive("One moment")
+
+    run(calls)
+    profile, reminder, products, progressive = server.requests()[start:]
+    assert profile["method"] == "GET"
+    assert profile["path"] == "/v2/accounts/~current/settings/Profile.givenName"
+    assert profile["headers"]["authorization"] == "Bearer ok"
+    assert reminder["path"] == "/v1/alerts/reminders"
+    assert reminder["body"]["trigger"] == {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2026-12-01T07:30:00.000",
+        "timeZoneId": "Europe/Paris",
+        "recurrence": {
+            "startDateTime": "2026-12-01T07:30:00.000",
+            "recurrenceRules": ["FREQ=DAILY"],
+        },
+    }
+    assert reminder["body"]["alertInfo"]["spokenInfo"]["content"] == [
+        {"locale": "en-US", "text": "Walk the dog"}
+    ]
+    assert products["query"] == {"entitled": "NOT_ENTITLED", "productType": "CONSUMABLE"}
+    assert products["headers"]["accept-language"] == "en-US"
+    assert progressive["body"]["directive"] == {
+        "type": "VoicePlayer.Speak",
+        "speech": "<speak>One moment</speak>",
+    }
+
+
+def test_created_reminders_decode_amazons_answer(server: Server) -> None:
+    client = api(server, "ok")
+    created = run(lambda: client.create_reminder("Stretch", after=dt.timedelta(minutes=20)))
+    assert (created.alert_token, created.status, created.version) == (
+        "a1b2c3d4-reminder",
+        "ON",
+        "1",
+    )
+    assert created.href == "/v1/alerts/reminders/a1b2c3d4-reminder"
+
+
+def test_in_skill_products_follow_every_page(server: Server) -> None:
+    client = api(server, "paged")
+    names = [p.name for p in run(client.in_skill_products)]
+    assert names == ["Hint pack", "Premium"]
+    pages = [r for r in server.requests() if r["headers"]["authorization"] == "Bearer paged"]
+    assert [page["query"] for page in pages[-2:]] == [{}, {"nextToken": "page-2"}]
+
+
+def test_without_a_shared_client_each_call_opens_its_own(server: Server) -> None:
+    client = api(server, "ok", own_client=True)
+    assert client.client is None
+    assert run(client.given_name) == "John"
+    assert run(client.distance_units) == "METRIC"
