@@ -119,6 +119,45 @@ def test_replay_shows_what_the_skill_says(monkeypatch: pytest.MonkeyPatch) -> No
     assert "session-ended.json (SessionEndedRequest)\n  answer:     an empty response\n" in out
     assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
     assert err == ""
+    # Alexa's service APIs answered in this process, as for a user who set nothing.
+    assert "  alexa api:  given_name -> 204\n" in out
+
+
+def test_replay_alexa_api_gives_what_the_service_apis_answer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    data = tmp_path / "api.json"
+    data.write_text(json.dumps({"given_name": "Ada", "time_zone": "Europe/Paris"}))
+    launch = str(ROOT / "examples/weather/requests/launch.json")
+    code, out, err = run("replay", WEATHER, launch, "--alexa-api", str(data))
+    assert code == 0, err
+    assert "  speech:     Welcome to Weather, Ada. Which city?\n" in out
+    assert "  alexa api:  given_name -> 200\n" in out
+    data.write_text(json.dumps({"given_name": "Ada", "permissions": []}))
+    assert (
+        "Welcome to Weather. Which city?"
+        in run("replay", WEATHER, launch, "--alexa-api", str(data))[1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1]", "expected a JSON object"),
+        ("{", "not JSON"),
+        ('{"given_nam": "Ada"}', "unexpected keyword argument 'given_nam'"),
+    ],
+)
+def test_replay_alexa_api_refuses_bad_data(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: str, message: str
+) -> None:
+    monkeypatch.chdir(ROOT)
+    data = tmp_path / "api.json"
+    data.write_text(content)
+    code, _, err = run("replay", WEATHER, WEATHER_REQUESTS[0], "--alexa-api", str(data))
+    assert code == 2
+    assert message in err
 
 
 def test_replay_json_prints_one_line_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -311,6 +350,8 @@ def test_serve_dev_then_replay_url(dev_dir: Path, monkeypatch: pytest.MonkeyPatc
         code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
         assert code == 0, out + err
         assert "Welcome to Weather. Which city?" in out
+        # The served skill called the fake API replay serves on 127.0.0.1, never Amazon.
+        assert "  alexa api:  given_name -> 204\n" in out
         assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
 
         # Signed by a key the server does not trust, for the same certificate URL: refused.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import warnings
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from ..app import Skill
-    from ..testing import SkillResponse
+    from ..testing import FakeAlexaApi, SkillResponse
 
 from .common import APP_HELP, UsageError, help_text, load_skill, log_to
 from .dev import dev_pki
@@ -96,6 +97,9 @@ def _show(result: SkillResponse, out: TextIO) -> None:
         lines.append(("session", session))
     if result.session_attributes:
         lines.append(("attributes", json.dumps(result.session_attributes, ensure_ascii=False)))
+    for call in result.api_calls:
+        said = f": {call.speech}" if call.speech is not None else ""
+        lines.append(("alexa api", f"{call.operation or call.path} -> {call.status}{said}"))
     if not lines:
         lines.append(("answer", "an empty response"))
     for key, value in lines:
@@ -113,7 +117,7 @@ def _send_local(
 
     from ..testing import TestClient
 
-    with TestClient(skill, skill_id=args.skill_id) as client:
+    with TestClient(skill, skill_id=args.skill_id, api=_fake_api(args)) as client:
         for name, envelope in requests:
             result = client.replay(envelope, keep_skill_id=args.keep_skill_id, locale=args.locale)
             yield name, envelope, result
@@ -129,11 +133,22 @@ def _send_url(
     url = _check_url(args.url)
     pki = dev_pki()
     skill_id = args.skill_id or (min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID)
-    with httpx.Client(timeout=httpx.Timeout(15.0)) as http:
+    api = _fake_api(args)
+    with contextlib.ExitStack() as stack:
+        http = stack.enter_context(httpx.Client(timeout=httpx.Timeout(15.0)))
+        # A skill served on this machine calls Alexa's service APIs at each request's
+        # apiEndpoint: point it at a fake served here, so that nothing reaches Amazon.
+        api_url = stack.enter_context(api.serve()) if _is_local(url) else None
         for name, envelope in requests:
-            refresh(envelope, skill_id=None if args.keep_skill_id else skill_id, locale=args.locale)
+            refresh(
+                envelope,
+                skill_id=None if args.keep_skill_id else skill_id,
+                locale=args.locale,
+                api_endpoint=api_url,
+            )
             body = json.dumps(envelope, ensure_ascii=False).encode()
             headers = {"Content-Type": "application/json", **pki.sign(body)}
+            first_call = len(api.calls)
             try:
                 response = http.post(url, content=body, headers=headers)
             except httpx.ConnectError:
@@ -148,8 +163,37 @@ def _send_url(
                     payload = response.json()
                 except ValueError:
                     payload = {"error": response.text[:200]} if response.text else None
-                result = SkillResponse(response.status_code, payload)
+                calls = tuple(api.calls[first_call:])
+                result = SkillResponse(response.status_code, payload, calls)
             yield name, envelope, result
+
+
+def _is_local(url: str) -> bool:
+    from ..alexa_api import is_loopback
+
+    host = urlsplit(url).hostname
+    return host == "localhost" or is_loopback(host)
+
+
+def _fake_api(args: argparse.Namespace) -> FakeAlexaApi:
+    """The fake Alexa service APIs the replayed skill calls, from ``--alexa-api FILE``."""
+    from ..testing import FakeAlexaApi
+
+    if args.alexa_api is None:
+        return FakeAlexaApi()
+    try:
+        with open(args.alexa_api, encoding="utf-8") as file:
+            data = json.load(file)
+    except OSError as exc:
+        raise UsageError(f"--alexa-api {args.alexa_api}: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--alexa-api {args.alexa_api}: not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--alexa-api {args.alexa_api}: expected a JSON object")
+    try:
+        return FakeAlexaApi(**data)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"--alexa-api {args.alexa_api}: {exc}") from None
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -190,7 +234,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=help_text(
             "Send each request FILE to the skill as Alexa would: with a fresh timestamp, "
             "signed, and with the application id set to the skill's own. By default the skill "
-            "runs in this process; --url sends to a running `alexaskill serve --dev`."
+            "runs in this process; --url sends to a running `alexaskill serve --dev`.",
+            "Alexa's service APIs (time zone, profile, reminders, progressive responses, ...) "
+            "are answered by a fake that never reaches Amazon: in this process, or, with --url "
+            "to a server on this machine, served on 127.0.0.1 and named as each request's "
+            "apiEndpoint. Each call the skill makes is shown.",
         ),
         epilog=help_text(
             "Exit status 1 if any request failed: an answer other than HTTP 200 with a "
@@ -208,6 +256,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument("--skill-id", help="the application id to send (default: the skill's)")
     command.add_argument("--locale", help="replace each request's locale (e.g. en-GB)")
+    command.add_argument(
+        "--alexa-api",
+        metavar="FILE",
+        help="a JSON object of what Alexa's service APIs answer (FakeAlexaApi's fields: "
+        '{"time_zone": "Europe/Paris", "given_name": "Ada", "permissions": [...]}); '
+        "without it they answer as for a user who set nothing",
+    )
     command.add_argument(
         "--url",
         help="send to the skill served at URL (signed with the development key that "

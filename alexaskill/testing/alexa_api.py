@@ -16,6 +16,7 @@ scopes the user granted; ``None`` (the default) grants them all. ``faults`` make
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as _dt
 import json
 import re
@@ -185,6 +186,18 @@ class FakeAlexaApi:
         import httpx
 
         return httpx.AsyncClient(transport=httpx.MockTransport(self.handle), trust_env=False)
+
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0
+    ) -> contextlib.AbstractContextManager[str]:
+        """Serve this fake over HTTP on a loopback address; the context's value is its URL.
+
+        For a skill in another process (``alexaskill serve --dev``): give the URL as the
+        requests' ``apiEndpoint``. ``with api.serve() as url: …``
+        """
+        from .api_server import serve_fake_api
+
+        return serve_fake_api(self, host, port)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request as Alexa's service APIs would, and record it."""

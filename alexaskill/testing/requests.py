@@ -225,11 +225,17 @@ def refresh(
     now: _dt.datetime | None = None,
     skill_id: str | None = None,
     locale: str | None = None,
+    api_endpoint: str | None = None,
 ) -> dict[str, Any]:
-    """Give ``envelope`` a fresh timestamp and, if given, that application id and locale."""
+    """Give ``envelope`` a fresh timestamp and, if given, that application id, locale and
+    ``apiEndpoint`` (where the skill calls Alexa's service APIs)."""
     envelope["request"]["timestamp"] = timestamp(now)
     if locale is not None:
         envelope["request"]["locale"] = locale
+    if api_endpoint is not None:
+        system = (envelope.get("context") or {}).get("System")
+        if isinstance(system, dict):
+            system["apiEndpoint"] = api_endpoint
     if skill_id is not None:
         system = (envelope.get("context") or {}).get("System") or {}
         if isinstance(system.get("application"), dict):

@@ -2,7 +2,9 @@
 
 Run it with ``uvicorn examples.weather.app:skill`` from the repository root. It answers
 "what's the weather in Paris tomorrow", remembers the last city for the rest of the session,
-and handles the built-in intents every skill must answer.
+and handles the built-in intents every skill must answer. Through Alexa's service APIs it greets
+the user by name (when they granted the given-name permission) and takes "today" in the
+device's time zone, not the server's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import os
 import zlib
 
 from alexaskill import (
+    AlexaApi,
+    PermissionRequired,
     Response,
     Session,
     SimpleCard,
@@ -47,15 +51,27 @@ def forecast(city: str, day: datetime.date) -> str:
     return CONDITIONS[seed % len(CONDITIONS)]
 
 
+async def greeting(api: AlexaApi) -> str:
+    """ "Welcome to Weather, Ada": the name when the user let the skill read it."""
+    try:
+        name = await api.given_name()
+    except PermissionRequired:
+        # A greeting is no reason to ask for consent: the skill manifest lists the permission
+        # (alexa::profile:given_name:read), and users who grant it are greeted by name.
+        name = None
+    return f"Welcome to Weather, {name}." if name else "Welcome to Weather."
+
+
 @skill.launch
-async def launch(session: Session) -> Response:
+async def launch(session: Session, api: AlexaApi) -> Response:
+    welcome = await greeting(api)
     last_city = session.attributes.get("last_city")
     if last_city:
         return ask(
-            f"Welcome back to Weather. Shall I check {last_city} again, or another city?",
+            f"{welcome} Shall I check {last_city} again, or another city?",
             reprompt="Which city would you like?",
         )
-    return ask("Welcome to Weather. Which city?", reprompt="Which city would you like?")
+    return ask(f"{welcome} Which city?", reprompt="Which city would you like?")
 
 
 @skill.intent(
@@ -77,14 +93,16 @@ async def launch(session: Session) -> Response:
     slots={"city": "AMAZON.City"},
 )
 async def get_weather(
-    session: Session, city: str | None = None, date: datetime.date | None = None
+    session: Session, api: AlexaApi, city: str | None = None, date: datetime.date | None = None
 ) -> Response:
     """The forecast for a city (default: the last one of this session) and a day."""
     city = city or session.attributes.get("last_city")
     if not city:
         return ask("Which city would you like the weather for?", reprompt="Which city?")
     session.attributes["last_city"] = city
-    day = date or datetime.date.today()
+    # Alexa resolves "tomorrow" in the device's time zone; without a date, "today" is the
+    # user's too (the server may be in another time zone, past midnight already).
+    day = date or await api.today()
     when = "today" if date is None else DAY_NAMES[day.weekday()]
     weather = forecast(city, day)
     # The session stays open so that "and tomorrow?" can reuse the city just asked about.

@@ -37,11 +37,77 @@ def test_weather_for_a_city_and_a_date(skill_client: Any) -> None:
     assert result.session_attributes == {"last_city": "Paris"}
 
 
-def test_without_a_date_it_is_today(skill_client: Any) -> None:
-    result = skill_client(skill).intent("GetWeather", city="Oslo")
-    assert (
-        result.speech
-        == f"It will be {forecast('Oslo', datetime.date.today())} in Oslo today. {ANYTHING_ELSE}"
+def test_without_a_date_it_is_today_in_utc_when_the_device_sets_no_time_zone(
+    skill_client: Any,
+) -> None:
+    moment = late_evening_utc()
+    result = skill_client(skill, now=lambda: moment).intent("GetWeather", city="Oslo")
+    assert result.speech == f"It will be {forecast('Oslo', moment.date())} in Oslo today. " + (
+        ANYTHING_ELSE
+    )
+
+
+def late_evening_utc() -> datetime.datetime:
+    """Tomorrow at 23:30 UTC: already the next day in Tokyo, still today in Los Angeles.
+
+    (Tomorrow, not a fixed date: the test PKI's certificates are valid from about now.)
+    """
+    tomorrow = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+    return tomorrow.replace(hour=23, minute=30, second=0, microsecond=0)
+
+
+@pytest.mark.parametrize(("zone", "days_ahead"), [("Asia/Tokyo", 1), ("America/Los_Angeles", 0)])
+def test_today_is_the_users_day_in_the_devices_time_zone(
+    skill_client: Any, zone: str, days_ahead: int
+) -> None:
+    moment = late_evening_utc()
+    their_today = moment.date() + datetime.timedelta(days=days_ahead)
+    client = skill_client(skill, time_zone=zone, now=lambda: moment)
+    result = client.intent("GetWeather", city="Lima")
+    assert result.speech == f"It will be {forecast('Lima', their_today)} in Lima today. " + (
+        ANYTHING_ELSE
+    )
+    assert result.card is not None
+    assert result.card["content"].startswith(f"Lima, {their_today.isoformat()}: ")
+    assert [call.operation for call in result.api_calls] == ["time_zone"]
+
+
+def test_the_same_moment_is_two_different_days_across_midnight(skill_client: Any) -> None:
+    moment = late_evening_utc()
+    days = set()
+    for zone in ("Asia/Tokyo", "America/Los_Angeles"):
+        card = (
+            skill_client(skill, time_zone=zone, now=lambda: moment)
+            .intent("GetWeather", city="Lima")
+            .card
+        )
+        assert card is not None
+        days.add(card["content"].split(", ")[1][:10])
+    assert len(days) == 2
+
+
+def test_the_user_is_greeted_by_name(skill_client: Any) -> None:
+    result = skill_client(skill, given_name="Ada").launch()
+    assert result.speech == "Welcome to Weather, Ada. Which city?"
+    [call] = result.api_calls
+    assert (call.operation, call.status) == ("given_name", 200)
+
+
+def test_without_the_name_permission_the_greeting_has_no_name_and_no_card(
+    skill_client: Any,
+) -> None:
+    result = skill_client(skill, given_name="Ada", permissions=[]).launch()
+    assert result.speech == "Welcome to Weather. Which city?"
+    assert result.card is None
+    assert result.api_calls[0].status == 403
+
+
+def test_a_returning_user_is_greeted_by_name_with_their_last_city(skill_client: Any) -> None:
+    client = skill_client(skill, given_name="Ada")
+    session = client.factory.session(new=False, attributes={"last_city": "Paris"})
+    welcome = client.send("LaunchRequest", session=session)
+    assert welcome.speech == (
+        "Welcome to Weather, Ada. Shall I check Paris again, or another city?"
     )
 
 

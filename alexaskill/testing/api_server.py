@@ -1,0 +1,94 @@
+"""A `FakeAlexaApi` served over HTTP on a loopback address, for a skill running in another process.
+
+``alexaskill replay --url`` sends requests to a skill served by ``alexaskill serve --dev``: that
+skill calls the ``apiEndpoint`` of each request, so the tool serves its fake here and points the
+requests at it (``http://127.0.0.1:<port>``, which `AlexaApi` allows for loopback addresses
+only). Standard library only: a ``ThreadingHTTPServer`` in a daemon thread, stopped on exit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from .alexa_api import FakeAlexaApi
+
+__all__ = ["serve_fake_api"]
+
+# A "timeout" fault holds the connection this long (AlexaApi gives up after 2 s by default).
+_HOLD_SECONDS: Final = 30.0
+_MAX_BODY: Final = 1024 * 1024
+
+
+@contextlib.contextmanager
+def serve_fake_api(api: FakeAlexaApi, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``api`` on ``host:port`` (port 0: any free one); yields the base URL to use."""
+    if not ipaddress.ip_address(host).is_loopback:
+        raise ValueError(f"the fake Alexa API serves loopback addresses only, not {host}")
+
+    class Handler(_Handler):
+        fake = api
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="fake-alexa-api", daemon=True)
+    thread.start()
+    bound_port = server.server_address[1]
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        yield f"http://{shown}:{bound_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeAlexaApi
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # the fake records every call
+        pass
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def do_PUT(self) -> None:
+        self._answer()
+
+    def do_DELETE(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        import httpx
+
+        length = self.headers.get("Content-Length", "0")
+        size = int(length) if length.isdigit() else 0
+        if size > _MAX_BODY:
+            self.send_error(413)
+            return
+        body = self.rfile.read(size) if size else b""
+        url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
+        request = httpx.Request(self.command, url, headers=dict(self.headers), content=body)
+        try:
+            response = self.fake.handle(request)
+        except httpx.TimeoutException:
+            time.sleep(_HOLD_SECONDS)
+            self.close_connection = True
+            return
+        self.send_response(response.status_code)
+        for name, value in response.headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.content)))
+        self.end_headers()
+        self.wfile.write(response.content)
