@@ -15,10 +15,11 @@ later are ignored. Amazon's pages:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as _dt
 import ipaddress
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import msgspec
@@ -35,6 +36,7 @@ __all__ = [
     "Address",
     "AlertInfo",
     "AlexaList",
+    "ApiTransport",
     "CountryAndPostalCode",
     "InSkillProduct",
     "ListItem",
@@ -403,8 +405,28 @@ def check_endpoint(operation: str, endpoint: str) -> str:
     return endpoint.rstrip("/")
 
 
+class ApiTransport(Protocol):
+    """Something that answers `AlexaApi`'s calls without HTTP (`testing.FakeAlexaApi` does).
+
+    `Skill.api_client` may be one instead of an ``httpx.AsyncClient``: each call is then one
+    method call, at a cost of microseconds rather than the milliseconds of building an HTTP
+    request.
+    """
+
+    async def alexa_api_call(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json: object,
+        params: Mapping[str, str] | None,
+    ) -> tuple[int, bytes]:
+        """The HTTP status and body Alexa's service APIs answer; `TimeoutError` for none."""
+        ...
+
+
 async def send(
-    client: httpx.AsyncClient | None,
+    client: httpx.AsyncClient | ApiTransport | None,
     operation: str,
     method: str,
     url: str,
@@ -413,57 +435,88 @@ async def send(
     params: Mapping[str, str] | None,
     *,
     timeout: float,
-) -> httpx.Response:
-    """Send one request within ``timeout`` seconds in all; network failures raise."""
-    import anyio
-    import httpx
+) -> tuple[int, bytes]:
+    """Send one request within ``timeout`` seconds in all: its status and body. Failures raise."""
+
+    async def call() -> tuple[int, bytes]:
+        if client is not None and hasattr(client, "alexa_api_call"):
+            return await client.alexa_api_call(method, url, headers, json, params)
+        return await _http(client, operation, method, url, headers, json, params, timeout)
 
     try:
-        with anyio.fail_after(timeout):
-            if client is not None:
-                return await client.request(
-                    method, url, json=json, params=params, headers=headers, timeout=timeout
-                )
-            async with httpx.AsyncClient(timeout=timeout) as own:
-                return await own.request(method, url, json=json, params=params, headers=headers)
-    except (TimeoutError, httpx.TimeoutException):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # another event loop (trio): anyio's deadline
+            import anyio
+
+            with anyio.fail_after(timeout):
+                return await call()
+        # asyncio's own deadline costs a few µs; anyio's cancel scope ten times that.
+        async with asyncio.timeout(timeout):
+            return await call()
+    except TimeoutError:
         raise AlexaApiTimeout(
             f"{operation}: no answer from Alexa's API within {timeout:g} s", operation=operation
         ) from None
+
+
+async def _http(
+    client: httpx.AsyncClient | None,
+    operation: str,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    json: object,
+    params: Mapping[str, str] | None,
+    timeout: float,
+) -> tuple[int, bytes]:
+    import httpx
+
+    try:
+        if client is not None:
+            reply = await client.request(
+                method, url, json=json, params=params, headers=headers, timeout=timeout
+            )
+        else:
+            async with httpx.AsyncClient(timeout=timeout) as own:
+                reply = await own.request(method, url, json=json, params=params, headers=headers)
+    except httpx.TimeoutException:
+        raise TimeoutError from None
     except httpx.HTTPError as exc:
         raise AlexaApiError(
             f"{operation}: {type(exc).__name__} reaching Alexa's API", operation=operation
         ) from exc
+    return reply.status_code, reply.content
 
 
 def read_answer(
     operation: str,
-    reply: httpx.Response,
+    status: int,
+    content: bytes,
     into: type[T] | None,
     *,
     scope: str | None = None,
     unauthorized_means_consent: bool = False,
 ) -> Any:
-    """What ``reply`` means: the decoded value (True when ``into`` is None), None for 204.
+    """What an answer means: the decoded value (True when ``into`` is None), None for 204.
 
     A 403 (and a 401 if ``unauthorized_means_consent``) raises `PermissionRequired` for
     ``scope``; anything else raises `AlexaApiError` (with the ``status``).
     """
-    status = reply.status_code
     if status == 204:
         return None
     if 200 <= status < 300:
         if into is None:
             return True
         try:
-            return msgspec.json.decode(reply.content, type=into)
+            return msgspec.json.decode(content, type=into)
         except msgspec.DecodeError as exc:
             raise AlexaApiError(
                 f"{operation}: Alexa's answer does not decode: {exc}",
                 operation=operation,
                 status=status,
             ) from None
-    code, message = error_of(reply.content)
+    code, message = error_of(content)
     if scope is not None and (status == 403 or (status == 401 and unauthorized_means_consent)):
         raise PermissionRequired(scope, operation=operation, status=status, code=code)
     reason = {

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     import httpx
     from starlette.types import ASGIApp, Receive, Scope, Send
 
+    from .alexa_api import ApiTransport
     from .aws_lambda import LambdaHandler
     from .capture import RequestCapture
     from .verify import Verifier
@@ -172,9 +173,9 @@ class Skill:
         self._started = False
         self._endpoint = _Endpoint(self)
         self._http_client: httpx.AsyncClient | None = None
-        #: The client Alexa's service APIs go through instead of the app's own: a proxy's, or
-        #: the one `alexaskill.testing.TestClient` sets to answer them in-process.
-        self.api_client: httpx.AsyncClient | None = None
+        #: What Alexa's service API calls go through instead of the app's own client: a proxy's
+        #: ``httpx.AsyncClient``, or an `ApiTransport` (the test client's in-process fake).
+        self.api_client: httpx.AsyncClient | ApiTransport | None = None
         # Read per request: the lifespan starts after this; without a client, each call makes
         # its own (see alexaskill.services).
         self.add_service(AlexaApi, alexa_api_factory(lambda: self.api_client or self._http_client))

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from .alexa_api import ApiTransport
     from .dispatch import Call
     from .models import Envelope, System
 
@@ -127,7 +128,7 @@ class AlexaApi:
         self,
         envelope: Envelope,
         *,
-        client: httpx.AsyncClient | None = None,
+        client: httpx.AsyncClient | ApiTransport | None = None,
         timeout: float = API_TIMEOUT,
     ) -> None:
         self._envelope = envelope
@@ -144,7 +145,7 @@ class AlexaApi:
         return None if system is None else system.api_endpoint
 
     @property
-    def client(self) -> httpx.AsyncClient | None:
+    def client(self) -> httpx.AsyncClient | ApiTransport | None:
         """The shared HTTP client calls go through; None: each call makes its own."""
         return self._client
 
@@ -529,7 +530,7 @@ class AlexaApi:
         """One request: the decoded answer, or None for "not set" (204); failures raise."""
         endpoint, token = self._base(operation)
         sent = {"Authorization": f"Bearer {token}", "Accept": "application/json", **(headers or {})}
-        reply = await send(
+        status, content = await send(
             self._client,
             operation,
             method,
@@ -541,7 +542,8 @@ class AlexaApi:
         )
         return read_answer(
             operation,
-            reply,
+            status,
+            content,
             into,
             scope=scope,
             unauthorized_means_consent=unauthorized_means_consent,
@@ -605,7 +607,7 @@ def _check_progressive(document: str, sent: int) -> None:
 
 
 def alexa_api_factory(
-    get_client: Callable[[], httpx.AsyncClient | None],
+    get_client: Callable[[], httpx.AsyncClient | ApiTransport | None],
     *,
     timeout: float = API_TIMEOUT,
 ) -> Callable[[Call], Awaitable[AlexaApi]]:

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import msgspec
 
@@ -199,33 +199,59 @@ class FakeAlexaApi:
 
         return serve_fake_api(self, host, port)
 
+    async def alexa_api_call(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json: object,
+        params: Mapping[str, str] | None,
+    ) -> tuple[int, bytes]:
+        """Answer one call of `AlexaApi` directly (the fake as an `ApiTransport`: no HTTP)."""
+        parts = urlsplit(url)
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        query.update(params or {})
+        # The body as it would arrive: JSON, decoded again.
+        body = None if json is None else msgspec.json.decode(msgspec.json.encode(json))
+        lowered = {name.lower(): value for name, value in headers.items()}
+        status, answer = self._record(method, unquote(parts.path), query, lowered, body)
+        if status == 0:
+            raise TimeoutError("the fake Alexa API was told not to answer")
+        return status, b"" if answer is None else msgspec.json.encode(answer)
+
     def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request as Alexa's service APIs would, and record it."""
+        """Answer one HTTP request as Alexa's service APIs would (for ``httpx.MockTransport``)."""
         import httpx
 
-        path = request.url.path
-        query = {key: value for key, value in request.url.params.items()}
+        query = dict(request.url.params.items())
         try:
             body = json.loads(request.content) if request.content else None
         except ValueError:
             body = request.content.decode("utf-8", "replace")
-        operation, status, answer = self._answer(request, path, query, body)
-        with self._lock:
-            self.calls.append(ApiCall(operation, request.method, path, query, body, status, answer))
+        lowered = {name.lower(): value for name, value in request.headers.items()}
+        status, answer = self._record(request.method, request.url.path, query, lowered, body)
         if status == 0:  # the "timeout" fault
             raise httpx.ReadTimeout("the fake Alexa API was told not to answer", request=request)
         content = b"" if answer is None else msgspec.json.encode(answer)
         headers = {"content-type": "application/json"} if answer is not None else {}
         return httpx.Response(status, content=content, headers=headers)
 
+    def _record(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
+    ) -> _Answer:
+        operation, status, answer = self._answer(method, path, query, headers, body)
+        with self._lock:
+            self.calls.append(ApiCall(operation, method, path, query, body, status, answer))
+        return status, answer
+
     def _answer(
-        self, request: httpx.Request, path: str, query: dict[str, str], body: Any
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
     ) -> tuple[str | None, int, Any]:
-        for method, pattern, operation, handler in _ROUTES:
+        for route_method, pattern, operation, handler in _ROUTES:
             match = pattern.fullmatch(path)
-            if match is None or method != request.method:
+            if match is None or route_method != method:
                 continue
-            authorization = request.headers.get("authorization", "")
+            authorization = headers.get("authorization", "")
             if not authorization.startswith("Bearer ") or not authorization[7:].strip():
                 return operation, *_error(401, "INVALID_TOKEN", "no bearer token")
             fault = self.faults.get(operation)
@@ -233,9 +259,9 @@ class FakeAlexaApi:
                 return operation, 0, None
             if isinstance(fault, int):
                 return operation, *_error(fault, "FAULT", f"fault injected for {operation}")
-            asked = _Asked(match, query, request.headers, body)
+            asked = _Asked(match, query, headers, body)
             return operation, *handler(self, asked)
-        return None, *_error(404, "NOT_FOUND", f"no Alexa API at {request.method} {path}")
+        return None, *_error(404, "NOT_FOUND", f"no Alexa API at {method} {path}")
 
     # --- the operations (each returns status and JSON answer) ---
 

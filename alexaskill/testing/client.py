@@ -199,7 +199,7 @@ class TestClient:
             skill.verifier = Verifier()
         self._saved_verifier = skill.verifier
         self._saved_api_client = skill.api_client
-        skill.api_client = self.api.client()
+        skill.api_client = self.api
         self._closed = False
         if skill.verify:
             skill.verifier = self.pki.verifier(now=now)

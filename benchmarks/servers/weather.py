@@ -1,10 +1,12 @@
 """alexaskill: the example weather skill (`examples.weather.app`), verification on.
 
-The skill is served exactly as ``uvicorn examples.weather.app:skill`` serves it, except that its
-verifier trusts the benchmark's test root instead of the certifi roots, and gets the chain file
-from disk instead of downloading it: the same `Verifier` that `TestPKI.verifier()` makes (URL
-rules, chain validation, then per request the cached key, the clock, one RSA verify and the
-timestamp).
+The skill answers as ``uvicorn examples.weather.app:skill`` does, with its ``async def``
+handlers, except for two things. Its verifier trusts the benchmark's test root instead of the
+certifi roots, and gets the chain file from disk instead of downloading it: the same `Verifier`
+that `TestPKI.verifier()` makes (URL rules, chain validation, then per request the cached key,
+the clock, one RSA verify and the timestamp). And it leaves out the example's two calls to
+Alexa's service APIs (the user's name at launch, the device's time zone for an undated
+forecast), which would go to Amazon: the handlers are `weather_def`'s, as coroutines.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from benchmarks.servers import load_chain, load_root, pki_directory
 
 def create_app(directory: str | os.PathLike[str] | None = None) -> Skill:
     """The skill (``uvicorn --factory benchmarks.servers.weather:create_app``)."""
-    from examples.weather.app import skill
+    from benchmarks.servers.weather_def import build
 
-    return trust_test_pki(skill, directory)
+    return trust_test_pki(build(asynchronous=True), directory)
 
 
 def trust_test_pki(skill: Skill, directory: str | os.PathLike[str] | None = None) -> Skill:
