@@ -15,7 +15,6 @@ later are ignored. Amazon's pages:
 
 from __future__ import annotations
 
-import asyncio
 import datetime as _dt
 import ipaddress
 from collections.abc import Mapping, Sequence
@@ -437,6 +436,7 @@ async def send(
     timeout: float,
 ) -> tuple[int, bytes]:
     """Send one request within ``timeout`` seconds in all: its status and body. Failures raise."""
+    import asyncio  # here: an AWS Lambda cold start that makes no call does not load it
 
     async def call() -> tuple[int, bytes]:
         if client is not None and hasattr(client, "alexa_api_call"):
