@@ -88,7 +88,9 @@ def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # --- help ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["replay", "serve", "request", "model", "certify"])
+@pytest.mark.parametrize(
+    "command", ["replay", "serve", "request", "model", "certify", "understand", "chat"]
+)
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, "--help"]) == 0
     output = capsys.readouterr().out

@@ -6,6 +6,7 @@
     alexaskill model APP --locale en-US --invocation "weather helper" [--output FILE]
     alexaskill certify URL [--json] [--replay CAPTURE] [--dev] [--allow-local] [--cafile PEM]
     alexaskill understand --model MODEL [--locale L] [--now DATETIME] [UTTERANCE...]
+    alexaskill chat [APP] [--url URL] [--model FILE] [--locale L] [--device screen]
 
 ``APP`` names the `Skill` object as ``module:attribute`` (imported with the current directory on
 ``sys.path``) or ``path/to/file.py:attribute``.
@@ -32,7 +33,7 @@ import sys
 from collections.abc import Sequence
 from typing import Final, TextIO
 
-from . import certify, model, replay, request, serve, understand
+from . import certify, chat, model, replay, request, serve, understand
 from .common import UsageError, load_skill
 from .dev import DEV_CERT_URL, DEV_PKI_ENV, dev_pki, dev_pki_directory, trust_dev_pki
 from .serve import serve_factory
@@ -57,6 +58,7 @@ _COMMANDS: Final = {
     "model": model,
     "certify": certify,
     "understand": understand,
+    "chat": chat,
 }
 
 

@@ -8,8 +8,9 @@ user who typed "What is the weather?":
 - Words are runs of letters (with inner apostrophes: ``what's``, ``o'clock``), numbers (``25``,
   ``2.5``, ``3:30``, ``3rd``) and ISO dates (``2026-11-27``); everything else (punctuation,
   hyphens, the periods of ``p.m.``) separates words.
-- The language expands contractions (``what's`` → ``what is``), each expanded word remembering
-  the word it came from, so that a slot value is reported as the user wrote it.
+- The language rewrites some words: contractions expanded (``what's`` → ``what is``), one
+  spelling for words said either way (``an`` → ``a``). Each rewritten word remembers the word it
+  came from, so that a slot value is reported as the user wrote it.
 """
 
 from __future__ import annotations
@@ -61,11 +62,11 @@ def _words(text: str) -> list[tuple[str, str, bool]]:
     return words
 
 
-def tokenize(text: str, contractions: Mapping[str, tuple[str, ...]]) -> list[Token]:
-    """The tokens of ``text``, contractions expanded by the language's table."""
+def tokenize(text: str, rewrites: Mapping[str, tuple[str, ...]]) -> list[Token]:
+    """The tokens of ``text``, rewritten by the language's table (contractions expanded)."""
     tokens: list[Token] = []
     for index, (word, written, pause) in enumerate(_words(text)):
-        expansion = contractions.get(word)
+        expansion = rewrites.get(word)
         if expansion is None:
             tokens.append(Token(word, written, index, pause=pause))
         else:

@@ -224,7 +224,7 @@ class Understander:
 
     def words(self, text: str) -> list[str]:
         """The normalised words of ``text``."""
-        return [token.text for token in tokenize(text, self.language.contractions)]
+        return [token.text for token in tokenize(text, self.language.rewrites)]
 
     def kind(self, slot_type: str, multiple: bool = False) -> SlotKind:
         """How slots of ``slot_type`` read words (one object per type, shared)."""
@@ -277,7 +277,7 @@ class Understander:
 
     def tokens(self, text: str) -> list[Token]:
         """The tokens of ``text``, a leading wake word dropped."""
-        tokens = tokenize(text, self.language.contractions)
+        tokens = tokenize(text, self.language.rewrites)
         while tokens and tokens[0].text in self.language.wake_words and len(tokens) > 1:
             tokens = tokens[1:]
         return tokens

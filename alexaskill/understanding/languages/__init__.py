@@ -33,8 +33,9 @@ class Language(Protocol):
 
     #: The locale served, e.g. "en-GB".
     locale: str
-    #: Contracted words and what they expand to ("what's" → ("what", "is")).
-    contractions: Mapping[str, tuple[str, ...]]
+    #: Words rewritten before matching: contractions expanded ("what's" → ("what", "is")),
+    #: and one spelling for words said either way ("an" → ("a",), "okay" → ("ok",)).
+    rewrites: Mapping[str, tuple[str, ...]]
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
     #: The words that open a skill by name ("open", "talk to", ...), as word tuples.

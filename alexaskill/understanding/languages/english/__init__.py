@@ -25,7 +25,7 @@ def _undated(parse: Callable[[Sequence[str]], str | None]) -> SlotParser:
 class English:
     """English as Alexa's English locales speak it."""
 
-    contractions: Mapping[str, tuple[str, ...]] = phrases.CONTRACTIONS
+    rewrites: Mapping[str, tuple[str, ...]] = phrases.REWRITES
     builtin_intents: Mapping[str, tuple[str, ...]] = phrases.BUILTIN_INTENTS
     launch_verbs: tuple[tuple[str, ...], ...] = phrases.LAUNCH_VERBS
     ask_verbs: tuple[tuple[str, ...], ...] = phrases.ASK_VERBS

@@ -13,11 +13,11 @@ __all__ = [
     "ASK_VERBS",
     "BUILTIN_INTENTS",
     "CONNECTORS",
-    "CONTRACTIONS",
     "FILLERS",
     "FUNCTION_WORDS",
     "LAUNCH_VERBS",
     "LIST_SEPARATORS",
+    "REWRITES",
     "SESSION_END",
     "TRAILING_CONNECTORS",
     "WAKE_WORDS",
@@ -28,7 +28,7 @@ def _expand(table: dict[str, str]) -> dict[str, tuple[str, ...]]:
     return {word: tuple(expansion.split()) for word, expansion in table.items()}
 
 
-CONTRACTIONS: Final = _expand(
+REWRITES: Final = _expand(
     {
         "what's": "what is",
         "whats": "what is",
@@ -88,6 +88,10 @@ CONTRACTIONS: Final = _expand(
         "couldn't": "could not",
         "shouldn't": "should not",
         "mustn't": "must not",
+        # One spelling for words said either way: a sample's "a" matches a user's "an".
+        "an": "a",
+        "okay": "ok",
+        "alright": "all right",
         "gonna": "going to",
         "wanna": "want to",
         "gimme": "give me",

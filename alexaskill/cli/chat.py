@@ -1,0 +1,415 @@
+"""``alexaskill chat``: talk to a skill in the terminal, Alexa's part played from its model.
+
+Each line is something the user says. The line is understood with the skill's interaction model
+(`alexaskill.understanding`), the request Alexa would send goes to the skill, signed (in this
+process, or to a ``serve --dev`` server with ``--url``), and the turn is printed: what was
+understood, what the skill said (speech, reprompt, card, directives), what Alexa's dialog
+manager said, and the session. Lines starting with ``/`` are commands (``/help``). Standard input
+may be a pipe: each line is echoed after ``>``, so the output reads as a transcript.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final, TextIO
+
+from .common import (
+    UsageError,
+    help_text,
+    load_understanding_model,
+    log_to,
+    make_understander,
+    parse_now,
+)
+
+if TYPE_CHECKING:
+    from ..app import Skill
+    from ..testing import SkillResponse
+    from ..understanding import InteractionModel
+    from ..understanding.dialog import Conversation, Reply, Turn
+
+HELP: Final = """\
+commands:
+  /launch            open the skill (a LaunchRequest in a new session)
+  /end               end the session (a SessionEndedRequest)
+  /json              show each turn's requests and answers as JSON (again: stop)
+  /device screen     a device with a screen (or: speaker, the default)
+  /locale en-GB      speak another locale (a new session)
+  /help              this list
+  /quit              leave (as does the end of input)
+anything else is said to the skill."""
+_SPEAKER: Final = ("AudioPlayer",)
+
+
+class _HttpTransport:
+    """Sends requests to a ``serve --dev`` server, signed with the development key."""
+
+    def __init__(self, url: str, skill_id: str, locale: str, app_hint: str) -> None:
+        import httpx
+
+        from ..testing import RequestFactory
+        from .dev import dev_pki
+        from .replay import _check_url
+
+        self.url = _check_url(url)
+        self.pki = dev_pki()
+        self.factory = RequestFactory(skill_id=skill_id, locale=locale, interfaces=_SPEAKER)
+        self.http = httpx.Client(timeout=httpx.Timeout(15.0))
+        self.app_hint = app_hint
+        self.session: dict[str, Any] | None = None
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> SkillResponse:
+        """Sign and POST the request in this transport's session."""
+        import httpx
+
+        from ..testing import SkillResponse
+        from ..testing.requests import SESSION_TYPES
+
+        request_type = str(request["type"])
+        if new_session or self.session is None:
+            self.session = self.factory.session()
+        fields = {key: value for key, value in request.items() if key != "type"}
+        session = self.session if request_type in SESSION_TYPES else None
+        envelope = self.factory.envelope(request_type, session=session, **fields)
+        body = json.dumps(envelope, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json", **self.pki.sign(body)}
+        try:
+            response = self.http.post(self.url, content=body, headers=headers)
+        except httpx.ConnectError:
+            raise UsageError(
+                f"cannot connect to {self.url}: is the server running? Start it with "
+                f"`alexaskill serve {self.app_hint} --dev`"
+            ) from None
+        except httpx.HTTPError as exc:
+            return SkillResponse(0, {"error": f"{type(exc).__name__}: {exc}"})
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {"error": response.text[:200]} if response.text else None
+        result = SkillResponse(response.status_code, payload, request=envelope["request"])
+        if isinstance(payload, dict) and isinstance(payload.get("sessionAttributes"), dict):
+            self.session = {
+                **self.session,
+                "new": False,
+                "attributes": payload["sessionAttributes"],
+            }
+        elif self.session is not None:
+            self.session = {**self.session, "new": False}
+        return result
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.http.close()
+
+
+class _Chat:
+    """The conversation, its transport, and the commands that change them."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO) -> None:
+        self.args = args
+        self.out = out
+        self.show_json = args.json
+        self.now = parse_now(args.now)
+        if args.app is None and args.model is None:
+            raise UsageError("name the skill (APP) or its model (--model FILE)")
+        if args.app is None and args.url is None:
+            raise UsageError("--model alone has no skill to talk to: add the APP or --url URL")
+        self.skill: Skill | None = None
+        if args.app is not None:
+            from .common import load_skill
+
+            self.skill = load_skill(args.app)
+        self.locale = args.locale
+        self.model, self.locale = self._model(self.locale)
+        self.client: Any = None
+        self.transport: Any = None
+        self.screen = args.device == "screen"
+        self.conversation = self._conversation()
+
+    def _model(self, locale: str | None) -> tuple[InteractionModel, str]:
+        spec = self.args.model if self.args.model is not None else self.args.app
+        model, chosen, _ = load_understanding_model(
+            spec, locale=locale, invocation=self.args.invocation
+        )
+        return model, chosen
+
+    def skill_id(self) -> str:
+        from ..testing import DEFAULT_SKILL_ID
+
+        if self.args.skill_id:
+            return str(self.args.skill_id)
+        if self.skill is not None and self.skill.skill_ids:
+            return min(self.skill.skill_ids)
+        return DEFAULT_SKILL_ID
+
+    def _conversation(self) -> Conversation:
+        from ..testing import SCREEN, TestClient
+        from ..testing.client import _ClientTransport
+        from ..understanding.dialog import Conversation
+
+        understander = make_understander(self.model, self.locale, self.skill_id())
+        interfaces = SCREEN if self.screen else _SPEAKER
+        if self.args.url is not None:
+            if self.transport is None:
+                self.transport = _HttpTransport(
+                    self.args.url, self.skill_id(), self.locale, self.args.app or "APP"
+                )
+            self.transport.factory.locale = self.locale
+            self.transport.factory.interfaces = interfaces
+            transport: Any = self.transport
+        else:
+            if self.client is None:
+                assert self.skill is not None
+                self.client = TestClient(self.skill, skill_id=self.skill_id())
+                self.client.__enter__()
+            self.client.locale = self.locale
+            self.client.interfaces = interfaces
+            transport = _ClientTransport(self.client)
+        now = self.now
+        clock: Callable[[], Any] | None = (lambda: now) if now is not None else None
+        return Conversation(understander, transport, now=clock, screen=self.screen)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.__exit__(None, None, None)
+        if self.transport is not None:
+            self.transport.close()
+
+    # --- one line ---
+
+    def line(self, text: str) -> bool:
+        """Handle one line; False to stop."""
+        if text.startswith("/"):
+            return self.command(text[1:].split())
+        if not text.strip():
+            return True
+        self.show(self.conversation.say(text))
+        return True
+
+    def command(self, words: list[str]) -> bool:
+        name, rest = (words[0].lower(), words[1:]) if words else ("help", [])
+        if name in ("quit", "exit", "q"):
+            return False
+        if name == "help":
+            self.out.write(HELP + "\n")
+        elif name == "launch":
+            self.show(self.conversation.launch())
+        elif name == "end":
+            self.show(self.conversation.end())
+        elif name == "json":
+            self.show_json = not self.show_json
+            self.out.write(f"  (JSON {'on' if self.show_json else 'off'})\n")
+        elif name == "device" and rest and rest[0] in ("screen", "speaker"):
+            self.screen = rest[0] == "screen"
+            self.conversation.new_session()
+            self.conversation = self._conversation()
+            shown = "a device with a screen" if self.screen else "a speaker"
+            self.out.write(f"  (now {shown}; a new session)\n")
+        elif name == "locale" and len(rest) == 1:
+            before = self.model, self.locale
+            try:
+                self.model, self.locale = self._model(rest[0])
+                self.conversation = self._conversation()
+            except UsageError as exc:
+                self.model, self.locale = before
+                self.out.write(f"  ({exc})\n")
+            else:
+                self.out.write(f"  (now {self.locale}; a new session)\n")
+        else:
+            self.out.write(f"  (unknown command /{' '.join(words)}: /help lists them)\n")
+        return True
+
+    # --- printing ---
+
+    def show(self, turn: Turn) -> None:
+        out = self.out
+        for note in turn.notes:
+            out.write(f"  ({note})\n")
+        if not turn.exchanges and turn.understood is not None:
+            out.write(f"  {_understood(turn)}\n")
+        for exchange in turn.exchanges:
+            out.write(f"  {_request_line(exchange.request, turn)}\n")
+            if self.show_json:
+                out.write(_json_block("request", exchange.request))
+                out.write(_json_block("answer", exchange.reply.json))
+            self._answer(exchange.reply)
+        for prompt in turn.prompts:
+            _row(out, "Alexa", prompt)
+        if turn.expecting:
+            waiting = f"{turn.dialog_intent} {turn.dialog_state}, waiting for {turn.expecting}"
+            _row(out, "dialog", waiting)
+        _row(out, "session", "open" if turn.session_open else "ended")
+
+    def _answer(self, reply: Reply) -> None:
+        out = self.out
+        if reply.status_code != 200:
+            refused = reply.json
+            reason = refused.get("error") if isinstance(refused, dict) else None
+            out.write(f"  HTTP {reply.status_code}" + (f": {reason}" if reason else "") + "\n")
+            return
+        body: dict[str, Any] = reply.json if isinstance(reply.json, dict) else {}
+        found = body.get("response")
+        response: dict[str, Any] = found if isinstance(found, dict) else {}
+        speech = _speech(response.get("outputSpeech"))
+        if speech:
+            _row(out, "skill", speech)
+        reprompt = _speech((response.get("reprompt") or {}).get("outputSpeech"))
+        if reprompt:
+            _row(out, "reprompt", reprompt)
+        card = response.get("card")
+        if isinstance(card, dict):
+            text = card.get("content") or card.get("text") or ""
+            title = card.get("title")
+            _row(out, "card", f"{f'[{title}] ' if title else ''}{text or card.get('type')}")
+        directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
+        if directives:
+            _row(out, "directives", ", ".join(str(d.get("type")) for d in directives))
+        attributes = body.get("sessionAttributes")
+        if attributes:
+            _row(out, "attributes", json.dumps(attributes, ensure_ascii=False))
+
+
+def _row(out: TextIO, label: str, value: str) -> None:
+    out.write(f"  {label + ':':<12}{value}\n")
+
+
+def _speech(output: Any) -> str | None:
+    from ..ssml import strip_tags
+
+    if not isinstance(output, dict):
+        return None
+    if output.get("type") == "SSML":
+        return strip_tags(str(output.get("ssml", "")))
+    text = output.get("text")
+    return None if text is None else str(text)
+
+
+def _understood(turn: Turn) -> str:
+    understood = turn.understood
+    if understood is None:
+        return ""
+    if understood.kind == "answer":
+        return f"(heard: {understood.intent} — {'; '.join(understood.notes)})"
+    return f"(heard: {understood.explain().splitlines()[0]})"
+
+
+def _request_line(request: Mapping[str, Any], turn: Turn) -> str:
+    parts = [f"→ {request.get('type')}"]
+    intent = request.get("intent")
+    if isinstance(intent, dict):
+        parts.append(str(intent.get("name")))
+        if request.get("dialogState"):
+            parts.append(f"({request['dialogState']})")
+        status = intent.get("confirmationStatus")
+        if status and status != "NONE":
+            parts.append(f"intent {status}")
+        for name, slot in (intent.get("slots") or {}).items():
+            if not isinstance(slot, dict):
+                continue
+            value = slot.get("value")
+            if value is None and isinstance(slot.get("slotValue"), dict):
+                values = slot["slotValue"].get("values") or []
+                value = [item.get("value") for item in values] or None
+            if value is None:
+                continue
+            shown = json.dumps(value, ensure_ascii=False)
+            if slot.get("confirmationStatus") not in (None, "NONE"):
+                shown += f" {slot['confirmationStatus']}"
+            parts.append(f"{name}={shown}")
+    elif request.get("reason"):
+        parts.append(str(request["reason"]))
+    understood = turn.understood
+    if understood is not None and understood.sample and request is turn.exchanges[0].request:
+        parts.append(f'  [sample: "{understood.sample}"]')
+    return " ".join(parts)
+
+
+def _json_block(label: str, value: Any) -> str:
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return "".join(f"    {line}\n" for line in f"{label}: {text}".splitlines())
+
+
+def _lines(interactive: bool) -> Iterator[str]:
+    while True:
+        try:
+            line = input("> ") if interactive else sys.stdin.readline()
+        except EOFError:
+            return
+        if not interactive and not line:
+            return
+        yield line.rstrip("\n")
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        import starlette.testclient  # noqa: F401
+
+    chat = _Chat(args, out)
+    interactive = sys.stdin.isatty() and out is sys.stdout
+    where = args.url or args.app
+    device = "a device with a screen" if chat.screen else "a speaker"
+    out.write(
+        f"Talking to {where} ({chat.locale}, {device}). Type what you would say; "
+        "/help lists commands.\n"
+    )
+    try:
+        with log_to(err, logging.WARNING):
+            for text in _lines(interactive):
+                if not interactive:
+                    out.write(f"> {text}\n")
+                try:
+                    if not chat.line(text):
+                        break
+                except UsageError:
+                    raise
+                except Exception as exc:  # a handler that raised, with the test client raising
+                    out.write(f"  the skill failed: {type(exc).__name__}: {exc}\n")
+                    chat.conversation.new_session()
+                out.flush()
+    finally:
+        chat.close()
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the command to the ``alexaskill`` parser."""
+    command = commands.add_parser(
+        "chat",
+        help="talk to a skill in the terminal, as Alexa would",
+        description=help_text(
+            "Talk to the skill: each line is something a user says. It is understood with the "
+            "skill's interaction model, sent as Alexa would send it (signed; dialogs run as "
+            "Alexa runs them), and the skill's answer is shown. Lines starting with / are "
+            "commands (/help). Input may be piped: one utterance per line.",
+        ),
+        epilog=help_text(
+            "APP is module:attribute or path/to/app.py:attribute: the skill runs in this "
+            "process. --url sends to a running `alexaskill serve APP --dev` instead. --model "
+            "FILE uses an ASK CLI model file rather than the model built from the APP's code.",
+            "examples:\n"
+            '  alexaskill chat examples.weather.app:skill --invocation "weather"\n'
+            "  printf 'open weather\\nweather in paris\\n' | alexaskill chat "
+            "examples.weather.app:skill\n"
+            "  alexaskill chat --url http://127.0.0.1:8000/ --model en-US.json",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.add_argument("app", metavar="APP", nargs="?", help="the skill, run in this process")
+    command.add_argument("--url", help="talk to the skill served at URL by `serve --dev`")
+    command.add_argument("--model", metavar="FILE", help="an ASK CLI interaction model file")
+    command.add_argument("--locale", help="the locale (default: the model file's, else en-US)")
+    command.add_argument("--invocation", help="the invocation name (default: the model's)")
+    command.add_argument(
+        "--now", metavar="DATETIME", help="the user's local date and time (default: now)"
+    )
+    command.add_argument(
+        "--device", choices=("speaker", "screen"), default="speaker", help="the device"
+    )
+    command.add_argument("--skill-id", help="the application id (default: the APP's)")
+    command.add_argument("--json", action="store_true", help="show requests and answers as JSON")

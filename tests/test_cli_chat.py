@@ -1,0 +1,218 @@
+"""``alexaskill chat`` with piped input: a conversation read as a transcript."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from alexaskill.cli import DEV_PKI_ENV, main
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
+
+CAFE = """
+import datetime
+from alexaskill import DialogSlot, IntentRequest, Session, Skill, ask, delegate, speak
+
+skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+skill.add_slot_type("Drink", [{"name": "coffee", "id": "COFFEE", "synonyms": ["espresso"]}])
+
+
+@skill.launch
+def launch():
+    return ask("Welcome to the cafe. What would you like?", reprompt="What would you like?")
+
+
+@skill.intent("Order", utterances=["a {drink} please", "i'd like a {drink}"],
+              slots={"drink": "Drink"})
+def order(session: Session, drink: str):
+    session.attributes["drink"] = drink
+    return ask(f"One {drink}. Anything else?")
+
+
+@skill.intent(
+    "Book",
+    utterances=["book a table", "book a table for {people}"],
+    slots={"people": DialogSlot("AMAZON.NUMBER", elicit="For how many people?")},
+    confirm="A table for {people}. Shall I book it?",
+    auto_delegate=False,
+)
+def book(request: IntentRequest, people: int | None = None):
+    if request.dialog_state != "COMPLETED":
+        return delegate()
+    return speak(f"Booked for {people}.")
+
+
+@skill.intent("Crash", utterances=["crash"])
+def crash():
+    raise RuntimeError("boom")
+
+
+@skill.intent("AMAZON.StopIntent")
+def stop():
+    return speak("Goodbye.")
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "cafe.py").write_text(CAFE)
+    yield tmp_path
+    for name in [name for name in sys.modules if name.startswith(("cafe", "_alexaskill_app"))]:
+        del sys.modules[name]
+
+
+def chat(monkeypatch: pytest.MonkeyPatch, stdin: str, *argv: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["chat", *argv], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    said = "open the cafe\nan espresso please\nstop\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    assert out == (
+        "Talking to cafe:skill (en-US, a speaker). Type what you would say; /help lists "
+        "commands.\n"
+        "> open the cafe\n"
+        "  → LaunchRequest\n"
+        "  skill:      Welcome to the cafe. What would you like?\n"
+        "  reprompt:   What would you like?\n"
+        "  session:    open\n"
+        "> an espresso please\n"
+        '  → IntentRequest Order drink="espresso"   [sample: "a {drink} please"]\n'
+        "  skill:      One espresso. Anything else?\n"
+        "  reprompt:   One espresso. Anything else?\n"
+        '  attributes: {"drink": "espresso"}\n'
+        "  session:    open\n"
+        "> stop\n"
+        '  → IntentRequest AMAZON.StopIntent   [sample: "stop"]\n'
+        "  skill:      Goodbye.\n"
+        '  attributes: {"drink": "espresso"}\n'
+        "  session:    ended\n"
+    )
+
+
+def test_a_dialog_in_the_terminal(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = chat(monkeypatch, "book a table\nfour\nyes\n", "cafe:skill")
+    assert code == 0
+    assert "  → IntentRequest Book (STARTED)" in out
+    assert "  Alexa:      For how many people?\n" in out
+    assert "  dialog:     Book STARTED, waiting for slot people\n" in out
+    assert '  → IntentRequest Book (IN_PROGRESS) people="4"   [sample: "{people}"]\n' in out
+    assert "  Alexa:      A table for 4. Shall I book it?\n" in out
+    assert "  (heard: AMAZON.YesIntent" not in out  # the answer went to the skill
+    assert '  → IntentRequest Book (COMPLETED) intent CONFIRMED people="4"\n' in out
+    assert "  skill:      Booked for 4.\n" in out
+
+
+def test_commands(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    said = (
+        "/help\n/launch\n/json\n/end\n/json\n/device screen\n/locale en-GB\n/locale xx-XX\n/nope\n"
+    )
+    code, out, _ = chat(monkeypatch, said, "cafe:skill", "--now", "2026-11-29T12:00")
+    assert code == 0
+    assert "  /device screen     a device with a screen" in out
+    assert "  → LaunchRequest\n" in out
+    assert "  (JSON on)\n" in out
+    assert '    request: {\n      "type": "SessionEndedRequest",' in out
+    assert "  (now a device with a screen; a new session)\n" in out
+    assert "  (now en-GB; a new session)\n" in out
+    assert "utterance understanding does not know this language yet" in out
+    assert "  (unknown command /nope: /help lists them)\n" in out
+
+
+def test_a_failing_handler_is_reported_and_the_chat_goes_on(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = chat(monkeypatch, "crash\nstop\n", "cafe:skill")
+    assert code == 0
+    assert "Goodbye." in out
+    assert "boom" in out + err
+
+
+def test_quit_stops_reading(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = chat(monkeypatch, "/quit\nstop\n", "cafe:skill")
+    assert code == 0
+    assert "Goodbye." not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "name the skill (APP) or its model"),
+        (["--model", MODEL_FILE], "--model alone has no skill to talk to"),
+        (["nope:skill"], "no module named 'nope'"),
+    ],
+)
+def test_mistakes(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str
+) -> None:
+    code, _, err = chat(monkeypatch, "", *argv)
+    assert code == 2
+    assert message in err
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_chat_with_a_serve_dev_server(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev_dir = tmp_path / "dev-pki"
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alexaskill", "serve", "cafe:skill", "--dev", "--port", str(port)],
+        cwd=workdir,
+        env={**os.environ, DEV_PKI_ENV: str(dev_dir)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert process.poll() is None, "the server did not start"
+        said = "open the cafe\ni'd like a coffee\nstop\n"
+        code, out, err = chat(
+            monkeypatch, said, "cafe:skill", "--url", url, "--invocation", "the cafe"
+        )
+        assert code == 0, err
+        assert "  skill:      Welcome to the cafe. What would you like?\n" in out
+        assert '  attributes: {"drink": "coffee"}\n' in out
+        assert "  skill:      Goodbye.\n" in out
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_chat_url_to_a_server_that_is_down(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    url = f"http://127.0.0.1:{free_port()}/"
+    code, _, err = chat(monkeypatch, "open the cafe\n", "--model", MODEL_FILE, "--url", url)
+    assert code == 2
+    assert "is the server running? Start it with `alexaskill serve APP --dev`" in err
