@@ -16,6 +16,7 @@ later are ignored. Amazon's pages:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
@@ -27,6 +28,8 @@ from . import ssml
 from .exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 T = TypeVar("T")
@@ -460,6 +463,17 @@ async def send(
         ) from None
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The certifi roots, loaded once: a client of its own per call (no lifespan, AWS Lambda)
+    would otherwise load them for every call, a few hundred ms of CPU."""
+    import ssl
+
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 async def _http(
     client: httpx.AsyncClient | None,
     operation: str,
@@ -478,7 +492,7 @@ async def _http(
                 method, url, json=json, params=params, headers=headers, timeout=timeout
             )
         else:
-            async with httpx.AsyncClient(timeout=timeout) as own:
+            async with httpx.AsyncClient(timeout=timeout, verify=_tls_context()) as own:
                 reply = await own.request(method, url, json=json, params=params, headers=headers)
     except httpx.TimeoutException:
         raise TimeoutError from None

@@ -643,3 +643,26 @@ def test_call_sync_outside_a_worker_thread_is_a_runtime_error() -> None:
     api = AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Ask"))))
     with pytest.raises(RuntimeError):
         api.call_sync(api.given_name)
+
+
+def test_the_fake_served_on_loopback_answers_alexa_api_over_http() -> None:
+    fake = FakeAlexaApi(given_name="Ada", faults={"email": "timeout"})
+    with fake.serve() as url:
+        assert url.startswith("http://127.0.0.1:")
+        raw = RequestFactory(api_endpoint=url).intent("Ask")
+        api = AlexaApi(decode_envelope(json.dumps(raw)))
+        assert _run(api.given_name()) == "Ada"
+        assert _run(api.full_name()) is None
+        api.timeout = 0.3
+        with pytest.raises(AlexaApiTimeout):
+            _run(api.email())
+    assert [(c.operation, c.status) for c in fake.calls] == [
+        ("given_name", 200),
+        ("full_name", 204),
+        ("email", 0),
+    ]
+
+
+def test_the_fake_serves_loopback_addresses_only() -> None:
+    with pytest.raises(ValueError, match="loopback"), FakeAlexaApi().serve(host="0.0.0.0"):
+        pass

@@ -170,6 +170,19 @@ def test_replay_json_prints_one_line_per_request(monkeypatch: pytest.MonkeyPatch
     assert [record["file"] for record in records] == WEATHER_REQUESTS[:3]
     assert all(record["status"] == 200 for record in records)
     assert all(record["response"]["version"] == "1.0" for record in records)
+    assert all(record["alexa_api"] == [] for record in records)  # no undated forecast among them
+    code, out, _ = run(
+        "replay", WEATHER, "--json", str(ROOT / "examples/weather/requests/launch.json")
+    )
+    [launch] = [json.loads(line) for line in out.splitlines()]
+    assert launch["alexa_api"] == [
+        {
+            "operation": "given_name",
+            "method": "GET",
+            "path": "/v2/accounts/~current/settings/Profile.givenName",
+            "status": 204,
+        }
+    ]
 
 
 def test_a_handler_that_raises_fails_the_replay(workdir: Path) -> None:

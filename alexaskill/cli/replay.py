@@ -208,7 +208,20 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             problem = _failure(result)
             failed += problem is not None
             if args.json:
-                record = {"file": name, "status": result.status_code, "response": result.json}
+                record = {
+                    "file": name,
+                    "status": result.status_code,
+                    "response": result.json,
+                    "alexa_api": [
+                        {
+                            "operation": c.operation,
+                            "method": c.method,
+                            "path": c.path,
+                            "status": c.status,
+                        }
+                        for c in result.api_calls
+                    ],
+                }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 if problem is not None:
                     err.write(f"alexaskill replay: {name}: FAILED: {problem}\n")
