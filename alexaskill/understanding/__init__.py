@@ -21,17 +21,20 @@ Pure Python; nothing here is imported by ``import alexaskill``.
 
 from __future__ import annotations
 
+from .check import Finding, check_model
 from .languages import Language, language_for, register_language, supported_locales
 from .model import InteractionModel, load_model, locale_of_file, model_from_skill
 from .understander import DEFAULT_SKILL_ID, SlotReading, Understander, Understanding
 
 __all__ = [
     "DEFAULT_SKILL_ID",
+    "Finding",
     "InteractionModel",
     "Language",
     "SlotReading",
     "Understander",
     "Understanding",
+    "check_model",
     "language_for",
     "load_model",
     "locale_of_file",

@@ -1,0 +1,344 @@
+"""Checking an interaction model: what Amazon's build reports, and the conflicts it lets pass.
+
+`check_model` lists `Finding` values, errors and warnings:
+
+- What the developer console's build refuses (Amazon's "Interaction Model Schema" and "Create
+  Intents, Utterances, and Slots"): invocation name rules, intent and slot names, sample
+  characters (no digits, no symbols), a sample naming a slot its intent lacks, an undeclared slot
+  type, a custom intent without samples, a custom type without values, AMAZON.SearchQuery
+  without a carrier phrase, a dialog model naming unknown intents, slots or prompts, a required
+  slot or confirmation without its prompt.
+- Conflicts, which the build accepts but users meet: the same sample in two intents; a sample
+  that, said with example slot values, is understood as another intent; a value (or synonym)
+  listed by two custom types that one intent uses, so that either slot could take it.
+- Warnings: missing built-in intents, unused custom types, a required slot without slot samples,
+  a custom sample that is also a common phrasing of a built-in intent the model has.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from ..builtin_intents import REQUIRED_INTENTS
+from ..interaction import _invocation_problems, invocation_name_warnings
+from .model import InteractionModel, ModelIntent
+from .understander import DEFAULT_SKILL_ID, Understander
+
+__all__ = ["Finding", "check_model"]
+
+_NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
+_SLOT: Final = re.compile(r"\{([^{}]*)\}")
+_ALLOWED: Final = re.compile(r"[^\W\d_]|[ .'\u2019_-]")
+#: Example words for each slot type, to say a sample as a user would.
+_EXAMPLES: Final = {
+    "AMAZON.NUMBER": "five",
+    "AMAZON.Ordinal": "third",
+    "AMAZON.FOUR_DIGIT_NUMBER": "twenty twenty six",
+    "AMAZON.DATE": "tomorrow",
+    "AMAZON.TIME": "noon",
+    "AMAZON.DURATION": "ten minutes",
+    "AMAZON.PhoneNumber": "five five five one two three four",
+    "AMAZON.AlphaNumeric": "a one",
+    "AMAZON.City": "paris",
+    "AMAZON.US_CITY": "boston",
+    "AMAZON.FirstName": "anna",
+    "AMAZON.Color": "blue",
+    "AMAZON.Country": "france",
+    "AMAZON.US_STATE": "texas",
+    "AMAZON.DayOfWeek": "monday",
+    "AMAZON.Month": "june",
+    "AMAZON.SearchQuery": "the price of tea",
+}
+_REQUIRED_BY_BUILD: Final = ("AMAZON.CancelIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent")
+_CHECKED_RULES: Final = {
+    "isLessThan": ("AMAZON.NUMBER",),
+    "isGreaterThan": ("AMAZON.NUMBER",),
+    "isLessThanOrEqualTo": ("AMAZON.NUMBER",),
+    "isGreaterThanOrEqualTo": ("AMAZON.NUMBER",),
+    "isInDuration": ("AMAZON.DATE",),
+    "isNotInDuration": ("AMAZON.DATE",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing `check_model` found: ``level`` is "error" or "warning"."""
+
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.message}"
+
+
+class _Checker:
+    def __init__(
+        self, model: InteractionModel, locale: str, skill_id: str, invocation: bool
+    ) -> None:
+        self.model = model
+        self.locale = locale
+        self.skill_id = skill_id
+        self.check_invocation = invocation
+        self.findings: list[Finding] = []
+
+    def error(self, message: str) -> None:
+        self.findings.append(Finding("error", message))
+
+    def warning(self, message: str) -> None:
+        self.findings.append(Finding("warning", message))
+
+    def run(self) -> list[Finding]:
+        self.invocation()
+        self.intents()
+        self.types()
+        self.dialog()
+        if not any(finding.level == "error" for finding in self.findings):
+            # Understanding needs a model that builds.
+            self.conflicts()
+        return self.findings
+
+    def invocation(self) -> None:
+        name = self.model.invocation
+        if not self.check_invocation:
+            return
+        if name is None:
+            self.error("the model has no invocation name")
+            return
+        for problem in _invocation_problems(name, self.locale):
+            self.error(problem)
+        for warning in invocation_name_warnings(name, self.locale):
+            self.warning(warning)
+
+    def intents(self) -> None:
+        names = [intent.name for intent in self.model.intents]
+        for name in sorted({name for name in names if names.count(name) > 1}):
+            self.error(f"intent {name} is defined {names.count(name)} times")
+        for name in _REQUIRED_BY_BUILD:
+            if name not in names:
+                self.error(f"the model lacks {name}, which every custom skill must have")
+        for name in REQUIRED_INTENTS:
+            if name not in names and name not in _REQUIRED_BY_BUILD:
+                self.warning(f"the model lacks {name}")
+        seen: dict[str, str] = {}
+        for intent in self.model.intents:
+            self.intent(intent, seen)
+
+    def intent(self, intent: ModelIntent, seen: dict[str, str]) -> None:
+        builtin = intent.name.startswith("AMAZON.")
+        if not builtin and not _NAME.fullmatch(intent.name):
+            self.error(f"intent {intent.name!r}: a name is ASCII letters and underscores")
+        if not builtin and not intent.samples:
+            self.error(f"intent {intent.name}: a custom intent needs sample utterances")
+        slot_names = [slot.name for slot in intent.slots]
+        for slot in intent.slots:
+            if not _NAME.fullmatch(slot.name):
+                self.error(f"intent {intent.name}: slot {slot.name!r}: a name is ASCII letters")
+            if not slot.type.startswith("AMAZON.") and slot.type not in self.model.types:
+                self.error(
+                    f"intent {intent.name}, slot {slot.name}: slot type {slot.type} is not "
+                    "defined in the model's types"
+                )
+            for sample in slot.samples:
+                self.sample(intent, sample, f"slot {slot.name}'s sample")
+                if f"{{{slot.name}}}" not in sample.replace(" ", ""):
+                    self.error(
+                        f"intent {intent.name}, slot {slot.name}: slot sample {sample!r} must "
+                        f"contain {{{slot.name}}}"
+                    )
+        if len(set(slot_names)) != len(slot_names):
+            self.error(f"intent {intent.name}: two slots have one name")
+        own: set[str] = set()
+        for sample in intent.samples:
+            self.sample(intent, sample, "sample")
+            key = " ".join(sample.casefold().split())
+            if key in own:
+                self.error(f"intent {intent.name}: sample {sample!r} is listed twice")
+                continue
+            own.add(key)
+            other = seen.setdefault(key, intent.name)
+            if other != intent.name:
+                self.error(f"sample {sample!r} is in intent {other} and in intent {intent.name}")
+
+    def sample(self, intent: ModelIntent, sample: str, what: str) -> None:
+        where = f"intent {intent.name}: {what} {sample!r}"
+        references = _SLOT.findall(sample)
+        text = _SLOT.sub(" ", sample)
+        if not text.strip() and not references:
+            self.error(f"intent {intent.name}: an empty {what}")
+            return
+        if "{" in text or "}" in text:
+            self.error(f"{where}: unbalanced braces")
+        for reference in references:
+            slot = intent.slot(reference.strip())
+            if slot is None:
+                self.error(f"{where} names slot {{{reference}}}, which the intent does not have")
+            elif slot.type == "AMAZON.SearchQuery" and not text.strip():
+                self.error(f"{where}: an AMAZON.SearchQuery slot needs a carrier phrase")
+        if any(char.isdigit() for char in text):
+            self.error(f"{where}: spell numbers out in words")
+        else:
+            bad = next((char for char in text if not _ALLOWED.fullmatch(char)), None)
+            if bad is not None:
+                self.error(f"{where}: character {bad!r} is not allowed in a sample")
+
+    def types(self) -> None:
+        used = {slot.type for intent in self.model.intents for slot in intent.slots}
+        for name, declared in self.model.types.items():
+            if not declared.values:
+                self.error(f"slot type {name} has no values")
+            if name not in used:
+                self.warning(f"slot type {name} is used by no slot")
+            said: dict[str, str] = {}
+            for value in declared.values:
+                for word in (value.name, *value.synonyms):
+                    key = " ".join(word.casefold().split())
+                    owner = said.setdefault(key, value.name)
+                    if owner != value.name:
+                        self.warning(
+                            f"slot type {name}: {word!r} is listed for both {owner!r} and "
+                            f"{value.name!r}"
+                        )
+
+    def dialog(self) -> None:
+        prompts = self.model.prompts
+        for dialog in self.model.dialog.values():
+            intent = self.model.intent(dialog.name)
+            if intent is None:
+                self.error(f"the dialog model names intent {dialog.name}, which the model lacks")
+                continue
+            referenced: list[tuple[str, str | None]] = []
+            if dialog.confirmation_required:
+                if dialog.confirm_prompt is None:
+                    self.error(f"intent {dialog.name}: confirmation required but no prompt")
+                referenced.append(("the intent confirmation", dialog.confirm_prompt))
+            for slot in dialog.slots:
+                model_slot = intent.slot(slot.name)
+                where = f"intent {dialog.name}, slot {slot.name}"
+                if model_slot is None:
+                    self.error(f"{where}: in the dialog model but not in the intent")
+                    continue
+                if slot.elicitation_required:
+                    if slot.elicit_prompt is None:
+                        self.error(f"{where}: required but has no elicitation prompt")
+                    if not model_slot.samples:
+                        self.warning(
+                            f"{where}: required but has no slot samples; users answering the "
+                            "prompt are understood only through the intent's samples and the "
+                            "bare value"
+                        )
+                    referenced.append((f"{where}'s elicitation", slot.elicit_prompt))
+                if slot.confirmation_required:
+                    if slot.confirm_prompt is None:
+                        self.error(f"{where}: confirmation required but no prompt")
+                    referenced.append((f"{where}'s confirmation", slot.confirm_prompt))
+                for rule in slot.validations:
+                    referenced.append((f"{where}'s validation {rule.type}", rule.prompt))
+                    allowed = _CHECKED_RULES.get(rule.type)
+                    if allowed is not None and model_slot.type not in allowed:
+                        self.error(
+                            f"{where}: validation {rule.type} needs {' or '.join(allowed)}, "
+                            f"not {model_slot.type}"
+                        )
+                    if (
+                        rule.type == "hasEntityResolutionMatch"
+                        and model_slot.type.startswith("AMAZON.")
+                        and model_slot.type not in self.model.types
+                    ):
+                        self.error(f"{where}: hasEntityResolutionMatch needs a custom slot type")
+            for what, prompt_id in referenced:
+                if prompt_id is None:
+                    continue
+                prompt = prompts.get(prompt_id)
+                if prompt is None:
+                    self.error(f"{what} names prompt {prompt_id}, which the model lacks")
+                    continue
+                for _, text in prompt.variations:
+                    for reference in _SLOT.findall(text):
+                        if intent.slot(reference) is None:
+                            self.error(f"prompt {prompt_id} names unknown slot {{{reference}}}")
+
+    # --- conflicts ----------------------------------------------------------------------------
+
+    def conflicts(self) -> None:
+        understander = Understander(self.model, locale=self.locale, skill_id=self.skill_id)
+        for intent in self.model.intents:
+            for sample in intent.samples:
+                said = self.say(intent, sample)
+                understood = understander.understand(said)
+                if understood.intent not in (intent.name, None) and understood.kind == "intent":
+                    how = f' (sample "{understood.sample}")' if understood.sample else ""
+                    self.error(
+                        f"intent {intent.name}: sample {sample!r}, said as {said!r}, is "
+                        f"understood as {understood.intent}{how}"
+                    )
+            if not intent.name.startswith("AMAZON."):
+                self.builtin_overlaps(understander, intent)
+            self.shared_values(intent)
+
+    def say(self, intent: ModelIntent, sample: str) -> str:
+        def example(match: re.Match[str]) -> str:
+            slot = intent.slot(match.group(1).strip())
+            if slot is None:
+                return "kiwi"
+            declared = self.model.types.get(slot.type)
+            if declared is not None and declared.values:
+                return declared.values[0].name
+            return _EXAMPLES.get(slot.type, "kiwi")
+
+        return _SLOT.sub(example, sample)
+
+    def builtin_overlaps(self, understander: Understander, intent: ModelIntent) -> None:
+        phrasings = {
+            " ".join(understander.words(phrase)): name
+            for name, phrases in understander.language.builtin_intents.items()
+            if name in understander.intents
+            for phrase in phrases
+        }
+        for sample in intent.samples:
+            builtin = phrasings.get(" ".join(understander.words(sample)))
+            if builtin is not None:
+                self.warning(
+                    f"intent {intent.name}: sample {sample!r} is also a common phrasing of "
+                    f"{builtin}; users saying it may reach either"
+                )
+
+    def shared_values(self, intent: ModelIntent) -> None:
+        custom = [slot for slot in intent.slots if self.model.types.get(slot.type) is not None]
+        for index, first in enumerate(custom):
+            for second in custom[index + 1 :]:
+                if first.type == second.type:
+                    continue
+                common = _said(self.model, first.type) & _said(self.model, second.type)
+                if common:
+                    listed = ", ".join(repr(word) for word in sorted(common)[:5])
+                    self.error(
+                        f"intent {intent.name}: slots {first.name} ({first.type}) and "
+                        f"{second.name} ({second.type}) share values: {listed}"
+                    )
+
+
+def _said(model: InteractionModel, type_name: str) -> set[str]:
+    declared = model.types[type_name]
+    words: Iterable[str] = (
+        word for value in declared.values for word in (value.name, *value.synonyms)
+    )
+    return {" ".join(word.casefold().split()) for word in words}
+
+
+def check_model(
+    model: InteractionModel,
+    *,
+    locale: str = "en-US",
+    skill_id: str = DEFAULT_SKILL_ID,
+    invocation: bool = True,
+) -> list[Finding]:
+    """Everything worth knowing before building ``model``: errors first, then warnings.
+
+    ``invocation=False`` leaves the invocation name unchecked (a model built from code without
+    one).
+    """
+    findings = _Checker(model, locale, skill_id, invocation).run()
+    return sorted(findings, key=lambda finding: finding.level != "error")

@@ -1,0 +1,252 @@
+"""``check_model`` and ``alexaskill model --check``: what the build refuses, and conflicts."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.cli import main
+from alexaskill.understanding import InteractionModel, check_model
+
+MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
+
+
+def model(**language: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "invocationName": "pizza palace",
+        "intents": [
+            {"name": "AMAZON.CancelIntent", "samples": []},
+            {"name": "AMAZON.HelpIntent", "samples": []},
+            {"name": "AMAZON.StopIntent", "samples": []},
+            {"name": "AMAZON.NavigateHomeIntent", "samples": []},
+            {"name": "AMAZON.FallbackIntent", "samples": []},
+        ],
+        "types": [],
+    }
+    extra_intents = language.pop("intents", [])
+    base["intents"] += extra_intents
+    base.update(language)
+    return {"interactionModel": {"languageModel": base}}
+
+
+def messages(data: dict[str, Any], level: str = "error") -> list[str]:
+    findings = check_model(InteractionModel.from_json(data))
+    return [finding.message for finding in findings if finding.level == level]
+
+
+def test_a_clean_hand_written_model() -> None:
+    data = json.loads(MODEL_FILE.read_text())
+    assert messages(data) == []
+
+
+def test_the_same_sample_in_two_intents() -> None:
+    data = model(
+        intents=[
+            {"name": "Order", "samples": ["get me a pizza"]},
+            {"name": "Deliver", "samples": ["Get me a pizza", "bring it"]},
+        ]
+    )
+    assert "sample 'Get me a pizza' is in intent Order and in intent Deliver" in messages(data)
+
+
+def test_a_sample_understood_as_another_intent() -> None:
+    # "order a {size} pizza" said with a listed size is "order a large pizza", a sample of
+    # another intent.
+    data = model(
+        intents=[
+            {
+                "name": "Order",
+                "slots": [{"name": "size", "type": "Size"}],
+                "samples": ["order a {size} pizza"],
+            },
+            {"name": "OrderLarge", "samples": ["order a large pizza"]},
+        ],
+        types=[{"name": "Size", "values": [{"name": {"value": "large"}}]}],
+    )
+    assert messages(data) == [
+        "intent Order: sample 'order a {size} pizza', said as 'order a large pizza', is "
+        'understood as OrderLarge (sample "order a large pizza")'
+    ]
+
+
+def test_values_shared_by_two_types_of_one_intent() -> None:
+    data = model(
+        intents=[
+            {
+                "name": "Pair",
+                "slots": [{"name": "wine", "type": "Wine"}, {"name": "dish", "type": "Dish"}],
+                "samples": ["{wine} with {dish}"],
+            }
+        ],
+        types=[
+            {"name": "Wine", "values": [{"name": {"value": "port", "synonyms": ["rose"]}}]},
+            {"name": "Dish", "values": [{"name": {"value": "rosé", "synonyms": ["Rose"]}}]},
+        ],
+    )
+    assert "intent Pair: slots wine (Wine) and dish (Dish) share values: 'rose'" in messages(data)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ({"invocationName": "Alexa Pizza"}, "must be lower case"),
+        ({"invocationName": None}, "the model has no invocation name"),
+        ({"intents": [{"name": "Order", "samples": ["order 2 pizzas"]}]}, "spell numbers out"),
+        ({"intents": [{"name": "Order", "samples": ["order pizza!"]}]}, "character '!'"),
+        ({"intents": [{"name": "Order", "samples": ["order {size}"]}]}, "names slot {size}"),
+        ({"intents": [{"name": "Order", "samples": []}]}, "needs sample utterances"),
+        (
+            {
+                "intents": [
+                    {
+                        "name": "Order",
+                        "slots": [{"name": "s", "type": "Size"}],
+                        "samples": ["order {s}"],
+                    }
+                ]
+            },
+            "slot type Size is not defined",
+        ),
+        (
+            {
+                "intents": [
+                    {
+                        "name": "Ask",
+                        "slots": [{"name": "q", "type": "AMAZON.SearchQuery"}],
+                        "samples": ["{q}"],
+                    }
+                ]
+            },
+            "needs a carrier phrase",
+        ),
+        ({"types": [{"name": "Size", "values": []}]}, "slot type Size has no values"),
+    ],
+)
+def test_what_amazons_build_refuses(language: dict[str, Any], expected: str) -> None:
+    data = model(**language)
+    if language.get("invocationName", "") is None:
+        del data["interactionModel"]["languageModel"]["invocationName"]
+    assert any(expected in message for message in messages(data)), messages(data)
+
+
+def test_missing_built_in_intents() -> None:
+    data = {
+        "languageModel": {
+            "invocationName": "pizza palace",
+            "intents": [{"name": "Order", "samples": ["order a pizza"]}],
+        }
+    }
+    errors = messages(data)
+    assert "the model lacks AMAZON.StopIntent, which every custom skill must have" in errors
+    assert "the model lacks AMAZON.FallbackIntent" in messages(data, "warning")
+
+
+def test_dialog_model_problems() -> None:
+    data = json.loads(MODEL_FILE.read_text())
+    dialog = data["interactionModel"]["dialog"]["intents"][0]
+    dialog["slots"][0]["prompts"] = {}
+    dialog["slots"].append({"name": "crust", "type": "AMAZON.Food", "elicitationRequired": False})
+    dialog["slots"][2]["validations"].append({"type": "isInDuration", "prompt": "Nope"})
+    data["interactionModel"]["dialog"]["intents"].append({"name": "Unknown", "slots": []})
+    errors = messages(data)
+    assert "intent OrderPizza, slot size: required but has no elicitation prompt" in errors
+    assert "intent OrderPizza, slot crust: in the dialog model but not in the intent" in errors
+    assert (
+        "intent OrderPizza, slot count: validation isInDuration needs AMAZON.DATE, not "
+        "AMAZON.NUMBER" in errors
+    )
+    assert (
+        "intent OrderPizza, slot count's validation isInDuration names prompt Nope, which the "
+        "model lacks" in errors
+    )
+    assert "the dialog model names intent Unknown, which the model lacks" in errors
+
+
+def test_warnings() -> None:
+    data = model(
+        intents=[
+            {"name": "Quit", "samples": ["never mind"]},
+            {"name": "Order", "samples": ["order a pizza"]},
+        ],
+        types=[{"name": "Unused", "values": [{"name": {"value": "a"}}, {"name": {"value": "A"}}]}],
+    )
+    warnings = messages(data, "warning")
+    assert "slot type Unused is used by no slot" in warnings
+    assert "slot type Unused: 'A' is listed for both 'a' and 'A'" in warnings
+    assert (
+        "intent Quit: sample 'never mind' is also a common phrasing of AMAZON.CancelIntent; "
+        "users saying it may reach either" in warnings
+    )
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_check_a_clean_model_file() -> None:
+    code, out, _ = run("model", "--check", str(MODEL_FILE))
+    assert code == 0
+    assert out.endswith("0 errors, 2 warnings\n")
+
+
+def test_check_a_model_file_with_conflicts_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "en-US.json"
+    path.write_text(
+        json.dumps(
+            model(
+                intents=[
+                    {"name": "Order", "samples": ["get me a pizza"]},
+                    {"name": "Deliver", "samples": ["get me a pizza"]},
+                ]
+            )
+        )
+    )
+    code, out, _ = run("model", "--check", str(path))
+    assert code == 1
+    assert out == (
+        "error: sample 'get me a pizza' is in intent Order and in intent Deliver\n"
+        "1 error, 0 warnings\n"
+    )
+
+
+def test_check_an_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "checked.py").write_text(
+        "from alexaskill import Skill, speak\n"
+        "skill = Skill('amzn1.ask.skill.1')\n"
+        "@skill.intent('Hello', utterances=['hello there', 'stop'])\n"
+        "def hello():\n"
+        "    return speak('hi')\n"
+        "@skill.intent('AMAZON.StopIntent')\n"
+        "def stop():\n"
+        "    return speak('bye')\n"
+    )
+    try:
+        code, out, _ = run("model", "checked:skill", "--check")
+        assert code == 0  # no invocation name given: not checked
+        assert "sample 'stop' is also a common phrasing of AMAZON.StopIntent" in out
+        code, out, _ = run("model", "checked:skill", "--check", "--invocation", "Hi")
+        assert code == 1
+        assert "must be lower case" in out
+    finally:
+        sys.modules.pop("checked", None)
+
+
+def test_model_without_check_needs_an_invocation_and_an_app() -> None:
+    code, _, err = run("model", "examples.weather.app:skill")
+    assert code == 2
+    assert "the invocation name is missing" in err
+    code, _, err = run("model", str(MODEL_FILE), "--invocation", "x y")
+    assert code == 2
+    assert "is a model file: give it with --check" in err
