@@ -19,9 +19,8 @@ account when Alexa recognises nobody. A handler may ask for either or both.
 Concurrency: each save writes only the keys the handler changed or deleted, atomically. Two
 requests for one user that change different keys both keep their changes; two that change the
 same key leave the value of the one that saved last (last writer wins, per key). A
-read-modify-write of one key (a counter) can still lose an update between two simultaneous
-requests: Alexa users rarely speak to two devices at once, but keep what must never be lost
-under keys that only one kind of request writes.
+read-modify-write of one key can lose an update between two simultaneous requests; for
+counters, `Attributes.increment` adds at save time, atomically, to what the store holds then.
 
 Values round-trip through JSON: tuples come back as lists, and a value JSON cannot hold (a
 datetime, a set, NaN) fails the save with a `ResponseError` naming the key.
@@ -36,6 +35,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
@@ -45,12 +45,14 @@ if TYPE_CHECKING:
     import sqlite3
 
     from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
 
     from .dispatch import Call
     from .models import Envelope
 
 __all__ = [
     "DEFAULT_STORE",
+    "REDIS_CLIENT_OPTIONS",
     "Attributes",
     "MemoryStore",
     "PersonAttributes",
@@ -76,12 +78,25 @@ class Store(Protocol):
         ...
 
     async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
-        """Set ``changes`` and remove ``deleted`` under ``key``, atomically; other names stay."""
+        """Set ``changes`` and remove ``deleted`` under ``key``, atomically; other names stay.
+
+        A store may also take ``increments``, a mapping of names to integers to add to their
+        stored integers (absent: 0) in the same transaction, for `Attributes.increment`. The
+        stores here all do; `ResponseError` if a stored value is not an integer.
+        """
         ...
 
     async def aclose(self) -> None:
         """Release connections; the store is not used afterwards."""
         ...
+
+
+def _incremented(name: str, stored: str | bytes | None, by: int) -> int:
+    """The stored JSON integer (absent: 0) plus ``by``; `ResponseError` if it is no integer."""
+    value = 0 if stored is None else json.loads(stored)
+    if type(value) is not int:
+        raise ResponseError(f"attribute {name!r} holds {type(value).__name__}: not incremented")
+    return value + by
 
 
 def _encode(name: str, value: Any) -> str:
@@ -114,10 +129,19 @@ class MemoryStore:
         """All the values stored under ``key``."""
         return {name: json.loads(text) for name, text in self._data.get(key, {}).items()}
 
-    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
-        """Set ``changes`` and remove ``deleted`` under ``key``."""
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``."""
         encoded = _encode_changes(changes)
-        fields = self._data.setdefault(key, {})
+        fields = self._data.get(key, {})
+        for name, by in (increments or {}).items():
+            encoded[name] = str(_incremented(name, fields.get(name), by))
+        fields = self._data.setdefault(key, fields)
         fields.update(encoded)
         for name in deleted:
             fields.pop(name, None)
@@ -137,6 +161,7 @@ _SCHEMA: Final = (
 _SELECT: Final = f"SELECT field, value FROM {_TABLE} WHERE key = ?"  # noqa: S608
 _UPSERT: Final = f"INSERT OR REPLACE INTO {_TABLE} (key, field, value) VALUES (?, ?, ?)"  # noqa: S608
 _DELETE: Final = f"DELETE FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
+_SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
 
 #: Idle connections a `SQLiteStore` keeps open for reuse.
 _MAX_IDLE: Final = 4
@@ -169,6 +194,8 @@ class SQLiteStore:
         self.path = path
         self.timeout = timeout
         self._lock = threading.Lock()
+        # Held by the one connection that sets the file up (WAL, the table) in this process.
+        self._setup_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._schema_ready = False
         self._closed = False
@@ -179,12 +206,20 @@ class SQLiteStore:
         rows = await self._run(_select, key)
         return {name: json.loads(text) for name, text in rows}
 
-    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
-        """Set ``changes`` and remove ``deleted`` under ``key``, in one transaction."""
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
+        transaction."""
         rows = [(key, name, text) for name, text in _encode_changes(changes).items()]
         gone = [(key, name) for name in deleted]
-        if rows or gone:
-            await self._run(_write, rows, gone)
+        added = dict(increments or {})
+        if rows or gone or added:
+            await self._run(_write, key, rows, gone, added)
 
     async def aclose(self) -> None:
         """Close the idle connections; connections in use close when their call ends."""
@@ -216,8 +251,10 @@ class SQLiteStore:
             if self._closed:
                 raise RuntimeError("SQLiteStore is closed")
             if self._pid != os.getpid():
-                # A forked child must not touch its parent's connections, not even to close them.
+                # A forked child must not touch its parent's connections, not even to close them,
+                # nor wait for a lock that a thread of its parent held at the fork.
                 self._idle = []
+                self._setup_lock = threading.Lock()
                 self._pid = os.getpid()
             if self._idle:
                 return self._idle.pop()
@@ -241,15 +278,48 @@ class SQLiteStore:
         try:
             connection.execute("PRAGMA synchronous=NORMAL")
             if not self._schema_ready:
-                mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute(_SCHEMA)
-                self._schema_ready = True
+                with self._setup_lock:
+                    if not self._schema_ready:
+                        self._set_up(connection)
+                        self._schema_ready = True
         except BaseException:
             connection.close()
             raise
         return connection
+
+    def _set_up(self, connection: sqlite3.Connection) -> None:
+        """WAL mode and the table, retried while another process is doing the same.
+
+        Switching to WAL needs an exclusive lock, and SQLite answers "database is locked" at once,
+        without the busy timeout, to a connection that would otherwise deadlock with another
+        switching too: two processes opening a new file at the same moment. So wait and retry,
+        within ``timeout``. (Connections of this process wait for this one on `_setup_lock`.)
+        """
+        import sqlite3
+
+        deadline = time.monotonic() + self.timeout
+        pause = 0.001
+        while True:
+            try:
+                mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() + pause > deadline:
+                    raise
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Whether a sqlite3 error is SQLITE_BUSY or SQLITE_LOCKED: another connection's lock."""
+    import sqlite3
+
+    return (exc.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
@@ -257,10 +327,17 @@ def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
 
 
 def _write(
-    connection: sqlite3.Connection, rows: list[tuple[str, str, str]], gone: list[tuple[str, str]]
+    connection: sqlite3.Connection,
+    key: str,
+    rows: list[tuple[str, str, str]],
+    gone: list[tuple[str, str]],
+    increments: dict[str, int],
 ) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
+        for name, by in increments.items():
+            found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
+            rows.append((key, name, str(_incremented(name, found and found[0], by))))
         if rows:
             connection.executemany(_UPSERT, rows)
         if gone:
@@ -272,51 +349,154 @@ def _write(
         raise
 
 
+#: What `RedisStore` asks of the client it makes; a ``?name=value`` in the URL overrides each.
+#: Seconds: connecting, and waiting for an answer, take at most 2 (Alexa waits 8 for the reply);
+#: a connection unused for 5 is checked with a PING before it carries a command.
+REDIS_CLIENT_OPTIONS: Final[Mapping[str, Any]] = {
+    "socket_connect_timeout": 2.0,
+    "socket_timeout": 2.0,
+    "health_check_interval": 5,
+}
+
+
 class RedisStore:
     """Attributes in Redis, for several machines: one hash per key, one JSON value per field.
 
     An update is one ``MULTI``/``EXEC`` of ``HSET`` and ``HDEL``. ``url`` is any URL the
     ``redis`` package takes (``redis://host:6379/0``, ``rediss://`` for TLS); keys are
     ``prefix`` + the user (or person) key. The client connects on first use, in the event loop
-    that uses it.
+    that uses it, with `REDIS_CLIENT_OPTIONS`.
+
+    After Redis restarts (or the network drops), every pooled connection is dead, and each would
+    fail one request: so a load or an update that fails for the connection (``ConnectionError``,
+    ``TimeoutError``) closes the idle pooled connections and is tried once more, on a fresh one.
+    Both are safe to repeat: a read, and a transaction that sets and deletes given values.
     """
 
     def __init__(
         self, url: str, *, prefix: str = "alexaskill:attributes:", client: Redis | None = None
     ) -> None:
+        try:
+            import redis.asyncio
+            from redis.exceptions import ConnectionError, TimeoutError
+        except ImportError as exc:
+            raise ConfigurationError(
+                "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
+            ) from exc
         if client is None:
-            try:
-                import redis.asyncio
-            except ImportError as exc:
-                raise ConfigurationError(
-                    "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
-                ) from exc
-            client = redis.asyncio.Redis.from_url(url)
+            client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS)
         self.prefix = prefix
         self._client = client
+        self._connection_errors = (ConnectionError, TimeoutError)
+        self._script: AsyncScript | None = None
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
-        fields = await self._client.hgetall(self.prefix + key)
-        return {_text(name): json.loads(value) for name, value in fields.items()}
+        name = self.prefix + key
+        fields = await self._retrying(lambda: self._client.hgetall(name))
+        return {_text(field): json.loads(value) for field, value in fields.items()}
 
-    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
-        """Set ``changes`` and remove ``deleted`` under ``key``, in one transaction."""
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
+        transaction."""
         encoded = _encode_changes(changes)
         gone = list(deleted)
+        name = self.prefix + key
+        if increments:
+            await self._update_script(name, encoded, gone, increments)
+            return
         if not encoded and not gone:
             return
-        name = self.prefix + key
-        async with self._client.pipeline(transaction=True) as pipe:
-            if encoded:
-                pipe.hset(name, mapping=encoded)  # type: ignore[arg-type]
-            if gone:
-                pipe.hdel(name, *gone)
-            await pipe.execute()
+
+        async def write() -> None:
+            async with self._client.pipeline(transaction=True) as pipe:
+                if encoded:
+                    pipe.hset(name, mapping=encoded)  # type: ignore[arg-type]
+                if gone:
+                    pipe.hdel(name, *gone)
+                await pipe.execute()
+
+        await self._retrying(write)
 
     async def aclose(self) -> None:
         """Close the client and its connection pool."""
         await self._client.aclose()
+
+    async def _update_script(
+        self, name: str, encoded: dict[str, str], gone: list[str], increments: Mapping[str, int]
+    ) -> None:
+        # MULTI/EXEC cannot check a stored value before writing, and adding is not safe to
+        # repeat: one Lua script checks, then writes, once per token (so a retry after a lost
+        # reply does not add twice).
+        import uuid
+
+        from redis.exceptions import ResponseError as RedisResponseError
+
+        for field, by in increments.items():
+            if not -_MAX_STEP <= by <= _MAX_STEP:
+                raise ResponseError(f"attribute {field!r}: increment {by} is out of range")
+        token = f"{self.prefix}saves:{uuid.uuid4().hex}"
+        args: list[str | int] = [60, len(increments)]
+        for field, by in increments.items():
+            args += [field, by]
+        args.append(len(encoded))
+        for field, text in encoded.items():
+            args += [field, text]
+        args += gone
+        script = self._script
+        if script is None:
+            script = self._script = self._client.register_script(_UPDATE_SCRIPT)
+        try:
+            await self._retrying(lambda: script(keys=[name, token], args=args))
+        except RedisResponseError as exc:
+            raise ResponseError(str(exc).removeprefix("ERR ").strip()) from exc
+
+    async def _retrying(self, operation: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await operation()
+        except self._connection_errors:
+            # The other idle connections are most likely dead too (Redis restarted): close them,
+            # so that the second try, and the requests after it, connect afresh.
+            pool = getattr(self._client, "connection_pool", None)
+            if pool is not None:
+                await pool.disconnect(inuse_connections=False)
+            return await operation()
+
+
+# Increments within what HINCRBY adds without overflow, for any stored value of 18 digits or
+# fewer (the script refuses longer ones).
+_MAX_STEP: Final = 10**18
+_UPDATE_SCRIPT: Final = """
+local n = tonumber(ARGV[2])
+for i = 0, n - 1 do
+  local field = ARGV[3 + 2 * i]
+  local value = redis.call('HGET', KEYS[1], field)
+  if value and not (string.match(value, '^%-?%d+$') and #value <= 19) then
+    return redis.error_reply('attribute ' .. field .. ' holds no integer: not incremented')
+  end
+end
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[1])) then
+  return 0
+end
+for i = 0, n - 1 do
+  redis.call('HINCRBY', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i])
+end
+local at = 3 + 2 * n
+local m = tonumber(ARGV[at])
+for i = 0, m - 1 do
+  redis.call('HSET', KEYS[1], ARGV[at + 1 + 2 * i], ARGV[at + 2 + 2 * i])
+end
+for i = at + 1 + 2 * m, #ARGV do
+  redis.call('HDEL', KEYS[1], ARGV[i])
+end
+return 1
+"""
 
 
 def _text(name: bytes | str) -> str:
@@ -374,7 +554,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
     with one is never taken for the other when the app matches service types by subclass.
     """
 
-    __slots__ = ("_data", "_saved", "_store", "key")
+    __slots__ = ("_data", "_increments", "_saved", "_store", "key")
 
     def __init__(
         self,
@@ -388,6 +568,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
         self._store = store
         self._data: dict[str, Any] = dict(data) if data else {}
         self._saved = {name: _encode(name, value) for name, value in self._data.items()}
+        self._increments: dict[str, int] = {}
 
     @classmethod
     def key_for(cls, envelope: Envelope) -> str | None:
@@ -421,22 +602,56 @@ class _StoredAttributes(MutableMapping[str, Any]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._data!r})"
 
+    def increment(self, name: str, by: int = 1) -> int:
+        """Add ``by`` to the integer ``name`` (absent: 0) and return the sum, here and, atomically,
+        in the store when the attributes are saved.
+
+        Unlike ``attributes[name] += 1``, two requests for one user that increment at once both
+        count: the save adds ``by`` to what the store holds then, not to what was loaded. The
+        value returned (and kept here) is the loaded one plus this request's increments. Setting
+        or deleting ``name`` afterwards, in the same request, replaces the increment.
+        """
+        if type(by) is not int:
+            raise TypeError(f"increment {name!r} by an int, not {type(by).__name__}")
+        current = self._data.get(name, 0)
+        if type(current) is not int:
+            raise ResponseError(
+                f"attribute {name!r} holds {type(current).__name__}: not incremented"
+            )
+        self[name] = current + by
+        self._increments[name] = self._increments.get(name, 0) + by
+        return current + by
+
     def pending(self) -> tuple[dict[str, Any], list[str]]:
-        """What a save would write: (changed or new names with their values, deleted names)."""
+        """What a save would write: (changed or new names with their values, deleted names),
+        leaving out the names it adds to (`pending_increments`)."""
         saved = self._saved
+        increments = self.pending_increments()
         changes = {
             name: value
             for name, value in self._data.items()
-            if saved.get(name) != _encode(name, value)
+            if name not in increments and saved.get(name) != _encode(name, value)
         }
         deleted = [name for name in saved if name not in self._data]
         return changes, deleted
+
+    def pending_increments(self) -> dict[str, int]:
+        """What a save would add: the names `increment` changed (and nothing else changed since),
+        with the amounts."""
+        found = {}
+        for name, by in self._increments.items():
+            value = self._data.get(name)
+            saved = self._saved.get(name)
+            base = 0 if saved is None else json.loads(saved)
+            if type(value) is int and type(base) is int and value == base + by:
+                found[name] = by
+        return found
 
     @property
     def changed(self) -> bool:
         """Whether anything differs from what was loaded (or last saved)."""
         changes, deleted = self.pending()
-        return bool(changes or deleted)
+        return bool(changes or deleted or self.pending_increments())
 
     async def save(self) -> bool:
         """Write the changes, if any, in one store update; return whether there were any.
@@ -445,7 +660,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
         value is not JSON, or if there are changes but the request named no user to keep them for.
         """
         changes, deleted = self.pending()
-        if not changes and not deleted:
+        increments = self.pending_increments()
+        if not changes and not deleted and not increments:
             return False
         if self._store is None:
             return False
@@ -453,9 +669,30 @@ class _StoredAttributes(MutableMapping[str, Any]):
             raise ResponseError(
                 f"{type(self).__name__} changed, but the request names no user to save them for"
             )
-        await self._store.update(self.key, changes, deleted)
+        if increments:
+            if not _takes_increments(self._store):
+                raise ConfigurationError(
+                    f"{type(self._store).__name__}.update takes no increments: "
+                    "Attributes.increment needs a store that adds atomically"
+                )
+            await self._store.update(self.key, changes, deleted, increments=increments)  # type: ignore[call-arg]
+        else:
+            await self._store.update(self.key, changes, deleted)
         self._saved = {name: _encode(name, value) for name, value in self._data.items()}
+        self._increments.clear()
         return True
+
+
+def _takes_increments(store: Store) -> bool:
+    import inspect
+
+    try:
+        parameters = inspect.signature(store.update).parameters
+    except (TypeError, ValueError):
+        return False
+    return "increments" in parameters or any(
+        parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters.values()
+    )
 
 
 class Attributes(_StoredAttributes):

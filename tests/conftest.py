@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway redis-server for the Redis store tests."""
+"""Shared fixtures and helpers: throwaway redis-servers, stopping a server by its PID."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from typing import NoReturn
+from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
@@ -34,34 +35,36 @@ def _unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session.
+def stop(process: subprocess.Popen[Any]) -> None:
+    """Stop a server a test started, by its PID: SIGTERM, then SIGKILL after 5 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
-    Without ``redis-server`` (Debian: ``apt-get install redis-server``) the tests that need it
-    are skipped, except under CI (``CI`` set), where they fail: CI must run them.
-    """
-    executable = shutil.which("redis-server")
-    if executable is None:
-        _unavailable("redis-server not installed: apt-get install redis-server")
-    try:
-        import redis  # noqa: F401
-    except ImportError:
-        _unavailable("the redis package is not installed: pip install -e '.[test]'")
-    port = _free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    options = {"port": str(port), "bind": "127.0.0.1", "save": "", "appendonly": "no"}
-    options["dir"] = str(workdir)
-    command = [
-        executable,
-        *(item for name, value in options.items() for item in (f"--{name}", value)),
-    ]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+
+class RedisServers:
+    """Starts redis-server processes on 127.0.0.1 (see the ``redis_servers`` fixture)."""
+
+    def __init__(self, executable: str, directory: Path) -> None:
+        self.executable = executable
+        self.directory = directory
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def start(self, port: int | None = None) -> tuple[subprocess.Popen[bytes], int]:
+        """A redis-server answering PING on ``port`` (a free one if None), and its port."""
+        port = _free_port() if port is None else port
+        options = {"port": str(port), "bind": "127.0.0.1", "save": "", "appendonly": "no"}
+        options["dir"] = str(self.directory)
+        command = [
+            self.executable,
+            *(item for name, value in options.items() for item in (f"--{name}", value)),
+        ]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.started.append(process)
         deadline = time.monotonic() + 10
         while not _answers_ping(port):
             if process.poll() is not None:
@@ -69,11 +72,49 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if time.monotonic() > deadline:
                 pytest.fail("redis-server did not answer PING within 10 s")
             time.sleep(0.02)
+        return process, port
+
+    def stop(self, process: subprocess.Popen[bytes]) -> None:
+        """Stop one of them, by its PID."""
+        stop(process)
+
+    def stop_all(self) -> None:
+        """Stop every server started here."""
+        for process in self.started:
+            stop(process)
+
+
+def _redis_servers(directory: Path) -> RedisServers:
+    executable = shutil.which("redis-server")
+    if executable is None:
+        _unavailable("redis-server not installed: apt-get install redis-server")
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        _unavailable("the redis package is not installed: pip install -e '.[test]'")
+    return RedisServers(executable, directory)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session.
+
+    Without ``redis-server`` (Debian: ``apt-get install redis-server``) the tests that need it
+    are skipped, except under CI (``CI`` set), where they fail: CI must run them.
+    """
+    servers = _redis_servers(tmp_path_factory.mktemp("redis"))
+    try:
+        _, port = servers.start()
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        servers.stop_all()
+
+
+@pytest.fixture
+def redis_servers(tmp_path: Path) -> Iterator[RedisServers]:
+    """redis-servers of the test's own, to stop and start again (skipped as ``redis_url``)."""
+    servers = _redis_servers(tmp_path)
+    try:
+        yield servers
+    finally:
+        servers.stop_all()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -164,6 +166,157 @@ async def test_many_simultaneous_updates_lose_nothing(store: Store) -> None:
     assert await store.load("user") == {f"k{i}": i for i in range(40)}
 
 
+@pytest.mark.anyio
+async def test_overlapping_increments_all_count(store: Store) -> None:
+    # 40 requests for one user load the count before any saves. With attributes["n"] += 1 the
+    # store keeps 1 (last writer wins); increment() adds to what is stored at save time.
+    envelope = _envelope("user")
+    plain = [await Attributes.load(store, envelope) for _ in range(40)]
+    counted = [await Attributes.load(store, envelope) for _ in range(40)]
+    for attributes in plain:
+        attributes["plain"] = attributes.get("plain", 0) + 1
+    for attributes in counted:
+        assert attributes.increment("visits") == 1  # the loaded value plus this request's step
+        attributes.increment("points", by=-5)
+    async with anyio.create_task_group() as tasks:
+        for attributes in [*plain, *counted]:
+            tasks.start_soon(attributes.save)
+    assert await store.load("user") == {"plain": 1, "visits": 40, "points": -200}
+
+
+@pytest.mark.anyio
+async def test_increments_go_with_the_other_changes_or_not_at_all(store: Store) -> None:
+    await store.update("user", {"name": "Ann", "visits": 2, "gone": 1}, ())
+    attributes = await Attributes.load(store, _envelope("user"))
+    assert attributes.increment("visits", by=3) == 5
+    attributes["city"] = "Oslo"
+    del attributes["gone"]
+    assert attributes.pending() == ({"city": "Oslo"}, ["gone"])
+    assert attributes.pending_increments() == {"visits": 3}
+    await store.update("user", {"visits": 10}, ())  # another request, meanwhile
+    assert await attributes.save()
+    assert await store.load("user") == {"name": "Ann", "visits": 13, "city": "Oslo"}
+    # A stored value that is not an integer: refused, and nothing of the save is written.
+    attributes.increment("visits")
+    attributes["city"] = "Rome"
+    await store.update("user", {"visits": "many"}, ())
+    with pytest.raises(ResponseError, match="visits"):
+        await attributes.save()
+    assert await store.load("user") == {"name": "Ann", "visits": "many", "city": "Oslo"}
+
+
+@pytest.mark.anyio
+async def test_setting_a_value_after_incrementing_it_replaces_the_increment() -> None:
+    store = MemoryStore()
+    attributes = await Attributes.load(store, _envelope("user"))
+    attributes.increment("n")
+    attributes["n"] = 7
+    assert attributes.pending() == ({"n": 7}, []) and attributes.pending_increments() == {}
+    attributes.increment("n")
+    assert attributes["n"] == 8 and attributes.pending() == ({"n": 8}, [])
+    with pytest.raises(TypeError, match="by an int"):
+        attributes.increment("n", by=1.5)  # type: ignore[arg-type]
+    attributes["s"] = "text"
+    with pytest.raises(ResponseError, match="'s' holds str"):
+        attributes.increment("s")
+    assert await attributes.save()
+    assert await store.load("user") == {"n": 8, "s": "text"}
+
+
+@pytest.mark.anyio
+async def test_a_store_without_increments_says_so() -> None:
+    attributes = await Attributes.load(CountingStore(), _envelope("user"))
+    attributes.increment("n")
+    with pytest.raises(ConfigurationError, match=r"CountingStore\.update takes no increments"):
+        await attributes.save()
+
+
+@pytest.mark.anyio
+async def test_a_repeated_redis_increment_script_adds_once(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A retry after a lost reply sends the same save again: its token makes it a no-op.
+    store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+    same = uuid.uuid4()
+    monkeypatch.setattr(uuid, "uuid4", lambda: same)
+    try:
+        for _ in range(2):
+            await store.update("user", {"a": 1}, (), increments={"n": 1})
+        assert await store.load("user") == {"a": 1, "n": 1}
+        with pytest.raises(ResponseError, match="out of range"):
+            await store.update("user", {}, (), increments={"n": 10**19})
+    finally:
+        await store.aclose()
+
+
+# --- Redis: riding out a restart ---------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_redis_store_rides_out_a_restart(redis_servers: Any) -> None:
+    # Every pooled connection is dead after a restart: each failed one request with "Connection
+    # closed by server" (30 of 30 here), until the pool had been worked through.
+    process, port = redis_servers.start()
+    store = RedisStore(f"redis://127.0.0.1:{port}/0")
+    failures: list[str] = []
+
+    async def request(user: str, n: int) -> None:
+        try:
+            await store.load(user)
+            await store.update(user, {"n": n}, ())
+        except Exception as exc:
+            failures.append(repr(exc))
+
+    try:
+        async with anyio.create_task_group() as tasks:
+            for n in range(30):  # 30 at once: 30 connections in the pool
+                tasks.start_soon(request, f"user{n}", n)
+        assert failures == []
+        redis_servers.stop(process)
+        redis_servers.start(port)
+        async with anyio.create_task_group() as tasks:
+            for n in range(30):
+                tasks.start_soon(request, f"user{n}", n + 100)
+        for n in range(10):
+            await request(f"user{n}", n + 200)
+        assert failures == []
+        assert await store.load("user3") == {"n": 203}
+        assert await store.load("user29") == {"n": 129}
+    finally:
+        await store.aclose()
+
+
+def test_no_apology_once_redis_is_back(redis_servers: Any) -> None:
+    from alexaskill.app import APOLOGY
+    from alexaskill.testing import TestClient
+
+    process, port = redis_servers.start()
+    skill = Skill(SKILL_ID, store=f"redis://127.0.0.1:{port}/0")
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit {attributes['visits']}.")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Visit 1."
+        redis_servers.stop(process)
+        redis_servers.start(port)  # empty again: no persistence in the test's server
+        said = [client.launch().speech for _ in range(3)]
+    assert APOLOGY not in said
+    assert said == ["Visit 1.", "Visit 2.", "Visit 3."]
+
+
+def test_redis_store_client_options_and_url_overrides() -> None:
+    store = RedisStore("redis://127.0.0.1:1/0")
+    options = store._client.connection_pool.connection_kwargs
+    assert options["socket_timeout"] == 2.0 and options["socket_connect_timeout"] == 2.0
+    assert options["health_check_interval"] == 5
+    store = RedisStore("redis://127.0.0.1:1/0?socket_timeout=7&health_check_interval=0")
+    options = store._client.connection_pool.connection_kwargs
+    assert options["socket_timeout"] == 7.0 and options["health_check_interval"] == 0
+
+
 # --- SQLite: off the event loop, WAL, several processes ----------------------------------------
 
 
@@ -265,6 +418,88 @@ def test_sqlite_several_processes_writing_one_user_lose_no_key(tmp_path: Path) -
     assert set(rows) == expected | {"last"}
     assert json.loads(rows["last"]) in range(4)
     assert json.loads(rows["w3-k7"]) == [3, 7]
+
+
+_FIRST_UPDATES = """
+import anyio, json, sys
+from alexaskill.store import SQLiteStore
+
+async def main(directory, worker, rounds, per_round, updates):
+    errors = []
+
+    async def update(store, i):
+        try:
+            await store.update("user", {f"w{worker}-{i}": i}, ())
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    for r in range(rounds):
+        stores = [SQLiteStore(f"{directory}/r{r}-{d}.db") for d in range(per_round)]
+        print("ready", flush=True)
+        sys.stdin.readline()
+        async with anyio.create_task_group() as group:
+            for store in stores:
+                for i in range(updates):
+                    group.start_soon(update, store, i)
+        for store in stores:
+            await store.aclose()
+    print(json.dumps(errors), flush=True)
+
+anyio.run(main, sys.argv[1], *map(int, sys.argv[2:]))
+"""
+
+
+def test_sqlite_new_files_take_simultaneous_first_updates_from_several_processes(
+    tmp_path: Path,
+) -> None:
+    # Connections opening a new file at the same moment raced to switch it to WAL, and SQLite
+    # answers that race "database is locked" at once, whatever the busy timeout: the request got
+    # the apology. 400 new files, each taking 40 simultaneous first updates: 10 from each of 4
+    # processes, which start each round of 4 files together (40 threads each, anyio's default).
+    # On tmpfs where there is one: the race is in the locks, and disk syncs only make it slow.
+    shm = Path("/dev/shm")
+    directory = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
+    processes, rounds, per_round, updates = 4, 100, 4, 10
+    settings = [str(rounds), str(per_round), str(updates)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _FIRST_UPDATES, str(directory), str(n), *settings],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for n in range(processes)
+    ]
+    try:
+        for _ in range(rounds):
+            for worker in workers:
+                assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
+            for worker in workers:
+                assert worker.stdin is not None
+                worker.stdin.write("go\n")
+                worker.stdin.flush()
+        errors = []
+        for worker in workers:
+            assert worker.stdout is not None
+            errors += json.loads(worker.stdout.readline())
+            assert worker.wait(timeout=30) == 0
+        assert errors == []
+        for path in directory.glob("r*.db"):
+            with sqlite3.connect(path) as connection:
+                count = connection.execute("SELECT count(*) FROM alexaskill_attributes")
+                assert count.fetchone()[0] == processes * updates, path
+        assert len(list(directory.glob("r*.db"))) == rounds * per_round
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            for pipe in (worker.stdin, worker.stdout):
+                if pipe is not None:
+                    pipe.close()
+            worker.wait()
+        if directory != tmp_path:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 # --- open_store --------------------------------------------------------------------------------
