@@ -56,6 +56,7 @@ __all__ = [
     "read_answer",
     "reminder_body",
     "send",
+    "tls_context",
 ]
 
 
@@ -464,14 +465,15 @@ async def send(
 
 
 @functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """The certifi roots, loaded once: a client of its own per call (no lifespan, AWS Lambda)
-    would otherwise load them for every call, a few hundred ms of CPU."""
-    import ssl
+def tls_context() -> ssl.SSLContext:
+    """httpx's default TLS settings (certifi's roots, or ``SSL_CERT_FILE``), made once per process.
 
-    import certifi
+    The app's client and the clients made per call (no lifespan, AWS Lambda) share it: making
+    it costs a few hundred ms of CPU, which each new client would otherwise spend again.
+    """
+    import httpx
 
-    return ssl.create_default_context(cafile=certifi.where())
+    return httpx.create_ssl_context()
 
 
 async def _http(
@@ -492,7 +494,7 @@ async def _http(
                 method, url, json=json, params=params, headers=headers, timeout=timeout
             )
         else:
-            async with httpx.AsyncClient(timeout=timeout, verify=_tls_context()) as own:
+            async with httpx.AsyncClient(timeout=timeout, verify=tls_context()) as own:
                 reply = await own.request(method, url, json=json, params=params, headers=headers)
     except httpx.TimeoutException:
         raise TimeoutError from None

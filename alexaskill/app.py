@@ -547,7 +547,11 @@ class Skill:
         # verifier makes its own client on first use.
         import httpx
 
-        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as client:
+        from .alexa_api import tls_context
+
+        # The certifi roots come loaded once per process: each start (a test client's, say)
+        # would otherwise spend a few hundred ms of CPU loading them again.
+        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0), verify=tls_context()) as client:
             self._http_client = client
             verifier = self.verifier
             if verifier is not None:
