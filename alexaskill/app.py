@@ -173,6 +173,9 @@ class Skill:
         self._started = False
         self._endpoint = _Endpoint(self)
         self._http_client: httpx.AsyncClient | None = None
+        #: Told of every exception the skill answered with its apology (a handler's, a reply
+        #: that breaks a limit): `alexaskill.testing.TestClient` raises them in the test.
+        self.on_handler_error: Callable[[Exception], None] | None = None
         #: What Alexa's service API calls go through instead of the app's own client: a proxy's
         #: ``httpx.AsyncClient``, or an `ApiTransport` (the test client's in-process fake).
         self.api_client: httpx.AsyncClient | ApiTransport | None = None
@@ -456,8 +459,9 @@ class Skill:
                 )
                 body = encode_response(response, call.session_attributes)
                 return Answer(body, "exception_handler")
-            except Exception:
+            except Exception as failure:
                 logger.exception("exception handler %s failed", handler.name)
+                self._tell(failure)
                 return Answer(_apology_body(call.envelope.request), "handler_error")
         if isinstance(exc, SlotError | PermissionRequired) and (
             failure_reply(call.envelope.request) is None
@@ -472,8 +476,9 @@ class Skill:
                 reply, outcome = speak(PERMISSION_PROMPT, card=card), "permission_consent"
             try:
                 return Answer(encode_response(reply, call.session_attributes), outcome)
-            except ResponseError:
+            except ResponseError as failure:
                 logger.exception("session attributes do not encode")
+                self._tell(failure)
                 return Answer(_APOLOGY_BODY, "handler_error")
         request = call.envelope.request
         logger.error(
@@ -482,7 +487,13 @@ class Skill:
             getattr(getattr(request, "intent", None), "name", "") or "",
             exc_info=exc,
         )
+        self._tell(exc)
         return Answer(_apology_body(request), "handler_error")
+
+    def _tell(self, exc: Exception) -> None:
+        listener = self.on_handler_error
+        if listener is not None:
+            listener(exc)
 
     @property
     def lambda_handler(self) -> LambdaHandler:

@@ -196,7 +196,7 @@ def test_an_unhandled_api_error_is_the_apology_and_a_log_line(
     async def launch(api: AlexaApi) -> Response:
         return speak(f"{await api.given_name()}")
 
-    result = skill_client(skill, faults={"given_name": 503}).launch()
+    result = skill_client(skill, faults={"given_name": 503}, raise_handler_errors=False).launch()
     assert result.speech == APOLOGY
     assert "given_name: HTTP 503, server error (FAULT" in caplog.text
     assert "test-api-access-token" not in caplog.text
@@ -227,9 +227,11 @@ def test_no_consent_card_where_alexa_takes_no_card(skill_client: Callable[..., T
     async def started(api: AlexaApi) -> None:
         await api.given_name()
 
-    result = skill_client(skill, permissions=[]).send("AudioPlayer.PlaybackStarted", token="t")
+    client = skill_client(skill, permissions=[], raise_handler_errors=False)
+    result = client.send("AudioPlayer.PlaybackStarted", token="t")
     assert result.status_code == 200
     assert result.card is None and result.speech is None
+    assert isinstance(result.handler_error, PermissionRequired)
 
 
 # --- the time zone and the user's "now" -------------------------------------------------------

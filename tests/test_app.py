@@ -18,6 +18,7 @@ from starlette.testclient import TestClient as StarletteClient
 from alexaskill import (
     IntentRequest,
     Response,
+    ResponseError,
     Session,
     SimpleCard,
     Skill,
@@ -180,13 +181,56 @@ def test_handler_exception_is_an_apology_and_a_log(caplog: pytest.LogCaptureFixt
     def boom() -> Response:
         raise RuntimeError("kaboom")
 
-    with caplog.at_level(logging.ERROR, logger="alexaskill"), TestClient(skill) as client:
+    with (
+        caplog.at_level(logging.ERROR, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
         result = client.intent("Boom")
     assert result.status_code == 200
     assert result.speech == "Sorry, something went wrong. Please try again later."
     assert result.should_end_session is True
+    assert isinstance(result.handler_error, RuntimeError)
+    assert str(result.handler_error) == "kaboom"
     assert "kaboom" in caplog.text
     assert "Traceback" in caplog.text
+
+
+def test_the_test_client_raises_a_handlers_exception_by_default() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Boom")
+    def boom() -> Response:
+        raise RuntimeError("kaboom")
+
+    @skill.intent("Fine")
+    def fine() -> Response:
+        return speak("fine")
+
+    with TestClient(skill) as client:
+        with pytest.raises(RuntimeError, match="kaboom") as caught:
+            client.intent("Boom")
+        assert "raise_handler_errors=False" in "".join(caught.value.__notes__)
+        result = client.intent("Fine")  # the next request starts clean
+    assert result.speech == "fine"
+    assert result.handler_error is None
+
+
+def test_an_exception_handler_that_answers_is_no_error_for_the_test_client() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Boom", lambda: 1 / 0)
+    skill.add_exception_handler(ZeroDivisionError, lambda exc: speak("Handled."))
+    with TestClient(skill) as client:
+        result = client.intent("Boom")
+    assert result.speech == "Handled."
+    assert result.handler_error is None
+
+
+def test_the_skill_client_fixture_raises_too(skill_client: Any) -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Boom", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        skill_client(skill).intent("Boom")
+    assert skill_client(skill, raise_handler_errors=False).intent("Boom").handler_error
 
 
 def test_exception_handler_replaces_the_apology() -> None:
@@ -212,11 +256,14 @@ def test_failing_exception_handler_still_answers(caplog: pytest.LogCaptureFixtur
     def broken(exc: ZeroDivisionError) -> Response:
         raise ValueError("handler bug")
 
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         result = client.intent("Boom")
     assert result.status_code == 200
     assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert isinstance(result.handler_error, ValueError)
     assert "handler bug" in caplog.text
+    with TestClient(skill) as client, pytest.raises(ValueError, match="handler bug"):
+        client.intent("Boom")
 
 
 def test_missing_required_slot_asks_again() -> None:
@@ -241,10 +288,12 @@ def test_slot_error_handler_sees_the_slot() -> None:
 def test_wrong_return_type_is_a_handler_bug(caplog: pytest.LogCaptureFixture) -> None:
     skill = Skill(SKILL_ID)
     skill.add_intent_handler("Str", lambda: "just a string")
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         result = client.intent("Str")
     assert result.speech == "Sorry, something went wrong. Please try again later."
     assert "returned str" in caplog.text
+    with TestClient(skill) as client, pytest.raises(ResponseError, match="returned str"):
+        client.intent("Str")
 
 
 def test_oversized_response_is_a_handler_bug(caplog: pytest.LogCaptureFixture) -> None:
@@ -255,11 +304,13 @@ def test_oversized_response_is_a_handler_bug(caplog: pytest.LogCaptureFixture) -
         session.attributes["blob"] = "x" * 200_000
         return speak("ok")
 
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         result = client.intent("Big")
     assert result.status_code == 200
     assert result.speech == "Sorry, something went wrong. Please try again later."
     assert "sessionAttributes" not in result.json
+    with TestClient(skill) as client, pytest.raises(ResponseError, match="120"):
+        client.intent("Big")
 
 
 # --- HTTP error paths ---------------------------------------------------------------------------

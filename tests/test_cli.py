@@ -190,11 +190,33 @@ def test_a_handler_that_raises_fails_the_replay(workdir: Path) -> None:
     assert code == 1
     assert "hello.json (IntentRequest Hello)\n  speech:     hello there\n" in out
     assert (
-        "crash.json (IntentRequest Crash)\n  FAILED: the skill answered with the framework's "
-        "apology: a handler raised (see the log)\n"
+        "crash.json (IntentRequest Crash)\n  FAILED: a handler raised RuntimeError: boom (its "
+        "traceback is in the log); Alexa would hear the apology\n"
     ) in out
     assert out.endswith("2 requests: 1 failed\n")
     assert "RuntimeError: boom" in err  # the skill's own traceback, logged by the app
+
+
+def test_replay_answers_alexas_apis_in_process_and_shows_progressive_responses(
+    workdir: Path,
+) -> None:
+    (workdir / "slow.py").write_text(
+        textwrap.dedent(
+            f"""
+            from alexaskill import AlexaApi, Skill, speak
+
+            skill = Skill("{SKILL_ID}")
+
+            @skill.intent("Hello")
+            async def hello(api: AlexaApi):
+                await api.progressive("Let me look.")
+                return speak("Found it.")
+            """
+        )
+    )
+    code, out, _ = run("replay", "slow:skill", "hello.json")
+    assert code == 0
+    assert "  progressive: Let me look.\n  speech:     Found it.\n" in out
 
 
 def test_a_refused_request_fails_the_replay(workdir: Path) -> None:

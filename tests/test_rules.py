@@ -206,7 +206,7 @@ def test_failing_can_fulfill_handler_answers_no_not_an_apology(
     skill = Skill(SKILL_ID)
     skill.add_can_fulfill_handler("GetWeather", lambda: 1 / 0)
     skill.add_can_fulfill_handler("NeedsSlot", lambda city: can_fulfill("YES"))
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         failed = can_fulfill_request(client, "GetWeather")
         missing = can_fulfill_request(client, "NeedsSlot")
     assert failed.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
@@ -219,7 +219,7 @@ def test_can_fulfill_intent_answers_only_a_can_fulfill_request(
 ) -> None:
     skill = Skill(SKILL_ID)
     skill.add_intent_handler("GetWeather", lambda: can_fulfill("YES"))
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         assert client.intent("GetWeather").speech == APOLOGY
     assert "canFulfillIntent answers a CanFulfillIntentRequest, not IntentRequest" in caplog.text
 
@@ -266,7 +266,7 @@ def test_a_launch_request_may_start_a_dialog_only_by_naming_the_intent(
 
     bare = Skill(SKILL_ID)
     bare.launch(lambda: delegate())
-    with TestClient(bare) as client:
+    with TestClient(bare, raise_handler_errors=False) as client:
         assert client.launch().speech == APOLOGY
     assert "not a LaunchRequest without updatedIntent" in caplog.text
 
@@ -274,7 +274,9 @@ def test_a_launch_request_may_start_a_dialog_only_by_naming_the_intent(
 def test_dialog_directives_answer_no_other_request(caplog: pytest.LogCaptureFixture) -> None:
     skill = Skill(SKILL_ID)
     skill.on("Alexa.Presentation.APL.UserEvent")(lambda: elicit_slot("city", "Which city?"))
-    with TestClient(skill, interfaces=("Alexa.Presentation.APL",)) as client:
+    with TestClient(
+        skill, interfaces=("Alexa.Presentation.APL",), raise_handler_errors=False
+    ) as client:
         result = client.send("Alexa.Presentation.APL.UserEvent", arguments=["pick"])
     assert result.speech == APOLOGY
     assert "Dialog.ElicitSlot answers an IntentRequest" in caplog.text
@@ -291,7 +293,7 @@ def test_delegate_speaks_only_when_the_intent_changes(caplog: pytest.LogCaptureF
     def yes() -> Response:
         return delegate(updated_intent("PlanTrip"), speech="Let's plan a trip.")
 
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         assert client.intent("PlanTrip", dialog_state="STARTED").speech == APOLOGY
         assert "this one continues PlanTrip" in caplog.text
         assert client.intent("AMAZON.YesIntent").speech == "Let's plan a trip."
@@ -363,7 +365,7 @@ def test_failures_on_audio_requests_are_silent(caplog: pytest.LogCaptureFixture)
         return speak("A key was missing", directives=[AudioPlayer.Stop()])
 
     skill.on("AudioPlayer.PlaybackStopped")(lambda: {"present": 1}["missing"])
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         failed = client.send("AudioPlayer.PlaybackFailed", token="ep-42")
         exception = client.send("System.ExceptionEncountered", error={"type": "INVALID_RESPONSE"})
         handled = client.send("AudioPlayer.PlaybackStopped", token="ep-42")

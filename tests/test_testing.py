@@ -408,3 +408,46 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout
     assert output.strip() == "['alexaskill.pytest_plugin'] []"
+
+
+def test_the_testing_extra_brings_what_the_plugin_needs() -> None:
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    extras = project["project"]["optional-dependencies"]
+    names = {req.split(">")[0].split(";")[0].strip() for req in extras["testing"]}
+    assert names == {"pytest", "httpx2"}
+    assert "alexaskill[testing]" in extras["test"]  # CI's suite runs with what users get
+
+
+def test_a_users_suite_runs_warning_free_under_w_error(tmp_path: Path) -> None:
+    # A skill author's suite, with what `pip install "alexaskill[testing]"` brings: Starlette's
+    # test client must not warn (it does with httpx alone), or -W error fails every test.
+    (tmp_path / "test_hello.py").write_text(
+        "from alexaskill import Skill, speak\n\n"
+        "skill = Skill('amzn1.ask.skill.x')\n\n"
+        "@skill.launch\ndef launch():\n    return speak('hello')\n\n"
+        "def test_launch(skill_client):\n"
+        "    assert skill_client(skill).launch().speech == 'hello'\n"
+    )
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-m",
+            "pytest",
+            "-q",
+            "-W",
+            "error",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "1 passed" in completed.stdout
+    assert "warning" not in completed.stdout.lower()

@@ -112,7 +112,7 @@ def test_a_def_handler_that_raises_gets_the_apology(caplog: pytest.LogCaptureFix
     def launch() -> Response:
         raise LookupError("no such city")
 
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         assert client.launch().speech == "Sorry, something went wrong. Please try again later."
     assert "LookupError: no such city" in caplog.text
 

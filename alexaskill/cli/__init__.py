@@ -14,10 +14,10 @@
 Exit status: 0 when all went well; 1 when a replayed request or a certify check failed; 2 for a
 mistake in how the command was called (a bad APP, a missing file, a server that is not running,
 ...), reported in one line on stderr that says what to do, never with a traceback. A replayed
-request fails when the answer is not HTTP 200 with a response envelope, and also when it is the
-framework's apology ("Sorry, something went wrong..."): that answer means a handler raised,
-which is what replaying sample requests is meant to catch (the handler's traceback is logged on
-stderr). ``certify`` prints one line per check (see `alexaskill.cli.probes`).
+request fails when the answer is not HTTP 200 with a response envelope, and also when a handler
+raised (Alexa would hear the framework's apology, "Sorry, something went wrong..."), which is what
+replaying sample requests is meant to catch (the handler's traceback is logged on stderr).
+``certify`` prints one line per check (see `alexaskill.cli.probes`).
 
 ``serve --dev`` makes the skill trust, besides Amazon, a development signing PKI kept in
 `dev_pki_directory` (made on first use), and ``replay --url`` signs with that PKI: a running

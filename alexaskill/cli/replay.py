@@ -61,20 +61,26 @@ def _label(envelope: Mapping[str, Any]) -> str:
 
 def _failure(result: SkillResponse) -> str | None:
     """Why ``result`` counts as a failed request, or None if it is a good answer."""
-    from ..app import APOLOGY
-
     if result.status_code != 200:
         reason = result.error or (json.dumps(result.json) if result.json is not None else "")
         return f"HTTP {result.status_code}" + (f": {reason}" if reason else "")
     if not isinstance(result.json, dict) or "response" not in result.json:
         return "the answer is not a response envelope"
-    if result.speech == APOLOGY:
-        return "the skill answered with the framework's apology: a handler raised (see the log)"
+    error = result.handler_error
+    if error is not None:
+        return (
+            f"a handler raised {type(error).__name__}: {error} (its traceback is in the log); "
+            "Alexa would hear the apology"
+        )
+    from ..app import APOLOGY
+
+    if result.speech == APOLOGY:  # from a server (--url), which keeps its exceptions
+        return "the skill answered with the framework's apology: a handler raised (see its log)"
     return None
 
 
 def _show(result: SkillResponse, out: TextIO) -> None:
-    lines = []
+    lines = [("progressive", speech) for speech in result.progressive]
     if result.speech is not None:
         lines.append(("speech", result.speech))
     if result.reprompt is not None:
@@ -103,7 +109,7 @@ def _show(result: SkillResponse, out: TextIO) -> None:
     if not lines:
         lines.append(("answer", "an empty response"))
     for key, value in lines:
-        out.write(f"  {key + ':':<12}{value}\n")
+        out.write(f"  {(key + ':').ljust(11)} {value}\n")
 
 
 def _send_local(
@@ -117,7 +123,9 @@ def _send_local(
 
     from ..testing import TestClient
 
-    with TestClient(skill, skill_id=args.skill_id, api=_fake_api(args)) as client:
+    with TestClient(
+        skill, skill_id=args.skill_id, api=_fake_api(args), raise_handler_errors=False
+    ) as client:
         for name, envelope in requests:
             result = client.replay(envelope, keep_skill_id=args.keep_skill_id, locale=args.locale)
             yield name, envelope, result
@@ -255,7 +263,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
         epilog=help_text(
             "Exit status 1 if any request failed: an answer other than HTTP 200 with a "
-            "response, or the framework's apology (a handler raised).",
+            "response, or a handler that raised (Alexa would hear the framework's apology).",
             "example:\n"
             "  alexaskill replay examples.weather.app:skill examples/weather/requests/*.json",
         ),

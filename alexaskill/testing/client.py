@@ -52,6 +52,9 @@ class SkillResponse:
     prompt: str | None = None
     #: From `TestClient.say`: the whole turn (every request sent, Alexa's prompts, the dialog).
     turn: Turn | None = None
+    #: The exception the skill answered with its apology (a handler's, a reply breaking a
+    #: limit), when the client does not raise it (``raise_handler_errors=False``).
+    handler_error: Exception | None = None
 
     @property
     def heard(self) -> str | None:
@@ -149,6 +152,12 @@ class TestClient:
     its data as keywords (``time_zone="Europe/Paris"``, ``given_name="Ada"``,
     ``permissions=[…]``, …); ``client.api`` is the fake, each result's ``api_calls`` the calls
     made while answering. Nothing reaches the network.
+
+    A handler that raises (or whose reply breaks one of Alexa's limits) fails the test: the
+    exception is raised from the call that sent the request, as Starlette's test client raises
+    an app's exceptions, although Alexa would hear the apology. With
+    ``raise_handler_errors=False`` the call returns the apology as ``speech`` and the exception
+    as ``handler_error``.
     """
 
     __test__ = False
@@ -168,6 +177,7 @@ class TestClient:
         model: InteractionModel | str | os.PathLike[str] | Mapping[str, Any] | None = None,
         invocation: str | None = None,
         api: FakeAlexaApi | None = None,
+        raise_handler_errors: bool = True,
         **api_data: Any,
     ) -> None:
         from starlette.testclient import TestClient as StarletteClient
@@ -200,6 +210,11 @@ class TestClient:
         self._saved_verifier = skill.verifier
         self._saved_api_client = skill.api_client
         skill.api_client = self.api
+        #: Whether a handler's exception is raised from the call (else: ``handler_error``).
+        self.raise_handler_errors = raise_handler_errors
+        self._handler_errors: list[Exception] = []
+        self._saved_listener = skill.on_handler_error
+        skill.on_handler_error = self._handler_errors.append
         self._closed = False
         if skill.verify:
             skill.verifier = self.pki.verifier(now=now)
@@ -230,6 +245,7 @@ class TestClient:
             self._closed = True
             self.skill.verifier = self._saved_verifier
             self.skill.api_client = self._saved_api_client
+            self.skill.on_handler_error = self._saved_listener
 
     # --- the simulated user and device ---
 
@@ -302,6 +318,7 @@ class TestClient:
     def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> SkillResponse:
         """POST raw ``body`` with exactly ``headers`` (nothing signed): for testing refusals."""
         first_call = len(self.api.calls)
+        self._handler_errors.clear()
         with recording_violations() as heard:
             response = self.http.post(
                 self.path,
@@ -315,7 +332,20 @@ class TestClient:
         calls = tuple(self.api.calls[first_call:])
         request_id = request_id_of(body)
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
-        result = SkillResponse(response.status_code, payload, calls, violations)
+        error = self._handler_errors[0] if self._handler_errors else None
+        self._handler_errors.clear()
+        if self.raise_handler_errors and (error is not None or violations):
+            raised: Exception = error if error is not None else violations[0]
+            raised.add_note(
+                "(raised by alexaskill's TestClient, although Alexa would hear "
+                + ("the apology" if error is not None else "the reply without the dropped part")
+                + "; TestClient(raise_handler_errors=False) returns the answer instead, with "
+                "the exception as .handler_error and the dropped parts as .violations)"
+            )
+            raise raised
+        result = SkillResponse(
+            response.status_code, payload, calls, violations, handler_error=error
+        )
         self.last = result
         return result
 
