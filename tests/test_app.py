@@ -27,7 +27,7 @@ from alexaskill import (
     empty,
     speak,
 )
-from alexaskill.exceptions import SignatureError
+from alexaskill.exceptions import RuleViolation, SignatureError
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier
 
@@ -223,6 +223,20 @@ def test_an_exception_handler_that_answers_is_no_error_for_the_test_client() -> 
         result = client.intent("Boom")
     assert result.speech == "Handled."
     assert result.handler_error is None
+
+
+def test_the_test_client_raises_a_rule_violation_by_default() -> None:
+    # Alexa takes no speech in reply to an AudioPlayer event: the app drops it (and logs it),
+    # which a test must not miss.
+    skill = Skill(SKILL_ID)
+    skill.on("AudioPlayer.PlaybackNearlyFinished")(lambda: speak("Almost done."))
+    with TestClient(skill) as client, pytest.raises(RuleViolation, match="outputSpeech"):
+        client.send("AudioPlayer.PlaybackNearlyFinished", token="t")
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.send("AudioPlayer.PlaybackNearlyFinished", token="t")
+    assert result.speech is None
+    assert result.handler_error is None
+    assert len(result.violations) == 1
 
 
 def test_the_skill_client_fixture_raises_too(skill_client: Any) -> None:

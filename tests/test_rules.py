@@ -320,7 +320,9 @@ def test_audio_requests_keep_only_audio_directives(caplog: pytest.LogCaptureFixt
 
     with (
         caplog.at_level(logging.WARNING, logger="alexaskill"),
-        TestClient(skill, interfaces=("AudioPlayer", "Alexa.Presentation.APL")) as client,
+        TestClient(
+            skill, interfaces=("AudioPlayer", "Alexa.Presentation.APL"), raise_handler_errors=False
+        ) as client,
     ):
         result = client.send("AudioPlayer.PlaybackNearlyFinished", token="ep-42")
     response = result.json["response"]
@@ -345,7 +347,7 @@ def test_playback_controller_pause_stops_without_speech(caplog: pytest.LogCaptur
     skill.on("PlaybackController.PlayCommandIssued")(
         lambda: Response(directives=(AudioPlayer.Play(URL, "ep-42"),), should_end_session=True)
     )
-    with TestClient(skill) as client:
+    with TestClient(skill, raise_handler_errors=False) as client:
         paused = client.send("PlaybackController.PauseCommandIssued")
         played = client.send("PlaybackController.PlayCommandIssued")
     assert paused.json["response"] == {"directives": [{"type": "AudioPlayer.Stop"}]}
@@ -531,7 +533,7 @@ def audio_client() -> Any:
     skill = Skill(SKILL_ID)
     for event in AUDIO_EVENTS:
         skill.on(event)(_reply)
-    with TestClient(skill, interfaces=("AudioPlayer",)) as client:
+    with TestClient(skill, interfaces=("AudioPlayer",), raise_handler_errors=False) as client:
         yield client
 
 
