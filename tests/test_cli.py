@@ -490,7 +490,7 @@ def test_model_of_the_weather_example(monkeypatch: pytest.MonkeyPatch, tmp_path:
     ]
     assert "what's the weather in {city} {date}" in intents["GetWeather"]["samples"]
     names = [intent["name"] for intent in language["intents"]]
-    assert len(names) == len(set(names)) == 6
+    assert len(names) == len(set(names)) == 7
     output = tmp_path / "en-US.json"
     code, out, err = run("model", WEATHER, "--invocation", "weather helper", "-o", str(output))
     assert code == 0

@@ -24,9 +24,9 @@ SKILL_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 
 
-def clock() -> datetime.datetime:
-    # Sunday 29 November 2026, noon, for the user and the request timestamps alike.
-    return datetime.datetime(2026, 11, 29, 12, 0, tzinfo=datetime.UTC)
+def sunday() -> datetime.datetime:
+    # The user's time: Sunday 29 November 2026, noon (requests are dated and signed now).
+    return datetime.datetime(2026, 11, 29, 12, 0)
 
 
 def make_skill() -> Skill:
@@ -90,7 +90,7 @@ def make_skill() -> Skill:
 
 @pytest.fixture
 def client() -> Any:
-    with TestClient(make_skill(), invocation="the cafe", now=clock) as test_client:
+    with TestClient(make_skill(), invocation="the cafe", local_now=sunday) as test_client:
         yield test_client
 
 

@@ -228,8 +228,6 @@ class _Chat:
 
     def show(self, turn: Turn) -> None:
         out = self.out
-        for note in turn.notes:
-            out.write(f"  ({note})\n")
         if not turn.exchanges and turn.understood is not None:
             out.write(f"  {_understood(turn)}\n")
         for exchange in turn.exchanges:
@@ -243,6 +241,8 @@ class _Chat:
         if turn.expecting:
             waiting = f"{turn.dialog_intent} {turn.dialog_state}, waiting for {turn.expecting}"
             _row(out, "dialog", waiting)
+        for note in turn.notes:
+            out.write(f"  ({note})\n")
         _row(out, "session", "open" if turn.session_open else "ended")
 
     def _answer(self, reply: Reply) -> None:
@@ -295,7 +295,11 @@ def _understood(turn: Turn) -> str:
         return ""
     if understood.kind == "answer":
         return f"(heard: {understood.intent} — {'; '.join(understood.notes)})"
-    return f"(heard: {understood.explain().splitlines()[0]})"
+    slots = " ".join(
+        f"{slot.name}={json.dumps(slot.value if slot.value is not None else list(slot.values))}"
+        for slot in understood.slots
+    )
+    return f"(heard: {understood.intent}{' ' + slots if slots else ''})"
 
 
 def _request_line(request: Mapping[str, Any], turn: Turn) -> str:

@@ -148,6 +148,11 @@ class TestClient:
     ``"VideoApp"``; `SCREEN` names a screen device's), ``user_id`` and ``device_id`` describe the
     simulated user and device; each can also be changed between requests.
 
+    `say` plays Alexa's part from the skill's interaction model: ``model`` (an ASK CLI model
+    file, its JSON, or an `InteractionModel`; default: the one built from the skill's code),
+    ``invocation`` (its invocation name, for "open ..." and "ask ... to ..."), ``local_now``
+    (the user's local time, for "tomorrow").
+
     Alexa's service APIs are answered in-process by a `FakeAlexaApi`: pass one as ``api``, or
     its data as keywords (``time_zone="Europe/Paris"``, ``given_name="Ada"``,
     ``permissions=[…]``, …); ``client.api`` is the fake, each result's ``api_calls`` the calls
@@ -176,6 +181,7 @@ class TestClient:
         now: Callable[[], _dt.datetime] | None = None,
         model: InteractionModel | str | os.PathLike[str] | Mapping[str, Any] | None = None,
         invocation: str | None = None,
+        local_now: Callable[[], _dt.datetime] | None = None,
         api: FakeAlexaApi | None = None,
         raise_handler_errors: bool = True,
         **api_data: Any,
@@ -223,6 +229,10 @@ class TestClient:
         self.last: SkillResponse | None = None
         self._model = model
         self.invocation = invocation
+        #: The user's local date and time, for what `say` hears ("tomorrow"); default: the
+        #: client's clock, else this machine's. (``now`` also dates and verifies requests,
+        #: so it must stay near the real time; this one need not.)
+        self.local_now = local_now
         self._conversation: Conversation | None = None
         self._conversation_locale: str | None = None
         self._said: SkillResponse | None = None
@@ -457,7 +467,8 @@ class TestClient:
         return self._conversation
 
     def _local_now(self) -> _dt.datetime:
-        # The user's local time: the client's clock if it has one, else this machine's.
+        if self.local_now is not None:
+            return self.local_now()
         now = self._clock()
         return now if now is not None else _dt.datetime.now()
 

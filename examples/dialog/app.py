@@ -1,9 +1,11 @@
 """Trip planner: a multi-turn dialog that Alexa's dialog manager runs and the skill steers.
 
-Run it with ``uvicorn examples.dialog.app:skill`` from the repository root. The skill's dialog
-model (set in the developer console or the ASK CLI's interaction model) makes ``city`` and
-``date`` required slots with prompts, asks the user to confirm the date, and to confirm the whole
-trip. Each turn of the dialog is an IntentRequest with a ``dialogState``; the skill
+Run it with ``uvicorn examples.dialog.app:skill`` from the repository root. The dialog model is
+declared beside the handler (``alexaskill model`` writes it into the interaction model):
+``city`` and ``date`` are required slots with prompts, the date must fall within the next year
+and the user confirms it, and the user confirms the whole trip. Delegation is manual
+(``auto_delegate=False``): each turn of the dialog is an IntentRequest with a ``dialogState``,
+and the skill
 
 - delegates every turn until the dialog is ``COMPLETED`` (one line: ``return delegate()``);
 - fills ``travellers`` with 1 when the user gave no number, by delegating with an updated intent;
@@ -18,7 +20,16 @@ from __future__ import annotations
 import datetime
 import os
 
-from alexaskill import IntentRequest, Response, SimpleCard, Skill, ask, speak
+from alexaskill import (
+    DialogSlot,
+    IntentRequest,
+    Response,
+    SimpleCard,
+    Skill,
+    Validate,
+    ask,
+    speak,
+)
 from alexaskill.directives import delegate, elicit_slot, updated_intent
 from alexaskill.responses import can_fulfill
 
@@ -50,9 +61,35 @@ def launch() -> Response:
         "plan a trip",
         "plan a trip to {city}",
         "plan a trip to {city} {date}",
+        "book a trip",
+        "book a trip to {city}",
         "book a trip for {travellers} to {city}",
+        "i want to go to {city}",
+        "i'd like to travel to {city} {date}",
+        "take me to {city}",
     ],
-    slots={"city": "AMAZON.City", "date": "AMAZON.DATE", "travellers": "AMAZON.NUMBER"},
+    slots={
+        "city": DialogSlot(
+            "AMAZON.City",
+            elicit="Where would you like to go?",
+            samples=["{city}", "to {city}", "i want to go to {city}", "let's go to {city}"],
+        ),
+        "date": DialogSlot(
+            "AMAZON.DATE",
+            elicit="When would you like to leave?",
+            confirm="You'd like to leave on {date}, right?",
+            samples=["{date}", "on {date}", "i'd like to leave {date}"],
+            validations=[
+                Validate.in_duration("P0D", "P1Y", "I can book trips within the next year. When?")
+            ],
+        ),
+        "travellers": DialogSlot(
+            "AMAZON.NUMBER",
+            validations=[Validate.at_most(9, "I can book for nine people at most. How many?")],
+        ),
+    },
+    confirm="Shall I book a trip to {city} for {travellers}, leaving {date}?",
+    auto_delegate=False,
 )
 def plan_trip(
     request: IntentRequest,

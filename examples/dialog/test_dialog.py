@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -177,3 +178,78 @@ def test_sample_requests_replay(client: TestClient) -> None:
         "Booked: a trip to Paris for 2 travellers, leaving Friday December 4."
     )
     assert answers["can-fulfill.json"].json["response"]["canFulfillIntent"]["canFulfill"] == "YES"
+
+
+# --- said, not built: the dialog as Alexa runs it from the model declared in app.py ----------
+
+
+def sunday() -> datetime.datetime:
+    return datetime.datetime(2026, 11, 29, 12, 0)  # the user's time: Sunday 29 November 2026
+
+
+@pytest.fixture
+def talk() -> Iterator[TestClient]:
+    with TestClient(skill, invocation="trip planner", local_now=sunday) as test_client:
+        yield test_client
+
+
+def test_a_whole_dialog_said(talk: TestClient) -> None:
+    opened = talk.say("open trip planner")
+    assert opened.heard == "Welcome to Trip Planner. Where would you like to go?"
+    assert opened.turn is not None
+    assert [exchange.request["type"] for exchange in opened.turn.exchanges] == [
+        "LaunchRequest",
+        "IntentRequest",
+    ]
+    assert opened.request is not None
+    assert opened.request["dialogState"] == "STARTED"
+
+    # A city the skill cannot book: the skill itself asks again (Dialog.ElicitSlot).
+    refused = talk.say("to Berlin")
+    assert (
+        refused.speech
+        == "Sorry, I can't book trips to Berlin yet. Where else would you like to go?"
+    )
+    assert refused.prompt is None
+    assert talk.say("let's go to Rome").prompt == "When would you like to leave?"
+
+    # Outside the next year: the model's validation asks again.
+    assert talk.say("in two years").prompt == "I can book trips within the next year. When?"
+    dated = talk.say("next friday")
+    assert dated.request is not None
+    assert dated.request["intent"]["slots"]["date"]["value"] == "2026-12-04"
+    assert dated.prompt == "You'd like to leave on 2026-12-04, right?"
+
+    # A denied date: the skill asks for another day itself.
+    assert talk.say("no").speech == "Sorry about that. Which day would you like to leave?"
+    assert talk.say("on saturday").prompt == "You'd like to leave on 2026-12-05, right?"
+    assert talk.say("yes").prompt == "Shall I book a trip to Rome for 1, leaving 2026-12-05?"
+    done = talk.say("yes please")
+    assert done.request is not None
+    assert done.request["dialogState"] == "COMPLETED"
+    assert done.speech == "Booked: a trip to Rome for you, leaving Saturday December 5."
+    assert done.should_end_session is True
+
+
+def test_one_shot_with_everything_said(talk: TestClient) -> None:
+    first = talk.say("ask trip planner to book a trip for three to Oslo")
+    assert first.understood is not None
+    assert [(slot.name, slot.value) for slot in first.understood.slots] == [
+        ("travellers", "3"),
+        ("city", "Oslo"),
+    ]
+    assert first.prompt == "When would you like to leave?"
+    assert talk.say("december twentieth").prompt == "You'd like to leave on 2026-12-20, right?"
+    assert talk.say("yes").prompt == "Shall I book a trip to Oslo for 3, leaving 2026-12-20?"
+    assert talk.say("no").speech == "Okay, I won't book it."
+
+
+def test_too_many_travellers(talk: TestClient) -> None:
+    assert talk.say("book a trip for twelve to lisbon").prompt == (
+        "I can book for nine people at most. How many?"
+    )
+
+
+def test_help_in_the_middle_of_a_dialog(talk: TestClient) -> None:
+    talk.say("plan a trip")
+    assert talk.say("help").speech == HELP

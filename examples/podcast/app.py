@@ -10,7 +10,9 @@ AudioPlayer interface switched on in the developer console). What it shows:
 - resuming from the offset of the last ``AudioPlayer.PlaybackStopped`` (or, failing that, from
   ``context.AudioPlayer``);
 - queueing the next episode on ``AudioPlayer.PlaybackNearlyFinished`` with ``ENQUEUE`` and the
-  token of the stream it follows.
+  token of the stream it follows;
+- "play episode forty two": a dialog Alexa runs by itself, asking for the number when it is
+  missing and checking that the episode exists before the skill hears of it.
 
 Where the user is in which episode is kept in memory, per user id: enough for an example. A real
 skill keeps it in persistent storage, since the process can restart between two requests.
@@ -25,12 +27,14 @@ from dataclasses import dataclass
 from alexaskill import (
     AudioPlayerRequest,
     Context,
+    DialogSlot,
     IntentRequest,
     Request,
     Response,
     Skill,
     SystemExceptionRequest,
     User,
+    Validate,
     ask,
     speak,
 )
@@ -112,10 +116,50 @@ def start(user: User, episode: Episode, offset: int = 0, *, say: str | None = No
 
 
 @skill.launch
-@skill.intent("PlayPodcast", utterances=["play the podcast", "play the latest episode"])
+@skill.intent(
+    "PlayPodcast",
+    utterances=[
+        "play the podcast",
+        "play the latest episode",
+        "play the newest episode",
+        "play the show",
+        "what's new",
+    ],
+)
 def launch(user: User) -> Response:
     latest = EPISODES[-1]
     return start(user, latest, say=f"Playing {latest.title}.")
+
+
+FIRST_NUMBER = int(EPISODES[0].token.rsplit("-", 1)[1])
+LAST_NUMBER = int(EPISODES[-1].token.rsplit("-", 1)[1])
+
+
+@skill.intent(
+    "PlayEpisode",
+    utterances=[
+        "play an episode",
+        "play episode {number}",
+        "play episode number {number}",
+        "i want to hear episode {number}",
+        "put on episode {number}",
+    ],
+    slots={
+        "number": DialogSlot(
+            "AMAZON.NUMBER",
+            elicit="Which episode? The latest is number forty three.",
+            samples=["{number}", "episode {number}", "number {number}"],
+            validations=[
+                Validate.at_least(FIRST_NUMBER, "The first episode is forty one. Which episode?"),
+                Validate.at_most(LAST_NUMBER, "The latest is forty three. Which episode?"),
+            ],
+        )
+    },
+)
+def play_episode(user: User, number: int) -> Response:
+    # Alexa's dialog has checked the number: every episode from the first to the latest exists.
+    episode = EPISODES[number - FIRST_NUMBER]
+    return start(user, episode, say=f"Playing {episode.title}.")
 
 
 @skill.intent("AMAZON.ResumeIntent")

@@ -202,3 +202,50 @@ def test_sample_requests_replay(client: TestClient, path: Path) -> None:
 
 def test_the_samples_are_there() -> None:
     assert len(list(REQUESTS.glob("*.json"))) >= 4
+
+
+# --- said, not built: what listeners say, understood with the skill's own model --------------
+
+
+@pytest.fixture
+def listener() -> Iterator[TestClient]:
+    with TestClient(skill, invocation="the alexaskill podcast") as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize(
+    ("said", "token"),
+    [
+        ("Alexa, open the alexaskill podcast", LATEST.token),
+        ("ask the alexaskill podcast to play the latest episode", LATEST.token),
+        ("play episode forty one", FIRST.token),
+        ("I want to hear episode number forty-two", SECOND.token),
+    ],
+)
+def test_what_listeners_say(listener: TestClient, said: str, token: str) -> None:
+    result = listener.say(said)
+    assert stream(result)["token"] == token
+    assert result.should_end_session is True
+
+
+def test_an_episode_that_does_not_exist_is_asked_again(listener: TestClient) -> None:
+    asked = listener.say("play an episode")
+    assert (asked.status_code, asked.prompt) == (
+        0,
+        "Which episode? The latest is number forty three.",
+    )
+    assert listener.say("episode fifty").prompt == "The latest is forty three. Which episode?"
+    assert listener.say("thirty").prompt == "The first episode is forty one. Which episode?"
+    played = listener.say("forty two")
+    assert played.request is not None
+    assert played.request["dialogState"] == "COMPLETED"
+    assert played.speech == f"Playing {SECOND.title}."
+
+
+def test_pause_resume_and_next_by_voice(listener: TestClient) -> None:
+    listener.say("play episode forty one")
+    assert listener.say("pause").directives == [{"type": "AudioPlayer.Stop"}]
+    assert stream(listener.say("resume"))["token"] == FIRST.token
+    assert stream(listener.say("skip"))["token"] == SECOND.token
+    assert stream(listener.say("go back"))["token"] == FIRST.token
+    assert listener.say("shuffle").speech == f"Sorry, I can't do that. {HELP}"

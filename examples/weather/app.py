@@ -2,7 +2,9 @@
 
 Run it with ``uvicorn examples.weather.app:skill`` from the repository root. It answers
 "what's the weather in Paris tomorrow", remembers the last city for the rest of the session,
-and handles the built-in intents every skill must answer. Through Alexa's service APIs it greets
+and handles the built-in intents every skill must answer. "What's the forecast for the next
+three days" is a dialog Alexa runs by itself (auto delegation): it asks for the city and checks
+the number of days, then sends the completed intent. Through Alexa's service APIs it greets
 the user by name (when they granted the given-name permission) and takes "today" in the
 device's time zone, not the server's.
 """
@@ -15,11 +17,13 @@ import zlib
 
 from alexaskill import (
     AlexaApi,
+    DialogSlot,
     PermissionRequired,
     Response,
     Session,
     SimpleCard,
     Skill,
+    Validate,
     ask,
     configure_logging,
     settings_from_env,
@@ -87,7 +91,14 @@ async def launch(session: Session, api: AlexaApi) -> Response:
         "weather in {city}",
         "weather for {city} {date}",
         "will it rain in {city} {date}",
+        "is it going to rain in {city} {date}",
+        "is it going to be sunny {date}",
+        "tell me the weather in {city}",
+        "what's the weather going to be like {date}",
         "how about {city}",
+        "and in {city}",
+        "what about {date}",
+        "and {date}",
     ],
     # The date slot's type, AMAZON.DATE, comes from its annotation; a str could be anything.
     slots={"city": "AMAZON.City"},
@@ -110,6 +121,46 @@ async def get_weather(
         f"It will be {weather} in {city} {when}. {ANYTHING_ELSE}",
         reprompt=ANYTHING_ELSE,
         card=SimpleCard("Weather", f"{city}, {day.isoformat()}: {weather}"),
+    )
+
+
+@skill.intent(
+    "GetForecast",
+    utterances=[
+        "what's the forecast",
+        "what's the forecast for {city}",
+        "what's the forecast for the next {days} days",
+        "what's the forecast for the next {days} days in {city}",
+        "give me the {days} day forecast for {city}",
+        "forecast for {city}",
+    ],
+    slots={
+        "city": DialogSlot(
+            "AMAZON.City",
+            elicit="For which city?",
+            samples=["{city}", "for {city}", "in {city}"],
+        ),
+        "days": DialogSlot(
+            "AMAZON.NUMBER",
+            elicit="For how many days?",
+            samples=["{days}", "{days} days", "for {days} days"],
+            validations=[
+                Validate.at_least(1, "At least one day, please. For how many days?"),
+                Validate.at_most(7, "I can forecast up to seven days ahead. For how many days?"),
+            ],
+        ),
+    },
+)
+async def get_forecast(session: Session, api: AlexaApi, city: str, days: int) -> Response:
+    """A forecast for several days: Alexa's dialog has collected a city and 1 to 7 days."""
+    session.attributes["last_city"] = city
+    start = await api.today()
+    dates = [start + datetime.timedelta(days=offset) for offset in range(days)]
+    parts = [f"{DAY_NAMES[day.weekday()]} {forecast(city, day)}" for day in dates]
+    return ask(
+        f"In {city}: {', '.join(parts)}. {ANYTHING_ELSE}",
+        reprompt=ANYTHING_ELSE,
+        card=SimpleCard("Forecast", f"{city}: " + ", ".join(parts)),
     )
 
 

@@ -202,3 +202,72 @@ def test_sample_requests_replay(skill_client: Any, name: str) -> None:
     assert result.status_code == 200
     assert result.speech == EXPECTED[name]
     assert result.speech != APOLOGY
+
+
+# --- said, not built: what users say, understood with the skill's own model ------------------
+
+
+def sunday() -> datetime.datetime:
+    return datetime.datetime(2026, 11, 29, 12, 0)  # the user's time: Sunday 29 November 2026
+
+
+@pytest.mark.parametrize(
+    ("said", "city", "date"),
+    [
+        ("what's the weather in Paris tomorrow", "Paris", "2026-11-30"),
+        ("What is the weather like in Lisbon?", "Lisbon", None),
+        ("will it rain in new york this weekend", "new york", "2026-W48-WE"),
+        ("is it going to rain in Oslo on friday", "Oslo", "2026-12-04"),
+        ("ask weather helper for the weather in Rome next week", "Rome", "2026-W49"),
+        ("weather in London please", "London", None),
+    ],
+)
+def test_what_users_say(skill_client: Any, said: str, city: str, date: str | None) -> None:
+    client = skill_client(skill, invocation="weather helper", local_now=sunday)
+    result = client.say(said)
+    assert result.request is not None
+    assert result.request["intent"]["name"] == "GetWeather", result.understood.explain()
+    slots = result.request["intent"]["slots"]
+    assert slots["city"].get("value") == city
+    assert slots["date"].get("value") == date
+    assert result.speech is not None
+    assert result.speech.startswith("It will be ")
+
+
+def test_and_tomorrow_reuses_the_city(skill_client: Any) -> None:
+    client = skill_client(skill, invocation="weather helper", local_now=sunday)
+    assert client.say("open weather helper").speech == "Welcome to Weather. Which city?"
+    first = client.say("how about Madrid")
+    assert first.session_attributes == {"last_city": "Madrid"}
+    second = client.say("and tomorrow?")
+    assert second.request is not None
+    assert second.request["intent"]["slots"]["date"]["value"] == "2026-11-30"
+    assert second.speech == f"It will be {forecast('Madrid', datetime.date(2026, 11, 30))} in " + (
+        f"Madrid Monday. {ANYTHING_ELSE}"
+    )
+    assert client.say("stop").speech == "Goodbye."
+
+
+def test_the_forecast_dialog_is_run_by_alexa(skill_client: Any) -> None:
+    client = skill_client(skill, invocation="weather helper", local_now=sunday)
+    first = client.say("what's the forecast for the next ten days")
+    # Auto delegation: Alexa validates the number and asks again, without the skill.
+    assert first.status_code == 0
+    assert first.prompt == "I can forecast up to seven days ahead. For how many days?"
+    assert client.say("three days").prompt == "For which city?"
+    done = client.say("in Vienna")
+    assert done.request is not None
+    assert done.request["dialogState"] == "COMPLETED"
+    slots = done.request["intent"]["slots"]
+    assert (slots["city"]["value"], slots["days"]["value"]) == ("Vienna", "3")
+    assert done.speech is not None
+    assert done.speech.startswith("In Vienna: ")
+    assert done.speech.count(",") == 2
+
+
+def test_help_and_fallback_said(skill_client: Any) -> None:
+    client = skill_client(skill, invocation="weather helper", local_now=sunday)
+    assert client.say("what can I say").speech == HELP
+    fallback = client.say("what's the capital of France")
+    assert fallback.request is not None
+    assert fallback.request["intent"]["name"] == "AMAZON.FallbackIntent"
