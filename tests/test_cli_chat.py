@@ -21,7 +21,7 @@ MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
 CAFE = """
 import datetime
-from alexaskill import DialogSlot, IntentRequest, Session, Skill, ask, delegate, speak
+from alexaskill import AlexaApi, DialogSlot, IntentRequest, Session, Skill, ask, delegate, speak
 
 skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
 skill.add_slot_type("Drink", [{"name": "coffee", "id": "COFFEE", "synonyms": ["espresso"]}])
@@ -50,6 +50,12 @@ def book(request: IntentRequest, people: int | None = None):
     if request.dialog_state != "COMPLETED":
         return delegate()
     return speak(f"Booked for {people}.")
+
+
+@skill.intent("Greet", utterances=["greet me"])
+async def greet(api: AlexaApi):
+    await api.progressive("Let me see")
+    return ask(f"Hello {await api.given_name() or 'you'}.")
 
 
 @skill.intent("Crash", utterances=["crash"])
@@ -104,6 +110,20 @@ def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch)
         '  attributes: {"drink": "espresso"}\n'
         "  session:    ended\n"
     )
+
+
+def test_chat_answers_alexas_service_apis_in_process(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir / "api.json").write_text('{"given_name": "Ada"}')
+    said = "open the cafe\ngreet me\n"
+    code, out, err = chat(
+        monkeypatch, said, "cafe:skill", "--invocation", "the cafe", "--alexa-api", "api.json"
+    )
+    assert code == 0, err
+    assert "  skill:      Hello Ada.\n" in out
+    assert "  alexa api:  progressive -> 204: Let me see\n" in out
+    assert "  alexa api:  given_name -> 200\n" in out
 
 
 def test_a_dialog_in_the_terminal(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,13 +215,17 @@ def test_chat_with_a_serve_dev_server(
             except httpx.TransportError:
                 time.sleep(0.05)
         assert process.poll() is None, "the server did not start"
-        said = "open the cafe\ni'd like a coffee\nstop\n"
+        said = "open the cafe\ni'd like a coffee\ngreet me\nstop\n"
         code, out, err = chat(
             monkeypatch, said, "cafe:skill", "--url", url, "--invocation", "the cafe"
         )
         assert code == 0, err
         assert "  skill:      Welcome to the cafe. What would you like?\n" in out
         assert '  attributes: {"drink": "coffee"}\n' in out
+        # The served skill's service API calls went to the fake chat serves on 127.0.0.1.
+        assert "  skill:      Hello you.\n" in out
+        assert "  alexa api:  progressive -> 204: Let me see\n" in out
+        assert "  alexa api:  given_name -> 204\n" in out
         assert "  skill:      Goodbye.\n" in out
     finally:
         process.terminate()

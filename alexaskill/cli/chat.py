@@ -11,6 +11,7 @@ may be a pipe: each line is echoed after ``>``, so the output reads as a transcr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -20,7 +21,9 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .common import (
     UsageError,
+    fake_alexa_api,
     help_text,
+    is_local_url,
     load_understanding_model,
     log_to,
     make_understander,
@@ -29,7 +32,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..app import Skill
-    from ..testing import SkillResponse
+    from ..testing import FakeAlexaApi, SkillResponse
     from ..understanding import InteractionModel
     from ..understanding.dialog import Conversation, Reply, Turn
 
@@ -49,7 +52,9 @@ _SPEAKER: Final = ("AudioPlayer",)
 class _HttpTransport:
     """Sends requests to a ``serve --dev`` server, signed with the development key."""
 
-    def __init__(self, url: str, skill_id: str, locale: str, app_hint: str) -> None:
+    def __init__(
+        self, url: str, skill_id: str, locale: str, app_hint: str, api: FakeAlexaApi
+    ) -> None:
         import httpx
 
         from ..testing import RequestFactory
@@ -62,6 +67,12 @@ class _HttpTransport:
         self.http = httpx.Client(timeout=httpx.Timeout(15.0))
         self.app_hint = app_hint
         self.session: dict[str, Any] | None = None
+        # A skill served on this machine calls Alexa's service APIs at each request's
+        # apiEndpoint: a fake served here answers them, so that nothing reaches Amazon.
+        self.api = api
+        self._stack = contextlib.ExitStack()
+        if is_local_url(self.url):
+            self.factory.api_endpoint = self._stack.enter_context(api.serve())
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> SkillResponse:
         """Sign and POST the request in this transport's session."""
@@ -78,6 +89,7 @@ class _HttpTransport:
         envelope = self.factory.envelope(request_type, session=session, **fields)
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
+        first_call = len(self.api.calls)
         try:
             response = self.http.post(self.url, content=body, headers=headers)
         except httpx.ConnectError:
@@ -91,7 +103,10 @@ class _HttpTransport:
             payload = response.json()
         except ValueError:
             payload = {"error": response.text[:200]} if response.text else None
-        result = SkillResponse(response.status_code, payload, request=envelope["request"])
+        calls = tuple(self.api.calls[first_call:])
+        result = SkillResponse(
+            response.status_code, payload, api_calls=calls, request=envelope["request"]
+        )
         if isinstance(payload, dict) and isinstance(payload.get("sessionAttributes"), dict):
             self.session = {
                 **self.session,
@@ -103,8 +118,9 @@ class _HttpTransport:
         return result
 
     def close(self) -> None:
-        """Close the HTTP client."""
+        """Close the HTTP client and stop the fake service APIs."""
         self.http.close()
+        self._stack.close()
 
 
 class _Chat:
@@ -128,6 +144,8 @@ class _Chat:
         self.model, self.locale = self._model(self.locale)
         self.client: Any = None
         self.transport: Any = None
+        #: Alexa's service APIs, answered in this process (or served on 127.0.0.1 for --url).
+        self.api = fake_alexa_api(args.alexa_api)
         self.screen = args.device == "screen"
         self.conversation = self._conversation()
 
@@ -157,7 +175,7 @@ class _Chat:
         if self.args.url is not None:
             if self.transport is None:
                 self.transport = _HttpTransport(
-                    self.args.url, self.skill_id(), self.locale, self.args.app or "APP"
+                    self.args.url, self.skill_id(), self.locale, self.args.app or "APP", self.api
                 )
             self.transport.factory.locale = self.locale
             self.transport.factory.interfaces = interfaces
@@ -165,7 +183,7 @@ class _Chat:
         else:
             if self.client is None:
                 assert self.skill is not None
-                self.client = TestClient(self.skill, skill_id=self.skill_id())
+                self.client = TestClient(self.skill, skill_id=self.skill_id(), api=self.api)
                 self.client.__enter__()
             self.client.locale = self.locale
             self.client.interfaces = interfaces
@@ -272,6 +290,9 @@ class _Chat:
         attributes = body.get("sessionAttributes")
         if attributes:
             _row(out, "attributes", json.dumps(attributes, ensure_ascii=False))
+        for call in getattr(reply, "api_calls", ()):
+            said = f": {call.speech}" if call.speech is not None else ""
+            _row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
 
 
 def _row(out: TextIO, label: str, value: str) -> None:
@@ -417,3 +438,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument("--skill-id", help="the application id (default: the APP's)")
     command.add_argument("--json", action="store_true", help="show requests and answers as JSON")
+    command.add_argument(
+        "--alexa-api",
+        metavar="FILE",
+        help="a JSON object of what Alexa's service APIs answer, as for `replay --alexa-api`",
+    )

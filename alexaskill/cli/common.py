@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
     from ..app import Skill
+    from ..testing import FakeAlexaApi
     from ..understanding import InteractionModel, Understander
 
 logger = logging.getLogger("alexaskill")
@@ -218,3 +219,42 @@ def make_understander(model: InteractionModel, locale: str, skill_id: str) -> Un
         return Understander(model, locale=locale, skill_id=skill_id)
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
+
+
+# --- Alexa's service APIs for the commands that talk to a skill (replay, chat) --------------
+
+
+def is_local_url(url: str) -> bool:
+    """Whether ``url`` names this machine (a loopback address or ``localhost``)."""
+    from urllib.parse import urlsplit
+
+    from ..alexa_api import is_loopback
+
+    host = urlsplit(url).hostname
+    return host == "localhost" or is_loopback(host)
+
+
+def fake_alexa_api(path: str | None) -> FakeAlexaApi:
+    """The fake Alexa service APIs a command's skill calls, with the data of ``--alexa-api``.
+
+    ``path`` names a JSON object of `FakeAlexaApi` fields; None: a user who set nothing.
+    """
+    import json
+
+    from ..testing import FakeAlexaApi
+
+    if path is None:
+        return FakeAlexaApi()
+    try:
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file)
+    except OSError as exc:
+        raise UsageError(f"--alexa-api {path}: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--alexa-api {path}: not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--alexa-api {path}: expected a JSON object")
+    try:
+        return FakeAlexaApi(**data)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"--alexa-api {path}: {exc}") from None

@@ -13,9 +13,17 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from ..app import Skill
-    from ..testing import FakeAlexaApi, SkillResponse
+    from ..testing import SkillResponse
 
-from .common import APP_HELP, UsageError, help_text, load_skill, log_to
+from .common import (
+    APP_HELP,
+    UsageError,
+    fake_alexa_api,
+    help_text,
+    is_local_url,
+    load_skill,
+    log_to,
+)
 from .dev import dev_pki
 
 
@@ -124,7 +132,10 @@ def _send_local(
     from ..testing import TestClient
 
     with TestClient(
-        skill, skill_id=args.skill_id, api=_fake_api(args), raise_handler_errors=False
+        skill,
+        skill_id=args.skill_id,
+        api=fake_alexa_api(args.alexa_api),
+        raise_handler_errors=False,
     ) as client:
         for name, envelope in requests:
             result = client.replay(envelope, keep_skill_id=args.keep_skill_id, locale=args.locale)
@@ -141,12 +152,12 @@ def _send_url(
     url = _check_url(args.url)
     pki = dev_pki()
     skill_id = args.skill_id or (min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID)
-    api = _fake_api(args)
+    api = fake_alexa_api(args.alexa_api)
     with contextlib.ExitStack() as stack:
         http = stack.enter_context(httpx.Client(timeout=httpx.Timeout(15.0)))
         # A skill served on this machine calls Alexa's service APIs at each request's
         # apiEndpoint: point it at a fake served here, so that nothing reaches Amazon.
-        api_url = stack.enter_context(api.serve()) if _is_local(url) else None
+        api_url = stack.enter_context(api.serve()) if is_local_url(url) else None
         for name, envelope in requests:
             refresh(
                 envelope,
@@ -174,34 +185,6 @@ def _send_url(
                 calls = tuple(api.calls[first_call:])
                 result = SkillResponse(response.status_code, payload, calls)
             yield name, envelope, result
-
-
-def _is_local(url: str) -> bool:
-    from ..alexa_api import is_loopback
-
-    host = urlsplit(url).hostname
-    return host == "localhost" or is_loopback(host)
-
-
-def _fake_api(args: argparse.Namespace) -> FakeAlexaApi:
-    """The fake Alexa service APIs the replayed skill calls, from ``--alexa-api FILE``."""
-    from ..testing import FakeAlexaApi
-
-    if args.alexa_api is None:
-        return FakeAlexaApi()
-    try:
-        with open(args.alexa_api, encoding="utf-8") as file:
-            data = json.load(file)
-    except OSError as exc:
-        raise UsageError(f"--alexa-api {args.alexa_api}: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--alexa-api {args.alexa_api}: not JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"--alexa-api {args.alexa_api}: expected a JSON object")
-    try:
-        return FakeAlexaApi(**data)
-    except (TypeError, ValueError) as exc:
-        raise UsageError(f"--alexa-api {args.alexa_api}: {exc}") from None
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
