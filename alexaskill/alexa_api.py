@@ -362,6 +362,11 @@ def reminder_body(
     locale: str,
     now: _dt.datetime,
 ) -> dict[str, Any]:
+    """The body of Amazon's "create a reminder" call (`AlexaApi.create_reminder` documents it).
+
+    `ValueError` for a reminder Amazon would refuse: no text, both or neither of ``at`` and
+    ``after``, a delay that is not positive, a recurrence without ``at``.
+    """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a reminder needs non-empty text")
     if isinstance(recurrence, str):

@@ -668,3 +668,17 @@ def test_the_fake_served_on_loopback_answers_alexa_api_over_http() -> None:
 def test_the_fake_serves_loopback_addresses_only() -> None:
     with pytest.raises(ValueError, match="loopback"), FakeAlexaApi().serve(host="0.0.0.0"):
         pass
+
+
+@pytest.mark.parametrize(
+    "module", [alexa_api, "alexaskill.testing.alexa_api", "alexaskill.testing.api_server"]
+)
+def test_public_names_are_sorted_and_documented(module: Any) -> None:
+    import importlib
+
+    if isinstance(module, str):
+        module = importlib.import_module(module)
+    names = module.__all__
+    assert names == sorted(names, key=lambda name: (name[0].islower(), name))
+    for name in names:
+        assert getattr(module, name).__doc__, name
