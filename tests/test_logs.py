@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,97 @@ def test_request_record_is_what_logger_info_would_make() -> None:
     assert record.filename == "logs.py" and record.lineno > 0
     assert record.getMessage().startswith("IntentRequest GetWeather -> ok (200) handler=- ")
     assert record.outcome == "ok" and record.status == 200  # type: ignore[attr-defined]
+
+
+def both_paths(as_json: bool, entry: Envelope | None, **kwargs: Any) -> tuple[str, str]:
+    """The request line written directly (configure_logging's handler alone) and through a
+    LogRecord (a filter on the handler forces the standard path), from the same call."""
+    direct, standard = io.StringIO(), io.StringIO()
+    configure_logging("INFO", json=as_json, stream=direct)
+    log_request(entry, **kwargs)
+    configure_logging("INFO", json=as_json, stream=standard)
+    handler = logging.getLogger("alexaskill").handlers[0]
+    seen: list[logging.LogRecord] = []
+    handler.addFilter(lambda record: seen.append(record) is None)
+    log_request(entry, **kwargs)
+    assert len(seen) == 1  # the standard path did run: its record went through the filter
+    return direct.getvalue(), standard.getvalue()
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("IntentRequest.GetWeather", {"outcome": "ok", "status": 200, "handler_ms": 1.23456}),
+        ("LaunchRequest", {"outcome": "handler_error", "status": 200, "verify_ms": 0.125}),
+        (None, {"outcome": "refused:signature", "status": 400, "verify_ms": 2.0}),
+    ],
+)
+def test_the_direct_request_line_is_the_standard_one(
+    as_json: bool, name: str | None, kwargs: dict[str, Any]
+) -> None:
+    entry = envelope(name) if name else None
+    direct, standard = both_paths(as_json, entry, **kwargs)
+    assert direct.count("\n") == standard.count("\n") == 1
+    if as_json:
+        direct_line, standard_line = json.loads(direct), json.loads(standard)
+        assert list(direct_line) == list(standard_line)  # the same fields, in the same order
+        assert direct_line["time"][:16] == standard_line["time"][:16]
+        del direct_line["time"], standard_line["time"]
+        assert direct_line == standard_line
+    else:
+        assert direct[:16] == standard[:16]  # the same minute, in the same format
+        assert direct[23:] == standard[23:]  # all after "YYYY-MM-DD HH:MM:SS,mmm"
+        assert direct[19] == standard[19] == ","
+
+
+def test_the_time_text_is_the_formatters_own() -> None:
+    from alexaskill.logs import _PlainFormatter
+
+    record = logging.LogRecord("alexaskill.request", logging.INFO, __file__, 1, "x", (), None)
+    ours, standard = _PlainFormatter(), logging.Formatter()
+    for created in (record.created, 0.0, 1_700_000_000.999, 1_700_000_001.5):
+        record.created, record.msecs = created, int((created - int(created)) * 1000)
+        assert ours.formatTime(record) == standard.formatTime(record)
+    assert ours.formatTime(record, "%H") == standard.formatTime(record, "%H")
+    ours.converter = time.gmtime  # type: ignore[assignment]
+    standard.converter = time.gmtime  # type: ignore[assignment]
+    assert ours.formatTime(record) == standard.formatTime(record)
+
+
+def test_a_handler_of_the_application_still_gets_each_request_record() -> None:
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    request_logger = logging.getLogger("alexaskill.request")
+    keep = Keep()
+    request_logger.addHandler(keep)
+    try:
+        log_request(envelope(), outcome="ok", status=200)
+    finally:
+        request_logger.removeHandler(keep)
+    [record] = records
+    assert record.getMessage() in stream.getvalue()
+    assert stream.getvalue().count("\n") == 1
+
+
+def test_a_failed_write_is_reported_as_logging_reports_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    class Broken(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError("disk full")
+
+    configure_logging("INFO", stream=Broken())
+    log_request(envelope(), outcome="ok", status=200)  # no exception reaches the caller
+    err = capsys.readouterr().err
+    assert "--- Logging error ---" in err and "OSError: disk full" in err
+    assert "Message: '%s%s -> %s%s" in err and "GetWeather" in err  # what failed to go out
 
 
 class Untouchable:
