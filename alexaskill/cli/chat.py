@@ -183,7 +183,14 @@ class _Chat:
         else:
             if self.client is None:
                 assert self.skill is not None
-                self.client = TestClient(self.skill, skill_id=self.skill_id(), api=self.api)
+                # As Alexa hears it: a handler that raises is the spoken apology (and its
+                # traceback on stderr), not the end of the chat.
+                self.client = TestClient(
+                    self.skill,
+                    skill_id=self.skill_id(),
+                    api=self.api,
+                    raise_handler_errors=False,
+                )
                 self.client.__enter__()
             self.client.locale = self.locale
             self.client.interfaces = interfaces
@@ -393,8 +400,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         break
                 except UsageError:
                     raise
-                except Exception as exc:  # a handler that raised, with the test client raising
-                    out.write(f"  the skill failed: {type(exc).__name__}: {exc}\n")
+                except Exception as exc:  # a broken transport, say: the chat goes on
+                    out.write(f"  the turn failed: {type(exc).__name__}: {exc}\n")
                     chat.conversation.new_session()
                 out.flush()
     finally:
