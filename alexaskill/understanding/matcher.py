@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -40,9 +40,13 @@ _MISSING_FUNCTION_WORD: Final = 0.15
 _EMPTY_SLOT: Final = 0.3
 _FUNCTION_MATCH: Final = 0.6
 # Loosely, words a free-form slot (or unlisted custom words) swallow prove nearly nothing: the
-# sample's own words must carry the match.
+# sample's own words must carry the match. A word the model's samples use ("trip" of "plan a
+# trip") is unlikely to be part of a value: swallowing it costs.
 _LOOSE_FREE_WORD: Final = 0.05
-_CANDIDATES: Final = 12
+_LOOSE_FREE_KNOWN_WORD: Final = -0.3
+# ... and a free-form value only the loose reading sees is a guess: it costs a little more.
+_LOOSE_FREE_SLOT: Final = 0.25
+_CANDIDATES: Final = 10
 #: Share of a sample's meaningful words a loose match must have, by fallback sensitivity.
 COVERAGE: Final = {"LOW": 0.5, "MEDIUM": 0.6, "HIGH": 0.75}
 
@@ -95,7 +99,16 @@ class SpanCache:
     def __init__(self, tokens: Sequence[Token], now: datetime.datetime) -> None:
         self.tokens = tokens
         self.now = now
+        #: The tokens' normalised words.
+        self.words = [token.text for token in tokens]
         self._fills: dict[tuple[int, int, int], Fill | None] = {}
+        self._stems: list[str] | None = None
+
+    def stems(self, stem: Callable[[str], str]) -> list[str]:
+        """The words' stems, worked out once."""
+        if self._stems is None:
+            self._stems = [stem(word) for word in self.words]
+        return self._stems
 
     def fill(self, kind: SlotKind, start: int, end: int) -> Fill | None:
         """``kind``'s reading of tokens[start:end]."""
@@ -128,6 +141,7 @@ class SampleMatcher:
     def __init__(self, samples: Sequence[Sample], language: Language) -> None:
         self.samples = list(samples)
         self.language = language
+        self._stems: dict[str, str] = {}
         self.root = _Node()
         self._count = 1
         for sample in self.samples:
@@ -137,11 +151,24 @@ class SampleMatcher:
         for position, sample in enumerate(self.samples):
             for word in set(sample.words):
                 self.index.setdefault(word, []).append(position)
-                stem = self.language.stem(word)
+                stem = self._stem(word)
                 if stem != word:
                     self.index.setdefault(stem, []).append(position)
         total = max(len(self.samples), 1)
         self.idf = {word: math.log(1 + total / len(where)) for word, where in self.index.items()}
+        #: The meaningful words the samples use.
+        self.vocabulary = frozenset(
+            word
+            for sample in self.samples
+            for word in sample.words
+            if word not in language.function_words
+        )
+
+    def _stem(self, word: str) -> str:
+        found = self._stems.get(word)
+        if found is None:
+            found = self._stems[word] = self.language.stem(word)
+        return found
 
     def _add(self, sample: Sample) -> None:
         node = self.root
@@ -165,7 +192,7 @@ class SampleMatcher:
 
     def exact(self, spans: SpanCache) -> Match | None:
         """The best reading of the cache's tokens as a whole sample, or None."""
-        words = [token.text for token in spans.tokens]
+        words = spans.words
         size = len(words)
         memo: dict[tuple[int, int], _Best | None] = {}
 
@@ -185,7 +212,15 @@ class SampleMatcher:
                         found = _better(found, (rest[0] + WORD, rest[1], rest[2], (None, rest[3])))
                 for ref, child in node.slots.values():
                     last = min(size, at + ref.kind.max_words)
+                    # After the slot comes a word of the sample, another slot, or the end: only
+                    # spans ending there can lead anywhere (most are never read).
+                    follow = child.words
+                    anywhere = bool(child.slots)
                     for end in range(at + 1, last + 1):
+                        if not anywhere and not (
+                            (end < size and words[end] in follow) or (end == size and child.ends)
+                        ):
+                            continue
                         fill = spans.fill(ref.kind, at, end)
                         if fill is None:
                             continue
@@ -210,7 +245,7 @@ class SampleMatcher:
         """The samples sharing the most informative words with ``tokens``."""
         scores: dict[int, float] = {}
         for word in {token.text for token in tokens}:
-            for key in {word, self.language.stem(word)}:
+            for key in {word, self._stem(word)}:
                 for position in self.index.get(key, ()):
                     weight = self.idf[key]
                     if word in self.language.function_words:
@@ -252,70 +287,84 @@ class SampleMatcher:
 
     def align(self, sample: Sample, spans: SpanCache) -> Match | None:
         """The best word-by-word alignment of the cache's tokens with ``sample``."""
-        tokens = spans.tokens
-        words = [token.text for token in tokens]
+        words = spans.words
+        stems = spans.stems(self._stem)
         elements = sample.elements
+        element_stems = [
+            self._stem(element) if isinstance(element, str) else "" for element in elements
+        ]
         size, count = len(words), len(elements)
         function_words = self.language.function_words
         fillers = self.language.fillers
+        vocabulary = self.vocabulary
         memo: dict[tuple[int, int], tuple[float, object] | None] = {}
 
         def best(e: int, at: int) -> tuple[float, object] | None:
             key = (e, at)
             if key in memo:
                 return memo[key]
-            options: list[tuple[float, object]] = []
-            if e == count and at == size:
-                options.append((0.0, None))
+            top: tuple[float, object] | None = (0.0, None) if e == count and at == size else None
             if at < size:
                 # A word the sample does not have.
                 rest = best(e, at + 1)
                 if rest is not None:
-                    if words[at] in fillers:
+                    word = words[at]
+                    if word in fillers:
                         cost = _EXTRA_FILLER
-                    elif words[at] in function_words:
+                    elif word in function_words:
                         cost = _EXTRA_FUNCTION_WORD
                     else:
                         cost = _EXTRA_WORD
-                    options.append((rest[0] - cost, (("extra", at), rest[1])))
+                    score = rest[0] - cost
+                    if top is None or score > top[0]:
+                        top = (score, (("extra", at), rest[1]))
             if e < count:
                 element = elements[e]
                 if isinstance(element, str):
                     rest = best(e + 1, at)
                     if rest is not None:
-                        cost = (
-                            _MISSING_FUNCTION_WORD if element in function_words else _MISSING_WORD
-                        )
-                        options.append((rest[0] - cost, (("missing", element), rest[1])))
-                    if at < size and (
-                        words[at] == element
-                        or self.language.stem(words[at]) == self.language.stem(element)
-                    ):
+                        missing = element in function_words
+                        score = rest[0] - (_MISSING_FUNCTION_WORD if missing else _MISSING_WORD)
+                        if top is None or score > top[0]:
+                            top = (score, (("missing", element), rest[1]))
+                    if at < size and (words[at] == element or stems[at] == element_stems[e]):
                         rest = best(e + 1, at + 1)
                         if rest is not None:
                             gain = WORD if words[at] == element else _STEM_MATCH
                             if element in function_words:
                                 gain *= _FUNCTION_MATCH
-                            options.append((rest[0] + gain, rest[1]))
+                            score = rest[0] + gain
+                            if top is None or score > top[0]:
+                                top = (score, rest[1])
                 else:
                     rest = best(e + 1, at)
                     if rest is not None:
-                        options.append((rest[0] - _EMPTY_SLOT, rest[1]))
-                    last = min(size, at + element.kind.max_words)
+                        score = rest[0] - _EMPTY_SLOT
+                        if top is None or score > top[0]:
+                            top = (score, rest[1])
+                    kind = element.kind
+                    last = min(size, at + kind.max_words)
                     for end in range(at + 1, last + 1):
-                        fill = spans.fill(element.kind, at, end)
+                        fill = spans.fill(kind, at, end)
                         if fill is None:
                             continue
+                        if fill.weight > FREE:
+                            gain = fill.weight * (end - at) - SLOT_COST
+                        elif end - at > 1 and words[end - 1] in function_words:
+                            continue  # "Berlin for me": the value stops before "for"
+                        else:
+                            gain = -_LOOSE_FREE_SLOT
+                            for word in words[at:end]:
+                                known = word in vocabulary
+                                gain += _LOOSE_FREE_KNOWN_WORD if known else _LOOSE_FREE_WORD
                         rest = best(e + 1, end)
-                        if rest is not None:
-                            weight = fill.weight if fill.weight > FREE else _LOOSE_FREE_WORD
-                            gain = weight * (end - at) - SLOT_COST
-                            options.append(
-                                (rest[0] + gain, (("slot", (element.name, fill, at, end)), rest[1]))
-                            )
-            found = max(options, key=lambda option: option[0], default=None)
-            memo[key] = found
-            return found
+                        if rest is None:
+                            continue
+                        score = rest[0] + gain
+                        if top is None or score > top[0]:
+                            top = (score, (("slot", (element.name, fill, at, end)), rest[1]))
+            memo[key] = top
+            return top
 
         result = best(0, 0)
         if result is None:

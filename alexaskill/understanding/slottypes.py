@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from .languages import Language, SlotParser
@@ -64,24 +63,53 @@ _FREE_WORDS: Final = {
 _DEFAULT_FREE_WORDS: Final = 8
 
 
-@dataclass(frozen=True, slots=True)
 class Fill:
-    """What a span of words means as a value of one slot type."""
+    """What a span of words means as a value of one slot type.
 
-    #: The slot's ``value``: the parsed value of a built-in type, else the words as said.
-    value: str
-    #: The words as the user said them.
-    words: str
-    #: "typed", "listed", "unlisted" or "free".
-    kind: str
-    #: The matcher's weight per word.
-    weight: float
-    #: The ``resolutions`` object Alexa sends (custom types), else None.
-    resolutions: Mapping[str, Any] | None = None
-    #: The canonical values matched (custom types), for explanations.
-    matched: tuple[TypeValue, ...] = ()
-    #: The values of a multiple-value slot that holds several ("ham and eggs").
-    parts: tuple[Fill, ...] = ()
+    The words as said are worked out only when asked for: the matcher weighs many spans it
+    never reports.
+    """
+
+    __slots__ = ("_value", "_words", "kind", "matched", "parts", "resolutions", "tokens", "weight")
+
+    def __init__(
+        self,
+        value: str | None,
+        tokens: Sequence[Token],
+        kind: str,
+        weight: float,
+        resolutions: Mapping[str, Any] | None = None,
+        matched: tuple[TypeValue, ...] = (),
+        parts: tuple[Fill, ...] = (),
+    ) -> None:
+        self._value = value
+        self._words: str | None = None
+        self.tokens = tokens
+        #: "typed", "listed", "unlisted", "free" or "list".
+        self.kind = kind
+        #: The matcher's weight per word.
+        self.weight = weight
+        #: The ``resolutions`` object Alexa sends (custom types), else None.
+        self.resolutions = resolutions
+        #: The canonical values matched (custom types), for explanations.
+        self.matched = matched
+        #: The values of a multiple-value slot that holds several ("ham and eggs").
+        self.parts = parts
+
+    @property
+    def words(self) -> str:
+        """The words as the user said them."""
+        if self._words is None:
+            self._words = surface(self.tokens)
+        return self._words
+
+    @property
+    def value(self) -> str:
+        """The slot's ``value``: the parsed value of a built-in type, else the words as said."""
+        return self._value if self._value is not None else self.words
+
+    def __repr__(self) -> str:
+        return f"Fill({self.value!r}, kind={self.kind!r})"
 
 
 def value_id(value: TypeValue) -> str:
@@ -113,16 +141,26 @@ class SlotKind(Protocol):
 
 
 class _Typed:
-    def __init__(self, name: str, parse: SlotParser) -> None:
+    def __init__(
+        self, name: str, parse: SlotParser, vocabulary: frozenset[str] | None = None
+    ) -> None:
         self.name = name
         self.parse = parse
+        #: Every word a value can have (besides numbers in digits), to refuse a span at once.
+        self.vocabulary = vocabulary
         self.max_words = 10
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
+        vocabulary = self.vocabulary
+        if vocabulary is not None:
+            for token in tokens:
+                text = token.text
+                if text not in vocabulary and not any(char.isdigit() for char in text):
+                    return None
         value = self.parse([token.text for token in tokens], now)
         if value is None:
             return None
-        return Fill(value, surface(tokens), "typed", TYPED)
+        return Fill(value, tokens, "typed", TYPED)
 
 
 def _trimmed(tokens: Sequence[Token], fillers: frozenset[str]) -> bool:
@@ -139,8 +177,7 @@ class _Free:
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         if not _trimmed(tokens, self.fillers):
             return None
-        words = surface(tokens)
-        return Fill(words, words, "free", FREE)
+        return Fill(None, tokens, "free", FREE)
 
 
 def _key(words: Sequence[str]) -> tuple[str, ...]:
@@ -194,7 +231,6 @@ class _Custom:
         return found
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
-        words = surface(tokens)
         matched = self.lookup(tuple(token.text for token in tokens))
         if matched:
             resolutions = {
@@ -209,7 +245,7 @@ class _Custom:
                     }
                 ]
             }
-            return Fill(words, words, "listed", LISTED, resolutions, tuple(matched))
+            return Fill(None, tokens, "listed", LISTED, resolutions, tuple(matched))
         if self.fallback is not None:
             typed = self.fallback.fill(tokens, now)
             if typed is not None and typed.kind == "typed":
@@ -221,7 +257,7 @@ class _Custom:
                 {"authority": self.authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
             ]
         }
-        return Fill(words, words, "unlisted", UNLISTED, resolutions)
+        return Fill(None, tokens, "unlisted", UNLISTED, resolutions)
 
 
 class _List:
@@ -281,8 +317,7 @@ class _List:
     @staticmethod
     def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
         weight = sum(fill.weight for fill in fills) / len(fills)
-        words = surface(tokens)
-        return Fill(fills[0].value, words, "list", weight, parts=tuple(fills))
+        return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
 
 
 def slot_kind(

@@ -216,6 +216,7 @@ class Understander:
             tuple(self.words(model.invocation)) if model.invocation is not None else None
         )
         self._answer_matchers: dict[tuple[str, str], SampleMatcher] = {}
+        self._carrier_cache: dict[str, dict[str, set[str]]] = {}
         yes = self.compile(ModelIntent("AMAZON.YesIntent"), self._builtin("AMAZON.YesIntent"))
         no = self.compile(ModelIntent("AMAZON.NoIntent"), self._builtin("AMAZON.NoIntent"), 1000)
         self._yes_no = SampleMatcher([*yes, *no], self.language)
@@ -399,6 +400,7 @@ class Understander:
             if strict:
                 return None
             return self._fallback(text, spans, notes)
+        match = self._split_free_tails(match, spans)
         if match.extra_at:
             match = self._fill_leftovers(match, spans)
         if not match.exact:
@@ -407,6 +409,94 @@ class Understander:
             if match.missing:
                 notes.append(f"sample words not said: {' '.join(match.missing)}")
         return self._from_match(text, match, notes)
+
+    def _carriers(self, intent: ModelIntent) -> dict[str, set[str]]:
+        """The words the intent's samples put right before each slot ("in" of "in {city}")."""
+        found = self._carrier_cache.get(intent.name)
+        if found is None:
+            found = {}
+            for sample in self.matcher.samples:
+                if sample.intent != intent.name:
+                    continue
+                for before, element in zip(sample.elements, sample.elements[1:], strict=False):
+                    if isinstance(before, str) and isinstance(element, SlotRef):
+                        found.setdefault(element.name, set()).add(before)
+            self._carrier_cache[intent.name] = found
+        return found
+
+    def _split_free_tails(self, match: Match, spans: SpanCache) -> Match:
+        """Give the end of free-form words to another slot of the intent that reads it.
+
+        "what's the weather like in san diego today" matches "... like in {city}": "today" is
+        the intent's date, not part of the city; in "book a trip to berlin for three people",
+        "for" is what the samples put before the travellers, whose number is three. Alexa's
+        model reads them so. Only slots whose type parses the words (numbers, dates, listed
+        values) take them, and at most two words after the value are left over.
+        """
+        intent = self.intents.get(match.sample.intent)
+        if intent is None:
+            return match
+        used = {name for name, _, _, _ in match.fills}
+        carriers = self._carriers(intent)
+        words = [token.text for token in spans.tokens]
+        fills = list(match.fills)
+        extra_at = list(match.extra_at)
+        changed = False
+        for index, (name, fill, start, end) in enumerate(match.fills):
+            if fill.kind not in ("free", "unlisted") or end - start < 2:
+                continue
+            own = intent.slot(name)
+            if own is None:
+                continue
+            split = self._split(intent, used, carriers, words, spans, start, end)
+            if split is None:
+                continue
+            cut, taken, left = split
+            head = spans.fill(self.kind(own.type, own.multiple), start, cut)
+            if head is None:
+                continue
+            fills[index] = (name, head, start, cut)
+            fills.append(taken)
+            used.add(taken[0])
+            extra_at.extend(left)
+            changed = True
+        if not changed:
+            return match
+        return Match(
+            match.sample,
+            match.score,
+            tuple(fills),
+            exact=False,
+            extra=tuple(words[at] for at in sorted(extra_at)),
+            missing=match.missing,
+            quality=match.quality,
+            extra_at=tuple(sorted(extra_at)),
+        )
+
+    def _split(
+        self,
+        intent: ModelIntent,
+        used: set[str],
+        carriers: Mapping[str, set[str]],
+        words: Sequence[str],
+        spans: SpanCache,
+        start: int,
+        end: int,
+    ) -> tuple[int, tuple[str, Fill, int, int], list[int]] | None:
+        """Where free words [start, end) end and another slot's value begins, if anywhere."""
+        for cut in range(start + 1, end):
+            for slot in intent.slots:
+                if slot.name in used:
+                    continue
+                kind = self.kind(slot.type, slot.multiple)
+                begin = cut + 1 if words[cut] in carriers.get(slot.name, ()) else cut
+                for stop in range(end, begin, -1):
+                    if end - stop > 2:
+                        break
+                    value = spans.fill(kind, begin, stop)
+                    if value is not None and value.kind in ("typed", "listed"):
+                        return cut, (slot.name, value, begin, stop), list(range(stop, end))
+        return None
 
     def _fill_leftovers(self, match: Match, spans: SpanCache) -> Match:
         """Fill the intent's other slots with extra words their types read as a whole.
@@ -427,21 +517,31 @@ class Understander:
                 runs.append([at])
         fills = list(match.fills)
         taken: set[int] = set()
+        carriers = self._carriers(intent)
+        words = [token.text for token in spans.tokens]
         for run in runs:
             for slot in intent.slots:
                 if slot.name in used:
                     continue
-                fill = spans.fill(self.kind(slot.type, slot.multiple), run[0], run[-1] + 1)
+                kind = self.kind(slot.type, slot.multiple)
+                start, end = run[0], run[-1] + 1
+                fill = spans.fill(kind, start, end)
                 if fill is None or fill.kind not in ("typed", "listed"):
-                    continue
-                fills.append((slot.name, fill, run[0], run[-1] + 1))
+                    # Free words fill a slot only after a word the intent's samples put before
+                    # it: "in" of "weather in {city}" makes "... tomorrow in boston" a city.
+                    if end - start < 2 or words[start] not in carriers.get(slot.name, ()):
+                        continue
+                    start += 1
+                    fill = spans.fill(kind, start, end)
+                    if fill is None:
+                        continue
+                fills.append((slot.name, fill, start, end))
                 used.add(slot.name)
                 taken.update(run)
                 break
         if not taken:
             return match
         extra_at = tuple(at for at in match.extra_at if at not in taken)
-        words = [token.text for token in spans.tokens]
         return Match(
             match.sample,
             match.score,

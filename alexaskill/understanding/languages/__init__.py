@@ -62,6 +62,11 @@ class Language(Protocol):
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
         ...
 
+    def slot_vocabulary(self, slot_type: str) -> frozenset[str] | None:
+        """Every word a value of a built-in type with a format can hold (numbers in digits
+        aside), or None when any word can: spans with other words are refused unparsed."""
+        ...
+
     def stem(self, word: str) -> str:
         """A crude stem for loose matching ("forecasts", "forecasting" → "forecast")."""
         ...

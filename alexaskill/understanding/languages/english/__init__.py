@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from .. import SlotParser
-from . import dates, numbers, phrases
+from . import dates, numbers, phrases, vocabulary
 
 __all__ = ["LOCALES", "English"]
 
@@ -56,6 +56,11 @@ class English:
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
         return self._parsers.get(slot_type)
+
+    def slot_vocabulary(self, slot_type: str) -> frozenset[str] | None:
+        """Every word a value of a built-in type with a format can hold (numbers in digits
+        aside), or None when any word can."""
+        return vocabulary.SLOT_VOCABULARIES.get(slot_type)
 
     def stem(self, word: str) -> str:
         """A crude stem for loose matching ("forecasts", "forecasting" → "forecast")."""

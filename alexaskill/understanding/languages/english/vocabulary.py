@@ -1,0 +1,74 @@
+"""Every word each English built-in slot type's grammar knows, to refuse other words at once.
+
+A span holding a word outside its type's vocabulary (numbers in digits aside) cannot parse, so
+the matcher skips the parser for it: most spans of an utterance fail here, cheaply.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .dates import _MERIDIEM, _PARTS_OF_DAY, _UNITS, DECADES, HOLIDAYS, MONTHS, SEASONS, WEEKDAYS
+from .numbers import DIGIT_WORDS, ORDINALS, SCALES, TEENS, TENS, UNITS
+
+__all__ = ["SLOT_VOCABULARIES"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_NUMBERS: Final = frozenset(
+    {
+        *UNITS,
+        *TEENS,
+        *TENS,
+        *SCALES,
+        *DIGIT_WORDS,
+        "hundred",
+        "a",
+        "and",
+        "point",
+        "minus",
+        "negative",
+        "double",
+        "triple",
+    }
+)
+_ORDINALS: Final = _NUMBERS | frozenset(ORDINALS)
+_DATE: Final = (
+    _ORDINALS
+    | frozenset(MONTHS)
+    | frozenset(WEEKDAYS)
+    | frozenset(SEASONS)
+    | frozenset(DECADES)
+    | frozenset(word for words in HOLIDAYS for word in words)
+    | _words(
+        """today tonight tomorrow yesterday the day after before now right at moment currently
+        this next last coming past previous week weekend month year decade of on for by in ago
+        from later days weeks months years fortnight fortnights morning afternoon evening night
+        """
+    )
+)
+_TIME: Final = (
+    _NUMBERS
+    | frozenset(_PARTS_OF_DAY)
+    | frozenset(word for words in _MERIDIEM for word in words)
+    | _words(
+        """noon midday midnight noontime lunchtime in the this at tomorrow during o'clock half
+        quarter past after to before til minutes minute hundred hours around about by"""
+    )
+)
+_DURATION: Final = _NUMBERS | frozenset(_UNITS) | _words("half quarter of quarters couple for")
+_LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+SLOT_VOCABULARIES: Final = {
+    "AMAZON.NUMBER": _NUMBERS,
+    "AMAZON.Ordinal": _ORDINALS,
+    "AMAZON.FOUR_DIGIT_NUMBER": _NUMBERS,
+    "AMAZON.PhoneNumber": _NUMBERS,
+    "AMAZON.AlphaNumeric": _NUMBERS | _LETTERS,
+    "AMAZON.DATE": _DATE,
+    "AMAZON.TIME": _TIME,
+    "AMAZON.DURATION": _DURATION,
+}

@@ -1,0 +1,183 @@
+"""Speed of utterance understanding on a model of the size the issue names.
+
+The model is made up, deterministically: 50 custom intents of 30 sample utterances each (3 to 8
+words from a 400-word vocabulary, 0 to 2 slots), 5 custom slot types of 100 values each (one or
+two words, some with synonyms), and AMAZON.NUMBER, DATE and City slots, plus the built-in intents.
+The utterances are the samples said with slot values (what most users say: exact readings), the
+same with a word dropped or added (loose readings), and unrelated sentences (fallback).
+
+Printed, measured in one run on one core (CPU time of the thread, so that other processes on a
+shared machine do not count): the time to build the matcher (reading the model's JSON and
+compiling every sample), the median and 90th percentile time to understand one utterance,
+overall and per kind, and the ratio to the issue's budgets (2 ms median per utterance, 200 ms
+to build).
+
+Run from the repository root: ``python benchmarks/bench_understanding.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import statistics
+import time
+from typing import Any, Final
+
+from alexaskill.understanding import InteractionModel, Understander
+
+INTENTS: Final = 50
+SAMPLES: Final = 30
+TYPES: Final = 5
+VALUES: Final = 100
+BUDGET_UTTERANCE: Final = 0.002
+BUDGET_BUILD: Final = 0.200
+NOW: Final = datetime.datetime(2026, 11, 29, 12, 0)
+
+_SYLLABLES: Final = (
+    "ka", "lo", "mi", "ra", "te", "su", "no", "vi", "pa", "de", "ro", "li", "ma", "ne", "to",
+    "ba", "si", "fu", "ge", "ha", "ju", "ko", "lu", "mo", "ni", "pe", "qu", "re", "sa", "ti",
+    "vo", "we", "xa", "yo", "zu", "an", "el", "in", "on", "ur",
+)  # fmt: skip
+_BUILT_IN: Final = (("AMAZON.NUMBER", "twenty five"), ("AMAZON.DATE", "next friday"))
+_CITY: Final = ("AMAZON.City", "new york")
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
+
+
+def make_model(seed: int = 15) -> dict[str, Any]:
+    """The interaction model's JSON: 50 intents x 30 samples, 5 types x 100 values."""
+    rng = random.Random(seed)
+    vocabulary = sorted({_word(rng) for _ in range(600)})[:400]
+    types = []
+    for number in range(TYPES):
+        values = []
+        for index in range(VALUES):
+            name = " ".join(_word(rng) for _ in range(rng.randint(1, 2)))
+            entry: dict[str, Any] = {"id": f"T{number}V{index}", "name": {"value": name}}
+            if index % 4 == 0:
+                entry["name"]["synonyms"] = [_word(rng)]
+            values.append(entry)
+        types.append({"name": f"Type{number}", "values": values})
+    intents = []
+    for number in range(INTENTS):
+        slot_types = [
+            f"Type{number % TYPES}",
+            *(kind for kind, _ in _BUILT_IN),
+            _CITY[0],
+        ]
+        slots = [{"name": f"slot{index}", "type": kind} for index, kind in enumerate(slot_types)]
+        own_words = rng.sample(vocabulary, 12)
+        samples: set[str] = set()
+        while len(samples) < SAMPLES:
+            words = [rng.choice(own_words) for _ in range(rng.randint(3, 6))]
+            for index in rng.sample(range(len(slots)), rng.randint(0, 2)):
+                words.insert(rng.randint(0, len(words)), f"{{slot{index}}}")
+            samples.add(" ".join(words))
+        intents.append({"name": f"Intent{number:02d}", "slots": slots, "samples": sorted(samples)})
+    for name in (
+        "AMAZON.CancelIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.StopIntent",
+        "AMAZON.NavigateHomeIntent",
+        "AMAZON.FallbackIntent",
+    ):
+        intents.append({"name": name, "samples": []})
+    return {
+        "interactionModel": {
+            "languageModel": {"invocationName": "speed test", "intents": intents, "types": types}
+        }
+    }
+
+
+def utterances(model: dict[str, Any], seed: int = 15) -> dict[str, list[str]]:
+    """What users say, by kind: exact, loose (a word dropped or added) and unrelated."""
+    rng = random.Random(seed + 1)
+    language = model["interactionModel"]["languageModel"]
+    types = {entry["name"]: entry["values"] for entry in language["types"]}
+    said: dict[str, list[str]] = {"exact": [], "loose": [], "unrelated": []}
+    for intent in language["intents"]:
+        kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent["samples"][:10]:
+            words = []
+            for word in sample.split():
+                if word.startswith("{"):
+                    kind = kinds[word[1:-1]]
+                    if kind in types:
+                        word = rng.choice(types[kind])["name"]["value"]
+                    else:
+                        word = dict((*_BUILT_IN, _CITY))[kind]
+                words.append(word)
+            said["exact"].append(" ".join(words))
+            loose = list(words)
+            if rng.random() < 0.5 and len(loose) > 3:
+                del loose[rng.randrange(len(loose))]
+            else:
+                loose.insert(rng.randrange(len(loose) + 1), "please")
+            said["loose"].append(" ".join(loose))
+    for _ in range(50):
+        said["unrelated"].append(" ".join(_word(rng) for _ in range(rng.randint(3, 7))))
+    return said
+
+
+def build(data: dict[str, Any]) -> Understander:
+    """Read the model's JSON and compile it, as a tool does at start-up."""
+    return Understander(InteractionModel.from_json(data))
+
+
+def timed(run: Any, *args: Any) -> float:
+    """CPU seconds of this thread for ``run(*args)``: what one core spends, whatever else the
+    machine runs meanwhile (wall time on a shared machine measures the others too)."""
+    started = time.thread_time()
+    run(*args)
+    return time.thread_time() - started
+
+
+def main() -> None:
+    """Print the build time and the time per utterance, with the ratios to the budgets."""
+    data = make_model()
+    language = data["interactionModel"]["languageModel"]
+    samples = sum(len(intent["samples"]) for intent in language["intents"])
+    values = sum(len(entry["values"]) for entry in language["types"])
+    print(
+        f"model: {len(language['intents'])} intents ({INTENTS} custom), {samples} samples, "
+        f"{len(language['types'])} custom types, {values} values"
+    )
+    build(data)  # warm-up: imports, the language's tables
+    builds = [timed(build, data) for _ in range(7)]
+    understander = build(data)
+    said = utterances(data)
+    for text in said["exact"][:50]:
+        understander.understand(text, now=NOW)  # warm-up
+    per_kind: dict[str, list[float]] = {}
+    for kind, texts in said.items():
+        per_kind[kind] = [timed(understander.understand, text) for text in texts for _ in (0,)]
+    every = [seconds for times in per_kind.values() for seconds in times]
+    build_median = statistics.median(builds)
+    print(
+        f"build: median {build_median * 1000:.1f} ms of 7 "
+        f"(budget {BUDGET_BUILD * 1000:.0f} ms: {build_median / BUDGET_BUILD:.2f} of it)"
+    )
+    for kind, times in (*per_kind.items(), ("all", every)):
+        ordered = sorted(times)
+        median = statistics.median(ordered)
+        p90 = ordered[int(len(ordered) * 0.9) - 1]
+        print(
+            f"understand {kind:<9} {len(times):>5} utterances: median {median * 1000:.3f} ms, "
+            f"p90 {p90 * 1000:.3f} ms"
+        )
+    median = statistics.median(every)
+    print(
+        f"per utterance: median {median * 1000:.3f} ms "
+        f"(budget {BUDGET_UTTERANCE * 1000:.0f} ms: {median / BUDGET_UTTERANCE:.2f} of it)"
+    )
+    understood = sum(
+        understander.understand(text, now=NOW).intent not in (None, "AMAZON.FallbackIntent")
+        for text in said["exact"]
+    )
+    print(f"exact readings found: {understood} of {len(said['exact'])}")
+
+
+if __name__ == "__main__":
+    main()
