@@ -13,9 +13,9 @@ Decisions:
 - **Limits are checked where a value is built** (``__post_init__``), with a `ResponseError`
   naming the field and the limit, so the mistake points at the line that made it. Encoding does
   not validate again, except for the whole-body size, which only exists once encoded.
-- **shouldEndSession has three answers** (ALEXA.md §4): `speak` ends the session
-  (``true``), `ask` keeps it open with the microphone on (``false``), ``end_session=None`` and
-  `empty` leave the key out so the device decides.
+- **shouldEndSession has three answers** (Amazon's "Request and Response JSON Reference",
+  response body): `speak` ends the session (``true``), `ask` keeps it open with the microphone
+  on (``false``), ``end_session=None`` and `empty` leave the key out so the device decides.
 - **A reprompt needs an open session.** Alexa silently ignores a reprompt sent with
   ``shouldEndSession: true``, which hides a bug, so `Response` refuses that combination: use
   `ask`, or ``speak(…, reprompt=…, end_session=False)``. A reprompt with the key absent is
@@ -29,9 +29,10 @@ Decisions:
   ``AudioPlayer.Play``, ``VideoApp.Launch`` and ``Dialog.UpdateDynamicEntities``; a
   ``canFulfillIntent`` answer with nothing beside it. Rules that need the request (which
   requests may get which directives, what the device supports) are in `alexaskill.rules`.
-- **Size.** The whole body may be at most `MAX_RESPONSE_BYTES` = 120 KB, the figure ALEXA.md
-  gives for Amazon's current "Request and Response JSON Reference"; older copies of that page
-  (2016 to 2019) said 24 KB. Only encoding knows the size, so `encode_response` checks it.
+- **Size.** The whole body may be at most `MAX_RESPONSE_BYTES` = 120 KB, the figure of Amazon's
+  current "Request and Response JSON Reference" (response limits); older copies of that page
+  (2016 to 2019) said 24 KB, and Amazon has since raised it. Only encoding knows the size, so
+  `encode_response` checks it.
 - **Encoding** goes through one module-level ``msgspec.json.Encoder``; a typical response takes
   a couple of microseconds. Always encode with `encode_response`: it also lays out the nested
   ``image`` object of a `StandardCard` and turns ``str`` subclasses (`Ssml`) inside raw
