@@ -844,39 +844,43 @@ def decode_envelope(body: bytes | str) -> Envelope:
             # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
             body.decode()
         try:
-            return _decode(body, body)
+            raw = _ENVELOPE_DECODER.decode(body)
+            # The usual case inline (a call costs as much as a field): see _decode_request.
+            decoder = _DECODERS.get(_HEAD_DECODER.decode(raw.request).type)
+            if decoder is not None:
+                request: Request = decoder.decode(raw.request)
+            else:
+                request = _decode_request(raw.request)
         except msgspec.ValidationError as exc:
             return _decode_repaired(body, exc)
     except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
         # msgspec raises UnicodeDecodeError for invalid UTF-8 inside a string it decodes, and
         # RecursionError past ~1000 levels of nesting: both mean a malformed body.
         raise MalformedRequestError(f"malformed request: {exc}") from exc
-
-
-def _decode(body: bytes | str, original: bytes | str) -> Envelope:
-    """The envelope of ``body``, keeping ``original`` (the bytes received) for `Envelope.raw`."""
-    raw = _ENVELOPE_DECODER.decode(body)
-    request_type = _HEAD_DECODER.decode(raw.request).type
-    decoder = _DECODERS.get(request_type)
-    if decoder is not None:
-        request: Request = decoder.decode(raw.request)
-    else:
-        # Decode the common fields with the base class: a GenericRequest decoder would also read
-        # a wire field named "raw" and reject it unless it is an object.
-        head = _BASE_DECODER.decode(raw.request)
-        request = GenericRequest(
-            type=head.type,
-            request_id=head.request_id,
-            timestamp=head.timestamp,
-            locale=head.locale,
-            raw=_DICT_DECODER.decode(raw.request),
-        )
     return Envelope(
         version=raw.version or "1.0",
         session=raw.session,
         context=raw.context,
         request=request,
-        body=original,
+        body=body,  # kept for Envelope.raw, which decodes it only if a handler asks
+    )
+
+
+def _decode_request(data: msgspec.Raw) -> Request:
+    request_type = _HEAD_DECODER.decode(data).type
+    decoder = _DECODERS.get(request_type)
+    if decoder is not None:
+        request: Request = decoder.decode(data)
+        return request
+    # Decode the common fields with the base class: a GenericRequest decoder would also read a
+    # wire field named "raw" and reject it unless it is an object.
+    head = _BASE_DECODER.decode(data)
+    return GenericRequest(
+        type=head.type,
+        request_id=head.request_id,
+        timestamp=head.timestamp,
+        locale=head.locale,
+        raw=_DICT_DECODER.decode(data),
     )
 
 
@@ -912,9 +916,17 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
     if not isinstance(data, dict) or not _repair_envelope(data):
         raise error
     try:
-        return _decode(msgspec.json.encode(data), body)
+        raw = _ENVELOPE_DECODER.decode(msgspec.json.encode(data))
+        request = _decode_request(raw.request)
     except msgspec.ValidationError:
         raise error from None
+    return Envelope(
+        version=raw.version or "1.0",
+        session=raw.session,
+        context=raw.context,
+        request=request,
+        body=body,
+    )
 
 
 def _repair_envelope(data: dict[str, Any]) -> bool:
