@@ -315,19 +315,26 @@ class Resolutions(_Model, kw_only=True):
         return first
 
 
-class _Resolved:
-    """Entity-resolution helpers of anything with ``resolutions`` (a slot, one of its values)."""
+# The entity-resolution helpers of `SlotValue` and `Slot` are written out on each class: a
+# shared mixin base would slow every field read of a Struct (measured: 20 -> 40 ns).
 
-    __slots__ = ()
 
-    def _resolutions(self) -> Resolutions | None:
-        raise NotImplementedError
+class SlotValue(_Model, kw_only=True):
+    """``slotValue``: ``Simple`` with one value, or ``List`` with several (multiple-value slots).
+
+    Each value of a ``List`` is a ``Simple`` `SlotValue` with its own entity resolution:
+    ``resolved_name``, ``resolved_id`` and ``match_status`` describe that value.
+    """
+
+    type: str = "Simple"
+    value: str | None = None
+    values: list[SlotValue] | None = None
+    resolutions: Resolutions | None = None
 
     @property
     def match(self) -> ResolutionValue | None:
         """The first canonical value any authority matched, or ``None``."""
-        resolutions = self._resolutions()
-        return None if resolutions is None else resolutions.match
+        return None if self.resolutions is None else self.resolutions.match
 
     @property
     def resolved_name(self) -> str | None:
@@ -344,27 +351,10 @@ class _Resolved:
     @property
     def match_status(self) -> str | None:
         """Resolution status: ``ER_SUCCESS_MATCH`` if any authority matched, else the first one."""
-        resolutions = self._resolutions()
-        return None if resolutions is None else resolutions.status
+        return None if self.resolutions is None else self.resolutions.status
 
 
-class SlotValue(_Model, _Resolved, kw_only=True):
-    """``slotValue``: ``Simple`` with one value, or ``List`` with several (multiple-value slots).
-
-    Each value of a ``List`` is a ``Simple`` `SlotValue` with its own entity resolution:
-    ``resolved_name``, ``resolved_id`` and ``match_status`` describe that value.
-    """
-
-    type: str = "Simple"
-    value: str | None = None
-    values: list[SlotValue] | None = None
-    resolutions: Resolutions | None = None
-
-    def _resolutions(self) -> Resolutions | None:
-        return self.resolutions
-
-
-class Slot(_Model, _Resolved, kw_only=True):
+class Slot(_Model, kw_only=True):
     """A slot as Alexa sent it, with helpers for entity resolution.
 
     ``resolved_name``, ``resolved_id`` and ``match_status`` describe the slot's first value (the
@@ -420,6 +410,7 @@ class Slot(_Model, _Resolved, kw_only=True):
         return []
 
     def _resolutions(self) -> Resolutions | None:
+        """The resolutions of the slot's first value."""
         if self.resolutions is not None:
             return self.resolutions
         sv = self.slot_value
@@ -431,6 +422,30 @@ class Slot(_Model, _Resolved, kw_only=True):
                     return item.resolutions
             return None
         return sv.resolutions
+
+    @property
+    def match(self) -> ResolutionValue | None:
+        """The first canonical value any authority matched for the first value, or ``None``."""
+        resolutions = self._resolutions()
+        return None if resolutions is None else resolutions.match
+
+    @property
+    def resolved_name(self) -> str | None:
+        """The canonical name of the matched value (``"New York"`` for "the big apple")."""
+        match = self.match
+        return None if match is None else match.name
+
+    @property
+    def resolved_id(self) -> str | None:
+        """The id of the matched value, as declared in the interaction model."""
+        match = self.match
+        return None if match is None else match.id
+
+    @property
+    def match_status(self) -> str | None:
+        """Resolution status: ``ER_SUCCESS_MATCH`` if any authority matched, else the first one."""
+        resolutions = self._resolutions()
+        return None if resolutions is None else resolutions.status
 
     @property
     def is_filled(self) -> bool:
