@@ -398,7 +398,9 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
             raise ResponseError(
                 f"shouldEndSession must be True, False or UNSET, not {self.should_end_session!r}"
             )
-        _set_directives(self, "directives")
+        directives = self.directives
+        if directives or type(directives) is not tuple:  # the usual () needs no call
+            _set_directives(self, "directives")
         if self.api_response is not UNSET or self.experimentation is not UNSET:
             _check_extras(self)
         if self.directives or self.can_fulfill_intent is not UNSET:

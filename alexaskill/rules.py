@@ -85,6 +85,8 @@ INTERFACE_PREFIXES: Final = (
 )
 
 _CANNOT: Final = can_fulfill("NO")
+# Requests of a conversation, answered in full: neither audio events nor SessionEndedRequest.
+_CONVERSATION: Final = frozenset({"LaunchRequest", "IntentRequest"})
 
 
 # What a reply to each AudioPlayer / PlaybackController / System event may carry, from Amazon's
@@ -168,9 +170,12 @@ def check_reply(
         raise ResponseError(
             f"canFulfillIntent answers a CanFulfillIntentRequest, not {request.type}"
         )
-    if takes_only_audio(request.type):
+    type_ = request.type
+    if type_ in _CONVERSATION:
+        pass  # the usual requests: no test below applies
+    elif takes_only_audio(type_):
         response = _only_audio(response, request, handler, violations)
-    elif request.type == "SessionEndedRequest":
+    elif type_ == "SessionEndedRequest":
         response = _without_speech(response)
     if not response.directives:
         return response
