@@ -290,3 +290,19 @@ def test_one_short_run_of_the_alexaskill_server(
     # The row's INFO request line went to the server's log: one line per request.
     lines = (tmp_path / "def-info.log").read_text().splitlines()
     assert sum("alexaskill.request" in line for line in lines) >= result.requests
+
+
+def test_before_after_runs_both_checkouts_in_one_process(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import before_after
+
+    # This checkout against itself: both sides load, answer every row, and print a ratio each.
+    quick = ["--repeat", "1", "--rounds", "1", "--calls", "64"]
+    before_after.main(["--compare-with", str(before_after.ROOT), *quick])
+    printed = capsys.readouterr().out.splitlines()
+    rows = {line.split("  ")[0].strip(): line for line in printed if line[:1].isalpha()}
+    for row in before_after.ROWS:
+        assert row in rows, printed
+        ratio = float(rows[row].split()[-4])
+        assert ratio > 0
