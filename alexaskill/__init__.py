@@ -41,6 +41,7 @@ from .directives import (
     elicit_slot,
     updated_intent,
 )
+from .dynamodb import DynamoDBStore
 from .exceptions import (
     AlexaApiError,
     AlexaApiTimeout,
@@ -56,6 +57,7 @@ from .exceptions import (
     SkillError,
     SkillIdError,
     SlotError,
+    StoreError,
     TimestampError,
     VerificationError,
 )
@@ -114,6 +116,7 @@ from .slots import AlexaDate, AlexaDuration, AlexaTime, DateKind, Season, TimeKi
 from .ssml import Ssml
 from .store import (
     Attributes,
+    DeviceAttributes,
     MemoryStore,
     PersonAttributes,
     RedisStore,
@@ -159,9 +162,11 @@ __all__ = [
     "CustomInterfaceRequest",
     "DateKind",
     "Device",
+    "DeviceAttributes",
     "Dialog",
     "DialogSlot",
     "DisplayElementSelectedRequest",
+    "DynamoDBStore",
     "Envelope",
     "ExperimentTrigger",
     "GameEngineInputHandlerEvent",
@@ -206,6 +211,7 @@ __all__ = [
     "Ssml",
     "StandardCard",
     "Store",
+    "StoreError",
     "System",
     "SystemExceptionRequest",
     "TimeKind",

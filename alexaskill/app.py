@@ -34,6 +34,7 @@ from .exceptions import (
     ResponseError,
     SkillIdError,
     SlotError,
+    StoreError,
 )
 from .interaction import (
     IntentDeclaration,
@@ -59,6 +60,7 @@ from .services import AlexaApi, alexa_api_factory
 from .store import (
     DEFAULT_STORE,
     Attributes,
+    DeviceAttributes,
     PersonAttributes,
     Store,
     attributes_service,
@@ -186,6 +188,7 @@ class Skill:
         self.store: Store = open_store(store) if isinstance(store, str) else store
         self.add_service(Attributes, *attributes_service(self.store))
         self.add_service(PersonAttributes, *attributes_service(self.store, per_person=True))
+        self.add_service(DeviceAttributes, *attributes_service(self.store, per_device=True))
 
     # --- registration: decorators are thin wrappers over the add_* methods --------------------
 
@@ -481,12 +484,12 @@ class Skill:
                 self._tell(failure)
                 return Answer(_APOLOGY_BODY, "handler_error")
         request = call.envelope.request
-        logger.error(
-            "handler failed for %s %s",
-            request.type,
-            getattr(getattr(request, "intent", None), "name", "") or "",
-            exc_info=exc,
-        )
+        intent = getattr(getattr(request, "intent", None), "name", "") or ""
+        if isinstance(exc, StoreError):
+            # Its message says what failed and what to do; a traceback would add only noise.
+            logger.error("attributes not loaded or saved for %s %s: %s", request.type, intent, exc)
+        else:
+            logger.error("handler failed for %s %s", request.type, intent, exc_info=exc)
         self._tell(exc)
         return Answer(_apology_body(request), "handler_error")
 

@@ -8,6 +8,7 @@
     ├── AlexaApiError           a call to Alexa's service APIs failed (HTTP error, network)
     │   ├── PermissionRequired      the user has not granted the scope the call needs
     │   └── AlexaApiTimeout         the call took longer than its timeout
+    ├── StoreError              a store could not load or save attributes
     └── RequestError            a request the service must refuse with HTTP 400
         ├── MalformedRequestError   the body is not a JSON request envelope
         └── VerificationError       the request is not provably from Alexa for this skill
@@ -40,6 +41,7 @@ __all__ = [
     "SkillError",
     "SkillIdError",
     "SlotError",
+    "StoreError",
     "TimestampError",
     "VerificationError",
 ]
@@ -153,6 +155,13 @@ class PermissionRequired(AlexaApiError):
 
 class AlexaApiTimeout(AlexaApiError):
     """A call to Alexa's service APIs took longer than its timeout and was abandoned."""
+
+class StoreError(SkillError):
+    """A store could not load or save attributes; the message says why and what to do.
+
+    Raised from a handler's ``Attributes``, it is answered with the spoken apology (or the
+    skill's exception handler for it) and logged as one line.
+    """
 
 
 class RequestError(SkillError):

@@ -14,7 +14,8 @@ value's JSON with the JSON it was loaded as, so a list changed in place counts t
 
 `Attributes` are keyed by the Amazon account (``context.System.user.userId``); `PersonAttributes`
 by the recognised speaker (``context.System.person.personId``) within it, falling back to the
-account when Alexa recognises nobody. A handler may ask for either or both.
+account when Alexa recognises nobody; `DeviceAttributes` by the device
+(``context.System.device.deviceId``). A handler may ask for any of them.
 
 Concurrency: each save writes only the keys the handler changed or deleted, atomically. Two
 requests for one user that change different keys both keep their changes; two that change the
@@ -26,8 +27,9 @@ Values round-trip through JSON: tuples come back as lists, and a value JSON cann
 datetime, a set, NaN) fails the save with a `ResponseError` naming the key.
 
 Stores: `SQLiteStore` (the default: one file, several worker processes on one machine),
-`RedisStore` (several machines; needs the ``redis`` package: ``alexaskill[redis]``) and
-`MemoryStore` (tests). `open_store` makes one from a URL.
+`RedisStore` (several machines; needs the ``redis`` package: ``alexaskill[redis]``),
+`alexaskill.dynamodb.DynamoDBStore` (AWS Lambda; ``alexaskill[dynamodb]``) and `MemoryStore`
+(tests). `open_store` makes one from a URL.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ __all__ = [
     "DEFAULT_STORE",
     "REDIS_CLIENT_OPTIONS",
     "Attributes",
+    "DeviceAttributes",
     "MemoryStore",
     "PersonAttributes",
     "RedisStore",
@@ -506,7 +509,8 @@ def _text(name: bytes | str) -> str:
 
 def open_store(url: str) -> Store:
     """The store a URL names: ``sqlite:///relative.db``, ``sqlite:////abs/path.db``,
-    ``redis://host:port/db`` (or ``rediss://``, ``unix://``), or ``memory://``.
+    ``redis://host:port/db`` (or ``rediss://``, ``unix://``), ``dynamodb://TABLE?region=…``
+    (`alexaskill.dynamodb.DynamoDBStore`), or ``memory://``.
 
     Nothing is opened yet: connections are made on first use.
     """
@@ -526,11 +530,17 @@ def open_store(url: str) -> Store:
         if rest:
             raise ConfigurationError(f"memory store URL {url!r}: write memory://")
         return MemoryStore()
+    if scheme == "dynamodb":
+        from .dynamodb import dynamodb_store_from_url
+
+        return dynamodb_store_from_url(url)
     # Only the scheme goes into the message: the rest of a URL may hold a password.
     raise ConfigurationError(f"unknown store URL scheme {scheme!r}: {_STORE_URLS}")
 
 
-_STORE_URLS: Final = "use sqlite:///path.db, redis://host:port/db or memory://"
+_STORE_URLS: Final = (
+    "use sqlite:///path.db, redis://host:port/db, dynamodb://TABLE?region=REGION or memory://"
+)
 
 
 # --- attributes --------------------------------------------------------------------------------
@@ -727,8 +737,31 @@ class PersonAttributes(_StoredAttributes):
         return f"{user_id}/{person.person_id}"
 
 
+class DeviceAttributes(_StoredAttributes):
+    """A dict kept per Echo device (``context.System.device.deviceId``) across sessions.
+
+    For what belongs to a device rather than to whoever speaks to it (the room it stands in,
+    say), and the key the ASK SDK's device-id partition key scheme uses, so a skill that kept its
+    persistent attributes per device reads them here. Requests without a device id (skill events)
+    have none to save.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def key_for(cls, envelope: Envelope) -> str | None:
+        """The device id, or None when the request names no device."""
+        context = envelope.context
+        system = None if context is None else context.system
+        device = None if system is None else system.device
+        return device.device_id if device is not None and device.device_id else None
+
+
 def attributes_service(
-    store: Store | str | Callable[[], Store], *, per_person: bool = False
+    store: Store | str | Callable[[], Store],
+    *,
+    per_person: bool = False,
+    per_device: bool = False,
 ) -> tuple[
     Callable[[Call], Awaitable[_StoredAttributes]], Callable[[_StoredAttributes], Awaitable[None]]
 ]:
@@ -736,9 +769,14 @@ def attributes_service(
 
     ``store`` is a `Store`, a store URL for `open_store`, or a function returning a store, called
     on the first request that needs it. ``per_person=True`` makes `PersonAttributes` instead
-    (register them with ``skill.add_service(PersonAttributes, …)``).
+    (register them with ``skill.add_service(PersonAttributes, …)``), ``per_device=True``
+    `DeviceAttributes`.
     """
-    cls: type[_StoredAttributes] = PersonAttributes if per_person else Attributes
+    if per_person and per_device:
+        raise ConfigurationError("attributes_service: per_person or per_device, not both")
+    cls: type[_StoredAttributes] = (
+        PersonAttributes if per_person else DeviceAttributes if per_device else Attributes
+    )
     get_store = _store_getter(store)
 
     async def create(call: Call) -> _StoredAttributes:

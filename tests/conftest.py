@@ -1,4 +1,4 @@
-"""Shared fixtures and helpers: throwaway redis-servers, stopping a server by its PID."""
+"""Shared fixtures and helpers: throwaway redis-servers and moto_server, stopping a server by PID."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +32,7 @@ def _answers_ping(port: int) -> bool:
 
 def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the Redis tests must run)")
+        pytest.fail(f"{reason} (CI is set: the tests that need it must run)")
     pytest.skip(reason)
 
 
@@ -118,3 +119,63 @@ def redis_servers(tmp_path: Path) -> Iterator[RedisServers]:
         yield servers
     finally:
         servers.stop_all()
+
+
+def _answers_http(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            return sock.recv(16).startswith(b"HTTP/")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """``http://127.0.0.1:<port>`` of moto's server (a DynamoDB API), started for this session.
+
+    moto comes with the test extra (``moto[server]``). Without it the tests that need it are
+    skipped, except under CI, where they fail.
+    """
+    beside = Path(sys.executable).parent / "moto_server"
+    executable = str(beside) if beside.exists() else shutil.which("moto_server")
+    if executable is None:
+        _unavailable("moto_server not installed: pip install -e '.[test]'")
+    port = _free_port()
+    process = subprocess.Popen(
+        [executable, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers_http(port):
+            if process.poll() is not None:
+                pytest.fail(f"moto_server exited with status {process.returncode}")
+            if time.monotonic() > deadline:
+                pytest.fail("moto_server did not answer HTTP within 60 s")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Made-up AWS credentials and region, and none of the machine's AWS configuration."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    # Never ask an instance-metadata service (or any file of this machine) for credentials.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+
+
+@pytest.fixture
+def dynamodb_endpoint(moto_endpoint: str, aws_env: None) -> str:
+    """moto's endpoint, with made-up credentials in the environment for botocore to sign with."""
+    return moto_endpoint

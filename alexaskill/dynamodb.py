@@ -1,0 +1,582 @@
+"""Attributes in Amazon DynamoDB, where skills on AWS Lambda keep them: `DynamoDBStore`.
+
+The table layout is the default of Amazon's ``ask-sdk-dynamodb-persistence-adapter`` (Python
+and Node.js alike), so a skill moving from the ASK SDK keeps its users' data: one item per key,
+the key in a string partition key named ``id``, and every attribute of that key in one map
+column named ``attributes``::
+
+    {"id": {"S": "amzn1.ask.account.…"}, "attributes": {"M": {"visits": {"N": "3"}, …}}}
+
+Values are stored as DynamoDB's own types (numbers, strings, booleans, null, lists, maps), as
+the SDK stores them, so either side reads what the other wrote. Two differences from the JSON
+the other stores keep, both DynamoDB's: a number is a decimal, so a whole float (``2.0``) reads
+back as the int ``2``; and a number must fit DynamoDB's range (38 significant digits, magnitude
+from 1E-130 to under 1E+126), which a save checks, failing with a `ResponseError` that names the
+attribute. Values the SDK may have written that JSON cannot hold read as lists (string and
+number sets) or base64 text (binary).
+
+An update is one ``UpdateItem`` that sets and removes only the names that changed, inside the
+item's map (``SET attributes.#name = :value``, ``REMOVE attributes.#other``), so it is atomic,
+keeps the names it does not touch and every other column of the item (a TTL column, say), and
+gives the same last-writer-wins-per-name guarantee as the other stores. The first save for a
+key creates the map with a conditional write; a save of more than `_CHUNK` names is sent in
+steps of that many (DynamoDB limits an expression to 4 KB), each step atomic.
+
+The AWS client library (``botocore``, from ``pip install 'alexaskill[dynamodb]'``) is imported
+on the store's first operation, in a worker thread, never when a skill merely imports
+alexaskill, so a Lambda cold start of a skill that does not use the store is unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, TypeVar
+from urllib.parse import parse_qsl
+
+from .exceptions import ConfigurationError, ResponseError, StoreError
+from .store import _encode
+
+__all__ = ["DynamoDBStore", "dynamodb_store_from_url"]
+
+T = TypeVar("T")
+
+#: Changed or deleted names per ``UpdateItem``: the expression stays well under DynamoDB's 4 KB
+#: and 300-operator limits (Amazon's "Service, account, and table quotas in Amazon DynamoDB").
+_CHUNK: Final = 100
+#: How deep a value may nest: DynamoDB allows 32 levels, the item's attributes map taking one
+#: and DynamoDB counting the top-level attribute as one more (the same quotas page).
+_MAX_NESTING: Final = 30
+#: How long ``create_table=True`` waits for a new table to become active.
+_CREATE_WAIT: Final = 60.0
+#: Rounds of the create-the-map race (another request created it first) before giving up.
+_MAX_ROUNDS: Final = 5
+# DynamoDB's table names: 3 to 255 of these characters (or an ARN, for a table of another account).
+_TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
+# Error codes after which asking again cannot help, each with what to do about it.
+_THROTTLED: Final = frozenset(
+    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+)
+_REFUSED: Final = frozenset(
+    {
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "ExpiredTokenException",
+        "MissingAuthenticationTokenException",
+    }
+)
+
+
+class _ConditionFailed(Exception):
+    """A conditional write found the item in another state than it expected."""
+
+
+class DynamoDBStore:
+    """Attributes in a DynamoDB table, in the layout of the ASK SDK's DynamoDB adapter.
+
+    ``table`` is the table's name (or ARN). ``region`` and ``endpoint_url`` default to botocore's
+    own configuration (on Lambda, ``AWS_REGION``); credentials come from botocore's usual chain
+    (on Lambda, the function's role). ``partition_key_name`` and ``attribute_name`` name the
+    table's string partition key and the map column, as the SDK's options of the same names do.
+    ``create_table=True`` creates the table (on-demand capacity) on first use if it does not
+    exist, and waits until it is active. Each operation gives up after ``timeout`` seconds,
+    retries included, with a `StoreError`; so does every failure from AWS. ``client`` replaces
+    the botocore DynamoDB client the store would make (it is not closed by `aclose`).
+    """
+
+    def __init__(
+        self,
+        table: str,
+        *,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        partition_key_name: str = "id",
+        attribute_name: str = "attributes",
+        create_table: bool = False,
+        timeout: float = 3.0,
+        client: Any = None,
+    ) -> None:
+        if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
+            raise ConfigurationError(
+                f"DynamoDBStore: {table!r} is not a DynamoDB table name "
+                "(3 to 255 letters, digits, '_', '-' or '.')"
+            )
+        if endpoint_url is not None and not endpoint_url.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                f"DynamoDBStore: endpoint_url {endpoint_url!r} must start with http:// or https://"
+            )
+        if not partition_key_name or not attribute_name or partition_key_name == attribute_name:
+            raise ConfigurationError(
+                "DynamoDBStore: partition_key_name and attribute_name must be two non-empty names"
+            )
+        if not timeout > 0:
+            raise ConfigurationError(f"DynamoDBStore: timeout must be positive, not {timeout!r}")
+        if client is None and importlib.util.find_spec("botocore") is None:
+            raise ConfigurationError(
+                "DynamoDBStore needs botocore: pip install 'alexaskill[dynamodb]'"
+            )
+        self.table = table
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self.partition_key_name = partition_key_name
+        self.attribute_name = attribute_name
+        self.create_table = create_table
+        self.timeout = timeout
+        self._client = client
+        self._own_client = client is None
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._table_ready = not create_table
+        self._closed = False
+
+    def __repr__(self) -> str:
+        where = f", region={self.region!r}" if self.region else ""
+        where += f", endpoint_url={self.endpoint_url!r}" if self.endpoint_url else ""
+        return f"DynamoDBStore({self.table!r}{where})"
+
+    # --- the Store interface ---------------------------------------------------------------------
+
+    async def load(self, key: str) -> dict[str, Any]:
+        """All the values stored under ``key`` (one strongly consistent ``GetItem``)."""
+        answer = await self._call(
+            "get_item",
+            Key=self._key(key),
+            ConsistentRead=True,
+            ProjectionExpression="#a",
+            ExpressionAttributeNames={"#a": self.attribute_name},
+        )
+        stored = answer.get("Item", {}).get(self.attribute_name)
+        if stored is None or "NULL" in stored:
+            return {}
+        if "M" not in stored:
+            raise StoreError(
+                f"DynamoDB table {self.table!r}: the {self.attribute_name!r} column of an item "
+                f"is a {next(iter(stored), '?')}, not a map"
+            )
+        return {name: _from_dynamodb(value) for name, value in stored["M"].items()}
+
+    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
+        """Set ``changes`` and remove ``deleted`` under ``key``, only those names, atomically."""
+        gone = list(dict.fromkeys(deleted))
+        removed = set(gone)
+        values = {
+            name: _to_dynamodb_checked(name, value)
+            for name, value in changes.items()
+            if name not in removed
+        }
+        for name in (*values, *gone):
+            if not name:
+                raise ResponseError("attribute '' cannot be saved: DynamoDB names are not empty")
+        items = list(values.items())
+        while items or gone:
+            step, items = items[:_CHUNK], items[_CHUNK:]
+            removing, gone = gone[: _CHUNK - len(step)], gone[_CHUNK - len(step) :]
+            await self._update_step(key, dict(step), removing)
+
+    async def aclose(self) -> None:
+        """Close the client the store made (its connection pool); the store is not used again."""
+        with self._lock:
+            self._closed = True
+            client, self._client = self._client, None
+        if client is not None and self._own_client:
+            client.close()
+
+    # --- creating the table ----------------------------------------------------------------------
+
+    async def ensure_table(self) -> None:
+        """Create the table if it does not exist, then wait (up to a minute) until it is active.
+
+        On-demand capacity, a string partition key named ``partition_key_name``: the layout the
+        ASK SDK's adapter creates, without its fixed provisioned throughput. The role needs
+        ``dynamodb:CreateTable`` and ``dynamodb:DescribeTable``.
+        """
+        await self._run(self._create_table, "CreateTable", self.timeout + _CREATE_WAIT)
+
+    def _create_table(self, client: Any) -> None:
+        """In a worker thread: CreateTable unless it exists, then DescribeTable until ACTIVE."""
+        from botocore.exceptions import ClientError
+
+        try:
+            client.create_table(
+                TableName=self.table,
+                KeySchema=[{"AttributeName": self.partition_key_name, "KeyType": "HASH"}],
+                AttributeDefinitions=[
+                    {"AttributeName": self.partition_key_name, "AttributeType": "S"}
+                ],
+                BillingMode="PAY_PER_REQUEST",
+            )
+        except ClientError as exc:
+            if _code(exc) != "ResourceInUseException":  # it exists (or is being created)
+                raise
+        deadline = time.monotonic() + _CREATE_WAIT
+        while True:
+            status = client.describe_table(TableName=self.table)["Table"].get("TableStatus")
+            if status == "ACTIVE":
+                return
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    f"DynamoDB table {self.table!r} is still {status} after {_CREATE_WAIT:.0f} s"
+                )
+            time.sleep(0.5)
+
+    # --- the work --------------------------------------------------------------------------------
+
+    def _key(self, key: str) -> dict[str, dict[str, str]]:
+        return {self.partition_key_name: {"S": key}}
+
+    async def _update_step(
+        self, key: str, values: dict[str, dict[str, Any]], gone: list[str]
+    ) -> None:
+        names = {"#a": self.attribute_name}
+        settings = []
+        for i, name in enumerate(values):
+            names[f"#s{i}"] = name
+            settings.append(f"#a.#s{i} = :s{i}")
+        removals = []
+        for i, name in enumerate(gone):
+            names[f"#r{i}"] = name
+            removals.append(f"#a.#r{i}")
+        expression = " ".join(
+            part
+            for part in (
+                "SET " + ", ".join(settings) if settings else "",
+                "REMOVE " + ", ".join(removals) if removals else "",
+            )
+            if part
+        )
+        into_map: dict[str, Any] = {
+            "Key": self._key(key),
+            "UpdateExpression": expression,
+            "ConditionExpression": "attribute_exists(#a)",
+            "ExpressionAttributeNames": names,
+        }
+        if values:
+            into_map["ExpressionAttributeValues"] = {
+                f":s{i}": value for i, value in enumerate(values.values())
+            }
+        for _ in range(_MAX_ROUNDS):
+            try:
+                await self._call("update_item", **into_map)
+                return
+            except _ConditionFailed:
+                pass  # no map yet
+            if not values:
+                return  # nothing stored, so nothing to remove
+            try:
+                await self._call(
+                    "update_item",
+                    Key=self._key(key),
+                    UpdateExpression="SET #a = :m",
+                    ConditionExpression="attribute_not_exists(#a)",
+                    ExpressionAttributeNames={"#a": self.attribute_name},
+                    ExpressionAttributeValues={":m": {"M": values}},
+                )
+                return
+            except _ConditionFailed:
+                pass  # another request made the map in between: write into it
+        raise StoreError(
+            f"DynamoDB table {self.table!r}: an item kept changing between two conditional writes"
+        )
+
+    async def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """``client.<operation>(TableName=…, **params)``, its errors made into `StoreError`."""
+        params.setdefault("TableName", self.table)
+
+        def send(client: Any) -> dict[str, Any]:
+            answer: dict[str, Any] = getattr(client, operation)(**params)
+            return answer
+
+        return await self._run(send, _operation_name(operation), self.timeout)
+
+    async def _run(self, func: Callable[[Any], T], doing: str, deadline: float) -> T:
+        """``func(client)`` in a worker thread, given up after ``deadline`` seconds.
+
+        botocore blocks, hence the thread. Past the deadline the coroutine stops waiting; the
+        thread ends by itself, within botocore's own socket timeouts. The first call also makes
+        the client (importing botocore, reading its model of DynamoDB) and, with
+        ``create_table=True``, the table: work done once, before the deadline starts.
+        """
+        import anyio
+        import anyio.to_thread
+
+        if self._closed:
+            raise RuntimeError("DynamoDBStore is closed")
+        if self._client is None or not self._table_ready or self._pid != os.getpid():
+            await anyio.to_thread.run_sync(self._in_thread, _nothing, doing)
+        with anyio.move_on_after(deadline):
+            return await anyio.to_thread.run_sync(
+                self._in_thread, func, doing, abandon_on_cancel=True
+            )
+        raise StoreError(
+            f"DynamoDB table {self.table!r}: no answer to {doing} within {deadline:g} s"
+        )
+
+    def _in_thread(self, func: Callable[[Any], T], doing: str) -> T:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return func(self._ready_client())
+        except ClientError as exc:
+            code = _code(exc)
+            if code == "ConditionalCheckFailedException":
+                raise _ConditionFailed from None
+            raise StoreError(self._explain(doing, code, exc)) from exc
+        except BotoCoreError as exc:
+            raise StoreError(self._explain(doing, type(exc).__name__, exc)) from exc
+
+    def _ready_client(self) -> Any:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("DynamoDBStore is closed")
+            if self._pid != os.getpid():
+                # A forked child must not share its parent's connections.
+                self._pid = os.getpid()
+                if self._own_client:
+                    self._client = None
+            if self._client is None:
+                self._client = self._make_client()
+            client = self._client
+            if not self._table_ready:
+                self._create_table(client)
+                self._table_ready = True
+        return client
+
+    def _make_client(self) -> Any:
+        import botocore.session
+        from botocore.config import Config
+
+        config = Config(
+            connect_timeout=self.timeout,
+            read_timeout=self.timeout,
+            # "standard" retries throttling, 5xx and dropped connections with backoff, at most
+            # three attempts in all, which the overall deadline of _call bounds in time.
+            retries={"mode": "standard", "total_max_attempts": 3},
+            user_agent_extra="alexaskill",
+        )
+        session = botocore.session.get_session()
+        return session.create_client(
+            "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
+        )
+
+    def _explain(self, doing: str, code: str, exc: Exception) -> str:
+        """A log line that says what went wrong and what to do, from an AWS error."""
+        table = f"DynamoDB table {self.table!r}"
+        message = _message(exc)
+        if code == "ResourceNotFoundException":
+            return (
+                f"{table} does not exist in {self._where()} ({doing}): create it (README: "
+                "'AWS Lambda with DynamoDB') or let the store create it (create_table=true)"
+            )
+        if code in _THROTTLED:
+            return (
+                f"{table} throttled {doing} ({code}) after 3 attempts: raise its provisioned "
+                "capacity or switch it to on-demand"
+            )
+        if code in _REFUSED:
+            return (
+                f"{table}: AWS refused {doing} ({code}: {message}); the function's role needs "
+                "dynamodb:GetItem and dynamodb:UpdateItem on the table"
+            )
+        if code == "NoCredentialsError":
+            return (
+                f"{table}: no AWS credentials for {doing} (on Lambda the function's role gives "
+                "them; elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
+            )
+        if code == "NoRegionError":
+            return (
+                f"{table}: no AWS region for {doing}: add ?region=… to the store URL, pass "
+                "region=…, or set AWS_REGION"
+            )
+        if code == "ValidationException" and "size" in message.lower():
+            return f"{table}: {doing} refused, the item would exceed DynamoDB's 400 KB ({message})"
+        if code in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
+            return f"{table}: cannot reach DynamoDB at {self._where()} for {doing} ({message})"
+        return f"{table}: {doing} failed ({code}: {message})"
+
+    def _where(self) -> str:
+        if self.endpoint_url:
+            return self.endpoint_url
+        client = self._client
+        region = self.region or (client.meta.region_name if client is not None else None)
+        return f"region {region}" if region else "the default region"
+
+
+def _nothing(client: Any) -> None:
+    """What a call does once the client is ready, when readiness is all it is for."""
+
+
+def _code(exc: Any) -> str:
+    code: str = exc.response.get("Error", {}).get("Code", "") or type(exc).__name__
+    return code
+
+
+def _message(exc: Any) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        text = response.get("Error", {}).get("Message")
+        if text:
+            return str(text)
+    return str(exc)
+
+
+def _operation_name(operation: str) -> str:
+    """``get_item`` -> ``GetItem``, as AWS names the operation (and IAM the action)."""
+    return "".join(part.capitalize() for part in operation.split("_"))
+
+
+# --- values: JSON <-> DynamoDB's typed values ---------------------------------------------------
+
+
+def _to_dynamodb_checked(name: str, value: Any) -> dict[str, Any]:
+    """``value`` as a DynamoDB attribute value, after the same JSON check as every store."""
+    plain = json.loads(_encode(name, value))  # tuples become lists, as in the other stores
+    try:
+        return _to_dynamodb(plain, 0)
+    except ValueError as exc:
+        raise ResponseError(f"attribute {name!r} cannot be saved in DynamoDB: {exc}") from exc
+
+
+def _to_dynamodb(value: Any, depth: int) -> dict[str, Any]:
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, int | float):
+        return {"N": _number(value)}
+    if depth >= _MAX_NESTING:
+        raise ValueError(f"it nests deeper than DynamoDB allows ({_MAX_NESTING} levels)")
+    if isinstance(value, list):
+        return {"L": [_to_dynamodb(item, depth + 1) for item in value]}
+    return {"M": {key: _to_dynamodb(item, depth + 1) for key, item in value.items()}}
+
+
+def _number(value: int | float) -> str:
+    """The text DynamoDB takes for a number, or ValueError if it is out of DynamoDB's range."""
+    text = json.dumps(value)
+    number = Decimal(text)
+    if number.is_zero():
+        return "0"
+    sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # not NaN or infinity: _encode refused those
+    significant = list(digits)
+    while significant[-1] == 0:
+        significant.pop()
+        exponent += 1
+    if len(significant) > 38 or not -130 <= number.adjusted() <= 125:
+        shown = text if len(text) <= 40 else f"{text[:12]}…({len(text)} characters)"
+        raise ValueError(
+            f"{shown} is outside DynamoDB's numbers "
+            "(38 significant digits, magnitude from 1E-130 to under 1E+126)"
+        )
+    if len(text) > 40:  # a long whole number ending in zeros: send it in exponent form
+        return str(Decimal((sign, tuple(significant), exponent)))
+    return text
+
+
+def _from_dynamodb(value: Mapping[str, Any]) -> Any:
+    """A DynamoDB attribute value (as botocore gives it) as the JSON value it stands for."""
+    (kind, data), *_ = value.items()
+    if kind == "S":
+        return data
+    if kind == "N":
+        return _decode_number(data)
+    if kind == "BOOL":
+        return bool(data)
+    if kind == "NULL":
+        return None
+    if kind == "M":
+        return {key: _from_dynamodb(item) for key, item in data.items()}
+    if kind == "L":
+        return [_from_dynamodb(item) for item in data]
+    if kind == "SS":
+        return list(data)
+    if kind == "NS":
+        return [_decode_number(item) for item in data]
+    if kind == "B":
+        return base64.b64encode(data).decode("ascii")
+    if kind == "BS":
+        return [base64.b64encode(item).decode("ascii") for item in data]
+    raise StoreError(f"DynamoDB returned a value of unknown type {kind!r}")
+
+
+def _decode_number(text: str) -> int | float:
+    """A whole number as an int (exact, however large), any other as a float."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation as exc:
+        raise StoreError(f"DynamoDB returned a number that is not one: {text!r}") from exc
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+# --- dynamodb://TABLE?option=value ------------------------------------------------------------
+
+_OPTIONS: Final[dict[str, Callable[[str], Any]]] = {
+    "region": str,
+    "endpoint_url": str,
+    "partition_key_name": str,
+    "attribute_name": str,
+    "create_table": lambda text: _boolean("create_table", text),
+    "timeout": lambda text: _seconds(text),
+}
+
+
+def dynamodb_store_from_url(url: str) -> DynamoDBStore:
+    """The store ``dynamodb://TABLE?region=…&endpoint_url=…&partition_key_name=…&…`` names.
+
+    Options: ``region``, ``endpoint_url``, ``partition_key_name``, ``attribute_name``,
+    ``create_table`` (``true``/``false``) and ``timeout`` (seconds), as `DynamoDBStore` takes them.
+    """
+    _, _, rest = url.partition("://")
+    table, _, query = rest.partition("?")
+    if not table or "/" in table:
+        raise ConfigurationError(
+            f"DynamoDB store URL {url!r}: write dynamodb://TABLE?region=us-east-1"
+        )
+    options: dict[str, Any] = {}
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
+    except ValueError as exc:
+        raise ConfigurationError(f"DynamoDB store URL {url!r}: {exc}") from exc
+    for name, text in pairs:
+        parse = _OPTIONS.get(name)
+        if parse is None:
+            raise ConfigurationError(
+                f"DynamoDB store URL: unknown option {name!r} (known: {', '.join(_OPTIONS)})"
+            )
+        if name in options:
+            raise ConfigurationError(f"DynamoDB store URL: option {name!r} given twice")
+        if not text:
+            raise ConfigurationError(f"DynamoDB store URL: option {name!r} has no value")
+        options[name] = parse(text)
+    return DynamoDBStore(table, **options)
+
+
+def _boolean(name: str, text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"DynamoDB store URL: {name}={text!r} is not true or false")
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigurationError(f"DynamoDB store URL: timeout={text!r} is not a number of seconds")
+    return seconds

@@ -1,0 +1,568 @@
+"""DynamoDBStore: its layout, its limits, AWS's errors, and Amazon's ASK SDK adapter on one table.
+
+The store contract (load, update, concurrency) runs for DynamoDB in test_store.py. Here the
+DynamoDB API is moto's server (``moto_endpoint``, started by conftest.py on 127.0.0.1), except
+for the errors moto cannot make (throttling, refusals, a server that never answers), which come
+from a small fake DynamoDB in this module, also on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import copy
+import http.server
+import json
+import logging
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill import DeviceAttributes, Skill, speak
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import ConfigurationError, ResponseError, StoreError
+from alexaskill.models import Envelope, decode_envelope
+from alexaskill.responses import Response
+from alexaskill.store import Attributes, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+USER = "amzn1.ask.account.TESTUSER"
+DEVICE = "amzn1.ask.device.TESTDEVICE"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _table() -> str:
+    return f"skill-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+async def store(dynamodb_endpoint: str) -> AsyncIterator[DynamoDBStore]:
+    """A DynamoDBStore on a new table of moto's server."""
+    made = DynamoDBStore(_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    try:
+        yield made
+    finally:
+        await made.aclose()
+
+
+def _client(endpoint: str) -> Any:
+    """A plain botocore client on moto, to look at what the store wrote."""
+    import botocore.session
+
+    return botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=endpoint
+    )
+
+
+# --- layout ------------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_layout_is_the_ask_sdk_adapters_with_dynamodb_types(
+    store: DynamoDBStore, dynamodb_endpoint: str
+) -> None:
+    await store.update(USER, {"visits": 3, "name": "Ada", "ok": True, "x": None}, ())
+    await store.update(USER, {"ratio": 0.25, "cities": ["Paris", {"n": 2}]}, ["x"])
+    client = _client(dynamodb_endpoint)
+    item = client.get_item(TableName=store.table, Key={"id": {"S": USER}})["Item"]
+    client.close()
+    assert item == {
+        "id": {"S": USER},
+        "attributes": {
+            "M": {
+                "visits": {"N": "3"},
+                "name": {"S": "Ada"},
+                "ok": {"BOOL": True},
+                "ratio": {"N": "0.25"},
+                "cities": {"L": [{"S": "Paris"}, {"M": {"n": {"N": "2"}}}]},
+            }
+        },
+    }
+
+
+@pytest.mark.anyio
+async def test_named_key_and_column_and_other_columns_are_kept(dynamodb_endpoint: str) -> None:
+    table = _table()
+    client = _client(dynamodb_endpoint)
+    client.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    # An item with a column of its own (a TTL, say) and no attributes yet.
+    client.put_item(TableName=table, Item={"userId": {"S": USER}, "ttl": {"N": "1999999999"}})
+    store = open_store(
+        f"dynamodb://{table}?endpoint_url={dynamodb_endpoint}"
+        "&partition_key_name=userId&attribute_name=data&timeout=30"
+    )
+    try:
+        assert await store.load(USER) == {}
+        await store.update(USER, {"a": 1}, ())
+        await store.update(USER, {"b": 2}, ["a"])
+        assert await store.load(USER) == {"b": 2}
+    finally:
+        await store.aclose()
+    item = client.get_item(TableName=table, Key={"userId": {"S": USER}})["Item"]
+    client.close()
+    assert item == {
+        "userId": {"S": USER},
+        "ttl": {"N": "1999999999"},
+        "data": {"M": {"b": {"N": "2"}}},
+    }
+
+
+@pytest.mark.anyio
+async def test_values_the_sdk_may_have_written_that_json_cannot_hold(
+    store: DynamoDBStore, dynamodb_endpoint: str
+) -> None:
+    await store.update(USER, {"placeholder": 0}, ())
+    client = _client(dynamodb_endpoint)
+    client.update_item(
+        TableName=store.table,
+        Key={"id": {"S": USER}},
+        UpdateExpression="SET #a.tags = :ss, #a.nums = :ns, #a.bytes = :b",
+        ExpressionAttributeNames={"#a": "attributes"},
+        ExpressionAttributeValues={
+            ":ss": {"SS": ["a", "b"]},
+            ":ns": {"NS": ["1", "2.5"]},
+            ":b": {"B": b"\x00\xff"},
+        },
+    )
+    client.close()
+    loaded = await store.load(USER)
+    assert sorted(loaded["tags"]) == ["a", "b"]
+    assert sorted(loaded["nums"]) == [1, 2.5]
+    assert loaded["bytes"] == "AP8="
+
+
+@pytest.mark.anyio
+async def test_numbers_whole_floats_and_dynamodb_limits(store: DynamoDBStore) -> None:
+    values = {"big": 10**100, "exact": 12345678901234567890123456789012345678, "whole": 2.0}
+    values |= {"tiny": 1e-120, "negative": -7.5, "zero": -0.0}
+    await store.update(USER, values, ())
+    loaded = await store.load(USER)
+    assert loaded == values
+    assert type(loaded["big"]) is int and type(loaded["exact"]) is int
+    assert type(loaded["whole"]) is int  # a decimal in DynamoDB: whole numbers read as ints
+    for bad in (1e300, 1e-200, 10**40 + 1):
+        with pytest.raises(ResponseError, match="attribute 'bad' cannot be saved in DynamoDB"):
+            await store.update(USER, {"fine": 1, "bad": {"deep": [bad]}}, ["big"])
+    assert await store.load(USER) == loaded  # a refused save writes nothing
+
+
+@pytest.mark.anyio
+async def test_nesting_is_bounded_and_empty_names_refused(store: DynamoDBStore) -> None:
+    deep: Any = "leaf"
+    for _ in range(30):
+        deep = [deep]
+    await store.update(USER, {"deep": deep}, ())
+    assert await store.load(USER) == {"deep": deep}
+    with pytest.raises(ResponseError, match=r"attribute 'deeper'.*nests deeper"):
+        await store.update(USER, {"deeper": [deep]}, ())
+    with pytest.raises(ResponseError, match="names are not empty"):
+        await store.update(USER, {"": 1}, ())
+
+
+@pytest.mark.anyio
+async def test_an_update_of_many_names_is_sent_in_steps(store: DynamoDBStore) -> None:
+    # 100 names a step: 130 names are two steps, then 30 changes and 120 deletions are two more.
+    await store.update(USER, {f"k{i}": i for i in range(130)}, ())
+    assert await store.load(USER) == {f"k{i}": i for i in range(130)}
+    await store.update(USER, {f"n{i}": i for i in range(30)}, [f"k{i}" for i in range(120)])
+    expected = {f"k{i}": i for i in range(120, 130)} | {f"n{i}": i for i in range(30)}
+    assert await store.load(USER) == expected
+
+
+@pytest.mark.anyio
+async def test_a_name_both_changed_and_deleted_is_deleted(store: DynamoDBStore) -> None:
+    await store.update(USER, {"a": 1, "b": 2}, ())
+    await store.update(USER, {"a": 3}, ["a", "a", "b"])
+    assert await store.load(USER) == {}
+
+
+@pytest.mark.anyio
+async def test_closed_store_refuses_work(dynamodb_endpoint: str) -> None:
+    store = DynamoDBStore(_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    await store.update(USER, {"a": 1}, ())
+    await store.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await store.load(USER)
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+
+def test_open_store_reads_every_option() -> None:
+    store = open_store(
+        "dynamodb://my-skill.attributes?region=eu-west-1&endpoint_url=http://127.0.0.1:8000"
+        "&partition_key_name=pk&attribute_name=data&create_table=true&timeout=1.5"
+    )
+    assert isinstance(store, DynamoDBStore)
+    assert (store.table, store.region, store.endpoint_url) == (
+        "my-skill.attributes",
+        "eu-west-1",
+        "http://127.0.0.1:8000",
+    )
+    assert (store.partition_key_name, store.attribute_name) == ("pk", "data")
+    assert store.create_table is True and store.timeout == 1.5
+    plain = open_store("dynamodb://skill")
+    assert isinstance(plain, DynamoDBStore)
+    assert (plain.partition_key_name, plain.attribute_name) == ("id", "attributes")
+    assert plain.create_table is False and plain.region is None
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("dynamodb://", "write dynamodb://TABLE"),
+        ("dynamodb://a/b", "write dynamodb://TABLE"),
+        ("dynamodb://ab", "not a DynamoDB table name"),
+        ("dynamodb://bad$name", "not a DynamoDB table name"),
+        ("dynamodb://skill?regoin=us-east-1", "unknown option 'regoin'"),
+        ("dynamodb://skill?region=a&region=b", "given twice"),
+        ("dynamodb://skill?region=", "has no value"),
+        ("dynamodb://skill?create_table=maybe", "not true or false"),
+        ("dynamodb://skill?timeout=0", "not a number of seconds"),
+        ("dynamodb://skill?timeout=soon", "not a number of seconds"),
+        ("dynamodb://skill?endpoint_url=127.0.0.1:8000", "must start with http"),
+        ("dynamodb://skill?attribute_name=id", "two non-empty names"),
+    ],
+)
+def test_bad_urls_are_configuration_errors(url: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        open_store(url)
+
+
+def test_without_botocore_the_store_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name == "botocore" else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.raises(ConfigurationError, match=r"pip install 'alexaskill\[dynamodb\]'"):
+        open_store("dynamodb://skill?region=us-east-1")
+
+
+_LAZY = """
+import sys
+from alexaskill import Attributes, Skill, speak
+
+skill = Skill("{skill_id}", store="dynamodb://{table}?endpoint_url={endpoint}&create_table=true")
+
+@skill.intent("GetWeather")
+def weather(attributes: Attributes):
+    attributes["n"] = attributes.get("n", 0) + 1
+    return speak(f"Visit {{attributes['n']}}.")
+
+@skill.launch
+def launch():
+    return speak("Hello.")
+
+handler = skill.lambda_handler
+event = {event}
+assert "botocore" not in sys.modules, "imported with the skill"
+launch = dict(event, request=dict(event["request"], type="LaunchRequest"))
+launch["request"].pop("intent")
+handler(launch, None)
+assert "botocore" not in sys.modules, "imported for a handler that uses no attributes"
+answers = [handler(event, None) for _ in range(2)]
+assert "botocore" in sys.modules
+print(answers[-1]["response"]["outputSpeech"]["text"])
+"""
+
+
+def test_botocore_loads_on_first_use_only_and_lambda_keeps_attributes(
+    dynamodb_endpoint: str,
+) -> None:
+    program = _LAZY.format(
+        skill_id=SKILL_ID,
+        table=_table(),
+        endpoint=dynamodb_endpoint,
+        event=repr(_event_dict()),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Visit 2."
+
+
+# --- AWS's errors: a clear line in the log, the apology, never a hang ----------------------------
+
+
+class FakeDynamoDB:
+    """A DynamoDB endpoint on 127.0.0.1 that answers every call with one error, or never."""
+
+    def __init__(self) -> None:
+        self.error: tuple[int, str, str] | None = None
+        self.calls: list[str] = []
+        self.release = threading.Event()
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                fake.calls.append(self.headers.get("X-Amz-Target", "").rpartition(".")[2])
+                if fake.error is None:  # hang until the test ends
+                    fake.release.wait(30)
+                    return
+                status, code, message = fake.error
+                body = json.dumps(
+                    {"__type": f"com.amazonaws.dynamodb.v20120810#{code}"} | {"message": message}
+                ).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-amz-json-1.0")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def fake_dynamodb(aws_env: None) -> Iterator[FakeDynamoDB]:
+    fake = FakeDynamoDB()
+    try:
+        yield fake
+    finally:
+        fake.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("status", "code", "message", "expected"),
+    [
+        (400, "ThrottlingException", "Rate exceeded", "throttled GetItem"),
+        (400, "ProvisionedThroughputExceededException", "slow down", "throttled GetItem"),
+        (
+            400,
+            "AccessDeniedException",
+            "User: arn:aws:sts::1:assumed-role/skill is not authorized to perform: "
+            "dynamodb:GetItem",
+            "needs dynamodb:GetItem and dynamodb:UpdateItem",
+        ),
+        (
+            400,
+            "ValidationException",
+            "Item size has exceeded the maximum allowed size",
+            "exceed DynamoDB's 400 KB",
+        ),
+        (500, "InternalServerError", "oops", r"GetItem failed \(InternalServerError: oops\)"),
+    ],
+)
+async def test_aws_errors_become_store_errors_that_say_what_to_do(
+    fake_dynamodb: FakeDynamoDB, status: int, code: str, message: str, expected: str
+) -> None:
+    fake_dynamodb.error = (status, code, message)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError, match=expected):
+        await store.load(USER)
+    await store.aclose()
+    retried = code in ("ThrottlingException", "ProvisionedThroughputExceededException")
+    retried = retried or status == 500
+    assert fake_dynamodb.calls == ["GetItem"] * (3 if retried else 1)
+
+
+@pytest.mark.anyio
+async def test_a_server_that_never_answers_costs_the_timeout(fake_dynamodb: FakeDynamoDB) -> None:
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
+    # One answered call first, so that the client exists (making it can take longer than 0.5 s
+    # on a busy machine); then the server stops answering.
+    fake_dynamodb.error = (400, "ResourceNotFoundException", "no table")
+    with anyio.fail_after(30), pytest.raises(StoreError, match="does not exist"):
+        await store.load(USER)
+    fake_dynamodb.error = None
+    with anyio.fail_after(10), pytest.raises(StoreError, match="no answer to UpdateItem within"):
+        await store.update(USER, {"a": 1}, ())
+    assert fake_dynamodb.calls[:2] == ["GetItem", "UpdateItem"]
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_missing_table_no_credentials_no_region(
+    dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = DynamoDBStore("no-such-table", endpoint_url=dynamodb_endpoint, timeout=30)
+    with pytest.raises(StoreError, match=r"'no-such-table' does not exist.*create_table=true"):
+        await missing.load(USER)
+    await missing.aclose()
+
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    anonymous = DynamoDBStore("skill", endpoint_url=dynamodb_endpoint, timeout=30)
+    with pytest.raises(StoreError, match="no AWS credentials for GetItem"):
+        await anonymous.load(USER)
+    await anonymous.aclose()
+
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    nowhere = DynamoDBStore("skill", timeout=30)
+    with pytest.raises(StoreError, match=r"no AWS region.*\?region="):
+        await nowhere.load(USER)
+    await nowhere.aclose()
+
+
+def test_the_skill_answers_a_store_error_with_the_apology_and_one_line(
+    dynamodb_endpoint: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    skill = Skill(SKILL_ID, store=f"dynamodb://no-such-table?endpoint_url={dynamodb_endpoint}")
+
+    @skill.intent("GetWeather")
+    def weather(attributes: Attributes) -> Response:
+        return speak("never")
+
+    with caplog.at_level(logging.ERROR, logger="alexaskill"):
+        body = json.loads(anyio.run(skill.answer, _envelope()))
+    assert "Sorry" in body["response"]["outputSpeech"]["text"]
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.exc_info is None
+    assert "IntentRequest GetWeather" in record.getMessage()
+    assert "'no-such-table' does not exist" in record.getMessage()
+
+
+# --- Amazon's ASK SDK adapter and this store on one table --------------------------------------
+
+
+def _event_dict(user: str = USER, device: str = DEVICE) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((FIXTURES / "IntentRequest.GetWeather.json").read_text())
+    event = copy.deepcopy(event)
+    event["context"]["System"]["user"]["userId"] = user
+    event["session"]["user"]["userId"] = user
+    event["context"]["System"]["device"]["deviceId"] = device
+    return event
+
+
+def _envelope(user: str = USER, device: str = DEVICE) -> Envelope:
+    return decode_envelope(json.dumps(_event_dict(user, device)))
+
+
+def _sdk_envelope(user: str = USER, device: str = DEVICE) -> Any:
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    return DefaultSerializer().deserialize(json.dumps(_event_dict(user, device)), RequestEnvelope)
+
+
+def _sdk_adapter(table: str, endpoint: str, *, by_device: bool = False, create: bool) -> Any:
+    # The adapter's module builds a boto3 resource when imported (a default argument), so it
+    # needs a region by then: aws_env has set AWS_DEFAULT_REGION.
+    import boto3
+    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+    from ask_sdk_dynamodb.partition_keygen import (
+        device_id_partition_keygen,
+        user_id_partition_keygen,
+    )
+
+    keygen = device_id_partition_keygen if by_device else user_id_partition_keygen
+    return DynamoDbAdapter(
+        table,
+        create_table=create,
+        partition_keygen=keygen,
+        dynamodb_resource=boto3.resource("dynamodb", endpoint_url=endpoint),
+    )
+
+
+SDK_WRITES = {
+    "visits": 3,
+    "name": "Ada",
+    "ratio": Decimal("0.25"),
+    "flags": [True, None, ""],
+    "nested": {"a": {"b": [1, "two"]}},
+}
+AS_JSON = SDK_WRITES | {"ratio": 0.25}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("by_device", [False, True], ids=["user-id", "device-id"])
+async def test_what_the_ask_sdk_wrote_we_read_and_update(
+    dynamodb_endpoint: str, by_device: bool
+) -> None:
+    table = _table()
+    sdk = _sdk_adapter(table, dynamodb_endpoint, by_device=by_device, create=True)
+    sdk.save_attributes(_sdk_envelope(), SDK_WRITES)
+    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=30)
+    kind: type[Attributes] | type[DeviceAttributes] = DeviceAttributes if by_device else Attributes
+    attributes = await kind.load(store, _envelope())
+    assert dict(attributes) == AS_JSON
+    attributes["visits"] += 1
+    del attributes["flags"]
+    assert await attributes.save()
+    other = await (Attributes if by_device else DeviceAttributes).load(store, _envelope())
+    assert dict(other) == {}  # the other key scheme finds nothing there
+    await store.aclose()
+    read_back = sdk.get_attributes(_sdk_envelope())
+    expected = {k: v for k, v in SDK_WRITES.items() if k != "flags"} | {"visits": 4}
+    assert read_back == expected
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("by_device", [False, True], ids=["user-id", "device-id"])
+async def test_what_we_wrote_the_ask_sdk_reads_and_replaces(
+    dynamodb_endpoint: str, by_device: bool
+) -> None:
+    table = _table()
+    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    kind: type[Attributes] | type[DeviceAttributes] = DeviceAttributes if by_device else Attributes
+    attributes = await kind.load(store, _envelope())
+    attributes.update(AS_JSON)
+    assert await attributes.save()
+    sdk = _sdk_adapter(table, dynamodb_endpoint, by_device=by_device, create=False)
+    read = sdk.get_attributes(_sdk_envelope())
+    assert read == SDK_WRITES  # numbers come back as the Decimals boto3 makes
+    sdk.save_attributes(_sdk_envelope(), {**read, "visits": read["visits"] + 1})
+    assert dict(await kind.load(store, _envelope())) == AS_JSON | {"visits": 4}
+    await store.aclose()
+
+
+def test_device_attributes_through_the_skill_are_per_device(dynamodb_endpoint: str) -> None:
+    skill = Skill(
+        SKILL_ID,
+        store=f"dynamodb://{_table()}?endpoint_url={dynamodb_endpoint}&create_table=true",
+    )
+
+    @skill.intent("GetWeather")
+    def weather(room: DeviceAttributes, attributes: Attributes) -> Response:
+        room["n"] = room.get("n", 0) + 1
+        attributes["n"] = attributes.get("n", 0) + 1
+        return speak(f"{room['n']} {attributes['n']}")
+
+    def say(device: str) -> str:
+        body = json.loads(anyio.run(skill.answer, _envelope(device=device)))
+        text: str = body["response"]["outputSpeech"]["text"]
+        return text
+
+    assert [say("kitchen"), say("kitchen"), say("bedroom")] == ["1 1", "2 2", "1 3"]
+    anyio.run(skill.store.aclose)
