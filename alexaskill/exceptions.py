@@ -156,6 +156,7 @@ class PermissionRequired(AlexaApiError):
 class AlexaApiTimeout(AlexaApiError):
     """A call to Alexa's service APIs took longer than its timeout and was abandoned."""
 
+
 class StoreError(SkillError):
     """A store could not load or save attributes; the message says why and what to do.
 
