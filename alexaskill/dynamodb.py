@@ -18,9 +18,11 @@ number sets) or base64 text (binary).
 An update is one ``UpdateItem`` that sets and removes only the names that changed, inside the
 item's map (``SET attributes.#name = :value``, ``REMOVE attributes.#other``), so it is atomic,
 keeps the names it does not touch and every other column of the item (a TTL column, say), and
-gives the same last-writer-wins-per-name guarantee as the other stores. The first save for a
-key creates the map with a conditional write; a save of more than `_CHUNK` names is sent in
-steps of that many (DynamoDB limits an expression to 4 KB), each step atomic.
+gives the same last-writer-wins-per-name guarantee as the other stores. `Attributes.increment`
+is DynamoDB's own addition in the same expression (``SET attributes.#n = if_not_exists(…, 0) +
+:by``), so overlapping requests all count. The first save for a key creates the map with a
+conditional write; a save of more than `_CHUNK` names is sent in steps of that many (DynamoDB
+limits an expression to 4 KB), each step atomic.
 
 The AWS client library (``botocore``, from ``pip install 'alexaskill[dynamodb]'``) is imported
 on the store's first operation, in a worker thread, never when a skill merely imports
@@ -163,23 +165,43 @@ class DynamoDBStore:
             )
         return {name: _from_dynamodb(value) for name, value in stored["M"].items()}
 
-    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
-        """Set ``changes`` and remove ``deleted`` under ``key``, only those names, atomically."""
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, only those
+        names, atomically (in steps of `_CHUNK` names beyond that many).
+
+        An increment adds to the stored number (absent: 0) inside the same ``UpdateItem``; a
+        stored value that is not a number fails the save with `ResponseError`, writing nothing.
+        (DynamoDB cannot test in a condition whether a number is whole: a stored 2.5 is
+        incremented to 3.5 where the other stores refuse it.)
+        """
         gone = list(dict.fromkeys(deleted))
         removed = set(gone)
+        added = {name: by for name, by in (increments or {}).items() if name not in removed}
         values = {
             name: _to_dynamodb_checked(name, value)
             for name, value in changes.items()
-            if name not in removed
+            if name not in removed and name not in added
         }
-        for name in (*values, *gone):
+        steps: list[tuple[str, str, Any]] = [("set", name, value) for name, value in values.items()]
+        for name, by in added.items():
+            if type(by) is not int:
+                raise ResponseError(f"attribute {name!r}: increment by an int, not {by!r}")
+            try:
+                steps.append(("add", name, {"N": _number(by)}))
+            except ValueError as exc:
+                raise ResponseError(f"attribute {name!r}: increment {exc}") from exc
+        steps.extend(("remove", name, None) for name in gone)
+        for _, name, _ in steps:
             if not name:
                 raise ResponseError("attribute '' cannot be saved: DynamoDB names are not empty")
-        items = list(values.items())
-        while items or gone:
-            step, items = items[:_CHUNK], items[_CHUNK:]
-            removing, gone = gone[: _CHUNK - len(step)], gone[_CHUNK - len(step) :]
-            await self._update_step(key, dict(step), removing)
+        for start in range(0, len(steps), _CHUNK):
+            await self._update_step(key, steps[start : start + _CHUNK])
 
     async def aclose(self) -> None:
         """Close the client the store made (its connection pool); the store is not used again."""
@@ -232,18 +254,34 @@ class DynamoDBStore:
     def _key(self, key: str) -> dict[str, dict[str, str]]:
         return {self.partition_key_name: {"S": key}}
 
-    async def _update_step(
-        self, key: str, values: dict[str, dict[str, Any]], gone: list[str]
-    ) -> None:
+    async def _update_step(self, key: str, steps: list[tuple[str, str, Any]]) -> None:
+        """One atomic write of ``steps``: ("set", name, value), ("add", name, by), ("remove", …).
+
+        Into the item's map if it has one; else the map is made whole with a conditional write;
+        if another request made it in between, into the map again.
+        """
         names = {"#a": self.attribute_name}
-        settings = []
-        for i, name in enumerate(values):
-            names[f"#s{i}"] = name
-            settings.append(f"#a.#s{i} = :s{i}")
-        removals = []
-        for i, name in enumerate(gone):
-            names[f"#r{i}"] = name
-            removals.append(f"#a.#r{i}")
+        values: dict[str, Any] = {}
+        settings: list[str] = []
+        removals: list[str] = []
+        conditions = ["attribute_exists(#a)"]
+        whole: dict[str, Any] = {}  # the map to create if there is none: what is set or added
+        for i, (kind, name, value) in enumerate(steps):
+            names[f"#n{i}"] = name
+            if kind == "set":
+                values[f":v{i}"] = value
+                settings.append(f"#a.#n{i} = :v{i}")
+                whole[name] = value
+            elif kind == "add":
+                values[f":v{i}"] = value
+                settings.append(f"#a.#n{i} = if_not_exists(#a.#n{i}, :zero) + :v{i}")
+                conditions.append(
+                    f"(attribute_not_exists(#a.#n{i}) OR attribute_type(#a.#n{i}, :N))"
+                )
+                values[":zero"], values[":N"] = {"N": "0"}, {"S": "N"}
+                whole[name] = value
+            else:
+                removals.append(f"#a.#n{i}")
         expression = " ".join(
             part
             for part in (
@@ -255,21 +293,29 @@ class DynamoDBStore:
         into_map: dict[str, Any] = {
             "Key": self._key(key),
             "UpdateExpression": expression,
-            "ConditionExpression": "attribute_exists(#a)",
+            "ConditionExpression": " AND ".join(conditions),
             "ExpressionAttributeNames": names,
         }
         if values:
-            into_map["ExpressionAttributeValues"] = {
-                f":s{i}": value for i, value in enumerate(values.values())
-            }
+            into_map["ExpressionAttributeValues"] = values
+        seen_map = False
         for _ in range(_MAX_ROUNDS):
             try:
                 await self._call("update_item", **into_map)
                 return
             except _ConditionFailed:
-                pass  # no map yet
-            if not values:
-                return  # nothing stored, so nothing to remove
+                pass  # no map yet, or a value to add to that is not a number
+            if seen_map and len(conditions) > 1:
+                # The map exists and the write still failed: look for the value that is no number.
+                stored = await self.load(key)
+                for kind, name, _ in steps:
+                    if kind == "add" and name in stored and not _is_number(stored[name]):
+                        raise ResponseError(
+                            f"attribute {name!r} holds {type(stored[name]).__name__}: "
+                            "not incremented"
+                        )
+            if not whole:
+                return  # only removals, and no map: nothing to remove
             try:
                 await self._call(
                     "update_item",
@@ -277,11 +323,11 @@ class DynamoDBStore:
                     UpdateExpression="SET #a = :m",
                     ConditionExpression="attribute_not_exists(#a)",
                     ExpressionAttributeNames={"#a": self.attribute_name},
-                    ExpressionAttributeValues={":m": {"M": values}},
+                    ExpressionAttributeValues={":m": {"M": whole}},
                 )
                 return
             except _ConditionFailed:
-                pass  # another request made the map in between: write into it
+                seen_map = True  # another request made the map meanwhile, or it was there
         raise StoreError(
             f"DynamoDB table {self.table!r}: an item kept changing between two conditional writes"
         )
@@ -407,6 +453,10 @@ class DynamoDBStore:
         client = self._client
         region = self.region or (client.meta.region_name if client is not None else None)
         return f"region {region}" if region else "the default region"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _nothing(client: Any) -> None:

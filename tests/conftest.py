@@ -1,4 +1,4 @@
-"""Shared fixtures and helpers: throwaway redis-servers and moto_server, stopping a server by PID."""
+"""Shared fixtures and helpers: throwaway redis-servers and moto_server, stopped by PID."""
 
 from __future__ import annotations
 
@@ -130,6 +130,20 @@ def _answers_http(port: int) -> bool:
         return False
 
 
+# moto_server (moto.server.main) with Werkzeug serving one request at a time. moto checks a
+# DynamoDB write's condition and then applies it without a lock, so on its default threaded
+# server two simultaneous conditional writes can both pass (40 simultaneous increments of a new
+# item counted 32 to 38); DynamoDB applies the writes to one item one after the other, which is
+# what the store's concurrency tests rely on.
+_MOTO_SERVER = """
+import sys
+import moto.server
+serve = moto.server.run_simple
+moto.server.run_simple = lambda *args, **options: serve(*args, **{**options, "threaded": False})
+moto.server.main(["-H", "127.0.0.1", "-p", sys.argv[1]])
+"""
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """``http://127.0.0.1:<port>`` of moto's server (a DynamoDB API), started for this session.
@@ -137,13 +151,14 @@ def moto_endpoint() -> Iterator[str]:
     moto comes with the test extra (``moto[server]``). Without it the tests that need it are
     skipped, except under CI, where they fail.
     """
-    beside = Path(sys.executable).parent / "moto_server"
-    executable = str(beside) if beside.exists() else shutil.which("moto_server")
-    if executable is None:
-        _unavailable("moto_server not installed: pip install -e '.[test]'")
+    try:
+        import flask  # noqa: F401
+        import moto.server  # noqa: F401
+    except ImportError:
+        _unavailable("moto's server is not installed: pip install -e '.[test]' (moto[server])")
     port = _free_port()
     process = subprocess.Popen(
-        [executable, "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-c", _MOTO_SERVER, str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -151,9 +166,9 @@ def moto_endpoint() -> Iterator[str]:
         deadline = time.monotonic() + 60
         while not _answers_http(port):
             if process.poll() is not None:
-                pytest.fail(f"moto_server exited with status {process.returncode}")
+                pytest.fail(f"moto's server exited with status {process.returncode}")
             if time.monotonic() > deadline:
-                pytest.fail("moto_server did not answer HTTP within 60 s")
+                pytest.fail("moto's server did not answer HTTP within 60 s")
             time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:

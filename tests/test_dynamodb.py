@@ -187,6 +187,21 @@ async def test_an_update_of_many_names_is_sent_in_steps(store: DynamoDBStore) ->
 
 
 @pytest.mark.anyio
+async def test_increments_are_added_by_dynamodb_itself(store: DynamoDBStore) -> None:
+    await store.update(USER, {}, (), increments={"new": 2})  # no item yet: created with 2
+    await store.update(USER, {"ratio": 2.5, "text": "x"}, (), increments={"new": -3})
+    assert await store.load(USER) == {"new": -1, "ratio": 2.5, "text": "x"}
+    # DynamoDB cannot tell a whole number in a condition: a fractional one is added to too.
+    await store.update(USER, {}, (), increments={"ratio": 1})
+    assert (await store.load(USER))["ratio"] == 3.5
+    with pytest.raises(ResponseError, match="'text' holds str: not incremented"):
+        await store.update(USER, {"other": 1}, (), increments={"text": 1, "new": 1})
+    with pytest.raises(ResponseError, match="'new': increment"):
+        await store.update(USER, {}, (), increments={"new": 10**40 + 1})
+    assert await store.load(USER) == {"new": -1, "ratio": 3.5, "text": "x"}
+
+
+@pytest.mark.anyio
 async def test_a_name_both_changed_and_deleted_is_deleted(store: DynamoDBStore) -> None:
     await store.update(USER, {"a": 1, "b": 2}, ())
     await store.update(USER, {"a": 3}, ["a", "a", "b"])
