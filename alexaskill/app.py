@@ -43,7 +43,7 @@ from .interaction import (
     declaration_problems,
     model_warnings,
 )
-from .logs import log_request, refusal
+from .logs import configure_logging_if_unset, log_request, refusal
 from .models import (
     CanFulfillIntentRequest,
     Envelope,
@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from .alexa_api import ApiTransport
     from .aws_lambda import LambdaHandler
     from .capture import RequestCapture
+    from .mounting import SkillMount
     from .verify import Verifier
 
 __all__ = ["Skill"]
@@ -498,6 +499,18 @@ class Skill:
         if listener is not None:
             listener(exc)
 
+    def mount(self, path: str, *, name: str | None = None) -> SkillMount:
+        """A Starlette route serving this skill under ``path`` (``"/weather"``).
+
+        ``Starlette(routes=[skill.mount("/weather")])``; in FastAPI,
+        ``app.router.routes.append(skill.mount("/weather"))``. Unlike ``Mount("/weather",
+        app=skill)``, it answers ``POST /weather`` itself, where Starlette's router would
+        redirect it to ``/weather/`` (HTTP 307), which Alexa does not follow.
+        """
+        from .mounting import SkillMount
+
+        return SkillMount(path, self, name=name)
+
     @property
     def lambda_handler(self) -> LambdaHandler:
         """The AWS Lambda function for this skill: ``handler = skill.lambda_handler``."""
@@ -518,7 +531,7 @@ class Skill:
             path: str = scope["path"]
             root: str = scope.get("root_path", "")
             if root and path.startswith(root):
-                path = path[len(root) :]
+                path = path[len(root) :] or "/"  # "": mounted, and POSTed to the mount path
             if path == self.path:
                 await self._endpoint(scope, receive, send)
                 return
@@ -529,6 +542,7 @@ class Skill:
         from starlette.responses import JSONResponse
         from starlette.routing import Route
 
+        configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
         self.start()
         if self.verify and self.verifier is None:
             from .verify import Verifier

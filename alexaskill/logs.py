@@ -52,6 +52,7 @@ __all__ = [
     "JsonFormatter",
     "Settings",
     "configure_logging",
+    "configure_logging_if_unset",
     "log_request",
     "printable",
     "refusal",
@@ -214,6 +215,21 @@ def configure_logging(
     logger.addHandler(handler)
     logger.setLevel(resolved)
     logger.propagate = False
+
+
+def configure_logging_if_unset() -> bool:
+    """`configure_logging` from the environment, unless logging is set up already; True if done.
+
+    The ASGI app calls it at start-up, so that ``uvicorn app:skill`` with no logging set-up
+    writes the request line at INFO (``ALEXASKILL_LOG_LEVEL``, ``ALEXASKILL_LOG_JSON``), where
+    Python alone would show only warnings. Set-up found: a handler on the root logger or on
+    ``"alexaskill"`` (``logging.basicConfig``, ``configure_logging``, a dictConfig, pytest).
+    """
+    if logger.handlers or logging.getLogger().handlers:
+        return False
+    settings = settings_from_env()
+    configure_logging(settings.log_level, json=settings.log_json)
+    return True
 
 
 def _level(level: str | int) -> int:

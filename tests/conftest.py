@@ -14,6 +14,31 @@ from typing import Any, NoReturn
 
 import pytest
 
+# --- the working directory stays as it was -----------------------------------------------------
+
+_CWD_LISTING = pytest.StashKey[tuple[Path, frozenset[str]]]()
+# What pytest itself keeps in the directory it runs from.
+_PYTEST_OWN = frozenset((".pytest_cache",))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Note what the working directory holds before any test runs."""
+    cwd = Path.cwd()
+    session.config.stash[_CWD_LISTING] = (cwd, frozenset(os.listdir(cwd)))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if tests left files in the working directory (they belong in tmp_path)."""
+    cwd, before = session.config.stash[_CWD_LISTING]
+    left = sorted(set(os.listdir(cwd)) - before - _PYTEST_OWN)
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = f"tests wrote into the working directory {cwd}: {', '.join(left)}"
+    if reporter is not None:
+        reporter.write_line(f"ERROR: {message}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

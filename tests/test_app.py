@@ -490,6 +490,32 @@ def test_two_skills_mounted_side_by_side() -> None:
         assert response.status_code == 400
 
 
+def test_a_mounted_skill_answers_its_mount_path_without_a_redirect() -> None:
+    skill = make_skill()
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    headers = {"content-type": "application/json", **pki.sign(body)}
+    plain = Starlette(routes=[Mount("/weather", app=skill)])
+    with StarletteClient(plain, follow_redirects=False) as http:
+        # What Starlette's own Mount does: a redirect, which Alexa does not follow.
+        assert http.post("/weather", content=body, headers=headers).status_code == 307
+    app = Starlette(routes=[skill.mount("/weather")])
+    with StarletteClient(app, follow_redirects=False) as http:
+        for path in ("/weather", "/weather/"):
+            response = http.post(path, content=body, headers=headers)
+            assert response.status_code == 200, path
+            assert response.json()["response"]["outputSpeech"]["text"] == "Welcome. Which city?"
+        assert http.get("/weather/health").json() == {"status": "ok"}
+        assert http.post("/weatherman", content=body, headers=headers).status_code == 404
+        assert http.get("/weather/").status_code == 405
+
+
+def test_a_skill_is_mounted_under_a_real_path() -> None:
+    with pytest.raises(ValueError, match="like '/weather'"):
+        make_skill().mount("/")
+
+
 def test_verifier_reset_after_build_never_skips_verification() -> None:
     skill = make_skill()
     with TestClient(skill) as client:

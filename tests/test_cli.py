@@ -27,6 +27,7 @@ from alexaskill.cli import (
     serve_factory,
     trust_dev_pki,
 )
+from alexaskill.cli.common import skills_in
 from alexaskill.testing import RequestFactory, TestPKI, load_request
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         envelope = RequestFactory(skill_id=SKILL_ID).intent(name)
         (tmp_path / f"{name.lower()}.json").write_text(json.dumps(envelope))
     yield tmp_path
-    for name in [name for name in sys.modules if name.startswith(("skillapp", "_alexaskill_app"))]:
+    for name in [
+        name for name in sys.modules if name.startswith(("skillapp", "portal", "_alexaskill_app"))
+    ]:
         del sys.modules[name]
 
 
@@ -266,8 +269,8 @@ def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch
         (["request", "LaunchRequest", "--intent", "X"], "carry no intent; drop --intent"),
         (["request", "IntentRequest", "--intent", "X", "--slot", "city"], "expected NAME=VALUE"),
         (
-            ["model", "skillapp:skill", "--invocation", "hello helper", "-o", "no/dir/x.json"],
-            "cannot write no/dir/x.json",
+            ["model", "skillapp:skill", "--invocation", "hello helper", "-o", "hello.json/x.json"],
+            "cannot write hello.json/x.json",
         ),
     ],
 )
@@ -301,6 +304,42 @@ def test_replay_url_to_a_server_that_is_down(workdir: Path, dev_dir: Path) -> No
     assert code == 2
     assert f"cannot connect to {url}: is the server running?" in err
     assert "alexaskill serve skillapp:skill --dev" in err
+
+
+def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
+    workdir: Path, dev_dir: Path
+) -> None:
+    import threading
+
+    import uvicorn
+
+    from alexaskill.verify import Verifier
+
+    # A server that verifies as in production: the development chain's URL is not Amazon's, so
+    # its download fails (here, offline, as S3 would answer: 403).
+    offline = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(403)))
+    skill = Skill(SKILL_ID, verifier=Verifier(http_client=offline))
+    skill.add_intent_handler("Hello", lambda: speak("hello"))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(skill, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server.started
+        url = f"http://127.0.0.1:{port}/"
+        code, out, _ = run("replay", "skillapp:skill", "hello.json", "--url", url)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+    assert code == 1
+    assert "  FAILED: HTTP 400: certificate" in out
+    assert (
+        "; the server does not trust the development key replay --url signs with: start it "
+        "with `alexaskill serve skillapp:skill --dev`\n"
+    ) in out
 
 
 def test_load_skill_finds_attributes_by_dotted_path(workdir: Path) -> None:
@@ -358,6 +397,33 @@ def test_serve_factory_reads_its_options_from_the_environment(
     monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "1")
     assert serve_factory().verifier is not None
     assert (dev_dir / TestPKI.FILE_NAME).exists()
+
+
+def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(
+    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir / "portal.py").write_text(
+        "from starlette.applications import Starlette\n"
+        "from starlette.routing import Mount, Route\n"
+        "from starlette.responses import PlainTextResponse\n"
+        "from skillapp import skill\n"
+        "from alexaskill import Skill\n\n"
+        "other = Skill('amzn1.ask.skill.other')\n"
+        "app = Starlette(routes=[\n"
+        "    Route('/', lambda request: PlainTextResponse('home')),\n"
+        "    skill.mount('/weather'),\n"
+        "    Mount('/nested', routes=[Mount('/other', app=other)]),\n"
+        "])\n"
+        "plain = Starlette(routes=[Route('/', lambda request: PlainTextResponse('home'))])\n"
+    )
+    monkeypatch.setenv("ALEXASKILL_SERVE_APP", "portal:app")
+    monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "1")
+    skills = skills_in(serve_factory())
+    assert len(skills) == 2
+    assert all(type(skill.verifier).__name__ == "_DevVerifier" for skill in skills)
+    monkeypatch.setenv("ALEXASKILL_SERVE_APP", "portal:plain")
+    with pytest.raises(UsageError, match="--dev: portal:plain is no Skill and mounts none"):
+        serve_factory()
 
 
 def test_serve_dev_then_replay_url(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -578,3 +644,88 @@ def test_python_dash_m_alexaskill() -> None:
     )
     assert completed.returncode == 0
     assert json.loads(completed.stdout)["request"]["type"] == "LaunchRequest"
+
+
+# --- the command as a shell tool ------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"alexaskill {version('alexaskill')}\n"
+
+
+def test_replay_reads_requests_from_standard_input(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hello = (workdir / "hello.json").read_text()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(hello))
+    code, out, _ = run("replay", "skillapp:skill", "-")
+    assert code == 0
+    assert out.startswith("- (IntentRequest Hello)\n  speech:     hello there\n")
+    # Several documents one after the other, as `cat a.json b.json` gives them.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(hello + "\n" + hello))
+    code, out, _ = run("replay", "skillapp:skill", "-", "hello.json")
+    assert code == 0
+    assert "- (request 1) (IntentRequest Hello)\n" in out
+    assert "- (request 2) (IntentRequest Hello)\n" in out
+    assert out.endswith("3 requests: all answered\n")
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        ("", "standard input is empty: pipe a request in"),
+        ("{not json", "standard input: not JSON (line 1"),
+        ('{"version": "1.0"}', "standard input: not an Alexa request envelope"),
+    ],
+)
+def test_replay_standard_input_mistakes(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, stdin: str, message: str
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code, _, err = run("replay", "skillapp:skill", "-")
+    assert code == 2
+    assert message in err
+
+
+def test_a_request_piped_into_replay(workdir: Path) -> None:
+    request = subprocess.run(
+        [sys.executable, "-m", "alexaskill", "request", "IntentRequest", "--intent", "Hello"],
+        capture_output=True,
+        check=True,
+    )
+    replayed = subprocess.run(
+        [sys.executable, "-m", "alexaskill", "replay", "skillapp:skill", "-"],
+        input=request.stdout,
+        capture_output=True,
+        cwd=workdir,
+        check=False,
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    assert b"speech:     hello there" in replayed.stdout
+
+
+def test_a_closed_pipe_ends_the_command_without_a_traceback(workdir: Path) -> None:
+    # `alexaskill request ... | head -1`: the reader is gone before the command writes.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alexaskill", "replay", "skillapp:skill", "hello.json", "--json"],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in error
+    assert "BrokenPipeError" not in error
+
+
+def test_model_output_creates_missing_folders(workdir: Path) -> None:
+    output = workdir / "skill-package" / "interactionModels" / "custom" / "en-US.json"
+    code, _, err = run("model", "skillapp:skill", "--invocation", "hello helper", "-o", str(output))
+    assert code == 0, err
+    assert json.loads(output.read_text())["interactionModel"]["languageModel"]["intents"]

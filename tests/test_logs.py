@@ -6,6 +6,9 @@ import asyncio
 import io
 import json
 import logging
+import os
+import socket
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -448,3 +451,43 @@ def test_every_alexaskill_line_escapes_what_it_interpolates() -> None:
     assert lines[1] == "WARNING d\\ne"
     assert lines[2] == "ERROR handler failed for IntentRequest GetWeather\\nFAKE"
     assert lines[3] == "Traceback (most recent call last):"  # tracebacks stay readable
+
+
+def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path) -> None:
+    # `uvicorn app:skill` and nothing else: the configuration table promises INFO by default.
+    import httpx
+
+    (tmp_path / "app.py").write_text(
+        "from alexaskill import Skill\n\nskill = Skill('amzn1.ask.skill.x')\n"
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.post(
+                    f"http://127.0.0.1:{port}/",
+                    content=b"{}",
+                    timeout=1,
+                    headers={"content-type": "application/json"},
+                )
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "no server"
+                time.sleep(0.05)
+        assert response.status_code == 400
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert " INFO alexaskill.request: - -> refused:certificate_url (400) " in output, output

@@ -451,3 +451,26 @@ def test_a_users_suite_runs_warning_free_under_w_error(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "1 passed" in completed.stdout
     assert "warning" not in completed.stdout.lower()
+
+
+def test_the_suite_fails_when_a_test_writes_into_the_working_directory(
+    pytester: pytest.Pytester,
+) -> None:
+    # tests/conftest.py's guard, run on a suite with one careless test and one careful one.
+    pytester.makeconftest((Path(__file__).parent / "conftest.py").read_text())
+    pytester.makepyfile(
+        test_writes="""
+        from pathlib import Path
+
+        def test_careless():
+            Path("alexaskill.db").write_text("")
+
+        def test_careful(tmp_path):
+            (tmp_path / "alexaskill.db").write_text("")
+        """
+    )
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["*tests wrote into the working directory*: alexaskill.db"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    (pytester.path / "alexaskill.db").unlink()
+    assert pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", "-k", "careful").ret == 0

@@ -29,6 +29,7 @@ production.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Final, TextIO
@@ -69,10 +70,20 @@ def parser() -> argparse.ArgumentParser:
         description="Test, serve and describe an alexaskill skill.",
         epilog="Run `alexaskill COMMAND --help` for a command's options.",
     )
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in _COMMANDS.values():
         command.add_parser(commands)
     return top
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("alexaskill")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
 
 
 def main(
@@ -87,9 +98,26 @@ def main(
         return exc.code if isinstance(exc.code, int) else 2
     try:
         status: int = _COMMANDS[args.command].run(args, out, err)
+        out.flush()  # here, where a closed pipe is caught, not at exit
         return status
     except UsageError as exc:
         err.write(f"alexaskill {args.command}: error: {exc}\n")
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`alexaskill request … | head -1`): stop quietly, as a shell
+        # tool does. What is left in the buffer goes nowhere, so that Python's own flush at
+        # exit does not fail again with a traceback.
+        if out is sys.stdout:
+            _silence_stdout()
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped this way
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file behind sys.stdout
+        pass

@@ -38,6 +38,52 @@ def load_skill(spec: str) -> Skill:
     """The `Skill` named by ``module:attribute`` or ``path/to/file.py:attribute``."""
     from ..app import Skill
 
+    value = load_object(spec)
+    if not isinstance(value, Skill):
+        raise UsageError(
+            f"{spec} is not an alexaskill Skill (it is of type {type(value).__name__}): name "
+            "the Skill object, as in app:skill"
+        )
+    return value
+
+
+def load_app(spec: str) -> Any:
+    """The ASGI app named by ``spec``: a `Skill`, or an app serving skills (Starlette, …)."""
+    value = load_object(spec)
+    if not callable(value):
+        raise UsageError(
+            f"{spec} is not an ASGI app (it is of type {type(value).__name__}): name a Skill, "
+            "or the Starlette or FastAPI app that mounts skills"
+        )
+    return value
+
+
+def skills_in(app: Any) -> list[Skill]:
+    """The skills ``app`` serves: itself, or those its routes mount (at any depth)."""
+    from ..app import Skill
+
+    found: list[Skill] = []
+    pending = [app]
+    seen: set[int] = set()
+    while pending:
+        item = pending.pop(0)
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, Skill):
+            found.append(item)
+            continue
+        for route in getattr(item, "routes", None) or ():
+            pending.extend(
+                inner for inner in (getattr(route, "app", None), route) if inner is not None
+            )
+    return found
+
+
+def load_object(spec: str) -> Any:
+    """What ``module:attribute`` or ``path/to/file.py:attribute`` names."""
+    from ..app import Skill
+
     target, colon, attribute = spec.rpartition(":")
     if not colon or not target or not attribute:
         raise UsageError(
@@ -59,11 +105,6 @@ def load_skill(spec: str) -> Skill:
                 else "it defines no Skill object at module level"
             )
             raise UsageError(f"{name} has no attribute {attribute!r} ({hint})") from None
-    if not isinstance(value, Skill):
-        raise UsageError(
-            f"{spec} is not an alexaskill Skill (it is of type {type(value).__name__}): name "
-            "the Skill object, as in app:skill"
-        )
     return value
 
 

@@ -95,7 +95,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(text)
         return 0
     try:
-        Path(args.output).write_text(text, encoding="utf-8")
+        output = Path(args.output)
+        output.parent.mkdir(parents=True, exist_ok=True)  # skill-package/interactionModels/…
+        output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     err.write(f"wrote {args.output}\n")

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import logging
+import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -32,6 +33,9 @@ def _load_requests(files: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
 
     loaded = []
     for name in files:
+        if name == "-":
+            loaded.extend(_read_stdin())
+            continue
         try:
             loaded.append((name, load_request(name)))
         except FileNotFoundError:
@@ -44,6 +48,41 @@ def _load_requests(files: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
             raise UsageError(f"{name}: not UTF-8 text") from None
         except (OSError, ValueError) as exc:
             raise UsageError(str(exc) if str(exc).startswith(name) else f"{name}: {exc}") from None
+    return loaded
+
+
+def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
+    """The request envelopes on standard input: one JSON document, or several one after the
+    other (``cat a.json b.json``, one per line, or ``alexaskill request`` piped in)."""
+    from ..testing import load_request
+
+    text = sys.stdin.read()
+    decoder = json.JSONDecoder()
+    loaded: list[tuple[str, dict[str, Any]]] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position == len(text):
+            break
+        label = "-" if position == 0 else f"- (request {len(loaded) + 1})"
+        try:
+            document, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"standard input: not JSON (line {exc.lineno}: {exc.msg})") from None
+        try:
+            loaded.append((label, load_request(document)))
+        except (TypeError, ValueError):
+            raise UsageError(
+                "standard input: not an Alexa request envelope (no 'request' object)"
+            ) from None
+    if not loaded:
+        raise UsageError(
+            "standard input is empty: pipe a request in, e.g. "
+            "`alexaskill request LaunchRequest | alexaskill replay app:skill -`"
+        )
+    if len(loaded) > 1:
+        loaded[0] = ("- (request 1)", loaded[0][1])
     return loaded
 
 
@@ -85,6 +124,12 @@ def _failure(result: SkillResponse) -> str | None:
     if result.speech == APOLOGY:  # from a server (--url), which keeps its exceptions
         return "the skill answered with the framework's apology: a handler raised (see its log)"
     return None
+
+
+def _refused_dev_key(result: SkillResponse) -> bool:
+    """Whether a server refused a request signed with the development key for its signature."""
+    reason = result.error or ""
+    return result.status_code == 400 and reason.startswith(("certificate", "signature"))
 
 
 def _show(result: SkillResponse, out: TextIO) -> None:
@@ -197,6 +242,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with log_to(err, logging.WARNING):
         for name, envelope, result in send(skill, requests, args):
             problem = _failure(result)
+            if problem is not None and args.url is not None and _refused_dev_key(result):
+                problem += (
+                    f"; the server does not trust the development key replay --url signs with: "
+                    f"start it with `alexaskill serve {args.app} --dev`"
+                )
             failed += problem is not None
             if args.json:
                 record = {
@@ -253,7 +303,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=formatter,
     )
     command.add_argument("app", metavar="APP", help=APP_HELP)
-    command.add_argument("files", metavar="FILE", nargs="+", help="a request envelope (JSON)")
+    command.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="+",
+        help="a request envelope (JSON); - reads them from standard input",
+    )
     command.add_argument("--json", action="store_true", help="print one JSON line per request")
     command.add_argument(
         "--keep-skill-id", action="store_true", help="send the application ids in the files"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 if TYPE_CHECKING:
     from ..app import Skill
 
-from .common import APP_HELP, UsageError, help_text, load_skill, logger, port
+from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
 
 # How `serve --reload` hands its options to the server process it starts.
@@ -24,27 +24,41 @@ def _configure_server_logging() -> None:
     logger.setLevel(logging.INFO)
 
 
-def serve_factory() -> Skill:
+def serve_factory() -> Any:
     """The app ``serve --reload`` runs in the server process uvicorn starts (and restarts)."""
     _configure_server_logging()
-    skill = load_skill(os.environ[_SERVE_APP_ENV])
-    if os.environ.get(_SERVE_DEV_ENV) == "1":
-        trust_dev_pki(skill)
-    _capture(skill, os.environ.get(_SERVE_CAPTURE_ENV) or None)
-    return skill
+    spec = os.environ[_SERVE_APP_ENV]
+    app = load_app(spec)
+    _prepare(spec, app, os.environ.get(_SERVE_DEV_ENV) == "1", os.environ.get(_SERVE_CAPTURE_ENV))
+    return app
 
 
-def _capture(skill: Skill, directory: str | None) -> None:
-    if directory is not None:
-        from ..capture import RequestCapture
+def _prepare(spec: str, app: Any, dev: bool, capture: str | None) -> None:
+    """Apply ``--dev`` and ``--capture`` to every skill ``app`` serves."""
+    skills = skills_in(app) if dev or capture else []
+    if (dev or capture) and not skills:
+        option = "--dev" if dev else "--capture"
+        raise UsageError(
+            f"{option}: {spec} is no Skill and mounts none (its routes were searched, "
+            "Mount(…, app=skill) and skill.mount(…) included)"
+        )
+    for skill in skills:
+        if dev:
+            trust_dev_pki(skill)
+        if capture:
+            _capture(skill, capture)
 
-        skill.capture = RequestCapture(directory)
+
+def _capture(skill: Skill, directory: str) -> None:
+    from ..capture import RequestCapture
+
+    skill.capture = RequestCapture(directory)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import uvicorn
 
-    skill = load_skill(args.app)  # a mistake in APP is reported here, not by uvicorn
+    app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level}
     if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
@@ -65,10 +79,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, reload=True, **options)
         return 0
     _configure_server_logging()
-    if args.dev:
-        trust_dev_pki(skill)
-    _capture(skill, args.capture)
-    uvicorn.run(skill, **options)
+    _prepare(args.app, app, args.dev, args.capture)
+    uvicorn.run(app, **options)
     return 0
 
 
@@ -89,7 +101,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
         formatter_class=formatter,
     )
-    command.add_argument("app", metavar="APP", help=APP_HELP)
+    command.add_argument(
+        "app",
+        metavar="APP",
+        help=f"{APP_HELP}; or a Starlette or FastAPI app mounting skills (--dev and --capture "
+        "then apply to each)",
+    )
     command.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     command.add_argument("--port", type=port, default=8000, help="port to bind (8000)")
     command.add_argument("--dev", action="store_true", help="also trust the development key")

@@ -1,0 +1,51 @@
+"""`SkillMount`: a skill under a path of a Starlette (or FastAPI) app, answering the path itself.
+
+``Mount("/weather", app=skill)`` serves ``/weather/`` and below, and Starlette's router answers
+``POST /weather`` with a redirect to ``/weather/`` (HTTP 307). Alexa does not follow redirects,
+so an endpoint configured as ``https://host/weather`` would never reach the skill. A
+`SkillMount` (made by `Skill.mount`) also takes the mount path itself, as the skill's own path.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.routing import Match, Mount
+
+if TYPE_CHECKING:
+    from starlette.types import Scope
+
+    from .app import Skill
+
+__all__ = ["SkillMount"]
+
+
+class SkillMount(Mount):
+    """``Mount(path, app=skill)`` that also answers ``path`` without a trailing slash."""
+
+    def __init__(self, path: str, skill: Skill, *, name: str | None = None) -> None:
+        if not path.startswith("/") or path == "/":
+            raise ValueError(f"a skill is mounted under a path like '/weather', not {path!r}")
+        super().__init__(path, app=skill, name=name)
+        #: The skill served.
+        self.skill = skill
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """Match what `Mount` matches, and the mount path itself."""
+        root_path: str = scope.get("root_path", "")
+        if scope["type"] == "http" and _route_path(scope["path"], root_path) == self.path:
+            child: dict[str, Any] = {
+                "path_params": dict(scope.get("path_params", {})),
+                "app_root_path": scope.get("app_root_path", root_path),
+                "root_path": root_path + self.path,
+                "endpoint": self.app,
+            }
+            return Match.FULL, child
+        return super().matches(scope)
+
+
+def _route_path(path: str, root_path: str) -> str:
+    """``path`` below the app's ``root_path`` (what Starlette's routes match)."""
+    if root_path and path.startswith(root_path + "/"):
+        return path[len(root_path) :]
+    return path

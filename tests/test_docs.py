@@ -1,0 +1,403 @@
+"""The documentation runs as written: README.md and benchmarks/README.md, top to bottom.
+
+Each document is followed as a new user would, in an empty working directory:
+
+- every ```python block runs. A block whose first line is ``# continues the example above``
+  runs in the namespace of the python block before it; any other starts afresh. A block whose
+  first line names a file (``# app.py``, ``# test_app.py``) is that file: it is written to the
+  working directory (later blocks and commands use it) and run, a ``test_*.py`` file by pytest;
+- every ```console block that runs the ``alexaskill`` command runs: each ``$`` line in bash
+  (``\\`` continues it), and the lines shown after it are the output expected (``...`` stands for
+  any lines; nothing shown: exit status 0 is enough). ``alexaskill serve`` keeps running in the
+  background until the block ends, while the block's next commands talk to it.
+
+A block that cannot run here (it needs a deployed HTTPS endpoint, a tunnel, Docker) says why in
+an HTML comment on the line before it: ``<!-- not run: <reason> -->``.
+
+The commands see ``ALEXASKILL_SKILL_ID`` set to the example id, a ``HOME`` of their own (shown
+as ``/home/you``), the examples of this repository (``examples/``) in the working directory, and
+port 8000 moved to a free port (shown as 8000).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTS = ["README.md", "benchmarks/README.md"]
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+CONTINUES = "# continues the example above"
+FILE = re.compile(r"# ([\w./-]+\.py)")
+NOT_RUN = re.compile(r"<!-- not run: (.+?) -->")
+FENCE = re.compile(r"^```(\w*)\s*$")
+
+
+@dataclass
+class Block:
+    """A fenced block of a document."""
+
+    document: str
+    line: int
+    language: str
+    text: str
+    not_run: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.document}:{self.line}"
+
+
+def read_blocks(document: str) -> list[Block]:
+    """The ```python and ```console blocks of ``document``, in order."""
+    lines = (ROOT / document).read_text().splitlines()
+    found = []
+    index = 0
+    while index < len(lines):
+        opened = FENCE.match(lines[index])
+        if opened is None:
+            index += 1
+            continue
+        end = index + 1
+        while not lines[end].startswith("```"):
+            end += 1
+        language = opened.group(1)
+        if language in ("python", "console"):
+            before = lines[index - 1] if index else ""
+            reason = NOT_RUN.search(before)
+            found.append(
+                Block(
+                    document,
+                    index + 1,
+                    language,
+                    "\n".join(lines[index + 1 : end]) + "\n",
+                    reason.group(1) if reason else None,
+                )
+            )
+        index = end + 1
+    return found
+
+
+# --- running a document -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Reader:
+    """A new user following one document in an empty directory."""
+
+    workdir: Path
+    monkeypatch: pytest.MonkeyPatch
+    namespace: dict[str, Any] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+        env.pop("XDG_DATA_HOME", None)
+        env.pop("ALEXASKILL_DEV_PKI_DIR", None)
+        env["HOME"] = str(self.workdir / "home")
+        env["ALEXASKILL_SKILL_ID"] = SKILL_ID
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        env["PYTHONPATH"] = str(self.workdir)
+        env["COLUMNS"] = "100"
+        return env
+
+    def run(self, block: Block) -> None:
+        try:
+            if block.language == "python":
+                self.run_python(block)
+            elif "$ alexaskill" in block.text or "alexaskill " in block.text:
+                self.run_console(block)
+        except AssertionError as exc:
+            self.failures.append(f"{block.where}: {exc}")
+        except Exception as exc:  # the block itself failed: report it, go on with the others
+            self.failures.append(f"{block.where}: {type(exc).__name__}: {exc}")
+
+    # --- python ---
+
+    def run_python(self, block: Block) -> None:
+        first = block.text.split("\n", 1)[0].strip()
+        named = FILE.fullmatch(first)
+        if named is not None:
+            path = self.workdir / named.group(1)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(block.text)
+            if path.name.startswith("test_"):
+                self.run_tests(path)
+                return
+        if first != CONTINUES:
+            self.namespace = {"__name__": "__readme__"}
+        before = set(self.namespace)
+        code = compile(block.text, block.where, "exec")
+        exec(code, self.namespace)
+        for name in sorted(set(self.namespace) - before):
+            if name.startswith("test_") and callable(self.namespace[name]):
+                self.run_test_function(self.namespace[name])
+
+    def run_test_function(self, test: Any) -> None:
+        """Run a test the block defines, with the ``skill_client`` fixture it asks for."""
+        from alexaskill.testing import TestClient
+
+        clients: list[TestClient] = []
+
+        def skill_client(skill: Any, **options: Any) -> TestClient:
+            client = TestClient(skill, **options)
+            client.__enter__()
+            clients.append(client)
+            return client
+
+        fixtures = {"skill_client": skill_client, "tmp_path": self.workdir}
+        try:
+            test(**{name: fixtures[name] for name in inspect.signature(test).parameters})
+        finally:
+            while clients:
+                clients.pop().__exit__(None, None, None)
+
+    def run_tests(self, path: Path) -> None:
+        completed = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", path.name],
+            cwd=path.parent,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert completed.returncode == 0, f"pytest {path.name} failed:\n{completed.stdout}"
+
+    # --- console ---
+
+    def run_console(self, block: Block) -> None:
+        port = free_port()
+        servers: list[subprocess.Popen[str]] = []
+        try:
+            for command, expected in commands(block.text):
+                command = command.replace(":8000", f":{port}").replace(" 8000", f" {port}")
+                if command.startswith("alexaskill serve"):
+                    if "--port" not in command:
+                        command += f" --port {port}"
+                    self.start_server(command, expected, port, servers)
+                    continue
+                completed = subprocess.run(
+                    ["bash", "-c", command],
+                    cwd=self.workdir,
+                    env=self.env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    timeout=120,
+                    check=False,
+                )
+                output = self.shown(completed.stdout, port)
+                assert completed.returncode == 0, (
+                    f"`{command}` exited with {completed.returncode}:\n{output}"
+                )
+                assert_matches(expected, output, command)
+        finally:
+            for server in servers:
+                server.send_signal(signal.SIGINT)
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+                if server.stdout is not None:
+                    server.stdout.close()
+
+    def start_server(
+        self, command: str, expected: list[str], port: int, servers: list[subprocess.Popen[str]]
+    ) -> None:
+        server = subprocess.Popen(
+            ["bash", "-c", f"exec {command}"],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        servers.append(server)  # stopped when the block ends, whatever happens here
+        lines: list[str] = []
+        # Read all along: a server whose log fills the pipe would stop answering.
+        reader = threading.Thread(target=_drain, args=(server, lines), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            if any("Uvicorn running on" in line for line in lines):
+                break
+            time.sleep(0.05)
+        assert_matches(expected, self.shown("".join(lines), port), command)
+
+    def shown(self, output: str, port: int) -> str:
+        """``output`` as the document shows it: /home/you for HOME, port 8000."""
+        return output.replace(str(self.workdir / "home"), "/home/you").replace(f":{port}", ":8000")
+
+
+def _drain(server: subprocess.Popen[str], lines: list[str]) -> None:
+    assert server.stdout is not None
+    for line in server.stdout:
+        lines.append(line)
+
+
+def commands(text: str) -> Iterator[tuple[str, list[str]]]:
+    """(command, the output lines shown after it) for each ``$`` line of a console block."""
+    command: str | None = None
+    expected: list[str] = []
+    continued = False
+    for line in text.splitlines():
+        if continued and command is not None:
+            command = command[:-1].rstrip() + " " + line.strip()
+            continued = command.endswith("\\")
+        elif line.startswith("$ "):
+            if command is not None:
+                yield command, _trimmed(expected)
+            command, expected = line[2:].strip(), []
+            continued = command.endswith("\\")
+        elif command is not None:
+            expected.append(line.rstrip())
+    if command is not None:
+        yield command, _trimmed(expected)
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def assert_matches(expected: list[str], output: str, command: str) -> None:
+    """Every line shown is in ``output`` in order; ``...`` stands for any number of lines."""
+    if not expected:
+        return
+    actual = [line.rstrip() for line in output.splitlines()]
+    assert _match(expected, actual), (
+        f"`{command}` printed:\n{output}\nwhere the document shows:\n" + "\n".join(expected)
+    )
+
+
+def _match(expected: list[str], actual: list[str]) -> bool:
+    if not expected:
+        return not actual
+    if expected[0] == "...":
+        return any(_match(expected[1:], actual[i:]) for i in range(len(actual) + 1))
+    return bool(actual) and actual[0] == expected[0] and _match(expected[1:], actual[1:])
+
+
+@pytest.fixture
+def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
+    (tmp_path / "home").mkdir()
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", SKILL_ID)
+    before = set(sys.modules)
+    # Blocks set up logging as a deployed skill does (configure_logging): undone afterwards.
+    logger = logging.getLogger("alexaskill")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield Reader(tmp_path, monkeypatch)
+    for handler in [h for h in logger.handlers if h not in saved[0]]:
+        logger.removeHandler(handler)
+        handler.close()
+    logger.setLevel(saved[1])
+    logger.propagate = saved[2]
+    for name in set(sys.modules) - before:
+        module_file = getattr(sys.modules[name], "__file__", None) or ""
+        if module_file.startswith(str(tmp_path)):
+            del sys.modules[name]
+    shutil.rmtree(tmp_path / "home", ignore_errors=True)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_the_document_runs_as_written(document: str, reader: Reader) -> None:
+    for block in read_blocks(document):
+        if block.not_run is None:
+            reader.run(block)
+    assert not reader.failures, "\n\n".join(reader.failures)
+
+
+# --- the harness itself ---------------------------------------------------------------------------
+
+
+def test_every_block_that_is_not_run_says_why() -> None:
+    for document in DOCUMENTS:
+        for block in read_blocks(document):
+            if block.not_run is not None:
+                assert len(block.not_run) > 10, block.where
+
+
+def test_console_commands_and_their_output_are_read_as_shown() -> None:
+    text = "$ alexaskill one \\\n    --two\nout 1\n...\n\n$ alexaskill three\n"
+    assert list(commands(text)) == [
+        ("alexaskill one --two", ["out 1", "..."]),
+        ("alexaskill three", []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "matches"),
+    [
+        (["a", "...", "z"], ["a", "b", "c", "z"], True),
+        (["a", "...", "z"], ["a", "z"], True),
+        (["a", "z"], ["a", "b", "z"], False),
+        (["a"], ["a", "b"], False),
+        (["...", "b"], ["a", "b"], True),
+    ],
+)
+def test_ellipsis_stands_for_any_lines(
+    expected: list[str], actual: list[str], matches: bool
+) -> None:
+    assert _match(expected, actual) is matches
+
+
+def test_install_lines_name_real_extras() -> None:
+    # The README's pip lines (a clone and a git URL): each requirement parses, and names only
+    # extras pyproject.toml defines.
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    extras = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    )
+    readme = (ROOT / "README.md").read_text()
+    installs = re.findall(r'pip install (?:-e )?"([^"]+)"', readme)
+    assert any("git+" in spec for spec in installs)
+    assert any(spec.startswith("./alexaskill[") for spec in installs)
+    for spec in installs:
+        named = spec.replace("./alexaskill[", "alexaskill[").replace(".[", "alexaskill[")
+        requirement = Requirement(named.replace("REPOSITORY-URL", "https://example.org/a.git"))
+        assert requirement.extras <= extras, spec
+
+
+def test_the_quick_starts_answers_are_the_apps(reader: Reader) -> None:
+    # What the quick start says `curl` and `GET /health` show, byte for byte.
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill import Skill
+
+    readme = (ROOT / "README.md").read_text()
+    with StarletteClient(Skill(SKILL_ID)) as http:
+        refused = http.post("/", content=b"{}", headers={"Content-Type": "application/json"})
+        health = http.get("/health")
+    assert f"`{refused.text}`" in readme
+    assert f"`GET /health` answers\n`{health.text}`" in readme
