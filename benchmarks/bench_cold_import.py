@@ -7,6 +7,13 @@ alternating sides. Each process reports two times, measured inside it:
 - import: importing the framework and defining the skill and its Lambda handler;
 - first call: answering one IntentRequest event, as Lambda's first invocation does.
 
+Two more sides count a visit in DynamoDB on that first call, the way each framework keeps
+persistent attributes on Lambda: alexaskill's `DynamoDBStore` (``alexaskill[dynamodb]``) and the
+SDK's ``DynamoDbAdapter`` (``ask-sdk-dynamodb-persistence-adapter``). Both talk to a stand-in for
+DynamoDB that this script serves on 127.0.0.1 (one read, one write, answered at once), named by
+``AWS_ENDPOINT_URL_DYNAMODB`` as botocore reads it: what is measured is loading the AWS library,
+making its client and a request's own work, not a network.
+
 The parent also times each whole process (interpreter start-up included, the same for both). The
 medians of ``--runs`` processes are printed, with the ratios. Bytecode caches are warm (one
 unmeasured run per side first): ship ``.pyc`` files in a Lambda package, whose file system is
@@ -14,8 +21,9 @@ read-only, or pay compilation on every cold start.
 
 ask-sdk-core is not a dependency of alexaskill: the script makes a virtual environment for it
 under the temporary directory (reused on later runs) with the running interpreter and
-``pip install ask-sdk-core``, or uses ``--ask-sdk-python PATH``, an interpreter that has it. If
-neither works, it says so and reports alexaskill alone.
+``pip install ask-sdk-core ask-sdk-dynamodb-persistence-adapter``, or uses ``--ask-sdk-python
+PATH``, an interpreter that has them. If neither works, it says so and reports alexaskill alone;
+without botocore here (``pip install -e '.[dynamodb]'``) the DynamoDB sides are left out.
 
 Run from a checkout: ``python benchmarks/bench_cold_import.py [--runs 21]``.
 """
@@ -23,14 +31,19 @@ Run from a checkout: ``python benchmarks/bench_cold_import.py [--runs 21]``.
 from __future__ import annotations
 
 import argparse
+import http.server
+import importlib.util
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,6 +127,133 @@ handler = sb.lambda_handler()
 )
 
 
+# The stand-in for DynamoDB holds 41 visits: the answer proves the read, its calls the write.
+EPILOGUE_DYNAMODB = EPILOGUE.replace('"Hello, Ada!"', '"Hello, Ada! Visit 42."')
+
+ALEXASKILL_DYNAMODB = (
+    PRELUDE
+    + """
+from alexaskill import Attributes, Skill, ask, speak
+from alexaskill.aws_lambda import handler as lambda_handler
+
+skill = Skill(SKILL_ID, store="dynamodb://bench-attributes")
+
+
+@skill.launch
+def launch():
+    return ask("Welcome. Who are you?", reprompt="Who are you?")
+
+
+@skill.intent("HelloIntent")
+def hello(attributes: Attributes, name: str = "world"):
+    attributes["visits"] = attributes.get("visits", 0) + 1
+    return speak(f"Hello, {name}! Visit {attributes['visits']}.")
+
+
+handler = lambda_handler(skill)
+"""
+    + EPILOGUE_DYNAMODB
+)
+
+ASK_SDK_DYNAMODB = (
+    PRELUDE
+    + """
+import boto3
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_core.utils import get_slot_value, is_intent_name, is_request_type
+from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+
+adapter = DynamoDbAdapter("bench-attributes", dynamodb_resource=boto3.resource("dynamodb"))
+sb = CustomSkillBuilder(persistence_adapter=adapter)
+sb.skill_id = SKILL_ID
+
+
+class LaunchHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input):
+        speech = "Welcome. Who are you?"
+        return handler_input.response_builder.speak(speech).ask("Who are you?").response
+
+
+class HelloHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_intent_name("HelloIntent")(handler_input)
+
+    def handle(self, handler_input):
+        name = get_slot_value(handler_input, "name") or "world"
+        manager = handler_input.attributes_manager
+        attributes = manager.persistent_attributes
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        manager.save_persistent_attributes()
+        speech = f"Hello, {name}! Visit {attributes['visits']}."
+        return handler_input.response_builder.speak(speech).response
+
+
+sb.add_request_handler(LaunchHandler())
+sb.add_request_handler(HelloHandler())
+handler = sb.lambda_handler()
+"""
+    + EPILOGUE_DYNAMODB
+)
+
+
+@contextmanager
+def fake_dynamodb(calls: list[str] | None = None) -> Iterator[str]:
+    """A stand-in for DynamoDB on 127.0.0.1: GetItem finds a returning user, writes succeed.
+
+    Yields its URL; every call is answered at once, so the sides compare their own work. The
+    operations called are appended to ``calls``, if given.
+    """
+    item = {"id": {"S": "user"}, "attributes": {"M": {"visits": {"N": "41"}}}}
+    made = calls if calls is not None else []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            target = self.headers.get("X-Amz-Target", "")
+            made.append(target.rpartition(".")[2])
+            body = json.dumps({"Item": item} if target.endswith(".GetItem") else {}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-amz-json-1.0")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def aws_env(env: dict[str, str], endpoint: str) -> dict[str, str]:
+    """``env`` as Lambda would set it for AWS (region, credentials), DynamoDB at ``endpoint``."""
+    clean = {k: v for k, v in env.items() if not k.startswith("AWS_")}
+    return clean | {
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+
+
 def event() -> dict[str, object]:
     """A HelloIntent request with ``name`` = Ada, as Lambda hands it to the function."""
     user = {"userId": "amzn1.ask.account." + "A" * 200}
@@ -153,6 +293,9 @@ def event() -> dict[str, object]:
     }
 
 
+ASK_PACKAGES = ["ask-sdk-core", "ask-sdk-dynamodb-persistence-adapter"]
+
+
 def ask_sdk_python(given: str | None) -> tuple[str | None, str]:
     """An interpreter with ask-sdk-core, and what it is (or None and why there is none)."""
     if given:
@@ -162,22 +305,34 @@ def ask_sdk_python(given: str | None) -> tuple[str | None, str]:
         print(f"creating {ASK_SDK_VENV} and installing ask-sdk-core …", file=sys.stderr)
         try:
             venv.create(ASK_SDK_VENV, with_pip=True, clear=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            return None, f"ask-sdk-core unavailable: cannot make {ASK_SDK_VENV} ({exc})"
+    versions = "import importlib.metadata as m; print(*(m.version(p) for p in {!r}))"
+    found = subprocess.run(
+        [str(python), "-c", versions.format(ASK_PACKAGES)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:  # a new environment, or one made before the DynamoDB sides
+        try:
             subprocess.run(
-                [str(python), "-m", "pip", "install", "--quiet", "ask-sdk-core"],
+                [str(python), "-m", "pip", "install", "--quiet", *ASK_PACKAGES],
                 check=True,
                 timeout=600,
             )
         except (OSError, subprocess.SubprocessError) as exc:
             return None, f"ask-sdk-core unavailable: cannot install it ({exc})"
-    found = subprocess.run(
-        [str(python), "-c", "import importlib.metadata as m; print(m.version('ask-sdk-core'))"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+        found = subprocess.run(
+            [str(python), "-c", versions.format(ASK_PACKAGES)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if found.returncode != 0:
         return None, f"ask-sdk-core unavailable in {ASK_SDK_VENV}: {found.stderr.strip()[-200:]}"
-    return str(python), f"ask-sdk-core {found.stdout.strip()} in {ASK_SDK_VENV}"
+    core, adapter = found.stdout.split()
+    return str(python), f"ask-sdk-core {core} and its DynamoDB adapter {adapter} in {ASK_SDK_VENV}"
 
 
 def run_once(python: str, program: str, body: str, env: dict[str, str]) -> dict[str, float]:
@@ -204,21 +359,32 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21, help="processes per side (default 21)")
     parser.add_argument("--ask-sdk-python", help="an interpreter with ask-sdk-core installed")
     args = parser.parse_args()
+    with fake_dynamodb() as endpoint:
+        measure(args.runs, args.ask_sdk_python, endpoint)
 
+
+def measure(runs: int, ask_sdk: str | None, endpoint: str) -> None:
+    """Run every side ``runs`` times, interleaved, and print the medians and the ratios."""
     body = json.dumps(event())
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     ours_env = {**env, "PYTHONPATH": str(ROOT)}
-    theirs, what = ask_sdk_python(args.ask_sdk_python)
+    theirs, what = ask_sdk_python(ask_sdk)
     sides = [("alexaskill", sys.executable, ALEXASKILL, ours_env)]
+    with_store = importlib.util.find_spec("botocore") is not None
+    if with_store:
+        sides.append(
+            ("alexaskill+ddb", sys.executable, ALEXASKILL_DYNAMODB, aws_env(ours_env, endpoint))
+        )
     if theirs is not None:
         sides.append(("ask-sdk-core", theirs, ASK_SDK, env))
+        sides.append(("ask-sdk+ddb", theirs, ASK_SDK_DYNAMODB, aws_env(env, endpoint)))
 
     baseline = [sys.executable, "-c", "pass"]
     for _name, python, program, side_env in sides:  # warm the bytecode caches, unmeasured
         run_once(python, program, body, side_env)
     samples: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in sides}
     bare: list[float] = []
-    for _ in range(args.runs):
+    for _ in range(runs):
         for name, python, program, side_env in sides:
             samples[name].append(run_once(python, program, body, side_env))
         started = time.perf_counter()
@@ -226,25 +392,35 @@ def main() -> None:
         bare.append(time.perf_counter() - started)
 
     def median_ms(name: str, field: str) -> float:
+        if field == "both":
+            return statistics.median(s["import"] + s["first_call"] for s in samples[name]) * 1000
         return statistics.median(s[field] for s in samples[name]) * 1000
 
-    print(f"Python {sys.version.split()[0]}, {args.runs} fresh processes per side; {what}")
+    print(f"Python {sys.version.split()[0]}, {runs} fresh processes per side; {what}")
     print(f"bare interpreter start-up (python -c pass): {statistics.median(bare) * 1000:.1f} ms")
+    print("(+ddb: the first call reads and writes a visit count in DynamoDB, served locally)")
     print(f"{'':14} {'import':>10} {'first call':>11} {'import+call':>12} {'process':>10}")
     for name, *_ in sides:
         imp, call = median_ms(name, "import"), median_ms(name, "first_call")
-        both = statistics.median((s["import"] + s["first_call"]) for s in samples[name]) * 1000
-        process = median_ms(name, "process")
+        both, process = median_ms(name, "both"), median_ms(name, "process")
         print(f"{name:14} {imp:8.1f}ms {call:9.1f}ms {both:10.1f}ms {process:8.1f}ms")
+    if not with_store:
+        print("DynamoDB sides left out: botocore is not installed (pip install -e '.[dynamodb]')")
+    if with_store:
+        added = median_ms("alexaskill+ddb", "both") - median_ms("alexaskill", "both")
+        print(f"DynamoDB store adds to alexaskill's import + first call: {added:.1f} ms")
     if theirs is None:
         print(what)
         return
-    for field, label in (("import", "import"), ("process", "whole process")):
-        ratio = median_ms("ask-sdk-core", field) / median_ms("alexaskill", field)
-        print(f"{label}: ask-sdk-core / alexaskill = {ratio:.2f}")
-    ours = statistics.median(s["import"] + s["first_call"] for s in samples["alexaskill"])
-    their = statistics.median(s["import"] + s["first_call"] for s in samples["ask-sdk-core"])
-    print(f"import + first call: ask-sdk-core / alexaskill = {their / ours:.2f}")
+    pairs = [("ask-sdk-core", "alexaskill")]
+    if with_store:
+        pairs.append(("ask-sdk+ddb", "alexaskill+ddb"))
+    for their, ours in pairs:
+        for field, label in (("import", "import"), ("both", "import + first call")):
+            ratio = median_ms(their, field) / median_ms(ours, field)
+            print(f"{label}: {their} / {ours} = {ratio:.2f}")
+        ratio = median_ms(their, "process") / median_ms(ours, "process")
+        print(f"whole process: {their} / {ours} = {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ No timing is asserted: the numbers belong in benchmarks/README.md, not in a test
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -306,3 +308,22 @@ def test_before_after_runs_both_checkouts_in_one_process(
         assert row in rows, printed
         ratio = float(rows[row].split()[-4])
         assert ratio > 0
+
+
+def test_cold_import_dynamodb_side_counts_a_visit_through_the_stand_in() -> None:
+    # The program bench_cold_import.py times, once, against its stand-in for DynamoDB: the
+    # returning user's 41 visits are read, and the 42nd written (no ASK SDK needed here).
+    pytest.importorskip("botocore")
+    from benchmarks import bench_cold_import as cold
+
+    body = json.dumps(cold.event())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    calls: list[str] = []
+    with cold.fake_dynamodb(calls) as endpoint:
+        # run_once fails unless the answer says "Hello, Ada! Visit 42."
+        times = cold.run_once(
+            sys.executable, cold.ALEXASKILL_DYNAMODB, body, cold.aws_env(env, endpoint)
+        )
+    assert set(times) == {"import", "first_call", "process"}
+    assert calls == ["GetItem", "UpdateItem"]
