@@ -217,6 +217,38 @@ async def test_closed_store_refuses_work(dynamodb_endpoint: str) -> None:
         await store.load(USER)
 
 
+@pytest.mark.anyio
+async def test_ensure_table_creates_an_on_demand_table_once(dynamodb_endpoint: str) -> None:
+    store = DynamoDBStore(
+        _table(), endpoint_url=dynamodb_endpoint, partition_key_name="pk", timeout=30
+    )
+    with pytest.raises(StoreError, match="does not exist"):
+        await store.load(USER)
+    await store.ensure_table()
+    await store.ensure_table()  # it exists: nothing to do
+    await store.update(USER, {"a": 1}, ())
+    assert await store.load(USER) == {"a": 1}
+    await store.aclose()
+    client = _client(dynamodb_endpoint)
+    table = client.describe_table(TableName=store.table)["Table"]
+    client.close()
+    assert table["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    assert table["AttributeDefinitions"] == [{"AttributeName": "pk", "AttributeType": "S"}]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["TableStatus"] == "ACTIVE"
+
+
+@pytest.mark.anyio
+async def test_a_client_of_ones_own_is_used_and_left_open(dynamodb_endpoint: str) -> None:
+    client = _client(dynamodb_endpoint)
+    store = DynamoDBStore(_table(), client=client, create_table=True, timeout=30)
+    await store.update(USER, {"a": 1}, ())
+    await store.aclose()
+    item = client.get_item(TableName=store.table, Key={"id": {"S": USER}})["Item"]
+    client.close()
+    assert item["attributes"] == {"M": {"a": {"N": "1"}}}
+
+
 # --- configuration -----------------------------------------------------------------------------
 
 
