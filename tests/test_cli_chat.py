@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -241,3 +242,37 @@ def test_chat_url_to_a_server_that_is_down(
     code, _, err = chat(monkeypatch, "open the cafe\n", "--model", MODEL_FILE, "--url", url)
     assert code == 2
     assert "is the server running? Start it with `alexaskill serve APP --dev`" in err
+
+
+def console_block(start: str) -> str:
+    """The README's console block whose command line starts with ``start``."""
+    readme = (ROOT / "README.md").read_text()
+    at = readme.index(f"```console\n$ {start}")
+    return readme[at + len("```console\n") : readme.index("```\n", at + 4)]
+
+
+def test_the_readme_transcript_is_what_chat_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    block = console_block("alexaskill chat examples.dialog.app:skill")
+    command, _, shown = block.partition("\n")
+    said = "".join(line[2:] + "\n" for line in shown.splitlines() if line.startswith("> "))
+    monkeypatch.chdir(ROOT)
+    code, out, _ = chat(monkeypatch, said, *shlex.split(command)[3:])
+    assert code == 0
+    assert out == shown
+
+
+def test_the_readme_understanding_is_what_understand_prints() -> None:
+    block = console_block("alexaskill understand")
+    command, _, shown = block.partition("\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(shlex.split(command)[2:], stdout=out, stderr=err) == 0
+    assert out.getvalue() == shown
+
+
+def test_the_readme_check_is_what_model_check_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    block = console_block("alexaskill model --check")
+    command, _, shown = block.partition("\n")
+    monkeypatch.chdir(ROOT)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(shlex.split(command)[2:], stdout=out, stderr=err) == 0
+    assert out.getvalue() == shown
