@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shlex
 import socket
 import subprocess
 import sys
@@ -91,6 +90,7 @@ def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch)
     said = "open the cafe\nan espresso please\nstop\n"
     code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
     assert code == 0, err
+    assert err == ""  # no request lines: the skill starts inside the chat's logging set-up
     assert out == (
         "Talking to cafe:skill (en-US, a speaker). Type what you would say; /help lists "
         "commands.\n"
@@ -244,35 +244,18 @@ def test_chat_url_to_a_server_that_is_down(
     assert "is the server running? Start it with `alexaskill serve APP --dev`" in err
 
 
-def console_block(start: str) -> str:
-    """The README's console block whose command line starts with ``start``."""
-    readme = (ROOT / "README.md").read_text()
-    at = readme.index(f"```console\n$ {start}")
-    return readme[at + len("```console\n") : readme.index("```\n", at + 4)]
-
-
-def test_the_readme_transcript_is_what_chat_prints(monkeypatch: pytest.MonkeyPatch) -> None:
-    block = console_block("alexaskill chat examples.dialog.app:skill")
-    command, _, shown = block.partition("\n")
-    said = "".join(line[2:] + "\n" for line in shown.splitlines() if line.startswith("> "))
-    monkeypatch.chdir(ROOT)
-    code, out, _ = chat(monkeypatch, said, *shlex.split(command)[3:])
-    assert code == 0
-    assert out == shown
-
-
-def test_the_readme_understanding_is_what_understand_prints() -> None:
-    block = console_block("alexaskill understand")
-    command, _, shown = block.partition("\n")
-    out, err = io.StringIO(), io.StringIO()
-    assert main(shlex.split(command)[2:], stdout=out, stderr=err) == 0
-    assert out.getvalue() == shown
-
-
-def test_the_readme_check_is_what_model_check_prints(monkeypatch: pytest.MonkeyPatch) -> None:
-    block = console_block("alexaskill model --check")
-    command, _, shown = block.partition("\n")
-    monkeypatch.chdir(ROOT)
-    out, err = io.StringIO(), io.StringIO()
-    assert main(shlex.split(command)[2:], stdout=out, stderr=err) == 0
-    assert out.getvalue() == shown
+def test_no_request_lines_from_the_command(workdir: Path) -> None:
+    # A process of its own, without pytest's logging set-up: the skill's start-up must not
+    # configure the request line at INFO as a server's would.
+    done = subprocess.run(
+        [sys.executable, "-m", "alexaskill", "chat", "cafe:skill", "--invocation", "the cafe"],
+        input="open the cafe\nstop\n",
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Goodbye." in done.stdout
+    assert "alexaskill.request" not in done.stdout + done.stderr

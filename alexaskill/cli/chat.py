@@ -377,12 +377,7 @@ def _lines(interactive: bool) -> Iterator[str]:
         yield line.rstrip("\n")
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-        import starlette.testclient  # noqa: F401
-
-    chat = _Chat(args, out)
+def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:
     interactive = sys.stdin.isatty() and out is sys.stdout
     where = args.url or args.app
     device = "a device with a screen" if chat.screen else "a speaker"
@@ -390,22 +385,33 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"Talking to {where} ({chat.locale}, {device}). Type what you would say; "
         "/help lists commands.\n"
     )
-    try:
-        with log_to(err, logging.WARNING):
-            for text in _lines(interactive):
-                if not interactive:
-                    out.write(f"> {text}\n")
-                try:
-                    if not chat.line(text):
-                        break
-                except UsageError:
-                    raise
-                except Exception as exc:  # a broken transport, say: the chat goes on
-                    out.write(f"  the turn failed: {type(exc).__name__}: {exc}\n")
-                    chat.conversation.new_session()
-                out.flush()
-    finally:
-        chat.close()
+    for text in _lines(interactive):
+        if not interactive:
+            out.write(f"> {text}\n")
+        try:
+            if not chat.line(text):
+                break
+        except UsageError:
+            raise
+        except Exception as exc:  # a broken transport, say: the chat goes on
+            out.write(f"  the turn failed: {type(exc).__name__}: {exc}\n")
+            chat.conversation.new_session()
+        out.flush()
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        import starlette.testclient  # noqa: F401
+
+    # The skill's warnings (a handler's traceback) go to stderr; set up before the skill
+    # starts, so that its start-up does not configure the request line at INFO as a server's.
+    with log_to(err, logging.WARNING):
+        chat = _Chat(args, out)
+        try:
+            _converse(chat, args, out)
+        finally:
+            chat.close()
     return 0
 
 
