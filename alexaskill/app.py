@@ -25,10 +25,13 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 import msgspec
 
 from .builtin_intents import check_builtin_intent
+from .deadline import DEFAULT_DEADLINE, Watchdog, call_in_thread, expired, watch
 from .dialog_model import DialogSlot
 from .dispatch import Call, Handler, Registry
 from .exceptions import (
     ConfigurationError,
+    DeadlineExceeded,
+    MalformedRequestError,
     PermissionRequired,
     RequestError,
     ResponseError,
@@ -96,6 +99,14 @@ PERMISSION_PROMPT: Final = (
 )
 #: Spoken for an intent with no handler and no fallback.
 UNHANDLED: Final = "Sorry, I can't help with that."
+#: Spoken, with the session kept open, when the deadline passes and no exception handler for
+#: `DeadlineExceeded` answers instead.
+DEADLINE_REPLY: Final = "Sorry, that is taking longer than expected. Please try again."
+#: How long an exception handler for `DeadlineExceeded` may take before `DEADLINE_REPLY` is sent.
+DEADLINE_GRACE: Final = 0.5
+#: What Alexa says meanwhile, with `Skill(progressive_after=...)`, unless told otherwise.
+PROGRESSIVE_SPEECH: Final = "One moment, please."
+_PROGRESSIVE_REQUESTS: Final = frozenset(("LaunchRequest", "IntentRequest"))
 
 _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
 #: The request headers `_Endpoint` passes on (by their lower-case wire names).
@@ -116,8 +127,8 @@ class Answer(NamedTuple):
     """An encoded response envelope, and how it came about (for the request's log line)."""
 
     body: bytes
-    #: "ok", "unhandled", "exception_handler", "slot_retry", "permission_consent" or
-    #: "handler_error".
+    #: "ok", "unhandled", "exception_handler", "slot_retry", "permission_consent",
+    #: "handler_error" or "deadline".
     outcome: str
 
 
@@ -133,6 +144,12 @@ class Skill:
     writes every request the endpoint receives, exactly as received, to a file in that directory
     for ``alexaskill certify --replay``: the files hold user ids and access tokens (see
     `alexaskill.capture`).
+
+    ``deadline`` is how long, in seconds from a request's arrival, the skill may take to answer
+    (default 7, a second under Alexa's limit; None: no limit). A handler still running then is
+    given up on: `DeadlineExceeded` goes through the exception handlers like any error, and
+    without one for it the skill says `DEADLINE_REPLY`, keeping the session open. An ``async
+    def`` handler is cancelled; a ``def`` handler's thread runs on and its result is discarded.
     """
 
     def __init__(
@@ -146,12 +163,27 @@ class Skill:
         health_path: str | None = "/health",
         store: Store | str = DEFAULT_STORE,
         capture_dir: str | os.PathLike[str] | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        progressive_after: float | None = None,
+        progressive_speech: str = PROGRESSIVE_SPEECH,
     ) -> None:
         skill_ids = _skill_ids(skill_id)
         if not verify and verifier is not None:
             raise ConfigurationError("verify=False contradicts the verifier given")
         if max_body_size <= 0:
             raise ConfigurationError("max_body_size must be positive")
+        if deadline is not None and not 0 < deadline < float("inf"):
+            raise ConfigurationError(
+                f"deadline must be a positive number of seconds, or None for none: {deadline!r}"
+            )
+        if progressive_after is not None:
+            if deadline is None or not 0 < progressive_after < deadline:
+                raise ConfigurationError(
+                    f"progressive_after={progressive_after!r}: a number of seconds between 0 and "
+                    f"the deadline ({deadline!r})"
+                )
+            if not isinstance(progressive_speech, str) or not progressive_speech:
+                raise ConfigurationError("progressive_speech must be a non-empty str")
         #: The application ids answered; None: any (``skill_id="*"``).
         self.skill_ids = skill_ids
         self.verify = verify
@@ -159,6 +191,14 @@ class Skill:
         self.max_body_size = max_body_size
         self.path = path
         self.health_path = health_path
+        #: Seconds from a request's arrival to its answer at the latest (None: no limit).
+        self.deadline = deadline
+        self._watchdog: Watchdog | None = None
+        #: Seconds from arrival after which a LaunchRequest or IntentRequest still unanswered
+        #: gets the progressive response ``progressive_speech`` (None: never).
+        self.progressive_after = progressive_after
+        self.progressive_speech = progressive_speech
+        self._progressive_tasks: set[Any] = set()
         #: Writes received requests to files when ``capture_dir`` is set (None: off).
         self.capture: RequestCapture | None = None
         if capture_dir is not None:
@@ -387,14 +427,17 @@ class Skill:
             logger.warning("%s", warning)
 
     async def respond(self, envelope: Envelope, *, threadpool: bool = True) -> Answer:
-        """`answer`, with the outcome for the request's log line.
+        """`answer`, with the outcome for the request's log line (and no deadline).
 
         ``threadpool=False`` calls synchronous handlers on the event loop's thread: right on AWS
         Lambda, which answers one request at a time (and it saves loading anyio's thread machinery
         on a cold start); never in a web server.
         """
+        return await self._answer(Call(envelope), threadpool)
+
+    async def _answer(self, call: Call, threadpool: bool) -> Answer:
         self.registry.freeze()
-        call = Call(envelope)
+        envelope = call.envelope
         handler = self.registry.resolve(envelope)
         try:
             if handler is None:
@@ -410,6 +453,116 @@ class Skill:
             return Answer(body, outcome)
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
+
+    # --- the deadline ----------------------------------------------------------------------------
+
+    async def _respond_by(
+        self,
+        envelope: Envelope,
+        body: bytes | None,
+        at: float,
+        limit: float,
+        *,
+        threadpool: bool = True,
+        loop: bool = True,
+    ) -> Answer:
+        """`respond`, or the answer to `DeadlineExceeded` if it is not done by ``at``.
+
+        ``at`` is a `time.perf_counter` time, ``limit`` the deadline it stands for (seconds, for
+        messages). ``body``, the request as received, gives the exception handler a session
+        untouched by a handler still running in its thread. ``loop`` says whether this runs on
+        an asyncio event loop (AWS Lambda answers some skills without one).
+        """
+        call = Call(envelope)
+        call.deadline = at
+        seconds = at - time.perf_counter()
+        if seconds > 0:  # else spent before the handler's turn (a slow certificate download)
+            watched = watch(self._watchdog, at) if loop else None
+            if watched is not None:
+                self._watchdog = watched[0]
+            progressive = None
+            if self.progressive_after is not None and watched is not None:
+                progressive = self._progressive_later(call, at - limit + self.progressive_after)
+            try:
+                answer = await self._answer(call, threadpool)
+            except BaseException as exc:
+                if not expired(watched, exc):
+                    raise
+            else:
+                if watched is not None and watched[0].unwatch(watched[1]):
+                    # Cancelled, yet it answered (the handler caught CancelledError): a late
+                    # answer is still an answer.
+                    logger.warning("a handler caught the deadline's cancellation and answered late")
+                return answer
+            finally:
+                if progressive is not None:
+                    progressive.cancel()
+        call.expired = True
+        return await self._answer_deadline(call, body, limit, threadpool, loop)
+
+    def _progressive_later(self, call: Call, at: float) -> _Progressive | None:
+        """Send `progressive_speech` at `time.perf_counter` ``at``, unless cancelled first."""
+        if call.envelope.request.type not in _PROGRESSIVE_REQUESTS:
+            return None
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        progressive = _Progressive()
+
+        def start() -> None:
+            task = loop.create_task(self._send_progressive(call))
+            self._progressive_tasks.add(task)  # kept, so that it is not collected meanwhile
+            task.add_done_callback(self._progressive_tasks.discard)
+            progressive.task = task
+
+        progressive.timer = loop.call_later(max(at - time.perf_counter(), 0.0), start)
+        return progressive
+
+    async def _send_progressive(self, call: Call) -> None:
+        try:
+            api = await self._services[AlexaApi][0](call)
+            await api.progressive(self.progressive_speech)
+        except Exception as exc:  # the interim speech never matters more than the answer
+            logger.warning("automatic progressive response not sent: %s", exc)
+
+    async def _answer_deadline(
+        self, call: Call, body: bytes | None, limit: float, threadpool: bool, loop: bool
+    ) -> Answer:
+        handler = self.registry.resolve(call.envelope)
+        exc = DeadlineExceeded(limit, None if handler is None else handler.name)
+        if handler is None:
+            fate = ""
+        elif handler.is_async:
+            fate = ": it was cancelled"
+        else:
+            fate = ": its thread runs on, and what it returns will be discarded"
+        logger.warning("%s (Skill(deadline=...)), answering now%s", exc, fate)
+        # A def handler may still be changing the session in its thread: the exception handler
+        # and the reply get the request's own, decoded afresh.
+        fresh = call
+        if body is not None:
+            with contextlib.suppress(MalformedRequestError):
+                fresh = Call(decode_envelope(body))
+        if self.registry.exception_handler(exc) is not None:
+            fresh.deadline = time.perf_counter() + DEADLINE_GRACE
+            watched = watch(self._watchdog, fresh.deadline) if loop else None
+            try:
+                answer = await self._recover(exc, fresh, threadpool)
+            except BaseException as error:
+                if not expired(watched, error):
+                    raise
+                fresh.expired = True
+                logger.error(
+                    "the exception handler for DeadlineExceeded took over %s s too: answered %r",
+                    DEADLINE_GRACE,
+                    DEADLINE_REPLY,
+                )
+            else:
+                if watched is not None:
+                    watched[0].unwatch(watched[1])
+                if answer.outcome == "exception_handler":
+                    return Answer(answer.body, "deadline")
+        return Answer(_deadline_body(fresh), "deadline")
 
     async def _invoke(
         self, handler: Handler, call: Call, threadpool: bool = True
@@ -429,9 +582,15 @@ class Skill:
             # Imported here: it loads asyncio, ~18 ms of an AWS Lambda cold start that needs none.
             from .threads import run_sync
 
-            result = await run_sync(handler.func, kwargs)
-        else:
+            # Under a deadline, through a wrapper that reports a result that came too late.
+            func = handler.func if call.deadline is None else _late_reporter(handler, call)
+            result = await run_sync(func, kwargs)
+        elif call.deadline is None:
             result = handler.func(**kwargs)
+        else:
+            # AWS Lambda: a thread of its own, so that the deadline can stop waiting for it.
+            late = _late_reporter(handler, call, report_only=True)
+            result = call_in_thread(handler.func, kwargs, call.deadline - time.perf_counter(), late)
         if result is not None and not isinstance(result, Response):
             raise ResponseError(
                 f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
@@ -616,7 +775,11 @@ class Skill:
             log_request(envelope, outcome=refusal(exc), status=400, verify_ms=verify_ms)
             return 400, _error_body(str(exc))
         decoded = time.perf_counter()
-        answer = await self.respond(envelope)
+        deadline = self.deadline
+        if deadline is None:
+            answer = await self.respond(envelope)
+        else:
+            answer = await self._respond_by(envelope, body, started + deadline, deadline)
         handler_ms = (time.perf_counter() - decoded) * 1000
         log_request(
             envelope, outcome=answer.outcome, status=200, handler_ms=handler_ms, verify_ms=verify_ms
@@ -678,6 +841,65 @@ def _apology_body(request: Request) -> bytes:
     """The spoken apology, or the silent reply where Alexa takes no speech."""
     reply = failure_reply(request)
     return _APOLOGY_BODY if reply is None else encode_response(reply)
+
+
+class _Progressive:
+    """An automatic progressive response: its timer, then the task sending it."""
+
+    __slots__ = ("task", "timer")
+
+    def __init__(self) -> None:
+        self.timer: Any = None
+        self.task: Any = None
+
+    def cancel(self) -> None:
+        """The answer is ready: a "one moment" now would come after it, so none is sent."""
+        self.timer.cancel()
+        if self.task is not None:
+            self.task.cancel()
+
+
+def _deadline_body(call: Call) -> bytes:
+    """`DEADLINE_REPLY`, keeping the session (and its attributes) open, where Alexa takes speech."""
+    reply = failure_reply(call.envelope.request)
+    if reply is None:
+        reply = ask(DEADLINE_REPLY)
+    try:
+        return encode_response(reply, call.session_attributes)
+    except ResponseError:
+        return encode_response(reply)
+
+
+def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -> Any:
+    """``handler.func`` wrapped to log its end when the deadline gave up on it; with
+    ``report_only``, the logging callback `call_in_thread` takes instead."""
+
+    def report(seconds: float, error: BaseException | None) -> None:
+        late = time.perf_counter() - (call.deadline or 0.0)
+        what = "returned" if error is None else f"raised {type(error).__name__}"
+        logger.warning(
+            "%s %s %.2f s after its deadline; discarded (the deadline's answer was sent)",
+            handler.name,
+            what,
+            late,
+        )
+
+    if report_only:
+        return report
+    func = handler.func
+
+    def run(**kwargs: Any) -> Any:
+        try:
+            result = func(**kwargs)
+        except BaseException as exc:
+            if call.expired:
+                report(0.0, exc)
+            raise
+        if call.expired:
+            report(0.0, None)
+        return result
+
+    return run
 
 
 def _error_body(reason: str) -> bytes:

@@ -22,6 +22,12 @@ whose handlers are all synchronous and ask for no service (no `Attributes`, no `
 awaits anything: it runs without an event loop, and asyncio is not even imported. Either way the
 handler must be called from synchronous code, as the Lambda runtime does.
 
+The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
+remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`) when that is
+smaller: a function about to time out answers through `DeadlineExceeded` instead, since Lambda
+would end it without an answer. A ``def`` handler then runs in a thread of its own, waited for
+until the deadline.
+
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
 """
@@ -44,7 +50,7 @@ if TYPE_CHECKING:
     from .app import Skill
     from .models import Envelope
 
-__all__ = ["LambdaHandler", "decode_event", "handler"]
+__all__ = ["LAMBDA_MARGIN", "LambdaHandler", "decode_event", "handler"]
 
 T = TypeVar("T")
 
@@ -52,6 +58,10 @@ T = TypeVar("T")
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 _RESPONSE_DECODER = msgspec.json.Decoder(dict[str, Any])
+
+#: Seconds kept back from the invocation's remaining time, to send the answer before Lambda's
+#: timeout ends the function.
+LAMBDA_MARGIN = 0.3
 
 
 class _Loop:
@@ -102,13 +112,27 @@ def handler(skill: Skill) -> LambdaHandler:
             run.append(_Loop.run if _needs_loop(skill) else _run_inline)
         envelope: Envelope | None = None
         try:
-            envelope = decode_event(event)
+            body = _encode_event(event)
+            envelope = decode_envelope(body)
             skill.check_skill_id(envelope)
         except RequestError as exc:
             log_request(envelope, outcome=refusal(exc))
             raise
         started = time.perf_counter()
-        answer = run[0](skill.respond(envelope, threadpool=False))
+        limit = _deadline(skill.deadline, context)
+        if limit is None:
+            answer = run[0](skill.respond(envelope, threadpool=False))
+        else:
+            answer = run[0](
+                skill._respond_by(
+                    envelope,
+                    body,
+                    started + limit,
+                    limit,
+                    threadpool=False,
+                    loop=run[0] is not _run_inline,
+                )
+            )
         handler_ms = (time.perf_counter() - started) * 1000
         log_request(envelope, outcome=answer.outcome, handler_ms=handler_ms)
         return _RESPONSE_DECODER.decode(answer.body)
@@ -116,8 +140,24 @@ def handler(skill: Skill) -> LambdaHandler:
     return lambda_handler
 
 
+def _deadline(deadline: float | None, context: Any) -> float | None:
+    """The skill's deadline, or the invocation's remaining time less the margin if smaller."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if deadline is None or remaining is None:  # Skill(deadline=None): no deadline at all
+        return deadline
+    try:
+        seconds = float(remaining()) / 1000 - LAMBDA_MARGIN
+    except (TypeError, ValueError):
+        return deadline
+    return min(seconds, deadline)
+
+
 def decode_event(event: Any) -> Envelope:
     """Decode a Lambda event (JSON already parsed into a dict) into an `Envelope`."""
+    return decode_envelope(_encode_event(event))
+
+
+def _encode_event(event: Any) -> bytes:
     if not isinstance(event, dict):
         raise MalformedRequestError(
             f"malformed request: the Lambda event is a {type(event).__name__}, not a JSON object"
@@ -131,4 +171,4 @@ def decode_event(event: Any) -> Envelope:
         raise MalformedRequestError(
             "malformed request: the Lambda event is nested too deeply (or contains itself)"
         ) from exc
-    return decode_envelope(body)
+    return body

@@ -51,7 +51,15 @@ class Call:
     ``service_types``).
     """
 
-    __slots__ = ("envelope", "exception", "has_session", "services", "session")
+    __slots__ = (
+        "deadline",
+        "envelope",
+        "exception",
+        "expired",
+        "has_session",
+        "services",
+        "session",
+    )
 
     def __init__(self, envelope: Envelope) -> None:
         self.envelope = envelope
@@ -64,6 +72,10 @@ class Call:
         self.services: dict[type, Any] = {}
         #: The exception being handled, while an exception handler runs.
         self.exception: BaseException | None = None
+        #: When the answer is due (`time.monotonic`), or None; True once that time has passed
+        #: without one (the app answered through `DeadlineExceeded`).
+        self.deadline: float | None = None
+        self.expired = False
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@
     ├── AlexaApiError           a call to Alexa's service APIs failed (HTTP error, network)
     │   ├── PermissionRequired      the user has not granted the scope the call needs
     │   └── AlexaApiTimeout         the call took longer than its timeout
+    ├── DeadlineExceeded        the handler did not answer within the skill's deadline
     ├── StoreError              a store could not load or save attributes
     └── RequestError            a request the service must refuse with HTTP 400
         ├── MalformedRequestError   the body is not a JSON request envelope
@@ -32,6 +33,7 @@ __all__ = [
     "CertificateUnavailableError",
     "CertificateUrlError",
     "ConfigurationError",
+    "DeadlineExceeded",
     "MalformedRequestError",
     "PermissionRequired",
     "RequestError",
@@ -155,6 +157,22 @@ class PermissionRequired(AlexaApiError):
 
 class AlexaApiTimeout(AlexaApiError):
     """A call to Alexa's service APIs took longer than its timeout and was abandoned."""
+
+
+class DeadlineExceeded(SkillError):
+    """The handler had not answered when the skill's deadline (`Skill(deadline=...)`) passed.
+
+    Raised into the skill's exception path instead of waiting any longer, so that Alexa gets an
+    answer before it gives up: ``@skill.exception(DeadlineExceeded)`` chooses the words.
+    """
+
+    def __init__(self, deadline: float, handler: str | None = None) -> None:
+        #: The deadline that passed, in seconds from the request's arrival.
+        self.deadline = deadline
+        #: The handler that was still running (``module.function``), if one was.
+        self.handler = handler
+        who = handler or "the skill"
+        super().__init__(f"{who} did not answer within {deadline:g} s")
 
 
 class StoreError(SkillError):

@@ -11,7 +11,11 @@ returns, i.e. the least any framework must do to send that answer. Measured in t
 - the hop alone, for a function that returns at once: alexaskill's `run_sync` against Starlette's
   ``run_in_threadpool`` (anyio, what alexaskill used before) and ``loop.run_in_executor``, one
   call at a time (wall time) and 32 at once (CPU time of the process per call, what a busy
-  server pays).
+  server pays);
+- the response deadline when it is not reached (every request has one: ``Skill(deadline=7.0)``
+  by default): the app's answer with and without it, for both kinds of handler, and the
+  watchdog's per-request work against the timers it replaces (``asyncio.timeout``, one
+  ``loop.call_at`` per request).
 
 Run from the repository root with alexaskill installed (``pip install -e .``) or with
 ``PYTHONPATH=.``: ``python benchmarks/bench_dispatch.py``.
@@ -31,6 +35,7 @@ from typing import Any
 import msgspec
 
 from alexaskill import Response, Skill, ask
+from alexaskill.deadline import Watchdog
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID
 from alexaskill.threads import run_sync
@@ -123,6 +128,103 @@ def main() -> None:
     hop = costs["sync"] - costs["async"]
     print(f"  worker-thread hop of a def handler: {hop * 1e6:.1f} µs/call")
     hops()
+    deadlines(launch)
+
+
+#: The deadline rows: fewer calls a round and more rounds, timed in process CPU time, since a
+#: difference of a microsecond or two drowns in a busy machine's wall-clock noise otherwise.
+DEADLINE_CALLS = 2_000
+DEADLINE_ROUNDS = 41
+
+
+def deadlines(launch: Envelope) -> None:
+    """What a deadline that is not reached costs a request, and what the alternatives would."""
+    sync_skill, async_skill = minimal_skill(sync=True), minimal_skill(sync=False)
+    loop = asyncio.new_event_loop()
+    calls = DEADLINE_CALLS
+
+    def responding(skill: Skill, deadline: bool) -> Callable[[], None]:
+        async def batch() -> None:
+            if deadline:
+                # What the app's endpoint does: the deadline is counted from the request's
+                # arrival (a time it reads anyway).
+                respond_by, arrived = skill._respond_by, time.perf_counter()
+                for _ in range(calls):
+                    await respond_by(launch, None, arrived + 7.0, 7.0)
+            else:
+                respond = skill.respond
+                for _ in range(calls):
+                    await respond(launch)
+
+        return lambda: loop.run_until_complete(batch())
+
+    async def nothing() -> None:
+        await asyncio.sleep(0)
+
+    def guarded(kind: str) -> Callable[[], None]:
+        # A task that yields once, as a request does, under each kind of guard.
+        async def batch() -> None:
+            running = asyncio.get_running_loop()
+            task = asyncio.current_task()
+            assert task is not None
+            watchdog = Watchdog(running)
+            for _ in range(calls):
+                if kind == "none":
+                    await nothing()
+                elif kind == "watchdog":
+                    watchdog.watch(task, time.perf_counter() + 7.0)
+                    await nothing()
+                    watchdog.unwatch(task)
+                elif kind == "call_at":
+                    handle = running.call_at(running.time() + 7.0, task.cancel)
+                    await nothing()
+                    handle.cancel()
+                else:
+                    async with asyncio.timeout(7.0):
+                        await nothing()
+
+        return lambda: loop.run_until_complete(batch())
+
+    try:
+        costs = _cpu_per_calls(
+            {
+                "async": responding(async_skill, False),
+                "async deadline": responding(async_skill, True),
+                "sync": responding(sync_skill, False),
+                "sync deadline": responding(sync_skill, True),
+            },
+            calls,
+        )
+        guards = _cpu_per_calls(
+            {kind: guarded(kind) for kind in ("none", "watchdog", "call_at", "asyncio.timeout")},
+            calls,
+        )
+    finally:
+        loop.close()
+    print("the response deadline, not reached (minimal skill, LaunchRequest; process CPU time)")
+    for kind, name in (("async", "async def"), ("sync", "def")):
+        plain, timed = costs[kind], costs[f"{kind} deadline"]
+        print(
+            f"  {name + ' handler:':19s}without {plain * 1e6:6.2f} µs/call, with a deadline "
+            f"{timed * 1e6:6.2f} µs/call: +{(timed - plain) * 1e6:.2f} µs"
+        )
+    print("  a guard around one task step, per request:")
+    for kind in ("watchdog", "call_at", "asyncio.timeout"):
+        extra = guards[kind] - guards["none"]
+        print(f"    {kind:16s} +{extra * 1e6:5.2f} µs")
+
+
+def _cpu_per_calls(candidates: dict[str, Callable[[], None]], calls: int) -> dict[str, float]:
+    """Process CPU seconds per call of each candidate: the least of interleaved rounds."""
+    for run in candidates.values():
+        run()
+    best = dict.fromkeys(candidates, float("inf"))
+    for _ in range(DEADLINE_ROUNDS):
+        for name, run in candidates.items():
+            started = time.process_time()
+            run()
+            best[name] = min(best[name], (time.process_time() - started) / calls)
+    return best
 
 
 def hops() -> None:

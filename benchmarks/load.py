@@ -21,8 +21,10 @@ Servers (``benchmarks/servers``): ``bare`` (Starlette, no work), ``floor`` (Star
 verify + ``json.loads``); the weather skill, verification on, with ``async def`` handlers
 (``async``, the example as shipped), with plain ``def`` handlers (``def``), and with those and the
 INFO request line, plain (``def-info``: what the Docker image runs) or JSON (``def-json``);
-``def-info-2w``, the same with ``--workers 2`` (not pinned: compare its CPU per request); and,
-with ``--ask-sdk``, ``ask-sdk`` (Amazon's ASK SDK + flask-ask-sdk under gunicorn, one sync worker).
+``def-info-2w``, the same with ``--workers 2`` (not pinned: compare its CPU per request);
+``async-no-deadline`` and ``def-no-deadline``, ``async`` and ``def`` with ``Skill(deadline=None)``
+(what the default deadline costs when it is not reached); and, with ``--ask-sdk``, ``ask-sdk``
+(Amazon's ASK SDK + flask-ask-sdk under gunicorn, one sync worker).
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ class Row:
 
 _INFO: Final = {"ALEXASKILL_LOG_LEVEL": "INFO"}
 _JSON: Final = {"ALEXASKILL_LOG_LEVEL": "INFO", "ALEXASKILL_LOG_JSON": "1"}
+# Skill(deadline=None) instead of the default 7 s: what a deadline that is never reached costs.
+_NO_DEADLINE: Final = {"ALEXASKILL_BENCH_DEADLINE": "none"}
 
 _OURS: Final = ("weather", "weather_def")
 
@@ -102,6 +106,10 @@ ROWS: Final = {
         "alexaskill, def + INFO log, 2 workers", "weather_def", _INFO, 2, one_worker="def-info"
     ),
     "ask-sdk": Row("ASK SDK + flask-ask-sdk, gunicorn sync", None),
+    "async-no-deadline": Row(
+        "alexaskill, async def, Skill(deadline=None)", "weather", _NO_DEADLINE
+    ),
+    "def-no-deadline": Row("alexaskill, def, Skill(deadline=None)", "weather_def", _NO_DEADLINE),
 }
 #: The rows served by alexaskill (the ones --compare-with doubles).
 ALEXASKILL_ROWS: Final = tuple(name for name, row in ROWS.items() if row.module in _OURS)

@@ -244,7 +244,23 @@ def test_skill_lambda_handler_property() -> None:
     assert speech(skill.lambda_handler(event("LaunchRequest"), None)) == "Welcome to Weather."
 
 
-def test_sync_handlers_run_on_the_invoking_thread() -> None:
+def test_sync_handlers_run_on_the_invoking_thread_without_a_deadline() -> None:
+    import threading
+
+    skill = Skill(SKILL_ID, deadline=None)
+    threads: list[threading.Thread] = []
+
+    @skill.launch
+    def launch() -> Response:
+        threads.append(threading.current_thread())
+        return speak("hi")
+
+    handler(skill)(event("LaunchRequest"), None)
+    assert threads == [threading.current_thread()]
+
+
+def test_under_a_deadline_sync_handlers_run_in_a_thread_of_their_own() -> None:
+    # So that the deadline can stop waiting for them (Lambda has no worker threads to hop to).
     import threading
 
     skill = Skill(SKILL_ID)
@@ -255,8 +271,8 @@ def test_sync_handlers_run_on_the_invoking_thread() -> None:
         threads.append(threading.current_thread())
         return speak("hi")
 
-    handler(skill)(event("LaunchRequest"), None)
-    assert threads == [threading.current_thread()]
+    assert speech(handler(skill)(event("LaunchRequest"), None)) == "hi"
+    assert len(threads) == 1 and threads[0] is not threading.current_thread()
 
 
 def test_one_log_line_per_invocation(caplog: pytest.LogCaptureFixture) -> None:

@@ -40,6 +40,7 @@ PUBLIC = [
     "CountryAndPostalCode",
     "CustomInterfaceRequest",
     "DateKind",
+    "DeadlineExceeded",
     "Device",
     "DeviceAttributes",
     "Dialog",

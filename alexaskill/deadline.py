@@ -1,0 +1,201 @@
+"""The response deadline: stop waiting for a handler in time to answer before Alexa gives up.
+
+Alexa waits about 8 seconds for a skill's answer, then tells the user "There was a problem with
+the requested skill's response" ("Host a custom skill as a web service", and the AWS Lambda
+timeout Amazon recommends: https://developer.amazon.com/en-US/docs/alexa/custom-skills/
+host-a-custom-skill-as-an-aws-lambda-function.html). `Skill(deadline=7.0)` answers by then
+instead, through the skill's exception path (`alexaskill.exceptions.DeadlineExceeded`).
+
+Two ways of stopping, for the two ways code runs:
+
+- `Watchdog`: on an asyncio event loop (the web service; AWS Lambda with async handlers), the
+  request's task is cancelled when its deadline passes: an ``async def`` handler gets
+  ``CancelledError`` at its current ``await``, and a ``def`` handler's worker thread is no longer
+  waited for (a thread cannot be stopped: it finishes, and its result is discarded).
+- `call_in_thread`: where a ``def`` handler would run on the caller's thread (AWS Lambda, which
+  has no worker threads to hop to), it runs in a thread of its own, waited for until the
+  deadline.
+
+A deadline that is never reached must cost next to nothing, since every request has one: the
+watchdog keeps no timer per request (``asyncio.timeout`` makes one, and a timer costs more than
+all the rest: ``benchmarks/bench_dispatch.py`` times both). A request enters a dictionary and
+leaves it; one timer, while requests are in flight, looks every 50 ms for those past due.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+if TYPE_CHECKING:
+    # Not at run time: an AWS Lambda skill whose handlers are all `def` never loads asyncio.
+    import asyncio
+
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "RESOLUTION",
+    "Expired",
+    "Watchdog",
+    "call_in_thread",
+    "expired",
+    "watch",
+]
+
+T = TypeVar("T")
+
+#: Seconds from a request's arrival to the answer, by default: a second under Alexa's ~8.
+DEFAULT_DEADLINE: Final = 7.0
+#: How late, at most, the watchdog acts after a deadline (seconds): the width of its slots.
+RESOLUTION: Final = 0.05
+
+
+class Expired(BaseException):
+    """`call_in_thread` stopped waiting: the deadline passed (a BaseException, like
+    ``CancelledError``, so that the handlers' ``except Exception`` does not take it)."""
+
+
+class Watchdog:
+    """Cancels the tasks whose deadline has passed, on one event loop.
+
+    ``watchdog.watch(task, at)`` before the work (``at``: a `time.perf_counter` time),
+    ``watchdog.unwatch(task)`` after it (also when it raised): True when the deadline cancelled
+    the task meanwhile (then the cancellation is taken back with ``task.uncancel()``, so the task
+    can go on answering).
+
+    A request only enters and leaves a dictionary: no timer of its own. While any is watched,
+    one timer looks every `RESOLUTION` seconds for those past their deadline.
+    """
+
+    __slots__ = ("_deadlines", "_expired", "_ticking", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._deadlines: dict[asyncio.Task[Any], float] = {}
+        self._expired: set[asyncio.Task[Any]] = set()
+        self._ticking = False
+
+    def watch(self, task: asyncio.Task[Any], at: float) -> None:
+        """Cancel ``task`` once `time.perf_counter` passes ``at`` (up to `RESOLUTION` later)."""
+        self._deadlines[task] = at
+        if not self._ticking:
+            self._ticking = True
+            self.loop.call_later(RESOLUTION, self._tick)
+
+    def unwatch(self, task: asyncio.Task[Any]) -> bool:
+        """Stop watching ``task``; whether its deadline had passed (and cancelled it)."""
+        if self._deadlines.pop(task, None) is not None:
+            return False
+        if task in self._expired:
+            self._expired.discard(task)
+            task.uncancel()
+            return True
+        return False
+
+    def _tick(self) -> None:
+        deadlines = self._deadlines
+        if not deadlines:
+            self._ticking = False
+            return
+        now = time.perf_counter()
+        for task in [task for task, at in deadlines.items() if at <= now]:
+            del deadlines[task]
+            if not task.done():
+                self._expired.add(task)
+                task.cancel()
+        self.loop.call_later(RESOLUTION, self._tick)
+
+
+# asyncio, once a loop runs: bound at the first `watch` (this module must not import it).
+_asyncio: Any = None
+
+
+def watch(watchdog: Watchdog | None, at: float) -> tuple[Watchdog, asyncio.Task[Any]] | None:
+    """Watch the current task until `time.perf_counter` ``at``, with ``watchdog`` if it serves
+    the running loop (else a new one); what `expired` needs, or None outside an asyncio loop.
+    """
+    global _asyncio
+    aio = _asyncio
+    if aio is None:
+        import asyncio as aio
+
+        _asyncio = aio
+    try:
+        loop = aio.get_running_loop()
+    except RuntimeError:  # another event loop (trio, through anyio): no asyncio tasks to cancel
+        return None
+    task = aio.current_task(loop)
+    if task is None:
+        return None
+    if watchdog is None or watchdog.loop is not loop:
+        watchdog = Watchdog(loop)
+    # Watchdog.watch, inlined: this runs for every request.
+    watchdog._deadlines[task] = at
+    if not watchdog._ticking:
+        watchdog._ticking = True
+        loop.call_later(RESOLUTION, watchdog._tick)
+    return watchdog, task
+
+
+def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseException) -> bool:
+    """After ``exc`` stopped the watched work: whether the deadline did it (the watchdog's
+    cancellation, or `Expired` from `call_in_thread`). Unwatches."""
+    if watched is not None and watched[0].unwatch(watched[1]):
+        return True
+    return isinstance(exc, Expired)
+
+
+class _Outcome:
+    __slots__ = ("done", "error", "finished", "late", "lock", "value")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        # Decides, once, whether the caller took the result or gave up on it.
+        self.lock = threading.Lock()
+        self.finished = False
+        self.late = False
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
+def call_in_thread(
+    func: Callable[..., T],
+    kwargs: dict[str, Any],
+    timeout: float,
+    on_late: Callable[[float, BaseException | None], None],
+) -> T:
+    """``func(**kwargs)`` in a thread of its own, waited for at most ``timeout`` seconds.
+
+    Returns its result or raises its exception; raises `Expired` when it is still running by
+    then. It then runs on, and ``on_late(seconds, exception)`` is called in its thread when
+    it ends, with how long it ran and what it raised (None if it returned).
+    """
+    outcome = _Outcome()
+    context = contextvars.copy_context()
+    started = time.monotonic()
+
+    def run() -> None:
+        try:
+            outcome.value = context.run(func, **kwargs)
+        except BaseException as exc:
+            outcome.error = exc
+        with outcome.lock:
+            outcome.finished = True
+            late = outcome.late
+        outcome.done.set()
+        if late:
+            on_late(time.monotonic() - started, outcome.error)
+
+    thread = threading.Thread(target=run, name="alexaskill-deadline", daemon=True)
+    thread.start()
+    if not outcome.done.wait(max(timeout, 0.0)):
+        with outcome.lock:
+            if not outcome.finished:
+                outcome.late = True
+                raise Expired
+    if outcome.error is not None:
+        raise outcome.error
+    value: T = outcome.value
+    return value

@@ -1,0 +1,540 @@
+"""The response deadline: answered on time, through the exception path, on the web and on Lambda.
+
+Deadlines here are a few tenths of a second. A handler meant to outlive one sleeps for `WAIT`
+(async) or waits on an event the test sets afterwards (def): if the deadline failed, the test
+would fail after `WAIT` seconds, never hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from alexaskill import (
+    AudioPlayerRequest,
+    ConfigurationError,
+    DeadlineExceeded,
+    MemoryStore,
+    Response,
+    Session,
+    Skill,
+    ask,
+    speak,
+)
+from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
+from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
+from alexaskill.deadline import DEFAULT_DEADLINE, RESOLUTION, Expired, Watchdog, call_in_thread
+from alexaskill.models import decode_envelope
+from alexaskill.store import Attributes
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
+
+# Long enough that a handler cannot finish in it by accident; short enough to keep tests quick.
+SHORT = 0.3
+# How long a test waits for a thread to report, at most.
+WAIT = 5.0
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    """Set at the end of the test, so that a handler blocked on it ends."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def request_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "alexaskill.request"]
+
+
+def wait_for(condition: Any) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("condition not met in time")
+        time.sleep(0.01)
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+
+def test_seven_seconds_by_default() -> None:
+    assert Skill(DEFAULT_SKILL_ID).deadline == DEFAULT_DEADLINE == 7.0
+    assert Skill(DEFAULT_SKILL_ID, deadline=None).deadline is None
+
+
+@pytest.mark.parametrize("value", [0, -1.0, float("inf"), float("nan")])
+def test_a_deadline_must_be_positive_seconds(value: float) -> None:
+    with pytest.raises(ConfigurationError, match="deadline must be a positive number"):
+        Skill(DEFAULT_SKILL_ID, deadline=value)
+
+
+# --- the web service ----------------------------------------------------------------------------
+
+
+def test_an_async_handler_past_the_deadline_is_cancelled(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    cancelled: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        try:
+            await asyncio.sleep(WAIT)  # longer than the deadline
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+        return speak("never")
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        result = client.launch()
+    assert result.status_code == 200
+    assert result.speech == DEADLINE_REPLY
+    assert result.should_end_session is False  # the user can try again at once
+    assert cancelled == [True]
+    (line,) = request_lines(caplog)
+    assert line.outcome == "deadline"  # type: ignore[attr-defined]
+    assert "launch did not answer within 0.3 s" in caplog.text
+    assert "it was cancelled" in caplog.text
+
+
+def test_a_def_handler_past_the_deadline_is_discarded_and_logged(
+    caplog: pytest.LogCaptureFixture, release: threading.Event
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    ended = threading.Event()
+
+    @skill.intent("Slow")
+    def slow(session: Session) -> Response:
+        session.attributes["step"] = "changed by the late handler"
+        release.wait(WAIT)
+        ended.set()
+        return speak("too late")
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        result = client.send(
+            "IntentRequest",
+            session=RequestFactory().session(attributes={"step": "before"}),
+            intent={"name": "Slow", "confirmationStatus": "NONE", "slots": {}},
+        )
+        assert result.speech == DEADLINE_REPLY
+        # The session goes on with the attributes the request brought, not the late handler's.
+        assert result.session_attributes == {"step": "before"}
+        assert "its thread runs on, and what it returns will be discarded" in caplog.text
+        release.set()
+        assert ended.wait(WAIT)
+        wait_for(lambda: "after its deadline; discarded" in caplog.text)
+    assert "discarded_and_logged.<locals>.slow returned" in caplog.text
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+
+
+def test_an_exception_handler_chooses_the_words() -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    seen: list[DeadlineExceeded] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    def too_slow(exc: DeadlineExceeded) -> Response:
+        seen.append(exc)
+        return ask("Still thinking. Ask me again in a moment?")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Still thinking. Ask me again in a moment?"
+    (exc,) = seen
+    assert exc.deadline == SHORT
+    assert exc.handler is not None and exc.handler.endswith("launch")
+    assert str(exc).endswith("did not answer within 0.3 s")
+
+
+def test_a_catch_all_exception_handler_sees_the_deadline_too() -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.launch
+    async def launch() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("never")
+
+    @skill.exception(Exception)
+    def anything(exc: Exception) -> Response:
+        return speak(f"caught {type(exc).__name__}")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "caught DeadlineExceeded"
+
+
+def test_a_slow_exception_handler_gets_the_default_reply(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.launch
+    async def launch() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded) -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("never either")
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == DEADLINE_REPLY
+    assert f"took over {DEADLINE_GRACE} s too" in caplog.text
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+
+
+def test_a_failing_exception_handler_gets_the_default_reply() -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.launch
+    async def launch() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    def broken(exc: DeadlineExceeded) -> Response:
+        raise RuntimeError("bug in the exception handler")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == DEADLINE_REPLY
+
+
+def test_a_handler_in_time_is_answered_as_usual(caplog: pytest.LogCaptureFixture) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.launch
+    async def launch() -> Response:
+        await asyncio.sleep(0.01)
+        return speak("in time")
+
+    @skill.intent("Quick")
+    def quick() -> Response:
+        return speak("quick")
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == "in time"
+        assert client.intent("Quick").speech == "quick"
+        time.sleep(SHORT + 2 * RESOLUTION)  # past the deadlines: nothing fires after the answer
+        assert client.intent("Quick").speech == "quick"
+    assert [r.outcome for r in request_lines(caplog)] == ["ok"] * 3  # type: ignore[attr-defined]
+    assert "did not answer" not in caplog.text
+
+
+def test_no_deadline_waits_as_long_as_it_takes() -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=None)
+
+    @skill.launch
+    async def launch() -> Response:
+        await asyncio.sleep(SHORT + 0.1)
+        return speak("eventually")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "eventually"
+
+
+def test_requests_that_take_no_speech_get_an_empty_answer() -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.on("AudioPlayer.PlaybackStarted")
+    async def started(request: AudioPlayerRequest) -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("never")
+
+    with TestClient(skill) as client:
+        result = client.send("AudioPlayer.PlaybackStarted", token="t", offsetInMilliseconds=0)
+    assert result.status_code == 200
+    assert result.speech is None and result.json == {"version": "1.0", "response": {}}
+
+
+def test_attributes_are_not_saved_when_the_deadline_passes(release: threading.Event) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=MemoryStore())
+    seen: list[Any] = []
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["count"] = attributes.get("count", 0) + 1
+        release.wait(WAIT)
+        return speak("counted")
+
+    @skill.intent("Peek")
+    def peek(attributes: Attributes) -> Response:
+        seen.append(attributes.get("count"))
+        return speak("ok")
+
+    with TestClient(skill) as client:
+        assert client.intent("Count").speech == DEADLINE_REPLY
+        release.set()
+        time.sleep(0.05)  # the abandoned handler returns; nothing saves what it changed
+        assert client.intent("Peek").speech == "ok"
+    assert seen == [None]
+
+
+def test_a_handler_that_swallows_the_cancellation_still_answers(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.launch
+    async def launch() -> Response:
+        # A bug (the cancellation is swallowed), but its answer is better than none.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(WAIT)
+        return speak("late but here")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == "late but here"
+    assert "caught the deadline's cancellation" in caplog.text
+
+
+@pytest.mark.anyio
+async def test_a_deadline_spent_before_the_handler_answers_at_once() -> None:
+    # Verification (a certificate download) can take the time: the handler is not even called.
+    skill = Skill(DEFAULT_SKILL_ID)
+    called: list[bool] = []
+
+    @skill.launch
+    def launch() -> Response:
+        called.append(True)
+        return speak("never")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().envelope("LaunchRequest")).encode())
+    answer = await skill._respond_by(envelope, None, time.perf_counter() - 0.1, 7.0)
+    assert answer.outcome == "deadline" and DEADLINE_REPLY.encode() in answer.body
+    assert called == []
+
+
+# --- the automatic progressive response ----------------------------------------------------------
+
+
+def test_a_slow_handler_gets_an_automatic_progressive_response() -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=2.0, progressive_after=0.1)
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        await asyncio.sleep(0.4)
+        return speak("done")
+
+    @skill.intent("Quick")
+    async def quick() -> Response:
+        return speak("quick")
+
+    with TestClient(skill) as client:
+        slow_answer = client.intent("Slow")
+        assert slow_answer.speech == "done"
+        assert slow_answer.progressive == [PROGRESSIVE_SPEECH]
+        quick_answer = client.intent("Quick")
+        assert quick_answer.progressive == []  # answered first: nothing said meanwhile
+        time.sleep(0.2)  # past the point: a cancelled timer sends nothing afterwards either
+        assert client.intent("Quick").progressive == []
+
+
+def test_the_progressive_speech_is_configurable_and_comes_before_the_deadline_reply() -> None:
+    skill = Skill(
+        DEFAULT_SKILL_ID, deadline=SHORT, progressive_after=0.05, progressive_speech="Hmm."
+    )
+
+    @skill.launch
+    async def launch() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("never")
+
+    with TestClient(skill) as client:
+        result = client.launch()
+    assert result.progressive == ["Hmm."]
+    assert result.speech == DEADLINE_REPLY
+
+
+def test_requests_that_take_no_progressive_response_get_none() -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=2.0, progressive_after=0.05)
+
+    @skill.session_ended
+    async def ended() -> None:
+        await asyncio.sleep(0.2)
+
+    with TestClient(skill) as client:
+        assert client.session_ended().progressive == []
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"deadline": 2.0, "progressive_after": 2.0}, "between 0 and the deadline"),
+        ({"deadline": 2.0, "progressive_after": 0}, "between 0 and the deadline"),
+        ({"deadline": None, "progressive_after": 1.0}, "between 0 and the deadline (None)"),
+        ({"progressive_after": 1.0, "progressive_speech": ""}, "non-empty str"),
+    ],
+)
+def test_progressive_options_are_checked(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        Skill(DEFAULT_SKILL_ID, **options)
+
+
+# --- AWS Lambda ----------------------------------------------------------------------------------
+
+
+class Context:
+    """What Lambda passes as ``context``: the part the deadline reads."""
+
+    def __init__(self, remaining_ms: int) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def lambda_event(name: str) -> dict[str, Any]:
+    return RequestFactory().intent(name)
+
+
+def speech(answer: dict[str, Any]) -> str:
+    return str(answer["response"]["outputSpeech"]["text"])
+
+
+def test_lambda_uses_the_remaining_time_when_it_is_shorter(
+    caplog: pytest.LogCaptureFixture, release: threading.Event
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)  # 7 s; the invocation has less left
+
+    @skill.intent("Slow")
+    def slow() -> Response:
+        release.wait(WAIT)
+        return speak("too late")
+
+    remaining = int((SHORT + LAMBDA_MARGIN) * 1000)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        started = time.monotonic()
+        answer = handler(skill)(lambda_event("Slow"), Context(remaining))
+        elapsed = time.monotonic() - started
+        assert speech(answer) == DEADLINE_REPLY
+        assert answer["response"]["shouldEndSession"] is False
+        assert elapsed < WAIT  # answered without waiting for the handler
+        release.set()
+        wait_for(lambda: "after its deadline; discarded" in caplog.text)
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+    assert "did not answer within 0.3 s" in caplog.text
+
+
+def test_lambda_uses_the_skill_deadline_when_it_is_shorter(release: threading.Event) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    seen: list[float] = []
+
+    @skill.intent("Slow")
+    def slow() -> Response:
+        release.wait(WAIT)
+        return speak("too late")
+
+    @skill.exception(DeadlineExceeded)
+    def too_slow(exc: DeadlineExceeded) -> Response:
+        seen.append(exc.deadline)
+        return ask("One more time?")
+
+    answer = handler(skill)(lambda_event("Slow"), Context(60_000))
+    assert speech(answer) == "One more time?"
+    assert seen == [SHORT]
+
+
+def test_lambda_cancels_an_async_handler(release: threading.Event) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+    cancelled: list[bool] = []
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        try:
+            await asyncio.sleep(WAIT)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+        return speak("never")
+
+    answer = handler(skill)(lambda_event("Slow"), Context(int((SHORT + LAMBDA_MARGIN) * 1000)))
+    assert speech(answer) == DEADLINE_REPLY
+    assert cancelled == [True]
+
+
+def test_lambda_without_a_context_uses_the_skill_deadline() -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("never")
+
+    assert speech(handler(skill)(lambda_event("Slow"), None)) == DEADLINE_REPLY
+
+
+def test_lambda_in_time_answers_as_usual() -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("Quick")
+    def quick() -> Response:
+        return speak("quick")
+
+    assert speech(handler(skill)(lambda_event("Quick"), Context(3000))) == "quick"
+
+
+# --- the parts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_the_watchdog_keeps_one_timer_for_all_requests() -> None:
+    loop = asyncio.get_running_loop()
+    watchdog = Watchdog(loop)
+    before = len(loop._scheduled)  # type: ignore[attr-defined]
+    tasks = [asyncio.ensure_future(asyncio.sleep(60)) for _ in range(50)]
+    for task in tasks:
+        watchdog.watch(task, time.perf_counter() + 10)
+    assert len(loop._scheduled) - before <= 1  # type: ignore[attr-defined]
+    assert not any(watchdog.unwatch(task) for task in tasks)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.sleep(3 * RESOLUTION)  # nothing watched: the timer stops
+    assert len(loop._scheduled) == before  # type: ignore[attr-defined]
+
+
+@pytest.mark.anyio
+async def test_the_watchdog_cancels_only_what_is_past_its_deadline() -> None:
+    loop = asyncio.get_running_loop()
+    watchdog = Watchdog(loop)
+    late = asyncio.ensure_future(asyncio.sleep(60))
+    early = asyncio.ensure_future(asyncio.sleep(60))
+    watchdog.watch(late, time.perf_counter() + 0.05)
+    watchdog.watch(early, time.perf_counter() + 60)
+    with pytest.raises(asyncio.CancelledError):
+        await late
+    assert watchdog.unwatch(late) is True  # cancelled by its deadline
+    assert not early.done()
+    assert watchdog.unwatch(early) is False
+    early.cancel()  # someone else's cancellation is not the deadline's
+    with pytest.raises(asyncio.CancelledError):
+        await early
+
+
+def test_call_in_thread_returns_raises_and_reports_late() -> None:
+    assert call_in_thread(lambda x: x + 1, {"x": 1}, WAIT, lambda s, e: None) == 2
+    with pytest.raises(KeyError):
+        call_in_thread(lambda: {}["missing"], {}, WAIT, lambda s, e: None)
+    reports: list[tuple[float, BaseException | None]] = []
+    gate = threading.Event()
+    with pytest.raises(Expired):
+        call_in_thread(lambda: gate.wait(WAIT), {}, 0.05, lambda s, e: reports.append((s, e)))
+    assert reports == []
+    gate.set()
+    wait_for(lambda: reports)
+    assert reports[0][0] >= 0.05 and reports[0][1] is None
