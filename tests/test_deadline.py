@@ -211,8 +211,13 @@ def test_a_failing_exception_handler_gets_the_default_reply() -> None:
     def broken(exc: DeadlineExceeded) -> Response:
         raise RuntimeError("bug in the exception handler")
 
-    with TestClient(skill) as client:
-        assert client.launch().speech == DEADLINE_REPLY
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch()
+    assert result.speech == DEADLINE_REPLY
+    assert isinstance(result.handler_error, RuntimeError)
+    # By default the test client raises the exception handler's bug instead.
+    with TestClient(skill) as client, pytest.raises(RuntimeError, match="bug in the exception"):
+        client.launch()
 
 
 def test_a_handler_in_time_is_answered_as_usual(caplog: pytest.LogCaptureFixture) -> None:
