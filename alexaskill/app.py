@@ -87,6 +87,8 @@ logger = logging.getLogger("alexaskill")
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
+#: Seconds the body of a POST may take to arrive, once its headers have.
+DEFAULT_BODY_TIMEOUT: Final = 10.0
 
 #: Spoken when a handler fails and no exception handler answers instead.
 APOLOGY: Final = "Sorry, something went wrong. Please try again later."
@@ -140,10 +142,11 @@ class Skill:
     warning at start-up (``None``, the value of an unset setting, is refused: `ConfigurationError`).
     ``verify=False`` switches off signature verification (also logged as a warning);
     ``verifier`` replaces the default `Verifier` (which trusts Amazon's chain under the certifi
-    roots). ``max_body_size`` caps the request body in bytes. ``capture_dir`` (off by default)
-    writes every request the endpoint receives, exactly as received, to a file in that directory
-    for ``alexaskill certify --replay``: the files hold user ids and access tokens (see
-    `alexaskill.capture`).
+    roots). ``max_body_size`` caps the request body in bytes; ``body_timeout`` is how many
+    seconds it may take to arrive (else HTTP 408, and the connection is closed). ``capture_dir``
+    (off by default) writes every request the endpoint receives, exactly as received, to a file
+    in that directory for ``alexaskill certify --replay``: the files hold user ids and access
+    tokens (see `alexaskill.capture`).
 
     ``deadline`` is how long, in seconds from a request's arrival, the skill may take to answer
     (default 7, a second under Alexa's limit; None: no limit). A handler still running then is
@@ -159,6 +162,7 @@ class Skill:
         verify: bool = True,
         verifier: Verifier | None = None,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        body_timeout: float = DEFAULT_BODY_TIMEOUT,
         path: str = "/",
         health_path: str | None = "/health",
         store: Store | str = DEFAULT_STORE,
@@ -184,11 +188,14 @@ class Skill:
                 )
             if not isinstance(progressive_speech, str) or not progressive_speech:
                 raise ConfigurationError("progressive_speech must be a non-empty str")
+        if not 0 < body_timeout < float("inf"):
+            raise ConfigurationError(f"body_timeout must be positive seconds, not {body_timeout!r}")
         #: The application ids answered; None: any (``skill_id="*"``).
         self.skill_ids = skill_ids
         self.verify = verify
         self.verifier = verifier
         self.max_body_size = max_body_size
+        self.body_timeout = body_timeout
         self.path = path
         self.health_path = health_path
         #: Seconds from a request's arrival to its answer at the latest (None: no limit).
@@ -934,7 +941,14 @@ class _Endpoint:
             if int(declared) > limit:
                 await _send(send, 413, b'{"error": "request body too large"}')
                 return
-        body = await _read_body(receive, limit)
+        try:
+            async with _deadline(self.skill.body_timeout):
+                body = await _read_body(receive, limit)
+        except TimeoutError:
+            # A client that dribbles its body (or stops sending it) keeps no connection open.
+            reason = f"request body not received within {self.skill.body_timeout:g} s"
+            await _send(send, 408, _error_body(reason), close=True)
+            return
         if body is None:
             await _send(send, 413, b'{"error": "request body too large"}')
             return
@@ -979,9 +993,32 @@ async def _read_body(receive: Callable[[], Awaitable[Any]], limit: int) -> bytes
     return b"".join(chunks)
 
 
-async def _send(send: Send, status: int, body: bytes, *, allow: bool = False) -> None:
+def _deadline(seconds: float) -> contextlib.AbstractAsyncContextManager[Any]:
+    """``asyncio.timeout(seconds)``, or anyio's equivalent under another event loop (trio)."""
+    import asyncio  # here: a Lambda skill with only synchronous handlers never loads asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _anyio_deadline(seconds)
+    return asyncio.timeout(seconds)
+
+
+@contextlib.asynccontextmanager
+async def _anyio_deadline(seconds: float) -> AsyncIterator[None]:
+    import anyio
+
+    with anyio.fail_after(seconds):
+        yield
+
+
+async def _send(
+    send: Send, status: int, body: bytes, *, allow: bool = False, close: bool = False
+) -> None:
     headers = [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())]
     if allow:
         headers.append((b"allow", b"POST"))
+    if close:
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

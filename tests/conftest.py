@@ -121,6 +121,76 @@ def _redis_servers(directory: Path) -> RedisServers:
     return RedisServers(executable, directory)
 
 
+class Servers:
+    """Starts servers for a test on 127.0.0.1 and stops them by PID (the ``servers`` fixture)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.started: list[subprocess.Popen[bytes]] = []
+        #: Where each server's standard output and error go (a file: a pipe could fill up).
+        self.output: dict[subprocess.Popen[bytes], Path] = {}
+
+    def free_port(self) -> int:
+        """A port nothing listens on now."""
+        return _free_port()
+
+    def start(
+        self,
+        command: list[str],
+        port: int,
+        *,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        preexec_fn: Any = None,
+        timeout: float = 20,
+    ) -> subprocess.Popen[bytes]:
+        """Run ``command`` and wait until ``GET /health`` on ``port`` answers 200."""
+        output = self.directory / f"server-{len(self.started)}.log"
+        with output.open("wb") as sink:
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                preexec_fn=preexec_fn,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        self.started.append(process)
+        self.output[process] = output
+        deadline = time.monotonic() + timeout
+        while not _answers_health(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                text = output.read_text(errors="replace")[-2000:]
+                pytest.fail(f"{' '.join(command)} did not start: {text}")
+            time.sleep(0.05)
+        return process
+
+    def stop_all(self) -> None:
+        """Stop every server started here, by its PID."""
+        for process in self.started:
+            stop(process)
+
+
+def _answers_health(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+            return sock.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Servers]:
+    """Start servers with ``servers.start(command, port)``; all are stopped after the test."""
+    made = Servers(tmp_path)
+    try:
+        yield made
+    finally:
+        made.stop_all()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session.

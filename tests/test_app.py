@@ -7,6 +7,7 @@ import datetime
 import json
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,7 +28,7 @@ from alexaskill import (
     empty,
     speak,
 )
-from alexaskill.exceptions import RuleViolation, SignatureError
+from alexaskill.exceptions import ConfigurationError, RuleViolation, SignatureError
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier
 
@@ -606,3 +607,51 @@ def test_a_content_length_that_is_not_plain_digits_gets_400(declared: bytes) -> 
     status, answer = asgi_post(make_skill(), body, headers)
     assert status == 400
     assert answer == {"error": "invalid content-length"}
+
+
+def test_a_body_that_does_not_arrive_in_time_gets_408_and_the_connection_closes() -> None:
+    # Headers complete, then the body dribbles (or never comes): without a deadline the request
+    # held its connection, and the worker's memory, for as long as the client liked.
+    skill = make_skill(body_timeout=0.2)
+    sent: list[dict[str, Any]] = []
+    chunks = [b'{"version": ', b'"1.0"']
+
+    async def receive() -> dict[str, Any]:
+        if chunks:
+            return {"type": "http.request", "body": chunks.pop(0), "more_body": True}
+        await asyncio.sleep(30)  # the rest never comes
+        raise AssertionError("waited for the body")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/",
+        "raw_path": b"/",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"900")],
+    }
+
+    async def scenario() -> float:
+        started = time.monotonic()
+        await asyncio.wait_for(skill(scope, receive, send), 5)
+        return time.monotonic() - started
+
+    elapsed = asyncio.run(scenario())
+    assert 0.2 <= elapsed < 2
+    assert sent[0]["status"] == 408
+    assert (b"connection", b"close") in sent[0]["headers"]
+    assert json.loads(sent[1]["body"]) == {"error": "request body not received within 0.2 s"}
+
+
+def test_body_timeout_is_checked() -> None:
+    for bad in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(ConfigurationError, match="body_timeout"):
+            Skill(SKILL_ID, body_timeout=bad)
+    assert Skill(SKILL_ID).body_timeout == 10.0

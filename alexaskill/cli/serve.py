@@ -60,6 +60,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level}
+    # Bounded against slow and greedy clients (see alexaskill.server), as the Dockerfile's CMD.
+    options.update(
+        http=args.http,
+        limit_concurrency=args.limit_concurrency,
+        timeout_keep_alive=5,
+    )
     if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
     if args.ssl_certfile is not None:
@@ -111,6 +117,21 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument("--port", type=port, default=8000, help="port to bind (8000)")
     command.add_argument("--dev", action="store_true", help="also trust the development key")
     command.add_argument("--reload", action="store_true", help="restart when the code changes")
+    command.add_argument(
+        "--http",
+        default="alexaskill.server:HttpProtocol",
+        metavar="CLASS",
+        help="uvicorn's HTTP protocol (alexaskill.server:HttpProtocol: bounds request heads and "
+        "connections; a subclass of it changes the bounds)",
+    )
+    command.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="connections open at once, at most (1000): the longest idle one makes room for a "
+        "new one, and when all are answering requests, uvicorn answers 503",
+    )
     command.add_argument(
         "--capture",
         metavar="DIR",

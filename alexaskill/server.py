@@ -1,0 +1,305 @@
+"""uvicorn's HTTP protocols, bounded against slow and greedy clients (``--http`` for uvicorn).
+
+Start uvicorn with ``--http alexaskill.server:HttpProtocol --limit-concurrency 1000``.
+
+uvicorn leaves a connection open for as long as its client likes until a request head is
+complete: an idle socket, or headers dribbled a byte at a time, hold a file descriptor forever,
+and at the process's limit the server accepts nobody (asyncio then logs a traceback for every
+refused accept). On httptools (``alexaskill[fast]``) it also buffers a header of any size. These
+classes are uvicorn's own protocols with four bounds added, on either parser:
+
+- **Head deadline.** A request head (request line and headers) must be complete within
+  ``header_timeout`` seconds (5) of the connection opening, or of its first byte after a
+  previous response; otherwise the connection is closed (with ``408`` if anything arrived).
+  Idle keep-alive connections are uvicorn's to close (``--timeout-keep-alive``, 5 s).
+- **Head size.** A head over ``max_header_size`` bytes (16 KiB, h11's own default) is answered
+  ``431`` and the connection closed, before more of it is buffered.
+- **Connections.** At most ``--limit-concurrency`` minus one connections are open (without that
+  option, `DEFAULT_MAX_CONNECTIONS`), and never more than the file-descriptor limit allows (the
+  soft limit is raised to the hard one at start). When a new connection would exceed that, the
+  open connection that has waited longest for a request head is closed to make room: slow
+  clients make room for each other, never for a request being answered. Only when every
+  connection is busy with a request is the new one refused. uvicorn's ``503`` for
+  ``--limit-concurrency`` then counts requests being answered.
+- The **body** deadline belongs to the app (``Skill(body_timeout=…)``, which answers ``408``).
+
+Change a bound by subclassing: ``class Protocol(HttpProtocol): header_timeout = 10.0`` and
+``--http mymodule:Protocol``. `HttpProtocol` is `HttpToolsProtocol` where httptools is installed
+(as uvicorn's ``--http auto`` would choose) and `H11Protocol` otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
+
+if TYPE_CHECKING:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
+else:
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
+    except ImportError:  # httptools is not installed
+        _HttpTools = None
+
+__all__ = [
+    "DEFAULT_HEADER_TIMEOUT",
+    "DEFAULT_MAX_CONNECTIONS",
+    "DEFAULT_MAX_HEADER_SIZE",
+    "H11Protocol",
+    "HttpProtocol",
+    "HttpToolsProtocol",
+    "raise_open_file_limit",
+]
+
+logger = logging.getLogger("alexaskill.server")
+
+#: Seconds a connection has to send a complete request head.
+DEFAULT_HEADER_TIMEOUT: Final = 5.0
+#: Bytes a request head may take (h11's default, which uvicorn keeps).
+DEFAULT_MAX_HEADER_SIZE: Final = 16 * 1024
+#: Connections open at once when uvicorn is given no ``--limit-concurrency``.
+DEFAULT_MAX_CONNECTIONS: Final = 1000
+#: File descriptors kept for everything but client connections (listening sockets, logs, the
+#: store, certificate downloads, threads' files).
+_RESERVED_FDS: Final = 64
+
+_408: Final = b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+_431: Final = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+    b"content-length: 0\r\nconnection: close\r\n\r\n"
+)
+
+_fd_limit: int | None = None
+_ACCEPT_FAILED: Final = "socket.accept() out of system resource"
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit; return the new soft limit.
+
+    Many systems start processes with a soft limit of 1,024 and a far higher hard one. Where the
+    limit cannot be read (Windows), a large number.
+    """
+    try:
+        import resource
+    except ImportError:
+        return 1 << 20
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    if wanted > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return int(soft)
+
+
+def _connection_budget(loop: asyncio.AbstractEventLoop, backlog: int) -> int:
+    """How many connections may be open, within the file-descriptor limit.
+
+    asyncio's accept() takes up to ``--backlog`` connections in one go, before any of them
+    reaches a protocol that could count it: those need descriptors too. (uvloop hands over each
+    connection as it accepts it.)
+    """
+    global _fd_limit
+    first = _fd_limit is None
+    if _fd_limit is None:
+        _fd_limit = raise_open_file_limit()
+    burst = 0 if type(loop).__module__.startswith("uvloop") else backlog
+    budget = _fd_limit - _RESERVED_FDS - burst
+    if first and budget < 100:
+        logger.warning(
+            "only %d connections fit in %d file descriptors (%d kept, and --backlog %d for "
+            "asyncio's accept): raise the limit (ulimit -n), install uvloop "
+            "(alexaskill[fast]) or lower --backlog",
+            max(budget, 1),
+            _fd_limit,
+            _RESERVED_FDS,
+            burst,
+        )
+    return budget
+
+
+def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
+    """On asyncio, answer "too many open files" on accept() by closing the connections that have
+    waited longest, and say so in one line (asyncio would log a traceback per failed accept and
+    stop accepting for a second)."""
+    if getattr(loop, "_alexaskill_guarded", False):
+        return
+    previous = loop.get_exception_handler()
+    said = [-1e9]
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if context.get("message") != _ACCEPT_FAILED:
+            if previous is not None:
+                previous(loop, context)
+            else:
+                loop.default_exception_handler(context)
+            return
+        waiting = sorted(
+            (c for c in connections if isinstance(c, _Bounded) and c._waiting_for_client()),
+            key=_waited_since,
+        )
+        for connection in waiting[: max(len(connections) // 10, 1)]:
+            connection._drop()
+        if loop.time() - said[0] > 10:
+            said[0] = loop.time()
+            logger.warning(
+                "out of file descriptors (%d open connections): closed the ones waiting longest; "
+                "raise the limit (ulimit -n) or lower --backlog and --limit-concurrency",
+                len(connections),
+            )
+
+    loop.set_exception_handler(handler)
+    loop._alexaskill_guarded = True  # type: ignore[attr-defined]
+
+
+class _Bounded:
+    """The bounds, over one of uvicorn's protocol classes (listed after this one)."""
+
+    #: Seconds to send a complete request head (see the module docstring).
+    header_timeout: ClassVar[float] = DEFAULT_HEADER_TIMEOUT
+    #: Bytes a request head may take.
+    max_header_size: ClassVar[int] = DEFAULT_MAX_HEADER_SIZE
+    #: Connections open at once, when uvicorn has no ``--limit-concurrency``.
+    max_connections: ClassVar[int] = DEFAULT_MAX_CONNECTIONS
+
+    # uvicorn's attributes this class relies on (both protocols have them).
+    if TYPE_CHECKING:
+        loop: asyncio.AbstractEventLoop
+        transport: asyncio.Transport
+        connections: set[Any]
+        cycle: Any
+        limit_concurrency: int | None
+
+    _head_deadline: asyncio.TimerHandle | None = None
+    _head_bytes = 0
+    _waiting_since = 0.0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Start the head deadline; make room among the open connections if needed."""
+        super().connection_made(transport)  # type: ignore[misc]
+        self._wait_for_head()
+        _guard_accept(self.loop, self.connections)
+        self._make_room()
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser; past the head's size limit, answer 431 and close."""
+        if not self._waiting_for_head():
+            super().data_received(data)  # type: ignore[misc]
+            return
+        if self._head_deadline is None:  # the first byte after a response
+            self._wait_for_head()
+        before = self.cycle
+        super().data_received(data)  # type: ignore[misc]
+        if self.cycle is not before:  # the head is complete
+            self._cancel_deadline()
+            self._head_bytes = 0
+            return
+        self._head_bytes += len(data)
+        if self._head_bytes > self.max_header_size and not self.transport.is_closing():
+            self._close(_431)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Drop the head deadline."""
+        self._cancel_deadline()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def on_response_complete(self) -> None:
+        """From now, the connection waits for its next request head (uvicorn times out idling)."""
+        self._waiting_since = self.loop.time()
+        self._head_bytes = 0
+        super().on_response_complete()  # type: ignore[misc]
+
+    # --- the bounds ---
+
+    def _waiting_for_head(self) -> bool:
+        cycle = self.cycle
+        return cycle is None or bool(cycle.response_complete)
+
+    def _wait_for_head(self) -> None:
+        self._cancel_deadline()
+        self._waiting_since = self.loop.time()
+        self._head_deadline = self.loop.call_later(self.header_timeout, self._head_timed_out)
+
+    def _cancel_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_timed_out(self) -> None:
+        self._head_deadline = None
+        transport = self.transport
+        if transport.is_closing() or not self._waiting_for_head():
+            return
+        if getattr(transport, "get_protocol", lambda: self)() is not self:
+            return  # upgraded to a WebSocket: no longer an HTTP request's connection
+        self._close(_408 if self._head_bytes else None)
+
+    def _close(self, answer: bytes | None) -> None:
+        self._cancel_deadline()
+        if answer is not None:
+            self.transport.write(answer)
+        self.transport.close()
+
+    def _waiting_for_client(self) -> bool:
+        """Whether the connection waits for its client: for a request head, or for a body."""
+        cycle = self.cycle
+        if cycle is None or cycle.response_complete:
+            return True
+        return bool(getattr(cycle, "more_body", False))
+
+    def _make_room(self) -> None:
+        limit = self.limit_concurrency
+        most = (limit - 1) if limit is not None else self.max_connections
+        backlog = getattr(getattr(self, "config", None), "backlog", 2048)
+        most = max(min(most, _connection_budget(self.loop, backlog)), 1)
+        connections = self.connections
+        if len(connections) <= most:
+            return
+        # Close the connection that has waited longest for its client to send a request (or the
+        # rest of its body); if every other one is busy answering a request, refuse this one.
+        waiting = [
+            other
+            for other in connections
+            if other is not self
+            and isinstance(other, _Bounded)
+            and not other.transport.is_closing()
+            and other._waiting_for_client()
+        ]
+        victim = min(waiting, key=_waited_since, default=self)
+        logger.debug("connection limit (%d) reached: closing the one waiting longest", most)
+        victim._drop()
+
+    def _drop(self) -> None:
+        """Close the connection at once, without an answer."""
+        self._cancel_deadline()
+        self.transport.abort()  # its descriptor back now, not after a lingering close
+        # Counted out at once: uvicorn's connection_lost comes a loop iteration later, maybe
+        # after another connection's request, which would then find the limit reached (503).
+        self.connections.discard(self)
+
+
+def _waited_since(connection: _Bounded) -> float:
+    return connection._waiting_since
+
+
+class H11Protocol(_Bounded, _H11):
+    """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
+
+
+if _HttpTools is not None:
+
+    class HttpToolsProtocol(_Bounded, _HttpTools):
+        """uvicorn's httptools protocol (``alexaskill[fast]``), with the bounds of this module."""
+
+    #: The protocol ``--http auto`` would pick, bounded: httptools if installed, else h11.
+    HttpProtocol: type[_Bounded] = HttpToolsProtocol
+else:  # pragma: no cover - the test extra installs httptools
+    HttpToolsProtocol = None  # type: ignore[assignment, misc]
+    HttpProtocol = H11Protocol
