@@ -44,6 +44,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 
 # No skill id is built in: the container refuses to start without ALEXASKILL_SKILL_ID, in one line.
 ENTRYPOINT ["sh", "-c", ": \"${ALEXASKILL_SKILL_ID:?must be set to the skill's id: docker run -e ALEXASKILL_SKILL_ID=amzn1.ask.skill.…}\" && exec \"$@\"", "alexaskill"]
+
 # alexaskill.server's HTTP protocol bounds slow and greedy clients (request-head deadline and
 # size, open connections within the file-descriptor limit); at most 1,000 connections, idle
 # keep-alive ones closed after 5 s. README: "Deployment", "HTTP behaviour".
