@@ -942,8 +942,7 @@ class _Endpoint:
                 await _send(send, 413, b'{"error": "request body too large"}')
                 return
         try:
-            async with _deadline(self.skill.body_timeout):
-                body = await _read_body(receive, limit)
+            body = await self._read_body_in_time(receive, limit)
         except TimeoutError:
             # A client that dribbles its body (or stops sending it) keeps no connection open.
             reason = f"request body not received within {self.skill.body_timeout:g} s"
@@ -957,6 +956,26 @@ class _Endpoint:
             capture.write(scope["path"], scope["headers"], body)
         status, payload = await self.skill._handle(headers, body)
         await _send(send, status, payload)
+
+
+    async def _read_body_in_time(self, receive: Receive, limit: int) -> bytes | None:
+        """`_read_body`; `TimeoutError` if the body has not all arrived within ``body_timeout``."""
+        skill = self.skill
+        seconds = skill.body_timeout
+        # The skill's watchdog (alexaskill.deadline): no timer per request.
+        watched = watch(skill._watchdog, time.perf_counter() + seconds)
+        if watched is None:  # not asyncio (trio, through anyio)
+            async with _anyio_deadline(seconds):
+                return await _read_body(receive, limit)
+        skill._watchdog = watched[0]
+        try:
+            body = await _read_body(receive, limit)
+        except BaseException as exc:
+            if expired(watched, exc):
+                raise TimeoutError from None
+            raise
+        watched[0].unwatch(watched[1])
+        return body
 
 
 def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
@@ -991,17 +1010,6 @@ async def _read_body(receive: Callable[[], Awaitable[Any]], limit: int) -> bytes
             return None
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _deadline(seconds: float) -> contextlib.AbstractAsyncContextManager[Any]:
-    """``asyncio.timeout(seconds)``, or anyio's equivalent under another event loop (trio)."""
-    import asyncio  # here: a Lambda skill with only synchronous handlers never loads asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return _anyio_deadline(seconds)
-    return asyncio.timeout(seconds)
 
 
 @contextlib.asynccontextmanager
