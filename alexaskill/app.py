@@ -957,7 +957,6 @@ class _Endpoint:
         status, payload = await self.skill._handle(headers, body)
         await _send(send, status, payload)
 
-
     async def _read_body_in_time(self, receive: Receive, limit: int) -> bytes | None:
         """`_read_body`; `TimeoutError` if the body has not all arrived within ``body_timeout``."""
         skill = self.skill
