@@ -9,10 +9,10 @@ column named ``attributes``::
 
 Values are stored as DynamoDB's own types (numbers, strings, booleans, null, lists, maps), as
 the SDK stores them, so either side reads what the other wrote. Two differences from the JSON
-the other stores keep, both DynamoDB's: a number is a decimal, so a whole float (``2.0``) reads
-back as the int ``2``; and a number must fit DynamoDB's range (38 significant digits, magnitude
-from 1E-130 to under 1E+126), which a save checks, failing with a `ResponseError` that names the
-attribute. Values the SDK may have written that JSON cannot hold read as lists (string and
+the other stores keep, both DynamoDB's (and see `DynamoDBStore.update` on increments): a number
+is a decimal, so a whole float (``2.0``) reads back as the int ``2``; and a number must fit
+DynamoDB's range (38 significant digits, magnitude from 1E-130 to under 1E+126), which a save
+checks, failing with a `ResponseError` that names the attribute. Values the SDK may have written that JSON cannot hold read as lists (string and
 number sets) or base64 text (binary).
 
 An update is one ``UpdateItem`` that sets and removes only the names that changed, inside the
@@ -62,7 +62,7 @@ _CREATE_WAIT: Final = 60.0
 _MAX_ROUNDS: Final = 5
 # DynamoDB's table names: 3 to 255 of these characters (or an ARN, for a table of another account).
 _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
-# Error codes after which asking again cannot help, each with what to do about it.
+# AWS error codes, grouped by the advice the log line gives (botocore retries the throttling ones).
 _THROTTLED: Final = frozenset(
     {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 )
