@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -362,3 +364,13 @@ def test_english_locales_and_a_clear_error_for_others() -> None:
     assert Understander(model, locale="en-AU").understand("track my order").intent == "TrackOrder"
     with pytest.raises(ConfigurationError, match=r"de-DE.*does not know this language"):
         Understander(model, locale="de-DE")
+
+
+def test_import_alexaskill_does_not_load_understanding() -> None:
+    # A deployed skill never needs it: its cold start (AWS Lambda) does not pay for it.
+    code = (
+        "import sys, alexaskill, alexaskill.testing; "
+        "assert not [m for m in sys.modules if m.startswith('alexaskill.understanding')], "
+        "sorted(m for m in sys.modules if m.startswith('alexaskill.understanding'))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

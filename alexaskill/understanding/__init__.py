@@ -22,16 +22,23 @@ Pure Python; nothing here is imported by ``import alexaskill``.
 from __future__ import annotations
 
 from .check import Finding, check_model
+from .dialog import Conversation, Exchange, Reply, Transport, Turn
 from .languages import Language, language_for, register_language, supported_locales
 from .model import InteractionModel, load_model, locale_of_file, model_from_skill
-from .understander import DEFAULT_SKILL_ID, SlotReading, Understander, Understanding
+from .result import SlotReading, Understanding
+from .understander import DEFAULT_SKILL_ID, Understander
 
 __all__ = [
     "DEFAULT_SKILL_ID",
+    "Conversation",
+    "Exchange",
     "Finding",
     "InteractionModel",
     "Language",
+    "Reply",
     "SlotReading",
+    "Transport",
+    "Turn",
     "Understander",
     "Understanding",
     "check_model",

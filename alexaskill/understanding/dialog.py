@@ -33,12 +33,14 @@ import datetime
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
-from ..slots import AlexaDate, AlexaDuration
 from ..ssml import strip_tags
 from .model import DialogIntentModel, DialogSlotModel, Validation
-from .understander import Understander, Understanding, slot_json
+from .result import Understanding, slot_json
+from .turns import Exchange, Reply, Transport, Turn, speech_of
+from .understander import Understander
+from .validation import passes
 
 __all__ = ["Conversation", "Exchange", "Reply", "Transport", "Turn"]
 
@@ -51,116 +53,6 @@ _DIALOG_DIRECTIVES: Final = (
 #: Requests one turn may send at most: a skill that delegates a completed dialog forever stops.
 _MAX_EXCHANGES: Final = 8
 _PROMPT_SLOT: Final = re.compile(r"\{([^{}]+)\}")
-
-
-class Reply(Protocol):
-    """What a transport returns for one request: the HTTP status and the JSON answer."""
-
-    @property
-    def status_code(self) -> int:
-        """The HTTP status (200 for an answer)."""
-        ...
-
-    @property
-    def json(self) -> Any:
-        """The answer's JSON (the response envelope), or None."""
-        ...
-
-
-class Transport(Protocol):
-    """Sends one request to the skill, adding envelope, session, context and signature."""
-
-    def send(self, request: Mapping[str, Any], *, new_session: bool) -> Reply:
-        """Send ``request`` (the ``request`` object); ``new_session`` starts a new session."""
-        ...
-
-
-@dataclass
-class Exchange:
-    """One request sent to the skill and its reply."""
-
-    request: dict[str, Any]
-    reply: Reply
-
-    @property
-    def response(self) -> dict[str, Any]:
-        """The ``response`` object of the reply ({} when there is none)."""
-        body = self.reply.json
-        response = body.get("response") if isinstance(body, dict) else None
-        return response if isinstance(response, dict) else {}
-
-
-@dataclass
-class Turn:
-    """What happened after the user said one thing: requests, answers, Alexa's own prompts."""
-
-    utterance: str | None
-    understood: Understanding | None = None
-    exchanges: list[Exchange] = field(default_factory=list)
-    #: What Alexa's dialog manager said (elicitation, confirmation or validation prompts).
-    prompts: list[str] = field(default_factory=list)
-    #: Whether a session is open after the turn.
-    session_open: bool = False
-    #: The dialog, if one goes on: its intent, state and what Alexa waits for.
-    dialog_intent: str | None = None
-    dialog_state: str | None = None
-    #: "slot city", "confirmation of slot date", "confirmation of the intent", or None.
-    expecting: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def reply(self) -> Reply | None:
-        """The skill's last reply this turn, or None if no request was sent."""
-        return self.exchanges[-1].reply if self.exchanges else None
-
-    @property
-    def prompt(self) -> str | None:
-        """Alexa's own prompts this turn as one text, or None."""
-        return " ".join(self.prompts) if self.prompts else None
-
-    def heard(self) -> list[str]:
-        """Everything the user heard this turn, in order: the skill's speech, Alexa's prompts."""
-        spoken = []
-        for exchange in self.exchanges:
-            speech = _speech(exchange.response.get("outputSpeech"))
-            if speech:
-                spoken.append(speech)
-        return spoken + self.prompts
-
-    def to_json(self) -> dict[str, Any]:
-        """The turn as JSON (for tools and the simulator)."""
-        return {
-            "utterance": self.utterance,
-            "understood": self.understood.to_json() if self.understood else None,
-            "exchanges": [
-                {
-                    "request": exchange.request,
-                    "status": exchange.reply.status_code,
-                    "response": exchange.reply.json,
-                }
-                for exchange in self.exchanges
-            ],
-            "prompts": self.prompts,
-            "heard": self.heard(),
-            "sessionOpen": self.session_open,
-            "dialog": {
-                "intent": self.dialog_intent,
-                "state": self.dialog_state,
-                "expecting": self.expecting,
-            }
-            if self.dialog_intent
-            else None,
-            "notes": self.notes,
-        }
-
-
-def _speech(output: Any) -> str | None:
-    if not isinstance(output, dict):
-        return None
-    if output.get("type") == "SSML":
-        return strip_tags(str(output.get("ssml", "")))
-    text = output.get("text")
-    return str(text) if text is not None else None
 
 
 @dataclass
@@ -423,7 +315,7 @@ class Conversation:
         slot = step.get("slotToElicit") or step.get("slotToConfirm")
         if kind == "Dialog.ElicitSlot":
             dialog.pending = ("elicit", str(slot))
-            if not _speech(exchange.response.get("outputSpeech")):
+            if not speech_of(exchange.response.get("outputSpeech")):
                 self._say_prompt(turn, dialog, "elicit", str(slot))
         elif kind == "Dialog.ConfirmSlot":
             dialog.pending = ("confirm_slot", str(slot))
@@ -523,7 +415,7 @@ class Conversation:
     ) -> Validation | None:
         entry = dialog.slots().get(slot.name) or {}
         for rule in slot.validations:
-            if not _valid(rule, value, entry, self.now().date()):
+            if not passes(rule, value, entry, self.now().date()):
                 return rule
         return None
 
@@ -581,66 +473,3 @@ class Conversation:
     def _forget_completed(self, dialog: _Dialog) -> None:
         if self.dialog is dialog and dialog.pending is None:
             self.dialog = None
-
-
-def _number(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        return None
-
-
-def _shift(today: datetime.date, raw: str | None) -> datetime.date | None:
-    """``today`` moved by the ISO 8601 duration ``raw`` (months clamp to the month's end)."""
-    if raw is None:
-        return None
-    try:
-        duration = AlexaDuration.parse(raw)
-    except ValueError:
-        return None
-    index = today.year * 12 + today.month - 1 + int(duration.years * 12 + duration.months)
-    year, month = index // 12, index % 12 + 1
-    day = today.day
-    while True:
-        try:
-            moved = datetime.date(year, month, day)
-            break
-        except ValueError:
-            day -= 1
-    return moved + datetime.timedelta(weeks=duration.weeks, days=duration.days)
-
-
-def _valid(rule: Validation, value: str, entry: Mapping[str, Any], today: datetime.date) -> bool:
-    """Whether a slot value passes one validation rule (Amazon's "Validate Slot Values")."""
-    kind = rule.type
-    if kind in ("isInSet", "isNotInSet"):
-        allowed = {item.casefold() for item in rule.values}
-        inside = value.casefold() in allowed
-        return inside if kind == "isInSet" else not inside
-    if kind in ("isLessThan", "isGreaterThan", "isLessThanOrEqualTo", "isGreaterThanOrEqualTo"):
-        number, limit = _number(value), _number(rule.value or "")
-        if number is None or limit is None:
-            return False
-        return {
-            "isLessThan": number < limit,
-            "isGreaterThan": number > limit,
-            "isLessThanOrEqualTo": number <= limit,
-            "isGreaterThanOrEqualTo": number >= limit,
-        }[kind]
-    if kind in ("isInDuration", "isNotInDuration"):
-        try:
-            said = AlexaDate.parse(value)
-        except ValueError:
-            return kind == "isNotInDuration"
-        start, end = _shift(today, rule.start), _shift(today, rule.end)
-        if said.start is None or said.end is None:
-            inside = True  # PRESENT_REF: now is within any window that holds today
-        else:
-            inside = (start is None or said.start >= start) and (end is None or said.end <= end)
-        return inside if kind == "isInDuration" else not inside
-    if kind == "hasEntityResolutionMatch":
-        resolutions = (entry.get("resolutions") or {}).get("resolutionsPerAuthority") or []
-        return any(
-            (item.get("status") or {}).get("code") == "ER_SUCCESS_MATCH" for item in resolutions
-        )
-    return True

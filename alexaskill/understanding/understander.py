@@ -21,171 +21,22 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .generalise import carriers, fill_leftovers, split_free_tails
 from .languages import Language, language_for
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, typed_share
-from .model import InteractionModel, ModelIntent
-from .slottypes import Fill, SlotKind, slot_kind, value_id
+from .model import InteractionModel, ModelIntent, ModelSlot
+from .result import Understanding, reading, slot_json
+from .slottypes import Fill, SlotKind, slot_kind
 from .text import Token, tokenize
 
-__all__ = [
-    "DEFAULT_SKILL_ID",
-    "SlotReading",
-    "Understander",
-    "Understanding",
-    "slot_json",
-]
+__all__ = ["DEFAULT_SKILL_ID", "Understander"]
 
 #: The skill id of entity-resolution authorities when none is given.
 DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 FALLBACK: Final = "AMAZON.FallbackIntent"
 _SLOT: Final = re.compile(r"\{\s*([^{}\s]+)\s*\}")
-
-
-@dataclass(frozen=True, slots=True)
-class SlotReading:
-    """Which words filled one slot, and what its value became."""
-
-    name: str
-    type: str
-    #: The words as the user said them.
-    words: str
-    #: The value sent (None for a multiple-value slot holding several values).
-    value: str | None
-    #: Each value of a multiple-value slot.
-    values: tuple[str, ...] = ()
-    #: "typed" (a built-in type parsed it), "listed" (a custom value or synonym), "unlisted"
-    #: (a custom type's other words), "free" (a free-form type) or "list".
-    kind: str = "free"
-    #: Entity resolution: the canonical values matched, as (name, id).
-    resolved: tuple[tuple[str, str], ...] = ()
-
-    def describe(self) -> str:
-        """One line: the slot, its words, its value and how it was read."""
-        said = f'{self.name} = "{self.words}"'
-        if self.kind == "typed":
-            return f"{said} → {self.value} ({self.type})"
-        if self.kind == "listed":
-            names = ", ".join(f"{name} (id {value_id})" for name, value_id in self.resolved)
-            return f"{said} ({self.type}: ER_SUCCESS_MATCH {names})"
-        if self.kind == "unlisted":
-            return f"{said} ({self.type}: not a listed value, ER_SUCCESS_NO_MATCH)"
-        if self.kind == "list":
-            return f"{said} → {list(self.values)} ({self.type}, several values)"
-        return f"{said} ({self.type}, taken as said)"
-
-
-@dataclass(frozen=True)
-class Understanding:
-    """What Alexa makes of one utterance: the ``request`` it sends, and why."""
-
-    utterance: str
-    #: The ``request`` object ({"type": ...} and its fields, without id, timestamp and
-    #: locale), or None when there was nothing to understand (an empty utterance).
-    request: dict[str, Any] | None
-    #: "launch", "intent", "end" (SessionEndedRequest), "answer" (a yes or no that answers a
-    #: dialog's confirmation: no request of its own) or "empty".
-    kind: str
-    intent: str | None = None
-    #: The sample utterance that matched, as the model writes it.
-    sample: str | None = None
-    slots: tuple[SlotReading, ...] = ()
-    #: Every word matched the sample (no word added, left out or ignored).
-    exact: bool = True
-    #: No sample was close enough: AMAZON.FallbackIntent (or the closest intent).
-    fallback: bool = False
-    #: The skill was addressed by name ("open ...", "ask ... to ..."): a new session starts.
-    new_session: bool = False
-    notes: tuple[str, ...] = ()
-    score: float = 0.0
-    #: The filled slots' readings by name, for the dialog emulation.
-    fills: Mapping[str, Fill] = field(default_factory=dict, repr=False, compare=False)
-
-    def explain(self) -> str:
-        """A few lines saying what was understood and from which words."""
-        if self.request is None and self.kind != "answer":
-            return "nothing to understand"
-        head = str(self.request["type"]) if self.request is not None else "an answer:"
-        if self.intent:
-            head += f" {self.intent}"
-        lines = [head]
-        if self.sample is not None:
-            how = "exact" if self.exact else "loose match"
-            lines.append(f'  sample: "{self.sample}" ({how})')
-        lines.extend(f"  {slot.describe()}" for slot in self.slots)
-        lines.extend(f"  note: {note}" for note in self.notes)
-        return "\n".join(lines)
-
-    def to_json(self) -> dict[str, Any]:
-        """The understanding as JSON (for tools and the simulator)."""
-        return {
-            "utterance": self.utterance,
-            "request": self.request,
-            "kind": self.kind,
-            "intent": self.intent,
-            "sample": self.sample,
-            "exact": self.exact,
-            "fallback": self.fallback,
-            "newSession": self.new_session,
-            "slots": [
-                {
-                    "name": slot.name,
-                    "type": slot.type,
-                    "words": slot.words,
-                    "value": slot.value,
-                    "values": list(slot.values),
-                    "kind": slot.kind,
-                    "resolved": [{"name": name, "id": id_} for name, id_ in slot.resolved],
-                }
-                for slot in self.slots
-            ],
-            "notes": list(self.notes),
-            "explanation": self.explain(),
-        }
-
-
-def _simple_value(fill: Fill) -> dict[str, Any]:
-    simple: dict[str, Any] = {"type": "Simple", "value": fill.value}
-    if fill.resolutions is not None:
-        simple["resolutions"] = fill.resolutions
-    return simple
-
-
-def slot_json(name: str, fill: Fill | None, confirmation: str = "NONE") -> dict[str, Any]:
-    """A slot as Alexa sends it: unfilled, one value (with its resolutions), or a list."""
-    if fill is None:
-        return {"name": name, "confirmationStatus": confirmation}
-    if fill.parts:
-        return {
-            "name": name,
-            "confirmationStatus": confirmation,
-            "source": "USER",
-            "slotValue": {"type": "List", "values": [_simple_value(part) for part in fill.parts]},
-        }
-    entry: dict[str, Any] = {"name": name, "value": fill.value}
-    if fill.resolutions is not None:
-        entry["resolutions"] = fill.resolutions
-    entry["confirmationStatus"] = confirmation
-    entry["source"] = "USER"
-    entry["slotValue"] = _simple_value(fill)
-    return entry
-
-
-def _reading(name: str, slot_type: str, fill: Fill) -> SlotReading:
-    if fill.parts:
-        return SlotReading(
-            name,
-            slot_type,
-            fill.words,
-            None,
-            tuple(part.value for part in fill.parts),
-            "list",
-            tuple((v.name, value_id(v)) for part in fill.parts for v in part.matched),
-        )
-    resolved = tuple((value.name, value_id(value)) for value in fill.matched)
-    return SlotReading(name, slot_type, fill.words, fill.value, (fill.value,), fill.kind, resolved)
 
 
 class Understander:
@@ -411,147 +262,25 @@ class Understander:
         return self._from_match(text, match, notes)
 
     def _carriers(self, intent: ModelIntent) -> dict[str, set[str]]:
-        """The words the intent's samples put right before each slot ("in" of "in {city}")."""
         found = self._carrier_cache.get(intent.name)
         if found is None:
-            found = {}
-            for sample in self.matcher.samples:
-                if sample.intent != intent.name:
-                    continue
-                for before, element in zip(sample.elements, sample.elements[1:], strict=False):
-                    if isinstance(before, str) and isinstance(element, SlotRef):
-                        found.setdefault(element.name, set()).add(before)
-            self._carrier_cache[intent.name] = found
+            found = self._carrier_cache[intent.name] = carriers(self.matcher.samples, intent.name)
         return found
 
     def _split_free_tails(self, match: Match, spans: SpanCache) -> Match:
-        """Give the end of free-form words to another slot of the intent that reads it.
-
-        "what's the weather like in san diego today" matches "... like in {city}": "today" is
-        the intent's date, not part of the city; in "book a trip to berlin for three people",
-        "for" is what the samples put before the travellers, whose number is three. Alexa's
-        model reads them so. Only slots whose type parses the words (numbers, dates, listed
-        values) take them, and at most two words after the value are left over.
-        """
         intent = self.intents.get(match.sample.intent)
         if intent is None:
             return match
-        used = {name for name, _, _, _ in match.fills}
-        carriers = self._carriers(intent)
-        words = [token.text for token in spans.tokens]
-        fills = list(match.fills)
-        extra_at = list(match.extra_at)
-        changed = False
-        for index, (name, fill, start, end) in enumerate(match.fills):
-            if fill.kind not in ("free", "unlisted") or end - start < 2:
-                continue
-            own = intent.slot(name)
-            if own is None:
-                continue
-            split = self._split(intent, used, carriers, words, spans, start, end)
-            if split is None:
-                continue
-            cut, taken, left = split
-            head = spans.fill(self.kind(own.type, own.multiple), start, cut)
-            if head is None:
-                continue
-            fills[index] = (name, head, start, cut)
-            fills.append(taken)
-            used.add(taken[0])
-            extra_at.extend(left)
-            changed = True
-        if not changed:
-            return match
-        return Match(
-            match.sample,
-            match.score,
-            tuple(fills),
-            exact=False,
-            extra=tuple(words[at] for at in sorted(extra_at)),
-            missing=match.missing,
-            quality=match.quality,
-            extra_at=tuple(sorted(extra_at)),
-        )
-
-    def _split(
-        self,
-        intent: ModelIntent,
-        used: set[str],
-        carriers: Mapping[str, set[str]],
-        words: Sequence[str],
-        spans: SpanCache,
-        start: int,
-        end: int,
-    ) -> tuple[int, tuple[str, Fill, int, int], list[int]] | None:
-        """Where free words [start, end) end and another slot's value begins, if anywhere."""
-        for cut in range(start + 1, end):
-            for slot in intent.slots:
-                if slot.name in used:
-                    continue
-                kind = self.kind(slot.type, slot.multiple)
-                begin = cut + 1 if words[cut] in carriers.get(slot.name, ()) else cut
-                for stop in range(end, begin, -1):
-                    if end - stop > 2:
-                        break
-                    value = spans.fill(kind, begin, stop)
-                    if value is not None and value.kind in ("typed", "listed"):
-                        return cut, (slot.name, value, begin, stop), list(range(stop, end))
-        return None
+        return split_free_tails(match, spans, intent, self._slot_kind, self._carriers(intent))
 
     def _fill_leftovers(self, match: Match, spans: SpanCache) -> Match:
-        """Fill the intent's other slots with extra words their types read as a whole.
-
-        Alexa's model generalises across an intent's samples: "book a table for two tomorrow"
-        fills the date too, though no single sample has both slots. Only types that parse
-        (numbers, dates, listed custom values) take leftover words; free-form ones do not.
-        """
         intent = self.intents.get(match.sample.intent)
         if intent is None:
             return match
-        used = {name for name, _, _, _ in match.fills}
-        runs: list[list[int]] = []
-        for at in match.extra_at:
-            if runs and runs[-1][-1] == at - 1:
-                runs[-1].append(at)
-            else:
-                runs.append([at])
-        fills = list(match.fills)
-        taken: set[int] = set()
-        carriers = self._carriers(intent)
-        words = [token.text for token in spans.tokens]
-        for run in runs:
-            for slot in intent.slots:
-                if slot.name in used:
-                    continue
-                kind = self.kind(slot.type, slot.multiple)
-                start, end = run[0], run[-1] + 1
-                fill = spans.fill(kind, start, end)
-                if fill is None or fill.kind not in ("typed", "listed"):
-                    # Free words fill a slot only after a word the intent's samples put before
-                    # it: "in" of "weather in {city}" makes "... tomorrow in boston" a city.
-                    if end - start < 2 or words[start] not in carriers.get(slot.name, ()):
-                        continue
-                    start += 1
-                    fill = spans.fill(kind, start, end)
-                    if fill is None:
-                        continue
-                fills.append((slot.name, fill, start, end))
-                used.add(slot.name)
-                taken.update(run)
-                break
-        if not taken:
-            return match
-        extra_at = tuple(at for at in match.extra_at if at not in taken)
-        return Match(
-            match.sample,
-            match.score,
-            tuple(fills),
-            exact=False,
-            extra=tuple(words[at] for at in extra_at),
-            missing=match.missing,
-            quality=match.quality,
-            extra_at=extra_at,
-        )
+        return fill_leftovers(match, spans, intent, self._slot_kind, self._carriers(intent))
+
+    def _slot_kind(self, slot: ModelSlot) -> SlotKind:
+        return self.kind(slot.type, slot.multiple)
 
     def _fallback(self, text: str, spans: SpanCache, notes: list[str]) -> Understanding:
         if FALLBACK in self.intents:
@@ -600,7 +329,7 @@ class Understander:
         for name, fill, _, _ in sorted(match.fills, key=lambda item: item[2]):
             slot = intent.slot(name)
             fills[name] = fill
-            readings.append(_reading(name, slot.type if slot else "?", fill))
+            readings.append(reading(name, slot.type if slot else "?", fill))
         return Understanding(
             text,
             self.intent_request(intent.name, fills),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from .. import SlotParser
-from . import dates, numbers, phrases, vocabulary
+from . import clock, dates, durations, numbers, phrases, vocabulary
 
 __all__ = ["LOCALES", "English"]
 
@@ -49,8 +49,8 @@ class English:
             "AMAZON.PhoneNumber": _undated(numbers.phone_number),
             "AMAZON.AlphaNumeric": _undated(numbers.alphanumeric),
             "AMAZON.DATE": dates.date,
-            "AMAZON.TIME": dates.time,
-            "AMAZON.DURATION": _undated(functools.partial(dates.duration, fortnight=fortnight)),
+            "AMAZON.TIME": clock.time,
+            "AMAZON.DURATION": _undated(functools.partial(durations.duration, fortnight=fortnight)),
         }
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:

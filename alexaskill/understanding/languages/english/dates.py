@@ -1,16 +1,12 @@
-"""English dates, times and durations, resolved to the strings Alexa sends.
+"""English dates, resolved to the strings Alexa sends.
 
-Formats are those of Amazon's slot type reference ("AMAZON.DATE", "AMAZON.TIME",
-"AMAZON.DURATION" in "Slot Type Reference"), against the user's local ``now``:
+Formats are those of Amazon's slot type reference ("AMAZON.DATE" in "Slot Type Reference"),
+against the user's local ``now`` (AMAZON.TIME is in `.clock`, AMAZON.DURATION in `.durations`):
 
 - AMAZON.DATE: a day "2026-11-27"; a week "2026-W48"; a weekend "2026-W48-WE"; a month
   "2026-11"; a year "2026"; a decade "202X"; a season "2026-WI" (WI, SP, SU, FA); "now" is
   "PRESENT_REF". A date said without a year is the next one on or after today ("dates on or
   after the current date"), a month without a year the next such month.
-- AMAZON.TIME: "14:30"; the parts of the day "MO", "AF", "EV", "NI". A time said without
-  "a m"/"p m" or a part of the day is taken as said ("three thirty" is "03:30").
-- AMAZON.DURATION: ISO 8601 "PnYnMnDTnHnMnS" ("PT10M", "P2Y"), weeks alone as "PnW"; amounts
-  are kept as said ("ninety minutes" is "PT90M"), halves go down a unit ("PT1H30M").
 
 Seasons follow the northern meteorological calendar, as `alexaskill.slots` reads them: winter
 YYYY is December YYYY to February YYYY+1.
@@ -21,12 +17,11 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Final
 
-from .numbers import UNITS, _below_hundred, cardinal, number, ordinal, year_number
+from .numbers import cardinal, ordinal, year_number
 
-__all__ = ["date", "duration", "time"]
+__all__ = ["DECADES", "HOLIDAYS", "MONTHS", "SEASONS", "WEEKDAYS", "date"]
 
 MONTHS: Final = {
     "january": 1,
@@ -97,7 +92,6 @@ HOLIDAYS: Final = {
     ("st", "patrick's", "day"): (3, 17),
 }
 _ISO_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_CLOCK: Final = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
 def _day(value: datetime.date) -> str:
@@ -398,274 +392,3 @@ def _decade(words: Sequence[str], today: datetime.date) -> str | None:
     if century * 100 + tens * 10 > today.year:
         century -= 1
     return f"{century}{tens}X"
-
-
-# --- AMAZON.TIME --------------------------------------------------------------------------------
-
-_PARTS_OF_DAY: Final = {
-    "morning": "MO",
-    "afternoon": "AF",
-    "evening": "EV",
-    "night": "NI",
-    "tonight": "NI",
-    "overnight": "NI",
-}
-_MERIDIEM: Final = {
-    ("a", "m"): "am",
-    ("am",): "am",
-    ("p", "m"): "pm",
-    ("pm",): "pm",
-    ("in", "the", "morning"): "morning",
-    ("this", "morning"): "morning",
-    ("in", "the", "afternoon"): "afternoon",
-    ("this", "afternoon"): "afternoon",
-    ("in", "the", "evening"): "evening",
-    ("this", "evening"): "evening",
-    ("at", "night"): "night",
-    ("tonight",): "night",
-}
-
-
-def _part_of_day(words: Sequence[str]) -> str | None:
-    if len(words) >= 2 and words[0] in ("in", "this", "at", "the", "tomorrow", "during"):
-        words = words[1:]
-        if len(words) >= 2 and words[0] == "the":
-            words = words[1:]
-    if len(words) == 1:
-        return _PARTS_OF_DAY.get(words[0])
-    return None
-
-
-def _minutes(words: Sequence[str]) -> int | None:
-    if not words:
-        return 0
-    if words in (["o'clock"], ["hundred"], ["hundred", "hours"]):
-        return 0
-    if len(words) == 2 and words[0] in ("oh", "o") and words[1] in UNITS:
-        return UNITS[words[1]]
-    value = cardinal(words)
-    if value is None or not 0 <= value <= 59 or len(words) > 2:
-        return None
-    if value < 10 and len(words) == 1 and not words[0].isdigit():
-        return None  # "three five" is no time
-    return value
-
-
-def _hour(words: Sequence[str]) -> int | None:
-    found = _below_hundred(words, 0)
-    if found is None or found[1] != len(words):
-        return None
-    return found[0] if 0 <= found[0] <= 24 else None
-
-
-def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
-    if meridiem in ("am", "pm") and not 1 <= hour <= 12:
-        return None
-    later = meridiem in ("pm", "afternoon", "evening") or (meridiem == "night" and hour >= 5)
-    if later and hour < 12:
-        hour += 12
-    elif meridiem in ("am", "morning", "night") and hour == 12:
-        hour = 0
-    if hour == 24:
-        hour = 0
-    if not 0 <= hour <= 23:
-        return None
-    return f"{hour:02d}:{minute:02d}"
-
-
-def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | None:
-    """AMAZON.TIME for the words of one slot."""
-    words = list(words)
-    if len(words) > 1 and words[0] in ("at", "around", "about", "by"):
-        words = words[1:]
-    if not words:
-        return None
-    joined = " ".join(words)
-    if joined in ("noon", "midday", "twelve noon", "noontime", "lunchtime", "12 noon"):
-        return "12:00"
-    if joined in ("midnight", "twelve midnight", "12 midnight"):
-        return "00:00"
-    part = _part_of_day(words)
-    if part is not None:
-        return part
-    meridiem = None
-    for suffix, kind in _MERIDIEM.items():
-        if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
-            meridiem, words = kind, words[: -len(suffix)]
-            break
-    if words and words[-1] == "o'clock":
-        words = words[:-1]
-        if not words:
-            return None
-    if len(words) == 1:
-        match = _CLOCK.fullmatch(words[0])
-        if match:
-            return _apply(int(match[1]), int(match[2]), meridiem)
-        if words[0].isdigit() and len(words[0]) in (3, 4) and meridiem is not None:
-            return _apply(int(words[0][:-2]), int(words[0][-2:]), meridiem)
-    # "half past three", "quarter to four", "ten past six", "twenty minutes to five"
-    for link, sign in (("past", 1), ("after", 1), ("to", -1), ("before", -1), ("til", -1)):
-        if link in words:
-            at = words.index(link)
-            before, hour_words = words[:at], words[at + 1 :]
-            if before and before[-1] in ("minutes", "minute"):
-                before = before[:-1]
-            if before in (["half"], ["a", "half"]):
-                offset = 30
-            elif before in (["quarter"], ["a", "quarter"]):
-                offset = 15
-            else:
-                offset_value = cardinal(before) if before else None
-                if offset_value is None or not 1 <= offset_value <= 59:
-                    return None
-                offset = offset_value
-            if sign < 0 and offset == 30:
-                return None
-            hour = _hour(hour_words)
-            if hour is None:
-                return None
-            total = (hour * 60 + sign * offset) % (24 * 60)
-            return _apply(total // 60, total % 60, meridiem)
-    for split in range(1, min(len(words), 2) + 1):
-        hour = _hour(words[:split])
-        if hour is None:
-            continue
-        minute = _minutes(words[split:])
-        if minute is None:
-            continue
-        return _apply(hour, minute, meridiem)
-    return None
-
-
-# --- AMAZON.DURATION ----------------------------------------------------------------------------
-
-_UNITS: Final = {
-    "second": "S",
-    "seconds": "S",
-    "sec": "S",
-    "secs": "S",
-    "minute": "MIN",
-    "minutes": "MIN",
-    "min": "MIN",
-    "mins": "MIN",
-    "hour": "H",
-    "hours": "H",
-    "hr": "H",
-    "hrs": "H",
-    "day": "D",
-    "days": "D",
-    "week": "W",
-    "weeks": "W",
-    "fortnight": "F",
-    "fortnights": "F",
-    "month": "MON",
-    "months": "MON",
-    "year": "Y",
-    "years": "Y",
-    "decade": "DEC",
-    "decades": "DEC",
-}
-# Halves go down to the next unit: half a year is six months, half an hour thirty minutes.
-_DOWN: Final = {
-    "Y": ("MON", 12),
-    "MON": ("D", 30),
-    "W": ("D", 7),
-    "D": ("H", 24),
-    "H": ("MIN", 60),
-    "MIN": ("S", 60),
-}
-
-
-def _amount(words: Sequence[str]) -> Fraction | None:
-    if words in (["a"], ["an"], ["one"]):
-        return Fraction(1)
-    if words in (["half", "a"], ["half", "an"], ["a", "half"], ["half"]):
-        return Fraction(1, 2)
-    if words in (
-        ["a", "quarter", "of", "an"],
-        ["a", "quarter", "of", "a"],
-        ["quarter", "of", "an"],
-    ):
-        return Fraction(1, 4)
-    if words in (["three", "quarters", "of", "an"], ["three", "quarters", "of", "a"]):
-        return Fraction(3, 4)
-    if words[:2] == ["a", "couple"] and words[2:] in ([], ["of"]):
-        return Fraction(2)
-    if len(words) >= 4 and words[-3:] == ["and", "a", "half"]:
-        whole = _amount(words[:-3])
-        return None if whole is None else whole + Fraction(1, 2)
-    said = number(words)
-    if said is None or said.startswith("-"):
-        return None
-    return Fraction(said)
-
-
-def _format_number(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{float(value):g}"
-
-
-def duration(words: Sequence[str], fortnight: bool = True) -> str | None:
-    """AMAZON.DURATION for the words of one slot ("an hour and a half" → "PT1H30M")."""
-    words = list(words)
-    if len(words) > 1 and words[0] == "for":
-        words = words[1:]
-    amounts: dict[str, Fraction] = {}
-    start = 0
-    found = False
-    index = 0
-    while index < len(words):
-        unit = _UNITS.get(words[index])
-        if unit is None or (unit == "F" and not fortnight):
-            index += 1
-            continue
-        quantity_words = words[start:index]
-        if quantity_words and quantity_words[0] in ("and", ","):
-            quantity_words = quantity_words[1:]
-        amount = _amount(quantity_words) if quantity_words else None
-        if amount is None:
-            return None
-        if unit in amounts:
-            return None
-        index += 1
-        if words[index : index + 3] == ["and", "a", "half"]:
-            amount += Fraction(1, 2)
-            index += 3
-        if unit == "F":
-            unit, amount = "W", amount * 2
-        elif unit == "DEC":
-            unit, amount = "Y", amount * 10
-        if unit in amounts:
-            return None
-        amounts[unit] = amount
-        found = True
-        start = index
-    if not found or start != len(words):
-        return None
-    # Fractions go down a unit while they can.
-    for unit in ("Y", "MON", "W", "D", "H", "MIN"):
-        value = amounts.get(unit)
-        if value is None or value.denominator == 1:
-            continue
-        whole = Fraction(int(value))
-        lower, factor = _DOWN[unit]
-        amounts[unit] = whole
-        amounts[lower] = amounts.get(lower, Fraction(0)) + (value - whole) * factor
-        if whole == 0:
-            del amounts[unit]
-    if set(amounts) == {"W"}:
-        return f"P{_format_number(amounts['W'])}W"
-    if "W" in amounts:
-        amounts["D"] = amounts.get("D", Fraction(0)) + amounts.pop("W") * 7
-    date_part = "".join(
-        f"{_format_number(amounts[unit])}{letter}"
-        for unit, letter in (("Y", "Y"), ("MON", "M"), ("D", "D"))
-        if unit in amounts
-    )
-    time_part = "".join(
-        f"{_format_number(amounts[unit])}{letter}"
-        for unit, letter in (("H", "H"), ("MIN", "M"), ("S", "S"))
-        if unit in amounts
-    )
-    return "P" + date_part + (f"T{time_part}" if time_part else "")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from .dates import _MERIDIEM, _PARTS_OF_DAY, _UNITS, DECADES, HOLIDAYS, MONTHS, SEASONS, WEEKDAYS
+from .clock import MERIDIEM, PARTS_OF_DAY
+from .dates import DECADES, HOLIDAYS, MONTHS, SEASONS, WEEKDAYS
+from .durations import UNITS as DURATION_UNITS
 from .numbers import DIGIT_WORDS, ORDINALS, SCALES, TEENS, TENS, UNITS
 
 __all__ = ["SLOT_VOCABULARIES"]
@@ -52,14 +54,16 @@ _DATE: Final = (
 )
 _TIME: Final = (
     _NUMBERS
-    | frozenset(_PARTS_OF_DAY)
-    | frozenset(word for words in _MERIDIEM for word in words)
+    | frozenset(PARTS_OF_DAY)
+    | frozenset(word for words in MERIDIEM for word in words)
     | _words(
         """noon midday midnight noontime lunchtime in the this at tomorrow during o'clock half
         quarter past after to before til minutes minute hundred hours around about by"""
     )
 )
-_DURATION: Final = _NUMBERS | frozenset(_UNITS) | _words("half quarter of quarters couple for")
+_DURATION: Final = (
+    _NUMBERS | frozenset(DURATION_UNITS) | _words("half quarter of quarters couple for")
+)
 _LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 SLOT_VOCABULARIES: Final = {

@@ -1,0 +1,160 @@
+"""Readings of an utterance beyond its one sample, as Alexa's model generalises across samples.
+
+A sample fixes which slots it holds; Alexa's statistical model does not: "book a table for two
+tomorrow" fills the date, though no sample has both slots. After matching, the words a reading
+left over, or the end of words a free-form slot took, go to another slot of the intent when its
+type reads them (a number, a date, a listed value), or, for a free-form slot, when they follow a
+word the intent's samples put before that slot ("in" of "weather in {city}").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from .matcher import Match, Sample, SlotRef, SpanCache
+from .model import ModelIntent, ModelSlot
+from .slottypes import Fill, SlotKind
+
+__all__ = ["carriers", "fill_leftovers", "split_free_tails"]
+
+KindOf = Callable[[ModelSlot], SlotKind]
+
+
+def carriers(samples: Sequence[Sample], intent: str) -> dict[str, set[str]]:
+    """The words ``intent``'s samples put right before each slot ("in" of "in {city}")."""
+    found: dict[str, set[str]] = {}
+    for sample in samples:
+        if sample.intent != intent:
+            continue
+        for before, element in zip(sample.elements, sample.elements[1:], strict=False):
+            if isinstance(before, str) and isinstance(element, SlotRef):
+                found.setdefault(element.name, set()).add(before)
+    return found
+
+
+def _rebuilt(
+    match: Match,
+    fills: list[tuple[str, Fill, int, int]],
+    extra_at: Sequence[int],
+    words: Sequence[str],
+) -> Match:
+    ordered = tuple(sorted(extra_at))
+    return Match(
+        match.sample,
+        match.score,
+        tuple(fills),
+        exact=False,
+        extra=tuple(words[at] for at in ordered),
+        missing=match.missing,
+        quality=match.quality,
+        extra_at=ordered,
+    )
+
+
+def split_free_tails(
+    match: Match,
+    spans: SpanCache,
+    intent: ModelIntent,
+    kind_of: KindOf,
+    carried: Mapping[str, set[str]],
+) -> Match:
+    """Give the end of free-form words to another slot of the intent that reads it.
+
+    "what's the weather like in san diego today" matches "... like in {city}": "today" is the
+    intent's date, not part of the city; in "book a trip to berlin for three people", "for" is
+    what the samples put before the travellers, whose number is three. Only slots whose type
+    parses the words take them, and at most two words after the value are left over.
+    """
+    used = {name for name, _, _, _ in match.fills}
+    words = spans.words
+    fills = list(match.fills)
+    extra_at = list(match.extra_at)
+    changed = False
+    for index, (name, fill, start, end) in enumerate(match.fills):
+        own = intent.slot(name)
+        if fill.kind not in ("free", "unlisted") or end - start < 2 or own is None:
+            continue
+        split = _split(intent, used, carried, kind_of, spans, start, end)
+        if split is None:
+            continue
+        cut, taken, left = split
+        head = spans.fill(kind_of(own), start, cut)
+        if head is None:
+            continue
+        fills[index] = (name, head, start, cut)
+        fills.append(taken)
+        used.add(taken[0])
+        extra_at.extend(left)
+        changed = True
+    return _rebuilt(match, fills, extra_at, words) if changed else match
+
+
+def _split(
+    intent: ModelIntent,
+    used: set[str],
+    carried: Mapping[str, set[str]],
+    kind_of: KindOf,
+    spans: SpanCache,
+    start: int,
+    end: int,
+) -> tuple[int, tuple[str, Fill, int, int], list[int]] | None:
+    """Where free words [start, end) end and another slot's value begins, if anywhere."""
+    words = spans.words
+    for cut in range(start + 1, end):
+        for slot in intent.slots:
+            if slot.name in used:
+                continue
+            kind = kind_of(slot)
+            begin = cut + 1 if words[cut] in carried.get(slot.name, ()) else cut
+            for stop in range(end, begin, -1):
+                if end - stop > 2:
+                    break
+                value = spans.fill(kind, begin, stop)
+                if value is not None and value.kind in ("typed", "listed"):
+                    return cut, (slot.name, value, begin, stop), list(range(stop, end))
+    return None
+
+
+def fill_leftovers(
+    match: Match,
+    spans: SpanCache,
+    intent: ModelIntent,
+    kind_of: KindOf,
+    carried: Mapping[str, set[str]],
+) -> Match:
+    """Fill the intent's other slots with the words a loose reading left over.
+
+    A run of leftover words fills a slot whose type reads it whole (numbers, dates, listed
+    values); free-form slots take a run only after their carrier word ("... in boston").
+    """
+    used = {name for name, _, _, _ in match.fills}
+    runs: list[list[int]] = []
+    for at in match.extra_at:
+        if runs and runs[-1][-1] == at - 1:
+            runs[-1].append(at)
+        else:
+            runs.append([at])
+    fills = list(match.fills)
+    taken: set[int] = set()
+    words = spans.words
+    for run in runs:
+        for slot in intent.slots:
+            if slot.name in used:
+                continue
+            kind = kind_of(slot)
+            start, end = run[0], run[-1] + 1
+            fill = spans.fill(kind, start, end)
+            if fill is None or fill.kind not in ("typed", "listed"):
+                if end - start < 2 or words[start] not in carried.get(slot.name, ()):
+                    continue
+                start += 1
+                fill = spans.fill(kind, start, end)
+                if fill is None:
+                    continue
+            fills.append((slot.name, fill, start, end))
+            used.add(slot.name)
+            taken.update(run)
+            break
+    if not taken:
+        return match
+    return _rebuilt(match, fills, [at for at in match.extra_at if at not in taken], words)

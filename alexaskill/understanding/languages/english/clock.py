@@ -1,0 +1,154 @@
+"""English times of day, resolved to the strings Alexa sends for AMAZON.TIME.
+
+Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO", "AF", "EV",
+"NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
+"03:30"); "noon" is "12:00", "midnight" "00:00".
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from .numbers import UNITS, _below_hundred, cardinal
+
+__all__ = ["MERIDIEM", "PARTS_OF_DAY", "time"]
+
+_CLOCK: Final = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+
+PARTS_OF_DAY: Final = {
+    "morning": "MO",
+    "afternoon": "AF",
+    "evening": "EV",
+    "night": "NI",
+    "tonight": "NI",
+    "overnight": "NI",
+}
+MERIDIEM: Final = {
+    ("a", "m"): "am",
+    ("am",): "am",
+    ("p", "m"): "pm",
+    ("pm",): "pm",
+    ("in", "the", "morning"): "morning",
+    ("this", "morning"): "morning",
+    ("in", "the", "afternoon"): "afternoon",
+    ("this", "afternoon"): "afternoon",
+    ("in", "the", "evening"): "evening",
+    ("this", "evening"): "evening",
+    ("at", "night"): "night",
+    ("tonight",): "night",
+}
+
+
+def _part_of_day(words: Sequence[str]) -> str | None:
+    if len(words) >= 2 and words[0] in ("in", "this", "at", "the", "tomorrow", "during"):
+        words = words[1:]
+        if len(words) >= 2 and words[0] == "the":
+            words = words[1:]
+    if len(words) == 1:
+        return PARTS_OF_DAY.get(words[0])
+    return None
+
+
+def _minutes(words: Sequence[str]) -> int | None:
+    if not words:
+        return 0
+    if words in (["o'clock"], ["hundred"], ["hundred", "hours"]):
+        return 0
+    if len(words) == 2 and words[0] in ("oh", "o") and words[1] in UNITS:
+        return UNITS[words[1]]
+    value = cardinal(words)
+    if value is None or not 0 <= value <= 59 or len(words) > 2:
+        return None
+    if value < 10 and len(words) == 1 and not words[0].isdigit():
+        return None  # "three five" is no time
+    return value
+
+
+def _hour(words: Sequence[str]) -> int | None:
+    found = _below_hundred(words, 0)
+    if found is None or found[1] != len(words):
+        return None
+    return found[0] if 0 <= found[0] <= 24 else None
+
+
+def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
+    if meridiem in ("am", "pm") and not 1 <= hour <= 12:
+        return None
+    later = meridiem in ("pm", "afternoon", "evening") or (meridiem == "night" and hour >= 5)
+    if later and hour < 12:
+        hour += 12
+    elif meridiem in ("am", "morning", "night") and hour == 12:
+        hour = 0
+    if hour == 24:
+        hour = 0
+    if not 0 <= hour <= 23:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | None:
+    """AMAZON.TIME for the words of one slot."""
+    words = list(words)
+    if len(words) > 1 and words[0] in ("at", "around", "about", "by"):
+        words = words[1:]
+    if not words:
+        return None
+    joined = " ".join(words)
+    if joined in ("noon", "midday", "twelve noon", "noontime", "lunchtime", "12 noon"):
+        return "12:00"
+    if joined in ("midnight", "twelve midnight", "12 midnight"):
+        return "00:00"
+    part = _part_of_day(words)
+    if part is not None:
+        return part
+    meridiem = None
+    for suffix, kind in MERIDIEM.items():
+        if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
+            meridiem, words = kind, words[: -len(suffix)]
+            break
+    if words and words[-1] == "o'clock":
+        words = words[:-1]
+        if not words:
+            return None
+    if len(words) == 1:
+        match = _CLOCK.fullmatch(words[0])
+        if match:
+            return _apply(int(match[1]), int(match[2]), meridiem)
+        if words[0].isdigit() and len(words[0]) in (3, 4) and meridiem is not None:
+            return _apply(int(words[0][:-2]), int(words[0][-2:]), meridiem)
+    # "half past three", "quarter to four", "ten past six", "twenty minutes to five"
+    for link, sign in (("past", 1), ("after", 1), ("to", -1), ("before", -1), ("til", -1)):
+        if link in words:
+            at = words.index(link)
+            before, hour_words = words[:at], words[at + 1 :]
+            if before and before[-1] in ("minutes", "minute"):
+                before = before[:-1]
+            if before in (["half"], ["a", "half"]):
+                offset = 30
+            elif before in (["quarter"], ["a", "quarter"]):
+                offset = 15
+            else:
+                offset_value = cardinal(before) if before else None
+                if offset_value is None or not 1 <= offset_value <= 59:
+                    return None
+                offset = offset_value
+            if sign < 0 and offset == 30:
+                return None
+            hour = _hour(hour_words)
+            if hour is None:
+                return None
+            total = (hour * 60 + sign * offset) % (24 * 60)
+            return _apply(total // 60, total % 60, meridiem)
+    for split in range(1, min(len(words), 2) + 1):
+        hour = _hour(words[:split])
+        if hour is None:
+            continue
+        minute = _minutes(words[split:])
+        if minute is None:
+            continue
+        return _apply(hour, minute, meridiem)
+    return None

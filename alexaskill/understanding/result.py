@@ -1,0 +1,161 @@
+"""What understanding returns: `Understanding` (the request, and why) and `SlotReading`.
+
+`slot_json` lays a slot out as Alexa sends it: unfilled, one value with its entity resolution
+(``value``, ``resolutions``, ``slotValue`` of type Simple), or several (``slotValue`` of type
+List, no top-level ``value``), per Amazon's "Request Types Reference" (IntentRequest, Slot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .slottypes import Fill, value_id
+
+__all__ = ["SlotReading", "Understanding", "reading", "slot_json"]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotReading:
+    """Which words filled one slot, and what its value became."""
+
+    name: str
+    type: str
+    #: The words as the user said them.
+    words: str
+    #: The value sent (None for a multiple-value slot holding several values).
+    value: str | None
+    #: Each value of a multiple-value slot.
+    values: tuple[str, ...] = ()
+    #: "typed" (a built-in type parsed it), "listed" (a custom value or synonym), "unlisted"
+    #: (a custom type's other words), "free" (a free-form type) or "list".
+    kind: str = "free"
+    #: Entity resolution: the canonical values matched, as (name, id).
+    resolved: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        """One line: the slot, its words, its value and how it was read."""
+        said = f'{self.name} = "{self.words}"'
+        if self.kind == "typed":
+            return f"{said} → {self.value} ({self.type})"
+        if self.kind == "listed":
+            names = ", ".join(f"{name} (id {value_id})" for name, value_id in self.resolved)
+            return f"{said} ({self.type}: ER_SUCCESS_MATCH {names})"
+        if self.kind == "unlisted":
+            return f"{said} ({self.type}: not a listed value, ER_SUCCESS_NO_MATCH)"
+        if self.kind == "list":
+            return f"{said} → {list(self.values)} ({self.type}, several values)"
+        return f"{said} ({self.type}, taken as said)"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What Alexa makes of one utterance: the ``request`` it sends, and why."""
+
+    utterance: str
+    #: The ``request`` object ({"type": ...} and its fields, without id, timestamp and
+    #: locale), or None when there was nothing to understand (an empty utterance).
+    request: dict[str, Any] | None
+    #: "launch", "intent", "end" (SessionEndedRequest), "answer" (a yes or no that answers a
+    #: dialog's confirmation: no request of its own) or "empty".
+    kind: str
+    intent: str | None = None
+    #: The sample utterance that matched, as the model writes it.
+    sample: str | None = None
+    slots: tuple[SlotReading, ...] = ()
+    #: Every word matched the sample (no word added, left out or ignored).
+    exact: bool = True
+    #: No sample was close enough: AMAZON.FallbackIntent (or the closest intent).
+    fallback: bool = False
+    #: The skill was addressed by name ("open ...", "ask ... to ..."): a new session starts.
+    new_session: bool = False
+    notes: tuple[str, ...] = ()
+    score: float = 0.0
+    #: The filled slots' readings by name, for the dialog emulation.
+    fills: Mapping[str, Fill] = field(default_factory=dict, repr=False, compare=False)
+
+    def explain(self) -> str:
+        """A few lines saying what was understood and from which words."""
+        if self.request is None and self.kind != "answer":
+            return "nothing to understand"
+        head = str(self.request["type"]) if self.request is not None else "an answer:"
+        if self.intent:
+            head += f" {self.intent}"
+        lines = [head]
+        if self.sample is not None:
+            how = "exact" if self.exact else "loose match"
+            lines.append(f'  sample: "{self.sample}" ({how})')
+        lines.extend(f"  {slot.describe()}" for slot in self.slots)
+        lines.extend(f"  note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        """The understanding as JSON (for tools and the simulator)."""
+        return {
+            "utterance": self.utterance,
+            "request": self.request,
+            "kind": self.kind,
+            "intent": self.intent,
+            "sample": self.sample,
+            "exact": self.exact,
+            "fallback": self.fallback,
+            "newSession": self.new_session,
+            "slots": [
+                {
+                    "name": slot.name,
+                    "type": slot.type,
+                    "words": slot.words,
+                    "value": slot.value,
+                    "values": list(slot.values),
+                    "kind": slot.kind,
+                    "resolved": [{"name": name, "id": id_} for name, id_ in slot.resolved],
+                }
+                for slot in self.slots
+            ],
+            "notes": list(self.notes),
+            "explanation": self.explain(),
+        }
+
+
+def _simple_value(fill: Fill) -> dict[str, Any]:
+    simple: dict[str, Any] = {"type": "Simple", "value": fill.value}
+    if fill.resolutions is not None:
+        simple["resolutions"] = fill.resolutions
+    return simple
+
+
+def slot_json(name: str, fill: Fill | None, confirmation: str = "NONE") -> dict[str, Any]:
+    """A slot as Alexa sends it: unfilled, one value (with its resolutions), or a list."""
+    if fill is None:
+        return {"name": name, "confirmationStatus": confirmation}
+    if fill.parts:
+        return {
+            "name": name,
+            "confirmationStatus": confirmation,
+            "source": "USER",
+            "slotValue": {"type": "List", "values": [_simple_value(part) for part in fill.parts]},
+        }
+    entry: dict[str, Any] = {"name": name, "value": fill.value}
+    if fill.resolutions is not None:
+        entry["resolutions"] = fill.resolutions
+    entry["confirmationStatus"] = confirmation
+    entry["source"] = "USER"
+    entry["slotValue"] = _simple_value(fill)
+    return entry
+
+
+def reading(name: str, slot_type: str, fill: Fill) -> SlotReading:
+    """How ``fill`` reads as slot ``name`` of ``slot_type``, for explanations."""
+    if fill.parts:
+        return SlotReading(
+            name,
+            slot_type,
+            fill.words,
+            None,
+            tuple(part.value for part in fill.parts),
+            "list",
+            tuple((v.name, value_id(v)) for part in fill.parts for v in part.matched),
+        )
+    resolved = tuple((value.name, value_id(value)) for value in fill.matched)
+    return SlotReading(name, slot_type, fill.words, fill.value, (fill.value,), fill.kind, resolved)

@@ -1,0 +1,128 @@
+"""A conversation's turns: what was sent to the skill, its replies, what Alexa said on its own.
+
+`Reply` and `Transport` are the small interface a front end implements to carry requests (the
+test client in-process, an HTTP client to a ``serve --dev`` server, the simulator); `Turn` is
+what one utterance led to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..ssml import strip_tags
+from .result import Understanding
+
+__all__ = ["Exchange", "Reply", "Transport", "Turn", "speech_of"]
+
+
+class Reply(Protocol):
+    """What a transport returns for one request: the HTTP status and the JSON answer."""
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status (200 for an answer)."""
+        ...
+
+    @property
+    def json(self) -> Any:
+        """The answer's JSON (the response envelope), or None."""
+        ...
+
+
+class Transport(Protocol):
+    """Sends one request to the skill, adding envelope, session, context and signature."""
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> Reply:
+        """Send ``request`` (the ``request`` object); ``new_session`` starts a new session."""
+        ...
+
+
+@dataclass
+class Exchange:
+    """One request sent to the skill and its reply."""
+
+    request: dict[str, Any]
+    reply: Reply
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The ``response`` object of the reply ({} when there is none)."""
+        body = self.reply.json
+        response = body.get("response") if isinstance(body, dict) else None
+        return response if isinstance(response, dict) else {}
+
+
+@dataclass
+class Turn:
+    """What happened after the user said one thing: requests, answers, Alexa's own prompts."""
+
+    utterance: str | None
+    understood: Understanding | None = None
+    exchanges: list[Exchange] = field(default_factory=list)
+    #: What Alexa's dialog manager said (elicitation, confirmation or validation prompts).
+    prompts: list[str] = field(default_factory=list)
+    #: Whether a session is open after the turn.
+    session_open: bool = False
+    #: The dialog, if one goes on: its intent, state and what Alexa waits for.
+    dialog_intent: str | None = None
+    dialog_state: str | None = None
+    #: "slot city", "confirmation of slot date", "confirmation of the intent", or None.
+    expecting: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reply(self) -> Reply | None:
+        """The skill's last reply this turn, or None if no request was sent."""
+        return self.exchanges[-1].reply if self.exchanges else None
+
+    @property
+    def prompt(self) -> str | None:
+        """Alexa's own prompts this turn as one text, or None."""
+        return " ".join(self.prompts) if self.prompts else None
+
+    def heard(self) -> list[str]:
+        """Everything the user heard this turn, in order: the skill's speech, Alexa's prompts."""
+        spoken = []
+        for exchange in self.exchanges:
+            speech = speech_of(exchange.response.get("outputSpeech"))
+            if speech:
+                spoken.append(speech)
+        return spoken + self.prompts
+
+    def to_json(self) -> dict[str, Any]:
+        """The turn as JSON (for tools and the simulator)."""
+        return {
+            "utterance": self.utterance,
+            "understood": self.understood.to_json() if self.understood else None,
+            "exchanges": [
+                {
+                    "request": exchange.request,
+                    "status": exchange.reply.status_code,
+                    "response": exchange.reply.json,
+                }
+                for exchange in self.exchanges
+            ],
+            "prompts": self.prompts,
+            "heard": self.heard(),
+            "sessionOpen": self.session_open,
+            "dialog": {
+                "intent": self.dialog_intent,
+                "state": self.dialog_state,
+                "expecting": self.expecting,
+            }
+            if self.dialog_intent
+            else None,
+            "notes": self.notes,
+        }
+
+
+def speech_of(output: Any) -> str | None:
+    """The words of an ``outputSpeech`` object (SSML tags removed), or None."""
+    if not isinstance(output, dict):
+        return None
+    if output.get("type") == "SSML":
+        return strip_tags(str(output.get("ssml", "")))
+    text = output.get("text")
+    return str(text) if text is not None else None
