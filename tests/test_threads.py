@@ -43,9 +43,14 @@ def test_twenty_handlers_blocking_at_once_take_the_time_of_one() -> None:
     skill = Skill(DEFAULT_SKILL_ID)
     peak = Peak()
 
+    # All twenty must be inside the handler at once to pass the barrier: a hop that ran them
+    # one after another (or on the event loop) breaks it, whatever the machine's load.
+    together = threading.Barrier(20, timeout=10)
+
     @skill.intent("Slow")
     def slow() -> Response:
         with peak:
+            together.wait()
             time.sleep(0.05)
         return speak("Done.")
 
@@ -56,14 +61,19 @@ def test_twenty_handlers_blocking_at_once_take_the_time_of_one() -> None:
     async def serve_twenty() -> tuple[list[httpx.Response], float]:
         transport = httpx.ASGITransport(app=skill)
         async with httpx.AsyncClient(transport=transport, base_url="http://skill") as client:
+            # Signed before the clock starts: what is timed is serving, not the test's RSA signing.
+            bodies = [
+                httpx.Request("POST", "/", json=factory.intent("Slow")).content for _ in range(20)
+            ]
+            signed = [
+                (body, {**pki.sign(body), "Content-Type": "application/json"}) for body in bodies
+            ]
 
-            async def post() -> httpx.Response:
-                body = httpx.Request("POST", "/", json=factory.intent("Slow")).content
-                headers = {**pki.sign(body), "Content-Type": "application/json"}
+            async def post(body: bytes, headers: dict[str, str]) -> httpx.Response:
                 return await client.post("/", content=body, headers=headers)
 
             started = time.perf_counter()
-            answers = await asyncio.gather(*(post() for _ in range(20)))
+            answers = await asyncio.gather(*(post(body, headers) for body, headers in signed))
             return answers, time.perf_counter() - started
 
     answers, elapsed = asyncio.run(serve_twenty())
