@@ -19,8 +19,8 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   soft limit is raised to the hard one at start). When a new connection would exceed that, the
   open connection that has waited longest for a request head is closed to make room: slow
   clients make room for each other, never for a request being answered. Only when every
-  connection is busy with a request is the new one refused. uvicorn's ``503`` for
-  ``--limit-concurrency`` then counts requests being answered.
+  connection is busy with a request is the new one refused: closed at once, without an answer
+  (uvicorn's own ``503`` for ``--limit-concurrency`` would need its descriptor and its head).
 - The **body** deadline belongs to the app (``Skill(body_timeout=…)``, which answers ``408``).
 
 Change a bound by subclassing: ``class Protocol(HttpProtocol): header_timeout = 10.0`` and

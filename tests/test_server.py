@@ -101,7 +101,7 @@ async def request(port: int, raw: bytes) -> tuple[bytes, float]:
     try:
         writer.write(raw)
         await writer.drain()
-        answer = await asyncio.wait_for(reader.read(), 5)
+        answer = await asyncio.wait_for(reader.read(), 10)
     finally:
         writer.close()
     return answer, time.monotonic() - started
@@ -334,3 +334,55 @@ def test_an_endless_header_is_cut_off(
     assert grown < 16 * 1024 * 1024, grown
     run(genuine(port))  # and the server is still fine
     assert DEFAULT_MAX_HEADER_SIZE == 16 * 1024
+
+
+# --- who makes room --------------------------------------------------------------------------
+
+SLOW_APP = """
+import asyncio
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    if scope["path"] == "/slow":
+        await asyncio.sleep(6)
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"done"})
+"""
+
+
+def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
+    servers: Any, tmp_path: Path
+) -> None:
+    # --limit-concurrency 4: at most 3 open connections. Two are busy answering, one is idle:
+    # a new request gets the idle one's place; when all three are busy, a new one is refused.
+    (tmp_path / "slowapp.py").write_text(SLOW_APP)
+    port = servers.free_port()
+    command = [sys.executable, "-m", "uvicorn", "slowapp:app", "--app-dir", str(tmp_path)]
+    command += ["--port", str(port), "--http", "alexaskill.server:HttpProtocol"]
+    servers.start([*command, "--limit-concurrency", "4"], port)
+    slow = b"GET /slow HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+
+    async def scenario() -> None:
+        busy = [asyncio.ensure_future(request(port, slow)) for _ in range(2)]
+        await asyncio.sleep(0.5)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)  # idle, third
+        await asyncio.sleep(0.2)
+        answer, _ = await request(port, HEALTH)  # a fourth: the idle one makes room
+        assert b"\r\ndone\r\n" in answer, answer
+        assert await asyncio.wait_for(reader.read(), 2) == b""  # closed to make room
+        writer.close()
+        third = asyncio.ensure_future(request(port, slow))
+        await asyncio.sleep(1)
+        try:  # three busy: a fourth is refused at once (closed, or reset)
+            refused, _ = await request(port, HEALTH)
+        except ConnectionError:
+            refused = b""
+        assert refused == b""
+        for done in await asyncio.gather(*busy, third):
+            assert b"\r\ndone\r\n" in done[0]  # and the busy ones were never touched
+
+    run(scenario())

@@ -129,8 +129,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=int,
         default=1000,
         metavar="N",
-        help="connections open at once, at most (1000): the longest idle one makes room for a "
-        "new one, and when all are answering requests, uvicorn answers 503",
+        help="connections open at once: fewer than N (1000); the one waiting longest for its "
+        "client makes room for a new one, and while all are answering requests a new one is "
+        "closed at once",
     )
     command.add_argument(
         "--capture",
