@@ -395,7 +395,9 @@ def test_serve_factory_reads_its_options_from_the_environment(
     skill = serve_factory()
     assert skill.verifier is None
     monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "1")
-    assert serve_factory().verifier is not None
+    served = serve_factory()  # the skill, with the simulator at /_simulator/
+    assert served.app is skill and skill.verifier is not None
+    assert served.simulator.targets[0].skill is skill
     assert (dev_dir / TestPKI.FILE_NAME).exists()
 
 

@@ -60,24 +60,9 @@ def load_app(spec: str) -> Any:
 
 def skills_in(app: Any) -> list[Skill]:
     """The skills ``app`` serves: itself, or those its routes mount (at any depth)."""
-    from ..app import Skill
+    from ..mounting import served_skills
 
-    found: list[Skill] = []
-    pending = [app]
-    seen: set[int] = set()
-    while pending:
-        item = pending.pop(0)
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, Skill):
-            found.append(item)
-            continue
-        for route in getattr(item, "routes", None) or ():
-            pending.extend(
-                inner for inner in (getattr(route, "app", None), route) if inner is not None
-            )
-    return found
+    return [skill for _, skill in served_skills(app)]
 
 
 def load_object(spec: str) -> Any:

@@ -66,6 +66,8 @@ class _DevVerifier(Verifier):
     def __init__(self, pki: TestPKI, amazon: Verifier | None) -> None:
         super().__init__()
         self.dev_url = pki.cert_url
+        #: The certificate the development key signs for.
+        self.leaf = pki.leaf
         self.dev = pki.verifier()
         self.amazon = amazon
 
@@ -91,16 +93,29 @@ class _DevVerifier(Verifier):
             await self.amazon.aclose()
 
 
-def trust_dev_pki(skill: Skill) -> TestPKI | None:
-    """Make ``skill`` trust the development PKI as well as Amazon, loudly; the PKI."""
+def trust_dev_pki(skill: Skill, pki: TestPKI | None = None) -> TestPKI | None:
+    """Make ``skill`` trust the development PKI (or ``pki``) as well as Amazon, loudly; the PKI.
+
+    Trusting the same key again changes nothing.
+    """
     if not skill.verify:
         logger.warning("this skill does not verify requests (Skill(verify=False)): --dev is moot")
         return None
-    pki = dev_pki()
+    if pki is None:
+        where = f"the local development key in {dev_pki_directory()}"
+        pki = dev_pki()
+    else:
+        where = "a development key"
+    verifier = skill.verifier
+    if (
+        isinstance(verifier, _DevVerifier)
+        and verifier.dev_url == pki.cert_url
+        and verifier.leaf == pki.leaf
+    ):
+        return pki
     skill.verifier = _DevVerifier(pki, skill.verifier)
     logger.warning(
-        "--dev: request verification trusts the local development key in %s as well as Amazon. "
-        "Never use --dev in production.",
-        dev_pki_directory(),
+        "--dev: request verification trusts %s as well as Amazon. Never use --dev in production.",
+        where,
     )
     return pki

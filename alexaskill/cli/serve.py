@@ -29,12 +29,16 @@ def serve_factory() -> Any:
     _configure_server_logging()
     spec = os.environ[_SERVE_APP_ENV]
     app = load_app(spec)
-    _prepare(spec, app, os.environ.get(_SERVE_DEV_ENV) == "1", os.environ.get(_SERVE_CAPTURE_ENV))
-    return app
+    dev = os.environ.get(_SERVE_DEV_ENV) == "1"
+    return _prepare(spec, app, dev, os.environ.get(_SERVE_CAPTURE_ENV))
 
 
-def _prepare(spec: str, app: Any, dev: bool, capture: str | None) -> None:
-    """Apply ``--dev`` and ``--capture`` to every skill ``app`` serves."""
+def _prepare(spec: str, app: Any, dev: bool, capture: str | None) -> Any:
+    """Apply ``--dev`` and ``--capture`` to every skill ``app`` serves; the app to serve.
+
+    With ``--dev`` that is ``app`` with the simulator at ``/_simulator/``: without it, nothing of
+    the simulator is imported.
+    """
     skills = skills_in(app) if dev or capture else []
     if (dev or capture) and not skills:
         option = "--dev" if dev else "--capture"
@@ -47,6 +51,11 @@ def _prepare(spec: str, app: Any, dev: bool, capture: str | None) -> None:
             trust_dev_pki(skill)
         if capture:
             _capture(skill, capture)
+    if dev:
+        from ..simulator import with_simulator
+
+        return with_simulator(app)
+    return app
 
 
 def _capture(skill: Skill, directory: str) -> None:
@@ -85,7 +94,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, reload=True, **options)
         return 0
     _configure_server_logging()
-    _prepare(args.app, app, args.dev, args.capture)
+    app = _prepare(args.app, app, args.dev, args.capture)
+    if args.dev:
+        scheme = "https" if args.ssl_certfile is not None else "http"
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        logger.info("--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port)
     uvicorn.run(app, **options)
     return 0
 
@@ -100,7 +113,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Run the skill under uvicorn. Requests are verified as Alexa signs them; with --dev "
             "the skill also trusts a local development key (made on first use in "
             f"${DEV_PKI_ENV}, else ~/.local/share/alexaskill/dev-pki), so that "
-            "`alexaskill replay --url` can talk to it. Never use --dev in production."
+            "`alexaskill replay --url` can talk to it, and serves the simulator at /_simulator/ "
+            "(talk to the skill in the browser). Never use --dev in production."
         ),
         epilog=help_text(
             "example:\n  alexaskill serve examples.weather.app:skill --dev --port 8000"
@@ -115,7 +129,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     command.add_argument("--port", type=port, default=8000, help="port to bind (8000)")
-    command.add_argument("--dev", action="store_true", help="also trust the development key")
+    command.add_argument(
+        "--dev",
+        action="store_true",
+        help="also trust the development key; serve the simulator at /_simulator/",
+    )
     command.add_argument("--reload", action="store_true", help="restart when the code changes")
     command.add_argument(
         "--http",

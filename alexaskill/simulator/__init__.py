@@ -1,0 +1,103 @@
+"""The development simulator: talk to a skill in the browser, hear and see Alexa's answer.
+
+``alexaskill serve APP --dev`` serves it at ``/_simulator/``; nothing here is imported or served
+without ``--dev``, nor by ``import alexaskill``. To add it to an app started otherwise (under
+uvicorn, say), for development only::
+
+    from alexaskill.simulator import with_simulator
+
+    app = with_simulator(app)   # a Skill, or a Starlette/FastAPI app mounting skills
+
+The page (static HTML, CSS and JavaScript in ``static/``: no build step, no CDN) calls a small
+JSON API (`Simulator`); each request is built and signed here with the development key, which
+the skills are made to trust, and what the user says is played through
+`alexaskill.understanding.dialog.Conversation`, the dialog emulation ``client.say()`` and
+``alexaskill chat`` use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .server import PREFIX, Simulator
+from .session import SkillTarget
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from ..testing import FakeAlexaApi, TestPKI
+
+__all__ = ["PREFIX", "Simulator", "SimulatorApp", "SkillTarget", "find_skills", "with_simulator"]
+
+
+def find_skills(app: Any) -> list[SkillTarget]:
+    """The skills ``app`` serves, each with the path that reaches it: itself, or mounted."""
+    from ..mounting import served_skills
+
+    return [SkillTarget(path, skill) for path, skill in served_skills(app)]
+
+
+class SimulatorApp:
+    """``app`` with the simulator answering under `PREFIX` (everything else goes to ``app``)."""
+
+    def __init__(self, app: ASGIApp, simulator: Simulator) -> None:
+        #: The app served, without the simulator.
+        self.app = app
+        #: The simulator's page and API.
+        self.simulator = simulator
+
+    @property
+    def routes(self) -> Any:
+        """The served app's routes (so tools that look for mounted skills find them)."""
+        return getattr(self.app, "routes", [self.app])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the simulator's paths, pass the rest (and the lifespan) to the app."""
+        if scope["type"] == "http" and _is_simulator_path(scope):
+            await self.simulator(scope, receive, send)
+            return
+        if scope["type"] == "lifespan":
+            simulator = self.simulator
+
+            async def send_after_closing(message: Message) -> None:
+                if message["type"] == "lifespan.shutdown.complete":
+                    await simulator.aclose()
+                await send(message)
+
+            await self.app(scope, receive, send_after_closing)
+            return
+        await self.app(scope, receive, send)
+
+
+def _is_simulator_path(scope: Scope) -> bool:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def with_simulator(
+    app: ASGIApp, *, pki: TestPKI | None = None, api: FakeAlexaApi | None = None
+) -> SimulatorApp:
+    """``app`` with the simulator at ``/_simulator/``, its skills trusting the development key.
+
+    ``app`` is a `Skill` or an app mounting skills (``skill.mount("/weather")``,
+    ``Mount("/weather", app=skill)``). Each skill found is made to trust ``pki`` (default: the
+    development key of ``alexaskill serve --dev``) as well as Amazon, with a warning in the log:
+    for development only. ``api`` answers the skills' calls to Alexa's service APIs (default: a
+    `FakeAlexaApi` of a user who set nothing). `ValueError` if ``app`` serves no skill.
+    """
+    from ..cli.dev import dev_pki, trust_dev_pki
+
+    targets = find_skills(app)
+    if not targets:
+        raise ValueError(
+            "the simulator found no skill: pass a Skill, or an app whose routes mount one "
+            "(skill.mount('/path') or Mount('/path', app=skill))"
+        )
+    if pki is None:
+        pki = dev_pki()
+    for target in targets:
+        trust_dev_pki(target.skill, pki)
+    return SimulatorApp(app, Simulator(app, targets, pki=pki, api=api))

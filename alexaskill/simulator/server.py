@@ -1,0 +1,413 @@
+"""The simulator as an ASGI app: its page, its static files and the small JSON API the page calls.
+
+``GET  /_simulator/``            the page (``/_simulator`` redirects there)
+``GET  /_simulator/<file>``      its stylesheet and script, shipped in this package
+``GET  /_simulator/api/info``    the skills, locales and device interfaces to choose from
+``POST /_simulator/api/turn``    one action of the user: say, launch, end, new_session, configure
+
+The page holds no key: each request to the skill is built, signed with the development key and
+posted to the app here, in this process. The API answers only JSON POSTs from its own origin: a
+JSON body cannot be sent across origins without a CORS preflight, which it never grants.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    import contextlib
+
+    import httpx
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from ..testing import FakeAlexaApi, TestPKI
+    from ..understanding import Understander
+    from .session import Simulation, SkillTarget
+
+__all__ = ["PREFIX", "Simulator"]
+
+logger = logging.getLogger("alexaskill.simulator")
+
+#: Where the simulator is served in the app.
+PREFIX: Final = "/_simulator"
+
+_STATIC: Final = {
+    "index.html": "text/html; charset=utf-8",
+    "simulator.css": "text/css; charset=utf-8",
+    "simulator.js": "text/javascript; charset=utf-8",
+}
+# Cards and audio come from anywhere (the skill's https URLs); scripts, styles and calls only
+# from here. Nothing is loaded from a CDN.
+_CSP: Final = (
+    "default-src 'self'; img-src * data: blob:; media-src * data: blob:; script-src 'self'; "
+    "style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+#: The interfaces a device may declare (Amazon's "Request and Response JSON Reference",
+#: context.System.device.supportedInterfaces).
+INTERFACES: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL", "VideoApp")
+#: The two devices the page offers first.
+DEVICES: Final = {
+    "speaker": ("AudioPlayer",),
+    "screen": ("AudioPlayer", "Display", "Alexa.Presentation.APL"),
+}
+_DEFAULT_LOCALE: Final = "en-US"
+_ACTIONS: Final = frozenset({"say", "launch", "end", "new_session", "configure"})
+_SIMULATION_ID: Final = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_MAX_BODY: Final = 64 * 1024
+_MAX_TEXT: Final = 2000
+#: Pages remembered at once; the oldest is forgotten first.
+_MAX_SIMULATIONS: Final = 32
+
+
+class _BadRequest(Exception):
+    """A request of the page's the API refuses: HTTP ``status`` with a short JSON reason."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class Simulator:
+    """The simulator's page and API for the skills of ``app`` (an ASGI app).
+
+    ``targets`` are the skills and the paths that reach them in ``app``; each request is signed
+    with ``pki``, which the skills must trust (`with_simulator` sees to it). The skills' calls to
+    Alexa's service APIs reach ``api``, served on 127.0.0.1 while the simulator runs.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        targets: Sequence[SkillTarget],
+        *,
+        pki: TestPKI,
+        api: FakeAlexaApi | None = None,
+    ) -> None:
+        import threading
+
+        from ..testing import FakeAlexaApi
+
+        if not targets:
+            raise ValueError("the simulator needs a skill to talk to")
+        self.app = app
+        self.targets = tuple(targets)
+        self.pki = pki
+        #: The fake Alexa service APIs the simulated requests point the skills at.
+        self.api = api if api is not None else FakeAlexaApi()
+        self._simulations: OrderedDict[str, tuple[int, Simulation]] = OrderedDict()
+        self._understanders: dict[tuple[int, str], Understander] = {}
+        # One turn at a time: the service-API calls of a turn are told apart by position.
+        self._lock = threading.Lock()
+        self._http: httpx.AsyncClient | None = None
+        self._api_endpoint: str | None = None
+        self._stack: contextlib.ExitStack | None = None
+
+    # --- ASGI --------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve a request under `PREFIX` (``scope["path"]`` is the whole path)."""
+        from starlette.requests import Request
+        from starlette.responses import RedirectResponse, Response
+
+        request = Request(scope, receive)
+        path = _below_prefix(scope)
+        response: Response
+        if path == "":
+            response = RedirectResponse(_root(scope) + PREFIX + "/", status_code=307)
+        elif path == "/api/info" and request.method in ("GET", "HEAD"):
+            response = await self._json_call(request, self._info)
+        elif path == "/api/turn":
+            response = await self._json_call(request, self._turn)
+        elif path.startswith("/api/"):
+            response = _json({"error": f"no such API: {path}"}, 404)
+        else:
+            response = self._static(path, request.method)
+        await response(scope, receive, send)
+
+    async def _json_call(self, request: Any, call: Any) -> Any:
+        try:
+            return _json(await call(request))
+        except _BadRequest as exc:
+            return _json({"error": str(exc)}, exc.status)
+        except Exception as exc:
+            logger.exception("the simulator failed")
+            return _json({"error": f"the simulator failed: {type(exc).__name__}: {exc}"}, 500)
+
+    def _static(self, path: str, method: str) -> Any:
+        from starlette.responses import Response
+
+        name = "index.html" if path == "/" else path.removeprefix("/")
+        if method not in ("GET", "HEAD"):
+            return Response(status_code=405, headers={"Allow": "GET, HEAD"})
+        if name not in _STATIC:
+            return _json({"error": f"no such file: {path}"}, 404)
+        body = resources.files(__package__).joinpath("static", name).read_bytes()
+        headers = {
+            "Cache-Control": "no-cache",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        }
+        if name == "index.html":
+            headers["Content-Security-Policy"] = _CSP
+        return Response(body, media_type=_STATIC[name], headers=headers)
+
+    # --- the API -----------------------------------------------------------------------------
+
+    async def _info(self, request: Any) -> dict[str, Any]:
+        from starlette.concurrency import run_in_threadpool
+
+        from ..understanding import supported_locales
+
+        examples = await run_in_threadpool(self._examples, 0, _DEFAULT_LOCALE)
+        return {
+            "skills": [
+                {"index": index, "path": target.path, "skillId": target.skill_id}
+                for index, target in enumerate(self.targets)
+            ],
+            "locales": list(supported_locales()),
+            "locale": _DEFAULT_LOCALE,
+            "interfaces": list(INTERFACES),
+            "devices": {name: list(value) for name, value in DEVICES.items()},
+            "device": "speaker",
+            "examples": examples,
+        }
+
+    def _examples(self, index: int, locale: str) -> list[str]:
+        """What a user could say first: opening the skill, then samples without slots."""
+        try:
+            model = self._understander(index, locale).model
+        except Exception:  # the skill's model is broken: the turn will say why
+            return ["open the skill"]
+        said = ["open the skill"]
+        for intent in model.intents:
+            if intent.name.startswith("AMAZON."):
+                continue
+            sample = next((text for text in intent.samples if "{" not in text), None)
+            if sample is not None:
+                said.append(sample)
+        said.extend(("help", "stop"))
+        return said[:8]
+
+    async def _turn(self, request: Any) -> dict[str, Any]:
+        import anyio.to_thread
+
+        asked = await _read_json(request)
+        simulation_id = asked.get("simulation")
+        if not isinstance(simulation_id, str) or not _SIMULATION_ID.fullmatch(simulation_id):
+            raise _BadRequest("simulation: expected the page's id (8 to 64 letters or digits)")
+        action = asked.get("action")
+        if action not in _ACTIONS:
+            raise _BadRequest(f"action: expected one of {', '.join(sorted(_ACTIONS))}")
+        text = asked.get("text", "")
+        if not isinstance(text, str) or len(text) > _MAX_TEXT:
+            raise _BadRequest(f"text: expected a string of at most {_MAX_TEXT} characters")
+        locale = asked.get("locale", _DEFAULT_LOCALE)
+        self._check_locale(locale)
+        interfaces = asked.get("interfaces", list(DEVICES["speaker"]))
+        if not isinstance(interfaces, list) or not all(item in INTERFACES for item in interfaces):
+            raise _BadRequest(f"interfaces: expected a list of {', '.join(INTERFACES)}")
+        index = asked.get("skill", 0)
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise _BadRequest("skill: expected the index of a skill of /api/info")
+        if not 0 <= index < len(self.targets):
+            raise _BadRequest(f"skill: no skill {index} (there are {len(self.targets)})")
+        self._start()
+
+        def work() -> dict[str, Any]:
+            with self._lock:
+                return self._act(simulation_id, index, str(action), text, locale, interfaces)
+
+        return await anyio.to_thread.run_sync(work)
+
+    def _check_locale(self, locale: object) -> None:
+        from ..understanding import supported_locales
+
+        if locale not in supported_locales():
+            raise _BadRequest(
+                f"locale: {locale!r} is not understood here; one of "
+                f"{', '.join(supported_locales())}"
+            )
+
+    def _act(
+        self,
+        simulation_id: str,
+        index: int,
+        action: str,
+        text: str,
+        locale: str,
+        interfaces: list[str],
+    ) -> dict[str, Any]:
+        notes: list[str] = []
+        simulation = self._simulation(simulation_id, index, notes)
+        notes.extend(self._configure(simulation, locale, interfaces))
+        turn: dict[str, Any] | None = None
+        if action == "say":
+            turn = simulation.say(text)
+        elif action == "launch":
+            turn = simulation.launch()
+        elif action == "end":
+            turn = simulation.end()
+        elif action == "new_session":
+            simulation.new_session()
+            notes.append("a new session: the next request starts it")
+        return {"turn": turn, "notes": notes, "state": simulation.state()}
+
+    def _configure(self, simulation: Simulation, locale: str, interfaces: list[str]) -> list[str]:
+        from ..exceptions import ConfigurationError
+        from ..interaction import InteractionModelError
+
+        try:
+            return simulation.configure(locale, interfaces)
+        except (ConfigurationError, InteractionModelError) as exc:
+            raise _BadRequest(_model_problem(exc, locale)) from None
+
+    def _simulation(
+        self,
+        simulation_id: str,
+        index: int,
+        notes: list[str],
+    ) -> Simulation:
+        """The page's simulation; a new one starts on the first device, in en-US (the page's
+        choices are applied afterwards, each change noted)."""
+        from ..exceptions import ConfigurationError
+        from ..interaction import InteractionModelError
+        from .session import Simulation
+
+        known = self._simulations.get(simulation_id)
+        if known is not None and known[0] == index:
+            self._simulations.move_to_end(simulation_id)
+            return known[1]
+        assert self._api_endpoint is not None
+        try:
+            simulation = Simulation(
+                self.targets[index],
+                pki=self.pki,
+                post=self._post,
+                api=self.api,
+                api_endpoint=self._api_endpoint,
+                understander=lambda chosen: self._understander(index, chosen),
+                locale=_DEFAULT_LOCALE,
+                interfaces=DEVICES["speaker"],
+            )
+        except (ConfigurationError, InteractionModelError) as exc:
+            raise _BadRequest(_model_problem(exc, _DEFAULT_LOCALE)) from None
+        if known is not None:
+            notes.append(f"now talking to the skill at {self.targets[index].path}")
+        self._simulations[simulation_id] = (index, simulation)
+        while len(self._simulations) > _MAX_SIMULATIONS:
+            self._simulations.popitem(last=False)
+        return simulation
+
+    def _understander(self, index: int, locale: str) -> Understander:
+        """The skill's model for ``locale``, built once (from the skill's code)."""
+        from ..understanding import Understander, model_from_skill
+
+        key = (index, locale)
+        understander = self._understanders.get(key)
+        if understander is None:
+            target = self.targets[index]
+            model = model_from_skill(target.skill, locale=locale)
+            understander = Understander(model, locale=locale, skill_id=target.skill_id)
+            self._understanders[key] = understander
+        return understander
+
+    # --- talking to the skill ------------------------------------------------------------------
+
+    def _start(self) -> None:
+        """Serve the fake service APIs (once); called on the event loop's thread."""
+        import contextlib
+
+        import httpx
+
+        if self._stack is None:
+            self._stack = contextlib.ExitStack()
+            self._api_endpoint = self._stack.enter_context(self.api.serve())
+        if self._http is None:
+            # Through the whole app, as Alexa's requests come: its middleware and mounts too.
+            # An exception of the app is its HTTP 500, as a server would answer.
+            transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False)
+            self._http = httpx.AsyncClient(
+                transport=transport, base_url="http://127.0.0.1", timeout=60.0
+            )
+
+    def _post(self, path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
+        """Post to the app from a worker thread, on the event loop (the transport's ``post``)."""
+        import anyio.from_thread
+
+        return anyio.from_thread.run(self._post_async, path, body, dict(headers))
+
+    async def _post_async(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        assert self._http is not None
+        response = await self._http.post(path, content=body, headers=headers)
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {"error": response.text[:200]} if response.text else None
+        return response.status_code, payload
+
+    async def aclose(self) -> None:
+        """Stop serving the fake service APIs and close the client (the app's shutdown)."""
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+
+
+def _model_problem(exc: Exception, locale: str) -> str:
+    problems = getattr(exc, "problems", None)
+    text = "; ".join(problems) if problems else str(exc)
+    return f"the skill's interaction model for {locale}: {text}"
+
+
+def _root(scope: Scope) -> str:
+    root: str = scope.get("root_path", "")
+    return root
+
+
+def _below_prefix(scope: Scope) -> str:
+    path: str = scope["path"]
+    root = _root(scope)
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path[len(PREFIX) :]
+
+
+def _json(value: Any, status: int = 200) -> Any:
+    from starlette.responses import Response
+
+    body = json.dumps(value, ensure_ascii=False).encode()
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    return Response(body, status, headers=headers, media_type="application/json")
+
+
+async def _read_json(request: Any) -> dict[str, Any]:
+    if request.method != "POST":
+        raise _BadRequest("POST a JSON object", 405)
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("application/json"):
+        raise _BadRequest("expected application/json", 415)
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        # Another site's page in the developer's browser: no signed requests for it.
+        raise _BadRequest(f"origin {origin} may not use the simulator", 403)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _MAX_BODY:
+            raise _BadRequest("request body too large", 413)
+    try:
+        value = json.loads(body)
+    except ValueError:
+        raise _BadRequest("the body is not JSON") from None
+    if not isinstance(value, dict):
+        raise _BadRequest("expected a JSON object")
+    return value

@@ -1,0 +1,799 @@
+// alexaskill simulator: the page. Plain JavaScript, no build step, nothing from a CDN.
+// It calls the dev server's JSON API (api/info, api/turn); the server understands what was
+// said, signs each request with the development key and sends it to the skill. This page holds
+// no key.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const api = (name) => new URL(`api/${name}`, document.baseURI).toString();
+
+  const state = {
+    simulation: randomId(),
+    info: null,
+    locale: "en-US",
+    interfaces: ["AudioPlayer"],
+    skill: 0,
+    busy: false,
+    queue: [], // AudioPlayer streams enqueued after the one playing
+  };
+
+  function randomId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // --- small DOM helpers ---------------------------------------------------------------------
+
+  function el(tag, props = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function jsonBlock(value, label) {
+    return el("pre", { class: "json", tabindex: "0", "aria-label": label },
+      JSON.stringify(value, null, 2));
+  }
+
+  function setStatus(text, kind = "") {
+    const status = $("status");
+    status.textContent = text;
+    status.className = `status ${kind}`;
+  }
+
+  // --- SSML: what the browser's voice can do of it --------------------------------------------
+  // Amazon's "Speech Synthesis Markup Language (SSML) Reference": <break> pauses (strength or
+  // time, at most 10 s), <audio> plays a clip, <sub alias> is said as its alias, <say-as>,
+  // <prosody>, <emphasis>, <amazon:effect>, <lang>, <voice>, <p> and <s> shape the voice.
+
+  const COMMA_MS = 300, SENTENCE_MS = 600, PARAGRAPH_MS = 900, MAX_BREAK_MS = 10000;
+  const STRENGTH_MS = {
+    none: 0, "x-weak": 0, weak: COMMA_MS, medium: COMMA_MS,
+    strong: SENTENCE_MS, "x-strong": PARAGRAPH_MS,
+  };
+  const RATE = { "x-slow": 0.6, slow: 0.8, medium: 1, fast: 1.25, "x-fast": 1.5 };
+  const PITCH = { "x-low": 0.6, low: 0.8, medium: 1, high: 1.25, "x-high": 1.5 };
+  const VOLUME = { silent: 0, "x-soft": 0.3, soft: 0.6, medium: 1, loud: 1, "x-loud": 1 };
+
+  function breakMs(node) {
+    const time = node.getAttribute("time");
+    if (time) {
+      const match = /^\s*([\d.]+)\s*(ms|s)\s*$/i.exec(time);
+      if (match) {
+        const ms = parseFloat(match[1]) * (match[2].toLowerCase() === "s" ? 1000 : 1);
+        return Math.min(Math.max(ms, 0), MAX_BREAK_MS);
+      }
+    }
+    const strength = node.getAttribute("strength") || "medium";
+    return STRENGTH_MS[strength] ?? COMMA_MS;
+  }
+
+  function scaled(value, table, base) {
+    if (!value) return base;
+    if (value in table) return base * table[value];
+    const percent = /^([+-]?[\d.]+)%$/.exec(value.trim());
+    if (percent) {
+      const number = parseFloat(percent[1]);
+      // rate="150%" is a share; pitch="+10%" a change.
+      return /^[+-]/.test(value.trim()) ? base * (1 + number / 100) : base * (number / 100);
+    }
+    return base;
+  }
+
+  function clamp(value, low, high) {
+    return Math.min(Math.max(value, low), high);
+  }
+
+  // Segments: {kind: "text", text, rate, pitch, volume, lang} | {kind: "break", ms} |
+  // {kind: "audio", src}.
+  function ssmlSegments(ssml) {
+    let source = String(ssml || "").trim();
+    if (!/^<speak[\s>]/.test(source)) source = `<speak>${source}</speak>`;
+    // Alexa's own tags use the amazon: prefix without declaring it.
+    source = source.replace(/^<speak\b/, '<speak xmlns:amazon="urn:alexaskill:amazon"');
+    const doc = new DOMParser().parseFromString(source, "application/xml");
+    if (doc.getElementsByTagName("parsererror").length) {
+      const text = source.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+      return text ? [{ kind: "text", text, rate: 1, pitch: 1, volume: 1, lang: null }] : [];
+    }
+    const segments = [];
+    const pause = (ms) => {
+      if (ms <= 0) return;
+      const last = segments[segments.length - 1];
+      if (last && last.kind === "break") last.ms = Math.min(last.ms + ms, MAX_BREAK_MS);
+      else segments.push({ kind: "break", ms });
+    };
+    const text = (value, style) => {
+      const words = value.replace(/\s+/g, " ");
+      const last = segments[segments.length - 1];
+      const same = last && last.kind === "text" && last.rate === style.rate &&
+        last.pitch === style.pitch && last.volume === style.volume && last.lang === style.lang;
+      if (!words.trim()) {
+        if (same && !last.text.endsWith(" ")) last.text += " ";
+        return;
+      }
+      if (same) last.text += words;
+      else segments.push({ kind: "text", text: words, ...style });
+    };
+    const walk = (node, style) => {
+      for (const child of node.childNodes) {
+        if (child.nodeType === Node.TEXT_NODE || child.nodeType === Node.CDATA_SECTION_NODE) {
+          text(child.nodeValue, style);
+        } else if (child.nodeType === Node.ELEMENT_NODE) {
+          element(child, style);
+        }
+      }
+    };
+    const element = (node, style) => {
+      switch (node.localName) {
+        case "break":
+          pause(breakMs(node));
+          return;
+        case "audio": {
+          const src = node.getAttribute("src");
+          if (src) segments.push({ kind: "audio", src });
+          return;
+        }
+        case "sub":
+          text(node.getAttribute("alias") ?? node.textContent, style);
+          return;
+        case "say-as": {
+          const how = node.getAttribute("interpret-as") || "";
+          let said = node.textContent;
+          if (how === "spell-out" || how === "characters") said = said.split("").join(" ");
+          else if (how === "digits") said = said.replace(/\d/g, (d) => ` ${d} `);
+          text(` ${said} `, style);
+          return;
+        }
+        case "p":
+          pause(PARAGRAPH_MS);
+          walk(node, style);
+          pause(PARAGRAPH_MS);
+          return;
+        case "s":
+          walk(node, style);
+          pause(SENTENCE_MS);
+          return;
+        case "prosody":
+          walk(node, {
+            ...style,
+            rate: clamp(scaled(node.getAttribute("rate"), RATE, style.rate), 0.1, 4),
+            pitch: clamp(scaled(node.getAttribute("pitch"), PITCH, style.pitch), 0, 2),
+            volume: clamp(scaled(node.getAttribute("volume"), VOLUME, style.volume), 0, 1),
+          });
+          return;
+        case "emphasis": {
+          const level = node.getAttribute("level") || "moderate";
+          const rate = level === "reduced" ? 1.1 : level === "strong" ? 0.85 : 0.92;
+          walk(node, { ...style, rate: style.rate * rate });
+          return;
+        }
+        case "effect": // <amazon:effect name="whispered">
+          walk(node, node.getAttribute("name") === "whispered"
+            ? { ...style, volume: style.volume * 0.4, rate: style.rate * 0.9 } : style);
+          return;
+        case "lang": {
+          const lang = node.getAttributeNS("http://www.w3.org/XML/1998/namespace", "lang") ||
+            node.getAttribute("xml:lang");
+          walk(node, { ...style, lang: lang || style.lang });
+          return;
+        }
+        default: // speak, voice, phoneme (its text), w, amazon:domain, amazon:emotion, ...
+          walk(node, style);
+      }
+    };
+    walk(doc.documentElement, { rate: 1, pitch: 1, volume: 1, lang: null });
+    for (const segment of segments) {
+      if (segment.kind === "text") segment.text = segment.text.replace(/\s+/g, " ").trim();
+    }
+    return segments.filter((segment) => segment.kind !== "text" || segment.text);
+  }
+
+  function speechSegments(outputSpeech) {
+    if (!outputSpeech || typeof outputSpeech !== "object") return [];
+    if (outputSpeech.type === "SSML") return ssmlSegments(outputSpeech.ssml);
+    const text = String(outputSpeech.text ?? "").trim();
+    return text ? [{ kind: "text", text, rate: 1, pitch: 1, volume: 1, lang: null }] : [];
+  }
+
+  // What the page shows of the speech: the words, each pause and each clip.
+  function speechView(segments) {
+    const view = el("p", { class: "speech" });
+    for (const segment of segments) {
+      if (segment.kind === "text") {
+        view.append(el("span", { class: "words" }, segment.text), " ");
+      } else if (segment.kind === "break") {
+        const seconds = (segment.ms / 1000).toFixed(segment.ms % 1000 ? 1 : 0);
+        view.append(el("span", { class: "pause" }, `pause ${seconds} s`), " ");
+      } else if (segment.kind === "audio") {
+        view.append(el("button", {
+          type: "button", class: "clip", title: segment.src,
+          onclick: () => voice.play([segment]),
+        }, "▶ sound clip"), " ");
+      }
+    }
+    return view;
+  }
+
+  // --- the voice: speech synthesis, pauses and clips, one after the other ------------------
+
+  const voice = {
+    token: 0,
+    clip: null,
+    play(segments) {
+      this.stop();
+      const token = ++this.token;
+      if (!segments.length) return;
+      document.body.dataset.speaking = "true";
+      (async () => {
+        for (const segment of segments) {
+          if (token !== this.token) return;
+          if (segment.kind === "text") await this.say(segment);
+          else if (segment.kind === "break") await sleep(segment.ms);
+          else if (segment.kind === "audio") await this.playClip(segment.src);
+        }
+        if (token === this.token) delete document.body.dataset.speaking;
+      })();
+    },
+    stop() {
+      this.token++;
+      if ("speechSynthesis" in window) window.speechSynthesis.cancel();
+      if (this.clip) {
+        this.clip.pause();
+        this.clip = null;
+      }
+      delete document.body.dataset.speaking;
+    },
+    say(segment) {
+      return new Promise((resolve) => {
+        if (!$("voice").checked || !("speechSynthesis" in window)) {
+          resolve();
+          return;
+        }
+        const utterance = new SpeechSynthesisUtterance(segment.text);
+        utterance.lang = segment.lang || state.locale;
+        utterance.rate = segment.rate;
+        utterance.pitch = segment.pitch;
+        utterance.volume = segment.volume;
+        // A browser without voices may never end an utterance: do not wait for it forever.
+        const timer = setTimeout(done, 2000 + segment.text.length * 120 / segment.rate);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        utterance.addEventListener("end", done);
+        utterance.addEventListener("error", done);
+        window.speechSynthesis.speak(utterance);
+      });
+    },
+    playClip(src) {
+      return new Promise((resolve) => {
+        if (!$("voice").checked) {
+          resolve();
+          return;
+        }
+        const clip = new Audio(src);
+        this.clip = clip;
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        // Alexa's clips last at most 240 s (all clips of one answer together).
+        const timer = setTimeout(done, 240000);
+        clip.addEventListener("ended", done);
+        clip.addEventListener("error", done);
+        clip.play().catch(done);
+      });
+    },
+  };
+
+  function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  // --- cards, directives, the audio player --------------------------------------------------
+
+  // Amazon's "Include a Card in Your Skill's Response": Simple (title, content), Standard
+  // (title, text, image with smallImageUrl and largeImageUrl), LinkAccount,
+  // AskForPermissionsConsent.
+  function cardView(card) {
+    const view = el("figure", { class: `card card-${String(card.type || "").toLowerCase()}` });
+    const caption = el("figcaption", {},
+      el("span", { class: "card-type" }, `${card.type || "?"} card`),
+      card.title ? el("strong", { class: "card-title" }, card.title) : null);
+    view.append(caption);
+    if (card.type === "Standard") {
+      const image = card.image || {};
+      const wide = state.interfaces.includes("Display") ||
+        state.interfaces.includes("Alexa.Presentation.APL");
+      const src = (wide ? image.largeImageUrl || image.smallImageUrl
+        : image.smallImageUrl || image.largeImageUrl);
+      if (src) {
+        view.append(el("img", {
+          class: "card-image", src, alt: card.title ? `Image of the card ${card.title}` : "Card image",
+          loading: "lazy",
+        }));
+      }
+      if (card.text) view.append(el("p", { class: "card-text" }, card.text));
+    } else if (card.type === "Simple") {
+      if (card.content) view.append(el("p", { class: "card-text" }, card.content));
+    } else if (card.type === "LinkAccount") {
+      view.append(el("p", { class: "card-text" },
+        "The Alexa app asks the user to link their account with the skill."));
+    } else if (card.type === "AskForPermissionsConsent") {
+      view.append(el("p", { class: "card-text" },
+        "The Alexa app asks the user to grant: ", (card.permissions || []).join(", ")));
+    } else {
+      view.append(jsonBlock(card, "Card JSON"));
+    }
+    return view;
+  }
+
+  function showOnScreen(card, directives) {
+    const screen = $("screen");
+    const apl = directives.filter((d) => String(d.type || "").startsWith("Alexa.Presentation"));
+    if (!card && !apl.length) return;
+    screen.replaceChildren();
+    const hasScreen = state.interfaces.includes("Display") ||
+      state.interfaces.includes("Alexa.Presentation.APL");
+    screen.append(el("p", { class: "muted small" }, hasScreen
+      ? "On the device's screen, and in the Alexa app:"
+      : "In the Alexa app (this device has no screen):"));
+    if (card) screen.append(cardView(card));
+    for (const directive of apl) {
+      screen.append(el("details", { class: "directive" },
+        el("summary", {}, `${directive.type} (not rendered here: its JSON)`),
+        jsonBlock(directive, `${directive.type} JSON`)));
+    }
+  }
+
+  // Amazon's "AudioPlayer Interface Reference": Play (playBehavior REPLACE_ALL, ENQUEUE,
+  // REPLACE_ENQUEUED), Stop, ClearQueue (CLEAR_ENQUEUED, CLEAR_ALL).
+  function audioDirective(directive) {
+    const player = $("player");
+    if (directive.type === "AudioPlayer.Play") {
+      const item = directive.audioItem || {};
+      const stream = item.stream || {};
+      const entry = {
+        url: stream.url,
+        offset: Number(stream.offsetInMilliseconds || 0),
+        title: (item.metadata && item.metadata.title) || stream.token || stream.url,
+        subtitle: item.metadata && item.metadata.subtitle,
+      };
+      const behavior = directive.playBehavior || "REPLACE_ALL";
+      if (behavior === "ENQUEUE" && player.src && !player.ended) {
+        state.queue.push(entry);
+      } else {
+        if (behavior === "REPLACE_ENQUEUED") state.queue.push(entry);
+        else {
+          state.queue = [];
+          startStream(entry);
+        }
+      }
+    } else if (directive.type === "AudioPlayer.Stop") {
+      player.pause();
+    } else if (directive.type === "AudioPlayer.ClearQueue") {
+      state.queue = [];
+      if (directive.clearBehavior === "CLEAR_ALL") {
+        player.pause();
+        player.removeAttribute("src");
+        $("now-playing").textContent = "Nothing is playing.";
+      }
+    }
+    $("queue").textContent = state.queue.length
+      ? `Next: ${state.queue.map((entry) => entry.title).join(", ")}` : "";
+  }
+
+  function startStream(entry) {
+    const player = $("player");
+    $("now-playing").replaceChildren(el("strong", {}, entry.title || "A stream"),
+      entry.subtitle ? ` — ${entry.subtitle}` : "");
+    $("now-playing").className = "";
+    player.src = entry.url;
+    player.dataset.offset = String(entry.offset / 1000);
+    player.play().catch(() => setStatus("Press play in the audio player to hear the stream."));
+  }
+
+  function directiveView(directive) {
+    const type = String(directive.type || "?");
+    if (type === "AudioPlayer.Play") {
+      const item = directive.audioItem || {};
+      const stream = item.stream || {};
+      const title = (item.metadata && item.metadata.title) || stream.token || "a stream";
+      return el("details", { class: "directive audio" },
+        el("summary", {}, `▶ AudioPlayer.Play: ${title}`),
+        el("p", { class: "small" }, `${directive.playBehavior || ""} ${stream.url || ""}`),
+        jsonBlock(directive, "AudioPlayer.Play JSON"));
+    }
+    return el("details", { class: "directive" },
+      el("summary", {}, type),
+      jsonBlock(directive, `${type} JSON`));
+  }
+
+  // --- one turn in the history --------------------------------------------------------------
+
+  function understoodView(understood) {
+    if (!understood) return null;
+    const parts = [];
+    const request = understood.request || {};
+    parts.push(el("span", { class: "tag" }, request.type || understood.kind));
+    if (understood.intent) parts.push(el("span", { class: "intent" }, understood.intent));
+    for (const slot of understood.slots || []) {
+      const value = slot.value ?? (slot.values || []).join(", ");
+      const resolved = (slot.resolved || []).map((r) => r.id ? `${r.name} (${r.id})` : r.name);
+      parts.push(el("span", { class: "slot" }, `${slot.name} = “${value}”`,
+        resolved.length ? ` → ${resolved.join(", ")}` : ""));
+    }
+    if (understood.sample) parts.push(el("span", { class: "sample" }, `sample “${understood.sample}”`));
+    for (const note of understood.notes || []) parts.push(el("span", { class: "small" }, note));
+    return el("div", { class: "understood" },
+      el("span", { class: "label" }, "Understood"), " ", parts,
+      understood.explanation ? el("details", {},
+        el("summary", {}, "How"),
+        el("pre", { class: "explain", tabindex: "0" }, understood.explanation)) : null);
+  }
+
+  function exchangeView(exchange, segmentsOut) {
+    const body = exchange.response || {};
+    const response = (body && typeof body === "object" && body.response) || {};
+    const request = exchange.request || {};
+    const view = el("div", { class: "msg alexa" });
+    const who = el("span", { class: "who" }, "Skill");
+    view.append(who);
+    if (exchange.status !== 200) {
+      const reason = body && body.error ? `: ${body.error}` : "";
+      view.append(el("p", { class: "error" }, `HTTP ${exchange.status}${reason}`));
+    }
+    const speech = speechSegments(response.outputSpeech);
+    if (speech.length) {
+      view.append(speechView(speech));
+      segmentsOut.push(...speech);
+    } else if (exchange.status === 200) {
+      view.append(el("p", { class: "muted small" }, "(no speech)"));
+    }
+    const reprompt = speechSegments(response.reprompt && response.reprompt.outputSpeech);
+    if (reprompt.length) {
+      view.append(el("div", { class: "reprompt" },
+        el("span", { class: "label" }, "Reprompt"), speechView(reprompt)));
+    }
+    if (response.card) view.append(cardView(response.card));
+    const directives = (response.directives || []).filter((d) => d && typeof d === "object");
+    for (const directive of directives) view.append(directiveView(directive));
+    if (speech.length || reprompt.length) {
+      view.append(el("button", {
+        type: "button", class: "link", onclick: () => voice.play([...speech]),
+      }, "Hear it again"));
+    }
+    const summary = `Request and response: ${request.type || "?"}` +
+      (request.intent ? ` ${request.intent.name}` : "") +
+      (request.dialogState ? ` (${request.dialogState})` : "") + ` → HTTP ${exchange.status}`;
+    view.append(el("details", { class: "raw" },
+      el("summary", {}, summary),
+      el("h4", {}, "Request sent (signed with the development key)"),
+      jsonBlock(exchange.envelope || request, "Request JSON"),
+      el("h4", {}, "Headers"),
+      jsonBlock(exchange.headers || {}, "Request headers"),
+      el("h4", {}, "Response"),
+      jsonBlock(body, "Response JSON")));
+    showOnScreen(response.card, directives);
+    for (const directive of directives) {
+      if (String(directive.type).startsWith("AudioPlayer.")) audioDirective(directive);
+    }
+    return view;
+  }
+
+  function turnView(turn, userLine) {
+    const item = el("li", { class: "turn" });
+    if (userLine) item.append(userLine);
+    item.append(understoodView(turn.understood));
+    const segments = [];
+    for (const exchange of turn.exchanges || []) item.append(exchangeView(exchange, segments));
+    for (const prompt of turn.prompts || []) {
+      item.append(el("div", { class: "msg alexa prompt" },
+        el("span", { class: "who" }, "Alexa (dialog model)"),
+        el("p", { class: "speech" }, prompt)));
+      segments.push({ kind: "text", text: prompt, rate: 1, pitch: 1, volume: 1, lang: null });
+    }
+    for (const call of turn.apiCalls || []) {
+      const said = call.speech ? `: “${call.speech}”` : "";
+      item.append(el("p", { class: "note api" },
+        `Alexa API: ${call.operation || call.path} → ${call.status}${said}`));
+    }
+    for (const note of turn.notes || []) item.append(el("p", { class: "note" }, note));
+    const dialog = turn.dialog;
+    const status = [turn.sessionOpen ? "session open" : "session ended"];
+    if (dialog) {
+      status.push(`dialog ${dialog.intent} ${dialog.state}` +
+        (dialog.expecting ? `, waiting for ${dialog.expecting}` : ""));
+    }
+    item.append(el("p", { class: `turn-state ${turn.sessionOpen ? "open" : "ended"}` },
+      status.join(" · ")));
+    voice.play(segments);
+    return item;
+  }
+
+  function addToHistory(item) {
+    const welcome = $("welcome");
+    if (welcome) welcome.remove();
+    $("history").append(item);
+    item.scrollIntoView({ block: "end" });
+  }
+
+  function noteItem(text, kind = "") {
+    return el("li", { class: `turn system ${kind}` }, el("p", { class: "note" }, text));
+  }
+
+  function showState(result) {
+    const s = result.state || {};
+    const session = s.session;
+    $("session-state").textContent = session
+      ? `open — ${session.sessionId}${session.new ? " (new)" : ""}` : "no session";
+    $("attributes").textContent = JSON.stringify(session ? session.attributes : {}, null, 2);
+    const turn = result.turn;
+    if (turn) {
+      const dialog = turn.dialog;
+      $("dialog-state").textContent = dialog
+        ? `${dialog.intent} ${dialog.state}` + (dialog.expecting ? `, waiting for ${dialog.expecting}` : "")
+        : "none";
+    } else if (!session) {
+      $("dialog-state").textContent = "none";
+    }
+    document.body.dataset.session = session ? "open" : "ended";
+  }
+
+  // --- the API ------------------------------------------------------------------------------
+
+  async function call(action, text, userLine) {
+    if (state.busy) return;
+    state.busy = true;
+    document.body.dataset.busy = "true";
+    setStatus("Waiting for the skill…");
+    try {
+      const response = await fetch(api("turn"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          simulation: state.simulation, action, text,
+          locale: state.locale, interfaces: state.interfaces, skill: state.skill,
+        }),
+      });
+      let result = null;
+      try {
+        result = await response.json();
+      } catch (error) {
+        result = { error: `HTTP ${response.status}` };
+      }
+      if (!response.ok) {
+        const reason = (result && result.error) || `HTTP ${response.status}`;
+        addToHistory(noteItem(`The simulator refused: ${reason}`, "error"));
+        setStatus(reason, "error");
+        return;
+      }
+      for (const note of result.notes || []) addToHistory(noteItem(note));
+      if (result.turn) addToHistory(turnView(result.turn, userLine));
+      showState(result);
+      setStatus("");
+    } catch (error) {
+      const reason = "The server did not answer: is `alexaskill serve --dev` still running?";
+      addToHistory(noteItem(reason, "error"));
+      setStatus(reason, "error");
+    } finally {
+      state.busy = false;
+      delete document.body.dataset.busy;
+    }
+  }
+
+  function userLine(text) {
+    return el("div", { class: "msg user" }, el("span", { class: "who" }, "You"),
+      el("p", {}, text));
+  }
+
+  function actionLine(text) {
+    return el("div", { class: "msg user action" }, el("span", { class: "who" }, "You"),
+      el("p", {}, el("em", {}, text)));
+  }
+
+  function say(text) {
+    text = text.trim();
+    if (!text) {
+      setStatus("Type something to say first.", "error");
+      return Promise.resolve();
+    }
+    voice.stop();
+    return call("say", text, userLine(text));
+  }
+
+  // --- controls -----------------------------------------------------------------------------
+
+  function chosenInterfaces() {
+    return Array.from(document.querySelectorAll("#interfaces input:checked"), (box) => box.value);
+  }
+
+  function syncDeviceRadios() {
+    const chosen = new Set(state.interfaces);
+    for (const radio of document.querySelectorAll('input[name="device"]')) {
+      const preset = state.info.devices[radio.value] || [];
+      radio.checked = preset.length === chosen.size && preset.every((name) => chosen.has(name));
+    }
+  }
+
+  function configure() {
+    voice.stop();
+    return call("configure", "", null);
+  }
+
+  function setUp(info) {
+    state.info = info;
+    const skill = info.skills[0];
+    $("target").textContent = info.skills.length === 1
+      ? `Talking to the skill at ${skill.path} (${skill.skillId})`
+      : `${info.skills.length} skills in this app`;
+    if (info.skills.length > 1) {
+      $("skill-field").hidden = false;
+      for (const item of info.skills) {
+        $("skill").append(el("option", { value: String(item.index) }, `${item.path} (${item.skillId})`));
+      }
+    }
+    for (const locale of info.locales) {
+      $("locale").append(el("option", { value: locale, selected: locale === info.locale }, locale));
+    }
+    state.locale = info.locale;
+    const interfaces = $("interfaces");
+    for (const name of info.interfaces) {
+      interfaces.append(el("label", { class: "choice" },
+        el("input", { type: "checkbox", value: name, name: "interface" }), ` ${name}`));
+    }
+    state.interfaces = [...info.devices[info.device]];
+    for (const box of interfaces.querySelectorAll("input")) {
+      box.checked = state.interfaces.includes(box.value);
+    }
+    syncDeviceRadios();
+    const examples = $("examples");
+    const tryThese = $("try");
+    tryThese.append(el("span", { class: "muted small" }, "Try: "));
+    for (const example of info.examples) {
+      examples.append(el("option", { value: example }));
+      tryThese.append(el("button", {
+        type: "button", class: "chip", onclick: () => say(example),
+      }, example));
+    }
+    document.body.dataset.ready = "true";
+  }
+
+  function listen() {
+    const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+    const mic = $("mic");
+    if (!Recognition) {
+      mic.disabled = true;
+      mic.title = "This browser has no speech recognition: type what you would say.";
+      mic.setAttribute("aria-description", mic.title);
+      return;
+    }
+    let recognition = null;
+    mic.addEventListener("click", () => {
+      if (recognition) {
+        recognition.stop();
+        return;
+      }
+      voice.stop();
+      recognition = new Recognition();
+      recognition.lang = state.locale;
+      recognition.interimResults = true;
+      recognition.maxAlternatives = 1;
+      let heard = "";
+      mic.setAttribute("aria-pressed", "true");
+      mic.textContent = "Listening… (stop)";
+      setStatus("Listening: say it now.");
+      recognition.addEventListener("result", (event) => {
+        heard = Array.from(event.results, (result) => result[0].transcript).join(" ");
+        $("utterance").value = heard;
+      });
+      recognition.addEventListener("error", (event) => {
+        const reasons = {
+          "not-allowed": "the browser was not allowed to use the microphone",
+          "no-speech": "nothing was heard",
+          network: "the browser's speech recognition needs its online service",
+          "audio-capture": "no microphone was found",
+        };
+        setStatus(`Speech recognition failed: ${reasons[event.error] || event.error}. ` +
+          "Type instead.", "error");
+      });
+      recognition.addEventListener("end", () => {
+        recognition = null;
+        mic.setAttribute("aria-pressed", "false");
+        mic.textContent = "Speak";
+        if (heard.trim()) {
+          $("utterance").value = "";
+          say(heard);
+        }
+      });
+      recognition.start();
+    });
+  }
+
+  async function start() {
+    $("say-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = $("utterance");
+      const text = input.value;
+      if (text.trim()) input.value = "";
+      say(text).then(() => input.focus());
+    });
+    $("launch").addEventListener("click", () => {
+      voice.stop();
+      call("launch", "", actionLine("(opens the skill)"));
+    });
+    $("end-session").addEventListener("click", () => {
+      voice.stop();
+      call("end", "", actionLine("(ends the session)"));
+    });
+    $("new-session").addEventListener("click", () => {
+      voice.stop();
+      call("new_session", "", null);
+    });
+    $("locale").addEventListener("change", (event) => {
+      state.locale = event.target.value;
+      configure();
+    });
+    $("skill").addEventListener("change", (event) => {
+      state.skill = Number(event.target.value);
+      configure();
+    });
+    for (const radio of document.querySelectorAll('input[name="device"]')) {
+      radio.addEventListener("change", () => {
+        state.interfaces = [...state.info.devices[radio.value]];
+        for (const box of document.querySelectorAll("#interfaces input")) {
+          box.checked = state.interfaces.includes(box.value);
+        }
+        configure();
+      });
+    }
+    $("interfaces").addEventListener("change", (event) => {
+      if (event.target.name !== "interface") return;
+      state.interfaces = chosenInterfaces();
+      syncDeviceRadios();
+      configure();
+    });
+    $("voice").addEventListener("change", (event) => {
+      if (!event.target.checked) voice.stop();
+    });
+    const player = $("player");
+    player.addEventListener("loadedmetadata", () => {
+      const offset = Number(player.dataset.offset || 0);
+      if (offset > 0 && offset < player.duration) player.currentTime = offset;
+    });
+    player.addEventListener("ended", () => {
+      const next = state.queue.shift();
+      if (next) startStream(next);
+      $("queue").textContent = state.queue.length
+        ? `Next: ${state.queue.map((entry) => entry.title).join(", ")}` : "";
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") voice.stop();
+    });
+    listen();
+    try {
+      const response = await fetch(api("info"));
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      setUp(await response.json());
+    } catch (error) {
+      setStatus(`The simulator's API did not answer (${error.message}).`, "error");
+    }
+  }
+
+  // For tests and curious developers: the SSML reading, without the page.
+  window.alexaskillSimulator = { ssmlSegments };
+  start();
+})();

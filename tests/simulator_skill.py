@@ -1,0 +1,118 @@
+"""The skill the simulator's tests talk to: speech with SSML, cards, a dialog, audio, attributes.
+
+Served by ``alexaskill serve tests/simulator_skill.py:skill --dev`` in the browser tests (and
+mounted in a bigger app as ``portal``).
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from alexaskill import (
+    Context,
+    DialogSlot,
+    Response,
+    Session,
+    SimpleCard,
+    Skill,
+    StandardCard,
+    ask,
+    speak,
+)
+from alexaskill.directives import AudioMetadata, AudioPlayer
+from alexaskill.ssml import audio, break_
+from alexaskill.ssml import speak as ssml
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+IMAGE = "https://images.example.com/lighthouse.png"
+CLIP = "https://sounds.example.com/chime.mp3"
+STREAM = "https://streams.example.com/harbour-sounds.mp3"
+
+skill = Skill(skill_id=SKILL_ID)
+
+
+def _count(session: Session) -> int:
+    count = int(session.attributes.get("turns", 0)) + 1
+    session.attributes["turns"] = count
+    return count
+
+
+@skill.launch
+def launch(session: Session) -> Response:
+    _count(session)
+    return ask(
+        ssml("Welcome to the Lighthouse.", break_("700ms"), audio(CLIP), "What would you like?"),
+        reprompt="Ask for the weather at sea, a picture, or book a tour.",
+    )
+
+
+@skill.intent("SeaWeather", utterances=["how is the sea", "what's the weather at sea"])
+def sea_weather(session: Session) -> Response:
+    turns = _count(session)
+    session.attributes["last"] = "weather"
+    return ask(
+        f"The sea is calm, with a light breeze. That was turn {turns}.",
+        reprompt="Anything else?",
+        card=SimpleCard("Sea weather", "Calm, light breeze."),
+    )
+
+
+@skill.intent("ShowPicture", utterances=["show me the lighthouse", "show me a picture"])
+def show_picture(context: Context, session: Session) -> Response:
+    _count(session)
+    device = context.system.device if context.system is not None else None
+    if device is None or not device.supports("Display"):
+        return ask("I need a device with a screen for that. Anything else?")
+    card = StandardCard(
+        "The Lighthouse",
+        "Built in 1868, fifty metres tall.",
+        small_image_url=IMAGE,
+        large_image_url=IMAGE,
+    )
+    return ask("Here is the lighthouse.", reprompt="Anything else?", card=card)
+
+
+@skill.intent(
+    "BookTour",
+    utterances=["book a tour", "book a tour for {people}", "book a tour for {people} people"],
+    slots={"people": DialogSlot("AMAZON.NUMBER", elicit="For how many people?")},
+)
+def book_tour(session: Session, people: int) -> Response:
+    _count(session)
+    return ask(f"Your tour for {people} is booked.", reprompt="Anything else?")
+
+
+@skill.intent("PlaySounds", utterances=["play the harbour", "play some sounds"])
+def play_sounds() -> Response:
+    play = AudioPlayer.Play(
+        STREAM,
+        "harbour-1",
+        metadata=AudioMetadata(title="Harbour sounds", subtitle="The Lighthouse"),
+    )
+    return speak("Playing the harbour.", directives=[play])
+
+
+@skill.intent("AMAZON.HelpIntent")
+def help_() -> Response:
+    return ask("Ask for the weather at sea, a picture, or book a tour.")
+
+
+@skill.intent("AMAZON.StopIntent")
+@skill.intent("AMAZON.CancelIntent")
+def stop() -> Response:
+    return speak("Goodbye.")
+
+
+@skill.session_ended
+def ended() -> None:
+    return None
+
+
+async def home(request: object) -> PlainTextResponse:
+    return PlainTextResponse("the portal's own page")
+
+
+#: A bigger app with the skill mounted under /lighthouse.
+portal = Starlette(routes=[Route("/", home), skill.mount("/lighthouse")])

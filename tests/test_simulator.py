@@ -1,0 +1,329 @@
+"""The simulator's server side: served only under --dev, its JSON API, mounted skills, no key.
+
+The page itself is tested in a real browser by tests/test_simulator_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient as StarletteClient
+
+from alexaskill.cli.common import load_object
+from alexaskill.cli.dev import DEV_CERT_URL, DEV_PKI_ENV
+from alexaskill.cli.serve import _prepare
+from alexaskill.testing import TestPKI
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL_FILE = Path(__file__).with_name("simulator_skill.py")
+STATIC = ROOT / "alexaskill" / "simulator" / "static"
+ID = "simulation-0001"
+
+
+@pytest.fixture(scope="module")
+def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dev-pki")
+
+
+@pytest.fixture(scope="module")
+def pki(dev_dir: Path) -> TestPKI:
+    return TestPKI.load_or_create(dev_dir, cert_url=DEV_CERT_URL)
+
+
+def _served(spec: str, pki: TestPKI) -> Any:
+    from alexaskill.simulator import with_simulator
+
+    return with_simulator(load_object(f"{SKILL_FILE}:{spec}"), pki=pki)
+
+
+@pytest.fixture
+def http(pki: TestPKI) -> Iterator[StarletteClient]:
+    with StarletteClient(_served("skill", pki)) as client:
+        yield client
+
+
+def turn(http: StarletteClient, action: str = "say", text: str = "", **fields: Any) -> Any:
+    body = {"simulation": ID, "action": action, "text": text, **fields}
+    response = http.post("/_simulator/api/turn", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def spoken(result: Any) -> list[str]:
+    return list(result["turn"]["heard"])
+
+
+# --- loaded and served only under --dev --------------------------------------------------------
+
+
+def test_import_alexaskill_does_not_load_the_simulator() -> None:
+    code = (
+        "import sys, alexaskill, alexaskill.testing\n"
+        "print(sorted(m for m in sys.modules if m.startswith('alexaskill.simulator')))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert output.stdout.strip() == "[]"
+
+
+def test_serve_without_dev_neither_imports_nor_serves_the_simulator(dev_dir: Path) -> None:
+    # In a process of its own: what `serve` prepares without --dev, asked for the simulator.
+    code = (
+        "import sys\n"
+        "from starlette.testclient import TestClient\n"
+        "from alexaskill.cli.serve import _prepare\n"
+        "from alexaskill.cli.common import load_app\n"
+        f"app = _prepare('app', load_app({str(SKILL_FILE) + ':skill'!r}), False, None)\n"
+        "with TestClient(app) as http:\n"
+        "    statuses = [http.get(path).status_code for path in\n"
+        "        ('/_simulator', '/_simulator/', '/_simulator/simulator.js')]\n"
+        "    statuses.append(http.post('/_simulator/api/turn', json={}).status_code)\n"
+        "print(statuses, [m for m in sys.modules if m.startswith('alexaskill.simulator')])\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", DEV_PKI_ENV: str(dev_dir)}
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert output.returncode == 0, output.stderr
+    assert output.stdout.strip() == "[404, 404, 404, 404] []"
+
+
+def test_serve_dev_serves_the_page_and_its_files(
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alexaskill.simulator import SimulatorApp
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    app = _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None)
+    assert isinstance(app, SimulatorApp)
+    with StarletteClient(app, follow_redirects=False) as http:
+        redirect = http.get("/_simulator")
+        assert redirect.status_code == 307
+        assert redirect.headers["location"].endswith("/_simulator/")
+        page = http.get("/_simulator/")
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        for name, kind in (("simulator.js", "text/javascript"), ("simulator.css", "text/css")):
+            response = http.get(f"/_simulator/{name}")
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith(kind)
+        assert http.get("/_simulator/../app.py").status_code == 404
+        assert http.get("/_simulator/session.py").status_code == 404
+        assert http.post("/_simulator/").status_code == 405
+        # The skill itself is served as before.
+        assert http.get("/health").json() == {"status": "ok"}
+
+
+def test_the_page_loads_nothing_from_elsewhere_and_holds_no_key() -> None:
+    for path in STATIC.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert "PRIVATE KEY" not in text
+        # No CDN: every src and href is one of the simulator's own files.
+        for match in (
+            *__import__("re").findall(r'(?:src|href)="([^"]+)"', text),
+            *__import__("re").findall(r"@import\s+url\(([^)]+)\)", text),
+        ):
+            assert match in ("simulator.css", "simulator.js", "#utterance"), match
+    assert sorted(path.name for path in STATIC.iterdir()) == [
+        "index.html",
+        "simulator.css",
+        "simulator.js",
+    ]
+
+
+def test_the_wheel_ships_the_static_files() -> None:
+    # hatch puts every file under the package directory in the wheel unless .gitignore or an
+    # exclude drops it: nothing may.
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["packages"] == ["alexaskill"]
+    assert "exclude" not in wheel and "only-include" not in wheel
+    ignored = subprocess.run(
+        ["git", "check-ignore", *(str(path) for path in STATIC.iterdir())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert ignored.stdout == ""
+
+
+# --- the JSON API ------------------------------------------------------------------------------
+
+
+def test_info_lists_skills_locales_devices_and_examples(http: StarletteClient) -> None:
+    info = http.get("/_simulator/api/info").json()
+    assert info["skills"] == [
+        {"index": 0, "path": "/", "skillId": "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"}
+    ]
+    assert "en-US" in info["locales"] and "en-GB" in info["locales"]
+    assert info["devices"]["screen"] == ["AudioPlayer", "Display", "Alexa.Presentation.APL"]
+    assert info["examples"][:3] == ["open the skill", "how is the sea", "show me the lighthouse"]
+
+
+def test_a_turn_is_understood_signed_and_answered(http: StarletteClient, pki: TestPKI) -> None:
+    result = turn(http, text="open the lighthouse")
+    data = result["turn"]
+    assert data["understood"]["kind"] == "launch"
+    (exchange,) = data["exchanges"]
+    assert exchange["status"] == 200
+    assert exchange["request"]["type"] == "LaunchRequest"
+    # The whole envelope sent, and its signature made here with the development key.
+    envelope = exchange["envelope"]
+    assert envelope["session"]["new"] is True
+    assert envelope["context"]["System"]["apiEndpoint"].startswith("http://127.0.0.1:")
+    assert exchange["headers"]["SignatureCertChainUrl"] == DEV_CERT_URL
+    body = json.dumps(envelope, ensure_ascii=False).encode()
+    assert exchange["headers"]["Signature-256"] == pki.sign(body)["Signature-256"]
+    ssml = exchange["response"]["response"]["outputSpeech"]["ssml"]
+    assert '<break time="700ms"/>' in ssml and "<audio src=" in ssml
+    assert result["state"]["session"]["attributes"] == {"turns": 1}
+    again = turn(http, text="how is the sea")
+    assert "That was turn 2." in spoken(again)[0]
+    assert again["turn"]["exchanges"][0]["envelope"]["session"]["new"] is False
+
+
+def test_a_dialog_asks_and_the_answer_completes_it(http: StarletteClient) -> None:
+    asked = turn(http, text="book a tour")["turn"]
+    assert asked["exchanges"] == []
+    assert asked["prompts"] == ["For how many people?"]
+    assert asked["dialog"] == {
+        "intent": "BookTour",
+        "state": "IN_PROGRESS",
+        "expecting": "slot people",
+    }
+    answered = turn(http, text="four")["turn"]
+    assert answered["exchanges"][0]["request"]["dialogState"] == "COMPLETED"
+    assert spoken({"turn": answered}) == ["Your tour for 4 is booked."]
+
+
+def test_device_locale_and_session_controls(http: StarletteClient) -> None:
+    turn(http, text="how is the sea")
+    speaker = turn(http, text="show me the lighthouse")
+    assert "card" not in speaker["turn"]["exchanges"][0]["response"]["response"]
+    screen = ["AudioPlayer", "Display", "Alexa.Presentation.APL"]
+    moved = turn(http, "configure", interfaces=screen, locale="en-GB")
+    assert moved["notes"] == [
+        "now speaking en-GB",
+        "now a device with AudioPlayer, Display, Alexa.Presentation.APL",
+        "a new session",
+    ]
+    assert moved["turn"] is None and moved["state"]["session"] is None
+    shown = turn(http, text="show me the lighthouse", interfaces=screen, locale="en-GB")
+    exchange = shown["turn"]["exchanges"][0]
+    assert exchange["envelope"]["request"]["locale"] == "en-GB"
+    assert "Display" in exchange["envelope"]["context"]["System"]["device"]["supportedInterfaces"]
+    assert exchange["response"]["response"]["card"]["type"] == "Standard"
+    assert shown["state"]["session"]["attributes"] == {"turns": 1}
+    ended = turn(http, "end", interfaces=screen, locale="en-GB")
+    assert ended["turn"]["exchanges"][0]["request"]["type"] == "SessionEndedRequest"
+    assert ended["state"]["session"] is None
+    turn(http, "launch", interfaces=screen, locale="en-GB")
+    fresh = turn(http, "new_session", interfaces=screen, locale="en-GB")
+    assert fresh["notes"] == ["a new session: the next request starts it"]
+    assert fresh["state"]["session"] is None
+    after = turn(http, text="how is the sea", interfaces=screen, locale="en-GB")
+    assert after["turn"]["exchanges"][0]["envelope"]["session"]["new"] is True
+
+
+def test_audio_player_directives_and_service_api_calls_are_reported(
+    http: StarletteClient,
+) -> None:
+    played = turn(http, text="play the harbour")["turn"]
+    (directive,) = played["exchanges"][0]["response"]["response"]["directives"]
+    assert directive["type"] == "AudioPlayer.Play"
+    assert directive["audioItem"]["stream"]["url"].endswith("harbour-sounds.mp3")
+    assert played["apiCalls"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "reason"),
+    [
+        (b"not json", 400, "not JSON"),
+        (b"[1]", 400, "a JSON object"),
+        (b'{"action": "say"}', 400, "simulation"),
+        (b'{"simulation": "../../etc", "action": "say"}', 400, "simulation"),
+        (b'{"simulation": "simulation-1", "action": "fly"}', 400, "action"),
+        (b'{"simulation": "simulation-1", "action": "say", "text": 5}', 400, "text"),
+        (b'{"simulation": "simulation-1", "action": "say", "locale": "xx-XX"}', 400, "xx-XX"),
+        (
+            b'{"simulation": "simulation-1", "action": "say", "interfaces": ["Hologram"]}',
+            400,
+            "interfaces",
+        ),
+        (b'{"simulation": "simulation-1", "action": "say", "skill": 3}', 400, "no skill 3"),
+        (b'{"simulation": "simulation-1", "action": "say", "skill": true}', 400, "skill"),
+    ],
+)
+def test_bad_requests_are_refused_with_a_reason(
+    http: StarletteClient, body: bytes, status: int, reason: str
+) -> None:
+    response = http.post(
+        "/_simulator/api/turn", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == status
+    assert reason in response.json()["error"]
+
+
+def test_only_json_posts_from_the_page_itself_are_answered(http: StarletteClient) -> None:
+    body = json.dumps({"simulation": ID, "action": "say", "text": "help"})
+    form = http.post("/_simulator/api/turn", content=body, headers={"Content-Type": "text/plain"})
+    assert form.status_code == 415
+    elsewhere = http.post(
+        "/_simulator/api/turn",
+        content=body,
+        headers={"Content-Type": "application/json", "Origin": "https://evil.example"},
+    )
+    assert elsewhere.status_code == 403
+    same = http.post(
+        "/_simulator/api/turn",
+        content=body,
+        headers={"Content-Type": "application/json", "Origin": "http://testserver"},
+    )
+    assert same.status_code == 200
+    assert http.get("/_simulator/api/turn").status_code == 405
+    assert http.get("/_simulator/api/nothing").status_code == 404
+    big = json.dumps({"simulation": ID, "action": "say", "text": "x" * 70000})
+    assert (
+        http.post(
+            "/_simulator/api/turn", content=big, headers={"Content-Type": "application/json"}
+        ).status_code
+        == 413
+    )
+
+
+def test_a_skill_mounted_in_a_bigger_app(pki: TestPKI) -> None:
+    with StarletteClient(_served("portal", pki)) as http:
+        info = http.get("/_simulator/api/info").json()
+        assert [skill["path"] for skill in info["skills"]] == ["/lighthouse/"]
+        result = turn(http, text="how is the sea")
+        assert result["state"]["skillPath"] == "/lighthouse/"
+        assert "The sea is calm" in spoken(result)[0]
+        # The app's own routes are untouched.
+        assert http.get("/").text == "the portal's own page"
+
+
+def test_an_app_without_a_skill_is_refused() -> None:
+    from starlette.applications import Starlette
+
+    from alexaskill.simulator import with_simulator
+
+    with pytest.raises(ValueError, match="found no skill"):
+        with_simulator(Starlette())
+
+
+def test_the_fake_service_apis_stop_with_the_app(pki: TestPKI) -> None:
+    app = _served("skill", pki)
+    with StarletteClient(app) as http:
+        turn(http, text="help")
+        assert app.simulator._stack is not None
+    assert app.simulator._stack is None and app.simulator._http is None

@@ -1,0 +1,458 @@
+"""The simulator in a real browser: Debian's Chromium, driven from pytest by Playwright for Python.
+
+``alexaskill serve tests/simulator_skill.py:skill --dev`` runs on 127.0.0.1 for the module, and
+one headless Chromium (``/usr/bin/chromium``, a fresh profile) opens the page in a new tab per
+test. Nothing reaches the network: the card images and sound URLs the skill names are answered by
+the test (a picture it draws, a short silence), everything else not on 127.0.0.1 is refused. The
+browser's voice and microphone are stand-ins that record what they were asked, so that the tests
+can check what was spoken, with which pauses, and say things by "voice".
+
+Each state is saved as a screenshot in pytest's temporary directory (``simulator-screenshots*``),
+or in ``$ALEXASKILL_SCREENSHOTS``. ``ALEXASKILL_README_SCREENSHOT=docs/simulator.png`` also writes
+the README's picture.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import httpx
+import pytest
+
+from alexaskill.cli.dev import DEV_PKI_ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL = f"{Path(__file__).with_name('simulator_skill.py')}:skill"
+CHROMIUM = os.environ.get("ALEXASKILL_CHROMIUM", "/usr/bin/chromium")
+STREAM = "https://streams.example.com/harbour-sounds.mp3"
+CLIP = "https://sounds.example.com/chime.mp3"
+SCREEN = "Device with a screen"
+# The flags asked of every headless Chromium here (Playwright adds --headless itself, and the
+# fresh profile is its user_data_dir): no GPU, sandbox, QUIC or background traffic.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+# The browser's voice and speech recognition, replaced by recorders (before the page's script).
+STAND_INS = """
+window.__spoken = [];
+window.__played = [];
+window.__heard = "how is the sea";
+Object.defineProperty(window, "speechSynthesis", { value: {
+  speak(utterance) {
+    window.__spoken.push({ text: utterance.text, at: performance.now(), lang: utterance.lang });
+    setTimeout(() => utterance.dispatchEvent(new Event("end")), 30);
+  },
+  cancel() {}, pause() {}, resume() {}, getVoices() { return []; },
+}});
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  window.__played.push({ src: this.src, at: performance.now() });
+  return play.call(this);
+};
+class Recognition extends EventTarget {
+  start() {
+    window.__recognitionLang = this.lang;
+    setTimeout(() => {
+      const result = new Event("result");
+      result.results = [[{ transcript: window.__heard }]];
+      this.dispatchEvent(result);
+      this.dispatchEvent(new Event("end"));
+    }, 30);
+  }
+  stop() {}
+}
+window.SpeechRecognition = Recognition;
+window.webkitSpeechRecognition = Recognition;
+"""
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: the browser tests must run)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _png(width: int = 480, height: int = 240) -> bytes:
+    """A picture of a lighthouse at sea, drawn here (no file, no network)."""
+    rows = []
+    for y in range(height):
+        row = bytearray([0])
+        for x in range(width):
+            if y > height * 0.7:
+                pixel = (20, 70 + y % 7, 120)  # the sea
+            elif abs(x - width // 2) < 12 + (y - 60) // 12 and y > 60:
+                pixel = (235, 235, 235) if (y // 20) % 2 else (200, 40, 40)  # the tower
+            elif abs(x - width // 2) < 20 and 40 < y <= 60:
+                pixel = (255, 210, 80)  # the light
+            else:
+                pixel = (120 + y // 3, 180 + y // 6, 230)  # the sky
+            row.extend(pixel)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _wav(seconds: float = 0.3, rate: int = 8000) -> bytes:
+    """A short silence, as a WAV file."""
+    data = b"\x00\x00" * int(seconds * rate)
+    header = struct.pack(
+        "<4sI4s4sIHHIIHH4sI",
+        b"RIFF",
+        36 + len(data),
+        b"WAVE",
+        b"fmt ",
+        16,
+        1,
+        1,
+        rate,
+        rate * 2,
+        2,
+        16,
+        b"data",
+        len(data),
+    )
+    return header + data
+
+
+# --- the server, the browser, the page ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``alexaskill serve … --dev`` on 127.0.0.1, stopped by its PID afterwards."""
+    port = _free_port()
+    env = {**os.environ, DEV_PKI_ENV: str(tmp_path_factory.mktemp("dev-pki"))}
+    command = [sys.executable, "-m", "alexaskill", "serve", SKILL, "--dev", "--port", str(port)]
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            command, cwd=tmp_path_factory.mktemp("cwd"), env=env, stdout=output, stderr=output
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"alexaskill serve --dev did not start: {log.read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    """One headless Chromium for the module, with a fresh profile; no request leaves 127.0.0.1."""
+    if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
+        _unavailable(f"{CHROMIUM} not found: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed: pip install -e '.[test]'")
+    picture, silence = _png(), _wav()
+
+    def answer(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(server + "/"):
+            route.continue_()
+        elif url.endswith(".png"):
+            route.fulfill(status=200, content_type="image/png", body=picture)
+        elif url.endswith(".mp3"):
+            route.fulfill(status=200, content_type="audio/wav", body=silence)
+        else:
+            route.abort()
+
+    with tempfile.TemporaryDirectory(prefix="alexaskill-chromium-") as profile:
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM,
+                headless=True,
+                args=FLAGS,
+                viewport={"width": 1280, "height": 860},
+            )
+            try:
+                context.route("**/*", answer)
+                context.add_init_script(STAND_INS)
+                context.set_default_timeout(15_000)
+                yield context
+            finally:
+                context.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go (a temporary directory unless $ALEXASKILL_SCREENSHOTS)."""
+    chosen = os.environ.get("ALEXASKILL_SCREENSHOTS")
+    if chosen:
+        Path(chosen).mkdir(parents=True, exist_ok=True)
+        return Path(chosen)
+    return tmp_path_factory.mktemp("simulator-screenshots")
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """The simulator in a new tab, ready; no script error may happen on it."""
+    from playwright.sync_api import expect
+
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(f"{server}/_simulator")
+    expect(tab.locator("body[data-ready]")).to_have_count(1)
+    yield tab
+    tab.close()
+    assert errors == []
+
+
+def say(page: Any, text: str) -> None:
+    """Type ``text`` and press Enter, then wait for the answer."""
+    from playwright.sync_api import expect
+
+    turns = page.locator("#history > li.turn:not(.system)").count()
+    page.get_by_label("What you say to Alexa").fill(text)
+    page.keyboard.press("Enter")
+    expect(page.locator("#history > li.turn:not(.system)")).to_have_count(turns + 1)
+
+
+def wait_until(page: Any, script: str, timeout: float = 15.0) -> None:
+    """Wait until ``script`` is true in the page (``page.wait_for_function`` would need eval,
+    which the page's Content-Security-Policy forbids, rightly)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            pytest.fail(f"still false after {timeout} s: {script}")
+        time.sleep(0.05)
+
+
+def last_turn(page: Any) -> Any:
+    """The last turn of the conversation."""
+    return page.locator("#history > li.turn:not(.system)").last
+
+
+def answer(page: Any) -> Any:
+    """What the skill said in the last turn (its speech, not the reprompt)."""
+    return last_turn(page).locator(".msg.alexa > .speech").first
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+
+def test_type_an_utterance_hear_and_see_the_answer(page: Any, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "open the lighthouse")
+    turn = last_turn(page)
+    expect(turn.locator(".msg.user")).to_contain_text("open the lighthouse")
+    expect(turn.locator(".understood .tag")).to_have_text("LaunchRequest")
+    speech = turn.locator(".msg.alexa .speech").first
+    expect(speech).to_contain_text("Welcome to the Lighthouse.")
+    expect(speech.locator(".pause")).to_have_text("pause 0.7 s")
+    expect(speech.locator("button.clip")).to_have_count(1)
+    expect(turn.locator(".reprompt")).to_contain_text("Ask for the weather at sea")
+    expect(page.locator("#session-state")).to_contain_text("open")
+    expect(page.locator("#attributes")).to_contain_text('"turns": 1')
+    # Spoken in two parts: the 700 ms break between them, the clip played in the break's wake.
+    wait_until(page, "window.__spoken.length === 2")
+    spoken = page.evaluate("window.__spoken")
+    assert [item["text"] for item in spoken] == [
+        "Welcome to the Lighthouse.",
+        "What would you like?",
+    ]
+    assert spoken[0]["lang"] == "en-US"
+    assert spoken[1]["at"] - spoken[0]["at"] >= 700
+    played = page.evaluate("window.__played")
+    assert [item["src"] for item in played] == [CLIP]
+    assert spoken[0]["at"] < played[0]["at"] < spoken[1]["at"]
+    # The raw request and response, opened from the keyboard.
+    raw = turn.locator("details.raw summary")
+    raw.focus()
+    page.keyboard.press("Enter")
+    expect(turn.locator("details.raw pre").first).to_be_visible()
+    expect(turn.locator("details.raw")).to_contain_text('"type": "LaunchRequest"')
+    expect(turn.locator("details.raw")).to_contain_text('"Signature-256"')
+    page.screenshot(path=shots / "1-answer.png")
+
+
+def test_a_screen_device_shows_the_card(page: Any, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "show me the lighthouse")
+    expect(answer(page)).to_contain_text("I need a device with a screen")
+    page.get_by_label(SCREEN).check()
+    expect(page.locator("#history .system .note").last).to_have_text("a new session")
+    expect(page.get_by_label("Display", exact=True)).to_be_checked()
+    say(page, "show me the lighthouse")
+    card = last_turn(page).locator(".card-standard")
+    expect(card.locator(".card-title")).to_have_text("The Lighthouse")
+    expect(card.locator(".card-text")).to_have_text("Built in 1868, fifty metres tall.")
+    on_screen = page.locator("#screen .card-standard img")
+    expect(on_screen).to_have_attribute("alt", "Image of the card The Lighthouse")
+    wait_until(page, "document.querySelector('#screen .card-standard img').naturalWidth === 480")
+    request = page.evaluate(
+        "JSON.parse(document.querySelector('#history > li.turn:last-child details.raw pre')"
+        ".textContent).context.System.device.supportedInterfaces"
+    )
+    assert set(request) == {"AudioPlayer", "Display", "Alexa.Presentation.APL"}
+    page.screenshot(path=shots / "2-screen-card.png")
+
+
+def test_a_dialog_asks_and_an_answer_said_aloud_completes_it(page: Any, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "book a tour")
+    turn = last_turn(page)
+    expect(turn.locator(".msg.prompt .speech")).to_have_text("For how many people?")
+    expect(page.locator("#dialog-state")).to_have_text(
+        "BookTour IN_PROGRESS, waiting for slot people"
+    )
+    wait_until(page, "window.__spoken.some((item) => item.text === 'For how many people?')")
+    page.screenshot(path=shots / "3-dialog-prompt.png")
+    # The answer, by "voice": the microphone's stand-in hears "four".
+    page.evaluate("window.__heard = 'four'")
+    page.get_by_role("button", name="Speak").click()
+    expect(page.locator("#history > li.turn:not(.system)")).to_have_count(2)
+    answered = last_turn(page)
+    expect(answered.locator(".msg.user")).to_contain_text("four")
+    expect(answered.locator(".understood .slot")).to_have_text("people = “4”")
+    expect(answered.locator(".msg.alexa .speech").first).to_have_text("Your tour for 4 is booked.")
+    expect(page.locator("#dialog-state")).to_have_text("none")
+    assert page.evaluate("window.__recognitionLang") == "en-US"
+    page.screenshot(path=shots / "4-dialog-answered.png")
+
+
+def test_new_session_and_end_session(page: Any, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "how is the sea")
+    say(page, "how is the sea")
+    expect(answer(page)).to_contain_text("That was turn 2.")
+    expect(page.locator("#attributes")).to_contain_text('"turns": 2')
+    page.get_by_role("button", name="New session").click()
+    expect(page.locator("#history .system .note").last).to_contain_text("a new session")
+    expect(page.locator("#session-state")).to_have_text("no session")
+    expect(page.locator("#attributes")).to_have_text("{}")
+    say(page, "how is the sea")
+    expect(answer(page)).to_contain_text("That was turn 1.")
+    page.get_by_role("button", name="End session").click()
+    expect(page.locator("#history > li.turn:not(.system)")).to_have_count(4)
+    expect(last_turn(page).locator("details.raw summary")).to_contain_text("SessionEndedRequest")
+    expect(last_turn(page).locator(".turn-state")).to_have_text("session ended")
+    expect(page.locator("#session-state")).to_have_text("no session")
+    page.screenshot(path=shots / "5-new-session.png")
+
+
+def test_audio_player_play_streams_in_an_audio_element(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "play the harbour")
+    expect(last_turn(page).locator("details.directive.audio summary")).to_contain_text(
+        "AudioPlayer.Play: Harbour sounds"
+    )
+    player = page.locator("audio#player")
+    expect(player).to_have_attribute("src", STREAM)
+    expect(player).to_have_attribute("controls", "")
+    expect(page.locator("#now-playing")).to_contain_text("Harbour sounds — The Lighthouse")
+    wait_until(page, f"window.__played.some((item) => item.src === {STREAM!r})")
+
+
+def test_keyboard_only_with_labelled_controls(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    unnamed = page.evaluate(
+        """Array.from(document.querySelectorAll("input, select, button, textarea"))
+          .filter((control) => !(control.labels && control.labels.length)
+            && !control.getAttribute("aria-label") && !control.textContent.trim())
+          .map((control) => control.outerHTML)"""
+    )
+    assert unnamed == []
+    # From the top of the page with Tab alone: open the skill, then change the locale.
+    page.locator("body").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "launch":
+            break
+    else:
+        pytest.fail("Tab never reached the 'Open the skill' button")
+    page.keyboard.press("Enter")
+    expect(last_turn(page).locator(".msg.user")).to_contain_text("opens the skill")
+    expect(answer(page)).to_contain_text("Welcome")
+    page.get_by_label("Locale").focus()
+    page.keyboard.press("Home")
+    expect(page.get_by_label("Locale")).to_have_value("en-AU")
+    expect(page.locator("#history .system .note").first).to_have_text("now speaking en-AU")
+    page.get_by_label("What you say to Alexa").focus()
+    page.keyboard.type("help")
+    page.keyboard.press("Enter")
+    expect(answer(page)).to_contain_text("Ask for the weather")
+    assert page.evaluate("window.__spoken.at(-1).lang") == "en-AU"
+    expect(page.get_by_label("What you say to Alexa")).to_be_focused()
+
+
+def test_readme_screenshot(page: Any, shots: Path) -> None:
+    """The README's picture: a screen device, a card, a dialog waiting for its answer."""
+    from playwright.sync_api import expect
+
+    page.get_by_label(SCREEN).check()
+    expect(page.locator("#history .system .note").last).to_have_text("a new session")
+    say(page, "open the lighthouse")
+    say(page, "show me the lighthouse")
+    say(page, "book a tour")
+    page.evaluate(
+        "document.querySelector('#history > li.turn:last-child .understood details').open = true"
+    )
+    expect(page.locator("#screen .card-standard")).to_be_visible()
+    wait_until(page, "document.querySelector('#screen .card-standard img').naturalWidth === 480")
+    page.get_by_label("What you say to Alexa").fill("four")
+    page.locator("#history").evaluate("(history) => { history.scrollTop = history.scrollHeight; }")
+    page.screenshot(path=shots / "6-readme.png")
+    target = os.environ.get("ALEXASKILL_README_SCREENSHOT")
+    if target:
+        page.screenshot(path=ROOT / target)
