@@ -327,3 +327,33 @@ def test_the_fake_service_apis_stop_with_the_app(pki: TestPKI) -> None:
         turn(http, text="help")
         assert app.simulator._stack is not None
     assert app.simulator._stack is None and app.simulator._http is None
+
+
+def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from alexaskill import Skill, speak
+    from alexaskill.simulator import with_simulator
+
+    lighthouse = load_object(f"{SKILL_FILE}:skill")
+    other = Skill("amzn1.ask.skill.other")
+    other.intent("Hello", utterances=["say hello"])(lambda: speak("Hello from the other skill."))
+    app = Starlette(
+        routes=[
+            lighthouse.mount("/lighthouse"),
+            Mount("/nested", routes=[Mount("/other", app=other)]),
+        ]
+    )
+    with StarletteClient(with_simulator(app, pki=pki)) as http:
+        skills = http.get("/_simulator/api/info").json()["skills"]
+        assert [(item["path"], item["skillId"]) for item in skills] == [
+            ("/lighthouse/", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"),
+            ("/nested/other/", "amzn1.ask.skill.other"),
+        ]
+        first = turn(http, text="how is the sea")
+        assert "The sea is calm" in spoken(first)[0]
+        moved = turn(http, text="say hello", skill=1)
+        assert moved["notes"] == ["now talking to the skill at /nested/other/"]
+        assert spoken(moved) == ["Hello from the other skill."]
+        assert moved["turn"]["exchanges"][0]["envelope"]["session"]["new"] is True

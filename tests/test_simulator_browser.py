@@ -154,53 +154,27 @@ def _wav(seconds: float = 0.3, rate: int = 8000) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``alexaskill serve … --dev`` on 127.0.0.1, stopped by its PID afterwards."""
-    port = _free_port()
-    env = {**os.environ, DEV_PKI_ENV: str(tmp_path_factory.mktemp("dev-pki"))}
-    command = [sys.executable, "-m", "alexaskill", "serve", SKILL, "--dev", "--port", str(port)]
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            command, cwd=tmp_path_factory.mktemp("cwd"), env=env, stdout=output, stderr=output
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"alexaskill serve --dev did not start: {log.read_text()}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[Any]:
-    """One headless Chromium for the module, with a fresh profile; no request leaves 127.0.0.1."""
+def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """``alexaskill serve … --dev`` on 127.0.0.1 (stopped by its PID afterwards) and one headless
+    Chromium for the module, with a fresh profile; no request of the browser leaves 127.0.0.1.
+    Both start at once: the server while the browser is launched.
+    """
     if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
         _unavailable(f"{CHROMIUM} not found: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("Playwright for Python is not installed: pip install -e '.[test]'")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, DEV_PKI_ENV: str(tmp_path_factory.mktemp("dev-pki"))}
+    command = [sys.executable, "-m", "alexaskill", "serve", SKILL, "--dev", "--port", str(port)]
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
     picture, silence = _png(), _wav()
 
     def answer(route: Any) -> None:
         url = route.request.url
-        if url.startswith(server + "/"):
+        if url.startswith(base + "/"):
             route.continue_()
         elif url.endswith(".png"):
             route.fulfill(status=200, content_type="image/png", body=picture)
@@ -209,8 +183,15 @@ def browser(server: str) -> Iterator[Any]:
         else:
             route.abort()
 
-    with tempfile.TemporaryDirectory(prefix="alexaskill-chromium-") as profile:
-        with sync_playwright() as playwright:
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            command, cwd=tmp_path_factory.mktemp("cwd"), env=env, stdout=output, stderr=output
+        )
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="alexaskill-chromium-") as profile,
+            sync_playwright() as playwright,
+        ):
             context = playwright.chromium.launch_persistent_context(
                 profile,
                 executable_path=CHROMIUM,
@@ -222,9 +203,31 @@ def browser(server: str) -> Iterator[Any]:
                 context.route("**/*", answer)
                 context.add_init_script(STAND_INS)
                 context.set_default_timeout(15_000)
-                yield context
+                _wait_for(base, process, log)
+                yield base, context
             finally:
                 context.close()
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_for(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"alexaskill serve --dev did not start: {log.read_text()}")
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -238,10 +241,11 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
+def page(simulator: tuple[str, Any]) -> Iterator[Any]:
     """The simulator in a new tab, ready; no script error may happen on it."""
     from playwright.sync_api import expect
 
+    server, browser = simulator
     tab = browser.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
