@@ -11,7 +11,7 @@ uvicorn, say), for development only::
 The page (static HTML, CSS and JavaScript in ``static/``: no build step, no CDN) calls a small
 JSON API (`Simulator`); each request is built and signed here with the development key, which
 the skills are made to trust, and what the user says is played through
-`alexaskill.understanding.dialog.Conversation`, the dialog emulation ``client.say()`` and
+`alexaskill.understanding.Conversation`, the dialog emulation ``client.say()`` and
 ``alexaskill chat`` use.
 """
 

@@ -1,6 +1,6 @@
 """One simulated user on one device: a `Conversation` with a skill, its requests signed here.
 
-The dialog emulation is `alexaskill.understanding.dialog.Conversation`, the one ``client.say()``
+The dialog emulation is `alexaskill.understanding.Conversation`, the one ``client.say()``
 and ``alexaskill chat`` use; this module only gives it a transport that signs each request with
 the development key and posts it to the app in this process, and turns each `Turn` into the
 JSON the page shows (with the whole envelope sent, its signature headers and the calls the skill
@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import FakeAlexaApi, TestPKI
-    from ..understanding import Understander
-    from ..understanding.dialog import Conversation, Turn
+    from ..understanding import Conversation, Turn, Understander
 
 __all__ = ["Post", "Simulation", "SkillTarget"]
 
@@ -154,7 +153,7 @@ class Simulation:
         )
 
     def _conversation(self) -> Conversation:
-        from ..understanding.dialog import Conversation
+        from ..understanding import Conversation
 
         screen = bool(_SCREEN_INTERFACES & set(self.interfaces))
         return Conversation(self._understander(self.locale), self.transport, screen=screen)
