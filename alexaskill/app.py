@@ -6,11 +6,16 @@ JSON reason:
 1. method (POST) and media type (JSON), then the body, read up to ``max_body_size``;
 2. verification of the signature, certificate chain and timestamp (`alexaskill.verify`);
 3. decoding into a typed `Envelope`, and the skill-id check;
-4. dispatch to the handler, whose return value is encoded as the response envelope.
+4. the before-request hooks, in the order they were registered (one that returns a `Response`
+   answers: the rest and the handler are skipped);
+5. the handler (dispatch by request type and intent);
+6. the after-request hooks, each of which may replace the reply;
+7. Alexa's rules for the request type (`alexaskill.rules`), then encoding as the response
+   envelope.
 
-Anything a handler does wrong (raising, returning something that is not a response, breaking a
-response limit) is answered with a spoken apology and logged with its traceback: Alexa always
-gets a well-formed answer, never a 500.
+Anything a handler or a hook does wrong (raising, returning something that is not a response,
+breaking a response limit) is answered with a spoken apology and logged with its traceback:
+Alexa always gets a well-formed answer, never a 500.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import msgspec
 from .builtin_intents import check_builtin_intent
 from .deadline import DEFAULT_DEADLINE, Watchdog, call_in_thread, expired, watch
 from .dialog_model import DialogSlot
-from .dispatch import Call, Handler, Registry
+from .dispatch import Call, Handler, Hook, Registry
 from .exceptions import (
     ConfigurationError,
     DeadlineExceeded,
@@ -124,13 +129,16 @@ _READ_HEADERS: Final = {
 }
 _APOLOGY_BODY: Final = encode_response(speak(APOLOGY))
 
+#: The services made for one answer (the hooks', the handler's), to finish once all returned.
+_Made = dict[type, Any]
+
 
 class Answer(NamedTuple):
     """An encoded response envelope, and how it came about (for the request's log line)."""
 
     body: bytes
-    #: "ok", "unhandled", "exception_handler", "slot_retry", "permission_consent",
-    #: "handler_error" or "deadline".
+    #: "ok", "unhandled", "before_request" (a before-request hook answered), "exception_handler",
+    #: "slot_retry", "permission_consent", "handler_error" or "deadline".
     outcome: str
 
 
@@ -305,6 +313,76 @@ class Skill:
         """Register ``func(exc, …)`` to answer when a handler raises ``exc_type``."""
         return self.registry.add_exception_handler(exc_type, func)
 
+    def add_before_request(
+        self,
+        func: Callable[..., Any],
+        *,
+        request_types: Iterable[str] | None = None,
+        intents: Iterable[str] | None = None,
+    ) -> Hook:
+        """Run ``func`` before the handler of every request, or only of ``request_types``
+        (``"LaunchRequest"``, …) and of the IntentRequests of ``intents``.
+
+        Its parameters are injected as a handler's. Returning None lets the request go on;
+        returning a `Response` answers it: the later before-request hooks and the handler are
+        skipped (the after-request hooks still run).
+        """
+        return self._add_hook("before", func, request_types, intents)
+
+    def add_after_request(
+        self,
+        func: Callable[..., Any],
+        *,
+        request_types: Iterable[str] | None = None,
+        intents: Iterable[str] | None = None,
+    ) -> Hook:
+        """Run ``func`` on the reply to every request, or only of ``request_types`` and of the
+        IntentRequests of ``intents``.
+
+        Its parameters are injected as a handler's; one annotated `Response` receives the reply
+        (annotated ``Response | None``, also an empty one: the hook is skipped for an empty reply
+        otherwise). Returning a `Response` replaces the reply; returning None keeps it.
+        """
+        return self._add_hook("after", func, request_types, intents)
+
+    def _add_hook(
+        self,
+        when: str,
+        func: Callable[..., Any],
+        request_types: Iterable[str] | None,
+        intents: Iterable[str] | None,
+    ) -> Hook:
+        where = f"{_name_of(func)}: the {when}-request hook"
+        types = _names(request_types, f"{where}'s request_types")
+        names = _names(intents, f"{where}'s intents")
+        classes = [request_class(request_type) for request_type in types or ()]
+        if names is not None:
+            for name in names:
+                _check_intent_name(name, f"{when}-request hook", func)
+            classes.append(IntentRequest)
+        return self.registry.add_hook(
+            when,
+            func,
+            tuple(classes) or (Request,),
+            request_types=types,
+            intents=names,
+            by_type={Response: _reply} if when == "after" else None,
+        )
+
+    def before_request(self, func: F) -> F:
+        """Decorator: run ``func`` before every request's handler; a `Response` it returns
+        answers the request instead (see `add_before_request`)."""
+        _check_bare("before_request", func)
+        self.add_before_request(func)
+        return func
+
+    def after_request(self, func: F) -> F:
+        """Decorator: run ``func`` on every reply; a `Response` it returns replaces the reply
+        (see `add_after_request`)."""
+        _check_bare("after_request", func)
+        self.add_after_request(func)
+        return func
+
     def launch(self, func: F) -> F:
         """Decorator: answer LaunchRequest ("Alexa, open …")."""
         self.add_handler(LaunchRequest.types[0], func)
@@ -447,19 +525,61 @@ class Skill:
         envelope = call.envelope
         handler = self.registry.resolve(envelope)
         try:
-            if handler is None:
-                response = self._unhandled(envelope.request)
-                outcome = "unhandled"
+            if self.registry.hooked:
+                response, outcome, name = await self._hooked(handler, call, threadpool)
+            elif handler is None:
+                response, outcome, name = self._unhandled(envelope.request), "unhandled", ""
             else:
                 response = await self._invoke(handler, call, threadpool)
-                outcome = "ok"
-            name = "" if handler is None else handler.name
+                outcome, name = "ok", handler.name
             body = encode_response(
                 check_reply(response, envelope, handler=name), call.session_attributes
             )
             return Answer(body, outcome)
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
+
+    async def _hooked(
+        self, handler: Handler | None, call: Call, threadpool: bool
+    ) -> tuple[Response | None, str, str]:
+        """The before-request hooks, the handler (unless a hook answered), the after-request
+        hooks: the reply, the outcome and who made the reply. Services are made once for all
+        of them, and finished once all went well."""
+        request = call.envelope.request
+        made: _Made = {}
+        for hook in self.registry.before_hooks:
+            if hook.applies(request):
+                response = await self._invoke(hook.handler, call, threadpool, made)
+                if response is not None:
+                    outcome, name = "before_request", hook.handler.name
+                    break
+        else:
+            if handler is None:
+                response, outcome, name = self._unhandled(request), "unhandled", ""
+            else:
+                response = await self._invoke(handler, call, threadpool, made)
+                outcome, name = "ok", handler.name
+        response, name = await self._after(call, response, name, threadpool, made)
+        await self._finish(made)
+        return response, outcome, name
+
+    async def _after(
+        self,
+        call: Call,
+        response: Response | None,
+        name: str,
+        threadpool: bool,
+        made: _Made,
+    ) -> tuple[Response | None, str]:
+        """The reply once the after-request hooks that apply have seen (and changed) it."""
+        request = call.envelope.request
+        for hook in self.registry.after_hooks:
+            if hook.applies(request) and (response is not None or not hook.handler.required):
+                call.response = response
+                changed = await self._invoke(hook.handler, call, threadpool, made)
+                if changed is not None:
+                    response, name = changed, hook.handler.name
+        return response, name
 
     # --- the deadline ----------------------------------------------------------------------------
 
@@ -572,14 +692,22 @@ class Skill:
         return Answer(_deadline_body(fresh), "deadline")
 
     async def _invoke(
-        self, handler: Handler, call: Call, threadpool: bool = True
+        self,
+        handler: Handler,
+        call: Call,
+        threadpool: bool = True,
+        made: _Made | None = None,
     ) -> Response | None:
-        finishing: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
+        """Call ``handler`` with its arguments: its reply. The services it asks for are made
+        (unless in ``made``: an earlier hook of the answer made them) and, without ``made``,
+        finished once it returned; with it, added there for the caller to finish."""
+        finish_here = made is None
+        if made is None:
+            made = {}
         for service_type in handler.services:
-            create, finish = self._services[service_type]
-            service = call.services[service_type] = await create(call)
-            if finish is not None:
-                finishing.append((finish, service))
+            if service_type not in made:
+                create = self._services[service_type][0]
+                made[service_type] = call.services[service_type] = await create(call)
         kwargs = handler.arguments(call)
         if handler.is_async:
             result = await handler.func(**kwargs)
@@ -603,9 +731,16 @@ class Skill:
                 f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
                 "(from speak(), ask(), …) or None"
             )
-        for finish, service in finishing:
-            await finish(service)
+        if finish_here and made:
+            await self._finish(made)
         return result
+
+    async def _finish(self, made: _Made) -> None:
+        """Finish the services of an answer whose code all returned (save what it changed)."""
+        for service_type, service in made.items():
+            finish = self._services[service_type][1]
+            if finish is not None:
+                await finish(service)
 
     def _unhandled(self, request: Request) -> Response | None:
         if isinstance(request, IntentRequest):
@@ -622,11 +757,17 @@ class Skill:
         if handler is not None:
             call.exception = exc
             try:
-                response = check_reply(
-                    await self._invoke(handler, call, threadpool),
-                    call.envelope,
-                    handler=handler.name,
-                )
+                if self.registry.after_hooks:
+                    # Its services are made again (each service's create decides what it takes
+                    # over from the failed code's), and the after-request hooks share them.
+                    made: _Made = {}
+                    reply = await self._invoke(handler, call, threadpool, made)
+                    reply, name = await self._after(call, reply, handler.name, threadpool, made)
+                    await self._finish(made)
+                else:
+                    reply = await self._invoke(handler, call, threadpool)
+                    name = handler.name
+                response = check_reply(reply, call.envelope, handler=name)
                 body = encode_response(response, call.session_attributes)
                 return Answer(body, "exception_handler")
             except Exception as failure:
@@ -833,6 +974,32 @@ def _check_called(decorator: str, argument: object, example: str) -> None:
             f"{_name_of(argument)}: @skill.{decorator} needs an argument: "
             f"@skill.{decorator}({example})"
         )
+
+
+def _check_bare(decorator: str, func: object) -> None:
+    """Refuse ``@skill.before_request(…)``: it takes no arguments, but the function."""
+    if not callable(func):
+        raise ConfigurationError(
+            f"@skill.{decorator} takes no arguments: write @skill.{decorator} above the function, "
+            f"or call skill.add_{decorator}(func, request_types=[…], intents=[…]) to scope it"
+        )
+
+
+def _names(values: Iterable[str] | None, what: str) -> frozenset[str] | None:
+    """A hook's scope, ``request_types`` or ``intents``: None (any), or a non-empty set."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        raise ConfigurationError(f"{what} is a list of names: [{values!r}]")
+    names = frozenset(values)
+    if not names or not all(isinstance(name, str) and name for name in names):
+        raise ConfigurationError(f"{what}: a non-empty list of names (or None: every one)")
+    return names
+
+
+def _reply(call: Call) -> Response | None:
+    response: Response | None = call.response
+    return response
 
 
 def _check_intent_name(name: object, what: str, func: object) -> None:

@@ -90,12 +90,9 @@ def _run_inline(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _needs_loop(skill: Skill) -> bool:
-    """Whether answering may await real I/O: an async handler, or a service (store, API)."""
-    registry = skill.registry
-    handlers = [*registry.handlers.values(), *registry.exception_handlers.values()]
-    if registry.fallback is not None:
-        handlers.append(registry.fallback)
-    return any(h.is_async or h.services for h in handlers)
+    """Whether answering may await real I/O: an async handler or hook, or a service (store,
+    API)."""
+    return any(h.is_async or h.services for h in skill.registry.handlers_called())
 
 
 def handler(skill: Skill) -> LambdaHandler:

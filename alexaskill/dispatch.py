@@ -33,7 +33,7 @@ from .models import (
     User,
 )
 
-__all__ = ["Call", "Handler", "HandlerKey", "Registry", "analyse"]
+__all__ = ["Call", "Handler", "HandlerKey", "Hook", "Registry", "analyse"]
 
 #: (request type, intent name or None): the key handlers are registered and looked up under.
 HandlerKey = tuple[str, str | None]
@@ -57,6 +57,7 @@ class Call:
         "exception",
         "expired",
         "has_session",
+        "response",
         "services",
         "session",
     )
@@ -76,6 +77,8 @@ class Call:
         #: without one (the app answered through `DeadlineExceeded`).
         self.deadline: float | None = None
         self.expired = False
+        #: The reply so far, while after-request hooks run (None: an empty reply).
+        self.response: Any = None
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:
@@ -134,10 +137,36 @@ class Handler:
     #: Whether it receives the whole intent (an `Intent`, the request or the envelope), and so
     #: may read slots that are not parameters.
     takes_intent: bool = False
+    #: The types of ``analyse(by_type=…)`` its parameters take without ``| None``: it has
+    #: nothing to do without a value of each (an after-request hook that takes the `Response`).
+    required: tuple[type, ...] = ()
 
     def arguments(self, call: Call) -> dict[str, Any]:
         """The keyword arguments for one call; `SlotError` for a required slot left unfilled."""
         return {name: getter(call) for name, getter in self.params}
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    """A function run before or after the handler of every request, or of those in its scope."""
+
+    handler: Handler
+    #: The request types it runs for, and the intents (of IntentRequests) it runs for; both
+    #: None: every request.
+    request_types: frozenset[str] | None = None
+    intents: frozenset[str] | None = None
+
+    def applies(self, request: Request) -> bool:
+        """Whether the hook runs for ``request``."""
+        request_types, intents = self.request_types, self.intents
+        if request_types is None and intents is None:
+            return True
+        if request_types is not None and request.type in request_types:
+            return True
+        if intents is None or request.type != "IntentRequest":
+            return False
+        intent: Intent | None = getattr(request, "intent", None)
+        return intent is not None and intent.name in intents
 
 
 def _describe(func: Callable[..., Any]) -> str:
@@ -172,12 +201,14 @@ def analyse(
     request_classes: tuple[type[Request], ...],
     *,
     extra: Mapping[str, Getter] | None = None,
+    by_type: Mapping[type, Getter] | None = None,
     service_types: tuple[type, ...] = (),
 ) -> Handler:
     """Analyse ``func`` for requests of ``request_classes``; `ConfigurationError` if it can't be.
 
     ``extra`` maps parameter names to getters the caller provides (the exception of an exception
-    handler, say) ahead of injection by type. A parameter annotated with one of
+    handler, say) ahead of injection by type; ``by_type`` maps further types to their getters
+    (the reply, for an after-request hook). A parameter annotated with one of
     ``service_types`` receives the object the app made for the request.
     """
     where = _describe(func)
@@ -193,6 +224,7 @@ def analyse(
     params: list[tuple[str, Getter]] = []
     services: list[type] = []
     slots: list[tuple[str, Any]] = []
+    required: list[type] = []
     takes_intent = False
     for param in signature.parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
@@ -214,6 +246,11 @@ def analyse(
                 f"{param.name.replace('_', ' ')}"
             )
         annotation, optional = _slots.unwrap_optional(param.annotation)
+        if by_type and annotation in by_type:
+            params.append((param.name, by_type[annotation]))
+            if not optional and annotation not in required:
+                required.append(annotation)
+            continue
         service = _service_type(annotation, service_types)
         if service is not None:
             if service not in services:
@@ -242,6 +279,7 @@ def analyse(
         services=tuple(services),
         slots=tuple(slots),
         takes_intent=takes_intent,
+        required=tuple(required),
     )
 
 
@@ -344,6 +382,11 @@ class Registry:
         self._handlers: dict[HandlerKey, Handler] = {}
         self._fallback: Handler | None = None
         self._exception_handlers: dict[type[BaseException], Handler] = {}
+        #: The before- and after-request hooks, in the order they run (registration order).
+        self.before_hooks: tuple[Hook, ...] = ()
+        self.after_hooks: tuple[Hook, ...] = ()
+        #: Whether any hook is registered (requests of a skill without any take a shorter path).
+        self.hooked = False
         self._frozen = False
 
     def freeze(self) -> None:
@@ -410,6 +453,40 @@ class Registry:
         )
         self._exception_handlers[exc_type] = handler
         return handler
+
+    def add_hook(
+        self,
+        when: str,
+        func: Callable[..., Any],
+        request_classes: tuple[type[Request], ...],
+        *,
+        request_types: frozenset[str] | None = None,
+        intents: frozenset[str] | None = None,
+        by_type: Mapping[type, Getter] | None = None,
+    ) -> Hook:
+        """Register ``func`` to run ``when`` ("before" or "after") the handler of every request,
+        or of ``request_types`` and ``intents`` only, with its parameters analysed for
+        ``request_classes`` (the requests of that scope)."""
+        self._check_open(func)
+        handler = analyse(func, request_classes, by_type=by_type, service_types=self.service_types)
+        hook = Hook(handler, request_types, intents)
+        if when == "before":
+            self.before_hooks = (*self.before_hooks, hook)
+        elif when == "after":
+            self.after_hooks = (*self.after_hooks, hook)
+        else:
+            raise ValueError(f"a hook runs 'before' or 'after', not {when!r}")
+        self.hooked = True
+        return hook
+
+    def handlers_called(self) -> list[Handler]:
+        """Every function the skill may call for a request: handlers, fallback, exception
+        handlers and hooks."""
+        called = [*self._handlers.values(), *self._exception_handlers.values()]
+        if self._fallback is not None:
+            called.append(self._fallback)
+        called.extend(hook.handler for hook in (*self.before_hooks, *self.after_hooks))
+        return called
 
     @property
     def exception_handlers(self) -> Mapping[type[BaseException], Handler]:

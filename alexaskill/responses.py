@@ -406,6 +406,11 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
         if self.directives or self.can_fulfill_intent is not UNSET:
             _check_rules(self)
 
+    def replace(self, **changes: Any) -> Response:
+        """A copy with ``changes`` (``card=SimpleCard(…)``), checked as a new response is: what
+        an after-request hook returns to change the reply."""
+        return msgspec.structs.replace(self, **changes)
+
 
 class ExperimentTrigger(msgspec.Struct, frozen=True, rename="camel"):
     """``experimentation`` of a response: the ids of the experiments it triggered.

@@ -7,7 +7,9 @@ returns, i.e. the least any framework must do to send that answer. Measured in t
 
 - the weather example on the load benchmark's envelopes (20% launch, 80% GetWeather);
 - a minimal skill whose one handler returns ``ask(...)``, as ``async def`` and as ``def``: the
-  difference is the worker-thread hop every ``def`` handler pays (`alexaskill.threads`);
+  difference is the worker-thread hop every ``def`` handler pays (`alexaskill.threads`); and
+  the ``async def`` one with a before-request and an after-request hook that do nothing (what
+  hooks cost a skill that has them; one without any takes the path it took before hooks);
 - the hop alone, for a function that returns at once: alexaskill's `run_sync` against Starlette's
   ``run_in_threadpool`` (anyio, what alexaskill used before) and ``loop.run_in_executor``, one
   call at a time (wall time) and 32 at once (CPU time of the process per call, what a busy
@@ -46,9 +48,20 @@ ROUNDS = 7
 CALLS = 5_000
 
 
-def minimal_skill(*, sync: bool) -> Skill:
-    """A skill answering LaunchRequest with ``ask(...)``, from a ``def`` or an ``async def``."""
+def minimal_skill(*, sync: bool, hooks: bool = False) -> Skill:
+    """A skill answering LaunchRequest with ``ask(...)``, from a ``def`` or an ``async def``;
+    with ``hooks``, also a before- and an after-request hook (``async def``) that do nothing."""
     skill = Skill(skill_id=DEFAULT_SKILL_ID)
+    if hooks:
+
+        async def before() -> None:
+            return None
+
+        async def after(response: Response) -> None:
+            return None
+
+        skill.before_request(before)
+        skill.after_request(after)
     if sync:
 
         def launch() -> Response:
@@ -75,6 +88,7 @@ def main() -> None:
     envelopes = list(itertools.islice(itertools.cycle(map(decode_envelope, pool)), CALLS))
     launch = next(e for e in envelopes if e.request.type == "LaunchRequest")
     sync_skill, async_skill = minimal_skill(sync=True), minimal_skill(sync=False)
+    hooked_skill = minimal_skill(sync=False, hooks=True)
     loop = asyncio.new_event_loop()
 
     def answering(skill: Skill, items: list[Envelope]) -> Callable[[], None]:
@@ -107,6 +121,7 @@ def main() -> None:
                 "weather encode": encoding(envelopes, weather),
                 "async": answering(async_skill, launches),
                 "sync": answering(sync_skill, launches),
+                "hooked": answering(hooked_skill, launches),
                 "minimal encode": encoding(launches, async_skill),
             },
             CALLS,
@@ -123,10 +138,13 @@ def main() -> None:
     print("minimal skill, LaunchRequest answered with ask(...)")
     print(f"  Skill.answer(), async def handler:    {costs['async'] * 1e6:7.2f} µs/call")
     print(f"  Skill.answer(), def handler:          {costs['sync'] * 1e6:7.2f} µs/call")
+    print(f"  Skill.answer(), async def + 2 hooks:  {costs['hooked'] * 1e6:7.2f} µs/call")
     print(f"  msgspec.json.encode(equivalent dict): {costs['minimal encode'] * 1e6:7.2f} µs/call")
     print(f"  ratio (async def): {minimal_ratio:.1f}x")
     hop = costs["sync"] - costs["async"]
     print(f"  worker-thread hop of a def handler: {hop * 1e6:.1f} µs/call")
+    hooked = costs["hooked"] - costs["async"]
+    print(f"  a before- and an after-request hook that do nothing: {hooked * 1e6:.1f} µs/call")
     hops()
     deadlines(launch)
 

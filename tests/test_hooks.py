@@ -1,0 +1,337 @@
+"""Request hooks: before- and after-request functions around every handler, scoped or not."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from alexaskill import (
+    ConfigurationError,
+    IntentRequest,
+    LinkAccountCard,
+    Request,
+    Response,
+    Session,
+    SimpleCard,
+    Skill,
+    User,
+    ask,
+    speak,
+)
+from alexaskill.aws_lambda import handler as lambda_handler
+from alexaskill.responses import output_speech
+from alexaskill.store import Attributes, MemoryStore
+from alexaskill.testing import RequestFactory
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+
+
+class NotLinked(Exception):
+    """The user has not linked an account."""
+
+
+def make_skill(calls: list[str], **options: Any) -> Skill:
+    skill = Skill(SKILL_ID, **options)
+
+    @skill.launch
+    def launch() -> Response:
+        calls.append("launch")
+        return ask("Welcome. Which city?", reprompt="Which city?")
+
+    @skill.intent("GetWeather")
+    async def weather(city: str | None = None) -> Response:
+        calls.append(f"weather {city}")
+        return speak(f"Sunny in {city}.")
+
+    @skill.session_ended
+    def ended() -> None:
+        calls.append("ended")
+
+    return skill
+
+
+def test_hooks_run_in_registration_order_around_the_handler(skill_client: Any) -> None:
+    calls: list[str] = []
+    skill = make_skill(calls)
+
+    @skill.before_request
+    def first(request: Request) -> None:
+        calls.append(f"before 1 {request.type}")
+
+    @skill.before_request
+    async def second() -> None:
+        calls.append("before 2")
+
+    @skill.after_request
+    async def third(response: Response) -> None:
+        calls.append(f"after 1 {response.output_speech is not None}")
+
+    @skill.after_request
+    def fourth() -> None:
+        calls.append("after 2")
+
+    result = skill_client(skill).intent("GetWeather", city="Paris")
+    assert result.speech == "Sunny in Paris."
+    assert calls == [
+        "before 1 IntentRequest",
+        "before 2",
+        "weather Paris",
+        "after 1 True",
+        "after 2",
+    ]
+
+
+def test_a_before_hook_that_answers_skips_the_rest(skill_client: Any) -> None:
+    calls: list[str] = []
+    skill = make_skill(calls)
+
+    @skill.before_request
+    def require_link(user: User) -> Response | None:
+        calls.append("link?")
+        if user.access_token is None:
+            return speak("Please link your account in the Alexa app.", card=LinkAccountCard())
+        return None
+
+    @skill.before_request
+    def never() -> None:
+        calls.append("second hook")
+
+    @skill.after_request
+    def stamp(response: Response) -> None:
+        calls.append("after")
+
+    client = skill_client(skill)
+    unlinked = client.intent("GetWeather", city="Paris")
+    assert unlinked.speech == "Please link your account in the Alexa app."
+    assert unlinked.card == {"type": "LinkAccount"}
+    assert calls == ["link?", "after"]  # neither the second hook nor the handler ran
+
+    calls.clear()
+    client.factory.user["accessToken"] = "token"
+    assert client.intent("GetWeather", city="Rome").speech == "Sunny in Rome."
+    assert calls == ["link?", "second hook", "weather Rome", "after"]
+
+
+def test_an_after_hook_changes_the_reply(skill_client: Any) -> None:
+    skill = make_skill([])
+
+    @skill.after_request
+    def add_card(response: Response, request: Request) -> Response:
+        return response.replace(card=SimpleCard("Weather", request.type))
+
+    @skill.after_request
+    def sees_the_change(response: Response) -> None:
+        assert response.card is not None
+
+    client = skill_client(skill)
+    launched = client.launch()
+    assert launched.speech == "Welcome. Which city?"
+    assert launched.reprompt == "Which city?"
+    assert launched.card == {"type": "Simple", "title": "Weather", "content": "LaunchRequest"}
+
+
+def test_after_hooks_skip_an_empty_reply_unless_they_take_none(skill_client: Any) -> None:
+    calls: list[str] = []
+    skill = make_skill(calls)
+
+    @skill.after_request
+    def needs_a_reply(response: Response) -> None:
+        calls.append("needs a reply")
+
+    @skill.after_request
+    def takes_none(response: Response | None) -> None:
+        calls.append(f"takes none: {response}")
+
+    assert skill_client(skill).session_ended().json["response"] == {}
+    assert calls == ["ended", "takes none: None"]
+
+
+def test_hooks_share_the_requests_services(skill_client: Any) -> None:
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+    seen: list[int] = []
+
+    @skill.before_request
+    def count(attributes: Attributes) -> None:
+        attributes["requests"] = attributes.get("requests", 0) + 1
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        seen.append(attributes["requests"])
+        return speak(f"Request {attributes['requests']}.")
+
+    @skill.after_request
+    def after(attributes: Attributes) -> None:
+        attributes["last"] = "launch"
+
+    client = skill_client(skill)
+    assert client.launch().speech == "Request 1."
+    assert client.launch().speech == "Request 2."
+    assert seen == [1, 2]
+    assert list(store._data.values()) == [{"requests": "2", "last": '"launch"'}]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_failing_hook_is_answered_like_a_failing_handler(
+    where: str, skill_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[str] = []
+    skill = make_skill(calls)
+
+    def broken() -> None:
+        raise RuntimeError(f"{where} hook broke")
+
+    (skill.before_request if where == "before" else skill.after_request)(broken)
+    client = skill_client(skill, raise_handler_errors=False)
+    with caplog.at_level(logging.ERROR, logger="alexaskill"):
+        result = client.intent("GetWeather", city="Paris")
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert isinstance(result.handler_error, RuntimeError)
+    assert f"{where} hook broke" in caplog.text
+    assert calls == ([] if where == "before" else ["weather Paris"])
+    with pytest.raises(RuntimeError, match=f"{where} hook broke"):
+        skill_client(skill).intent("GetWeather", city="Paris")
+
+
+def test_a_hooks_error_goes_to_the_exception_handlers(skill_client: Any) -> None:
+    skill = make_skill([])
+
+    @skill.before_request
+    def require_link(user: User) -> None:
+        if user.access_token is None:
+            raise NotLinked
+
+    @skill.exception(NotLinked)
+    def not_linked(exc: NotLinked) -> Response:
+        return speak("Please link your account.", card=LinkAccountCard())
+
+    @skill.after_request
+    def stamp(response: Response) -> Response:
+        text = response.output_speech.text  # type: ignore[union-attr]
+        return response.replace(output_speech=output_speech(f"{text} Stamped."))
+
+    result = skill_client(skill).launch()
+    # The exception handler's reply goes through the after-request hooks too.
+    assert result.speech == "Please link your account. Stamped."
+    assert result.card == {"type": "LinkAccount"}
+
+
+def test_a_hook_returning_something_else_is_a_bug(skill_client: Any) -> None:
+    skill = make_skill([])
+
+    @skill.before_request
+    def wrong() -> str:
+        return "hello"
+
+    result = skill_client(skill, raise_handler_errors=False).launch()
+    assert "returned str" in str(result.handler_error)
+
+
+def test_scoped_hooks_run_for_their_requests_only(skill_client: Any) -> None:
+    calls: list[str] = []
+    skill = make_skill(calls)
+
+    def for_weather(request: IntentRequest, city: str | None = None) -> None:
+        calls.append(f"hook {request.intent.name} {city}")
+
+    def for_launch_and_end(request: Request) -> None:
+        calls.append(f"hook {request.type}")
+
+    skill.add_before_request(for_weather, intents=["GetWeather"])
+    skill.add_after_request(
+        for_launch_and_end, request_types=["LaunchRequest", "SessionEndedRequest"]
+    )
+    client = skill_client(skill)
+    client.launch()
+    client.intent("GetWeather", city="Oslo")
+    client.session_ended()
+    assert calls == [
+        "launch",
+        "hook LaunchRequest",
+        "hook GetWeather Oslo",
+        "weather Oslo",
+        "ended",
+        "hook SessionEndedRequest",
+    ]
+
+
+def test_hook_registration_mistakes_fail_at_import_time() -> None:
+    skill = make_skill([])
+
+    def takes_intent_request(request: IntentRequest) -> None:
+        pass
+
+    with pytest.raises(ConfigurationError, match="IntentRequest \\| None"):
+        skill.before_request(takes_intent_request)
+    skill.add_before_request(takes_intent_request, intents=["GetWeather"])  # in scope: fine
+    with pytest.raises(ConfigurationError, match="takes no arguments"):
+        skill.before_request("GetWeather")  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="list of names"):
+        skill.add_after_request(takes_intent_request, intents="GetWeather")
+    with pytest.raises(ConfigurationError, match="non-empty"):
+        skill.add_after_request(takes_intent_request, intents=[])
+
+    def positional(session: Session, /) -> None:
+        pass
+
+    with pytest.raises(ConfigurationError, match="positional-only"):
+        skill.after_request(positional)
+
+
+def test_hooks_cannot_be_added_once_the_skill_answers(skill_client: Any) -> None:
+    skill = make_skill([])
+    skill_client(skill).launch()
+    with pytest.raises(ConfigurationError, match="before the skill answers"):
+        skill.before_request(lambda: None)
+
+
+def test_hooks_run_on_aws_lambda() -> None:
+    calls: list[str] = []
+    skill = make_skill(calls)
+
+    @skill.before_request
+    def before(session: Session) -> None:
+        session.attributes["seen"] = True
+
+    @skill.after_request
+    def after(response: Response) -> Response:
+        return speak(f"{response.output_speech.text} (hooked)")  # type: ignore[union-attr]
+
+    factory = RequestFactory(skill_id=SKILL_ID)
+    answer = lambda_handler(skill)(factory.envelope("LaunchRequest"), None)
+    assert answer["response"]["outputSpeech"]["text"] == "Welcome. Which city? (hooked)"
+    assert answer["sessionAttributes"] == {"seen": True}
+
+
+def test_async_hooks_make_lambda_use_its_event_loop() -> None:
+    from alexaskill.aws_lambda import _needs_loop
+
+    skill = make_skill([])
+    skill.registry.remove(("IntentRequest", "GetWeather"))
+    assert not _needs_loop(skill)
+
+    async def hook() -> None:
+        pass
+
+    skill.after_request(hook)
+    assert _needs_loop(skill)
+    factory = RequestFactory(skill_id=SKILL_ID)
+    answer = lambda_handler(skill)(factory.envelope("LaunchRequest"), None)
+    assert answer["response"]["outputSpeech"]
+
+
+def test_a_hooks_early_answer_is_logged_as_such(
+    skill_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    skill = make_skill([])
+
+    @skill.before_request
+    def closed() -> Response:
+        return speak("We are closed today.")
+
+    with caplog.at_level(logging.INFO, logger="alexaskill.request"):
+        assert skill_client(skill).launch().speech == "We are closed today."
+    [record] = caplog.records
+    assert record.getMessage().startswith("LaunchRequest -> before_request (200)")
