@@ -110,6 +110,10 @@ class Side:
         self.skill = weather_skill(package)
         self.unverified = weather_skill(package)
         self.unverified.verify = False
+        # The example asks Alexa's service APIs for the user's name and time zone: answered
+        # in-process by the package's fake, as in its tests (never a connection attempt).
+        self.skill.api_client = testing.FakeAlexaApi()
+        self.unverified.api_client = testing.FakeAlexaApi()
         pki = testing.TestPKI()
         now = datetime.datetime.now(datetime.UTC)
         self.skill.verifier = pki.verifier(now=lambda: now)
