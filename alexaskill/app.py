@@ -701,13 +701,18 @@ class Skill:
         """Call ``handler`` with its arguments: its reply. The services it asks for are made
         (unless in ``made``: an earlier hook of the answer made them) and, without ``made``,
         finished once it returned; with it, added there for the caller to finish."""
-        finish_here = made is None
+        finishing: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
         if made is None:
-            made = {}
-        for service_type in handler.services:
-            if service_type not in made:
-                create = self._services[service_type][0]
-                made[service_type] = call.services[service_type] = await create(call)
+            for service_type in handler.services:
+                create, finish = self._services[service_type]
+                service = call.services[service_type] = await create(call)
+                if finish is not None:
+                    finishing.append((finish, service))
+        else:
+            for service_type in handler.services:
+                if service_type not in made:
+                    create = self._services[service_type][0]
+                    made[service_type] = call.services[service_type] = await create(call)
         kwargs = handler.arguments(call)
         if handler.is_async:
             result = await handler.func(**kwargs)
@@ -731,8 +736,8 @@ class Skill:
                 f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
                 "(from speak(), ask(), …) or None"
             )
-        if finish_here and made:
-            await self._finish(made)
+        for finish, service in finishing:
+            await finish(service)
         return result
 
     async def _finish(self, made: _Made) -> None:
