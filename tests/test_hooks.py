@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -335,3 +337,26 @@ def test_a_hooks_early_answer_is_logged_as_such(
         assert skill_client(skill).launch().speech == "We are closed today."
     [record] = caplog.records
     assert record.getMessage().startswith("LaunchRequest -> before_request (200)")
+
+
+def test_hooks_run_inside_the_response_deadline(skill_client: Any) -> None:
+    from alexaskill.app import DEADLINE_REPLY
+
+    calls: list[str] = []
+    skill = make_skill(calls, deadline=0.3)
+
+    @skill.before_request
+    async def slow(request: Request) -> None:
+        if request.type == "LaunchRequest":
+            await asyncio.sleep(5)  # cancelled at the deadline: the test never waits this long
+
+    @skill.after_request
+    def after() -> None:
+        calls.append("after")
+
+    client = skill_client(skill, raise_handler_errors=False)
+    started = time.monotonic()
+    assert client.launch().speech == DEADLINE_REPLY
+    assert time.monotonic() - started < 4
+    assert calls == []  # neither the handler nor the after-request hook ran
+    assert client.intent("GetWeather", city="Oslo").speech == "Sunny in Oslo."
