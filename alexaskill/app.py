@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 import msgspec
 
+from . import messages
 from .builtin_intents import check_builtin_intent
 from .deadline import DEFAULT_DEADLINE, Watchdog, call_in_thread, expired, watch
 from .dialog_model import DialogSlot
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
     from .alexa_api import ApiTransport
     from .aws_lambda import LambdaHandler
     from .capture import RequestCapture
+    from .i18n import Translations
     from .mounting import SkillMount
     from .verify import Verifier
 
@@ -95,24 +97,16 @@ DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
 #: Seconds the body of a POST may take to arrive, once its headers have.
 DEFAULT_BODY_TIMEOUT: Final = 10.0
 
-#: Spoken when a handler fails and no exception handler answers instead.
-APOLOGY: Final = "Sorry, something went wrong. Please try again later."
-#: Spoken when a required slot is missing and no handler for `SlotError` answers instead.
-SLOT_PROMPT: Final = "Sorry, I didn't catch that. Could you say it again?"
-#: Spoken with Amazon's consent card when a handler raised `PermissionRequired` unhandled.
-PERMISSION_PROMPT: Final = (
-    "To do that, I need your permission. I've sent a card to your Alexa app: "
-    "please grant it there, then ask me again."
-)
-#: Spoken for an intent with no handler and no fallback.
-UNHANDLED: Final = "Sorry, I can't help with that."
-#: Spoken, with the session kept open, when the deadline passes and no exception handler for
-#: `DeadlineExceeded` answers instead.
-DEADLINE_REPLY: Final = "Sorry, that is taking longer than expected. Please try again."
+# What the framework says by itself, in English (`alexaskill.messages` documents each); a
+# request in another language hears it in that language.
+APOLOGY: Final = messages.APOLOGY
+SLOT_PROMPT: Final = messages.SLOT_PROMPT
+PERMISSION_PROMPT: Final = messages.PERMISSION_PROMPT
+UNHANDLED: Final = messages.UNHANDLED
+DEADLINE_REPLY: Final = messages.DEADLINE_REPLY
+PROGRESSIVE_SPEECH: Final = messages.PROGRESSIVE_SPEECH
 #: How long an exception handler for `DeadlineExceeded` may take before `DEADLINE_REPLY` is sent.
 DEADLINE_GRACE: Final = 0.5
-#: What Alexa says meanwhile, with `Skill(progressive_after=...)`, unless told otherwise.
-PROGRESSIVE_SPEECH: Final = "One moment, please."
 _PROGRESSIVE_REQUESTS: Final = frozenset(("LaunchRequest", "IntentRequest"))
 
 _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
@@ -154,7 +148,9 @@ class Skill:
     seconds it may take to arrive (else HTTP 408, and the connection is closed). ``capture_dir``
     (off by default) writes every request the endpoint receives, exactly as received, to a file
     in that directory for ``alexaskill certify --replay``: the files hold user ids and access
-    tokens (see `alexaskill.capture`).
+    tokens (see `alexaskill.capture`). ``translations`` (a `Translations`, or the directory of
+    the gettext catalogs) lets handlers speak each request's language with `alexaskill.i18n`'s
+    ``_()``.
 
     ``deadline`` is how long, in seconds from a request's arrival, the skill may take to answer
     (default 7, a second under Alexa's limit; None: no limit). A handler still running then is
@@ -175,6 +171,7 @@ class Skill:
         health_path: str | None = "/health",
         store: Store | str = DEFAULT_STORE,
         capture_dir: str | os.PathLike[str] | None = None,
+        translations: Translations | str | os.PathLike[str] | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         progressive_after: float | None = None,
         progressive_speech: str = PROGRESSIVE_SPEECH,
@@ -221,6 +218,17 @@ class Skill:
 
             self.capture = RequestCapture(capture_dir)
         self.registry = Registry()
+        #: The message catalogs `alexaskill.i18n`'s ``_()`` reads for each request's locale.
+        self.translations: Translations | None = None
+        if translations is not None:
+            # Imported only then: gettext is not on the path of a skill that does not use it.
+            from .i18n import Translations
+
+            self.translations = (
+                translations
+                if isinstance(translations, Translations)
+                else Translations(translations)
+            )
         #: Interaction-model declarations: utterances and slot types by intent, custom slot types.
         self.intent_declarations: dict[str, IntentDeclaration] = {}
         self.slot_types: dict[str, SlotTypeDeclaration] = {}
@@ -648,7 +656,7 @@ class Skill:
     async def _send_progressive(self, call: Call) -> None:
         try:
             api = await self._services[AlexaApi][0](call)
-            await api.progressive(self.progressive_speech)
+            await api.progressive(self._say(self.progressive_speech, call.envelope.request))
         except Exception as exc:  # the interim speech never matters more than the answer
             logger.warning("automatic progressive response not sent: %s", exc)
 
@@ -689,7 +697,8 @@ class Skill:
                     watched[0].unwatch(watched[1])
                 if answer.outcome == "exception_handler":
                     return Answer(answer.body, "deadline")
-        return Answer(_deadline_body(fresh), "deadline")
+        text = self._say(DEADLINE_REPLY, fresh.envelope.request)
+        return Answer(_deadline_body(fresh, text), "deadline")
 
     async def _invoke(
         self,
@@ -714,23 +723,35 @@ class Skill:
                     create = self._services[service_type][0]
                     made[service_type] = call.services[service_type] = await create(call)
         kwargs = handler.arguments(call)
-        if handler.is_async:
-            result = await handler.func(**kwargs)
-        elif threadpool:
-            # A def handler may block, so it runs in a worker thread; alexaskill.threads hops
-            # there and back for a fraction of what starlette's run_in_threadpool (anyio) costs.
-            # Imported here: it loads asyncio, ~18 ms of an AWS Lambda cold start that needs none.
-            from .threads import run_sync
+        translations = self.translations
+        # While it runs, alexaskill.i18n's _() speaks the request's language (a def handler's
+        # thread runs in a copy of this context).
+        token = (
+            None if translations is None else translations.activate(call.envelope.request.locale)
+        )
+        try:
+            if handler.is_async:
+                result = await handler.func(**kwargs)
+            elif threadpool:
+                # A def handler may block, so it runs in a worker thread; alexaskill.threads
+                # hops there and back for a fraction of what starlette's run_in_threadpool
+                # (anyio) costs. Imported here: it loads asyncio, ~18 ms of an AWS Lambda cold
+                # start that needs none.
+                from .threads import run_sync
 
-            # Under a deadline, through a wrapper that reports a result that came too late.
-            func = handler.func if call.deadline is None else _late_reporter(handler, call)
-            result = await run_sync(func, kwargs)
-        elif call.deadline is None:
-            result = handler.func(**kwargs)
-        else:
-            # AWS Lambda: a thread of its own, so that the deadline can stop waiting for it.
-            late = _late_reporter(handler, call, report_only=True)
-            result = call_in_thread(handler.func, kwargs, call.deadline - time.perf_counter(), late)
+                # Under a deadline, through a wrapper that reports a result that came too late.
+                func = handler.func if call.deadline is None else _late_reporter(handler, call)
+                result = await run_sync(func, kwargs)
+            elif call.deadline is None:
+                result = handler.func(**kwargs)
+            else:
+                # AWS Lambda: a thread of its own, so that the deadline can stop waiting for it.
+                late = _late_reporter(handler, call, report_only=True)
+                seconds = call.deadline - time.perf_counter()
+                result = call_in_thread(handler.func, kwargs, seconds, late)
+        finally:
+            if translations is not None and token is not None:
+                translations.deactivate(token)
         if result is not None and not isinstance(result, Response):
             raise ResponseError(
                 f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
@@ -750,7 +771,10 @@ class Skill:
     def _unhandled(self, request: Request) -> Response | None:
         if isinstance(request, IntentRequest):
             logger.warning("no handler for intent %r and no fallback", request.intent.name)
-            return ask(UNHANDLED, reprompt="What would you like to do?")
+            return ask(
+                self._say(UNHANDLED, request),
+                reprompt=self._say(messages.UNHANDLED_REPROMPT, request),
+            )
         if isinstance(request, LaunchRequest):
             logger.warning("no handler for LaunchRequest and no fallback")
         return None
@@ -778,24 +802,26 @@ class Skill:
             except Exception as failure:
                 logger.exception("exception handler %s failed", handler.name)
                 self._tell(failure)
-                return Answer(_apology_body(call.envelope.request), "handler_error")
+                return Answer(self._apology_body(call.envelope.request), "handler_error")
         if isinstance(exc, SlotError | PermissionRequired) and (
             failure_reply(call.envelope.request) is None
         ):
             if isinstance(exc, SlotError):
                 logger.info("%s; asking again", exc)
-                reply, outcome = ask(SLOT_PROMPT), "slot_retry"
+                reply = ask(self._say(SLOT_PROMPT, call.envelope.request))
+                outcome = "slot_retry"
             else:
                 # Amazon's guidance: say what is missing, and send the consent card for it.
                 logger.info("%s; sending the consent card", exc)
                 card = AskForPermissionsConsentCard([exc.scope])
-                reply, outcome = speak(PERMISSION_PROMPT, card=card), "permission_consent"
+                prompt = self._say(PERMISSION_PROMPT, call.envelope.request)
+                reply, outcome = speak(prompt, card=card), "permission_consent"
             try:
                 return Answer(encode_response(reply, call.session_attributes), outcome)
             except ResponseError as failure:
                 logger.exception("session attributes do not encode")
                 self._tell(failure)
-                return Answer(_APOLOGY_BODY, "handler_error")
+                return Answer(self._apology_body(call.envelope.request), "handler_error")
         request = call.envelope.request
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
         if isinstance(exc, StoreError):
@@ -804,7 +830,22 @@ class Skill:
         else:
             logger.error("handler failed for %s %s", request.type, intent, exc_info=exc)
         self._tell(exc)
-        return Answer(_apology_body(request), "handler_error")
+        return Answer(self._apology_body(request), "handler_error")
+
+    def _say(self, message: str, request: Request) -> str:
+        """One of the framework's sentences, in the request's language (`alexaskill.messages`)."""
+        locale = request.locale
+        if self.translations is None and (not locale or locale.startswith("en")):
+            return message
+        return messages.spoken(message, locale, self.translations)
+
+    def _apology_body(self, request: Request) -> bytes:
+        """The spoken apology, or the silent reply where Alexa takes no speech."""
+        reply = failure_reply(request)
+        if reply is not None:
+            return encode_response(reply)
+        apology = self._say(APOLOGY, request)
+        return _APOLOGY_BODY if apology == APOLOGY else encode_response(speak(apology))
 
     def _tell(self, exc: Exception) -> None:
         listener = self.on_handler_error
@@ -1016,12 +1057,6 @@ def _check_intent_name(name: object, what: str, func: object) -> None:
         raise ConfigurationError(f"{_name_of(func)}: {exc}") from None
 
 
-def _apology_body(request: Request) -> bytes:
-    """The spoken apology, or the silent reply where Alexa takes no speech."""
-    reply = failure_reply(request)
-    return _APOLOGY_BODY if reply is None else encode_response(reply)
-
-
 class _Progressive:
     """An automatic progressive response: its timer, then the task sending it."""
 
@@ -1038,11 +1073,12 @@ class _Progressive:
             self.task.cancel()
 
 
-def _deadline_body(call: Call) -> bytes:
-    """`DEADLINE_REPLY`, keeping the session (and its attributes) open, where Alexa takes speech."""
+def _deadline_body(call: Call, text: str) -> bytes:
+    """``text`` (`DEADLINE_REPLY`, in the request's language), keeping the session (and its
+    attributes) open, where Alexa takes speech."""
     reply = failure_reply(call.envelope.request)
     if reply is None:
-        reply = ask(DEADLINE_REPLY)
+        reply = ask(text)
     try:
         return encode_response(reply, call.session_attributes)
     except ResponseError:

@@ -36,11 +36,12 @@ Schema" (``dialog`` and ``prompts``) and "Validate Slot Values" (the validation 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .exceptions import ConfigurationError
+from .locales import PerLocale
 
 __all__ = [
     "DialogSlot",
@@ -160,6 +161,12 @@ class Validate:
         return SlotValidation(kind, _variations(prompt, kind))
 
 
+def _slot_sample(item: object) -> str:
+    if not isinstance(item, str):
+        raise ConfigurationError(f"DialogSlot: a slot sample is a string, not {item!r}")
+    return item
+
+
 def _n(limit: float) -> str:
     return str(int(limit)) if float(limit).is_integer() else str(limit)
 
@@ -170,14 +177,18 @@ class DialogSlot:
 
     ``elicit`` (a prompt, or a list of variations) makes the slot required; ``confirm`` makes
     Alexa ask the user to confirm the value; ``samples`` are what users say when asked ("to
-    {city}"); ``validations`` are `Validate` rules, checked in order.
+    {city}"), a list or by locale (``{"en-US": [...], "de-DE": [...]}``); ``validations`` are
+    `Validate` rules, checked in order. Prompts are written in the skill's source language and
+    translated, for another locale's model, by the skill's catalogs (`alexaskill.i18n`).
     """
 
     type: str
     elicit: tuple[str, ...]
     confirm: tuple[str, ...]
+    #: Every slot sample, whatever its locale (``samples_by_locale`` has them per locale).
     samples: tuple[str, ...]
     validations: tuple[SlotValidation, ...]
+    samples_by_locale: PerLocale[str]
 
     def __init__(
         self,
@@ -185,13 +196,12 @@ class DialogSlot:
         *,
         elicit: str | Sequence[str] | None = None,
         confirm: str | Sequence[str] | None = None,
-        samples: Sequence[str] = (),
+        samples: Sequence[str] | Mapping[str, Sequence[str]] = (),
         validations: Sequence[SlotValidation] = (),
     ) -> None:
         if not isinstance(type, str) or not type:
             raise ConfigurationError("DialogSlot needs the slot's type, e.g. 'AMAZON.City'")
-        if isinstance(samples, str):
-            raise ConfigurationError("DialogSlot: samples must be a list of strings")
+        by_locale = PerLocale.build(samples, _slot_sample, "DialogSlot: samples")
         for rule in validations:
             if not isinstance(rule, SlotValidation):
                 raise ConfigurationError(
@@ -200,8 +210,9 @@ class DialogSlot:
         object.__setattr__(self, "type", type)
         object.__setattr__(self, "elicit", _variations(elicit, "DialogSlot elicit"))
         object.__setattr__(self, "confirm", _variations(confirm, "DialogSlot confirm"))
-        object.__setattr__(self, "samples", tuple(samples))
+        object.__setattr__(self, "samples", by_locale.everything())
         object.__setattr__(self, "validations", tuple(validations))
+        object.__setattr__(self, "samples_by_locale", by_locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,22 +251,30 @@ class IntentDialog:
         return "SKILL_RESPONSE" if self.auto_delegate is False else "ALWAYS"
 
 
-def _prompt(prompt_id: str, variations: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "id": prompt_id,
-        "variations": [
-            {"type": "SSML" if text.lstrip().startswith("<speak>") else "PlainText", "value": text}
-            for text in variations
-        ],
-    }
-
-
 def dialog_json(
     intents: Sequence[tuple[str, Mapping[str, str], IntentDialog]],
+    translate: Callable[[str], str] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The ``dialog`` and ``prompts`` of the interaction model, for (intent, slot types, dialog)."""
+    """The ``dialog`` and ``prompts`` of the interaction model, for (intent, slot types, dialog).
+
+    ``translate`` gives each prompt in the model's language (the skill's catalogs).
+    """
     entries = []
     prompts: list[dict[str, Any]] = []
+
+    def _prompt(prompt_id: str, variations: tuple[str, ...]) -> dict[str, Any]:
+        texts = [translate(text) for text in variations] if translate else variations
+        return {
+            "id": prompt_id,
+            "variations": [
+                {
+                    "type": "SSML" if text.lstrip().startswith("<speak>") else "PlainText",
+                    "value": text,
+                }
+                for text in texts
+            ],
+        }
+
     for name, slot_types, dialog in intents:
         slots = []
         for slot, slot_type in slot_types.items():

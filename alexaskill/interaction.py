@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 from .builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
 from .dialog_model import DialogSlot, IntentDialog, dialog_json, dialog_problems
 from .exceptions import ConfigurationError
+from .locales import DEFAULT_LOCALE, PerLocale, is_locale, language_of
 from .slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 
 if TYPE_CHECKING:
@@ -54,7 +55,10 @@ __all__ = [
     "SlotTypeValue",
     "build_interaction_model",
     "declaration_problems",
+    "declared_locales",
+    "default_locale",
     "invocation_name_warnings",
+    "locale_warnings",
     "model_warnings",
 ]
 
@@ -64,25 +68,28 @@ class IntentDeclaration:
     """An intent's sample utterances, the type of each of its slots, and its dialog."""
 
     name: str
+    #: Every sample utterance, whatever its locale (``samples`` has them per locale).
     utterances: tuple[str, ...] = ()
     #: Slot name to slot type (``"AMAZON.City"``, or a custom type's name).
     slots: Mapping[str, str] = field(default_factory=dict)
     #: The dialog model's part: `DialogSlot` declarations, confirmation, delegation.
     dialog: IntentDialog | None = None
+    #: The sample utterances by locale (`alexaskill.locales`).
+    samples: PerLocale[str] = field(default_factory=PerLocale)
 
     @classmethod
     def build(
         cls,
         name: str,
-        utterances: Iterable[str] = (),
+        utterances: Iterable[str] | Mapping[str, Iterable[str]] = (),
         slots: Mapping[str, str | DialogSlot] | None = None,
         *,
         confirm: str | Sequence[str] | None = None,
         auto_delegate: bool | None = None,
     ) -> IntentDeclaration:
-        """Accept ``slots`` values as a type name or a `DialogSlot`."""
-        if isinstance(utterances, str):
-            raise ConfigurationError(f"intent {name}: utterances must be a list of strings")
+        """Accept ``utterances`` as a list or by locale, ``slots`` values as a type name or a
+        `DialogSlot`."""
+        samples = PerLocale.build(utterances, _sample, f"intent {name}: utterances")
         types: dict[str, str] = {}
         dialog_slots: dict[str, DialogSlot] = {}
         for slot, declared in (slots or {}).items():
@@ -97,7 +104,7 @@ class IntentDeclaration:
                     "('AMAZON.City') or a DialogSlot"
                 )
         dialog = IntentDialog.build(name, dialog_slots, confirm, auto_delegate)
-        return cls(name, tuple(utterances), types, dialog)
+        return cls(name, samples.everything(), types, dialog, samples)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,38 +121,53 @@ class SlotTypeDeclaration:
     """A custom slot type and its values."""
 
     name: str
+    #: Every value, whatever its locale (``by_locale`` has them per locale).
     values: tuple[SlotTypeValue, ...]
+    #: The values by locale (`alexaskill.locales`).
+    by_locale: PerLocale[SlotTypeValue] = field(default_factory=PerLocale)
 
     @classmethod
     def build(
-        cls, name: str, values: Iterable[str | SlotTypeValue | Mapping[str, object]]
+        cls,
+        name: str,
+        values: Iterable[str | SlotTypeValue | Mapping[str, object]]
+        | Mapping[str, Iterable[str | SlotTypeValue | Mapping[str, object]]],
     ) -> SlotTypeDeclaration:
-        """Accept values as plain names, `SlotTypeValue`, or ``{"name", "id", "synonyms"}``."""
-        built: list[SlotTypeValue] = []
-        for value in values:
+        """Accept values as plain names, `SlotTypeValue`, or ``{"name", "id", "synonyms"}``; as
+        a list, or by locale (``{"en-US": [...], "de-DE": [...]}``)."""
+
+        def convert(value: object) -> SlotTypeValue:
             if isinstance(value, str):
-                built.append(SlotTypeValue(value))
-            elif isinstance(value, SlotTypeValue):
-                built.append(value)
-            elif isinstance(value, Mapping) and isinstance(value.get("name"), str):
+                return SlotTypeValue(value)
+            if isinstance(value, SlotTypeValue):
+                return value
+            if isinstance(value, Mapping) and isinstance(value.get("name"), str):
                 synonyms = value.get("synonyms") or ()
                 if not isinstance(synonyms, Sequence) or isinstance(synonyms, str):
                     raise ConfigurationError(f"slot type {name}: synonyms must be a list")
                 value_id = value.get("id")
-                built.append(
-                    SlotTypeValue(
-                        str(value["name"]),
-                        None if value_id is None else str(value_id),
-                        tuple(str(s) for s in synonyms),
-                    )
+                return SlotTypeValue(
+                    str(value["name"]),
+                    None if value_id is None else str(value_id),
+                    tuple(str(s) for s in synonyms),
                 )
-            else:
-                raise ConfigurationError(
-                    f"slot type {name}: {value!r} is not a value name, SlotTypeValue or mapping"
-                )
-        if not built:
+            raise ConfigurationError(
+                f"slot type {name}: {value!r} is not a value name, SlotTypeValue or mapping"
+            )
+
+        by_locale = PerLocale.build(values, convert, f"slot type {name}: values")
+        if not by_locale.common and not by_locale.by_locale:
             raise ConfigurationError(f"slot type {name} needs at least one value")
-        return cls(name, tuple(built))
+        for key, listed in by_locale.by_locale.items():
+            if not listed:
+                raise ConfigurationError(f"slot type {name} needs at least one {key} value")
+        return cls(name, by_locale.everything(), by_locale)
+
+
+def _sample(item: object) -> str:
+    if not isinstance(item, str):
+        raise ConfigurationError(f"a sample utterance is a string, not {item!r}")
+    return item
 
 
 def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> list[str]:
@@ -193,6 +215,80 @@ def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> li
     return problems
 
 
+def default_locale(skill: object) -> str:
+    """The locale ``skill``'s source text is written for: its `Translations`' default, else
+    en-US."""
+    translations = getattr(skill, "translations", None)
+    return DEFAULT_LOCALE if translations is None else str(translations.default_locale)
+
+
+def _declared_keys(skill: ModelSource) -> set[str]:
+    """The locales and languages the skill gives utterances, slot samples or values by name."""
+    keys: set[str] = set()
+    for declaration in skill.intent_declarations.values():
+        keys.update(declaration.samples.keys)
+        if declaration.dialog is not None:
+            for dialog_slot in declaration.dialog.slots.values():
+                keys.update(dialog_slot.samples_by_locale.keys)
+    for slot_type in skill.slot_types.values():
+        keys.update(slot_type.by_locale.keys)
+    return keys
+
+
+def declared_locales(skill: ModelSource) -> tuple[str, ...]:
+    """The locales the skill has a model for (``alexaskill model --all-locales``), sorted.
+
+    Those named in full (``"de-DE"``, not ``"de"``) by its utterances, slot samples, slot type
+    values and message catalogs, and its default locale when some utterances are a plain list
+    (or none is named).
+    """
+    keys = {key for key in _declared_keys(skill) if is_locale(key)}
+    translations = getattr(skill, "translations", None)
+    if translations is not None:
+        keys.update(name for name in translations.locales if is_locale(name))
+    plain = any(d.samples.common for d in skill.intent_declarations.values())
+    if plain or not keys:
+        keys.add(default_locale(skill))
+    return tuple(sorted(keys))
+
+
+def locale_warnings(skill: ModelSource, locale: str) -> list[str]:
+    """What the model of ``locale`` builds with, but users of that language would not want:
+    samples or prompts in the skill's source language."""
+    default = default_locale(skill)
+    if language_of(locale) == language_of(default):
+        return []
+    warnings = []
+    keys = _declared_keys(skill)
+    undeclared = locale not in keys and language_of(locale) not in keys
+    if undeclared and any(d.utterances for d in skill.intent_declarations.values()):
+        warnings.append(
+            f"the sample utterances are written in the source language ({default}) and none "
+            f"for {locale}: give them per locale, utterances={{{default!r}: [...], "
+            f"{locale!r}: [...]}}"
+        )
+    translations = getattr(skill, "translations", None)
+    untranslated = []
+    for declaration in skill.intent_declarations.values():
+        dialog = declaration.dialog
+        if dialog is None:
+            continue
+        texts = list(dialog.confirm)
+        for dialog_slot in dialog.slots.values():
+            texts += [*dialog_slot.elicit, *dialog_slot.confirm]
+            texts += [text for rule in dialog_slot.validations for text in rule.prompt]
+        for text in texts:
+            # Only a catalog of the locale's own language counts, not the default locale's.
+            if translations is None or translations.lookup(text, locale) is None:
+                untranslated.append(f"{declaration.name}: {text!r}")
+    if untranslated:
+        warnings.append(
+            f"{len(untranslated)} dialog prompt(s) have no {locale} translation in the skill's "
+            f"catalogs and are spoken in {default}: " + "; ".join(untranslated)
+        )
+    return warnings
+
+
 class ModelSource(Protocol):
     """What the interaction model is made from: a `Skill`'s handlers and declarations."""
 
@@ -217,6 +313,8 @@ def model_warnings(source: ModelSource) -> list[str]:
       lives elsewhere: the ASK CLI's files, the developer console).
     - A custom intent named like a built-in one ("StopIntent" for AMAZON.StopIntent).
     - An intent declared (for CanFulfillIntentRequest) that no intent handler answers.
+    - A locale (or language) that some intents or slot types are given samples or values for
+      and others are not (`alexaskill.locales`).
     Each names the closest name the skill does have, when one is close.
     """
     handled: dict[str, Handler] = {}
@@ -244,12 +342,40 @@ def model_warnings(source: ModelSource) -> list[str]:
                 f"is not in the interaction model and Alexa never sends it"
                 f"{did_you_mean(name, model | BUILTIN_INTENTS)}"
             )
+    warnings.extend(_coverage_warnings(source))
     catch_all = ("IntentRequest", None) in source.registry.handlers
     for name, handler in queried.items():
         if name not in handled and not catch_all:
             warnings.append(
                 f"intent {name!r} is declared by the can_fulfill handler {handler.name} but no "
                 f"intent handler answers it{did_you_mean(name, handled)}"
+            )
+    return warnings
+
+
+def _coverage_warnings(source: ModelSource) -> list[str]:
+    """Intents and slot types without their own items for a locale others declare."""
+    default = default_locale(source)
+    warnings = []
+    for key in sorted(_declared_keys(source)):
+        same_language = language_of(key) == language_of(default)
+        declared: list[tuple[str, PerLocale[Any]]] = [
+            (f"intent {name!r} has no sample utterances", d.samples)
+            for name, d in source.intent_declarations.items()
+            if not name.startswith("AMAZON.")
+        ]
+        declared += [
+            (f"slot type {name!r} has no values", d.by_locale)
+            for name, d in source.slot_types.items()
+        ]
+        for what, items in declared:
+            if not items or items.own(key) is not None:
+                continue
+            if same_language and (items.common or items.own(default) is not None):
+                continue
+            warnings.append(
+                f"{what} for {key}, which the skill declares elsewhere: its {key} model "
+                f"(alexaskill model --locale {key if is_locale(key) else key + '-…'}) fails"
             )
     return warnings
 
@@ -302,6 +428,10 @@ class _Intent:
     samples: list[str] = field(default_factory=list)
     slots: dict[str, _Slot] = field(default_factory=dict)
     dialog: IntentDialog | None = None
+    #: The dialog slots' samples in the model's locale.
+    slot_samples: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Whether its lack of samples in the model's locale is reported already.
+    reported: bool = False
 
 
 def _slot_type_of(annotation: Any) -> tuple[str | None, bool, type[enum.Enum] | None]:
@@ -325,11 +455,42 @@ def _letters(text: str, punctuation: frozenset[str]) -> str | None:
 
 
 class _ModelBuilder:
-    def __init__(self, skill: ModelSource) -> None:
+    def __init__(self, skill: ModelSource, locale: str = DEFAULT_LOCALE) -> None:
         self.skill = skill
+        self.locale = locale
+        self.default = default_locale(skill)
+        self.same_language = language_of(locale) == language_of(self.default)
+        keys = _declared_keys(skill)
+        #: Whether the skill declares anything for this locale (or its language) by name.
+        self.declared_here = locale in keys or language_of(locale) in keys
         self.problems: list[str] = []
         self.intents: dict[str, _Intent] = {}
         self.enums: dict[str, type[enum.Enum]] = {}
+
+    def pick(self, items: PerLocale[Any], what: str) -> tuple[Any, ...] | None:
+        """The items for this locale: its own (or its language's), else the default locale's
+        in the same language, else the plain list; None when there are none for it. A plain
+        list (the source language's) in a locale of another language the skill declares is a
+        problem."""
+        found = items.own(self.locale)
+        if found is None and self.same_language:
+            found = items.own(self.default)
+        if found is None and items.common:
+            found = items.common
+            if self.declared_here and not self.same_language:
+                self.problem(
+                    f"{what} are a plain list, in the skill's source language "
+                    f"({self.default}), but the skill declares {self.locale}: give them per "
+                    f"locale, {{{self.default!r}: [...], {self.locale!r}: [...]}}"
+                )
+        return found
+
+    def missing(self, items: PerLocale[Any], what: str) -> None:
+        """Report ``items`` declared for other locales, but not for this one."""
+        self.problem(
+            f"{what}: none for {self.locale} (there are some for {', '.join(items.keys)}); "
+            f"add {{{self.locale!r}: [...]}}"
+        )
 
     def problem(self, message: str) -> None:
         self.problems.append(message)
@@ -353,7 +514,19 @@ class _ModelBuilder:
                 "(or AMAZON. and a built-in intent's name)"
             )
         declaration = self.skill.intent_declarations.get(name) or IntentDeclaration(name)
-        intent = _Intent(name, list(declaration.utterances), dialog=declaration.dialog)
+        samples = self.pick(declaration.samples, f"intent {name}: its utterances")
+        if samples is None and declaration.samples and not name.startswith("AMAZON."):
+            self.missing(declaration.samples, f"intent {name}: sample utterances")
+        intent = _Intent(name, list(samples or ()), dialog=declaration.dialog)
+        intent.reported = samples is None and bool(declaration.samples)
+        if declaration.dialog is not None:
+            for slot, dialog_slot in declaration.dialog.slots.items():
+                listed = dialog_slot.samples_by_locale
+                where = f"intent {name}, slot {slot}"
+                found = self.pick(listed, f"{where}: its samples")
+                if found is None and listed:
+                    self.missing(listed, f"{where}: slot samples")
+                intent.slot_samples[slot] = found or ()
         for slot, slot_type in declaration.slots.items():
             intent.slots[slot] = _Slot(slot_type)
         return intent
@@ -379,7 +552,7 @@ class _ModelBuilder:
 
     def check_intent(self, intent: _Intent, seen: dict[str, str]) -> None:
         builtin = intent.name.startswith("AMAZON.")
-        if not builtin and not intent.samples:
+        if not builtin and not intent.samples and not intent.reported:
             self.problem(
                 f"intent {intent.name}: no sample utterances; add some with "
                 f"@skill.intent({intent.name!r}, utterances=[...])"
@@ -445,9 +618,16 @@ class _ModelBuilder:
                         f"({previous.__module__} and {enum_class.__module__}); declare one "
                         "with skill.add_slot_type"
                     )
-        result = [_type_json(declaration) for declaration in declared.values()]
+        result = []
+        for declaration in declared.values():
+            values = self.pick(declaration.by_locale, f"slot type {declaration.name}: its values")
+            if values is None:
+                self.missing(declaration.by_locale, f"slot type {declaration.name}: values")
+                continue
+            result.append(_type_json(declaration.name, values))
         for name, enum_type in generated.items():
-            result.append(_type_json(self.enum_type(name, enum_type)))
+            generated_type = self.enum_type(name, enum_type)
+            result.append(_type_json(generated_type.name, generated_type.values))
         for entry in result:
             if not _NAME.fullmatch(entry["name"]):
                 self.problem(
@@ -468,29 +648,29 @@ class _ModelBuilder:
         return SlotTypeDeclaration(name, tuple(values))
 
 
-def _slot_json(name: str, slot: _Slot, declared: DialogSlot | None) -> dict[str, Any]:
+def _slot_json(name: str, slot: _Slot, samples: Sequence[str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": name, "type": slot.slot_type}
     if slot.multiple:
         entry["multipleValues"] = {"enabled": True}
-    if declared is not None and declared.samples:
-        entry["samples"] = list(declared.samples)
+    if samples:
+        entry["samples"] = list(samples)
     return entry
 
 
 def _intent_json(intent: _Intent) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": intent.name}
-    dialog_slots = intent.dialog.slots if intent.dialog is not None else {}
     if intent.slots:
         entry["slots"] = [
-            _slot_json(name, slot, dialog_slots.get(name)) for name, slot in intent.slots.items()
+            _slot_json(name, slot, intent.slot_samples.get(name, ()))
+            for name, slot in intent.slots.items()
         ]
     entry["samples"] = list(intent.samples)
     return entry
 
 
-def _type_json(declaration: SlotTypeDeclaration) -> dict[str, Any]:
+def _type_json(type_name: str, listed: Sequence[SlotTypeValue]) -> dict[str, Any]:
     values = []
-    for value in declaration.values:
+    for value in listed:
         name: dict[str, Any] = {"value": value.name}
         if value.synonyms:
             name["synonyms"] = list(value.synonyms)
@@ -498,7 +678,7 @@ def _type_json(declaration: SlotTypeDeclaration) -> dict[str, Any]:
         if value.id is not None:
             entry = {"id": value.id, **entry}
         values.append(entry)
-    return {"name": declaration.name, "values": values}
+    return {"name": type_name, "values": values}
 
 
 def _invocation_problems(name: str, locale: str) -> list[str]:
@@ -554,7 +734,7 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
 
     Raises `InteractionModelError` listing every problem found (see the module docstring).
     """
-    builder = _ModelBuilder(skill)
+    builder = _ModelBuilder(skill, locale)
     if not _LOCALE.fullmatch(locale):
         builder.problem(f"locale {locale!r}: expected a language and a country, like 'en-US'")
     builder.problems.extend(_invocation_problems(invocation, locale))
@@ -578,5 +758,7 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
         }
     }
     if dialogs:
-        model["dialog"], model["prompts"] = dialog_json(dialogs)
+        translations = getattr(skill, "translations", None)
+        translate = None if translations is None else translations.translator(locale).gettext
+        model["dialog"], model["prompts"] = dialog_json(dialogs, translate)
     return {"interactionModel": model}

@@ -28,16 +28,18 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     skill_id = DEFAULT_SKILL_ID
     from_file = is_model_file(args.app)
     locale = args.locale or (locale_of_file(args.app) if from_file else None) or "en-US"
+    common, by_locale = _invocations(args.invocation)
+    invocation = by_locale.get(locale, common)
     try:
         if from_file:
             model = load_model(args.app, locale=locale)
-            if args.invocation is not None:
-                model = dataclasses.replace(model, invocation=args.invocation)
+            if invocation is not None:
+                model = dataclasses.replace(model, invocation=invocation)
         else:
             skill = load_skill(args.app)
             found += [("warning", warning) for warning in model_warnings(skill)]
             skill_id = min(skill.skill_ids) if skill.skill_ids else skill_id
-            model = model_from_skill(skill, locale=locale, invocation=args.invocation)
+            model = model_from_skill(skill, locale=locale, invocation=invocation)
     except InteractionModelError as exc:
         found += [("error", problem) for problem in exc.problems]
     else:
@@ -46,7 +48,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                 model,
                 locale=locale,
                 skill_id=skill_id,
-                invocation=from_file or args.invocation is not None,
+                invocation=from_file or invocation is not None,
             )
         except ConfigurationError as exc:
             raise UsageError(str(exc)) from None
@@ -64,43 +66,102 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if errors else 0
 
 
+def _invocations(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
+    """``--invocation`` values: one name for every locale, and ``LOCALE=NAME`` for one."""
+    from ..locales import is_locale
+
+    common: str | None = None
+    by_locale: dict[str, str] = {}
+    for value in values or ():
+        locale, equals, name = value.partition("=")
+        if equals and is_locale(locale.strip()):
+            by_locale[locale.strip()] = name.strip()
+        elif common is not None:
+            raise UsageError(
+                f"two invocation names, {common!r} and {value!r}: give one, or one per locale "
+                'as --invocation de-DE="wetter helfer"'
+            )
+        else:
+            common = value
+    return common, by_locale
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..interaction import (
         InteractionModelError,
         build_interaction_model,
+        declared_locales,
+        default_locale,
         invocation_name_warnings,
+        locale_warnings,
         model_warnings,
     )
 
     if args.check:
+        if args.all_locales or args.output_dir:
+            raise UsageError("--check takes one --locale (not --all-locales or --output-dir)")
         return _check(args, out)
     if is_model_file(args.app):
         raise UsageError(f"{args.app} is a model file: give it with --check, or name an APP")
-    if args.invocation is None:
+    if args.all_locales and args.locale:
+        raise UsageError("--all-locales or --locale, not both")
+    if args.all_locales and not args.output_dir:
+        raise UsageError(
+            "--all-locales writes one file per locale: add --output-dir "
+            "skill-package/interactionModels/custom"
+        )
+    if args.output and args.output_dir:
+        raise UsageError("--output or --output-dir, not both")
+    common, by_locale = _invocations(args.invocation)
+    if common is None and not by_locale:
         raise UsageError('the invocation name is missing: add --invocation "weather helper"')
     skill = load_skill(args.app)
-    args.locale = args.locale or "en-US"
+    if args.all_locales:
+        locales = declared_locales(skill)
+    else:
+        locales = (args.locale or default_locale(skill),)
     for warning in model_warnings(skill):
         err.write(f"alexaskill model: warning: {warning}\n")
-    try:
-        model = build_interaction_model(skill, locale=args.locale, invocation=args.invocation)
-    except InteractionModelError as exc:
-        for problem in exc.problems:
-            err.write(f"alexaskill model: error: {problem}\n")
-        return 2
-    for warning in invocation_name_warnings(args.invocation, args.locale):
-        err.write(f"alexaskill model: warning: {warning}\n")
-    text = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
-    if args.output is None:
-        out.write(text)
+    texts: dict[str, str] = {}
+    failed = False
+    for locale in locales:
+        # With several locales, each message says which one it is about.
+        prefix = f"{locale}: " if len(locales) > 1 else ""
+        invocation = by_locale.get(locale, common)
+        if invocation is None:
+            err.write(
+                f"alexaskill model: error: {prefix}no invocation name for {locale}: add "
+                f'--invocation {locale}="..." (or one --invocation for every locale)\n'
+            )
+            failed = True
+            continue
+        try:
+            model = build_interaction_model(skill, locale=locale, invocation=invocation)
+        except InteractionModelError as exc:
+            for problem in exc.problems:
+                err.write(f"alexaskill model: error: {prefix}{problem}\n")
+            failed = True
+            continue
+        warnings = invocation_name_warnings(invocation, locale) + locale_warnings(skill, locale)
+        for warning in warnings:
+            err.write(f"alexaskill model: warning: {prefix}{warning}\n")
+        texts[locale] = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+    if failed:
+        return 2  # nothing written: every locale's model is made, or none
+    if args.output_dir:
+        outputs = {locale: Path(args.output_dir) / f"{locale}.json" for locale in texts}
+    elif args.output:
+        outputs = {locales[0]: Path(args.output)}
+    else:
+        out.write(texts[locales[0]])
         return 0
-    try:
-        output = Path(args.output)
-        output.parent.mkdir(parents=True, exist_ok=True)  # skill-package/interactionModels/…
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    err.write(f"wrote {args.output}\n")
+    for locale, output in outputs.items():
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)  # skill-package/interactionModels/…
+            output.write_text(texts[locale], encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        err.write(f"wrote {output}\n")
     return 0
 
 
@@ -117,17 +178,34 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "skill needs, and the custom slot types."
         ),
         epilog=help_text(
-            "example:\n"
+            "examples:\n"
             '  alexaskill model examples.weather.app:skill --invocation "weather helper" \\\n'
-            "      --output skill-package/interactionModels/custom/en-US.json"
+            "      --output skill-package/interactionModels/custom/en-US.json\n"
+            "  alexaskill model examples.weather.app:skill --all-locales \\\n"
+            '      --invocation en-US="weather helper" --invocation de-DE="wetter helfer" \\\n'
+            "      --output-dir skill-package/interactionModels/custom"
         ),
         formatter_class=formatter,
     )
     command.add_argument(
         "app", metavar="APP", help=APP_HELP + " (with --check, also an ASK CLI model file)"
     )
-    command.add_argument("--locale", help="the model's locale (default: en-US)")
-    command.add_argument("--invocation", help='the invocation name, e.g. "weather helper"')
+    command.add_argument(
+        "--locale", help="the model's locale (default: the skill's default locale, en-US)"
+    )
+    command.add_argument(
+        "--all-locales",
+        action="store_true",
+        help="every locale the skill declares (in utterances, slot values and catalogs), one "
+        "file each in --output-dir",
+    )
+    command.add_argument(
+        "--invocation",
+        action="append",
+        metavar="NAME",
+        help='the invocation name, e.g. "weather helper"; LOCALE=NAME for one locale '
+        '(de-DE="wetter helfer"); repeat for several',
+    )
     command.add_argument(
         "--check",
         action="store_true",
@@ -136,3 +214,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "one intent); exit status 1 on errors",
     )
     command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
+    command.add_argument(
+        "--output-dir", metavar="DIR", help="write DIR/LOCALE.json (the folders are made)"
+    )

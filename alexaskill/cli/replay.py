@@ -119,9 +119,10 @@ def _failure(result: SkillResponse) -> str | None:
             f"a handler raised {type(error).__name__}: {error} (its traceback is in the log); "
             "Alexa would hear the apology"
         )
-    from ..app import APOLOGY
+    from ..messages import APOLOGY, TRANSLATIONS
 
-    if result.speech == APOLOGY:  # from a server (--url), which keeps its exceptions
+    apologies = {APOLOGY, *(language[APOLOGY] for language in TRANSLATIONS.values())}
+    if result.speech in apologies:  # from a server (--url), which keeps its exceptions
         return "the skill answered with the framework's apology: a handler raised (see its log)"
     return None
 

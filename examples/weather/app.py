@@ -7,6 +7,17 @@ three days" is a dialog Alexa runs by itself (auto delegation): it asks for the 
 the number of days, then sends the completed intent. Through Alexa's service APIs it greets
 the user by name (when they granted the given-name permission) and takes "today" in the
 device's time zone, not the server's.
+
+It answers in English (en-US, en-GB, …) and German (de-DE): its sentences go through
+`alexaskill.i18n`'s ``_()``, translated by the catalogs in ``locales/``, and each intent
+declares its sample utterances per locale. The catalogs are made with Babel's ``pybabel``
+(``pip install "alexaskill[i18n]"``), from the repository root::
+
+    pybabel extract -o examples/weather/locales/messages.pot examples/weather/app.py
+    pybabel update -i examples/weather/locales/messages.pot -d examples/weather/locales
+    pybabel compile -d examples/weather/locales
+
+(``pybabel init -i … -d … -l fr`` starts another language.)
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ from __future__ import annotations
 import datetime
 import os
 import zlib
+from pathlib import Path
 
 from alexaskill import (
     AlexaApi,
@@ -29,6 +41,7 @@ from alexaskill import (
     settings_from_env,
     speak,
 )
+from alexaskill.i18n import N_, Translations, _
 
 # ALEXASKILL_SKILL_ID, ALEXASKILL_STORE, ALEXASKILL_LOG_LEVEL and ALEXASKILL_LOG_JSON configure
 # the deployed skill (see the README's deployment guide); the defaults suit a checkout.
@@ -38,21 +51,38 @@ if "ALEXASKILL_LOG_LEVEL" in os.environ or "ALEXASKILL_LOG_JSON" in os.environ:
     configure_logging(settings.log_level, json=settings.log_json)
 SKILL_ID = settings.skill_ids or ("amzn1.ask.skill.00000000-0000-0000-0000-000000000000",)
 
-skill = Skill(skill_id=SKILL_ID, store=settings.store)
+# The compiled catalogs ship beside the code (see the docstring for the commands that make them).
+translations = Translations(Path(__file__).parent / "locales", default_locale="en-US")
+skill = Skill(skill_id=SKILL_ID, store=settings.store, translations=translations)
 
-HELP = (
+# Sentences defined here are marked with N_ for pybabel, and translated where they are spoken.
+HELP = N_(
     "You can ask me for the weather in a city, for example: what's the weather in Paris tomorrow?"
 )
-ANYTHING_ELSE = "Another day or city?"
-CONDITIONS = ("sunny", "cloudy", "rainy", "windy", "snowy", "foggy")
-# Spoken day names: strftime("%A") would follow the server's locale, not the skill's language.
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+ANYTHING_ELSE = N_("Another day or city?")
+WHICH_CITY = N_("Which city would you like?")
+CONDITIONS = (N_("sunny"), N_("cloudy"), N_("rainy"), N_("windy"), N_("snowy"), N_("foggy"))
+# Spoken day names: strftime("%A") would follow the server's locale, not the request's language.
+DAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 def forecast(city: str, day: datetime.date) -> str:
-    """A made-up but stable forecast, so the example needs no weather service."""
+    """A made-up but stable forecast (in English), so the example needs no weather service."""
     seed = zlib.crc32(city.lower().encode(), day.toordinal())
     return CONDITIONS[seed % len(CONDITIONS)]
+
+
+def day_name(day: datetime.date) -> str:
+    """The day's name in the request's language."""
+    return _(DAY_NAMES[day.weekday()])
 
 
 async def greeting(api: AlexaApi) -> str:
@@ -63,7 +93,7 @@ async def greeting(api: AlexaApi) -> str:
         # A greeting is no reason to ask for consent: the skill manifest lists the permission
         # (alexa::profile:given_name:read), and users who grant it are greeted by name.
         name = None
-    return f"Welcome to Weather, {name}." if name else "Welcome to Weather."
+    return _("Welcome to Weather, {name}.", name=name) if name else _("Welcome to Weather.")
 
 
 @skill.launch
@@ -71,35 +101,51 @@ async def launch(session: Session, api: AlexaApi) -> Response:
     welcome = await greeting(api)
     last_city = session.attributes.get("last_city")
     if last_city:
-        return ask(
-            f"{welcome} Shall I check {last_city} again, or another city?",
-            reprompt="Which city would you like?",
-        )
-    return ask(f"{welcome} Which city?", reprompt="Which city would you like?")
+        question = _("Shall I check {city} again, or another city?", city=last_city)
+        return ask(f"{welcome} {question}", reprompt=_(WHICH_CITY))
+    return ask(f"{welcome} {_('Which city?')}", reprompt=_(WHICH_CITY))
 
 
 @skill.intent(
     "GetWeather",
-    utterances=[
-        "what's the weather",
-        "what's the weather {date}",
-        "what's the weather in {city}",
-        "what's the weather in {city} {date}",
-        "what's the weather like in {city}",
-        "what will the weather be like in {city} {date}",
-        "how's the weather in {city}",
-        "weather in {city}",
-        "weather for {city} {date}",
-        "will it rain in {city} {date}",
-        "is it going to rain in {city} {date}",
-        "is it going to be sunny {date}",
-        "tell me the weather in {city}",
-        "what's the weather going to be like {date}",
-        "how about {city}",
-        "and in {city}",
-        "what about {date}",
-        "and {date}",
-    ],
+    utterances={
+        "en-US": [
+            "what's the weather",
+            "what's the weather {date}",
+            "what's the weather in {city}",
+            "what's the weather in {city} {date}",
+            "what's the weather like in {city}",
+            "what will the weather be like in {city} {date}",
+            "how's the weather in {city}",
+            "weather in {city}",
+            "weather for {city} {date}",
+            "will it rain in {city} {date}",
+            "is it going to rain in {city} {date}",
+            "is it going to be sunny {date}",
+            "tell me the weather in {city}",
+            "what's the weather going to be like {date}",
+            "how about {city}",
+            "and in {city}",
+            "what about {date}",
+            "and {date}",
+        ],
+        "de-DE": [
+            "wie ist das wetter",
+            "wie ist das wetter {date}",
+            "wie ist das wetter in {city}",
+            "wie ist das wetter in {city} {date}",
+            "wie wird das wetter in {city} {date}",
+            "wetter in {city}",
+            "wetter für {city} {date}",
+            "regnet es {date} in {city}",
+            "wird es in {city} {date} regnen",
+            "wird es {date} sonnig",
+            "sag mir das wetter in {city}",
+            "und in {city}",
+            "und {date}",
+            "was ist mit {date}",
+        ],
+    },
     # The date slot's type, AMAZON.DATE, comes from its annotation; a str could be anything.
     slots={"city": "AMAZON.City"},
 )
@@ -109,44 +155,69 @@ async def get_weather(
     """The forecast for a city (default: the last one of this session) and a day."""
     city = city or session.attributes.get("last_city")
     if not city:
-        return ask("Which city would you like the weather for?", reprompt="Which city?")
+        return ask(_("Which city would you like the weather for?"), reprompt=_("Which city?"))
     session.attributes["last_city"] = city
     # Alexa resolves "tomorrow" in the device's time zone; without a date, "today" is the
     # user's too (the server may be in another time zone, past midnight already).
     day = date or await api.today()
-    when = "today" if date is None else DAY_NAMES[day.weekday()]
-    weather = forecast(city, day)
+    weather = _(forecast(city, day))
+    # Whole sentences, not pieces: each language orders the words its own way.
+    if date is None:
+        said = _("It will be {weather} in {city} today.", weather=weather, city=city)
+    else:
+        said = _(
+            "It will be {weather} in {city} {day}.", weather=weather, city=city, day=day_name(day)
+        )
     # The session stays open so that "and tomorrow?" can reuse the city just asked about.
     return ask(
-        f"It will be {weather} in {city} {when}. {ANYTHING_ELSE}",
-        reprompt=ANYTHING_ELSE,
-        card=SimpleCard("Weather", f"{city}, {day.isoformat()}: {weather}"),
+        f"{said} {_(ANYTHING_ELSE)}",
+        reprompt=_(ANYTHING_ELSE),
+        card=SimpleCard(_("Weather"), f"{city}, {day.isoformat()}: {weather}"),
     )
 
 
 @skill.intent(
     "GetForecast",
-    utterances=[
-        "what's the forecast",
-        "what's the forecast for {city}",
-        "what's the forecast for the next {days} days",
-        "what's the forecast for the next {days} days in {city}",
-        "give me the {days} day forecast for {city}",
-        "forecast for {city}",
-    ],
+    utterances={
+        "en-US": [
+            "what's the forecast",
+            "what's the forecast for {city}",
+            "what's the forecast for the next {days} days",
+            "what's the forecast for the next {days} days in {city}",
+            "give me the {days} day forecast for {city}",
+            "forecast for {city}",
+        ],
+        "de-DE": [
+            "wie ist die vorhersage",
+            "wie ist die vorhersage für {city}",
+            "wie ist die vorhersage für die nächsten {days} tage",
+            "wie ist die vorhersage für die nächsten {days} tage in {city}",
+            "gib mir die vorhersage für {days} tage für {city}",
+            "vorhersage für {city}",
+        ],
+    },
+    # Prompts are marked for pybabel: the de-DE model gets them from the German catalog.
     slots={
         "city": DialogSlot(
             "AMAZON.City",
-            elicit="For which city?",
-            samples=["{city}", "for {city}", "in {city}"],
+            elicit=N_("For which city?"),
+            samples={
+                "en-US": ["{city}", "for {city}", "in {city}"],
+                "de-DE": ["{city}", "für {city}", "in {city}"],
+            },
         ),
         "days": DialogSlot(
             "AMAZON.NUMBER",
-            elicit="For how many days?",
-            samples=["{days}", "{days} days", "for {days} days"],
+            elicit=N_("For how many days?"),
+            samples={
+                "en-US": ["{days}", "{days} days", "for {days} days"],
+                "de-DE": ["{days}", "{days} tage", "für {days} tage"],
+            },
             validations=[
-                Validate.at_least(1, "At least one day, please. For how many days?"),
-                Validate.at_most(7, "I can forecast up to seven days ahead. For how many days?"),
+                Validate.at_least(1, N_("At least one day, please. For how many days?")),
+                Validate.at_most(
+                    7, N_("I can forecast up to seven days ahead. For how many days?")
+                ),
             ],
         ),
     },
@@ -156,29 +227,31 @@ async def get_forecast(session: Session, api: AlexaApi, city: str, days: int) ->
     session.attributes["last_city"] = city
     start = await api.today()
     dates = [start + datetime.timedelta(days=offset) for offset in range(days)]
-    parts = [f"{DAY_NAMES[day.weekday()]} {forecast(city, day)}" for day in dates]
+    parts = [f"{day_name(day)} {_(forecast(city, day))}" for day in dates]
+    said = _("In {city}: {days}.", city=city, days=", ".join(parts))
     return ask(
-        f"In {city}: {', '.join(parts)}. {ANYTHING_ELSE}",
-        reprompt=ANYTHING_ELSE,
-        card=SimpleCard("Forecast", f"{city}: " + ", ".join(parts)),
+        f"{said} {_(ANYTHING_ELSE)}",
+        reprompt=_(ANYTHING_ELSE),
+        card=SimpleCard(_("Forecast"), f"{city}: " + ", ".join(parts)),
     )
 
 
 @skill.intent("AMAZON.HelpIntent")
 async def help_(session: Session) -> Response:
-    return ask(HELP, reprompt="Which city would you like?")
+    return ask(_(HELP), reprompt=_(WHICH_CITY))
 
 
 @skill.intent("AMAZON.StopIntent")
 @skill.intent("AMAZON.CancelIntent")
 async def stop() -> Response:
-    return speak("Goodbye.")
+    return speak(_("Goodbye."))
 
 
 @skill.intent("AMAZON.FallbackIntent")
 @skill.fallback
 async def fallback() -> Response:
-    return ask(f"Sorry, I can't help with that. {HELP}", reprompt="Which city would you like?")
+    sorry = _("Sorry, I can't help with that.")
+    return ask(f"{sorry} {_(HELP)}", reprompt=_(WHICH_CITY))
 
 
 @skill.session_ended

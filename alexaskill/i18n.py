@@ -1,0 +1,324 @@
+"""Messages in the request's language: gettext catalogs, chosen per request by its locale.
+
+A skill writes its sentences in its source language and marks them; Babel's ``pybabel`` finds
+them and keeps the catalogs (``.po``, compiled to ``.mo``); the standard library's `gettext`
+reads the compiled catalogs at run time::
+
+    from alexaskill.i18n import _, ngettext
+
+    @skill.intent("GetWeather")
+    def weather(city: str) -> Response:
+        return speak(_("It will be sunny in {city}.", city=city))
+
+    skill = Skill(..., translations=Translations(Path(__file__).parent / "locales"))
+
+- **Which catalog.** While a handler or a hook runs, `_` and its kin translate into the
+  request's locale with the fallback chain Amazon's locales call for: ``en-GB`` looks in
+  ``en_GB``, then ``en``, then the skill's default locale (``en_US``, ``en``), then keeps the
+  source text. Outside a request they return the source text.
+- **Placeholders** are ``str.format`` fields filled from keywords, after translation, so a
+  translator may move them: ``_("{n} days in {city}", n=3, city="Rome")``. ``ngettext`` also
+  offers ``{n}``, the count that chose the plural form (by the catalog's ``Plural-Forms``).
+  A translation whose placeholders do not match is logged and the source text is used.
+- **SSML** stays correct: a translation is plain text, spoken as written (``speak`` escapes it).
+  When a placeholder's value is `Ssml` (``emphasis("sunny")``), the result is `Ssml` in which
+  the translated text and the plain values are escaped and the `Ssml` values kept: markup comes
+  from code, never from a catalog.
+- `N_` marks a sentence for extraction where it is defined (a module constant, a dialog prompt)
+  without translating it; ``_(HELP)`` translates it where it is spoken.
+
+The catalog layout is Babel's: ``locales/<locale>/LC_MESSAGES/messages.mo`` with gettext's
+locale names (``de_DE``, ``de``; an Alexa-style ``de-DE`` directory works too).
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+import logging
+import os
+import re
+import string
+from collections.abc import Mapping
+from contextvars import ContextVar, Token
+from pathlib import Path
+from typing import Any, Final
+
+from .exceptions import ConfigurationError
+from .ssml import Ssml, _unwrap, escape
+
+__all__ = [
+    "N_",
+    "Translations",
+    "Translator",
+    "_",
+    "gettext",
+    "locale_chain",
+    "ngettext",
+    "npgettext",
+    "pgettext",
+]
+
+logger = logging.getLogger("alexaskill")
+
+#: The shape of an Alexa locale ("de-DE") or a language alone ("de"); gettext also writes "_".
+_LOCALE: Final = re.compile(r"([a-z]{2,3})(?:[-_]([A-Z]{2}|[0-9]{3}))?")
+#: Translators made per locale at most; more distinct locales than this are not cached.
+_CACHE_SIZE: Final = 64
+_FORMATTER: Final = string.Formatter()
+
+
+def locale_chain(locale: str | None, default: str | None = None) -> tuple[str, ...]:
+    """The catalogs to look in for ``locale``, by gettext's names: ``en-GB`` → ``en_GB``,
+    ``en``, then the same for ``default``; each once, ill-formed locales left out."""
+    chain: list[str] = []
+    for name in (locale, default):
+        match = _LOCALE.fullmatch(name) if name else None
+        if match is None:
+            continue
+        language, region = match.groups()
+        for candidate in (f"{language}_{region}" if region else None, language):
+            if candidate is not None and candidate not in chain:
+                chain.append(candidate)
+    return tuple(chain)
+
+
+def _alexa_name(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Translator:
+    """The messages of one locale: its catalogs' translations, else the source text."""
+
+    __slots__ = ("_catalog", "catalogs", "locale")
+
+    def __init__(
+        self,
+        locale: str,
+        catalog: _gettext.NullTranslations,
+        catalogs: tuple[str, ...] = (),
+    ) -> None:
+        #: The locale asked for ("de-DE"); "" for the source text.
+        self.locale = locale
+        #: The catalogs looked in, in order (gettext's names: "de_DE", "de").
+        self.catalogs = catalogs
+        self._catalog = catalog
+
+    def __repr__(self) -> str:
+        return f"Translator({self.locale!r}, catalogs={self.catalogs!r})"
+
+    def gettext(self, message: str, /, **params: Any) -> str:
+        """``message`` translated, its placeholders filled from ``params``."""
+        return self._fill(self._catalog.gettext(message), message, params)
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        """The form for ``n`` (by the catalog's plural rule), placeholders and ``{n}`` filled."""
+        translated = self._catalog.ngettext(singular, plural, n)
+        source = singular if n == 1 else plural
+        return self._fill(translated, source, {"n": n, **params}, always=True)
+
+    def pgettext(self, context: str, message: str, /, **params: Any) -> str:
+        """``message`` translated in ``context`` (one word, two meanings), then filled."""
+        return self._fill(self._catalog.pgettext(context, message), message, params)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        """`ngettext` in ``context``."""
+        translated = self._catalog.npgettext(context, singular, plural, n)
+        source = singular if n == 1 else plural
+        return self._fill(translated, source, {"n": n, **params}, always=True)
+
+    def lookup(self, message: str) -> str | None:
+        """The catalogs' translation of ``message``, or None when none has one."""
+        translated = self._catalog.gettext(message)
+        # gettext hands back the very object it was given when no catalog has the message.
+        return None if translated is message else translated
+
+    def _fill(
+        self, template: str, source: str, params: Mapping[str, Any], *, always: bool = False
+    ) -> str:
+        if not params and not always:
+            return template
+        try:
+            return _format(template, params)
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            if template == source:
+                raise  # the source text's own mistake: the handler's bug, reported as one
+            logger.warning(
+                "the %s translation of %r does not fit its placeholders (%s: %s); the source "
+                "text is spoken instead",
+                self.locale,
+                source,
+                type(exc).__name__,
+                exc,
+            )
+            return _format(source, params)
+
+
+def _format(template: str, params: Mapping[str, Any]) -> str:
+    """``template.format_map(params)``; `Ssml` with everything else escaped when a value is
+    `Ssml`."""
+    if not any(isinstance(value, Ssml) for value in params.values()):
+        return template.format_map(params)
+    parts: list[str] = []
+    for literal, field, spec, conversion in _FORMATTER.parse(template):
+        parts.append(escape(literal))
+        if field is None:
+            continue
+        value, _ = _FORMATTER.get_field(field, (), params)
+        if isinstance(value, Ssml) and not spec and not conversion:
+            parts.append(_unwrap(value))
+            continue
+        value = _FORMATTER.convert_field(value, conversion)
+        parts.append(escape(_FORMATTER.format_field(value, spec or "")))
+    return Ssml("".join(parts))
+
+
+#: The translator outside a request, or of a skill without catalogs: the source text.
+SOURCE: Final = Translator("", _gettext.NullTranslations())
+_current: ContextVar[Translator] = ContextVar("alexaskill_translator", default=SOURCE)
+
+
+class Translations:
+    """A skill's message catalogs: ``directory/<locale>/LC_MESSAGES/<domain>.mo``.
+
+    ``default_locale`` is the locale the source text is written for: requests in a locale
+    without a catalog of its own get its catalog (if it has one), else the source text. Every
+    catalog is read now; a directory without any, or a ``.po`` not compiled to ``.mo``, is a
+    `ConfigurationError` naming the ``pybabel`` command that makes them.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        domain: str = "messages",
+        default_locale: str = "en-US",
+    ) -> None:
+        self.directory = Path(directory)
+        self.domain = domain
+        if _LOCALE.fullmatch(default_locale) is None:
+            raise ConfigurationError(
+                f"default_locale {default_locale!r}: a locale is written like 'en-US'"
+            )
+        self.default_locale = default_locale
+        if not self.directory.is_dir():
+            raise ConfigurationError(
+                f"translations: {self.directory} is not a directory (make the catalogs with "
+                f"pybabel init -i messages.pot -d {self.directory} -l de_DE)"
+            )
+        self._compiled: dict[str, bytes] = {}
+        uncompiled: list[str] = []
+        for entry in sorted(self.directory.iterdir()):
+            match = _LOCALE.fullmatch(entry.name)
+            compiled = entry / "LC_MESSAGES" / f"{domain}.mo"
+            if match is None or not entry.is_dir():
+                continue
+            name = entry.name.replace("-", "_")
+            if compiled.is_file():
+                data = compiled.read_bytes()
+                try:
+                    _gettext.GNUTranslations(io.BytesIO(data))
+                except (OSError, ValueError, UnicodeDecodeError) as exc:
+                    raise ConfigurationError(
+                        f"translations: {compiled} is not a compiled catalog ({exc}); make it "
+                        f"again with pybabel compile -d {self.directory} -D {domain}"
+                    ) from exc
+                self._compiled[name] = data
+            elif compiled.with_suffix(".po").is_file():
+                uncompiled.append(str(compiled.with_suffix(".po")))
+        if uncompiled:
+            raise ConfigurationError(
+                f"translations: {', '.join(uncompiled)} not compiled; run pybabel compile -d "
+                f"{self.directory} -D {domain}"
+            )
+        if not self._compiled:
+            raise ConfigurationError(
+                f"translations: no catalog in {self.directory} (expected "
+                f"{self.directory}/<locale>/LC_MESSAGES/{domain}.mo, made by pybabel compile)"
+            )
+        self._cache: dict[str | None, Translator] = {}
+        self._single: dict[str, _gettext.GNUTranslations] = {}
+
+    def __repr__(self) -> str:
+        return f"Translations({str(self.directory)!r}, locales={self.locales!r})"
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The locales and languages with a catalog, Alexa-style: ``("de", "de-DE", "fr-FR")``."""
+        return tuple(sorted(_alexa_name(name) for name in self._compiled))
+
+    def speaks(self, locale: str) -> bool:
+        """Whether a catalog of ``locale``'s own language exists (not only the default's)."""
+        return any(name in self._compiled for name in locale_chain(locale))
+
+    def translator(self, locale: str | None) -> Translator:
+        """The `Translator` for requests in ``locale`` (None: the default locale's)."""
+        cached = self._cache.get(locale)
+        if cached is not None:
+            return cached
+        names = tuple(
+            name for name in locale_chain(locale, self.default_locale) if name in self._compiled
+        )
+        catalog: _gettext.NullTranslations = _gettext.NullTranslations()
+        # Each chain reads its own copies: gettext's fallback is a property of the object.
+        for name in reversed(names):
+            above = _gettext.GNUTranslations(io.BytesIO(self._compiled[name]))
+            above.add_fallback(catalog)
+            catalog = above
+        translator = Translator(locale or self.default_locale, catalog, names)
+        if len(self._cache) < _CACHE_SIZE:
+            self._cache[locale] = translator
+        return translator
+
+    def lookup(self, message: str, locale: str | None) -> str | None:
+        """The translation of ``message`` in a catalog of ``locale``'s own language (not the
+        default locale's), or None."""
+        for name in locale_chain(locale):
+            data = self._compiled.get(name)
+            if data is None:
+                continue
+            catalog = self._single.get(name)
+            if catalog is None:
+                catalog = self._single[name] = _gettext.GNUTranslations(io.BytesIO(data))
+            translated = catalog.gettext(message)
+            if translated is not message:
+                return translated
+        return None
+
+    def activate(self, locale: str | None) -> Token[Translator]:
+        """Make `_` and its kin translate into ``locale`` (until `deactivate`)."""
+        return _current.set(self.translator(locale))
+
+    @staticmethod
+    def deactivate(token: Token[Translator]) -> None:
+        """Undo the `activate` that returned ``token``."""
+        _current.reset(token)
+
+
+def gettext(message: str, /, **params: Any) -> str:
+    """``message`` in the request's language, its ``{placeholders}`` filled from ``params``."""
+    return _current.get().gettext(message, **params)
+
+
+#: `gettext`, under the name ``pybabel extract`` and translators know.
+_ = gettext
+
+
+def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """The singular or a plural form for ``n`` in the request's language, with ``{n}``."""
+    return _current.get().ngettext(singular, plural, n, **params)
+
+
+def pgettext(context: str, message: str, /, **params: Any) -> str:
+    """`gettext` with a context, for a source text with two meanings."""
+    return _current.get().pgettext(context, message, **params)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """`ngettext` with a context."""
+    return _current.get().npgettext(context, singular, plural, n, **params)
+
+
+def N_(message: str, /) -> str:
+    """Mark ``message`` for ``pybabel extract`` and return it untranslated."""
+    return message

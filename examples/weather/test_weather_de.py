@@ -1,0 +1,142 @@
+"""The weather skill in German (de-DE), and its catalogs as the documented commands make them."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from alexaskill import ConfigurationError
+from alexaskill.interaction import build_interaction_model, declared_locales, locale_warnings
+from examples.weather.app import forecast, skill
+
+HERE = Path(__file__).parent
+LOCALES = HERE / "locales"
+FRIDAY = datetime.date(2026, 11, 27)
+CONDITIONS = {
+    "sunny": "sonnig",
+    "cloudy": "bewölkt",
+    "rainy": "regnerisch",
+    "windy": "windig",
+    "snowy": "verschneit",
+    "foggy": "neblig",
+}
+
+
+@pytest.fixture
+def client(skill_client: Any) -> Any:
+    return skill_client(skill, locale="de-DE")
+
+
+def test_launch_in_german(client: Any) -> None:
+    result = client.launch()
+    assert result.speech == "Willkommen bei Wetter. Welche Stadt?"
+    assert result.reprompt == "Welche Stadt möchtest du?"
+
+
+def test_weather_for_a_day_in_german(client: Any) -> None:
+    result = client.intent("GetWeather", city="Berlin", date="2026-11-27")
+    weather = CONDITIONS[forecast("Berlin", FRIDAY)]
+    assert result.speech == (
+        f"In Berlin wird es am Freitag {weather}. Noch ein Tag oder eine Stadt?"
+    )
+    assert result.card == {
+        "type": "Simple",
+        "title": "Wetter",
+        "content": f"Berlin, 2026-11-27: {weather}",  # slot values stay ISO, whatever the locale
+    }
+
+
+def test_weather_today_greeting_by_name_and_the_forecast(skill_client: Any) -> None:
+    client = skill_client(skill, locale="de-DE", given_name="Ada", time_zone="Europe/Berlin")
+    assert client.launch().speech == "Willkommen bei Wetter, Ada. Welche Stadt?"
+    today = client.intent("GetWeather", city="Wien")
+    assert today.speech is not None
+    assert today.speech.startswith("In Wien wird es heute ")
+    assert client.launch().speech == (
+        "Willkommen bei Wetter, Ada. Soll ich wieder in Wien nachsehen, oder in einer anderen "
+        "Stadt?"
+    )
+    days = client.intent("GetForecast", city="Köln", days="2", dialog_state="COMPLETED")
+    assert days.speech is not None
+    assert days.speech.startswith("In Köln: ")
+    assert days.card is not None
+    assert days.card["title"] == "Vorhersage"
+
+
+def test_help_stop_fallback_and_the_apology_in_german(client: Any) -> None:
+    assert client.intent("AMAZON.HelpIntent").speech == (
+        "Du kannst mich nach dem Wetter in einer Stadt fragen, zum Beispiel: Wie ist das Wetter "
+        "morgen in Paris?"
+    )
+    assert client.intent("AMAZON.StopIntent").speech == "Auf Wiedersehen."
+    assert client.intent("AMAZON.FallbackIntent").speech == (
+        "Entschuldigung, dabei kann ich nicht helfen. Du kannst mich nach dem Wetter in einer "
+        "Stadt fragen, zum Beispiel: Wie ist das Wetter morgen in Paris?"
+    )
+    assert client.intent("GetWeather").speech == "Für welche Stadt möchtest du das Wetter wissen?"
+
+
+def test_other_english_locales_answer_in_english(skill_client: Any) -> None:
+    result = skill_client(skill, locale="en-GB").intent(
+        "GetWeather", city="Leeds", date="2026-11-27"
+    )
+    assert result.speech == f"It will be {forecast('Leeds', FRIDAY)} in Leeds Friday. " + (
+        "Another day or city?"
+    )
+    austrian = skill_client(skill, locale="de-AT").launch()  # the German catalog is "de"
+    assert austrian.speech == "Willkommen bei Wetter. Welche Stadt?"
+
+
+def test_the_german_model() -> None:
+    assert declared_locales(skill) == ("de-DE", "en-US")
+    model = build_interaction_model(skill, locale="de-DE", invocation="wetter helfer")
+    language = model["interactionModel"]["languageModel"]
+    intents = {intent["name"]: intent for intent in language["intents"]}
+    assert "wie ist das wetter in {city} {date}" in intents["GetWeather"]["samples"]
+    assert "vorhersage für {city}" in intents["GetForecast"]["samples"]
+    prompts = {p["id"]: p["variations"][0]["value"] for p in model["interactionModel"]["prompts"]}
+    assert prompts["Elicit.Slot.GetForecast.city"] == "Für welche Stadt?"
+    assert prompts["Slot.Validation.GetForecast.days.2"] == (
+        "Ich kann bis zu sieben Tage vorhersagen. Für wie viele Tage?"
+    )
+    assert locale_warnings(skill, "de-DE") == []
+
+
+def test_saying_things_in_german_is_not_understood_yet(skill_client: Any) -> None:
+    client = skill_client(skill, locale="de-DE")
+    with pytest.raises(ConfigurationError, match="does not know this language yet"):
+        client.say("wie ist das wetter in berlin")
+
+
+# --- the catalogs are what the documented pybabel commands make ---------------------------------
+
+
+def test_every_sentence_of_the_code_is_in_the_catalogs_and_translated() -> None:
+    extracted = {
+        message if isinstance(message, str) else message[0]
+        for _, message, _, _ in extract_from_file("python", HERE / "app.py")
+    }
+    with (LOCALES / "messages.pot").open("rb") as source:
+        template = {m.id for m in read_po(source) if m.id}
+    # pybabel extract: the template lists the code's sentences, no more, no fewer.
+    assert extracted == template
+    with (LOCALES / "de" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        german = read_po(source, locale="de")
+    # pybabel update: the German catalog has each, translated (none left fuzzy or empty).
+    assert {m.id for m in german if m.id} == template
+    assert [m.id for m in german if m.id and (not m.string or m.fuzzy)] == []
+
+
+def test_the_compiled_catalog_is_the_catalog_compiled() -> None:
+    with (LOCALES / "de" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        german = read_po(source, locale="de")
+    compiled = io.BytesIO()
+    write_mo(compiled, german)  # what pybabel compile writes
+    assert (LOCALES / "de" / "LC_MESSAGES" / "messages.mo").read_bytes() == compiled.getvalue()

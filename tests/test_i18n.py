@@ -1,0 +1,407 @@
+"""Localization: gettext catalogs by request locale, fallback, plurals, SSML, framework words."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from alexaskill import ConfigurationError, Response, Skill, speak
+from alexaskill.aws_lambda import handler as lambda_handler
+from alexaskill.i18n import N_, Translations, _, locale_chain, ngettext, npgettext, pgettext
+from alexaskill.messages import APOLOGY, TRANSLATIONS
+from alexaskill.ssml import Ssml, emphasis
+from alexaskill.testing import RequestFactory
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+GERMAN_PLURAL = "nplurals=2; plural=(n != 1);"
+# Polish: one, few (2-4, not 12-14), many: a rule with three forms.
+POLISH_PLURAL = (
+    "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+)
+
+
+def catalog(
+    directory: Path,
+    locale: str,
+    entries: str,
+    plural_forms: str = GERMAN_PLURAL,
+    *,
+    compile_it: bool = True,
+) -> Path:
+    """Write ``directory/<locale>/LC_MESSAGES/messages.po`` and compile it as pybabel does."""
+    folder = directory / locale / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    header = textwrap.dedent(
+        f"""\
+        msgid ""
+        msgstr ""
+        "Content-Type: text/plain; charset=UTF-8\\n"
+        "Language: {locale}\\n"
+        "Plural-Forms: {plural_forms}\\n"
+
+        """
+    )
+    po = folder / "messages.po"
+    po.write_text(header + textwrap.dedent(entries), encoding="utf-8")
+    if compile_it:
+        with po.open("rb") as source:
+            parsed = read_po(source, locale=locale)
+        with (folder / "messages.mo").open("wb") as target:
+            write_mo(target, parsed)
+    return po
+
+
+@pytest.fixture
+def locales(tmp_path: Path) -> Path:
+    directory = tmp_path / "locales"
+    catalog(
+        directory,
+        "de",
+        """\
+        msgid "It will be sunny in {city}."
+        msgstr "In {city} wird es sonnig."
+
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "{n} Tag"
+        msgstr[1] "{n} Tage"
+
+        msgctxt "month"
+        msgid "May"
+        msgstr "Mai"
+
+        msgctxt "permission"
+        msgid "May"
+        msgstr "Darf"
+
+        msgctxt "days ahead"
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "{n} Tag voraus"
+        msgstr[1] "{n} Tage voraus"
+
+        msgid "Tom & Jerry in {city}."
+        msgstr "Tom & Jerry in {city}, <audio src='x'/>."
+
+        msgid "Broken {city}."
+        msgstr "Kaputt {stadt}."
+        """,
+    )
+    catalog(
+        directory,
+        "en_GB",
+        """\
+        msgid "What colour?"
+        msgstr "What colour, mate?"
+        """,
+    )
+    catalog(
+        directory,
+        "en",
+        """\
+        msgid "What colour?"
+        msgstr "What colour?"
+
+        msgid "The lift is out of order."
+        msgstr "The lift is out of order (en)."
+        """,
+    )
+    catalog(
+        directory,
+        "en_US",
+        """\
+        msgid "The lift is out of order."
+        msgstr "The elevator is out of order."
+
+        msgid "Only the default has this."
+        msgstr "Only the default has this (en-US)."
+        """,
+    )
+    catalog(
+        directory,
+        "pl",
+        """\
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "{n} dzień"
+        msgstr[1] "{n} dni (few)"
+        msgstr[2] "{n} dni (many)"
+        """,
+        POLISH_PLURAL,
+    )
+    return directory
+
+
+def say_skill(locales: Path, **options: Any) -> Skill:
+    skill = Skill(SKILL_ID, translations=Translations(locales), **options)
+
+    @skill.intent("Say")
+    async def say(text: str, city: str | None = None) -> Response:
+        return speak(_(text, city=city) if city else _(text))
+
+    @skill.intent("Days")
+    def days(count: int) -> Response:  # a def handler: a worker thread sees the locale too
+        return speak(ngettext("{n} day", "{n} days", count))
+
+    return skill
+
+
+def test_locale_chain_is_the_locale_its_language_then_the_default() -> None:
+    assert locale_chain("en-GB", "en-US") == ("en_GB", "en", "en_US")
+    assert locale_chain("de-DE", "en-US") == ("de_DE", "de", "en_US", "en")
+    assert locale_chain("es-419") == ("es_419", "es")
+    assert locale_chain(None, "en-US") == ("en_US", "en")
+    assert locale_chain("not a locale", "en-US") == ("en_US", "en")
+
+
+def test_a_handler_speaks_the_requests_language(locales: Path, skill_client: Any) -> None:
+    skill = say_skill(locales)
+    german = skill_client(skill, locale="de-DE")
+    assert german.intent("Say", text="It will be sunny in {city}.", city="Rom").speech == (
+        "In Rom wird es sonnig."
+    )
+    english = skill_client(skill, locale="en-US")
+    assert english.intent("Say", text="It will be sunny in {city}.", city="Rome").speech == (
+        "It will be sunny in Rome."
+    )
+    austrian = skill_client(skill, locale="de-AT")  # no de_AT catalog: the language's
+    assert austrian.intent("Say", text="It will be sunny in {city}.", city="Wien").speech == (
+        "In Wien wird es sonnig."
+    )
+
+
+def test_fallback_chain_locale_language_default_source(locales: Path, skill_client: Any) -> None:
+    skill = say_skill(locales)
+    british = skill_client(skill, locale="en-GB")
+    assert british.intent("Say", text="What colour?").speech == "What colour, mate?"
+    # Not in en_GB: the language's catalog, before the default locale's.
+    assert british.intent("Say", text="The lift is out of order.").speech == (
+        "The lift is out of order (en)."
+    )
+    assert british.intent("Say", text="Only the default has this.").speech == (
+        "Only the default has this (en-US)."
+    )
+    assert british.intent("Say", text="In no catalog.").speech == "In no catalog."
+    american = skill_client(skill, locale="en-US")
+    assert american.intent("Say", text="The lift is out of order.").speech == (
+        "The elevator is out of order."
+    )
+    # A locale without any catalog of its language: the default locale's.
+    french = skill_client(skill, locale="fr-FR")
+    assert french.intent("Say", text="The lift is out of order.").speech == (
+        "The elevator is out of order."
+    )
+    assert french.intent("Say", text="It will be sunny in {city}.", city="Nice").speech == (
+        "It will be sunny in Nice."
+    )
+
+
+def test_plural_forms_follow_each_catalogs_rule(locales: Path, skill_client: Any) -> None:
+    skill = say_skill(locales)
+    german = skill_client(skill, locale="de-DE")
+    assert [german.intent("Days", count=n).speech for n in (1, 2, 0)] == [
+        "1 Tag",
+        "2 Tage",
+        "0 Tage",
+    ]
+    polish = skill_client(skill, locale="pl-PL")
+    assert [polish.intent("Days", count=n).speech for n in (1, 3, 5, 22, 12)] == [
+        "1 dzień",
+        "3 dni (few)",
+        "5 dni (many)",
+        "22 dni (few)",
+        "12 dni (many)",
+    ]
+    english = skill_client(skill, locale="en-US")  # no catalog has it: the source's English
+    assert [english.intent("Days", count=n).speech for n in (1, 2)] == ["1 day", "2 days"]
+
+
+def test_contexts_and_translators_outside_requests(locales: Path) -> None:
+    translations = Translations(locales)
+    german = translations.translator("de-DE")
+    assert german.pgettext("month", "May") == "Mai"
+    assert german.pgettext("permission", "May") == "Darf"
+    assert german.npgettext("days ahead", "{n} day", "{n} days", 3) == "3 Tage voraus"
+    assert german.catalogs == ("de", "en_US", "en")
+    # Outside a request: the source text, placeholders filled.
+    assert _("It will be sunny in {city}.", city="Rome") == "It will be sunny in Rome."
+    assert ngettext("{n} day", "{n} days", 2) == "2 days"
+    assert pgettext("month", "May") == "May"
+    assert npgettext("days ahead", "{n} day", "{n} days", 1) == "1 day"
+    assert N_("Marked, not translated.") == "Marked, not translated."
+    assert translations.locales == ("de", "en", "en-GB", "en-US", "pl")
+
+
+def test_translated_text_is_spoken_as_text_and_ssml_values_stay_markup(locales: Path) -> None:
+    german = Translations(locales).translator("de-DE")
+    # Plain values: plain text. The catalog's "<audio …/>" is words, which speak() escapes.
+    plain = german.gettext("Tom & Jerry in {city}.", city="Köln")
+    assert type(plain) is str
+    assert plain == "Tom & Jerry in Köln, <audio src='x'/>."
+    assert speak(plain).output_speech.text == plain  # type: ignore[union-attr]
+    # An Ssml value: the result is Ssml; the translation and plain values are escaped.
+    marked = german.gettext("Tom & Jerry in {city}.", city=emphasis("Köln"))
+    assert isinstance(marked, Ssml)
+    assert marked == (
+        'Tom &amp; Jerry in <emphasis level="moderate">Köln</emphasis>, '
+        "&lt;audio src=&apos;x&apos;/&gt;."
+    )
+    assert speak(marked).output_speech.ssml == f"<speak>{marked}</speak>"  # type: ignore[union-attr]
+    # A plain value beside an Ssml one is escaped: a slot value cannot inject markup.
+    source = Translations(locales).translator("en-US")
+    mixed = source.gettext("{a} and {b}", a=emphasis("x"), b="<break/> & co")
+    assert mixed == '<emphasis level="moderate">x</emphasis> and &lt;break/&gt; &amp; co'
+
+
+def test_a_translation_with_wrong_placeholders_falls_back_to_the_source(
+    locales: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    german = Translations(locales).translator("de-DE")
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert german.gettext("Broken {city}.", city="Bonn") == "Broken Bonn."
+    assert "de-DE translation of 'Broken {city}.' does not fit" in caplog.text
+    with pytest.raises(KeyError):  # the source text's own mistake is the handler's bug
+        german.gettext("No such {field}.", city="Bonn")
+
+
+def test_catalog_problems_are_configuration_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="is not a directory"):
+        Translations(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ConfigurationError, match="no catalog in"):
+        Translations(tmp_path / "empty")
+    catalog(tmp_path / "raw", "de", 'msgid "a"\nmsgstr "b"\n', compile_it=False)
+    with pytest.raises(ConfigurationError, match="not compiled; run pybabel compile -d"):
+        Translations(tmp_path / "raw")
+    bad = tmp_path / "bad" / "de" / "LC_MESSAGES"
+    bad.mkdir(parents=True)
+    (bad / "messages.mo").write_bytes(b"not a catalog")
+    with pytest.raises(ConfigurationError, match="not a compiled catalog"):
+        Translations(tmp_path / "bad")
+    with pytest.raises(ConfigurationError, match="default_locale"):
+        Translations(tmp_path / "bad", default_locale="English")
+
+
+def test_a_skill_takes_the_catalog_directory(locales: Path, skill_client: Any) -> None:
+    skill = Skill(SKILL_ID, translations=locales)
+    assert skill.translations is not None
+    assert skill.translations.default_locale == "en-US"
+
+    @skill.launch
+    def launch() -> Response:
+        return speak(_("It will be sunny in {city}.", city="Bonn"))
+
+    assert skill_client(skill, locale="de-DE").launch().speech == "In Bonn wird es sonnig."
+
+
+def test_hooks_and_exception_handlers_speak_the_language_too(
+    locales: Path, skill_client: Any
+) -> None:
+    skill = say_skill(locales)
+
+    @skill.before_request
+    def before() -> Response | None:
+        if _("It will be sunny in {city}.", city="X") == "In X wird es sonnig.":
+            raise LookupError
+        return None
+
+    @skill.exception(LookupError)
+    def translated(exc: LookupError) -> Response:
+        return speak(ngettext("{n} day", "{n} days", 2))
+
+    assert skill_client(skill, locale="de-DE").launch().speech == "2 Tage"
+    assert skill_client(skill, locale="en-US").intent("Days", count=2).speech == "2 days"
+
+
+def test_the_locale_does_not_leak_out_of_a_request(locales: Path) -> None:
+    skill = say_skill(locales)
+    factory = RequestFactory(skill_id=SKILL_ID, locale="de-DE")
+    handler = lambda_handler(skill)
+    event = factory.intent("Days", count=3)
+    assert handler(event, None)["response"]["outputSpeech"]["text"] == "3 Tage"
+    assert ngettext("{n} day", "{n} days", 3) == "3 days"
+
+
+def test_framework_sentences_are_spoken_in_the_requests_language(
+    tmp_path: Path, skill_client: Any
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Broken")
+    def broken() -> Response:
+        raise RuntimeError("bug")
+
+    @skill.intent("Number")
+    def number(count: int) -> Response:
+        return speak(str(count))
+
+    german = skill_client(skill, locale="de-DE", raise_handler_errors=False)
+    assert german.intent("Broken").speech == TRANSLATIONS["de"][APOLOGY]
+    assert german.intent("Nothing").speech == "Entschuldigung, dabei kann ich nicht helfen."
+    assert german.intent("Nothing").reprompt == "Was möchtest du tun?"
+    assert german.intent("Number", count="?").speech == (
+        "Entschuldigung, das habe ich nicht verstanden. Kannst du das noch einmal sagen?"
+    )
+    french = skill_client(skill, locale="fr-CA", raise_handler_errors=False)
+    assert french.intent("Broken").speech == TRANSLATIONS["fr"][APOLOGY]
+    british = skill_client(skill, locale="en-GB", raise_handler_errors=False)
+    assert british.intent("Broken").speech == APOLOGY
+    hindi = skill_client(skill, locale="hi-IN", raise_handler_errors=False)  # none: English
+    assert hindi.intent("Broken").speech == APOLOGY
+
+
+def test_a_skills_catalog_translates_the_framework_sentences_first(
+    tmp_path: Path, skill_client: Any
+) -> None:
+    catalog(
+        tmp_path,
+        "de",
+        f"""\
+        msgid "{APOLOGY}"
+        msgstr "Hoppla, da klemmt was."
+        """,
+    )
+    catalog(
+        tmp_path,
+        "en",
+        f"""\
+        msgid "{APOLOGY}"
+        msgstr "Oops, our weather station is down."
+        """,
+    )
+    skill = Skill(SKILL_ID, translations=tmp_path)
+
+    @skill.launch
+    def launch() -> Response:
+        raise RuntimeError("bug")
+
+    def apology(locale: str) -> str | None:
+        return skill_client(skill, locale=locale, raise_handler_errors=False).launch().speech
+
+    assert apology("de-DE") == "Hoppla, da klemmt was."
+    assert apology("en-AU") == "Oops, our weather station is down."
+    # French: no French catalog, so alexaskill's French comes before the default's English.
+    assert apology("fr-FR") == TRANSLATIONS["fr"][APOLOGY]
+    assert apology("hi-IN") == "Oops, our weather station is down."
+
+
+def test_the_deadline_reply_is_in_the_requests_language(skill_client: Any) -> None:
+    import asyncio
+
+    skill = Skill(SKILL_ID, deadline=0.3)
+
+    @skill.launch
+    async def slow() -> Response:
+        await asyncio.sleep(5)  # cancelled at the deadline
+        return speak("late")
+
+    german = skill_client(skill, locale="de-DE")
+    assert german.launch().speech == (
+        "Entschuldigung, das dauert länger als erwartet. Bitte versuche es noch einmal."
+    )

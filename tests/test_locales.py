@@ -1,0 +1,302 @@
+"""Per-locale models: utterances, slot samples and values by locale, prompts from the catalogs."""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from alexaskill import ConfigurationError, DialogSlot, Response, Skill, SlotTypeValue, speak
+from alexaskill.cli import main
+from alexaskill.interaction import (
+    InteractionModelError,
+    build_interaction_model,
+    declared_locales,
+    locale_warnings,
+    model_warnings,
+)
+from alexaskill.locales import PerLocale
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+
+
+def language_model(skill: Skill, locale: str) -> dict[str, Any]:
+    model = build_interaction_model(skill, locale=locale, invocation="weather helper")
+    found: dict[str, Any] = model["interactionModel"]
+    return found
+
+
+def samples(skill: Skill, locale: str) -> dict[str, list[str]]:
+    intents = language_model(skill, locale)["languageModel"]["intents"]
+    return {intent["name"]: intent["samples"] for intent in intents if intent["samples"]}
+
+
+def two_locale_skill(**options: Any) -> Skill:
+    skill = Skill(SKILL_ID, **options)
+
+    @skill.intent(
+        "GetWeather",
+        utterances={
+            "en-US": ["what's the weather in {city}", "weather in {city}"],
+            "de-DE": ["wie ist das wetter in {city}", "wetter in {city}"],
+        },
+        slots={"city": "AMAZON.City"},
+    )
+    def weather(city: str) -> Response:
+        return speak(city)
+
+    @skill.intent("AMAZON.HelpIntent", utterances={"de": ["was kann ich sagen"]})
+    def help_() -> Response:
+        return speak("help")
+
+    return skill
+
+
+def test_per_locale_values_fall_back_to_the_language_then_the_plain_list() -> None:
+    items = PerLocale.build({"de": ["a"], "de-AT": ["b"]}, str, "test")
+    assert items.get("de-AT") == ("b",)
+    assert items.get("de-DE") == ("a",)
+    assert items.get("fr-FR") is None
+    assert items.everything() == ("a", "b")
+    plain = PerLocale.build(["x"], str, "test")
+    assert plain.get("ja-JP") == ("x",)
+    assert plain.own("ja-JP") is None
+    with pytest.raises(ConfigurationError, match="'German' is not a locale"):
+        PerLocale.build({"German": ["a"]}, str, "test")
+    with pytest.raises(ConfigurationError, match="must be a list of strings, not a string"):
+        PerLocale.build("hello", str, "test")
+
+
+def test_each_locale_gets_its_own_samples() -> None:
+    skill = two_locale_skill()
+    assert samples(skill, "en-US") == {
+        "GetWeather": ["what's the weather in {city}", "weather in {city}"]
+    }
+    assert samples(skill, "de-DE") == {
+        "GetWeather": ["wie ist das wetter in {city}", "wetter in {city}"],
+        "AMAZON.HelpIntent": ["was kann ich sagen"],
+    }
+    # en-GB has none of its own: the default locale's (en-US), the same language.
+    assert samples(skill, "en-GB") == samples(skill, "en-US")
+    assert declared_locales(skill) == ("de-DE", "en-US")
+
+
+def test_a_locale_declared_for_some_intents_but_not_others_is_reported() -> None:
+    skill = two_locale_skill()
+
+    @skill.intent(
+        "GetForecast", utterances={"en-US": ["forecast for {city}"]}, slots={"city": "AMAZON.City"}
+    )
+    def forecast(city: str) -> Response:
+        return speak(city)
+
+    with pytest.raises(InteractionModelError) as raised:
+        language_model(skill, "de-DE")
+    assert raised.value.problems == (
+        "intent GetForecast: sample utterances: none for de-DE (there are some for en-US); "
+        "add {'de-DE': [...]}",
+    )
+    assert samples(skill, "en-US")["GetForecast"] == ["forecast for {city}"]
+    # At start-up too, before anyone builds the model.
+    assert (
+        "intent 'GetForecast' has no sample utterances for de-DE, which the skill declares "
+        "elsewhere: its de-DE model (alexaskill model --locale de-DE) fails"
+    ) in model_warnings(skill)
+
+
+def test_a_plain_list_is_the_source_language() -> None:
+    skill = two_locale_skill()
+
+    @skill.intent("Plain", utterances=["plain english words"])
+    def plain() -> Response:
+        return speak("plain")
+
+    assert samples(skill, "en-GB")["Plain"] == ["plain english words"]
+    with pytest.raises(InteractionModelError, match="intent Plain: its utterances are a plain "):
+        language_model(skill, "de-DE")
+    assert declared_locales(skill) == ("de-DE", "en-US")
+    # A skill that names no locale: its plain lists serve any locale (with a warning).
+    single = Skill(SKILL_ID)
+    single.intent("Plain", utterances=["plain english words"])(plain)
+    assert samples(single, "de-DE") == {"Plain": ["plain english words"]}
+    assert locale_warnings(single, "de-DE") == [
+        "the sample utterances are written in the source language (en-US) and none for "
+        "de-DE: give them per locale, utterances={'en-US': [...], 'de-DE': [...]}"
+    ]
+    assert declared_locales(single) == ("en-US",)
+
+
+def test_slot_type_values_per_locale() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type(
+        "Sky",
+        {
+            "en-US": [SlotTypeValue("sunny", "SUN", ("bright",)), "rainy"],
+            "de-DE": [SlotTypeValue("sonnig", "SUN", ("heiter",)), "regnerisch"],
+        },
+    )
+
+    @skill.intent(
+        "Like",
+        utterances={"en-US": ["i like {sky} days"], "de-DE": ["ich mag {sky} tage"]},
+        slots={"sky": "Sky"},
+    )
+    def like(sky: str) -> Response:
+        return speak(sky)
+
+    def values(locale: str) -> list[Any]:
+        types = language_model(skill, locale)["languageModel"]["types"]
+        return [value["name"] for value in types[0]["values"]]
+
+    assert values("de-DE") == [{"value": "sonnig", "synonyms": ["heiter"]}, {"value": "regnerisch"}]
+    assert values("en-US") == [{"value": "sunny", "synonyms": ["bright"]}, {"value": "rainy"}]
+    skill.add_slot_type("Mood", {"en-US": ["happy"]})
+    with pytest.raises(InteractionModelError, match="slot type Mood: values: none for de-DE"):
+        language_model(skill, "de-DE")
+    with pytest.raises(ConfigurationError, match="needs at least one de-DE value"):
+        Skill(SKILL_ID).add_slot_type("Empty", {"de-DE": []})
+
+
+def compile_catalog(directory: Path, language: str, entries: str) -> None:
+    folder = directory / language / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "messages.po"
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    po.write_text(header + textwrap.dedent(entries), encoding="utf-8")
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=language)
+    with (folder / "messages.mo").open("wb") as target:
+        write_mo(target, catalog)
+
+
+def dialog_skill(tmp_path: Path) -> Skill:
+    compile_catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "For which city?"
+        msgstr "Für welche Stadt?"
+        """,
+    )
+    skill = Skill(SKILL_ID, translations=tmp_path)
+
+    @skill.intent(
+        "GetForecast",
+        utterances={"en-US": ["forecast for {city}"], "de-DE": ["vorhersage für {city}"]},
+        slots={
+            "city": DialogSlot(
+                "AMAZON.City",
+                elicit=["For which city?", "Which city?"],
+                samples={"en-US": ["for {city}"], "de-DE": ["für {city}"]},
+            )
+        },
+    )
+    def forecast(city: str) -> Response:
+        return speak(city)
+
+    return skill
+
+
+def test_dialog_prompts_come_from_the_catalogs_and_slot_samples_per_locale(
+    tmp_path: Path,
+) -> None:
+    skill = dialog_skill(tmp_path)
+    german = language_model(skill, "de-DE")
+    prompts = german["prompts"][0]["variations"]
+    # The second variation has no German translation: it stays English, with a warning.
+    assert [p["value"] for p in prompts] == ["Für welche Stadt?", "Which city?"]
+    [intent] = [i for i in german["languageModel"]["intents"] if i["name"] == "GetForecast"]
+    assert intent["slots"] == [{"name": "city", "type": "AMAZON.City", "samples": ["für {city}"]}]
+    assert locale_warnings(skill, "de-DE") == [
+        "1 dialog prompt(s) have no de-DE translation in the skill's catalogs and are spoken in "
+        "en-US: GetForecast: 'Which city?'"
+    ]
+    english = language_model(skill, "en-US")
+    assert [p["value"] for p in english["prompts"][0]["variations"]] == [
+        "For which city?",
+        "Which city?",
+    ]
+    assert locale_warnings(skill, "en-GB") == []
+    # The catalog's language has no region: it names no model of its own.
+    assert declared_locales(skill) == ("de-DE", "en-US")
+
+
+def test_model_command_one_locale_or_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = tmp_path / "twolocales.py"
+    module.write_text(
+        textwrap.dedent(
+            """
+            from alexaskill import Skill, speak
+
+            skill = Skill("*")
+
+            @skill.intent(
+                "GetWeather",
+                utterances={"en-US": ["weather in {city}"], "de-DE": ["wetter in {city}"]},
+                slots={"city": "AMAZON.City"},
+            )
+            def weather(city: str):
+                return speak(city)
+            """
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
+
+    code, out, err = run(
+        "model", "twolocales.py:skill", "--locale", "de-DE", "--invocation", "wetter helfer"
+    )
+    assert code == 0, err
+    german = json.loads(out)["interactionModel"]["languageModel"]
+    assert german["invocationName"] == "wetter helfer"
+    assert german["intents"][0]["samples"] == ["wetter in {city}"]
+
+    target = tmp_path / "skill-package" / "interactionModels" / "custom"
+    code, out, err = run(
+        "model",
+        "twolocales.py:skill",
+        "--all-locales",
+        "--invocation",
+        "en-US=weather helper",
+        "--invocation",
+        "de-DE=wetter helfer",
+        "--output-dir",
+        str(target),
+    )
+    assert code == 0, err
+    assert sorted(path.name for path in target.iterdir()) == ["de-DE.json", "en-US.json"]
+    english = json.loads((target / "en-US.json").read_text())["interactionModel"]
+    assert english["languageModel"]["invocationName"] == "weather helper"
+    assert english["languageModel"]["intents"][0]["samples"] == ["weather in {city}"]
+    assert err.splitlines() == [f"wrote {target / 'de-DE.json'}", f"wrote {target / 'en-US.json'}"]
+
+    # A locale without its invocation name: nothing is written.
+    other = tmp_path / "other"
+    code, out, err = run(
+        "model",
+        "twolocales.py:skill",
+        "--all-locales",
+        "--invocation",
+        "en-US=weather helper",
+        "--output-dir",
+        str(other),
+    )
+    assert code == 2
+    assert "error: de-DE: no invocation name for de-DE" in err
+    assert not other.exists()
+
+    code, _, err = run("model", "twolocales.py:skill", "--all-locales", "--invocation", "x y")
+    assert code == 2
+    assert "add --output-dir" in err
+    code, _, err = run("model", "twolocales.py:skill", "--invocation", "a b", "--invocation", "c d")
+    assert code == 2
+    assert "two invocation names" in err
