@@ -231,9 +231,10 @@ def server_specs(
     specs = []
     for name in names:
         spec = row(name)
-        env = {PKI_ENV: str(pki_dir), "PYTHONPATH": str(ROOT), **spec.env}
+        app_dir = ROOT
         if name.endswith(BEFORE):
-            env["PYTHONPATH"] = f"{_before_path(before, work_dir)}{os.pathsep}{ROOT}"
+            app_dir = _before_path(before, work_dir)
+        env = {PKI_ENV: str(pki_dir), "PYTHONPATH": str(app_dir), **spec.env}
         if spec.module is None:
             if ask_sdk is None:
                 raise BenchmarkError("the ask-sdk row needs --ask-sdk VENV (see README)")
@@ -265,7 +266,7 @@ def server_specs(
                 "--factory",
                 f"benchmarks.servers.{spec.module}:create_app",
                 "--app-dir",
-                str(ROOT),
+                str(app_dir),
                 "--no-access-log",
                 "--log-level=warning",
                 f"--loop={loop}",
@@ -280,7 +281,11 @@ def server_specs(
 
 
 def _before_path(before: Path | None, work_dir: Path | None) -> Path:
-    """A directory holding only a link to ``before``'s alexaskill package."""
+    """A directory of links: ``before``'s alexaskill, this checkout's benchmarks and examples.
+
+    It goes first on the server's path (``--app-dir``, which uvicorn puts before everything
+    else) so that the other checkout's alexaskill is the one imported.
+    """
     if before is None or work_dir is None:
         raise BenchmarkError("the @before rows need --compare-with DIR")
     package = before.resolve() / "alexaskill"
@@ -288,9 +293,14 @@ def _before_path(before: Path | None, work_dir: Path | None) -> Path:
         raise BenchmarkError(f"{before} is not a checkout of alexaskill")
     shim = work_dir / "before-path"
     shim.mkdir(exist_ok=True)
-    link = shim / "alexaskill"
-    if not link.exists():
-        link.symlink_to(package, target_is_directory=True)
+    for name, target in (
+        ("alexaskill", package),
+        ("benchmarks", ROOT / "benchmarks"),
+        ("examples", ROOT / "examples"),
+    ):
+        link = shim / name
+        if not link.exists():
+            link.symlink_to(target, target_is_directory=True)
     return shim
 
 

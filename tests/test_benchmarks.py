@@ -242,9 +242,16 @@ def test_compare_with_serves_each_row_with_another_checkouts_alexaskill(tmp_path
         before=load.ROOT,
         work_dir=tmp_path,
     )
-    assert before.command == ours.command  # the same server module and example
-    first = Path(before.env["PYTHONPATH"].split(os.pathsep)[0])
-    assert (first / "alexaskill").resolve() == load.ROOT / "alexaskill"
+    # The same server module and example, under another --app-dir (first on the path), where
+    # alexaskill is the other checkout's.
+    shim = Path(before.command[before.command.index("--app-dir") + 1])
+    assert ours.command[ours.command.index("--app-dir") + 1] == str(load.ROOT)
+    assert [a for a in before.command if a != str(shim)] == [
+        a for a in ours.command if a != str(load.ROOT)
+    ]
+    assert (shim / "alexaskill").resolve() == load.ROOT / "alexaskill"  # here: this checkout
+    assert (shim / "benchmarks").resolve() == load.ROOT / "benchmarks"
+    assert before.env["PYTHONPATH"] == str(shim)
     assert {k: v for k, v in before.env.items() if k != "PYTHONPATH"} == {
         k: v for k, v in ours.env.items() if k != "PYTHONPATH"
     }
@@ -327,3 +334,13 @@ def test_cold_import_dynamodb_side_counts_a_visit_through_the_stand_in() -> None
         )
     assert set(times) == {"import", "first_call", "process"}
     assert calls == ["GetItem", "UpdateItem"]
+
+
+def test_instruction_counts_are_read_per_row(tmp_path: Path) -> None:
+    from benchmarks import count_instructions
+
+    assert set(count_instructions.ROWS) <= set(load.ROWS)
+    assert set(count_instructions.OURS) <= set(load.ALEXASKILL_ROWS)
+    dump = tmp_path / "callgrind.out.2"
+    dump.write_text("version: 1\nevents: Ir\nfn=(1) main\n5 10\ntotals: 123456\n")
+    assert count_instructions._total(dump) == 123456
