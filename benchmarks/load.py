@@ -281,10 +281,11 @@ def server_specs(
 
 
 def _before_path(before: Path | None, work_dir: Path | None) -> Path:
-    """A directory of links: ``before``'s alexaskill, this checkout's benchmarks and examples.
+    """A directory of links: ``before``'s alexaskill and examples, this checkout's benchmarks.
 
     It goes first on the server's path (``--app-dir``, which uvicorn puts before everything
-    else) so that the other checkout's alexaskill is the one imported.
+    else) so that the other checkout's alexaskill is the one imported, with the example of its
+    time (whose helpers the server modules take; their handlers are this checkout's).
     """
     if before is None or work_dir is None:
         raise BenchmarkError("the @before rows need --compare-with DIR")
@@ -296,7 +297,7 @@ def _before_path(before: Path | None, work_dir: Path | None) -> Path:
     for name, target in (
         ("alexaskill", package),
         ("benchmarks", ROOT / "benchmarks"),
-        ("examples", ROOT / "examples"),
+        ("examples", before.resolve() / "examples"),
     ):
         link = shim / name
         if not link.exists():
