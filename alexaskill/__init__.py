@@ -13,121 +13,121 @@ Serve it with ``uvicorn app:skill``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from . import ssml
-from .alexa_api import (
-    Address,
-    AlexaList,
-    CountryAndPostalCode,
-    InSkillProduct,
-    ListItem,
-    PhoneNumber,
-    Reminder,
-    Scope,
-)
-from .app import Skill
-from .dialog_model import DialogSlot, Validate
-from .directives import (
-    APL,
-    AudioMetadata,
-    AudioPlayer,
-    Connections,
-    Dialog,
-    VideoApp,
-    confirm_intent,
-    confirm_slot,
-    delegate,
-    elicit_slot,
-    updated_intent,
-)
-from .dynamodb import DynamoDBStore
-from .exceptions import (
-    AlexaApiError,
-    AlexaApiTimeout,
-    CertificateError,
-    CertificateUnavailableError,
-    CertificateUrlError,
-    ConfigurationError,
-    DeadlineExceeded,
-    MalformedRequestError,
-    PermissionRequired,
-    RequestError,
-    ResponseError,
-    SignatureError,
-    SkillError,
-    SkillIdError,
-    SlotError,
-    StoreError,
-    TimestampError,
-    VerificationError,
-)
-from .interaction import SlotTypeValue
-from .logs import configure_logging, settings_from_env
-from .models import (
-    AlexaSkillEventRequest,
-    Application,
-    AudioPlayerRequest,
-    AudioPlayerState,
-    AuthorizationGrantRequest,
-    CanFulfillIntentRequest,
-    ConnectionsRequest,
-    ConnectionsResponse,
-    Context,
-    CustomInterfaceRequest,
-    Device,
-    DisplayElementSelectedRequest,
-    Envelope,
-    GameEngineInputHandlerEvent,
-    GenericRequest,
-    HouseholdListEventRequest,
-    Intent,
-    IntentRequest,
-    LaunchRequest,
-    MessageReceivedRequest,
-    Person,
-    PlaybackControllerRequest,
-    PresentationRequest,
-    ReminderEventRequest,
-    Request,
-    Session,
-    SessionEndedRequest,
-    SessionResumedRequest,
-    Slot,
-    System,
-    SystemExceptionRequest,
-    User,
-)
-from .responses import (
-    AskForPermissionsConsentCard,
-    CanFulfillIntent,
-    CanFulfillSlot,
-    ExperimentTrigger,
-    LinkAccountCard,
-    Response,
-    SimpleCard,
-    StandardCard,
-    ask,
-    can_fulfill,
-    empty,
-    speak,
-)
-from .services import AlexaApi
-from .slots import AlexaDate, AlexaDuration, AlexaTime, DateKind, Season, TimeKind, TimeOfDay
-from .ssml import Ssml
-from .store import (
-    Attributes,
-    DeviceAttributes,
-    MemoryStore,
-    PersonAttributes,
-    RedisStore,
-    SQLiteStore,
-    Store,
-    open_store,
-)
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what type checkers and IDEs read; at run time, see _WHERE below
+    from . import ssml
+    from .alexa_api import (
+        Address,
+        AlexaList,
+        CountryAndPostalCode,
+        InSkillProduct,
+        ListItem,
+        PhoneNumber,
+        Reminder,
+        Scope,
+    )
+    from .app import Skill
+    from .dialog_model import DialogSlot, Validate
+    from .directives import (
+        APL,
+        AudioMetadata,
+        AudioPlayer,
+        Connections,
+        Dialog,
+        VideoApp,
+        confirm_intent,
+        confirm_slot,
+        delegate,
+        elicit_slot,
+        updated_intent,
+    )
+    from .dynamodb import DynamoDBStore
+    from .exceptions import (
+        AlexaApiError,
+        AlexaApiTimeout,
+        CertificateError,
+        CertificateUnavailableError,
+        CertificateUrlError,
+        ConfigurationError,
+        DeadlineExceeded,
+        MalformedRequestError,
+        PermissionRequired,
+        RequestError,
+        ResponseError,
+        SignatureError,
+        SkillError,
+        SkillIdError,
+        SlotError,
+        StoreError,
+        TimestampError,
+        VerificationError,
+    )
+    from .interaction import SlotTypeValue
+    from .logs import configure_logging, settings_from_env
+    from .models import (
+        AlexaSkillEventRequest,
+        Application,
+        AudioPlayerRequest,
+        AudioPlayerState,
+        AuthorizationGrantRequest,
+        CanFulfillIntentRequest,
+        ConnectionsRequest,
+        ConnectionsResponse,
+        Context,
+        CustomInterfaceRequest,
+        Device,
+        DisplayElementSelectedRequest,
+        Envelope,
+        GameEngineInputHandlerEvent,
+        GenericRequest,
+        HouseholdListEventRequest,
+        Intent,
+        IntentRequest,
+        LaunchRequest,
+        MessageReceivedRequest,
+        Person,
+        PlaybackControllerRequest,
+        PresentationRequest,
+        ReminderEventRequest,
+        Request,
+        Session,
+        SessionEndedRequest,
+        SessionResumedRequest,
+        Slot,
+        System,
+        SystemExceptionRequest,
+        User,
+    )
+    from .responses import (
+        AskForPermissionsConsentCard,
+        CanFulfillIntent,
+        CanFulfillSlot,
+        ExperimentTrigger,
+        LinkAccountCard,
+        Response,
+        SimpleCard,
+        StandardCard,
+        ask,
+        can_fulfill,
+        empty,
+        speak,
+    )
+    from .services import AlexaApi
+    from .slots import AlexaDate, AlexaDuration, AlexaTime, DateKind, Season, TimeKind, TimeOfDay
+    from .ssml import Ssml
+    from .store import (
+        Attributes,
+        DeviceAttributes,
+        MemoryStore,
+        PersonAttributes,
+        RedisStore,
+        SQLiteStore,
+        Store,
+        open_store,
+    )
     from .verify import Verifier
+
 
 __all__ = [
     "APL",
@@ -240,11 +240,154 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # The certificate machinery loads only when asked for, so that an AWS Lambda skill (whose
-    # requests are not signed) does not pay for importing it on every cold start.
-    if name == "Verifier":
-        from .verify import Verifier
+# Where each public name lives. `import alexaskill` imports none of these modules: a name is
+# imported on first use (PEP 562), so that what loads alexaskill without needing all of it (the
+# pytest plugin, in every pytest run of anyone who has alexaskill installed; `alexaskill
+# --version`; an AWS Lambda cold start, which needs no certificate machinery) pays only for what
+# it uses. tests/test_init.py checks this map against the imports above.
+_MODULES: Final[dict[str, tuple[str, ...]]] = {
+    "alexa_api": (
+        "Address",
+        "AlexaList",
+        "CountryAndPostalCode",
+        "InSkillProduct",
+        "ListItem",
+        "PhoneNumber",
+        "Reminder",
+        "Scope",
+    ),
+    "app": ("Skill",),
+    "dialog_model": (
+        "DialogSlot",
+        "Validate",
+    ),
+    "directives": (
+        "APL",
+        "AudioMetadata",
+        "AudioPlayer",
+        "Connections",
+        "Dialog",
+        "VideoApp",
+        "confirm_intent",
+        "confirm_slot",
+        "delegate",
+        "elicit_slot",
+        "updated_intent",
+    ),
+    "dynamodb": ("DynamoDBStore",),
+    "exceptions": (
+        "AlexaApiError",
+        "AlexaApiTimeout",
+        "CertificateError",
+        "CertificateUnavailableError",
+        "CertificateUrlError",
+        "ConfigurationError",
+        "DeadlineExceeded",
+        "MalformedRequestError",
+        "PermissionRequired",
+        "RequestError",
+        "ResponseError",
+        "SignatureError",
+        "SkillError",
+        "SkillIdError",
+        "SlotError",
+        "StoreError",
+        "TimestampError",
+        "VerificationError",
+    ),
+    "interaction": ("SlotTypeValue",),
+    "logs": (
+        "configure_logging",
+        "settings_from_env",
+    ),
+    "models": (
+        "AlexaSkillEventRequest",
+        "Application",
+        "AudioPlayerRequest",
+        "AudioPlayerState",
+        "AuthorizationGrantRequest",
+        "CanFulfillIntentRequest",
+        "ConnectionsRequest",
+        "ConnectionsResponse",
+        "Context",
+        "CustomInterfaceRequest",
+        "Device",
+        "DisplayElementSelectedRequest",
+        "Envelope",
+        "GameEngineInputHandlerEvent",
+        "GenericRequest",
+        "HouseholdListEventRequest",
+        "Intent",
+        "IntentRequest",
+        "LaunchRequest",
+        "MessageReceivedRequest",
+        "Person",
+        "PlaybackControllerRequest",
+        "PresentationRequest",
+        "ReminderEventRequest",
+        "Request",
+        "Session",
+        "SessionEndedRequest",
+        "SessionResumedRequest",
+        "Slot",
+        "System",
+        "SystemExceptionRequest",
+        "User",
+    ),
+    "responses": (
+        "AskForPermissionsConsentCard",
+        "CanFulfillIntent",
+        "CanFulfillSlot",
+        "ExperimentTrigger",
+        "LinkAccountCard",
+        "Response",
+        "SimpleCard",
+        "StandardCard",
+        "ask",
+        "can_fulfill",
+        "empty",
+        "speak",
+    ),
+    "services": ("AlexaApi",),
+    "slots": (
+        "AlexaDate",
+        "AlexaDuration",
+        "AlexaTime",
+        "DateKind",
+        "Season",
+        "TimeKind",
+        "TimeOfDay",
+    ),
+    "ssml": ("Ssml",),
+    "store": (
+        "Attributes",
+        "DeviceAttributes",
+        "MemoryStore",
+        "PersonAttributes",
+        "RedisStore",
+        "SQLiteStore",
+        "Store",
+        "open_store",
+    ),
+    "verify": ("Verifier",),
+}
+_WHERE: Final = {name: module for module, names in _MODULES.items() for name in names}
 
-        return Verifier
-    raise AttributeError(f"module 'alexaskill' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use, and keep the name here from then on."""
+    import importlib
+
+    if name == "ssml":  # the submodule itself (`from . import ssml` would come back here)
+        return importlib.import_module(".ssml", __name__)
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'alexaskill' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the public ones not imported yet included."""
+    return sorted({*globals(), *__all__})

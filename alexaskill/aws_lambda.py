@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import msgspec
 
@@ -47,10 +47,10 @@ from .models import decode_envelope
 if TYPE_CHECKING:
     import asyncio
 
-    from .app import Skill
+    from .dispatch import Registry
     from .models import Envelope
 
-__all__ = ["LAMBDA_MARGIN", "LambdaHandler", "decode_event", "handler"]
+__all__ = ["LAMBDA_MARGIN", "LambdaHandler", "LambdaSkill", "decode_event", "handler"]
 
 T = TypeVar("T")
 
@@ -62,6 +62,33 @@ _RESPONSE_DECODER = msgspec.json.Decoder(dict[str, Any])
 #: Seconds kept back from the invocation's remaining time, to send the answer before Lambda's
 #: timeout ends the function.
 LAMBDA_MARGIN = 0.3
+
+
+class _Answer(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def outcome(self) -> str: ...
+
+
+class LambdaSkill(Protocol):
+    """What the Lambda handler needs of a `Skill` (this module does not import the app)."""
+
+    @property
+    def registry(self) -> Registry:
+        """The skill's handlers."""
+
+    def start(self) -> None:
+        """Freeze the handlers and log what is risky in the set-up, once."""
+
+    def check_skill_id(self, envelope: Envelope) -> None:
+        """Raise `SkillIdError` unless the envelope is for this skill."""
+
+    def respond(
+        self, envelope: Envelope, *, threadpool: bool = ...
+    ) -> Coroutine[Any, Any, _Answer]:
+        """The encoded response envelope for ``envelope``, and its outcome."""
 
 
 class _Loop:
@@ -89,13 +116,13 @@ def _run_inline(coro: Coroutine[Any, Any, T]) -> T:
     raise RuntimeError("a skill with only synchronous handlers awaited something")
 
 
-def _needs_loop(skill: Skill) -> bool:
+def _needs_loop(skill: LambdaSkill) -> bool:
     """Whether answering may await real I/O: an async handler or hook, or a service (store,
     API)."""
     return any(h.is_async or h.services for h in skill.registry.handlers_called())
 
 
-def handler(skill: Skill) -> LambdaHandler:
+def handler(skill: LambdaSkill) -> LambdaHandler:
     """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
     run: list[Callable[[Coroutine[Any, Any, Any]], Any]] = []
 

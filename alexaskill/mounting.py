@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.routing import Match, Mount
 
 if TYPE_CHECKING:
-    from starlette.types import Scope
+    from starlette.types import ASGIApp, Scope
 
     from .app import Skill
 
@@ -23,7 +23,7 @@ __all__ = ["SkillMount", "served_skills"]
 class SkillMount(Mount):
     """``Mount(path, app=skill)`` that also answers ``path`` without a trailing slash."""
 
-    def __init__(self, path: str, skill: Skill, *, name: str | None = None) -> None:
+    def __init__(self, path: str, skill: ASGIApp, *, name: str | None = None) -> None:
         if not path.startswith("/") or path == "/":
             raise ValueError(f"a skill is mounted under a path like '/weather', not {path!r}")
         super().__init__(path, app=skill, name=name)

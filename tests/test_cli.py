@@ -422,7 +422,7 @@ def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(
     monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "1")
     skills = skills_in(serve_factory())
     assert len(skills) == 2
-    assert all(type(skill.verifier).__name__ == "_DevVerifier" for skill in skills)
+    assert all(type(skill.verifier).__name__ == "DevVerifier" for skill in skills)
     monkeypatch.setenv("ALEXASKILL_SERVE_APP", "portal:plain")
     with pytest.raises(UsageError, match="--dev: portal:plain is no Skill and mounts none"):
         serve_factory()

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ..verify import Verifier
-
 if TYPE_CHECKING:
-    import httpx
-
     from ..app import Skill
     from ..testing import TestPKI
 
@@ -53,46 +48,6 @@ def dev_pki() -> TestPKI:
         ) from None
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
-
-
-class _DevVerifier(Verifier):
-    """The skill's own verification, plus the development PKI for its own certificate URL."""
-
-    def __init__(self, pki: TestPKI, amazon: Verifier | None) -> None:
-        super().__init__()
-        self.dev_url = pki.cert_url
-        #: The certificate the development key signs for.
-        self.leaf = pki.leaf
-        self.dev = pki.verifier()
-        self.amazon = amazon
-
-    async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
-        """Verify with the development PKI if the request names its chain, else as before."""
-        if _header(headers, "signaturecertchainurl") == self.dev_url:
-            await self.dev.verify(headers, body)
-        elif self.amazon is not None:
-            await self.amazon.verify(headers, body)
-        else:
-            await super().verify(headers, body)
-
-    def use_http_client(self, client: httpx.AsyncClient | None) -> None:
-        """Download Amazon's chains through ``client``."""
-        super().use_http_client(client)
-        if self.amazon is not None:
-            self.amazon.use_http_client(client)
-
-    async def aclose(self) -> None:
-        """Close the HTTP clients the verifiers made."""
-        await super().aclose()
-        if self.amazon is not None:
-            await self.amazon.aclose()
-
-
 def trust_dev_pki(skill: Skill, pki: TestPKI | None = None) -> TestPKI | None:
     """Make ``skill`` trust the development PKI (or ``pki``) as well as Amazon, loudly; the PKI.
 
@@ -101,6 +56,8 @@ def trust_dev_pki(skill: Skill, pki: TestPKI | None = None) -> TestPKI | None:
     if not skill.verify:
         logger.warning("this skill does not verify requests (Skill(verify=False)): --dev is moot")
         return None
+    from .dev_verifier import DevVerifier  # here: it loads the certificate machinery
+
     if pki is None:
         where = f"the local development key in {dev_pki_directory()}"
         pki = dev_pki()
@@ -108,12 +65,12 @@ def trust_dev_pki(skill: Skill, pki: TestPKI | None = None) -> TestPKI | None:
         where = "a development key"
     verifier = skill.verifier
     if (
-        isinstance(verifier, _DevVerifier)
+        isinstance(verifier, DevVerifier)
         and verifier.dev_url == pki.cert_url
         and verifier.leaf == pki.leaf
     ):
         return pki
-    skill.verifier = _DevVerifier(pki, skill.verifier)
+    skill.verifier = DevVerifier(pki, skill.verifier)
     logger.warning(
         "--dev: request verification trusts %s as well as Amazon. Never use --dev in production.",
         where,
