@@ -90,6 +90,22 @@ class LambdaSkill(Protocol):
     ) -> Coroutine[Any, Any, _Answer]:
         """The encoded response envelope for ``envelope``, and its outcome."""
 
+    @property
+    def deadline(self) -> float | None:
+        """Seconds the skill has to answer (`Skill(deadline=…)`), or None."""
+
+    def _respond_by(
+        self,
+        envelope: Envelope,
+        body: bytes | None,
+        at: float,
+        limit: float,
+        *,
+        threadpool: bool = ...,
+        loop: bool = ...,
+    ) -> Coroutine[Any, Any, _Answer]:
+        """`respond`, or the answer to `DeadlineExceeded` if it is not done by ``at``."""
+
 
 class _Loop:
     """The process's one event loop, made on the first invocation (asyncio loads only then)."""
