@@ -374,3 +374,25 @@ def test_import_alexaskill_does_not_load_understanding() -> None:
         "sorted(m for m in sys.modules if m.startswith('alexaskill.understanding'))"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_literal_samples_of_older_models() -> None:
+    model = InteractionModel.from_json(
+        {
+            "languageModel": {
+                "invocationName": "echo box",
+                "intents": [
+                    {
+                        "name": "Repeat",
+                        "slots": [{"name": "phrase", "type": "AMAZON.LITERAL"}],
+                        "samples": ["repeat { hello world | phrase }", "say {phrase} back"],
+                    }
+                ],
+            }
+        }
+    )
+    understander = Understander(model)
+    for said in ("repeat good morning everyone", "say how are you back"):
+        understood = understander.understand(said)
+        assert understood.intent == "Repeat"
+        assert understood.slots[0].name == "phrase"

@@ -172,7 +172,7 @@ class _Checker:
         if "{" in text or "}" in text:
             self.error(f"{where}: unbalanced braces")
         for reference in references:
-            slot = intent.slot(reference.strip())
+            slot = intent.slot(reference.rpartition("|")[2].strip())
             if slot is None:
                 self.error(f"{where} names slot {{{reference}}}, which the intent does not have")
             elif slot.type == "AMAZON.SearchQuery" and not text.strip():
@@ -280,7 +280,7 @@ class _Checker:
 
     def say(self, intent: ModelIntent, sample: str) -> str:
         def example(match: re.Match[str]) -> str:
-            slot = intent.slot(match.group(1).strip())
+            slot = intent.slot(match.group(1).rpartition("|")[2].strip())
             if slot is None:
                 return "kiwi"
             declared = self.model.types.get(slot.type)

@@ -36,7 +36,8 @@ __all__ = ["DEFAULT_SKILL_ID", "Understander"]
 #: The skill id of entity-resolution authorities when none is given.
 DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 FALLBACK: Final = "AMAZON.FallbackIntent"
-_SLOT: Final = re.compile(r"\{\s*([^{}\s]+)\s*\}")
+# {slot}, and the AMAZON.LITERAL form {example words|slot} of older models.
+_SLOT: Final = re.compile(r"\{([^{}]+)\}")
 
 
 class Understander:
@@ -112,7 +113,7 @@ class Understander:
             position, usable = 0, True
             for match in _SLOT.finditer(text):
                 elements.extend(self.words(text[position : match.start()]))
-                slot = intent.slot(match.group(1))
+                slot = intent.slot(match.group(1).rpartition("|")[2].strip())
                 if slot is None:
                     usable = False  # a sample naming a slot the intent lacks: `model --check`
                     break
