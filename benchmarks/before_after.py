@@ -81,10 +81,9 @@ def load_package(checkout: Path, name: str) -> ModuleType:
 
 def weather_skill(package: str) -> Any:
     """The weather example's skill, its source run against the package named ``package``."""
-    source = WEATHER.read_text(encoding="utf-8").replace(
-        "from alexaskill import", f"from {package} import"
-    )
+    source = WEATHER.read_text(encoding="utf-8").replace("from alexaskill", f"from {package}")
     module = ModuleType(f"{package}_weather_example")
+    module.__file__ = str(WEATHER)  # it finds its catalogs beside it
     exec(compile(source, str(WEATHER), "exec"), module.__dict__)  # the example, as shipped
     return module.skill
 
