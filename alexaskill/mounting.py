@@ -15,9 +15,7 @@ from starlette.routing import Match, Mount
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Scope
 
-    from .app import Skill
-
-__all__ = ["SkillMount", "served_skills"]
+__all__ = ["SkillMount"]
 
 
 class SkillMount(Mount):
@@ -49,30 +47,3 @@ def _route_path(path: str, root_path: str) -> str:
     if root_path and path.startswith(root_path + "/"):
         return path[len(root_path) :]
     return path
-
-
-def served_skills(app: Any) -> list[tuple[str, Skill]]:
-    """The skills ``app`` serves, each with the path that reaches it (``"/weather/"``): ``app``
-    itself, or the skills its routes mount at any depth (``Mount``, `SkillMount`, ``Host``).
-    """
-    from .app import Skill
-
-    found: list[tuple[str, Skill]] = []
-    pending: list[tuple[str, Any]] = [("", app)]
-    seen: set[int] = set()
-    while pending:
-        prefix, item = pending.pop(0)
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, Skill):
-            found.append((prefix + item.path, item))
-            continue
-        for route in getattr(item, "routes", None) or ():
-            # A Mount's path is the prefix of what it mounts; a Route's is its endpoint's.
-            path = getattr(route, "path", "") if hasattr(route, "routes") else ""
-            inner = getattr(route, "app", None)
-            if inner is not None:
-                pending.append((prefix + path, inner))
-            pending.append((prefix + path, route))
-    return found

@@ -60,7 +60,7 @@ def load_app(spec: str) -> Any:
 
 def skills_in(app: Any) -> list[Skill]:
     """The skills ``app`` serves: itself, or those its routes mount (at any depth)."""
-    from ..mounting import served_skills
+    from ..served import served_skills
 
     return [skill for _, skill in served_skills(app)]
 

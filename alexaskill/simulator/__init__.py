@@ -32,7 +32,7 @@ __all__ = ["PREFIX", "Simulator", "SimulatorApp", "SkillTarget", "find_skills", 
 
 def find_skills(app: Any) -> list[SkillTarget]:
     """The skills ``app`` serves, each with the path that reaches it: itself, or mounted."""
-    from ..mounting import served_skills
+    from ..served import served_skills
 
     return [SkillTarget(path, skill) for path, skill in served_skills(app)]
 
