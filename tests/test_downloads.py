@@ -118,14 +118,27 @@ def test_a_freed_slot_goes_to_the_url_most_requests_wait_for() -> None:
 def test_a_full_queue_refuses_at_once_and_a_slotless_wait_ends_in_time() -> None:
     downloads: Downloads[str] = Downloads(max_downloads=1, max_queued=1, timeout=0.2)
     never = asyncio.Event()
+    queued_ended = asyncio.Event()
 
     async def stuck() -> str:
         await never.wait()
         return "never"
 
+    async def holds_its_slot() -> str:
+        # Timed out, it keeps the slot until the queued request has given up: the two 0.2 s
+        # deadlines end in either order on a busy machine, and the slot freed first would let
+        # the queued request begin (and time out downloading, another error).
+        try:
+            await never.wait()
+        except asyncio.CancelledError:
+            await asyncio.wait_for(queued_ended.wait(), 5)  # (5 s: a broken queue fails)
+            raise
+        return "never"
+
     async def scenario() -> None:
-        busy = asyncio.ensure_future(downloads.get("busy", stuck))
+        busy = asyncio.ensure_future(downloads.get("busy", holds_its_slot))
         queued = asyncio.ensure_future(downloads.get("queued", stuck))
+        queued.add_done_callback(lambda _: queued_ended.set())
         await asyncio.sleep(0)
         with pytest.raises(CertificateError, match=r"too many downloads in progress$"):
             await downloads.get("third", stuck)  # refused without waiting
