@@ -271,10 +271,14 @@ def test_duration_is_bounded() -> None:
         load.parse_args(["--duration", "60"])
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def test_one_short_run_of_the_alexaskill_server(
     pki: TestPKI, pki_dir: Path, tmp_path: Path
 ) -> None:
+    if shutil.which("wrk") is None:
+        # .ci/run installs it (apt); with CI set a missing wrk fails the run, never skips it.
+        if os.environ.get("CI"):
+            pytest.fail("wrk is not installed (CI is set: the load-harness test must run)")
+        pytest.skip("wrk is not installed (apt-get install wrk)")
     loop, parser = load.event_loop_and_parser()
     spec = load.server_specs(["def-info"], pki_dir, loop, parser, None)[0]
     said: list[str] = []
