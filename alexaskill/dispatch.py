@@ -196,6 +196,15 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
     return get
 
 
+def _signature(func: Callable[..., Any]) -> inspect.Signature:
+    """``func``'s signature, its annotations evaluated; `ConfigurationError` naming ``func`` if
+    they can't be (a name not defined, say)."""
+    try:
+        return inspect.signature(func, eval_str=True)
+    except (NameError, TypeError, SyntaxError) as exc:
+        raise ConfigurationError(f"{_describe(func)}: cannot read its signature: {exc}") from exc
+
+
 def analyse(
     func: Callable[..., Any],
     request_classes: tuple[type[Request], ...],
@@ -214,10 +223,7 @@ def analyse(
     where = _describe(func)
     if not callable(func):
         raise ConfigurationError(f"{where} is not callable")
-    try:
-        signature = inspect.signature(func, eval_str=True)
-    except (NameError, TypeError, SyntaxError) as exc:
-        raise ConfigurationError(f"{where}: cannot read its signature: {exc}") from exc
+    signature = _signature(func)
     can_have_slots = any(issubclass(cls, _INTENT_CLASSES) for cls in request_classes) or (
         Request in request_classes
     )
@@ -439,8 +445,7 @@ class Registry:
             raise ConfigurationError(
                 f"{_describe(func)}: {exc_type.__name__} already has a handler, {existing.name}"
             )
-        signature = inspect.signature(func, eval_str=True)
-        first = next(iter(signature.parameters), None)
+        first = next(iter(_signature(func).parameters), None)
         if first is None:
             raise ConfigurationError(
                 f"{_describe(func)}: an exception handler takes the exception as first parameter"

@@ -354,3 +354,13 @@ def test_slots_alone_may_declare_some_types_and_leave_the_rest_to_annotations() 
 def test_slots_alone_still_catch_a_key_that_names_no_parameter() -> None:
     with pytest.raises(ConfigurationError, match=r"'number', which names no parameter.*num\?"):
         Skill(SKILL_ID).intent("Add", slots={"number": "AMAZON.NUMBER"})(_handler("num: int"))
+
+
+def test_an_exception_handler_with_an_unknown_annotation_is_a_configuration_error() -> None:
+    skill = Skill(SKILL_ID)
+
+    def handler(exc: NoSuchType) -> Response:  # type: ignore[name-defined]  # noqa: F821
+        raise AssertionError("never called")
+
+    with pytest.raises(ConfigurationError, match=r"cannot read its signature: .*NoSuchType"):
+        skill.add_exception_handler(ValueError, handler)
