@@ -474,3 +474,14 @@ def test_the_suite_fails_when_a_test_writes_into_the_working_directory(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     (pytester.path / "alexaskill.db").unlink()
     assert pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", "-k", "careful").ret == 0
+
+
+def test_a_turn_is_in_the_session_given_unless_its_type_comes_without_one() -> None:
+    factory = RequestFactory(locale="en-GB")
+    session = factory.session()
+    said = factory.turn({"type": "IntentRequest", "intent": {"name": "HelloIntent"}}, session)
+    assert said["session"]["sessionId"] == session["sessionId"]
+    assert said["request"]["intent"] == {"name": "HelloIntent"}
+    assert said["request"]["locale"] == "en-GB" and "type" in said["request"]
+    played = factory.turn({"type": "AudioPlayer.PlaybackStarted", "token": "t"}, session)
+    assert "session" not in played and played["request"]["token"] == "t"

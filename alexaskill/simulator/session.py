@@ -82,14 +82,10 @@ class _Transport:
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
-        from ..testing.requests import SESSION_TYPES
-
         request_type = str(request["type"])
         if new_session or self.session is None:
             self.session = self.factory.session()
-        fields = {key: value for key, value in request.items() if key != "type"}
-        session = self.session if request_type in SESSION_TYPES else None
-        envelope = self.factory.envelope(request_type, session=session, **fields)
+        envelope = self.factory.turn(request, self.session)
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         self.sent.append(_Sent(envelope, headers))

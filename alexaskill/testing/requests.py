@@ -177,6 +177,16 @@ class RequestFactory:
         envelope["request"] = request
         return envelope
 
+    def turn(
+        self, request: Mapping[str, Any], session: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """The envelope of one turn of a conversation: ``request`` (its ``type`` and fields) in
+        ``session`` when requests of its type come in one (AudioPlayer events do not)."""
+        request_type = str(request["type"])
+        fields = {key: value for key, value in request.items() if key != "type"}
+        in_session = session if request_type in SESSION_TYPES else None
+        return self.envelope(request_type, session=in_session, **fields)
+
     def intent(
         self,
         name: str,
