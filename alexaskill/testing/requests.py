@@ -177,9 +177,7 @@ class RequestFactory:
         envelope["request"] = request
         return envelope
 
-    def turn(
-        self, request: Mapping[str, Any], session: Mapping[str, Any] | None
-    ) -> dict[str, Any]:
+    def turn(self, request: Mapping[str, Any], session: Mapping[str, Any] | None) -> dict[str, Any]:
         """The envelope of one turn of a conversation: ``request`` (its ``type`` and fields) in
         ``session`` when requests of its type come in one (AudioPlayer events do not)."""
         request_type = str(request["type"])
