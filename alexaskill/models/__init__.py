@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 import msgspec
 import msgspec.inspect
 
-from .exceptions import MalformedRequestError
+from ..exceptions import MalformedRequestError
 
 __all__ = [
     "Advertising",
