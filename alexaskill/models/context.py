@@ -1,0 +1,189 @@
+"""The device and conversation state a request comes with: ``context`` and ``session``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+__all__ = [
+    "Advertising",
+    "AlexaPresentation",
+    "Application",
+    "AudioPlayerState",
+    "Context",
+    "Device",
+    "ExperimentAssignment",
+    "Experimentation",
+    "Extensions",
+    "Permissions",
+    "Person",
+    "Scope",
+    "Session",
+    "System",
+    "Unit",
+    "User",
+]
+
+
+class _Model(msgspec.Struct, rename="camel", kw_only=True):
+    """Base of the decoded values: camelCase on the wire, snake_case in Python."""
+
+
+# --- context and session ---------------------------------------------------------------------
+
+
+class Application(_Model, kw_only=True):
+    """The skill a request is for."""
+
+    application_id: str = ""
+
+
+class Scope(_Model, kw_only=True):
+    """The state of one permission scope: ``status`` is ``GRANTED`` or ``DENIED``."""
+
+    status: str | None = None
+
+
+class Permissions(_Model, kw_only=True):
+    """What the user granted: ``scopes`` by name, and the (deprecated) consent token."""
+
+    consent_token: str | None = None
+    #: Scope name to its state, e.g. ``{"alexa::devices:all:geolocation:read": Scope("GRANTED")}``.
+    scopes: dict[str, Scope] | None = None
+
+    def granted(self, scope: str) -> bool:
+        """Whether ``scope`` (``"alexa::devices:all:geolocation:read"``, …) has status GRANTED."""
+        state = None if self.scopes is None else self.scopes.get(scope)
+        return state is not None and state.status == "GRANTED"
+
+
+class User(_Model, kw_only=True):
+    """The Amazon account that uses the skill."""
+
+    user_id: str = ""
+    access_token: str | None = None
+    permissions: Permissions | None = None
+
+
+class Person(_Model, kw_only=True):
+    """A recognised speaker, when voice profiles are on."""
+
+    person_id: str = ""
+    access_token: str | None = None
+
+
+class Unit(_Model, kw_only=True):
+    """A unit (a room in a hotel, say) of an organisation's devices."""
+
+    unit_id: str | None = None
+    persistent_unit_id: str | None = None
+
+
+class Device(_Model, kw_only=True):
+    """The device the request came from and the interfaces it supports."""
+
+    device_id: str = ""
+    #: The endpoint's id across skills (``amzn1.alexa.endpoint.did.…``): stays when the skill is
+    #: disabled and enabled again, unlike ``device_id``.
+    persistent_endpoint_id: str | None = None
+    supported_interfaces: dict[str, Any] | None = None
+
+    def supports(self, interface: str) -> bool:
+        """Whether the device declares ``interface`` (``"AudioPlayer"``, ``"VideoApp"``, …)."""
+        interfaces = self.supported_interfaces
+        return interfaces is not None and interface in interfaces
+
+
+class System(_Model, kw_only=True):
+    """``context.System``: application, user, device and the service API endpoint."""
+
+    application: Application | None = None
+    user: User | None = None
+    device: Device | None = None
+    person: Person | None = None
+    unit: Unit | None = None
+    api_endpoint: str | None = None
+    api_access_token: str | None = None
+
+
+class AudioPlayerState(_Model, kw_only=True):
+    """``context.AudioPlayer``: what the device's audio player is doing."""
+
+    token: str | None = None
+    offset_in_milliseconds: int | None = None
+    player_activity: str | None = None
+
+
+class Extensions(_Model, kw_only=True):
+    """``context.Extensions``: the APL extensions the device offers, by URI."""
+
+    available: dict[str, Any] | None = None
+
+
+class ExperimentAssignment(_Model, kw_only=True):
+    """One A/B test the user is in: its ``id`` and ``treatment_id`` (``"C"`` or ``"T1"``)."""
+
+    id: str | None = None
+    treatment_id: str | None = None
+
+
+class Experimentation(_Model, kw_only=True):
+    """``context.Experimentation``: the skill's experiments active for this user."""
+
+    active_experiments: list[ExperimentAssignment] | None = None
+
+
+class Advertising(_Model, kw_only=True):
+    """``context.Advertising``: the Alexa advertising id, for skills that declare advertising.
+
+    Check ``limit_ad_tracking`` before any use of ``advertising_id`` (Amazon's Advertising ID
+    policy): True means the user opted out of interest-based ads.
+    """
+
+    advertising_id: str | None = None
+    limit_ad_tracking: bool | None = None
+
+
+class AlexaPresentation(_Model, kw_only=True):
+    """``context["Alexa.Presentation"]``: the visual context of the skill's widgets in view."""
+
+    contexts: list[dict[str, Any]] | None = None
+
+
+class Context(_Model, kw_only=True):
+    """The device's state as Alexa saw it when the request was made."""
+
+    system: System | None = msgspec.field(default=None, name="System")
+    audio_player: AudioPlayerState | None = msgspec.field(default=None, name="AudioPlayer")
+    viewport: dict[str, Any] | None = msgspec.field(default=None, name="Viewport")
+    viewports: list[dict[str, Any]] | None = msgspec.field(default=None, name="Viewports")
+    display: dict[str, Any] | None = msgspec.field(default=None, name="Display")
+    geolocation: dict[str, Any] | None = msgspec.field(default=None, name="Geolocation")
+    presentation_apl: dict[str, Any] | None = msgspec.field(
+        default=None, name="Alexa.Presentation.APL"
+    )
+    alexa_presentation: AlexaPresentation | None = msgspec.field(
+        default=None, name="Alexa.Presentation"
+    )
+    extensions: Extensions | None = msgspec.field(default=None, name="Extensions")
+    experimentation: Experimentation | None = msgspec.field(default=None, name="Experimentation")
+    advertising: Advertising | None = msgspec.field(default=None, name="Advertising")
+
+
+class Session(_Model, kw_only=True):
+    """The conversation: ``attributes`` is read and written by handlers and sent back."""
+
+    new: bool = False
+    session_id: str = ""
+    application: Application | None = None
+    if TYPE_CHECKING:
+        attributes: dict[str, Any] = msgspec.field(default_factory=dict)
+    else:
+        # Alexa may send ``"attributes": null``; decode that, then hand handlers a dict.
+        attributes: dict[str, Any] | None = None
+    user: User | None = None
+
+    def __post_init__(self) -> None:
+        if self.attributes is None:
+            self.attributes = {}

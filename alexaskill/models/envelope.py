@@ -1,0 +1,348 @@
+"""The whole request, `Envelope`, and how a request body is decoded into one.
+
+Decoding happens in two steps: the envelope with the request kept as raw bytes, then the request
+with the decoder its ``type`` selects. A single tagged union would reject types it does not know,
+and Amazon adds request types without notice.
+
+Two shapes Alexa has really sent take a slower second pass, so that the usual request pays
+nothing for them: an explicit ``null`` in a field typed without one (``request.error.type``, say)
+is read as the field left out, and a numeric ``request.timestamp`` (epoch milliseconds, sent by
+the developer console in 2017) becomes the ISO 8601 form and is checked like it. Every field
+Amazon documents but this package does not type is in `Envelope.raw`, decoded from the body only
+when a handler reads it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+from collections.abc import Iterable
+from typing import Any, Final, cast
+
+import msgspec
+import msgspec.inspect
+
+from ..exceptions import MalformedRequestError
+from .context import Context, Session
+from .intents import Intent
+from .requests import (
+    AlexaSkillEventRequest,
+    AudioPlayerRequest,
+    AuthorizationGrantRequest,
+    CanFulfillIntentRequest,
+    ConnectionsRequest,
+    ConnectionsResponse,
+    CustomInterfaceRequest,
+    DisplayElementSelectedRequest,
+    GameEngineInputHandlerEvent,
+    GenericRequest,
+    HouseholdListEventRequest,
+    IntentRequest,
+    LaunchRequest,
+    MessageReceivedRequest,
+    PlaybackControllerRequest,
+    PresentationRequest,
+    ReminderEventRequest,
+    Request,
+    SessionEndedRequest,
+    SessionResumedRequest,
+    SystemExceptionRequest,
+)
+
+__all__ = ["Envelope", "decode_envelope", "epoch_ms_timestamp", "request_class"]
+
+
+class Envelope(msgspec.Struct, kw_only=True):
+    """The whole request body: version, session, context and the request.
+
+    `raw` is the whole request as decoded JSON, for the fields alexaskill does not type. Two
+    envelopes are equal when their decoded parts are, whatever the bytes they came from.
+    """
+
+    version: str = "1.0"
+    session: Session | None = None
+    context: Context | None = None
+    request: Request
+    #: The request body exactly as received (None for an envelope made in code).
+    body: bytes | str | None = None
+    # `raw`, once decoded: a field, since a Struct has no room for other attributes.
+    _raw: dict[str, Any] | None = None
+
+    def _parts(self) -> tuple[object, ...]:
+        return (self.version, self.session, self.context, self.request)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Envelope):
+            return NotImplemented
+        return self._parts() == other._parts()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as every Struct here
+
+    def __repr__(self) -> str:
+        version, session, context, request = self._parts()
+        return f"Envelope({version=!r}, {session=!r}, {context=!r}, {request=!r})"
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The whole request body as JSON (a dict), decoded from `body` on first use.
+
+        Requests whose handlers do not read it never pay for it. An envelope made in code, with
+        no body, gives its own fields as JSON instead.
+        """
+        raw = self._raw
+        if raw is None:
+            raw = self._raw = self._decode_raw()
+        return raw
+
+    def _decode_raw(self) -> dict[str, Any]:
+        if self.body is not None:
+            decoded: dict[str, Any] = _DICT_DECODER.decode(self.body)
+            return decoded
+        built: dict[str, Any] = {"version": self.version}
+        for key, part in (("session", self.session), ("context", self.context)):
+            if part is not None:
+                built[key] = msgspec.to_builtins(part)
+        built["request"] = msgspec.to_builtins(self.request)
+        return built
+
+    @property
+    def application_ids(self) -> tuple[str, ...]:
+        """The application ids the envelope names (context and session), for the skill-id check."""
+        ids: list[str] = []
+        context = self.context
+        if context is not None and context.system is not None and context.system.application:
+            ids.append(context.system.application.application_id)
+        session = self.session
+        if session is not None and session.application is not None:
+            ids.append(session.application.application_id)
+        return tuple(ids)
+
+    @property
+    def intent(self) -> Intent | None:
+        """The intent of an IntentRequest or CanFulfillIntentRequest, else ``None``."""
+        return getattr(self.request, "intent", None)
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+class _RawEnvelope(msgspec.Struct, kw_only=True):
+    version: str | None = None
+    session: Session | None = None
+    context: Context | None = None
+    request: msgspec.Raw
+
+
+class _RequestHead(msgspec.Struct):
+    type: str
+
+
+_REQUEST_CLASSES: Final[tuple[type[Request], ...]] = (
+    LaunchRequest,
+    IntentRequest,
+    CanFulfillIntentRequest,
+    SessionEndedRequest,
+    SessionResumedRequest,
+    AudioPlayerRequest,
+    PlaybackControllerRequest,
+    SystemExceptionRequest,
+    DisplayElementSelectedRequest,
+    PresentationRequest,
+    ConnectionsResponse,
+    ConnectionsRequest,
+    MessageReceivedRequest,
+    GameEngineInputHandlerEvent,
+    CustomInterfaceRequest,
+    AuthorizationGrantRequest,
+    AlexaSkillEventRequest,
+    HouseholdListEventRequest,
+    ReminderEventRequest,
+)
+
+_CLASS_BY_TYPE: Final[dict[str, type[Request]]] = {
+    name: cls for cls in _REQUEST_CLASSES for name in cls.types
+}
+_DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {
+    name: msgspec.json.Decoder(cls) for name, cls in _CLASS_BY_TYPE.items()
+}
+_ENVELOPE_DECODER: Final = msgspec.json.Decoder(_RawEnvelope)
+_HEAD_DECODER: Final = msgspec.json.Decoder(_RequestHead)
+_DICT_DECODER: Final = msgspec.json.Decoder(dict[str, Any])
+_BASE_DECODER: Final = msgspec.json.Decoder(Request)
+_ANY_DECODER: Final = msgspec.json.Decoder(Any)
+
+
+def request_class(request_type: str) -> type[Request]:
+    """The class a request of ``request_type`` decodes into (`GenericRequest` when unknown)."""
+    return _CLASS_BY_TYPE.get(request_type, GenericRequest)
+
+
+def decode_envelope(body: bytes | str) -> Envelope:
+    """Decode a request body into an `Envelope`; raise `MalformedRequestError` if it is not one."""
+    try:
+        if isinstance(body, bytes | bytearray) and not body.isascii():
+            # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
+            body.decode()
+        try:
+            raw = _ENVELOPE_DECODER.decode(body)
+            # The usual case inline (a call costs as much as a field): see _decode_request.
+            decoder = _DECODERS.get(_HEAD_DECODER.decode(raw.request).type)
+            if decoder is not None:
+                request: Request = decoder.decode(raw.request)
+            else:
+                request = _decode_request(raw.request)
+        except msgspec.ValidationError as exc:
+            return _decode_repaired(body, exc)
+    except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
+        # msgspec raises UnicodeDecodeError for invalid UTF-8 inside a string it decodes, and
+        # RecursionError past ~1000 levels of nesting: both mean a malformed body.
+        raise MalformedRequestError(f"malformed request: {exc}") from exc
+    return Envelope(
+        version=raw.version or "1.0",
+        session=raw.session,
+        context=raw.context,
+        request=request,
+        body=body,  # kept for Envelope.raw, which decodes it only if a handler asks
+    )
+
+
+def _decode_request(data: msgspec.Raw) -> Request:
+    request_type = _HEAD_DECODER.decode(data).type
+    decoder = _DECODERS.get(request_type)
+    if decoder is not None:
+        request: Request = decoder.decode(data)
+        return request
+    # Decode the common fields with the base class: a GenericRequest decoder would also read a
+    # wire field named "raw" and reject it unless it is an object.
+    head = _BASE_DECODER.decode(data)
+    return GenericRequest(
+        type=head.type,
+        request_id=head.request_id,
+        timestamp=head.timestamp,
+        locale=head.locale,
+        raw=_DICT_DECODER.decode(data),
+    )
+
+
+# --- the second pass: nulls and numeric timestamps ---------------------------------------------
+
+
+def epoch_ms_timestamp(milliseconds: object) -> str | None:
+    """The ISO 8601 form (``2017-03-20T08:53:20.123Z``) of a timestamp in epoch milliseconds.
+
+    None if it is not a finite number of a representable date. The developer console sent
+    ``request.timestamp`` in this form in 2017.
+    """
+    if isinstance(milliseconds, bool) or not isinstance(milliseconds, int | float):
+        return None
+    if not math.isfinite(milliseconds):
+        return None
+    try:
+        moment = datetime.datetime.fromtimestamp(milliseconds / 1000, datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envelope:
+    """Decode a body the typed decoders refused, after reading explicit nulls as absent fields.
+
+    Only a body that fails the fast path pays for this (a generic decode, a walk along the
+    typed fields, an encode, the typed decode again). Nulls inside untyped JSON (session
+    attributes, APL arguments, …) are the sender's data and stay. If nothing needed repair, or
+    the repaired body still does not fit, the first error stands.
+    """
+    data = _ANY_DECODER.decode(body)
+    if not isinstance(data, dict) or not _repair_envelope(data):
+        raise error
+    try:
+        raw = _ENVELOPE_DECODER.decode(msgspec.json.encode(data))
+        request = _decode_request(raw.request)
+    except msgspec.ValidationError:
+        raise error from None
+    return Envelope(
+        version=raw.version or "1.0",
+        session=raw.session,
+        context=raw.context,
+        request=request,
+        body=body,
+    )
+
+
+def _repair_envelope(data: dict[str, Any]) -> bool:
+    changed = False
+    for key, part_class in (("session", Session), ("context", Context)):
+        part = data.get(key)
+        if isinstance(part, dict):
+            changed |= _drop_nulls(part, _struct_info(part_class))
+    request = data.get("request")
+    if isinstance(request, dict):
+        type_ = request.get("type")
+        cls = _CLASS_BY_TYPE.get(type_, Request) if isinstance(type_, str) else Request
+        changed |= _drop_nulls(request, _struct_info(cls))
+        timestamp = request.get("timestamp")
+        if not isinstance(timestamp, str):
+            iso = epoch_ms_timestamp(timestamp)
+            if iso is not None:
+                request["timestamp"] = iso
+                changed = True
+    return changed
+
+
+@functools.cache
+def _struct_info(cls: type[msgspec.Struct]) -> msgspec.inspect.StructType:
+    return cast(msgspec.inspect.StructType, msgspec.inspect.type_info(cls))
+
+
+def _allows_null(info: msgspec.inspect.Type) -> bool:
+    if isinstance(info, msgspec.inspect.UnionType):
+        return any(_allows_null(member) for member in info.types)
+    return isinstance(info, msgspec.inspect.NoneType | msgspec.inspect.AnyType)
+
+
+def _drop_nulls(obj: dict[str, Any], info: msgspec.inspect.StructType) -> bool:
+    """Delete each field of ``obj`` that is null where ``info`` does not allow null; recurse."""
+    changed = False
+    for field in info.fields:
+        name = field.encode_name
+        if name not in obj:
+            continue
+        value = obj[name]
+        if value is None:
+            if not _allows_null(field.type):
+                del obj[name]
+                changed = True
+        else:
+            changed |= _repair(value, field.type)
+    return changed
+
+
+def _repair(value: Any, info: msgspec.inspect.Type) -> bool:
+    if isinstance(info, msgspec.inspect.UnionType):
+        changed = False
+        for member in info.types:
+            changed |= _repair(value, member)
+        return changed
+    if isinstance(info, msgspec.inspect.StructType):
+        return isinstance(value, dict) and _drop_nulls(value, info)
+    if isinstance(info, msgspec.inspect.ListType) and isinstance(value, list):
+        return _repair_items(value, range(len(value)), info.item_type)
+    if isinstance(info, msgspec.inspect.DictType) and isinstance(value, dict):
+        return _repair_items(value, list(value), info.value_type)
+    return False
+
+
+def _repair_items(container: Any, keys: Iterable[Any], info: msgspec.inspect.Type) -> bool:
+    changed = False
+    nulls = []
+    for key in keys:
+        item = container[key]
+        if item is None:
+            if not _allows_null(info):
+                nulls.append(key)
+        else:
+            changed |= _repair(item, info)
+    for key in reversed(nulls):
+        del container[key]
+    return changed or bool(nulls)
