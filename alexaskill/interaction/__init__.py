@@ -37,14 +37,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from .builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
-from .dialog_model import DialogSlot, IntentDialog, dialog_json, dialog_problems
-from .exceptions import ConfigurationError
-from .locales import DEFAULT_LOCALE, PerLocale, is_locale, language_of
-from .slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
+from ..builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
+from ..dialog_model import DialogSlot, IntentDialog, dialog_json, dialog_problems
+from ..exceptions import ConfigurationError
+from ..locales import DEFAULT_LOCALE, PerLocale, is_locale, language_of
+from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 
 if TYPE_CHECKING:
-    from .dispatch import Handler, Registry
+    from ..dispatch import Handler, Registry
 
 __all__ = [
     "REQUIRED_INTENTS",
