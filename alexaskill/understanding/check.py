@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..builtin_intents import REQUIRED_INTENTS
-from ..interaction import _invocation_problems, invocation_name_warnings
+from ..interaction.builder import _invocation_problems, invocation_name_warnings
 from .model import InteractionModel, ModelIntent
 from .understander import DEFAULT_SKILL_ID, Understander
 

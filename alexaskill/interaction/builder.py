@@ -1,0 +1,414 @@
+"""The interaction model made from a skill's declarations and handlers, checked as Amazon builds it.
+
+`build_interaction_model` gives the JSON of the ASK CLI's
+``skill-package/interactionModels/custom/<locale>.json``; `alexaskill.interaction` says how.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import inspect
+import re
+import typing
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from ..builtin_intents import REQUIRED_INTENTS
+from ..dialog_model import IntentDialog, dialog_json, dialog_problems
+from ..exceptions import ConfigurationError
+from ..locales import DEFAULT_LOCALE, PerLocale, language_of
+from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
+from .declarations import (
+    _SLOT_REFERENCE,
+    IntentDeclaration,
+    ModelSource,
+    SlotTypeDeclaration,
+    SlotTypeValue,
+    _declared_keys,
+    default_locale,
+)
+
+__all__ = ["InteractionModelError", "build_interaction_model", "invocation_name_warnings"]
+
+
+class InteractionModelError(ConfigurationError):
+    """The skill's declarations do not make a valid interaction model; ``problems`` says why."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
+
+_BUILTIN_SLOT_TYPES: Final[Mapping[Any, str]] = {
+    datetime.date: "AMAZON.DATE",
+    AlexaDate: "AMAZON.DATE",
+    datetime.time: "AMAZON.TIME",
+    AlexaTime: "AMAZON.TIME",
+    datetime.timedelta: "AMAZON.DURATION",
+    AlexaDuration: "AMAZON.DURATION",
+    int: "AMAZON.NUMBER",
+    float: "AMAZON.NUMBER",
+}
+_INTENT_REQUEST_TYPES: Final = ("IntentRequest", "CanFulfillIntentRequest")
+_NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
+_BUILTIN_INTENT: Final = re.compile(r"AMAZON\.[A-Za-z][A-Za-z_]*")
+_LOCALE: Final = re.compile(r"[a-z]{2}-[A-Z]{2}")
+# Besides letters (and the combining marks some scripts need): spaces, and periods for
+# abbreviations, apostrophes for possessives; samples may also hold hyphens and underscores.
+_INVOCATION_PUNCTUATION: Final = frozenset(" .'\u2019")
+_SAMPLE_PUNCTUATION: Final = frozenset(" .'\u2019-_")
+_WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
+_LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "tell"})
+_SMALL_WORDS: Final = frozenset({"a", "an", "the", "for", "to", "of", "my"})
+
+
+@dataclass
+class _Slot:
+    slot_type: str | None
+    multiple: bool = False
+    enum_class: type[enum.Enum] | None = None
+
+
+@dataclass
+class _Intent:
+    name: str
+    samples: list[str] = field(default_factory=list)
+    slots: dict[str, _Slot] = field(default_factory=dict)
+    dialog: IntentDialog | None = None
+    #: The dialog slots' samples in the model's locale.
+    slot_samples: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Whether its lack of samples in the model's locale is reported already.
+    reported: bool = False
+
+
+def _slot_type_of(annotation: Any) -> tuple[str | None, bool, type[enum.Enum] | None]:
+    """(slot type or None if ambiguous, multiple values?, the Enum it comes from)."""
+    target, _ = unwrap_optional(annotation)
+    multiple = target is list or typing.get_origin(target) is list
+    if multiple:
+        args = typing.get_args(target)
+        target = args[0] if args else str
+    if isinstance(target, type) and issubclass(target, enum.Enum):
+        return target.__name__, multiple, target
+    return _BUILTIN_SLOT_TYPES.get(target), multiple, None
+
+
+def _letters(text: str, punctuation: frozenset[str]) -> str | None:
+    """The first character of ``text`` that is neither a letter nor in ``punctuation``."""
+    for char in text:
+        if char not in punctuation and unicodedata.category(char)[0] not in "LM":
+            return char
+    return None
+
+
+class _ModelBuilder:
+    def __init__(self, skill: ModelSource, locale: str = DEFAULT_LOCALE) -> None:
+        self.skill = skill
+        self.locale = locale
+        self.default = default_locale(skill)
+        self.same_language = language_of(locale) == language_of(self.default)
+        keys = _declared_keys(skill)
+        #: Whether the skill declares anything for this locale (or its language) by name.
+        self.declared_here = locale in keys or language_of(locale) in keys
+        self.problems: list[str] = []
+        self.intents: dict[str, _Intent] = {}
+        self.enums: dict[str, type[enum.Enum]] = {}
+
+    def pick(self, items: PerLocale[Any], what: str) -> tuple[Any, ...] | None:
+        """The items for this locale: its own (or its language's), else the default locale's
+        in the same language, else the plain list; None when there are none for it. A plain
+        list (the source language's) in a locale of another language the skill declares is a
+        problem."""
+        found = items.own(self.locale)
+        if found is None and self.same_language:
+            found = items.own(self.default)
+        if found is None and items.common:
+            found = items.common
+            if self.declared_here and not self.same_language:
+                self.problem(
+                    f"{what} are a plain list, in the skill's source language "
+                    f"({self.default}), but the skill declares {self.locale}: give them per "
+                    f"locale, {{{self.default!r}: [...], {self.locale!r}: [...]}}"
+                )
+        return found
+
+    def missing(self, items: PerLocale[Any], what: str) -> None:
+        """Report ``items`` declared for other locales, but not for this one."""
+        self.problem(
+            f"{what}: none for {self.locale} (there are some for {', '.join(items.keys)}); "
+            f"add {{{self.locale!r}: [...]}}"
+        )
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+
+    def collect(self) -> None:
+        for (request_type, name), handler in self.skill.registry.handlers.items():
+            if name is None or request_type not in _INTENT_REQUEST_TYPES:
+                continue
+            intent = self.intents.get(name)
+            if intent is None:
+                intent = self.intents[name] = self.declared(name)
+            for param, annotation in handler.slots:
+                self.add_parameter(intent, handler.name, param, annotation)
+        for name in REQUIRED_INTENTS:
+            self.intents.setdefault(name, _Intent(name))
+
+    def declared(self, name: str) -> _Intent:
+        if not (_NAME.fullmatch(name) or _BUILTIN_INTENT.fullmatch(name)):
+            self.problem(
+                f"intent {name!r}: an intent name is ASCII letters and underscores "
+                "(or AMAZON. and a built-in intent's name)"
+            )
+        declaration = self.skill.intent_declarations.get(name) or IntentDeclaration(name)
+        samples = self.pick(declaration.samples, f"intent {name}: its utterances")
+        if samples is None and declaration.samples and not name.startswith("AMAZON."):
+            self.missing(declaration.samples, f"intent {name}: sample utterances")
+        intent = _Intent(name, list(samples or ()), dialog=declaration.dialog)
+        intent.reported = samples is None and bool(declaration.samples)
+        if declaration.dialog is not None:
+            for slot, dialog_slot in declaration.dialog.slots.items():
+                listed = dialog_slot.samples_by_locale
+                where = f"intent {name}, slot {slot}"
+                found = self.pick(listed, f"{where}: its samples")
+                if found is None and listed:
+                    self.missing(listed, f"{where}: slot samples")
+                intent.slot_samples[slot] = found or ()
+        for slot, slot_type in declaration.slots.items():
+            intent.slots[slot] = _Slot(slot_type)
+        return intent
+
+    def add_parameter(self, intent: _Intent, where: str, param: str, annotation: Any) -> None:
+        derived, multiple, enum_type = _slot_type_of(annotation)
+        slot = intent.slots.get(param)
+        if slot is None:
+            if derived is None:
+                shown = getattr(annotation, "__name__", None)
+                if annotation is inspect.Parameter.empty:
+                    shown = "no annotation"
+                self.problem(
+                    f"intent {intent.name}: parameter {param!r} of {where} "
+                    f"({shown or annotation!r}) has no slot type; declare one, e.g. "
+                    f"@skill.intent({intent.name!r}, slots={{{param!r}: 'AMAZON.City'}})"
+                )
+            intent.slots[param] = _Slot(derived, multiple, enum_type)
+            return
+        slot.multiple = slot.multiple or multiple
+        if enum_type is not None and slot.slot_type == enum_type.__name__:
+            slot.enum_class = enum_type
+
+    def check_intent(self, intent: _Intent, seen: dict[str, str]) -> None:
+        builtin = intent.name.startswith("AMAZON.")
+        if not builtin and not intent.samples and not intent.reported:
+            self.problem(
+                f"intent {intent.name}: no sample utterances; add some with "
+                f"@skill.intent({intent.name!r}, utterances=[...])"
+            )
+        for slot in intent.slots:
+            if not _NAME.fullmatch(slot):
+                self.problem(
+                    f"intent {intent.name}: slot {slot!r}: a slot name is ASCII letters and "
+                    "underscores"
+                )
+        for sample in intent.samples:
+            self.check_sample(intent, sample)
+            key = " ".join(sample.casefold().split())
+            other = seen.get(key)
+            if other is None:
+                seen[key] = intent.name
+            else:
+                also = "listed twice" if other == intent.name else f"also a sample of {other}"
+                self.problem(f"intent {intent.name}: sample {sample!r} is {also}")
+
+    def check_sample(self, intent: _Intent, sample: str) -> None:
+        where = f"intent {intent.name}: sample {sample!r}"
+        text = _SLOT_REFERENCE.sub(" ", sample)
+        if not text.strip() and not _SLOT_REFERENCE.search(sample):
+            self.problem(f"intent {intent.name}: an empty sample utterance")
+            return
+        if "{" in text or "}" in text:
+            self.problem(f"{where}: unbalanced braces; a slot is written {{name}}")
+        for reference in _SLOT_REFERENCE.findall(sample):
+            if reference not in intent.slots:
+                known = ", ".join(intent.slots) or "none"
+                self.problem(
+                    f"{where} names slot {{{reference}}}, which intent {intent.name} does not "
+                    f"have (its slots: {known})"
+                )
+        if any(char.isdigit() for char in text):
+            self.problem(f"{where}: spell numbers out in words")
+        else:
+            bad = _letters(text.replace("{", "").replace("}", ""), _SAMPLE_PUNCTUATION)
+            if bad is not None:
+                self.problem(f"{where}: character {bad!r} is not allowed in a sample utterance")
+
+    def types(self) -> list[dict[str, Any]]:
+        declared = self.skill.slot_types
+        generated: dict[str, type[enum.Enum]] = {}
+        for intent in self.intents.values():
+            for name, slot in intent.slots.items():
+                slot_type = slot.slot_type
+                if slot_type is None or slot_type.startswith("AMAZON.") or slot_type in declared:
+                    continue  # no type at all is reported already
+                enum_class = slot.enum_class
+                if enum_class is None:
+                    self.problem(
+                        f"intent {intent.name}, slot {name}: slot type {slot_type!r} is never "
+                        f"declared; declare it with skill.add_slot_type({slot_type!r}, [...]) "
+                        "or annotate the parameter with an Enum of that name"
+                    )
+                    continue
+                previous = generated.setdefault(slot_type, enum_class)
+                if previous is not enum_class:
+                    self.problem(
+                        f"slot type {slot_type}: two different Enums have that name "
+                        f"({previous.__module__} and {enum_class.__module__}); declare one "
+                        "with skill.add_slot_type"
+                    )
+        result = []
+        for declaration in declared.values():
+            values = self.pick(declaration.by_locale, f"slot type {declaration.name}: its values")
+            if values is None:
+                self.missing(declaration.by_locale, f"slot type {declaration.name}: values")
+                continue
+            result.append(_type_json(declaration.name, values))
+        for name, enum_type in generated.items():
+            generated_type = self.enum_type(name, enum_type)
+            result.append(_type_json(generated_type.name, generated_type.values))
+        for entry in result:
+            if not _NAME.fullmatch(entry["name"]):
+                self.problem(
+                    f"slot type {entry['name']!r}: a custom slot type name is ASCII letters and "
+                    "underscores"
+                )
+        return result
+
+    def enum_type(self, name: str, enum_type: type[enum.Enum]) -> SlotTypeDeclaration:
+        values = []
+        for member in enum_type:
+            if not isinstance(member.value, str):
+                self.problem(f"slot type {name}: member {member.name} has a value that is no str")
+                continue
+            values.append(SlotTypeValue(member.value, member.name))
+        if not values:
+            return SlotTypeDeclaration(name, (SlotTypeValue(name),))
+        return SlotTypeDeclaration(name, tuple(values))
+
+
+def _slot_json(name: str, slot: _Slot, samples: Sequence[str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name, "type": slot.slot_type}
+    if slot.multiple:
+        entry["multipleValues"] = {"enabled": True}
+    if samples:
+        entry["samples"] = list(samples)
+    return entry
+
+
+def _intent_json(intent: _Intent) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": intent.name}
+    if intent.slots:
+        entry["slots"] = [
+            _slot_json(name, slot, intent.slot_samples.get(name, ()))
+            for name, slot in intent.slots.items()
+        ]
+    entry["samples"] = list(intent.samples)
+    return entry
+
+
+def _type_json(type_name: str, listed: Sequence[SlotTypeValue]) -> dict[str, Any]:
+    values = []
+    for value in listed:
+        name: dict[str, Any] = {"value": value.name}
+        if value.synonyms:
+            name["synonyms"] = list(value.synonyms)
+        entry: dict[str, Any] = {"name": name}
+        if value.id is not None:
+            entry = {"id": value.id, **entry}
+        values.append(entry)
+    return {"name": type_name, "values": values}
+
+
+def _invocation_problems(name: str, locale: str) -> list[str]:
+    where = f"invocation name {name!r}"
+    if not name.strip():
+        return ["the invocation name is empty"]
+    problems = []
+    if not 2 <= len(name) <= 50:
+        problems.append(f"{where}: must be 2 to 50 characters long")
+    if name != name.lower():
+        problems.append(f"{where}: must be lower case ({name.lower()!r})")
+    if name != " ".join(name.split()):
+        problems.append(f"{where}: words are separated by single spaces, none at either end")
+    if any(char.isdigit() for char in name):
+        problems.append(f"{where}: spell numbers out in words ('twenty one')")
+    else:
+        bad = _letters(name, _INVOCATION_PUNCTUATION)
+        if bad is not None:
+            problems.append(
+                f"{where}: character {bad!r} is not allowed; only letters, spaces, apostrophes "
+                "and the periods of abbreviations ('a. b. c.')"
+            )
+    words = set(name.lower().split())
+    wake = sorted(words & _WAKE_WORDS)
+    if wake:
+        problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
+    launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
+    if launch:
+        problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
+    return problems
+
+
+def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
+    """What certification would object to in ``name``, though the model builds with it."""
+    words = name.split()
+    warnings = []
+    if len(words) == 1 and not locale.startswith("de-"):
+        warnings.append(
+            f"invocation name {name!r} is one word: Amazon accepts that only for a brand you "
+            "own; use two or more words"
+        )
+    if len(words) == 2 and locale.startswith("en-") and set(words) & _SMALL_WORDS:
+        warnings.append(
+            f"invocation name {name!r}: a two-word name may not use an article, preposition or "
+            "pronoun ('the', 'a', 'for', 'my', ...)"
+        )
+    return warnings
+
+
+def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str) -> dict[str, Any]:
+    """The interaction model of ``skill`` for ``locale``, as the ASK CLI keeps it in
+    ``skill-package/interactionModels/custom/<locale>.json``.
+
+    Raises `InteractionModelError` listing every problem found (see the module docstring).
+    """
+    builder = _ModelBuilder(skill, locale)
+    if not _LOCALE.fullmatch(locale):
+        builder.problem(f"locale {locale!r}: expected a language and a country, like 'en-US'")
+    builder.problems.extend(_invocation_problems(invocation, locale))
+    builder.collect()
+    seen: dict[str, str] = {}
+    dialogs: list[tuple[str, dict[str, str], IntentDialog]] = []
+    for intent in builder.intents.values():
+        builder.check_intent(intent, seen)
+        if intent.dialog is not None:
+            slot_types = {name: slot.slot_type or "" for name, slot in intent.slots.items()}
+            builder.problems.extend(dialog_problems(intent.name, slot_types, intent.dialog))
+            dialogs.append((intent.name, slot_types, intent.dialog))
+    types = builder.types()
+    if builder.problems:
+        raise InteractionModelError(builder.problems)
+    model: dict[str, Any] = {
+        "languageModel": {
+            "invocationName": invocation,
+            "intents": [_intent_json(intent) for intent in builder.intents.values()],
+            "types": types,
+        }
+    }
+    if dialogs:
+        translations = getattr(skill, "translations", None)
+        translate = None if translations is None else translations.translator(locale).gettext
+        model["dialog"], model["prompts"] = dialog_json(dialogs, translate)
+    return {"interactionModel": model}

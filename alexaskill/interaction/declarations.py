@@ -1,0 +1,351 @@
+"""What a skill declares for its interaction model, and where its declarations fall short.
+
+`Skill` records these as handlers are registered; `alexaskill.interaction.builder` makes the model
+from them. `model_warnings` is what the app logs at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from ..builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
+from ..dialog_model import DialogSlot, IntentDialog
+from ..exceptions import ConfigurationError
+from ..locales import DEFAULT_LOCALE, PerLocale, is_locale, language_of
+
+if TYPE_CHECKING:
+    from ..dispatch import Handler, Registry
+
+__all__ = [
+    "IntentDeclaration",
+    "ModelSource",
+    "SlotTypeDeclaration",
+    "SlotTypeValue",
+    "declaration_problems",
+    "declared_locales",
+    "default_locale",
+    "locale_warnings",
+    "model_warnings",
+]
+
+_SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class IntentDeclaration:
+    """An intent's sample utterances, the type of each of its slots, and its dialog."""
+
+    name: str
+    #: Every sample utterance, whatever its locale (``samples`` has them per locale).
+    utterances: tuple[str, ...] = ()
+    #: Slot name to slot type (``"AMAZON.City"``, or a custom type's name).
+    slots: Mapping[str, str] = field(default_factory=dict)
+    #: The dialog model's part: `DialogSlot` declarations, confirmation, delegation.
+    dialog: IntentDialog | None = None
+    #: The sample utterances by locale (`alexaskill.locales`).
+    samples: PerLocale[str] = field(default_factory=PerLocale)
+
+    @classmethod
+    def build(
+        cls,
+        name: str,
+        utterances: Iterable[str] | Mapping[str, Iterable[str]] = (),
+        slots: Mapping[str, str | DialogSlot] | None = None,
+        *,
+        confirm: str | Sequence[str] | None = None,
+        auto_delegate: bool | None = None,
+    ) -> IntentDeclaration:
+        """Accept ``utterances`` as a list or by locale, ``slots`` values as a type name or a
+        `DialogSlot`."""
+        samples = PerLocale.build(utterances, _sample, f"intent {name}: utterances")
+        types: dict[str, str] = {}
+        dialog_slots: dict[str, DialogSlot] = {}
+        for slot, declared in (slots or {}).items():
+            if isinstance(declared, DialogSlot):
+                types[slot] = declared.type
+                dialog_slots[slot] = declared
+            elif isinstance(declared, str):
+                types[slot] = declared
+            else:
+                raise ConfigurationError(
+                    f"intent {name}: slot {slot!r} is declared with {declared!r}; give its type "
+                    "('AMAZON.City') or a DialogSlot"
+                )
+        dialog = IntentDialog.build(name, dialog_slots, confirm, auto_delegate)
+        return cls(name, samples.everything(), types, dialog, samples)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotTypeValue:
+    """One value of a custom slot type: its canonical name, optional id and synonyms."""
+
+    name: str
+    id: str | None = None
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SlotTypeDeclaration:
+    """A custom slot type and its values."""
+
+    name: str
+    #: Every value, whatever its locale (``by_locale`` has them per locale).
+    values: tuple[SlotTypeValue, ...]
+    #: The values by locale (`alexaskill.locales`).
+    by_locale: PerLocale[SlotTypeValue] = field(default_factory=PerLocale)
+
+    @classmethod
+    def build(
+        cls,
+        name: str,
+        values: Iterable[str | SlotTypeValue | Mapping[str, object]]
+        | Mapping[str, Iterable[str | SlotTypeValue | Mapping[str, object]]],
+    ) -> SlotTypeDeclaration:
+        """Accept values as plain names, `SlotTypeValue`, or ``{"name", "id", "synonyms"}``; as
+        a list, or by locale (``{"en-US": [...], "de-DE": [...]}``)."""
+
+        def convert(value: object) -> SlotTypeValue:
+            if isinstance(value, str):
+                return SlotTypeValue(value)
+            if isinstance(value, SlotTypeValue):
+                return value
+            if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+                synonyms = value.get("synonyms") or ()
+                if not isinstance(synonyms, Sequence) or isinstance(synonyms, str):
+                    raise ConfigurationError(f"slot type {name}: synonyms must be a list")
+                value_id = value.get("id")
+                return SlotTypeValue(
+                    str(value["name"]),
+                    None if value_id is None else str(value_id),
+                    tuple(str(s) for s in synonyms),
+                )
+            raise ConfigurationError(
+                f"slot type {name}: {value!r} is not a value name, SlotTypeValue or mapping"
+            )
+
+        by_locale = PerLocale.build(values, convert, f"slot type {name}: values")
+        if not by_locale.common and not by_locale.by_locale:
+            raise ConfigurationError(f"slot type {name} needs at least one value")
+        for key, listed in by_locale.by_locale.items():
+            if not listed:
+                raise ConfigurationError(f"slot type {name} needs at least one {key} value")
+        return cls(name, by_locale.everything(), by_locale)
+
+
+def _sample(item: object) -> str:
+    if not isinstance(item, str):
+        raise ConfigurationError(f"a sample utterance is a string, not {item!r}")
+    return item
+
+
+def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> list[str]:
+    """What contradicts between an intent's declared slots and its handler's slot parameters.
+
+    Only what an intent declares is checked. With ``utterances``, its slots are those named in
+    braces in its samples and the keys of ``slots``: every slot parameter must be one of them
+    (else nothing could fill it, and the user would be asked again forever), and every sample's
+    slot must be a parameter or have a declared type. Every ``slots`` key must name a parameter,
+    unless the handler takes the whole intent and reads slots itself. (``slots`` alone may
+    declare the types of some slots only, leaving the others to their annotations.)
+    """
+    if not declaration.utterances and not declaration.slots:
+        return []
+    where = f"intent {declaration.name} ({handler.name})"
+    referenced: dict[str, str] = {}
+    for sample in declaration.utterances:
+        for reference in _SLOT_REFERENCE.findall(sample):
+            referenced.setdefault(reference, sample)
+    declared = {*referenced, *declaration.slots}
+    parameters = [name for name, _ in handler.slots]
+    problems = []
+    for name in parameters if declaration.utterances else ():
+        if name not in declared:
+            problems.append(
+                f"{where}: parameter {name!r} is not a slot of the intent (its samples and slots= "
+                f"name {', '.join(sorted(declared)) or 'none'}){did_you_mean(name, declared)}; "
+                "rename it after the slot, or annotate it with a framework type"
+            )
+    for name, sample in referenced.items():
+        if name not in parameters and name not in declaration.slots:
+            problems.append(
+                f"{where}: sample {sample!r} names slot {{{name}}}, which is neither a "
+                f"parameter nor declared in slots={did_you_mean(name, parameters)}; add a "
+                f"parameter {name!r}, or declare its type: slots={{{name!r}: 'AMAZON.…'}}"
+            )
+    if not handler.takes_intent:
+        for name in declaration.slots:
+            if name not in parameters:
+                problems.append(
+                    f"{where}: slots= declares {name!r}, which names no parameter"
+                    f"{did_you_mean(name, parameters)}; add a parameter {name!r} (or take the "
+                    "IntentRequest and read the slot from it)"
+                )
+    return problems
+
+
+def default_locale(skill: object) -> str:
+    """The locale ``skill``'s source text is written for: its `Translations`' default, else
+    en-US."""
+    translations = getattr(skill, "translations", None)
+    return DEFAULT_LOCALE if translations is None else str(translations.default_locale)
+
+
+def _declared_keys(skill: ModelSource) -> set[str]:
+    """The locales and languages the skill gives utterances, slot samples or values by name."""
+    keys: set[str] = set()
+    for declaration in skill.intent_declarations.values():
+        keys.update(declaration.samples.keys)
+        if declaration.dialog is not None:
+            for dialog_slot in declaration.dialog.slots.values():
+                keys.update(dialog_slot.samples_by_locale.keys)
+    for slot_type in skill.slot_types.values():
+        keys.update(slot_type.by_locale.keys)
+    return keys
+
+
+def declared_locales(skill: ModelSource) -> tuple[str, ...]:
+    """The locales the skill has a model for (``alexaskill model --all-locales``), sorted.
+
+    Those named in full (``"de-DE"``, not ``"de"``) by its utterances, slot samples, slot type
+    values and message catalogs, and its default locale when some utterances are a plain list
+    (or none is named).
+    """
+    keys = {key for key in _declared_keys(skill) if is_locale(key)}
+    translations = getattr(skill, "translations", None)
+    if translations is not None:
+        keys.update(name for name in translations.locales if is_locale(name))
+    plain = any(d.samples.common for d in skill.intent_declarations.values())
+    if plain or not keys:
+        keys.add(default_locale(skill))
+    return tuple(sorted(keys))
+
+
+def locale_warnings(skill: ModelSource, locale: str) -> list[str]:
+    """What the model of ``locale`` builds with, but users of that language would not want:
+    samples or prompts in the skill's source language."""
+    default = default_locale(skill)
+    if language_of(locale) == language_of(default):
+        return []
+    warnings = []
+    keys = _declared_keys(skill)
+    undeclared = locale not in keys and language_of(locale) not in keys
+    if undeclared and any(d.utterances for d in skill.intent_declarations.values()):
+        warnings.append(
+            f"the sample utterances are written in the source language ({default}) and none "
+            f"for {locale}: give them per locale, utterances={{{default!r}: [...], "
+            f"{locale!r}: [...]}}"
+        )
+    translations = getattr(skill, "translations", None)
+    untranslated = []
+    for declaration in skill.intent_declarations.values():
+        dialog = declaration.dialog
+        if dialog is None:
+            continue
+        texts = list(dialog.confirm)
+        for dialog_slot in dialog.slots.values():
+            texts += [*dialog_slot.elicit, *dialog_slot.confirm]
+            texts += [text for rule in dialog_slot.validations for text in rule.prompt]
+        for text in texts:
+            # Only a catalog of the locale's own language counts, not the default locale's.
+            if translations is None or translations.lookup(text, locale) is None:
+                untranslated.append(f"{declaration.name}: {text!r}")
+    if untranslated:
+        warnings.append(
+            f"{len(untranslated)} dialog prompt(s) have no {locale} translation in the skill's "
+            f"catalogs and are spoken in {default}: " + "; ".join(untranslated)
+        )
+    return warnings
+
+
+class ModelSource(Protocol):
+    """What the interaction model is made from: a `Skill`'s handlers and declarations."""
+
+    @property
+    def registry(self) -> Registry:
+        """The registered handlers."""
+
+    @property
+    def intent_declarations(self) -> Mapping[str, IntentDeclaration]:
+        """The intents' sample utterances and slot types, by intent name."""
+
+    @property
+    def slot_types(self) -> Mapping[str, SlotTypeDeclaration]:
+        """The custom slot types, by name."""
+
+
+def model_warnings(source: ModelSource) -> list[str]:
+    """Where the handlers and the model declared in code disagree (logged at start-up).
+
+    - An intent with a handler but no sample utterances is not in the model, so Alexa never sends
+      it, when the skill declares sample utterances for other intents (with none at all, the model
+      lives elsewhere: the ASK CLI's files, the developer console).
+    - A custom intent named like a built-in one ("StopIntent" for AMAZON.StopIntent).
+    - An intent declared (for CanFulfillIntentRequest) that no intent handler answers.
+    - A locale (or language) that some intents or slot types are given samples or values for
+      and others are not (`alexaskill.locales`).
+    Each names the closest name the skill does have, when one is close.
+    """
+    handled: dict[str, Handler] = {}
+    queried: dict[str, Handler] = {}
+    for (request_type, name), handler in source.registry.handlers.items():
+        if name is not None and request_type == "IntentRequest":
+            handled[name] = handler
+        elif name is not None and request_type == "CanFulfillIntentRequest":
+            queried[name] = handler
+    sampled = {name for name, d in source.intent_declarations.items() if d.utterances}
+    model = {*sampled, *REQUIRED_INTENTS}
+    warnings = []
+    for name, handler in handled.items():
+        if name.startswith("AMAZON."):
+            continue
+        builtin = f"AMAZON.{name}"
+        if builtin in BUILTIN_INTENTS:
+            warnings.append(
+                f"intent {name!r} ({handler.name}) is a custom intent named like the built-in "
+                f"{builtin}; did you mean {builtin}?"
+            )
+        elif sampled and name not in sampled:
+            warnings.append(
+                f"intent {name!r} ({handler.name}) has a handler but no sample utterances, so it "
+                f"is not in the interaction model and Alexa never sends it"
+                f"{did_you_mean(name, model | BUILTIN_INTENTS)}"
+            )
+    warnings.extend(_coverage_warnings(source))
+    catch_all = ("IntentRequest", None) in source.registry.handlers
+    for name, handler in queried.items():
+        if name not in handled and not catch_all:
+            warnings.append(
+                f"intent {name!r} is declared by the can_fulfill handler {handler.name} but no "
+                f"intent handler answers it{did_you_mean(name, handled)}"
+            )
+    return warnings
+
+
+def _coverage_warnings(source: ModelSource) -> list[str]:
+    """Intents and slot types without their own items for a locale others declare."""
+    default = default_locale(source)
+    warnings = []
+    for key in sorted(_declared_keys(source)):
+        same_language = language_of(key) == language_of(default)
+        declared: list[tuple[str, PerLocale[Any]]] = [
+            (f"intent {name!r} has no sample utterances", d.samples)
+            for name, d in source.intent_declarations.items()
+            if not name.startswith("AMAZON.")
+        ]
+        declared += [
+            (f"slot type {name!r} has no values", d.by_locale)
+            for name, d in source.slot_types.items()
+        ]
+        for what, items in declared:
+            if not items or items.own(key) is not None:
+                continue
+            if same_language and (items.common or items.own(default) is not None):
+                continue
+            warnings.append(
+                f"{what} for {key}, which the skill declares elsewhere: its {key} model "
+                f"(alexaskill model --locale {key if is_locale(key) else key + '-…'}) fails"
+            )
+    return warnings
