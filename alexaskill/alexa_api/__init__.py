@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from . import ssml
-from .exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
+from .. import ssml
+from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
 
 if TYPE_CHECKING:
     import ssl
