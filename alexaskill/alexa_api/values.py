@@ -1,0 +1,270 @@
+"""The typed values Alexa's service APIs answer with, and the permission scopes they need.
+
+Field names are Amazon's, in snake_case (``addressLine1`` is ``address_line1``); fields Amazon
+leaves out or sends as ``null`` are ``None``; fields it adds later are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import msgspec
+
+__all__ = [
+    "Address",
+    "AlertInfo",
+    "AlexaList",
+    "CountryAndPostalCode",
+    "InSkillProduct",
+    "ListItem",
+    "ListStatus",
+    "PhoneNumber",
+    "PushNotification",
+    "Reminder",
+    "ReminderTrigger",
+    "Scope",
+    "SpokenInfo",
+    "SpokenText",
+]
+
+
+class Scope:
+    """Amazon's permission scopes for the service APIs, as the skill manifest names them.
+
+    A skill lists the scopes it uses under ``permissions`` in its manifest (the console's
+    *Permissions* page); each user grants them in the Alexa app. `PermissionRequired` names the
+    one a call lacked, and the framework's consent card asks for it.
+    """
+
+    #: `AlexaApi.full_address`.
+    FULL_ADDRESS: Final = "read::alexa:device:all:address"
+    #: `AlexaApi.country_and_postal_code`.
+    COUNTRY_AND_POSTAL_CODE: Final = "read::alexa:device:all:address:country_and_postal_code"
+    #: `AlexaApi.full_name`.
+    NAME: Final = "alexa::profile:name:read"
+    #: `AlexaApi.given_name`.
+    GIVEN_NAME: Final = "alexa::profile:given_name:read"
+    #: `AlexaApi.email`.
+    EMAIL: Final = "alexa::profile:email:read"
+    #: `AlexaApi.mobile_number`.
+    MOBILE_NUMBER: Final = "alexa::profile:mobile_number:read"
+    #: `AlexaApi.create_reminder`, `get_reminders`, `delete_reminder`.
+    REMINDERS: Final = "alexa::alerts:reminders:skill:readwrite"
+    #: `AlexaApi.lists`, `list_items`.
+    LISTS_READ: Final = "read::alexa:household:list"
+    #: `AlexaApi.add_list_item`.
+    LISTS_WRITE: Final = "write::alexa:household:list"
+
+    #: Every scope above, for ``permissions=`` in tests and for checks.
+    ALL: Final = (
+        FULL_ADDRESS,
+        COUNTRY_AND_POSTAL_CODE,
+        NAME,
+        GIVEN_NAME,
+        EMAIL,
+        MOBILE_NUMBER,
+        REMINDERS,
+        LISTS_READ,
+        LISTS_WRITE,
+    )
+
+
+class _Value(msgspec.Struct, frozen=True, rename="camel", kw_only=True, omit_defaults=True):
+    """Base of the answers: camelCase on the wire, every field optional."""
+
+
+# --- device address -------------------------------------------------------------------------
+
+
+class Address(_Value, frozen=True, kw_only=True):
+    """The device's full address, as the user set it in the Alexa app."""
+
+    address_line1: str | None = None
+    address_line2: str | None = None
+    address_line3: str | None = None
+    city: str | None = None
+    district_or_county: str | None = None
+    state_or_region: str | None = None
+    postal_code: str | None = None
+    country_code: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when every field is empty: the user set no address."""
+        return not any(getattr(self, name) for name in self.__struct_fields__)
+
+
+class CountryAndPostalCode(_Value, frozen=True, kw_only=True):
+    """The device's country (ISO 3166 code, ``"US"``) and postal code."""
+
+    country_code: str | None = None
+    postal_code: str | None = None
+
+
+# --- customer profile -----------------------------------------------------------------------
+
+
+class PhoneNumber(_Value, frozen=True, kw_only=True):
+    """The user's mobile number: ``country_code`` (``"+1"``) and the national ``phone_number``."""
+
+    country_code: str | None = None
+    phone_number: str | None = None
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.country_code, self.phone_number) if part)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+class ReminderTrigger(_Value, frozen=True, kw_only=True):
+    """When a reminder rings: ``SCHEDULED_ABSOLUTE`` at a local time or ``SCHEDULED_RELATIVE``."""
+
+    type: str | None = None
+    #: Local time, ISO 8601 without an offset (``2026-11-27T19:00:00.000``), in ``time_zone_id``.
+    scheduled_time: str | None = None
+    offset_in_seconds: int | None = None
+    #: An IANA zone (``Europe/Paris``); absent: the device's time zone.
+    time_zone_id: str | None = None
+    #: ``{"startDateTime": …, "recurrenceRules": ["FREQ=DAILY;…"]}`` for a recurring reminder.
+    recurrence: dict[str, object] | None = None
+
+
+class SpokenText(_Value, frozen=True, kw_only=True):
+    """What the reminder says in one locale: plain ``text`` and optional ``ssml``."""
+
+    locale: str | None = None
+    text: str | None = None
+    ssml: str | None = None
+
+
+class SpokenInfo(_Value, frozen=True, kw_only=True):
+    """The reminder's words, one `SpokenText` per locale."""
+
+    content: tuple[SpokenText, ...] = ()
+
+
+class AlertInfo(_Value, frozen=True, kw_only=True):
+    """``alertInfo``: what the reminder says."""
+
+    spoken_info: SpokenInfo | None = None
+
+
+class PushNotification(_Value, frozen=True, kw_only=True):
+    """Whether the reminder also shows on the user's phone: ``ENABLED`` or ``DISABLED``."""
+
+    status: str | None = None
+
+
+class Reminder(_Value, frozen=True, kw_only=True):
+    """A reminder the skill created; ``alert_token`` identifies it (for `delete_reminder`)."""
+
+    alert_token: str = ""
+    #: ``ON`` until it rang, then ``COMPLETED``.
+    status: str | None = None
+    created_time: str | None = None
+    updated_time: str | None = None
+    version: str | int | None = None
+    href: str | None = None
+    trigger: ReminderTrigger | None = None
+    alert_info: AlertInfo | None = None
+    push_notification: PushNotification | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The reminder's words (its first spoken text), when Alexa sent them."""
+        info = self.alert_info.spoken_info if self.alert_info is not None else None
+        if info is None or not info.content:
+            return None
+        return info.content[0].text
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+class ListStatus(_Value, frozen=True, kw_only=True):
+    """One entry of a list's ``statusMap``: where its ``active`` or ``completed`` items are."""
+
+    status: str | None = None
+    href: str | None = None
+
+
+class AlexaList(_Value, frozen=True, kw_only=True):
+    """A household list: the Alexa shopping list, the to-do list, or one the user made."""
+
+    list_id: str = ""
+    name: str | None = None
+    #: ``active`` or ``archived``.
+    state: str | None = None
+    version: int | None = None
+    status_map: tuple[ListStatus, ...] = ()
+
+
+class ListItem(_Value, frozen=True, kw_only=True):
+    """An item of a household list."""
+
+    id: str = ""
+    value: str | None = None
+    #: ``active`` or ``completed``.
+    status: str | None = None
+    version: int | None = None
+    created_time: str | None = None
+    updated_time: str | None = None
+    href: str | None = None
+
+
+# --- in-skill products ----------------------------------------------------------------------
+
+
+class InSkillProduct(_Value, frozen=True, kw_only=True):
+    """A product the skill sells, as this user sees it: can they buy it, do they own it."""
+
+    product_id: str = ""
+    #: The developer's name for it (never spoken).
+    reference_name: str | None = None
+    #: The name and summary in the request's locale.
+    name: str | None = None
+    summary: str | None = None
+    #: ``ENTITLEMENT``, ``SUBSCRIPTION`` or ``CONSUMABLE``.
+    type: str | None = None
+    #: ``PURCHASABLE`` or ``NOT_PURCHASABLE``.
+    purchasable: str | None = None
+    #: ``ENTITLED`` or ``NOT_ENTITLED``.
+    entitled: str | None = None
+    #: ``PURCHASED``, ``NOT_PURCHASED``, ``AUTO_ENTITLED``.
+    entitlement_reason: str | None = None
+    #: Purchases in force: 0 or 1, except for consumables.
+    active_entitlement_count: int | None = None
+    #: ``TEST`` (a developer account) or ``LIVE``.
+    purchase_mode: str | None = None
+
+    @property
+    def is_entitled(self) -> bool:
+        """True when the user owns the product (``entitled == "ENTITLED"``)."""
+        return self.entitled == "ENTITLED"
+
+    @property
+    def is_purchasable(self) -> bool:
+        """True when the user can buy it now (``purchasable == "PURCHASABLE"``)."""
+        return self.purchasable == "PURCHASABLE"
+
+
+# --- envelopes of answers (used by AlexaApi) ------------------------------------------------
+
+
+class _Reminders(msgspec.Struct, rename="camel", kw_only=True):
+    alerts: list[Reminder] = msgspec.field(default_factory=list)
+
+
+class _Lists(msgspec.Struct, rename="camel", kw_only=True):
+    lists: list[AlexaList] = msgspec.field(default_factory=list)
+
+
+class _ListItems(msgspec.Struct, rename="camel", kw_only=True):
+    items: list[ListItem] = msgspec.field(default_factory=list)
+
+
+class _Products(msgspec.Struct, rename="camel", kw_only=True):
+    in_skill_products: list[InSkillProduct] = msgspec.field(default_factory=list)
+    is_truncated: bool | None = None
+    next_token: str | None = None

@@ -1,0 +1,289 @@
+"""One call to Alexa's service APIs: the body sent, the endpoint, the deadline, the answer read."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import ipaddress
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+import msgspec
+
+from .. import ssml
+from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
+T = TypeVar("T")
+
+__all__ = [
+    "ApiTransport",
+    "check_endpoint",
+    "error_of",
+    "is_loopback",
+    "read_answer",
+    "reminder_body",
+    "send",
+    "tls_context",
+]
+
+
+# --- bodies: Amazon's error bodies, the reminder body sent ----------------------------------
+
+
+class _Error(msgspec.Struct, kw_only=True):
+    # Most APIs answer {"code", "message"}; the device address API {"type", "message"}.
+    code: Any = None
+    type: Any = None
+    message: Any = None
+
+
+def error_of(content: bytes) -> tuple[str | None, str | None]:
+    """Amazon's error code and message from an error body, read defensively (any body may come)."""
+    try:
+        error = msgspec.json.decode(content, type=_Error)
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        return None, None
+    code = error.code if isinstance(error.code, str) else error.type
+    code = code[:80] if isinstance(code, str) else None
+    message = error.message[:200] if isinstance(error.message, str) else None
+    return code, message
+
+
+def _local_iso(moment: _dt.datetime) -> str:
+    """A local time as Amazon's reminders take it: ISO 8601, milliseconds, no offset."""
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
+
+
+def _relative_trigger(after: _dt.timedelta, recurrence: Sequence[str]) -> dict[str, Any]:
+    seconds = int(after.total_seconds())
+    if seconds <= 0:
+        raise ValueError("a reminder's after= must be a positive delay")
+    if recurrence:
+        raise ValueError("a recurring reminder needs at=, not after=")
+    return {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": seconds}
+
+
+def _absolute_trigger(at: _dt.datetime, recurrence: Sequence[str]) -> dict[str, Any]:
+    zone_name = getattr(at.tzinfo, "key", None)
+    if at.tzinfo is not None and zone_name is None:
+        # A fixed offset names no zone Amazon knows: say the same moment in UTC.
+        at, zone_name = at.astimezone(_dt.UTC), "UTC"
+    # Without timeZoneId Alexa reads scheduledTime in the device's time zone.
+    trigger: dict[str, Any] = {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": _local_iso(at)}
+    if zone_name is not None:
+        trigger["timeZoneId"] = zone_name
+    if recurrence:
+        trigger["recurrence"] = {
+            "startDateTime": trigger["scheduledTime"],
+            "recurrenceRules": list(recurrence),
+        }
+    return trigger
+
+
+def reminder_body(
+    text: str,
+    at: _dt.datetime | None,
+    after: _dt.timedelta | None,
+    recurrence: Sequence[str],
+    speech: str | ssml.Ssml | None,
+    push_notification: bool,
+    locale: str,
+    now: _dt.datetime,
+) -> dict[str, Any]:
+    """The body of Amazon's "create a reminder" call (`AlexaApi.create_reminder` documents it).
+
+    `ValueError` for a reminder Amazon would refuse: no text, both or neither of ``at`` and
+    ``after``, a delay that is not positive, a recurrence without ``at``.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("a reminder needs non-empty text")
+    if isinstance(recurrence, str):
+        raise ValueError("recurrence is a list of rules, e.g. ['FREQ=DAILY;BYHOUR=7']")
+    if at is not None and after is None:
+        trigger = _absolute_trigger(at, recurrence)
+    elif after is not None and at is None:
+        trigger = _relative_trigger(after, recurrence)
+    else:
+        raise ValueError("give a reminder either at= (a datetime) or after= (a timedelta)")
+    spoken: dict[str, str] = {"locale": locale, "text": text}
+    if speech is not None:
+        spoken["ssml"] = str(ssml.speak(speech))
+    return {
+        "requestTime": _local_iso(now.astimezone(_dt.UTC)),
+        "trigger": trigger,
+        "alertInfo": {"spokenInfo": {"content": [spoken]}},
+        "pushNotification": {"status": "ENABLED" if push_notification else "DISABLED"},
+    }
+
+
+# --- one request: the endpoint rule, the timeout, what each status means ---------------------
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for an IP literal on this machine (``127.0.0.1``, ``::1``); names never count."""
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(operation: str, endpoint: str) -> str:
+    """``endpoint`` without its trailing slash if it is https (or http to a loopback address)."""
+    parts = urlsplit(endpoint)
+    if not parts.hostname or not (
+        parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))
+    ):
+        raise AlexaApiError(
+            f"{operation}: apiEndpoint {endpoint[:80]!r} is not an https URL "
+            "(plain http is allowed only to 127.0.0.1 or [::1])",
+            operation=operation,
+        )
+    return endpoint.rstrip("/")
+
+
+class ApiTransport(Protocol):
+    """Something that answers `AlexaApi`'s calls without HTTP (`testing.FakeAlexaApi` does).
+
+    `Skill.api_client` may be one instead of an ``httpx.AsyncClient``: each call is then one
+    method call, at a cost of microseconds rather than the milliseconds of building an HTTP
+    request.
+    """
+
+    async def alexa_api_call(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json: object,
+        params: Mapping[str, str] | None,
+    ) -> tuple[int, bytes]:
+        """The HTTP status and body Alexa's service APIs answer; `TimeoutError` for none."""
+        ...
+
+
+async def send(
+    client: httpx.AsyncClient | ApiTransport | None,
+    operation: str,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    json: object,
+    params: Mapping[str, str] | None,
+    *,
+    timeout: float,
+) -> tuple[int, bytes]:
+    """Send one request within ``timeout`` seconds in all: its status and body. Failures raise."""
+    import asyncio  # here: an AWS Lambda cold start that makes no call does not load it
+
+    async def call() -> tuple[int, bytes]:
+        if client is not None and hasattr(client, "alexa_api_call"):
+            return await client.alexa_api_call(method, url, headers, json, params)
+        return await _http(client, operation, method, url, headers, json, params, timeout)
+
+    try:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # another event loop (trio): anyio's deadline
+            import anyio
+
+            with anyio.fail_after(timeout):
+                return await call()
+        # asyncio's own deadline costs a few µs; anyio's cancel scope ten times that.
+        async with asyncio.timeout(timeout):
+            return await call()
+    except TimeoutError:
+        raise AlexaApiTimeout(
+            f"{operation}: no answer from Alexa's API within {timeout:g} s", operation=operation
+        ) from None
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """httpx's default TLS settings (certifi's roots, or ``SSL_CERT_FILE``), made once per process.
+
+    The app's client and the clients made per call (no lifespan, AWS Lambda) share it: making
+    it costs a few hundred ms of CPU, which each new client would otherwise spend again.
+    """
+    import httpx
+
+    return httpx.create_ssl_context()
+
+
+async def _http(
+    client: httpx.AsyncClient | None,
+    operation: str,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    json: object,
+    params: Mapping[str, str] | None,
+    timeout: float,
+) -> tuple[int, bytes]:
+    import httpx
+
+    try:
+        if client is not None:
+            reply = await client.request(
+                method, url, json=json, params=params, headers=headers, timeout=timeout
+            )
+        else:
+            async with httpx.AsyncClient(timeout=timeout, verify=tls_context()) as own:
+                reply = await own.request(method, url, json=json, params=params, headers=headers)
+    except httpx.TimeoutException:
+        raise TimeoutError from None
+    except httpx.HTTPError as exc:
+        raise AlexaApiError(
+            f"{operation}: {type(exc).__name__} reaching Alexa's API", operation=operation
+        ) from exc
+    return reply.status_code, reply.content
+
+
+def read_answer(
+    operation: str,
+    status: int,
+    content: bytes,
+    into: type[T] | None,
+    *,
+    scope: str | None = None,
+    unauthorized_means_consent: bool = False,
+) -> Any:
+    """What an answer means: the decoded value (True when ``into`` is None), None for 204.
+
+    A 403 (and a 401 if ``unauthorized_means_consent``) raises `PermissionRequired` for
+    ``scope``; anything else raises `AlexaApiError` (with the ``status``).
+    """
+    if status == 204:
+        return None
+    if 200 <= status < 300:
+        if into is None:
+            return True
+        try:
+            return msgspec.json.decode(content, type=into)
+        except msgspec.DecodeError as exc:
+            raise AlexaApiError(
+                f"{operation}: Alexa's answer does not decode: {exc}",
+                operation=operation,
+                status=status,
+            ) from None
+    code, message = error_of(content)
+    if scope is not None and (status == 403 or (status == 401 and unauthorized_means_consent)):
+        raise PermissionRequired(scope, operation=operation, status=status, code=code)
+    reason = {
+        401: "the access token is invalid or expired",
+        403: "the access token does not allow this call",
+        404: "not found",
+        429: "throttled by Amazon (too many requests)",
+    }.get(status, "server error" if status >= 500 else "refused")
+    detail = ", ".join(part for part in (code, message) if part)
+    raise AlexaApiError(
+        f"{operation}: HTTP {status}, {reason}" + (f" ({detail})" if detail else ""),
+        operation=operation,
+        status=status,
+        code=code,
+    )
