@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from alexaskill.app import _Endpoint, _read_headers
+from alexaskill.asgi import _Endpoint, _read_headers
 from alexaskill.models import decode_envelope
 from alexaskill.testing import TestPKI
 from benchmarks.envelopes import SignedRequest, Workload

@@ -1,0 +1,323 @@
+"""Answering, sans-IO: from a decoded envelope to the encoded reply (hooks, handler, recovery)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
+
+from . import messages
+from .deadline import call_in_thread
+from .dispatch import Call, Handler
+from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
+from .models import Envelope, IntentRequest, LaunchRequest, Request
+from .registration import Registration
+from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
+from .rules import check_reply, failure_reply
+
+if TYPE_CHECKING:
+    from .i18n import Translations
+
+__all__ = ["APOLOGY", "PERMISSION_PROMPT", "SLOT_PROMPT", "UNHANDLED", "Answer", "Answering"]
+
+logger = logging.getLogger("alexaskill")
+
+# What the framework says by itself, in English (`alexaskill.messages` documents each); a
+# request in another language hears it in that language.
+APOLOGY: Final = messages.APOLOGY
+SLOT_PROMPT: Final = messages.SLOT_PROMPT
+PERMISSION_PROMPT: Final = messages.PERMISSION_PROMPT
+UNHANDLED: Final = messages.UNHANDLED
+
+_APOLOGY_BODY: Final = encode_response(speak(APOLOGY))
+
+#: The services made for one answer (the hooks', the handler's), to finish once all returned.
+_Made = dict[type, Any]
+
+
+class Answer(NamedTuple):
+    """An encoded response envelope, and how it came about (for the request's log line)."""
+
+    body: bytes
+    #: "ok", "unhandled", "before_request" (a before-request hook answered), "exception_handler",
+    #: "slot_retry", "permission_consent", "handler_error" or "deadline".
+    outcome: str
+
+
+class Answering(Registration):
+    """How a `Skill` answers a decoded envelope with what was registered (no I/O, no deadline)."""
+
+    # Set by `Skill.__init__` (documented there).
+    translations: Translations | None
+    on_handler_error: Callable[[Exception], None] | None
+
+    def check_skill_id(self, envelope: Envelope) -> None:
+        """Raise `SkillIdError` unless every application id in ``envelope`` is one of ours."""
+        skill_ids = self.skill_ids
+        if skill_ids is None:
+            return
+        ids = envelope.application_ids
+        if not ids:
+            raise SkillIdError("request names no application id")
+        for application_id in ids:
+            if application_id not in skill_ids:
+                raise SkillIdError("request is for another skill")
+
+    async def answer(self, envelope: Envelope) -> bytes:
+        """Dispatch a verified, decoded ``envelope`` and return the encoded response envelope."""
+        return (await self.respond(envelope)).body
+
+    async def respond(self, envelope: Envelope, *, threadpool: bool = True) -> Answer:
+        """`answer`, with the outcome for the request's log line (and no deadline).
+
+        ``threadpool=False`` calls synchronous handlers on the event loop's thread: right on AWS
+        Lambda, which answers one request at a time (and it saves loading anyio's thread machinery
+        on a cold start); never in a web server.
+        """
+        return await self._answer(Call(envelope), threadpool)
+
+    async def _answer(self, call: Call, threadpool: bool) -> Answer:
+        self.registry.freeze()
+        envelope = call.envelope
+        handler = self.registry.resolve(envelope)
+        try:
+            if self.registry.hooked:
+                response, outcome, name = await self._hooked(handler, call, threadpool)
+            elif handler is None:
+                response, outcome, name = self._unhandled(envelope.request), "unhandled", ""
+            else:
+                response = await self._invoke(handler, call, threadpool)
+                outcome, name = "ok", handler.name
+            body = encode_response(
+                check_reply(response, envelope, handler=name), call.session_attributes
+            )
+            return Answer(body, outcome)
+        except Exception as exc:
+            return await self._recover(exc, call, threadpool)
+
+    async def _hooked(
+        self, handler: Handler | None, call: Call, threadpool: bool
+    ) -> tuple[Response | None, str, str]:
+        """The before-request hooks, the handler (unless a hook answered), the after-request
+        hooks: the reply, the outcome and who made the reply. Services are made once for all
+        of them, and finished once all went well."""
+        request = call.envelope.request
+        made: _Made = {}
+        for hook in self.registry.before_hooks:
+            if hook.applies(request):
+                response = await self._invoke(hook.handler, call, threadpool, made)
+                if response is not None:
+                    outcome, name = "before_request", hook.handler.name
+                    break
+        else:
+            if handler is None:
+                response, outcome, name = self._unhandled(request), "unhandled", ""
+            else:
+                response = await self._invoke(handler, call, threadpool, made)
+                outcome, name = "ok", handler.name
+        response, name = await self._after(call, response, name, threadpool, made)
+        await self._finish(made)
+        return response, outcome, name
+
+    async def _after(
+        self,
+        call: Call,
+        response: Response | None,
+        name: str,
+        threadpool: bool,
+        made: _Made,
+    ) -> tuple[Response | None, str]:
+        """The reply once the after-request hooks that apply have seen (and changed) it."""
+        request = call.envelope.request
+        for hook in self.registry.after_hooks:
+            if hook.applies(request) and (response is not None or not hook.handler.required):
+                call.response = response
+                changed = await self._invoke(hook.handler, call, threadpool, made)
+                if changed is not None:
+                    response, name = changed, hook.handler.name
+        return response, name
+
+    async def _invoke(
+        self,
+        handler: Handler,
+        call: Call,
+        threadpool: bool = True,
+        made: _Made | None = None,
+    ) -> Response | None:
+        """Call ``handler`` with its arguments: its reply. The services it asks for are made
+        (unless in ``made``: an earlier hook of the answer made them) and, without ``made``,
+        finished once it returned; with it, added there for the caller to finish."""
+        finishing: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
+        if made is None:
+            for service_type in handler.services:
+                create, finish = self._services[service_type]
+                service = call.services[service_type] = await create(call)
+                if finish is not None:
+                    finishing.append((finish, service))
+        else:
+            for service_type in handler.services:
+                if service_type not in made:
+                    create = self._services[service_type][0]
+                    made[service_type] = call.services[service_type] = await create(call)
+        kwargs = handler.arguments(call)
+        translations = self.translations
+        # While it runs, alexaskill.i18n's _() speaks the request's language (a def handler's
+        # thread runs in a copy of this context).
+        token = (
+            None if translations is None else translations.activate(call.envelope.request.locale)
+        )
+        try:
+            if handler.is_async:
+                result = await handler.func(**kwargs)
+            elif threadpool:
+                # A def handler may block, so it runs in a worker thread; alexaskill.threads
+                # hops there and back for a fraction of what starlette's run_in_threadpool
+                # (anyio) costs. Imported here: it loads asyncio, ~18 ms of an AWS Lambda cold
+                # start that needs none.
+                from .threads import run_sync
+
+                # Under a deadline, through a wrapper that reports a result that came too late.
+                func = handler.func if call.deadline is None else _late_reporter(handler, call)
+                result = await run_sync(func, kwargs)
+            elif call.deadline is None:
+                result = handler.func(**kwargs)
+            else:
+                # AWS Lambda: a thread of its own, so that the deadline can stop waiting for it.
+                late = _late_reporter(handler, call, report_only=True)
+                seconds = call.deadline - time.perf_counter()
+                result = call_in_thread(handler.func, kwargs, seconds, late)
+        finally:
+            if translations is not None and token is not None:
+                translations.deactivate(token)
+        if result is not None and not isinstance(result, Response):
+            raise ResponseError(
+                f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
+                "(from speak(), ask(), …) or None"
+            )
+        for finish, service in finishing:
+            await finish(service)
+        return result
+
+    async def _finish(self, made: _Made) -> None:
+        """Finish the services of an answer whose code all returned (save what it changed)."""
+        for service_type, service in made.items():
+            finish = self._services[service_type][1]
+            if finish is not None:
+                await finish(service)
+
+    def _unhandled(self, request: Request) -> Response | None:
+        if isinstance(request, IntentRequest):
+            logger.warning("no handler for intent %r and no fallback", request.intent.name)
+            return ask(
+                self._say(UNHANDLED, request),
+                reprompt=self._say(messages.UNHANDLED_REPROMPT, request),
+            )
+        if isinstance(request, LaunchRequest):
+            logger.warning("no handler for LaunchRequest and no fallback")
+        return None
+
+    async def _recover(self, exc: Exception, call: Call, threadpool: bool) -> Answer:
+        # The consent card below is the default handler of PermissionRequired: only a handler
+        # registered for it (or a subclass) replaces it, not one for AlexaApiError or Exception.
+        handler = self.registry.exception_handler(exc, stop_at=PermissionRequired)
+        if handler is not None:
+            call.exception = exc
+            try:
+                if self.registry.after_hooks:
+                    # Its services are made again (each service's create decides what it takes
+                    # over from the failed code's), and the after-request hooks share them.
+                    made: _Made = {}
+                    reply = await self._invoke(handler, call, threadpool, made)
+                    reply, name = await self._after(call, reply, handler.name, threadpool, made)
+                    await self._finish(made)
+                else:
+                    reply = await self._invoke(handler, call, threadpool)
+                    name = handler.name
+                response = check_reply(reply, call.envelope, handler=name)
+                body = encode_response(response, call.session_attributes)
+                return Answer(body, "exception_handler")
+            except Exception as failure:
+                logger.exception("exception handler %s failed", handler.name)
+                self._tell(failure)
+                return Answer(self._apology_body(call.envelope.request), "handler_error")
+        if isinstance(exc, SlotError | PermissionRequired) and (
+            failure_reply(call.envelope.request) is None
+        ):
+            if isinstance(exc, SlotError):
+                logger.info("%s; asking again", exc)
+                reply = ask(self._say(SLOT_PROMPT, call.envelope.request))
+                outcome = "slot_retry"
+            else:
+                # Amazon's guidance: say what is missing, and send the consent card for it.
+                logger.info("%s; sending the consent card", exc)
+                card = AskForPermissionsConsentCard([exc.scope])
+                prompt = self._say(PERMISSION_PROMPT, call.envelope.request)
+                reply, outcome = speak(prompt, card=card), "permission_consent"
+            try:
+                return Answer(encode_response(reply, call.session_attributes), outcome)
+            except ResponseError as failure:
+                logger.exception("session attributes do not encode")
+                self._tell(failure)
+                return Answer(self._apology_body(call.envelope.request), "handler_error")
+        request = call.envelope.request
+        intent = getattr(getattr(request, "intent", None), "name", "") or ""
+        if isinstance(exc, StoreError):
+            # Its message says what failed and what to do; a traceback would add only noise.
+            logger.error("attributes not loaded or saved for %s %s: %s", request.type, intent, exc)
+        else:
+            logger.error("handler failed for %s %s", request.type, intent, exc_info=exc)
+        self._tell(exc)
+        return Answer(self._apology_body(request), "handler_error")
+
+    def _say(self, message: str, request: Request) -> str:
+        """One of the framework's sentences, in the request's language (`alexaskill.messages`)."""
+        locale = request.locale
+        if self.translations is None and (not locale or locale.startswith("en")):
+            return message
+        return messages.spoken(message, locale, self.translations)
+
+    def _apology_body(self, request: Request) -> bytes:
+        """The spoken apology, or the silent reply where Alexa takes no speech."""
+        reply = failure_reply(request)
+        if reply is not None:
+            return encode_response(reply)
+        apology = self._say(APOLOGY, request)
+        return _APOLOGY_BODY if apology == APOLOGY else encode_response(speak(apology))
+
+    def _tell(self, exc: Exception) -> None:
+        listener = self.on_handler_error
+        if listener is not None:
+            listener(exc)
+
+
+def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -> Any:
+    """``handler.func`` wrapped to log its end when the deadline gave up on it; with
+    ``report_only``, the logging callback `call_in_thread` takes instead."""
+
+    def report(seconds: float, error: BaseException | None) -> None:
+        late = time.perf_counter() - (call.deadline or 0.0)
+        what = "returned" if error is None else f"raised {type(error).__name__}"
+        logger.warning(
+            "%s %s %.2f s after its deadline; discarded (the deadline's answer was sent)",
+            handler.name,
+            what,
+            late,
+        )
+
+    if report_only:
+        return report
+    func = handler.func
+
+    def run(**kwargs: Any) -> Any:
+        try:
+            result = func(**kwargs)
+        except BaseException as exc:
+            if call.expired:
+                report(0.0, exc)
+            raise
+        if call.expired:
+            report(0.0, None)
+        return result
+
+    return run

@@ -1,0 +1,289 @@
+"""The ASGI app serving a `Skill`: Starlette built lazily, its lifespan, Alexa's raw endpoint."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+
+from .deadline import expired, watch
+from .deadline_answering import DeadlineAnswering
+from .exceptions import RequestError
+from .logs import configure_logging_if_unset, log_request, refusal
+from .models import Envelope, decode_envelope
+
+if TYPE_CHECKING:
+    import httpx
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from .capture import RequestCapture
+    from .store import Store
+    from .verify import Verifier
+
+__all__ = ["Serving"]
+
+logger = logging.getLogger("alexaskill")
+
+_JSON_HEADERS: Final = [(b"content-type", b"application/json")]
+#: The request headers `_Endpoint` passes on (by their lower-case wire names).
+_READ_HEADERS: Final = {
+    name.encode(): name
+    for name in (
+        "content-type",
+        "content-length",
+        "signaturecertchainurl",
+        "signature-256",
+        "signature",
+    )
+}
+
+
+class Serving(DeadlineAnswering):
+    """A `Skill` as an ASGI app: ``uvicorn app:skill``, or mounted in another app."""
+
+    # Set by `Skill.__init__` (documented there).
+    verify: bool
+    verifier: Verifier | None
+    max_body_size: int
+    body_timeout: float
+    path: str
+    health_path: str | None
+    deadline: float | None
+    capture: RequestCapture | None
+    store: Store
+    _app: ASGIApp | None
+    _endpoint: _Endpoint
+    _http_client: httpx.AsyncClient | None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the skill as an ASGI app (``uvicorn app:skill``)."""
+        app = self._app
+        if app is None:
+            app = self._app = self._build()
+        if scope["type"] == "http" and scope["method"] == "POST":
+            # Alexa's POSTs skip Starlette's middleware and router (5-7 µs a request): the
+            # endpoint answers every outcome itself. Under a Mount, the path is the mount's.
+            path: str = scope["path"]
+            root: str = scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root) :] or "/"  # "": mounted, and POSTed to the mount path
+            if path == self.path:
+                await self._endpoint(scope, receive, send)
+                return
+        await app(scope, receive, send)
+
+    def _build(self) -> ASGIApp:
+        from starlette.applications import Starlette
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
+        self.start()
+        if self.verify and self.verifier is None:
+            from .verify import Verifier
+
+            self.verifier = Verifier()
+        if not self.verify:
+            logger.warning(
+                "request verification is OFF (Skill(verify=False)): anyone can call this skill. "
+                "Never run it like this on the internet."
+            )
+        if self.capture is not None:
+            logger.warning(
+                "request capture is ON: every request is written to %s, with the user ids and "
+                "access tokens it carries. Switch it off once you have your capture.",
+                self.capture.directory,
+            )
+
+        async def health(request: Any) -> JSONResponse:
+            return JSONResponse({"status": "ok"})
+
+        routes = [Route(self.path, self._endpoint)]
+        if self.health_path is not None:
+            routes.append(Route(self.health_path, health, methods=["GET", "HEAD"]))
+        return Starlette(routes=routes, lifespan=self._lifespan)
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Any) -> AsyncIterator[None]:
+        # One HTTP client per worker for certificate downloads (and the Alexa service APIs),
+        # closed at shutdown. Without a lifespan (a Skill mounted in another app runs none) the
+        # verifier makes its own client on first use.
+        import httpx
+
+        from .alexa_api import tls_context
+
+        # The certifi roots come loaded once per process: each start (a test client's, say)
+        # would otherwise spend a few hundred ms of CPU loading them again.
+        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0), verify=tls_context()) as client:
+            self._http_client = client
+            verifier = self.verifier
+            if verifier is not None:
+                verifier.use_http_client(client)
+            try:
+                yield
+            finally:
+                self._http_client = None
+                if verifier is not None:
+                    verifier.use_http_client(None)
+                    await verifier.aclose()
+                await self.store.aclose()
+
+    async def _handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
+        started = time.perf_counter()
+        verify_ms: float | None = None
+        envelope: Envelope | None = None
+        try:
+            if self.verify:
+                verifier = self.verifier
+                if verifier is None:  # reset after the app was built: never skip the check
+                    from .verify import Verifier
+
+                    verifier = self.verifier = Verifier()
+                try:
+                    envelope = await verifier.verify_envelope(headers, body)
+                finally:
+                    verify_ms = (time.perf_counter() - started) * 1000
+            else:
+                envelope = decode_envelope(body)
+            self.check_skill_id(envelope)
+        except RequestError as exc:
+            logger.warning("refused request: %s", exc)
+            log_request(envelope, outcome=refusal(exc), status=400, verify_ms=verify_ms)
+            return 400, _error_body(str(exc))
+        decoded = time.perf_counter()
+        deadline = self.deadline
+        if deadline is None:
+            answer = await self.respond(envelope)
+        else:
+            answer = await self._respond_by(envelope, body, started + deadline, deadline)
+        handler_ms = (time.perf_counter() - decoded) * 1000
+        log_request(
+            envelope, outcome=answer.outcome, status=200, handler_ms=handler_ms, verify_ms=verify_ms
+        )
+        return 200, answer.body
+
+
+def _error_body(reason: str) -> bytes:
+    return msgspec.json.encode({"error": reason[:200]})
+
+
+class _Endpoint:
+    """The raw ASGI endpoint that answers Alexa's POSTs (no Request/Response objects: speed)."""
+
+    __slots__ = ("skill",)
+
+    def __init__(self, skill: Serving) -> None:
+        self.skill = skill
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
+            return
+        headers = _read_headers(scope["headers"])
+        content_type = headers.get("content-type", "")
+        if not content_type.lower().startswith("application/json"):
+            await _send(send, 415, b'{"error": "expected application/json"}')
+            return
+        limit = self.skill.max_body_size
+        declared = headers.get("content-length")
+        if declared is not None:
+            # ASCII digits only ("²".isdigit() is true) and no more of them than any real body
+            # needs (int() refuses over 4,300): a server in front may pass on what uvicorn refuses.
+            if not (declared.isascii() and declared.isdigit()) or len(declared) > 18:
+                await _send(send, 400, b'{"error": "invalid content-length"}')
+                return
+            if int(declared) > limit:
+                await _send(send, 413, b'{"error": "request body too large"}')
+                return
+        try:
+            body = await self._read_body_in_time(receive, limit)
+        except TimeoutError:
+            # A client that dribbles its body (or stops sending it) keeps no connection open.
+            reason = f"request body not received within {self.skill.body_timeout:g} s"
+            await _send(send, 408, _error_body(reason), close=True)
+            return
+        if body is None:
+            await _send(send, 413, b'{"error": "request body too large"}')
+            return
+        capture = self.skill.capture
+        if capture is not None:
+            capture.write(scope["path"], scope["headers"], body)
+        status, payload = await self.skill._handle(headers, body)
+        await _send(send, status, payload)
+
+    async def _read_body_in_time(self, receive: Receive, limit: int) -> bytes | None:
+        """`_read_body`; `TimeoutError` if the body has not all arrived within ``body_timeout``."""
+        skill = self.skill
+        seconds = skill.body_timeout
+        # The skill's watchdog (alexaskill.deadline): no timer per request.
+        watched = watch(skill._watchdog, time.perf_counter() + seconds)
+        if watched is None:  # not asyncio (trio, through anyio)
+            async with _anyio_deadline(seconds):
+                return await _read_body(receive, limit)
+        skill._watchdog = watched[0]
+        try:
+            body = await _read_body(receive, limit)
+        except BaseException as exc:
+            if expired(watched, exc):
+                raise TimeoutError from None
+            raise
+        watched[0].unwatch(watched[1])
+        return body
+
+
+def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The headers `_Endpoint` and the verifier read, by lower-case name, from ASGI's list."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        # ASGI servers send names in lower case (the spec says they should); a name that is not
+        # is lowered, not missed.
+        key = _READ_HEADERS.get(name)
+        if key is None and not name.islower():
+            key = _READ_HEADERS.get(name.lower())
+        if key is not None:
+            headers[key] = value.decode("latin-1")
+    return headers
+
+
+async def _read_body(receive: Callable[[], Awaitable[Any]], limit: int) -> bytes | None:
+    """The request body, or None as soon as it grows past ``limit`` bytes."""
+    message = await receive()
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):
+        return body if len(body) <= limit else None
+    chunks = [body]
+    size = len(body)
+    while message.get("more_body", False):
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b""
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@contextlib.asynccontextmanager
+async def _anyio_deadline(seconds: float) -> AsyncIterator[None]:
+    import anyio
+
+    with anyio.fail_after(seconds):
+        yield
+
+
+async def _send(
+    send: Send, status: int, body: bytes, *, allow: bool = False, close: bool = False
+) -> None:
+    headers = [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())]
+    if allow:
+        headers.append((b"allow", b"POST"))
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,176 @@
+"""Answering in time: `DeadlineExceeded` for a late handler, automatic progressive responses."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from typing import Any, Final
+
+from . import messages
+from .answering import Answer, Answering
+from .deadline import Watchdog, expired, watch
+from .dispatch import Call
+from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
+from .models import Envelope, decode_envelope
+from .responses import ask, encode_response
+from .rules import failure_reply
+from .services import AlexaApi
+
+__all__ = ["DEADLINE_GRACE", "DEADLINE_REPLY", "PROGRESSIVE_SPEECH", "DeadlineAnswering"]
+
+logger = logging.getLogger("alexaskill")
+
+# What the framework says by itself (`alexaskill.messages`), as in `alexaskill.answering`.
+DEADLINE_REPLY: Final = messages.DEADLINE_REPLY
+PROGRESSIVE_SPEECH: Final = messages.PROGRESSIVE_SPEECH
+#: How long an exception handler for `DeadlineExceeded` may take before `DEADLINE_REPLY` is sent.
+DEADLINE_GRACE: Final = 0.5
+_PROGRESSIVE_REQUESTS: Final = frozenset(("LaunchRequest", "IntentRequest"))
+
+
+class DeadlineAnswering(Answering):
+    """`Answering` given up on at a deadline (`Skill(deadline=…)`, `alexaskill.deadline`)."""
+
+    # Set by `Skill.__init__` (documented there).
+    _watchdog: Watchdog | None
+    progressive_after: float | None
+    progressive_speech: str
+    _progressive_tasks: set[Any]
+
+    async def _respond_by(
+        self,
+        envelope: Envelope,
+        body: bytes | None,
+        at: float,
+        limit: float,
+        *,
+        threadpool: bool = True,
+        loop: bool = True,
+    ) -> Answer:
+        """`respond`, or the answer to `DeadlineExceeded` if it is not done by ``at``.
+
+        ``at`` is a `time.perf_counter` time, ``limit`` the deadline it stands for (seconds, for
+        messages). ``body``, the request as received, gives the exception handler a session
+        untouched by a handler still running in its thread. ``loop`` says whether this runs on
+        an asyncio event loop (AWS Lambda answers some skills without one).
+        """
+        call = Call(envelope)
+        call.deadline = at
+        seconds = at - time.perf_counter()
+        if seconds > 0:  # else spent before the handler's turn (a slow certificate download)
+            watched = watch(self._watchdog, at) if loop else None
+            if watched is not None:
+                self._watchdog = watched[0]
+            progressive = None
+            if self.progressive_after is not None and watched is not None:
+                progressive = self._progressive_later(call, at - limit + self.progressive_after)
+            try:
+                answer = await self._answer(call, threadpool)
+            except BaseException as exc:
+                if not expired(watched, exc):
+                    raise
+            else:
+                if watched is not None and watched[0].unwatch(watched[1]):
+                    # Cancelled, yet it answered (the handler caught CancelledError): a late
+                    # answer is still an answer.
+                    logger.warning("a handler caught the deadline's cancellation and answered late")
+                return answer
+            finally:
+                if progressive is not None:
+                    progressive.cancel()
+        call.expired = True
+        return await self._answer_deadline(call, body, limit, threadpool, loop)
+
+    def _progressive_later(self, call: Call, at: float) -> _Progressive | None:
+        """Send `progressive_speech` at `time.perf_counter` ``at``, unless cancelled first."""
+        if call.envelope.request.type not in _PROGRESSIVE_REQUESTS:
+            return None
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        progressive = _Progressive()
+
+        def start() -> None:
+            task = loop.create_task(self._send_progressive(call))
+            self._progressive_tasks.add(task)  # kept, so that it is not collected meanwhile
+            task.add_done_callback(self._progressive_tasks.discard)
+            progressive.task = task
+
+        progressive.timer = loop.call_later(max(at - time.perf_counter(), 0.0), start)
+        return progressive
+
+    async def _send_progressive(self, call: Call) -> None:
+        try:
+            api = await self._services[AlexaApi][0](call)
+            await api.progressive(self._say(self.progressive_speech, call.envelope.request))
+        except Exception as exc:  # the interim speech never matters more than the answer
+            logger.warning("automatic progressive response not sent: %s", exc)
+
+    async def _answer_deadline(
+        self, call: Call, body: bytes | None, limit: float, threadpool: bool, loop: bool
+    ) -> Answer:
+        handler = self.registry.resolve(call.envelope)
+        exc = DeadlineExceeded(limit, None if handler is None else handler.name)
+        if handler is None:
+            fate = ""
+        elif handler.is_async:
+            fate = ": it was cancelled"
+        else:
+            fate = ": its thread runs on, and what it returns will be discarded"
+        logger.warning("%s (Skill(deadline=...)), answering now%s", exc, fate)
+        # A def handler may still be changing the session in its thread: the exception handler
+        # and the reply get the request's own, decoded afresh.
+        fresh = call
+        if body is not None:
+            with contextlib.suppress(MalformedRequestError):
+                fresh = Call(decode_envelope(body))
+        if self.registry.exception_handler(exc) is not None:
+            fresh.deadline = time.perf_counter() + DEADLINE_GRACE
+            watched = watch(self._watchdog, fresh.deadline) if loop else None
+            try:
+                answer = await self._recover(exc, fresh, threadpool)
+            except BaseException as error:
+                if not expired(watched, error):
+                    raise
+                fresh.expired = True
+                logger.error(
+                    "the exception handler for DeadlineExceeded took over %s s too: answered %r",
+                    DEADLINE_GRACE,
+                    DEADLINE_REPLY,
+                )
+            else:
+                if watched is not None:
+                    watched[0].unwatch(watched[1])
+                if answer.outcome == "exception_handler":
+                    return Answer(answer.body, "deadline")
+        text = self._say(DEADLINE_REPLY, fresh.envelope.request)
+        return Answer(_deadline_body(fresh, text), "deadline")
+
+
+class _Progressive:
+    """An automatic progressive response: its timer, then the task sending it."""
+
+    __slots__ = ("task", "timer")
+
+    def __init__(self) -> None:
+        self.timer: Any = None
+        self.task: Any = None
+
+    def cancel(self) -> None:
+        """The answer is ready: a "one moment" now would come after it, so none is sent."""
+        self.timer.cancel()
+        if self.task is not None:
+            self.task.cancel()
+
+
+def _deadline_body(call: Call, text: str) -> bytes:
+    """``text`` (`DEADLINE_REPLY`, in the request's language), keeping the session (and its
+    attributes) open, where Alexa takes speech."""
+    reply = failure_reply(call.envelope.request)
+    if reply is None:
+        reply = ask(text)
+    try:
+        return encode_response(reply, call.session_attributes)
+    except ResponseError:
+        return encode_response(reply)
