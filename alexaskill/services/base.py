@@ -1,0 +1,156 @@
+"""The part of `AlexaApi` every call goes through: the request's endpoint, token and device."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+from urllib.parse import quote
+
+from ..alexa_api import check_endpoint, read_answer, send
+from ..exceptions import AlexaApiError
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    import httpx
+
+    from ..alexa_api import ApiTransport
+    from ..models import Envelope, System
+
+__all__ = ["API_TIMEOUT", "RequestApi"]
+
+T = TypeVar("T")
+
+#: Seconds one call to Alexa's service APIs may take in all before it is given up.
+API_TIMEOUT: Final = 2.0
+_NOT_ASKED: Final[Any] = object()
+
+
+class RequestApi:
+    """An `AlexaApi` without its calls: the request it is bound to and the one way out to Amazon."""
+
+    __slots__ = ("_client", "_envelope", "_progressive_sent", "_time_zone", "timeout")
+
+    def __init__(
+        self,
+        envelope: Envelope,
+        *,
+        client: httpx.AsyncClient | ApiTransport | None = None,
+        timeout: float = API_TIMEOUT,
+    ) -> None:
+        self._envelope = envelope
+        self._client = client
+        self._time_zone: ZoneInfo | None = _NOT_ASKED
+        self._progressive_sent = 0
+        #: Seconds one call may take in all.
+        self.timeout = timeout
+
+    @property
+    def endpoint(self) -> str | None:
+        """``context.System.apiEndpoint``, e.g. ``https://api.amazonalexa.com``."""
+        system = self._system()
+        return None if system is None else system.api_endpoint
+
+    @property
+    def client(self) -> httpx.AsyncClient | ApiTransport | None:
+        """The shared HTTP client calls go through; None: each call makes its own."""
+        return self._client
+
+    @property
+    def locale(self) -> str:
+        """The request's locale (``en-US`` when it has none): the language answers come in."""
+        return self._envelope.request.locale or "en-US"
+
+    def _system(self) -> System | None:
+        context = self._envelope.context
+        return None if context is None else context.system
+
+    def call_sync(self, method: Callable[..., Coroutine[Any, Any, T]], /, *args: Any) -> T:
+        """From a ``def`` handler: run one of these coroutine methods and return its result.
+
+        ``name = api.call_sync(api.given_name)``. A ``def`` handler runs in a worker thread;
+        the call runs on the app's event loop meanwhile. `RuntimeError` in any other thread.
+        """
+        from ..threads import run_in_loop
+
+        try:
+            return run_in_loop(method, *args)
+        except RuntimeError:  # not one of alexaskill's threads: an anyio worker thread, maybe
+            pass
+        import anyio.from_thread
+
+        return anyio.from_thread.run(method, *args)
+
+    # --- the one way out -----------------------------------------------------------------------
+
+    def _device_id(self) -> str:
+        system = self._system()
+        device = None if system is None else system.device
+        if device is None or not device.device_id:
+            raise AlexaApiError("the request names no device (context.System.device.deviceId)")
+        return quote(device.device_id, safe="")
+
+    def _base(self, operation: str) -> tuple[str, str]:
+        system = self._system()
+        endpoint = None if system is None else system.api_endpoint
+        token = None if system is None else system.api_access_token
+        if not endpoint or not token:
+            raise AlexaApiError(
+                f"{operation}: the request has no apiEndpoint or apiAccessToken "
+                "(Alexa sends both in context.System)",
+                operation=operation,
+            )
+        return check_endpoint(operation, endpoint), token
+
+    async def _get(
+        self, operation: str, path: str, into: type[T], *, scope: str | None = None
+    ) -> T | None:
+        found: T | None = await self._call(operation, "GET", path, into, scope=scope)
+        return found
+
+    async def _call(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        into: type[T] | None,
+        *,
+        scope: str | None = None,
+        json: object = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        base: str | None = None,
+        unauthorized_means_consent: bool = False,
+    ) -> Any:
+        """One request: the decoded answer, or None for "not set" (204); failures raise."""
+        endpoint, token = self._base(operation)
+        sent = {"Authorization": f"Bearer {token}", "Accept": "application/json", **(headers or {})}
+        status, content = await send(
+            self._client,
+            operation,
+            method,
+            (base or endpoint) + path,
+            sent,
+            json,
+            params,
+            timeout=self.timeout,
+        )
+        return read_answer(
+            operation,
+            status,
+            content,
+            into,
+            scope=scope,
+            unauthorized_means_consent=unauthorized_means_consent,
+        )
+
+
+def _segment(value: str, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string")
+    return quote(value, safe="")
+
+
+def _utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC)

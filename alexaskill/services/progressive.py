@@ -1,0 +1,119 @@
+"""Progressive responses: speech Alexa plays while the skill works on its answer."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Final
+
+from .. import ssml
+from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
+from .base import API_TIMEOUT, RequestApi
+
+__all__ = [
+    "MAX_PROGRESSIVE_AUDIO",
+    "MAX_PROGRESSIVE_RESPONSES",
+    "MAX_PROGRESSIVE_SPEECH",
+    "PROGRESSIVE_TIMEOUT",
+    "ProgressiveApi",
+]
+
+logger = logging.getLogger("alexaskill")
+
+#: The same, for progressive responses (kept as its own name for skills that import it).
+PROGRESSIVE_TIMEOUT: Final = API_TIMEOUT
+#: Progressive responses one request may have.
+MAX_PROGRESSIVE_RESPONSES: Final = 5
+#: Characters in a progressive response's speech (the SSML document sent).
+MAX_PROGRESSIVE_SPEECH: Final = 600
+#: Seconds of audio in a progressive response (its ``<break time>`` pauses, here).
+MAX_PROGRESSIVE_AUDIO: Final = 30.0
+# Amazon plays progressive responses only while it waits for the answer to these requests.
+_PROGRESSIVE_REQUESTS: Final = ("LaunchRequest", "IntentRequest")
+_BREAK_TIME: Final = re.compile(
+    r"""<break\b[^>]*?\btime\s*=\s*(["'])\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*\1"""
+)
+
+
+class ProgressiveApi(RequestApi):
+    """`AlexaApi`'s progressive responses, for async and sync handlers."""
+
+    __slots__ = ()
+
+    # --- progressive responses -----------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/custom-skills/send-the-user-a-progressive-response.html
+
+    async def progressive(self, speech: str | ssml.Ssml) -> bool:
+        """Have Alexa say ``speech`` while the skill works on its answer; True if accepted.
+
+        ``speech`` is plain text or `Ssml`, as for `speak`. Only a LaunchRequest or an
+        IntentRequest can have progressive responses, at most five, sent before the handler
+        returns; the speech is at most 600 characters with at most 30 s of pauses. Breaking one
+        of these rules raises `ResponseError` before anything is sent. Failures on the way are
+        logged and return False: the skill's real answer is never affected. A sync handler runs
+        in a worker thread and cannot await this: use `progressive_sync`.
+        """
+        request = self._envelope.request
+        if request.type not in _PROGRESSIVE_REQUESTS:
+            raise ResponseError(
+                "a progressive response is only for a LaunchRequest or an IntentRequest, "
+                f"not a {request.type} (Alexa plays none)"
+            )
+        if not isinstance(speech, str) or not speech:
+            raise ResponseError("progressive response speech must be a non-empty str or Ssml")
+        document = str(ssml.speak(speech))
+        _check_progressive(document, self._progressive_sent)
+        system = self._system()
+        if system is None or not system.api_endpoint or not system.api_access_token:
+            logger.warning("no progressive response: the request has no apiEndpoint or token")
+            return False
+        self._progressive_sent += 1
+        body = {
+            "header": {"requestId": request.request_id},
+            "directive": {"type": "VoicePlayer.Speak", "speech": document},
+        }
+        url = system.api_endpoint.rstrip("/") + "/v1/directives"
+        try:
+            await self._call("progressive", "POST", "/v1/directives", None, json=body)
+        except AlexaApiTimeout:
+            logger.warning("progressive response timed out after %g s (%s)", self.timeout, url)
+            return False
+        except AlexaApiError as exc:  # the answer matters more than the interim speech
+            if exc.status is not None:
+                logger.warning("progressive response refused (%s): HTTP %d", url, exc.status)
+            else:
+                cause = type(exc.__cause__).__name__ if exc.__cause__ else str(exc)
+                logger.warning("progressive response failed (%s): %s", url, cause)
+            return False
+        return True
+
+    def progressive_sync(self, speech: str | ssml.Ssml) -> bool:
+        """`progressive` for a sync handler (which runs in a worker thread of the app)."""
+        try:
+            return self.call_sync(self.progressive, speech)
+        except RuntimeError as exc:  # not in a worker thread of a running event loop
+            logger.warning("no progressive response from this thread: %s", exc)
+            return False
+
+
+def _check_progressive(document: str, sent: int) -> None:
+    """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response."""
+    if len(document) > MAX_PROGRESSIVE_SPEECH:
+        raise ResponseError(
+            f"progressive response speech is {len(document)} characters as SSML; the limit is "
+            f"{MAX_PROGRESSIVE_SPEECH}"
+        )
+    pauses = sum(
+        float(number) / (1000 if unit == "ms" else 1)
+        for _, number, unit in _BREAK_TIME.findall(document)
+    )
+    if pauses > MAX_PROGRESSIVE_AUDIO:
+        raise ResponseError(
+            f"progressive response speech holds {pauses:g} s of pauses; the limit is "
+            f"{MAX_PROGRESSIVE_AUDIO:g} s of audio"
+        )
+    if sent >= MAX_PROGRESSIVE_RESPONSES:
+        raise ResponseError(
+            f"at most {MAX_PROGRESSIVE_RESPONSES} progressive responses per request; this would "
+            f"be number {sent + 1}"
+        )

@@ -1,0 +1,214 @@
+"""What Alexa keeps for the user that a skill reads and writes: reminders, lists, products."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from typing import Final
+from urllib.parse import quote, urlsplit
+
+from .. import ssml
+from ..alexa_api import (
+    AlexaList,
+    InSkillProduct,
+    ListItem,
+    Reminder,
+    Scope,
+    _ListItems,
+    _Lists,
+    _Products,
+    _Reminders,
+    is_loopback,
+    reminder_body,
+)
+from ..exceptions import AlexaApiError
+from .base import RequestApi, _segment, _utcnow
+
+__all__ = ["RecordsApi"]
+
+# The List Management API has a single host, whatever the request's apiEndpoint ("The endpoint of
+# the List Management API is https://api.amazonalexa.com", Amazon's List Management reference).
+_LISTS_ENDPOINT: Final = "https://api.amazonalexa.com"
+# Pages of in-skill products followed at most (Amazon answers up to 100 products a page).
+_MAX_PAGES: Final = 10
+
+
+class RecordsApi(RequestApi):
+    """`AlexaApi`'s calls for reminders, household lists and in-skill products."""
+
+    __slots__ = ()
+
+    # --- reminders -----------------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-reminders-api-reference.html
+    # Amazon documents 401 for a user who has not granted the reminders permission, 403 on create.
+
+    async def create_reminder(
+        self,
+        text: str,
+        *,
+        at: _dt.datetime | None = None,
+        after: _dt.timedelta | None = None,
+        recurrence: Sequence[str] = (),
+        speech: str | ssml.Ssml | None = None,
+        push_notification: bool = True,
+    ) -> Reminder:
+        """Have Alexa say ``text`` ``at`` a moment or ``after`` a delay; the created `Reminder`.
+
+        ``at`` without a time zone is the device's local time; with a ``ZoneInfo`` it rings at
+        that time there. ``recurrence`` takes RFC 5545 rules (``"FREQ=WEEKLY;BYDAY=MO"``) for an
+        ``at`` reminder. ``speech`` is SSML to say instead of ``text``. Amazon lets a skill create
+        reminders only while the user talks to it. Needs `Scope.REMINDERS`.
+        """
+        body = reminder_body(
+            text, at, after, recurrence, speech, push_notification, self.locale, _utcnow()
+        )
+        return (
+            await self._call(
+                "create_reminder",
+                "POST",
+                "/v1/alerts/reminders",
+                Reminder,
+                scope=Scope.REMINDERS,
+                json=body,
+                unauthorized_means_consent=True,
+            )
+            or Reminder()
+        )
+
+    async def get_reminders(self) -> list[Reminder]:
+        """The reminders this skill created for the user. Needs `Scope.REMINDERS`."""
+        answer = await self._call(
+            "get_reminders",
+            "GET",
+            "/v1/alerts/reminders",
+            _Reminders,
+            scope=Scope.REMINDERS,
+            unauthorized_means_consent=True,
+        )
+        return [] if answer is None else list(answer.alerts)
+
+    async def delete_reminder(self, alert_token: str) -> bool:
+        """Delete a reminder; False when Amazon knows no such reminder (404)."""
+        if not alert_token:
+            raise ValueError("delete_reminder needs the reminder's alert_token")
+        path = f"/v1/alerts/reminders/{quote(alert_token, safe='')}"
+        try:
+            await self._call(
+                "delete_reminder",
+                "DELETE",
+                path,
+                None,
+                scope=Scope.REMINDERS,
+                unauthorized_means_consent=True,
+            )
+        except AlexaApiError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    # --- lists ---------------------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/list-skills/list-management-api-reference.html
+    # Amazon moved this reference to its Deprecated Features page in June 2024: the calls may be
+    # refused (403) for skills that were not using them before.
+
+    async def lists(self) -> list[AlexaList]:
+        """The household's lists (shopping, to-do, the user's own). Needs `Scope.LISTS_READ`."""
+        answer = await self._call(
+            "lists",
+            "GET",
+            "/v2/householdlists/",
+            _Lists,
+            scope=Scope.LISTS_READ,
+            base=self._lists_base(),
+        )
+        return [] if answer is None else list(answer.lists)
+
+    async def list_items(self, list_id: str, status: str = "active") -> list[ListItem]:
+        """The items of a list with ``status`` (``active`` or ``completed``)."""
+        path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/{_segment(status, 'status')}"
+        answer = await self._call(
+            "list_items",
+            "GET",
+            path,
+            _ListItems,
+            scope=Scope.LISTS_READ,
+            base=self._lists_base(),
+        )
+        return [] if answer is None else list(answer.items)
+
+    async def add_list_item(self, list_id: str, value: str, status: str = "active") -> ListItem:
+        """Add ``value`` to a list; the created item. Needs `Scope.LISTS_WRITE`."""
+        if not value:
+            raise ValueError("add_list_item needs a non-empty value")
+        path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/items"
+        item = await self._call(
+            "add_list_item",
+            "POST",
+            path,
+            ListItem,
+            scope=Scope.LISTS_WRITE,
+            json={"value": value, "status": status},
+            base=self._lists_base(),
+        )
+        return item or ListItem(value=value, status=status)
+
+    def _lists_base(self) -> str | None:
+        # Loopback endpoints (tests, development tools) stand in for every Alexa host.
+        endpoint = self.endpoint or ""
+        return None if is_loopback(urlsplit(endpoint).hostname) else _LISTS_ENDPOINT
+
+    # --- in-skill products ---------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/in-skill-purchase/in-skill-product-service.html
+
+    async def in_skill_products(
+        self,
+        *,
+        entitled: bool | None = None,
+        purchasable: bool | None = None,
+        product_type: str | None = None,
+    ) -> list[InSkillProduct]:
+        """The skill's products as this user sees them, filtered if asked; every page."""
+        params: dict[str, str] = {}
+        if entitled is not None:
+            params["entitled"] = "ENTITLED" if entitled else "NOT_ENTITLED"
+        if purchasable is not None:
+            params["purchasable"] = "PURCHASABLE" if purchasable else "NOT_PURCHASABLE"
+        if product_type is not None:
+            params["productType"] = product_type
+        products: list[InSkillProduct] = []
+        for _ in range(_MAX_PAGES):
+            page = await self._call(
+                "in_skill_products",
+                "GET",
+                "/v1/users/~current/skills/~current/inSkillProducts",
+                _Products,
+                params=params,
+                headers={"Accept-Language": self.locale},
+            )
+            if page is None:
+                break
+            products.extend(page.in_skill_products)
+            if not (page.is_truncated and page.next_token):
+                break
+            params = {**params, "nextToken": page.next_token}
+        return products
+
+    async def in_skill_product(self, product_id: str) -> InSkillProduct | None:
+        """One product as this user sees it; None when the skill has no such product (404)."""
+        path = "/v1/users/~current/skills/~current/inSkillProducts/" + _segment(
+            product_id, "product_id"
+        )
+        try:
+            product: InSkillProduct | None = await self._call(
+                "in_skill_product",
+                "GET",
+                path,
+                InSkillProduct,
+                headers={"Accept-Language": self.locale},
+            )
+        except AlexaApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return product

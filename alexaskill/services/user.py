@@ -1,0 +1,128 @@
+"""What Alexa knows about the user and the device: settings, device address, customer profile."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING
+
+from ..alexa_api import Address, CountryAndPostalCode, PhoneNumber, Scope
+from ..exceptions import AlexaApiError
+from .base import _NOT_ASKED, RequestApi, _utcnow
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from ..models import Envelope
+
+__all__ = ["UserApi"]
+
+
+class UserApi(RequestApi):
+    """`AlexaApi`'s reads of the user's settings, the device's address and the user's profile."""
+
+    __slots__ = ()
+
+    # --- settings: time zone and units ---------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/smapi/alexa-settings-api-reference.html
+    # (no permission needed; 204 when the user set no value)
+
+    async def time_zone(self) -> ZoneInfo | None:
+        """The device's time zone (``ZoneInfo("Europe/Paris")``), or None if none is set."""
+        if self._time_zone is _NOT_ASKED:
+            name = await self._get(
+                "time_zone", f"/v2/devices/{self._device_id()}/settings/System.timeZone", str
+            )
+            self._time_zone = None if not name else _zone("time_zone", name)
+        return self._time_zone
+
+    async def distance_units(self) -> str | None:
+        """``METRIC`` or ``IMPERIAL``, as the user set for the device; None if not set."""
+        path = f"/v2/devices/{self._device_id()}/settings/System.distanceUnits"
+        return await self._get("distance_units", path, str)
+
+    async def temperature_unit(self) -> str | None:
+        """``CELSIUS`` or ``FAHRENHEIT``, as the user set for the device; None if not set."""
+        path = f"/v2/devices/{self._device_id()}/settings/System.temperatureUnit"
+        return await self._get("temperature_unit", path, str)
+
+    async def now(self, default: _dt.tzinfo = _dt.UTC) -> _dt.datetime:
+        """The moment of the request in the device's time zone (``default`` when none is set).
+
+        The moment is the request's timestamp (when the user spoke), so a test that sets the
+        client's clock sets it too.
+        """
+        zone = await self.time_zone()
+        return _request_time(self._envelope).astimezone(zone or default)
+
+    async def today(self, default: _dt.tzinfo = _dt.UTC) -> _dt.date:
+        """The user's date: `now` in the device's time zone, as a date."""
+        return (await self.now(default)).date()
+
+    # --- device address ------------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/custom-skills/device-settings-api-reference.html
+
+    async def full_address(self) -> Address | None:
+        """The device's address; None if the user set none. Needs `Scope.FULL_ADDRESS`."""
+        path = f"/v1/devices/{self._device_id()}/settings/address"
+        address = await self._get("full_address", path, Address, scope=Scope.FULL_ADDRESS)
+        return None if address is None or address.is_empty else address
+
+    async def country_and_postal_code(self) -> CountryAndPostalCode | None:
+        """The device's country and postal code. Needs `Scope.COUNTRY_AND_POSTAL_CODE`."""
+        path = f"/v1/devices/{self._device_id()}/settings/address/countryAndPostalCode"
+        found = await self._get(
+            "country_and_postal_code",
+            path,
+            CountryAndPostalCode,
+            scope=Scope.COUNTRY_AND_POSTAL_CODE,
+        )
+        if found is None or not (found.country_code or found.postal_code):
+            return None
+        return found
+
+    # --- customer profile ----------------------------------------------------------------------
+    # https://developer.amazon.com/en-US/docs/alexa/custom-skills/customer-profile-api-reference.html
+
+    async def full_name(self) -> str | None:
+        """The account holder's full name; None if not set. Needs `Scope.NAME`."""
+        path = "/v2/accounts/~current/settings/Profile.name"
+        return await self._get("full_name", path, str, scope=Scope.NAME) or None
+
+    async def given_name(self) -> str | None:
+        """The account holder's given (first) name. Needs `Scope.GIVEN_NAME`."""
+        path = "/v2/accounts/~current/settings/Profile.givenName"
+        return await self._get("given_name", path, str, scope=Scope.GIVEN_NAME) or None
+
+    async def email(self) -> str | None:
+        """The account holder's email address. Needs `Scope.EMAIL`."""
+        path = "/v2/accounts/~current/settings/Profile.email"
+        return await self._get("email", path, str, scope=Scope.EMAIL) or None
+
+    async def mobile_number(self) -> PhoneNumber | None:
+        """The account holder's mobile number. Needs `Scope.MOBILE_NUMBER`."""
+        path = "/v2/accounts/~current/settings/Profile.mobileNumber"
+        number = await self._get("mobile_number", path, PhoneNumber, scope=Scope.MOBILE_NUMBER)
+        return number if number is not None and number.phone_number else None
+
+
+def _zone(operation: str, name: str) -> ZoneInfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AlexaApiError(
+            f"{operation}: Alexa answered the time zone {name[:60]!r}, which this system's "
+            "time-zone database does not know (install tzdata)",
+            operation=operation,
+        ) from None
+
+
+def _request_time(envelope: Envelope) -> _dt.datetime:
+    """When the user spoke: the request's timestamp, or the clock if it has none usable."""
+    stamp = envelope.request.timestamp
+    try:
+        moment = _dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return _utcnow()
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=_dt.UTC)
