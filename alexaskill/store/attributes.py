@@ -41,7 +41,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
-from .exceptions import ConfigurationError, ResponseError
+from ..exceptions import ConfigurationError, ResponseError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -49,8 +49,8 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
     from redis.commands.core import AsyncScript
 
-    from .dispatch import Call
-    from .models import Envelope
+    from ..dispatch import Call
+    from ..models import Envelope
 
 __all__ = [
     "DEFAULT_STORE",
@@ -531,7 +531,7 @@ def open_store(url: str) -> Store:
             raise ConfigurationError(f"memory store URL {url!r}: write memory://")
         return MemoryStore()
     if scheme == "dynamodb":
-        from .dynamodb import dynamodb_store_from_url
+        from ..dynamodb import dynamodb_store_from_url
 
         return dynamodb_store_from_url(url)
     # Only the scheme goes into the message: the rest of a URL may hold a password.

@@ -43,8 +43,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
 from urllib.parse import parse_qsl
 
-from .exceptions import ConfigurationError, ResponseError, StoreError
-from .store import _encode
+from ..exceptions import ConfigurationError, ResponseError, StoreError
+from ..store import _encode
 
 __all__ = ["DynamoDBStore", "dynamodb_store_from_url"]
 

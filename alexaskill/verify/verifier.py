@@ -42,8 +42,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification
 
-from .downloads import Downloads
-from .exceptions import (
+from ..downloads import Downloads
+from ..exceptions import (
     CertificateError,
     CertificateUnavailableError,
     CertificateUrlError,
@@ -52,7 +52,7 @@ from .exceptions import (
     TimestampError,
     VerificationError,
 )
-from .models import Envelope, decode_envelope, epoch_ms_timestamp
+from ..models import Envelope, decode_envelope, epoch_ms_timestamp
 
 if TYPE_CHECKING:
     import httpx
