@@ -333,7 +333,7 @@ def test_redis_store_client_options_and_url_overrides() -> None:
 async def test_sqlite_works_in_threads_in_wal_mode(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import alexaskill.store as store_module
+    import alexaskill.store.sqlite as store_module
 
     threads: list[int] = []
     select = store_module._select

@@ -1,61 +1,25 @@
-"""Attributes in Amazon DynamoDB, where skills on AWS Lambda keep them: `DynamoDBStore`.
-
-The table layout is the default of Amazon's ``ask-sdk-dynamodb-persistence-adapter`` (Python
-and Node.js alike), so a skill moving from the ASK SDK keeps its users' data: one item per key,
-the key in a string partition key named ``id``, and every attribute of that key in one map
-column named ``attributes``::
-
-    {"id": {"S": "amzn1.ask.account.…"}, "attributes": {"M": {"visits": {"N": "3"}, …}}}
-
-Values are stored as DynamoDB's own types (numbers, strings, booleans, null, lists, maps), as
-the SDK stores them, so either side reads what the other wrote. Two differences from the JSON
-the other stores keep, both DynamoDB's (and see `DynamoDBStore.update` on increments): a number
-is a decimal, so a whole float (``2.0``) reads back as the int ``2``; and a number must fit
-DynamoDB's range (38 significant digits, magnitude from 1E-130 to under 1E+126), which a save
-checks, failing with a `ResponseError` that names the attribute. Values the SDK may have
-written that JSON cannot hold read as lists (string and number sets) or base64 text (binary).
-
-An update is one ``UpdateItem`` that sets and removes only the names that changed, inside the
-item's map (``SET attributes.#name = :value``, ``REMOVE attributes.#other``), so it is atomic,
-keeps the names it does not touch and every other column of the item (a TTL column, say), and
-gives the same last-writer-wins-per-name guarantee as the other stores. `Attributes.increment`
-is DynamoDB's own addition in the same expression (``SET attributes.#n = if_not_exists(…, 0) +
-:by``), so overlapping requests all count. The first save for a key creates the map with a
-conditional write; a save of more than `_CHUNK` names is sent in steps of that many (DynamoDB
-limits an expression to 4 KB), each step atomic.
-
-The AWS client library (``botocore``, from ``pip install 'alexaskill[dynamodb]'``) is imported
-on the store's first operation, in a worker thread, never when a skill merely imports
-alexaskill, so a Lambda cold start of a skill that does not use the store is unchanged.
-"""
+"""`DynamoDBStore`: the `Store` interface over one table, through botocore in worker threads."""
 
 from __future__ import annotations
 
-import base64
 import importlib.util
-import json
 import os
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
-from urllib.parse import parse_qsl
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
-from ..store import _encode
+from .values import _from_dynamodb, _is_number, _number, _to_dynamodb_checked
 
-__all__ = ["DynamoDBStore", "dynamodb_store_from_url"]
+__all__ = ["DynamoDBStore"]
 
 T = TypeVar("T")
 
 #: Changed or deleted names per ``UpdateItem``: the expression stays well under DynamoDB's 4 KB
 #: and 300-operator limits (Amazon's "Service, account, and table quotas in Amazon DynamoDB").
 _CHUNK: Final = 100
-#: How deep a value may nest: DynamoDB allows 32 levels, the item's attributes map taking one
-#: and DynamoDB counting the top-level attribute as one more (the same quotas page).
-_MAX_NESTING: Final = 30
 #: How long ``create_table=True`` waits for a new table to become active.
 _CREATE_WAIT: Final = 60.0
 #: Rounds of the create-the-map race (another request created it first) before giving up.
@@ -455,10 +419,6 @@ class DynamoDBStore:
         return f"region {region}" if region else "the default region"
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _nothing(client: Any) -> None:
     """What a call does once the client is ready, when readiness is all it is for."""
 
@@ -480,153 +440,3 @@ def _message(exc: Any) -> str:
 def _operation_name(operation: str) -> str:
     """``get_item`` -> ``GetItem``, as AWS names the operation (and IAM the action)."""
     return "".join(part.capitalize() for part in operation.split("_"))
-
-
-# --- values: JSON <-> DynamoDB's typed values ---------------------------------------------------
-
-
-def _to_dynamodb_checked(name: str, value: Any) -> dict[str, Any]:
-    """``value`` as a DynamoDB attribute value, after the same JSON check as every store."""
-    plain = json.loads(_encode(name, value))  # tuples become lists, as in the other stores
-    try:
-        return _to_dynamodb(plain, 0)
-    except ValueError as exc:
-        raise ResponseError(f"attribute {name!r} cannot be saved in DynamoDB: {exc}") from exc
-
-
-def _to_dynamodb(value: Any, depth: int) -> dict[str, Any]:
-    if value is None:
-        return {"NULL": True}
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, int | float):
-        return {"N": _number(value)}
-    if depth >= _MAX_NESTING:
-        raise ValueError(f"it nests deeper than DynamoDB allows ({_MAX_NESTING} levels)")
-    if isinstance(value, list):
-        return {"L": [_to_dynamodb(item, depth + 1) for item in value]}
-    return {"M": {key: _to_dynamodb(item, depth + 1) for key, item in value.items()}}
-
-
-def _number(value: int | float) -> str:
-    """The text DynamoDB takes for a number, or ValueError if it is out of DynamoDB's range."""
-    text = json.dumps(value)
-    number = Decimal(text)
-    if number.is_zero():
-        return "0"
-    sign, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)  # not NaN or infinity: _encode refused those
-    significant = list(digits)
-    while significant[-1] == 0:
-        significant.pop()
-        exponent += 1
-    if len(significant) > 38 or not -130 <= number.adjusted() <= 125:
-        shown = text if len(text) <= 40 else f"{text[:12]}…({len(text)} characters)"
-        raise ValueError(
-            f"{shown} is outside DynamoDB's numbers "
-            "(38 significant digits, magnitude from 1E-130 to under 1E+126)"
-        )
-    if len(text) > 40:  # a long whole number ending in zeros: send it in exponent form
-        return str(Decimal((sign, tuple(significant), exponent)))
-    return text
-
-
-def _from_dynamodb(value: Mapping[str, Any]) -> Any:
-    """A DynamoDB attribute value (as botocore gives it) as the JSON value it stands for."""
-    (kind, data), *_ = value.items()
-    if kind == "S":
-        return data
-    if kind == "N":
-        return _decode_number(data)
-    if kind == "BOOL":
-        return bool(data)
-    if kind == "NULL":
-        return None
-    if kind == "M":
-        return {key: _from_dynamodb(item) for key, item in data.items()}
-    if kind == "L":
-        return [_from_dynamodb(item) for item in data]
-    if kind == "SS":
-        return list(data)
-    if kind == "NS":
-        return [_decode_number(item) for item in data]
-    if kind == "B":
-        return base64.b64encode(data).decode("ascii")
-    if kind == "BS":
-        return [base64.b64encode(item).decode("ascii") for item in data]
-    raise StoreError(f"DynamoDB returned a value of unknown type {kind!r}")
-
-
-def _decode_number(text: str) -> int | float:
-    """A whole number as an int (exact, however large), any other as a float."""
-    try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise StoreError(f"DynamoDB returned a number that is not one: {text!r}") from exc
-    if number == number.to_integral_value():
-        return int(number)
-    return float(number)
-
-
-# --- dynamodb://TABLE?option=value ------------------------------------------------------------
-
-_OPTIONS: Final[dict[str, Callable[[str], Any]]] = {
-    "region": str,
-    "endpoint_url": str,
-    "partition_key_name": str,
-    "attribute_name": str,
-    "create_table": lambda text: _boolean("create_table", text),
-    "timeout": lambda text: _seconds(text),
-}
-
-
-def dynamodb_store_from_url(url: str) -> DynamoDBStore:
-    """The store ``dynamodb://TABLE?region=…&endpoint_url=…&partition_key_name=…&…`` names.
-
-    Options: ``region``, ``endpoint_url``, ``partition_key_name``, ``attribute_name``,
-    ``create_table`` (``true``/``false``) and ``timeout`` (seconds), as `DynamoDBStore` takes them.
-    """
-    _, _, rest = url.partition("://")
-    table, _, query = rest.partition("?")
-    if not table or "/" in table:
-        raise ConfigurationError(
-            f"DynamoDB store URL {url!r}: write dynamodb://TABLE?region=us-east-1"
-        )
-    options: dict[str, Any] = {}
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
-    except ValueError as exc:
-        raise ConfigurationError(f"DynamoDB store URL {url!r}: {exc}") from exc
-    for name, text in pairs:
-        parse = _OPTIONS.get(name)
-        if parse is None:
-            raise ConfigurationError(
-                f"DynamoDB store URL: unknown option {name!r} (known: {', '.join(_OPTIONS)})"
-            )
-        if name in options:
-            raise ConfigurationError(f"DynamoDB store URL: option {name!r} given twice")
-        if not text:
-            raise ConfigurationError(f"DynamoDB store URL: option {name!r} has no value")
-        options[name] = parse(text)
-    return DynamoDBStore(table, **options)
-
-
-def _boolean(name: str, text: str) -> bool:
-    lowered = text.lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ConfigurationError(f"DynamoDB store URL: {name}={text!r} is not true or false")
-
-
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise ConfigurationError(f"DynamoDB store URL: timeout={text!r} is not a number of seconds")
-    return seconds

@@ -1,19 +1,43 @@
-"""Persistent attributes: a per-user dict that outlives the session, and the stores behind it."""
+"""Persistent attributes: a per-user dict that outlives the session, and the stores behind it.
 
-from .attributes import (
-    DEFAULT_STORE,
-    REDIS_CLIENT_OPTIONS,
-    Attributes,
-    DeviceAttributes,
-    MemoryStore,
-    PersonAttributes,
-    RedisStore,
-    SQLiteStore,
-    Store,
-    _encode,
-    attributes_service,
-    open_store,
-)
+A handler asks for it by annotation, and the app loads it (one ``await store.load(key)``) only
+for handlers that do::
+
+    @skill.intent("CountIntent")
+    def count(attributes: Attributes) -> Response:
+        attributes["count"] = attributes.get("count", 0) + 1
+        return speak(f"That's {attributes['count']}.")
+
+After the handler returns normally, the changes are saved in one ``store.update`` call, and only
+if there are any (a handler that raises saves nothing). Changes are found by comparing each
+value's JSON with the JSON it was loaded as, so a list changed in place counts too.
+
+`Attributes` are keyed by the Amazon account (``context.System.user.userId``); `PersonAttributes`
+by the recognised speaker (``context.System.person.personId``) within it, falling back to the
+account when Alexa recognises nobody; `DeviceAttributes` by the device
+(``context.System.device.deviceId``). A handler may ask for any of them.
+
+Concurrency: each save writes only the keys the handler changed or deleted, atomically. Two
+requests for one user that change different keys both keep their changes; two that change the
+same key leave the value of the one that saved last (last writer wins, per key). A
+read-modify-write of one key can lose an update between two simultaneous requests; for
+counters, `Attributes.increment` adds at save time, atomically, to what the store holds then.
+
+Values round-trip through JSON: tuples come back as lists, and a value JSON cannot hold (a
+datetime, a set, NaN) fails the save with a `ResponseError` naming the key.
+
+Stores: `SQLiteStore` (the default: one file, several worker processes on one machine),
+`RedisStore` (several machines; needs the ``redis`` package: ``alexaskill[redis]``),
+`alexaskill.dynamodb.DynamoDBStore` (AWS Lambda; ``alexaskill[dynamodb]``) and `MemoryStore`
+(tests). `open_store` makes one from a URL.
+"""
+
+from .attributes import Attributes, DeviceAttributes, PersonAttributes, attributes_service
+from .base import DEFAULT_STORE, Store
+from .memory import MemoryStore
+from .redis import REDIS_CLIENT_OPTIONS, RedisStore
+from .sqlite import SQLiteStore
+from .url import open_store
 
 __all__ = [
     "DEFAULT_STORE",

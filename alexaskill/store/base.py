@@ -1,0 +1,60 @@
+"""The store interface, and the JSON every store keeps values as: `Store`, `DEFAULT_STORE`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Protocol
+
+from ..exceptions import ResponseError
+
+__all__ = ["DEFAULT_STORE", "Store"]
+
+#: The store when none is named: a SQLite file in the working directory.
+DEFAULT_STORE: Final = "sqlite:///alexaskill.db"
+
+
+class Store(Protocol):
+    """Where attributes live: a dict of JSON values per key (a user, or a person)."""
+
+    async def load(self, key: str) -> dict[str, Any]:
+        """All the values stored under ``key`` (an empty dict for a key never written)."""
+        ...
+
+    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
+        """Set ``changes`` and remove ``deleted`` under ``key``, atomically; other names stay.
+
+        A store may also take ``increments``, a mapping of names to integers to add to their
+        stored integers (absent: 0) in the same transaction, for `Attributes.increment`. The
+        stores here all do; `ResponseError` if a stored value is not an integer.
+        """
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections; the store is not used afterwards."""
+        ...
+
+
+def _incremented(name: str, stored: str | bytes | None, by: int) -> int:
+    """The stored JSON integer (absent: 0) plus ``by``; `ResponseError` if it is no integer."""
+    value = 0 if stored is None else json.loads(stored)
+    if type(value) is not int:
+        raise ResponseError(f"attribute {name!r} holds {type(value).__name__}: not incremented")
+    return value + by
+
+
+def _encode(name: str, value: Any) -> str:
+    """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        if not text.isascii():
+            text.encode()  # a lone surrogate would fail later, in the store, without the name
+        if not name.isascii():
+            name.encode()
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ResponseError(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
+    return text
+
+
+def _encode_changes(changes: Mapping[str, Any]) -> dict[str, str]:
+    return {name: _encode(name, value) for name, value in changes.items()}

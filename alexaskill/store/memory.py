@@ -1,0 +1,44 @@
+"""`MemoryStore`: attributes in a dict, for tests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .base import _encode_changes, _incremented
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore:
+    """A store in a dict, for tests: values are kept as JSON, so they behave as in a real store."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, dict[str, str]] = {}
+
+    async def load(self, key: str) -> dict[str, Any]:
+        """All the values stored under ``key``."""
+        return {name: json.loads(text) for name, text in self._data.get(key, {}).items()}
+
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``."""
+        encoded = _encode_changes(changes)
+        fields = self._data.get(key, {})
+        for name, by in (increments or {}).items():
+            encoded[name] = str(_incremented(name, fields.get(name), by))
+        fields = self._data.setdefault(key, fields)
+        fields.update(encoded)
+        for name in deleted:
+            fields.pop(name, None)
+        if not fields:
+            del self._data[key]
+
+    async def aclose(self) -> None:
+        """Nothing to release."""

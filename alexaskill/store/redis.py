@@ -1,0 +1,172 @@
+"""`RedisStore`: attributes in Redis, for skills served from several machines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from ..exceptions import ConfigurationError, ResponseError
+from .base import _encode_changes
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
+
+__all__ = ["REDIS_CLIENT_OPTIONS", "RedisStore"]
+
+T = TypeVar("T")
+
+#: What `RedisStore` asks of the client it makes; a ``?name=value`` in the URL overrides each.
+#: Seconds: connecting, and waiting for an answer, take at most 2 (Alexa waits 8 for the reply);
+#: a connection unused for 5 is checked with a PING before it carries a command.
+REDIS_CLIENT_OPTIONS: Final[Mapping[str, Any]] = {
+    "socket_connect_timeout": 2.0,
+    "socket_timeout": 2.0,
+    "health_check_interval": 5,
+}
+
+
+class RedisStore:
+    """Attributes in Redis, for several machines: one hash per key, one JSON value per field.
+
+    An update is one ``MULTI``/``EXEC`` of ``HSET`` and ``HDEL``. ``url`` is any URL the
+    ``redis`` package takes (``redis://host:6379/0``, ``rediss://`` for TLS); keys are
+    ``prefix`` + the user (or person) key. The client connects on first use, in the event loop
+    that uses it, with `REDIS_CLIENT_OPTIONS`.
+
+    After Redis restarts (or the network drops), every pooled connection is dead, and each would
+    fail one request: so a load or an update that fails for the connection (``ConnectionError``,
+    ``TimeoutError``) closes the idle pooled connections and is tried once more, on a fresh one.
+    Both are safe to repeat: a read, and a transaction that sets and deletes given values.
+    """
+
+    def __init__(
+        self, url: str, *, prefix: str = "alexaskill:attributes:", client: Redis | None = None
+    ) -> None:
+        try:
+            import redis.asyncio
+            from redis.exceptions import ConnectionError, TimeoutError
+        except ImportError as exc:
+            raise ConfigurationError(
+                "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
+            ) from exc
+        if client is None:
+            client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS)
+        self.prefix = prefix
+        self._client = client
+        self._connection_errors = (ConnectionError, TimeoutError)
+        self._script: AsyncScript | None = None
+
+    async def load(self, key: str) -> dict[str, Any]:
+        """All the values stored under ``key``."""
+        name = self.prefix + key
+        fields = await self._retrying(lambda: self._client.hgetall(name))
+        return {_text(field): json.loads(value) for field, value in fields.items()}
+
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
+        transaction."""
+        encoded = _encode_changes(changes)
+        gone = list(deleted)
+        name = self.prefix + key
+        if increments:
+            await self._update_script(name, encoded, gone, increments)
+            return
+        if not encoded and not gone:
+            return
+
+        async def write() -> None:
+            async with self._client.pipeline(transaction=True) as pipe:
+                if encoded:
+                    pipe.hset(name, mapping=encoded)  # type: ignore[arg-type]
+                if gone:
+                    pipe.hdel(name, *gone)
+                await pipe.execute()
+
+        await self._retrying(write)
+
+    async def aclose(self) -> None:
+        """Close the client and its connection pool."""
+        await self._client.aclose()
+
+    async def _update_script(
+        self, name: str, encoded: dict[str, str], gone: list[str], increments: Mapping[str, int]
+    ) -> None:
+        # MULTI/EXEC cannot check a stored value before writing, and adding is not safe to
+        # repeat: one Lua script checks, then writes, once per token (so a retry after a lost
+        # reply does not add twice).
+        import uuid
+
+        from redis.exceptions import ResponseError as RedisResponseError
+
+        for field, by in increments.items():
+            if not -_MAX_STEP <= by <= _MAX_STEP:
+                raise ResponseError(f"attribute {field!r}: increment {by} is out of range")
+        token = f"{self.prefix}saves:{uuid.uuid4().hex}"
+        args: list[str | int] = [60, len(increments)]
+        for field, by in increments.items():
+            args += [field, by]
+        args.append(len(encoded))
+        for field, text in encoded.items():
+            args += [field, text]
+        args += gone
+        script = self._script
+        if script is None:
+            script = self._script = self._client.register_script(_UPDATE_SCRIPT)
+        try:
+            await self._retrying(lambda: script(keys=[name, token], args=args))
+        except RedisResponseError as exc:
+            raise ResponseError(str(exc).removeprefix("ERR ").strip()) from exc
+
+    async def _retrying(self, operation: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await operation()
+        except self._connection_errors:
+            # The other idle connections are most likely dead too (Redis restarted): close them,
+            # so that the second try, and the requests after it, connect afresh.
+            pool = getattr(self._client, "connection_pool", None)
+            if pool is not None:
+                await pool.disconnect(inuse_connections=False)
+            return await operation()
+
+
+# Increments within what HINCRBY adds without overflow, for any stored value of 18 digits or
+# fewer (the script refuses longer ones).
+_MAX_STEP: Final = 10**18
+_UPDATE_SCRIPT: Final = """
+local n = tonumber(ARGV[2])
+for i = 0, n - 1 do
+  local field = ARGV[3 + 2 * i]
+  local value = redis.call('HGET', KEYS[1], field)
+  if value and not (string.match(value, '^%-?%d+$') and #value <= 19) then
+    return redis.error_reply('attribute ' .. field .. ' holds no integer: not incremented')
+  end
+end
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[1])) then
+  return 0
+end
+for i = 0, n - 1 do
+  redis.call('HINCRBY', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i])
+end
+local at = 3 + 2 * n
+local m = tonumber(ARGV[at])
+for i = 0, m - 1 do
+  redis.call('HSET', KEYS[1], ARGV[at + 1 + 2 * i], ARGV[at + 2 + 2 * i])
+end
+for i = at + 1 + 2 * m, #ARGV do
+  redis.call('HDEL', KEYS[1], ARGV[i])
+end
+return 1
+"""
+
+
+def _text(name: bytes | str) -> str:
+    # Bytes from a client made by the store; str from one made with decode_responses=True.
+    return name.decode() if isinstance(name, bytes) else name

@@ -1,0 +1,216 @@
+"""`SQLiteStore`: attributes in one SQLite file, the default store."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from ..exceptions import ConfigurationError
+from .base import _encode_changes, _incremented
+
+if TYPE_CHECKING:
+    import sqlite3
+
+__all__ = ["SQLiteStore"]
+
+T = TypeVar("T")
+
+_TABLE: Final = "alexaskill_attributes"
+_SCHEMA: Final = (
+    f"CREATE TABLE IF NOT EXISTS {_TABLE} ("
+    "key TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (key, field)"
+    ") WITHOUT ROWID"
+)
+_SELECT: Final = f"SELECT field, value FROM {_TABLE} WHERE key = ?"  # noqa: S608
+_UPSERT: Final = f"INSERT OR REPLACE INTO {_TABLE} (key, field, value) VALUES (?, ?, ?)"  # noqa: S608
+_DELETE: Final = f"DELETE FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
+_SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
+
+#: Idle connections a `SQLiteStore` keeps open for reuse.
+_MAX_IDLE: Final = 4
+
+
+class SQLiteStore:
+    """Attributes in one SQLite file: the default, safe for several worker processes on one machine.
+
+    One row per (key, name), so an update touches only the names it changes, inside a
+    ``BEGIN IMMEDIATE`` transaction (which takes the write lock up front: no deadlock between
+    two writers upgrading read locks). The file is in WAL mode, so reads do not wait for writes;
+    a writer waits up to ``timeout`` seconds for another to finish, then fails with
+    `sqlite3.OperationalError` ("database is locked"). ``synchronous=NORMAL``: a commit survives
+    a crash of the process, though not always a power cut.
+
+    SQLite work runs in worker threads, never on the event loop, on a small pool of connections
+    opened on first use. WAL needs shared memory between the processes: use a local disk, not
+    a network file system, and one machine (use `RedisStore` for several).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
+        path = os.fspath(path)
+        if not path or path == ":memory:" or path.startswith("file:"):
+            raise ConfigurationError(
+                f"SQLiteStore needs a file path, not {path!r} (MemoryStore keeps data in memory)"
+            )
+        directory = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(directory):
+            raise ConfigurationError(f"SQLiteStore: the directory {directory} does not exist")
+        self.path = path
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        # Held by the one connection that sets the file up (WAL, the table) in this process.
+        self._setup_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._schema_ready = False
+        self._closed = False
+        self._pid = os.getpid()
+
+    async def load(self, key: str) -> dict[str, Any]:
+        """All the values stored under ``key``."""
+        rows = await self._run(_select, key)
+        return {name: json.loads(text) for name, text in rows}
+
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
+        transaction."""
+        rows = [(key, name, text) for name, text in _encode_changes(changes).items()]
+        gone = [(key, name) for name in deleted]
+        added = dict(increments or {})
+        if rows or gone or added:
+            await self._run(_write, key, rows, gone, added)
+
+    async def aclose(self) -> None:
+        """Close the idle connections; connections in use close when their call ends."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+    async def _run(self, func: Callable[..., T], *args: Any) -> T:
+        # anyio (which Starlette brings) runs the thread under asyncio or trio alike. Imported
+        # here, like sqlite3 in _connect, so that importing this module costs a skill nothing.
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(self._call, func, *args)
+
+    def _call(self, func: Callable[..., T], *args: Any) -> T:
+        connection = self._acquire()
+        try:
+            result = func(connection, *args)
+        except BaseException:
+            connection.close()  # its state is unknown: do not hand it to the next call
+            raise
+        self._release(connection)
+        return result
+
+    def _acquire(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("SQLiteStore is closed")
+            if self._pid != os.getpid():
+                # A forked child must not touch its parent's connections, not even to close them,
+                # nor wait for a lock that a thread of its parent held at the fork.
+                self._idle = []
+                self._setup_lock = threading.Lock()
+                self._pid = os.getpid()
+            if self._idle:
+                return self._idle.pop()
+        return self._connect()
+
+    def _release(self, connection: sqlite3.Connection) -> None:
+        with self._lock:
+            if not self._closed and len(self._idle) < _MAX_IDLE and self._pid == os.getpid():
+                self._idle.append(connection)
+                return
+        connection.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        import sqlite3
+
+        # isolation_level=None: no implicit transactions; _write opens its own, explicitly.
+        # check_same_thread=False: a pooled connection serves one thread at a time, any thread.
+        connection = sqlite3.connect(
+            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            connection.execute("PRAGMA synchronous=NORMAL")
+            if not self._schema_ready:
+                with self._setup_lock:
+                    if not self._schema_ready:
+                        self._set_up(connection)
+                        self._schema_ready = True
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _set_up(self, connection: sqlite3.Connection) -> None:
+        """WAL mode and the table, retried while another process is doing the same.
+
+        Switching to WAL needs an exclusive lock, and SQLite answers "database is locked" at once,
+        without the busy timeout, to a connection that would otherwise deadlock with another
+        switching too: two processes opening a new file at the same moment. So wait and retry,
+        within ``timeout``. (Connections of this process wait for this one on `_setup_lock`.)
+        """
+        import sqlite3
+
+        deadline = time.monotonic() + self.timeout
+        pause = 0.001
+        while True:
+            try:
+                mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() + pause > deadline:
+                    raise
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Whether a sqlite3 error is SQLITE_BUSY or SQLITE_LOCKED: another connection's lock."""
+    import sqlite3
+
+    return (exc.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
+    return connection.execute(_SELECT, (key,)).fetchall()
+
+
+def _write(
+    connection: sqlite3.Connection,
+    key: str,
+    rows: list[tuple[str, str, str]],
+    gone: list[tuple[str, str]],
+    increments: dict[str, int],
+) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for name, by in increments.items():
+            found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
+            rows.append((key, name, str(_incremented(name, found and found[0], by))))
+        if rows:
+            connection.executemany(_UPSERT, rows)
+        if gone:
+            connection.executemany(_DELETE, gone)
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise

@@ -1,0 +1,49 @@
+"""The store a URL names: `open_store`."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ..exceptions import ConfigurationError
+from .base import Store
+from .memory import MemoryStore
+from .redis import RedisStore
+from .sqlite import SQLiteStore
+
+__all__ = ["open_store"]
+
+
+def open_store(url: str) -> Store:
+    """The store a URL names: ``sqlite:///relative.db``, ``sqlite:////abs/path.db``,
+    ``redis://host:port/db`` (or ``rediss://``, ``unix://``), ``dynamodb://TABLE?region=…``
+    (`alexaskill.dynamodb.DynamoDBStore`), or ``memory://``.
+
+    Nothing is opened yet: connections are made on first use.
+    """
+    scheme, sep, rest = url.partition("://")
+    scheme = scheme.lower()
+    if not sep:
+        raise ConfigurationError(f"store URL {url!r} has no scheme: {_STORE_URLS}")
+    if scheme == "sqlite":
+        if not rest.startswith("/") or len(rest) < 2 or "?" in rest:
+            raise ConfigurationError(
+                f"SQLite store URL {url!r}: write sqlite:///relative.db or sqlite:////abs/path.db"
+            )
+        return SQLiteStore(rest[1:])
+    if scheme in ("redis", "rediss", "unix"):
+        return RedisStore(url)
+    if scheme == "memory":
+        if rest:
+            raise ConfigurationError(f"memory store URL {url!r}: write memory://")
+        return MemoryStore()
+    if scheme == "dynamodb":
+        from ..dynamodb import dynamodb_store_from_url
+
+        return dynamodb_store_from_url(url)
+    # Only the scheme goes into the message: the rest of a URL may hold a password.
+    raise ConfigurationError(f"unknown store URL scheme {scheme!r}: {_STORE_URLS}")
+
+
+_STORE_URLS: Final = (
+    "use sqlite:///path.db, redis://host:port/db, dynamodb://TABLE?region=REGION or memory://"
+)

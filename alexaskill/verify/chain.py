@@ -1,0 +1,138 @@
+"""The signing chain: parsing the PEM file, validating it for Alexa, the trusted roots."""
+
+from __future__ import annotations
+
+import functools
+import re
+import warnings
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Final
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.utils import CryptographyDeprecationWarning
+from cryptography.x509 import verification
+
+from ..exceptions import CertificateError
+
+__all__ = ["ECHO_API_HOST", "VerifiedChain", "load_chain", "validate_chain"]
+
+#: The DNS name Amazon's signing certificate must carry in its Subject Alternative Names.
+ECHO_API_HOST: Final = "echo-api.amazon.com"
+
+_PEM_CERT_MARKER: Final = b"-----BEGIN CERTIFICATE-----"
+_PEM_CERT_BLOCK: Final = re.compile(
+    rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S
+)
+
+
+class VerifiedChain:
+    """A validated signing chain as cached: the leaf's RSA key and when the whole chain is valid.
+
+    ``not_before``/``not_after`` bound the intersection of the validity periods of every
+    certificate on the path that was built, so a request at a time inside the window would have
+    validated too; ``validated_at`` is the ``now`` the path was built at.
+    """
+
+    __slots__ = ("not_after", "not_before", "public_key", "validated_at")
+
+    def __init__(
+        self,
+        public_key: rsa.RSAPublicKey,
+        not_before: datetime,
+        not_after: datetime,
+        validated_at: datetime,
+    ) -> None:
+        self.public_key = public_key
+        self.not_before = not_before
+        self.not_after = not_after
+        self.validated_at = validated_at
+
+    def __repr__(self) -> str:
+        return (
+            f"VerifiedChain(not_before={self.not_before.isoformat()}, "
+            f"not_after={self.not_after.isoformat()}, "
+            f"validated_at={self.validated_at.isoformat()})"
+        )
+
+
+def load_chain(pem: bytes) -> list[x509.Certificate]:
+    """Parse every certificate of a PEM chain file, signing certificate first."""
+    try:
+        certificates = x509.load_pem_x509_certificates(pem)
+    except ValueError as exc:
+        raise CertificateError("certificate chain: not a PEM certificate file") from exc
+    # cryptography silently drops a certificate cut off before its END line: a truncated file
+    # must not pass for a shorter chain.
+    if len(certificates) != pem.count(_PEM_CERT_MARKER):
+        raise CertificateError("certificate chain: truncated or malformed PEM")
+    return certificates
+
+
+def validate_chain(
+    certificates: Sequence[x509.Certificate], store: verification.Store, now: datetime
+) -> VerifiedChain:
+    """Validate a chain (signing certificate first) for ``echo-api.amazon.com`` at ``now``."""
+    if not certificates:
+        raise CertificateError("certificate chain: empty")
+    leaf = certificates[0]
+    # cryptography decides; these pre-checks only give the commonest failures a clear message.
+    if now < leaf.not_valid_before_utc:
+        raise CertificateError("certificate chain: signing certificate not yet valid")
+    if now > leaf.not_valid_after_utc:
+        raise CertificateError("certificate chain: signing certificate expired")
+    # The default (CA/B Forum web-PKI) extension policies are kept as they are: Amazon's signing
+    # certificate is an ordinary TLS server certificate (AKI, DNS SAN, serverAuth EKU, CA:FALSE)
+    # under ordinary CAs, so nothing needs relaxing, and relaxing would only admit odder chains.
+    verifier = (
+        verification.PolicyBuilder()
+        .store(store)
+        .time(now)
+        .build_server_verifier(x509.DNSName(ECHO_API_HOST))
+    )
+    try:
+        path = verifier.verify(leaf, list(certificates[1:]))
+    except verification.VerificationError as exc:
+        raise CertificateError(f"certificate chain: not trusted ({_short(exc)})") from exc
+    try:
+        public_key = leaf.public_key()
+    except Exception as exc:  # an unsupported or malformed key type, whatever cryptography says
+        raise CertificateError("certificate chain: unusable signing key") from exc
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise CertificateError("certificate chain: signing key is not RSA")
+    return VerifiedChain(
+        public_key,
+        max(certificate.not_valid_before_utc for certificate in path),
+        min(certificate.not_valid_after_utc for certificate in path),
+        now,
+    )
+
+
+def _short(exc: Exception) -> str:
+    # cryptography's messages can quote whole certificates; keep the reason, drop the dump.
+    text = str(exc).removeprefix("validation failed: ").split(" (encountered", 1)[0]
+    if "all candidates exhausted" in text:
+        return "no path to a trusted root"
+    return text.removeprefix("candidates exhausted: ")[:80]
+
+
+@functools.cache
+def _certifi_roots() -> tuple[x509.Certificate, ...]:
+    import certifi
+
+    with open(certifi.where(), "rb") as file:
+        bundle = file.read()
+    roots: list[x509.Certificate] = []
+    # Six roots in certifi have serial number 0, which cryptography loads with a deprecation
+    # warning today (and its verifier accepts) but may refuse in a later release. They include
+    # Starfield Services Root CA G2, which Amazon's chains cross-sign into, so keep them quietly
+    # while they load and skip whatever fails to.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        for block in _PEM_CERT_BLOCK.findall(bundle):
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    return tuple(roots)

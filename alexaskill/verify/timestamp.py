@@ -1,0 +1,92 @@
+"""How far ``request.timestamp`` may be from now: `check_timestamp`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final
+
+import msgspec
+
+from ..exceptions import TimestampError
+from ..models import epoch_ms_timestamp
+
+__all__ = ["MAX_TIMESTAMP_TOLERANCE", "check_timestamp"]
+
+#: Amazon's limit on the distance between ``request.timestamp`` and now, in seconds.
+MAX_TIMESTAMP_TOLERANCE: Final = 150.0
+
+_SKILL_EVENT_MAX_AGE: Final = timedelta(hours=1)
+_SKILL_EVENTS: Final = frozenset(
+    {
+        "AlexaSkillEvent.SkillEnabled",
+        "AlexaSkillEvent.SkillDisabled",
+        "AlexaSkillEvent.SkillPermissionAccepted",
+        "AlexaSkillEvent.SkillPermissionChanged",
+        "AlexaSkillEvent.SkillAccountLinked",
+    }
+)
+
+
+class _RequestHead(msgspec.Struct):
+    type: str = ""
+    # A number is epoch milliseconds, as the developer console sent in 2017.
+    timestamp: str | int | float | None = None
+
+
+class _EnvelopeHead(msgspec.Struct):
+    request: _RequestHead | None = None
+
+
+# Decodes only request.type and request.timestamp; msgspec skips everything else unparsed.
+_decode_head = msgspec.json.Decoder(_EnvelopeHead).decode
+
+
+def check_timestamp(
+    request_type: str, timestamp: str, now: datetime, tolerance: float = MAX_TIMESTAMP_TOLERANCE
+) -> None:
+    """Raise `TimestampError` unless ``timestamp`` (ISO 8601) is close enough to ``now``.
+
+    Within ``tolerance`` seconds (capped at 150) either way; the five ``AlexaSkillEvent.*``
+    requests may be up to an hour old. Both bounds are inclusive.
+    """
+    limit = timedelta(seconds=min(_tolerance(tolerance), MAX_TIMESTAMP_TOLERANCE))
+    _check_timestamp(request_type, timestamp, now, limit)
+
+
+def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: timedelta) -> None:
+    try:
+        sent = datetime.fromisoformat(timestamp)
+    except (TypeError, ValueError):
+        raise TimestampError("timestamp: not ISO 8601") from None
+    if sent.tzinfo is None:
+        raise TimestampError("timestamp: no UTC offset")
+    try:
+        age = now - sent
+    except OverflowError:
+        raise TimestampError("timestamp: out of range") from None
+    if age > (_SKILL_EVENT_MAX_AGE if request_type in _SKILL_EVENTS else limit):
+        raise TimestampError("timestamp: too old")
+    if -age > limit:
+        raise TimestampError("timestamp: in the future")
+
+
+def _check_body_timestamp(body: bytes, now: datetime, limit: timedelta) -> None:
+    try:
+        head = _decode_head(body)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        raise TimestampError("timestamp: body is not a JSON request") from None
+    request = head.request
+    timestamp = None if request is None else request.timestamp
+    if request is None or timestamp is None or timestamp == "":
+        raise TimestampError("timestamp: missing")
+    if not isinstance(timestamp, str):
+        timestamp = epoch_ms_timestamp(timestamp)
+        if timestamp is None:
+            raise TimestampError("timestamp: out of range")
+    _check_timestamp(request.type, timestamp, now, limit)
+
+
+def _tolerance(value: float) -> float:
+    if not value >= 0:  # also refuses NaN
+        raise ValueError(f"timestamp_tolerance must be a number of seconds >= 0, not {value!r}")
+    return float(value)
