@@ -38,11 +38,11 @@ from typing import Any, ClassVar, Final, Literal
 import msgspec
 from msgspec.structs import force_setattr
 
-from .exceptions import ConfigurationError, ResponseError
-from .interaction import SlotTypeDeclaration, SlotTypeValue
-from .models import Intent, Slot
-from .responses import Card, Directive, Reprompt, Response, output_speech
-from .ssml import Ssml
+from ..exceptions import ConfigurationError, ResponseError
+from ..interaction import SlotTypeDeclaration, SlotTypeValue
+from ..models import Intent, Slot
+from ..responses import Card, Directive, Reprompt, Response, output_speech
+from ..ssml import Ssml
 
 __all__ = [
     "APL",

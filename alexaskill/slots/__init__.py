@@ -55,8 +55,8 @@ from typing import Any, Final
 
 import msgspec
 
-from .exceptions import ConfigurationError
-from .models import Resolutions, Slot
+from ..exceptions import ConfigurationError
+from ..models import Resolutions, Slot
 
 __all__ = [
     "MISSING",

@@ -52,9 +52,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
-from .exceptions import ResponseError
-from .ssml import Ssml
-from .ssml import speak as _speak_document
+from ..exceptions import ResponseError
+from ..ssml import Ssml
+from ..ssml import speak as _speak_document
 
 __all__ = [
     "DIALOG_DIRECTIVES",
