@@ -1,0 +1,120 @@
+"""Cards shown in the Alexa app and on screens, checked against Alexa's limits when built."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import msgspec
+from msgspec import UNSET, UnsetType
+from msgspec.structs import force_setattr
+
+from ..exceptions import ResponseError
+from .speech import _check_length
+
+__all__ = [
+    "MAX_CARD_TEXT",
+    "MAX_IMAGE_URL",
+    "AskForPermissionsConsentCard",
+    "Card",
+    "LinkAccountCard",
+    "SimpleCard",
+    "StandardCard",
+]
+
+#: Characters of card text (title, content or text, and image URLs together).
+MAX_CARD_TEXT: Final = 8000
+#: Characters in one card image URL.
+MAX_IMAGE_URL: Final = 2000
+
+
+class Card(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_field="type"):
+    """Base of the cards shown in the Alexa app and on screens."""
+
+
+def _check_card_text(*parts: str | None) -> None:
+    total = 0
+    for part in parts:
+        if part:
+            total += len(part)
+    if total > MAX_CARD_TEXT:
+        raise ResponseError(
+            f"card text (title, text and image URLs) is {total} characters; "
+            f"the limit is {MAX_CARD_TEXT}"
+        )
+
+
+class SimpleCard(Card, tag="Simple", frozen=True):
+    """A card with a title and plain-text content."""
+
+    title: str
+    content: str
+
+    def __post_init__(self) -> None:
+        _check_card_text(self.title, self.content)
+
+
+def _check_image_url(field: str, url: str | None) -> None:
+    if url is None:
+        return
+    if url[:8].lower() != "https://":
+        raise ResponseError(f"card.image.{field} must be an HTTPS URL, not {url[:80]!r}")
+    _check_length(f"card.image.{field}", url, MAX_IMAGE_URL)
+
+
+class StandardCard(Card, tag="Standard", frozen=True):
+    """A card with a title, text and optional small and large HTTPS images."""
+
+    title: str
+    text: str
+    small_image_url: str | None = None
+    large_image_url: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_image_url("smallImageUrl", self.small_image_url)
+        _check_image_url("largeImageUrl", self.large_image_url)
+        _check_card_text(self.title, self.text, self.small_image_url, self.large_image_url)
+
+    def _wire(self) -> _StandardCardWire:
+        """The card as Alexa wants it: image URLs nested under ``image``."""
+        image: _CardImage | UnsetType = UNSET
+        if self.small_image_url is not None or self.large_image_url is not None:
+            image = _CardImage(
+                small_image_url=UNSET if self.small_image_url is None else self.small_image_url,
+                large_image_url=UNSET if self.large_image_url is None else self.large_image_url,
+            )
+        return _StandardCardWire(self.title, self.text, image)
+
+
+class _CardImage(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, kw_only=True):
+    small_image_url: str | UnsetType = UNSET
+    large_image_url: str | UnsetType = UNSET
+
+
+class _StandardCardWire(Card, tag="Standard", frozen=True):
+    """`StandardCard` laid out for the wire (msgspec cannot nest flat fields itself)."""
+
+    title: str
+    text: str
+    image: _CardImage | UnsetType = UNSET
+
+
+class LinkAccountCard(Card, tag="LinkAccount", frozen=True):
+    """A card that asks the user to link their account (the skill's account-linking page)."""
+
+
+class AskForPermissionsConsentCard(Card, tag="AskForPermissionsConsent", frozen=True):
+    """A card asking the user to grant permission scopes, e.g. ``alexa::profile:email:read``."""
+
+    permissions: Sequence[str]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.permissions, str):
+            raise ResponseError("card.permissions must be a list of scopes, not one string")
+        permissions = tuple(self.permissions)
+        if not permissions:
+            raise ResponseError("card.permissions is empty; name at least one permission scope")
+        for index, scope in enumerate(permissions):
+            if not isinstance(scope, str) or not scope:
+                raise ResponseError(f"card.permissions[{index}] must be a non-empty scope string")
+        force_setattr(self, "permissions", permissions)

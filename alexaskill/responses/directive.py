@@ -1,0 +1,76 @@
+"""The `Directive` base, and what a response knows of any directive: its type and its kind."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Final
+
+import msgspec
+
+from ..exceptions import ResponseError
+
+__all__ = [
+    "Directive",
+    "directive_kind",
+    "directive_type",
+]
+
+
+class Directive(
+    msgspec.Struct,
+    frozen=True,
+    rename="camel",
+    omit_defaults=True,
+    kw_only=True,
+    tag_field="type",
+):
+    """Base of typed directives; a subclass sets ``tag="Dialog.Delegate"`` and its ``kind``."""
+
+    #: "dialog", "audio" or "other": which response rules apply to the directive.
+    kind: ClassVar[str] = "other"
+    #: The interface the device must declare (``"Alexa.Presentation.APL"``, …), if any.
+    interface: ClassVar[str | None] = None
+    #: True when the JSON nests differently from the fields: `_wire` then lays it out.
+    _nested: ClassVar[bool] = False
+
+    def _wire(self) -> Any:
+        """The directive as sent, for directives whose JSON nests (see `_nested`)."""
+        return self
+
+
+_KIND_BY_PREFIX: Final = (("Dialog.", "dialog"), ("AudioPlayer.", "audio"))
+
+
+def directive_type(directive: Directive | Mapping[str, Any]) -> str:
+    """The directive's ``type``, ``"Dialog.Delegate"`` say, of a typed or a raw directive."""
+    if isinstance(directive, Directive):
+        tag = type(directive).__struct_config__.tag
+        return tag if isinstance(tag, str) else ""
+    return str(directive["type"])
+
+
+def directive_kind(directive: Directive | Mapping[str, Any]) -> str:
+    """The directive's kind, "dialog", "audio" or "other"; a mapping's comes from its type."""
+    if isinstance(directive, Directive):
+        return directive.kind
+    type_ = directive["type"]
+    for prefix, kind in _KIND_BY_PREFIX:
+        if type_.startswith(prefix):
+            return kind
+    return "other"
+
+
+def _directive(field: str, index: int, directive: object) -> object:
+    """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (as a dict)."""
+    if isinstance(directive, Directive):
+        return directive
+    if isinstance(directive, Mapping):
+        type_ = directive.get("type")
+        if not isinstance(type_, str) or not type_:
+            raise ResponseError(f'{field}[{index}] has no string "type"')
+        # msgspec encodes dicts only; a dict is kept as is (not copied: it is the caller's JSON).
+        return directive if type(directive) is dict else dict(directive)
+    raise ResponseError(
+        f"{field}[{index}] must be a Directive or a mapping with a 'type', "
+        f"not {type(directive).__name__}"
+    )

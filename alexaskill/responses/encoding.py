@@ -1,0 +1,85 @@
+"""A response encoded as the JSON body Alexa receives, within Alexa's size limit."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from ..exceptions import ResponseError
+from .cards import StandardCard
+from .directive import Directive
+from .response import _EMPTY, Response
+
+__all__ = [
+    "MAX_RESPONSE_BYTES",
+    "encode_response",
+]
+
+#: Bytes in a whole response body (Amazon's current limit; older docs said 24 KB).
+MAX_RESPONSE_BYTES: Final = 120 * 1024
+
+
+class _Envelope(msgspec.Struct, rename="camel", omit_defaults=True):
+    version: str  # no default: omit_defaults must never drop it
+    session_attributes: dict[str, Any] | UnsetType
+    response: Response
+
+
+def _enc_hook(obj: object) -> object:
+    # Called only for types msgspec does not know: str subclasses such as Ssml in raw directives.
+    if isinstance(obj, str):
+        return str(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON-encodable")
+
+
+_encoder: Final = msgspec.json.Encoder(enc_hook=_enc_hook)
+_ENCODE_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
+
+
+def _diagnose(exc: Exception, session_attributes: dict[str, Any] | UnsetType) -> ResponseError:
+    """Name the part that would not encode: the session attributes or the response."""
+    if session_attributes is not UNSET:
+        try:
+            _encoder.encode(session_attributes)
+        except _ENCODE_ERRORS as inner:
+            return ResponseError(f"sessionAttributes is not JSON-encodable: {inner}")
+    return ResponseError(f"response is not JSON-encodable: {exc}")
+
+
+def _wire_directive(directive: Any) -> Any:
+    return (
+        directive._wire() if isinstance(directive, Directive) and directive._nested else directive
+    )
+
+
+def encode_response(
+    response: Response | None, session_attributes: dict[str, Any] | None = None
+) -> bytes:
+    """The JSON body for Alexa: ``{"version": "1.0", "sessionAttributes"?, "response"}``.
+
+    ``None`` encodes as ``"response": {}``; ``sessionAttributes`` is sent only when not None.
+    Raises `ResponseError` if the body would exceed `MAX_RESPONSE_BYTES` or will not encode.
+    """
+    if response is None:
+        response = _EMPTY
+    else:
+        if type(response.card) is StandardCard:
+            response = msgspec.structs.replace(response, card=response.card._wire())
+        if any(isinstance(d, Directive) and d._nested for d in response.directives):
+            response = msgspec.structs.replace(
+                response, directives=tuple(_wire_directive(d) for d in response.directives)
+            )
+    attributes: dict[str, Any] | UnsetType = (
+        UNSET if session_attributes is None else session_attributes
+    )
+    try:
+        body = _encoder.encode(_Envelope("1.0", attributes, response))
+    except _ENCODE_ERRORS as exc:
+        raise _diagnose(exc, attributes) from exc
+    if len(body) > MAX_RESPONSE_BYTES:
+        raise ResponseError(
+            f"response body is {len(body)} bytes; the limit is {MAX_RESPONSE_BYTES} bytes (120 KB)"
+        )
+    return body

@@ -1,0 +1,275 @@
+"""The `Response` value, its parts checked together when built; `speak`, `ask` and `empty`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import msgspec
+from msgspec import UNSET, UnsetType
+from msgspec.structs import force_setattr
+
+from ..exceptions import ResponseError
+from ..ssml import Ssml
+from .cards import Card
+from .directive import Directive, _directive, directive_type
+from .speech import OutputSpeech, output_speech
+
+__all__ = [
+    "DIALOG_DIRECTIVES",
+    "ExperimentTrigger",
+    "Reprompt",
+    "Response",
+    "ask",
+    "empty",
+    "speak",
+    "updated_intent_name",
+]
+
+
+class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, kw_only=True):
+    """What Alexa says if the user stays silent: ``{"outputSpeech": {…}}``."""
+
+    output_speech: OutputSpeech | UnsetType = UNSET
+    #: Reprompt directives (APL for audio); same rules as `Response.directives`.
+    directives: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.output_speech is not UNSET and not isinstance(self.output_speech, OutputSpeech):
+            raise ResponseError(
+                "reprompt.outputSpeech must be PlainTextSpeech or SsmlSpeech, "
+                f"not {type(self.output_speech).__name__}"
+            )
+        _set_directives(self, "reprompt.directives")
+
+
+def _set_directives(struct: Response | Reprompt, field: str) -> None:
+    directives = struct.directives
+    if not directives:
+        if type(directives) is not tuple:
+            force_setattr(struct, "directives", ())
+        return
+    checked = tuple(_directive(field, index, d) for index, d in enumerate(directives))
+    force_setattr(struct, "directives", checked)
+
+
+class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, kw_only=True):
+    """The ``response`` object of the reply; every part may be absent (then it is not sent)."""
+
+    output_speech: OutputSpeech | UnsetType = UNSET
+    card: Card | UnsetType = UNSET
+    reprompt: Reprompt | UnsetType = UNSET
+    directives: tuple[Any, ...] = ()
+    #: True ends the session, False keeps it open with the microphone on, UNSET lets the device
+    #: decide: three different answers.
+    should_end_session: bool | UnsetType = UNSET
+    #: The answer to a CanFulfillIntentRequest: a `CanFulfillIntent` (see `can_fulfill`).
+    can_fulfill_intent: Any = UNSET
+    #: The answer to a ``Dialog.API.Invoked`` request (Alexa Conversations): the API's result,
+    #: a JSON object (a mapping), sent as ``apiResponse``.
+    api_response: Any = UNSET
+    #: The A/B tests this response triggered, sent as ``experimentation``.
+    experimentation: ExperimentTrigger | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.output_speech is not UNSET and not isinstance(self.output_speech, OutputSpeech):
+            raise ResponseError(
+                "outputSpeech must be PlainTextSpeech or SsmlSpeech (see output_speech()), "
+                f"not {type(self.output_speech).__name__}"
+            )
+        if self.card is not UNSET and not isinstance(self.card, Card):
+            raise ResponseError(f"card must be a Card, not {type(self.card).__name__}")
+        if self.reprompt is not UNSET:
+            if not isinstance(self.reprompt, Reprompt):
+                raise ResponseError(
+                    f"reprompt must be a Reprompt, not {type(self.reprompt).__name__}"
+                )
+            if self.should_end_session is True:
+                raise ResponseError(
+                    "a reprompt needs an open session, but shouldEndSession is true "
+                    "(Alexa would ignore the reprompt): use ask(), or end_session=False"
+                )
+        if self.should_end_session is not UNSET and type(self.should_end_session) is not bool:
+            raise ResponseError(
+                f"shouldEndSession must be True, False or UNSET, not {self.should_end_session!r}"
+            )
+        directives = self.directives
+        if directives or type(directives) is not tuple:  # the usual () needs no call
+            _set_directives(self, "directives")
+        if self.api_response is not UNSET or self.experimentation is not UNSET:
+            _check_extras(self)
+        if self.directives or self.can_fulfill_intent is not UNSET:
+            _check_rules(self)
+
+    def replace(self, **changes: Any) -> Response:
+        """A copy with ``changes`` (``card=SimpleCard(…)``), checked as a new response is: what
+        an after-request hook returns to change the reply."""
+        return msgspec.structs.replace(self, **changes)
+
+
+class ExperimentTrigger(msgspec.Struct, frozen=True, rename="camel"):
+    """``experimentation`` of a response: the ids of the experiments it triggered.
+
+    Amazon's A/B testing counts a user in an experiment from the first response that names it
+    here (``context.Experimentation`` says which experiments and treatments are active).
+    """
+
+    triggered_experiments: Sequence[str]
+
+    def __post_init__(self) -> None:
+        ids = self.triggered_experiments
+        if isinstance(ids, str):
+            raise ResponseError("experimentation.triggeredExperiments must be a list of ids")
+        checked = tuple(ids)
+        for index, experiment in enumerate(checked):
+            if not isinstance(experiment, str) or not experiment:
+                raise ResponseError(
+                    f"experimentation.triggeredExperiments[{index}] must be a non-empty str"
+                )
+        force_setattr(self, "triggered_experiments", checked)
+
+
+def _check_extras(response: Response) -> None:
+    """Check ``apiResponse`` and ``experimentation``, the rarely used parts of a response."""
+    api_response = response.api_response
+    if api_response is not UNSET:
+        if not isinstance(api_response, Mapping):
+            raise ResponseError(
+                f"apiResponse must be a mapping (JSON object), not {type(api_response).__name__}"
+            )
+        if type(api_response) is not dict:
+            force_setattr(response, "api_response", dict(api_response))
+    if response.experimentation is not UNSET and not isinstance(
+        response.experimentation, ExperimentTrigger
+    ):
+        raise ResponseError(
+            "experimentation must be an ExperimentTrigger, not "
+            f"{type(response.experimentation).__name__}"
+        )
+
+
+# --- rules that need only the response ----------------------------------------------------------
+
+#: The dialog directives that drive a dialog: one per response, never ending the session.
+DIALOG_DIRECTIVES: Final = frozenset(
+    {"Dialog.Delegate", "Dialog.ElicitSlot", "Dialog.ConfirmSlot", "Dialog.ConfirmIntent"}
+)
+# Directive types Alexa takes at most once per response.
+_ONCE: Final = ("Dialog.UpdateDynamicEntities", "AudioPlayer.Play", "VideoApp.Launch")
+
+
+def updated_intent_name(directive: Directive | Mapping[str, Any]) -> str | None:
+    """The name of a dialog directive's ``updatedIntent``, or None when it has none."""
+    if isinstance(directive, Directive):
+        intent = getattr(directive, "updated_intent", None)
+    else:
+        intent = directive.get("updatedIntent")
+    if isinstance(intent, Mapping):
+        name = intent.get("name")
+        return name if isinstance(name, str) else None
+    return None
+
+
+def _check_rules(response: Response) -> None:
+    """Refuse the combinations Alexa refuses whatever the request (see `alexaskill.rules`)."""
+    if response.can_fulfill_intent is not UNSET:
+        parts = [
+            name
+            for name, value in (
+                ("outputSpeech", response.output_speech),
+                ("card", response.card),
+                ("reprompt", response.reprompt),
+                ("shouldEndSession", response.should_end_session),
+                ("apiResponse", response.api_response),
+            )
+            if value is not UNSET
+        ]
+        if response.directives:
+            parts.append("directives")
+        if parts:
+            raise ResponseError(
+                f"a canFulfillIntent answer carries nothing else, but has {', '.join(parts)}"
+            )
+    types = [directive_type(d) for d in response.directives]
+    dialog = [
+        (t, d) for t, d in zip(types, response.directives, strict=True) if t in DIALOG_DIRECTIVES
+    ]
+    if dialog:
+        if len(dialog) > 1:
+            raise ResponseError(
+                f"one dialog directive per response, but it has {', '.join(t for t, _ in dialog)}"
+            )
+        dialog_type, directive = dialog[0]
+        if response.should_end_session is True:
+            raise ResponseError(
+                f"{dialog_type} continues the dialog, but shouldEndSession is true: use "
+                "delegate(), elicit_slot(), confirm_slot(), confirm_intent(), or end_session=False"
+            )
+        if dialog_type == "Dialog.Delegate":
+            if response.reprompt is not UNSET:
+                raise ResponseError(
+                    "Dialog.Delegate takes no reprompt: Alexa reprompts with the dialog model's "
+                    "prompts"
+                )
+            if response.output_speech is not UNSET and updated_intent_name(directive) is None:
+                raise ResponseError(
+                    "Dialog.Delegate carries no outputSpeech (Alexa speaks the dialog model's "
+                    "prompt), except to start another intent: give it that updatedIntent"
+                )
+    for once in _ONCE:
+        if types.count(once) > 1:
+            raise ResponseError(f"at most one {once} per response, but it has {types.count(once)}")
+
+
+def _reprompt(value: str | Ssml) -> Reprompt:
+    try:
+        return Reprompt(output_speech=output_speech(value))
+    except ResponseError as exc:
+        raise ResponseError(f"reprompt.{exc}") from None
+
+
+def speak(
+    speech: str | Ssml,
+    *,
+    reprompt: str | Ssml | None = None,
+    card: Card | None = None,
+    directives: Iterable[Directive | Mapping[str, Any]] = (),
+    end_session: bool | None = True,
+) -> Response:
+    """Say ``speech``; by default the session then ends (``end_session=None``: the key is omitted).
+
+    A ``reprompt`` needs ``end_session=False`` (or use `ask`): with ``True`` Alexa would drop it,
+    so that raises `ResponseError`.
+    """
+    return Response(
+        output_speech=output_speech(speech),
+        card=UNSET if card is None else card,
+        reprompt=UNSET if reprompt is None else _reprompt(reprompt),
+        directives=directives if type(directives) is tuple else tuple(directives),
+        should_end_session=UNSET if end_session is None else end_session,
+    )
+
+
+def ask(
+    speech: str | Ssml,
+    *,
+    reprompt: str | Ssml | None = None,
+    card: Card | None = None,
+    directives: Iterable[Directive | Mapping[str, Any]] = (),
+) -> Response:
+    """Say ``speech`` and listen (shouldEndSession false); ``reprompt`` defaults to the speech."""
+    return speak(
+        speech,
+        reprompt=speech if reprompt is None else reprompt,
+        card=card,
+        directives=directives,
+        end_session=False,
+    )
+
+
+_EMPTY: Final = Response()
+
+
+def empty() -> Response:
+    """A response with nothing in it: no speech, and shouldEndSession left to the device."""
+    return _EMPTY

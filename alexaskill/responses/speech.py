@@ -1,0 +1,96 @@
+"""Speech: plain text or SSML, checked against Alexa's limits when built."""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+from msgspec.structs import force_setattr
+
+from ..exceptions import ResponseError
+from ..ssml import Ssml
+from ..ssml import speak as _speak_document
+
+__all__ = [
+    "MAX_SPEECH",
+    "OutputSpeech",
+    "PlainTextSpeech",
+    "SsmlSpeech",
+    "output_speech",
+]
+
+#: Characters of speech (the text, or the whole SSML document) Alexa accepts.
+MAX_SPEECH: Final = 8000
+
+#: How speech joins what is already playing (``outputSpeech.playBehavior``).
+PlayBehavior = Literal["ENQUEUE", "REPLACE_ALL", "REPLACE_ENQUEUED"]
+_PLAY_BEHAVIORS: Final = ("ENQUEUE", "REPLACE_ALL", "REPLACE_ENQUEUED")
+
+
+def _check_length(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise ResponseError(f"{field} is {len(value)} characters; the limit is {limit}")
+
+
+def _exact_str(field: str, value: object) -> str:
+    """``value`` as an exact ``str`` (msgspec encodes no subclass, e.g. `Ssml`)."""
+    if not isinstance(value, str):
+        raise ResponseError(f"{field} must be a str, not {type(value).__name__}")
+    return str(value)
+
+
+class OutputSpeech(
+    msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_field="type"
+):
+    """Base of the two kinds of speech: `PlainTextSpeech` and `SsmlSpeech`."""
+
+
+def _check_play_behavior(value: str | UnsetType) -> None:
+    if value is not UNSET and value not in _PLAY_BEHAVIORS:
+        raise ResponseError(
+            f"outputSpeech.playBehavior is {value!r}; use one of {', '.join(_PLAY_BEHAVIORS)}"
+        )
+
+
+# kw_only is deliberately off for speech and cards: their required fields read best positionally,
+# and their bases declare no fields, so msgspec's "required after optional" trap cannot occur.
+class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
+    """Speech read as plain text: ``{"type": "PlainText", "text": …}``."""
+
+    text: str
+    play_behavior: PlayBehavior | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if type(self.text) is not str:
+            force_setattr(self, "text", _exact_str("outputSpeech.text", self.text))
+        _check_length("outputSpeech.text", self.text, MAX_SPEECH)
+        _check_play_behavior(self.play_behavior)
+
+
+_HAS_SPEAK_ROOT = re.compile(r"\s*<speak[\s>]")
+
+
+class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
+    """Speech in SSML: ``{"type": "SSML", "ssml": "<speak>…</speak>"}``; the root is added."""
+
+    ssml: str
+    play_behavior: PlayBehavior | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        markup = _exact_str("outputSpeech.ssml", self.ssml)
+        if not _HAS_SPEAK_ROOT.match(markup):
+            markup = str(_speak_document(Ssml(markup)))
+        force_setattr(self, "ssml", markup)
+        _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
+        _check_play_behavior(self.play_behavior)
+
+
+def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
+    """Speech from a value: `Ssml` becomes SSML speech, any other ``str`` plain text."""
+    if isinstance(value, Ssml):
+        return SsmlSpeech(value)
+    if isinstance(value, str):
+        return PlainTextSpeech(value)
+    raise ResponseError(f"speech must be a str or Ssml, not {type(value).__name__}")
