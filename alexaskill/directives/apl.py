@@ -1,0 +1,68 @@
+"""The ``Alexa.Presentation.APL`` interface: render a document on a screen, run commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Final
+
+from msgspec.structs import force_setattr
+
+from ..exceptions import ResponseError
+from ..responses import Directive
+from .checks import _mapping, _text
+
+__all__ = [
+    "APL",
+]
+
+
+class APL:
+    """The ``Alexa.Presentation.APL`` interface: render a document on a screen, run commands."""
+
+    __slots__ = ()
+
+    #: The interface a device must declare for these directives.
+    INTERFACE: Final = "Alexa.Presentation.APL"
+
+    class RenderDocument(Directive, tag="Alexa.Presentation.APL.RenderDocument", frozen=True):
+        """Show ``document`` (an APL document, or a ``{"type": "Link", "src": …}``)."""
+
+        interface: ClassVar[str | None] = "Alexa.Presentation.APL"
+        document: Mapping[str, Any]
+        #: Names the rendered document for ExecuteCommands and the events it sends back.
+        token: str | None = None
+        datasources: Mapping[str, Any] | None = None
+        sources: Mapping[str, Any] | None = None
+
+        def __post_init__(self) -> None:
+            where = "Alexa.Presentation.APL.RenderDocument"
+            document = _mapping(f"{where} document", self.document)
+            if not isinstance(document.get("type"), str):
+                raise ResponseError(f'{where} document has no "type" ("APL" or "Link")')
+            force_setattr(self, "document", document)
+            if self.token is not None:
+                _text(f"{where} token", self.token)
+            for field in ("datasources", "sources"):
+                value = getattr(self, field)
+                if value is not None:
+                    force_setattr(self, field, _mapping(f"{where} {field}", value))
+
+    class ExecuteCommands(Directive, tag="Alexa.Presentation.APL.ExecuteCommands", frozen=True):
+        """Run APL ``commands`` against the document rendered with ``token``."""
+
+        interface: ClassVar[str | None] = "Alexa.Presentation.APL"
+        token: str
+        commands: Sequence[Mapping[str, Any]]
+
+        def __post_init__(self) -> None:
+            where = "Alexa.Presentation.APL.ExecuteCommands"
+            _text(f"{where} token", self.token)
+            if isinstance(self.commands, Mapping | str) or not isinstance(self.commands, Iterable):
+                raise ResponseError(f"{where} commands must be a list of commands")
+            commands = tuple(
+                _mapping(f"{where} commands[{index}]", command)
+                for index, command in enumerate(self.commands)
+            )
+            if not commands:
+                raise ResponseError(f"{where} commands is empty")
+            force_setattr(self, "commands", commands)

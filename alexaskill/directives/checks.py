@@ -1,0 +1,36 @@
+"""The checks a typed directive makes of its fields, each error naming the JSON field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..exceptions import ResponseError
+
+__all__: list[str] = []  # helpers for the directive modules beside this one
+
+
+def _one_of(field: str, value: object, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise ResponseError(f"{field} is {value!r}; use one of {', '.join(allowed)}")
+
+
+def _text(field: str, value: object, *, limit: int | None = None) -> str:
+    if not isinstance(value, str) or not value:
+        raise ResponseError(f"{field} must be a non-empty str, not {value!r}")
+    if limit is not None and len(value) > limit:
+        raise ResponseError(f"{field} is {len(value)} characters; the limit is {limit}")
+    return str(value)
+
+
+def _https(field: str, url: object, *, limit: int | None = None) -> str:
+    text = _text(field, url, limit=limit)
+    if text[:8].lower() != "https://" or len(text) == 8:
+        raise ResponseError(f"{field} must be an HTTPS URL, not {text[:80]!r}")
+    return text
+
+
+def _mapping(field: str, value: object) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
+    return value if type(value) is dict else dict(value)
