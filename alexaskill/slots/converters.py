@@ -1,0 +1,190 @@
+"""The converter of a handler parameter, chosen by its annotation: a slot in, a value out."""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from ..exceptions import ConfigurationError
+from ..models import Resolutions, Slot
+from .values import _PARSERS, _SUPPORTED, MISSING
+
+__all__ = [
+    "Converter",
+    "converter_for",
+    "is_slot_annotation",
+    "unwrap_optional",
+]
+
+
+#: A function from the slot (``None`` when the intent has no slot of that name) to its value.
+Converter = Callable[[Slot | None], Any]
+
+
+# --- enums: matched against entity resolution, then the value --------------------------------
+
+
+def _items(slot: Slot) -> list[tuple[str | None, Resolutions | None]]:
+    """Each value of the slot with its own entity resolution."""
+    return [(item.value, item.resolutions) for item in slot.slot_values]
+
+
+_EnumParser = Callable[[str, Resolutions | None], Any]
+
+
+def _enum_parser(where: str, cls: type[enum.Enum]) -> _EnumParser:
+    members: dict[str, enum.Enum] = {}
+    for member in cls:
+        if not isinstance(member.value, str):
+            raise ConfigurationError(
+                f"{where}: {_describe(cls)} has a member {member.name} whose value is not a str; "
+                "slots are matched by string"
+            )
+        members.setdefault(member.name.casefold(), member)
+    # A member's value wins over another member's name.
+    members.update({member.value.casefold(): member for member in cls})
+
+    def parse(raw: str, resolutions: Resolutions | None) -> Any:
+        # Every value every authority matched, best first: the first one the enum names wins
+        # (entity resolution may list several, and the enum may hold only some of them).
+        for match in () if resolutions is None else resolutions.matches:
+            if match.id and (member := members.get(match.id.casefold())) is not None:
+                return member
+            if (member := members.get(match.name.casefold())) is not None:
+                return member
+        return members.get(raw.casefold(), MISSING)
+
+    return parse
+
+
+# --- converters --------------------------------------------------------------------------------
+
+
+def _slot_itself(slot: Slot | None) -> Any:
+    return MISSING if slot is None else slot
+
+
+def _scalar(parse: Callable[[str], Any]) -> Converter:
+    def convert(slot: Slot | None) -> Any:
+        if slot is not None:
+            for value in slot.values:
+                if value:
+                    return parse(value)
+        return MISSING
+
+    return convert
+
+
+def _list(parse: Callable[[str], Any]) -> Converter:
+    def convert(slot: Slot | None) -> Any:
+        if slot is None:
+            return MISSING
+        converted = []
+        for value in slot.values:
+            if value:
+                item = parse(value)
+                if item is MISSING:
+                    return MISSING
+                converted.append(item)
+        return converted or MISSING
+
+    return convert
+
+
+def _scalar_enum(parse: _EnumParser) -> Converter:
+    def convert(slot: Slot | None) -> Any:
+        if slot is not None:
+            for value, resolutions in _items(slot):
+                if value:
+                    return parse(value, resolutions)
+        return MISSING
+
+    return convert
+
+
+def _list_enum(parse: _EnumParser) -> Converter:
+    def convert(slot: Slot | None) -> Any:
+        if slot is None:
+            return MISSING
+        converted = []
+        for value, resolutions in _items(slot):
+            if value:
+                item = parse(value, resolutions)
+                if item is MISSING:
+                    return MISSING
+                converted.append(item)
+        return converted or MISSING
+
+    return convert
+
+
+def _describe(annotation: Any) -> str:
+    if isinstance(annotation, type) and not isinstance(annotation, types.GenericAlias):
+        if annotation.__module__ == "builtins":
+            return annotation.__qualname__
+        return f"{annotation.__module__}.{annotation.__qualname__}"
+    return repr(annotation)
+
+
+def unwrap_optional(annotation: Any) -> tuple[Any, bool]:
+    """``(X, True)`` for ``X | None`` and ``Optional[X]``; ``(annotation, False)`` otherwise."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = typing.get_args(annotation)
+        rest = [arg for arg in args if arg is not type(None)]
+        if len(rest) == 1 and len(rest) < len(args):
+            return rest[0], True
+    return annotation, False
+
+
+def _is_enum(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, enum.Enum)
+
+
+def converter_for(where: str, name: str, annotation: Any) -> Converter:
+    """The converter of parameter ``name`` of handler ``where``; `ConfigurationError` if none.
+
+    ``annotation`` is the evaluated annotation (``inspect.Parameter.empty`` when there is none).
+    Defaults are the caller's business: a converter returns `MISSING` and the caller decides.
+    """
+    target, _ = unwrap_optional(annotation)
+    if target is inspect.Parameter.empty or target is Any:
+        target = str
+    if target is Slot:
+        return _slot_itself
+    many = target is list or typing.get_origin(target) is list
+    if many:
+        args = typing.get_args(target)
+        target = args[0] if args else str
+        if target is Any:
+            target = str
+    if _is_enum(target):
+        parse_enum = _enum_parser(where, target)
+        return _list_enum(parse_enum) if many else _scalar_enum(parse_enum)
+    parse = _PARSERS.get(target)
+    if parse is None:
+        shown = _describe(annotation)
+        if target is bool:
+            hint = (
+                "bool is not supported, since no rule says which words are true; use str, "
+                "an Enum with yes/no members, or Slot"
+            )
+        else:
+            hint = f"supported: {_SUPPORTED}"
+        raise ConfigurationError(
+            f"{where}: parameter {name!r} is annotated {shown}, which cannot be filled from a "
+            f"slot; {hint}"
+        )
+    return _list(parse) if many else _scalar(parse)
+
+
+def is_slot_annotation(annotation: Any) -> bool:
+    """Whether a parameter with this annotation can be filled from a slot."""
+    try:
+        converter_for("?", "?", annotation)
+    except ConfigurationError:
+        return False
+    return True

@@ -1,0 +1,341 @@
+"""The values of Alexa's built-in slot types, each parsed from the string Alexa sends."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import enum
+import math
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+import msgspec
+
+__all__ = [
+    "MISSING",
+    "AlexaDate",
+    "AlexaDuration",
+    "AlexaTime",
+    "DateKind",
+    "Season",
+    "TimeKind",
+    "TimeOfDay",
+]
+
+
+class _Missing(enum.Enum):
+    MISSING = "MISSING"
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    __str__ = __repr__
+
+
+#: What a converter returns for a slot that is absent, unfilled, empty, or does not convert.
+MISSING: Final = _Missing.MISSING
+
+
+# --- the rich types ----------------------------------------------------------------------------
+
+
+class DateKind(enum.StrEnum):
+    """Which AMAZON.DATE form a value had: one day, a week, a weekend, …, or now."""
+
+    DAY = "day"
+    WEEK = "week"
+    WEEKEND = "weekend"
+    MONTH = "month"
+    SEASON = "season"
+    YEAR = "year"
+    DECADE = "decade"
+    PRESENT = "present"
+
+
+class Season(enum.StrEnum):
+    """A season, by the code AMAZON.DATE gives it."""
+
+    WINTER = "WI"
+    SPRING = "SP"
+    SUMMER = "SU"
+    FALL = "FA"
+
+
+class AlexaDate(msgspec.Struct, frozen=True, kw_only=True):
+    """An AMAZON.DATE value: its kind and the first and last day (inclusive) it covers.
+
+    ``start`` and ``end`` are ``None`` only for `DateKind.PRESENT` ("now"): today depends on
+    the user's time zone, which the request does not carry.
+    """
+
+    kind: DateKind
+    start: datetime.date | None
+    end: datetime.date | None
+    #: The season, for `DateKind.SEASON` (dated for the northern hemisphere).
+    season: Season | None = None
+    raw: str
+
+    @classmethod
+    def parse(cls, raw: str) -> AlexaDate:
+        """Parse an AMAZON.DATE value; raise ``ValueError`` if it is not one."""
+        value = _parse_alexa_date(raw)
+        if value is MISSING:
+            raise ValueError(f"not an AMAZON.DATE value: {raw!r}")
+        return value
+
+
+class TimeOfDay(enum.StrEnum):
+    """A part of the day, by the code AMAZON.TIME gives it."""
+
+    MORNING = "MO"
+    AFTERNOON = "AF"
+    EVENING = "EV"
+    NIGHT = "NI"
+
+
+class TimeKind(enum.StrEnum):
+    """Whether an AMAZON.TIME value is a clock time or a part of the day."""
+
+    TIME = "time"
+    PERIOD = "period"
+
+
+class AlexaTime(msgspec.Struct, frozen=True, kw_only=True):
+    """An AMAZON.TIME value: a clock time (``time``) or a part of the day (``period``)."""
+
+    kind: TimeKind
+    time: datetime.time | None = None
+    period: TimeOfDay | None = None
+    raw: str
+
+    @classmethod
+    def parse(cls, raw: str) -> AlexaTime:
+        """Parse an AMAZON.TIME value; raise ``ValueError`` if it is not one."""
+        value = _parse_alexa_time(raw)
+        if value is MISSING:
+            raise ValueError(f"not an AMAZON.TIME value: {raw!r}")
+        return value
+
+
+class AlexaDuration(msgspec.Struct, frozen=True, kw_only=True):
+    """An AMAZON.DURATION value (ISO 8601) with each of its parts; ``float`` only if fractional."""
+
+    years: float = 0
+    months: float = 0
+    weeks: float = 0
+    days: float = 0
+    hours: float = 0
+    minutes: float = 0
+    seconds: float = 0
+    raw: str
+
+    @classmethod
+    def parse(cls, raw: str) -> AlexaDuration:
+        """Parse an AMAZON.DURATION value; raise ``ValueError`` if it is not one."""
+        value = _parse_alexa_duration(raw)
+        if value is MISSING:
+            raise ValueError(f"not an AMAZON.DURATION value: {raw!r}")
+        return value
+
+    def to_timedelta(self) -> datetime.timedelta:
+        """The duration as a timedelta; raise ``ValueError`` if it has years or months."""
+        if self.years or self.months:
+            raise ValueError(f"{self.raw!r} has years or months, which have no fixed length")
+        return datetime.timedelta(
+            weeks=self.weeks,
+            days=self.days,
+            hours=self.hours,
+            minutes=self.minutes,
+            seconds=self.seconds,
+        )
+
+
+# --- parsing one value -------------------------------------------------------------------------
+# Each parser takes a non-empty string and returns a value or MISSING, never raises. Patterns
+# use [0-9] rather than \d, which would also match other scripts' digits.
+
+_INT: Final = re.compile(r"-?[0-9]+")
+_FLOAT: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE: Final = re.compile(
+    r"""
+    (?P<year>[0-9]{4})
+    (?:
+        -(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2})|-XX)?   # 2015-11-25, 2015-11, 2015-11-XX
+      | -W(?P<week>[0-9]{2})(?P<weekend>-WE)?             # 2015-W48, 2015-W48-WE
+      | -(?P<season>WI|SP|SU|FA)                          # 2015-WI
+      | -XX(?:-XX)?                                       # 2015-XX, 2015-XX-XX
+    )?
+    | (?P<decade>[0-9]{3})X                               # 201X
+    | (?P<present>PRESENT_REF)
+    """,
+    re.VERBOSE,
+)
+_TIME: Final = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?")
+_NUMBER: Final = r"([0-9]+(?:\.[0-9]+)?)"
+_DURATION: Final = re.compile(
+    rf"P(?!$)(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}W)?(?:{_NUMBER}D)?"
+    rf"(?:T(?=[0-9])(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
+)
+# Meteorological seasons, northern hemisphere: (first month, last month); winter runs into the
+# next year.
+_SEASON_MONTHS: Final = {
+    Season.SPRING: (3, 5),
+    Season.SUMMER: (6, 8),
+    Season.FALL: (9, 11),
+    Season.WINTER: (12, 2),
+}
+_PERIODS: Final = {period.value: period for period in TimeOfDay}
+
+
+def _parse_str(raw: str) -> str:
+    return raw
+
+
+def _parse_int(raw: str) -> int | _Missing:
+    if _INT.fullmatch(raw) is None:
+        return MISSING
+    try:
+        return int(raw)
+    except ValueError:  # more digits than int() accepts from a string
+        return MISSING
+
+
+def _parse_float(raw: str) -> float | _Missing:
+    if _FLOAT.fullmatch(raw) is None:
+        return MISSING
+    value = float(raw)
+    return value if math.isfinite(value) else MISSING
+
+
+def _parse_date(raw: str) -> datetime.date | _Missing:
+    # The pattern admits YYYY-MM-DD alone (fromisoformat also takes 20261127, 2026-W48-5, …);
+    # fromisoformat then checks the calendar, three times faster than int() three times.
+    if _DAY.fullmatch(raw) is None:
+        return MISSING
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        return MISSING
+
+
+def _last_of_month(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _parse_alexa_date(raw: str) -> AlexaDate | _Missing:
+    match = _DATE.fullmatch(raw)
+    if match is None:
+        return MISSING
+    groups = match.groupdict()
+    season: Season | None = None
+    try:
+        if groups["present"] is not None:
+            return AlexaDate(kind=DateKind.PRESENT, start=None, end=None, raw=raw)
+        if groups["decade"] is not None:
+            first = int(groups["decade"]) * 10
+            kind = DateKind.DECADE
+            start, end = datetime.date(first, 1, 1), datetime.date(first + 9, 12, 31)
+        elif groups["day"] is not None:
+            kind = DateKind.DAY
+            year, month, day = int(groups["year"]), int(groups["month"]), int(groups["day"])
+            start = end = datetime.date(year, month, day)
+        elif groups["month"] is not None:
+            year, month = int(groups["year"]), int(groups["month"])
+            kind = DateKind.MONTH
+            start, end = datetime.date(year, month, 1), _last_of_month(year, month)
+        elif groups["week"] is not None:
+            year, week = int(groups["year"]), int(groups["week"])
+            if groups["weekend"] is None:
+                kind, first_day, last_day = DateKind.WEEK, 1, 7
+            else:
+                kind, first_day, last_day = DateKind.WEEKEND, 6, 7
+            start = datetime.date.fromisocalendar(year, week, first_day)
+            end = datetime.date.fromisocalendar(year, week, last_day)
+        elif groups["season"] is not None:
+            year = int(groups["year"])
+            kind, season = DateKind.SEASON, Season(groups["season"])
+            first_month, last_month = _SEASON_MONTHS[season]
+            start = datetime.date(year, first_month, 1)
+            end = _last_of_month(year + 1 if last_month < first_month else year, last_month)
+        else:
+            year = int(groups["year"])
+            kind = DateKind.YEAR
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    except ValueError:  # no such day, week or year (2015-02-30, 2021-W53, 0000, winter 9999)
+        return MISSING
+    return AlexaDate(kind=kind, start=start, end=end, season=season, raw=raw)
+
+
+def _parse_time(raw: str) -> datetime.time | _Missing:
+    match = _TIME.fullmatch(raw)
+    if match is None:
+        return MISSING
+    return datetime.time(int(match[1]), int(match[2]), int(match[3] or 0))
+
+
+def _parse_alexa_time(raw: str) -> AlexaTime | _Missing:
+    period = _PERIODS.get(raw)
+    if period is not None:
+        return AlexaTime(kind=TimeKind.PERIOD, period=period, raw=raw)
+    time = _parse_time(raw)
+    if time is MISSING:
+        return MISSING
+    return AlexaTime(kind=TimeKind.TIME, time=time, raw=raw)
+
+
+def _number(text: str | None) -> float:
+    if text is None:
+        return 0
+    return float(text) if "." in text else int(text)
+
+
+def _parse_alexa_duration(raw: str) -> AlexaDuration | _Missing:
+    match = _DURATION.fullmatch(raw)
+    if match is None:
+        return MISSING
+    try:
+        years, months, weeks, days, hours, minutes, seconds = map(_number, match.groups())
+    except ValueError:  # more digits than int() accepts from a string
+        return MISSING
+    return AlexaDuration(
+        years=years,
+        months=months,
+        weeks=weeks,
+        days=days,
+        hours=hours,
+        minutes=minutes,
+        seconds=seconds,
+        raw=raw,
+    )
+
+
+def _parse_timedelta(raw: str) -> datetime.timedelta | _Missing:
+    duration = _parse_alexa_duration(raw)
+    if duration is MISSING or duration.years or duration.months:
+        return MISSING
+    try:
+        return duration.to_timedelta()
+    except OverflowError:
+        return MISSING
+
+
+#: The types a slot converts to, each with its parser.
+_PARSERS: Final[dict[Any, Callable[[str], Any]]] = {
+    str: _parse_str,
+    int: _parse_int,
+    float: _parse_float,
+    datetime.date: _parse_date,
+    AlexaDate: _parse_alexa_date,
+    datetime.time: _parse_time,
+    AlexaTime: _parse_alexa_time,
+    datetime.timedelta: _parse_timedelta,
+    AlexaDuration: _parse_alexa_duration,
+}
+
+_SUPPORTED: Final = (
+    "str, int, float, datetime.date, datetime.time, datetime.timedelta, AlexaDate, AlexaTime, "
+    "AlexaDuration, an Enum with str values, list[...] of any of these, Slot, "
+    "and X | None of any of them"
+)
