@@ -359,4 +359,5 @@ def test_hooks_run_inside_the_response_deadline(skill_client: Any) -> None:
     assert client.launch().speech == DEADLINE_REPLY
     assert time.monotonic() - started < 4
     assert calls == []  # neither the handler nor the after-request hook ran
+    skill.deadline = None  # the next answer is no race against a busy machine's clock
     assert client.intent("GetWeather", city="Oslo").speech == "Sunny in Oslo."
