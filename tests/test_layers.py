@@ -3,6 +3,8 @@
 A cycle through ``TYPE_CHECKING`` is still a cycle for a reader and for mypy; a lower module
 that needs something of a `Skill` says what in a Protocol (`alexaskill.aws_lambda.LambdaSkill`,
 `alexaskill.interaction.ModelSource`).
+
+And no module grows past ~550 lines: it is then two concerns, split along its seams.
 """
 
 from __future__ import annotations
@@ -49,3 +51,18 @@ def test_what_the_app_imports_does_not_import_the_app() -> None:
         if path is not None and "alexaskill.app" in imported_modules(path):
             cycles.append(name)
     assert cycles == [], f"these modules import alexaskill.app back: {cycles}"
+
+
+#: Past this a module is two concerns; split it along its seams, as a package if need be
+#: (STYLE.md: "A file over ~500 lines is a smell"; issue 13).
+MAX_MODULE_LINES = 550
+
+
+def test_no_module_is_longer_than_the_limit() -> None:
+    lengths = {
+        path.relative_to(PACKAGE.parent).as_posix(): len(path.read_text().splitlines())
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
+    assert len(lengths) > 50 and "alexaskill/models/envelope.py" in lengths  # the walk finds them
+    too_long = {name: lines for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
+    assert too_long == {}, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
