@@ -12,7 +12,6 @@ the closest name.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Final
 
@@ -73,6 +72,8 @@ _PREFIX: Final = "AMAZON."
 
 def close_matches(name: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> list[str]:
     """The ``candidates`` that look like ``name`` (case aside), closest first."""
+    import difflib  # here: only a mistake needs it, and a cold start does not
+
     by_key: dict[str, str] = {}
     for candidate in candidates:
         by_key.setdefault(candidate.casefold(), candidate)
@@ -93,6 +94,8 @@ def _closest_builtin(name: str) -> str | None:
     the shared parts would make every built-in look alike ("TeleportIntent" is not
     "SelectIntent"), while "Fallback" is AMAZON.FallbackIntent.
     """
+    import difflib
+
     whole = name.casefold().removeprefix("amazon.")
     core = whole.removesuffix("intent")
     best, score = None, _CUTOFF

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
-from urllib.parse import urlsplit
 
 import msgspec
 
@@ -127,6 +125,8 @@ def reminder_body(
 
 def is_loopback(host: str | None) -> bool:
     """True for an IP literal on this machine (``127.0.0.1``, ``::1``); names never count."""
+    import ipaddress  # here: milliseconds of a cold start, for a check made when an API is called
+
     try:
         return host is not None and ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -135,6 +135,9 @@ def is_loopback(host: str | None) -> bool:
 
 def check_endpoint(operation: str, endpoint: str) -> str:
     """``endpoint`` without its trailing slash if it is https (or http to a loopback address)."""
+    # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
+    from urllib.parse import urlsplit
+
     parts = urlsplit(endpoint)
     if not parts.hostname or not (
         parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))

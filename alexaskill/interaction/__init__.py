@@ -30,8 +30,9 @@ warnings) and `alexaskill.interaction.builder` (the model and its checks).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..builtin_intents import REQUIRED_INTENTS
-from .builder import InteractionModelError, build_interaction_model, invocation_name_warnings
 from .declarations import (
     IntentDeclaration,
     ModelSource,
@@ -43,6 +44,13 @@ from .declarations import (
     locale_warnings,
     model_warnings,
 )
+
+if TYPE_CHECKING:
+    from .builder import (
+        InteractionModelError,
+        build_interaction_model,
+        invocation_name_warnings,
+    )
 
 __all__ = [
     "REQUIRED_INTENTS",
@@ -59,3 +67,20 @@ __all__ = [
     "locale_warnings",
     "model_warnings",
 ]
+
+# The builder is imported when one of its names is first used: `alexaskill model` and the
+# checks need it, a skill answering requests (on AWS Lambda, a cold start) does not.
+_BUILDER = frozenset(
+    ("InteractionModelError", "build_interaction_model", "invocation_name_warnings")
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the model builder on first use of one of its names."""
+    if name not in _BUILDER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import builder
+
+    value = getattr(builder, name)
+    globals()[name] = value
+    return value

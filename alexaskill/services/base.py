@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
-from urllib.parse import quote
 
 from ..alexa_api import check_endpoint, read_answer, send
 from ..exceptions import AlexaApiError
@@ -89,6 +88,9 @@ class RequestApi:
         device = None if system is None else system.device
         if device is None or not device.device_id:
             raise AlexaApiError("the request names no device (context.System.device.deviceId)")
+        # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
+        from urllib.parse import quote
+
         return quote(device.device_id, safe="")
 
     def _base(self, operation: str) -> tuple[str, str]:
@@ -149,6 +151,8 @@ class RequestApi:
 def _segment(value: str, name: str) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{name} must be a non-empty string")
+    from urllib.parse import quote
+
     return quote(value, safe="")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from typing import Final
-from urllib.parse import quote, urlsplit
 
 from .. import ssml
 from ..alexa_api import (
@@ -91,6 +90,9 @@ class RecordsApi(RequestApi):
         """Delete a reminder; False when Amazon knows no such reminder (404)."""
         if not alert_token:
             raise ValueError("delete_reminder needs the reminder's alert_token")
+        # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
+        from urllib.parse import quote
+
         path = f"/v1/alerts/reminders/{quote(alert_token, safe='')}"
         try:
             await self._call(
@@ -155,6 +157,8 @@ class RecordsApi(RequestApi):
 
     def _lists_base(self) -> str | None:
         # Loopback endpoints (tests, development tools) stand in for every Alexa host.
+        from urllib.parse import urlsplit
+
         endpoint = self.endpoint or ""
         return None if is_loopback(urlsplit(endpoint).hostname) else _LISTS_ENDPOINT
 

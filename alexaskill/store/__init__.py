@@ -32,12 +32,16 @@ Stores: `SQLiteStore` (the default: one file, several worker processes on one ma
 (tests). `open_store` makes one from a URL.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .attributes import Attributes, DeviceAttributes, PersonAttributes, attributes_service
 from .base import DEFAULT_STORE, Store
-from .memory import MemoryStore
-from .redis import REDIS_CLIENT_OPTIONS, RedisStore
-from .sqlite import SQLiteStore
 from .url import open_store
+
+if TYPE_CHECKING:
+    from .memory import MemoryStore
+    from .redis import REDIS_CLIENT_OPTIONS, RedisStore
+    from .sqlite import SQLiteStore
 
 __all__ = [
     "DEFAULT_STORE",
@@ -52,3 +56,24 @@ __all__ = [
     "attributes_service",
     "open_store",
 ]
+
+# Each store's module is imported when its name is first used (or its URL opened): a skill on
+# the default SQLite store never loads the Redis one, a cold start on AWS Lambda neither.
+_LAZY = {
+    "MemoryStore": "memory",
+    "REDIS_CLIENT_OPTIONS": "redis",
+    "RedisStore": "redis",
+    "SQLiteStore": "sqlite",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a store's module on first use of its name."""
+    import importlib
+
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

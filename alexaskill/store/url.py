@@ -6,9 +6,6 @@ from typing import Final
 
 from ..exceptions import ConfigurationError
 from .base import Store
-from .memory import MemoryStore
-from .redis import RedisStore
-from .sqlite import SQLiteStore
 
 __all__ = ["open_store"]
 
@@ -29,12 +26,18 @@ def open_store(url: str) -> Store:
             raise ConfigurationError(
                 f"SQLite store URL {url!r}: write sqlite:///relative.db or sqlite:////abs/path.db"
             )
+        from .sqlite import SQLiteStore  # each store's module loads when its URL is used
+
         return SQLiteStore(rest[1:])
     if scheme in ("redis", "rediss", "unix"):
+        from .redis import RedisStore
+
         return RedisStore(url)
     if scheme == "memory":
         if rest:
             raise ConfigurationError(f"memory store URL {url!r}: write memory://")
+        from .memory import MemoryStore
+
         return MemoryStore()
     if scheme == "dynamodb":
         from ..dynamodb import dynamodb_store_from_url
