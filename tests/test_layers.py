@@ -10,6 +10,7 @@ And no module grows past ~550 lines: it is then two concerns, split along its se
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "alexaskill"
@@ -42,14 +43,29 @@ def module_path(name: str) -> Path | None:
     return None
 
 
-def test_what_the_app_imports_does_not_import_the_app() -> None:
-    below = sorted(m for m in imported_modules(PACKAGE / "app.py") if m != "alexaskill")
-    assert "alexaskill.aws_lambda" in below and "alexaskill.interaction" in below
-    cycles = []
-    for name in below:
+def below_the_app() -> set[str]:
+    """Every alexaskill module the app imports, directly or through another (not the app)."""
+    found: set[str] = set()
+    pending = [m for m in imported_modules(PACKAGE / "app.py") if m != "alexaskill"]
+    while pending:
+        name = pending.pop()
         path = module_path(name)
-        if path is not None and "alexaskill.app" in imported_modules(path):
-            cycles.append(name)
+        if name in found or name == "alexaskill.app" or path is None:
+            continue
+        found.add(name)
+        pending.extend(imported_modules(path))
+    return found
+
+
+def test_what_the_app_imports_does_not_import_the_app() -> None:
+    below = below_the_app()
+    # (the walk goes past the app's own layers, down to the bottom of the package)
+    assert {"alexaskill.answering", "alexaskill.aws_lambda", "alexaskill.models.envelope"} <= below
+    cycles = sorted(
+        name
+        for name in below
+        if "alexaskill.app" in imported_modules(module_path(name))  # type: ignore[arg-type]
+    )
     assert cycles == [], f"these modules import alexaskill.app back: {cycles}"
 
 
@@ -66,3 +82,48 @@ def test_no_module_is_longer_than_the_limit() -> None:
     assert len(lengths) > 50 and "alexaskill/models/envelope.py" in lengths  # the walk finds them
     too_long = {name: lines for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
     assert too_long == {}, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
+
+
+def module_map() -> list[tuple[set[str], str]]:
+    """The rows of README's module map, top to bottom: the modules each names in its first
+    column (``models``, ``cli``), and the whole row."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The module map", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [
+        (
+            {
+                n.rstrip("/").removesuffix(".py")
+                for n in re.findall(r"`([^`]+)`", row.split("|")[1])
+            },
+            row,
+        )
+        for row in rows
+    ]
+
+
+def test_the_readme_module_map_names_every_module_and_its_imports_point_up_it() -> None:
+    rows = module_map()
+    place = {name: index for index, (names, _) in enumerate(rows) for name in names}
+    unmapped, upward = [], []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        top = parts[0].removesuffix(".py")
+        if top not in place:
+            unmapped.append(parts[0])
+            continue
+        if (
+            len(parts) > 1
+            and path.name != "__init__.py"
+            and f"`{path.name}`" not in rows[place[top]][1]
+        ):
+            unmapped.append("/".join(parts))  # a package's modules are named in its row
+        # Imports made as the module loads (not in functions, not for type checkers) point up.
+        for node in ast.parse(path.read_text()).body:
+            if not (isinstance(node, ast.ImportFrom) and node.level == len(parts)):
+                continue  # another package's, or within its own package
+            target = (node.module or node.names[0].name).split(".")[0]
+            if target in place and place[target] > place[top]:
+                upward.append(f"{'/'.join(parts)} imports {target}")
+    assert unmapped == [], f"README's module map does not name: {unmapped}"
+    assert upward == [], f"imports that point down README's module map: {upward}"
