@@ -64,10 +64,14 @@ def child(work_dir: Path, rows: Sequence[str], requests: int) -> None:
     ]
     # Under valgrind the rows take minutes, longer than a timestamp stays valid (150 s): the
     # verifiers' clock stays at the time of signing (the same function call as the real clock).
-    import alexaskill.verify.verifier
+    import importlib
 
+    try:
+        clock = importlib.import_module("alexaskill.verify.verifier")
+    except ImportError:  # a checkout from before verify.py became a package (--compare-with)
+        clock = importlib.import_module("alexaskill.verify")
     signed_at = datetime.fromisoformat(saved["signed_at"])
-    alexaskill.verify.verifier._utcnow = lambda: signed_at
+    clock._utcnow = lambda: signed_at  # type: ignore[attr-defined]
     scopes = [asgi_scope(r) for r in signed]
     messages = [{"type": "http.request", "body": r.body, "more_body": False} for r in signed]
     statuses: list[int] = []
