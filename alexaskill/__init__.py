@@ -64,7 +64,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs read; at run time, see _WHERE b
         VerificationError,
     )
     from .interaction import SlotTypeValue
-    from .logs import configure_logging, settings_from_env
+    from .logs import configure_logging
     from .models import (
         AlexaSkillEventRequest,
         Application,
@@ -114,6 +114,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs read; at run time, see _WHERE b
         speak,
     )
     from .services import AlexaApi
+    from .settings import settings_from_env
     from .slots import AlexaDate, AlexaDuration, AlexaTime, DateKind, Season, TimeKind, TimeOfDay
     from .ssml import Ssml
     from .store import (
@@ -296,10 +297,7 @@ _MODULES: Final[dict[str, tuple[str, ...]]] = {
         "VerificationError",
     ),
     "interaction": ("SlotTypeValue",),
-    "logs": (
-        "configure_logging",
-        "settings_from_env",
-    ),
+    "logs": ("configure_logging",),
     "models": (
         "AlexaSkillEventRequest",
         "Application",
@@ -349,6 +347,7 @@ _MODULES: Final[dict[str, tuple[str, ...]]] = {
         "speak",
     ),
     "services": ("AlexaApi",),
+    "settings": ("settings_from_env",),
     "slots": (
         "AlexaDate",
         "AlexaDuration",

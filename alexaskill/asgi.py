@@ -13,8 +13,9 @@ import msgspec
 from .deadline import expired, watch
 from .deadline_answering import DeadlineAnswering
 from .exceptions import RequestError
-from .logs import configure_logging_if_unset, log_request, refusal
+from .logs import log_request, refusal
 from .models import Envelope, decode_envelope
+from .settings import configure_logging_if_unset
 
 if TYPE_CHECKING:
     import httpx

@@ -1,4 +1,4 @@
-"""Production logging: one line per request, plain or JSON, and settings from the environment.
+"""Production logging: one line per request, plain or JSON.
 
 Every log line alexaskill writes goes to the logger ``"alexaskill"``; the per-request lines go
 to its child ``"alexaskill.request"`` at INFO, so ``logging.getLogger("alexaskill.request")
@@ -22,12 +22,10 @@ Never logged: access tokens, consent tokens, user ids in full, request or respon
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Final
 
 import msgspec
@@ -43,20 +41,16 @@ from .exceptions import (
     TimestampError,
     VerificationError,
 )
-from .store import DEFAULT_STORE
 
 if TYPE_CHECKING:
     from .models import Envelope
 
 __all__ = [
     "JsonFormatter",
-    "Settings",
     "configure_logging",
-    "configure_logging_if_unset",
     "log_request",
     "printable",
     "refusal",
-    "settings_from_env",
     "user_hash",
 ]
 
@@ -215,21 +209,6 @@ def configure_logging(
     logger.addHandler(handler)
     logger.setLevel(resolved)
     logger.propagate = False
-
-
-def configure_logging_if_unset() -> bool:
-    """`configure_logging` from the environment, unless logging is set up already; True if done.
-
-    The ASGI app calls it at start-up, so that ``uvicorn app:skill`` with no logging set-up
-    writes the request line at INFO (``ALEXASKILL_LOG_LEVEL``, ``ALEXASKILL_LOG_JSON``), where
-    Python alone would show only warnings. Set-up found: a handler on the root logger or on
-    ``"alexaskill"`` (``logging.basicConfig``, ``configure_logging``, a dictConfig, pytest).
-    """
-    if logger.handlers or logging.getLogger().handlers:
-        return False
-    settings = settings_from_env()
-    configure_logging(settings.log_level, json=settings.log_json)
-    return True
 
 
 def _level(level: str | int) -> int:
@@ -464,48 +443,15 @@ def _user(envelope: Envelope) -> str | None:
     return user_hash(user.user_id)
 
 
-# --- settings from the environment -------------------------------------------------------------
+# `Settings`, `settings_from_env` and `configure_logging_if_unset` live in `alexaskill.settings`
+# (which imports this module); still importable from here.
+_MOVED: Final = frozenset(("Settings", "configure_logging_if_unset", "settings_from_env"))
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What a deployed skill reads from the environment (see `settings_from_env`)."""
+def __getattr__(name: str) -> Any:
+    """The names that moved to `alexaskill.settings`, imported from there on first use."""
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import settings
 
-    #: The skill ids to accept; empty when ``ALEXASKILL_SKILL_ID`` is unset (``Skill`` then refuses
-    #: to start rather than answer any skill).
-    skill_ids: tuple[str, ...] = ()
-    #: The attribute store URL, for `alexaskill.store.open_store` (default: `DEFAULT_STORE`).
-    store: str = DEFAULT_STORE
-    log_level: str = "INFO"
-    log_json: bool = False
-
-    def configure_logging(self, stream: IO[str] | None = None) -> None:
-        """`configure_logging` with these settings' level and format."""
-        configure_logging(self.log_level, json=self.log_json, stream=stream)
-
-
-_TRUE: Final = frozenset(("1", "true", "yes", "on"))
-_FALSE: Final = frozenset(("", "0", "false", "no", "off"))
-
-
-def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read ``ALEXASKILL_SKILL_ID`` (comma-separated ids), ``ALEXASKILL_STORE``,
-    ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` from ``environ`` (default: os.environ).
-
-    `ConfigurationError` for a log level or boolean that does not parse.
-    """
-    env = os.environ if environ is None else environ
-    skill_ids = tuple(
-        part.strip() for part in env.get("ALEXASKILL_SKILL_ID", "").split(",") if part.strip()
-    )
-    store = env.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
-    log_level = env.get("ALEXASKILL_LOG_LEVEL", "").strip().upper() or "INFO"
-    _level(log_level)
-    raw_json = env.get("ALEXASKILL_LOG_JSON", "").strip().lower()
-    if raw_json not in _TRUE | _FALSE:
-        raise ConfigurationError(
-            f"ALEXASKILL_LOG_JSON={raw_json!r}: use 1/true/yes/on or 0/false/no/off"
-        )
-    return Settings(
-        skill_ids=skill_ids, store=store, log_level=log_level, log_json=raw_json in _TRUE
-    )
+    return getattr(settings, name)

@@ -4,7 +4,7 @@ A cycle through ``TYPE_CHECKING`` is still a cycle for a reader and for mypy; a 
 that needs something of a `Skill` says what in a Protocol (`alexaskill.aws_lambda.LambdaSkill`,
 `alexaskill.interaction.ModelSource`).
 
-And no module grows past ~550 lines: it is then two concerns, split along its seams.
+And no module grows past ~500 lines (520 at most): it is then two concerns, split along its seams.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_what_the_app_imports_does_not_import_the_app() -> None:
 
 #: Past this a module is two concerns; split it along its seams, as a package if need be
 #: (STYLE.md: "A file over ~500 lines is a smell"; issue 13).
-MAX_MODULE_LINES = 550
+MAX_MODULE_LINES = 520
 
 
 def test_no_module_is_longer_than_the_limit() -> None:

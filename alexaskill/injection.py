@@ -1,0 +1,375 @@
+"""Parameter injection: what each handler's parameters receive, analysed once per handler.
+
+Each handler's signature is analysed when it is registered (`analyse`): a parameter is filled by
+its annotation when that is a framework type (`IntentRequest`, `Session`, `Context`, …), by the
+services the app makes, and otherwise by the slot of the same name, converted from its
+annotation by `alexaskill.slots`. Answering a request is then one call per parameter.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from . import slots as _slots
+from .exceptions import ConfigurationError, SlotError
+from .models import (
+    CanFulfillIntentRequest,
+    Context,
+    Device,
+    Envelope,
+    Intent,
+    IntentRequest,
+    Request,
+    Session,
+    Slot,
+    System,
+    User,
+)
+
+__all__ = ["Call", "Getter", "Handler", "HandlerKey", "Hook", "analyse"]
+
+#: (request type, intent name or None): the key handlers are registered and looked up under.
+HandlerKey = tuple[str, str | None]
+
+_INTENT_CLASSES: Final = (IntentRequest, CanFulfillIntentRequest)
+_CAN_FULFILL: Final = CanFulfillIntentRequest.types[0]
+
+
+class Call:
+    """What one request gives its handler: the envelope, the session, and services made by the app.
+
+    ``session`` is the request's session, or a detached one when the request has none (its
+    attributes are then not sent back, nor are a CanFulfillIntentRequest's). ``services`` maps
+    a service type to the object the app made for this request (see `Registry`
+    ``service_types``).
+    """
+
+    __slots__ = (
+        "deadline",
+        "envelope",
+        "exception",
+        "expired",
+        "has_session",
+        "response",
+        "services",
+        "session",
+    )
+
+    def __init__(self, envelope: Envelope) -> None:
+        self.envelope = envelope
+        session = envelope.session
+        # A CanFulfillIntentRequest's session is Alexa's probe, not a conversation: its reply
+        # carries canFulfillIntent alone, without sessionAttributes (Amazon's CanFulfillIntent
+        # reference).
+        self.has_session = session is not None and envelope.request.type != _CAN_FULFILL
+        self.session = session if session is not None else Session()
+        self.services: dict[type, Any] = {}
+        #: The exception being handled, while an exception handler runs.
+        self.exception: BaseException | None = None
+        #: When the answer is due (`time.monotonic`), or None; True once that time has passed
+        #: without one (the app answered through `DeadlineExceeded`).
+        self.deadline: float | None = None
+        self.expired = False
+        #: The reply so far, while after-request hooks run (None: an empty reply).
+        self.response: Any = None
+
+    @property
+    def session_attributes(self) -> dict[str, Any] | None:
+        """The attributes to send back as ``sessionAttributes``, or None outside a session."""
+        return self.session.attributes if self.has_session else None
+
+
+def _context(call: Call) -> Context:
+    return call.envelope.context or Context()
+
+
+def _system(call: Call) -> System:
+    return _context(call).system or System()
+
+
+def _user(call: Call) -> User:
+    return _system(call).user or call.session.user or User()
+
+
+def _device(call: Call) -> Device:
+    return _system(call).device or Device()
+
+
+def _intent(call: Call) -> Intent:
+    intent: Intent = call.envelope.request.intent  # type: ignore[attr-defined]
+    return intent
+
+
+# Types injected by annotation. Request classes are handled separately (any subclass).
+_INJECTED: Final[dict[type, Callable[[Call], Any]]] = {
+    Envelope: lambda call: call.envelope,
+    Session: lambda call: call.session,
+    Context: _context,
+    System: _system,
+    User: _user,
+    Device: _device,
+    Call: lambda call: call,
+}
+
+Getter = Callable[[Call], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    """A registered function with the getters of its arguments, analysed once."""
+
+    func: Callable[..., Any]
+    is_async: bool
+    params: tuple[tuple[str, Getter], ...]
+    #: Where the function comes from, for messages: ``module.qualname``.
+    name: str
+    #: The service types its parameters ask for: the app makes these before the call.
+    services: tuple[type, ...] = ()
+    #: The parameters filled from slots, with their annotations (the interaction model's slots).
+    slots: tuple[tuple[str, Any], ...] = ()
+    #: Whether it receives the whole intent (an `Intent`, the request or the envelope), and so
+    #: may read slots that are not parameters.
+    takes_intent: bool = False
+    #: The types of ``analyse(by_type=…)`` its parameters take without ``| None``: it has
+    #: nothing to do without a value of each (an after-request hook that takes the `Response`).
+    required: tuple[type, ...] = ()
+
+    def arguments(self, call: Call) -> dict[str, Any]:
+        """The keyword arguments for one call; `SlotError` for a required slot left unfilled."""
+        return {name: getter(call) for name, getter in self.params}
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    """A function run before or after the handler of every request, or of those in its scope."""
+
+    handler: Handler
+    #: The request types it runs for, and the intents (of IntentRequests) it runs for; both
+    #: None: every request.
+    request_types: frozenset[str] | None = None
+    intents: frozenset[str] | None = None
+
+    def applies(self, request: Request) -> bool:
+        """Whether the hook runs for ``request``."""
+        request_types, intents = self.request_types, self.intents
+        if request_types is None and intents is None:
+            return True
+        if request_types is not None and request.type in request_types:
+            return True
+        if intents is None or request.type != "IntentRequest":
+            return False
+        intent: Intent | None = getattr(request, "intent", None)
+        return intent is not None and intent.name in intents
+
+
+def _describe(func: Callable[..., Any]) -> str:
+    module = getattr(func, "__module__", None) or "?"
+    return f"{module}.{getattr(func, '__qualname__', repr(func))}"
+
+
+def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional: bool) -> Getter:
+    converter = _slots.converter_for(where, name, annotation)
+    missing = _slots.MISSING
+    has_default = default is not inspect.Parameter.empty
+
+    def get(call: Call) -> Any:
+        intent: Intent | None = getattr(call.envelope.request, "intent", None)
+        slots = None if intent is None else intent.slots
+        slot: Slot | None = None if slots is None else slots.get(name)
+        value = converter(slot)
+        if value is not missing:
+            return value
+        if has_default:
+            return default
+        if optional:
+            return None
+        said = None if slot is None else slot.values
+        raise SlotError(name, said[0] if said else None)
+
+    return get
+
+
+def _signature(func: Callable[..., Any]) -> inspect.Signature:
+    """``func``'s signature, its annotations evaluated; `ConfigurationError` naming ``func`` if
+    they can't be (a name not defined, say)."""
+    try:
+        return inspect.signature(func, eval_str=True)
+    except (NameError, TypeError, SyntaxError) as exc:
+        raise ConfigurationError(f"{_describe(func)}: cannot read its signature: {exc}") from exc
+
+
+def analyse(
+    func: Callable[..., Any],
+    request_classes: tuple[type[Request], ...],
+    *,
+    extra: Mapping[str, Getter] | None = None,
+    by_type: Mapping[type, Getter] | None = None,
+    service_types: tuple[type, ...] = (),
+) -> Handler:
+    """Analyse ``func`` for requests of ``request_classes``; `ConfigurationError` if it can't be.
+
+    ``extra`` maps parameter names to getters the caller provides (the exception of an exception
+    handler, say) ahead of injection by type; ``by_type`` maps further types to their getters
+    (the reply, for an after-request hook). A parameter annotated with one of
+    ``service_types`` receives the object the app made for the request.
+    """
+    where = _describe(func)
+    if not callable(func):
+        raise ConfigurationError(f"{where} is not callable")
+    signature = _signature(func)
+    can_have_slots = any(issubclass(cls, _INTENT_CLASSES) for cls in request_classes) or (
+        Request in request_classes
+    )
+    params: list[tuple[str, Getter]] = []
+    services: list[type] = []
+    slots: list[tuple[str, Any]] = []
+    required: list[type] = []
+    takes_intent = False
+    for param in signature.parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise ConfigurationError(
+                f"{where}: *{param.name} / **{param.name} cannot be injected; name each parameter"
+            )
+        if param.kind is param.POSITIONAL_ONLY:
+            raise ConfigurationError(
+                f"{where}: parameter {param.name!r} is positional-only; arguments go by name"
+            )
+        if extra and param.name in extra:
+            params.append((param.name, extra[param.name]))
+            continue
+        if param.annotation is inspect.Parameter.empty and param.name in _INJECTABLE_NAMES:
+            raise ConfigurationError(
+                f"{where}: parameter {param.name!r} has no annotation, so it would be the slot "
+                f"named {param.name!r}; annotate it {param.name}: "
+                f"{_injectable_annotation(param.name, request_classes)} to receive the "
+                f"{param.name.replace('_', ' ')}"
+            )
+        annotation, optional = _slots.unwrap_optional(param.annotation)
+        if by_type and annotation in by_type:
+            params.append((param.name, by_type[annotation]))
+            if not optional and annotation not in required:
+                required.append(annotation)
+            continue
+        service = _service_type(annotation, service_types)
+        if service is not None:
+            if service not in services:
+                services.append(service)
+            params.append((param.name, _service_getter(service)))
+            continue
+        getter = _injected_getter(where, param.name, annotation, optional, request_classes)
+        if getter is None:
+            if not can_have_slots:
+                raise ConfigurationError(
+                    f"{where}: parameter {param.name!r} ({_type_name(param.annotation)}) cannot be "
+                    f"injected: requests of type {_types_of(request_classes)} carry no slots, and "
+                    f"it is not one of {_injectable_names(service_types)}"
+                )
+            getter = _slot_getter(where, param.name, annotation, param.default, optional)
+            slots.append((param.name, param.annotation))
+        elif isinstance(annotation, type) and issubclass(annotation, Envelope | Request | Intent):
+            takes_intent = True
+        params.append((param.name, getter))
+    return Handler(
+        func=func,
+        is_async=inspect.iscoroutinefunction(func)
+        or inspect.iscoroutinefunction(getattr(func, "__call__", None)),  # noqa: B004
+        params=tuple(params),
+        name=where,
+        services=tuple(services),
+        slots=tuple(slots),
+        takes_intent=takes_intent,
+        required=tuple(required),
+    )
+
+
+# Names a parameter is likely to be given when the author means a framework type, with that
+# type: left unannotated, such a parameter would silently become a slot of that name.
+_INJECTABLE_NAMES: Final = {
+    "envelope": "Envelope",
+    "request": "",  # the handler's request class, see _injectable_annotation
+    "intent": "Intent",
+    "session": "Session",
+    "context": "Context",
+    "system": "System",
+    "user": "User",
+    "device": "Device",
+    "attributes": "Attributes",
+    "api": "AlexaApi",
+}
+
+
+def _injectable_annotation(name: str, request_classes: tuple[type[Request], ...]) -> str:
+    annotation = _INJECTABLE_NAMES[name]
+    if annotation:
+        return annotation
+    if len(request_classes) == 1 and request_classes[0] is not Request:
+        return request_classes[0].__name__
+    return "Request"
+
+
+def _injected_getter(
+    where: str,
+    name: str,
+    annotation: Any,
+    optional: bool,
+    request_classes: tuple[type[Request], ...],
+) -> Getter | None:
+    if not isinstance(annotation, type):
+        return None
+    getter = _INJECTED.get(annotation)
+    if getter is not None:
+        return getter
+    if issubclass(annotation, Request):
+        if all(issubclass(cls, annotation) for cls in request_classes):
+            return lambda call: call.envelope.request
+        if optional:
+            wanted = annotation
+            return lambda call: (
+                call.envelope.request if isinstance(call.envelope.request, wanted) else None
+            )
+        raise ConfigurationError(
+            f"{where}: parameter {name!r} is annotated {annotation.__name__}, but this handler "
+            f"answers {_types_of(request_classes)}; annotate it "
+            f"{annotation.__name__} | None, or Request"
+        )
+    if annotation is Intent:
+        if all(issubclass(cls, _INTENT_CLASSES) for cls in request_classes):
+            return _intent
+        if optional:
+            return lambda call: getattr(call.envelope.request, "intent", None)
+        raise ConfigurationError(
+            f"{where}: parameter {name!r} is an Intent, but this handler answers requests "
+            f"without one; annotate it Intent | None"
+        )
+    return None
+
+
+def _service_type(annotation: Any, service_types: tuple[type, ...]) -> type | None:
+    if isinstance(annotation, type):
+        for service_type in service_types:
+            if issubclass(annotation, service_type):
+                return service_type
+    return None
+
+
+def _service_getter(service_type: type) -> Getter:
+    return lambda call: call.services[service_type]
+
+
+def _type_name(annotation: Any) -> str:
+    if annotation is inspect.Parameter.empty:
+        return "no annotation"
+    return getattr(annotation, "__name__", None) or repr(annotation)
+
+
+def _types_of(request_classes: Iterable[type[Request]]) -> str:
+    names = [name for cls in request_classes for name in (cls.types or (cls.__name__,))]
+    return ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+
+
+def _injectable_names(service_types: tuple[type, ...]) -> str:
+    names = sorted(t.__name__ for t in [*_INJECTED, Request, Intent, *service_types])
+    return ", ".join(names)

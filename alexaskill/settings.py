@@ -1,0 +1,82 @@
+"""Settings from the environment: what a deployed skill reads at start-up (`settings_from_env`).
+
+=========================  ====================================================================
+``ALEXASKILL_SKILL_ID``    the skill ids to accept, comma-separated
+``ALEXASKILL_STORE``       the attribute store URL (`alexaskill.store.open_store`)
+``ALEXASKILL_LOG_LEVEL``   the level of alexaskill's log (INFO: one line per request)
+``ALEXASKILL_LOG_JSON``    1 for JSON log lines
+=========================  ====================================================================
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO, Final
+
+from .exceptions import ConfigurationError
+from .logs import _level, configure_logging, logger
+from .store import DEFAULT_STORE
+
+__all__ = ["Settings", "configure_logging_if_unset", "settings_from_env"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a deployed skill reads from the environment (see `settings_from_env`)."""
+
+    #: The skill ids to accept; empty when ``ALEXASKILL_SKILL_ID`` is unset (``Skill`` then refuses
+    #: to start rather than answer any skill).
+    skill_ids: tuple[str, ...] = ()
+    #: The attribute store URL, for `alexaskill.store.open_store` (default: `DEFAULT_STORE`).
+    store: str = DEFAULT_STORE
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    def configure_logging(self, stream: IO[str] | None = None) -> None:
+        """`configure_logging` with these settings' level and format."""
+        configure_logging(self.log_level, json=self.log_json, stream=stream)
+
+
+_TRUE: Final = frozenset(("1", "true", "yes", "on"))
+_FALSE: Final = frozenset(("", "0", "false", "no", "off"))
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read ``ALEXASKILL_SKILL_ID`` (comma-separated ids), ``ALEXASKILL_STORE``,
+    ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` from ``environ`` (default: os.environ).
+
+    `ConfigurationError` for a log level or boolean that does not parse.
+    """
+    env = os.environ if environ is None else environ
+    skill_ids = tuple(
+        part.strip() for part in env.get("ALEXASKILL_SKILL_ID", "").split(",") if part.strip()
+    )
+    store = env.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
+    log_level = env.get("ALEXASKILL_LOG_LEVEL", "").strip().upper() or "INFO"
+    _level(log_level)
+    raw_json = env.get("ALEXASKILL_LOG_JSON", "").strip().lower()
+    if raw_json not in _TRUE | _FALSE:
+        raise ConfigurationError(
+            f"ALEXASKILL_LOG_JSON={raw_json!r}: use 1/true/yes/on or 0/false/no/off"
+        )
+    return Settings(
+        skill_ids=skill_ids, store=store, log_level=log_level, log_json=raw_json in _TRUE
+    )
+
+
+def configure_logging_if_unset() -> bool:
+    """`configure_logging` from the environment, unless logging is set up already; True if done.
+
+    The ASGI app calls it at start-up, so that ``uvicorn app:skill`` with no logging set-up
+    writes the request line at INFO (``ALEXASKILL_LOG_LEVEL``, ``ALEXASKILL_LOG_JSON``), where
+    Python alone would show only warnings. Set-up found: a handler on the root logger or on
+    ``"alexaskill"`` (``logging.basicConfig``, ``configure_logging``, a dictConfig, pytest).
+    """
+    if logger.handlers or logging.getLogger().handlers:
+        return False
+    settings = settings_from_env()
+    configure_logging(settings.log_level, json=settings.log_json)
+    return True
