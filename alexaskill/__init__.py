@@ -99,6 +99,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs read; at run time, see _WHERE b
         SystemExceptionRequest,
         User,
     )
+    from .pace import blocking
     from .responses import (
         AskForPermissionsConsentCard,
         CanFulfillIntent,
@@ -226,6 +227,7 @@ __all__ = [
     "Verifier",
     "VideoApp",
     "ask",
+    "blocking",
     "can_fulfill",
     "configure_logging",
     "confirm_intent",
@@ -298,6 +300,7 @@ _MODULES: Final[dict[str, tuple[str, ...]]] = {
     ),
     "interaction": ("SlotTypeValue",),
     "logs": ("configure_logging",),
+    "pace": ("blocking",),
     "models": (
         "AlexaSkillEventRequest",
         "Application",

@@ -51,6 +51,7 @@ class Answering(Registration):
     # Set by `Skill.__init__` (documented there).
     translations: Translations | None
     on_handler_error: Callable[[Exception], None] | None
+    def_handlers: str
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless every application id in ``envelope`` is one of ours."""
@@ -170,16 +171,20 @@ class Answering(Registration):
         try:
             if handler.is_async:
                 result = await handler.func(**kwargs)
+            elif threadpool and handler.pace.inline and self.def_handlers == "adaptive":
+                # Its calls proved quick in threads: inline, saving the hop (alexaskill.pace).
+                result = handler.pace.call(handler.func, kwargs, handler.name)
             elif threadpool:
                 # A def handler may block, so it runs in a worker thread; alexaskill.threads
                 # hops there and back for a fraction of what starlette's run_in_threadpool
-                # (anyio) costs. Imported here: it loads asyncio, ~18 ms of an AWS Lambda cold
-                # start that needs none.
+                # (anyio) costs, and times the call for alexaskill.pace. Imported here: it
+                # loads asyncio, ~18 ms of an AWS Lambda cold start that needs none.
                 from .threads import run_sync
 
                 # Under a deadline, through a wrapper that reports a result that came too late.
                 func = handler.func if call.deadline is None else _late_reporter(handler, call)
-                result = await run_sync(func, kwargs)
+                pace = handler.pace if self.def_handlers == "adaptive" else None
+                result = await run_sync(func, kwargs, pace)
             elif call.deadline is None:
                 result = handler.func(**kwargs)
             else:

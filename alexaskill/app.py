@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 # The framework's sentences, still importable from here (`from alexaskill.app import APOLOGY`).
 from .answering import APOLOGY as APOLOGY
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 __all__ = ["Skill"]
 
 DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
+_DEF_HANDLERS: Final = ("adaptive", "threads")
 #: Seconds the body of a POST may take to arrive, once its headers have.
 DEFAULT_BODY_TIMEOUT: Final = 10.0
 
@@ -94,6 +95,13 @@ class Skill(Serving):
     given up on: `DeadlineExceeded` goes through the exception handlers like any error, and
     without one for it the skill says `DEADLINE_REPLY`, keeping the session open. An ``async
     def`` handler is cancelled; a ``def`` handler's thread runs on and its result is discarded.
+
+    ``def_handlers`` says where plain ``def`` handlers run. ``"adaptive"`` (the default): in
+    worker threads at first, so that one that blocks never holds up other requests, and on the
+    event loop's thread once its first calls all returned within 2 ms (the hop to a thread costs
+    more than such a handler); a call there that takes longer moves it back to threads for good,
+    with a warning (see `alexaskill.pace`, and `blocking` to keep one handler in threads).
+    ``"threads"``: always in a worker thread, as Starlette runs them.
     """
 
     def __init__(
@@ -112,6 +120,7 @@ class Skill(Serving):
         deadline: float | None = DEFAULT_DEADLINE,
         progressive_after: float | None = None,
         progressive_speech: str = PROGRESSIVE_SPEECH,
+        def_handlers: Literal["adaptive", "threads"] = "adaptive",
     ) -> None:
         skill_ids = _skill_ids(skill_id)
         if not verify and verifier is not None:
@@ -130,6 +139,10 @@ class Skill(Serving):
                 )
             if not isinstance(progressive_speech, str) or not progressive_speech:
                 raise ConfigurationError("progressive_speech must be a non-empty str")
+        if def_handlers not in _DEF_HANDLERS:
+            raise ConfigurationError(
+                f"def_handlers={def_handlers!r}: {' or '.join(map(repr, _DEF_HANDLERS))}"
+            )
         if not 0 < body_timeout < float("inf"):
             raise ConfigurationError(f"body_timeout must be positive seconds, not {body_timeout!r}")
         #: The application ids answered; None: any (``skill_id="*"``).
@@ -142,6 +155,9 @@ class Skill(Serving):
         self.health_path = health_path
         #: Seconds from a request's arrival to its answer at the latest (None: no limit).
         self.deadline = deadline
+        #: Where ``def`` handlers run: "adaptive" (worker threads, then the event loop's thread
+        #: for those whose calls proved quick: `alexaskill.pace`) or "threads" (always a thread).
+        self.def_handlers = def_handlers
         self._watchdog: Watchdog | None = None
         #: Seconds from arrival after which a LaunchRequest or IntentRequest still unanswered
         #: gets the progressive response ``progressive_speech`` (None: never).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from . import slots as _slots
@@ -28,6 +28,7 @@ from .models import (
     System,
     User,
 )
+from .pace import Pace
 
 __all__ = ["Call", "Getter", "Handler", "HandlerKey", "Hook", "analyse"]
 
@@ -136,6 +137,8 @@ class Handler:
     #: The types of ``analyse(by_type=…)`` its parameters take without ``| None``: it has
     #: nothing to do without a value of each (an after-request hook that takes the `Response`).
     required: tuple[type, ...] = ()
+    #: Where a ``def`` function's calls run, by how long they took (`alexaskill.pace`).
+    pace: Pace = field(kw_only=True, compare=False, repr=False)
 
     def arguments(self, call: Call) -> dict[str, Any]:
         """The keyword arguments for one call; `SlotError` for a required slot left unfilled."""
@@ -282,6 +285,9 @@ def analyse(
         slots=tuple(slots),
         takes_intent=takes_intent,
         required=tuple(required),
+        # A service with call_sync (AlexaApi) reaches the loop from a worker thread: its users
+        # stay in one.
+        pace=Pace(func, pinned=any(hasattr(service, "call_sync") for service in services)),
     )
 
 

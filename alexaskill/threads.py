@@ -28,8 +28,12 @@ import contextvars
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Coroutine
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+if TYPE_CHECKING:
+    from .pace import Pace
 
 __all__ = ["WorkerPool", "run_in_loop", "run_sync"]
 
@@ -41,7 +45,12 @@ MAX_WORKERS: Final = 40
 IDLE_SECONDS: Final = 10.0
 
 _Job = tuple[
-    asyncio.AbstractEventLoop, "asyncio.Future[Any]", contextvars.Context, Callable[..., Any], Any
+    asyncio.AbstractEventLoop,
+    "asyncio.Future[Any]",
+    contextvars.Context,
+    Callable[..., Any],
+    Any,
+    "Pace | None",
 ]
 
 _here = threading.local()
@@ -73,8 +82,13 @@ class WorkerPool:
         """How many worker threads are alive."""
         return self._threads
 
-    async def run(self, func: Callable[..., T], kwargs: dict[str, Any]) -> T:
-        """``func(**kwargs)`` in a worker thread, awaited; under the caller's context variables."""
+    async def run(
+        self, func: Callable[..., T], kwargs: dict[str, Any], pace: Pace | None = None
+    ) -> T:
+        """``func(**kwargs)`` in a worker thread, awaited; under the caller's context variables.
+
+        With ``pace``, the call is timed in the thread and ``pace`` told how long it took.
+        """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         start = False
@@ -86,7 +100,7 @@ class WorkerPool:
                 self._threads += 1
                 self._idle += 1
                 start = True
-        self._jobs.put((loop, future, contextvars.copy_context(), func, kwargs))
+        self._jobs.put((loop, future, contextvars.copy_context(), func, kwargs, pace))
         if start:
             threading.Thread(target=self._work, name="alexaskill-worker", daemon=True).start()
         return await future
@@ -95,7 +109,7 @@ class WorkerPool:
         jobs, lock = self._jobs, self._lock
         while True:
             try:
-                loop, future, context, func, kwargs = jobs.get(timeout=self.idle_seconds)
+                loop, future, context, func, kwargs, pace = jobs.get(timeout=self.idle_seconds)
             except queue.Empty:
                 with lock:
                     if self._idle > 0:  # more threads wait than jobs: this one may go
@@ -104,17 +118,22 @@ class WorkerPool:
                         return
                 continue
             _here.loop = loop
+            started = time.perf_counter()
+            deliver: Callable[[asyncio.Future[Any], Any], None]
             try:
                 result = context.run(func, **kwargs)
             except BaseException as exc:
-                _deliver(loop, _fail, future, exc)
+                result, deliver = exc, _fail
             else:
-                _deliver(loop, _succeed, future, result)
+                deliver = _succeed
             finally:
                 _here.loop = None
+            if pace is not None:  # told before the caller resumes: its next call goes by it
+                pace.observe(time.perf_counter() - started)
+            _deliver(loop, deliver, future, result)
             # Drop the references before waiting, so that a result is not kept alive for up to
             # idle_seconds by an idle thread.
-            del loop, future, context, func, kwargs
+            del loop, future, context, func, kwargs, pace, result
             with lock:
                 self._idle += 1
 
@@ -147,15 +166,16 @@ _POOL: Final = WorkerPool()
 os.register_at_fork(after_in_child=_POOL._reset)
 
 
-async def run_sync(func: Callable[..., T], kwargs: dict[str, Any]) -> T:
-    """``func(**kwargs)`` in a worker thread of the process's pool, awaited."""
+async def run_sync(func: Callable[..., T], kwargs: dict[str, Any], pace: Pace | None = None) -> T:
+    """``func(**kwargs)`` in a worker thread of the process's pool, awaited (timed for
+    ``pace``, if given)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # not asyncio (trio, through anyio): anyio's threads work everywhere
         from starlette.concurrency import run_in_threadpool
 
         return await run_in_threadpool(func, **kwargs)
-    return await _POOL.run(func, kwargs)
+    return await _POOL.run(func, kwargs, pace)
 
 
 def run_in_loop(func: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:

@@ -105,6 +105,7 @@ PUBLIC = [
     "Verifier",
     "VideoApp",
     "ask",
+    "blocking",
     "can_fulfill",
     "configure_logging",
     "confirm_intent",

@@ -1,0 +1,282 @@
+"""Where def handlers run: threads until their calls prove quick, then the loop (alexaskill.pace).
+
+The limits are raised in these tests (`QUICK_SECONDS` to a tenth of a second or more, against
+handlers that return at once or sleep several times as long), so that a busy machine cannot
+change a verdict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from alexaskill import AlexaApi, ConfigurationError, Response, Skill, blocking, pace, speak
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
+from alexaskill.threads import run_in_loop
+
+APOLOGY = "Sorry, something went wrong. Please try again later."
+
+
+@pytest.fixture
+def quick_below(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
+    def set_limit(seconds: float) -> None:
+        monkeypatch.setattr(pace, "QUICK_SECONDS", seconds)
+
+    set_limit(1.0)
+    return set_limit
+
+
+class Where:
+    """Which thread each call of a handler ran on, against the event loop's."""
+
+    def __init__(self, skill: Skill) -> None:
+        self.threads: list[int] = []
+        self.loop_thread = 0
+
+        @skill.intent("Loop")
+        async def loop_thread() -> Response:
+            self.loop_thread = threading.get_ident()
+            return speak("Loop.")
+
+    def note(self) -> None:
+        self.threads.append(threading.get_ident())
+
+    def on_loop(self, client: TestClient) -> list[bool]:
+        client.intent("Loop")
+        return [thread == self.loop_thread for thread in self.threads]
+
+
+def test_a_quick_def_handler_runs_on_the_loop_after_its_probation(
+    quick_below: Callable[[float], None],
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+
+    @skill.launch
+    def launch() -> Response:
+        where.note()
+        return speak("Hi.")
+
+    with TestClient(skill) as client:
+        for _ in range(pace.PROBATION + 3):
+            assert client.launch().speech == "Hi."
+        on_loop = where.on_loop(client)
+    assert on_loop == [False] * pace.PROBATION + [True] * 3
+
+
+def test_a_handler_slow_in_a_thread_never_runs_on_the_loop(
+    quick_below: Callable[[float], None],
+) -> None:
+    quick_below(0.02)
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+    calls = 0
+
+    @skill.launch
+    def launch() -> Response:
+        # Quick, except the third call: a cache that missed once.
+        nonlocal calls
+        calls += 1
+        where.note()
+        if calls == 3:
+            time.sleep(0.1)
+        return speak("Hi.")
+
+    with TestClient(skill) as client:
+        for _ in range(pace.PROBATION * 2):
+            client.launch()
+        assert where.on_loop(client) == [False] * pace.PROBATION * 2
+
+
+def test_a_call_that_blocks_the_loop_sends_its_handler_back_to_threads(
+    quick_below: Callable[[float], None], caplog: pytest.LogCaptureFixture
+) -> None:
+    quick_below(0.2)
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+    calls = 0
+
+    @skill.launch
+    def launch() -> Response:
+        nonlocal calls
+        calls += 1
+        where.note()
+        if calls == pace.PROBATION + 1:  # its first call on the loop
+            time.sleep(0.3)
+        return speak("Hi.")
+
+    with TestClient(skill) as client:
+        for _ in range(pace.PROBATION + 3):
+            assert client.launch().speech == "Hi."  # the slow call's answer is sent all the same
+        on_loop = where.on_loop(client)
+    assert on_loop == [False] * pace.PROBATION + [True] + [False] * 2
+    warnings = [r.getMessage() for r in caplog.records if "event loop's thread" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "test_pace" in warnings[0] and "launch" in warnings[0]
+    assert "worker threads from now on" in warnings[0]
+
+
+def test_a_handler_that_needs_a_thread_goes_back_to_one(
+    quick_below: Callable[[float], None], caplog: pytest.LogCaptureFixture
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+
+    async def fetch() -> str:
+        return "fetched"
+
+    @skill.launch
+    def launch() -> Response:
+        # Reaches the loop from its worker thread: on the loop's own thread, RuntimeError.
+        where.note()
+        return speak(run_in_loop(fetch))
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        answers = [client.launch().speech for _ in range(pace.PROBATION + 2)]
+        on_loop = where.on_loop(client)
+    assert answers == ["fetched"] * pace.PROBATION + [APOLOGY, "fetched"]
+    assert on_loop == [False] * pace.PROBATION + [True, False]
+    assert "raised RuntimeError on the event loop's thread" in caplog.text
+
+
+@pytest.mark.parametrize("marked_first", [True, False])
+def test_a_blocking_handler_stays_in_threads(
+    quick_below: Callable[[float], None], marked_first: bool
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+
+    def launch() -> Response:
+        where.note()
+        return speak("Hi.")
+
+    if marked_first:
+        skill.launch(blocking(launch))
+    else:
+        blocking(skill.launch(launch))
+    with TestClient(skill) as client:
+        for _ in range(pace.PROBATION + 3):
+            client.launch()
+        assert not any(where.on_loop(client))
+
+
+def test_def_handlers_threads_keeps_every_call_in_a_thread(
+    quick_below: Callable[[float], None],
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, def_handlers="threads")
+    where = Where(skill)
+
+    @skill.launch
+    def launch() -> Response:
+        where.note()
+        return speak("Hi.")
+
+    with TestClient(skill) as client:
+        for _ in range(pace.PROBATION + 3):
+            client.launch()
+        assert not any(where.on_loop(client))
+
+
+def test_def_handlers_takes_adaptive_or_threads() -> None:
+    with pytest.raises(ConfigurationError, match="'adaptive' or 'threads'"):
+        Skill(DEFAULT_SKILL_ID, def_handlers="inline")  # type: ignore[arg-type]
+
+
+def test_a_handler_of_alexa_api_stays_in_threads(quick_below: Callable[[float], None]) -> None:
+    # AlexaApi's call_sync and progressive_sync reach the loop from the handler's thread.
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+
+    @skill.launch
+    def launch(api: AlexaApi) -> Response:
+        where.note()
+        return speak("Hi.")
+
+    with TestClient(skill) as client:
+        for _ in range(pace.PROBATION + 3):
+            client.launch()
+        assert not any(where.on_loop(client))
+
+
+def test_an_inline_handler_runs_in_a_copy_of_the_requests_context(
+    quick_below: Callable[[float], None],
+) -> None:
+    # As in a worker thread: what a before-request hook sets is not seen by the handler, and
+    # the request's locale (alexaskill.i18n's _()) is.
+    import contextvars
+
+    tag: contextvars.ContextVar[str] = contextvars.ContextVar("tag", default="unset")
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+
+    @skill.before_request
+    def hook() -> None:
+        tag.set("set by the hook")
+
+    @skill.launch
+    def launch() -> Response:
+        where.note()
+        return speak(tag.get())
+
+    with TestClient(skill) as client:
+        answers = [client.launch().speech for _ in range(pace.PROBATION + 2)]
+        assert where.on_loop(client)[-2:] == [True, True]
+    assert answers == ["unset"] * (pace.PROBATION + 2)
+
+
+def test_twenty_requests_to_a_handler_that_starts_blocking_take_the_time_of_two(
+    quick_below: Callable[[float], None],
+) -> None:
+    # The issue's check, once the handler runs on the loop: the first call that blocks holds up
+    # the loop once, then the nineteen others sleep at once in their threads.
+    quick_below(0.02)
+    skill = Skill(DEFAULT_SKILL_ID)
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    factory = RequestFactory()
+    sleeping = False
+    loop_thread: list[int] = []
+    together = threading.Barrier(19, timeout=10)
+
+    @skill.intent("Slow")
+    def slow() -> Response:
+        if sleeping:
+            if threading.get_ident() not in loop_thread:
+                together.wait()
+            time.sleep(0.05)
+        return speak("Done.")
+
+    def signed(count: int) -> list[tuple[bytes, dict[str, str]]]:
+        bodies = [
+            httpx.Request("POST", "/", json=factory.intent("Slow")).content for _ in range(count)
+        ]
+        return [(body, {**pki.sign(body), "Content-Type": "application/json"}) for body in bodies]
+
+    async def serve() -> tuple[list[int], float]:
+        nonlocal sleeping
+        loop_thread.append(threading.get_ident())
+        transport = httpx.ASGITransport(app=skill)
+        async with httpx.AsyncClient(transport=transport, base_url="http://skill") as client:
+
+            async def post(request: tuple[bytes, dict[str, str]]) -> Any:
+                return await client.post("/", content=request[0], headers=request[1])
+
+            for request in signed(pace.PROBATION):
+                assert (await post(request)).status_code == 200
+            handler = skill.registry.handlers[("IntentRequest", "Slow")]
+            assert handler.pace.inline
+            sleeping = True
+            twenty = signed(20)
+            started = time.perf_counter()
+            answers = await asyncio.gather(*(post(request) for request in twenty))
+            return [a.status_code for a in answers], time.perf_counter() - started
+
+    statuses, elapsed = asyncio.run(serve())
+    assert statuses == [200] * 20
+    assert elapsed < 20 * 0.05
