@@ -98,7 +98,7 @@ class Skill(Serving):
 
     ``def_handlers`` says where plain ``def`` handlers run. ``"adaptive"`` (the default): in
     worker threads at first, so that one that blocks never holds up other requests, and on the
-    event loop's thread once its first calls all returned within 2 ms (the hop to a thread costs
+    event loop's thread once 8 of its calls returned within 2 ms each (the hop to a thread costs
     more than such a handler); a call there that takes longer moves it back to threads for good,
     with a warning (see `alexaskill.pace`, and `blocking` to keep one handler in threads).
     ``"threads"``: always in a worker thread, as Starlette runs them.

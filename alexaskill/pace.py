@@ -7,11 +7,13 @@ requests in flight) the event loop's thread and the workers hand the GIL to each
 every call, ~160 µs of CPU a request on the benchmark's machine, a third of all the server
 does (benchmarks/README.md, issue 14). So each handler keeps a `Pace`:
 
-- **Probation.** Its first `PROBATION` calls run in worker threads, each timed there. One that
-  takes `QUICK_SECONDS` or more (it blocked, or it computes for long) keeps the handler in
-  threads for good: it was never on the loop.
-- **Inline.** Once `PROBATION` calls in a row were quick, the handler is called on the event
-  loop's thread, like an ``async def`` handler that never awaits; every call is still timed.
+- **Probation.** Its calls run in worker threads, each timed there, until `PROBATION` of them
+  took under `QUICK_SECONDS`; a handler that made `PROBATION` slower calls first (it blocks, or
+  computes for long) stays in threads for good. A handler that blocks on every call never
+  leaves them. (A slow call does not end the probation by itself: under load, a quick call in
+  a thread is now and then stretched past the limit by waiting for the interpreter's lock.)
+- **Inline.** Then the handler is called on the event loop's thread, like an ``async def``
+  handler that never awaits; every call is still timed.
 - **Back to threads, for good,** on the first inline call that took `QUICK_SECONDS` or more (a
   cache miss that went to the network, say: that one call did hold up the loop, and is logged
   as a warning), or that raised `RuntimeError` (what ``asyncio.run``, ``anyio.from_thread`` and
@@ -41,7 +43,8 @@ logger = logging.getLogger("alexaskill")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Calls a handler makes in worker threads, each under `QUICK_SECONDS`, before it runs inline.
+#: Quick calls (under `QUICK_SECONDS`) a handler makes in worker threads before it runs inline;
+#: as many slow ones first keep it in threads for good.
 PROBATION: Final = 8
 #: A call this long (seconds, wall clock) or longer sends its handler to worker threads for good.
 QUICK_SECONDS: Final = 0.002
@@ -77,15 +80,16 @@ class Pace:
     without a lock, and a lost update only delays the handler's move inline by a call.
     """
 
-    __slots__ = ("func", "inline", "pinned", "quick_calls")
+    __slots__ = ("func", "inline", "pinned", "quick_calls", "slow_calls")
 
     def __init__(self, func: Callable[..., Any], *, pinned: bool = False) -> None:
         #: The handler's function (what `blocking` marks).
         self.func = func
         #: Runs in worker threads whatever its calls take (marked, or it needs a thread).
         self.pinned = pinned
-        #: Calls in a row that were quick, in threads.
+        #: Calls in threads that took under `QUICK_SECONDS`, and those that did not.
         self.quick_calls = 0
+        self.slow_calls = 0
         #: Called on the event loop's thread now.
         self.inline = False
 
@@ -94,7 +98,13 @@ class Pace:
         if self.pinned:
             return
         if seconds >= QUICK_SECONDS:
-            self.pinned = True
+            # Not at once to threads for good: under load a quick call in a thread is now and
+            # then stretched past the limit, waiting for the interpreter's lock the event loop
+            # holds (for up to sys.getswitchinterval(), 5 ms). A handler that blocks makes no
+            # quick calls.
+            self.slow_calls += 1
+            if self.slow_calls >= PROBATION:
+                self.pinned = True
             return
         self.quick_calls += 1
         if self.quick_calls >= PROBATION:
