@@ -8,25 +8,29 @@ every call, ~160 µs of CPU a request on the benchmark's machine, a third of all
 does (benchmarks/README.md, issue 14). So each handler keeps a `Pace`:
 
 - **Probation.** Its calls run in worker threads, each timed there, until `PROBATION` of them
-  took under `QUICK_SECONDS`; a handler that made `PROBATION` slower calls first (it blocks, or
-  computes for long) stays in threads for good. A handler that blocks on every call never
-  leaves them. (A slow call does not end the probation by itself: under load, a quick call in
-  a thread is now and then stretched past the limit by waiting for the interpreter's lock.)
+  took under `QUICK_SECONDS`. Slower calls do not count, nor end the probation: under load a
+  quick call in a thread is now and then stretched past the limit, waiting for the
+  interpreter's lock. A handler that blocks on every call never leaves the threads.
 - **Inline.** Then the handler is called on the event loop's thread, like an ``async def``
   handler that never awaits; every call is still timed.
-- **Back to threads, for good,** on the first inline call that took `QUICK_SECONDS` or more (a
-  cache miss that went to the network, say: that one call did hold up the loop, and is logged
-  as a warning), or that raised `RuntimeError` (what ``asyncio.run``, ``anyio.from_thread`` and
-  `alexaskill.threads.run_in_loop` raise on the loop's thread: that request got the apology).
+- **Back to threads** on an inline call that took `QUICK_SECONDS` or more: it held up the
+  loop (a cache miss that went to the network, say; or, when short, a garbage collection or
+  the OS stretching a quick call). The handler starts a probation twice as long as its last
+  (up to `LONGEST_PROBATION`), so a handler that blocks now and then holds up the loop a few
+  times in all, not once every few calls; a stretch of 20 ms or more is logged as a warning.
+  After `FORGIVEN_AFTER` inline calls in a row that did not, the probation halves again.
+  What counts as holding up the loop, where the OS tells (Linux): the call waited in the
+  kernel (a voluntary context switch: it slept, or waited for I/O or a lock) or used that much
+  CPU; a call the OS merely took the CPU from, on a busy machine, did not.
+- **Back to threads for good** on an inline call that raised `RuntimeError`: what
+  ``asyncio.run``, ``anyio.from_thread`` and `alexaskill.threads.run_in_loop` raise on the
+  loop's thread (that request got the apology).
 
 What stays in threads whatever the timing: a handler marked `blocking`, a handler that asks for
 a service with a ``call_sync`` method (`AlexaApi`: its ``call_sync`` and ``progressive_sync``
 reach the loop from the worker thread), and every handler of a
 ``Skill(def_handlers="threads")``, which keeps Starlette's rule that a ``def`` never runs on
 the loop. An inline call runs in a copy of the request's context variables, as a thread's does.
-
-Timing is not exact (a garbage collection or the OS may stretch a quick call past the limit): a
-wrong verdict only ever moves a handler to threads, never a slow one to the loop.
 """
 
 from __future__ import annotations
@@ -37,17 +41,30 @@ import time
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-__all__ = ["PROBATION", "QUICK_SECONDS", "Pace", "blocking", "is_blocking"]
+__all__ = [
+    "FORGIVEN_AFTER",
+    "LONGEST_PROBATION",
+    "PROBATION",
+    "QUICK_SECONDS",
+    "Pace",
+    "blocking",
+    "is_blocking",
+]
 
 logger = logging.getLogger("alexaskill")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Quick calls (under `QUICK_SECONDS`) a handler makes in worker threads before it runs inline;
-#: as many slow ones first keep it in threads for good.
+#: Quick calls (under `QUICK_SECONDS`) a handler makes in worker threads before it runs inline.
 PROBATION: Final = 8
-#: A call this long (seconds, wall clock) or longer sends its handler to worker threads for good.
+#: The longest probation, after a handler was sent back to threads several times.
+LONGEST_PROBATION: Final = PROBATION * 2**10
+#: Inline calls in a row that did not hold up the loop, after which the probation halves.
+FORGIVEN_AFTER: Final = 1024
+#: A call this long (seconds, wall clock) or longer is slow.
 QUICK_SECONDS: Final = 0.002
+#: An inline call this long or longer is logged as a warning (shorter: at INFO).
+_STALL_SECONDS: Final = 0.02
 
 _MARK: Final = "__alexaskill_blocking__"
 
@@ -80,34 +97,27 @@ class Pace:
     without a lock, and a lost update only delays the handler's move inline by a call.
     """
 
-    __slots__ = ("func", "inline", "pinned", "quick_calls", "slow_calls")
+    __slots__ = ("func", "inline", "pinned", "probation", "quick_calls", "streak")
 
     def __init__(self, func: Callable[..., Any], *, pinned: bool = False) -> None:
         #: The handler's function (what `blocking` marks).
         self.func = func
         #: Runs in worker threads whatever its calls take (marked, or it needs a thread).
         self.pinned = pinned
-        #: Calls in threads that took under `QUICK_SECONDS`, and those that did not.
+        #: Quick calls in threads this probation needs, and those made so far.
+        self.probation = PROBATION
         self.quick_calls = 0
-        self.slow_calls = 0
         #: Called on the event loop's thread now.
         self.inline = False
+        #: Inline calls in a row that did not hold up the loop.
+        self.streak = 0
 
     def observe(self, seconds: float) -> None:
         """A call in a worker thread took ``seconds``: move the handler inline if it is time."""
-        if self.pinned:
-            return
-        if seconds >= QUICK_SECONDS:
-            # Not at once to threads for good: under load a quick call in a thread is now and
-            # then stretched past the limit, waiting for the interpreter's lock the event loop
-            # holds (for up to sys.getswitchinterval(), 5 ms). A handler that blocks makes no
-            # quick calls.
-            self.slow_calls += 1
-            if self.slow_calls >= PROBATION:
-                self.pinned = True
+        if self.pinned or self.inline or seconds >= QUICK_SECONDS:
             return
         self.quick_calls += 1
-        if self.quick_calls >= PROBATION:
+        if self.quick_calls >= self.probation:
             # The mark is read now rather than when the handler was registered, so that
             # @blocking works above the registering decorator too.
             if is_blocking(self.func):
@@ -117,11 +127,13 @@ class Pace:
 
     def call(self, func: Callable[..., Any], kwargs: dict[str, Any], name: str) -> Any:
         """``func(**kwargs)`` on this (the event loop's) thread, timed; its result."""
+        before = _usage()
         started = time.perf_counter()
         try:
             return contextvars.copy_context().run(func, **kwargs)
         except RuntimeError as exc:
-            self._to_threads()
+            self.inline = False
+            self.pinned = True
             logger.warning(
                 "%s raised RuntimeError on the event loop's thread (%s); its calls run in "
                 "worker threads from now on. Mark it @blocking if it needs one.",
@@ -131,16 +143,55 @@ class Pace:
             raise
         finally:
             took = time.perf_counter() - started
-            if took >= QUICK_SECONDS and self.inline:
-                self._to_threads()
-                logger.warning(
-                    "%s took %.0f ms on the event loop's thread, holding up every other request "
-                    "meanwhile; its calls run in worker threads from now on. Mark it @blocking "
-                    "(or make it async def) if it may block.",
-                    name,
-                    took * 1000,
-                )
+            if took >= QUICK_SECONDS and self.inline and _held_up(before):
+                self._back_to_threads(name, took)
+            else:
+                self.streak += 1
+                if self.streak >= FORGIVEN_AFTER and self.probation > PROBATION:
+                    self.probation //= 2
+                    self.streak = 0
 
-    def _to_threads(self) -> None:
+    def _back_to_threads(self, name: str, took: float) -> None:
         self.inline = False
-        self.pinned = True
+        self.quick_calls = self.streak = 0
+        self.probation = min(self.probation * 2, LONGEST_PROBATION)
+        logger.log(
+            logging.WARNING if took >= _STALL_SECONDS else logging.INFO,
+            "%s took %.1f ms on the event loop's thread, holding up every other request "
+            "meanwhile; it runs in worker threads until %d more calls have been quick. Mark it "
+            "@blocking (or make it async def) if it may block.",
+            name,
+            took * 1000,
+            self.probation,
+        )
+
+
+def _usage() -> Any:
+    """This thread's resource usage (CPU time, context switches), where the OS tells it."""
+    if _getrusage is None or _RUSAGE_THREAD is None:
+        return None
+    return _getrusage(_RUSAGE_THREAD)
+
+
+def _held_up(before: Any) -> bool:
+    """Whether a call that took `QUICK_SECONDS` or more, begun at usage ``before``, waited in
+    the kernel (it slept, or waited for I/O or a lock: a voluntary context switch) or used
+    `QUICK_SECONDS` of CPU. Only then did it hold up the loop: one that the OS merely took the
+    CPU from (on a busy machine, a few ms now and then) did not, and stays inline."""
+    if before is None:  # no per-thread usage here (not Linux): the wall clock decides
+        return True
+    after = _usage()
+    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return bool(after.ru_nvcsw > before.ru_nvcsw or used >= QUICK_SECONDS)
+
+
+_RUSAGE_THREAD: int | None = None
+_getrusage: Callable[[int], Any] | None = None
+try:
+    import resource
+
+    # Linux only: Windows has no resource module, macOS no per-thread usage.
+    _RUSAGE_THREAD = resource.RUSAGE_THREAD
+    _getrusage = resource.getrusage
+except (ImportError, AttributeError):
+    pass

@@ -401,8 +401,13 @@ def benchmark_server(
     server_cpu: int | None,
     load_cpu: int | None,
     say: Callable[[str], None] = print,
+    profile: Path | None = None,
 ) -> LoadResult:
-    """Start one server, check it, load it, stop it."""
+    """Start one server, check it, load it, stop it.
+
+    With ``profile`` (a file), py-spy samples the server during the measured run and writes
+    its stacks there (py-spy's raw format: one line a stack, frames by ``;``, then a count).
+    """
     port = free_port()
     log = work_dir / f"{spec.name}.log"
     with running(spec, port, server_cpu, log) as pid:
@@ -426,13 +431,70 @@ def benchmark_server(
 
         if warmup > 0:
             load(warmup)
-        result = load(seconds)
+        with sampling(pid, seconds, profile):
+            result = load(seconds)
     if result.errors or result.status_errors:
         raise BenchmarkError(
             f"{spec.name}: {result.status_errors} non-2xx answers and {result.errors} socket "
             f"errors under load; see {log}:\n{_tail(log)}"
         )
     return result
+
+
+@contextlib.contextmanager
+def sampling(pid: int, seconds: float, output: Path | None) -> Iterator[None]:
+    """Run py-spy on ``pid`` for ``seconds`` while the block runs, into ``output`` (if given)."""
+    if output is None:
+        yield
+        return
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(spy).exists():
+        raise BenchmarkError("--profile needs py-spy: pip install py-spy")
+    # Every thread (the worker threads of def handlers too), 250 samples a second: enough to
+    # rank functions, little enough to leave the figures of the run roughly as they were.
+    command = [spy, "record", "--rate", "250", "--duration", str(max(1, round(seconds) - 1))]
+    command += ["--format", "raw", "--output", str(output), "--pid", str(pid)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield
+    finally:
+        _, errors = process.communicate(timeout=seconds + 30)
+        if process.returncode != 0:
+            raise BenchmarkError(f"py-spy failed: {errors.decode(errors='replace')[-500:]}")
+
+
+def top_functions(profile: Path, count: int = 12) -> list[tuple[float, str]]:
+    """The functions of a py-spy raw profile that most samples were in (inclusive), as (share,
+    name); each thread's common trunk (the server's start, the event loop's run) left out."""
+    stacks: list[tuple[list[str], int]] = []
+    for line in profile.read_text().splitlines():
+        stack, _, number = line.rpartition(" ")
+        if stack and number.isdigit():
+            frames = [_short(frame) for frame in stack.split(";")]
+            stacks.append((frames, int(number)))
+    inclusive: dict[str, int] = {}
+    for frames, samples in stacks:
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + samples
+    total = sum(samples for _, samples in stacks)
+    if not total:
+        return []
+    # A frame in every sample of its stack's root is the trunk (uvicorn's start and its loop,
+    # a worker thread's wait for jobs): it says nothing of where a request's time goes.
+    trunk = {
+        frame
+        for frames, _ in stacks
+        for frame in frames
+        if inclusive[frame] == inclusive[frames[0]]
+    }
+    ranked = sorted((n, f) for f, n in inclusive.items() if f not in trunk)
+    return [(n / total, frame) for n, frame in reversed(ranked[-count:])]
+
+
+def _short(frame: str) -> str:
+    """``func (path/to/file.py:12)`` as ``func (file.py)``."""
+    name, _, where = frame.partition(" (")
+    return f"{name} ({where.split(':')[0].rsplit('/', 1)[-1]})"
 
 
 def versions() -> dict[str, str]:
@@ -589,6 +651,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "alexaskill row, ROW@before, served with that checkout's alexaskill, for before/after "
         "ratios measured in one run",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="sample each server with py-spy during its measured run and write DIR/ROW.txt "
+        "(the figures of such a run are lower than an unsampled run's: for finding where the "
+        "time goes, not for the table)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     if args.duration > 15 or args.duration < 1:
@@ -600,6 +671,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.compare_with:
         args.servers += [name + BEFORE for name in args.servers if name in ALEXASKILL_ROWS]
     return args
+
+
+def profile_of(directory: Path | None, name: str, round_: int) -> Path | None:
+    """Where --profile writes the stacks of row ``name`` in round ``round_`` (0-based)."""
+    if directory is None:
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / (f"{name}.txt" if round_ == 0 else f"{name}.{round_ + 1}.txt")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -672,6 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         threads=args.threads,
                         server_cpu=server_cpu,
                         load_cpu=load_cpu,
+                        profile=profile_of(args.profile, spec.name, round_),
                     )
                 except BenchmarkError as exc:
                     print(f"  FAILED: {exc}", file=sys.stderr)
@@ -683,6 +763,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"request (server CPU {result.server_cpu:.0%}, wrk CPU {result.wrk_cpu:.0%}, "
                     f"other processes {result.other_cpu:.0%}), {result.rss_mb:.0f} MiB resident"
                 )
+                profiled = profile_of(args.profile, spec.name, round_)
+                if profiled is not None:
+                    print(f"  profile: {profiled}; most samples in (inclusive):")
+                    for share, name in top_functions(profiled):
+                        print(f"    {share:6.1%}  {name}")
                 if result.other_cpu > NOISY:
                     print(
                         f"  WARNING: other processes used {result.other_cpu:.0%} of a CPU during "

@@ -8,6 +8,7 @@ change a verdict.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -87,7 +88,7 @@ def test_a_handler_that_blocks_never_runs_on_the_loop(
         for _ in range(pace.PROBATION * 2):
             client.launch()
         assert where.on_loop(client) == [False] * pace.PROBATION * 2
-    assert skill.registry.handlers[("LaunchRequest", None)].pace.pinned
+    assert skill.registry.handlers[("LaunchRequest", None)].pace.quick_calls == 0
 
 
 def test_a_few_slow_calls_in_threads_do_not_keep_a_quick_handler_there(
@@ -119,29 +120,42 @@ def test_a_few_slow_calls_in_threads_do_not_keep_a_quick_handler_there(
 def test_a_call_that_blocks_the_loop_sends_its_handler_back_to_threads(
     quick_below: Callable[[float], None], caplog: pytest.LogCaptureFixture
 ) -> None:
+    # Back for a probation twice as long, so that a handler that blocks now and then holds up
+    # the loop a few times in all.
     quick_below(0.2)
     skill = Skill(DEFAULT_SKILL_ID)
     where = Where(skill)
     calls = 0
+    first_inline = pace.PROBATION + 1
 
     @skill.launch
     def launch() -> Response:
         nonlocal calls
         calls += 1
         where.note()
-        if calls == pace.PROBATION + 1:  # its first call on the loop
+        if calls == first_inline:
             time.sleep(0.3)
         return speak("Hi.")
 
     with TestClient(skill) as client:
-        for _ in range(pace.PROBATION + 3):
+        for _ in range(first_inline + 2 * pace.PROBATION + 1):
             assert client.launch().speech == "Hi."  # the slow call's answer is sent all the same
         on_loop = where.on_loop(client)
-    assert on_loop == [False] * pace.PROBATION + [True] + [False] * 2
-    warnings = [r.getMessage() for r in caplog.records if "event loop's thread" in r.getMessage()]
-    assert len(warnings) == 1
-    assert "test_pace" in warnings[0] and "launch" in warnings[0]
-    assert "worker threads from now on" in warnings[0]
+    assert on_loop == ([False] * pace.PROBATION + [True] + [False] * 2 * pace.PROBATION + [True])
+    warnings = [r for r in caplog.records if "event loop's thread" in r.getMessage()]
+    assert [r.levelname for r in warnings] == ["WARNING"]
+    message = warnings[0].getMessage()
+    assert "test_pace" in message and "launch" in message
+    assert f"until {2 * pace.PROBATION} more calls have been quick" in message
+
+
+def test_the_probation_doubles_up_to_its_longest() -> None:
+    handler = pace.Pace(lambda: None)
+    for _ in range(20):
+        handler.inline = True
+        handler._back_to_threads("handler", 0.003)
+    assert handler.probation == pace.LONGEST_PROBATION
+    assert not handler.inline and not handler.pinned
 
 
 def test_a_handler_that_needs_a_thread_goes_back_to_one(
@@ -302,3 +316,40 @@ def test_twenty_requests_to_a_handler_that_starts_blocking_take_the_time_of_two(
     statuses, elapsed = asyncio.run(serve())
     assert statuses == [200] * 20
     assert elapsed < 20 * 0.05
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread usage: Linux only")
+def test_only_a_call_that_waited_or_computed_holds_up_the_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = pace._usage()
+    time.sleep(0.01)  # waits in the kernel: a voluntary context switch
+    assert pace._held_up(before)
+    before = pace._usage()
+    spin_until = time.thread_time() + 2 * pace.QUICK_SECONDS
+    while time.thread_time() < spin_until:  # computes
+        pass
+    assert pace._held_up(before)
+    # Neither waited nor computed (the OS gave the CPU to another process meanwhile): the
+    # usage after is the usage before.
+    before = pace._usage()
+    monkeypatch.setattr(pace, "_usage", lambda: before)
+    assert not pace._held_up(before)
+
+
+def test_the_probation_halves_after_a_long_run_of_calls_on_the_loop(
+    quick_below: Callable[[float], None],
+) -> None:
+    handler = pace.Pace(lambda: None)
+    handler.inline = True
+    handler._back_to_threads("handler", 0.003)
+    handler._back_to_threads("handler", 0.003)
+    assert handler.probation == 4 * pace.PROBATION
+    handler.inline = True
+    for _ in range(pace.FORGIVEN_AFTER):
+        handler.call(lambda: None, {}, "handler")
+    assert handler.probation == 2 * pace.PROBATION
+    for _ in range(5 * pace.FORGIVEN_AFTER):
+        handler.call(lambda: None, {}, "handler")
+    assert handler.probation == pace.PROBATION
+    assert handler.inline
