@@ -580,6 +580,42 @@ def test_unparseable_timestamp(timestamp: str) -> None:
         check_timestamp("IntentRequest", timestamp, NOW)
 
 
+def test_timestamp_parse_kept_for_the_next_request_never_its_verdict() -> None:
+    # The last timestamp's parse is kept (requests of one second share it): the age is checked
+    # again for every request, against its own clock and type, and another string is parsed.
+    sent = stamp(NOW)
+    check_timestamp("IntentRequest", sent, NOW)
+    check_timestamp("IntentRequest", sent, NOW + timedelta(seconds=150))
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp("IntentRequest", sent, NOW + timedelta(seconds=151))
+    with pytest.raises(TimestampError, match="in the future"):
+        check_timestamp("IntentRequest", sent, NOW - timedelta(seconds=151))
+    check_timestamp("AlexaSkillEvent.SkillEnabled", sent, NOW + timedelta(seconds=3600))
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp("IntentRequest", sent, NOW + timedelta(seconds=3600))
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp("IntentRequest", stamp(NOW - timedelta(seconds=151)), NOW)
+    check_timestamp("IntentRequest", sent, NOW)
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp("IntentRequest", stamp(NOW - timedelta(seconds=151)), NOW)
+    # The same instant written with another offset is another string, parsed for itself.
+    with pytest.raises(TimestampError, match="no UTC offset"):
+        check_timestamp("IntentRequest", sent.replace("Z", ""), NOW)
+    check_timestamp("IntentRequest", sent, NOW, tolerance=0)
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp("IntentRequest", sent, NOW + timedelta(seconds=1), tolerance=0)
+
+
+def test_verifier_refuses_an_old_request_after_a_fresh_one(pki: TestPKI) -> None:
+    fresh = make_body(stamp(NOW))
+    old = make_body(stamp(NOW - timedelta(seconds=151)))
+    verifier = pki.verifier(now=lambda: NOW)
+    for _ in range(2):
+        run(verifier.verify_envelope(pki.sign(fresh), fresh))
+        with pytest.raises(TimestampError, match="too old"):
+            run(verifier.verify_envelope(pki.sign(old), old))
+
+
 def verify_body(pki: TestPKI, body: bytes, **kwargs: Any) -> None:
     kwargs.setdefault("now", lambda: NOW)
     run(pki.verifier(**kwargs).verify(pki.sign(body), body))
