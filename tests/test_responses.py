@@ -503,3 +503,49 @@ def test_api_response_and_experimentation_are_checked() -> None:
     answer = can_fulfill("YES").can_fulfill_intent
     with pytest.raises(ResponseError, match="carries nothing else, but has apiResponse"):
         Response(can_fulfill_intent=answer, api_response={})
+
+
+# --- the inline checks of the usual replies (written out for speed: the same rules) -------------
+
+
+def test_ask_is_speak_with_an_open_session() -> None:
+    card = SimpleCard("Weather", "Sunny")
+    directive = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}}
+    for kwargs in ({}, {"reprompt": "Which city?"}, {"card": card}, {"directives": [directive]}):
+        assert ask("Hi", **kwargs) == speak(  # type: ignore[arg-type]
+            "Hi", **{"reprompt": "Hi", **kwargs}, end_session=False
+        )
+    assert ask(Ssml("<break/>")).output_speech == SsmlSpeech("<speak><break/></speak>")
+
+
+def test_plain_speech_checks_every_value() -> None:
+    class Text(str):
+        pass
+
+    speech = PlainTextSpeech(Text("x" * 8000))
+    assert type(speech.text) is str
+    with pytest.raises(ResponseError, match=r"outputSpeech\.text is 8001 characters"):
+        PlainTextSpeech(Text("x" * 8001))
+    with pytest.raises(ResponseError, match=r"outputSpeech\.playBehavior is 'NOW'"):
+        PlainTextSpeech("hi", play_behavior="NOW")  # type: ignore[arg-type]
+    assert type(output_speech(Text("hi"))) is PlainTextSpeech
+
+
+def test_simple_card_checks_any_value() -> None:
+    class Text(str):
+        def __len__(self) -> int:
+            return 9000
+
+    with pytest.raises(ResponseError, match=r"card text .* is 9007 characters"):
+        SimpleCard("Weather", Text("x"))
+    assert SimpleCard("Weather", None) == SimpleCard("Weather", None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        SimpleCard("Weather", 42)  # type: ignore[arg-type]
+
+
+def test_reprompt_directives_become_a_checked_tuple() -> None:
+    directive = {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}}
+    reprompt = Reprompt(output_speech=PlainTextSpeech("x"), directives=[directive])  # type: ignore[arg-type]
+    assert reprompt.directives == (directive,)
+    with pytest.raises(ResponseError, match=r"reprompt\.directives"):
+        Reprompt(directives=[42])  # type: ignore[list-item]

@@ -67,7 +67,8 @@ def encode_response(
     else:
         if type(response.card) is StandardCard:
             response = msgspec.structs.replace(response, card=response.card._wire())
-        if any(isinstance(d, Directive) and d._nested for d in response.directives):
+        directives = response.directives
+        if directives and any(isinstance(d, Directive) and d._nested for d in directives):
             response = msgspec.structs.replace(
                 response, directives=tuple(_wire_directive(d) for d in response.directives)
             )

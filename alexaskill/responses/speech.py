@@ -63,10 +63,16 @@ class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
     play_behavior: PlayBehavior | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if type(self.text) is not str:
-            force_setattr(self, "text", _exact_str("outputSpeech.text", self.text))
-        _check_length("outputSpeech.text", self.text, MAX_SPEECH)
-        _check_play_behavior(self.play_behavior)
+        # Every response builds one or two of these: the checks are inline, and the helpers
+        # called only to convert or to raise (a call costs as much as the checks).
+        text = self.text
+        if type(text) is not str:
+            text = _exact_str("outputSpeech.text", text)
+            force_setattr(self, "text", text)
+        if len(text) > MAX_SPEECH:
+            _check_length("outputSpeech.text", text, MAX_SPEECH)
+        if self.play_behavior is not UNSET:
+            _check_play_behavior(self.play_behavior)
 
 
 _HAS_SPEAK_ROOT = re.compile(r"\s*<speak[\s>]")
@@ -89,6 +95,8 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
 
 def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
     """Speech from a value: `Ssml` becomes SSML speech, any other ``str`` plain text."""
+    if type(value) is str:  # the usual case, first (an Ssml is a str subclass)
+        return PlainTextSpeech(value)
     if isinstance(value, Ssml):
         return SsmlSpeech(value)
     if isinstance(value, str):
