@@ -21,7 +21,9 @@ Servers (``benchmarks/servers``): ``bare`` (Starlette, no work), ``floor`` (Star
 verify + ``json.loads``); the weather skill, verification on, with ``async def`` handlers
 (``async``, the example as shipped), with plain ``def`` handlers (``def``), and with those and the
 INFO request line, plain (``def-info``: what the Docker image runs) or JSON (``def-json``);
-``def-info-2w``, the same with ``--workers 2`` (not pinned: compare its CPU per request);
+``def-info-docker``, ``def-info`` with the Docker image's uvicorn options (alexaskill's
+bounded HTTP protocol, ``--limit-concurrency 1000``, ``--proxy-headers``…); ``def-info-2w``,
+the same as ``def-info`` with ``--workers 2`` (not pinned: compare its CPU per request);
 ``async-no-deadline`` and ``def-no-deadline``, ``async`` and ``def`` with ``Skill(deadline=None)``
 (what the default deadline costs when it is not reached); and, with ``--ask-sdk``, ``ask-sdk``
 (Amazon's ASK SDK + flask-ask-sdk under gunicorn, one sync worker).
@@ -85,6 +87,8 @@ class Row:
     verifies: bool = True
     #: For a row with several workers: the one-worker row whose CPU per request it matches.
     one_worker: str | None = None
+    #: uvicorn options of its own (replacing the common ones of the same name).
+    options: tuple[str, ...] = ()
 
 
 # No request line: the framework's own cost. Without a logging set-up of its own the app now
@@ -110,6 +114,20 @@ ROWS: Final = {
     "def": Row("alexaskill, def handlers, no log line", "weather_def", _QUIET, target=1.00),
     "def-info": Row("alexaskill, def handlers + INFO log line", "weather_def", _INFO, target=0.95),
     "def-json": Row("alexaskill, def handlers + JSON log line", "weather_def", _JSON, target=0.95),
+    # What the Docker image runs: alexaskill's bounded HTTP protocol (alexaskill.server, on
+    # httptools) with its options, the request line at INFO.
+    "def-info-docker": Row(
+        "alexaskill, def + INFO log, the Docker image's uvicorn options",
+        "weather_def",
+        _INFO,
+        options=(
+            "--http=alexaskill.server:HttpProtocol",
+            "--limit-concurrency=1000",
+            "--timeout-keep-alive=5",
+            "--proxy-headers",
+            "--no-server-header",
+        ),
+    ),
     "def-info-2w": Row(
         "alexaskill, def + INFO log, 2 workers", "weather_def", _INFO, 2, one_worker="def-info"
     ),
@@ -282,6 +300,9 @@ def server_specs(
             ]
             if spec.workers > 1:
                 command.append(f"--workers={spec.workers}")
+            replaced = {option.split("=")[0] for option in spec.options}
+            command = [arg for arg in command if arg.split("=")[0] not in replaced]
+            command += spec.options
         specs.append(
             ServerSpec(name, command, env, verifies=spec.verifies, pinned=spec.workers == 1)
         )

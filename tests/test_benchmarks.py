@@ -198,6 +198,25 @@ def test_log_rows_set_the_log_and_the_others_switch_it_off(
     assert all("weather_def:create_app" in " ".join(spec.command) for spec in specs)
 
 
+def test_the_docker_row_runs_the_docker_images_uvicorn_options(tmp_path: Path) -> None:
+    dockerfile = (load.ROOT / "Dockerfile").read_text().splitlines()
+    cmd = json.loads(next(line for line in dockerfile if line.startswith("CMD "))[4:])
+    assert cmd[:2] == ["uvicorn", "examples.weather.app:skill"]
+    # As --name=value, less where the benchmark sets its own (address, access log).
+    options, words = [], iter(cmd[2:])
+    for word in words:
+        if word in ("--host", "--port"):
+            next(words)
+        elif word in ("--http", "--limit-concurrency", "--timeout-keep-alive"):
+            options.append(f"{word}={next(words)}")
+        elif word != "--no-access-log":
+            options.append(word)
+    [spec] = load.server_specs(["def-info-docker"], tmp_path, "auto", "httptools", None)
+    assert [arg for arg in spec.command if arg in options] == options
+    assert "--http=httptools" not in spec.command
+    assert spec.env["ALEXASKILL_LOG_LEVEL"] == "INFO"
+
+
 @pytest.mark.parametrize("amazon_shape", [True, False])
 def test_saved_pki_verifies_with_alexaskill(
     pki: TestPKI, tmp_path: Path, amazon_shape: bool
