@@ -59,6 +59,8 @@ class Serving(DeadlineAnswering):
     _app: ASGIApp | None
     _endpoint: _Endpoint
     _http_client: httpx.AsyncClient | None
+    #: Requests inside `_handle` (in this worker, on any event loop).
+    _in_flight: int = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the skill as an ASGI app (``uvicorn app:skill``)."""
@@ -153,7 +155,13 @@ class Serving(DeadlineAnswering):
             self.check_skill_id(envelope)
         except RequestError as exc:
             logger.warning("refused request: %s", exc)
-            log_request(envelope, outcome=refusal(exc), status=400, verify_ms=verify_ms)
+            log_request(
+                envelope,
+                outcome=refusal(exc),
+                status=400,
+                verify_ms=verify_ms,
+                deferrable=self._in_flight > 1,
+            )
             return 400, _error_body(str(exc))
         decoded = time.perf_counter()
         deadline = self.deadline
@@ -163,7 +171,12 @@ class Serving(DeadlineAnswering):
             answer = await self._respond_by(envelope, body, started + deadline, deadline)
         handler_ms = (time.perf_counter() - decoded) * 1000
         log_request(
-            envelope, outcome=answer.outcome, status=200, handler_ms=handler_ms, verify_ms=verify_ms
+            envelope,
+            outcome=answer.outcome,
+            status=200,
+            handler_ms=handler_ms,
+            verify_ms=verify_ms,
+            deferrable=self._in_flight > 1,  # the line may go out with theirs (logs._Handler)
         )
         return 200, answer.body
 
@@ -213,7 +226,12 @@ class _Endpoint:
         capture = self.skill.capture
         if capture is not None:
             capture.write(scope["path"], scope["headers"], body)
-        status, payload = await self.skill._handle(headers, body)
+        skill = self.skill
+        skill._in_flight += 1  # _handle's log line waits for others in flight (logs._Handler)
+        try:
+            status, payload = await skill._handle(headers, body)
+        finally:
+            skill._in_flight -= 1
         await _send(send, status, payload)
 
     async def _read_body_in_time(self, receive: Receive, limit: int) -> bytes | None:

@@ -22,13 +22,10 @@ Never logged: access tokens, consent tokens, user ids in full, request or respon
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, Final
-
-import msgspec
 
 from .exceptions import (
     CertificateError,
@@ -41,8 +38,11 @@ from .exceptions import (
     TimestampError,
     VerificationError,
 )
+from .log_format import JsonFormatter, _PlainFormatter
 
 if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop
+
     from .models import Envelope
 
 __all__ = [
@@ -57,138 +57,111 @@ __all__ = [
 logger = logging.getLogger("alexaskill")
 request_logger = logging.getLogger("alexaskill.request")
 
-# Attributes every LogRecord has; anything else on a record came from ``extra=``.
-_RECORD_FIELDS: Final = frozenset(
-    (*logging.LogRecord("", 0, "", 0, "", (), None).__dict__, "message", "asctime", "taskName")
-)
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC), level, logger, message, then any ``extra`` fields.
-
-    A traceback, when there is one, goes into ``"exception"`` (and a stack into ``"stack"``).
-    """
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The record as one line of JSON."""
-        entry: dict[str, Any] = {
-            "time": f"{_UTC_SECONDS.text(record.created)}.{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for name, value in record.__dict__.items():
-            if name not in _RECORD_FIELDS and name not in entry:
-                entry[name] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        elif record.exc_text:
-            entry["exception"] = record.exc_text
-        if record.stack_info:
-            entry["stack"] = self.formatStack(record.stack_info)
-        return _json_line(entry)
-
-    def _request_line(self, created: float, message: str, fields: dict[str, Any]) -> str:
-        """What `format` makes of the request line's record, made without the record."""
-        entry: dict[str, Any] = {
-            "time": f"{_UTC_SECONDS.text(created)}.{_msecs(created):03d}Z",
-            "level": "INFO",
-            "logger": request_logger.name,
-            "message": message,
-        }
-        entry.update(fields)
-        return _json_line(entry)
-
-
-def _json_line(entry: dict[str, Any]) -> str:
-    line = _JSON_ENCODER.encode(entry).decode()
-    if not line.isascii() and _LINE_BREAKS.search(line):
-        # JSON allows these raw in strings, but str.splitlines() and some log viewers break
-        # lines there: a value from a request could split one line into two.
-        line = _LINE_BREAKS.sub(_json_escape, line)
-    return line
-
-
-_JSON_ENCODER: Final = msgspec.json.Encoder(enc_hook=repr)
-
-
-#: The plain line: ``2026-11-27 10:00:00,123 INFO alexaskill.request: IntentRequest …``.
-_PLAIN_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-class _PlainFormatter(logging.Formatter):
-    """`_PLAIN_FORMAT`, with the date and time text made once a second, not once a line."""
-
-    def __init__(self) -> None:
-        super().__init__(_PLAIN_FORMAT)
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        """``logging.Formatter.formatTime`` (local time, milliseconds after a comma), cached."""
-        if datefmt is not None or self.converter is not time.localtime:
-            return super().formatTime(record, datefmt)
-        return f"{_LOCAL_SECONDS.text(record.created)},{int(record.msecs):03d}"
-
-    def _request_line(self, created: float, message: str) -> str:
-        """What `format` makes of the request line's record, made without the record."""
-        seconds = _LOCAL_SECONDS.text(created)
-        return f"{seconds},{int((created - int(created)) * 1000):03d} {_PLAIN_REST}{message}"
-
-
-_PLAIN_REST: Final = f"INFO {request_logger.name}: "
-
-
-class _SecondsText:
-    """``time.strftime(format, convert(second))``, remembered for the last second asked."""
-
-    __slots__ = ("_convert", "_format", "_last")
-
-    def __init__(self, format: str, convert: Callable[[float], time.struct_time]) -> None:
-        self._format = format
-        self._convert = convert
-        self._last: tuple[int, str] = (-1, "")
-
-    def text(self, created: float) -> str:
-        second = int(created)
-        last = self._last  # one tuple, read and replaced whole: safe from any thread
-        if last[0] != second:
-            last = self._last = (second, time.strftime(self._format, self._convert(second)))
-        return last[1]
-
-
-_LOCAL_SECONDS: Final = _SecondsText("%Y-%m-%d %H:%M:%S", time.localtime)
-_UTC_SECONDS: Final = _SecondsText("%Y-%m-%dT%H:%M:%S", time.gmtime)
-
-
-def _msecs(created: float) -> int:
-    return int((created - int(created)) * 1000)
-
-
-_LINE_BREAKS: Final = re.compile("[\x85\u2028\u2029]")
-
-
-def _json_escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
 
 class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler `configure_logging` installs, so that a second call can find and replace it."""
+    """The handler `configure_logging` installs, so that a second call can find and replace it.
 
-    def _write_line(self, line: str, args: tuple[str, ...], fields: _Fields) -> None:
+    It also writes the request lines `log_request` formats itself, batched under load.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(stream)
+        # Request lines waiting for the flush scheduled on `_flush_loop` (see `_write_line`),
+        # and for each the call of `log_request` that made it, should `handleError` need it.
+        self._pending: list[str] = []
+        self._pending_calls: list[_Call] = []
+        self._flush_loop: AbstractEventLoop | None = None
+
+    def _write_line(self, line: str, call: _Call, deferrable: bool) -> None:
         """Write one request line, formatted, as `emit` would, under the handler's lock.
 
-        ``args`` and ``fields`` make its record, should `handleError` need one.
+        A ``deferrable`` line (other requests are in flight) waits for the end of the event
+        loop's turn, with the lines of the requests that finish in the same turn.
         """
         self.acquire()
         try:
+            # One write() for many lines: under load each write(2) releases the GIL, which a
+            # worker thread of a def handler takes at once (a futex wake and a context switch
+            # each way), so a line waits, while other requests are in flight, for a flush at
+            # the end of this turn of the event loop. The last request in flight writes
+            # everything with its own line: nothing waits once the server is idle, and one
+            # request at a time (tests, AWS Lambda) writes as before.
+            if deferrable:
+                loop = _running_loop()
+                if loop is not None:
+                    self._pending.append(line)
+                    self._pending_calls.append(call)
+                    if self._flush_loop is not loop:
+                        self._flush_loop = loop
+                        loop.call_soon(self._flush_pending)
+                    return
+            if self._pending:
+                self._pending.append(line)
+                self._pending_calls.append(call)
+                self._write_pending()
+                return
+            try:
+                stream = self.stream
+                stream.write(line + self.terminator)
+                stream.flush()  # the stream's own: self.flush() would take the lock again
+            except RecursionError:
+                raise
+            except Exception:
+                self.handleError(_record(*call))
+        finally:
+            self.release()
+
+    def _write_pending(self) -> None:
+        """Write the pending lines in one call, whole (the caller holds the lock)."""
+        lines, calls = self._pending, self._pending_calls
+        self._pending, self._pending_calls = [], []
+        try:
             stream = self.stream
-            stream.write(line + self.terminator)
-            stream.flush()  # the stream's own: self.flush() would take the lock a second time
+            terminator = self.terminator
+            stream.write(terminator.join(lines) + terminator)
+            stream.flush()
         except RecursionError:
             raise
         except Exception:
-            self.handleError(_record(args, fields))
+            for call in calls:  # one report per line lost, as one emit() per line would make
+                self.handleError(_record(*call))
+
+    def _flush_pending(self) -> None:
+        self.acquire()
+        try:
+            self._flush_loop = None
+            if self._pending:
+                self._write_pending()
         finally:
             self.release()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write ``record``, after the request lines still pending: the lines keep their order."""
+        if self._pending:  # Handler.handle holds the lock
+            self._write_pending()
+        super().emit(record)
+
+    def flush(self) -> None:
+        """Write the pending request lines, then flush the stream (`logging.shutdown` calls it)."""
+        self.acquire()
+        try:
+            if self._pending:
+                self._write_pending()
+        finally:
+            self.release()
+        super().flush()
+
+    def close(self) -> None:
+        """Write the pending request lines, then close as a `logging.StreamHandler` does."""
+        self.flush()
+        super().close()
+
+
+def _running_loop() -> AbstractEventLoop | None:
+    # asyncio is imported by the caller that defers (the ASGI server), not here: importing it
+    # costs an AWS Lambda cold start ~10 ms.
+    asyncio = sys.modules.get("asyncio")
+    return None if asyncio is None else asyncio._get_running_loop()
 
 
 def configure_logging(
@@ -309,13 +282,83 @@ def log_request(
     status: int | None = None,
     handler_ms: float | None = None,
     verify_ms: float | None = None,
+    deferrable: bool = False,
 ) -> None:
     """Log the one INFO line for a request (nothing at all when that level is off).
 
     ``envelope`` is None when the request was refused before it could be decoded.
+    ``deferrable``: other requests are in flight, so the line may wait for the end of the event
+    loop's turn and go out in one write with theirs (without a running event loop it never
+    waits).
     """
     if not request_logger.isEnabledFor(logging.INFO):
         return
+    call = (envelope, outcome, status, handler_ms, verify_ms)
+    handler = _direct_handler()
+    if handler is not None:
+        # The line goes to configure_logging's handler alone, with one of its formatters: it
+        # is formatted and written here, without the LogRecord, the logger hierarchy and the
+        # formatter's per-line strftime (115,000 instructions a line down to 43,000,
+        # benchmarks/README.md). Only what the formatter prints is worked out: the plain line
+        # has neither the fields nor the user's hash (a BLAKE2b). Anything else (a handler or
+        # filter of the application) gets the standard record below.
+        formatter = handler.formatter
+        if type(formatter) is _PlainFormatter:
+            line = formatter._request_line(time.time(), _REQUEST_LINE % _args(*call))
+        elif type(formatter) is JsonFormatter:
+            message = _REQUEST_LINE % _args(*call)
+            line = formatter._request_line(time.time(), message, _fields(*call))
+        else:
+            line = None
+        if line is not None:
+            handler._write_line(line, call, deferrable)
+            return
+    request_logger.handle(_record(*call))
+
+
+#: The arguments of `log_request`, kept to make the record of a line, should it need one.
+_Call = tuple["Envelope | None", str, int | None, float | None, float | None]
+
+
+def _args(
+    envelope: Envelope | None,
+    outcome: str,
+    status: int | None,
+    handler_ms: float | None,
+    verify_ms: float | None,
+) -> tuple[str, ...]:
+    """The arguments of `_REQUEST_LINE`: the values from the request escaped, as the fields
+    are not (a newline in requestId would forge a line; JSON encodes the fields' own)."""
+    if envelope is None:
+        return ("-", "", outcome, _status(status), _ms(handler_ms), _ms(verify_ms), "-")
+    request = envelope.request
+    request_type = request.type
+    found = envelope.intent
+    intent = found.name if found is not None else None
+    request_id = request.request_id
+    return (
+        printable(request_type) if request_type else "-",
+        f" {printable(intent)}" if intent else "",
+        outcome,
+        _status(status),
+        _ms(handler_ms),
+        _ms(verify_ms),
+        printable(request_id) if request_id else "-",
+    )
+
+
+def _status(status: int | None) -> str:
+    return "" if status is None else f" ({status})"
+
+
+def _fields(
+    envelope: Envelope | None,
+    outcome: str,
+    status: int | None,
+    handler_ms: float | None,
+    verify_ms: float | None,
+) -> dict[str, Any]:
+    """The request line's fields (the ``extra`` of its record, the keys of its JSON)."""
     request_id = request_type = intent = locale = user = None
     if envelope is not None:
         request = envelope.request
@@ -325,69 +368,6 @@ def log_request(
         found = envelope.intent
         intent = found.name if found is not None else None
         user = _user(envelope)
-    # The values from the request are escaped in the line (a newline in requestId would forge
-    # a line); the fields keep them as they came, for formatters that encode them (JSON).
-    args = (
-        printable(request_type) if request_type else "-",
-        f" {printable(intent)}" if intent else "",
-        outcome,
-        "" if status is None else f" ({status})",
-        _ms(handler_ms),
-        _ms(verify_ms),
-        printable(request_id) if request_id else "-",
-    )
-    message = _REQUEST_LINE % args
-    fields = (
-        request_id,
-        request_type,
-        intent,
-        locale,
-        outcome,
-        status,
-        handler_ms,
-        verify_ms,
-        user,
-    )
-
-    handler = _direct_handler()
-    if handler is not None:
-        # The line goes to configure_logging's handler alone, with one of its formatters: it
-        # is formatted and written here, without the LogRecord, the logger hierarchy and the
-        # formatter's per-line strftime (115,000 instructions a line down to 43,000,
-        # benchmarks/README.md). Anything else (a handler or filter of the application) gets
-        # the standard record below.
-        created = time.time()
-        formatter = handler.formatter
-        if type(formatter) is _PlainFormatter:
-            line = formatter._request_line(created, message)
-        elif type(formatter) is JsonFormatter:
-            line = formatter._request_line(created, message, _fields(*fields))
-        else:
-            line = None
-        if line is not None:
-            handler._write_line(line, args, fields)
-            return
-    request_logger.handle(_record(args, fields))
-
-
-_Fields = tuple[
-    str | None, str | None, str | None, str | None, str, int | None, float | None, float | None,
-    str | None,
-]  # fmt: skip
-
-
-def _fields(
-    request_id: str | None,
-    request_type: str | None,
-    intent: str | None,
-    locale: str | None,
-    outcome: str,
-    status: int | None,
-    handler_ms: float | None,
-    verify_ms: float | None,
-    user: str | None,
-) -> dict[str, Any]:
-    """The request line's fields (the ``extra`` of its record, the keys of its JSON)."""
     return {
         "request_id": request_id,
         "request_type": request_type,
@@ -403,12 +383,19 @@ def _fields(
     }
 
 
-def _record(args: tuple[str, ...], fields: _Fields) -> logging.LogRecord:
+def _record(
+    envelope: Envelope | None,
+    outcome: str,
+    status: int | None,
+    handler_ms: float | None,
+    verify_ms: float | None,
+) -> logging.LogRecord:
     # What request_logger.info() would make, less its search of the stack for the caller
     # (always log_request).
+    call = (envelope, outcome, status, handler_ms, verify_ms)
     return request_logger.makeRecord(
-        request_logger.name, logging.INFO, __file__, _LINE, _REQUEST_LINE, args, None,
-        "log_request", _fields(*fields),
+        request_logger.name, logging.INFO, __file__, _LINE, _REQUEST_LINE, _args(*call), None,
+        "log_request", _fields(*call),
     )  # fmt: skip
 
 

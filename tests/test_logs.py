@@ -491,3 +491,222 @@ def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path) -> None:
         process.terminate()
         output = process.communicate(timeout=10)[0]
     assert " INFO alexaskill.request: - -> refused:certificate_url (400) " in output, output
+
+
+# --- the request line under concurrency: several lines, one write -------------------------------
+
+
+class CountingStream(io.StringIO):
+    """A stream that keeps what each write() call carried."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+def request_lines(stream: io.StringIO) -> list[str]:
+    return [line for line in stream.getvalue().splitlines() if "alexaskill.request" in line]
+
+
+class Served:
+    """An ASGI wrapper around a skill that notes, as each call of the skill returns, how many
+    calls are still inside it and how many request lines the stream holds at that moment."""
+
+    def __init__(self, skill: Any, stream: io.StringIO) -> None:
+        self.skill, self.stream = skill, stream
+        self.inside = 0
+        self.returned: list[tuple[int, int]] = []  # (calls still inside, request lines written)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.inside += 1
+        try:
+            await self.skill(scope, receive, send)
+        finally:
+            self.inside -= 1
+            self.returned.append((self.inside, len(request_lines(self.stream))))
+
+
+def together_skill(count: int) -> tuple[Any, Any]:
+    """A skill whose intent handler answers once ``count`` calls of it are in flight at once."""
+    from alexaskill import Skill, speak
+    from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
+
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+    skill.verifier = TestPKI.default().verifier()
+    arrived: list[None] = []
+    everyone = asyncio.Event()
+
+    @skill.intent("Together")
+    async def together() -> Any:
+        arrived.append(None)
+        if len(arrived) == count:
+            everyone.set()
+        await everyone.wait()
+        return speak("Done.")
+
+    return skill, everyone
+
+
+async def post_signed(app: Any, bodies: list[bytes], *, at_once: bool) -> list[int]:
+    """POST each signed body to ``app``: all at once (asyncio.gather), or one after another."""
+    import httpx
+
+    from alexaskill.testing import TestPKI
+
+    pki = TestPKI.default()
+    signed = [(body, {**pki.sign(body), "Content-Type": "application/json"}) for body in bodies]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://skill") as client:
+
+        async def post(body: bytes, headers: dict[str, str]) -> int:
+            return (await client.post("/", content=body, headers=headers)).status_code
+
+        if at_once:
+            return list(await asyncio.gather(*(post(b, h) for b, h in signed)))
+        return [await post(b, h) for b, h in signed]
+
+
+def intent_bodies(count: int, name: str = "Together") -> list[bytes]:
+    from alexaskill.testing import RequestFactory
+
+    factory = RequestFactory()
+    return [json.dumps(factory.intent(name)).encode() for _ in range(count)]
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_concurrent_requests_one_line_each_all_written_by_the_last_answer(as_json: bool) -> None:
+    stream = CountingStream()
+    configure_logging("INFO", json=as_json, stream=stream)
+    skill, _ = together_skill(8)
+    served = Served(skill, stream)
+    bodies = intent_bodies(8)
+    assert asyncio.run(post_signed(served, bodies, at_once=True)) == [200] * 8
+    # As the last call left the skill, before any further turn of the event loop, every line
+    # was out: nothing waits for a flush that may never come.
+    assert served.returned[-1] == (0, 8)
+    lines = request_lines(stream)
+    assert len(lines) == 8 and len(set(lines)) == 8
+    ids = {json.loads(body)["request"]["requestId"] for body in bodies}
+    assert {next(i for i in ids if i in line) for line in lines} == ids  # one line per request
+    assert all(text.endswith("\n") for text in stream.writes)  # whole lines in every write
+    # Several lines went out in one write() call: the lines of requests still in flight wait.
+    assert len(stream.writes) < 8
+    assert max(text.count("\n") for text in stream.writes) > 1
+
+
+def test_sequential_requests_write_their_line_before_answering() -> None:
+    stream = CountingStream()
+    configure_logging("INFO", stream=stream)
+    skill, _ = together_skill(1)
+    served = Served(skill, stream)
+    assert asyncio.run(post_signed(served, intent_bodies(3), at_once=False)) == [200] * 3
+    assert served.returned == [(0, 1), (0, 2), (0, 3)]
+    assert len(stream.writes) == 3
+
+
+def test_a_deferrable_line_without_a_running_loop_is_written_at_once() -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    log_request(envelope(), outcome="ok", status=200, deferrable=True)  # AWS Lambda, a script
+    assert len(request_lines(stream)) == 1
+
+
+def test_deferred_lines_keep_their_order_with_other_records() -> None:
+    stream = CountingStream()
+    configure_logging("INFO", stream=stream)
+    logger = logging.getLogger("alexaskill")
+
+    async def main() -> tuple[str, str]:
+        log_request(envelope("LaunchRequest"), outcome="ok", status=200, deferrable=True)
+        log_request(envelope(), outcome="ok", status=200, deferrable=True)
+        logger.warning("between")
+        seen = stream.getvalue()  # still within the same turn of the loop
+        log_request(
+            envelope("SessionEndedRequest.USER_INITIATED"),
+            outcome="ok",
+            status=200,
+            deferrable=True,
+        )
+        await asyncio.sleep(0)  # one turn: the deferred line goes out
+        await asyncio.sleep(0)
+        return seen, stream.getvalue()
+
+    seen, after = asyncio.run(main())
+    assert [line.split(": ", 1)[1][:20] for line in seen.splitlines()] == [
+        "LaunchRequest -> ok ",
+        "IntentRequest GetWea",
+        "between",
+    ]
+    assert after.splitlines()[:3] == seen.splitlines()
+    assert after.splitlines()[3].split(": ", 1)[1].startswith("SessionEndedRequest -> ok")
+    assert len(after.splitlines()) == 4
+
+
+@pytest.mark.parametrize("how", ["flush", "close", "configure_logging", "non-deferrable line"])
+def test_pending_lines_are_written_by_flush_close_and_the_next_line(how: str) -> None:
+    stream = CountingStream()
+    configure_logging("INFO", stream=stream)
+    handler = logging.getLogger("alexaskill").handlers[0]
+
+    async def main() -> tuple[int, int]:
+        log_request(envelope(), outcome="ok", status=200, deferrable=True)
+        log_request(envelope("LaunchRequest"), outcome="ok", status=200, deferrable=True)
+        before = len(request_lines(stream))
+        if how == "flush":
+            handler.flush()
+        elif how == "close":
+            handler.close()
+        elif how == "configure_logging":
+            configure_logging("INFO", stream=io.StringIO())  # replaces (and closes) the handler
+        else:
+            log_request(envelope(), outcome="ok", status=200)
+        return before, len(request_lines(stream))
+
+    before, after = asyncio.run(main())
+    assert before == 0  # the two lines were pending: what this test is about
+    assert after == (3 if how == "non-deferrable line" else 2)
+    assert len(stream.writes) == 1  # all of them in one write() call
+    assert request_lines(stream) == stream.getvalue().splitlines()
+
+
+def test_pending_lines_are_written_at_interpreter_exit() -> None:
+    # logging.shutdown() (atexit) flushes the handler: a line deferred just before the process
+    # exits is not lost, even when the event loop never turns again.
+    script = (
+        "import asyncio, sys\n"
+        "from alexaskill.logs import configure_logging, log_request\n"
+        "configure_logging('INFO')\n"
+        "async def main():\n"
+        "    log_request(None, outcome='refused:signature', status=400, deferrable=True)\n"
+        "    sys.stderr.write('exiting\\n')\n"
+        "    raise SystemExit(0)\n"
+        "asyncio.new_event_loop().run_until_complete(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == "exiting"  # the line was still pending then
+    assert "alexaskill.request: - -> refused:signature (400)" in done.stderr.splitlines()[1]
+
+
+def test_a_failed_batched_write_reports_every_line_lost(capsys: pytest.CaptureFixture[str]) -> None:
+    class Broken(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError("disk full")
+
+    configure_logging("INFO", stream=Broken())
+
+    async def main() -> None:
+        log_request(envelope(), outcome="ok", status=200, deferrable=True)
+        log_request(envelope("LaunchRequest"), outcome="ok", status=200, deferrable=True)
+        await asyncio.sleep(0)  # the flush at the end of the turn fails; nothing raises here
+
+    asyncio.run(main())
+    err = capsys.readouterr().err
+    assert err.count("--- Logging error ---") == 2 and "OSError: disk full" in err
+    assert "GetWeather" in err and "LaunchRequest" in err

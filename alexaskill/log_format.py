@@ -1,0 +1,131 @@
+"""The two formatters of `alexaskill.logs.configure_logging`: plain text and JSON lines.
+
+Each also makes the request line without a `logging.LogRecord` (``_request_line``), the same text
+its ``format`` makes of the record `alexaskill.logs.log_request` would log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+import msgspec
+
+__all__ = ["JsonFormatter"]
+
+_REQUEST_LOGGER: Final = "alexaskill.request"
+
+# Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_RECORD_FIELDS: Final = frozenset(
+    (*logging.LogRecord("", 0, "", 0, "", (), None).__dict__, "message", "asctime", "taskName")
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, then any ``extra`` fields.
+
+    A traceback, when there is one, goes into ``"exception"`` (and a stack into ``"stack"``).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        entry: dict[str, Any] = {
+            "time": f"{_UTC_SECONDS.text(record.created)}.{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name, value in record.__dict__.items():
+            if name not in _RECORD_FIELDS and name not in entry:
+                entry[name] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return _json_line(entry)
+
+    def _request_line(self, created: float, message: str, fields: dict[str, Any]) -> str:
+        """What `format` makes of the request line's record, made without the record."""
+        entry: dict[str, Any] = {
+            "time": f"{_UTC_SECONDS.text(created)}.{_msecs(created):03d}Z",
+            "level": "INFO",
+            "logger": _REQUEST_LOGGER,
+            "message": message,
+        }
+        entry.update(fields)
+        return _json_line(entry)
+
+
+def _json_line(entry: dict[str, Any]) -> str:
+    line = _JSON_ENCODER.encode(entry).decode()
+    if not line.isascii() and _LINE_BREAKS.search(line):
+        # JSON allows these raw in strings, but str.splitlines() and some log viewers break
+        # lines there: a value from a request could split one line into two.
+        line = _LINE_BREAKS.sub(_json_escape, line)
+    return line
+
+
+_JSON_ENCODER: Final = msgspec.json.Encoder(enc_hook=repr)
+
+
+#: The plain line: ``2026-11-27 10:00:00,123 INFO alexaskill.request: IntentRequest …``.
+_PLAIN_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _PlainFormatter(logging.Formatter):
+    """`_PLAIN_FORMAT`, with the date and time text made once a second, not once a line."""
+
+    def __init__(self) -> None:
+        super().__init__(_PLAIN_FORMAT)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """``logging.Formatter.formatTime`` (local time, milliseconds after a comma), cached."""
+        if datefmt is not None or self.converter is not time.localtime:
+            return super().formatTime(record, datefmt)
+        return f"{_LOCAL_SECONDS.text(record.created)},{int(record.msecs):03d}"
+
+    def _request_line(self, created: float, message: str) -> str:
+        """What `format` makes of the request line's record, made without the record."""
+        seconds = _LOCAL_SECONDS.text(created)
+        return f"{seconds},{int((created - int(created)) * 1000):03d} {_PLAIN_REST}{message}"
+
+
+_PLAIN_REST: Final = f"INFO {_REQUEST_LOGGER}: "
+
+
+class _SecondsText:
+    """``time.strftime(format, convert(second))``, remembered for the last second asked."""
+
+    __slots__ = ("_convert", "_format", "_last")
+
+    def __init__(self, format: str, convert: Callable[[float], time.struct_time]) -> None:
+        self._format = format
+        self._convert = convert
+        self._last: tuple[int, str] = (-1, "")
+
+    def text(self, created: float) -> str:
+        second = int(created)
+        last = self._last  # one tuple, read and replaced whole: safe from any thread
+        if last[0] != second:
+            last = self._last = (second, time.strftime(self._format, self._convert(second)))
+        return last[1]
+
+
+_LOCAL_SECONDS: Final = _SecondsText("%Y-%m-%d %H:%M:%S", time.localtime)
+_UTC_SECONDS: Final = _SecondsText("%Y-%m-%dT%H:%M:%S", time.gmtime)
+
+
+def _msecs(created: float) -> int:
+    return int((created - int(created)) * 1000)
+
+
+_LINE_BREAKS: Final = re.compile("[\x85\u2028\u2029]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
