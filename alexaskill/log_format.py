@@ -49,19 +49,42 @@ class JsonFormatter(logging.Formatter):
             entry["stack"] = self.formatStack(record.stack_info)
         return _json_line(entry)
 
-    def _request_line(self, created: float, message: str, fields: dict[str, Any]) -> str:
-        """What `format` makes of the request line's record, made without the record."""
-        entry: dict[str, Any] = {
-            "time": f"{_UTC_SECONDS.text(created)}.{_msecs(created):03d}Z",
-            "level": "INFO",
-            "logger": _REQUEST_LOGGER,
-            "message": message,
-        }
-        entry.update(fields)
-        return _json_line(entry)
+    def _request_line(self, created: float, message: str, fields: tuple[Any, ...]) -> str:
+        """What `format` makes of the request line's record, made without the record.
+
+        ``fields``: the values of the record's ``extra``, in its order (`_JsonRequestLine`).
+        """
+        time = f"{_UTC_SECONDS.text(created)}.{_msecs(created)}Z"
+        return _json_line(_JsonRequestLine(time, "INFO", _REQUEST_LOGGER, message, *fields))
 
 
-def _json_line(entry: dict[str, Any]) -> str:
+class _JsonRequestLine(msgspec.Struct, gc=False):
+    """The request line's JSON object: `JsonFormatter.format`'s keys, then the record's extra.
+
+    A Struct, not a dict: msgspec writes its keys from a table made once, and it is built by
+    position (about 1,500 ns a line less than building a dict and encoding it).
+    """
+
+    time: str
+    level: str
+    logger: str
+    message: str
+    request_id: str | None
+    request_type: str | None
+    intent: str | None
+    locale: str | None
+    outcome: str
+    status: int | None
+    handler_ms: float | None
+    verify_ms: float | None
+    user: str | None
+
+
+#: The fields of the request line's record, in their order.
+REQUEST_FIELDS: Final = _JsonRequestLine.__struct_fields__[4:]
+
+
+def _json_line(entry: object) -> str:
     line = _JSON_ENCODER.encode(entry).decode()
     if not line.isascii() and _LINE_BREAKS.search(line):
         # JSON allows these raw in strings, but str.splitlines() and some log viewers break
@@ -92,7 +115,7 @@ class _PlainFormatter(logging.Formatter):
     def _request_line(self, created: float, message: str) -> str:
         """What `format` makes of the request line's record, made without the record."""
         seconds = _LOCAL_SECONDS.text(created)
-        return f"{seconds},{int((created - int(created)) * 1000):03d} {_PLAIN_REST}{message}"
+        return f"{seconds},{_msecs(created)} {_PLAIN_REST}{message}"
 
 
 _PLAIN_REST: Final = f"INFO {_REQUEST_LOGGER}: "
@@ -120,8 +143,9 @@ _LOCAL_SECONDS: Final = _SecondsText("%Y-%m-%d %H:%M:%S", time.localtime)
 _UTC_SECONDS: Final = _SecondsText("%Y-%m-%dT%H:%M:%S", time.gmtime)
 
 
-def _msecs(created: float) -> int:
-    return int((created - int(created)) * 1000)
+def _msecs(created: float) -> str:
+    """The milliseconds of ``created`` in three digits (``f"{ms:03d}"``, without its formatter)."""
+    return str(int((created - int(created)) * 1000) + 1000)[1:]
 
 
 _LINE_BREAKS: Final = re.compile("[\x85\u2028\u2029]")

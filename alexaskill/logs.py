@@ -38,7 +38,7 @@ from .exceptions import (
     TimestampError,
     VerificationError,
 )
-from .log_format import JsonFormatter, _PlainFormatter
+from .log_format import REQUEST_FIELDS, JsonFormatter, _PlainFormatter
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
@@ -304,10 +304,10 @@ def log_request(
         # filter of the application) gets the standard record below.
         formatter = handler.formatter
         if type(formatter) is _PlainFormatter:
-            line = formatter._request_line(time.time(), _REQUEST_LINE % _args(*call))
+            line = formatter._request_line(time.time(), _message(*_args(*call)))
         elif type(formatter) is JsonFormatter:
-            message = _REQUEST_LINE % _args(*call)
-            line = formatter._request_line(time.time(), message, _fields(*call))
+            message = _message(*_args(*call))
+            line = formatter._request_line(time.time(), message, _field_values(*call))
         else:
             line = None
         if line is not None:
@@ -347,6 +347,13 @@ def _args(
     )
 
 
+def _message(
+    request_type: str, intent: str, outcome: str, status: str, handler: str, verify: str, id: str
+) -> str:
+    """``_REQUEST_LINE % args``, as an f-string: a third of the instructions of ``%``."""
+    return f"{request_type}{intent} -> {outcome}{status} handler={handler} verify={verify} id={id}"
+
+
 def _status(status: int | None) -> str:
     return "" if status is None else f" ({status})"
 
@@ -359,28 +366,37 @@ def _fields(
     verify_ms: float | None,
 ) -> dict[str, Any]:
     """The request line's fields (the ``extra`` of its record, the keys of its JSON)."""
-    request_id = request_type = intent = locale = user = None
-    if envelope is not None:
-        request = envelope.request
-        request_id = request.request_id or None
-        request_type = request.type
-        locale = request.locale
-        found = envelope.intent
-        intent = found.name if found is not None else None
-        user = _user(envelope)
-    return {
-        "request_id": request_id,
-        "request_type": request_type,
-        "intent": intent,
-        "locale": locale,
-        "outcome": outcome,
-        "status": status,
-        # round(x * 100) / 100, not round(x, 2): the same two decimals for a time, for a
-        # fraction of the cost (round with digits goes through a decimal conversion).
-        "handler_ms": None if handler_ms is None else round(handler_ms * 100) / 100,
-        "verify_ms": None if verify_ms is None else round(verify_ms * 100) / 100,
-        "user": user,
-    }
+    values = _field_values(envelope, outcome, status, handler_ms, verify_ms)
+    return dict(zip(REQUEST_FIELDS, values, strict=True))
+
+
+def _field_values(
+    envelope: Envelope | None,
+    outcome: str,
+    status: int | None,
+    handler_ms: float | None,
+    verify_ms: float | None,
+) -> tuple[Any, ...]:
+    """The values of `_fields`, in the order of `REQUEST_FIELDS`."""
+    # round(x * 100) / 100, not round(x, 2): the same two decimals for a time, for a fraction
+    # of the cost (round with digits goes through a decimal conversion).
+    handler = None if handler_ms is None else round(handler_ms * 100) / 100
+    verify = None if verify_ms is None else round(verify_ms * 100) / 100
+    if envelope is None:
+        return (None, None, None, None, outcome, status, handler, verify, None)
+    request = envelope.request
+    found = envelope.intent
+    return (
+        request.request_id or None,
+        request.type,
+        found.name if found is not None else None,
+        request.locale,
+        outcome,
+        status,
+        handler,
+        verify,
+        _user(envelope),
+    )
 
 
 def _record(
