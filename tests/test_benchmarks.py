@@ -369,3 +369,15 @@ def test_instruction_counts_are_read_per_row(tmp_path: Path) -> None:
     dump = tmp_path / "callgrind.out.2"
     dump.write_text("version: 1\nevents: Ir\nfn=(1) main\n5 10\ntotals: 123456\n")
     assert count_instructions._total(dump) == 123456
+
+
+def test_the_request_line_bench_counts_batched_writes() -> None:
+    # A short run of the def-info app, 16 requests in flight: every request answered, and the
+    # request lines of requests in flight go out together (far fewer write() calls than lines).
+    from benchmarks import bench_request_line
+
+    assert set(bench_request_line.ROWS) <= set(load.ALEXASKILL_ROWS)
+    result = bench_request_line.run_child("def-info", 160, 16, str(load.ROOT))
+    assert result["cpu_us"] > 0
+    if Path("/proc/self/io").is_file():
+        assert result["writes"] < 0.5

@@ -1,0 +1,177 @@
+"""What the request line costs with requests in flight: CPU, write() calls, context switches.
+
+The load benchmark's `def` apps (`benchmarks.load` rows ``def``, ``def-info``, ``def-json``)
+served in-process, ``--concurrency`` requests in flight at once (32, wrk's connections), on
+uvloop when installed, the request log written to a file as the server's standard error is. Each
+row runs in a child process of its own (logging is global), rounds interleaved; per request it
+prints the process CPU time (user + system, the minimum over the rounds: other processes on a
+shared machine only ever add to it), and, from the kernel's counters, the ``write()`` calls and
+the context switches. What uvicorn and the sockets cost is left out: the same for every row.
+
+Run from the repository root::
+
+    python benchmarks/bench_request_line.py
+    python benchmarks/bench_request_line.py --compare-with /tmp/before   # ROW@before too
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+ROWS: Final = ("def", "def-info", "def-json")
+
+
+def child(work_dir: Path, name: str, requests: int, concurrency: int) -> dict[str, float]:
+    """Serve ``requests`` of the load mix to row ``name``'s app; the counters per request."""
+    from alexaskill.logs import configure_logging
+    from alexaskill.testing import TestPKI
+    from benchmarks.envelopes import Workload
+    from benchmarks.load import row
+    from benchmarks.profile_hot_path import asgi_scope
+    from benchmarks.servers import save_pki, weather_def
+
+    pki = TestPKI()
+    app = weather_def.create_app(save_pki(pki, work_dir / "pki", amazon_shape=False))
+    signed = Workload(64).signed(pki)
+    scopes = [asgi_scope(r) for r in signed]
+    messages = [{"type": "http.request", "body": r.body, "more_body": False} for r in signed]
+    env = row(name).env
+    log = (work_dir / f"{name}.log").open("w")
+    configure_logging(
+        env.get("ALEXASKILL_LOG_LEVEL", "WARNING"), json="ALEXASKILL_LOG_JSON" in env, stream=log
+    )
+    statuses: list[int] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    async def serve(count: int) -> None:
+        indices = iter(range(count))
+
+        async def connection() -> None:
+            for index in indices:
+                message = messages[index % len(messages)]
+
+                async def receive(message: dict[str, Any] = message) -> dict[str, Any]:
+                    return message
+
+                await app(dict(scopes[index % len(scopes)]), receive, send)
+
+        await asyncio.gather(*(connection() for _ in range(concurrency)))
+
+    if importlib.util.find_spec("uvloop"):
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    else:
+        loop = asyncio.new_event_loop()
+    loop.run_until_complete(serve(requests // 4))  # warm-up: caches, worker threads
+    first = _counters()
+    loop.run_until_complete(serve(requests))
+    last = _counters()
+    loop.close()
+    log.close()
+    if set(statuses) != {200}:
+        raise SystemExit(f"{name}: answers other than 200: {sorted(set(statuses))}")
+    return {key: (last[key] - first[key]) / requests for key in first}
+
+
+def _counters() -> dict[str, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    writes = 0
+    io = Path("/proc/self/io")
+    if io.is_file():
+        for line in io.read_text().splitlines():
+            if line.startswith("syscw:"):
+                writes = int(line.split()[1])
+    return {
+        "cpu_us": (usage.ru_utime + usage.ru_stime) * 1e6,
+        "writes": writes,
+        "switches": usage.ru_nvcsw + usage.ru_nivcsw,
+    }
+
+
+def run_child(name: str, requests: int, concurrency: int, pythonpath: str) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="alexaskill-line-") as tmp:
+        command = [
+            sys.executable, str(Path(__file__).resolve()), "--child", tmp, "--requests",
+            str(requests), "--concurrency", str(concurrency), "--rows", name,
+        ]  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+        done = subprocess.run(
+            command, env={**env, "PYTHONPATH": pythonpath}, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"{name}: child failed:\n{done.stderr[-2000:]}")
+        result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+        return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=4000, help="requests a run (4000)")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight (32)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each row (3)")
+    parser.add_argument("--rows", nargs="+", choices=ROWS, default=list(ROWS))
+    parser.add_argument("--compare-with", type=Path, default=None, metavar="DIR")
+    parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        [name] = args.rows
+        print(json.dumps(child(args.child, name, args.requests, args.concurrency)))
+        return 0
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.load import _before_path, describe_checkout
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="alexaskill-line-") as tmp:
+        paths = {name: str(ROOT) for name in args.rows}
+        if args.compare_with is not None:
+            shim = str(_before_path(args.compare_with, Path(tmp)))
+            paths.update({f"{name}@before": shim for name in args.rows})
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
+        for round_ in range(args.rounds):
+            for name in paths if round_ % 2 == 0 else list(paths)[::-1]:
+                result = run_child(
+                    name.removesuffix("@before"), args.requests, args.concurrency, paths[name]
+                )
+                runs[name].append(result)
+    print(f"alexaskill: {describe_checkout(ROOT)}")
+    if args.compare_with is not None:
+        print(f"@before: alexaskill from {describe_checkout(args.compare_with)}")
+    print(
+        f"{args.requests} requests a run, {args.concurrency} in flight, in-process, "
+        f"{args.rounds} rounds ({time.monotonic() - started:.0f} s); CPU: the least of the rounds"
+    )
+    print()
+    print("| row | CPU µs/request | line µs/request | write() calls/request | switches/request |")
+    print("|---|---:|---:|---:|---:|")
+    best = {name: min(r["cpu_us"] for r in results) for name, results in runs.items()}
+    for name, results in runs.items():
+        quiet = "def@before" if name.endswith("@before") else "def"
+        line = best[name] - best[quiet] if quiet in best and name != quiet else None
+        writes = sum(r["writes"] for r in results) / len(results)
+        switches = sum(r["switches"] for r in results) / len(results)
+        print(
+            f"| {name} | {best[name]:.0f} | {'' if line is None else f'{line:.1f}'} "
+            f"| {writes:.3f} | {switches:.2f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
