@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,7 +55,7 @@ def child(work_dir: Path, name: str, requests: int, concurrency: int) -> dict[st
     )
     statuses: list[int] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
 
@@ -73,6 +73,7 @@ def child(work_dir: Path, name: str, requests: int, concurrency: int) -> dict[st
 
         await asyncio.gather(*(connection() for _ in range(concurrency)))
 
+    loop: asyncio.AbstractEventLoop
     if importlib.util.find_spec("uvloop"):
         import uvloop
 
