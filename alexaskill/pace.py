@@ -20,8 +20,8 @@ does (benchmarks/README.md, issue 14). So each handler keeps a `Pace`:
   times in all, not once every few calls; a stretch of 20 ms or more is logged as a warning.
   After `FORGIVEN_AFTER` inline calls in a row that did not, the probation halves again.
   What counts as holding up the loop, where the OS tells (Linux): the call waited in the
-  kernel (a voluntary context switch: it slept, or waited for I/O or a lock) or used that much
-  CPU; a call the OS merely took the CPU from, on a busy machine, did not.
+  kernel (a voluntary context switch: it slept, or waited for I/O or a lock) or computed all
+  along; a call the OS merely took the CPU from, on a busy machine, did not.
 - **Back to threads for good** on an inline call that raised `RuntimeError`: what
   ``asyncio.run``, ``anyio.from_thread`` and `alexaskill.threads.run_in_loop` raise on the
   loop's thread (that request got the apology).
@@ -174,15 +174,17 @@ def _usage() -> Any:
 
 
 def _held_up(before: Any) -> bool:
-    """Whether a call that took `QUICK_SECONDS` or more, begun at usage ``before``, waited in
-    the kernel (it slept, or waited for I/O or a lock: a voluntary context switch) or used
-    `QUICK_SECONDS` of CPU. Only then did it hold up the loop: one that the OS merely took the
-    CPU from (on a busy machine, a few ms now and then) did not, and stays inline."""
+    """Whether a call that took `QUICK_SECONDS` or more, begun at usage ``before``, held up the
+    loop: it waited in the kernel (it slept, or waited for I/O or a lock: a voluntary context
+    switch), or it ran all along (no involuntary switch either: it computed). A call the OS
+    took the CPU from (an involuntary switch, on a busy machine: a few ms now and then) did not.
+    (The context switches, not the CPU time: the kernel counts a thread's CPU time in ticks of
+    4 ms or so, too coarse for a 2 ms limit.)"""
     if before is None:  # no per-thread usage here (not Linux): the wall clock decides
         return True
     after = _usage()
-    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return bool(after.ru_nvcsw > before.ru_nvcsw or used >= QUICK_SECONDS)
+    waited = after.ru_nvcsw > before.ru_nvcsw
+    return bool(waited or after.ru_nivcsw == before.ru_nivcsw)
 
 
 _RUSAGE_THREAD: int | None = None

@@ -11,6 +11,7 @@ import asyncio
 import sys
 import threading
 import time
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -325,16 +326,16 @@ def test_only_a_call_that_waited_or_computed_holds_up_the_loop(
     before = pace._usage()
     time.sleep(0.01)  # waits in the kernel: a voluntary context switch
     assert pace._held_up(before)
-    before = pace._usage()
-    spin_until = time.thread_time() + 2 * pace.QUICK_SECONDS
-    while time.thread_time() < spin_until:  # computes
-        pass
-    assert pace._held_up(before)
-    # Neither waited nor computed (the OS gave the CPU to another process meanwhile): the
-    # usage after is the usage before.
-    before = pace._usage()
-    monkeypatch.setattr(pace, "_usage", lambda: before)
-    assert not pace._held_up(before)
+    usage = types.SimpleNamespace(ru_nvcsw=10, ru_nivcsw=5)
+    # Ran all along, no switch at all: it computed.
+    monkeypatch.setattr(pace, "_usage", lambda: types.SimpleNamespace(ru_nvcsw=10, ru_nivcsw=5))
+    assert pace._held_up(usage)
+    # The OS took the CPU from it (an involuntary switch) and it never waited: not held up.
+    monkeypatch.setattr(pace, "_usage", lambda: types.SimpleNamespace(ru_nvcsw=10, ru_nivcsw=6))
+    assert not pace._held_up(usage)
+    # Both: it waited too.
+    monkeypatch.setattr(pace, "_usage", lambda: types.SimpleNamespace(ru_nvcsw=11, ru_nivcsw=6))
+    assert pace._held_up(usage)
 
 
 def test_the_probation_halves_after_a_long_run_of_calls_on_the_loop(
