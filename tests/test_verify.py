@@ -229,6 +229,28 @@ def test_valid_cert_url(pki: TestPKI, url: str, normalised: str) -> None:
     assert fetch.calls == [normalised]  # the URL checked is the URL downloaded
 
 
+def test_cert_url_kept_as_checked_only_for_the_same_string() -> None:
+    # The last URL that passed is not matched again: any other string still is, and refused.
+    assert check_cert_url(DEFAULT_CERT_URL) == DEFAULT_CERT_URL
+    assert check_cert_url(DEFAULT_CERT_URL) == DEFAULT_CERT_URL
+    for url, reason in INVALID_URLS:
+        with pytest.raises(CertificateUrlError, match=reason):
+            check_cert_url(url)
+        assert check_cert_url(DEFAULT_CERT_URL) == DEFAULT_CERT_URL
+    with pytest.raises(CertificateUrlError, match="empty"):
+        check_cert_url("")
+    with pytest.raises(CertificateUrlError, match="path"):
+        check_cert_url(DEFAULT_CERT_URL.rsplit("/", 1)[0] + "/")
+
+
+def test_signature_header_decodes_strictly(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+    signed = pki.sign(BODY)
+    for bad in ("not base64!", signed["Signature-256"] + "A", "é" + signed["Signature-256"][1:]):
+        with pytest.raises(SignatureError, match="not base64"):
+            run(verifier.verify({**signed, "Signature-256": bad}, BODY))
+
+
 @pytest.mark.parametrize(("url", "reason"), INVALID_URLS)
 def test_invalid_cert_url_is_refused_before_any_download(
     pki: TestPKI, url: str, reason: str
