@@ -58,12 +58,21 @@ class Answering(Registration):
         skill_ids = self.skill_ids
         if skill_ids is None:
             return
-        ids = envelope.application_ids
-        if not ids:
-            raise SkillIdError("request names no application id")
-        for application_id in ids:
-            if application_id not in skill_ids:
+        # Envelope.application_ids, read in place (every request: no list, no tuple, no call).
+        named = False
+        context = envelope.context
+        system = None if context is None else context.system
+        if system is not None and system.application:
+            if system.application.application_id not in skill_ids:
                 raise SkillIdError("request is for another skill")
+            named = True
+        session = envelope.session
+        if session is not None and session.application is not None:
+            if session.application.application_id not in skill_ids:
+                raise SkillIdError("request is for another skill")
+            named = True
+        if not named:
+            raise SkillIdError("request names no application id")
 
     async def answer(self, envelope: Envelope) -> bytes:
         """Dispatch a verified, decoded ``envelope`` and return the encoded response envelope."""

@@ -420,6 +420,50 @@ def test_session_and_context_ids_must_both_match() -> None:
         assert client.send_envelope(envelope).status_code == 400
 
 
+def test_skill_id_check_reads_every_application_id() -> None:
+    from alexaskill.exceptions import SkillIdError
+    from alexaskill.models import Application, Context, Envelope, LaunchRequest, Session, System
+
+    skill = Skill(SKILL_ID)
+
+    def envelope(context_id: str | None, session_id: str | None) -> Envelope:
+        context = (
+            None
+            if context_id is None
+            else Context(system=System(application=Application(application_id=context_id)))
+        )
+        session = (
+            None
+            if session_id is None
+            else Session(application=Application(application_id=session_id))
+        )
+        return Envelope(
+            request=LaunchRequest(type="LaunchRequest"), context=context, session=session
+        )
+
+    for ids in ((SKILL_ID, SKILL_ID), (SKILL_ID, None), (None, SKILL_ID)):
+        skill.check_skill_id(envelope(*ids))
+        assert envelope(*ids).application_ids == tuple(i for i in ids if i is not None)
+    for ids in (
+        (OTHER_ID, SKILL_ID),
+        (SKILL_ID, OTHER_ID),
+        (OTHER_ID, None),
+        (None, ""),
+        ("", None),
+    ):
+        with pytest.raises(SkillIdError, match=r"^request is for another skill$"):
+            skill.check_skill_id(envelope(*ids))
+    for bare in (
+        envelope(None, None),
+        Envelope(request=LaunchRequest(), context=Context(system=System())),
+        Envelope(request=LaunchRequest(), context=Context(), session=Session()),
+    ):
+        assert bare.application_ids == ()
+        with pytest.raises(SkillIdError, match=r"^request names no application id$"):
+            skill.check_skill_id(bare)
+    Skill("*").check_skill_id(envelope(None, None))  # any skill id: nothing to check
+
+
 def test_several_skill_ids() -> None:
     skill = Skill([SKILL_ID, OTHER_ID])
     skill.launch(lambda: speak("hi"))
