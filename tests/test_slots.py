@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from alexaskill.exceptions import ConfigurationError
-from alexaskill.models import Intent, Slot
+from alexaskill.models import Intent, Slot, SlotValue
 from alexaskill.slots import (
     MISSING,
     AlexaDate,
@@ -672,3 +672,18 @@ def test_enum_conversion_tries_every_entity_resolution_match() -> None:
     with TestClient(skill) as client:
         result = client.intent("Order", toppings=dict(LIST_SLOT), first=cheese)
     assert result.speech == "['HAM', 'MUSHROOM', 'OLIVES'] MUSHROOM"
+
+
+def test_scalar_takes_the_first_value_of_every_shape() -> None:
+    # A str parameter reads the slot's first value, whether the slot has one value (the fast
+    # case), a multiple-value slotValue (even with a top-level value), or only slotValue.value.
+    as_str = converter_for("tests.handler", "toppings", str)
+    assert as_str(decode(TOPPINGS)) == "pepperoni"
+    listed = decode(TOPPINGS)
+    assert as_str(Slot(name="toppings", value="ham", slot_value=listed.slot_value)) == "pepperoni"
+    assert as_str(Slot(name="toppings", value="ham")) == "ham"
+    assert as_str(Slot(name="toppings", value="", slot_value=SlotValue(value="ham"))) is MISSING
+    assert as_str(Slot(name="toppings", slot_value=SlotValue(value="ham"))) == "ham"
+    simple = SlotValue(value="cheese")
+    assert as_str(Slot(name="toppings", value="ham", slot_value=simple)) == "ham"
+    assert as_str(Slot(name="toppings", value="")) is MISSING

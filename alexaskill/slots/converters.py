@@ -71,6 +71,12 @@ def _slot_itself(slot: Slot | None) -> Any:
 def _scalar(parse: Callable[[str], Any]) -> Converter:
     def convert(slot: Slot | None) -> Any:
         if slot is not None:
+            # The usual slot, one value and no multiple-value slotValue: read without building
+            # the list of `Slot.values` (whose first value it is).
+            sv = slot.slot_value
+            value = slot.value
+            if value and (sv is None or sv.type != "List"):
+                return parse(value)
             for value in slot.values:
                 if value:
                     return parse(value)
