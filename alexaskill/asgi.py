@@ -199,7 +199,10 @@ class _Endpoint:
             return
         headers = _read_headers(scope["headers"])
         content_type = headers.get("content-type", "")
-        if not content_type.lower().startswith("application/json"):
+        # Lower-cased only when it does not already start as Alexa sends it.
+        if not content_type.startswith("application/json") and not (
+            content_type.lower().startswith("application/json")
+        ):
             await _send(send, 415, b'{"error": "expected application/json"}')
             return
         limit = self.skill.max_body_size

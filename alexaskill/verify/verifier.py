@@ -160,11 +160,16 @@ class Verifier:
         request's own type and timestamp once the body is decoded (the app does so: it decodes
         the body once, where `verify` reads it a second time for the timestamp).
         """
-        url = _header(headers, "SignatureCertChainUrl", "signaturecertchainurl")
+        # The app's own mapping has lower-case keys: one get, then the helper's other spellings.
+        url = headers.get("signaturecertchainurl")
+        if url is None:
+            url = _header(headers, "SignatureCertChainUrl", "signaturecertchainurl")
         if url is None:
             raise CertificateUrlError("certificate URL: SignatureCertChainUrl header missing")
         url = check_cert_url(url)
-        value = _header(headers, "Signature-256", "signature-256")
+        value = headers.get("signature-256")
+        if value is None:
+            value = _header(headers, "Signature-256", "signature-256")
         algorithm: hashes.HashAlgorithm = _SHA256
         if value is None:
             if self.allow_sha1:
