@@ -80,12 +80,13 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         """
         self.acquire()
         try:
-            # One write() for many lines: under load each write(2) releases the GIL, which a
-            # worker thread of a def handler takes at once (a futex wake and a context switch
-            # each way), so a line waits, while other requests are in flight, for a flush at
-            # the end of this turn of the event loop. The last request in flight writes
-            # everything with its own line: nothing waits once the server is idle, and one
-            # request at a time (tests, AWS Lambda) writes as before.
+            # One write() for many lines: each line was a system call that also let go of the
+            # GIL (a worker thread of a def handler may take it: a context switch each way).
+            # While other requests are in flight a line waits for one flush at the end of this
+            # turn of the event loop (bench_request_line.py: 1.03 write() calls a request down
+            # to 0.04 for the log). The last request in flight writes everything with its own
+            # line: nothing waits once the server is idle, and one request at a time (tests,
+            # AWS Lambda) writes as before.
             if deferrable:
                 loop = _running_loop()
                 if loop is not None:
