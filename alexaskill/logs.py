@@ -330,21 +330,28 @@ def _args(
 ) -> tuple[str, ...]:
     """The arguments of `_REQUEST_LINE`: the values from the request escaped, as the fields
     are not (a newline in requestId would forge a line; JSON encodes the fields' own)."""
+    # Inlined: no call to escape a printable value or to format a time (a call is ~300
+    # instructions; these were 2,600 of a plain line's 35,500).
+    status_text = "" if status is None else f" ({status})"
+    handler = "-" if handler_ms is None else f"{handler_ms:.1f}ms"
+    verify = "-" if verify_ms is None else f"{verify_ms:.1f}ms"
     if envelope is None:
-        return ("-", "", outcome, _status(status), _ms(handler_ms), _ms(verify_ms), "-")
+        return ("-", "", outcome, status_text, handler, verify, "-")
     request = envelope.request
     request_type = request.type
-    found = envelope.intent
+    found = getattr(request, "intent", None)  # Envelope.intent, without the property's call
     intent = found.name if found is not None else None
     request_id = request.request_id
     return (
-        printable(request_type) if request_type else "-",
-        f" {printable(intent)}" if intent else "",
+        (request_type if request_type.isprintable() else printable(request_type))
+        if request_type
+        else "-",
+        (f" {intent}" if intent.isprintable() else f" {printable(intent)}") if intent else "",
         outcome,
-        _status(status),
-        _ms(handler_ms),
-        _ms(verify_ms),
-        printable(request_id) if request_id else "-",
+        status_text,
+        handler,
+        verify,
+        (request_id if request_id.isprintable() else printable(request_id)) if request_id else "-",
     )
 
 
@@ -353,10 +360,6 @@ def _message(
 ) -> str:
     """``_REQUEST_LINE % args``, as an f-string: a third of the instructions of ``%``."""
     return f"{request_type}{intent} -> {outcome}{status} handler={handler} verify={verify} id={id}"
-
-
-def _status(status: int | None) -> str:
-    return "" if status is None else f" ({status})"
 
 
 def _fields(
@@ -386,7 +389,7 @@ def _field_values(
     if envelope is None:
         return (None, None, None, None, outcome, status, handler, verify, None)
     request = envelope.request
-    found = envelope.intent
+    found = getattr(request, "intent", None)  # Envelope.intent, without the property's call
     return (
         request.request_id or None,
         request.type,
@@ -430,10 +433,6 @@ def _direct_handler() -> _Handler | None:
 
 _REQUEST_LINE: Final = "%s%s -> %s%s handler=%s verify=%s id=%s"
 _LINE: Final = log_request.__code__.co_firstlineno
-
-
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}ms"
 
 
 def _user(envelope: Envelope) -> str | None:
