@@ -8,10 +8,15 @@ prints the process CPU time (user + system, the minimum over the rounds: other p
 shared machine only ever add to it), and, from the kernel's counters, the ``write()`` calls and
 the context switches. What uvicorn and the sockets cost is left out: the same for every row.
 
+``--instructions`` counts instead, under valgrind's callgrind, the instructions of one call of
+`log_request` alone (a decoded IntentRequest, 2,000 calls a formatter): written at once, as with
+one request at a time, and 16 lines to a turn of the event loop, as with requests in flight.
+
 Run from the repository root::
 
     python benchmarks/bench_request_line.py
     python benchmarks/bench_request_line.py --compare-with /tmp/before   # ROW@before too
+    python benchmarks/bench_request_line.py --instructions --compare-with /tmp/before
 """
 
 from __future__ import annotations
@@ -91,6 +96,76 @@ def child(work_dir: Path, name: str, requests: int, concurrency: int) -> dict[st
     return {key: (last[key] - first[key]) / requests for key in first}
 
 
+LINES: Final = 2000
+BATCH: Final = 16
+
+
+def count_child(log_path: Path) -> None:
+    """`log_request` alone, each measured part between two calls of ``os.getppid()``."""
+    from alexaskill.logs import configure_logging, log_request
+    from alexaskill.models import decode_envelope
+
+    fixture = ROOT / "tests" / "fixtures" / "requests" / "IntentRequest.GetWeather.json"
+    envelope = decode_envelope(fixture.read_bytes())
+    stream = log_path.open("w")
+    defer: dict[str, Any] = {}
+    if "deferrable" in (log_request.__kwdefaults__ or {}):
+        defer["deferrable"] = True
+
+    async def turns(count: int, lines: bool) -> None:
+        for _ in range(count // BATCH):
+            for _ in range(BATCH if lines else 0):
+                log_request(
+                    envelope, outcome="ok", status=200, handler_ms=1.234, verify_ms=0.5, **defer
+                )
+            await asyncio.sleep(0)
+
+    loop = asyncio.new_event_loop()
+    for as_json in (False, True):
+        configure_logging("INFO", json=as_json, stream=stream)
+        for _ in range(200):
+            log_request(envelope, outcome="ok", status=200, handler_ms=1.234, verify_ms=0.5)
+        os.getppid()
+        for _ in range(LINES):
+            log_request(envelope, outcome="ok", status=200, handler_ms=1.234, verify_ms=0.5)
+        os.getppid()
+        loop.run_until_complete(turns(320, True))
+        os.getppid()
+        loop.run_until_complete(turns(LINES, True))
+        os.getppid()
+        loop.run_until_complete(turns(LINES, False))  # the turns alone, subtracted
+        os.getppid()
+    loop.close()
+
+
+def count_line(pythonpath: str) -> dict[str, float]:
+    """Instructions a line: plain and JSON, at once and 16 to a turn (callgrind)."""
+    with tempfile.TemporaryDirectory(prefix="alexaskill-line-") as tmp:
+        out = Path(tmp) / "callgrind.out"
+        command = [
+            "valgrind", "--tool=callgrind", "--dump-before=getppid",
+            f"--callgrind-out-file={out}", sys.executable, str(Path(__file__).resolve()),
+            "--count-child", str(Path(tmp) / "log.txt"),
+        ]  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+        env.update(PYTHONHASHSEED="0", PYTHONPATH=pythonpath)
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"valgrind run failed:\n{done.stderr[-2000:]}")
+        from benchmarks.count_instructions import _total
+
+        dumps = sorted(out.parent.glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
+        totals = [_total(dump) for dump in dumps]
+    # Dumps, per formatter: warm-up (the set-up too, first), at once, warm-up, 16 a turn, the
+    # turns alone.
+    found = {}
+    for index, name in enumerate(("plain", "json")):
+        at_once, batched, alone = (totals[part + 5 * index] for part in (1, 3, 4))
+        found[name] = at_once / LINES
+        found[f"{name}, 16 a turn"] = (batched - alone) / LINES
+    return found
+
+
 def _counters() -> dict[str, float]:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     writes = 0
@@ -129,8 +204,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="runs of each row (3)")
     parser.add_argument("--rows", nargs="+", choices=ROWS, default=list(ROWS))
     parser.add_argument("--compare-with", type=Path, default=None, metavar="DIR")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count log_request's instructions (valgrind)"
+    )
     parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--count-child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.count_child is not None:
+        count_child(args.count_child)
+        return 0
+    if args.instructions:
+        return print_counts(args.compare_with)
     if args.child is not None:
         [name] = args.rows
         print(json.dumps(child(args.child, name, args.requests, args.concurrency)))
@@ -171,6 +255,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"| {name} | {best[name]:.0f} | {'' if line is None else f'{line:.1f}'} "
             f"| {writes:.3f} | {switches:.2f} |"
         )
+    return 0
+
+
+def print_counts(before: Path | None) -> int:
+    """Print `count_line`'s table, this checkout's and ``before``'s."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.load import _before_path, describe_checkout
+
+    with tempfile.TemporaryDirectory(prefix="alexaskill-line-") as tmp:
+        counts = {"this checkout": count_line(str(ROOT))}
+        if before is not None:
+            counts["before"] = count_line(str(_before_path(before, Path(tmp))))
+    print(f"alexaskill: {describe_checkout(ROOT)}")
+    if before is not None:
+        print(f"before: alexaskill from {describe_checkout(before)}")
+    print(f"instructions of one log_request call, {LINES} calls a row (valgrind callgrind)")
+    print()
+    columns = list(counts["this checkout"])
+    print("| alexaskill | " + " | ".join(columns) + " |")
+    print("|---|" + "---:|" * len(columns))
+    for name, found in counts.items():
+        print(f"| {name} | " + " | ".join(f"{found[c]:,.0f}" for c in columns) + " |")
     return 0
 
 
