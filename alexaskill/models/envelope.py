@@ -166,6 +166,7 @@ _CLASS_BY_TYPE: Final[dict[str, type[Request]]] = {
 _DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {
     name: msgspec.json.Decoder(cls) for name, cls in _CLASS_BY_TYPE.items()
 }
+_BYTES: Final = (bytes, bytearray)
 _ENVELOPE_DECODER: Final = msgspec.json.Decoder(_RawEnvelope)
 _HEAD_DECODER: Final = msgspec.json.Decoder(_RequestHead)
 _DICT_DECODER: Final = msgspec.json.Decoder(dict[str, Any])
@@ -181,7 +182,8 @@ def request_class(request_type: str) -> type[Request]:
 def decode_envelope(body: bytes | str) -> Envelope:
     """Decode a request body into an `Envelope`; raise `MalformedRequestError` if it is not one."""
     try:
-        if isinstance(body, bytes | bytearray) and not body.isascii():
+        # A tuple, not ``bytes | bytearray``: the union would be built anew on every call.
+        if isinstance(body, _BYTES) and not body.isascii():
             # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
             body.decode()
         try:
