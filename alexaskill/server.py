@@ -11,6 +11,7 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
 - **Head deadline.** A request head (request line and headers) must be complete within
   ``header_timeout`` seconds (5) of the connection opening, or of its first byte after a
   previous response; otherwise the connection is closed (with ``408`` if anything arrived).
+  One sweep a quarter of a second closes the late ones: no timer per request.
   Idle keep-alive connections are uvicorn's to close (``--timeout-keep-alive``, 5 s).
 - **Head size.** A head over ``max_header_size`` bytes (16 KiB, h11's own default) is answered
   ``431`` and the connection closed, before more of it is buffered.
@@ -177,7 +178,8 @@ class _Bounded:
         cycle: Any
         limit_concurrency: int | None
 
-    _head_deadline: asyncio.TimerHandle | None = None
+    #: When the head the connection waits for began (`loop.time`), or None: none awaited.
+    _head_since: float | None = None
     _head_bytes = 0
     _waiting_since = 0.0
 
@@ -186,6 +188,7 @@ class _Bounded:
         super().connection_made(transport)  # type: ignore[misc]
         self._wait_for_head()
         _guard_accept(self.loop, self.connections)
+        _sweep_heads(self.loop, self.connections)
         self._make_room()
 
     def data_received(self, data: bytes) -> None:
@@ -193,12 +196,12 @@ class _Bounded:
         if not self._waiting_for_head():
             super().data_received(data)  # type: ignore[misc]
             return
-        if self._head_deadline is None:  # the first byte after a response
+        if self._head_since is None:  # the first byte after a response
             self._wait_for_head()
         before = self.cycle
         super().data_received(data)  # type: ignore[misc]
         if self.cycle is not before:  # the head is complete
-            self._cancel_deadline()
+            self._head_since = None
             self._head_bytes = 0
             return
         self._head_bytes += len(data)
@@ -207,7 +210,7 @@ class _Bounded:
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Drop the head deadline."""
-        self._cancel_deadline()
+        self._head_since = None
         super().connection_lost(exc)  # type: ignore[misc]
 
     def on_response_complete(self) -> None:
@@ -223,17 +226,11 @@ class _Bounded:
         return cycle is None or bool(cycle.response_complete)
 
     def _wait_for_head(self) -> None:
-        self._cancel_deadline()
-        self._waiting_since = self.loop.time()
-        self._head_deadline = self.loop.call_later(self.header_timeout, self._head_timed_out)
-
-    def _cancel_deadline(self) -> None:
-        if self._head_deadline is not None:
-            self._head_deadline.cancel()
-            self._head_deadline = None
+        # No timer per request: the loop's sweep (`_sweep_heads`) reads _head_since.
+        self._waiting_since = self._head_since = self.loop.time()
 
     def _head_timed_out(self) -> None:
-        self._head_deadline = None
+        self._head_since = None
         transport = self.transport
         if transport.is_closing() or not self._waiting_for_head():
             return
@@ -242,7 +239,7 @@ class _Bounded:
         self._close(_408 if self._head_bytes else None)
 
     def _close(self, answer: bytes | None) -> None:
-        self._cancel_deadline()
+        self._head_since = None
         if answer is not None:
             self.transport.write(answer)
         self.transport.close()
@@ -278,11 +275,43 @@ class _Bounded:
 
     def _drop(self) -> None:
         """Close the connection at once, without an answer."""
-        self._cancel_deadline()
+        self._head_since = None
         self.transport.abort()  # its descriptor back now, not after a lingering close
         # Counted out at once: uvicorn's connection_lost comes a loop iteration later, maybe
         # after another connection's request, which would then find the limit reached (503).
         self.connections.discard(self)
+
+
+#: Seconds between two sweeps for heads past their deadline: a deadline acts up to this late.
+_SWEEP_SECONDS: Final = 0.25
+
+
+def _sweep_heads(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
+    """Close, every `_SWEEP_SECONDS` on ``loop``, the connections of ``connections`` whose head
+    is past its deadline.
+
+    One timer a loop rather than one a request head, made and cancelled (uvloop's ``call_later``
+    allocates a libuv timer each time): ~1% of the server's CPU a request under load
+    (benchmarks/README.md, the ``def-info-docker`` row). Every server (every set of
+    connections) on the loop is swept.
+    """
+    swept: dict[int, set[Any]] | None = getattr(loop, "_alexaskill_swept", None)
+    if swept is not None:
+        swept.setdefault(id(connections), connections)
+        return
+    swept = {id(connections): connections}
+    loop._alexaskill_swept = swept  # type: ignore[attr-defined]
+
+    def sweep() -> None:
+        now = loop.time()
+        for members in swept.values():
+            for connection in list(members):
+                since = getattr(connection, "_head_since", None)
+                if since is not None and now - since >= connection.header_timeout:
+                    connection._head_timed_out()
+        loop.call_later(_SWEEP_SECONDS, sweep)
+
+    loop.call_later(_SWEEP_SECONDS, sweep)
 
 
 def _waited_since(connection: _Bounded) -> float:
