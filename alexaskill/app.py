@@ -99,8 +99,9 @@ class Skill(Serving):
     ``def_handlers`` says where plain ``def`` handlers run. ``"adaptive"`` (the default): in
     worker threads at first, so that one that blocks never holds up other requests, and on the
     event loop's thread once 8 of its calls returned within 2 ms each (the hop to a thread costs
-    more than such a handler); a call there that takes longer moves it back to threads for good,
-    with a warning (see `alexaskill.pace`, and `blocking` to keep one handler in threads).
+    more than such a handler); a call there that holds up the loop for 2 ms or more moves it
+    back to threads, each time for longer (see `alexaskill.pace`, and `blocking` to keep one
+    handler in threads).
     ``"threads"``: always in a worker thread, as Starlette runs them.
     """
 

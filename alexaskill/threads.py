@@ -1,7 +1,8 @@
 """Worker threads for `def` handlers: a cheaper hop off the event loop than anyio's, and back.
 
-A ``def`` handler may block (a database driver, ``requests``, ``time.sleep``), so it never runs
-on the event loop's thread: `run_sync` runs it in a worker thread and awaits its result. The
+A ``def`` handler may block (a database driver, ``requests``, ``time.sleep``), so its calls
+start in worker threads: `run_sync` runs one there and awaits its result, timing it for
+`alexaskill.pace`, which moves a handler whose calls proved quick onto the loop's thread. The
 hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
 ``benchmarks/bench_dispatch.py`` measures both in the same run.
 
