@@ -97,7 +97,7 @@ def test_a_few_slow_calls_in_threads_do_not_keep_a_quick_handler_there(
 ) -> None:
     # Under load a quick call in a thread is now and then stretched by waiting for the
     # interpreter's lock: that alone does not pin the handler.
-    quick_below(0.02)
+    quick_below(0.2)
     skill = Skill(DEFAULT_SKILL_ID)
     where = Where(skill)
     calls = 0
@@ -108,7 +108,7 @@ def test_a_few_slow_calls_in_threads_do_not_keep_a_quick_handler_there(
         calls += 1
         where.note()
         if calls in (2, 5):
-            time.sleep(0.03)
+            time.sleep(0.3)
         return speak("Hi.")
 
     with TestClient(skill) as client:
@@ -304,9 +304,14 @@ def test_twenty_requests_to_a_handler_that_starts_blocking_take_the_time_of_two(
             async def post(request: tuple[bytes, dict[str, str]]) -> Any:
                 return await client.post("/", content=request[0], headers=request[1])
 
-            for request in signed(pace.PROBATION):
-                assert (await post(request)).status_code == 200
+            # Quick calls until it runs on the loop: 8, unless a machine busy enough to stretch
+            # a call past 20 ms made some of them slow.
             handler = skill.registry.handlers[("IntentRequest", "Slow")]
+            for _ in range(200):
+                [request] = signed(1)
+                assert (await post(request)).status_code == 200
+                if handler.pace.inline:
+                    break
             assert handler.pace.inline
             sleeping = True
             twenty = signed(20)
