@@ -53,22 +53,31 @@ class Where:
         client.intent("Loop")
         return [thread == self.loop_thread for thread in self.threads]
 
+    def launches(self, skill: Skill, times: int, **options: Any) -> tuple[list[str], list[bool]]:
+        """Launch ``skill`` ``times`` times: what each answer said, and which calls ran on the
+        loop's thread."""
+        with TestClient(skill, **options) as client:
+            speeches = [client.launch().speech for _ in range(times)]
+            return speeches, self.on_loop(client)
 
-def test_a_quick_def_handler_runs_on_the_loop_after_its_probation(
-    quick_below: Callable[[float], None],
-) -> None:
-    skill = Skill(DEFAULT_SKILL_ID)
-    where = Where(skill)
+
+def say_hi(skill: Skill, where: Where) -> None:
+    """A quick def launch handler that notes where it ran."""
 
     @skill.launch
     def launch() -> Response:
         where.note()
         return speak("Hi.")
 
-    with TestClient(skill) as client:
-        for _ in range(pace.PROBATION + 3):
-            assert client.launch().speech == "Hi."
-        on_loop = where.on_loop(client)
+
+def test_a_quick_def_handler_runs_on_the_loop_after_its_probation(
+    quick_below: Callable[[float], None],
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+    say_hi(skill, where)
+    speeches, on_loop = where.launches(skill, pace.PROBATION + 3)
+    assert speeches == ["Hi."] * (pace.PROBATION + 3)
     assert on_loop == [False] * pace.PROBATION + [True] * 3
 
 
@@ -85,10 +94,7 @@ def test_a_handler_that_blocks_never_runs_on_the_loop(
         time.sleep(0.03)
         return speak("Hi.")
 
-    with TestClient(skill) as client:
-        for _ in range(pace.PROBATION * 2):
-            client.launch()
-        assert where.on_loop(client) == [False] * pace.PROBATION * 2
+    assert where.launches(skill, pace.PROBATION * 2)[1] == [False] * pace.PROBATION * 2
     assert skill.registry.handlers[("LaunchRequest", None)].pace.quick_calls == 0
 
 
@@ -111,10 +117,7 @@ def test_a_few_slow_calls_in_threads_do_not_keep_a_quick_handler_there(
             time.sleep(0.3)
         return speak("Hi.")
 
-    with TestClient(skill) as client:
-        for _ in range(pace.PROBATION + 3):
-            client.launch()
-        on_loop = where.on_loop(client)
+    _, on_loop = where.launches(skill, pace.PROBATION + 3)
     assert on_loop == [False] * (pace.PROBATION + 2) + [True]
 
 
@@ -138,10 +141,8 @@ def test_a_call_that_blocks_the_loop_sends_its_handler_back_to_threads(
             time.sleep(0.3)
         return speak("Hi.")
 
-    with TestClient(skill) as client:
-        for _ in range(first_inline + 2 * pace.PROBATION + 1):
-            assert client.launch().speech == "Hi."  # the slow call's answer is sent all the same
-        on_loop = where.on_loop(client)
+    speeches, on_loop = where.launches(skill, first_inline + 2 * pace.PROBATION + 1)
+    assert set(speeches) == {"Hi."}  # the slow call's answer is sent all the same
     assert on_loop == ([False] * pace.PROBATION + [True] + [False] * 2 * pace.PROBATION + [True])
     warnings = [r for r in caplog.records if "event loop's thread" in r.getMessage()]
     assert [r.levelname for r in warnings] == ["WARNING"]
@@ -174,9 +175,7 @@ def test_a_handler_that_needs_a_thread_goes_back_to_one(
         where.note()
         return speak(run_in_loop(fetch))
 
-    with TestClient(skill, raise_handler_errors=False) as client:
-        answers = [client.launch().speech for _ in range(pace.PROBATION + 2)]
-        on_loop = where.on_loop(client)
+    answers, on_loop = where.launches(skill, pace.PROBATION + 2, raise_handler_errors=False)
     assert answers == ["fetched"] * pace.PROBATION + [APOLOGY, "fetched"]
     assert on_loop == [False] * pace.PROBATION + [True, False]
     assert "raised RuntimeError on the event loop's thread" in caplog.text
@@ -197,10 +196,7 @@ def test_a_blocking_handler_stays_in_threads(
         skill.launch(blocking(launch))
     else:
         blocking(skill.launch(launch))
-    with TestClient(skill) as client:
-        for _ in range(pace.PROBATION + 3):
-            client.launch()
-        assert not any(where.on_loop(client))
+    assert not any(where.launches(skill, pace.PROBATION + 3)[1])
 
 
 def test_def_handlers_threads_keeps_every_call_in_a_thread(
@@ -208,16 +204,9 @@ def test_def_handlers_threads_keeps_every_call_in_a_thread(
 ) -> None:
     skill = Skill(DEFAULT_SKILL_ID, def_handlers="threads")
     where = Where(skill)
+    say_hi(skill, where)
 
-    @skill.launch
-    def launch() -> Response:
-        where.note()
-        return speak("Hi.")
-
-    with TestClient(skill) as client:
-        for _ in range(pace.PROBATION + 3):
-            client.launch()
-        assert not any(where.on_loop(client))
+    assert not any(where.launches(skill, pace.PROBATION + 3)[1])
 
 
 def test_def_handlers_takes_adaptive_or_threads() -> None:
@@ -235,10 +224,7 @@ def test_a_handler_of_alexa_api_stays_in_threads(quick_below: Callable[[float], 
         where.note()
         return speak("Hi.")
 
-    with TestClient(skill) as client:
-        for _ in range(pace.PROBATION + 3):
-            client.launch()
-        assert not any(where.on_loop(client))
+    assert not any(where.launches(skill, pace.PROBATION + 3)[1])
 
 
 def test_an_inline_handler_runs_in_a_copy_of_the_requests_context(
@@ -261,9 +247,8 @@ def test_an_inline_handler_runs_in_a_copy_of_the_requests_context(
         where.note()
         return speak(tag.get())
 
-    with TestClient(skill) as client:
-        answers = [client.launch().speech for _ in range(pace.PROBATION + 2)]
-        assert where.on_loop(client)[-2:] == [True, True]
+    answers, on_loop = where.launches(skill, pace.PROBATION + 2)
+    assert on_loop[-2:] == [True, True]
     assert answers == ["unset"] * (pace.PROBATION + 2)
 
 
