@@ -1,0 +1,193 @@
+"""`alexaskill.server` writes each response's head together with its body: one send, not two.
+
+Each write to a TCP socket is a system call (on loopback ~8 µs of CPU, benchmarks/README.md), so
+the protocols hold a response's first write (uvicorn's status line and headers) until its next
+one (the body) or the end of the event loop's turn, whichever comes first. These tests drive the
+protocols in-process over a transport that records its writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from uvicorn.config import Config
+from uvicorn.server import ServerState
+
+from alexaskill import server as server_module
+
+PROTOCOLS = [server_module.H11Protocol, server_module.HttpToolsProtocol]
+POST = (
+    b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+)
+App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+
+
+class Transport(asyncio.Transport):
+    """What a protocol wrote and whether it closed, as one list of events."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[bytes | str] = []
+        self.closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        assert not self.closing, "written after close"
+        if data:  # h11 ends a sized body with an empty write: a no-op on a real transport
+            self.events.append(bytes(data))
+
+    def close(self) -> None:
+        if not self.closing:
+            self.events.append("close")
+        self.closing = True
+
+    def abort(self) -> None:
+        self.events.append("abort")
+        self.closing = True
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"sockname": ("127.0.0.1", 8080), "peername": ("127.0.0.1", 50000)}.get(
+            name, default
+        )
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+    def writes(self) -> list[bytes]:
+        return [event for event in self.events if isinstance(event, bytes)]
+
+
+async def connect(protocol_class: type[Any], app: App) -> tuple[Any, Transport]:
+    config = Config(app=app, lifespan="off", log_level="warning", timeout_keep_alive=5)
+    config.load()
+    protocol = protocol_class(config=config, server_state=ServerState(), app_state={})
+    transport = Transport()
+    protocol.connection_made(transport)
+    return protocol, transport
+
+
+async def settle() -> None:
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+def answering(body: bytes = b'{"ok": true}', *, pause: float = 0.0) -> App:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+        headers = [(b"content-type", b"application/json")]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        if pause:
+            await asyncio.sleep(pause)
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_response_goes_out_in_one_write(protocol_class: type[Any]) -> None:
+    async def scenario() -> None:
+        protocol, transport = await connect(protocol_class, answering())
+        for _ in range(3):  # and again on the same connection, for each response
+            protocol.data_received(POST)
+            await settle()
+        writes = transport.writes()
+        assert len(writes) == 3, writes
+        for write in writes:
+            assert write.startswith(b"HTTP/1.1 200 OK\r\n")
+            assert write.endswith(b'\r\n\r\n{"ok": true}')
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_head_never_waits_for_a_slow_body(protocol_class: type[Any]) -> None:
+    # The app awaits between the head and the body: the head goes out at the end of the turn.
+    async def scenario() -> None:
+        protocol, transport = await connect(protocol_class, answering(pause=0.3))
+        protocol.data_received(POST)
+        await asyncio.sleep(0.1)
+        writes = transport.writes()
+        assert len(writes) == 1 and writes[0].startswith(b"HTTP/1.1 200 OK\r\n"), writes
+        assert writes[0].endswith(b"\r\n\r\n")  # the head alone
+        await asyncio.sleep(0.4)
+        assert transport.writes()[1:] == [b'{"ok": true}']
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_closing_response_is_written_whole_before_the_close(protocol_class: type[Any]) -> None:
+    async def scenario() -> None:
+        protocol, transport = await connect(protocol_class, answering())
+        protocol.data_received(POST.replace(b"host: x\r\n", b"host: x\r\nconnection: close\r\n"))
+        await settle()
+        assert len(transport.events) == 2 and transport.events[1] == "close", transport.events
+        assert transport.writes()[0].endswith(b'\r\n\r\n{"ok": true}')
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_head_request_gets_its_head(protocol_class: type[Any]) -> None:
+    # A HEAD response has no body to write the head with.
+    async def scenario() -> None:
+        protocol, transport = await connect(protocol_class, answering())
+        protocol.data_received(b"HEAD / HTTP/1.1\r\nhost: x\r\n\r\n")
+        await settle()
+        writes = transport.writes()
+        assert len(writes) == 1 and writes[0].startswith(b"HTTP/1.1 200 OK\r\n"), writes
+        assert writes[0].endswith(b"\r\n\r\n")
+        protocol.data_received(POST)  # the connection goes on as before
+        await settle()
+        assert transport.writes()[1].endswith(b'{"ok": true}')
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_streamed_response_keeps_its_order(protocol_class: type[Any]) -> None:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for part in (b"one", b"two", b"three"):
+            await send({"type": "http.response.body", "body": part, "more_body": True})
+            await asyncio.sleep(0.01)
+        await send({"type": "http.response.body", "body": b""})
+
+    async def scenario() -> None:
+        protocol, transport = await connect(protocol_class, app)
+        protocol.data_received(POST)
+        await asyncio.sleep(0.2)
+        sent = b"".join(transport.writes())
+        assert sent.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert sent.endswith(b"3\r\none\r\n3\r\ntwo\r\n5\r\nthree\r\n0\r\n\r\n"), sent
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_large_body_is_not_copied_to_join_its_head(protocol_class: type[Any]) -> None:
+    body = b"x" * (1 << 20)
+
+    async def scenario() -> None:
+        protocol, transport = await connect(protocol_class, answering(body))
+        protocol.data_received(POST)
+        await settle()
+        writes = transport.writes()
+        assert len(writes) == 2 and writes[1] == body, [len(w) for w in writes]
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
