@@ -381,3 +381,19 @@ def test_the_request_line_bench_counts_batched_writes() -> None:
     assert result["cpu_us"] > 0
     if Path("/proc/self/io").is_file():
         assert result["writes"] < 0.5
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_the_response_writes_bench_serves_its_app_under_both_protocols(
+    tmp_path: Path, scheme: str
+) -> None:
+    # What bench_response_writes.py compares, short of wrk: each protocol serves the tiny app,
+    # over TLS too with the certificate the script makes.
+    from benchmarks import bench_response_writes as bench
+
+    bench.write_files(tmp_path)
+    for protocol in bench.PROTOCOLS:
+        port = load.free_port()
+        command = bench.server_command(tmp_path, protocol, scheme, port)
+        with bench.serving(command, port, scheme, None):
+            assert bench.answers(port, scheme)

@@ -1,0 +1,237 @@
+"""One write() a response or two: alexaskill's server protocol against uvicorn's, over HTTP and TLS.
+
+uvicorn writes a response's status line and headers, then its body: two system calls, and over
+TLS two records, each encrypted and sent on its own. `alexaskill.server.HttpProtocol` holds the
+first write until the body comes (`alexaskill.server._HeldWrites`). This script serves one tiny
+ASGI app (it reads the request, answers 12 bytes of JSON) under both protocols, on uvloop, and
+drives each with wrk: the app does nearly nothing, so what the protocols do shows.
+
+Each round runs every (protocol, scheme) pair once, in a rotated order; the ratios are of the
+same round, their median is printed. The server runs pinned to one CPU, wrk to the other. With
+``--strace`` it also counts the server's write() calls for 1,000 requests on one connection.
+
+Run from the repository root, with wrk (``apt-get install wrk``)::
+
+    python benchmarks/bench_response_writes.py --rounds 6 --duration 6
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import re
+import shutil
+import signal
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Final
+
+from benchmarks.load import cpus_for_pinning, free_port, stop
+from benchmarks.wrk import BenchmarkError, process_cpu_seconds
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+PROTOCOLS: Final = {"uvicorn": "httptools", "alexaskill": "alexaskill.server:HttpProtocol"}
+SCHEMES: Final = ("http", "https")
+
+APP: Final = """
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await receive()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"12")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b'{"ok": true}'})
+"""
+POST_LUA: Final = """
+wrk.method = "POST"
+wrk.body = "{}"
+wrk.headers["Content-Type"] = "application/json"
+"""
+REQUEST: Final = (
+    b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+)
+
+
+def write_files(directory: Path) -> None:
+    """The app, wrk's script, and a self-signed certificate for 127.0.0.1."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    (directory / "tinyapp.py").write_text(APP)
+    (directory / "post.lua").write_text(POST_LUA)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+
+def server_command(directory: Path, protocol: str, scheme: str, port: int) -> list[str]:
+    command = [
+        sys.executable, "-m", "uvicorn", "tinyapp:app", "--app-dir", str(directory),
+        "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop",
+        "--http", PROTOCOLS[protocol], "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    if scheme == "https":
+        command += ["--ssl-keyfile", str(directory / "key.pem")]
+        command += ["--ssl-certfile", str(directory / "cert.pem")]
+    return command
+
+
+@contextlib.contextmanager
+def serving(command: list[str], port: int, scheme: str, cpu: int | None) -> Iterator[int]:
+    if cpu is not None:
+        command = ["taskset", "-c", str(cpu), *command]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not answers(port, scheme):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise BenchmarkError(f"the server did not start: {' '.join(command)}")
+            time.sleep(0.1)
+        yield process.pid
+    finally:
+        stop(process)
+
+
+def answers(port: int, scheme: str) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
+            if scheme == "https":
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                with context.wrap_socket(raw) as tls:
+                    tls.sendall(REQUEST)
+                    return tls.recv(16).startswith(b"HTTP/1.1 200")
+            raw.sendall(REQUEST)
+            return raw.recv(16).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def load(
+    port: int, scheme: str, directory: Path, seconds: int, cpu: int | None, pid: int
+) -> tuple[float, float]:
+    """(requests/s, server CPU µs a request) under wrk, 32 connections, after 1 s of warm-up."""
+
+    def wrk(duration: int) -> str:
+        command = ["wrk", "-t1", "-c32", f"-d{duration}s", "-s", str(directory / "post.lua")]
+        command.append(f"{scheme}://127.0.0.1:{port}/")
+        if cpu is not None:
+            command = ["taskset", "-c", str(cpu), *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30)
+        if done.returncode != 0 or "Non-2xx" in done.stdout or "Socket errors" in done.stdout:
+            raise BenchmarkError(f"wrk failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+    wrk(1)
+    before = process_cpu_seconds(pid)
+    output = wrk(seconds)
+    used = process_cpu_seconds(pid) - before
+    found = re.search(r"(\d+) requests in ([\d.]+)s", output)
+    if found is None:
+        raise BenchmarkError(f"wrk printed no count:\n{output}")
+    requests, elapsed = int(found[1]), float(found[2])
+    return requests / elapsed, used / requests * 1e6
+
+
+def count_writes(directory: Path, protocol: str) -> int:
+    """write() calls of the server for 1,000 keep-alive requests on one connection (strace)."""
+    port = free_port()
+    trace = directory / f"strace-{protocol}.txt"
+    with serving(server_command(directory, protocol, "http", port), port, "http", None) as pid:
+        syscalls = "trace=write,writev,sendto,sendmsg"
+        command = ["strace", "-f", "-c", "-e", syscalls, "-o", str(trace), "-p", str(pid)]
+        tracer = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+        time.sleep(1)  # attached
+        with socket.create_connection(("127.0.0.1", port)) as connection:
+            for _ in range(1000):
+                connection.sendall(REQUEST)
+                received = b""
+                while not received.endswith(b'{"ok": true}'):
+                    received += connection.recv(65536)
+        tracer.send_signal(signal.SIGINT)  # detach and write the summary
+        tracer.wait(timeout=10)
+    calls = 0
+    for line in trace.read_text().splitlines():
+        fields = line.split()
+        if len(fields) >= 5 and fields[-1] in {"write", "writev", "sendto", "sendmsg"}:
+            calls += int(fields[3])
+    return calls
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=4, help="rounds (4)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per run (5)")
+    parser.add_argument("--strace", action="store_true", help="also count write() calls")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk (Debian)", file=sys.stderr)
+        return 2
+    server_cpu, wrk_cpu = cpus_for_pinning()
+    pairs = [(protocol, scheme) for scheme in SCHEMES for protocol in PROTOCOLS]
+    runs: dict[tuple[str, str], list[tuple[float, float]]] = {pair: [] for pair in pairs}
+    with tempfile.TemporaryDirectory(prefix="bench-writes-") as temporary:
+        directory = Path(temporary)
+        write_files(directory)
+        if args.strace:
+            if shutil.which("strace") is None:
+                print("strace is not installed: apt-get install strace", file=sys.stderr)
+                return 2
+            for protocol in PROTOCOLS:
+                calls = count_writes(directory, protocol)
+                print(f"{protocol}: {calls:,} write() calls for 1,000 requests")
+        for round_ in range(args.rounds):
+            for protocol, scheme in pairs[round_ % len(pairs) :] + pairs[: round_ % len(pairs)]:
+                port = free_port()
+                command = server_command(directory, protocol, scheme, port)
+                with serving(command, port, scheme, server_cpu) as pid:
+                    result = load(port, scheme, directory, args.duration, wrk_cpu, pid)
+                runs[protocol, scheme].append(result)
+                print(f"round {round_ + 1} {protocol:10} {scheme:5} {result[0]:9,.0f} requests/s"
+                      f" {result[1]:6.1f} µs of server CPU a request")  # fmt: skip
+    print()
+    for scheme in SCHEMES:
+        ours, theirs = runs["alexaskill", scheme], runs["uvicorn", scheme]
+        by_rate = [a[0] / u[0] for a, u in zip(ours, theirs, strict=True)]
+        by_cpu = [u[1] / a[1] for a, u in zip(ours, theirs, strict=True)]
+        listed = ", ".join(f"{r:.2f}" for r in by_rate)
+        print(f"{scheme}: alexaskill / uvicorn requests/s, round by round: {listed}; median "
+              f"{statistics.median(by_rate):.3f}; by server CPU a request "
+              f"{statistics.median(by_cpu):.3f}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
