@@ -11,7 +11,8 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
 - **Head deadline.** A request head (request line and headers) must be complete within
   ``header_timeout`` seconds (5) of the connection opening, or of its first byte after a
   previous response; otherwise the connection is closed (with ``408`` if anything arrived).
-  One sweep a quarter of a second closes the late ones: no timer per request.
+  One sweep a quarter of a second, while any connection waits for a head, closes the late
+  ones: no timer per request, and none at all on an idle server.
   Idle keep-alive connections are uvicorn's to close (``--timeout-keep-alive``, 5 s).
 - **Head size.** A head over ``max_header_size`` bytes (16 KiB, h11's own default) is answered
   ``431`` and the connection closed, before more of it is buffered.
@@ -186,14 +187,15 @@ class _Bounded:
     _head_bytes = 0
     _waiting_since = 0.0
     _writes: _HeldWrites | None = None
+    _sweeper: _Sweeper
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Start the head deadline; make room among the open connections if needed."""
         super().connection_made(transport)  # type: ignore[misc]
         self._writes = _HeldWrites(self.transport, self.loop)
+        self._sweeper = _sweeper(self.loop, self.connections)
         self._wait_for_head()
         _guard_accept(self.loop, self.connections)
-        _sweep_heads(self.loop, self.connections)
         self._make_room()
 
     def data_received(self, data: bytes) -> None:
@@ -245,8 +247,11 @@ class _Bounded:
         return cycle is None or bool(cycle.response_complete)
 
     def _wait_for_head(self) -> None:
-        # No timer per request: the loop's sweep (`_sweep_heads`) reads _head_since.
+        # No timer per request: the loop's sweep (`_Sweeper`) reads _head_since.
         self._waiting_since = self._head_since = self.loop.time()
+        sweeper = self._sweeper
+        if not sweeper.armed:
+            sweeper.arm()
 
     def _head_timed_out(self) -> None:
         self._head_since = None
@@ -367,32 +372,58 @@ class _HeldWrites:
 _SWEEP_SECONDS: Final = 0.25
 
 
-def _sweep_heads(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
-    """Close, every `_SWEEP_SECONDS` on ``loop``, the connections of ``connections`` whose head
-    is past its deadline.
+class _Sweeper:
+    """Closes, every `_SWEEP_SECONDS` on one loop, the connections whose head is past its deadline.
 
     One timer a loop rather than one a request head, made and cancelled (uvloop's ``call_later``
     allocates a libuv timer each time): ~1% of the server's CPU a request under load
-    (benchmarks/README.md, the ``def-info-docker`` row). Every server (every set of
-    connections) on the loop is swept.
+    (benchmarks/README.md, the ``def-info-docker`` row). Every server (every set of connections)
+    on the loop is swept. The timer runs only while some connection waits for a head: an idle
+    server, or one whose connections all idle between requests (uvicorn's keep-alive timeout
+    closes those), is not woken.
     """
-    swept: dict[int, set[Any]] | None = getattr(loop, "_alexaskill_swept", None)
-    if swept is not None:
-        swept.setdefault(id(connections), connections)
-        return
-    swept = {id(connections): connections}
-    loop._alexaskill_swept = swept  # type: ignore[attr-defined]
 
-    def sweep() -> None:
-        now = loop.time()
-        for members in swept.values():
-            for connection in list(members):
+    __slots__ = ("armed", "loop", "servers")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.servers: dict[int, set[Any]] = {}
+        self.armed = False
+
+    def arm(self) -> None:
+        """Sweep in `_SWEEP_SECONDS` (a connection began to wait for a head)."""
+        self.armed = True
+        self.loop.call_later(_SWEEP_SECONDS, self.sweep)
+
+    def sweep(self) -> None:
+        now = self.loop.time()
+        waiting = False
+        for connections in self.servers.values():
+            for connection in list(connections):
                 since = getattr(connection, "_head_since", None)
-                if since is not None and now - since >= connection.header_timeout:
+                if since is None:
+                    continue
+                if now - since < connection.header_timeout:
+                    waiting = True
+                    continue
+                try:
                     connection._head_timed_out()
-        loop.call_later(_SWEEP_SECONDS, sweep)
+                except Exception:  # one connection's fault must not end the sweeping
+                    logger.exception("closing a connection past its head deadline failed")
+        if waiting:
+            self.loop.call_later(_SWEEP_SECONDS, self.sweep)
+        else:
+            self.armed = False
 
-    loop.call_later(_SWEEP_SECONDS, sweep)
+
+def _sweeper(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> _Sweeper:
+    """The loop's `_Sweeper`, sweeping ``connections`` too."""
+    sweeper: _Sweeper | None = getattr(loop, "_alexaskill_sweeper", None)
+    if sweeper is None:
+        sweeper = _Sweeper(loop)
+        loop._alexaskill_sweeper = sweeper  # type: ignore[attr-defined]
+    sweeper.servers.setdefault(id(connections), connections)
+    return sweeper
 
 
 def _waited_since(connection: _Bounded) -> float:

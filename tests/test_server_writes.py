@@ -32,6 +32,7 @@ class Transport(asyncio.Transport):
         super().__init__()
         self.events: list[bytes | str] = []
         self.closing = False
+        self.protocol: asyncio.BaseProtocol = asyncio.Protocol()
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         assert not self.closing, "written after close"
@@ -61,6 +62,9 @@ class Transport(asyncio.Transport):
     def resume_reading(self) -> None:
         pass
 
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self.protocol
+
     def writes(self) -> list[bytes]:
         return [event for event in self.events if isinstance(event, bytes)]
 
@@ -70,6 +74,7 @@ async def connect(protocol_class: type[Any], app: App) -> tuple[Any, Transport]:
     config.load()
     protocol = protocol_class(config=config, server_state=ServerState(), app_state={})
     transport = Transport()
+    transport.protocol = protocol
     protocol.connection_made(transport)
     return protocol, transport
 
@@ -191,3 +196,67 @@ def test_a_large_body_is_not_copied_to_join_its_head(protocol_class: type[Any]) 
         protocol.connection_lost(None)
 
     asyncio.run(scenario())
+
+
+# --- the head sweep (alexaskill.server._Sweeper) -------------------------------------------------
+
+
+def pending_timers(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
+    return [handle for handle in loop._scheduled if not handle.cancelled()]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_the_head_sweep_sleeps_while_no_connection_waits_for_a_head(
+    protocol_class: type[Any],
+) -> None:
+    # An idle server wakes for nothing: the sweep's timer runs while a connection waits for a
+    # request head, and starts again when one does.
+    class Quick(protocol_class):  # type: ignore[misc, valid-type]
+        header_timeout = 0.6
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        protocol, transport = await connect(Quick, answering())
+        protocol.data_received(POST)  # answered: the connection idles (keep-alive's to close)
+        await asyncio.sleep(0.6)
+        assert protocol._head_since is None
+        assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
+        silent, silent_transport = await connect(Quick, answering())  # sends nothing
+        await asyncio.sleep(0.9)
+        assert silent_transport.events == ["close"]  # swept: past its 0.6 s
+        await asyncio.sleep(0.3)
+        assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
+        protocol.data_received(POST[:20])  # a head begins on the first connection
+        await asyncio.sleep(0.9)
+        assert transport.events[-2:] == [
+            b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            "close",
+        ]
+        for one in (protocol, silent):
+            one.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def test_one_connection_failing_to_close_does_not_end_the_sweep(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Quick(server_module.HttpToolsProtocol):  # type: ignore[misc, valid-type]
+        header_timeout = 0.3
+
+    def broken() -> None:
+        raise OSError("the transport is gone")
+
+    async def scenario() -> None:
+        failing, _ = await connect(Quick, answering())
+        failing._head_timed_out = broken  # past its deadline at the first sweep, and raises
+        await asyncio.sleep(0.6)
+        failing._head_since = None
+        later, later_transport = await connect(Quick, answering())  # swept all the same
+        await asyncio.sleep(0.8)
+        assert later_transport.events == ["close"]
+        for one in (failing, later):
+            one.connection_lost(None)
+
+    asyncio.run(scenario())
+    assert "past its head deadline failed" in caplog.text
