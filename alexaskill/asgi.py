@@ -117,7 +117,7 @@ class Serving(DeadlineAnswering):
         # verifier makes its own client on first use.
         import httpx
 
-        from .alexa_api import tls_context
+        from .tls import tls_context
 
         # The certifi roots come loaded once per process: each start (a test client's, say)
         # would otherwise spend a few hundred ms of CPU loading them again.

@@ -1190,3 +1190,31 @@ def test_downloads_at_once_are_bounded(pki: TestPKI) -> None:
 def test_max_downloads_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_downloads"):
         Verifier(max_downloads=0)
+
+
+def test_a_verifier_without_a_lent_client_shares_the_process_tls_settings(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Making httpx's TLS context loads certifi's roots (a few hundred ms of CPU): the client a
+    # Verifier makes for itself (a mounted skill, AWS Lambda) takes the one the process has.
+    from alexaskill.alexa_api import tls_context
+
+    made: list[dict[str, Any]] = []
+    real = httpx.AsyncClient
+
+    def recording(**options: Any) -> httpx.AsyncClient:
+        made.append(options)
+        handler = lambda request: httpx.Response(200, content=pki.chain_pem)  # noqa: E731
+        return real(transport=httpx.MockTransport(handler))
+
+    monkeypatch.setattr(httpx, "AsyncClient", recording)
+
+    async def scenario() -> None:
+        verifier = Verifier([pki.root], now=lambda: NOW)
+        await verifier.verify(pki.sign(BODY), BODY)
+        await verifier.aclose()
+
+    run(scenario())
+    assert len(made) == 1
+    assert made[0]["verify"] is tls_context()
+    assert made[0]["follow_redirects"] is False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -11,10 +10,9 @@ import msgspec
 
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
+from ..tls import tls_context
 
 if TYPE_CHECKING:
-    import ssl
-
     import httpx
 
 T = TypeVar("T")
@@ -204,18 +202,6 @@ async def send(
         raise AlexaApiTimeout(
             f"{operation}: no answer from Alexa's API within {timeout:g} s", operation=operation
         ) from None
-
-
-@functools.cache
-def tls_context() -> ssl.SSLContext:
-    """httpx's default TLS settings (certifi's roots, or ``SSL_CERT_FILE``), made once per process.
-
-    The app's client and the clients made per call (no lifespan, AWS Lambda) share it: making
-    it costs a few hundred ms of CPU, which each new client would otherwise spend again.
-    """
-    import httpx
-
-    return httpx.create_ssl_context()
 
 
 async def _http(

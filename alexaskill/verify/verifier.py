@@ -271,7 +271,11 @@ class Verifier:
         if client is None:
             client = self._own_client
             if client is None:
-                client = self._own_client = httpx.AsyncClient(follow_redirects=False)
+                from ..tls import tls_context  # the process's: no certifi load of its own
+
+                client = self._own_client = httpx.AsyncClient(
+                    follow_redirects=False, verify=tls_context()
+                )
         try:
             return await self._read(client, url)
         except VerificationError:
