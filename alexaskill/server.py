@@ -409,6 +409,7 @@ class _Sweeper:
                 try:
                     connection._head_timed_out()
                 except Exception:  # one connection's fault must not end the sweeping
+                    connection._head_since = None  # nor be logged again every sweep
                     logger.exception("closing a connection past its head deadline failed")
         if waiting:
             self.loop.call_later(_SWEEP_SECONDS, self.sweep)
