@@ -118,13 +118,13 @@ def test_a_response_goes_out_in_one_write(protocol_class: type[Any]) -> None:
 def test_a_head_never_waits_for_a_slow_body(protocol_class: type[Any]) -> None:
     # The app awaits between the head and the body: the head goes out at the end of the turn.
     async def scenario() -> None:
-        protocol, transport = await connect(protocol_class, answering(pause=0.3))
+        protocol, transport = await connect(protocol_class, answering(pause=1.0))
         protocol.data_received(POST)
         await asyncio.sleep(0.1)
         writes = transport.writes()
         assert len(writes) == 1 and writes[0].startswith(b"HTTP/1.1 200 OK\r\n"), writes
         assert writes[0].endswith(b"\r\n\r\n")  # the head alone
-        await asyncio.sleep(0.4)
+        await asyncio.sleep(1.5)
         assert transport.writes()[1:] == [b'{"ok": true}']
         protocol.connection_lost(None)
 
@@ -222,12 +222,12 @@ def test_the_head_sweep_sleeps_while_no_connection_waits_for_a_head(
         assert protocol._head_since is None
         assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
         silent, silent_transport = await connect(Quick, answering())  # sends nothing
-        await asyncio.sleep(0.9)
+        await asyncio.sleep(1.5)  # 0.6 s, up to a sweep's 0.25 s late, and room to spare
         assert silent_transport.events == ["close"]  # swept: past its 0.6 s
         await asyncio.sleep(0.3)
         assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
         protocol.data_received(POST[:20])  # a head begins on the first connection
-        await asyncio.sleep(0.9)
+        await asyncio.sleep(1.5)
         assert transport.events[-2:] == [
             b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
             "close",
@@ -254,7 +254,7 @@ def test_one_connection_failing_to_close_does_not_end_the_sweep(
         failing._head_timed_out = broken  # past its deadline at the first sweep, and raises
         await asyncio.sleep(0.6)
         later, later_transport = await connect(Quick, answering())  # swept all the same
-        await asyncio.sleep(0.8)
+        await asyncio.sleep(1.2)
         assert later_transport.events == ["close"]
         for one in (failing, later):
             one.connection_lost(None)
