@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import re
 import shutil
 import signal
@@ -34,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
-from benchmarks.load import cpus_for_pinning, free_port, stop
+from benchmarks.load import cpus_for_pinning, free_port, self_signed, stop
 from benchmarks.wrk import BenchmarkError, process_cpu_seconds
 
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -65,34 +64,9 @@ REQUEST: Final = (
 
 def write_files(directory: Path) -> None:
     """The app, wrk's script, and a self-signed certificate for 127.0.0.1."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
     (directory / "tinyapp.py").write_text(APP)
     (directory / "post.lua").write_text(POST_LUA)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    (directory / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    self_signed(directory)
 
 
 def server_command(directory: Path, protocol: str, scheme: str, port: int) -> list[str]:

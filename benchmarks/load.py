@@ -43,6 +43,7 @@ import platform
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -192,11 +194,16 @@ def check_correctness(
     return done
 
 
-def http_post(port: int) -> Post:
-    """A `Post` over one HTTP/1.1 connection to 127.0.0.1:``port``."""
+def http_post(port: int, *, tls: bool = False) -> Post:
+    """A `Post` over one HTTP/1.1 connection to 127.0.0.1:``port`` (HTTPS with ``tls``, the
+    certificate unchecked: `self_signed`'s)."""
 
     def post(body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection = (
+            http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=_unchecked_tls())
+            if tls
+            else http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        )
         try:
             connection.request("POST", "/", body=body, headers=dict(headers))
             response = connection.getresponse()
@@ -205,6 +212,45 @@ def http_post(port: int) -> Post:
             connection.close()
 
     return post
+
+
+def _unchecked_tls() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def self_signed(directory: Path) -> Path:
+    """Write ``directory``/cert.pem and key.pem: a certificate for 127.0.0.1, self-signed."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    directory.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return directory
 
 
 # --- servers ------------------------------------------------------------------------------------
@@ -246,6 +292,7 @@ def server_specs(
     minimal_pki: bool = False,
     before: Path | None = None,
     work_dir: Path | None = None,
+    tls: Path | None = None,
 ) -> list[ServerSpec]:
     """The commands (without port and pinning) for the servers named.
 
@@ -264,6 +311,8 @@ def server_specs(
         if spec.module is None:
             if ask_sdk is None:
                 raise BenchmarkError("the ask-sdk row needs --ask-sdk VENV (see README)")
+            if tls is not None:
+                raise BenchmarkError("--tls serves the uvicorn rows only, not ask-sdk")
             command = [
                 str(ask_sdk / "bin" / "gunicorn"),
                 "--workers=1",
@@ -303,6 +352,11 @@ def server_specs(
             replaced = {option.split("=")[0] for option in spec.options}
             command = [arg for arg in command if arg.split("=")[0] not in replaced]
             command += spec.options
+            if tls is not None:  # uvicorn terminates TLS itself (README: serving on port 443)
+                command += [
+                    f"--ssl-keyfile={tls / 'key.pem'}",
+                    f"--ssl-certfile={tls / 'cert.pem'}",
+                ]
         specs.append(
             ServerSpec(name, command, env, verifies=spec.verifies, pinned=spec.workers == 1)
         )
@@ -335,7 +389,9 @@ def _before_path(before: Path | None, work_dir: Path | None) -> Path:
 
 
 @contextlib.contextmanager
-def running(spec: ServerSpec, port: int, cpu: int | None, log: Path) -> Iterator[int]:
+def running(
+    spec: ServerSpec, port: int, cpu: int | None, log: Path, *, tls: bool = False
+) -> Iterator[int]:
     """Start ``spec`` on ``port`` (pinned to ``cpu``), wait until it answers; yield its pid.
 
     The server is stopped (SIGTERM, then SIGKILL after 5 s) however the block ends.
@@ -357,21 +413,25 @@ def running(spec: ServerSpec, port: int, cpu: int | None, log: Path) -> Iterator
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_until_listening(process, port, log)
+        wait_until_listening(process, port, log, tls=tls)
         yield process.pid
     finally:
         stop(process)
 
 
-def wait_until_listening(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    """Return once 127.0.0.1:``port`` answers HTTP; `BenchmarkError` if the server died first."""
+def wait_until_listening(
+    process: subprocess.Popen[bytes], port: int, log: Path, *, tls: bool = False
+) -> None:
+    """Return once 127.0.0.1:``port`` answers HTTP (over TLS with ``tls``); `BenchmarkError` if
+    the server died first."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise BenchmarkError(f"server exited ({process.returncode}):\n{_tail(log)}")
         with (
             contextlib.suppress(OSError),
-            socket.create_connection(("127.0.0.1", port), timeout=1) as sock,
+            socket.create_connection(("127.0.0.1", port), timeout=1) as raw,
+            _unchecked_tls().wrap_socket(raw) if tls else contextlib.nullcontext(raw) as sock,
         ):
             sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             if sock.recv(16).startswith(b"HTTP/1."):
@@ -423,6 +483,7 @@ def benchmark_server(
     load_cpu: int | None,
     say: Callable[[str], None] = print,
     profile: Path | None = None,
+    tls: bool = False,
 ) -> LoadResult:
     """Start one server, check it, load it, stop it.
 
@@ -431,9 +492,10 @@ def benchmark_server(
     """
     port = free_port()
     log = work_dir / f"{spec.name}.log"
-    with running(spec, port, server_cpu, log) as pid:
+    with running(spec, port, server_cpu, log, tls=tls) as pid:
         requests = workload.signed(pki)
-        for line in check_correctness(http_post(port), requests, verifies=spec.verifies):
+        post = http_post(port, tls=tls)
+        for line in check_correctness(post, requests, verifies=spec.verifies):
             say(f"  {line}")
         # Signed now: the measured run ends well within the 150 s timestamp tolerance.
         requests = workload.signed(pki)
@@ -448,6 +510,7 @@ def benchmark_server(
                 threads=threads,
                 cpu=load_cpu,
                 server_pid=pid,
+                tls=tls,
             )
 
         if warmup > 0:
@@ -681,6 +744,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "(the figures of such a run are lower than an unsampled run's: for finding where the "
         "time goes, not for the table)",
     )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="uvicorn terminates TLS (a self-signed certificate; wrk's TLS on its CPU): how a "
+        "skill serves on port 443 without a proxy in front",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     if args.duration > 15 or args.duration < 1:
@@ -753,6 +822,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             minimal_pki=args.minimal_pki,
             before=args.compare_with,
             work_dir=work_dir,
+            tls=self_signed(work_dir / "tls") if args.tls else None,
         )
         for round_ in range(args.rounds):
             # Every other round runs the servers in reverse order, so that a drift of the machine
@@ -773,6 +843,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         server_cpu=server_cpu,
                         load_cpu=load_cpu,
                         profile=profile_of(args.profile, spec.name, round_),
+                        tls=args.tls,
                     )
                 except BenchmarkError as exc:
                     print(f"  FAILED: {exc}", file=sys.stderr)

@@ -89,8 +89,10 @@ def run_wrk(
     threads: int,
     cpu: int | None,
     server_pid: int,
+    tls: bool = False,
 ) -> LoadResult:
-    """Drive 127.0.0.1:``port`` with wrk for ``seconds``; raise `BenchmarkError` if wrk fails."""
+    """Drive 127.0.0.1:``port`` (HTTPS with ``tls``) with wrk for ``seconds``; raise
+    `BenchmarkError` if wrk fails."""
     command = [
         "wrk",
         f"-t{threads}",
@@ -100,7 +102,7 @@ def run_wrk(
         "10s",
         "-s",
         str(LUA_SCRIPT),
-        f"http://127.0.0.1:{port}/",
+        f"{'https' if tls else 'http'}://127.0.0.1:{port}/",
         "--",
         str(pool),
     ]

@@ -292,8 +292,9 @@ def test_duration_is_bounded() -> None:
         load.parse_args(["--duration", "60"])
 
 
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "tls"])
 def test_one_short_run_of_the_alexaskill_server(
-    pki: TestPKI, pki_dir: Path, tmp_path: Path
+    pki: TestPKI, pki_dir: Path, tmp_path: Path, tls: bool
 ) -> None:
     if shutil.which("wrk") is None:
         # .ci/run installs it (apt); with CI set a missing wrk fails the run, never skips it.
@@ -301,7 +302,9 @@ def test_one_short_run_of_the_alexaskill_server(
             pytest.fail("wrk is not installed (CI is set: the load-harness test must run)")
         pytest.skip("wrk is not installed (apt-get install wrk)")
     loop, parser = load.event_loop_and_parser()
-    spec = load.server_specs(["def-info"], pki_dir, loop, parser, None)[0]
+    certificate = load.self_signed(tmp_path / "tls") if tls else None
+    spec = load.server_specs(["def-info"], pki_dir, loop, parser, None, tls=certificate)[0]
+    assert ("--ssl-certfile" in " ".join(spec.command)) is tls
     said: list[str] = []
     say: Callable[[str], None] = said.append
     result = load.benchmark_server(
@@ -316,6 +319,7 @@ def test_one_short_run_of_the_alexaskill_server(
         server_cpu=None,
         load_cpu=None,
         say=say,
+        tls=tls,
     )
     assert result.requests > 0
     assert result.errors == 0 and result.status_errors == 0
