@@ -3,7 +3,8 @@
 Each write to a TCP socket is a system call (on loopback ~8 µs of CPU, benchmarks/README.md), so
 the protocols hold a response's first write (uvicorn's status line and headers) until its next
 one (the body) or the end of the event loop's turn, whichever comes first. These tests drive the
-protocols in-process over a transport that records its writes.
+protocols in-process over a transport that records its writes; so do the last ones, of the head
+deadline's sweep, which runs only while a connection waits for a request head.
 """
 
 from __future__ import annotations
