@@ -66,41 +66,50 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
 
     def __init__(self, stream: IO[str]) -> None:
         super().__init__(stream)
-        # Request lines waiting for the flush scheduled on `_flush_loop` (see `_write_line`),
-        # and for each the call of `log_request` that made it, should `handleError` need it.
+        # Request lines waiting for the flush scheduled on `_flush_loop` (see `_write_line`):
+        # their text alone. Keeping each line's request too (its envelope, for the record a
+        # failed write reports) until the turn's end let the garbage collector find a turn's
+        # envelopes alive and move them to its older generations, collected far more often
+        # then: under load ~8% more CPU a request, more than the batched writes save
+        # (benchmarks/README.md).
         self._pending: list[str] = []
-        self._pending_calls: list[_Call] = []
         self._flush_loop: AbstractEventLoop | None = None
+        #: The task whose line went out at once in this turn of `_flush_loop`, if one did.
+        self._turn_task: object = None
 
     def _write_line(self, line: str, call: _Call, deferrable: bool) -> None:
         """Write one request line, formatted, as `emit` would, under the handler's lock.
 
-        A ``deferrable`` line (other requests are in flight) waits for the end of the event
-        loop's turn, with the lines of the requests that finish in the same turn.
+        On an event loop, a line waits for the end of the loop's turn, to go out in one write
+        with the others of the turn, when the turn already wrote or holds another request's
+        line (another task's), or when other requests are in flight (``deferrable``).
         """
         self.acquire()
         try:
-            # One write() for many lines: each line was a system call that also let go of the
-            # GIL (a worker thread of a def handler may take it: a context switch each way).
-            # While other requests are in flight a line waits for one flush at the end of this
-            # turn of the event loop (bench_request_line.py: 1.03 write() calls a request down
-            # to 0.04 for the log, 32 requests in flight). The last request in flight writes
-            # everything with its own line: nothing waits once the server is idle, and one
-            # request at a time (tests, AWS Lambda) writes as before. A request that runs to its
-            # end without awaiting (a quick def handler on the loop, alexaskill.pace) is never in
-            # flight beside another: its line is its own write(), ~3 µs (benchmarks/README.md).
-            if deferrable:
-                loop = _running_loop()
-                if loop is not None:
+            # One write() for many lines: each line is a system call, and a release of the GIL
+            # (a worker thread of a def handler may take it). Under load a turn of the loop
+            # runs several requests to their end (uvicorn's task for each; a quick def handler
+            # on the loop, alexaskill.pace, never awaits), none in flight beside another: the
+            # turn's first line goes out at once, the others together at the turn's end
+            # (load.py, def-info: 1.0 write() a request for the log down to 0.07, 1-2% less
+            # CPU a request; benchmarks/README.md). One request at a time (tests, a quiet
+            # server), or several one after another in one task (an in-process client), has
+            # each line out before its answer; without a running loop (AWS Lambda, a script)
+            # every line goes out at once.
+            loop = _running_loop()
+            if loop is not None:
+                if self._flush_loop is not loop:
+                    waits = deferrable
+                    self._flush_loop = loop
+                    self._turn_task = None if deferrable else _current_task(loop)
+                    loop.call_soon(self._flush_pending, loop)
+                else:
+                    waits = deferrable or _current_task(loop) is not self._turn_task
+                if waits:
                     self._pending.append(line)
-                    self._pending_calls.append(call)
-                    if self._flush_loop is not loop:
-                        self._flush_loop = loop
-                        loop.call_soon(self._flush_pending)
                     return
             if self._pending:
                 self._pending.append(line)
-                self._pending_calls.append(call)
                 self._write_pending()
                 return
             try:
@@ -116,8 +125,8 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
 
     def _write_pending(self) -> None:
         """Write the pending lines in one call, whole (the caller holds the lock)."""
-        lines, calls = self._pending, self._pending_calls
-        self._pending, self._pending_calls = [], []
+        lines = self._pending
+        self._pending = []
         try:
             stream = self.stream
             terminator = self.terminator
@@ -126,13 +135,15 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         except RecursionError:
             raise
         except Exception:
-            for call in calls:  # one report per line lost, as one emit() per line would make
-                self.handleError(_record(*call))
+            for line in lines:  # one report per line lost, as one emit() per line would make
+                self.handleError(_line_record(line))
 
-    def _flush_pending(self) -> None:
+    def _flush_pending(self, loop: AbstractEventLoop) -> None:
+        """The end of ``loop``'s turn: write what waits (the lines of any loop)."""
         self.acquire()
         try:
-            self._flush_loop = None
+            if self._flush_loop is loop:
+                self._flush_loop = self._turn_task = None
             if self._pending:
                 self._write_pending()
         finally:
@@ -165,6 +176,11 @@ def _running_loop() -> AbstractEventLoop | None:
     # costs an AWS Lambda cold start ~10 ms.
     asyncio = sys.modules.get("asyncio")
     return None if asyncio is None else asyncio._get_running_loop()
+
+
+def _current_task(loop: AbstractEventLoop) -> object:
+    # Called with a running loop only: asyncio is imported then.
+    return sys.modules["asyncio"].current_task(loop)
 
 
 def configure_logging(
@@ -419,6 +435,13 @@ def _record(
         request_logger.name, logging.INFO, __file__, _LINE, _REQUEST_LINE, _args(*call), None,
         "log_request", _fields(*call),
     )  # fmt: skip
+
+
+def _line_record(line: str) -> logging.LogRecord:
+    """A record of a request line already formatted: what a failed batched write reports."""
+    return request_logger.makeRecord(
+        request_logger.name, logging.INFO, __file__, _LINE, line, (), None, "log_request"
+    )
 
 
 def _direct_handler() -> _Handler | None:

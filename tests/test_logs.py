@@ -578,24 +578,65 @@ def intent_bodies(count: int, name: str = "Together") -> list[bytes]:
 
 
 @pytest.mark.parametrize("as_json", [False, True])
-def test_concurrent_requests_one_line_each_all_written_by_the_last_answer(as_json: bool) -> None:
+def test_concurrent_requests_one_line_each_all_written_by_the_end_of_the_turn(
+    as_json: bool,
+) -> None:
     stream = CountingStream()
     configure_logging("INFO", json=as_json, stream=stream)
     skill, _ = together_skill(8)
     served = Served(skill, stream)
     bodies = intent_bodies(8)
-    assert asyncio.run(post_signed(served, bodies, at_once=True)) == [200] * 8
-    # As the last call left the skill, before any further turn of the event loop, every line
-    # was out: nothing waits for a flush that may never come.
-    assert served.returned[-1] == (0, 8)
+
+    async def main() -> tuple[list[int], int]:
+        statuses = await post_signed(served, bodies, at_once=True)
+        await asyncio.sleep(0)  # the next turn of the loop: nothing waits any longer
+        return statuses, len(request_lines(stream))
+
+    statuses, written = asyncio.run(main())
+    assert statuses == [200] * 8
+    assert written == 8
     lines = request_lines(stream)
     assert len(lines) == 8 and len(set(lines)) == 8
     ids = {json.loads(body)["request"]["requestId"] for body in bodies}
     assert {next(i for i in ids if i in line) for line in lines} == ids  # one line per request
     assert all(text.endswith("\n") for text in stream.writes)  # whole lines in every write
-    # Several lines went out in one write() call: the lines of requests still in flight wait.
+    # Several lines went out in one write() call: the lines of requests in flight wait.
     assert len(stream.writes) < 8
     assert max(text.count("\n") for text in stream.writes) > 1
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_requests_a_turn_runs_to_their_end_write_their_lines_in_two_writes(as_json: bool) -> None:
+    # Under load, uvicorn starts a task per request, several in one turn of the loop, and a
+    # quick def handler on the loop (alexaskill.pace) runs each to its end without awaiting:
+    # no two are ever in flight together, yet their lines need not be a write() each.
+    stream = CountingStream()
+    configure_logging("INFO", json=as_json, stream=stream)
+    kinds = ["LaunchRequest", "IntentRequest.GetWeather", "SessionEndedRequest.USER_INITIATED"]
+
+    async def request(kind: str) -> None:
+        log_request(envelope(kind), outcome="ok", status=200)  # nothing else in flight
+
+    async def main() -> list[str]:
+        tasks = [asyncio.create_task(request(kind)) for _ in range(3) for kind in kinds]
+        await asyncio.sleep(0)  # the turn that runs the nine requests, then this task again
+        during = list(stream.writes)
+        await asyncio.gather(*tasks)  # the end of that turn
+        await asyncio.sleep(0)
+        return during
+
+    during = asyncio.run(main())
+    # The turn's first line went out at once, as a lone request's does, before its answer ...
+    assert len(during) == 1 and during[0].count("\n") == 1
+    # ... and the eight after it at the end of the turn, in one write, in their order.
+    assert len(stream.writes) == 2 and stream.writes[1].count("\n") == 8
+    lines = stream.getvalue().splitlines()
+    types = (
+        [json.loads(line)["request_type"] for line in lines]
+        if as_json
+        else [line.split(": ", 1)[1].split(" ", 1)[0] for line in lines]
+    )
+    assert types == ["LaunchRequest", "IntentRequest", "SessionEndedRequest"] * 3
 
 
 def test_sequential_requests_write_their_line_before_answering() -> None:
@@ -646,8 +687,8 @@ def test_deferred_lines_keep_their_order_with_other_records() -> None:
     assert len(after.splitlines()) == 4
 
 
-@pytest.mark.parametrize("how", ["flush", "close", "configure_logging", "non-deferrable line"])
-def test_pending_lines_are_written_by_flush_close_and_the_next_line(how: str) -> None:
+@pytest.mark.parametrize("how", ["flush", "close", "configure_logging", "end of the turn"])
+def test_pending_lines_are_written_by_flush_close_and_the_end_of_the_turn(how: str) -> None:
     stream = CountingStream()
     configure_logging("INFO", stream=stream)
     handler = logging.getLogger("alexaskill").handlers[0]
@@ -655,6 +696,8 @@ def test_pending_lines_are_written_by_flush_close_and_the_next_line(how: str) ->
     async def main() -> tuple[int, int]:
         log_request(envelope(), outcome="ok", status=200, deferrable=True)
         log_request(envelope("LaunchRequest"), outcome="ok", status=200, deferrable=True)
+        # The last request in flight, in the same turn: it waits with them.
+        log_request(envelope(), outcome="ok", status=200)
         before = len(request_lines(stream))
         if how == "flush":
             handler.flush()
@@ -663,12 +706,12 @@ def test_pending_lines_are_written_by_flush_close_and_the_next_line(how: str) ->
         elif how == "configure_logging":
             configure_logging("INFO", stream=io.StringIO())  # replaces (and closes) the handler
         else:
-            log_request(envelope(), outcome="ok", status=200)
+            await asyncio.sleep(0)
         return before, len(request_lines(stream))
 
     before, after = asyncio.run(main())
-    assert before == 0  # the two lines were pending: what this test is about
-    assert after == (3 if how == "non-deferrable line" else 2)
+    assert before == 0  # the three lines were pending: what this test is about
+    assert after == 3
     assert len(stream.writes) == 1  # all of them in one write() call
     assert request_lines(stream) == stream.getvalue().splitlines()
 
@@ -692,6 +735,25 @@ def test_pending_lines_are_written_at_interpreter_exit() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[0] == "exiting"  # the line was still pending then
     assert "alexaskill.request: - -> refused:signature (400)" in done.stderr.splitlines()[1]
+
+
+def test_a_waiting_line_keeps_no_reference_to_its_request() -> None:
+    # Kept until the turn's end, a turn's envelopes were alive when the garbage collector ran:
+    # moved to its older generations, collected far more often (logs._Handler).
+    stream = CountingStream()
+    configure_logging("INFO", stream=stream)
+
+    async def main() -> tuple[int, int, int]:
+        request = envelope()
+        before = sys.getrefcount(request)
+        log_request(request, outcome="ok", status=200, deferrable=True)
+        waiting = sys.getrefcount(request)
+        await asyncio.sleep(0)
+        return before, waiting, len(request_lines(stream))
+
+    before, waiting, written = asyncio.run(main())
+    assert waiting == before
+    assert written == 1  # the line did wait, and went out at the turn's end
 
 
 def test_a_failed_batched_write_reports_every_line_lost(capsys: pytest.CaptureFixture[str]) -> None:
