@@ -5,7 +5,9 @@ The page itself is tested in a real browser by tests/test_simulator_browser.py.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -357,3 +359,128 @@ def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:
         assert moved["notes"] == ["now talking to the skill at /nested/other/"]
         assert spoken(moved) == ["Hello from the other skill."]
         assert moved["turn"]["exchanges"][0]["envelope"]["session"]["new"] is True
+
+
+# --- an interaction model file instead of the model built from the code -----------------------
+
+
+def model_file(path: Path, samples: list[str], invocation: str = "light house") -> Path:
+    """An ASK CLI model file at ``path``: SeaWeather said with ``samples``, help and stop."""
+    intents = [
+        {"name": "SeaWeather", "slots": [], "samples": samples},
+        {"name": "AMAZON.HelpIntent", "samples": []},
+        {"name": "AMAZON.StopIntent", "samples": []},
+    ]
+    language = {"invocationName": invocation, "intents": intents}
+    path.write_text(json.dumps({"interactionModel": {"languageModel": language}}))
+    return path
+
+
+def with_model(pki: TestPKI, model: Path, spec: str = "skill") -> Any:
+    from alexaskill.simulator import with_simulator
+
+    return with_simulator(load_object(f"{SKILL_FILE}:{spec}"), pki=pki, model=model)
+
+
+def test_a_model_file_is_what_the_simulator_understands(pki: TestPKI, tmp_path: Path) -> None:
+    # A sample only the file has, in the file's locale; the code's model is not consulted.
+    path = model_file(tmp_path / "en-GB.json", ["what are the waves doing"])
+    with StarletteClient(with_model(pki, path)) as http:
+        info = http.get("/_simulator/api/info").json()
+        assert info["locales"] == ["en-GB"] and info["locale"] == "en-GB"
+        # Opened by the file's invocation name: "open the skill" would not open it.
+        assert info["examples"] == ["open light house", "what are the waves doing", "help", "stop"]
+        opened = turn(http, text="open light house", locale="en-GB")
+        assert opened["turn"]["understood"]["kind"] == "launch"
+        said = turn(http, text="what are the waves doing", locale="en-GB")["turn"]
+        assert said["understood"]["intent"] == "SeaWeather"
+        assert said["understood"]["exact"] is True
+        assert said["exchanges"][0]["envelope"]["request"]["locale"] == "en-GB"
+        # A locale the file has no model for is refused with the reason.
+        refused = http.post(
+            "/_simulator/api/turn",
+            json={"simulation": ID, "action": "say", "text": "hi", "locale": "en-US"},
+        )
+        assert refused.status_code == 400
+        assert refused.json()["error"] == (f"locale: 'en-US' has no model in {path}; one of en-GB")
+
+
+def test_a_model_directory_offers_each_of_its_locales(pki: TestPKI, tmp_path: Path) -> None:
+    # The ASK CLI's interactionModels/custom: a file a locale, others (notes.json) left alone.
+    model_file(tmp_path / "en-US.json", ["how rough is the water"])
+    model_file(tmp_path / "en-AU.json", ["how is the swell"], invocation="the lighthouse")
+    (tmp_path / "notes.json").write_text("{}")
+    with StarletteClient(with_model(pki, tmp_path)) as http:
+        info = http.get("/_simulator/api/info").json()
+        assert info["locales"] == ["en-AU", "en-US"] and info["locale"] == "en-US"
+        said = turn(http, text="how rough is the water")["turn"]
+        assert said["understood"]["exact"] is True
+        moved = turn(http, "configure", locale="en-AU")
+        assert moved["notes"] == ["now speaking en-AU", "a new session"]
+        said = turn(http, text="ask the lighthouse how is the swell", locale="en-AU")["turn"]
+        assert said["understood"]["intent"] == "SeaWeather"
+        assert said["understood"]["exact"] is True
+        assert said["exchanges"][0]["envelope"]["request"]["locale"] == "en-AU"
+
+
+def test_a_model_file_named_after_no_locale_serves_every_locale(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    from alexaskill.understanding import supported_locales
+
+    path = model_file(tmp_path / "model.json", ["what are the waves doing"])
+    with StarletteClient(with_model(pki, path)) as http:
+        info = http.get("/_simulator/api/info").json()
+        assert info["locales"] == list(supported_locales()) and info["locale"] == "en-US"
+        said = turn(http, text="what are the waves doing", locale="en-IN")["turn"]
+        assert said["understood"]["exact"] is True
+
+
+def test_a_model_that_cannot_serve_is_refused_before_any_skill_trusts_the_key(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    from starlette.applications import Starlette
+
+    from alexaskill import Skill
+    from alexaskill.simulator import with_simulator
+
+    skill = load_object(f"{SKILL_FILE}:skill")
+    verifier = skill.verifier
+    model_file(tmp_path / "fr-FR.json", ["quel temps fait-il en mer"])
+    model_file(tmp_path / "ok.json", ["what are the waves doing"])
+    (tmp_path / "nothing").mkdir()
+    two = Starlette(routes=[skill.mount("/a"), Skill("amzn1.ask.skill.other").mount("/b")])
+    cases = [
+        (skill, tmp_path / "missing.json", "missing.json: no such file or directory"),
+        (skill, tmp_path / "fr-FR.json", "fr-FR.json: a model for fr-FR, not a locale understood"),
+        (skill, tmp_path / "nothing", "nothing: no <locale>.json model files"),
+        (two, tmp_path / "ok.json", "one skill's, and this app serves 2 (/a/, /b/)"),
+    ]
+    for app, path, reason in cases:
+        with pytest.raises(ValueError, match=re.escape(reason)):
+            with_simulator(app, pki=pki, model=path)
+    assert skill.verifier is verifier  # refused before the development key was trusted
+
+
+def test_serve_model_needs_dev_and_reports_a_broken_file_at_start(
+    dev_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alexaskill.cli import UsageError, main
+    from alexaskill.simulator import SimulatorApp
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    good = model_file(tmp_path / "en-US.json", ["what are the waves doing"])
+    with pytest.raises(UsageError, match="--model is the simulator's: add --dev"):
+        _prepare("skill", load_object(f"{SKILL_FILE}:skill"), False, None, str(good))
+    app = _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None, str(good))
+    assert isinstance(app, SimulatorApp) and app.simulator.model == good
+    broken = tmp_path / "en-GB.json"
+    broken.write_text('{"interactionModel": {"languageModel": {"intents": "many"}}}')
+    with pytest.raises(UsageError, match=r"^--model: .*en-GB\.json"):
+        _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None, str(broken))
+    with pytest.raises(UsageError, match="no such file or directory"):
+        _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None, str(tmp_path / "x"))
+    # The command line refuses --model without --dev before it starts any server.
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["serve", f"{SKILL_FILE}:skill", "--model", str(good)], stdout=out, stderr=err)
+    assert code == 2 and "--model is the simulator's: add --dev" in err.getvalue()

@@ -17,6 +17,7 @@ from .dev import DEV_PKI_ENV, trust_dev_pki
 _SERVE_APP_ENV: Final = "ALEXASKILL_SERVE_APP"
 _SERVE_DEV_ENV: Final = "ALEXASKILL_SERVE_DEV"
 _SERVE_CAPTURE_ENV: Final = "ALEXASKILL_SERVE_CAPTURE"
+_SERVE_MODEL_ENV: Final = "ALEXASKILL_SERVE_MODEL"
 
 
 def _configure_server_logging() -> None:
@@ -30,15 +31,19 @@ def serve_factory() -> Any:
     spec = os.environ[_SERVE_APP_ENV]
     app = load_app(spec)
     dev = os.environ.get(_SERVE_DEV_ENV) == "1"
-    return _prepare(spec, app, dev, os.environ.get(_SERVE_CAPTURE_ENV))
+    model = os.environ.get(_SERVE_MODEL_ENV) or None
+    return _prepare(spec, app, dev, os.environ.get(_SERVE_CAPTURE_ENV), model)
 
 
-def _prepare(spec: str, app: Any, dev: bool, capture: str | None) -> Any:
+def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | None = None) -> Any:
     """Apply ``--dev`` and ``--capture`` to every skill ``app`` serves; the app to serve.
 
-    With ``--dev`` that is ``app`` with the simulator at ``/_simulator/``: without it, nothing of
-    the simulator is imported.
+    With ``--dev`` that is ``app`` with the simulator at ``/_simulator/`` (understanding what
+    the user says with ``model``, an ASK CLI model file or directory, if given): without it,
+    nothing of the simulator is imported.
     """
+    if model is not None and not dev:
+        raise UsageError("--model is the simulator's: add --dev")
     skills = skills_in(app) if dev or capture else []
     if (dev or capture) and not skills:
         option = "--dev" if dev else "--capture"
@@ -54,8 +59,25 @@ def _prepare(spec: str, app: Any, dev: bool, capture: str | None) -> Any:
     if dev:
         from ..simulator import with_simulator
 
-        return with_simulator(app)
+        return _with_simulator(with_simulator, app, model)
     return app
+
+
+def _with_simulator(with_simulator: Any, app: Any, model: str | None) -> Any:
+    """``with_simulator(app, model=model)``, a model that cannot serve reported as usage."""
+    from ..exceptions import ConfigurationError
+    from ..interaction import InteractionModelError
+
+    try:
+        served = with_simulator(app, model=model)
+        served.simulator.load_model()  # a broken model file is reported now, not on a turn
+    except ValueError as exc:
+        raise UsageError(f"--model {exc}") from None
+    except InteractionModelError as exc:
+        raise UsageError(f"--model: {'; '.join(exc.problems)}") from None
+    except ConfigurationError as exc:
+        raise UsageError(f"--model: {exc}") from None
+    return served
 
 
 def _capture(skill: Skill, directory: str) -> None:
@@ -68,6 +90,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import uvicorn
 
     app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
+    if args.model is not None and not args.dev:
+        raise UsageError("--model is the simulator's: add --dev")
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level}
     # Bounded against slow and greedy clients (see alexaskill.server), as the Dockerfile's CMD.
     options.update(
@@ -91,10 +115,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         os.environ[_SERVE_APP_ENV] = args.app
         os.environ[_SERVE_DEV_ENV] = "1" if args.dev else "0"
         os.environ[_SERVE_CAPTURE_ENV] = args.capture or ""
+        os.environ[_SERVE_MODEL_ENV] = args.model or ""
         uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, reload=True, **options)
         return 0
     _configure_server_logging()
-    app = _prepare(args.app, app, args.dev, args.capture)
+    app = _prepare(args.app, app, args.dev, args.capture, args.model)
     if args.dev:
         scheme = "https" if args.ssl_certfile is not None else "http"
         host = f"[{args.host}]" if ":" in args.host else args.host
@@ -117,7 +142,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "(talk to the skill in the browser). Never use --dev in production."
         ),
         epilog=help_text(
-            "example:\n  alexaskill serve examples.weather.app:skill --dev --port 8000"
+            "examples:\n  alexaskill serve examples.weather.app:skill --dev --port 8000\n"
+            "  alexaskill serve app:skill --dev --model skill-package/interactionModels/custom"
         ),
         formatter_class=formatter,
     )
@@ -133,6 +159,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--dev",
         action="store_true",
         help="also trust the development key; serve the simulator at /_simulator/",
+    )
+    command.add_argument(
+        "--model",
+        metavar="PATH",
+        help="with --dev: the simulator understands what the user says with this ASK CLI "
+        "interaction model file (its locale from its name, en-US.json) or directory of them "
+        "(interactionModels/custom), not the model built from the APP's code",
     )
     command.add_argument("--reload", action="store_true", help="restart when the code changes")
     command.add_argument(

@@ -17,6 +17,7 @@ the skills are made to trust, and what the user says is played through
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from .server import PREFIX, Simulator
@@ -78,7 +79,11 @@ def _is_simulator_path(scope: Scope) -> bool:
 
 
 def with_simulator(
-    app: ASGIApp, *, pki: TestPKI | None = None, api: FakeAlexaApi | None = None
+    app: ASGIApp,
+    *,
+    pki: TestPKI | None = None,
+    api: FakeAlexaApi | None = None,
+    model: str | os.PathLike[str] | None = None,
 ) -> SimulatorApp:
     """``app`` with the simulator at ``/_simulator/``, its skills trusting the development key.
 
@@ -86,7 +91,9 @@ def with_simulator(
     ``Mount("/weather", app=skill)``). Each skill found is made to trust ``pki`` (default: the
     development key of ``alexaskill serve --dev``) as well as Amazon, with a warning in the log:
     for development only. ``api`` answers the skills' calls to Alexa's service APIs (default: a
-    `FakeAlexaApi` of a user who set nothing). `ValueError` if ``app`` serves no skill.
+    `FakeAlexaApi` of a user who set nothing). What the user says is understood with the
+    interaction model built from the skill's code, or with ``model``, an ASK CLI model file or
+    directory (`Simulator`). `ValueError` if ``app`` serves no skill, or ``model`` cannot serve.
     """
     from ..cli.dev import dev_pki, trust_dev_pki
 
@@ -96,8 +103,7 @@ def with_simulator(
             "the simulator found no skill: pass a Skill, or an app whose routes mount one "
             "(skill.mount('/path') or Mount('/path', app=skill))"
         )
-    if pki is None:
-        pki = dev_pki()
+    simulator = Simulator(app, targets, pki=dev_pki() if pki is None else pki, api=api, model=model)
     for target in targets:
-        trust_dev_pki(target.skill, pki)
-    return SimulatorApp(app, Simulator(app, targets, pki=pki, api=api))
+        trust_dev_pki(target.skill, simulator.pki)
+    return SimulatorApp(app, simulator)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -80,6 +82,14 @@ class Simulator:
     ``targets`` are the skills and the paths that reach them in ``app``; each request is signed
     with ``pki``, which the skills must trust (`with_simulator` sees to it). The skills' calls to
     Alexa's service APIs reach ``api``, served on 127.0.0.1 while the simulator runs.
+
+    What the user says is understood with the interaction model built from the skill's code, or
+    with ``model``: an ASK CLI model file (its locale from its name, ``en-GB.json``; a name
+    that is no locale serves every locale) or a directory of them (the ASK CLI's
+    ``interactionModels/custom``), for an app that serves one skill; the page then offers the
+    model's locales. Each locale's model is read when the page first speaks it, and kept.
+    `ValueError` if ``model`` cannot serve (no such file, no locale understood here, several
+    skills).
     """
 
     def __init__(
@@ -89,6 +99,7 @@ class Simulator:
         *,
         pki: TestPKI,
         api: FakeAlexaApi | None = None,
+        model: str | os.PathLike[str] | None = None,
     ) -> None:
         import threading
 
@@ -98,6 +109,10 @@ class Simulator:
             raise ValueError("the simulator needs a skill to talk to")
         self.app = app
         self.targets = tuple(targets)
+        #: The interaction model file or directory (None: the model built from the code).
+        self.model = None if model is None else Path(model)
+        #: The locales the page may choose, and the one it starts in.
+        self.locales, self.locale = self._locales()
         self.pki = pki
         #: The fake Alexa service APIs the simulated requests point the skills at.
         self.api = api if api is not None else FakeAlexaApi()
@@ -163,16 +178,14 @@ class Simulator:
     async def _info(self, request: Any) -> dict[str, Any]:
         from starlette.concurrency import run_in_threadpool
 
-        from ..understanding import supported_locales
-
-        examples = await run_in_threadpool(self._examples, 0, _DEFAULT_LOCALE)
+        examples = await run_in_threadpool(self._examples, 0, self.locale)
         return {
             "skills": [
                 {"index": index, "path": target.path, "skillId": target.skill_id}
                 for index, target in enumerate(self.targets)
             ],
-            "locales": list(supported_locales()),
-            "locale": _DEFAULT_LOCALE,
+            "locales": list(self.locales),
+            "locale": self.locale,
             "interfaces": list(INTERFACES),
             "devices": {name: list(value) for name, value in DEVICES.items()},
             "device": "speaker",
@@ -185,7 +198,8 @@ class Simulator:
             model = self._understander(index, locale).model
         except Exception:  # the skill's model is broken: the turn will say why
             return ["open the skill"]
-        said = ["open the skill"]
+        # A model without an invocation name (the one built from the code) opens by any name.
+        said = [f"open {model.invocation}" if model.invocation else "open the skill"]
         for intent in model.intents:
             if intent.name.startswith("AMAZON."):
                 continue
@@ -208,7 +222,7 @@ class Simulator:
         text = asked.get("text", "")
         if not isinstance(text, str) or len(text) > _MAX_TEXT:
             raise _BadRequest(f"text: expected a string of at most {_MAX_TEXT} characters")
-        locale = asked.get("locale", _DEFAULT_LOCALE)
+        locale = asked.get("locale", self.locale)
         self._check_locale(locale)
         interfaces = asked.get("interfaces", list(DEVICES["speaker"]))
         if not isinstance(interfaces, list) or not all(item in INTERFACES for item in interfaces):
@@ -227,13 +241,43 @@ class Simulator:
         return await anyio.to_thread.run_sync(work)
 
     def _check_locale(self, locale: object) -> None:
-        from ..understanding import supported_locales
+        if locale not in self.locales:
+            where = "is not understood here"
+            if self.model is not None:
+                where = f"has no model in {self.model}"
+            raise _BadRequest(f"locale: {locale!r} {where}; one of {', '.join(self.locales)}")
 
-        if locale not in supported_locales():
-            raise _BadRequest(
-                f"locale: {locale!r} is not understood here; one of "
-                f"{', '.join(supported_locales())}"
+    def _locales(self) -> tuple[tuple[str, ...], str]:
+        """The locales to offer, and the first: every locale understood here, or the model's."""
+        from ..understanding import locale_of_file, supported_locales
+
+        understood = supported_locales()
+        path = self.model
+        if path is None:
+            return understood, _DEFAULT_LOCALE
+        if len(self.targets) != 1:
+            paths = ", ".join(target.path for target in self.targets)
+            raise ValueError(
+                f"a model file is one skill's, and this app serves {len(self.targets)} ({paths})"
             )
+        if path.is_dir():
+            found = sorted(p.stem for p in path.glob("*.json") if locale_of_file(p) is not None)
+            if not found:
+                raise ValueError(f"{path}: no <locale>.json model files")
+        elif path.is_file():
+            named = locale_of_file(path)
+            if named is None:  # not named after a locale: the page chooses
+                return understood, _DEFAULT_LOCALE
+            found = [named]
+        else:
+            raise ValueError(f"{path}: no such file or directory")
+        locales = tuple(locale for locale in found if locale in understood)
+        if not locales:
+            raise ValueError(
+                f"{path}: a model for {', '.join(found)}, not a locale understood here "
+                f"({', '.join(understood)})"
+            )
+        return locales, _DEFAULT_LOCALE if _DEFAULT_LOCALE in locales else locales[0]
 
     def _act(
         self,
@@ -293,11 +337,11 @@ class Simulator:
                 api=self.api,
                 api_endpoint=self._api_endpoint,
                 understander=lambda chosen: self._understander(index, chosen),
-                locale=_DEFAULT_LOCALE,
+                locale=self.locale,
                 interfaces=DEVICES["speaker"],
             )
         except (ConfigurationError, InteractionModelError) as exc:
-            raise _BadRequest(_model_problem(exc, _DEFAULT_LOCALE)) from None
+            raise _BadRequest(_model_problem(exc, self.locale)) from None
         if known is not None:
             notes.append(f"now talking to the skill at {self.targets[index].path}")
         self._simulations[simulation_id] = (index, simulation)
@@ -305,15 +349,29 @@ class Simulator:
             self._simulations.popitem(last=False)
         return simulation
 
+    def load_model(self) -> None:
+        """Read and check `model` for each of its locales now rather than on the page's first
+        turn in it (`alexaskill serve --dev --model` does, to report a broken file at start).
+
+        Raises `alexaskill.interaction.InteractionModelError` (with what is wrong) or
+        `alexaskill.exceptions.ConfigurationError`. Nothing to do without a `model`.
+        """
+        if self.model is not None:
+            for locale in self.locales:
+                self._understander(0, locale)
+
     def _understander(self, index: int, locale: str) -> Understander:
-        """The skill's model for ``locale``, built once (from the skill's code)."""
-        from ..understanding import Understander, model_from_skill
+        """The skill's model for ``locale``, built once (from the skill's code or `model`)."""
+        from ..understanding import Understander, load_model, model_from_skill
 
         key = (index, locale)
         understander = self._understanders.get(key)
         if understander is None:
             target = self.targets[index]
-            model = model_from_skill(target.skill, locale=locale)
+            if self.model is None:
+                model = model_from_skill(target.skill, locale=locale)
+            else:
+                model = load_model(self.model, locale=locale)
             understander = Understander(model, locale=locale, skill_id=target.skill_id)
             self._understanders[key] = understander
         return understander
