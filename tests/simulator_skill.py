@@ -11,6 +11,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from alexaskill import (
+    AudioPlayerRequest,
     Context,
     DialogSlot,
     Response,
@@ -29,6 +30,7 @@ SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 IMAGE = "https://images.example.com/lighthouse.png"
 CLIP = "https://sounds.example.com/chime.mp3"
 STREAM = "https://streams.example.com/harbour-sounds.mp3"
+FOGHORN = "https://streams.example.com/foghorn.mp3"
 
 skill = Skill(skill_id=SKILL_ID)
 
@@ -92,6 +94,21 @@ def play_sounds() -> Response:
         metadata=AudioMetadata(title="Harbour sounds", subtitle="The Lighthouse"),
     )
     return speak("Playing the harbour.", directives=[play])
+
+
+@skill.on("AudioPlayer.PlaybackNearlyFinished")
+def queue_next(request: AudioPlayerRequest) -> Response | None:
+    # The harbour, then the foghorn once: what the device reports, as a real skill queues.
+    if request.token != "harbour-1":
+        return None
+    horn = AudioPlayer.Play(
+        FOGHORN,
+        "foghorn-1",
+        play_behavior="ENQUEUE",
+        expected_previous_token=request.token,
+        metadata=AudioMetadata(title="Foghorn", subtitle="The Lighthouse"),
+    )
+    return Response(directives=(horn,))
 
 
 @skill.intent("AMAZON.HelpIntent")

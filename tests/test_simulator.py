@@ -247,6 +247,61 @@ def test_audio_player_directives_and_service_api_calls_are_reported(
     assert played["apiCalls"] == []
 
 
+def test_the_audio_players_events_reach_the_skill_as_a_device_sends_them(
+    http: StarletteClient,
+) -> None:
+    opened = turn(http, "launch")
+    session_id = opened["state"]["session"]["sessionId"]
+    played = turn(http, text="play the harbour")["turn"]
+    assert played["sessionOpen"] is False
+    # The page's player starts the stream: PlaybackStarted, outside any session.
+    started = turn(http, "audio", event="PlaybackStarted", token="harbour-1", offset=0)
+    (exchange,) = started["turn"]["exchanges"]
+    envelope = exchange["envelope"]
+    assert "session" not in envelope
+    assert envelope["request"]["type"] == "AudioPlayer.PlaybackStarted"
+    assert envelope["request"]["token"] == "harbour-1"
+    assert envelope["request"]["offsetInMilliseconds"] == 0
+    assert envelope["context"]["AudioPlayer"] == {
+        "token": "harbour-1",
+        "offsetInMilliseconds": 0,
+        "playerActivity": "PLAYING",
+    }
+    assert exchange["status"] == 200 and exchange["response"]["response"] == {}
+    assert started["turn"]["heard"] == [] and started["turn"]["understood"] is None
+    # Near its end the skill queues the next stream, as Amazon's rules allow there.
+    nearly = turn(http, "audio", event="PlaybackNearlyFinished", token="harbour-1", offset=2500)
+    (directive,) = nearly["turn"]["exchanges"][0]["response"]["response"]["directives"]
+    assert directive["playBehavior"] == "ENQUEUE"
+    assert directive["audioItem"]["stream"]["token"] == "foghorn-1"
+    assert directive["audioItem"]["stream"]["expectedPreviousToken"] == "harbour-1"
+    finished = turn(http, "audio", event="PlaybackFinished", token="harbour-1", offset=3000)
+    player = finished["turn"]["exchanges"][0]["envelope"]["context"]["AudioPlayer"]
+    assert player["playerActivity"] == "FINISHED"
+    # The user pauses the next one: PlaybackStopped, with where (no handler: no answer).
+    stopped = turn(http, "audio", event="PlaybackStopped", token="foghorn-1", offset=1234)
+    (exchange,) = stopped["turn"]["exchanges"]
+    assert exchange["envelope"]["request"]["offsetInMilliseconds"] == 1234
+    assert exchange["envelope"]["context"]["AudioPlayer"]["playerActivity"] == "STOPPED"
+    assert exchange["status"] == 200 and exchange["response"]["response"] == {}
+    failed = turn(http, "audio", event="PlaybackFailed", token="foghorn-1", error="404")
+    request = failed["turn"]["exchanges"][0]["envelope"]["request"]
+    assert request["error"] == {"type": "MEDIA_ERROR_UNKNOWN", "message": "404"}
+    assert request["currentPlaybackState"]["token"] == "foghorn-1"
+    # The user's session was not touched by the events: the next utterance starts a new one.
+    after = turn(http, text="how is the sea")
+    assert after["turn"]["exchanges"][0]["envelope"]["session"]["new"] is True
+    assert after["state"]["session"]["sessionId"] != session_id
+
+
+def test_an_audio_event_of_a_device_since_changed_is_not_sent(http: StarletteClient) -> None:
+    turn(http, text="play the harbour")
+    screen = ["AudioPlayer", "Display"]
+    late = turn(http, "audio", event="PlaybackFinished", token="harbour-1", interfaces=screen)
+    assert late["turn"] is None
+    assert late["notes"] == ["AudioPlayer.PlaybackFinished of a device since changed: not sent"]
+
+
 @pytest.mark.parametrize(
     ("body", "status", "reason"),
     [
@@ -264,6 +319,24 @@ def test_audio_player_directives_and_service_api_calls_are_reported(
         ),
         (b'{"simulation": "simulation-1", "action": "say", "skill": 3}', 400, "no skill 3"),
         (b'{"simulation": "simulation-1", "action": "say", "skill": true}', 400, "skill"),
+        (b'{"simulation": "simulation-1", "action": "audio", "token": "t"}', 400, "event"),
+        (
+            b'{"simulation": "simulation-1", "action": "audio", "event": "PlaybackStarted"}',
+            400,
+            "token",
+        ),
+        (
+            b'{"simulation": "simulation-1", "action": "audio", "event": "PlaybackStarted", '
+            b'"token": "t", "offset": -1}',
+            400,
+            "offset",
+        ),
+        (
+            b'{"simulation": "simulation-1", "action": "audio", "event": "PlaybackStarted", '
+            b'"token": "t", "interfaces": ["Display"]}',
+            400,
+            "no AudioPlayer",
+        ),
     ],
 )
 def test_bad_requests_are_refused_with_a_reason(

@@ -37,6 +37,7 @@ SKILL = f"{Path(__file__).with_name('simulator_skill.py')}:skill"
 CHROMIUM = os.environ.get("ALEXASKILL_CHROMIUM", "/usr/bin/chromium")
 STREAM = "https://streams.example.com/harbour-sounds.mp3"
 CLIP = "https://sounds.example.com/chime.mp3"
+FOGHORN = "https://streams.example.com/foghorn.mp3"
 SCREEN = "Device with a screen"
 # The flags asked of every headless Chromium here (Playwright adds --headless itself, and the
 # fresh profile is its user_data_dir): no GPU, sandbox, QUIC or background traffic.
@@ -260,10 +261,10 @@ def say(page: Any, text: str) -> None:
     """Type ``text`` and press Enter, then wait for the answer."""
     from playwright.sync_api import expect
 
-    turns = page.locator("#history > li.turn:not(.system)").count()
+    turns = page.locator(USER_TURNS).count()
     page.get_by_label("What you say to Alexa").fill(text)
     page.keyboard.press("Enter")
-    expect(page.locator("#history > li.turn:not(.system)")).to_have_count(turns + 1)
+    expect(page.locator(USER_TURNS)).to_have_count(turns + 1)
 
 
 def wait_until(page: Any, script: str, timeout: float = 15.0) -> None:
@@ -276,9 +277,13 @@ def wait_until(page: Any, script: str, timeout: float = 15.0) -> None:
         time.sleep(0.05)
 
 
+#: The turns of the user's (what the device's audio player reports is listed too, as .device).
+USER_TURNS = "#history > li.turn:not(.system):not(.device)"
+
+
 def last_turn(page: Any) -> Any:
-    """The last turn of the conversation."""
-    return page.locator("#history > li.turn:not(.system)").last
+    """The last turn of the user's conversation."""
+    return page.locator(USER_TURNS).last
 
 
 def answer(page: Any) -> Any:
@@ -393,7 +398,7 @@ def test_new_session_and_end_session(page: Any, shots: Path) -> None:
     page.screenshot(path=shots / "5-new-session.png")
 
 
-def test_audio_player_play_streams_in_an_audio_element(page: Any) -> None:
+def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any) -> None:
     from playwright.sync_api import expect
 
     say(page, "play the harbour")
@@ -401,10 +406,30 @@ def test_audio_player_play_streams_in_an_audio_element(page: Any) -> None:
         "AudioPlayer.Play: Harbour sounds"
     )
     player = page.locator("audio#player")
-    expect(player).to_have_attribute("src", STREAM)
     expect(player).to_have_attribute("controls", "")
-    expect(page.locator("#now-playing")).to_contain_text("Harbour sounds — The Lighthouse")
     wait_until(page, f"window.__played.some((item) => item.src === {STREAM!r})")
+    # The stream (0.3 s here) plays through, and the device tells the skill as Alexa's do:
+    # started, nearly finished (the skill queues the foghorn), finished; then the foghorn.
+    events = page.locator("#history > li.turn.device .msg.device")
+    expected = [
+        "AudioPlayer.PlaybackStarted harbour-1",
+        "AudioPlayer.PlaybackNearlyFinished harbour-1",
+        "AudioPlayer.PlaybackFinished harbour-1",
+        "AudioPlayer.PlaybackStarted foghorn-1",
+        "AudioPlayer.PlaybackNearlyFinished foghorn-1",
+        "AudioPlayer.PlaybackFinished foghorn-1",
+    ]
+    expect(events).to_have_count(len(expected))
+    seen = [" ".join(text.split()[1:3]).rstrip(",") for text in events.all_inner_texts()]
+    assert seen == expected
+    queued = page.locator("#history > li.turn.device").nth(1)
+    expect(queued.locator("details.directive.audio summary")).to_contain_text(
+        "AudioPlayer.Play: Foghorn"
+    )
+    wait_until(page, f"window.__played.some((item) => item.src === {FOGHORN!r})")
+    expect(page.locator("#now-playing")).to_contain_text("Foghorn — The Lighthouse")
+    # The user's own turns are where they were.
+    expect(page.locator(USER_TURNS)).to_have_count(1)
 
 
 def test_keyboard_only_with_labelled_controls(page: Any) -> None:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import FakeAlexaApi, TestPKI
     from ..understanding import Conversation, Turn, Understander
 
-__all__ = ["Post", "Simulation", "SkillTarget"]
+__all__ = ["AUDIO_EVENTS", "Post", "Simulation", "SkillTarget", "audio_event"]
 
 #: Posts a signed body to a path of the app: ``(path, body, headers) -> (status, JSON or None)``.
 Post = Callable[[str, bytes, Mapping[str, str]], tuple[int, Any]]
@@ -28,6 +28,20 @@ Post = Callable[[str, bytes, Mapping[str, str]], tuple[int, Any]]
 # "Display Interface" references): with either, an answer without shouldEndSession keeps the
 # session open (the Conversation follows that rule).
 _SCREEN_INTERFACES = frozenset({"Alexa.Presentation.APL", "Display"})
+
+#: The AudioPlayer events a device sends as it plays a stream (Amazon's "AudioPlayer Interface
+#: Reference"), each with the ``context.AudioPlayer.playerActivity`` it carries.
+_ACTIVITY: Final = {
+    "PlaybackStarted": "PLAYING",
+    "PlaybackNearlyFinished": "PLAYING",
+    "PlaybackFinished": "FINISHED",
+    "PlaybackStopped": "STOPPED",
+    "PlaybackFailed": "STOPPED",
+}
+AUDIO_EVENTS: Final = tuple(_ACTIVITY)
+#: The longest stream token Amazon allows (AudioPlayer.Play's audioItem.stream.token).
+_MAX_TOKEN: Final = 1024
+_MAX_ERROR: Final = 2000
 
 
 @dataclass(frozen=True)
@@ -80,16 +94,27 @@ class _Transport:
             api_endpoint=self.api_endpoint,
         )
 
+    def send_event(self, request: Mapping[str, Any], player: Mapping[str, Any]) -> _Reply:
+        """Sign and post an AudioPlayer event: outside any session (Alexa sends none with it,
+        and the user's session, if one is open, goes on untouched), ``player`` as the
+        context's ``AudioPlayer``."""
+        envelope = self.factory.turn(request, None)
+        envelope["context"]["AudioPlayer"] = dict(player)
+        return _Reply(*self._sign_and_post(envelope))
+
+    def _sign_and_post(self, envelope: dict[str, Any]) -> tuple[int, Any]:
+        body = json.dumps(envelope, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json", **self.pki.sign(body)}
+        self.sent.append(_Sent(envelope, headers))
+        return self.post(self.target.path, body, headers)
+
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
         request_type = str(request["type"])
         if new_session or self.session is None:
             self.session = self.factory.session()
         envelope = self.factory.turn(request, self.session)
-        body = json.dumps(envelope, ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json", **self.pki.sign(body)}
-        self.sent.append(_Sent(envelope, headers))
-        status, payload = self.post(self.target.path, body, headers)
+        status, payload = self._sign_and_post(envelope)
         ended = request_type == "SessionEndedRequest" or (
             isinstance(payload, dict)
             and isinstance(payload.get("response"), dict)
@@ -191,6 +216,30 @@ class Simulation:
         """The user ends the session: a SessionEndedRequest (USER_INITIATED)."""
         return self._run(self.conversation.end)
 
+    def audio(
+        self, event: str, token: str, offset: int, error: str | None = None
+    ) -> dict[str, Any]:
+        """The device's audio player reports ``event`` (`AUDIO_EVENTS`) for the stream
+        ``token``, ``offset`` ms into it (``error``: why it failed, for PlaybackFailed)."""
+        return self._run(lambda: self._audio_turn(event, token, offset, error))
+
+    def _audio_turn(self, event: str, token: str, offset: int, error: str | None) -> Turn:
+        from ..understanding import turns
+
+        request_type = f"AudioPlayer.{event}"
+        player = {"token": token, "offsetInMilliseconds": offset}
+        request: dict[str, Any] = {"type": request_type, **player}
+        if event == "PlaybackFailed":
+            # Amazon's AudioPlayer reference: the error, and the state before it.
+            request["error"] = {"type": "MEDIA_ERROR_UNKNOWN", "message": error or "unknown"}
+            request["currentPlaybackState"] = {**player, "playerActivity": "PLAYING"}
+        reply = self.transport.send_event(request, {**player, "playerActivity": _ACTIVITY[event]})
+        return turns.Turn(
+            None,
+            exchanges=[turns.Exchange(request, reply)],
+            session_open=self.conversation.in_session,
+        )
+
     def new_session(self) -> None:
         """Forget the session and any dialog: the next request starts a new session."""
         self.conversation.new_session()
@@ -236,3 +285,25 @@ class Simulation:
                 "attributes": session.get("attributes") or {},
             },
         }
+
+
+def audio_event(
+    asked: Mapping[str, Any], interfaces: list[str]
+) -> tuple[str, str, int, str | None]:
+    """The audio player's event a turn of the page reports: (event, token, offset, error);
+    `ValueError` with the reason for a field the page got wrong."""
+    if "AudioPlayer" not in interfaces:
+        raise ValueError("audio: the device has no AudioPlayer interface")
+    event = asked.get("event")
+    if event not in AUDIO_EVENTS:
+        raise ValueError(f"event: expected one of {', '.join(AUDIO_EVENTS)}")
+    token = asked.get("token")
+    if not isinstance(token, str) or not 0 < len(token) <= _MAX_TOKEN:
+        raise ValueError(f"token: expected the stream's token (1 to {_MAX_TOKEN} characters)")
+    offset = asked.get("offset", 0)
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset < 2**53:
+        raise ValueError("offset: expected the milliseconds played, a whole number")
+    error = asked.get("error")
+    if error is not None and (not isinstance(error, str) or len(error) > _MAX_ERROR):
+        raise ValueError(f"error: expected a string of at most {_MAX_ERROR} characters")
+    return str(event), token, offset, error

@@ -16,7 +16,13 @@
     skill: 0,
     busy: false,
     queue: [], // AudioPlayer streams enqueued after the one playing
+    stream: null, // the stream in the player: {token, started, nearly}
+    events: Promise.resolve(), // the audio player's events, sent one after another
   };
+
+  // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
+  // device sends it once the stream is buffered, for the skill to queue the next one).
+  const NEARLY_SECONDS = 10;
 
   function randomId() {
     const bytes = new Uint8Array(16);
@@ -368,6 +374,7 @@
       const stream = item.stream || {};
       const entry = {
         url: stream.url,
+        token: stream.token,
         offset: Number(stream.offsetInMilliseconds || 0),
         title: (item.metadata && item.metadata.title) || stream.token || stream.url,
         subtitle: item.metadata && item.metadata.subtitle,
@@ -398,6 +405,11 @@
 
   function startStream(entry) {
     const player = $("player");
+    const before = state.stream;
+    if (before && before.started && !player.paused && !player.ended) {
+      audioEvent("PlaybackStopped", before); // replaced while it played, as a device reports
+    }
+    state.stream = { token: entry.token, started: false, nearly: false };
     $("now-playing").replaceChildren(el("strong", {}, entry.title || "A stream"),
       entry.subtitle ? ` — ${entry.subtitle}` : "");
     $("now-playing").className = "";
@@ -595,6 +607,47 @@
     }
   }
 
+  // An event of the audio player, sent to the skill in order with the others (not blocked by a
+  // turn of the user's in flight: the server takes one request at a time anyway).
+  function audioEvent(event, stream, extra = {}) {
+    if (!stream || !stream.token || !state.interfaces.includes("AudioPlayer")) return;
+    const offset = Math.max(0, Math.round(($("player").currentTime || 0) * 1000));
+    const body = {
+      simulation: state.simulation, action: "audio", event, token: stream.token, offset,
+      locale: state.locale, interfaces: state.interfaces, skill: state.skill, ...extra,
+    };
+    state.events = state.events.then(() => sendAudioEvent(body)).catch(() => {});
+  }
+
+  async function sendAudioEvent(body) {
+    const line = el("div", { class: "msg device" }, el("span", { class: "who" }, "Device"),
+      el("p", {}, el("code", {}, `AudioPlayer.${body.event}`), ` ${body.token}, ${body.offset} ms`));
+    let response = null;
+    let result = null;
+    try {
+      response = await fetch(api("turn"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      result = await response.json();
+    } catch (error) {
+      result = { error: response ? `HTTP ${response.status}` : "the server did not answer" };
+    }
+    if (!response || !response.ok) {
+      const reason = (result && result.error) || "the server did not answer";
+      addToHistory(noteItem(`AudioPlayer.${body.event} not sent: ${reason}`, "error"));
+      return;
+    }
+    for (const note of result.notes || []) addToHistory(noteItem(note));
+    if (result.turn) {
+      const item = turnView(result.turn, line);
+      item.classList.add("device");
+      addToHistory(item);
+    }
+    showState(result);
+  }
+
   function userLine(text) {
     return el("div", { class: "msg user" }, el("span", { class: "who" }, "You"),
       el("p", {}, text));
@@ -774,7 +827,40 @@
       const offset = Number(player.dataset.offset || 0);
       if (offset > 0 && offset < player.duration) player.currentTime = offset;
     });
+    // Amazon's AudioPlayer events, as a device sends them while it plays a stream.
+    player.addEventListener("playing", () => {
+      const stream = state.stream;
+      if (stream && !stream.started) {
+        stream.started = true;
+        audioEvent("PlaybackStarted", stream);
+      }
+    });
+    player.addEventListener("timeupdate", () => {
+      const stream = state.stream;
+      const left = player.duration - player.currentTime;
+      if (stream && stream.started && !stream.nearly && Number.isFinite(left) &&
+          left <= NEARLY_SECONDS) {
+        stream.nearly = true;
+        audioEvent("PlaybackNearlyFinished", stream);
+      }
+    });
+    player.addEventListener("pause", () => {
+      const stream = state.stream;
+      if (stream && stream.started && !player.ended) {
+        stream.started = false; // playing again is a new PlaybackStarted
+        audioEvent("PlaybackStopped", stream);
+      }
+    });
+    player.addEventListener("error", () => {
+      const stream = state.stream;
+      if (stream && player.error) {
+        audioEvent("PlaybackFailed", stream, { error: player.error.message || "media error" });
+      }
+    });
     player.addEventListener("ended", () => {
+      const stream = state.stream;
+      if (stream && stream.started) audioEvent("PlaybackFinished", stream);
+      state.stream = null;
       const next = state.queue.shift();
       if (next) startStream(next);
       $("queue").textContent = state.queue.length
