@@ -57,16 +57,15 @@ def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | N
         if capture:
             _capture(skill, capture)
     if dev:
-        from ..simulator import with_simulator
-
-        return _with_simulator(with_simulator, app, model)
+        return _with_simulator(app, model)
     return app
 
 
-def _with_simulator(with_simulator: Any, app: Any, model: str | None) -> Any:
+def _with_simulator(app: Any, model: str | None) -> Any:
     """``with_simulator(app, model=model)``, a model that cannot serve reported as usage."""
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
+    from ..simulator import with_simulator
 
     try:
         served = with_simulator(app, model=model)
