@@ -62,7 +62,8 @@ Object.defineProperty(window, "speechSynthesis", { value: {
     window.__spoken.push({ text: utterance.text, at: performance.now(), lang: utterance.lang });
     setTimeout(() => utterance.dispatchEvent(new Event("end")), 30);
   },
-  cancel() {}, pause() {}, resume() {}, getVoices() { return []; },
+  cancel() { window.__cancelled = (window.__cancelled || 0) + 1; },
+  pause() {}, resume() {}, getVoices() { return []; },
 }});
 const play = HTMLMediaElement.prototype.play;
 HTMLMediaElement.prototype.play = function () {
@@ -402,6 +403,7 @@ def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any
     from playwright.sync_api import expect
 
     say(page, "play the harbour")
+    cancelled = page.evaluate("window.__cancelled")
     expect(last_turn(page).locator("details.directive.audio summary")).to_contain_text(
         "AudioPlayer.Play: Harbour sounds"
     )
@@ -428,8 +430,9 @@ def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any
     )
     wait_until(page, f"window.__played.some((item) => item.src === {FOGHORN!r})")
     expect(page.locator("#now-playing")).to_contain_text("Foghorn — The Lighthouse")
-    # The user's own turns are where they were.
+    # The user's own turns are where they were, and the events did not cut the skill's speech.
     expect(page.locator(USER_TURNS)).to_have_count(1)
+    assert page.evaluate("window.__cancelled") == cancelled
 
 
 def test_keyboard_only_with_labelled_controls(page: Any) -> None:

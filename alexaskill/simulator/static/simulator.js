@@ -506,7 +506,9 @@
     return view;
   }
 
-  function turnView(turn, userLine) {
+  // interrupt: whether the turn stops what the voice is saying even when it says nothing itself
+  // (a turn of the user's does; an event of the audio player does not).
+  function turnView(turn, userLine, interrupt = true) {
     const item = el("li", { class: "turn" });
     if (userLine) item.append(userLine);
     item.append(understoodView(turn.understood));
@@ -532,7 +534,7 @@
     }
     item.append(el("p", { class: `turn-state ${turn.sessionOpen ? "open" : "ended"}` },
       status.join(" · ")));
-    voice.play(segments);
+    if (interrupt || segments.length) voice.play(segments);
     return item;
   }
 
@@ -641,7 +643,7 @@
     }
     for (const note of result.notes || []) addToHistory(noteItem(note));
     if (result.turn) {
-      const item = turnView(result.turn, line);
+      const item = turnView(result.turn, line, false);
       item.classList.add("device");
       addToHistory(item);
     }
