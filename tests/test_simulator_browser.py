@@ -410,6 +410,12 @@ def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any
     player = page.locator("audio#player")
     expect(player).to_have_attribute("controls", "")
     wait_until(page, f"window.__played.some((item) => item.src === {STREAM!r})")
+    # Alexa speaks the answer first, then starts the stream (the stand-in voice takes 30 ms).
+    spoken = page.evaluate("window.__spoken")
+    said = next(item["at"] for item in spoken if item["text"].startswith("Playing the harbour"))
+    played = page.evaluate("window.__played")
+    started = next(item["at"] for item in played if item["src"] == STREAM)
+    assert started - said >= 25
     # The stream (0.3 s here) plays through, and the device tells the skill as Alexa's do:
     # started, nearly finished (the skill queues the foghorn), finished; then the foghorn.
     events = page.locator("#history > li.turn.device .msg.device")

@@ -238,11 +238,16 @@
   const voice = {
     token: 0,
     clip: null,
+    // Settles when what the voice says now is over, said to its end or cut short.
+    finished: Promise.resolve(),
+    ended: () => {},
     play(segments) {
       this.stop();
       const token = ++this.token;
       if (!segments.length) return;
       document.body.dataset.speaking = "true";
+      this.finished = new Promise((resolve) => { this.ended = resolve; });
+      const ended = this.ended;
       (async () => {
         for (const segment of segments) {
           if (token !== this.token) return;
@@ -251,9 +256,11 @@
           else if (segment.kind === "audio") await this.playClip(segment.src);
         }
         if (token === this.token) delete document.body.dataset.speaking;
+        ended();
       })();
     },
     stop() {
+      this.ended();
       this.token++;
       if ("speechSynthesis" in window) window.speechSynthesis.cancel();
       if (this.clip) {
@@ -367,7 +374,8 @@
 
   // Amazon's "AudioPlayer Interface Reference": Play (playBehavior REPLACE_ALL, ENQUEUE,
   // REPLACE_ENQUEUED), Stop, ClearQueue (CLEAR_ENQUEUED, CLEAR_ALL).
-  function audioDirective(directive) {
+  // A stream starts once the speech of the answer that plays it is over (Alexa speaks first).
+  function audioDirective(directive, speechOver = Promise.resolve()) {
     const player = $("player");
     if (directive.type === "AudioPlayer.Play") {
       const item = directive.audioItem || {};
@@ -386,7 +394,7 @@
         if (behavior === "REPLACE_ENQUEUED") state.queue.push(entry);
         else {
           state.queue = [];
-          startStream(entry);
+          speechOver.then(() => startStream(entry));
         }
       }
     } else if (directive.type === "AudioPlayer.Stop") {
@@ -457,7 +465,7 @@
         el("pre", { class: "explain", tabindex: "0" }, understood.explanation)) : null);
   }
 
-  function exchangeView(exchange, segmentsOut) {
+  function exchangeView(exchange, segmentsOut, audioOut) {
     const body = exchange.response || {};
     const response = (body && typeof body === "object" && body.response) || {};
     const request = exchange.request || {};
@@ -501,7 +509,7 @@
       jsonBlock(body, "Response JSON")));
     showOnScreen(response.card, directives);
     for (const directive of directives) {
-      if (String(directive.type).startsWith("AudioPlayer.")) audioDirective(directive);
+      if (String(directive.type).startsWith("AudioPlayer.")) audioOut.push(directive);
     }
     return view;
   }
@@ -513,7 +521,10 @@
     if (userLine) item.append(userLine);
     item.append(understoodView(turn.understood));
     const segments = [];
-    for (const exchange of turn.exchanges || []) item.append(exchangeView(exchange, segments));
+    const audio = [];
+    for (const exchange of turn.exchanges || []) {
+      item.append(exchangeView(exchange, segments, audio));
+    }
     for (const prompt of turn.prompts || []) {
       item.append(el("div", { class: "msg alexa prompt" },
         el("span", { class: "who" }, "Alexa (dialog model)"),
@@ -535,6 +546,8 @@
     item.append(el("p", { class: `turn-state ${turn.sessionOpen ? "open" : "ended"}` },
       status.join(" · ")));
     if (interrupt || segments.length) voice.play(segments);
+    const speechOver = segments.length ? voice.finished : Promise.resolve();
+    for (const directive of audio) audioDirective(directive, speechOver);
     return item;
   }
 
