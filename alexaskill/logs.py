@@ -91,11 +91,11 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             # runs several requests to their end (uvicorn's task for each; a quick def handler
             # on the loop, alexaskill.pace, never awaits), none in flight beside another: the
             # turn's first line goes out at once, the others together at the turn's end
-            # (load.py, def-info: 1.0 write() a request for the log down to 0.07, 1-2% less
-            # CPU a request; benchmarks/README.md). One request at a time (tests, a quiet
-            # server), or several one after another in one task (an in-process client), has
-            # each line out before its answer; without a running loop (AWS Lambda, a script)
-            # every line goes out at once.
+            # (load.py, def-info: 1.0 write() a request for the log down to 0.07, worth 1-2%
+            # of a request's CPU, below what load.py can show; benchmarks/README.md). One
+            # request at a time (tests, a quiet server), or several one after another in one
+            # task (an in-process client), has each line out before its answer; without a
+            # running loop (AWS Lambda, a script) every line goes out at once.
             loop = _running_loop()
             if loop is not None:
                 if self._flush_loop is not loop:
