@@ -111,6 +111,19 @@ def queue_next(request: AudioPlayerRequest) -> Response | None:
     return Response(directives=(horn,))
 
 
+@skill.on("PlaybackController.NextCommandIssued")
+def next_button() -> Response:
+    horn = AudioPlayer.Play(
+        FOGHORN, "foghorn-1", metadata=AudioMetadata(title="Foghorn", subtitle="The Lighthouse")
+    )
+    return Response(directives=(horn,))
+
+
+@skill.on("PlaybackController.PauseCommandIssued")
+def pause_button() -> Response:
+    return Response(directives=(AudioPlayer.Stop(),))
+
+
 @skill.intent("AMAZON.HelpIntent")
 def help_() -> Response:
     return ask("Ask for the weather at sea, a picture, or book a tour.")

@@ -294,6 +294,32 @@ def test_the_audio_players_events_reach_the_skill_as_a_device_sends_them(
     assert after["state"]["session"]["sessionId"] != session_id
 
 
+def test_a_media_button_sends_its_playback_controller_request(http: StarletteClient) -> None:
+    # Nothing played yet: the player is idle, and the skill answers Next with a stream.
+    pressed = turn(http, "button", command="Next")["turn"]
+    (exchange,) = pressed["exchanges"]
+    envelope = exchange["envelope"]
+    assert envelope["request"]["type"] == "PlaybackController.NextCommandIssued"
+    assert "session" not in envelope
+    assert envelope["context"]["AudioPlayer"] == {"playerActivity": "IDLE"}
+    (directive,) = exchange["response"]["response"]["directives"]
+    assert directive["type"] == "AudioPlayer.Play"
+    assert directive["audioItem"]["stream"]["token"] == "foghorn-1"
+    # Pause while it plays: the player's state goes with the request, the skill answers Stop.
+    paused = turn(
+        http, "button", command="Pause", token="foghorn-1", offset=800, activity="PLAYING"
+    )["turn"]
+    envelope = paused["exchanges"][0]["envelope"]
+    assert envelope["request"]["type"] == "PlaybackController.PauseCommandIssued"
+    assert envelope["context"]["AudioPlayer"] == {
+        "token": "foghorn-1",
+        "offsetInMilliseconds": 800,
+        "playerActivity": "PLAYING",
+    }
+    (stop,) = paused["exchanges"][0]["response"]["response"]["directives"]
+    assert stop["type"] == "AudioPlayer.Stop"
+
+
 def test_an_audio_event_of_a_device_since_changed_is_not_sent(http: StarletteClient) -> None:
     turn(http, text="play the harbour")
     screen = ["AudioPlayer", "Display"]
@@ -336,6 +362,13 @@ def test_an_audio_event_of_a_device_since_changed_is_not_sent(http: StarletteCli
             b'"token": "t", "interfaces": ["Display"]}',
             400,
             "no AudioPlayer",
+        ),
+        (b'{"simulation": "simulation-1", "action": "button", "command": "Rew"}', 400, "command"),
+        (
+            b'{"simulation": "simulation-1", "action": "button", "command": "Play", '
+            b'"activity": "DANCING"}',
+            400,
+            "activity",
         ),
     ],
 )

@@ -441,6 +441,20 @@ def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any
     assert page.evaluate("window.__cancelled") == cancelled
 
 
+def test_a_media_button_asks_the_skill_which_plays(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="⏭ Next").click()
+    pressed = page.locator("#history > li.turn.device").first
+    expect(pressed.locator(".msg.device")).to_contain_text("PlaybackController.NextCommandIssued")
+    expect(pressed.locator("details.directive.audio summary")).to_contain_text(
+        "AudioPlayer.Play: Foghorn"
+    )
+    wait_until(page, f"window.__played.some((item) => item.src === {FOGHORN!r})")
+    expect(page.locator("#now-playing")).to_contain_text("Foghorn — The Lighthouse")
+    expect(page.locator(USER_TURNS)).to_have_count(0)
+
+
 def test_keyboard_only_with_labelled_controls(page: Any) -> None:
     from playwright.sync_api import expect
 

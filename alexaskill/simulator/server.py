@@ -4,7 +4,8 @@
 ``GET  /_simulator/<file>``      its stylesheet and script, shipped in this package
 ``GET  /_simulator/api/info``    the skills, locales and device interfaces to choose from
 ``POST /_simulator/api/turn``    one action of the user: say, launch, end, new_session, configure;
-                                 or an event of the device's audio player (audio)
+                                 an event of the device's audio player (audio); a media button
+                                 pressed (button)
 
 The page holds no key: each request to the skill is built, signed with the development key and
 posted to the app here, in this process. The API answers only JSON POSTs from its own origin: a
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
     from ..testing import FakeAlexaApi, TestPKI
     from ..understanding import Understander
-    from .session import Simulation, SkillTarget
+    from .session import DeviceEvent, Simulation, SkillTarget
 
 __all__ = ["PREFIX", "Simulator"]
 
@@ -61,7 +62,7 @@ DEVICES: Final = {
     "screen": ("AudioPlayer", "Display", "Alexa.Presentation.APL"),
 }
 _DEFAULT_LOCALE: Final = "en-US"
-_ACTIONS: Final = frozenset({"say", "launch", "end", "new_session", "configure", "audio"})
+_ACTIONS: Final = frozenset({"say", "launch", "end", "new_session", "configure", "audio", "button"})
 _SIMULATION_ID: Final = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _MAX_BODY: Final = 64 * 1024
 _MAX_TEXT: Final = 2000
@@ -233,20 +234,20 @@ class Simulator:
             raise _BadRequest("skill: expected the index of a skill of /api/info")
         if not 0 <= index < len(self.targets):
             raise _BadRequest(f"skill: no skill {index} (there are {len(self.targets)})")
-        audio = None
-        if action == "audio":
-            from .session import audio_event
+        event = None
+        if action in ("audio", "button"):
+            from .session import audio_event, button_press
 
             try:
-                audio = audio_event(asked, interfaces)
+                event = (audio_event if action == "audio" else button_press)(asked, interfaces)
             except ValueError as exc:
                 raise _BadRequest(str(exc)) from None
         self._start()
 
         def work() -> dict[str, Any]:
             with self._lock:
-                if audio is not None:
-                    return self._audio(simulation_id, index, locale, interfaces, audio)
+                if event is not None:
+                    return self._device(simulation_id, index, locale, interfaces, event)
                 return self._act(simulation_id, index, str(action), text, locale, interfaces)
 
         return await anyio.to_thread.run_sync(work)
@@ -314,15 +315,16 @@ class Simulator:
             notes.append("a new session: the next request starts it")
         return {"turn": turn, "notes": notes, "state": simulation.state()}
 
-    def _audio(
+    def _device(
         self,
         simulation_id: str,
         index: int,
         locale: str,
         interfaces: list[str],
-        event: tuple[str, str, int, str | None],
+        event: DeviceEvent,
     ) -> dict[str, Any]:
-        """An event of the page's audio player, sent to the skill as the device would send it.
+        """An event of the page's audio player or media buttons, sent to the skill as the
+        device would send it.
 
         Unlike the user's actions it changes neither the locale nor the device: a page whose
         choices differ from the simulation's (an event that crossed a change) is answered
@@ -331,9 +333,9 @@ class Simulator:
         notes: list[str] = []
         simulation = self._simulation(simulation_id, index, notes)
         if (locale, set(interfaces)) != (simulation.locale, set(simulation.interfaces)):
-            notes.append(f"AudioPlayer.{event[0]} of a device since changed: not sent")
+            notes.append(f"{event.name} of a device since changed: not sent")
             return {"turn": None, "notes": notes, "state": simulation.state()}
-        return {"turn": simulation.audio(*event), "notes": notes, "state": simulation.state()}
+        return {"turn": simulation.device(event), "notes": notes, "state": simulation.state()}
 
     def _configure(self, simulation: Simulation, locale: str, interfaces: list[str]) -> list[str]:
         from ..exceptions import ConfigurationError

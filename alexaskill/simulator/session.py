@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from ..testing import FakeAlexaApi, TestPKI
     from ..understanding import Conversation, Turn, Understander
 
-__all__ = ["AUDIO_EVENTS", "Post", "Simulation", "SkillTarget", "audio_event"]
+__all__ = [
+    "AUDIO_EVENTS",
+    "BUTTONS",
+    "DeviceEvent",
+    "Post",
+    "Simulation",
+    "SkillTarget",
+    "audio_event",
+    "button_press",
+]
 
 #: Posts a signed body to a path of the app: ``(path, body, headers) -> (status, JSON or None)``.
 Post = Callable[[str, bytes, Mapping[str, str]], tuple[int, Any]]
@@ -39,6 +48,12 @@ _ACTIVITY: Final = {
     "PlaybackFailed": "STOPPED",
 }
 AUDIO_EVENTS: Final = tuple(_ACTIVITY)
+#: The media buttons of a device or its remote (Amazon's "PlaybackController Interface
+#: Reference"): each sends ``PlaybackController.<button>CommandIssued``.
+BUTTONS: Final = ("Play", "Pause", "Next", "Previous")
+_PLAYER_ACTIVITIES: Final = frozenset(
+    ("IDLE", "PLAYING", "PAUSED", "STOPPED", "FINISHED", "BUFFER_UNDERRUN")
+)
 #: The longest stream token Amazon allows (AudioPlayer.Play's audioItem.stream.token).
 _MAX_TOKEN: Final = 1024
 _MAX_ERROR: Final = 2000
@@ -216,29 +231,19 @@ class Simulation:
         """The user ends the session: a SessionEndedRequest (USER_INITIATED)."""
         return self._run(self.conversation.end)
 
-    def audio(
-        self, event: str, token: str, offset: int, error: str | None = None
-    ) -> dict[str, Any]:
-        """The device's audio player reports ``event`` (`AUDIO_EVENTS`) for the stream
-        ``token``, ``offset`` ms into it (``error``: why it failed, for PlaybackFailed)."""
-        return self._run(lambda: self._audio_turn(event, token, offset, error))
-
-    def _audio_turn(self, event: str, token: str, offset: int, error: str | None) -> Turn:
+    def device(self, event: DeviceEvent) -> dict[str, Any]:
+        """The device reports ``event`` (its audio player's, or a media button pressed)."""
         from ..understanding import turns
 
-        request_type = f"AudioPlayer.{event}"
-        player = {"token": token, "offsetInMilliseconds": offset}
-        request: dict[str, Any] = {"type": request_type, **player}
-        if event == "PlaybackFailed":
-            # Amazon's AudioPlayer reference: the error, and the state before it.
-            request["error"] = {"type": "MEDIA_ERROR_UNKNOWN", "message": error or "unknown"}
-            request["currentPlaybackState"] = {**player, "playerActivity": "PLAYING"}
-        reply = self.transport.send_event(request, {**player, "playerActivity": _ACTIVITY[event]})
-        return turns.Turn(
-            None,
-            exchanges=[turns.Exchange(request, reply)],
-            session_open=self.conversation.in_session,
-        )
+        def step() -> Turn:
+            reply = self.transport.send_event(event.request, event.player)
+            return turns.Turn(
+                None,
+                exchanges=[turns.Exchange(event.request, reply)],
+                session_open=self.conversation.in_session,
+            )
+
+        return self._run(step)
 
     def new_session(self) -> None:
         """Forget the session and any dialog: the next request starts a new session."""
@@ -287,23 +292,69 @@ class Simulation:
         }
 
 
-def audio_event(
-    asked: Mapping[str, Any], interfaces: list[str]
-) -> tuple[str, str, int, str | None]:
-    """The audio player's event a turn of the page reports: (event, token, offset, error);
-    `ValueError` with the reason for a field the page got wrong."""
-    if "AudioPlayer" not in interfaces:
-        raise ValueError("audio: the device has no AudioPlayer interface")
-    event = asked.get("event")
-    if event not in AUDIO_EVENTS:
-        raise ValueError(f"event: expected one of {', '.join(AUDIO_EVENTS)}")
+@dataclass(frozen=True)
+class DeviceEvent:
+    """A request the device sends on its own, outside any session: an event of its audio
+    player, or a media button pressed; ``player`` is the context's ``AudioPlayer``."""
+
+    request: dict[str, Any]
+    player: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The request type (``AudioPlayer.PlaybackStarted``, …)."""
+        return str(self.request["type"])
+
+
+def audio_event(asked: Mapping[str, Any], interfaces: Sequence[str]) -> DeviceEvent:
+    """The audio player's event a turn of the page reports (``event``, ``token``, ``offset``,
+    ``error``); `ValueError` with the reason for a field the page got wrong."""
+    event = _choice(asked, "event", AUDIO_EVENTS, interfaces)
     token = asked.get("token")
     if not isinstance(token, str) or not 0 < len(token) <= _MAX_TOKEN:
         raise ValueError(f"token: expected the stream's token (1 to {_MAX_TOKEN} characters)")
+    player = {"token": token, "offsetInMilliseconds": _offset(asked)}
+    request: dict[str, Any] = {"type": f"AudioPlayer.{event}", **player}
+    if event == "PlaybackFailed":
+        error = asked.get("error")
+        if error is not None and (not isinstance(error, str) or len(error) > _MAX_ERROR):
+            raise ValueError(f"error: expected a string of at most {_MAX_ERROR} characters")
+        # Amazon's AudioPlayer reference: the error, and the state before it.
+        request["error"] = {"type": "MEDIA_ERROR_UNKNOWN", "message": error or "unknown"}
+        request["currentPlaybackState"] = {**player, "playerActivity": "PLAYING"}
+    return DeviceEvent(request, {**player, "playerActivity": _ACTIVITY[event]})
+
+
+def button_press(asked: Mapping[str, Any], interfaces: Sequence[str]) -> DeviceEvent:
+    """A media button the page's user pressed (``command``), with the player's state
+    (``activity``, and ``token`` and ``offset`` when it holds a stream); `ValueError` with the
+    reason for a field the page got wrong."""
+    command = _choice(asked, "command", BUTTONS, interfaces)
+    activity = asked.get("activity", "IDLE")
+    if activity not in _PLAYER_ACTIVITIES:
+        raise ValueError(f"activity: expected one of {', '.join(sorted(_PLAYER_ACTIVITIES))}")
+    player: dict[str, Any] = {"playerActivity": activity}
+    token = asked.get("token")
+    if token is not None:
+        if not isinstance(token, str) or not 0 < len(token) <= _MAX_TOKEN:
+            raise ValueError(f"token: expected the stream's token (1 to {_MAX_TOKEN} characters)")
+        player = {"token": token, "offsetInMilliseconds": _offset(asked), **player}
+    return DeviceEvent({"type": f"PlaybackController.{command}CommandIssued"}, player)
+
+
+def _choice(
+    asked: Mapping[str, Any], name: str, choices: Sequence[str], interfaces: Sequence[str]
+) -> str:
+    if "AudioPlayer" not in interfaces:
+        raise ValueError(f"{name}: the device has no AudioPlayer interface")
+    value = asked.get(name)
+    if value not in choices:
+        raise ValueError(f"{name}: expected one of {', '.join(choices)}")
+    return str(value)
+
+
+def _offset(asked: Mapping[str, Any]) -> int:
     offset = asked.get("offset", 0)
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset < 2**53:
         raise ValueError("offset: expected the milliseconds played, a whole number")
-    error = asked.get("error")
-    if error is not None and (not isinstance(error, str) or len(error) > _MAX_ERROR):
-        raise ValueError(f"error: expected a string of at most {_MAX_ERROR} characters")
-    return str(event), token, offset, error
+    return offset

@@ -17,6 +17,7 @@
     busy: false,
     queue: [], // AudioPlayer streams enqueued after the one playing
     stream: null, // the stream in the player: {token, started, nearly}
+    lastToken: null, // the token of the last stream that played (the context's AudioPlayer)
     events: Promise.resolve(), // the audio player's events, sent one after another
   };
 
@@ -626,17 +627,40 @@
   // turn of the user's in flight: the server takes one request at a time anyway).
   function audioEvent(event, stream, extra = {}) {
     if (!stream || !stream.token || !state.interfaces.includes("AudioPlayer")) return;
-    const offset = Math.max(0, Math.round(($("player").currentTime || 0) * 1000));
-    const body = {
-      simulation: state.simulation, action: "audio", event, token: stream.token, offset,
-      locale: state.locale, interfaces: state.interfaces, skill: state.skill, ...extra,
-    };
-    state.events = state.events.then(() => sendAudioEvent(body)).catch(() => {});
+    const offset = playedMs();
+    deviceEvent({ action: "audio", event, token: stream.token, offset, ...extra },
+      `AudioPlayer.${event}`, ` ${stream.token}, ${offset} ms`);
   }
 
-  async function sendAudioEvent(body) {
+  // A media button of the device (or its remote): PlaybackController.<button>CommandIssued,
+  // with where the player is. It does nothing here by itself: the skill's answer decides.
+  function pressButton(button) {
+    const player = $("player");
+    const stream = state.stream;
+    let activity = "IDLE";
+    if (stream && stream.started) activity = player.paused ? "STOPPED" : "PLAYING";
+    else if (state.lastToken) activity = player.ended ? "FINISHED" : "STOPPED";
+    const token = (stream && stream.started && stream.token) || state.lastToken;
+    const body = { action: "button", command: button, activity };
+    if (token) Object.assign(body, { token, offset: playedMs() });
+    deviceEvent(body, `PlaybackController.${button}CommandIssued`, " (button)");
+  }
+
+  function playedMs() {
+    return Math.max(0, Math.round(($("player").currentTime || 0) * 1000));
+  }
+
+  function deviceEvent(fields, name, detail) {
+    const body = {
+      simulation: state.simulation, locale: state.locale, interfaces: state.interfaces,
+      skill: state.skill, ...fields,
+    };
+    state.events = state.events.then(() => sendDeviceEvent(body, name, detail)).catch(() => {});
+  }
+
+  async function sendDeviceEvent(body, name, detail) {
     const line = el("div", { class: "msg device" }, el("span", { class: "who" }, "Device"),
-      el("p", {}, el("code", {}, `AudioPlayer.${body.event}`), ` ${body.token}, ${body.offset} ms`));
+      el("p", {}, el("code", {}, name), detail));
     let response = null;
     let result = null;
     try {
@@ -651,7 +675,7 @@
     }
     if (!response || !response.ok) {
       const reason = (result && result.error) || "the server did not answer";
-      addToHistory(noteItem(`AudioPlayer.${body.event} not sent: ${reason}`, "error"));
+      addToHistory(noteItem(`${name} not sent: ${reason}`, "error"));
       return;
     }
     for (const note of result.notes || []) addToHistory(noteItem(note));
@@ -842,11 +866,15 @@
       const offset = Number(player.dataset.offset || 0);
       if (offset > 0 && offset < player.duration) player.currentTime = offset;
     });
+    for (const button of document.querySelectorAll("button[data-button]")) {
+      button.addEventListener("click", () => pressButton(button.dataset.button));
+    }
     // Amazon's AudioPlayer events, as a device sends them while it plays a stream.
     player.addEventListener("playing", () => {
       const stream = state.stream;
       if (stream && !stream.started) {
         stream.started = true;
+        state.lastToken = stream.token;
         audioEvent("PlaybackStarted", stream);
       }
     });
