@@ -310,10 +310,7 @@ def audio_event(asked: Mapping[str, Any], interfaces: Sequence[str]) -> DeviceEv
     """The audio player's event a turn of the page reports (``event``, ``token``, ``offset``,
     ``error``); `ValueError` with the reason for a field the page got wrong."""
     event = _choice(asked, "event", AUDIO_EVENTS, interfaces)
-    token = asked.get("token")
-    if not isinstance(token, str) or not 0 < len(token) <= _MAX_TOKEN:
-        raise ValueError(f"token: expected the stream's token (1 to {_MAX_TOKEN} characters)")
-    player = {"token": token, "offsetInMilliseconds": _offset(asked)}
+    player = {"token": _token(asked), "offsetInMilliseconds": _offset(asked)}
     request: dict[str, Any] = {"type": f"AudioPlayer.{event}", **player}
     if event == "PlaybackFailed":
         error = asked.get("error")
@@ -334,11 +331,8 @@ def button_press(asked: Mapping[str, Any], interfaces: Sequence[str]) -> DeviceE
     if activity not in _PLAYER_ACTIVITIES:
         raise ValueError(f"activity: expected one of {', '.join(sorted(_PLAYER_ACTIVITIES))}")
     player: dict[str, Any] = {"playerActivity": activity}
-    token = asked.get("token")
-    if token is not None:
-        if not isinstance(token, str) or not 0 < len(token) <= _MAX_TOKEN:
-            raise ValueError(f"token: expected the stream's token (1 to {_MAX_TOKEN} characters)")
-        player = {"token": token, "offsetInMilliseconds": _offset(asked), **player}
+    if asked.get("token") is not None:
+        player = {"token": _token(asked), "offsetInMilliseconds": _offset(asked), **player}
     return DeviceEvent({"type": f"PlaybackController.{command}CommandIssued"}, player)
 
 
@@ -351,6 +345,13 @@ def _choice(
     if value not in choices:
         raise ValueError(f"{name}: expected one of {', '.join(choices)}")
     return str(value)
+
+
+def _token(asked: Mapping[str, Any]) -> str:
+    token = asked.get("token")
+    if not isinstance(token, str) or not 0 < len(token) <= _MAX_TOKEN:
+        raise ValueError(f"token: expected the stream's token (1 to {_MAX_TOKEN} characters)")
+    return token
 
 
 def _offset(asked: Mapping[str, Any]) -> int:
