@@ -43,11 +43,19 @@ from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
 if TYPE_CHECKING:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
+
+    from .exchange import ExchangeProtocol
 else:
     try:
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
+
+        from .exchange import ExchangeProtocol
     except ImportError:  # httptools is not installed
         _HttpTools = None
+
+        class ExchangeProtocol:  # never a base: isinstance() is False
+            pass
+
 
 __all__ = [
     "DEFAULT_HEADER_TIMEOUT",
@@ -186,13 +194,17 @@ class _Bounded:
     _head_since: float | None = None
     _head_bytes = 0
     _waiting_since = 0.0
+    #: When the connection began to idle between requests (`loop.time`), or None: not idle.
+    #: Only on httptools (`ExchangeProtocol`): on h11, uvicorn's keep-alive timer closes it.
+    _idle_since: float | None = None
     _writes: _HeldWrites | None = None
     _sweeper: _Sweeper
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Start the head deadline; make room among the open connections if needed."""
         super().connection_made(transport)  # type: ignore[misc]
-        self._writes = _HeldWrites(self.transport, self.loop)
+        if not isinstance(self, ExchangeProtocol):  # an Exchange holds its own head
+            self._writes = _HeldWrites(self.transport, self.loop)
         self._sweeper = _sweeper(self.loop, self.connections)
         self._wait_for_head()
         _guard_accept(self.loop, self.connections)
@@ -207,6 +219,7 @@ class _Bounded:
             super().data_received(data)  # type: ignore[misc]
             return
         if self._head_since is None:  # the first byte after a response
+            self._idle_since = None
             self._wait_for_head()
         before = self.cycle
         super().data_received(data)  # type: ignore[misc]
@@ -239,6 +252,14 @@ class _Bounded:
         if writes is not None and writes.held is not None:
             writes.flush()  # a head without a body (HEAD, 204, 304) goes out with its response
         super().on_response_complete()  # type: ignore[misc]
+
+    def _idle(self) -> None:
+        """(`ExchangeProtocol`) The connection idles until its next request: the sweep closes it
+        after uvicorn's ``--timeout-keep-alive``, in place of uvicorn's timer a request."""
+        self._idle_since = self._waiting_since
+        sweeper = self._sweeper
+        if not sweeper.armed:
+            sweeper.arm()
 
     # --- the bounds ---
 
@@ -400,6 +421,14 @@ class _Sweeper:
         waiting = False
         for connections in self.servers.values():
             for connection in list(connections):
+                idle = getattr(connection, "_idle_since", None)
+                if idle is not None:
+                    if now - idle < connection.timeout_keep_alive:
+                        waiting = True
+                    elif not connection.transport.is_closing():
+                        connection._idle_since = None
+                        connection.transport.close()  # as uvicorn's keep-alive timer does
+                    continue
                 since = getattr(connection, "_head_since", None)
                 if since is None:
                     continue
@@ -437,7 +466,7 @@ class H11Protocol(_Bounded, _H11):
 
 if _HttpTools is not None:
 
-    class HttpToolsProtocol(_Bounded, _HttpTools):
+    class HttpToolsProtocol(_Bounded, ExchangeProtocol, _HttpTools):
         """uvicorn's httptools protocol (``alexaskill[fast]``), with the bounds of this module."""
 
     #: The protocol ``--http auto`` would pick, bounded: httptools if installed, else h11.

@@ -70,8 +70,10 @@ class Transport(asyncio.Transport):
         return [event for event in self.events if isinstance(event, bytes)]
 
 
-async def connect(protocol_class: type[Any], app: App) -> tuple[Any, Transport]:
-    config = Config(app=app, lifespan="off", log_level="warning", timeout_keep_alive=5)
+async def connect(
+    protocol_class: type[Any], app: App, *, keep_alive: float = 5
+) -> tuple[Any, Transport]:
+    config = Config(app=app, lifespan="off", log_level="warning", timeout_keep_alive=keep_alive)
     config.load()
     protocol = protocol_class(config=config, server_state=ServerState(), app_state={})
     transport = Transport()
@@ -217,17 +219,21 @@ def test_the_head_sweep_sleeps_while_no_connection_waits_for_a_head(
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
-        protocol, transport = await connect(Quick, answering())
-        protocol.data_received(POST)  # answered: the connection idles (keep-alive's to close)
-        await asyncio.sleep(0.6)
-        assert protocol._head_since is None
+        idle, idle_transport = await connect(Quick, answering(), keep_alive=0.4)
+        idle.data_received(POST)  # answered: the connection idles until keep-alive closes it
+        await asyncio.sleep(1.0)  # 0.4 s, up to a sweep's 0.25 s late (httptools), and room
+        assert idle_transport.events[-1] == "close"
+        idle.connection_lost(None)
         assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
         silent, silent_transport = await connect(Quick, answering())  # sends nothing
         await asyncio.sleep(1.5)  # 0.6 s, up to a sweep's 0.25 s late, and room to spare
         assert silent_transport.events == ["close"]  # swept: past its 0.6 s
         await asyncio.sleep(0.3)
         assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
-        protocol.data_received(POST[:20])  # a head begins on the first connection
+        protocol, transport = await connect(Quick, answering())
+        protocol.data_received(POST)
+        await settle()
+        protocol.data_received(POST[:20])  # the next head begins, and is never finished
         await asyncio.sleep(1.5)
         assert transport.events[-2:] == [
             b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
@@ -237,6 +243,31 @@ def test_the_head_sweep_sleeps_while_no_connection_waits_for_a_head(
             one.connection_lost(None)
 
     # asyncio's own loop, whatever policy another test left: the check reads its timers.
+    with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
+        runner.run(scenario())
+
+
+def test_keep_alive_needs_no_timer_a_request_on_httptools() -> None:
+    # uvicorn arms a keep-alive timer after every response and cancels it at the next request;
+    # alexaskill's httptools protocol leaves an idle connection to the sweep, which closes it
+    # after --timeout-keep-alive as the timer would, and never closes a connection in use.
+    class Quick(server_module.HttpToolsProtocol):  # type: ignore[misc, valid-type]
+        pass
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        protocol, transport = await connect(Quick, answering(), keep_alive=0.6)
+        for _ in range(4):  # busy: a request every 0.3 s, each answered
+            protocol.data_received(POST)
+            await settle()
+            assert not [t for t in pending_timers(loop) if "keep_alive" in repr(t)]
+            await asyncio.sleep(0.3)
+        assert "close" not in transport.events and len(transport.writes()) == 4
+        await asyncio.sleep(1.0)  # idle past 0.6 s (and a sweep's 0.25 s)
+        assert transport.events[-1] == "close"
+        protocol.connection_lost(None)
+        assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
+
     with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
         runner.run(scenario())
 

@@ -1,0 +1,452 @@
+"""One request and its response on `alexaskill.server.HttpToolsProtocol`: uvicorn's request
+cycle, doing less a request.
+
+uvicorn's httptools protocol spends more on each request than the parse and the two system
+calls: counted with callgrind over keep-alive requests to a 12-byte ASGI app (``python
+benchmarks/bench_response_writes.py --count``), about 135,000 instructions a request against
+56,000 for a protocol that only parses, starts the app's task and writes; under load that is
+~45 µs of CPU a request on the benchmark machine, a sixth of what a skill's request costs
+(benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over uvicorn's protocol) and
+`Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP with keep-alive,
+pipelining, flow control both ways, ``Expect: 100-continue``, HEAD, chunked bodies both ways and
+its errors, and leave out what costs without doing anything for a request:
+
+- **No `asyncio.Event` a request.** The body is waited for only when none has arrived: a
+  request whose body came with its head (every request of Alexa's) is read without a wait.
+- **The default headers are encoded once** each time uvicorn changes them (its ``date`` header,
+  once a second), not checked against the header regexes for every response.
+- **The head goes out with the body**, in one write: held until the response's first body, or
+  the end of the event loop's turn, whichever comes first (``_HeldWrites`` does this for
+  uvicorn's own cycles on h11).
+- **No keep-alive timer a request.** uvicorn arms one after each response and cancels it when
+  the next request comes (a libuv timer allocated each time); the head deadline's sweep
+  (`alexaskill.server`) closes connections idle past ``--timeout-keep-alive`` instead, up to a
+  quarter of a second late.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import urllib.parse
+from collections import deque
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import httptools
+from uvicorn.logging import TRACE_LOG_LEVEL
+from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT, service_unavailable
+from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE, STATUS_LINE
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string, get_remote_addr
+
+if TYPE_CHECKING:
+    import logging
+
+    from uvicorn.config import Config
+    from uvicorn.protocols.http.flow_control import FlowControl
+    from uvicorn.server import ServerState
+
+__all__ = ["Exchange", "ExchangeProtocol"]
+
+_CONTINUE: Final = b"HTTP/1.1 100 Continue\r\n\r\n"
+_SPECIAL: Final = frozenset((b"content-length", b"transfer-encoding", b"connection"))
+_DISCONNECT: Final = {"type": "http.disconnect"}
+_ERROR_HEADERS: Final = [
+    (b"content-type", b"text/plain; charset=utf-8"),
+    (b"content-length", b"21"),
+    (b"connection", b"close"),
+]
+
+
+class Exchange:
+    """One request's ASGI ``receive`` and ``send``, and the app's task (`run_asgi`)."""
+
+    __slots__ = (
+        "body",
+        "chunked",
+        "disconnected",
+        "ended",
+        "expected_length",
+        "final_given",
+        "held",
+        "keep_alive",
+        "more_body",
+        "protocol",
+        "response_complete",
+        "response_started",
+        "scope",
+        "transport",
+        "waiter",
+        "waiting_for_100_continue",
+    )
+
+    #: A body at least this large is written on its own rather than copied to join its head.
+    JOIN_LIMIT: ClassVar[int] = 64 * 1024
+
+    def __init__(
+        self,
+        protocol: ExchangeProtocol,
+        scope: dict[str, Any],
+        *,
+        keep_alive: bool,
+        expect_100_continue: bool,
+    ) -> None:
+        self.protocol = protocol
+        self.scope = scope
+        self.transport = protocol.transport
+        self.keep_alive = keep_alive
+        self.waiting_for_100_continue = expect_100_continue
+        self.disconnected = False
+        #: The body received and not yet read by the app; whether more is to come.
+        self.body = b""
+        self.more_body = True
+        #: Whether the app has read the body's last message (its next read waits to disconnect).
+        self.final_given = False
+        self.response_started = False
+        self.response_complete = False
+        #: Whether the response is chunked (None: not decided yet); the body bytes still due.
+        self.chunked: bool | None = None
+        self.expected_length = 0
+        #: The response's head, waiting to go out with its first body (or at the turn's end).
+        self.held: bytes | None = None
+        #: What a `receive` waits on while no body is here (None: nobody waits).
+        self.waiter: asyncio.Future[None] | None = None
+        #: Whether the app's task has ended (a later send is not the connection's business).
+        self.ended = False
+
+    # --- what the protocol tells the exchange ---
+
+    def add_body(self, body: bytes, more_body: bool) -> None:
+        """Body bytes came (``more_body`` false: the request is complete)."""
+        if body:
+            self.body = self.body + body if self.body else body
+            if len(self.body) > HIGH_WATER_LIMIT:
+                self.protocol.flow.pause_reading()
+        if not more_body:
+            self.more_body = False
+        self.wake()
+
+    def wake(self) -> None:
+        """Wake the app's `receive`, if it waits."""
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # --- the app's side ---
+
+    async def run_asgi(self, app: Any) -> None:
+        """Run the app for this request; answer 500 or close when it fails (uvicorn's rules)."""
+        logger = self.protocol.logger
+        try:
+            result = await app(self.scope, self.receive, self.send)
+        except BaseException as exc:
+            logger.error("Exception in ASGI application\n", exc_info=exc)
+            if not self.response_started:
+                await self._send_500()
+            else:
+                self._close()
+        else:
+            if result is not None:
+                logger.error("ASGI callable should return None, but returned '%s'.", result)
+                self._close()
+            elif not self.response_started and not self.disconnected:
+                logger.error("ASGI callable returned without starting response.")
+                await self._send_500()
+            elif not self.response_complete and not self.disconnected:
+                logger.error("ASGI callable returned without completing response.")
+                self._close()
+        finally:
+            self.ended = True
+
+    async def receive(self) -> dict[str, Any]:
+        """The next part of the request's body, or ``http.disconnect``."""
+        if self.waiting_for_100_continue and not self.transport.is_closing():
+            self.transport.write(_CONTINUE)
+            self.waiting_for_100_continue = False
+        if not self.disconnected and not self.response_complete:
+            flow = self.protocol.flow
+            if flow.read_paused:
+                flow.resume_reading()
+            if not self.body and (self.more_body or self.final_given):
+                waiter = self.waiter
+                if waiter is None or waiter.done():
+                    waiter = self.waiter = self.protocol.loop.create_future()
+                await waiter
+        if self.disconnected or self.response_complete:
+            return dict(_DISCONNECT)
+        body, more_body = self.body, self.more_body
+        self.body = b""
+        self.final_given = not more_body
+        return {"type": "http.request", "body": body, "more_body": more_body}
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Write the response's head or a part of its body."""
+        flow = self.protocol.flow
+        if flow.write_paused and not self.disconnected:
+            self.flush()
+            await flow.drain()
+        if self.disconnected:
+            return
+        kind = message["type"]
+        if not self.response_started:
+            if kind != "http.response.start":
+                raise RuntimeError(
+                    f"Expected ASGI message 'http.response.start', but got '{kind}'."
+                )
+            self._start(message)
+        elif not self.response_complete:
+            if kind != "http.response.body":
+                raise RuntimeError(f"Expected 'http.response.body', but got '{kind}'.")
+            self._body(message.get("body", b""), message.get("more_body", False))
+        else:
+            raise RuntimeError(
+                f"Unexpected ASGI message '{kind}' sent, after response already completed."
+            )
+
+    def flush(self) -> None:
+        """Write the held head, if any (the turn ended before the body came)."""
+        held = self.held
+        if held is not None:
+            self.held = None
+            if not self.transport.is_closing():
+                self.transport.write(held)
+
+    # --- the response ---
+
+    def _start(self, message: dict[str, Any]) -> None:
+        self.response_started = True
+        self.waiting_for_100_continue = False
+        status = message["status"]
+        protocol = self.protocol
+        scope = self.scope
+        if protocol.access_log:
+            protocol.access_logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                get_client_addr(scope),  # type: ignore[arg-type]
+                scope["method"],
+                get_path_with_query_string(scope),  # type: ignore[arg-type]
+                scope["http_version"],
+                status,
+            )
+        head = [STATUS_LINE[status]]
+        defaults = protocol.default_head()
+        if defaults is None:  # a default header that decides the framing: checked with the app's
+            headers = [*protocol.server_state.default_headers, *message.get("headers", ())]
+        else:
+            head.append(defaults)
+            headers = message.get("headers", ())
+        close_sent = False
+        for name, value in headers:
+            if HEADER_RE.search(name):
+                raise RuntimeError("Invalid HTTP header name.")
+            if HEADER_VALUE_RE.search(value):
+                raise RuntimeError("Invalid HTTP header value.")
+            name = name.lower()
+            if name in _SPECIAL:
+                if name == b"content-length":
+                    if self.chunked is None:
+                        self.expected_length = int(value.decode())
+                        self.chunked = False
+                elif name == b"transfer-encoding":
+                    if value.lower() == b"chunked":
+                        self.expected_length = 0
+                        self.chunked = True
+                elif b"close" in [token.lower().strip() for token in value.split(b",")]:
+                    self.keep_alive = False
+                    close_sent = True
+            head += (name, b": ", value, b"\r\n")
+        if not self.keep_alive and not close_sent:
+            head.append(b"connection: close\r\n")
+        if self.chunked is None and scope["method"] != "HEAD" and status not in (204, 304):
+            self.chunked = True  # neither a length nor chunked: uvicorn chunks it
+            head.append(b"transfer-encoding: chunked\r\n")
+        head.append(b"\r\n")
+        self.held = b"".join(head)
+        protocol.loop.call_soon(self.flush)
+
+    def _body(self, body: bytes, more_body: bool) -> None:
+        if self.scope["method"] == "HEAD":
+            self.expected_length = 0
+            data = b""
+        elif self.chunked:
+            data = b"%x\r\n%b\r\n" % (len(body), body) if body else b""
+            if not more_body:
+                data += b"0\r\n\r\n"
+        else:
+            if len(body) > self.expected_length:
+                raise RuntimeError("Response content longer than Content-Length")
+            self.expected_length -= len(body)
+            data = body
+        held = self.held
+        if held is not None:
+            self.held = None
+            if len(data) < self.JOIN_LIMIT:
+                data = held + data
+            else:
+                self.transport.write(held)
+        if data:
+            self.transport.write(data)
+        if not more_body:
+            if self.expected_length != 0:
+                raise RuntimeError("Response content shorter than Content-Length")
+            self.response_complete = True
+            self.wake()
+            if not self.keep_alive:
+                self.transport.close()
+            if not self.ended:
+                self.protocol.on_response_complete()
+
+    async def _send_500(self) -> None:
+        await self.send({"type": "http.response.start", "status": 500, "headers": _ERROR_HEADERS})
+        await self.send({"type": "http.response.body", "body": b"Internal Server Error"})
+
+    def _close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+
+class ExchangeProtocol:
+    """uvicorn's httptools protocol with `Exchange` as its request cycle (list it before
+    uvicorn's ``HttpToolsProtocol`` among the bases).
+
+    The subclass provides ``_idle()``: called when a response is complete and no request is
+    pipelined behind it, where uvicorn would arm its keep-alive timer.
+    """
+
+    # uvicorn's attributes this class relies on.
+    if TYPE_CHECKING:
+        config: Config
+        app: Any
+        loop: asyncio.AbstractEventLoop
+        logger: logging.Logger
+        access_logger: logging.Logger
+        access_log: bool
+        transport: asyncio.Transport
+        flow: FlowControl
+        parser: httptools.HttpRequestParser
+        server_state: ServerState
+        connections: set[Any]
+        tasks: set[asyncio.Task[None]]
+        limit_concurrency: int | None
+        root_path: str
+        url: bytes
+        scope: Any
+        expect_100_continue: bool
+        pipeline: deque[tuple[Any, Any]]
+
+        def _should_upgrade(self) -> bool: ...
+        def _unset_keepalive_if_required(self) -> None: ...
+        def _idle(self) -> None: ...
+
+    cycle: Exchange | None = None
+    #: Whether the request being parsed is being upgraded (to a WebSocket): not an exchange's.
+    _upgrading = False
+    #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).
+    _defaults: tuple[list[tuple[bytes, bytes]] | None, bytes | None] = (None, None)
+
+    def on_headers_complete(self) -> None:
+        """Start the request's exchange (or queue it behind the one being answered)."""
+        parser = self.parser
+        scope = self.scope
+        http_version = parser.get_http_version()
+        scope["method"] = parser.get_method().decode("ascii")
+        if http_version != "1.1":
+            scope["http_version"] = http_version
+        self._upgrading = False
+        if parser.should_upgrade() and self._should_upgrade():
+            self._upgrading = True
+            return
+        url = httptools.parse_url(self.url)
+        raw_path = url.path
+        path = raw_path.decode("ascii")
+        if "%" in path:
+            path = urllib.parse.unquote(path)
+        scope["path"] = self.root_path + path
+        scope["raw_path"] = self.root_path.encode("ascii") + raw_path
+        scope["query_string"] = url.query or b""
+        limit = self.limit_concurrency
+        app = self.app
+        if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
+            app = service_unavailable
+            self.logger.warning("Exceeded concurrency limit.")
+        previous = self.cycle
+        exchange = self.cycle = Exchange(
+            self,
+            scope,
+            keep_alive=http_version != "1.0" and parser.should_keep_alive(),
+            expect_100_continue=self.expect_100_continue,
+        )
+        if previous is None or previous.response_complete:
+            self._run(exchange, app)
+        else:  # pipelined behind a request still being answered
+            self.flow.pause_reading()
+            self.pipeline.appendleft((exchange, app))
+
+    def on_body(self, body: bytes) -> None:
+        exchange = self.cycle
+        if not self._upgrading and exchange is not None and not exchange.response_complete:
+            exchange.add_body(body, True)
+
+    def on_message_complete(self) -> None:
+        exchange = self.cycle
+        if not self._upgrading and exchange is not None and not exchange.response_complete:
+            exchange.add_body(b"", False)
+
+    def on_response_complete(self) -> None:
+        """Start the next pipelined request, or wait for one (see `_idle`)."""
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self.flow.resume_reading()
+        if self.pipeline:
+            exchange, app = self.pipeline.pop()
+            self._run(exchange, app)
+        else:
+            self._idle()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.connections.discard(self)
+        if self.logger.level <= TRACE_LOG_LEVEL:
+            self.logger.log(TRACE_LOG_LEVEL, "%sHTTP connection lost", _prefix(self.transport))
+        exchange = self.cycle
+        if exchange is not None:
+            if not exchange.response_complete:
+                exchange.disconnected = True
+            exchange.held = None
+            exchange.wake()
+        if self.flow is not None:
+            self.flow.resume_writing()
+        if exc is None:
+            self.transport.close()
+            self._unset_keepalive_if_required()
+        self.parser = None  # type: ignore[assignment]
+
+    def default_head(self) -> bytes | None:
+        """uvicorn's default headers (``date``, ``server``, ``--header``), encoded; None when
+        one of them is a content length, a transfer encoding or a connection option."""
+        headers = self.server_state.default_headers
+        cached, encoded = self._defaults
+        if headers is cached:
+            return encoded
+        parts: list[bytes] = []
+        for name, value in headers:
+            if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
+                raise RuntimeError("Invalid HTTP header in uvicorn's default headers.")
+            parts += (name.lower(), b": ", value, b"\r\n")
+        special = any(name.lower() in _SPECIAL for name, _ in headers)
+        encoded = None if special else b"".join(parts)
+        type(self)._defaults = (headers, encoded)  # shared by the server's connections
+        return encoded
+
+    def _run(self, exchange: Exchange, app: Any) -> None:
+        coroutine = exchange.run_asgi(app)
+        if getattr(self.config, "reset_contextvars", False):
+            task = self.loop.create_task(coroutine, context=contextvars.Context())
+        else:
+            task = self.loop.create_task(coroutine)
+        task.add_done_callback(self.tasks.discard)
+        self.tasks.add(task)
+
+
+def _prefix(transport: asyncio.Transport) -> str:
+    client = get_remote_addr(transport)
+    return f"{client[0]}:{client[1]} - " if client else ""

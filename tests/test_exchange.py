@@ -1,0 +1,261 @@
+"""`alexaskill.exchange`: alexaskill's httptools protocol answers what uvicorn's answers.
+
+Each scenario feeds the same bytes to uvicorn's own ``HttpToolsProtocol`` and to alexaskill's
+(`alexaskill.server.HttpToolsProtocol`, whose request cycle is an `Exchange`), with the same
+app, and compares what each wrote and when it closed: the bytes on the wire must be the same,
+only grouped into fewer writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import pytest
+from uvicorn.config import Config
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornProtocol
+from uvicorn.server import ServerState
+
+from alexaskill import server as server_module
+from tests.test_server_writes import Transport, settle
+
+App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+Feed = Sequence[bytes | float]  # bytes to feed, or seconds to wait between them
+
+
+async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Read the whole body; answer what the request was, as JSON."""
+    body, more = b"", True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    answer = json.dumps(
+        {
+            "method": scope["method"],
+            "path": scope["path"],
+            "raw_path": scope["raw_path"].decode(),
+            "query": scope["query_string"].decode(),
+            "http_version": scope["http_version"],
+            "headers": [[n.decode(), v.decode()] for n, v in scope["headers"]],
+            "body": body.decode(),
+        }
+    ).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(answer))]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": answer})
+
+
+def wire(events: list[bytes | str]) -> list[bytes | str]:
+    """The events with consecutive writes joined: what the peer reads, and where it ends."""
+    joined: list[bytes | str] = []
+    for event in events:
+        if isinstance(event, bytes) and joined and isinstance(joined[-1], bytes):
+            joined[-1] += event
+        else:
+            joined.append(event)
+    return joined
+
+
+def serve(
+    protocol_class: type[Any],
+    app: App,
+    feed: Feed,
+    *,
+    lose: bool = False,
+    **config: Any,
+) -> tuple[list[bytes | str], list[str]]:
+    """Feed ``feed`` to a new connection of ``protocol_class``; its events and error logs."""
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage().strip())
+
+    handler = Collect(logging.WARNING)
+
+    async def scenario() -> list[bytes | str]:
+        settings = Config(app=app, lifespan="off", log_level="warning", **config)
+        settings.load()
+        logging.getLogger("uvicorn.error").addHandler(handler)  # after uvicorn's own set-up
+        state = ServerState()
+        state.default_headers = list(settings.encoded_headers)
+        protocol = protocol_class(config=settings, server_state=state, app_state={})
+        transport = Transport()
+        transport.protocol = protocol
+        protocol.connection_made(transport)
+        for part in feed:
+            if isinstance(part, float):
+                await asyncio.sleep(part)
+            else:
+                protocol.data_received(part)
+            await settle()
+        if lose:
+            protocol.connection_lost(None)
+            await settle()
+        for task in list(state.tasks):
+            await asyncio.wait_for(task, 2)
+        if not lose:
+            protocol.connection_lost(None)
+        return transport.events
+
+    try:
+        events = asyncio.run(scenario())
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(handler)
+    return events, records
+
+
+def same(app: App, feed: Feed, **options: Any) -> tuple[list[bytes | str], list[str]]:
+    """Serve ``feed`` with both protocols; assert the wire and the logs are the same."""
+    theirs, their_logs = serve(UvicornProtocol, app, feed, **options)
+    ours, our_logs = serve(server_module.HttpToolsProtocol, app, feed, **options)
+    assert wire(ours) == wire(theirs)
+    assert our_logs == their_logs
+    return wire(ours), our_logs
+
+
+def post(body: bytes, *headers: str, path: str = "/") -> bytes:
+    head = [f"POST {path} HTTP/1.1", "host: x", f"content-length: {len(body)}", *headers]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+def test_keep_alive_requests_one_after_another() -> None:
+    events, _ = same(echo, [post(b'{"a": 1}'), post(b"two", path="/b?x=1")])
+    assert events[0].count(b"HTTP/1.1 200 OK") == 2  # type: ignore[union-attr]
+
+
+def test_pipelined_requests_are_answered_in_order() -> None:
+    events, _ = same(echo, [post(b"first") + post(b"second") + post(b"third")])
+    text = events[0]
+    assert isinstance(text, bytes)
+    assert text.index(b"first") < text.index(b"second") < text.index(b"third")
+
+
+def test_a_body_in_parts_and_a_chunked_body() -> None:
+    whole = post(b"x" * 3000)
+    same(echo, [whole[:100], 0.01, whole[100:2000], 0.01, whole[2000:]])
+    chunked = b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+    same(echo, [chunked + b"5\r\nhello\r\n", 0.01, b"6\r\n world\r\n0\r\n\r\n"])
+
+
+def test_a_body_past_the_high_water_mark() -> None:
+    body = b"y" * (200 * 1024)
+    whole = post(body)
+    events, _ = same(echo, [whole[i : i + 65536] for i in range(0, len(whole), 65536)])
+    assert body.decode() in events[0].decode()  # type: ignore[union-attr]
+
+
+def test_expect_100_continue() -> None:
+    head = post(b"", "expect: 100-continue").replace(b"content-length: 0", b"content-length: 4")
+    events, _ = same(echo, [head, 0.01, b"body"])
+    assert events[0].startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK")  # type: ignore[union-attr]
+
+
+def test_head_request_http_1_0_and_connection_close() -> None:
+    same(echo, [b"HEAD /h HTTP/1.1\r\nhost: x\r\n\r\n"])
+    events, _ = same(echo, [b"GET /old HTTP/1.0\r\n\r\n"])
+    assert b"connection: close" in events[0] and events[-1] == "close"  # type: ignore[operator]
+    events, _ = same(echo, [post(b"bye", "connection: close")])
+    assert events[-1] == "close"
+
+
+def test_a_url_with_a_query_and_escapes() -> None:
+    events, _ = same(echo, [b"GET /caf%C3%A9/x?city=Lyon&day=1 HTTP/1.1\r\nhost: x\r\n\r\n"])
+    answer = json.loads(events[0].split(b"\r\n\r\n", 1)[1])  # type: ignore[union-attr]
+    assert (answer["path"], answer["query"]) == ("/café/x", "city=Lyon&day=1")
+
+
+async def streamed(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    await receive()
+    await send({"type": "http.response.start", "status": 201, "headers": []})
+    for part in (b"one ", b"two ", b""):
+        await send({"type": "http.response.body", "body": part, "more_body": bool(part)})
+        await asyncio.sleep(0.01)
+
+
+def test_a_streamed_response_without_a_length_is_chunked() -> None:
+    events, _ = same(streamed, [post(b""), post(b"")])
+    assert events[0].count(b"transfer-encoding: chunked") == 2  # type: ignore[union-attr]
+
+
+def failing(where: str) -> App:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+        if where == "before":
+            raise ValueError("before the response")
+        if where == "no-response":
+            return
+        headers = [(b"content-length", b"10")]
+        if where == "bad-header":
+            headers.append((b"x-bad", b"one\r\ntwo"))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        if where == "after":
+            raise ValueError("after the head")
+        if where == "long":
+            await send({"type": "http.response.body", "body": b"x" * 11})
+        if where == "short":
+            await send({"type": "http.response.body", "body": b"x" * 9})
+
+    return app
+
+
+@pytest.mark.parametrize("where", ["before", "no-response", "bad-header", "after", "long", "short"])
+def test_an_app_that_fails(where: str) -> None:
+    events, logs = same(failing(where), [post(b"{}")])
+    assert logs  # each is logged, as uvicorn logs it
+    if where == "bad-header":  # nothing of it written: the response had begun, so a close
+        assert events == ["close"]
+    elif where in ("before", "no-response"):
+        assert events[0].startswith(b"HTTP/1.1 500 Internal Server Error")  # type: ignore[union-attr]
+    assert events[-1] == "close"
+
+
+def test_a_disconnect_while_the_app_waits() -> None:
+    seen: list[dict[str, Any]] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(await receive())  # the part of the body that came
+        seen.append(await receive())  # the client goes away meanwhile
+
+    head = post(b"0123456789")[:-6]
+    theirs, _ = serve(UvicornProtocol, app, [head], lose=True)
+    their_seen, seen[:] = seen[:], []
+    ours, _ = serve(server_module.HttpToolsProtocol, app, [head], lose=True)
+    assert seen == their_seen
+    assert seen[-1] == {"type": "http.disconnect"}
+    assert wire(ours) == wire(theirs)
+
+
+def test_after_the_response_receive_reports_the_disconnect() -> None:
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+
+        async def listen() -> None:
+            seen.append((await receive())["type"])
+
+        listener = asyncio.create_task(listen())
+        await asyncio.sleep(0.01)
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        await listener
+
+    same(app, [post(b"x")])
+    assert seen == ["http.disconnect", "http.disconnect"]
+
+
+def test_default_headers_and_the_concurrency_limit() -> None:
+    same(echo, [post(b"x")], headers=[("X-Served-By", "alexaskill")])
+    events, logs = same(echo, [post(b"x")], limit_concurrency=1)
+    assert events[0].startswith(b"HTTP/1.1 503")  # type: ignore[union-attr]
+    assert logs == ["Exceeded concurrency limit."]
+
+
+def test_a_malformed_request_gets_400() -> None:
+    events, _ = same(echo, [b"NOT HTTP AT ALL\r\n\r\n"])
+    assert events[0].startswith(b"HTTP/1.1 400") and events[-1] == "close"  # type: ignore[union-attr]
