@@ -101,7 +101,9 @@ def serving(
     environment = dict(os.environ)
     if checkout is not None:  # that checkout's alexaskill, not the installed one
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(checkout), PYTHONPATH]))
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=environment)
+    # (Run from the checkout: ``python -m`` puts the working directory first on the path.)
+    directory = ROOT if checkout is None else checkout
+    process = subprocess.Popen(command, cwd=directory, stdout=subprocess.DEVNULL, env=environment)
     try:
         deadline = time.monotonic() + 60
         while not answers(port, scheme):
