@@ -1,15 +1,14 @@
 """One request and its response on `alexaskill.server.HttpToolsProtocol`: uvicorn's request
 cycle, doing less a request.
 
-uvicorn's httptools protocol spends more on each request than the parse and the two system
-calls: counted with callgrind over keep-alive requests to a 12-byte ASGI app (``python
-benchmarks/bench_response_writes.py --count``), about 135,000 instructions a request against
-56,000 for a protocol that only parses, starts the app's task and writes; under load that is
-~45 µs of CPU a request on the benchmark machine, a sixth of what a skill's request costs
-(benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over uvicorn's protocol) and
-`Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP with keep-alive,
-pipelining, flow control both ways, ``Expect: 100-continue``, HEAD, chunked bodies both ways and
-its errors, and leave out what costs without doing anything for a request:
+uvicorn's httptools protocol spends more on each request than the parse and the system calls:
+counted with callgrind over keep-alive requests to a 12-byte ASGI app (``python
+benchmarks/bench_response_writes.py --count``), ~123,000 instructions a request on uvicorn's own
+protocol, ~140,000 on alexaskill's before this module (the bounds and the held write on top of
+it), ~112,500 with it (benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over
+uvicorn's protocol) and `Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP
+with keep-alive, pipelining, flow control both ways, ``Expect: 100-continue``, HEAD, chunked
+bodies both ways and its errors, and leave out what costs without doing anything for a request:
 
 - **No `asyncio.Event` a request.** The body is waited for only when none has arrived: a
   request whose body came with its head (every request of Alexa's) is read without a wait.
@@ -396,7 +395,9 @@ class ExchangeProtocol:
         self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
-        self.flow.resume_reading()
+        flow = self.flow
+        if flow.read_paused:
+            flow.resume_reading()
         if self.pipeline:
             exchange, app = self.pipeline.pop()
             self._run(exchange, app)

@@ -73,14 +73,16 @@ def serve(
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            records.append(record.getMessage().strip())
+            if record.name == "uvicorn.access" or record.levelno >= logging.WARNING:
+                records.append(record.getMessage().strip())
 
-    handler = Collect(logging.WARNING)
+    handler = Collect()
 
     async def scenario() -> list[bytes | str]:
-        settings = Config(app=app, lifespan="off", log_level="warning", **config)
+        settings = Config(app=app, lifespan="off", **{"log_level": "warning", **config})
         settings.load()
-        logging.getLogger("uvicorn.error").addHandler(handler)  # after uvicorn's own set-up
+        for name in ("uvicorn.error", "uvicorn.access"):  # after uvicorn's own set-up
+            logging.getLogger(name).addHandler(handler)
         state = ServerState()
         state.default_headers = list(settings.encoded_headers)
         protocol = protocol_class(config=settings, server_state=state, app_state={})
@@ -105,7 +107,8 @@ def serve(
     try:
         events = asyncio.run(scenario())
     finally:
-        logging.getLogger("uvicorn.error").removeHandler(handler)
+        for name in ("uvicorn.error", "uvicorn.access"):
+            logging.getLogger(name).removeHandler(handler)
     return events, records
 
 
@@ -259,3 +262,8 @@ def test_default_headers_and_the_concurrency_limit() -> None:
 def test_a_malformed_request_gets_400() -> None:
     events, _ = same(echo, [b"NOT HTTP AT ALL\r\n\r\n"])
     assert events[0].startswith(b"HTTP/1.1 400") and events[-1] == "close"  # type: ignore[union-attr]
+
+
+def test_the_access_log_line_is_uvicorns() -> None:
+    _, logs = same(echo, [post(b"x", path="/a?b=c")], access_log=True, log_level="info")
+    assert logs == ['127.0.0.1:50000 - "POST /a?b=c HTTP/1.1" 200']
