@@ -31,11 +31,15 @@ import urllib.parse
 from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-import httptools
 from uvicorn.logging import TRACE_LOG_LEVEL
 from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT, service_unavailable
-from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE, STATUS_LINE
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string, get_remote_addr
+
+try:
+    import httptools
+    from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE, STATUS_LINE
+except ImportError:  # pragma: no cover - without httptools only HeldHead serves (h11's writes)
+    pass
 
 if TYPE_CHECKING:
     import logging
@@ -44,7 +48,7 @@ if TYPE_CHECKING:
     from uvicorn.protocols.http.flow_control import FlowControl
     from uvicorn.server import ServerState
 
-__all__ = ["Exchange", "ExchangeProtocol"]
+__all__ = ["Exchange", "ExchangeProtocol", "HeldHead"]
 
 _CONTINUE: Final = b"HTTP/1.1 100 Continue\r\n\r\n"
 _SPECIAL: Final = frozenset((b"content-length", b"transfer-encoding", b"connection"))
@@ -56,7 +60,25 @@ _ERROR_HEADERS: Final = [
 ]
 
 
-class Exchange:
+class HeldHead:
+    """Where a response's head waits to go out with its body, and its transport (an `Exchange`,
+    or `alexaskill.server`'s ``_HeldWrites`` on h11)."""
+
+    __slots__ = ("held", "transport")
+
+    held: bytes | None
+    transport: asyncio.Transport
+
+    def flush(self) -> None:
+        """Write the held head, if any (the turn ended before the body came)."""
+        held = self.held
+        if held is not None:
+            self.held = None
+            if not self.transport.is_closing():
+                self.transport.write(held)
+
+
+class Exchange(HeldHead):
     """One request's ASGI ``receive`` and ``send``, and the app's task (`run_asgi`)."""
 
     __slots__ = (
@@ -66,14 +88,12 @@ class Exchange:
         "ended",
         "expected_length",
         "final_given",
-        "held",
         "keep_alive",
         "more_body",
         "protocol",
         "response_complete",
         "response_started",
         "scope",
-        "transport",
         "waiter",
         "waiting_for_100_continue",
     )
@@ -194,20 +214,12 @@ class Exchange:
             self._start(message)
         elif not self.response_complete:
             if kind != "http.response.body":
-                raise RuntimeError(f"Expected 'http.response.body', but got '{kind}'.")
+                raise RuntimeError(f"Expected ASGI message 'http.response.body', but got '{kind}'.")
             self._body(message.get("body", b""), message.get("more_body", False))
         else:
             raise RuntimeError(
                 f"Unexpected ASGI message '{kind}' sent, after response already completed."
             )
-
-    def flush(self) -> None:
-        """Write the held head, if any (the turn ended before the body came)."""
-        held = self.held
-        if held is not None:
-            self.held = None
-            if not self.transport.is_closing():
-                self.transport.write(held)
 
     # --- the response ---
 

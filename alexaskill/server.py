@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
+from .exchange import HeldHead
+
 if TYPE_CHECKING:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
 
@@ -331,7 +333,7 @@ class _Bounded:
         self.connections.discard(self)
 
 
-class _HeldWrites:
+class _HeldWrites(HeldHead):
     """The transport a response is written through: its head waits to go out with its body.
 
     uvicorn writes a response's status line and headers, then its body: two ``write()`` calls,
@@ -344,7 +346,7 @@ class _HeldWrites:
     Everything but ``write`` and ``close`` is the connection's transport's.
     """
 
-    __slots__ = ("held", "hold_next", "loop", "transport")
+    __slots__ = ("hold_next", "loop")
 
     #: A body at least this large is written on its own rather than copied to join its head.
     JOIN_LIMIT: ClassVar[int] = 64 * 1024
@@ -371,14 +373,6 @@ class _HeldWrites:
             self.loop.call_soon(self.flush)
             return
         self.transport.write(data)
-
-    def flush(self) -> None:
-        """Write what is held, if anything."""
-        held = self.held
-        if held is not None:
-            self.held = None
-            if not self.transport.is_closing():
-                self.transport.write(held)
 
     def close(self) -> None:
         self.flush()
