@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -509,6 +510,28 @@ def test_a_model_file_is_what_the_simulator_understands(pki: TestPKI, tmp_path: 
         )
         assert refused.status_code == 400
         assert refused.json()["error"] == (f"locale: 'en-US' has no model in {path}; one of en-GB")
+
+
+def test_an_edited_model_file_is_read_again_on_the_next_turn(pki: TestPKI, tmp_path: Path) -> None:
+    # Edit the model while the server runs, say it again: no restart (nor --reload) needed.
+    path = model_file(tmp_path / "en-US.json", ["what are the waves doing"])
+    with StarletteClient(with_model(pki, path)) as http:
+        said = turn(http, text="how big is the swell")["turn"]
+        assert said["understood"]["exact"] is False
+        model_file(path, ["what are the waves doing", "how big is the swell"])
+        later = path.stat().st_mtime_ns + 2_000_000_000  # a new time, on any file system's clock
+        os.utime(path, ns=(later, later))
+        said = turn(http, text="how big is the swell")["turn"]
+        assert said["understood"]["intent"] == "SeaWeather" and said["understood"]["exact"]
+        path.write_text("{not json")  # broken mid-session: the turn says why, nothing crashes
+        os.utime(path, ns=(later + 10**9, later + 10**9))
+        refused = http.post(
+            "/_simulator/api/turn",
+            json={"simulation": ID, "action": "say", "text": "hi", "locale": "en-US"},
+        )
+        assert refused.status_code == 400 and "not JSON" in refused.json()["error"]
+        info = http.get("/_simulator/api/info").json()
+        assert info["locales"] == ["en-US"]
 
 
 def test_a_model_directory_offers_each_of_its_locales(pki: TestPKI, tmp_path: Path) -> None:

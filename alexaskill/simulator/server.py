@@ -89,7 +89,8 @@ class Simulator:
     with ``model``: an ASK CLI model file (its locale from its name, ``en-GB.json``; a name
     that is no locale serves every locale) or a directory of them (the ASK CLI's
     ``interactionModels/custom``), for an app that serves one skill; the page then offers the
-    model's locales. Each locale's model is read when the page first speaks it, and kept.
+    model's locales. Each locale's model is read when the page first speaks it, and again when
+    its file has changed since (edit the model, say it again: no restart).
     `ValueError` if ``model`` cannot serve (no such file, no locale understood here, several
     skills).
     """
@@ -119,7 +120,8 @@ class Simulator:
         #: The fake Alexa service APIs the simulated requests point the skills at.
         self.api = api if api is not None else FakeAlexaApi()
         self._simulations: OrderedDict[str, tuple[int, Simulation]] = OrderedDict()
-        self._understanders: dict[tuple[int, str], Understander] = {}
+        #: Each (skill, locale)'s understander, and the model file's version it was built from.
+        self._understanders: dict[tuple[int, str], tuple[object, Understander]] = {}
         # One turn at a time: the service-API calls of a turn are told apart by position.
         self._lock = threading.Lock()
         self._http: httpx.AsyncClient | None = None
@@ -395,20 +397,22 @@ class Simulator:
                 self._understander(0, locale)
 
     def _understander(self, index: int, locale: str) -> Understander:
-        """The skill's model for ``locale``, built once (from the skill's code or `model`)."""
+        """The skill's model for ``locale``: built once from the skill's code, or read from
+        `model` again whenever the file's modification time or size changes."""
         from ..understanding import Understander, load_model, model_from_skill
 
         key = (index, locale)
-        understander = self._understanders.get(key)
-        if understander is None:
+        version = None if self.model is None else _version(self.model, locale)
+        built = self._understanders.get(key)
+        if built is None or built[0] != version:
             target = self.targets[index]
             if self.model is None:
                 model = model_from_skill(target.skill, locale=locale)
             else:
                 model = load_model(self.model, locale=locale)
-            understander = Understander(model, locale=locale, skill_id=target.skill_id)
-            self._understanders[key] = understander
-        return understander
+            built = version, Understander(model, locale=locale, skill_id=target.skill_id)
+            self._understanders[key] = built
+        return built[1]
 
     # --- talking to the skill ------------------------------------------------------------------
 
@@ -452,6 +456,15 @@ class Simulator:
         if self._stack is not None:
             self._stack.close()
             self._stack = None
+
+
+def _version(model: Path, locale: str) -> object:
+    """The modification time and size of ``locale``'s model file (None: it cannot be read)."""
+    try:
+        found = (model / f"{locale}.json" if model.is_dir() else model).stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def _model_problem(exc: Exception, locale: str) -> str:

@@ -203,7 +203,9 @@ class Simulation:
         """Move to another locale or device (a new session); what changed, as notes."""
         interfaces = tuple(dict.fromkeys(interfaces))
         notes = []
-        if locale != self.locale:
+        if locale == self.locale:  # the model as it is now (a model file edited since is read)
+            self.conversation.understander = self._understander(locale)
+        else:
             # Understood first: an unsupported locale leaves the simulation as it was.
             self._understander(locale)
             notes.append(f"now speaking {locale}")
