@@ -116,7 +116,7 @@ class Exchange(HeldHead):
         self.waiting_for_100_continue = expect_100_continue
         self.disconnected = False
         #: The body received and not yet read by the app; whether more is to come.
-        self.body = b""
+        self.body: bytes | bytearray = b""
         self.more_body = True
         #: Whether the app has read the body's last message (its next read waits to disconnect).
         self.final_given = False
@@ -137,8 +137,14 @@ class Exchange(HeldHead):
     def add_body(self, body: bytes, more_body: bool) -> None:
         """Body bytes came (``more_body`` false: the request is complete)."""
         if body:
-            self.body = self.body + body if self.body else body
-            if len(self.body) > HIGH_WATER_LIMIT:
+            buffered = self.body
+            if not buffered:
+                buffered = self.body = body  # the usual case: the whole body in one piece
+            else:  # parts that came before the app read them: appended, not copied each time
+                if type(buffered) is bytes:
+                    buffered = self.body = bytearray(buffered)
+                buffered += body
+            if len(buffered) > HIGH_WATER_LIMIT:
                 self.protocol.flow.pause_reading()
         if not more_body:
             self.more_body = False
@@ -193,6 +199,8 @@ class Exchange(HeldHead):
         if self.disconnected or self.response_complete:
             return dict(_DISCONNECT)
         body, more_body = self.body, self.more_body
+        if type(body) is bytearray:
+            body = bytes(body)
         self.body = b""
         self.final_given = not more_body
         return {"type": "http.request", "body": body, "more_body": more_body}

@@ -145,6 +145,17 @@ def test_a_body_in_parts_and_a_chunked_body() -> None:
     same(echo, [chunked + b"5\r\nhello\r\n", 0.01, b"6\r\n world\r\n0\r\n\r\n"])
 
 
+def test_parts_that_come_before_the_app_reads_are_read_together() -> None:
+    async def late(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await asyncio.sleep(0.05)  # every part is in by now
+        await echo(scope, receive, send)
+
+    whole = post(bytes(range(48, 58)) * 100)
+    parts = [whole[i : i + 100] for i in range(0, len(whole), 100)]
+    events, _ = same(late, parts)
+    assert (bytes(range(48, 58)) * 100).decode() in events[0].decode()  # type: ignore[union-attr]
+
+
 def test_a_body_past_the_high_water_mark() -> None:
     body = b"y" * (200 * 1024)
     whole = post(body)
