@@ -5,7 +5,7 @@ uvicorn's httptools protocol spends more on each request than the parse and the 
 counted with callgrind over keep-alive requests to a 12-byte ASGI app (``python
 benchmarks/bench_response_writes.py --count``), ~123,000 instructions a request on uvicorn's own
 protocol, ~141,000 on alexaskill's before this module (the bounds and the held write on top of
-it), 112,500–118,600 with it (benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over
+it), 112,500 to 118,600 with it (benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over
 uvicorn's protocol) and `Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP
 with keep-alive, pipelining, flow control both ways, ``Expect: 100-continue``, HEAD, chunked
 bodies both ways and its errors, and leave out what costs without doing anything for a request:
