@@ -17,6 +17,8 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   timer on h11, by the same sweep on httptools (up to a quarter of a second late).
 - **Head size.** A head over ``max_header_size`` bytes (16 KiB, h11's own default) is answered
   ``431`` and the connection closed, before more of it is buffered.
+- Each of these answers, and the ``400`` for bytes the parser refuses, carries a short JSON
+  reason, as the app's own refusals do (uvicorn's ``400`` is plain text).
 - **Connections.** At most ``--limit-concurrency`` minus one connections are open (without that
   option, `DEFAULT_MAX_CONNECTIONS`), and never more than the file-descriptor limit allows (the
   soft limit is raised to the hard one at start). When a new connection would exceed that, the
@@ -83,11 +85,18 @@ DEFAULT_MAX_CONNECTIONS: Final = 1000
 #: store, certificate downloads, threads' files).
 _RESERVED_FDS: Final = 64
 
-_408: Final = b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-_431: Final = (
-    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-    b"content-length: 0\r\nconnection: close\r\n\r\n"
-)
+
+def _refusal(status: bytes, reason: str) -> bytes:
+    """A whole answer that closes the connection, with a short JSON reason as the app gives."""
+    body = b'{"error": "%s"}' % reason.encode("ascii")
+    head = b"HTTP/1.1 %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n" % (
+        status,
+        len(body),
+    )
+    return head + b"connection: close\r\n\r\n" + body
+
+
+_400: Final = _refusal(b"400 Bad Request", "invalid HTTP request")
 
 _fd_limit: int | None = None
 _ACCEPT_FAILED: Final = "socket.accept() out of system resource"
@@ -239,7 +248,8 @@ class _Bounded:
             return
         self._head_bytes += len(data)
         if self._head_bytes > self.max_header_size and not self.transport.is_closing():
-            self._close(_431)
+            too_large = f"request head over {self.max_header_size} bytes"
+            self._close(_refusal(b"431 Request Header Fields Too Large", too_large))
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Drop the head deadline."""
@@ -285,7 +295,16 @@ class _Bounded:
             return
         if getattr(transport, "get_protocol", lambda: self)() is not self:
             return  # upgraded to a WebSocket: no longer an HTTP request's connection
-        self._close(_408 if self._head_bytes else None)
+        if not self._head_bytes:  # nothing came: closed without a word
+            self._close(None)
+            return
+        late = f"request head not received within {self.header_timeout:g} s"
+        self._close(_refusal(b"408 Request Timeout", late))
+
+    def send_400_response(self, msg: str) -> None:
+        """A request the parser refused (uvicorn has logged ``msg``): 400 with a JSON reason,
+        as every refusal of alexaskill's (uvicorn's own is plain text), and close."""
+        self._close(_400)
 
     def _close(self, answer: bytes | None) -> None:
         self._head_since = None

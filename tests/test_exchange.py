@@ -20,7 +20,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornPr
 from uvicorn.server import ServerState
 
 from alexaskill import server as server_module
-from tests.test_server_writes import Transport, settle
+from tests.test_server_writes import PROTOCOLS, Transport, settle
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 Feed = Sequence[bytes | float]  # bytes to feed, or seconds to wait between them
@@ -270,9 +270,17 @@ def test_default_headers_and_the_concurrency_limit() -> None:
     assert logs == ["Exceeded concurrency limit."]
 
 
-def test_a_malformed_request_gets_400() -> None:
-    events, _ = same(echo, [b"NOT HTTP AT ALL\r\n\r\n"])
-    assert events[0].startswith(b"HTTP/1.1 400") and events[-1] == "close"  # type: ignore[union-attr]
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_request_the_parser_refuses_gets_400_with_a_json_reason(
+    protocol_class: type[Any],
+) -> None:
+    # As every refusal of alexaskill's: a short JSON reason (uvicorn answers plain text).
+    events, logs = serve(protocol_class, echo, [b"NOT HTTP AT ALL\r\n\r\n"])
+    assert events[-1] == "close" and logs == ["Invalid HTTP request received."]
+    head, _, body = wire(events)[0].partition(b"\r\n\r\n")  # type: ignore[union-attr]
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert b"content-type: application/json" in head and b"connection: close" in head
+    assert json.loads(body) == {"error": "invalid HTTP request"}
 
 
 def test_the_access_log_line_is_uvicorns() -> None:
