@@ -5,15 +5,19 @@ uvicorn's httptools protocol spends more on each request than the parse and the 
 counted with callgrind over keep-alive requests to a 12-byte ASGI app (``python
 benchmarks/bench_response_writes.py --count``), ~123,000 instructions a request on uvicorn's own
 protocol, ~141,000 on alexaskill's before this module (the bounds and the held write on top of
-it), 112,500 to 118,600 with it (benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over
-uvicorn's protocol) and `Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP
-with keep-alive, pipelining, flow control both ways, ``Expect: 100-continue``, HEAD, chunked
-bodies both ways and its errors, and leave out what costs without doing anything for a request:
+it), 112,500 to 118,600 with it, ~105,500 once the calls below were cut from it
+(benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over uvicorn's protocol) and
+`Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP with keep-alive,
+pipelining, flow control both ways, ``Expect: 100-continue``, HEAD, chunked bodies both ways and
+its errors, and leave out what costs without doing anything for a request:
 
 - **No `asyncio.Event` a request.** The body is waited for only when none has arrived: a
   request whose body came with its head (every request of Alexa's) is read without a wait.
 - **The default headers are encoded once** each time uvicorn changes them (its ``date`` header,
-  once a second), not checked against the header regexes for every response.
+  once a second), not checked against the header regexes for every response; the app's header
+  names are checked and lower-cased once each (its values still on every response).
+- **Fewer calls a request**: small methods the request's path went through on every request
+  (``wake``, ``default_head``, ``_waiting_for_head``) are inlined there, each with a comment.
 - **The head goes out with the body**, in one write: held until the response's first body, or
   the end of the event loop's turn, whichever comes first (``_HeldWrites`` does this for
   uvicorn's own cycles on h11).
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import urllib.parse
 from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -53,6 +58,9 @@ __all__ = ["Exchange", "ExchangeProtocol", "HeldHead"]
 _CONTINUE: Final = b"HTTP/1.1 100 Continue\r\n\r\n"
 _SPECIAL: Final = frozenset((b"content-length", b"transfer-encoding", b"connection"))
 _DISCONNECT: Final = {"type": "http.disconnect"}
+#: Response header names found valid, each with its lower-case form (at most `_NAMES_KEPT`).
+_NAMES: Final[dict[bytes, bytes]] = {}
+_NAMES_KEPT: Final = 256
 _ERROR_HEADERS: Final = [
     (b"content-type", b"text/plain; charset=utf-8"),
     (b"content-length", b"21"),
@@ -148,7 +156,9 @@ class Exchange(HeldHead):
                 self.protocol.flow.pause_reading()
         if not more_body:
             self.more_body = False
-        self.wake()
+        waiter = self.waiter  # `wake`, inline: twice a request, and nobody waits as a rule
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def wake(self) -> None:
         """Wake the app's `receive`, if it waits."""
@@ -247,19 +257,29 @@ class Exchange(HeldHead):
                 status,
             )
         head = [STATUS_LINE[status]]
-        defaults = protocol.default_head()
+        cached, defaults = protocol._defaults  # `default_head`'s cache, read in place
+        if cached is not protocol.server_state.default_headers:
+            defaults = protocol.default_head()
         if defaults is None:  # a default header that decides the framing: checked with the app's
             headers = [*protocol.server_state.default_headers, *message.get("headers", ())]
         else:
             head.append(defaults)
             headers = message.get("headers", ())
         close_sent = False
+        names = _NAMES
         for name, value in headers:
-            if HEADER_RE.search(name):
-                raise RuntimeError("Invalid HTTP header name.")
+            # A name checked and lower-cased once (an app sends the same few names again and
+            # again), not by a regex and lower() a response.
+            lowered = names.get(name) if type(name) is bytes else None
+            if lowered is None:
+                if HEADER_RE.search(name):
+                    raise RuntimeError("Invalid HTTP header name.")
+                lowered = name.lower()
+                if type(name) is bytes and len(names) < _NAMES_KEPT:
+                    names[name] = lowered
+            name = lowered
             if HEADER_VALUE_RE.search(value):
                 raise RuntimeError("Invalid HTTP header value.")
-            name = name.lower()
             if name in _SPECIAL:
                 if name == b"content-length":
                     if self.chunked is None:
@@ -308,7 +328,9 @@ class Exchange(HeldHead):
             if self.expected_length != 0:
                 raise RuntimeError("Response content shorter than Content-Length")
             self.response_complete = True
-            self.wake()
+            waiter = self.waiter  # `wake`, inline
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
             if not self.keep_alive:
                 self.transport.close()
             if not self.ended:
@@ -379,8 +401,9 @@ class ExchangeProtocol:
         path = raw_path.decode("ascii")
         if "%" in path:
             path = urllib.parse.unquote(path)
-        scope["path"] = self.root_path + path
-        scope["raw_path"] = self.root_path.encode("ascii") + raw_path
+        root_path = self.root_path
+        scope["path"] = root_path + path
+        scope["raw_path"] = root_path.encode("ascii") + raw_path if root_path else raw_path
         scope["query_string"] = url.query or b""
         limit = self.limit_concurrency
         app = self.app
@@ -408,7 +431,10 @@ class ExchangeProtocol:
     def on_message_complete(self) -> None:
         exchange = self.cycle
         if not self._upgrading and exchange is not None and not exchange.response_complete:
-            exchange.add_body(b"", False)
+            exchange.more_body = False  # `add_body(b"", False)`, inline
+            waiter = exchange.waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
 
     def on_response_complete(self) -> None:
         """Start the next pipelined request, or wait for one (see `_idle`)."""
@@ -458,9 +484,14 @@ class ExchangeProtocol:
         type(self)._defaults = (headers, encoded)  # shared by the server's connections
         return encoded
 
+    @functools.cached_property
+    def _reset_contextvars(self) -> bool:
+        # Read once a connection, not a request (older uvicorn releases lack the option).
+        return bool(getattr(self.config, "reset_contextvars", False))
+
     def _run(self, exchange: Exchange, app: Any) -> None:
         coroutine = exchange.run_asgi(app)
-        if getattr(self.config, "reset_contextvars", False):
+        if self._reset_contextvars:
             task = self.loop.create_task(coroutine, context=contextvars.Context())
         else:
             task = self.loop.create_task(coroutine)

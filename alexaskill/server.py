@@ -228,13 +228,14 @@ class _Bounded:
         writes = self._writes
         if writes is not None and writes.held is not None:
             writes.flush()  # before anything the parser may answer itself (400), in order
-        if not self._waiting_for_head():
+        cycle = self.cycle  # `_waiting_for_head()`, inline: a call a request
+        if cycle is not None and not cycle.response_complete:
             super().data_received(data)  # type: ignore[misc]
             return
         if self._head_since is None:  # the first byte after a response
             self._idle_since = None
             self._wait_for_head()
-        before = self.cycle
+        before = cycle
         super().data_received(data)  # type: ignore[misc]
         cycle = self.cycle
         if cycle is not before:  # the head is complete

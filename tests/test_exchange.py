@@ -228,6 +228,31 @@ def test_an_app_that_fails(where: str) -> None:
     assert events[-1] == "close"
 
 
+def test_header_names_are_checked_and_lowered_on_every_response() -> None:
+    # alexaskill's protocol remembers the names it found valid: a name seen before is lowered
+    # from memory, a bad one is refused every time it comes (never remembered).
+    answered: list[int] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+        answered.append(1)
+        headers = [(b"X-Mixed-Case", b"1"), (b"Content-Length", b"2")]
+        if len(answered) % 2 == 0:
+            headers.insert(1, (b"bad name", b"v"))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    for _ in range(2):
+        answered.clear()
+        events, logs = same(app, [post(b"x"), post(b"x")])
+        # The second response had begun when its bad name was found: a close, as uvicorn's.
+        assert events == [
+            b"HTTP/1.1 200 OK\r\nserver: uvicorn\r\nx-mixed-case: 1\r\ncontent-length: 2\r\n\r\nok",
+            "close",
+        ]
+        assert logs == ["Exception in ASGI application"]
+
+
 def test_a_disconnect_while_the_app_waits() -> None:
     seen: list[dict[str, Any]] = []
 
