@@ -30,7 +30,7 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
 
 They also write each response's status line and headers together with its body, in one send
 instead of two (see `_HeldWrites`). On httptools each request goes through `alexaskill.exchange`'s
-leaner request cycle, with uvicorn's behaviour and about a fifth fewer instructions a request.
+leaner request cycle, with uvicorn's behaviour and about a quarter fewer instructions a request.
 
 Change a bound by subclassing: ``class Protocol(HttpProtocol): header_timeout = 10.0`` and
 ``--http mymodule:Protocol``. `HttpProtocol` is `HttpToolsProtocol` where httptools is installed
