@@ -30,6 +30,7 @@ __all__ = ["Serving"]
 logger = logging.getLogger("alexaskill")
 
 _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
+_TOO_LARGE: Final = b'{"error": "request body too large"}'
 #: The request headers `_Endpoint` passes on (by their lower-case wire names).
 _READ_HEADERS: Final = {
     name.encode(): name
@@ -198,44 +199,79 @@ class _Endpoint:
             await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
             return
         headers = _read_headers(scope["headers"])
-        content_type = headers.get("content-type", "")
-        # Lower-cased only when it does not already start as Alexa sends it.
-        if not content_type.startswith("application/json") and not (
-            content_type.lower().startswith("application/json")
-        ):
-            await _send(send, 415, b'{"error": "expected application/json"}')
+        refused = self._refusal(headers)
+        if refused is not None:
+            await _send(send, *refused)
             return
-        limit = self.skill.max_body_size
-        declared = headers.get("content-length")
-        if declared is not None:
-            # ASCII digits only ("²".isdigit() is true) and no more of them than any real body
-            # needs (int() refuses over 4,300): a server in front may pass on what uvicorn refuses.
-            if not (declared.isascii() and declared.isdigit()) or len(declared) > 18:
-                await _send(send, 400, b'{"error": "invalid content-length"}')
-                return
-            if int(declared) > limit:
-                await _send(send, 413, b'{"error": "request body too large"}')
-                return
         try:
-            body = await self._read_body_in_time(receive, limit)
+            body = await self._read_body_in_time(receive, self.skill.max_body_size)
         except TimeoutError:
             # A client that dribbles its body (or stops sending it) keeps no connection open.
             reason = f"request body not received within {self.skill.body_timeout:g} s"
             await _send(send, 408, _error_body(reason), close=True)
             return
         if body is None:
-            await _send(send, 413, b'{"error": "request body too large"}')
+            await _send(send, 413, _TOO_LARGE)
             return
-        capture = self.skill.capture
+        await _send(send, *await self._answer(scope, headers, body))
+
+    def takes(self, scope: Scope) -> bool:
+        """Whether `answer_whole` may answer ``scope``: a POST to the skill's path, which
+        `Skill.__call__` would hand to this endpoint, once the app is built (its first request)."""
+        skill = self.skill
+        return (
+            scope["method"] == "POST"
+            and scope["path"] == skill.path
+            and not scope.get("root_path")
+            and skill._app is not None
+        )
+
+    async def answer_whole(self, scope: Scope, body: bytes, send: Send) -> None:
+        """`__call__` for a POST whose whole body is here already, without ASGI's ``receive``.
+
+        `alexaskill.exchange` calls it in place of the app its server was given (the `Skill`,
+        perhaps behind uvicorn's proxy-headers middleware): the same checks, answers and log
+        line, without the ASGI messages, the body's deadline and the layers in between.
+        """
+        headers = _read_headers(scope["headers"])
+        refused = self._refusal(headers)
+        if refused is None:
+            if len(body) > self.skill.max_body_size:
+                refused = 413, _TOO_LARGE
+            else:
+                refused = await self._answer(scope, headers, body)
+        await _send(send, *refused)
+
+    def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
+        """The answer to a POST its headers refuse already (media type, declared length)."""
+        content_type = headers.get("content-type", "")
+        # Lower-cased only when it does not already start as Alexa sends it.
+        if not content_type.startswith("application/json") and not (
+            content_type.lower().startswith("application/json")
+        ):
+            return 415, b'{"error": "expected application/json"}'
+        declared = headers.get("content-length")
+        if declared is not None:
+            # ASCII digits only ("²".isdigit() is true) and no more of them than any real body
+            # needs (int() refuses over 4,300): a server in front may pass on what uvicorn refuses.
+            if not (declared.isascii() and declared.isdigit()) or len(declared) > 18:
+                return 400, b'{"error": "invalid content-length"}'
+            if int(declared) > self.skill.max_body_size:
+                return 413, _TOO_LARGE
+        return None
+
+    async def _answer(
+        self, scope: Scope, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, bytes]:
+        skill = self.skill
+        capture = skill.capture
         if capture is not None:
             capture.write(scope["path"], scope["headers"], body)
-        skill = self.skill
         skill._in_flight += 1  # _handle's log line waits for others in flight (logs._Handler)
         try:
-            status, payload = await skill._handle(headers, body)
+            return await skill._handle(headers, body)
         finally:
             skill._in_flight -= 1
-        await _send(send, status, payload)
 
     async def _read_body_in_time(self, receive: Receive, limit: int) -> bytes | None:
         """`_read_body`; `TimeoutError` if the body has not all arrived within ``body_timeout``."""
@@ -255,6 +291,22 @@ class _Endpoint:
             raise
         watched[0].unwatch(watched[1])
         return body
+
+
+def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
+    """The endpoint of the `Skill` uvicorn serves as ``app`` (its loaded app), or None.
+
+    Behind uvicorn's proxy-headers middleware too, unless the access log is on: the middleware
+    changes only the scope's client and scheme, which the endpoint never reads and the access
+    log does. A subclass with its own ``__call__`` is served through it, never around it.
+    """
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    if type(app) is ProxyHeadersMiddleware and not access_log:
+        app = app.app
+    if isinstance(app, Serving) and type(app).__call__ is Serving.__call__:
+        return app._endpoint
+    return None
 
 
 def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:

@@ -2,12 +2,10 @@
 cycle, doing less a request.
 
 uvicorn's httptools protocol spends more on each request than the parse and the system calls:
-counted with callgrind over keep-alive requests to a 12-byte ASGI app (``python
-benchmarks/bench_response_writes.py --count``), ~123,000 instructions a request on uvicorn's own
-protocol, ~141,000 on alexaskill's before this module (the bounds and the held write on top of
-it), 112,500 to 118,600 with it, ~105,500 once the calls below were cut from it
-(benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over uvicorn's protocol) and
-`Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP with keep-alive,
+~123,000 instructions a request on uvicorn's own protocol, ~105,500 here, counted with callgrind
+over keep-alive requests to a 12-byte ASGI app (``python benchmarks/bench_response_writes.py
+--count``; benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over uvicorn's protocol)
+and `Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP with keep-alive,
 pipelining, flow control both ways, ``Expect: 100-continue``, HEAD, chunked bodies both ways and
 its errors, and leave out what costs without doing anything for a request:
 
@@ -17,7 +15,8 @@ its errors, and leave out what costs without doing anything for a request:
   once a second), not checked against the header regexes for every response; the app's header
   names are checked and lower-cased once each (its values still on every response).
 - **Fewer calls a request**: small methods the request's path went through on every request
-  (``wake``, ``default_head``, ``_waiting_for_head``) are inlined there, each with a comment.
+  (``default_head``, ``_waiting_for_head``, waking ``receive``) are inlined there, each with a
+  comment.
 - **The head goes out with the body**, in one write: held until the response's first body, or
   the end of the event loop's turn, whichever comes first (``_HeldWrites`` does this for
   uvicorn's own cycles on h11).
@@ -25,6 +24,8 @@ its errors, and leave out what costs without doing anything for a request:
   the next request comes (a libuv timer allocated each time); the head deadline's sweep
   (`alexaskill.server`) closes connections idle past ``--timeout-keep-alive`` instead, up to a
   quarter of a second late.
+- **No ASGI for a Skill's POST whose body is here**: the Skill's endpoint answers it directly
+  (`Exchange.run_asgi`), with the same checks, answers and log line.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import contextvars
 import functools
 import urllib.parse
 from collections import deque
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from uvicorn.logging import TRACE_LOG_LEVEL
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     from uvicorn.config import Config
     from uvicorn.protocols.http.flow_control import FlowControl
     from uvicorn.server import ServerState
+
+    from .asgi import _Endpoint
 
 __all__ = ["Exchange", "ExchangeProtocol", "HeldHead"]
 
@@ -156,13 +160,7 @@ class Exchange(HeldHead):
                 self.protocol.flow.pause_reading()
         if not more_body:
             self.more_body = False
-        waiter = self.waiter  # `wake`, inline: twice a request, and nobody waits as a rule
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    def wake(self) -> None:
-        """Wake the app's `receive`, if it waits."""
-        waiter = self.waiter
+        waiter = self.waiter  # the app's `receive` woken, if it waits (nobody, as a rule)
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
@@ -170,9 +168,25 @@ class Exchange(HeldHead):
 
     async def run_asgi(self, app: Any) -> None:
         """Run the app for this request; answer 500 or close when it fails (uvicorn's rules)."""
-        logger = self.protocol.logger
+        protocol = self.protocol
+        logger = protocol.logger
         try:
-            result = await app(self.scope, self.receive, self.send)
+            # A Skill's POST whose body came with its head (all of Alexa's) skips ASGI and the
+            # layers around its endpoint (~4% of the Docker image's request, benchmarks/README):
+            # not past the concurrency limit (``app`` is uvicorn's 503), nor for 100 Continue.
+            endpoint = protocol._whole_body_endpoint
+            if (
+                endpoint is not None
+                and app is protocol.app
+                and not (self.more_body or self.waiting_for_100_continue or self.disconnected)
+                and endpoint.takes(self.scope)
+            ):
+                body, self.body, self.final_given = self.body, b"", True  # as `receive` does,
+                protocol.flow.resume_reading()  # and reading paused by a pipelined request
+                await endpoint.answer_whole(self.scope, bytes(body), self.send)
+                result = None
+            else:
+                result = await app(self.scope, self.receive, self.send)
         except BaseException as exc:
             logger.error("Exception in ASGI application\n", exc_info=exc)
             if not self.response_started:
@@ -215,7 +229,7 @@ class Exchange(HeldHead):
         self.final_given = not more_body
         return {"type": "http.request", "body": body, "more_body": more_body}
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: Mapping[str, Any]) -> None:
         """Write the response's head or a part of its body."""
         flow = self.protocol.flow
         if flow.write_paused and not self.disconnected:
@@ -241,7 +255,7 @@ class Exchange(HeldHead):
 
     # --- the response ---
 
-    def _start(self, message: dict[str, Any]) -> None:
+    def _start(self, message: Mapping[str, Any]) -> None:
         self.response_started = True
         self.waiting_for_100_continue = False
         status = message["status"]
@@ -328,7 +342,7 @@ class Exchange(HeldHead):
             if self.expected_length != 0:
                 raise RuntimeError("Response content shorter than Content-Length")
             self.response_complete = True
-            waiter = self.waiter  # `wake`, inline
+            waiter = self.waiter  # the app's `receive` woken, if it waits
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
             if not self.keep_alive:
@@ -350,7 +364,8 @@ class ExchangeProtocol:
     uvicorn's ``HttpToolsProtocol`` among the bases).
 
     The subclass provides ``_idle()``: called when a response is complete and no request is
-    pipelined behind it, where uvicorn would arm its keep-alive timer.
+    pipelined behind it, where uvicorn would arm its keep-alive timer; and
+    ``_whole_body_endpoint``: the served Skill's endpoint, or None (see `Exchange.run_asgi`).
     """
 
     # uvicorn's attributes this class relies on.
@@ -377,6 +392,8 @@ class ExchangeProtocol:
         def _should_upgrade(self) -> bool: ...
         def _unset_keepalive_if_required(self) -> None: ...
         def _idle(self) -> None: ...
+
+        _whole_body_endpoint: _Endpoint | None
 
     cycle: Exchange | None = None
     #: Whether the request being parsed is being upgraded (to a WebSocket): not an exchange's.
@@ -453,13 +470,17 @@ class ExchangeProtocol:
     def connection_lost(self, exc: Exception | None) -> None:
         self.connections.discard(self)
         if self.logger.level <= TRACE_LOG_LEVEL:
-            self.logger.log(TRACE_LOG_LEVEL, "%sHTTP connection lost", _prefix(self.transport))
+            client = get_remote_addr(self.transport)
+            prefix = f"{client[0]}:{client[1]} - " if client else ""
+            self.logger.log(TRACE_LOG_LEVEL, "%sHTTP connection lost", prefix)
         exchange = self.cycle
         if exchange is not None:
             if not exchange.response_complete:
                 exchange.disconnected = True
             exchange.held = None
-            exchange.wake()
+            waiter = exchange.waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
         if self.flow is not None:
             self.flow.resume_writing()
         if exc is None:
@@ -497,8 +518,3 @@ class ExchangeProtocol:
             task = self.loop.create_task(coroutine)
         task.add_done_callback(self.tasks.discard)
         self.tasks.add(task)
-
-
-def _prefix(transport: asyncio.Transport) -> str:
-    client = get_remote_addr(transport)
-    return f"{client[0]}:{client[1]} - " if client else ""

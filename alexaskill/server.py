@@ -30,7 +30,8 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
 
 They also write each response's status line and headers together with its body, in one send
 instead of two (see `_HeldWrites`). On httptools each request goes through `alexaskill.exchange`'s
-leaner request cycle, with uvicorn's behaviour and about a quarter fewer instructions a request.
+leaner request cycle, with uvicorn's behaviour and about a quarter fewer instructions a request;
+a Skill's POST whose body is all there goes to its endpoint without ASGI (`Exchange.run_asgi`).
 
 Change a bound by subclassing: ``class Protocol(HttpProtocol): header_timeout = 10.0`` and
 ``--http mymodule:Protocol``. `HttpProtocol` is `HttpToolsProtocol` where httptools is installed
@@ -484,6 +485,13 @@ if _HttpTools is not None:
 
     class HttpToolsProtocol(_Bounded, ExchangeProtocol, _HttpTools):
         """uvicorn's httptools protocol (``alexaskill[fast]``), with the bounds of this module."""
+
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            from .asgi import whole_body_endpoint
+
+            # The served Skill's endpoint, if it is one (`Exchange.run_asgi`), once a connection.
+            self._whole_body_endpoint = whole_body_endpoint(self.app, access_log=self.access_log)
+            super().connection_made(transport)
 
     #: The protocol ``--http auto`` would pick, bounded: httptools if installed, else h11.
     HttpProtocol: type[_Bounded] = HttpToolsProtocol

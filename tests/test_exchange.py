@@ -79,11 +79,18 @@ def serve(
                 records.append(record.getMessage().strip())
 
     handler = Collect()
+    # (With access_log=False uvicorn's access logger has no handler, and the protocol writes
+    # no access line: none is added to it then.)
+    loggers = (
+        ["uvicorn.error"]
+        if config.get("access_log") is False
+        else ["uvicorn.error", "uvicorn.access"]
+    )
 
     async def scenario() -> list[bytes | str]:
         settings = Config(app=app, lifespan="off", **{"log_level": "warning", **config})
         settings.load()
-        for name in ("uvicorn.error", "uvicorn.access"):  # after uvicorn's own set-up
+        for name in loggers:  # after uvicorn's own set-up
             logging.getLogger(name).addHandler(handler)
         state = ServerState()
         state.default_headers = list(settings.encoded_headers)
@@ -113,7 +120,7 @@ def serve(
     try:
         events = asyncio.run(scenario())
     finally:
-        for name in ("uvicorn.error", "uvicorn.access"):
+        for name in loggers:
             logging.getLogger(name).removeHandler(handler)
     return events, records
 

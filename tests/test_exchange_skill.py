@@ -1,0 +1,245 @@
+"""`alexaskill.exchange` answers a Skill's POSTs without ASGI when their bodies are all there.
+
+The same bytes go to uvicorn's own protocol (which always calls the app, through ASGI) and to
+alexaskill's (which hands a whole body straight to the Skill's endpoint): the wire and the
+logs must be the same. Each test also counts the requests that went through ASGI on
+alexaskill's protocol (`_Endpoint.__call__`), so that a test cannot pass with the direct
+answer never taken, nor with it taken where it must not be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from uvicorn.config import Config
+from uvicorn.server import ServerState
+
+from alexaskill import Skill, speak
+from alexaskill.asgi import _Endpoint
+from alexaskill.server import HttpToolsProtocol
+from alexaskill.testing import RequestFactory, TestPKI
+from tests.test_exchange import Feed, same, serve, wire
+from tests.test_server_writes import Transport
+
+pytestmark = pytest.mark.skipif(HttpToolsProtocol is None, reason="httptools is not installed")
+
+PKI = TestPKI.default()
+FACTORY = RequestFactory()
+#: The Docker image's options that matter here: no access log, proxy headers on (uvicorn's
+#: default), so the app uvicorn loads is its proxy-headers middleware around the Skill.
+DOCKER: dict[str, Any] = {"access_log": False, "proxy_headers": True}
+
+
+def make_skill(**options: Any) -> Skill:
+    skill = Skill(skill_id=FACTORY.skill_id, **options)
+    skill.verifier = PKI.verifier()
+
+    @skill.launch
+    def launch() -> Any:
+        return speak("Welcome.")
+
+    return skill
+
+
+def signed(
+    envelope: dict[str, Any] | None = None,
+    *,
+    tamper: bool = False,
+    headers: tuple[str, ...] = ("content-type: application/json; charset=utf-8",),
+    path: str = "/",
+) -> bytes:
+    """A POST of ``envelope`` (a fresh LaunchRequest) with Alexa's signature headers."""
+    body = json.dumps(envelope or FACTORY.envelope("LaunchRequest")).encode()
+    signature = [f"{name}: {value}" for name, value in PKI.sign(body).items()]
+    if tamper:
+        body = body.replace(b"LaunchRequest", b"LaunchRequesT")
+    head = [f"POST {path} HTTP/1.1", "host: x", f"content-length: {len(body)}"]
+    return ("\r\n".join([*head, *headers, *signature]) + "\r\n\r\n").encode() + body
+
+
+@pytest.fixture
+def through_asgi(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The paths of the requests `_Endpoint.__call__` (the ASGI way in) answered."""
+    paths: list[str] = []
+    original = _Endpoint.__call__
+
+    async def counted(self: _Endpoint, scope: Any, receive: Any, send: Any) -> None:
+        paths.append(scope["path"])
+        await original(self, scope, receive, send)
+
+    monkeypatch.setattr(_Endpoint, "__call__", counted)
+    yield paths
+
+
+def ours(skill: Skill, feed: Feed, **options: Any) -> list[bytes | str]:
+    """``feed`` served by alexaskill's protocol alone."""
+    events, _ = serve(HttpToolsProtocol, skill, feed, **options)
+    return wire(events)
+
+
+def statuses(events: list[bytes | str]) -> list[int]:
+    """The statuses of the answers on the wire, in order (a body has no CRLF after it)."""
+    text = b"".join(e for e in events if isinstance(e, bytes))
+    return [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", text)]
+
+
+def test_a_whole_body_is_answered_without_asgi_as_through_it(through_asgi: list[str]) -> None:
+    skill = make_skill()
+    ours(skill, [signed()], **DOCKER)  # the first request builds the app, through ASGI
+    assert through_asgi == ["/"]
+    feed = [
+        signed(),
+        signed(tamper=True),  # refused: the signature does not match
+        signed(headers=("content-type: text/plain",)),  # 415
+        signed() + signed(),  # pipelined
+    ]
+    through_asgi.clear()
+    events, _ = serve(HttpToolsProtocol, skill, feed, **DOCKER)
+    assert through_asgi == []
+    assert statuses(wire(events)) == [200, 400, 415, 200, 200]
+    through_asgi.clear()
+    same(skill, feed, **DOCKER)  # uvicorn's protocol answers the same bytes, through ASGI
+    assert len(through_asgi) == 5
+
+
+def test_a_body_over_the_limit_is_refused_the_same(through_asgi: list[str]) -> None:
+    skill = make_skill(max_body_size=200)
+    ours(skill, [signed()], **DOCKER)
+    body = json.dumps(FACTORY.envelope("LaunchRequest")).encode()
+    chunked = (
+        b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        b"transfer-encoding: chunked\r\n\r\n%x\r\n%b\r\n0\r\n\r\n" % (len(body), body)
+    )
+    for request in (signed(), chunked):  # declared too large; found so (no length declared)
+        through_asgi.clear()
+        answered, _ = same(skill, [request], **DOCKER)
+        assert statuses(answered) == [413]
+        assert len(through_asgi) == 1  # uvicorn's protocol only
+
+
+def test_what_is_not_a_whole_alexa_post_goes_through_asgi(through_asgi: list[str]) -> None:
+    skill = make_skill()
+    ours(skill, [signed()], **DOCKER)
+    request = signed()
+    head, body = request.split(b"\r\n\r\n", 1)
+    cases: list[tuple[Feed, list[int]]] = [
+        # The body after the task started: read through `receive`, under its deadline.
+        ([head + b"\r\n\r\n" + body[:10], 0.05, body[10:]], [200]),
+        # Asked for 100 Continue (and sent the body anyway): `receive` answers it first.
+        ([head + b"\r\nexpect: 100-continue\r\n\r\n" + body], [100, 200]),
+    ]
+    for feed, expected in cases:
+        through_asgi.clear()
+        assert statuses(ours(skill, feed, **DOCKER)) == expected
+        assert through_asgi == ["/"]
+    through_asgi.clear()
+    answered = ours(skill, [b"GET / HTTP/1.1\r\nhost: x\r\n\r\n"], **DOCKER)
+    assert statuses(answered) == [405]
+    assert through_asgi == ["/"]
+    through_asgi.clear()
+    answered = ours(skill, [signed(path="/elsewhere")], **DOCKER)
+    assert statuses(answered) == [404]  # Starlette's router: not the endpoint at all
+    assert through_asgi == []
+
+
+def test_under_a_root_path_the_skill_is_found_as_skill_call_finds_it(
+    through_asgi: list[str],
+) -> None:
+    skill = make_skill(path="/api/")
+    ours(skill, [signed(path="/api/")], **DOCKER)
+    through_asgi.clear()
+    # uvicorn --root-path /api: the scope's path is "/api/", the path under the root "/".
+    answered, _ = same(skill, [signed()], root_path="/api", **DOCKER)
+    assert statuses(answered) == [404]
+    assert through_asgi == []
+
+
+def test_a_client_gone_before_the_answer_began_is_not_answered(through_asgi: list[str]) -> None:
+    handled: list[str] = []
+    skill = make_skill()
+
+    @skill.intent("Count")
+    def count() -> Any:
+        handled.append("Count")
+        return speak("One.")
+
+    ours(skill, [signed()], **DOCKER)
+    through_asgi.clear()
+
+    async def scenario() -> list[bytes | str]:
+        config = Config(app=skill, lifespan="off", log_level="warning", **DOCKER)
+        config.load()
+        protocol = HttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+        transport = Transport()
+        transport.protocol = protocol
+        protocol.connection_made(transport)
+        protocol.data_received(signed(FACTORY.intent("Count")))
+        protocol.connection_lost(None)  # before the request's task first ran
+        await asyncio.wait(list(protocol.tasks), timeout=5)
+        return transport.events
+
+    assert asyncio.run(scenario()) == ["close"]
+    assert through_asgi == ["/"]  # read through `receive`, which tells of the disconnect
+    assert handled == []
+
+
+def test_with_the_access_log_on_proxy_headers_still_apply(through_asgi: list[str]) -> None:
+    skill = make_skill()
+    forwarded = signed(headers=("content-type: application/json", "x-forwarded-for: 203.0.113.7"))
+    options = {"access_log": True, "log_level": "info", "forwarded_allow_ips": "*"}
+    _, logs = same(skill, [signed(), forwarded], **options, proxy_headers=True)
+    assert any("203.0.113.7" in line for line in logs)
+    assert len(through_asgi) == 4  # both protocols, both requests: through ASGI
+    # Without proxy headers the Skill is the app itself: answered directly, logged the same.
+    through_asgi.clear()
+    _, logs = same(skill, [forwarded], **options, proxy_headers=False)
+    assert len(logs) == 1 and '"POST / HTTP/1.1" 200' in logs[0]
+    assert "203.0.113.7" not in logs[0]
+    assert len(through_asgi) == 1  # uvicorn's protocol only
+
+
+def test_past_the_concurrency_limit_the_answer_is_uvicorns_503(through_asgi: list[str]) -> None:
+    skill = make_skill()
+    ours(skill, [signed()], **DOCKER)
+    through_asgi.clear()
+    answered, _ = same(skill, [signed()], limit_concurrency=0, **DOCKER)
+    assert statuses(answered) == [503]
+    assert through_asgi == []
+
+
+def test_a_subclass_with_its_own_call_is_always_called(through_asgi: list[str]) -> None:
+    calls: list[str] = []
+
+    class Wrapped(Skill):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            calls.append(scope["type"])
+            await super().__call__(scope, receive, send)
+
+    skill = Wrapped(skill_id=FACTORY.skill_id)
+    skill.verifier = PKI.verifier()
+
+    @skill.launch
+    def launch() -> Any:
+        return speak("Welcome.")
+
+    answered = ours(skill, [signed(), signed()], **DOCKER)
+    assert statuses(answered) == [200, 200]
+    assert calls == ["http", "http"]
+
+
+def test_the_request_line_is_logged_once_either_way(caplog: pytest.LogCaptureFixture) -> None:
+    skill = make_skill()
+    ours(skill, [signed()], **DOCKER)
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    caplog.clear()
+    ours(skill, [signed(), signed(tamper=True)], **DOCKER)
+    lines = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
+    assert len(lines) == 2
+    assert "LaunchRequest -> ok (200)" in lines[0]
+    assert "refused:signature (400)" in lines[1]
