@@ -136,50 +136,61 @@ class Serving(DeadlineAnswering):
                     await verifier.aclose()
                 await self.store.aclose()
 
-    async def _handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
-        started = time.perf_counter()
-        verify_ms: float | None = None
-        envelope: Envelope | None = None
+    async def _handle(
+        self, scope: Scope, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, bytes]:
+        """The status and body of the answer to a POST of ``body``, its headers read already
+        (`_Endpoint`, through ASGI or not)."""
+        capture = self.capture
+        if capture is not None:
+            capture.write(scope["path"], scope["headers"], body)
+        self._in_flight += 1  # the request line waits for others in flight (logs._Handler)
         try:
-            if self.verify:
-                verifier = self.verifier
-                if verifier is None:  # reset after the app was built: never skip the check
-                    from .verify import Verifier
+            started = time.perf_counter()
+            verify_ms: float | None = None
+            envelope: Envelope | None = None
+            try:
+                if self.verify:
+                    verifier = self.verifier
+                    if verifier is None:  # reset after the app was built: never skip the check
+                        from .verify import Verifier
 
-                    verifier = self.verifier = Verifier()
-                try:
-                    envelope = await verifier.verify_envelope(headers, body)
-                finally:
-                    verify_ms = (time.perf_counter() - started) * 1000
+                        verifier = self.verifier = Verifier()
+                    try:
+                        envelope = await verifier.verify_envelope(headers, body)
+                    finally:
+                        verify_ms = (time.perf_counter() - started) * 1000
+                else:
+                    envelope = decode_envelope(body)
+                self.check_skill_id(envelope)
+            except RequestError as exc:
+                logger.warning("refused request: %s", exc)
+                log_request(
+                    envelope,
+                    outcome=refusal(exc),
+                    status=400,
+                    verify_ms=verify_ms,
+                    deferrable=self._in_flight > 1,
+                )
+                return 400, _error_body(str(exc))
+            decoded = time.perf_counter()
+            deadline = self.deadline
+            if deadline is None:
+                answer = await self.respond(envelope)
             else:
-                envelope = decode_envelope(body)
-            self.check_skill_id(envelope)
-        except RequestError as exc:
-            logger.warning("refused request: %s", exc)
+                answer = await self._respond_by(envelope, body, started + deadline, deadline)
+            handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(
                 envelope,
-                outcome=refusal(exc),
-                status=400,
+                outcome=answer.outcome,
+                status=200,
+                handler_ms=handler_ms,
                 verify_ms=verify_ms,
-                deferrable=self._in_flight > 1,
+                deferrable=self._in_flight > 1,  # the line may go out with theirs (logs._Handler)
             )
-            return 400, _error_body(str(exc))
-        decoded = time.perf_counter()
-        deadline = self.deadline
-        if deadline is None:
-            answer = await self.respond(envelope)
-        else:
-            answer = await self._respond_by(envelope, body, started + deadline, deadline)
-        handler_ms = (time.perf_counter() - decoded) * 1000
-        log_request(
-            envelope,
-            outcome=answer.outcome,
-            status=200,
-            handler_ms=handler_ms,
-            verify_ms=verify_ms,
-            deferrable=self._in_flight > 1,  # the line may go out with theirs (logs._Handler)
-        )
-        return 200, answer.body
+            return 200, answer.body
+        finally:
+            self._in_flight -= 1
 
 
 def _error_body(reason: str) -> bytes:
@@ -213,7 +224,7 @@ class _Endpoint:
         if body is None:
             await _send(send, 413, _TOO_LARGE)
             return
-        await _send(send, *await self._answer(scope, headers, body))
+        await _send(send, *await self.skill._handle(scope, headers, body))
 
     def takes(self, scope: Scope) -> bool:
         """Whether `answer_whole` may answer ``scope``: a POST to the skill's path, which
@@ -239,7 +250,7 @@ class _Endpoint:
             if len(body) > self.skill.max_body_size:
                 refused = 413, _TOO_LARGE
             else:
-                refused = await self._answer(scope, headers, body)
+                refused = await self.skill._handle(scope, headers, body)
         await _send(send, *refused)
 
     def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
@@ -259,19 +270,6 @@ class _Endpoint:
             if int(declared) > self.skill.max_body_size:
                 return 413, _TOO_LARGE
         return None
-
-    async def _answer(
-        self, scope: Scope, headers: Mapping[str, str], body: bytes
-    ) -> tuple[int, bytes]:
-        skill = self.skill
-        capture = skill.capture
-        if capture is not None:
-            capture.write(scope["path"], scope["headers"], body)
-        skill._in_flight += 1  # _handle's log line waits for others in flight (logs._Handler)
-        try:
-            return await skill._handle(headers, body)
-        finally:
-            skill._in_flight -= 1
 
     async def _read_body_in_time(self, receive: Receive, limit: int) -> bytes | None:
         """`_read_body`; `TimeoutError` if the body has not all arrived within ``body_timeout``."""

@@ -36,6 +36,7 @@ import asyncio
 import datetime
 import importlib
 import importlib.util
+import inspect
 import itertools
 import json
 import statistics
@@ -123,8 +124,8 @@ class Side:
         decode, bodies, envelopes, loop = self.decode, self.bodies, self.envelopes, self.loop
         plain = self.plain_bodies
         answer = self.skill.answer
-        handle_unverified = self.unverified._handle
-        handle = self.skill._handle
+        handle_unverified = _by_headers(self.unverified._handle)
+        handle = _by_headers(self.skill._handle)
         headers = {"content-type": "application/json"}
 
         def decoding() -> None:
@@ -156,6 +157,15 @@ class Side:
             "request, verify off": lambda: loop.run_until_complete(unverified()),
             "request, verified": lambda: loop.run_until_complete(verified()),
         }
+
+
+def _by_headers(handle: Callable[..., Any]) -> Callable[[Any, bytes], Any]:
+    """``Skill._handle`` called with the headers and the body: since the endpoint's answer
+    without ASGI (`alexaskill.exchange`) it also takes the scope, before them."""
+    if "scope" not in inspect.signature(handle).parameters:
+        return handle
+    scope = {"path": "/", "headers": []}
+    return lambda headers, body: handle(scope, headers, body)
 
 
 def main(argv: list[str] | None = None) -> None:

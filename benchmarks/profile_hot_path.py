@@ -120,7 +120,7 @@ def main() -> None:
         "alexaskill app": serving(apps["alexaskill"]),
         "_Endpoint": serving(endpoint),
         "headers": sync_stage(lambda i: _read_headers(scopes[i]["headers"])),
-        "_handle": async_stage(lambda i: skill._handle(header_dicts[i], bodies[i])),
+        "_handle": async_stage(lambda i: skill._handle(scopes[i], header_dicts[i], bodies[i])),
         "verify_envelope": async_stage(
             lambda i: verifier.verify_envelope(header_dicts[i], bodies[i])
         ),
