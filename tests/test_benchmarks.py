@@ -375,6 +375,27 @@ def test_instruction_counts_are_read_per_row(tmp_path: Path) -> None:
     assert count_instructions._total(dump) == 123456
 
 
+def test_the_stack_count_sends_whole_requests_and_reads_whole_answers(
+    requests: list[SignedRequest],
+) -> None:
+    import socket
+
+    from benchmarks import count_stack
+
+    assert set(count_stack.DEFAULT_ROWS) <= set(load.ROWS)
+    request = requests[0]
+    raw = count_stack.raw_request(request)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert body == request.body
+    assert f"content-length: {len(request.body)}".encode() in head.split(b"\r\n")
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        answer = b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n" + b'{"ok": true}'
+        theirs.sendall(answer[:50])  # the head and part of the body: read on to the end
+        theirs.sendall(answer[50:])
+        assert count_stack.read_answer(ours) == answer
+
+
 def test_the_request_line_bench_counts_batched_writes() -> None:
     # A short run of the def-info app, 16 requests in flight: every request answered, and the
     # request lines of requests in flight go out together (far fewer write() calls than lines).

@@ -1,0 +1,152 @@
+"""Instructions per request of whole servers, counted by valgrind: uvicorn, protocol and app.
+
+`count_instructions.py` counts the apps in-process, without a server: what the HTTP protocol
+costs is left out, and so is any change to it (`alexaskill.exchange`, or the Docker image's
+options). This script starts each `load.py` row's server as `load.py` does (the same command,
+options and environment) under ``valgrind --tool=callgrind``, sends it N, then 3 N keep-alive
+requests of the load mix on one connection (after the same warm-up), and reads the server's
+instructions a request from the two totals: (total(3 N) - total(N)) / 2 N. The kernel's work
+(the system calls) is not counted; one request at a time, the request line is written once a
+request rather than batched as under load.
+
+Run from the repository root with valgrind (``apt-get install valgrind``)::
+
+    python benchmarks/count_stack.py                         # floor, async, def-info, docker
+    python benchmarks/count_stack.py --rows floor def-info-docker --compare-with /tmp/before
+
+A row served by alexaskill (``def`` ones especially: `alexaskill.pace` moves a handler between
+the loop and the worker threads by how long its calls take, fifty times longer under valgrind)
+moves by about 1% from run to run: read a change of a few percent from one run, not less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+from alexaskill.testing import TestPKI
+from benchmarks import load
+from benchmarks.envelopes import SignedRequest, Workload
+from benchmarks.servers import save_pki
+from benchmarks.wrk import BenchmarkError
+
+DEFAULT_ROWS: Final = ("floor", "async", "def-info", "def-info-docker")
+WARMUP: Final = 50
+#: Seconds a server has to start under valgrind (imports run fifty times slower too).
+START_TIMEOUT: Final = 180.0
+
+
+def raw_request(request: SignedRequest) -> bytes:
+    """``request`` as the bytes of one HTTP/1.1 POST to ``/``."""
+    head = ["POST / HTTP/1.1", "host: 127.0.0.1", f"content-length: {len(request.body)}"]
+    head += [f"{name}: {value}" for name, value in request.headers.items()]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + request.body
+
+
+def read_answer(connection: socket.socket) -> bytes:
+    """One whole answer with a content length (every row's), read from ``connection``."""
+    received = b""
+    while True:
+        chunk = connection.recv(65536)
+        if not chunk:
+            raise BenchmarkError("the server closed the connection")
+        received += chunk
+        head, _, body = received.partition(b"\r\n\r\n")
+        found = re.search(rb"^content-length: *(\d+)", head, re.IGNORECASE | re.MULTILINE)
+        if found and len(body) >= int(found[1]):
+            return received
+
+
+def total_instructions(spec: load.ServerSpec, pki: TestPKI, requests: int, output: Path) -> int:
+    """callgrind's total for a server of ``spec`` that answered ``WARMUP + requests`` POSTs."""
+    port = load.free_port()
+    command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}"]
+    command += [*spec.command, "--host=127.0.0.1", f"--port={port}"]
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
+    process = subprocess.Popen(
+        command,
+        cwd=load.ROOT,
+        env={**inherited, **spec.env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise BenchmarkError(f"{spec.name}: the server did not start") from None
+                time.sleep(0.5)
+        # Signed now: a timestamp is good for 150 seconds, and the server took long to start.
+        mix = [raw_request(r) for r in Workload(64).signed(pki)]
+        with connection:
+            connection.settimeout(120)
+            for index in range(WARMUP + requests):
+                connection.sendall(mix[index % len(mix)])
+                answer = read_answer(connection)
+                if not answer.startswith(b"HTTP/1.1 200"):
+                    raise BenchmarkError(f"{spec.name}: answered {answer[:40]!r}")
+    finally:
+        load.stop(process)
+    found = re.search(r"^(?:summary|totals): (\d+)", output.read_text(), re.MULTILINE)
+    if found is None:
+        raise BenchmarkError(f"callgrind wrote no total to {output}")
+    return int(found[1])
+
+
+def per_request(spec: load.ServerSpec, pki: TestPKI, requests: int, work_dir: Path) -> float:
+    few = total_instructions(spec, pki, requests, work_dir / f"{spec.name}-1.out")
+    many = total_instructions(spec, pki, 3 * requests, work_dir / f"{spec.name}-3.out")
+    return (many - few) / (2 * requests)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), choices=load.ROWS)
+    parser.add_argument("--requests", type=int, default=200, help="N (200)")
+    parser.add_argument("--compare-with", type=Path, help="also each alexaskill row, that checkout")
+    args = parser.parse_args(argv)
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
+        return 2
+    names = list(args.rows)
+    if args.compare_with is not None:
+        names += [name + load.BEFORE for name in args.rows if name in load.ALEXASKILL_ROWS]
+    with tempfile.TemporaryDirectory(prefix="alexaskill-stack-") as tmp:
+        work_dir = Path(tmp)
+        pki = TestPKI()
+        pki_dir = save_pki(pki, work_dir / "pki")
+        specs = load.server_specs(
+            names, pki_dir, "uvloop", "httptools", None,
+            before=args.compare_with, work_dir=work_dir,
+        )  # fmt: skip
+        counts: dict[str, float] = {}
+        for spec in specs:
+            counts[spec.name] = per_request(spec, pki, args.requests, work_dir)
+            print(f"{spec.name:24} {counts[spec.name]:11,.0f} instructions a request", flush=True)
+    floor = counts.get("floor")
+    for name, count in counts.items():
+        ratios = [] if floor is None or name == "floor" else [f"floor / row {floor / count:.3f}"]
+        before = counts.get(name + load.BEFORE)
+        if before is not None:
+            ratios.append(f"before / row {before / count:.3f}")
+        if ratios:
+            print(f"{name}: {', '.join(ratios)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
