@@ -14,9 +14,12 @@ Run from the repository root with valgrind (``apt-get install valgrind``)::
     python benchmarks/count_stack.py                         # floor, async, def-info, docker
     python benchmarks/count_stack.py --rows floor def-info-docker --compare-with /tmp/before
 
-A row served by alexaskill (``def`` ones especially: `alexaskill.pace` moves a handler between
-the loop and the worker threads by how long its calls take, fifty times longer under valgrind)
-moves by about 1% from run to run: read a change of a few percent from one run, not less.
+Count on an otherwise idle machine: the servers' timers (uvicorn's tick, the deadline's
+watchdog, the head deadline's sweep) run by the clock, and valgrind's speed follows the
+machine's load, so a busy machine adds instructions a request. Quiet, a row moves by a few
+thousand instructions from run to run (``def`` rows most: `alexaskill.pace` moves a handler
+between the loop and the worker threads by how long its calls take, fifty times longer under
+valgrind): read a change of a few percent from one run, not less.
 """
 
 from __future__ import annotations
