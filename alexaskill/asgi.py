@@ -228,7 +228,8 @@ class _Endpoint:
 
     def takes(self, scope: Scope) -> bool:
         """Whether `answer_whole` may answer ``scope``: a POST to the skill's path, which
-        `Skill.__call__` would hand to this endpoint, once the app is built (its first request)."""
+        `Skill.__call__` would hand to this endpoint, once that built the app (at the lifespan's
+        start, or at the first request without one)."""
         skill = self.skill
         return (
             scope["method"] == "POST"
