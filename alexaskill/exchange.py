@@ -172,7 +172,7 @@ class Exchange(HeldHead):
         logger = protocol.logger
         try:
             # A Skill's POST whose body came with its head (all of Alexa's) skips ASGI and the
-            # layers around its endpoint (~4% of the Docker image's request, benchmarks/README):
+            # layers around its endpoint (2-4% of a request's instructions, benchmarks/README):
             # not past the concurrency limit (``app`` is uvicorn's 503), nor for 100 Continue.
             endpoint = protocol._whole_body_endpoint
             if (
