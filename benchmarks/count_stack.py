@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Final
 
 from alexaskill.testing import TestPKI
-from benchmarks import load
+from benchmarks import count_instructions, load
 from benchmarks.envelopes import SignedRequest, Workload
 from benchmarks.servers import save_pki
 from benchmarks.wrk import BenchmarkError
@@ -104,10 +104,7 @@ def total_instructions(spec: load.ServerSpec, pki: TestPKI, requests: int, outpu
                     raise BenchmarkError(f"{spec.name}: answered {answer[:40]!r}")
     finally:
         load.stop(process)
-    found = re.search(r"^(?:summary|totals): (\d+)", output.read_text(), re.MULTILINE)
-    if found is None:
-        raise BenchmarkError(f"callgrind wrote no total to {output}")
-    return int(found[1])
+    return count_instructions._total(output)
 
 
 def per_request(spec: load.ServerSpec, pki: TestPKI, requests: int, work_dir: Path) -> float:

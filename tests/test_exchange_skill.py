@@ -231,6 +231,7 @@ def test_a_subclass_with_its_own_call_is_always_called(through_asgi: list[str]) 
     answered = ours(skill, [signed(), signed()], **DOCKER)
     assert statuses(answered) == [200, 200]
     assert calls == ["http", "http"]
+    assert through_asgi == ["/", "/"]
 
 
 def test_the_request_line_is_logged_once_either_way(caplog: pytest.LogCaptureFixture) -> None:
