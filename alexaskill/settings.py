@@ -56,7 +56,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     )
     store = env.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
     log_level = env.get("ALEXASKILL_LOG_LEVEL", "").strip().upper() or "INFO"
-    _level(log_level)
+    try:
+        _level(log_level)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"ALEXASKILL_LOG_LEVEL: {exc}") from None
     raw_json = env.get("ALEXASKILL_LOG_JSON", "").strip().lower()
     if raw_json not in _TRUE | _FALSE:
         raise ConfigurationError(

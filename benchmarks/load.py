@@ -21,8 +21,9 @@ Servers (``benchmarks/servers``): ``bare`` (Starlette, no work), ``floor`` (Star
 verify + ``json.loads``); the weather skill, verification on, with ``async def`` handlers
 (``async``, the example as shipped), with plain ``def`` handlers (``def``), and with those and the
 INFO request line, plain (``def-info``: what the Docker image runs) or JSON (``def-json``);
-``def-info-docker``, ``def-info`` with the Docker image's uvicorn options (alexaskill's
-bounded HTTP protocol, ``--limit-concurrency 1000``, ``--proxy-headers``…); ``def-info-2w``,
+``def-info-docker``, ``def-info`` with the Docker image's uvicorn options, which are also
+``alexaskill serve``'s (alexaskill's bounded HTTP protocol, ``--limit-concurrency 1000``,
+``--proxy-headers``…); ``def-info-2w``,
 the same as ``def-info`` with ``--workers 2`` (not pinned: compare its CPU per request);
 ``async-no-deadline`` and ``def-no-deadline``, ``async`` and ``def`` with ``Skill(deadline=None)``
 (what the default deadline costs when it is not reached); and, with ``--ask-sdk``, ``ask-sdk``
@@ -116,9 +117,10 @@ ROWS: Final = {
     "def": Row("alexaskill, def handlers, no log line", "weather_def", _QUIET, target=1.00),
     "def-info": Row("alexaskill, def handlers + INFO log line", "weather_def", _INFO, target=0.95),
     "def-json": Row("alexaskill, def handlers + JSON log line", "weather_def", _JSON, target=0.95),
-    # What the Docker image runs: alexaskill's bounded HTTP protocol (alexaskill.server, on
-    # httptools, with alexaskill.exchange's request cycle) with its options, the request line at
-    # INFO; held to def-info's target, which the issue names "the Docker image's default".
+    # What the Docker image runs (and `alexaskill serve`, whose options are the same):
+    # alexaskill's bounded HTTP protocol (alexaskill.server, on httptools, with
+    # alexaskill.exchange's request cycle) with its options, the request line at INFO; held to
+    # def-info's target, which the issue names "the Docker image's default".
     "def-info-docker": Row(
         "alexaskill, def + INFO log, the Docker image's uvicorn options",
         "weather_def",

@@ -35,7 +35,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
@@ -249,8 +249,16 @@ class Reader:
         assert_matches(expected, self.shown("".join(lines), port), command)
 
     def shown(self, output: str, port: int) -> str:
-        """``output`` as the document shows it: /home/you for HOME, port 8000."""
-        return output.replace(str(self.workdir / "home"), "/home/you").replace(f":{port}", ":8000")
+        """``output`` as the document shows it: /home/you for HOME, port 8000, and the time of
+        a log line (alexaskill's plain format) at 2026-11-27 10:00:00,123."""
+        output = output.replace(str(self.workdir / "home"), "/home/you").replace(
+            f":{port}", ":8000"
+        )
+        return _LOG_TIME.sub(_SHOWN_TIME, output)
+
+
+_LOG_TIME: Final = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ", re.MULTILINE)
+_SHOWN_TIME: Final = "2026-11-27 10:00:00,123 "
 
 
 def _drain(server: subprocess.Popen[str], lines: list[str]) -> None:

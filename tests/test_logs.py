@@ -350,7 +350,7 @@ def test_settings_from_env() -> None:
 def test_settings_from_env_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_JSON"):
         settings_from_env({"ALEXASKILL_LOG_JSON": "maybe"})
-    with pytest.raises(ConfigurationError, match="unknown log level"):
+    with pytest.raises(ConfigurationError, match=r"^ALEXASKILL_LOG_LEVEL: unknown log level"):
         settings_from_env({"ALEXASKILL_LOG_LEVEL": "chatty"})
     monkeypatch.setenv("ALEXASKILL_SKILL_ID", "amzn1.ask.skill.from-os")
     assert settings_from_env().skill_ids == ("amzn1.ask.skill.from-os",)

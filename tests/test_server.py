@@ -279,6 +279,7 @@ def test_at_the_file_descriptor_limit_the_server_still_answers(
 def test_the_readme_starts_uvicorn_as_the_dockerfile_does() -> None:
     # The slow-client test runs the Dockerfile's CMD; the README's line must bound the same.
     docker, readme = dockerfile_cmd(1), readme_cmd(1)
+    assert [a for a in readme if a.startswith("--")] == [a for a in docker if a.startswith("--")]
     for option in ("--http", "--limit-concurrency", "--timeout-keep-alive"):
         assert readme[readme.index(option) + 1] == docker[docker.index(option) + 1], option
     assert docker[docker.index("--http") + 1] == "alexaskill.server:HttpProtocol"

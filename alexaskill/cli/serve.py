@@ -21,8 +21,20 @@ _SERVE_MODEL_ENV: Final = "ALEXASKILL_SERVE_MODEL"
 
 
 def _configure_server_logging() -> None:
+    """alexaskill's logging as ``uvicorn APP`` sets it up, unless APP set up logging itself.
+
+    That is `configure_logging` from ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` (as the
+    app does at start-up, `configure_logging_if_unset`), before the app's start-up could find
+    another handler; other loggers' warnings then show in uvicorn's style.
+    """
+    from ..exceptions import ConfigurationError
+    from ..settings import configure_logging_if_unset
+
+    try:
+        configure_logging_if_unset()
+    except ConfigurationError as exc:  # a level or a boolean that does not parse
+        raise UsageError(str(exc)) from None
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s:     %(name)s: %(message)s")
-    logger.setLevel(logging.INFO)
 
 
 def serve_factory() -> Any:
@@ -85,19 +97,26 @@ def _capture(skill: Skill, directory: str) -> None:
     skill.capture = RequestCapture(directory)
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import uvicorn
-
-    app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
-    if args.model is not None and not args.dev:
-        raise UsageError("--model is the simulator's: add --dev")
-    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level}
-    # Bounded against slow and greedy clients (see alexaskill.server), as the Dockerfile's CMD.
-    options.update(
-        http=args.http,
-        limit_concurrency=args.limit_concurrency,
-        timeout_keep_alive=5,
-    )
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    """uvicorn's options for ``args``: bounded as the Docker image's ``CMD`` (see
+    alexaskill.server), without uvicorn's access log and ``server`` header, as it."""
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "http": args.http,
+        "limit_concurrency": args.limit_concurrency,
+        "timeout_keep_alive": 5,
+        # The skill writes a line for each of its requests (alexaskill.logs), status included:
+        # uvicorn's line would be a second. Without it a Skill's POST also takes the direct
+        # path of alexaskill.server behind the proxy-headers middleware (2-4% fewer
+        # instructions a request, benchmarks/README.md).
+        "access_log": args.access_log,
+        "server_header": False,
+        "proxy_headers": True,
+    }
+    if args.forwarded_allow_ips is not None:  # else uvicorn's: $FORWARDED_ALLOW_IPS or 127.0.0.1
+        options["forwarded_allow_ips"] = args.forwarded_allow_ips
     if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
     if args.ssl_certfile is not None:
@@ -108,23 +127,48 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if not os.path.isfile(path):
                 raise UsageError(f"{option} {path}: no such file")
         options.update(ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
-    if args.reload:
-        # uvicorn re-imports the app in each server process it starts: hand the options over
-        # through the environment, which those processes inherit.
+    return options
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import uvicorn
+
+    app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
+    if args.model is not None and not args.dev:
+        raise UsageError("--model is the simulator's: add --dev")
+    if args.reload and args.workers is not None:
+        raise UsageError("--reload runs one server process: drop --workers")
+    options = _options(args)
+    if args.reload or args.workers is not None:
+        if args.workers is not None:
+            # Mistakes in --dev, --model or --capture are reported here, once, not by each
+            # worker as it fails to start.
+            _configure_server_logging()
+            _prepare(args.app, app, args.dev, args.capture, args.model)
+            _log_simulator(args)
+            options["workers"] = args.workers
+        else:
+            options["reload"] = True
+        # uvicorn imports the app in each server process it starts (and restarts): hand the
+        # options over through the environment, which those processes inherit.
         os.environ[_SERVE_APP_ENV] = args.app
         os.environ[_SERVE_DEV_ENV] = "1" if args.dev else "0"
         os.environ[_SERVE_CAPTURE_ENV] = args.capture or ""
         os.environ[_SERVE_MODEL_ENV] = args.model or ""
-        uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, reload=True, **options)
+        uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, **options)
         return 0
     _configure_server_logging()
     app = _prepare(args.app, app, args.dev, args.capture, args.model)
+    _log_simulator(args)
+    uvicorn.run(app, **options)
+    return 0
+
+
+def _log_simulator(args: argparse.Namespace) -> None:
     if args.dev:
         scheme = "https" if args.ssl_certfile is not None else "http"
         host = f"[{args.host}]" if ":" in args.host else args.host
         logger.info("--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port)
-    uvicorn.run(app, **options)
-    return 0
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -168,6 +212,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument("--reload", action="store_true", help="restart when the code changes")
     command.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="N",
+        help="serve with N processes, each importing APP (one without the option)",
+    )
+    command.add_argument(
         "--http",
         default="alexaskill.server:HttpProtocol",
         metavar="CLASS",
@@ -182,6 +232,19 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="connections open at once: fewer than N (1000); the one waiting longest for its "
         "client makes room for a new one, and while all are answering requests a new one is "
         "closed at once",
+    )
+    command.add_argument(
+        "--access-log",
+        action="store_true",
+        help="also write uvicorn's line for each request (the skill writes its own for each of "
+        "its requests, status included)",
+    )
+    command.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="addresses (or networks, or *) whose X-Forwarded-For and X-Forwarded-Proto are "
+        "believed: a proxy in front (uvicorn's option; default $FORWARDED_ALLOW_IPS, else "
+        "127.0.0.1)",
     )
     command.add_argument(
         "--capture",
@@ -199,3 +262,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=["critical", "error", "warning", "info", "debug", "trace"],
         help="uvicorn's log level (info)",
     )
+
+
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if workers < 1:
+        raise argparse.ArgumentTypeError(f"{workers}: at least one process")
+    return workers

@@ -1,0 +1,179 @@
+"""``alexaskill serve``'s server options, and its workers: real servers on 127.0.0.1, stopped by
+PID (the options of one process, and ``--dev`` with ``replay --url``, are in test_cli.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from alexaskill import Skill, asgi, speak
+from alexaskill.cli import parser
+from alexaskill.cli.dev import DEV_PKI_ENV
+from alexaskill.cli.serve import _options
+from alexaskill.testing import RequestFactory, TestPKI
+
+from .test_cli import APP, ROOT, SKILL_ID, WEATHER, WEATHER_REQUESTS, free_port, run
+from .test_server import dockerfile_cmd
+
+_FLAGS: dict[str, tuple[str, bool]] = {
+    "--proxy-headers": ("proxy_headers", True),
+    "--no-server-header": ("server_header", False),
+    "--no-access-log": ("access_log", False),
+}
+
+
+def options(*argv: str) -> dict[str, object]:
+    return _options(parser().parse_args(["serve", WEATHER, *argv]))
+
+
+def endpoint(app: object, served: dict[str, object]) -> object:
+    """The endpoint alexaskill's protocol answers a Skill's POSTs with directly, if any."""
+    config = uvicorn.Config(app, **served)  # type: ignore[arg-type]
+    config.load()
+    return asgi.whole_body_endpoint(config.loaded_app, access_log=config.access_log)
+
+
+def test_serve_bounds_as_the_docker_image_and_skips_asgi_for_the_skill() -> None:
+    served = options()
+    # The Docker image's CMD, option by option, in uvicorn.run's terms.
+    docker: dict[str, object] = {}
+    command = dockerfile_cmd(8080)[4:]  # after python -m uvicorn APP
+    while command:
+        option = command.pop(0)
+        if option in _FLAGS:
+            docker.update([_FLAGS[option]])
+        else:
+            docker[option.removeprefix("--").replace("-", "_")] = command.pop(0)
+    assert {"access_log", "server_header", "proxy_headers", "limit_concurrency"} <= set(docker)
+    for name, value in docker.items():
+        if name not in ("host", "port"):
+            assert str(served[name]) == str(value), name
+    assert "forwarded_allow_ips" not in served  # uvicorn's: $FORWARDED_ALLOW_IPS or 127.0.0.1
+
+    skill = Skill(SKILL_ID, verifier=TestPKI().verifier())
+    skill.add_intent_handler("Hello", lambda: speak("hello"))
+    # Behind uvicorn's proxy-headers middleware, as served: a Skill's POST takes the direct path.
+    assert endpoint(skill, served) is not None
+    # uvicorn's access line shows the client the middleware rewrites: then through ASGI.
+    logged = options("--access-log", "--forwarded-allow-ips", "10.0.0.0/8")
+    assert logged["access_log"] is True and logged["forwarded_allow_ips"] == "10.0.0.0/8"
+    assert endpoint(skill, logged) is None
+
+
+def test_serve_refuses_workers_it_cannot_run(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run("serve", WEATHER, "--reload", "--workers", "2")
+    assert (code, out) == (2, "")
+    assert err == "alexaskill serve: error: --reload runs one server process: drop --workers\n"
+    for bad, why in (("0", "0: at least one process"), ("two", "'two' is not a number")):
+        with pytest.raises(SystemExit):
+            parser().parse_args(["serve", WEATHER, "--workers", bad])
+        assert why in capsys.readouterr().err
+
+
+def pids(output: str) -> set[int]:
+    return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)}
+
+
+@contextmanager
+def serving(
+    tmp_path: Path, cwd: Path, *argv: str, workers: int = 1, **env: str
+) -> Iterator[tuple[str, Path]]:
+    """``alexaskill serve`` on a free port, as a user starts it: its URL and its log, which is
+    whole once the block ends (the server stopped by PID)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "alexaskill", "serve", *argv, "--port", str(port)]
+    environ = {**os.environ, DEV_PKI_ENV: str(tmp_path / "dev-pki"), **env}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=cwd, env=environ, stdout=sink, stderr=sink)
+    try:
+        deadline = time.monotonic() + 60
+        while len(pids(log.read_text())) < workers or not _healthy(url):
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        yield url, log
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_serve_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = (WEATHER, "--dev", "--access-log", "--workers", "2")
+    with serving(tmp_path, ROOT, *argv, workers=2, ALEXASKILL_STORE="memory://") as (url, log):
+        monkeypatch.chdir(ROOT)
+        monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+        code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
+        assert code == 0, out + err
+        assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
+    output = log.read_text()
+    workers = pids(output)
+    assert len(workers) == 2
+    # Told once, by the parent (each worker warns of --dev as it starts).
+    assert output.count("--dev: the simulator is at") == 1
+    assert output.count("Never use --dev in production") == 3
+    # --access-log: uvicorn's line too, for every request.
+    assert output.count('"POST / HTTP/1.1" 200') == len(WEATHER_REQUESTS)
+    assert output.count("alexaskill.request") == len(WEATHER_REQUESTS)
+    for pid in workers:  # stopped with their parent
+        assert "zombie" in _state(pid)
+
+
+def test_serve_logs_as_the_environment_says(tmp_path: Path) -> None:
+    # A skill that sets up no logging of its own, as the README's: under `uvicorn app:skill`
+    # the app configures alexaskill's logging from the environment at start-up; so must serve.
+    (tmp_path / "skillapp.py").write_text(APP)
+    pki = TestPKI()
+    (tmp_path / "signing.py").write_text(
+        "from alexaskill.testing import TestPKI\n"
+        f"from skillapp import skill\nskill.verifier = TestPKI.load({str(tmp_path)!r}).verifier()\n"
+    )
+    pki.save(tmp_path)
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    with serving(tmp_path, tmp_path, "signing:skill", ALEXASKILL_LOG_JSON="1") as (url, log):
+        headers = {"Content-Type": "application/json", **pki.sign(body)}
+        assert httpx.post(url, content=body, headers=headers, timeout=5).status_code == 200
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    [line] = [line for line in lines if line["logger"] == "alexaskill.request"]
+    assert line["intent"] == "Hello" and line["status"] == 200
+    assert "POST / HTTP/1.1" not in log.read_text()  # uvicorn's access line is off
+
+    # A setting that does not parse stops serve before it starts, as a usage error.
+    refused = subprocess.run(
+        [sys.executable, "-m", "alexaskill", "serve", "signing:skill", "--port", "0"],
+        cwd=tmp_path,
+        env={**os.environ, "ALEXASKILL_LOG_LEVEL": "loud"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("alexaskill serve: error: ALEXASKILL_LOG_LEVEL")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}health", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _state(pid: int) -> str:
+    """The state of process ``pid`` ("zombie" once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].splitlines()[0]
+    except (FileNotFoundError, IndexError):
+        return "zombie"
