@@ -166,6 +166,10 @@ class Servers:
             time.sleep(0.05)
         return process
 
+    def stop(self, process: subprocess.Popen[bytes]) -> None:
+        """Stop one of them, by its PID (its output is then whole)."""
+        stop(process)
+
     def stop_all(self) -> None:
         """Stop every server started here, by its PID."""
         for process in self.started:

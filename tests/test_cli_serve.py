@@ -1,5 +1,5 @@
-"""``alexaskill serve``'s server options, and its workers: real servers on 127.0.0.1, stopped by
-PID (the options of one process, and ``--dev`` with ``replay --url``, are in test_cli.py)."""
+"""``alexaskill serve``: its uvicorn options (the Docker image's), its workers and its logging,
+on real servers on 127.0.0.1 stopped by PID (``--dev`` with ``replay --url``: test_cli.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,7 +22,7 @@ from alexaskill.cli.dev import DEV_PKI_ENV
 from alexaskill.cli.serve import _options
 from alexaskill.testing import RequestFactory, TestPKI
 
-from .test_cli import APP, ROOT, SKILL_ID, WEATHER, WEATHER_REQUESTS, free_port, run
+from .test_cli import APP, ROOT, SKILL_ID, WEATHER, WEATHER_REQUESTS, run
 from .test_server import dockerfile_cmd
 
 _FLAGS: dict[str, tuple[str, bool]] = {
@@ -85,44 +84,36 @@ def pids(output: str) -> set[int]:
     return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)}
 
 
-@contextmanager
-def serving(
-    tmp_path: Path, cwd: Path, *argv: str, workers: int = 1, **env: str
-) -> Iterator[tuple[str, Path]]:
-    """``alexaskill serve`` on a free port, as a user starts it: its URL and its log, which is
-    whole once the block ends (the server stopped by PID)."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log = tmp_path / "serve.log"
+def serve(servers: Any, tmp_path: Path, cwd: Path, *argv: str, **env: str) -> tuple[Any, str]:
+    """``alexaskill serve`` on a free port, as a user starts it (stopped by PID after the
+    test): the process and its URL."""
+    port = servers.free_port()
     command = [sys.executable, "-m", "alexaskill", "serve", *argv, "--port", str(port)]
     environ = {**os.environ, DEV_PKI_ENV: str(tmp_path / "dev-pki"), **env}
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=cwd, env=environ, stdout=sink, stderr=sink)
-    try:
-        deadline = time.monotonic() + 60
-        while len(pids(log.read_text())) < workers or not _healthy(url):
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
-        yield url, log
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    return servers.start(command, port, cwd=cwd, env=environ), f"http://127.0.0.1:{port}/"
 
 
-def test_serve_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_workers(servers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     argv = (WEATHER, "--dev", "--access-log", "--workers", "2")
-    with serving(tmp_path, ROOT, *argv, workers=2, ALEXASKILL_STORE="memory://") as (url, log):
-        monkeypatch.chdir(ROOT)
-        monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
-        code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
-        assert code == 0, out + err
-        assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
+    process, url = serve(servers, tmp_path, ROOT, *argv, ALEXASKILL_STORE="memory://")
+    log = servers.output[process]
+    deadline = time.monotonic() + 30
+    while len(pids(log.read_text())) < 2:  # /health answered: one worker at least is up
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
+    assert code == 0, out + err
+    assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
+    servers.stop(process)
+    assert process.returncode == 0  # stopped by SIGTERM, not killed
     output = log.read_text()
     workers = pids(output)
-    assert len(workers) == 2
+    assert len(workers) == 2 and process.pid not in workers
     # Told once, by the parent (each worker warns of --dev as it starts).
     assert output.count("--dev: the simulator is at") == 1
+    assert output.count("--dev with --workers 2: the simulator keeps each conversation") == 1
     assert output.count("Never use --dev in production") == 3
     # --access-log: uvicorn's line too, for every request.
     assert output.count('"POST / HTTP/1.1" 200') == len(WEATHER_REQUESTS)
@@ -131,7 +122,7 @@ def test_serve_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert "zombie" in _state(pid)
 
 
-def test_serve_logs_as_the_environment_says(tmp_path: Path) -> None:
+def test_serve_logs_as_the_environment_says(servers: Any, tmp_path: Path) -> None:
     # A skill that sets up no logging of its own, as the README's: under `uvicorn app:skill`
     # the app configures alexaskill's logging from the environment at start-up; so must serve.
     (tmp_path / "skillapp.py").write_text(APP)
@@ -142,13 +133,15 @@ def test_serve_logs_as_the_environment_says(tmp_path: Path) -> None:
     )
     pki.save(tmp_path)
     body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
-    with serving(tmp_path, tmp_path, "signing:skill", ALEXASKILL_LOG_JSON="1") as (url, log):
-        headers = {"Content-Type": "application/json", **pki.sign(body)}
-        assert httpx.post(url, content=body, headers=headers, timeout=5).status_code == 200
-    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", ALEXASKILL_LOG_JSON="1")
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    assert httpx.post(url, content=body, headers=headers, timeout=5).status_code == 200
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     [line] = [line for line in lines if line["logger"] == "alexaskill.request"]
     assert line["intent"] == "Hello" and line["status"] == 200
-    assert "POST / HTTP/1.1" not in log.read_text()  # uvicorn's access line is off
+    assert "POST / HTTP/1.1" not in output  # uvicorn's access line is off
 
     # A setting that does not parse stops serve before it starts, as a usage error.
     refused = subprocess.run(
@@ -162,13 +155,6 @@ def test_serve_logs_as_the_environment_says(tmp_path: Path) -> None:
     )
     assert refused.returncode == 2
     assert refused.stderr.startswith("alexaskill serve: error: ALEXASKILL_LOG_LEVEL")
-
-
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}health", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 def _state(pid: int) -> str:

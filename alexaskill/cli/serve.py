@@ -146,6 +146,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             _configure_server_logging()
             _prepare(args.app, app, args.dev, args.capture, args.model)
             _log_simulator(args)
+            if args.dev and args.workers > 1:
+                logger.warning(
+                    "--dev with --workers %d: the simulator keeps each conversation in the "
+                    "process that began it, and a turn another process answers starts it over. "
+                    "Talk to the simulator with one worker.",
+                    args.workers,
+                )
             options["workers"] = args.workers
         else:
             options["reload"] = True
