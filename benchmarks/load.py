@@ -23,7 +23,8 @@ verify + ``json.loads``); the weather skill, verification on, with ``async def``
 INFO request line, plain (``def-info``: what the Docker image runs) or JSON (``def-json``);
 ``def-info-docker``, ``def-info`` with the Docker image's uvicorn options, which are also
 ``alexaskill serve``'s (alexaskill's bounded HTTP protocol, ``--limit-concurrency 1000``,
-``--proxy-headers``…); ``def-info-2w``,
+``--proxy-headers``…); ``def-serve``, ``alexaskill serve`` itself with all its defaults, serving
+a skill that sets up no logging (the README's quick start); ``def-info-2w``,
 the same as ``def-info`` with ``--workers 2`` (not pinned: compare its CPU per request);
 ``async-no-deadline`` and ``def-no-deadline``, ``async`` and ``def`` with ``Skill(deadline=None)``
 (what the default deadline costs when it is not reached); and, with ``--ask-sdk``, ``ask-sdk``
@@ -92,6 +93,9 @@ class Row:
     one_worker: str | None = None
     #: uvicorn options of its own (replacing the common ones of the same name).
     options: tuple[str, ...] = ()
+    #: Started by ``alexaskill serve`` with its defaults (``benchmarks.servers.serve_<module>``),
+    #: not by ``uvicorn --factory``.
+    serve: bool = False
 
 
 # No request line: the framework's own cost. Without a logging set-up of its own the app now
@@ -136,6 +140,14 @@ ROWS: Final = {
     ),
     "def-info-2w": Row(
         "alexaskill, def + INFO log, 2 workers", "weather_def", _INFO, 2, one_worker="def-info"
+    ),
+    # The README's quick start: `alexaskill serve app:skill`, all its defaults (uvicorn's log
+    # level included), for a skill that sets up no logging itself. Held to def-info's target.
+    "def-serve": Row(
+        "alexaskill serve, def handlers, its defaults (the README's quick start)",
+        "weather_def",
+        target=0.95,
+        serve=True,
     ),
     "ask-sdk": Row("ASK SDK + flask-ask-sdk, gunicorn sync", None),
     "async-no-deadline": Row(
@@ -337,6 +349,18 @@ def server_specs(
             trust.write_bytes(roots)
             env["SSL_CERT_FILE"] = str(trust)
             env["PYTHONWARNINGS"] = "ignore"
+        elif spec.serve:
+            # -P: the working directory (this checkout) does not come first on the path, so
+            # that an @before row imports the other checkout's alexaskill from PYTHONPATH; this
+            # checkout on it too keeps serve from putting the working directory first.
+            env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys((str(app_dir), str(ROOT))))
+            app = f"benchmarks.servers.serve_{spec.module}:skill"
+            command = [sys.executable, "-P", "-m", "alexaskill", "serve", app]
+            if tls is not None:
+                command += [
+                    f"--ssl-keyfile={tls / 'key.pem'}",
+                    f"--ssl-certfile={tls / 'cert.pem'}",
+                ]
         else:
             command = [
                 sys.executable,

@@ -217,6 +217,22 @@ def test_the_docker_row_runs_the_docker_images_uvicorn_options(tmp_path: Path) -
     assert spec.env["ALEXASKILL_LOG_LEVEL"] == "INFO"
 
 
+def test_the_serve_row_runs_alexaskill_serve_with_its_defaults(tmp_path: Path) -> None:
+    ours, before = load.server_specs(
+        ["def-serve", "def-serve@before"], tmp_path, "auto", "httptools", None,
+        before=load.ROOT, work_dir=tmp_path,
+    )  # fmt: skip
+    app = "benchmarks.servers.serve_weather_def:skill"
+    assert ours.command == [sys.executable, "-P", "-m", "alexaskill", "serve", app]
+    assert before.command == ours.command
+    assert not any(name.startswith("ALEXASKILL_LOG") for name in ours.env)  # serve's defaults
+    # The other checkout's alexaskill first on the path (-P: not this working directory).
+    shim = tmp_path / "before-path"
+    assert before.env["PYTHONPATH"] == os.pathsep.join((str(shim), str(load.ROOT)))
+    assert ours.env["PYTHONPATH"] == str(load.ROOT)
+    assert "def-serve" in load.ALEXASKILL_ROWS and load.row("def-serve").target == 0.95
+
+
 @pytest.mark.parametrize("amazon_shape", [True, False])
 def test_saved_pki_verifies_with_alexaskill(
     pki: TestPKI, tmp_path: Path, amazon_shape: bool
@@ -292,9 +308,13 @@ def test_duration_is_bounded() -> None:
         load.parse_args(["--duration", "60"])
 
 
-@pytest.mark.parametrize("tls", [False, True], ids=["http", "tls"])
+@pytest.mark.parametrize(
+    ("name", "tls"),
+    [("def-info", False), ("def-info", True), ("def-serve", False)],
+    ids=["http", "tls", "serve"],
+)
 def test_one_short_run_of_the_alexaskill_server(
-    pki: TestPKI, pki_dir: Path, tmp_path: Path, tls: bool
+    pki: TestPKI, pki_dir: Path, tmp_path: Path, name: str, tls: bool
 ) -> None:
     if shutil.which("wrk") is None:
         # .ci/run installs it (apt); with CI set a missing wrk fails the run, never skips it.
@@ -303,7 +323,7 @@ def test_one_short_run_of_the_alexaskill_server(
         pytest.skip("wrk is not installed (apt-get install wrk)")
     loop, parser = load.event_loop_and_parser()
     certificate = load.self_signed(tmp_path / "tls") if tls else None
-    spec = load.server_specs(["def-info"], pki_dir, loop, parser, None, tls=certificate)[0]
+    spec = load.server_specs([name], pki_dir, loop, parser, None, tls=certificate)[0]
     assert ("--ssl-certfile" in " ".join(spec.command)) is tls
     said: list[str] = []
     say: Callable[[str], None] = said.append
@@ -326,7 +346,7 @@ def test_one_short_run_of_the_alexaskill_server(
     assert said[-1].strip() == "tampered body: 400"
     assert result.rss_mb > 10
     # The row's INFO request line went to the server's log: one line per request.
-    lines = (tmp_path / "def-info.log").read_text().splitlines()
+    lines = (tmp_path / f"{name}.log").read_text().splitlines()
     assert sum("alexaskill.request" in line for line in lines) >= result.requests
 
 
