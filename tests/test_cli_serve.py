@@ -163,3 +163,25 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/status").read_text().split("State:")[1].splitlines()[0]
     except (FileNotFoundError, IndexError):
         return "zombie"
+
+
+@pytest.mark.parametrize("workers", [(), ("--workers", "2")], ids=["one", "workers"])
+def test_serve_leaves_an_apps_own_logging_alone(
+    servers: Any, tmp_path: Path, workers: tuple[str, ...]
+) -> None:
+    (tmp_path / "skillapp.py").write_text(APP)
+    pki = TestPKI()
+    pki.save(tmp_path)
+    (tmp_path / "ownlog.py").write_text(
+        "import logging\n"
+        "logging.basicConfig(level=logging.INFO, format='MYAPP %(name)s %(message)s')\n"
+        "from alexaskill.testing import TestPKI\n"
+        f"from skillapp import skill\nskill.verifier = TestPKI.load({str(tmp_path)!r}).verifier()\n"
+    )
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    process, url = serve(servers, tmp_path, tmp_path, "ownlog:skill", *workers)
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    assert httpx.post(url, content=body, headers=headers, timeout=5).status_code == 200
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    assert "MYAPP alexaskill.request IntentRequest Hello -> ok (200)" in output, output

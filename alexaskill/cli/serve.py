@@ -38,10 +38,11 @@ def _configure_server_logging() -> None:
 
 
 def serve_factory() -> Any:
-    """The app ``serve --reload`` runs in the server process uvicorn starts (and restarts)."""
-    _configure_server_logging()
+    """The app ``serve --reload`` or ``--workers`` runs in each server process uvicorn starts
+    (and restarts)."""
     spec = os.environ[_SERVE_APP_ENV]
-    app = load_app(spec)
+    app = load_app(spec)  # first: a logging set-up of the app's own is left alone
+    _configure_server_logging()
     dev = os.environ.get(_SERVE_DEV_ENV) == "1"
     model = os.environ.get(_SERVE_MODEL_ENV) or None
     return _prepare(spec, app, dev, os.environ.get(_SERVE_CAPTURE_ENV), model)
