@@ -58,7 +58,7 @@ def test_serve_bounds_as_the_docker_image_and_skips_asgi_for_the_skill() -> None
     for name, value in docker.items():
         if name not in ("host", "port"):
             assert str(served[name]) == str(value), name
-    assert "forwarded_allow_ips" not in served  # uvicorn's: $FORWARDED_ALLOW_IPS or 127.0.0.1
+    assert "forwarded_allow_ips" not in served  # uvicorn's: $FORWARDED_ALLOW_IPS or loopback
 
     skill = Skill(SKILL_ID, verifier=TestPKI().verifier())
     skill.add_intent_handler("Hello", lambda: speak("hello"))

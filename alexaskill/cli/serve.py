@@ -116,7 +116,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "server_header": False,
         "proxy_headers": True,
     }
-    if args.forwarded_allow_ips is not None:  # else uvicorn's: $FORWARDED_ALLOW_IPS or 127.0.0.1
+    if args.forwarded_allow_ips is not None:  # else uvicorn's: $FORWARDED_ALLOW_IPS or loopback
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
@@ -252,7 +252,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="IPS",
         help="addresses (or networks, or *) whose X-Forwarded-For and X-Forwarded-Proto are "
         "believed: a proxy in front (uvicorn's option; default $FORWARDED_ALLOW_IPS, else "
-        "127.0.0.1)",
+        "uvicorn's: the loopback address)",
     )
     command.add_argument(
         "--capture",
