@@ -93,6 +93,35 @@ def serve(servers: Any, tmp_path: Path, cwd: Path, *argv: str, **env: str) -> tu
     return servers.start(command, port, cwd=cwd, env=environ), f"http://127.0.0.1:{port}/"
 
 
+def signed_skill(tmp_path: Path, module: str, preamble: str = "") -> TestPKI:
+    """``module:skill`` in ``tmp_path``: test_cli's skill, trusting a fresh `TestPKI` (returned),
+    imported after ``preamble``."""
+    (tmp_path / "skillapp.py").write_text(APP)
+    pki = TestPKI()
+    pki.save(tmp_path)
+    (tmp_path / f"{module}.py").write_text(
+        f"{preamble}from alexaskill.testing import TestPKI\nfrom skillapp import skill\n"
+        f"skill.verifier = TestPKI.load({str(tmp_path)!r}).verifier()\n"
+    )
+    return pki
+
+
+def say_hello(url: str, pki: TestPKI) -> int:
+    """The status of a signed Hello intent posted to ``url``."""
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    return httpx.post(url, content=body, headers=headers, timeout=5).status_code
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` is still there (and not a zombie)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 def test_serve_workers(servers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     argv = (WEATHER, "--dev", "--access-log", "--workers", "2")
     process, url = serve(servers, tmp_path, ROOT, *argv, ALEXASKILL_STORE="memory://")
@@ -118,24 +147,15 @@ def test_serve_workers(servers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyP
     # --access-log: uvicorn's line too, for every request.
     assert output.count('"POST / HTTP/1.1" 200') == len(WEATHER_REQUESTS)
     assert output.count("alexaskill.request") == len(WEATHER_REQUESTS)
-    for pid in workers:  # stopped with their parent
-        assert "zombie" in _state(pid)
+    assert not any(running(pid) for pid in workers)  # stopped with their parent
 
 
 def test_serve_logs_as_the_environment_says(servers: Any, tmp_path: Path) -> None:
     # A skill that sets up no logging of its own, as the README's: under `uvicorn app:skill`
     # the app configures alexaskill's logging from the environment at start-up; so must serve.
-    (tmp_path / "skillapp.py").write_text(APP)
-    pki = TestPKI()
-    (tmp_path / "signing.py").write_text(
-        "from alexaskill.testing import TestPKI\n"
-        f"from skillapp import skill\nskill.verifier = TestPKI.load({str(tmp_path)!r}).verifier()\n"
-    )
-    pki.save(tmp_path)
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    pki = signed_skill(tmp_path, "signing")
     process, url = serve(servers, tmp_path, tmp_path, "signing:skill", ALEXASKILL_LOG_JSON="1")
-    headers = {"Content-Type": "application/json", **pki.sign(body)}
-    assert httpx.post(url, content=body, headers=headers, timeout=5).status_code == 200
+    assert say_hello(url, pki) == 200
     servers.stop(process)
     output = servers.output[process].read_text()
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
@@ -157,31 +177,14 @@ def test_serve_logs_as_the_environment_says(servers: Any, tmp_path: Path) -> Non
     assert refused.stderr.startswith("alexaskill serve: error: ALEXASKILL_LOG_LEVEL")
 
 
-def _state(pid: int) -> str:
-    """The state of process ``pid`` ("zombie" once it is gone)."""
-    try:
-        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].splitlines()[0]
-    except (FileNotFoundError, IndexError):
-        return "zombie"
-
-
 @pytest.mark.parametrize("workers", [(), ("--workers", "2")], ids=["one", "workers"])
 def test_serve_leaves_an_apps_own_logging_alone(
     servers: Any, tmp_path: Path, workers: tuple[str, ...]
 ) -> None:
-    (tmp_path / "skillapp.py").write_text(APP)
-    pki = TestPKI()
-    pki.save(tmp_path)
-    (tmp_path / "ownlog.py").write_text(
-        "import logging\n"
-        "logging.basicConfig(level=logging.INFO, format='MYAPP %(name)s %(message)s')\n"
-        "from alexaskill.testing import TestPKI\n"
-        f"from skillapp import skill\nskill.verifier = TestPKI.load({str(tmp_path)!r}).verifier()\n"
-    )
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    own = "import logging\nlogging.basicConfig(level='INFO', format='MYAPP %(name)s %(message)s')\n"
+    pki = signed_skill(tmp_path, "ownlog", own)
     process, url = serve(servers, tmp_path, tmp_path, "ownlog:skill", *workers)
-    headers = {"Content-Type": "application/json", **pki.sign(body)}
-    assert httpx.post(url, content=body, headers=headers, timeout=5).status_code == 200
+    assert say_hello(url, pki) == 200
     servers.stop(process)
     output = servers.output[process].read_text()
     assert "MYAPP alexaskill.request IntentRequest Hello -> ok (200)" in output, output
