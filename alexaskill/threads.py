@@ -159,6 +159,12 @@ def _succeed(future: asyncio.Future[Any], result: Any) -> None:
 
 def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
     if not future.done():
+        if isinstance(exc, StopIteration):
+            # A Future refuses StopIteration (TypeError, in this callback): the call would never
+            # end. Replaced as a generator's is (PEP 479).
+            replaced = RuntimeError("the call raised StopIteration")
+            replaced.__cause__ = exc
+            exc = replaced
         future.set_exception(exc)
 
 

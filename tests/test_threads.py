@@ -127,6 +127,32 @@ def test_a_def_handler_that_raises_gets_the_apology(caplog: pytest.LogCaptureFix
     assert "LookupError: no such city" in caplog.text
 
 
+def test_a_def_handler_that_raises_stopiteration_gets_the_apology_at_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A Future cannot hold StopIteration (asyncio refuses it): the call then never ended, and
+    # the request waited for its deadline.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return next(iter([]))  # type: ignore[no-any-return]
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        started = time.monotonic()
+        assert client.launch().speech == "Sorry, something went wrong. Please try again later."
+        assert time.monotonic() - started < 5  # not the 7 s deadline's answer
+    assert "RuntimeError: the call raised StopIteration" in caplog.text
+    assert "cannot be raised into a Future" not in caplog.text
+
+    async def main() -> None:
+        with pytest.raises(RuntimeError) as raised:
+            await asyncio.wait_for(WorkerPool().run(_exhausted, {}), 5)
+        assert isinstance(raised.value.__cause__, StopIteration)
+
+    asyncio.run(main())
+
+
 def test_the_pool_returns_results_and_raises_exceptions() -> None:
     pool = WorkerPool()
 
@@ -145,6 +171,10 @@ def test_the_pool_returns_results_and_raises_exceptions() -> None:
 
 def _interrupt() -> None:
     raise KeyboardInterrupt
+
+
+def _exhausted() -> None:
+    raise StopIteration
 
 
 def test_the_pool_keeps_to_its_cap_and_stops_idle_threads() -> None:
