@@ -207,6 +207,8 @@ class _Bounded:
     #: When the head the connection waits for began (`loop.time`), or None: none awaited.
     _head_since: float | None = None
     _head_bytes = 0
+    #: The last bytes of a head still incomplete: its end may begin there.
+    _head_tail = b""
     _waiting_since = 0.0
     #: When the connection began to idle between requests (`loop.time`), or None: not idle.
     #: Only on httptools (`ExchangeProtocol`): on h11, uvicorn's keep-alive timer closes it.
@@ -236,6 +238,9 @@ class _Bounded:
         if self._head_since is None:  # the first byte after a response
             self._idle_since = None
             self._wait_for_head()
+        if self._head_bytes + len(data) > self.max_header_size and self._head_ends_late(data):
+            self._refuse_head()
+            return
         before = cycle
         super().data_received(data)  # type: ignore[misc]
         cycle = self.cycle
@@ -249,7 +254,21 @@ class _Bounded:
                 writes.hold_next = True
             return
         self._head_bytes += len(data)
-        if self._head_bytes > self.max_header_size and not self.transport.is_closing():
+        self._head_tail = data[-3:]
+        if self._head_bytes > self.max_header_size:
+            self._refuse_head()
+
+    def _head_ends_late(self, data: bytes) -> bool:
+        """Whether the head ends in ``data`` past the size limit. The parsers take a whole head
+        of any size, and `data_received` counts the bytes of a head still incomplete after a
+        read: one that comes whole, or ends, in a read is measured here, before it is parsed."""
+        tail = self._head_tail if self._head_bytes else b""  # an end that began in the last read
+        marks = (b"\r\n\r\n", b"\n\n")  # h11 also ends a head at a blank line of a bare LF
+        ends = [i + len(mark) for mark in marks if (i := (tail + data).find(mark)) >= 0]
+        return bool(ends) and self._head_bytes - len(tail) + min(ends) > self.max_header_size
+
+    def _refuse_head(self) -> None:
+        if not self.transport.is_closing():
             too_large = f"request head over {self.max_header_size} bytes"
             self._close(_refusal(b"431 Request Header Fields Too Large", too_large))
 
