@@ -134,8 +134,8 @@ def failure_reply(request: Request) -> Response | None:
     """The reply when a handler failed and Alexa takes no spoken apology, else None."""
     if request.type == "CanFulfillIntentRequest":
         return _CANNOT
-    if takes_only_audio(request.type):
-        return empty()
+    if takes_only_audio(request.type) or request.type == "SessionEndedRequest":
+        return empty()  # (Alexa ignores speech in a reply to SessionEndedRequest)
     return None
 
 

@@ -196,6 +196,21 @@ def test_handler_exception_is_an_apology_and_a_log(caplog: pytest.LogCaptureFixt
     assert "Traceback" in caplog.text
 
 
+def test_a_failed_session_ended_handler_gets_no_spoken_apology() -> None:
+    # Alexa ignores speech in a reply to SessionEndedRequest: the apology is the empty reply,
+    # as check_reply would have made of the handler's.
+    skill = Skill(SKILL_ID)
+
+    @skill.session_ended
+    def ended() -> None:
+        raise RuntimeError("kaboom")
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.session_ended(reason="ERROR")
+    assert result.status_code == 200 and isinstance(result.handler_error, RuntimeError)
+    assert result.json == {"version": "1.0", "response": {}}
+
+
 def test_the_test_client_raises_a_handlers_exception_by_default() -> None:
     skill = Skill(SKILL_ID)
 
