@@ -105,6 +105,12 @@ class Answering(Registration):
             return Answer(body, outcome)
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
+        except SystemExit as exc:
+            # A handler's sys.exit() is its bug, not the server's end: answered as one. (Not
+            # KeyboardInterrupt: a Ctrl-C in `alexaskill chat` must still stop it.)
+            failure = RuntimeError(f"the handler raised SystemExit({exc.code!r})")
+            failure.__cause__ = exc
+            return await self._recover(failure, call, threadpool)
 
     async def _hooked(
         self, handler: Handler | None, call: Call, threadpool: bool

@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import json
 import logging
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -194,6 +195,33 @@ def test_handler_exception_is_an_apology_and_a_log(caplog: pytest.LogCaptureFixt
     assert str(result.handler_error) == "kaboom"
     assert "kaboom" in caplog.text
     assert "Traceback" in caplog.text
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
+def test_a_handler_calling_sys_exit_gets_the_apology(
+    caplog: pytest.LogCaptureFixture, asynchronous: bool
+) -> None:
+    # SystemExit is no Exception: it went past the apology, and uvicorn answered 500 in plain
+    # text, with no request line. The worker never stops for a handler's sys.exit().
+    pki = TestPKI.default()
+    skill = Skill(SKILL_ID, verifier=pki.verifier())
+
+    def leave() -> Response:
+        sys.exit(3)
+
+    async def leave_async() -> Response:
+        sys.exit(3)
+
+    skill.add_intent_handler("Leave", leave_async if asynchronous else leave)
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Leave")).encode()
+    with StarletteClient(skill) as http:
+        headers = {"Content-Type": "application/json", **pki.sign(body)}
+        with caplog.at_level(logging.INFO, logger="alexaskill"):
+            answer = http.post("/", content=body, headers=headers)
+    assert answer.status_code == 200
+    assert answer.json()["response"]["outputSpeech"]["text"].startswith("Sorry, something went")
+    assert "RuntimeError: the handler raised SystemExit(3)" in caplog.text
+    assert "IntentRequest Leave -> handler_error (200)" in caplog.text
 
 
 def test_a_failed_session_ended_handler_gets_no_spoken_apology() -> None:
