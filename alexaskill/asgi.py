@@ -82,7 +82,8 @@ class Serving(DeadlineAnswering):
 
     def _build(self) -> ASGIApp:
         from starlette.applications import Starlette
-        from starlette.responses import JSONResponse
+        from starlette.exceptions import HTTPException
+        from starlette.responses import JSONResponse, Response
         from starlette.routing import Route
 
         configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
@@ -106,10 +107,18 @@ class Serving(DeadlineAnswering):
         async def health(request: Any) -> JSONResponse:
             return JSONResponse({"status": "ok"})
 
+        async def http_error(request: Any, exc: Exception) -> Response:
+            # Starlette's 404 and 405 (another path, a method /health does not take), in JSON
+            # as every other refusal of the skill, not in plain text.
+            assert isinstance(exc, HTTPException)
+            body = _error_body(exc.detail.lower())
+            return Response(body, exc.status_code, exc.headers, "application/json")
+
         routes = [Route(self.path, self._endpoint)]
         if self.health_path is not None:
             routes.append(Route(self.health_path, health, methods=["GET", "HEAD"]))
-        return Starlette(routes=routes, lifespan=self._lifespan)
+        errors = {HTTPException: http_error}
+        return Starlette(routes=routes, exception_handlers=errors, lifespan=self._lifespan)
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[None]:

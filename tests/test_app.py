@@ -383,6 +383,22 @@ def test_other_methods_get_405() -> None:
             assert response.json() == {"error": "method not allowed; Alexa POSTs"}
 
 
+def test_other_paths_and_methods_get_a_json_reason_too() -> None:
+    # Starlette's own answers were plain text ("Not Found"): every error of the skill is JSON.
+    with TestClient(make_skill()) as client:
+        for method, path, status, reason in (
+            ("POST", "/nonexistent", 404, "not found"),
+            ("GET", "/nonexistent", 404, "not found"),
+            ("POST", "/health", 405, "method not allowed"),
+        ):
+            response = client.http.request(method, path)
+            assert response.status_code == status, (method, path)
+            assert response.headers["content-type"] == "application/json"
+            assert response.json() == {"error": reason}
+        allowed = client.http.post("/health").headers["allow"]
+        assert sorted(allowed.split(", ")) == ["GET", "HEAD"]
+
+
 def test_non_json_content_type_gets_415() -> None:
     with TestClient(make_skill()) as client:
         response = client.http.post("/", content=b"{}", headers={"content-type": "text/plain"})
