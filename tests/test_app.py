@@ -531,6 +531,29 @@ def test_several_skill_ids() -> None:
             assert client.launch().speech == "hi"
 
 
+def test_the_media_type_must_be_json_in_utf8() -> None:
+    # The body is read as UTF-8 JSON whatever the header says: another charset, or a type that
+    # only begins as JSON's, is refused rather than misread.
+    pki = TestPKI.default()
+    skill = make_skill()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    with StarletteClient(skill) as http:
+        for content_type, status in (
+            ("application/json; charset=utf-8", 200),
+            ("application/json", 200),
+            ("Application/JSON; Charset=UTF-8", 200),
+            ('application/json;charset="utf-8"', 200),
+            ("application/json; charset=utf-16", 415),
+            ("application/json; charset=latin-1", 415),
+            ("application/jsonx", 415),
+            ("application/json-patch+json", 415),
+            ("text/json", 415),
+        ):
+            headers = {"Content-Type": content_type, **pki.sign(body)}
+            assert http.post("/", content=body, headers=headers).status_code == status, content_type
+
+
 def test_health_endpoint() -> None:
     with TestClient(make_skill()) as client:
         response = client.http.get("/health")
