@@ -263,8 +263,9 @@ class _Bounded:
         of any size, and `data_received` counts the bytes of a head still incomplete after a
         read: one that comes whole, or ends, in a read is measured here, before it is parsed."""
         tail = self._head_tail if self._head_bytes else b""  # an end that began in the last read
+        seen = tail + data
         marks = (b"\r\n\r\n", b"\n\n")  # h11 also ends a head at a blank line of a bare LF
-        ends = [i + len(mark) for mark in marks if (i := (tail + data).find(mark)) >= 0]
+        ends = [i + len(mark) for mark in marks if (i := seen.find(mark)) >= 0]
         return bool(ends) and self._head_bytes - len(tail) + min(ends) > self.max_header_size
 
     def _refuse_head(self) -> None:

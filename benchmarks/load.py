@@ -317,6 +317,9 @@ def server_specs(
     (a link to it under ``work_dir`` comes first on ``PYTHONPATH``): the difference between the
     two rows is the framework's.
     """
+    tls_options: list[str] = []
+    if tls is not None:  # uvicorn terminates TLS itself (README: serving on port 443)
+        tls_options = [f"--ssl-keyfile={tls / 'key.pem'}", f"--ssl-certfile={tls / 'cert.pem'}"]
     specs = []
     for name in names:
         spec = row(name)
@@ -355,12 +358,7 @@ def server_specs(
             # checkout on it too keeps serve from putting the working directory first.
             env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys((str(app_dir), str(ROOT))))
             app = f"benchmarks.servers.serve_{spec.module}:skill"
-            command = [sys.executable, "-P", "-m", "alexaskill", "serve", app]
-            if tls is not None:
-                command += [
-                    f"--ssl-keyfile={tls / 'key.pem'}",
-                    f"--ssl-certfile={tls / 'cert.pem'}",
-                ]
+            command = [sys.executable, "-P", "-m", "alexaskill", "serve", app, *tls_options]
         else:
             command = [
                 sys.executable,
@@ -379,12 +377,7 @@ def server_specs(
                 command.append(f"--workers={spec.workers}")
             replaced = {option.split("=")[0] for option in spec.options}
             command = [arg for arg in command if arg.split("=")[0] not in replaced]
-            command += spec.options
-            if tls is not None:  # uvicorn terminates TLS itself (README: serving on port 443)
-                command += [
-                    f"--ssl-keyfile={tls / 'key.pem'}",
-                    f"--ssl-certfile={tls / 'cert.pem'}",
-                ]
+            command += [*spec.options, *tls_options]
         specs.append(
             ServerSpec(name, command, env, verifies=spec.verifies, pinned=spec.workers == 1)
         )
