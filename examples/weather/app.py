@@ -38,6 +38,7 @@ from alexaskill import (
     Validate,
     ask,
     configure_logging,
+    elicit_slot,
     settings_from_env,
     speak,
 )
@@ -61,6 +62,10 @@ HELP = N_(
 )
 ANYTHING_ELSE = N_("Another day or city?")
 WHICH_CITY = N_("Which city would you like?")
+# The forecast's bounds: checked by Alexa's dialog (the model's validations) and by the handler.
+MAX_DAYS = 7
+AT_LEAST_ONE_DAY = N_("At least one day, please. For how many days?")
+AT_MOST_MAX_DAYS = N_("I can forecast up to seven days ahead. For how many days?")
 CONDITIONS = (N_("sunny"), N_("cloudy"), N_("rainy"), N_("windy"), N_("snowy"), N_("foggy"))
 # Spoken day names: strftime("%A") would follow the server's locale, not the request's language.
 DAY_NAMES = (
@@ -214,16 +219,20 @@ async def get_weather(
                 "de-DE": ["{days}", "{days} tage", "für {days} tage"],
             },
             validations=[
-                Validate.at_least(1, N_("At least one day, please. For how many days?")),
-                Validate.at_most(
-                    7, N_("I can forecast up to seven days ahead. For how many days?")
-                ),
+                Validate.at_least(1, AT_LEAST_ONE_DAY),
+                Validate.at_most(MAX_DAYS, AT_MOST_MAX_DAYS),
             ],
         ),
     },
 )
 async def get_forecast(session: Session, api: AlexaApi, city: str, days: int) -> Response:
     """A forecast for several days: Alexa's dialog has collected a city and 1 to 7 days."""
+    # Alexa completes the dialog only once the validations hold, but a model deployed without
+    # them (or edited in the console) would send any number: ask again, as the validation would.
+    if days < 1:
+        return elicit_slot("days", _(AT_LEAST_ONE_DAY))
+    if days > MAX_DAYS:
+        return elicit_slot("days", _(AT_MOST_MAX_DAYS))
     session.attributes["last_city"] = city
     start = await api.today()
     dates = [start + datetime.timedelta(days=offset) for offset in range(days)]

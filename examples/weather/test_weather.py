@@ -265,6 +265,30 @@ def test_the_forecast_dialog_is_run_by_alexa(skill_client: Any) -> None:
     assert done.speech.count(",") == 2
 
 
+@pytest.mark.parametrize(
+    ("days", "asked"),
+    [
+        ("3000000", "I can forecast up to seven days ahead. For how many days?"),
+        ("8", "I can forecast up to seven days ahead. For how many days?"),
+        ("0", "At least one day, please. For how many days?"),
+        ("-2", "At least one day, please. For how many days?"),
+    ],
+)
+def test_a_completed_forecast_outside_the_models_bounds_asks_again(
+    skill_client: Any, days: str, asked: str
+) -> None:
+    # Alexa checks the number before it completes the dialog, unless the deployed model lacks
+    # the validations: the handler asks again rather than forecast millions of days, or none.
+    result = skill_client(skill).intent(
+        "GetForecast", city="Paris", days=days, dialog_state="COMPLETED"
+    )
+    assert result.speech == asked
+    assert result.reprompt == asked
+    assert [d["type"] for d in result.directives] == ["Dialog.ElicitSlot"]
+    assert result.directives[0]["slotToElicit"] == "days"
+    assert result.session_attributes == {}
+
+
 def test_help_and_fallback_said(skill_client: Any) -> None:
     client = skill_client(skill, invocation="weather helper", local_now=sunday)
     assert client.say("what can I say").speech == HELP

@@ -68,6 +68,8 @@ def test_weather_today_greeting_by_name_and_the_forecast(skill_client: Any) -> N
     assert days.speech.startswith("In Köln: ")
     assert days.card is not None
     assert days.card["title"] == "Vorhersage"
+    too_many = client.intent("GetForecast", city="Köln", days="30", dialog_state="COMPLETED")
+    assert too_many.speech == "Ich kann bis zu sieben Tage vorhersagen. Für wie viele Tage?"
 
 
 def test_help_stop_fallback_and_the_apology_in_german(client: Any) -> None:
