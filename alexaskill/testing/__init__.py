@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from .alexa_api import ApiCall, FakeAlexaApi
-from .client import SkillResponse, TestClient
+from .client import TestClient
 from .pki import DEFAULT_CERT_URL, TestPKI
 from .requests import (
     DEFAULT_SKILL_ID,
@@ -25,6 +25,7 @@ from .requests import (
     slot_json,
     timestamp,
 )
+from .response import SkillResponse
 
 __all__ = [
     "DEFAULT_CERT_URL",

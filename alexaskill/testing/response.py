@@ -1,0 +1,118 @@
+"""`SkillResponse`: what a skill answered one request, with the parts a test looks at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import RuleViolation
+from ..ssml import strip_tags
+from .alexa_api import ApiCall
+
+if TYPE_CHECKING:
+    from ..understanding import Understanding
+    from ..understanding.dialog import Turn
+
+__all__ = ["SkillResponse"]
+
+
+@dataclass(frozen=True)
+class SkillResponse:
+    """What the skill answered, with the parts a test looks at most."""
+
+    status_code: int
+    json: Any
+    #: The calls the skill made to Alexa's service APIs while answering, oldest first.
+    api_calls: tuple[ApiCall, ...] = ()
+    #: What the app dropped from the handler's reply because it broke one of Alexa's rules
+    #: (logged at ERROR): empty when the reply kept every rule.
+    violations: tuple[RuleViolation, ...] = ()
+    #: The ``request`` object that was sent (None when no request was: see `say`).
+    request: dict[str, Any] | None = None
+    #: From `TestClient.say`: what Alexa understood (sample, slots), with ``explain()``.
+    understood: Understanding | None = None
+    #: From `TestClient.say`: what Alexa's dialog manager said after the skill's answer (the
+    #: elicitation, confirmation or validation prompt of the dialog model), else None.
+    prompt: str | None = None
+    #: From `TestClient.say`: the whole turn (every request sent, Alexa's prompts, the dialog).
+    turn: Turn | None = None
+    #: The exception the skill answered with its apology (a handler's, a reply breaking a
+    #: limit), when the client does not raise it (``raise_handler_errors=False``).
+    handler_error: Exception | None = None
+
+    @property
+    def heard(self) -> str | None:
+        """Everything the user heard: the skill's speech, then Alexa's dialog prompt."""
+        parts = self.turn.heard() if self.turn is not None else [self.speech]
+        spoken = [part for part in parts if part]
+        return " ".join(spoken) if spoken else None
+
+    @property
+    def progressive(self) -> list[str]:
+        """The progressive responses the skill sent while answering, as words."""
+        return [call.speech for call in self.api_calls if call.speech is not None]
+
+    @property
+    def _body(self) -> dict[str, Any]:
+        if isinstance(self.json, dict):
+            response = self.json.get("response")
+            if isinstance(response, dict):
+                return response
+        return {}
+
+    @staticmethod
+    def _speech_markup(output: Any) -> str | None:
+        if not isinstance(output, dict):
+            return None
+        if output.get("type") == "SSML":
+            return str(output.get("ssml", ""))
+        if "text" in output:
+            return str(output["text"])
+        return None
+
+    @property
+    def ssml(self) -> str | None:
+        """The output speech as sent: SSML markup, or the plain text."""
+        return self._speech_markup(self._body.get("outputSpeech"))
+
+    @property
+    def speech(self) -> str | None:
+        """The output speech as words, SSML tags removed."""
+        markup = self.ssml
+        return None if markup is None else strip_tags(markup)
+
+    @property
+    def reprompt(self) -> str | None:
+        """The reprompt as words, SSML tags removed."""
+        reprompt = self._body.get("reprompt")
+        markup = self._speech_markup(reprompt.get("outputSpeech") if reprompt else None)
+        return None if markup is None else strip_tags(markup)
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        """The card, as JSON."""
+        card = self._body.get("card")
+        return card if isinstance(card, dict) else None
+
+    @property
+    def directives(self) -> list[dict[str, Any]]:
+        """The directives, as JSON."""
+        directives = self._body.get("directives")
+        return directives if isinstance(directives, list) else []
+
+    @property
+    def should_end_session(self) -> bool | None:
+        """``shouldEndSession``: True, False, or None when the response leaves it out."""
+        value = self._body.get("shouldEndSession")
+        return value if isinstance(value, bool) else None
+
+    @property
+    def session_attributes(self) -> dict[str, Any]:
+        """The ``sessionAttributes`` sent back ({} when there are none)."""
+        attributes = self.json.get("sessionAttributes") if isinstance(self.json, dict) else None
+        return attributes if isinstance(attributes, dict) else {}
+
+    @property
+    def error(self) -> str | None:
+        """The reason of a refused request (``{"error": …}``), else None."""
+        return self.json.get("error") if isinstance(self.json, dict) else None
