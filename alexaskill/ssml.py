@@ -15,7 +15,9 @@ Ways to get an `Ssml` value:
   escapes plain parts (f-strings and ``%`` do not: their result is a plain ``str``, spoken as
   text);
 - ``Ssml("<speak>Hi <break time='1s'/></speak>")``: the raw escape hatch; the author vouches for
-  it and nothing is checked.
+  it and the app sends it unchecked. The test tools check every answer's SSML as Alexa parses
+  it (`ssml_error`: well-formed XML, ``<speak>`` at the root) and fail the test, or end the
+  simulated session with Alexa's "There was a problem with the requested skill's response".
 
 A fragment without the ``<speak>`` root is fine: `speak` and the response wrap it. `speak` also
 unwraps the ``<speak>`` root of parts it is given, so SSML documents compose.
@@ -30,8 +32,8 @@ from __future__ import annotations
 import datetime
 import html
 import re
-from collections.abc import Iterable
-from typing import Final, SupportsIndex
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, SupportsIndex
 
 from .exceptions import ResponseError
 
@@ -48,9 +50,11 @@ __all__ = [
     "p",
     "phoneme",
     "prosody",
+    "response_ssml_error",
     "s",
     "say_as",
     "speak",
+    "ssml_error",
     "strip_tags",
     "sub",
     "voice",
@@ -379,3 +383,54 @@ def _replace_tag(match: re.Match[str]) -> str:
 def strip_tags(markup: str) -> str:
     """The plain text of SSML: tags removed, entities unescaped, whitespace collapsed."""
     return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip()
+
+
+#: What Alexa says in place of an answer it refuses (SSML it cannot parse, an HTTP error).
+PROBLEM_WITH_RESPONSE: Final = "There was a problem with the requested skill's response."
+
+
+def ssml_error(markup: str) -> str | None:
+    """Why Alexa would refuse ``markup`` as a response's SSML, or None if it takes it.
+
+    Alexa parses SSML as XML: a tag left open or closed out of order, a bare ``&`` or ``<``, an
+    entity other than XML's five (``&eacute;``), or a root other than ``<speak>`` fails the
+    response, and the user hears "There was a problem with the requested skill's response".
+    The builders above never produce such markup; a hand-written ``Ssml("…")`` can. Tag names
+    and attributes are not checked here. The test tools (`alexaskill.testing`, ``alexaskill
+    chat``, ``replay`` and the simulator) call this on every answer; the app does not.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    roots: list[str] = []
+
+    def start(name: str, attributes: object) -> None:
+        if not roots:
+            roots.append(name)
+
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(markup, True)
+    except expat.ExpatError as exc:
+        return f"not well-formed XML ({exc})"
+    if roots != ["speak"]:
+        return f"the root element is <{roots[0]}>, not <speak>"
+    return None
+
+
+def response_ssml_error(response: Mapping[str, Any]) -> str | None:
+    """`ssml_error` of a ``response`` object's SSML speech and reprompt, naming the part."""
+    parts = [("outputSpeech", response.get("outputSpeech"))]
+    reprompt = response.get("reprompt")
+    if isinstance(reprompt, Mapping):
+        parts.append(("reprompt.outputSpeech", reprompt.get("outputSpeech")))
+    for where, speech in parts:
+        if not isinstance(speech, Mapping) or speech.get("type") != "SSML":
+            continue
+        markup = speech.get("ssml")
+        if not isinstance(markup, str):
+            return f"{where}.ssml: missing"
+        error = ssml_error(markup)
+        if error is not None:
+            return f"{where}.ssml: {error}"
+    return None

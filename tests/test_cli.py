@@ -200,6 +200,29 @@ def test_a_handler_that_raises_fails_the_replay(workdir: Path) -> None:
     assert "RuntimeError: boom" in err  # the skill's own traceback, logged by the app
 
 
+def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
+    (workdir / "badssml.py").write_text(
+        textwrap.dedent(
+            f"""
+            from alexaskill import Skill, Ssml, speak
+
+            skill = Skill("{SKILL_ID}")
+
+            @skill.intent("Hello")
+            def hello():
+                return speak(Ssml("<speak>Tom & Jerry</speak>"))
+            """
+        )
+    )
+    code, out, _ = run("replay", "badssml:skill", "hello.json")
+    assert code == 1
+    assert (
+        "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: not well-formed XML (not "
+        'well-formed (invalid token): line 1, column 12)): the user hears "There was a problem '
+        "with the requested skill's response.\"\n"
+    ) in out
+
+
 def test_replay_answers_alexas_apis_in_process_and_shows_progressive_responses(
     workdir: Path,
 ) -> None:

@@ -11,8 +11,10 @@ import pytest
 from alexaskill import (
     DialogSlot,
     IntentRequest,
+    ResponseError,
     Session,
     Skill,
+    Ssml,
     Validate,
     ask,
     delegate,
@@ -201,3 +203,52 @@ def test_a_model_mistake_is_an_error_at_the_first_say() -> None:
 
     with TestClient(skill) as client, pytest.raises(Exception, match="no slot type"):
         client.say("greet ada")
+
+
+# --- an answer Alexa would refuse: SSML that is not well-formed ---------------------------------
+
+
+def broken_ssml_skill() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Any:
+        return ask("Welcome. Say hello.")
+
+    @skill.intent("Hello", utterances=["hello"])
+    def hello() -> Any:
+        # Hand-written markup with <break> left open: Alexa cannot parse it.
+        return ask(Ssml("<speak>Hi <break time='1s'> there</speak>"), reprompt="Again?")
+
+    return skill
+
+
+def test_ssml_alexa_would_refuse_fails_the_test() -> None:
+    with TestClient(broken_ssml_skill()) as client, pytest.raises(ResponseError) as raised:
+        client.intent("Hello")
+    assert str(raised.value).startswith(
+        "Alexa would refuse this answer: outputSpeech.ssml: not well-formed XML (mismatched tag"
+    )
+    assert "raise_handler_errors=False" in "".join(raised.value.__notes__)
+
+
+def test_ssml_alexa_would_refuse_is_what_alexa_says_and_ends_the_session() -> None:
+    skill = broken_ssml_skill()
+    with TestClient(skill, invocation="the test", raise_handler_errors=False) as client:
+        result = client.intent("Hello")
+        assert result.status_code == 200
+        assert result.refusal is not None
+        assert result.refusal.startswith("outputSpeech.ssml: not well-formed XML (mismatched")
+        assert client.intent("AMAZON.HelpIntent").refusal is None
+
+        assert client.say("open the test").heard == "Welcome. Say hello."
+        said = client.say("hello")
+        assert said.refusal == result.refusal
+        assert said.turn is not None
+        # The skill's words are not spoken: Alexa says its own, and the session is over.
+        assert said.heard == "There was a problem with the requested skill's response."
+        assert said.turn.session_open is False
+        assert said.turn.notes == [f"Alexa refuses the answer ({result.refusal}): the session ends"]
+        assert said.turn.to_json()["heard"] == [
+            "There was a problem with the requested skill's response."
+        ]

@@ -329,3 +329,56 @@ def test_strip_tags_collapses_whitespace_and_unescapes() -> None:
     assert ssml.strip_tags("<speak>\n  a &lt;b&gt;\n\n c &apos;d&apos; </speak>") == "a <b> c 'd'"
     assert ssml.strip_tags("plain") == "plain"
     assert ssml.strip_tags("") == ""
+
+
+# --- what Alexa would refuse: SSML that is not a well-formed <speak> document ------------------
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<speak>Hello</speak>",
+        "<speak>Tom &amp; Jerry <break time='1s'/> "
+        "<say-as interpret-as='digits'>12</say-as></speak>",
+        '<speak><amazon:effect name="whispered">psst</amazon:effect></speak>',
+        "<speak>\n  multi\n  line\n</speak>",
+    ],
+)
+def test_a_well_formed_speak_document_is_accepted(markup: str) -> None:
+    assert ssml.ssml_error(markup) is None
+
+
+@pytest.mark.parametrize(
+    ("markup", "error"),
+    [
+        ("<speak>Hi <break time='1s'></speak>", "not well-formed XML (mismatched tag: line 1"),
+        ("<speak>Tom & Jerry</speak>", "not well-formed XML (not well-formed (invalid token)"),
+        ("<speak>caf&eacute;</speak>", "not well-formed XML (undefined entity: line 1"),
+        ("<speak>Hi", "not well-formed XML (no element found: line 1"),
+        ("<speak>a</speak><speak>b</speak>", "not well-formed XML (junk after document element"),
+        ("<p>Hello</p>", "the root element is <p>, not <speak>"),
+        ("Hello", "not well-formed XML (syntax error: line 1, column 0)"),
+        ("", "not well-formed XML (no element found: line 1, column 0)"),
+    ],
+)
+def test_markup_alexa_would_refuse_says_why(markup: str, error: str) -> None:
+    found = ssml.ssml_error(markup)
+    assert found is not None
+    assert found.startswith(error), found
+
+
+def test_the_response_check_names_the_part() -> None:
+    good = {"type": "SSML", "ssml": "<speak>fine</speak>"}
+    bad = {"type": "SSML", "ssml": "<speak>broken <p></speak>"}
+    assert (
+        ssml.response_ssml_error({"outputSpeech": good, "reprompt": {"outputSpeech": good}}) is None
+    )
+    assert ssml.response_ssml_error({"outputSpeech": {"type": "PlainText", "text": "<"}}) is None
+    assert ssml.response_ssml_error({}) is None
+    found = ssml.response_ssml_error({"outputSpeech": bad})
+    assert found is not None and found.startswith("outputSpeech.ssml: not well-formed XML")
+    found = ssml.response_ssml_error({"outputSpeech": good, "reprompt": {"outputSpeech": bad}})
+    assert found is not None and found.startswith("reprompt.outputSpeech.ssml: not well-formed")
+    assert ssml.response_ssml_error({"outputSpeech": {"type": "SSML"}}) == (
+        "outputSpeech.ssml: missing"
+    )

@@ -119,6 +119,13 @@ def _failure(result: SkillResponse) -> str | None:
             f"a handler raised {type(error).__name__}: {error} (its traceback is in the log); "
             "Alexa would hear the apology"
         )
+    if result.refusal is not None:
+        from ..ssml import PROBLEM_WITH_RESPONSE
+
+        return (
+            f"Alexa would refuse the answer ({result.refusal}): the user hears "
+            f'"{PROBLEM_WITH_RESPONSE}"'
+        )
     from ..messages import APOLOGY, TRANSLATIONS
 
     apologies = {APOLOGY, *(language[APOLOGY] for language in TRANSLATIONS.values())}

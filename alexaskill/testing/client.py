@@ -9,6 +9,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import ResponseError
+from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
 from .alexa_api import FakeAlexaApi
 from .pki import TestPKI
 from .requests import (
@@ -240,17 +242,28 @@ class TestClient:
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
         error = self._handler_errors[0] if self._handler_errors else None
         self._handler_errors.clear()
-        if self.raise_handler_errors and (error is not None or violations):
-            raised: Exception = error if error is not None else violations[0]
+        answer = payload.get("response") if isinstance(payload, dict) else None
+        refusal = (
+            response_ssml_error(answer)
+            if response.status_code == 200 and isinstance(answer, dict)
+            else None
+        )
+        if self.raise_handler_errors and (error is not None or violations or refusal):
+            if error is not None or violations:
+                raised: Exception = error if error is not None else violations[0]
+                hears = "the apology" if error is not None else "the reply without the dropped part"
+            else:
+                raised = ResponseError(f"Alexa would refuse this answer: {refusal}")
+                hears = f'"{PROBLEM_WITH_RESPONSE}"'
             raised.add_note(
-                "(raised by alexaskill's TestClient, although Alexa would hear "
-                + ("the apology" if error is not None else "the reply without the dropped part")
-                + "; TestClient(raise_handler_errors=False) returns the answer instead, with "
-                "the exception as .handler_error and the dropped parts as .violations)"
+                f"(raised by alexaskill's TestClient, although Alexa would hear {hears}; "
+                "TestClient(raise_handler_errors=False) returns the answer instead, with "
+                "the exception as .handler_error, the dropped parts as .violations and why "
+                "Alexa would refuse it as .refusal)"
             )
             raise raised
         result = SkillResponse(
-            response.status_code, payload, calls, violations, handler_error=error
+            response.status_code, payload, calls, violations, handler_error=error, refusal=refusal
         )
         self.last = result
         return result

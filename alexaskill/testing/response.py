@@ -39,6 +39,10 @@ class SkillResponse:
     #: The exception the skill answered with its apology (a handler's, a reply breaking a
     #: limit), when the client does not raise it (``raise_handler_errors=False``).
     handler_error: Exception | None = None
+    #: Why Alexa would refuse this answer, when the client does not raise it: SSML that is not
+    #: a well-formed ``<speak>`` document (`alexaskill.ssml.ssml_error`). Alexa then says
+    #: "There was a problem with the requested skill's response" and ends the session.
+    refusal: str | None = None
 
     @property
     def heard(self) -> str | None:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..ssml import strip_tags
+from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error, strip_tags
 from .model import DialogIntentModel, DialogSlotModel, Validation
 from .result import Understanding, slot_json
 from .turns import Exchange, Reply, Transport, Turn, speech_of
@@ -245,6 +245,12 @@ class Conversation:
             self._end_session()
             return
         response = exchange.response
+        refusal = response_ssml_error(response)
+        if refusal is not None:
+            turn.prompts.append(PROBLEM_WITH_RESPONSE)
+            turn.notes.append(f"Alexa refuses the answer ({refusal}): the session ends")
+            self._end_session()
+            return
         directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
         step = next((d for d in directives if d.get("type") in _DIALOG_DIRECTIVES), None)
         if step is not None:
