@@ -209,12 +209,13 @@ async def test_a_name_both_changed_and_deleted_is_deleted(store: DynamoDBStore) 
 
 
 @pytest.mark.anyio
-async def test_closed_store_refuses_work(dynamodb_endpoint: str) -> None:
+async def test_closed_store_releases_its_client_and_makes_another(dynamodb_endpoint: str) -> None:
     store = DynamoDBStore(_table(), endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
     await store.update(USER, {"a": 1}, ())
     await store.aclose()
-    with pytest.raises(RuntimeError, match="closed"):
-        await store.load(USER)
+    assert store._client is None
+    assert await store.load(USER) == {"a": 1}  # a later call (the app served again) works
+    await store.aclose()
 
 
 @pytest.mark.anyio
@@ -245,8 +246,10 @@ async def test_a_client_of_ones_own_is_used_and_left_open(dynamodb_endpoint: str
     await store.update(USER, {"a": 1}, ())
     await store.aclose()
     item = client.get_item(TableName=store.table, Key={"id": {"S": USER}})["Item"]
-    client.close()
     assert item["attributes"] == {"M": {"a": {"N": "1"}}}
+    await store.update(USER, {"b": 2}, ())  # the app served again: still the client given
+    assert store._client is client
+    client.close()
 
 
 # --- configuration -----------------------------------------------------------------------------

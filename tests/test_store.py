@@ -354,12 +354,31 @@ async def test_sqlite_works_in_threads_in_wal_mode(
 
 
 @pytest.mark.anyio
-async def test_sqlite_store_closed_refuses_work(tmp_path: Path) -> None:
+async def test_sqlite_store_closed_releases_its_connections_and_opens_again(
+    tmp_path: Path,
+) -> None:
     store = SQLiteStore(tmp_path / "closed.db")
     await store.update("u", {"a": 1}, ())
+    assert store._idle
     await store.aclose()
-    with pytest.raises(RuntimeError, match="closed"):
-        await store.load("u")
+    assert store._idle == []
+    assert await store.load("u") == {"a": 1}  # a later call (the app served again) works
+
+
+def test_a_skill_served_twice_keeps_its_sqlite_store(tmp_path: Path) -> None:
+    # A module-level skill and one TestClient per test (the README's pattern), or a lifespan
+    # restarted: the first shutdown closes the store, the next start uses it again.
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID, store=f"sqlite:///{tmp_path / 'twice.db'}")
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        return speak(f"visit {attributes.increment('visits')}")
+
+    for visit in (1, 2):
+        with TestClient(skill, user_id="amzn1.ask.account.SAME") as client:
+            assert client.intent("Count").speech == f"visit {visit}"
 
 
 def test_sqlite_store_needs_an_existing_directory(tmp_path: Path) -> None:
@@ -536,12 +555,41 @@ def test_open_store_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ("sqlite://host/skill.db", "sqlite:///relative.db"),
         ("sqlite:///:memory:", "MemoryStore"),
         ("memory://x", "write memory://"),
+        # A scheme mistyped: the message must not repeat the rest, which holds a password.
+        ("redis:/:hunter2@cache:6379/0", "has no scheme"),
+        ("redis//:hunter2@cache:6379/0", "has no scheme"),
+        # Accepted by redis-py, then failing every request (TypeError when it connects) or
+        # silently another database: refused when the skill starts.
+        ("redis://:hunter2@cache:6379/0?sockettimeout=5", "unknown option 'sockettimeout'"),
+        ("redis://:hunter2@cache/0?ssl_cert_reqs=none", "unknown option 'ssl_cert_reqs'"),
+        ("redis://:hunter2@cache:6379/1O", "database must be a number"),
+        ("redis://:hunter2@cache:6379/l", "database must be a number"),
     ],
 )
 def test_open_store_refuses_what_it_does_not_know(url: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message) as info:
         open_store(url)
     assert "hunter2" not in str(info.value)
+
+
+def test_open_store_takes_redis_options_and_databases_it_knows() -> None:
+    for url in (
+        "redis://cache:6379",
+        "redis://cache:6379/",
+        "redis://cache:6379/15?socket_timeout=1&health_check_interval=2",
+        "rediss://cache/0?ssl_cert_reqs=none",
+        "unix:///run/redis.sock?db=3",
+    ):
+        store = open_store(url)
+        assert isinstance(store, RedisStore), url
+        anyio.run(store.aclose)
+
+
+def test_a_sqlite_url_naming_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="is a directory"):
+        open_store(f"sqlite:///{tmp_path}/")
+    with pytest.raises(ConfigurationError, match="is a directory"):
+        SQLiteStore(tmp_path)
 
 
 # --- Attributes --------------------------------------------------------------------------------

@@ -101,7 +101,6 @@ class DynamoDBStore:
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._table_ready = not create_table
-        self._closed = False
 
     def __repr__(self) -> str:
         where = f", region={self.region!r}" if self.region else ""
@@ -168,11 +167,16 @@ class DynamoDBStore:
             await self._update_step(key, steps[start : start + _CHUNK])
 
     async def aclose(self) -> None:
-        """Close the client the store made (its connection pool); the store is not used again."""
+        """Close the client the store made (its connection pool); a client given is left open.
+
+        The store stays usable: a later call makes a client again, as when the app that owns it
+        is served again (a second test client, a lifespan restarted).
+        """
+        if not self._own_client:
+            return
         with self._lock:
-            self._closed = True
             client, self._client = self._client, None
-        if client is not None and self._own_client:
+        if client is not None:
             client.close()
 
     # --- creating the table ----------------------------------------------------------------------
@@ -317,8 +321,6 @@ class DynamoDBStore:
         import anyio
         import anyio.to_thread
 
-        if self._closed:
-            raise RuntimeError("DynamoDBStore is closed")
         if self._client is None or not self._table_ready or self._pid != os.getpid():
             await anyio.to_thread.run_sync(self._in_thread, _nothing, doing)
         with anyio.move_on_after(deadline):
@@ -344,8 +346,6 @@ class DynamoDBStore:
 
     def _ready_client(self) -> Any:
         with self._lock:
-            if self._closed:
-                raise RuntimeError("DynamoDBStore is closed")
             if self._pid != os.getpid():
                 # A forked child must not share its parent's connections.
                 self._pid = os.getpid()

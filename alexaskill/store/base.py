@@ -31,7 +31,7 @@ class Store(Protocol):
         ...
 
     async def aclose(self) -> None:
-        """Release connections; the store is not used afterwards."""
+        """Release connections; a later call opens them again (the app served again)."""
         ...
 
 

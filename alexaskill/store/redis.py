@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -53,6 +54,7 @@ class RedisStore:
             ) from exc
         if client is None:
             client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS)
+            _check_url(url, client)
         self.prefix = prefix
         self._client = client
         self._connection_errors = (ConnectionError, TimeoutError)
@@ -170,3 +172,30 @@ return 1
 def _text(name: bytes | str) -> str:
     # Bytes from a client made by the store; str from one made with decode_responses=True.
     return name.decode() if isinstance(name, bytes) else name
+
+
+def _check_url(url: str, client: Redis) -> None:
+    """`ConfigurationError` now for what redis-py accepts in ``url`` and fails on later.
+
+    It passes unknown query options to the connection, which refuses them (TypeError) at each
+    connection attempt, and reads a database that is not a number as database 0. Messages name
+    the option or the path, never the URL: it may hold a password.
+    """
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    database = parts.path.strip("/")
+    if parts.scheme in ("redis", "rediss") and database and not database.isdigit():
+        raise ConfigurationError(
+            f"Redis store URL: the database must be a number (redis://host:6379/0), not "
+            f"{database!r}"
+        )
+    pool = client.connection_pool
+    try:
+        pool.connection_class(**pool.connection_kwargs)  # builds it; connects on first use only
+    except TypeError as exc:
+        unknown = re.search(r"unexpected keyword argument '([^']*)'", str(exc))
+        option = unknown.group(1) if unknown else str(exc)
+        raise ConfigurationError(
+            f"Redis store URL: unknown option {option!r} for a {parts.scheme}:// connection"
+        ) from None

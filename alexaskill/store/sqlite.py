@@ -55,6 +55,8 @@ class SQLiteStore:
             raise ConfigurationError(
                 f"SQLiteStore needs a file path, not {path!r} (MemoryStore keeps data in memory)"
             )
+        if os.path.isdir(path):
+            raise ConfigurationError(f"SQLiteStore: {path} is a directory; name a file in it")
         directory = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(directory):
             raise ConfigurationError(f"SQLiteStore: the directory {directory} does not exist")
@@ -65,7 +67,9 @@ class SQLiteStore:
         self._setup_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._schema_ready = False
-        self._closed = False
+        # Bumped by aclose: a connection of an earlier generation is closed, not kept, when its
+        # call ends (it was in use while the app shut down).
+        self._generation = 0
         self._pid = os.getpid()
 
     async def load(self, key: str) -> dict[str, Any]:
@@ -89,9 +93,13 @@ class SQLiteStore:
             await self._run(_write, key, rows, gone, added)
 
     async def aclose(self) -> None:
-        """Close the idle connections; connections in use close when their call ends."""
+        """Close the idle connections; connections in use close when their call ends.
+
+        The store stays usable: a later call opens a connection again, as when the app that
+        owns it is served again (a second test client, a lifespan restarted).
+        """
         with self._lock:
-            self._closed = True
+            self._generation += 1
             idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
@@ -104,19 +112,18 @@ class SQLiteStore:
         return await anyio.to_thread.run_sync(self._call, func, *args)
 
     def _call(self, func: Callable[..., T], *args: Any) -> T:
-        connection = self._acquire()
+        connection, generation = self._acquire()
         try:
             result = func(connection, *args)
         except BaseException:
             connection.close()  # its state is unknown: do not hand it to the next call
             raise
-        self._release(connection)
+        self._release(connection, generation)
         return result
 
-    def _acquire(self) -> sqlite3.Connection:
+    def _acquire(self) -> tuple[sqlite3.Connection, int]:
         with self._lock:
-            if self._closed:
-                raise RuntimeError("SQLiteStore is closed")
+            generation = self._generation
             if self._pid != os.getpid():
                 # A forked child must not touch its parent's connections, not even to close them,
                 # nor wait for a lock that a thread of its parent held at the fork.
@@ -124,12 +131,13 @@ class SQLiteStore:
                 self._setup_lock = threading.Lock()
                 self._pid = os.getpid()
             if self._idle:
-                return self._idle.pop()
-        return self._connect()
+                return self._idle.pop(), generation
+        return self._connect(), generation
 
-    def _release(self, connection: sqlite3.Connection) -> None:
+    def _release(self, connection: sqlite3.Connection, generation: int) -> None:
         with self._lock:
-            if not self._closed and len(self._idle) < _MAX_IDLE and self._pid == os.getpid():
+            current = generation == self._generation and self._pid == os.getpid()
+            if current and len(self._idle) < _MAX_IDLE:
                 self._idle.append(connection)
                 return
         connection.close()

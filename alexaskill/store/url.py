@@ -20,7 +20,8 @@ def open_store(url: str) -> Store:
     scheme, sep, rest = url.partition("://")
     scheme = scheme.lower()
     if not sep:
-        raise ConfigurationError(f"store URL {url!r} has no scheme: {_STORE_URLS}")
+        # Not the URL itself: a scheme mistyped (redis:/:secret@host) leaves its password in it.
+        raise ConfigurationError(f"the store URL has no scheme (no '://'): {_STORE_URLS}")
     if scheme == "sqlite":
         if not rest.startswith("/") or len(rest) < 2 or "?" in rest:
             raise ConfigurationError(
