@@ -300,12 +300,31 @@ def test_not_yet_valid_leaf(pki: TestPKI) -> None:
 
 @pytest.mark.parametrize(
     "dns_names",
-    [["evil.example"], ["echo-api.amazon.com.evil.example"], ["www.amazon.com"], []],
+    [
+        ["evil.example"],
+        ["echo-api.amazon.com.evil.example"],
+        ["www.amazon.com"],
+        [],
+        # A wildcard matches the name in TLS, but Alexa's rule is the name itself among the SANs:
+        # any *.amazon.com server key must not sign requests.
+        ["*.amazon.com"],
+        ["*.AMAZON.COM", "www.amazon.com"],
+    ],
 )
 def test_wrong_san_with_right_common_name(pki: TestPKI, dns_names: list[str]) -> None:
     leaf = pki.issue_leaf(dns_names=dns_names, common_name="echo-api.amazon.com")
     with pytest.raises(CertificateError, match="subjectAltName"):
         verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+
+
+@pytest.mark.parametrize(
+    "dns_names", [["ECHO-API.Amazon.com"], ["*.amazon.com", "echo-api.amazon.com"]]
+)
+def test_the_san_is_matched_without_regard_to_case_among_others(
+    pki: TestPKI, dns_names: list[str]
+) -> None:
+    leaf = pki.issue_leaf(dns_names=dns_names)
+    verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
 
 
 def test_self_signed_leaf(pki: TestPKI) -> None:

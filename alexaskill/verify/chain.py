@@ -95,6 +95,14 @@ def validate_chain(
         path = verifier.verify(leaf, list(certificates[1:]))
     except verification.VerificationError as exc:
         raise CertificateError(f"certificate chain: not trusted ({_short(exc)})") from exc
+    # The verifier matches the name as TLS does, so *.amazon.com passes it; Alexa's rule is
+    # echo-api.amazon.com itself among the DNS names (what Amazon's SDKs compare).
+    names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    if ECHO_API_HOST not in (name.lower() for name in names.get_values_for_type(x509.DNSName)):
+        raise CertificateError(
+            f"certificate chain: {ECHO_API_HOST} is not a subjectAltName of the signing "
+            "certificate (a wildcard does not count)"
+        )
     try:
         public_key = leaf.public_key()
     except Exception as exc:  # an unsupported or malformed key type, whatever cryptography says
