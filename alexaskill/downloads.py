@@ -14,7 +14,10 @@ forged requests from crowding out genuine ones:
 - a URL whose download or chain failed is refused without a new download for ``failure_ttl``
   seconds, or `TRANSIENT_FAILURE_TTL` seconds when the failure may pass (a timeout, a network
   error, HTTP 5xx: `CertificateUnavailableError`), so repeating one made-up URL costs one
-  download, not one per request. At most ``failure_cache_size`` URLs are remembered.
+  download, not one per request. At most ``failure_cache_size`` URLs are remembered;
+- the downloads in flight belong to one event loop. A request on another loop meanwhile (one
+  skill served from two threads) downloads alone, within ``timeout``; once nothing is in flight,
+  the next loop's requests share again.
 
 The Verifier owns one `Downloads` and caches the chains it returns; this module knows nothing of
 certificates beyond the errors it raises.
@@ -90,6 +93,8 @@ class Downloads(Generic[T]):
         self._active = 0
         self._failures: OrderedDict[str, tuple[float, type[CertificateError], str]] = OrderedDict()
         self._order = itertools.count()
+        #: The event loop the downloads in flight (tasks, slots) belong to.
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def loading(self) -> int:
@@ -114,6 +119,13 @@ class Downloads(Generic[T]):
             if self._clock() < until:
                 raise kind(f"{reason} (a recent failure: not tried again yet)")
             del self._failures[url]
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            if self._loading or self._active:
+                # Downloads of another event loop (another thread) are in flight: their tasks
+                # and slots cannot be awaited here, so this request downloads alone, in time.
+                return await self._run(url, None, load)
+            self._loop = loop  # the loops take turns (asyncio.run per call, a second server)
         download = self._loading.get(url)
         if download is None or download.task is None or download.task.done():
             if len(self._loading) >= self.max_downloads + self.max_queued:
@@ -137,11 +149,15 @@ class Downloads(Generic[T]):
         """Forget every remembered failure: the next request for any URL downloads again."""
         self._failures.clear()
 
-    async def _run(self, url: str, download: _Download, load: Callable[[], Awaitable[T]]) -> T:
+    async def _run(
+        self, url: str, download: _Download | None, load: Callable[[], Awaitable[T]]
+    ) -> T:
+        """``load()`` within the timeout, in a slot (none for a download of no loop's turn)."""
         acquired = False
         try:
             async with asyncio.timeout(self.timeout):
-                await self._acquire(download)
+                if download is not None:
+                    await self._acquire(download)
                 acquired = True
                 return await load()
         except TimeoutError as exc:
@@ -158,9 +174,10 @@ class Downloads(Generic[T]):
             self._remember(url, type(exc), str(exc))
             raise
         finally:
-            if acquired:
-                self._release()
-            self._unlist(url, download)
+            if download is not None:
+                if acquired:
+                    self._release()
+                self._unlist(url, download)
 
     def _unlist(self, url: str, download: _Download) -> None:
         if self._loading.get(url) is download:

@@ -324,3 +324,40 @@ def test_the_lifespan_client_is_lent_to_a_verifier_without_one(pki: TestPKI) -> 
 
     run(scenario())
     assert seen == [DEFAULT_CERT_URL]
+
+
+# --- one Verifier, several event loops -----------------------------------------------------------
+
+
+def test_downloads_of_two_event_loops_at_once_each_finish() -> None:
+    # One skill served from two loops in two threads: a download in flight belongs to the first
+    # loop, and awaiting it from the second raised RuntimeError (a 500 for a forged request).
+    import threading
+
+    downloads: Downloads[str] = Downloads()
+    results: dict[str, object] = {}
+
+    async def load() -> str:
+        await asyncio.sleep(0.3)
+        return "chain"
+
+    def serve(name: str, delay: float) -> None:
+        async def go() -> None:
+            await asyncio.sleep(delay)
+            try:
+                results[name] = await downloads.get("url", load)
+            except Exception as exc:  # the test reports whatever it was
+                results[name] = exc
+
+        asyncio.run(go())
+
+    threads = [threading.Thread(target=serve, args=(n, d)) for n, d in (("a", 0), ("b", 0.1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {"a": "chain", "b": "chain"}
+    assert downloads.loading == 0 and downloads._active == 0
+    # The loops then take turns: a later loop shares its downloads again.
+    assert run(downloads.get("url", load)) == "chain"
+    assert downloads._loop is not None
