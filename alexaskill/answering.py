@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import messages
@@ -91,17 +91,22 @@ class Answering(Registration):
         self.registry.freeze()
         envelope = call.envelope
         handler = self.registry.resolve(envelope)
+        made: _Made = {}
         try:
             if self.registry.hooked:
-                response, outcome, name = await self._hooked(handler, call, threadpool)
+                response, outcome, name = await self._hooked(handler, call, threadpool, made)
             elif handler is None:
                 response, outcome, name = self._unhandled(envelope.request), "unhandled", ""
             else:
-                response = await self._invoke(handler, call, threadpool)
+                response = await self._invoke(handler, call, threadpool, made)
                 outcome, name = "ok", handler.name
             body = encode_response(
                 check_reply(response, envelope, handler=name), call.session_attributes
             )
+            if made:
+                # Saved once the reply is known to go out: an answer that ends in the apology
+                # (a reply that does not encode, say) saves nothing, so a retry is not a double.
+                await self._finish(made)
             return Answer(body, outcome)
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
@@ -113,13 +118,12 @@ class Answering(Registration):
             return await self._recover(failure, call, threadpool)
 
     async def _hooked(
-        self, handler: Handler | None, call: Call, threadpool: bool
+        self, handler: Handler | None, call: Call, threadpool: bool, made: _Made
     ) -> tuple[Response | None, str, str]:
         """The before-request hooks, the handler (unless a hook answered), the after-request
         hooks: the reply, the outcome and who made the reply. Services are made once for all
-        of them, and finished once all went well."""
+        of them, in ``made``, for the caller to finish."""
         request = call.envelope.request
-        made: _Made = {}
         for hook in self.registry.before_hooks:
             if hook.applies(request):
                 response = await self._invoke(hook.handler, call, threadpool, made)
@@ -133,7 +137,6 @@ class Answering(Registration):
                 response = await self._invoke(handler, call, threadpool, made)
                 outcome, name = "ok", handler.name
         response, name = await self._after(call, response, name, threadpool, made)
-        await self._finish(made)
         return response, outcome, name
 
     async def _after(
@@ -158,24 +161,16 @@ class Answering(Registration):
         self,
         handler: Handler,
         call: Call,
-        threadpool: bool = True,
-        made: _Made | None = None,
+        threadpool: bool,
+        made: _Made,
     ) -> Response | None:
         """Call ``handler`` with its arguments: its reply. The services it asks for are made
-        (unless in ``made``: an earlier hook of the answer made them) and, without ``made``,
-        finished once it returned; with it, added there for the caller to finish."""
-        finishing: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
-        if made is None:
-            for service_type in handler.services:
-                create, finish = self._services[service_type]
-                service = call.services[service_type] = await create(call)
-                if finish is not None:
-                    finishing.append((finish, service))
-        else:
-            for service_type in handler.services:
-                if service_type not in made:
-                    create = self._services[service_type][0]
-                    made[service_type] = call.services[service_type] = await create(call)
+        (unless in ``made``: an earlier hook of the answer made them) and added to ``made``, for
+        the caller to finish once the reply is good."""
+        for service_type in handler.services:
+            if service_type not in made:
+                create = self._services[service_type][0]
+                made[service_type] = call.services[service_type] = await create(call)
         kwargs = handler.arguments(call)
         translations = self.translations
         # While it runs, alexaskill.i18n's _() speaks the request's language (a def handler's
@@ -215,8 +210,6 @@ class Answering(Registration):
                 f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
                 "(from speak(), ask(), …) or None"
             )
-        for finish, service in finishing:
-            await finish(service)
         return result
 
     async def _finish(self, made: _Made) -> None:
@@ -244,18 +237,16 @@ class Answering(Registration):
         if handler is not None:
             call.exception = exc
             try:
+                # Its services are made again (each service's create decides what it takes over
+                # from the failed code's), and the after-request hooks share them.
+                made: _Made = {}
+                reply = await self._invoke(handler, call, threadpool, made)
+                name = handler.name
                 if self.registry.after_hooks:
-                    # Its services are made again (each service's create decides what it takes
-                    # over from the failed code's), and the after-request hooks share them.
-                    made: _Made = {}
-                    reply = await self._invoke(handler, call, threadpool, made)
-                    reply, name = await self._after(call, reply, handler.name, threadpool, made)
-                    await self._finish(made)
-                else:
-                    reply = await self._invoke(handler, call, threadpool)
-                    name = handler.name
+                    reply, name = await self._after(call, reply, name, threadpool, made)
                 response = check_reply(reply, call.envelope, handler=name)
                 body = encode_response(response, call.session_attributes)
+                await self._finish(made)  # once the reply is good, as in _answer
                 return Answer(body, "exception_handler")
             except Exception as failure:
                 logger.exception("exception handler %s failed", handler.name)

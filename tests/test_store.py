@@ -18,7 +18,7 @@ from typing import Any
 import anyio
 import pytest
 
-from alexaskill import Skill, speak
+from alexaskill import Session, Skill, speak
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, ResponseError
 from alexaskill.models import Envelope, decode_envelope
@@ -800,3 +800,51 @@ def test_handler_attributes_survive_sessions_and_load_only_when_asked() -> None:
     assert anyio.run(store.load, "u") == {"household": 3}
     assert anyio.run(store.load, "u/alice") == {"mine": 2}
     assert anyio.run(store.load, "u/bob") == {"mine": 1}
+
+
+# --- saved only with an answer the user hears -------------------------------------------------
+
+
+@pytest.mark.parametrize("hooked", [False, True])
+@pytest.mark.parametrize("with_exception_handler", [False, True])
+def test_an_answer_that_ends_in_the_apology_saves_nothing(
+    hooked: bool, with_exception_handler: bool
+) -> None:
+    # The handler's change was saved, then its reply failed to encode (a session attribute that
+    # is not JSON) and the user heard the apology: a retry would deposit twice.
+    from alexaskill.testing import TestClient
+
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Deposit")
+    def deposit(attributes: Attributes, session: Session) -> Response:
+        balance = attributes.increment("balance", 100)
+        session.attributes["receipt"] = object()  # the bug: not JSON
+        return speak(f"Balance {balance}")
+
+    @skill.intent("Balance")
+    def balance(attributes: Attributes) -> Response:
+        return speak(f"Balance {attributes.get('balance', 0)}")
+
+    if hooked:
+
+        @skill.after_request
+        def after(attributes: Attributes, response: Response | None) -> Response | None:
+            attributes["seen"] = True
+            return response
+
+    if with_exception_handler:
+
+        @skill.exception(ResponseError)
+        def on_error(exc: ResponseError, attributes: Attributes, session: Session) -> Response:
+            attributes["errors"] = attributes.get("errors", 0) + 1
+            session.attributes["receipt"] = object()  # the same bug again
+            return speak("Sorry, that did not work.")
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        for _ in range(2):
+            result = client.intent("Deposit")
+            assert result.handler_error is not None
+            assert result.speech == "Sorry, something went wrong. Please try again later."
+        assert client.intent("Balance").speech == "Balance 0"
