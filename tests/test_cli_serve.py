@@ -80,6 +80,34 @@ def test_serve_refuses_workers_it_cannot_run(capsys: pytest.CaptureFixture[str])
         assert why in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        # Each started a server (or a reloader, or workers restarted without end) that then
+        # failed with a traceback, or hung: refused before uvicorn starts, exit 2.
+        (("--reload", "--dev", "--model", "nonexist.json"), "--model nonexist.json: no such file"),
+        (("--http", "nosuch:Protocol"), "--http nosuch:Protocol: cannot import it"),
+        (("--workers", "2", "--http", "nosuch:Protocol"), "--http nosuch:Protocol: cannot import"),
+        (("--reload", "--http", "alexaskill.server:Nothing"), "--http alexaskill.server:Nothing"),
+        (("--ssl-certfile", "{bad}", "--ssl-keyfile", "{bad}"), "not a PEM certificate and key"),
+        (("--workers", "2", "--capture", "{bad}"), "--capture {bad}: not a directory"),
+        (("--limit-concurrency", "1"), "1: at least 2 (one connection answering, one waiting)"),
+    ],
+)
+def test_serve_refuses_what_cannot_serve_before_it_starts(
+    servers: Any, tmp_path: Path, argv: tuple[str, ...], error: str
+) -> None:
+    bad = tmp_path / "not-a-pem.txt"
+    bad.write_text("hello\n")
+    argv = tuple(arg.format(bad=bad) for arg in argv)
+    port = str(servers.free_port())
+    command = [sys.executable, "-m", "alexaskill", "serve", WEATHER, *argv, "--port", port]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert error.format(bad=bad) in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def pids(output: str) -> set[int]:
     return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)}
 

@@ -127,8 +127,38 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         ):
             if not os.path.isfile(path):
                 raise UsageError(f"{option} {path}: no such file")
+        _check_tls(args.ssl_certfile, args.ssl_keyfile)
         options.update(ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    if (
+        args.capture is not None
+        and os.path.exists(args.capture)
+        and not os.path.isdir(args.capture)
+    ):
+        raise UsageError(f"--capture {args.capture}: not a directory")
+    if ":" in args.http:  # else one of uvicorn's names (auto, h11, httptools), which it checks
+        from uvicorn.importer import ImportFromStringError, import_from_string
+
+        try:
+            import_from_string(args.http)
+        except ImportFromStringError as exc:
+            raise UsageError(f"--http {args.http}: cannot import it ({exc})") from None
     return options
+
+
+def _check_tls(certfile: str, keyfile: str) -> None:
+    """`UsageError` unless the files load as uvicorn will load them (each worker would fail)."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        # No password: serve takes none, and a key that needs one would be asked for on the
+        # terminal by every worker.
+        context.load_cert_chain(certfile, keyfile, password=lambda: b"")
+    except (ssl.SSLError, OSError) as exc:
+        raise UsageError(
+            f"--ssl-certfile {certfile} and --ssl-keyfile {keyfile}: not a PEM certificate and "
+            f"key that match, or the key is encrypted ({exc.strerror or exc})"
+        ) from None
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -141,12 +171,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--reload runs one server process: drop --workers")
     options = _options(args)
     if args.reload or args.workers is not None:
+        # Mistakes in --dev, --model or --capture are reported here, once, not by each worker
+        # (or the reloader's process) as it fails to start.
+        _configure_server_logging()
+        _prepare(args.app, app, args.dev, args.capture, args.model)
+        _log_simulator(args)
         if args.workers is not None:
-            # Mistakes in --dev, --model or --capture are reported here, once, not by each
-            # worker as it fails to start.
-            _configure_server_logging()
-            _prepare(args.app, app, args.dev, args.capture, args.model)
-            _log_simulator(args)
             if args.dev and args.workers > 1:
                 logger.warning(
                     "--dev with --workers %d: the simulator keeps each conversation in the "
@@ -234,7 +264,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--limit-concurrency",
-        type=int,
+        type=_limit,
         default=1000,
         metavar="N",
         help="connections open at once: fewer than N (1000); the one waiting longest for its "
@@ -280,3 +310,15 @@ def _workers(text: str) -> int:
     if workers < 1:
         raise argparse.ArgumentTypeError(f"{workers}: at least one process")
     return workers
+
+
+def _limit(text: str) -> int:
+    try:
+        limit = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if limit < 2:  # connections fewer than N: with 1, none, and every request got a 503
+        raise argparse.ArgumentTypeError(
+            f"{limit}: at least 2 (one connection answering, one waiting)"
+        )
+    return limit
