@@ -6,6 +6,7 @@ import datetime
 import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from alexaskill import DialogSlot, Skill, speak
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.interaction import InteractionModelError
 from alexaskill.understanding import (
+    Conversation,
     InteractionModel,
     Understander,
     load_model,
@@ -40,6 +42,31 @@ def slots_of(understander: Understander, text: str) -> dict[str, str | None]:
     request = understander.understand(text, now=NOW).request
     assert request is not None
     return {name: entry.get("value") for name, entry in request["intent"].get("slots", {}).items()}
+
+
+class _Silent:
+    """A transport the test expects no request on."""
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> Any:
+        raise AssertionError(f"nothing should be sent: {request}")
+
+
+def test_an_utterance_longer_than_anyone_says_is_not_understood_and_says_why(
+    pizza: Understander,
+) -> None:
+    # The alignment recursed a level a word: ~1,000 words raised RecursionError (a traceback
+    # from `alexaskill understand`, a failed turn in chat).
+    said = "where is my order " * 300
+    understood = pizza.understand(said, now=NOW)
+    assert (understood.request, understood.kind) == (None, "too long")
+    assert understood.explain() == (
+        "nothing to understand\n  note: 1200 words: more than the 100 understood in one utterance"
+    )
+    turn = Conversation(pizza, _Silent()).say(said)
+    assert turn.exchanges == []
+    assert turn.notes == ["1200 words: more than the 100 understood in one utterance"]
+    within = pizza.understand("where is my order " * 25, now=NOW)  # 100 words
+    assert within.kind == "intent"
 
 
 # --- normalisation ------------------------------------------------------------------------------

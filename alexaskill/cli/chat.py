@@ -249,8 +249,9 @@ class _Chat:
 
     def show(self, turn: Turn) -> None:
         out = self.out
-        if not turn.exchanges and turn.understood is not None:
-            out.write(f"  {_understood(turn)}\n")
+        heard = _understood(turn) if not turn.exchanges else ""
+        if heard:
+            out.write(f"  {heard}\n")
         for exchange in turn.exchanges:
             out.write(f"  {_request_line(exchange.request, turn)}\n")
             if self.show_json:
@@ -315,8 +316,8 @@ def _speech(output: Any) -> str | None:
 
 def _understood(turn: Turn) -> str:
     understood = turn.understood
-    if understood is None:
-        return ""
+    if understood is None or (understood.request is None and understood.kind != "answer"):
+        return ""  # nothing sent: the turn's notes say why
     if understood.kind == "answer":
         return f"(heard: {understood.intent} — {'; '.join(understood.notes)})"
     slots = " ".join(

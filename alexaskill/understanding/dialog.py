@@ -132,7 +132,7 @@ class Conversation:
         understood = self.understander.understand(text, now=now)
         turn.understood = understood
         if understood.request is None:
-            turn.notes.append("nothing was said")
+            turn.notes.extend(understood.notes or ("nothing was said",))
         elif understood.kind == "end":
             if self.in_session:
                 self._exchange(turn, dict(understood.request))

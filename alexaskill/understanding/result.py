@@ -58,7 +58,8 @@ class Understanding:
     #: locale), or None when there was nothing to understand (an empty utterance).
     request: dict[str, Any] | None
     #: "launch", "intent", "end" (SessionEndedRequest), "answer" (a yes or no that answers a
-    #: dialog's confirmation: no request of its own) or "empty".
+    #: dialog's confirmation: no request of its own), "empty" or "too long" (over `MAX_WORDS`
+    #: words: nothing sent).
     kind: str
     intent: str | None = None
     #: The sample utterance that matched, as the model writes it.
@@ -78,7 +79,7 @@ class Understanding:
     def explain(self) -> str:
         """A few lines saying what was understood and from which words."""
         if self.request is None and self.kind != "answer":
-            return "nothing to understand"
+            return "\n".join(["nothing to understand", *(f"  note: {n}" for n in self.notes)])
         head = str(self.request["type"]) if self.request is not None else "an answer:"
         if self.intent:
             head += f" {self.intent}"

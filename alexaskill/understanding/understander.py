@@ -36,6 +36,8 @@ __all__ = ["DEFAULT_SKILL_ID", "Understander"]
 #: The skill id of entity-resolution authorities when none is given.
 DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 FALLBACK: Final = "AMAZON.FallbackIntent"
+#: The longest utterance understood, in words: far past what anyone says to Alexa in one turn.
+MAX_WORDS: Final = 100
 # {slot}, and the AMAZON.LITERAL form {example words|slot} of older models.
 _SLOT: Final = re.compile(r"\{([^{}]+)\}")
 
@@ -141,6 +143,10 @@ class Understander:
         tokens = self.tokens(text)
         if not tokens:
             return Understanding(text, None, "empty")
+        if len(tokens) > MAX_WORDS:
+            # The alignment goes a level deeper a word (and its work grows with the length).
+            note = f"{len(tokens)} words: more than the {MAX_WORDS} understood in one utterance"
+            return Understanding(text, None, "too long", notes=(note,))
         words = tuple(token.text for token in tokens)
         if words in self.language.session_end:
             return Understanding(
