@@ -258,6 +258,35 @@ async def test_a_repeated_redis_increment_script_adds_once(
         await store.aclose()
 
 
+@pytest.mark.parametrize(
+    ("stored", "by"),
+    [
+        (9_000_000_000_000_000_000, 10**18),  # fits 64 bits, the sum does not
+        (-9_000_000_000_000_000_000, -(10**18)),
+        (9_999_999_999_999_999_999, 1),  # 19 digits, over 64 bits already
+        (10**25, 1),
+    ],
+)
+@pytest.mark.anyio
+async def test_a_redis_increment_past_64_bits_writes_nothing(
+    redis_url: str, stored: int, by: int
+) -> None:
+    # HINCRBY failed half-way through the script, after the first increments were written:
+    # "a" was incremented and the save's other changes were lost.
+    store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        await store.update("user", {"a": 1, "n": stored}, ())
+        with pytest.raises(ResponseError, match="attribute n is too large"):
+            await store.update("user", {"b": 2}, ["a"], increments={"a": 1, "n": by})
+        assert await store.load("user") == {"a": 1, "n": stored}
+        # 19 digits with room for any step: added.
+        await store.update("user", {"n": 7 * 10**18}, ())
+        await store.update("user", {}, (), increments={"n": 10**18, "a": 1})
+        assert await store.load("user") == {"a": 2, "n": 8 * 10**18}
+    finally:
+        await store.aclose()
+
+
 # --- Redis: riding out a restart ---------------------------------------------------------------
 
 

@@ -139,16 +139,24 @@ class RedisStore:
             return await operation()
 
 
-# Increments within what HINCRBY adds without overflow, for any stored value of 18 digits or
-# fewer (the script refuses longer ones).
+# Increments within what HINCRBY adds without overflow (a signed 64-bit integer) to any stored
+# value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size.
+# Every value is checked before anything is written: Lua does not undo what ran before an error.
 _MAX_STEP: Final = 10**18
 _UPDATE_SCRIPT: Final = """
 local n = tonumber(ARGV[2])
 for i = 0, n - 1 do
   local field = ARGV[3 + 2 * i]
   local value = redis.call('HGET', KEYS[1], field)
-  if value and not (string.match(value, '^%-?%d+$') and #value <= 19) then
-    return redis.error_reply('attribute ' .. field .. ' holds no integer: not incremented')
+  if value then
+    local digits = string.match(value, '^%-?(%d+)$')
+    if not digits then
+      return redis.error_reply('attribute ' .. field .. ' holds no integer: not incremented')
+    end
+    if #digits > 19 or (#digits == 19 and digits > '8223372036854775807') then
+      return redis.error_reply(
+        'attribute ' .. field .. ' is too large to increment in Redis (64 bits)')
+    end
   end
 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[1])) then
