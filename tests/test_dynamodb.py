@@ -616,3 +616,52 @@ def test_device_attributes_through_the_skill_are_per_device(dynamodb_endpoint: s
 
     assert [say("kitchen"), say("kitchen"), say("bedroom")] == ["1 1", "2 2", "1 3"]
     anyio.run(skill.store.aclose)
+
+
+# --- DynamoDB's expression limits --------------------------------------------------------------
+
+
+class _RecordingClient:
+    """A client that takes every UpdateItem (its item has the map) and keeps the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        self.calls.append(params)
+        return {}
+
+
+_OPERATORS = r"\b(?:AND|OR|NOT)\b|attribute_\w+|if_not_exists|[+=]"
+
+
+@pytest.mark.parametrize(
+    ("changes", "increments", "deleted"),
+    [
+        ({}, {f"counter{i}": 1 for i in range(150)}, []),
+        ({f"name{i}": "x" * 10 for i in range(150)}, {f"c{i}": i for i in range(150)}, []),
+        (
+            {f"n{i}": i for i in range(40)},
+            {f"c{i}": 1 for i in range(40)},
+            [f"d{i}" for i in range(99)],
+        ),
+    ],
+)
+@pytest.mark.anyio
+async def test_every_update_keeps_within_dynamodbs_expression_limits(
+    changes: dict[str, Any], increments: dict[str, int], deleted: list[str]
+) -> None:
+    # 100 increments in one UpdateItem made a 4,772-byte update and a 6,700-byte condition:
+    # DynamoDB refuses an expression over 4 KB or 300 operators, so the save failed.
+    import re
+
+    client = _RecordingClient()
+    store = DynamoDBStore("table", client=client)
+    await store.update(USER, changes, deleted, increments=increments)
+    written: set[str] = set()
+    for call in client.calls:
+        for expression in (call["UpdateExpression"], call["ConditionExpression"]):
+            assert len(expression.encode()) <= 4096, len(expression.encode())
+            assert len(re.findall(_OPERATORS, expression)) <= 300
+        written.update(call["ExpressionAttributeNames"].values())
+    assert written == {"attributes", *changes, *increments, *deleted}

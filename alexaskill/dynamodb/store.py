@@ -17,9 +17,22 @@ __all__ = ["DynamoDBStore"]
 
 T = TypeVar("T")
 
-#: Changed or deleted names per ``UpdateItem``: the expression stays well under DynamoDB's 4 KB
-#: and 300-operator limits (Amazon's "Service, account, and table quotas in Amazon DynamoDB").
+#: Changed or deleted names per ``UpdateItem`` at most (so that their placeholders, #n0 to #n99,
+#: have two digits at most: the costs below assume it).
 _CHUNK: Final = 100
+#: DynamoDB's limits on each expression of a request ("Constraints in Amazon DynamoDB": 4 KB,
+#: 300 operators and functions), less room for the fixed parts (``SET``, ``REMOVE``, the
+#: ``attribute_exists(#a)`` condition).
+_EXPRESSION_BYTES: Final = 4096 - 64
+_EXPRESSION_OPERATORS: Final = 300 - 4
+#: What one step adds to the update and to the condition expression, at most: bytes, operators.
+#: "#a.#n99 = :v99, "; "#a.#n99 = if_not_exists(#a.#n99, :zero) + :v99, " and
+#: " AND (attribute_not_exists(#a.#n99) OR attribute_type(#a.#n99, :N))"; "#a.#n99, ".
+_STEP_COST: Final = {
+    "set": ((16, 1), (0, 0)),
+    "add": ((48, 3), (68, 4)),
+    "remove": ((9, 0), (0, 0)),
+}
 #: How long ``create_table=True`` waits for a new table to become active.
 _CREATE_WAIT: Final = 60.0
 #: Rounds of the create-the-map race (another request created it first) before giving up.
@@ -136,7 +149,8 @@ class DynamoDBStore:
         increments: Mapping[str, int] | None = None,
     ) -> None:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, only those
-        names, atomically (in steps of `_CHUNK` names beyond that many).
+        names, atomically (in several ``UpdateItem`` steps beyond what one expression of
+        DynamoDB's takes: about 58 increments, or 100 names).
 
         An increment adds to the stored number (absent: 0) inside the same ``UpdateItem``; a
         stored value that is not a number fails the save with `ResponseError`, writing nothing.
@@ -163,8 +177,8 @@ class DynamoDBStore:
         for _, name, _ in steps:
             if not name:
                 raise ResponseError("attribute '' cannot be saved: DynamoDB names are not empty")
-        for start in range(0, len(steps), _CHUNK):
-            await self._update_step(key, steps[start : start + _CHUNK])
+        for chunk in _chunks(steps):
+            await self._update_step(key, chunk)
 
     async def aclose(self) -> None:
         """Close the client the store made (its connection pool); a client given is left open.
@@ -440,3 +454,24 @@ def _message(exc: Any) -> str:
 def _operation_name(operation: str) -> str:
     """``get_item`` -> ``GetItem``, as AWS names the operation (and IAM the action)."""
     return "".join(part.capitalize() for part in operation.split("_"))
+
+
+def _chunks(steps: list[tuple[str, str, Any]]) -> list[list[tuple[str, str, Any]]]:
+    """``steps`` in order, cut into ``UpdateItem``'s whose expressions keep within the limits."""
+    chunks: list[list[tuple[str, str, Any]]] = []
+    chunk: list[tuple[str, str, Any]] = []
+    used = [0, 0, 0, 0]  # update bytes, update operators, condition bytes, condition operators
+    for step in steps:
+        (update_bytes, update_ops), (condition_bytes, condition_ops) = _STEP_COST[step[0]]
+        cost = (update_bytes, update_ops, condition_bytes, condition_ops)
+        after = [total + more for total, more in zip(used, cost, strict=True)]
+        fits = after[0] <= _EXPRESSION_BYTES and after[2] <= _EXPRESSION_BYTES
+        fits = fits and after[1] <= _EXPRESSION_OPERATORS and after[3] <= _EXPRESSION_OPERATORS
+        if chunk and (len(chunk) == _CHUNK or not fits):
+            chunks.append(chunk)
+            chunk, after = [], list(cost)
+        chunk.append(step)
+        used = after
+    if chunk:
+        chunks.append(chunk)
+    return chunks
