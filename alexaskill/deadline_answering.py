@@ -79,8 +79,10 @@ class DeadlineAnswering(Answering):
             finally:
                 if progressive is not None:
                     progressive.cancel()
+            call.expired = True
+            return await self._answer_deadline(call, body, limit, threadpool, loop)
         call.expired = True
-        return await self._answer_deadline(call, body, limit, threadpool, loop)
+        return await self._answer_deadline(call, body, limit, threadpool, loop, started=False)
 
     def _progressive_later(self, call: Call, at: float) -> _Progressive | None:
         """Send `progressive_speech` at `time.perf_counter` ``at``, unless cancelled first."""
@@ -108,12 +110,21 @@ class DeadlineAnswering(Answering):
             logger.warning("automatic progressive response not sent: %s", exc)
 
     async def _answer_deadline(
-        self, call: Call, body: bytes | None, limit: float, threadpool: bool, loop: bool
+        self,
+        call: Call,
+        body: bytes | None,
+        limit: float,
+        threadpool: bool,
+        loop: bool,
+        *,
+        started: bool = True,
     ) -> Answer:
         handler = self.registry.resolve(call.envelope)
         exc = DeadlineExceeded(limit, None if handler is None else handler.name)
         if handler is None:
             fate = ""
+        elif not started:
+            fate = ": it was not started: no time was left"
         elif handler.is_async:
             fate = ": it was cancelled"
         else:

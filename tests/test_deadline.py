@@ -439,6 +439,35 @@ def test_lambda_uses_the_remaining_time_when_it_is_shorter(
     assert f"did not answer within {SHORT:g} s" in caplog.text
 
 
+class _BrokenContext:
+    def get_remaining_time_in_millis(self) -> int:
+        raise RuntimeError("not a real Lambda context")
+
+
+def test_lambda_with_no_time_left_answers_without_starting_the_handler(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Less left than the margin: the handler never ran, yet the log said it "did not answer
+    # within -0.2 s" and that "its thread runs on".
+    skill = Skill(DEFAULT_SKILL_ID)
+    ran: list[bool] = []
+
+    @skill.intent("Quick")
+    def quick() -> Response:
+        ran.append(True)
+        return speak("done")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = handler(skill)(lambda_event("Quick"), Context(100))
+    assert speech(answer) == DEADLINE_REPLY
+    assert ran == []
+    assert "did not answer within 0 s" in caplog.text
+    assert "it was not started: no time was left" in caplog.text
+    assert "runs on" not in caplog.text and "-0." not in caplog.text
+    # A context whose clock fails is no reason to fail the request: the skill's deadline holds.
+    assert speech(handler(skill)(lambda_event("Quick"), _BrokenContext())) == "done"
+
+
 def test_lambda_uses_the_skill_deadline_when_it_is_shorter(release: threading.Event) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
     seen: list[float] = []
