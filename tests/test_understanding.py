@@ -345,6 +345,10 @@ def test_a_model_from_code_and_its_dialog() -> None:
     assert understood.request is not None
     assert understood.request["intent"]["slots"]["people"]["value"] == "4"
     assert model_from_skill(skill).invocation is None
+    # An empty name is a name given, and refused as every other bad one ("" became "the skill").
+    for empty in ("", "  "):
+        with pytest.raises(InteractionModelError, match="the invocation name is empty"):
+            model_from_skill(skill, invocation=empty)
 
 
 def test_only_the_language_model_is_enough() -> None:

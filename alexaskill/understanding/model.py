@@ -371,7 +371,9 @@ def model_from_skill(
     """
     from ..interaction import build_interaction_model
 
-    data = build_interaction_model(skill, locale=locale, invocation=invocation or "the skill")
+    # Only None means none given: "" is a name, which the model's checks then call empty.
+    name = "the skill" if invocation is None else invocation
+    data = build_interaction_model(skill, locale=locale, invocation=name)
     model = InteractionModel.from_json(data, source="the skill's model")
     if invocation is None:
         model = InteractionModel(
