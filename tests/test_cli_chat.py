@@ -113,6 +113,20 @@ def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch)
     )
 
 
+def test_a_skill_file_is_imported_once(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The chat loaded the file for the skill, again for its model, and again at each /locale: a
+    # module that binds a port (or counts) when imported ran three times, and the model came
+    # from another Skill object than the one the chat talked to.
+    (workdir / "counted.py").write_text(
+        "with open('imports.txt', 'a') as log:\n    log.write('imported\\n')\n" + CAFE
+    )
+    said = "open the cafe\n/locale en-GB\nan espresso please\n"
+    code, out, err = chat(monkeypatch, said, "counted.py:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    assert "  skill:      One espresso. Anything else?\n" in out
+    assert (workdir / "imports.txt").read_text() == "imported\n"
+
+
 def test_chat_answers_alexas_service_apis_in_process(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

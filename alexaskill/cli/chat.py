@@ -146,9 +146,12 @@ class _Chat:
         self.conversation = self._conversation()
 
     def _model(self, locale: str | None) -> tuple[InteractionModel, str]:
-        spec = self.args.model if self.args.model is not None else self.args.app
+        if self.args.model is not None:
+            spec, skill = self.args.model, None
+        else:  # the APP's own model, from the skill the chat talks to
+            spec, skill = self.args.app, self.skill
         model, chosen, _ = load_understanding_model(
-            spec, locale=locale, invocation=self.args.invocation
+            spec, locale=locale, invocation=self.args.invocation, skill=skill
         )
         return model, chosen
 

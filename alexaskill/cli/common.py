@@ -210,11 +210,12 @@ def parse_now(text: str | None) -> datetime.datetime | None:
 
 
 def load_understanding_model(
-    spec: str, *, locale: str | None, invocation: str | None
+    spec: str, *, locale: str | None, invocation: str | None, skill: Skill | None = None
 ) -> tuple[InteractionModel, str, Skill | None]:
     """The interaction model MODEL names (a file, or an APP's code), its locale, and the skill.
 
-    The locale is ``locale``, else the file's name (``en-GB.json``), else en-US.
+    The locale is ``locale``, else the file's name (``en-GB.json``), else en-US. ``skill``, the
+    APP ``spec`` names loaded already, is used as it is: a file's module is not run again.
     """
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
@@ -227,7 +228,8 @@ def load_understanding_model(
             if invocation is not None:
                 model = dataclasses.replace(model, invocation=invocation)
             return model, chosen, None
-        skill = load_skill(spec)
+        if skill is None:
+            skill = load_skill(spec)
         chosen = locale or "en-US"
         return model_from_skill(skill, locale=chosen, invocation=invocation), chosen, skill
     except InteractionModelError as exc:
