@@ -260,6 +260,26 @@ def test_a_refused_request_fails_the_replay(workdir: Path) -> None:
     assert "hello.json: FAILED: HTTP 400" in err
 
 
+@pytest.mark.parametrize("context", [[1], {"System": "x"}, "x"])
+def test_a_context_that_is_no_object_fails_that_request(
+    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch, context: object
+) -> None:
+    text = json.dumps({"request": {"type": "LaunchRequest"}, "context": context})
+    (workdir / "odd.json").write_text(text)
+    code, out, err = run("replay", "skillapp:skill", "odd.json", "hello.json")
+    assert code == 1, err
+    assert "odd.json (LaunchRequest)\n  FAILED: HTTP 400: malformed request: " in out
+    assert "speech:     hello there" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code, out, err = run("replay", "skillapp:skill", "-")
+    assert code == 1, err
+    assert "FAILED: HTTP 400: malformed request: " in out
+    url = f"http://127.0.0.1:{free_port()}/"  # refreshed before it is sent: nobody listens
+    code, _, err = run("replay", "skillapp:skill", "odd.json", "--url", url)
+    assert code == 2
+    assert f"cannot connect to {url}" in err
+
+
 def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(workdir.parent)
     code, out, _ = run("replay", f"{workdir.name}/skillapp.py:skill", f"{workdir.name}/hello.json")

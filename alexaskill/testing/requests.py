@@ -240,13 +240,13 @@ def refresh(
     envelope["request"]["timestamp"] = timestamp(now)
     if locale is not None:
         envelope["request"]["locale"] = locale
-    if api_endpoint is not None:
-        system = (envelope.get("context") or {}).get("System")
-        if isinstance(system, dict):
-            system["apiEndpoint"] = api_endpoint
+    # A sample file may be malformed: what is not an object is left for the skill to refuse.
+    context = envelope.get("context")
+    system = context.get("System") if isinstance(context, dict) else None
+    if api_endpoint is not None and isinstance(system, dict):
+        system["apiEndpoint"] = api_endpoint
     if skill_id is not None:
-        system = (envelope.get("context") or {}).get("System") or {}
-        if isinstance(system.get("application"), dict):
+        if isinstance(system, dict) and isinstance(system.get("application"), dict):
             system["application"]["applicationId"] = skill_id
         session = envelope.get("session")
         if isinstance(session, dict) and isinstance(session.get("application"), dict):
