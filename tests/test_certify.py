@@ -378,6 +378,37 @@ def test_an_endpoint_stuck_on_tls_1_1_fails(start: Any, tls_files: tuple[Path, P
     assert outcome(report)["tls-certificate"] is None
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.pem", None, "missing.pem: no such file"),
+        ("folder", "", "folder: is a directory"),
+        ("empty.pem", b"", "empty.pem: not a PEM file of CA certificates"),
+        ("key.pem", b"\xff\xfe not PEM", "key.pem: not a PEM file of CA certificates"),
+        (
+            "cut.pem",
+            b"-----BEGIN CERTIFICATE-----\nMIIB!!\n-----END CERTIFICATE-----\n",
+            "cut.pem: not a PEM file of CA certificates",
+        ),
+    ],
+)
+def test_a_cafile_that_is_no_pem_file_is_a_usage_mistake(
+    weather_tls: str, tmp_path: Path, name: str, content: bytes | str | None, message: str
+) -> None:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.mkdir()
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["certify", weather_tls, "--allow-local", "--cafile", str(path)]
+    code = main(argv, stdout=out, stderr=err)
+    assert code == 2
+    assert out.getvalue() == ""
+    assert err.getvalue().startswith(f"alexaskill certify: error: --cafile {tmp_path}/")
+    assert message in err.getvalue() and err.getvalue().count("\n") == 1
+
+
 def test_a_deployed_endpoint_must_be_on_port_443(
     weather_tls: str, tls_files: tuple[Path, Path]
 ) -> None:

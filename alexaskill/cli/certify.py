@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .common import UsageError, help_text
 from .dev import DEV_PKI_ENV, dev_pki
-from .probes import ALEXA_TIMEOUT, Result, Target, capture_age_problem, check_url, run_probes
+from .probes import (
+    ALEXA_TIMEOUT,
+    Result,
+    Target,
+    capture_age_problem,
+    check_url,
+    run_probes,
+    tls_context,
+)
 
 if TYPE_CHECKING:
     from ..capture import Capture
@@ -31,6 +39,24 @@ def _load(path: str) -> Capture:
     if problem is not None:
         raise UsageError(f"--replay {path}: {problem}")
     return capture
+
+
+def _check_cafile(path: str) -> None:
+    # Read once before any check runs: the TLS check reads it only after a handshake succeeds.
+    import ssl
+
+    try:
+        tls_context(path)
+    except FileNotFoundError:
+        raise UsageError(f"--cafile {path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"--cafile {path}: is a directory; name a PEM file in it") from None
+    except ssl.SSLError:
+        raise UsageError(
+            f"--cafile {path}: not a PEM file of CA certificates (-----BEGIN CERTIFICATE-----)"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"--cafile {path}: {exc.strerror or exc}") from None
 
 
 def _notes(target: Target, capture: Capture | None) -> list[str]:
@@ -58,6 +84,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_url(args.url, allow_local=args.allow_local)
     if not args.timeout > 0:
         raise UsageError(f"--timeout {args.timeout}: must be a positive number of seconds")
+    if args.cafile is not None:
+        _check_cafile(args.cafile)
     from ..testing import DEFAULT_SKILL_ID
 
     capture = _load(args.replay) if args.replay is not None else None
