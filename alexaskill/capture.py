@@ -15,6 +15,7 @@ requests cannot fill the disk. Switch it on to get a capture, then off again.
 from __future__ import annotations
 
 import base64
+import binascii
 import itertools
 import logging
 import os
@@ -65,9 +66,21 @@ def load_capture(path: str | os.PathLike[str]) -> Capture:
     """Read a capture file; `ValueError` if it is not one."""
     data = Path(path).read_bytes()
     try:
-        return _decode(data)
+        capture = _decode(data)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise ValueError(f"{path}: not an alexaskill capture file ({exc})") from None
+    # What replaying it needs, checked here rather than once the replay is under way.
+    try:
+        capture.body_bytes()
+    except binascii.Error as exc:
+        raise ValueError(f"{path}: not an alexaskill capture file (body_base64: {exc})") from None
+    for name, value in capture.headers:
+        if any(ord(char) > 0xFF for char in name + value):
+            raise ValueError(
+                f"{path}: not an alexaskill capture file (header {name!r}: a character beyond "
+                "latin-1, where each character stands for one byte received)"
+            )
+    return capture
 
 
 class RequestCapture:

@@ -238,6 +238,13 @@ def capture_file(weather: str, captures: Path, dev_dir: Path) -> Path:
     Its timestamp is five minutes old, as a capture is by the time anyone replays it: the skill
     refuses it for that, and captures it all the same (capture comes before any check).
     """
+    return capture_request(weather, captures, dev_dir)
+
+
+def capture_request(
+    weather: str, captures: Path, dev_dir: Path, extra: dict[str, bytes] | None = None
+) -> Path:
+    """The file the skill captures of such a request, sent with the ``extra`` headers too."""
     from alexaskill.cli import DEV_CERT_URL
 
     pki = TestPKI.load_or_create(dev_dir, cert_url=DEV_CERT_URL)
@@ -247,9 +254,8 @@ def capture_file(weather: str, captures: Path, dev_dir: Path) -> Path:
     )
     body = (" " + json.dumps(envelope, indent=1) + "\n").encode()  # as Alexa's: odd whitespace
     before = set(captures.glob("*")) if captures.exists() else set()
-    answer = httpx.post(
-        weather, content=body, headers={"Content-Type": "application/json", **pki.sign(body)}
-    )
+    headers: dict[str, str | bytes] = {"Content-Type": "application/json", **pki.sign(body)}
+    answer = httpx.post(weather, content=body, headers={**headers, **(extra or {})})
     assert answer.status_code == 400 and "timestamp" in answer.json()["error"]
     (new,) = set(captures.glob("*")) - before
     return new
@@ -294,6 +300,44 @@ def test_replay_to_an_endpoint_that_accepts_everything_fails(
     code, report = certify(url, "--allow-local", "--replay", str(capture_file))
     assert code == 1
     assert {"replay", "replay-body-changed"} <= set(report["failed"])
+
+
+def test_replay_sends_captured_headers_that_are_not_ascii_as_received(
+    weather: str, captures: Path, dev_dir: Path
+) -> None:
+    # A proxy may add such a header; the capture keeps its bytes as latin-1 text.
+    file = capture_request(weather, captures, dev_dir, {"X-Forwarded-Note": b"caf\xe9 \xff"})
+    assert ("x-forwarded-note", "caf\xe9 \xff") in load_capture(file).headers
+    code, report = certify(weather, "--allow-local", "--dev", "--replay", str(file))
+    assert code == 0, report
+    assert "timestamp: too old" in detail(report, "replay")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"body_base64": "abcde"}, "body_base64: "),
+        ({"headers": [["x-note", "\u20ac"]]}, "header 'x-note': a character beyond latin-1"),
+    ],
+)
+def test_a_corrupt_capture_is_a_usage_mistake(
+    tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    from alexaskill.capture import RequestCapture
+
+    envelope = RequestFactory().envelope(
+        "LaunchRequest", now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
+    file = RequestCapture(tmp_path).write("/", [], b"\xff" + json.dumps(envelope).encode())
+    assert file is not None
+    file.write_text(json.dumps({**json.loads(file.read_text()), **change}))
+    out, err = io.StringIO(), io.StringIO()
+    url = f"http://127.0.0.1:{free_port()}/"
+    argv = ["certify", url, "--allow-local", "--replay", str(file)]
+    assert main(argv, stdout=out, stderr=err) == 2
+    assert out.getvalue() == ""
+    assert err.getvalue().startswith(f"alexaskill certify: error: --replay {file}: not an ")
+    assert message in err.getvalue() and err.getvalue().count("\n") == 1
 
 
 def test_a_fresh_capture_is_refused_until_it_is_old(tmp_path: Path) -> None:

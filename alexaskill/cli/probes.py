@@ -360,7 +360,10 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
 
     started = time.perf_counter()
     try:
-        response = client.post(url, content=probe.body, headers=dict(probe.headers))
+        # As bytes: httpx encodes str headers as ASCII, and a captured header may hold any byte
+        # (the capture keeps each as the latin-1 character of the same number).
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in probe.headers.items()]
+        response = client.post(url, content=probe.body, headers=headers)
     except httpx.TimeoutException:
         ms = (time.perf_counter() - started) * 1000
         return Result(
