@@ -735,6 +735,16 @@ def test_replay_standard_input_mistakes(
     assert message in err
 
 
+def test_replay_standard_input_that_is_not_utf8(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = (workdir / "hello.json").read_bytes() + b"\n\xff"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code, out, err = run("replay", "skillapp:skill", "-")
+    assert (code, out) == (2, "")
+    assert err == "alexaskill replay: error: standard input: not UTF-8 text\n"
+
+
 def test_a_request_piped_into_replay(workdir: Path) -> None:
     request = subprocess.run(
         [sys.executable, "-m", "alexaskill", "request", "IntentRequest", "--intent", "Hello"],

@@ -202,6 +202,14 @@ def test_mistakes(
     assert message in err
 
 
+def test_standard_input_that_is_not_utf8(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"open the cafe\n\xff\xfe caf\xe9\n"  # as PYTHONIOENCODING=utf-8:strict reads it
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["chat", "cafe:skill"], stdout=out, stderr=err) == 2
+    assert err.getvalue() == "alexaskill chat: error: standard input: not UTF-8 text\n"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

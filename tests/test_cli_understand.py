@@ -93,6 +93,14 @@ def test_one_utterance_per_line_of_standard_input(monkeypatch: pytest.MonkeyPatc
     assert request["intent"]["slots"]["duration"]["value"] == "PT10M"
 
 
+def test_standard_input_that_is_not_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"weather in paris\n\xff\xfe caf\xe9\n"  # as PYTHONIOENCODING=utf-8:strict reads it
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code, _, err = run("understand", "--model", MODEL_FILE)
+    assert code == 2
+    assert err == "alexaskill understand: error: standard input: not UTF-8 text\n"
+
+
 def test_the_model_of_an_app(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, out, _ = run(

@@ -28,6 +28,7 @@ from .common import (
     log_to,
     make_understander,
     parse_now,
+    stdin_not_text,
 )
 
 if TYPE_CHECKING:
@@ -372,6 +373,8 @@ def _lines(interactive: bool) -> Iterator[str]:
             line = input("> ") if interactive else sys.stdin.readline()
         except EOFError:
             return
+        except UnicodeDecodeError as exc:
+            raise stdin_not_text(exc) from None
         if not interactive and not line:
             return
         yield line.rstrip("\n")

@@ -174,6 +174,14 @@ def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
+def stdin_not_text(exc: UnicodeDecodeError) -> UsageError:
+    """The error for standard input its encoding cannot decode (strict decoding: UTF-8, say)."""
+    import codecs
+
+    encoding = "UTF-8" if codecs.lookup(exc.encoding).name == "utf-8" else exc.encoding
+    return UsageError(f"standard input: not {encoding} text")
+
+
 @contextlib.contextmanager
 def log_to(stream: TextIO, level: int) -> Iterator[None]:
     """Show the skill's log records of ``level`` and above on ``stream`` meanwhile."""

@@ -24,6 +24,7 @@ from .common import (
     is_local_url,
     load_skill,
     log_to,
+    stdin_not_text,
 )
 from .dev import dev_pki
 
@@ -56,7 +57,10 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
     other (``cat a.json b.json``, one per line, or ``alexaskill request`` piped in)."""
     from ..testing import load_request
 
-    text = sys.stdin.read()
+    try:
+        text = sys.stdin.read()
+    except UnicodeDecodeError as exc:
+        raise stdin_not_text(exc) from None
     decoder = json.JSONDecoder()
     loaded: list[tuple[str, dict[str, Any]]] = []
     position = 0

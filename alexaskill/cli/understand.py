@@ -8,16 +8,25 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
-from .common import help_text, load_understanding_model, make_understander, parse_now
+from .common import (
+    help_text,
+    load_understanding_model,
+    make_understander,
+    parse_now,
+    stdin_not_text,
+)
 
 
 def _utterances(args: argparse.Namespace) -> Iterator[str]:
     if args.utterances:
         yield from args.utterances
         return
-    for line in sys.stdin:
-        if line.strip():
-            yield line.rstrip("\n")
+    try:
+        for line in sys.stdin:
+            if line.strip():
+                yield line.rstrip("\n")
+    except UnicodeDecodeError as exc:
+        raise stdin_not_text(exc) from None
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
