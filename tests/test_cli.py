@@ -304,6 +304,7 @@ def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch
         (["replay", "skillapp:skill", "list.json"], "list.json: not an Alexa request envelope"),
         (["replay", "skillapp:skill", "hello.json", "--url", "ftp://x"], "expected an http(s)"),
         (["replay", "skillapp:skill", "hello.json", "--url", "http://h:99999/"], "the port is"),
+        (["replay", "skillapp:skill", "hello.json", "--url", "http://[::1"], "not a URL (Invalid"),
         (["serve", "skillapp"], "expected module:attribute"),
         (["serve", "skillapp:skill", "--ssl-certfile", "c.pem"], "go together"),
         (["serve", "skillapp:skill", "--ssl-certfile", "c", "--ssl-keyfile", "k"], "c: no such"),

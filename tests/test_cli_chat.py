@@ -192,6 +192,7 @@ def test_quit_stops_reading(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> N
         ([], "name the skill (APP) or its model"),
         (["--model", MODEL_FILE], "--model alone has no skill to talk to"),
         (["nope:skill"], "no module named 'nope'"),
+        (["cafe:skill", "--url", "http://[::1"], "--url 'http://[::1': not a URL (Invalid IPv6"),
     ],
 )
 def test_mistakes(

@@ -91,7 +91,10 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed [ of an IPv6 address
+        raise UsageError(f"--url {url!r}: not a URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--url {url!r}: expected an http(s) URL, e.g. http://127.0.0.1:8000/")
     try:
