@@ -477,6 +477,10 @@ def test_a_deployed_endpoint_must_be_on_port_443(
         (["https://skill.example.com:99999/"], "valid port"),
         (["https://skill.example.com/", "--replay", "/nonexistent.json"], "no such file"),
         (["https://skill.example.com/", "--timeout", "0"], "positive"),
+        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "nan"], "positive"),
+        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "inf"], "at most 86400 (a day)"),
+        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "1e300"], "--timeout 1e+300: "),
+        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "86401"], "at most 86400"),
     ],
 )
 def test_usage_mistakes_exit_2(argv: list[str], message: str) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..capture import Capture
 
 _MARK = {True: "PASS", False: "FAIL", None: "SKIP"}
+_MAX_TIMEOUT = 86400
 
 
 def _load(path: str) -> Capture:
@@ -82,8 +83,12 @@ def _notes(target: Target, capture: Capture | None) -> list[str]:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_url(args.url, allow_local=args.allow_local)
-    if not args.timeout > 0:
-        raise UsageError(f"--timeout {args.timeout}: must be a positive number of seconds")
+    # Capped where every platform's socket timeout can hold it (inf overflows them all).
+    if not 0 < args.timeout <= _MAX_TIMEOUT:
+        raise UsageError(
+            f"--timeout {args.timeout}: must be a positive number of seconds, at most "
+            f"{_MAX_TIMEOUT} (a day)"
+        )
     if args.cafile is not None:
         _check_cafile(args.cafile)
     from ..testing import DEFAULT_SKILL_ID
