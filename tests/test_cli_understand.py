@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import sys
@@ -119,6 +120,48 @@ def test_the_model_of_an_app(monkeypatch: pytest.MonkeyPatch) -> None:
     slots = request["intent"]["slots"]
     assert slots["city"]["value"] == "Paris"
     assert slots["date"]["value"] == "2026-11-30"
+
+
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        ("9999-12-31T23:59", "tomorrow"),
+        ("9999-12-31T23:59", "on christmas"),
+        ("0001-01-01T00:00", "yesterday"),
+        ("2026-11-29T12:00", "in two billion days"),
+    ],
+)
+def test_a_day_past_the_calendar_is_left_unresolved(
+    monkeypatch: pytest.MonkeyPatch, now: str, said: str
+) -> None:
+    monkeypatch.chdir(ROOT)
+    argv = ["--model", "examples.weather.app:skill", "--now", now, f"weather in paris {said}"]
+    code, out, err = run("understand", *argv)
+    assert (code, err) == (0, "")
+    [record] = lines(out)
+    request = record["request"]
+    assert isinstance(request, dict)
+    assert request["intent"]["name"] == "GetWeather"
+    assert "value" not in request["intent"]["slots"]["date"]
+
+
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        (dt.datetime(9999, 12, 31, 23, 59), "next friday"),
+        (dt.datetime(9999, 12, 31, 23, 59), "next weekend"),
+        (dt.datetime(9999, 12, 31, 23, 59), "the week after next"),
+        (dt.datetime(9999, 12, 31, 23, 59), "in two weeks"),
+        (dt.datetime(9999, 12, 31, 23, 59), "christmas"),
+        (dt.datetime(1, 1, 1), "last monday"),
+        (dt.datetime(1, 1, 1), "two days ago"),
+    ],
+)
+def test_dates_past_the_calendar_name_no_date(now: dt.datetime, said: str) -> None:
+    from alexaskill.understanding.languages.english.dates import date
+
+    assert date(said.split(), now) is None
+    assert date(said.split(), dt.datetime(2026, 11, 27)) is not None  # a Friday
 
 
 def test_the_locale_comes_from_the_file_name(tmp_path: Path) -> None:

@@ -261,12 +261,20 @@ def _shift(today: datetime.date, amount: int, unit: str) -> str | None:
 
 def date(words: Sequence[str], now: datetime.datetime) -> str | None:
     """AMAZON.DATE for the words of one slot, relative to the user's local ``now``."""
-    words = list(words)
+    try:
+        return _date(list(words), now.date())
+    except OverflowError:
+        # A day before 0001-01-01 or after 9999-12-31 (the day after 9999-12-31, two billion
+        # days from now): Python cannot name it, so the words name no date, as a day that
+        # does not exist ("february thirtieth") names none.
+        return None
+
+
+def _date(words: list[str], today: datetime.date) -> str | None:
     if len(words) > 1 and words[0] in ("on", "for", "by"):
         words = words[1:]
     if not words:
         return None
-    today = now.date()
     joined = " ".join(words)
     if len(words) == 1:
         match = _ISO_DAY.fullmatch(words[0])
@@ -299,8 +307,8 @@ def date(words: Sequence[str], now: datetime.datetime) -> str | None:
         month, day = holiday
         found = datetime.date(today.year, month, day)
         if found < today:
-            found = datetime.date(today.year + 1, month, day)
-        return _day(found)
+            found = _valid(today.year + 1, month, day)  # None after 9999
+        return None if found is None else _day(found)
     kind, rest = _modifier(words)
     if len(rest) == 1:
         word = rest[0]
