@@ -335,6 +335,35 @@ def test_user_mistakes_are_one_line_and_exit_2(
     assert "Traceback" not in err
 
 
+DEEP = "[" * 200_000 + "]" * 200_000  # past Python's recursion limit, which json.loads meets
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["replay", "skillapp:skill", "deep.json"], 2, "error: deep.json: not JSON (nested too"),
+        (["replay", "skillapp:skill", "-"], 2, "error: standard input: not JSON (nested too"),
+        (
+            ["replay", "skillapp:skill", "hello.json", "--alexa-api", "deep.json"],
+            2,
+            "error: --alexa-api deep.json: not JSON (nested too deeply",
+        ),
+        (["request", "LaunchRequest", "--field", "x=" + DEEP[197_000:-197_000]], 2, "too deeply"),
+        (["understand", "--model", "deep.json", "hi"], 2, "error: deep.json: not JSON (nested"),
+        (["model", "--check", "deep.json"], 1, "error: deep.json: not JSON (nested too deeply)"),
+    ],
+)
+def test_json_nested_too_deeply_to_read_is_not_json(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], code: int, message: str
+) -> None:
+    (workdir / "deep.json").write_text(DEEP)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(DEEP))
+    status, out, err = run(*argv)
+    assert status == code
+    assert message in out + err
+    assert "Traceback" not in err and (out + err).count("\n") <= 2
+
+
 def test_argparse_mistakes_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["model", "app:skill"]) == 2
     assert "--invocation" in capsys.readouterr().err

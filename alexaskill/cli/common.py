@@ -288,6 +288,8 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
         raise UsageError(f"--alexa-api {path}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"--alexa-api {path}: not JSON ({exc})") from None
+    except RecursionError:
+        raise UsageError(f"--alexa-api {path}: not JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise UsageError(f"--alexa-api {path}: expected a JSON object")
     try:

@@ -47,6 +47,8 @@ def _load_requests(files: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
             raise UsageError(f"{name}: not JSON (line {exc.lineno}: {exc.msg})") from None
         except UnicodeDecodeError:
             raise UsageError(f"{name}: not UTF-8 text") from None
+        except RecursionError:
+            raise UsageError(f"{name}: not JSON (nested too deeply)") from None
         except (OSError, ValueError) as exc:
             raise UsageError(str(exc) if str(exc).startswith(name) else f"{name}: {exc}") from None
     return loaded
@@ -74,12 +76,16 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
             document, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as exc:
             raise UsageError(f"standard input: not JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise UsageError("standard input: not JSON (nested too deeply)") from None
         try:
             loaded.append((label, load_request(document)))
         except (TypeError, ValueError):
             raise UsageError(
                 "standard input: not an Alexa request envelope (no 'request' object)"
             ) from None
+        except RecursionError:  # decoded, but its copy goes deeper
+            raise UsageError("standard input: not JSON (nested too deeply)") from None
     if not loaded:
         raise UsageError(
             "standard input is empty: pipe a request in, e.g. "

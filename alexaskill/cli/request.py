@@ -23,6 +23,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields[name] = json.loads(text)
         except ValueError:
             fields[name] = text
+        except RecursionError:
+            raise UsageError(f"--field {name}: JSON nested too deeply") from None
     slots: dict[str, Any] = {}
     for name, value in pairs(args.slot, "--slot"):
         # A slot named twice holds several values, as a multiple-value slot does.

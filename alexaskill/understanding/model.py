@@ -352,6 +352,8 @@ def load_model(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InteractionModelError([f"{path}: not JSON (line {exc.lineno}: {exc.msg})"]) from None
+    except RecursionError:
+        raise InteractionModelError([f"{path}: not JSON (nested too deeply)"]) from None
     return InteractionModel.from_json(data, source=str(path))
 
 
