@@ -350,7 +350,7 @@ DEEP = "[" * 200_000 + "]" * 200_000  # past Python's recursion limit, which jso
         ),
         (["request", "LaunchRequest", "--field", "x=" + DEEP[197_000:-197_000]], 2, "too deeply"),
         (["understand", "--model", "deep.json", "hi"], 2, "error: deep.json: not JSON (nested"),
-        (["model", "--check", "deep.json"], 1, "error: deep.json: not JSON (nested too deeply)"),
+        (["model", "--check", "deep.json"], 2, "error: deep.json: not JSON (nested too deeply)"),
     ],
 )
 def test_json_nested_too_deeply_to_read_is_not_json(

@@ -219,6 +219,40 @@ def test_check_a_model_file_with_conflicts_exits_1(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("nonexist.json", None, "nonexist.json: no such file"),
+        ("empty.json", b"", "empty.json: not JSON (line 1: Expecting value)"),
+        ("broken.json", b"{nope", "broken.json: not JSON (line 1: "),
+        ("latin1.json", b'{"x": "caf\xe9"}', "latin1.json: cannot be read ("),
+        ("custom", "directory", "custom/en-US.json: no such file"),
+    ],
+)
+def test_check_a_model_file_that_cannot_be_read_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: Any, message: str
+) -> None:
+    # Exit status 2, not 1: CI tells a mistyped path from a model with errors.
+    monkeypatch.chdir(tmp_path)
+    if content == "directory":
+        (tmp_path / name).mkdir()
+    elif content is not None:
+        (tmp_path / name).write_bytes(content)
+    code, out, err = run("model", "--check", name)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"alexaskill model: error: {message}")
+    assert err.count("\n") == 1
+
+
+def test_check_a_json_file_that_is_no_model_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "en-US.json"
+    path.write_text("[]")
+    code, out, _ = run("model", "--check", str(path))
+    assert code == 1
+    assert out.startswith("error: ")
+
+
 def test_check_an_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))

@@ -18,11 +18,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from ..interaction import InteractionModelError, model_warnings
     from ..understanding import (
         DEFAULT_SKILL_ID,
+        InteractionModel,
         check_model,
-        load_model,
         locale_of_file,
         model_from_skill,
     )
+    from ..understanding.model import read_model_file
 
     found: list[tuple[str, str]] = []
     skill_id = DEFAULT_SKILL_ID
@@ -30,9 +31,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     locale = args.locale or (locale_of_file(args.app) if from_file else None) or "en-US"
     common, by_locale = _invocations(args.invocation)
     invocation = by_locale.get(locale, common)
+    if from_file:
+        try:
+            data, source = read_model_file(args.app, locale=locale)
+        except InteractionModelError as exc:
+            # Exit status 2, as for any mistake in the command, not 1 (a model with errors): a
+            # mistyped path in CI is not mistaken for a model to fix.
+            raise UsageError("; ".join(exc.problems)) from None
     try:
         if from_file:
-            model = load_model(args.app, locale=locale)
+            model = InteractionModel.from_json(data, source=source)
             if invocation is not None:
                 model = dataclasses.replace(model, invocation=invocation)
         else:
@@ -211,7 +219,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="list what Amazon's build would refuse and the conflicts it lets pass (samples "
         "in two intents or understood as another intent, values shared by two slot types of "
-        "one intent); exit status 1 on errors",
+        "one intent); exit status 1 on errors, 2 for a model file that is missing or not JSON",
     )
     command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
     command.add_argument(

@@ -334,6 +334,17 @@ def load_model(
     """
     if isinstance(source, Mapping):
         return InteractionModel.from_json(source)
+    data, path = read_model_file(source, locale=locale)
+    return InteractionModel.from_json(data, source=path)
+
+
+def read_model_file(
+    source: str | os.PathLike[str], *, locale: str | None = None
+) -> tuple[Any, str]:
+    """The JSON of a model file (a directory: its ``<locale>.json``), and the file's path.
+
+    Raises `InteractionModelError` when the file is missing, cannot be read or is not JSON.
+    """
     path = Path(source)
     if path.is_dir():
         if locale is None:
@@ -354,7 +365,7 @@ def load_model(
         raise InteractionModelError([f"{path}: not JSON (line {exc.lineno}: {exc.msg})"]) from None
     except RecursionError:
         raise InteractionModelError([f"{path}: not JSON (nested too deeply)"]) from None
-    return InteractionModel.from_json(data, source=str(path))
+    return data, str(path)
 
 
 def locale_of_file(source: str | os.PathLike[str]) -> str | None:
