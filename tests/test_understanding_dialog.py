@@ -387,3 +387,27 @@ def test_turns_as_json() -> None:
     }
     assert data["heard"] == ["What size would you like?"]
     assert data["understood"]["intent"] == "OrderPizza"
+
+
+# --- validation windows at the ends of the calendar ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "start", "end", "value", "inside"),
+    [
+        # A window end past 9999-12-31 looped for ever (each day of the month refused).
+        (datetime.date(9999, 6, 1), "P0D", "P1Y", "9999-12-31", True),
+        (datetime.date(2026, 11, 29), "P0D", "P100000Y", "2030-01-01", True),
+        (datetime.date(2026, 11, 29), "P0D", "P999999999W", "2030-01-01", True),
+        (datetime.date(2026, 11, 29), "P100000Y", "P100001Y", "2030-01-01", False),
+        (datetime.date(1, 3, 1), "P0D", "P1D", "0001-03-01", True),
+    ],
+)
+def test_a_duration_window_past_the_calendar_is_clamped_to_it(
+    today: datetime.date, start: str, end: str, value: str, inside: bool
+) -> None:
+    from alexaskill.understanding.model import Validation
+    from alexaskill.understanding.validation import passes
+
+    rule = Validation("isInDuration", None, start=start, end=end)
+    assert passes(rule, value, {}, today) is inside

@@ -9,6 +9,7 @@ value between today moved by the rule's ``start`` and ``end`` (ISO 8601 duration
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Mapping
 from typing import Any
@@ -36,14 +37,18 @@ def _shift(today: datetime.date, raw: str | None) -> datetime.date | None:
         return None
     index = today.year * 12 + today.month - 1 + int(duration.years * 12 + duration.months)
     year, month = index // 12, index % 12 + 1
-    day = today.day
-    while True:
-        try:
-            moved = datetime.date(year, month, day)
-            break
-        except ValueError:
-            day -= 1
-    return moved + datetime.timedelta(weeks=duration.weeks, days=duration.days)
+    # A bound past either end of the calendar (a year after 9999) is that end: every date a
+    # user can say is on the same side of it.
+    if year > datetime.MAXYEAR:
+        return datetime.date.max
+    if year < datetime.MINYEAR:
+        return datetime.date.min
+    day = min(today.day, calendar.monthrange(year, month)[1])
+    days = duration.weeks * 7 + duration.days
+    try:
+        return datetime.date(year, month, day) + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max if days > 0 else datetime.date.min
 
 
 def passes(rule: Validation, value: str, entry: Mapping[str, Any], today: datetime.date) -> bool:
