@@ -404,6 +404,11 @@ def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
         assert server.started
         url = f"http://127.0.0.1:{port}/"
         code, out, _ = run("replay", "skillapp:skill", "hello.json", "--url", url)
+        sys.stdin, saved = io.StringIO("/launch\n"), sys.stdin
+        try:
+            chat_code, chat_out, _ = run("chat", "skillapp:skill", "--url", url)
+        finally:
+            sys.stdin = saved
     finally:
         server.should_exit = True
         thread.join(timeout=20)
@@ -413,6 +418,34 @@ def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
         "; the server does not trust the development key replay --url signs with: start it "
         "with `alexaskill serve skillapp:skill --dev`\n"
     ) in out
+    # chat --url said only "HTTP 400: certificate chain: download failed".
+    assert chat_code == 0
+    assert "  HTTP 400: certificate" in chat_out
+    assert (
+        "  (the server does not trust the development key chat --url signs with: start it with "
+        "`alexaskill serve skillapp:skill --dev`)\n"
+    ) in chat_out
+
+
+def test_a_url_whose_tls_certificate_is_not_trusted_says_so() -> None:
+    # replay/chat --url to `serve --ssl-certfile` with a self-signed certificate said "is the
+    # server running?": it was, but its certificate was refused.
+    import ssl
+
+    from alexaskill.cli.common import unreachable
+
+    refused = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    refused.verify_message = "self-signed certificate"
+    error = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED]")
+    error.__cause__ = refused
+    assert str(unreachable("https://127.0.0.1:8443/", error, "app:skill")) == (
+        "cannot connect to https://127.0.0.1:8443/: its TLS certificate is not trusted "
+        "(self-signed certificate); for a certificate of your own, name it in SSL_CERT_FILE"
+    )
+    nobody = httpx.ConnectError("[Errno 111] Connection refused")
+    assert "is the server running? Start it with `alexaskill serve app:skill --dev`" in str(
+        unreachable("http://127.0.0.1:1/", nobody, "app:skill")
+    )
 
 
 def test_load_skill_finds_attributes_by_dotted_path(workdir: Path) -> None:

@@ -28,7 +28,9 @@ from .common import (
     log_to,
     make_understander,
     parse_now,
+    refused_dev_key,
     stdin_not_text,
+    unreachable,
 )
 
 if TYPE_CHECKING:
@@ -89,11 +91,8 @@ class _HttpTransport:
         first_call = len(self.api.calls)
         try:
             response = self.http.post(self.url, content=body, headers=headers)
-        except httpx.ConnectError:
-            raise UsageError(
-                f"cannot connect to {self.url}: is the server running? Start it with "
-                f"`alexaskill serve {self.app_hint} --dev`"
-            ) from None
+        except httpx.ConnectError as exc:
+            raise unreachable(self.url, exc, self.app_hint) from None
         except httpx.HTTPError as exc:
             return SkillResponse(0, {"error": f"{type(exc).__name__}: {exc}"})
         try:
@@ -277,6 +276,11 @@ class _Chat:
             refused = reply.json
             reason = refused.get("error") if isinstance(refused, dict) else None
             out.write(f"  HTTP {reply.status_code}" + (f": {reason}" if reason else "") + "\n")
+            if self.args.url is not None and refused_dev_key(reply.status_code, reason):
+                out.write(
+                    "  (the server does not trust the development key chat --url signs with: "
+                    f"start it with `alexaskill serve {self.args.app or 'APP'} --dev`)\n"
+                )
             return
         body: dict[str, Any] = reply.json if isinstance(reply.json, dict) else {}
         found = body.get("response")

@@ -260,6 +260,31 @@ def make_understander(model: InteractionModel, locale: str, skill_id: str) -> Un
 # --- Alexa's service APIs for the commands that talk to a skill (replay, chat) --------------
 
 
+def refused_dev_key(status: int, reason: str | None) -> bool:
+    """Whether a server refused a request signed with the development key for its signature."""
+    return status == 400 and (reason or "").startswith(("certificate", "signature"))
+
+
+def unreachable(url: str, exc: Exception, app: str) -> UsageError:
+    """The error for a ``--url`` that no request reached: TLS refused it, or nothing listens."""
+    import ssl
+
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return UsageError(
+            f"cannot connect to {url}: its TLS certificate is not trusted "
+            f"({cause.verify_message}); for a certificate of your own, name it in SSL_CERT_FILE"
+        )
+    if cause is not None:
+        return UsageError(f"cannot connect to {url}: TLS failed ({cause.reason or cause})")
+    return UsageError(
+        f"cannot connect to {url}: is the server running? Start it with "
+        f"`alexaskill serve {app} --dev`"
+    )
+
+
 def is_local_url(url: str) -> bool:
     """Whether ``url`` names this machine (a loopback address or ``localhost``)."""
     from urllib.parse import urlsplit

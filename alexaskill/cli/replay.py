@@ -24,7 +24,9 @@ from .common import (
     is_local_url,
     load_skill,
     log_to,
+    refused_dev_key,
     stdin_not_text,
+    unreachable,
 )
 from .dev import dev_pki
 
@@ -147,12 +149,6 @@ def _failure(result: SkillResponse) -> str | None:
     return None
 
 
-def _refused_dev_key(result: SkillResponse) -> bool:
-    """Whether a server refused a request signed with the development key for its signature."""
-    reason = result.error or ""
-    return result.status_code == 400 and reason.startswith(("certificate", "signature"))
-
-
 def _show(result: SkillResponse, out: TextIO) -> None:
     lines = [("progressive", speech) for speech in result.progressive]
     if result.speech is not None:
@@ -236,11 +232,8 @@ def _send_url(
             first_call = len(api.calls)
             try:
                 response = http.post(url, content=body, headers=headers)
-            except httpx.ConnectError:
-                raise UsageError(
-                    f"cannot connect to {url}: is the server running? Start it with "
-                    f"`alexaskill serve {args.app} --dev`"
-                ) from None
+            except httpx.ConnectError as exc:
+                raise unreachable(url, exc, args.app) from None
             except httpx.HTTPError as exc:
                 result = SkillResponse(0, {"error": f"{type(exc).__name__}: {exc}"})
             else:
@@ -263,7 +256,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with log_to(err, logging.WARNING):
         for name, envelope, result in send(skill, requests, args):
             problem = _failure(result)
-            if problem is not None and args.url is not None and _refused_dev_key(result):
+            if (
+                problem is not None
+                and args.url is not None
+                and refused_dev_key(result.status_code, result.error)
+            ):
                 problem += (
                     f"; the server does not trust the development key replay --url signs with: "
                     f"start it with `alexaskill serve {args.app} --dev`"
