@@ -199,6 +199,16 @@ def test_check_a_clean_model_file() -> None:
     assert out.endswith("0 errors, 2 warnings\n")
 
 
+def test_check_writes_no_file_and_says_so_for_output(tmp_path: Path) -> None:
+    # --check -o FILE wrote nothing and said nothing of it, where --output-dir was refused.
+    written = tmp_path / "x.json"
+    for option in (["-o", str(written)], ["--output-dir", str(tmp_path)], ["--all-locales"]):
+        code, _, err = run("model", "--check", str(MODEL_FILE), *option)
+        assert code == 2
+        assert "--check writes no file and takes one --locale" in err
+    assert not written.exists()
+
+
 def test_check_a_model_file_with_conflicts_exits_1(tmp_path: Path) -> None:
     path = tmp_path / "en-US.json"
     path.write_text(

@@ -106,8 +106,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
 
     if args.check:
-        if args.all_locales or args.output_dir:
-            raise UsageError("--check takes one --locale (not --all-locales or --output-dir)")
+        if args.all_locales or args.output_dir or args.output:
+            raise UsageError(
+                "--check writes no file and takes one --locale (not --output, --output-dir or "
+                "--all-locales)"
+            )
         return _check(args, out)
     if is_model_file(args.app):
         raise UsageError(f"{args.app} is a model file: give it with --check, or name an APP")
