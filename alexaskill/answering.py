@@ -106,7 +106,7 @@ class Answering(Registration):
             if made:
                 # Saved once the reply is known to go out: an answer that ends in the apology
                 # (a reply that does not encode, say) saves nothing, so a retry is not a double.
-                await self._finish(made)
+                await self._save(made, call)
             return Answer(body, outcome)
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
@@ -212,6 +212,30 @@ class Answering(Registration):
             )
         return result
 
+    async def _save(self, made: _Made, call: Call) -> None:
+        """`_finish`, the deadline stood down first: past it, nothing is saved and the deadline
+        answers; before it, the save is waited for, however long, and the reply goes out.
+
+        A store's write runs on in its thread once begun, so a deadline cancelling it would have
+        the user hear "please try again" over a change made, which the retry makes twice.
+        """
+        watched = call.watched
+        if watched is None:
+            await self._finish(made)
+            return
+        if not watched[0].release(watched[1]):
+            import asyncio
+
+            await asyncio.sleep(0)  # takes the deadline's cancellation: nothing is saved
+        await self._finish(made)
+        late = time.perf_counter() - (call.deadline or 0.0)
+        if late > 0:
+            logger.warning(
+                "the deadline passed while the attributes were being saved: answered %.2f s "
+                "late, with the handler's reply (a save under way is not interrupted)",
+                late,
+            )
+
     async def _finish(self, made: _Made) -> None:
         """Finish the services of an answer whose code all returned (save what it changed)."""
         for service_type, service in made.items():
@@ -246,7 +270,7 @@ class Answering(Registration):
                     reply, name = await self._after(call, reply, name, threadpool, made)
                 response = check_reply(reply, call.envelope, handler=name)
                 body = encode_response(response, call.session_attributes)
-                await self._finish(made)  # once the reply is good, as in _answer
+                await self._save(made, call)  # once the reply is good, as in _answer
                 return Answer(body, "exception_handler")
             except Exception as failure:
                 logger.exception("exception handler %s failed", handler.name)

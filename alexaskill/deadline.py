@@ -94,6 +94,11 @@ class Watchdog:
             return True
         return False
 
+    def release(self, task: asyncio.Task[Any]) -> bool:
+        """Stop watching ``task`` before its deadline: True; False if the deadline has passed
+        already (its cancellation then reaches the task at its next ``await``)."""
+        return self._deadlines.pop(task, None) is not None
+
     def _tick(self) -> None:
         deadlines = self._deadlines
         if not deadlines:

@@ -62,6 +62,7 @@ class DeadlineAnswering(Answering):
             watched = watch(self._watchdog, at) if loop else None
             if watched is not None:
                 self._watchdog = watched[0]
+                call.watched = watched
             progressive = None
             if self.progressive_after is not None and watched is not None:
                 progressive = self._progressive_later(call, at - limit + self.progressive_after)

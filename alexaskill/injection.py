@@ -57,6 +57,7 @@ class Call:
         "response",
         "services",
         "session",
+        "watched",
     )
 
     def __init__(self, envelope: Envelope) -> None:
@@ -74,6 +75,8 @@ class Call:
         #: without one (the app answered through `DeadlineExceeded`).
         self.deadline: float | None = None
         self.expired = False
+        #: The watchdog and task that enforce the deadline (`alexaskill.deadline.watch`), or None.
+        self.watched: Any = None
         #: The reply so far, while after-request hooks run (None: an empty reply).
         self.response: Any = None
 

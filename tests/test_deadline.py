@@ -394,6 +394,48 @@ def test_progressive_options_are_checked(options: dict[str, Any], message: str) 
         Skill(DEFAULT_SKILL_ID, **options)
 
 
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_a_save_under_way_at_the_deadline_answers_with_the_handlers_reply(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture, asynchronous: bool
+) -> None:
+    # The handler returned and its change was being saved (the SQLite file locked by another
+    # writer) when the deadline passed: the save completed in its thread, yet the user heard
+    # "taking longer, please try again", and a retry counted twice.
+    import sqlite3
+
+    path = tmp_path / "points.db"
+    skill = Skill(DEFAULT_SKILL_ID, store=f"sqlite:///{path}", deadline=SHORT)
+
+    def add(attributes: Attributes) -> Response:
+        return speak(f"You have {attributes.increment('points', 5)} points.")
+
+    async def add_async(attributes: Attributes) -> Response:
+        return add(attributes)
+
+    skill.add_intent_handler("AddPoints", add_async if asynchronous else add)
+    with TestClient(skill) as client:
+        assert client.intent("AddPoints").speech == "You have 5 points."
+        locked = threading.Event()
+
+        def hold() -> None:
+            other = sqlite3.connect(path, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            locked.set()
+            time.sleep(SHORT * 1.5)
+            other.execute("COMMIT")
+            other.close()
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        locked.wait(WAIT)
+        with caplog.at_level(logging.WARNING, "alexaskill"):
+            second = client.intent("AddPoints")
+        holder.join()
+        assert second.speech == "You have 10 points."
+        assert "the deadline passed while the attributes were being saved" in caplog.text
+        assert client.intent("AddPoints").speech == "You have 15 points."
+
+
 # --- AWS Lambda ----------------------------------------------------------------------------------
 
 
