@@ -181,6 +181,11 @@ def test_the_locale_comes_from_the_file_name(tmp_path: Path) -> None:
         (["--model", MODEL_FILE, "--locale", "de-DE", "hi"], "does not know this language"),
         (["--model", MODEL_FILE, "--now", "tomorrow", "hi"], "--now 'tomorrow'"),
         (["--model", "no_such_module:skill", "hi"], "no module named 'no_such_module'"),
+        # Was "not JSON (line 1: Extra data)": the file was read as a model.
+        (
+            ["--model", str(ROOT / "examples/weather/app.py"), "hi"],
+            "app.py is Python, not a model file: name the skill in it, ",
+        ),
     ],
 )
 def test_mistakes_are_one_line_and_exit_2(argv: list[str], message: str) -> None:

@@ -229,6 +229,8 @@ def load_understanding_model(
     from ..interaction import InteractionModelError
     from ..understanding import load_model, locale_of_file, model_from_skill
 
+    if spec.endswith(".py") and is_model_file(spec):
+        raise UsageError(f"{spec} is Python, not a model file: name the skill in it, {spec}:skill")
     try:
         if is_model_file(spec):
             chosen = locale or locale_of_file(spec) or "en-US"
