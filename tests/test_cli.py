@@ -314,7 +314,15 @@ def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch
         (["request", "IntentRequest", "--intent", "X", "--slot", "city"], "expected NAME=VALUE"),
         (
             ["model", "skillapp:skill", "--invocation", "hello helper", "-o", "hello.json/x.json"],
-            "cannot write hello.json/x.json",
+            # Was "cannot write hello.json/x.json: File exists".
+            "cannot write hello.json/x.json: hello.json is a file, not a directory",
+        ),
+        (
+            [
+                *("model", "skillapp:skill", "--all-locales", "--invocation", "hello helper"),
+                *("--output-dir", "hello.json"),
+            ],
+            "cannot write hello.json/en-US.json: hello.json is a file, not a directory",
         ),
     ],
 )

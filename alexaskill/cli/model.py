@@ -170,6 +170,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)  # skill-package/interactionModels/…
             output.write_text(texts[locale], encoding="utf-8")
+        except FileExistsError:  # a parent that is a file, which mkdir reports so
+            blocking = next(p for p in output.parents if p.exists() and not p.is_dir())
+            raise UsageError(
+                f"cannot write {output}: {blocking} is a file, not a directory"
+            ) from None
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
         err.write(f"wrote {output}\n")
