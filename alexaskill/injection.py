@@ -167,7 +167,9 @@ class Hook:
         """Whether the hook runs for ``request``."""
         request_types, intents = self.request_types, self.intents
         if request_types is None and intents is None:
-            return True
+            # Every request but Alexa's CanFulfillIntent probe, whose answer carries
+            # canFulfillIntent alone: a hook runs for it only when scoped to it.
+            return request.type != "CanFulfillIntentRequest"
         if request_types is not None and request.type in request_types:
             return True
         if intents is None or request.type != "IntentRequest":

@@ -150,6 +150,47 @@ def test_after_hooks_skip_an_empty_reply_unless_they_take_none(skill_client: Any
     assert calls == ["ended", "takes none: None"]
 
 
+def test_hooks_that_apply_to_every_request_leave_alexas_canfulfill_probe_alone(
+    skill_client: Any,
+) -> None:
+    # The README's stamp hook added a card to the CanFulfillIntent answer, which may carry
+    # canFulfillIntent alone: the check refused it and the probe was answered NO.
+    from alexaskill import can_fulfill
+
+    calls: list[str] = []
+    skill = make_skill(calls)
+
+    @skill.before_request
+    def require_link(user: User) -> Response | None:
+        return None if user.access_token else speak("Please link your account.")
+
+    @skill.after_request
+    def stamp(response: Response) -> Response:
+        return response.replace(card=SimpleCard("Weather", "Brought to you by Weather"))
+
+    @skill.can_fulfill("GetWeather")
+    def can(city: str | None = None) -> Response:
+        return can_fulfill("YES", {"city": ("YES", "YES")})
+
+    seen: list[str] = []
+
+    def probe(response: Response) -> None:
+        seen.append("probe")  # scoped to it, a hook does run for it
+
+    skill.add_after_request(probe, request_types=["CanFulfillIntentRequest"])
+    slots = {"city": {"name": "city", "value": "Paris"}}
+    result = skill_client(skill).send(
+        "CanFulfillIntentRequest", intent={"name": "GetWeather", "slots": slots}
+    )
+    assert result.json["response"] == {
+        "canFulfillIntent": {
+            "canFulfill": "YES",
+            "slots": {"city": {"canUnderstand": "YES", "canFulfill": "YES"}},
+        }
+    }
+    assert seen == ["probe"]
+
+
 def test_hooks_share_the_requests_services(skill_client: Any) -> None:
     store = MemoryStore()
     skill = Skill(SKILL_ID, store=store)
