@@ -280,6 +280,15 @@ def analyse(
                     f"injected: requests of type {_types_of(request_classes)} carry no slots, and "
                     f"it is not one of {_injectable_names(service_types)}"
                 )
+            if Request in request_classes and param.default is param.empty and not optional:
+                # It answers requests that carry no slots (an unscoped hook, the fallback): a
+                # required slot would re-ask each of them.
+                raise ConfigurationError(
+                    f"{where}: slot parameter {param.name!r} is required, but it also answers "
+                    "requests that carry no slots (a launch, say): give it a default "
+                    f"({param.name}: {_type_name(param.annotation)} | None = None), or scope it "
+                    "to intents"
+                )
             getter = _slot_getter(where, param.name, annotation, param.default, optional)
             slots.append((param.name, param.annotation))
         elif isinstance(annotation, type) and issubclass(annotation, Envelope | Request | Intent):

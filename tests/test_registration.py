@@ -364,3 +364,42 @@ def test_an_exception_handler_with_an_unknown_annotation_is_a_configuration_erro
 
     with pytest.raises(ConfigurationError, match=r"cannot read its signature: .*NoSuchType"):
         skill.add_exception_handler(ValueError, handler)
+
+
+# --- slots where requests without slots come -----------------------------------------------------
+
+
+def test_a_required_slot_where_requests_without_slots_come_is_refused_at_registration() -> None:
+    # Accepted, then every LaunchRequest (or other request) the hook or fallback saw was
+    # answered "Sorry, I didn't catch that": the slot could never be there.
+    skill = Skill(SKILL_ID)
+
+    def remember(city: str) -> None:
+        return None
+
+    with pytest.raises(ConfigurationError, match="slot parameter 'city' is required"):
+        skill.add_before_request(remember)
+    with pytest.raises(ConfigurationError, match="slot parameter 'query' is required"):
+
+        @skill.fallback
+        def fallback(query: str) -> Response:
+            return speak(query)
+
+    # With a default, or scoped to intents (which may carry it), it is fine.
+    def remember_if_said(city: str | None = None) -> None:
+        return None
+
+    skill.add_before_request(remember_if_said)
+    skill.add_before_request(remember, intents=["GetWeather"])
+
+    @skill.fallback
+    def fallback_with_default(query: str = "") -> Response:
+        return speak(query or "Sorry?")
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Welcome."
+        assert client.intent("Other").speech == "Sorry?"
