@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -116,6 +117,11 @@ class Answering(Registration):
             failure = RuntimeError(f"the handler raised SystemExit({exc.code!r})")
             failure.__cause__ = exc
             return await self._recover(failure, call, threadpool)
+        except BaseException as exc:
+            stray = _stray_cancellation(exc)
+            if stray is None:
+                raise  # the request itself is cancelled (its deadline, a shutdown), or Ctrl-C
+            return await self._recover(stray, call, threadpool)
 
     async def _hooked(
         self, handler: Handler | None, call: Call, threadpool: bool, made: _Made
@@ -356,3 +362,22 @@ def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -
         return result
 
     return run
+
+
+def _stray_cancellation(exc: BaseException) -> RuntimeError | None:
+    """``exc`` as the handler's bug when it is a CancelledError the request's own task was not
+    asked for (a task the handler awaited was cancelled elsewhere), else None."""
+    asyncio = sys.modules.get("asyncio")  # not imported here: a Lambda cold start may need none
+    if asyncio is None or not isinstance(exc, asyncio.CancelledError):
+        return None
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running loop
+        return None
+    if task is None or task.cancelling():
+        return None
+    failure = RuntimeError(
+        "the handler let a CancelledError out: a task it awaited was cancelled, not the request"
+    )
+    failure.__cause__ = exc
+    return failure

@@ -781,3 +781,26 @@ def test_body_timeout_is_checked() -> None:
         with pytest.raises(ConfigurationError, match="body_timeout"):
             Skill(SKILL_ID, body_timeout=bad)
     assert Skill(SKILL_ID).body_timeout == 10.0
+
+
+# --- a CancelledError that is the handler's own ----------------------------------------------------
+
+
+def test_a_cancelled_error_from_a_task_the_handler_awaited_is_its_bug_not_a_500() -> None:
+    # A handler awaiting a task cancelled elsewhere let CancelledError out: the request itself
+    # was not being cancelled, yet the server answered 500 (uvicorn) and TestClient raised it.
+    skill = make_skill()
+
+    @skill.intent("Lookup")
+    async def lookup() -> Response:
+        task = asyncio.ensure_future(asyncio.sleep(10))
+        task.cancel()
+        await task
+        return speak("never")
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.intent("Lookup")
+    assert result.status_code == 200
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert isinstance(result.handler_error, RuntimeError)
+    assert "CancelledError" in str(result.handler_error)
