@@ -783,7 +783,7 @@ def test_body_timeout_is_checked() -> None:
     assert Skill(SKILL_ID).body_timeout == 10.0
 
 
-# --- a CancelledError that is the handler's own ----------------------------------------------------
+# --- a CancelledError that is the handler's own ----------------------------------------------
 
 
 def test_a_cancelled_error_from_a_task_the_handler_awaited_is_its_bug_not_a_500() -> None:

@@ -252,3 +252,16 @@ def test_ssml_alexa_would_refuse_is_what_alexa_says_and_ends_the_session() -> No
         assert said.turn.to_json()["heard"] == [
             "There was a problem with the requested skill's response."
         ]
+
+
+def test_a_slot_called_name_is_a_slot() -> None:
+    # TestClient.intent's own first parameter was called name: the README's HelloIntent with a
+    # slot "name" raised TypeError ("got multiple values for argument 'name'").
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("HelloIntent")
+    def hello(name: str = "world") -> Any:
+        return speak(f"Hello, {name}!")
+
+    with TestClient(skill) as client:
+        assert client.intent("HelloIntent", name="Ada").speech == "Hello, Ada!"

@@ -304,6 +304,7 @@ class TestClient:
     def intent(
         self,
         name: str,
+        /,
         *,
         dialog_state: str | None = None,
         confirmation_status: str = "NONE",
