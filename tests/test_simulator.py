@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
+from alexaskill import AlexaApi
 from alexaskill.cli.common import load_object
 from alexaskill.cli.dev import DEV_CERT_URL, DEV_PKI_ENV
 from alexaskill.cli.serve import _prepare
@@ -39,6 +40,13 @@ def pki(dev_dir: Path) -> TestPKI:
     return TestPKI.load_or_create(dev_dir, cert_url=DEV_CERT_URL)
 
 
+def _client(app: Any, **options: Any) -> StarletteClient:
+    """Starlette's test client as a browser on this machine asks: Host localhost (the
+    simulator refuses a name such as the client's default, testserver, which could be a
+    rebound one)."""
+    return StarletteClient(app, base_url="http://localhost", **options)
+
+
 def _served(spec: str, pki: TestPKI) -> Any:
     from alexaskill.simulator import with_simulator
 
@@ -47,7 +55,7 @@ def _served(spec: str, pki: TestPKI) -> Any:
 
 @pytest.fixture
 def http(pki: TestPKI) -> Iterator[StarletteClient]:
-    with StarletteClient(_served("skill", pki)) as client:
+    with _client(_served("skill", pki)) as client:
         yield client
 
 
@@ -106,7 +114,7 @@ def test_serve_dev_serves_the_page_and_its_files(
     monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
     app = _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None)
     assert isinstance(app, SimulatorApp)
-    with StarletteClient(app, follow_redirects=False) as http:
+    with _client(app, follow_redirects=False) as http:
         redirect = http.get("/_simulator")
         assert redirect.status_code == 307
         assert redirect.headers["location"].endswith("/_simulator/")
@@ -396,7 +404,7 @@ def test_only_json_posts_from_the_page_itself_are_answered(http: StarletteClient
     same = http.post(
         "/_simulator/api/turn",
         content=body,
-        headers={"Content-Type": "application/json", "Origin": "http://testserver"},
+        headers={"Content-Type": "application/json", "Origin": "http://localhost"},
     )
     assert same.status_code == 200
     assert http.get("/_simulator/api/turn").status_code == 405
@@ -410,8 +418,111 @@ def test_only_json_posts_from_the_page_itself_are_answered(http: StarletteClient
     )
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        # Each was a 500 with a traceback in the log.
+        (b'{"simulation": "simulation-1", "action": "say", "text": "\\ud800"}', "not Unicode"),
+        (
+            b'{"simulation": "simulation-1", "action": "audio", "event": "PlaybackStarted", '
+            b'"token": "\\udc00"}',
+            "not Unicode",
+        ),
+        (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+    ],
+)
+def test_bodies_that_broke_the_simulator_are_refused(
+    http: StarletteClient, body: bytes, reason: str
+) -> None:
+    response = http.post(
+        "/_simulator/api/turn", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("attacker.example:8000", 403),  # a rebound name: the page of another site
+        ("localhost:8000", 200),
+        ("app.localhost", 200),
+        ("127.0.0.1:8000", 200),
+        ("[::1]:8000", 200),
+        ("192.168.1.20:8000", 200),  # an address, not a name: no rebinding through it
+    ],
+)
+def test_only_a_loopback_name_or_an_address_may_host_the_page(
+    http: StarletteClient, host: str, status: int
+) -> None:
+    # The same-origin check compared Origin with the Host header, which a DNS-rebound page
+    # controls: attacker.example, resolving to 127.0.0.1, passed it and drove the skill.
+    body = json.dumps({"simulation": ID, "action": "say", "text": "help"})
+    response = http.post(
+        "/_simulator/api/turn",
+        content=body,
+        headers={"Content-Type": "application/json", "Host": host, "Origin": f"http://{host}"},
+    )
+    assert response.status_code == status
+    if status == 403:
+        assert "use localhost" in response.json()["error"]
+
+
+def test_the_service_api_calls_are_not_kept_after_their_turn(pki: TestPKI) -> None:
+    # FakeAlexaApi.calls grew by each call of every turn for the server's life.
+    from alexaskill import Skill, speak
+    from alexaskill.simulator import with_simulator
+
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.intent("Look", utterances=["look it up"])
+    async def look(api: AlexaApi) -> Any:
+        await api.progressive("Let me look.")
+        return speak("Found it.")
+
+    app = with_simulator(skill, pki=pki)
+    with _client(app) as client:
+        for _ in range(3):
+            result = turn(client, text="look it up")
+            assert [call["speech"] for call in result["turn"]["apiCalls"]] == ["Let me look."]
+        assert app.simulator.api.calls == []
+
+
+def test_a_skill_that_never_answers_ends_its_turn_and_not_the_simulator(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A turn to a skill without a deadline that never answered held the simulator's lock for
+    # ever: every page's turns hung (httpx's ASGI transport ignores the client's timeout).
+    import asyncio
+
+    from alexaskill import Skill, speak
+    from alexaskill.simulator import server, with_simulator
+
+    monkeypatch.setattr(server, "ANSWER_WAIT", 0.5)
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000", deadline=None)
+
+    @skill.intent("Stuck", utterances=["get stuck"])
+    async def stuck() -> Any:
+        await asyncio.sleep(60)
+        return speak("too late")
+
+    @skill.intent("Fine", utterances=["be fine"])
+    def fine() -> Any:
+        return speak("All fine.")
+
+    with _client(with_simulator(skill, pki=pki)) as client:
+        result = turn(client, text="get stuck")
+        assert result["turn"]["notes"] == [
+            "no answer from the skill within 0.5 s (Alexa waits about 8 s): Alexa says there "
+            "was a problem with the skill's response, and the session ends"
+        ]
+        other = {"simulation": "another-page-01", "action": "say", "text": "be fine"}
+        answer = client.post("/_simulator/api/turn", json=other).json()
+        assert answer["turn"]["heard"] == ["All fine."]
+
+
 def test_a_skill_mounted_in_a_bigger_app(pki: TestPKI) -> None:
-    with StarletteClient(_served("portal", pki)) as http:
+    with _client(_served("portal", pki)) as http:
         info = http.get("/_simulator/api/info").json()
         assert [skill["path"] for skill in info["skills"]] == ["/lighthouse/"]
         result = turn(http, text="how is the sea")
@@ -432,7 +543,7 @@ def test_an_app_without_a_skill_is_refused() -> None:
 
 def test_the_fake_service_apis_stop_with_the_app(pki: TestPKI) -> None:
     app = _served("skill", pki)
-    with StarletteClient(app) as http:
+    with _client(app) as http:
         turn(http, text="help")
         assert app.simulator._stack is not None
     assert app.simulator._stack is None and app.simulator._http is None
@@ -454,7 +565,7 @@ def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:
             Mount("/nested", routes=[Mount("/other", app=other)]),
         ]
     )
-    with StarletteClient(with_simulator(app, pki=pki)) as http:
+    with _client(with_simulator(app, pki=pki)) as http:
         skills = http.get("/_simulator/api/info").json()["skills"]
         assert [(item["path"], item["skillId"]) for item in skills] == [
             ("/lighthouse/", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"),
@@ -492,7 +603,7 @@ def with_model(pki: TestPKI, model: Path, spec: str = "skill") -> Any:
 def test_a_model_file_is_what_the_simulator_understands(pki: TestPKI, tmp_path: Path) -> None:
     # A sample only the file has, in the file's locale; the code's model is not consulted.
     path = model_file(tmp_path / "en-GB.json", ["what are the waves doing"])
-    with StarletteClient(with_model(pki, path)) as http:
+    with _client(with_model(pki, path)) as http:
         info = http.get("/_simulator/api/info").json()
         assert info["locales"] == ["en-GB"] and info["locale"] == "en-GB"
         # Opened by the file's invocation name: "open the skill" would not open it.
@@ -515,7 +626,7 @@ def test_a_model_file_is_what_the_simulator_understands(pki: TestPKI, tmp_path: 
 def test_an_edited_model_file_is_read_again_on_the_next_turn(pki: TestPKI, tmp_path: Path) -> None:
     # Edit the model while the server runs, say it again: no restart (nor --reload) needed.
     path = model_file(tmp_path / "en-US.json", ["what are the waves doing"])
-    with StarletteClient(with_model(pki, path)) as http:
+    with _client(with_model(pki, path)) as http:
         said = turn(http, text="how big is the swell")["turn"]
         assert said["understood"]["exact"] is False
         model_file(path, ["what are the waves doing", "how big is the swell"])
@@ -539,7 +650,7 @@ def test_a_model_directory_offers_each_of_its_locales(pki: TestPKI, tmp_path: Pa
     model_file(tmp_path / "en-US.json", ["how rough is the water"])
     model_file(tmp_path / "en-AU.json", ["how is the swell"], invocation="the lighthouse")
     (tmp_path / "notes.json").write_text("{}")
-    with StarletteClient(with_model(pki, tmp_path)) as http:
+    with _client(with_model(pki, tmp_path)) as http:
         info = http.get("/_simulator/api/info").json()
         assert info["locales"] == ["en-AU", "en-US"] and info["locale"] == "en-US"
         said = turn(http, text="how rough is the water")["turn"]
@@ -558,7 +669,7 @@ def test_a_model_file_named_after_no_locale_serves_every_locale(
     from alexaskill.understanding import supported_locales
 
     path = model_file(tmp_path / "model.json", ["what are the waves doing"])
-    with StarletteClient(with_model(pki, path)) as http:
+    with _client(with_model(pki, path)) as http:
         info = http.get("/_simulator/api/info").json()
         assert info["locales"] == list(supported_locales()) and info["locale"] == "en-US"
         said = turn(http, text="what are the waves doing", locale="en-IN")["turn"]

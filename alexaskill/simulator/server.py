@@ -14,7 +14,6 @@ JSON body cannot be sent across origins without a CORS preflight, which it never
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -34,12 +33,12 @@ if TYPE_CHECKING:
     from ..understanding import Understander
     from .session import DeviceEvent, Simulation, SkillTarget
 
+from .http import PREFIX, BadRequest, below_prefix, json_response, read_json, root
+
 __all__ = ["PREFIX", "Simulator"]
 
 logger = logging.getLogger("alexaskill.simulator")
 
-#: Where the simulator is served in the app.
-PREFIX: Final = "/_simulator"
 
 _STATIC: Final = {
     "index.html": "text/html; charset=utf-8",
@@ -64,18 +63,12 @@ DEVICES: Final = {
 _DEFAULT_LOCALE: Final = "en-US"
 _ACTIONS: Final = frozenset({"say", "launch", "end", "new_session", "configure", "audio", "button"})
 _SIMULATION_ID: Final = re.compile(r"[A-Za-z0-9_-]{8,64}")
-_MAX_BODY: Final = 64 * 1024
 _MAX_TEXT: Final = 2000
+#: Seconds a turn waits for the skill's answer: past Alexa's ~8 s, for the skill's own deadline
+#: (7 s by default) to answer first.
+ANSWER_WAIT: float = 10.0
 #: Pages remembered at once; the oldest is forgotten first.
 _MAX_SIMULATIONS: Final = 32
-
-
-class _BadRequest(Exception):
-    """A request of the page's the API refuses: HTTP ``status`` with a short JSON reason."""
-
-    def __init__(self, reason: str, status: int = 400) -> None:
-        super().__init__(reason)
-        self.status = status
 
 
 class Simulator:
@@ -136,28 +129,30 @@ class Simulator:
         from starlette.responses import RedirectResponse, Response
 
         request = Request(scope, receive)
-        path = _below_prefix(scope)
+        path = below_prefix(scope)
         response: Response
         if path == "":
-            response = RedirectResponse(_root(scope) + PREFIX + "/", status_code=307)
+            response = RedirectResponse(root(scope) + PREFIX + "/", status_code=307)
         elif path == "/api/info" and request.method in ("GET", "HEAD"):
             response = await self._json_call(request, self._info)
         elif path == "/api/turn":
             response = await self._json_call(request, self._turn)
         elif path.startswith("/api/"):
-            response = _json({"error": f"no such API: {path}"}, 404)
+            response = json_response({"error": f"no such API: {path}"}, 404)
         else:
             response = self._static(path, request.method)
         await response(scope, receive, send)
 
     async def _json_call(self, request: Any, call: Any) -> Any:
         try:
-            return _json(await call(request))
-        except _BadRequest as exc:
-            return _json({"error": str(exc)}, exc.status)
+            return json_response(await call(request))
+        except BadRequest as exc:
+            return json_response({"error": str(exc)}, exc.status)
         except Exception as exc:
             logger.exception("the simulator failed")
-            return _json({"error": f"the simulator failed: {type(exc).__name__}: {exc}"}, 500)
+            return json_response(
+                {"error": f"the simulator failed: {type(exc).__name__}: {exc}"}, 500
+            )
 
     def _static(self, path: str, method: str) -> Any:
         from starlette.responses import Response
@@ -166,7 +161,7 @@ class Simulator:
         if method not in ("GET", "HEAD"):
             return Response(status_code=405, headers={"Allow": "GET, HEAD"})
         if name not in _STATIC:
-            return _json({"error": f"no such file: {path}"}, 404)
+            return json_response({"error": f"no such file: {path}"}, 404)
         body = resources.files(__package__).joinpath("static", name).read_bytes()
         headers = {
             "Cache-Control": "no-cache",
@@ -216,26 +211,26 @@ class Simulator:
     async def _turn(self, request: Any) -> dict[str, Any]:
         import anyio.to_thread
 
-        asked = await _read_json(request)
+        asked = await read_json(request)
         simulation_id = asked.get("simulation")
         if not isinstance(simulation_id, str) or not _SIMULATION_ID.fullmatch(simulation_id):
-            raise _BadRequest("simulation: expected the page's id (8 to 64 letters or digits)")
+            raise BadRequest("simulation: expected the page's id (8 to 64 letters or digits)")
         action = asked.get("action")
         if action not in _ACTIONS:
-            raise _BadRequest(f"action: expected one of {', '.join(sorted(_ACTIONS))}")
+            raise BadRequest(f"action: expected one of {', '.join(sorted(_ACTIONS))}")
         text = asked.get("text", "")
         if not isinstance(text, str) or len(text) > _MAX_TEXT:
-            raise _BadRequest(f"text: expected a string of at most {_MAX_TEXT} characters")
+            raise BadRequest(f"text: expected a string of at most {_MAX_TEXT} characters")
         locale = asked.get("locale", self.locale)
         self._check_locale(locale)
         interfaces = asked.get("interfaces", list(DEVICES["speaker"]))
         if not isinstance(interfaces, list) or not all(item in INTERFACES for item in interfaces):
-            raise _BadRequest(f"interfaces: expected a list of {', '.join(INTERFACES)}")
+            raise BadRequest(f"interfaces: expected a list of {', '.join(INTERFACES)}")
         index = asked.get("skill", 0)
         if not isinstance(index, int) or isinstance(index, bool):
-            raise _BadRequest("skill: expected the index of a skill of /api/info")
+            raise BadRequest("skill: expected the index of a skill of /api/info")
         if not 0 <= index < len(self.targets):
-            raise _BadRequest(f"skill: no skill {index} (there are {len(self.targets)})")
+            raise BadRequest(f"skill: no skill {index} (there are {len(self.targets)})")
         event = None
         if action in ("audio", "button"):
             from .session import audio_event, button_press
@@ -243,7 +238,7 @@ class Simulator:
             try:
                 event = (audio_event if action == "audio" else button_press)(asked, interfaces)
             except ValueError as exc:
-                raise _BadRequest(str(exc)) from None
+                raise BadRequest(str(exc)) from None
         self._start()
 
         def work() -> dict[str, Any]:
@@ -259,7 +254,7 @@ class Simulator:
             where = "is not understood here"
             if self.model is not None:
                 where = f"has no model in {self.model}"
-            raise _BadRequest(f"locale: {locale!r} {where}; one of {', '.join(self.locales)}")
+            raise BadRequest(f"locale: {locale!r} {where}; one of {', '.join(self.locales)}")
 
     def _locales(self) -> tuple[tuple[str, ...], str]:
         """The locales to offer, and the first: every locale understood here, or the model's."""
@@ -346,7 +341,7 @@ class Simulator:
         try:
             return simulation.configure(locale, interfaces)
         except (ConfigurationError, InteractionModelError) as exc:
-            raise _BadRequest(_model_problem(exc, locale)) from None
+            raise BadRequest(_model_problem(exc, locale)) from None
 
     def _simulation(
         self,
@@ -377,7 +372,7 @@ class Simulator:
                 interfaces=DEVICES["speaker"],
             )
         except (ConfigurationError, InteractionModelError) as exc:
-            raise _BadRequest(_model_problem(exc, self.locale)) from None
+            raise BadRequest(_model_problem(exc, self.locale)) from None
         if known is not None:
             notes.append(f"now talking to the skill at {self.targets[index].path}")
         self._simulations[simulation_id] = (index, simulation)
@@ -440,13 +435,20 @@ class Simulator:
         return anyio.from_thread.run(self._post_async, path, body, dict(headers))
 
     async def _post_async(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        import anyio
+
         assert self._http is not None
-        response = await self._http.post(path, content=body, headers=headers)
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = {"error": response.text[:200]} if response.text else None
-        return response.status_code, payload
+        # httpx's ASGI transport ignores the client's timeout: a skill without a deadline that
+        # never answered held the turn, and the lock every page's turns take, for ever.
+        with anyio.move_on_after(ANSWER_WAIT):
+            response = await self._http.post(path, content=body, headers=headers)
+            try:
+                payload = response.json()
+            except ValueError:
+                payload = {"error": response.text[:200]} if response.text else None
+            return response.status_code, payload
+        wait = f"{ANSWER_WAIT:g} s (Alexa waits about 8 s)"
+        return 0, {"error": f"no answer from the skill within {wait}"}
 
     async def aclose(self) -> None:
         """Stop serving the fake service APIs and close the client (the app's shutdown)."""
@@ -471,48 +473,3 @@ def _model_problem(exc: Exception, locale: str) -> str:
     problems = getattr(exc, "problems", None)
     text = "; ".join(problems) if problems else str(exc)
     return f"the skill's interaction model for {locale}: {text}"
-
-
-def _root(scope: Scope) -> str:
-    root: str = scope.get("root_path", "")
-    return root
-
-
-def _below_prefix(scope: Scope) -> str:
-    path: str = scope["path"]
-    root = _root(scope)
-    if root and path.startswith(root):
-        path = path[len(root) :]
-    return path[len(PREFIX) :]
-
-
-def _json(value: Any, status: int = 200) -> Any:
-    from starlette.responses import Response
-
-    body = json.dumps(value, ensure_ascii=False).encode()
-    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-    return Response(body, status, headers=headers, media_type="application/json")
-
-
-async def _read_json(request: Any) -> dict[str, Any]:
-    if request.method != "POST":
-        raise _BadRequest("POST a JSON object", 405)
-    content_type = request.headers.get("content-type", "")
-    if not content_type.lower().startswith("application/json"):
-        raise _BadRequest("expected application/json", 415)
-    origin = request.headers.get("origin")
-    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
-        # Another site's page in the developer's browser: no signed requests for it.
-        raise _BadRequest(f"origin {origin} may not use the simulator", 403)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_BODY:
-            raise _BadRequest("request body too large", 413)
-    try:
-        value = json.loads(body)
-    except ValueError:
-        raise _BadRequest("the body is not JSON") from None
-    if not isinstance(value, dict):
-        raise _BadRequest("expected a JSON object")
-    return value

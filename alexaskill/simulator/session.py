@@ -259,6 +259,9 @@ class Simulation:
         sent = self.transport.sent[first_sent:]
         del self.transport.sent[:]
         calls = self.api.calls[first_call:]
+        # Read, then forgotten (turns run one at a time, under the Simulator's lock): the fake
+        # serves the server's whole life and would otherwise keep every call.
+        del self.api.calls[:]
         data = turn.to_json()
         for exchange, record in zip(data["exchanges"], sent, strict=False):
             exchange["envelope"] = record.envelope

@@ -238,9 +238,15 @@ class Conversation:
             self._end_session()
             return
         if reply.status_code != 200 or not isinstance(reply.json, dict):
+            error = reply.json.get("error") if isinstance(reply.json, dict) else None
+            what = (
+                str(error or "no answer from the skill")
+                if reply.status_code == 0  # none came: a transport's timeout or error
+                else f"the skill answered HTTP {reply.status_code}"
+            )
             turn.notes.append(
-                f"the skill answered HTTP {reply.status_code}: Alexa says there was a problem "
-                "with the skill's response, and the session ends"
+                f"{what}: Alexa says there was a problem with the skill's response, and the "
+                "session ends"
             )
             self._end_session()
             return

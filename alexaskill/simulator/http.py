@@ -1,0 +1,102 @@
+"""The simulator API's HTTP side: reading the page's JSON requests, and answering them."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from starlette.types import Scope
+
+__all__ = ["PREFIX", "BadRequest", "below_prefix", "json_response", "read_json", "root"]
+
+#: Where the simulator is served in the app.
+PREFIX: Final = "/_simulator"
+_MAX_BODY: Final = 64 * 1024
+
+
+class BadRequest(Exception):
+    """A request of the page's the API refuses: HTTP ``status`` with a short JSON reason."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def root(scope: Scope) -> str:
+    """The app's root path (its mount point, if mounted)."""
+    base: str = scope.get("root_path", "")
+    return base
+
+
+def _loopback_or_address(host: str) -> bool:
+    """Whether ``host`` (the Host header's name) is loopback by name, or an IP address.
+
+    DNS rebinding (a page of another site, its name made to resolve to 127.0.0.1) always comes
+    with a name: an address typed in the browser, or localhost, cannot be one.
+    """
+    import ipaddress
+
+    name = host.lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def below_prefix(scope: Scope) -> str:
+    path: str = scope["path"]
+    base = root(scope)
+    if base and path.startswith(base):
+        path = path[len(base) :]
+    return path[len(PREFIX) :]
+
+
+def json_response(value: Any, status: int = 200) -> Any:
+    from starlette.responses import Response
+
+    body = json.dumps(value, ensure_ascii=False).encode()
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    return Response(body, status, headers=headers, media_type="application/json")
+
+
+async def read_json(request: Any) -> dict[str, Any]:
+    if request.method != "POST":
+        raise BadRequest("POST a JSON object", 405)
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("application/json"):
+        raise BadRequest("expected application/json", 415)
+    host = request.url.hostname or ""
+    if not _loopback_or_address(host):
+        # A name that may have been rebound to this machine: the Origin check below compares
+        # with the Host header, which such a page sets, so it would pass.
+        raise BadRequest(
+            f"host {host} may not use the simulator: use localhost or the machine's address",
+            403,
+        )
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        # Another site's page in the developer's browser: no signed requests for it.
+        raise BadRequest(f"origin {origin} may not use the simulator", 403)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _MAX_BODY:
+            raise BadRequest("request body too large", 413)
+    try:
+        value = json.loads(body)
+        # JSON's \\ud800 escapes make strings Python holds but cannot encode as UTF-8: each
+        # would fail later, signing the request for the skill.
+        json.dumps(value, ensure_ascii=False).encode()
+    except RecursionError:
+        raise BadRequest("the body is not JSON (nested too deeply)") from None
+    except UnicodeEncodeError:
+        raise BadRequest("the body holds text that is not Unicode (a lone surrogate)") from None
+    except ValueError:
+        raise BadRequest("the body is not JSON") from None
+    if not isinstance(value, dict):
+        raise BadRequest("expected a JSON object")
+    return value
