@@ -4,6 +4,7 @@ on real servers on 127.0.0.1 stopped by PID (``--dev`` with ``replay --url``: te
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -106,6 +107,35 @@ def test_serve_refuses_what_cannot_serve_before_it_starts(
     assert done.returncode == 2, done.stderr
     assert error.format(bad=bad) in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "warned"),
+    [
+        ("0.0.0.0", True),
+        ("192.168.1.20", True),
+        ("devbox", True),
+        ("127.0.0.1", False),
+        ("::1", False),
+        ("localhost", False),
+    ],
+)
+def test_serve_dev_beyond_loopback_warns(
+    caplog: pytest.LogCaptureFixture, host: str, warned: bool
+) -> None:
+    # --dev --host 0.0.0.0 said only where the simulator was, at INFO: anyone reaching the port
+    # drives the skill with requests the development key signs.
+    from alexaskill.cli.serve import _log_simulator
+
+    args = parser().parse_args(["serve", WEATHER, "--dev", "--host", host])
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        _log_simulator(args)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert bool(warnings) is warned
+    if warned:
+        assert (
+            "not a loopback address: whoever reaches port 8000 can drive the skill" in (warnings[0])
+        )
 
 
 def pids(output: str) -> set[int]:

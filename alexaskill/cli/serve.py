@@ -207,6 +207,25 @@ def _log_simulator(args: argparse.Namespace) -> None:
         scheme = "https" if args.ssl_certfile is not None else "http"
         host = f"[{args.host}]" if ":" in args.host else args.host
         logger.info("--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port)
+        if not _loopback(args.host):
+            logger.warning(
+                "--dev on %s, not a loopback address: whoever reaches port %d can drive the "
+                "skill through the simulator and read the requests the development key signs. "
+                "Serve --dev on 127.0.0.1 (the default), or keep the port behind a firewall.",
+                args.host,
+                args.port,
+            )
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: whatever it resolves to
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
