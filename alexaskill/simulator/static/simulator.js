@@ -520,7 +520,8 @@
   function turnView(turn, userLine, interrupt = true) {
     const item = el("li", { class: "turn" });
     if (userLine) item.append(userLine);
-    item.append(understoodView(turn.understood));
+    const understood = understoodView(turn.understood);
+    if (understood) item.append(understood); // append(null) would show the text "null"
     const segments = [];
     const audio = [];
     for (const exchange of turn.exchanges || []) {
