@@ -235,15 +235,14 @@ class Simulation:
 
     def device(self, event: DeviceEvent) -> dict[str, Any]:
         """The device reports ``event`` (its audio player's, or a media button pressed)."""
+        from ..ssml import response_ssml_error
         from ..understanding import turns
 
         def step() -> Turn:
             reply = self.transport.send_event(event.request, event.player)
-            return turns.Turn(
-                None,
-                exchanges=[turns.Exchange(event.request, reply)],
-                session_open=self.conversation.in_session,
-            )
+            exchange = turns.Exchange(event.request, reply)
+            exchange.refusal = response_ssml_error(exchange.response)
+            return turns.Turn(None, exchanges=[exchange], session_open=self.conversation.in_session)
 
         return self._run(step)
 

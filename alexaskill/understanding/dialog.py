@@ -251,7 +251,7 @@ class Conversation:
             self._end_session()
             return
         response = exchange.response
-        refusal = response_ssml_error(response)
+        refusal = exchange.refusal = response_ssml_error(response)
         if refusal is not None:
             turn.prompts.append(PROBLEM_WITH_RESPONSE)
             turn.notes.append(f"Alexa refuses the answer ({refusal}): the session ends")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..ssml import response_ssml_error, strip_tags
+from ..ssml import strip_tags
 from .result import Understanding
 
 __all__ = ["Exchange", "Reply", "Transport", "Turn", "speech_of"]
@@ -45,6 +45,8 @@ class Exchange:
 
     request: dict[str, Any]
     reply: Reply
+    #: Why Alexa refuses the reply (`alexaskill.ssml.response_ssml_error`), set as it is read.
+    refusal: str | None = None
 
     @property
     def response(self) -> dict[str, Any]:
@@ -86,10 +88,9 @@ class Turn:
         """Everything the user heard this turn, in order: the skill's speech, Alexa's prompts."""
         spoken = []
         for exchange in self.exchanges:
-            response = exchange.response
-            if response_ssml_error(response) is not None:
+            if exchange.refusal is not None:
                 continue  # refused: Alexa says PROBLEM_WITH_RESPONSE (a prompt) instead
-            speech = speech_of(response.get("outputSpeech"))
+            speech = speech_of(exchange.response.get("outputSpeech"))
             if speech:
                 spoken.append(speech)
         return spoken + self.prompts
