@@ -13,6 +13,7 @@ import pytest
 from msgspec import UNSET, UnsetType
 
 from alexaskill import responses, ssml
+from alexaskill.directives import AudioPlayer, Dialog
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import (
     MAX_RESPONSE_BYTES,
@@ -539,8 +540,28 @@ def test_simple_card_checks_any_value() -> None:
     with pytest.raises(ResponseError, match=r"card text .* is 9007 characters"):
         SimpleCard("Weather", Text("x"))
     assert SimpleCard("Weather", None) == SimpleCard("Weather", None)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
+    with pytest.raises(ResponseError, match=r"card\.content must be a str, not int"):
         SimpleCard("Weather", 42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: SimpleCard(7, "x"), r"card\.title must be a str, not int"),  # type: ignore[arg-type]
+        (lambda: StandardCard("t", b"x"), r"card\.text must be a str, not bytes"),  # type: ignore[arg-type]
+        (
+            lambda: StandardCard("t", "x", small_image_url=5),  # type: ignore[arg-type]
+            r"card\.image\.smallImageUrl must be an HTTPS URL, not 5",
+        ),
+        (
+            lambda: StandardCard("t", "x", large_image_url="https://"),
+            r"card\.image\.largeImageUrl must be an HTTPS URL, not 'https://'",
+        ),
+    ],
+)
+def test_a_card_field_of_the_wrong_kind_is_refused_by_name(make: Any, message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        make()
 
 
 def test_reprompt_directives_become_a_checked_tuple() -> None:
@@ -549,3 +570,19 @@ def test_reprompt_directives_become_a_checked_tuple() -> None:
     assert reprompt.directives == (directive,)
     with pytest.raises(ResponseError, match=r"reprompt\.directives"):
         Reprompt(directives=[42])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    "directive",
+    [
+        AudioPlayer.Play("https://example.com/a.mp3", token="t"),
+        Dialog.Delegate(),
+        {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}},
+    ],
+    ids=["typed-play", "typed-delegate", "raw-apl"],
+)
+def test_a_reprompt_takes_apl_for_audio_directives_only(directive: Any) -> None:
+    # Amazon: a reprompt's directives may only be Alexa.Presentation.APLA.RenderDocument; a
+    # Play sent there was also laid out flat (no audioItem.stream), which Alexa cannot read.
+    with pytest.raises(ResponseError, match=r"reprompt\.directives\[0\] is .*APLA"):
+        Reprompt(output_speech=PlainTextSpeech("x"), directives=[directive])

@@ -32,11 +32,15 @@ class Card(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_
     """Base of the cards shown in the Alexa app and on screens."""
 
 
-def _check_card_text(*parts: str | None) -> None:
+def _check_card_text(*fields: tuple[str, str | None]) -> None:
+    """Each field (its JSON name, its value) a str or None, their length within the limit."""
     total = 0
-    for part in parts:
-        if part:
-            total += len(part)
+    for name, part in fields:
+        if part is None:
+            continue
+        if not isinstance(part, str):
+            raise ResponseError(f"card.{name} must be a str, not {type(part).__name__}")
+        total += len(part)
     if total > MAX_CARD_TEXT:
         raise ResponseError(
             f"card text (title, text and image URLs) is {total} characters; "
@@ -58,14 +62,15 @@ class SimpleCard(Card, tag="Simple", frozen=True):
             or type(content) is not str
             or len(title) + len(content) > MAX_CARD_TEXT
         ):
-            _check_card_text(title, content)
+            _check_card_text(("title", title), ("content", content))
 
 
 def _check_image_url(field: str, url: str | None) -> None:
     if url is None:
         return
-    if url[:8].lower() != "https://":
-        raise ResponseError(f"card.image.{field} must be an HTTPS URL, not {url[:80]!r}")
+    if not isinstance(url, str) or url[:8].lower() != "https://" or len(url) == 8:
+        shown = url[:80] if isinstance(url, str) else url
+        raise ResponseError(f"card.image.{field} must be an HTTPS URL, not {shown!r}")
     _check_length(f"card.image.{field}", url, MAX_IMAGE_URL)
 
 
@@ -80,7 +85,12 @@ class StandardCard(Card, tag="Standard", frozen=True):
     def __post_init__(self) -> None:
         _check_image_url("smallImageUrl", self.small_image_url)
         _check_image_url("largeImageUrl", self.large_image_url)
-        _check_card_text(self.title, self.text, self.small_image_url, self.large_image_url)
+        _check_card_text(
+            ("title", self.title),
+            ("text", self.text),
+            ("image.smallImageUrl", self.small_image_url),
+            ("image.largeImageUrl", self.large_image_url),
+        )
 
     def _wire(self) -> _StandardCardWire:
         """The card as Alexa wants it: image URLs nested under ``image``."""

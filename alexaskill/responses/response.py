@@ -27,11 +27,16 @@ __all__ = [
 ]
 
 
+#: The one directive a reprompt may carry (Amazon's Request and Response JSON Reference).
+_REPROMPT_DIRECTIVE: Final = "Alexa.Presentation.APLA.RenderDocument"
+
+
 class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, kw_only=True):
     """What Alexa says if the user stays silent: ``{"outputSpeech": {…}}``."""
 
     output_speech: OutputSpeech | UnsetType = UNSET
-    #: Reprompt directives (APL for audio); same rules as `Response.directives`.
+    #: Reprompt directives: only ``Alexa.Presentation.APLA.RenderDocument`` (APL for audio), as
+    #: typed or raw directives are given in `Response.directives`.
     directives: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
@@ -43,6 +48,13 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
         directives = self.directives
         if directives or type(directives) is not tuple:  # the usual () needs no call
             _set_directives(self, "reprompt.directives")
+            for index, directive in enumerate(self.directives):
+                type_ = directive_type(directive)
+                if type_ != _REPROMPT_DIRECTIVE:
+                    raise ResponseError(
+                        f"reprompt.directives[{index}] is {type_}; a reprompt takes only "
+                        f"{_REPROMPT_DIRECTIVE} (APL for audio)"
+                    )
 
 
 def _set_directives(struct: Response | Reprompt, field: str) -> None:
