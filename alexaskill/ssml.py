@@ -20,7 +20,8 @@ Ways to get an `Ssml` value:
   simulated session with Alexa's "There was a problem with the requested skill's response".
 
 A fragment without the ``<speak>`` root is fine: `speak` and the response wrap it. `speak` also
-unwraps the ``<speak>`` root of parts it is given, so SSML documents compose.
+unwraps the ``<speak>`` root of parts it is given, so SSML documents compose; so do ``+``, ``*``
+and ``join``: when a side is a ``<speak>`` document, the result is one document with one root.
 
 Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
 Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),
@@ -70,24 +71,36 @@ class Ssml(str):
 
     __slots__ = ()
 
+    # A ``<speak>`` document on either side makes the result one document: two roots side by
+    # side, or text after the root, are not XML, and Alexa refuses the response.
+
     def __add__(self, other: str) -> Ssml:
         if isinstance(other, str):
+            if _is_document(self) or _is_document(other):
+                return speak(self, other)
             return Ssml(str.__add__(self, escape(other)))
         return NotImplemented
 
     def __radd__(self, other: str) -> Ssml:
         if isinstance(other, str):
+            if _is_document(self):
+                return speak(other, self)
             return Ssml(str.__add__(escape(other), self))
         return NotImplemented
 
     def __mul__(self, count: SupportsIndex) -> Ssml:
+        if _is_document(self):
+            return Ssml(f"<speak>{str.__mul__(_unwrap(self), count)}</speak>")
         return Ssml(str.__mul__(self, count))
 
     __rmul__ = __mul__
 
     def join(self, iterable: Iterable[str], /) -> Ssml:
         """Join the parts with this separator, escaping the plain-text parts."""
-        return Ssml(str.join(self, map(escape, iterable)))
+        parts = list(iterable)
+        if _is_document(self) or any(map(_is_document, parts)):
+            return Ssml(f"<speak>{_unwrap(self).join(map(_unwrap, parts))}</speak>")
+        return Ssml(str.join(self, map(escape, parts)))
 
     def __repr__(self) -> str:
         return f"Ssml({str.__repr__(self)})"
@@ -107,14 +120,21 @@ def escape(text: str) -> Ssml:
     )
 
 
-_SPEAK_ROOT = re.compile(r"\s*<speak(?:\s[^>]*)?>(.*)</speak>\s*", re.DOTALL)
+# A ``<speak>`` tag, opening or closing; in plain text ``<`` is escaped, so only markup matches.
+_SPEAK_TAG = re.compile(r"</?speak(?:\s[^>]*)?>")
+#: Markup that starts with a ``<speak>`` root (the response's speech wraps any other in one).
+_SPEAK_DOCUMENT: Final = re.compile(r"\s*<speak[\s>]")
+
+
+def _is_document(part: str) -> bool:
+    """Whether ``part`` is SSML markup that starts with a ``<speak>`` root."""
+    return isinstance(part, Ssml) and _SPEAK_DOCUMENT.match(part) is not None
 
 
 def _unwrap(part: str) -> str:
-    """The SSML inside a part, without its ``<speak>`` root if it has one."""
+    """The SSML inside a part, without its ``<speak>`` roots (one, or several side by side)."""
     if isinstance(part, Ssml):
-        match = _SPEAK_ROOT.fullmatch(part)
-        return match.group(1) if match else str(part)
+        return _SPEAK_TAG.sub("", part) if "<speak" in part else str(part)
     return escape(part)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -64,6 +65,28 @@ def test_ssml_plus_ssml_keeps_both() -> None:
     result = Ssml("<p>a</p>") + Ssml("<p>b</p>")
     assert type(result) is Ssml
     assert result == "<p>a</p><p>b</p>"
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: ssml.speak("Hello") + ssml.speak("World"), "<speak>HelloWorld</speak>"),
+        (lambda: ssml.speak("Hi") + " you & me", "<speak>Hi you &amp; me</speak>"),
+        (lambda: "Hi & " + ssml.speak("you"), "<speak>Hi &amp; you</speak>"),
+        (lambda: Ssml(" ").join([ssml.speak("a"), "b&c"]), "<speak>a b&amp;c</speak>"),
+        (lambda: ssml.speak("a") * 2, "<speak>aa</speak>"),
+        (lambda: ssml.speak(ssml.speak("a") + ssml.speak("b")), "<speak>ab</speak>"),
+        (lambda: ssml.speak(Ssml("<speak>a</speak> <speak>b</speak>")), "<speak>a b</speak>"),
+    ],
+    ids=["doc+doc", "doc+str", "str+doc", "join", "repeat", "speak-of-sum", "speak-of-two-roots"],
+)
+def test_documents_compose_into_one_speak_root(make: Any, expected: str) -> None:
+    # Two <speak> roots side by side are not XML: Alexa refuses the response. Each result must
+    # have one root, so that "SSML documents compose" holds for the operators too.
+    result = make()
+    assert type(result) is Ssml
+    assert result == expected
+    assert ssml.ssml_error(result) is None
 
 
 def test_adding_a_non_string_is_a_type_error() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Final, Literal
 
 import msgspec
@@ -10,7 +9,7 @@ from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
-from ..ssml import Ssml
+from ..ssml import _SPEAK_DOCUMENT, Ssml
 from ..ssml import speak as _speak_document
 
 __all__ = [
@@ -75,9 +74,6 @@ class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
             _check_play_behavior(self.play_behavior)
 
 
-_HAS_SPEAK_ROOT = re.compile(r"\s*<speak[\s>]")
-
-
 class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
     """Speech in SSML: ``{"type": "SSML", "ssml": "<speak>…</speak>"}``; the root is added."""
 
@@ -86,7 +82,7 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
 
     def __post_init__(self) -> None:
         markup = _exact_str("outputSpeech.ssml", self.ssml)
-        if not _HAS_SPEAK_ROOT.match(markup):
+        if not _SPEAK_DOCUMENT.match(markup):
             markup = str(_speak_document(Ssml(markup)))
         force_setattr(self, "ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
