@@ -586,3 +586,17 @@ def test_a_reprompt_takes_apl_for_audio_directives_only(directive: Any) -> None:
     # Play sent there was also laid out flat (no audioItem.stream), which Alexa cannot read.
     with pytest.raises(ResponseError, match=r"reprompt\.directives\[0\] is .*APLA"):
         Reprompt(output_speech=PlainTextSpeech("x"), directives=[directive])
+
+
+def test_at_most_five_audio_clips_in_a_response() -> None:
+    # Amazon: no more than five audio tags in a single response.
+    clip = ssml.audio("soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_01")
+    assert SsmlSpeech(ssml.speak(*[clip] * 5))
+    with pytest.raises(ResponseError, match=r"outputSpeech\.ssml has 6 <audio> clips; .* 5"):
+        SsmlSpeech(ssml.speak(*[clip] * 6))
+    # Counted in the speech and in the reprompt each: ask()'s reprompt repeats the speech.
+    assert ask(ssml.speak(*[clip] * 3))
+    with pytest.raises(ResponseError, match=r"has 6 <audio> clips"):
+        ask("Which one?", reprompt=ssml.speak(*[clip] * 6))
+    # Escaped text that reads like a tag is no clip.
+    assert SsmlSpeech(ssml.speak(*["<audio src='x'/>"] * 6))

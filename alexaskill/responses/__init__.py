@@ -71,10 +71,18 @@ from .response import (
     speak,
     updated_intent_name,
 )
-from .speech import MAX_SPEECH, OutputSpeech, PlainTextSpeech, SsmlSpeech, output_speech
+from .speech import (
+    MAX_AUDIO_CLIPS,
+    MAX_SPEECH,
+    OutputSpeech,
+    PlainTextSpeech,
+    SsmlSpeech,
+    output_speech,
+)
 
 __all__ = [
     "DIALOG_DIRECTIVES",
+    "MAX_AUDIO_CLIPS",
     "MAX_CARD_TEXT",
     "MAX_IMAGE_URL",
     "MAX_RESPONSE_BYTES",

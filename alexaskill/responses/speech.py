@@ -13,6 +13,7 @@ from ..ssml import _SPEAK_DOCUMENT, Ssml
 from ..ssml import speak as _speak_document
 
 __all__ = [
+    "MAX_AUDIO_CLIPS",
     "MAX_SPEECH",
     "OutputSpeech",
     "PlainTextSpeech",
@@ -22,6 +23,9 @@ __all__ = [
 
 #: Characters of speech (the text, or the whole SSML document) Alexa accepts.
 MAX_SPEECH: Final = 8000
+#: ``<audio>`` clips in one SSML speech (Amazon: "no more than five audio tags" a response; the
+#: speech and the reprompt are counted each, as ``ask()`` repeats the one as the other).
+MAX_AUDIO_CLIPS: Final = 5
 
 #: How speech joins what is already playing (``outputSpeech.playBehavior``).
 PlayBehavior = Literal["ENQUEUE", "REPLACE_ALL", "REPLACE_ENQUEUED"]
@@ -86,6 +90,11 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             markup = str(_speak_document(Ssml(markup)))
         force_setattr(self, "ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
+        if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
+            raise ResponseError(
+                f"outputSpeech.ssml has {markup.count('<audio')} <audio> clips; "
+                f"the limit is {MAX_AUDIO_CLIPS}"
+            )
         _check_play_behavior(self.play_behavior)
 
 
