@@ -33,7 +33,9 @@ from alexaskill import (
 from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
 from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
 from alexaskill.deadline import DEFAULT_DEADLINE, RESOLUTION, Expired, Watchdog, call_in_thread
+from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
+from alexaskill.services import AlexaApi
 from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
@@ -351,6 +353,29 @@ def test_a_slow_handler_gets_an_automatic_progressive_response() -> None:
         assert quick_answer.progressive == []  # answered first: nothing said meanwhile
         time.sleep(SHORT + 0.1)  # past the point: a cancelled timer sends nothing afterwards
         assert client.intent("Quick").progressive == []
+
+
+def test_the_automatic_progressive_response_counts_toward_the_handlers_five() -> None:
+    # Amazon takes at most five progressive responses a request: the automatic one and the
+    # handler's share the count, so the handler's fifth is refused before it is sent.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=5.0, progressive_after=0.05)
+    refused: list[str] = []
+
+    @skill.intent("Busy")
+    async def busy(api: AlexaApi) -> Response:
+        await asyncio.sleep(0.5)  # the automatic one goes out meanwhile
+        try:
+            for index in range(5):
+                await api.progressive(f"step {index}")
+        except ResponseError as exc:
+            refused.append(str(exc))
+        return speak("done")
+
+    with TestClient(skill) as client:
+        answer = client.intent("Busy")
+    assert answer.speech == "done"
+    assert answer.progressive == [PROGRESSIVE_SPEECH, "step 0", "step 1", "step 2", "step 3"]
+    assert len(refused) == 1 and "at most 5 progressive responses" in refused[0]
 
 
 def test_the_progressive_speech_is_configurable_and_comes_before_the_deadline_reply() -> None:
