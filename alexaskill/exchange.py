@@ -181,8 +181,7 @@ class Exchange(HeldHead):
                 and not (self.more_body or self.waiting_for_100_continue or self.disconnected)
                 and endpoint.takes(self.scope)
             ):
-                body, self.body, self.final_given = self.body, b"", True  # as `receive` does,
-                protocol.flow.resume_reading()  # and reading paused by a pipelined request
+                body, self.body, self.final_given = self.body, b"", True  # as `receive` does
                 await endpoint.answer_whole(self.scope, bytes(body), self.send)
                 result = None
             else:
@@ -213,7 +212,7 @@ class Exchange(HeldHead):
             self.waiting_for_100_continue = False
         if not self.disconnected and not self.response_complete:
             flow = self.protocol.flow
-            if flow.read_paused:
+            if flow.read_paused and self.more_body:  # a whole request reads nothing more
                 flow.resume_reading()
             if not self.body and (self.more_body or self.final_given):
                 waiter = self.waiter
@@ -458,13 +457,18 @@ class ExchangeProtocol:
         self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
+        # Reading goes on only where a request needs it: while requests are queued whole, the
+        # client's next bytes wait in the socket (a head of any size would otherwise pile up in
+        # the parser, a read an answer, past the head's bounds).
         flow = self.flow
-        if flow.read_paused:
-            flow.resume_reading()
         if self.pipeline:
             exchange, app = self.pipeline.pop()
+            if flow.read_paused and exchange.more_body:
+                flow.resume_reading()
             self._run(exchange, app)
         else:
+            if flow.read_paused:
+                flow.resume_reading()
             self._idle()
 
     def connection_lost(self, exc: Exception | None) -> None:

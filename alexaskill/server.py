@@ -49,6 +49,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 from .exchange import HeldHead
 
 if TYPE_CHECKING:
+    from uvicorn.protocols.http.flow_control import FlowControl
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
 
     from .exchange import ExchangeProtocol
@@ -202,6 +203,7 @@ class _Bounded:
         transport: asyncio.Transport
         connections: set[Any]
         cycle: Any  # and its transport, response_complete and more_body (h11's, httptools')
+        flow: FlowControl
         limit_concurrency: int | None
 
     #: When the head the connection waits for began (`loop.time`), or None: none awaited.
@@ -233,7 +235,13 @@ class _Bounded:
             writes.flush()  # before anything the parser may answer itself (400), in order
         cycle = self.cycle  # `_waiting_for_head()`, inline: a call a request
         if cycle is not None and not cycle.response_complete:
+            whole = not getattr(cycle, "more_body", True)
             super().data_received(data)  # type: ignore[misc]
+            if whole:
+                # The request was whole and is still being answered: this is the next one,
+                # pipelined. No more is read until the answer is out (h11 does the same), so
+                # the parser holds at most this read of a head that the bounds do not yet see.
+                self.flow.pause_reading()
             return
         if self._head_since is None:  # the first byte after a response
             self._idle_since = None

@@ -8,8 +8,10 @@ the body deadline (10 s), the defaults these commands run with.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
+import socket
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -337,8 +339,49 @@ def test_an_endless_header_is_cut_off(
     assert DEFAULT_MAX_HEADER_SIZE == 16 * 1024
 
 
+@pytest.mark.parametrize("how", SLOW_CLIENT_COMMANDS)
+def test_an_endless_header_pipelined_behind_a_pending_answer_is_not_buffered(
+    servers: Any, how: str
+) -> None:
+    # A client that pipelines requests and never reads their answers keeps one answer pending
+    # (its writes wait for the socket); the next head then came while a request was "being
+    # answered", where no bound applied: the server took gigabytes of one header.
+    port = servers.free_port()
+    server = servers.start(COMMANDS[how](port), port, cwd=ROOT)
+
+    async def scenario() -> int:
+        await genuine(port)
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # answers pile up server-side
+        sock.connect(("127.0.0.1", port))
+        sock.setblocking(False)
+        _reader, writer = await asyncio.open_connection(sock=sock)
+        writer.write(b"GET /health HTTP/1.1\r\nhost: skill\r\n\r\n" * 60_000)
+        writer.write(b"GET /health HTTP/1.1\r\nhost: skill\r\nx-endless: ")
+        sent = 0
+        chunk = b"a" * 65536
+        try:
+            while sent < 64 * 1024 * 1024:
+                writer.write(chunk)
+                await asyncio.wait_for(writer.drain(), 2)  # the server stopped reading: done
+                sent += len(chunk)
+        except (TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.transport.abort()
+        return sent
+
+    before = rss(server.pid)
+    sent = run(scenario())
+    grown = rss(server.pid) - before
+    assert sent < 32 * 1024 * 1024, f"the server took {sent} bytes of one header"
+    assert grown < 48 * 1024 * 1024, grown  # the 60,000 answers it wrote are most of it
+    run(genuine(port))  # and the server is still fine
+
+
 # --- who makes room --------------------------------------------------------------------------
 
+HTTPTOOLS_BOUNDED = ("--http", "alexaskill.server:HttpProtocol")
 SLOW_APP = """
 import asyncio
 
@@ -355,6 +398,42 @@ async def app(scope, receive, send):
 """
 
 
+def test_an_endless_header_sent_while_a_request_is_answered_is_not_buffered(
+    servers: Any, tmp_path: Path
+) -> None:
+    # The request is whole and its handler slow: the next request's head, sent meanwhile on the
+    # same connection, was read without end (the bounds apply between requests).
+    (tmp_path / "slowapp.py").write_text(SLOW_APP.replace("sleep(6)", "sleep(3)"))
+    port = servers.free_port()
+    command = [sys.executable, "-m", "uvicorn", "slowapp:app", "--app-dir", str(tmp_path)]
+    server = servers.start([*command, "--port", str(port), *HTTPTOOLS_BOUNDED], port)
+
+    async def scenario() -> tuple[int, bytes]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /slow HTTP/1.1\r\nhost: x\r\n\r\nGET / HTTP/1.1\r\nx-endless: ")
+        sent = 0
+        try:
+            while sent < 64 * 1024 * 1024:
+                writer.write(b"a" * 65536)
+                await asyncio.wait_for(writer.drain(), 2)  # the server stopped reading: done
+                sent += 65536
+        except (TimeoutError, ConnectionError):
+            pass
+        answer = b""
+        with contextlib.suppress(ConnectionError):  # a close with unread bytes resets
+            while chunk := await asyncio.wait_for(reader.read(65536), 10):
+                answer += chunk
+        writer.transport.abort()
+        return sent, answer
+
+    before = rss(server.pid)
+    sent, answer = run(scenario())
+    assert sent < 32 * 1024 * 1024, f"the server took {sent} bytes of one header"
+    assert rss(server.pid) - before < 16 * 1024 * 1024
+    # The slow request is answered; then the head, read again, is refused (431, or a reset).
+    assert answer.startswith(b"HTTP/1.1 200") and b"\r\ndone\r\n" in answer, answer[:300]
+
+
 def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
     servers: Any, tmp_path: Path
 ) -> None:
@@ -363,7 +442,7 @@ def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
     (tmp_path / "slowapp.py").write_text(SLOW_APP)
     port = servers.free_port()
     command = [sys.executable, "-m", "uvicorn", "slowapp:app", "--app-dir", str(tmp_path)]
-    command += ["--port", str(port), "--http", "alexaskill.server:HttpProtocol"]
+    command += ["--port", str(port), *HTTPTOOLS_BOUNDED]
     servers.start([*command, "--limit-concurrency", "4"], port)
     slow = b"GET /slow HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
 
