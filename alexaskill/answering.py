@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import messages
-from .deadline import call_in_thread
+from .deadline import Expired, call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .models import Envelope, IntentRequest, LaunchRequest, Request
@@ -111,17 +111,11 @@ class Answering(Registration):
             return Answer(body, outcome)
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
-        except SystemExit as exc:
-            # A handler's sys.exit() is its bug, not the server's end: answered as one. (Not
-            # KeyboardInterrupt: a Ctrl-C in `alexaskill chat` must still stop it.)
-            failure = RuntimeError(f"the handler raised SystemExit({exc.code!r})")
-            failure.__cause__ = exc
-            return await self._recover(failure, call, threadpool)
         except BaseException as exc:
-            stray = _stray_cancellation(exc)
-            if stray is None:
+            failure = _handler_bug(exc)
+            if failure is None:
                 raise  # the request itself is cancelled (its deadline, a shutdown), or Ctrl-C
-            return await self._recover(stray, call, threadpool)
+            return await self._recover(failure, call, threadpool)
 
     async def _hooked(
         self, handler: Handler | None, call: Call, threadpool: bool, made: _Made
@@ -364,12 +358,48 @@ def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -
     return run
 
 
-def _stray_cancellation(exc: BaseException) -> RuntimeError | None:
-    """``exc`` as the handler's bug when it is a CancelledError the request's own task was not
-    asked for (a task the handler awaited was cancelled elsewhere), else None."""
-    asyncio = sys.modules.get("asyncio")  # not imported here: a Lambda cold start may need none
-    if asyncio is None or not isinstance(exc, asyncio.CancelledError):
-        return None
+def _handler_bug(exc: BaseException) -> RuntimeError | None:
+    """A `BaseException` that is no `Exception` as the handler's bug, to be answered with the
+    apology; None when it must go on up: the request's own cancellation, or a Ctrl-C.
+
+    ``sys.exit()``, ``GeneratorExit``, a class of the skill's own are bugs: the worker never
+    ends for them. A KeyboardInterrupt too, except on the main thread while Python's own SIGINT
+    handler is in place (a Ctrl-C raises it there): a server takes the signal itself (uvicorn's
+    handler stops it gracefully) and a ``def`` handler runs in a thread, where no signal goes.
+    """
+    if isinstance(exc, SystemExit):
+        failure = RuntimeError(f"the handler raised SystemExit({exc.code!r})")
+    elif isinstance(exc, Expired) or (isinstance(exc, KeyboardInterrupt) and _ctrl_c_possible()):
+        return None  # the deadline's, or maybe a Ctrl-C
+    else:
+        asyncio = sys.modules.get("asyncio")  # not imported here: a Lambda cold start may need none
+        if asyncio is not None and isinstance(exc, asyncio.CancelledError):
+            return _stray_cancellation(asyncio, exc)
+        failure = RuntimeError(f"the handler raised {type(exc).__name__}")
+    failure.__cause__ = exc
+    return failure
+
+
+def _ctrl_c_possible() -> bool:
+    """Whether a KeyboardInterrupt here may come from a Ctrl-C (see `_handler_bug`): on the main
+    thread, with Python's SIGINT handler or ``asyncio.run``'s (which raises it at a second
+    Ctrl-C) in place."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    handler = signal.getsignal(signal.SIGINT)
+    if handler is signal.default_int_handler:
+        return True
+    asyncio = sys.modules.get("asyncio")
+    runner = getattr(getattr(handler, "func", None), "__self__", None)
+    return asyncio is not None and isinstance(runner, asyncio.Runner)
+
+
+def _stray_cancellation(asyncio: Any, exc: BaseException) -> RuntimeError | None:
+    """A CancelledError as the handler's bug when the request's own task was not asked for it
+    (a task the handler awaited was cancelled elsewhere), else None."""
     try:
         task = asyncio.current_task()
     except RuntimeError:  # no running loop

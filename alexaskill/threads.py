@@ -159,10 +159,12 @@ def _succeed(future: asyncio.Future[Any], result: Any) -> None:
 
 def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
     if not future.done():
-        if isinstance(exc, StopIteration):
+        if isinstance(exc, (StopIteration, GeneratorExit)):
             # A Future refuses StopIteration (TypeError, in this callback): the call would never
-            # end. Replaced as a generator's is (PEP 479).
-            replaced = RuntimeError("the call raised StopIteration")
+            # end. A GeneratorExit thrown into the awaiting coroutine would close every coroutine
+            # it awaits through, up to the task (the loop's, an anyio portal's, gone). Both are
+            # replaced as a generator's StopIteration is (PEP 479).
+            replaced = RuntimeError(f"the call raised {type(exc).__name__}")
             replaced.__cause__ = exc
             exc = replaced
         future.set_exception(exc)

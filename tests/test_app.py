@@ -6,6 +6,8 @@ import asyncio
 import datetime
 import json
 import logging
+import re
+import signal
 import sys
 import threading
 import time
@@ -30,6 +32,7 @@ from alexaskill import (
     speak,
 )
 from alexaskill.exceptions import ConfigurationError, RuleViolation, SignatureError
+from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier
 
@@ -222,6 +225,59 @@ def test_a_handler_calling_sys_exit_gets_the_apology(
     assert answer.json()["response"]["outputSpeech"]["text"].startswith("Sorry, something went")
     assert "RuntimeError: the handler raised SystemExit(3)" in caplog.text
     assert "IntentRequest Leave -> handler_error (200)" in caplog.text
+
+
+class _Custom(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
+@pytest.mark.parametrize(
+    "raised", [KeyboardInterrupt, GeneratorExit, _Custom], ids=lambda t: t.__name__
+)
+def test_a_handler_raising_a_base_exception_gets_the_apology(
+    caplog: pytest.LogCaptureFixture, asynchronous: bool, raised: type[BaseException]
+) -> None:
+    # As with SystemExit: no Ctrl-C reaches a handler in a server (uvicorn takes the signal;
+    # a def handler runs in a thread), so these are the handler's bugs. They went past the
+    # apology, and uvicorn answered 500 in plain text.
+    pki = TestPKI.default()
+    skill = Skill(SKILL_ID, verifier=pki.verifier())
+
+    def fail() -> Response:
+        raise raised
+
+    async def fail_async() -> Response:
+        raise raised
+
+    skill.add_intent_handler("Fail", fail_async if asynchronous else fail)
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Fail")).encode()
+    with StarletteClient(skill) as http:
+        headers = {"Content-Type": "application/json", **pki.sign(body)}
+        with caplog.at_level(logging.INFO, logger="alexaskill"):
+            answer = http.post("/", content=body, headers=headers)
+    assert answer.status_code == 200
+    assert answer.json()["response"]["outputSpeech"]["text"].startswith("Sorry, something went")
+    # (A def handler's GeneratorExit is replaced as it leaves its thread: "the call raised".)
+    assert re.search(f"RuntimeError: the (handler|call) raised {raised.__name__}", caplog.text)
+    assert "IntentRequest Fail -> handler_error (200)" in caplog.text
+
+
+def test_ctrl_c_on_the_main_thread_still_stops_the_program() -> None:
+    # Where Python's own SIGINT handler is in place, a KeyboardInterrupt on the main thread may
+    # be the user's Ctrl-C: it goes on up, as from any other code.
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    async def launch() -> Response:
+        raise KeyboardInterrupt
+
+    envelope = decode_envelope(
+        json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    )
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(skill._respond_by(envelope, None, time.perf_counter() + 7.0, 7.0))
 
 
 def test_a_failed_session_ended_handler_gets_no_spoken_apology() -> None:
