@@ -684,6 +684,8 @@ UNUSABLE_TIMESTAMP_BODIES: Final = [
     b"not json at all",
     b"",
     b'{"request": {"timestamp": "' + stamp(NOW).encode() + b'"',
+    # Nested past what the decoder recurses into (RecursionError): a 500 under `serve --dev`.
+    b'{"version": "1.0", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}",
 ]
 
 

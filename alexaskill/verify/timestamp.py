@@ -87,7 +87,8 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
 def _check_body_timestamp(body: bytes, now: datetime, limit: timedelta) -> None:
     try:
         head = _decode_head(body)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
+        # (as decode_envelope: RecursionError past ~1000 levels of nesting)
         raise TimestampError("timestamp: body is not a JSON request") from None
     request = head.request
     timestamp = None if request is None else request.timestamp
