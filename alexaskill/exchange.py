@@ -4,10 +4,11 @@ cycle, doing less a request.
 uvicorn's httptools protocol spends more on each request than the parse and the system calls:
 ~123,000 instructions a request on uvicorn's own protocol, ~105,500 here, counted with callgrind
 over keep-alive requests to a 12-byte ASGI app (``python benchmarks/bench_response_writes.py
---count``; benchmarks/README.md, issue 14). `ExchangeProtocol` (a mixin over uvicorn's protocol)
-and `Exchange` (its request cycle) keep uvicorn's behaviour, ASGI 3 HTTP with keep-alive,
-pipelining, flow control both ways, ``Expect: 100-continue``, HEAD, chunked bodies both ways and
-its errors, and leave out what costs without doing anything for a request:
+--count``; benchmarks/README.md, issue 14). `alexaskill.exchange_protocol.ExchangeProtocol` (a
+mixin over uvicorn's protocol) and `Exchange` (its request cycle) keep uvicorn's behaviour, ASGI
+3 HTTP with keep-alive, pipelining, flow control both ways, ``Expect: 100-continue``, HEAD,
+chunked bodies both ways and its errors, and leave out what costs without doing anything for a
+request:
 
 - **No `asyncio.Event` a request.** The body is waited for only when none has arrived: a
   request whose body came with its head (every request of Alexa's) is read without a wait.
@@ -31,33 +32,21 @@ its errors, and leave out what costs without doing anything for a request:
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import functools
-import urllib.parse
-from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from uvicorn.logging import TRACE_LOG_LEVEL
-from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT, service_unavailable
-from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string, get_remote_addr
+from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
-try:
-    import httptools
+try:  # noqa: SIM105 (an import, as in the protocol's module)
     from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE, STATUS_LINE
 except ImportError:  # pragma: no cover - without httptools only HeldHead serves (h11's writes)
     pass
 
 if TYPE_CHECKING:
-    import logging
+    from .exchange_protocol import ExchangeProtocol
 
-    from uvicorn.config import Config
-    from uvicorn.protocols.http.flow_control import FlowControl
-    from uvicorn.server import ServerState
-
-    from .asgi import _Endpoint
-
-__all__ = ["Exchange", "ExchangeProtocol", "HeldHead"]
+__all__ = ["Exchange", "HeldHead"]
 
 _CONTINUE: Final = b"HTTP/1.1 100 Continue\r\n\r\n"
 _SPECIAL: Final = frozenset((b"content-length", b"transfer-encoding", b"connection"))
@@ -257,6 +246,10 @@ class Exchange(HeldHead):
     def _start(self, message: Mapping[str, Any]) -> None:
         self.response_started = True
         self.waiting_for_100_continue = False
+        if self.more_body:
+            # Answered before its body came whole (a 413 or 415 from the head): what the client
+            # sends next is the rest of a body nobody reads, not a request. Close after this.
+            self.keep_alive = False
         status = message["status"]
         protocol = self.protocol
         scope = self.scope
@@ -356,169 +349,3 @@ class Exchange(HeldHead):
     def _close(self) -> None:
         self.flush()
         self.transport.close()
-
-
-class ExchangeProtocol:
-    """uvicorn's httptools protocol with `Exchange` as its request cycle (list it before
-    uvicorn's ``HttpToolsProtocol`` among the bases).
-
-    The subclass provides ``_idle()``: called when a response is complete and no request is
-    pipelined behind it, where uvicorn would arm its keep-alive timer; and
-    ``_whole_body_endpoint``: the served Skill's endpoint, or None (see `Exchange.run_asgi`).
-    """
-
-    # uvicorn's attributes this class relies on.
-    if TYPE_CHECKING:
-        config: Config
-        app: Any
-        loop: asyncio.AbstractEventLoop
-        logger: logging.Logger
-        access_logger: logging.Logger
-        access_log: bool
-        transport: asyncio.Transport
-        flow: FlowControl
-        parser: httptools.HttpRequestParser
-        server_state: ServerState
-        connections: set[Any]
-        tasks: set[asyncio.Task[None]]
-        limit_concurrency: int | None
-        root_path: str
-        url: bytes
-        scope: Any
-        expect_100_continue: bool
-        pipeline: deque[tuple[Any, Any]]
-
-        def _should_upgrade(self) -> bool: ...
-        def _unset_keepalive_if_required(self) -> None: ...
-        def _idle(self) -> None: ...
-
-        _whole_body_endpoint: _Endpoint | None
-
-    cycle: Exchange | None = None
-    #: Whether the request being parsed is being upgraded (to a WebSocket): not an exchange's.
-    _upgrading = False
-    #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).
-    _defaults: tuple[list[tuple[bytes, bytes]] | None, bytes | None] = (None, None)
-
-    def on_headers_complete(self) -> None:
-        """Start the request's exchange (or queue it behind the one being answered)."""
-        parser = self.parser
-        scope = self.scope
-        http_version = parser.get_http_version()
-        scope["method"] = parser.get_method().decode("ascii")
-        if http_version != "1.1":
-            scope["http_version"] = http_version
-        self._upgrading = False
-        if parser.should_upgrade() and self._should_upgrade():
-            self._upgrading = True
-            return
-        url = httptools.parse_url(self.url)
-        raw_path = url.path
-        path = raw_path.decode("ascii")
-        if "%" in path:
-            path = urllib.parse.unquote(path)
-        root_path = self.root_path
-        scope["path"] = root_path + path
-        scope["raw_path"] = root_path.encode("ascii") + raw_path if root_path else raw_path
-        scope["query_string"] = url.query or b""
-        limit = self.limit_concurrency
-        app = self.app
-        if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
-            app = service_unavailable
-            self.logger.warning("Exceeded concurrency limit.")
-        previous = self.cycle
-        exchange = self.cycle = Exchange(
-            self,
-            scope,
-            keep_alive=http_version != "1.0" and parser.should_keep_alive(),
-            expect_100_continue=self.expect_100_continue,
-        )
-        if previous is None or previous.response_complete:
-            self._run(exchange, app)
-        else:  # pipelined behind a request still being answered
-            self.flow.pause_reading()
-            self.pipeline.appendleft((exchange, app))
-
-    def on_body(self, body: bytes) -> None:
-        exchange = self.cycle
-        if not self._upgrading and exchange is not None and not exchange.response_complete:
-            exchange.add_body(body, True)
-
-    def on_message_complete(self) -> None:
-        exchange = self.cycle
-        if not self._upgrading and exchange is not None and not exchange.response_complete:
-            exchange.more_body = False  # `add_body(b"", False)`, inline
-            waiter = exchange.waiter
-            if waiter is not None and not waiter.done():
-                waiter.set_result(None)
-
-    def on_response_complete(self) -> None:
-        """Start the next pipelined request, or wait for one (see `_idle`)."""
-        self.server_state.total_requests += 1
-        if self.transport.is_closing():
-            return
-        # Reading goes on only where a request needs it: while requests are queued whole, the
-        # client's next bytes wait in the socket (a head of any size would otherwise pile up in
-        # the parser, a read an answer, past the head's bounds).
-        flow = self.flow
-        if self.pipeline:
-            exchange, app = self.pipeline.pop()
-            if flow.read_paused and exchange.more_body:
-                flow.resume_reading()
-            self._run(exchange, app)
-        else:
-            if flow.read_paused:
-                flow.resume_reading()
-            self._idle()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.connections.discard(self)
-        if self.logger.level <= TRACE_LOG_LEVEL:
-            client = get_remote_addr(self.transport)
-            prefix = f"{client[0]}:{client[1]} - " if client else ""
-            self.logger.log(TRACE_LOG_LEVEL, "%sHTTP connection lost", prefix)
-        exchange = self.cycle
-        if exchange is not None:
-            if not exchange.response_complete:
-                exchange.disconnected = True
-            exchange.held = None
-            waiter = exchange.waiter
-            if waiter is not None and not waiter.done():
-                waiter.set_result(None)
-        if self.flow is not None:
-            self.flow.resume_writing()
-        if exc is None:
-            self.transport.close()
-            self._unset_keepalive_if_required()
-        self.parser = None  # type: ignore[assignment]
-
-    def default_head(self) -> bytes | None:
-        """uvicorn's default headers (``date``, ``server``, ``--header``), encoded; None when
-        one of them is a content length, a transfer encoding or a connection option."""
-        headers = self.server_state.default_headers
-        cached, encoded = self._defaults
-        if headers is cached:
-            return encoded
-        parts: list[bytes] = []
-        for name, value in headers:
-            if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
-                raise RuntimeError("Invalid HTTP header in uvicorn's default headers.")
-            parts += (name.lower(), b": ", value, b"\r\n")
-        special = any(name.lower() in _SPECIAL for name, _ in headers)
-        encoded = None if special else b"".join(parts)
-        type(self)._defaults = (headers, encoded)  # shared by the server's connections
-        return encoded
-
-    @functools.cached_property
-    def _reset_contextvars(self) -> bool:
-        # Read once a connection, not a request (older uvicorn releases lack the option).
-        return bool(getattr(self.config, "reset_contextvars", False))
-
-    def _run(self, exchange: Exchange, app: Any) -> None:
-        coroutine = exchange.run_asgi(app)
-        if self._reset_contextvars:
-            task = self.loop.create_task(coroutine, context=contextvars.Context())
-        else:
-            task = self.loop.create_task(coroutine)
-        task.add_done_callback(self.tasks.discard)
-        self.tasks.add(task)

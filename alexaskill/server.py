@@ -47,17 +47,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
 from .exchange import HeldHead
+from .sweep import _Sweeper, _sweeper
 
 if TYPE_CHECKING:
     from uvicorn.protocols.http.flow_control import FlowControl
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
 
-    from .exchange import ExchangeProtocol
+    from .exchange_protocol import ExchangeProtocol
 else:
     try:
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HttpTools
 
-        from .exchange import ExchangeProtocol
+        from .exchange_protocol import ExchangeProtocol
     except ImportError:  # httptools is not installed
         _HttpTools = None
 
@@ -293,8 +294,13 @@ class _Bounded:
         self._waiting_since = self.loop.time()
         self._head_bytes = 0
         writes = self._writes
-        if writes is not None and writes.held is not None:
-            writes.flush()  # a head without a body (HEAD, 204, 304) goes out with its response
+        if writes is not None:
+            if writes.held is not None:
+                writes.flush()  # a head without a body (HEAD, 204, 304) goes out with it
+            if self.cycle.more_body:
+                # (h11) Answered before its body came whole: what comes next is the rest of a
+                # body nobody reads, not a request. Closed, as `Exchange` does on httptools.
+                self.transport.close()
         super().on_response_complete()  # type: ignore[misc]
 
     def _idle(self) -> None:
@@ -432,73 +438,6 @@ class _HeldWrites(HeldHead):
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.transport, name)
-
-
-#: Seconds between two sweeps for heads past their deadline: a deadline acts up to this late.
-_SWEEP_SECONDS: Final = 0.25
-
-
-class _Sweeper:
-    """Closes, every `_SWEEP_SECONDS` on one loop, the connections whose head is past its deadline.
-
-    One timer a loop rather than one a request head, made and cancelled (uvloop's ``call_later``
-    allocates a libuv timer each time): ~1% of the server's CPU a request under load
-    (benchmarks/README.md, the ``def-info-docker`` row). Every server (every set of connections)
-    on the loop is swept. The timer runs only while some connection waits for a head: an idle
-    server, or one whose connections all idle between requests (uvicorn's keep-alive timeout
-    closes those), is not woken.
-    """
-
-    __slots__ = ("armed", "loop", "servers")
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.servers: dict[int, set[Any]] = {}
-        self.armed = False
-
-    def arm(self) -> None:
-        """Sweep in `_SWEEP_SECONDS` (a connection began to wait for a head)."""
-        self.armed = True
-        self.loop.call_later(_SWEEP_SECONDS, self.sweep)
-
-    def sweep(self) -> None:
-        now = self.loop.time()
-        waiting = False
-        for connections in self.servers.values():
-            for connection in list(connections):
-                idle = getattr(connection, "_idle_since", None)
-                if idle is not None:
-                    if now - idle < connection.timeout_keep_alive:
-                        waiting = True
-                    elif not connection.transport.is_closing():
-                        connection._idle_since = None
-                        connection.transport.close()  # as uvicorn's keep-alive timer does
-                    continue
-                since = getattr(connection, "_head_since", None)
-                if since is None:
-                    continue
-                if now - since < connection.header_timeout:
-                    waiting = True
-                    continue
-                try:
-                    connection._head_timed_out()
-                except Exception:  # one connection's fault must not end the sweeping
-                    connection._head_since = None  # nor be logged again every sweep
-                    logger.exception("closing a connection past its head deadline failed")
-        if waiting:
-            self.loop.call_later(_SWEEP_SECONDS, self.sweep)
-        else:
-            self.armed = False
-
-
-def _sweeper(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> _Sweeper:
-    """The loop's `_Sweeper`, sweeping ``connections`` too."""
-    sweeper: _Sweeper | None = getattr(loop, "_alexaskill_sweeper", None)
-    if sweeper is None:
-        sweeper = _Sweeper(loop)
-        loop._alexaskill_sweeper = sweeper  # type: ignore[attr-defined]
-    sweeper.servers.setdefault(id(connections), connections)
-    return sweeper
 
 
 def _waited_since(connection: _Bounded) -> float:

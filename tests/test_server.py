@@ -379,6 +379,40 @@ def test_an_endless_header_pipelined_behind_a_pending_answer_is_not_buffered(
     run(genuine(port))  # and the server is still fine
 
 
+@pytest.mark.parametrize(
+    "replace", [(), (("--http", "alexaskill.server:H11Protocol"),)], ids=["httptools", "h11"]
+)
+def test_a_request_refused_before_its_body_came_closes_its_connection(
+    servers: Any, replace: tuple[tuple[str, str], ...]
+) -> None:
+    # 415 from the head alone, the body still coming: the rest of the body was counted as the
+    # next request's head (past 16 KB, a 431 and the request after it lost). Now the refusal
+    # ends the connection, as the rest of a body nobody reads is no use.
+    port = servers.free_port()
+    servers.start(dockerfile_cmd(port, *replace), port, cwd=ROOT)
+
+    async def scenario() -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain\r\n")
+        writer.write(b"content-length: 20000\r\n\r\n")
+        await asyncio.sleep(0.3)  # answered meanwhile
+        writer.write(b"x" * 20000 + HEALTH.replace(b"connection: close\r\n", b""))
+        answer = b""
+        with contextlib.suppress(ConnectionError, TimeoutError):
+            while chunk := await asyncio.wait_for(reader.read(65536), 5):
+                answer += chunk
+            answer += b"<closed>"
+        writer.close()
+        return answer
+
+    answer = run(scenario())
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 415"), answer[:300]
+    assert answer.endswith(b"<closed>"), answer
+    assert b"431" not in answer and b"408" not in answer, answer
+    assert rest.startswith(b'{"error": "expected application/json"}'), rest
+
+
 # --- who makes room --------------------------------------------------------------------------
 
 HTTPTOOLS_BOUNDED = ("--http", "alexaskill.server:HttpProtocol")

@@ -243,7 +243,7 @@ def test_a_head_too_large_is_refused_with_a_json_reason(protocol_class: type[Any
     asyncio.run(scenario())
 
 
-# --- the head sweep (alexaskill.server._Sweeper) -------------------------------------------------
+# --- the head sweep (alexaskill.sweep._Sweeper) -------------------------------------------------
 
 
 def pending_timers(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
