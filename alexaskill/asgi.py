@@ -241,6 +241,10 @@ class _Endpoint:
             return
         try:
             body = await self._read_body_in_time(receive, self.skill.max_body_size)
+        except _Disconnected:
+            # Nobody waits for an answer: not verified, answered or logged as a refusal.
+            logger.debug("the client went away before its request's body came whole")
+            return
         except TimeoutError:
             # A client that dribbles its body (or stops sending it) keeps no connection open.
             reason = f"request body not received within {self.skill.body_timeout:g} s"
@@ -345,18 +349,25 @@ def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     return headers
 
 
+class _Disconnected(Exception):
+    """The client went away before its request's body came whole."""
+
+
 async def _read_body(receive: Callable[[], Awaitable[Any]], limit: int) -> bytes | None:
-    """The request body, or None as soon as it grows past ``limit`` bytes."""
+    """The request body, or None as soon as it grows past ``limit`` bytes; `_Disconnected` if
+    the client goes away first."""
     message = await receive()
     body: bytes = message.get("body", b"")
     if not message.get("more_body", False):
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
         return body if len(body) <= limit else None
     chunks = [body]
     size = len(body)
     while message.get("more_body", False):
         message = await receive()
         if message["type"] == "http.disconnect":
-            return b""
+            raise _Disconnected
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

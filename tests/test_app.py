@@ -832,6 +832,42 @@ def test_a_body_that_does_not_arrive_in_time_gets_408_and_the_connection_closes(
     assert json.loads(sent[1]["body"]) == {"error": "request body not received within 0.2 s"}
 
 
+@pytest.mark.parametrize("first", [True, False], ids=["at-once", "mid-body"])
+def test_a_client_gone_before_its_body_came_is_not_taken_for_a_forgery(
+    caplog: pytest.LogCaptureFixture, first: bool
+) -> None:
+    # The disconnect was read as an empty body: verified (a certificate fetched, in
+    # production), refused as a bad signature, logged and counted as a forged request.
+    skill = make_skill()
+    sent: list[dict[str, Any]] = []
+    messages = [] if first else [{"type": "http.request", "body": b'{"ver', "more_body": True}]
+    messages.append({"type": "http.disconnect"})
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/",
+        "raw_path": b"/",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"900")],
+    }
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        asyncio.run(skill(scope, receive, send))
+    assert sent == []
+    assert "refused" not in caplog.text
+    assert "the client went away before its request's body came whole" in caplog.text
+
+
 def test_body_timeout_is_checked() -> None:
     for bad in (0, -1, float("nan"), float("inf")):
         with pytest.raises(ConfigurationError, match="body_timeout"):
