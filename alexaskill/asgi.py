@@ -12,7 +12,7 @@ import msgspec
 
 from .deadline import expired, watch
 from .deadline_answering import DeadlineAnswering
-from .exceptions import RequestError
+from .exceptions import ConfigurationError, RequestError
 from .logs import log_request, refusal
 from .models import Envelope, decode_envelope
 from .settings import configure_logging_if_unset
@@ -67,7 +67,16 @@ class Serving(DeadlineAnswering):
         """Serve the skill as an ASGI app (``uvicorn app:skill``)."""
         app = self._app
         if app is None:
-            app = self._app = self._build()
+            try:
+                app = self._app = self._build()
+            except Exception as exc:
+                if scope["type"] != "lifespan":
+                    raise
+                # Said as the lifespan's failure, so that uvicorn stops: an exception here would
+                # make it take the app for one without a lifespan (``--lifespan auto``) and
+                # serve, every request a 500.
+                await _startup_failed(receive, send, exc)
+                return
         if scope["type"] == "http" and scope["method"] == "POST":
             # Alexa's POSTs skip Starlette's middleware and router (5-7 µs a request): the
             # endpoint answers every outcome itself. Under a Mount, the path is the mount's.
@@ -347,6 +356,16 @@ def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
         if key is not None:
             headers[key] = value.decode("latin-1")
     return headers
+
+
+async def _startup_failed(receive: Receive, send: Send, exc: Exception) -> None:
+    """Answer the lifespan's startup with its failure: ``exc``'s message (and, unless it is a
+    `ConfigurationError`, a traceback in the log)."""
+    if not isinstance(exc, ConfigurationError):
+        logger.error("the skill's app could not start", exc_info=exc)
+    message = await receive()
+    if message["type"] == "lifespan.startup":
+        await send({"type": "lifespan.startup.failed", "message": f"{exc}"})
 
 
 class _Disconnected(Exception):

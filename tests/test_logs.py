@@ -772,3 +772,25 @@ def test_a_failed_batched_write_reports_every_line_lost(capsys: pytest.CaptureFi
     err = capsys.readouterr().err
     assert err.count("--- Logging error ---") == 2 and "OSError: disk full" in err
     assert "GetWeather" in err and "LaunchRequest" in err
+
+
+def test_uvicorn_stops_at_a_log_setting_that_does_not_parse(tmp_path: Path) -> None:
+    # Under `uvicorn app:skill` (lifespan "auto") the ConfigurationError the app's start raised
+    # made uvicorn take the app for one without a lifespan: it served, and every request got a
+    # plain-text 500. The app now fails its lifespan's startup, and uvicorn exits with the reason.
+    (tmp_path / "plain_app.py").write_text(
+        'from alexaskill import Skill\n\nskill = Skill("amzn1.ask.skill.logs")\n'
+    )
+    refused = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "plain_app:skill", "--port", "0"],
+        cwd=tmp_path,
+        env={**os.environ, "ALEXASKILL_LOG_LEVEL": "verbose"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert refused.returncode != 0, refused.stderr
+    assert "ALEXASKILL_LOG_LEVEL: unknown log level 'VERBOSE'" in refused.stderr
+    assert "Application startup failed" in refused.stderr
+    assert "Traceback" not in refused.stderr
