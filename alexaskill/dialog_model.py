@@ -36,7 +36,7 @@ Schema" (``dialog`` and ``prompts``) and "Validate Slot Values" (the validation 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -50,9 +50,27 @@ __all__ = [
     "Validate",
     "dialog_json",
     "dialog_problems",
+    "is_list_type",
 ]
 
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
+_BUILTIN_TYPE: Final = re.compile(r"AMAZON\.[A-Za-z][A-Za-z_]*")
+# Amazon's "Slot Type Reference": the types that convert words into numbers, dates and times,
+# and the phrase types, take no values of a skill's own; only the list types can be extended.
+_UNLISTED_TYPES: Final = frozenset(
+    (
+        "AMAZON.AlphaNumeric",
+        "AMAZON.DATE",
+        "AMAZON.DURATION",
+        "AMAZON.FOUR_DIGIT_NUMBER",
+        "AMAZON.LITERAL",
+        "AMAZON.NUMBER",
+        "AMAZON.Ordinal",
+        "AMAZON.PhoneNumber",
+        "AMAZON.SearchQuery",
+        "AMAZON.TIME",
+    )
+)
 # Which slot types each rule applies to (Amazon's "Validate Slot Values": numbers compare,
 # dates fall within a duration, entity resolution needs a custom type); None: any type.
 _RULE_TYPES: Final[Mapping[str, tuple[str, ...] | None]] = {
@@ -66,6 +84,12 @@ _RULE_TYPES: Final[Mapping[str, tuple[str, ...] | None]] = {
     "isNotInDuration": ("AMAZON.DATE",),
     "hasEntityResolutionMatch": (),
 }
+
+
+def is_list_type(type_name: str) -> bool:
+    """Whether ``type_name`` names a built-in list slot type, which a skill may extend with values
+    ("AMAZON.City", not "AMAZON.NUMBER")."""
+    return bool(_BUILTIN_TYPE.fullmatch(type_name)) and type_name not in _UNLISTED_TYPES
 
 
 def _variations(value: str | Sequence[str] | None, where: str) -> tuple[str, ...]:
@@ -318,8 +342,14 @@ def dialog_json(
     return {"delegationStrategy": "ALWAYS", "intents": entries}, prompts
 
 
-def dialog_problems(intent: str, slot_types: Mapping[str, str], dialog: IntentDialog) -> list[str]:
-    """What Amazon's build would refuse in an intent's dialog declarations."""
+def dialog_problems(
+    intent: str,
+    slot_types: Mapping[str, str],
+    dialog: IntentDialog,
+    extended: Collection[str] = (),
+) -> list[str]:
+    """What Amazon's build would refuse in an intent's dialog declarations; ``extended`` names
+    the built-in list types the model gives values of its own, which count as custom types."""
     problems = []
     texts: list[tuple[str, str]] = [("the intent confirmation", text) for text in dialog.confirm]
     for slot, declared in dialog.slots.items():
@@ -336,7 +366,7 @@ def dialog_problems(intent: str, slot_types: Mapping[str, str], dialog: IntentDi
         slot_type = slot_types.get(slot, declared.type)
         for rule in declared.validations:
             allowed = _RULE_TYPES.get(rule.type)
-            custom = not slot_type.startswith("AMAZON.")
+            custom = slot_type in extended or not slot_type.startswith("AMAZON.")
             if allowed is not None and (slot_type not in allowed and not (custom and not allowed)):
                 needed = "a custom slot type" if not allowed else " or ".join(allowed)
                 problems.append(f"{where}: validation {rule.type} needs {needed}, not {slot_type}")

@@ -212,3 +212,20 @@ def test_registration_mistakes() -> None:
 
         @skill.intent("B", utterances=["b {x}"], slots={"x": 5})  # type: ignore[dict-item]
         def b() -> None: ...
+
+
+def test_entity_match_takes_an_extended_built_in_list_type() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("AMAZON.City", ["gotham"])
+    city = DialogSlot(
+        "AMAZON.City", elicit="Where?", validations=[Validate.entity_match("Which city?")]
+    )
+
+    @skill.intent("GoTo", utterances=["go to {city}"], slots={"city": city})
+    def go(city: str) -> Any:
+        return speak("ok")
+
+    slots = built(skill)["dialog"]["intents"][0]["slots"]
+    assert slots[0]["validations"] == [
+        {"type": "hasEntityResolutionMatch", "prompt": "Slot.Validation.GoTo.city.1"}
+    ]

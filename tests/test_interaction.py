@@ -317,3 +317,31 @@ def test_invocation_name_warnings() -> None:
     assert invocation_name_warnings("kaffeeroboter", "de-DE") == []
     (article,) = invocation_name_warnings("the weather")
     assert "two-word name" in article
+
+
+def test_a_built_in_list_type_can_be_extended_with_values() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("AMAZON.City", ["gotham", "metropolis"])
+
+    @skill.intent("GoTo", utterances=["go to {city}"], slots={"city": "AMAZON.City"})
+    def go(city: str) -> None:
+        return None
+
+    built = language(skill, invocation="city helper")
+    assert built["types"] == [
+        {
+            "name": "AMAZON.City",
+            "values": [{"name": {"value": "gotham"}}, {"name": {"value": "metropolis"}}],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["AMAZON.NUMBER", "AMAZON.DATE", "AMAZON.SearchQuery", "AMAZON.2x"]
+)
+def test_a_built_in_type_with_a_format_cannot_be_extended(name: str) -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type(name, ["gotham"])
+    found = problems(skill)
+    assert len(found) == 1
+    assert found[0].startswith(f"slot type {name!r}: ")

@@ -427,3 +427,19 @@ def test_literal_samples_of_older_models() -> None:
         understood = understander.understand(said)
         assert understood.intent == "Repeat"
         assert understood.slots[0].name == "phrase"
+
+
+def test_an_extended_built_in_list_type_resolves_its_own_values() -> None:
+    skill = Skill("amzn1.ask.skill.1")
+    skill.add_slot_type("AMAZON.City", [{"name": "gotham", "id": "GOTHAM"}])
+
+    @skill.intent("GoTo", utterances=["go to {city}"], slots={"city": "AMAZON.City"})
+    def go(city: str) -> None: ...
+
+    understander = Understander(model_from_skill(skill))
+    slot = understander.understand("go to gotham", now=NOW).request["intent"]["slots"]["city"]
+    authority = slot["resolutions"]["resolutionsPerAuthority"][0]
+    assert authority["status"]["code"] == "ER_SUCCESS_MATCH"
+    assert authority["values"] == [{"value": {"name": "gotham", "id": "GOTHAM"}}]
+    other = understander.understand("go to paris", now=NOW).request["intent"]["slots"]["city"]
+    assert other["value"] == "paris"

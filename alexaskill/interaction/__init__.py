@@ -18,7 +18,9 @@ How the model is made:
   name whose values are its members (id: the member's name). ``str`` could be a city, a name or
   anything else, so it must be declared. ``list[X]`` makes a multiple-value slot.
 - **Custom slot types** are those of ``skill.add_slot_type`` (all of them, used or not) and those
-  generated from Enums. A slot naming any other non-``AMAZON.`` type is an error.
+  generated from Enums. A slot naming any other non-``AMAZON.`` type is an error. A built-in list
+  type (``AMAZON.City``) given values with ``add_slot_type`` is extended with them, as Amazon
+  allows; the number, date, time and duration types and AMAZON.SearchQuery cannot be.
 
 Every problem found is reported at once, in an `InteractionModelError`. The checks are those
 Amazon's build would fail on (names, characters, a sample naming a slot the intent does not

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..builtin_intents import REQUIRED_INTENTS
-from ..dialog_model import IntentDialog, dialog_json, dialog_problems
+from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_type
 from ..exceptions import ConfigurationError
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of
 from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
@@ -279,10 +279,12 @@ class _ModelBuilder:
             generated_type = self.enum_type(name, enum_type)
             result.append(_type_json(generated_type.name, generated_type.values))
         for entry in result:
-            if not _NAME.fullmatch(entry["name"]):
+            name = entry["name"]
+            if not (_NAME.fullmatch(name) or is_list_type(name)):
                 self.problem(
-                    f"slot type {entry['name']!r}: a custom slot type name is ASCII letters and "
-                    "underscores"
+                    f"slot type {name!r}: a custom slot type name is ASCII letters and "
+                    "underscores; a built-in type extended with values is a list type "
+                    "(AMAZON.City), not a number, date, time, duration or AMAZON.SearchQuery"
                 )
         return result
 
@@ -395,7 +397,8 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
         builder.check_intent(intent, seen)
         if intent.dialog is not None:
             slot_types = {name: slot.slot_type or "" for name, slot in intent.slots.items()}
-            builder.problems.extend(dialog_problems(intent.name, slot_types, intent.dialog))
+            problems = dialog_problems(intent.name, slot_types, intent.dialog, skill.slot_types)
+            builder.problems.extend(problems)
             dialogs.append((intent.name, slot_types, intent.dialog))
     types = builder.types()
     if builder.problems:
