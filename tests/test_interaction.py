@@ -345,3 +345,32 @@ def test_a_built_in_type_with_a_format_cannot_be_extended(name: str) -> None:
     found = problems(skill)
     assert len(found) == 1
     assert found[0].startswith(f"slot type {name!r}: ")
+
+
+def test_slot_samples_are_checked_as_utterances_are() -> None:
+    from alexaskill import DialogSlot
+
+    skill = Skill(SKILL_ID)
+    samples = ["{people} 2 people!", "for {people}", "For  {people}"]
+    people = DialogSlot("AMAZON.NUMBER", elicit="How many?", samples=samples)
+
+    @skill.intent("Book", utterances=["book a table"], slots={"people": people})
+    def book(people: int) -> None:
+        return None
+
+    assert problems(skill) == (
+        "intent Book, slot people: sample '{people} 2 people!': spell numbers out in words",
+        "intent Book, slot people: sample 'For  {people}' is listed twice",
+    )
+
+
+def test_a_search_query_needs_a_carrier_phrase() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Search", utterances=["{query}"], slots={"query": "AMAZON.SearchQuery"})
+    def search(query: str) -> None:
+        return None
+
+    assert problems(skill) == (
+        "intent Search: sample '{query}': an AMAZON.SearchQuery slot needs a carrier phrase",
+    )

@@ -294,3 +294,17 @@ def test_model_without_check_needs_an_invocation_and_an_app() -> None:
     code, _, err = run("model", str(MODEL_FILE), "--invocation", "x y")
     assert code == 2
     assert "is a model file: give it with --check" in err
+
+
+def test_a_model_the_builder_writes_passes_the_check() -> None:
+    from alexaskill import DialogSlot, Skill
+    from alexaskill.understanding import model_from_skill
+
+    skill = Skill("amzn1.ask.skill.1")
+    city = DialogSlot("AMAZON.City", elicit="Where?", samples=["to {city}", "नमस्ते {city}"])
+
+    @skill.intent("Go", utterances=["go to {city}", "नमस्ते दुनिया {city}"], slots={"city": city})
+    def go(city: str) -> None: ...
+
+    found = check_model(model_from_skill(skill, invocation="city helper"))
+    assert [finding for finding in found if finding.level == "error"] == []

@@ -213,37 +213,24 @@ class _ModelBuilder:
                     f"intent {intent.name}: slot {slot!r}: a slot name is ASCII letters and "
                     "underscores"
                 )
+        slot_types = {name: slot.slot_type for name, slot in intent.slots.items()}
         for sample in intent.samples:
-            self.check_sample(intent, sample)
-            key = " ".join(sample.casefold().split())
+            self.problems += sample_problems(f"intent {intent.name}", sample, slot_types)
+            key = sample_key(sample)
             other = seen.get(key)
             if other is None:
                 seen[key] = intent.name
             else:
                 also = "listed twice" if other == intent.name else f"also a sample of {other}"
                 self.problem(f"intent {intent.name}: sample {sample!r} is {also}")
-
-    def check_sample(self, intent: _Intent, sample: str) -> None:
-        where = f"intent {intent.name}: sample {sample!r}"
-        text = _SLOT_REFERENCE.sub(" ", sample)
-        if not text.strip() and not _SLOT_REFERENCE.search(sample):
-            self.problem(f"intent {intent.name}: an empty sample utterance")
-            return
-        if "{" in text or "}" in text:
-            self.problem(f"{where}: unbalanced braces; a slot is written {{name}}")
-        for reference in _SLOT_REFERENCE.findall(sample):
-            if reference not in intent.slots:
-                known = ", ".join(intent.slots) or "none"
-                self.problem(
-                    f"{where} names slot {{{reference}}}, which intent {intent.name} does not "
-                    f"have (its slots: {known})"
-                )
-        if any(char.isdigit() for char in text):
-            self.problem(f"{where}: spell numbers out in words")
-        else:
-            bad = _letters(text.replace("{", "").replace("}", ""), _SAMPLE_PUNCTUATION)
-            if bad is not None:
-                self.problem(f"{where}: character {bad!r} is not allowed in a sample utterance")
+        for slot, samples in intent.slot_samples.items():
+            where = f"intent {intent.name}, slot {slot}"
+            own: set[str] = set()
+            for sample in samples:
+                self.problems += sample_problems(where, sample, slot_types)
+                if sample_key(sample) in own:
+                    self.problem(f"{where}: sample {sample!r} is listed twice")
+                own.add(sample_key(sample))
 
     def types(self) -> list[dict[str, Any]]:
         declared = self.skill.slot_types
@@ -298,6 +285,44 @@ class _ModelBuilder:
         if not values:
             return SlotTypeDeclaration(name, (SlotTypeValue(name),))
         return SlotTypeDeclaration(name, tuple(values))
+
+
+def sample_key(sample: str) -> str:
+    """What two samples share when Amazon's build takes them for the same one."""
+    return " ".join(sample.casefold().split())
+
+
+def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None]) -> list[str]:
+    """What Amazon's build refuses in one sample utterance, an intent's or a dialog slot's.
+
+    ``where`` names its intent (and slot), ``slot_types`` are the intent's slots and their types.
+    """
+    said = f"{where}: sample {sample!r}"
+    references = _SLOT_REFERENCE.findall(sample)
+    text = _SLOT_REFERENCE.sub(" ", sample)
+    if not text.strip() and not references:
+        return [f"{where}: an empty sample utterance"]
+    problems = []
+    if "{" in text or "}" in text:
+        problems.append(f"{said}: unbalanced braces; a slot is written {{name}}")
+    for reference in references:
+        # A hand-written model may name a slot with an example value: {new york|city}.
+        slot = reference.rpartition("|")[2].strip()
+        if slot not in slot_types:
+            known = ", ".join(slot_types) or "none"
+            problems.append(
+                f"{said} names slot {{{reference}}}, which its intent does not have (its "
+                f"slots: {known})"
+            )
+        elif slot_types[slot] == "AMAZON.SearchQuery" and not text.strip():
+            problems.append(f"{said}: an AMAZON.SearchQuery slot needs a carrier phrase")
+    if any(char.isdigit() for char in text):
+        problems.append(f"{said}: spell numbers out in words")
+    else:
+        bad = _letters(text.replace("{", "").replace("}", ""), _SAMPLE_PUNCTUATION)
+        if bad is not None:
+            problems.append(f"{said}: character {bad!r} is not allowed in a sample utterance")
+    return problems
 
 
 def _slot_json(name: str, slot: _Slot, samples: Sequence[str]) -> dict[str, Any]:

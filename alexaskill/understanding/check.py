@@ -23,7 +23,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..builtin_intents import REQUIRED_INTENTS
-from ..interaction.builder import _invocation_problems, invocation_name_warnings
+from ..interaction.builder import (
+    _invocation_problems,
+    invocation_name_warnings,
+    sample_key,
+    sample_problems,
+)
 from .model import InteractionModel, ModelIntent
 from .understander import DEFAULT_SKILL_ID, Understander
 
@@ -31,7 +36,6 @@ __all__ = ["Finding", "check_model"]
 
 _NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
 _SLOT: Final = re.compile(r"\{([^{}]*)\}")
-_ALLOWED: Final = re.compile(r"[^\W\d_]|[ .'\u2019_-]")
 #: Example words for each slot type, to say a sample as a user would.
 _EXAMPLES: Final = {
     "AMAZON.NUMBER": "five",
@@ -142,7 +146,7 @@ class _Checker:
                     "defined in the model's types"
                 )
             for sample in slot.samples:
-                self.sample(intent, sample, f"slot {slot.name}'s sample")
+                self.sample(intent, sample, f"intent {intent.name}, slot {slot.name}")
                 if f"{{{slot.name}}}" not in sample.replace(" ", ""):
                     self.error(
                         f"intent {intent.name}, slot {slot.name}: slot sample {sample!r} must "
@@ -152,8 +156,8 @@ class _Checker:
             self.error(f"intent {intent.name}: two slots have one name")
         own: set[str] = set()
         for sample in intent.samples:
-            self.sample(intent, sample, "sample")
-            key = " ".join(sample.casefold().split())
+            self.sample(intent, sample, f"intent {intent.name}")
+            key = sample_key(sample)
             if key in own:
                 self.error(f"intent {intent.name}: sample {sample!r} is listed twice")
                 continue
@@ -162,27 +166,10 @@ class _Checker:
             if other != intent.name:
                 self.error(f"sample {sample!r} is in intent {other} and in intent {intent.name}")
 
-    def sample(self, intent: ModelIntent, sample: str, what: str) -> None:
-        where = f"intent {intent.name}: {what} {sample!r}"
-        references = _SLOT.findall(sample)
-        text = _SLOT.sub(" ", sample)
-        if not text.strip() and not references:
-            self.error(f"intent {intent.name}: an empty {what}")
-            return
-        if "{" in text or "}" in text:
-            self.error(f"{where}: unbalanced braces")
-        for reference in references:
-            slot = intent.slot(reference.rpartition("|")[2].strip())
-            if slot is None:
-                self.error(f"{where} names slot {{{reference}}}, which the intent does not have")
-            elif slot.type == "AMAZON.SearchQuery" and not text.strip():
-                self.error(f"{where}: an AMAZON.SearchQuery slot needs a carrier phrase")
-        if any(char.isdigit() for char in text):
-            self.error(f"{where}: spell numbers out in words")
-        else:
-            bad = next((char for char in text if not _ALLOWED.fullmatch(char)), None)
-            if bad is not None:
-                self.error(f"{where}: character {bad!r} is not allowed in a sample")
+    def sample(self, intent: ModelIntent, sample: str, where: str) -> None:
+        slot_types = {slot.name: slot.type for slot in intent.slots}
+        for problem in sample_problems(where, sample, slot_types):
+            self.error(problem)
 
     def types(self) -> None:
         used = {slot.type for intent in self.model.intents for slot in intent.slots}
