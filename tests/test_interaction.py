@@ -374,3 +374,39 @@ def test_a_search_query_needs_a_carrier_phrase() -> None:
     assert problems(skill) == (
         "intent Search: sample '{query}': an AMAZON.SearchQuery slot needs a carrier phrase",
     )
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["", "big"], "slot type Size: a value is empty"),
+        (
+            [{"name": "big", "synonyms": ["", "large"]}],
+            "slot type Size: value 'big' has an empty synonym",
+        ),
+        (
+            [{"name": "big", "id": "X"}, {"name": "small", "id": "X"}],
+            "slot type Size: values 'big' and 'small' have the same id 'X'",
+        ),
+        (["big", "small", "Big"], "slot type Size: value 'Big' is listed twice"),
+        ({"en-US": ["big"], "de-DE": ["groß", " "]}, "slot type Size: a value is empty (de-DE)"),
+    ],
+)
+def test_slot_type_values_are_checked_where_they_are_declared(values: Any, message: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        Skill(SKILL_ID).add_slot_type("Size", values)
+    assert str(caught.value) == message
+
+
+class Blank(enum.Enum):
+    NOTHING = ""
+
+
+def test_an_enum_value_that_is_empty_is_a_problem() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Fill", utterances=["fill {blank}"])
+    def fill(blank: Blank) -> None:
+        return None
+
+    assert problems(skill) == ("slot type Blank: a value is empty",)

@@ -29,6 +29,7 @@ from .declarations import (
     SlotTypeValue,
     _declared_keys,
     default_locale,
+    value_problems,
 )
 
 __all__ = ["InteractionModelError", "build_interaction_model", "invocation_name_warnings"]
@@ -284,6 +285,7 @@ class _ModelBuilder:
             values.append(SlotTypeValue(member.value, member.name))
         if not values:
             return SlotTypeDeclaration(name, (SlotTypeValue(name),))
+        self.problems += value_problems(name, values)
         return SlotTypeDeclaration(name, tuple(values))
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "default_locale",
     "locale_warnings",
     "model_warnings",
+    "value_problems",
 ]
 
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
@@ -129,10 +130,40 @@ class SlotTypeDeclaration:
         by_locale = PerLocale.build(values, convert, f"slot type {name}: values")
         if not by_locale.common and not by_locale.by_locale:
             raise ConfigurationError(f"slot type {name} needs at least one value")
+        problems = value_problems(name, by_locale.common)
         for key, listed in by_locale.by_locale.items():
             if not listed:
                 raise ConfigurationError(f"slot type {name} needs at least one {key} value")
+            problems += [f"{problem} ({key})" for problem in value_problems(name, listed)]
+        if problems:
+            raise ConfigurationError("; ".join(problems))
         return cls(name, by_locale.everything(), by_locale)
+
+
+def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]:
+    """What Amazon's build refuses in one locale's values of a custom slot type: an empty value
+    or synonym, a value listed twice, two values with one id."""
+    problems = []
+    names: set[str] = set()
+    ids: dict[str, str] = {}
+    for value in values:
+        if not value.name.strip():
+            problems.append(f"slot type {type_name}: a value is empty")
+            continue
+        if any(not synonym.strip() for synonym in value.synonyms):
+            problems.append(f"slot type {type_name}: value {value.name!r} has an empty synonym")
+        key = " ".join(value.name.casefold().split())
+        if key in names:
+            problems.append(f"slot type {type_name}: value {value.name!r} is listed twice")
+        names.add(key)
+        if value.id is not None:
+            other = ids.setdefault(value.id, value.name)
+            if other != value.name:
+                problems.append(
+                    f"slot type {type_name}: values {other!r} and {value.name!r} have the same "
+                    f"id {value.id!r}"
+                )
+    return problems
 
 
 def _sample(item: object) -> str:
