@@ -42,6 +42,7 @@ from typing import Any, Final
 
 from .exceptions import ConfigurationError
 from .locales import PerLocale
+from .slots import AlexaDuration
 
 __all__ = [
     "DialogSlot",
@@ -134,12 +135,13 @@ class Validate:
     @staticmethod
     def in_set(values: Sequence[str], prompt: str | Sequence[str]) -> SlotValidation:
         """The value must be one of ``values``."""
-        return SlotValidation("isInSet", _variations(prompt, "isInSet"), tuple(values))
+        return SlotValidation("isInSet", _variations(prompt, "isInSet"), _set(values, "isInSet"))
 
     @staticmethod
     def not_in_set(values: Sequence[str], prompt: str | Sequence[str]) -> SlotValidation:
         """The value must not be one of ``values``."""
-        return SlotValidation("isNotInSet", _variations(prompt, "isNotInSet"), tuple(values))
+        kind = "isNotInSet"
+        return SlotValidation(kind, _variations(prompt, kind), _set(values, kind))
 
     @staticmethod
     def less_than(limit: float, prompt: str | Sequence[str]) -> SlotValidation:
@@ -170,12 +172,14 @@ class Validate:
         """An AMAZON.DATE value must fall between today + ``start`` and today + ``end`` (ISO
         8601 durations, e.g. "P0D" and "P1Y")."""
         kind = "isInDuration"
+        _durations(kind, start, end)
         return SlotValidation(kind, _variations(prompt, kind), start=start, end=end)
 
     @staticmethod
     def not_in_duration(start: str, end: str, prompt: str | Sequence[str]) -> SlotValidation:
         """An AMAZON.DATE value must not fall between today + ``start`` and today + ``end``."""
         kind = "isNotInDuration"
+        _durations(kind, start, end)
         return SlotValidation(kind, _variations(prompt, kind), start=start, end=end)
 
     @staticmethod
@@ -189,6 +193,22 @@ def _slot_sample(item: object) -> str:
     if not isinstance(item, str):
         raise ConfigurationError(f"DialogSlot: a slot sample is a string, not {item!r}")
     return item
+
+
+def _set(values: Sequence[str], kind: str) -> tuple[str, ...]:
+    if not values:
+        raise ConfigurationError(f"{kind} needs at least one value")
+    return tuple(values)
+
+
+def _durations(kind: str, start: str, end: str) -> None:
+    for bound, raw in (("start", start), ("end", end)):
+        try:
+            AlexaDuration.parse(raw)
+        except ValueError:
+            raise ConfigurationError(
+                f"{kind}: {bound} {raw!r} is not an ISO 8601 duration, like 'P0D' or 'P1Y'"
+            ) from None
 
 
 def _n(limit: float) -> str:

@@ -194,6 +194,16 @@ def test_entity_match_needs_a_custom_type() -> None:
         (lambda: DialogSlot("AMAZON.City", elicit=""), "non-empty string"),
         (lambda: DialogSlot("AMAZON.City", samples="to {city}"), "samples must be a list"),
         (lambda: DialogSlot("AMAZON.City", validations=["isInSet"]), "build one with Validate"),
+        (lambda: Validate.in_set([], "No."), "isInSet needs at least one value"),
+        (lambda: Validate.not_in_set([], "No."), "isNotInSet needs at least one value"),
+        (
+            lambda: Validate.in_duration("tomorrow", "P1Y", "No."),
+            "isInDuration: start 'tomorrow' is not an ISO 8601 duration",
+        ),
+        (
+            lambda: Validate.not_in_duration("P0D", "", "No."),
+            "isNotInDuration: end '' is not an ISO 8601 duration",
+        ),
     ],
 )
 def test_declaration_mistakes_fail_where_they_are_made(make: Any, message: str) -> None:
