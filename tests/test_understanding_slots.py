@@ -430,3 +430,10 @@ def test_a_built_in_type_extended_with_values_resolves_them() -> None:
     red = understood.understand("paint it red").request
     assert red is not None
     assert red["intent"]["slots"]["colour"]["value"] == "red"
+
+
+@pytest.mark.parametrize(("said", "expected"), [("1,000", "1000"), ("12,345,678", "12345678")])
+def test_a_typed_number_with_thousands_separators_is_one_number(said: str, expected: str) -> None:
+    found = slot(said, "AMAZON.NUMBER")
+    assert found is not None
+    assert found["value"] == expected
