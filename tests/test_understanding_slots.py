@@ -437,3 +437,8 @@ def test_a_typed_number_with_thousands_separators_is_one_number(said: str, expec
     found = slot(said, "AMAZON.NUMBER")
     assert found is not None
     assert found["value"] == expected
+
+
+def test_a_loose_match_does_not_cut_a_number_word_off_a_number() -> None:
+    # Read loosely, "nineteen" was an extra word and the slot 99: a wrong value, given quietly.
+    assert slot("nineteen ninety nine", "AMAZON.NUMBER") is None

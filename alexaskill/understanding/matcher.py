@@ -383,6 +383,8 @@ class SampleMatcher:
                 extra.append(detail)
             else:
                 missing.append(detail)
+        if _cut_value(sample, spans, fills, extra):
+            return None
         exact = (
             not extra
             and not missing
@@ -398,6 +400,25 @@ class SampleMatcher:
             quality=score / max(size, 1),
             extra_at=tuple(extra),
         )
+
+
+def _cut_value(
+    sample: Sample, spans: SpanCache, fills: Sequence[tuple[str, Fill, int, int]], extra: list[int]
+) -> bool:
+    """Whether a word left out next to a parsed slot value is a value of that type itself:
+    "count to nineteen ninety nine" read as 99 and an extra "nineteen" gives a wrong value."""
+    kinds = {
+        element.name: element.kind for element in sample.elements if isinstance(element, SlotRef)
+    }
+    for name, fill, start, end in fills:
+        if fill.kind != "typed":
+            continue
+        for at in (start - 1, end):
+            if at in extra:
+                alone = spans.fill(kinds[name], at, at + 1)
+                if alone is not None and alone.kind == "typed":
+                    return True
+    return False
 
 
 def _better(current: _Best | None, candidate: _Best) -> _Best:
