@@ -411,3 +411,20 @@ def test_a_duration_window_past_the_calendar_is_clamped_to_it(
 
     rule = Validation("isInDuration", None, start=start, end=end)
     assert passes(rule, value, {}, today) is inside
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "inside"),
+    [("P0D", "P1Y", True), ("P1D", "P14D", False), ("P0D", "P0D", True), ("P1M", "P2M", False)],
+)
+def test_now_is_inside_a_window_only_when_today_is(start: str, end: str, inside: bool) -> None:
+    from alexaskill.understanding.model import Validation
+    from alexaskill.understanding.validation import passes
+
+    today = datetime.date(2026, 11, 29)
+    assert (
+        passes(Validation("isInDuration", None, start=start, end=end), "PRESENT_REF", {}, today)
+        is inside
+    )
+    rule = Validation("isNotInDuration", None, start=start, end=end)
+    assert passes(rule, "PRESENT_REF", {}, today) is not inside

@@ -75,7 +75,8 @@ def passes(rule: Validation, value: str, entry: Mapping[str, Any], today: dateti
             return kind == "isNotInDuration"
         start, end = _shift(today, rule.start), _shift(today, rule.end)
         if said.start is None or said.end is None:
-            inside = True  # PRESENT_REF: now is within any window that holds today
+            # PRESENT_REF: now is within a window when today is.
+            inside = (start is None or start <= today) and (end is None or today <= end)
         else:
             inside = (start is None or said.start >= start) and (end is None or said.end <= end)
         return inside if kind == "isInDuration" else not inside
