@@ -442,3 +442,15 @@ def test_a_typed_number_with_thousands_separators_is_one_number(said: str, expec
 def test_a_loose_match_does_not_cut_a_number_word_off_a_number() -> None:
     # Read loosely, "nineteen" was an extra word and the slot 99: a wrong value, given quietly.
     assert slot("nineteen ninety nine", "AMAZON.NUMBER") is None
+
+
+def test_typed_iso_forms_pass_through_to_the_slot() -> None:
+    assert value("2026-W49", "AMAZON.DATE") == "2026-W49"
+    assert value("on 2026-w49-we", "AMAZON.DATE") == "2026-W49-WE"
+    assert value("2026-12", "AMAZON.DATE") == "2026-12"
+    assert value("2026-WI", "AMAZON.DATE") == "2026-WI"
+    assert value("PT5M", "AMAZON.DURATION") == "PT5M"
+    assert value("P1DT2H", "AMAZON.DURATION") == "P1DT2H"
+    # A form that names nothing fills no slot.
+    assert value("2026-13", "AMAZON.DATE") is None
+    assert value("2026-W60", "AMAZON.DATE") is None

@@ -6,8 +6,10 @@ user who typed "What is the weather?":
 - Unicode compatibility forms are folded (NFKC), typographic apostrophes become ``'``, and the
   text is case-folded.
 - Words are runs of letters (with inner apostrophes: ``what's``, ``o'clock``), numbers (``25``,
-  ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``) and ISO dates (``2026-11-27``);
-  everything else (punctuation, hyphens, the periods of ``p.m.``) separates words.
+  ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``), and the forms of AMAZON.DATE and
+  AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``, ``PT5M``), which the slot
+  types take as they are; everything else (punctuation, hyphens, the periods of ``p.m.``)
+  separates words.
 - The language rewrites some words: contractions expanded (``what's`` → ``what is``), one
   spelling for words said either way (``an`` → ``a``). Each rewritten word remembers the word it
   came from, so that a slot value is reported as the user wrote it.
@@ -25,7 +27,8 @@ __all__ = ["Token", "split_words", "surface", "tokenize"]
 
 _APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _WORD: Final = re.compile(
-    r"\d{4}-\d{2}-\d{2}"  # an ISO date, typed
+    r"\d{4}-(?i:\d{2}-\d{2}|\d{2}|W\d{2}-WE|W\d{2}|WI|SP|SU|FA)(?![^\W_])"  # 2026-W49, typed
+    r"|P(?=[\dT])(?:\d+[YMWD])*(?:T(?:\d+(?:\.\d+)?[HMS])+)?(?![^\W_])"  # PT5M, typed
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"  # 1,000 and 12,345.5: one number
     r"|\d+(?:[:.]\d+)?(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
     r"|\d+(?=[^\W\d_])"  # the 3 of 3pm (the letters follow as a word of their own)

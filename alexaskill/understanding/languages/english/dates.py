@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from ....slots import AlexaDate
 from .numbers import cardinal, ordinal, year_number
 
 __all__ = ["DECADES", "HOLIDAYS", "MONTHS", "SEASONS", "WEEKDAYS", "date"]
@@ -281,6 +282,11 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         if match:
             found = _valid(int(match[1]), int(match[2]), int(match[3]))
             return None if found is None else _day(found)
+        if "-" in words[0]:  # the other forms of the value, typed ("2026-W49")
+            try:
+                return AlexaDate.parse(words[0].upper()).raw
+            except ValueError:
+                return None
     simple = {
         "today": 0,
         "tonight": 0,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Final
 
+from ....slots import AlexaDuration
 from .numbers import number
 
 __all__ = ["UNITS", "duration"]
@@ -88,6 +89,11 @@ def duration(words: Sequence[str], fortnight: bool = True) -> str | None:
     words = list(words)
     if len(words) > 1 and words[0] == "for":
         words = words[1:]
+    if len(words) == 1 and words[0].startswith("p"):  # the value, typed ("PT5M")
+        try:
+            return AlexaDuration.parse(words[0].upper()).raw
+        except ValueError:
+            return None
     amounts: dict[str, Fraction] = {}
     start = 0
     found = False
