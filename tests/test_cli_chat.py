@@ -282,3 +282,36 @@ def test_no_request_lines_from_the_command(workdir: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Goodbye." in done.stdout
     assert "alexaskill.request" not in done.stdout + done.stderr
+
+
+CLOCK = """
+from alexaskill import AlexaApi, Skill, speak
+
+skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+
+
+@skill.intent("Today", utterances=["what day is it"])
+async def today(api: AlexaApi):
+    return speak(f"{await api.now():%Y-%m-%d %H:%M} in {await api.time_zone()}.")
+"""
+
+
+@pytest.mark.parametrize(
+    ("api", "expected"),
+    [
+        ("{}", "2025-03-01 01:00 in None."),
+        ('{"time_zone": "America/Los_Angeles"}', "2025-03-01 01:00 in America/Los_Angeles."),
+    ],
+)
+def test_now_is_the_skills_time_too(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, api: str, expected: str
+) -> None:
+    # The skill's api.now() and api.today() read the real clock: "tomorrow" understood at --now
+    # was another day for the skill. Far from the real date, the requests must still verify.
+    (workdir / "clock.py").write_text(CLOCK)
+    (workdir / "api.json").write_text(api)
+    said = "what day is it\n"
+    argv = ("clock:skill", "--now", "2025-03-01T01:00", "--alexa-api", "api.json")
+    code, out, err = chat(monkeypatch, said, *argv)
+    assert code == 0, err
+    assert f"  skill:      {expected}\n" in out

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import logging
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .common import (
     UsageError,
@@ -189,6 +191,7 @@ class _Chat:
                     skill_id=self.skill_id(),
                     api=self.api,
                     raise_handler_errors=False,
+                    **self._skill_clock(),
                 )
                 self.client.__enter__()
             self.client.locale = self.locale
@@ -197,6 +200,26 @@ class _Chat:
         now = self.now
         clock: Callable[[], Any] | None = (lambda: now) if now is not None else None
         return Conversation(understander, transport, now=clock, screen=self.screen)
+
+    def _skill_clock(self) -> dict[str, Any]:
+        """With --now, the TestClient's clock: the skill's requests are dated then, so that its
+        `AlexaApi.now` and ``today`` in the device's time zone are --now, and verified then by
+        certificates valid at that time."""
+        if self.now is None:
+            return {}
+        from ..testing import TestPKI
+
+        moment, name = self.now, self.api.time_zone
+        if moment.tzinfo is None:
+            try:
+                zone = ZoneInfo(name) if name else datetime.UTC
+            except (ZoneInfoNotFoundError, ValueError):
+                raise UsageError(f"--alexa-api: unknown time zone {name!r}") from None
+            moment = moment.replace(tzinfo=zone)
+        stamp = moment.astimezone(datetime.UTC)
+        shared = TestPKI.default()
+        keys = (shared.root_key, shared.intermediate_key, shared.leaf_key)
+        return {"now": lambda: stamp, "pki": TestPKI(keys=keys, valid_at=stamp)}
 
     def close(self) -> None:
         if self.client is not None:
