@@ -410,3 +410,12 @@ def test_an_enum_value_that_is_empty_is_a_problem() -> None:
         return None
 
     assert problems(skill) == ("slot type Blank: a value is empty",)
+
+
+def test_a_connecting_word_in_the_invocation_name_is_a_warning() -> None:
+    assert invocation_name_warnings("talk to pizza", "en-US") == [
+        "invocation name 'talk to pizza': must not contain the connecting word 'to' (Amazon's "
+        "invocation name requirements)"
+    ]
+    assert invocation_name_warnings("pizza palace", "en-US") == []
+    assert invocation_name_warnings("pizza to go", "de-DE") == []

@@ -64,6 +64,10 @@ _SAMPLE_PUNCTUATION: Final = frozenset(" .'\u2019-_")
 _WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
 _LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "tell"})
 _SMALL_WORDS: Final = frozenset({"a", "an", "the", "for", "to", "of", "my"})
+# Amazon's invocation name requirements forbid connecting words as they forbid launch phrases,
+# but only the launch phrases are known to fail the build: these are left to certification, as
+# warnings.
+_CONNECTING_WORDS: Final = frozenset({"and", "by", "from", "if", "to", "whether"})
 
 
 @dataclass
@@ -403,6 +407,12 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
         warnings.append(
             f"invocation name {name!r}: a two-word name may not use an article, preposition or "
             "pronoun ('the', 'a', 'for', 'my', ...)"
+        )
+    connecting = sorted(set(words) & _CONNECTING_WORDS) if locale.startswith("en-") else []
+    if connecting:
+        warnings.append(
+            f"invocation name {name!r}: must not contain the connecting word {connecting[0]!r} "
+            "(Amazon's invocation name requirements)"
         )
     return warnings
 
