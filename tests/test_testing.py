@@ -485,3 +485,27 @@ def test_a_turn_is_in_the_session_given_unless_its_type_comes_without_one() -> N
     assert said["request"]["locale"] == "en-GB" and "type" in said["request"]
     played = factory.turn({"type": "AudioPlayer.PlaybackStarted", "token": "t"}, session)
     assert "session" not in played and played["request"]["token"] == "t"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2020, 2, 29, 9, 30, tzinfo=datetime.UTC),
+        datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3),
+        datetime.datetime(2040, 1, 1, tzinfo=datetime.UTC),
+    ],
+    ids=["leap-day-2020", "three-days-ago", "2040"],
+)
+def test_a_client_clock_at_any_date_is_verified(moment: datetime.datetime) -> None:
+    # The shared test PKI is valid from yesterday for a year: a test dated otherwise was refused
+    # ("signing certificate not yet valid"), passing today and failing the day after tomorrow.
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch(request: Request) -> Response:
+        return speak(f"It is {request.timestamp[:10]}.")
+
+    with TestClient(skill, now=lambda: moment) as client:
+        answer = client.launch()
+    assert answer.status_code == 200, answer.error
+    assert answer.speech == f"It is {moment.date().isoformat()}."
