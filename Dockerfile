@@ -46,6 +46,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 ENTRYPOINT ["sh", "-c", ": \"${ALEXASKILL_SKILL_ID:?must be set to the skill's id: docker run -e ALEXASKILL_SKILL_ID=amzn1.ask.skill.…}\" && exec \"$@\"", "alexaskill"]
 
 # alexaskill.server's HTTP protocol bounds slow and greedy clients (request-head deadline and
-# size, open connections within the file-descriptor limit); at most 1,000 connections, idle
+# size, open connections within the file-descriptor limit); at most 999 open connections, idle
 # keep-alive ones closed after 5 s. README: "Deployment", "HTTP behaviour".
 CMD ["uvicorn", "examples.weather.app:skill", "--host", "0.0.0.0", "--port", "8080", "--http", "alexaskill.server:HttpProtocol", "--limit-concurrency", "1000", "--timeout-keep-alive", "5", "--proxy-headers", "--no-server-header", "--no-access-log"]

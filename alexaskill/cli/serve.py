@@ -237,7 +237,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=help_text(
             "Run the skill under uvicorn. Requests are verified as Alexa signs them; with --dev "
             "the skill also trusts a local development key (made on first use in "
-            f"${DEV_PKI_ENV}, else ~/.local/share/alexaskill/dev-pki), so that "
+            f"${DEV_PKI_ENV}, else $XDG_DATA_HOME/alexaskill/dev-pki or "
+            "~/.local/share/alexaskill/dev-pki), so that "
             "`alexaskill replay --url` can talk to it, and serves the simulator at /_simulator/ "
             "(talk to the skill in the browser). Never use --dev in production."
         ),
