@@ -26,6 +26,10 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   clients make room for each other, never for a request being answered. Only when every
   connection is busy with a request is the new one refused: closed at once, without an answer
   (uvicorn's own ``503`` for ``--limit-concurrency`` would need its descriptor and its head).
+- **Write deadline.** A response whose writes wait for the client (it reads nothing, its socket
+  buffer full) for ``write_timeout`` seconds (10; Alexa waits 8 for the whole answer) is given
+  up: the connection is dropped. Such a connection counts as busy answering, so it would never
+  make room for another, and enough of them would hold every place.
 - The **body** deadline belongs to the app (``Skill(body_timeout=…)``, which answers ``408``).
 
 They also write each response's status line and headers together with its body, in one send
@@ -80,6 +84,8 @@ logger = logging.getLogger("alexaskill.server")
 
 #: Seconds a connection has to send a complete request head.
 DEFAULT_HEADER_TIMEOUT: Final = 5.0
+#: Seconds a response's writes may wait for the client to read (see the module docstring).
+DEFAULT_WRITE_TIMEOUT: Final = 10.0
 #: Bytes a request head may take (h11's default, which uvicorn keeps).
 DEFAULT_MAX_HEADER_SIZE: Final = 16 * 1024
 #: Connections open at once when uvicorn is given no ``--limit-concurrency``.
@@ -193,6 +199,8 @@ class _Bounded:
 
     #: Seconds to send a complete request head (see the module docstring).
     header_timeout: ClassVar[float] = DEFAULT_HEADER_TIMEOUT
+    #: Seconds a response's writes may wait for the client to read.
+    write_timeout: ClassVar[float] = DEFAULT_WRITE_TIMEOUT
     #: Bytes a request head may take.
     max_header_size: ClassVar[int] = DEFAULT_MAX_HEADER_SIZE
     #: Connections open at once, when uvicorn has no ``--limit-concurrency``.
@@ -213,6 +221,8 @@ class _Bounded:
     #: The last bytes of a head still incomplete: its end may begin there.
     _head_tail = b""
     _waiting_since = 0.0
+    #: Since when (`loop.time`) the transport has asked to stop writing, or None: it has not.
+    _stalled_since: float | None = None
     #: When the connection began to idle between requests (`loop.time`), or None: not idle.
     #: Only on httptools (`ExchangeProtocol`): on h11, uvicorn's keep-alive timer closes it.
     _idle_since: float | None = None
@@ -282,9 +292,28 @@ class _Bounded:
             too_large = f"request head over {self.max_header_size} bytes"
             self._close(_refusal(b"431 Request Header Fields Too Large", too_large))
 
+    def pause_writing(self) -> None:
+        """The client reads no more for now: the write deadline runs (the sweep checks it)."""
+        super().pause_writing()  # type: ignore[misc]
+        self._stalled_since = self.loop.time()
+        sweeper = self._sweeper
+        if not sweeper.armed:
+            sweeper.arm()
+
+    def resume_writing(self) -> None:
+        self._stalled_since = None
+        super().resume_writing()  # type: ignore[misc]
+
+    def _write_timed_out(self) -> None:
+        logger.debug(
+            "a client read nothing of its answer for %g s: connection dropped", self.write_timeout
+        )
+        self._drop()
+
     def connection_lost(self, exc: Exception | None) -> None:
-        """Drop the head deadline."""
+        """Drop the head and write deadlines."""
         self._head_since = None
+        self._stalled_since = None
         if self._writes is not None:
             self._writes.held = None  # nowhere to go
         super().connection_lost(exc)  # type: ignore[misc]
@@ -379,7 +408,7 @@ class _Bounded:
 
     def _drop(self) -> None:
         """Close the connection at once, without an answer."""
-        self._head_since = None
+        self._head_since = self._stalled_since = None
         if self._writes is not None:
             self._writes.held = None
         self.transport.abort()  # its descriptor back now, not after a lingering close

@@ -15,7 +15,8 @@ _SWEEP_SECONDS: Final = 0.25
 
 
 class _Sweeper:
-    """Closes, every `_SWEEP_SECONDS` on one loop, the connections whose head is past its deadline.
+    """Closes, every `_SWEEP_SECONDS` on one loop, the connections whose head is past its deadline
+    (or whose answer's writes have waited for the client past theirs).
 
     One timer a loop rather than one a request head, made and cancelled (uvloop's ``call_later``
     allocates a libuv timer each time): ~1% of the server's CPU a request under load
@@ -42,6 +43,13 @@ class _Sweeper:
         waiting = False
         for connections in self.servers.values():
             for connection in list(connections):
+                stalled = getattr(connection, "_stalled_since", None)
+                if stalled is not None:
+                    if now - stalled < connection.write_timeout:
+                        waiting = True
+                    else:
+                        connection._write_timed_out()
+                    continue
                 idle = getattr(connection, "_idle_since", None)
                 if idle is not None:
                     if now - idle < connection.timeout_keep_alive:

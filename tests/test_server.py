@@ -413,6 +413,70 @@ def test_a_request_refused_before_its_body_came_closes_its_connection(
     assert rest.startswith(b'{"error": "expected application/json"}'), rest
 
 
+QUICK_WRITES = """
+from alexaskill.server import HttpProtocol, H11Protocol
+
+
+class QuickHttp(HttpProtocol):
+    write_timeout = 1.0
+
+
+class QuickH11(H11Protocol):
+    write_timeout = 1.0
+
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    body = b"x" * (1 << 20)  # a megabyte: the socket's buffers are full after a few
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": body})
+"""
+
+
+@pytest.mark.parametrize("protocol", ["QuickHttp", "QuickH11"])
+def test_a_client_that_never_reads_its_answers_is_closed(
+    servers: Any, tmp_path: Path, protocol: str
+) -> None:
+    # Requests pipelined, their answers never read: the answer being written waits for the
+    # socket forever, its connection "busy answering", so never closed to make room either.
+    # Enough of them held every place under --limit-concurrency.
+    (tmp_path / "quick_writes.py").write_text(QUICK_WRITES)
+    port = servers.free_port()
+    command = [sys.executable, "-m", "uvicorn", "quick_writes:app", "--app-dir", str(tmp_path)]
+    command += ["--port", str(port), "--http", f"quick_writes:{protocol}"]
+    server = servers.start(command, port, cwd=tmp_path)
+
+    async def scenario() -> tuple[int, str]:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.setblocking(False)
+        reader, writer = await asyncio.open_connection(sock=sock)
+        writer.write(b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n" * 100)
+        await asyncio.sleep(3)  # the answers' writes stall past the timeout
+        received, end = 0, "open"
+        try:
+            while chunk := await asyncio.wait_for(reader.read(1 << 20), 3):
+                received += len(chunk)  # read at last: what was sent before the end
+            end = "closed"
+        except ConnectionError:
+            end = "reset"
+        except TimeoutError:
+            pass
+        writer.transport.abort()
+        return received, end
+
+    received, end = run(scenario())
+    assert end in ("closed", "reset"), f"still open after {received} bytes of answers"
+    assert received < 100 << 20  # not every answer: given up on
+    answer, _ = run(request(port, HEALTH))  # and the server is still fine
+    assert answer.startswith(b"HTTP/1.1 200") and server.poll() is None
+
+
 # --- who makes room --------------------------------------------------------------------------
 
 HTTPTOOLS_BOUNDED = ("--http", "alexaskill.server:HttpProtocol")
