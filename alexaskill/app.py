@@ -243,7 +243,12 @@ def _skill_ids(skill_id: object) -> frozenset[str] | None:
                 f"skill_id must be an application id or a list of them, not "
                 f"{type(skill_id).__name__}"
             ) from None
-    if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
+    if not ids:
+        raise ConfigurationError(
+            "skill_id names no application id: give the skill's (amzn1.ask.skill.…); from "
+            "settings_from_env(), set ALEXASKILL_SKILL_ID"
+        )
+    if not all(isinstance(i, str) and i.strip() for i in ids):
         raise ConfigurationError(
             "skill_id must name at least one non-empty application id (amzn1.ask.skill.…)"
         )
