@@ -17,10 +17,12 @@ RUN python -c "import tomllib; project = tomllib.load(open('pyproject.toml', 'rb
     && pip install --requirement /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
-# Then the package itself (its dependencies are there already), and the example skill.
+# Then the package itself (its dependencies are there already), and the example skill. The copy
+# it is installed from goes: in /app, first on uvicorn's path, it would shadow the installed
+# package (which pip compiled), and every worker would compile it all again at start.
 COPY README.md ./
 COPY alexaskill ./alexaskill
-RUN pip install --no-deps .
+RUN pip install --no-deps . && rm -r alexaskill
 COPY examples ./examples
 
 RUN groupadd --gid 10001 skill \

@@ -95,6 +95,16 @@ def test_dependencies_are_installed_before_the_source_is_copied() -> None:
     assert "pip install --no-deps ." in steps[source + 1]
 
 
+def test_the_installed_package_is_served_not_its_copy() -> None:
+    # uvicorn puts the working directory (/app) first on the path: the copy the install was
+    # made from shadowed the installed package, and with PYTHONDONTWRITEBYTECODE and /app owned
+    # by root every worker compiled all of it again at start (0.23 s against 0.13 s, measured).
+    steps = instructions()
+    install = next(i for i, step in enumerate(steps) if "pip install --no-deps ." in step)
+    assert re.search(r"&& rm -r alexaskill\b", steps[install]), steps[install]
+    assert not any(step.startswith("COPY alexaskill") for step in steps[install + 1 :])
+
+
 def test_the_dependency_list_is_pyprojects(tmp_path: Path) -> None:
     run = next(step for step in instructions("RUN") if "--requirement" in step)
     script = run.split(" > /tmp/requirements.txt")[0]
