@@ -9,10 +9,17 @@ instructions a request from the two totals: (total(3 N) - total(N)) / 2 N. The k
 (the system calls) is not counted; one request at a time, the request line is written once a
 request rather than batched as under load.
 
+``--connections C`` counts under load instead: after the warm-up, wrk sends the mix on C
+connections for S, then 3 S seconds (``--seconds``), and a request costs (total(3 S) -
+total(S)) / (the difference of the requests wrk counted). Many requests are then read and
+answered a turn of the event loop, as in `load.py`'s runs; a row's count there against its count
+one at a time tells whether a gap between the two benchmarks is in the instructions at all.
+
 Run from the repository root with valgrind (``apt-get install valgrind``)::
 
     python benchmarks/count_stack.py                         # floor, async, def-info, docker
     python benchmarks/count_stack.py --rows floor def-info-docker --compare-with /tmp/before
+    python benchmarks/count_stack.py --rows floor async --connections 32   # under wrk's load
 
 Count on an otherwise idle machine: the servers' timers (uvicorn's tick, the deadline's
 watchdog, the head deadline's sweep) run by the clock, and valgrind's speed follows the
@@ -41,7 +48,7 @@ from alexaskill.testing import TestPKI
 from benchmarks import count_instructions, load
 from benchmarks.envelopes import SignedRequest, Workload
 from benchmarks.servers import save_pki
-from benchmarks.wrk import BenchmarkError
+from benchmarks.wrk import BenchmarkError, run_wrk, write_pool
 
 DEFAULT_ROWS: Final = ("floor", "async", "def-info", "def-info-docker")
 WARMUP: Final = 50
@@ -70,8 +77,18 @@ def read_answer(connection: socket.socket) -> bytes:
             return received
 
 
-def total_instructions(spec: load.ServerSpec, pki: TestPKI, requests: int, output: Path) -> int:
-    """callgrind's total for a server of ``spec`` that answered ``WARMUP + requests`` POSTs."""
+def total_instructions(
+    spec: load.ServerSpec,
+    pki: TestPKI,
+    requests: int,
+    output: Path,
+    *,
+    connections: int = 0,
+    seconds: float = 0.0,
+) -> tuple[int, int]:
+    """callgrind's total for a server of ``spec`` that answered ``WARMUP + requests`` POSTs, or
+    (with ``connections``) the warm-up and then wrk's load for ``seconds``; and the requests
+    answered after the warm-up."""
     port = load.free_port()
     command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}"]
     command += [*spec.command, "--host=127.0.0.1", f"--port={port}"]
@@ -97,20 +114,58 @@ def total_instructions(spec: load.ServerSpec, pki: TestPKI, requests: int, outpu
         mix = [raw_request(r) for r in Workload(64).signed(pki)]
         with connection:
             connection.settimeout(120)
-            for index in range(WARMUP + requests):
+            for index in range(WARMUP + (0 if connections else requests)):
                 connection.sendall(mix[index % len(mix)])
                 answer = read_answer(connection)
                 if not answer.startswith(b"HTTP/1.1 200"):
                     raise BenchmarkError(f"{spec.name}: answered {answer[:40]!r}")
+        if connections:
+            pool = write_pool(output.with_suffix(".pool"), Workload(64).signed(pki), port)
+            result = run_wrk(
+                port,
+                pool,
+                seconds=seconds,
+                connections=connections,
+                threads=1,
+                cpu=None,
+                server_pid=process.pid,
+            )
+            if result.errors or result.status_errors:
+                raise BenchmarkError(
+                    f"{spec.name}: {result.status_errors} non-2xx answers and {result.errors} "
+                    "socket errors under valgrind: run again on a quieter machine"
+                )
+            requests = result.requests
     finally:
         load.stop(process)
-    return count_instructions._total(output)
+    return count_instructions._total(output), requests
 
 
-def per_request(spec: load.ServerSpec, pki: TestPKI, requests: int, work_dir: Path) -> float:
-    few = total_instructions(spec, pki, requests, work_dir / f"{spec.name}-1.out")
-    many = total_instructions(spec, pki, 3 * requests, work_dir / f"{spec.name}-3.out")
-    return (many - few) / (2 * requests)
+def per_request(
+    spec: load.ServerSpec,
+    pki: TestPKI,
+    requests: int,
+    work_dir: Path,
+    *,
+    connections: int = 0,
+    seconds: float = 8.0,
+) -> float:
+    """Instructions a request: the difference of two runs, one three times the other."""
+    runs = [
+        total_instructions(
+            spec,
+            pki,
+            times * requests,
+            work_dir / f"{spec.name}-{times}.out",
+            connections=connections,
+            seconds=times * seconds,
+        )
+        for times in (1, 3)
+    ]
+    (few, few_requests), (many, many_requests) = runs
+    if many_requests <= few_requests:
+        raise BenchmarkError(f"{spec.name}: the longer run answered no more requests")
+    return (many - few) / (many_requests - few_requests)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,9 +173,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), choices=load.ROWS)
     parser.add_argument("--requests", type=int, default=200, help="N (200)")
     parser.add_argument("--compare-with", type=Path, help="also each alexaskill row, that checkout")
+    parser.add_argument(
+        "--connections", type=int, default=0, help="C: count under wrk's load on C connections"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=8.0, help="S, with --connections (8; 3 S the second run)"
+    )
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
+        return 2
+    if args.connections and shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
         return 2
     names = list(args.rows)
     if args.compare_with is not None:
@@ -135,7 +199,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )  # fmt: skip
         counts: dict[str, float] = {}
         for spec in specs:
-            counts[spec.name] = per_request(spec, pki, args.requests, work_dir)
+            counts[spec.name] = per_request(
+                spec,
+                pki,
+                args.requests,
+                work_dir,
+                connections=args.connections,
+                seconds=args.seconds,
+            )
             print(f"{spec.name:24} {counts[spec.name]:11,.0f} instructions a request", flush=True)
     floor = counts.get("floor")
     for name, count in counts.items():

@@ -416,6 +416,25 @@ def test_the_stack_count_sends_whole_requests_and_reads_whole_answers(
         assert count_stack.read_answer(ours) == answer
 
 
+def test_the_stack_count_per_request_under_load_divides_by_the_requests_wrk_counted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from benchmarks import count_stack
+
+    seen: list[tuple[int, float, int]] = []
+
+    def total(spec: Any, pki: Any, requests: int, output: Path, **load: Any) -> tuple[int, int]:
+        seen.append((requests, load["seconds"], load["connections"]))
+        answered = 90 if load["seconds"] == 2.0 else 300  # what wrk counted in each run
+        return 5_000_000 + 700 * answered, answered
+
+    monkeypatch.setattr(count_stack, "total_instructions", total)
+    spec = load.ServerSpec("async", [])
+    count = count_stack.per_request(spec, None, 10, tmp_path, connections=32, seconds=2.0)  # type: ignore[arg-type]
+    assert count == 700
+    assert seen == [(10, 2.0, 32), (30, 6.0, 32)]
+
+
 def test_the_request_line_bench_counts_batched_writes() -> None:
     # A short run of the def-info app, 16 requests in flight: every request answered, and the
     # request lines of requests in flight go out together (far fewer write() calls than lines).
