@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
-try:  # noqa: SIM105 (an import, as in the protocol's module)
+try:  # noqa: SIM105 (an optional import: the names stay undefined without httptools)
     from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE, STATUS_LINE
 except ImportError:  # pragma: no cover - without httptools only HeldHead serves (h11's writes)
     pass
