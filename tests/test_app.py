@@ -200,55 +200,39 @@ def test_handler_exception_is_an_apology_and_a_log(caplog: pytest.LogCaptureFixt
     assert "Traceback" in caplog.text
 
 
-@pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
-def test_a_handler_calling_sys_exit_gets_the_apology(
-    caplog: pytest.LogCaptureFixture, asynchronous: bool
-) -> None:
-    # SystemExit is no Exception: it went past the apology, and uvicorn answered 500 in plain
-    # text, with no request line. The worker never stops for a handler's sys.exit().
-    pki = TestPKI.default()
-    skill = Skill(SKILL_ID, verifier=pki.verifier())
-
-    def leave() -> Response:
-        sys.exit(3)
-
-    async def leave_async() -> Response:
-        sys.exit(3)
-
-    skill.add_intent_handler("Leave", leave_async if asynchronous else leave)
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Leave")).encode()
-    with StarletteClient(skill) as http:
-        headers = {"Content-Type": "application/json", **pki.sign(body)}
-        with caplog.at_level(logging.INFO, logger="alexaskill"):
-            answer = http.post("/", content=body, headers=headers)
-    assert answer.status_code == 200
-    assert answer.json()["response"]["outputSpeech"]["text"].startswith("Sorry, something went")
-    assert "RuntimeError: the handler raised SystemExit(3)" in caplog.text
-    assert "IntentRequest Leave -> handler_error (200)" in caplog.text
-
-
 class _Custom(BaseException):
     pass
 
 
+def _exit() -> None:
+    sys.exit(3)
+
+
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
 @pytest.mark.parametrize(
-    "raised", [KeyboardInterrupt, GeneratorExit, _Custom], ids=lambda t: t.__name__
+    ("fail_with", "said"),
+    [
+        (_exit, "SystemExit(3)"),
+        (KeyboardInterrupt, "KeyboardInterrupt"),
+        (GeneratorExit, "GeneratorExit"),
+        (_Custom, "_Custom"),
+    ],
+    ids=["sys.exit", "KeyboardInterrupt", "GeneratorExit", "own"],
 )
 def test_a_handler_raising_a_base_exception_gets_the_apology(
-    caplog: pytest.LogCaptureFixture, asynchronous: bool, raised: type[BaseException]
+    caplog: pytest.LogCaptureFixture, asynchronous: bool, fail_with: Any, said: str
 ) -> None:
-    # As with SystemExit: no Ctrl-C reaches a handler in a server (uvicorn takes the signal;
-    # a def handler runs in a thread), so these are the handler's bugs. They went past the
-    # apology, and uvicorn answered 500 in plain text.
+    # No Exception: these went past the apology, and uvicorn answered 500 in plain text, with
+    # no request line. No Ctrl-C reaches a handler in a server (uvicorn takes the signal; a def
+    # handler runs in a thread): they are the handler's bugs, and the worker goes on.
     pki = TestPKI.default()
     skill = Skill(SKILL_ID, verifier=pki.verifier())
 
     def fail() -> Response:
-        raise raised
+        raise fail_with()  # (sys.exit raises from within the call)
 
     async def fail_async() -> Response:
-        raise raised
+        return fail()
 
     skill.add_intent_handler("Fail", fail_async if asynchronous else fail)
     body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Fail")).encode()
@@ -259,7 +243,7 @@ def test_a_handler_raising_a_base_exception_gets_the_apology(
     assert answer.status_code == 200
     assert answer.json()["response"]["outputSpeech"]["text"].startswith("Sorry, something went")
     # (A def handler's GeneratorExit is replaced as it leaves its thread: "the call raised".)
-    assert re.search(f"RuntimeError: the (handler|call) raised {raised.__name__}", caplog.text)
+    assert re.search(f"RuntimeError: the (handler|call) raised {re.escape(said)}", caplog.text)
     assert "IntentRequest Fail -> handler_error (200)" in caplog.text
 
 
@@ -730,6 +714,22 @@ def test_a_verifier_subclass_that_overrides_verify_is_called_by_the_app() -> Non
     assert len(seen) == 2
 
 
+def post_scope(headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
+    """The ASGI scope of a POST to ``/`` with ``headers`` (names exactly as given)."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/",
+        "raw_path": b"/",
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+    }
+
+
 def asgi_post(
     skill: Skill, body: bytes, headers: list[tuple[bytes, bytes]]
 ) -> tuple[int, dict[str, Any]]:
@@ -742,19 +742,7 @@ def asgi_post(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/",
-        "raw_path": b"/",
-        "root_path": "",
-        "query_string": b"",
-        "headers": headers,
-    }
-    asyncio.run(skill(scope, receive, send))
+    asyncio.run(skill(post_scope(headers), receive, send))
     return sent[0]["status"], json.loads(sent[1]["body"])
 
 
@@ -807,18 +795,7 @@ def test_a_body_that_does_not_arrive_in_time_gets_408_and_the_connection_closes(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/",
-        "raw_path": b"/",
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"content-type", b"application/json"), (b"content-length", b"900")],
-    }
+    scope = post_scope([(b"content-type", b"application/json"), (b"content-length", b"900")])
 
     async def scenario() -> float:
         started = time.monotonic()
@@ -849,18 +826,7 @@ def test_a_client_gone_before_its_body_came_is_not_taken_for_a_forgery(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/",
-        "raw_path": b"/",
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"content-type", b"application/json"), (b"content-length", b"900")],
-    }
+    scope = post_scope([(b"content-type", b"application/json"), (b"content-length", b"900")])
     with caplog.at_level(logging.DEBUG, logger="alexaskill"):
         asyncio.run(skill(scope, receive, send))
     assert sent == []

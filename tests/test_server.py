@@ -413,6 +413,15 @@ def test_a_request_refused_before_its_body_came_closes_its_connection(
     assert rest.startswith(b'{"error": "expected application/json"}'), rest
 
 
+#: The start of a test server's ASGI app: its lifespan, answered.
+APP_HEAD = """
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+"""
 QUICK_WRITES = """
 from alexaskill.server import HttpProtocol, H11Protocol
 
@@ -424,13 +433,9 @@ class QuickHttp(HttpProtocol):
 class QuickH11(H11Protocol):
     write_timeout = 1.0
 
-
-async def app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        while (await receive())["type"] != "lifespan.shutdown":
-            await send({"type": "lifespan.startup.complete"})
-        await send({"type": "lifespan.shutdown.complete"})
-        return
+"""
+QUICK_WRITES += APP_HEAD
+QUICK_WRITES += """\
     body = b"x" * (1 << 20)  # a megabyte: the socket's buffers are full after a few
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": body})
@@ -480,15 +485,8 @@ def test_a_client_that_never_reads_its_answers_is_closed(
 # --- who makes room --------------------------------------------------------------------------
 
 HTTPTOOLS_BOUNDED = ("--http", "alexaskill.server:HttpProtocol")
-SLOW_APP = """
-import asyncio
-
-async def app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        while (await receive())["type"] != "lifespan.shutdown":
-            await send({"type": "lifespan.startup.complete"})
-        await send({"type": "lifespan.shutdown.complete"})
-        return
+SLOW_APP = "\nimport asyncio\n" + APP_HEAD
+SLOW_APP += """\
     if scope["path"] == "/slow":
         await asyncio.sleep(6)
     await send({"type": "http.response.start", "status": 200, "headers": []})
