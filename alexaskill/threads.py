@@ -17,7 +17,8 @@ hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
 - **Back to the loop.** A handler in a worker thread can run a coroutine on the loop that
   awaits it with `run_in_loop` (what `AlexaApi.progressive_sync` does).
 - **Cancellation** (a deadline around the handler) cancels the wait, not the call: the thread
-  finishes the function and its result is dropped, as with anyio.
+  finishes the function and its result is dropped, as with anyio. A call still waiting for a
+  thread when its wait is cancelled is not run at all.
 - Only asyncio loops (uvicorn's, uvloop); under another event loop (trio) `run_sync` uses
   anyio's threads instead.
 """
@@ -117,6 +118,14 @@ class WorkerPool:
                         self._idle -= 1
                         self._threads -= 1
                         return
+                continue
+            if future.cancelled():
+                # Its caller gave up while the call waited for a thread (a deadline passed):
+                # not run, so that under overload the answered requests' calls do not delay
+                # the others'. (A call under way cannot be stopped: it finishes, unheard.)
+                del loop, future, context, func, kwargs, pace
+                with lock:
+                    self._idle += 1
                 continue
             _here.loop = loop
             started = time.perf_counter()

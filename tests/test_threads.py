@@ -273,3 +273,29 @@ print("child", os.waitstatus_to_exitcode(status))
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False
     )
     assert done.stdout.strip() == "child 0", done.stderr
+
+
+def test_a_call_whose_caller_gave_up_before_a_thread_was_free_is_not_run() -> None:
+    # Under overload the calls of requests already answered (their deadline passed while they
+    # waited for a thread) still ran, each delaying the next: now a call not yet started when
+    # its caller gives up is dropped. One already running still finishes (it cannot be stopped).
+    pool = WorkerPool(max_workers=1)
+    ran: list[str] = []
+
+    def block() -> None:
+        time.sleep(0.3)
+        ran.append("first")
+
+    async def main() -> str:
+        first = asyncio.ensure_future(pool.run(block, {}))
+        await asyncio.sleep(0.05)  # the one thread is busy
+        waiting = asyncio.ensure_future(pool.run(lambda: ran.append("second"), {}))
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        await first
+        await asyncio.sleep(0.1)  # the thread is free: it would run the queued call now
+        return await pool.run(lambda: "third", {})  # and the pool still serves
+
+    assert asyncio.run(main()) == "third"
+    assert ran == ["first"]
+    assert pool.threads == 1
