@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import urllib.parse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from uvicorn.logging import TRACE_LOG_LEVEL
 from uvicorn.protocols.http.flow_control import service_unavailable
@@ -32,6 +32,28 @@ if TYPE_CHECKING:
     from .asgi import _Endpoint
 
 __all__ = ["ExchangeProtocol"]
+
+#: Seconds between two of uvicorn's "Exceeded concurrency limit." lines on one server.
+_SAY_OVER_LIMIT_EVERY: Final = 10.0
+
+
+def _say_over_limit(logger: logging.Logger, state: ServerState, now: float) -> None:
+    """uvicorn's warning for a request refused past ``--limit-concurrency``, at most once every
+    `_SAY_OVER_LIMIT_EVERY` seconds a server, the next line counting those not said: under a
+    flood, a line a refused request is a write each (the attacker's requests, amplified)."""
+    said: list[float] | None = getattr(state, "_alexaskill_over_limit", None)  # [when, since]
+    if said is not None and now - said[0] < _SAY_OVER_LIMIT_EVERY:
+        said[1] += 1
+        return
+    if said is None or not said[1]:
+        logger.warning("Exceeded concurrency limit.")
+    else:
+        logger.warning(
+            "Exceeded concurrency limit. (and %d more in the %.0f s before)",
+            said[1],
+            now - said[0],
+        )
+    state._alexaskill_over_limit = [now, 0]  # type: ignore[attr-defined]
 
 
 class ExchangeProtocol:
@@ -101,7 +123,7 @@ class ExchangeProtocol:
         app = self.app
         if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
             app = service_unavailable
-            self.logger.warning("Exceeded concurrency limit.")
+            _say_over_limit(self.logger, self.server_state, self.loop.time())
         previous = self.cycle
         exchange = self.cycle = Exchange(
             self,

@@ -311,6 +311,70 @@ def test_default_headers_and_the_concurrency_limit() -> None:
     assert logs == ["Exceeded concurrency limit."]
 
 
+def test_requests_past_the_concurrency_limit_do_not_flood_the_log() -> None:
+    # uvicorn's warning came once a refused request: under a flood, hundreds of thousands of
+    # lines in seconds (audit), each a write the attacker's request costs. Now one line says
+    # it, and the next, a few seconds on at the soonest, how many more came meanwhile.
+    async def scenario() -> list[bytes | str]:
+        settings = Config(app=echo, lifespan="off", log_level="warning", limit_concurrency=1)
+        settings.load()
+        logging.getLogger("uvicorn.error").addHandler(handler)  # after uvicorn's own set-up
+        state = ServerState()
+        events: list[bytes | str] = []
+        for _ in range(50):
+            protocol = server_module.HttpToolsProtocol(
+                config=settings, server_state=state, app_state={}
+            )
+            transport = Transport()
+            transport.protocol = protocol
+            protocol.connection_made(transport)
+            protocol.data_received(post(b"x"))
+            await settle()
+            events += transport.events
+            protocol.connection_lost(None)
+        return events
+
+    said: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(record.getMessage())
+
+    handler = Collect()
+    try:
+        events = asyncio.run(scenario())
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(handler)
+    written = b"".join(event for event in events if isinstance(event, bytes))
+    assert written.count(b"HTTP/1.1 503") == 50
+    assert said == ["Exceeded concurrency limit."]
+
+
+def test_the_next_concurrency_line_counts_the_refusals_not_said() -> None:
+    from alexaskill.exchange_protocol import _say_over_limit
+
+    logger = logging.getLogger("tests.concurrency")
+    said: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(record.getMessage())
+
+    handler = Collect()
+    logger.addHandler(handler)
+    try:
+        state = ServerState()
+        for now in (0.0, 1.0, 2.0, 9.5, 11.0, 12.0, 30.0):
+            _say_over_limit(logger, state, now)
+    finally:
+        logger.removeHandler(handler)
+    assert said == [
+        "Exceeded concurrency limit.",
+        "Exceeded concurrency limit. (and 3 more in the 11 s before)",
+        "Exceeded concurrency limit. (and 1 more in the 19 s before)",
+    ]
+
+
 @pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
 def test_a_request_the_parser_refuses_gets_400_with_a_json_reason(
     protocol_class: type[Any],
