@@ -203,12 +203,10 @@ class _Chat:
 
     def _skill_clock(self) -> dict[str, Any]:
         """With --now, the TestClient's clock: the skill's requests are dated then, so that its
-        `AlexaApi.now` and ``today`` in the device's time zone are --now, and verified then by
-        certificates valid at that time."""
+        `AlexaApi.now` and ``today`` in the device's time zone are --now (the client certifies
+        its test keys at that time when it needs to)."""
         if self.now is None:
             return {}
-        from ..testing import TestPKI
-
         moment, name = self.now, self.api.time_zone
         if moment.tzinfo is None:
             try:
@@ -217,9 +215,7 @@ class _Chat:
                 raise UsageError(f"--alexa-api: unknown time zone {name!r}") from None
             moment = moment.replace(tzinfo=zone)
         stamp = moment.astimezone(datetime.UTC)
-        shared = TestPKI.default()
-        keys = (shared.root_key, shared.intermediate_key, shared.leaf_key)
-        return {"now": lambda: stamp, "pki": TestPKI(keys=keys, valid_at=stamp)}
+        return {"now": lambda: stamp}
 
     def close(self) -> None:
         if self.client is not None:
