@@ -275,10 +275,8 @@ class Answering(Registration):
             except Exception as failure:
                 logger.exception("exception handler %s failed", handler.name)
                 self._tell(failure)
-                return Answer(self._apology_body(call.envelope.request), "handler_error")
-        if isinstance(exc, SlotError | PermissionRequired) and (
-            failure_reply(call.envelope.request) is None
-        ):
+                return Answer(self._apology_body(call), "handler_error")
+        if isinstance(exc, SlotError | PermissionRequired) and self._silent_reply(call) is None:
             if isinstance(exc, SlotError):
                 logger.info("%s; asking again", exc)
                 reply = ask(self._say(SLOT_PROMPT, call.envelope.request))
@@ -294,7 +292,7 @@ class Answering(Registration):
             except ResponseError as failure:
                 logger.exception("session attributes do not encode")
                 self._tell(failure)
-                return Answer(self._apology_body(call.envelope.request), "handler_error")
+                return Answer(self._apology_body(call), "handler_error")
         request = call.envelope.request
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
         if isinstance(exc, StoreError):
@@ -303,7 +301,7 @@ class Answering(Registration):
         else:
             logger.error("handler failed for %s %s", request.type, intent, exc_info=exc)
         self._tell(exc)
-        return Answer(self._apology_body(request), "handler_error")
+        return Answer(self._apology_body(call), "handler_error")
 
     def _say(self, message: str, request: Request) -> str:
         """One of the framework's sentences, in the request's language (`alexaskill.messages`)."""
@@ -312,12 +310,18 @@ class Answering(Registration):
             return message
         return messages.spoken(message, locale, self.translations)
 
-    def _apology_body(self, request: Request) -> bytes:
+    @staticmethod
+    def _silent_reply(call: Call) -> Response | None:
+        """The reply to a failure where Alexa takes no speech (`failure_reply`), else None."""
+        envelope = call.envelope
+        return failure_reply(envelope.request, in_session=envelope.session is not None)
+
+    def _apology_body(self, call: Call) -> bytes:
         """The spoken apology, or the silent reply where Alexa takes no speech."""
-        reply = failure_reply(request)
+        reply = self._silent_reply(call)
         if reply is not None:
             return encode_response(reply)
-        apology = self._say(APOLOGY, request)
+        apology = self._say(APOLOGY, call.envelope.request)
         return _APOLOGY_BODY if apology == APOLOGY else encode_response(speak(apology))
 
     def _tell(self, exc: Exception) -> None:

@@ -13,8 +13,7 @@ from .deadline import Watchdog, expired, watch
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
 from .models import Envelope, decode_envelope
-from .responses import ask, encode_response
-from .rules import failure_reply
+from .responses import Response, ask, encode_response
 from .services import AlexaApi
 
 __all__ = ["DEADLINE_GRACE", "DEADLINE_REPLY", "PROGRESSIVE_SPEECH", "DeadlineAnswering"]
@@ -157,7 +156,7 @@ class DeadlineAnswering(Answering):
                 if answer.outcome == "exception_handler":
                     return Answer(answer.body, "deadline")
         text = self._say(DEADLINE_REPLY, fresh.envelope.request)
-        return Answer(_deadline_body(fresh, text), "deadline")
+        return Answer(_deadline_body(fresh, text, self._silent_reply(fresh)), "deadline")
 
 
 class _Progressive:
@@ -176,10 +175,9 @@ class _Progressive:
             self.task.cancel()
 
 
-def _deadline_body(call: Call, text: str) -> bytes:
+def _deadline_body(call: Call, text: str, reply: Response | None) -> bytes:
     """``text`` (`DEADLINE_REPLY`, in the request's language), keeping the session (and its
-    attributes) open, where Alexa takes speech."""
-    reply = failure_reply(call.envelope.request)
+    attributes) open, where Alexa takes speech; else ``reply``, the silent one."""
     if reply is None:
         reply = ask(text)
     try:

@@ -36,7 +36,8 @@ __all__ = ["Call", "Getter", "Handler", "HandlerKey", "Hook", "analyse"]
 HandlerKey = tuple[str, str | None]
 
 _INTENT_CLASSES: Final = (IntentRequest, CanFulfillIntentRequest)
-_CAN_FULFILL: Final = CanFulfillIntentRequest.types[0]
+#: Requests in a session whose reply carries no ``sessionAttributes``.
+_NO_REPLY_SESSION: Final = frozenset(("CanFulfillIntentRequest", "SessionEndedRequest"))
 
 
 class Call:
@@ -65,8 +66,8 @@ class Call:
         session = envelope.session
         # A CanFulfillIntentRequest's session is Alexa's probe, not a conversation: its reply
         # carries canFulfillIntent alone, without sessionAttributes (Amazon's CanFulfillIntent
-        # reference).
-        self.has_session = session is not None and envelope.request.type != _CAN_FULFILL
+        # reference). A SessionEndedRequest's session is over: Alexa takes no reply to it.
+        self.has_session = session is not None and envelope.request.type not in _NO_REPLY_SESSION
         self.session = session if session is not None else Session()
         self.services: dict[type, Any] = {}
         #: The exception being handled, while an exception handler runs.

@@ -31,8 +31,12 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   response at all; ``PlaybackNearlyFinished``, ``PlaybackFailed`` and ``PlaybackController.*``
   take any AudioPlayer directive. Anything else is dropped as a `RuleViolation`;
   ``shouldEndSession`` is dropped silently (those requests have no session).
-- **SessionEndedRequest**: Alexa ignores speech, card and reprompt in the reply; they are
-  dropped with a DEBUG line (a goodbye returned from a shared handler is no mistake).
+- **SessionEndedRequest** takes no response (Amazon's request types reference): whatever the
+  handler returned is dropped with a DEBUG line (a goodbye returned from a shared handler is no
+  mistake), and the reply carries no ``sessionAttributes``: the session is over.
+- **Requests outside a session** (skill events, Messaging.MessageReceived, …) have no one
+  listening: a handler that fails, or runs past the deadline, gets an empty acknowledgement
+  instead of the spoken apology.
 - **Interfaces**: APL, APLT, HTML, VideoApp, Display and AudioPlayer directives go only to a
   device declaring the interface (``context.System.device.supportedInterfaces``); for another
   device they are dropped with a warning. A request without device information keeps them.
@@ -130,12 +134,19 @@ def directive_interface(directive: Directive | Mapping[str, Any]) -> str | None:
     return None
 
 
-def failure_reply(request: Request) -> Response | None:
-    """The reply when a handler failed and Alexa takes no spoken apology, else None."""
-    if request.type == "CanFulfillIntentRequest":
+def failure_reply(request: Request, *, in_session: bool = True) -> Response | None:
+    """The reply when a handler failed and Alexa takes no spoken apology, else None.
+
+    ``in_session``: whether the request came in a session (``envelope.session``); one that did
+    not, other than a LaunchRequest or IntentRequest, is acknowledged with an empty response.
+    """
+    type_ = request.type
+    if type_ == "CanFulfillIntentRequest":
         return _CANNOT
-    if takes_only_audio(request.type) or request.type == "SessionEndedRequest":
-        return empty()  # (Alexa ignores speech in a reply to SessionEndedRequest)
+    if takes_only_audio(type_) or type_ == "SessionEndedRequest":
+        return empty()  # (Alexa takes no response to SessionEndedRequest)
+    if not in_session and type_ not in _CONVERSATION:
+        return empty()  # a skill event, a message: nobody hears an apology
     return None
 
 
@@ -176,7 +187,8 @@ def check_reply(
     elif takes_only_audio(type_):
         response = _only_audio(response, request, handler, violations)
     elif type_ == "SessionEndedRequest":
-        response = _without_speech(response)
+        _log_ended(response)
+        return None
     if not response.directives:
         return response
     _check_dialog(response, request)
@@ -246,23 +258,26 @@ def _only_audio(
     return response
 
 
-def _without_speech(response: Response) -> Response:
-    """A reply to SessionEndedRequest without what Alexa ignores there (a DEBUG line)."""
+def _log_ended(response: Response) -> None:
+    """Name what a reply to SessionEndedRequest held in a DEBUG line: none goes out."""
     dropped = [
         name
         for name, part in (
             ("outputSpeech", response.output_speech),
             ("card", response.card),
             ("reprompt", response.reprompt),
+            ("shouldEndSession", response.should_end_session),
+            ("apiResponse", response.api_response),
+            ("experimentation", response.experimentation),
         )
         if part is not UNSET
     ]
-    if not dropped:
-        return response
-    logger.debug(
-        "reply to SessionEndedRequest: dropped %s (Alexa ignores them there)", ", ".join(dropped)
-    )
-    return msgspec.structs.replace(response, output_speech=UNSET, card=UNSET, reprompt=UNSET)
+    dropped += [directive_type(d) for d in response.directives]
+    if dropped:
+        logger.debug(
+            "reply to SessionEndedRequest: dropped %s (Alexa takes no response to it)",
+            ", ".join(dropped),
+        )
 
 
 def _check_dialog(response: Response, request: Request) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any, Final, Literal
@@ -19,7 +20,14 @@ from alexaskill.directives import (
     updated_intent,
 )
 from alexaskill.exceptions import ConfigurationError, ResponseError, RuleViolation
-from alexaskill.models import AudioPlayerRequest, Device, IntentRequest, Session, decode_envelope
+from alexaskill.models import (
+    AudioPlayerRequest,
+    Device,
+    IntentRequest,
+    Session,
+    SessionEndedRequest,
+    decode_envelope,
+)
 from alexaskill.responses import (
     CanFulfillSlot,
     Response,
@@ -576,27 +584,105 @@ def test_every_audio_event_and_part_is_in_the_table() -> None:
 # --- noise Alexa ignores: speech to SessionEndedRequest, sessionAttributes to CanFulfill ----------
 
 
-def test_speech_card_and_reprompt_in_reply_to_session_ended_are_dropped(
-    caplog: pytest.LogCaptureFixture,
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param(lambda: ask("Goodbye!", card=SimpleCard("Bye", "See you")), id="ask"),
+        pytest.param(
+            lambda: speak("Bye", directives=[AudioPlayer.Play(URL, "episode-42")]), id="play"
+        ),
+        pytest.param(
+            lambda: ask("More?", directives=[APL.RenderDocument(DOCUMENT, token="d")]), id="apl"
+        ),
+        pytest.param(lambda: Response(directives=({"type": "Custom.Thing"},)), id="directive"),
+    ],
+)
+def test_a_reply_to_session_ended_is_empty_and_keeps_no_session(
+    reply: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # "Your service cannot send back a response to a SessionEndedRequest" (Request Types
+    # Reference): the session is over, so neither the reply nor sessionAttributes go out. A
+    # goodbye from a handler shared with other requests is no mistake: a DEBUG line.
     skill = Skill(SKILL_ID)
 
     @skill.session_ended
     def goodbye(session: Session) -> Response:
         session.attributes["ended"] = True
-        return ask("Goodbye!", card=SimpleCard("Bye", "See you"))
+        made: Response = reply()
+        return made
 
+    interfaces = ("AudioPlayer", "Alexa.Presentation.APL")
+    factory = RequestFactory(skill_id=SKILL_ID, interfaces=interfaces)
     with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
-        result = client.session_ended("USER_INITIATED")
+        client.factory = factory
+        session = factory.session(attributes={"lastCity": "Paris"})
+        result = client.send("SessionEndedRequest", session=session, reason="USER_INITIATED")
     assert result.status_code == 200
-    assert result.json["response"] == {"shouldEndSession": False}
+    assert result.json == {"version": "1.0", "response": {}}
     assert result.violations == ()
     [record] = [r for r in caplog.records if r.name == "alexaskill"]
     assert record.levelno == logging.DEBUG
+    assert record.getMessage().startswith("reply to SessionEndedRequest: dropped ")
+    assert record.getMessage().endswith(" (Alexa takes no response to it)")
+
+
+def test_the_dropped_parts_of_a_reply_to_session_ended_are_named(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+    skill.session_ended(lambda: ask("Goodbye!", card=SimpleCard("Bye", "See you")))
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
+        result = client.session_ended("USER_INITIATED")
+    assert result.json == {"version": "1.0", "response": {}}
+    [record] = [r for r in caplog.records if r.name == "alexaskill"]
     assert record.getMessage() == (
-        "reply to SessionEndedRequest: dropped outputSpeech, card, reprompt "
-        "(Alexa ignores them there)"
+        "reply to SessionEndedRequest: dropped outputSpeech, card, reprompt, shouldEndSession "
+        "(Alexa takes no response to it)"
     )
+
+
+def test_a_failed_or_late_session_ended_handler_gets_the_empty_reply() -> None:
+    skill = Skill(SKILL_ID, deadline=0.2)
+
+    @skill.session_ended
+    async def goodbye(session: Session, request: SessionEndedRequest) -> None:
+        session.attributes["ended"] = True
+        if request.reason == "ERROR":
+            raise RuntimeError("the goodbye failed")
+        await asyncio.sleep(5)
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        failed = client.session_ended("ERROR")
+        late = client.session_ended("USER_INITIATED")
+    assert failed.json == {"version": "1.0", "response": {}}
+    assert late.json == {"version": "1.0", "response": {}}
+
+
+@pytest.mark.parametrize("request_type", ["Messaging.MessageReceived", "Vendor.NewEvent"])
+def test_a_request_outside_a_session_gets_no_apology(
+    request_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A skill event or a message sent to the skill has no session and no one listening: Alexa
+    # wants an empty acknowledgement ("Send a Message Request to a Skill"), not the apology, nor
+    # the deadline's question with the microphone open.
+    skill = Skill(SKILL_ID, deadline=0.2)
+
+    calls = []
+
+    @skill.on(request_type)
+    async def handle() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the handler failed")
+        await asyncio.sleep(5)
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        failed = client.send(request_type)
+        late = client.send(request_type)
+    assert isinstance(failed.handler_error, RuntimeError)
+    assert failed.json == {"version": "1.0", "response": {}}
+    assert late.json == {"version": "1.0", "response": {}}
+    assert "did not answer within 0.2 s" in caplog.text
 
 
 def test_can_fulfill_reply_carries_no_session_attributes() -> None:
