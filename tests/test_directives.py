@@ -332,6 +332,38 @@ def test_play_checks(kwargs: dict[str, Any], message: str) -> None:
         AudioPlayer.Play(**arguments)
 
 
+def _raw_play(**stream: Any) -> dict[str, Any]:
+    behavior = stream.pop("playBehavior", "REPLACE_ALL")
+    item = {"url": URL, "token": "ep-42", "offsetInMilliseconds": 0, **stream}
+    return {"type": "AudioPlayer.Play", "playBehavior": behavior, "audioItem": {"stream": item}}
+
+
+@pytest.mark.parametrize(
+    ("play", "message"),
+    [
+        (_raw_play(url="http://cdn.example.com/a.mp3"), r"stream.url must be an HTTPS URL"),
+        (_raw_play(token="t" * 1025), r"stream.token is 1025 characters; the limit is 1024"),
+        (_raw_play(offsetInMilliseconds=-1), r"offsetInMilliseconds must be an int of 0 or more"),
+        (_raw_play(playBehavior="ENQUEUE"), r"expectedPreviousToken is required with playBehavior"),
+        (_raw_play(expectedPreviousToken="ep-41"), r"only allowed with playBehavior ENQUEUE"),
+        (_raw_play(playBehavior=None), r"playBehavior is None; use one of REPLACE_ALL"),
+        ({"type": "AudioPlayer.Play", "playBehavior": "REPLACE_ALL"}, r"has no audioItem.stream"),
+        ({**_raw_play(), "audioItem": {"stream": "x"}}, r"has no audioItem.stream"),
+    ],
+)
+def test_a_play_written_as_a_dict_gets_the_same_checks(play: dict[str, Any], message: str) -> None:
+    # A dict directive goes out as written, but a Play as a dict is no less Alexa's Play.
+    with pytest.raises(ResponseError, match=message):
+        Response(directives=(play,))
+
+
+def test_a_good_play_written_as_a_dict_goes_out_as_written() -> None:
+    play = _raw_play(playBehavior="ENQUEUE", expectedPreviousToken="ep-41")
+    response = Response(directives=(play,))
+    assert response.directives == (play,)
+    assert json.loads(encode_response(response))["response"]["directives"] == [play]
+
+
 def test_stream_limits_are_inclusive() -> None:
     url = "https://x.example/" + "a" * (directives.MAX_STREAM_URL - 18)
     play = AudioPlayer.Play(url, "t" * directives.MAX_AUDIO_TOKEN)

@@ -60,6 +60,27 @@ def directive_kind(directive: Directive | Mapping[str, Any]) -> str:
     return "other"
 
 
+def _check_play(field: str, index: int, play: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` where an AudioPlayer.Play written as a mapping breaks a rule the
+    typed `alexaskill.directives.AudioPlayer.Play` checks (HTTPS, lengths, the previous token
+    exactly with ENQUEUE); the mapping itself goes out as written."""
+    # Imported here: alexaskill.directives builds on this module.
+    from ..directives.audio import AudioPlayer
+
+    item = play.get("audioItem")
+    stream = item.get("stream") if isinstance(item, Mapping) else None
+    if not isinstance(stream, Mapping):
+        raise ResponseError(f"{field}[{index}]: AudioPlayer.Play has no audioItem.stream object")
+    fields: dict[str, Any] = {  # None where absent: the typed Play's checks name the field
+        "url": stream.get("url"),
+        "token": stream.get("token"),
+        "play_behavior": play.get("playBehavior"),
+        "offset_in_milliseconds": stream.get("offsetInMilliseconds", 0),
+        "expected_previous_token": stream.get("expectedPreviousToken"),
+    }
+    AudioPlayer.Play(**fields)
+
+
 def _directive(field: str, index: int, directive: object) -> object:
     """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (as a dict)."""
     if isinstance(directive, Directive):
@@ -68,6 +89,8 @@ def _directive(field: str, index: int, directive: object) -> object:
         type_ = directive.get("type")
         if not isinstance(type_, str) or not type_:
             raise ResponseError(f'{field}[{index}] has no string "type"')
+        if type_ == "AudioPlayer.Play":
+            _check_play(field, index, directive)
         # msgspec encodes dicts only; a dict is kept as is (not copied: it is the caller's JSON).
         return directive if type(directive) is dict else dict(directive)
     raise ResponseError(
