@@ -136,6 +136,9 @@ class DeadlineAnswering(Answering):
         if body is not None:
             with contextlib.suppress(MalformedRequestError):
                 fresh = Call(decode_envelope(body))
+            api = call.services.get(AlexaApi)
+            if api is not None:  # the same request: its count of progressive responses goes on
+                fresh.services[AlexaApi] = api
         if self.registry.exception_handler(exc) is not None:
             fresh.deadline = time.perf_counter() + DEADLINE_GRACE
             watched = watch(self._watchdog, fresh.deadline) if loop else None

@@ -378,6 +378,33 @@ def test_the_automatic_progressive_response_counts_toward_the_handlers_five() ->
     assert len(refused) == 1 and "at most 5 progressive responses" in refused[0]
 
 
+def test_the_deadline_handler_shares_the_requests_five_progressive_responses() -> None:
+    # The handler for DeadlineExceeded answers the same request: its AlexaApi goes on counting.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=0.3)
+    refused: list[str] = []
+
+    @skill.intent("Slow")
+    async def slow(api: AlexaApi) -> Response:
+        for index in range(5):
+            await api.progressive(f"step {index}")
+        await asyncio.sleep(5)
+        return speak("done")
+
+    @skill.exception(DeadlineExceeded)
+    async def late(exc: DeadlineExceeded, api: AlexaApi) -> Response:
+        try:
+            await api.progressive("still working")
+        except ResponseError as error:
+            refused.append(str(error))
+        return speak("Sorry, that took too long.")
+
+    with TestClient(skill) as client:
+        answer = client.intent("Slow")
+    assert answer.speech == "Sorry, that took too long."
+    assert answer.progressive == [f"step {index}" for index in range(5)]
+    assert len(refused) == 1 and "at most 5 progressive responses" in refused[0]
+
+
 def test_the_progressive_speech_is_configurable_and_comes_before_the_deadline_reply() -> None:
     skill = Skill(
         DEFAULT_SKILL_ID, deadline=SHORT, progressive_after=0.05, progressive_speech="Hmm."
