@@ -32,6 +32,11 @@ PERMISSION_PROMPT: Final = messages.PERMISSION_PROMPT
 UNHANDLED: Final = messages.UNHANDLED
 
 _APOLOGY_BODY: Final = encode_response(speak(APOLOGY))
+#: Intents that end the session when the skill has no handler for them (nor a fallback).
+_LEAVING: Final = frozenset(
+    ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+)
+_END: Final = Response(should_end_session=True)
 
 #: The services made for one answer (the hooks', the handler's), to finish once all returned.
 _Made = dict[type, Any]
@@ -245,7 +250,13 @@ class Answering(Registration):
 
     def _unhandled(self, request: Request) -> Response | None:
         if isinstance(request, IntentRequest):
-            logger.warning("no handler for intent %r and no fallback", request.intent.name)
+            name = request.intent.name
+            if name in _LEAVING:
+                # The user wants out: "Sorry, I can't help with that." with the microphone
+                # open would keep them in (every model alexaskill builds has these intents).
+                logger.info("no handler for %s: the session ends", name)
+                return _END
+            logger.warning("no handler for intent %r and no fallback", name)
             return ask(
                 self._say(UNHANDLED, request),
                 reprompt=self._say(messages.UNHANDLED_REPROMPT, request),

@@ -171,6 +171,20 @@ def test_unhandled_intent_without_fallback_apologises(caplog: pytest.LogCaptureF
     assert "no handler for intent 'Unknown'" in caplog.text
 
 
+@pytest.mark.parametrize(
+    "intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"]
+)
+def test_stop_without_handler_ends_the_session(
+    intent: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every model alexaskill builds has these intents: a user who says "stop" to a skill without
+    # a handler for it must not be kept there by "Sorry, I can't help with that."
+    with caplog.at_level(logging.INFO, logger="alexaskill"), TestClient(make_skill()) as client:
+        result = client.intent(intent)
+    assert result.json["response"] == {"shouldEndSession": True}
+    assert f"no handler for {intent}: the session ends" in caplog.text
+
+
 def test_unknown_request_type_goes_to_fallback() -> None:
     skill = make_skill()
     skill.fallback(lambda: speak("fallback"))
