@@ -8,11 +8,15 @@ from urllib.parse import urlsplit
 
 from ..exceptions import CertificateUrlError
 
-__all__ = ["check_cert_url"]
+__all__ = ["MAX_CERT_URL", "check_cert_url"]
 
 _CERT_ORIGIN: Final = "https://s3.amazonaws.com"
 _CERT_NETLOCS: Final = frozenset({"s3.amazonaws.com", "s3.amazonaws.com:443"})
 _CERT_PATH_PREFIX: Final = "/echo.api/"
+#: Characters in a certificate URL, at most. Amazon's are about 55 long; a longer one is refused
+#: before anything else, so that the failed downloads remembered (`alexaskill.downloads`) stay
+#: small whatever a forged request names.
+MAX_CERT_URL: Final = 1024
 # Amazon's URLs as they really look; anything else takes the slow, thorough path. The file name
 # may not start with a dot, so it is never a dot segment.
 _PLAIN_CERT_URL: Final = re.compile(r"https://s3\.amazonaws\.com/echo\.api/[\w~-][\w.~-]*", re.A)
@@ -34,6 +38,8 @@ def check_cert_url(url: str) -> str:
     # (a string comparison, a tenth of the regex). A URL is kept only once it passed.
     if type(url) is str and url == _last_plain:
         return url
+    if len(url) > MAX_CERT_URL:
+        raise CertificateUrlError(f"certificate URL: longer than {MAX_CERT_URL} characters")
     if _PLAIN_CERT_URL.fullmatch(url):
         _last_plain = url
         return url
