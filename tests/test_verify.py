@@ -492,6 +492,16 @@ def test_empty_or_foreign_signature(pki: TestPKI, stranger: TestPKI) -> None:
             run(verifier.verify(headers, BODY))
 
 
+def test_allowing_sha1_is_loud(pki: TestPKI, caplog: pytest.LogCaptureFixture) -> None:
+    # A check turned down is explicit in code and loud in the log (as verify=False is).
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        pki.verifier(now=lambda: NOW)
+        assert caplog.records == []
+        pki.verifier(now=lambda: NOW, allow_sha1=True)
+    [record] = caplog.records
+    assert record.getMessage().startswith("allow_sha1=True: requests signed with SHA-1 alone")
+
+
 def test_sha1_only_needs_allow_sha1(pki: TestPKI) -> None:
     headers = pki.sign(BODY, sha1=True, sha256=False)
     with pytest.raises(SignatureError, match="Signature-256 header missing"):

@@ -110,6 +110,11 @@ class Verifier:
             raise ValueError(f"cache_size must be at least 1, not {cache_size!r}")
         if trusted_roots is not None and not trusted_roots:
             raise ValueError("trusted_roots is empty: no chain could ever be trusted")
+        if allow_sha1:
+            logger.warning(
+                "allow_sha1=True: requests signed with SHA-1 alone (no Signature-256) are "
+                "accepted; Amazon signs with SHA-256. Keep it for replaying old captures only."
+            )
         self.allow_sha1 = allow_sha1
         self.timestamp_tolerance = tolerance
         self.cache_size = cache_size
