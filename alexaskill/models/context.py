@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -28,6 +29,25 @@ __all__ = [
 
 class _Model(msgspec.Struct, rename="camel", kw_only=True):
     """Base of the decoded values: camelCase on the wire, snake_case in Python."""
+
+
+def _masked(model: _Model, secrets: frozenset[str], ids: Mapping[str, str] | None = None) -> str:
+    """``repr(model)`` with the fields in ``secrets`` shown as ``'***'`` and those in ``ids`` as
+    the request line's 12-digit hash: a request quoted in an exception, or printed while
+    debugging, ends up in logs, which must never hold a token or a whole user id."""
+    parts = []
+    for name in model.__struct_fields__:
+        value = getattr(model, name)
+        if value is not None and name in secrets:
+            shown = "'***'"
+        elif value and ids is not None and name in ids:
+            from ..logs import user_hash  # (at call time: alexaskill.logs builds on the models)
+
+            shown = f"<{ids[name]} {user_hash(value)}>"
+        else:
+            shown = repr(value)
+        parts.append(f"{name}={shown}")
+    return f"{type(model).__name__}({', '.join(parts)})"
 
 
 # --- context and session ---------------------------------------------------------------------
@@ -57,6 +77,9 @@ class Permissions(_Model, kw_only=True):
         state = None if self.scopes is None else self.scopes.get(scope)
         return state is not None and state.status == "GRANTED"
 
+    def __repr__(self) -> str:
+        return _masked(self, frozenset(("consent_token",)))
+
 
 class User(_Model, kw_only=True):
     """The Amazon account that uses the skill."""
@@ -65,12 +88,18 @@ class User(_Model, kw_only=True):
     access_token: str | None = None
     permissions: Permissions | None = None
 
+    def __repr__(self) -> str:
+        return _masked(self, frozenset(("access_token",)), {"user_id": "user"})
+
 
 class Person(_Model, kw_only=True):
     """A recognised speaker, when voice profiles are on."""
 
     person_id: str = ""
     access_token: str | None = None
+
+    def __repr__(self) -> str:
+        return _masked(self, frozenset(("access_token",)), {"person_id": "person"})
 
 
 class Unit(_Model, kw_only=True):
@@ -105,6 +134,9 @@ class System(_Model, kw_only=True):
     unit: Unit | None = None
     api_endpoint: str | None = None
     api_access_token: str | None = None
+
+    def __repr__(self) -> str:
+        return _masked(self, frozenset(("api_access_token",)))
 
 
 class AudioPlayerState(_Model, kw_only=True):
