@@ -21,7 +21,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornPr
 from uvicorn.server import ServerState
 
 from alexaskill import server as server_module
-from tests.test_server_writes import PROTOCOLS, Transport, settle
+from tests.test_server_writes import PROTOCOLS, Transport, first_write, settle
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 UVICORN = tuple(int(part) for part in uvicorn.__version__.split(".")[:2])
@@ -141,13 +141,12 @@ def post(body: bytes, *headers: str, path: str = "/") -> bytes:
 
 def test_keep_alive_requests_one_after_another() -> None:
     events, _ = same(echo, [post(b'{"a": 1}'), post(b"two", path="/b?x=1")])
-    assert events[0].count(b"HTTP/1.1 200 OK") == 2  # type: ignore[union-attr]
+    assert first_write(events).count(b"HTTP/1.1 200 OK") == 2
 
 
 def test_pipelined_requests_are_answered_in_order() -> None:
     events, _ = same(echo, [post(b"first") + post(b"second") + post(b"third")])
-    text = events[0]
-    assert isinstance(text, bytes)
+    text = first_write(events)
     assert text.index(b"first") < text.index(b"second") < text.index(b"third")
 
 
@@ -166,27 +165,27 @@ def test_parts_that_come_before_the_app_reads_are_read_together() -> None:
     whole = post(bytes(range(48, 58)) * 100)
     parts = [whole[i : i + 100] for i in range(0, len(whole), 100)]
     events, _ = same(late, parts)
-    assert (bytes(range(48, 58)) * 100).decode() in events[0].decode()  # type: ignore[union-attr]
+    assert (bytes(range(48, 58)) * 100).decode() in first_write(events).decode()
 
 
 def test_a_body_past_the_high_water_mark() -> None:
     body = b"y" * (200 * 1024)
     whole = post(body)
     events, _ = same(echo, [whole[i : i + 65536] for i in range(0, len(whole), 65536)])
-    assert body.decode() in events[0].decode()  # type: ignore[union-attr]
+    assert body.decode() in first_write(events).decode()
 
 
 def test_expect_100_continue() -> None:
     head = post(b"", "expect: 100-continue").replace(b"content-length: 0", b"content-length: 4")
     events, _ = same(echo, [head, 0.01, b"body"])
-    assert events[0].startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK")  # type: ignore[union-attr]
+    assert first_write(events).startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK")
 
 
 def test_head_request_http_1_0_and_connection_close() -> None:
     same(echo, [b"HEAD /h HTTP/1.1\r\nhost: x\r\n\r\n"])
     old = [b"GET /old HTTP/1.0\r\n\r\n"]
     events, _ = serve(server_module.HttpToolsProtocol, echo, old)
-    assert b"connection: close" in events[0] and events[-1] == "close"  # type: ignore[operator]
+    assert b"connection: close" in first_write(events) and events[-1] == "close"
     if UVICORN >= (0, 53):  # before, uvicorn closed such a connection without saying so
         same(echo, old)
     events, _ = same(echo, [post(b"bye", "connection: close")])
@@ -195,7 +194,7 @@ def test_head_request_http_1_0_and_connection_close() -> None:
 
 def test_a_url_with_a_query_and_escapes() -> None:
     events, _ = same(echo, [b"GET /caf%C3%A9/x?city=Lyon&day=1 HTTP/1.1\r\nhost: x\r\n\r\n"])
-    answer = json.loads(events[0].split(b"\r\n\r\n", 1)[1])  # type: ignore[union-attr]
+    answer = json.loads(first_write(events).split(b"\r\n\r\n", 1)[1])
     assert (answer["path"], answer["query"]) == ("/café/x", "city=Lyon&day=1")
 
 
@@ -209,7 +208,7 @@ async def streamed(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 def test_a_streamed_response_without_a_length_is_chunked() -> None:
     events, _ = same(streamed, [post(b""), post(b"")])
-    assert events[0].count(b"transfer-encoding: chunked") == 2  # type: ignore[union-attr]
+    assert first_write(events).count(b"transfer-encoding: chunked") == 2
 
 
 def failing(where: str) -> App:
@@ -240,7 +239,7 @@ def test_an_app_that_fails(where: str) -> None:
     if where == "bad-header":  # nothing of it written: the response had begun, so a close
         assert events == ["close"]
     elif where in ("before", "no-response"):
-        assert events[0].startswith(b"HTTP/1.1 500 Internal Server Error")  # type: ignore[union-attr]
+        assert first_write(events).startswith(b"HTTP/1.1 500 Internal Server Error")
     assert events[-1] == "close"
 
 
@@ -307,7 +306,7 @@ def test_after_the_response_receive_reports_the_disconnect() -> None:
 def test_default_headers_and_the_concurrency_limit() -> None:
     same(echo, [post(b"x")], headers=[("X-Served-By", "alexaskill")])
     events, logs = same(echo, [post(b"x")], limit_concurrency=1)
-    assert events[0].startswith(b"HTTP/1.1 503")  # type: ignore[union-attr]
+    assert first_write(events).startswith(b"HTTP/1.1 503")
     assert logs == ["Exceeded concurrency limit."]
 
 
@@ -382,7 +381,7 @@ def test_a_request_the_parser_refuses_gets_400_with_a_json_reason(
     # As every refusal of alexaskill's: a short JSON reason (uvicorn answers plain text).
     events, logs = serve(protocol_class, echo, [b"NOT HTTP AT ALL\r\n\r\n"])
     assert events[-1] == "close" and logs == ["Invalid HTTP request received."]
-    head, _, body = wire(events)[0].partition(b"\r\n\r\n")  # type: ignore[union-attr]
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert b"content-type: application/json" in head and b"connection: close" in head
     assert json.loads(body) == {"error": "invalid HTTP request"}
