@@ -77,7 +77,7 @@ def first_write(events: list[bytes | str]) -> bytes:
 
 
 async def connect(
-    protocol_class: type[Any], app: App, *, keep_alive: float = 5
+    protocol_class: type[Any], app: App, *, keep_alive: int = 5
 ) -> tuple[Any, Transport]:
     config = Config(app=app, lifespan="off", log_level="warning", timeout_keep_alive=keep_alive)
     config.load()
@@ -209,7 +209,7 @@ def test_a_large_body_is_not_copied_to_join_its_head(protocol_class: type[Any]) 
 
 @pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
 def test_a_head_too_large_is_refused_with_a_json_reason(protocol_class: type[Any]) -> None:
-    class Small(protocol_class):  # type: ignore[misc, valid-type]
+    class Small(protocol_class):  # type: ignore[misc]
         max_header_size = 1024
 
     called: list[str] = []
@@ -262,14 +262,14 @@ def test_the_head_sweep_sleeps_while_no_connection_waits_for_a_head(
 ) -> None:
     # An idle server wakes for nothing: the sweep's timer runs while a connection waits for a
     # request head, and starts again when one does.
-    class Quick(protocol_class):  # type: ignore[misc, valid-type]
+    class Quick(protocol_class):  # type: ignore[misc]
         header_timeout = 0.6
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
-        idle, idle_transport = await connect(Quick, answering(), keep_alive=0.4)
+        idle, idle_transport = await connect(Quick, answering(), keep_alive=1)
         idle.data_received(POST)  # answered: the connection idles until keep-alive closes it
-        await asyncio.sleep(1.0)  # 0.4 s, up to a sweep's 0.25 s late (httptools), and room
+        await asyncio.sleep(1.6)  # 1 s, up to a sweep's 0.25 s late (httptools), and room
         assert idle_transport.events[-1] == "close"
         idle.connection_lost(None)
         assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
@@ -299,19 +299,19 @@ def test_keep_alive_needs_no_timer_a_request_on_httptools() -> None:
     # uvicorn arms a keep-alive timer after every response and cancels it at the next request;
     # alexaskill's httptools protocol leaves an idle connection to the sweep, which closes it
     # after --timeout-keep-alive as the timer would, and never closes a connection in use.
-    class Quick(server_module.HttpToolsProtocol):  # type: ignore[misc, valid-type]
+    class Quick(server_module.HttpToolsProtocol):
         pass
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
-        protocol, transport = await connect(Quick, answering(), keep_alive=0.6)
-        for _ in range(4):  # busy: a request every 0.3 s, each answered
+        protocol, transport = await connect(Quick, answering(), keep_alive=1)
+        for _ in range(4):  # busy past 1 s: a request every 0.3 s, each answered
             protocol.data_received(POST)
             await settle()
             assert not [t for t in pending_timers(loop) if "keep_alive" in repr(t)]
             await asyncio.sleep(0.3)
         assert "close" not in transport.events and len(transport.writes()) == 4
-        await asyncio.sleep(1.0)  # idle past 0.6 s (and a sweep's 0.25 s)
+        await asyncio.sleep(1.6)  # idle past 1 s (and a sweep's 0.25 s)
         assert transport.events[-1] == "close"
         protocol.connection_lost(None)
         assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
@@ -323,7 +323,7 @@ def test_keep_alive_needs_no_timer_a_request_on_httptools() -> None:
 def test_one_connection_failing_to_close_does_not_end_the_sweep(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    class Quick(server_module.HttpToolsProtocol):  # type: ignore[misc, valid-type]
+    class Quick(server_module.HttpToolsProtocol):
         header_timeout = 0.3
 
     def broken() -> None:
