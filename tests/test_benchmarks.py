@@ -110,7 +110,7 @@ def test_async_and_def_servers_answer_alike(
 def test_the_check_catches_a_server_that_does_not_verify(requests: list[SignedRequest]) -> None:
     post = client_post(bare.create_app())
     assert len(load.check_correctness(post, requests, verifies=False)) == 2
-    with pytest.raises(load.BenchmarkError, match="tampered body: HTTP 200"):
+    with pytest.raises(wrk.BenchmarkError, match="tampered body: HTTP 200"):
         load.check_correctness(post, requests, verifies=True)
 
 
@@ -118,7 +118,7 @@ def test_the_check_catches_a_server_without_speech(requests: list[SignedRequest]
     def silent(body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
         return 200, b'{"version": "1.0", "response": {}}'
 
-    with pytest.raises(load.BenchmarkError, match="expected speech"):
+    with pytest.raises(wrk.BenchmarkError, match="expected speech"):
         load.check_correctness(silent, requests, verifies=False)
 
 
