@@ -18,6 +18,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient as StarletteClient
+from starlette.types import Message
 
 from alexaskill import (
     IntentRequest,
@@ -748,12 +749,12 @@ def asgi_post(
     skill: Skill, body: bytes, headers: list[tuple[bytes, bytes]]
 ) -> tuple[int, dict[str, Any]]:
     """POST ``body`` to ``skill`` as a raw ASGI call, with header names exactly as given."""
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     asyncio.run(skill(post_scope(headers), receive, send))
@@ -797,7 +798,7 @@ def test_a_body_that_does_not_arrive_in_time_gets_408_and_the_connection_closes(
     # Headers complete, then the body dribbles (or never comes): without a deadline the request
     # held its connection, and the worker's memory, for as long as the client liked.
     skill = make_skill(body_timeout=0.2)
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
     chunks = [b'{"version": ', b'"1.0"']
 
     async def receive() -> dict[str, Any]:
@@ -806,7 +807,7 @@ def test_a_body_that_does_not_arrive_in_time_gets_408_and_the_connection_closes(
         await asyncio.sleep(30)  # the rest never comes
         raise AssertionError("waited for the body")
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = post_scope([(b"content-type", b"application/json"), (b"content-length", b"900")])
@@ -830,14 +831,14 @@ def test_a_client_gone_before_its_body_came_is_not_taken_for_a_forgery(
     # The disconnect was read as an empty body: verified (a certificate fetched, in
     # production), refused as a bad signature, logged and counted as a forged request.
     skill = make_skill()
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
     messages = [] if first else [{"type": "http.request", "body": b'{"ver', "more_body": True}]
     messages.append({"type": "http.disconnect"})
 
     async def receive() -> dict[str, Any]:
         return messages.pop(0)
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = post_scope([(b"content-type", b"application/json"), (b"content-length", b"900")])
