@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from alexaskill import Skill, services
+from alexaskill.alexa_api import ApiTransport
 from alexaskill.exceptions import ResponseError
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import Response, speak
@@ -267,7 +268,7 @@ def test_progressive_sync_outside_a_worker_thread_returns_false(
 
 def test_the_default_service_uses_skill_api_client_else_the_lifespan_client() -> None:
     skill = Skill(SKILL_ID)
-    seen: list[httpx.AsyncClient | None] = []
+    seen: list[httpx.AsyncClient | ApiTransport | None] = []
 
     @skill.intent("Peek")
     async def peek(api: AlexaApi) -> None:
@@ -350,7 +351,8 @@ def limits_skill(api_stub: AlexaApiStub, caught: list[str]) -> Skill:
 def test_at_most_five_progressive_responses_per_request(
     stub: Callable[..., AlexaApiStub],
 ) -> None:
-    api_stub, caught = stub(), []
+    api_stub = stub()
+    caught: list[str] = []
     with TestClient(limits_skill(api_stub, caught)) as client:
         five = client.intent("Count", times=5)
         seven = client.intent("Count", times=7)
@@ -363,7 +365,8 @@ def test_at_most_five_progressive_responses_per_request(
 
 
 def test_progressive_speech_is_at_most_600_characters(stub: Callable[..., AlexaApiStub]) -> None:
-    api_stub, caught = stub(), []
+    api_stub = stub()
+    caught: list[str] = []
     with TestClient(limits_skill(api_stub, caught)) as client:
         # "<speak>" + text + "</speak>": 15 characters of markup.
         fits = client.intent("Long", size=585)
@@ -377,7 +380,8 @@ def test_progressive_speech_is_at_most_600_characters(stub: Callable[..., AlexaA
 def test_progressive_speech_holds_at_most_30_seconds_of_pauses(
     stub: Callable[..., AlexaApiStub],
 ) -> None:
-    api_stub, caught = stub(), []
+    api_stub = stub()
+    caught: list[str] = []
     with TestClient(limits_skill(api_stub, caught)) as client:
         fits = client.intent("Pause", seconds=30)
         too_long = client.intent("Pause", seconds=31)
@@ -390,7 +394,8 @@ def test_progressive_speech_holds_at_most_30_seconds_of_pauses(
 def test_progressive_responses_only_for_launch_and_intent_requests(
     stub: Callable[..., AlexaApiStub],
 ) -> None:
-    api_stub, caught = stub(), []
+    api_stub = stub()
+    caught: list[str] = []
     with TestClient(limits_skill(api_stub, caught)) as client:
         launched = client.launch()
         nearly = client.send("AudioPlayer.PlaybackNearlyFinished", token="ep-1")
