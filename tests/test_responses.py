@@ -335,7 +335,7 @@ def test_directive_of_another_kind_is_rejected() -> None:
 
 
 def test_response_directives_given_as_a_list_become_a_tuple() -> None:
-    response = Response(directives=[APL])  # type: ignore[arg-type]
+    response = Response(directives=[APL])
     assert response.directives == (APL,)
 
 
@@ -566,10 +566,10 @@ def test_a_card_field_of_the_wrong_kind_is_refused_by_name(make: Any, message: s
 
 def test_reprompt_directives_become_a_checked_tuple() -> None:
     directive = {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}}
-    reprompt = Reprompt(output_speech=PlainTextSpeech("x"), directives=[directive])  # type: ignore[arg-type]
+    reprompt = Reprompt(output_speech=PlainTextSpeech("x"), directives=[directive])
     assert reprompt.directives == (directive,)
     with pytest.raises(ResponseError, match=r"reprompt\.directives"):
-        Reprompt(directives=[42])  # type: ignore[list-item]
+        Reprompt(directives=[42])
 
 
 @pytest.mark.parametrize(

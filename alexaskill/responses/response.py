@@ -37,7 +37,7 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
     output_speech: OutputSpeech | UnsetType = UNSET
     #: Reprompt directives: only ``Alexa.Presentation.APLA.RenderDocument`` (APL for audio), as
     #: typed or raw directives are given in `Response.directives`.
-    directives: tuple[Any, ...] = ()
+    directives: Sequence[Any] = ()
 
     def __post_init__(self) -> None:
         if self.output_speech is not UNSET and not isinstance(self.output_speech, OutputSpeech):
@@ -73,7 +73,8 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
     output_speech: OutputSpeech | UnsetType = UNSET
     card: Card | UnsetType = UNSET
     reprompt: Reprompt | UnsetType = UNSET
-    directives: tuple[Any, ...] = ()
+    #: Given as any sequence (``directives=[...]``), kept as a checked tuple.
+    directives: Sequence[Any] = ()
     #: True ends the session, False keeps it open with the microphone on, UNSET lets the device
     #: decide: three different answers.
     should_end_session: bool | UnsetType = UNSET
