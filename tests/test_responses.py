@@ -6,7 +6,7 @@ import datetime
 import json
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 import msgspec
 import pytest
@@ -509,13 +509,26 @@ def test_api_response_and_experimentation_are_checked() -> None:
 # --- the inline checks of the usual replies (written out for speed: the same rules) -------------
 
 
+class AskOptions(TypedDict, total=False):
+    """The keywords `ask` and `speak` share."""
+
+    reprompt: str
+    card: SimpleCard
+    directives: list[Mapping[str, Any]]
+
+
 def test_ask_is_speak_with_an_open_session() -> None:
     card = SimpleCard("Weather", "Sunny")
     directive = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}}
-    for kwargs in ({}, {"reprompt": "Which city?"}, {"card": card}, {"directives": [directive]}):
-        assert ask("Hi", **kwargs) == speak(  # type: ignore[arg-type]
-            "Hi", **{"reprompt": "Hi", **kwargs}, end_session=False
-        )
+    cases: list[AskOptions] = [
+        {},
+        {"reprompt": "Which city?"},
+        {"card": card},
+        {"directives": [directive]},
+    ]
+    for kwargs in cases:
+        expected: AskOptions = {"reprompt": "Hi", **kwargs}
+        assert ask("Hi", **kwargs) == speak("Hi", **expected, end_session=False)
     assert ask(Ssml("<break/>")).output_speech == SsmlSpeech("<speak><break/></speak>")
 
 
