@@ -193,7 +193,7 @@ def test_entity_match_needs_a_custom_type() -> None:
         (lambda: DialogSlot(""), "needs the slot's type"),
         (lambda: DialogSlot("AMAZON.City", elicit=""), "non-empty string"),
         (lambda: DialogSlot("AMAZON.City", samples="to {city}"), "samples must be a list"),
-        (lambda: DialogSlot("AMAZON.City", validations=["isInSet"]), "build one with Validate"),
+        (lambda: DialogSlot("AMAZON.City", validations=["isInSet"]), "build one with Validate"),  # type: ignore[list-item]
         (lambda: Validate.in_set([], "No."), "isInSet needs at least one value"),
         (lambda: Validate.not_in_set([], "No."), "isNotInSet needs at least one value"),
         (
