@@ -437,9 +437,11 @@ def test_an_extended_built_in_list_type_resolves_its_own_values() -> None:
     def go(city: str) -> None: ...
 
     understander = Understander(model_from_skill(skill))
-    slot = understander.understand("go to gotham", now=NOW).request["intent"]["slots"]["city"]
-    authority = slot["resolutions"]["resolutionsPerAuthority"][0]
+    gotham = understander.understand("go to gotham", now=NOW).request
+    assert gotham is not None
+    authority = gotham["intent"]["slots"]["city"]["resolutions"]["resolutionsPerAuthority"][0]
     assert authority["status"]["code"] == "ER_SUCCESS_MATCH"
     assert authority["values"] == [{"value": {"name": "gotham", "id": "GOTHAM"}}]
-    other = understander.understand("go to paris", now=NOW).request["intent"]["slots"]["city"]
-    assert other["value"] == "paris"
+    paris = understander.understand("go to paris", now=NOW).request
+    assert paris is not None
+    assert paris["intent"]["slots"]["city"]["value"] == "paris"

@@ -73,8 +73,8 @@ class Skill:
         return self.sent[-1][0]
 
     def slot(self, name: str) -> dict[str, Any]:
-        slots: dict[str, Any] = self.last["intent"]["slots"]
-        return slots[name]
+        slot: dict[str, Any] = self.last["intent"]["slots"][name]
+        return slot
 
 
 def conversation(
