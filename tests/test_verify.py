@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import httpx
 import pytest
@@ -26,6 +26,7 @@ from alexaskill.exceptions import (
     TimestampError,
     VerificationError,
 )
+from alexaskill.models import IntentRequest
 from alexaskill.testing import DEFAULT_CERT_URL, TestPKI
 from alexaskill.verify import (
     Verifier,
@@ -36,11 +37,13 @@ from alexaskill.verify import (
     validate_chain,
 )
 
+T = TypeVar("T")
+
 NOW = datetime.now(UTC).replace(microsecond=0)
 THEN = datetime(2017, 6, 1, 12, 0, tzinfo=UTC)  # when the "old capture" was signed
 
 
-def run(coro: Coroutine[Any, Any, Any]) -> Any:
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
@@ -796,8 +799,10 @@ def test_a_failed_download_is_remembered_briefly_then_retried(pki: TestPKI) -> N
     outcomes = run(scenario())
     assert all(isinstance(outcome, CertificateUnavailableError) for outcome in outcomes)
     assert not verifier._downloads.loading  # nothing left behind, however many URLs fail
-    assert str(outcomes[0]) == "certificate chain: download failed"
-    assert isinstance(outcomes[0].__cause__, OSError)
+    first = outcomes[0]
+    assert isinstance(first, CertificateUnavailableError)
+    assert str(first) == "certificate chain: download failed"
+    assert isinstance(first.__cause__, OSError)
     with pytest.raises(CertificateUnavailableError, match="a recent failure"):
         run(verifier.verify(headers, BODY))
     assert len(fetch.calls) == 1
@@ -1116,7 +1121,9 @@ def test_verify_envelope_returns_the_decoded_envelope(pki: TestPKI) -> None:
     verifier = pki.verifier(now=lambda: NOW)
     envelope = run(verifier.verify_envelope(pki.sign(BODY), BODY))
     assert envelope.request.type == "IntentRequest"
-    assert envelope.request.intent.slots["city"].value == "Zürich"  # type: ignore[attr-defined]
+    assert isinstance(envelope.request, IntentRequest)
+    city = envelope.request.intent.slot("city")
+    assert city is not None and city.value == "Zürich"
     assert envelope.application_ids == ("amzn1.ask.skill.test",)
 
 
