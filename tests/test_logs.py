@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from alexaskill import logs
 from alexaskill.exceptions import (
     CertificateError,
     CertificateUrlError,
@@ -28,16 +29,16 @@ from alexaskill.exceptions import (
     TimestampError,
     VerificationError,
 )
+from alexaskill.log_format import _PlainFormatter
 from alexaskill.logs import (
     JsonFormatter,
-    Settings,
     configure_logging,
     log_request,
     refusal,
-    settings_from_env,
     user_hash,
 )
 from alexaskill.models import Envelope, decode_envelope
+from alexaskill.settings import Settings, configure_logging_if_unset, settings_from_env
 from alexaskill.store import DEFAULT_STORE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
@@ -150,7 +151,12 @@ def both_paths(as_json: bool, entry: Envelope | None, **kwargs: Any) -> tuple[st
     configure_logging("INFO", json=as_json, stream=standard)
     handler = logging.getLogger("alexaskill").handlers[0]
     seen: list[logging.LogRecord] = []
-    handler.addFilter(lambda record: seen.append(record) is None)
+
+    def note(record: logging.LogRecord) -> bool:
+        seen.append(record)
+        return True
+
+    handler.addFilter(note)
     log_request(entry, **kwargs)
     assert len(seen) == 1  # the standard path did run: its record went through the filter
     return direct.getvalue(), standard.getvalue()
@@ -184,16 +190,14 @@ def test_the_direct_request_line_is_the_standard_one(
 
 
 def test_the_time_text_is_the_formatters_own() -> None:
-    from alexaskill.logs import _PlainFormatter
-
     record = logging.LogRecord("alexaskill.request", logging.INFO, __file__, 1, "x", (), None)
     ours, standard = _PlainFormatter(), logging.Formatter()
     for created in (record.created, 0.0, 1_700_000_000.999, 1_700_000_001.5):
         record.created, record.msecs = created, int((created - int(created)) * 1000)
         assert ours.formatTime(record) == standard.formatTime(record)
     assert ours.formatTime(record, "%H") == standard.formatTime(record, "%H")
-    ours.converter = time.gmtime  # type: ignore[assignment]
-    standard.converter = time.gmtime  # type: ignore[assignment]
+    ours.converter = time.gmtime
+    standard.converter = time.gmtime
     assert ours.formatTime(record) == standard.formatTime(record)
 
 
@@ -321,6 +325,15 @@ def test_configure_logging_defaults_to_stderr(monkeypatch: pytest.MonkeyPatch) -
 def test_configure_logging_refuses_unknown_levels(level: Any) -> None:
     with pytest.raises(ConfigurationError, match="unknown log level"):
         configure_logging(level)
+
+
+def test_the_settings_names_still_import_from_logs() -> None:
+    # They moved to alexaskill.settings; README's examples import them from alexaskill.logs.
+    from alexaskill.logs import settings_from_env as from_logs
+
+    assert from_logs is settings_from_env
+    assert logs.Settings is Settings
+    assert logs.configure_logging_if_unset is configure_logging_if_unset
 
 
 def test_settings_from_env() -> None:
