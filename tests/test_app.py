@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -338,7 +338,7 @@ def test_the_test_client_raises_a_rule_violation_by_default() -> None:
     assert len(result.violations) == 1
 
 
-def test_the_skill_client_fixture_raises_too(skill_client: Any) -> None:
+def test_the_skill_client_fixture_raises_too(skill_client: Callable[..., TestClient]) -> None:
     skill = Skill(SKILL_ID)
     skill.add_intent_handler("Boom", lambda: 1 / 0)
     with pytest.raises(ZeroDivisionError):

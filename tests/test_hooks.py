@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from alexaskill import (
 from alexaskill.aws_lambda import handler as lambda_handler
 from alexaskill.responses import output_speech
 from alexaskill.store import Attributes, MemoryStore
-from alexaskill.testing import RequestFactory
+from alexaskill.testing import RequestFactory, TestClient
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
@@ -54,7 +55,9 @@ def make_skill(calls: list[str], **options: Any) -> Skill:
     return skill
 
 
-def test_hooks_run_in_registration_order_around_the_handler(skill_client: Any) -> None:
+def test_hooks_run_in_registration_order_around_the_handler(
+    skill_client: Callable[..., TestClient],
+) -> None:
     calls: list[str] = []
     skill = make_skill(calls)
 
@@ -85,7 +88,7 @@ def test_hooks_run_in_registration_order_around_the_handler(skill_client: Any) -
     ]
 
 
-def test_a_before_hook_that_answers_skips_the_rest(skill_client: Any) -> None:
+def test_a_before_hook_that_answers_skips_the_rest(skill_client: Callable[..., TestClient]) -> None:
     calls: list[str] = []
     skill = make_skill(calls)
 
@@ -116,7 +119,7 @@ def test_a_before_hook_that_answers_skips_the_rest(skill_client: Any) -> None:
     assert calls == ["link?", "second hook", "weather Rome", "after"]
 
 
-def test_an_after_hook_changes_the_reply(skill_client: Any) -> None:
+def test_an_after_hook_changes_the_reply(skill_client: Callable[..., TestClient]) -> None:
     skill = make_skill([])
 
     @skill.after_request
@@ -134,7 +137,9 @@ def test_an_after_hook_changes_the_reply(skill_client: Any) -> None:
     assert launched.card == {"type": "Simple", "title": "Weather", "content": "LaunchRequest"}
 
 
-def test_after_hooks_skip_an_empty_reply_unless_they_take_none(skill_client: Any) -> None:
+def test_after_hooks_skip_an_empty_reply_unless_they_take_none(
+    skill_client: Callable[..., TestClient],
+) -> None:
     calls: list[str] = []
     skill = make_skill(calls)
 
@@ -151,7 +156,7 @@ def test_after_hooks_skip_an_empty_reply_unless_they_take_none(skill_client: Any
 
 
 def test_hooks_that_apply_to_every_request_leave_alexas_canfulfill_probe_alone(
-    skill_client: Any,
+    skill_client: Callable[..., TestClient],
 ) -> None:
     # The README's stamp hook added a card to the CanFulfillIntent answer, which may carry
     # canFulfillIntent alone: the check refused it and the probe was answered NO.
@@ -191,7 +196,7 @@ def test_hooks_that_apply_to_every_request_leave_alexas_canfulfill_probe_alone(
     assert seen == ["probe"]
 
 
-def test_hooks_share_the_requests_services(skill_client: Any) -> None:
+def test_hooks_share_the_requests_services(skill_client: Callable[..., TestClient]) -> None:
     store = MemoryStore()
     skill = Skill(SKILL_ID, store=store)
     seen: list[int] = []
@@ -218,7 +223,7 @@ def test_hooks_share_the_requests_services(skill_client: Any) -> None:
 
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_a_failing_hook_is_answered_like_a_failing_handler(
-    where: str, skill_client: Any, caplog: pytest.LogCaptureFixture
+    where: str, skill_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
 ) -> None:
     calls: list[str] = []
     skill = make_skill(calls)
@@ -238,7 +243,9 @@ def test_a_failing_hook_is_answered_like_a_failing_handler(
         skill_client(skill).intent("GetWeather", city="Paris")
 
 
-def test_a_hooks_error_goes_to_the_exception_handlers(skill_client: Any) -> None:
+def test_a_hooks_error_goes_to_the_exception_handlers(
+    skill_client: Callable[..., TestClient],
+) -> None:
     skill = make_skill([])
 
     @skill.before_request
@@ -261,7 +268,7 @@ def test_a_hooks_error_goes_to_the_exception_handlers(skill_client: Any) -> None
     assert result.card == {"type": "LinkAccount"}
 
 
-def test_a_hook_returning_something_else_is_a_bug(skill_client: Any) -> None:
+def test_a_hook_returning_something_else_is_a_bug(skill_client: Callable[..., TestClient]) -> None:
     skill = make_skill([])
 
     @skill.before_request
@@ -272,7 +279,7 @@ def test_a_hook_returning_something_else_is_a_bug(skill_client: Any) -> None:
     assert "returned str" in str(result.handler_error)
 
 
-def test_scoped_hooks_run_for_their_requests_only(skill_client: Any) -> None:
+def test_scoped_hooks_run_for_their_requests_only(skill_client: Callable[..., TestClient]) -> None:
     calls: list[str] = []
     skill = make_skill(calls)
 
@@ -323,7 +330,9 @@ def test_hook_registration_mistakes_fail_at_import_time() -> None:
         skill.after_request(positional)
 
 
-def test_hooks_cannot_be_added_once_the_skill_answers(skill_client: Any) -> None:
+def test_hooks_cannot_be_added_once_the_skill_answers(
+    skill_client: Callable[..., TestClient],
+) -> None:
     skill = make_skill([])
     skill_client(skill).launch()
     with pytest.raises(ConfigurationError, match="before the skill answers"):
@@ -366,7 +375,7 @@ def test_async_hooks_make_lambda_use_its_event_loop() -> None:
 
 
 def test_a_hooks_early_answer_is_logged_as_such(
-    skill_client: Any, caplog: pytest.LogCaptureFixture
+    skill_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
 ) -> None:
     skill = make_skill([])
 
@@ -380,7 +389,7 @@ def test_a_hooks_early_answer_is_logged_as_such(
     assert record.getMessage().startswith("LaunchRequest -> before_request (200)")
 
 
-def test_hooks_run_inside_the_response_deadline(skill_client: Any) -> None:
+def test_hooks_run_inside_the_response_deadline(skill_client: Callable[..., TestClient]) -> None:
     from alexaskill.app import DEADLINE_REPLY
 
     calls: list[str] = []

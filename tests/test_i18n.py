@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from alexaskill.aws_lambda import handler as lambda_handler
 from alexaskill.i18n import N_, Translations, _, locale_chain, ngettext, npgettext, pgettext
 from alexaskill.messages import APOLOGY, TRANSLATIONS
 from alexaskill.ssml import Ssml, emphasis
-from alexaskill.testing import RequestFactory
+from alexaskill.testing import RequestFactory, TestClient
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 GERMAN_PLURAL = "nplurals=2; plural=(n != 1);"
@@ -160,7 +161,9 @@ def test_locale_chain_is_the_locale_its_language_then_the_default() -> None:
     assert locale_chain("not a locale", "en-US") == ("en_US", "en")
 
 
-def test_a_handler_speaks_the_requests_language(locales: Path, skill_client: Any) -> None:
+def test_a_handler_speaks_the_requests_language(
+    locales: Path, skill_client: Callable[..., TestClient]
+) -> None:
     skill = say_skill(locales)
     german = skill_client(skill, locale="de-DE")
     assert german.intent("Say", text="It will be sunny in {city}.", city="Rom").speech == (
@@ -176,7 +179,9 @@ def test_a_handler_speaks_the_requests_language(locales: Path, skill_client: Any
     )
 
 
-def test_fallback_chain_locale_language_default_source(locales: Path, skill_client: Any) -> None:
+def test_fallback_chain_locale_language_default_source(
+    locales: Path, skill_client: Callable[..., TestClient]
+) -> None:
     skill = say_skill(locales)
     british = skill_client(skill, locale="en-GB")
     assert british.intent("Say", text="What colour?").speech == "What colour, mate?"
@@ -202,7 +207,9 @@ def test_fallback_chain_locale_language_default_source(locales: Path, skill_clie
     )
 
 
-def test_plural_forms_follow_each_catalogs_rule(locales: Path, skill_client: Any) -> None:
+def test_plural_forms_follow_each_catalogs_rule(
+    locales: Path, skill_client: Callable[..., TestClient]
+) -> None:
     skill = say_skill(locales)
     german = skill_client(skill, locale="de-DE")
     assert [german.intent("Days", count=n).speech for n in (1, 2, 0)] == [
@@ -288,7 +295,9 @@ def test_catalog_problems_are_configuration_errors(tmp_path: Path) -> None:
         Translations(tmp_path / "bad", default_locale="English")
 
 
-def test_a_skill_takes_the_catalog_directory(locales: Path, skill_client: Any) -> None:
+def test_a_skill_takes_the_catalog_directory(
+    locales: Path, skill_client: Callable[..., TestClient]
+) -> None:
     skill = Skill(SKILL_ID, translations=locales)
     assert skill.translations is not None
     assert skill.translations.default_locale == "en-US"
@@ -301,7 +310,7 @@ def test_a_skill_takes_the_catalog_directory(locales: Path, skill_client: Any) -
 
 
 def test_hooks_and_exception_handlers_speak_the_language_too(
-    locales: Path, skill_client: Any
+    locales: Path, skill_client: Callable[..., TestClient]
 ) -> None:
     skill = say_skill(locales)
 
@@ -329,7 +338,7 @@ def test_the_locale_does_not_leak_out_of_a_request(locales: Path) -> None:
 
 
 def test_framework_sentences_are_spoken_in_the_requests_language(
-    tmp_path: Path, skill_client: Any
+    tmp_path: Path, skill_client: Callable[..., TestClient]
 ) -> None:
     skill = Skill(SKILL_ID)
 
@@ -357,7 +366,7 @@ def test_framework_sentences_are_spoken_in_the_requests_language(
 
 
 def test_a_skills_catalog_translates_the_framework_sentences_first(
-    tmp_path: Path, skill_client: Any
+    tmp_path: Path, skill_client: Callable[..., TestClient]
 ) -> None:
     catalog(
         tmp_path,
@@ -391,7 +400,9 @@ def test_a_skills_catalog_translates_the_framework_sentences_first(
     assert apology("hi-IN") == "Oops, our weather station is down."
 
 
-def test_the_deadline_reply_is_in_the_requests_language(skill_client: Any) -> None:
+def test_the_deadline_reply_is_in_the_requests_language(
+    skill_client: Callable[..., TestClient],
+) -> None:
     import asyncio
 
     skill = Skill(SKILL_ID, deadline=0.3)

@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -359,7 +360,7 @@ def test_a_damaged_pki_file_says_how_to_recover(tmp_path: Path) -> None:
 # --- the pytest plugin ---------------------------------------------------------------------------
 
 
-def test_plugin_fixtures(skill_client: Any, test_pki: TestPKI) -> None:
+def test_plugin_fixtures(skill_client: Callable[..., TestClient], test_pki: TestPKI) -> None:
     assert test_pki is TestPKI.default()
     skill, seen = recording_skill()
     client = skill_client(skill, locale="de-DE")
