@@ -144,7 +144,7 @@ def test_each_method_answers_none_when_the_user_set_nothing(
     skill, seen = api_skill()
     result = skill_client(skill).intent("Ask", what=method)
     assert result.speech == f"{method} answered"
-    nothing = [] if isinstance(expected, list) else None
+    nothing: list[object] | None = [] if isinstance(expected, list) else None
     assert seen == [nothing]
     assert result.api_calls[0].status == (200 if isinstance(expected, list) else 204)
 

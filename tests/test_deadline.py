@@ -661,7 +661,7 @@ async def test_the_watchdog_cancels_only_what_is_past_its_deadline() -> None:
 def test_call_in_thread_returns_raises_and_reports_late() -> None:
     assert call_in_thread(lambda x: x + 1, {"x": 1}, WAIT, lambda s, e: None) == 2
     with pytest.raises(KeyError):
-        call_in_thread(lambda: {}["missing"], {}, WAIT, lambda s, e: None)
+        call_in_thread(lambda: {"present": 1}["missing"], {}, WAIT, lambda s, e: None)
     reports: list[tuple[float, BaseException | None]] = []
     gate = threading.Event()
     with pytest.raises(Expired):

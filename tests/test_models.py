@@ -1105,7 +1105,7 @@ def test_explicit_null_in_any_typed_field_is_accepted(path: tuple[str, ...], key
     assert result.status_code == 200, result.json
     assert result.json == {"version": "1.0", "response": {}}
     assert attributes == [{"kept": None}]
-    expected = ["ERROR", "INVALID_RESPONSE", "bad"]
+    expected: list[str | None] = ["ERROR", "INVALID_RESPONSE", "bad"]
     if path == ("request", "error"):
         expected[1 if key == "type" else 2] = ""
     elif key == "reason":

@@ -53,7 +53,9 @@ class Where:
         client.intent("Loop")
         return [thread == self.loop_thread for thread in self.threads]
 
-    def launches(self, skill: Skill, times: int, **options: Any) -> tuple[list[str], list[bool]]:
+    def launches(
+        self, skill: Skill, times: int, **options: Any
+    ) -> tuple[list[str | None], list[bool]]:
         """Launch ``skill`` ``times`` times: what each answer said, and which calls ran on the
         loop's thread."""
         with TestClient(skill, **options) as client:
