@@ -161,7 +161,9 @@ def test_a_handler_taking_the_request_may_read_declared_slots_itself() -> None:
 
     @skill.intent("GetWeather", utterances=["weather in {city}"], slots={"city": "AMAZON.City"})
     def get_weather(request: IntentRequest) -> Response:
-        return speak(request.intent.slot("city").value or "nowhere")
+        city = request.intent.slot("city")
+        assert city is not None  # declared: the request carries it, filled or not
+        return speak(city.value or "nowhere")
 
     with TestClient(skill) as client:
         assert client.intent("GetWeather", city="Paris").speech == "Paris"
