@@ -242,7 +242,7 @@ def capture_file(weather: str, captures: Path, dev_dir: Path) -> Path:
 
 
 def capture_request(
-    weather: str, captures: Path, dev_dir: Path, extra: dict[str, bytes] | None = None
+    weather: str, captures: Path, dev_dir: Path, extra: dict[bytes, bytes] | None = None
 ) -> Path:
     """The file the skill captures of such a request, sent with the ``extra`` headers too."""
     from alexaskill.cli import DEV_CERT_URL
@@ -254,7 +254,9 @@ def capture_request(
     )
     body = (" " + json.dumps(envelope, indent=1) + "\n").encode()  # as Alexa's: odd whitespace
     before = set(captures.glob("*")) if captures.exists() else set()
-    headers: dict[str, str | bytes] = {"Content-Type": "application/json", **pki.sign(body)}
+    # All bytes: the extra values may not be ASCII, and httpx types headers as str or bytes.
+    headers = {b"Content-Type": b"application/json"}
+    headers |= {name.encode(): value.encode() for name, value in pki.sign(body).items()}
     answer = httpx.post(weather, content=body, headers={**headers, **(extra or {})})
     assert answer.status_code == 400 and "timestamp" in answer.json()["error"]
     (new,) = set(captures.glob("*")) - before
@@ -306,7 +308,7 @@ def test_replay_sends_captured_headers_that_are_not_ascii_as_received(
     weather: str, captures: Path, dev_dir: Path
 ) -> None:
     # A proxy may add such a header; the capture keeps its bytes as latin-1 text.
-    file = capture_request(weather, captures, dev_dir, {"X-Forwarded-Note": b"caf\xe9 \xff"})
+    file = capture_request(weather, captures, dev_dir, {b"X-Forwarded-Note": b"caf\xe9 \xff"})
     assert ("x-forwarded-note", "caf\xe9 \xff") in load_capture(file).headers
     code, report = certify(weather, "--allow-local", "--dev", "--replay", str(file))
     assert code == 0, report
