@@ -308,7 +308,7 @@ def product(record: dict[str, Any], token: str, product: str) -> tuple[int, Any]
 DEVICE = r"/v2/devices/(?P<device>[^/]+)/settings"
 ACCOUNT = "/v2/accounts/~current/settings"
 ISP = "/v1/users/~current/skills/~current/inSkillProducts"
-ROUTES = [
+ROUTES: list[tuple[str, Callable[..., tuple[int, Any]]]] = [
     (r"POST /v1/directives", progressive),
     (rf"GET {DEVICE}/System\.timeZone", setting("Africa/Abidjan")),
     (rf"GET {DEVICE}/System\.distanceUnits", setting("METRIC")),

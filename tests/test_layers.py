@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "alexaskill"
 def imported_modules(path: Path) -> set[str]:
     """The alexaskill modules ``path`` imports anywhere (top level, functions, TYPE_CHECKING)."""
     package = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level:
             base = package[: len(package) - node.level + 1]
