@@ -290,7 +290,8 @@ class Answering(Registration):
         if isinstance(exc, SlotError | PermissionRequired) and self._silent_reply(call) is None:
             if isinstance(exc, SlotError):
                 logger.info("%s; asking again", exc)
-                reply = ask(self._say(SLOT_PROMPT, call.envelope.request))
+                request = call.envelope.request
+                reply = _ask_again(request, exc, self._say(SLOT_PROMPT, request))
                 outcome = "slot_retry"
             else:
                 # Amazon's guidance: say what is missing, and send the consent card for it.
@@ -339,6 +340,25 @@ class Answering(Registration):
         listener = self.on_handler_error
         if listener is not None:
             listener(exc)
+
+
+def _ask_again(request: Request, exc: SlotError, prompt: str) -> Response:
+    """The answer to a required slot without a usable value: ``prompt``, asked so that the
+    user's answer fills the slot. Inside a dialog a plain question would end the dialog (the
+    answer would no longer go to the slot): a slot still to be collected is left to the dialog
+    model (Delegate, its own prompt), one that did not convert is elicited again, cleared."""
+    if not isinstance(request, IntentRequest) or request.dialog_state is None:
+        return ask(prompt)
+    from .directives import delegate, elicit_slot, updated_intent
+
+    if exc.value is None and request.dialog_state != "COMPLETED":
+        return delegate()
+    intent = request.intent
+    if intent.slots is None or exc.slot_name not in intent.slots:
+        return ask(prompt)  # not a slot of the intent's: nothing to elicit
+    cleared = updated_intent(intent, **{exc.slot_name: None})
+    cleared["confirmationStatus"] = "NONE"  # a confirmation of the value now cleared holds no more
+    return elicit_slot(exc.slot_name, prompt, updated_intent=cleared)
 
 
 def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -> Any:

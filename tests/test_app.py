@@ -21,6 +21,7 @@ from starlette.testclient import TestClient as StarletteClient
 from starlette.types import Message
 
 from alexaskill import (
+    DialogSlot,
     IntentRequest,
     Response,
     ResponseError,
@@ -385,6 +386,58 @@ def test_missing_required_slot_asks_again() -> None:
     assert result.status_code == 200
     assert result.speech == "Sorry, I didn't catch that. Could you say it again?"
     assert result.should_end_session is False
+
+
+def _dialog_skill() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "Order",
+        utterances=["order {count} pizzas", "order pizza", "order pizza to {city}"],
+        slots={
+            "count": DialogSlot("AMAZON.NUMBER", elicit="How many?", samples=["{count}"]),
+            "city": "AMAZON.City",
+        },
+        auto_delegate=False,
+    )
+    def order(count: int, city: str | None = None) -> Response:
+        return speak(f"{count} pizzas.")
+
+    return skill
+
+
+def test_a_slot_asked_again_inside_a_dialog_is_asked_through_the_dialog() -> None:
+    # Outside a dialog the plain question is right; inside one, a plain ask() ends the dialog:
+    # the user's next answer would no longer go to the slot. ElicitSlot keeps it there.
+    with TestClient(_dialog_skill()) as client:
+        result = client.intent("Order", dialog_state="IN_PROGRESS", count="?", city="Rome")
+    assert result.speech == "Sorry, I didn't catch that. Could you say it again?"
+    assert result.should_end_session is False
+    [directive] = result.json["response"]["directives"]
+    assert directive["type"] == "Dialog.ElicitSlot"
+    assert directive["slotToElicit"] == "count"
+    slots = directive["updatedIntent"]["slots"]
+    assert "value" not in slots["count"]  # the value that did not convert is cleared
+    assert slots["city"]["value"] == "Rome"  # the others go back as Alexa sent them
+
+
+@pytest.mark.parametrize("state", ["STARTED", "IN_PROGRESS"])
+def test_a_missing_slot_inside_a_dialog_lets_the_dialog_model_ask(state: str) -> None:
+    # The handler cannot be called without its slot: the dialog model's prompt asks for it.
+    with TestClient(_dialog_skill()) as client:
+        result = client.intent("Order", dialog_state=state)
+    assert result.json["response"] == {
+        "directives": [{"type": "Dialog.Delegate"}],
+        "shouldEndSession": False,
+    }
+
+
+def test_a_missing_slot_in_a_completed_dialog_is_elicited() -> None:
+    with TestClient(_dialog_skill()) as client:
+        result = client.intent("Order", dialog_state="COMPLETED", count=None)
+    [directive] = result.json["response"]["directives"]
+    assert (directive["type"], directive["slotToElicit"]) == ("Dialog.ElicitSlot", "count")
+    assert result.speech == "Sorry, I didn't catch that. Could you say it again?"
 
 
 def test_slot_error_handler_sees_the_slot() -> None:
