@@ -33,6 +33,7 @@ locale names (``de_DE``, ``de``; an Alexa-style ``de-DE`` directory works too).
 
 from __future__ import annotations
 
+import functools
 import gettext as _gettext
 import io
 import logging
@@ -113,6 +114,7 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
         """The form for ``n`` (by the catalog's plural rule), placeholders and ``{n}`` filled."""
+        _count("ngettext", n)
         translated = self._catalog.ngettext(singular, plural, n)
         source = singular if n == 1 else plural
         return self._fill(translated, source, {"n": n, **params}, always=True)
@@ -123,6 +125,7 @@ class Translator:
 
     def npgettext(self, context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
         """`ngettext` in ``context``."""
+        _count("npgettext", n)
         translated = self._catalog.npgettext(context, singular, plural, n)
         source = singular if n == 1 else plural
         return self._fill(translated, source, {"n": n, **params}, always=True)
@@ -136,6 +139,24 @@ class Translator:
     def _fill(
         self, template: str, source: str, params: Mapping[str, Any], *, always: bool = False
     ) -> str:
+        if template is not source and template != source:
+            # A translation names the placeholders of its source ({n} aside: a plural form
+            # may leave it out, "ein Tag"). Checked with or without values: an added one would
+            # be spoken as "{name}", a dropped one loses what the user asked for.
+            added, dropped = _differences(_fields(template), _fields(source))
+            if added or dropped:
+                logger.warning(
+                    "the %s translation of %r does not fit its placeholders (%s); the source "
+                    "text is spoken instead",
+                    self.locale,
+                    source,
+                    "; ".join(
+                        f"{what}: {', '.join(sorted(names))}"
+                        for what, names in (("added", added), ("dropped", dropped))
+                        if names
+                    ),
+                )
+                template = source
         if not params and not always:
             return template
         try:
@@ -152,6 +173,32 @@ class Translator:
                 exc,
             )
             return _format(source, params)
+
+
+def _count(function: str, n: object) -> None:
+    # gettext's catalogs refuse another type, NullTranslations (the source text) does not: the
+    # mistake would pass in the source language and fail in the others.
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"the count of {function} must be an int, not {type(n).__name__}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fields(text: str) -> frozenset[str] | None:
+    """The names of ``text``'s placeholders (``{city.name}``: ``city``); None if malformed."""
+    try:
+        fields = [field for _, field, _, _ in _FORMATTER.parse(text) if field is not None]
+    except ValueError:
+        return None
+    return frozenset(re.split(r"[.\[]", field, maxsplit=1)[0] for field in fields)
+
+
+def _differences(
+    translated: frozenset[str] | None, source: frozenset[str] | None
+) -> tuple[set[str], set[str]]:
+    """The placeholders a translation adds and drops, ``{n}`` aside (a malformed text: "{")."""
+    translated = frozenset("{") if translated is None else translated
+    source = frozenset("{") if source is None else source
+    return set(translated - source - {"n"}), set(source - translated - {"n"})
 
 
 def _format(template: str, params: Mapping[str, Any]) -> str:

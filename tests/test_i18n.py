@@ -277,6 +277,59 @@ def test_a_translation_with_wrong_placeholders_falls_back_to_the_source(
         german.gettext("No such {field}.", city="Bonn")
 
 
+def test_a_translation_must_name_the_placeholders_of_its_source(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Checked whether or not values are given: a placeholder the translation adds would be
+    # spoken as "{name}", one it drops loses what the user asked for.
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "Welcome."
+        msgstr "Willkommen, {name}."
+
+        msgid "It will be sunny in {city}."
+        msgstr "Es wird sonnig."
+
+        msgid "Say {{yes}}."
+        msgstr "Sag {{ja}}."
+
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "ein Tag"
+        msgstr[1] "{n} Tage"
+        """,
+    )
+    german = Translations(tmp_path).translator("de-DE")
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert german.gettext("Welcome.") == "Welcome."
+        assert (
+            german.gettext("It will be sunny in {city}.", city="Rom") == "It will be sunny in Rom."
+        )
+        assert german.gettext("Say {{yes}}.") == "Sag {{ja}}."  # no values: used as written
+        assert german.ngettext("{n} day", "{n} days", 1) == "ein Tag"  # {n} is always offered
+        assert german.ngettext("{n} day", "{n} days", 3) == "3 Tage"
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 2
+    assert messages[0].startswith(
+        "the de-DE translation of 'Welcome.' does not fit its placeholders"
+    )
+    assert "'It will be sunny in {city}.' does not fit its placeholders" in messages[1]
+
+
+@pytest.mark.parametrize("count", ["3", 3.0, True, None])
+def test_the_plural_count_is_an_int_in_every_language(locales: Path, count: Any) -> None:
+    # gettext's own catalogs refuse another type; without a catalog (the source language) the
+    # same mistake passed, to fail only in production in another language.
+    for locale in ("de-DE", "en-US"):
+        translator = Translations(locales).translator(locale)
+        with pytest.raises(TypeError, match="the count of ngettext must be an int"):
+            translator.ngettext("{n} day", "{n} days", count)
+        with pytest.raises(TypeError, match="the count of npgettext must be an int"):
+            translator.npgettext("days ahead", "{n} day", "{n} days", count)
+
+
 def test_catalog_problems_are_configuration_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="is not a directory"):
         Translations(tmp_path / "missing")
