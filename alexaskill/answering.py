@@ -266,9 +266,11 @@ class Answering(Registration):
         return None
 
     async def _recover(self, exc: Exception, call: Call, threadpool: bool) -> Answer:
-        # The consent card below is the default handler of PermissionRequired: only a handler
-        # registered for it (or a subclass) replaces it, not one for AlexaApiError or Exception.
-        handler = self.registry.exception_handler(exc, stop_at=PermissionRequired)
+        # The consent card below is the default handler of PermissionRequired, and asking again
+        # that of SlotError: only a handler registered for the class (or a subclass) replaces
+        # it, not one for AlexaApiError or Exception.
+        stop_at = SlotError if isinstance(exc, SlotError) else PermissionRequired
+        handler = self.registry.exception_handler(exc, stop_at=stop_at)
         if handler is not None:
             call.exception = exc
             try:

@@ -440,6 +440,21 @@ def test_a_missing_slot_in_a_completed_dialog_is_elicited() -> None:
     assert result.speech == "Sorry, I didn't catch that. Could you say it again?"
 
 
+def test_a_catch_all_exception_handler_does_not_replace_asking_again() -> None:
+    # Asking again is the default answer to SlotError, not a failure: a catch-all written for
+    # bugs would turn every "?" into its goodbye. A handler for SlotError itself replaces it.
+    skill = make_skill()
+
+    @skill.exception(Exception)
+    def catch_all(exc: Exception) -> Response:
+        return speak("Our servers are down, goodbye.")
+
+    with TestClient(skill) as client:
+        result = client.intent("GetWeather")
+    assert result.speech == "Sorry, I didn't catch that. Could you say it again?"
+    assert result.should_end_session is False
+
+
 def test_slot_error_handler_sees_the_slot() -> None:
     skill = make_skill()
 
