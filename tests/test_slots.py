@@ -372,11 +372,21 @@ def test_alexa_duration_keeps_years_and_months() -> None:
     assert fields == (1, 2, 3, 4, 5, 6) and full.seconds == 7.5
 
 
-@pytest.mark.parametrize("raw", ["P", "PT", "PT5", "P1.5", "PT10M ", "P-1D", "P1W1Y"])
+@pytest.mark.parametrize(
+    "raw", ["P", "PT", "PT5", "P1.5", "PT10M ", "P-1D", "P1W1Y", "P" + "9" * 400 + ".5D"]
+)
 def test_alexa_duration_rejects(raw: str) -> None:
     assert convert(AlexaDuration, raw) is MISSING
     with pytest.raises(ValueError, match=r"AMAZON\.DURATION"):
         AlexaDuration.parse(raw)
+
+
+def test_a_duration_too_long_for_a_timedelta_is_a_value_error() -> None:
+    # As documented for years and months: ValueError, not OverflowError.
+    huge = AlexaDuration.parse("P9999999999D")
+    with pytest.raises(ValueError, match="too long for a timedelta"):
+        huge.to_timedelta()
+    assert convert(datetime.timedelta, "P9999999999D") is MISSING
 
 
 # --- multiple-value slots ----------------------------------------------------------------------

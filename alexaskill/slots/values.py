@@ -142,13 +142,16 @@ class AlexaDuration(msgspec.Struct, frozen=True, kw_only=True):
         """The duration as a timedelta; raise ``ValueError`` if it has years or months."""
         if self.years or self.months:
             raise ValueError(f"{self.raw!r} has years or months, which have no fixed length")
-        return datetime.timedelta(
-            weeks=self.weeks,
-            days=self.days,
-            hours=self.hours,
-            minutes=self.minutes,
-            seconds=self.seconds,
-        )
+        try:
+            return datetime.timedelta(
+                weeks=self.weeks,
+                days=self.days,
+                hours=self.hours,
+                minutes=self.minutes,
+                seconds=self.seconds,
+            )
+        except OverflowError:
+            raise ValueError(f"{self.raw!r} is too long for a timedelta") from None
 
 
 # --- parsing one value -------------------------------------------------------------------------
@@ -296,9 +299,12 @@ def _parse_alexa_duration(raw: str) -> AlexaDuration | _Missing:
     if match is None:
         return MISSING
     try:
-        years, months, weeks, days, hours, minutes, seconds = map(_number, match.groups())
+        parts = [_number(group) for group in match.groups()]
     except ValueError:  # more digits than int() accepts from a string
         return MISSING
+    if not all(math.isfinite(part) for part in parts):  # "P1000…0.5D": float("1e400") is inf
+        return MISSING
+    years, months, weeks, days, hours, minutes, seconds = parts
     return AlexaDuration(
         years=years,
         months=months,
@@ -317,7 +323,7 @@ def _parse_timedelta(raw: str) -> datetime.timedelta | _Missing:
         return MISSING
     try:
         return duration.to_timedelta()
-    except OverflowError:
+    except ValueError:  # too long for a timedelta
         return MISSING
 
 
