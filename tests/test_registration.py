@@ -150,6 +150,21 @@ def test_slots_key_that_names_no_parameter() -> None:
         )
 
 
+def test_a_slot_named_like_a_python_keyword_gets_advice_that_can_be_followed() -> None:
+    # No parameter can be named 'from': the message says what to do instead.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as info:
+        skill.intent(
+            "Fly",
+            utterances=["fly from {from} to {to}"],
+            slots={"from": "AMAZON.City", "to": "AMAZON.City"},
+        )(_handler("to: str"))
+    message = str(info.value)
+    assert "add a parameter 'from'" not in message
+    assert "'from' is a Python keyword" in message
+    assert "request.intent.slot('from')" in message
+
+
 def test_sample_slot_without_parameter_or_type() -> None:
     skill = Skill(SKILL_ID)
     with pytest.raises(ConfigurationError, match=r"names slot \{place\}.*declare its type"):

@@ -6,6 +6,7 @@ from them. `model_warnings` is what the app logs at start-up.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -201,20 +202,39 @@ def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> li
             )
     for name, sample in referenced.items():
         if name not in parameters and name not in declaration.slots:
+            add = f"add a parameter {name!r}" if _can_be_parameter(name) else _keyword(name)
             problems.append(
                 f"{where}: sample {sample!r} names slot {{{name}}}, which is neither a "
-                f"parameter nor declared in slots={did_you_mean(name, parameters)}; add a "
-                f"parameter {name!r}, or declare its type: slots={{{name!r}: 'AMAZON.…'}}"
+                f"parameter nor declared in slots={did_you_mean(name, parameters)}; {add}, or "
+                f"declare its type: slots={{{name!r}: 'AMAZON.…'}}"
             )
     if not handler.takes_intent:
         for name in declaration.slots:
             if name not in parameters:
+                add = (
+                    f"add a parameter {name!r} (or take the IntentRequest and read the slot "
+                    "from it)"
+                    if _can_be_parameter(name)
+                    else _keyword(name)
+                )
                 problems.append(
                     f"{where}: slots= declares {name!r}, which names no parameter"
-                    f"{did_you_mean(name, parameters)}; add a parameter {name!r} (or take the "
-                    "IntentRequest and read the slot from it)"
+                    f"{did_you_mean(name, parameters)}; {add}"
                 )
     return problems
+
+
+def _can_be_parameter(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def _keyword(name: str) -> str:
+    """What to do about a slot no parameter can be named after (``from``, ``class``)."""
+    what = "a Python keyword" if keyword.iskeyword(name) else "not a Python name"
+    return (
+        f"{name!r} is {what}, so no parameter can take it: take the IntentRequest and read "
+        f"request.intent.slot({name!r}), or rename the slot"
+    )
 
 
 def default_locale(skill: object) -> str:
