@@ -112,6 +112,17 @@ class _PlainFormatter(logging.Formatter):
             return super().formatTime(record, datefmt)
         return f"{_LOCAL_SECONDS.text(record.created)},{int(record.msecs):03d}"
 
+    def format(self, record: logging.LogRecord) -> str:
+        """The record's lines, every one after the first indented by two spaces."""
+        text = super().format(record)
+        if "\n" in text or "\r" in text or not text.isascii():
+            # A traceback's last line quotes the exception's message, which may hold a value
+            # of a request (a slot value in a handler's ValueError). Indented, no line of it can
+            # pass for a record of its own: each of those starts with its date.
+            first, *rest = text.splitlines()
+            text = "\n".join([first, *[f"  {line}" for line in rest]])
+        return text
+
     def _request_line(self, created: float, message: str) -> str:
         """What `format` makes of the request line's record, made without the record."""
         seconds = _LOCAL_SECONDS.text(created)

@@ -466,6 +466,25 @@ def test_every_alexaskill_line_escapes_what_it_interpolates() -> None:
     assert lines[3] == "Traceback (most recent call last):"  # tracebacks stay readable
 
 
+def test_alexaskills_plain_format_indents_what_follows_a_records_first_line() -> None:
+    # A traceback's last line quotes the exception's message, which may hold a value of a
+    # request (a slot value in a handler's ValueError): indented, it cannot pass for a line.
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    forged = "2026-12-01 10:00:00,000 INFO alexaskill.request: IntentRequest Pay -> ok (200)"
+    try:
+        raise ValueError(f"cannot handle 'x\n{forged}'\r{forged}\u2028{forged}")
+    except ValueError:
+        logging.getLogger("alexaskill").exception("handler failed for IntentRequest Pay")
+    finally:
+        configure_logging("WARNING", stream=io.StringIO())
+    first, *rest = stream.getvalue().splitlines()
+    assert first.endswith(" ERROR alexaskill: handler failed for IntentRequest Pay")
+    assert rest[0] == "  Traceback (most recent call last):"
+    assert len(rest) > 3 and all(line.startswith("  ") for line in rest)
+    assert sum(forged in line for line in rest) == 3
+
+
 def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path) -> None:
     # `uvicorn app:skill` and nothing else: the configuration table promises INFO by default.
     import httpx
