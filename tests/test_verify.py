@@ -871,11 +871,27 @@ def test_warm_cache_rechecks_validity_against_now(pki: TestPKI) -> None:
     run(verifier.verify(pki.sign(BODY), BODY))
     now.at = late  # type: ignore[attr-defined]
     body = make_body(stamp(late))
-    with pytest.raises(CertificateError, match="not valid now"):
+    # Out of date in the cache: fetched afresh for this very request (Amazon may have put a
+    # new file at the URL), and refused because the file is still the expired one.
+    with pytest.raises(CertificateError, match="expired"):
         run(verifier.verify(pki.sign(body), body))
-    assert len(fetch.calls) == 1  # refused from the cache, no re-download
-    with pytest.raises(CertificateError, match="expired"):  # the next request fetches afresh
+    assert len(fetch.calls) == 2
+    with pytest.raises(CertificateError, match="expired"):  # remembered: no third download
         run(verifier.verify(pki.sign(body), body))
+    assert len(fetch.calls) == 2
+
+
+def test_a_file_replaced_at_its_url_is_taken_when_the_cached_one_expires(pki: TestPKI) -> None:
+    # Amazon renews its signing certificate under the same URL: the first request after the
+    # cached chain's end is answered with the new one, not refused.
+    ending = pki.issue_leaf(not_before=NOW - timedelta(days=30), not_after=NOW + timedelta(hours=1))
+    fetch = Fetcher(pki.chain_pem, pem_first=pki.pem(ending, pki.intermediate))
+    now = clock()
+    verifier = pki.verifier(fetch_chain=fetch, now=now)
+    run(verifier.verify(pki.sign(BODY), BODY))
+    now.at = NOW + timedelta(hours=2)  # type: ignore[attr-defined]
+    body = make_body(stamp(now.at))  # type: ignore[attr-defined]
+    run(verifier.verify(pki.sign(body), body))
     assert len(fetch.calls) == 2
 
 
@@ -895,9 +911,9 @@ def test_cached_window_is_that_of_the_whole_chain(pki: TestPKI) -> None:
     run(verifier.verify(pki.sign(BODY), BODY))
     now.at = NOW + timedelta(hours=2)  # type: ignore[attr-defined]
     body = make_body(stamp(now.at))  # type: ignore[attr-defined]
-    with pytest.raises(CertificateError, match="not valid now"):
+    with pytest.raises(CertificateError, match="not valid at validation time"):
         run(verifier.verify(pki.sign(body), body))
-    assert len(fetch.calls) == 1
+    assert len(fetch.calls) == 2  # fetched afresh, still the same file
 
 
 def test_cached_window_starts_with_the_latest_not_before(pki: TestPKI) -> None:
@@ -915,9 +931,9 @@ def test_cached_window_starts_with_the_latest_not_before(pki: TestPKI) -> None:
     run(verifier.verify(pki.sign(BODY), BODY))
     now.at = NOW - timedelta(hours=2)  # type: ignore[attr-defined]
     body = make_body(stamp(now.at))  # type: ignore[attr-defined]
-    with pytest.raises(CertificateError, match="not valid now"):
+    with pytest.raises(CertificateError, match="not valid at validation time"):
         run(verifier.verify(pki.sign(body), body))
-    assert len(fetch.calls) == 1
+    assert len(fetch.calls) == 2  # fetched afresh, still the same file
 
 
 def test_cache_is_lru_and_bounded(pki: TestPKI) -> None:

@@ -191,14 +191,16 @@ class Verifier:
         if now.tzinfo is None:
             raise ConfigurationError("Verifier(now=...) must return an aware datetime")
         chain = self._cache.get(url)
-        if chain is None:
-            chain = await self._load(url, now)
-        else:
+        if chain is not None and chain.not_before <= now <= chain.not_after:
             self._cache.move_to_end(url)
-        if not chain.not_before <= now <= chain.not_after:
-            # Dropped so that the next request fetches the file afresh: Amazon may replace it.
-            self._cache.pop(url, None)
-            raise CertificateError("certificate chain: not valid now")
+        else:
+            if chain is not None:
+                # Out of its dates in the cache: Amazon renews its certificate under the same
+                # URL, so the file is fetched afresh for this very request.
+                self._cache.pop(url, None)
+            chain = await self._load(url, now)
+            if not chain.not_before <= now <= chain.not_after:
+                raise CertificateError("certificate chain: not valid now")
         _verify_signature(chain.public_key, body, signature, algorithm)
         return now
 
