@@ -10,7 +10,8 @@ forged requests from crowding out genuine ones:
 - a freed slot goes to the waiting URL the most requests are waiting for, the oldest among
   equals. Amazon signs all of a skill's requests with one URL at a time, so genuine requests pile
   up on one URL, while a forged URL is wanted by the few requests that name it;
-- waiting for a slot plus downloading take at most ``timeout`` seconds;
+- waiting for a slot plus downloading take at most ``timeout`` seconds; a download that ran out
+  of time having waited more than half of it for its slot is not remembered as failing;
 - a URL whose download or chain failed is refused without a new download for ``failure_ttl``
   seconds, or `TRANSIENT_FAILURE_TTL` seconds when the failure may pass (a timeout, a network
   error, HTTP 5xx: `CertificateUnavailableError`), so repeating one made-up URL costs one
@@ -154,11 +155,14 @@ class Downloads(Generic[T]):
     ) -> T:
         """``load()`` within the timeout, in a slot (none for a download of no loop's turn)."""
         acquired = False
+        started = time.monotonic()
+        loading = started
         try:
             async with asyncio.timeout(self.timeout):
                 if download is not None:
                     await self._acquire(download)
                 acquired = True
+                loading = time.monotonic()
                 return await load()
         except TimeoutError as exc:
             if not acquired:
@@ -166,10 +170,14 @@ class Downloads(Generic[T]):
                 raise CertificateError(
                     f"{_TOO_MANY} (no slot free within {self.timeout:g} s)"
                 ) from exc
-            self._remember(
-                url, CertificateUnavailableError, "certificate chain: download timed out"
-            )
-            raise CertificateUnavailableError("certificate chain: download timed out") from exc
+            reason = "certificate chain: download timed out"
+            if loading - started <= self.timeout / 2:
+                self._remember(url, CertificateUnavailableError, reason)
+            else:
+                # Most of the time went waiting for the slot (other downloads held them, a
+                # flood of forged URLs maybe): no failure of this URL's, which is tried again.
+                reason += " (after waiting for a download slot)"
+            raise CertificateUnavailableError(reason) from exc
         except CertificateError as exc:
             self._remember(url, type(exc), str(exc))
             raise
