@@ -188,6 +188,7 @@ class Skill(Serving):
         self.slot_types: dict[str, SlotTypeDeclaration] = {}
         self._services: dict[type, ServiceMakers] = {}
         self._app: ASGIApp | None = None
+        self._refusals_said: dict[str, list[float]] = {}
         self._started = False
         self._endpoint = _Endpoint(self)
         self._http_client: httpx.AsyncClient | None = None

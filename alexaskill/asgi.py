@@ -58,6 +58,8 @@ class Serving(DeadlineAnswering):
     capture: RequestCapture | None
     store: Store
     _app: ASGIApp | None
+    #: Refusal kind to [when its warning was written, refusals of that kind unsaid since].
+    _refusals_said: dict[str, list[float]]
     _endpoint: _Endpoint
     _http_client: httpx.AsyncClient | None
     #: Requests inside `_handle` (in this worker, on any event loop).
@@ -182,7 +184,7 @@ class Serving(DeadlineAnswering):
                     envelope = decode_envelope(body)
                 self.check_skill_id(envelope)
             except RequestError as exc:
-                logger.warning("refused request: %s", exc)
+                self._warn_refused(exc)
                 log_request(
                     envelope,
                     outcome=refusal(exc),
@@ -210,6 +212,28 @@ class Serving(DeadlineAnswering):
         finally:
             self._in_flight -= 1
 
+    def _warn_refused(self, exc: RequestError) -> None:
+        """Say why a request was refused: once a kind (`refusal`) every `REFUSAL_WARNING_EVERY`
+        seconds, with how many of that kind went unsaid since. Each refused request has its
+        request line anyway; a flood of forged requests must not write two lines each."""
+        kind = refusal(exc)
+        now = _monotonic()
+        said = self._refusals_said.get(kind)
+        if said is not None and now - said[0] < REFUSAL_WARNING_EVERY:
+            said[1] += 1
+            return
+        self._refusals_said[kind] = [now, 0]
+        if said is None or not said[1]:
+            logger.warning("refused request: %s", exc)
+        else:
+            logger.warning(
+                "refused request: %s (%d more %s since the last such line)", exc, said[1], kind
+            )
+
+
+#: Seconds between two warnings about refused requests of one kind (`Serving._warn_refused`).
+REFUSAL_WARNING_EVERY: Final = 10.0
+_monotonic: Final = time.monotonic
 
 _ALEXA_TYPES: Final = frozenset(("application/json; charset=utf-8", "application/json"))
 

@@ -400,6 +400,33 @@ def test_web_service_writes_one_line_per_request(caplog: pytest.LogCaptureFixtur
     assert refused["outcome"].startswith("refused:") and refused["status"] == 400
 
 
+def test_refusals_are_warned_about_once_a_kind_every_ten_seconds(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every refused request has its request line; the warning that says why comes once a kind
+    # every 10 s, with how many it left out: a flood of forged requests must not double the log.
+    from alexaskill import Skill, asgi
+    from alexaskill.testing import TestClient
+
+    clock = [1000.0]
+    monkeypatch.setattr(asgi, "_monotonic", lambda: clock[0])
+    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with TestClient(skill) as client:
+        for _ in range(3):
+            client.post(b"{}")  # unsigned: refused:certificate_url
+        client.post(b"{}", headers=client.pki.sign(b"{}"))  # signed, no request: another kind
+        clock[0] += 10
+        client.post(b"{}")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    lines = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert len(lines) == 5
+    assert len(warnings) == 3
+    assert warnings[0].startswith("refused request: ")
+    assert warnings[1].startswith("refused request: malformed")
+    assert warnings[2].endswith("(2 more refused:certificate_url since the last such line)")
+
+
 # --- control characters from the wire never start a line of their own ---------------------------
 
 FORGED = "\n2026-01-01 00:00:00,000 INFO alexaskill.request: LaunchRequest -> ok (200)"
