@@ -33,7 +33,8 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   ``shouldEndSession`` is dropped silently (those requests have no session).
 - **SessionEndedRequest** takes no response (Amazon's request types reference): whatever the
   handler returned is dropped with a DEBUG line (a goodbye returned from a shared handler is no
-  mistake), and the reply carries no ``sessionAttributes``: the session is over.
+  mistake), and the reply carries no ``sessionAttributes``: the session is over. Only a
+  ``Dialog.UpdateDynamicEntities`` stays, the clearing Amazon's samples send then.
 - **Requests outside a session** (skill events, Messaging.MessageReceived, …) have no one
   listening: a handler that fails, or runs past the deadline, gets an empty acknowledgement
   instead of the spoken apology.
@@ -89,6 +90,7 @@ INTERFACE_PREFIXES: Final = (
 )
 
 _CANNOT: Final = can_fulfill("NO")
+_DYNAMIC_ENTITIES: Final = "Dialog.UpdateDynamicEntities"
 # Requests of a conversation, answered in full: neither audio events nor SessionEndedRequest.
 _CONVERSATION: Final = frozenset({"LaunchRequest", "IntentRequest"})
 
@@ -187,8 +189,7 @@ def check_reply(
     elif takes_only_audio(type_):
         response = _only_audio(response, request, handler, violations)
     elif type_ == "SessionEndedRequest":
-        _log_ended(response)
-        return None
+        return _ended(response)
     if not response.directives:
         return response
     _check_dialog(response, request)
@@ -258,8 +259,10 @@ def _only_audio(
     return response
 
 
-def _log_ended(response: Response) -> None:
-    """Name what a reply to SessionEndedRequest held in a DEBUG line: none goes out."""
+def _ended(response: Response) -> Response | None:
+    """The reply to SessionEndedRequest: none, but for a clearing of the session's dynamic
+    entities (Amazon's samples send one then); what is dropped is named in a DEBUG line."""
+    kept = tuple(d for d in response.directives if directive_type(d) == _DYNAMIC_ENTITIES)
     dropped = [
         name
         for name, part in (
@@ -272,12 +275,15 @@ def _log_ended(response: Response) -> None:
         )
         if part is not UNSET
     ]
-    dropped += [directive_type(d) for d in response.directives]
+    dropped += [
+        type_ for type_ in map(directive_type, response.directives) if type_ != _DYNAMIC_ENTITIES
+    ]
     if dropped:
         logger.debug(
             "reply to SessionEndedRequest: dropped %s (Alexa takes no response to it)",
             ", ".join(dropped),
         )
+    return Response(directives=kept) if kept else None
 
 
 def _check_dialog(response: Response, request: Request) -> None:

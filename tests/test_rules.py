@@ -626,6 +626,29 @@ def test_a_reply_to_session_ended_is_empty_and_keeps_no_session(
     assert record.getMessage().endswith(" (Alexa takes no response to it)")
 
 
+def test_a_reply_to_session_ended_keeps_its_clearing_of_the_dynamic_entities(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Amazon's samples clear the session's dynamic entities when it ends: that directive goes
+    # out (whether Alexa acts on it or not, it does no harm); the rest is dropped as before.
+    skill = Skill(SKILL_ID)
+    clear = Dialog.UpdateDynamicEntities("CLEAR")
+    skill.session_ended(lambda: speak("Bye", directives=[clear]))
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
+        result = client.session_ended("USER_INITIATED")
+    assert result.json == {
+        "version": "1.0",
+        "response": {
+            "directives": [{"type": "Dialog.UpdateDynamicEntities", "updateBehavior": "CLEAR"}]
+        },
+    }
+    [record] = [r for r in caplog.records if r.name == "alexaskill"]
+    assert record.getMessage() == (
+        "reply to SessionEndedRequest: dropped outputSpeech, shouldEndSession "
+        "(Alexa takes no response to it)"
+    )
+
+
 def test_the_dropped_parts_of_a_reply_to_session_ended_are_named(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
