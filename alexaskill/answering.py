@@ -87,9 +87,8 @@ class Answering(Registration):
     async def respond(self, envelope: Envelope, *, threadpool: bool = True) -> Answer:
         """`answer`, with the outcome for the request's log line (and no deadline).
 
-        ``threadpool=False`` calls synchronous handlers on the event loop's thread: right on AWS
-        Lambda, which answers one request at a time (and it saves loading anyio's thread machinery
-        on a cold start); never in a web server.
+        ``threadpool=False`` calls synchronous handlers on the calling thread: for an AWS Lambda
+        skill that runs without an event loop (`alexaskill.aws_lambda`); never in a web server.
         """
         return await self._answer(Call(envelope), threadpool)
 

@@ -16,17 +16,19 @@ had a problem. There is never a half-made response. Errors inside handlers are a
 the web service: with the spoken apology (or the skill's exception handler).
 
 Each invocation runs on one event loop kept for the life of the Lambda process, so clients bound
-to a loop (a Redis connection pool) are reused from one invocation to the next; synchronous
-handlers run directly on it, not in a thread pool (Lambda answers one event at a time). A skill
-whose handlers are all synchronous and ask for no service (no `Attributes`, no `AlexaApi`) never
-awaits anything: it runs without an event loop, and asyncio is not even imported. Either way the
-handler must be called from synchronous code, as the Lambda runtime does.
+to a loop (a Redis connection pool) are reused from one invocation to the next. ``def``
+handlers run in worker threads, as on the web service (`Skill(def_handlers=...)` applies): the
+loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline can stop
+waiting for them. A skill whose handlers are all synchronous and ask for no service (no
+`Attributes`, no `AlexaApi`) never awaits anything: it runs without an event loop, and asyncio
+is not even imported; its handlers run on the invoking thread. Either way the handler must be
+called from synchronous code, as the Lambda runtime does.
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
 remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`) when that is
 smaller: a function about to time out answers through `DeadlineExceeded` instead, since Lambda
-would end it without an answer. A ``def`` handler then runs in a thread of its own, waited for
-until the deadline.
+would end it without an answer. Without an event loop, a ``def`` handler then runs in a thread
+of its own, waited for until the deadline.
 
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
@@ -161,17 +163,17 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             raise
         started = time.perf_counter()
         limit = _deadline(skill.deadline, context)
+        # With an event loop, def handlers run in worker threads as on the web service: the
+        # loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline
+        # stops waiting for them. Without one, on the invoking thread (or a thread of its own
+        # under a deadline: `alexaskill.deadline.call_in_thread`).
+        loop = run[0] is not _run_inline
         if limit is None:
-            answer = run[0](skill.respond(envelope, threadpool=False))
+            answer = run[0](skill.respond(envelope, threadpool=loop))
         else:
             answer = run[0](
                 skill._respond_by(
-                    envelope,
-                    body,
-                    started + limit,
-                    limit,
-                    threadpool=False,
-                    loop=run[0] is not _run_inline,
+                    envelope, body, started + limit, limit, threadpool=loop, loop=loop
                 )
             )
         handler_ms = (time.perf_counter() - started) * 1000

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Session, Skill, speak
+from alexaskill import AlexaApi, Session, Skill, speak
 from alexaskill.aws_lambda import decode_event, handler
 from alexaskill.exceptions import MalformedRequestError, SkillIdError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, MemoryStore, attributes_service
+from alexaskill.testing import FakeAlexaApi, RequestFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
@@ -35,6 +36,16 @@ def intent_event(intent: str, *, user_id: str | None = None) -> dict[str, Any]:
     if user_id is not None:
         sample["context"]["System"]["user"]["userId"] = user_id
     return sample
+
+
+class LambdaContext:
+    """What the Lambda runtime passes as ``context``: the part the handler reads."""
+
+    def __init__(self, remaining_ms: int = 7000) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
 
 
 def weather_skill() -> Skill:
@@ -286,3 +297,22 @@ def test_one_log_line_per_invocation(caplog: pytest.LogCaptureFixture) -> None:
     assert (ok.outcome, ok.intent, ok.status, ok.verify_ms) == ("ok", "GetWeather", None, None)  # type: ignore[attr-defined]
     assert ok.handler_ms >= 0  # type: ignore[attr-defined]
     assert failed.outcome == "handler_error"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("deadline", [7.0, None], ids=["deadline", "no deadline"])
+def test_a_def_handler_calls_alexas_apis_with_call_sync(deadline: float | None) -> None:
+    # What the README tells a def handler to do. It ran on the event loop's thread (no
+    # deadline), or in a thread of its own while the loop's thread waited for it: either way
+    # no loop was free to run the call, and the user heard the apology.
+    skill = Skill(SKILL_ID, deadline=deadline)
+    fake = FakeAlexaApi(given_name="Ada")
+    skill.api_client = fake
+
+    @skill.intent("Hello")
+    def hello(api: AlexaApi) -> Response:
+        sent = api.progressive_sync("Looking that up")
+        return speak(f"Hello {api.call_sync(api.given_name)}, {sent}")
+
+    answer = handler(skill)(RequestFactory(skill_id=SKILL_ID).intent("Hello"), LambdaContext())
+    assert speech(answer) == "Hello Ada, True"
+    assert [call.operation for call in fake.calls] == ["progressive", "given_name"]

@@ -509,15 +509,20 @@ def speech(answer: dict[str, Any]) -> str:
     return str(answer["response"]["outputSpeech"]["text"])
 
 
+@pytest.mark.parametrize("loop", [False, True], ids=["no event loop", "event loop"])
 def test_lambda_uses_the_remaining_time_when_it_is_shorter(
-    caplog: pytest.LogCaptureFixture, release: threading.Event
+    caplog: pytest.LogCaptureFixture, release: threading.Event, loop: bool
 ) -> None:
-    skill = Skill(DEFAULT_SKILL_ID)  # 7 s; the invocation has less left
+    skill = Skill(DEFAULT_SKILL_ID, store=MemoryStore())  # 7 s; the invocation has less left
 
-    @skill.intent("Slow")
     def slow() -> Response:
         release.wait(WAIT)
         return speak("too late")
+
+    def slow_counting(attributes: Attributes) -> Response:  # a service: on the event loop
+        return slow()
+
+    skill.add_intent_handler("Slow", slow_counting if loop else slow)
 
     remaining = int((SHORT + LAMBDA_MARGIN) * 1000)
     with caplog.at_level(logging.INFO, "alexaskill"):
