@@ -20,8 +20,9 @@ to a loop (a Redis connection pool) are reused from one invocation to the next. 
 handlers run in worker threads, as on the web service (`Skill(def_handlers=...)` applies): the
 loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline can stop
 waiting for them. A skill whose handlers are all synchronous and ask for no service (no
-`Attributes`, no `AlexaApi`) never awaits anything: it runs without an event loop, and asyncio
-is not even imported; its handlers run on the invoking thread. Either way the handler must be
+`Attributes`, no `AlexaApi`), without ``progressive_after``, never awaits anything: it runs
+without an event loop, and asyncio is not even imported; its handlers run on the invoking
+thread. Either way the handler must be
 called from synchronous code, as the Lambda runtime does.
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
@@ -97,6 +98,10 @@ class LambdaSkill(Protocol):
     def deadline(self) -> float | None:
         """Seconds the skill has to answer (`Skill(deadline=…)`), or None."""
 
+    @property
+    def progressive_after(self) -> float | None:
+        """Seconds after which a slow answer gets an automatic progressive response, or None."""
+
     def _respond_by(
         self,
         envelope: Envelope,
@@ -136,8 +141,10 @@ def _run_inline(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _needs_loop(skill: LambdaSkill) -> bool:
-    """Whether answering may await real I/O: an async handler or hook, or a service (store,
-    API)."""
+    """Whether answering may await real I/O: an async handler or hook, a service (store, API),
+    or the automatic progressive response (a timer, then a call to Alexa's API)."""
+    if skill.progressive_after is not None:
+        return True
     return any(h.is_async or h.services for h in skill.registry.handlers_called())
 
 

@@ -37,7 +37,7 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
 from alexaskill.services import AlexaApi
 from alexaskill.store import Attributes
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
+from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory, TestClient
 
 # Long enough that a handler cannot finish in it by accident, nor a quick request miss it on a
 # busy machine (a verify took 0.7 s under a load of 6 on two cores); short enough for quick tests.
@@ -613,6 +613,31 @@ def test_lambda_without_a_context_uses_the_skill_deadline() -> None:
         return speak("never")
 
     assert speech(handler(skill)(lambda_event("Slow"), None)) == DEADLINE_REPLY
+
+
+@pytest.mark.parametrize("loop", [False, True], ids=["def", "def with a service"])
+def test_lambda_sends_the_automatic_progressive_response_for_a_def_handler(loop: bool) -> None:
+    # A def-only skill ran without an event loop to fire the timer; one with a service blocked
+    # its loop waiting for the handler's thread: no "One moment, please." either way.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=WAIT + 1, progressive_after=0.05, store=MemoryStore())
+    fake = FakeAlexaApi()
+    skill.api_client = fake
+
+    def slow() -> Response:
+        # Until the progressive response is out (at most WAIT): no race with the timer.
+        deadline = time.monotonic() + WAIT
+        while not fake.calls and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return speak("done")
+
+    def slow_counting(attributes: Attributes) -> Response:
+        return slow()
+
+    skill.add_intent_handler("Slow", slow_counting if loop else slow)
+    answer = handler(skill)(lambda_event("Slow"), Context(int((WAIT + 2) * 1000)))
+    assert speech(answer) == "done"
+    assert [call.operation for call in fake.calls] == ["progressive"]
+    assert PROGRESSIVE_SPEECH in fake.calls[0].body["directive"]["speech"]
 
 
 def test_lambda_in_time_answers_as_usual() -> None:
