@@ -22,14 +22,15 @@ loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline
 waiting for them. A skill whose handlers are all synchronous and ask for no service (no
 `Attributes`, no `AlexaApi`), without ``progressive_after``, never awaits anything: it runs
 without an event loop, and asyncio is not even imported; its handlers run on the invoking
-thread. Either way the handler must be
-called from synchronous code, as the Lambda runtime does.
+thread. Either way the handler must be called from synchronous code, as the Lambda runtime does.
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
-remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`) when that is
-smaller: a function about to time out answers through `DeadlineExceeded` instead, since Lambda
-would end it without an answer. Without an event loop, a ``def`` handler then runs in a thread
-of its own, waited for until the deadline.
+remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`, and less
+`DEADLINE_GRACE` when an exception handler takes `DeadlineExceeded`) when that is smaller: a
+function about to time out answers through `DeadlineExceeded` instead, since Lambda would end
+it without an answer; the exception handler's grace ends by the remaining time less the
+margin. Without an event loop, a ``def`` handler then runs in a thread of its own, waited for
+until the deadline.
 
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
@@ -40,11 +41,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
-from .exceptions import MalformedRequestError, RequestError
+from .deadline import DEADLINE_GRACE
+from .exceptions import DeadlineExceeded, MalformedRequestError, RequestError
 from .logs import log_request, refusal
 from .models import decode_envelope
 
@@ -111,6 +113,7 @@ class LambdaSkill(Protocol):
         *,
         threadpool: bool = ...,
         loop: bool = ...,
+        latest: float | None = ...,
     ) -> Coroutine[Any, Any, _Answer]:
         """`respond`, or the answer to `DeadlineExceeded` if it is not done by ``at``."""
 
@@ -148,18 +151,37 @@ def _needs_loop(skill: LambdaSkill) -> bool:
     return any(h.is_async or h.services for h in skill.registry.handlers_called())
 
 
+class _Plan(NamedTuple):
+    """How a skill's invocations are answered, decided at its first."""
+
+    #: `_Loop.run`, or `_run_inline` for a skill that never awaits anything.
+    run: Callable[[Coroutine[Any, Any, Any]], Any]
+    loop: bool
+    #: Seconds of the invocation's time kept back for an exception handler of DeadlineExceeded.
+    grace: float
+
+
+def _plan(skill: LambdaSkill) -> _Plan:
+    """Whether ``skill`` needs an event loop, and whether an exception handler takes
+    `DeadlineExceeded` (the lookup the deadline's answer makes)."""
+    loop = _needs_loop(skill)
+    handled = skill.registry.exception_handler(DeadlineExceeded(0.0)) is not None
+    return _Plan(_Loop.run if loop else _run_inline, loop, DEADLINE_GRACE if handled else 0.0)
+
+
 def handler(skill: LambdaSkill) -> LambdaHandler:
     """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
-    run: list[Callable[[Coroutine[Any, Any, Any]], Any]] = []
+    plans: list[_Plan] = []
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        if not run:
+        if not plans:
             # At the first invocation, when every handler is registered: log what is risky in
             # the set-up, once. And decide how to run: a skill whose handlers are all
             # synchronous and use no service never awaits anything, so it runs without an
             # event loop, and a cold start does not pay ~18 ms importing asyncio.
             skill.start()
-            run.append(_Loop.run if _needs_loop(skill) else _run_inline)
+            plans.append(_plan(skill))
+        plan = plans[0]
         envelope: Envelope | None = None
         try:
             body = _encode_event(event)
@@ -169,18 +191,32 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             log_request(envelope, outcome=refusal(exc))
             raise
         started = time.perf_counter()
-        limit = _deadline(skill.deadline, context)
+        limit = skill.deadline
         # With an event loop, def handlers run in worker threads as on the web service: the
         # loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline
         # stops waiting for them. Without one, on the invoking thread (or a thread of its own
         # under a deadline: `alexaskill.deadline.call_in_thread`).
-        loop = run[0] is not _run_inline
-        if limit is None:
-            answer = run[0](skill.respond(envelope, threadpool=loop))
+        if limit is None:  # Skill(deadline=None): no deadline at all
+            answer = plan.run(skill.respond(envelope, threadpool=plan.loop))
         else:
-            answer = run[0](
+            latest = None
+            remaining = _remaining(context)
+            if remaining is not None:
+                # Lambda ends the function when its time is up, answered or not: every answer
+                # leaves by `latest`, the DeadlineExceeded handler's too, whose grace is kept
+                # back from the handler's time.
+                latest = started + remaining - LAMBDA_MARGIN
+                # (0: no time left for the handler at all.)
+                limit = max(0.0, min(limit, remaining - LAMBDA_MARGIN - plan.grace))
+            answer = plan.run(
                 skill._respond_by(
-                    envelope, body, started + limit, limit, threadpool=loop, loop=loop
+                    envelope,
+                    body,
+                    started + limit,
+                    limit,
+                    threadpool=plan.loop,
+                    loop=plan.loop,
+                    latest=latest,
                 )
             )
         handler_ms = (time.perf_counter() - started) * 1000
@@ -190,18 +226,16 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
     return lambda_handler
 
 
-def _deadline(deadline: float | None, context: Any) -> float | None:
-    """The skill's deadline, or the invocation's remaining time less the margin if smaller."""
+def _remaining(context: Any) -> float | None:
+    """Seconds before Lambda ends the invocation, or None if ``context`` does not tell."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if deadline is None or remaining is None:  # Skill(deadline=None): no deadline at all
-        return deadline
+    if remaining is None:
+        return None
     try:
-        seconds = float(remaining()) / 1000 - LAMBDA_MARGIN
+        seconds = float(remaining()) / 1000
     except Exception:  # a context of a test or another runtime: its clock is no reason to fail
-        return deadline
-    if math.isnan(seconds):
-        return deadline
-    return max(0.0, min(seconds, deadline))  # 0: no time left for the handler at all
+        return None
+    return None if math.isnan(seconds) else seconds
 
 
 def decode_event(event: Any) -> Envelope:

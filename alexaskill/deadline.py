@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import asyncio
 
 __all__ = [
+    "DEADLINE_GRACE",
     "DEFAULT_DEADLINE",
     "RESOLUTION",
     "Expired",
@@ -50,6 +51,9 @@ T = TypeVar("T")
 DEFAULT_DEADLINE: Final = 7.0
 #: How late, at most, the watchdog acts after a deadline (seconds): the width of its slots.
 RESOLUTION: Final = 0.05
+#: How long an exception handler for `DeadlineExceeded` may take before the default answer
+#: (`alexaskill.deadline_answering.DEADLINE_REPLY`) is sent.
+DEADLINE_GRACE: Final = 0.5
 
 
 class Expired(BaseException):

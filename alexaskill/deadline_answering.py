@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from . import messages
 from .answering import Answer, Answering
-from .deadline import Watchdog, expired, watch
+from .deadline import DEADLINE_GRACE, Watchdog, expired, watch
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
 from .models import Envelope, decode_envelope
@@ -23,8 +23,6 @@ logger = logging.getLogger("alexaskill")
 # What the framework says by itself (`alexaskill.messages`), as in `alexaskill.answering`.
 DEADLINE_REPLY: Final = messages.DEADLINE_REPLY
 PROGRESSIVE_SPEECH: Final = messages.PROGRESSIVE_SPEECH
-#: How long an exception handler for `DeadlineExceeded` may take before `DEADLINE_REPLY` is sent.
-DEADLINE_GRACE: Final = 0.5
 _PROGRESSIVE_REQUESTS: Final = frozenset(("LaunchRequest", "IntentRequest"))
 
 
@@ -46,13 +44,16 @@ class DeadlineAnswering(Answering):
         *,
         threadpool: bool = True,
         loop: bool = True,
+        latest: float | None = None,
     ) -> Answer:
         """`respond`, or the answer to `DeadlineExceeded` if it is not done by ``at``.
 
         ``at`` is a `time.perf_counter` time, ``limit`` the deadline it stands for (seconds, for
         messages). ``body``, the request as received, gives the exception handler a session
         untouched by a handler still running in its thread. ``loop`` says whether this runs on
-        an asyncio event loop (AWS Lambda answers some skills without one).
+        an asyncio event loop (AWS Lambda answers some skills without one). ``latest`` (a
+        `time.perf_counter` time) ends the exception handler's `DEADLINE_GRACE` sooner: AWS
+        Lambda ends the function then.
         """
         call = Call(envelope)
         call.deadline = at
@@ -80,9 +81,11 @@ class DeadlineAnswering(Answering):
                 if progressive is not None:
                     progressive.cancel()
             call.expired = True
-            return await self._answer_deadline(call, body, limit, threadpool, loop)
+            return await self._answer_deadline(call, body, limit, threadpool, loop, latest)
         call.expired = True
-        return await self._answer_deadline(call, body, limit, threadpool, loop, started=False)
+        return await self._answer_deadline(
+            call, body, limit, threadpool, loop, latest, started=False
+        )
 
     def _progressive_later(self, call: Call, at: float) -> _Progressive | None:
         """Send `progressive_speech` at `time.perf_counter` ``at``, unless cancelled first."""
@@ -116,6 +119,7 @@ class DeadlineAnswering(Answering):
         limit: float,
         threadpool: bool,
         loop: bool,
+        latest: float | None,
         *,
         started: bool = True,
     ) -> Answer:
@@ -140,26 +144,41 @@ class DeadlineAnswering(Answering):
             if api is not None:  # the same request: its count of progressive responses goes on
                 fresh.services[AlexaApi] = api
         if self.registry.exception_handler(exc) is not None:
-            fresh.deadline = time.perf_counter() + DEADLINE_GRACE
-            watched = watch(self._watchdog, fresh.deadline) if loop else None
-            try:
-                answer = await self._recover(exc, fresh, threadpool)
-            except BaseException as error:
-                if not expired(watched, error):
-                    raise
-                fresh.expired = True
+            now = time.perf_counter()
+            grace = DEADLINE_GRACE if latest is None else min(DEADLINE_GRACE, latest - now)
+            if grace > 0:
+                answer = await self._recover_within(exc, fresh, grace, threadpool, loop)
+                if answer is not None:
+                    return answer
+            else:  # AWS Lambda, the function about to be ended
                 logger.error(
-                    "the exception handler for DeadlineExceeded took over %s s too: answered %r",
-                    DEADLINE_GRACE,
+                    "no time was left for the exception handler for DeadlineExceeded: answered %r",
                     DEADLINE_REPLY,
                 )
-            else:
-                if watched is not None:
-                    watched[0].unwatch(watched[1])
-                if answer.outcome == "exception_handler":
-                    return Answer(answer.body, "deadline")
         text = self._say(DEADLINE_REPLY, fresh.envelope.request)
         return Answer(_deadline_body(fresh, text, self._silent_reply(fresh)), "deadline")
+
+    async def _recover_within(
+        self, exc: DeadlineExceeded, call: Call, grace: float, threadpool: bool, loop: bool
+    ) -> Answer | None:
+        """The exception handler's answer to ``exc``, if it gives one within ``grace`` seconds."""
+        call.deadline = time.perf_counter() + grace
+        watched = watch(self._watchdog, call.deadline) if loop else None
+        try:
+            answer = await self._recover(exc, call, threadpool)
+        except BaseException as error:
+            if not expired(watched, error):
+                raise
+            call.expired = True
+            logger.error(
+                "the exception handler for DeadlineExceeded took over %.2g s too: answered %r",
+                grace,
+                DEADLINE_REPLY,
+            )
+            return None
+        if watched is not None:
+            watched[0].unwatch(watched[1])
+        return Answer(answer.body, "deadline") if answer.outcome == "exception_handler" else None
 
 
 class _Progressive:

@@ -640,6 +640,52 @@ def test_lambda_sends_the_automatic_progressive_response_for_a_def_handler(loop:
     assert PROGRESSIVE_SPEECH in fake.calls[0].body["directive"]["speech"]
 
 
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
+@pytest.mark.parametrize(
+    ("timeout", "takes", "said"),
+    [
+        (2.0, 0.4, "Still thinking. Ask me again?"),  # within its grace
+        (2.0, WAIT, DEADLINE_REPLY),  # past its grace
+        (0.6, WAIT, DEADLINE_REPLY),  # less time left than the margin and the grace
+    ],
+    ids=["in its grace", "past its grace", "no time for the handler"],
+)
+def test_lambda_answers_through_the_deadline_handler_before_the_function_times_out(
+    caplog: pytest.LogCaptureFixture,
+    release: threading.Event,
+    asynchronous: bool,
+    timeout: float,
+    takes: float,
+    said: str,
+) -> None:
+    # The exception handler's DEADLINE_GRACE came after the deadline of remaining time less
+    # LAMBDA_MARGIN: its answer left 0.2 s after Lambda had ended the function (timeout).
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("Slow")
+    def slow() -> Response:
+        release.wait(WAIT)
+        return speak("too late")
+
+    def too_slow(exc: DeadlineExceeded) -> Response:
+        release.wait(takes)
+        return ask("Still thinking. Ask me again?")
+
+    async def too_slow_async(exc: DeadlineExceeded) -> Response:
+        await asyncio.sleep(takes)
+        return ask("Still thinking. Ask me again?")
+
+    skill.add_exception_handler(DeadlineExceeded, too_slow_async if asynchronous else too_slow)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        started = time.monotonic()
+        answer = handler(skill)(lambda_event("Slow"), Context(int(timeout * 1000)))
+        elapsed = time.monotonic() - started
+    assert speech(answer) == said
+    assert elapsed < timeout  # the answer left before Lambda would have ended the function
+    kept = max(0.0, timeout - LAMBDA_MARGIN - DEADLINE_GRACE)
+    assert f"did not answer within {kept:g} s" in caplog.text
+
+
 def test_lambda_in_time_answers_as_usual() -> None:
     skill = Skill(DEFAULT_SKILL_ID)
 
