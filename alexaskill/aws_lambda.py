@@ -38,6 +38,7 @@ short (``benchmarks/bench_cold_import.py``).
 
 from __future__ import annotations
 
+import contextvars
 import math
 import time
 from collections.abc import Callable, Coroutine
@@ -119,7 +120,12 @@ class LambdaSkill(Protocol):
 
 
 class _Loop:
-    """The process's one event loop, made on the first invocation (asyncio loads only then)."""
+    """The process's one event loop, made on the first invocation (asyncio loads only then).
+
+    Each invocation runs in a fresh copy of the invoking thread's context variables, as each
+    request of the web service does: a value one user's invocation set is not the next one's
+    (the Runner would otherwise run every invocation in the one context it keeps).
+    """
 
     runner: asyncio.Runner | None = None
 
@@ -130,13 +136,14 @@ class _Loop:
             import asyncio
 
             runner = cls.runner = asyncio.Runner()
-        return runner.run(coro)
+        return runner.run(coro, context=contextvars.copy_context())
 
 
 def _run_inline(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine that never suspends, without an event loop (and without asyncio)."""
+    """Run a coroutine that never suspends, without an event loop (and without asyncio), in a
+    fresh copy of the context variables (as `_Loop.run`)."""
     try:
-        coro.send(None)
+        contextvars.copy_context().run(coro.send, None)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
     coro.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import subprocess
@@ -316,3 +317,46 @@ def test_a_def_handler_calls_alexas_apis_with_call_sync(deadline: float | None) 
     answer = handler(skill)(RequestFactory(skill_id=SKILL_ID).intent("Hello"), LambdaContext())
     assert speech(answer) == "Hello Ada, True"
     assert [call.operation for call in fake.calls] == ["progressive", "given_name"]
+
+
+_current_user: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_user", default=None
+)
+
+
+@pytest.mark.parametrize(
+    ("asynchronous", "deadline"),
+    [(True, 7.0), (False, None), (False, 7.0)],
+    ids=["async", "def, no deadline", "def, deadline"],
+)
+def test_context_variables_do_not_outlive_the_invocation(
+    asynchronous: bool, deadline: float | None
+) -> None:
+    # As on the web service, where each request runs in a fresh copy of the context: a value
+    # set for one user's invocation was seen by the next user's (the event loop's Runner keeps
+    # one context; without a loop, the invoking thread's was changed in place).
+    skill = Skill(SKILL_ID, deadline=deadline)
+
+    def login(who: str) -> Response:
+        _current_user.set(who)
+        return speak(f"Hello {who}.")
+
+    def whoami() -> Response:
+        return speak(f"You are {_current_user.get()}.")
+
+    async def login_async(who: str) -> Response:
+        return login(who)
+
+    async def whoami_async() -> Response:
+        return whoami()
+
+    skill.add_intent_handler("Login", login_async if asynchronous else login)
+    skill.add_intent_handler("WhoAmI", whoami_async if asynchronous else whoami)
+    lambda_handler = handler(skill)
+    factory = RequestFactory(skill_id=SKILL_ID)
+    assert speech(lambda_handler(factory.intent("Login", who="alice"), LambdaContext())) == (
+        "Hello alice."
+    )
+    answer = lambda_handler(factory.intent("WhoAmI"), LambdaContext())
+    assert speech(answer) == "You are None."
+    assert _current_user.get() is None
