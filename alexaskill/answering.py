@@ -316,6 +316,18 @@ class Answering(Registration):
         self._tell(exc)
         return Answer(self._apology_body(call), "handler_error")
 
+    def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
+        """The apology, logged as a handler's failure, for ``exc``: a `BaseException` that left
+        the answering of ``envelope`` (a KeyboardInterrupt taken for a Ctrl-C, one an exception
+        handler raised). For AWS Lambda, whose runtime does not survive one."""
+        failure = RuntimeError(f"the handler raised {type(exc).__name__}")
+        failure.__cause__ = exc
+        request = envelope.request
+        intent = getattr(getattr(request, "intent", None), "name", "") or ""
+        logger.error("handler failed for %s %s", request.type, intent, exc_info=failure)
+        self._tell(failure)
+        return Answer(self._apology_body(Call(envelope)), "handler_error")
+
     def _say(self, message: str, request: Request) -> str:
         """One of the framework's sentences, in the request's language (`alexaskill.messages`)."""
         locale = request.locale

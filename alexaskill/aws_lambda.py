@@ -13,7 +13,8 @@ more, since anyone allowed to invoke the function can send any event.
 A refused event (not a request envelope, or for another skill) raises `MalformedRequestError`
 or `SkillIdError`: Lambda reports the invocation as failed and Alexa tells the user the skill
 had a problem. There is never a half-made response. Errors inside handlers are answered as on
-the web service: with the spoken apology (or the skill's exception handler).
+the web service: with the spoken apology (or the skill's exception handler). So is anything
+else they let out (KeyboardInterrupt, CancelledError), which Lambda's runtime would not survive.
 
 Each invocation runs on one event loop kept for the life of the Lambda process, so clients bound
 to a loop (a Redis connection pool) are reused from one invocation to the next. ``def``
@@ -104,6 +105,9 @@ class LambdaSkill(Protocol):
     @property
     def progressive_after(self) -> float | None:
         """Seconds after which a slow answer gets an automatic progressive response, or None."""
+
+    def _apology_for(self, envelope: Envelope, exc: BaseException) -> _Answer:
+        """The apology, logged, for a `BaseException` that left the answering of ``envelope``."""
 
     def _respond_by(
         self,
@@ -203,8 +207,9 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         # loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline
         # stops waiting for them. Without one, on the invoking thread (or a thread of its own
         # under a deadline: `alexaskill.deadline.call_in_thread`).
+        answering: Coroutine[Any, Any, _Answer]
         if limit is None:  # Skill(deadline=None): no deadline at all
-            answer = plan.run(skill.respond(envelope, threadpool=plan.loop))
+            answering = skill.respond(envelope, threadpool=plan.loop)
         else:
             latest = None
             remaining = _remaining(context)
@@ -215,17 +220,25 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
                 latest = started + remaining - LAMBDA_MARGIN
                 # (0: no time left for the handler at all.)
                 limit = max(0.0, min(limit, remaining - LAMBDA_MARGIN - plan.grace))
-            answer = plan.run(
-                skill._respond_by(
-                    envelope,
-                    body,
-                    started + limit,
-                    limit,
-                    threadpool=plan.loop,
-                    loop=plan.loop,
-                    latest=latest,
-                )
+            answering = skill._respond_by(
+                envelope,
+                body,
+                started + limit,
+                limit,
+                threadpool=plan.loop,
+                loop=plan.loop,
+                latest=latest,
             )
+        try:
+            answer = plan.run(answering)
+        except Exception:
+            raise  # alexaskill's own bug: the runtime reports the invocation as failed
+        except BaseException as exc:
+            # Anything else would end the runtime's process (awslambdaric catches Exception).
+            # Lambda sends the function no SIGINT and cancels no invocation: a KeyboardInterrupt
+            # (taken for a Ctrl-C, raised in a def handler's thread, say) or a CancelledError
+            # that got here is a handler's bug, answered as on the web service.
+            answer = skill._apology_for(envelope, exc)
         handler_ms = (time.perf_counter() - started) * 1000
         log_request(envelope, outcome=answer.outcome, handler_ms=handler_ms)
         return _RESPONSE_DECODER.decode(answer.body)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from alexaskill import AlexaApi, Session, Skill, speak
+from alexaskill.app import APOLOGY
 from alexaskill.aws_lambda import decode_event, handler
 from alexaskill.exceptions import MalformedRequestError, SkillIdError
 from alexaskill.responses import Response
@@ -360,3 +361,63 @@ def test_context_variables_do_not_outlive_the_invocation(
     answer = lambda_handler(factory.intent("WhoAmI"), LambdaContext())
     assert speech(answer) == "You are None."
     assert _current_user.get() is None
+
+
+@pytest.mark.parametrize(
+    "raised", [KeyboardInterrupt, asyncio.CancelledError], ids=["KeyboardInterrupt", "Cancelled"]
+)
+@pytest.mark.parametrize(
+    ("kind", "deadline"),
+    [
+        ("def", 7.0),
+        ("def", None),
+        ("def with a service", 7.0),
+        ("def with a service", None),
+        ("async", 7.0),
+        ("exception handler", 7.0),
+    ],
+)
+def test_a_handlers_keyboard_interrupt_or_cancelled_error_gets_the_apology(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException], kind: str, deadline: float | None
+) -> None:
+    # Lambda's runtime (awslambdaric) catches Exception only: anything else let out of the
+    # handler ends its process. Lambda sends the function no SIGINT and cancels no invocation,
+    # so either is the handler's bug, answered with the apology as on the web service. They
+    # went out as a Ctrl-C (KeyboardInterrupt, from a def handler's thread too), or, without an
+    # event loop, as a cancellation of no task.
+    skill = Skill(SKILL_ID, deadline=deadline, store=MemoryStore())
+
+    def fail() -> Response:
+        raise raised()
+
+    def fail_counting(attributes: Attributes) -> Response:
+        return fail()
+
+    async def fail_async() -> Response:
+        return fail()
+
+    def broken() -> Response:
+        raise RuntimeError("the weather service is down")
+
+    def fail_too(exc: RuntimeError) -> Response:
+        return fail()
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    chosen = {"def": fail, "def with a service": fail_counting, "async": fail_async}
+    skill.add_intent_handler("Fail", chosen.get(kind, broken))
+    if kind == "exception handler":
+        skill.add_exception_handler(RuntimeError, fail_too)
+    lambda_handler = handler(skill)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    try:
+        answer = lambda_handler(intent_event("Fail"), LambdaContext())
+    except BaseException as exc:  # what would have ended Lambda's runtime
+        pytest.fail(f"{exc!r} left the Lambda handler")
+    assert speech(answer) == APOLOGY
+    assert f"{raised.__name__}" in caplog.text  # the traceback of the handler's bug
+    [line] = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert line.outcome == "handler_error"  # type: ignore[attr-defined]
+    assert speech(lambda_handler(event("LaunchRequest"), LambdaContext())) == "Welcome."
