@@ -31,7 +31,9 @@ remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`
 function about to time out answers through `DeadlineExceeded` instead, since Lambda would end
 it without an answer; the exception handler's grace ends by the remaining time less the
 margin. Without an event loop, a ``def`` handler then runs in a thread of its own, waited for
-until the deadline.
+until the deadline. A save of attributes under way is waited for, bounded only by the store's
+own timeouts: cut short, it would still be made (and made again by the user's retry), and an
+answer sent first would freeze it with the function until the next invocation.
 
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
