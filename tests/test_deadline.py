@@ -647,8 +647,9 @@ def test_lambda_sends_the_automatic_progressive_response_for_a_def_handler(loop:
         (2.0, 0.4, "Still thinking. Ask me again?"),  # within its grace
         (2.0, WAIT, DEADLINE_REPLY),  # past its grace
         (0.6, WAIT, DEADLINE_REPLY),  # less time left than the margin and the grace
+        (0.2, WAIT, DEADLINE_REPLY),  # less time left than the margin
     ],
-    ids=["in its grace", "past its grace", "no time for the handler"],
+    ids=["in its grace", "past its grace", "no time for the handler", "no time at all"],
 )
 def test_lambda_answers_through_the_deadline_handler_before_the_function_times_out(
     caplog: pytest.LogCaptureFixture,
@@ -684,6 +685,8 @@ def test_lambda_answers_through_the_deadline_handler_before_the_function_times_o
     assert elapsed < timeout  # the answer left before Lambda would have ended the function
     kept = max(0.0, timeout - LAMBDA_MARGIN - DEADLINE_GRACE)
     assert f"did not answer within {kept:g} s" in caplog.text
+    if timeout < LAMBDA_MARGIN:
+        assert "no time was left for the exception handler for DeadlineExceeded" in caplog.text
 
 
 def test_lambda_in_time_answers_as_usual() -> None:
