@@ -406,7 +406,11 @@ def test_a_handlers_keyboard_interrupt_or_cancelled_error_gets_the_apology(
     def launch() -> Response:
         return speak("Welcome.")
 
-    chosen = {"def": fail, "def with a service": fail_counting, "async": fail_async}
+    chosen: dict[str, Callable[..., Any]] = {
+        "def": fail,
+        "def with a service": fail_counting,
+        "async": fail_async,
+    }
     skill.add_intent_handler("Fail", chosen.get(kind, broken))
     if kind == "exception handler":
         skill.add_exception_handler(RuntimeError, fail_too)
