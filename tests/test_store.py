@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import shutil
 import sqlite3
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 
 from alexaskill import Session, Skill, speak
 from alexaskill.dynamodb import DynamoDBStore
-from alexaskill.exceptions import ConfigurationError, ResponseError
+from alexaskill.exceptions import ConfigurationError, ResponseError, StoreError
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import Response
 from alexaskill.store import (
@@ -415,6 +416,33 @@ def test_sqlite_store_needs_an_existing_directory(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "missing" / "x.db")
     with pytest.raises(ConfigurationError, match="MemoryStore"):
         SQLiteStore(":memory:")
+
+
+@pytest.mark.anyio
+async def test_sqlite_failures_are_store_errors_that_say_what_to_do(tmp_path: Path) -> None:
+    # sqlite3.OperationalError went out as it was: no StoreError, so @skill.exception(StoreError)
+    # never saw it, and the log took it for a handler's bug (a traceback of 40 lines).
+    path = tmp_path / "locked.db"
+    store = SQLiteStore(path, timeout=0.2)
+    await store.update("u", {"a": 1}, ())
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a backup, the sqlite3 shell: another writer's lock
+    try:
+        with pytest.raises(StoreError, match=r"locked\.db: the save waited 0\.2 s") as info:
+            await store.update("u", {"a": 2}, ())
+        assert "SQLiteStore(timeout=" in str(info.value)
+        assert isinstance(info.value.__cause__, sqlite3.OperationalError)
+        assert await store.load("u") == {"a": 1}  # WAL: reads go on meanwhile
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        await store.aclose()
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all " * 200)
+    broken = SQLiteStore(garbage)
+    with pytest.raises(StoreError, match=r"garbage\.db is not a SQLite database, or is damaged"):
+        await broken.load("u")
+    await broken.aclose()
 
 
 _WORKER = """
@@ -835,6 +863,51 @@ def test_handler_attributes_survive_sessions_and_load_only_when_asked() -> None:
     assert anyio.run(store.load, "u") == {"household": 3}
     assert anyio.run(store.load, "u/alice") == {"mine": 2}
     assert anyio.run(store.load, "u/bob") == {"mine": 1}
+
+
+def _failing_store_url(backend: str, tmp_path: Path) -> str:
+    """A store URL whose every load fails, for ``backend``."""
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all " * 200)
+    return f"sqlite:///{garbage}"
+
+
+@pytest.mark.parametrize("with_handler", [False, True])
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_store_that_fails_is_a_store_error_for_the_skill(
+    backend: str, with_handler: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # README: @skill.exception(StoreError) answers any store failure, and the log gets one line
+    # saying what failed. SQLite and Redis failures went out as their own exceptions instead.
+    from alexaskill.app import APOLOGY
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID, store=_failing_store_url(backend, tmp_path))
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        return speak(f"Visit {attributes.increment('visits')}.")
+
+    if with_handler:
+
+        @skill.exception(StoreError)
+        def store_down(exc: StoreError) -> Response:
+            return speak("I can't remember things right now.")
+
+    client = TestClient(skill, raise_handler_errors=False)
+    with caplog.at_level(logging.ERROR, logger="alexaskill"), client:
+        result = client.intent("Count")
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    if with_handler:
+        assert result.speech == "I can't remember things right now."
+        assert errors == []
+    else:
+        assert result.speech == APOLOGY
+        assert isinstance(result.handler_error, StoreError)
+        [record] = errors
+        assert record.exc_info is None
+        assert "attributes not loaded or saved for IntentRequest Count" in record.getMessage()
+    assert "hunter2" not in caplog.text
 
 
 # --- saved only with an answer the user hears -------------------------------------------------

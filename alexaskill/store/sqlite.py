@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ..exceptions import ConfigurationError
+from ..exceptions import ConfigurationError, StoreError
 from .base import _encode_changes, _incremented
 
 if TYPE_CHECKING:
@@ -40,9 +40,10 @@ class SQLiteStore:
     One row per (key, name), so an update touches only the names it changes, inside a
     ``BEGIN IMMEDIATE`` transaction (which takes the write lock up front: no deadlock between
     two writers upgrading read locks). The file is in WAL mode, so reads do not wait for writes;
-    a writer waits up to ``timeout`` seconds for another to finish, then fails with
-    `sqlite3.OperationalError` ("database is locked"). ``synchronous=NORMAL``: a commit survives
-    a crash of the process, though not always a power cut.
+    a writer waits up to ``timeout`` seconds for another to finish, then fails with a
+    `StoreError` ("database is locked"), as every failure of SQLite's does, its message saying
+    what to do. ``synchronous=NORMAL``: a commit survives a crash of the process, though not
+    always a power cut.
 
     SQLite work runs in worker threads, never on the event loop, on a small pool of connections
     opened on first use. WAL needs shared memory between the processes: use a local disk, not
@@ -74,7 +75,7 @@ class SQLiteStore:
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
-        rows = await self._run(_select, key)
+        rows = await self._run("load", _select, key)
         return {name: json.loads(text) for name, text in rows}
 
     async def update(
@@ -90,7 +91,7 @@ class SQLiteStore:
         gone = [(key, name) for name in deleted]
         added = dict(increments or {})
         if rows or gone or added:
-            await self._run(_write, key, rows, gone, added)
+            await self._run("save", _write, key, rows, gone, added)
 
     async def aclose(self) -> None:
         """Close the idle connections; connections in use close when their call ends.
@@ -104,12 +105,53 @@ class SQLiteStore:
         for connection in idle:
             connection.close()
 
-    async def _run(self, func: Callable[..., T], *args: Any) -> T:
+    async def _run(self, doing: str, func: Callable[..., T], *args: Any) -> T:
         # anyio (which Starlette brings) runs the thread under asyncio or trio alike. Imported
         # here, like sqlite3 in _connect, so that importing this module costs a skill nothing.
+        import sqlite3
+
         import anyio.to_thread
 
-        return await anyio.to_thread.run_sync(self._call, func, *args)
+        try:
+            return await anyio.to_thread.run_sync(self._call, func, *args)
+        except sqlite3.Error as exc:
+            raise StoreError(self._explain(doing, exc)) from exc
+
+    def _explain(self, doing: str, exc: sqlite3.Error) -> str:
+        """A log line that says what went wrong and what to do, from a sqlite3 error."""
+        import sqlite3
+
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        file = f"SQLite file {self.path}"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return (
+                f"{file}: the {doing} waited {self.timeout:g} s for another connection's lock "
+                f"({exc}): a long transaction elsewhere (a backup, the sqlite3 shell)? keep it "
+                "short, or give the store longer: SQLiteStore(timeout=…)"
+            )
+        if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+            return (
+                f"{file}: the {doing} may not write ({exc}): this process needs write access to "
+                "the file and to its directory (SQLite keeps its -wal and -shm files there)"
+            )
+        if code == sqlite3.SQLITE_FULL:
+            return f"{file}: the {doing} failed, the disk is full ({exc})"
+        if code == sqlite3.SQLITE_CANTOPEN:
+            return (
+                f"{file} cannot be opened for the {doing} ({exc}): check that its directory "
+                "exists and that this process may write there"
+            )
+        if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            return (
+                f"{file} is not a SQLite database, or is damaged ({exc}): restore it from a "
+                "backup, or move it away and start afresh"
+            )
+        if code == sqlite3.SQLITE_IOERR:
+            return (
+                f"{file}: disk I/O error in the {doing} ({exc}): check the disk, and that it is "
+                "a local one (WAL needs memory shared between processes)"
+            )
+        return f"{file}: the {doing} failed ({type(exc).__name__}: {exc})"
 
     def _call(self, func: Callable[..., T], *args: Any) -> T:
         connection, generation = self._acquire()
