@@ -356,6 +356,54 @@ def test_redis_store_client_options_and_url_overrides() -> None:
     assert options["socket_timeout"] == 7.0 and options["health_check_interval"] == 0
 
 
+@pytest.mark.anyio
+async def test_redis_failures_are_store_errors_that_say_what_to_do(redis_servers: Any) -> None:
+    # redis.ConnectionError, TimeoutError and the server's refusals went out as they were, and
+    # a refusal of the increment script (out of memory) became a ResponseError: never the
+    # StoreError that @skill.exception(StoreError) answers.
+    import socket
+
+    nowhere = socket.socket()
+    nowhere.bind(("127.0.0.1", 0))
+    port = nowhere.getsockname()[1]
+    nowhere.close()  # nothing listens there now
+    store = RedisStore(f"redis://:hunter2@127.0.0.1:{port}/0")
+    with pytest.raises(StoreError, match=rf"cannot reach Redis at 127\.0\.0\.1:{port}") as info:
+        await store.load("user")
+    assert "hunter2" not in str(info.value)
+    await store.aclose()
+
+    with socket.socket() as silent:  # connections are taken (the backlog), never answered
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        options = "socket_timeout=0.3&socket_connect_timeout=0.3"
+        store = RedisStore(f"redis://127.0.0.1:{port}/0?{options}")
+        with anyio.fail_after(30), pytest.raises(StoreError, match="did not answer the load"):
+            await store.load("user")
+        await store.aclose()
+
+    _, port = redis_servers.start()
+    store = RedisStore(f"redis://127.0.0.1:{port}/0")
+    await store.update("user", {"n": 1}, ())
+    await store._client.config_set("maxmemory", 1)
+    for increments in (None, {"n": 1}):
+        with pytest.raises(StoreError, match=r"out of memory \(maxmemory\).*refused the save"):
+            await store.update("user", {"a": 1}, (), increments=increments)
+    await store._client.config_set("maxmemory", 0)
+    await store._client.config_set("requirepass", "hunter2")
+    await store.aclose()
+    for url in (f"redis://127.0.0.1:{port}/0", f"redis://:wrong-hunter2@127.0.0.1:{port}/0"):
+        refused = RedisStore(url)
+        with pytest.raises(StoreError, match="password") as info:
+            await refused.load("user")
+        assert "hunter2" not in str(info.value)
+        await refused.aclose()
+    allowed = RedisStore(f"redis://:hunter2@127.0.0.1:{port}/0")
+    assert await allowed.load("user") == {"n": 1}
+    await allowed.aclose()
+
+
 # --- SQLite: off the event loop, WAL, several processes ----------------------------------------
 
 
@@ -867,13 +915,20 @@ def test_handler_attributes_survive_sessions_and_load_only_when_asked() -> None:
 
 def _failing_store_url(backend: str, tmp_path: Path) -> str:
     """A store URL whose every load fails, for ``backend``."""
+    if backend == "redis":
+        import socket
+
+        with socket.socket() as nowhere:
+            nowhere.bind(("127.0.0.1", 0))
+            port = nowhere.getsockname()[1]
+        return f"redis://:hunter2@127.0.0.1:{port}/0"  # nothing listens there
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database at all " * 200)
     return f"sqlite:///{garbage}"
 
 
 @pytest.mark.parametrize("with_handler", [False, True])
-@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
 def test_a_store_that_fails_is_a_store_error_for_the_skill(
     backend: str, with_handler: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

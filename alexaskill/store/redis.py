@@ -7,7 +7,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ..exceptions import ConfigurationError, ResponseError
+from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .base import _encode_changes
 
 if TYPE_CHECKING:
@@ -40,6 +40,10 @@ class RedisStore:
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
     ``TimeoutError``) closes the idle pooled connections and is tried once more, on a fresh one.
     Both are safe to repeat: a read, and a transaction that sets and deletes given values.
+
+    Every failure of Redis's (unreachable, no answer in time, a refused password, a read-only
+    replica, out of memory) raises `StoreError`, its message saying what failed and what to do,
+    never the password.
     """
 
     def __init__(
@@ -47,7 +51,7 @@ class RedisStore:
     ) -> None:
         try:
             import redis.asyncio
-            from redis.exceptions import ConnectionError, TimeoutError
+            from redis.exceptions import ConnectionError, RedisError, TimeoutError
         except ImportError as exc:
             raise ConfigurationError(
                 "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
@@ -58,12 +62,13 @@ class RedisStore:
         self.prefix = prefix
         self._client = client
         self._connection_errors = (ConnectionError, TimeoutError)
+        self._redis_error = RedisError
         self._script: AsyncScript | None = None
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
         name = self.prefix + key
-        fields = await self._retrying(lambda: self._client.hgetall(name))
+        fields = await self._retrying("load", lambda: self._client.hgetall(name))
         return {_text(field): json.loads(value) for field, value in fields.items()}
 
     async def update(
@@ -92,7 +97,7 @@ class RedisStore:
                     pipe.hdel(name, *gone)
                 await pipe.execute()
 
-        await self._retrying(write)
+        await self._retrying("save", write)
 
     async def aclose(self) -> None:
         """Close the client and its connection pool."""
@@ -105,8 +110,6 @@ class RedisStore:
         # repeat: one Lua script checks, then writes, once per token (so a retry after a lost
         # reply does not add twice).
         import uuid
-
-        from redis.exceptions import ResponseError as RedisResponseError
 
         for field, by in increments.items():
             if not -_MAX_STEP <= by <= _MAX_STEP:
@@ -122,21 +125,75 @@ class RedisStore:
         script = self._script
         if script is None:
             script = self._script = self._client.register_script(_UPDATE_SCRIPT)
-        try:
-            await self._retrying(lambda: script(keys=[name, token], args=args))
-        except RedisResponseError as exc:
-            raise ResponseError(str(exc).removeprefix("ERR ").strip()) from exc
+        await self._retrying("save", lambda: script(keys=[name, token], args=args))
 
-    async def _retrying(self, operation: Callable[[], Awaitable[T]]) -> T:
+    async def _retrying(self, doing: str, operation: Callable[[], Awaitable[T]]) -> T:
         try:
-            return await operation()
-        except self._connection_errors:
-            # The other idle connections are most likely dead too (Redis restarted): close them,
-            # so that the second try, and the requests after it, connect afresh.
-            pool = getattr(self._client, "connection_pool", None)
-            if pool is not None:
-                await pool.disconnect(inuse_connections=False)
-            return await operation()
+            try:
+                return await operation()
+            except self._connection_errors:
+                # The other idle connections are most likely dead too (Redis restarted): close
+                # them, so that the second try, and the requests after it, connect afresh.
+                pool = getattr(self._client, "connection_pool", None)
+                if pool is not None:
+                    await pool.disconnect(inuse_connections=False)
+                return await operation()
+        except self._redis_error as exc:
+            raise self._failure(doing, exc) from exc
+
+    def _failure(self, doing: str, exc: Exception) -> ResponseError | StoreError:
+        """What a redis-py error stands for: the update script's refusal of a value (its own
+        replies begin ``attribute``), else a `StoreError` that says what to do."""
+        from redis import exceptions
+
+        text = str(exc).removeprefix("ERR ").strip()
+        if type(exc) is exceptions.ResponseError and text.startswith("attribute "):
+            return ResponseError(text)
+        # A pipeline's error repeats the command, values and all: keep only Redis's answer.
+        text = text.partition(" of pipeline caused error: ")[2].strip("(),'\"") or text
+        pool = getattr(self._client, "connection_pool", None)
+        options = getattr(pool, "connection_kwargs", {})
+        password = options.get("password")
+        if password:
+            text = text.replace(str(password), "***")
+        if "path" in options:
+            where = f"Redis at unix://{options['path']}"
+        else:
+            where = f"Redis at {options.get('host', '?')}:{options.get('port', '?')}"
+        if isinstance(exc, exceptions.AuthenticationError):
+            return StoreError(
+                f"{where} refused the credentials for the {doing} ({text}): put the right "
+                "password in the store URL (redis://:PASSWORD@host:6379/0, or USER:PASSWORD@)"
+            )
+        if isinstance(exc, exceptions.BusyLoadingError):
+            return StoreError(f"{where} is still loading its data (after a restart): try later")
+        if isinstance(exc, exceptions.TimeoutError):
+            return StoreError(
+                f"{where} did not answer the {doing} in time, tried twice ({text}): is it "
+                "overloaded or stuck? (the URL's socket_timeout and socket_connect_timeout, "
+                "default 2 s)"
+            )
+        if isinstance(exc, exceptions.ConnectionError):
+            return StoreError(
+                f"cannot reach {where} for the {doing} ({text}): is it running, and can this "
+                "machine reach it?"
+            )
+        if isinstance(exc, exceptions.ReadOnlyError):
+            return StoreError(
+                f"{where} is a read-only replica and refused the {doing} (after a failover?): "
+                "the store URL must lead to the primary"
+            )
+        if isinstance(exc, exceptions.OutOfMemoryError):
+            return StoreError(
+                f"{where} is out of memory (maxmemory) and refused the {doing}: raise "
+                "maxmemory, or free memory"
+            )
+        if isinstance(exc, exceptions.NoPermissionError):
+            return StoreError(
+                f"{where}: the URL's user may not run the {doing}'s commands ({text}): it needs "
+                f"HGETALL, HSET, HDEL, EVALSHA, EVAL and SET on the keys {self.prefix}*"
+            )
+        return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
 
 
 # Increments within what HINCRBY adds without overflow (a signed 64-bit integer) to any stored
