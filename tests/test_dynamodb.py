@@ -618,6 +618,36 @@ def test_device_attributes_through_the_skill_are_per_device(dynamodb_endpoint: s
     anyio.run(skill.store.aclose)
 
 
+@pytest.mark.parametrize("beyond", ["number", "nesting"])
+def test_two_kinds_of_attributes_one_beyond_dynamodb_save_neither(
+    dynamodb_endpoint: str, beyond: str
+) -> None:
+    # The device's value is JSON but beyond DynamoDB (a number out of its range, or nesting
+    # too deep): refused, and the user's count, saved just before, stayed: the retry counted
+    # twice.
+    skill = Skill(
+        SKILL_ID,
+        store=f"dynamodb://{_table()}?endpoint_url={dynamodb_endpoint}&create_table=true",
+    )
+
+    bad: Any = 1e300
+    if beyond == "nesting":
+        bad = "leaf"
+        for _ in range(31):
+            bad = [bad]
+
+    @skill.intent("GetWeather")
+    def weather(attributes: Attributes, room: DeviceAttributes) -> Response:
+        attributes.increment("n")
+        room["value"] = bad
+        return speak("saved")
+
+    body = json.loads(anyio.run(skill.answer, _envelope()))
+    assert "Sorry" in body["response"]["outputSpeech"]["text"]
+    assert anyio.run(skill.store.load, USER) == {}
+    anyio.run(skill.store.aclose)
+
+
 # --- DynamoDB's expression limits --------------------------------------------------------------
 
 

@@ -1011,3 +1011,69 @@ def test_an_answer_that_ends_in_the_apology_saves_nothing(
             assert result.handler_error is not None
             assert result.speech == "Sorry, something went wrong. Please try again later."
         assert client.intent("Balance").speech == "Balance 0"
+
+
+class RefusingStore(MemoryStore):
+    """A memory store with a limit of its own, checked by `check_update` before any write."""
+
+    def check_update(
+        self,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        if "too big" in changes.values():
+            raise ResponseError("attribute too big for this store")
+
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        self.check_update(changes, deleted, increments)
+        await super().update(key, changes, deleted, increments)
+
+
+@pytest.mark.parametrize("hooked", [False, True])
+@pytest.mark.parametrize("device_first", [False, True])
+@pytest.mark.parametrize("bad", ["not JSON", "too big"])
+def test_attributes_of_two_kinds_are_saved_both_or_neither(
+    hooked: bool, device_first: bool, bad: str
+) -> None:
+    # Attributes and DeviceAttributes are two saves; the second's value failed its check after
+    # the first was written: the user heard the apology, and the retry counted twice.
+    from alexaskill.testing import TestClient
+
+    store = RefusingStore()
+    skill = Skill(SKILL_ID, store=store)
+    value: Any = object() if bad == "not JSON" else "too big"
+
+    def order(attributes: Attributes, device: DeviceAttributes) -> Response:
+        attributes.increment("orders")
+        device["last"] = value
+        return speak("Ordered.")
+
+    def order_device_first(device: DeviceAttributes, attributes: Attributes) -> Response:
+        return order(attributes, device)
+
+    def note(attributes: Attributes) -> None:  # makes the Attributes first, the handler the other
+        attributes["seen"] = True
+
+    if hooked:
+        skill.add_before_request(note, intents=["Order"])
+
+    skill.intent("Order")(order_device_first if device_first else order)
+
+    @skill.intent("Count")
+    def count(attributes: Attributes, device: DeviceAttributes) -> Response:
+        return speak(f"{attributes.get('orders', 0)} orders, seen {attributes.get('seen', False)}")
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        for _ in range(2):
+            result = client.intent("Order")
+            assert isinstance(result.handler_error, ResponseError)
+            assert result.speech == "Sorry, something went wrong. Please try again later."
+        assert client.intent("Count").speech == "0 orders, seen False"
+    assert store._data == {}

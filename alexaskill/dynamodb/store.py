@@ -157,6 +157,26 @@ class DynamoDBStore:
         (DynamoDB cannot test in a condition whether a number is whole: a stored 2.5 is
         incremented to 3.5 where the other stores refuse it.)
         """
+        for chunk in _chunks(self._steps(changes, deleted, increments)):
+            await self._update_step(key, chunk)
+
+    def check_update(
+        self,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Raise the `ResponseError` `update` would raise for these values, writing nothing."""
+        self._steps(changes, deleted, increments)
+
+    def _steps(
+        self,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None,
+    ) -> list[tuple[str, str, Any]]:
+        """An update as steps, ("set", name, value), ("add", name, by) and ("remove", name,
+        None), its values checked and made DynamoDB's."""
         gone = list(dict.fromkeys(deleted))
         removed = set(gone)
         added = {name: by for name, by in (increments or {}).items() if name not in removed}
@@ -177,8 +197,7 @@ class DynamoDBStore:
         for _, name, _ in steps:
             if not name:
                 raise ResponseError("attribute '' cannot be saved: DynamoDB names are not empty")
-        for chunk in _chunks(steps):
-            await self._update_step(key, chunk)
+        return steps
 
     async def aclose(self) -> None:
         """Close the client the store made (its connection pool); a client given is left open.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError
@@ -142,28 +142,57 @@ class _StoredAttributes(MutableMapping[str, Any]):
         Attributes made without a store (in a unit test, say) save nothing. `ResponseError` if a
         value is not JSON, or if there are changes but the request named no user to keep them for.
         """
-        changes, deleted = self.pending()
-        increments = self.pending_increments()
-        if not changes and not deleted and not increments:
+        pending = self._check()
+        if pending is None:
             return False
-        if self._store is None:
-            return False
-        if self.key is None:
-            raise ResponseError(
-                f"{type(self).__name__} changed, but the request names no user to save them for"
-            )
+        changes, deleted, increments = pending
+        assert self._store is not None and self.key is not None  # _check made sure
         if increments:
-            if not _takes_increments(self._store):
-                raise ConfigurationError(
-                    f"{type(self._store).__name__}.update takes no increments: "
-                    "Attributes.increment needs a store that adds atomically"
-                )
             await self._store.update(self.key, changes, deleted, increments=increments)  # type: ignore[call-arg]
         else:
             await self._store.update(self.key, changes, deleted)
         self._saved = {name: _encode(name, value) for name, value in self._data.items()}
         self._increments.clear()
         return True
+
+    def _check(self) -> tuple[dict[str, Any], list[str], dict[str, int]] | None:
+        """What `save` would write (changes, deletions, increments), or None when nothing; raises
+        what the save would raise before writing anything."""
+        changes, deleted = self.pending()
+        increments = self.pending_increments()
+        if not changes and not deleted and not increments:
+            return None
+        if self._store is None:
+            return None
+        if self.key is None:
+            raise ResponseError(
+                f"{type(self).__name__} changed, but the request names no user to save them for"
+            )
+        if increments and not _takes_increments(self._store):
+            raise ConfigurationError(
+                f"{type(self._store).__name__}.update takes no increments: "
+                "Attributes.increment needs a store that adds atomically"
+            )
+        return changes, deleted, increments
+
+
+def _check_saves(services: Iterable[object]) -> None:
+    """Check what each kind of attributes among ``services`` would save, before any is saved.
+
+    For an answer that made two or more (`Attributes` and `DeviceAttributes`, say): each is
+    saved by its own store update, so without this a value the second cannot save (not JSON,
+    beyond its store's limits, by the store's ``check_update``) failed the answer after the
+    first was written, and the user's retry did that twice. A store failing between the two
+    writes still leaves the first written.
+    """
+    made = [service for service in services if isinstance(service, _StoredAttributes)]
+    if len(made) < 2:
+        return  # one save is atomic by itself: nothing more to check, nothing more to pay
+    for attributes in made:
+        pending = attributes._check()
+        check = getattr(attributes._store, "check_update", None)
+        if pending is not None and check is not None:
+            check(*pending)
 
 
 def _takes_increments(store: Store) -> bool:

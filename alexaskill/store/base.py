@@ -27,6 +27,11 @@ class Store(Protocol):
         A store may also take ``increments``, a mapping of names to integers to add to their
         stored integers (absent: 0) in the same transaction, for `Attributes.increment`. The
         stores here all do; `ResponseError` if a stored value is not an integer.
+
+        A store may also have ``check_update(changes, deleted, increments=None)``, raising the
+        `ResponseError` ``update`` would raise for values beyond its own limits, without I/O:
+        when a handler changed attributes of several kinds, the app checks them all before
+        saving any (`DynamoDBStore` and `RedisStore` have one).
         """
         ...
 

@@ -99,6 +99,18 @@ class RedisStore:
 
         await self._retrying("save", write)
 
+    def check_update(
+        self,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        """Raise the `ResponseError` `update` would raise before writing (an increment beyond
+        what Redis adds in 64 bits; the JSON of the values is `Attributes`'s to check)."""
+        for field, by in (increments or {}).items():
+            if not -_MAX_STEP <= by <= _MAX_STEP:
+                raise ResponseError(f"attribute {field!r}: increment {by} is out of range")
+
     async def aclose(self) -> None:
         """Close the client and its connection pool."""
         await self._client.aclose()
@@ -111,9 +123,7 @@ class RedisStore:
         # reply does not add twice).
         import uuid
 
-        for field, by in increments.items():
-            if not -_MAX_STEP <= by <= _MAX_STEP:
-                raise ResponseError(f"attribute {field!r}: increment {by} is out of range")
+        self.check_update(encoded, gone, increments)
         token = f"{self.prefix}saves:{uuid.uuid4().hex}"
         args: list[str | int] = [60, len(increments)]
         for field, by in increments.items():
