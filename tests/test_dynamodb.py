@@ -463,6 +463,41 @@ async def test_a_server_that_never_answers_costs_the_timeout(fake_dynamodb: Fake
 
 
 @pytest.mark.anyio
+async def test_a_write_that_adds_is_never_sent_twice(fake_dynamodb: FakeDynamoDB) -> None:
+    # botocore retried an UpdateItem whose answer was lost (no answer in time, a 500) though
+    # DynamoDB may have applied it: an increment was added twice (3 stored where 2 were due).
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    fake_dynamodb.error = (500, "InternalServerError", "oops")
+    with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
+        await store.update(USER, {"a": 1}, (), increments={"n": 1})
+    assert fake_dynamodb.calls == ["UpdateItem"]
+    fake_dynamodb.calls.clear()
+    with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
+        await store.update(USER, {"a": 1}, ())  # sets and removes: safe to repeat, retried
+    assert fake_dynamodb.calls == ["UpdateItem"] * 3
+    # Throttled: refused before anything was applied, so tried again, increments or not.
+    fake_dynamodb.calls.clear()
+    fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
+    with anyio.fail_after(30), pytest.raises(StoreError, match="throttled UpdateItem"):
+        await store.update(USER, {}, (), increments={"n": 1})
+    assert fake_dynamodb.calls == ["UpdateItem"] * 3
+    await store.aclose()
+
+    # No answer within the timeout: the write is abandoned, and never sent again.
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
+    fake_dynamodb.error = (400, "ResourceNotFoundException", "no table")
+    with anyio.fail_after(30), pytest.raises(StoreError, match="does not exist"):
+        await store.update(USER, {}, (), increments={"n": 1})  # makes the clients
+    fake_dynamodb.calls.clear()
+    fake_dynamodb.error = None
+    with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+        await store.update(USER, {}, (), increments={"n": 1})
+    await anyio.sleep(4)  # botocore would have tried again twice by now, after 0.5 s each
+    assert fake_dynamodb.calls == ["UpdateItem"]
+    await store.aclose()
+
+
+@pytest.mark.anyio
 async def test_missing_table_no_credentials_no_region(
     dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
 import re
 import threading
 import time
@@ -33,6 +34,8 @@ _STEP_COST: Final = {
     "add": ((48, 3), (68, 4)),
     "remove": ((9, 0), (0, 0)),
 }
+#: Attempts at a call, retries included (botocore's, or _call's for throttled writes that add).
+_ATTEMPTS: Final = 3
 #: How long ``create_table=True`` waits for a new table to become active.
 _CREATE_WAIT: Final = 60.0
 #: Rounds of the create-the-map race (another request created it first) before giving up.
@@ -67,8 +70,10 @@ class DynamoDBStore:
     table's string partition key and the map column, as the SDK's options of the same names do.
     ``create_table=True`` creates the table (on-demand capacity) on first use if it does not
     exist, and waits until it is active. Each operation gives up after ``timeout`` seconds,
-    retries included, with a `StoreError`; so does every failure from AWS. ``client`` replaces
-    the botocore DynamoDB client the store would make (it is not closed by `aclose`).
+    retries included, with a `StoreError`; so does every failure from AWS. A save with
+    increments is never sent twice, but for throttling (see `_call`). ``client`` replaces the
+    botocore DynamoDB clients the store would make (it is not closed by `aclose`), for every
+    call, with its own retry settings.
     """
 
     def __init__(
@@ -110,7 +115,11 @@ class DynamoDBStore:
         self.create_table = create_table
         self.timeout = timeout
         self._client = client
+        # The client for writes that add (increments), made on the first of them: it never
+        # retries by itself (see _call). A client given serves both.
+        self._adding_client = client
         self._own_client = client is None
+        self._session: Any = None
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._table_ready = not create_table
@@ -208,9 +217,11 @@ class DynamoDBStore:
         if not self._own_client:
             return
         with self._lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
+            clients = (self._client, self._adding_client)
+            self._client = self._adding_client = None
+        for client in clients:
+            if client is not None:
+                client.close()
 
     # --- creating the table ----------------------------------------------------------------------
 
@@ -299,10 +310,11 @@ class DynamoDBStore:
         }
         if values:
             into_map["ExpressionAttributeValues"] = values
+        adds = any(kind == "add" for kind, _, _ in steps)
         seen_map = False
         for _ in range(_MAX_ROUNDS):
             try:
-                await self._call("update_item", **into_map)
+                await self._call("update_item", adds, **into_map)
                 return
             except _ConditionFailed:
                 pass  # no map yet, or a value to add to that is not a number
@@ -320,6 +332,7 @@ class DynamoDBStore:
             try:
                 await self._call(
                     "update_item",
+                    adds,
                     Key=self._key(key),
                     UpdateExpression="SET #a = :m",
                     ConditionExpression="attribute_not_exists(#a)",
@@ -333,17 +346,41 @@ class DynamoDBStore:
             f"DynamoDB table {self.table!r}: an item kept changing between two conditional writes"
         )
 
-    async def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        """``client.<operation>(TableName=…, **params)``, its errors made into `StoreError`."""
+    async def _call(self, operation: str, adds: bool = False, **params: Any) -> dict[str, Any]:
+        """``client.<operation>(TableName=…, **params)``, its errors made into `StoreError`.
+
+        A write that ``adds`` (increments) goes through a client that never retries: botocore
+        retries a request whose answer did not come (a read timeout, a dropped connection, a
+        500) though DynamoDB may have applied it, and an increment applied twice counts twice.
+        Only throttling, which DynamoDB answers before applying anything, is tried again here.
+        """
         params.setdefault("TableName", self.table)
 
         def send(client: Any) -> dict[str, Any]:
             answer: dict[str, Any] = getattr(client, operation)(**params)
             return answer
 
-        return await self._run(send, _operation_name(operation), self.timeout)
+        def send_once(client: Any) -> dict[str, Any]:
+            from botocore.exceptions import ClientError
 
-    async def _run(self, func: Callable[[Any], T], doing: str, deadline: float) -> T:
+            attempts = 0
+            while True:
+                try:
+                    return send(client)
+                except ClientError as exc:
+                    attempts += 1
+                    if _code(exc) not in _THROTTLED or attempts == _ATTEMPTS:
+                        raise
+                time.sleep(random.uniform(0, 0.1 * 2**attempts))  # noqa: S311 (jitter)
+
+        doing = _operation_name(operation)
+        if adds:
+            return await self._run(send_once, doing, self.timeout, adding=True)
+        return await self._run(send, doing, self.timeout)
+
+    async def _run(
+        self, func: Callable[[Any], T], doing: str, deadline: float, *, adding: bool = False
+    ) -> T:
         """``func(client)`` in a worker thread, given up after ``deadline`` seconds.
 
         botocore blocks, hence the thread. Past the deadline the coroutine stops waiting; the
@@ -354,21 +391,23 @@ class DynamoDBStore:
         import anyio
         import anyio.to_thread
 
-        if self._client is None or not self._table_ready or self._pid != os.getpid():
-            await anyio.to_thread.run_sync(self._in_thread, _nothing, doing)
+        client = self._adding_client if adding else self._client
+        if client is None or not self._table_ready or self._pid != os.getpid():
+            await anyio.to_thread.run_sync(self._in_thread, _nothing, doing, adding)
         with anyio.move_on_after(deadline):
             return await anyio.to_thread.run_sync(
-                self._in_thread, func, doing, abandon_on_cancel=True
+                self._in_thread, func, doing, adding, abandon_on_cancel=True
             )
+        made = " (the write may have been made)" if doing == "UpdateItem" else ""
         raise StoreError(
-            f"DynamoDB table {self.table!r}: no answer to {doing} within {deadline:g} s"
+            f"DynamoDB table {self.table!r}: no answer to {doing} within {deadline:g} s{made}"
         )
 
-    def _in_thread(self, func: Callable[[Any], T], doing: str) -> T:
+    def _in_thread(self, func: Callable[[Any], T], doing: str, adding: bool) -> T:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            return func(self._ready_client())
+            return func(self._ready_client(adding))
         except ClientError as exc:
             code = _code(exc)
             if code == "ConditionalCheckFailedException":
@@ -377,22 +416,24 @@ class DynamoDBStore:
         except BotoCoreError as exc:
             raise StoreError(self._explain(doing, type(exc).__name__, exc)) from exc
 
-    def _ready_client(self) -> Any:
+    def _ready_client(self, adding: bool = False) -> Any:
         with self._lock:
             if self._pid != os.getpid():
                 # A forked child must not share its parent's connections.
                 self._pid = os.getpid()
                 if self._own_client:
-                    self._client = None
+                    self._client = self._adding_client = self._session = None
             if self._client is None:
-                self._client = self._make_client()
+                self._client = self._make_client(_ATTEMPTS)
+            if adding and self._adding_client is None:
+                self._adding_client = self._make_client(1)
             client = self._client
             if not self._table_ready:
                 self._create_table(client)
                 self._table_ready = True
-        return client
+        return self._adding_client if adding else client
 
-    def _make_client(self) -> Any:
+    def _make_client(self, attempts: int) -> Any:
         import botocore.session
         from botocore.config import Config
 
@@ -400,12 +441,13 @@ class DynamoDBStore:
             connect_timeout=self.timeout,
             read_timeout=self.timeout,
             # "standard" retries throttling, 5xx and dropped connections with backoff, at most
-            # three attempts in all, which the overall deadline of _call bounds in time.
-            retries={"mode": "standard", "total_max_attempts": 3},
+            # ``attempts`` in all, which the overall deadline of _call bounds in time.
+            retries={"mode": "standard", "total_max_attempts": attempts},
             user_agent_extra="alexaskill",
         )
-        session = botocore.session.get_session()
-        return session.create_client(
+        if self._session is None:
+            self._session = botocore.session.get_session()  # the second client costs ~8 ms
+        return self._session.create_client(
             "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
         )
 
