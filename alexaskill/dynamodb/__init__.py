@@ -21,8 +21,9 @@ keeps the names it does not touch and every other column of the item (a TTL colu
 gives the same last-writer-wins-per-name guarantee as the other stores. `Attributes.increment`
 is DynamoDB's own addition in the same expression (``SET attributes.#n = if_not_exists(…, 0) +
 :by``), so overlapping requests all count. The first save for a key creates the map with a
-conditional write; a save of more than `_CHUNK` names is sent in steps of that many (DynamoDB
-limits an expression to 4 KB), each step atomic.
+conditional write. A save that does not fit one ``UpdateItem`` (DynamoDB limits an expression
+to 4 KB and 300 operators: about 240 changed names, or 60 increments) is refused with a
+`ResponseError`, writing nothing: sent in several, it would not be atomic.
 
 The AWS client library (``botocore``, from ``pip install 'alexaskill[dynamodb]'``) is imported
 on the store's first operation, in a worker thread, never when a skill merely imports

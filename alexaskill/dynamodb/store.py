@@ -9,7 +9,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .values import _from_dynamodb, _is_number, _number, _to_dynamodb_checked
@@ -18,22 +18,11 @@ __all__ = ["DynamoDBStore"]
 
 T = TypeVar("T")
 
-#: Changed or deleted names per ``UpdateItem`` at most (so that their placeholders, #n0 to #n99,
-#: have two digits at most: the costs below assume it).
-_CHUNK: Final = 100
 #: DynamoDB's limits on each expression of a request ("Constraints in Amazon DynamoDB": 4 KB,
-#: 300 operators and functions), less room for the fixed parts (``SET``, ``REMOVE``, the
-#: ``attribute_exists(#a)`` condition).
-_EXPRESSION_BYTES: Final = 4096 - 64
-_EXPRESSION_OPERATORS: Final = 300 - 4
-#: What one step adds to the update and to the condition expression, at most: bytes, operators.
-#: "#a.#n99 = :v99, "; "#a.#n99 = if_not_exists(#a.#n99, :zero) + :v99, " and
-#: " AND (attribute_not_exists(#a.#n99) OR attribute_type(#a.#n99, :N))"; "#a.#n99, ".
-_STEP_COST: Final = {
-    "set": ((16, 1), (0, 0)),
-    "add": ((48, 3), (68, 4)),
-    "remove": ((9, 0), (0, 0)),
-}
+#: 300 operators and functions). A save's expressions are measured as built (placeholders only:
+#: ASCII), counting each "=" too, to be safe.
+_EXPRESSION_BYTES: Final = 4096
+_EXPRESSION_OPERATORS: Final = 300
 #: Attempts at a call, retries included (botocore's, or _call's for throttled writes that add).
 _ATTEMPTS: Final = 3
 #: How long ``create_table=True`` waits for a new table to become active.
@@ -59,6 +48,16 @@ _REFUSED: Final = frozenset(
 
 class _ConditionFailed(Exception):
     """A conditional write found the item in another state than it expected."""
+
+
+class _Plan(NamedTuple):
+    """A save as one UpdateItem: its parameters but the key, for an item that has the map."""
+
+    into_map: dict[str, Any]
+    #: The map to create when the item has none: what the save sets or adds.
+    whole: dict[str, Any]
+    #: The names the save increments.
+    added: list[str]
 
 
 class DynamoDBStore:
@@ -158,16 +157,20 @@ class DynamoDBStore:
         increments: Mapping[str, int] | None = None,
     ) -> None:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, only those
-        names, atomically (in several ``UpdateItem`` steps beyond what one expression of
-        DynamoDB's takes: about 58 increments, or 100 names).
+        names, atomically: in one ``UpdateItem``.
+
+        A save beyond what one UpdateItem's expressions take (DynamoDB caps each at 4 KB and 300
+        operators: 239 changed names, 420 deleted ones or 61 increments, fewer of each together)
+        fails with `ResponseError`, writing nothing.
 
         An increment adds to the stored number (absent: 0) inside the same ``UpdateItem``; a
         stored value that is not a number fails the save with `ResponseError`, writing nothing.
         (DynamoDB cannot test in a condition whether a number is whole: a stored 2.5 is
         incremented to 3.5 where the other stores refuse it.)
         """
-        for chunk in _chunks(self._steps(changes, deleted, increments)):
-            await self._update_step(key, chunk)
+        plan = self._plan(changes, deleted, increments)
+        if plan is not None:
+            await self._write(key, plan)
 
     def check_update(
         self,
@@ -176,7 +179,73 @@ class DynamoDBStore:
         increments: Mapping[str, int] | None = None,
     ) -> None:
         """Raise the `ResponseError` `update` would raise for these values, writing nothing."""
-        self._steps(changes, deleted, increments)
+        self._plan(changes, deleted, increments)
+
+    def _plan(
+        self,
+        changes: Mapping[str, Any],
+        deleted: Iterable[str],
+        increments: Mapping[str, int] | None,
+    ) -> _Plan | None:
+        """The one UpdateItem of a save, checked against DynamoDB's limits (None: no change)."""
+        steps = self._steps(changes, deleted, increments)
+        if not steps:
+            return None
+        names = {"#a": self.attribute_name}
+        values: dict[str, Any] = {}
+        settings: list[str] = []
+        removals: list[str] = []
+        conditions = ["attribute_exists(#a)"]
+        whole: dict[str, Any] = {}  # the map to create if there is none: what is set or added
+        added: list[str] = []
+        for i, (kind, name, value) in enumerate(steps):
+            names[f"#n{i}"] = name
+            if kind == "set":
+                values[f":v{i}"] = value
+                settings.append(f"#a.#n{i} = :v{i}")
+                whole[name] = value
+            elif kind == "add":
+                values[f":v{i}"] = value
+                settings.append(f"#a.#n{i} = if_not_exists(#a.#n{i}, :zero) + :v{i}")
+                conditions.append(
+                    f"(attribute_not_exists(#a.#n{i}) OR attribute_type(#a.#n{i}, :N))"
+                )
+                values[":zero"], values[":N"] = {"N": "0"}, {"S": "N"}
+                whole[name] = value
+                added.append(name)
+            else:
+                removals.append(f"#a.#n{i}")
+        expression = " ".join(
+            part
+            for part in (
+                "SET " + ", ".join(settings) if settings else "",
+                "REMOVE " + ", ".join(removals) if removals else "",
+            )
+            if part
+        )
+        condition = " AND ".join(conditions)
+        # Operators: "=" of each setting, if_not_exists and "+" of each addition; in the
+        # condition, attribute_exists, then AND, OR and two functions an addition.
+        operators = max(len(settings) + 2 * len(added), 1 + 4 * len(added))
+        if max(len(expression), len(condition)) > _EXPRESSION_BYTES or (
+            operators > _EXPRESSION_OPERATORS
+        ):
+            # Sent as several UpdateItems it would not be atomic: a later one refused, the
+            # earlier ones written, though the user hears the apology.
+            raise ResponseError(
+                f"a save of {len(steps)} attribute names ({len(added)} of them increments) is "
+                "more than one DynamoDB UpdateItem takes (4 KB and 300 operators an expression: "
+                "about 240 changed names, 420 deleted or 60 increments), so nothing was written: "
+                "keep values that change together in one attribute (a dict or a list)"
+            )
+        into_map: dict[str, Any] = {
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+        }
+        if values:
+            into_map["ExpressionAttributeValues"] = values
+        return _Plan(into_map, whole, added)
 
     def _steps(
         self,
@@ -266,51 +335,12 @@ class DynamoDBStore:
     def _key(self, key: str) -> dict[str, dict[str, str]]:
         return {self.partition_key_name: {"S": key}}
 
-    async def _update_step(self, key: str, steps: list[tuple[str, str, Any]]) -> None:
-        """One atomic write of ``steps``: ("set", name, value), ("add", name, by), ("remove", …).
-
-        Into the item's map if it has one; else the map is made whole with a conditional write;
-        if another request made it in between, into the map again.
-        """
-        names = {"#a": self.attribute_name}
-        values: dict[str, Any] = {}
-        settings: list[str] = []
-        removals: list[str] = []
-        conditions = ["attribute_exists(#a)"]
-        whole: dict[str, Any] = {}  # the map to create if there is none: what is set or added
-        for i, (kind, name, value) in enumerate(steps):
-            names[f"#n{i}"] = name
-            if kind == "set":
-                values[f":v{i}"] = value
-                settings.append(f"#a.#n{i} = :v{i}")
-                whole[name] = value
-            elif kind == "add":
-                values[f":v{i}"] = value
-                settings.append(f"#a.#n{i} = if_not_exists(#a.#n{i}, :zero) + :v{i}")
-                conditions.append(
-                    f"(attribute_not_exists(#a.#n{i}) OR attribute_type(#a.#n{i}, :N))"
-                )
-                values[":zero"], values[":N"] = {"N": "0"}, {"S": "N"}
-                whole[name] = value
-            else:
-                removals.append(f"#a.#n{i}")
-        expression = " ".join(
-            part
-            for part in (
-                "SET " + ", ".join(settings) if settings else "",
-                "REMOVE " + ", ".join(removals) if removals else "",
-            )
-            if part
-        )
-        into_map: dict[str, Any] = {
-            "Key": self._key(key),
-            "UpdateExpression": expression,
-            "ConditionExpression": " AND ".join(conditions),
-            "ExpressionAttributeNames": names,
-        }
-        if values:
-            into_map["ExpressionAttributeValues"] = values
-        adds = any(kind == "add" for kind, _, _ in steps)
+    async def _write(self, key: str, plan: _Plan) -> None:
+        """The save's UpdateItem into the item's map if it has one; else the map is made whole
+        with a conditional write; if another request made it in between, into the map again."""
+        into_map = {"Key": self._key(key), **plan.into_map}
+        whole = plan.whole
+        adds = bool(plan.added)
         seen_map = False
         for _ in range(_MAX_ROUNDS):
             try:
@@ -318,11 +348,11 @@ class DynamoDBStore:
                 return
             except _ConditionFailed:
                 pass  # no map yet, or a value to add to that is not a number
-            if seen_map and len(conditions) > 1:
+            if seen_map and adds:
                 # The map exists and the write still failed: look for the value that is no number.
                 stored = await self.load(key)
-                for kind, name, _ in steps:
-                    if kind == "add" and name in stored and not _is_number(stored[name]):
+                for name in plan.added:
+                    if name in stored and not _is_number(stored[name]):
                         raise ResponseError(
                             f"attribute {name!r} holds {type(stored[name]).__name__}: "
                             "not incremented"
@@ -515,24 +545,3 @@ def _message(exc: Any) -> str:
 def _operation_name(operation: str) -> str:
     """``get_item`` -> ``GetItem``, as AWS names the operation (and IAM the action)."""
     return "".join(part.capitalize() for part in operation.split("_"))
-
-
-def _chunks(steps: list[tuple[str, str, Any]]) -> list[list[tuple[str, str, Any]]]:
-    """``steps`` in order, cut into ``UpdateItem``'s whose expressions keep within the limits."""
-    chunks: list[list[tuple[str, str, Any]]] = []
-    chunk: list[tuple[str, str, Any]] = []
-    used = [0, 0, 0, 0]  # update bytes, update operators, condition bytes, condition operators
-    for step in steps:
-        (update_bytes, update_ops), (condition_bytes, condition_ops) = _STEP_COST[step[0]]
-        cost = (update_bytes, update_ops, condition_bytes, condition_ops)
-        after = [total + more for total, more in zip(used, cost, strict=True)]
-        fits = after[0] <= _EXPRESSION_BYTES and after[2] <= _EXPRESSION_BYTES
-        fits = fits and after[1] <= _EXPRESSION_OPERATORS and after[3] <= _EXPRESSION_OPERATORS
-        if chunk and (len(chunk) == _CHUNK or not fits):
-            chunks.append(chunk)
-            chunk, after = [], list(cost)
-        chunk.append(step)
-        used = after
-    if chunk:
-        chunks.append(chunk)
-    return chunks
