@@ -404,6 +404,77 @@ async def test_redis_failures_are_store_errors_that_say_what_to_do(redis_servers
     await allowed.aclose()
 
 
+class _Forwarder:
+    """A TCP proxy on 127.0.0.1 to the port ``target`` (changeable): a failover's DNS name."""
+
+    def __init__(self, target: int) -> None:
+        import socket
+
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[Any] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            server = socket.create_connection(("127.0.0.1", self.target))
+            self.sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: Any, sink: Any) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.listener.close()
+        for sock in self.sockets:
+            sock.close()
+
+
+@pytest.mark.anyio
+async def test_redis_store_follows_a_failover(redis_servers: Any) -> None:
+    # After a failover (ElastiCache, Sentinel) the store's address leads to the new primary,
+    # but the pooled connections still reach the old one, now a replica: every save failed
+    # with READONLY until the process restarted.
+    import redis.asyncio
+
+    _, old_port = redis_servers.start()
+    _, new_port = redis_servers.start()
+    endpoint = _Forwarder(old_port)
+    store = RedisStore(f"redis://127.0.0.1:{endpoint.port}/0")
+    old = redis.asyncio.Redis(port=old_port)
+    new = redis.asyncio.Redis(port=new_port)
+    try:
+        await store.update("user", {"n": 1, "a": 1}, ())  # a pooled connection to the old one
+        endpoint.target = new_port
+        await old.replicaof("127.0.0.1", str(new_port))
+        await store.update("user", {"n": 2}, ())
+        await store.update("user", {}, (), increments={"n": 1})
+        assert await store.load("user") == {"n": 3}
+        assert await new.hgetall(f"{store.prefix}user") == {b"n": b"3"}
+        replica = RedisStore(f"redis://127.0.0.1:{old_port}/0")  # the URL of a replica
+        with pytest.raises(StoreError, match="read-only replica and refused the save"):
+            await replica.update("user", {"n": 4}, ())
+        await replica.aclose()
+    finally:
+        await store.aclose()
+        await old.aclose()
+        await new.aclose()
+        endpoint.close()
+
+
 # --- SQLite: off the event loop, WAL, several processes ----------------------------------------
 
 

@@ -39,7 +39,10 @@ class RedisStore:
     After Redis restarts (or the network drops), every pooled connection is dead, and each would
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
     ``TimeoutError``) closes the idle pooled connections and is tried once more, on a fresh one.
-    Both are safe to repeat: a read, and a transaction that sets and deletes given values.
+    So does an update refused with ``READONLY``: after a failover, connections made before it
+    still reach the old primary, now a replica. All are safe to repeat: a read, a transaction
+    that sets and deletes given values, the increment script (it adds once per token), and
+    what a replica refused was not written.
 
     Every failure of Redis's (unreachable, no answer in time, a refused password, a read-only
     replica, out of memory) raises `StoreError`, its message saying what failed and what to do,
@@ -51,7 +54,7 @@ class RedisStore:
     ) -> None:
         try:
             import redis.asyncio
-            from redis.exceptions import ConnectionError, RedisError, TimeoutError
+            from redis.exceptions import ConnectionError, ReadOnlyError, RedisError, TimeoutError
         except ImportError as exc:
             raise ConfigurationError(
                 "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
@@ -61,7 +64,9 @@ class RedisStore:
             _check_url(url, client)
         self.prefix = prefix
         self._client = client
-        self._connection_errors = (ConnectionError, TimeoutError)
+        # ReadOnlyError: after a failover the connections made before it still reach the old
+        # primary, now a replica, while a new one reaches the new primary (DNS, a proxy).
+        self._connection_errors = (ConnectionError, TimeoutError, ReadOnlyError)
         self._redis_error = RedisError
         self._script: AsyncScript | None = None
 
@@ -142,8 +147,9 @@ class RedisStore:
             try:
                 return await operation()
             except self._connection_errors:
-                # The other idle connections are most likely dead too (Redis restarted): close
-                # them, so that the second try, and the requests after it, connect afresh.
+                # The other idle connections are most likely dead too (Redis restarted), or lead
+                # to the old primary: close them, so that the second try, and the requests after
+                # it, connect afresh.
                 pool = getattr(self._client, "connection_pool", None)
                 if pool is not None:
                     await pool.disconnect(inuse_connections=False)
