@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -530,6 +531,26 @@ def test_a_skill_served_twice_keeps_its_sqlite_store(tmp_path: Path) -> None:
             assert client.intent("Count").speech == f"visit {visit}"
 
 
+@pytest.mark.anyio
+async def test_a_relative_sqlite_path_is_the_one_of_when_the_store_was_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each new connection resolved it against the working directory of its moment: a process
+    # that changed directory after making the store split its data over two files.
+    (tmp_path / "first").mkdir()
+    (tmp_path / "later").mkdir()
+    monkeypatch.chdir(tmp_path / "first")
+    store = open_store("sqlite:///skill.db")
+    assert isinstance(store, SQLiteStore) and store.path == str(tmp_path / "first" / "skill.db")
+    await store.update("u", {"x": 1}, ())
+    monkeypatch.chdir(tmp_path / "later")
+    await store.aclose()  # the next call opens a new connection
+    await store.update("u", {"y": 2}, ())
+    assert await store.load("u") == {"x": 1, "y": 2}
+    await store.aclose()
+    assert os.listdir(tmp_path / "later") == []
+
+
 def test_sqlite_store_needs_an_existing_directory(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="does not exist"):
         SQLiteStore(tmp_path / "missing" / "x.db")
@@ -712,7 +733,7 @@ def test_sqlite_new_files_take_simultaneous_first_updates_from_several_processes
 def test_open_store_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     relative = open_store("sqlite:///skill.db")
-    assert isinstance(relative, SQLiteStore) and relative.path == "skill.db"
+    assert isinstance(relative, SQLiteStore) and relative.path == str(tmp_path / "skill.db")
     absolute = open_store(f"sqlite:///{tmp_path}/abs.db")
     assert isinstance(absolute, SQLiteStore) and absolute.path == f"{tmp_path}/abs.db"
     assert isinstance(open_store("memory://"), MemoryStore)

@@ -58,9 +58,13 @@ class SQLiteStore:
             )
         if os.path.isdir(path):
             raise ConfigurationError(f"SQLiteStore: {path} is a directory; name a file in it")
-        directory = os.path.dirname(os.path.abspath(path))
+        # Resolved now, once: each connection, opened when the pool needs one, would resolve a
+        # relative path against the working directory of its moment.
+        path = os.path.abspath(path)
+        directory = os.path.dirname(path)
         if not os.path.isdir(directory):
             raise ConfigurationError(f"SQLiteStore: the directory {directory} does not exist")
+        #: The file's absolute path (a relative one is resolved when the store is made).
         self.path = path
         self.timeout = timeout
         self._lock = threading.Lock()
