@@ -405,6 +405,28 @@ async def test_redis_failures_are_store_errors_that_say_what_to_do(redis_servers
     await allowed.aclose()
 
 
+def test_redis_store_used_from_one_event_loop_after_another(redis_url: str) -> None:
+    # TestClient without `with` answers each request in an event loop of its own; the pooled
+    # connection of the loop before failed every other request ("Event loop is closed").
+    from alexaskill.testing import TestClient
+
+    store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+    for n in range(3):
+        anyio.run(store.update, "user", {"n": n}, ())
+        assert anyio.run(store.load, "user") == {"n": n}
+    anyio.run(store.aclose)
+
+    skill = Skill(SKILL_ID, store=RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:"))
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        return speak(f"Visit {attributes.increment('visits')}.")
+
+    client = TestClient(skill)  # no `with`: no lifespan, a loop per request
+    assert [client.intent("Count").speech for _ in range(3)] == ["Visit 1.", "Visit 2.", "Visit 3."]
+    anyio.run(skill.store.aclose)
+
+
 class _Forwarder:
     """A TCP proxy on 127.0.0.1 to the port ``target`` (changeable): a failover's DNS name."""
 

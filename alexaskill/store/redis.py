@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
@@ -34,7 +35,9 @@ class RedisStore:
     An update is one ``MULTI``/``EXEC`` of ``HSET`` and ``HDEL``. ``url`` is any URL the
     ``redis`` package takes (``redis://host:6379/0``, ``rediss://`` for TLS); keys are
     ``prefix`` + the user (or person) key. The client connects on first use, in the event loop
-    that uses it, with `REDIS_CLIENT_OPTIONS`.
+    that uses it, with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client
+    without ``with`` runs each request in one of its own), the store makes itself a new client,
+    its connections being of no use there. A ``client`` given is used as it is, in any loop.
 
     After Redis restarts (or the network drops), every pooled connection is dead, and each would
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
@@ -59,11 +62,16 @@ class RedisStore:
             raise ConfigurationError(
                 "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
             ) from exc
+        own = client is None
         if client is None:
             client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS)
             _check_url(url, client)
         self.prefix = prefix
         self._client = client
+        # The URL to make a client from when the event loop changes (None: the client given).
+        self._url = url if own else None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closer: AsyncGenerator[None, None] | None = None
         # ReadOnlyError: after a failover the connections made before it still reach the old
         # primary, now a replica, while a new one reaches the new primary (DNS, a proxy).
         self._connection_errors = (ConnectionError, TimeoutError, ReadOnlyError)
@@ -73,7 +81,7 @@ class RedisStore:
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
         name = self.prefix + key
-        fields = await self._retrying("load", lambda: self._client.hgetall(name))
+        fields = await self._retrying("load", lambda client: client.hgetall(name))
         return {_text(field): json.loads(value) for field, value in fields.items()}
 
     async def update(
@@ -94,8 +102,8 @@ class RedisStore:
         if not encoded and not gone:
             return
 
-        async def write() -> None:
-            async with self._client.pipeline(transaction=True) as pipe:
+        async def write(client: Redis) -> None:
+            async with client.pipeline(transaction=True) as pipe:
                 if encoded:
                     pipe.hset(name, mapping=encoded)  # type: ignore[arg-type]
                 if gone:
@@ -118,7 +126,10 @@ class RedisStore:
 
     async def aclose(self) -> None:
         """Close the client and its connection pool."""
-        await self._client.aclose()
+        client = self._client
+        if asyncio.get_running_loop() is not self._loop:
+            client = await self._for_loop()  # the connections are another loop's
+        await client.aclose()
 
     async def _update_script(
         self, name: str, encoded: dict[str, str], gone: list[str], increments: Mapping[str, int]
@@ -140,22 +151,46 @@ class RedisStore:
         script = self._script
         if script is None:
             script = self._script = self._client.register_script(_UPDATE_SCRIPT)
-        await self._retrying("save", lambda: script(keys=[name, token], args=args))
+        await self._retrying(
+            "save", lambda client: script(keys=[name, token], args=args, client=client)
+        )
 
-    async def _retrying(self, doing: str, operation: Callable[[], Awaitable[T]]) -> T:
+    async def _retrying(self, doing: str, operation: Callable[[Redis], Awaitable[T]]) -> T:
+        client = self._client
+        if asyncio.get_running_loop() is not self._loop:
+            client = await self._for_loop()
         try:
             try:
-                return await operation()
+                return await operation(client)
             except self._connection_errors:
                 # The other idle connections are most likely dead too (Redis restarted), or lead
                 # to the old primary: close them, so that the second try, and the requests after
                 # it, connect afresh.
-                pool = getattr(self._client, "connection_pool", None)
+                pool = getattr(client, "connection_pool", None)
                 if pool is not None:
                     await pool.disconnect(inuse_connections=False)
-                return await operation()
+                return await operation(client)
         except self._redis_error as exc:
             raise self._failure(doing, exc) from exc
+
+    async def _for_loop(self) -> Redis:
+        """The client for the running event loop, the first or not the one of the last call."""
+        old, old_loop = self._client, self._loop
+        self._loop = asyncio.get_running_loop()
+        if self._url is None:
+            return old  # a client given: used as it is
+        if old_loop is not None:
+            import redis.asyncio
+
+            self._client = redis.asyncio.Redis.from_url(self._url, **REDIS_CLIENT_OPTIONS)
+            if not old_loop.is_closed():  # still running, in another thread
+                asyncio.run_coroutine_threadsafe(old.aclose(), old_loop)
+        # A connection can be closed only in its event loop, so the loop's are closed as it
+        # shuts down: asyncio.run (anyio, uvicorn) closes the async generators still open,
+        # this one included, before it closes the loop.
+        self._closer = _closing(self._client)
+        await anext(self._closer)
+        return self._client
 
     def _failure(self, doing: str, exc: Exception) -> ResponseError | StoreError:
         """What a redis-py error stands for: the update script's refusal of a value (its own
@@ -248,6 +283,14 @@ for i = at + 1 + 2 * m, #ARGV do
 end
 return 1
 """
+
+
+async def _closing(client: Redis) -> AsyncGenerator[None, None]:
+    """Closes ``client``'s connections when closed itself (see `RedisStore._for_loop`)."""
+    try:
+        yield
+    finally:
+        await client.aclose()
 
 
 def _text(name: bytes | str) -> str:
