@@ -146,6 +146,42 @@ async def test_value_that_is_not_json_fails_naming_it_and_writes_nothing(store: 
     assert await store.load("u") == {"kept": 1}
 
 
+@pytest.mark.parametrize(
+    ("bad", "where"),
+    [
+        ({1: "a", "1": "b"}, "bad has the key 1 (int)"),
+        ({"x": [{"ok": 1}, {2.5: True}]}, "bad['x'][1] has the key 2.5 (float)"),
+        ([({None: 1},)], "bad[0][0] has the key None (NoneType)"),
+        ({"deep": {"er": {True: 1}}}, "bad['deep']['er'] has the key True (bool)"),
+    ],
+)
+@pytest.mark.anyio
+async def test_dict_keys_json_would_turn_into_strings_are_refused(
+    store: Store, bad: Any, where: str
+) -> None:
+    # JSON makes every dict key a string: {1: "a", "1": "b"} was saved as {"1": "b"}, and
+    # {1: "a"} came back as {"1": "a"}, without a word.
+    import re
+
+    await store.update("u", {"kept": 1}, ())
+    with pytest.raises(ResponseError, match=rf"attribute 'bad' .*{re.escape(where)}"):
+        await store.update("u", {"good": 2, "bad": bad}, ["kept"])
+    assert await store.load("u") == {"kept": 1}
+    await store.update("u", {"fine": {"1": [{"a": None}]}}, ())  # string keys: saved
+    with pytest.raises(ResponseError, match="attribute names are strings, not int: 1"):
+        await store.update("u", {1: "x"}, ())  # type: ignore[dict-item]
+    assert await store.load("u") == {"kept": 1, "fine": {"1": [{"a": None}]}}
+
+
+def test_attributes_refuse_dict_keys_json_would_change() -> None:
+    store = MemoryStore()
+    attributes = anyio.run(Attributes.load, store, _envelope())
+    attributes["scores"] = {"ann": {2024: 3}}
+    with pytest.raises(ResponseError, match=r"'scores'.*scores\['ann'\] has the key 2024"):
+        anyio.run(attributes.save)
+    assert anyio.run(store.load, "user") == {}
+
+
 @pytest.mark.anyio
 async def test_concurrent_requests_keep_each_others_keys(store: Store) -> None:
     # Two requests for one user, overlapping: both load, then both save. Each keeps the keys it
@@ -1152,7 +1188,7 @@ class RefusingStore(MemoryStore):
 
 @pytest.mark.parametrize("hooked", [False, True])
 @pytest.mark.parametrize("device_first", [False, True])
-@pytest.mark.parametrize("bad", ["not JSON", "too big"])
+@pytest.mark.parametrize("bad", ["not JSON", "int keys", "too big"])
 def test_attributes_of_two_kinds_are_saved_both_or_neither(
     hooked: bool, device_first: bool, bad: str
 ) -> None:
@@ -1162,7 +1198,7 @@ def test_attributes_of_two_kinds_are_saved_both_or_neither(
 
     store = RefusingStore()
     skill = Skill(SKILL_ID, store=store)
-    value: Any = object() if bad == "not JSON" else "too big"
+    value: Any = {"not JSON": object(), "int keys": {1: "a"}, "too big": "too big"}[bad]
 
     def order(attributes: Attributes, device: DeviceAttributes) -> Response:
         attributes.increment("orders")

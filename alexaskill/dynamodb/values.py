@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from ..exceptions import ResponseError, StoreError
-from ..store.base import _encode
+from ..store.base import _encode_checked
 
 __all__: list[str] = []
 
@@ -24,7 +24,7 @@ def _is_number(value: Any) -> bool:
 
 def _to_dynamodb_checked(name: str, value: Any) -> dict[str, Any]:
     """``value`` as a DynamoDB attribute value, after the same JSON check as every store."""
-    plain = json.loads(_encode(name, value))  # tuples become lists, as in the other stores
+    plain = json.loads(_encode_checked(name, value))  # tuples become lists, as in the other stores
     try:
         return _to_dynamodb(plain, 0)
     except ValueError as exc:

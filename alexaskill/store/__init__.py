@@ -24,7 +24,8 @@ read-modify-write of one key can lose an update between two simultaneous request
 counters, `Attributes.increment` adds at save time, atomically, to what the store holds then.
 
 Values round-trip through JSON: tuples come back as lists, and a value JSON cannot hold (a
-datetime, a set, NaN) fails the save with a `ResponseError` naming the key.
+datetime, a set, NaN) or would change (a dict key that is not a string) fails the save with a
+`ResponseError` naming the key.
 
 Stores: `SQLiteStore` (the default: one file, several worker processes on one machine),
 `RedisStore` (several machines; needs the ``redis`` package: ``alexaskill[redis]``),

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Mu
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError
-from .base import Store, _encode
+from .base import Store, _encode, _encode_changes
 from .url import open_store
 
 if TYPE_CHECKING:
@@ -190,8 +190,11 @@ def _check_saves(services: Iterable[object]) -> None:
         return  # one save is atomic by itself: nothing more to check, nothing more to pay
     for attributes in made:
         pending = attributes._check()
+        if pending is None:
+            continue
+        _encode_changes(pending[0])  # what every store checks; pending() checked JSON only
         check = getattr(attributes._store, "check_update", None)
-        if pending is not None and check is not None:
+        if check is not None:
             check(*pending)
 
 

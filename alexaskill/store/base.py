@@ -50,6 +50,8 @@ def _incremented(name: str, stored: str | bytes | None, by: int) -> int:
 
 def _encode(name: str, value: Any) -> str:
     """``value`` as compact JSON; `ResponseError` naming ``name`` if JSON cannot hold it."""
+    if not isinstance(name, str):
+        raise ResponseError(f"attribute names are strings, not {type(name).__name__}: {name!r}")
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         if not text.isascii():
@@ -62,4 +64,52 @@ def _encode(name: str, value: Any) -> str:
 
 
 def _encode_changes(changes: Mapping[str, Any]) -> dict[str, str]:
-    return {name: _encode(name, value) for name, value in changes.items()}
+    """Each changed value as JSON (`_encode_checked`)."""
+    return {name: _encode_checked(name, value) for name, value in changes.items()}
+
+
+def _encode_checked(name: str, value: Any) -> str:
+    """`_encode`, refusing also dict keys that JSON would turn into strings: for a value to be
+    written. (Not for one loaded: it came from JSON; nor to compare: it costs a walk.)"""
+    text = _encode(name, value)
+    if "{" in text:  # no "{", no dict: only values that may hold one are walked
+        _check_keys(name, value)
+    return text
+
+
+def _check_keys(name: str, value: Any) -> None:
+    """`ResponseError` naming where a dict in ``value`` has a key that is no string.
+
+    JSON turns such a key into one without a word: ``{1: "a"}`` comes back as ``{"1": "a"}``,
+    and ``{1: "a", "1": "b"}`` as ``{"1": "b"}``.
+    """
+    found = _key_not_str(value)
+    if found is not None:
+        path, key = found
+        where = name + "".join(f"[{step!r}]" for step in path)
+        raise ResponseError(
+            f"attribute {name!r} cannot be saved as JSON: {where} has the key {key!r} "
+            f"({type(key).__name__}), and JSON keys are strings: it would come back as "
+            f"{json.dumps(key)!r}"
+        )
+
+
+def _key_not_str(value: Any) -> tuple[list[Any], Any] | None:
+    """(the path to a dict with a key that is no str, that key), or None."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return [], key
+            if isinstance(item, dict | list | tuple):
+                found = _key_not_str(item)
+                if found is not None:
+                    found[0].insert(0, key)
+                    return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list | tuple):
+                found = _key_not_str(item)
+                if found is not None:
+                    found[0].insert(0, index)
+                    return found
+    return None
