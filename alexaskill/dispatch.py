@@ -105,6 +105,9 @@ class Registry:
             extra={first: lambda call: call.exception},
             service_types=self.service_types,
         )
+        # Never on the loop's thread (alexaskill.pace): quick for one error, an exception handler
+        # may block for another, DeadlineExceeded's included, whose answer it would then hold up.
+        handler.pace.pinned = True
         self._exception_handlers[exc_type] = handler
         return handler
 

@@ -13,24 +13,32 @@ does (benchmarks/README.md, issue 14). So each handler keeps a `Pace`:
   interpreter's lock. A handler that blocks on every call never leaves the threads.
 - **Inline.** Then the handler is called on the event loop's thread, like an ``async def``
   handler that never awaits; every call is still timed.
-- **Back to threads** on an inline call that took `QUICK_SECONDS` or more: it held up the
-  loop (a cache miss that went to the network, say; or, when short, a garbage collection or
-  the OS stretching a quick call). The handler starts a probation twice as long as its last
-  (up to `LONGEST_PROBATION`), so a handler that blocks now and then holds up the loop a few
-  times in all, not once every few calls; a stretch of 20 ms or more is logged as a warning.
+- **Back to threads for good** on an inline call that held up the loop `STALL_SECONDS` or
+  more (a cache miss that went to the network, say), with a warning. Nothing can interrupt a
+  call on the loop's thread: for as long as it blocks, no other request is answered, no
+  deadline acts and no progressive response goes out. So a handler does that once at most in
+  the life of the process; it pays the hop from then on, the safe default.
+- **Back to threads for a while** on an inline call that held up the loop `QUICK_SECONDS` or
+  more but less than `STALL_SECONDS` (a short wait; or the machine stretching a quick call:
+  in the load benchmark, ~3 ms of CPU time with no cause in the handler, once in some 200,000
+  requests). The handler starts a probation twice as long as its last (up to
+  `LONGEST_PROBATION`), so such calls hold up the loop a few times in all, each briefly.
   After `FORGIVEN_AFTER` inline calls in a row that did not, the probation halves again.
-  What counts as holding up the loop, where the OS tells (Linux): the call waited in the
-  kernel (a voluntary context switch: it slept, or waited for I/O or a lock) or computed all
-  along; a call the OS merely took the CPU from, on a busy machine, did not.
 - **Back to threads for good** on an inline call that raised `RuntimeError`: what
   ``asyncio.run``, ``anyio.from_thread`` and `alexaskill.threads.run_in_loop` raise on the
   loop's thread (that request got the apology).
 
-What stays in threads whatever the timing: a handler marked `blocking`, a handler that asks for
-a service with a ``call_sync`` method (`AlexaApi`: its ``call_sync`` and ``progressive_sync``
-reach the loop from the worker thread), and every handler of a
-``Skill(def_handlers="threads")``, which keeps Starlette's rule that a ``def`` never runs on
-the loop. An inline call runs in a copy of the request's context variables, as a thread's does.
+What counts as holding up the loop, where the OS tells (Linux): the call waited in the kernel
+(a voluntary context switch: it slept, or waited for I/O or a lock) or computed all along; a
+call the OS merely took the CPU from, on a busy machine, did not.
+
+What stays in threads whatever the timing: an exception handler (called seldom; quick for one
+error, it may block for another, and for `DeadlineExceeded` its time is the deadline's grace),
+a handler marked `blocking`, a handler that asks for a service with a ``call_sync`` method
+(`AlexaApi`: its ``call_sync`` and ``progressive_sync`` reach the loop from the worker thread),
+and every handler of a ``Skill(def_handlers="threads")``, which keeps Starlette's rule that a
+``def`` never runs on the loop. An inline call runs in a copy of the request's context
+variables, as a thread's does.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ __all__ = [
     "LONGEST_PROBATION",
     "PROBATION",
     "QUICK_SECONDS",
+    "STALL_SECONDS",
     "Pace",
     "blocking",
     "is_blocking",
@@ -63,8 +72,9 @@ LONGEST_PROBATION: Final = PROBATION * 2**10
 FORGIVEN_AFTER: Final = 1024
 #: A call this long (seconds, wall clock) or longer is slow.
 QUICK_SECONDS: Final = 0.002
-#: An inline call this long or longer is logged as a warning (shorter: at INFO).
-_STALL_SECONDS: Final = 0.02
+#: An inline call that held up the loop this long or longer sends its handler to worker threads
+#: for good, with a warning (a shorter one: for a probation, at INFO).
+STALL_SECONDS: Final = 0.02
 
 _MARK: Final = "__alexaskill_blocking__"
 
@@ -154,15 +164,26 @@ class Pace:
     def _back_to_threads(self, name: str, took: float) -> None:
         self.inline = False
         self.quick_calls = self.streak = 0
+        if took >= STALL_SECONDS:
+            self.pinned = True
+            logger.warning(
+                "%s took %.1f ms on the event loop's thread, holding up every other request "
+                "meanwhile (no deadline could act); its calls run in worker threads from now "
+                "on. Mark it @blocking (or make it async def) if it may block.",
+                name,
+                took * 1000,
+            )
+            return
         self.probation = min(self.probation * 2, LONGEST_PROBATION)
-        logger.log(
-            logging.WARNING if took >= _STALL_SECONDS else logging.INFO,
+        logger.info(
             "%s took %.1f ms on the event loop's thread, holding up every other request "
-            "meanwhile; it runs in worker threads until %d more calls have been quick. Mark it "
-            "@blocking (or make it async def) if it may block.",
+            "meanwhile; it runs in worker threads until %d more calls have been quick (a call "
+            "that holds up the loop %.0f ms or more keeps it there for good). Mark it @blocking "
+            "(or make it async def) if it may block.",
             name,
             took * 1000,
             self.probation,
+            STALL_SECONDS * 1000,
         )
 
 

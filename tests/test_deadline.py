@@ -28,6 +28,7 @@ from alexaskill import (
     Session,
     Skill,
     ask,
+    pace,
     speak,
 )
 from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
@@ -200,6 +201,37 @@ def test_a_slow_exception_handler_gets_the_default_reply(
         assert client.launch().speech == DEADLINE_REPLY
     assert f"took over {DEADLINE_GRACE} s too" in caplog.text
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+
+
+def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
+    release: threading.Event,
+) -> None:
+    # A catch-all def exception handler, quick for other errors, had proved quick and ran on the
+    # loop: blocking there for DeadlineExceeded, it held the deadline's answer (and every other
+    # request) until it returned. In a worker thread it gets its half second, then the default.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Boom")
+    def boom() -> Response:
+        raise ValueError("boom")
+
+    @skill.intent("Slow")
+    def slow() -> Response:
+        release.wait(WAIT)
+        return speak("too late")
+
+    @skill.exception(Exception)
+    def anything(exc: Exception) -> Response:
+        if isinstance(exc, DeadlineExceeded):
+            release.wait(WAIT)  # an incident record written with a blocking client, say
+        return speak(f"caught {type(exc).__name__}")
+
+    with TestClient(skill) as client:
+        for _ in range(pace.PROBATION + 2):
+            assert client.intent("Boom").speech == "caught ValueError"
+        started = time.monotonic()
+        assert client.intent("Slow").speech == DEADLINE_REPLY
+        assert time.monotonic() - started < WAIT - 1
 
 
 def test_a_failing_exception_handler_gets_the_default_reply() -> None:
