@@ -393,23 +393,66 @@ def test_twenty_requests_to_a_handler_that_starts_blocking_take_the_time_of_two(
     assert elapsed < 20 * 0.05
 
 
+def _compute(seconds: float) -> None:
+    """Compute for ``seconds`` of this thread's CPU time (however long that takes)."""
+    until = time.thread_time() + seconds
+    while time.thread_time() < until:
+        pass
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread usage: Linux only")
-def test_only_a_call_that_waited_or_computed_holds_up_the_loop(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("work", "waits", "preemptions", "held_up"),
+    [
+        ("compute", 0, 0, True),  # computed all along
+        ("compute", 0, 1, True),  # computed, though the OS took the CPU from it once
+        ("sleep", 1, 0, True),  # waited in the kernel (a voluntary context switch)
+        ("sleep", 1, 1, True),
+        ("sleep", 0, 1, False),  # its wall time stretched by the OS alone: little CPU, no wait
+        ("sleep", 0, 0, False),  # stretched with no switch at all (a hypervisor's steal time)
+    ],
+)
+def test_a_call_held_up_the_loop_if_it_waited_or_its_cpu_time_reached_the_limit(
+    monkeypatch: pytest.MonkeyPatch, work: str, waits: int, preemptions: int, held_up: bool
 ) -> None:
-    before = pace._usage()
-    time.sleep(0.01)  # waits in the kernel: a voluntary context switch
-    assert pace._held_up(before)
-    usage = types.SimpleNamespace(ru_nvcsw=10, ru_nivcsw=5)
-    # Ran all along, no switch at all: it computed.
-    monkeypatch.setattr(pace, "_usage", lambda: types.SimpleNamespace(ru_nvcsw=10, ru_nivcsw=5))
-    assert pace._held_up(usage)
-    # The OS took the CPU from it (an involuntary switch) and it never waited: not held up.
-    monkeypatch.setattr(pace, "_usage", lambda: types.SimpleNamespace(ru_nvcsw=10, ru_nivcsw=6))
-    assert not pace._held_up(usage)
-    # Both: it waited too.
-    monkeypatch.setattr(pace, "_usage", lambda: types.SimpleNamespace(ru_nvcsw=11, ru_nivcsw=6))
-    assert pace._held_up(usage)
+    # The context switches come from getrusage (faked here: a sleep stands for a preempted call,
+    # and the switches are what the case says); the CPU time from the thread's clock. A call
+    # that computed for 300 ms was excused by a single preemption, and stayed on the loop.
+    monkeypatch.setattr(pace, "QUICK_SECONDS", 0.02)
+    monkeypatch.setattr(pace, "STALL_SECONDS", 10.0, raising=False)
+    usages = iter(
+        [
+            types.SimpleNamespace(ru_nvcsw=10, ru_nivcsw=5),
+            types.SimpleNamespace(ru_nvcsw=10 + waits, ru_nivcsw=5 + preemptions),
+        ]
+    )
+    monkeypatch.setattr(pace, "_usage", lambda: next(usages))
+
+    def handler() -> None:
+        if work == "compute":
+            _compute(0.05)
+        else:
+            time.sleep(0.05)
+
+    handler_pace = pace.Pace(handler)
+    handler_pace.inline = True
+    handler_pace.call(handler, {}, "handler")
+    assert handler_pace.inline is not held_up
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread usage: Linux only")
+def test_the_real_usage_tells_a_sleep_from_a_quick_call() -> None:
+    # Unfaked: a sleep is a wait; a call that does nothing holds up nothing.
+    def nap(seconds: float) -> None:
+        if seconds:
+            time.sleep(seconds)
+
+    handler_pace = pace.Pace(nap)
+    handler_pace.inline = True
+    handler_pace.call(nap, {"seconds": 0.0}, "nothing")
+    assert handler_pace.inline
+    handler_pace.call(nap, {"seconds": pace.QUICK_SECONDS * 5}, "sleep")
+    assert not handler_pace.inline
 
 
 def test_the_probation_halves_after_a_long_run_of_calls_on_the_loop(
