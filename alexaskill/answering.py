@@ -196,8 +196,13 @@ class Answering(Registration):
                 # loads asyncio, ~18 ms of an AWS Lambda cold start that needs none.
                 from .threads import run_sync
 
-                # Under a deadline, through a wrapper that reports a result that came too late.
-                func = handler.func if call.deadline is None else _late_reporter(handler, call)
+                # Under a deadline, through a wrapper that reports a result that came too late
+                # (and, starting, that the call is no longer waiting for a thread).
+                if call.deadline is None:
+                    func = handler.func
+                else:
+                    func = _late_reporter(handler, call)
+                    call.queued = handler.name
                 pace = handler.pace if self.def_handlers == "adaptive" else None
                 result = await run_sync(func, kwargs, pace)
             elif call.deadline is None:
@@ -399,6 +404,7 @@ def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -
     func = handler.func
 
     def run(**kwargs: Any) -> Any:
+        call.queued = None
         try:
             result = func(**kwargs)
         except BaseException as exc:

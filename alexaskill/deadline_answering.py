@@ -125,10 +125,15 @@ class DeadlineAnswering(Answering):
     ) -> Answer:
         handler = self.registry.resolve(call.envelope)
         exc = DeadlineExceeded(limit, None if handler is None else handler.name)
-        if handler is None:
+        queued = call.queued
+        if not started:
+            fate = "" if handler is None else ": it was not started: no time was left"
+        elif queued is not None:
+            # Every worker thread busy (alexaskill.threads logs that too): never run, never to be.
+            who = "it" if handler is not None and queued == handler.name else queued
+            fate = f": {who} was never started: it waited for a worker thread, all of them busy"
+        elif handler is None:
             fate = ""
-        elif not started:
-            fate = ": it was not started: no time was left"
         elif handler.is_async:
             fate = ": it was cancelled"
         else:

@@ -55,6 +55,7 @@ class Call:
         "exception",
         "expired",
         "has_session",
+        "queued",
         "response",
         "services",
         "session",
@@ -78,6 +79,9 @@ class Call:
         self.expired = False
         #: The watchdog and task that enforce the deadline (`alexaskill.deadline.watch`), or None.
         self.watched: Any = None
+        #: Under a deadline, the name of the def function whose call waits for a worker thread
+        #: (None once it started): what the deadline's warning says of it.
+        self.queued: str | None = None
         #: The reply so far, while after-request hooks run (None: an empty reply).
         self.response: Any = None
 

@@ -19,6 +19,10 @@ hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
 - **Cancellation** (a deadline around the handler) cancels the wait, not the call: the thread
   finishes the function and its result is dropped, as with anyio. A call still waiting for a
   thread when its wait is cancelled is not run at all.
+- **All busy.** Calls beyond ``max_workers`` wait for a thread; the pool is one per process,
+  so a slow dependency that holds every thread makes every ``def`` handler of every skill wait.
+  That is logged as a WARNING, once every `BUSY_WARNING_EVERY` seconds at most, with how many
+  calls wait.
 - Only asyncio loops (uvicorn's, uvloop); under another event loop (trio) `run_sync` uses
   anyio's threads instead.
 """
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import os
 import queue
 import threading
@@ -37,7 +42,16 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 if TYPE_CHECKING:
     from .pace import Pace
 
-__all__ = ["WorkerPool", "run_in_loop", "run_sync"]
+__all__ = [
+    "BUSY_WARNING_EVERY",
+    "IDLE_SECONDS",
+    "MAX_WORKERS",
+    "WorkerPool",
+    "run_in_loop",
+    "run_sync",
+]
+
+logger = logging.getLogger("alexaskill")
 
 T = TypeVar("T")
 
@@ -45,6 +59,8 @@ T = TypeVar("T")
 MAX_WORKERS: Final = 40
 #: A worker unused this long (seconds) stops.
 IDLE_SECONDS: Final = 10.0
+#: Calls waiting for a thread, all of them busy, are logged at most once in this many seconds.
+BUSY_WARNING_EVERY: Final = 10.0
 
 _Job = tuple[
     asyncio.AbstractEventLoop,
@@ -78,6 +94,8 @@ class WorkerPool:
         #: Threads alive; threads waiting for a job less jobs waiting for a thread.
         self._threads = 0
         self._idle = 0
+        #: When calls waiting for a thread were last logged (`time.monotonic`).
+        self._busy_said = -BUSY_WARNING_EVERY
 
     @property
     def threads(self) -> int:
@@ -94,18 +112,41 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         start = False
+        waiting = 0
         with self._lock:
             # Each job claims a waiting thread or, when none is left, starts one (up to the cap),
             # so that a burst of blocking calls runs at once rather than one after another.
             self._idle -= 1
-            if self._idle < 0 and self._threads < self.max_workers:
-                self._threads += 1
-                self._idle += 1
-                start = True
+            if self._idle < 0:
+                if self._threads < self.max_workers:
+                    self._threads += 1
+                    self._idle += 1
+                    start = True
+                else:
+                    waiting = -self._idle
         self._jobs.put((loop, future, contextvars.copy_context(), func, kwargs, pace))
         if start:
             threading.Thread(target=self._work, name="alexaskill-worker", daemon=True).start()
+        elif waiting:
+            self._busy(waiting)
         return await future
+
+    def _busy(self, waiting: int) -> None:
+        """Say that ``waiting`` calls wait for a thread, unless said less than
+        `BUSY_WARNING_EVERY` seconds ago."""
+        now = _monotonic()
+        if now - self._busy_said < BUSY_WARNING_EVERY:
+            return
+        self._busy_said = now
+        logger.warning(
+            "all %d worker threads for def handlers are busy: %d %s for one. A def handler "
+            "that blocks long (a slow database or API; give its client a timeout shorter than "
+            "the deadline) or never returns holds its thread, and the threads are the "
+            "process's, shared by every skill; a call still waiting at its deadline is not run.",
+            self.max_workers,
+            waiting,
+            "call waits" if waiting == 1 else "calls wait",
+        )
 
     def _work(self) -> None:
         jobs, lock = self._jobs, self._lock
@@ -178,6 +219,8 @@ def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
             exc = replaced
         future.set_exception(exc)
 
+
+_monotonic: Final = time.monotonic
 
 _POOL: Final = WorkerPool()
 # A child forked after the pool started has its counts but not its threads: start afresh.

@@ -30,6 +30,7 @@ from alexaskill import (
     ask,
     pace,
     speak,
+    threads,
 )
 from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
 from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
@@ -39,6 +40,7 @@ from alexaskill.models import decode_envelope
 from alexaskill.services import AlexaApi
 from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory, TestClient
+from alexaskill.threads import WorkerPool
 
 # Long enough that a handler cannot finish in it by accident, nor a quick request miss it on a
 # busy machine (a verify took 0.7 s under a load of 6 on two cores); short enough for quick tests.
@@ -142,6 +144,43 @@ def test_a_def_handler_past_the_deadline_is_discarded_and_logged(
         wait_for(lambda: "after its deadline; discarded" in caplog.text)
     assert "discarded_and_logged.<locals>.slow returned" in caplog.text
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+
+
+def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # With every worker thread busy, the deadline message said "its thread runs on, and what it
+    # returns will be discarded" of a call that never ran.
+    pool = WorkerPool(max_workers=1)
+    monkeypatch.setattr(threads, "_POOL", pool)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    ran: list[bool] = []
+
+    @skill.intent("Quick")
+    def quick() -> Response:
+        ran.append(True)
+        return speak("quick")
+
+    holding = threading.Event()
+
+    def hold() -> None:
+        holding.set()
+        release.wait(WAIT)
+
+    holder = threading.Thread(target=asyncio.run, args=(pool.run(hold, {}),))
+    holder.start()
+    try:
+        assert holding.wait(WAIT)
+        with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+            assert client.intent("Quick").speech == DEADLINE_REPLY
+    finally:
+        release.set()
+        holder.join(WAIT)
+    assert "quick did not answer within" in caplog.text
+    assert "was never started: it waited for a worker thread" in caplog.text
+    assert "runs on" not in caplog.text
+    time.sleep(0.1)  # the thread is free: a call whose request was answered is not run
+    assert ran == []
 
 
 def test_an_exception_handler_chooses_the_words() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import subprocess
 import sys
 import threading
@@ -13,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from alexaskill import Response, Skill, speak
+from alexaskill import Response, Skill, speak, threads
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 from alexaskill.threads import WorkerPool, run_in_loop, run_sync
 
@@ -299,3 +300,45 @@ def test_a_call_whose_caller_gave_up_before_a_thread_was_free_is_not_run() -> No
     assert asyncio.run(main()) == "third"
     assert ran == ["first"]
     assert pool.threads == 1
+
+
+def test_calls_waiting_for_a_busy_pool_are_logged_once_in_a_while(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slow dependency took every thread of the process's pool, and every def handler of every
+    # skill waited for one, answered by the deadline, with nothing in the log to say why.
+    now = [1000.0]
+    monkeypatch.setattr(threads, "_monotonic", lambda: now[0], raising=False)
+    pool = WorkerPool(max_workers=2)
+    release = threading.Event()
+    running = threading.Semaphore(0)
+
+    def block() -> None:
+        running.release()
+        release.wait(5)
+
+    def busy_warnings() -> list[str]:
+        return [r.getMessage() for r in caplog.records if "worker threads" in r.getMessage()]
+
+    async def main() -> None:
+        first = [asyncio.ensure_future(pool.run(block, {})) for _ in range(2)]
+        for _ in range(2):  # both threads busy
+            await asyncio.to_thread(running.acquire, timeout=5)
+        assert busy_warnings() == []
+        waiting = [asyncio.ensure_future(pool.run(round, {"number": 1.5})) for _ in range(3)]
+        await asyncio.sleep(0)
+        assert len(busy_warnings()) == 1  # once, not once a call
+        now[0] += threads.BUSY_WARNING_EVERY
+        waiting.append(asyncio.ensure_future(pool.run(round, {"number": 2.5})))
+        await asyncio.sleep(0)
+        release.set()
+        assert await asyncio.gather(*first, *waiting) == [None, None, 2, 2, 2, 2]
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        asyncio.run(main())
+    said = busy_warnings()
+    assert len(said) == 2
+    levels = {r.levelname for r in caplog.records if "worker threads" in r.getMessage()}
+    assert levels == {"WARNING"}
+    assert "all 2 worker threads" in said[0] and "1 call waits" in said[0]
+    assert "4 calls wait" in said[1]
