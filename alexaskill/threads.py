@@ -18,7 +18,9 @@ hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
   awaits it with `run_in_loop` (what `AlexaApi.progressive_sync` does).
 - **Cancellation** (a deadline around the handler) cancels the wait, not the call: the thread
   finishes the function and its result is dropped, as with anyio. A call still waiting for a
-  thread when its wait is cancelled is not run at all.
+  thread when its wait is cancelled is not run at all, and its job lets go of what it holds
+  (the arguments, the request's envelope, a copy of the context) at once, not when a thread
+  takes it: with every thread stuck, that would be never.
 - **All busy.** Calls beyond ``max_workers`` wait for a thread; the pool is one per process,
   so a slow dependency that holds every thread makes every ``def`` handler of every skill wait.
   That is logged as a WARNING, once every `BUSY_WARNING_EVERY` seconds at most, with how many
@@ -62,14 +64,8 @@ IDLE_SECONDS: Final = 10.0
 #: Calls waiting for a thread, all of them busy, are logged at most once in this many seconds.
 BUSY_WARNING_EVERY: Final = 10.0
 
-_Job = tuple[
-    asyncio.AbstractEventLoop,
-    "asyncio.Future[Any]",
-    contextvars.Context,
-    Callable[..., Any],
-    Any,
-    "Pace | None",
-]
+#: [loop, future, context, func, kwargs, pace]: a list, emptied when its caller gives up.
+_Job = list[Any]
 
 _here = threading.local()
 
@@ -124,12 +120,20 @@ class WorkerPool:
                     start = True
                 else:
                     waiting = -self._idle
-        self._jobs.put((loop, future, contextvars.copy_context(), func, kwargs, pace))
+        job = [loop, future, contextvars.copy_context(), func, kwargs, pace]
+        self._jobs.put(job)
         if start:
             threading.Thread(target=self._work, name="alexaskill-worker", daemon=True).start()
         elif waiting:
             self._busy(waiting)
-        return await future
+        try:
+            return await future
+        except BaseException:
+            # Cancelled (a deadline passed), the job perhaps still queued: what it holds goes
+            # now. (The thread that takes an emptied job skips it; one running it has its own
+            # references.) Raised by the call: the thread is done with it already.
+            job.clear()
+            raise
 
     def _busy(self, waiting: int) -> None:
         """Say that ``waiting`` calls wait for a thread, unless said less than
@@ -138,6 +142,7 @@ class WorkerPool:
         if now - self._busy_said < BUSY_WARNING_EVERY:
             return
         self._busy_said = now
+        waiting = self._drop_emptied()
         logger.warning(
             "all %d worker threads for def handlers are busy: %d %s for one. A def handler "
             "that blocks long (a slow database or API; give its client a timeout shorter than "
@@ -148,11 +153,32 @@ class WorkerPool:
             "call waits" if waiting == 1 else "calls wait",
         )
 
+    def _drop_emptied(self) -> int:
+        """Take the emptied jobs (their callers gave up) out of the queue, where they would
+        stay until a thread is free (with every thread stuck, for ever); how many calls wait."""
+        jobs = self._jobs
+        kept: list[_Job] = []
+        dropped = 0
+        while True:
+            try:
+                job = jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job:
+                kept.append(job)
+            else:
+                dropped += 1
+        for job in kept:
+            jobs.put(job)
+        with self._lock:
+            self._idle += dropped  # as each thread would have, taking one
+            return max(-self._idle, 0)
+
     def _work(self) -> None:
         jobs, lock = self._jobs, self._lock
         while True:
             try:
-                loop, future, context, func, kwargs, pace = jobs.get(timeout=self.idle_seconds)
+                job = jobs.get(timeout=self.idle_seconds)
             except queue.Empty:
                 with lock:
                     if self._idle > 0:  # more threads wait than jobs: this one may go
@@ -160,6 +186,14 @@ class WorkerPool:
                         self._threads -= 1
                         return
                 continue
+            try:
+                loop, future, context, func, kwargs, pace = job
+            except ValueError:  # emptied: its caller gave up while it waited for a thread
+                del job
+                with lock:
+                    self._idle += 1
+                continue
+            del job
             if future.cancelled():
                 # Its caller gave up while the call waited for a thread (a deadline passed):
                 # not run, so that under overload the answered requests' calls do not delay

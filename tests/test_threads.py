@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import logging
 import subprocess
 import sys
 import threading
 import time
+import weakref
 from typing import Any
 
 import httpx
@@ -342,3 +344,56 @@ def test_calls_waiting_for_a_busy_pool_are_logged_once_in_a_while(
     assert levels == {"WARNING"}
     assert "all 2 worker threads" in said[0] and "1 call waits" in said[0]
     assert "4 calls wait" in said[1]
+
+
+class _Big:
+    """Stands for what a call holds: its arguments, the request's envelope."""
+
+
+def test_a_call_whose_caller_gave_up_lets_go_of_its_arguments_at_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With every thread stuck, each call of a request answered by its deadline stayed in the
+    # queue (its arguments, the envelope, a copy of the context) until a thread took it: for
+    # ever, +45 MB after 3,000 requests. Now its job is emptied when its caller gives up, and
+    # the emptied jobs are taken out of the queue when the pool says it is busy.
+    now = [1000.0]
+    monkeypatch.setattr(threads, "_monotonic", lambda: now[0], raising=False)
+    pool = WorkerPool(max_workers=1)
+    release = threading.Event()
+    held: list[weakref.ref[_Big]] = []
+
+    def use(big: _Big) -> None:
+        pass
+
+    async def main() -> int:
+        stuck = asyncio.ensure_future(pool.run(release.wait, {"timeout": 5}))
+        await asyncio.sleep(0.05)  # the one thread is taken
+        for _ in range(20):
+            big = _Big()
+            held.append(weakref.ref(big))
+            waiting = asyncio.ensure_future(pool.run(use, {"big": big}))
+            del big
+            await asyncio.sleep(0)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+        # A cancelled task keeps its CancelledError, whose traceback has the call's arguments,
+        # until it and the loop's callbacks for it are gone.
+        del waiting
+        await asyncio.sleep(0.01)
+        gc.collect()
+        alive = sum(ref() is not None for ref in held)
+        now[0] += threads.BUSY_WARNING_EVERY
+        last = asyncio.ensure_future(pool.run(round, {"number": 3.2}))
+        await asyncio.sleep(0)
+        release.set()
+        await stuck
+        assert await last == 3
+        return alive
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert asyncio.run(main()) == 0
+    said = [r.getMessage() for r in caplog.records if "worker threads" in r.getMessage()]
+    # The second warning counts the calls that wait, not the jobs their callers gave up.
+    assert len(said) == 2 and "1 call waits" in said[1]
