@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,64 @@ def test_serve_bounds_as_the_docker_image_and_skips_asgi_for_the_skill() -> None
     logged = options("--access-log", "--forwarded-allow-ips", "10.0.0.0/8")
     assert logged["access_log"] is True and logged["forwarded_allow_ips"] == "10.0.0.0/8"
     assert endpoint(skill, logged) is None
+
+
+def test_serve_waits_for_the_requests_under_way_a_little_longer_than_the_deadline() -> None:
+    # uvicorn waits for the requests under way without end when stopped, unless told how long:
+    # a handler that never returns (or catches the deadline's CancelledError each time) kept
+    # the server from stopping. Long enough for the deadline's answer, its grace included.
+    from alexaskill.cli.serve import _graceful_seconds
+    from alexaskill.deadline import DEADLINE_GRACE, DEFAULT_DEADLINE
+
+    waits = options()["timeout_graceful_shutdown"]
+    assert isinstance(waits, int) and waits > DEFAULT_DEADLINE + DEADLINE_GRACE
+    assert options("--timeout-graceful-shutdown", "30")["timeout_graceful_shutdown"] == 30
+    slow = Skill(SKILL_ID, deadline=12.0)
+    assert _graceful_seconds([slow, Skill(SKILL_ID)]) > 12.0 + DEADLINE_GRACE
+    assert _graceful_seconds([Skill(SKILL_ID, deadline=None)]) == waits
+
+
+_HANGING_APP = """
+import asyncio
+from alexaskill import Skill, speak
+from alexaskill.testing import TestPKI
+
+skill = Skill("{skill_id}", deadline=None, verifier=TestPKI.load({pki!r}).verifier())
+
+
+@skill.intent("Hello")
+async def hello():
+    open({started!r}, "w").close()
+    await asyncio.sleep(120)
+    return speak("hello")
+"""
+
+
+def test_serve_stops_when_its_graceful_shutdown_timeout_is_up(servers: Any, tmp_path: Path) -> None:
+    pki = TestPKI()
+    pki.save(tmp_path)
+    started = tmp_path / "started"
+    (tmp_path / "hanging.py").write_text(
+        _HANGING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
+    )
+    argv = ("hanging:skill", "--timeout-graceful-shutdown", "1")
+    process, url = serve(servers, tmp_path, tmp_path, *argv)
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    posting = threading.Thread(
+        target=lambda: httpx.post(url, content=body, headers=headers, timeout=30), daemon=True
+    )
+    posting.start()
+    deadline = time.monotonic() + 20
+    while not started.exists():  # the handler is under way
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    stopping = time.monotonic()
+    process.terminate()
+    process.wait(timeout=20)
+    assert time.monotonic() - stopping < 8  # not the 120 s of the handler
+    output = servers.output[process].read_text()
+    assert "timeout graceful shutdown exceeded" in output, output
 
 
 def test_serve_refuses_workers_it_cannot_run(capsys: pytest.CaptureFixture[str]) -> None:

@@ -282,7 +282,12 @@ def test_the_readme_starts_uvicorn_as_the_dockerfile_does() -> None:
     # The slow-client test runs the Dockerfile's CMD; the README's line must bound the same.
     docker, readme = dockerfile_cmd(1), readme_cmd(1)
     assert [a for a in readme if a.startswith("--")] == [a for a in docker if a.startswith("--")]
-    for option in ("--http", "--limit-concurrency", "--timeout-keep-alive"):
+    for option in (
+        "--http",
+        "--limit-concurrency",
+        "--timeout-keep-alive",
+        "--timeout-graceful-shutdown",
+    ):
         assert readme[readme.index(option) + 1] == docker[docker.index(option) + 1], option
     assert docker[docker.index("--http") + 1] == "alexaskill.server:HttpProtocol"
 

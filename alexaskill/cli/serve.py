@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
@@ -116,6 +117,11 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "server_header": False,
         "proxy_headers": True,
     }
+    # Stopped (SIGTERM), uvicorn waits this long for the requests under way, then cancels them:
+    # without a limit it waits for ever (a handler that never returns). The default lets a
+    # request answer through its deadline; run() lengthens it for a longer deadline of the app's.
+    waits = args.timeout_graceful_shutdown
+    options["timeout_graceful_shutdown"] = _graceful_seconds(()) if waits is None else waits
     if args.forwarded_allow_ips is not None:  # else uvicorn's: $FORWARDED_ALLOW_IPS or loopback
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
@@ -145,6 +151,16 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+def _graceful_seconds(skills: Any) -> int:
+    """How long a stopped server waits for the requests under way of ``skills``: the longest
+    of their deadlines (`DEFAULT_DEADLINE` where none has one), the exception handler's grace
+    and a second to send the answer; 9 s by default, under the 10 s `docker stop` waits."""
+    from ..deadline import DEADLINE_GRACE, DEFAULT_DEADLINE
+
+    deadlines = [skill.deadline for skill in skills if skill.deadline is not None]
+    return math.ceil(max(deadlines, default=DEFAULT_DEADLINE) + DEADLINE_GRACE) + 1
+
+
 def _check_tls(certfile: str, keyfile: str) -> None:
     """`UsageError` unless the files load as uvicorn will load them (each worker would fail)."""
     import ssl
@@ -170,6 +186,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.reload and args.workers is not None:
         raise UsageError("--reload runs one server process: drop --workers")
     options = _options(args)
+    if args.timeout_graceful_shutdown is None:
+        options["timeout_graceful_shutdown"] = _graceful_seconds(skills_in(app))
     if args.reload or args.workers is not None:
         # Mistakes in --dev, --model or --capture are reported here, once, not by each worker
         # (or the reloader's process) as it fails to start.
@@ -292,6 +310,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "closed at once",
     )
     command.add_argument(
+        "--timeout-graceful-shutdown",
+        type=_seconds,
+        metavar="SECONDS",
+        help="when stopped, wait this long for the requests under way, then cancel them "
+        "(default: the served skills' longest deadline, its exception handler's half second "
+        "and a second more: 9 with the default deadline)",
+    )
+    command.add_argument(
         "--access-log",
         action="store_true",
         help="also write uvicorn's line for each request (the skill writes its own for each of "
@@ -330,6 +356,16 @@ def _workers(text: str) -> int:
     if workers < 1:
         raise argparse.ArgumentTypeError(f"{workers}: at least one process")
     return workers
+
+
+def _seconds(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
+    if seconds < 1:
+        raise argparse.ArgumentTypeError(f"{seconds}: at least 1 second")
+    return seconds
 
 
 def _limit(text: str) -> int:
