@@ -11,7 +11,11 @@ Two ways of stopping, for the two ways code runs:
 - `Watchdog`: on an asyncio event loop (the web service; AWS Lambda with async handlers), the
   request's task is cancelled when its deadline passes: an ``async def`` handler gets
   ``CancelledError`` at its current ``await``, and a ``def`` handler's worker thread is no longer
-  waited for (a thread cannot be stopped: it finishes, and its result is discarded).
+  waited for (a thread cannot be stopped: it finishes, and its result is discarded). A handler
+  that catches the ``CancelledError`` and awaits on is cancelled again at each of the
+  watchdog's looks until the cancellation reaches the answering (logged once, as an ERROR that
+  names it): a retry loop that swallows one cancellation no longer holds its request, and the
+  server's shutdown, for ever.
 - `call_in_thread`: where a ``def`` handler would run on the caller's thread (AWS Lambda, which
   has no worker threads to hop to), it runs in a thread of its own, waited for until the
   deadline.
@@ -25,6 +29,7 @@ leaves it; one timer, while requests are in flight, looks every 50 ms for those 
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +49,8 @@ __all__ = [
     "expired",
     "watch",
 ]
+
+logger = logging.getLogger("alexaskill")
 
 T = TypeVar("T")
 
@@ -66,8 +73,9 @@ class Watchdog:
 
     ``watchdog.watch(task, at)`` before the work (``at``: a `time.perf_counter` time),
     ``watchdog.unwatch(task)`` after it (also when it raised): True when the deadline cancelled
-    the task meanwhile (then the cancellation is taken back with ``task.uncancel()``, so the task
-    can go on answering).
+    the task meanwhile (then the cancellations are taken back with ``task.uncancel()``, as many
+    as were made, so the task can go on answering). Until then, a task cancelled by its deadline
+    that has not ended is cancelled again at each look: it caught the ``CancelledError``.
 
     A request only enters and leaves a dictionary: no timer of its own. While any is watched,
     one timer looks every `RESOLUTION` seconds for those past their deadline.
@@ -78,7 +86,8 @@ class Watchdog:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self._deadlines: dict[asyncio.Task[Any], float] = {}
-        self._expired: set[asyncio.Task[Any]] = set()
+        #: The tasks cancelled by their deadline, not yet unwatched: how many times each was.
+        self._expired: dict[asyncio.Task[Any], int] = {}
         self._ticking = False
 
     def watch(self, task: asyncio.Task[Any], at: float) -> None:
@@ -92,11 +101,10 @@ class Watchdog:
         """Stop watching ``task``; whether its deadline had passed (and cancelled it)."""
         if self._deadlines.pop(task, None) is not None:
             return False
-        if task in self._expired:
-            self._expired.discard(task)
+        cancelled = self._expired.pop(task, 0)
+        for _ in range(cancelled):  # Python counts cancel() and uncancel()
             task.uncancel()
-            return True
-        return False
+        return cancelled > 0
 
     def release(self, task: asyncio.Task[Any]) -> bool:
         """Stop watching ``task`` before its deadline: True; False if the deadline has passed
@@ -104,17 +112,65 @@ class Watchdog:
         return self._deadlines.pop(task, None) is not None
 
     def _tick(self) -> None:
-        deadlines = self._deadlines
-        if not deadlines:
+        deadlines, expired = self._deadlines, self._expired
+        if not deadlines and not expired:
             self._ticking = False
             return
+        if expired:
+            self._cancel_again(expired)
         now = time.perf_counter()
         for task in [task for task, at in deadlines.items() if at <= now]:
             del deadlines[task]
             if not task.done():
-                self._expired.add(task)
+                expired[task] = 1
                 task.cancel()
         self.loop.call_later(RESOLUTION, self._tick)
+
+    @staticmethod
+    def _cancel_again(expired: dict[asyncio.Task[Any], int]) -> None:
+        """Cancel again the tasks cancelled by their deadline that still run: a cancellation
+        that reached the answering would have unwatched them."""
+        for task, times in list(expired.items()):
+            if task.done():  # ended without being unwatched: nothing left to take back
+                del expired[task]
+                continue
+            if times == 1:
+                logger.error(
+                    "%s did not stop when the deadline cancelled it: it caught the "
+                    "CancelledError (or awaits in an except or finally block). It is cancelled "
+                    "again every %g s until it ends; meanwhile its request has no answer and "
+                    "the server cannot shut down. Let CancelledError through (catch Exception, "
+                    "not BaseException).",
+                    _culprit(task),
+                    RESOLUTION,
+                )
+            expired[task] = times + 1
+            task.cancel()
+
+
+def _culprit(task: asyncio.Task[Any]) -> str:
+    """What ``task`` awaits in, for a message: the handler (or hook, or exception handler) that
+    alexaskill's answering awaits, by module and qualified name as handlers are named; else the
+    innermost coroutine ``task`` awaits through, asyncio's own left out."""
+    coro: Any = task.get_coro()
+    name = repr(task)
+    called = False
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None)
+        if frame is None:  # a Future, a finished coroutine: the end of the chain
+            break
+        module = frame.f_globals.get("__name__", "?")
+        if called:
+            return f"{module}.{frame.f_code.co_qualname}"
+        if not module.startswith("asyncio."):
+            name = f"{module}.{frame.f_code.co_qualname}"
+        # Answering._invoke awaits the handler's coroutine (this module cannot import it).
+        called = (
+            frame.f_code.co_name == "_invoke"
+            and frame.f_globals.get("__name__") == "alexaskill.answering"
+        )
+        coro = getattr(coro, "cr_await", None)
+    return name
 
 
 # asyncio, once a loop runs: bound at the first `watch` (this module must not import it).

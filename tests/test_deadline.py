@@ -381,6 +381,67 @@ def test_a_handler_that_swallows_the_cancellation_still_answers(
     assert "caught the deadline's cancellation" in caplog.text
 
 
+def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # It caught CancelledError and went on awaiting: the request was never answered, nothing
+    # was logged, and the task held up the server's shutdown. Now the watchdog cancels it again
+    # at each of its ticks until it ends, and says so once, naming it.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    swallowed: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        while True:
+            try:
+                await asyncio.sleep(WAIT)
+                return speak("never")
+            except asyncio.CancelledError:
+                swallowed.append(True)
+                if len(swallowed) == 3:  # a retry loop that gives up at last
+                    raise
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        started = time.monotonic()
+        assert client.launch().speech == DEADLINE_REPLY
+        assert time.monotonic() - started < WAIT - 1
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert "swallows_the_cancellation_is_cancelled_again.<locals>.launch" in errors[0]
+    assert "did not stop when the deadline cancelled it" in errors[0]
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+
+
+def test_an_exception_handler_that_swallows_the_cancellation_is_cancelled_again(
+    caplog: pytest.LogCaptureFixture, release: threading.Event
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.launch
+    def launch() -> Response:
+        release.wait(WAIT)
+        return speak("too late")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded) -> Response:
+        swallowed = 0
+        while True:
+            try:
+                await asyncio.sleep(WAIT)
+                return ask("too late as well")
+            except asyncio.CancelledError:
+                swallowed += 1
+                if swallowed == 2:
+                    raise
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        started = time.monotonic()
+        assert client.launch().speech == DEADLINE_REPLY
+        assert time.monotonic() - started < WAIT - 1
+    assert "cancelled_again.<locals>.too_slow did not stop when the deadline" in caplog.text
+    assert f"took over {DEADLINE_GRACE} s too" in caplog.text
+
+
 @pytest.mark.anyio
 async def test_a_deadline_spent_before_the_handler_answers_at_once() -> None:
     # Verification (a certificate download) can take the time: the handler is not even called.
@@ -806,6 +867,48 @@ async def test_the_watchdog_cancels_only_what_is_past_its_deadline() -> None:
     early.cancel()  # someone else's cancellation is not the deadline's
     with pytest.raises(asyncio.CancelledError):
         await early
+
+
+@pytest.mark.anyio
+async def test_the_watchdog_cancels_again_until_the_task_ends_and_takes_every_one_back(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Python counts a task's cancellations (cancel() up, uncancel() down): unwatch must take
+    # back as many as the watchdog made, or the task stays "cancelling" for asyncio.timeout and
+    # TaskGroup.
+    loop = asyncio.get_running_loop()
+    watchdog = Watchdog(loop)
+    seen: dict[str, Any] = {}
+
+    async def stubborn() -> str:
+        task = asyncio.current_task()
+        assert task is not None
+        watchdog.watch(task, time.perf_counter() + RESOLUTION)
+        swallowed = 0
+        for _ in range(4):
+            try:
+                await asyncio.sleep(1.0)
+            except asyncio.CancelledError:
+                swallowed += 1
+                if swallowed == 3:
+                    break
+        seen["expired"] = watchdog.unwatch(task)
+        seen["cancelling"] = task.cancelling()
+        await asyncio.sleep(4 * RESOLUTION)  # no longer watched: not cancelled again
+        return "done"
+
+    started = time.perf_counter()
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert await stubborn_task(stubborn) == "done"
+    assert time.perf_counter() - started < 2.5  # three cancellations, not three 1 s sleeps
+    assert seen == {"expired": True, "cancelling": 0}
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "stubborn" in errors[0]
+
+
+async def stubborn_task(func: Any) -> Any:
+    """``func()`` awaited in a task of its own."""
+    return await asyncio.ensure_future(func())
 
 
 def test_call_in_thread_returns_raises_and_reports_late() -> None:
