@@ -134,6 +134,7 @@ ROWS: Final = {
             "--http=alexaskill.server:HttpProtocol",
             "--limit-concurrency=1000",
             "--timeout-keep-alive=5",
+            "--timeout-graceful-shutdown=9",
             "--proxy-headers",
             "--no-server-header",
         ),

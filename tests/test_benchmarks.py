@@ -207,7 +207,12 @@ def test_the_docker_row_runs_the_docker_images_uvicorn_options(tmp_path: Path) -
     for word in words:
         if word in ("--host", "--port"):
             next(words)
-        elif word in ("--http", "--limit-concurrency", "--timeout-keep-alive"):
+        elif word in (
+            "--http",
+            "--limit-concurrency",
+            "--timeout-keep-alive",
+            "--timeout-graceful-shutdown",
+        ):
             options.append(f"{word}={next(words)}")
         elif word != "--no-access-log":
             options.append(word)
