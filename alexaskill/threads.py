@@ -24,7 +24,8 @@ hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
 - **All busy.** Calls beyond ``max_workers`` wait for a thread; the pool is one per process,
   so a slow dependency that holds every thread makes every ``def`` handler of every skill wait.
   That is logged as a WARNING, once every `BUSY_WARNING_EVERY` seconds at most, with how many
-  calls wait.
+  calls wait. A thread the OS refuses to start ("can't start new thread") is not counted, and
+  its call waits for the threads alive (with a WARNING), or, with none, raises in its caller.
 - Only asyncio loops (uvicorn's, uvloop); under another event loop (trio) `run_sync` uses
   anyio's threads instead.
 """
@@ -90,8 +91,9 @@ class WorkerPool:
         #: Threads alive; threads waiting for a job less jobs waiting for a thread.
         self._threads = 0
         self._idle = 0
-        #: When calls waiting for a thread were last logged (`time.monotonic`).
-        self._busy_said = -BUSY_WARNING_EVERY
+        #: When calls waiting for a thread, and a thread that did not start, were last logged
+        #: (`time.monotonic`).
+        self._busy_said = self._start_failed_said = -BUSY_WARNING_EVERY
 
     @property
     def threads(self) -> int:
@@ -123,7 +125,12 @@ class WorkerPool:
         job = [loop, future, contextvars.copy_context(), func, kwargs, pace]
         self._jobs.put(job)
         if start:
-            threading.Thread(target=self._work, name="alexaskill-worker", daemon=True).start()
+            try:
+                threading.Thread(target=self._work, name="alexaskill-worker", daemon=True).start()
+            except BaseException as exc:
+                if not self._not_started(exc):
+                    job.clear()  # never to run: its caller gets the exception
+                    raise
         elif waiting:
             self._busy(waiting)
         try:
@@ -134,6 +141,27 @@ class WorkerPool:
             # references.) Raised by the call: the thread is done with it already.
             job.clear()
             raise
+
+    def _not_started(self, exc: BaseException) -> bool:
+        """The thread counted for a call could not be started (``exc``: "can't start new
+        thread", at the limit of threads or memory): its count is taken back. Whether the call
+        can wait for one of the threads alive (else its caller raises ``exc``)."""
+        with self._lock:
+            self._threads -= 1
+            self._idle -= 1  # the call waits for a thread, as if at the cap
+            alive = self._threads
+        if not alive or not isinstance(exc, Exception):
+            return False
+        now = _monotonic()
+        if now - self._start_failed_said >= BUSY_WARNING_EVERY:
+            self._start_failed_said = now
+            logger.warning(
+                "could not start a worker thread (%s): calls of def handlers wait for one of "
+                "the %d running",
+                exc,
+                alive,
+            )
+        return True
 
     def _busy(self, waiting: int) -> None:
         """Say that ``waiting`` calls wait for a thread, unless said less than

@@ -397,3 +397,67 @@ def test_a_call_whose_caller_gave_up_lets_go_of_its_arguments_at_once(
     said = [r.getMessage() for r in caplog.records if "worker threads" in r.getMessage()]
     # The second warning counts the calls that wait, not the jobs their callers gave up.
     assert len(said) == 2 and "1 call waits" in said[1]
+
+
+class _FailingStarts:
+    """``threading.Thread.start`` failing for the pool's workers while ``failing`` is set, as it
+    does at the limit of threads or memory."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.failing = False
+        original = threading.Thread.start
+
+        def start(thread: threading.Thread) -> None:
+            if self.failing and thread.name == "alexaskill-worker":
+                raise RuntimeError("can't start new thread")
+            original(thread)
+
+        monkeypatch.setattr(threading.Thread, "start", start)
+
+
+def test_a_worker_that_cannot_start_leaves_no_phantom_and_no_call_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The pool counted the thread and queued the call before starting it: when the start
+    # failed, the caller got RuntimeError, yet the pool believed it had the thread, and the call
+    # ran later on another.
+    starts = _FailingStarts(monkeypatch)
+    pool = WorkerPool(max_workers=3)
+    ran: list[str] = []
+
+    async def main() -> float:
+        starts.failing = True
+        with pytest.raises(RuntimeError, match="can't start new thread"):
+            await pool.run(ran.append, {"object": "refused"})
+        assert pool.threads == 0
+        starts.failing = False
+        result: float = await pool.run(round, {"number": 2.5, "ndigits": 1})
+        await asyncio.sleep(0.1)
+        return result
+
+    assert asyncio.run(main()) == 2.5
+    assert ran == []
+    assert pool.threads == 1
+
+
+def test_a_worker_that_cannot_start_leaves_the_call_to_the_threads_alive(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    starts = _FailingStarts(monkeypatch)
+    pool = WorkerPool(max_workers=3)
+    release = threading.Event()
+
+    async def main() -> list[Any]:
+        busy: asyncio.Future[Any] = asyncio.ensure_future(pool.run(release.wait, {"timeout": 5}))
+        await asyncio.sleep(0.05)  # one thread, busy
+        starts.failing = True
+        waiting = asyncio.ensure_future(pool.run(round, {"number": 7.2}))
+        await asyncio.sleep(0.05)
+        starts.failing = False
+        release.set()
+        return list(await asyncio.gather(busy, waiting))
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert asyncio.run(main()) == [True, 7]
+    assert pool.threads == 1
+    assert "could not start a worker thread (can't start new thread)" in caplog.text
