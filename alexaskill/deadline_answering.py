@@ -72,10 +72,17 @@ class DeadlineAnswering(Answering):
                 if not expired(watched, exc):
                     raise
             else:
-                if watched is not None and watched[0].unwatch(watched[1]):
-                    # Cancelled, yet it answered (the handler caught CancelledError): a late
-                    # answer is still an answer.
-                    logger.warning("a handler caught the deadline's cancellation and answered late")
+                if watched is not None:
+                    watchdog, task = watched
+                    if watchdog.release(task):
+                        if time.perf_counter() > at:
+                            self._answered_late(call, at)
+                    elif watchdog.unwatch(task):
+                        # Cancelled, yet it answered (the handler caught CancelledError): a late
+                        # answer is still an answer.
+                        logger.warning(
+                            "a handler caught the deadline's cancellation and answered late"
+                        )
                 return answer
             finally:
                 if progressive is not None:
@@ -85,6 +92,19 @@ class DeadlineAnswering(Answering):
         call.expired = True
         return await self._answer_deadline(
             call, body, limit, threadpool, loop, latest, started=False
+        )
+
+    def _answered_late(self, call: Call, at: float) -> None:
+        """Say that the answer to ``call``, due at `time.perf_counter` ``at``, is late though the
+        watchdog never acted: the event loop was held up past the deadline (a def handler on the
+        loop's thread that blocked, say, or blocking code in an async def)."""
+        handler = self.registry.resolve(call.envelope)
+        logger.warning(
+            "%s answered %.2f s after its deadline (Skill(deadline=...)): the event loop was held "
+            "up meanwhile (a def handler on the loop's thread that blocked, or blocking code in "
+            "an async def), so the deadline could not act; the answer went out as it was",
+            "the request" if handler is None else handler.name,
+            time.perf_counter() - at,
         )
 
     def _progressive_later(self, call: Call, at: float) -> _Progressive | None:

@@ -315,6 +315,39 @@ def test_a_handler_in_time_is_answered_as_usual(caplog: pytest.LogCaptureFixture
     assert "did not answer" not in caplog.text
 
 
+def test_an_answer_sent_after_the_deadline_is_logged(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A def handler on the loop's thread (its calls had proved quick) that blocks holds the
+    # watchdog off too: its answer went out after the deadline, logged "ok" and nothing more.
+    monkeypatch.setattr(pace, "QUICK_SECONDS", 0.2)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    blocking = False
+
+    @skill.intent("Lookup")
+    def lookup() -> Response:
+        if blocking:
+            time.sleep(SHORT + 0.5)  # a cache miss, on the loop's thread
+        return speak("found")
+
+    handler = skill.registry.handlers[("IntentRequest", "Lookup")]
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        for _ in range(10 * pace.PROBATION):
+            assert client.intent("Lookup").speech == "found"
+            if handler.pace.inline:
+                break
+        assert handler.pace.inline
+        blocking = True
+        assert client.intent("Lookup").speech == "found"
+    late = [r for r in caplog.records if "lookup answered" in r.getMessage()]
+    assert [r.levelname for r in late] == ["WARNING"]
+    assert (
+        "test_an_answer_sent_after_the_deadline_is_logged.<locals>.lookup" in late[0].getMessage()
+    )
+    assert re.search(r"answered \d+\.\d\d s after its deadline", late[0].getMessage())
+    assert request_lines(caplog)[-1].outcome == "ok"  # type: ignore[attr-defined]
+
+
 def test_no_deadline_waits_as_long_as_it_takes() -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=None)
 
