@@ -126,26 +126,32 @@ def test_a_few_slow_calls_in_threads_do_not_keep_a_quick_handler_there(
     assert on_loop == [False] * (pace.PROBATION + 2) + [True]
 
 
-def test_a_call_that_holds_up_the_loop_briefly_sends_its_handler_back_to_threads(
-    quick_below: Callable[[float], None], caplog: pytest.LogCaptureFixture
-) -> None:
-    # Held up for less than STALL_SECONDS: back for a probation twice as long, then inline
-    # again (a quick handler is now and then stretched by the machine, not by its own doing).
-    quick_below(0.2)  # a stall: 2 s
+def _launch_slow_once(call: int, seconds: float) -> tuple[Skill, Where]:
+    """A skill whose def launch handler sleeps ``seconds`` on its ``call``-th call only."""
     skill = Skill(DEFAULT_SKILL_ID)
     where = Where(skill)
     calls = 0
-    first_inline = pace.PROBATION + 1
 
     @skill.launch
     def launch() -> Response:
         nonlocal calls
         calls += 1
         where.note()
-        if calls == first_inline:
-            time.sleep(0.3)
+        if calls == call:
+            time.sleep(seconds)
         return speak("Hi.")
 
+    return skill, where
+
+
+def test_a_call_that_holds_up_the_loop_briefly_sends_its_handler_back_to_threads(
+    quick_below: Callable[[float], None], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Held up for less than STALL_SECONDS: back for a probation twice as long, then inline
+    # again (a quick handler is now and then stretched by the machine, not by its own doing).
+    quick_below(0.2)  # a stall: 2 s
+    first_inline = pace.PROBATION + 1
+    skill, where = _launch_slow_once(first_inline, 0.3)
     with caplog.at_level(logging.INFO, "alexaskill"):
         speeches, on_loop = where.launches(skill, first_inline + 2 * pace.PROBATION + 1)
     assert set(speeches) == {"Hi."}  # the slow call's answer is sent all the same
@@ -163,20 +169,8 @@ def test_a_call_that_holds_up_the_loop_long_sends_its_handler_to_threads_for_goo
     # Held up for STALL_SECONDS or more (a cache miss that went to the network): never again.
     # A probation would bring it back to the loop, to block it again on its next miss.
     quick_below(0.05)  # a stall: 0.5 s
-    skill = Skill(DEFAULT_SKILL_ID)
-    where = Where(skill)
-    calls = 0
     first_inline = pace.PROBATION + 1
-
-    @skill.launch
-    def launch() -> Response:
-        nonlocal calls
-        calls += 1
-        where.note()
-        if calls == first_inline:
-            time.sleep(0.6)
-        return speak("Hi.")
-
+    skill, where = _launch_slow_once(first_inline, 0.6)
     speeches, on_loop = where.launches(skill, first_inline + 4 * pace.PROBATION)
     assert set(speeches) == {"Hi."}
     assert on_loop == [False] * pace.PROBATION + [True] + [False] * 4 * pace.PROBATION
