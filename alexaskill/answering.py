@@ -16,7 +16,7 @@ from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .registration import Registration
 from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
 from .rules import check_reply, failure_reply
-from .store.attributes import _check_saves
+from .store.attributes import check_saves
 
 if TYPE_CHECKING:
     from .i18n import Translations
@@ -249,10 +249,10 @@ class Answering(Registration):
     async def _finish(self, made: _Made) -> None:
         """Finish the services of an answer whose code all returned (save what it changed).
 
-        Attributes of several kinds are all checked before any is saved (`_check_saves`).
+        Attributes of several kinds are all checked before any is saved (`check_saves`).
         """
         if len(made) > 1:
-            _check_saves(made.values())
+            check_saves(made.values())
         for service_type, service in made.items():
             finish = self._services[service_type][1]
             if finish is not None:

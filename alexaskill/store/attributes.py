@@ -14,7 +14,13 @@ if TYPE_CHECKING:
     from ..dispatch import Call
     from ..models import Envelope
 
-__all__ = ["Attributes", "DeviceAttributes", "PersonAttributes", "attributes_service"]
+__all__ = [
+    "Attributes",
+    "DeviceAttributes",
+    "PersonAttributes",
+    "attributes_service",
+    "check_saves",
+]
 
 A = TypeVar("A", bound="_StoredAttributes")
 
@@ -176,7 +182,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
         return changes, deleted, increments
 
 
-def _check_saves(services: Iterable[object]) -> None:
+def check_saves(services: Iterable[object]) -> None:
     """Check what each kind of attributes among ``services`` would save, before any is saved.
 
     For an answer that made two or more (`Attributes` and `DeviceAttributes`, say): each is
