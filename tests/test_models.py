@@ -1155,7 +1155,8 @@ def test_numeric_timestamp_is_read_as_epoch_milliseconds() -> None:
 def test_epoch_ms_timestamp() -> None:
     assert models.epoch_ms_timestamp(1490000000123) == "2017-03-20T08:53:20.123Z"
     assert models.epoch_ms_timestamp(1490000000123.0) == "2017-03-20T08:53:20.123Z"
-    for unusable in (True, float("nan"), float("inf"), 10**20, "1490000000123", None):
+    # 10**309: an int past what a float holds (math.isfinite raised OverflowError: HTTP 500)
+    for unusable in (True, float("nan"), float("inf"), 10**20, 10**309, "1490000000123", None):
         assert models.epoch_ms_timestamp(unusable) is None
 
 

@@ -692,6 +692,8 @@ UNUSABLE_TIMESTAMP_BODIES: Final = [
     make_body(None),
     b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": null}}',
     b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1563230663}}',
+    # A whole number past what a float holds: HTTP 500 before (OverflowError in the repair).
+    b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": 1' + b"0" * 400 + b"}}",
     b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "soon"}}',
     b'{"version": "1.0", "request": ["timestamp"]}',
     b'{"version": "1.0"}',

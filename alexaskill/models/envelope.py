@@ -238,9 +238,10 @@ def epoch_ms_timestamp(milliseconds: object) -> str | None:
     """
     if isinstance(milliseconds, bool) or not isinstance(milliseconds, int | float):
         return None
-    if not math.isfinite(milliseconds):
-        return None
     try:
+        # isfinite raises OverflowError for an int past a float's range (10**309): unusable too.
+        if not math.isfinite(milliseconds):
+            return None
         moment = datetime.datetime.fromtimestamp(milliseconds / 1000, datetime.UTC)
     except (OverflowError, OSError, ValueError):
         return None
