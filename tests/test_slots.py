@@ -373,7 +373,19 @@ def test_alexa_duration_keeps_years_and_months() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["P", "PT", "PT5", "P1.5", "PT10M ", "P-1D", "P1W1Y", "P" + "9" * 400 + ".5D"]
+    "raw",
+    # The last two: past a float's range ("PT9…9S", an int of 309 digits, raised OverflowError).
+    [
+        "P",
+        "PT",
+        "PT5",
+        "P1.5",
+        "PT10M ",
+        "P-1D",
+        "P1W1Y",
+        "P" + "9" * 400 + ".5D",
+        "PT" + "9" * 309 + "S",
+    ],
 )
 def test_alexa_duration_rejects(raw: str) -> None:
     assert convert(AlexaDuration, raw) is MISSING
@@ -387,6 +399,7 @@ def test_a_duration_too_long_for_a_timedelta_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="too long for a timedelta"):
         huge.to_timedelta()
     assert convert(datetime.timedelta, "P9999999999D") is MISSING
+    assert convert(datetime.timedelta, "PT" + "9" * 309 + "S") is MISSING
 
 
 # --- multiple-value slots ----------------------------------------------------------------------

@@ -302,7 +302,11 @@ def _parse_alexa_duration(raw: str) -> AlexaDuration | _Missing:
         parts = [_number(group) for group in match.groups()]
     except ValueError:  # more digits than int() accepts from a string
         return MISSING
-    if not all(math.isfinite(part) for part in parts):  # "P1000…0.5D": float("1e400") is inf
+    try:
+        # "P1000…0.5D": float("1e400") is inf; an int past a float's range raises OverflowError.
+        if not all(math.isfinite(part) for part in parts):
+            return MISSING
+    except OverflowError:
         return MISSING
     years, months, weeks, days, hours, minutes, seconds = parts
     return AlexaDuration(
