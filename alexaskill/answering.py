@@ -299,6 +299,14 @@ class Answering(Registration):
                 logger.exception("exception handler %s failed", handler.name)
                 self._tell(failure)
                 return Answer(self._apology_body(call), "handler_error")
+            except BaseException as escaped:
+                # sys.exit() and the like: the same bugs as in a handler (see _answer).
+                bug = _handler_bug(escaped)
+                if bug is None:
+                    raise
+                logger.error("exception handler %s failed", handler.name, exc_info=bug)
+                self._tell(bug)
+                return Answer(self._apology_body(call), "handler_error")
         if isinstance(exc, SlotError | PermissionRequired) and self._silent_reply(call) is None:
             if isinstance(exc, SlotError):
                 logger.info("%s; asking again", exc)

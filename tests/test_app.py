@@ -263,6 +263,44 @@ def test_a_handler_raising_a_base_exception_gets_the_apology(
     assert "IntentRequest Fail -> handler_error (200)" in caplog.text
 
 
+@pytest.mark.parametrize("place", ["exception handler", "after hook"])
+@pytest.mark.parametrize(
+    "fail_with", [_exit, GeneratorExit, _Custom], ids=["sys.exit", "GeneratorExit", "own"]
+)
+def test_a_base_exception_while_recovering_gets_the_apology(
+    caplog: pytest.LogCaptureFixture, place: str, fail_with: Any
+) -> None:
+    # The same bugs raised in an exception handler, or in an after-request hook run again for
+    # its reply, went past the apology: uvicorn answered 500 in plain text.
+    pki = TestPKI.default()
+    skill = Skill(SKILL_ID, verifier=pki.verifier())
+
+    @skill.intent("Fail")
+    def fail() -> Response:
+        raise ValueError("the first failure")
+
+    @skill.exception(ValueError)
+    def recover(exc: ValueError) -> Response:
+        if place == "exception handler":
+            raise fail_with()  # (sys.exit raises from within the call)
+        return speak("Recovered.")
+
+    @skill.after_request
+    def after(response: Response | None) -> Response | None:
+        if place == "after hook" and response is not None:
+            raise fail_with()
+        return response
+
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Fail")).encode()
+    with StarletteClient(skill, raise_server_exceptions=False) as http:
+        headers = {"Content-Type": "application/json", **pki.sign(body)}
+        with caplog.at_level(logging.INFO, logger="alexaskill"):
+            answer = http.post("/", content=body, headers=headers)
+    assert answer.status_code == 200
+    assert answer.json()["response"]["outputSpeech"]["text"].startswith("Sorry, something went")
+    assert "IntentRequest Fail -> handler_error (200)" in caplog.text
+
+
 def test_ctrl_c_on_the_main_thread_still_stops_the_program() -> None:
     # Where Python's own SIGINT handler is in place, a KeyboardInterrupt on the main thread may
     # be the user's Ctrl-C: it goes on up, as from any other code.
