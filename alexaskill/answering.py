@@ -307,7 +307,12 @@ class Answering(Registration):
                 logger.error("exception handler %s failed", handler.name, exc_info=bug)
                 self._tell(bug)
                 return Answer(self._apology_body(call), "handler_error")
-        if isinstance(exc, SlotError | PermissionRequired) and self._silent_reply(call) is None:
+        silent = self._silent_reply(call)
+        if isinstance(exc, SlotError) and silent is not None:
+            # A CanFulfillIntentRequest without the slot (Alexa's probes often come so): NO.
+            logger.info("%s; answered without it", exc)
+            return Answer(encode_response(silent), "slot_retry")
+        if isinstance(exc, SlotError | PermissionRequired) and silent is None:
             if isinstance(exc, SlotError):
                 logger.info("%s; asking again", exc)
                 request = call.envelope.request

@@ -222,6 +222,22 @@ def test_failing_can_fulfill_handler_answers_no_not_an_apology(
     assert "ZeroDivisionError" in caplog.text
 
 
+def test_a_required_slot_missing_from_a_can_fulfill_probe_is_no_handler_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Alexa's probes often come without the slot: answered NO with an INFO line, as an
+    # IntentRequest's missing slot is asked again. It was logged at ERROR as the handler's
+    # failure, and a TestClient (raise_handler_errors on) raised it.
+    skill = Skill(SKILL_ID)
+    skill.add_can_fulfill_handler("NeedsSlot", lambda city: can_fulfill("YES"))
+    with caplog.at_level(logging.INFO, logger="alexaskill"), TestClient(skill) as client:
+        missing = can_fulfill_request(client, "NeedsSlot")
+    assert missing.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
+    assert missing.handler_error is None
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "CanFulfillIntentRequest NeedsSlot -> slot_retry (200)" in caplog.text
+
+
 def test_can_fulfill_intent_answers_only_a_can_fulfill_request(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
