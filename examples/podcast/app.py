@@ -36,6 +36,7 @@ from alexaskill import (
     User,
     Validate,
     ask,
+    elicit_slot,
     speak,
 )
 from alexaskill.directives import AudioMetadata, AudioPlayer
@@ -157,7 +158,9 @@ LAST_NUMBER = int(EPISODES[-1].token.rsplit("-", 1)[1])
     },
 )
 def play_episode(user: User, number: int) -> Response:
-    # Alexa's dialog has checked the number: every episode from the first to the latest exists.
+    # Alexa's dialog checks the number first; a model uploaded without it would not.
+    if not FIRST_NUMBER <= number <= LAST_NUMBER:
+        return elicit_slot("number", "The episodes go from forty one to forty three. Which one?")
     episode = EPISODES[number - FIRST_NUMBER]
     return start(user, episode, say=f"Playing {episode.title}.")
 

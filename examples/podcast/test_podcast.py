@@ -249,3 +249,13 @@ def test_pause_resume_and_next_by_voice(listener: TestClient) -> None:
     assert stream(listener.say("skip"))["token"] == SECOND.token
     assert stream(listener.say("go back"))["token"] == FIRST.token
     assert listener.say("shuffle").speech == f"Sorry, I can't do that. {HELP}"
+
+
+@pytest.mark.parametrize("number", ["1", "40", "44"])
+def test_an_episode_that_does_not_exist_is_asked_for_again(client: TestClient, number: str) -> None:
+    # Alexa's dialog checks the number first, but a model uploaded without the dialog would let
+    # it through: 40 played episode 43 (a negative index), 1 and 44 were the apology.
+    result = client.intent("PlayEpisode", number=number, dialog_state="COMPLETED")
+    assert result.speech == "The episodes go from forty one to forty three. Which one?"
+    assert [directive["type"] for directive in result.directives] == ["Dialog.ElicitSlot"]
+    assert result.should_end_session is False
