@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs read; at run time, see _WHERE b
         PermissionRequired,
         RequestError,
         ResponseError,
+        RuleViolation,
         SignatureError,
         SkillError,
         SkillIdError,
@@ -198,6 +199,7 @@ __all__ = [
     "RequestError",
     "Response",
     "ResponseError",
+    "RuleViolation",
     "SQLiteStore",
     "Scope",
     "Season",
@@ -290,6 +292,7 @@ _MODULES: Final[dict[str, tuple[str, ...]]] = {
         "PermissionRequired",
         "RequestError",
         "ResponseError",
+        "RuleViolation",
         "SignatureError",
         "SkillError",
         "SkillIdError",
@@ -376,20 +379,23 @@ _MODULES: Final[dict[str, tuple[str, ...]]] = {
 _WHERE: Final = {name: module for module, names in _MODULES.items() for name in names}
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first use, and keep the name here from then on."""
-    import importlib
+# Type checkers read the imports above instead: a module `__getattr__` would make any name,
+# misspelt ones too, an `Any` for them.
+if not TYPE_CHECKING:
 
-    if name == "ssml":  # the submodule itself (`from . import ssml` would come back here)
-        return importlib.import_module(".ssml", __name__)
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'alexaskill' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        """Import a public name's module on first use, and keep the name here from then on."""
+        import importlib
 
+        if name == "ssml":  # the submodule itself (`from . import ssml` would come back here)
+            return importlib.import_module(".ssml", __name__)
+        module = _WHERE.get(name)
+        if module is None:
+            raise AttributeError(f"module 'alexaskill' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
 
-def __dir__() -> list[str]:
-    """The module's names, the public ones not imported yet included."""
-    return sorted({*globals(), *__all__})
+    def __dir__() -> list[str]:
+        """The module's names, the public ones not imported yet included."""
+        return sorted({*globals(), *__all__})

@@ -45,6 +45,11 @@ if TYPE_CHECKING:
 
     from .models import Envelope
 
+    # Moved to `alexaskill.settings` (see `_MOVED` below), still typed here.
+    from .settings import Settings as Settings
+    from .settings import configure_logging_if_unset as configure_logging_if_unset
+    from .settings import settings_from_env as settings_from_env
+
 __all__ = [
     "JsonFormatter",
     "configure_logging",
@@ -476,10 +481,14 @@ def _user(envelope: Envelope) -> str | None:
 _MOVED: Final = frozenset(("Settings", "configure_logging_if_unset", "settings_from_env"))
 
 
-def __getattr__(name: str) -> Any:
-    """The names that moved to `alexaskill.settings`, imported from there on first use."""
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import settings
+# Not for type checkers, which read the imports under TYPE_CHECKING: a module `__getattr__`
+# would make any name, misspelt ones too, an `Any` for them.
+if not TYPE_CHECKING:
 
-    return getattr(settings, name)
+    def __getattr__(name: str) -> Any:
+        """The names that moved to `alexaskill.settings`, imported from there on first use."""
+        if name not in _MOVED:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from . import settings
+
+        return getattr(settings, name)

@@ -77,12 +77,16 @@ _BUILDER = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    """Import the model builder on first use of one of its names."""
-    if name not in _BUILDER:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import builder
+# Not for type checkers, which read the imports under TYPE_CHECKING: a module `__getattr__`
+# would make any name, misspelt ones too, an `Any` for them.
+if not TYPE_CHECKING:
 
-    value = getattr(builder, name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        """Import the model builder on first use of one of its names."""
+        if name not in _BUILDER:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from . import builder
+
+        value = getattr(builder, name)
+        globals()[name] = value
+        return value

@@ -68,13 +68,17 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import a store's module on first use of its name."""
-    import importlib
+# Not for type checkers, which read the imports under TYPE_CHECKING: a module `__getattr__`
+# would make any name, misspelt ones too, an `Any` for them.
+if not TYPE_CHECKING:
 
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        """Import a store's module on first use of its name."""
+        import importlib
+
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value

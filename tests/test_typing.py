@@ -1,0 +1,110 @@
+"""What a skill's type checker says about its use of alexaskill (the package ships py.typed).
+
+Each snippet below is a small module of a skill; a line ending in ``# error`` must be reported
+by the checker, every other line must pass. All snippets go through one ``mypy --strict`` run
+(and one pyright run, where pyright is installed next to the interpreter: the test extra does
+not bring it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import alexaskill
+import alexaskill.interaction
+import alexaskill.logs
+import alexaskill.store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _import_all(module: object) -> str:
+    names = ", ".join(module.__all__)  # type: ignore[attr-defined]
+    return f"from {module.__name__} import {names}\n"  # type: ignore[attr-defined]
+
+
+SNIPPETS: dict[str, str] = {
+    # Every public name resolves, and nothing else does (no module `__getattr__` for checkers).
+    "exports": "".join(
+        _import_all(module)
+        for module in (alexaskill, alexaskill.interaction, alexaskill.logs, alexaskill.store)
+    )
+    + """
+import alexaskill
+from alexaskill import Skil  # error
+from alexaskill.interaction import build_model  # error
+from alexaskill.logs import configure_loging  # error
+from alexaskill.store import MemoryStor  # error
+from alexaskill.logs import settings_from_env
+
+alexaskill.Skil  # error
+skill_ids: int = settings_from_env().skill_ids  # error
+""",
+}
+
+
+def _expected(source: str) -> set[int]:
+    return {n for n, line in enumerate(source.splitlines(), 1) if line.endswith("# error")}
+
+
+@pytest.fixture(scope="module")
+def snippets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("snippets")
+    paths = {name: folder / f"snippet_{name}.py" for name in SNIPPETS}
+    for name, path in paths.items():
+        path.write_text(SNIPPETS[name])
+    return paths
+
+
+def _by_file(found: list[tuple[str, int]], paths: dict[str, Path]) -> dict[str, set[int]]:
+    names = {path.name: name for name, path in paths.items()}
+    lines: dict[str, set[int]] = {name: set() for name in paths}
+    for file, line in found:
+        lines[names[Path(file).name]].add(line)
+    return lines
+
+
+def test_mypy_reports_what_the_snippets_mark(snippets: dict[str, Path]) -> None:
+    config = ["--config-file", str(ROOT / "pyproject.toml"), "--no-error-summary"]
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", *config, *map(str, snippets.values())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode in (0, 1), run.stderr + run.stdout
+    found = [
+        (match[1], int(match[2]))
+        for match in re.finditer(r"^(.*?snippet_\w+\.py):(\d+): error:", run.stdout, re.M)
+    ]
+    reported = _by_file(found, snippets)
+    for name, source in SNIPPETS.items():
+        assert reported[name] == _expected(source), (name, run.stdout)
+
+
+def test_pyright_reports_what_the_snippets_mark(snippets: dict[str, Path]) -> None:
+    pyright = shutil.which("pyright", path=str(Path(sys.executable).parent))
+    if pyright is None:
+        pytest.skip("pyright is not installed next to the interpreter")
+    run = subprocess.run(
+        [pyright, "--outputjson", "--pythonpath", sys.executable, *map(str, snippets.values())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    diagnostics = json.loads(run.stdout)["generalDiagnostics"]
+    found = [
+        (d["file"], d["range"]["start"]["line"] + 1)
+        for d in diagnostics
+        if d["severity"] == "error"
+    ]
+    reported = _by_file(found, snippets)
+    for name, source in SNIPPETS.items():
+        assert reported[name] == _expected(source), (name, diagnostics)
