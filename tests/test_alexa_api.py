@@ -641,6 +641,23 @@ def test_a_def_handler_calls_the_api_with_call_sync(
     assert skill_client(skill, given_name="Ada").launch().speech == "Hello Ada"
 
 
+def test_call_sync_passes_keyword_arguments_on(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Shop")
+    def shop(api: AlexaApi) -> Response:
+        owned = api.call_sync(api.in_skill_products, entitled=True)
+        reminder = api.call_sync(api.create_reminder, "Stretch", after=dt.timedelta(minutes=5))
+        return speak(f"own {[p.name for p in owned]}, {reminder.status}")
+
+    result = skill_client(skill, in_skill_products=PRODUCTS).intent("Shop")
+    assert result.speech == "own ['Premium forecasts'], ON"
+    assert result.api_calls[0].query == {"entitled": "ENTITLED"}
+    assert result.api_calls[1].body["trigger"]["offsetInSeconds"] == 300
+
+
 def test_call_sync_outside_a_worker_thread_is_a_runtime_error() -> None:
     api = AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Ask"))))
     with pytest.raises(RuntimeError):

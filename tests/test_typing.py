@@ -47,6 +47,23 @@ from alexaskill.logs import settings_from_env
 alexaskill.Skil  # error
 skill_ids: int = settings_from_env().skill_ids  # error
 """,
+    # A def handler calls a service method with its keyword arguments, checked.
+    "call_sync": """
+import datetime as dt
+
+from alexaskill import AlexaApi, InSkillProduct, Reminder
+
+
+def handler(api: AlexaApi) -> None:
+    owned: list[InSkillProduct] = api.call_sync(api.in_skill_products, entitled=True)
+    later = dt.timedelta(minutes=5)
+    reminder: Reminder = api.call_sync(api.create_reminder, "Stretch", after=later)
+    name: str | None = api.call_sync(api.given_name)
+    api.call_sync(api.in_skill_products, entitled="yes")  # error
+    api.call_sync(api.in_skill_products, entiteld=True)  # error
+    api.call_sync(api.given_name, "Ada")  # error
+    wrong: int = api.call_sync(api.given_name)  # error
+""",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
 from ..alexa_api import check_endpoint, read_answer, send
 from ..exceptions import AlexaApiError
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["API_TIMEOUT", "RequestApi"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 #: Seconds one call to Alexa's service APIs may take in all before it is given up.
 API_TIMEOUT: Final = 2.0
@@ -65,21 +66,28 @@ class RequestApi:
         context = self._envelope.context
         return None if context is None else context.system
 
-    def call_sync(self, method: Callable[..., Coroutine[Any, Any, T]], /, *args: Any) -> T:
+    def call_sync(
+        self, method: Callable[P, Coroutine[Any, Any, T]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """From a ``def`` handler: run one of these coroutine methods and return its result.
 
-        ``name = api.call_sync(api.given_name)``. A ``def`` handler runs in a worker thread;
-        the call runs on the app's event loop meanwhile. `RuntimeError` in any other thread.
+        ``name = api.call_sync(api.given_name)``,
+        ``api.call_sync(api.in_skill_products, entitled=True)``. A ``def`` handler runs in a
+        worker thread; the call runs on the app's event loop meanwhile. `RuntimeError` in any
+        other thread.
         """
+        from functools import partial
+
         from ..threads import run_in_loop
 
+        call = partial(method, *args, **kwargs)
         try:
-            return run_in_loop(method, *args)
+            return run_in_loop(call)
         except RuntimeError:  # not one of alexaskill's threads: an anyio worker thread, maybe
             pass
         import anyio.from_thread
 
-        return anyio.from_thread.run(method, *args)
+        return anyio.from_thread.run(call)
 
     # --- the one way out -----------------------------------------------------------------------
 
