@@ -211,12 +211,45 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
 
 
 def _signature(func: Callable[..., Any]) -> inspect.Signature:
-    """``func``'s signature, its annotations evaluated; `ConfigurationError` naming ``func`` if
-    they can't be (a name not defined, say)."""
+    """``func``'s signature, its parameters' annotations evaluated; `ConfigurationError` naming
+    ``func`` if they can't be (a name not defined, say).
+
+    A return annotation that can't be evaluated is left out: injection does not need it, and
+    ``-> Response`` may name a type imported under ``TYPE_CHECKING`` only.
+    """
     try:
         return inspect.signature(func, eval_str=True)
+    except (NameError, TypeError, SyntaxError):
+        pass
+    try:
+        signature = inspect.signature(func)
+        names = _globals_of(func)
+        parameters = [
+            param.replace(annotation=_evaluated(param.annotation, names))
+            for param in signature.parameters.values()
+        ]
     except (NameError, TypeError, SyntaxError) as exc:
         raise ConfigurationError(f"{_describe(func)}: cannot read its signature: {exc}") from exc
+    return signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
+
+
+def _globals_of(func: Callable[..., Any]) -> dict[str, Any]:
+    """The names ``func``'s string annotations are evaluated in, as `inspect.signature` finds
+    them (a wrapper's wrapped function, a partial's function, an instance's ``__call__``)."""
+    call = getattr(type(func), "__call__", None)  # noqa: B004
+    for candidate in (func, getattr(func, "func", None), call):
+        if candidate is not None:
+            found = getattr(inspect.unwrap(candidate), "__globals__", None)
+            if isinstance(found, dict):
+                return found
+    return {}
+
+
+def _evaluated(annotation: Any, names: dict[str, Any]) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    # As inspect.signature(eval_str=True) does it.
+    return eval(annotation, names, None)  # noqa: S307
 
 
 def analyse(

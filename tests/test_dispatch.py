@@ -324,3 +324,24 @@ def test_exception_handlers_are_found_by_class_hierarchy() -> None:
         skill.exception(LookupError)(lambda exc: None)
     with pytest.raises(ConfigurationError, match="not an exception type"):
         skill.exception(int)(lambda exc: None)  # type: ignore[arg-type]
+
+
+def test_a_return_annotation_imported_for_type_checkers_only_is_left_alone() -> None:
+    # `-> Response` with Response imported under TYPE_CHECKING: injection reads the parameters'
+    # annotations, not the return's, which was evaluated too and failed registration.
+    module: dict[str, Any] = {}
+    exec(
+        "from __future__ import annotations\n"
+        "from typing import TYPE_CHECKING\n"
+        "from alexaskill import Session, speak\n"
+        "if TYPE_CHECKING:\n"
+        "    from alexaskill import Response\n"
+        "def weather(session: Session, city: str | None = None) -> Response:\n"
+        "    return speak(city or 'Where?')\n",
+        module,
+    )
+    skill = Skill(SKILL_ID)
+    skill.intent("GetWeather")(module["weather"])
+    _, arguments = run(skill, factory.intent("GetWeather", city="Paris"))
+    assert arguments["city"] == "Paris"
+    assert isinstance(arguments["session"], Session)
