@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .builtin_intents import check_builtin_intent
 from .dialog_model import DialogSlot
@@ -31,7 +31,14 @@ __all__ = ["Registration", "ServiceMakers"]
 
 logger = logging.getLogger("alexaskill")
 
-F = TypeVar("F", bound=Callable[..., Any])
+#: What a handler or hook returns (an ``async def`` one, when awaited): a reply, or None.
+_Reply = Response | None
+#: A handler or hook: the decorators give it back unchanged, and refuse (for type checkers) one
+#: annotated to return anything else, a str say.
+F = TypeVar("F", bound=Callable[..., _Reply | Awaitable[_Reply]])
+E = TypeVar("E", bound=BaseException)
+P = ParamSpec("P")
+R = TypeVar("R", bound=_Reply | Awaitable[_Reply])
 
 #: A service's ``create`` and ``finish`` (see `Registration.add_service`).
 ServiceMakers = tuple[Callable[[Call], Awaitable[Any]], Callable[[Any], Awaitable[None]] | None]
@@ -245,7 +252,9 @@ class Registration:
 
         return register
 
-    def exception(self, exc_type: type[BaseException]) -> Callable[[F], F]:
+    def exception(
+        self, exc_type: type[E]
+    ) -> Callable[[Callable[Concatenate[E, P], R]], Callable[Concatenate[E, P], R]]:
         """Decorator: answer with ``func(exc, …)`` when a handler raises ``exc_type``."""
         if not isinstance(exc_type, type) and callable(exc_type):
             raise ConfigurationError(
@@ -253,7 +262,7 @@ class Registration:
                 "@skill.exception(ValueError)"
             )
 
-        def register(func: F) -> F:
+        def register(func: Callable[Concatenate[E, P], R]) -> Callable[Concatenate[E, P], R]:
             self.add_exception_handler(exc_type, func)
             return func
 

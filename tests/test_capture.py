@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from alexaskill import Skill, speak
+from alexaskill import Response, Skill, speak
 from alexaskill.capture import CAPTURE_LIMIT, RequestCapture, load_capture
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
@@ -17,7 +17,7 @@ def make_skill(directory: Path) -> Skill:
     skill = Skill(DEFAULT_SKILL_ID, capture_dir=directory)
 
     @skill.launch
-    def launch() -> object:
+    def launch() -> Response:
         return speak("hello")
 
     return skill

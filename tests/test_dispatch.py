@@ -323,7 +323,7 @@ def test_exception_handlers_are_found_by_class_hierarchy() -> None:
     with pytest.raises(ConfigurationError, match="already has a handler"):
         skill.exception(LookupError)(lambda exc: None)
     with pytest.raises(ConfigurationError, match="not an exception type"):
-        skill.exception(int)(lambda exc: None)  # type: ignore[arg-type]
+        skill.exception(int)(lambda exc: None)  # type: ignore[type-var]
 
 
 def test_a_return_annotation_imported_for_type_checkers_only_is_left_alone() -> None:

@@ -383,14 +383,14 @@ def test_playback_controller_pause_stops_without_speech(caplog: pytest.LogCaptur
 
 def test_failures_on_audio_requests_are_silent(caplog: pytest.LogCaptureFixture) -> None:
     skill = Skill(SKILL_ID)
-    skill.on("AudioPlayer.PlaybackFailed")(lambda: 1 / 0)
+    skill.on("AudioPlayer.PlaybackFailed")(lambda: 1 / 0)  # type: ignore[type-var]
     skill.on("System.ExceptionEncountered")(lambda: speak("Oops"))
 
     @skill.exception(KeyError)
     def on_key(exc: KeyError) -> Response:
         return speak("A key was missing", directives=[AudioPlayer.Stop()])
 
-    skill.on("AudioPlayer.PlaybackStopped")(lambda: {"present": 1}["missing"])
+    skill.on("AudioPlayer.PlaybackStopped")(lambda: {"present": 1}["missing"])  # type: ignore[type-var]
     with TestClient(skill, raise_handler_errors=False) as client:
         failed = client.send("AudioPlayer.PlaybackFailed", token="ep-42")
         exception = client.send("System.ExceptionEncountered", error={"type": "INVALID_RESPONSE"})

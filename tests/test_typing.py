@@ -64,6 +64,116 @@ def handler(api: AlexaApi) -> None:
     api.call_sync(api.given_name, "Ada")  # error
     wrong: int = api.call_sync(api.given_name)  # error
 """,
+    # The decorators take handlers that return a Response or None, and nothing else.
+    "decorators": """
+from typing import Any
+
+from alexaskill import (
+    Response,
+    Session,
+    Skill,
+    SlotError,
+    blocking,
+    can_fulfill,
+    empty,
+    speak,
+)
+
+skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+
+@skill.launch
+def launch() -> Response:
+    return speak("Hello.")
+
+
+@skill.intent("Weather")
+async def weather(city: str | None = None) -> Response | None:
+    return None if city is None else speak(city)
+
+
+@skill.intent("Unannotated")
+def unannotated(name: str = "world"):  # type: ignore[no-untyped-def]
+    return speak(name)
+
+
+@skill.intent("Blocking")
+@blocking
+def slow() -> Response:
+    return empty()
+
+
+@skill.can_fulfill("Weather")
+def can_weather() -> Response:
+    return can_fulfill("YES")
+
+
+@skill.session_ended
+def ended() -> None: ...
+
+
+@skill.fallback
+async def fallback() -> Response:
+    return speak("Sorry?")
+
+
+@skill.on("AudioPlayer.PlaybackStarted")
+def started() -> Response:
+    return empty()
+
+
+@skill.before_request
+def before(session: Session) -> None: ...
+
+
+@skill.after_request
+async def after(response: Response) -> Response | None:
+    return response
+
+
+@skill.exception(SlotError)
+def slot_error(exc: SlotError, session: Session) -> Response:
+    return speak(str(exc))
+
+
+@skill.exception(SlotError)
+async def wider(exc: Exception) -> Response:
+    return speak(str(exc))
+
+
+@skill.exception(SlotError)
+def untyped(exc, session: Session):  # type: ignore[no-untyped-def]
+    return speak(str(exc))
+
+
+launch_again: Response = launch()
+slot_error(SlotError("city", None), Session())
+
+
+@skill.intent("Text")  # error
+def text() -> str:
+    return "Hello."
+
+
+@skill.intent("Number")  # error
+async def number() -> int:
+    return 42
+
+
+@skill.launch  # error
+def data() -> dict[str, Any]:
+    return {}
+
+
+@skill.before_request  # error
+def before_text() -> str:
+    return ""
+
+
+@skill.exception(SlotError)  # error
+def other_error(exc: KeyError) -> Response:
+    return speak(str(exc))
+""",
 }
 
 
