@@ -9,6 +9,8 @@ annotation by `alexaskill.slots`. Answering a request is then one call per param
 from __future__ import annotations
 
 import inspect
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -29,6 +31,7 @@ from .models import (
     User,
 )
 from .pace import Pace
+from .responses.response import Response
 
 __all__ = ["Call", "Getter", "Handler", "HandlerKey", "Hook", "analyse"]
 
@@ -233,6 +236,21 @@ def _signature(func: Callable[..., Any]) -> inspect.Signature:
     return signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
 
 
+def _check_returns(where: str, annotation: Any) -> None:
+    """Refuse a return annotation that is clearly neither a Response nor None (``-> str``)."""
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    for member in typing.get_args(annotation) if union else (annotation,):
+        cls = typing.get_origin(member) or member
+        # Any, a TypeVar, NoReturn, a string left unevaluated, …: not clearly wrong.
+        if not isinstance(cls, type) or cls in (Any, object, type(None), inspect.Signature.empty):
+            continue
+        if not issubclass(cls, Response):
+            raise ConfigurationError(
+                f"{where}: annotated to return {inspect.formatannotation(annotation)}; a handler "
+                "returns a Response (from speak(), ask(), …) or None"
+            )
+
+
 def _globals_of(func: Callable[..., Any]) -> dict[str, Any]:
     """The names ``func``'s string annotations are evaluated in, as `inspect.signature` finds
     them (a wrapper's wrapped function, a partial's function, an instance's ``__call__``)."""
@@ -271,6 +289,7 @@ def analyse(
     if not callable(func):
         raise ConfigurationError(f"{where} is not callable")
     signature = _signature(func)
+    _check_returns(where, signature.return_annotation)
     can_have_slots = any(issubclass(cls, _INTENT_CLASSES) for cls in request_classes) or (
         Request in request_classes
     )

@@ -345,3 +345,46 @@ def test_a_return_annotation_imported_for_type_checkers_only_is_left_alone() -> 
     _, arguments = run(skill, factory.intent("GetWeather", city="Paris"))
     assert arguments["city"] == "Paris"
     assert isinstance(arguments["session"], Session)
+
+
+def _returning(annotation: str, *, is_async: bool = False) -> Any:
+    module: dict[str, Any] = {"__name__": "skill"}
+    exec(
+        "from __future__ import annotations\n"
+        "from typing import Any, NoReturn, Optional, TypeVar\n"
+        "from alexaskill import Response, empty\n"
+        "T = TypeVar('T')\n"
+        f"{'async ' if is_async else ''}def handler() -> {annotation}:\n"
+        "    return empty()\n",
+        module,
+    )
+    return module["handler"]
+
+
+@pytest.mark.parametrize(
+    "annotation", ["str", "int", "dict[str, Any]", "Response | str", "Optional[list[Response]]"]
+)
+def test_a_handler_annotated_to_return_something_else_is_refused(annotation: str) -> None:
+    skill = Skill(SKILL_ID)
+    refused = r"skill\.handler: annotated to return .+; a handler returns a Response"
+    with pytest.raises(ConfigurationError, match=refused):
+        skill.add_intent_handler("A", _returning(annotation))
+    with pytest.raises(ConfigurationError, match=refused):
+        skill.add_intent_handler("A", _returning(annotation, is_async=True))
+    with pytest.raises(ConfigurationError, match=refused):
+        skill.add_before_request(_returning(annotation))
+    assert not skill.registry.handlers
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [
+        *("Response", "Response | None", "Optional[Response]", "None", "Any", "object"),
+        *("NoReturn", "T", "'Response'", "Undefined"),
+    ],
+)
+def test_a_handler_annotated_to_return_a_response_or_none_is_taken(annotation: str) -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("A", _returning(annotation))
+    skill.add_intent_handler("B", _returning(annotation, is_async=True))
+    skill.add_after_request(_returning(annotation))
