@@ -8,7 +8,9 @@ name) and one call per parameter.
 
 from __future__ import annotations
 
+import inspect
 import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -94,15 +96,16 @@ class Registry:
             raise ConfigurationError(
                 f"{_describe(func)}: {exc_type.__name__} already has a handler, {existing.name}"
             )
-        first = next(iter(_signature(func).parameters), None)
+        first = next(iter(_signature(func).parameters.values()), None)
         if first is None:
             raise ConfigurationError(
                 f"{_describe(func)}: an exception handler takes the exception as first parameter"
             )
+        _check_exception_parameter(func, first, exc_type)
         handler = analyse(
             func,
             (Request,),
-            extra={first: lambda call: call.exception},
+            extra={first.name: lambda call: call.exception},
             service_types=self.service_types,
         )
         # Never on the loop's thread (alexaskill.pace): quick for one error, an exception handler
@@ -186,3 +189,25 @@ class Registry:
             if handler is not None or cls is stop_at:
                 return handler
         return None
+
+
+def _check_exception_parameter(
+    func: Callable[..., Any], param: inspect.Parameter, exc_type: type[BaseException]
+) -> None:
+    """Refuse an exception parameter annotated with a type ``exc_type`` is not a subclass of: it
+    gets the exception whatever its annotation (a `Session`, a `KeyError` for `LookupError`)."""
+    annotation = param.annotation
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    members = typing.get_args(annotation) if union else (annotation,)
+    classes = [typing.get_origin(m) or m for m in members if m is not type(None)]
+    if not all(isinstance(cls, type) for cls in classes) or Any in classes:
+        return  # Any, a TypeVar, a string left unevaluated, no annotation: not clearly wrong
+    if annotation is param.empty or any(issubclass(exc_type, cls) for cls in classes):
+        return
+    name = exc_type.__name__
+    given = getattr(annotation, "__qualname__", None) or inspect.formatannotation(annotation)
+    raise ConfigurationError(
+        f"{_describe(func)}: its first parameter {param.name!r} ({given}) receives the "
+        f"{name}: annotate it {name} or a base class of it; the exception comes first "
+        f"(def handler(exc: {name}, …))"
+    )

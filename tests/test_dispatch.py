@@ -388,3 +388,46 @@ def test_a_handler_annotated_to_return_a_response_or_none_is_taken(annotation: s
     skill.add_intent_handler("A", _returning(annotation))
     skill.add_intent_handler("B", _returning(annotation, is_async=True))
     skill.add_after_request(_returning(annotation))
+
+
+def test_an_exception_parameter_that_does_not_fit_the_exception_is_refused() -> None:
+    # The exception goes to the first parameter whatever its annotation: a KeyError handler
+    # registered for LookupError would get IndexErrors, a Session one every error.
+    skill = Skill(SKILL_ID)
+
+    def narrower(exc: KeyError) -> None: ...
+
+    def other(exc: ValueError | TypeError) -> None: ...
+
+    def session_first(session: Session, exc: LookupError) -> None: ...
+
+    with pytest.raises(ConfigurationError, match=r"narrower: its first parameter 'exc' \(KeyError"):
+        skill.add_exception_handler(LookupError, narrower)
+    with pytest.raises(ConfigurationError, match="other: its first parameter 'exc'"):
+        skill.add_exception_handler(LookupError, other)
+    with pytest.raises(ConfigurationError, match=r"session_first: .*'session' \(Session\)"):
+        skill.add_exception_handler(LookupError, session_first)
+    assert skill.registry.exception_handler(KeyError()) is None
+
+
+def test_an_exception_parameter_that_fits_the_exception_is_taken() -> None:
+    skill = Skill(SKILL_ID)
+
+    def same(exc: KeyError) -> None: ...
+
+    def base(exc: Exception, session: Session) -> None: ...
+
+    def either(exc: ValueError | LookupError) -> None: ...
+
+    def optional(exc: ArithmeticError | None) -> None: ...
+
+    def anything(exc: Any) -> None: ...
+
+    def unannotated(exc) -> None: ...  # type: ignore[no-untyped-def]
+
+    skill.add_exception_handler(KeyError, same)
+    skill.add_exception_handler(RuntimeError, base)
+    skill.add_exception_handler(IndexError, either)
+    skill.add_exception_handler(ZeroDivisionError, optional)
+    skill.add_exception_handler(TypeError, anything)
+    skill.add_exception_handler(OSError, unannotated)
