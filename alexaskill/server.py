@@ -489,8 +489,11 @@ if _HttpTools is not None:
             self._whole_body_endpoint = whole_body_endpoint(self.app, access_log=self.access_log)
             super().connection_made(transport)
 
+
+# For type checkers a class to subclass (`class Protocol(HttpProtocol)`), not a variable.
+if TYPE_CHECKING or _HttpTools is not None:
     #: The protocol ``--http auto`` would pick, bounded: httptools if installed, else h11.
-    HttpProtocol: type[_Bounded] = HttpToolsProtocol
+    HttpProtocol = HttpToolsProtocol
 else:  # pragma: no cover - the test extra installs httptools
-    HttpToolsProtocol = None  # type: ignore[assignment, misc]
+    HttpToolsProtocol = None
     HttpProtocol = H11Protocol

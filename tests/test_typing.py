@@ -64,6 +64,23 @@ def handler(api: AlexaApi) -> None:
     api.call_sync(api.given_name, "Ada")  # error
     wrong: int = api.call_sync(api.given_name)  # error
 """,
+    # README's server protocol with other limits: a class to subclass.
+    "server": """
+from alexaskill.server import H11Protocol, HttpProtocol
+
+
+class Protocol(HttpProtocol):
+    header_timeout = 10.0
+    max_header_size = 32 * 1024
+
+
+class Slow(H11Protocol):
+    write_timeout = 30.0
+
+
+class Wrong(HttpProtocol):
+    header_timeout = "10"  # error
+""",
     # The decorators take handlers that return a Response or None, and nothing else.
     "decorators": """
 from typing import Any
