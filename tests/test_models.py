@@ -39,6 +39,7 @@ from alexaskill.models import (
     SlotValue,
     System,
     SystemExceptionRequest,
+    User,
     decode_envelope,
     request_class,
 )
@@ -1044,6 +1045,27 @@ def test_every_documented_field_is_reachable() -> None:
         "True | False | False | amzn1.alexa.endpoint.did.abc | ['aplext:backstack:10'] | "
         "exp-1/T1 | True | 3A233D2B-B22E-42D0 | widget://x | PARKED | False"
     )
+
+
+def test_a_user_without_permissions_has_granted_none() -> None:
+    # The test client's requests carry no permissions (user.permissions is None), as do those
+    # of a user who never saw the consent card: user.granted() is False, no AttributeError.
+    from alexaskill import Skill, speak
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch(user: User) -> Any:
+        return speak(f"{user.granted('alexa::profile:email:read')}")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "False"
+    granted = models.Scope(status="GRANTED")
+    permissions = models.Permissions(scopes={"alexa::profile:email:read": granted})
+    assert User(permissions=permissions).granted("alexa::profile:email:read")
+    assert not User(permissions=permissions).granted("alexa::profile:name:read")
+    assert not User(permissions=models.Permissions()).granted("alexa::profile:email:read")
 
 
 def test_raw_is_decoded_from_the_body_only_when_read() -> None:

@@ -88,6 +88,11 @@ class User(_Model, kw_only=True):
     access_token: str | None = None
     permissions: Permissions | None = None
 
+    def granted(self, scope: str) -> bool:
+        """Whether the user granted ``scope``: False too when the request carries no
+        permissions (the user never saw a consent card, say)."""
+        return self.permissions is not None and self.permissions.granted(scope)
+
     def __repr__(self) -> str:
         return _masked(self, frozenset(("access_token",)), {"user_id": "user"})
 
