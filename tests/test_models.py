@@ -1213,3 +1213,18 @@ def test_the_printed_form_shows_no_token_and_no_whole_user_id() -> None:
     system_user = decoded.context.system.user
     assert system_user is not None and system_user.user_id == user_id
     assert repr(models.User()) == "User(user_id='', access_token=None, permissions=None)"
+
+
+def test_a_state_amazon_adds_still_decodes() -> None:
+    # dialog_state and confirmation_status are Literals for type checkers only.
+    data = load_json("IntentRequest.GetWeather")
+    data["request"]["dialogState"] = "SUSPENDED"
+    data["request"]["intent"]["confirmationStatus"] = "MAYBE"
+    for slot in data["request"]["intent"].get("slots", {}).values():
+        slot["confirmationStatus"] = "MAYBE"
+    request = decode_envelope(json.dumps(data).encode()).request
+    assert isinstance(request, IntentRequest)
+    assert request.dialog_state == "SUSPENDED"  # type: ignore[comparison-overlap]
+    assert request.intent.confirmation_status == "MAYBE"
+    assert request.intent.slots
+    assert {slot.confirmation_status for slot in request.intent.slots.values()} == {"MAYBE"}

@@ -64,6 +64,23 @@ def handler(api: AlexaApi) -> None:
     api.call_sync(api.given_name, "Ada")  # error
     wrong: int = api.call_sync(api.given_name)  # error
 """,
+    # The states Amazon documents are Literals for checkers (str at run time).
+    "literals": """
+from typing import Literal
+
+from alexaskill import CanFulfillIntentRequest, Intent, IntentRequest, Slot
+
+
+def states(request: IntentRequest, probe: CanFulfillIntentRequest, slot: Slot) -> None:
+    state: Literal["STARTED", "IN_PROGRESS", "COMPLETED"] | None = request.dialog_state
+    probed: Literal["STARTED", "IN_PROGRESS", "COMPLETED"] | None = probe.dialog_state
+    said: Literal["NONE", "CONFIRMED", "DENIED"] = slot.confirmation_status
+    meant: Literal["NONE", "CONFIRMED", "DENIED"] = request.intent.confirmation_status
+    Intent(name="Book", confirmation_status="CONFIRMED")
+    Intent(name="Book", confirmation_status="YES")  # error
+    Slot(name="city", confirmation_status="DENIED")
+    IntentRequest(request_id="r", dialog_state="IN_PROGRES")  # error
+""",
     # README's server protocol with other limits: a class to subclass.
     "server": """
 from alexaskill.server import H11Protocol, HttpProtocol

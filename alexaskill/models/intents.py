@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
 from .context import _Model
+
+#: ``confirmationStatus``, as Amazon documents it. For type checkers only: at run time a str, so
+#: that a value Amazon adds still decodes.
+ConfirmationStatus = Literal["NONE", "CONFIRMED", "DENIED"]
+#: ``dialogState``, as Amazon documents it (a str at run time too).
+DialogState = Literal["STARTED", "IN_PROGRESS", "COMPLETED"]
 
 __all__ = [
     "Intent",
@@ -136,7 +142,7 @@ class Slot(_Model, kw_only=True):
     name: str = ""
     value: str | None = None
     if TYPE_CHECKING:
-        confirmation_status: str = "NONE"
+        confirmation_status: ConfirmationStatus = "NONE"
     else:
         # Old requests leave confirmationStatus out; an explicit null means the same.
         confirmation_status: str | None = "NONE"
@@ -230,7 +236,7 @@ class Intent(_Model, kw_only=True):
 
     name: str = ""
     if TYPE_CHECKING:
-        confirmation_status: str = "NONE"
+        confirmation_status: ConfirmationStatus = "NONE"
     else:
         confirmation_status: str | None = "NONE"
     slots: dict[str, Slot] | None = None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
 
 from .context import AudioPlayerState, _Model
-from .intents import Intent
+from .intents import DialogState, Intent
 
 __all__ = [
     "AlexaSkillEventRequest",
@@ -83,7 +83,10 @@ class IntentRequest(Request, kw_only=True):
     types = ("IntentRequest",)
 
     intent: Intent = msgspec.field(default_factory=Intent)
-    dialog_state: str | None = None
+    if TYPE_CHECKING:
+        dialog_state: DialogState | None = None
+    else:
+        dialog_state: str | None = None  # (see DialogState)
 
 
 class CanFulfillIntentRequest(Request, kw_only=True):
@@ -92,7 +95,10 @@ class CanFulfillIntentRequest(Request, kw_only=True):
     types = ("CanFulfillIntentRequest",)
 
     intent: Intent = msgspec.field(default_factory=Intent)
-    dialog_state: str | None = None
+    if TYPE_CHECKING:
+        dialog_state: DialogState | None = None
+    else:
+        dialog_state: str | None = None  # (see DialogState)
 
 
 class SessionEndedRequest(Request, kw_only=True):
