@@ -49,6 +49,7 @@ __all__ = [
     "BUSY_WARNING_EVERY",
     "IDLE_SECONDS",
     "MAX_WORKERS",
+    "NotAWorkerThread",
     "WorkerPool",
     "run_in_loop",
     "run_sync",
@@ -301,12 +302,16 @@ async def run_sync(func: Callable[..., T], kwargs: dict[str, Any], pace: Pace | 
     return await _POOL.run(func, kwargs, pace)
 
 
+class NotAWorkerThread(RuntimeError):
+    """`run_in_loop` called from a thread that is not one of `run_sync`'s."""
+
+
 def run_in_loop(func: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
     """From a worker thread of `run_sync`: run ``func(*args)`` on the event loop, wait for it.
 
-    `RuntimeError` in any other thread.
+    `NotAWorkerThread` (a `RuntimeError`) in any other thread; what ``func`` raises otherwise.
     """
     loop: asyncio.AbstractEventLoop | None = getattr(_here, "loop", None)
     if loop is None:
-        raise RuntimeError("not in a worker thread of alexaskill.threads")
+        raise NotAWorkerThread("not in a worker thread of alexaskill.threads")
     return asyncio.run_coroutine_threadsafe(func(*args), loop).result()

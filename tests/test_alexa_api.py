@@ -658,6 +658,29 @@ def test_call_sync_passes_keyword_arguments_on(
     assert result.api_calls[1].body["trigger"]["offsetInSeconds"] == 300
 
 
+def test_a_runtime_error_of_the_called_method_reaches_the_handler(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # call_sync took any RuntimeError for "not alexaskill's thread" and tried anyio's way next,
+    # whose own RuntimeError ("only from an AnyIO worker thread") replaced the method's.
+    skill = Skill(SKILL_ID)
+    calls = []
+
+    async def failing() -> str:
+        calls.append(1)
+        raise RuntimeError("the method's own")
+
+    @skill.launch
+    def launch(api: AlexaApi) -> Response:
+        try:
+            return speak(api.call_sync(failing))
+        except RuntimeError as exc:
+            return speak(str(exc))
+
+    assert skill_client(skill).launch().speech == "the method's own"
+    assert calls == [1]
+
+
 def test_call_sync_outside_a_worker_thread_is_a_runtime_error() -> None:
     api = AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Ask"))))
     with pytest.raises(RuntimeError):

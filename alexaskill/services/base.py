@@ -78,13 +78,13 @@ class RequestApi:
         """
         from functools import partial
 
-        from ..threads import run_in_loop
+        from ..threads import NotAWorkerThread, run_in_loop
 
         call = partial(method, *args, **kwargs)
         try:
             return run_in_loop(call)
-        except RuntimeError:  # not one of alexaskill's threads: an anyio worker thread, maybe
-            pass
+        except NotAWorkerThread:  # an anyio worker thread, maybe (a RuntimeError of the
+            pass  # method's own goes to the caller: it must not be tried again anyio's way)
         import anyio.from_thread
 
         return anyio.from_thread.run(call)
