@@ -217,7 +217,9 @@ class Skill(Serving):
         """
         from .mounting import SkillMount
 
-        return SkillMount(path, self, name=name)
+        mount = SkillMount(path, self, name=name)
+        self._start_mounted(path)  # now: a host app runs no lifespan of the skill's
+        return mount
 
     @property
     def lambda_handler(self) -> LambdaHandler:

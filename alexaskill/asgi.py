@@ -58,6 +58,10 @@ class Serving(DeadlineAnswering):
     capture: RequestCapture | None
     store: Store
     _app: ASGIApp | None
+    #: Why the app could not be built at a first request (no lifespan): answered to each.
+    _start_failure: Exception | None = None
+    #: The path of the host app the skill is mounted under (`_start_mounted`), or "".
+    _mounted_at: str = ""
     #: Refusal kind to [when its warning was written, refusals of that kind unsaid since].
     _refusals_said: dict[str, list[float]]
     _endpoint: _Endpoint
@@ -69,15 +73,26 @@ class Serving(DeadlineAnswering):
         """Serve the skill as an ASGI app (``uvicorn app:skill``)."""
         app = self._app
         if app is None:
-            try:
-                app = self._app = self._build()
-            except Exception as exc:
-                if scope["type"] != "lifespan":
-                    raise
-                # Said as the lifespan's failure, so that uvicorn stops: an exception here would
-                # make it take the app for one without a lifespan (``--lifespan auto``) and
-                # serve, every request a 500.
-                await _startup_failed(receive, send, exc)
+            if self._start_failure is None:
+                try:
+                    app = self._app = self._build()
+                except Exception as exc:
+                    if scope["type"] == "lifespan":
+                        # Said as the lifespan's failure, so that uvicorn stops: an exception
+                        # here would make it take the app for one without a lifespan
+                        # (``--lifespan auto``) and serve, every request a 500.
+                        await _startup_failed(receive, send, exc)
+                        return
+                    # No lifespan (``--lifespan off``, Starlette's own Mount): said once, and
+                    # every request answered in JSON, not with a traceback each.
+                    self._start_failure = exc
+                    logger.error(
+                        "%s could not start: every request is answered HTTP 500",
+                        self._name(),
+                        exc_info=exc,
+                    )
+            if app is None:
+                await _not_started(scope, send)
                 return
         if scope["type"] == "http" and scope["method"] == "POST":
             # Alexa's POSTs skip Starlette's middleware and router (5-7 µs a request): the
@@ -91,6 +106,39 @@ class Serving(DeadlineAnswering):
                 return
         await app(scope, receive, send)
 
+    def _start_mounted(self, path: str) -> None:
+        """Start the skill now, served under ``path`` of a host app (`Skill.mount`).
+
+        A host app runs no lifespan of its skills': started here, at the host app's import, a
+        setting that does not parse fails there, and what is switched off is said at start.
+        """
+        if self._app is None:
+            self._mounted_at = path
+            self._app = self._build()
+
+    def use_capture(self, capture: RequestCapture) -> None:
+        """Write every request the endpoint receives to ``capture`` from now on (said at
+        WARNING: at start, or now if the skill has started)."""
+        self.capture = capture
+        if self._app is not None:
+            self._say_capture(capture)
+
+    def _say_capture(self, capture: RequestCapture) -> None:
+        logger.warning(
+            "request capture is ON for %s: every request is written to %s, with the user ids "
+            "and access tokens it carries. Switch it off once you have your capture.",
+            self._name(),
+            capture.directory,
+        )
+
+    def _name(self) -> str:
+        """The skill as the log names it: where it is served, and its ids."""
+        where = self._mounted_at + self.path
+        if self._mounted_at and self.path == "/":
+            where = self._mounted_at
+        ids = "any skill id" if self.skill_ids is None else ", ".join(sorted(self.skill_ids))
+        return f"the skill at {where} ({ids})"
+
     def _build(self) -> ASGIApp:
         from starlette.applications import Starlette
         from starlette.exceptions import HTTPException
@@ -98,22 +146,19 @@ class Serving(DeadlineAnswering):
         from starlette.routing import Route
 
         configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
-        self.start()
+        self.start(self._name())
         if self.verify and self.verifier is None:
             from .verify import Verifier
 
             self.verifier = Verifier()
         if not self.verify:
             logger.warning(
-                "request verification is OFF (Skill(verify=False)): anyone can call this skill. "
-                "Never run it like this on the internet."
+                "request verification is OFF (Skill(verify=False)) for %s: anyone can call it. "
+                "Never run it like this on the internet.",
+                self._name(),
             )
         if self.capture is not None:
-            logger.warning(
-                "request capture is ON: every request is written to %s, with the user ids and "
-                "access tokens it carries. Switch it off once you have your capture.",
-                self.capture.directory,
-            )
+            self._say_capture(self.capture)
 
         async def health(request: Any) -> JSONResponse:
             return JSONResponse({"status": "ok"})
@@ -380,6 +425,18 @@ def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
         if key is not None:
             headers[key] = value.decode("latin-1")
     return headers
+
+
+_NOT_STARTED: Final = b'{"error": "the skill could not start; the server\'s log says why"}'
+
+
+async def _not_started(scope: Scope, send: Send) -> None:
+    """Answer a request to a skill whose start failed: HTTP 500, the server's own fault and one
+    that lasts (503 would tell clients and load balancers that trying later may work)."""
+    if scope["type"] == "http":
+        await _send(send, 500, _NOT_STARTED)
+    elif scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1011})
 
 
 async def _startup_failed(receive: Receive, send: Send, exc: Exception) -> None:

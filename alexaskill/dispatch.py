@@ -53,8 +53,8 @@ class Registry:
     def _check_open(self, func: Callable[..., Any]) -> None:
         if self._frozen:
             raise ConfigurationError(
-                f"{_describe(func)}: handlers must be registered before the skill answers its "
-                "first request"
+                f"{_describe(func)}: handlers must be registered before the skill is mounted "
+                "(skill.mount) or answers its first request"
             )
 
     def add(self, key: HandlerKey, func: Callable[..., Any], request_cls: type[Request]) -> Handler:

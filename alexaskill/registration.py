@@ -286,11 +286,12 @@ class Registration:
             self.registry.service_types = (*self.registry.service_types, service_type)
         self._services[service_type] = (create, finish)
 
-    def start(self) -> None:
+    def start(self, name: str = "this skill") -> None:
         """Freeze the handlers and log, once, what is risky in the set-up (at WARNING).
 
         Called by the ASGI app and the AWS Lambda handler before their first request: a skill-id
         check switched off, intents handled but not in the interaction model, and the like.
+        ``name`` says which skill in the log (the ASGI app's: where it is served).
         """
         self.registry.freeze()
         if self._started:
@@ -298,8 +299,9 @@ class Registration:
         self._started = True
         if self.skill_ids is None:
             logger.warning(
-                "the skill-id check is OFF (Skill(skill_id='*')): requests for any skill are "
-                "answered"
+                "the skill-id check is OFF (Skill(skill_id='*')) for %s: requests for any skill "
+                "are answered",
+                name,
             )
         for warning in model_warnings(self):
             logger.warning("%s", warning)

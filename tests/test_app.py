@@ -726,7 +726,7 @@ def test_registration_after_first_request_fails() -> None:
     skill = make_skill()
     with TestClient(skill) as client:
         client.launch()
-    with pytest.raises(Exception, match="before the skill answers"):
+    with pytest.raises(Exception, match="before the skill is mounted"):
         skill.add_intent_handler("Late", lambda: None)
 
 
@@ -983,3 +983,65 @@ def test_a_cancelled_error_from_a_task_the_handler_awaited_is_its_bug_not_a_500(
     assert result.speech == "Sorry, something went wrong. Please try again later."
     assert isinstance(result.handler_error, RuntimeError)
     assert "CancelledError" in str(result.handler_error)
+
+
+def unset_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No logging set-up anywhere, as under a bare ``uvicorn``: the app configures its own.
+
+    Called in the test itself: pytest adds its handlers to the root logger after the fixtures.
+    """
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(logging.getLogger("alexaskill"), "handlers", [])
+
+
+def test_a_mounted_skill_starts_when_mounted_and_fails_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A host app runs no lifespan of its skills': the skill started at its first request, and a
+    # setting that does not parse was a 500 with a traceback on every request, /health too.
+    unset_logging(monkeypatch)
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "verbose")
+    with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_LEVEL"):
+        make_skill().mount("/weather")
+
+
+def test_a_mounted_skill_says_what_is_off_when_mounted_naming_itself(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        open_skill = make_skill(verify=False)
+        any_skill = Skill("*")
+        Starlette(routes=[open_skill.mount("/open"), any_skill.mount("/any")])
+    off = [r.getMessage() for r in caplog.records if " OFF " in r.getMessage()]
+    assert len(off) == 2, off
+    assert "verification is OFF" in off[0] and "/open" in off[0] and SKILL_ID in off[0]
+    assert "skill-id check is OFF" in off[1] and "/any" in off[1]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        any_skill.mount("/any2")  # built once: said once
+    assert not caplog.records
+
+
+def test_a_skill_that_cannot_start_lazily_answers_500_and_logs_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `uvicorn --lifespan off`, or Starlette's own Mount: the skill starts at its first request.
+    unset_logging(monkeypatch)
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "verbose")
+    skill = make_skill()
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    headers = {"content-type": "application/json", **pki.sign(body)}
+    http = StarletteClient(Starlette(routes=[Mount("/weather", app=skill)]))  # no lifespan
+    answers = [
+        http.post("/weather/", content=body, headers=headers),
+        http.get("/weather/health"),
+        http.post("/weather/", content=body, headers=headers),
+    ]
+    for answer in answers:
+        assert answer.status_code == 500
+        assert answer.json() == {"error": "the skill could not start; the server's log says why"}
+    err = capsys.readouterr().err
+    assert err.count("could not start") == 1 and err.count("Traceback") == 1
+    assert "ALEXASKILL_LOG_LEVEL: unknown log level 'VERBOSE'" in err

@@ -305,3 +305,18 @@ def test_serve_leaves_an_apps_own_logging_alone(
     servers.stop(process)
     output = servers.output[process].read_text()
     assert "MYAPP alexaskill.request IntentRequest Hello -> ok (200)" in output, output
+
+
+def test_capture_on_a_mounted_skill_is_said_though_it_started_when_mounted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from starlette.applications import Starlette
+
+    from alexaskill.cli.serve import _prepare
+
+    skill = Skill(SKILL_ID, store="memory://")
+    portal = Starlette(routes=[skill.mount("/weather")])
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert _prepare("portal:app", portal, False, str(tmp_path)) is portal
+    assert "request capture is ON" in caplog.text and str(tmp_path) in caplog.text
+    assert skill.capture is not None

@@ -283,7 +283,7 @@ def test_registering_after_first_request_fails() -> None:
     registry = Registry()
     registry.add(("LaunchRequest", None), lambda: None, LaunchRequest)
     registry.freeze()
-    with pytest.raises(ConfigurationError, match="before the skill answers"):
+    with pytest.raises(ConfigurationError, match="before the skill is mounted"):
         registry.add(("IntentRequest", "A"), lambda: None, IntentRequest)
 
 

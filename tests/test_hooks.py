@@ -335,7 +335,7 @@ def test_hooks_cannot_be_added_once_the_skill_answers(
 ) -> None:
     skill = make_skill([])
     skill_client(skill).launch()
-    with pytest.raises(ConfigurationError, match="before the skill answers"):
+    with pytest.raises(ConfigurationError, match="before the skill is mounted"):
         skill.before_request(lambda: None)
 
 

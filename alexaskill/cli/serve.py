@@ -96,7 +96,7 @@ def _with_simulator(app: Any, model: str | None) -> Any:
 def _capture(skill: Skill, directory: str) -> None:
     from ..capture import RequestCapture
 
-    skill.capture = RequestCapture(directory)
+    skill.use_capture(RequestCapture(directory))
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
