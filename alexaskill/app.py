@@ -80,15 +80,16 @@ class Skill(Serving):
     ``skill_id`` is the skill's application id (``amzn1.ask.skill.…``) or a collection of ids;
     requests for any other id are refused. ``"*"`` switches the check off, which is logged as a
     warning at start-up (``None``, the value of an unset setting, is refused: `ConfigurationError`).
-    ``verify=False`` switches off signature verification (also logged as a warning);
+    ``verify=False`` switches off signature verification (also logged as a warning; anything
+    but True or False, such as None, is refused);
     ``verifier`` replaces the default `Verifier` (which trusts Amazon's chain under the certifi
     roots). ``max_body_size`` caps the request body in bytes; ``body_timeout`` is how many
     seconds it may take to arrive (else HTTP 408, and the connection is closed). ``capture_dir``
-    (off by default) writes every request the endpoint receives, exactly as received, to a file
-    in that directory for ``alexaskill certify --replay``: the files hold user ids and access
-    tokens (see `alexaskill.capture`). ``translations`` (a `Translations`, or the directory of
-    the gettext catalogs) lets handlers speak each request's language with `alexaskill.i18n`'s
-    ``_()``.
+    (None: off, the default; "" is refused) writes every request the endpoint receives, exactly
+    as received, to a file in that directory for ``alexaskill certify --replay``: the files hold
+    user ids and access tokens (see `alexaskill.capture`). ``translations`` (a `Translations`, or
+    the directory of the gettext catalogs) lets handlers speak each request's language with
+    `alexaskill.i18n`'s ``_()``.
 
     ``deadline`` is how long, in seconds from a request's arrival, the skill may take to answer
     (default 7, a second under Alexa's limit; None: no limit). A handler still running then is
@@ -124,6 +125,9 @@ class Skill(Serving):
         def_handlers: Literal["adaptive", "threads"] = "adaptive",
     ) -> None:
         skill_ids = _skill_ids(skill_id)
+        if not isinstance(verify, bool):
+            # Only False turns it off: not None (an unset setting), "false" or 0.
+            raise ConfigurationError(f"verify must be True or False, not {verify!r}")
         if not verify and verifier is not None:
             raise ConfigurationError("verify=False contradicts the verifier given")
         if max_body_size <= 0:
@@ -168,6 +172,11 @@ class Skill(Serving):
         #: Writes received requests to files when ``capture_dir`` is set (None: off).
         self.capture: RequestCapture | None = None
         if capture_dir is not None:
+            if not str(capture_dir).strip():
+                # "" (CAPTURE_DIR unset, meant as off) would capture into the working directory.
+                raise ConfigurationError(
+                    f"capture_dir is empty ({capture_dir!r}): a directory, or None for no capture"
+                )
             from .capture import RequestCapture
 
             self.capture = RequestCapture(capture_dir)

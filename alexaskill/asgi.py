@@ -147,11 +147,11 @@ class Serving(DeadlineAnswering):
 
         configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
         self.start(self._name())
-        if self.verify and self.verifier is None:
+        if self.verify is not False and self.verifier is None:
             from .verify import Verifier
 
             self.verifier = Verifier()
-        if not self.verify:
+        if self.verify is False:
             logger.warning(
                 "request verification is OFF (Skill(verify=False)) for %s: anyone can call it. "
                 "Never run it like this on the internet.",
@@ -215,7 +215,7 @@ class Serving(DeadlineAnswering):
             verify_ms: float | None = None
             envelope: Envelope | None = None
             try:
-                if self.verify:
+                if self.verify is not False:  # only False turns it off (Skill.__init__)
                     verifier = self.verifier
                     if verifier is None:  # reset after the app was built: never skip the check
                         from .verify import Verifier

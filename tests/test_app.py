@@ -749,6 +749,21 @@ def test_verify_false_is_loud_and_answers_unsigned(caplog: pytest.LogCaptureFixt
     assert "verification is OFF" in caplog.text
 
 
+@pytest.mark.parametrize("value", [None, "false", "no", 0, 1, ""])
+def test_verify_takes_only_a_bool(value: object) -> None:
+    # Skill(verify=os.environ.get("VERIFY")) with the variable unset switched verification off.
+    with pytest.raises(ConfigurationError, match=rf"verify must be True or False, not {value!r}"):
+        Skill(SKILL_ID, verify=value)  # type: ignore[arg-type]
+
+
+def test_verify_set_to_a_non_bool_later_still_verifies() -> None:
+    skill = make_skill()
+    with TestClient(skill) as client:
+        skill.verify = None  # type: ignore[assignment]
+        body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
+        assert client.post(body).status_code == 400  # unsigned
+
+
 def test_two_skills_mounted_side_by_side() -> None:
     weather = Skill(SKILL_ID)
     weather.launch(lambda: speak("weather"))

@@ -10,6 +10,7 @@ import pytest
 
 from alexaskill import Response, Skill, speak
 from alexaskill.capture import CAPTURE_LIMIT, RequestCapture, load_capture
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 
@@ -98,3 +99,9 @@ def test_a_file_that_is_not_a_capture_is_refused(tmp_path: Path) -> None:
     file.write_text('{"request": {}}')
     with pytest.raises(ValueError, match="not an alexaskill capture file"):
         load_capture(file)
+
+
+def test_an_empty_capture_dir_is_refused_not_the_working_directory() -> None:
+    # Skill(capture_dir=os.environ.get("CAPTURE_DIR", "")) captured into the working directory.
+    with pytest.raises(ConfigurationError, match="capture_dir is empty"):
+        Skill(DEFAULT_SKILL_ID, capture_dir="")

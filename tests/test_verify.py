@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final, TypeVar
@@ -503,6 +504,21 @@ def test_allowing_sha1_is_loud(pki: TestPKI, caplog: pytest.LogCaptureFixture) -
         pki.verifier(now=lambda: NOW, allow_sha1=True)
     [record] = caplog.records
     assert record.getMessage().startswith("allow_sha1=True: requests signed with SHA-1 alone")
+
+
+@pytest.mark.parametrize("value", ["no", "false", 0, 1, None])
+def test_allow_sha1_takes_only_a_bool(pki: TestPKI, value: object) -> None:
+    # allow_sha1="no" (from a config file) accepted SHA-1-only requests.
+    message = f"allow_sha1 must be True or False, not {value!r}"
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        pki.verifier(now=lambda: NOW, allow_sha1=value)
+
+
+def test_allow_sha1_set_to_a_non_bool_later_accepts_no_sha1(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW)
+    verifier.allow_sha1 = "no"  # type: ignore[assignment]
+    with pytest.raises(SignatureError, match="Signature-256 header missing"):
+        run(verifier.verify(pki.sign(BODY, sha1=True, sha256=False), BODY))
 
 
 def test_sha1_only_needs_allow_sha1(pki: TestPKI) -> None:

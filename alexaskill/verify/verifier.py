@@ -110,6 +110,8 @@ class Verifier:
             raise ValueError(f"cache_size must be at least 1, not {cache_size!r}")
         if trusted_roots is not None and not trusted_roots:
             raise ValueError("trusted_roots is empty: no chain could ever be trusted")
+        if not isinstance(allow_sha1, bool):
+            raise ConfigurationError(f"allow_sha1 must be True or False, not {allow_sha1!r}")
         if allow_sha1:
             logger.warning(
                 "allow_sha1=True: requests signed with SHA-1 alone (no Signature-256) are "
@@ -177,13 +179,13 @@ class Verifier:
             value = _header(headers, "Signature-256", "signature-256")
         algorithm: hashes.HashAlgorithm = _SHA256
         if value is None:
-            if self.allow_sha1:
+            if self.allow_sha1 is True:  # not a truthy "no" set later
                 value = _header(headers, "Signature", "signature")
                 algorithm = _SHA1
             if value is None:
                 raise SignatureError(
                     "signature: Signature-256 and Signature headers missing"
-                    if self.allow_sha1
+                    if self.allow_sha1 is True
                     else "signature: Signature-256 header missing"
                 )
         signature = _decode_signature(value)
