@@ -48,12 +48,20 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     """Read ``ALEXASKILL_SKILL_ID`` (comma-separated ids), ``ALEXASKILL_STORE``,
     ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` from ``environ`` (default: os.environ).
 
-    `ConfigurationError` for a log level or boolean that does not parse.
+    `ConfigurationError` for a log level or boolean that does not parse, and for a skill id
+    ``*`` (answering any skill is written in code: ``Skill(skill_id="*")``).
     """
     env = os.environ if environ is None else environ
     skill_ids = tuple(
         part.strip() for part in env.get("ALEXASKILL_SKILL_ID", "").split(",") if part.strip()
     )
+    if "*" in skill_ids:
+        # The README's promise: answering any skill is written in code, never set by accident.
+        raise ConfigurationError(
+            "ALEXASKILL_SKILL_ID='*' is refused: a skill that answers requests for any skill "
+            "says so in code, Skill(skill_id='*'); set the variable to the skill's id "
+            "(amzn1.ask.skill.…)"
+        )
     store = env.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
     log_level = env.get("ALEXASKILL_LOG_LEVEL", "").strip().upper() or "INFO"
     try:

@@ -369,6 +369,13 @@ def test_settings_from_env_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings_from_env().skill_ids == ("amzn1.ask.skill.from-os",)
 
 
+@pytest.mark.parametrize("value", ["*", " * ", "amzn1.ask.skill.a,*"])
+def test_settings_from_env_refuse_any_skill(value: str) -> None:
+    # Answering any skill is written in code (Skill(skill_id="*")), never a setting's accident.
+    with pytest.raises(ConfigurationError, match=r"^ALEXASKILL_SKILL_ID.*in code"):
+        settings_from_env({"ALEXASKILL_SKILL_ID": value})
+
+
 def test_settings_configure_logging() -> None:
     stream = io.StringIO()
     Settings(log_level="WARNING", log_json=True).configure_logging(stream)
