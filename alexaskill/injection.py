@@ -288,6 +288,11 @@ def analyse(
     where = _describe(func)
     if not callable(func):
         raise ConfigurationError(f"{where} is not callable")
+    if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+        # Called, it returns a generator, never a reply: refused here, not at every request.
+        raise ConfigurationError(
+            f"{where} is a generator function (it yields): a handler returns its reply"
+        )
     signature = _signature(func)
     _check_returns(where, signature.return_annotation)
     can_have_slots = any(issubclass(cls, _INTENT_CLASSES) for cls in request_classes) or (

@@ -18,6 +18,7 @@ from .interaction import (
     model_warnings,
 )
 from .models import (
+    REQUEST_TYPES,
     CanFulfillIntentRequest,
     IntentRequest,
     LaunchRequest,
@@ -61,6 +62,7 @@ class Registration:
         self, request_type: str, func: Callable[..., Any], *, intent: str | None = None
     ) -> Handler:
         """Register ``func`` for requests of ``request_type`` (and ``intent``, if given)."""
+        _check_request_type(request_type, func)
         cls = request_class(request_type)
         if intent is not None and not issubclass(cls, IntentRequest | CanFulfillIntentRequest):
             raise ConfigurationError(f"{request_type} requests carry no intent to match {intent!r}")
@@ -164,6 +166,8 @@ class Registration:
         where = f"{_name_of(func)}: the {when}-request hook"
         types = _names(request_types, f"{where}'s request_types")
         names = _names(intents, f"{where}'s intents")
+        for request_type in types or ():
+            _check_request_type(request_type, func)
         classes = [request_class(request_type) for request_type in types or ()]
         if names is not None:
             for name in names:
@@ -339,6 +343,48 @@ def _names(values: Iterable[str] | None, what: str) -> frozenset[str] | None:
     if not names or not all(isinstance(name, str) and name for name in names):
         raise ConfigurationError(f"{what}: a non-empty list of names (or None: every one)")
     return names
+
+
+def _check_request_type(name: object, func: object) -> None:
+    """Refuse a request type Alexa never sends: empty, or a misspelling of a known one (another
+    case, a letter or two off). Other names are accepted: Amazon adds request types."""
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigurationError(f"{_name_of(func)}: {name!r} is no request type")
+    if name in REQUEST_TYPES:
+        return
+    meant = _meant_request_type(name)
+    if meant is not None:
+        raise ConfigurationError(
+            f"{_name_of(func)}: {name!r} is not a request type Alexa sends; did you mean {meant}?"
+        )
+    if name != name.strip() or any(c.isspace() for c in name):
+        raise ConfigurationError(f"{_name_of(func)}: {name!r}: a request type has no spaces")
+
+
+def _meant_request_type(name: str) -> str | None:
+    """The known request type ``name`` misspells, if it is close enough to one.
+
+    Only the last part is compared, within the same namespace: Amazon's own types differ by a
+    namespace alone (Alexa.Presentation.APL.RuntimeError, ….APLA.RuntimeError).
+    """
+    import difflib
+
+    folded = name.strip().casefold()
+    for known in REQUEST_TYPES:
+        if known.casefold() == folded:
+            return known
+    namespace, _, last = name.strip().rpartition(".")
+    candidates = {
+        known.rpartition(".")[2]: known
+        for known in REQUEST_TYPES
+        if known.rpartition(".")[0] == namespace
+    }
+    close = difflib.get_close_matches(last, sorted(candidates), n=1, cutoff=_TYPO_CUTOFF)
+    return candidates[close[0]] if close else None
+
+
+#: How alike a name must be to a known request type's to be taken for its misspelling.
+_TYPO_CUTOFF = 0.85
 
 
 def _reply(call: Call) -> Response | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -421,3 +422,71 @@ def test_a_required_slot_where_requests_without_slots_come_is_refused_at_registr
     with TestClient(skill) as client:
         assert client.launch().speech == "Welcome."
         assert client.intent("Other").speech == "Sorry?"
+
+
+# --- request types: misspelt ones refused, new ones of Amazon's accepted ------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_type", "meant"),
+    [
+        ("LauchRequest", "LaunchRequest"),
+        ("launchrequest", "LaunchRequest"),
+        (" LaunchRequest", "LaunchRequest"),
+        ("AudioPlayer.PlaybackStartd", "AudioPlayer.PlaybackStarted"),
+        ("audioplayer.playbackstarted", "AudioPlayer.PlaybackStarted"),
+        ("SessionEndedRequests", "SessionEndedRequest"),
+    ],
+)
+def test_a_misspelt_request_type_is_refused_with_what_was_meant(
+    request_type: str, meant: str
+) -> None:
+    # Accepted before, as a type Alexa might send one day: the handler was never called.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=rf"did you mean {re.escape(meant)}\?"):
+        skill.on(request_type)(hello)
+    with pytest.raises(ConfigurationError, match=rf"did you mean {re.escape(meant)}\?"):
+        skill.add_before_request(lambda: None, request_types=[request_type])
+
+
+@pytest.mark.parametrize("request_type", ["", "   "])
+def test_an_empty_request_type_is_refused(request_type: str) -> None:
+    with pytest.raises(ConfigurationError, match="is no request type"):
+        Skill(SKILL_ID).on(request_type)(hello)
+    with pytest.raises(ConfigurationError, match=r"request.type"):
+        Skill(SKILL_ID).add_after_request(lambda: None, request_types=[request_type])
+
+
+@pytest.mark.parametrize(
+    "request_type",
+    [
+        "Alexa.NewFeature.SomethingHappened",  # README: a type Amazon adds is a handler away
+        "Dialog.API.Invoked",
+        "Alexa.Presentation.HTML.Message",
+        "Alexa.Presentation.APLA.RuntimeError",  # one letter from APL's, and Amazon's own
+        "AudioPlayer.PlaybackStarted",
+    ],
+)
+def test_other_request_types_are_accepted(request_type: str) -> None:
+    # Control: passes on the old code too.
+    skill = Skill(SKILL_ID)
+    skill.on(request_type)(hello)
+    skill.add_before_request(lambda: None, request_types=[request_type])
+
+
+def test_generator_functions_are_refused_as_handlers_at_decoration() -> None:
+    # They answered every request with the apology: the call returns a generator, not a reply.
+    def sync_gen() -> Any:
+        yield speak("x")
+
+    async def async_gen() -> Any:
+        yield speak("x")
+
+    skill = Skill(SKILL_ID)
+    for func in (sync_gen, async_gen):
+        with pytest.raises(ConfigurationError, match="generator"):
+            skill.launch(func)
+        with pytest.raises(ConfigurationError, match="generator"):
+            skill.intent("GetWeather")(func)
+        with pytest.raises(ConfigurationError, match="generator"):
+            skill.before_request(func)

@@ -35,6 +35,7 @@ from .envelope import (
     _ENVELOPE_DECODER as _ENVELOPE_DECODER,  # module-level, built once (tests/test_models.py)
 )
 from .envelope import (
+    REQUEST_TYPES,
     Envelope,
     decode_envelope,
     epoch_ms_timestamp,
@@ -76,6 +77,7 @@ from .requests import (
 )
 
 __all__ = [
+    "REQUEST_TYPES",
     "Advertising",
     "AlexaPresentation",
     "AlexaSkillEventRequest",

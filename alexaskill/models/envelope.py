@@ -50,7 +50,7 @@ from .requests import (
     SystemExceptionRequest,
 )
 
-__all__ = ["Envelope", "decode_envelope", "epoch_ms_timestamp", "request_class"]
+__all__ = ["REQUEST_TYPES", "Envelope", "decode_envelope", "epoch_ms_timestamp", "request_class"]
 
 
 class Envelope(msgspec.Struct, kw_only=True):
@@ -163,6 +163,8 @@ _REQUEST_CLASSES: Final[tuple[type[Request], ...]] = (
 _CLASS_BY_TYPE: Final[dict[str, type[Request]]] = {
     name: cls for cls in _REQUEST_CLASSES for name in cls.types
 }
+#: The request types decoded into a class of their own (any other is a `GenericRequest`).
+REQUEST_TYPES: Final = frozenset(_CLASS_BY_TYPE)
 _DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {
     name: msgspec.json.Decoder(cls) for name, cls in _CLASS_BY_TYPE.items()
 }
