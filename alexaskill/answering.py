@@ -70,13 +70,15 @@ class Answering(Registration):
         context = envelope.context
         system = None if context is None else context.system
         if system is not None and system.application:
-            if system.application.application_id not in skill_ids:
-                raise SkillIdError("request is for another skill")
+            named_id = system.application.application_id
+            if named_id not in skill_ids:
+                raise SkillIdError("request is for another skill", application_id=named_id)
             named = True
         session = envelope.session
         if session is not None and session.application is not None:
-            if session.application.application_id not in skill_ids:
-                raise SkillIdError("request is for another skill")
+            named_id = session.application.application_id
+            if named_id not in skill_ids:
+                raise SkillIdError("request is for another skill", application_id=named_id)
             named = True
         if not named:
             raise SkillIdError("request names no application id")

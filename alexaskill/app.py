@@ -69,6 +69,8 @@ if TYPE_CHECKING:
 __all__ = ["Skill"]
 
 DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
+#: Characters no application id holds (whitespace aside): `_skill_ids` refuses them.
+_NOT_IN_IDS: Final = frozenset(",;<>")
 _DEF_HANDLERS: Final = ("adaptive", "threads")
 #: Seconds the body of a POST may take to arrive, once its headers have.
 DEFAULT_BODY_TIMEOUT: Final = 10.0
@@ -264,6 +266,16 @@ def _skill_ids(skill_id: object) -> frozenset[str] | None:
         raise ConfigurationError(
             "skill_id must name at least one non-empty application id (amzn1.ask.skill.…)"
         )
+    # Whitespace around an id (a line read from a file) is dropped, as settings_from_env does;
+    # what no id holds (two ids in one string, a placeholder) would refuse every request.
+    ids = frozenset(i.strip() for i in ids)
+    for i in ids:
+        if any(c.isspace() or c in _NOT_IN_IDS for c in i):
+            raise ConfigurationError(
+                f"skill_id {i!r} is not an application id (amzn1.ask.skill.…): several ids go "
+                "in a list, Skill(skill_id=[id1, id2]), and a placeholder <…> takes the id the "
+                "developer console shows"
+            )
     if "*" in ids:
         if len(ids) > 1:
             raise ConfigurationError("skill_id '*' (any skill) cannot be listed with other ids")

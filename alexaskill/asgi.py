@@ -12,7 +12,7 @@ import msgspec
 
 from .deadline import expired, watch
 from .deadline_answering import DeadlineAnswering
-from .exceptions import ConfigurationError, RequestError
+from .exceptions import ConfigurationError, RequestError, SkillIdError
 from .logs import log_request, refusal
 from .models import Envelope, decode_envelope
 from .settings import configure_logging_if_unset
@@ -268,11 +268,16 @@ class Serving(DeadlineAnswering):
             said[1] += 1
             return
         self._refusals_said[kind] = [now, 0]
+        reason = str(exc)
+        named = exc.application_id if isinstance(exc, SkillIdError) else None
+        if named is not None and self.skill_ids is not None:
+            # The id it named and ours (no user data) tell a stray request from a mistyped id.
+            reason = f"{reason}: {named[:100]!r}, not {', '.join(sorted(self.skill_ids))}"
         if said is None or not said[1]:
-            logger.warning("refused request: %s", exc)
+            logger.warning("refused request: %s", reason)
         else:
             logger.warning(
-                "refused request: %s (%d more %s since the last such line)", exc, said[1], kind
+                "refused request: %s (%d more %s since the last such line)", reason, said[1], kind
             )
 
 

@@ -239,3 +239,8 @@ class SkillIdError(VerificationError):
     """The request's application id is not one of this skill's ids."""
 
     reason = "invalid skill id"
+
+    def __init__(self, message: str | None = None, *, application_id: str | None = None) -> None:
+        super().__init__(message)
+        #: The application id the request named (for the log: it is no user data), if one.
+        self.application_id = application_id

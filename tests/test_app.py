@@ -633,6 +633,57 @@ def test_another_skills_id_gets_400() -> None:
         assert result.error == "request is for another skill"
 
 
+def test_a_refusal_for_another_skill_logs_the_id_the_request_named(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Application ids are no user data: the log says which skill the request was for.
+    with (
+        caplog.at_level(logging.WARNING, "alexaskill"),
+        TestClient(make_skill(), skill_id=OTHER_ID) as client,
+    ):
+        assert client.launch().error == "request is for another skill"
+    [warning] = [r.getMessage() for r in caplog.records if "refused request" in r.getMessage()]
+    assert OTHER_ID in warning and SKILL_ID in warning
+
+
+@pytest.mark.parametrize("given", [SKILL_ID + "\n", " " + SKILL_ID, f"\t{SKILL_ID} "])
+def test_skill_ids_lose_surrounding_whitespace(given: str) -> None:
+    # Kept whole, they refused every real request as "for another skill".
+    skill = Skill(given)
+    assert skill.skill_ids == frozenset((SKILL_ID,))
+    skill.launch(lambda: speak("hi"))
+    with TestClient(skill) as client:
+        assert client.launch().speech == "hi"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        f"{SKILL_ID},{OTHER_ID}",
+        f"{SKILL_ID};{OTHER_ID}",
+        f"{SKILL_ID} {OTHER_ID}",
+        "amzn1.ask.skill.<your-skill-id>",
+        [SKILL_ID, f"{OTHER_ID}\n{SKILL_ID}"],
+    ],
+)
+def test_skill_ids_that_cannot_be_an_id_are_refused(given: str | list[str]) -> None:
+    with pytest.raises(ConfigurationError, match="not an application id"):
+        Skill(given)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "amzn1.ask.skill.89751fb9-1ee0-4c3e-8b1b-8b5e4d2e3f4a",
+        "amzn1.echo-sdk-ams.app.000000-d0ed-0000-ad00-000000d00ebe",
+        "amzn1.ask.skill.other",  # what tests use
+    ],
+)
+def test_skill_ids_in_amazons_formats_are_accepted(given: str) -> None:
+    # Control: passes on the old code too.
+    assert Skill(given).skill_ids == frozenset((given,))
+
+
 def test_session_and_context_ids_must_both_match() -> None:
     with TestClient(make_skill()) as client:
         envelope = client.factory.envelope("LaunchRequest")
