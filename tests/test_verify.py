@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import httpx
@@ -764,10 +765,31 @@ def test_bad_options(kwargs: dict[str, Any], error: type[Exception]) -> None:
         Verifier(**kwargs)
 
 
-def test_naive_clock_is_a_configuration_error(pki: TestPKI) -> None:
-    verifier = pki.verifier(now=lambda: NOW.replace(tzinfo=None))
-    with pytest.raises(ConfigurationError):
-        run(verifier.verify(pki.sign(BODY), BODY))
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        # A naive clock answered every signed request with a 500.
+        ({"now": lambda: NOW.replace(tzinfo=None)}, "aware datetime"),
+        ({"now": lambda: "2024-01-01T00:00:00Z"}, "aware datetime"),
+        # A path was split into characters: every genuine request refused as a certificate error.
+        ({"trusted_roots": "/etc/ssl/certs/ca-certificates.crt"}, "not a path"),
+        ({"trusted_roots": b"-----BEGIN CERTIFICATE-----"}, "not a path"),
+        ({"trusted_roots": Path("/etc/ssl/root.pem")}, "not a path"),
+        ({"trusted_roots": ["/etc/ssl/root.pem"]}, "x509.Certificate"),
+        ({"timestamp_tolerance": 0}, "timestamp_tolerance"),
+        ({"timestamp_tolerance": "150"}, "timestamp_tolerance"),
+        ({"max_chain_size": 0}, "max_chain_size"),
+        ({"max_chain_size": "64k"}, "max_chain_size"),
+        ({"cache_size": 0}, "cache_size"),
+        ({"max_downloads": 0}, "max_downloads"),
+    ],
+)
+def test_bad_options_are_configuration_errors_at_construction(
+    pki: TestPKI, kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message) as refused:
+        pki.verifier(**kwargs)
+    assert isinstance(refused.value, ValueError)  # what Verifier raised before, still caught
 
 
 def test_order_of_checks(pki: TestPKI) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from os import PathLike
 from typing import TYPE_CHECKING
 
 from cryptography import x509
@@ -59,14 +60,47 @@ def _header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
     return value
 
 
+class _ArgumentError(ConfigurationError, ValueError):
+    """A `Verifier` argument refused: a `ConfigurationError`, and the ValueError it was."""
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _trusted_roots(roots: object) -> tuple[x509.Certificate, ...]:
+    """``trusted_roots`` checked: certificates, not a file's path or its bytes."""
+    if isinstance(roots, str | bytes | PathLike):
+        raise _ArgumentError(
+            f"trusted_roots takes certificates, not a path or PEM data ({roots!r:.60}): "
+            "x509.load_pem_x509_certificates(Path(...).read_bytes())"
+        )
+    if not isinstance(roots, Iterable):
+        raise _ArgumentError(
+            f"trusted_roots takes a list of x509.Certificate, not {type(roots).__name__}"
+        )
+    certificates: list[x509.Certificate] = []
+    for root in roots:
+        if not isinstance(root, x509.Certificate):
+            raise _ArgumentError(
+                f"trusted_roots takes x509.Certificate objects, not {type(root).__name__} "
+                f"({root!r:.60})"
+            )
+        certificates.append(root)
+    if not certificates:
+        raise _ArgumentError("trusted_roots is empty: no chain could ever be trusted")
+    return tuple(certificates)
+
+
 class Verifier:
     """Checks that requests come from Alexa (ALEXA.md section 2) and caches signing chains.
 
-    ``trusted_roots``: the roots a chain must lead to (default: the certifi bundle). Give the
-    roots of old chains (e.g. VeriSign Class 3 G5) together with ``now`` to replay captures.
-    ``fetch_chain``: ``async (url) -> bytes`` replacing the download. ``now``: the clock, returning
-    an aware datetime. ``allow_sha1``: accept the legacy ``Signature`` header when
-    ``Signature-256`` is absent. ``timestamp_tolerance``: seconds, capped at 150.
+    ``trusted_roots``: the roots a chain must lead to, ``x509.Certificate`` objects (default: the
+    certifi bundle). Give the roots of old chains (e.g. VeriSign Class 3 G5) together with
+    ``now`` to replay captures. ``fetch_chain``: ``async (url) -> bytes`` replacing the download.
+    ``now``: the clock, returning an aware datetime (called once here, to check that it does).
+    ``allow_sha1``: accept the legacy ``Signature`` header when ``Signature-256`` is absent.
+    ``timestamp_tolerance``: seconds, capped at 150.
     ``http_client``: the client downloads go through, always (never closed here; without one,
     the app's lifespan lends its client, or one is created and closed by `aclose`).
     ``cache_size``: how many chains (by URL) to keep.
@@ -98,6 +132,11 @@ class Verifier:
         failure_ttl: float = 60.0,
         failure_cache_size: int = 1024,
     ) -> None:
+        if not _number(timestamp_tolerance) or not timestamp_tolerance > 0:
+            raise _ArgumentError(
+                f"timestamp_tolerance must be a positive number of seconds (capped at 150; 0 "
+                f"would refuse every request), not {timestamp_tolerance!r}"
+            )
         tolerance = _tolerance(timestamp_tolerance)
         if tolerance > MAX_TIMESTAMP_TOLERANCE:
             logger.warning(
@@ -106,12 +145,22 @@ class Verifier:
                 MAX_TIMESTAMP_TOLERANCE,
             )
             tolerance = MAX_TIMESTAMP_TOLERANCE
-        if cache_size < 1:
-            raise ValueError(f"cache_size must be at least 1, not {cache_size!r}")
-        if trusted_roots is not None and not trusted_roots:
-            raise ValueError("trusted_roots is empty: no chain could ever be trusted")
+        if not _number(cache_size) or cache_size < 1:
+            raise _ArgumentError(f"cache_size must be at least 1, not {cache_size!r}")
+        if not _number(max_chain_size) or max_chain_size < 1:
+            raise _ArgumentError(
+                f"max_chain_size must be a positive number of bytes, not {max_chain_size!r}"
+            )
+        roots = None if trusted_roots is None else _trusted_roots(trusted_roots)
+        clock = now or _utcnow
+        if not isinstance(checked := clock(), datetime) or checked.tzinfo is None:
+            # Found here, not as a 500 on every signed request.
+            raise _ArgumentError(
+                f"Verifier(now=...) must return an aware datetime (datetime.now(UTC)), not "
+                f"{checked!r}"
+            )
         if not isinstance(allow_sha1, bool):
-            raise ConfigurationError(f"allow_sha1 must be True or False, not {allow_sha1!r}")
+            raise _ArgumentError(f"allow_sha1 must be True or False, not {allow_sha1!r}")
         if allow_sha1:
             logger.warning(
                 "allow_sha1=True: requests signed with SHA-1 alone (no Signature-256) are "
@@ -123,17 +172,20 @@ class Verifier:
         self.download_timeout = download_timeout
         self.max_chain_size = max_chain_size
         self.max_downloads = max_downloads
-        self._downloads: Downloads[VerifiedChain] = Downloads(
-            max_downloads=max_downloads,
-            max_queued=max_queued_downloads,
-            timeout=download_timeout,
-            failure_ttl=failure_ttl,
-            failure_cache_size=failure_cache_size,
-        )
-        self._roots = tuple(trusted_roots) if trusted_roots is not None else None
+        try:
+            self._downloads: Downloads[VerifiedChain] = Downloads(
+                max_downloads=max_downloads,
+                max_queued=max_queued_downloads,
+                timeout=download_timeout,
+                failure_ttl=failure_ttl,
+                failure_cache_size=failure_cache_size,
+            )
+        except (TypeError, ValueError) as exc:
+            raise _ArgumentError(str(exc)) from None
+        self._roots = roots
         self._store: verification.Store | None = None
         self._fetch_chain = fetch_chain
-        self._now = now or _utcnow
+        self._now = clock
         self._limit = timedelta(seconds=tolerance)
         self._client = http_client  # the user's: used always, closed never
         self._lent_client: httpx.AsyncClient | None = None  # the app lifespan's
@@ -190,7 +242,7 @@ class Verifier:
                 )
         signature = _decode_signature(value)
         now = self._now()
-        if now.tzinfo is None:
+        if now.tzinfo is None:  # checked at construction; a clock may still change its mind
             raise ConfigurationError("Verifier(now=...) must return an aware datetime")
         chain = self._cache.get(url)
         if chain is not None and chain.not_before <= now <= chain.not_after:
