@@ -150,6 +150,16 @@ class Skill(Serving):
             raise ConfigurationError(
                 f"def_handlers={def_handlers!r}: {' or '.join(map(repr, _DEF_HANDLERS))}"
             )
+        for name, value in (("path", path), ("health_path", health_path)):
+            if (value is not None or name == "path") and not (
+                isinstance(value, str) and value.startswith("/")
+            ):
+                raise ConfigurationError(f"{name} must start with '/' ('/alexa'), not {value!r}")
+        if path == health_path:
+            raise ConfigurationError(
+                f"path and health_path are both {path!r}: the health check would hide the skill's "
+                "endpoint, or the other way round; give one another path (health_path=None: none)"
+            )
         if not 0 < body_timeout < float("inf"):
             raise ConfigurationError(f"body_timeout must be positive seconds, not {body_timeout!r}")
         #: The application ids answered; None: any (``skill_id="*"``).

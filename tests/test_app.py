@@ -1111,3 +1111,20 @@ def test_a_skill_that_cannot_start_lazily_answers_500_and_logs_once(
     err = capsys.readouterr().err
     assert err.count("could not start") == 1 and err.count("Traceback") == 1
     assert "ALEXASKILL_LOG_LEVEL: unknown log level 'VERBOSE'" in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"path": "/health"}, "path and health_path are both '/health'"),
+        ({"path": "/alexa", "health_path": "/alexa"}, "both '/alexa'"),
+        ({"path": "weather"}, "path must start with '/'"),
+        ({"path": None}, "path must start with '/'"),
+        ({"health_path": "health"}, "health_path must start with '/'"),
+        ({"health_path": 1}, "health_path must start with '/'"),
+    ],
+)
+def test_paths_are_checked_when_the_skill_is_made(options: dict[str, Any], message: str) -> None:
+    # path="/health" hid the health check; "weather" and None failed at start-up, in Starlette.
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        Skill(SKILL_ID, **options)
