@@ -25,6 +25,7 @@ and automatic progressive responses) and `alexaskill.asgi` (steps 1 to 3: the AS
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -68,10 +69,14 @@ if TYPE_CHECKING:
 
 __all__ = ["Skill"]
 
+logger = logging.getLogger("alexaskill")
+
 DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
 #: Characters no application id holds (whitespace aside): `_skill_ids` refuses them.
 _NOT_IN_IDS: Final = frozenset(",;<>")
 _DEF_HANDLERS: Final = ("adaptive", "threads")
+#: Seconds Alexa waits for an answer (about: Amazon's "Host a Custom Skill as a Web Service").
+ALEXA_WAITS: Final = 8.0
 #: Seconds the body of a POST may take to arrive, once its headers have.
 DEFAULT_BODY_TIMEOUT: Final = 10.0
 
@@ -132,20 +137,42 @@ class Skill(Serving):
             raise ConfigurationError(f"verify must be True or False, not {verify!r}")
         if not verify and verifier is not None:
             raise ConfigurationError("verify=False contradicts the verifier given")
+        # Types first: a str would fail in a comparison below, a bool or 1.5 bytes pass.
+        if not isinstance(max_body_size, int) or isinstance(max_body_size, bool):
+            raise ConfigurationError(
+                f"max_body_size must be an int of bytes, not {max_body_size!r}"
+            )
         if max_body_size <= 0:
             raise ConfigurationError("max_body_size must be positive")
+        for name, seconds in (
+            ("deadline", deadline),
+            ("progressive_after", progressive_after),
+            ("body_timeout", body_timeout),
+        ):
+            if not (seconds is None and name != "body_timeout") and not _seconds(seconds):
+                raise ConfigurationError(f"{name} must be a number of seconds, not {seconds!r}")
         if deadline is not None and not 0 < deadline < float("inf"):
             raise ConfigurationError(
                 f"deadline must be a positive number of seconds, or None for none: {deadline!r}"
             )
-        if progressive_after is not None:
-            if deadline is None or not 0 < progressive_after < deadline:
-                raise ConfigurationError(
-                    f"progressive_after={progressive_after!r}: a number of seconds between 0 and "
-                    f"the deadline ({deadline!r})"
-                )
-            if not isinstance(progressive_speech, str) or not progressive_speech:
-                raise ConfigurationError("progressive_speech must be a non-empty str")
+        if deadline is not None and deadline > ALEXA_WAITS:
+            logger.warning(
+                "deadline=%g is past the %g s Alexa waits for an answer: the user hears that the "
+                "skill did not answer before the deadline's reply goes out",
+                deadline,
+                ALEXA_WAITS,
+            )
+        if not isinstance(progressive_speech, str) or not progressive_speech.strip():
+            raise ConfigurationError(
+                f"progressive_speech must be a non-empty str, not {progressive_speech!r}"
+            )
+        if progressive_after is not None and (
+            deadline is None or not 0 < progressive_after < deadline
+        ):
+            raise ConfigurationError(
+                f"progressive_after={progressive_after!r}: a number of seconds between 0 and the "
+                f"deadline ({deadline!r})"
+            )
         if def_handlers not in _DEF_HANDLERS:
             raise ConfigurationError(
                 f"def_handlers={def_handlers!r}: {' or '.join(map(repr, _DEF_HANDLERS))}"
@@ -248,6 +275,10 @@ class Skill(Serving):
         from .aws_lambda import handler
 
         return handler(self)
+
+
+def _seconds(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _skill_ids(skill_id: object) -> frozenset[str] | None:

@@ -209,18 +209,23 @@ def configure_logging(
 
 
 def _level(level: str | int) -> int:
+    resolved: int | None = None
     if isinstance(level, int) and not isinstance(level, bool):
-        return level
-    if isinstance(level, str):
+        resolved = level
+    elif isinstance(level, str):
         name = level.strip().upper()
-        if name.isdigit():
-            return int(name)
-        levels = logging.getLevelNamesMapping()
-        if name in levels:
-            return levels[name]
-    raise ConfigurationError(
-        f"unknown log level {level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
-    )
+        resolved = int(name) if name.isdigit() else logging.getLevelNamesMapping().get(name)
+    if resolved is None:
+        raise ConfigurationError(
+            f"unknown log level {level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+        )
+    if resolved <= logging.NOTSET:
+        # The logger would defer to the root's level (WARNING): the request lines would go.
+        raise ConfigurationError(
+            f"log level {level!r} is NOTSET, which would drop the request lines: use DEBUG, INFO, "
+            "WARNING, ERROR or CRITICAL"
+        )
+    return resolved
 
 
 _CHECKS: Final[tuple[tuple[type[RequestError], str], ...]] = (

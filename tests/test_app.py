@@ -1128,3 +1128,33 @@ def test_paths_are_checked_when_the_skill_is_made(options: dict[str, Any], messa
     # path="/health" hid the health check; "weather" and None failed at start-up, in Starlette.
     with pytest.raises(ConfigurationError, match=re.escape(message)):
         Skill(SKILL_ID, **options)
+
+
+@pytest.mark.parametrize(
+    ("options", "name"),
+    [
+        ({"max_body_size": "1000"}, "max_body_size"),
+        ({"max_body_size": 1.5}, "max_body_size"),
+        ({"max_body_size": True}, "max_body_size"),
+        ({"deadline": "7"}, "deadline"),
+        ({"deadline": True}, "deadline"),
+        ({"body_timeout": "5"}, "body_timeout"),
+        ({"body_timeout": True}, "body_timeout"),
+        ({"progressive_after": True}, "progressive_after"),
+        ({"progressive_speech": ""}, "progressive_speech"),
+        ({"progressive_speech": None}, "progressive_speech"),
+    ],
+)
+def test_number_and_text_options_are_checked_by_type(options: dict[str, Any], name: str) -> None:
+    # A str gave a TypeError from a comparison; a bool or a fraction of a byte was taken.
+    with pytest.raises(ConfigurationError, match=f"^{name}"):
+        Skill(SKILL_ID, **options)
+
+
+def test_a_deadline_past_alexas_8_seconds_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        Skill(SKILL_ID, deadline=8.0)
+        assert not caplog.records  # control: passes on the old code too
+        Skill(SKILL_ID, deadline=10)
+    [record] = caplog.records
+    assert "deadline=10" in record.getMessage() and "8 s" in record.getMessage()

@@ -369,6 +369,15 @@ def test_settings_from_env_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings_from_env().skill_ids == ("amzn1.ask.skill.from-os",)
 
 
+@pytest.mark.parametrize("value", ["0", "NOTSET", "notset"])
+def test_a_log_level_that_would_drop_the_request_lines_is_refused(value: str) -> None:
+    # NOTSET (0) defers to the root logger's WARNING: the request lines went silently.
+    with pytest.raises(ConfigurationError, match=r"^ALEXASKILL_LOG_LEVEL: .*NOTSET"):
+        settings_from_env({"ALEXASKILL_LOG_LEVEL": value})
+    with pytest.raises(ConfigurationError, match="NOTSET"):
+        configure_logging(value)
+
+
 @pytest.mark.parametrize("value", ["*", " * ", "amzn1.ask.skill.a,*"])
 def test_settings_from_env_refuse_any_skill(value: str) -> None:
     # Answering any skill is written in code (Skill(skill_id="*")), never a setting's accident.
