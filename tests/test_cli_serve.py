@@ -147,6 +147,8 @@ def test_serve_refuses_workers_it_cannot_run(capsys: pytest.CaptureFixture[str])
         # failed with a traceback, or hung: refused before uvicorn starts, exit 2.
         (("--reload", "--dev", "--model", "nonexist.json"), "--model nonexist.json: no such file"),
         (("--http", "nosuch:Protocol"), "--http nosuch:Protocol: cannot import it"),
+        # A dotted module uvicorn's importer re-raises: a traceback and exit 1 before.
+        (("--http", "nosuch.module:Proto"), "--http nosuch.module:Proto: cannot import it"),
         (("--workers", "2", "--http", "nosuch:Protocol"), "--http nosuch:Protocol: cannot import"),
         (("--reload", "--http", "alexaskill.server:Nothing"), "--http alexaskill.server:Nothing"),
         (("--ssl-certfile", "{bad}", "--ssl-keyfile", "{bad}"), "not a PEM certificate and key"),

@@ -146,7 +146,8 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
         try:
             import_from_string(args.http)
-        except ImportFromStringError as exc:
+        except (ImportFromStringError, ImportError) as exc:
+            # ImportError: a dotted module uvicorn's importer lets through (nosuch.module:Proto).
             raise UsageError(f"--http {args.http}: cannot import it ({exc})") from None
     return options
 
