@@ -94,9 +94,10 @@ class Serving(DeadlineAnswering):
             if app is None:
                 await _not_started(scope, send)
                 return
-        if scope["type"] == "http" and scope["method"] == "POST":
+        if scope["type"] == "http":
             # Alexa's POSTs skip Starlette's middleware and router (5-7 µs a request): the
-            # endpoint answers every outcome itself. Under a Mount, the path is the mount's.
+            # endpoint answers every outcome itself, 405 to other methods. Under a Mount, the
+            # path is the mount's (where Starlette's router would redirect to a slash).
             path: str = scope["path"]
             root: str = scope.get("root_path", "")
             if root and path.startswith(root):

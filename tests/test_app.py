@@ -865,6 +865,18 @@ def test_a_mounted_skill_answers_its_mount_path_without_a_redirect() -> None:
         assert http.get("/weather/").status_code == 405
 
 
+def test_a_mounted_skill_answers_other_methods_on_its_mount_path_with_405() -> None:
+    # GET /weather was redirected to /weather/ (HTTP 307, an empty body).
+    app = Starlette(routes=[make_skill().mount("/weather")])
+    with StarletteClient(app, follow_redirects=False) as http:
+        slashed = http.get("/weather/")
+        for method in ("GET", "PUT", "DELETE"):
+            answer = http.request(method, "/weather")
+            assert answer.status_code == 405, method
+            assert answer.json() == slashed.json() == {"error": "method not allowed; Alexa POSTs"}
+            assert answer.headers["allow"] == "POST"
+
+
 def test_a_skill_is_mounted_under_a_real_path() -> None:
     with pytest.raises(ValueError, match="like '/weather'"):
         make_skill().mount("/")
