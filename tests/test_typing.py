@@ -1,16 +1,14 @@
 """What a skill's type checker says about its use of alexaskill (the package ships py.typed).
 
 Each snippet below is a small module of a skill; a line ending in ``# error`` must be reported
-by the checker, every other line must pass. All snippets go through one ``mypy --strict`` run
-(and one pyright run, where pyright is installed next to the interpreter: the test extra does
-not bring it).
+by the checker, every other line must pass. All snippets go through one ``mypy --strict`` run.
+(pyright, which fetches its program from npm at first use, is not run here: tests stay off the
+network, and a check that skips itself in CI would hide that it never ran.)
 """
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -248,24 +246,3 @@ def test_mypy_reports_what_the_snippets_mark(snippets: dict[str, Path]) -> None:
     reported = _by_file(found, snippets)
     for name, source in SNIPPETS.items():
         assert reported[name] == _expected(source), (name, run.stdout)
-
-
-def test_pyright_reports_what_the_snippets_mark(snippets: dict[str, Path]) -> None:
-    pyright = shutil.which("pyright", path=str(Path(sys.executable).parent))
-    if pyright is None:
-        pytest.skip("pyright is not installed next to the interpreter")
-    run = subprocess.run(
-        [pyright, "--outputjson", "--pythonpath", sys.executable, *map(str, snippets.values())],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    diagnostics = json.loads(run.stdout)["generalDiagnostics"]
-    found = [
-        (d["file"], d["range"]["start"]["line"] + 1)
-        for d in diagnostics
-        if d["severity"] == "error"
-    ]
-    reported = _by_file(found, snippets)
-    for name, source in SNIPPETS.items():
-        assert reported[name] == _expected(source), (name, diagnostics)
