@@ -31,6 +31,9 @@ IMAGE = "https://images.example.com/lighthouse.png"
 CLIP = "https://sounds.example.com/chime.mp3"
 STREAM = "https://streams.example.com/harbour-sounds.mp3"
 FOGHORN = "https://streams.example.com/foghorn.mp3"
+#: A stream long enough to be playing still when the next turns queue others after it.
+TIDE = "https://streams.example.com/long/tide.mp3"
+BELL = "https://streams.example.com/bell.mp3"
 
 skill = Skill(skill_id=SKILL_ID)
 
@@ -94,6 +97,32 @@ def play_sounds() -> Response:
         metadata=AudioMetadata(title="Harbour sounds", subtitle="The Lighthouse"),
     )
     return speak("Playing the harbour.", directives=[play])
+
+
+@skill.intent("PlayTide", utterances=["play the tide"])
+def play_tide() -> Response:
+    play = AudioPlayer.Play(TIDE, "tide-1", metadata=AudioMetadata(title="Tide"))
+    return speak("Playing the tide.", directives=[play])
+
+
+@skill.intent("QueueFoghorn", utterances=["queue the foghorn"])
+def queue_foghorn() -> Response:
+    horn = AudioPlayer.Play(
+        FOGHORN,
+        "foghorn-2",
+        play_behavior="ENQUEUE",
+        expected_previous_token="tide-1",
+        metadata=AudioMetadata(title="Foghorn"),
+    )
+    return Response(directives=(horn,))
+
+
+@skill.intent("QueueBell", utterances=["queue the bell instead"])
+def queue_bell() -> Response:
+    bell = AudioPlayer.Play(
+        BELL, "bell-1", play_behavior="REPLACE_ENQUEUED", metadata=AudioMetadata(title="Bell")
+    )
+    return Response(directives=(bell,))
 
 
 @skill.on("AudioPlayer.PlaybackNearlyFinished")

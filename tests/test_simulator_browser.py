@@ -172,7 +172,7 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
     env = {**os.environ, DEV_PKI_ENV: str(tmp_path_factory.mktemp("dev-pki"))}
     command = [sys.executable, "-m", "alexaskill", "serve", SKILL, "--dev", "--port", str(port)]
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    picture, silence = _png(), _wav()
+    picture, silence, long_silence = _png(), _wav(), _wav(60)
 
     def answer(route: Any) -> None:
         url = route.request.url
@@ -181,7 +181,8 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
         elif url.endswith(".png"):
             route.fulfill(status=200, content_type="image/png", body=picture)
         elif url.endswith(".mp3"):
-            route.fulfill(status=200, content_type="audio/wav", body=silence)
+            body = long_silence if "/long/" in url else silence
+            route.fulfill(status=200, content_type="audio/wav", body=body)
         else:
             route.abort()
 
@@ -441,6 +442,20 @@ def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any
     # The user's own turns are where they were, and the events did not cut the skill's speech.
     expect(page.locator(USER_TURNS)).to_have_count(1)
     assert page.evaluate("window.__cancelled") == cancelled
+
+
+def test_replace_enqueued_replaces_the_queue_and_the_stream_plays_on(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "play the tide")
+    wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/tide.mp3'))")
+    say(page, "queue the foghorn")
+    expect(page.locator("#queue")).to_have_text("Next: Foghorn")
+    say(page, "queue the bell instead")
+    # Alexa's AudioPlayer reference: REPLACE_ENQUEUED replaces every queued stream.
+    expect(page.locator("#queue")).to_have_text("Next: Bell")
+    expect(page.locator("#now-playing")).to_contain_text("Tide")
+    assert page.evaluate("document.querySelector('#player').src").endswith("/long/tide.mp3")
 
 
 def test_a_media_button_asks_the_skill_which_plays(page: Any) -> None:

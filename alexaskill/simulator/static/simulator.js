@@ -389,14 +389,14 @@
         subtitle: item.metadata && item.metadata.subtitle,
       };
       const behavior = directive.playBehavior || "REPLACE_ALL";
-      if (behavior === "ENQUEUE" && player.src && !player.ended) {
+      const playing = player.src && !player.ended;
+      if (behavior === "ENQUEUE" && playing) {
         state.queue.push(entry);
+      } else if (behavior === "REPLACE_ENQUEUED" && playing) {
+        state.queue = [entry]; // every queued stream replaced; the one playing goes on
       } else {
-        if (behavior === "REPLACE_ENQUEUED") state.queue.push(entry);
-        else {
-          state.queue = [];
-          speechOver.then(() => startStream(entry));
-        }
+        state.queue = [];
+        speechOver.then(() => startStream(entry));
       }
     } else if (directive.type === "AudioPlayer.Stop") {
       player.pause();
