@@ -128,6 +128,19 @@ def test_replay_shows_what_the_skill_says(monkeypatch: pytest.MonkeyPatch) -> No
     assert "  alexa api:  given_name -> 204\n" in out
 
 
+def test_replay_shows_a_can_fulfill_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    request = "examples/dialog/requests/can-fulfill.json"
+    code, out, err = run("replay", "examples.dialog.app:skill", request)
+    assert code == 0, err
+    assert out == (
+        f"{request} (CanFulfillIntentRequest PlanTrip)\n"
+        "  can fulfill: YES (city: understand YES, fulfill YES; "
+        "date: understand YES, fulfill YES)\n"
+        "1 request: all answered\n"
+    )
+
+
 def test_replay_alexa_api_gives_what_the_service_apis_answer(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -163,8 +163,11 @@ def _show(result: SkillResponse, out: TextIO) -> None:
         lines.append(("card", shown or str(card.get("type"))))
     if result.directives:
         lines.append(("directives", ", ".join(str(d.get("type")) for d in result.directives)))
+    verdict = _can_fulfill(result)
+    if verdict is not None:
+        lines.append(("can fulfill", verdict))
     end = result.should_end_session
-    if end is not None or lines:
+    if end is not None or (lines and verdict is None):  # a can-fulfill answer has no session
         session = {
             True: "ends (shouldEndSession: true)",
             False: "stays open, microphone on (shouldEndSession: false)",
@@ -180,6 +183,22 @@ def _show(result: SkillResponse, out: TextIO) -> None:
         lines.append(("answer", "an empty response"))
     for key, value in lines:
         out.write(f"  {(key + ':').ljust(11)} {value}\n")
+
+
+def _can_fulfill(result: SkillResponse) -> str | None:
+    """The ``canFulfillIntent`` answer: the verdict, then each slot's."""
+    body = result.json.get("response") if isinstance(result.json, dict) else None
+    answer = body.get("canFulfillIntent") if isinstance(body, dict) else None
+    if not isinstance(answer, dict):
+        return None
+    slots = answer.get("slots")
+    shown = [
+        f"{name}: understand {slot.get('canUnderstand')}, fulfill {slot.get('canFulfill')}"
+        for name, slot in (slots.items() if isinstance(slots, dict) else ())
+        if isinstance(slot, dict)
+    ]
+    verdict = str(answer.get("canFulfill"))
+    return f"{verdict} ({'; '.join(shown)})" if shown else verdict
 
 
 def _send_local(
