@@ -125,6 +125,12 @@ def queue_bell() -> Response:
     return Response(directives=(bell,))
 
 
+@skill.on("AudioPlayer.PlaybackStarted")
+def started(request: AudioPlayerRequest) -> Response | None:
+    # Speech in reply to PlaybackStarted breaks Alexa's rule: the app drops it, and says so.
+    return speak("Ding!") if request.token == "bell-1" else None
+
+
 @skill.on("AudioPlayer.PlaybackNearlyFinished")
 def queue_next(request: AudioPlayerRequest) -> Response | None:
     # The harbour, then the foghorn once: what the device reports, as a real skill queues.

@@ -236,6 +236,49 @@ def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
     ) in out
 
 
+def test_rule_violations_fail_the_replay(workdir: Path) -> None:
+    (workdir / "rude.py").write_text(
+        textwrap.dedent(
+            f"""
+            from alexaskill import Skill, speak
+
+            skill = Skill("{SKILL_ID}")
+
+            @skill.on("AudioPlayer.PlaybackStarted")
+            def started():
+                return speak("Enjoy!")
+
+            @skill.intent("Hello")
+            def hello():
+                return speak("hello there")
+            """
+        )
+    )
+    envelope = RequestFactory(skill_id=SKILL_ID).envelope(
+        "AudioPlayer.PlaybackStarted", token="t", offsetInMilliseconds=0
+    )
+    (workdir / "started.json").write_text(json.dumps(envelope))
+    code, out, err = run("replay", "rude:skill", "started.json", "hello.json")
+    assert code == 1
+    assert (
+        "started.json (AudioPlayer.PlaybackStarted)\n"
+        "  answer:     an empty response\n"
+        "  violation:  rude.started answered AudioPlayer.PlaybackStarted with outputSpeech: "
+        "dropped (Alexa takes only AudioPlayer.ClearQueue or AudioPlayer.Stop in reply to "
+        "AudioPlayer.PlaybackStarted, and no speech, card or reprompt)\n"
+    ) in out
+    assert out.endswith("2 requests: all answered, 1 rule violation\n")
+    assert "ERROR alexaskill: rude.started answered" in err  # the app's own log line
+    code, out, err = run("replay", "rude:skill", "started.json", "--json")
+    assert code == 1
+    assert json.loads(out)["violations"] == [
+        "rude.started answered AudioPlayer.PlaybackStarted with outputSpeech: dropped (Alexa "
+        "takes only AudioPlayer.ClearQueue or AudioPlayer.Stop in reply to "
+        "AudioPlayer.PlaybackStarted, and no speech, card or reprompt)"
+    ]
+    assert "started.json: violation: rude.started answered" in err
+
+
 def test_replay_answers_alexas_apis_in_process_and_shows_progressive_responses(
     workdir: Path,
 ) -> None:

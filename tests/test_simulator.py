@@ -303,6 +303,18 @@ def test_the_audio_players_events_reach_the_skill_as_a_device_sends_them(
     assert after["state"]["session"]["sessionId"] != session_id
 
 
+def test_a_rule_the_skill_broke_is_in_the_turns_notes(http: StarletteClient) -> None:
+    started = turn(http, "audio", event="PlaybackStarted", token="bell-1", offset=0)["turn"]
+    assert started["exchanges"][0]["response"]["response"] == {}
+    (note,) = started["notes"]
+    assert note.startswith("rule violation: ")  # then the handler, named by its module
+    assert note.endswith(
+        "simulator_skill.started answered AudioPlayer.PlaybackStarted with outputSpeech: dropped "
+        "(Alexa takes only AudioPlayer.ClearQueue or AudioPlayer.Stop in reply to "
+        "AudioPlayer.PlaybackStarted, and no speech, card or reprompt)"
+    )
+
+
 def test_a_media_button_sends_its_playback_controller_request(http: StarletteClient) -> None:
     # Nothing played yet: the player is idle, and the skill answers Next with a stream.
     pressed = turn(http, "button", command="Next")["turn"]

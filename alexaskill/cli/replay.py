@@ -271,7 +271,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.url is not None:
         _check_url(args.url)
     send = _send_url if args.url is not None else _send_local
-    failed = 0
+    failed = violations = 0
     with log_to(err, logging.WARNING):
         for name, envelope, result in send(skill, requests, args):
             problem = _failure(result)
@@ -285,11 +285,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     f"start it with `alexaskill serve {args.app} --dev`"
                 )
             failed += problem is not None
+            # Parts the app dropped for breaking Alexa's rules (in this process only: a
+            # server's are in its log).
+            broken = [str(violation) for violation in result.violations]
+            violations += len(broken)
             if args.json:
                 record = {
                     "file": name,
                     "status": result.status_code,
                     "response": result.json,
+                    "violations": broken,
                     "alexa_api": [
                         {
                             "operation": c.operation,
@@ -303,17 +308,23 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 if problem is not None:
                     err.write(f"alexaskill replay: {name}: FAILED: {problem}\n")
+                for violation in broken:
+                    err.write(f"alexaskill replay: {name}: violation: {violation}\n")
                 continue
             out.write(f"{name} ({_label(envelope)})\n")
             if problem is not None:
                 out.write(f"  FAILED: {problem}\n")
             else:
                 _show(result, out)
+            for violation in broken:
+                out.write(f"  violation:  {violation}\n")
     if not args.json:
         total = len(requests)
         verdict = f"{failed} failed" if failed else "all answered"
+        if violations:
+            verdict += f", {violations} rule violation{'s' if violations != 1 else ''}"
         out.write(f"{total} request{'s' if total != 1 else ''}: {verdict}\n")
-    return 1 if failed else 0
+    return 1 if failed or violations else 0
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -333,7 +344,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
         epilog=help_text(
             "Exit status 1 if any request failed: an answer other than HTTP 200 with a "
-            "response, or a handler that raised (Alexa would hear the framework's apology).",
+            "response, or a handler that raised (Alexa would hear the framework's apology); "
+            "or if an answer broke one of Alexa's rules (the app dropped the part: a "
+            "violation: line).",
             "example:\n"
             "  alexaskill replay examples.weather.app:skill examples/weather/requests/*.json",
         ),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from ..app import Skill
+    from ..exceptions import RuleViolation
     from ..testing import FakeAlexaApi, TestPKI
     from ..understanding import Conversation, Turn, Understander
 
@@ -78,6 +79,8 @@ class SkillTarget:
 class _Reply:
     status_code: int
     json: Any
+    #: What the app dropped from the answer for breaking Alexa's rules (logged at ERROR).
+    violations: tuple[RuleViolation, ...] = ()
 
 
 @dataclass
@@ -115,13 +118,19 @@ class _Transport:
         context's ``AudioPlayer``."""
         envelope = self.factory.turn(request, None)
         envelope["context"]["AudioPlayer"] = dict(player)
-        return _Reply(*self._sign_and_post(envelope))
+        return self._sign_and_post(envelope)
 
-    def _sign_and_post(self, envelope: dict[str, Any]) -> tuple[int, Any]:
+    def _sign_and_post(self, envelope: dict[str, Any]) -> _Reply:
+        from ..testing.violations import recording_violations
+
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         self.sent.append(_Sent(envelope, headers))
-        return self.post(self.target.path, body, headers)
+        with recording_violations() as heard:
+            status, payload = self.post(self.target.path, body, headers)
+        request_id = envelope["request"].get("requestId")
+        violations = tuple(v for v in heard if v.request_id == request_id)
+        return _Reply(status, payload, violations)
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
@@ -129,7 +138,8 @@ class _Transport:
         if new_session or self.session is None:
             self.session = self.factory.session()
         envelope = self.factory.turn(request, self.session)
-        status, payload = self._sign_and_post(envelope)
+        reply = self._sign_and_post(envelope)
+        status, payload = reply.status_code, reply.json
         ended = request_type == "SessionEndedRequest" or (
             isinstance(payload, dict)
             and isinstance(payload.get("response"), dict)
@@ -144,7 +154,7 @@ class _Transport:
                 "new": False,
                 "attributes": attributes if isinstance(attributes, dict) else {},
             }
-        return _Reply(status, payload)
+        return reply
 
 
 class Simulation:
@@ -242,7 +252,13 @@ class Simulation:
             reply = self.transport.send_event(event.request, event.player)
             exchange = turns.Exchange(event.request, reply)
             exchange.refusal = response_ssml_error(exchange.response)
-            return turns.Turn(None, exchanges=[exchange], session_open=self.conversation.in_session)
+            notes = [f"rule violation: {violation}" for violation in reply.violations]
+            return turns.Turn(
+                None,
+                exchanges=[exchange],
+                session_open=self.conversation.in_session,
+                notes=notes,
+            )
 
         return self._run(step)
 
