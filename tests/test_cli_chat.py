@@ -21,7 +21,9 @@ MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
 CAFE = """
 import datetime
-from alexaskill import AlexaApi, DialogSlot, IntentRequest, Session, Skill, ask, delegate, speak
+from alexaskill import (
+    AlexaApi, DialogSlot, IntentRequest, Session, Skill, Ssml, ask, delegate, speak,
+)
 
 skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
 skill.add_slot_type("Drink", [{"name": "coffee", "id": "COFFEE", "synonyms": ["espresso"]}])
@@ -61,6 +63,11 @@ async def greet(api: AlexaApi):
 @skill.intent("Crash", utterances=["crash"])
 def crash():
     raise RuntimeError("boom")
+
+
+@skill.intent("Garble", utterances=["garble it"])
+def garble():
+    return ask(Ssml("<speak>Tom & Jerry</speak>"))
 
 
 @skill.intent("AMAZON.StopIntent")
@@ -178,6 +185,27 @@ def test_a_failing_handler_is_reported_and_the_chat_goes_on(
     assert "  skill:      Sorry, something went wrong. Please try again later.\n" in out
     assert "Goodbye." in out
     assert "RuntimeError: boom" in err
+
+
+def test_an_answer_alexa_refuses_is_not_heard(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said = "open the cafe\ngarble it\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    refusal = (
+        "outputSpeech.ssml: not well-formed XML (not well-formed (invalid token): line 1, "
+        "column 12)"
+    )
+    assert out.endswith(
+        "> garble it\n"
+        '  → IntentRequest Garble   [sample: "garble it"]\n'
+        "  not heard:  Tom & Jerry\n"
+        "  Alexa:      There was a problem with the requested skill's response.\n"
+        "  → SessionEndedRequest ERROR INVALID_RESPONSE\n"
+        f"  (Alexa refuses the answer ({refusal}): the session ends)\n"
+        "  session:    ended\n"
+    )
 
 
 def test_quit_stops_reading(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

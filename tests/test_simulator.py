@@ -217,6 +217,21 @@ def test_a_dialog_asks_and_the_answer_completes_it(http: StarletteClient) -> Non
     assert spoken({"turn": answered}) == ["Your tour for 4 is booked."]
 
 
+def test_an_answer_alexa_refuses_is_not_heard_and_the_skill_hears_of_it(
+    http: StarletteClient,
+) -> None:
+    turn(http, "launch")
+    refused = turn(http, text="garble it")
+    answered, ended = refused["turn"]["exchanges"]
+    assert answered["refusal"].startswith("outputSpeech.ssml: not well-formed XML")
+    assert ended["envelope"]["request"]["reason"] == "ERROR"
+    assert ended["envelope"]["request"]["error"]["type"] == "INVALID_RESPONSE"
+    assert spoken(refused) == ["There was a problem with the requested skill's response."]
+    assert refused["turn"]["prompts"] == []
+    assert refused["turn"]["problem"] == "There was a problem with the requested skill's response."
+    assert refused["state"]["session"] is None
+
+
 def test_device_locale_and_session_controls(http: StarletteClient) -> None:
     turn(http, text="how is the sea")
     speaker = turn(http, text="show me the lighthouse")

@@ -402,6 +402,24 @@ def test_new_session_and_end_session(page: Any, shots: Path) -> None:
     page.screenshot(path=shots / "5-new-session.png")
 
 
+def test_an_answer_alexa_refuses_is_shown_not_heard(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "open the lighthouse")
+    say(page, "garble it")
+    turn = last_turn(page)
+    expect(turn.locator(".msg.alexa.refused > .speech")).to_have_text("Tom & Jerry")
+    problem = turn.locator(".msg.alexa.problem")
+    expect(problem.locator(".who")).to_have_text("Alexa")
+    expect(problem.locator(".speech")).to_have_text(
+        "There was a problem with the requested skill's response."
+    )
+    expect(turn.locator(".msg.alexa.prompt")).to_have_count(0)
+    expect(turn.locator("details.raw summary").last).to_contain_text("SessionEndedRequest")
+    wait_until(page, "window.__spoken.at(-1).text.startsWith('There was a problem')")
+    assert not any("Jerry" in item["text"] for item in page.evaluate("window.__spoken"))
+
+
 def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any) -> None:
     from playwright.sync_api import expect
 

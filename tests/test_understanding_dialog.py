@@ -318,15 +318,93 @@ def test_intent_chaining_into_an_auto_delegated_intent() -> None:
     assert turn.heard() == ["Welcome.", "What size would you like?"]
 
 
-def test_delegating_a_completed_dialog_ends_the_session() -> None:
-    skill = Skill(delegate())  # the skill's answer to the COMPLETED request
+PROBLEM = "There was a problem with the requested skill's response."
+
+
+def test_delegating_a_completed_dialog_is_refused() -> None:
+    skill = Skill(delegate(speech="One moment."))  # the skill's answer to the COMPLETED request
     talk = conversation(skill, delegation="ALWAYS")
     for said in ("order six large pizzas", "noon", "yes"):
         talk.say(said)
     turn = talk.say("yes")
-    assert skill.last["dialogState"] == "COMPLETED"
-    assert "Dialog.Delegate answered a COMPLETED dialog: Alexa refuses it" in turn.notes
+    completed, ended = (request for request, _ in skill.sent)
+    assert completed["dialogState"] == "COMPLETED"
+    assert ended == {
+        "type": "SessionEndedRequest",
+        "reason": "ERROR",
+        "error": {
+            "type": "INVALID_RESPONSE",
+            "message": "Dialog.Delegate answered a COMPLETED dialog",
+        },
+    }
+    assert turn.notes == [
+        "Alexa refuses the answer (Dialog.Delegate answered a COMPLETED dialog): the session ends"
+    ]
+    assert turn.heard() == [PROBLEM]  # not the refused "One moment."
+    assert turn.prompts == []
+    assert turn.reply is turn.exchanges[0].reply  # the skill's answer, not the notice's
     assert not turn.session_open
+
+
+@pytest.mark.parametrize(
+    ("reply", "error", "note"),
+    [
+        (
+            Reply(200, answer("<speak>Tom & Jerry</speak>")),
+            {
+                "type": "INVALID_RESPONSE",
+                "message": "outputSpeech.ssml: not well-formed XML (not well-formed (invalid "
+                "token): line 1, column 12)",
+            },
+            "Alexa refuses the answer (outputSpeech.ssml: not well-formed XML (not well-formed "
+            "(invalid token): line 1, column 12)): the session ends",
+        ),
+        (
+            Reply(500, {"error": "boom"}),
+            {"type": "INVALID_RESPONSE", "message": "the skill answered HTTP 500"},
+            "the skill answered HTTP 500: Alexa says there was a problem with the skill's "
+            "response, and the session ends",
+        ),
+        (
+            Reply(0, {"error": "no answer within 10 s"}),
+            {"type": "ENDPOINT_TIMEOUT", "message": "no answer within 10 s"},
+            "no answer within 10 s: Alexa says there was a problem with the skill's response, "
+            "and the session ends",
+        ),
+    ],
+)
+def test_an_answer_alexa_refuses_is_not_heard_and_ends_the_session_with_an_error(
+    reply: Reply, error: dict[str, str], note: str
+) -> None:
+    class Refused(Skill):
+        def send(self, request: Mapping[str, Any], *, new_session: bool) -> Reply:
+            super().send(request, new_session=new_session)
+            if request["type"] == "SessionEndedRequest":
+                return Reply(200, {"version": "1.0", "response": {}})
+            return reply
+
+    if reply.status_code == 200:  # SSML speech
+        reply.json["response"]["outputSpeech"] = {
+            "type": "SSML",
+            "ssml": reply.json["response"]["outputSpeech"]["text"],
+        }
+        reply.json["response"]["shouldEndSession"] = False
+    skill = Refused()
+    turn = conversation(skill).say("ask pizza palace for a large pizza")
+    assert [request["type"] for request, _ in skill.sent] == [
+        "IntentRequest",
+        "SessionEndedRequest",
+    ]
+    assert skill.last == {"type": "SessionEndedRequest", "reason": "ERROR", "error": error}
+    assert turn.notes == [note]
+    assert turn.heard() == [PROBLEM]
+    assert turn.problem == PROBLEM and turn.prompts == []
+    assert turn.exchanges[0].refusal == error["message"]
+    assert turn.reply is turn.exchanges[0].reply
+    assert not turn.session_open
+    shown = turn.to_json()
+    assert shown["problem"] == PROBLEM
+    assert [exchange["refusal"] for exchange in shown["exchanges"]] == [error["message"], None]
 
 
 def test_a_skill_that_loops_is_stopped() -> None:

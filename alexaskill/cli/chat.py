@@ -279,7 +279,17 @@ class _Chat:
             if self.show_json:
                 out.write(_json_block("request", exchange.request))
                 out.write(_json_block("answer", exchange.reply.json))
-            self._answer(exchange.reply)
+            if exchange.refusal is None:
+                self._answer(exchange.reply)
+                continue
+            if exchange.reply.status_code != 200:
+                self._answer(exchange.reply)
+            else:  # refused: the user hears Alexa's problem instead
+                speech = _speech(exchange.response.get("outputSpeech"))
+                if speech:
+                    _row(out, "not heard", speech)
+            if turn.problem:
+                _row(out, "Alexa", turn.problem)
         for prompt in turn.prompts:
             _row(out, "Alexa", prompt)
         if turn.expecting:
@@ -379,6 +389,9 @@ def _request_line(request: Mapping[str, Any], turn: Turn) -> str:
             parts.append(f"{name}={shown}")
     elif request.get("reason"):
         parts.append(str(request["reason"]))
+        error = request.get("error")
+        if isinstance(error, dict) and error.get("type"):
+            parts.append(str(error["type"]))
     understood = turn.understood
     if understood is not None and understood.sample and request is turn.exchanges[0].request:
         parts.append(f'  [sample: "{understood.sample}"]')

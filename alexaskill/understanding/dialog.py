@@ -239,23 +239,20 @@ class Conversation:
             return
         if reply.status_code != 200 or not isinstance(reply.json, dict):
             error = reply.json.get("error") if isinstance(reply.json, dict) else None
-            what = (
-                str(error or "no answer from the skill")
-                if reply.status_code == 0  # none came: a transport's timeout or error
-                else f"the skill answered HTTP {reply.status_code}"
-            )
-            turn.notes.append(
+            if reply.status_code == 0:  # none came: a transport's timeout or error
+                what, kind = str(error or "no answer from the skill"), "ENDPOINT_TIMEOUT"
+            else:
+                what, kind = f"the skill answered HTTP {reply.status_code}", "INVALID_RESPONSE"
+            note = (
                 f"{what}: Alexa says there was a problem with the skill's response, and the "
                 "session ends"
             )
-            self._end_session()
+            self._refuse(turn, exchange, what, note=note, kind=kind)
             return
         response = exchange.response
-        refusal = exchange.refusal = response_ssml_error(response)
+        refusal = response_ssml_error(response)
         if refusal is not None:
-            turn.prompts.append(PROBLEM_WITH_RESPONSE)
-            turn.notes.append(f"Alexa refuses the answer ({refusal}): the session ends")
-            self._end_session()
+            self._refuse(turn, exchange, refusal)
             return
         directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
         step = next((d for d in directives if d.get("type") in _DIALOG_DIRECTIVES), None)
@@ -266,6 +263,31 @@ class Conversation:
         end = response.get("shouldEndSession")
         if end is True or (end is None and not self.screen):
             self._end_session()
+
+    def _refuse(
+        self,
+        turn: Turn,
+        exchange: Exchange,
+        why: str,
+        *,
+        note: str | None = None,
+        kind: str = "INVALID_RESPONSE",
+    ) -> None:
+        """Alexa refuses the answer: the user hears only its problem message, and the skill
+        gets a SessionEndedRequest with the error (Amazon's SessionEndedRequest reference)."""
+        exchange.refusal = why
+        turn.problem = PROBLEM_WITH_RESPONSE
+        turn.notes.append(note or f"Alexa refuses the answer ({why}): the session ends")
+        self.dialog = None
+        ended = {
+            "type": "SessionEndedRequest",
+            "reason": "ERROR",
+            "error": {"type": kind, "message": why},
+        }
+        notice = self._exchange(turn, ended)
+        if notice is not None:
+            notice.notice = True
+        self._end_session()
 
     def _intent(self, turn: Turn, request: dict[str, Any]) -> None:
         """Send an IntentRequest, running its dialog if the model has one."""
@@ -306,8 +328,7 @@ class Conversation:
         elif updated is not None and dialog is not None:
             dialog.intent = updated
         if dialog is None:
-            turn.notes.append(f"{kind} without a dialog to run: Alexa refuses it")
-            self._end_session()
+            self._refuse(turn, exchange, f"{kind} without a dialog to run")
             return
         if kind == "Dialog.Delegate":
             if chained and dialog.model is not None and not dialog.auto:
@@ -319,8 +340,7 @@ class Conversation:
                 self._exchange(turn, {"type": "IntentRequest", "intent": dialog.intent})
                 return
             if exchange.request.get("dialogState") == "COMPLETED" and not chained:
-                turn.notes.append("Dialog.Delegate answered a COMPLETED dialog: Alexa refuses it")
-                self._end_session()
+                self._refuse(turn, exchange, "Dialog.Delegate answered a COMPLETED dialog")
                 return
             self._next_step(turn)
             return

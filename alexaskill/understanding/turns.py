@@ -45,8 +45,12 @@ class Exchange:
 
     request: dict[str, Any]
     reply: Reply
-    #: Why Alexa refuses the reply (`alexaskill.ssml.response_ssml_error`), set as it is read.
+    #: Why Alexa refuses the reply (SSML it cannot parse, a dialog directive out of place, an
+    #: HTTP error), set as it is read; its speech is then not heard.
     refusal: str | None = None
+    #: Alexa's own notice to the skill (the SessionEndedRequest after a refused answer), not
+    #: a request the user made.
+    notice: bool = False
 
     @property
     def response(self) -> dict[str, Any]:
@@ -73,11 +77,15 @@ class Turn:
     #: "slot city", "confirmation of slot date", "confirmation of the intent", or None.
     expecting: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: What Alexa said in place of an answer it refused (`PROBLEM_WITH_RESPONSE`), or None.
+    problem: str | None = None
 
     @property
     def reply(self) -> Reply | None:
-        """The skill's last reply this turn, or None if no request was sent."""
-        return self.exchanges[-1].reply if self.exchanges else None
+        """The skill's last reply to what the user did this turn (Alexa's notice after a
+        refused answer aside), or None if no request was sent."""
+        replies = [exchange.reply for exchange in self.exchanges if not exchange.notice]
+        return replies[-1] if replies else None
 
     @property
     def prompt(self) -> str | None:
@@ -89,11 +97,13 @@ class Turn:
         spoken = []
         for exchange in self.exchanges:
             if exchange.refusal is not None:
-                continue  # refused: Alexa says PROBLEM_WITH_RESPONSE (a prompt) instead
+                continue  # refused: Alexa says its problem instead
+            if exchange.request.get("type") == "SessionEndedRequest":
+                continue  # Alexa ignores speech in reply to it
             speech = speech_of(exchange.response.get("outputSpeech"))
             if speech:
                 spoken.append(speech)
-        return spoken + self.prompts
+        return spoken + self.prompts + ([self.problem] if self.problem else [])
 
     def to_json(self) -> dict[str, Any]:
         """The turn as JSON (for tools and the simulator)."""
@@ -105,10 +115,12 @@ class Turn:
                     "request": exchange.request,
                     "status": exchange.reply.status_code,
                     "response": exchange.reply.json,
+                    "refusal": exchange.refusal,
                 }
                 for exchange in self.exchanges
             ],
             "prompts": self.prompts,
+            "problem": self.problem,
             "heard": self.heard(),
             "sessionOpen": self.session_open,
             "dialog": {

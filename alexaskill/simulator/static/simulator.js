@@ -470,17 +470,21 @@
     const body = exchange.response || {};
     const response = (body && typeof body === "object" && body.response) || {};
     const request = exchange.request || {};
-    const view = el("div", { class: "msg alexa" });
-    const who = el("span", { class: "who" }, "Skill");
+    // Refused by Alexa (SSML it cannot parse, a dialog directive out of place): shown, not heard.
+    const refused = Boolean(exchange.refusal);
+    const view = el("div", { class: refused ? "msg alexa refused" : "msg alexa" });
+    const who = el("span", { class: "who" }, refused ? "Skill (not heard)" : "Skill");
     view.append(who);
     if (exchange.status !== 200) {
       const reason = body && body.error ? `: ${body.error}` : "";
       view.append(el("p", { class: "error" }, `HTTP ${exchange.status}${reason}`));
+    } else if (refused) {
+      view.append(el("p", { class: "error" }, `Alexa refuses this answer: ${exchange.refusal}`));
     }
     const speech = speechSegments(response.outputSpeech);
     if (speech.length) {
       view.append(speechView(speech));
-      segmentsOut.push(...speech);
+      if (!refused) segmentsOut.push(...speech);
     } else if (exchange.status === 200) {
       view.append(el("p", { class: "muted small" }, "(no speech)"));
     }
@@ -492,7 +496,7 @@
     if (response.card) view.append(cardView(response.card));
     const directives = (response.directives || []).filter((d) => d && typeof d === "object");
     for (const directive of directives) view.append(directiveView(directive));
-    if (speech.length || reprompt.length) {
+    if ((speech.length || reprompt.length) && !refused) {
       view.append(el("button", {
         type: "button", class: "link", onclick: () => voice.play([...speech]),
       }, "Hear it again"));
@@ -526,6 +530,13 @@
     const audio = [];
     for (const exchange of turn.exchanges || []) {
       item.append(exchangeView(exchange, segments, audio));
+      if (exchange.refusal && turn.problem) {
+        // What Alexa says instead, before it tells the skill (the SessionEndedRequest next).
+        item.append(el("div", { class: "msg alexa problem" },
+          el("span", { class: "who" }, "Alexa"),
+          el("p", { class: "speech" }, turn.problem)));
+        segments.push({ kind: "text", text: turn.problem, rate: 1, pitch: 1, volume: 1, lang: null });
+      }
     }
     for (const prompt of turn.prompts || []) {
       item.append(el("div", { class: "msg alexa prompt" },
