@@ -11,6 +11,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from alexaskill import (
+    AlexaApi,
     AudioPlayerRequest,
     Context,
     DialogSlot,
@@ -158,6 +159,12 @@ def next_button() -> Response:
 @skill.on("PlaybackController.PauseCommandIssued")
 def pause_button() -> Response:
     return Response(directives=(AudioPlayer.Stop(),))
+
+
+@skill.intent("LookUp", utterances=["look up the tides"])
+async def look_up(api: AlexaApi) -> Response:
+    await api.progressive("Let me look.")
+    return speak("High tide is at noon.")
 
 
 @skill.intent("Garble", utterances=["garble it"])

@@ -143,7 +143,8 @@ def test_chat_answers_alexas_service_apis_in_process(
         monkeypatch, said, "cafe:skill", "--invocation", "the cafe", "--alexa-api", "api.json"
     )
     assert code == 0, err
-    assert "  skill:      Hello Ada.\n" in out
+    # Heard first, as replay shows it: the progressive response, then the answer.
+    assert "  progressive: Let me see\n  skill:      Hello Ada.\n" in out
     assert "  alexa api:  progressive -> 204: Let me see\n" in out
     assert "  alexa api:  given_name -> 200\n" in out
 

@@ -402,6 +402,20 @@ def test_new_session_and_end_session(page: Any, shots: Path) -> None:
     page.screenshot(path=shots / "5-new-session.png")
 
 
+def test_a_progressive_response_is_heard_before_the_answer(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "look up the tides")
+    turn = last_turn(page)
+    messages = turn.locator(".msg.alexa")
+    expect(messages.first).to_contain_text("Let me look.")
+    expect(messages.first.locator(".who")).to_have_text("Skill (progressive response)")
+    expect(messages.nth(1).locator(".speech")).to_have_text("High tide is at noon.")
+    wait_until(page, "window.__spoken.length === 2")
+    spoken = [item["text"] for item in page.evaluate("window.__spoken")]
+    assert spoken == ["Let me look.", "High tide is at noon."]
+
+
 def test_an_answer_alexa_refuses_is_shown_not_heard(page: Any) -> None:
     from playwright.sync_api import expect
 

@@ -314,6 +314,9 @@ class _Chat:
         body: dict[str, Any] = reply.json if isinstance(reply.json, dict) else {}
         found = body.get("response")
         response: dict[str, Any] = found if isinstance(found, dict) else {}
+        for call in getattr(reply, "api_calls", ()):
+            if call.speech is not None:  # a progressive response: heard before the answer
+                _row(out, "progressive", call.speech)
         speech = _speech(response.get("outputSpeech"))
         if speech:
             _row(out, "skill", speech)
@@ -337,7 +340,7 @@ class _Chat:
 
 
 def _row(out: TextIO, label: str, value: str) -> None:
-    out.write(f"  {label + ':':<12}{value}\n")
+    out.write(f"  {label + ':':<11} {value}\n")
 
 
 def _speech(output: Any) -> str | None:

@@ -528,6 +528,14 @@
     if (understood) item.append(understood); // append(null) would show the text "null"
     const segments = [];
     const audio = [];
+    // Progressive responses are spoken while the skill works on its answer: before it.
+    for (const call of turn.apiCalls || []) {
+      if (!call.speech) continue;
+      item.append(el("div", { class: "msg alexa progressive" },
+        el("span", { class: "who" }, "Skill (progressive response)"),
+        el("p", { class: "speech" }, call.speech)));
+      segments.push({ kind: "text", text: call.speech, rate: 1, pitch: 1, volume: 1, lang: null });
+    }
     for (const exchange of turn.exchanges || []) {
       item.append(exchangeView(exchange, segments, audio));
       if (exchange.refusal && turn.problem) {
