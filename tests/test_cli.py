@@ -279,6 +279,29 @@ def test_rule_violations_fail_the_replay(workdir: Path) -> None:
     assert "started.json: violation: rude.started answered" in err
 
 
+def test_replay_shows_ssml_as_the_simulator_does(workdir: Path) -> None:
+    (workdir / "chime.py").write_text(
+        textwrap.dedent(
+            f"""
+            from alexaskill import Skill, ask, ssml
+
+            skill = Skill("{SKILL_ID}")
+
+            @skill.intent("Hello")
+            def hello():
+                said = ssml.speak("Ding", ssml.break_("2s"), ssml.sub("WWW", "World Wide Web"))
+                return ask(said, reprompt=ssml.speak(ssml.audio("https://example.com/a.mp3")))
+            """
+        )
+    )
+    code, out, _ = run("replay", "chime:skill", "hello.json")
+    assert code == 0
+    assert (
+        "  speech:     Ding [pause 2 s] World Wide Web\n"
+        "  reprompt:   [audio: https://example.com/a.mp3]\n"
+    ) in out
+
+
 def test_replay_answers_alexas_apis_in_process_and_shows_progressive_responses(
     workdir: Path,
 ) -> None:

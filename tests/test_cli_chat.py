@@ -65,6 +65,16 @@ def crash():
     raise RuntimeError("boom")
 
 
+@skill.intent("Chime", utterances=["chime"])
+def chime():
+    from alexaskill import ssml
+
+    return speak(ssml.speak(
+        "Ding", ssml.break_("700ms"), ssml.audio("https://sounds.example.com/chime.mp3"),
+        ssml.sub("WWW", "World Wide Web"), ssml.break_(strength="x-weak"), "done",
+    ))
+
+
 @skill.intent("Garble", utterances=["garble it"])
 def garble():
     return ask(Ssml("<speak>Tom & Jerry</speak>"))
@@ -207,6 +217,17 @@ def test_an_answer_alexa_refuses_is_not_heard(
         f"  (Alexa refuses the answer ({refusal}): the session ends)\n"
         "  session:    ended\n"
     )
+
+
+def test_ssml_is_shown_as_the_simulator_shows_it(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = chat(monkeypatch, "open the cafe\nchime\n", "cafe:skill")
+    assert code == 0, err
+    assert (
+        "  skill:      Ding [pause 0.7 s] [audio: https://sounds.example.com/chime.mp3] "
+        "World Wide Web done\n"
+    ) in out
 
 
 def test_quit_stops_reading(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

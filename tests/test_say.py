@@ -254,6 +254,27 @@ def test_ssml_alexa_would_refuse_is_what_alexa_says_and_ends_the_session() -> No
         ]
 
 
+def test_heard_is_what_the_user_hears_of_ssml() -> None:
+    from alexaskill import ssml
+
+    skill = Skill(SKILL_ID)
+    chime = "https://sounds.example.com/chime.mp3"
+
+    @skill.intent("Hello", utterances=["say hello"])
+    def hello() -> Any:
+        said = ssml.speak(
+            "Hello", ssml.break_("1s"), ssml.audio(chime), ssml.sub("WWW", "World Wide Web")
+        )
+        return ask(said, reprompt=ssml.speak(ssml.sub("Al", "aluminium"), "?"))
+
+    with TestClient(skill, invocation="the test") as client:
+        said = client.say("ask the test to say hello")
+        # <sub> is said as its alias, a clip is named, a pause is no words.
+        assert said.heard == f"Hello [audio: {chime}] World Wide Web"
+        assert said.speech == said.heard
+        assert said.reprompt == "aluminium ?"
+
+
 def test_a_slot_called_name_is_a_slot() -> None:
     # TestClient.intent's own first parameter was called name: the README's HelloIntent with a
     # slot "name" raised TypeError ("got multiple values for argument 'name'").

@@ -31,6 +31,7 @@ from .common import (
     make_understander,
     parse_now,
     refused_dev_key,
+    shown_speech,
     stdin_not_text,
     unreachable,
 )
@@ -285,7 +286,7 @@ class _Chat:
             if exchange.reply.status_code != 200:
                 self._answer(exchange.reply)
             else:  # refused: the user hears Alexa's problem instead
-                speech = _speech(exchange.response.get("outputSpeech"))
+                speech = shown_speech(exchange.response.get("outputSpeech"))
                 if speech:
                     _row(out, "not heard", speech)
             if turn.problem:
@@ -317,10 +318,10 @@ class _Chat:
         for call in getattr(reply, "api_calls", ()):
             if call.speech is not None:  # a progressive response: heard before the answer
                 _row(out, "progressive", call.speech)
-        speech = _speech(response.get("outputSpeech"))
+        speech = shown_speech(response.get("outputSpeech"))
         if speech:
             _row(out, "skill", speech)
-        reprompt = _speech((response.get("reprompt") or {}).get("outputSpeech"))
+        reprompt = shown_speech((response.get("reprompt") or {}).get("outputSpeech"))
         if reprompt:
             _row(out, "reprompt", reprompt)
         card = response.get("card")
@@ -341,17 +342,6 @@ class _Chat:
 
 def _row(out: TextIO, label: str, value: str) -> None:
     out.write(f"  {label + ':':<11} {value}\n")
-
-
-def _speech(output: Any) -> str | None:
-    from ..ssml import strip_tags
-
-    if not isinstance(output, dict):
-        return None
-    if output.get("type") == "SSML":
-        return strip_tags(str(output.get("ssml", "")))
-    text = output.get("text")
-    return None if text is None else str(text)
 
 
 def _understood(turn: Turn) -> str:

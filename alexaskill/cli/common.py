@@ -174,6 +174,19 @@ def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
+def shown_speech(output: Any) -> str | None:
+    """An ``outputSpeech`` as chat and replay show it: SSML as heard, with its pauses (as the
+    simulator shows them: `alexaskill.ssml.spoken_text`), or the plain text; None if absent."""
+    from ..ssml import spoken_text
+
+    if not isinstance(output, dict):
+        return None
+    if output.get("type") == "SSML":
+        return spoken_text(str(output.get("ssml", "")), pauses=True)
+    text = output.get("text")
+    return None if text is None else str(text)
+
+
 def stdin_not_text(exc: UnicodeDecodeError) -> UsageError:
     """The error for standard input its encoding cannot decode (strict decoding: UTF-8, say)."""
     import codecs

@@ -25,6 +25,7 @@ from .common import (
     load_skill,
     log_to,
     refused_dev_key,
+    shown_speech,
     stdin_not_text,
     unreachable,
 )
@@ -151,10 +152,15 @@ def _failure(result: SkillResponse) -> str | None:
 
 def _show(result: SkillResponse, out: TextIO) -> None:
     lines = [("progressive", speech) for speech in result.progressive]
-    if result.speech is not None:
-        lines.append(("speech", result.speech))
-    if result.reprompt is not None:
-        lines.append(("reprompt", result.reprompt))
+    body = result.json.get("response") if isinstance(result.json, dict) else None
+    response: dict[str, Any] = body if isinstance(body, dict) else {}
+    speech = shown_speech(response.get("outputSpeech"))
+    if speech is not None:
+        lines.append(("speech", speech))
+    reprompt = response.get("reprompt")
+    shown = shown_speech(reprompt.get("outputSpeech") if isinstance(reprompt, dict) else None)
+    if shown is not None:
+        lines.append(("reprompt", shown))
     card = result.card
     if card is not None:
         text = card.get("content") or card.get("text") or ""

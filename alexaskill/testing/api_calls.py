@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..ssml import strip_tags
+from ..ssml import spoken_text
 
 __all__ = ["ApiCall"]
 
@@ -32,12 +32,13 @@ class ApiCall:
 
     @property
     def speech(self) -> str | None:
-        """For a progressive response: the words sent (SSML tags removed); else None."""
+        """For a progressive response: what the user hears of it (`SkillResponse.speech`); else
+        None."""
         if self.operation != "progressive" or not isinstance(self.body, dict):
             return None
         directive = self.body.get("directive")
         speech = directive.get("speech") if isinstance(directive, dict) else None
-        return strip_tags(speech) if isinstance(speech, str) else None
+        return spoken_text(speech) if isinstance(speech, str) else None
 
 
 _Answer = tuple[int, Any]

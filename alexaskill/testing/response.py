@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import RuleViolation
-from ..ssml import strip_tags
+from ..ssml import spoken_text
 from .alexa_api import ApiCall
 
 if TYPE_CHECKING:
@@ -81,16 +81,17 @@ class SkillResponse:
 
     @property
     def speech(self) -> str | None:
-        """The output speech as words, SSML tags removed."""
+        """The output speech as the user hears it: SSML as `alexaskill.ssml.spoken_text` reads
+        it (``<sub>`` as its alias, a clip as ``[audio: URL]``, a pause as nothing)."""
         markup = self.ssml
-        return None if markup is None else strip_tags(markup)
+        return None if markup is None else spoken_text(markup)
 
     @property
     def reprompt(self) -> str | None:
-        """The reprompt as words, SSML tags removed."""
+        """The reprompt as the user hears it (as `speech`)."""
         reprompt = self._body.get("reprompt")
         markup = self._speech_markup(reprompt.get("outputSpeech") if reprompt else None)
-        return None if markup is None else strip_tags(markup)
+        return None if markup is None else spoken_text(markup)
 
     @property
     def card(self) -> dict[str, Any] | None:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error, strip_tags
+from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error, spoken_text
 from .model import DialogIntentModel, DialogSlotModel, Validation
 from .result import Understanding, slot_json
 from .turns import Exchange, Reply, Transport, Turn, speech_of
@@ -436,7 +436,7 @@ class Conversation:
             return False
         kind, text = prompt.variations[0]
         text = _PROMPT_SLOT.sub(lambda m: dialog.value(m.group(1)) or "", text)
-        turn.prompts.append(strip_tags(text) if kind == "SSML" else " ".join(text.split()))
+        turn.prompts.append(spoken_text(text) if kind == "SSML" else " ".join(text.split()))
         # Alexa holds the session open for the answer, even if the skill has not been asked
         # anything yet (an auto-delegated dialog); its first request still starts the session.
         self.in_session = True

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..ssml import strip_tags
+from ..ssml import spoken_text
 from .result import Understanding
 
 __all__ = ["Exchange", "Reply", "Transport", "Turn", "speech_of"]
@@ -135,10 +135,11 @@ class Turn:
 
 
 def speech_of(output: Any) -> str | None:
-    """The words of an ``outputSpeech`` object (SSML tags removed), or None."""
+    """What the user hears of an ``outputSpeech`` object (`alexaskill.ssml.spoken_text`), or
+    None."""
     if not isinstance(output, dict):
         return None
     if output.get("type") == "SSML":
-        return strip_tags(str(output.get("ssml", "")))
+        return spoken_text(str(output.get("ssml", "")))
     text = output.get("text")
     return str(text) if text is not None else None
