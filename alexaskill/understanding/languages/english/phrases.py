@@ -217,7 +217,7 @@ BUILTIN_INTENTS: Final = {
     "AMAZON.ScrollDownIntent": ("scroll down",),
     "AMAZON.ScrollLeftIntent": ("scroll left",),
     "AMAZON.ScrollRightIntent": ("scroll right",),
-    "AMAZON.NavigateHomeIntent": (),
+    "AMAZON.NavigateHomeIntent": ("go home", "home", "go to home", "go to the home screen"),
     "AMAZON.FallbackIntent": (),
 }
 
