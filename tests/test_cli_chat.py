@@ -230,6 +230,25 @@ def test_ssml_is_shown_as_the_simulator_shows_it(
     ) in out
 
 
+def test_silence(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    said = "open the cafe\n/silence\n/silence\n/silence\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    assert out.endswith(
+        "> /silence\n"
+        "  reprompt:   What would you like?\n"
+        "  (silence: Alexa plays the reprompt)\n"
+        "  session:    open\n"
+        "> /silence\n"
+        "  → SessionEndedRequest EXCEEDED_MAX_REPROMPTS\n"
+        "  (silence again: the session ends)\n"
+        "  session:    ended\n"
+        "> /silence\n"
+        "  (no session is open: Alexa is not listening)\n"
+        "  session:    ended\n"
+    )
+
+
 def test_quit_stops_reading(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = chat(monkeypatch, "/quit\nstop\n", "cafe:skill")
     assert code == 0

@@ -275,6 +275,44 @@ def test_heard_is_what_the_user_hears_of_ssml() -> None:
         assert said.reprompt == "aluminium ?"
 
 
+def test_silence_plays_the_reprompt_then_ends_the_session(client: TestClient) -> None:
+    client.say("I'd like an espresso please")  # ask(): the speech is the reprompt too
+    quiet = client.silence()
+    assert quiet.request is None and quiet.status_code == 0  # Alexa alone: nothing sent
+    assert quiet.heard == "1 espresso, coming up. Anything else?"
+    ended = client.silence()
+    assert ended.request is not None
+    assert ended.request["type"] == "SessionEndedRequest"
+    assert ended.request["reason"] == "EXCEEDED_MAX_REPROMPTS"
+    assert ended.turn is not None and not ended.turn.session_open
+    assert client.silence().turn.notes == [  # type: ignore[union-attr]
+        "no session is open: Alexa is not listening"
+    ]
+    again = client.say("I'd like an espresso please").request
+    assert again is not None and again["intent"]["name"] == "Order"
+
+
+def test_silence_after_a_dialog_prompt_asks_again(client: TestClient) -> None:
+    client.say("book a table")
+    assert client.silence().heard == "For how many people?"
+    assert client.say("four").request is None  # still the dialog: Alexa asks for the date
+    assert client.last is not None and client.last.prompt == "Which day?"
+
+
+def test_silence_without_a_reprompt_ends_the_session_at_once() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Any:
+        return speak("Hello.", end_session=False)
+
+    with TestClient(skill) as client:
+        client.launch()  # sent without say(): the client's session is taken over
+        ended = client.silence()
+        assert ended.request is not None
+        assert ended.request["reason"] == "EXCEEDED_MAX_REPROMPTS"
+
+
 def test_a_slot_called_name_is_a_slot() -> None:
     # TestClient.intent's own first parameter was called name: the README's HelloIntent with a
     # slot "name" raised TypeError ("got multiple values for argument 'name'").

@@ -232,6 +232,19 @@ def test_an_answer_alexa_refuses_is_not_heard_and_the_skill_hears_of_it(
     assert refused["state"]["session"] is None
 
 
+def test_silence_plays_the_reprompt_then_ends_the_session(http: StarletteClient) -> None:
+    turn(http, "launch")
+    quiet = turn(http, "silence")
+    assert quiet["turn"]["exchanges"] == []
+    assert quiet["turn"]["reprompt"] == "Ask for the weather at sea, a picture, or book a tour."
+    assert spoken(quiet) == [quiet["turn"]["reprompt"]]
+    assert quiet["state"]["session"] is not None
+    ended = turn(http, "silence")
+    (exchange,) = ended["turn"]["exchanges"]
+    assert exchange["envelope"]["request"]["reason"] == "EXCEEDED_MAX_REPROMPTS"
+    assert ended["state"]["session"] is None
+
+
 def test_device_locale_and_session_controls(http: StarletteClient) -> None:
     turn(http, text="how is the sea")
     speaker = turn(http, text="show me the lighthouse")

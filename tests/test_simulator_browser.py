@@ -402,6 +402,20 @@ def test_new_session_and_end_session(page: Any, shots: Path) -> None:
     page.screenshot(path=shots / "5-new-session.png")
 
 
+def test_stay_silent_hears_the_reprompt_then_ends_the_session(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "open the lighthouse")
+    page.get_by_role("button", name="Stay silent").click()
+    reprompt = "Ask for the weather at sea, a picture, or book a tour."
+    expect(last_turn(page).locator(".msg.user")).to_contain_text("says nothing")
+    expect(last_turn(page).locator(".msg.alexa.reprompt .speech")).to_have_text(reprompt)
+    wait_until(page, f"window.__spoken.some((item) => item.text === {reprompt!r})")
+    page.get_by_role("button", name="Stay silent").click()
+    expect(last_turn(page).locator("details.raw summary")).to_contain_text("SessionEndedRequest")
+    expect(page.locator("#session-state")).to_have_text("no session")
+
+
 def test_a_progressive_response_is_heard_before_the_answer(page: Any) -> None:
     from playwright.sync_api import expect
 

@@ -46,6 +46,7 @@ HELP: Final = """\
 commands:
   /launch            open the skill (a LaunchRequest in a new session)
   /end               end the session (a SessionEndedRequest)
+  /silence           say nothing: the reprompt, then the session ends
   /json              show each turn's requests and answers as JSON (again: stop)
   /device screen     a device with a screen (or: speaker, the default)
   /locale en-GB      speak another locale (a new session)
@@ -245,6 +246,8 @@ class _Chat:
             self.show(self.conversation.launch())
         elif name == "end":
             self.show(self.conversation.end())
+        elif name == "silence":
+            self.show(self.conversation.silence())
         elif name == "json":
             self.show_json = not self.show_json
             self.out.write(f"  (JSON {'on' if self.show_json else 'off'})\n")
@@ -293,6 +296,8 @@ class _Chat:
                 _row(out, "Alexa", turn.problem)
         for prompt in turn.prompts:
             _row(out, "Alexa", prompt)
+        if turn.reprompt:
+            _row(out, "reprompt", turn.reprompt)
         if turn.expecting:
             waiting = f"{turn.dialog_intent} {turn.dialog_state}, waiting for {turn.expecting}"
             _row(out, "dialog", waiting)

@@ -3,7 +3,8 @@
 ``GET  /_simulator/``            the page (``/_simulator`` redirects there)
 ``GET  /_simulator/<file>``      its stylesheet and script, shipped in this package
 ``GET  /_simulator/api/info``    the skills, locales and device interfaces to choose from
-``POST /_simulator/api/turn``    one action of the user: say, launch, end, new_session, configure;
+``POST /_simulator/api/turn``    one action of the user: say, launch, end, silence, new_session,
+                                 configure;
                                  an event of the device's audio player (audio); a media button
                                  pressed (button)
 
@@ -61,7 +62,9 @@ DEVICES: Final = {
     "screen": ("AudioPlayer", "Display", "Alexa.Presentation.APL"),
 }
 _DEFAULT_LOCALE: Final = "en-US"
-_ACTIONS: Final = frozenset({"say", "launch", "end", "new_session", "configure", "audio", "button"})
+_ACTIONS: Final = frozenset(
+    {"say", "launch", "end", "silence", "new_session", "configure", "audio", "button"}
+)
 _SIMULATION_ID: Final = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _MAX_TEXT: Final = 2000
 #: Seconds a turn waits for the skill's answer: past Alexa's ~8 s, for the skill's own deadline
@@ -307,6 +310,8 @@ class Simulator:
             turn = simulation.launch()
         elif action == "end":
             turn = simulation.end()
+        elif action == "silence":
+            turn = simulation.silence()
         elif action == "new_session":
             simulation.new_session()
             notes.append("a new session: the next request starts it")

@@ -243,6 +243,10 @@ class Simulation:
         """The user ends the session: a SessionEndedRequest (USER_INITIATED)."""
         return self._run(self.conversation.end)
 
+    def silence(self) -> dict[str, Any]:
+        """The user says nothing: the reprompt, then a SessionEndedRequest."""
+        return self._run(self.conversation.silence)
+
     def device(self, event: DeviceEvent) -> dict[str, Any]:
         """The device reports ``event`` (its audio player's, or a media button pressed)."""
         from ..ssml import response_ssml_error

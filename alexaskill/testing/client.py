@@ -27,7 +27,7 @@ from .violations import recording_violations, request_id_of
 if TYPE_CHECKING:
     from ..app import Skill
     from ..understanding import InteractionModel
-    from ..understanding.dialog import Conversation
+    from ..understanding.dialog import Conversation, Turn
 
 __all__ = ["SkillResponse", "TestClient"]
 
@@ -405,11 +405,28 @@ class TestClient:
         answers alone (an auto-delegated dialog asking for a slot): then ``status_code`` is 0
         and ``json`` None.
         """
+        return self._talk(lambda conversation: conversation.say(utterance))
+
+    def silence(self) -> SkillResponse:
+        """Say nothing after an answer that opened the microphone, as a user who is silent.
+
+        The first time Alexa plays the answer's reprompt (or asks the dialog model's question
+        again): nothing is sent, ``.heard`` is the reprompt. Silent again, or when there was
+        no reprompt, the skill gets a SessionEndedRequest (``EXCEEDED_MAX_REPROMPTS``) and the
+        session ends.
+        """
+        return self._talk(lambda conversation: conversation.silence())
+
+    def _talk(self, act: Callable[[Conversation], Turn]) -> SkillResponse:
         conversation = self.conversation
         if self.last is not self._said:
             # Requests sent without say() since: the session is the client's, not a dialog.
-            conversation.adopt(self._session is not None)
-        turn = conversation.say(utterance)
+            body = self.last.json if self.last is not None else None
+            answer = body.get("response") if isinstance(body, dict) else None
+            conversation.adopt(
+                self._session is not None, answer if isinstance(answer, dict) else None
+            )
+        turn = act(conversation)
         reply = turn.reply
         result = reply if isinstance(reply, SkillResponse) else SkillResponse(0, None)
         result = dataclasses.replace(

@@ -23,7 +23,10 @@ Interface Reference":
 
 Sessions: a request said without one starts a new session (as a one-shot request does); an
 answer with ``shouldEndSession: true`` ends it, and so does an answer that leaves it out on a
-device without a screen. "exit" sends SessionEndedRequest (USER_INITIATED).
+device without a screen. "exit" sends SessionEndedRequest (USER_INITIATED). When the user
+says nothing after an answer that opened the microphone, Alexa plays its reprompt (or asks the
+dialog model's question again); silent again, or without a reprompt, the skill gets
+SessionEndedRequest (EXCEEDED_MAX_REPROMPTS).
 """
 
 from __future__ import annotations
@@ -119,6 +122,11 @@ class Conversation:
         self.in_session = False
         self.dialog: _Dialog | None = None
         self._new_session = True
+        #: What Alexa says when the user is silent: the last reprompt, or the dialog's question.
+        self._reprompt: str | None = None
+        #: Whether the microphone is open for the user's answer (``shouldEndSession: false``).
+        self._listening = False
+        self._reprompted = False
 
     # --- what the user does ---------------------------------------------------------------------
 
@@ -175,15 +183,47 @@ class Conversation:
         self._intent(turn, copy.deepcopy(dict(request)))
         return self._finish(turn)
 
+    def silence(self) -> Turn:
+        """The user says nothing: the reprompt the first time, then a SessionEndedRequest."""
+        turn = Turn(None)
+        if not self.in_session:
+            turn.notes.append("no session is open: Alexa is not listening")
+            return self._finish(turn)
+        if not self._listening:
+            turn.notes.append(
+                "the microphone is not open (the answer left shouldEndSession out): nothing happens"
+            )
+            return self._finish(turn, listening=False)
+        if self._reprompt is not None and not self._reprompted:
+            turn.reprompt = self._reprompt
+            turn.notes.append("silence: Alexa plays the reprompt")
+            self._reprompted = True
+            return self._finish(turn, listening=True)
+        turn.notes.append(
+            "silence again: the session ends"
+            if self._reprompted
+            else "silence, and no reprompt: the session ends"
+        )
+        self._exchange(turn, {"type": "SessionEndedRequest", "reason": "EXCEEDED_MAX_REPROMPTS"})
+        self._end_session()
+        return self._finish(turn)
+
     def new_session(self) -> None:
         """Forget the session (and any dialog): the next request starts a new one."""
         self._end_session()
 
-    def adopt(self, session_open: bool) -> None:
-        """Take over a session the transport opened or closed on its own (no dialog in it)."""
+    def adopt(self, session_open: bool, response: Mapping[str, Any] | None = None) -> None:
+        """Take over a session the transport opened or closed on its own (no dialog in it);
+        ``response`` is the last answer in it (its reprompt is what a silence hears)."""
         self.dialog = None
         self.in_session = session_open
         self._new_session = not session_open
+        self._listening, self._reprompt, self._reprompted = False, None, False
+        if session_open and response is not None:
+            reprompt = response.get("reprompt")
+            said = speech_of(reprompt.get("outputSpeech")) if isinstance(reprompt, dict) else None
+            self._listening = response.get("shouldEndSession") is False
+            self._reprompt = said or None
 
     # --- sessions --------------------------------------------------------------------------------
 
@@ -197,8 +237,11 @@ class Conversation:
         self.dialog = None
         self._new_session = True
 
-    def _finish(self, turn: Turn) -> Turn:
+    def _finish(self, turn: Turn, *, listening: bool | None = None) -> Turn:
         turn.session_open = self.in_session
+        if listening is None:  # a turn that spoke: what a silence after it would hear
+            self._reprompted = False
+            self._listening, self._reprompt = self._after(turn)
         dialog = self.dialog
         if dialog is not None and self.in_session:
             turn.dialog_intent = dialog.name
@@ -211,6 +254,20 @@ class Conversation:
                     "confirm_intent": "confirmation of the intent",
                 }[step]
         return turn
+
+    def _after(self, turn: Turn) -> tuple[bool, str | None]:
+        """Whether the microphone is open after ``turn``, and what a silence would hear."""
+        if not self.in_session:
+            return False, None
+        if turn.prompts:
+            return True, turn.prompts[-1]
+        replies = [e for e in turn.exchanges if not e.notice and e.refusal is None]
+        if not replies:
+            return self._listening, self._reprompt
+        response = replies[-1].response
+        reprompt = response.get("reprompt")
+        said = speech_of(reprompt.get("outputSpeech")) if isinstance(reprompt, dict) else None
+        return response.get("shouldEndSession") is False, said or None
 
     # --- requests and answers ------------------------------------------------------------------
 

@@ -79,6 +79,8 @@ class Turn:
     notes: list[str] = field(default_factory=list)
     #: What Alexa said in place of an answer it refused (`PROBLEM_WITH_RESPONSE`), or None.
     problem: str | None = None
+    #: The reprompt Alexa played because the user said nothing (`Conversation.silence`).
+    reprompt: str | None = None
 
     @property
     def reply(self) -> Reply | None:
@@ -103,7 +105,8 @@ class Turn:
             speech = speech_of(exchange.response.get("outputSpeech"))
             if speech:
                 spoken.append(speech)
-        return spoken + self.prompts + ([self.problem] if self.problem else [])
+        alone = [text for text in (self.reprompt, self.problem) if text]
+        return spoken + self.prompts + alone
 
     def to_json(self) -> dict[str, Any]:
         """The turn as JSON (for tools and the simulator)."""
@@ -121,6 +124,7 @@ class Turn:
             ],
             "prompts": self.prompts,
             "problem": self.problem,
+            "reprompt": self.reprompt,
             "heard": self.heard(),
             "sessionOpen": self.session_open,
             "dialog": {

@@ -546,6 +546,13 @@
         segments.push({ kind: "text", text: turn.problem, rate: 1, pitch: 1, volume: 1, lang: null });
       }
     }
+    if (turn.reprompt) {
+      // The user said nothing: Alexa plays the reprompt (or asks the dialog's question again).
+      item.append(el("div", { class: "msg alexa reprompt" },
+        el("span", { class: "who" }, "Alexa (reprompt)"),
+        el("p", { class: "speech" }, turn.reprompt)));
+      segments.push({ kind: "text", text: turn.reprompt, rate: 1, pitch: 1, volume: 1, lang: null });
+    }
     for (const prompt of turn.prompts || []) {
       item.append(el("div", { class: "msg alexa prompt" },
         el("span", { class: "who" }, "Alexa (dialog model)"),
@@ -850,6 +857,10 @@
     $("end-session").addEventListener("click", () => {
       voice.stop();
       call("end", "", actionLine("(ends the session)"));
+    });
+    $("silence").addEventListener("click", () => {
+      voice.stop();
+      call("silence", "", actionLine("(says nothing)"));
     });
     $("new-session").addEventListener("click", () => {
       voice.stop();
