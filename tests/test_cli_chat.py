@@ -137,7 +137,7 @@ def test_a_skill_file_is_imported_once(workdir: Path, monkeypatch: pytest.Monkey
     (workdir / "counted.py").write_text(
         "with open('imports.txt', 'a') as log:\n    log.write('imported\\n')\n" + CAFE
     )
-    said = "open the cafe\n/locale en-GB\nan espresso please\n"
+    said = "open the cafe\n/locale en-GB\nask the cafe for an espresso please\n"
     code, out, err = chat(monkeypatch, said, "counted.py:skill", "--invocation", "the cafe")
     assert code == 0, err
     assert "  skill:      One espresso. Anything else?\n" in out
@@ -160,7 +160,8 @@ def test_chat_answers_alexas_service_apis_in_process(
 
 
 def test_a_dialog_in_the_terminal(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = chat(monkeypatch, "book a table\nfour\nyes\n", "cafe:skill")
+    said = "ask the cafe to book a table\nfour\nyes\n"
+    code, out, _ = chat(monkeypatch, said, "cafe:skill")
     assert code == 0
     assert "  → IntentRequest Book (STARTED)" in out
     assert "  Alexa:      For how many people?\n" in out
@@ -191,10 +192,11 @@ def test_commands(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_failing_handler_is_reported_and_the_chat_goes_on(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, err = chat(monkeypatch, "crash\nstop\n", "cafe:skill")
+    said = "ask the cafe to crash\nask the cafe for an espresso please\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill")
     assert code == 0
     assert "  skill:      Sorry, something went wrong. Please try again later.\n" in out
-    assert "Goodbye." in out
+    assert "One espresso." in out
     assert "RuntimeError: boom" in err
 
 
@@ -227,6 +229,22 @@ def test_ssml_is_shown_as_the_simulator_shows_it(
     assert (
         "  skill:      Ding [pause 0.7 s] [audio: https://sounds.example.com/chime.mp3] "
         "World Wide Web done\n"
+    ) in out
+
+
+def test_a_request_without_the_skills_name_is_not_routed_outside_a_session(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said = "open the cafe\nstop\nan espresso please\nask the cafe for an espresso please\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    assert (
+        "> an espresso please\n"
+        '  (heard: Order drink="espresso")\n'
+        "  (Alexa would not route this to the skill: say 'ask the cafe …' or 'open the cafe')\n"
+        "  session:    ended\n"
+        "> ask the cafe for an espresso please\n"
+        '  → IntentRequest Order drink="espresso"'
     ) in out
 
 
@@ -331,7 +349,7 @@ def test_chat_url_to_a_server_that_is_down(
 ) -> None:
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     url = f"http://127.0.0.1:{free_port()}/"
-    code, _, err = chat(monkeypatch, "open the cafe\n", "--model", MODEL_FILE, "--url", url)
+    code, _, err = chat(monkeypatch, "open pizza palace\n", "--model", MODEL_FILE, "--url", url)
     assert code == 2
     assert "is the server running? Start it with `alexaskill serve APP --dev`" in err
 
@@ -379,7 +397,7 @@ def test_now_is_the_skills_time_too(
     # was another day for the skill. Far from the real date, the requests must still verify.
     (workdir / "clock.py").write_text(CLOCK)
     (workdir / "api.json").write_text(api)
-    said = "what day is it\n"
+    said = "ask the clock what day is it\n"
     argv = ("clock:skill", "--now", "2025-03-01T01:00", "--alexa-api", "api.json")
     code, out, err = chat(monkeypatch, said, *argv)
     assert code == 0, err

@@ -204,7 +204,7 @@ def test_a_turn_is_understood_signed_and_answered(http: StarletteClient, pki: Te
 
 
 def test_a_dialog_asks_and_the_answer_completes_it(http: StarletteClient) -> None:
-    asked = turn(http, text="book a tour")["turn"]
+    asked = turn(http, text="ask the lighthouse to book a tour")["turn"]
     assert asked["exchanges"] == []
     assert asked["prompts"] == ["For how many people?"]
     assert asked["dialog"] == {
@@ -232,6 +232,19 @@ def test_an_answer_alexa_refuses_is_not_heard_and_the_skill_hears_of_it(
     assert refused["state"]["session"] is None
 
 
+def test_a_request_without_the_skills_name_is_not_routed_outside_a_session(
+    http: StarletteClient,
+) -> None:
+    said = turn(http, text="how is the sea")["turn"]
+    assert said["exchanges"] == []
+    assert said["understood"]["intent"] == "SeaWeather"
+    assert said["notes"] == [
+        "Alexa would not route this to the skill: say 'ask the skill …' or 'open the skill'"
+    ]
+    turn(http, "launch")
+    assert "The sea is calm" in spoken(turn(http, text="how is the sea"))[0]
+
+
 def test_silence_plays_the_reprompt_then_ends_the_session(http: StarletteClient) -> None:
     turn(http, "launch")
     quiet = turn(http, "silence")
@@ -246,7 +259,7 @@ def test_silence_plays_the_reprompt_then_ends_the_session(http: StarletteClient)
 
 
 def test_device_locale_and_session_controls(http: StarletteClient) -> None:
-    turn(http, text="how is the sea")
+    turn(http, text="ask the lighthouse how is the sea")
     speaker = turn(http, text="show me the lighthouse")
     assert "card" not in speaker["turn"]["exchanges"][0]["response"]["response"]
     screen = ["AudioPlayer", "Display", "Alexa.Presentation.APL"]
@@ -257,7 +270,9 @@ def test_device_locale_and_session_controls(http: StarletteClient) -> None:
         "a new session",
     ]
     assert moved["turn"] is None and moved["state"]["session"] is None
-    shown = turn(http, text="show me the lighthouse", interfaces=screen, locale="en-GB")
+    shown = turn(
+        http, text="ask the lighthouse to show me the lighthouse", interfaces=screen, locale="en-GB"
+    )
     exchange = shown["turn"]["exchanges"][0]
     assert exchange["envelope"]["request"]["locale"] == "en-GB"
     assert "Display" in exchange["envelope"]["context"]["System"]["device"]["supportedInterfaces"]
@@ -270,14 +285,16 @@ def test_device_locale_and_session_controls(http: StarletteClient) -> None:
     fresh = turn(http, "new_session", interfaces=screen, locale="en-GB")
     assert fresh["notes"] == ["a new session: the next request starts it"]
     assert fresh["state"]["session"] is None
-    after = turn(http, text="how is the sea", interfaces=screen, locale="en-GB")
+    after = turn(
+        http, text="ask the lighthouse to how is the sea", interfaces=screen, locale="en-GB"
+    )
     assert after["turn"]["exchanges"][0]["envelope"]["session"]["new"] is True
 
 
 def test_audio_player_directives_and_service_api_calls_are_reported(
     http: StarletteClient,
 ) -> None:
-    played = turn(http, text="play the harbour")["turn"]
+    played = turn(http, text="ask the lighthouse to play the harbour")["turn"]
     (directive,) = played["exchanges"][0]["response"]["response"]["directives"]
     assert directive["type"] == "AudioPlayer.Play"
     assert directive["audioItem"]["stream"]["url"].endswith("harbour-sounds.mp3")
@@ -326,7 +343,7 @@ def test_the_audio_players_events_reach_the_skill_as_a_device_sends_them(
     assert request["error"] == {"type": "MEDIA_ERROR_UNKNOWN", "message": "404"}
     assert request["currentPlaybackState"]["token"] == "foghorn-1"
     # The user's session was not touched by the events: the next utterance starts a new one.
-    after = turn(http, text="how is the sea")
+    after = turn(http, text="ask the lighthouse how is the sea")
     assert after["turn"]["exchanges"][0]["envelope"]["session"]["new"] is True
     assert after["state"]["session"]["sessionId"] != session_id
 
@@ -370,7 +387,7 @@ def test_a_media_button_sends_its_playback_controller_request(http: StarletteCli
 
 
 def test_an_audio_event_of_a_device_since_changed_is_not_sent(http: StarletteClient) -> None:
-    turn(http, text="play the harbour")
+    turn(http, text="ask the lighthouse to play the harbour")
     screen = ["AudioPlayer", "Display"]
     late = turn(http, "audio", event="PlaybackFinished", token="harbour-1", interfaces=screen)
     assert late["turn"] is None
@@ -523,7 +540,7 @@ def test_the_service_api_calls_are_not_kept_after_their_turn(pki: TestPKI) -> No
     app = with_simulator(skill, pki=pki)
     with _client(app) as client:
         for _ in range(3):
-            result = turn(client, text="look it up")
+            result = turn(client, text="ask the skill to look it up")
             assert [call["speech"] for call in result["turn"]["apiCalls"]] == ["Let me look."]
         assert app.simulator.api.calls == []
 
@@ -551,12 +568,16 @@ def test_a_skill_that_never_answers_ends_its_turn_and_not_the_simulator(
         return speak("All fine.")
 
     with _client(with_simulator(skill, pki=pki)) as client:
-        result = turn(client, text="get stuck")
+        result = turn(client, text="ask the skill to get stuck")
         assert result["turn"]["notes"] == [
             "no answer from the skill within 0.5 s (Alexa waits about 8 s): Alexa says there "
             "was a problem with the skill's response, and the session ends"
         ]
-        other = {"simulation": "another-page-01", "action": "say", "text": "be fine"}
+        other = {
+            "simulation": "another-page-01",
+            "action": "say",
+            "text": "ask the skill to be fine",
+        }
         answer = client.post("/_simulator/api/turn", json=other).json()
         assert answer["turn"]["heard"] == ["All fine."]
 
@@ -565,7 +586,7 @@ def test_a_skill_mounted_in_a_bigger_app(pki: TestPKI) -> None:
     with _client(_served("portal", pki)) as http:
         info = http.get("/_simulator/api/info").json()
         assert [skill["path"] for skill in info["skills"]] == ["/lighthouse/"]
-        result = turn(http, text="how is the sea")
+        result = turn(http, text="ask the lighthouse how is the sea")
         assert result["state"]["skillPath"] == "/lighthouse/"
         assert "The sea is calm" in spoken(result)[0]
         # The app's own routes are untouched.
@@ -611,9 +632,9 @@ def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:
             ("/lighthouse/", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"),
             ("/nested/other/", "amzn1.ask.skill.other"),
         ]
-        first = turn(http, text="how is the sea")
+        first = turn(http, text="ask the lighthouse how is the sea")
         assert "The sea is calm" in spoken(first)[0]
-        moved = turn(http, text="say hello", skill=1)
+        moved = turn(http, text="ask the other skill to say hello", skill=1)
         assert moved["notes"] == ["now talking to the skill at /nested/other/"]
         assert spoken(moved) == ["Hello from the other skill."]
         assert moved["turn"]["exchanges"][0]["envelope"]["session"]["new"] is True

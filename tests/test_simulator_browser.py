@@ -335,12 +335,12 @@ def test_type_an_utterance_hear_and_see_the_answer(page: Any, shots: Path) -> No
 def test_a_screen_device_shows_the_card(page: Any, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    say(page, "show me the lighthouse")
+    say(page, "ask the lighthouse to show me a picture")
     expect(answer(page)).to_contain_text("I need a device with a screen")
     page.get_by_label(SCREEN).check()
     expect(page.locator("#history .system .note").last).to_have_text("a new session")
     expect(page.get_by_label("Display", exact=True)).to_be_checked()
-    say(page, "show me the lighthouse")
+    say(page, "ask the lighthouse to show me a picture")
     card = last_turn(page).locator(".card-standard")
     expect(card.locator(".card-title")).to_have_text("The Lighthouse")
     expect(card.locator(".card-text")).to_have_text("Built in 1868, fifty metres tall.")
@@ -358,7 +358,7 @@ def test_a_screen_device_shows_the_card(page: Any, shots: Path) -> None:
 def test_a_dialog_asks_and_an_answer_said_aloud_completes_it(page: Any, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    say(page, "book a tour")
+    say(page, "ask the lighthouse to book a tour")
     turn = last_turn(page)
     expect(turn.locator(".msg.prompt .speech")).to_have_text("For how many people?")
     expect(page.locator("#dialog-state")).to_have_text(
@@ -382,7 +382,7 @@ def test_a_dialog_asks_and_an_answer_said_aloud_completes_it(page: Any, shots: P
 def test_new_session_and_end_session(page: Any, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    say(page, "how is the sea")
+    say(page, "ask the lighthouse how is the sea")
     say(page, "how is the sea")
     expect(answer(page)).to_contain_text("That was turn 2.")
     expect(page.locator("#attributes")).to_contain_text('"turns": 2')
@@ -390,7 +390,7 @@ def test_new_session_and_end_session(page: Any, shots: Path) -> None:
     expect(page.locator("#history .system .note").last).to_contain_text("a new session")
     expect(page.locator("#session-state")).to_have_text("no session")
     expect(page.locator("#attributes")).to_have_text("{}")
-    say(page, "how is the sea")
+    say(page, "ask the lighthouse how is the sea")
     expect(answer(page)).to_contain_text("That was turn 1.")
     page.get_by_role("button", name="End session").click()
     expect(page.locator("#history > li.turn:not(.system)")).to_have_count(4)
@@ -419,7 +419,7 @@ def test_stay_silent_hears_the_reprompt_then_ends_the_session(page: Any) -> None
 def test_a_progressive_response_is_heard_before_the_answer(page: Any) -> None:
     from playwright.sync_api import expect
 
-    say(page, "look up the tides")
+    say(page, "ask the lighthouse to look up the tides")
     turn = last_turn(page)
     messages = turn.locator(".msg.alexa")
     expect(messages.first).to_contain_text("Let me look.")
@@ -451,7 +451,7 @@ def test_an_answer_alexa_refuses_is_shown_not_heard(page: Any) -> None:
 def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any) -> None:
     from playwright.sync_api import expect
 
-    say(page, "play the harbour")
+    say(page, "ask the lighthouse to play the harbour")
     cancelled = page.evaluate("window.__cancelled")
     expect(last_turn(page).locator("details.directive.audio summary")).to_contain_text(
         "AudioPlayer.Play: Harbour sounds"
@@ -493,11 +493,11 @@ def test_audio_player_play_streams_and_reports_its_events_to_the_skill(page: Any
 def test_replace_enqueued_replaces_the_queue_and_the_stream_plays_on(page: Any) -> None:
     from playwright.sync_api import expect
 
-    say(page, "play the tide")
+    say(page, "ask the lighthouse to play the tide")
     wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/tide.mp3'))")
-    say(page, "queue the foghorn")
+    say(page, "ask the lighthouse to queue the foghorn")
     expect(page.locator("#queue")).to_have_text("Next: Foghorn")
-    say(page, "queue the bell instead")
+    say(page, "ask the lighthouse to queue the bell instead")
     # Alexa's AudioPlayer reference: REPLACE_ENQUEUED replaces every queued stream.
     expect(page.locator("#queue")).to_have_text("Next: Bell")
     expect(page.locator("#now-playing")).to_contain_text("Tide")
@@ -544,7 +544,7 @@ def test_keyboard_only_with_labelled_controls(page: Any) -> None:
     expect(page.get_by_label("Locale")).to_have_value("en-AU")
     expect(page.locator("#history .system .note").first).to_have_text("now speaking en-AU")
     page.get_by_label("What you say to Alexa").focus()
-    page.keyboard.type("help")
+    page.keyboard.type("ask the lighthouse for help")
     page.keyboard.press("Enter")
     expect(answer(page)).to_contain_text("Ask for the weather")
     assert page.evaluate("window.__spoken.at(-1).lang") == "en-AU"

@@ -201,7 +201,9 @@ class _Chat:
             transport = _ClientTransport(self.client)
         now = self.now
         clock: Callable[[], Any] | None = (lambda: now) if now is not None else None
-        return Conversation(understander, transport, now=clock, screen=self.screen)
+        return Conversation(
+            understander, transport, now=clock, screen=self.screen, name_required=True
+        )
 
     def _skill_clock(self) -> dict[str, Any]:
         """With --now, the TestClient's clock: the skill's requests are dated then, so that its

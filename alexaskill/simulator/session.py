@@ -202,7 +202,8 @@ class Simulation:
         from ..understanding import Conversation
 
         screen = bool(_SCREEN_INTERFACES & set(self.interfaces))
-        return Conversation(self._understander(self.locale), self.transport, screen=screen)
+        understander = self._understander(self.locale)
+        return Conversation(understander, self.transport, screen=screen, name_required=True)
 
     @property
     def screen(self) -> bool:

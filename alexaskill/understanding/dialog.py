@@ -105,6 +105,9 @@ class Conversation:
     ``understander`` reads what the user says with the skill's model; ``transport`` sends each
     request. ``now`` gives the user's local time (default: the clock). ``screen`` says whether
     the device has a screen, which decides what an answer without ``shouldEndSession`` does.
+    With ``name_required``, a request said outside a session without the skill's name is not
+    sent, as Alexa would not route it to the skill (`alexaskill chat` and the simulator); by
+    default it starts a session, as `TestClient.say` has always done.
     """
 
     def __init__(
@@ -114,8 +117,10 @@ class Conversation:
         *,
         now: Callable[[], datetime.datetime] | None = None,
         screen: bool = False,
+        name_required: bool = False,
     ) -> None:
         self.understander = understander
+        self.name_required = name_required
         self.transport = transport
         self.now = now or datetime.datetime.now
         self.screen = screen
@@ -150,6 +155,12 @@ class Conversation:
         elif understood.kind == "launch":
             self._start_session()
             self._exchange(turn, dict(understood.request))
+        elif self.name_required and not self.in_session and not understood.new_session:
+            name = self.understander.model.invocation or "the skill"
+            turn.notes.append(
+                f"Alexa would not route this to the skill: say 'ask {name} …' or "
+                f"'open {name}'"
+            )
         else:
             if understood.new_session or not self.in_session:
                 self._start_session()
