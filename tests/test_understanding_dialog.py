@@ -22,6 +22,7 @@ from alexaskill.understanding.dialog import Conversation
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
+MODEL = InteractionModel.from_json(json.loads(MODEL_FILE.read_text()))
 
 
 @dataclass
@@ -308,6 +309,22 @@ def test_intent_chaining_from_a_launch_request() -> None:
     assert started["dialogState"] == "STARTED"
     assert started["intent"]["name"] == "OrderPizza"
     assert turn.heard() == ["Welcome to Pizza Palace.", "What size would you like?"]
+
+
+def test_a_chained_intent_carries_every_slot_of_the_model() -> None:
+    # Alexa sends each slot the intent defines, unfilled ones with no value: not "slots": {}.
+    chained = {"name": "OrderPizza", "slots": {"size": {"name": "size", "value": "large"}}}
+    skill = Skill(delegate(chained, speech="Welcome."))
+    conversation(skill).say("open pizza palace")
+    started = skill.last
+    assert started["dialogState"] == "STARTED"
+    assert started["intent"]["confirmationStatus"] == "NONE"
+    slots = started["intent"]["slots"]
+    assert slots["size"] == {"name": "size", "value": "large", "confirmationStatus": "NONE"}
+    names = [slot.name for slot in MODEL.intent("OrderPizza").slots]  # type: ignore[union-attr]
+    assert list(slots) == names
+    for name in names[1:]:
+        assert slots[name] == {"name": name, "confirmationStatus": "NONE"}
 
 
 def test_intent_chaining_into_an_auto_delegated_intent() -> None:

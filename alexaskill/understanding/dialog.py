@@ -386,7 +386,7 @@ class Conversation:
     def _dialog_directive(self, turn: Turn, exchange: Exchange, step: dict[str, Any]) -> None:
         kind = step.get("type")
         raw = step.get("updatedIntent")
-        updated: dict[str, Any] | None = copy.deepcopy(raw) if isinstance(raw, dict) else None
+        updated = self._complete(copy.deepcopy(raw)) if isinstance(raw, dict) else None
         dialog = self.dialog
         chained = updated is not None and (dialog is None or updated.get("name") != dialog.name)
         if updated is not None and chained:
@@ -423,6 +423,25 @@ class Conversation:
             dialog.pending = ("confirm_intent", None)
         dialog.from_skill = True
         dialog.state = "IN_PROGRESS"
+
+    def _complete(self, intent: dict[str, Any]) -> dict[str, Any]:
+        """``intent`` as Alexa sends it: every slot its model defines (unfilled ones with no
+        value) and a confirmation status, whatever the skill's ``updatedIntent`` left out."""
+        intent.setdefault("confirmationStatus", "NONE")
+        found = intent.get("slots")
+        given: dict[str, Any] = found if isinstance(found, dict) else {}
+        model = self.understander.model.intent(str(intent.get("name")))
+        names = [slot.name for slot in model.slots] if model is not None else []
+        slots: dict[str, Any] = {}
+        for name in [*names, *(name for name in given if name not in names)]:
+            entry = given.get(name)
+            entry = dict(entry) if isinstance(entry, dict) else {}
+            entry.setdefault("name", name)
+            entry.setdefault("confirmationStatus", "NONE")
+            slots[name] = entry
+        if slots or "slots" in intent:
+            intent["slots"] = slots
+        return intent
 
     # --- Alexa's dialog manager ------------------------------------------------------------------
 
