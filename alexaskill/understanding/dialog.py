@@ -158,8 +158,7 @@ class Conversation:
         elif self.name_required and not self.in_session and not understood.new_session:
             name = self.understander.model.invocation or "the skill"
             turn.notes.append(
-                f"Alexa would not route this to the skill: say 'ask {name} …' or "
-                f"'open {name}'"
+                f"Alexa would not route this to the skill: say 'ask {name} …' or 'open {name}'"
             )
         else:
             if understood.new_session or not self.in_session:
