@@ -141,6 +141,8 @@ class _Chat:
 
             self.skill = load_skill(args.app)
         self.locale = args.locale
+        #: The skill id a ``serve --dev`` server's simulator names (--url without APP).
+        self._served_id: str | None = None
         self.model, self.locale = self._model(self.locale)
         self.client: Any = None
         self.transport: Any = None
@@ -166,6 +168,10 @@ class _Chat:
             return str(self.args.skill_id)
         if self.skill is not None and self.skill.skill_ids:
             return min(self.skill.skill_ids)
+        if self.skill is None and self.args.url is not None:
+            if self._served_id is None:
+                self._served_id = _served_skill_id(self.args.url) or DEFAULT_SKILL_ID
+            return self._served_id
         return DEFAULT_SKILL_ID
 
     def _conversation(self) -> Conversation:
@@ -286,10 +292,10 @@ class _Chat:
                 out.write(_json_block("request", exchange.request))
                 out.write(_json_block("answer", exchange.reply.json))
             if exchange.refusal is None:
-                self._answer(exchange.reply)
+                self._answer(exchange.reply, hint=not exchange.notice)
                 continue
             if exchange.reply.status_code != 200:
-                self._answer(exchange.reply)
+                self._answer(exchange.reply, hint=not exchange.notice)
             else:  # refused: the user hears Alexa's problem instead
                 speech = shown_speech(exchange.response.get("outputSpeech"))
                 if speech:
@@ -307,12 +313,19 @@ class _Chat:
             out.write(f"  ({note})\n")
         _row(out, "session", "open" if turn.session_open else "ended")
 
-    def _answer(self, reply: Reply) -> None:
+    def _answer(self, reply: Reply, *, hint: bool = True) -> None:
         out = self.out
         if reply.status_code != 200:
             refused = reply.json
             reason = refused.get("error") if isinstance(refused, dict) else None
             out.write(f"  HTTP {reply.status_code}" + (f": {reason}" if reason else "") + "\n")
+            if not hint:  # Alexa's notice after the refusal: said once, above
+                return
+            if reason == "request is for another skill":
+                out.write(
+                    "  (the server's skill has another application id: pass its id with "
+                    "--skill-id)\n"
+                )
             if self.args.url is not None and refused_dev_key(reply.status_code, reason):
                 out.write(
                     "  (the server does not trust the development key chat --url signs with: "
@@ -345,6 +358,25 @@ class _Chat:
         for call in getattr(reply, "api_calls", ()):
             said = f": {call.speech}" if call.speech is not None else ""
             _row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
+
+
+def _served_skill_id(url: str) -> str | None:
+    """The application id of the skill at ``url``, as the simulator of a ``serve --dev``
+    server lists it (``/_simulator/api/info``); None if it cannot be asked."""
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    parts = urlsplit(url)
+    try:
+        info = httpx.get(f"{parts.scheme}://{parts.netloc}/_simulator/api/info", timeout=5).json()
+        skills = [s for s in info["skills"] if isinstance(s.get("skillId"), str)]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    path = parts.path.rstrip("/") + "/"
+    chosen = [s for s in skills if str(s.get("path", "")).rstrip("/") + "/" == path]
+    found = chosen or (skills if len(skills) == 1 else [])
+    return str(found[0]["skillId"]) if found else None
 
 
 def _row(out: TextIO, label: str, value: str) -> None:
@@ -488,7 +520,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--device", choices=("speaker", "screen"), default="speaker", help="the device"
     )
-    command.add_argument("--skill-id", help="the application id (default: the APP's)")
+    command.add_argument(
+        "--skill-id",
+        help="the application id (default: the APP's; with --url and no APP, the one the "
+        "--dev server's simulator names)",
+    )
     command.add_argument("--json", action="store_true", help="show requests and answers as JSON")
     command.add_argument(
         "--alexa-api",
