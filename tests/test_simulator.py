@@ -582,6 +582,25 @@ def test_a_skill_that_never_answers_ends_its_turn_and_not_the_simulator(
         assert answer["turn"]["heard"] == ["All fine."]
 
 
+def test_a_handler_that_raises_is_in_the_turns_notes(pki: TestPKI) -> None:
+    from alexaskill import Skill
+    from alexaskill.simulator import with_simulator
+
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.intent("Crash", utterances=["crash"])
+    def crash() -> Any:
+        raise ValueError("boom")
+
+    with _client(with_simulator(skill, pki=pki)) as client:
+        result = turn(client, text="ask the skill to crash")
+        assert spoken(result) == ["Sorry, something went wrong. Please try again later."]
+        assert result["turn"]["notes"] == [
+            "a handler raised: ValueError: boom (see the server's log)"
+        ]
+    assert skill.on_handler_error is None  # the simulator's listener is gone after the turn
+
+
 def test_a_skill_mounted_in_a_bigger_app(pki: TestPKI) -> None:
     with _client(_served("portal", pki)) as http:
         info = http.get("/_simulator/api/info").json()

@@ -101,6 +101,8 @@ class _Transport:
     api_endpoint: str
     session: dict[str, Any] | None = None
     sent: list[_Sent] = field(default_factory=list)
+    #: The exceptions the skill's handlers raised (answered with the apology), oldest first.
+    raised: list[Exception] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         from ..testing import RequestFactory
@@ -126,8 +128,21 @@ class _Transport:
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         self.sent.append(_Sent(envelope, headers))
-        with recording_violations() as heard:
-            status, payload = self.post(self.target.path, body, headers)
+        skill = self.target.skill
+        listener = skill.on_handler_error
+
+        def tell(exc: Exception) -> None:
+            self.raised.append(exc)
+            if listener is not None:
+                listener(exc)
+
+        # Turns run one at a time: the listener is the simulator's for this request only.
+        skill.on_handler_error = tell
+        try:
+            with recording_violations() as heard:
+                status, payload = self.post(self.target.path, body, headers)
+        finally:
+            skill.on_handler_error = listener
         request_id = envelope["request"].get("requestId")
         violations = tuple(v for v in heard if v.request_id == request_id)
         return _Reply(status, payload, violations)
@@ -275,7 +290,12 @@ class Simulation:
     def _run(self, step: Callable[[], Turn]) -> dict[str, Any]:
         first_sent = len(self.transport.sent)
         first_call = len(self.api.calls)
+        del self.transport.raised[:]
         turn = step()
+        turn.notes.extend(
+            f"a handler raised: {type(exc).__name__}: {exc} (see the server's log)"
+            for exc in self.transport.raised
+        )
         sent = self.transport.sent[first_sent:]
         del self.transport.sent[:]
         calls = self.api.calls[first_call:]
