@@ -55,7 +55,6 @@ __all__ = [
     "s",
     "say_as",
     "speak",
-    "spoken_text",
     "ssml_error",
     "strip_tags",
     "sub",
@@ -404,81 +403,6 @@ def _replace_tag(match: re.Match[str]) -> str:
 def strip_tags(markup: str) -> str:
     """The plain text of SSML: tags removed, entities unescaped, whitespace collapsed."""
     return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip()
-
-
-# Pauses as the simulator's page reads them (simulator.js): a <break> by its time (at most
-# 10 s) or strength.
-_STRENGTH_MS: Final = {
-    "none": 0,
-    "x-weak": 0,
-    "weak": 300,
-    "medium": 300,
-    "strong": 600,
-    "x-strong": 900,
-}
-_PAUSE_TIME = re.compile(r"\s*(\d*\.?\d+)\s*(ms|s)\s*", re.IGNORECASE)
-_AMAZON_PREFIX = re.compile(r"^\s*<speak\b")
-
-
-def _pause_ms(attributes: Mapping[str, str]) -> float:
-    match = _PAUSE_TIME.fullmatch(attributes.get("time", ""))
-    if match:
-        ms = float(match.group(1)) * (1000 if match.group(2).lower() == "s" else 1)
-        return min(ms, _MAX_BREAK_MS)
-    strength = attributes.get("strength") or "medium"
-    return _STRENGTH_MS.get(strength, 300)
-
-
-def spoken_text(markup: str, *, pauses: bool = False) -> str:
-    """What a user hears of SSML, as text: ``<sub>`` said as its alias, each ``<audio>`` clip as
-    ``[audio: URL]``; each ``<break>`` as nothing, or with ``pauses`` as ``[pause 0.7 s]`` (as
-    the simulator shows it). Markup that is not XML falls back to `strip_tags`."""
-    from xml.etree import ElementTree
-
-    source = markup if _AMAZON_PREFIX.match(markup) else f"<speak>{markup}</speak>"
-    # Alexa's own tags use the amazon: prefix without declaring it.
-    source = _AMAZON_PREFIX.sub('<speak xmlns:amazon="urn:alexaskill:amazon"', source, count=1)
-    if "<!" in source:  # no DOCTYPE, so no entities to expand (nor does Alexa take one)
-        return strip_tags(markup)
-    try:
-        root = ElementTree.fromstring(source)  # noqa: S314 - no DOCTYPE: checked above
-    except ElementTree.ParseError:
-        return strip_tags(markup)
-    parts: list[str | float] = []  # words, and pauses in milliseconds
-
-    def walk(element: ElementTree.Element) -> None:
-        for child in element:
-            name = child.tag.rpartition("}")[2]
-            if name == "break":
-                ms = _pause_ms(child.attrib)
-                while parts and isinstance(parts[-1], str) and not parts[-1].strip():
-                    parts.pop()  # pauses with only spaces between are one, as the page shows
-                if parts and isinstance(parts[-1], float):
-                    parts[-1] = min(parts[-1] + ms, _MAX_BREAK_MS)
-                else:
-                    parts.append(ms)
-            elif name == "audio":
-                parts.append(f" [audio: {child.get('src', '')}] ")
-            elif name == "sub" and child.get("alias") is not None:
-                parts.append(f" {child.get('alias')} ")
-            else:
-                parts.append(" " + (child.text or "") if name in _PAUSE_TAGS else child.text or "")
-                walk(child)
-                parts.append(" " if name in _PAUSE_TAGS else "")
-            parts.append(child.tail or "")
-
-    parts.append(root.text or "")
-    walk(root)
-    words = []
-    for part in parts:
-        if isinstance(part, str):
-            words.append(part)
-        elif pauses and part > 0:
-            seconds = f"{part / 1000:.1f}" if part % 1000 else f"{part / 1000:.0f}"
-            words.append(f" [pause {seconds} s] ")
-        else:
-            words.append(" ")
-    return _SPACES.sub(" ", "".join(words)).strip()
 
 
 #: What Alexa says in place of an answer it refuses (SSML it cannot parse, an HTTP error).

@@ -11,7 +11,6 @@ may be a pipe: each line is echoed after ``>``, so the output reads as a transcr
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import json
 import logging
@@ -25,7 +24,6 @@ from .common import (
     UsageError,
     fake_alexa_api,
     help_text,
-    is_local_url,
     load_understanding_model,
     log_to,
     make_understander,
@@ -33,12 +31,10 @@ from .common import (
     refused_dev_key,
     shown_speech,
     stdin_not_text,
-    unreachable,
 )
 
 if TYPE_CHECKING:
     from ..app import Skill
-    from ..testing import FakeAlexaApi, SkillResponse
     from ..understanding import InteractionModel
     from ..understanding.dialog import Conversation, Reply, Turn
 
@@ -53,74 +49,6 @@ commands:
   /help              this list
   /quit              leave (as does the end of input)
 anything else is said to the skill."""
-_SPEAKER: Final = ("AudioPlayer",)
-
-
-class _HttpTransport:
-    """Sends requests to a ``serve --dev`` server, signed with the development key."""
-
-    def __init__(
-        self, url: str, skill_id: str, locale: str, app_hint: str, api: FakeAlexaApi
-    ) -> None:
-        import httpx
-
-        from ..testing import RequestFactory
-        from .dev import dev_pki
-        from .replay import _check_url
-
-        self.url = _check_url(url)
-        self.pki = dev_pki()
-        self.factory = RequestFactory(skill_id=skill_id, locale=locale, interfaces=_SPEAKER)
-        self.http = httpx.Client(timeout=httpx.Timeout(15.0))
-        self.app_hint = app_hint
-        self.session: dict[str, Any] | None = None
-        # A skill served on this machine calls Alexa's service APIs at each request's
-        # apiEndpoint: a fake served here answers them, so that nothing reaches Amazon.
-        self.api = api
-        self._stack = contextlib.ExitStack()
-        if is_local_url(self.url):
-            self.factory.api_endpoint = self._stack.enter_context(api.serve())
-
-    def send(self, request: Mapping[str, Any], *, new_session: bool) -> SkillResponse:
-        """Sign and POST the request in this transport's session."""
-        import httpx
-
-        from ..testing import SkillResponse
-
-        if new_session or self.session is None:
-            self.session = self.factory.session()
-        envelope = self.factory.turn(request, self.session)
-        body = json.dumps(envelope, ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json", **self.pki.sign(body)}
-        first_call = len(self.api.calls)
-        try:
-            response = self.http.post(self.url, content=body, headers=headers)
-        except httpx.ConnectError as exc:
-            raise unreachable(self.url, exc, self.app_hint) from None
-        except httpx.HTTPError as exc:
-            return SkillResponse(0, {"error": f"{type(exc).__name__}: {exc}"})
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = {"error": response.text[:200]} if response.text else None
-        calls = tuple(self.api.calls[first_call:])
-        result = SkillResponse(
-            response.status_code, payload, api_calls=calls, request=envelope["request"]
-        )
-        if isinstance(payload, dict) and isinstance(payload.get("sessionAttributes"), dict):
-            self.session = {
-                **self.session,
-                "new": False,
-                "attributes": payload["sessionAttributes"],
-            }
-        elif self.session is not None:
-            self.session = {**self.session, "new": False}
-        return result
-
-    def close(self) -> None:
-        """Close the HTTP client and stop the fake service APIs."""
-        self.http.close()
-        self._stack.close()
 
 
 class _Chat:
@@ -170,7 +98,9 @@ class _Chat:
             return min(self.skill.skill_ids)
         if self.skill is None and self.args.url is not None:
             if self._served_id is None:
-                self._served_id = _served_skill_id(self.args.url) or DEFAULT_SKILL_ID
+                from .chat_http import served_skill_id
+
+                self._served_id = served_skill_id(self.args.url) or DEFAULT_SKILL_ID
             return self._served_id
         return DEFAULT_SKILL_ID
 
@@ -178,12 +108,13 @@ class _Chat:
         from ..testing import SCREEN, TestClient
         from ..testing.client import _ClientTransport
         from ..understanding.dialog import Conversation
+        from .chat_http import SPEAKER, HttpTransport
 
         understander = make_understander(self.model, self.locale, self.skill_id())
-        interfaces = SCREEN if self.screen else _SPEAKER
+        interfaces = SCREEN if self.screen else SPEAKER
         if self.args.url is not None:
             if self.transport is None:
-                self.transport = _HttpTransport(
+                self.transport = HttpTransport(
                     self.args.url, self.skill_id(), self.locale, self.args.app or "APP", self.api
                 )
             self.transport.factory.locale = self.locale
@@ -358,25 +289,6 @@ class _Chat:
         for call in getattr(reply, "api_calls", ()):
             said = f": {call.speech}" if call.speech is not None else ""
             _row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
-
-
-def _served_skill_id(url: str) -> str | None:
-    """The application id of the skill at ``url``, as the simulator of a ``serve --dev``
-    server lists it (``/_simulator/api/info``); None if it cannot be asked."""
-    from urllib.parse import urlsplit
-
-    import httpx
-
-    parts = urlsplit(url)
-    try:
-        info = httpx.get(f"{parts.scheme}://{parts.netloc}/_simulator/api/info", timeout=5).json()
-        skills = [s for s in info["skills"] if isinstance(s.get("skillId"), str)]
-    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    path = parts.path.rstrip("/") + "/"
-    chosen = [s for s in skills if str(s.get("path", "")).rstrip("/") + "/" == path]
-    found = chosen or (skills if len(skills) == 1 else [])
-    return str(found[0]["skillId"]) if found else None
 
 
 def _row(out: TextIO, label: str, value: str) -> None:

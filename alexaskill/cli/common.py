@@ -176,8 +176,8 @@ def as_list(value: Any) -> list[Any]:
 
 def shown_speech(output: Any) -> str | None:
     """An ``outputSpeech`` as chat and replay show it: SSML as heard, with its pauses (as the
-    simulator shows them: `alexaskill.ssml.spoken_text`), or the plain text; None if absent."""
-    from ..ssml import spoken_text
+    simulator shows them: `alexaskill.hearing.spoken_text`), or the plain text; None if absent."""
+    from ..hearing import spoken_text
 
     if not isinstance(output, dict):
         return None

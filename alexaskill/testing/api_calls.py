@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..ssml import spoken_text
+from ..hearing import spoken_text
 
 __all__ = ["ApiCall"]
 

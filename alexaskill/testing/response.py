@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import RuleViolation
-from ..ssml import spoken_text
+from ..hearing import spoken_text
 from .alexa_api import ApiCall
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class SkillResponse:
 
     @property
     def speech(self) -> str | None:
-        """The output speech as the user hears it: SSML as `alexaskill.ssml.spoken_text` reads
+        """The output speech as the user hears it: SSML as `alexaskill.hearing.spoken_text` reads
         it (``<sub>`` as its alias, a clip as ``[audio: URL]``, a pause as nothing)."""
         markup = self.ssml
         return None if markup is None else spoken_text(markup)

@@ -35,11 +35,12 @@ import copy
 import datetime
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error, spoken_text
-from .model import DialogIntentModel, DialogSlotModel, Validation
+from ..hearing import spoken_text
+from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
+from .dialog_state import DialogState, complete_intent, listening_after, reprompt_of
+from .model import DialogSlotModel, Validation
 from .result import Understanding, slot_json
 from .turns import Exchange, Reply, Transport, Turn, speech_of
 from .understander import Understander
@@ -56,47 +57,6 @@ _DIALOG_DIRECTIVES: Final = (
 #: Requests one turn may send at most: a skill that delegates a completed dialog forever stops.
 _MAX_EXCHANGES: Final = 8
 _PROMPT_SLOT: Final = re.compile(r"\{([^{}]+)\}")
-
-
-@dataclass
-class _Dialog:
-    intent: dict[str, Any]
-    model: DialogIntentModel | None
-    state: str = "STARTED"
-    #: ("elicit" | "confirm_slot" | "confirm_intent", slot name or None)
-    pending: tuple[str, str | None] | None = None
-    #: The pending step came from the skill's own directive: the answer goes back to the skill.
-    from_skill: bool = False
-    validated: set[tuple[str, str]] = field(default_factory=set)
-
-    @property
-    def name(self) -> str:
-        return str(self.intent.get("name"))
-
-    @property
-    def auto(self) -> bool:
-        return self.model is not None and self.model.delegation == "ALWAYS"
-
-    def slots(self) -> dict[str, dict[str, Any]]:
-        slots = self.intent.get("slots")
-        if not isinstance(slots, dict):
-            slots = self.intent["slots"] = {}
-        return slots
-
-    def value(self, slot: str) -> str | None:
-        entry = self.slots().get(slot)
-        if not isinstance(entry, dict):
-            return None
-        value = entry.get("value")
-        if value is None:
-            slot_value = entry.get("slotValue")
-            if isinstance(slot_value, dict) and slot_value.get("type") == "List":
-                values = slot_value.get("values") or []
-                return ", ".join(str(item.get("value")) for item in values) or None
-        return None if value in (None, "") else str(value)
-
-    def clear(self, slot: str) -> None:
-        self.slots()[slot] = {"name": slot, "confirmationStatus": "NONE"}
 
 
 class Conversation:
@@ -125,7 +85,7 @@ class Conversation:
         self.now = now or datetime.datetime.now
         self.screen = screen
         self.in_session = False
-        self.dialog: _Dialog | None = None
+        self.dialog: DialogState | None = None
         self._new_session = True
         #: What Alexa says when the user is silent: the last reprompt, or the dialog's question.
         self._reprompt: str | None = None
@@ -230,10 +190,8 @@ class Conversation:
         self._new_session = not session_open
         self._listening, self._reprompt, self._reprompted = False, None, False
         if session_open and response is not None:
-            reprompt = response.get("reprompt")
-            said = speech_of(reprompt.get("outputSpeech")) if isinstance(reprompt, dict) else None
             self._listening = response.get("shouldEndSession") is False
-            self._reprompt = said or None
+            self._reprompt = reprompt_of(response)
 
     # --- sessions --------------------------------------------------------------------------------
 
@@ -251,33 +209,15 @@ class Conversation:
         turn.session_open = self.in_session
         if listening is None:  # a turn that spoke: what a silence after it would hear
             self._reprompted = False
-            self._listening, self._reprompt = self._after(turn)
+            after = listening_after(turn) if self.in_session else (False, None)
+            if after is not None:
+                self._listening, self._reprompt = after
         dialog = self.dialog
         if dialog is not None and self.in_session:
             turn.dialog_intent = dialog.name
             turn.dialog_state = dialog.state
-            if dialog.pending is not None:
-                step, slot = dialog.pending
-                turn.expecting = {
-                    "elicit": f"slot {slot}",
-                    "confirm_slot": f"confirmation of slot {slot}",
-                    "confirm_intent": "confirmation of the intent",
-                }[step]
+            turn.expecting = dialog.expecting
         return turn
-
-    def _after(self, turn: Turn) -> tuple[bool, str | None]:
-        """Whether the microphone is open after ``turn``, and what a silence would hear."""
-        if not self.in_session:
-            return False, None
-        if turn.prompts:
-            return True, turn.prompts[-1]
-        replies = [e for e in turn.exchanges if not e.notice and e.refusal is None]
-        if not replies:
-            return self._listening, self._reprompt
-        response = replies[-1].response
-        reprompt = response.get("reprompt")
-        said = speech_of(reprompt.get("outputSpeech")) if isinstance(reprompt, dict) else None
-        return response.get("shouldEndSession") is False, said or None
 
     # --- requests and answers ------------------------------------------------------------------
 
@@ -365,7 +305,7 @@ class Conversation:
             request.pop("dialogState", None)
             self._exchange(turn, request)
             return
-        self.dialog = _Dialog(intent, model)
+        self.dialog = DialogState(intent, model)
         if self.dialog.auto:
             turn.notes.append(f"{name} is auto-delegated: Alexa runs its dialog")
             self._next_step(turn)
@@ -385,12 +325,16 @@ class Conversation:
     def _dialog_directive(self, turn: Turn, exchange: Exchange, step: dict[str, Any]) -> None:
         kind = step.get("type")
         raw = step.get("updatedIntent")
-        updated = self._complete(copy.deepcopy(raw)) if isinstance(raw, dict) else None
+        updated = (
+            complete_intent(copy.deepcopy(raw), self.understander.model)
+            if isinstance(raw, dict)
+            else None
+        )
         dialog = self.dialog
         chained = updated is not None and (dialog is None or updated.get("name") != dialog.name)
         if updated is not None and chained:
             name = str(updated.get("name"))
-            self.dialog = dialog = _Dialog(updated, self.understander.model.dialog.get(name))
+            self.dialog = dialog = DialogState(updated, self.understander.model.dialog.get(name))
             turn.notes.append(f"the skill chains to {name}")
         elif updated is not None and dialog is not None:
             dialog.intent = updated
@@ -422,25 +366,6 @@ class Conversation:
             dialog.pending = ("confirm_intent", None)
         dialog.from_skill = True
         dialog.state = "IN_PROGRESS"
-
-    def _complete(self, intent: dict[str, Any]) -> dict[str, Any]:
-        """``intent`` as Alexa sends it: every slot its model defines (unfilled ones with no
-        value) and a confirmation status, whatever the skill's ``updatedIntent`` left out."""
-        intent.setdefault("confirmationStatus", "NONE")
-        found = intent.get("slots")
-        given: dict[str, Any] = found if isinstance(found, dict) else {}
-        model = self.understander.model.intent(str(intent.get("name")))
-        names = [slot.name for slot in model.slots] if model is not None else []
-        slots: dict[str, Any] = {}
-        for name in [*names, *(name for name in given if name not in names)]:
-            entry = given.get(name)
-            entry = dict(entry) if isinstance(entry, dict) else {}
-            entry.setdefault("name", name)
-            entry.setdefault("confirmationStatus", "NONE")
-            slots[name] = entry
-        if slots or "slots" in intent:
-            intent["slots"] = slots
-        return intent
 
     # --- Alexa's dialog manager ------------------------------------------------------------------
 
@@ -502,7 +427,7 @@ class Conversation:
         if self.dialog is dialog and dialog.state == "COMPLETED" and dialog.pending is None:
             self.dialog = None
 
-    def _say_prompt(self, turn: Turn, dialog: _Dialog, step: str, slot: str | None) -> bool:
+    def _say_prompt(self, turn: Turn, dialog: DialogState, step: str, slot: str | None) -> bool:
         model = dialog.model.slot(slot) if dialog.model is not None and slot else None
         prompt = None
         if model is not None:
@@ -513,7 +438,7 @@ class Conversation:
             return False
         return True
 
-    def _speak(self, turn: Turn, dialog: _Dialog, prompt_id: str | None) -> bool:
+    def _speak(self, turn: Turn, dialog: DialogState, prompt_id: str | None) -> bool:
         if prompt_id is None:
             return False
         prompt = self.understander.model.prompts.get(prompt_id)
@@ -529,7 +454,7 @@ class Conversation:
         return True
 
     def _first_failure(
-        self, dialog: _Dialog, slot: DialogSlotModel, value: str
+        self, dialog: DialogState, slot: DialogSlotModel, value: str
     ) -> Validation | None:
         entry = dialog.slots().get(slot.name) or {}
         for rule in slot.validations:
@@ -588,6 +513,6 @@ class Conversation:
             self._next_step(turn)
         return True
 
-    def _forget_completed(self, dialog: _Dialog) -> None:
+    def _forget_completed(self, dialog: DialogState) -> None:
         if self.dialog is dialog and dialog.pending is None:
             self.dialog = None

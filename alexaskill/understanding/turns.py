@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..ssml import spoken_text
+from ..hearing import spoken_text
 from .result import Understanding
 
 __all__ = ["Exchange", "Reply", "Transport", "Turn", "speech_of"]
@@ -139,7 +139,7 @@ class Turn:
 
 
 def speech_of(output: Any) -> str | None:
-    """What the user hears of an ``outputSpeech`` object (`alexaskill.ssml.spoken_text`), or
+    """What the user hears of an ``outputSpeech`` object (`alexaskill.hearing.spoken_text`), or
     None."""
     if not isinstance(output, dict):
         return None

@@ -1,0 +1,105 @@
+"""``alexaskill chat --url``: requests signed with the development key, posted to a ``serve
+--dev`` server, and the id of the skill it serves."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from .common import is_local_url, unreachable
+
+if TYPE_CHECKING:
+    from ..testing import FakeAlexaApi, SkillResponse
+
+__all__ = ["SPEAKER", "HttpTransport", "served_skill_id"]
+
+#: The interfaces of the device chat is by default: a speaker.
+SPEAKER: Final = ("AudioPlayer",)
+
+
+class HttpTransport:
+    """Sends requests to a ``serve --dev`` server, signed with the development key."""
+
+    def __init__(
+        self, url: str, skill_id: str, locale: str, app_hint: str, api: FakeAlexaApi
+    ) -> None:
+        import httpx
+
+        from ..testing import RequestFactory
+        from .dev import dev_pki
+        from .replay import _check_url
+
+        self.url = _check_url(url)
+        self.pki = dev_pki()
+        self.factory = RequestFactory(skill_id=skill_id, locale=locale, interfaces=SPEAKER)
+        self.http = httpx.Client(timeout=httpx.Timeout(15.0))
+        self.app_hint = app_hint
+        self.session: dict[str, Any] | None = None
+        # A skill served on this machine calls Alexa's service APIs at each request's
+        # apiEndpoint: a fake served here answers them, so that nothing reaches Amazon.
+        self.api = api
+        self._stack = contextlib.ExitStack()
+        if is_local_url(self.url):
+            self.factory.api_endpoint = self._stack.enter_context(api.serve())
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> SkillResponse:
+        """Sign and POST the request in this transport's session."""
+        import httpx
+
+        from ..testing import SkillResponse
+
+        if new_session or self.session is None:
+            self.session = self.factory.session()
+        envelope = self.factory.turn(request, self.session)
+        body = json.dumps(envelope, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json", **self.pki.sign(body)}
+        first_call = len(self.api.calls)
+        try:
+            response = self.http.post(self.url, content=body, headers=headers)
+        except httpx.ConnectError as exc:
+            raise unreachable(self.url, exc, self.app_hint) from None
+        except httpx.HTTPError as exc:
+            return SkillResponse(0, {"error": f"{type(exc).__name__}: {exc}"})
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {"error": response.text[:200]} if response.text else None
+        calls = tuple(self.api.calls[first_call:])
+        result = SkillResponse(
+            response.status_code, payload, api_calls=calls, request=envelope["request"]
+        )
+        if isinstance(payload, dict) and isinstance(payload.get("sessionAttributes"), dict):
+            self.session = {
+                **self.session,
+                "new": False,
+                "attributes": payload["sessionAttributes"],
+            }
+        elif self.session is not None:
+            self.session = {**self.session, "new": False}
+        return result
+
+    def close(self) -> None:
+        """Close the HTTP client and stop the fake service APIs."""
+        self.http.close()
+        self._stack.close()
+
+
+def served_skill_id(url: str) -> str | None:
+    """The application id of the skill at ``url``, as the simulator of a ``serve --dev``
+    server lists it (``/_simulator/api/info``); None if it cannot be asked."""
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    parts = urlsplit(url)
+    try:
+        info = httpx.get(f"{parts.scheme}://{parts.netloc}/_simulator/api/info", timeout=5).json()
+        skills = [s for s in info["skills"] if isinstance(s.get("skillId"), str)]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    path = parts.path.rstrip("/") + "/"
+    chosen = [s for s in skills if str(s.get("path", "")).rstrip("/") + "/" == path]
+    found = chosen or (skills if len(skills) == 1 else [])
+    return str(found[0]["skillId"]) if found else None

@@ -1,0 +1,106 @@
+"""The state of a dialog Alexa runs, and intents as Alexa sends them (for `Conversation`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import DialogIntentModel, InteractionModel
+from .turns import Turn, speech_of
+
+__all__ = ["DialogState", "complete_intent", "listening_after", "reprompt_of"]
+
+
+@dataclass
+class DialogState:
+    """A dialog in progress: its intent (as the next request carries it), model and step."""
+
+    intent: dict[str, Any]
+    model: DialogIntentModel | None
+    state: str = "STARTED"
+    #: ("elicit" | "confirm_slot" | "confirm_intent", slot name or None)
+    pending: tuple[str, str | None] | None = None
+    #: The pending step came from the skill's own directive: the answer goes back to the skill.
+    from_skill: bool = False
+    validated: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return str(self.intent.get("name"))
+
+    @property
+    def auto(self) -> bool:
+        return self.model is not None and self.model.delegation == "ALWAYS"
+
+    def slots(self) -> dict[str, dict[str, Any]]:
+        slots = self.intent.get("slots")
+        if not isinstance(slots, dict):
+            slots = self.intent["slots"] = {}
+        return slots
+
+    def value(self, slot: str) -> str | None:
+        entry = self.slots().get(slot)
+        if not isinstance(entry, dict):
+            return None
+        value = entry.get("value")
+        if value is None:
+            slot_value = entry.get("slotValue")
+            if isinstance(slot_value, dict) and slot_value.get("type") == "List":
+                values = slot_value.get("values") or []
+                return ", ".join(str(item.get("value")) for item in values) or None
+        return None if value in (None, "") else str(value)
+
+    @property
+    def expecting(self) -> str | None:
+        """What Alexa waits for: "slot city", "confirmation of slot date", … or None."""
+        if self.pending is None:
+            return None
+        step, slot = self.pending
+        return {
+            "elicit": f"slot {slot}",
+            "confirm_slot": f"confirmation of slot {slot}",
+            "confirm_intent": "confirmation of the intent",
+        }[step]
+
+    def clear(self, slot: str) -> None:
+        self.slots()[slot] = {"name": slot, "confirmationStatus": "NONE"}
+
+
+def complete_intent(intent: dict[str, Any], model: InteractionModel) -> dict[str, Any]:
+    """``intent`` as Alexa sends it: every slot its model defines (unfilled ones with no value)
+    and a confirmation status, whatever the skill's ``updatedIntent`` left out."""
+    intent.setdefault("confirmationStatus", "NONE")
+    found = intent.get("slots")
+    given: dict[str, Any] = found if isinstance(found, dict) else {}
+    defined = model.intent(str(intent.get("name")))
+    names = [slot.name for slot in defined.slots] if defined is not None else []
+    slots: dict[str, Any] = {}
+    for name in [*names, *(name for name in given if name not in names)]:  # the model's order
+        entry = given.get(name)
+        entry = dict(entry) if isinstance(entry, dict) else {}
+        entry.setdefault("name", name)
+        entry.setdefault("confirmationStatus", "NONE")
+        slots[name] = entry
+    if slots or "slots" in intent:
+        intent["slots"] = slots
+    return intent
+
+
+def listening_after(turn: Turn) -> tuple[bool, str | None] | None:
+    """Whether the microphone is open after ``turn`` in a session, and what a silence would
+    hear then; None when the turn changed neither (no answer, no prompt)."""
+    if turn.prompts:
+        return True, turn.prompts[-1]
+    replies = [e for e in turn.exchanges if not e.notice and e.refusal is None]
+    if not replies:
+        return None
+    response = replies[-1].response
+    return response.get("shouldEndSession") is False, reprompt_of(response)
+
+
+def reprompt_of(response: Mapping[str, Any]) -> str | None:
+    """What the user hears of a ``response`` object's reprompt, or None."""
+    reprompt = response.get("reprompt")
+    said = speech_of(reprompt.get("outputSpeech")) if isinstance(reprompt, dict) else None
+    return said or None
