@@ -173,6 +173,11 @@ def garble() -> Response:
     return ask(Ssml("<speak>Tom & Jerry</speak>"), reprompt="Again?")
 
 
+@skill.intent("AMAZON.PauseIntent")
+def pause() -> Response:
+    return Response(directives=(AudioPlayer.Stop(),))
+
+
 @skill.intent("AMAZON.HelpIntent")
 def help_() -> Response:
     return ask("Ask for the weather at sea, a picture, or book a tour.")

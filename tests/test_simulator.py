@@ -245,6 +245,40 @@ def test_a_request_without_the_skills_name_is_not_routed_outside_a_session(
     assert "The sea is calm" in spoken(turn(http, text="how is the sea"))[0]
 
 
+def test_requests_carry_the_players_state_and_stop_while_it_plays_is_a_pause(
+    http: StarletteClient,
+) -> None:
+    playing = {"activity": "PLAYING", "token": "harbour-1", "offset": 1200}
+    said = turn(http, text="stop", player=playing)["turn"]
+    (exchange,) = said["exchanges"]
+    assert exchange["envelope"]["request"]["intent"]["name"] == "AMAZON.PauseIntent"
+    assert exchange["envelope"]["context"]["AudioPlayer"] == {
+        "token": "harbour-1",
+        "offsetInMilliseconds": 1200,
+        "playerActivity": "PLAYING",
+    }
+    (stop,) = exchange["response"]["response"]["directives"]
+    assert stop["type"] == "AudioPlayer.Stop"
+    assert said["notes"] == [
+        "AMAZON.StopIntent while the skill's audio plays: Alexa sends AMAZON.PauseIntent"
+    ]
+    # Paused, the player's stream can be resumed without the skill's name; nothing else can.
+    stopped = {**playing, "activity": "STOPPED"}
+    assert turn(http, text="stop", player=stopped)["turn"]["exchanges"] == []
+    idle = turn(http, text="how is the sea", player={"activity": "IDLE"})["turn"]
+    assert idle["exchanges"] == []
+    opened = turn(http, "launch", player={"activity": "IDLE"})["turn"]
+    assert opened["exchanges"][0]["envelope"]["context"]["AudioPlayer"] == {
+        "playerActivity": "IDLE"
+    }
+    response = http.post(
+        "/_simulator/api/turn",
+        json={"simulation": ID, "action": "say", "text": "stop", "player": {"activity": "LOUD"}},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("activity: expected one of")
+
+
 def test_silence_plays_the_reprompt_then_ends_the_session(http: StarletteClient) -> None:
     turn(http, "launch")
     quiet = turn(http, "silence")

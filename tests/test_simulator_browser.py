@@ -14,6 +14,7 @@ the README's picture.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -502,6 +503,24 @@ def test_replace_enqueued_replaces_the_queue_and_the_stream_plays_on(page: Any) 
     expect(page.locator("#queue")).to_have_text("Next: Bell")
     expect(page.locator("#now-playing")).to_contain_text("Tide")
     assert page.evaluate("document.querySelector('#player').src").endswith("/long/tide.mp3")
+
+
+def test_stop_while_the_stream_plays_pauses_it(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide")
+    started = page.locator("#history > li.turn.device .msg.device")
+    expect(started.first).to_contain_text("AudioPlayer.PlaybackStarted tide-1")
+    say(page, "stop")  # no session, no name: Alexa sends the player's skill a pause
+    turn = last_turn(page)
+    expect(turn.locator(".note").first).to_have_text(
+        "AMAZON.StopIntent while the skill's audio plays: Alexa sends AMAZON.PauseIntent"
+    )
+    request = json.loads(turn.locator("details.raw pre").first.text_content() or "{}")
+    assert request["request"]["intent"]["name"] == "AMAZON.PauseIntent"
+    assert request["context"]["AudioPlayer"]["playerActivity"] == "PLAYING"
+    assert request["context"]["AudioPlayer"]["token"] == "tide-1"
+    wait_until(page, "document.querySelector('#player').paused")  # the skill's Stop
 
 
 def test_a_media_button_asks_the_skill_which_plays(page: Any) -> None:

@@ -234,6 +234,14 @@ class Simulator:
             raise BadRequest("skill: expected the index of a skill of /api/info")
         if not 0 <= index < len(self.targets):
             raise BadRequest(f"skill: no skill {index} (there are {len(self.targets)})")
+        player = None
+        if isinstance(asked.get("player"), dict):
+            from .session import player_state
+
+            try:
+                player = player_state(asked["player"])
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from None
         event = None
         if action in ("audio", "button"):
             from .session import audio_event, button_press
@@ -248,7 +256,9 @@ class Simulator:
             with self._lock:
                 if event is not None:
                     return self._device(simulation_id, index, locale, interfaces, event)
-                return self._act(simulation_id, index, str(action), text, locale, interfaces)
+                return self._act(
+                    simulation_id, index, str(action), text, locale, interfaces, player
+                )
 
         return await anyio.to_thread.run_sync(work)
 
@@ -299,10 +309,12 @@ class Simulator:
         text: str,
         locale: str,
         interfaces: list[str],
+        player: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         notes: list[str] = []
         simulation = self._simulation(simulation_id, index, notes)
         notes.extend(self._configure(simulation, locale, interfaces))
+        simulation.hold(player)
         turn: dict[str, Any] | None = None
         if action == "say":
             turn = simulation.say(text)

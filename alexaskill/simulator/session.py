@@ -29,6 +29,7 @@ __all__ = [
     "SkillTarget",
     "audio_event",
     "button_press",
+    "player_state",
 ]
 
 #: Posts a signed body to a path of the app: ``(path, body, headers) -> (status, JSON or None)``.
@@ -100,6 +101,8 @@ class _Transport:
     interfaces: tuple[str, ...]
     api_endpoint: str
     session: dict[str, Any] | None = None
+    #: The page's audio player, as the context's ``AudioPlayer`` (None: an idle player).
+    player: dict[str, Any] | None = None
     sent: list[_Sent] = field(default_factory=list)
     #: The exceptions the skill's handlers raised (answered with the apology), oldest first.
     raised: list[Exception] = field(default_factory=list)
@@ -153,6 +156,8 @@ class _Transport:
         if new_session or self.session is None:
             self.session = self.factory.session()
         envelope = self.factory.turn(request, self.session)
+        if self.player is not None and "AudioPlayer" in envelope["context"]:
+            envelope["context"]["AudioPlayer"] = dict(self.player)
         reply = self._sign_and_post(envelope)
         status, payload = reply.status_code, reply.json
         ended = request_type == "SessionEndedRequest" or (
@@ -282,6 +287,12 @@ class Simulation:
 
         return self._run(step)
 
+    def hold(self, player: dict[str, Any] | None) -> None:
+        """Where the page's audio player is, for the user's next request (its context, and
+        what Alexa routes to the skill outside a session)."""
+        self.transport.player = player
+        self.conversation.player = player
+
     def new_session(self) -> None:
         """Forget the session and any dialog: the next request starts a new session."""
         self.conversation.new_session()
@@ -372,13 +383,20 @@ def button_press(asked: Mapping[str, Any], interfaces: Sequence[str]) -> DeviceE
     (``activity``, and ``token`` and ``offset`` when it holds a stream); `ValueError` with the
     reason for a field the page got wrong."""
     command = _choice(asked, "command", BUTTONS, interfaces)
+    player = player_state(asked)
+    return DeviceEvent({"type": f"PlaybackController.{command}CommandIssued"}, player)
+
+
+def player_state(asked: Mapping[str, Any]) -> dict[str, Any]:
+    """The context's ``AudioPlayer`` from where the page's player is (``activity``, and
+    ``token`` and ``offset`` when it holds a stream); `ValueError` for a field it got wrong."""
     activity = asked.get("activity", "IDLE")
     if activity not in _PLAYER_ACTIVITIES:
         raise ValueError(f"activity: expected one of {', '.join(sorted(_PLAYER_ACTIVITIES))}")
     player: dict[str, Any] = {"playerActivity": activity}
     if asked.get("token") is not None:
         player = {"token": _token(asked), "offsetInMilliseconds": _offset(asked), **player}
-    return DeviceEvent({"type": f"PlaybackController.{command}CommandIssued"}, player)
+    return player
 
 
 def _choice(

@@ -39,7 +39,13 @@ from typing import Any, Final
 
 from ..hearing import spoken_text
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
-from .dialog_state import DialogState, complete_intent, listening_after, reprompt_of
+from .dialog_state import (
+    DialogState,
+    complete_intent,
+    listening_after,
+    outside_session,
+    reprompt_of,
+)
 from .model import DialogSlotModel, Validation
 from .result import Understanding, slot_json
 from .turns import Exchange, Reply, Transport, Turn, speech_of
@@ -92,6 +98,8 @@ class Conversation:
         #: Whether the microphone is open for the user's answer (``shouldEndSession: false``).
         self._listening = False
         self._reprompted = False
+        #: The device's audio player (``context.AudioPlayer``): "stop" while it plays pauses.
+        self.player: Mapping[str, Any] | None = None
 
     # --- what the user does ---------------------------------------------------------------------
 
@@ -113,24 +121,25 @@ class Conversation:
                 turn.notes.append("no session is open: there is nothing to end")
             self._end_session()
         elif understood.kind == "launch":
-            self._start_session()
+            self._end_session()  # the next request starts one
             self._exchange(turn, dict(understood.request))
-        elif self.name_required and not self.in_session and not understood.new_session:
-            name = self.understander.model.invocation or "the skill"
-            turn.notes.append(
-                f"Alexa would not route this to the skill: say 'ask {name} …' or 'open {name}'"
-            )
         else:
-            if understood.new_session or not self.in_session:
-                self._start_session()
-            self.dialog = None
-            self._intent(turn, copy.deepcopy(understood.request))
+            request: dict[str, Any] | None = copy.deepcopy(understood.request)
+            if self.name_required and not self.in_session and not understood.new_session:
+                invocation = self.understander.model.invocation
+                request, note = outside_session(understood, self.player, invocation)
+                turn.notes.append(note)
+            if request is not None:
+                if understood.new_session or not self.in_session:
+                    self._end_session()  # the next request starts one
+                self.dialog = None
+                self._intent(turn, request)
         return self._finish(turn)
 
     def launch(self) -> Turn:
         """The user opens the skill by its name: a LaunchRequest in a new session."""
         turn = Turn(None)
-        self._start_session()
+        self._end_session()  # the next request starts one
         self._exchange(turn, {"type": "LaunchRequest"})
         return self._finish(turn)
 
@@ -148,7 +157,7 @@ class Conversation:
         """Send an IntentRequest built elsewhere (``request`` object) through the dialog rules."""
         turn = Turn(None)
         if not self.in_session:
-            self._start_session()
+            self._end_session()  # the next request starts one
         self.dialog = None
         self._intent(turn, copy.deepcopy(dict(request)))
         return self._finish(turn)
@@ -169,11 +178,8 @@ class Conversation:
             turn.notes.append("silence: Alexa plays the reprompt")
             self._reprompted = True
             return self._finish(turn, listening=True)
-        turn.notes.append(
-            "silence again: the session ends"
-            if self._reprompted
-            else "silence, and no reprompt: the session ends"
-        )
+        why = " again" if self._reprompted else ", and no reprompt"
+        turn.notes.append(f"silence{why}: the session ends")
         self._exchange(turn, {"type": "SessionEndedRequest", "reason": "EXCEEDED_MAX_REPROMPTS"})
         self._end_session()
         return self._finish(turn)
@@ -194,11 +200,6 @@ class Conversation:
             self._reprompt = reprompt_of(response)
 
     # --- sessions --------------------------------------------------------------------------------
-
-    def _start_session(self) -> None:
-        self.in_session = False
-        self.dialog = None
-        self._new_session = True
 
     def _end_session(self) -> None:
         self.in_session = False
@@ -280,8 +281,8 @@ class Conversation:
         note: str | None = None,
         kind: str = "INVALID_RESPONSE",
     ) -> None:
-        """Alexa refuses the answer: the user hears only its problem message, and the skill
-        gets a SessionEndedRequest with the error (Amazon's SessionEndedRequest reference)."""
+        """Alexa refuses the answer: the user hears its problem, the skill gets a
+        SessionEndedRequest with the error (Amazon's SessionEndedRequest reference)."""
         exchange.refusal = why
         turn.problem = PROBLEM_WITH_RESPONSE
         turn.notes.append(note or f"Alexa refuses the answer ({why}): the session ends")

@@ -1,15 +1,44 @@
-"""The state of a dialog Alexa runs, and intents as Alexa sends them (for `Conversation`)."""
+"""The state of a dialog Alexa runs, and requests as Alexa sends them (for `Conversation`)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from .model import DialogIntentModel, InteractionModel
+from .result import Understanding
 from .turns import Turn, speech_of
 
-__all__ = ["DialogState", "complete_intent", "listening_after", "reprompt_of"]
+__all__ = ["DialogState", "complete_intent", "listening_after", "outside_session", "reprompt_of"]
+
+#: What Alexa sends the skill whose stream the device's player holds, for a built-in intent
+#: said without the skill's name (Amazon's AudioPlayer interface reference): "stop" and
+#: "cancel" pause the stream.
+_PLAYBACK: Final = {
+    "AMAZON.StopIntent": "AMAZON.PauseIntent",
+    "AMAZON.CancelIntent": "AMAZON.PauseIntent",
+    **{
+        name: name
+        for name in (
+            "AMAZON.PauseIntent",
+            "AMAZON.ResumeIntent",
+            "AMAZON.NextIntent",
+            "AMAZON.PreviousIntent",
+            "AMAZON.StartOverIntent",
+            "AMAZON.RepeatIntent",
+            "AMAZON.LoopOnIntent",
+            "AMAZON.LoopOffIntent",
+            "AMAZON.ShuffleOnIntent",
+            "AMAZON.ShuffleOffIntent",
+        )
+    },
+}
+#: Those that reach a stream paused or stopped, not only one playing.
+_HELD: Final = frozenset(
+    ("AMAZON.ResumeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent")
+)
 
 
 @dataclass
@@ -104,3 +133,24 @@ def reprompt_of(response: Mapping[str, Any]) -> str | None:
     reprompt = response.get("reprompt")
     said = speech_of(reprompt.get("outputSpeech")) if isinstance(reprompt, dict) else None
     return said or None
+
+
+def outside_session(
+    understood: Understanding, player: Mapping[str, Any] | None, invocation: str | None
+) -> tuple[dict[str, Any] | None, str]:
+    """What Alexa does with a request said outside a session without the skill's name: the
+    request it sends the skill whose stream the player holds (a playback intent), or None;
+    and why, as a note."""
+    name = str(understood.intent)
+    routed = _PLAYBACK.get(name)
+    activity = player.get("playerActivity") if player is not None else None
+    held = activity in ("PAUSED", "STOPPED") and player is not None and player.get("token")
+    reaches = activity == "PLAYING" or (held and routed in _HELD)
+    if routed is not None and understood.request is not None and reaches:
+        request = copy.deepcopy(understood.request)
+        request["intent"] = {**request.get("intent", {}), "name": routed}
+        if routed != name:
+            return request, f"{name} while the skill's audio plays: Alexa sends {routed}"
+        return request, f"{name} goes to the skill whose stream the player holds"
+    said = invocation or "the skill"
+    return None, f"Alexa would not route this to the skill: say 'ask {said} …' or 'open {said}'"

@@ -622,6 +622,7 @@
         body: JSON.stringify({
           simulation: state.simulation, action, text,
           locale: state.locale, interfaces: state.interfaces, skill: state.skill,
+          player: playerState(),
         }),
       });
       let result = null;
@@ -662,15 +663,19 @@
   // A media button of the device (or its remote): PlaybackController.<button>CommandIssued,
   // with where the player is. It does nothing here by itself: the skill's answer decides.
   function pressButton(button) {
+    const body = { action: "button", command: button, ...playerState() };
+    deviceEvent(body, `PlaybackController.${button}CommandIssued`, " (button)");
+  }
+
+  // Where the player is, as each request's context.AudioPlayer carries it.
+  function playerState() {
     const player = $("player");
     const stream = state.stream;
     let activity = "IDLE";
     if (stream && stream.started) activity = player.paused ? "STOPPED" : "PLAYING";
     else if (state.lastToken) activity = player.ended ? "FINISHED" : "STOPPED";
     const token = (stream && stream.started && stream.token) || state.lastToken;
-    const body = { action: "button", command: button, activity };
-    if (token) Object.assign(body, { token, offset: playedMs() });
-    deviceEvent(body, `PlaybackController.${button}CommandIssued`, " (button)");
+    return token ? { activity, token, offset: playedMs() } : { activity };
   }
 
   function playedMs() {
