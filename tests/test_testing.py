@@ -510,3 +510,16 @@ def test_a_client_clock_at_any_date_is_verified(moment: datetime.datetime) -> No
         answer = client.launch()
     assert answer.status_code == 200, answer.error
     assert answer.speech == f"It is {moment.date().isoformat()}."
+
+
+def test_a_misspelt_option_names_the_client_and_what_was_meant() -> None:
+    # TestClient hands the options it does not take to FakeAlexaApi: a typo was reported as
+    # "FakeAlexaApi.__init__() got an unexpected keyword argument 'local'".
+    skill = Skill(SKILL_ID)
+    meant = r"^TestClient\(\): no option 'local'; did you mean locale\?"
+    with pytest.raises(TypeError, match=meant):
+        TestClient(skill, local="de-DE")
+    with pytest.raises(TypeError, match=r"^TestClient\(\): no option 'given_nam'.*given_name\?"):
+        TestClient(skill, given_nam="Ada")
+    with pytest.raises(TypeError, match=r"^TestClient\(\): no option 'colour'"):
+        TestClient(skill, colour="red")

@@ -88,6 +88,7 @@ class TestClient:
 
         if api is not None and api_data:
             raise TypeError(f"give api= or its data ({', '.join(api_data)}), not both")
+        _check_options(api_data)
         #: The fake Alexa service APIs the skill's `AlexaApi` calls reach.
         self.api = api if api is not None else FakeAlexaApi(**api_data)
 
@@ -451,3 +452,18 @@ class _ClientTransport:
             self.client.new_session()
         fields = {key: value for key, value in request.items() if key != "type"}
         return self.client.send(str(request["type"]), **fields)
+
+
+def _check_options(api_data: Mapping[str, Any]) -> None:
+    """Refuse a keyword neither `TestClient` nor `FakeAlexaApi` takes, naming the client (the
+    data goes on to FakeAlexaApi, whose own TypeError would name it instead) and a close one."""
+    import difflib
+    import inspect
+
+    known = {f.name for f in dataclasses.fields(FakeAlexaApi) if f.init}
+    for name in api_data:
+        if name not in known:
+            own = set(inspect.signature(TestClient.__init__).parameters) - {"self", "api_data"}
+            close = difflib.get_close_matches(name, sorted(known | own), n=1)
+            meant = f"; did you mean {close[0]}?" if close else ""
+            raise TypeError(f"TestClient(): no option {name!r}{meant}")
