@@ -15,7 +15,7 @@ from .deadline_answering import DeadlineAnswering
 from .exceptions import ConfigurationError, RequestError, SkillIdError
 from .logs import log_request, refusal
 from .models import Envelope, decode_envelope
-from .settings import configure_logging_if_unset
+from .settings import configure_logging_if_unset, settings_from_env
 
 if TYPE_CHECKING:
     import httpx
@@ -115,7 +115,9 @@ class Serving(DeadlineAnswering):
         """
         if self._app is None:
             self._mounted_at = path
-            self._app = self._build()
+            # Logging is set up at the first request (SkillMount.handle): the host app may set
+            # up its own after its imports. Its settings are checked now.
+            self._app = self._build(set_up_logging=False)
 
     def use_capture(self, capture: RequestCapture) -> None:
         """Write every request the endpoint receives to ``capture`` from now on (said at
@@ -140,13 +142,16 @@ class Serving(DeadlineAnswering):
         ids = "any skill id" if self.skill_ids is None else ", ".join(sorted(self.skill_ids))
         return f"the skill at {where} ({ids})"
 
-    def _build(self) -> ASGIApp:
+    def _build(self, *, set_up_logging: bool = True) -> ASGIApp:
         from starlette.applications import Starlette
         from starlette.exceptions import HTTPException
         from starlette.responses import JSONResponse, Response
         from starlette.routing import Route
 
-        configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
+        if set_up_logging:
+            configure_logging_if_unset()  # uvicorn sets up its own loggers, not alexaskill's
+        else:
+            settings_from_env()  # (a value that does not parse fails here)
         self.start(self._name())
         if self.verify is not False and self.verifier is None:
             from .verify import Verifier

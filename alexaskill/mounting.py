@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.routing import Match, Mount
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Scope
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["SkillMount"]
 
@@ -27,6 +27,17 @@ class SkillMount(Mount):
         super().__init__(path, app=skill, name=name)
         #: The skill served.
         self.skill = skill
+        self._logging_set_up = False
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve a request; the first sets up alexaskill's logging unless the host app set up
+        its own by then (`Skill.mount` starts the skill without: the app's may come later)."""
+        if not self._logging_set_up:
+            from .settings import configure_logging_if_unset
+
+            self._logging_set_up = True
+            configure_logging_if_unset()
+        await super().handle(scope, receive, send)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """Match what `Mount` matches, and the mount path itself."""

@@ -1069,7 +1069,11 @@ def unset_logging(monkeypatch: pytest.MonkeyPatch) -> None:
     Called in the test itself: pytest adds its handlers to the root logger after the fixtures.
     """
     monkeypatch.setattr(logging.getLogger(), "handlers", [])
-    monkeypatch.setattr(logging.getLogger("alexaskill"), "handlers", [])
+    own = logging.getLogger("alexaskill")
+    monkeypatch.setattr(own, "handlers", [])
+    # What configure_logging changes besides, put back after the test too.
+    monkeypatch.setattr(own, "propagate", own.propagate)
+    monkeypatch.setattr(own, "level", own.level)
 
 
 def test_a_mounted_skill_starts_when_mounted_and_fails_there(
@@ -1081,6 +1085,47 @@ def test_a_mounted_skill_starts_when_mounted_and_fails_there(
     monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "verbose")
     with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_LEVEL"):
         make_skill().mount("/weather")
+
+
+def test_a_host_apps_logging_set_up_after_the_mount_gets_the_skills_lines(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Started when mounted, the skill had set up its own logging at the host app's import: a
+    # basicConfig of the app's own afterwards (in its main(), its lifespan) got none of its
+    # lines. Logging is set up at the first request, as before; only checked at the mount.
+    unset_logging(monkeypatch)
+    pki = TestPKI.default()
+    skill = make_skill(verifier=pki.verifier())
+    app = Starlette(routes=[skill.mount("/weather")])
+    assert logging.getLogger("alexaskill").handlers == []
+    got: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            got.append(record.getMessage())
+
+    monkeypatch.setattr(logging.getLogger(), "handlers", [Collect()])
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    # (the level set and put back by caplog, which also clears the loggers' level caches)
+    with caplog.at_level(logging.INFO, "alexaskill"), StarletteClient(app) as http:
+        headers = {"Content-Type": "application/json", **pki.sign(body)}
+        assert http.post("/weather", content=body, headers=headers).status_code == 200
+    assert logging.getLogger("alexaskill").handlers == []
+    assert any(line.startswith("LaunchRequest -> ok (200)") for line in got), got
+
+
+def test_a_mounted_skill_sets_up_its_logging_at_its_first_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # control: with no set-up anywhere, alexaskill's own is made, as under `uvicorn app:skill`
+    unset_logging(monkeypatch)
+    pki = TestPKI.default()
+    app = Starlette(routes=[make_skill(verifier=pki.verifier()).mount("/weather")])
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    with StarletteClient(app) as http:
+        headers = {"Content-Type": "application/json", **pki.sign(body)}
+        assert http.post("/weather", content=body, headers=headers).status_code == 200
+    assert logging.getLogger("alexaskill").handlers != []
 
 
 def test_a_mounted_skill_says_what_is_off_when_mounted_naming_itself(
