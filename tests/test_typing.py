@@ -230,8 +230,10 @@ def _by_file(found: list[tuple[str, int]], paths: dict[str, Path]) -> dict[str, 
     return lines
 
 
-def test_mypy_reports_what_the_snippets_mark(snippets: dict[str, Path]) -> None:
-    config = ["--config-file", str(ROOT / "pyproject.toml"), "--no-error-summary"]
+def test_mypy_reports_what_the_snippets_mark(snippets: dict[str, Path], tmp_path: Path) -> None:
+    # Its cache in tmp_path: the tests write nothing into the checkout (tests/conftest.py)
+    cache = ["--cache-dir", str(tmp_path / "mypy-cache")]
+    config = ["--config-file", str(ROOT / "pyproject.toml"), "--no-error-summary", *cache]
     run = subprocess.run(
         [sys.executable, "-m", "mypy", *config, *map(str, snippets.values())],
         cwd=ROOT,
