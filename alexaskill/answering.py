@@ -6,6 +6,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import messages
@@ -21,9 +22,28 @@ from .store.attributes import check_saves
 if TYPE_CHECKING:
     from .i18n import Translations
 
-__all__ = ["APOLOGY", "PERMISSION_PROMPT", "SLOT_PROMPT", "UNHANDLED", "Answer", "Answering"]
+__all__ = [
+    "APOLOGY",
+    "PERMISSION_PROMPT",
+    "SLOT_PROMPT",
+    "UNHANDLED",
+    "Answer",
+    "Answering",
+    "failed_request_id",
+]
 
 logger = logging.getLogger("alexaskill")
+
+_PROBE: Final = "CanFulfillIntentRequest"
+#: The requestId of the request whose handler failed, while `on_handler_error` is told.
+_FAILED_REQUEST: Final[ContextVar[str]] = ContextVar("alexaskill_failed_request", default="")
+
+
+def failed_request_id() -> str:
+    """In an ``on_handler_error`` listener: the ``requestId`` of the request whose handler
+    raised (a server answers others meanwhile); "" anywhere else."""
+    return _FAILED_REQUEST.get()
+
 
 # What the framework says by itself, in English (`alexaskill.messages` documents each); a
 # request in another language hears it in that language.
@@ -299,7 +319,7 @@ class Answering(Registration):
                 return Answer(body, "exception_handler")
             except Exception as failure:
                 logger.exception("exception handler %s failed", handler.name)
-                self._tell(failure)
+                self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
             except BaseException as escaped:
                 # sys.exit() and the like: the same bugs as in a handler (see _answer).
@@ -307,11 +327,13 @@ class Answering(Registration):
                 if bug is None:
                     raise
                 logger.error("exception handler %s failed", handler.name, exc_info=bug)
-                self._tell(bug)
+                self._tell(bug, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
         silent = self._silent_reply(call)
-        if isinstance(exc, SlotError) and silent is not None:
+        probe = call.envelope.request.type == _PROBE
+        if isinstance(exc, SlotError) and probe and silent is not None:
             # A CanFulfillIntentRequest without the slot (Alexa's probes often come so): NO.
+            # (A SlotError elsewhere where Alexa takes no speech is a bug: logged below.)
             logger.info("%s; answered without it", exc)
             return Answer(encode_response(silent), "slot_retry")
         if isinstance(exc, SlotError | PermissionRequired) and silent is None:
@@ -330,7 +352,7 @@ class Answering(Registration):
                 return Answer(encode_response(reply, call.session_attributes), outcome)
             except ResponseError as failure:
                 logger.exception("session attributes do not encode")
-                self._tell(failure)
+                self._tell(failure, call.envelope)
                 return Answer(self._apology_body(call), "handler_error")
         request = call.envelope.request
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
@@ -339,7 +361,7 @@ class Answering(Registration):
             logger.error("attributes not loaded or saved for %s %s: %s", request.type, intent, exc)
         else:
             logger.error("handler failed for %s %s", request.type, intent, exc_info=exc)
-        self._tell(exc)
+        self._tell(exc, call.envelope)
         return Answer(self._apology_body(call), "handler_error")
 
     def _apology_for(self, envelope: Envelope, exc: BaseException) -> Answer:
@@ -351,7 +373,7 @@ class Answering(Registration):
         request = envelope.request
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
         logger.error("handler failed for %s %s", request.type, intent, exc_info=failure)
-        self._tell(failure)
+        self._tell(failure, envelope)
         return Answer(self._apology_body(Call(envelope)), "handler_error")
 
     def _say(self, message: str, request: Request) -> str:
@@ -375,10 +397,14 @@ class Answering(Registration):
         apology = self._say(APOLOGY, call.envelope.request)
         return _APOLOGY_BODY if apology == APOLOGY else encode_response(speak(apology))
 
-    def _tell(self, exc: Exception) -> None:
+    def _tell(self, exc: Exception, envelope: Envelope) -> None:
         listener = self.on_handler_error
         if listener is not None:
-            listener(exc)
+            token = _FAILED_REQUEST.set(envelope.request.request_id)
+            try:
+                listener(exc)
+            finally:
+                _FAILED_REQUEST.reset(token)
 
 
 def _ask_again(request: Request, exc: SlotError, prompt: str) -> Response:

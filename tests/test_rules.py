@@ -19,7 +19,7 @@ from alexaskill.directives import (
     elicit_slot,
     updated_intent,
 )
-from alexaskill.exceptions import ConfigurationError, ResponseError, RuleViolation
+from alexaskill.exceptions import ConfigurationError, ResponseError, RuleViolation, SlotError
 from alexaskill.models import (
     AudioPlayerRequest,
     Device,
@@ -236,6 +236,28 @@ def test_a_required_slot_missing_from_a_can_fulfill_probe_is_no_handler_error(
     assert missing.handler_error is None
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert "CanFulfillIntentRequest NeedsSlot -> slot_retry (200)" in caplog.text
+
+
+def test_a_slot_error_where_alexa_takes_no_speech_is_still_a_handler_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Only a CanFulfillIntentRequest is answered NO quietly: an audio event's handler raising
+    # SlotError has a bug, and was hidden (INFO, slot_retry, no error for the test client).
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AudioPlayer.PlaybackNearlyFinished")
+    def nearly_finished() -> Response:
+        raise SlotError("episode", "missing")
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        result = client.send(
+            "AudioPlayer.PlaybackNearlyFinished", token="t", offsetInMilliseconds=0
+        )
+    assert isinstance(result.handler_error, SlotError)
+    assert "AudioPlayer.PlaybackNearlyFinished -> handler_error (200)" in caplog.text
 
 
 def test_can_fulfill_intent_answers_only_a_can_fulfill_request(

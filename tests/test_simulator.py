@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -838,3 +838,41 @@ def test_serve_model_needs_dev_and_reports_a_broken_file_at_start(
     out, err = io.StringIO(), io.StringIO()
     code = main(["serve", f"{SKILL_FILE}:skill", "--model", str(good)], stdout=out, stderr=err)
     assert code == 2 and "--model is the simulator's: add --dev" in err.getvalue()
+
+
+def test_a_handler_error_of_another_request_meanwhile_is_not_the_turns(pki: TestPKI) -> None:
+    # The simulator listened to every handler error while its request was posted: another
+    # client's (chat --url, a device through a tunnel) showed in the turn's notes.
+    import json as json_
+
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill import Response, Skill, speak
+    from alexaskill.simulator.session import SkillTarget, _Transport
+    from alexaskill.testing import RequestFactory
+
+    skill_id = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+    skill = Skill(skill_id, verifier=pki.verifier())
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    @skill.intent("Crash")
+    def crash() -> Response:
+        raise ValueError("another client's")
+
+    others = json_.dumps(RequestFactory(skill_id=skill_id).intent("Crash")).encode()
+    with StarletteClient(skill) as http:
+
+        def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
+            meanwhile = {"Content-Type": "application/json", **pki.sign(others)}
+            assert http.post(path, content=others, headers=meanwhile).status_code == 200
+            answer = http.post(path, content=body, headers=dict(headers))
+            return answer.status_code, answer.json()
+
+        target = SkillTarget("/", skill)
+        transport = _Transport(target, pki, post, "en-US", (), "https://api.amazonalexa.com")
+        reply = transport.send({"type": "LaunchRequest"}, new_session=True)
+    assert reply.status_code == 200
+    assert transport.raised == []

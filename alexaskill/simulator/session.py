@@ -131,11 +131,15 @@ class _Transport:
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         self.sent.append(_Sent(envelope, headers))
+        from ..answering import failed_request_id
+
         skill = self.target.skill
         listener = skill.on_handler_error
+        request_id = envelope["request"].get("requestId")
 
         def tell(exc: Exception) -> None:
-            self.raised.append(exc)
+            if failed_request_id() == request_id:  # not another client's, answered meanwhile
+                self.raised.append(exc)
             if listener is not None:
                 listener(exc)
 
@@ -146,7 +150,6 @@ class _Transport:
                 status, payload = self.post(self.target.path, body, headers)
         finally:
             skill.on_handler_error = listener
-        request_id = envelope["request"].get("requestId")
         violations = tuple(v for v in heard if v.request_id == request_id)
         return _Reply(status, payload, violations)
 
