@@ -40,10 +40,11 @@ def _pause_ms(attributes: Mapping[str, str]) -> float:
     return _STRENGTH_MS.get(strength, 300)
 
 
-def spoken_text(markup: str, *, pauses: bool = False) -> str:
+def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str:
     """What a user hears of SSML, as text: ``<sub>`` said as its alias, each ``<audio>`` clip as
-    ``[audio: URL]``; each ``<break>`` as nothing, or with ``pauses`` as ``[pause 0.7 s]`` (as
-    the simulator shows it). Markup that is not XML falls back to `strip_tags`."""
+    ``[audio: URL]`` (left out without ``clips``: the words alone, as `SkillResponse.speech`);
+    each ``<break>`` as nothing, or with ``pauses`` as ``[pause 0.7 s]`` (as the simulator shows
+    it). Markup that is not XML falls back to `strip_tags`."""
     from xml.etree import ElementTree
 
     source = markup if _AMAZON_PREFIX.match(markup) else f"<speak>{markup}</speak>"
@@ -69,7 +70,7 @@ def spoken_text(markup: str, *, pauses: bool = False) -> str:
                 else:
                     parts.append(ms)
             elif name == "audio":
-                parts.append(f" [audio: {child.get('src', '')}] ")
+                parts.append(f" [audio: {child.get('src', '')}] " if clips else " ")
             elif name == "sub" and child.get("alias") is not None:
                 parts.append(f" {child.get('alias')} ")
             else:

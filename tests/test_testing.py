@@ -523,3 +523,21 @@ def test_a_misspelt_option_names_the_client_and_what_was_meant() -> None:
         TestClient(skill, given_nam="Ada")
     with pytest.raises(TypeError, match=r"^TestClient\(\): no option 'colour'"):
         TestClient(skill, colour="red")
+
+
+def test_speech_is_the_words_a_clip_left_out() -> None:
+    # .speech and .reprompt are a test's words to compare: a skill that opens with a sound
+    # clip kept its assertions (the clip, "[audio: URL]", is in .heard, chat and replay).
+    skill = Skill(SKILL_ID)
+    jingle = '<audio src="https://example.com/jingle.mp3"/>'
+
+    @skill.launch
+    def launch() -> Response:
+        www = '<sub alias="World Wide Web">WWW</sub>'
+        speech = Ssml(f"<speak>{jingle} Welcome to {www} radio</speak>")
+        return ask(speech, reprompt=Ssml(f"<speak>{jingle} Which?</speak>"))
+
+    with TestClient(skill) as client:
+        result = client.launch()
+    assert result.speech == "Welcome to World Wide Web radio"
+    assert result.reprompt == "Which?"

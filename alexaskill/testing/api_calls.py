@@ -38,7 +38,7 @@ class ApiCall:
             return None
         directive = self.body.get("directive")
         speech = directive.get("speech") if isinstance(directive, dict) else None
-        return spoken_text(speech) if isinstance(speech, str) else None
+        return spoken_text(speech, clips=False) if isinstance(speech, str) else None
 
 
 _Answer = tuple[int, Any]

@@ -81,17 +81,18 @@ class SkillResponse:
 
     @property
     def speech(self) -> str | None:
-        """The output speech as the user hears it: SSML as `alexaskill.hearing.spoken_text` reads
-        it (``<sub>`` as its alias, a clip as ``[audio: URL]``, a pause as nothing)."""
+        """The output speech's words as the user hears them: SSML as
+        `alexaskill.hearing.spoken_text` reads it (``<sub>`` as its alias), clips and pauses
+        left out (the simulator, chat, replay and ``.heard`` show the clips)."""
         markup = self.ssml
-        return None if markup is None else spoken_text(markup)
+        return None if markup is None else spoken_text(markup, clips=False)
 
     @property
     def reprompt(self) -> str | None:
         """The reprompt as the user hears it (as `speech`)."""
         reprompt = self._body.get("reprompt")
         markup = self._speech_markup(reprompt.get("outputSpeech") if reprompt else None)
-        return None if markup is None else spoken_text(markup)
+        return None if markup is None else spoken_text(markup, clips=False)
 
     @property
     def card(self) -> dict[str, Any] | None:
