@@ -202,7 +202,10 @@ def _check_exception_parameter(
     classes = [typing.get_origin(m) or m for m in members if m is not type(None)]
     if not all(isinstance(cls, type) for cls in classes) or Any in classes:
         return  # Any, a TypeVar, a string left unevaluated, no annotation: not clearly wrong
-    if annotation is param.empty or any(issubclass(exc_type, cls) for cls in classes):
+    try:
+        if annotation is param.empty or any(issubclass(exc_type, cls) for cls in classes):
+            return
+    except TypeError:  # a Protocol that is not runtime_checkable, say: not clearly wrong
         return
     name = exc_type.__name__
     given = getattr(annotation, "__qualname__", None) or inspect.formatannotation(annotation)

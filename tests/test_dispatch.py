@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -410,6 +410,10 @@ def test_an_exception_parameter_that_does_not_fit_the_exception_is_refused() -> 
     assert skill.registry.exception_handler(KeyError()) is None
 
 
+class Described(Protocol):  # not runtime_checkable: issubclass() raises TypeError on it
+    args: tuple[Any, ...]
+
+
 def test_an_exception_parameter_that_fits_the_exception_is_taken() -> None:
     skill = Skill(SKILL_ID)
 
@@ -431,3 +435,7 @@ def test_an_exception_parameter_that_fits_the_exception_is_taken() -> None:
     skill.add_exception_handler(ZeroDivisionError, optional)
     skill.add_exception_handler(TypeError, anything)
     skill.add_exception_handler(OSError, unannotated)
+
+    def described(exc: Described) -> None: ...
+
+    skill.add_exception_handler(ValueError, described)
