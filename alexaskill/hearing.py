@@ -80,7 +80,10 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
             parts.append(child.tail or "")
 
     parts.append(root.text or "")
-    walk(root)
+    try:
+        walk(root)
+    except RecursionError:  # nested past Python's limit (SSML from a server of any kind)
+        return strip_tags(markup)
     words = []
     for part in parts:
         if isinstance(part, str):

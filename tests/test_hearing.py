@@ -31,3 +31,9 @@ def test_spoken_text_is_what_the_user_hears() -> None:
     assert spoken_text("<speak>a<break/>b</speak>", pauses=True) == "a [pause 0.3 s] b"
     assert spoken_text("plain words") == "plain words"
     assert spoken_text("<speak>Tom & Jerry</speak>") == "Tom & Jerry"  # not XML: stripped
+
+
+def test_markup_nested_past_the_recursion_limit_is_read_as_plain_words() -> None:
+    # SSML from a remote server (chat --url, replay --url) nested 1,200 deep: RecursionError.
+    deep = "<speak>" + "<p>" * 1200 + "x" + "</p>" * 1200 + "</speak>"
+    assert spoken_text(deep) == "x"
