@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import socket
@@ -304,53 +305,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_chat_with_a_serve_dev_server(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    dev_dir = tmp_path / "dev-pki"
-    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "alexaskill", "serve", "cafe:skill", "--dev", "--port", str(port)],
-        cwd=workdir,
-        env={**os.environ, DEV_PKI_ENV: str(dev_dir)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        assert process.poll() is None, "the server did not start"
-        said = "open the cafe\ni'd like a coffee\ngreet me\nstop\n"
-        code, out, err = chat(
-            monkeypatch, said, "cafe:skill", "--url", url, "--invocation", "the cafe"
-        )
-        assert code == 0, err
-        assert "  skill:      Welcome to the cafe. What would you like?\n" in out
-        assert '  attributes: {"drink": "coffee"}\n' in out
-        # The served skill's service API calls went to the fake chat serves on 127.0.0.1.
-        assert "  skill:      Hello you.\n" in out
-        assert "  alexa api:  progressive -> 204: Let me see\n" in out
-        assert "  alexa api:  given_name -> 204\n" in out
-        assert "  skill:      Goodbye.\n" in out
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
-
-
-def test_chat_url_with_a_model_file_finds_the_skill_id_of_a_dev_server(
-    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    dev_dir = tmp_path / "dev-pki"
-    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
-    model = ["model", "cafe:skill", "--invocation", "the cafe", "-o", "en-US.json"]
-    assert main(model, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+@contextlib.contextmanager
+def serving_dev(workdir: Path, dev_dir: Path) -> Iterator[str]:
+    """``alexaskill serve cafe:skill --dev`` on a free port, started and stopped: its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     process = subprocess.Popen(
@@ -368,6 +325,41 @@ def test_chat_url_with_a_model_file_finds_the_skill_id_of_a_dev_server(
                     break
             except httpx.TransportError:
                 time.sleep(0.05)
+        assert process.poll() is None, "the server did not start"
+        yield url
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_chat_with_a_serve_dev_server(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev_dir = tmp_path / "dev-pki"
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    with serving_dev(workdir, dev_dir) as url:
+        said = "open the cafe\ni'd like a coffee\ngreet me\nstop\n"
+        code, out, err = chat(
+            monkeypatch, said, "cafe:skill", "--url", url, "--invocation", "the cafe"
+        )
+    assert code == 0, err
+    assert "  skill:      Welcome to the cafe. What would you like?\n" in out
+    assert '  attributes: {"drink": "coffee"}\n' in out
+    # The served skill's service API calls went to the fake chat serves on 127.0.0.1.
+    assert "  skill:      Hello you.\n" in out
+    assert "  alexa api:  progressive -> 204: Let me see\n" in out
+    assert "  alexa api:  given_name -> 204\n" in out
+    assert "  skill:      Goodbye.\n" in out
+
+
+def test_chat_url_with_a_model_file_finds_the_skill_id_of_a_dev_server(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev_dir = tmp_path / "dev-pki"
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    model = ["model", "cafe:skill", "--invocation", "the cafe", "-o", "en-US.json"]
+    assert main(model, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    with serving_dev(workdir, dev_dir) as url:
         # Without --skill-id, the id of the skill the --dev server serves (its simulator's).
         code, out, err = chat(monkeypatch, "open the cafe\n", "--model", "en-US.json", "--url", url)
         assert code == 0, err
@@ -375,14 +367,11 @@ def test_chat_url_with_a_model_file_finds_the_skill_id_of_a_dev_server(
         # Another id: refused, and the chat says what to do.
         argv = ("--model", "en-US.json", "--url", url, "--skill-id", "amzn1.ask.skill.other")
         code, out, err = chat(monkeypatch, "open the cafe\n", *argv)
-        assert code == 0, err
-        assert "  HTTP 400: request is for another skill\n" in out
-        assert (
-            "  (the server's skill has another application id: pass its id with --skill-id)\n"
-        ) in out
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
+    assert code == 0, err
+    assert "  HTTP 400: request is for another skill\n" in out
+    assert (
+        "  (the server's skill has another application id: pass its id with --skill-id)\n"
+    ) in out
 
 
 def test_chat_url_to_a_server_that_is_down(
