@@ -11,14 +11,14 @@ used. Disable it with ``-p no:alexaskill``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from .app import Skill
-    from .testing import TestClient, TestPKI
+    from .testing import SkillClientFactory, TestClient, TestPKI
 
 __all__ = ["skill_client", "test_pki"]
 
@@ -32,13 +32,14 @@ def test_pki() -> TestPKI:
 
 
 @pytest.fixture
-def skill_client(test_pki: TestPKI) -> Iterator[Callable[..., TestClient]]:
+def skill_client(test_pki: TestPKI) -> Iterator[SkillClientFactory]:
     """A factory: ``skill_client(skill, **options)`` is a started `TestClient` for ``skill``.
 
     Options are those of `TestClient` (``locale``, ``interfaces``, ``user_id``, ``skill_id``, …;
     a handler's exception is raised from the call unless ``raise_handler_errors=False``);
     ``pki`` defaults to the `test_pki` fixture. Every client made is closed at teardown, newest
-    first, which gives each skill back its own verifier.
+    first, which gives each skill back its own verifier. Its type, for an annotated test:
+    `alexaskill.testing.SkillClientFactory`.
     """
     from .testing import TestClient
 

@@ -79,6 +79,19 @@ def states(request: IntentRequest, probe: CanFulfillIntentRequest, slot: Slot) -
     Slot(name="city", confirmation_status="DENIED")
     IntentRequest(request_id="r", dialog_state="IN_PROGRES")  # error
 """,
+    # The pytest plugin's factory has a type a strict suite can name.
+    "fixture": """
+from alexaskill import Skill
+from alexaskill.testing import SkillClientFactory, SkillResponse, TestClient
+
+skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+
+def test_launch(skill_client: SkillClientFactory) -> None:
+    client: TestClient = skill_client(skill, locale="de-DE")
+    result: SkillResponse = client.launch()
+    skill_client("skill")  # error
+""",
     # README's server protocol with other limits: a class to subclass.
     "server": """
 from alexaskill.server import H11Protocol, HttpProtocol

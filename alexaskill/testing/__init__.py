@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from .alexa_api import ApiCall, FakeAlexaApi
-from .client import TestClient
+from .client import SkillClientFactory, TestClient
 from .pki import DEFAULT_CERT_URL, TestPKI
 from .requests import (
     DEFAULT_SKILL_ID,
@@ -34,6 +34,7 @@ __all__ = [
     "ApiCall",
     "FakeAlexaApi",
     "RequestFactory",
+    "SkillClientFactory",
     "SkillResponse",
     "TestClient",
     "TestPKI",

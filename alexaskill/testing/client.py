@@ -7,7 +7,7 @@ import datetime as _dt
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..exceptions import ResponseError
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..understanding import InteractionModel
     from ..understanding.dialog import Conversation, Turn
 
-__all__ = ["SkillResponse", "TestClient"]
+__all__ = ["SkillClientFactory", "SkillResponse", "TestClient"]
 
 
 class TestClient:
@@ -452,6 +452,13 @@ class _ClientTransport:
             self.client.new_session()
         fields = {key: value for key, value in request.items() if key != "type"}
         return self.client.send(str(request["type"]), **fields)
+
+
+class SkillClientFactory(Protocol):
+    """The type of the pytest plugin's ``skill_client`` fixture: ``skill_client(skill,
+    **options)`` is a started `TestClient` (the options are TestClient's)."""
+
+    def __call__(self, skill: Skill, **options: Any) -> TestClient: ...
 
 
 def _check_options(api_data: Mapping[str, Any]) -> None:
