@@ -61,6 +61,15 @@ def test_plain_str_is_plain_text_speech() -> None:
     }
 
 
+def test_a_plain_str_that_is_an_ssml_document_is_refused() -> None:
+    # speak("<speak>…</speak>") went out as PlainText: Alexa reads the markup as text. The
+    # README's way is Ssml(…); the mistake is said where the response is built.
+    for written in ("<speak>Hi <break time='1s'/></speak>", "  <speak>Hi</speak>"):
+        with pytest.raises(ResponseError, match=r"plain text starting with <speak>.*Ssml\("):
+            speak(written)
+    assert wire(speak("<speaker> is a word here"))["outputSpeech"]["type"] == "PlainText"
+
+
 def test_ssml_is_ssml_speech() -> None:
     speech = ssml.speak("Hi", ssml.break_("1s"))
     assert wire(speak(speech))["outputSpeech"] == {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final, Literal
 
 import msgspec
@@ -99,11 +100,27 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
 
 
 def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
-    """Speech from a value: `Ssml` becomes SSML speech, any other ``str`` plain text."""
+    """Speech from a value: `Ssml` becomes SSML speech, any other ``str`` plain text (but
+    ``"<speak>…"``: `ResponseError`, as Alexa would read the markup aloud)."""
     if type(value) is str:  # the usual case, first (an Ssml is a str subclass)
+        if "<speak" in value[:32] and _SPEAK_ROOT.match(value):
+            _refuse_markup_as_text()
         return PlainTextSpeech(value)
     if isinstance(value, Ssml):
         return SsmlSpeech(value)
     if isinstance(value, str):
+        if _SPEAK_ROOT.match(value):
+            _refuse_markup_as_text()
         return PlainTextSpeech(value)
     raise ResponseError(f"speech must be a str or Ssml, not {type(value).__name__}")
+
+
+#: A document's root: plain text starting so is SSML written as a str, a mistake.
+_SPEAK_ROOT: Final = re.compile(r"\s*<speak[\s>/]")
+
+
+def _refuse_markup_as_text() -> None:
+    raise ResponseError(
+        "speech is plain text starting with <speak>: Alexa would read the tags aloud. SSML goes "
+        'in Ssml("<speak>…</speak>") (from alexaskill import Ssml) or alexaskill.ssml.speak(…)'
+    )
