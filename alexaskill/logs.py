@@ -129,19 +129,30 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             self.release()
 
     def _write_pending(self) -> None:
-        """Write the pending lines in one call, whole (the caller holds the lock)."""
+        """Write the pending lines in writes a pipe keeps whole (the caller holds the lock)."""
         lines = self._pending
         self._pending = []
-        try:
-            stream = self.stream
-            terminator = self.terminator
-            stream.write(terminator.join(lines) + terminator)
-            stream.flush()
-        except RecursionError:
-            raise
-        except Exception:
-            for line in lines:  # one report per line lost, as one emit() per line would make
-                self.handleError(_line_record(line))
+        stream = self.stream
+        terminator = self.terminator
+        text = terminator.join(lines) + terminator
+        # Several workers share one standard error, a pipe under Docker or systemd, where the
+        # kernel keeps a write() whole only up to PIPE_BUF bytes (4,096 on Linux): a longer one
+        # may be split and interleaved with another worker's, tearing lines apart. A busy turn's
+        # lines (~200 bytes a plain line, ~450 a JSON one) go out in writes of at most that.
+        limit = _pipe_buf()
+        if len(text) <= limit and text.isascii():
+            writes = [(text, lines)]
+        else:
+            writes = _whole_writes(lines, terminator, getattr(stream, "encoding", None), limit)
+        for text, written in writes:
+            try:
+                stream.write(text)
+                stream.flush()
+            except RecursionError:
+                raise
+            except Exception:
+                for line in written:  # one report per line lost, as one emit() per line makes
+                    self.handleError(_line_record(line))
 
     def _flush_pending(self, loop: AbstractEventLoop) -> None:
         """The end of ``loop``'s turn: write what waits (the lines of any loop)."""
@@ -174,6 +185,33 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         """Write the pending request lines, then close as a `logging.StreamHandler` does."""
         self.flush()
         super().close()
+
+
+def _pipe_buf() -> int:
+    """What one write() to a pipe keeps whole: PIPE_BUF (4,096 on Linux, 512 on macOS)."""
+    select = sys.modules.get("select")  # loaded with asyncio, which lines wait for
+    return 4096 if select is None else int(select.PIPE_BUF)
+
+
+def _whole_writes(
+    lines: list[str], terminator: str, encoding: str | None, limit: int
+) -> list[tuple[str, list[str]]]:
+    """``lines`` in groups of at most ``limit`` bytes in the stream's encoding (a longer line
+    alone), in their order: each group's text, and its lines."""
+    codec = encoding or "utf-8"
+    groups: list[list[str]] = []
+    group: list[str] = []
+    size = 0
+    for line in lines:
+        text = line + terminator
+        length = len(text) if text.isascii() else len(text.encode(codec, "backslashreplace"))
+        if group and size + length > limit:
+            groups.append(group)
+            group, size = [], 0
+        group.append(line)
+        size += length
+    groups.append(group)
+    return [(terminator.join(group) + terminator, group) for group in groups]
 
 
 def _running_loop() -> AbstractEventLoop | None:

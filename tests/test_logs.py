@@ -869,3 +869,31 @@ def test_uvicorn_stops_at_a_log_setting_that_does_not_parse(tmp_path: Path) -> N
     assert "ALEXASKILL_LOG_LEVEL: unknown log level 'VERBOSE'" in refused.stderr
     assert "Application startup failed" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_turns_lines_go_out_in_writes_a_pipe_keeps_whole(as_json: bool) -> None:
+    # Several workers (`--workers N`) write to one inherited standard error, a pipe under Docker
+    # or systemd, where one write() is kept whole only up to PIPE_BUF bytes (4,096 on Linux): a
+    # longer one may be split and interleaved with another worker's, tearing lines apart. A
+    # busy turn's lines go out in as many writes of at most PIPE_BUF bytes as they need.
+    import select
+
+    stream = CountingStream()
+    configure_logging("INFO", json=as_json, stream=stream)
+    request = envelope()
+    request.request.request_id += "-ü" * 20  # non-ASCII: counted in bytes, not characters
+
+    async def main() -> None:
+        for _ in range(60):  # a turn of a busy server: none written at once
+            log_request(request, outcome="ok", status=200, deferrable=True)
+        await asyncio.sleep(0)
+
+    asyncio.run(main())
+    assert len(request_lines(stream)) == 60
+    assert all(text.endswith("\n") for text in stream.writes)  # whole lines only
+    sizes = [len(text.encode()) for text in stream.writes]
+    assert max(sizes) <= select.PIPE_BUF
+    for size, after in zip(sizes, stream.writes[1:], strict=False):
+        # As few writes as whole lines allow: the next write's first line did not fit.
+        assert size + len(after.splitlines(keepends=True)[0].encode()) > select.PIPE_BUF
