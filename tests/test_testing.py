@@ -541,3 +541,21 @@ def test_speech_is_the_words_a_clip_left_out() -> None:
         result = client.launch()
     assert result.speech == "Welcome to World Wide Web radio"
     assert result.reprompt == "Which?"
+
+
+def test_plain_text_speech_is_heard_as_written_not_read_as_markup() -> None:
+    # A plain str is PlainText speech: Alexa says its "<" and "&" as they are. `.speech` and
+    # `.reprompt` read it as SSML before, and "<180 degrees>" and "<b>" vanished from them.
+    skill = Skill(SKILL_ID)
+    said = "Heat the oven to <180 degrees> & use 2 < 3 <b>eggs</b>."
+
+    @skill.intent("Oven")
+    def oven() -> Response:
+        return ask(said, reprompt="Is 2 < 3? <yes>")
+
+    with TestClient(skill) as client:
+        result = client.intent("Oven")
+    assert result.ssml == said  # plain text, sent as written
+    assert result.speech == said
+    assert result.reprompt == "Is 2 < 3? <yes>"
+    assert result.heard == said

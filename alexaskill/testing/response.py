@@ -83,16 +83,22 @@ class SkillResponse:
     def speech(self) -> str | None:
         """The output speech's words as the user hears them: SSML as
         `alexaskill.hearing.spoken_text` reads it (``<sub>`` as its alias), clips and pauses
-        left out (the simulator, chat, replay and ``.heard`` show the clips)."""
-        markup = self.ssml
-        return None if markup is None else spoken_text(markup, clips=False)
+        left out (the simulator, chat, replay and ``.heard`` show the clips); plain text as
+        it is."""
+        return self._words(self._body.get("outputSpeech"))
 
     @property
     def reprompt(self) -> str | None:
         """The reprompt as the user hears it (as `speech`)."""
         reprompt = self._body.get("reprompt")
-        markup = self._speech_markup(reprompt.get("outputSpeech") if reprompt else None)
-        return None if markup is None else spoken_text(markup, clips=False)
+        return self._words(reprompt.get("outputSpeech") if isinstance(reprompt, dict) else None)
+
+    @classmethod
+    def _words(cls, output: Any) -> str | None:
+        markup = cls._speech_markup(output)
+        if markup is None or output.get("type") != "SSML":
+            return markup  # PlainText: Alexa says its "<" and "&" as they are
+        return spoken_text(markup, clips=False)
 
     @property
     def card(self) -> dict[str, Any] | None:
