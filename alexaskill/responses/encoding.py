@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Final
 
 import msgspec
@@ -38,6 +39,61 @@ _encoder: Final = msgspec.json.Encoder(enc_hook=_enc_hook)
 _ENCODE_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
 
 
+#: Values JSON holds as they are (and their subclasses: a str Enum's member is its string).
+_PLAIN: Final = (str, int, type(None))
+
+
+def _check_attributes(attributes: dict[str, Any]) -> None:
+    """`ResponseError` naming the first session attribute that would come back changed.
+
+    msgspec encodes more than JSON holds (a date as its ISO text, a set or a tuple as a list,
+    NaN as null, ``{1: "a"}`` as ``{"1": "a"}``): the next request of the session would bring
+    back something else than the handler stored. Persistent attributes refuse the same values
+    (`alexaskill.store`), but a tuple, which comes back as a list in both.
+    """
+    try:
+        found = _changed(attributes)
+    except RecursionError:
+        raise ResponseError(
+            "sessionAttributes is nested too deeply (or holds itself): JSON cannot hold it"
+        ) from None
+    if found is not None:
+        path, what = found
+        where = "".join(f"[{step!r}]" for step in path)
+        raise ResponseError(
+            f"sessionAttributes{where} {what}, which JSON cannot hold as it is: the next request "
+            "would bring back something else (store a str, a number, a bool, None, a list or a "
+            "dict with str keys: date.isoformat(), list(a_set), …)"
+        )
+
+
+def _changed(value: Any) -> tuple[list[Any], str] | None:
+    """(the path to the first value JSON would change, what it is), or None."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return [], f"has the key {key!r} ({type(key).__name__})"
+            if not isinstance(item, _PLAIN):
+                found = _changed(item)
+                if found is not None:
+                    found[0].insert(0, key)
+                    return found
+        return None
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            if not isinstance(item, _PLAIN):
+                found = _changed(item)
+                if found is not None:
+                    found[0].insert(0, index)
+                    return found
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else ([], f"is {value!r}")
+    if isinstance(value, _PLAIN):
+        return None
+    return [], f"is of type {type(value).__name__}"
+
+
 def _diagnose(exc: Exception, session_attributes: dict[str, Any] | UnsetType) -> ResponseError:
     """Name the part that would not encode: the session attributes or the response."""
     if session_attributes is not UNSET:
@@ -72,9 +128,11 @@ def encode_response(
             response = msgspec.structs.replace(
                 response, directives=tuple(_wire_directive(d) for d in response.directives)
             )
-    attributes: dict[str, Any] | UnsetType = (
-        UNSET if session_attributes is None else session_attributes
-    )
+    attributes: dict[str, Any] | UnsetType = UNSET
+    if session_attributes is not None:
+        if session_attributes:
+            _check_attributes(session_attributes)
+        attributes = session_attributes
     try:
         body = _encoder.encode(_Envelope("1.0", attributes, response))
     except _ENCODE_ERRORS as exc:
