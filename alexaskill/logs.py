@@ -39,6 +39,7 @@ from .exceptions import (
     VerificationError,
 )
 from .log_format import REQUEST_FIELDS, JsonFormatter, _PlainFormatter
+from .log_writes import pipe_buf, whole_writes
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
@@ -139,11 +140,11 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         # kernel keeps a write() whole only up to PIPE_BUF bytes (4,096 on Linux): a longer one
         # may be split and interleaved with another worker's, tearing lines apart. A busy turn's
         # lines (~200 bytes a plain line, ~450 a JSON one) go out in writes of at most that.
-        limit = _pipe_buf()
+        limit = pipe_buf()
         if len(text) <= limit and text.isascii():
             writes = [(text, lines)]
         else:
-            writes = _whole_writes(lines, terminator, getattr(stream, "encoding", None), limit)
+            writes = whole_writes(lines, terminator, getattr(stream, "encoding", None), limit)
         for text, written in writes:
             try:
                 stream.write(text)
@@ -185,33 +186,6 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         """Write the pending request lines, then close as a `logging.StreamHandler` does."""
         self.flush()
         super().close()
-
-
-def _pipe_buf() -> int:
-    """What one write() to a pipe keeps whole: PIPE_BUF (4,096 on Linux, 512 on macOS)."""
-    select = sys.modules.get("select")  # loaded with asyncio, which lines wait for
-    return 4096 if select is None else int(select.PIPE_BUF)
-
-
-def _whole_writes(
-    lines: list[str], terminator: str, encoding: str | None, limit: int
-) -> list[tuple[str, list[str]]]:
-    """``lines`` in groups of at most ``limit`` bytes in the stream's encoding (a longer line
-    alone), in their order: each group's text, and its lines."""
-    codec = encoding or "utf-8"
-    groups: list[list[str]] = []
-    group: list[str] = []
-    size = 0
-    for line in lines:
-        text = line + terminator
-        length = len(text) if text.isascii() else len(text.encode(codec, "backslashreplace"))
-        if group and size + length > limit:
-            groups.append(group)
-            group, size = [], 0
-        group.append(line)
-        size += length
-    groups.append(group)
-    return [(terminator.join(group) + terminator, group) for group in groups]
 
 
 def _running_loop() -> AbstractEventLoop | None:
