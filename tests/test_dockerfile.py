@@ -290,3 +290,32 @@ def test_uvicorn_reads_forwarded_allow_ips_from_the_environment(
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.0/8")
     config = uvicorn.Config(lambda *args: None, proxy_headers=True)
     assert config.forwarded_allow_ips == "10.0.0.0/8"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("ALEXASKILL_LOG_LEVEL", "verbose", "ALEXASKILL_LOG_LEVEL: unknown log level 'VERBOSE'"),
+        ("ALEXASKILL_LOG_JSON", "maybe", "ALEXASKILL_LOG_JSON='maybe'"),
+        ("ALEXASKILL_SKILL_ID", "*", "ALEXASKILL_SKILL_ID='*' is refused"),
+        ("ALEXASKILL_STORE", "bogus://x", "unknown store URL scheme 'bogus'"),
+    ],
+)
+def test_the_container_refuses_a_bad_setting_in_one_line(
+    tmp_path: Path, variable: str, value: str, named: str
+) -> None:
+    # The example skill reads its settings as its module loads: uvicorn printed the import's
+    # traceback, 41 to 47 lines, where the README promises the reason.
+    env = container_env(tmp_path, **{"ALEXASKILL_SKILL_ID": SKILL_ID, variable: value})
+    completed = subprocess.run(
+        container_command(free_port()),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode != 0
+    assert "Traceback" not in completed.stderr, completed.stderr
+    (line,) = completed.stderr.splitlines()
+    assert line.startswith("alexaskill: ") and named in line, line

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from alexaskill import (
     AlexaApi,
+    ConfigurationError,
     DialogSlot,
     PermissionRequired,
     Response,
@@ -46,15 +47,21 @@ from alexaskill.i18n import N_, Translations, _
 
 # ALEXASKILL_SKILL_ID, ALEXASKILL_STORE, ALEXASKILL_LOG_LEVEL and ALEXASKILL_LOG_JSON configure
 # the deployed skill (see the README's deployment guide); the defaults suit a checkout.
-settings = settings_from_env()
-if "ALEXASKILL_LOG_LEVEL" in os.environ or "ALEXASKILL_LOG_JSON" in os.environ:
-    # Only when asked: importing the skill (in tests, say) leaves logging alone otherwise.
-    configure_logging(settings.log_level, json=settings.log_json)
-SKILL_ID = settings.skill_ids or ("amzn1.ask.skill.00000000-0000-0000-0000-000000000000",)
+# A setting that does not parse (or a store URL that names no store) stops the server at once,
+# in one line: uvicorn would print the traceback of this module's import.
+try:
+    settings = settings_from_env()
+    if "ALEXASKILL_LOG_LEVEL" in os.environ or "ALEXASKILL_LOG_JSON" in os.environ:
+        # Only when asked: importing the skill (in tests, say) leaves logging alone otherwise.
+        configure_logging(settings.log_level, json=settings.log_json)
+    SKILL_ID = settings.skill_ids or ("amzn1.ask.skill.00000000-0000-0000-0000-000000000000",)
 
-# The compiled catalogs ship beside the code (see the docstring for the commands that make them).
-translations = Translations(Path(__file__).parent / "locales", default_locale="en-US")
-skill = Skill(skill_id=SKILL_ID, store=settings.store, translations=translations)
+    # The compiled catalogs ship beside the code (see the docstring for the commands that make
+    # them).
+    translations = Translations(Path(__file__).parent / "locales", default_locale="en-US")
+    skill = Skill(skill_id=SKILL_ID, store=settings.store, translations=translations)
+except ConfigurationError as exc:
+    raise SystemExit(f"alexaskill: {exc}") from None
 
 # Sentences defined here are marked with N_ for pybabel, and translated where they are spoken.
 HELP = N_(
