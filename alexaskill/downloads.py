@@ -14,8 +14,9 @@ forged requests from crowding out genuine ones:
   of time having waited more than half of it for its slot is not remembered as failing;
 - a URL whose download or chain failed is refused without a new download for ``failure_ttl``
   seconds, or `TRANSIENT_FAILURE_TTL` seconds when the failure may pass (a timeout, a network
-  error, HTTP 5xx: `CertificateUnavailableError`), so repeating one made-up URL costs one
-  download, not one per request. At most ``failure_cache_size`` URLs are remembered;
+  error, HTTP 5xx, a chain out of its dates: `CertificateUnavailableError`), so repeating one
+  made-up URL costs one download, not one per request. At most ``failure_cache_size`` URLs
+  are remembered;
 - the downloads in flight belong to one event loop. A request on another loop meanwhile (one
   skill served from two threads) downloads alone, within ``timeout``; once nothing is in flight,
   the next loop's requests share again.

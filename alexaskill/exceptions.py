@@ -15,7 +15,7 @@
         └── VerificationError       the request is not provably from Alexa for this skill
             ├── CertificateUrlError     SignatureCertChainUrl breaks Amazon's URL rules
             ├── CertificateError        the signing chain cannot be had or is not trusted
-            │   └── CertificateUnavailableError   its download failed in a way that may pass
+            │   └── CertificateUnavailableError   it failed in a way that may pass (download, dates)
             ├── SignatureError          the signature header is missing or wrong
             ├── TimestampError          the request is too old, from the future or undated
             └── SkillIdError            the request is for another skill
@@ -218,7 +218,8 @@ class CertificateError(VerificationError):
 
 
 class CertificateUnavailableError(CertificateError):
-    """The chain's download timed out, met a network error or HTTP 5xx: trying later may work."""
+    """The chain's download timed out, met a network error or HTTP 5xx, or its signing
+    certificate is out of its dates (expired, or not yet valid): trying later may work."""
 
     reason = "certificate unavailable"
 

@@ -870,6 +870,28 @@ def test_a_chain_that_fails_validation_is_remembered_for_failure_ttl(pki: TestPK
     assert len(fetch.calls) == 2
 
 
+@pytest.mark.parametrize("when", ["expired", "not yet valid"])
+def test_a_chain_out_of_its_dates_is_retried_soon(pki: TestPKI, when: str) -> None:
+    # Amazon renews its certificate under the same URL, and a clock that was wrong is set
+    # right: remembered for failure_ttl (60 s), one such failure refused every genuine request
+    # for a minute, though the URL already serves a good chain.
+    if when == "expired":
+        leaf = pki.issue_leaf(not_before=NOW - timedelta(days=30), not_after=NOW - timedelta(1))
+    else:
+        leaf = pki.issue_leaf(not_before=NOW + timedelta(1), not_after=NOW + timedelta(days=30))
+    fetch = Fetcher(pki.chain_pem, pem_first=pki.pem(leaf, pki.intermediate))
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    ticks = settable_monotonic(verifier)
+    headers = pki.sign(BODY)
+    with pytest.raises(CertificateUnavailableError, match=when):
+        run(verifier.verify(headers, BODY))
+    with pytest.raises(CertificateError, match="a recent failure"):
+        run(verifier.verify(headers, BODY))
+    ticks[0] += TRANSIENT_FAILURE_TTL
+    run(verifier.verify(headers, BODY))  # downloaded again: the renewed chain
+    assert len(fetch.calls) == 2
+
+
 def test_failure_ttl_0_retries_at_once_and_clear_cache_forgets_failures(pki: TestPKI) -> None:
     fetch = Fetcher(pki.chain_pem, failures=1)
     verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, failure_ttl=0)

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification
 
-from ..exceptions import CertificateError
+from ..exceptions import CertificateError, CertificateUnavailableError
 
 __all__ = ["ECHO_API_HOST", "VerifiedChain", "load_chain", "validate_chain"]
 
@@ -78,10 +78,13 @@ def validate_chain(
         raise CertificateError("certificate chain: empty")
     leaf = certificates[0]
     # cryptography decides; these pre-checks only give the commonest failures a clear message.
+    # Out of its dates, a chain may pass soon: Amazon renews its certificate under the same URL,
+    # and a clock that was wrong is set right. So the URL is tried again after seconds, not after
+    # the minute a chain that will never pass is remembered (alexaskill.downloads).
     if now < leaf.not_valid_before_utc:
-        raise CertificateError("certificate chain: signing certificate not yet valid")
+        raise CertificateUnavailableError("certificate chain: signing certificate not yet valid")
     if now > leaf.not_valid_after_utc:
-        raise CertificateError("certificate chain: signing certificate expired")
+        raise CertificateUnavailableError("certificate chain: signing certificate expired")
     # The default (CA/B Forum web-PKI) extension policies are kept as they are: Amazon's signing
     # certificate is an ordinary TLS server certificate (AKI, DNS SAN, serverAuth EKU, CA:FALSE)
     # under ordinary CAs, so nothing needs relaxing, and relaxing would only admit odder chains.
