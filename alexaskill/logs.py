@@ -24,21 +24,11 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, Final
 
-from .exceptions import (
-    CertificateError,
-    CertificateUrlError,
-    ConfigurationError,
-    MalformedRequestError,
-    RequestError,
-    SignatureError,
-    SkillIdError,
-    TimestampError,
-    VerificationError,
-)
+from .exceptions import ConfigurationError
 from .log_format import REQUEST_FIELDS, JsonFormatter, _PlainFormatter
+from .log_values import _escape_args, printable, refusal, user_hash
 from .log_writes import pipe_buf, whole_writes
 
 if TYPE_CHECKING:
@@ -238,79 +228,6 @@ def _level(level: str | int) -> int:
             "WARNING, ERROR or CRITICAL"
         )
     return resolved
-
-
-_CHECKS: Final[tuple[tuple[type[RequestError], str], ...]] = (
-    (MalformedRequestError, "malformed"),
-    (CertificateUrlError, "certificate_url"),
-    (CertificateError, "certificate"),
-    (SignatureError, "signature"),
-    (TimestampError, "timestamp"),
-    (SkillIdError, "skill_id"),
-    (VerificationError, "verification"),
-)
-
-
-def refusal(exc: RequestError) -> str:
-    """The outcome for a refused request: ``refused:signature``, ``refused:skill_id``, …"""
-    for cls, check in _CHECKS:
-        if isinstance(exc, cls):
-            return f"refused:{check}"
-    return "refused:request"
-
-
-def user_hash(user_id: str) -> str:
-    """12 hex digits identifying ``user_id`` in logs without revealing it."""
-    # A copy of one empty BLAKE2b object, not a new one: no digest_size argument to parse on
-    # every request line (8,000 instructions down to 5,400). The same hash as ever.
-    made = _EMPTY_BLAKE2B
-    digest = (made[0] if made else _new_blake2b()).copy()
-    digest.update(user_id.encode())
-    return digest.hexdigest()
-
-
-if TYPE_CHECKING:
-    from hashlib import blake2b
-
-_EMPTY_BLAKE2B: list[blake2b] = []
-
-
-def _new_blake2b() -> blake2b:
-    import hashlib  # here, not at the top: hashlib loads OpenSSL, ~3 ms of a Lambda cold start
-
-    _EMPTY_BLAKE2B.append(hashlib.blake2b(digest_size=6))
-    return _EMPTY_BLAKE2B[0]
-
-
-def printable(text: str) -> str:
-    """``text`` with every character that is not printable escaped as in a Python literal.
-
-    Newlines, carriage returns, NUL, ANSI escapes, Unicode line separators… in a value from a
-    request could otherwise forge or hide lines of a plain-text log. Printable text (all of it,
-    almost always) is returned as it is.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
-
-
-def _escape_args(record: logging.LogRecord) -> bool:
-    """Filter on the "alexaskill" logger: its messages interpolate values from requests."""
-    args = record.args
-    if isinstance(args, tuple):
-        record.args = tuple(_escaped(arg) for arg in args)
-    elif isinstance(args, Mapping):
-        record.args = {name: _escaped(arg) for name, arg in args.items()}
-    return True
-
-
-def _escaped(arg: object) -> object:
-    if isinstance(arg, str):
-        return printable(arg)
-    if isinstance(arg, BaseException):
-        text = str(arg)
-        return arg if text.isprintable() else printable(text)
-    return arg
 
 
 logger.addFilter(_escape_args)
