@@ -13,7 +13,7 @@ import msgspec
 from .deadline import expired, watch
 from .deadline_answering import DeadlineAnswering
 from .exceptions import ConfigurationError, RequestError, SkillIdError
-from .logs import log_request, refusal
+from .logs import log_request, refusal, security_logger
 from .models import Envelope, decode_envelope
 from .settings import configure_logging_if_unset, settings_from_env
 
@@ -127,7 +127,7 @@ class Serving(DeadlineAnswering):
             self._say_capture(capture)
 
     def _say_capture(self, capture: RequestCapture) -> None:
-        logger.warning(
+        security_logger.warning(
             "request capture is ON for %s: every request is written to %s, with the user ids "
             "and access tokens it carries. Switch it off once you have your capture.",
             self._name(),
@@ -158,7 +158,7 @@ class Serving(DeadlineAnswering):
 
             self.verifier = Verifier()
         if self.verify is False:
-            logger.warning(
+            security_logger.warning(
                 "request verification is OFF (Skill(verify=False)) for %s: anyone can call it. "
                 "Never run it like this on the internet.",
                 self._name(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from os import PathLike
 from typing import TYPE_CHECKING, Final
 
 from .exceptions import (
@@ -86,6 +87,9 @@ def _escape_args(record: logging.LogRecord) -> bool:
 def _escaped(arg: object) -> object:
     if isinstance(arg, str):
         return printable(arg)
+    if isinstance(arg, PathLike):  # a directory named in a warning (capture's, say)
+        text = str(arg)
+        return arg if text.isprintable() else printable(text)
     if isinstance(arg, BaseException):
         text = str(arg)
         return arg if text.isprintable() else printable(text)

@@ -2,7 +2,9 @@
 
 Every log line alexaskill writes goes to the logger ``"alexaskill"``; the per-request lines go
 to its child ``"alexaskill.request"`` at INFO, so ``logging.getLogger("alexaskill.request")
-.setLevel(logging.WARNING)`` silences them alone. A request line carries:
+.setLevel(logging.WARNING)`` silences them alone; the warnings that a security check is off go
+to its child ``"alexaskill.security"`` (`security_logger`), at WARNING whatever the level of
+``"alexaskill"``. A request line carries:
 
 =============  =================================================================================
 request_id     ``request.requestId``
@@ -52,6 +54,13 @@ __all__ = [
 
 logger = logging.getLogger("alexaskill")
 request_logger = logging.getLogger("alexaskill.request")
+#: Every warning that a security check is off or weakened (`Skill(verify=False)`, any skill id,
+#: capture, ``serve --dev``, a `Verifier`'s options). Its level is its own, WARNING, not the
+#: ``"alexaskill"`` logger's: ``ALEXASKILL_LOG_LEVEL=ERROR`` (or an app's logging at ERROR)
+#: does not hide them. Silencing them is written in code, explicitly:
+#: ``logging.getLogger("alexaskill.security").setLevel(logging.ERROR)``.
+security_logger = logging.getLogger("alexaskill.security")
+security_logger.setLevel(logging.WARNING)
 
 
 class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -231,6 +240,7 @@ def _level(level: str | int) -> int:
 
 
 logger.addFilter(_escape_args)
+security_logger.addFilter(_escape_args)  # a logger's filters see only its own records
 
 
 def log_request(

@@ -17,6 +17,7 @@ from .interaction import (
     declaration_problems,
     model_warnings,
 )
+from .logs import security_logger
 from .models import (
     REQUEST_TYPES,
     CanFulfillIntentRequest,
@@ -302,7 +303,7 @@ class Registration:
             return
         self._started = True
         if self.skill_ids is None:
-            logger.warning(
+            security_logger.warning(
                 "the skill-id check is OFF (Skill(skill_id='*')) for %s: requests for any skill "
                 "are answered",
                 name,

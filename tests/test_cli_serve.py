@@ -322,3 +322,12 @@ def test_capture_on_a_mounted_skill_is_said_though_it_started_when_mounted(
         assert _prepare("portal:app", portal, False, str(tmp_path)) is portal
     assert "request capture is ON" in caplog.text and str(tmp_path) in caplog.text
     assert skill.capture is not None
+
+
+def test_serve_dev_says_so_whatever_the_log_level(servers: Any, tmp_path: Path) -> None:
+    # ALEXASKILL_LOG_LEVEL=ERROR hid that --dev trusts the development key.
+    env = {"ALEXASKILL_LOG_LEVEL": "ERROR", "ALEXASKILL_STORE": "memory://"}
+    process, _ = serve(servers, tmp_path, ROOT, WEATHER, "--dev", **env)
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    assert "WARNING alexaskill.security: --dev: request verification trusts" in output, output

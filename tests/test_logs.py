@@ -897,3 +897,73 @@ def test_a_turns_lines_go_out_in_writes_a_pipe_keeps_whole(as_json: bool) -> Non
     for size, after in zip(sizes, stream.writes[1:], strict=False):
         # As few writes as whole lines allow: the next write's first line did not fit.
         assert size + len(after.splitlines(keepends=True)[0].encode()) > select.PIPE_BUF
+
+
+def _start_insecure_skill(tmp_path: Path) -> None:
+    """Start a skill with every check the constructor can switch off switched off, and make a
+    verifier accepting SHA-1: the warnings that say so."""
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill import Skill, Verifier
+
+    # (unsigned requests accepted is what the warnings are about: no request is sent)
+    directory = tmp_path / "captures\nWARNING forged"  # values in these lines are escaped too
+    skill = Skill("*", verify=False, capture_dir=directory, store="memory://")
+    with StarletteClient(skill):
+        pass
+    Verifier(allow_sha1=True)
+
+
+_SECURITY_WARNINGS = (
+    "request verification is OFF",
+    "the skill-id check is OFF",
+    "request capture is ON",
+    "allow_sha1=True",
+)
+
+
+def test_a_log_level_from_the_environment_does_not_hide_that_a_check_is_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ALEXASKILL_LOG_LEVEL=ERROR, a common production setting, hid every warning that a check
+    # was off: they go to "alexaskill.security", whose own level is WARNING.
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "ERROR")
+    stream = io.StringIO()
+    settings_from_env().configure_logging(stream)
+    _start_insecure_skill(tmp_path)
+    logging.getLogger("alexaskill").warning("an ordinary warning")
+    text = stream.getvalue()
+    for warning in _SECURITY_WARNINGS:
+        assert f"WARNING alexaskill.security: {warning}" in text, text
+    assert "captures\\nWARNING forged" in text
+    assert "an ordinary warning" not in text  # the level still holds for the others
+    # Silencing them is written in code, explicitly.
+    security = logging.getLogger("alexaskill.security")
+    security.setLevel(logging.ERROR)
+    try:
+        _start_insecure_skill(tmp_path)
+    finally:
+        security.setLevel(logging.WARNING)
+    assert stream.getvalue() == text
+
+
+def test_an_apps_own_logging_at_error_still_shows_that_a_check_is_off(tmp_path: Path) -> None:
+    # The app set up logging itself (logging.basicConfig(level="ERROR")): alexaskill installs
+    # no handler, and its loggers take the root's level.
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    logger = logging.getLogger("alexaskill")
+    saved = root.level
+    logger.handlers[:] = []
+    logger.propagate = True
+    logger.setLevel(logging.NOTSET)
+    root.addHandler(handler)
+    root.setLevel(logging.ERROR)
+    try:
+        _start_insecure_skill(tmp_path)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved)
+    for warning in _SECURITY_WARNINGS:
+        assert warning in stream.getvalue(), stream.getvalue()

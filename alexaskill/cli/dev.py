@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import TestPKI
 
+from ..logs import security_logger
 from .common import UsageError, logger
 
 #: The environment variable naming the development PKI's directory (tests point it elsewhere).
@@ -71,7 +72,7 @@ def trust_dev_pki(skill: Skill, pki: TestPKI | None = None) -> TestPKI | None:
     ):
         return pki
     skill.verifier = DevVerifier(pki, skill.verifier)
-    logger.warning(
+    security_logger.warning(
         "--dev: request verification trusts %s as well as Amazon. Never use --dev in production.",
         where,
     )

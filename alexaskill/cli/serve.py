@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 if TYPE_CHECKING:
     from ..app import Skill
 
+from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
 
@@ -227,7 +228,7 @@ def _log_simulator(args: argparse.Namespace) -> None:
         host = f"[{args.host}]" if ":" in args.host else args.host
         logger.info("--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port)
         if not _loopback(args.host):
-            logger.warning(
+            security_logger.warning(
                 "--dev on %s, not a loopback address: whoever reaches port %d can drive the "
                 "skill through the simulator and read the requests the development key signs. "
                 "Serve --dev on 127.0.0.1 (the default), or keep the port behind a firewall.",

@@ -23,6 +23,7 @@ from ..exceptions import (
     TimestampError,
     VerificationError,
 )
+from ..logs import security_logger
 from ..models import Envelope, decode_envelope
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
 from .signature import _SHA1, _SHA256, _decode_signature, _verify_signature
@@ -139,7 +140,7 @@ class Verifier:
             )
         tolerance = _tolerance(timestamp_tolerance)
         if tolerance > MAX_TIMESTAMP_TOLERANCE:
-            logger.warning(
+            security_logger.warning(
                 "timestamp_tolerance=%s exceeds Amazon's limit: capped at %s seconds",
                 timestamp_tolerance,
                 MAX_TIMESTAMP_TOLERANCE,
@@ -162,7 +163,7 @@ class Verifier:
         if not isinstance(allow_sha1, bool):
             raise _ArgumentError(f"allow_sha1 must be True or False, not {allow_sha1!r}")
         if allow_sha1:
-            logger.warning(
+            security_logger.warning(
                 "allow_sha1=True: requests signed with SHA-1 alone (no Signature-256) are "
                 "accepted; Amazon signs with SHA-256. Keep it for replaying old captures only."
             )
