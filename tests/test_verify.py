@@ -500,11 +500,50 @@ def test_empty_or_foreign_signature(pki: TestPKI, stranger: TestPKI) -> None:
 def test_allowing_sha1_is_loud(pki: TestPKI, caplog: pytest.LogCaptureFixture) -> None:
     # A check turned down is explicit in code and loud in the log (as verify=False is).
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
-        pki.verifier(now=lambda: NOW)
+        Verifier()
         assert caplog.records == []
-        pki.verifier(now=lambda: NOW, allow_sha1=True)
+        Verifier(allow_sha1=True)
     [record] = caplog.records
     assert record.getMessage().startswith("allow_sha1=True: requests signed with SHA-1 alone")
+
+
+def test_a_verifier_with_its_own_clock_or_roots_says_so(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Verifier(now=frozen) accepts a request replayed at any time, and an expired chain, for
+    # ever; Verifier(trusted_roots=...) trusts whoever holds those roots' keys: both were silent.
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        Verifier()
+        Verifier(now=verify_module.verifier._utcnow)  # the default clock, named
+        assert caplog.records == []
+        Verifier(now=lambda: NOW)
+        Verifier(trusted_roots=[pki.root])
+        pki.verifier(now=lambda: NOW)  # both: in one line
+    clock, roots, both = (r.getMessage() for r in caplog.records)
+    assert {r.name for r in caplog.records} == {"alexaskill.security"}
+    assert clock.startswith("Verifier(now=...)") and "a clock of its own" in clock
+    assert roots.startswith("Verifier(trusted_roots=...)") and "CN=alexaskill test root" in roots
+    assert "now=" in both and "trusted_roots=" in both
+
+
+def test_the_verifiers_of_test_clients_and_serve_dev_add_no_warning_of_their_own(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A TestClient trusts its test PKI for the test's own requests, and serve --dev says once
+    # that it trusts the development key: no second line for the verifier each makes.
+    from alexaskill import Skill, speak
+    from alexaskill.cli.dev import trust_dev_pki
+    from alexaskill.testing import TestClient
+
+    skill = Skill("amzn1.ask.skill.verify-test", store="memory://")
+    skill.launch(lambda: speak("hi"))
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        with TestClient(skill, now=lambda: datetime.now(UTC)) as client:
+            assert client.launch().speech == "hi"
+        assert caplog.records == []
+        trust_dev_pki(skill, pki)
+    [record] = caplog.records
+    assert record.getMessage().startswith("--dev: request verification trusts")
 
 
 @pytest.mark.parametrize("value", ["no", "false", 0, 1, None])
@@ -731,11 +770,13 @@ def test_missing_or_unusable_timestamp_in_body(pki: TestPKI, body: bytes) -> Non
 
 
 def test_tolerance_is_capped_at_150_seconds(pki: TestPKI, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
         verifier = pki.verifier(now=lambda: NOW, timestamp_tolerance=3600)
     assert verifier.timestamp_tolerance == 150
-    assert [r.levelno for r in caplog.records] == [logging.WARNING]
-    assert "capped" in caplog.records[0].getMessage()
+    # The cap, and (a line of its own) the test PKI's root and clock this verifier trusts.
+    assert [r.levelno for r in caplog.records] == [logging.WARNING] * 2
+    capped, trust = (r.getMessage() for r in caplog.records)
+    assert "capped" in capped and trust.startswith("Verifier(trusted_roots=...)")
     body = make_body(stamp(NOW - timedelta(seconds=300)))
     with pytest.raises(TimestampError, match="too old"):
         run(verifier.verify(pki.sign(body), body))

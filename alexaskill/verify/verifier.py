@@ -93,6 +93,28 @@ def _trusted_roots(roots: object) -> tuple[x509.Certificate, ...]:
     return tuple(certificates)
 
 
+def _say_trust(roots: Sequence[x509.Certificate] | None, now: object) -> None:
+    """Warn (`security_logger`) when a verifier trusts other roots than certifi's, or checks
+    dates against another clock than this machine's: one line for both."""
+    changes = []
+    if roots is not None:
+        names = "; ".join(root.subject.rfc4514_string() for root in roots)
+        changes.append(
+            f"Verifier(trusted_roots=...) trusts chains that lead to {names}, not to the "
+            "certifi bundle's roots (Amazon's CA among them)"
+        )
+    if now is not None and now is not _utcnow:
+        changes.append(
+            "Verifier(now=...) checks certificate dates and request timestamps against a clock "
+            "of its own, not this machine's (a fixed clock accepts a request replayed at any "
+            "time, and an expired chain)"
+        )
+    if changes:
+        security_logger.warning(
+            "%s. Keep such a verifier for tests and replaying captures.", "; ".join(changes)
+        )
+
+
 class Verifier:
     """Checks that requests come from Alexa (ALEXA.md section 2) and caches signing chains.
 
@@ -100,6 +122,8 @@ class Verifier:
     certifi bundle). Give the roots of old chains (e.g. VeriSign Class 3 G5) together with
     ``now`` to replay captures. ``fetch_chain``: ``async (url) -> bytes`` replacing the download.
     ``now``: the clock, returning an aware datetime (called once here, to check that it does).
+    Roots or a clock of one's own are said at WARNING (``"alexaskill.security"``), as
+    ``allow_sha1`` is.
     ``allow_sha1``: accept the legacy ``Signature`` header when ``Signature-256`` is absent.
     ``timestamp_tolerance``: seconds, capped at 150.
     ``http_client``: the client downloads go through, always (never closed here; without one,
@@ -132,6 +156,7 @@ class Verifier:
         max_queued_downloads: int = 64,
         failure_ttl: float = 60.0,
         failure_cache_size: int = 1024,
+        _trust_said: bool = False,
     ) -> None:
         if not _number(timestamp_tolerance) or not timestamp_tolerance > 0:
             raise _ArgumentError(
@@ -167,6 +192,10 @@ class Verifier:
                 "allow_sha1=True: requests signed with SHA-1 alone (no Signature-256) are "
                 "accepted; Amazon signs with SHA-256. Keep it for replaying old captures only."
             )
+        if not _trust_said:
+            # (A TestClient's verifier trusts its test PKI for the test's own requests, and
+            # serve --dev says what it trusts itself: they pass _trust_said=True.)
+            _say_trust(roots, now)
         self.allow_sha1 = allow_sha1
         self.timestamp_tolerance = tolerance
         self.cache_size = cache_size
@@ -316,6 +345,9 @@ class Verifier:
         return store
 
     async def _download(self, url: str) -> bytes:
+        # A ``fetch_chain`` of the caller's changes where the chain comes from, not whom it must
+        # lead to: what it returns is validated against the trusted roots as a download is
+        # (`_fetch_and_validate`), so it needs no warning of its own.
         # Whatever goes wrong while fetching is the sender's problem (a 400), never a 500. The
         # time limit is `Downloads`', around this call and the wait for a slot before it.
         if self._fetch_chain is not None:
