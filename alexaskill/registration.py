@@ -291,6 +291,11 @@ class Registration:
             self.registry.service_types = (*self.registry.service_types, service_type)
         self._services[service_type] = (create, finish)
 
+    @property
+    def started(self) -> bool:
+        """Whether the skill has started (`start`): served, or answering requests."""
+        return self._started
+
     def start(self, name: str = "this skill") -> None:
         """Freeze the handlers and log, once, what is risky in the set-up (at WARNING).
 

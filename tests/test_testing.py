@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import os
 import stat
 import subprocess
@@ -305,6 +306,61 @@ def test_close_is_idempotent_and_nested_clients_unwind() -> None:
     inner.close()
     outer.close()
     assert skill.verifier is verifier
+
+
+def test_clients_closed_out_of_order_give_the_skill_its_own_back() -> None:
+    # The first client closed restored nothing (it was not the last opened), and the second
+    # then restored what it had found: the first one's test verifier, trusted for good.
+    verifier = TestPKI(key_set=1).verifier()
+    skill = Skill(SKILL_ID, verifier=verifier)
+    api, listener = skill.api_client, skill.on_handler_error
+    first = TestClient(skill)
+    second = TestClient(skill, pki=TestPKI(key_set=3))
+    installed = skill.verifier
+    first.close()
+    assert skill.verifier is installed  # the second client's, while it lives
+    second.close()
+    assert skill.verifier is verifier
+    assert skill.api_client is api and skill.on_handler_error is listener
+
+
+def test_what_was_set_while_a_client_was_open_is_left_and_said(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from alexaskill import Verifier
+
+    skill = Skill(SKILL_ID)
+    client = TestClient(skill)
+    mine = Verifier()
+    skill.verifier = mine  # set by the test itself, after the client was opened
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        client.close()
+    assert skill.verifier is mine
+    [record] = caplog.records
+    assert record.name == "alexaskill.security"
+    assert "skill.verifier was replaced while the client was open" in record.getMessage()
+
+
+def test_a_client_on_a_skill_already_served_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    # Its verifier swapped for one trusting the test PKI alone, silently, while it served.
+    skill = Skill(SKILL_ID)
+    skill.launch(lambda: speak("hi"))
+    with StarletteClient(skill), caplog.at_level(logging.WARNING, "alexaskill"):
+        client = TestClient(skill)
+        assert client.launch().speech == "hi"
+        client.close()
+    [record] = caplog.records
+    assert record.name == "alexaskill.security"
+    assert "has started already" in record.getMessage() and SKILL_ID in record.getMessage()
+    # A skill only test clients started is no served skill.
+    caplog.clear()
+    fresh = Skill(SKILL_ID)
+    fresh.launch(lambda: speak("hi"))
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        for _ in range(2):
+            with TestClient(fresh) as client:
+                assert client.launch().speech == "hi"
+    assert caplog.records == []
 
 
 def test_a_request_signed_by_another_pki_is_refused() -> None:

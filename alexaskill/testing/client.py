@@ -22,6 +22,7 @@ from .requests import (
     refresh,
 )
 from .response import SkillResponse
+from .swap import SkillSwap
 from .violations import recording_violations, request_id_of
 
 if TYPE_CHECKING:
@@ -123,18 +124,12 @@ class TestClient:
             from ..verify import Verifier
 
             skill.verifier = Verifier()
-        self._saved_verifier = skill.verifier
-        self._saved_api_client = skill.api_client
-        skill.api_client = self.api
         #: Whether a handler's exception is raised from the call (else: ``handler_error``).
         self.raise_handler_errors = raise_handler_errors
         self._handler_errors: list[Exception] = []
-        self._saved_listener = skill.on_handler_error
-        skill.on_handler_error = self._handler_errors.append
-        self._closed = False
-        if skill.verify:
-            # Trusting its PKI for the test's own requests: no warning of its own.
-            skill.verifier = self.pki.verifier(now=now, _trust_said=True)
+        # The test's verifier trusts its PKI for the test's own requests: no warning of its own.
+        verifier = self.pki.verifier(now=now, _trust_said=True) if skill.verify else None
+        self._swap = SkillSwap(skill, verifier, self.api, self._handler_errors.append)
         self.http = StarletteClient(skill, raise_server_exceptions=True)
         self._session: dict[str, Any] | None = None
         self.last: SkillResponse | None = None
@@ -161,12 +156,9 @@ class TestClient:
             self.close()
 
     def close(self) -> None:
-        """Stop trusting the test PKI and answering its API calls: the skill gets its own back."""
-        if not self._closed:
-            self._closed = True
-            self.skill.verifier = self._saved_verifier
-            self.skill.api_client = self._saved_api_client
-            self.skill.on_handler_error = self._saved_listener
+        """Stop trusting the test PKI and answering its API calls: the skill gets its own back
+        (`SkillSwap.restore`: clients closed in any order; what the test set itself stays)."""
+        self._swap.restore()
 
     # --- the simulated user and device ---
 
