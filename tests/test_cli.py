@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -580,18 +581,53 @@ def test_dev_trust_accepts_the_dev_key_and_keeps_the_skills_own(
         assert status(impostor) == 400
 
 
+def hand_over(monkeypatch: pytest.MonkeyPatch, app: str, dev: bool, pid: int | None = None) -> None:
+    """What `alexaskill serve` (process ``pid``: by default this one) hands its server
+    processes."""
+    monkeypatch.setenv("_ALEXASKILL_SERVE_APP", app)
+    monkeypatch.setenv("_ALEXASKILL_SERVE_DEV", "1" if dev else "0")
+    monkeypatch.setenv("_ALEXASKILL_SERVE_PID", str(os.getpid() if pid is None else pid))
+
+
 def test_serve_factory_reads_its_options_from_the_environment(
     workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ALEXASKILL_SERVE_APP", "skillapp:skill")
-    monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "0")
+    hand_over(monkeypatch, "skillapp:skill", dev=False)
     skill = serve_factory()
     assert skill.verifier is None
-    monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "1")
+    hand_over(monkeypatch, "skillapp:skill", dev=True)
     served = serve_factory()  # the skill, with the simulator at /_simulator/
     assert served.app is skill and skill.verifier is not None
     assert served.simulator.targets[0].skill is skill
     assert (dev_dir / TestPKI.FILE_NAME).exists()
+
+
+def test_serve_factory_serves_only_the_processes_of_an_alexaskill_serve(
+    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # ALEXASKILL_SERVE_DEV=1 uvicorn --factory alexaskill.cli.serve:serve_factory --host 0.0.0.0
+    # trusted the development key, from the environment alone, without the loopback warning.
+    for name, value in (("APP", "skillapp:skill"), ("DEV", "1")):
+        monkeypatch.setenv(f"ALEXASKILL_SERVE_{name}", value)
+        monkeypatch.setenv(f"_ALEXASKILL_SERVE_{name}", value)
+    for pid in (None, "", "1", "serve"):  # none, or not this process's nor its parent's
+        if pid is not None:
+            monkeypatch.setenv("_ALEXASKILL_SERVE_PID", pid)
+        with caplog.at_level(logging.ERROR, "alexaskill"), pytest.raises(SystemExit):
+            serve_factory()
+        [refusal] = caplog.records
+        assert "serve_factory serves only the server processes of `alexaskill serve`" in (
+            refusal.getMessage()
+        )
+        caplog.clear()
+    # uvicorn's workers and its reloader's server process are children of `alexaskill serve`.
+    hand_over(monkeypatch, "skillapp:skill", dev=True, pid=os.getppid())
+    monkeypatch.setenv("_ALEXASKILL_SERVE_HOST", "0.0.0.0")
+    monkeypatch.setenv("_ALEXASKILL_SERVE_PORT", "8000")
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        serve_factory()
+    warnings = [r.getMessage() for r in caplog.records if r.name == "alexaskill.security"]
+    assert any("--dev on 0.0.0.0, not a loopback address" in w for w in warnings), warnings
 
 
 def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(
@@ -611,12 +647,11 @@ def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(
         "])\n"
         "plain = Starlette(routes=[Route('/', lambda request: PlainTextResponse('home'))])\n"
     )
-    monkeypatch.setenv("ALEXASKILL_SERVE_APP", "portal:app")
-    monkeypatch.setenv("ALEXASKILL_SERVE_DEV", "1")
+    hand_over(monkeypatch, "portal:app", dev=True)
     skills = skills_in(serve_factory())
     assert len(skills) == 2
     assert all(type(skill.verifier).__name__ == "DevVerifier" for skill in skills)
-    monkeypatch.setenv("ALEXASKILL_SERVE_APP", "portal:plain")
+    hand_over(monkeypatch, "portal:plain", dev=True)
     with pytest.raises(UsageError, match="--dev: portal:plain is no Skill and mounts none"):
         serve_factory()
 

@@ -15,11 +15,18 @@ from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
 
-# How `serve --reload` hands its options to the server process it starts.
-_SERVE_APP_ENV: Final = "ALEXASKILL_SERVE_APP"
-_SERVE_DEV_ENV: Final = "ALEXASKILL_SERVE_DEV"
-_SERVE_CAPTURE_ENV: Final = "ALEXASKILL_SERVE_CAPTURE"
-_SERVE_MODEL_ENV: Final = "ALEXASKILL_SERVE_MODEL"
+# How `serve --reload` or `--workers` hands its options to the server processes uvicorn starts:
+# private names, bound to the `alexaskill serve` process that set them (its pid), so that an
+# environment alone (`ALEXASKILL_SERVE_DEV=1 uvicorn --factory ...`) turns nothing on.
+_SERVE_APP_ENV: Final = "_ALEXASKILL_SERVE_APP"
+_SERVE_DEV_ENV: Final = "_ALEXASKILL_SERVE_DEV"
+_SERVE_CAPTURE_ENV: Final = "_ALEXASKILL_SERVE_CAPTURE"
+_SERVE_MODEL_ENV: Final = "_ALEXASKILL_SERVE_MODEL"
+_SERVE_HOST_ENV: Final = "_ALEXASKILL_SERVE_HOST"
+_SERVE_PORT_ENV: Final = "_ALEXASKILL_SERVE_PORT"
+_SERVE_PID_ENV: Final = "_ALEXASKILL_SERVE_PID"
+#: uvicorn's exit status for an app that cannot start.
+_STARTUP_FAILURE: Final = 3
 
 
 def _configure_server_logging() -> None:
@@ -41,13 +48,25 @@ def _configure_server_logging() -> None:
 
 def serve_factory() -> Any:
     """The app ``serve --reload`` or ``--workers`` runs in each server process uvicorn starts
-    (and restarts)."""
+    (and restarts); in any other process, one line and exit status 3."""
+    handed = os.environ.get(_SERVE_PID_ENV, "")
+    # uvicorn's workers, and the server process of its reloader, are children of `serve`.
+    if not handed.isdigit() or int(handed) not in (os.getpid(), os.getppid()):
+        logger.error(
+            "alexaskill.cli.serve:serve_factory serves only the server processes of `alexaskill "
+            "serve` --reload or --workers, whose options it reads: run `alexaskill serve APP`, "
+            "or give uvicorn the app itself (uvicorn APP)"
+        )
+        raise SystemExit(_STARTUP_FAILURE)
     spec = os.environ[_SERVE_APP_ENV]
     app = load_app(spec)  # first: a logging set-up of the app's own is left alone
     _configure_server_logging()
     dev = os.environ.get(_SERVE_DEV_ENV) == "1"
     model = os.environ.get(_SERVE_MODEL_ENV) or None
-    return _prepare(spec, app, dev, os.environ.get(_SERVE_CAPTURE_ENV), model)
+    served = _prepare(spec, app, dev, os.environ.get(_SERVE_CAPTURE_ENV), model)
+    if dev:  # said by each server process, as it says it trusts the development key
+        _warn_beyond_loopback(os.environ.get(_SERVE_HOST_ENV, ""), os.environ.get(_SERVE_PORT_ENV))
+    return served
 
 
 def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | None = None) -> Any:
@@ -213,6 +232,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         os.environ[_SERVE_DEV_ENV] = "1" if args.dev else "0"
         os.environ[_SERVE_CAPTURE_ENV] = args.capture or ""
         os.environ[_SERVE_MODEL_ENV] = args.model or ""
+        os.environ[_SERVE_HOST_ENV] = args.host
+        os.environ[_SERVE_PORT_ENV] = str(args.port)
+        os.environ[_SERVE_PID_ENV] = str(os.getpid())
         uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, **options)
         return 0
     _configure_server_logging()
@@ -227,14 +249,18 @@ def _log_simulator(args: argparse.Namespace) -> None:
         scheme = "https" if args.ssl_certfile is not None else "http"
         host = f"[{args.host}]" if ":" in args.host else args.host
         logger.info("--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port)
-        if not _loopback(args.host):
-            security_logger.warning(
-                "--dev on %s, not a loopback address: whoever reaches port %d can drive the "
-                "skill through the simulator and read the requests the development key signs. "
-                "Serve --dev on 127.0.0.1 (the default), or keep the port behind a firewall.",
-                args.host,
-                args.port,
-            )
+        _warn_beyond_loopback(args.host, args.port)
+
+
+def _warn_beyond_loopback(host: str, port: object) -> None:
+    if not _loopback(host):
+        security_logger.warning(
+            "--dev on %s, not a loopback address: whoever reaches port %s can drive the "
+            "skill through the simulator and read the requests the development key signs. "
+            "Serve --dev on 127.0.0.1 (the default), or keep the port behind a firewall.",
+            host,
+            port,
+        )
 
 
 def _loopback(host: str) -> bool:
