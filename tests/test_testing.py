@@ -409,8 +409,42 @@ def test_load_or_create_issues_expired_certificates_again(tmp_path: Path) -> Non
 
 def test_a_damaged_pki_file_says_how_to_recover(tmp_path: Path) -> None:
     (tmp_path / TestPKI.FILE_NAME).write_bytes(TestPKI.default().chain_pem)
+    (tmp_path / TestPKI.FILE_NAME).chmod(0o600)  # (as `save` writes it: others' is refused)
     with pytest.raises(ValueError, match="delete the file"):
         TestPKI.load_or_create(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and modes are POSIX's")
+def test_a_pki_others_can_write_or_read_is_refused(tmp_path: Path) -> None:
+    # ALEXASKILL_DEV_PKI_DIR=/tmp/alexaskill-dev, made 0777 earlier: whoever planted a PKI there
+    # (keys they hold) had `serve --dev` trust it.
+    shared = tmp_path / "shared"
+    TestPKI(key_set=7).save(shared)
+    key = shared / TestPKI.FILE_NAME
+    shared.chmod(0o777)
+    for load in (TestPKI.load, TestPKI.load_or_create):
+        with pytest.raises(PermissionError, match=r"writable by group or others .*; chmod go-w"):
+            load(shared)
+    shared.chmod(0o755)  # listable is fine; the key itself is private
+    key.chmod(0o644)
+    with pytest.raises(PermissionError, match=r"readable or writable by group or others"):
+        TestPKI.load(shared)
+    key.chmod(0o600)
+    assert TestPKI.load(shared).signature(b"x") == TestPKI(key_set=7).signature(b"x")
+    if os.getuid() == 0:  # only root can give a file to another user
+        os.chown(key, 65534, -1)
+        with pytest.raises(PermissionError, match="belongs to another user"):
+            TestPKI.load(shared)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and modes are POSIX's")
+def test_a_pki_made_in_an_existing_directory_makes_it_private(tmp_path: Path) -> None:
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    existing.chmod(0o755)
+    TestPKI.load_or_create(existing)
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o700
+    assert stat.S_IMODE((existing / TestPKI.FILE_NAME).stat().st_mode) == 0o600
 
 
 # --- the pytest plugin ---------------------------------------------------------------------------

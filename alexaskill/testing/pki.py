@@ -7,6 +7,7 @@ import contextlib
 import functools
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -79,6 +80,8 @@ class TestPKI:
 
     `save`, `load` and `load_or_create` keep a PKI in a directory, so that two processes (a
     development server and the command that talks to it) share one: see ``alexaskill serve --dev``.
+    Whoever can put a key there is trusted by that server: a PKI file or directory of another
+    user's, or that others may write (the file: read either), is refused (`PermissionError`).
     """
 
     __test__ = False  # not a pytest test class, whatever its name says
@@ -279,8 +282,10 @@ class TestPKI:
     def load(
         cls, directory: str | os.PathLike[str], *, cert_url: str = DEFAULT_CERT_URL
     ) -> TestPKI:
-        """The PKI `save` wrote in ``directory``: `FileNotFoundError` or `ValueError` if none."""
+        """The PKI `save` wrote in ``directory``: `FileNotFoundError` or `ValueError` if none,
+        `PermissionError` if it or its directory is not private (see the class docstring)."""
         path = Path(directory) / cls.FILE_NAME
+        _check_private(path)
         try:
             return cls.from_pem(path.read_bytes(), cert_url=cert_url)
         except ValueError as exc:
@@ -300,12 +305,14 @@ class TestPKI:
         try:
             pki = cls.load(directory, cert_url=cert_url)
         except FileNotFoundError:
+            _private_directory(path.parent)
             fresh = cls(keys=(_new_rsa_key(), _new_rsa_key(), _new_rsa_key()), cert_url=cert_url)
             if _write_private(path, fresh.to_pem(), replace=False):
                 return fresh
             return cls.load(directory, cert_url=cert_url)
         now = datetime.now(UTC)
         if not pki.not_before <= now <= pki.not_after - timedelta(days=1):
+            _private_directory(path.parent)
             pki = cls(keys=(pki.root_key, pki.intermediate_key, pki.leaf_key), cert_url=cert_url)
             pki.save(directory)
         return pki
@@ -333,6 +340,44 @@ _PEM_BLOCK: Final = re.compile(rb"-----BEGIN ([A-Z ]+)-----\r?\n.+?-----END \1--
 
 def _new_rsa_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _check_private(path: Path) -> None:
+    """`PermissionError` unless the PKI file ``path`` and its directory are this user's, the
+    directory writable by no one else and the file readable by no one else either."""
+    if not hasattr(os, "getuid"):  # Windows: access is ACLs, not these modes
+        return
+    for target, others, what, fix in (
+        (path.parent, 0o022, "writable", f"chmod go-w {path.parent}"),
+        (path, 0o077, "readable or writable", f"chmod 600 {path}, or delete it for a new PKI"),
+    ):
+        found = target.stat()  # FileNotFoundError as reading it would raise
+        if found.st_uid != os.getuid():
+            raise PermissionError(
+                f"{target} belongs to another user (uid {found.st_uid}): a key someone else "
+                "can replace is not used; use a directory of your own"
+            )
+        mode = stat.S_IMODE(found.st_mode)
+        if mode & others:
+            raise PermissionError(
+                f"{target} is {what} by group or others (mode {mode:04o}): whoever can put a "
+                f"key there would be trusted; {fix}"
+            )
+
+
+def _private_directory(directory: Path) -> None:
+    """Make ``directory`` for a PKI (0700), or make an existing one of this user's 0700."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not hasattr(os, "getuid"):
+        return
+    found = directory.stat()
+    if found.st_uid != os.getuid():
+        raise PermissionError(
+            f"{directory} belongs to another user (uid {found.st_uid}): no key is made there; "
+            "use a directory of your own"
+        )
+    if stat.S_IMODE(found.st_mode) & 0o077:
+        directory.chmod(0o700)
 
 
 def _write_private(path: Path, data: bytes, *, replace: bool) -> bool:
