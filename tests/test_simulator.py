@@ -559,6 +559,18 @@ def test_only_a_loopback_name_or_an_address_may_host_the_page(
         assert "use localhost" in response.json()["error"]
 
 
+@pytest.mark.parametrize("path", ["/_simulator/api/info", "/_simulator/api/nothing"])
+def test_every_api_route_checks_the_host_and_origin(http: StarletteClient, path: str) -> None:
+    # GET api/info skipped the checks api/turn makes: a rebound page read the skills' ids.
+    rebound = {"Host": "attacker.example:8000", "Origin": "http://attacker.example:8000"}
+    response = http.get(path, headers=rebound)
+    assert response.status_code == 403 and "use localhost" in response.json()["error"]
+    elsewhere = {"Host": "127.0.0.1:8000", "Origin": "https://evil.example"}
+    response = http.get(path, headers=elsewhere)
+    assert response.status_code == 403 and "origin" in response.json()["error"]
+    assert http.get("/_simulator/api/info", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
 def test_the_service_api_calls_are_not_kept_after_their_turn(pki: TestPKI) -> None:
     # FakeAlexaApi.calls grew by each call of every turn for the server's life.
     from alexaskill import Skill, speak

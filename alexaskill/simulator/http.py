@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from starlette.types import Scope
 
-__all__ = ["PREFIX", "BadRequest", "below_prefix", "json_response", "read_json", "root"]
+__all__ = [
+    "PREFIX",
+    "BadRequest",
+    "below_prefix",
+    "check_caller",
+    "json_response",
+    "read_json",
+    "root",
+]
 
 #: Where the simulator is served in the app.
 PREFIX: Final = "/_simulator"
@@ -63,12 +71,9 @@ def json_response(value: Any, status: int = 200) -> Any:
     return Response(body, status, headers=headers, media_type="application/json")
 
 
-async def read_json(request: Any) -> dict[str, Any]:
-    if request.method != "POST":
-        raise BadRequest("POST a JSON object", 405)
-    content_type = request.headers.get("content-type", "")
-    if not content_type.lower().startswith("application/json"):
-        raise BadRequest("expected application/json", 415)
+def check_caller(request: Any) -> None:
+    """`BadRequest` (403) unless ``request`` comes from the simulator's page, served here: the
+    check of every API route."""
     host = request.url.hostname or ""
     if not _loopback_or_address(host):
         # A name that may have been rebound to this machine: the Origin check below compares
@@ -81,6 +86,15 @@ async def read_json(request: Any) -> dict[str, Any]:
     if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
         # Another site's page in the developer's browser: no signed requests for it.
         raise BadRequest(f"origin {origin} may not use the simulator", 403)
+
+
+async def read_json(request: Any) -> dict[str, Any]:
+    """The JSON object the page POSTed (its caller checked already: `check_caller`)."""
+    if request.method != "POST":
+        raise BadRequest("POST a JSON object", 405)
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("application/json"):
+        raise BadRequest("expected application/json", 415)
     body = b""
     async for chunk in request.stream():
         body += chunk

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..understanding import Understander
     from .session import DeviceEvent, Simulation, SkillTarget
 
-from .http import PREFIX, BadRequest, below_prefix, json_response, read_json, root
+from .http import PREFIX, BadRequest, below_prefix, check_caller, json_response, read_json, root
 
 __all__ = ["PREFIX", "Simulator"]
 
@@ -134,6 +134,13 @@ class Simulator:
         request = Request(scope, receive)
         path = below_prefix(scope)
         response: Response
+        if path.startswith("/api/"):
+            # Every API route, not only the turn's: a DNS-rebound page read /api/info.
+            try:
+                check_caller(request)
+            except BadRequest as exc:
+                await json_response({"error": str(exc)}, exc.status)(scope, receive, send)
+                return
         if path == "":
             response = RedirectResponse(root(scope) + PREFIX + "/", status_code=307)
         elif path == "/api/info" and request.method in ("GET", "HEAD"):
