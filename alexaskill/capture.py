@@ -8,8 +8,11 @@ it must be refused for its *timestamp*, not for its signature.
 
 The files hold what Alexa sends about the user: user and device ids, access tokens, consent
 tokens, what was said. Each file is readable and writable by its owner only (0600) in a
-directory made 0700; capture stops after `CAPTURE_LIMIT` files in the directory, so a flood of
-requests cannot fill the disk. Switch it on to get a capture, then off again.
+directory made 0700 (an existing one open to others is said at WARNING); capture stops after
+`CAPTURE_LIMIT` files in the directory, so a flood of requests cannot fill the disk. Only requests
+that carry Alexa's two signature headers count toward it: anyone can send unsigned ones, which
+have a quota of their own, `UNSIGNED_CAPTURE_LIMIT` (a proxy that drops the headers still shows).
+Switch it on to get a capture, then off again.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import binascii
 import itertools
 import logging
 import os
+import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,13 +30,27 @@ from typing import Final
 
 import msgspec
 
-__all__ = ["CAPTURE_LIMIT", "Capture", "RequestCapture", "load_capture"]
+from .logs import security_logger
+
+__all__ = ["CAPTURE_LIMIT", "UNSIGNED_CAPTURE_LIMIT", "Capture", "RequestCapture", "load_capture"]
 
 logger = logging.getLogger("alexaskill")
 
-#: At most this many capture files in the directory; requests beyond are not captured.
+#: At most this many captures of requests with Alexa's signature headers in the directory;
+#: requests beyond are not captured.
 CAPTURE_LIMIT: Final = 100
+#: At most this many captures of requests without them (anyone can send those).
+UNSIGNED_CAPTURE_LIMIT: Final = 10
 _SUFFIX: Final = ".capture.json"
+_UNSIGNED_SUFFIX: Final = ".unsigned.capture.json"
+
+
+def _signed(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether ``headers`` carry both of Alexa's signature headers: a signature (SHA-256 or
+    SHA-1), and the URL of its chain. Only present: what they are worth is checked later."""
+    names = {name.lower() for name, _ in headers}
+    signatures = (b"signature-256", b"signature")
+    return b"signaturecertchainurl" in names and not names.isdisjoint(signatures)
 
 
 class Capture(msgspec.Struct, kw_only=True):
@@ -86,36 +104,68 @@ def load_capture(path: str | os.PathLike[str]) -> Capture:
 class RequestCapture:
     """Writes received requests to files in ``directory`` (see the module docstring)."""
 
-    def __init__(self, directory: str | os.PathLike[str], limit: int = CAPTURE_LIMIT) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        limit: int = CAPTURE_LIMIT,
+        unsigned_limit: int = UNSIGNED_CAPTURE_LIMIT,
+    ) -> None:
         self.directory = Path(directory)
         self.limit = limit
-        self._count: int | None = None
+        self.unsigned_limit = unsigned_limit
+        #: The captures in the directory, of requests with Alexa's signature headers (True) and
+        #: without (False); None until the first write.
+        self._counts: dict[bool, int] | None = None
         self._sequence = itertools.count(1)
 
     def write(self, path: str, headers: Iterable[tuple[bytes, bytes]], body: bytes) -> Path | None:
-        """Write one request; its file, or None when the limit is reached or writing failed."""
+        """Write one request; its file, or None when its kind's limit is reached or writing
+        failed."""
+        headers = list(headers)
+        signed = _signed(headers)
         try:
-            if self._count is None:
-                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-                self._count = sum(1 for p in self.directory.iterdir() if p.name.endswith(_SUFFIX))
-            if self._count >= self.limit:
-                if self._count == self.limit:
-                    self._count += 1  # warn once
+            if self._counts is None:
+                self._counts = self._open()
+            count = self._counts[signed]
+            limit = self.limit if signed else self.unsigned_limit
+            if count >= limit:
+                if count == limit:
+                    self._counts[signed] += 1  # warn once
                     logger.warning(
-                        "request capture: %s already holds %d captures; no more are written",
+                        "request capture: %s already holds %d captures of requests %s Alexa's "
+                        "signature headers; no more are written",
                         self.directory,
-                        self.limit,
+                        limit,
+                        "with" if signed else "without",
                     )
                 return None
-            file = self._write(path, headers, body)
+            file = self._write(path, headers, body, signed)
         except OSError as exc:
             # A capture is a debugging aid: failing to write one never fails the request.
             logger.warning("request capture: cannot write to %s: %s", self.directory, exc)
             return None
-        self._count += 1
+        self._counts[signed] += 1
         return file
 
-    def _write(self, path: str, headers: Iterable[tuple[bytes, bytes]], body: bytes) -> Path:
+    def _open(self) -> dict[bool, int]:
+        """Make the directory (0700), or say that an existing one is open to others; the
+        captures it holds of each kind."""
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = stat.S_IMODE(self.directory.stat().st_mode)
+        if mode & 0o077 and os.name != "nt":  # (Windows: access is ACLs, not these modes)
+            security_logger.warning(
+                "request capture: %s is open to group or others (mode %04o): each capture is "
+                "private (0600), but others can list, delete or add files there. chmod 700 it.",
+                self.directory,
+                mode,
+            )
+        names = [p.name for p in self.directory.iterdir() if p.name.endswith(_SUFFIX)]
+        unsigned = sum(name.endswith(_UNSIGNED_SUFFIX) for name in names)
+        return {True: len(names) - unsigned, False: unsigned}
+
+    def _write(
+        self, path: str, headers: list[tuple[bytes, bytes]], body: bytes, signed: bool
+    ) -> Path:
         now = time.time()
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now))
         micros = int(now % 1 * 1_000_000)
@@ -131,7 +181,7 @@ class RequestCapture:
         data = _encode(capture)
         while True:
             file = self.directory / f"{stamp}.{micros:06d}-{os.getpid()}-{next(self._sequence)}"
-            file = file.with_name(file.name + _SUFFIX)
+            file = file.with_name(file.name + (_SUFFIX if signed else _UNSIGNED_SUFFIX))
             try:
                 # O_EXCL: never write through a file (or link) someone else put there first.
                 fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from alexaskill import Response, Skill, speak
-from alexaskill.capture import CAPTURE_LIMIT, RequestCapture, load_capture
+from alexaskill.capture import CAPTURE_LIMIT, UNSIGNED_CAPTURE_LIMIT, RequestCapture, load_capture
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
@@ -70,18 +70,55 @@ def test_bodies_are_kept_byte_for_byte(tmp_path: Path) -> None:
         assert loaded.path == "/alexa"
 
 
+#: The headers of a request Alexa signed (whatever their values: capture checks nothing).
+SIGNED = [(b"signature-256", b"c2ln"), (b"signaturecertchainurl", b"https://s3.amazonaws.com/x")]
+
+
 def test_capture_stops_at_the_limit_and_says_so_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     capture = RequestCapture(tmp_path, limit=3)
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        written = [capture.write("/", [], b"{}") for _ in range(6)]
+        written = [capture.write("/", SIGNED, b"{}") for _ in range(6)]
     assert [w is not None for w in written] == [True] * 3 + [False] * 3
     assert len(list(tmp_path.iterdir())) == 3
     assert caplog.text.count("no more are written") == 1
     # A new process (a restart) counts what the directory already holds.
-    assert RequestCapture(tmp_path, limit=3).write("/", [], b"{}") is None
+    assert RequestCapture(tmp_path, limit=3).write("/", SIGNED, b"{}") is None
     assert CAPTURE_LIMIT == 100
+
+
+def test_requests_without_alexas_headers_cannot_use_up_the_quota(tmp_path: Path) -> None:
+    # Captured before any check, 100 unsigned POSTs from anyone filled the quota: the request
+    # Alexa then sent was not captured. They have a small quota of their own (a proxy that
+    # drops the signature headers still shows).
+    directory = tmp_path / "captures"
+    with TestClient(make_skill(directory)) as client:
+        for _ in range(CAPTURE_LIMIT + 5):
+            assert client.post(b"{}").status_code == 400
+        assert client.launch().speech == "hello"
+    captures = [load_capture(file) for file in directory.iterdir()]
+    signed = [c for c in captures if "signature-256" in dict(c.headers)]
+    assert len(signed) == 1 and len(captures) == 1 + UNSIGNED_CAPTURE_LIMIT
+    # A restart counts each kind apart: an unsigned request is refused, a signed one written.
+    again = RequestCapture(directory)
+    assert again.write("/", [], b"{}") is None
+    assert again.write("/", [(b"Signature", b"x"), *SIGNED[1:]], b"{}") is not None
+
+
+def test_an_existing_capture_directory_others_can_open_is_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert RequestCapture(shared).write("/", SIGNED, b"{}") is not None
+        assert RequestCapture(tmp_path / "made").write("/", SIGNED, b"{}") is not None
+    [record] = caplog.records
+    assert record.name == "alexaskill.security"
+    assert f"{shared} is open to group or others (mode 0777)" in record.getMessage()
+    assert stat.S_IMODE((tmp_path / "made").stat().st_mode) == 0o700
 
 
 def test_a_capture_that_cannot_be_written_does_not_fail_the_request(
