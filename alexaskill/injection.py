@@ -315,7 +315,11 @@ def analyse(
         if extra and param.name in extra:
             params.append((param.name, extra[param.name]))
             continue
-        if param.annotation is inspect.Parameter.empty and param.name in _INJECTABLE_NAMES:
+        if param.annotation is inspect.Parameter.empty and (
+            param.name in _INJECTABLE_NAMES
+            # The reply, only where it can be had: an after-request hook's.
+            or (param.name == "response" and by_type and Response in by_type)
+        ):
             raise ConfigurationError(
                 f"{where}: parameter {param.name!r} has no annotation, so it would be the slot "
                 f"named {param.name!r}; annotate it {param.name}: "
@@ -348,8 +352,8 @@ def analyse(
                 raise ConfigurationError(
                     f"{where}: slot parameter {param.name!r} is required, but it also answers "
                     "requests that carry no slots (a launch, say): give it a default "
-                    f"({param.name}: {_type_name(param.annotation)} | None = None), or scope it "
-                    "to intents"
+                    f"({param.name}: {_slot_type_name(param.annotation)} | None = None), or "
+                    "scope it to intents"
                 )
             getter = _slot_getter(where, param.name, annotation, param.default, optional)
             slots.append((param.name, param.annotation))
@@ -373,7 +377,8 @@ def analyse(
 
 
 # Names a parameter is likely to be given when the author means a framework type, with that
-# type: left unannotated, such a parameter would silently become a slot of that name.
+# type: left unannotated, such a parameter would silently become a slot of that name. (So would
+# ``response``, an after-request hook's reply: `analyse` checks it where a reply is injected.)
 _INJECTABLE_NAMES: Final = {
     "envelope": "Envelope",
     "request": "",  # the handler's request class, see _injectable_annotation
@@ -389,7 +394,7 @@ _INJECTABLE_NAMES: Final = {
 
 
 def _injectable_annotation(name: str, request_classes: tuple[type[Request], ...]) -> str:
-    annotation = _INJECTABLE_NAMES[name]
+    annotation = _INJECTABLE_NAMES.get(name, "Response")
     if annotation:
         return annotation
     if len(request_classes) == 1 and request_classes[0] is not Request:
@@ -450,6 +455,11 @@ def _type_name(annotation: Any) -> str:
     if annotation is inspect.Parameter.empty:
         return "no annotation"
     return getattr(annotation, "__name__", None) or repr(annotation)
+
+
+def _slot_type_name(annotation: Any) -> str:
+    """A slot parameter's type, as a fix shows it: ``str`` for one not annotated."""
+    return "str" if annotation is inspect.Parameter.empty else _type_name(annotation)
 
 
 def _types_of(request_classes: Iterable[type[Request]]) -> str:

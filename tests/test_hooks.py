@@ -330,6 +330,29 @@ def test_hook_registration_mistakes_fail_at_import_time() -> None:
         skill.after_request(positional)
 
 
+def test_an_unannotated_response_parameter_of_an_after_hook_says_to_annotate_it() -> None:
+    skill = make_skill([])
+
+    def stamp(response):  # type: ignore[no-untyped-def]
+        return response
+
+    with pytest.raises(ConfigurationError) as caught:
+        skill.after_request(stamp)
+    message = str(caught.value)
+    assert "annotate it response: Response" in message
+    assert "no annotation |" not in message
+
+
+def test_an_unannotated_slot_of_an_unscoped_hook_is_shown_with_a_type_to_give() -> None:
+    skill = make_skill([])
+
+    def hook(city):  # type: ignore[no-untyped-def]
+        return None
+
+    with pytest.raises(ConfigurationError, match=r"\(city: str \| None = None\)"):
+        skill.before_request(hook)
+
+
 def test_hooks_cannot_be_added_once_the_skill_answers(
     skill_client: Callable[..., TestClient],
 ) -> None:
