@@ -85,7 +85,7 @@ class Registration:
         ``auto_delegate`` feed the interaction model that ``alexaskill model`` prints (see
         `alexaskill.dialog_model`); they do not change how requests are answered.
         """
-        _check_intent_name(name, "intent", func)
+        _check_intent_name(name, func)
         declaration = IntentDeclaration.build(
             name, utterances, slots, confirm=confirm, auto_delegate=auto_delegate
         )
@@ -102,7 +102,7 @@ class Registration:
 
         It returns ``can_fulfill(…)``; an intent without one is answered ``canFulfill: NO``.
         """
-        _check_intent_name(name, "can_fulfill", func)
+        _check_intent_name(name, func)
         return self.add_handler(CanFulfillIntentRequest.types[0], func, intent=name)
 
     def add_slot_type(
@@ -172,7 +172,7 @@ class Registration:
         classes = [request_class(request_type) for request_type in types or ()]
         if names is not None:
             for name in names:
-                _check_intent_name(name, f"{when}-request hook", func)
+                _check_intent_name(name, func)
             classes.append(IntentRequest)
         return self.registry.add_hook(
             when,
@@ -183,22 +183,23 @@ class Registration:
             by_type={Response: _reply} if when == "after" else None,
         )
 
-    def before_request(self, func: F) -> F:
+    def before_request(self, func: F | None = None) -> F:
         """Decorator: run ``func`` before every request's handler; a `Response` it returns
         answers the request instead (see `add_before_request`)."""
-        _check_bare("before_request", func)
+        func = _check_bare("before_request", func, scoped=True)
         self.add_before_request(func)
         return func
 
-    def after_request(self, func: F) -> F:
+    def after_request(self, func: F | None = None) -> F:
         """Decorator: run ``func`` on every reply; a `Response` it returns replaces the reply
         (see `add_after_request`)."""
-        _check_bare("after_request", func)
+        func = _check_bare("after_request", func, scoped=True)
         self.add_after_request(func)
         return func
 
-    def launch(self, func: F) -> F:
+    def launch(self, func: F | None = None) -> F:
         """Decorator: answer LaunchRequest ("Alexa, open …")."""
+        func = _check_bare("launch", func)
         self.add_handler(LaunchRequest.types[0], func)
         return func
 
@@ -237,13 +238,15 @@ class Registration:
 
         return register
 
-    def session_ended(self, func: F) -> F:
+    def session_ended(self, func: F | None = None) -> F:
         """Decorator: handle SessionEndedRequest (any speech in the reply is ignored by Alexa)."""
+        func = _check_bare("session_ended", func)
         self.add_handler(SessionEndedRequest.types[0], func)
         return func
 
-    def fallback(self, func: F) -> F:
+    def fallback(self, func: F | None = None) -> F:
         """Decorator: answer every request and intent that has no handler of its own."""
+        func = _check_bare("fallback", func)
         self.add_fallback_handler(func)
         return func
 
@@ -330,13 +333,21 @@ def _check_called(decorator: str, argument: object, example: str) -> None:
         )
 
 
-def _check_bare(decorator: str, func: object) -> None:
-    """Refuse ``@skill.before_request(…)``: it takes no arguments, but the function."""
+def _check_bare(decorator: str, func: F | None, *, scoped: bool = False) -> F:
+    """Refuse ``@skill.launch()`` and ``@skill.before_request(…)``: such a decorator takes no
+    arguments, but the function. (``func`` defaults to None only to say so: Python's own error,
+    a missing positional argument, names no fix.)"""
     if not callable(func):
+        how = (
+            f", or call skill.add_{decorator}(func, request_types=[…], intents=[…]) to scope it"
+            if scoped
+            else ""
+        )
         raise ConfigurationError(
             f"@skill.{decorator} takes no arguments: write @skill.{decorator} above the function, "
-            f"or call skill.add_{decorator}(func, request_types=[…], intents=[…]) to scope it"
+            f"without parentheses{how}"
         )
+    return func
 
 
 def _names(values: Iterable[str] | None, what: str) -> frozenset[str] | None:
@@ -398,9 +409,11 @@ def _reply(call: Call) -> Response | None:
     return response
 
 
-def _check_intent_name(name: object, what: str, func: object) -> None:
+def _check_intent_name(name: object, func: object) -> None:
     if not isinstance(name, str) or not name:
-        raise ConfigurationError(f"{_name_of(func)}: a {what} handler needs the intent's name")
+        raise ConfigurationError(
+            f"{_name_of(func)}: the intent's name is a string, like 'GetWeather', not {name!r}"
+        )
     try:
         check_builtin_intent(name)
     except ConfigurationError as exc:

@@ -60,6 +60,26 @@ def test_other_decorators_without_parentheses_are_refused(decorator: str) -> Non
         getattr(skill, decorator)(hello)
 
 
+@pytest.mark.parametrize(
+    "decorator", ["launch", "fallback", "session_ended", "before_request", "after_request"]
+)
+def test_bare_decorators_called_with_parentheses_are_refused(decorator: str) -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=rf"^@skill\.{decorator} takes no arguments"):
+        getattr(skill, decorator)()
+    assert not skill.registry.handlers
+
+
+def test_an_intent_name_that_is_no_string_is_refused_as_such() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+        skill.intent(["GetWeather", "GetTime"])(hello)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "the intent's name is a string" in message
+    assert "['GetWeather', 'GetTime']" in message
+    assert " a intent" not in message
+
+
 # --- built-in intents -----------------------------------------------------------------------------
 
 
