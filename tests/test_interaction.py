@@ -26,6 +26,7 @@ from alexaskill.interaction import (
     SlotTypeValue,
     build_interaction_model,
     invocation_name_warnings,
+    model_warnings,
 )
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
@@ -250,6 +251,68 @@ def test_a_custom_slot_type_never_declared() -> None:
     (problem,) = problems(skill)
     assert problem.startswith("intent Order, slot topping: slot type 'Topping' is never declared")
     assert "skill.add_slot_type('Topping', [...])" in problem
+
+
+def test_a_misspelt_custom_slot_type_says_did_you_mean() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("Dish", ["pancakes"])
+
+    @skill.intent("Cook", utterances=["cook {dish}"], slots={"dish": "Dsh"})
+    def cook(dish: str) -> None:
+        return None
+
+    (problem,) = problems(skill)
+    assert "slot type 'Dsh' is never declared; did you mean Dish?" in problem
+
+
+@pytest.mark.parametrize(
+    ("declared", "meant"),
+    [
+        ("AMAZON.Number", "AMAZON.NUMBER"),
+        ("AMAZON.NUMBR", "AMAZON.NUMBER"),
+        ("amazon.city", "AMAZON.City"),
+        ("AMAZON.DURATOIN", "AMAZON.DURATION"),
+        ("AMAZON.FourDigitNumber", "AMAZON.FOUR_DIGIT_NUMBER"),
+    ],
+)
+def test_a_misspelt_built_in_slot_type_is_refused_at_registration(
+    declared: str, meant: str
+) -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=rf"did you mean {meant}\?"):
+
+        @skill.intent("Scale", utterances=["scale to {servings}"], slots={"servings": declared})
+        def scale(servings: int | None = None) -> None:
+            return None
+
+    assert not skill.registry.handlers
+
+
+@pytest.mark.parametrize(
+    "declared", ["AMAZON.NUMBER", "AMAZON.SearchQuery", "AMAZON.Actor", "AMAZON.ES_CITY"]
+)
+def test_known_and_unknown_but_unlike_built_in_slot_types_pass(declared: str) -> None:
+    skill = Skill(SKILL_ID)
+    skill.intent("Find", utterances=["find {thing}"], slots={"thing": declared})(
+        lambda thing=None: None
+    )
+    assert intents(skill)["Find"]["slots"] == [{"name": "thing", "type": declared}]
+
+
+def test_an_annotation_contradicting_a_built_in_slot_type_is_a_warning() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Plan", utterances=["plan for {day}"], slots={"day": "AMAZON.DATE"})
+    def plan(day: int | None = None) -> None:
+        return None
+
+    @skill.intent("Scale", utterances=["scale to {servings}"], slots={"servings": "AMAZON.NUMBER"})
+    def scale(servings: int | None = None) -> None:
+        return None
+
+    (warning,) = [w for w in model_warnings(skill) if "contradict" in w or "convert" in w]
+    assert "intent Plan" in warning and "'day'" in warning and "AMAZON.DATE" in warning
+    assert "int" in warning
 
 
 def test_every_problem_is_reported_at_once() -> None:

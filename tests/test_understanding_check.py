@@ -44,6 +44,29 @@ def test_a_clean_hand_written_model() -> None:
     assert messages(data) == []
 
 
+def test_slot_types_misspelt_or_unknown() -> None:
+    data = model(
+        intents=[
+            {
+                "name": "Scale",
+                "samples": ["scale to {servings}", "cook {dish}", "find {show}"],
+                "slots": [
+                    {"name": "servings", "type": "AMAZON.Number"},
+                    {"name": "dish", "type": "Dsh"},
+                    {"name": "show", "type": "AMAZON.Hologram"},
+                ],
+            }
+        ],
+        types=[{"name": "Dish", "values": [{"name": {"value": "pancakes"}}]}],
+    )
+    errors = messages(data)
+    assert any("'AMAZON.Number'" in e and "did you mean AMAZON.NUMBER?" in e for e in errors)
+    assert any("slot type Dsh is not defined" in e and "did you mean Dish?" in e for e in errors)
+    assert not any("Hologram" in e for e in errors)
+    (unknown,) = [w for w in messages(data, "warning") if "Hologram" in w]
+    assert "not one of Amazon's built-in slot types" in unknown
+
+
 def test_the_same_sample_in_two_intents() -> None:
     data = model(
         intents=[

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..builtin_intents import REQUIRED_INTENTS
+from ..builtin_intents import REQUIRED_INTENTS, did_you_mean
 from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_type
 from ..exceptions import ConfigurationError
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of
@@ -247,10 +247,12 @@ class _ModelBuilder:
                     continue  # no type at all is reported already
                 enum_class = slot.enum_class
                 if enum_class is None:
+                    known = {*declared, *self.enum_names()}
                     self.problem(
                         f"intent {intent.name}, slot {name}: slot type {slot_type!r} is never "
-                        f"declared; declare it with skill.add_slot_type({slot_type!r}, [...]) "
-                        "or annotate the parameter with an Enum of that name"
+                        f"declared{did_you_mean(slot_type, known)}; declare it with "
+                        f"skill.add_slot_type({slot_type!r}, [...]) or annotate the parameter "
+                        "with an Enum of that name"
                     )
                     continue
                 previous = generated.setdefault(slot_type, enum_class)
@@ -279,6 +281,15 @@ class _ModelBuilder:
                     "(AMAZON.City), not a number, date, time, duration or AMAZON.SearchQuery"
                 )
         return result
+
+    def enum_names(self) -> set[str]:
+        """The custom slot types the handlers' Enum annotations make."""
+        return {
+            slot.enum_class.__name__
+            for intent in self.intents.values()
+            for slot in intent.slots.values()
+            if slot.enum_class is not None
+        }
 
     def enum_type(self, name: str, enum_type: type[enum.Enum]) -> SlotTypeDeclaration:
         values = []

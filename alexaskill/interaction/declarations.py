@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from ..builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
+from ..builtin_slot_types import check_slot_type, contradicting_annotation
 from ..dialog_model import DialogSlot, IntentDialog
 from ..exceptions import ConfigurationError
 from ..locales import DEFAULT_LOCALE, PerLocale, is_locale, language_of
@@ -76,6 +77,7 @@ class IntentDeclaration:
                     f"intent {name}: slot {slot!r} is declared with {declared!r}; give its type "
                     "('AMAZON.City') or a DialogSlot"
                 )
+            check_slot_type(types[slot], f"intent {name}: slot {slot!r}")
         dialog = IntentDialog.build(name, dialog_slots, confirm, auto_delegate)
         return cls(name, samples.everything(), types, dialog, samples)
 
@@ -337,6 +339,8 @@ def model_warnings(source: ModelSource) -> list[str]:
     - An intent declared (for CanFulfillIntentRequest) that no intent handler answers.
     - A locale (or language) that some intents or slot types are given samples or values for
       and others are not (`alexaskill.locales`).
+    - A slot parameter annotated with a type no value of its built-in slot type converts to
+      (``int`` for AMAZON.DATE).
     Each names the closest name the skill does have, when one is close.
     """
     handled: dict[str, Handler] = {}
@@ -365,6 +369,18 @@ def model_warnings(source: ModelSource) -> list[str]:
                 f"{did_you_mean(name, model | BUILTIN_INTENTS)}"
             )
     warnings.extend(_coverage_warnings(source))
+    for name, handler in handled.items():
+        declared = source.intent_declarations.get(name)
+        slot_types = declared.slots if declared is not None else {}
+        for param, annotation in handler.slots:
+            slot_type = slot_types.get(param, "")
+            wrong = contradicting_annotation(slot_type, annotation)
+            if wrong is not None:
+                warnings.append(
+                    f"intent {name} ({handler.name}): parameter {param!r} is annotated {wrong}, "
+                    f"but no value of its slot type, {slot_type}, converts to {wrong}: it would "
+                    "never be filled; annotate it str, or declare the type that matches"
+                )
     catch_all = ("IntentRequest", None) in source.registry.handlers
     for name, handler in queried.items():
         if name not in handled and not catch_all:

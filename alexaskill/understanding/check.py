@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from ..builtin_intents import REQUIRED_INTENTS
+from ..builtin_intents import REQUIRED_INTENTS, did_you_mean
+from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..interaction.builder import (
     _invocation_problems,
     invocation_name_warnings,
@@ -140,11 +141,7 @@ class _Checker:
         for slot in intent.slots:
             if not _NAME.fullmatch(slot.name):
                 self.error(f"intent {intent.name}: slot {slot.name!r}: a name is ASCII letters")
-            if not slot.type.startswith("AMAZON.") and slot.type not in self.model.types:
-                self.error(
-                    f"intent {intent.name}, slot {slot.name}: slot type {slot.type} is not "
-                    "defined in the model's types"
-                )
+            self.slot_type(intent, slot.name, slot.type)
             for sample in slot.samples:
                 self.sample(intent, sample, f"intent {intent.name}, slot {slot.name}")
                 if f"{{{slot.name}}}" not in sample.replace(" ", ""):
@@ -165,6 +162,29 @@ class _Checker:
             other = seen.setdefault(key, intent.name)
             if other != intent.name:
                 self.error(f"sample {sample!r} is in intent {other} and in intent {intent.name}")
+
+    def slot_type(self, intent: ModelIntent, slot: str, type_name: str) -> None:
+        where = f"intent {intent.name}, slot {slot}"
+        meant = meant_slot_type(type_name)  # AMAZON.Number, amazon.city
+        if meant is not None:
+            self.error(
+                f"{where}: {type_name!r} is not one of Amazon's built-in slot types; did you "
+                f"mean {meant}?"
+            )
+        elif not type_name.startswith("AMAZON."):
+            if type_name not in self.model.types:
+                custom = [name for name in self.model.types if not name.startswith("AMAZON.")]
+                self.error(
+                    f"{where}: slot type {type_name} is not defined in the model's types"
+                    f"{did_you_mean(type_name, custom)}"
+                )
+        elif type_name not in BUILTIN_SLOT_TYPES:
+            # Not refused: Amazon adds types, and this list may lag behind.
+            self.warning(
+                f"{where}: {type_name} is not one of Amazon's built-in slot types that "
+                "alexaskill knows; Amazon's build refuses it unless it is new (see Amazon's "
+                '"Slot Type Reference")'
+            )
 
     def sample(self, intent: ModelIntent, sample: str, where: str) -> None:
         slot_types = {slot.name: slot.type for slot in intent.slots}

@@ -1,0 +1,219 @@
+"""Amazon's built-in slot types: the one list of their names, and the check of a name against it.
+
+Amazon's "Slot Type Reference" lists them, by locale:
+https://developer.amazon.com/en-US/docs/alexa/custom-skills/slot-type-reference.html
+A type named ``AMAZON.`` and something close to one of them (``AMAZON.Number``,
+``AMAZON.NUMBR``) is a typing mistake: Amazon's build refuses it, and until then the slot's
+values would never convert (``servings: int`` always None). `check_slot_type` refuses it at
+registration, suggesting the closest name. Other ``AMAZON.`` names pass, as Amazon adds types;
+``alexaskill model --check`` reports them as unknown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Final
+
+from .exceptions import ConfigurationError
+from .slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
+
+__all__ = ["BUILTIN_SLOT_TYPES", "check_slot_type", "contradicting_annotation", "meant_slot_type"]
+
+#: Those that convert what is said into data: numbers, dates, times, durations.
+_DATA_TYPES: Final = (
+    "AMAZON.AlphaNumeric",
+    "AMAZON.DATE",
+    "AMAZON.DURATION",
+    "AMAZON.FOUR_DIGIT_NUMBER",
+    "AMAZON.NUMBER",
+    "AMAZON.Ordinal",
+    "AMAZON.PhoneNumber",
+    "AMAZON.TIME",
+)
+#: The phrase type, and the free-form type of older models (deprecated, still read).
+_PHRASE_TYPES: Final = ("AMAZON.SearchQuery", "AMAZON.LITERAL")
+#: The list types (values from a catalogue; some in a few locales only).
+_LIST_TYPES: Final = (
+    "AMAZON.Actor",
+    "AMAZON.AdministrativeArea",
+    "AMAZON.AggregateRating",
+    "AMAZON.Airline",
+    "AMAZON.Airport",
+    "AMAZON.Anaphor",
+    "AMAZON.Animal",
+    "AMAZON.Artist",
+    "AMAZON.AT_CITY",
+    "AMAZON.AT_REGION",
+    "AMAZON.Athlete",
+    "AMAZON.Author",
+    "AMAZON.Book",
+    "AMAZON.BookSeries",
+    "AMAZON.BroadcastChannel",
+    "AMAZON.City",
+    "AMAZON.CivicStructure",
+    "AMAZON.Color",
+    "AMAZON.Comic",
+    "AMAZON.Corporation",
+    "AMAZON.Country",
+    "AMAZON.CreativeWorkType",
+    "AMAZON.DayOfWeek",
+    "AMAZON.DE_CITY",
+    "AMAZON.DE_FIRST_NAME",
+    "AMAZON.DE_REGION",
+    "AMAZON.Dessert",
+    "AMAZON.DeviceType",
+    "AMAZON.Director",
+    "AMAZON.Drink",
+    "AMAZON.EducationalOrganization",
+    "AMAZON.EUROPE_CITY",
+    "AMAZON.EventType",
+    "AMAZON.Festival",
+    "AMAZON.FictionalCharacter",
+    "AMAZON.FinancialService",
+    "AMAZON.FirstName",
+    "AMAZON.Food",
+    "AMAZON.FoodEstablishment",
+    "AMAZON.Game",
+    "AMAZON.GB_CITY",
+    "AMAZON.GB_FIRST_NAME",
+    "AMAZON.GB_REGION",
+    "AMAZON.Genre",
+    "AMAZON.Landform",
+    "AMAZON.LandmarksOrHistoricalBuildings",
+    "AMAZON.Language",
+    "AMAZON.LocalBusiness",
+    "AMAZON.LocalBusinessType",
+    "AMAZON.MedicalOrganization",
+    "AMAZON.Month",
+    "AMAZON.Movie",
+    "AMAZON.MovieSeries",
+    "AMAZON.MovieTheater",
+    "AMAZON.MusicAlbum",
+    "AMAZON.MusicCreativeWorkType",
+    "AMAZON.MusicEvent",
+    "AMAZON.MusicGroup",
+    "AMAZON.Musician",
+    "AMAZON.MusicPlaylist",
+    "AMAZON.MusicRecording",
+    "AMAZON.MusicVenue",
+    "AMAZON.MusicVideo",
+    "AMAZON.Organization",
+    "AMAZON.Person",
+    "AMAZON.PostalAddress",
+    "AMAZON.Professional",
+    "AMAZON.ProfessionalType",
+    "AMAZON.RadioChannel",
+    "AMAZON.Region",
+    "AMAZON.RelativePosition",
+    "AMAZON.Residence",
+    "AMAZON.Room",
+    "AMAZON.ScreeningEvent",
+    "AMAZON.Service",
+    "AMAZON.SocialMediaPlatform",
+    "AMAZON.SoftwareApplication",
+    "AMAZON.SoftwareGame",
+    "AMAZON.Sport",
+    "AMAZON.SportsEvent",
+    "AMAZON.SportsTeam",
+    "AMAZON.StreetAddress",
+    "AMAZON.StreetName",
+    "AMAZON.TelevisionChannel",
+    "AMAZON.TVEpisode",
+    "AMAZON.TVSeason",
+    "AMAZON.TVSeries",
+    "AMAZON.US_CITY",
+    "AMAZON.US_FIRST_NAME",
+    "AMAZON.US_STATE",
+    "AMAZON.VideoGame",
+    "AMAZON.VisualModeTrigger",
+    "AMAZON.WeatherCondition",
+    "AMAZON.WrittenCreativeWorkType",
+)
+#: Every built-in slot type this version knows of, in any locale.
+BUILTIN_SLOT_TYPES: Final = frozenset((*_DATA_TYPES, *_PHRASE_TYPES, *_LIST_TYPES))
+
+_PREFIX: Final = "AMAZON."
+#: The built-in types whose values each annotation converts (`alexaskill.slots`); any other
+#: built-in type's values never convert to it. (A custom type's values may be anything.)
+_CONVERTS: Final[dict[Any, frozenset[str]]] = {
+    int: frozenset(("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.Ordinal")),
+    datetime.date: frozenset(("AMAZON.DATE",)),
+    AlexaDate: frozenset(("AMAZON.DATE",)),
+    datetime.time: frozenset(("AMAZON.TIME",)),
+    AlexaTime: frozenset(("AMAZON.TIME",)),
+    datetime.timedelta: frozenset(("AMAZON.DURATION",)),
+    AlexaDuration: frozenset(("AMAZON.DURATION",)),
+}
+_CONVERTS[float] = _CONVERTS[int]
+#: Digits said one by one, or letters and digits: they may convert to a number, or not.
+_MAYBE_NUMBERS: Final = frozenset(("AMAZON.PhoneNumber", "AMAZON.AlphaNumeric"))
+
+
+def meant_slot_type(name: str) -> str | None:
+    """The built-in slot type ``name`` misspells, if any: the same but for case or underscores,
+    or one letter off (missing, extra, another, two swapped).
+
+    No looser: Amazon adds types, and a new one may look like a known one ("StreetNumber"), or
+    differ from one in its country alone (AT_CITY, DE_CITY).
+    """
+    if name in BUILTIN_SLOT_TYPES or name[: len(_PREFIX)].upper() != _PREFIX:
+        return None
+    key = _key(name)
+    for known in sorted(BUILTIN_SLOT_TYPES):
+        if _key(known) == key:
+            return known
+    country, _, rest = name[len(_PREFIX) :].casefold().partition("_")
+    for known in sorted(BUILTIN_SLOT_TYPES):
+        theirs = known[len(_PREFIX) :].casefold()
+        if len(country) == 2 and rest and theirs[2:3] == "_" and theirs[3:] == rest:
+            continue  # another country's type of the same kind
+        if _one_edit(name[len(_PREFIX) :].casefold(), theirs):
+            return known
+    return None
+
+
+def _key(name: str) -> str:
+    return name.casefold().replace("_", "")
+
+
+def _one_edit(said: str, known: str) -> bool:
+    """Whether ``said`` is ``known`` with one letter missing, added, changed, or two swapped."""
+    if abs(len(said) - len(known)) > 1 or said == known:
+        return False
+    start = 0
+    while start < min(len(said), len(known)) and said[start] == known[start]:
+        start += 1
+    said_rest, known_rest = said[start:], known[start:]
+    return (
+        said_rest[1:] == known_rest[1:]  # changed
+        or said_rest == known_rest[1:]  # missing
+        or said_rest[1:] == known_rest  # added
+        or (said_rest[:2] == known_rest[1::-1] and said_rest[2:] == known_rest[2:])  # swapped
+    )
+
+
+def check_slot_type(name: str, where: str) -> None:
+    """Raise `ConfigurationError` if ``name`` misspells a built-in slot type."""
+    meant = meant_slot_type(name)
+    if meant is not None:
+        raise ConfigurationError(
+            f"{where}: {name!r} is not one of Amazon's built-in slot types, so Amazon's build "
+            f"refuses it; did you mean {meant}?"
+        )
+
+
+def contradicting_annotation(slot_type: str, annotation: Any) -> str | None:
+    """The name of ``annotation`` if values of the built-in ``slot_type`` never convert to it
+    (``int`` for AMAZON.DATE), else None."""
+    if slot_type not in BUILTIN_SLOT_TYPES:
+        return None
+    target, _ = unwrap_optional(annotation)
+    args = getattr(target, "__args__", None)
+    if getattr(target, "__origin__", None) is list and args:
+        target = args[0]  # a multiple-value slot: each value converts alike
+    converts = _CONVERTS.get(target)
+    if converts is None or slot_type in converts:
+        return None
+    if target in (int, float) and slot_type in _MAYBE_NUMBERS:
+        return None
+    return str(getattr(target, "__name__", target))
