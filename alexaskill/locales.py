@@ -16,14 +16,88 @@ from typing import Final, Generic, TypeVar
 
 from .exceptions import ConfigurationError
 
-__all__ = ["DEFAULT_LOCALE", "PerLocale", "is_locale", "language_of"]
+__all__ = [
+    "ALEXA_LOCALES",
+    "DEFAULT_LOCALE",
+    "PerLocale",
+    "check_locale",
+    "is_locale",
+    "language_of",
+    "locale_problem",
+]
 
 T = TypeVar("T")
 
 #: The locale of the source text when a skill names none (its `Translations` may).
 DEFAULT_LOCALE: Final = "en-US"
-_KEY: Final = re.compile(r"[a-z]{2,3}(?:-(?:[A-Z]{2}|[0-9]{3}))?")
+#: The locales a custom skill can have, from Amazon's "Develop Skills in Multiple Languages":
+#: https://developer.amazon.com/en-US/docs/alexa/custom-skills/develop-skills-in-multiple-languages.html
+#: (Austria and New Zealand, say, are served by de-DE and en-AU: requests never carry theirs.)
+ALEXA_LOCALES: Final = frozenset(
+    (
+        "ar-SA",
+        "de-DE",
+        "en-AU",
+        "en-CA",
+        "en-GB",
+        "en-IN",
+        "en-US",
+        "es-ES",
+        "es-MX",
+        "es-US",
+        "fr-CA",
+        "fr-FR",
+        "hi-IN",
+        "it-IT",
+        "ja-JP",
+        "nl-NL",
+        "pt-BR",
+    )
+)
+_LANGUAGES: Final = frozenset(locale.partition("-")[0] for locale in ALEXA_LOCALES)
+#: What a locale's parts are mistaken for: a language's English name, the UK's usual code.
+_LANGUAGE_NAMES: Final = {
+    "arabic": "ar",
+    "dutch": "nl",
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "hindi": "hi",
+    "italian": "it",
+    "japanese": "ja",
+    "portuguese": "pt",
+    "spanish": "es",
+}
+_COUNTRIES: Final = {"UK": "GB"}
 _LOCALE: Final = re.compile(r"[a-z]{2,3}-(?:[A-Z]{2}|[0-9]{3})")
+
+
+def locale_problem(name: object, *, language: bool = False) -> str | None:
+    """Why ``name`` is no locale of Alexa's (with ``language``: nor one of its languages, "de"),
+    with the nearest one; None when it is one."""
+    if name in ALEXA_LOCALES or (language and name in _LANGUAGES):
+        return None
+    said = f"{name!r} is not a locale Alexa supports"
+    if not isinstance(name, str):
+        return said
+    head, _, country = name.strip().replace("_", "-").partition("-")
+    code = _LANGUAGE_NAMES.get(head.casefold(), head.casefold())
+    meant = f"{code}-{_COUNTRIES.get(country.upper(), country.upper())}"
+    if meant in ALEXA_LOCALES and meant != name:
+        return f"{said}; did you mean {meant}?"
+    if language and not country and code in _LANGUAGES:
+        return f"{said}; did you mean {code!r}, for every locale of that language?"
+    if code in _LANGUAGES:
+        same = sorted(locale for locale in ALEXA_LOCALES if language_of(locale) == code)
+        return f"{said}; its locales of that language: {', '.join(same)}"
+    return f"{said}; they are {', '.join(sorted(ALEXA_LOCALES))}"
+
+
+def check_locale(name: object, where: str, *, language: bool = False) -> None:
+    """Raise `ConfigurationError` (``where``: the problem) if `locale_problem` finds one."""
+    problem = locale_problem(name, language=language)
+    if problem is not None:
+        raise ConfigurationError(f"{where}: {problem}")
 
 
 def is_locale(name: str) -> bool:
@@ -57,11 +131,9 @@ class PerLocale(Generic[T]):
             return cls(tuple(convert(item) for item in value))
         by_locale: dict[str, tuple[T, ...]] = {}
         for key, items in value.items():
-            if not isinstance(key, str) or _KEY.fullmatch(key) is None:
-                raise ConfigurationError(
-                    f"{where}: {key!r} is not a locale; keys are locales like 'de-DE' (or a "
-                    "language, 'de', for all its locales)"
-                )
+            check_locale(
+                key, f"{where} (keys are locales like 'de-DE', or a language: 'de')", language=True
+            )
             if isinstance(items, str):
                 raise ConfigurationError(f"{where}[{key!r}] must be a list of strings")
             by_locale[key] = tuple(convert(item) for item in items)

@@ -186,7 +186,7 @@ def test_commands(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert '    request: {\n      "type": "SessionEndedRequest",' in out
     assert "  (now a device with a screen; a new session)\n" in out
     assert "  (now en-GB; a new session)\n" in out
-    assert "utterance understanding does not know this language yet" in out
+    assert "'xx-XX' is not a locale Alexa supports" in out
     assert "  (unknown command /nope: /help lists them)\n" in out
 
 

@@ -173,10 +173,7 @@ def test_a_handler_speaks_the_requests_language(
     assert english.intent("Say", text="It will be sunny in {city}.", city="Rome").speech == (
         "It will be sunny in Rome."
     )
-    austrian = skill_client(skill, locale="de-AT")  # no de_AT catalog: the language's
-    assert austrian.intent("Say", text="It will be sunny in {city}.", city="Wien").speech == (
-        "In Wien wird es sonnig."
-    )
+    # (de-DE has no de_DE catalog: it speaks the language's, "de".)
 
 
 def test_fallback_chain_locale_language_default_source(
@@ -217,8 +214,10 @@ def test_plural_forms_follow_each_catalogs_rule(
         "2 Tage",
         "0 Tage",
     ]
-    polish = skill_client(skill, locale="pl-PL")
-    assert [polish.intent("Days", count=n).speech for n in (1, 3, 5, 22, 12)] == [
+    # Polish, a language Alexa does not speak (no request carries it), has the richest rule of
+    # the catalogs here: asked of its translator directly.
+    polish = Translations(locales).translator("pl-PL")
+    assert [polish.ngettext("{n} day", "{n} days", n) for n in (1, 3, 5, 22, 12)] == [
         "1 dzień",
         "3 dni (few)",
         "5 dni (many)",

@@ -323,7 +323,8 @@ def test_every_problem_is_reported_at_once() -> None:
     skill.add_intent_handler("Again", lambda: None, utterances=["Weather", "weather {"])
     found = problems(skill, invocation="Weather Helper", locale="english")
     assert found == (
-        "locale 'english': expected a language and a country, like 'en-US'",
+        "'english' is not a locale Alexa supports; its locales of that language: en-AU, "
+        "en-CA, en-GB, en-IN, en-US",
         "invocation name 'Weather Helper': must be lower case ('weather helper')",
         "intent 'Get Weather': an intent name is ASCII letters and underscores (or AMAZON. and "
         "a built-in intent's name)",

@@ -21,7 +21,8 @@ from alexaskill.interaction import (
     locale_warnings,
     model_warnings,
 )
-from alexaskill.locales import PerLocale
+from alexaskill.locales import ALEXA_LOCALES, PerLocale
+from alexaskill.testing import TestClient
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
@@ -59,9 +60,9 @@ def two_locale_skill(**options: Any) -> Skill:
 
 
 def test_per_locale_values_fall_back_to_the_language_then_the_plain_list() -> None:
-    items = PerLocale.build({"de": ["a"], "de-AT": ["b"]}, str, "test")
-    assert items.get("de-AT") == ("b",)
-    assert items.get("de-DE") == ("a",)
+    items = PerLocale.build({"en": ["a"], "en-GB": ["b"]}, str, "test")
+    assert items.get("en-GB") == ("b",)
+    assert items.get("en-US") == ("a",)
     assert items.get("fr-FR") is None
     assert items.everything() == ("a", "b")
     plain = PerLocale.build(["x"], str, "test")
@@ -71,6 +72,56 @@ def test_per_locale_values_fall_back_to_the_language_then_the_plain_list() -> No
         PerLocale.build({"German": ["a"]}, str, "test")
     with pytest.raises(ConfigurationError, match="must be a list of strings, not a string"):
         PerLocale.build("hello", str, "test")
+
+
+@pytest.mark.parametrize(
+    ("key", "fix"),
+    [
+        ("en-UK", "did you mean en-GB?"),
+        ("en_GB", "did you mean en-GB?"),
+        ("en-us", "did you mean en-US?"),
+        ("english", "did you mean 'en', for every locale of that language?"),
+        ("de-AT", "de-DE"),
+        ("pl-PL", "ar-SA, de-DE"),
+    ],
+)
+def test_a_locale_alexa_does_not_support_is_refused_with_the_nearest(key: str, fix: str) -> None:
+    with pytest.raises(ConfigurationError, match=rf"{key!r} is not a locale Alexa supports") as e:
+        PerLocale.build({key: ["a"]}, str, "test")
+    assert fix in str(e.value)
+
+
+def test_every_locale_and_language_alexa_supports_is_accepted() -> None:
+    keys = [*ALEXA_LOCALES, *{locale.partition("-")[0] for locale in ALEXA_LOCALES}]
+    assert {"en-GB", "es-US", "hi-IN", "ar-SA", "nl-NL", "pt-BR", "ja-JP"} <= ALEXA_LOCALES
+    assert PerLocale.build({key: ["a"] for key in keys}, str, "test").keys == tuple(keys)
+
+
+def test_a_model_or_test_client_for_an_unsupported_locale_is_refused() -> None:
+    skill = two_locale_skill()
+    with pytest.raises(InteractionModelError, match=r"did you mean en-GB\?"):
+        language_model(skill, "en-UK")
+    with pytest.raises(ConfigurationError, match=r"did you mean en-GB\?"):
+        TestClient(skill, locale="en-UK")
+    client = TestClient(skill)
+    with pytest.raises(ConfigurationError, match=r"did you mean en-GB\?"):
+        client.locale = "en_GB"
+    assert client.locale == "en-US"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["request", "LaunchRequest", "--locale", "english"],
+        ["model", "app:skill", "--locale", "en-UK", "--invocation", "x y"],
+        ["understand", "--model", "m.json", "--locale", "en_GB", "hello"],
+    ],
+)
+def test_the_commands_refuse_an_unsupported_locale(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert "is not a locale Alexa supports" in capsys.readouterr().err
 
 
 def test_each_locale_gets_its_own_samples() -> None:

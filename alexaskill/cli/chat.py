@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .common import (
     UsageError,
+    alexa_locale,
     fake_alexa_api,
     help_text,
     load_understanding_model,
@@ -424,7 +425,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument("app", metavar="APP", nargs="?", help="the skill, run in this process")
     command.add_argument("--url", help="talk to the skill served at URL by `serve --dev`")
     command.add_argument("--model", metavar="FILE", help="an ASK CLI interaction model file")
-    command.add_argument("--locale", help="the locale (default: the model file's, else en-US)")
+    command.add_argument(
+        "--locale", type=alexa_locale, help="the locale (default: the model file's, else en-US)"
+    )
     command.add_argument("--invocation", help="the invocation name (default: the model's)")
     command.add_argument(
         "--now", metavar="DATETIME", help="the user's local date and time (default: now)"

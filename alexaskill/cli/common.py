@@ -155,6 +155,17 @@ def port(text: str) -> int:
     return port
 
 
+def alexa_locale(value: str) -> str:
+    """``--locale``'s type: one of the locales Alexa supports, else a usage error that names the
+    nearest (``en_GB``, ``en-UK``: en-GB)."""
+    from ..locales import locale_problem
+
+    problem = locale_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
 def help_text(*parts: str) -> str:
     # Prose is wrapped here; parts with line breaks of their own (examples) are kept as they are.
     return "\n\n".join(part if "\n" in part else textwrap.fill(part, 78) for part in parts)

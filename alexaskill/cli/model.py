@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from .common import APP_HELP, UsageError, help_text, is_model_file, load_skill
+from .common import APP_HELP, UsageError, alexa_locale, help_text, is_model_file, load_skill
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
@@ -207,7 +207,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "app", metavar="APP", help=APP_HELP + " (with --check, also an ASK CLI model file)"
     )
     command.add_argument(
-        "--locale", help="the model's locale (default: the skill's default locale, en-US)"
+        "--locale",
+        type=alexa_locale,
+        help="the model's locale (default: the skill's default locale, en-US)",
     )
     command.add_argument(
         "--all-locales",

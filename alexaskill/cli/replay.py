@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 from .common import (
     APP_HELP,
     UsageError,
+    alexa_locale,
     fake_alexa_api,
     help_text,
     is_local_url,
@@ -370,7 +371,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--keep-skill-id", action="store_true", help="send the application ids in the files"
     )
     command.add_argument("--skill-id", help="the application id to send (default: the skill's)")
-    command.add_argument("--locale", help="replace each request's locale (e.g. en-GB)")
+    command.add_argument(
+        "--locale", type=alexa_locale, help="replace each request's locale (e.g. en-GB)"
+    )
     command.add_argument(
         "--alexa-api",
         metavar="FILE",

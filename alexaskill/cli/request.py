@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     pass
 
-from .common import UsageError, as_list, help_text, pairs
+from .common import UsageError, alexa_locale, as_list, help_text, pairs
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -88,7 +88,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="another field of the request object (VALUE is JSON, or else a string)",
     )
     command.add_argument("--dialog-state", help="STARTED, IN_PROGRESS or COMPLETED")
-    command.add_argument("--locale", default="en-US", help="the request's locale (en-US)")
+    command.add_argument(
+        "--locale", default="en-US", type=alexa_locale, help="the request's locale (en-US)"
+    )
     command.add_argument("--skill-id", help="the application id (a placeholder by default)")
     command.add_argument(
         "--interface",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from .common import (
+    alexa_locale,
     help_text,
     load_understanding_model,
     make_understander,
@@ -78,7 +79,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--model", required=True, metavar="MODEL", help="an ASK CLI model file, or an APP"
     )
-    command.add_argument("--locale", help="the locale (default: the model file's name, else en-US)")
+    command.add_argument(
+        "--locale",
+        type=alexa_locale,
+        help="the locale (default: the model file's name, else en-US)",
+    )
     command.add_argument(
         "--now",
         metavar="DATETIME",

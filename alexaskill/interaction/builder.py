@@ -19,7 +19,7 @@ from typing import Any, Final
 from ..builtin_intents import REQUIRED_INTENTS, did_you_mean
 from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_type
 from ..exceptions import ConfigurationError
-from ..locales import DEFAULT_LOCALE, PerLocale, language_of
+from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
 from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 from .declarations import (
     _SLOT_REFERENCE,
@@ -56,7 +56,6 @@ _BUILTIN_SLOT_TYPES: Final[Mapping[Any, str]] = {
 _INTENT_REQUEST_TYPES: Final = ("IntentRequest", "CanFulfillIntentRequest")
 _NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
 _BUILTIN_INTENT: Final = re.compile(r"AMAZON\.[A-Za-z][A-Za-z_]*")
-_LOCALE: Final = re.compile(r"[a-z]{2}-[A-Z]{2}")
 # Besides letters (and the combining marks some scripts need): spaces, and periods for
 # abbreviations, apostrophes for possessives; samples may also hold hyphens and underscores.
 _INVOCATION_PUNCTUATION: Final = frozenset(" .'\u2019")
@@ -435,8 +434,9 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
     Raises `InteractionModelError` listing every problem found (see the module docstring).
     """
     builder = _ModelBuilder(skill, locale)
-    if not _LOCALE.fullmatch(locale):
-        builder.problem(f"locale {locale!r}: expected a language and a country, like 'en-US'")
+    problem = locale_problem(locale)
+    if problem is not None:
+        builder.problem(problem)
     builder.problems.extend(_invocation_problems(invocation, locale))
     builder.collect()
     seen: dict[str, str] = {}

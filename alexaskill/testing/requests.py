@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..locales import check_locale
+
 __all__ = [
     "DEFAULT_SKILL_ID",
     "SCREEN",
@@ -105,6 +107,12 @@ class RequestFactory:
     api_endpoint: str = "https://api.amazonalexa.com"
     #: Extra fields merged into ``context.System.user`` (an ``accessToken``, say).
     user: dict[str, Any] = field(default_factory=dict)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Here, not only in __init__: a client's locale changes (`TestClient.locale`).
+        if name == "locale":
+            check_locale(value, "locale")
+        super().__setattr__(name, value)
 
     def context(self) -> dict[str, Any]:
         """The ``context`` object of a request from this device."""
@@ -239,6 +247,7 @@ def refresh(
     ``apiEndpoint`` (where the skill calls Alexa's service APIs)."""
     envelope["request"]["timestamp"] = timestamp(now)
     if locale is not None:
+        check_locale(locale, "locale")
         envelope["request"]["locale"] = locale
     # A sample file may be malformed: what is not an object is left for the skill to refuse.
     context = envelope.get("context")

@@ -93,8 +93,6 @@ def test_other_english_locales_answer_in_english(skill_client: Any) -> None:
     assert result.speech == f"It will be {forecast('Leeds', FRIDAY)} in Leeds Friday. " + (
         "Another day or city?"
     )
-    austrian = skill_client(skill, locale="de-AT").launch()  # the German catalog is "de"
-    assert austrian.speech == "Willkommen bei Wetter. Welche Stadt?"
 
 
 def test_the_german_model() -> None:
