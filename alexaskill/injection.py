@@ -9,6 +9,7 @@ annotation by `alexaskill.slots`. Answering a request is then one call per param
 from __future__ import annotations
 
 import inspect
+import logging
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -34,6 +35,8 @@ from .pace import Pace
 from .responses.response import Response
 
 __all__ = ["Call", "Getter", "Handler", "HandlerKey", "Hook", "analyse"]
+
+logger = logging.getLogger("alexaskill")
 
 #: (request type, intent name or None): the key handlers are registered and looked up under.
 HandlerKey = tuple[str, str | None]
@@ -195,8 +198,10 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
     converter = _slots.converter_for(where, name, annotation)
     missing = _slots.MISSING
     has_default = default is not inspect.Parameter.empty
+    warned = False
 
     def get(call: Call) -> Any:
+        nonlocal warned
         intent: Intent | None = getattr(call.envelope.request, "intent", None)
         slots = None if intent is None else intent.slots
         slot: Slot | None = None if slots is None else slots.get(name)
@@ -207,6 +212,21 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
             return default
         if optional:
             return None
+        if slot is None and slots and not warned and intent is not None:
+            # Alexa sends every slot of the intent's model, filled or not: one that other slots
+            # come without is not in the model, and asking again never fills it. Said once per
+            # handler and slot, on this path alone (a request without slots tells nothing).
+            warned = True
+            logger.warning(
+                "%s: intent %s comes with slots (%s) but none named %r: Alexa sends every slot "
+                "of the intent's model, so this parameter is not one and the user is asked "
+                "again for ever; annotate it with a framework type, give it a default, or add "
+                "the slot to the model",
+                where,
+                intent.name,
+                ", ".join(slots),
+                name,
+            )
         said = None if slot is None else slot.values
         raise SlotError(name, said[0] if said else None)
 

@@ -18,12 +18,14 @@ from alexaskill import (
     IntentRequest,
     LaunchRequest,
     Request,
+    Response,
     Session,
     Skill,
     Slot,
     SlotError,
     System,
     User,
+    speak,
 )
 from alexaskill.dispatch import Call, Registry
 from alexaskill.models import decode_envelope
@@ -439,3 +441,23 @@ def test_an_exception_parameter_that_fits_the_exception_is_taken() -> None:
     def described(exc: Described) -> None: ...
 
     skill.add_exception_handler(ValueError, described)
+
+
+def test_a_slot_parameter_the_requests_never_carry_is_warned_of_once(
+    skill_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("FindRecipe")
+    def find(dish: str, db) -> Response:  # type: ignore[no-untyped-def]
+        return speak(dish)
+
+    client = skill_client(skill)
+    with caplog.at_level("INFO", logger="alexaskill"):
+        for _ in range(3):
+            assert client.intent("FindRecipe", dish="pancakes").reprompt is not None
+        client.intent("FindRecipe")  # no slots at all: nothing to tell from
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert "find" in warnings[0] and "'db'" in warnings[0]
+    assert "Alexa sends every slot" in warnings[0]
