@@ -411,8 +411,10 @@ def _reply(call: Call) -> Response | None:
 
 def _check_intent_name(name: object, func: object) -> None:
     if not isinstance(name, str) or not name:
+        what = "is a string" if not isinstance(name, str) else "must not be empty"
         raise ConfigurationError(
-            f"{_name_of(func)}: the intent's name is a string, like 'GetWeather', not {name!r}"
+            f"{_name_of(func)}: the handler needs the intent's name, which {what}: like "
+            f"'GetWeather', not {name!r}"
         )
     try:
         check_builtin_intent(name)

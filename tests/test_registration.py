@@ -75,7 +75,7 @@ def test_an_intent_name_that_is_no_string_is_refused_as_such() -> None:
     with pytest.raises(ConfigurationError) as caught:
         skill.intent(["GetWeather", "GetTime"])(hello)  # type: ignore[arg-type]
     message = str(caught.value)
-    assert "the intent's name is a string" in message
+    assert "the intent's name, which is a string" in message
     assert "['GetWeather', 'GetTime']" in message
     assert " a intent" not in message
 
