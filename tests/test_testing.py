@@ -4,6 +4,7 @@ the pytest plugin's fixtures."""
 from __future__ import annotations
 
 import datetime
+import enum
 import json
 import logging
 import os
@@ -228,6 +229,35 @@ def test_send_any_request_type_with_its_fields() -> None:
         assert client.send("Alexa.NewThing", thing=42).status_code == 200
     assert seen[0][:2] == ("AudioPlayer.PlaybackStarted", "t-1")
     assert seen[1] == ("Alexa.NewThing", 42, False)
+
+
+# (str, Enum), a common way to write an Enum of words (str() of a StrEnum member is its value).
+class Diet(str, enum.Enum):  # noqa: UP042
+    VEGAN = "vegan"
+
+
+class Size(enum.IntEnum):
+    LARGE = 3
+
+
+def test_an_enum_member_is_sent_as_its_value() -> None:
+    # str(Diet.VEGAN) is "Diet.VEGAN": the request carried that, which no Enum parameter takes.
+    skill = Skill(SKILL_ID)
+    seen: list[object] = []
+
+    @skill.intent("Save")
+    def save(diet: Diet, size: int, extras: list[str]) -> Response:
+        seen.extend((diet, size, extras))
+        return speak("ok")
+
+    with TestClient(skill) as client:
+        result = client.intent("Save", diet=Diet.VEGAN, size=Size.LARGE, extras=[Diet.VEGAN])
+    assert result.request is not None
+    slots = result.request["intent"]["slots"]
+    assert slots["diet"]["value"] == "vegan"
+    assert slots["size"]["value"] == "3"
+    assert slots["extras"]["slotValue"]["values"] == [{"type": "Simple", "value": "vegan"}]
+    assert seen == [Diet.VEGAN, 3, ["vegan"]]
 
 
 # --- the typed result ----------------------------------------------------------------------------

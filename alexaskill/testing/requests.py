@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import json
 import os
 import uuid
@@ -21,6 +22,7 @@ __all__ = [
     "load_request",
     "refresh",
     "slot_json",
+    "slot_text",
     "timestamp",
 ]
 
@@ -68,14 +70,21 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}.{uuid.uuid4()}"
 
 
+def slot_text(value: Any) -> str:
+    """The words a slot value is sent as: an Enum member's value (``Diet.VEGAN`` is "vegan")."""
+    # str() of a (str, Enum) member is "Diet.VEGAN", which no handler's Enum parameter takes.
+    return str(value.value if isinstance(value, enum.Enum) else value)
+
+
 def slot_json(name: str, value: Any) -> dict[str, Any]:
-    """The JSON of slot ``name`` holding ``value``: a str, number, list (multi-value) or dict."""
+    """The JSON of slot ``name`` holding ``value``: a str, number, Enum member, list
+    (multi-value) or dict."""
     if isinstance(value, Mapping):
         return {"name": name, "confirmationStatus": "NONE", **value}
     if value is None:
         return {"name": name, "confirmationStatus": "NONE"}
     if isinstance(value, list | tuple):
-        values = [str(v) for v in value]
+        values = [slot_text(v) for v in value]
         return {
             "name": name,
             "confirmationStatus": "NONE",
@@ -84,7 +93,7 @@ def slot_json(name: str, value: Any) -> dict[str, Any]:
                 "values": [{"type": "Simple", "value": v} for v in values],
             },
         }
-    text = str(value)
+    text = slot_text(value)
     return {
         "name": name,
         "value": text,
