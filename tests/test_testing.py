@@ -27,6 +27,7 @@ from alexaskill import (
     Session,
     SimpleCard,
     Skill,
+    Slot,
     User,
     ask,
     speak,
@@ -258,6 +259,103 @@ def test_an_enum_member_is_sent_as_its_value() -> None:
     assert slots["size"]["value"] == "3"
     assert slots["extras"]["slotValue"]["values"] == [{"type": "Simple", "value": "vegan"}]
     assert seen == [Diet.VEGAN, 3, ["vegan"]]
+
+
+class Course(str, enum.Enum):  # noqa: UP042
+    MAIN = "main course"
+    DESSERT = "dessert"
+
+
+def dish_skill() -> tuple[Skill, list[Any]]:
+    """A skill with a custom slot type, an Enum slot and a built-in one; handlers note slots."""
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type(
+        "Dish",
+        [
+            {"name": "pancakes", "id": "PANCAKES", "synonyms": ["crepes", "flapjacks"]},
+            {"name": "lasagna", "id": "LASAGNA"},
+        ],
+    )
+    seen: list[Any] = []
+
+    @skill.intent(
+        "Find",
+        utterances=["find {dish}", "find {dish} for {course} in {city}"],
+        slots={"dish": "Dish", "city": "AMAZON.City"},
+    )
+    def find(dish: Slot, city: Slot | None = None, course: Course | None = None) -> Response:
+        seen.append((dish.resolved_id, dish.match_status, course))
+        return speak("ok")
+
+    @skill.intent("Menu", utterances=["menu of {dishes}"], slots={"dishes": "Dish"})
+    def menu(request: IntentRequest, dishes: list[str]) -> Response:
+        slot = request.intent.slot("dishes")
+        seen.append([value.resolved_id for value in slot.slot_values] if slot else None)
+        return speak("ok")
+
+    return skill, seen
+
+
+def test_a_custom_slot_value_comes_with_the_entity_resolution_alexa_sends() -> None:
+    # Alexa resolves a custom type's value against its values and synonyms: the handler of a
+    # value given by name saw no resolution before, as no request from Alexa comes.
+    skill, seen = dish_skill()
+    authority = f"amzn1.er-authority.echo-sdk.{SKILL_ID}.Dish"
+    with TestClient(skill) as client:
+        result = client.intent("Find", dish="Crepes", course="dessert", city="Paris")
+        assert result.request is not None
+        slots = result.request["intent"]["slots"]
+        assert slots["dish"]["value"] == "Crepes"  # as given
+        resolutions = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": authority,
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": "pancakes", "id": "PANCAKES"}}],
+                }
+            ]
+        }
+        assert slots["dish"]["resolutions"] == resolutions
+        assert slots["dish"]["slotValue"] == {
+            "type": "Simple",
+            "value": "Crepes",
+            "resolutions": resolutions,
+        }
+        assert slots["course"]["resolutions"]["resolutionsPerAuthority"][0]["values"] == [
+            {"value": {"name": "dessert", "id": "DESSERT"}}
+        ]
+        assert "resolutions" not in slots["city"]  # a built-in type: no entity resolution
+        assert seen[-1] == ("PANCAKES", "ER_SUCCESS_MATCH", Course.DESSERT)
+
+        client.intent("Find", dish="pizza")
+        assert seen[-1] == (None, "ER_SUCCESS_NO_MATCH", None)
+        client.intent("Menu", dishes=["flapjacks", "lasagna", "pizza"])
+        assert seen[-1] == ["PANCAKES", "LASAGNA", None]
+
+        # A slot given as a dict is sent as given.
+        client.intent("Find", dish={"value": "crepes"})
+        assert seen[-1] == (None, None, None)
+
+
+def test_a_slot_the_model_does_not_know_is_sent_without_resolution() -> None:
+    skill, _ = dish_skill()
+
+    @skill.intent("Greet", utterances=["greet {name}"])
+    def greet(name: str) -> Response:  # no slot type: the skill's model cannot be built
+        return speak(name)
+
+    with TestClient(skill) as client:
+        result = client.intent("Find", dish="crepes", colour="red")
+        assert result.request is not None
+        assert "resolutions" not in result.request["intent"]["slots"]["dish"]
+        assert "resolutions" not in result.request["intent"]["slots"]["colour"]
+        assert client.intent("Greet", name="Ada").speech == "Ada"
+
+    skill, _ = dish_skill()
+    with TestClient(skill) as client:
+        result = client.intent("Lost", dish="crepes")  # no such intent in the model
+        assert result.request is not None
+        assert "resolutions" not in result.request["intent"]["slots"]["dish"]
 
 
 # --- the typed result ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -27,7 +28,7 @@ from .violations import recording_violations, request_id_of
 
 if TYPE_CHECKING:
     from ..app import Skill
-    from ..understanding import InteractionModel
+    from ..understanding import InteractionModel, Understander
     from ..understanding.dialog import Conversation, Turn
 
 __all__ = ["SkillClientFactory", "SkillResponse", "TestClient"]
@@ -139,8 +140,8 @@ class TestClient:
         #: client's clock, else this machine's. (``now`` also dates and verifies requests,
         #: so it must stay near the real time; this one need not.)
         self.local_now = local_now
+        self._understanding: Understander | None = None
         self._conversation: Conversation | None = None
-        self._conversation_locale: str | None = None
         self._said: SkillResponse | None = None
 
     # --- lifetime ---
@@ -315,9 +316,32 @@ class TestClient:
         confirmation_status: str = "NONE",
         **slots: Any,
     ) -> SkillResponse:
-        """Send an IntentRequest; each keyword is a slot (a str, number, list or slot dict)."""
-        fields = intent_fields(name, dialog_state, confirmation_status, slots)
+        """Send an IntentRequest; each keyword is a slot (a str, number, Enum member, list, or
+        a slot dict sent as it is).
+
+        A value of a slot whose type is a custom one of the client's model comes with the entity
+        resolution Alexa sends: the values it is the name or a synonym of, or no match.
+        """
+        fields = intent_fields(
+            name, dialog_state, confirmation_status, slots, self._resolver(name, slots)
+        )
         return self.send("IntentRequest", **fields)
+
+    def _resolver(
+        self, intent: str, slots: Mapping[str, Any]
+    ) -> Callable[[str, str], Mapping[str, Any] | None] | None:
+        """What resolves the values of ``intent``'s ``slots`` (`Understander.resolutions`); None
+        when none is given as a value, or when the skill's model cannot be built (they go
+        unresolved, as before)."""
+        from ..exceptions import ConfigurationError
+
+        if all(value is None or isinstance(value, Mapping) for value in slots.values()):
+            return None
+        try:
+            understander = self._understander()
+        except ConfigurationError:
+            return None  # the model's mistake is `say`'s to report, or `alexaskill model`'s
+        return functools.partial(understander.resolutions, intent)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:
         """Send a SessionEndedRequest."""
@@ -359,12 +383,25 @@ class TestClient:
         `InteractionModel`; by default the one ``alexaskill model`` builds from the skill's
         code) and locale; built again when the locale changes.
         """
-        from ..understanding import Understander, load_model, model_from_skill
         from ..understanding.dialog import Conversation
 
-        if self._conversation is None or self._conversation_locale != self.locale:
-            from ..understanding import InteractionModel
+        understander = self._understander()
+        if self._conversation is None or self._conversation.understander is not understander:
+            self._conversation = Conversation(
+                understander, _ClientTransport(self), now=self._local_now
+            )
+        self._conversation.screen = bool(
+            {"Alexa.Presentation.APL", "Display"} & set(self.interfaces)
+        )
+        return self._conversation
 
+    def _understander(self) -> Understander:
+        """The client's model, understood in its locale: built on first use (by `say`, or to
+        resolve `intent`'s slot values), and again when the locale changes."""
+        from ..understanding import InteractionModel, Understander, load_model, model_from_skill
+
+        understander = self._understanding
+        if understander is None or understander.locale != self.locale:
             if self._model is None:
                 model = model_from_skill(self.skill, locale=self.locale, invocation=self.invocation)
             elif isinstance(self._model, InteractionModel):
@@ -372,14 +409,8 @@ class TestClient:
             else:
                 model = load_model(self._model, locale=self.locale)
             understander = Understander(model, locale=self.locale, skill_id=self.skill_id)
-            self._conversation = Conversation(
-                understander, _ClientTransport(self), now=self._local_now
-            )
-            self._conversation_locale = self.locale
-        self._conversation.screen = bool(
-            {"Alexa.Presentation.APL", "Display"} & set(self.interfaces)
-        )
-        return self._conversation
+            self._understanding = understander
+        return understander
 
     def _local_now(self) -> _dt.datetime:
         if self.local_now is not None:

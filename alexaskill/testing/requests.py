@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 import json
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -76,31 +77,40 @@ def slot_text(value: Any) -> str:
     return str(value.value if isinstance(value, enum.Enum) else value)
 
 
-def slot_json(name: str, value: Any) -> dict[str, Any]:
+#: What Alexa's entity resolution sends with one value of a slot: its ``resolutions`` (None:
+#: none, the slot's type has no entity resolution).
+Resolve = Callable[[str], Mapping[str, Any] | None]
+
+
+def _simple(text: str, resolve: Resolve | None) -> dict[str, Any]:
+    simple: dict[str, Any] = {"type": "Simple", "value": text}
+    resolutions = resolve(text) if resolve is not None else None
+    if resolutions is not None:
+        simple["resolutions"] = resolutions
+    return simple
+
+
+def slot_json(name: str, value: Any, resolve: Resolve | None = None) -> dict[str, Any]:
     """The JSON of slot ``name`` holding ``value``: a str, number, Enum member, list
-    (multi-value) or dict."""
+    (multi-value) or dict (sent as it is). ``resolve`` gives the ``resolutions`` of each value."""
     if isinstance(value, Mapping):
         return {"name": name, "confirmationStatus": "NONE", **value}
     if value is None:
         return {"name": name, "confirmationStatus": "NONE"}
     if isinstance(value, list | tuple):
-        values = [slot_text(v) for v in value]
         return {
             "name": name,
             "confirmationStatus": "NONE",
             "slotValue": {
                 "type": "List",
-                "values": [{"type": "Simple", "value": v} for v in values],
+                "values": [_simple(slot_text(v), resolve) for v in value],
             },
         }
-    text = slot_text(value)
-    return {
-        "name": name,
-        "value": text,
-        "confirmationStatus": "NONE",
-        "source": "USER",
-        "slotValue": {"type": "Simple", "value": text},
-    }
+    simple = _simple(slot_text(value), resolve)
+    entry: dict[str, Any] = {"name": name, "value": simple["value"]}
+    if "resolutions" in simple:
+        entry["resolutions"] = simple["resolutions"]  # in both places, as Alexa sends it
+    return {**entry, "confirmationStatus": "NONE", "source": "USER", "slotValue": simple}
 
 
 @dataclass
@@ -217,14 +227,28 @@ class RequestFactory:
 
 
 def intent_fields(
-    name: str, dialog_state: str | None, confirmation_status: str, slots: Mapping[str, Any]
+    name: str,
+    dialog_state: str | None,
+    confirmation_status: str,
+    slots: Mapping[str, Any],
+    resolve: Callable[[str, str], Mapping[str, Any] | None] | None = None,
 ) -> dict[str, Any]:
-    """The ``request`` fields of an IntentRequest: the intent, its slots, the dialog state."""
+    """The ``request`` fields of an IntentRequest: the intent, its slots, the dialog state.
+
+    ``resolve(slot, value)`` gives the ``resolutions`` Alexa sends with a value of a slot (None:
+    none); slots given as dicts are sent as they are.
+    """
+
+    def resolver(slot: str) -> Resolve | None:
+        return None if resolve is None else functools.partial(resolve, slot)
+
     fields: dict[str, Any] = {
         "intent": {
             "name": name,
             "confirmationStatus": confirmation_status,
-            "slots": {slot: slot_json(slot, value) for slot, value in slots.items()},
+            "slots": {
+                slot: slot_json(slot, value, resolver(slot)) for slot, value in slots.items()
+            },
         }
     }
     if dialog_state is not None:

@@ -37,6 +37,7 @@ __all__ = [
     "Fill",
     "SlotKind",
     "authority",
+    "entity_resolution",
     "slot_kind",
     "value_id",
 ]
@@ -230,21 +231,30 @@ class _Custom:
                 found = self.index.get(singular)
         return found
 
+    def resolutions(self, matched: Sequence[TypeValue]) -> dict[str, Any]:
+        """The ``resolutions`` Alexa sends for words that are these values (none: no match)."""
+        if not matched:
+            return {
+                "resolutionsPerAuthority": [
+                    {"authority": self.authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+                ]
+            }
+        return {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": self.authority,
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [
+                        {"value": {"name": value.name, "id": value_id(value)}} for value in matched
+                    ],
+                }
+            ]
+        }
+
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         matched = self.lookup(tuple(token.text for token in tokens))
         if matched:
-            resolutions = {
-                "resolutionsPerAuthority": [
-                    {
-                        "authority": self.authority,
-                        "status": {"code": "ER_SUCCESS_MATCH"},
-                        "values": [
-                            {"value": {"name": value.name, "id": value_id(value)}}
-                            for value in matched
-                        ],
-                    }
-                ]
-            }
+            resolutions = self.resolutions(matched)
             return Fill(None, tokens, "listed", LISTED, resolutions, tuple(matched))
         if self.fallback is not None:
             typed = self.fallback.fill(tokens, now)
@@ -252,12 +262,7 @@ class _Custom:
                 return typed
         if not _trimmed(tokens, self.fillers):
             return None
-        resolutions = {
-            "resolutionsPerAuthority": [
-                {"authority": self.authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
-            ]
-        }
-        return Fill(None, tokens, "unlisted", UNLISTED, resolutions)
+        return Fill(None, tokens, "unlisted", UNLISTED, self.resolutions(()))
 
 
 class _List:
@@ -318,6 +323,15 @@ class _List:
     def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
         weight = sum(fill.weight for fill in fills) / len(fills)
         return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
+
+
+def entity_resolution(kind: SlotKind, words: Sequence[str]) -> dict[str, Any] | None:
+    """The ``resolutions`` Alexa sends with ``words`` (normalised, as `tokenize` gives them) as
+    the value of a slot of ``kind``; None for a type without entity resolution (a built-in one,
+    or a custom type the model does not declare)."""
+    if not isinstance(kind, _Custom) or not kind.index:
+        return None
+    return kind.resolutions(kind.lookup(tuple(words)) or ())
 
 
 def slot_kind(
