@@ -79,6 +79,8 @@ _DEF_HANDLERS: Final = ("adaptive", "threads")
 ALEXA_WAITS: Final = 8.0
 #: Seconds the body of a POST may take to arrive, once its headers have.
 DEFAULT_BODY_TIMEOUT: Final = 10.0
+#: The services that load from and save to the skill's store.
+_ATTRIBUTES: Final = (Attributes, PersonAttributes, DeviceAttributes)
 
 
 class Skill(Serving):
@@ -249,11 +251,54 @@ class Skill(Serving):
         # Read per request: the lifespan starts after this; without a client, each call makes
         # its own (see alexaskill.services).
         self.add_service(AlexaApi, alexa_api_factory(lambda: self.api_client or self._http_client))
-        #: Where `Attributes` and `PersonAttributes` live; nothing is opened until a handler asks.
-        self.store: Store = open_store(store) if isinstance(store, str) else store
-        self.add_service(Attributes, *attributes_service(self.store))
-        self.add_service(PersonAttributes, *attributes_service(self.store, per_person=True))
-        self.add_service(DeviceAttributes, *attributes_service(self.store, per_device=True))
+        self._store = self._bind_store(store)
+
+    @property
+    def store(self) -> Store:
+        """Where `Attributes`, `PersonAttributes` and `DeviceAttributes` live; nothing is opened
+        until a handler asks. Set it (a `Store` or a store URL) before the first request."""
+        return self._store
+
+    @store.setter
+    def store(self, store: Store | str) -> None:
+        if self._started:
+            # Requests under way keep the store they loaded from, and the lifespan would close
+            # only the new one: a swap mid-service is a test's (TestClient(store=…)), not a
+            # setting's.
+            raise ConfigurationError(
+                "skill.store is set too late: the skill serves requests already; give the store "
+                "to Skill(store=…), or set it before the first request. To test with another "
+                "store: TestClient(skill, store='memory://') or skill_client(skill, "
+                "store='memory://')"
+            )
+        self._store = self._bind_store(store)
+
+    def _swap_store(self, store: Store | str) -> Callable[[], None]:
+        """Serve with ``store`` until the function returned is called, which gives the skill
+        back its store and attribute services as they were: for ``TestClient(store=…)``, which
+        may swap in a store while the skill serves (tests share one skill)."""
+        saved_store = self._store
+        saved: dict[type, ServiceMakers] = {kind: self._services[kind] for kind in _ATTRIBUTES}
+        self._store = self._bind_store(store)
+
+        def restore() -> None:
+            self._store = saved_store
+            self._services.update(saved)
+
+        return restore
+
+    def _bind_store(self, store: Store | str) -> Store:
+        """Make the attribute services load from and save to ``store`` (opened if a URL), from
+        the next request on."""
+        opened = open_store(store) if isinstance(store, str) else store
+        for service in _ATTRIBUTES:
+            per_person, per_device = service is PersonAttributes, service is DeviceAttributes
+            makers = attributes_service(opened, per_person=per_person, per_device=per_device)
+            if service in self._services:
+                self._services[service] = makers  # requests look them up as they come
+            else:
+                self.add_service(service, *makers)
+        return opened
 
     def mount(self, path: str, *, name: str | None = None) -> SkillMount:
         """A Starlette route serving this skill under ``path`` (``"/weather"``).

@@ -35,10 +35,11 @@ def test_pki() -> TestPKI:
 def skill_client(test_pki: TestPKI) -> Iterator[SkillClientFactory]:
     """A factory: ``skill_client(skill, **options)`` is a started `TestClient` for ``skill``.
 
-    Options are those of `TestClient` (``locale``, ``interfaces``, ``user_id``, ``skill_id``, …;
-    a handler's exception is raised from the call unless ``raise_handler_errors=False``);
+    Options are those of `TestClient` (``locale``, ``interfaces``, ``user_id``, ``skill_id``,
+    ``store="memory://"`` to keep the skill's attributes off its own store, …; a handler's
+    exception is raised from the call unless ``raise_handler_errors=False``);
     ``pki`` defaults to the `test_pki` fixture. Every client made is closed at teardown, newest
-    first, which gives each skill back its own verifier. Its type, for an annotated test:
+    first, which gives each skill back its own verifier and store. Its type, for an annotated test:
     `alexaskill.testing.SkillClientFactory`.
     """
     from .testing import TestClient

@@ -1227,3 +1227,77 @@ def test_attributes_of_two_kinds_are_saved_both_or_neither(
             assert result.speech == "Sorry, something went wrong. Please try again later."
         assert client.intent("Count").speech == "0 orders, seen False"
     assert store._data == {}
+
+
+# --- which store a skill serves with ------------------------------------------------------------
+
+
+def visits_skill(store: Store | str) -> Skill:
+    """A skill that counts each user's visits in its `Attributes`."""
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Visit")
+    def visit(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit {attributes['visits']}.")
+
+    return skill
+
+
+def test_a_store_set_on_the_skill_is_the_one_its_handlers_use() -> None:
+    # The attribute services were bound to the store given to Skill(): setting skill.store
+    # after it changed the attribute and nothing else, and attributes went to the first store.
+    first, second = MemoryStore(), MemoryStore()
+    skill = visits_skill(first)
+    skill.store = second
+    assert skill.store is second
+    _answer(skill, _envelope("u", intent="Visit"))
+    assert anyio.run(second.load, "u") == {"visits": 1}
+    assert anyio.run(first.load, "u") == {}
+    skill.store = "memory://"  # a URL is opened
+    assert isinstance(skill.store, MemoryStore) and skill.store is not second
+
+
+def test_the_store_cannot_be_set_once_the_skill_serves() -> None:
+    from alexaskill.testing import TestClient
+
+    store = MemoryStore()
+    skill = visits_skill(store)
+    with TestClient(skill) as client:
+        client.intent("Visit")
+    with pytest.raises(ConfigurationError, match=r"skill_client\(skill, store='memory://'\)"):
+        skill.store = MemoryStore()
+    assert skill.store is store
+
+
+def test_a_test_client_serves_the_skill_with_its_store_while_it_lives() -> None:
+    # Tests had no way to keep a skill's attributes off its own store: the default one is a
+    # file in the working directory, where every run's test users piled up.
+    from alexaskill.testing import TestClient
+
+    own = MemoryStore()
+    skill = visits_skill(own)
+    with TestClient(skill, store="memory://") as client:
+        assert client.intent("Visit").speech == "Visit 1."
+        assert isinstance(client.store, MemoryStore) and client.store is not own
+        assert skill.store is client.store
+        assert anyio.run(client.store.load, client.user_id) == {"visits": 1}
+    assert skill.store is own
+    assert own._data == {}
+
+    # The skill serves already; clients nest, and each gives back what it found.
+    mine = MemoryStore()
+    outer = TestClient(skill, store=mine)
+    inner = TestClient(skill, store="memory://")
+    plain = TestClient(skill)  # no store=: whatever the skill serves with
+    assert plain.store is inner.store and skill.store is inner.store
+    plain.close()
+    inner.close()
+    assert skill.store is mine
+    assert outer.intent("Visit").speech == "Visit 1."
+    assert anyio.run(mine.load, outer.user_id) == {"visits": 1}
+    outer.close()
+    assert skill.store is own
+    with TestClient(skill, user_id=outer.user_id) as client:
+        assert client.intent("Visit").speech == "Visit 1."  # the skill's own store again
+    assert anyio.run(own.load, outer.user_id) == {"visits": 1}

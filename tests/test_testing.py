@@ -15,10 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import (
+    Attributes,
     Context,
     Device,
     IntentRequest,
@@ -586,6 +588,24 @@ def test_plugin_fixtures(skill_client: Callable[..., TestClient], test_pki: Test
     assert client.pki is test_pki
     assert client.intent("Count").speech == "1"
     assert seen[-1]["locale"] == "de-DE"
+
+
+def test_skill_client_keeps_attributes_off_the_skills_own_store(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    skill = Skill(SKILL_ID)  # the default store: alexaskill.db, in the working directory
+
+    @skill.intent("Remember")
+    def remember(attributes: Attributes) -> Response:
+        attributes["seen"] = True
+        return speak("ok")
+
+    own = skill.store
+    client = skill_client(skill, store="memory://")
+    assert client.intent("Remember").speech == "ok"
+    assert skill.store is client.store is not own
+    assert anyio.run(client.store.load, client.user_id) == {"seen": True}
+    assert not Path("alexaskill.db").exists()
 
 
 def test_plugin_closes_its_clients_at_teardown(pytester: pytest.Pytester) -> None:

@@ -28,6 +28,7 @@ from .violations import recording_violations, request_id_of
 
 if TYPE_CHECKING:
     from ..app import Skill
+    from ..store import Store
     from ..understanding import InteractionModel, Understander
     from ..understanding.dialog import Conversation, Turn
 
@@ -52,6 +53,9 @@ class TestClient:
     file, its JSON, or an `InteractionModel`; default: the one built from the skill's code),
     ``invocation`` (its invocation name, for "open ..." and "ask ... to ..."), ``local_now``
     (the user's local time, for "tomorrow").
+
+    ``store`` (a `Store`, or a store URL such as ``"memory://"``) serves the skill with that
+    store for the client's lifetime, instead of its own (``client.store`` is the one in use).
 
     Alexa's service APIs are answered in-process by a `FakeAlexaApi`: pass one as ``api``, or
     its data as keywords (``time_zone="Europe/Paris"``, ``given_name="Ada"``,
@@ -83,6 +87,7 @@ class TestClient:
         invocation: str | None = None,
         local_now: Callable[[], _dt.datetime] | None = None,
         api: FakeAlexaApi | None = None,
+        store: Store | str | None = None,
         raise_handler_errors: bool = True,
         **api_data: Any,
     ) -> None:
@@ -131,6 +136,9 @@ class TestClient:
         # The test's verifier trusts its PKI for the test's own requests: no warning of its own.
         verifier = self.pki.verifier(now=now, _trust_said=True) if skill.verify else None
         self._swap = SkillSwap(skill, verifier, self.api, self._handler_errors.append)
+        self._restore_store = skill._swap_store(store) if store is not None else None
+        #: The store the skill's attributes go to while the client lives.
+        self.store = skill.store
         self.http = StarletteClient(skill, raise_server_exceptions=True)
         self._session: dict[str, Any] | None = None
         self.last: SkillResponse | None = None
@@ -158,7 +166,11 @@ class TestClient:
 
     def close(self) -> None:
         """Stop trusting the test PKI and answering its API calls: the skill gets its own back
-        (`SkillSwap.restore`: clients closed in any order; what the test set itself stays)."""
+        (`SkillSwap.restore`: clients closed in any order; what the test set itself stays), and
+        its store, when the client had one of its own (closed newest first, as pytest does)."""
+        if self._restore_store is not None:
+            restore, self._restore_store = self._restore_store, None
+            restore()
         self._swap.restore()
 
     # --- the simulated user and device ---
