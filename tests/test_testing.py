@@ -748,6 +748,11 @@ def test_a_client_clock_at_any_date_is_verified(moment: datetime.datetime) -> No
         answer = client.launch()
     assert answer.status_code == 200, answer.error
     assert answer.speech == f"It is {moment.date().isoformat()}."
+    # The same through the pytest plugin's skill_client, which hands the client the shared PKI
+    # (the test_pki fixture): it was refused, "signing certificate not yet valid".
+    with TestClient(skill, pki=TestPKI.default(), now=lambda: moment) as client:
+        answer = client.launch()
+    assert answer.status_code == 200, answer.error
 
 
 def test_a_misspelt_option_names_the_client_and_what_was_meant() -> None:
