@@ -194,6 +194,11 @@ def _describe(func: Callable[..., Any]) -> str:
     return f"{module}.{getattr(func, '__qualname__', repr(func))}"
 
 
+def _carries_every_slot(call: Call) -> bool:
+    """Whether ``call`` answers an IntentRequest, which carries every slot of its intent."""
+    return call.envelope.request.type == "IntentRequest"
+
+
 def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional: bool) -> Getter:
     converter = _slots.converter_for(where, name, annotation)
     missing = _slots.MISSING
@@ -212,10 +217,17 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
             return default
         if optional:
             return None
-        if slot is None and slots and not warned and intent is not None:
+        if (
+            slot is None
+            and slots
+            and intent is not None
+            and not warned
+            and _carries_every_slot(call)
+        ):
             # Alexa sends every slot of the intent's model, filled or not: one that other slots
             # come without is not in the model, and asking again never fills it. Said once per
-            # handler and slot, on this path alone (a request without slots tells nothing).
+            # handler and slot, on this path alone (a request without slots tells nothing, nor
+            # does a CanFulfillIntentRequest: Alexa's probe carries the slots it heard).
             warned = True
             logger.warning(
                 "%s: intent %s comes with slots (%s) but none named %r: Alexa sends every slot "

@@ -461,3 +461,28 @@ def test_a_slot_parameter_the_requests_never_carry_is_warned_of_once(
     assert len(warnings) == 1
     assert "find" in warnings[0] and "'db'" in warnings[0]
     assert "Alexa sends every slot" in warnings[0]
+
+
+def test_a_can_fulfill_probe_without_one_of_its_slots_is_no_sign_of_a_missing_slot(
+    skill_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Alexa's name-free probe carries the slots it heard, not every slot of the model: that
+    # one is missing says nothing of the model, unlike an IntentRequest's.
+    from alexaskill import can_fulfill
+    from alexaskill.testing.requests import intent_fields
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("BookTrip", utterances=["book a trip from {origin} to {city}"])
+    def book(city: str, origin: str) -> Response:
+        return speak(f"{origin} to {city}")
+
+    @skill.can_fulfill("BookTrip")
+    def can_book(city: str, origin: str) -> Any:
+        return can_fulfill("YES")
+
+    client = skill_client(skill)
+    with caplog.at_level("INFO", logger="alexaskill"):
+        fields = intent_fields("BookTrip", None, "NONE", {"origin": "Paris"})
+        assert client.send("CanFulfillIntentRequest", **fields).status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
