@@ -60,7 +60,8 @@ request_logger = logging.getLogger("alexaskill.request")
 #: does not hide them. Silencing them is written in code, explicitly:
 #: ``logging.getLogger("alexaskill.security").setLevel(logging.ERROR)``.
 security_logger = logging.getLogger("alexaskill.security")
-security_logger.setLevel(logging.WARNING)
+if security_logger.level == logging.NOTSET:  # a level set before this import (a dictConfig) stays
+    security_logger.setLevel(logging.WARNING)
 
 
 class _Handler(logging.StreamHandler):  # type: ignore[type-arg]

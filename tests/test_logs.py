@@ -967,3 +967,19 @@ def test_an_apps_own_logging_at_error_still_shows_that_a_check_is_off(tmp_path: 
         root.setLevel(saved)
     for warning in _SECURITY_WARNINGS:
         assert warning in stream.getvalue(), stream.getvalue()
+
+
+def test_a_level_set_on_the_security_logger_before_alexaskill_loads_stays() -> None:
+    # A dictConfig (uvicorn's --log-config, say) that set "alexaskill.security" to ERROR before
+    # alexaskill was imported was reset to WARNING by the import.
+    script = (
+        "import logging\n"
+        "logging.getLogger('alexaskill.security').setLevel(logging.ERROR)\n"
+        "import alexaskill.logs\n"
+        "print(logging.getLogger('alexaskill.security').level)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(logging.ERROR)]
