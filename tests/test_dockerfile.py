@@ -259,6 +259,18 @@ def test_the_healthcheck_asks_health(served: str) -> None:
     assert healthcheck(free_port()) != 0  # nothing listening there
 
 
+def start_refused(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """ENTRYPOINT then CMD with ``env``, run to their end (a container that does not start)."""
+    return subprocess.run(
+        container_command(free_port()),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 @pytest.mark.parametrize("value", [None, ""])
 def test_the_container_refuses_to_start_without_a_skill_id(
     tmp_path: Path, value: str | None
@@ -266,14 +278,7 @@ def test_the_container_refuses_to_start_without_a_skill_id(
     env = container_env(tmp_path)
     if value is not None:
         env["ALEXASKILL_SKILL_ID"] = value
-    completed = subprocess.run(
-        container_command(free_port()),
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    completed = start_refused(env)
     assert completed.returncode != 0
     assert completed.stdout == ""
     (line,) = completed.stderr.splitlines()  # one line, no traceback
@@ -306,14 +311,8 @@ def test_the_container_refuses_a_bad_setting_in_one_line(
 ) -> None:
     # The example skill reads its settings as its module loads: uvicorn printed the import's
     # traceback, 41 to 47 lines, where the README promises the reason.
-    env = container_env(tmp_path, **{"ALEXASKILL_SKILL_ID": SKILL_ID, variable: value})
-    completed = subprocess.run(
-        container_command(free_port()),
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    completed = start_refused(
+        container_env(tmp_path, **{"ALEXASKILL_SKILL_ID": SKILL_ID, variable: value})
     )
     assert completed.returncode != 0
     assert "Traceback" not in completed.stderr, completed.stderr
