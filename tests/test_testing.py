@@ -568,13 +568,32 @@ def test_a_pki_others_can_write_or_read_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and modes are POSIX's")
-def test_a_pki_made_in_an_existing_directory_makes_it_private(tmp_path: Path) -> None:
-    existing = tmp_path / "existing"
-    existing.mkdir()
-    existing.chmod(0o755)
-    TestPKI.load_or_create(existing)
-    assert stat.S_IMODE(existing.stat().st_mode) == 0o700
-    assert stat.S_IMODE((existing / TestPKI.FILE_NAME).stat().st_mode) == 0o600
+def test_a_pki_is_made_in_a_new_0700_directory_and_never_chmods_an_existing_one(
+    tmp_path: Path,
+) -> None:
+    made = tmp_path / "made" / "dev-pki"
+    TestPKI.load_or_create(made)
+    assert stat.S_IMODE(made.stat().st_mode) == 0o700
+    assert stat.S_IMODE((made / TestPKI.FILE_NAME).stat().st_mode) == 0o600
+    # ALEXASKILL_DEV_PKI_DIR=. or ~: a directory of the user's, listable by others, is used as
+    # it is (the key file is private), never made 0700 behind the user's back.
+    listable = tmp_path / "listable"
+    listable.mkdir()
+    listable.chmod(0o755)
+    TestPKI.load_or_create(listable)
+    assert stat.S_IMODE(listable.stat().st_mode) == 0o755
+    assert stat.S_IMODE((listable / TestPKI.FILE_NAME).stat().st_mode) == 0o600
+    # Group-writable (umask 002): without a key there is nothing to distrust yet, but a key
+    # made there could be replaced by the group, so none is made.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o775)
+    with pytest.raises(FileNotFoundError):
+        TestPKI.load(shared)
+    with pytest.raises(PermissionError, match=r"writable by group or others .*; chmod go-w /"):
+        TestPKI.load_or_create(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o775
+    assert list(shared.iterdir()) == []
 
 
 # --- the pytest plugin ---------------------------------------------------------------------------

@@ -297,6 +297,9 @@ class TestPKI:
     ) -> TestPKI:
         """The PKI kept in ``directory``, made there with fresh keys on first use.
 
+        A missing directory is made 0700; an existing one is used as it is, and refused
+        (`PermissionError`) if it is another user's or others can write it.
+
         Certificates that are no longer valid (a year after they were made) are issued again
         for the same keys. Two processes creating it at once end up with the same PKI: the file
         appears whole or not at all, and the first one written wins.
@@ -312,7 +315,6 @@ class TestPKI:
             return cls.load(directory, cert_url=cert_url)
         now = datetime.now(UTC)
         if not pki.not_before <= now <= pki.not_after - timedelta(days=1):
-            _private_directory(path.parent)
             pki = cls(keys=(pki.root_key, pki.intermediate_key, pki.leaf_key), cert_url=cert_url)
             pki.save(directory)
         return pki
@@ -344,40 +346,47 @@ def _new_rsa_key() -> rsa.RSAPrivateKey:
 
 def _check_private(path: Path) -> None:
     """`PermissionError` unless the PKI file ``path`` and its directory are this user's, the
-    directory writable by no one else and the file readable by no one else either."""
-    if not hasattr(os, "getuid"):  # Windows: access is ACLs, not these modes
-        return
-    for target, others, what, fix in (
-        (path.parent, 0o022, "writable", f"chmod go-w {path.parent}"),
-        (path, 0o077, "readable or writable", f"chmod 600 {path}, or delete it for a new PKI"),
-    ):
-        found = target.stat()  # FileNotFoundError as reading it would raise
-        if found.st_uid != os.getuid():
-            raise PermissionError(
-                f"{target} belongs to another user (uid {found.st_uid}): a key someone else "
-                "can replace is not used; use a directory of your own"
-            )
-        mode = stat.S_IMODE(found.st_mode)
-        if mode & others:
-            raise PermissionError(
-                f"{target} is {what} by group or others (mode {mode:04o}): whoever can put a "
-                f"key there would be trusted; {fix}"
-            )
+    directory writable by no one else and the file readable by no one else either.
+
+    The file is looked at first: with no key there is nothing to distrust yet, and a missing one
+    is `FileNotFoundError`, whatever its directory (`_private_directory` judges that).
+    """
+    _check_owner_and_mode(
+        path, 0o077, "readable or writable", f"chmod 600 {path}, or delete it for a new PKI"
+    )
+    _check_owner_and_mode(path.parent, 0o022, "writable", f"chmod go-w {path.parent}")
 
 
 def _private_directory(directory: Path) -> None:
-    """Make ``directory`` for a PKI (0700), or make an existing one of this user's 0700."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not hasattr(os, "getuid"):
+    """Make ``directory`` for a new PKI key (0700), or check an existing one as `_check_private`
+    does: a key made in a directory others can write could be replaced by theirs.
+
+    An existing directory is never chmodded: it may be the project or the home directory
+    (``ALEXASKILL_DEV_PKI_DIR=.``), whose mode is its owner's business.
+    """
+    try:
+        directory.mkdir(mode=0o700, parents=True)
+    except FileExistsError:
+        _check_owner_and_mode(directory, 0o022, "writable", f"chmod go-w {directory}")
+
+
+def _check_owner_and_mode(target: Path, others: int, what: str, fix: str) -> None:
+    """`PermissionError` if ``target`` is another user's or has any of the ``others`` mode
+    bits; `FileNotFoundError` if it is missing."""
+    if not hasattr(os, "getuid"):  # Windows: access is ACLs, not these modes
         return
-    found = directory.stat()
+    found = target.stat()
     if found.st_uid != os.getuid():
         raise PermissionError(
-            f"{directory} belongs to another user (uid {found.st_uid}): no key is made there; "
-            "use a directory of your own"
+            f"{target} belongs to another user (uid {found.st_uid}): a key someone else "
+            "can replace is not used; use a directory of your own"
         )
-    if stat.S_IMODE(found.st_mode) & 0o077:
-        directory.chmod(0o700)
+    mode = stat.S_IMODE(found.st_mode)
+    if mode & others:
+        raise PermissionError(
+            f"{target} is {what} by group or others (mode {mode:04o}): whoever can put a "
+            f"key there would be trusted; {fix}"
+        )
 
 
 def _write_private(path: Path, data: bytes, *, replace: bool) -> bool:
