@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 # The framework's sentences, still importable from here (`from alexaskill.app import APOLOGY`).
@@ -81,6 +82,18 @@ ALEXA_WAITS: Final = 8.0
 DEFAULT_BODY_TIMEOUT: Final = 10.0
 #: The services that load from and save to the skill's store.
 _ATTRIBUTES: Final = (Attributes, PersonAttributes, DeviceAttributes)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class _StoreBinding:
+    """A store and the makers of the attribute services over it: what ``skill.store`` sets, as
+    one value, so that `TestClient(store=…)` swaps and gives back both together."""
+
+    store: Store
+    makers: Mapping[type, ServiceMakers]
+
+    def __repr__(self) -> str:
+        return f"{self.store!r} (with its attribute services)"
 
 
 class Skill(Serving):
@@ -251,13 +264,14 @@ class Skill(Serving):
         # Read per request: the lifespan starts after this; without a client, each call makes
         # its own (see alexaskill.services).
         self.add_service(AlexaApi, alexa_api_factory(lambda: self.api_client or self._http_client))
-        self._store = self._bind_store(store)
+        self._binding: _StoreBinding  # set by _store_binding, which registers the services
+        self._store_binding = self._binding_of(store)
 
     @property
     def store(self) -> Store:
         """Where `Attributes`, `PersonAttributes` and `DeviceAttributes` live; nothing is opened
         until a handler asks. Set it (a `Store` or a store URL) before the first request."""
-        return self._store
+        return self._binding.store
 
     @store.setter
     def store(self, store: Store | str) -> None:
@@ -271,34 +285,38 @@ class Skill(Serving):
                 "store: TestClient(skill, store='memory://') or skill_client(skill, "
                 "store='memory://')"
             )
-        self._store = self._bind_store(store)
+        self._store_binding = self._binding_of(store)
 
-    def _swap_store(self, store: Store | str) -> Callable[[], None]:
-        """Serve with ``store`` until the function returned is called, which gives the skill
-        back its store and attribute services as they were: for ``TestClient(store=…)``, which
-        may swap in a store while the skill serves (tests share one skill)."""
-        saved_store = self._store
-        saved: dict[type, ServiceMakers] = {kind: self._services[kind] for kind in _ATTRIBUTES}
-        self._store = self._bind_store(store)
+    @property
+    def _store_binding(self) -> _StoreBinding:
+        """The store and the attribute services in place, as one value (the same object until
+        either changes): what `alexaskill.testing.SkillSwap` saves and puts back, whenever the
+        skill serves (tests share one skill)."""
+        binding = self._binding
+        if any(self._services[kind] is not binding.makers[kind] for kind in _ATTRIBUTES):
+            # add_service replaced one since: what requests use now is what is given back.
+            makers: dict[type, ServiceMakers] = {kind: self._services[kind] for kind in _ATTRIBUTES}
+            binding = self._binding = _StoreBinding(binding.store, makers)
+        return binding
 
-        def restore() -> None:
-            self._store = saved_store
-            self._services.update(saved)
+    @_store_binding.setter
+    def _store_binding(self, binding: _StoreBinding) -> None:
+        self._binding = binding
+        for kind, makers in binding.makers.items():
+            if kind not in self._services:
+                self.add_service(kind, *makers)  # (in __init__: registers the service type)
+            self._services[kind] = makers  # requests look them up as they come
 
-        return restore
-
-    def _bind_store(self, store: Store | str) -> Store:
-        """Make the attribute services load from and save to ``store`` (opened if a URL), from
-        the next request on."""
+    def _binding_of(self, store: Store | str) -> _StoreBinding:
+        """``store`` (opened if a URL) with attribute services over it, not put in place yet."""
         opened = open_store(store) if isinstance(store, str) else store
-        for service in _ATTRIBUTES:
-            per_person, per_device = service is PersonAttributes, service is DeviceAttributes
-            makers = attributes_service(opened, per_person=per_person, per_device=per_device)
-            if service in self._services:
-                self._services[service] = makers  # requests look them up as they come
-            else:
-                self.add_service(service, *makers)
-        return opened
+        makers: dict[type, ServiceMakers] = {
+            kind: attributes_service(
+                opened, per_person=kind is PersonAttributes, per_device=kind is DeviceAttributes
+            )
+            for kind in _ATTRIBUTES
+        }
+        return _StoreBinding(opened, makers)
 
     def mount(self, path: str, *, name: str | None = None) -> SkillMount:
         """A Starlette route serving this skill under ``path`` (``"/weather"``).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import logging
 import os
@@ -1301,3 +1302,56 @@ def test_a_test_client_serves_the_skill_with_its_store_while_it_lives() -> None:
     with TestClient(skill, user_id=outer.user_id) as client:
         assert client.intent("Visit").speech == "Visit 1."  # the skill's own store again
     assert anyio.run(own.load, outer.user_id) == {"visits": 1}
+
+
+def test_test_clients_with_stores_closed_in_any_order_give_the_skill_its_own_back() -> None:
+    # The first closed gave the skill its own store back while the second still served, and
+    # the second then gave it the first one's store, for good.
+    from alexaskill.testing import TestClient
+
+    own = MemoryStore()
+    skill = visits_skill(own)
+    first = TestClient(skill, store="memory://")
+    second = TestClient(skill, store="memory://")
+    first.close()
+    assert skill.store is second.store
+    assert second.intent("Visit").speech == "Visit 1."
+    assert anyio.run(second.store.load, second.user_id) == {"visits": 1}
+    second.close()
+    assert skill.store is own
+
+    # With clients without store= among them (each serves with what the skill had when it
+    # opened): whatever the order, the client opened last of those open has its store served.
+    verifier = skill.verifier
+    for order in itertools.permutations(range(4)):
+        clients = [TestClient(skill, store="memory://" if i % 2 == 0 else None) for i in range(4)]
+        still_open = list(clients)
+        for i in order:
+            clients[i].close()
+            still_open.remove(clients[i])
+            latest = still_open[-1] if still_open else TestClient(skill)
+            assert skill.store is latest.store, (order, i)
+            visits = anyio.run(latest.store.load, latest.user_id).get("visits", 0)
+            assert latest.intent("Visit").speech == f"Visit {visits + 1}."
+            assert anyio.run(latest.store.load, latest.user_id) == {"visits": visits + 1}
+            if not still_open:
+                latest.close()
+        assert skill.store is own and skill.verifier is verifier
+
+
+def test_a_test_client_gives_back_attribute_services_added_to_the_skill() -> None:
+    from alexaskill.testing import TestClient
+
+    theirs = MemoryStore()
+    skill = Skill(SKILL_ID, store="memory://")
+    skill.add_service(Attributes, *attributes_service(theirs))  # (not through skill.store)
+
+    @skill.intent("Visit")
+    def visit(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("Visited.")
+
+    TestClient(skill, store="memory://").close()
+    with TestClient(skill, user_id="u") as client:
+        client.intent("Visit")
+    assert anyio.run(theirs.load, "u") == {"visits": 1}

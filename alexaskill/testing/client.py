@@ -135,8 +135,8 @@ class TestClient:
         self._handler_errors: list[Exception] = []
         # The test's verifier trusts its PKI for the test's own requests: no warning of its own.
         verifier = self.pki.verifier(now=now, _trust_said=True) if skill.verify else None
-        self._swap = SkillSwap(skill, verifier, self.api, self._handler_errors.append)
-        self._restore_store = skill._swap_store(store) if store is not None else None
+        binding = skill._binding_of(store) if store is not None else None
+        self._swap = SkillSwap(skill, verifier, self.api, self._handler_errors.append, binding)
         #: The store the skill's attributes go to while the client lives.
         self.store = skill.store
         self.http = StarletteClient(skill, raise_server_exceptions=True)
@@ -165,12 +165,9 @@ class TestClient:
             self.close()
 
     def close(self) -> None:
-        """Stop trusting the test PKI and answering its API calls: the skill gets its own back
-        (`SkillSwap.restore`: clients closed in any order; what the test set itself stays), and
-        its store, when the client had one of its own (closed newest first, as pytest does)."""
-        if self._restore_store is not None:
-            restore, self._restore_store = self._restore_store, None
-            restore()
+        """Stop trusting the test PKI and answering its API calls: the skill gets its own back,
+        and its store when the client had one of its own (`SkillSwap.restore`: clients closed in
+        any order; what the test set itself stays)."""
         self._swap.restore()
 
     # --- the simulated user and device ---

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..logs import security_logger
 
 if TYPE_CHECKING:
-    from ..app import Skill
+    from ..app import Skill, _StoreBinding
     from ..verify import Verifier
 
 __all__ = ["SkillSwap"]
@@ -20,13 +20,16 @@ _made = itertools.count()
 #: The skills a swap was made on: one that has started otherwise is being served.
 _tested_skills: weakref.WeakSet[Skill] = weakref.WeakSet()
 
-# The skill's attributes swapped, in the order they are given back.
+# The skill's attributes swapped, in the order they are given back; a swap given a store
+# binding swaps ``_store_binding`` too, said as ``store`` (the attribute the test would set).
 _NAMES = ("verifier", "api_client", "on_handler_error")
+_SAID_AS = {"_store_binding": "store"}
 
 
 class SkillSwap:
     """Put ``verifier`` (unless None: the skill's stays), ``api_client`` and ``listener``
-    (``on_handler_error``) on ``skill`` now, saving what was there; `restore` gives it back.
+    (``on_handler_error``) on ``skill`` now, and ``store_binding`` (a store with its attribute
+    services) if given, saving what was there; `restore` gives it back.
 
     Swaps on one skill nest: each saves what the one before it put there. One restored before
     a swap made after it hands what it saved to that swap, which gives it back in turn; what
@@ -34,7 +37,12 @@ class SkillSwap:
     """
 
     def __init__(
-        self, skill: Skill, verifier: Verifier | None, api_client: Any, listener: Any
+        self,
+        skill: Skill,
+        verifier: Verifier | None,
+        api_client: Any,
+        listener: Any,
+        store_binding: _StoreBinding | None = None,
     ) -> None:
         if skill.started and skill not in _tested_skills:
             # A skill served (or answering requests elsewhere) would answer with the test's
@@ -52,7 +60,9 @@ class SkillSwap:
         self.skill = skill
         installed = (skill.verifier if verifier is None else verifier, api_client, listener)
         self._installed = dict(zip(_NAMES, installed, strict=True))
-        self._saved = {name: getattr(skill, name) for name in _NAMES}
+        if store_binding is not None:
+            self._installed["_store_binding"] = store_binding
+        self._saved = {name: getattr(skill, name) for name in self._installed}
         for name, value in self._installed.items():
             setattr(skill, name, value)
         self._order = next(_made)
@@ -69,15 +79,19 @@ class SkillSwap:
         later = [s for s in _in_place if s.skill is skill and s._order > self._order]
         if later:
             # Restored before a swap made after it: that one gives back what this one found.
-            min(later, key=lambda swap: swap._order)._saved = self._saved
+            # Both swapped the verifier, ...: what this one found, first, wins. A store swapped
+            # by one of them only is given back by the next, if the skill still has it.
+            next_swap = min(later, key=lambda swap: swap._order)
+            next_swap._saved = {**next_swap._saved, **self._saved}
+            next_swap._installed = {**self._installed, **next_swap._installed}
             return
-        for name in _NAMES:
-            if getattr(skill, name) is self._installed[name]:
+        for name, installed in self._installed.items():
+            if getattr(skill, name) is installed:
                 setattr(skill, name, self._saved[name])
             else:
                 security_logger.warning(
                     "TestClient.close: skill.%s was replaced while the client was open: left as "
                     "it is, not given back %r",
-                    name,
+                    _SAID_AS.get(name, name),
                     self._saved[name],
                 )
