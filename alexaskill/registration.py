@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from .builtin_intents import check_builtin_intent
 from .dialog_model import DialogSlot
@@ -183,25 +183,63 @@ class Registration:
             by_type={Response: _reply} if when == "after" else None,
         )
 
-    def before_request(self, func: F | None = None) -> F:
-        """Decorator: run ``func`` before every request's handler; a `Response` it returns
-        answers the request instead (see `add_before_request`)."""
-        func = _check_bare("before_request", func, scoped=True)
-        self.add_before_request(func)
-        return func
+    # The decorators that take the function: type checkers see it required, so that
+    # ``@skill.launch()`` is an error where it is written (with ``func: F | None`` they took it,
+    # and typed the handler Never). At run time ``func`` defaults to None only so that the
+    # mistake gets a message naming the fix (`_check_bare`) rather than Python's own. Both keep
+    # the docstrings: editors show the first, help() the second.
+    if TYPE_CHECKING:
 
-    def after_request(self, func: F | None = None) -> F:
-        """Decorator: run ``func`` on every reply; a `Response` it returns replaces the reply
-        (see `add_after_request`)."""
-        func = _check_bare("after_request", func, scoped=True)
-        self.add_after_request(func)
-        return func
+        def before_request(self, func: F) -> F:
+            """Decorator: run ``func`` before every request's handler; a `Response` it returns
+            answers the request instead (see `add_before_request`)."""
 
-    def launch(self, func: F | None = None) -> F:
-        """Decorator: answer LaunchRequest ("Alexa, open …")."""
-        func = _check_bare("launch", func)
-        self.add_handler(LaunchRequest.types[0], func)
-        return func
+        def after_request(self, func: F) -> F:
+            """Decorator: run ``func`` on every reply; a `Response` it returns replaces the reply
+            (see `add_after_request`)."""
+
+        def launch(self, func: F) -> F:
+            """Decorator: answer LaunchRequest ("Alexa, open …")."""
+
+        def session_ended(self, func: F) -> F:
+            """Decorator: handle SessionEndedRequest (Alexa ignores any speech in the reply)."""
+
+        def fallback(self, func: F) -> F:
+            """Decorator: answer every request and intent that has no handler of its own."""
+
+    else:
+
+        def before_request(self, func: F | None = None) -> F:
+            """Decorator: run ``func`` before every request's handler; a `Response` it returns
+            answers the request instead (see `add_before_request`)."""
+            func = _check_bare("before_request", func, scoped=True)
+            self.add_before_request(func)
+            return func
+
+        def after_request(self, func: F | None = None) -> F:
+            """Decorator: run ``func`` on every reply; a `Response` it returns replaces the reply
+            (see `add_after_request`)."""
+            func = _check_bare("after_request", func, scoped=True)
+            self.add_after_request(func)
+            return func
+
+        def launch(self, func: F | None = None) -> F:
+            """Decorator: answer LaunchRequest ("Alexa, open …")."""
+            func = _check_bare("launch", func)
+            self.add_handler(LaunchRequest.types[0], func)
+            return func
+
+        def session_ended(self, func: F | None = None) -> F:
+            """Decorator: handle SessionEndedRequest (Alexa ignores any speech in the reply)."""
+            func = _check_bare("session_ended", func)
+            self.add_handler(SessionEndedRequest.types[0], func)
+            return func
+
+        def fallback(self, func: F | None = None) -> F:
+            """Decorator: answer every request and intent that has no handler of its own."""
+            func = _check_bare("fallback", func)
+            self.add_fallback_handler(func)
+            return func
 
     def intent(
         self,
@@ -237,18 +275,6 @@ class Registration:
             return func
 
         return register
-
-    def session_ended(self, func: F | None = None) -> F:
-        """Decorator: handle SessionEndedRequest (any speech in the reply is ignored by Alexa)."""
-        func = _check_bare("session_ended", func)
-        self.add_handler(SessionEndedRequest.types[0], func)
-        return func
-
-    def fallback(self, func: F | None = None) -> F:
-        """Decorator: answer every request and intent that has no handler of its own."""
-        func = _check_bare("fallback", func)
-        self.add_fallback_handler(func)
-        return func
 
     def on(self, request_type: str) -> Callable[[F], F]:
         """Decorator: answer requests of ``request_type`` (``"AudioPlayer.PlaybackStarted"``, …)."""

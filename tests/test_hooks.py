@@ -317,7 +317,7 @@ def test_hook_registration_mistakes_fail_at_import_time() -> None:
         skill.before_request(takes_intent_request)
     skill.add_before_request(takes_intent_request, intents=["GetWeather"])  # in scope: fine
     with pytest.raises(ConfigurationError, match="takes no arguments"):
-        skill.before_request("GetWeather")  # type: ignore[arg-type]
+        skill.before_request("GetWeather")  # type: ignore[type-var]
     with pytest.raises(ConfigurationError, match="list of names"):
         skill.add_after_request(takes_intent_request, intents="GetWeather")
     with pytest.raises(ConfigurationError, match="non-empty"):

@@ -1,7 +1,8 @@
 """What a skill's type checker says about its use of alexaskill (the package ships py.typed).
 
 Each snippet below is a small module of a skill; a line ending in ``# error`` must be reported
-by the checker, every other line must pass. All snippets go through one ``mypy --strict`` run.
+by the checker, every other line must pass. All snippets go through one ``mypy --strict`` run,
+those named in ``NOT_STRICT`` through mypy's default mode as well.
 (pyright, which fetches its program from npm at first use, is not run here: tests stay off the
 network, and a check that skips itself in CI would hide that it never ran.)
 """
@@ -219,7 +220,48 @@ def before_text() -> str:
 def other_error(exc: KeyError) -> Response:
     return speak(str(exc))
 """,
+    # The decorators that take the function are written without parentheses; called, they
+    # refuse at run time, and type checkers say so where they are written, strict or not.
+    "bare_decorators": """
+from alexaskill import Response, Skill, speak
+
+skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+
+@skill.launch
+def launch() -> Response:
+    return speak("Hello.")
+
+
+@skill.launch()  # error
+def called() -> Response:
+    return speak("Hello.")
+
+
+@skill.session_ended()  # error
+def ended() -> None: ...
+
+
+@skill.fallback()  # error
+def fallback() -> None: ...
+
+
+@skill.before_request()  # error
+def before() -> None: ...
+
+
+@skill.after_request()  # error
+def after() -> None: ...
+
+
+reply: Response = launch()
+text: str = launch()  # error
+launch("again")  # error
+""",
 }
+
+#: Checked by mypy without --strict as well (its default, which many skills run).
+NOT_STRICT = ("bare_decorators",)
 
 
 def _expected(source: str) -> set[int]:
@@ -243,12 +285,12 @@ def _by_file(found: list[tuple[str, int]], paths: dict[str, Path]) -> dict[str, 
     return lines
 
 
-def test_mypy_reports_what_the_snippets_mark(snippets: dict[str, Path], tmp_path: Path) -> None:
+def _mypy(paths: dict[str, Path], config: Path, cache: Path) -> tuple[dict[str, set[int]], str]:
+    """The lines mypy reports an error on, by snippet, and what it said."""
     # Its cache in tmp_path: the tests write nothing into the checkout (tests/conftest.py)
-    cache = ["--cache-dir", str(tmp_path / "mypy-cache")]
-    config = ["--config-file", str(ROOT / "pyproject.toml"), "--no-error-summary", *cache]
+    options = ["--config-file", str(config), "--no-error-summary", "--cache-dir", str(cache)]
     run = subprocess.run(
-        [sys.executable, "-m", "mypy", *config, *map(str, snippets.values())],
+        [sys.executable, "-m", "mypy", *options, *map(str, paths.values())],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -258,6 +300,21 @@ def test_mypy_reports_what_the_snippets_mark(snippets: dict[str, Path], tmp_path
         (match[1], int(match[2]))
         for match in re.finditer(r"^(.*?snippet_\w+\.py):(\d+): error:", run.stdout, re.M)
     ]
-    reported = _by_file(found, snippets)
+    return _by_file(found, paths), run.stdout
+
+
+def test_mypy_reports_what_the_snippets_mark(snippets: dict[str, Path], tmp_path: Path) -> None:
+    reported, said = _mypy(snippets, ROOT / "pyproject.toml", tmp_path / "mypy-cache")
     for name, source in SNIPPETS.items():
-        assert reported[name] == _expected(source), (name, run.stdout)
+        assert reported[name] == _expected(source), (name, said)
+
+
+def test_mypy_without_strict_reports_them_too(snippets: dict[str, Path], tmp_path: Path) -> None:
+    # `@skill.launch()` passed, the handler typed Never: its ``func`` defaults to None (to say
+    # at run time how to write it), which mypy only questioned under --strict.
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\npython_version = 3.11\n")
+    paths = {name: snippets[name] for name in NOT_STRICT}
+    reported, said = _mypy(paths, config, tmp_path / "mypy-cache")
+    for name in NOT_STRICT:
+        assert reported[name] == _expected(SNIPPETS[name]), (name, said)
