@@ -911,20 +911,37 @@ def test_a_chain_that_fails_validation_is_remembered_for_failure_ttl(pki: TestPK
     assert len(fetch.calls) == 2
 
 
-@pytest.mark.parametrize("when", ["expired", "not yet valid"])
-def test_a_chain_out_of_its_dates_is_retried_soon(pki: TestPKI, when: str) -> None:
+@pytest.mark.parametrize(
+    ("when", "said"),
+    [
+        ("expired", "expired"),
+        ("not yet valid", "not yet valid"),
+        ("intermediate expired", "not valid at validation time"),
+    ],
+)
+def test_a_chain_out_of_its_dates_is_retried_soon(pki: TestPKI, when: str, said: str) -> None:
     # Amazon renews its certificate under the same URL, and a clock that was wrong is set
     # right: remembered for failure_ttl (60 s), one such failure refused every genuine request
     # for a minute, though the URL already serves a good chain.
+    leaf, intermediate = pki.leaf, pki.intermediate
     if when == "expired":
         leaf = pki.issue_leaf(not_before=NOW - timedelta(days=30), not_after=NOW - timedelta(1))
-    else:
+    elif when == "not yet valid":
         leaf = pki.issue_leaf(not_before=NOW + timedelta(1), not_after=NOW + timedelta(days=30))
-    fetch = Fetcher(pki.chain_pem, pem_first=pki.pem(leaf, pki.intermediate))
+    else:
+        intermediate = pki.issue(
+            pki.intermediate.subject,
+            pki.intermediate_key,
+            issuer=(pki.root, pki.root_key),
+            not_before=NOW - timedelta(days=30),
+            not_after=NOW - timedelta(days=1),
+            ca=True,
+        )
+    fetch = Fetcher(pki.chain_pem, pem_first=pki.pem(leaf, intermediate))
     verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
     ticks = settable_monotonic(verifier)
     headers = pki.sign(BODY)
-    with pytest.raises(CertificateUnavailableError, match=when):
+    with pytest.raises(CertificateUnavailableError, match=said):
         run(verifier.verify(headers, BODY))
     with pytest.raises(CertificateError, match="a recent failure"):
         run(verifier.verify(headers, BODY))

@@ -97,7 +97,12 @@ def validate_chain(
     try:
         path = verifier.verify(leaf, list(certificates[1:]))
     except verification.VerificationError as exc:
-        raise CertificateError(f"certificate chain: not trusted ({_short(exc)})") from exc
+        reason = f"certificate chain: not trusted ({_short(exc)})"
+        if any(not c.not_valid_before_utc <= now <= c.not_valid_after_utc for c in certificates):
+            # A certificate of the file out of its dates, an intermediate say: renewed at the
+            # same URL as the signing certificate is, so this may pass soon too (above).
+            raise CertificateUnavailableError(reason) from exc
+        raise CertificateError(reason) from exc
     # The verifier matches the name as TLS does, so *.amazon.com passes it; Alexa's rule is
     # echo-api.amazon.com itself among the DNS names (what Amazon's SDKs compare).
     names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
