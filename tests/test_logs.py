@@ -791,6 +791,13 @@ def test_pending_lines_are_written_by_flush_close_and_the_end_of_the_turn(how: s
     assert request_lines(stream) == stream.getvalue().splitlines()
 
 
+def run_script(script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run by a Python of its own, to its end (what import and exit do to logging)."""
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
 def test_pending_lines_are_written_at_interpreter_exit() -> None:
     # logging.shutdown() (atexit) flushes the handler: a line deferred just before the process
     # exits is not lost, even when the event loop never turns again.
@@ -804,9 +811,7 @@ def test_pending_lines_are_written_at_interpreter_exit() -> None:
         "    raise SystemExit(0)\n"
         "asyncio.new_event_loop().run_until_complete(main())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
+    done = run_script(script)
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[0] == "exiting"  # the line was still pending then
     assert "alexaskill.request: - -> refused:signature (400)" in done.stderr.splitlines()[1]
@@ -978,8 +983,6 @@ def test_a_level_set_on_the_security_logger_before_alexaskill_loads_stays() -> N
         "import alexaskill.logs\n"
         "print(logging.getLogger('alexaskill.security').level)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
+    done = run_script(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [str(logging.ERROR)]

@@ -363,8 +363,9 @@ def test_leaf_must_come_first(pki: TestPKI) -> None:
         verify_with_chain(pki, pki.pem(pki.intermediate, pki.leaf))
 
 
-def test_expired_intermediate(pki: TestPKI) -> None:
-    intermediate = pki.issue(
+def expired_intermediate(pki: TestPKI) -> x509.Certificate:
+    """``pki``'s intermediate certificate again, expired the day before `NOW`."""
+    return pki.issue(
         pki.intermediate.subject,
         pki.intermediate_key,
         issuer=(pki.root, pki.root_key),
@@ -372,6 +373,10 @@ def test_expired_intermediate(pki: TestPKI) -> None:
         not_after=NOW - timedelta(days=1),
         ca=True,
     )
+
+
+def test_expired_intermediate(pki: TestPKI) -> None:
+    intermediate = expired_intermediate(pki)
     with pytest.raises(CertificateError, match="not valid at validation time"):
         verify_with_chain(pki, pki.pem(pki.leaf, intermediate))
 
@@ -929,14 +934,7 @@ def test_a_chain_out_of_its_dates_is_retried_soon(pki: TestPKI, when: str, said:
     elif when == "not yet valid":
         leaf = pki.issue_leaf(not_before=NOW + timedelta(1), not_after=NOW + timedelta(days=30))
     else:
-        intermediate = pki.issue(
-            pki.intermediate.subject,
-            pki.intermediate_key,
-            issuer=(pki.root, pki.root_key),
-            not_before=NOW - timedelta(days=30),
-            not_after=NOW - timedelta(days=1),
-            ca=True,
-        )
+        intermediate = expired_intermediate(pki)
     fetch = Fetcher(pki.chain_pem, pem_first=pki.pem(leaf, intermediate))
     verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
     ticks = settable_monotonic(verifier)
