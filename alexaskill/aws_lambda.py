@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 import msgspec
 
 from .deadline import DEADLINE_GRACE
-from .exceptions import DeadlineExceeded, MalformedRequestError, RequestError
+from .exceptions import DeadlineExceeded, MalformedRequestError, RequestError, SkillIdError
 from .logs import log_request, refusal
 from .models import decode_envelope
 
@@ -94,6 +94,9 @@ class LambdaSkill(Protocol):
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless the envelope is for this skill."""
+
+    def _warn_refused(self, exc: RequestError) -> None:
+        """Log why a request was refused (the id it named and ours), at most every 10 s."""
 
     def respond(
         self, envelope: Envelope, *, threadpool: bool = ...
@@ -202,6 +205,10 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             skill.check_skill_id(envelope)
         except RequestError as exc:
             log_request(envelope, outcome=refusal(exc))
+            if isinstance(exc, SkillIdError):
+                # The id the event named and ours, as the web service says: they tell a stray
+                # event from a mistyped ALEXASKILL_SKILL_ID (the runtime logs only the message).
+                skill._warn_refused(exc)
             raise
         started = time.perf_counter()
         limit = skill.deadline

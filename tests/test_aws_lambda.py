@@ -425,3 +425,17 @@ def test_a_handlers_keyboard_interrupt_or_cancelled_error_gets_the_apology(
     [line] = [r for r in caplog.records if r.name == "alexaskill.request"]
     assert line.outcome == "handler_error"  # type: ignore[attr-defined]
     assert speech(lambda_handler(event("LaunchRequest"), LambdaContext())) == "Welcome."
+
+
+def test_a_refused_skill_id_names_the_id_that_came_and_ours(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # As the web service's warning does: without both ids, a mistyped ALEXASKILL_SKILL_ID looks
+    # like every other failure ("request is for another skill", on every invocation).
+    lambda_handler = handler(Skill("amzn1.ask.skill.mine"))
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with pytest.raises(SkillIdError):
+        lambda_handler(event("LaunchRequest"), None)
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert f"{SKILL_ID!r}, not amzn1.ask.skill.mine" in warning.getMessage()
+
