@@ -35,6 +35,9 @@ until the deadline. A save of attributes under way is waited for, bounded only b
 own timeouts: cut short, it would still be made (and made again by the user's retry), and an
 answer sent first would freeze it with the function until the next invocation.
 
+A SQLite store (the default, ``ALEXASKILL_STORE`` unset) does not suit Lambda: when a handler
+uses attributes, the first invocation says so in a warning.
+
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
 """
@@ -43,6 +46,7 @@ from __future__ import annotations
 
 import contextvars
 import math
+import sys
 import time
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
@@ -51,7 +55,7 @@ import msgspec
 
 from .deadline import DEADLINE_GRACE
 from .exceptions import DeadlineExceeded, MalformedRequestError, RequestError, SkillIdError
-from .logs import log_request, refusal
+from .logs import log_request, logger, refusal
 from .models import decode_envelope
 
 if TYPE_CHECKING:
@@ -59,6 +63,7 @@ if TYPE_CHECKING:
 
     from .dispatch import Registry
     from .models import Envelope
+    from .store import Store
 
 __all__ = ["LAMBDA_MARGIN", "LambdaHandler", "LambdaSkill", "decode_event", "handler"]
 
@@ -97,6 +102,10 @@ class LambdaSkill(Protocol):
 
     def _warn_refused(self, exc: RequestError) -> None:
         """Log why a request was refused (the id it named and ours), at most every 10 s."""
+
+    @property
+    def store(self) -> Store:
+        """Where the attribute services load and save."""
 
     def respond(
         self, envelope: Envelope, *, threadpool: bool = ...
@@ -196,6 +205,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             # synchronous and use no service never awaits anything, so it runs without an
             # event loop, and a cold start does not pay ~18 ms importing asyncio.
             skill.start()
+            _warn_of_sqlite(skill)
             plans.append(_plan(skill))
         plan = plans[0]
         envelope: Envelope | None = None
@@ -253,6 +263,30 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         return _RESPONSE_DECODER.decode(answer.body)
 
     return lambda_handler
+
+
+def _warn_of_sqlite(skill: LambdaSkill) -> None:
+    """Say, once, that a SQLite store does not suit Lambda, if a handler uses attributes.
+
+    It is the default (``ALEXASKILL_STORE`` unset): in the function's read-only code directory
+    every load and save fails; in ``/tmp`` the attributes stay with one instance of the function,
+    lost when Lambda replaces it and not seen by the others.
+    """
+    sqlite = sys.modules.get("alexaskill.store.sqlite")  # not loaded: the store is no SQLite
+    store = skill.store
+    if sqlite is None or not isinstance(store, sqlite.SQLiteStore):
+        return
+    from .store import Attributes, DeviceAttributes, PersonAttributes
+
+    kinds = (Attributes, PersonAttributes, DeviceAttributes)
+    if any(set(kinds) & set(h.services) for h in skill.registry.handlers_called()):
+        logger.warning(
+            "the attribute store is the SQLite file %s, which does not suit AWS Lambda: the code "
+            "directory is read-only (every load and save fails there) and /tmp belongs to one "
+            "instance of the function. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS "
+            "Lambda with DynamoDB) or a Redis URL",
+            store.path,
+        )
 
 
 def _remaining(context: Any) -> float | None:

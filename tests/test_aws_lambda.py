@@ -439,3 +439,48 @@ def test_a_refused_skill_id_names_the_id_that_came_and_ours(
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert f"{SKILL_ID!r}, not amzn1.ask.skill.mine" in warning.getMessage()
 
+
+def _counting_skill(store: str) -> Skill:
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit number {attributes['visits']}.")
+
+    return skill
+
+
+def test_a_sqlite_store_is_warned_about_once_at_the_first_invocation(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The default store (ALEXASKILL_STORE unset): on Lambda the code directory is read-only, so
+    # every load fails, or the file is in /tmp, one instance's. The function started silently
+    # and only the Attributes handlers answered the apology, one request at a time.
+    lambda_handler = handler(_counting_skill(f"sqlite:///{tmp_path}/attributes.db"))
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert speech(lambda_handler(event("LaunchRequest"), None)) == "Welcome."
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
+    [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    message = warning.getMessage()
+    assert str(tmp_path / "attributes.db") in message
+    assert "ALEXASKILL_STORE=dynamodb://" in message
+
+
+@pytest.mark.parametrize("store", ["memory://", "sqlite:///unused.db"], ids=["memory", "unused"])
+def test_no_store_warning_for_another_store_or_a_sqlite_store_no_handler_uses(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if store == "memory://":
+        skill = _counting_skill(store)
+    else:
+        skill = Skill(SKILL_ID, store=store)
+        skill.launch(lambda: speak("Welcome."))
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert speech(handler(skill)(event("LaunchRequest"), None)) == "Welcome."
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
