@@ -1,10 +1,15 @@
 """AWS Lambda: answer Alexa's events with the same dispatch as the web service.
 
     # lambda_function.py; set the function's handler to "lambda_function.handler"
+    from alexaskill import settings_from_env
     from alexaskill.aws_lambda import handler as lambda_handler
     from myskill import skill
 
+    settings_from_env().configure_logging()  # ALEXASKILL_LOG_*; else no INFO line on Lambda
     handler = lambda_handler(skill)
+
+The README's "AWS Lambda" section has the packaging, the function's settings and its
+environment variables.
 
 Alexa invokes a Lambda function directly: the request is not signed, so nothing here verifies a
 signature or a timestamp (and nothing warns about it). The skill-id check remains, and matters
