@@ -30,6 +30,7 @@ class DeadlineAnswering(Answering):
     """`Answering` given up on at a deadline (`Skill(deadline=…)`, `alexaskill.deadline`)."""
 
     # Set by `Skill.__init__` (documented there).
+    deadline: float | None
     _watchdog: Watchdog | None
     progressive_after: float | None
     progressive_speech: str
@@ -158,7 +159,11 @@ class DeadlineAnswering(Answering):
             fate = ": it was cancelled"
         else:
             fate = ": its thread runs on, and what it returns will be discarded"
-        logger.warning("%s (Skill(deadline=...)), answering now%s", exc, fate)
+        # On AWS Lambda (``latest``) the limit may be the function's remaining time instead.
+        cause = "Skill(deadline=...)"
+        if latest is not None and self.deadline is not None and limit < self.deadline:
+            cause = "the Lambda function's remaining time"
+        logger.warning("%s (%s), answering now%s", exc, cause, fate)
         # A def handler may still be changing the session in its thread: the exception handler
         # and the reply get the request's own, decoded afresh.
         fresh = call

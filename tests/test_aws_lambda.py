@@ -8,6 +8,7 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -484,3 +485,30 @@ def test_no_store_warning_for_another_store_or_a_sqlite_store_no_handler_uses(
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(handler(skill)(event("LaunchRequest"), None)) == "Welcome."
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize(
+    ("remaining_ms", "cause"),
+    [(100, "the Lambda function's remaining time"), (60_000, "Skill(deadline=...)")],
+    ids=["function's time", "skill's deadline"],
+)
+def test_the_deadline_warning_names_what_set_the_limit(
+    remaining_ms: int, cause: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # With 100 ms left the handler is given no time at all (the margin takes it): the warning
+    # blamed Skill(deadline=...), which the user may never have set, not the function's timeout.
+    skill = Skill(SKILL_ID, deadline=0.001 if remaining_ms > 1000 else 7.0)
+    release = threading.Event()
+
+    @skill.launch
+    def launch() -> Response:
+        release.wait(5)
+        return speak("Welcome.")
+
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    try:
+        handler(skill)(event("LaunchRequest"), LambdaContext(remaining_ms))
+    finally:
+        release.set()
+    [warning] = [r.getMessage() for r in caplog.records if "answering now" in r.getMessage()]
+    assert f"({cause})" in warning
