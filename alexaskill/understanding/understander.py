@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from .generalise import carriers, fill_leftovers, split_free_tails
-from .languages import Language, language_for
+from .languages import Language, resolving_language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, typed_share
 from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import Understanding, reading, slot_json
@@ -48,7 +48,9 @@ class Understander:
 
     Build it once (it compiles every sample, at the first `understand`); `understand` then takes
     about a millisecond. ``skill_id`` names the entity-resolution authorities of custom slot
-    types.
+    types. A locale whose language understanding does not know is a `ConfigurationError`,
+    unless ``resolve_only``: then `resolutions` works (it needs no language) and `understand`
+    raises that error.
     """
 
     def __init__(
@@ -57,11 +59,15 @@ class Understander:
         *,
         locale: str = "en-US",
         skill_id: str = DEFAULT_SKILL_ID,
+        resolve_only: bool = False,
     ) -> None:
         self.model = model
         self.locale = locale
         self.skill_id = skill_id
-        self.language: Language = language_for(locale)
+        self.language: Language
+        self.language, self._refusal = resolving_language(locale)
+        if self._refusal is not None and not resolve_only:
+            raise self._refusal
         self._kinds: dict[tuple[str, bool], SlotKind] = {}
         self.intents: dict[str, ModelIntent] = {intent.name: intent for intent in model.intents}
         self.invocation = (
@@ -150,6 +156,8 @@ class Understander:
 
     def understand(self, text: str, *, now: datetime.datetime | None = None) -> Understanding:
         """What Alexa makes of ``text``, said to this skill, the user's local time being ``now``."""
+        if self._refusal is not None:
+            raise self._refusal
         now = now or datetime.datetime.now()
         tokens = self.tokens(text)
         if not tokens:

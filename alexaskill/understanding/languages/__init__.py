@@ -21,6 +21,7 @@ __all__ = [
     "SlotParser",
     "language_for",
     "register_language",
+    "resolving_language",
     "supported_locales",
 ]
 
@@ -105,6 +106,43 @@ def language_for(locale: str) -> Language:
     language = entry[0](locale)
     _CACHE[locale] = language
     return language
+
+
+class _Unknown:
+    """A language understanding does not know, enough to resolve custom slot values.
+
+    Entity resolution compares the words said with a custom type's values and synonyms, cased
+    and spaced alike: that needs no knowledge of the language. Everything else (samples,
+    built-in intents, the parsers of built-in slot types) raises the `ConfigurationError` that
+    names the locale.
+    """
+
+    rewrites: Mapping[str, tuple[str, ...]] = {}
+    fillers: frozenset[str] = frozenset()
+    list_separators: frozenset[str] = frozenset()
+
+    def __init__(self, locale: str, refusal: ConfigurationError) -> None:
+        self.locale = locale
+        self.refusal = refusal
+
+    def slot_parser(self, slot_type: str) -> SlotParser | None:
+        return None
+
+    def slot_vocabulary(self, slot_type: str) -> frozenset[str] | None:
+        return None
+
+    def __getattr__(self, name: str) -> object:
+        raise self.refusal
+
+
+def resolving_language(locale: str) -> tuple[Language, ConfigurationError | None]:
+    """The `Language` of ``locale`` when understanding knows it, else one that only resolves
+    custom slot values, with the `ConfigurationError` `language_for` raised."""
+    try:
+        return language_for(locale), None
+    except ConfigurationError as exc:
+        unknown: Language = _Unknown(locale, exc)  # type: ignore[assignment]
+        return unknown, exc
 
 
 def _load_builtin() -> None:

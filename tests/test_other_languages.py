@@ -1,0 +1,102 @@
+"""Skills in languages utterance understanding does not know: what works without it.
+
+Understanding utterances (``say``, ``chat``, ``understand``) knows English only; entity
+resolution of ``client.intent``'s values and most of ``model --check`` need no language.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import pytest
+
+from alexaskill import ConfigurationError, Response, Skill, Slot, speak
+from alexaskill.testing import TestClient
+from alexaskill.understanding import Understander, model_from_skill
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+
+
+class Dish(enum.Enum):
+    PASTA = "pasta"
+    SOUP = "soup"
+
+
+def kitchen() -> Skill:
+    skill = Skill(SKILL_ID, store="memory://")
+    skill.add_slot_type(
+        "Dish",
+        {
+            "en": [
+                {"name": "pasta", "id": "pasta", "synonyms": ["noodles"]},
+                {"name": "soup", "id": "soup"},
+            ],
+            "de": [
+                {"name": "nudeln", "id": "pasta", "synonyms": ["spaghetti"]},
+                {"name": "suppe", "id": "soup", "synonyms": ["brühe"]},
+            ],
+            "hi": [
+                {"name": "पास्ता", "id": "pasta", "synonyms": ["नूडल्स"]},
+                {"name": "सूप", "id": "soup", "synonyms": ["शोरबा"]},
+            ],
+        },
+    )
+
+    @skill.intent(
+        "Cook",
+        utterances={
+            "en": ["cook {dish}"],
+            "de": ["koche {dish}", "ich möchte {dish} kochen"],
+            "hi": ["{dish} बनाओ"],
+        },
+        slots={"dish": "Dish"},
+    )
+    def cook(dish: Dish) -> Response:
+        return speak(dish.value)
+
+    @skill.intent(
+        "Describe",
+        utterances={"en": ["describe {food}"], "de": ["beschreibe {food}"], "hi": ["{food} बताओ"]},
+        slots={"food": "Dish"},
+    )
+    def describe(food: Slot) -> Response:
+        return speak(f"{food.value} {food.resolved_id}")
+
+    return skill
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("en-US", "noodles"), ("de-DE", "nudeln"), ("de-DE", "Spaghetti"), ("hi-IN", "नूडल्स")],
+)
+def test_intent_resolves_custom_values_in_any_language(locale: str, said: str) -> None:
+    # The same test in English and German: an Enum parameter matches the value's id in both.
+    with TestClient(kitchen(), locale=locale) as client:
+        assert client.intent("Cook", dish=said).speech == "pasta"
+        assert client.intent("Describe", food=said).speech == f"{said} pasta"
+        unlisted = client.intent("Describe", food="brot")
+        assert unlisted.speech == "brot None"
+
+
+def test_say_still_names_the_locale_understanding_does_not_know() -> None:
+    with TestClient(kitchen(), locale="de-DE") as client:
+        assert client.intent("Cook", dish="suppe").speech == "soup"
+        with pytest.raises(ConfigurationError, match=r"de-DE.*does not know this language"):
+            client.say("koche suppe")
+
+
+def test_an_understander_for_resolution_alone_in_another_language() -> None:
+    model = model_from_skill(kitchen(), locale="de-DE")
+    with pytest.raises(ConfigurationError, match=r"de-DE.*does not know this language"):
+        Understander(model, locale="de-DE")
+    resolving = Understander(model, locale="de-DE", resolve_only=True)
+    found = resolving.resolutions("Cook", "dish", "Brühe")
+    assert found is not None
+    authority = found["resolutionsPerAuthority"][0]
+    assert authority["status"] == {"code": "ER_SUCCESS_MATCH"}
+    assert authority["values"] == [{"value": {"name": "suppe", "id": "soup"}}]
+    with pytest.raises(ConfigurationError, match=r"de-DE.*does not know this language"):
+        resolving.understand("koche suppe")
+    # In a language it knows, the same keyword changes nothing.
+    english = Understander(model_from_skill(kitchen()), resolve_only=True)
+    assert english.understand("cook noodles").intent == "Cook"
