@@ -13,6 +13,7 @@ import pytest
 from alexaskill import ConfigurationError, Response, Skill, Slot, speak
 from alexaskill.testing import TestClient
 from alexaskill.understanding import Understander, model_from_skill
+from alexaskill.understanding.text import surface, tokenize
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
@@ -100,3 +101,24 @@ def test_an_understander_for_resolution_alone_in_another_language() -> None:
     # In a language it knows, the same keyword changes nothing.
     english = Understander(model_from_skill(kitchen()), resolve_only=True)
     assert english.understand("cook noodles").intent == "Cook"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "नूडल्स",  # the vowel sign ू and the virama ् are marks, not letters
+        "पास्ता बनाओ",
+        "शोरबा",
+        "مَرحَبًا",  # Arabic with its short-vowel marks
+        "スパゲッティ",
+        "Brühe",
+    ],
+)
+def test_words_keep_their_combining_marks(text: str) -> None:
+    tokens = tokenize(text, {})
+    assert [token.text for token in tokens] == text.casefold().split()
+    assert surface(tokens) == text
+
+
+def test_words_differing_only_in_a_vowel_sign_stay_apart() -> None:
+    assert tokenize("पास", {}) != tokenize("पेस", {})

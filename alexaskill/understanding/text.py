@@ -5,7 +5,8 @@ user who typed "What is the weather?":
 
 - Unicode compatibility forms are folded (NFKC), typographic apostrophes become ``'``, and the
   text is case-folded.
-- Words are runs of letters (with inner apostrophes: ``what's``, ``o'clock``), numbers (``25``,
+- Words are runs of letters and their combining marks (with inner apostrophes: ``what's``,
+  ``o'clock``; Hindi's vowel signs: ``नूडल्स``), numbers (``25``,
   ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``), and the forms of AMAZON.DATE and
   AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``, ``PT5M``), which the slot
   types take as they are; everything else (punctuation, hyphens, the periods of ``p.m.``)
@@ -25,6 +26,16 @@ from typing import Final
 
 __all__ = ["Token", "split_words", "surface", "tokenize"]
 
+#: The combining marks of the scripts of Alexa's languages (Latin, Arabic, Devanagari, kana), which
+#: `re` counts as no part of a word: the vowel signs and virama of Hindi (नूडल्स), Arabic's
+#: short vowels, the general combining diacritics. NFKC composes most Latin ones first.
+_MARKS: Final = (
+    "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4"
+    "\u06e7\u06e8\u06ea-\u06ed\u0900-\u0903\u093a-\u093c\u093e-\u094f\u0951-\u0957"
+    "\u0962\u0963\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f"
+)
+#: Letters, each run possibly followed by marks that belong to it.
+_LETTERS: Final = rf"[^\W\d_]+(?:[{_MARKS}]+[^\W\d_]*)*"
 _APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _WORD: Final = re.compile(
     r"\d{4}-(?i:\d{2}-\d{2}|\d{2}|W\d{2}-WE|W\d{2}|WI|SP|SU|FA)(?![^\W_])"  # 2026-W49, typed
@@ -32,7 +43,7 @@ _WORD: Final = re.compile(
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"  # 1,000 and 12,345.5: one number
     r"|\d+(?:[:.]\d+)?(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
     r"|\d+(?=[^\W\d_])"  # the 3 of 3pm (the letters follow as a word of their own)
-    r"|[^\W\d_]+(?:'[^\W\d_]+)*",  # words, with inner apostrophes
+    rf"|{_LETTERS}(?:'{_LETTERS})*",  # words, with inner apostrophes
 )
 
 
