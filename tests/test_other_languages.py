@@ -7,12 +7,17 @@ resolution of ``client.intent``'s values and most of ``model --check`` need no l
 from __future__ import annotations
 
 import enum
+import json
+from pathlib import Path
+from typing import Any, Final
 
 import pytest
 
 from alexaskill import ConfigurationError, Response, Skill, Slot, speak
+from alexaskill.cli import main
+from alexaskill.interaction import build_interaction_model
 from alexaskill.testing import TestClient
-from alexaskill.understanding import Understander, model_from_skill
+from alexaskill.understanding import Understander, check_model, load_model, model_from_skill
 from alexaskill.understanding.text import surface, tokenize
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
@@ -122,3 +127,49 @@ def test_words_keep_their_combining_marks(text: str) -> None:
 
 def test_words_differing_only_in_a_vowel_sign_stay_apart() -> None:
     assert tokenize("पास", {}) != tokenize("पेस", {})
+
+
+def german_model(tmp_path: Path, **changes: Any) -> Path:
+    data = build_interaction_model(kitchen(), locale="de-DE", invocation="küchen helfer")
+    language = data["interactionModel"]["languageModel"]
+    for intent in language["intents"]:
+        intent["samples"] = changes.get(intent["name"], intent["samples"])
+    path = tmp_path / "de-DE.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+NOT_SAID: Final = (
+    "warning: de-DE: samples were not said as a user would, to find one understood as another "
+    "intent: utterance understanding knows en-AU, en-CA, en-GB, en-IN, en-US\n"
+)
+
+
+def test_check_a_model_in_another_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Amazon's build rules and the conflicts found without understanding hold in any language.
+    clean = german_model(tmp_path)
+    assert main(["model", "--check", str(clean)]) == 0
+    assert capsys.readouterr().out == NOT_SAID + "0 errors, 1 warning\n"
+
+    twice = german_model(tmp_path, Describe=["koche {food}", "beschreibe {food}"])
+    assert main(["model", "--check", str(twice)]) == 1
+    assert capsys.readouterr().out == (
+        "error: intent Describe: sample 'koche {food}' is sample 'koche {dish}' of intent Cook "
+        "with slots of the same types: either may be understood\n"
+        + NOT_SAID
+        + "1 error, 1 warning\n"
+    )
+
+
+def test_check_an_app_in_another_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hindi = model_from_skill(kitchen(), locale="hi-IN")
+    findings = check_model(hindi, locale="hi-IN", invocation=False)
+    assert [str(finding) for finding in findings] == [NOT_SAID.replace("de-DE", "hi-IN")[:-1]]
+    german = check_model(load_model(german_model(tmp_path, Cook=["koche {dish} 3"])))
+    assert "error: intent Cook: sample 'koche {dish} 3': spell numbers out in words" in {
+        str(finding) for finding in german
+    }

@@ -13,6 +13,9 @@
   listed by two custom types that one intent uses, so that either slot could take it.
 - Warnings: missing built-in intents, unused custom types, a required slot without slot samples,
   a custom sample that is also a common phrasing of a built-in intent the model has.
+
+Saying samples needs utterance understanding, which knows English only: in another locale those
+two checks are left out, with a warning that says so, and everything else is checked.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from ..interaction.builder import (
     sample_key,
     sample_problems,
 )
+from .languages import supported_locales
 from .model import InteractionModel, ModelIntent
 from .understander import DEFAULT_SKILL_ID, Understander
 
@@ -270,7 +274,19 @@ class _Checker:
     # --- conflicts ----------------------------------------------------------------------------
 
     def conflicts(self) -> None:
-        understander = Understander(self.model, locale=self.locale, skill_id=self.skill_id)
+        understander = Understander(
+            self.model, locale=self.locale, skill_id=self.skill_id, resolve_only=True
+        )
+        if understander.refusal is not None:
+            # Every other check holds in any language; saying samples needs understanding.
+            self.warning(
+                f"{self.locale}: samples were not said as a user would, to find one understood "
+                f"as another intent: utterance understanding knows {', '.join(supported_locales())}"
+            )
+            self.same_shapes()
+            for intent in self.model.intents:
+                self.shared_values(intent)
+            return
         for intent in self.model.intents:
             for sample in intent.samples:
                 said = self.say(intent, sample)
@@ -284,6 +300,27 @@ class _Checker:
             if not intent.name.startswith("AMAZON."):
                 self.builtin_overlaps(understander, intent)
             self.shared_values(intent)
+
+    def same_shapes(self) -> None:
+        """Samples of two intents that differ only in their slots' names ("koche {dish}",
+        "koche {food}", both of one type): whatever fills one fills the other, in any language."""
+        seen: dict[str, tuple[str, str]] = {}
+        for intent in self.model.intents:
+            types = {slot.name: slot.type for slot in intent.slots}
+
+            def typed(match: re.Match[str], types: dict[str, str] = types) -> str:
+                name = match.group(1).rpartition("|")[2].strip()
+                return "{" + types.get(name, name) + "}"
+
+            for sample in intent.samples:
+                shape = sample_key(_SLOT.sub(typed, sample))
+                other = seen.setdefault(shape, (intent.name, sample))
+                if other[0] != intent.name and sample_key(other[1]) != sample_key(sample):
+                    self.error(
+                        f"intent {intent.name}: sample {sample!r} is sample {other[1]!r} of "
+                        f"intent {other[0]} with slots of the same types: either may be "
+                        "understood"
+                    )
 
     def say(self, intent: ModelIntent, sample: str) -> str:
         def example(match: re.Match[str]) -> str:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from ..exceptions import ConfigurationError
 from .generalise import carriers, fill_leftovers, split_free_tails
 from .languages import Language, resolving_language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, typed_share
@@ -65,9 +66,11 @@ class Understander:
         self.locale = locale
         self.skill_id = skill_id
         self.language: Language
-        self.language, self._refusal = resolving_language(locale)
-        if self._refusal is not None and not resolve_only:
-            raise self._refusal
+        #: Why `understand` fails (a locale whose language it does not know), else None.
+        self.refusal: ConfigurationError | None
+        self.language, self.refusal = resolving_language(locale)
+        if self.refusal is not None and not resolve_only:
+            raise self.refusal
         self._kinds: dict[tuple[str, bool], SlotKind] = {}
         self.intents: dict[str, ModelIntent] = {intent.name: intent for intent in model.intents}
         self.invocation = (
@@ -156,8 +159,8 @@ class Understander:
 
     def understand(self, text: str, *, now: datetime.datetime | None = None) -> Understanding:
         """What Alexa makes of ``text``, said to this skill, the user's local time being ``now``."""
-        if self._refusal is not None:
-            raise self._refusal
+        if self.refusal is not None:
+            raise self.refusal
         now = now or datetime.datetime.now()
         tokens = self.tokens(text)
         if not tokens:
