@@ -20,6 +20,10 @@ reads the compiled catalogs at run time::
   translator may move them: ``_("{n} days in {city}", n=3, city="Rome")``. ``ngettext`` also
   offers ``{n}``, the count that chose the plural form (by the catalog's ``Plural-Forms``).
   A translation whose placeholders do not match is logged and the source text is used.
+- **Numbers** among the values (`int`, `float`, `Decimal`) are written as the language of the
+  spoken text writes them: ``3,5`` and ``12.500`` (``{n:,}``) in German, French, Spanish (Spain),
+  Italian, Dutch and Portuguese, as Alexa's voice reads them there; ``3.5`` elsewhere. A
+  sentence spoken in the source text keeps the default locale's way.
 - **SSML** stays correct: a translation is plain text, spoken as written (``speak`` escapes it).
   When a placeholder's value is `Ssml` (``emphasis("sunny")``), the result is `Ssml` in which
   the translated text and the plain values are escaped and the `Ssml` values kept: markup comes
@@ -33,6 +37,7 @@ locale names (``de_DE``, ``de``; an Alexa-style ``de-DE`` directory works too).
 
 from __future__ import annotations
 
+import decimal
 import functools
 import gettext as _gettext
 import io
@@ -40,7 +45,7 @@ import logging
 import os
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from pathlib import Path
 from typing import Any, Final
@@ -89,46 +94,74 @@ def _alexa_name(name: str) -> str:
 
 
 class Translator:
-    """The messages of one locale: its catalogs' translations, else the source text."""
+    """The messages of one locale: its catalogs' translations, else the source text.
 
-    __slots__ = ("_catalog", "catalogs", "locale")
+    Numbers among the values (`int`, `float`, `Decimal`) are written as the language of the
+    text spoken writes them: the locale's when a catalog of its language translated the text,
+    else ``source_locale``'s (the text is then the source's, or the default locale's catalog's;
+    ``own`` is the catalogs of the locale's language alone, to tell which).
+    """
+
+    __slots__ = ("_catalog", "_marks", "_own", "_source_marks", "catalogs", "locale")
 
     def __init__(
         self,
         locale: str,
         catalog: _gettext.NullTranslations,
         catalogs: tuple[str, ...] = (),
+        *,
+        source_locale: str | None = None,
+        own: _gettext.NullTranslations | None = None,
     ) -> None:
         #: The locale asked for ("de-DE"); "" for the source text.
         self.locale = locale
         #: The catalogs looked in, in order (gettext's names: "de_DE", "de").
         self.catalogs = catalogs
         self._catalog = catalog
+        self._source_marks = _number_marks(source_locale)
+        language = _alexa_name(locale).partition("-")[0]
+        speaks = any(_alexa_name(name).partition("-")[0] == language for name in catalogs)
+        self._marks = _number_marks(locale) if speaks else self._source_marks
+        self._own = own if self._marks != self._source_marks else None
 
     def __repr__(self) -> str:
         return f"Translator({self.locale!r}, catalogs={self.catalogs!r})"
 
     def gettext(self, message: str, /, **params: Any) -> str:
         """``message`` translated, its placeholders filled from ``params``."""
-        return self._fill(self._catalog.gettext(message), message, params)
+        translated = self._catalog.gettext(message)
+        return self._fill(translated, message, params, lambda own: own.gettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
         """The form for ``n`` (by the catalog's plural rule), placeholders and ``{n}`` filled."""
         _count("ngettext", n)
         translated = self._catalog.ngettext(singular, plural, n)
         source = singular if n == 1 else plural
-        return self._fill(translated, source, {"n": n, **params}, always=True)
+        return self._fill(
+            translated,
+            source,
+            {"n": n, **params},
+            lambda own: own.ngettext(singular, plural, n),
+            always=True,
+        )
 
     def pgettext(self, context: str, message: str, /, **params: Any) -> str:
         """``message`` translated in ``context`` (one word, two meanings), then filled."""
-        return self._fill(self._catalog.pgettext(context, message), message, params)
+        translated = self._catalog.pgettext(context, message)
+        return self._fill(translated, message, params, lambda own: own.pgettext(context, message))
 
     def npgettext(self, context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
         """`ngettext` in ``context``."""
         _count("npgettext", n)
         translated = self._catalog.npgettext(context, singular, plural, n)
         source = singular if n == 1 else plural
-        return self._fill(translated, source, {"n": n, **params}, always=True)
+        return self._fill(
+            translated,
+            source,
+            {"n": n, **params},
+            lambda own: own.npgettext(context, singular, plural, n),
+            always=True,
+        )
 
     def lookup(self, message: str) -> str | None:
         """The catalogs' translation of ``message``, or None when none has one."""
@@ -137,7 +170,13 @@ class Translator:
         return None if translated is message else translated
 
     def _fill(
-        self, template: str, source: str, params: Mapping[str, Any], *, always: bool = False
+        self,
+        template: str,
+        source: str,
+        params: Mapping[str, Any],
+        own: Callable[[_gettext.NullTranslations], str],
+        *,
+        always: bool = False,
     ) -> str:
         if template is not source and template != source:
             # A translation names the placeholders of its source ({n} aside: a plural form
@@ -160,6 +199,11 @@ class Translator:
         if not params and not always:
             return template
         try:
+            if _has_numbers(params):
+                marks = self._source_marks if template is source else self._marks
+                if self._own is not None and template is not source and own(self._own) is source:
+                    marks = self._source_marks  # a catalog of another language translated it
+                params = _localised(params, marks)
             return _format(template, params)
         except (KeyError, IndexError, ValueError, AttributeError) as exc:
             if template == source:
@@ -172,6 +216,8 @@ class Translator:
                 type(exc).__name__,
                 exc,
             )
+            if _has_numbers(params):
+                params = _localised(params, self._source_marks)
             return _format(source, params)
 
 
@@ -199,6 +245,71 @@ def _differences(
     translated = frozenset("{") if translated is None else translated
     source = frozenset("{") if source is None else source
     return set(translated - source - {"n"}), set(source - translated - {"n"})
+
+
+#: The marks of numbers where a locale's differ from Python's "." and ",": (decimal mark, group
+#: separator), by locale or language, as CLDR has them (Babel's data).
+_NUMBER_MARKS: Final = {
+    "de": (",", "."),
+    "es": (",", "."),
+    "es-MX": (".", ","),
+    "es-US": (".", ","),
+    "fr": (",", "\u202f"),
+    "fr-CA": (",", "\xa0"),
+    "it": (",", "."),
+    "nl": (",", "."),
+    "pt": (",", "."),
+}
+
+
+def _number_marks(locale: str | None) -> dict[int, str] | None:
+    """The `str.translate` table from Python's number marks to ``locale``'s; None: the same."""
+    if not locale:
+        return None
+    locale = _alexa_name(locale)
+    found = _NUMBER_MARKS.get(locale) or _NUMBER_MARKS.get(locale.partition("-")[0])
+    if found is None or found == (".", ","):
+        return None
+    return str.maketrans({".": found[0], ",": found[1]})
+
+
+class _Number:
+    """A number that formats with a locale's marks: ``{x}``, ``{x:.2f}``, ``{x:,}``, ``{x!s}``."""
+
+    __slots__ = ("marks", "value")
+
+    def __init__(self, value: int | float | decimal.Decimal, marks: dict[int, str]) -> None:
+        self.value = value
+        self.marks = marks
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec).translate(self.marks)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __getattr__(self, name: str) -> Any:
+        return _localised({"": getattr(self.value, name)}, self.marks)[""]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
+
+
+def _has_numbers(params: Mapping[str, Any]) -> bool:
+    return any(_is_number(value) for value in params.values())
+
+
+def _localised(params: Mapping[str, Any], marks: dict[int, str] | None) -> Mapping[str, Any]:
+    """``params`` with each number (not a `bool`) written with ``marks``."""
+    if marks is None:
+        return params
+    return {
+        key: _Number(value, marks) if _is_number(value) else value for key, value in params.items()
+    }
 
 
 def _format(template: str, params: Mapping[str, Any]) -> str:
@@ -312,7 +423,23 @@ class Translations:
             above = _gettext.GNUTranslations(io.BytesIO(self._compiled[name]))
             above.add_fallback(catalog)
             catalog = above
-        translator = Translator(locale or self.default_locale, catalog, names)
+        language = _alexa_name(locale or self.default_locale).partition("-")[0]
+        own_names = [name for name in names if _alexa_name(name).partition("-")[0] == language]
+        own: _gettext.NullTranslations | None = None
+        if own_names and len(own_names) < len(names):
+            # A translation may come from the default locale's catalogs, in their language.
+            own = _gettext.NullTranslations()
+            for name in reversed(own_names):
+                above = _gettext.GNUTranslations(io.BytesIO(self._compiled[name]))
+                above.add_fallback(own)
+                own = above
+        translator = Translator(
+            locale or self.default_locale,
+            catalog,
+            names,
+            source_locale=self.default_locale,
+            own=own,
+        )
         if len(self._cache) < _CACHE_SIZE:
             self._cache[locale] = translator
         return translator
