@@ -183,6 +183,27 @@ def test_a_plain_list_is_the_source_language() -> None:
     assert declared_locales(single) == ("en-US",)
 
 
+def test_a_language_key_declares_its_locales() -> None:
+    # Keyed by language only, as the README allows: --all-locales wrote pt-BR.json alone (the
+    # one locale a catalog named in full), without even the default locale's.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "Cook",
+        utterances={"en": ["cook {dish}"], "de": ["koche {dish}"], "fr": ["cuisine {dish}"]},
+        slots={"dish": "Dish"},
+    )
+    def cook(dish: str) -> Response:
+        return speak(dish)
+
+    skill.add_slot_type("Dish", {"en": ["soup"], "de": ["suppe"], "fr": ["soupe"], "pt": ["sopa"]})
+    # The default locale stands for its own language; another language, for each of its
+    # locales, unless one of them is named in full.
+    assert declared_locales(skill) == ("de-DE", "en-US", "fr-CA", "fr-FR", "pt-BR")
+    skill.add_slot_type("Extra", {"fr-FR": ["plus"]})
+    assert declared_locales(skill) == ("de-DE", "en-US", "fr-FR", "pt-BR")
+
+
 def test_slot_type_values_per_locale() -> None:
     skill = Skill(SKILL_ID)
     skill.add_slot_type(

@@ -16,7 +16,7 @@ from ..builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
 from ..builtin_slot_types import check_slot_type, contradicting_annotation
 from ..dialog_model import DialogSlot, IntentDialog
 from ..exceptions import ConfigurationError
-from ..locales import DEFAULT_LOCALE, PerLocale, is_locale, language_of
+from ..locales import ALEXA_LOCALES, DEFAULT_LOCALE, PerLocale, is_locale, language_of
 
 if TYPE_CHECKING:
     from ..dispatch import Handler, Registry
@@ -262,17 +262,26 @@ def _declared_keys(skill: ModelSource) -> set[str]:
 def declared_locales(skill: ModelSource) -> tuple[str, ...]:
     """The locales the skill has a model for (``alexaskill model --all-locales``), sorted.
 
-    Those named in full (``"de-DE"``, not ``"de"``) by its utterances, slot samples, slot type
-    values and message catalogs, and its default locale when some utterances are a plain list
-    (or none is named).
+    Those named in full (``"de-DE"``) by its utterances, slot samples, slot type values and
+    message catalogs; for a language key (``"de"``) of utterances, samples or values, the
+    default locale if it is of that language, else every locale of it unless one of them is
+    named in full; and the default locale when some utterances are a plain list (or nothing
+    is named).
     """
-    keys = {key for key in _declared_keys(skill) if is_locale(key)}
+    declared = _declared_keys(skill)
+    keys = {key for key in declared if is_locale(key)}
     translations = getattr(skill, "translations", None)
     if translations is not None:
         keys.update(name for name in translations.locales if is_locale(name))
+    default = default_locale(skill)
+    for language in sorted(key for key in declared if not is_locale(key)):
+        if language_of(default) == language:
+            keys.add(default)
+        elif not any(language_of(key) == language for key in keys):
+            keys.update(locale for locale in ALEXA_LOCALES if language_of(locale) == language)
     plain = any(d.samples.common for d in skill.intent_declarations.values())
     if plain or not keys:
-        keys.add(default_locale(skill))
+        keys.add(default)
     return tuple(sorted(keys))
 
 
