@@ -551,6 +551,30 @@ def test_the_verifiers_of_test_clients_and_serve_dev_add_no_warning_of_their_own
     assert record.getMessage().startswith("--dev: request verification trusts")
 
 
+def test_the_trust_warning_is_silenced_by_a_private_helper_not_a_public_argument(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Verifier(..., _trust_said=True) was in the public signature: anyone could pass it, and an
+    # editor offered it. The callers that say what they trust themselves use a private helper,
+    # which silences that one line for the verifier it builds, and nothing else.
+    import inspect
+
+    assert not [name for name in inspect.signature(Verifier).parameters if name.startswith("_")]
+    with pytest.raises(TypeError):
+        Verifier(now=lambda: NOW, _trust_said=True)  # type: ignore[call-arg]
+    from alexaskill.verify.verifier import _trust_announced
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        quiet = _trust_announced(pki.verifier, now=lambda: NOW, allow_sha1=True)
+        assert isinstance(quiet, Verifier)
+        [sha1] = caplog.records  # allow_sha1 is said all the same
+        assert sha1.getMessage().startswith("allow_sha1=True")
+        caplog.clear()
+        pki.verifier(now=lambda: NOW)  # the next verifier says what it trusts again
+    [trust] = caplog.records
+    assert "Verifier(trusted_roots=...)" in trust.getMessage()
+
+
 @pytest.mark.parametrize("value", ["no", "false", 0, 1, None])
 def test_allow_sha1_takes_only_a_bool(pki: TestPKI, value: object) -> None:
     # allow_sha1="no" (from a config file) accepted SHA-1-only requests.

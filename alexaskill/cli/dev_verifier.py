@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..verify import Verifier
+from ..verify.verifier import _trust_announced
 
 if TYPE_CHECKING:
     import httpx
@@ -30,7 +31,7 @@ class DevVerifier(Verifier):
         self.dev_url = pki.cert_url
         #: The certificate the development key signs for.
         self.leaf = pki.leaf
-        self.dev = pki.verifier(_trust_said=True)  # trust_dev_pki says so, once
+        self.dev = _trust_announced(pki.verifier)  # trust_dev_pki says so, once
         self.amazon = amazon
 
     async def verify(self, headers: Mapping[str, str], body: bytes) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..exceptions import ResponseError
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
+from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
 from .pki import TestPKI
 from .requests import (
@@ -134,7 +135,7 @@ class TestClient:
         self.raise_handler_errors = raise_handler_errors
         self._handler_errors: list[Exception] = []
         # The test's verifier trusts its PKI for the test's own requests: no warning of its own.
-        verifier = self.pki.verifier(now=now, _trust_said=True) if skill.verify else None
+        verifier = _trust_announced(self.pki.verifier, now=now) if skill.verify else None
         binding = skill._binding_of(store) if store is not None else None
         self._swap = SkillSwap(skill, verifier, self.api, self._handler_errors.append, binding)
         #: The store the skill's attributes go to while the client lives.

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from os import PathLike
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -93,6 +94,25 @@ def _trusted_roots(roots: object) -> tuple[x509.Certificate, ...]:
     return tuple(certificates)
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+#: Set while `_trust_announced` builds a verifier (a context variable: another thread's or
+#: task's verifier, built meanwhile, still says what it trusts).
+_TRUST_ANNOUNCED: ContextVar[bool] = ContextVar("_TRUST_ANNOUNCED", default=False)
+
+
+def _trust_announced(make: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``make(*args, **kwargs)``, the `Verifier` it builds not saying which roots or clock it
+    trusts: for a caller that says so itself. A `TestClient` trusts its test PKI for the test's
+    own requests; ``serve --dev`` says once that it trusts the development key. Every other
+    warning of the verifier (``allow_sha1``, a capped tolerance) is said as ever."""
+    token = _TRUST_ANNOUNCED.set(True)
+    try:
+        return make(*args, **kwargs)
+    finally:
+        _TRUST_ANNOUNCED.reset(token)
+
+
 def _say_trust(roots: Sequence[x509.Certificate] | None, now: object) -> None:
     """Warn (`security_logger`) when a verifier trusts other roots than certifi's, or checks
     dates against another clock than this machine's: one line for both."""
@@ -156,7 +176,6 @@ class Verifier:
         max_queued_downloads: int = 64,
         failure_ttl: float = 60.0,
         failure_cache_size: int = 1024,
-        _trust_said: bool = False,
     ) -> None:
         if not _number(timestamp_tolerance) or not timestamp_tolerance > 0:
             raise _ArgumentError(
@@ -192,9 +211,7 @@ class Verifier:
                 "allow_sha1=True: requests signed with SHA-1 alone (no Signature-256) are "
                 "accepted; Amazon signs with SHA-256. Keep it for replaying old captures only."
             )
-        if not _trust_said:
-            # (A TestClient's verifier trusts its test PKI for the test's own requests, and
-            # serve --dev says what it trusts itself: they pass _trust_said=True.)
+        if not _TRUST_ANNOUNCED.get():  # (else its maker says it: `_trust_announced`)
             _say_trust(roots, now)
         self.allow_sha1 = allow_sha1
         self.timestamp_tolerance = tolerance
