@@ -1,10 +1,15 @@
-"""Opt-in capture of requests exactly as received, for ``alexaskill certify --replay``.
+"""Opt-in capture of requests as received, for ``alexaskill certify --replay``.
 
-`Skill(capture_dir=...)` writes each POST the skill's endpoint receives (body and headers, before
-any check) to its own file in that directory. Replayed later, a request Alexa really signed is
-the one proof that whatever sits in front of the skill (a TLS proxy, a load balancer, an API
-gateway) passes the body and the signature headers through untouched: once its timestamp is old,
-it must be refused for its *timestamp*, not for its signature.
+`Skill(capture_dir=...)` writes each POST the skill's endpoint receives (its body byte for byte,
+and headers, before any check) to its own file in that directory. Replayed later, a request
+Alexa really signed is the one proof that whatever sits in front of the skill (a TLS proxy, a
+load balancer, an API gateway) passes the body and the signature headers through untouched: once
+its timestamp is old, it must be refused for its *timestamp*, not for its signature.
+
+Of the headers, a capture keeps those replay sends and those that show what a proxy did
+(`KEPT_HEADERS`): whatever else arrives (a proxy's ``Authorization``, a browser's ``Cookie``, an
+API gateway's key, an identity proxy's token) is named in the file's ``omitted_headers``, its value
+never written, and said once in the log. The body is kept whole: it is what Alexa signed.
 
 The files hold what Alexa sends about the user: user and device ids, access tokens, consent
 tokens, what was said. Each file is readable and writable by its owner only (0600) in a
@@ -32,7 +37,14 @@ import msgspec
 
 from .logs import security_logger
 
-__all__ = ["CAPTURE_LIMIT", "UNSIGNED_CAPTURE_LIMIT", "Capture", "RequestCapture", "load_capture"]
+__all__ = [
+    "CAPTURE_LIMIT",
+    "KEPT_HEADERS",
+    "UNSIGNED_CAPTURE_LIMIT",
+    "Capture",
+    "RequestCapture",
+    "load_capture",
+]
 
 logger = logging.getLogger("alexaskill")
 
@@ -41,6 +53,38 @@ logger = logging.getLogger("alexaskill")
 CAPTURE_LIMIT: Final = 100
 #: At most this many captures of requests without them (anyone can send those).
 UNSIGNED_CAPTURE_LIMIT: Final = 10
+#: The headers a capture keeps (names in lower case): Alexa's, which replay sends again, and
+#: those that show what a proxy in front did. An allow-list, so that a secret under a name not
+#: foreseen (``X-Amzn-Oidc-Accesstoken``, a gateway's own key) is left out too.
+KEPT_HEADERS: Final = frozenset(
+    (
+        # What Alexa sends (https://developer.amazon.com/en-US/docs/alexa/custom-skills/
+        # host-a-custom-skill-as-a-web-service.html#verify-request-sent-by-alexa).
+        "signature",
+        "signature-256",
+        "signaturecertchainurl",
+        "content-type",
+        "content-length",
+        "content-encoding",
+        "transfer-encoding",
+        "accept",
+        "accept-charset",
+        "accept-encoding",
+        "user-agent",
+        "host",
+        "connection",
+        # What proxies add about the route, no credentials.
+        "via",
+        "forwarded",
+        "x-forwarded-for",
+        "x-forwarded-host",
+        "x-forwarded-port",
+        "x-forwarded-proto",
+        "x-real-ip",
+        "x-amzn-trace-id",
+        "x-request-id",
+    )
+)
 _SUFFIX: Final = ".capture.json"
 _UNSIGNED_SUFFIX: Final = ".unsigned.capture.json"
 
@@ -60,8 +104,12 @@ class Capture(msgspec.Struct, kw_only=True):
     received_at: str
     #: The request path (without the query string).
     path: str
-    #: Every header as received, in order (ASGI servers give the names in lower case).
+    #: The headers in `KEPT_HEADERS`, as received and in order (ASGI servers give the names in
+    #: lower case); each character stands for the byte of the same number (latin-1).
     headers: list[tuple[str, str]]
+    #: The names of the other headers received (in lower case, each once): their values are not
+    #: written (credentials: ``Authorization``, ``Cookie``, ...), and replay does not send them.
+    omitted_headers: list[str] = msgspec.field(default_factory=list)
     #: The body as text when it is UTF-8 (as Alexa's are), which re-encodes to the same bytes.
     body: str | None = None
     #: Otherwise the body in base64.
@@ -117,6 +165,7 @@ class RequestCapture:
         #: without (False); None until the first write.
         self._counts: dict[bool, int] | None = None
         self._sequence = itertools.count(1)
+        self._omission_said = False
 
     def write(self, path: str, headers: Iterable[tuple[bytes, bytes]], body: bytes) -> Path | None:
         """Write one request; its file, or None when its kind's limit is reached or writing
@@ -169,11 +218,27 @@ class RequestCapture:
         now = time.time()
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now))
         micros = int(now % 1 * 1_000_000)
+        kept: list[tuple[str, str]] = []
+        omitted: dict[str, None] = {}  # (ordered, each name once)
+        for name, value in headers:
+            text = name.decode("latin-1")
+            if text.lower() in KEPT_HEADERS:
+                kept.append((text, value.decode("latin-1")))
+            else:
+                omitted[text.lower()] = None
         capture = Capture(
             received_at=f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(now))}.{micros:06d}Z",
             path=path,
-            headers=[(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers],
+            headers=kept,
+            omitted_headers=list(omitted),
         )
+        if omitted and not self._omission_said:
+            self._omission_said = True  # once: a flood of made-up names writes one line
+            logger.info(
+                "request capture: the values of headers a replay does not need are left out "
+                "(%s here); each capture names them in omitted_headers",
+                ", ".join(repr(name) for name in list(omitted)[:8]),
+            )
         try:
             capture.body = body.decode("utf-8")
         except UnicodeDecodeError:

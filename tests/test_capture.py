@@ -62,12 +62,68 @@ def test_no_capture_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_bodies_are_kept_byte_for_byte(tmp_path: Path) -> None:
     capture = RequestCapture(tmp_path)
     for body in (b' {"a": "\xc3\xa9t\xc3\xa9"}\n', b"\xff\xfe not utf-8", b""):
-        file = capture.write("/alexa", [(b"x-thing", b"caf\xe9")], body)
+        file = capture.write("/alexa", [(b"user-agent", b"caf\xe9")], body)
         assert file is not None
         loaded = load_capture(file)
         assert loaded.body_bytes() == body
-        assert loaded.headers == [("x-thing", "café")]
+        assert loaded.headers == [("user-agent", "café")]
         assert loaded.path == "/alexa"
+
+
+def test_secrets_in_headers_are_left_out_and_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A proxy's Authorization, a browser's Cookie, an API gateway's key were written as
+    # received. A capture keeps only the headers replay sends and those that show what a proxy
+    # did; the others are named, their values never written.
+    secret = b"s3cret-token-value"
+    headers = [
+        (b"host", b"skill.example.com"),
+        (b"Content-Type", b"application/json; charset=utf-8"),
+        (b"authorization", b"Bearer " + secret),
+        (b"signature-256", b"c2ln"),
+        (b"signaturecertchainurl", b"https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"),
+        (b"cookie", b"session=" + secret),
+        (b"proxy-authorization", b"Basic " + secret),
+        (b"x-api-key", secret),
+        (b"x-amzn-oidc-accesstoken", secret),  # an ALB's, under a name like a harmless one's
+        (b"x-forwarded-for", b"54.240.197.1"),
+        (b"Cookie", b"other=" + secret),
+        (b"user-agent", b"Apache-HttpClient/4.5.x (Java/1.8.0_352)"),
+    ]
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        file = RequestCapture(tmp_path).write("/alexa", headers, b"{}")
+        assert file is not None
+        RequestCapture(tmp_path).write("/alexa", headers, b"{}")
+    assert secret not in file.read_bytes()
+    capture = load_capture(file)
+    assert capture.headers == [
+        ("host", "skill.example.com"),
+        ("Content-Type", "application/json; charset=utf-8"),
+        ("signature-256", "c2ln"),
+        ("signaturecertchainurl", "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"),
+        ("x-forwarded-for", "54.240.197.1"),
+        ("user-agent", "Apache-HttpClient/4.5.x (Java/1.8.0_352)"),
+    ]
+    assert capture.omitted_headers == [
+        "authorization",
+        "cookie",
+        "proxy-authorization",
+        "x-api-key",
+        "x-amzn-oidc-accesstoken",
+    ]
+    # Said in the log too, once a RequestCapture (a process): which names, where to see them.
+    said = [r.getMessage() for r in caplog.records if "left out" in r.getMessage()]
+    assert len(said) == 2 and "'authorization', 'cookie'" in said[0], said
+    assert "omitted_headers" in said[0]
+
+
+def test_captures_without_omitted_headers_still_load(tmp_path: Path) -> None:
+    file = tmp_path / "old.capture.json"
+    file.write_text(
+        '{"received_at": "2026-11-29T10:00:00.000000Z", "path": "/", "headers": [], "body": ""}'
+    )
+    assert load_capture(file).omitted_headers == []
 
 
 #: The headers of a request Alexa signed (whatever their values: capture checks nothing).

@@ -361,8 +361,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--capture",
         metavar="DIR",
-        help="write every request received, exactly as received, to a file in DIR (for "
-        "`alexaskill certify --replay`); the files hold user ids and access tokens",
+        help="write every request received to a file in DIR, its body byte for byte (for "
+        "`alexaskill certify --replay`); the files hold user ids and access tokens. Of the "
+        "headers, those replay needs or that show what a proxy did are kept; the others are "
+        "named, their values left out (Authorization, Cookie, ...)",
     )
     command.add_argument(
         "--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate chain"
