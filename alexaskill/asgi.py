@@ -212,14 +212,14 @@ class Serving(DeadlineAnswering):
     ) -> tuple[int, bytes]:
         """The status and body of the answer to a POST of ``body``, its headers read already
         (`_Endpoint`, through ASGI or not)."""
-        capture = self.capture
-        if capture is not None:
-            capture.write(scope["path"], scope["headers"], body)
         self._in_flight += 1  # the request line waits for others in flight (logs._Handler)
         try:
             started = time.perf_counter()
             verify_ms: float | None = None
             envelope: Envelope | None = None
+            # Captured once the checks have judged it: only an accepted request may take a
+            # place among the captures kept for Alexa's (`alexaskill.capture`).
+            refused: str | None = "its checks did not finish"  # (an error, a cancellation)
             try:
                 if self.verify is not False:  # only False turns it off (Skill.__init__)
                     verifier = self.verifier
@@ -234,7 +234,9 @@ class Serving(DeadlineAnswering):
                 else:
                     envelope = decode_envelope(body)
                 self.check_skill_id(envelope)
+                refused = None
             except RequestError as exc:
+                refused = str(exc)
                 self._warn_refused(exc)
                 log_request(
                     envelope,
@@ -244,6 +246,9 @@ class Serving(DeadlineAnswering):
                     deferrable=self._in_flight > 1,
                 )
                 return 400, _error_body(str(exc))
+            finally:
+                if self.capture is not None:
+                    self.capture.write(scope["path"], scope["headers"], body, refused=refused)
             decoded = time.perf_counter()
             deadline = self.deadline
             if deadline is None:

@@ -1,7 +1,7 @@
 """Opt-in capture of requests as received, for ``alexaskill certify --replay``.
 
 `Skill(capture_dir=...)` writes each POST the skill's endpoint receives (its body byte for byte,
-and headers, before any check) to its own file in that directory. Replayed later, a request
+and headers), refused or not, to its own file in that directory. Replayed later, a request
 Alexa really signed is the one proof that whatever sits in front of the skill (a TLS proxy, a
 load balancer, an API gateway) passes the body and the signature headers through untouched: once
 its timestamp is old, it must be refused for its *timestamp*, not for its signature.
@@ -13,11 +13,16 @@ never written, and said once in the log. The body is kept whole: it is what Alex
 
 The files hold what Alexa sends about the user: user and device ids, access tokens, consent
 tokens, what was said. Each file is readable and writable by its owner only (0600) in a
-directory made 0700 (an existing one open to others is said at WARNING); capture stops after
-`CAPTURE_LIMIT` files in the directory, so a flood of requests cannot fill the disk. Only requests
-that carry Alexa's two signature headers count toward it: anyone can send unsigned ones, which
-have a quota of their own, `UNSIGNED_CAPTURE_LIMIT` (a proxy that drops the headers still shows).
-Switch it on to get a capture, then off again.
+directory made 0700 (an existing one open to others is said at WARNING). Capture stops once the
+directory holds `CAPTURE_LIMIT` captures of requests the skill accepted, so a flood of requests
+cannot fill the disk; each is written once the checks have judged it, and only a request that
+passed them all (signature, timestamp, skill id) counts toward that quota. Anyone can send a
+request the checks refuse (unsigned, with made-up signature headers, a real one of Alexa's sent
+again, another skill's): those share a small quota of their own, `REFUSED_CAPTURE_LIMIT`, and
+their files say why they were refused (a proxy that drops the headers or changes the body still
+shows, unless a flood got there first). With verification off (``Skill(verify=False)``) nothing
+tells Alexa's requests from others: any that decodes counts as accepted (with ``skill_id="*"``,
+any other skill's that Alexa signed). Switch capture on to get a capture, then off again.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from .logs import security_logger
 __all__ = [
     "CAPTURE_LIMIT",
     "KEPT_HEADERS",
-    "UNSIGNED_CAPTURE_LIMIT",
+    "REFUSED_CAPTURE_LIMIT",
     "Capture",
     "RequestCapture",
     "load_capture",
@@ -48,11 +53,11 @@ __all__ = [
 
 logger = logging.getLogger("alexaskill")
 
-#: At most this many captures of requests with Alexa's signature headers in the directory;
-#: requests beyond are not captured.
+#: At most this many captures of requests the skill accepted in the directory; requests beyond
+#: are not captured.
 CAPTURE_LIMIT: Final = 100
-#: At most this many captures of requests without them (anyone can send those).
-UNSIGNED_CAPTURE_LIMIT: Final = 10
+#: At most this many captures of requests it refused (anyone can send those).
+REFUSED_CAPTURE_LIMIT: Final = 10
 #: The headers a capture keeps (names in lower case): Alexa's, which replay sends again, and
 #: those that show what a proxy in front did. An allow-list, so that a secret under a name not
 #: foreseen (``X-Amzn-Oidc-Accesstoken``, a gateway's own key) is left out too.
@@ -86,21 +91,15 @@ KEPT_HEADERS: Final = frozenset(
     )
 )
 _SUFFIX: Final = ".capture.json"
+_REFUSED_SUFFIX: Final = ".refused.capture.json"
+#: Refused captures as alexaskill named them before (requests without signature headers).
 _UNSIGNED_SUFFIX: Final = ".unsigned.capture.json"
-
-
-def _signed(headers: list[tuple[bytes, bytes]]) -> bool:
-    """Whether ``headers`` carry both of Alexa's signature headers: a signature (SHA-256 or
-    SHA-1), and the URL of its chain. Only present: what they are worth is checked later."""
-    names = {name.lower() for name, _ in headers}
-    signatures = (b"signature-256", b"signature")
-    return b"signaturecertchainurl" in names and not names.isdisjoint(signatures)
 
 
 class Capture(msgspec.Struct, kw_only=True):
     """One request as the skill received it."""
 
-    #: When it arrived, ISO 8601 in UTC.
+    #: When it arrived (written as its checks finished), ISO 8601 in UTC.
     received_at: str
     #: The request path (without the query string).
     path: str
@@ -114,6 +113,8 @@ class Capture(msgspec.Struct, kw_only=True):
     body: str | None = None
     #: Otherwise the body in base64.
     body_base64: str | None = None
+    #: Why the skill refused the request (the reason its HTTP 400 gave), or None: accepted.
+    refused: str | None = None
 
     def body_bytes(self) -> bytes:
         """The body, byte for byte as received."""
@@ -156,44 +157,50 @@ class RequestCapture:
         self,
         directory: str | os.PathLike[str],
         limit: int = CAPTURE_LIMIT,
-        unsigned_limit: int = UNSIGNED_CAPTURE_LIMIT,
+        refused_limit: int = REFUSED_CAPTURE_LIMIT,
     ) -> None:
         self.directory = Path(directory)
         self.limit = limit
-        self.unsigned_limit = unsigned_limit
-        #: The captures in the directory, of requests with Alexa's signature headers (True) and
-        #: without (False); None until the first write.
+        self.refused_limit = refused_limit
+        #: The captures in the directory, of requests the skill accepted (True) and refused
+        #: (False); None until the first write.
         self._counts: dict[bool, int] | None = None
         self._sequence = itertools.count(1)
         self._omission_said = False
 
-    def write(self, path: str, headers: Iterable[tuple[bytes, bytes]], body: bytes) -> Path | None:
-        """Write one request; its file, or None when its kind's limit is reached or writing
-        failed."""
-        headers = list(headers)
-        signed = _signed(headers)
+    def write(
+        self,
+        path: str,
+        headers: Iterable[tuple[bytes, bytes]],
+        body: bytes,
+        *,
+        refused: str | None,
+    ) -> Path | None:
+        """Write one request, once the skill has accepted it (``refused`` None) or refused it
+        (why); its file, or None when its kind's limit is reached or writing failed."""
+        accepted = refused is None
         try:
             if self._counts is None:
                 self._counts = self._open()
-            count = self._counts[signed]
-            limit = self.limit if signed else self.unsigned_limit
+            count = self._counts[accepted]
+            limit = self.limit if accepted else self.refused_limit
             if count >= limit:
                 if count == limit:
-                    self._counts[signed] += 1  # warn once
+                    self._counts[accepted] += 1  # warn once
                     logger.warning(
-                        "request capture: %s already holds %d captures of requests %s Alexa's "
-                        "signature headers; no more are written",
+                        "request capture: %s already holds %d captures of requests the skill "
+                        "%s; no more are written",
                         self.directory,
                         limit,
-                        "with" if signed else "without",
+                        "accepted" if accepted else "refused",
                     )
                 return None
-            file = self._write(path, headers, body, signed)
+            file = self._write(path, headers, body, refused)
         except OSError as exc:
             # A capture is a debugging aid: failing to write one never fails the request.
             logger.warning("request capture: cannot write to %s: %s", self.directory, exc)
             return None
-        self._counts[signed] += 1
+        self._counts[accepted] += 1
         return file
 
     def _open(self) -> dict[bool, int]:
@@ -209,11 +216,15 @@ class RequestCapture:
                 mode,
             )
         names = [p.name for p in self.directory.iterdir() if p.name.endswith(_SUFFIX)]
-        unsigned = sum(name.endswith(_UNSIGNED_SUFFIX) for name in names)
-        return {True: len(names) - unsigned, False: unsigned}
+        refused = sum(name.endswith((_REFUSED_SUFFIX, _UNSIGNED_SUFFIX)) for name in names)
+        return {True: len(names) - refused, False: refused}
 
     def _write(
-        self, path: str, headers: list[tuple[bytes, bytes]], body: bytes, signed: bool
+        self,
+        path: str,
+        headers: Iterable[tuple[bytes, bytes]],
+        body: bytes,
+        refused: str | None,
     ) -> Path:
         now = time.time()
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now))
@@ -231,6 +242,7 @@ class RequestCapture:
             path=path,
             headers=kept,
             omitted_headers=list(omitted),
+            refused=refused,
         )
         if omitted and not self._omission_said:
             self._omission_said = True  # once: a flood of made-up names writes one line
@@ -246,7 +258,7 @@ class RequestCapture:
         data = _encode(capture)
         while True:
             file = self.directory / f"{stamp}.{micros:06d}-{os.getpid()}-{next(self._sequence)}"
-            file = file.with_name(file.name + (_SUFFIX if signed else _UNSIGNED_SUFFIX))
+            file = file.with_name(file.name + (_SUFFIX if refused is None else _REFUSED_SUFFIX))
             try:
                 # O_EXCL: never write through a file (or link) someone else put there first.
                 fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import json
 import logging
 import stat
 from pathlib import Path
@@ -9,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from alexaskill import Response, Skill, speak
-from alexaskill.capture import CAPTURE_LIMIT, UNSIGNED_CAPTURE_LIMIT, RequestCapture, load_capture
+from alexaskill.capture import CAPTURE_LIMIT, REFUSED_CAPTURE_LIMIT, RequestCapture, load_capture
 from alexaskill.exceptions import ConfigurationError
-from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
 
 def make_skill(directory: Path) -> Skill:
@@ -37,7 +40,7 @@ def test_a_skill_with_capture_dir_writes_each_request_as_received(
     assert refused.status_code == 400
     assert "request capture is ON" in caplog.text and str(directory) in caplog.text
     files = sorted(directory.iterdir())
-    assert len(files) == 2  # refused requests too: capture comes before any check
+    assert len(files) == 2  # refused requests too, among the refused
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     bodies = {load_capture(f).body_bytes() for f in files}
@@ -62,7 +65,7 @@ def test_no_capture_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_bodies_are_kept_byte_for_byte(tmp_path: Path) -> None:
     capture = RequestCapture(tmp_path)
     for body in (b' {"a": "\xc3\xa9t\xc3\xa9"}\n', b"\xff\xfe not utf-8", b""):
-        file = capture.write("/alexa", [(b"user-agent", b"caf\xe9")], body)
+        file = capture.write("/alexa", [(b"user-agent", b"caf\xe9")], body, refused=None)
         assert file is not None
         loaded = load_capture(file)
         assert loaded.body_bytes() == body
@@ -92,9 +95,9 @@ def test_secrets_in_headers_are_left_out_and_named(
         (b"user-agent", b"Apache-HttpClient/4.5.x (Java/1.8.0_352)"),
     ]
     with caplog.at_level(logging.INFO, "alexaskill"):
-        file = RequestCapture(tmp_path).write("/alexa", headers, b"{}")
+        file = RequestCapture(tmp_path).write("/alexa", headers, b"{}", refused=None)
         assert file is not None
-        RequestCapture(tmp_path).write("/alexa", headers, b"{}")
+        RequestCapture(tmp_path).write("/alexa", headers, b"{}", refused=None)
     assert secret not in file.read_bytes()
     capture = load_capture(file)
     assert capture.headers == [
@@ -126,7 +129,7 @@ def test_captures_without_omitted_headers_still_load(tmp_path: Path) -> None:
     assert load_capture(file).omitted_headers == []
 
 
-#: The headers of a request Alexa signed (whatever their values: capture checks nothing).
+#: The headers of a request Alexa signed (whatever their values: the checks' verdict is given).
 SIGNED = [(b"signature-256", b"c2ln"), (b"signaturecertchainurl", b"https://s3.amazonaws.com/x")]
 
 
@@ -135,31 +138,64 @@ def test_capture_stops_at_the_limit_and_says_so_once(
 ) -> None:
     capture = RequestCapture(tmp_path, limit=3)
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        written = [capture.write("/", SIGNED, b"{}") for _ in range(6)]
+        written = [capture.write("/", SIGNED, b"{}", refused=None) for _ in range(6)]
     assert [w is not None for w in written] == [True] * 3 + [False] * 3
     assert len(list(tmp_path.iterdir())) == 3
     assert caplog.text.count("no more are written") == 1
     # A new process (a restart) counts what the directory already holds.
-    assert RequestCapture(tmp_path, limit=3).write("/", SIGNED, b"{}") is None
-    assert CAPTURE_LIMIT == 100
+    assert RequestCapture(tmp_path, limit=3).write("/", SIGNED, b"{}", refused=None) is None
 
 
-def test_requests_without_alexas_headers_cannot_use_up_the_quota(tmp_path: Path) -> None:
-    # Captured before any check, 100 unsigned POSTs from anyone filled the quota: the request
-    # Alexa then sent was not captured. They have a small quota of their own (a proxy that
-    # drops the signature headers still shows).
+def test_a_restart_counts_each_kind_apart(tmp_path: Path) -> None:
+    capture = RequestCapture(tmp_path, limit=2, refused_limit=1)
+    assert capture.write("/", SIGNED, b"{}", refused="signature: does not verify") is not None
+    assert capture.write("/", SIGNED, b"{}", refused="signature: does not verify") is None
+    assert capture.write("/", SIGNED, b"{}", refused=None) is not None
+    # What an earlier alexaskill wrote for a request without signature headers is refused too.
+    old = '{"received_at": "2026-11-29T10:00:00.000000Z", "path": "/", "headers": [], "body": ""}'
+    (tmp_path / "20261129T100000.000000-1-1.unsigned.capture.json").write_text(old)
+    again = RequestCapture(tmp_path, limit=3, refused_limit=2)
+    assert again.write("/", [], b"{}", refused="certificate URL: header missing") is None
+    assert again.write("/", SIGNED, b"{}", refused=None) is not None
+    assert again.write("/", SIGNED, b"{}", refused=None) is not None
+    assert again.write("/", SIGNED, b"{}", refused=None) is None
+    assert CAPTURE_LIMIT == 100 and REFUSED_CAPTURE_LIMIT == 10
+
+
+def test_requests_the_checks_refuse_cannot_crowd_out_alexas(tmp_path: Path) -> None:
+    # Which quota a request used was decided by the mere presence of Alexa's two signature
+    # headers: 100 requests with made-up ones (or a real request of Alexa's sent again: its
+    # signature verifies, its timestamp or skill id does not) used up the quota, and the
+    # request Alexa then sent was not captured. The checks now decide: only requests the skill
+    # accepted count toward the 100; every refused one (unsigned, forged, replayed, another
+    # skill's) shares the small quota of refused requests.
     directory = tmp_path / "captures"
     with TestClient(make_skill(directory)) as client:
-        for _ in range(CAPTURE_LIMIT + 5):
-            assert client.post(b"{}").status_code == 400
-        assert client.launch().speech == "hello"
-    captures = [load_capture(file) for file in directory.iterdir()]
-    signed = [c for c in captures if "signature-256" in dict(c.headers)]
-    assert len(signed) == 1 and len(captures) == 1 + UNSIGNED_CAPTURE_LIMIT
-    # A restart counts each kind apart: an unsigned request is refused, a signed one written.
-    again = RequestCapture(directory)
-    assert again.write("/", [], b"{}") is None
-    assert again.write("/", [(b"Signature", b"x"), *SIGNED[1:]], b"{}") is not None
+        forged_body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
+        forged = {
+            "Signature-256": base64.b64encode(bytes(256)).decode(),
+            "SignatureCertChainUrl": client.pki.cert_url,
+        }
+        old = client.factory.envelope("LaunchRequest", now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        other = RequestFactory(skill_id="amzn1.ask.skill.other").envelope("LaunchRequest")
+        refused = [(forged_body, forged)] * (CAPTURE_LIMIT + 1)
+        for envelope in (old, other):
+            body = json.dumps(envelope).encode()
+            refused += [(body, client.pki.sign(body))] * 2
+        refused += [(forged_body, {})] * 2
+        for body, headers in refused:
+            assert client.post(body, headers).status_code == 400
+        launch = client.launch()
+        assert launch.speech == "hello" and launch.request is not None
+    files = sorted(directory.iterdir())
+    captured = {f: load_capture(f).body_bytes() for f in files}
+    accepted = [f for f, body in captured.items() if launch.request["requestId"].encode() in body]
+    assert len(accepted) == 1, "Alexa's request was crowded out"
+    assert load_capture(accepted[0]).refused is None
+    assert not accepted[0].name.endswith(".refused.capture.json")
+    assert len(files) == 1 + REFUSED_CAPTURE_LIMIT
+    reasons = {load_capture(f).refused for f in files if f not in accepted}
+    assert any("signature" in str(reason) for reason in reasons), reasons
 
 
 def test_an_existing_capture_directory_others_can_open_is_said(
@@ -169,8 +205,9 @@ def test_an_existing_capture_directory_others_can_open_is_said(
     shared.mkdir()
     shared.chmod(0o777)
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        assert RequestCapture(shared).write("/", SIGNED, b"{}") is not None
-        assert RequestCapture(tmp_path / "made").write("/", SIGNED, b"{}") is not None
+        assert RequestCapture(shared).write("/", SIGNED, b"{}", refused=None) is not None
+        made = RequestCapture(tmp_path / "made")
+        assert made.write("/", SIGNED, b"{}", refused=None) is not None
     [record] = caplog.records
     assert record.name == "alexaskill.security"
     assert f"{shared} is open to group or others (mode 0777)" in record.getMessage()

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx
 import pytest
@@ -118,11 +118,20 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("captures") / "requests"
 
 
+SERVE_DEV: Final = ("-m", "alexaskill", "serve", WEATHER, "--dev", "--port", "{port}")
+
+
 @pytest.fixture(scope="module")
-def weather(start: Any, captures: Path) -> str:
-    """The example skill under ``serve --dev``, capturing what it receives."""
-    argv = ["-m", "alexaskill", "serve", WEATHER, "--dev", "--port", "{port}"]
-    return str(start(*argv, "--capture", str(captures), "--log-level", "warning"))
+def weather(start: Any) -> str:
+    """The example skill under ``serve --dev``, for the probes."""
+    return str(start(*SERVE_DEV, "--log-level", "warning"))
+
+
+@pytest.fixture(scope="module")
+def capturing(start: Any, captures: Path) -> str:
+    """The example skill under ``serve --dev``, capturing what it receives: a server of its own,
+    as the probes, all refused, would soon use up the quota of refused captures."""
+    return str(start(*SERVE_DEV, "--capture", str(captures), "--log-level", "warning"))
 
 
 @pytest.fixture(scope="module")
@@ -232,17 +241,17 @@ def test_a_proxy_that_re_encodes_json_fails_the_valid_request(weather: str, star
 
 
 @pytest.fixture(scope="module")
-def capture_file(weather: str, captures: Path, dev_dir: Path) -> Path:
+def capture_file(capturing: str, captures: Path, dev_dir: Path) -> Path:
     """A request signed with the development key, sent to the capturing skill, as captured.
 
     Its timestamp is five minutes old, as a capture is by the time anyone replays it: the skill
-    refuses it for that, and captures it all the same (capture comes before any check).
+    refuses it for that, and captures it all the same, among the requests it refused.
     """
-    return capture_request(weather, captures, dev_dir)
+    return capture_request(capturing, captures, dev_dir)
 
 
 def capture_request(
-    weather: str, captures: Path, dev_dir: Path, extra: dict[bytes, bytes] | None = None
+    capturing: str, captures: Path, dev_dir: Path, extra: dict[bytes, bytes] | None = None
 ) -> Path:
     """The file the skill captures of such a request, sent with the ``extra`` headers too."""
     from alexaskill.cli import DEV_CERT_URL
@@ -257,9 +266,11 @@ def capture_request(
     # All bytes: the extra values may not be ASCII, and httpx types headers as str or bytes.
     headers = {b"Content-Type": b"application/json"}
     headers |= {name.encode(): value.encode() for name, value in pki.sign(body).items()}
-    answer = httpx.post(weather, content=body, headers={**headers, **(extra or {})})
+    answer = httpx.post(capturing, content=body, headers={**headers, **(extra or {})})
     assert answer.status_code == 400 and "timestamp" in answer.json()["error"]
     (new,) = set(captures.glob("*")) - before
+    assert new.name.endswith(".refused.capture.json")
+    assert (load_capture(new).refused or "").startswith("timestamp")
     return new
 
 
@@ -305,10 +316,10 @@ def test_replay_to_an_endpoint_that_accepts_everything_fails(
 
 
 def test_replay_sends_captured_headers_that_are_not_ascii_as_received(
-    weather: str, captures: Path, dev_dir: Path
+    weather: str, capturing: str, captures: Path, dev_dir: Path
 ) -> None:
     # A proxy may add such a header; the capture keeps its bytes as latin-1 text.
-    file = capture_request(weather, captures, dev_dir, {b"Via": b"1.1 caf\xe9 \xff"})
+    file = capture_request(capturing, captures, dev_dir, {b"Via": b"1.1 caf\xe9 \xff"})
     assert ("via", "1.1 caf\xe9 \xff") in load_capture(file).headers
     code, report = certify(weather, "--allow-local", "--dev", "--replay", str(file))
     assert code == 0, report
@@ -330,7 +341,9 @@ def test_a_corrupt_capture_is_a_usage_mistake(
     envelope = RequestFactory().envelope(
         "LaunchRequest", now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     )
-    file = RequestCapture(tmp_path).write("/", [], b"\xff" + json.dumps(envelope).encode())
+    file = RequestCapture(tmp_path).write(
+        "/", [], b"\xff" + json.dumps(envelope).encode(), refused=None
+    )
     assert file is not None
     file.write_text(json.dumps({**json.loads(file.read_text()), **change}))
     out, err = io.StringIO(), io.StringIO()
@@ -346,7 +359,7 @@ def test_a_fresh_capture_is_refused_until_it_is_old(tmp_path: Path) -> None:
     from alexaskill.capture import RequestCapture
 
     envelope = RequestFactory().envelope("LaunchRequest")
-    file = RequestCapture(tmp_path).write("/", [], json.dumps(envelope).encode())
+    file = RequestCapture(tmp_path).write("/", [], json.dumps(envelope).encode(), refused=None)
     assert file is not None
     out, err = io.StringIO(), io.StringIO()
     code = main(
@@ -361,7 +374,7 @@ def test_a_fresh_capture_is_refused_until_it_is_old(tmp_path: Path) -> None:
     event = RequestFactory().envelope(
         "AlexaSkillEvent.SkillEnabled", now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
     )
-    late = RequestCapture(tmp_path).write("/", [], json.dumps(event).encode())
+    late = RequestCapture(tmp_path).write("/", [], json.dumps(event).encode(), refused=None)
     assert late is not None and capture_age_problem(load_capture(late)) is not None
 
 
