@@ -581,12 +581,17 @@ def test_dev_trust_accepts_the_dev_key_and_keeps_the_skills_own(
         assert status(impostor) == 400
 
 
-def hand_over(monkeypatch: pytest.MonkeyPatch, app: str, dev: bool, pid: int | None = None) -> None:
-    """What `alexaskill serve` (process ``pid``: by default this one) hands its server
-    processes."""
-    monkeypatch.setenv("_ALEXASKILL_SERVE_APP", app)
-    monkeypatch.setenv("_ALEXASKILL_SERVE_DEV", "1" if dev else "0")
-    monkeypatch.setenv("_ALEXASKILL_SERVE_PID", str(os.getpid() if pid is None else pid))
+def hand_over(
+    monkeypatch: pytest.MonkeyPatch, app: str, dev: bool, host: str = "127.0.0.1"
+) -> dict[str, str]:
+    """What `alexaskill serve`, were it this process, would hand its server processes: set in
+    the environment, and returned."""
+    from alexaskill.cli.serve import _hand_over
+
+    handed = _hand_over(app, dev, None, None, host, 8000)
+    for name, value in handed.items():
+        monkeypatch.setenv(name, value)
+    return handed
 
 
 def test_serve_factory_reads_its_options_from_the_environment(
@@ -610,9 +615,21 @@ def test_serve_factory_serves_only_the_processes_of_an_alexaskill_serve(
     for name, value in (("APP", "skillapp:skill"), ("DEV", "1")):
         monkeypatch.setenv(f"ALEXASKILL_SERVE_{name}", value)
         monkeypatch.setenv(f"_ALEXASKILL_SERVE_{name}", value)
-    for pid in (None, "", "1", "serve"):  # none, or not this process's nor its parent's
-        if pid is not None:
-            monkeypatch.setenv("_ALEXASKILL_SERVE_PID", pid)
+    sealed_without_dev = hand_over(monkeypatch, "skillapp:skill", dev=False)
+    monkeypatch.setenv("_ALEXASKILL_SERVE_DEV", "1")  # changed after it was sealed
+    # None, empty, made up, a pid (the binding before), or sealed for other options.
+    for seal in (
+        "",
+        "0" * 64,
+        "1",
+        "caf\udce9",
+        None,
+        sealed_without_dev["_ALEXASKILL_SERVE_SEAL"],
+    ):
+        if seal is None:
+            monkeypatch.delenv("_ALEXASKILL_SERVE_SEAL")
+        else:
+            monkeypatch.setenv("_ALEXASKILL_SERVE_SEAL", seal)
         with caplog.at_level(logging.ERROR, "alexaskill"), pytest.raises(SystemExit):
             serve_factory()
         [refusal] = caplog.records
@@ -620,14 +637,55 @@ def test_serve_factory_serves_only_the_processes_of_an_alexaskill_serve(
             refusal.getMessage()
         )
         caplog.clear()
-    # uvicorn's workers and its reloader's server process are children of `alexaskill serve`.
-    hand_over(monkeypatch, "skillapp:skill", dev=True, pid=os.getppid())
-    monkeypatch.setenv("_ALEXASKILL_SERVE_HOST", "0.0.0.0")
-    monkeypatch.setenv("_ALEXASKILL_SERVE_PORT", "8000")
+    assert not (dev_dir / TestPKI.FILE_NAME).exists()
+    # Handed over by this process (uvicorn's one server process with --workers 1; its other
+    # server processes hold its multiprocessing authkey: test_cli_serve.py runs them).
+    hand_over(monkeypatch, "skillapp:skill", dev=True, host="0.0.0.0")
     with caplog.at_level(logging.WARNING, "alexaskill"):
         serve_factory()
     warnings = [r.getMessage() for r in caplog.records if r.name == "alexaskill.security"]
     assert any("--dev on 0.0.0.0, not a loopback address" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("whose", ["own", "parent"])
+def test_serve_factory_cannot_be_handed_its_options_by_hand(
+    workdir: Path, dev_dir: Path, whose: str
+) -> None:
+    # The hand-over named the pid of the serve process, and a process whose own pid or whose
+    # parent's it was got the options. In a container uvicorn runs as PID 1 (under systemd its
+    # parent is PID 1; in a shell, $$ is the parent's): _ALEXASKILL_SERVE_PID=1
+    # _ALEXASKILL_SERVE_DEV=1 uvicorn --factory alexaskill.cli.serve:serve_factory trusted the
+    # development key from the environment alone.
+    pid = "os.getpid()" if whose == "own" else "os.getppid()"  # PID 1's two cases
+    script = (
+        "import os\n"
+        f"os.environ['_ALEXASKILL_SERVE_PID'] = str({pid})\n"
+        "from alexaskill.cli.serve import serve_factory\n"
+        "served = serve_factory()\n"
+        "print('served', type(served).__name__)\n"
+    )
+    env = {
+        **os.environ,
+        "_ALEXASKILL_SERVE_APP": "skillapp:skill",
+        "_ALEXASKILL_SERVE_DEV": "1",
+        "_ALEXASKILL_SERVE_HOST": "127.0.0.1",
+        "_ALEXASKILL_SERVE_PORT": "8000",
+        "_ALEXASKILL_SERVE_CAPTURE": "",
+        "_ALEXASKILL_SERVE_MODEL": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "served" not in done.stdout, done.stderr
+    assert done.returncode == 3, done.stderr
+    assert "serve_factory serves only the server processes of `alexaskill serve`" in done.stderr
+    assert not (dev_dir / TestPKI.FILE_NAME).exists()
 
 
 def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(

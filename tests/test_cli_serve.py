@@ -269,6 +269,22 @@ def test_serve_workers(servers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert not any(running(pid) for pid in workers)  # stopped with their parent
 
 
+def test_serve_reload_hands_its_options_to_the_server_process(servers: Any, tmp_path: Path) -> None:
+    # The reloader's server process is started by multiprocessing (spawn), as --workers' are:
+    # it holds the serve process's authkey, so the options it is handed (--dev here) hold.
+    from alexaskill.cli import DEV_CERT_URL
+
+    pki = signed_skill(tmp_path, "signing")
+    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--reload", "--dev")
+    dev = TestPKI.load_or_create(tmp_path / "dev-pki", cert_url=DEV_CERT_URL)
+    assert say_hello(url, pki) == 200
+    assert say_hello(url, dev) == 200  # the development key is trusted: --dev was handed over
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    assert "serve_factory serves only" not in output, output
+    assert len(pids(output)) == 1 and process.pid not in pids(output)
+
+
 def test_serve_logs_as_the_environment_says(servers: Any, tmp_path: Path) -> None:
     # A skill that sets up no logging of its own, as the README's: under `uvicorn app:skill`
     # the app configures alexaskill's logging from the environment at start-up; so must serve.

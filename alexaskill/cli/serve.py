@@ -16,15 +16,24 @@ from .common import APP_HELP, UsageError, help_text, load_app, logger, port, ski
 from .dev import DEV_PKI_ENV, trust_dev_pki
 
 # How `serve --reload` or `--workers` hands its options to the server processes uvicorn starts:
-# private names, bound to the `alexaskill serve` process that set them (its pid), so that an
-# environment alone (`ALEXASKILL_SERVE_DEV=1 uvicorn --factory ...`) turns nothing on.
+# private names, sealed by the `alexaskill serve` process that set them (`_seal`), so that an
+# environment alone (`_ALEXASKILL_SERVE_DEV=1 uvicorn --factory ...`) turns nothing on.
 _SERVE_APP_ENV: Final = "_ALEXASKILL_SERVE_APP"
 _SERVE_DEV_ENV: Final = "_ALEXASKILL_SERVE_DEV"
 _SERVE_CAPTURE_ENV: Final = "_ALEXASKILL_SERVE_CAPTURE"
 _SERVE_MODEL_ENV: Final = "_ALEXASKILL_SERVE_MODEL"
 _SERVE_HOST_ENV: Final = "_ALEXASKILL_SERVE_HOST"
 _SERVE_PORT_ENV: Final = "_ALEXASKILL_SERVE_PORT"
-_SERVE_PID_ENV: Final = "_ALEXASKILL_SERVE_PID"
+_SERVE_SEAL_ENV: Final = "_ALEXASKILL_SERVE_SEAL"
+#: The options handed over, in the order they are sealed.
+_HANDED: Final = (
+    _SERVE_APP_ENV,
+    _SERVE_DEV_ENV,
+    _SERVE_CAPTURE_ENV,
+    _SERVE_MODEL_ENV,
+    _SERVE_HOST_ENV,
+    _SERVE_PORT_ENV,
+)
 #: uvicorn's exit status for an app that cannot start.
 _STARTUP_FAILURE: Final = 3
 
@@ -46,12 +55,58 @@ def _configure_server_logging() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s:     %(name)s: %(message)s")
 
 
+def _seal(options: dict[str, str]) -> str:
+    """What proves that ``options`` were handed over by this `alexaskill serve` process, or by
+    the one that started this process through `multiprocessing`: an HMAC of them keyed with the
+    process's ``multiprocessing`` authkey.
+
+    uvicorn starts its workers, and the server process of its reloader, with `multiprocessing`
+    (spawn), which hands each the parent's authkey through a pipe, never the environment (see
+    `multiprocessing.Process.authkey`); any other process draws 32 random bytes of its own at
+    start. So no environment, written beforehand, can carry a seal that holds: not even in a
+    container where uvicorn runs as PID 1, whose pid (the binding before) anyone could name.
+    """
+    import hashlib
+    import hmac
+    import json
+    import multiprocessing
+
+    message = json.dumps([[name, options.get(name, "")] for name in _HANDED]).encode()
+    key = bytes(multiprocessing.current_process().authkey)
+    return hmac.new(key, b"alexaskill serve hand-over\0" + message, hashlib.sha256).hexdigest()
+
+
+def _hand_over(
+    app: str, dev: bool, capture: str | None, model: str | None, host: str, port: int
+) -> dict[str, str]:
+    """The environment by which this process hands its options to the server processes
+    uvicorn starts for it, sealed (`_seal`)."""
+    options = {
+        _SERVE_APP_ENV: app,
+        _SERVE_DEV_ENV: "1" if dev else "0",
+        _SERVE_CAPTURE_ENV: capture or "",
+        _SERVE_MODEL_ENV: model or "",
+        _SERVE_HOST_ENV: host,
+        _SERVE_PORT_ENV: str(port),
+    }
+    return {**options, _SERVE_SEAL_ENV: _seal(options)}
+
+
+def _handed_over() -> bool:
+    """Whether the environment holds options this process was handed by `alexaskill serve`."""
+    import hmac
+
+    seal = os.environ.get(_SERVE_SEAL_ENV, "")
+    options = {name: os.environ.get(name, "") for name in _HANDED}
+    expected = _seal(options).encode()
+    return hmac.compare_digest(seal.encode("utf-8", "surrogateescape"), expected)
+
+
 def serve_factory() -> Any:
     """The app ``serve --reload`` or ``--workers`` runs in each server process uvicorn starts
     (and restarts); in any other process, one line and exit status 3."""
-    handed = os.environ.get(_SERVE_PID_ENV, "")
-    # uvicorn's workers, and the server process of its reloader, are children of `serve`.
-    if not handed.isdigit() or int(handed) not in (os.getpid(), os.getppid()):
+    # Checked first: importing the app could change what the seal is checked with.
+    if not _handed_over():
         logger.error(
             "alexaskill.cli.serve:serve_factory serves only the server processes of `alexaskill "
             "serve` --reload or --workers, whose options it reads: run `alexaskill serve APP`, "
@@ -228,13 +283,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             options["reload"] = True
         # uvicorn imports the app in each server process it starts (and restarts): hand the
         # options over through the environment, which those processes inherit.
-        os.environ[_SERVE_APP_ENV] = args.app
-        os.environ[_SERVE_DEV_ENV] = "1" if args.dev else "0"
-        os.environ[_SERVE_CAPTURE_ENV] = args.capture or ""
-        os.environ[_SERVE_MODEL_ENV] = args.model or ""
-        os.environ[_SERVE_HOST_ENV] = args.host
-        os.environ[_SERVE_PORT_ENV] = str(args.port)
-        os.environ[_SERVE_PID_ENV] = str(os.getpid())
+        os.environ.update(
+            _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
+        )
         uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, **options)
         return 0
     _configure_server_logging()
