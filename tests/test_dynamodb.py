@@ -125,6 +125,47 @@ async def test_named_key_and_column_and_other_columns_are_kept(dynamodb_endpoint
 
 
 @pytest.mark.anyio
+async def test_an_attributes_column_that_is_null_is_replaced_by_the_first_save(
+    store: DynamoDBStore, dynamodb_endpoint: str
+) -> None:
+    # The ASK SDK's adapter writes NULL for attributes saved as None, and a load reads it as
+    # {}; but a save wrote into it as into a map (its condition, attribute_exists, holds for a
+    # NULL): moto kept the NULL and answered OK (the save lost, the user's count for ever 1),
+    # DynamoDB refuses the document path (every save the apology).
+    await store.load(USER)  # the table exists
+    client = _client(dynamodb_endpoint)
+
+    def null_item(user: str) -> None:
+        item = {"id": {"S": user}, "attributes": {"NULL": True}, "ttl": {"N": "1999999999"}}
+        client.put_item(TableName=store.table, Item=item)
+
+    try:
+        null_item(USER)
+        assert await store.load(USER) == {}
+        await store.update(USER, {"visits": 1}, ())
+        assert await store.load(USER) == {"visits": 1}
+        await store.update(USER, {}, (), increments={"visits": 2})
+        assert await store.load(USER) == {"visits": 3}
+        null_item("counter")
+        await store.update("counter", {}, (), increments={"n": 5})
+        assert await store.load("counter") == {"n": 5}
+        null_item("removal")
+        await store.update("removal", {}, ["gone"])  # nothing to remove: nothing written
+        assert await store.load("removal") == {}
+        item = client.get_item(TableName=store.table, Key={"id": {"S": USER}})["Item"]
+        assert item["ttl"] == {"N": "1999999999"}  # the other columns stay
+        # A column that is neither a map nor NULL is not overwritten by a save either.
+        other = {"id": {"S": "text"}, "attributes": {"S": "not a map"}}
+        client.put_item(TableName=store.table, Item=other)
+        with pytest.raises(StoreError, match="'attributes' column of an item is a S, not a map"):
+            await store.update("text", {"a": 1}, ())
+        item = client.get_item(TableName=store.table, Key={"id": {"S": "text"}})["Item"]
+        assert item == other
+    finally:
+        client.close()
+
+
+@pytest.mark.anyio
 async def test_values_the_sdk_may_have_written_that_json_cannot_hold(
     store: DynamoDBStore, dynamodb_endpoint: str
 ) -> None:

@@ -227,19 +227,21 @@ class DynamoDBStore:
 
     async def _write(self, key: str, plan: _Plan) -> None:
         """The save's UpdateItem into the item's map if it has one; else the map is made whole
-        with a conditional write; if another request made it in between, into the map again."""
+        with a conditional write (where the column is absent or NULL); if another request made
+        it in between, into the map again."""
         into_map = {"Key": self._key(key), **plan.into_map}
         whole = plan.whole
         adds = bool(plan.added)
-        seen_map = False
+        seen_column = False
         for _ in range(_MAX_ROUNDS):
             try:
                 await self._call("update_item", adds, **into_map)
                 return
             except _ConditionFailed:
                 pass  # no map yet, or a value to add to that is not a number
-            if seen_map and adds:
-                # The map exists and the write still failed: look for the value that is no number.
+            if seen_column:
+                # The column was there and the write into it still failed: a column that is no
+                # map (the load refuses it), or a value to add to that is no number.
                 stored = await self.load(key)
                 for name in plan.added:
                     if name in stored and not _is_number(stored[name]):
@@ -255,13 +257,13 @@ class DynamoDBStore:
                     adds,
                     Key=self._key(key),
                     UpdateExpression="SET #a = :m",
-                    ConditionExpression="attribute_not_exists(#a)",
+                    ConditionExpression="attribute_not_exists(#a) OR attribute_type(#a, :null)",
                     ExpressionAttributeNames={"#a": self.attribute_name},
-                    ExpressionAttributeValues={":m": {"M": whole}},
+                    ExpressionAttributeValues={":m": {"M": whole}, ":null": {"S": "NULL"}},
                 )
                 return
             except _ConditionFailed:
-                seen_map = True  # another request made the map meanwhile, or it was there
+                seen_column = True  # another request made the map meanwhile, or it was there
         raise StoreError(
             f"DynamoDB table {self.table!r}: an item kept changing between two conditional writes"
         )

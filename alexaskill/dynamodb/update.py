@@ -38,10 +38,13 @@ def _plan(
     if not steps:
         return None
     names = {"#a": attribute_name}
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {":M": {"S": "M"}}
     settings: list[str] = []
     removals: list[str] = []
-    conditions = ["attribute_exists(#a)"]
+    # Into the map only when there is one: a NULL there (the ASK SDK's adapter writes it for
+    # attributes saved as None) would pass attribute_exists, and DynamoDB refuses to write
+    # into it. Without a map the save makes it whole (`DynamoDBStore._write`).
+    conditions = ["attribute_type(#a, :M)"]
     whole: dict[str, Any] = {}  # the map to create if there is none: what is set or added
     added: list[str] = []
     for i, (kind, name, value) in enumerate(steps):
@@ -69,7 +72,7 @@ def _plan(
     )
     condition = " AND ".join(conditions)
     # Operators: "=" of each setting, if_not_exists and "+" of each addition; in the
-    # condition, attribute_exists, then AND, OR and two functions an addition.
+    # condition, attribute_type, then AND, OR and two functions an addition.
     operators = max(len(settings) + 2 * len(added), 1 + 4 * len(added))
     if max(len(expression), len(condition)) > _EXPRESSION_BYTES or (
         operators > _EXPRESSION_OPERATORS
@@ -86,9 +89,8 @@ def _plan(
         "UpdateExpression": expression,
         "ConditionExpression": condition,
         "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
     }
-    if values:
-        into_map["ExpressionAttributeValues"] = values
     return _Plan(into_map, whole, added)
 
 
