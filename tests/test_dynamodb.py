@@ -551,6 +551,35 @@ async def test_a_write_that_adds_is_never_sent_twice(fake_dynamodb: FakeDynamoDB
 
 
 @pytest.mark.anyio
+async def test_a_read_timeout_says_the_write_may_have_been_made(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # botocore's read timeout (the store's timeout too) could fire before the store's own
+    # deadline: the line then said "cannot reach DynamoDB", though the UpdateItem had reached
+    # it and may have been applied. Here botocore's fires first, always.
+    import botocore.session
+    from botocore.config import Config
+
+    config = Config(read_timeout=0.3, retries={"mode": "standard", "total_max_attempts": 1})
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=fake_dynamodb.url, config=config
+    )
+    store = DynamoDBStore("skill", client=client, timeout=20)
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {}, (), increments={"n": 1})
+        message = str(info.value)
+        assert "no answer to UpdateItem within" in message, message
+        assert "(the write may have been made)" in message
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.load(USER)
+        assert "no answer to GetItem within" in str(info.value)
+        assert "may have been made" not in str(info.value)
+    finally:
+        client.close()
+
+
+@pytest.mark.anyio
 async def test_missing_table_no_credentials_no_region(
     dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -404,7 +404,12 @@ class DynamoDBStore:
             )
         if code == "ValidationException" and "size" in message.lower():
             return f"{table}: {doing} refused, the item would exceed DynamoDB's 400 KB ({message})"
-        if code in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
+        if code in ("ReadTimeoutError", "ConnectionClosedError"):
+            # Sent, and no answer came: a write may have been applied all the same (as when
+            # the store's own deadline in _run passes first: the same words).
+            made = " (the write may have been made)" if doing == "UpdateItem" else ""
+            return f"{table}: no answer to {doing} within the read timeout ({message}){made}"
+        if code in ("EndpointConnectionError", "ConnectTimeoutError"):
             return f"{table}: cannot reach DynamoDB at {self._where()} for {doing} ({message})"
         return f"{table}: {doing} failed ({code}: {message})"
 
