@@ -535,6 +535,83 @@ async def test_redis_store_follows_a_failover(redis_servers: Any) -> None:
         endpoint.close()
 
 
+# --- values written by something else ----------------------------------------------------------
+
+
+def _json_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """A store of ``kind`` (each keeps JSON text), empty."""
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "sqlite":
+        return SQLiteStore(tmp_path / "attributes.db")
+    return RedisStore(request.getfixturevalue("redis_url"), prefix=f"test:{uuid.uuid4().hex}:")
+
+
+async def _write_raw(store: Store, key: str, name: str, text: str) -> None:
+    """Put ``text`` as the stored value of ``name``, bypassing the store's encoding."""
+    if isinstance(store, MemoryStore):
+        store._data.setdefault(key, {})[name] = text
+    elif isinstance(store, SQLiteStore):
+        await store.update(key, {"other": 1}, ())  # the table exists
+        with sqlite3.connect(store.path) as connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO alexaskill_attributes VALUES (?, ?, ?)", (key, name, text)
+            )
+        connection.close()
+    else:
+        assert isinstance(store, RedisStore)
+        await store._client.hset(store.prefix + key, name, text)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize("text", ["{not json", "NaN", "[1, Infinity]"])
+async def test_a_stored_value_that_is_not_json_is_a_store_error_naming_it(
+    kind: str, text: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # A value another program (or a hand) wrote: json.loads raised JSONDecodeError from load,
+    # no StoreError, so the log said "handler failed" with a traceback on every request of
+    # that user; NaN and Infinity (which Python's json takes) loaded, then failed as a
+    # ResponseError saying the value "cannot be saved".
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", "bad", text)
+        with pytest.raises(StoreError, match=r"stored value of attribute 'bad' is not JSON"):
+            await store.load("user")
+        if not isinstance(store, RedisStore):  # Redis's script refuses it as no integer
+            with pytest.raises(StoreError, match=r"attribute 'bad' is not JSON"):
+                await store.update("user", {}, (), increments={"bad": 1})  # type: ignore[call-arg]
+        await store.update("user", {}, ["bad"])  # deleting it mends it
+        assert "bad" not in await store.load("user")
+    finally:
+        await store.aclose()
+
+
+def test_a_stored_value_that_is_not_json_is_one_line_and_the_apology(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from alexaskill.app import APOLOGY
+    from alexaskill.testing import TestClient
+
+    store = SQLiteStore(tmp_path / "attributes.db")
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        return speak(f"Visit {attributes.increment('visits')}.")
+
+    client = TestClient(skill, raise_handler_errors=False)
+    anyio.run(_write_raw, store, client.factory.user_id, "visits", "{oops")
+    with caplog.at_level(logging.ERROR, logger="alexaskill"), client:
+        result = client.intent("Count")
+    assert result.speech == APOLOGY
+    [record] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert record.exc_info is None
+    assert "attributes not loaded or saved for IntentRequest Count" in record.getMessage()
+    assert "attribute 'visits' is not JSON" in record.getMessage()
+    assert client.factory.user_id not in caplog.text  # user ids are never logged in full
+
+
 # --- SQLite: off the event loop, WAL, several processes ----------------------------------------
 
 

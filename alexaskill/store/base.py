@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Protocol
 
-from ..exceptions import ResponseError
+from ..exceptions import ResponseError, StoreError
 
 __all__ = ["DEFAULT_STORE", "Store"]
 
@@ -40,9 +40,29 @@ class Store(Protocol):
         ...
 
 
-def _incremented(name: str, stored: str | bytes | None, by: int) -> int:
+def _decode(name: str, text: str | bytes, where: str) -> Any:
+    """The value a store kept as JSON text; `StoreError` naming the attribute if it is not JSON
+    (another program wrote it, or a hand): one log line, not a handler's traceback.
+
+    ``NaN`` and ``Infinity``, which Python's json reads, are refused too: no store here writes
+    them. The key (a user id) is not in the message: logs never hold one in full.
+    """
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise StoreError(
+            f"{where}: the stored value of attribute {name!r} is not JSON ({exc}): written by "
+            "another program? correct it, or delete the attribute"
+        ) from exc
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> int:
     """The stored JSON integer (absent: 0) plus ``by``; `ResponseError` if it is no integer."""
-    value = 0 if stored is None else json.loads(stored)
+    value = 0 if stored is None else _decode(name, stored, where)
     if type(value) is not int:
         raise ResponseError(f"attribute {name!r} holds {type(value).__name__}: not incremented")
     return value + by

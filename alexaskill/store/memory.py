@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .base import _encode_changes, _incremented
+from .base import _decode, _encode_changes, _incremented
 
 __all__ = ["MemoryStore"]
 
@@ -19,7 +18,8 @@ class MemoryStore:
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
-        return {name: json.loads(text) for name, text in self._data.get(key, {}).items()}
+        fields = self._data.get(key, {})
+        return {name: _decode(name, text, "MemoryStore") for name, text in fields.items()}
 
     async def update(
         self,
@@ -32,7 +32,7 @@ class MemoryStore:
         encoded = _encode_changes(changes)
         fields = self._data.get(key, {})
         for name, by in (increments or {}).items():
-            encoded[name] = str(_incremented(name, fields.get(name), by))
+            encoded[name] = str(_incremented(name, fields.get(name), by, "MemoryStore"))
         fields = self._data.setdefault(key, fields)
         fields.update(encoded)
         for name in deleted:

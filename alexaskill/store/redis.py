@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
-from .base import _encode_changes
+from .base import _decode, _encode_changes
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -82,7 +81,15 @@ class RedisStore:
         """All the values stored under ``key``."""
         name = self.prefix + key
         fields = await self._retrying("load", lambda client: client.hgetall(name))
-        return {_text(field): json.loads(value) for field, value in fields.items()}
+        where = self._where()
+        try:
+            names = [_text(field) for field in fields]
+        except UnicodeDecodeError as exc:  # written by another program
+            raise StoreError(f"{where}: a stored attribute name is not UTF-8 ({exc})") from exc
+        return {
+            name: _decode(name, value, where)
+            for name, value in zip(names, fields.values(), strict=True)
+        }
 
     async def update(
         self,
@@ -192,6 +199,17 @@ class RedisStore:
         await anext(self._closer)
         return self._client
 
+    def _options(self) -> dict[str, Any]:
+        pool = getattr(self._client, "connection_pool", None)
+        return getattr(pool, "connection_kwargs", {})
+
+    def _where(self) -> str:
+        """``Redis at host:port`` (or ``unix://path``), for messages: never the password."""
+        options = self._options()
+        if "path" in options:
+            return f"Redis at unix://{options['path']}"
+        return f"Redis at {options.get('host', '?')}:{options.get('port', '?')}"
+
     def _failure(self, doing: str, exc: Exception) -> ResponseError | StoreError:
         """What a redis-py error stands for: the update script's refusal of a value (its own
         replies begin ``attribute``), else a `StoreError` that says what to do."""
@@ -202,15 +220,10 @@ class RedisStore:
             return ResponseError(text)
         # A pipeline's error repeats the command, values and all: keep only Redis's answer.
         text = text.partition(" of pipeline caused error: ")[2].strip("(),'\"") or text
-        pool = getattr(self._client, "connection_pool", None)
-        options = getattr(pool, "connection_kwargs", {})
-        password = options.get("password")
+        password = self._options().get("password")
         if password:
             text = text.replace(str(password), "***")
-        if "path" in options:
-            where = f"Redis at unix://{options['path']}"
-        else:
-            where = f"Redis at {options.get('host', '?')}:{options.get('port', '?')}"
+        where = self._where()
         if isinstance(exc, exceptions.AuthenticationError):
             return StoreError(
                 f"{where} refused the credentials for the {doing} ({text}): put the right "

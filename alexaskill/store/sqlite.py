@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -10,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
-from .base import _encode_changes, _incremented
+from .base import _decode, _encode_changes, _incremented
 
 if TYPE_CHECKING:
     import sqlite3
@@ -80,7 +79,7 @@ class SQLiteStore:
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
         rows = await self._run("load", _select, key)
-        return {name: json.loads(text) for name, text in rows}
+        return {name: _decode(name, text, f"SQLite file {self.path}") for name, text in rows}
 
     async def update(
         self,
@@ -95,7 +94,8 @@ class SQLiteStore:
         gone = [(key, name) for name in deleted]
         added = dict(increments or {})
         if rows or gone or added:
-            await self._run("save", _write, key, rows, gone, added)
+            where = f"SQLite file {self.path}"
+            await self._run("save", _write, key, rows, gone, added, where)
 
     async def aclose(self) -> None:
         """Close the idle connections; connections in use close when their call ends.
@@ -253,12 +253,13 @@ def _write(
     rows: list[tuple[str, str, str]],
     gone: list[tuple[str, str]],
     increments: dict[str, int],
+    where: str,
 ) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         for name, by in increments.items():
             found = connection.execute(_SELECT_ONE, (key, name)).fetchone()
-            rows.append((key, name, str(_incremented(name, found and found[0], by))))
+            rows.append((key, name, str(_incremented(name, found and found[0], by, where))))
         if rows:
             connection.executemany(_UPSERT, rows)
         if gone:
