@@ -4,6 +4,7 @@
     ├── ConfigurationError      a skill registered something wrongly (raised at import time)
     ├── ResponseError           a response value breaks one of Alexa's rules or limits
     │   └── RuleViolation           a reply broke a rule of its request: the part was dropped
+    │                               (or, ``kept``, sent for the device to ignore)
     ├── SlotError               a required slot is missing or its value does not convert
     ├── AlexaApiError           a call to Alexa's service APIs failed (HTTP error, network)
     │   ├── PermissionRequired      the user has not granted the scope the call needs
@@ -66,7 +67,9 @@ class RuleViolation(ResponseError):
 
     Not raised by the app, which answers Alexa without the offending part: it is logged at ERROR
     (the log record carries it as ``record.rule_violation``), and `alexaskill.testing` collects
-    it on the result so that a test can fail on it.
+    it on the result so that a test can fail on it. With ``kept``, the part went out as it was,
+    because the device is the one to ignore it (an AudioPlayer.Play ENQUEUE after another
+    stream than the one playing): logged at WARNING, collected all the same.
     """
 
     def __init__(
@@ -77,6 +80,7 @@ class RuleViolation(ResponseError):
         *,
         handler: str = "",
         request_id: str = "",
+        kept: bool = False,
     ) -> None:
         #: The request the reply answered (``"AudioPlayer.PlaybackStarted"``, …).
         self.request_type = request_type
@@ -89,9 +93,12 @@ class RuleViolation(ResponseError):
         self.handler = handler
         #: ``request.requestId`` of the request answered.
         self.request_id = request_id
+        #: Whether the part went out all the same, for the device to ignore.
+        self.kept = kept
         who = handler or "the reply"
+        fate = "the device ignores it" if kept else "dropped"
         super().__init__(
-            f"{who} answered {request_type} with {', '.join(dropped)}: dropped ({rule})"
+            f"{who} answered {request_type} with {', '.join(dropped)}: {fate} ({rule})"
         )
 
 

@@ -40,8 +40,19 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   instead of the spoken apology.
 - **Interfaces**: APL, APLT, HTML, VideoApp, Display and AudioPlayer directives go only to a
   device declaring the interface (``context.System.device.supportedInterfaces``); for another
-  device they are dropped with a warning. A request without device information keeps them.
-  Handlers ask ``device.supports(APL.INTERFACE)`` to choose what to send.
+  device they are dropped with a WARNING (the record's ``unsupported_directives`` attribute
+  names them, for the test client's ``SkillResponse.unsupported``). A reply to a LaunchRequest
+  or an IntentRequest that the drop leaves with nothing to hear (no speech, no reprompt, no
+  other directive: an APL-only launch on a speaker) is a `RuleViolation` as well: the user
+  hears silence, a bug the handler's tests must see. A request without device information
+  keeps them. Handlers ask ``device.supports(APL.INTERFACE)`` to choose what to send.
+- **AudioPlayer.Play with ENQUEUE** names the stream it follows (``expectedPreviousToken``);
+  the device adds it to its queue only if that is the stream it plays, else ignores it
+  (Amazon's "About the AVS AudioPlayer", playback queue management), and playback stops at
+  the end of the current stream. Where the request tells what the player holds
+  (``context.AudioPlayer.token``), a reply enqueuing after another stream, or after none, is a
+  `RuleViolation` with ``kept``: the directive goes out as it is (the device decides, and a
+  skill may know of a change the request predates), with a WARNING.
 - **VideoApp.Launch** goes without ``shouldEndSession``, which Alexa refuses with it; it is
   dropped silently, as Amazon's SDKs do, so ``speak(…, directives=[VideoApp.Launch(…)])`` works.
 """
@@ -50,6 +61,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 import msgspec
@@ -70,6 +82,7 @@ from .responses import (
 
 __all__ = [
     "INTERFACE_PREFIXES",
+    "DeviceDrop",
     "audio_directives_allowed",
     "check_reply",
     "directive_interface",
@@ -93,6 +106,19 @@ _CANNOT: Final = can_fulfill("NO")
 _DYNAMIC_ENTITIES: Final = "Dialog.UpdateDynamicEntities"
 # Requests of a conversation, answered in full: neither audio events nor SessionEndedRequest.
 _CONVERSATION: Final = frozenset({"LaunchRequest", "IntentRequest"})
+
+
+@dataclass(frozen=True)
+class DeviceDrop:
+    """Directives dropped from a reply because the request's device does not declare their
+    interface: carried by the WARNING (or ERROR) record as ``unsupported_directives``."""
+
+    #: ``request.requestId`` of the request answered.
+    request_id: str
+    #: The directive types dropped (``"Alexa.Presentation.APL.RenderDocument"``), in order.
+    directives: tuple[str, ...]
+    #: The interfaces the device lacks for them, sorted.
+    interfaces: tuple[str, ...]
 
 
 # What a reply to each AudioPlayer / PlaybackController / System event may carry, from Amazon's
@@ -193,7 +219,8 @@ def check_reply(
     if not response.directives:
         return response
     _check_dialog(response, request)
-    response = _supported(response, envelope, request.type)
+    response = _supported(response, envelope, handler, violations)
+    _check_enqueue(response, envelope, handler, violations)
     if response.should_end_session is not UNSET and any(
         directive_type(d) == "VideoApp.Launch" for d in response.directives
     ):
@@ -201,8 +228,13 @@ def check_reply(
     return response
 
 
-def _report(violation: RuleViolation, violations: list[RuleViolation] | None) -> None:
-    logger.error("%s", violation, extra={"rule_violation": violation})
+def _report(
+    violation: RuleViolation,
+    violations: list[RuleViolation] | None,
+    level: int = logging.ERROR,
+    **extra: Any,
+) -> None:
+    logger.log(level, "%s", violation, extra={"rule_violation": violation, **extra})
     if violations is not None:
         violations.append(violation)
 
@@ -316,23 +348,103 @@ def _device(envelope: Envelope) -> Device | None:
     return None if system is None else system.device
 
 
-def _supported(response: Response, envelope: Envelope, request_type: str) -> Response:
+def _supported(
+    response: Response,
+    envelope: Envelope,
+    handler: str,
+    violations: list[RuleViolation] | None,
+) -> Response:
     device = _device(envelope)
     if device is None or device.supported_interfaces is None:
         return response
     kept = []
-    dropped = []
+    dropped: list[tuple[str, str]] = []
     for directive in response.directives:
         interface = directive_interface(directive)
         if interface is None or device.supports(interface):
             kept.append(directive)
         else:
-            dropped.append(f"{directive_type(directive)} (needs {interface})")
+            dropped.append((directive_type(directive), interface))
     if not dropped:
         return response
+    request = envelope.request
+    reply = msgspec.structs.replace(response, directives=tuple(kept))
+    drop = DeviceDrop(
+        request.request_id,
+        tuple(type_ for type_, _ in dropped),
+        tuple(sorted({interface for _, interface in dropped})),
+    )
+    if request.type in _CONVERSATION and _silent(reply):
+        rule = (
+            f"the device does not declare {' or '.join(drop.interfaces)}, and nothing is left "
+            "for the user to hear: answer with speech too, or ask device.supports(...)"
+        )
+        violation = RuleViolation(
+            request.type, drop.directives, rule, handler=handler, request_id=request.request_id
+        )
+        _report(violation, violations, unsupported_directives=drop)
+        return reply
     logger.warning(
         "reply to %s: dropped %s: the device does not declare the interface",
-        request_type,
-        ", ".join(dropped),
+        request.type,
+        ", ".join(f"{type_} (needs {interface})" for type_, interface in dropped),
+        extra={"unsupported_directives": drop},
     )
-    return msgspec.structs.replace(response, directives=tuple(kept))
+    return reply
+
+
+def _silent(response: Response) -> bool:
+    """Whether the user would hear (or see) nothing of ``response``."""
+    if response.output_speech is not UNSET or response.reprompt is not UNSET:
+        return False
+    return all(directive_type(d) == _DYNAMIC_ENTITIES for d in response.directives)
+
+
+def _check_enqueue(
+    response: Response,
+    envelope: Envelope,
+    handler: str,
+    violations: list[RuleViolation] | None,
+) -> None:
+    context = envelope.context
+    player = None if context is None else context.audio_player
+    if player is None:
+        return  # what the player holds is not known: the device decides alone
+    playing = player.token
+    for directive in response.directives:
+        expected = _enqueued_after(directive)
+        if expected is None or expected == playing:
+            continue
+        holds = f"holds {playing!r}" if playing else "holds no stream"
+        rule = (
+            f"an ENQUEUE follows the stream the player holds, and the device ignores one that "
+            f"expects {expected!r} while it {holds} (context.AudioPlayer.token): playback stops "
+            "at the end of the current stream"
+        )
+        request = envelope.request
+        violation = RuleViolation(
+            request.type,
+            ("AudioPlayer.Play",),
+            rule,
+            handler=handler,
+            request_id=request.request_id,
+            kept=True,
+        )
+        _report(violation, violations, logging.WARNING)
+
+
+def _enqueued_after(directive: Directive | Mapping[str, Any]) -> str | None:
+    """The ``expectedPreviousToken`` of an AudioPlayer.Play with ENQUEUE, else None."""
+    if directive_type(directive) != "AudioPlayer.Play":
+        return None
+    if isinstance(directive, Directive):
+        if getattr(directive, "play_behavior", None) != "ENQUEUE":
+            return None
+        expected = getattr(directive, "expected_previous_token", None)
+        return expected if isinstance(expected, str) else None
+    if directive.get("playBehavior") != "ENQUEUE":
+        return None
+    item = directive.get("audioItem")
+    stream = item.get("stream") if isinstance(item, Mapping) else None
+    expected = stream.get("expectedPreviousToken") if isinstance(stream, Mapping) else None
+    return expected if isinstance(expected, str) else None

@@ -107,7 +107,7 @@ class _Chat:
 
     def _conversation(self) -> Conversation:
         from ..testing import SCREEN, TestClient
-        from ..testing.client import _ClientTransport
+        from ..testing.talking import ClientTransport
         from ..understanding.dialog import Conversation
         from .chat_http import SPEAKER, HttpTransport
 
@@ -136,7 +136,7 @@ class _Chat:
                 self.client.__enter__()
             self.client.locale = self.locale
             self.client.interfaces = interfaces
-            transport = _ClientTransport(self.client)
+            transport = ClientTransport(self.client)
         now = self.now
         clock: Callable[[], Any] | None = (lambda: now) if now is not None else None
         return Conversation(

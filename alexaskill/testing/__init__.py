@@ -3,6 +3,8 @@
 - `TestPKI`: a throwaway root → intermediate → leaf chain (SAN ``echo-api.amazon.com``) that
   signs request bodies with both signature headers, and makes `Verifier` objects trusting it.
 - `RequestFactory`: realistic, fresh request envelopes for one simulated user and device.
+- `DevicePlayer`: the simulated device's audio player (``context.AudioPlayer``), moved along by
+  the skill's AudioPlayer directives and the events the test sends.
 - `FakeAlexaApi`: Alexa's service APIs (time zone, profile, reminders, …) answered in-process
   from data a test gives, every call recorded as an `ApiCall`.
 - `TestClient`: runs the skill in-process (Starlette's test client), signs every request with the
@@ -15,6 +17,7 @@ from __future__ import annotations
 from .alexa_api import ApiCall, FakeAlexaApi
 from .client import SkillClientFactory, TestClient
 from .pki import DEFAULT_CERT_URL, TestPKI
+from .player import DevicePlayer
 from .requests import (
     DEFAULT_SKILL_ID,
     SCREEN,
@@ -32,6 +35,7 @@ __all__ = [
     "DEFAULT_SKILL_ID",
     "SCREEN",
     "ApiCall",
+    "DevicePlayer",
     "FakeAlexaApi",
     "RequestFactory",
     "SkillClientFactory",

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ResponseError
-from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
+from ..ssml import response_ssml_error
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
+from .options import SkillClientFactory, check_options
 from .pki import TestPKI
+from .player import PLAYER_EVENTS, DevicePlayer
 from .requests import (
     DEFAULT_SKILL_ID,
     SESSION_TYPES,
@@ -25,18 +25,19 @@ from .requests import (
 )
 from .response import SkillResponse
 from .swap import SkillSwap
-from .violations import recording_violations, request_id_of
+from .talking import Talking
+from .violations import failure_to_raise, recording_violations, request_id_of
 
 if TYPE_CHECKING:
     from ..app import Skill
     from ..store import Store
     from ..understanding import InteractionModel, Understander
-    from ..understanding.dialog import Conversation, Turn
+    from ..understanding.dialog import Conversation
 
 __all__ = ["SkillClientFactory", "SkillResponse", "TestClient"]
 
 
-class TestClient:
+class TestClient(Talking):
     """Talks to a skill in-process as Alexa would: signed requests, sessions carried over.
 
     For the client's lifetime (until `close`, or the end of the ``with`` block) the skill trusts a
@@ -96,7 +97,7 @@ class TestClient:
 
         if api is not None and api_data:
             raise TypeError(f"give api= or its data ({', '.join(api_data)}), not both")
-        _check_options(api_data)
+        check_options(api_data, TestClient.__init__)
         #: The fake Alexa service APIs the skill's `AlexaApi` calls reach.
         self.api = api if api is not None else FakeAlexaApi(**api_data)
 
@@ -202,6 +203,21 @@ class TestClient:
         self.factory.interfaces = tuple(value)
 
     @property
+    def player(self) -> DevicePlayer:
+        """The device's audio player, as the requests' ``context.AudioPlayer`` carries it.
+
+        It follows the skill's answers (a Play starts its stream, a Stop stops it, …) and the
+        events sent (`audio_event`); set its fields, or assign a `DevicePlayer`, to start from
+        any state: ``client.player = DevicePlayer("ep-42", activity="PAUSED",
+        offset_in_milliseconds=95_000)``. Only a device declaring AudioPlayer sends it.
+        """
+        return self.factory.player
+
+    @player.setter
+    def player(self, value: DevicePlayer) -> None:
+        self.factory.player = value
+
+    @property
     def user_id(self) -> str:
         """The simulated user's id; changing it starts a new session."""
         return self.factory.user_id
@@ -256,6 +272,7 @@ class TestClient:
         calls = tuple(self.api.calls[first_call:])
         request_id = request_id_of(body)
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
+        unsupported = heard.unsupported(request_id)
         error = self._handler_errors[0] if self._handler_errors else None
         self._handler_errors.clear()
         answer = payload.get("response") if isinstance(payload, dict) else None
@@ -264,22 +281,18 @@ class TestClient:
             if response.status_code == 200 and isinstance(answer, dict)
             else None
         )
-        if self.raise_handler_errors and (error is not None or violations or refusal):
-            if error is not None or violations:
-                raised: Exception = error if error is not None else violations[0]
-                hears = "the apology" if error is not None else "the reply without the dropped part"
-            else:
-                raised = ResponseError(f"Alexa would refuse this answer: {refusal}")
-                hears = f'"{PROBLEM_WITH_RESPONSE}"'
-            raised.add_note(
-                f"(raised by alexaskill's TestClient, although Alexa would hear {hears}; "
-                "TestClient(raise_handler_errors=False) returns the answer instead, with "
-                "the exception as .handler_error, the dropped parts as .violations and why "
-                "Alexa would refuse it as .refusal)"
-            )
-            raise raised
+        if self.raise_handler_errors:
+            failure = failure_to_raise(error, violations, refusal)
+            if failure is not None:
+                raise failure
         result = SkillResponse(
-            response.status_code, payload, calls, violations, handler_error=error, refusal=refusal
+            response.status_code,
+            payload,
+            calls,
+            violations,
+            handler_error=error,
+            refusal=refusal,
+            unsupported=unsupported,
         )
         self.last = result
         return result
@@ -292,13 +305,22 @@ class TestClient:
         if isinstance(request, Mapping):
             result = dataclasses.replace(result, request=json.loads(json.dumps(request)))
             self.last = result
+        if result.status_code == 200:
+            self.factory.player.follow(result.directives)
         return result
 
     def send(
         self, request_type: str, *, session: Mapping[str, Any] | None = None, **fields: Any
     ) -> SkillResponse:
-        """Send a request of any type, with ``fields`` in its ``request`` object."""
+        """Send a request of any type, with ``fields`` in its ``request`` object.
+
+        An ``AudioPlayer.*`` event comes from the client's `player`: its ``token`` and
+        ``offsetInMilliseconds`` unless given, and the player takes the activity it reports.
+        """
         own_session = session is None
+        event = request_type.removeprefix("AudioPlayer.")
+        if event in PLAYER_EVENTS:
+            fields = self.factory.player.report(event, fields)
         envelope = self.factory.envelope(
             request_type,
             session=session if session is not None else self._session_for(request_type),
@@ -308,7 +330,26 @@ class TestClient:
         result = self.send_envelope(envelope)
         if own_session:
             self._follow(request_type, result)
+        if event == "PlaybackFinished" and result.status_code == 200:
+            self.factory.player.finished()
         return result
+
+    def audio_event(self, event: str, **fields: Any) -> SkillResponse:
+        """The device's audio player reports ``event`` (``"PlaybackStarted"``,
+        ``"PlaybackNearlyFinished"``, ``"PlaybackFinished"``, ``"PlaybackStopped"``,
+        ``"PlaybackFailed"``) about the stream it holds: `send` of ``AudioPlayer.<event>``.
+
+        ``fields`` replace the player's (``offsetInMilliseconds=…``, a PlaybackFailed's
+        ``error``). `ValueError` when the player holds no stream and no ``token`` is given.
+        """
+        if event not in PLAYER_EVENTS:
+            raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
+        if "token" not in fields and self.factory.player.token is None:
+            raise ValueError(
+                f"AudioPlayer.{event} is about the stream the player holds, and it holds none: "
+                "give token=..., or have the skill's AudioPlayer.Play start one first"
+            )
+        return self.send(f"AudioPlayer.{event}", **fields)
 
     def _clock(self) -> _dt.datetime | None:
         return None if self._now is None else self._now()
@@ -336,22 +377,6 @@ class TestClient:
             name, dialog_state, confirmation_status, slots, self._resolver(name, slots)
         )
         return self.send("IntentRequest", **fields)
-
-    def _resolver(
-        self, intent: str, slots: Mapping[str, Any]
-    ) -> Callable[[str, str], Mapping[str, Any] | None] | None:
-        """What resolves the values of ``intent``'s ``slots`` (`Understander.resolutions`); None
-        when none is given as a value, or when the skill's model cannot be built (they go
-        unresolved, as before)."""
-        from ..exceptions import ConfigurationError
-
-        if all(value is None or isinstance(value, Mapping) for value in slots.values()):
-            return None
-        try:
-            understander = self._understander()
-        except ConfigurationError:
-            return None  # the model's mistake is `say`'s to report, or `alexaskill model`'s
-        return functools.partial(understander.resolutions, intent)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:
         """Send a SessionEndedRequest."""
@@ -382,133 +407,3 @@ class TestClient:
             locale=locale,
         )
         return self.send_envelope(envelope)
-
-    # --- talking ---
-
-    @property
-    def conversation(self) -> Conversation:
-        """Alexa's side of the conversation `say` holds: understanding, session, dialog.
-
-        Built on first use from the client's ``model`` (an ASK CLI model file, its JSON, or an
-        `InteractionModel`; by default the one ``alexaskill model`` builds from the skill's
-        code) and locale; built again when the locale changes.
-        """
-        from ..understanding.dialog import Conversation
-
-        understander = self._understander()
-        if self._conversation is None or self._conversation.understander is not understander:
-            self._conversation = Conversation(
-                understander, _ClientTransport(self), now=self._local_now
-            )
-        self._conversation.screen = bool(
-            {"Alexa.Presentation.APL", "Display"} & set(self.interfaces)
-        )
-        return self._conversation
-
-    def _understander(self) -> Understander:
-        """The client's model, understood in its locale: built on first use (by `say`, or to
-        resolve `intent`'s slot values), and again when the locale changes."""
-        from ..understanding import InteractionModel, Understander, load_model, model_from_skill
-
-        understander = self._understanding
-        if understander is None or understander.locale != self.locale:
-            if self._model is None:
-                model = model_from_skill(self.skill, locale=self.locale, invocation=self.invocation)
-            elif isinstance(self._model, InteractionModel):
-                model = self._model
-            else:
-                model = load_model(self._model, locale=self.locale)
-            # Resolving `intent`'s values needs no language; `say` in a locale understanding
-            # does not know raises the error that names it.
-            understander = Understander(
-                model, locale=self.locale, skill_id=self.skill_id, resolve_only=True
-            )
-            self._understanding = understander
-        return understander
-
-    def _local_now(self) -> _dt.datetime:
-        if self.local_now is not None:
-            return self.local_now()
-        now = self._clock()
-        return now if now is not None else _dt.datetime.now()
-
-    def say(self, utterance: str) -> SkillResponse:
-        """Say ``utterance`` as a user would, and return the skill's answer.
-
-        Alexa's part is played from the skill's interaction model: the utterance is understood
-        (``.understood`` explains how; ``.request`` is what was sent), sent signed in the
-        client's session (a new one when none is open, or when the utterance opens the skill by
-        name), and dialogs run as Alexa runs them: the dialog model's prompts (``.prompt``),
-        slots filled from the next utterance, confirmations, validations, ``dialogState``.
-        One utterance can send several requests (``.turn.exchanges``), or none when Alexa
-        answers alone (an auto-delegated dialog asking for a slot): then ``status_code`` is 0
-        and ``json`` None.
-        """
-        return self._talk(lambda conversation: conversation.say(utterance))
-
-    def silence(self) -> SkillResponse:
-        """Say nothing after an answer that opened the microphone, as a user who is silent.
-
-        The first time Alexa plays the answer's reprompt (or asks the dialog model's question
-        again): nothing is sent, ``.heard`` is the reprompt. Silent again, or when there was
-        no reprompt, the skill gets a SessionEndedRequest (``EXCEEDED_MAX_REPROMPTS``) and the
-        session ends.
-        """
-        return self._talk(lambda conversation: conversation.silence())
-
-    def _talk(self, act: Callable[[Conversation], Turn]) -> SkillResponse:
-        conversation = self.conversation
-        if self.last is not self._said:
-            # Requests sent without say() since: the session is the client's, not a dialog.
-            body = self.last.json if self.last is not None else None
-            answer = body.get("response") if isinstance(body, dict) else None
-            conversation.adopt(
-                self._session is not None, answer if isinstance(answer, dict) else None
-            )
-        turn = act(conversation)
-        reply = turn.reply
-        result = reply if isinstance(reply, SkillResponse) else SkillResponse(0, None)
-        result = dataclasses.replace(
-            result,
-            understood=turn.understood,
-            prompt=turn.prompt,
-            turn=turn,
-        )
-        self.last = self._said = result
-        return result
-
-
-class _ClientTransport:
-    """The test client as the transport of a `Conversation`."""
-
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
-
-    def send(self, request: Mapping[str, Any], *, new_session: bool) -> SkillResponse:
-        """Send the ``request`` object in the client's session (a new one if asked)."""
-        if new_session:
-            self.client.new_session()
-        fields = {key: value for key, value in request.items() if key != "type"}
-        return self.client.send(str(request["type"]), **fields)
-
-
-class SkillClientFactory(Protocol):
-    """The type of the pytest plugin's ``skill_client`` fixture: ``skill_client(skill,
-    **options)`` is a started `TestClient` (the options are TestClient's)."""
-
-    def __call__(self, skill: Skill, **options: Any) -> TestClient: ...
-
-
-def _check_options(api_data: Mapping[str, Any]) -> None:
-    """Refuse a keyword neither `TestClient` nor `FakeAlexaApi` takes, naming the client (the
-    data goes on to FakeAlexaApi, whose own TypeError would name it instead) and a close one."""
-    import difflib
-    import inspect
-
-    known = {f.name for f in dataclasses.fields(FakeAlexaApi) if f.init}
-    for name in api_data:
-        if name not in known:
-            own = set(inspect.signature(TestClient.__init__).parameters) - {"self", "api_data"}
-            close = difflib.get_close_matches(name, sorted(known | own), n=1)
-            meant = f"; did you mean {close[0]}?" if close else ""
-            raise TypeError(f"TestClient(): no option {name!r}{meant}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..locales import check_locale
+from .player import DevicePlayer
 
 __all__ = [
     "DEFAULT_SKILL_ID",
@@ -126,6 +127,8 @@ class RequestFactory:
     api_endpoint: str = "https://api.amazonalexa.com"
     #: Extra fields merged into ``context.System.user`` (an ``accessToken``, say).
     user: dict[str, Any] = field(default_factory=dict)
+    #: The device's audio player: ``context.AudioPlayer`` of a device declaring AudioPlayer.
+    player: DevicePlayer = field(default_factory=DevicePlayer)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Here, not only in __init__: a client's locale changes (`TestClient.locale`).
@@ -150,7 +153,7 @@ class RequestFactory:
             },
         }
         if "AudioPlayer" in self.interfaces:
-            context["AudioPlayer"] = {"playerActivity": "IDLE"}
+            context["AudioPlayer"] = self.player.context()
         if "Alexa.Presentation.APL" in self.interfaces or "Display" in self.interfaces:
             context["Viewport"] = {
                 "shape": "RECTANGLE",

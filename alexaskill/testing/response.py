@@ -25,7 +25,8 @@ class SkillResponse:
     #: The calls the skill made to Alexa's service APIs while answering, oldest first.
     api_calls: tuple[ApiCall, ...] = ()
     #: What the app dropped from the handler's reply because it broke one of Alexa's rules
-    #: (logged at ERROR): empty when the reply kept every rule.
+    #: (logged at ERROR), and what it sent for the device to ignore (``kept``: an ENQUEUE
+    #: after another stream than the one playing): empty when the reply kept every rule.
     violations: tuple[RuleViolation, ...] = ()
     #: The ``request`` object that was sent (None when no request was: see `say`).
     request: dict[str, Any] | None = None
@@ -43,6 +44,10 @@ class SkillResponse:
     #: a well-formed ``<speak>`` document (`alexaskill.ssml.ssml_error`). Alexa then says
     #: "There was a problem with the requested skill's response" and ends the session.
     refusal: str | None = None
+    #: The directives the app dropped because the request's device does not declare their
+    #: interface (APL on a speaker), by type, e.g. ``("Alexa.Presentation.APL.RenderDocument",)``.
+    #: Logged at WARNING; when nothing is left to hear it is a violation too.
+    unsupported: tuple[str, ...] = ()
 
     @property
     def heard(self) -> str | None:

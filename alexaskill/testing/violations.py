@@ -1,38 +1,64 @@
 """Rule violations the app logged while answering one request, collected for the test client.
 
 The app does not raise a `RuleViolation`: it answers Alexa without the offending part and logs
-the violation at ERROR, the record carrying it as ``record.rule_violation``. The test client
-listens to the ``alexaskill`` logger for the length of each request and puts what it heard on
-the result (`SkillResponse.violations`), so that a test can fail on it.
+the violation at ERROR (at WARNING when the part went out for the device to ignore), the
+record carrying it as ``record.rule_violation``. Directives dropped because the device lacks
+their interface are logged with ``record.unsupported_directives`` (`alexaskill.rules.DeviceDrop`).
+The test client listens to the ``alexaskill`` logger for the length of each request and puts
+what it heard on the result (`SkillResponse.violations`, `SkillResponse.unsupported`), so that a
+test can fail on it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import msgspec
 
-from ..exceptions import RuleViolation
+from ..exceptions import ResponseError, RuleViolation
+from ..rules import DeviceDrop
+from ..ssml import PROBLEM_WITH_RESPONSE
 
-__all__ = ["recording_violations", "request_id_of"]
+__all__ = ["Heard", "failure_to_raise", "recording_violations", "request_id_of"]
+
+
+class Heard(list[RuleViolation]):
+    """The `RuleViolation` records heard (the list), and the `DeviceDrop` ones (``drops``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drops: list[DeviceDrop] = []
+
+    def unsupported(self, request_id: str) -> tuple[str, ...]:
+        """The directives dropped for the device from the answer to ``request_id`` ("": any)."""
+        return tuple(
+            type_
+            for drop in self.drops
+            if not request_id or drop.request_id == request_id
+            for type_ in drop.directives
+        )
 
 
 class _Recorder(logging.Handler):
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.found: list[RuleViolation] = []
+        super().__init__(logging.WARNING)
+        self.found = Heard()
 
     def emit(self, record: logging.LogRecord) -> None:
         violation = getattr(record, "rule_violation", None)
         if isinstance(violation, RuleViolation):
             self.found.append(violation)
+        drop = getattr(record, "unsupported_directives", None)
+        if isinstance(drop, DeviceDrop):
+            self.found.drops.append(drop)
 
 
 @contextlib.contextmanager
-def recording_violations() -> Iterator[list[RuleViolation]]:
-    """Collect the `RuleViolation` records the ``alexaskill`` logger emits inside the block."""
+def recording_violations() -> Iterator[Heard]:
+    """Collect the `RuleViolation` records the ``alexaskill`` logger emits inside the block
+    (and, in ``.drops``, the directives dropped for the device)."""
     recorder = _Recorder()
     logger = logging.getLogger("alexaskill")
     logger.addHandler(recorder)
@@ -57,3 +83,31 @@ def request_id_of(body: bytes) -> str:
     except (msgspec.DecodeError, UnicodeError, RecursionError):
         return ""
     return "" if request is None else request.request_id
+
+
+def failure_to_raise(
+    error: Exception | None, violations: Sequence[RuleViolation], refusal: str | None
+) -> Exception | None:
+    """What the test client raises for one answer, noted as raised by it: the handler's
+    ``error``, else the first of the ``violations``, else Alexa's ``refusal``; None if none."""
+    if error is not None:
+        raised: Exception = error
+        hears = "the apology"
+    elif violations:
+        raised = violations[0]
+        if violations[0].kept:
+            hears = "the reply, and the device would ignore that part"
+        else:
+            hears = "the reply without the dropped part"
+    elif refusal is not None:
+        raised = ResponseError(f"Alexa would refuse this answer: {refusal}")
+        hears = f'"{PROBLEM_WITH_RESPONSE}"'
+    else:
+        return None
+    raised.add_note(
+        f"(raised by alexaskill's TestClient, although Alexa would hear {hears}; "
+        "TestClient(raise_handler_errors=False) returns the answer instead, with "
+        "the exception as .handler_error, the dropped parts as .violations and why "
+        "Alexa would refuse it as .refusal)"
+    )
+    return raised

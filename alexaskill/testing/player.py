@@ -1,0 +1,174 @@
+"""`DevicePlayer`: the simulated device's audio player, as the test client and chat track it.
+
+What the requests of a device carry in ``context.AudioPlayer`` (the stream it holds, where,
+and what it is doing) follows from the skill's answers, as on a real device (Amazon's
+"AudioPlayer Interface Reference" and "About the AVS AudioPlayer"):
+
+- ``AudioPlayer.Play`` with ``REPLACE_ALL`` plays its stream at once (``PLAYING``), the queue
+  emptied; ``REPLACE_ENQUEUED`` replaces the queue; ``ENQUEUE`` adds to it only when its
+  ``expectedPreviousToken`` is the token of the stream the player holds: the device ignores it
+  otherwise (the app reports that as a `RuleViolation` with ``kept``).
+- ``AudioPlayer.Stop`` stops the stream (``STOPPED``, the token and offset kept, for a resume);
+  ``ClearQueue`` empties the queue, and with ``CLEAR_ALL`` stops the stream as well.
+- The device's own events say what it does: ``PlaybackStarted`` and ``PlaybackNearlyFinished``
+  while ``PLAYING``, ``PlaybackStopped`` and ``PlaybackFailed`` once ``STOPPED``,
+  ``PlaybackFinished`` once ``FINISHED``; after that event's answer the next stream in the
+  queue, if any, is the one playing (its ``PlaybackStarted`` comes next).
+
+Time does not pass on its own: ``offset_in_milliseconds`` stays where a Play put it until the
+test moves it (``client.player.offset_in_milliseconds = 95_000``), so tests stay exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = ["ACTIVITIES", "PLAYER_EVENTS", "DevicePlayer", "QueuedStream"]
+
+#: The values of ``context.AudioPlayer.playerActivity``.
+ACTIVITIES: Final = ("IDLE", "PLAYING", "PAUSED", "STOPPED", "FINISHED", "BUFFER_UNDERRUN")
+
+#: The audio player's events (``AudioPlayer.<event>``) and the activity each reports.
+PLAYER_EVENTS: Final = {
+    "PlaybackStarted": "PLAYING",
+    "PlaybackNearlyFinished": "PLAYING",
+    "PlaybackFinished": "FINISHED",
+    "PlaybackStopped": "STOPPED",
+    "PlaybackFailed": "STOPPED",
+}
+
+
+@dataclass(frozen=True)
+class QueuedStream:
+    """A stream waiting in the player's queue, as its Play directive gave it."""
+
+    token: str
+    url: str | None = None
+    offset_in_milliseconds: int = 0
+
+
+@dataclass
+class DevicePlayer:
+    """The device's audio player: the stream it holds (``token``, ``url``), where it is
+    (``offset_in_milliseconds``), what it does (``activity``), and what is queued after it.
+
+    Set its fields to start a test from any state (``DevicePlayer("ep-42", activity=
+    "PLAYING")``, or ``client.player.activity = "PAUSED"``); the test client and chat move it
+    along with the skill's answers and the events they send.
+    """
+
+    token: str | None = None
+    activity: str = "IDLE"
+    offset_in_milliseconds: int = 0
+    url: str | None = None
+    queue: list[QueuedStream] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.activity not in ACTIVITIES:
+            raise ValueError(f"activity is {self.activity!r}; use one of {', '.join(ACTIVITIES)}")
+
+    def context(self) -> dict[str, Any]:
+        """``context.AudioPlayer`` of a request from this device."""
+        if self.token is None:
+            return {"playerActivity": self.activity}
+        return {
+            "token": self.token,
+            "offsetInMilliseconds": self.offset_in_milliseconds,
+            "playerActivity": self.activity,
+        }
+
+    def describe(self) -> str:
+        """In words: ``PLAYING ep-42 at 0 ms, then ep-43``, or ``IDLE``."""
+        if self.token is None:
+            return self.activity
+        said = f"{self.activity} {self.token} at {self.offset_in_milliseconds} ms"
+        if self.queue:
+            said += ", then " + ", ".join(stream.token for stream in self.queue)
+        return said
+
+    # --- what the device does ---
+
+    def follow(self, directives: Iterable[Mapping[str, Any]]) -> None:
+        """Do what the AudioPlayer directives of an answer (as JSON) tell the device to."""
+        for directive in directives:
+            type_ = directive.get("type")
+            if type_ == "AudioPlayer.Play":
+                self._play(directive)
+            elif type_ == "AudioPlayer.Stop":
+                self._stop()
+            elif type_ == "AudioPlayer.ClearQueue":
+                self.queue.clear()
+                if directive.get("clearBehavior") == "CLEAR_ALL":
+                    self._stop()
+
+    def _play(self, directive: Mapping[str, Any]) -> None:
+        item = directive.get("audioItem")
+        stream = item.get("stream") if isinstance(item, Mapping) else None
+        if not isinstance(stream, Mapping) or not isinstance(stream.get("token"), str):
+            return  # the app refuses such a reply before it goes out
+        offset = stream.get("offsetInMilliseconds")
+        queued = QueuedStream(
+            stream["token"],
+            stream.get("url") if isinstance(stream.get("url"), str) else None,
+            offset if isinstance(offset, int) else 0,
+        )
+        behavior = directive.get("playBehavior", "REPLACE_ALL")
+        if behavior == "ENQUEUE":
+            # "If the tokens don't match, ignore the stream" (About the AVS AudioPlayer).
+            if self.token is not None and stream.get("expectedPreviousToken") == self.token:
+                self.queue.append(queued)
+        elif behavior == "REPLACE_ENQUEUED":
+            self.queue[:] = [queued]
+        else:
+            self.queue.clear()
+            self._hold(queued)
+            self.activity = "PLAYING"
+
+    def _hold(self, stream: QueuedStream) -> None:
+        self.token, self.url = stream.token, stream.url
+        self.offset_in_milliseconds = stream.offset_in_milliseconds
+
+    def _stop(self) -> None:
+        if self.activity in ("PLAYING", "PAUSED", "BUFFER_UNDERRUN"):
+            self.activity = "STOPPED"
+
+    # --- the device's own events ---
+
+    def report(self, event: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """The ``request`` fields of ``AudioPlayer.<event>`` from this player: ``fields`` given
+        by the test win (a ``token`` given becomes the stream the player holds, so that the
+        request's context agrees with it), the rest are the player's. The player takes the
+        activity the event reports. With no token given or held, ``fields`` as they are."""
+        if event not in PLAYER_EVENTS:
+            raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
+        token = fields.get("token", self.token)
+        if not isinstance(token, str) or not token:
+            return dict(fields)  # no stream to speak of: sent as given (a test of a bad request)
+        if token != self.token:
+            self.token, self.url = token, None
+            self.offset_in_milliseconds = 0
+        offset = fields.get("offsetInMilliseconds", self.offset_in_milliseconds)
+        if isinstance(offset, int) and not isinstance(offset, bool):
+            self.offset_in_milliseconds = offset
+        before = self.context()
+        self.activity = PLAYER_EVENTS[event]
+        request: dict[str, Any] = {
+            "token": token,
+            "offsetInMilliseconds": self.offset_in_milliseconds,
+            **fields,
+        }
+        if event == "PlaybackFailed":
+            # Amazon's AudioPlayer reference: the error, and the state the player was in.
+            request.setdefault("error", {"type": "MEDIA_ERROR_UNKNOWN", "message": "unknown"})
+            request.setdefault(
+                "currentPlaybackState", {**before, "token": token, "playerActivity": "PLAYING"}
+            )
+        return request
+
+    def finished(self) -> None:
+        """After a PlaybackFinished was answered: the next stream queued, if any, plays."""
+        if self.activity == "FINISHED" and self.queue:
+            self._hold(self.queue.pop(0))
+            self.activity = "PLAYING"

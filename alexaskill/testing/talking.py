@@ -1,0 +1,170 @@
+"""What `TestClient` says as a user would: `say` and `silence`, Alexa's part played from the
+skill's interaction model (`alexaskill.understanding`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import functools
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from .response import SkillResponse
+
+if TYPE_CHECKING:
+    from ..app import Skill
+    from ..understanding import InteractionModel, Understander
+    from ..understanding.dialog import Conversation, Turn
+    from .client import TestClient
+    from .requests import RequestFactory
+
+__all__ = ["ClientTransport", "Talking"]
+
+
+class Talking:
+    """`TestClient`'s conversation through the skill's model (a part of the client)."""
+
+    skill: Skill
+    factory: RequestFactory
+    last: SkillResponse | None
+    invocation: str | None
+    local_now: Callable[[], _dt.datetime] | None
+    _now: Callable[[], _dt.datetime] | None
+    _model: InteractionModel | str | os.PathLike[str] | Mapping[str, Any] | None
+    _session: dict[str, Any] | None
+    _understanding: Understander | None
+    _conversation: Conversation | None
+    _said: SkillResponse | None
+
+    def _resolver(
+        self, intent: str, slots: Mapping[str, Any]
+    ) -> Callable[[str, str], Mapping[str, Any] | None] | None:
+        """What resolves the values of ``intent``'s ``slots`` (`Understander.resolutions`); None
+        when none is given as a value, or when the skill's model cannot be built (they go
+        unresolved, as before)."""
+        from ..exceptions import ConfigurationError
+
+        if all(value is None or isinstance(value, Mapping) for value in slots.values()):
+            return None
+        try:
+            understander = self._understander()
+        except ConfigurationError:
+            return None  # the model's mistake is `say`'s to report, or `alexaskill model`'s
+        return functools.partial(understander.resolutions, intent)
+
+    @property
+    def conversation(self) -> Conversation:
+        """Alexa's side of the conversation `say` holds: understanding, session, dialog.
+
+        Built on first use from the client's ``model`` (an ASK CLI model file, its JSON, or an
+        `InteractionModel`; by default the one ``alexaskill model`` builds from the skill's
+        code) and locale; built again when the locale changes.
+        """
+        from ..understanding.dialog import Conversation
+
+        understander = self._understander()
+        if self._conversation is None or self._conversation.understander is not understander:
+            client = cast("TestClient", self)  # the part of a TestClient this mixin is
+            self._conversation = Conversation(
+                understander, ClientTransport(client), now=self._local_now
+            )
+        self._conversation.screen = bool(
+            {"Alexa.Presentation.APL", "Display"} & set(self.factory.interfaces)
+        )
+        # What a request said outside a session reaches: "pause" goes to the skill playing.
+        self._conversation.player = (
+            self.factory.player.context() if "AudioPlayer" in self.factory.interfaces else None
+        )
+        return self._conversation
+
+    def _understander(self) -> Understander:
+        """The client's model, understood in its locale: built on first use (by `say`, or to
+        resolve `intent`'s slot values), and again when the locale changes."""
+        from ..understanding import InteractionModel, Understander, load_model, model_from_skill
+
+        understander = self._understanding
+        if understander is None or understander.locale != self.factory.locale:
+            if self._model is None:
+                model = model_from_skill(
+                    self.skill, locale=self.factory.locale, invocation=self.invocation
+                )
+            elif isinstance(self._model, InteractionModel):
+                model = self._model
+            else:
+                model = load_model(self._model, locale=self.factory.locale)
+            # Resolving `intent`'s values needs no language; `say` in a locale understanding
+            # does not know raises the error that names it.
+            understander = Understander(
+                model,
+                locale=self.factory.locale,
+                skill_id=self.factory.skill_id,
+                resolve_only=True,
+            )
+            self._understanding = understander
+        return understander
+
+    def _local_now(self) -> _dt.datetime:
+        if self.local_now is not None:
+            return self.local_now()
+        now = None if self._now is None else self._now()
+        return now if now is not None else _dt.datetime.now()
+
+    def say(self, utterance: str) -> SkillResponse:
+        """Say ``utterance`` as a user would, and return the skill's answer.
+
+        Alexa's part is played from the skill's interaction model: the utterance is understood
+        (``.understood`` explains how; ``.request`` is what was sent), sent signed in the
+        client's session (a new one when none is open, or when the utterance opens the skill by
+        name), and dialogs run as Alexa runs them: the dialog model's prompts (``.prompt``),
+        slots filled from the next utterance, confirmations, validations, ``dialogState``.
+        One utterance can send several requests (``.turn.exchanges``), or none when Alexa
+        answers alone (an auto-delegated dialog asking for a slot): then ``status_code`` is 0
+        and ``json`` None.
+        """
+        return self._talk(lambda conversation: conversation.say(utterance))
+
+    def silence(self) -> SkillResponse:
+        """Say nothing after an answer that opened the microphone, as a user who is silent.
+
+        The first time Alexa plays the answer's reprompt (or asks the dialog model's question
+        again): nothing is sent, ``.heard`` is the reprompt. Silent again, or when there was
+        no reprompt, the skill gets a SessionEndedRequest (``EXCEEDED_MAX_REPROMPTS``) and the
+        session ends.
+        """
+        return self._talk(lambda conversation: conversation.silence())
+
+    def _talk(self, act: Callable[[Conversation], Turn]) -> SkillResponse:
+        conversation = self.conversation
+        if self.last is not self._said:
+            # Requests sent without say() since: the session is the client's, not a dialog.
+            body = self.last.json if self.last is not None else None
+            answer = body.get("response") if isinstance(body, dict) else None
+            conversation.adopt(
+                self._session is not None, answer if isinstance(answer, dict) else None
+            )
+        turn = act(conversation)
+        reply = turn.reply
+        result = reply if isinstance(reply, SkillResponse) else SkillResponse(0, None)
+        result = dataclasses.replace(
+            result,
+            understood=turn.understood,
+            prompt=turn.prompt,
+            turn=turn,
+        )
+        self.last = self._said = result
+        return result
+
+
+class ClientTransport:
+    """The test client as the transport of a `Conversation`."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> SkillResponse:
+        """Send the ``request`` object in the client's session (a new one if asked)."""
+        if new_session:
+            self.client.new_session()
+        fields = {key: value for key, value in request.items() if key != "type"}
+        return self.client.send(str(request["type"]), **fields)

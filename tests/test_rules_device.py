@@ -1,0 +1,118 @@
+"""What the app does with directives the device cannot take, and what a test sees of it."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from alexaskill import Skill, rules
+from alexaskill.directives import APL, AudioPlayer
+from alexaskill.exceptions import RuleViolation
+from alexaskill.models import decode_envelope
+from alexaskill.responses import Response, speak
+from alexaskill.testing import RequestFactory, TestClient
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+URL = "https://cdn.example.com/podcast/episode-42.mp3"
+DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+RENDER = "Alexa.Presentation.APL.RenderDocument"
+
+
+def _apl_only_launch() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return Response(directives=(APL.RenderDocument(DOCUMENT, token="home"),))
+
+    return skill
+
+
+def test_a_reply_left_silent_on_the_device_fails_the_test() -> None:
+    with (
+        TestClient(_apl_only_launch(), interfaces=("AudioPlayer",)) as client,
+        pytest.raises(RuleViolation) as raised,
+    ):
+        client.launch()
+    message = str(raised.value)
+    assert RENDER in message
+    assert "nothing is left for the user to hear" in message
+    assert "Alexa.Presentation.APL" in raised.value.rule
+
+
+def test_a_reply_left_silent_is_still_a_valid_answer() -> None:
+    with TestClient(
+        _apl_only_launch(), interfaces=("AudioPlayer",), raise_handler_errors=False
+    ) as client:
+        result = client.launch()
+    assert result.status_code == 200
+    assert result.json["version"] == "1.0"
+    assert result.directives == []
+    assert result.unsupported == (RENDER,)
+    [violation] = result.violations
+    assert violation.dropped == (RENDER,)
+    assert violation.request_type == "LaunchRequest"
+    assert violation.handler.endswith("launch")
+
+
+def test_the_same_reply_on_a_screen_is_no_violation() -> None:
+    with TestClient(_apl_only_launch(), interfaces=("Alexa.Presentation.APL",)) as client:
+        result = client.launch()
+    assert [d["type"] for d in result.directives] == [RENDER]
+    assert result.unsupported == ()
+    assert result.violations == ()
+
+
+def test_a_drop_that_leaves_speech_is_shown_but_does_not_fail(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("ShowMenu")
+    def show() -> Response:
+        return speak("Here is the menu.", directives=[APL.RenderDocument(DOCUMENT)])
+
+    with (
+        caplog.at_level(logging.WARNING, logger="alexaskill"),
+        TestClient(skill, interfaces=("AudioPlayer",)) as client,
+    ):
+        result = client.intent("ShowMenu")
+    assert result.speech == "Here is the menu."
+    assert result.unsupported == (RENDER,)
+    assert result.violations == ()
+    [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert record.levelno == logging.WARNING
+    assert f"{RENDER} (needs Alexa.Presentation.APL)" in record.getMessage()
+
+
+def test_audio_to_a_device_without_an_audio_player_is_silent_too() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("PlayPodcast")
+    def play() -> Response:
+        return Response(directives=(AudioPlayer.Play(URL, "episode-42"),), should_end_session=True)
+
+    with TestClient(skill, interfaces=(), raise_handler_errors=False) as client:
+        result = client.intent("PlayPodcast")
+    assert result.unsupported == ("AudioPlayer.Play",)
+    [violation] = result.violations
+    assert "AudioPlayer" in violation.rule
+    assert result.should_end_session is True  # the rest of the reply goes out as it was
+
+
+def test_check_reply_logs_the_silent_drop_at_error(caplog: pytest.LogCaptureFixture) -> None:
+    factory = RequestFactory(interfaces=())
+    envelope = decode_envelope(json.dumps(factory.envelope("LaunchRequest")))
+    found: list[RuleViolation] = []
+    reply = Response(directives=(APL.RenderDocument(DOCUMENT),))
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        checked = rules.check_reply(reply, envelope, handler="app.launch", violations=found)
+    assert checked is not None
+    assert checked.directives == ()
+    [violation] = found
+    assert violation.handler == "app.launch"
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert record.rule_violation is violation  # type: ignore[attr-defined]

@@ -1,0 +1,251 @@
+"""The test client's audio player: what requests say it plays, and an ENQUEUE after another."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from alexaskill import Skill, rules
+from alexaskill.directives import AudioPlayer
+from alexaskill.exceptions import RuleViolation
+from alexaskill.models import AudioPlayerRequest, Context, IntentRequest, decode_envelope
+from alexaskill.responses import Response, speak
+from alexaskill.testing import DevicePlayer, RequestFactory, TestClient
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+EPISODES = [f"https://cdn.example.com/podcast/episode-{n}.mp3" for n in range(3)]
+
+
+def _podcast(seen: list[dict[str, object]]) -> Skill:
+    """A skill playing EPISODES in turn, the token being the index, recording each context."""
+    skill = Skill(SKILL_ID)
+
+    def track(token: str) -> str:
+        return EPISODES[int(token)]
+
+    @skill.intent("PlayPodcast")
+    def play(context: Context) -> Response:
+        seen.append({"PlayPodcast": context.audio_player})
+        return speak("Here it is.", directives=[AudioPlayer.Play(EPISODES[0], "0")])
+
+    @skill.intent("AMAZON.PauseIntent")
+    def pause(context: Context) -> Response:
+        seen.append({"Pause": context.audio_player})
+        return Response(directives=(AudioPlayer.Stop(),), should_end_session=True)
+
+    @skill.intent("AMAZON.ResumeIntent")
+    def resume(context: Context) -> Response:
+        player = context.audio_player
+        assert player is not None and player.token is not None
+        seen.append({"Resume": player})
+        return Response(
+            directives=(
+                AudioPlayer.Play(
+                    track(player.token),
+                    player.token,
+                    offset_in_milliseconds=player.offset_in_milliseconds or 0,
+                ),
+            ),
+            should_end_session=True,
+        )
+
+    @skill.on("AudioPlayer.PlaybackNearlyFinished")
+    def nearly(request: AudioPlayerRequest) -> Response:
+        assert request.token is not None
+        following = str(int(request.token) + 1)
+        return Response(
+            directives=(
+                AudioPlayer.Play(
+                    track(following),
+                    following,
+                    play_behavior="ENQUEUE",
+                    expected_previous_token=request.token,
+                ),
+            )
+        )
+
+    @skill.on("PlaybackController.NextCommandIssued")
+    def next_(context: Context) -> Response:
+        player = context.audio_player
+        seen.append({"Next": player})
+        assert player is not None and player.token is not None
+        following = str(int(player.token) + 1)
+        return Response(directives=(AudioPlayer.Play(track(following), following),))
+
+    return skill
+
+
+def _state(player: object) -> tuple[object, object, object]:
+    return (
+        getattr(player, "token", None),
+        getattr(player, "offset_in_milliseconds", None),
+        getattr(player, "player_activity", None),
+    )
+
+
+def test_requests_carry_what_the_player_plays_after_the_skill_answers() -> None:
+    seen: list[dict[str, object]] = []
+    with TestClient(_podcast(seen)) as client:
+        client.intent("PlayPodcast")
+        assert client.player.token == "0"
+        assert client.player.activity == "PLAYING"
+        assert client.player.url == EPISODES[0]
+        client.player.offset_in_milliseconds = 95_000  # time passes as the test says
+        client.intent("AMAZON.PauseIntent")
+        assert client.player.activity == "STOPPED"
+        client.intent("AMAZON.ResumeIntent")
+    assert [(name, _state(p)) for entry in seen for name, p in entry.items()] == [
+        ("PlayPodcast", (None, None, "IDLE")),
+        ("Pause", ("0", 95_000, "PLAYING")),
+        ("Resume", ("0", 95_000, "STOPPED")),
+    ]
+    assert client.player.describe() == "PLAYING 0 at 95000 ms"
+
+
+def test_audio_events_come_from_the_player_and_the_queue_moves_on() -> None:
+    seen: list[dict[str, object]] = []
+    with TestClient(_podcast(seen)) as client:
+        client.intent("PlayPodcast")
+        started = client.audio_event("PlaybackStarted")
+        assert started.request is not None and started.request["token"] == "0"
+        client.audio_event("PlaybackNearlyFinished", offsetInMilliseconds=1_790_000)
+        assert [stream.token for stream in client.player.queue] == ["1"]
+        finished = client.audio_event("PlaybackFinished")
+        assert finished.request is not None and finished.request["token"] == "0"
+        # The device plays what was queued: the next event is about it.
+        assert (client.player.token, client.player.activity) == ("1", "PLAYING")
+        assert client.audio_event("PlaybackStarted").request["token"] == "1"  # type: ignore[index]
+        client.send("PlaybackController.NextCommandIssued")
+    assert _state(seen[-1]["Next"]) == ("1", 0, "PLAYING")
+    assert client.player.token == "2"
+
+
+def test_a_player_set_by_the_test_is_the_requests_context() -> None:
+    seen: list[dict[str, object]] = []
+    with TestClient(_podcast(seen)) as client:
+        client.player = DevicePlayer("2", activity="PAUSED", offset_in_milliseconds=12_000)
+        client.intent("AMAZON.ResumeIntent")
+    assert _state(seen[0]["Resume"]) == ("2", 12_000, "PAUSED")
+    assert (client.player.url, client.player.activity) == (EPISODES[2], "PLAYING")
+
+
+def test_an_event_with_a_token_of_its_own_makes_the_context_agree() -> None:
+    factory = RequestFactory()
+    fields = factory.player.report("PlaybackStopped", {"token": "t", "offsetInMilliseconds": 5})
+    assert fields == {"token": "t", "offsetInMilliseconds": 5}
+    assert factory.context()["AudioPlayer"] == {
+        "token": "t",
+        "offsetInMilliseconds": 5,
+        "playerActivity": "STOPPED",
+    }
+
+
+def test_an_audio_event_needs_a_stream() -> None:
+    with TestClient(Skill(SKILL_ID)) as client, pytest.raises(ValueError, match="holds none"):
+        client.audio_event("PlaybackStarted")
+    with pytest.raises(ValueError, match="activity"):
+        DevicePlayer(activity="SPINNING")
+
+
+def test_a_failed_stream_reports_its_error_and_the_state_before() -> None:
+    with TestClient(Skill(SKILL_ID), raise_handler_errors=False) as client:
+        client.player = DevicePlayer("t", activity="PLAYING", offset_in_milliseconds=7)
+        failed = client.audio_event("PlaybackFailed")
+    assert failed.request is not None
+    assert failed.request["error"]["type"] == "MEDIA_ERROR_UNKNOWN"
+    assert failed.request["currentPlaybackState"] == {
+        "token": "t",
+        "offsetInMilliseconds": 7,
+        "playerActivity": "PLAYING",
+    }
+    assert client.player.activity == "STOPPED"
+
+
+# --- ENQUEUE after the stream the player holds ------------------------------------------------
+
+
+def _enqueuing(expected: str) -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AudioPlayer.PlaybackNearlyFinished")
+    def nearly() -> Response:
+        return Response(
+            directives=(
+                AudioPlayer.Play(
+                    EPISODES[1], "1", play_behavior="ENQUEUE", expected_previous_token=expected
+                ),
+            )
+        )
+
+    return skill
+
+
+def test_an_enqueue_after_another_stream_fails_the_test() -> None:
+    with TestClient(_enqueuing("episode-0")) as client:
+        client.player = DevicePlayer("0", activity="PLAYING")
+        with pytest.raises(RuleViolation) as raised:
+            client.audio_event("PlaybackNearlyFinished")
+    assert raised.value.kept
+    assert "the device ignores it" in str(raised.value)
+    assert "'episode-0' while it holds '0'" in raised.value.rule
+
+
+def test_the_enqueue_goes_out_as_it_was_and_the_device_ignores_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with (
+        caplog.at_level(logging.WARNING, logger="alexaskill"),
+        TestClient(_enqueuing("episode-0"), raise_handler_errors=False) as client,
+    ):
+        client.player = DevicePlayer("0", activity="PLAYING")
+        result = client.audio_event("PlaybackNearlyFinished")
+    [directive] = result.directives
+    assert directive["audioItem"]["stream"]["expectedPreviousToken"] == "episode-0"
+    [violation] = result.violations
+    assert violation.dropped == ("AudioPlayer.Play",)
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    assert client.player.queue == []  # the device ignored it
+
+
+def test_an_enqueue_after_the_stream_playing_is_queued() -> None:
+    with TestClient(_enqueuing("0")) as client:
+        client.player = DevicePlayer("0", activity="PLAYING")
+        result = client.audio_event("PlaybackNearlyFinished")
+    assert result.violations == ()
+    assert [stream.token for stream in client.player.queue] == ["1"]
+
+
+def test_an_enqueue_with_nothing_playing_is_reported() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("QueueNext")
+    def queue_next(intent: IntentRequest) -> Response:
+        play = AudioPlayer.Play(
+            EPISODES[1], "1", play_behavior="ENQUEUE", expected_previous_token="0"
+        )
+        return Response(directives=(play,), should_end_session=True)
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        [violation] = client.intent("QueueNext").violations
+    assert "holds no stream" in violation.rule
+
+
+def test_check_reply_leaves_an_enqueue_alone_when_the_player_is_unknown() -> None:
+    envelope = RequestFactory().envelope("AudioPlayer.PlaybackNearlyFinished", token="0")
+    del envelope["context"]["AudioPlayer"]
+    play = {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "ENQUEUE",
+        "audioItem": {"stream": {"url": EPISODES[1], "token": "1", "expectedPreviousToken": "9"}},
+    }
+    found: list[RuleViolation] = []
+    reply = Response(directives=(play,))
+    checked = rules.check_reply(reply, decode_envelope(json.dumps(envelope)), violations=found)
+    assert checked is reply
+    assert found == []
+    envelope["context"]["AudioPlayer"] = {"token": "0", "playerActivity": "PLAYING"}
+    rules.check_reply(reply, decode_envelope(json.dumps(envelope)), violations=found)
+    [violation] = found
+    assert violation.kept
