@@ -52,6 +52,11 @@ class ProgressiveApi(RequestApi):
         of these rules raises `ResponseError` before anything is sent. Failures on the way are
         logged and return False: the skill's real answer is never affected. A sync handler runs
         in a worker thread and cannot await this: use `progressive_sync`.
+
+        Alexa plays only those it gets before the answer: one sent later (by a task the handler
+        left running) is refused with a 403, logged here at WARNING with Amazon's reason, and
+        returns False. Await them in the handler. In tests, `FakeAlexaApi` refuses it the same
+        way and the `TestClient` raises it at its next request.
         """
         request = self._envelope.request
         if request.type not in _PROGRESSIVE_REQUESTS:
@@ -80,7 +85,13 @@ class ProgressiveApi(RequestApi):
             return False
         except AlexaApiError as exc:  # the answer matters more than the interim speech
             if exc.status is not None:
-                logger.warning("progressive response refused (%s): HTTP %d", url, exc.status)
+                # The message has Amazon's reason ("Unrecognized requestId" for one sent after
+                # the answer), never the token.
+                logger.warning(
+                    "progressive response refused (%s): %s",
+                    url,
+                    str(exc).removeprefix("progressive: "),
+                )
             else:
                 cause = type(exc.__cause__).__name__ if exc.__cause__ else str(exc)
                 logger.warning("progressive response failed (%s): %s", url, cause)

@@ -11,6 +11,12 @@ It speaks Amazon's paths, methods, status codes and JSON (the pages cited in
 given answers as Amazon does when the user set none (204 No Content). ``permissions`` lists the
 scopes the user granted; ``None`` (the default) grants them all. ``faults`` makes an operation fail:
 ``{"given_name": 503, "time_zone": "timeout"}``.
+
+Progressive responses are taken only while the skill answers the request they name, as Alexa
+takes them ("Send the User a Progressive Response": none once the skill has returned its
+response). The test client and chat mark each request they send (`FakeAlexaApi.answering`);
+one that names a request answered already, or one never sent, gets a 403 (Alexa's
+"Unrecognized requestId"), and the late ones are kept in ``late_progressive``.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -84,9 +90,14 @@ class FakeAlexaApi:
     faults: Mapping[str, int | str] = field(default_factory=dict)
     #: Every call, oldest first.
     calls: list[ApiCall] = field(default_factory=list, init=False)
+    #: The progressive responses refused because the skill had answered their request.
+    late_progressive: list[ApiCall] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        #: The requests being answered, and those answered (`answering`).
+        self._answering: set[str] = set()
+        self._answered: set[str] = set()
         self._items: dict[str, list[ListItem]] = {}
         self._list_meta: dict[str, AlexaList] = {}
         self._load_lists()
@@ -137,6 +148,21 @@ class FakeAlexaApi:
             updated_time=now,
             href=f"/v2/householdlists/{list_id}/items/{item_id}",
         )
+
+    @contextlib.contextmanager
+    def answering(self, request_id: str) -> Iterator[None]:
+        """While the block runs, the skill answers request ``request_id``: its progressive
+        responses are taken. After it, Alexa has the answer and refuses them (403). Once any
+        request was marked, a progressive response for a request never marked is refused too.
+        """
+        with self._lock:
+            self._answering.add(request_id)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._answering.discard(request_id)
+                self._answered.add(request_id)
 
     # --- as a transport ---
 
@@ -199,9 +225,16 @@ class FakeAlexaApi:
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
     ) -> _Answer:
         operation, status, answer = self._answer(method, path, query, headers, body)
+        call = ApiCall(operation, method, path, query, body, status, answer)
         with self._lock:
-            self.calls.append(ApiCall(operation, method, path, query, body, status, answer))
+            self.calls.append(call)
+            if operation == "progressive" and status == 403 and self._late(body):
+                self.late_progressive.append(call)
         return status, answer
+
+    def _late(self, body: Any) -> bool:
+        header = body.get("header") if isinstance(body, dict) else None
+        return isinstance(header, dict) and header.get("requestId") in self._answered
 
     def _answer(
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
@@ -236,7 +269,19 @@ class FakeAlexaApi:
             or not isinstance(directive.get("speech"), str)
         ):
             return _error(400, "INVALID_DIRECTIVE", "expected header.requestId and a Speak")
-        return 204, None
+        request_id = header["requestId"]
+        with self._lock:
+            if request_id in self._answering or not (self._answering or self._answered):
+                return 204, None  # being answered, or no request marked: the fake cannot tell
+            answered = request_id in self._answered
+        # Alexa's answer then, as skills have reported it: 403, "Unrecognized requestId".
+        why = (
+            f"the skill answered request {request_id} already: Alexa takes progressive "
+            "responses only while it waits for the answer"
+            if answered
+            else "no request with this id is being answered"
+        )
+        return 403, {"message": f"Unrecognized requestId: {request_id} ({why})"}
 
     def _country_and_postal_code(self, asked: _Asked) -> _Answer:
         if not self.granted(Scope.COUNTRY_AND_POSTAL_CODE):

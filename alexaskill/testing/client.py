@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import json
@@ -9,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import ResponseError
 from ..ssml import response_ssml_error
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
@@ -135,6 +137,8 @@ class TestClient(Talking):
         #: Whether a handler's exception is raised from the call (else: ``handler_error``).
         self.raise_handler_errors = raise_handler_errors
         self._handler_errors: list[Exception] = []
+        #: How many of the fake's ``late_progressive`` the client has reported.
+        self._late_seen = len(self.api.late_progressive)
         # The test's verifier trusts its PKI for the test's own requests: no warning of its own.
         verifier = _trust_announced(self.pki.verifier, now=now) if skill.verify else None
         binding = skill._binding_of(store) if store is not None else None
@@ -257,9 +261,13 @@ class TestClient(Talking):
 
     def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> SkillResponse:
         """POST raw ``body`` with exactly ``headers`` (nothing signed): for testing refusals."""
+        self._check_late_progressive()
         first_call = len(self.api.calls)
         self._handler_errors.clear()
-        with recording_violations() as heard:
+        request_id = request_id_of(body)
+        # While it answers, the skill's progressive responses for this request are taken.
+        answering = self.api.answering(request_id) if request_id else contextlib.nullcontext()
+        with recording_violations() as heard, answering:
             response = self.http.post(
                 self.path,
                 content=body,
@@ -270,7 +278,6 @@ class TestClient(Talking):
         except ValueError:
             payload = None
         calls = tuple(self.api.calls[first_call:])
-        request_id = request_id_of(body)
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
         unsupported = heard.unsupported(request_id)
         error = self._handler_errors[0] if self._handler_errors else None
@@ -296,6 +303,28 @@ class TestClient(Talking):
         )
         self.last = result
         return result
+
+    def _check_late_progressive(self) -> None:
+        """Raise, for a test that raises handler errors, the progressive responses the fake
+        refused since the last request because their request was answered already (a task
+        the handler left running): the user never hears them."""
+        late = self.api.late_progressive[self._late_seen :]
+        self._late_seen += len(late)
+        if not late or not self.raise_handler_errors:
+            return
+        said = "; ".join(
+            f"{call.speech!r} for request {call.body['header']['requestId']}" for call in late
+        )
+        error = ResponseError(
+            f"progressive response sent after the skill had answered: {said}. Alexa refuses it "
+            "(403, Unrecognized requestId) and the user hears nothing of it: await "
+            "api.progressive(...) in the handler, before it returns"
+        )
+        error.add_note(
+            "(raised by alexaskill's TestClient at the request after; "
+            "TestClient(raise_handler_errors=False) leaves it in client.api.late_progressive)"
+        )
+        raise error
 
     def send_envelope(self, envelope: Mapping[str, Any]) -> SkillResponse:
         """Sign ``envelope`` as Alexa would and send it."""

@@ -1,0 +1,87 @@
+"""Progressive responses after the answer: the fake refuses them as Alexa does; tests see it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+import pytest
+
+from alexaskill import AlexaApi, Skill
+from alexaskill.exceptions import ResponseError
+from alexaskill.responses import Response, speak
+from alexaskill.testing import FakeAlexaApi, TestClient
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+
+
+def _keeping(kept: list[AlexaApi]) -> Skill:
+    """A skill whose launch keeps its AlexaApi, as a background task left running would."""
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    async def launch(api: AlexaApi) -> Response:
+        assert await api.progressive("One moment")
+        kept.append(api)
+        return speak("Welcome.")
+
+    return skill
+
+
+def _speak(api: FakeAlexaApi, request_id: str) -> httpx.Response:
+    body = {
+        "header": {"requestId": request_id},
+        "directive": {"type": "VoicePlayer.Speak", "speech": "<speak>Hi</speak>"},
+    }
+    request = httpx.Request(
+        "POST",
+        "https://api.amazonalexa.com/v1/directives",
+        json=body,
+        headers={"Authorization": "Bearer t"},
+    )
+    return api.handle(request)
+
+
+def test_a_progressive_response_after_the_answer_is_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    kept: list[AlexaApi] = []
+    with TestClient(_keeping(kept)) as client:
+        result = client.launch()
+        assert result.progressive == ["One moment"]  # while answering: taken
+        with caplog.at_level(logging.WARNING, logger="alexaskill"):
+            assert asyncio.run(kept[0].progressive("Still there?")) is False
+        late = client.api.calls[-1]
+        assert late.status == 403
+        assert "answered" in late.answer["message"]
+        assert "Unrecognized requestId" in late.answer["message"]
+        assert "Unrecognized requestId" in caplog.text  # the skill's log says why
+        with pytest.raises(ResponseError) as raised:
+            client.launch()  # the next request the test makes fails, naming the late one
+    message = str(raised.value)
+    assert "Still there?" in message
+    assert result.request is not None and result.request["requestId"] in message
+
+
+def test_without_raising_the_late_call_is_left_in_the_calls() -> None:
+    kept: list[AlexaApi] = []
+    with TestClient(_keeping(kept), raise_handler_errors=False) as client:
+        client.launch()
+        asyncio.run(kept[0].progressive("Still there?"))
+        assert client.launch().speech == "Welcome."
+    assert [call.status for call in client.api.calls] == [204, 403, 204]
+
+
+def test_the_fake_takes_progressive_responses_only_for_a_request_being_answered() -> None:
+    api = FakeAlexaApi()
+    assert _speak(api, "r0").status_code == 204  # no request marked: the fake cannot tell
+    with api.answering("r1"):
+        assert _speak(api, "r1").status_code == 204
+        unknown = _speak(api, "r2")
+    assert unknown.status_code == 403
+    assert unknown.json()["message"].startswith("Unrecognized requestId: r2")
+    answered = _speak(api, "r1")
+    assert answered.status_code == 403
+    assert "answered request r1 already" in answered.json()["message"]
+    assert [call.body["header"]["requestId"] for call in api.late_progressive] == ["r1"]
