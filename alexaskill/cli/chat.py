@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .chat_audio import HELP as AUDIO_HELP
+from .chat_audio import device_request, player_of
 from .common import (
     UsageError,
     alexa_locale,
@@ -47,6 +49,7 @@ commands:
   /json              show each turn's requests and answers as JSON (again: stop)
   /device screen     a device with a screen (or: speaker, the default)
   /locale en-GB      speak another locale (a new session)
+{audio}
   /help              this list
   /quit              leave (as does the end of input)
 anything else is said to the skill."""
@@ -79,6 +82,8 @@ class _Chat:
         self.api = fake_alexa_api(args.alexa_api)
         self.screen = args.device == "screen"
         self.conversation = self._conversation()
+        #: The audio player's state last shown (a row is printed when it changes).
+        self._player_shown = player_of(self._sender()).describe()
 
     def _model(self, locale: str | None) -> tuple[InteractionModel, str]:
         if self.args.model is not None:
@@ -159,6 +164,10 @@ class _Chat:
         stamp = moment.astimezone(datetime.UTC)
         return {"now": lambda: stamp}
 
+    def _sender(self) -> Any:
+        """What sends the requests: the in-process client, else the HTTP transport."""
+        return self.client if self.client is not None else self.transport
+
     def close(self) -> None:
         if self.client is not None:
             self.client.__exit__(None, None, None)
@@ -173,6 +182,10 @@ class _Chat:
             return self.command(text[1:].split())
         if not text.strip():
             return True
+        # Said outside a session, "pause" reaches the skill whose audio the player holds.
+        player = player_of(self._sender())
+        playing = "AudioPlayer" in self._sender().factory.interfaces
+        self.conversation.player = player.context() if playing else None
         self.show(self.conversation.say(text))
         return True
 
@@ -181,13 +194,25 @@ class _Chat:
         if name in ("quit", "exit", "q"):
             return False
         if name == "help":
-            self.out.write(HELP + "\n")
+            self.out.write(HELP.format(audio=AUDIO_HELP) + "\n")
         elif name == "launch":
             self.show(self.conversation.launch())
         elif name == "end":
             self.show(self.conversation.end())
         elif name == "silence":
             self.show(self.conversation.silence())
+        elif name in ("audio", "button") and rest:
+            sent = device_request(self.client, self.transport, [name, *rest])
+            if sent is None:
+                self.out.write(f"  (unknown command /{' '.join(words)}: /help lists them)\n")
+            elif isinstance(sent, str):
+                self.out.write(f"  ({sent})\n")
+            else:
+                self.show_device_request(sent)
+        elif name == "player":
+            shown = player_of(self._sender()).describe()
+            self._player_shown = shown
+            _row(self.out, "player", shown)
         elif name == "json":
             self.show_json = not self.show_json
             self.out.write(f"  (JSON {'on' if self.show_json else 'off'})\n")
@@ -243,7 +268,28 @@ class _Chat:
             _row(out, "dialog", waiting)
         for note in turn.notes:
             out.write(f"  ({note})\n")
+        self._player_row()
         _row(out, "session", "open" if turn.session_open else "ended")
+
+    def show_device_request(self, reply: Any) -> None:
+        """Print a request the device made on its own (an audio event, a button) and its reply."""
+        request = reply.request or {}
+        line = f"→ {request.get('type')}"
+        if request.get("token") is not None:
+            line += f" {request['token']} at {request.get('offsetInMilliseconds', 0)} ms"
+        self.out.write(f"  {line}\n")
+        if self.show_json:
+            self.out.write(_json_block("request", request))
+            self.out.write(_json_block("answer", reply.json))
+        self._answer(reply)
+        self._player_row()
+
+    def _player_row(self) -> None:
+        """The player's state, when the last request changed it."""
+        shown = player_of(self._sender()).describe()
+        if shown != self._player_shown:
+            self._player_shown = shown
+            _row(self.out, "player", shown)
 
     def _answer(self, reply: Reply, *, hint: bool = True) -> None:
         out = self.out
@@ -284,6 +330,10 @@ class _Chat:
         directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
         if directives:
             _row(out, "directives", ", ".join(str(d.get("type")) for d in directives))
+        for dropped in getattr(reply, "unsupported", ()):
+            _row(out, "dropped", f"{dropped} (the device lacks it)")
+        for violation in getattr(reply, "violations", ()):
+            _row(out, "violation", str(violation))
         attributes = body.get("sessionAttributes")
         if attributes:
             _row(out, "attributes", json.dumps(attributes, ensure_ascii=False))

@@ -57,7 +57,9 @@ class HttpTransport:
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         first_call = len(self.api.calls)
         try:
-            response = self.http.post(self.url, content=body, headers=headers)
+            # While the server answers, its progressive responses for the request are taken.
+            with self.api.answering(str(envelope["request"]["requestId"])):
+                response = self.http.post(self.url, content=body, headers=headers)
         except httpx.ConnectError as exc:
             raise unreachable(self.url, exc, self.app_hint) from None
         except httpx.HTTPError as exc:
@@ -70,6 +72,8 @@ class HttpTransport:
         result = SkillResponse(
             response.status_code, payload, api_calls=calls, request=envelope["request"]
         )
+        if response.status_code == 200:
+            self.factory.player.follow(result.directives)  # what the device does with it
         if isinstance(payload, dict) and isinstance(payload.get("sessionAttributes"), dict):
             self.session = {
                 **self.session,

@@ -1,0 +1,66 @@
+"""``alexaskill chat``: the device's audio player, as the skill's answers leave it (`DevicePlayer`),
+the events it reports (``/audio``) and its media buttons (``/button``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from ..testing import DevicePlayer, SkillResponse
+
+__all__ = ["BUTTONS", "EVENTS", "HELP", "device_request", "player_of"]
+
+#: ``/audio WORD``: the audio player's events (``AudioPlayer.<event>``).
+EVENTS: Final = {
+    "started": "PlaybackStarted",
+    "nearly": "PlaybackNearlyFinished",
+    "finished": "PlaybackFinished",
+    "stopped": "PlaybackStopped",
+    "failed": "PlaybackFailed",
+}
+#: ``/button WORD``: the media buttons (``PlaybackController.<button>CommandIssued``).
+BUTTONS: Final = {"play": "Play", "pause": "Pause", "next": "Next", "previous": "Previous"}
+
+HELP: Final = """\
+  /audio started     the device's player reports an event about its stream (also: nearly,
+                     finished, stopped, failed): AudioPlayer.Playback...
+  /button next       a media button pressed (also: play, pause, previous):
+                     PlaybackController.NextCommandIssued
+  /player            what the device's audio player holds"""
+
+NO_STREAM: Final = "the player holds no stream: open the skill and have it play one"
+
+
+def player_of(transport: Any) -> DevicePlayer:
+    """The audio player of the chat's device: the test client's, or the HTTP transport's."""
+    player: DevicePlayer = transport.factory.player
+    return player
+
+
+def device_request(client: Any, transport: Any, words: list[str]) -> SkillResponse | str | None:
+    """Send what ``/audio WORD`` or ``/button WORD`` asks for: the reply, a note (str) when it
+    cannot be sent, or None for words neither knows. ``client`` is the in-process
+    `TestClient`, else None and ``transport`` the HTTP one."""
+    command, word = [*words, "", ""][:2]
+    word = word.lower()
+    player = player_of(client if client is not None else transport)
+    if command == "audio" and word in EVENTS:
+        event = EVENTS[word]
+        if player.token is None:
+            return NO_STREAM
+        if client is not None:
+            reply: SkillResponse = client.audio_event(event)
+            return reply
+        fields = player.report(event, {})
+        reply = transport.send({"type": f"AudioPlayer.{event}", **fields}, new_session=False)
+        if event == "PlaybackFinished" and reply.status_code == 200:
+            player.finished()
+        return reply
+    if command == "button" and word in BUTTONS:
+        request = {"type": f"PlaybackController.{BUTTONS[word]}CommandIssued"}
+        if client is not None:
+            reply = client.send(request["type"])
+            return reply
+        reply = transport.send(request, new_session=False)
+        return reply
+    return None

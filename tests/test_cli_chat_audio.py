@@ -1,0 +1,191 @@
+"""``alexaskill chat`` with an audio skill: the device's player, its events and media buttons."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from alexaskill.cli import main
+
+PODCAST = """
+from alexaskill import Context, Response, Skill, speak
+from alexaskill.directives import APL, AudioPlayer
+
+skill = Skill("amzn1.ask.skill.44444444-4444-4444-4444-444444444444")
+EPISODES = [f"https://cdn.example.com/episode-{n}.mp3" for n in range(3)]
+
+
+@skill.launch
+def launch():
+    return speak("Playing episode zero.", directives=[AudioPlayer.Play(EPISODES[0], "0")])
+
+
+@skill.intent("AMAZON.PauseIntent")
+def pause(context: Context):
+    player = context.audio_player
+    if player is None or player.player_activity != "PLAYING":
+        return speak("Nothing is playing.")
+    return Response(directives=(AudioPlayer.Stop(),), should_end_session=True)
+
+
+@skill.intent("AMAZON.ResumeIntent")
+def resume(context: Context):
+    player = context.audio_player
+    if player is None or player.token is None:
+        return speak("There is nothing to resume.")
+    play = AudioPlayer.Play(
+        EPISODES[int(player.token)], player.token,
+        offset_in_milliseconds=player.offset_in_milliseconds or 0,
+    )
+    return Response(directives=(play,), should_end_session=True)
+
+
+@skill.on("AudioPlayer.PlaybackNearlyFinished")
+def nearly(context: Context):
+    token = context.audio_player.token
+    following = str(int(token) + 1)
+    play = AudioPlayer.Play(
+        EPISODES[int(following)], following, play_behavior="ENQUEUE",
+        expected_previous_token=token,
+    )
+    return Response(directives=(play,))
+
+
+@skill.on("PlaybackController.NextCommandIssued")
+def next_(context: Context):
+    following = str(int(context.audio_player.token) + 1)
+    return Response(directives=(AudioPlayer.Play(EPISODES[int(following)], following),))
+
+
+@skill.intent("ShowArt", utterances=["show the cover"])
+def show_art():
+    document = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+    return Response(directives=(APL.RenderDocument(document),))
+
+
+@skill.intent("AMAZON.StopIntent")
+def stop():
+    return speak("Goodbye.")
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "podcast.py").write_text(PODCAST)
+    yield tmp_path
+    for name in [name for name in sys.modules if name.startswith(("podcast", "_alexaskill_app"))]:
+        del sys.modules[name]
+
+
+def chat(monkeypatch: pytest.MonkeyPatch, stdin: str) -> str:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["chat", "podcast:skill", "--invocation", "the podcast"], stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    return out.getvalue()
+
+
+def _after(out: str, line: str) -> str:
+    """What the chat printed for input ``line`` (up to the next input)."""
+    return out.split(f"> {line}\n", 1)[1].split("\n> ", 1)[0]
+
+
+def test_the_player_follows_the_skill_and_playback_intents_carry_it(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = chat(
+        monkeypatch,
+        "open the podcast\n/audio started\npause\nresume\n/audio nearly\n/audio finished\n"
+        "/button next\n/player\n",
+    )
+    assert _after(out, "open the podcast") == (
+        "  → LaunchRequest\n"
+        "  skill:      Playing episode zero.\n"
+        "  directives: AudioPlayer.Play\n"
+        "  player:     PLAYING 0 at 0 ms\n"
+        "  session:    ended"
+    )
+    # The player already plays the stream: no row for a state that did not change.
+    assert _after(out, "/audio started") == "  → AudioPlayer.PlaybackStarted 0 at 0 ms"
+    # "pause" outside the session reaches the skill whose audio plays, with the player's state.
+    paused = _after(out, "pause")
+    assert "→ IntentRequest AMAZON.PauseIntent" in paused
+    assert "directives: AudioPlayer.Stop" in paused
+    assert "player:     STOPPED 0 at 0 ms" in paused
+    resumed = _after(out, "resume")
+    assert "→ IntentRequest AMAZON.ResumeIntent" in resumed
+    assert "player:     PLAYING 0 at 0 ms" in resumed
+    assert "player:     PLAYING 0 at 0 ms, then 1" in _after(out, "/audio nearly")
+    assert _after(out, "/audio finished") == (
+        "  → AudioPlayer.PlaybackFinished 0 at 0 ms\n  player:     PLAYING 1 at 0 ms"
+    )
+    assert "→ PlaybackController.NextCommandIssued" in _after(out, "/button next")
+    assert _after(out, "/player").rstrip() == "  player:     PLAYING 2 at 0 ms"
+
+
+def test_audio_commands_need_a_stream_and_know_their_words(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = chat(monkeypatch, "/audio started\n/audio sideways\n/button eject\n/player\n")
+    assert "  (the player holds no stream: open the skill and have it play one)\n" in out
+    assert "  (unknown command /audio sideways: /help lists them)\n" in out
+    assert "  (unknown command /button eject: /help lists them)\n" in out
+    assert _after(out, "/player").rstrip() == "  player:     IDLE"
+
+
+def test_a_reply_the_speaker_cannot_show_is_reported(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = chat(monkeypatch, "ask the podcast to show the cover\n")
+    shown = _after(out, "ask the podcast to show the cover")
+    assert "  dropped:    Alexa.Presentation.APL.RenderDocument (the device lacks it)\n" in shown
+    assert "  violation:  " in shown
+    assert "nothing is left for the user to hear" in shown
+
+
+def test_over_http_the_transport_s_player_reports_and_moves_on() -> None:
+    from alexaskill.cli.chat_audio import device_request
+    from alexaskill.testing import DevicePlayer, RequestFactory, SkillResponse
+
+    class Transport:
+        """As chat_http.HttpTransport: a factory, and send()."""
+
+        def __init__(self) -> None:
+            self.factory = RequestFactory()
+            self.sent: list[dict[str, object]] = []
+
+        def send(self, request: dict[str, object], *, new_session: bool) -> SkillResponse:
+            self.sent.append({**request, "new_session": new_session})
+            return SkillResponse(200, {"version": "1.0", "response": {}}, request=request)
+
+    transport = Transport()
+    assert isinstance(device_request(None, transport, ["audio", "started"]), str)
+    transport.factory.player = DevicePlayer("0", activity="PLAYING", offset_in_milliseconds=5)
+    transport.factory.player.follow(
+        [
+            {
+                "type": "AudioPlayer.Play",
+                "playBehavior": "ENQUEUE",
+                "audioItem": {"stream": {"token": "1", "expectedPreviousToken": "0"}},
+            }
+        ]
+    )
+    device_request(None, transport, ["audio", "finished"])
+    device_request(None, transport, ["button", "Pause"])
+    assert device_request(None, transport, ["button", "eject"]) is None
+    assert transport.sent == [
+        {
+            "type": "AudioPlayer.PlaybackFinished",
+            "token": "0",
+            "offsetInMilliseconds": 5,
+            "new_session": False,
+        },
+        {"type": "PlaybackController.PauseCommandIssued", "new_session": False},
+    ]
+    assert transport.factory.player.describe() == "PLAYING 1 at 0 ms"
