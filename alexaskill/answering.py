@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import messages
-from .deadline import Expired, call_in_thread
+from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
+from .handler_bugs import handler_bug
+from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .registration import Registration
 from .responses import AskForPermissionsConsentCard, Response, ask, encode_response, speak
@@ -58,6 +59,8 @@ _LEAVING: Final = frozenset(
     ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 )
 _END: Final = Response(should_end_session=True)
+#: Seconds between two ERROR lines of one store failure (the same message).
+STORE_FAILURE_EVERY: Final = 10.0
 
 #: The services made for one answer (the hooks', the handler's), to finish once all returned.
 _Made = dict[type, Any]
@@ -79,6 +82,8 @@ class Answering(Registration):
     translations: Translations | None
     on_handler_error: Callable[[Exception], None] | None
     def_handlers: str
+    #: When each store failure's ERROR line was said (`STORE_FAILURE_EVERY`).
+    _store_failures_said: Repeats
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless every application id in ``envelope`` is one of ours."""
@@ -139,7 +144,7 @@ class Answering(Registration):
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
         except BaseException as exc:
-            failure = _handler_bug(exc)
+            failure = handler_bug(exc)
             if failure is None:
                 raise  # the request itself is cancelled (its deadline, a shutdown), or Ctrl-C
             return await self._recover(failure, call, threadpool)
@@ -323,7 +328,7 @@ class Answering(Registration):
                 return Answer(self._apology_body(call), "handler_error")
             except BaseException as escaped:
                 # sys.exit() and the like: the same bugs as in a handler (see _answer).
-                bug = _handler_bug(escaped)
+                bug = handler_bug(escaped)
                 if bug is None:
                     raise
                 logger.error("exception handler %s failed", handler.name, exc_info=bug)
@@ -358,7 +363,12 @@ class Answering(Registration):
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
         if isinstance(exc, StoreError):
             # Its message says what failed and what to do; a traceback would add only noise.
-            logger.error("attributes not loaded or saved for %s %s: %s", request.type, intent, exc)
+            # Once a message every STORE_FAILURE_EVERY s: a store that is down fails them all.
+            unsaid = self._store_failures_said.unsaid(str(exc))
+            if unsaid is not None:
+                since = f" ({unsaid} more since the last such line)" if unsaid else ""
+                what = f"{request.type} {intent}"
+                logger.error("attributes not loaded or saved for %s: %s%s", what, exc, since)
         else:
             logger.error("handler failed for %s %s", request.type, intent, exc_info=exc)
         self._tell(exc, call.envelope)
@@ -457,58 +467,3 @@ def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -
         return result
 
     return run
-
-
-def _handler_bug(exc: BaseException) -> RuntimeError | None:
-    """A `BaseException` that is no `Exception` as the handler's bug, to be answered with the
-    apology; None when it must go on up: the request's own cancellation, or a Ctrl-C.
-
-    ``sys.exit()``, ``GeneratorExit``, a class of the skill's own are bugs: the worker never
-    ends for them. A KeyboardInterrupt too, except on the main thread while Python's own SIGINT
-    handler is in place (a Ctrl-C raises it there): a server takes the signal itself (uvicorn's
-    handler stops it gracefully) and a ``def`` handler runs in a thread, where no signal goes.
-    """
-    if isinstance(exc, SystemExit):
-        failure = RuntimeError(f"the handler raised SystemExit({exc.code!r})")
-    elif isinstance(exc, Expired) or (isinstance(exc, KeyboardInterrupt) and _ctrl_c_possible()):
-        return None  # the deadline's, or maybe a Ctrl-C
-    else:
-        asyncio = sys.modules.get("asyncio")  # not imported here: a Lambda cold start may need none
-        if asyncio is not None and isinstance(exc, asyncio.CancelledError):
-            return _stray_cancellation(asyncio, exc)
-        failure = RuntimeError(f"the handler raised {type(exc).__name__}")
-    failure.__cause__ = exc
-    return failure
-
-
-def _ctrl_c_possible() -> bool:
-    """Whether a KeyboardInterrupt here may come from a Ctrl-C (see `_handler_bug`): on the main
-    thread, with Python's SIGINT handler or ``asyncio.run``'s (which raises it at a second
-    Ctrl-C) in place."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    handler = signal.getsignal(signal.SIGINT)
-    if handler is signal.default_int_handler:
-        return True
-    asyncio = sys.modules.get("asyncio")
-    runner = getattr(getattr(handler, "func", None), "__self__", None)
-    return asyncio is not None and isinstance(runner, asyncio.Runner)
-
-
-def _stray_cancellation(asyncio: Any, exc: BaseException) -> RuntimeError | None:
-    """A CancelledError as the handler's bug when the request's own task was not asked for it
-    (a task the handler awaited was cancelled elsewhere), else None."""
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:  # no running loop
-        return None
-    if task is None or task.cancelling():
-        return None
-    failure = RuntimeError(
-        "the handler let a CancelledError out: a task it awaited was cancelled, not the request"
-    )
-    failure.__cause__ = exc
-    return failure

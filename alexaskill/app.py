@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from .answering import APOLOGY as APOLOGY
 from .answering import PERMISSION_PROMPT as PERMISSION_PROMPT
 from .answering import SLOT_PROMPT as SLOT_PROMPT
+from .answering import STORE_FAILURE_EVERY
 from .answering import UNHANDLED as UNHANDLED
 from .answering import Answer as Answer
-from .asgi import Serving, _Endpoint
+from .asgi import REFUSAL_WARNING_EVERY, Serving, _Endpoint
 from .deadline import DEFAULT_DEADLINE, Watchdog
 from .deadline_answering import DEADLINE_GRACE as DEADLINE_GRACE
 from .deadline_answering import DEADLINE_REPLY as DEADLINE_REPLY
@@ -45,6 +46,7 @@ from .deadline_answering import PROGRESSIVE_SPEECH as PROGRESSIVE_SPEECH
 from .dispatch import Registry
 from .exceptions import ConfigurationError
 from .interaction import IntentDeclaration, SlotTypeDeclaration
+from .log_repeats import Repeats
 from .services import AlexaApi, alexa_api_factory
 from .store import (
     DEFAULT_STORE,
@@ -251,7 +253,8 @@ class Skill(Serving):
         self.slot_types: dict[str, SlotTypeDeclaration] = {}
         self._services: dict[type, ServiceMakers] = {}
         self._app: ASGIApp | None = None
-        self._refusals_said: dict[str, list[float]] = {}
+        self._refusals_said = Repeats(REFUSAL_WARNING_EVERY)
+        self._store_failures_said = Repeats(STORE_FAILURE_EVERY)
         self._started = False
         self._endpoint = _Endpoint(self)
         self._http_client: httpx.AsyncClient | None = None

@@ -13,6 +13,7 @@ import msgspec
 from .deadline import expired, watch
 from .deadline_answering import DeadlineAnswering
 from .exceptions import ConfigurationError, RequestError, SkillIdError
+from .log_repeats import Repeats
 from .logs import log_request, refusal, security_logger
 from .models import Envelope, decode_envelope
 from .settings import configure_logging_if_unset, settings_from_env
@@ -62,8 +63,8 @@ class Serving(DeadlineAnswering):
     _start_failure: Exception | None = None
     #: The path of the host app the skill is mounted under (`_start_mounted`), or "".
     _mounted_at: str = ""
-    #: Refusal kind to [when its warning was written, refusals of that kind unsaid since].
-    _refusals_said: dict[str, list[float]]
+    #: When the warning of each kind of refusal was said (`_warn_refused`).
+    _refusals_said: Repeats
     _endpoint: _Endpoint
     _http_client: httpx.AsyncClient | None
     #: Requests inside `_handle` (in this worker, on any event loop).
@@ -273,28 +274,24 @@ class Serving(DeadlineAnswering):
         seconds, with how many of that kind went unsaid since. Each refused request has its
         request line anyway; a flood of forged requests must not write two lines each."""
         kind = refusal(exc)
-        now = _monotonic()
-        said = self._refusals_said.get(kind)
-        if said is not None and now - said[0] < REFUSAL_WARNING_EVERY:
-            said[1] += 1
+        unsaid = self._refusals_said.unsaid(kind)
+        if unsaid is None:
             return
-        self._refusals_said[kind] = [now, 0]
         reason = str(exc)
         named = exc.application_id if isinstance(exc, SkillIdError) else None
         if named is not None and self.skill_ids is not None:
             # The id it named and ours (no user data) tell a stray request from a mistyped id.
             reason = f"{reason}: {named[:100]!r}, not {', '.join(sorted(self.skill_ids))}"
-        if said is None or not said[1]:
+        if not unsaid:
             logger.warning("refused request: %s", reason)
         else:
             logger.warning(
-                "refused request: %s (%d more %s since the last such line)", reason, said[1], kind
+                "refused request: %s (%d more %s since the last such line)", reason, unsaid, kind
             )
 
 
 #: Seconds between two warnings about refused requests of one kind (`Serving._warn_refused`).
 REFUSAL_WARNING_EVERY: Final = 10.0
-_monotonic: Final = time.monotonic
 
 _ALEXA_TYPES: Final = frozenset(("application/json; charset=utf-8", "application/json"))
 

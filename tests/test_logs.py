@@ -421,11 +421,11 @@ def test_refusals_are_warned_about_once_a_kind_every_ten_seconds(
 ) -> None:
     # Every refused request has its request line; the warning that says why comes once a kind
     # every 10 s, with how many it left out: a flood of forged requests must not double the log.
-    from alexaskill import Skill, asgi
+    from alexaskill import Skill, log_repeats
     from alexaskill.testing import TestClient
 
     clock = [1000.0]
-    monkeypatch.setattr(asgi, "_monotonic", lambda: clock[0])
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: clock[0])
     skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
     caplog.set_level(logging.INFO, logger="alexaskill")
     with TestClient(skill) as client:
@@ -441,6 +441,22 @@ def test_refusals_are_warned_about_once_a_kind_every_ten_seconds(
     assert warnings[0].startswith("refused request: ")
     assert warnings[1].startswith("refused request: malformed")
     assert warnings[2].endswith("(2 more refused:certificate_url since the last such line)")
+
+
+def test_repeats_remember_a_bounded_number_of_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Kinds made of messages (a store's failures) could be many: past the bound they are
+    # forgotten, each then said again once, never kept without end.
+    from alexaskill import log_repeats
+
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: 50.0)
+    repeats = log_repeats.Repeats(10.0)
+    assert [repeats.unsaid("a"), repeats.unsaid("a"), repeats.unsaid("a")] == [0, None, None]
+    for kind in range(log_repeats._KINDS - 1):
+        assert repeats.unsaid(str(kind)) == 0
+    assert len(repeats._said) == log_repeats._KINDS
+    assert repeats.unsaid("new") == 0  # the bound reached: the others forgotten
+    assert len(repeats._said) == 1
+    assert repeats.unsaid("a") == 0  # said again; its two unsaid are lost with it
 
 
 # --- control characters from the wire never start a line of their own ---------------------------

@@ -612,6 +612,47 @@ def test_a_stored_value_that_is_not_json_is_one_line_and_the_apology(
     assert client.factory.user_id not in caplog.text  # user ids are never logged in full
 
 
+def test_a_store_failure_is_said_once_every_ten_seconds_with_how_many_went_unsaid(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A store that is down fails every request: each still has its request line and the
+    # apology, but the ERROR line that says why comes once a failure every 10 s (a Redis outage
+    # under load must not write a line a request), with how many it left out.
+    from alexaskill import log_repeats
+    from alexaskill.app import APOLOGY
+    from alexaskill.testing import TestClient
+
+    clock = [1000.0]
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: clock[0])
+    store = SQLiteStore(tmp_path / "attributes.db")
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        return speak(f"Visit {attributes.increment('visits')}.")
+
+    client = TestClient(skill, raise_handler_errors=False)
+    anyio.run(_write_raw, store, client.factory.user_id, "visits", "{oops")
+    with caplog.at_level(logging.INFO, logger="alexaskill"), client:
+        for _ in range(3):
+            assert client.intent("Count").speech == APOLOGY
+        first, other = client.factory.user_id, client.factory.user_id + "-other"
+        anyio.run(_write_raw, store, other, "visits", "[1")  # another failure: said at once
+        client.factory.user_id = other
+        assert client.intent("Count").speech == APOLOGY
+        clock[0] += 10
+        client.factory.user_id = first
+        assert client.intent("Count").speech == APOLOGY
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    lines = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert len(lines) == 5 and {r.__dict__["outcome"] for r in lines} == {"handler_error"}
+    assert len(errors) == 3
+    assert "attribute 'visits' is not JSON" in errors[0]
+    assert not errors[0].endswith("since the last such line)")
+    assert errors[1] != errors[0] and not errors[1].endswith("since the last such line)")
+    assert errors[2].endswith("(2 more since the last such line)")
+
+
 # --- SQLite: off the event loop, WAL, several processes ----------------------------------------
 
 

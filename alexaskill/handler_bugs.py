@@ -1,0 +1,69 @@
+"""Which exceptions that are no `Exception`, raised by a handler, are its bug.
+
+`alexaskill.answering` answers a handler's bug with the apology and lets the rest go on up: the
+request's own cancellation (the deadline's), or a Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .deadline import Expired
+
+__all__ = ["handler_bug"]
+
+
+def handler_bug(exc: BaseException) -> RuntimeError | None:
+    """A `BaseException` that is no `Exception` as the handler's bug, to be answered with the
+    apology; None when it must go on up: the request's own cancellation, or a Ctrl-C.
+
+    ``sys.exit()``, ``GeneratorExit``, a class of the skill's own are bugs: the worker never
+    ends for them. A KeyboardInterrupt too, except on the main thread while Python's own SIGINT
+    handler is in place (a Ctrl-C raises it there): a server takes the signal itself (uvicorn's
+    handler stops it gracefully) and a ``def`` handler runs in a thread, where no signal goes.
+    """
+    if isinstance(exc, SystemExit):
+        failure = RuntimeError(f"the handler raised SystemExit({exc.code!r})")
+    elif isinstance(exc, Expired) or (isinstance(exc, KeyboardInterrupt) and _ctrl_c_possible()):
+        return None  # the deadline's, or maybe a Ctrl-C
+    else:
+        asyncio = sys.modules.get("asyncio")  # not imported here: a Lambda cold start may need none
+        if asyncio is not None and isinstance(exc, asyncio.CancelledError):
+            return _stray_cancellation(asyncio, exc)
+        failure = RuntimeError(f"the handler raised {type(exc).__name__}")
+    failure.__cause__ = exc
+    return failure
+
+
+def _ctrl_c_possible() -> bool:
+    """Whether a KeyboardInterrupt here may come from a Ctrl-C (see `handler_bug`): on the main
+    thread, with Python's SIGINT handler or ``asyncio.run``'s (which raises it at a second
+    Ctrl-C) in place."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    handler = signal.getsignal(signal.SIGINT)
+    if handler is signal.default_int_handler:
+        return True
+    asyncio = sys.modules.get("asyncio")
+    runner = getattr(getattr(handler, "func", None), "__self__", None)
+    return asyncio is not None and isinstance(runner, asyncio.Runner)
+
+
+def _stray_cancellation(asyncio: Any, exc: BaseException) -> RuntimeError | None:
+    """A CancelledError as the handler's bug when the request's own task was not asked for it
+    (a task the handler awaited was cancelled elsewhere), else None."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running loop
+        return None
+    if task is None or task.cancelling():
+        return None
+    failure = RuntimeError(
+        "the handler let a CancelledError out: a task it awaited was cancelled, not the request"
+    )
+    failure.__cause__ = exc
+    return failure
