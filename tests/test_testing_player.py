@@ -249,3 +249,74 @@ def test_check_reply_leaves_an_enqueue_alone_when_the_player_is_unknown() -> Non
     rules.check_reply(reply, decode_envelope(json.dumps(envelope)), violations=found)
     [violation] = found
     assert violation.kept
+
+
+def test_an_event_built_by_the_factory_has_a_context_that_agrees() -> None:
+    # A test that builds an AudioPlayer event by hand names its stream in the request; Alexa's
+    # requests carry the same stream in context.AudioPlayer, and a skill enqueuing after the
+    # request's token is right: not a violation.
+    skill = _enqueuing("1")
+    with TestClient(skill) as client:
+        envelope = client.factory.envelope(
+            "AudioPlayer.PlaybackNearlyFinished", token="1", offsetInMilliseconds=500
+        )
+        assert envelope["context"]["AudioPlayer"] == {
+            "token": "1",
+            "offsetInMilliseconds": 500,
+            "playerActivity": "PLAYING",
+        }
+        assert client.send_envelope(envelope).violations == ()
+    assert client.player.token is None  # a builder: the client's player is left as it was
+
+
+def test_a_queued_stream_that_fails_leaves_the_one_playing() -> None:
+    # Stream "2" is queued after "1" and fails to load while "1" plays: the player plays on,
+    # "2" leaves the queue, and the request's currentPlaybackState and context name "1".
+    seen: list[tuple[object, object, object]] = []
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.launch
+    def launch() -> Response:
+        return Response(directives=(AudioPlayer.Play("https://x.example/1.mp3", "1"),))
+
+    @skill.on("AudioPlayer.PlaybackNearlyFinished")
+    def nearly(request: AudioPlayerRequest) -> Response:
+        return Response(
+            directives=(
+                AudioPlayer.Play(
+                    "https://x.example/2.mp3",
+                    "2",
+                    play_behavior="ENQUEUE",
+                    expected_previous_token=request.token,
+                ),
+            )
+        )
+
+    @skill.on("AudioPlayer.PlaybackFailed")
+    def failed(request: AudioPlayerRequest, context: Context) -> Response:
+        assert context.audio_player is not None
+        playing = context.audio_player.token
+        seen.append((request.token, playing, context.audio_player.player_activity))
+        return Response(
+            directives=(
+                AudioPlayer.Play(
+                    "https://x.example/2b.mp3",
+                    "2b",
+                    play_behavior="ENQUEUE",
+                    expected_previous_token=playing,
+                ),
+            )
+        )
+
+    with TestClient(skill) as client:
+        client.launch()
+        client.audio_event("PlaybackStarted")
+        client.audio_event("PlaybackNearlyFinished", offsetInMilliseconds=90_000)
+        assert client.player.describe() == "PLAYING 1 at 90000 ms, then 2"
+        result = client.audio_event("PlaybackFailed", token="2")
+        assert result.violations == ()
+        assert result.request is not None
+        state = result.request["currentPlaybackState"]
+        assert (state["token"], state["playerActivity"]) == ("1", "PLAYING")
+        assert client.player.describe() == "PLAYING 1 at 90000 ms, then 2b"
+    assert seen == [("2", "1", "PLAYING")]

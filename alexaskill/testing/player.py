@@ -146,6 +146,16 @@ class DevicePlayer:
         token = fields.get("token", self.token)
         if not isinstance(token, str) or not token:
             return dict(fields)  # no stream to speak of: sent as given (a test of a bad request)
+        if event == "PlaybackFailed" and token != self.token and self._unqueue(token):
+            # A queued stream that failed to load: the one playing plays on, and the request's
+            # currentPlaybackState (the player's state at the error) is that stream's.
+            return {
+                "token": token,
+                "offsetInMilliseconds": 0,
+                "error": {"type": "MEDIA_ERROR_UNKNOWN", "message": "unknown"},
+                "currentPlaybackState": self.context(),
+                **fields,
+            }
         if token != self.token:
             self.token, self.url = token, None
             self.offset_in_milliseconds = 0
@@ -166,6 +176,13 @@ class DevicePlayer:
                 "currentPlaybackState", {**before, "token": token, "playerActivity": "PLAYING"}
             )
         return request
+
+    def _unqueue(self, token: str) -> bool:
+        """Take the stream ``token`` out of the queue; whether it was there."""
+        kept = [stream for stream in self.queue if stream.token != token]
+        found = len(kept) < len(self.queue)
+        self.queue[:] = kept
+        return found
 
     def finished(self) -> None:
         """After a PlaybackFinished was answered: the next stream queued, if any, plays."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..locales import check_locale
-from .player import DevicePlayer
+from .player import PLAYER_EVENTS, DevicePlayer
 
 __all__ = [
     "DEFAULT_SKILL_ID",
@@ -52,6 +52,10 @@ SESSION_TYPES = frozenset(
 )
 
 #: The interfaces a device with a screen declares (an Echo Show): pass as ``interfaces=``.
+#: The audio player's events about the stream it holds, by request type (PlaybackFailed aside).
+_PLAYER_EVENT_TYPES: Final = frozenset(
+    f"AudioPlayer.{event}" for event in PLAYER_EVENTS if event != "PlaybackFailed"
+)
 SCREEN: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL")
 
 _INTERFACES: dict[str, dict[str, Any]] = {
@@ -203,8 +207,25 @@ class RequestFactory:
             envelope["session"] = dict(session)
         elif request_type in SESSION_TYPES:
             envelope["session"] = self.session()
-        envelope["context"] = self.context()
+        envelope["context"] = context = self.context()
         envelope["request"] = request
+        token = fields.get("token")
+        held = context.get("AudioPlayer")
+        if (
+            request_type in _PLAYER_EVENT_TYPES
+            and isinstance(token, str)
+            and held is not None
+            and held.get("token") != token
+        ):
+            # An event built here names its stream in the request alone; Alexa's carries the
+            # same stream in the context (the client's `send` moves its player instead). Not a
+            # PlaybackFailed: its stream may be a queued one, the context the one playing.
+            offset = fields.get("offsetInMilliseconds")
+            context["AudioPlayer"] = {
+                "token": token,
+                "offsetInMilliseconds": offset if isinstance(offset, int) else 0,
+                "playerActivity": PLAYER_EVENTS[request_type.removeprefix("AudioPlayer.")],
+            }
         return envelope
 
     def turn(self, request: Mapping[str, Any], session: Mapping[str, Any] | None) -> dict[str, Any]:
