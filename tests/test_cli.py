@@ -688,6 +688,40 @@ def test_serve_factory_cannot_be_handed_its_options_by_hand(
     assert not (dev_dir / TestPKI.FILE_NAME).exists()
 
 
+def test_a_seal_made_in_another_process_does_not_hold(workdir: Path, dev_dir: Path) -> None:
+    # The seal's key is the process's multiprocessing authkey, which uvicorn's spawned server
+    # processes inherit through a pipe: a seal read from another process's environment
+    # (/proc/PID/environ, a unit file pasted with it) is no key to a process of its own.
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json\n"
+            "from alexaskill.cli.serve import _hand_over\n"
+            "print(json.dumps(_hand_over('skillapp:skill', True, None, None, '127.0.0.1', 8000)))",
+        ],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    script = "from alexaskill.cli.serve import serve_factory\nserve_factory()\nprint('served')\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=workdir,
+        env={**os.environ, **json.loads(made.stdout)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "served" not in done.stdout, done.stderr
+    assert done.returncode == 3, done.stderr
+    assert "serve_factory serves only the server processes of `alexaskill serve`" in done.stderr
+    assert not (dev_dir / TestPKI.FILE_NAME).exists()
+
+
 def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(
     workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
