@@ -580,6 +580,52 @@ async def test_a_read_timeout_says_the_write_may_have_been_made(
 
 
 @pytest.mark.anyio
+@pytest.mark.usefixtures("aws_env")
+async def test_a_connection_closed_before_the_answer_is_said_so() -> None:
+    # A server (or a proxy) that closes the connection once the request arrived: the write may
+    # have been made, and the line says the connection closed, not that time ran out.
+    import socket
+    import threading
+
+    import botocore.session
+    from botocore.config import Config
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65536)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    config = Config(retries={"mode": "standard", "total_max_attempts": 1})
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=url, config=config
+    )
+    store = DynamoDBStore("skill", client=client, timeout=20)
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {}, (), increments={"n": 1})
+        message = str(info.value)
+        assert "the connection closed before the answer to UpdateItem" in message, message
+        assert "(the write may have been made)" in message
+        assert "read timeout" not in message
+    finally:
+        client.close()
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+@pytest.mark.anyio
 async def test_missing_table_no_credentials_no_region(
     dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -408,6 +408,10 @@ class DynamoDBStore:
             # Sent, and no answer came: a write may have been applied all the same (as when
             # the store's own deadline in _run passes first: the same words).
             made = " (the write may have been made)" if doing == "UpdateItem" else ""
+            if code == "ConnectionClosedError":
+                return (
+                    f"{table}: the connection closed before the answer to {doing} ({message}){made}"
+                )
             return f"{table}: no answer to {doing} within the read timeout ({message}){made}"
         if code in ("EndpointConnectionError", "ConnectTimeoutError"):
             return f"{table}: cannot reach DynamoDB at {self._where()} for {doing} ({message})"
