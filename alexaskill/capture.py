@@ -15,14 +15,16 @@ The files hold what Alexa sends about the user: user and device ids, access toke
 tokens, what was said. Each file is readable and writable by its owner only (0600) in a
 directory made 0700 (an existing one open to others is said at WARNING). Capture stops once the
 directory holds `CAPTURE_LIMIT` captures of requests the skill accepted, so a flood of requests
-cannot fill the disk; each is written once the checks have judged it, and only a request that
-passed them all (signature, timestamp, skill id) counts toward that quota. Anyone can send a
-request the checks refuse (unsigned, with made-up signature headers, a real one of Alexa's sent
-again, another skill's): those share a small quota of their own, `REFUSED_CAPTURE_LIMIT`, and
-their files say why they were refused (a proxy that drops the headers or changes the body still
-shows, unless a flood got there first). With verification off (``Skill(verify=False)``) nothing
-tells Alexa's requests from others: any that decodes counts as accepted (with ``skill_id="*"``,
-any other skill's that Alexa signed). Switch capture on to get a capture, then off again.
+cannot fill the disk; each is written once the checks have judged it, and only a request that passed
+them all (signature, timestamp, skill id) counts toward that quota. Anyone can send a request the
+checks refuse (unsigned, with made-up signature headers, a real one of Alexa's sent again past its
+timestamp's 150 s, another skill's): those share a small quota of their own,
+`REFUSED_CAPTURE_LIMIT`, and their files say why they were refused (a proxy that drops the headers
+or changes the body still shows, unless a flood got there first). With verification off
+(``Skill(verify=False)``) nothing tells Alexa's requests from others: any that decodes counts as
+accepted (with ``skill_id="*"``, any other skill's that Alexa signed). A real request sent again
+within its 150 s is accepted (no check remembers requests), and takes a place. Switch capture on to
+get a capture, then off again.
 """
 
 from __future__ import annotations
