@@ -2,10 +2,23 @@
 
 The framework answers some requests with sentences of its own: the apology when a handler
 fails, asking again for a slot it could not convert, the permission prompt, the answer to an
-intent without a handler. A user hears them in the request's language: the skill's own
-catalogs first (a msgid equal to the English sentence translates it, see `alexaskill.i18n`),
-then the translations below (German, French, Spanish, Italian, Portuguese, Japanese), else the
-English. Alexa addresses users as "du" in German, "vous" in French, "tú" in Spanish.
+intent without a handler, the deadline's reply. Below is a translation for every language Alexa
+speaks (`alexaskill.locales.ALEXA_LOCALES`); a skill's own catalogs come first (a msgid equal
+to the English sentence translates it, see `alexaskill.i18n`).
+
+Which language: the one the skill itself speaks to that user, so that a session never switches
+language when alexaskill speaks.
+
+- A skill without catalogs (``translations``) speaks the request's language, alexaskill too.
+- A skill with catalogs speaks the request's language where it has a catalog of that language
+  (`Translations.speaks`); elsewhere its handlers' ``_()`` falls back to its default locale's
+  catalogs or its source text, so alexaskill speaks the default locale's language as well: an
+  English skill with German catalogs answers a French user in English, apology included.
+
+Alexa addresses users as "du" in German, "vous" in French, "tú" in Spanish, "je" in Dutch and
+"आप" in Hindi, and speaks of herself in the feminine (Hindi "सकती"); the Arabic is Modern
+Standard Arabic, worded so that it fits a man and a woman alike. Mexico and the US get Latin
+American Spanish ("salió mal", not "ha salido mal").
 """
 
 from __future__ import annotations
@@ -40,7 +53,27 @@ SENTENCES: Final = (
     PROGRESSIVE_SPEECH,
 )
 
-#: Language → English sentence → its translation.
+_SPANISH: Final = {
+    APOLOGY: "Lo siento, algo ha salido mal. Por favor, inténtalo de nuevo más tarde.",
+    SLOT_PROMPT: "Lo siento, no te he entendido. ¿Puedes repetirlo?",
+    PERMISSION_PROMPT: "Para hacerlo, necesito tu permiso. Te he enviado una tarjeta a la app de "
+    "Alexa: concédelo allí y vuelve a preguntarme.",
+    UNHANDLED: "Lo siento, no puedo ayudarte con eso.",
+    UNHANDLED_REPROMPT: "¿Qué te gustaría hacer?",
+    DEADLINE_REPLY: "Lo siento, está tardando más de lo esperado. Por favor, inténtalo de nuevo.",
+    PROGRESSIVE_SPEECH: "Un momento, por favor.",
+}
+#: Mexico and the US: the preterite for what just happened, "ahí".
+_LATIN_AMERICAN_SPANISH: Final = {
+    **_SPANISH,
+    APOLOGY: "Lo siento, algo salió mal. Por favor, inténtalo de nuevo más tarde.",
+    SLOT_PROMPT: "Lo siento, no te entendí. ¿Puedes repetirlo?",
+    PERMISSION_PROMPT: "Para hacerlo, necesito tu permiso. Te envié una tarjeta a la app de "
+    "Alexa: concédelo ahí y vuelve a preguntarme.",
+}
+
+#: Language (or a locale whose wording differs from its language's) → English sentence → its
+#: translation. Each has every sentence of `SENTENCES`.
 TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
     "de": {
         APOLOGY: "Entschuldigung, da ist etwas schiefgelaufen. Bitte versuche es später noch "
@@ -65,17 +98,9 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         DEADLINE_REPLY: "Désolé, cela prend plus de temps que prévu. Merci de réessayer.",
         PROGRESSIVE_SPEECH: "Un instant, s'il vous plaît.",
     },
-    "es": {
-        APOLOGY: "Lo siento, algo ha salido mal. Por favor, inténtalo de nuevo más tarde.",
-        SLOT_PROMPT: "Lo siento, no te he entendido. ¿Puedes repetirlo?",
-        PERMISSION_PROMPT: "Para hacerlo, necesito tu permiso. Te he enviado una tarjeta a la "
-        "app de Alexa: concédelo allí y vuelve a preguntarme.",
-        UNHANDLED: "Lo siento, no puedo ayudarte con eso.",
-        UNHANDLED_REPROMPT: "¿Qué te gustaría hacer?",
-        DEADLINE_REPLY: "Lo siento, está tardando más de lo esperado. Por favor, inténtalo de "
-        "nuevo.",
-        PROGRESSIVE_SPEECH: "Un momento, por favor.",
-    },
+    "es": _SPANISH,
+    "es-MX": _LATIN_AMERICAN_SPANISH,
+    "es-US": _LATIN_AMERICAN_SPANISH,
     "it": {
         APOLOGY: "Mi dispiace, qualcosa è andato storto. Riprova più tardi.",
         SLOT_PROMPT: "Scusa, non ho capito. Puoi ripetere?",
@@ -107,25 +132,65 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         DEADLINE_REPLY: "すみません、思ったより時間がかかっています。もう一度お試しください。",
         PROGRESSIVE_SPEECH: "少々お待ちください。",
     },
+    "nl": {
+        APOLOGY: "Sorry, er is iets misgegaan. Probeer het later opnieuw.",
+        SLOT_PROMPT: "Sorry, dat heb ik niet verstaan. Kun je het herhalen?",
+        PERMISSION_PROMPT: "Daarvoor heb ik je toestemming nodig. Ik heb een kaart naar je "
+        "Alexa-app gestuurd: geef daar toestemming en vraag het me dan opnieuw.",
+        UNHANDLED: "Sorry, daar kan ik je niet mee helpen.",
+        UNHANDLED_REPROMPT: "Wat wil je doen?",
+        DEADLINE_REPLY: "Sorry, dit duurt langer dan verwacht. Probeer het opnieuw.",
+        PROGRESSIVE_SPEECH: "Een moment, alsjeblieft.",
+    },
+    "hi": {
+        APOLOGY: "माफ़ कीजिए, कुछ गड़बड़ हो गई। कृपया थोड़ी देर बाद फिर से कोशिश करें।",
+        SLOT_PROMPT: "माफ़ कीजिए, मैं समझ नहीं पाई। क्या आप इसे फिर से कह सकते हैं?",
+        PERMISSION_PROMPT: "इसके लिए मुझे आपकी अनुमति चाहिए। मैंने आपके Alexa ऐप में एक कार्ड "
+        "भेजा है: कृपया वहाँ अनुमति दें, फिर मुझसे दोबारा पूछें।",
+        UNHANDLED: "माफ़ कीजिए, मैं इसमें आपकी मदद नहीं कर सकती।",
+        UNHANDLED_REPROMPT: "आप क्या करना चाहेंगे?",
+        DEADLINE_REPLY: "माफ़ कीजिए, इसमें उम्मीद से ज़्यादा समय लग रहा है। कृपया फिर से कोशिश करें।",
+        PROGRESSIVE_SPEECH: "कृपया एक पल रुकिए।",
+    },
+    "ar": {
+        APOLOGY: "عذرًا، حدث خطأ ما. يُرجى المحاولة مرة أخرى لاحقًا.",
+        SLOT_PROMPT: "عذرًا، لم أفهم ذلك. هل يمكنك تكراره؟",
+        PERMISSION_PROMPT: "للقيام بذلك أحتاج إلى إذنك. أرسلتُ بطاقة إلى تطبيق Alexa: يُرجى منح "
+        "الإذن هناك ثم إعادة الطلب.",
+        UNHANDLED: "عذرًا، لا يمكنني المساعدة في ذلك.",
+        UNHANDLED_REPROMPT: "بماذا يمكنني مساعدتك؟",
+        DEADLINE_REPLY: "عذرًا، يستغرق هذا وقتًا أطول من المتوقع. يُرجى المحاولة مرة أخرى.",
+        PROGRESSIVE_SPEECH: "لحظة من فضلك.",
+    },
 }
 
 
 def spoken(message: str, locale: str | None, translations: Translations | None = None) -> str:
-    """``message``, one of alexaskill's own sentences, in the language of ``locale``.
+    """``message``, one of alexaskill's own sentences, in the language the skill speaks to a
+    user of ``locale`` (see the module's docstring).
 
-    The skill's catalogs of that language come first, then alexaskill's translation, then the
-    skill's catalogs of its default locale, then the English.
+    With ``translations``: in a catalog of ``locale``'s own language, if it has one, else
+    alexaskill's translation into that language; where the skill has no catalog of that
+    language, the same for its default locale. Without: alexaskill's translation into
+    ``locale``'s language. The English sentence where none has one.
     """
     if translations is not None:
         found = translations.lookup(message, locale)
         if found is not None:
             return found
-    if locale:
-        found = TRANSLATIONS.get(locale.partition("-")[0], {}).get(message)
-        if found is not None:
-            return found
-    if translations is not None:
-        found = translations.lookup(message, translations.default_locale)
-        if found is not None:
-            return found
-    return message
+        if not locale or not translations.speaks(locale):
+            # The skill's own sentences come from its default locale's catalogs or its source
+            # text here: alexaskill's follow them, in that language.
+            locale = translations.default_locale
+            found = translations.lookup(message, locale)
+            if found is not None:
+                return found
+    return _translated(message, locale) or message
+
+
+def _translated(message: str, locale: str | None) -> str | None:
+    """alexaskill's translation of ``message`` for ``locale`` (or its language), or None."""
+    if not locale:
+        return None
+    found = TRANSLATIONS.get(locale) or TRANSLATIONS.get(locale.partition("-")[0])
+    return None if found is None else found.get(message)

@@ -413,8 +413,8 @@ def test_framework_sentences_are_spoken_in_the_requests_language(
     assert french.intent("Broken").speech == TRANSLATIONS["fr"][APOLOGY]
     british = skill_client(skill, locale="en-GB", raise_handler_errors=False)
     assert british.intent("Broken").speech == APOLOGY
-    hindi = skill_client(skill, locale="hi-IN", raise_handler_errors=False)  # none: English
-    assert hindi.intent("Broken").speech == APOLOGY
+    hindi = skill_client(skill, locale="hi-IN", raise_handler_errors=False)
+    assert hindi.intent("Broken").speech == TRANSLATIONS["hi"][APOLOGY]
 
 
 def test_a_skills_catalog_translates_the_framework_sentences_first(
@@ -447,8 +447,9 @@ def test_a_skills_catalog_translates_the_framework_sentences_first(
 
     assert apology("de-DE") == "Hoppla, da klemmt was."
     assert apology("en-AU") == "Oops, our weather station is down."
-    # French: no French catalog, so alexaskill's French comes before the default's English.
-    assert apology("fr-FR") == TRANSLATIONS["fr"][APOLOGY]
+    # French: no French catalog, so the skill speaks its default locale's English, and so
+    # does its apology (alexaskill's French would switch language mid-session).
+    assert apology("fr-FR") == "Oops, our weather station is down."
     assert apology("hi-IN") == "Oops, our weather station is down."
 
 
