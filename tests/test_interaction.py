@@ -483,3 +483,38 @@ def test_a_connecting_word_in_the_invocation_name_is_a_warning() -> None:
     ]
     assert invocation_name_warnings("pizza palace", "en-US") == []
     assert invocation_name_warnings("pizza to go", "de-DE") == []
+
+
+@pytest.mark.parametrize(
+    "name", ["コーヒーショップ", "十二星座占い", "きょうの天気", "コーヒー ショップ"]
+)
+def test_japanese_invocation_names_are_not_counted_by_spaces(name: str) -> None:
+    # Japanese writes its words without spaces: Amazon's own example, "コーヒーショップ", is two
+    # words (コーヒー, ショップ). alexaskill cannot count them, so it does not warn.
+    assert invocation_name_warnings(name, "ja-JP") == []
+    assert language(Skill(SKILL_ID), invocation=name, locale="ja-JP")["invocationName"] == name
+
+
+def test_a_japanese_invocation_name_in_latin_letters_is_still_counted() -> None:
+    (one_word,) = invocation_name_warnings("weatherly", "ja-JP")
+    assert "one word" in one_word
+    assert invocation_name_warnings("weather helper", "ja-JP") == []
+
+
+def test_what_japanese_invocation_names_must_not_contain() -> None:
+    # Amazon's rules for ja-JP name the wake words and launch phrases in Japanese; there are
+    # no spaces to find them by, so they are looked for anywhere in the name.
+    assert problems(Skill(SKILL_ID), invocation="アレクサ占い", locale="ja-JP") == (
+        "invocation name 'アレクサ占い': must not contain the wake word 'アレクサ'",
+    )
+    assert problems(Skill(SKILL_ID), invocation="ラジオを聞いて", locale="ja-JP") == (
+        "invocation name 'ラジオを聞いて': must not contain the launch phrase '聞いて'",
+    )
+    assert invocation_name_warnings("天気スキル", "ja-JP") == [
+        "invocation name '天気スキル': must not contain 'スキル' (Amazon's invocation name "
+        "requirements for Japanese)"
+    ]
+    # English words of the name are still words.
+    assert problems(Skill(SKILL_ID), invocation="alexa 占い", locale="ja-JP") == (
+        "invocation name 'alexa 占い': must not contain the wake word 'alexa'",
+    )

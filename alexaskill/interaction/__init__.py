@@ -26,8 +26,9 @@ Every problem found is reported at once, in an `InteractionModelError`. The chec
 Amazon's build would fail on (names, characters, a sample naming a slot the intent does not
 have); `invocation_name_warnings` lists what only certification would object to.
 
-Its two modules: `alexaskill.interaction.declarations` (what `Skill` records, the start-up
-warnings) and `alexaskill.interaction.builder` (the model and its checks).
+Its modules: `alexaskill.interaction.declarations` (what `Skill` records, the start-up
+warnings), `alexaskill.interaction.builder` (the model and its checks) and
+`alexaskill.interaction.invocation` (the invocation name's rules, Japanese ones included).
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ import enum
 import inspect
 import re
 import typing
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -31,6 +30,7 @@ from .declarations import (
     default_locale,
     value_problems,
 )
+from .invocation import first_non_letter, invocation_name_warnings, invocation_problems
 
 __all__ = ["InteractionModelError", "build_interaction_model", "invocation_name_warnings"]
 
@@ -56,17 +56,9 @@ _BUILTIN_SLOT_TYPES: Final[Mapping[Any, str]] = {
 _INTENT_REQUEST_TYPES: Final = ("IntentRequest", "CanFulfillIntentRequest")
 _NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
 _BUILTIN_INTENT: Final = re.compile(r"AMAZON\.[A-Za-z][A-Za-z_]*")
-# Besides letters (and the combining marks some scripts need): spaces, and periods for
-# abbreviations, apostrophes for possessives; samples may also hold hyphens and underscores.
-_INVOCATION_PUNCTUATION: Final = frozenset(" .'\u2019")
+# Besides letters (and the combining marks some scripts need): spaces, periods for abbreviations,
+# apostrophes for possessives, hyphens and underscores (invocation names: see .invocation).
 _SAMPLE_PUNCTUATION: Final = frozenset(" .'\u2019-_")
-_WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
-_LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "tell"})
-_SMALL_WORDS: Final = frozenset({"a", "an", "the", "for", "to", "of", "my"})
-# Amazon's invocation name requirements forbid connecting words as they forbid launch phrases,
-# but only the launch phrases are known to fail the build: these are left to certification, as
-# warnings.
-_CONNECTING_WORDS: Final = frozenset({"and", "by", "from", "if", "to", "whether"})
 
 
 @dataclass
@@ -98,14 +90,6 @@ def _slot_type_of(annotation: Any) -> tuple[str | None, bool, type[enum.Enum] | 
     if isinstance(target, type) and issubclass(target, enum.Enum):
         return target.__name__, multiple, target
     return _BUILTIN_SLOT_TYPES.get(target), multiple, None
-
-
-def _letters(text: str, punctuation: frozenset[str]) -> str | None:
-    """The first character of ``text`` that is neither a letter nor in ``punctuation``."""
-    for char in text:
-        if char not in punctuation and unicodedata.category(char)[0] not in "LM":
-            return char
-    return None
 
 
 class _ModelBuilder:
@@ -335,7 +319,7 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
     if any(char.isdigit() for char in text):
         problems.append(f"{said}: spell numbers out in words")
     else:
-        bad = _letters(text.replace("{", "").replace("}", ""), _SAMPLE_PUNCTUATION)
+        bad = first_non_letter(text.replace("{", "").replace("}", ""), _SAMPLE_PUNCTUATION)
         if bad is not None:
             problems.append(f"{said}: character {bad!r} is not allowed in a sample utterance")
     return problems
@@ -374,59 +358,6 @@ def _type_json(type_name: str, listed: Sequence[SlotTypeValue]) -> dict[str, Any
     return {"name": type_name, "values": values}
 
 
-def _invocation_problems(name: str, locale: str) -> list[str]:
-    where = f"invocation name {name!r}"
-    if not name.strip():
-        return ["the invocation name is empty"]
-    problems = []
-    if not 2 <= len(name) <= 50:
-        problems.append(f"{where}: must be 2 to 50 characters long")
-    if name != name.lower():
-        problems.append(f"{where}: must be lower case ({name.lower()!r})")
-    if name != " ".join(name.split()):
-        problems.append(f"{where}: words are separated by single spaces, none at either end")
-    if any(char.isdigit() for char in name):
-        problems.append(f"{where}: spell numbers out in words ('twenty one')")
-    else:
-        bad = _letters(name, _INVOCATION_PUNCTUATION)
-        if bad is not None:
-            problems.append(
-                f"{where}: character {bad!r} is not allowed; only letters, spaces, apostrophes "
-                "and the periods of abbreviations ('a. b. c.')"
-            )
-    words = set(name.lower().split())
-    wake = sorted(words & _WAKE_WORDS)
-    if wake:
-        problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
-    launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
-    if launch:
-        problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
-    return problems
-
-
-def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
-    """What certification would object to in ``name``, though the model builds with it."""
-    words = name.split()
-    warnings = []
-    if len(words) == 1 and not locale.startswith("de-"):
-        warnings.append(
-            f"invocation name {name!r} is one word: Amazon accepts that only for a brand you "
-            "own; use two or more words"
-        )
-    if len(words) == 2 and locale.startswith("en-") and set(words) & _SMALL_WORDS:
-        warnings.append(
-            f"invocation name {name!r}: a two-word name may not use an article, preposition or "
-            "pronoun ('the', 'a', 'for', 'my', ...)"
-        )
-    connecting = sorted(set(words) & _CONNECTING_WORDS) if locale.startswith("en-") else []
-    if connecting:
-        warnings.append(
-            f"invocation name {name!r}: must not contain the connecting word {connecting[0]!r} "
-            "(Amazon's invocation name requirements)"
-        )
-    return warnings
-
-
 def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str) -> dict[str, Any]:
     """The interaction model of ``skill`` for ``locale``, as the ASK CLI keeps it in
     ``skill-package/interactionModels/custom/<locale>.json``.
@@ -437,7 +368,7 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
     problem = locale_problem(locale)
     if problem is not None:
         builder.problem(problem)
-    builder.problems.extend(_invocation_problems(invocation, locale))
+    builder.problems.extend(invocation_problems(invocation, locale))
     builder.collect()
     seen: dict[str, str] = {}
     dialogs: list[tuple[str, dict[str, str], IntentDialog]] = []

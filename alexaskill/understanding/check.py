@@ -27,12 +27,8 @@ from typing import Final
 
 from ..builtin_intents import REQUIRED_INTENTS, did_you_mean
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
-from ..interaction.builder import (
-    _invocation_problems,
-    invocation_name_warnings,
-    sample_key,
-    sample_problems,
-)
+from ..interaction.builder import sample_key, sample_problems
+from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from .languages import supported_locales
 from .model import InteractionModel, ModelIntent
 from .understander import DEFAULT_SKILL_ID, Understander
@@ -116,7 +112,7 @@ class _Checker:
         if name is None:
             self.error("the model has no invocation name")
             return
-        for problem in _invocation_problems(name, self.locale):
+        for problem in invocation_problems(name, self.locale):
             self.error(problem)
         for warning in invocation_name_warnings(name, self.locale):
             self.warning(warning)

@@ -1,0 +1,142 @@
+"""Amazon's rules for an invocation name: what its build refuses, what certification objects to.
+
+From Amazon's "Choose the Invocation Name for a Custom Skill" and the developer console's
+invocation name requirements (in English and in Japanese):
+https://developer.amazon.com/en-US/docs/alexa/custom-skills/choose-the-invocation-name-for-a-custom-skill.html
+
+- Lower case, letters, single spaces, apostrophes and the periods of abbreviations; numbers
+  spelled out; 2 to 50 characters. Japanese names may hold hiragana, katakana, kanji and lower
+  case Latin letters.
+- No wake word ("alexa", "アレクサ"), no launch phrase ("ask", "開いて"): the build refuses.
+- Two or more words unless the name is a brand the developer owns (German names, often one
+  compound, excepted); a two-word English name without an article, preposition or pronoun; no
+  connecting word; in Japanese, not "スキル" or "アプリ": certification objects.
+
+Japanese writes its words without spaces, so a Japanese name's words cannot be counted (Amazon's
+own example, "コーヒーショップ", is two): alexaskill does not warn about one word there, and
+looks for the Japanese wake words and launch phrases anywhere in the name. Japanese is the only
+language among Alexa's written without spaces; a name in another such script (Chinese, Thai) is
+treated the same way.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Final
+
+__all__ = ["first_non_letter", "invocation_name_warnings", "invocation_problems"]
+
+_INVOCATION_PUNCTUATION: Final = frozenset(" .'\u2019")
+_WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
+_LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "tell"})
+_SMALL_WORDS: Final = frozenset({"a", "an", "the", "for", "to", "of", "my"})
+# Amazon's invocation name requirements forbid connecting words as they forbid launch phrases,
+# but only the launch phrases are known to fail the build: these are left to certification, as
+# warnings.
+_CONNECTING_WORDS: Final = frozenset({"and", "by", "from", "if", "to", "whether"})
+# The Japanese requirements' wake words, launch phrases and forbidden words, found anywhere in
+# a name (no spaces mark them off).
+_JAPANESE_WAKE_WORDS: Final = ("アレクサ", "アマゾン", "エコー", "コンピューター")
+_JAPANESE_LAUNCH_PHRASES: Final = (
+    "起動して",
+    "開いて",
+    "聞いて",
+    "教えて",
+    "読み込んで",
+    "開始して",
+    "有効にして",
+)
+_JAPANESE_WORDS: Final = ("スキル", "アプリ")
+# Unicode names of the scripts whose words are written without spaces between them.
+_UNSPACED_SCRIPTS: Final = (
+    "CJK",
+    "HIRAGANA",
+    "KATAKANA",
+    "HALFWIDTH KATAKANA",
+    "THAI",
+    "LAO",
+    "KHMER",
+    "MYANMAR",
+)
+
+
+def first_non_letter(text: str, punctuation: frozenset[str]) -> str | None:
+    """The first character of ``text`` that is neither a letter (nor one of the combining marks
+    some scripts need) nor in ``punctuation``."""
+    for char in text:
+        if char not in punctuation and unicodedata.category(char)[0] not in "LM":
+            return char
+    return None
+
+
+def _unspaced(text: str) -> bool:
+    """Whether ``text`` has a character of a script written without spaces between words."""
+    return any(unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS) for char in text)
+
+
+def invocation_problems(name: str, locale: str) -> list[str]:
+    """What Amazon's build refuses in the invocation name ``name`` of ``locale``."""
+    where = f"invocation name {name!r}"
+    if not name.strip():
+        return ["the invocation name is empty"]
+    problems = []
+    if not 2 <= len(name) <= 50:
+        problems.append(f"{where}: must be 2 to 50 characters long")
+    if name != name.lower():
+        problems.append(f"{where}: must be lower case ({name.lower()!r})")
+    if name != " ".join(name.split()):
+        problems.append(f"{where}: words are separated by single spaces, none at either end")
+    if any(char.isdigit() for char in name):
+        problems.append(f"{where}: spell numbers out in words ('twenty one')")
+    else:
+        bad = first_non_letter(name, _INVOCATION_PUNCTUATION)
+        if bad is not None:
+            problems.append(
+                f"{where}: character {bad!r} is not allowed; only letters, spaces, apostrophes "
+                "and the periods of abbreviations ('a. b. c.')"
+            )
+    words = set(name.lower().split())
+    japanese = locale.startswith("ja-")
+    wake = sorted(words & _WAKE_WORDS)
+    if japanese and not wake:
+        wake = [word for word in _JAPANESE_WAKE_WORDS if word in name]
+    if wake:
+        problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
+    launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
+    if japanese:
+        launch = [phrase for phrase in _JAPANESE_LAUNCH_PHRASES if phrase in name]
+    if launch:
+        problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
+    return problems
+
+
+def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
+    """What certification would object to in ``name``, though the model builds with it."""
+    words = name.split()
+    warnings = []
+    # Words written without spaces cannot be counted: "コーヒーショップ" is two.
+    if len(words) == 1 and not locale.startswith("de-") and not _unspaced(name):
+        warnings.append(
+            f"invocation name {name!r} is one word: Amazon accepts that only for a brand you "
+            "own; use two or more words"
+        )
+    if len(words) == 2 and locale.startswith("en-") and set(words) & _SMALL_WORDS:
+        warnings.append(
+            f"invocation name {name!r}: a two-word name may not use an article, preposition or "
+            "pronoun ('the', 'a', 'for', 'my', ...)"
+        )
+    connecting = sorted(set(words) & _CONNECTING_WORDS) if locale.startswith("en-") else []
+    if connecting:
+        warnings.append(
+            f"invocation name {name!r}: must not contain the connecting word {connecting[0]!r} "
+            "(Amazon's invocation name requirements)"
+        )
+    forbidden = (
+        [word for word in _JAPANESE_WORDS if word in name] if locale.startswith("ja-") else []
+    )
+    if forbidden:
+        warnings.append(
+            f"invocation name {name!r}: must not contain {forbidden[0]!r} (Amazon's invocation "
+            "name requirements for Japanese)"
+        )
+    return warnings
