@@ -18,8 +18,10 @@ from typing import Final
 from .exceptions import ConfigurationError
 
 __all__ = [
+    "AUDIO_PLAYER_INTENTS",
     "BUILTIN_INTENTS",
     "REQUIRED_INTENTS",
+    "audio_player_signs",
     "check_builtin_intent",
     "close_matches",
     "did_you_mean",
@@ -67,7 +69,22 @@ REQUIRED_INTENTS: Final = (
     "AMAZON.FallbackIntent",
 )
 
+#: The built-in intents Amazon requires of a skill using the AudioPlayer interface, besides
+#: `REQUIRED_INTENTS` ("AudioPlayer Interface Reference": "Include the required built-in intents
+#: for pausing and resuming audio in your intent schema and implement them in some way"):
+#: https://developer.amazon.com/en-US/docs/alexa/custom-skills/audioplayer-interface-reference.html
+AUDIO_PLAYER_INTENTS: Final = ("AMAZON.PauseIntent", "AMAZON.ResumeIntent")
+#: Requests Alexa sends only to a skill that uses the AudioPlayer interface: handling one is
+#: using it (a skill's manifest says so too, with the AUDIO_PLAYER interface).
+_AUDIO_PLAYER_REQUESTS: Final = ("AudioPlayer.", "PlaybackController.")
+
 _PREFIX: Final = "AMAZON."
+
+
+def audio_player_signs(request_types: Iterable[str]) -> list[str]:
+    """The ``request_types`` (of a skill's handlers) that show it uses the AudioPlayer interface:
+    ``AudioPlayer.*`` and ``PlaybackController.*`` requests, sorted, without duplicates."""
+    return sorted({kind for kind in request_types if kind.startswith(_AUDIO_PLAYER_REQUESTS)})
 
 
 def close_matches(name: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> list[str]:

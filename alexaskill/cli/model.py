@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .common import APP_HELP, UsageError, alexa_locale, help_text, is_model_file, load_skill
+
+if TYPE_CHECKING:
+    from ..app import Skill
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     """``--check``: list what Amazon's build would refuse and the conflicts it lets pass."""
     import dataclasses
 
+    from ..builtin_intents import audio_player_signs
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError, model_warnings
     from ..understanding import (
@@ -31,6 +35,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     locale = args.locale or (locale_of_file(args.app) if from_file else None) or "en-US"
     common, by_locale = _invocations(args.invocation)
     invocation = by_locale.get(locale, common)
+    manifest = args.manifest
+    audio_player: str | None = None
     if from_file:
         try:
             data, source = read_model_file(args.app, locale=locale)
@@ -38,6 +44,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             # Exit status 2, as for any mistake in the command, not 1 (a model with errors): a
             # mistyped path in CI is not mistaken for a model to fix.
             raise UsageError("; ".join(exc.problems)) from None
+        manifest = manifest or _package_manifest(Path(source))
+    interfaces = None if manifest is None else _manifest_interfaces(manifest)
+    if interfaces is not None and _AUDIO_PLAYER in interfaces:
+        audio_player = f"{manifest} declares {_AUDIO_PLAYER}"
     try:
         if from_file:
             model = InteractionModel.from_json(data, source=source)
@@ -46,6 +56,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             skill = load_skill(args.app)
             found += [("warning", warning) for warning in model_warnings(skill)]
+            found += _audio_player_findings(skill, manifest, interfaces)
+            signs = audio_player_signs(kind for kind, _ in skill.registry.handlers)
+            if signs and audio_player is None:
+                audio_player = f"it handles {', '.join(signs)}"
             skill_id = min(skill.skill_ids) if skill.skill_ids else skill_id
             model = model_from_skill(skill, locale=locale, invocation=invocation)
     except InteractionModelError as exc:
@@ -57,6 +71,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                 locale=locale,
                 skill_id=skill_id,
                 invocation=from_file or invocation is not None,
+                audio_player=audio_player,
             )
         except ConfigurationError as exc:
             raise UsageError(str(exc)) from None
@@ -72,6 +87,81 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         plural = "s" if errors != 1 else ""
         out.write(f"{errors} error{plural}, {warnings} warning{'s' if warnings != 1 else ''}\n")
     return 1 if errors else 0
+
+
+_AUDIO_PLAYER = "AUDIO_PLAYER"
+_MANIFEST = "skill-package/skill.json"
+
+
+def _package_manifest(model_file: Path) -> str | None:
+    """The ASK CLI's manifest beside a model file in its layout, if there is one:
+    ``skill-package/skill.json`` for ``skill-package/interactionModels/custom/en-US.json``."""
+    folders = model_file.parent
+    if folders.name != "custom" or folders.parent.name != "interactionModels":
+        return None
+    found = folders.parent.parent / "skill.json"
+    return str(found) if found.is_file() else None
+
+
+def _manifest_interfaces(path: str) -> set[str]:
+    """The interfaces a skill manifest (the ASK CLI's ``skill.json``) declares for its custom
+    model: the ``type`` of each of ``manifest.apis.custom.interfaces``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"--manifest {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--manifest {path}: cannot be read ({exc})") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise UsageError(f"--manifest {path}: not JSON ({exc})") from None
+    custom: object = data
+    for key in ("manifest", "apis", "custom"):
+        custom = custom.get(key) if isinstance(custom, dict) else None
+    if not isinstance(custom, dict):
+        raise UsageError(f"--manifest {path}: not a skill manifest (no manifest.apis.custom)")
+    interfaces = custom.get("interfaces", [])
+    if not isinstance(interfaces, list):
+        raise UsageError(f"--manifest {path}: manifest.apis.custom.interfaces is not a list")
+    return {
+        item["type"]
+        for item in interfaces
+        if isinstance(item, dict) and isinstance(item.get("type"), str)
+    }
+
+
+def _audio_player_findings(
+    skill: Skill, manifest: str | None, interfaces: set[str] | None
+) -> list[tuple[str, str]]:
+    """Whether the manifest declares the AudioPlayer interface that the skill's handlers use
+    (Amazon's "AudioPlayer Interface Reference": a skill using it declares it)."""
+    from ..builtin_intents import audio_player_signs
+    from ..interaction.declarations import audio_player_use
+
+    signs = audio_player_signs(kind for kind, _ in skill.registry.handlers)
+    if not signs:
+        return []
+    use = audio_player_use(signs)
+    declaration = f'{{"type": "{_AUDIO_PLAYER}"}}'
+    if interfaces is None:
+        return [
+            (
+                "warning",
+                f"{use}: its manifest ({_MANIFEST}, which alexaskill does not write) must "
+                f"declare it, manifest.apis.custom.interfaces: [{declaration}]; check it with "
+                f"--manifest {_MANIFEST}",
+            )
+        ]
+    if _AUDIO_PLAYER not in interfaces:
+        return [
+            (
+                "error",
+                f"{use}, but {manifest} does not declare it: add {declaration} to "
+                "manifest.apis.custom.interfaces",
+            )
+        ]
+    return []
 
 
 def _invocations(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
@@ -114,6 +204,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _check(args, out)
     if is_model_file(args.app):
         raise UsageError(f"{args.app} is a model file: give it with --check, or name an APP")
+    if args.manifest:
+        raise UsageError("--manifest is read with --check only (alexaskill does not write it)")
     if args.all_locales and args.locale:
         raise UsageError("--all-locales or --locale, not both")
     if args.all_locales and not args.output_dir:
@@ -230,6 +322,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="list what Amazon's build would refuse and the conflicts it lets pass (samples "
         "in two intents or understood as another intent, values shared by two slot types of "
         "one intent); exit status 1 on errors, 2 for a model file that is missing or not JSON",
+    )
+    command.add_argument(
+        "--manifest",
+        metavar="FILE",
+        help="with --check: the skill's manifest (the ASK CLI's skill-package/skill.json, found "
+        "beside a model file in that layout), to check the interfaces it declares: a skill "
+        "handling AudioPlayer or PlaybackController requests declares AUDIO_PLAYER, and its "
+        "model then needs AMAZON.PauseIntent and AMAZON.ResumeIntent",
     )
     command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
     command.add_argument(

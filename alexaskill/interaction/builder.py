@@ -15,7 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..builtin_intents import REQUIRED_INTENTS, did_you_mean
+from ..builtin_intents import (
+    AUDIO_PLAYER_INTENTS,
+    REQUIRED_INTENTS,
+    audio_player_signs,
+    did_you_mean,
+)
 from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_type
 from ..exceptions import ConfigurationError
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
@@ -142,7 +147,10 @@ class _ModelBuilder:
                 intent = self.intents[name] = self.declared(name)
             for param, annotation in handler.slots:
                 self.add_parameter(intent, handler.name, param, annotation)
-        for name in REQUIRED_INTENTS:
+        required: tuple[str, ...] = REQUIRED_INTENTS
+        if audio_player_signs(kind for kind, _ in self.skill.registry.handlers):
+            required += AUDIO_PLAYER_INTENTS  # a skill that uses the AudioPlayer interface
+        for name in required:
             self.intents.setdefault(name, _Intent(name))
 
     def declared(self, name: str) -> _Intent:

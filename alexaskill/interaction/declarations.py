@@ -12,7 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from ..builtin_intents import BUILTIN_INTENTS, REQUIRED_INTENTS, did_you_mean
+from ..builtin_intents import (
+    AUDIO_PLAYER_INTENTS,
+    BUILTIN_INTENTS,
+    REQUIRED_INTENTS,
+    audio_player_signs,
+    did_you_mean,
+)
 from ..builtin_slot_types import check_slot_type, contradicting_annotation
 from ..dialog_model import DialogSlot, IntentDialog
 from ..exceptions import ConfigurationError
@@ -350,6 +356,8 @@ def model_warnings(source: ModelSource) -> list[str]:
       and others are not (`alexaskill.locales`).
     - A slot parameter annotated with a type no value of its built-in slot type converts to
       (``int`` for AMAZON.DATE).
+    - A skill using the AudioPlayer interface (it handles AudioPlayer or PlaybackController
+      requests) without handlers for AMAZON.PauseIntent and AMAZON.ResumeIntent.
     Each names the closest name the skill does have, when one is close.
     """
     handled: dict[str, Handler] = {}
@@ -397,7 +405,22 @@ def model_warnings(source: ModelSource) -> list[str]:
                 f"intent {name!r} is declared by the can_fulfill handler {handler.name} but no "
                 f"intent handler answers it{did_you_mean(name, handled)}"
             )
+    signs = audio_player_signs(kind for kind, _ in source.registry.handlers)
+    unhandled = [name for name in AUDIO_PLAYER_INTENTS if name not in handled]
+    if signs and unhandled and not catch_all and source.registry.fallback is None:
+        warnings.append(
+            f"{audio_player_use(signs)}: Amazon requires it to handle "
+            f"{' and '.join(AUDIO_PLAYER_INTENTS)}, which it does not ({', '.join(unhandled)}); "
+            'users who say "pause" while it plays would hear "Sorry, I can\'t help with that." '
+            "instead of the stream stopping (answer it with AudioPlayer.Stop)"
+        )
     return warnings
+
+
+def audio_player_use(signs: list[str]) -> str:
+    """How a skill is seen to use the AudioPlayer interface: by the requests it handles."""
+    shown = ", ".join(signs[:2]) + (", …" if len(signs) > 2 else "")
+    return f"the skill uses the AudioPlayer interface (it handles {shown})"
 
 
 def _coverage_warnings(source: ModelSource) -> list[str]:

@@ -11,6 +11,8 @@
 - Conflicts, which the build accepts but users meet: the same sample in two intents; a sample
   that, said with example slot values, is understood as another intent; a value (or synonym)
   listed by two custom types that one intent uses, so that either slot could take it.
+- Errors too: AMAZON.PauseIntent or AMAZON.ResumeIntent missing from the model of a skill
+  using the AudioPlayer interface (Amazon's "AudioPlayer Interface Reference" requires both).
 - Warnings: missing built-in intents, unused custom types, a required slot without slot samples,
   a custom sample that is also a common phrasing of a built-in intent the model has.
 
@@ -25,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from ..builtin_intents import REQUIRED_INTENTS, did_you_mean
+from ..builtin_intents import AUDIO_PLAYER_INTENTS, REQUIRED_INTENTS, did_you_mean
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..interaction.builder import sample_key, sample_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
@@ -81,9 +83,15 @@ class Finding:
 
 class _Checker:
     def __init__(
-        self, model: InteractionModel, locale: str, skill_id: str, invocation: bool
+        self,
+        model: InteractionModel,
+        locale: str,
+        skill_id: str,
+        invocation: bool,
+        audio_player: str | None = None,
     ) -> None:
         self.model = model
+        self.audio_player = audio_player
         self.locale = locale
         self.skill_id = skill_id
         self.check_invocation = invocation
@@ -127,6 +135,12 @@ class _Checker:
         for name in REQUIRED_INTENTS:
             if name not in names and name not in _REQUIRED_BY_BUILD:
                 self.warning(f"the model lacks {name}")
+        for name in AUDIO_PLAYER_INTENTS if self.audio_player else ():
+            if name not in names:
+                self.error(
+                    f"the model lacks {name}, which Amazon requires of a skill using the "
+                    f"AudioPlayer interface ({self.audio_player})"
+                )
         seen: dict[str, str] = {}
         for intent in self.model.intents:
             self.intent(intent, seen)
@@ -374,11 +388,14 @@ def check_model(
     locale: str = "en-US",
     skill_id: str = DEFAULT_SKILL_ID,
     invocation: bool = True,
+    audio_player: str | None = None,
 ) -> list[Finding]:
     """Everything worth knowing before building ``model``: errors first, then warnings.
 
     ``invocation=False`` leaves the invocation name unchecked (a model built from code without
-    one).
+    one). ``audio_player``, for a skill using the AudioPlayer interface, says how that is known
+    ("its manifest declares AUDIO_PLAYER"): its model must have AMAZON.PauseIntent and
+    AMAZON.ResumeIntent.
     """
-    findings = _Checker(model, locale, skill_id, invocation).run()
+    findings = _Checker(model, locale, skill_id, invocation, audio_player).run()
     return sorted(findings, key=lambda finding: finding.level != "error")
