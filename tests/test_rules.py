@@ -370,6 +370,7 @@ def test_audio_requests_keep_only_audio_directives(caplog: pytest.LogCaptureFixt
             skill, interfaces=("AudioPlayer", "Alexa.Presentation.APL"), raise_handler_errors=False
         ) as client,
     ):
+        caplog.clear()  # the start-up warnings aside (no AMAZON.PauseIntent handler)
         result = client.send("AudioPlayer.PlaybackNearlyFinished", token="ep-42")
     response = result.json["response"]
     assert list(response) == ["directives"]
