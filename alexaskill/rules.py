@@ -59,8 +59,10 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -87,6 +89,7 @@ __all__ = [
     "check_reply",
     "directive_interface",
     "failure_reply",
+    "reporting_to",
     "takes_only_audio",
 ]
 
@@ -134,6 +137,32 @@ _AUDIO_REPLIES: Final[dict[str, frozenset[str]]] = {
     "AudioPlayer.PlaybackStopped": _NO_RESPONSE,
     "System.ExceptionEncountered": _NO_RESPONSE,
 }
+
+
+#: What `reporting_to` hears: each `RuleViolation`, and each `DeviceDrop`, as it is logged.
+Listener = Callable[[RuleViolation | DeviceDrop], None]
+# Read only when something is reported, never per request: production pays nothing for it.
+_listener: ContextVar[Listener | None] = ContextVar("alexaskill_rules_listener", default=None)
+
+
+@contextlib.contextmanager
+def reporting_to(listener: Listener) -> Iterator[None]:
+    """Hand ``listener`` each `RuleViolation` and `DeviceDrop` that `check_reply` reports in
+    this context while the block runs (a context variable: the tasks started meanwhile, and the
+    worker threads asyncio and anyio run code in, share it), besides logging them; a block
+    inside another has what is reported inside it to itself. What the test client collects,
+    whatever the logging configuration."""
+    token = _listener.set(listener)
+    try:
+        yield
+    finally:
+        _listener.reset(token)
+
+
+def _tell(found: RuleViolation | DeviceDrop) -> None:
+    listener = _listener.get()
+    if listener is not None:
+        listener(found)
 
 
 def audio_directives_allowed(request_type: str) -> frozenset[str] | None:
@@ -237,6 +266,7 @@ def _report(
     logger.log(level, "%s", violation, extra={"rule_violation": violation, **extra})
     if violations is not None:
         violations.append(violation)
+    _tell(violation)
 
 
 def _audio_rule(request_type: str, allowed: frozenset[str] | None) -> str:
@@ -382,6 +412,7 @@ def _supported(
         violation = RuleViolation(
             request.type, drop.directives, rule, handler=handler, request_id=request.request_id
         )
+        _tell(drop)
         _report(violation, violations, unsupported_directives=drop)
         return reply
     logger.warning(
@@ -390,6 +421,7 @@ def _supported(
         ", ".join(f"{type_} (needs {interface})" for type_, interface in dropped),
         extra={"unsupported_directives": drop},
     )
+    _tell(drop)
     return reply
 
 

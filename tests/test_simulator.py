@@ -888,3 +888,15 @@ def test_a_handler_error_of_another_request_meanwhile_is_not_the_turns(pki: Test
         reply = transport.send({"type": "LaunchRequest"}, new_session=True)
     assert reply.status_code == 200
     assert transport.raised == []
+
+
+def test_a_rule_broken_is_noted_though_the_skill_disabled_its_logger(
+    http: StarletteClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The simulator heard violations through the `alexaskill` logger: silenced, it saw none.
+    import logging
+
+    monkeypatch.setattr(logging.getLogger("alexaskill"), "disabled", True)
+    started = turn(http, "audio", event="PlaybackStarted", token="bell-1", offset=0)["turn"]
+    (note,) = started["notes"]
+    assert note.startswith("rule violation: ")

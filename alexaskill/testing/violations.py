@@ -1,31 +1,32 @@
-"""Rule violations the app logged while answering one request, collected for the test client.
+"""Rule violations the app reported while answering one request, collected for the test client.
 
 The app does not raise a `RuleViolation`: it answers Alexa without the offending part and logs
 the violation at ERROR (at WARNING when the part went out for the device to ignore), the
 record carrying it as ``record.rule_violation``. Directives dropped because the device lacks
 their interface are logged with ``record.unsupported_directives`` (`alexaskill.rules.DeviceDrop`).
-The test client listens to the ``alexaskill`` logger for the length of each request and puts
-what it heard on the result (`SkillResponse.violations`, `SkillResponse.unsupported`), so that a
-test can fail on it.
+The test client does not read the log, which a test, a conftest or the skill may have quietened
+or disabled: for the length of each request it installs a collector the rule checks hand the
+same values to (`alexaskill.rules.reporting_to`, a context variable), and puts what it heard on
+the result (`SkillResponse.violations`, `SkillResponse.unsupported`), so that a test can fail
+on it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterator, Sequence
 
 import msgspec
 
 from ..exceptions import ResponseError, RuleViolation
-from ..rules import DeviceDrop
+from ..rules import DeviceDrop, reporting_to
 from ..ssml import PROBLEM_WITH_RESPONSE
 
 __all__ = ["Heard", "failure_to_raise", "recording_violations", "request_id_of"]
 
 
 class Heard(list[RuleViolation]):
-    """The `RuleViolation` records heard (the list), and the `DeviceDrop` ones (``drops``)."""
+    """The `RuleViolation`s heard (the list), and the `DeviceDrop`s (``drops``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -40,32 +41,21 @@ class Heard(list[RuleViolation]):
             for type_ in drop.directives
         )
 
-
-class _Recorder(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.found = Heard()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        violation = getattr(record, "rule_violation", None)
-        if isinstance(violation, RuleViolation):
-            self.found.append(violation)
-        drop = getattr(record, "unsupported_directives", None)
-        if isinstance(drop, DeviceDrop):
-            self.found.drops.append(drop)
+    def hear(self, found: RuleViolation | DeviceDrop) -> None:
+        """Keep what the rule checks reported (`alexaskill.rules.reporting_to`'s listener)."""
+        if isinstance(found, DeviceDrop):
+            self.drops.append(found)
+        else:
+            self.append(found)
 
 
 @contextlib.contextmanager
 def recording_violations() -> Iterator[Heard]:
-    """Collect the `RuleViolation` records the ``alexaskill`` logger emits inside the block
-    (and, in ``.drops``, the directives dropped for the device)."""
-    recorder = _Recorder()
-    logger = logging.getLogger("alexaskill")
-    logger.addHandler(recorder)
-    try:
-        yield recorder.found
-    finally:
-        logger.removeHandler(recorder)
+    """Collect the `RuleViolation` values the app's rule checks report inside the block (and,
+    in ``.drops``, the directives dropped for the device), whatever the logging does."""
+    heard = Heard()
+    with reporting_to(heard.hear):
+        yield heard
 
 
 class _Request(msgspec.Struct, rename="camel"):
