@@ -900,3 +900,52 @@ def test_a_rule_broken_is_noted_though_the_skill_disabled_its_logger(
     started = turn(http, "audio", event="PlaybackStarted", token="bell-1", offset=0)["turn"]
     (note,) = started["notes"]
     assert note.startswith("rule violation: ")
+
+
+def test_a_progressive_response_after_the_answer_is_refused_and_noted(pki: TestPKI) -> None:
+    # The simulator's fake took a progressive response sent after the answer (a task the
+    # handler left running) with 204, as Alexa never does: the TestClient and chat refuse it.
+    import asyncio
+    import threading
+    import time
+
+    from alexaskill import Skill, speak
+    from alexaskill.simulator import with_simulator
+
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    release = threading.Event()
+    left_running: list[asyncio.Task[None]] = []
+
+    @skill.intent("Look", utterances=["look it up"])
+    async def look(api: AlexaApi) -> Any:
+        async def later() -> None:
+            await asyncio.get_running_loop().run_in_executor(None, release.wait, 30)
+            await api.progressive("Still looking.")
+
+        left_running.append(asyncio.create_task(later()))
+        return speak("Found it.")
+
+    @skill.intent("Fine", utterances=["be fine"])
+    def fine() -> Any:
+        return speak("All fine.")
+
+    app = with_simulator(skill, pki=pki)
+    with _client(app) as client:
+        first = turn(client, text="ask the skill to look it up")
+        assert first["turn"]["heard"] == ["Found it."]
+        release.set()
+        deadline = time.monotonic() + 20  # a bound on the wait, not an assertion on time
+        while not any(c.speech == "Still looking." for c in app.simulator.api.calls):
+            assert time.monotonic() < deadline, "the handler's task never sent its speech"
+            time.sleep(0.02)
+        (late,) = [c for c in app.simulator.api.calls if c.speech == "Still looking."]
+        assert late.status == 403
+        assert "Unrecognized requestId" in late.answer["message"]
+        request_id = first["turn"]["exchanges"][0]["envelope"]["request"]["requestId"]
+        after = turn(client, text="ask the skill to be fine")
+        assert after["turn"]["heard"] == ["All fine."]
+        (note,) = after["turn"]["notes"]
+        assert "'Still looking.'" in note and request_id in note
+        assert "after the skill had answered" in note and "403" in note
+        # Said once: the turn after has nothing more to say of it.
+        assert turn(client, text="ask the skill to be fine")["turn"]["notes"] == []

@@ -9,7 +9,9 @@ made to Alexa's service APIs).
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from ..app import Skill
     from ..exceptions import RuleViolation
-    from ..testing import FakeAlexaApi, TestPKI
+    from ..testing import ApiCall, FakeAlexaApi, TestPKI
     from ..understanding import Conversation, Turn, Understander
 
 __all__ = [
@@ -56,6 +58,8 @@ BUTTONS: Final = ("Play", "Pause", "Next", "Previous")
 _PLAYER_ACTIVITIES: Final = frozenset(
     ("IDLE", "PLAYING", "PAUSED", "STOPPED", "FINISHED", "BUFFER_UNDERRUN")
 )
+#: The request ids a simulation remembers, to tell its late progressive responses from others'.
+_REMEMBERED_REQUESTS: Final = 256
 #: The longest stream token Amazon allows (AudioPlayer.Play's audioItem.stream.token).
 _MAX_TOKEN: Final = 1024
 _MAX_ERROR: Final = 2000
@@ -100,12 +104,17 @@ class _Transport:
     locale: str
     interfaces: tuple[str, ...]
     api_endpoint: str
+    #: The fake Alexa APIs: told which request is being answered, to refuse late progressive
+    #: responses as Alexa does (None: not told).
+    api: FakeAlexaApi | None = None
     session: dict[str, Any] | None = None
     #: The page's audio player, as the context's ``AudioPlayer`` (None: an idle player).
     player: dict[str, Any] | None = None
     sent: list[_Sent] = field(default_factory=list)
     #: The exceptions the skill's handlers raised (answered with the apology), oldest first.
     raised: list[Exception] = field(default_factory=list)
+    #: The ids of the requests sent lately, newest last.
+    request_ids: deque[str] = field(default_factory=lambda: deque(maxlen=_REMEMBERED_REQUESTS))
 
     def __post_init__(self) -> None:
         from ..testing import RequestFactory
@@ -135,7 +144,12 @@ class _Transport:
 
         skill = self.target.skill
         listener = skill.on_handler_error
-        request_id = envelope["request"].get("requestId")
+        request_id = str(envelope["request"].get("requestId"))
+        self.request_ids.append(request_id)
+        # While the skill answers, its progressive responses for the request are taken.
+        answering = (
+            self.api.answering(request_id) if self.api is not None else contextlib.nullcontext()
+        )
 
         def tell(exc: Exception) -> None:
             if failed_request_id() == request_id:  # not another client's, answered meanwhile
@@ -146,7 +160,7 @@ class _Transport:
         # Turns run one at a time: the listener is the simulator's for this request only.
         skill.on_handler_error = tell
         try:
-            with recording_violations() as heard:
+            with recording_violations() as heard, answering:
                 status, payload = self.post(self.target.path, body, headers)
         finally:
             skill.on_handler_error = listener
@@ -210,6 +224,8 @@ class Simulation:
         self.interfaces = tuple(interfaces)
         self.transport = self._transport()
         self.conversation = self._conversation()
+        #: How many of the fake's ``late_progressive`` this simulation has looked through.
+        self._late_seen = len(api.late_progressive)
 
     def _transport(self) -> _Transport:
         return _Transport(
@@ -219,6 +235,7 @@ class Simulation:
             self.locale,
             self.interfaces,
             self.api_endpoint,
+            self.api,
         )
 
     def _conversation(self) -> Conversation:
@@ -248,7 +265,9 @@ class Simulation:
             notes.append(f"now a device with {shown}")
         if notes:
             self.locale, self.interfaces = locale, interfaces
+            sent = self.transport.request_ids  # what is late for them is still this page's
             self.transport = self._transport()
+            self.transport.request_ids.extend(sent)
             self.conversation = self._conversation()
             notes.append("a new session")
         return notes
@@ -310,6 +329,7 @@ class Simulation:
             f"a handler raised: {type(exc).__name__}: {exc} (see the server's log)"
             for exc in self.transport.raised
         )
+        turn.notes.extend(map(_late_note, self._late_progressive()))
         sent = self.transport.sent[first_sent:]
         del self.transport.sent[:]
         calls = self.api.calls[first_call:]
@@ -332,6 +352,14 @@ class Simulation:
         ]
         return data
 
+    def _late_progressive(self) -> list[ApiCall]:
+        """The progressive responses the fake refused since the last turn because the skill
+        had answered their request (a task the handler left running): this simulation's."""
+        found = self.api.late_progressive
+        late, self._late_seen = found[self._late_seen :], len(found)
+        ours = set(self.transport.request_ids)
+        return [call for call in late if _request_id(call) in ours]
+
     def state(self) -> dict[str, Any]:
         """The session and device as the page shows them."""
         session = self.transport.session if self.conversation.in_session else None
@@ -349,6 +377,21 @@ class Simulation:
                 "attributes": session.get("attributes") or {},
             },
         }
+
+
+def _request_id(call: ApiCall) -> str | None:
+    header = call.body.get("header") if isinstance(call.body, dict) else None
+    found = header.get("requestId") if isinstance(header, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def _late_note(call: ApiCall) -> str:
+    return (
+        f"a progressive response sent after the skill had answered request "
+        f"{_request_id(call)}: {call.speech!r} was refused (HTTP 403, Unrecognized requestId), "
+        "as Alexa refuses it, and the user heard nothing of it: await api.progressive(...) in "
+        "the handler, before it returns"
+    )
 
 
 @dataclass(frozen=True)

@@ -528,9 +528,10 @@
     if (understood) item.append(understood); // append(null) would show the text "null"
     const segments = [];
     const audio = [];
-    // Progressive responses are spoken while the skill works on its answer: before it.
+    // Progressive responses are spoken while the skill works on its answer: before it. One
+    // Alexa refused (sent after the answer: 403) is never heard; the API calls list shows it.
     for (const call of turn.apiCalls || []) {
-      if (!call.speech) continue;
+      if (!call.speech || call.status < 200 || call.status >= 300) continue;
       item.append(el("div", { class: "msg alexa progressive" },
         el("span", { class: "who" }, "Skill (progressive response)"),
         el("p", { class: "speech" }, call.speech)));
