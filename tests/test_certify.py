@@ -508,3 +508,60 @@ def test_an_endpoint_nobody_listens_on_fails() -> None:
     code, report = certify(f"http://127.0.0.1:{free_port()}/", "--allow-local")
     assert code == 1
     assert report["failed"] == ["connect"]
+
+
+def _old_capture(tmp_path: Path, refused: str | None) -> Path:
+    from alexaskill.capture import RequestCapture
+
+    envelope = RequestFactory().envelope(
+        "LaunchRequest", now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
+    headers = [
+        (b"Content-Type", b"application/json"),
+        (b"Authorization", b"Bearer gateway-secret"),
+        (b"X-Api-Key", b"k-123"),
+    ]
+    file = RequestCapture(tmp_path).write(
+        "/", headers, json.dumps(envelope).encode(), refused=refused
+    )
+    assert file is not None
+    return file
+
+
+def test_replay_says_which_headers_the_capture_left_out_and_why_it_was_refused(
+    tmp_path: Path,
+) -> None:
+    # The report said nothing of omitted_headers (never replayed) nor of refused (the reason
+    # of the original 400): a failing replay of such a capture went unexplained.
+    file = _old_capture(tmp_path, "signature: does not match the body")
+    url = f"http://127.0.0.1:{free_port()}/"
+    code, report = certify(url, "--allow-local", "--replay", str(file))
+    assert code == 1
+    assert report["capture"] == {
+        "file": str(file),
+        "refused": "signature: does not match the body",
+        "omitted_headers": ["authorization", "x-api-key"],
+    }
+    notes = "\n".join(report["notes"])
+    assert "refused when it arrived: signature: does not match the body" in notes
+    assert "authorization, x-api-key" in notes and "not sent" in notes
+    out = io.StringIO()
+    assert main(["certify", url, "--allow-local", "--replay", str(file)], stdout=out) == 1
+    text = out.getvalue()
+    assert "note: the capture is of a request the skill refused when it arrived: " in text
+    assert "note: the capture left out authorization, x-api-key" in text
+
+
+def test_replay_of_an_accepted_capture_says_no_refusal(tmp_path: Path) -> None:
+    file = _old_capture(tmp_path, None)
+    code, report = certify(
+        f"http://127.0.0.1:{free_port()}/", "--allow-local", "--replay", str(file)
+    )
+    assert code == 1  # nobody listens there
+    assert report["capture"]["refused"] is None
+    assert not any("refused when it arrived" in note for note in report["notes"])
+    # A capture refused only for its timestamp had a good signature: still worth replaying.
+    late = _old_capture(tmp_path, "timestamp: too old (2020-01-01T00:00:00Z)")
+    _, report = certify(f"http://127.0.0.1:{free_port()}/", "--allow-local", "--replay", str(late))
+    (note,) = [note for note in report["notes"] if "refused when it arrived" in note]
+    assert "its signature was good" in note

@@ -78,6 +78,34 @@ def _notes(target: Target, capture: Capture | None) -> list[str]:
             "no --replay: nothing shows that a proxy in front of the skill passes Alexa's body "
             "and headers intact"
         )
+    else:
+        notes.extend(_capture_notes(capture))
+    return notes
+
+
+def _capture_notes(capture: Capture) -> list[str]:
+    """What the replay cannot show of ``capture``: the headers it left out, its first refusal."""
+    notes = []
+    reason = capture.refused
+    if reason is not None:
+        said = f"the capture is of a request the skill refused when it arrived: {reason}"
+        if reason.startswith("timestamp"):
+            # The signature is checked first: it was good then, so the replay still proves
+            # that the body and headers come through intact.
+            notes.append(f"{said} (its signature was good: the replay still shows the proxy)")
+        else:
+            notes.append(
+                f"{said}. It reached the skill so: a replay refused for the same reason shows "
+                "what happened before the capture, not that the proxy passes Alexa's requests "
+                "intact; replay a capture of a request the skill accepted (a .capture.json file "
+                "without .refused)"
+            )
+    if capture.omitted_headers:
+        notes.append(
+            f"the capture left out {', '.join(capture.omitted_headers)} (values never written, "
+            "credentials perhaps): not sent by the replay, so an endpoint or a gateway in "
+            "front that requires one refuses the replay before the skill sees it"
+        )
     return notes
 
 
@@ -122,6 +150,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "checks": [r.to_json() for r in results],
             "notes": notes,
         }
+        if capture is not None:
+            report["capture"] = {
+                "file": args.replay,
+                "refused": capture.refused,
+                "omitted_headers": list(capture.omitted_headers),
+            }
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
     else:
         for note in notes:
