@@ -68,8 +68,10 @@ class RuleViolation(ResponseError):
     Not raised by the app, which answers Alexa without the offending part: it is logged at ERROR
     (the log record carries it as ``record.rule_violation``), and `alexaskill.testing` collects
     it on the result so that a test can fail on it. With ``kept``, the part went out as it was,
-    because the device is the one to ignore it (an AudioPlayer.Play ENQUEUE after another
-    stream than the one playing): logged at WARNING, collected all the same.
+    because Alexa takes it and the device is the one to act on it (an AudioPlayer.Play ENQUEUE
+    after another stream than the one playing, which it ignores; a Play in a reply that keeps
+    the session open, which it pauses at once): logged at WARNING, collected all the same.
+    ``fate`` says what becomes of the part.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class RuleViolation(ResponseError):
         handler: str = "",
         request_id: str = "",
         kept: bool = False,
+        fate: str | None = None,
     ) -> None:
         #: The request the reply answered (``"AudioPlayer.PlaybackStarted"``, …).
         self.request_type = request_type
@@ -93,12 +96,13 @@ class RuleViolation(ResponseError):
         self.handler = handler
         #: ``request.requestId`` of the request answered.
         self.request_id = request_id
-        #: Whether the part went out all the same, for the device to ignore.
+        #: Whether the part went out all the same (for the device to ignore, say).
         self.kept = kept
+        #: What becomes of the part: "dropped", "the device ignores it", ...
+        self.fate = fate or ("the device ignores it" if kept else "dropped")
         who = handler or "the reply"
-        fate = "the device ignores it" if kept else "dropped"
         super().__init__(
-            f"{who} answered {request_type} with {', '.join(dropped)}: {fate} ({rule})"
+            f"{who} answered {request_type} with {', '.join(dropped)}: {self.fate} ({rule})"
         )
 
 

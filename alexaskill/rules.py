@@ -53,6 +53,11 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   (``context.AudioPlayer.token``), a reply enqueuing after another stream, or after none, is a
   `RuleViolation` with ``kept``: the directive goes out as it is (the device decides, and a
   skill may know of a change the request predates), with a WARNING.
+- **AudioPlayer.Play that starts a stream** (``REPLACE_ALL``) in a reply to a LaunchRequest or
+  an IntentRequest ends the session: with ``shouldEndSession: false`` Alexa sends the stream
+  to the device, then pauses it at once to listen for the user (Amazon's "Stream Long-Form
+  Audio with AudioPlayer"). Alexa takes such a reply, so it goes out as it is, a
+  `RuleViolation` with ``kept`` and a WARNING (`alexaskill.rules_audio`).
 - **VideoApp.Launch** goes without ``shouldEndSession``, which Alexa refuses with it; it is
   dropped silently, as Amazon's SDKs do, so ``speak(…, directives=[VideoApp.Launch(…)])`` works.
 """
@@ -81,6 +86,7 @@ from .responses import (
     empty,
     updated_intent_name,
 )
+from .rules_audio import enqueue_violations, open_session_play
 
 __all__ = [
     "INTERFACE_PREFIXES",
@@ -249,7 +255,13 @@ def check_reply(
         return response
     _check_dialog(response, request)
     response = _supported(response, envelope, handler, violations)
-    _check_enqueue(response, envelope, handler, violations)
+    # Rules Alexa takes the reply with all the same: said, and sent as it is.
+    for violation in enqueue_violations(response, envelope, handler):
+        _report(violation, violations, logging.WARNING)
+    if type_ in _CONVERSATION:
+        found = open_session_play(response, envelope, handler)
+        if found is not None:
+            _report(found, violations, logging.WARNING)
     if response.should_end_session is not UNSET and any(
         directive_type(d) == "VideoApp.Launch" for d in response.directives
     ):
@@ -430,53 +442,3 @@ def _silent(response: Response) -> bool:
     if response.output_speech is not UNSET or response.reprompt is not UNSET:
         return False
     return all(directive_type(d) == _DYNAMIC_ENTITIES for d in response.directives)
-
-
-def _check_enqueue(
-    response: Response,
-    envelope: Envelope,
-    handler: str,
-    violations: list[RuleViolation] | None,
-) -> None:
-    context = envelope.context
-    player = None if context is None else context.audio_player
-    if player is None:
-        return  # what the player holds is not known: the device decides alone
-    playing = player.token
-    for directive in response.directives:
-        expected = _enqueued_after(directive)
-        if expected is None or expected == playing:
-            continue
-        holds = f"holds {playing!r}" if playing else "holds no stream"
-        rule = (
-            f"an ENQUEUE follows the stream the player holds, and the device ignores one that "
-            f"expects {expected!r} while it {holds} (context.AudioPlayer.token): playback stops "
-            "at the end of the current stream"
-        )
-        request = envelope.request
-        violation = RuleViolation(
-            request.type,
-            ("AudioPlayer.Play",),
-            rule,
-            handler=handler,
-            request_id=request.request_id,
-            kept=True,
-        )
-        _report(violation, violations, logging.WARNING)
-
-
-def _enqueued_after(directive: Directive | Mapping[str, Any]) -> str | None:
-    """The ``expectedPreviousToken`` of an AudioPlayer.Play with ENQUEUE, else None."""
-    if directive_type(directive) != "AudioPlayer.Play":
-        return None
-    if isinstance(directive, Directive):
-        if getattr(directive, "play_behavior", None) != "ENQUEUE":
-            return None
-        expected = getattr(directive, "expected_previous_token", None)
-        return expected if isinstance(expected, str) else None
-    if directive.get("playBehavior") != "ENQUEUE":
-        return None
-    item = directive.get("audioItem")
-    stream = item.get("stream") if isinstance(item, Mapping) else None
-    expected = stream.get("expectedPreviousToken") if isinstance(stream, Mapping) else None
-    return expected if isinstance(expected, str) else None

@@ -86,7 +86,7 @@ def failure_to_raise(
     elif violations:
         raised = violations[0]
         if violations[0].kept:
-            hears = "the reply, and the device would ignore that part"
+            hears = f"the reply as it is ({violations[0].fate})"
         else:
             hears = "the reply without the dropped part"
     elif refusal is not None:

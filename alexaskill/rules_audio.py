@@ -1,0 +1,104 @@
+"""The AudioPlayer rules a reply breaks with Alexa taking it all the same, for `alexaskill.rules`.
+
+Each check returns the `RuleViolation` (``kept``: the reply goes out as it is) that
+`alexaskill.rules.check_reply` logs at WARNING and hands to the test client:
+
+- an ``AudioPlayer.Play`` with ``ENQUEUE`` after another stream than the one the request says
+  the player holds: the device ignores it (Amazon's "About the AVS AudioPlayer", playback
+  queue management; the AudioPlayer Interface Reference, ``expectedPreviousToken``);
+- an ``AudioPlayer.Play`` that starts a stream (``REPLACE_ALL``) in a reply to a LaunchRequest
+  or an IntentRequest that keeps the session open (``shouldEndSession: false``): Amazon has the
+  reply with the Play end the session, and otherwise sends the stream to the device, then
+  pauses it at once to listen for the user's answer ("Stream Long-Form Audio with
+  AudioPlayer", playback control; the AudioPlayer Interface Reference, Play directive).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from .exceptions import RuleViolation
+from .models import Envelope
+from .responses import Directive, Response, directive_type
+
+__all__ = ["enqueue_violations", "open_session_play"]
+
+
+def enqueue_violations(
+    response: Response, envelope: Envelope, handler: str
+) -> Iterator[RuleViolation]:
+    """The ENQUEUEs of ``response`` after another stream than the one the player holds (none
+    when the request does not say what it holds: the device decides alone)."""
+    context = envelope.context
+    player = None if context is None else context.audio_player
+    if player is None:
+        return
+    playing = player.token
+    for directive in response.directives:
+        if _behavior(directive) != "ENQUEUE":
+            continue
+        expected = _stream(directive).get("expectedPreviousToken")
+        if not isinstance(expected, str) or expected == playing:
+            continue
+        holds = f"holds {playing!r}" if playing else "holds no stream"
+        rule = (
+            f"an ENQUEUE follows the stream the player holds, and the device ignores one that "
+            f"expects {expected!r} while it {holds} (context.AudioPlayer.token): playback stops "
+            "at the end of the current stream"
+        )
+        request = envelope.request
+        yield RuleViolation(
+            request.type,
+            ("AudioPlayer.Play",),
+            rule,
+            handler=handler,
+            request_id=request.request_id,
+            kept=True,
+        )
+
+
+def open_session_play(response: Response, envelope: Envelope, handler: str) -> RuleViolation | None:
+    """The violation of a reply whose Play starts a stream while the session stays open (the
+    caller asks only for LaunchRequest and IntentRequest replies), else None."""
+    if response.should_end_session is not False:
+        return None  # ended, or omitted (the device decides, as Amazon's Response reference says)
+    if not any(_behavior(directive) == "REPLACE_ALL" for directive in response.directives):
+        return None
+    rule = (
+        "a reply with an AudioPlayer.Play that starts a stream ends the session "
+        "(shouldEndSession true: speak(), or Response(..., should_end_session=True)); with the "
+        "session open, Alexa sends the stream to the device, then pauses it at once to listen "
+        "for the user's answer, and the user hears none of it meanwhile"
+    )
+    request = envelope.request
+    return RuleViolation(
+        request.type,
+        ("AudioPlayer.Play", "shouldEndSession: false"),
+        rule,
+        handler=handler,
+        request_id=request.request_id,
+        kept=True,
+        fate="the stream is paused at once",
+    )
+
+
+def _behavior(directive: Directive | Mapping[str, Any]) -> str | None:
+    """The ``playBehavior`` of an AudioPlayer.Play (``REPLACE_ALL`` when not given), else None."""
+    if directive_type(directive) != "AudioPlayer.Play":
+        return None
+    if isinstance(directive, Directive):
+        behavior = getattr(directive, "play_behavior", "REPLACE_ALL")
+    else:
+        behavior = directive.get("playBehavior", "REPLACE_ALL")
+    return behavior if isinstance(behavior, str) else None
+
+
+def _stream(directive: Directive | Mapping[str, Any]) -> Mapping[str, Any]:
+    """An AudioPlayer.Play's ``audioItem.stream``, as JSON names it."""
+    if isinstance(directive, Directive):
+        expected = getattr(directive, "expected_previous_token", None)
+        return {} if expected is None else {"expectedPreviousToken": expected}
+    item = directive.get("audioItem")
+    stream = item.get("stream") if isinstance(item, Mapping) else None
+    return stream if isinstance(stream, Mapping) else {}

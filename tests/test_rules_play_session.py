@@ -1,0 +1,115 @@
+"""An AudioPlayer.Play that starts a stream while the reply keeps the session open.
+
+Amazon ("Stream Long-Form Audio with AudioPlayer", Playback control; the AudioPlayer Interface
+Reference, Play directive): set shouldEndSession to true in the response with the Play; with
+false, Alexa sends the stream to the device, then pauses it at once to listen for the user.
+Alexa takes the reply, so the app sends it as it is; the test client fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, rules
+from alexaskill.directives import AudioPlayer
+from alexaskill.exceptions import RuleViolation
+from alexaskill.models import decode_envelope
+from alexaskill.responses import Response, ask, speak
+from alexaskill.testing import RequestFactory, TestClient
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+URL = "https://cdn.example.com/podcast/episode-1.mp3"
+
+
+def _skill(reply: Response) -> Skill:
+    skill = Skill(SKILL_ID)
+    skill.intent("PlayPodcast")(lambda: reply)
+    skill.launch(lambda: reply)
+    return skill
+
+
+OPEN_PLAY = ask("Here it is. Anything else?", directives=[AudioPlayer.Play(URL, "ep-1")])
+
+
+def test_a_play_that_keeps_the_session_open_fails_the_test() -> None:
+    with TestClient(_skill(OPEN_PLAY)) as client, pytest.raises(RuleViolation) as raised:
+        client.intent("PlayPodcast")
+    violation = raised.value
+    assert violation.kept
+    assert violation.request_type == "IntentRequest"
+    assert violation.dropped == ("AudioPlayer.Play", "shouldEndSession: false")
+    assert "pauses it at once" in violation.rule
+    message = str(violation)
+    assert "the device ignores it" not in message  # it does not: it pauses the stream
+    assert "the stream is paused at once" in message
+
+
+def test_production_sends_it_as_it_is_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with (
+        caplog.at_level(logging.WARNING, logger="alexaskill"),
+        TestClient(_skill(OPEN_PLAY), raise_handler_errors=False) as client,
+    ):
+        result = client.launch()
+    response = result.json["response"]
+    assert response["shouldEndSession"] is False
+    assert [d["type"] for d in response["directives"]] == ["AudioPlayer.Play"]
+    assert result.speech == "Here it is. Anything else?"
+    [record] = [r for r in caplog.records if hasattr(r, "rule_violation")]
+    assert record.levelno == logging.WARNING
+    assert result.violations == (record.rule_violation,)
+    assert result.violations[0].request_type == "LaunchRequest"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        speak("Here it is.", directives=[AudioPlayer.Play(URL, "ep-1")]),  # ends the session
+        Response(directives=(AudioPlayer.Play(URL, "ep-1"),)),  # shouldEndSession omitted
+        # Queued after the stream held: nothing starts now.
+        ask(
+            "Queued. Anything else?",
+            directives=[
+                AudioPlayer.Play(
+                    URL, "ep-2", play_behavior="ENQUEUE", expected_previous_token="ep-1"
+                )
+            ],
+        ),
+        ask("Anything else?", directives=[AudioPlayer.Stop()]),
+    ],
+    ids=["ended", "omitted", "enqueue", "stop"],
+)
+def test_other_replies_are_no_violation(reply: Response) -> None:
+    with TestClient(_skill(reply)) as client:
+        client.player.token, client.player.activity = "ep-1", "PLAYING"
+        assert client.intent("PlayPodcast").violations == ()
+
+
+def test_a_play_dropped_for_a_device_without_audio_player_is_no_violation() -> None:
+    with TestClient(_skill(OPEN_PLAY), interfaces=(), raise_handler_errors=False) as client:
+        result = client.intent("PlayPodcast")
+    assert result.unsupported == ("AudioPlayer.Play",)
+    assert result.violations == ()
+
+
+def test_check_reply_on_a_play_as_json() -> None:
+    play: dict[str, Any] = {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
+        "audioItem": {"stream": {"url": URL, "token": "ep-1", "offsetInMilliseconds": 0}},
+    }
+    envelope = decode_envelope(
+        json.dumps(
+            RequestFactory().envelope(
+                "IntentRequest", intent={"name": "PlayPodcast", "confirmationStatus": "NONE"}
+            )
+        )
+    )
+    found: list[RuleViolation] = []
+    reply = Response(directives=(play,), should_end_session=False)
+    assert rules.check_reply(reply, envelope, violations=found) is reply
+    [violation] = found
+    assert violation.kept
