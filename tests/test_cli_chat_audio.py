@@ -83,10 +83,11 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         del sys.modules[name]
 
 
-def chat(monkeypatch: pytest.MonkeyPatch, stdin: str) -> str:
+def chat(monkeypatch: pytest.MonkeyPatch, stdin: str, *options: str) -> str:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     out, err = io.StringIO(), io.StringIO()
-    code = main(["chat", "podcast:skill", "--invocation", "the podcast"], stdout=out, stderr=err)
+    argv = ["chat", "podcast:skill", "--invocation", "the podcast", *options]
+    code = main(argv, stdout=out, stderr=err)
     assert code == 0, err.getvalue()
     return out.getvalue()
 
@@ -103,6 +104,8 @@ def test_the_player_follows_the_skill_and_playback_intents_carry_it(
         monkeypatch,
         "open the podcast\n/audio started\npause\nresume\n/audio nearly\n/audio finished\n"
         "/button next\n/player\n",
+        "--audio-events",
+        "manual",
     )
     assert _after(out, "open the podcast") == (
         "  → LaunchRequest\n"
@@ -112,7 +115,7 @@ def test_the_player_follows_the_skill_and_playback_intents_carry_it(
         "  session:    ended"
     )
     # The player already plays the stream: no row for a state that did not change.
-    assert _after(out, "/audio started") == "  → AudioPlayer.PlaybackStarted 0 at 0 ms"
+    assert _after(out, "/audio started").rstrip("\n") == "  → AudioPlayer.PlaybackStarted 0 at 0 ms"
     # "pause" outside the session reaches the skill whose audio plays, with the player's state.
     paused = _after(out, "pause")
     assert "→ IntentRequest AMAZON.PauseIntent" in paused
@@ -189,3 +192,42 @@ def test_over_http_the_transport_s_player_reports_and_moves_on() -> None:
         {"type": "PlaybackController.PauseCommandIssued", "new_session": False},
     ]
     assert transport.factory.player.describe() == "PLAYING 1 at 0 ms"
+
+
+STARTED = "  → AudioPlayer.PlaybackStarted {} at 0 ms (sent by the device on its own)"
+
+
+def test_the_device_reports_each_stream_it_starts_on_its_own(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A device sends AudioPlayer.PlaybackStarted as soon as a stream plays; chat sent it only
+    # when the user typed /audio started.
+    out = chat(
+        monkeypatch,
+        "open the podcast\npause\nresume\n/audio nearly\n/audio finished\n/button next\n",
+    )
+    assert _after(out, "open the podcast") == (
+        "  → LaunchRequest\n"
+        "  skill:      Playing episode zero.\n"
+        "  directives: AudioPlayer.Play\n"
+        "  player:     PLAYING 0 at 0 ms\n"
+        "  session:    ended\n" + STARTED.format(0)
+    )
+    assert "PlaybackStarted" not in _after(out, "pause")  # a Stop starts nothing
+    assert _after(out, "resume").endswith(STARTED.format(0))  # a Play again: a new start
+    assert "PlaybackStarted" not in _after(out, "/audio nearly")  # ENQUEUE: queued, not started
+    # The queued stream plays once the first finishes, and the device says so.
+    assert _after(out, "/audio finished") == (
+        "  → AudioPlayer.PlaybackFinished 0 at 0 ms\n  player:     PLAYING 1 at 0 ms\n"
+        + STARTED.format(1)
+    )
+    assert _after(out, "/button next").rstrip("\n").endswith(STARTED.format(2))
+    assert out.count("PlaybackStarted") == 4
+
+
+def test_manual_audio_events_leave_playback_started_to_the_user(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = chat(monkeypatch, "open the podcast\n/audio started\n", "--audio-events", "manual")
+    assert "PlaybackStarted" not in _after(out, "open the podcast")
+    assert _after(out, "/audio started").rstrip("\n") == "  → AudioPlayer.PlaybackStarted 0 at 0 ms"

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
-from .chat_audio import device_request, player_of
 from .common import (
     UsageError,
     alexa_locale,
@@ -82,8 +82,9 @@ class _Chat:
         self.api = fake_alexa_api(args.alexa_api)
         self.screen = args.device == "screen"
         self.conversation = self._conversation()
-        #: The audio player's state last shown (a row is printed when it changes).
+        #: The audio player's state last shown (a row when it changes), and its streams started.
         self._player_shown = player_of(self._sender()).describe()
+        self._starts = player_of(self._sender()).starts
 
     def _model(self, locale: str | None) -> tuple[InteractionModel, str]:
         if self.args.model is not None:
@@ -187,6 +188,7 @@ class _Chat:
         playing = "AudioPlayer" in self._sender().factory.interfaces
         self.conversation.player = player.context() if playing else None
         self.show(self.conversation.say(text))
+        self._device_starts()
         return True
 
     def command(self, words: list[str]) -> bool:
@@ -234,7 +236,17 @@ class _Chat:
                 self.out.write(f"  (now {self.locale}; a new session)\n")
         else:
             self.out.write(f"  (unknown command /{' '.join(words)}: /help lists them)\n")
+        self._device_starts()
         return True
+
+    def _device_starts(self) -> None:
+        """A device reports each stream it starts (PlaybackStarted) unasked: so does chat,
+        unless --audio-events manual leaves it to /audio started."""
+        if player_of(self._sender()).starts != self._starts and self.args.audio_events == "auto":
+            reply = device_request(self.client, self.transport, ["audio", "started"])
+            if reply is not None and not isinstance(reply, str):
+                self.show_device_request(reply, AUTOMATIC)
+        self._starts = player_of(self._sender()).starts
 
     # --- printing ---
 
@@ -271,13 +283,13 @@ class _Chat:
         self._player_row()
         _row(out, "session", "open" if turn.session_open else "ended")
 
-    def show_device_request(self, reply: Any) -> None:
-        """Print a request the device made on its own (an audio event, a button) and its reply."""
+    def show_device_request(self, reply: Any, ending: str = "") -> None:
+        """Print a request the device made (an audio event, a button) and its reply."""
         request = reply.request or {}
         line = f"→ {request.get('type')}"
         if request.get("token") is not None:
             line += f" {request['token']} at {request.get('offsetInMilliseconds', 0)} ms"
-        self.out.write(f"  {line}\n")
+        self.out.write(f"  {line}{ending}\n")
         if self.show_json:
             self.out.write(_json_block("request", request))
             self.out.write(_json_block("answer", reply.json))
@@ -491,6 +503,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--dev server's simulator names)",
     )
     command.add_argument("--json", action="store_true", help="show requests and answers as JSON")
+    command.add_argument(
+        "--audio-events",
+        choices=("auto", "manual"),
+        default="auto",
+        help="auto (default): a stream that starts sends AudioPlayer.PlaybackStarted, as on a "
+        "device; manual: only /audio started does",
+    )
     command.add_argument(
         "--alexa-api",
         metavar="FILE",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from ..testing import DevicePlayer, SkillResponse
 
-__all__ = ["BUTTONS", "EVENTS", "HELP", "device_request", "player_of"]
+__all__ = ["AUTOMATIC", "BUTTONS", "EVENTS", "HELP", "device_request", "player_of"]
 
 #: ``/audio WORD``: the audio player's events (``AudioPlayer.<event>``).
 EVENTS: Final = {
@@ -26,9 +26,13 @@ HELP: Final = """\
                      finished, stopped, failed): AudioPlayer.Playback...
   /button next       a media button pressed (also: play, pause, previous):
                      PlaybackController.NextCommandIssued
-  /player            what the device's audio player holds"""
+  /player            what the device's audio player holds
+                     (PlaybackStarted is sent by itself when a stream starts, as a device
+                     does; chat --audio-events manual leaves it to /audio started)"""
 
 NO_STREAM: Final = "the player holds no stream: open the skill and have it play one"
+#: How the line of a request the device sends on its own ends.
+AUTOMATIC: Final = " (sent by the device on its own)"
 
 
 def player_of(transport: Any) -> DevicePlayer:

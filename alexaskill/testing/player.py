@@ -64,6 +64,10 @@ class DevicePlayer:
     offset_in_milliseconds: int = 0
     url: str | None = None
     queue: list[QueuedStream] = field(default_factory=list)
+    #: How many streams the player has started (a Play that replaced the stream, the next one
+    #: queued after a PlaybackFinished): each is a PlaybackStarted the device sends on its own
+    #: (``alexaskill chat`` sends it; a test sends it with ``client.audio_event``).
+    starts: int = field(default=0, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.activity not in ACTIVITIES:
@@ -125,6 +129,7 @@ class DevicePlayer:
             self.queue.clear()
             self._hold(queued)
             self.activity = "PLAYING"
+            self.starts += 1
 
     def _hold(self, stream: QueuedStream) -> None:
         self.token, self.url = stream.token, stream.url
@@ -189,3 +194,4 @@ class DevicePlayer:
         if self.activity == "FINISHED" and self.queue:
             self._hold(self.queue.pop(0))
             self.activity = "PLAYING"
+            self.starts += 1
