@@ -60,6 +60,7 @@ import msgspec
 
 from .deadline import DEADLINE_GRACE
 from .exceptions import DeadlineExceeded, MalformedRequestError, RequestError, SkillIdError
+from .log_lambda import note_invocation
 from .logs import log_request, logger, refusal
 from .models import decode_envelope
 
@@ -204,6 +205,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
     plans: list[_Plan] = []
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        note_invocation(context)  # its id, for the lines of a handler of alexaskill's own
         if not plans:
             # At the first invocation, when every handler is registered: log what is risky in
             # the set-up, once. And decide how to run: a skill whose handlers are all

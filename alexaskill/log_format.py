@@ -32,6 +32,10 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as one line of JSON."""
+        return _json_line(self._entry(record))
+
+    def _entry(self, record: logging.LogRecord) -> dict[str, Any]:
+        """The keys and values of the record's line."""
         entry: dict[str, Any] = {
             "time": f"{_UTC_SECONDS.text(record.created)}.{int(record.msecs):03d}Z",
             "level": record.levelname,
@@ -47,7 +51,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = record.exc_text
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return _json_line(entry)
+        return entry
 
     def _request_line(self, created: float, message: str, fields: tuple[Any, ...]) -> str:
         """What `format` makes of the request line's record, made without the record.

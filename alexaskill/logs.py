@@ -30,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from .exceptions import ConfigurationError
 from .log_format import REQUEST_FIELDS, JsonFormatter, _PlainFormatter
+from .log_lambda import LambdaJsonFormatter, LambdaTextFormatter, on_lambda, runtime_takes_records
 from .log_values import _escape_args, printable, refusal, user_hash
 from .log_writes import pipe_buf, whole_writes
 
@@ -206,17 +207,32 @@ def configure_logging(
     """Send alexaskill's logs to ``stream`` (default: standard error) at ``level``, plain or JSON.
 
     Calling it again replaces the previous set-up. The ``"alexaskill"`` logger then stops
-    propagating to the root logger, so a root handler (AWS Lambda installs one, so do many
-    apps) does not print every line twice.
+    propagating to the root logger, so a root handler (many apps install one) does not print
+    every line twice.
+
+    On AWS Lambda (`alexaskill.log_lambda`), without ``stream``, the records go to the handler
+    the Lambda runtime put on the root logger instead, when it writes the format asked (plain,
+    or JSON when the function's log format is JSON): it frames each record as one CloudWatch
+    event and adds the invocation's request id. Otherwise alexaskill's handler writes each
+    record on one line, with that id.
     """
     resolved = _level(level)
-    handler = _Handler(sys.stderr if stream is None else stream)
-    handler.setFormatter(JsonFormatter() if json else _PlainFormatter())
     for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
         logger.removeHandler(old)
         old.close()
-    logger.addHandler(handler)
     logger.setLevel(resolved)
+    lambda_ = on_lambda()
+    if lambda_ and stream is None and runtime_takes_records(json):
+        logger.propagate = True  # to the runtime's handler alone: alexaskill adds none
+        return
+    handler = _Handler(sys.stderr if stream is None else stream)
+    formatter: logging.Formatter
+    if lambda_:
+        formatter = LambdaJsonFormatter() if json else LambdaTextFormatter()
+    else:
+        formatter = JsonFormatter() if json else _PlainFormatter()
+    handler.setFormatter(formatter)
+    logger.addHandler(handler)
     logger.propagate = False
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Final
 
 from .exceptions import ConfigurationError
+from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
 from .store import DEFAULT_STORE
 
@@ -84,9 +85,16 @@ def configure_logging_if_unset() -> bool:
     The ASGI app calls it at start-up, so that ``uvicorn app:skill`` with no logging set-up
     writes the request line at INFO (``ALEXASKILL_LOG_LEVEL``, ``ALEXASKILL_LOG_JSON``), where
     Python alone would show only warnings. Set-up found: a handler on the root logger or on
-    ``"alexaskill"`` (``logging.basicConfig``, ``configure_logging``, a dictConfig, pytest).
+    ``"alexaskill"`` (``logging.basicConfig``, ``configure_logging``, a dictConfig, pytest). On
+    AWS Lambda the root logger's handler is the runtime's (an ASGI adapter runs the app there):
+    set-up found is a handler or a level on ``"alexaskill"``.
     """
-    if logger.handlers or logging.getLogger().handlers:
+    if logger.handlers:
+        return False
+    if on_lambda():
+        if logger.level != logging.NOTSET:
+            return False
+    elif logging.getLogger().handlers:
         return False
     settings = settings_from_env()
     configure_logging(settings.log_level, json=settings.log_json)

@@ -1,0 +1,115 @@
+"""Logging on AWS Lambda: each record one CloudWatch event, tagged with the invocation's id.
+
+Lambda's Python runtime (the runtime interface client, awslambdaric, in every managed Python
+runtime and AWS's base images) puts a handler on the root logger before it imports the function's
+module. That handler adds the invocation's request id (``aws_request_id``) to every record, writes
+the function's log format (Text, or JSON when ``AWS_LAMBDA_LOG_FORMAT`` is JSON) and hands each
+record to Lambda as one frame: one CloudWatch event, however many lines it has, with its level
+(which the function's log-level filtering reads). What a process writes to standard output or
+error is cut into events at each newline instead.
+
+So `alexaskill.logs.configure_logging`, on Lambda (`on_lambda`):
+
+- lets alexaskill's records through to that handler (adding none of its own, and propagating),
+  when the format asked is plain, or when the function's own log format is JSON;
+- otherwise (``json=True`` on a function whose log format is Text; no handler on the root logger,
+  as under a web server in Lambda; a stream passed explicitly) installs its own handler, with a
+  formatter that writes each record as a single line: `LambdaJsonFormatter` (JSON escapes every
+  newline) or `LambdaTextFormatter` (the runtime's text layout, the record's line breaks written
+  as carriage returns, as the runtime writes a failed invocation's error to standard output).
+  Both add the id of the invocation under way, which `alexaskill.aws_lambda.handler` notes from
+  its ``context.aws_request_id`` (`note_invocation`).
+
+Nothing here imports more than the logging module: a cold start pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from .log_format import _UTC_SECONDS, JsonFormatter
+from .log_values import printable
+
+__all__ = [
+    "LambdaJsonFormatter",
+    "LambdaTextFormatter",
+    "note_invocation",
+    "on_lambda",
+    "runtime_takes_records",
+]
+
+#: The invocation under way (or the last one), as the runtime keeps it: one invocation at a time
+#: in a process (Lambda's concurrent mode forks one process per concurrent invocation).
+_aws_request_id: str = ""
+
+
+def on_lambda(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this process is a Lambda function's: the variables Lambda's runtime environment
+    sets, ``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_LAMBDA_RUNTIME_API`` (or ``AWS_EXECUTION_ENV``)."""
+    env = os.environ if environ is None else environ
+    if not env.get("AWS_LAMBDA_FUNCTION_NAME"):
+        return False
+    return bool(env.get("AWS_LAMBDA_RUNTIME_API") or env.get("AWS_EXECUTION_ENV"))
+
+
+def runtime_takes_records(json: bool, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether alexaskill's records should go to the runtime's handler (on the root logger).
+
+    It is there, and writes what was asked: any format for plain text (its own text layout carries
+    the request id), and JSON only when the function's log format is JSON.
+    """
+    if not logging.getLogger().handlers:
+        return False
+    env = os.environ if environ is None else environ
+    return not json or env.get("AWS_LAMBDA_LOG_FORMAT", "").strip().upper() == "JSON"
+
+
+def note_invocation(context: Any) -> None:
+    """Note the id of the invocation starting, ``context.aws_request_id``, for lines to carry."""
+    global _aws_request_id
+    request_id = getattr(context, "aws_request_id", None)
+    _aws_request_id = request_id if isinstance(request_id, str) else ""
+
+
+def aws_request_id() -> str:
+    """The id of the invocation under way (or the last one); empty before any."""
+    return _aws_request_id
+
+
+class LambdaJsonFormatter(JsonFormatter):
+    """`JsonFormatter`, with ``"aws_request_id"``: the Lambda invocation's, when there is one."""
+
+    def _entry(self, record: logging.LogRecord) -> dict[str, Any]:
+        entry = super()._entry(record)
+        if _aws_request_id:
+            entry["aws_request_id"] = _aws_request_id
+        return entry
+
+
+class LambdaTextFormatter(logging.Formatter):
+    """The Lambda runtime's text layout, on one line: line breaks within a record (a traceback's)
+    written as carriage returns, and every line after the first indented by two spaces.
+
+    ``[INFO]\t2026-11-27T10:00:00.123Z\t<aws request id>\talexaskill.request: <message>``: time
+    in UTC, the logger's name before the message.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("%(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line: level, UTC time, the invocation's id, logger, message."""
+        text = super().format(record)
+        if "\n" in text or "\r" in text or not text.isascii():
+            # Lambda cuts standard output and error into events at "\n" only; any other line
+            # break would still split the record in a viewer. A traceback's last line quotes its
+            # exception's message, which may hold a value of a request: indented, no line of it
+            # passes for a record of its own.
+            first, *rest = text.splitlines()
+            text = "\r  ".join([first, *rest])
+        aws_id = _aws_request_id if _aws_request_id.isprintable() else printable(_aws_request_id)
+        created = _UTC_SECONDS.text(record.created)
+        return f"[{record.levelname}]\t{created}.{int(record.msecs):03d}Z\t{aws_id}\t{text}"

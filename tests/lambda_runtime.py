@@ -1,0 +1,159 @@
+"""A stand-in for AWS Lambda's Python runtime: its logging, and its loop of invocations.
+
+What it reproduces, from the runtime interface client (awslambdaric 4.x, ``bootstrap.py`` and
+``lambda_runtime_log_utils.py``), each as the real one does it:
+
+- the set-up before the function's module is imported: a handler on the root logger, times in
+  UTC (``logging.Formatter.converter = time.gmtime``), the root's level from
+  ``AWS_LAMBDA_LOG_LEVEL`` when set;
+- the handler's filter, which sets ``record.aws_request_id`` to the invocation's id;
+- its text format, ``[LEVEL]\\tTIME.mmmZ\\tAWS_REQUEST_ID\\tMESSAGE\\n``, or with
+  ``AWS_LAMBDA_LOG_FORMAT=JSON`` its JSON: timestamp, level, message, logger, stackTrace,
+  errorType, errorMessage, requestId, location and the record's other attributes, None left out;
+- its sink: on Lambda (``_LAMBDA_TELEMETRY_LOG_FD``) each record goes to Lambda as one frame,
+  one CloudWatch event whatever its newlines (`frames`); what the process writes to standard
+  output or error is cut into events at each newline (`stream_events`);
+- an invocation: the id set, ``handler(event, context)`` called with a context that has
+  ``aws_request_id`` and ``get_remaining_time_in_millis``, and an ``Exception`` that gets out
+  logged as one ERROR frame and reported as the invocation's error.
+
+``tests/test_log_lambda.py`` says how it was compared with the real runtime client.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The environment Lambda gives a function on a managed Python runtime (the part read here).
+LAMBDA_ENVIRON = {
+    "AWS_LAMBDA_FUNCTION_NAME": "skill",
+    "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+    "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+    "AWS_REGION": "us-east-1",
+}
+
+_TEXT_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
+_RESERVED = frozenset(
+    (
+        *logging.LogRecord("", 0, "", 0, "", (), None).__dict__,
+        "aws_request_id",
+        "tenant_id",
+        "_frame_type",
+    )
+)
+_LEVEL_NAMES = {0: "NOTSET", 10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL"}
+
+
+@dataclass
+class Frame:
+    """One record as Lambda receives it: one CloudWatch event."""
+
+    level: str
+    message: str
+
+
+class _JsonFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__(datefmt="%Y-%m-%dT%H:%M:%SZ")
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = min(50, max(0, record.levelno)) // 10 * 10
+        record.levelno, record.levelname = level, _LEVEL_NAMES[level]
+        exc = record.exc_info
+        result: dict[str, Any] = {
+            "timestamp": self.formatTime(record, self.datefmt),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "stackTrace": traceback.format_tb(exc[2]) if exc else None,
+            "errorType": exc[0].__name__ if exc and exc[0] else None,
+            "errorMessage": str(exc[1]) if exc else None,
+            "requestId": getattr(record, "aws_request_id", None),
+            "location": f"{record.pathname}:{record.funcName}:{record.lineno}" if exc else None,
+        }
+        result.update(
+            (k, v) for k, v in record.__dict__.items() if k not in _RESERVED and k not in result
+        )
+        result = {k: v for k, v in result.items() if v is not None}
+        return json.dumps(result, ensure_ascii=False, default=str) + "\n"
+
+
+@dataclass
+class Context:
+    """The ``context`` the runtime passes: the part a handler reads."""
+
+    aws_request_id: str
+    remaining_ms: int = 7000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+@dataclass
+class Runtime:
+    """The runtime's logging installed on the root logger, and invocations made through it."""
+
+    log_format: str = "Text"
+    log_level: str | None = None
+    frames: list[Frame] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    request_id: str = ""
+
+    def install(self) -> None:
+        """What the runtime sets up before it imports the function's module."""
+        runtime = self
+
+        class Filter(logging.Filter):
+            def filter(self, record: logging.LogRecord) -> bool:
+                record.aws_request_id = runtime.request_id
+                record.tenant_id = None
+                return True
+
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                message = self.format(record)
+                level = min(50, max(0, record.levelno)) // 10 * 10
+                runtime.frames.append(Frame(_LEVEL_NAMES[level], message))
+
+        logging.Formatter.converter = time.gmtime
+        handler = Handler()
+        if self.log_format.upper() == "JSON":
+            handler.setFormatter(_JsonFormatter())
+        else:
+            handler.setFormatter(logging.Formatter(_TEXT_FORMAT, "%Y-%m-%dT%H:%M:%S"))
+        if self.log_level:
+            logging.getLogger().setLevel(self.log_level)
+        handler.addFilter(Filter())
+        logging.getLogger().addHandler(handler)
+        self.handler = handler
+
+    def invoke(
+        self, handler: Callable[[Any, Any], Any], event: Any, *, remaining_ms: int = 7000
+    ) -> Any:
+        """One invocation: the answer, or None when it failed (the error in `errors`)."""
+        self.request_id = str(uuid.uuid4())
+        try:
+            return handler(event, Context(self.request_id, remaining_ms))
+        except Exception as exc:
+            lines = [f"[ERROR] {type(exc).__name__}: {exc}", "Traceback (most recent call last):"]
+            lines += [line.rstrip("\n") for line in traceback.format_tb(exc.__traceback__)]
+            self.frames.append(Frame("ERROR", "\n".join(lines)))
+            self.errors.append({"errorType": type(exc).__name__, "errorMessage": str(exc)})
+            return None
+
+    def messages(self) -> list[str]:
+        """The frames' messages."""
+        return [frame.message for frame in self.frames]
+
+
+def stream_events(text: str) -> list[str]:
+    """What Lambda makes of what a process wrote to standard output or error: an event a line."""
+    return [line for line in text.split("\n") if line]

@@ -1,0 +1,311 @@
+"""Logging on AWS Lambda: alexaskill's records under the Lambda runtime's logging.
+
+The runtime is `tests/lambda_runtime.py`, a stand-in for the runtime interface client's
+logging (awslambdaric). It was checked against the real awslambdaric 4.2.2 (not a test
+dependency: it builds a C extension and talks to a Runtime API server): the same function, run by
+``python -m awslambdaric`` against a local fake of the Runtime API with
+``_LAMBDA_TELEMETRY_LOG_FD`` on a pipe, gave the same frames as here (levels, layout, request ids,
+JSON keys), time stamps and ids aside.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill import log_lambda as log_lambda_module
+from alexaskill.aws_lambda import handler
+from alexaskill.log_lambda import LambdaTextFormatter, on_lambda
+from alexaskill.logs import configure_logging
+from alexaskill.responses import Response
+from alexaskill.settings import configure_logging_if_unset, settings_from_env
+
+from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
+
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+USER_ID = "amzn1.ask.account.AHQ6MJ7NQXDZUAJ3F2HOYKQZWGEV4XCN5QJSB7D2L7RHLVXO6PHMD3NAIKZS4WTEFBOQLJCDZ7YFUPG3RH5EIXQ2TMXVOKN6WBASZ4L3TDGMYQ7EKPXHRVBJNU2OCWFAZSI5DLY"  # noqa: E501
+
+
+@pytest.fixture(autouse=True)
+def restore_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The runtime changes the root logger and the formatters' clock; configure_logging the
+    "alexaskill" logger: all put back after each test. No ALEXASKILL_* or Lambda variables."""
+    for name in list(os.environ):
+        if name.startswith(("ALEXASKILL_", "AWS_", "_LAMBDA")):
+            monkeypatch.delenv(name)
+    logger, root = logging.getLogger("alexaskill"), logging.getLogger()
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    saved_root = (list(root.handlers), root.level)
+    converter = logging.Formatter.converter
+    yield
+    for found in logger.handlers:
+        if found not in saved[0]:
+            found.close()
+    logger.handlers[:] = saved[0]
+    logger.setLevel(saved[1])
+    logger.propagate = saved[2]
+    root.handlers[:] = saved_root[0]
+    root.setLevel(saved_root[1])
+    logging.Formatter.converter = converter
+    log_lambda_module._aws_request_id = ""
+
+
+def standard_error(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    """A StringIO for standard error, for the test's call (capsys's is closed before a handler
+    writing to it could be)."""
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    return stream
+
+
+def on_lambda_runtime(
+    monkeypatch: pytest.MonkeyPatch, log_format: str = "Text", **alexaskill: str
+) -> Runtime:
+    """The function's environment, and the runtime's logging set up, as before an import of the
+    function's module. ``alexaskill``: ALEXASKILL_LOG_* values (``LOG_JSON="1"``)."""
+    for name, value in LAMBDA_ENVIRON.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_LAMBDA_LOG_FORMAT", log_format)
+    for name, value in alexaskill.items():
+        monkeypatch.setenv(f"ALEXASKILL_{name}", value)
+    runtime = Runtime(log_format=log_format)
+    runtime.install()
+    return runtime
+
+
+def skill() -> Skill:
+    made = Skill(SKILL_ID)
+
+    @made.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    @made.intent("GetWeather")
+    def broken() -> Response:
+        raise ValueError("the forecast\n[INFO]\tforged line")
+
+    return made
+
+
+def event(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    return loaded
+
+
+def invoke_both(runtime: Runtime) -> tuple[str, str]:
+    """The README's function: settings from the environment, then a launch and a handler's bug.
+    The two invocations' ids."""
+    settings_from_env().configure_logging()
+    lambda_handler = handler(skill())
+    assert runtime.invoke(lambda_handler, event("LaunchRequest")) is not None
+    launched = runtime.request_id
+    assert runtime.invoke(lambda_handler, event("IntentRequest.GetWeather")) is not None
+    return launched, runtime.request_id
+
+
+def test_records_go_to_the_runtimes_handler_one_frame_each_with_the_request_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime = on_lambda_runtime(monkeypatch)
+    stderr = standard_error(monkeypatch)
+    launched, failed = invoke_both(runtime)
+    requests = [m for m in runtime.messages() if " -> " in m]
+    assert len(requests) == 2  # one line per request, once
+    assert requests[0].startswith("[INFO]\t")
+    assert f"\t{launched}\tLaunchRequest -> ok handler=" in requests[0]
+    assert f"\t{failed}\tIntentRequest GetWeather -> handler_error handler=" in requests[1]
+    # The handler's traceback: one record, one frame (one CloudWatch event), with the id.
+    [traceback] = [m for m in runtime.messages() if "Traceback" in m]
+    assert traceback.startswith("[ERROR]\t") and f"\t{failed}\t" in traceback
+    assert "ValueError: the forecast" in traceback
+    assert USER_ID not in "".join(runtime.messages())
+    # Nothing of alexaskill's written a second time, to standard error or output.
+    assert stderr.getvalue() == ""
+
+
+@pytest.mark.parametrize("log_json", ["0", "1"])
+def test_a_function_logging_json_gets_the_runtimes_json_with_the_request_fields(
+    monkeypatch: pytest.MonkeyPatch, log_json: str
+) -> None:
+    runtime = on_lambda_runtime(monkeypatch, "JSON", LOG_JSON=log_json)
+    stderr = standard_error(monkeypatch)
+    launched, failed = invoke_both(runtime)
+    entries = [json.loads(m) for m in runtime.messages()]
+    requests = [e for e in entries if e["logger"] == "alexaskill.request"]
+    assert [(e["requestId"], e["request_type"], e["outcome"]) for e in requests] == [
+        (launched, "LaunchRequest", "ok"),
+        (failed, "IntentRequest", "handler_error"),
+    ]
+    assert re.fullmatch("[0-9a-f]{12}", requests[0]["user"])
+    [error] = [e for e in entries if e["level"] == "ERROR"]
+    assert error["requestId"] == failed and error["errorType"] == "ValueError"
+    assert USER_ID not in "".join(runtime.messages())
+    assert stderr.getvalue() == ""
+
+
+def test_alexaskills_json_on_a_text_function_one_line_a_record_with_the_request_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime = on_lambda_runtime(monkeypatch, LOG_JSON="1")
+    stderr = standard_error(monkeypatch)
+    launched, failed = invoke_both(runtime)
+    events = stream_events(stderr.getvalue())
+    entries = [json.loads(e) for e in events]  # every event is a whole record
+    requests = [e for e in entries if e["logger"] == "alexaskill.request"]
+    assert [(e["aws_request_id"], e["outcome"]) for e in requests] == [
+        (launched, "ok"),
+        (failed, "handler_error"),
+    ]
+    [error] = [e for e in entries if e["level"] == "ERROR"]
+    assert error["aws_request_id"] == failed and "ValueError" in error["exception"]
+    # The runtime's handler prints none of them again.
+    assert not [m for m in runtime.messages() if "alexaskill" in m or " -> " in m]
+
+
+def test_without_the_runtimes_handler_each_record_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A function whose root logger has no handler (another runtime; a web server in Lambda).
+    runtime = on_lambda_runtime(monkeypatch)
+    stderr = standard_error(monkeypatch)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    launched, failed = invoke_both(runtime)
+    events = stream_events(stderr.getvalue())
+    requests = [e for e in events if " -> " in e]
+    assert len(requests) == 2
+    assert re.match(
+        rf"\[INFO\]\t\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z\t{launched}\t"
+        r"alexaskill\.request: LaunchRequest -> ok handler=",
+        requests[0],
+    )
+    [traceback] = [e for e in events if "Traceback" in e]
+    assert traceback.startswith("[ERROR]\t") and f"\t{failed}\t" in traceback
+    assert "\r  ValueError: the forecast\r  [INFO]\tforged line" in traceback
+    assert not [e for e in events if e.startswith("[INFO]\tforged")]
+    assert len(events) == 3
+
+
+def test_log_level_on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
+    runtime = on_lambda_runtime(monkeypatch, LOG_LEVEL="WARNING")
+    stderr = standard_error(monkeypatch)
+    invoke_both(runtime)
+    assert [f.level for f in runtime.frames] == ["ERROR"]  # the traceback, no request line
+    assert stderr.getvalue() == ""
+    logging.getLogger("alexaskill.custom").debug("not at WARNING")
+    configure_logging("DEBUG")
+    logging.getLogger("alexaskill.custom").debug("at DEBUG")
+    assert runtime.frames[-1].level == "DEBUG" and "at DEBUG" in runtime.frames[-1].message
+    assert len(runtime.frames) == 2
+
+
+def test_configuring_again_on_lambda_leaves_one_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime = on_lambda_runtime(monkeypatch)
+    stderr = standard_error(monkeypatch)
+    stream = io.StringIO()
+    configure_logging(stream=stream)  # a stream of its own: alexaskill's handler writes there
+    configure_logging()  # then the runtime's
+    configure_logging()
+    logging.getLogger("alexaskill").info("once")
+    assert [m for m in runtime.messages() if "once" in m] and stream.getvalue() == ""
+    assert len([m for m in runtime.messages() if "once" in m]) == 1
+    configure_logging(stream=stream)
+    logging.getLogger("alexaskill").info("twice?")
+    assert not [m for m in runtime.messages() if "twice?" in m]
+    assert stream.getvalue().count("twice?") == 1 and "\t" in stream.getvalue()
+    assert stderr.getvalue() == ""
+
+
+def test_the_app_configures_alexaskills_logging_on_lambda_under_the_runtime(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An ASGI adapter runs the app in Lambda: the root logger's handler is the runtime's.
+    runtime = on_lambda_runtime(monkeypatch)
+    stderr = standard_error(monkeypatch)
+    assert configure_logging_if_unset() is True
+    logging.getLogger("alexaskill.request").info("a request")
+    assert any("a request" in m for m in runtime.messages())
+    assert configure_logging_if_unset() is False  # set up already (a level on "alexaskill")
+    assert stderr.getvalue() == ""
+
+
+def test_on_lambda_reads_lambdas_variables() -> None:
+    assert on_lambda(LAMBDA_ENVIRON)
+    assert on_lambda({"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_LAMBDA_RUNTIME_API": "h:1"})
+    assert on_lambda({"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_EXECUTION_ENV": "AWS_Lambda_x"})
+    assert not on_lambda({"AWS_LAMBDA_FUNCTION_NAME": "f"})
+    assert not on_lambda({"AWS_LAMBDA_RUNTIME_API": "h:1", "AWS_EXECUTION_ENV": "x"})
+    assert not on_lambda({})
+
+
+def test_off_lambda_nothing_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    Runtime().install()  # a root handler, but no Lambda variables: alexaskill's own handler
+    stream = io.StringIO()
+    configure_logging(stream=stream)
+    configure_logging()
+    logger = logging.getLogger("alexaskill")
+    assert len(logger.handlers) == 1 and logger.propagate is False
+
+
+def test_the_text_formatter_keeps_a_record_on_one_line() -> None:
+    try:
+        raise ValueError("a\nb\u2028c")
+    except ValueError:
+        record = logging.LogRecord("alexaskill", logging.ERROR, "", 1, "oops", (), sys.exc_info())
+    log_lambda_module._aws_request_id = "id\n1"
+    text = LambdaTextFormatter().format(record)
+    assert "\n" not in text and "\u2028" not in text
+    assert text.startswith("[ERROR]\t") and "\tid\\n1\talexaskill: oops\r  Traceback" in text
+    assert text.endswith("\r  ValueError: a\r  b\r  c")
+    assert time.strftime("%Y-%m-%dT", time.gmtime(record.created)) in text
+
+
+def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
+    """The README's lambda_function.py, imported after the runtime's set-up, in a process of its
+    own: records framed with ids, and no asyncio imported for a synchronous skill."""
+    (tmp_path / "lambda_function.py").write_text(
+        "from alexaskill import Skill, settings_from_env, speak\n"
+        "settings = settings_from_env()\n"
+        "settings.configure_logging()\n"
+        "skill = Skill(settings.skill_ids, store=settings.store)\n"
+        "@skill.launch\n"
+        "def launch():\n"
+        "    return speak('Hello')\n"
+        "handler = skill.lambda_handler\n"
+    )
+    script = (
+        "import json, sys\n"
+        "from lambda_runtime import Runtime\n"
+        "runtime = Runtime()\n"
+        "runtime.install()\n"
+        "import lambda_function\n"
+        f"event = json.load(open({str(FIXTURES / 'LaunchRequest.json')!r}))\n"
+        "runtime.invoke(lambda_function.handler, event)\n"
+        "print(json.dumps([runtime.request_id, runtime.messages(), 'asyncio' in sys.modules]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALEXASKILL_", "AWS_"))}
+    env |= LAMBDA_ENVIRON | {"ALEXASKILL_SKILL_ID": SKILL_ID, "ALEXASKILL_STORE": "memory://"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(Path(__file__).parent)])
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    request_id, messages, asyncio_loaded = json.loads(done.stdout)
+    assert done.stderr == ""
+    [line] = [m for m in messages if " -> " in m]
+    assert f"\t{request_id}\tLaunchRequest -> ok handler=" in line
+    assert asyncio_loaded is False
