@@ -11,8 +11,9 @@ What it reproduces, from the runtime interface client (awslambdaric 4.x, ``boots
   ``AWS_LAMBDA_LOG_FORMAT=JSON`` its JSON: timestamp, level, message, logger, stackTrace,
   errorType, errorMessage, requestId, location and the record's other attributes, None left out;
 - its sink: on Lambda (``_LAMBDA_TELEMETRY_LOG_FD``) each record goes to Lambda as one frame,
-  one CloudWatch event whatever its newlines (`frames`); what the process writes to standard
-  output or error is cut into events at each newline (`stream_events`);
+  one CloudWatch event whatever its newlines (`frames`), of the record's level with the JSON
+  format or a log level set, else of the default type (NOTSET); what the process writes to
+  standard output or error is cut into events at each newline (`stream_events`);
 - an invocation: the id set, ``handler(event, context)`` called with a context that has
   ``aws_request_id`` and ``get_remaining_time_in_millis``, and an ``Exception`` that gets out
   logged as one ERROR frame and reported as the invocation's error.
@@ -117,10 +118,14 @@ class Runtime:
                 record.tenant_id = None
                 return True
 
+        # The frame's type carries the record's level only with the JSON format or a log level
+        # set (LambdaLoggerHandlerWithFrameType); otherwise it is the default type, NOTSET.
+        leveled = self.log_format.upper() == "JSON" or bool(self.log_level)
+
         class Handler(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
                 message = self.format(record)
-                level = min(50, max(0, record.levelno)) // 10 * 10
+                level = min(50, max(0, record.levelno)) // 10 * 10 if leveled else 0
                 runtime.frames.append(Frame(_LEVEL_NAMES[level], message))
 
         logging.Formatter.converter = time.gmtime
