@@ -5,11 +5,19 @@
     from alexaskill.aws_lambda import handler as lambda_handler
     from myskill import skill
 
-    settings_from_env().configure_logging()  # ALEXASKILL_LOG_*; else no INFO line on Lambda
+    settings_from_env().configure_logging()  # ALEXASKILL_LOG_*; else no request line (INFO)
     handler = lambda_handler(skill)
 
 The README's "AWS Lambda" section has the packaging, the function's settings and its
 environment variables.
+
+Logs: on Lambda, ``configure_logging`` (``settings_from_env().configure_logging()``) hands
+alexaskill's records to the handler the Lambda runtime puts on the root logger, which sends each
+one, a traceback included, as one CloudWatch event with the invocation's request id, in the
+function's log format (Text, or JSON). ``ALEXASKILL_LOG_LEVEL`` sets their level;
+``ALEXASKILL_LOG_JSON=1`` on a function whose log format is Text writes alexaskill's own JSON
+lines (one a record, with ``aws_request_id``) instead. Each invocation notes its
+``context.aws_request_id`` for those lines (`alexaskill.log_lambda`).
 
 Alexa invokes a Lambda function directly: the request is not signed, so nothing here verifies a
 signature or a timestamp (and nothing warns about it). The skill-id check remains, and matters
