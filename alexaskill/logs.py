@@ -19,6 +19,9 @@ user           a 12-hex-digit hash of the user id: enough to follow one user, no
 =============  =================================================================================
 
 Never logged: access tokens, consent tokens, user ids in full, request or response bodies.
+
+On AWS Lambda, `configure_logging` hands the records to the Lambda runtime's handler, or writes
+each on one line with the invocation's id (`alexaskill.log_lambda`).
 """
 
 from __future__ import annotations
