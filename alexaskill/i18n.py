@@ -103,7 +103,7 @@ class Translator:
     ``own`` is the catalogs of the locale's language alone, to tell which).
     """
 
-    __slots__ = ("_catalog", "_marks", "_own", "_source_marks", "catalogs", "locale")
+    __slots__ = ("_catalog", "_localises", "_marks", "_own", "_source_marks", "catalogs", "locale")
 
     def __init__(
         self,
@@ -124,6 +124,9 @@ class Translator:
         speaks = any(_alexa_name(name).partition("-")[0] == language for name in catalogs)
         self._marks = _number_marks(locale) if speaks else self._source_marks
         self._own = own if self._marks != self._source_marks else None
+        # Whether any number can be written otherwise than Python writes it: not in English, so
+        # an English skill's every `_()` skips looking at its values for numbers.
+        self._localises = self._marks is not None or self._source_marks is not None
 
     def __repr__(self) -> str:
         return f"Translator({self.locale!r}, catalogs={self.catalogs!r})"
@@ -200,7 +203,7 @@ class Translator:
         if not params and not always:
             return template
         try:
-            if _has_numbers(params):
+            if self._localises and _has_numbers(params):
                 marks = self._source_marks if template is source else self._marks
                 if self._own is not None and template is not source and own(self._own) is source:
                     marks = self._source_marks  # a catalog of another language translated it
@@ -217,7 +220,7 @@ class Translator:
                 type(exc).__name__,
                 exc,
             )
-            if _has_numbers(params):
+            if self._source_marks is not None and _has_numbers(params):
                 params = _localised(params, self._source_marks)
             return _format(source, params)
 
