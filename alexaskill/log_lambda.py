@@ -48,11 +48,14 @@ _aws_request_id: str = ""
 
 def on_lambda(environ: Mapping[str, str] | None = None) -> bool:
     """Whether this process is a Lambda function's: the variables Lambda's runtime environment
-    sets, ``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_LAMBDA_RUNTIME_API`` (or ``AWS_EXECUTION_ENV``)."""
+    sets, ``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_LAMBDA_RUNTIME_API`` (or an
+    ``AWS_EXECUTION_ENV`` of Lambda's, ``AWS_Lambda_python3.11``: ECS sets that variable too,
+    to ``AWS_ECS_FARGATE``)."""
     env = os.environ if environ is None else environ
     if not env.get("AWS_LAMBDA_FUNCTION_NAME"):
         return False
-    return bool(env.get("AWS_LAMBDA_RUNTIME_API") or env.get("AWS_EXECUTION_ENV"))
+    execution = env.get("AWS_EXECUTION_ENV", "")
+    return bool(env.get("AWS_LAMBDA_RUNTIME_API")) or execution.startswith("AWS_Lambda_")
 
 
 def runtime_takes_records(json: bool, environ: Mapping[str, str] | None = None) -> bool:

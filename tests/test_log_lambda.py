@@ -251,6 +251,10 @@ def test_on_lambda_reads_lambdas_variables() -> None:
     assert on_lambda({"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_EXECUTION_ENV": "AWS_Lambda_x"})
     assert not on_lambda({"AWS_LAMBDA_FUNCTION_NAME": "f"})
     assert not on_lambda({"AWS_LAMBDA_RUNTIME_API": "h:1", "AWS_EXECUTION_ENV": "x"})
+    # ECS sets AWS_EXECUTION_ENV too (AWS_ECS_FARGATE, AWS_ECS_EC2): a web service there, given
+    # a Lambda function's variables with a reused image or configuration, is no Lambda function.
+    for ecs in ("AWS_ECS_FARGATE", "AWS_ECS_EC2"):
+        assert not on_lambda({"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_EXECUTION_ENV": ecs})
     assert not on_lambda({})
 
 
