@@ -53,10 +53,10 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   (``context.AudioPlayer.token``), a reply enqueuing after another stream, or after none, is a
   `RuleViolation` with ``kept``: the directive goes out as it is (the device decides, and a
   skill may know of a change the request predates), with a WARNING.
-- **AudioPlayer.Play that starts a stream** (``REPLACE_ALL``) in a reply to a LaunchRequest or
-  an IntentRequest ends the session: with ``shouldEndSession: false`` Alexa sends the stream
-  to the device, then pauses it at once to listen for the user (Amazon's "Stream Long-Form
-  Audio with AudioPlayer"). Alexa takes such a reply, so it goes out as it is, a
+- **AudioPlayer.Play that starts a stream** (``REPLACE_ALL``) in a reply to a LaunchRequest, an
+  IntentRequest or another request in a session ends the session: with ``shouldEndSession: false``
+  Alexa sends the stream to the device, then pauses it at once to listen for the user (Amazon's
+  "Stream Long-Form Audio with AudioPlayer"). Alexa takes such a reply, so it goes out as it is, a
   `RuleViolation` with ``kept`` and a WARNING (`alexaskill.rules_audio`).
 - **VideoApp.Launch** goes without ``shouldEndSession``, which Alexa refuses with it; it is
   dropped silently, as Amazon's SDKs do, so ``speak(…, directives=[VideoApp.Launch(…)])`` works.
@@ -154,8 +154,9 @@ _listener: ContextVar[Listener | None] = ContextVar("alexaskill_rules_listener",
 @contextlib.contextmanager
 def reporting_to(listener: Listener) -> Iterator[None]:
     """Hand ``listener`` each `RuleViolation` and `DeviceDrop` that `check_reply` reports in
-    this context while the block runs (a context variable: the tasks started meanwhile, and the
-    worker threads asyncio and anyio run code in, share it), besides logging them; a block
+    this context while the block runs (a context variable: the tasks started meanwhile share
+    it, as do the threads anyio and Starlette's test client run code in; `check_reply` runs on
+    the event loop), besides logging them; a block
     inside another has what is reported inside it to itself. What the test client collects,
     whatever the logging configuration."""
     token = _listener.set(listener)
@@ -258,7 +259,7 @@ def check_reply(
     # Rules Alexa takes the reply with all the same: said, and sent as it is.
     for violation in enqueue_violations(response, envelope, handler):
         _report(violation, violations, logging.WARNING)
-    if type_ in _CONVERSATION:
+    if type_ in _CONVERSATION or envelope.session is not None:
         found = open_session_play(response, envelope, handler)
         if found is not None:
             _report(found, violations, logging.WARNING)

@@ -6,10 +6,10 @@ Each check returns the `RuleViolation` (``kept``: the reply goes out as it is) t
 - an ``AudioPlayer.Play`` with ``ENQUEUE`` after another stream than the one the request says
   the player holds: the device ignores it (Amazon's "About the AVS AudioPlayer", playback
   queue management; the AudioPlayer Interface Reference, ``expectedPreviousToken``);
-- an ``AudioPlayer.Play`` that starts a stream (``REPLACE_ALL``) in a reply to a LaunchRequest
-  or an IntentRequest that keeps the session open (``shouldEndSession: false``): Amazon has the
-  reply with the Play end the session, and otherwise sends the stream to the device, then
-  pauses it at once to listen for the user's answer ("Stream Long-Form Audio with
+- an ``AudioPlayer.Play`` that starts a stream (``REPLACE_ALL``) in a reply to a LaunchRequest, an
+  IntentRequest or another request in a session that keeps the session open (``shouldEndSession:
+  false``): Amazon has the reply with the Play end the session, and otherwise sends the stream to
+  the device, then pauses it at once to listen for the user's answer ("Stream Long-Form Audio with
   AudioPlayer", playback control; the AudioPlayer Interface Reference, Play directive).
 """
 
@@ -60,7 +60,8 @@ def enqueue_violations(
 
 def open_session_play(response: Response, envelope: Envelope, handler: str) -> RuleViolation | None:
     """The violation of a reply whose Play starts a stream while the session stays open (the
-    caller asks only for LaunchRequest and IntentRequest replies), else None."""
+    caller asks for a LaunchRequest's, an IntentRequest's, and any other's in a session: a
+    purchase's Connections.Response, a screen's UserEvent), else None."""
     if response.should_end_session is not False:
         return None  # ended, or omitted (the device decides, as Amazon's Response reference says)
     if not any(_behavior(directive) == "REPLACE_ALL" for directive in response.directives):

@@ -113,3 +113,18 @@ def test_check_reply_on_a_play_as_json() -> None:
     assert rules.check_reply(reply, envelope, violations=found) is reply
     [violation] = found
     assert violation.kept
+
+
+def test_any_reply_in_a_session_is_held_to_it() -> None:
+    # Amazon's rule is about any response with the Play: a purchase's Connections.Response
+    # ("buy, then play"), a screen's UserEvent, in a session, pause the stream alike.
+    factory = RequestFactory(skill_id=SKILL_ID)
+    for request_type in ("Connections.Response", "Alexa.Presentation.APL.UserEvent"):
+        envelope = decode_envelope(
+            json.dumps(factory.envelope(request_type, session=factory.session()))
+        )
+        found: list[RuleViolation] = []
+        rules.check_reply(OPEN_PLAY, envelope, violations=found)
+        assert [v.dropped for v in found] == [("AudioPlayer.Play", "shouldEndSession: false")], (
+            request_type
+        )
