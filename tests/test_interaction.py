@@ -518,3 +518,24 @@ def test_what_japanese_invocation_names_must_not_contain() -> None:
     assert problems(Skill(SKILL_ID), invocation="alexa 占い", locale="ja-JP") == (
         "invocation name 'alexa 占い': must not contain the wake word 'alexa'",
     )
+
+
+def test_japanese_names_hold_no_periods_or_apostrophes() -> None:
+    # The Japanese console's rule: hiragana, katakana, kanji, lower-case Latin letters and
+    # spaces only (the English rule's apostrophes and periods are not among them).
+    for name in ("ママ.ショップ", "さむ's きっちん"):
+        found = problems(Skill(SKILL_ID), invocation=name, locale="ja-JP")
+        assert len(found) == 1 and "is not allowed" in found[0], (name, found)
+        assert "hiragana, katakana, kanji" in found[0]
+    from alexaskill.interaction.invocation import invocation_problems
+
+    assert invocation_problems("コーヒーショップ", "ja-JP") == []
+    assert invocation_problems("sam's kitchen", "en-US") == []
+
+
+def test_the_words_skill_and_app_are_warned_about_in_english() -> None:
+    # Amazon's invocation name requirements: "… or the words 'skill' or 'app' are not allowed".
+    for name in ("cooking skill", "my recipe app"):
+        [warning] = invocation_name_warnings(name, "en-US")
+        assert "must not contain the word" in warning, warning
+    assert invocation_name_warnings("skillet recipes", "en-US") == []

@@ -5,12 +5,13 @@ invocation name requirements (in English and in Japanese):
 https://developer.amazon.com/en-US/docs/alexa/custom-skills/choose-the-invocation-name-for-a-custom-skill.html
 
 - Lower case, letters, single spaces, apostrophes and the periods of abbreviations; numbers
-  spelled out; 2 to 50 characters. Japanese names may hold hiragana, katakana, kanji and lower
-  case Latin letters.
+  spelled out; 2 to 50 characters. Japanese names may hold hiragana, katakana, kanji, lower
+  case Latin letters and spaces only.
 - No wake word ("alexa", "アレクサ"), no launch phrase ("ask", "開いて"): the build refuses.
 - Two or more words unless the name is a brand the developer owns (German names, often one
   compound, excepted); a two-word English name without an article, preposition or pronoun; no
-  connecting word; in Japanese, not "スキル" or "アプリ": certification objects.
+  connecting word; not the words "skill" or "app" (in Japanese, "スキル" or "アプリ"):
+  certification objects.
 
 Japanese writes its words without spaces, so a Japanese name's words cannot be counted (Amazon's
 own example, "コーヒーショップ", is two): alexaskill does not warn about one word there, and
@@ -27,6 +28,9 @@ from typing import Final
 __all__ = ["first_non_letter", "invocation_name_warnings", "invocation_problems"]
 
 _INVOCATION_PUNCTUATION: Final = frozenset(" .'\u2019")
+_SPACE: Final = frozenset(" ")
+# "... or the words 'skill' or 'app' are not allowed" (the English requirements).
+_APP_WORDS: Final = frozenset({"skill", "app"})
 _WAKE_WORDS: Final = frozenset({"alexa", "amazon", "echo", "computer"})
 _LAUNCH_WORDS: Final = frozenset({"ask", "begin", "enable", "launch", "load", "tell"})
 _SMALL_WORDS: Final = frozenset({"a", "an", "the", "for", "to", "of", "my"})
@@ -86,8 +90,16 @@ def invocation_problems(name: str, locale: str) -> list[str]:
         problems.append(f"{where}: must be lower case ({name.lower()!r})")
     if name != " ".join(name.split()):
         problems.append(f"{where}: words are separated by single spaces, none at either end")
+    japanese = locale.startswith("ja-")
     if any(char.isdigit() for char in name):
         problems.append(f"{where}: spell numbers out in words ('twenty one')")
+    elif japanese:
+        bad = first_non_letter(name, _SPACE)
+        if bad is not None:
+            problems.append(
+                f"{where}: character {bad!r} is not allowed; only hiragana, katakana, kanji, "
+                "lower case Latin letters and spaces (Amazon's requirements for Japanese)"
+            )
     else:
         bad = first_non_letter(name, _INVOCATION_PUNCTUATION)
         if bad is not None:
@@ -96,7 +108,6 @@ def invocation_problems(name: str, locale: str) -> list[str]:
                 "and the periods of abbreviations ('a. b. c.')"
             )
     words = set(name.lower().split())
-    japanese = locale.startswith("ja-")
     wake = sorted(words & _WAKE_WORDS)
     if japanese and not wake:
         wake = [word for word in _JAPANESE_WAKE_WORDS if word in name]
@@ -130,6 +141,11 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
         warnings.append(
             f"invocation name {name!r}: must not contain the connecting word {connecting[0]!r} "
             "(Amazon's invocation name requirements)"
+        )
+    if locale.startswith("en-") and set(words) & _APP_WORDS:
+        warnings.append(
+            f"invocation name {name!r}: must not contain the word "
+            f"{sorted(set(words) & _APP_WORDS)[0]!r} (Amazon's invocation name requirements)"
         )
     forbidden = (
         [word for word in _JAPANESE_WORDS if word in name] if locale.startswith("ja-") else []
