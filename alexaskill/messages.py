@@ -15,10 +15,10 @@ language when alexaskill speaks.
   catalogs or its source text, so alexaskill speaks the default locale's language as well: an
   English skill with German catalogs answers a French user in English, apology included.
 
-Alexa addresses users as "du" in German, "vous" in French, "tú" in Spanish, "je" in Dutch and
-"आप" in Hindi, and speaks of herself in the feminine (Hindi "सकती"); the Arabic is Modern
-Standard Arabic, worded so that it fits a man and a woman alike. Mexico and the US get Latin
-American Spanish ("salió mal", not "ha salido mal").
+Alexa addresses users as "du" in German, "vous" in French, "tú" in Spanish, "je" in Dutch and "आप"
+in Hindi, and speaks of herself in the feminine (Hindi "सकती"); the Arabic is Modern Standard
+Arabic, written without vowel marks (the voice then reads "you" in one gender). Mexico and the US
+get Latin American Spanish ("salió mal", not "ha salido mal").
 """
 
 from __future__ import annotations

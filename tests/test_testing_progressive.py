@@ -85,3 +85,16 @@ def test_the_fake_takes_progressive_responses_only_for_a_request_being_answered(
     assert answered.status_code == 403
     assert "answered request r1 already" in answered.json()["message"]
     assert [call.body["header"]["requestId"] for call in api.late_progressive] == ["r1"]
+
+
+def test_the_fake_keeps_a_bounded_number_of_answered_requests() -> None:
+    # `serve --dev` runs for days: the ids of the requests answered are not kept for ever.
+    from alexaskill.testing import alexa_api
+
+    api = FakeAlexaApi()
+    for number in range(alexa_api._ANSWERED_KEPT + 10):
+        with api.answering(f"request-{number}"):
+            pass
+    assert len(api._answered) == alexa_api._ANSWERED_KEPT
+    assert "request-0" not in api._answered
+    assert f"request-{alexa_api._ANSWERED_KEPT + 9}" in api._answered

@@ -58,6 +58,8 @@ _Handler = Callable[["FakeAlexaApi", _Asked], _Answer]
 TIMEOUT: Final = "timeout"
 
 # Amazon's default lists: names and the suffix of their base64 ids (List Management FAQ).
+#: Answered requests whose ids the fake keeps, to refuse their late progressive responses.
+_ANSWERED_KEPT: Final = 4096
 _DEFAULT_LISTS: Final = (("Alexa shopping list", "SHOPPING_ITEM"), ("Alexa to-do list", "TASK"))
 
 
@@ -97,7 +99,7 @@ class FakeAlexaApi:
         self._lock = threading.Lock()
         #: The requests being answered, and those answered (`answering`).
         self._answering: set[str] = set()
-        self._answered: set[str] = set()
+        self._answered: dict[str, None] = {}  # oldest first, `_ANSWERED_KEPT` at most
         self._items: dict[str, list[ListItem]] = {}
         self._list_meta: dict[str, AlexaList] = {}
         self._load_lists()
@@ -162,7 +164,9 @@ class FakeAlexaApi:
         finally:
             with self._lock:
                 self._answering.discard(request_id)
-                self._answered.add(request_id)
+                self._answered[request_id] = None
+                if len(self._answered) > _ANSWERED_KEPT:  # a long `serve --dev`: bounded
+                    del self._answered[next(iter(self._answered))]
 
     # --- as a transport ---
 

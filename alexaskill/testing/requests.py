@@ -52,11 +52,11 @@ SESSION_TYPES = frozenset(
 )
 
 #: The interfaces a device with a screen declares (an Echo Show): pass as ``interfaces=``.
+SCREEN: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL")
 #: The audio player's events about the stream it holds, by request type (PlaybackFailed aside).
 _PLAYER_EVENT_TYPES: Final = frozenset(
     f"AudioPlayer.{event}" for event in PLAYER_EVENTS if event != "PlaybackFailed"
 )
-SCREEN: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL")
 
 _INTERFACES: dict[str, dict[str, Any]] = {
     "AudioPlayer": {},
