@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -673,19 +673,7 @@ def test_serve_factory_cannot_be_handed_its_options_by_hand(
         "_ALEXASKILL_SERVE_CAPTURE": "",
         "_ALEXASKILL_SERVE_MODEL": "",
     }
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert "served" not in done.stdout, done.stderr
-    assert done.returncode == 3, done.stderr
-    assert "serve_factory serves only the server processes of `alexaskill serve`" in done.stderr
-    assert not (dev_dir / TestPKI.FILE_NAME).exists()
+    _refused_in_a_process(workdir, dev_dir, script, env)
 
 
 def test_a_seal_made_in_another_process_does_not_hold(workdir: Path, dev_dir: Path) -> None:
@@ -707,10 +695,17 @@ def test_a_seal_made_in_another_process_does_not_hold(workdir: Path, dev_dir: Pa
         check=True,
     )
     script = "from alexaskill.cli.serve import serve_factory\nserve_factory()\nprint('served')\n"
+    _refused_in_a_process(workdir, dev_dir, script, {**os.environ, **json.loads(made.stdout)})
+
+
+def _refused_in_a_process(
+    workdir: Path, dev_dir: Path, script: str, env: Mapping[str, str]
+) -> None:
+    """Run ``script`` (which calls serve_factory) in a Python of its own: refused, exit 3."""
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=workdir,
-        env={**os.environ, **json.loads(made.stdout)},
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,

@@ -17,6 +17,8 @@ import pytest
 
 from alexaskill.cli import DEV_PKI_ENV, main
 
+from .skill_modules import skill_module
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
@@ -89,12 +91,7 @@ def stop():
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "cafe.py").write_text(CAFE)
-    yield tmp_path
-    for name in [name for name in sys.modules if name.startswith(("cafe", "_alexaskill_app"))]:
-        del sys.modules[name]
+    yield from skill_module(tmp_path, monkeypatch, "cafe", CAFE)
 
 
 def chat(monkeypatch: pytest.MonkeyPatch, stdin: str, *argv: str) -> tuple[int, str, str]:

@@ -11,6 +11,8 @@ import pytest
 
 from alexaskill.cli import main
 
+from .skill_modules import skill_module
+
 PODCAST = """
 from alexaskill import Context, Response, Skill, speak
 from alexaskill.directives import APL, AudioPlayer
@@ -75,12 +77,7 @@ def stop():
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "podcast.py").write_text(PODCAST)
-    yield tmp_path
-    for name in [name for name in sys.modules if name.startswith(("podcast", "_alexaskill_app"))]:
-        del sys.modules[name]
+    yield from skill_module(tmp_path, monkeypatch, "podcast", PODCAST)
 
 
 def chat(monkeypatch: pytest.MonkeyPatch, stdin: str, *options: str) -> str:

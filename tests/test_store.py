@@ -16,7 +16,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import pytest
@@ -37,6 +37,9 @@ from alexaskill.store import (
     attributes_service,
     open_store,
 )
+
+if TYPE_CHECKING:
+    from alexaskill.testing import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
@@ -587,10 +590,8 @@ async def test_a_stored_value_that_is_not_json_is_a_store_error_naming_it(
         await store.aclose()
 
 
-def test_a_stored_value_that_is_not_json_is_one_line_and_the_apology(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    from alexaskill.app import APOLOGY
+def _counting_over_a_bad_value(tmp_path: Path) -> tuple[TestClient, SQLiteStore]:
+    """A `TestClient` of a skill counting visits in SQLite, where the user's count is not JSON."""
     from alexaskill.testing import TestClient
 
     store = SQLiteStore(tmp_path / "attributes.db")
@@ -602,6 +603,15 @@ def test_a_stored_value_that_is_not_json_is_one_line_and_the_apology(
 
     client = TestClient(skill, raise_handler_errors=False)
     anyio.run(_write_raw, store, client.factory.user_id, "visits", "{oops")
+    return client, store
+
+
+def test_a_stored_value_that_is_not_json_is_one_line_and_the_apology(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from alexaskill.app import APOLOGY
+
+    client, _ = _counting_over_a_bad_value(tmp_path)
     with caplog.at_level(logging.ERROR, logger="alexaskill"), client:
         result = client.intent("Count")
     assert result.speech == APOLOGY
@@ -620,19 +630,10 @@ def test_a_store_failure_is_said_once_every_ten_seconds_with_how_many_went_unsai
     # under load must not write a line a request), with how many it left out.
     from alexaskill import log_repeats
     from alexaskill.app import APOLOGY
-    from alexaskill.testing import TestClient
 
     clock = [1000.0]
     monkeypatch.setattr(log_repeats, "_monotonic", lambda: clock[0])
-    store = SQLiteStore(tmp_path / "attributes.db")
-    skill = Skill(SKILL_ID, store=store)
-
-    @skill.intent("Count")
-    def count(attributes: Attributes) -> Response:
-        return speak(f"Visit {attributes.increment('visits')}.")
-
-    client = TestClient(skill, raise_handler_errors=False)
-    anyio.run(_write_raw, store, client.factory.user_id, "visits", "{oops")
+    client, store = _counting_over_a_bad_value(tmp_path)
     with caplog.at_level(logging.INFO, logger="alexaskill"), client:
         for _ in range(3):
             assert client.intent("Count").speech == APOLOGY

@@ -1,0 +1,24 @@
+"""A skill written as a module of its own in a test's directory, as the CLI's tests load them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def skill_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str
+) -> Iterator[Path]:
+    """For a fixture: ``tmp_path`` as the current directory, holding ``name``.py (``source``),
+    importable; the modules loaded from it are forgotten afterwards."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / f"{name}.py").write_text(source)
+    yield tmp_path
+    for module in [
+        module for module in sys.modules if module.startswith((name, "_alexaskill_app"))
+    ]:
+        del sys.modules[module]
