@@ -98,3 +98,27 @@ def test_the_fake_keeps_a_bounded_number_of_answered_requests() -> None:
     assert len(api._answered) == alexa_api._ANSWERED_KEPT
     assert "request-0" not in api._answered
     assert f"request-{alexa_api._ANSWERED_KEPT + 9}" in api._answered
+
+
+def test_a_late_progressive_response_after_the_last_request_fails_at_the_close() -> None:
+    # No request follows the last one to raise it at: the client's close raises it, once
+    # everything is given back to the skill.
+    kept: list[AlexaApi] = []
+    skill = _keeping(kept)
+    with pytest.raises(ResponseError) as raised, TestClient(skill) as client:
+        client.launch()
+        the_clients = skill.verifier
+        assert skill.on_handler_error is not None
+        asyncio.run(kept[0].progressive("Still there?"))
+    assert "Still there?" in str(raised.value)
+    assert any("at its close" in note for note in raised.value.__notes__)
+    # Given back first: the skill's own verifier, and no listener.
+    assert skill.verifier is not the_clients and skill.on_handler_error is None
+
+
+def test_the_close_does_not_hide_the_tests_own_error() -> None:
+    kept: list[AlexaApi] = []
+    with pytest.raises(KeyError), TestClient(_keeping(kept)) as client:
+        client.launch()
+        asyncio.run(kept[0].progressive("Still there?"))
+        raise KeyError("the test's own")

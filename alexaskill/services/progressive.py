@@ -56,7 +56,7 @@ class ProgressiveApi(RequestApi):
         Alexa plays only those it gets before the answer: one sent later (by a task the handler
         left running) is refused with a 403, logged here at WARNING with Amazon's reason, and
         returns False. Await them in the handler. In tests, `FakeAlexaApi` refuses it the same
-        way and the `TestClient` raises it at its next request.
+        way and the `TestClient` raises it at its next request (after the last: at its close).
         """
         request = self._envelope.request
         if request.type not in _PROGRESSIVE_REQUESTS:

@@ -169,6 +169,8 @@ class TestClient(Talking):
             self.http.__exit__(*exc_info)
         finally:
             self.close()
+        if exc_info[0] is None:  # the test's own error stands: nothing to add to it
+            self._check_late_progressive("at its close")
 
     def close(self) -> None:
         """Stop trusting the test PKI and answering its API calls: the skill gets its own back,
@@ -304,7 +306,7 @@ class TestClient(Talking):
         self.last = result
         return result
 
-    def _check_late_progressive(self) -> None:
+    def _check_late_progressive(self, when: str = "at the request after") -> None:
         """Raise, for a test that raises handler errors, the progressive responses the fake
         refused since the last request because their request was answered already (a task
         the handler left running): the user never hears them."""
@@ -321,7 +323,7 @@ class TestClient(Talking):
             "api.progressive(...) in the handler, before it returns"
         )
         error.add_note(
-            "(raised by alexaskill's TestClient at the request after; "
+            f"(raised by alexaskill's TestClient {when}; "
             "TestClient(raise_handler_errors=False) leaves it in client.api.late_progressive)"
         )
         raise error
