@@ -550,6 +550,19 @@ async def test_a_write_that_adds_is_never_sent_twice(fake_dynamodb: FakeDynamoDB
     await store.aclose()
 
 
+def _one_attempt_store(url: str, **config: Any) -> tuple[Any, DynamoDBStore]:
+    """A botocore client of ``url`` that tries each call once (``config``: botocore's), and
+    a store on it, whose own timeout is longer than botocore's."""
+    import botocore.session
+    from botocore.config import Config
+
+    settings = Config(retries={"mode": "standard", "total_max_attempts": 1}, **config)
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=url, config=settings
+    )
+    return client, DynamoDBStore("skill", client=client, timeout=20)
+
+
 @pytest.mark.anyio
 async def test_a_read_timeout_says_the_write_may_have_been_made(
     fake_dynamodb: FakeDynamoDB,
@@ -557,14 +570,7 @@ async def test_a_read_timeout_says_the_write_may_have_been_made(
     # botocore's read timeout (the store's timeout too) could fire before the store's own
     # deadline: the line then said "cannot reach DynamoDB", though the UpdateItem had reached
     # it and may have been applied. Here botocore's fires first, always.
-    import botocore.session
-    from botocore.config import Config
-
-    config = Config(read_timeout=0.3, retries={"mode": "standard", "total_max_attempts": 1})
-    client = botocore.session.get_session().create_client(
-        "dynamodb", region_name="us-east-1", endpoint_url=fake_dynamodb.url, config=config
-    )
-    store = DynamoDBStore("skill", client=client, timeout=20)
+    client, store = _one_attempt_store(fake_dynamodb.url, read_timeout=0.3)
     try:
         with anyio.fail_after(30), pytest.raises(StoreError) as info:
             await store.update(USER, {}, (), increments={"n": 1})
@@ -587,9 +593,6 @@ async def test_a_connection_closed_before_the_answer_is_said_so() -> None:
     import socket
     import threading
 
-    import botocore.session
-    from botocore.config import Config
-
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
 
@@ -605,12 +608,7 @@ async def test_a_connection_closed_before_the_answer_is_said_so() -> None:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    config = Config(retries={"mode": "standard", "total_max_attempts": 1})
-    client = botocore.session.get_session().create_client(
-        "dynamodb", region_name="us-east-1", endpoint_url=url, config=config
-    )
-    store = DynamoDBStore("skill", client=client, timeout=20)
+    client, store = _one_attempt_store(f"http://127.0.0.1:{listener.getsockname()[1]}")
     try:
         with anyio.fail_after(30), pytest.raises(StoreError) as info:
             await store.update(USER, {}, (), increments={"n": 1})
