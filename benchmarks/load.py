@@ -24,7 +24,9 @@ INFO request line, plain (``def-info``: what the Docker image runs) or JSON (``d
 ``def-info-docker``, ``def-info`` with the Docker image's uvicorn options, which are also
 ``alexaskill serve``'s (alexaskill's bounded HTTP protocol, ``--limit-concurrency 1000``,
 ``--proxy-headers``…); ``def-serve``, ``alexaskill serve`` itself with all its defaults, serving
-a skill that sets up no logging (the README's quick start); ``def-info-2w``,
+a skill that sets up no logging (the README's quick start); ``async-docker``, ``async`` (no
+request line) with the Docker image's options: the ``async`` row on alexaskill's protocol instead
+of uvicorn's (no target of its own: it shows what the server's protocol is worth); ``def-info-2w``,
 the same as ``def-info`` with ``--workers 2`` (not pinned: compare its CPU per request);
 ``async-no-deadline`` and ``def-no-deadline``, ``async`` and ``def`` with ``Skill(deadline=None)``
 (what the default deadline costs when it is not reached); and, with ``--ask-sdk``, ``ask-sdk``
@@ -107,6 +109,16 @@ _JSON: Final = {"ALEXASKILL_LOG_LEVEL": "INFO", "ALEXASKILL_LOG_JSON": "1"}
 _NO_DEADLINE: Final = {**_QUIET, "ALEXASKILL_BENCH_DEADLINE": "none"}
 
 _OURS: Final = ("weather", "weather_def")
+#: The Docker image's uvicorn options (and `alexaskill serve`'s): alexaskill's bounded HTTP
+#: protocol (alexaskill.server, on httptools, with alexaskill.exchange's request cycle).
+_DOCKER_OPTIONS: Final = (
+    "--http=alexaskill.server:HttpProtocol",
+    "--limit-concurrency=1000",
+    "--timeout-keep-alive=5",
+    "--timeout-graceful-shutdown=9",
+    "--proxy-headers",
+    "--no-server-header",
+)
 
 #: The rows, in the order they run and print.
 ROWS: Final = {
@@ -130,14 +142,13 @@ ROWS: Final = {
         "weather_def",
         _INFO,
         target=0.95,
-        options=(
-            "--http=alexaskill.server:HttpProtocol",
-            "--limit-concurrency=1000",
-            "--timeout-keep-alive=5",
-            "--timeout-graceful-shutdown=9",
-            "--proxy-headers",
-            "--no-server-header",
-        ),
+        options=_DOCKER_OPTIONS,
+    ),
+    "async-docker": Row(
+        "alexaskill, async def, no log line, the Docker image's uvicorn options",
+        "weather",
+        _QUIET,
+        options=_DOCKER_OPTIONS,
     ),
     "def-info-2w": Row(
         "alexaskill, def + INFO log, 2 workers", "weather_def", _INFO, 2, one_worker="def-info"

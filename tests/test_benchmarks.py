@@ -198,7 +198,12 @@ def test_log_rows_set_the_log_and_the_others_switch_it_off(
     assert all("weather_def:create_app" in " ".join(spec.command) for spec in specs)
 
 
-def test_the_docker_row_runs_the_docker_images_uvicorn_options(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("row", "level"), [("def-info-docker", "INFO"), ("async-docker", "WARNING")]
+)
+def test_the_docker_rows_run_the_docker_images_uvicorn_options(
+    tmp_path: Path, row: str, level: str
+) -> None:
     dockerfile = (load.ROOT / "Dockerfile").read_text().splitlines()
     cmd = json.loads(next(line for line in dockerfile if line.startswith("CMD "))[4:])
     assert cmd[:2] == ["uvicorn", "examples.weather.app:skill"]
@@ -216,10 +221,10 @@ def test_the_docker_row_runs_the_docker_images_uvicorn_options(tmp_path: Path) -
             options.append(f"{word}={next(words)}")
         elif word != "--no-access-log":
             options.append(word)
-    [spec] = load.server_specs(["def-info-docker"], tmp_path, "auto", "httptools", None)
+    [spec] = load.server_specs([row], tmp_path, "auto", "httptools", None)
     assert [arg for arg in spec.command if arg in options] == options
     assert "--http=httptools" not in spec.command
-    assert spec.env["ALEXASKILL_LOG_LEVEL"] == "INFO"
+    assert spec.env["ALEXASKILL_LOG_LEVEL"] == level
 
 
 def test_the_serve_row_runs_alexaskill_serve_with_its_defaults(tmp_path: Path) -> None:
