@@ -3,7 +3,9 @@
 ``isInSet`` / ``isNotInSet`` compare the value, case aside; ``isLessThan``,
 ``isGreaterThan``, ``isLessThanOrEqualTo``, ``isGreaterThanOrEqualTo`` compare an AMAZON.NUMBER
 value with the rule's ``value``; ``isInDuration`` / ``isNotInDuration`` place an AMAZON.DATE
-value between today moved by the rule's ``start`` and ``end`` (ISO 8601 durations);
+value between today moved by the rule's ``start`` and ``end`` (ISO 8601 durations), a value
+naming several days (a week, a weekend, a month, ...) being in the window when one of its days
+is;
 ``hasEntityResolutionMatch`` wants ER_SUCCESS_MATCH. A rule alexaskill does not know passes.
 """
 
@@ -74,11 +76,11 @@ def passes(rule: Validation, value: str, entry: Mapping[str, Any], today: dateti
         except ValueError:
             return kind == "isNotInDuration"
         start, end = _shift(today, rule.start), _shift(today, rule.end)
-        if said.start is None or said.end is None:
-            # PRESENT_REF: now is within a window when today is.
-            inside = (start is None or start <= today) and (end is None or today <= end)
-        else:
-            inside = (start is None or said.start >= start) and (end is None or said.end <= end)
+        # A value naming several days (a week, a weekend, a month, ...) is in the window when
+        # one of its days is: "this weekend" said on its Sunday is within "from today". Now
+        # (PRESENT_REF) is today.
+        first, last = said.start or today, said.end or today
+        inside = (start is None or last >= start) and (end is None or first <= end)
         return inside if kind == "isInDuration" else not inside
     if kind == "hasEntityResolutionMatch":
         resolutions = (entry.get("resolutions") or {}).get("resolutionsPerAuthority") or []

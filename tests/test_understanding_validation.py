@@ -1,0 +1,158 @@
+"""Slot validation rules as the offline dialog checks them (alexaskill.understanding.validation)."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from alexaskill.understanding import InteractionModel, Understander
+from alexaskill.understanding.dialog import Conversation
+from alexaskill.understanding.model import Validation
+from alexaskill.understanding.validation import passes
+
+SUNDAY = datetime.date(2026, 11, 29)
+WEDNESDAY = datetime.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("today", "value"),
+    [
+        (SUNDAY, "2026-W48-WE"),  # "this weekend", said on its Sunday
+        (WEDNESDAY, "2026-W48"),  # "this week", said on Wednesday
+        (SUNDAY, "2026-11"),  # "this month"
+        (SUNDAY, "2026-FA"),  # "this autumn"
+        (SUNDAY, "2026"),  # "this year"
+        (SUNDAY, "202X"),  # "this decade"
+        (WEDNESDAY, "2026-W48-WE"),  # wholly inside, as before
+        (SUNDAY, "2026-11-29"),  # today
+        (SUNDAY, "2027"),  # next year: eleven of its months are in the window
+    ],
+)
+def test_a_span_under_way_today_is_inside_a_window_from_today(
+    today: datetime.date, value: str
+) -> None:
+    # The days of the span still to come are in the window: Alexa accepts "this weekend" on a
+    # Sunday for "within the next year" (it used to be asked for again, as if in the past).
+    inside = Validation("isInDuration", None, start="P0D", end="P1Y")
+    assert passes(inside, value, {}, today) is True
+    outside = Validation("isNotInDuration", None, start="P0D", end="P1Y")
+    assert passes(outside, value, {}, today) is False
+
+
+@pytest.mark.parametrize(
+    ("today", "value"),
+    [
+        (SUNDAY, "2026-W47-WE"),  # last weekend
+        (SUNDAY, "2026-11-28"),  # yesterday
+        (SUNDAY, "2026-10"),  # last month
+        (SUNDAY, "2029"),  # wholly after the window
+    ],
+)
+def test_a_span_with_no_day_in_the_window_is_outside_it(today: datetime.date, value: str) -> None:
+    inside = Validation("isInDuration", None, start="P0D", end="P1Y")
+    assert passes(inside, value, {}, today) is False
+    outside = Validation("isNotInDuration", None, start="P0D", end="P1Y")
+    assert passes(outside, value, {}, today) is True
+
+
+# --- in a dialog -------------------------------------------------------------------------------
+
+TRIP_MODEL: dict[str, Any] = {
+    "interactionModel": {
+        "languageModel": {
+            "invocationName": "trip planner",
+            "intents": [
+                {"name": "AMAZON.StopIntent", "samples": []},
+                {
+                    "name": "PlanTrip",
+                    "slots": [
+                        {"name": "when", "type": "AMAZON.DATE", "samples": ["{when}"]},
+                    ],
+                    "samples": ["plan a trip", "plan a trip {when}"],
+                },
+            ],
+            "types": [],
+        },
+        "dialog": {
+            "delegationStrategy": "ALWAYS",
+            "intents": [
+                {
+                    "name": "PlanTrip",
+                    "delegationStrategy": "ALWAYS",
+                    "confirmationRequired": False,
+                    "prompts": {},
+                    "slots": [
+                        {
+                            "name": "when",
+                            "type": "AMAZON.DATE",
+                            "elicitationRequired": True,
+                            "confirmationRequired": False,
+                            "prompts": {"elicitation": "Elicit.when"},
+                            "validations": [
+                                {
+                                    "type": "isInDuration",
+                                    "prompt": "Invalid.when",
+                                    "start": "P0D",
+                                    "end": "P1Y",
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        },
+        "prompts": [
+            {"id": "Elicit.when", "variations": [{"type": "PlainText", "value": "When?"}]},
+            {
+                "id": "Invalid.when",
+                "variations": [{"type": "PlainText", "value": "Within a year, please. When?"}],
+            },
+        ],
+    }
+}
+
+
+@dataclass
+class Reply:
+    status_code: int
+    json: Any
+
+
+class Skill:
+    """A transport whose skill says "Done." to every request."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def send(self, request: Mapping[str, Any], *, new_session: bool) -> Reply:
+        self.sent.append(copy.deepcopy(dict(request)))
+        response = {"outputSpeech": {"type": "PlainText", "text": "Done."}}
+        return Reply(200, {"version": "1.0", "response": {**response, "shouldEndSession": True}})
+
+
+def trip(model: Mapping[str, Any], now: datetime.datetime) -> tuple[Conversation, Skill]:
+    skill = Skill()
+    understander = Understander(InteractionModel.from_json(copy.deepcopy(dict(model))))
+    return Conversation(understander, skill, now=lambda: now), skill
+
+
+@pytest.mark.parametrize("said", ["plan a trip this weekend", "plan a trip this week"])
+def test_this_weekend_said_on_sunday_passes_a_window_from_today(said: str) -> None:
+    talk, skill = trip(TRIP_MODEL, datetime.datetime(2026, 11, 29, 12, 0))
+    turn = talk.say(said)
+    assert turn.prompts == []
+    [request] = skill.sent
+    assert request["dialogState"] == "COMPLETED"
+    assert request["intent"]["slots"]["when"]["value"] in ("2026-W48-WE", "2026-W48")
+
+
+def test_last_weekend_is_asked_for_again() -> None:
+    talk, skill = trip(TRIP_MODEL, datetime.datetime(2026, 11, 29, 12, 0))
+    turn = talk.say("plan a trip last weekend")
+    assert turn.prompts == ["Within a year, please. When?"]
+    assert skill.sent == []
