@@ -35,6 +35,7 @@ Schema" (``dialog`` and ``prompts``) and "Validate Slot Values" (the validation 
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ __all__ = [
     "dialog_json",
     "dialog_problems",
     "is_list_type",
+    "window_bound",
+    "window_bound_problem",
 ]
 
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
@@ -73,7 +76,7 @@ _UNLISTED_TYPES: Final = frozenset(
     )
 )
 # Which slot types each rule applies to (Amazon's "Validate Slot Values": numbers compare,
-# dates fall within a duration, entity resolution needs a custom type); None: any type.
+# dates and times fall within a duration, entity resolution needs a custom type); None: any type.
 _RULE_TYPES: Final[Mapping[str, tuple[str, ...] | None]] = {
     "isInSet": None,
     "isNotInSet": None,
@@ -81,10 +84,69 @@ _RULE_TYPES: Final[Mapping[str, tuple[str, ...] | None]] = {
     "isGreaterThan": ("AMAZON.NUMBER",),
     "isLessThanOrEqualTo": ("AMAZON.NUMBER",),
     "isGreaterThanOrEqualTo": ("AMAZON.NUMBER",),
-    "isInDuration": ("AMAZON.DATE",),
-    "isNotInDuration": ("AMAZON.DATE",),
+    "isInDuration": ("AMAZON.DATE", "AMAZON.TIME"),
+    "isNotInDuration": ("AMAZON.DATE", "AMAZON.TIME"),
     "hasEntityResolutionMatch": (),
 }
+_DAY_BOUND: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CLOCK_BOUND: Final = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+#: What the bounds of a date or a time window may be (Amazon's SMAPI ``IsInDuration``).
+_BOUNDS_TAKEN: Final = {
+    "AMAZON.DATE": "takes years, months, weeks or days, or a YYYY-MM-DD day",
+    "AMAZON.TIME": "takes hours or minutes, or an hh:mm time",
+}
+
+
+def window_bound(raw: object) -> datetime.date | datetime.time | AlexaDuration | None:
+    """A bound of an ``isInDuration`` window: a day (``"2026-12-01"``), a clock time
+    (``"09:00"``), a duration from the user's now (``"P1Y"``, ``"PT2H"``), or None if it is none
+    of these."""
+    if not isinstance(raw, str):
+        return None
+    if _DAY_BOUND.fullmatch(raw):
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            return None
+    clock = _CLOCK_BOUND.fullmatch(raw)
+    if clock is not None:
+        return datetime.time(int(clock[1]), int(clock[2]))
+    try:
+        return AlexaDuration.parse(raw)
+    except ValueError:
+        return None
+
+
+def _fits(bound: datetime.date | datetime.time | AlexaDuration, slot_type: str) -> bool:
+    if isinstance(bound, datetime.date):
+        return slot_type == "AMAZON.DATE"
+    if isinstance(bound, datetime.time):
+        return slot_type == "AMAZON.TIME"
+    of_day = bound.hours or bound.minutes or bound.seconds
+    of_calendar = bound.years or bound.months or bound.weeks or bound.days
+    return not (of_day if slot_type == "AMAZON.DATE" else of_calendar)
+
+
+def window_bound_problem(
+    kind: str, which: str, raw: object, slot_type: str | None = None
+) -> str | None:
+    """What is wrong with ``raw`` as the ``which`` ("start" or "end") bound of an ``isInDuration``
+    or ``isNotInDuration`` rule (of a slot of ``slot_type``, when given), or None.
+
+    Amazon's SMAPI ``IsInDuration``: for AMAZON.DATE a duration in years, months or days, or a
+    YYYY-MM-DD day; for AMAZON.TIME a duration in hours or minutes, or an hh:mm time.
+    """
+    bound = window_bound(raw)
+    if bound is None:
+        return (
+            f"{kind}: {which} {raw!r} is not an ISO 8601 duration ('P1D', 'PT2H'), a day "
+            "(YYYY-MM-DD) or a clock time (hh:mm)"
+        )
+    if slot_type in _BOUNDS_TAKEN and not _fits(bound, slot_type):
+        return (
+            f"{kind}: {which} {raw!r} is no bound for {slot_type}, which {_BOUNDS_TAKEN[slot_type]}"
+        )
+    return None
 
 
 def is_list_type(type_name: str) -> bool:
@@ -168,16 +230,25 @@ class Validate:
         return SlotValidation(kind, _variations(prompt, kind), value=_n(limit))
 
     @staticmethod
-    def in_duration(start: str, end: str, prompt: str | Sequence[str]) -> SlotValidation:
-        """An AMAZON.DATE value must fall between today + ``start`` and today + ``end`` (ISO
-        8601 durations, e.g. "P0D" and "P1Y")."""
+    def in_duration(
+        start: str | None, end: str | None, prompt: str | Sequence[str]
+    ) -> SlotValidation:
+        """An AMAZON.DATE or AMAZON.TIME value must fall between ``start`` and ``end``.
+
+        For a date each bound is a duration from the user's today ("P0D", "P1Y") or a day
+        ("2026-12-01"); for a time, a duration from the user's now ("PT0H", "PT2H") or a clock
+        time ("09:00"). None leaves that side of the window open.
+        """
         kind = "isInDuration"
         _durations(kind, start, end)
         return SlotValidation(kind, _variations(prompt, kind), start=start, end=end)
 
     @staticmethod
-    def not_in_duration(start: str, end: str, prompt: str | Sequence[str]) -> SlotValidation:
-        """An AMAZON.DATE value must not fall between today + ``start`` and today + ``end``."""
+    def not_in_duration(
+        start: str | None, end: str | None, prompt: str | Sequence[str]
+    ) -> SlotValidation:
+        """An AMAZON.DATE or AMAZON.TIME value must not fall between ``start`` and ``end``
+        (bounds as for `in_duration`)."""
         kind = "isNotInDuration"
         _durations(kind, start, end)
         return SlotValidation(kind, _variations(prompt, kind), start=start, end=end)
@@ -201,14 +272,13 @@ def _set(values: Sequence[str], kind: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _durations(kind: str, start: str, end: str) -> None:
-    for bound, raw in (("start", start), ("end", end)):
-        try:
-            AlexaDuration.parse(raw)
-        except ValueError:
-            raise ConfigurationError(
-                f"{kind}: {bound} {raw!r} is not an ISO 8601 duration, like 'P0D' or 'P1Y'"
-            ) from None
+def _durations(kind: str, start: str | None, end: str | None) -> None:
+    if start is None and end is None:
+        raise ConfigurationError(f"{kind} needs a start, an end, or both")
+    for which, raw in (("start", start), ("end", end)):
+        problem = None if raw is None else window_bound_problem(kind, which, raw)
+        if problem is not None:
+            raise ConfigurationError(problem)
 
 
 def _n(limit: float) -> str:
@@ -390,6 +460,12 @@ def dialog_problems(
             if allowed is not None and (slot_type not in allowed and not (custom and not allowed)):
                 needed = "a custom slot type" if not allowed else " or ".join(allowed)
                 problems.append(f"{where}: validation {rule.type} needs {needed}, not {slot_type}")
+            for which, raw in (("start", rule.start), ("end", rule.end)):
+                problem = (
+                    None if raw is None else window_bound_problem(rule.type, which, raw, slot_type)
+                )
+                if problem is not None:
+                    problems.append(f"{where}: validation {problem}")
         texts += [
             (f"slot {slot}'s prompts", text) for text in (*declared.elicit, *declared.confirm)
         ]

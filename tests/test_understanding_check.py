@@ -180,14 +180,37 @@ def test_dialog_model_problems() -> None:
     assert "intent OrderPizza, slot size: required but has no elicitation prompt" in errors
     assert "intent OrderPizza, slot crust: in the dialog model but not in the intent" in errors
     assert (
-        "intent OrderPizza, slot count: validation isInDuration needs AMAZON.DATE, not "
-        "AMAZON.NUMBER" in errors
+        "intent OrderPizza, slot count: validation isInDuration needs AMAZON.DATE or "
+        "AMAZON.TIME, not AMAZON.NUMBER" in errors
     )
     assert (
         "intent OrderPizza, slot count's validation isInDuration names prompt Nope, which the "
         "model lacks" in errors
     )
     assert "the dialog model names intent Unknown, which the model lacks" in errors
+
+
+def test_time_windows_and_their_bounds() -> None:
+    # Amazon's isInDuration takes AMAZON.TIME too, with bounds in hours or minutes or hh:mm.
+    data = json.loads(MODEL_FILE.read_text())
+    [dialog] = data["interactionModel"]["dialog"]["intents"]
+    time = dialog["slots"][3]
+    assert time["type"] == "AMAZON.TIME"
+    prompt = dialog["slots"][2]["validations"][0]["prompt"]
+    time["validations"] = [
+        {"type": "isInDuration", "prompt": prompt, "start": "PT0H", "end": "PT2H"},
+        {"type": "isNotInDuration", "prompt": prompt, "start": "12:00", "end": "13:00"},
+    ]
+    assert messages(data) == []
+    time["validations"].append(
+        {"type": "isInDuration", "prompt": prompt, "start": "P1D", "end": "soon"}
+    )
+    assert messages(data) == [
+        "intent OrderPizza, slot time: validation isInDuration: start 'P1D' is no bound for "
+        "AMAZON.TIME, which takes hours or minutes, or an hh:mm time",
+        "intent OrderPizza, slot time: validation isInDuration: end 'soon' is not an ISO 8601 "
+        "duration ('P1D', 'PT2H'), a day (YYYY-MM-DD) or a clock time (hh:mm)",
+    ]
 
 
 def test_warnings() -> None:

@@ -60,6 +60,61 @@ def test_a_span_with_no_day_in_the_window_is_outside_it(today: datetime.date, va
     assert passes(outside, value, {}, today) is True
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "value", "inside"),
+    [
+        ("2026-12-01", "2026-12-31", "2026-12-24", True),
+        ("2026-12-01", "2026-12-31", "2026-12", True),
+        ("2026-12-01", "2026-12-31", "2026-W48-WE", False),  # 28-29 November
+        ("2026-12-01", None, "2030-01-01", True),
+        (None, "2026-12-31", "2027-01-01", False),
+        ("P1D", "2026-12-31", "2026-11-29", False),  # a relative start and a fixed end
+    ],
+)
+def test_a_date_window_with_fixed_days(
+    start: str | None, end: str | None, value: str, inside: bool
+) -> None:
+    # Amazon's rule takes a YYYY-MM-DD day as a bound, as well as a duration from today.
+    rule = Validation("isInDuration", None, start=start, end=end)
+    assert passes(rule, value, {}, SUNDAY) is inside
+
+
+NOON = datetime.datetime(2026, 11, 29, 12, 0)
+LATE = datetime.datetime(2026, 11, 29, 23, 0)
+
+
+@pytest.mark.parametrize(
+    ("now", "start", "end", "value", "inside"),
+    [
+        # Durations from now (hours or minutes).
+        (NOON, "PT0H", "PT2H", "13:30", True),
+        (NOON, "PT0H", "PT2H", "12:00", True),
+        (NOON, "PT0H", "PT2H", "14:01", False),
+        (NOON, "PT0H", "PT2H", "11:00", False),
+        (NOON, "PT30M", "PT1H", "12:15", False),
+        (LATE, "PT0H", "PT2H", "00:30", True),  # past midnight
+        (LATE, "PT0H", "PT2H", "22:30", False),
+        # Clock times.
+        (NOON, "09:00", "17:00", "16:59", True),
+        (LATE, "09:00", "17:00", "10:00", True),
+        (NOON, "09:00", "17:00", "17:30", False),
+        (NOON, "22:00", "02:00", "01:00", True),  # a window across midnight
+        (NOON, "22:00", "02:00", "12:00", False),
+        # A part of the day, whose hours Amazon does not give, is not placed: it passes.
+        (NOON, "PT0H", "PT1H", "EV", True),
+    ],
+)
+def test_a_time_window(
+    now: datetime.datetime, start: str, end: str, value: str, inside: bool
+) -> None:
+    # Amazon's isInDuration applies to AMAZON.TIME too (SMAPI's IsInDuration): a clock time is
+    # in the window when one of its occurrences is.
+    rule = Validation("isInDuration", None, start=start, end=end)
+    assert passes(rule, value, {}, now) is inside
+    rule = Validation("isNotInDuration", None, start=start, end=end)
+    assert passes(rule, value, {}, now) is (not inside or value == "EV")
+
+
 # --- in a dialog -------------------------------------------------------------------------------
 
 TRIP_MODEL: dict[str, Any] = {
@@ -156,3 +211,19 @@ def test_last_weekend_is_asked_for_again() -> None:
     turn = talk.say("plan a trip last weekend")
     assert turn.prompts == ["Within a year, please. When?"]
     assert skill.sent == []
+
+
+def test_a_time_slot_is_asked_for_again_outside_its_window() -> None:
+    model = copy.deepcopy(TRIP_MODEL)
+    language = model["interactionModel"]["languageModel"]
+    language["intents"][1]["slots"][0]["type"] = "AMAZON.TIME"
+    language["intents"][1]["samples"] = ["plan a trip", "plan a trip at {when}"]
+    [slot] = model["interactionModel"]["dialog"]["intents"][0]["slots"]
+    slot["type"] = "AMAZON.TIME"
+    slot["validations"][0].update(start="PT0H", end="PT2H")
+    talk, skill = trip(model, datetime.datetime(2026, 11, 29, 12, 0))
+    assert talk.say("plan a trip at five pm").prompts == ["Within a year, please. When?"]
+    assert skill.sent == []
+    assert talk.say("one pm").prompts == []
+    [request] = skill.sent
+    assert request["intent"]["slots"]["when"]["value"] == "13:00"

@@ -29,6 +29,7 @@ from typing import Final
 
 from ..builtin_intents import AUDIO_PLAYER_INTENTS, REQUIRED_INTENTS, did_you_mean
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
+from ..dialog_model import window_bound_problem
 from ..interaction.builder import sample_key, sample_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from .languages import supported_locales
@@ -65,8 +66,8 @@ _CHECKED_RULES: Final = {
     "isGreaterThan": ("AMAZON.NUMBER",),
     "isLessThanOrEqualTo": ("AMAZON.NUMBER",),
     "isGreaterThanOrEqualTo": ("AMAZON.NUMBER",),
-    "isInDuration": ("AMAZON.DATE",),
-    "isNotInDuration": ("AMAZON.DATE",),
+    "isInDuration": ("AMAZON.DATE", "AMAZON.TIME"),
+    "isNotInDuration": ("AMAZON.DATE", "AMAZON.TIME"),
 }
 
 
@@ -263,6 +264,12 @@ class _Checker:
                             f"{where}: validation {rule.type} needs {' or '.join(allowed)}, "
                             f"not {model_slot.type}"
                         )
+                    for which, raw in (("start", rule.start), ("end", rule.end)):
+                        problem = None
+                        if raw is not None:
+                            problem = window_bound_problem(rule.type, which, raw, model_slot.type)
+                        if problem is not None:
+                            self.error(f"{where}: validation {problem}")
                     if (
                         rule.type == "hasEntityResolutionMatch"
                         and model_slot.type.startswith("AMAZON.")

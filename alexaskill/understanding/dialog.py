@@ -459,7 +459,7 @@ class Conversation:
     ) -> Validation | None:
         entry = dialog.slots().get(slot.name) or {}
         for rule in slot.validations:
-            if not passes(rule, value, entry, self.now().date()):
+            if not passes(rule, value, entry, self.now()):
                 return rule
         return None
 
