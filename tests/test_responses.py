@@ -607,9 +607,24 @@ def test_simple_card_checks_any_value() -> None:
 
     with pytest.raises(ResponseError, match=r"card text .* is 9007 characters"):
         SimpleCard("Weather", Text("x"))
-    assert SimpleCard("Weather", None) == SimpleCard("Weather", None)  # type: ignore[arg-type]
     with pytest.raises(ResponseError, match=r"card\.content must be a str, not int"):
         SimpleCard("Weather", 42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda: SimpleCard("Weather", None), "content"),  # type: ignore[arg-type]
+        (lambda: SimpleCard(None, "Sunny"), "title"),  # type: ignore[arg-type]
+        (lambda: StandardCard("Weather", None), "text"),  # type: ignore[arg-type]
+        (lambda: StandardCard(None, "Sunny", "https://example.com/s.png"), "title"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_card_without_its_text_is_refused_not_sent_as_null(make: Any, field: str) -> None:
+    # A value looked up and missing (forecast.get("summary")) would go out as "content": null,
+    # a card the Alexa app shows empty: the mistake is the line that built the card.
+    with pytest.raises(ResponseError, match=rf"card\.{field} must be a str, not None"):
+        make()
 
 
 @pytest.mark.parametrize(

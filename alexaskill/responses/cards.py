@@ -32,15 +32,20 @@ class Card(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_
     """Base of the cards shown in the Alexa app and on screens."""
 
 
-def _check_card_text(*fields: tuple[str, str | None]) -> None:
-    """Each field (its JSON name, its value) a str or None, their length within the limit."""
+def _check_card_text(
+    texts: tuple[tuple[str, object], ...], urls: tuple[str | None, ...] = ()
+) -> None:
+    """Each text field (its JSON name, its value) a str, and the texts with the image URLs
+    (already checked) within the limit."""
     total = 0
-    for name, part in fields:
-        if part is None:
-            continue
+    for name, part in texts:
         if not isinstance(part, str):
+            # None too: "content": null would show an empty card.
             raise ResponseError(f"card.{name} must be a str, not {type(part).__name__}")
         total += len(part)
+    for url in urls:
+        if url is not None:
+            total += len(url)
     if total > MAX_CARD_TEXT:
         raise ResponseError(
             f"card text (title, text and image URLs) is {total} characters; "
@@ -62,7 +67,7 @@ class SimpleCard(Card, tag="Simple", frozen=True):
             or type(content) is not str
             or len(title) + len(content) > MAX_CARD_TEXT
         ):
-            _check_card_text(("title", title), ("content", content))
+            _check_card_text((("title", title), ("content", content)))
 
 
 def _check_image_url(field: str, url: str | None) -> None:
@@ -86,10 +91,8 @@ class StandardCard(Card, tag="Standard", frozen=True):
         _check_image_url("smallImageUrl", self.small_image_url)
         _check_image_url("largeImageUrl", self.large_image_url)
         _check_card_text(
-            ("title", self.title),
-            ("text", self.text),
-            ("image.smallImageUrl", self.small_image_url),
-            ("image.largeImageUrl", self.large_image_url),
+            (("title", self.title), ("text", self.text)),
+            (self.small_image_url, self.large_image_url),
         )
 
     def _wire(self) -> _StandardCardWire:
