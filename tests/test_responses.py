@@ -611,6 +611,24 @@ def test_simple_card_checks_any_value() -> None:
         SimpleCard("Weather", 42)  # type: ignore[arg-type]
 
 
+def test_ssml_in_a_card_shows_as_its_plain_text() -> None:
+    # A card is plain text: the speech reused as the card's content must not show its tags and
+    # entities in the Alexa app.
+    said = ssml.speak("Sunny in ", "Tom & Jerry's town", ssml.break_("1s"), " all week")
+    title = ssml.emphasis("Weather")
+    card = wire(speak(said, card=SimpleCard(title, said)))["card"]
+    assert card == {
+        "type": "Simple",
+        "title": "Weather",
+        "content": "Sunny in Tom & Jerry's town all week",
+    }
+    standard = StandardCard(title, ssml.sub("W3C", "World Wide Web Consortium"))
+    assert (standard.title, standard.text) == ("Weather", "W3C")
+    assert type(standard.text) is str
+    # The limit counts what the card shows.
+    assert SimpleCard("T", ssml.speak("x" * 7999))
+
+
 @pytest.mark.parametrize(
     ("make", "field"),
     [

@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
+from ..ssml import Ssml, strip_tags
 from .speech import _check_length
 
 __all__ = [
@@ -33,13 +34,17 @@ class Card(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_
 
 
 def _check_card_text(
-    texts: tuple[tuple[str, object], ...], urls: tuple[str | None, ...] = ()
+    card: Card, texts: tuple[tuple[str, object], ...], urls: tuple[str | None, ...] = ()
 ) -> None:
-    """Each text field (its JSON name, its value) a str, and the texts with the image URLs
-    (already checked) within the limit."""
+    """Each text field of ``card`` (its name, the same in JSON, and its value) a str, an `Ssml`
+    one replaced by the text it speaks (a card shows plain text, never markup), and the texts
+    with the image URLs (already checked) within the limit."""
     total = 0
     for name, part in texts:
-        if not isinstance(part, str):
+        if isinstance(part, Ssml):
+            part = strip_tags(part)
+            force_setattr(card, name, part)
+        elif not isinstance(part, str):
             # None too: "content": null would show an empty card.
             raise ResponseError(f"card.{name} must be a str, not {type(part).__name__}")
         total += len(part)
@@ -54,7 +59,7 @@ def _check_card_text(
 
 
 class SimpleCard(Card, tag="Simple", frozen=True):
-    """A card with a title and plain-text content."""
+    """A card with a title and plain-text content (an `Ssml` value shows as the text it says)."""
 
     title: str
     content: str
@@ -67,7 +72,7 @@ class SimpleCard(Card, tag="Simple", frozen=True):
             or type(content) is not str
             or len(title) + len(content) > MAX_CARD_TEXT
         ):
-            _check_card_text((("title", title), ("content", content)))
+            _check_card_text(self, (("title", title), ("content", content)))
 
 
 def _check_image_url(field: str, url: str | None) -> None:
@@ -80,7 +85,8 @@ def _check_image_url(field: str, url: str | None) -> None:
 
 
 class StandardCard(Card, tag="Standard", frozen=True):
-    """A card with a title, text and optional small and large HTTPS images."""
+    """A card with a title, text and optional small and large HTTPS images (text as in
+    `SimpleCard`)."""
 
     title: str
     text: str
@@ -91,6 +97,7 @@ class StandardCard(Card, tag="Standard", frozen=True):
         _check_image_url("smallImageUrl", self.small_image_url)
         _check_image_url("largeImageUrl", self.large_image_url)
         _check_card_text(
+            self,
             (("title", self.title), ("text", self.text)),
             (self.small_image_url, self.large_image_url),
         )
