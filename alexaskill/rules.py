@@ -44,8 +44,11 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   names them, for the test client's ``SkillResponse.unsupported``). A reply to a LaunchRequest
   or an IntentRequest that the drop leaves with nothing to hear (no speech, no reprompt, no
   other directive: an APL-only launch on a speaker) is a `RuleViolation` as well: the user
-  hears silence, a bug the handler's tests must see. A request without device information
-  keeps them. Handlers ask ``device.supports(APL.INTERFACE)`` to choose what to send.
+  hears silence, a bug the handler's tests must see (a card left alone counts only on a
+  device with a screen, a viewport or the APL or Display interface, which shows it; on a
+  speaker it goes to the Alexa app's activity page, and the user hears nothing). A request
+  without device information keeps the directives. Handlers ask
+  ``device.supports(APL.INTERFACE)`` to choose what to send.
 - **AudioPlayer.Play with ENQUEUE** names the stream it follows (``expectedPreviousToken``);
   the device adds it to its queue only if that is the stream it plays, else ignores it
   (Amazon's "About the AVS AudioPlayer", playback queue management), and playback stops at
@@ -417,10 +420,12 @@ def _supported(
         tuple(type_ for type_, _ in dropped),
         tuple(sorted({interface for _, interface in dropped})),
     )
-    if request.type in _CONVERSATION and _silent(reply):
+    if request.type in _CONVERSATION and _silent(reply, envelope):
+        app_only = " (the card shows only in the Alexa app)" if reply.card is not UNSET else ""
         rule = (
             f"the device does not declare {' or '.join(drop.interfaces)}, and nothing is left "
-            "for the user to hear: answer with speech too, or ask device.supports(...)"
+            f"for the user to hear{app_only}: answer with speech too, or ask "
+            "device.supports(...)"
         )
         violation = RuleViolation(
             request.type, drop.directives, rule, handler=handler, request_id=request.request_id
@@ -438,8 +443,31 @@ def _supported(
     return reply
 
 
-def _silent(response: Response) -> bool:
-    """Whether the user would hear (or see) nothing of ``response``."""
+def _silent(response: Response, envelope: Envelope) -> bool:
+    """Whether the user would hear (or see) nothing of ``response`` on the request's device.
+
+    A card counts only on a screen: Alexa shows it there when the reply has nothing else for the
+    screen (Amazon's "Include a Card in Your Skill's Response"); elsewhere it goes to the Alexa
+    app's activity page alone, and the user hears nothing.
+    """
     if response.output_speech is not UNSET or response.reprompt is not UNSET:
         return False
+    if response.card is not UNSET and _has_screen(envelope):
+        return False
     return all(directive_type(d) == _DYNAMIC_ENTITIES for d in response.directives)
+
+
+#: Interfaces only a device with a screen declares.
+_SCREEN_INTERFACES: Final = ("Alexa.Presentation.APL", "Display")
+
+
+def _has_screen(envelope: Envelope) -> bool:
+    """Whether the request comes from a device with a screen (a viewport, or a screen's
+    interface)."""
+    context = envelope.context
+    if context is None:
+        return False
+    if context.viewport is not None or context.viewports:
+        return True
+    device = _device(envelope)
+    return device is not None and any(map(device.supports, _SCREEN_INTERFACES))

@@ -8,14 +8,15 @@ import logging
 import pytest
 
 from alexaskill import Skill, rules
-from alexaskill.directives import APL, AudioPlayer
+from alexaskill.directives import APL, AudioPlayer, VideoApp
 from alexaskill.exceptions import RuleViolation
 from alexaskill.models import decode_envelope
-from alexaskill.responses import Response, speak
+from alexaskill.responses import Response, SimpleCard, speak
 from alexaskill.testing import RequestFactory, TestClient
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
+URL_VIDEO = "https://cdn.example.com/video/episode-42.mp4"
 DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
 RENDER = "Alexa.Presentation.APL.RenderDocument"
 
@@ -116,3 +117,48 @@ def test_check_reply_logs_the_silent_drop_at_error(caplog: pytest.LogCaptureFixt
     [record] = caplog.records
     assert record.levelno == logging.ERROR
     assert record.rule_violation is violation  # type: ignore[attr-defined]
+
+
+def _apl_launch_with_a_card() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        card = SimpleCard("Menu", "Soup, salad, pie")
+        return Response(card=card, directives=(APL.RenderDocument(DOCUMENT, token="menu"),))
+
+    return skill
+
+
+def test_a_card_left_alone_on_a_speaker_is_still_silent() -> None:
+    # The card goes to the Alexa app's activity page: on a speaker the user hears nothing.
+    with (
+        TestClient(_apl_launch_with_a_card(), interfaces=("AudioPlayer",)) as client,
+        pytest.raises(RuleViolation) as raised,
+    ):
+        client.launch()
+    assert "the card shows only in the Alexa app" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("interfaces", "dropped"),
+    [
+        (("Display",), RENDER),  # a screen without APL
+        (("Alexa.Presentation.APL",), "VideoApp.Launch"),  # a screen without VideoApp
+    ],
+)
+def test_a_card_left_on_a_screen_is_seen(interfaces: tuple[str, ...], dropped: str) -> None:
+    # Amazon ("Include a Card in Your Skill's Response"): a device with a screen shows the card
+    # when the reply has no content meant for the screen, which the drop leaves it without.
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        screen = APL.RenderDocument(DOCUMENT) if dropped == RENDER else VideoApp.Launch(URL_VIDEO)
+        return Response(card=SimpleCard("Menu", "Soup, salad, pie"), directives=(screen,))
+
+    with TestClient(skill, interfaces=interfaces) as client:
+        result = client.launch()
+    assert result.unsupported == (dropped,)
+    assert result.violations == ()
+    assert result.card == {"type": "Simple", "title": "Menu", "content": "Soup, salad, pie"}
