@@ -126,6 +126,9 @@ async def test_progressive_speech_is_plain_text_or_ssml(stub: Callable[..., Alex
         (403, None, "HTTP 403"),
         (204, httpx.ConnectError("no route"), "progressive response failed"),
         (204, httpx.ReadTimeout("slow"), "progressive response timed out"),
+        # Not an httpx.HTTPError: what a closed client or a transport of one's own raises.
+        (204, RuntimeError("the client has been closed"), "progressive response failed"),
+        (204, OSError("socket gone"), "progressive response failed"),
     ],
 )
 @pytest.mark.anyio
@@ -141,6 +144,30 @@ async def test_a_failing_api_is_logged_and_returns_false(
         assert await AlexaApi(envelope(), client=api_stub.client).progressive("Hmm") is False
     assert logged in caplog.text
     assert TOKEN not in caplog.text
+
+
+@pytest.mark.anyio
+async def test_a_closed_client_does_not_break_the_answer(
+    stub: Callable[..., AlexaApiStub], caplog: pytest.LogCaptureFixture
+) -> None:
+    api_stub = stub()
+    await api_stub.client.aclose()
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert await AlexaApi(envelope(), client=api_stub.client).progressive("Hmm") is False
+    assert "progressive response failed (https://api.amazonalexa.com/v1/directives)" in caplog.text
+    assert "RuntimeError" in caplog.text
+
+
+@pytest.mark.anyio
+async def test_a_plain_str_that_is_an_ssml_document_is_refused(
+    stub: Callable[..., AlexaApiStub],
+) -> None:
+    # As speak() refuses it: escaped, the tags would be read aloud.
+    api_stub = stub()
+    api = AlexaApi(envelope(), client=api_stub.client)
+    with pytest.raises(ResponseError, match="plain text starting with <speak>"):
+        await api.progressive("<speak>One moment</speak>")
+    assert api_stub.requests == []
 
 
 @pytest.mark.anyio
@@ -236,7 +263,13 @@ def test_a_handler_sends_a_progressive_response_before_its_answer(
 
 
 @pytest.mark.parametrize(
-    "api", [{"status": 500}, {"fail": httpx.ConnectTimeout("down")}, {"delay": 5}]
+    "api",
+    [
+        {"status": 500},
+        {"fail": httpx.ConnectTimeout("down")},
+        {"delay": 5},
+        {"fail": RuntimeError("the client has been closed")},
+    ],
 )
 def test_a_failing_api_never_breaks_the_answer(
     stub: Callable[..., AlexaApiStub], caplog: pytest.LogCaptureFixture, api: dict[str, Any]

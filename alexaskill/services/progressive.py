@@ -8,6 +8,7 @@ from typing import Final
 
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
+from ..responses import SsmlSpeech, output_speech
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -66,7 +67,10 @@ class ProgressiveApi(RequestApi):
             )
         if not isinstance(speech, str) or not speech:
             raise ResponseError("progressive response speech must be a non-empty str or Ssml")
-        document = str(ssml.speak(speech))
+        # As for speak(): a plain str that is a whole <speak> document is refused (escaped, its
+        # tags would be read aloud).
+        spoken = output_speech(speech)
+        document = spoken.ssml if isinstance(spoken, SsmlSpeech) else str(ssml.speak(spoken.text))
         _check_progressive(document, self._progressive_sent)
         system = self._system()
         if system is None or not system.api_endpoint or not system.api_access_token:
@@ -95,6 +99,9 @@ class ProgressiveApi(RequestApi):
             else:
                 cause = type(exc.__cause__).__name__ if exc.__cause__ else str(exc)
                 logger.warning("progressive response failed (%s): %s", url, cause)
+            return False
+        except Exception as exc:  # a closed client, a transport of the skill's own: the same
+            logger.warning("progressive response failed (%s): %s", url, type(exc).__name__)
             return False
         return True
 
