@@ -106,13 +106,24 @@ class Ssml(str):
         return f"Ssml({str.__repr__(self)})"
 
 
+#: Characters no XML document may hold (XML 1.0, "Characters"): C0 controls but tab, newline
+#: and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def escape(text: str) -> Ssml:
-    """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged."""
+    """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged.
+
+    A character XML cannot hold at all (a control character from a feed, say) becomes a space:
+    Alexa parses SSML as XML and would refuse the whole response.
+    """
     if isinstance(text, Ssml):
         return text
+    text = str(text)
+    if _NOT_XML.search(text) is not None:
+        text = _NOT_XML.sub(" ", text)
     return Ssml(
-        str(text)
-        .replace("&", "&amp;")
+        text.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")

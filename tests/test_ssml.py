@@ -28,6 +28,18 @@ def test_escape_replaces_the_five_xml_specials() -> None:
     assert type(ssml.escape("x")) is Ssml
 
 
+def test_plain_text_with_characters_xml_cannot_hold_still_makes_a_document() -> None:
+    # Text from a feed or a database may hold control characters (a form feed, an escape), which
+    # no XML document may: Alexa would refuse the SSML ("There was a problem with the requested
+    # skill's response"). Escaped text holds a space in their place; tab and newline stay.
+    text = "Page one\x0cPage two\x1b[0m, bell\x07 \x00end\ufffe\tnext\nline"
+    escaped = ssml.escape(text)
+    assert escaped == "Page one Page two [0m, bell   end \tnext\nline"
+    assert ssml.ssml_error(ssml.speak("Read: ", text)) is None
+    assert ssml.ssml_error(ssml.speak(ssml.sub("x", "alias\x0b"))) is None
+    assert ssml.ssml_error(ssml.speak(Ssml("<p>") + "a\x01b" + Ssml("</p>"))) is None
+
+
 def test_escape_leaves_ssml_alone() -> None:
     markup = Ssml("<break/>")
     assert ssml.escape(markup) is markup
