@@ -106,6 +106,28 @@ def test_at_most_one_of_some_directives(pair: Any) -> None:
         Response(directives=pair)
 
 
+@pytest.mark.parametrize(
+    "handover",
+    [
+        {"type": "Connections.StartConnection", "uri": "connection://AMAZON.PrintPDF/1"},
+        {"type": "Tasks.CompleteTask", "status": {"code": "200", "message": "OK"}},
+    ],
+    ids=["start-connection", "complete-task"],
+)
+@pytest.mark.parametrize(
+    "player",
+    [AudioPlayer.Play(URL, "a"), AudioPlayer.Stop(), VideoApp.Launch("https://v.example/a.mp4")],
+    ids=["play", "stop", "video"],
+)
+def test_a_skill_connection_takes_no_player_directive(handover: Any, player: Any) -> None:
+    # Amazon ("Use Skill Connections to Request Tasks"): a response with
+    # Connections.StartConnection or Tasks.CompleteTask can't include audio or video player
+    # directives.
+    with pytest.raises(ResponseError, match=rf"{handover['type']} hands the user over.*"):
+        Response(directives=(handover, player))
+    assert Response(directives=(handover,)).directives == (handover,)
+
+
 def test_a_can_fulfill_answer_carries_nothing_else() -> None:
     answer = can_fulfill("YES").can_fulfill_intent
     with pytest.raises(ResponseError, match="carries nothing else, but has outputSpeech, should"):

@@ -26,9 +26,11 @@ Decisions:
 - **Rules that need only the response are checked here**, when it is built: one dialog directive
   per response and never with ``shouldEndSession: true``; a ``Dialog.Delegate`` without a
   reprompt, and without speech unless it starts another intent; at most one
-  ``AudioPlayer.Play``, ``VideoApp.Launch`` and ``Dialog.UpdateDynamicEntities``; a
-  ``canFulfillIntent`` answer with nothing beside it. Rules that need the request (which
-  requests may get which directives, what the device supports) are in `alexaskill.rules`.
+  ``AudioPlayer.Play``, ``VideoApp.Launch`` and ``Dialog.UpdateDynamicEntities``; no
+  AudioPlayer or VideoApp directive beside ``Connections.StartConnection`` or
+  ``Tasks.CompleteTask``; a ``canFulfillIntent`` answer with nothing beside it. Rules that
+  need the request (which requests may get which directives, what the device supports) are in
+  `alexaskill.rules`.
 - **Size.** The whole body may be at most `MAX_RESPONSE_BYTES` = 120 KB, the figure of Amazon's
   current "Request and Response JSON Reference" (response limits); older copies of that page
   (2016 to 2019) said 24 KB, and Amazon has since raised it. Only encoding knows the size, so

@@ -171,6 +171,10 @@ DIALOG_DIRECTIVES: Final = frozenset(
 )
 # Directive types Alexa takes at most once per response.
 _ONCE: Final = ("Dialog.UpdateDynamicEntities", "AudioPlayer.Play", "VideoApp.Launch")
+# Skill connections' directives, which take no audio or video player directive beside them
+# (Amazon's "Use Skill Connections to Request Tasks").
+_HANDOVERS: Final = ("Connections.StartConnection", "Tasks.CompleteTask")
+_PLAYERS: Final = ("AudioPlayer.", "VideoApp.")
 
 
 def updated_intent_name(directive: Directive | Mapping[str, Any]) -> str | None:
@@ -234,6 +238,15 @@ def _check_rules(response: Response) -> None:
     for once in _ONCE:
         if types.count(once) > 1:
             raise ResponseError(f"at most one {once} per response, but it has {types.count(once)}")
+    for handover in _HANDOVERS:
+        if handover in types:
+            players = [t for t in types if t.startswith(_PLAYERS)]
+            if players:
+                raise ResponseError(
+                    f"{handover} hands the user over to another skill or back to the requester, "
+                    "and Alexa takes no player directive beside it, but it has "
+                    + ", ".join(players)
+                )
 
 
 def _reprompt(value: str | Ssml) -> Reprompt:
