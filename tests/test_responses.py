@@ -475,6 +475,22 @@ def test_body_limit_is_120_kb() -> None:
         encode_response(speak("x"), {"pad": "a" * (MAX_RESPONSE_BYTES - overhead + 1)})
 
 
+def test_a_body_over_the_limit_names_its_largest_parts() -> None:
+    # The author learns what to shrink: here the game state kept in the session, then the
+    # screen's document.
+    document = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": ["x" * 30_000]}}
+    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": document}
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("Your move.", directives=[apl]), {"board": "a" * 100_000})
+    message = str(raised.value)
+    assert message.startswith("response body is 130")
+    assert message.endswith(
+        "; the largest parts: sessionAttributes 100,012 bytes, "
+        "directives[0] (Alexa.Presentation.APL.RenderDocument) 30,123 bytes, "
+        "outputSpeech 40 bytes"
+    )
+
+
 def test_a_full_response() -> None:
     response = ask(
         ssml.speak("It is ", ssml.emphasis("sunny"), " in Paris."),

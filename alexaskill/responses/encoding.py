@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from ..exceptions import ResponseError
 from .cards import StandardCard
-from .directive import Directive
+from .directive import Directive, directive_type
 from .response import _EMPTY, Response
 
 __all__ = [
@@ -185,6 +185,25 @@ def encode_response(
         raise _diagnose(exc, attributes) from exc
     if len(body) > MAX_RESPONSE_BYTES:
         raise ResponseError(
-            f"response body is {len(body)} bytes; the limit is {MAX_RESPONSE_BYTES} bytes (120 KB)"
+            f"response body is {len(body)} bytes; the limit is {MAX_RESPONSE_BYTES} bytes "
+            f"(120 KB); the largest parts: {_largest_parts(response, attributes)}"
         )
     return body
+
+
+def _largest_parts(response: Response, attributes: dict[str, Any] | UnsetType) -> str:
+    """The three largest parts of a body over the limit with their sizes: what to shrink."""
+    parts: list[tuple[str, Any]] = [("sessionAttributes", attributes)]
+    parts += [
+        ("outputSpeech", response.output_speech),
+        ("card", response.card),
+        ("reprompt", response.reprompt),
+        ("apiResponse", response.api_response),
+    ]
+    parts += [
+        (f"directives[{index}] ({directive_type(directive)})", directive)
+        for index, directive in enumerate(response.directives)
+    ]
+    sizes = [(len(_encoder.encode(value)), name) for name, value in parts if value is not UNSET]
+    sizes.sort(key=lambda size_name: -size_name[0])
+    return ", ".join(f"{name} {size:,} bytes" for size, name in sizes[:3])
