@@ -571,10 +571,12 @@ def test_every_api_route_checks_the_host_and_origin(http: StarletteClient, path:
     assert http.get("/_simulator/api/info", headers={"Host": "127.0.0.1:8000"}).status_code == 200
 
 
-def test_the_service_api_calls_are_not_kept_after_their_turn(pki: TestPKI) -> None:
-    # FakeAlexaApi.calls grew by each call of every turn for the server's life.
+def test_the_service_api_calls_kept_are_bounded_and_each_turn_sees_its_own(pki: TestPKI) -> None:
+    # FakeAlexaApi.calls grew by each call of every turn for the server's life; the fake now
+    # keeps its most recent calls only, and each turn still lists exactly its own.
     from alexaskill import Skill, speak
     from alexaskill.simulator import with_simulator
+    from alexaskill.testing import FakeAlexaApi
 
     skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
 
@@ -583,12 +585,13 @@ def test_the_service_api_calls_are_not_kept_after_their_turn(pki: TestPKI) -> No
         await api.progressive("Let me look.")
         return speak("Found it.")
 
-    app = with_simulator(skill, pki=pki)
+    app = with_simulator(skill, pki=pki, api=FakeAlexaApi(keep_calls=2))
     with _client(app) as client:
         for _ in range(3):
             result = turn(client, text="ask the skill to look it up")
             assert [call["speech"] for call in result["turn"]["apiCalls"]] == ["Let me look."]
-        assert app.simulator.api.calls == []
+        assert len(app.simulator.api.calls) == 2
+        assert app.simulator.api.call_count == 3
 
 
 def test_a_skill_that_never_answers_ends_its_turn_and_not_the_simulator(

@@ -122,3 +122,57 @@ def test_the_close_does_not_hide_the_tests_own_error() -> None:
         client.launch()
         asyncio.run(kept[0].progressive("Still there?"))
         raise KeyError("the test's own")
+
+
+def test_the_fake_keeps_only_its_most_recent_calls() -> None:
+    # `serve --dev` runs the simulator's fake for days: its calls are not kept for ever, and
+    # what a client reads of them by position stays right once the oldest are forgotten.
+    api = FakeAlexaApi(keep_calls=5)
+    with api.answering("r-done"):
+        pass
+    for _ in range(12):
+        _speak(api, "r-done")  # late: refused, and kept in late_progressive too
+    assert len(api.calls) == 5
+    assert len(api.late_progressive) == 5
+    assert api.call_count == 12 and api.late_count == 12
+    mark = api.call_count
+    late_mark = api.late_count
+    _speak(api, "r-done")
+    [newest] = api.calls_since(mark)
+    assert newest is api.calls[-1]
+    assert api.late_since(late_mark) == [api.late_progressive[-1]]
+    assert api.calls_since(0) == api.calls  # those forgotten are gone, the rest are there
+    assert api.calls_since(api.call_count) == []
+
+
+def test_the_fake_keeps_a_thousand_calls_by_default() -> None:
+    from alexaskill.testing import alexa_api
+
+    api = FakeAlexaApi()
+    assert api.keep_calls == alexa_api.KEPT_CALLS == 1000
+    with pytest.raises(ValueError, match="keep_calls"):
+        FakeAlexaApi(keep_calls=0)
+
+
+def test_a_client_reads_its_calls_right_after_the_fake_forgot_some() -> None:
+    kept: list[AlexaApi] = []
+    api = FakeAlexaApi(keep_calls=2)
+    with TestClient(_keeping(kept), api=api, raise_handler_errors=False) as client:
+        for _ in range(4):
+            result = client.launch()
+            assert [call.speech for call in result.api_calls] == ["One moment"]
+            assert result.progressive == ["One moment"]
+        asyncio.run(kept[0].progressive("late one"))
+        asyncio.run(kept[1].progressive("late two"))
+        asyncio.run(kept[2].progressive("late three"))
+        assert [call.speech for call in api.late_progressive] == ["late two", "late three"]
+
+
+def test_a_long_running_fake_does_not_grow_without_bound() -> None:
+    api = FakeAlexaApi()
+    with api.answering("r-done"):
+        pass
+    for _ in range(1010):
+        _speak(api, "r-done")
+    assert len(api.calls) == 1000
+    assert len(api.late_progressive) == 1000

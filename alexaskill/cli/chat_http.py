@@ -55,7 +55,7 @@ class HttpTransport:
         envelope = self.factory.turn(request, self.session)
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
-        first_call = len(self.api.calls)
+        first_call = self.api.call_count
         try:
             # While the server answers, its progressive responses for the request are taken.
             with self.api.answering(str(envelope["request"]["requestId"])):
@@ -68,7 +68,7 @@ class HttpTransport:
             payload = response.json()
         except ValueError:
             payload = {"error": response.text[:200]} if response.text else None
-        calls = tuple(self.api.calls[first_call:])
+        calls = tuple(self.api.calls_since(first_call))
         result = SkillResponse(
             response.status_code, payload, api_calls=calls, request=envelope["request"]
         )

@@ -255,7 +255,7 @@ def _send_url(
             )
             body = json.dumps(envelope, ensure_ascii=False).encode()
             headers = {"Content-Type": "application/json", **pki.sign(body)}
-            first_call = len(api.calls)
+            first_call = api.call_count
             try:
                 response = http.post(url, content=body, headers=headers)
             except httpx.ConnectError as exc:
@@ -267,7 +267,7 @@ def _send_url(
                     payload = response.json()
                 except ValueError:
                     payload = {"error": response.text[:200]} if response.text else None
-                calls = tuple(api.calls[first_call:])
+                calls = tuple(api.calls_since(first_call))
                 result = SkillResponse(response.status_code, payload, calls)
             yield name, envelope, result
 

@@ -225,7 +225,7 @@ class Simulation:
         self.transport = self._transport()
         self.conversation = self._conversation()
         #: How many of the fake's ``late_progressive`` this simulation has looked through.
-        self._late_seen = len(api.late_progressive)
+        self._late_seen = api.late_count
 
     def _transport(self) -> _Transport:
         return _Transport(
@@ -322,7 +322,7 @@ class Simulation:
 
     def _run(self, step: Callable[[], Turn]) -> dict[str, Any]:
         first_sent = len(self.transport.sent)
-        first_call = len(self.api.calls)
+        first_call = self.api.call_count
         del self.transport.raised[:]
         turn = step()
         turn.notes.extend(
@@ -332,10 +332,9 @@ class Simulation:
         turn.notes.extend(map(_late_note, self._late_progressive()))
         sent = self.transport.sent[first_sent:]
         del self.transport.sent[:]
-        calls = self.api.calls[first_call:]
-        # Read, then forgotten (turns run one at a time, under the Simulator's lock): the fake
-        # serves the server's whole life and would otherwise keep every call.
-        del self.api.calls[:]
+        # Turns run one at a time, under the Simulator's lock: the calls since are this turn's.
+        # (The fake serves the server's whole life, keeping only its most recent calls.)
+        calls = self.api.calls_since(first_call)
         data = turn.to_json()
         for exchange, record in zip(data["exchanges"], sent, strict=False):
             exchange["envelope"] = record.envelope
@@ -355,8 +354,7 @@ class Simulation:
     def _late_progressive(self) -> list[ApiCall]:
         """The progressive responses the fake refused since the last turn because the skill
         had answered their request (a task the handler left running): this simulation's."""
-        found = self.api.late_progressive
-        late, self._late_seen = found[self._late_seen :], len(found)
+        late, self._late_seen = self.api._late_read(self._late_seen)
         ours = set(self.transport.request_ids)
         return [call for call in late if _request_id(call) in ours]
 

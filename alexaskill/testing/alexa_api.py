@@ -17,6 +17,11 @@ takes them ("Send the User a Progressive Response": none once the skill has retu
 response). The test client and chat mark each request they send (`FakeAlexaApi.answering`);
 one that names a request answered already, or one never sent, gets a 403 (Alexa's
 "Unrecognized requestId"), and the late ones are kept in ``late_progressive``.
+
+A fake may serve for days (the simulator's, in ``alexaskill serve --dev``): ``calls`` and
+``late_progressive`` keep the most recent ``keep_calls`` (1000 by default), the oldest
+forgotten first. ``call_count`` and ``late_count`` count every one; a tool that reads what one
+request made notes a count before it and reads `calls_since` (`late_since`) after it.
 """
 
 from __future__ import annotations
@@ -60,6 +65,8 @@ TIMEOUT: Final = "timeout"
 # Amazon's default lists: names and the suffix of their base64 ids (List Management FAQ).
 #: Answered requests whose ids the fake keeps, to refuse their late progressive responses.
 _ANSWERED_KEPT: Final = 4096
+#: How many of its most recent calls (and late progressive responses) a fake keeps by default.
+KEPT_CALLS: Final = 1000
 _DEFAULT_LISTS: Final = (("Alexa shopping list", "SHOPPING_ITEM"), ("Alexa to-do list", "TASK"))
 
 
@@ -90,19 +97,59 @@ class FakeAlexaApi:
     reminders: list[Reminder] = field(default_factory=list)
     #: Operation name (an `AlexaApi` method) to an HTTP status to answer, or ``"timeout"``.
     faults: Mapping[str, int | str] = field(default_factory=dict)
-    #: Every call, oldest first.
+    #: How many calls ``calls`` and ``late_progressive`` keep (the most recent).
+    keep_calls: int = KEPT_CALLS
+    #: The calls, oldest first: the most recent ``keep_calls`` (`call_count` counts them all).
     calls: list[ApiCall] = field(default_factory=list, init=False)
-    #: The progressive responses refused because the skill had answered their request.
+    #: The progressive responses refused because the skill had answered their request: the
+    #: most recent ``keep_calls`` (`late_count` counts them all).
     late_progressive: list[ApiCall] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
+        if (
+            not isinstance(self.keep_calls, int)
+            or isinstance(self.keep_calls, bool)
+            or self.keep_calls < 1
+        ):
+            raise ValueError(f"keep_calls is {self.keep_calls!r}: a whole number, 1 or more")
         self._lock = threading.Lock()
+        self._call_count = 0
+        self._late_count = 0
         #: The requests being answered, and those answered (`answering`).
         self._answering: set[str] = set()
         self._answered: dict[str, None] = {}  # oldest first, `_ANSWERED_KEPT` at most
         self._items: dict[str, list[ListItem]] = {}
         self._list_meta: dict[str, AlexaList] = {}
         self._load_lists()
+
+    # --- what the skill called ---
+
+    @property
+    def call_count(self) -> int:
+        """How many calls the fake has answered, the forgotten ones included."""
+        return self._call_count
+
+    @property
+    def late_count(self) -> int:
+        """How many late progressive responses the fake has refused, the forgotten included."""
+        return self._late_count
+
+    def calls_since(self, count: int) -> list[ApiCall]:
+        """The calls answered after the first ``count`` (a `call_count` noted before), oldest
+        first: those the fake still keeps."""
+        with self._lock:
+            return _newest(self.calls, self._call_count - count)
+
+    def late_since(self, count: int) -> list[ApiCall]:
+        """The late progressive responses refused after the first ``count`` (a `late_count`
+        noted before), oldest first: those the fake still keeps."""
+        return self._late_read(count)[0]
+
+    def _late_read(self, count: int) -> tuple[list[ApiCall], int]:
+        """`late_since` ``count``, and the `late_count` to read from next time (read together:
+        one refused meanwhile is neither lost nor read twice)."""
+        with self._lock:
+            return _newest(self.late_progressive, self._late_count - count), self._late_count
 
     # --- the data ---
 
@@ -231,9 +278,11 @@ class FakeAlexaApi:
         operation, status, answer = self._answer(method, path, query, headers, body)
         call = ApiCall(operation, method, path, query, body, status, answer)
         with self._lock:
-            self.calls.append(call)
+            self._call_count += 1
+            _keep(self.calls, call, self.keep_calls)
             if operation == "progressive" and status == 403 and self._late(body):
-                self.late_progressive.append(call)
+                self._late_count += 1
+                _keep(self.late_progressive, call, self.keep_calls)
         return status, answer
 
     def _late(self, body: Any) -> bool:
@@ -417,6 +466,18 @@ class FakeAlexaApi:
             if product.product_id == product_id:
                 return 200, msgspec.to_builtins(product)
         return _error(404, "NOT_FOUND", "no such product")
+
+
+def _keep(kept: list[ApiCall], call: ApiCall, most: int) -> None:
+    """Add ``call`` to ``kept``, forgetting the oldest beyond ``most``."""
+    kept.append(call)
+    if len(kept) > most:
+        del kept[: len(kept) - most]
+
+
+def _newest(kept: list[ApiCall], new: int) -> list[ApiCall]:
+    """The ``new`` most recent of ``kept`` (fewer when some were forgotten)."""
+    return kept[-new:] if new > 0 else []
 
 
 def _setting(name: str) -> _Handler:

@@ -138,7 +138,7 @@ class TestClient(Talking):
         self.raise_handler_errors = raise_handler_errors
         self._handler_errors: list[Exception] = []
         #: How many of the fake's ``late_progressive`` the client has reported.
-        self._late_seen = len(self.api.late_progressive)
+        self._late_seen = self.api.late_count
         # The test's verifier trusts its PKI for the test's own requests: no warning of its own.
         verifier = _trust_announced(self.pki.verifier, now=now) if skill.verify else None
         binding = skill._binding_of(store) if store is not None else None
@@ -264,7 +264,7 @@ class TestClient(Talking):
     def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> SkillResponse:
         """POST raw ``body`` with exactly ``headers`` (nothing signed): for testing refusals."""
         self._check_late_progressive()
-        first_call = len(self.api.calls)
+        first_call = self.api.call_count
         self._handler_errors.clear()
         request_id = request_id_of(body)
         # While it answers, the skill's progressive responses for this request are taken.
@@ -279,7 +279,7 @@ class TestClient(Talking):
             payload = response.json()
         except ValueError:
             payload = None
-        calls = tuple(self.api.calls[first_call:])
+        calls = tuple(self.api.calls_since(first_call))
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)
         unsupported = heard.unsupported(request_id)
         error = self._handler_errors[0] if self._handler_errors else None
@@ -310,8 +310,7 @@ class TestClient(Talking):
         """Raise, for a test that raises handler errors, the progressive responses the fake
         refused since the last request because their request was answered already (a task
         the handler left running): the user never hears them."""
-        late = self.api.late_progressive[self._late_seen :]
-        self._late_seen += len(late)
+        late, self._late_seen = self.api._late_read(self._late_seen)
         if not late or not self.raise_handler_errors:
             return
         said = "; ".join(
