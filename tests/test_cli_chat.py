@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -61,6 +62,21 @@ def book(request: IntentRequest, people: int | None = None):
 async def greet(api: AlexaApi):
     await api.progressive("Let me see")
     return ask(f"Hello {await api.given_name() or 'you'}.")
+
+
+_KEPT = []
+
+
+@skill.intent("Hold", utterances=["hold on"])
+async def hold(api: AlexaApi):
+    _KEPT.append(api)  # as a task left running keeps it
+    return ask("Holding.")
+
+
+@skill.intent("Late", utterances=["too late"])
+async def late():
+    await _KEPT[-1].progressive("Still there?")  # for the request answered before
+    return ask("Late.")
 
 
 @skill.intent("Crash", utterances=["crash"])
@@ -155,6 +171,42 @@ def test_chat_answers_alexas_service_apis_in_process(
     assert "  progressive: Let me see\n  skill:      Hello Ada.\n" in out
     assert "  alexa api:  progressive -> 204: Let me see\n" in out
     assert "  alexa api:  given_name -> 200\n" in out
+
+
+def test_a_progressive_response_alexa_refused_is_not_shown_as_heard(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir / "api.json").write_text('{"faults": {"progressive": 503}}')
+    said = "open the cafe\ngreet me\n"
+    code, out, err = chat(
+        monkeypatch, said, "cafe:skill", "--invocation", "the cafe", "--alexa-api", "api.json"
+    )
+    assert code == 0, err
+    assert "  progressive:" not in out  # Alexa played nothing of it
+    assert "  not heard:  Let me see (a progressive response refused: HTTP 503)\n" in out
+    assert "  skill:      Hello you.\n" in out
+    assert "  alexa api:  progressive -> 503: Let me see\n" in out
+
+
+LATE_NOTE = re.compile(
+    r"  \(a progressive response sent after the skill had answered request "
+    r"amzn1\.echo-api\.request\.[0-9a-f-]+: 'Still there\?' was refused \(HTTP 403, "
+    r"Unrecognized requestId\), as Alexa refuses it, and the user heard nothing of it: await "
+    r"api\.progressive\(\.\.\.\) in the handler, before it returns\)\n"
+)
+
+
+def test_a_late_progressive_response_is_named_and_not_heard(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said = "open the cafe\nhold on\ntoo late\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    late = out.split("> too late\n")[1]
+    assert "  progressive:" not in late and "  not heard:" not in late
+    assert LATE_NOTE.search(late)
+    assert "  skill:      Late.\n" in late
+    assert "  alexa api:  progressive -> 403: Still there?\n" in late
 
 
 def test_a_dialog_in_the_terminal(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -335,7 +387,7 @@ def test_chat_with_a_serve_dev_server(
     dev_dir = tmp_path / "dev-pki"
     monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
     with serving_dev(workdir, dev_dir) as url:
-        said = "open the cafe\ni'd like a coffee\ngreet me\nstop\n"
+        said = "open the cafe\ni'd like a coffee\ngreet me\nhold on\ntoo late\nstop\n"
         code, out, err = chat(
             monkeypatch, said, "cafe:skill", "--url", url, "--invocation", "the cafe"
         )
@@ -346,6 +398,10 @@ def test_chat_with_a_serve_dev_server(
     assert "  skill:      Hello you.\n" in out
     assert "  alexa api:  progressive -> 204: Let me see\n" in out
     assert "  alexa api:  given_name -> 204\n" in out
+    # A progressive response for a request answered already: refused, named, never heard.
+    late = out.split("> too late\n")[1]
+    assert "(a progressive response sent after the skill had answered request" in late
+    assert "  progressive:" not in late and "  skill:      Late.\n" in late
     assert "  skill:      Goodbye.\n" in out
 
 

@@ -80,6 +80,8 @@ class _Chat:
         self.transport: Any = None
         #: Alexa's service APIs, answered in this process (or served on 127.0.0.1 for --url).
         self.api = fake_alexa_api(args.alexa_api)
+        #: How many of the fake's late progressive responses the chat has named.
+        self._late_seen = self.api.late_count
         self.screen = args.device == "screen"
         self.conversation = self._conversation()
         #: The audio player's state last shown (a row when it changes), and its streams started.
@@ -280,6 +282,7 @@ class _Chat:
             _row(out, "dialog", waiting)
         for note in turn.notes:
             out.write(f"  ({note})\n")
+        self.late_notes()
         self._player_row()
         _row(out, "session", "open" if turn.session_open else "ended")
 
@@ -294,7 +297,15 @@ class _Chat:
             self.out.write(_json_block("request", request))
             self.out.write(_json_block("answer", reply.json))
         self._answer(reply)
+        self.late_notes()
         self._player_row()
+
+    def late_notes(self) -> None:
+        """Name the progressive responses the fake refused since the last turn because their
+        request was answered already (a task the handler left running): never heard."""
+        late, self._late_seen = self.api._late_read(self._late_seen)
+        for call in late:
+            self.out.write(f"  ({call.late_note()})\n")
 
     def _player_row(self) -> None:
         """The player's state, when the last request changed it."""
@@ -325,9 +336,15 @@ class _Chat:
         body: dict[str, Any] = reply.json if isinstance(reply.json, dict) else {}
         found = body.get("response")
         response: dict[str, Any] = found if isinstance(found, dict) else {}
+        late = {id(call) for call in self.api.late_progressive}
         for call in getattr(reply, "api_calls", ()):
-            if call.speech is not None:  # a progressive response: heard before the answer
+            if call.speech is None or id(call) in late:  # a late one is named after the turn
+                continue
+            if call.heard:  # a progressive response Alexa took: heard before the answer
                 _row(out, "progressive", call.speech)
+            else:
+                refused = f"a progressive response refused: HTTP {call.status}"
+                _row(out, "not heard", f"{call.speech} ({refused})")
         speech = shown_speech(response.get("outputSpeech"))
         if speech:
             _row(out, "skill", speech)
@@ -443,6 +460,7 @@ def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:
             out.write(f"  the turn failed: {type(exc).__name__}: {exc}\n")
             chat.conversation.new_session()
         out.flush()
+    chat.late_notes()  # refused since the last turn: the user heard nothing of them either
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -329,7 +329,7 @@ class Simulation:
             f"a handler raised: {type(exc).__name__}: {exc} (see the server's log)"
             for exc in self.transport.raised
         )
-        turn.notes.extend(map(_late_note, self._late_progressive()))
+        turn.notes.extend(call.late_note() for call in self._late_progressive())
         sent = self.transport.sent[first_sent:]
         del self.transport.sent[:]
         # Turns run one at a time, under the Simulator's lock: the calls since are this turn's.
@@ -356,7 +356,7 @@ class Simulation:
         had answered their request (a task the handler left running): this simulation's."""
         late, self._late_seen = self.api._late_read(self._late_seen)
         ours = set(self.transport.request_ids)
-        return [call for call in late if _request_id(call) in ours]
+        return [call for call in late if call.request_id in ours]
 
     def state(self) -> dict[str, Any]:
         """The session and device as the page shows them."""
@@ -375,21 +375,6 @@ class Simulation:
                 "attributes": session.get("attributes") or {},
             },
         }
-
-
-def _request_id(call: ApiCall) -> str | None:
-    header = call.body.get("header") if isinstance(call.body, dict) else None
-    found = header.get("requestId") if isinstance(header, dict) else None
-    return found if isinstance(found, str) else None
-
-
-def _late_note(call: ApiCall) -> str:
-    return (
-        f"a progressive response sent after the skill had answered request "
-        f"{_request_id(call)}: {call.speech!r} was refused (HTTP 403, Unrecognized requestId), "
-        "as Alexa refuses it, and the user heard nothing of it: await api.progressive(...) in "
-        "the handler, before it returns"
-    )
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,28 @@ class ApiCall:
         speech = directive.get("speech") if isinstance(directive, dict) else None
         return spoken_text(speech, clips=False) if isinstance(speech, str) else None
 
+    @property
+    def heard(self) -> bool:
+        """For a progressive response: whether Alexa took it and played it (a 2xx answer)."""
+        return self.speech is not None and 200 <= self.status < 300
+
+    @property
+    def request_id(self) -> str | None:
+        """For a progressive response: the id of the request it names (``header.requestId``)."""
+        header = self.body.get("header") if isinstance(self.body, dict) else None
+        found = header.get("requestId") if isinstance(header, dict) else None
+        return found if isinstance(found, str) else None
+
+    def late_note(self) -> str:
+        """What to tell the skill's author of a progressive response refused as late (one of
+        `FakeAlexaApi.late_progressive`): the chat and the simulator show it."""
+        return (
+            f"a progressive response sent after the skill had answered request "
+            f"{self.request_id}: {self.speech!r} was refused (HTTP {self.status}, Unrecognized "
+            "requestId), as Alexa refuses it, and the user heard nothing of it: await "
+            "api.progressive(...) in the handler, before it returns"
+        )
+
 
 _Answer = tuple[int, Any]
 
