@@ -1,15 +1,55 @@
-"""``alexaskill request``: print a fresh, realistic request envelope to start a sample file."""
+"""``alexaskill request``: print a fresh, realistic request envelope to start a sample file.
+
+With ``--model`` (an APP or an ASK CLI model file) the slot values come with the entity
+resolution Alexa sends, as ``client.intent`` sends them, and the intent and its slots are
+checked against the model.
+"""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
 
-if TYPE_CHECKING:
-    pass
+from .common import UsageError, alexa_locale, as_list, help_text, load_understanding_model, pairs
 
-from .common import UsageError, alexa_locale, as_list, help_text, pairs
+#: Resolves a slot's value (``resolve(slot, value)``): the ``resolutions`` Alexa sends, or None.
+Resolve = Callable[[str, str], Mapping[str, Any] | None]
+
+
+def _resolver(
+    args: argparse.Namespace, intent: str | None, slots: Mapping[str, Any]
+) -> tuple[Resolve | None, str | None, str]:
+    """With ``--model``: what resolves ``intent``'s slot values (the model's intent and slots
+    checked), the skill id the APP names, and the locale; else nothing to resolve."""
+    from ..understanding import Understander
+
+    if args.model is None:
+        return None, None, args.locale or "en-US"
+    model, locale, skill = load_understanding_model(args.model, locale=args.locale, invocation=None)
+    own_id = min(skill.skill_ids) if skill is not None and skill.skill_ids else None
+    if intent is None:
+        return None, own_id, locale
+    found = next((each for each in model.intents if each.name == intent), None)
+    if found is None:
+        names = ", ".join(
+            each.name for each in model.intents if not each.name.startswith("AMAZON.")
+        )
+        raise UsageError(
+            f"--intent: the model has no intent {intent!r} (its intents: {names or 'none'})"
+        )
+    for name in slots:
+        if found.slot(name) is None:
+            have = ", ".join(slot.name for slot in found.slots) or "none"
+            raise UsageError(f"--slot: intent {intent!r} has no slot {name!r} (its slots: {have})")
+    from ..testing import DEFAULT_SKILL_ID
+
+    skill_id = args.skill_id or own_id or DEFAULT_SKILL_ID
+    # Resolving needs no language: a locale understanding does not know resolves all the same.
+    understander = Understander(model, locale=locale, skill_id=skill_id, resolve_only=True)
+    return functools.partial(understander.resolutions, intent), own_id, locale
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -34,10 +74,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.intent is None and (takes_intent or slots):
         what = "--slot needs" if slots else f"{request_type} needs"
         raise UsageError(f"{what} --intent NAME, e.g. --intent GetWeather")
+    if args.intent is not None and not takes_intent:
+        raise UsageError(f"{request_type} requests carry no intent; drop --intent")
+    resolve, own_id, locale = _resolver(args, args.intent, slots)
     if args.intent is not None:
-        if not takes_intent:
-            raise UsageError(f"{request_type} requests carry no intent; drop --intent")
-        fields.update(intent_fields(args.intent, args.dialog_state, "NONE", slots))
+        fields.update(intent_fields(args.intent, args.dialog_state, "NONE", slots, resolve))
     if request_type == "SessionEndedRequest":
         fields.setdefault("reason", "USER_INITIATED")
     if request_class(request_type) is GenericRequest:
@@ -46,8 +87,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "they reach the skill's fallback handler\n"
         )
     factory = RequestFactory(
-        skill_id=args.skill_id or DEFAULT_SKILL_ID,
-        locale=args.locale,
+        skill_id=args.skill_id or own_id or DEFAULT_SKILL_ID,
+        locale=locale,
         interfaces=tuple(args.interface or ("AudioPlayer",)),
     )
     envelope = factory.envelope(request_type, **fields)
@@ -68,7 +109,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "  alexaskill request LaunchRequest\n"
         "  alexaskill request IntentRequest --intent GetWeather --slot city=Paris "
         "--slot date=2026-11-27\n"
-        "  alexaskill request SessionEndedRequest --field reason=ERROR",
+        "  alexaskill request SessionEndedRequest --field reason=ERROR\n"
+        "  alexaskill request IntentRequest --model app:skill --intent OrderDrink "
+        "--slot drink=espresso",
         formatter_class=formatter,
     )
     command.add_argument("type", metavar="TYPE", help="the request type, e.g. IntentRequest")
@@ -89,9 +132,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument("--dialog-state", help="STARTED, IN_PROGRESS or COMPLETED")
     command.add_argument(
-        "--locale", default="en-US", type=alexa_locale, help="the request's locale (en-US)"
+        "--model",
+        metavar="MODEL",
+        help="an APP or an ASK CLI model file: slot values get the entity resolution Alexa "
+        "sends, and the intent and slots are checked against it",
     )
-    command.add_argument("--skill-id", help="the application id (a placeholder by default)")
+    command.add_argument(
+        "--locale",
+        type=alexa_locale,
+        help="the request's locale (default: the --model file's, else en-US)",
+    )
+    command.add_argument(
+        "--skill-id",
+        help="the application id (default: the --model APP's, else a placeholder)",
+    )
     command.add_argument(
         "--interface",
         action="append",
