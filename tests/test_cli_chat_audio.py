@@ -69,6 +69,13 @@ def show_art():
     return Response(directives=(APL.RenderDocument(document),))
 
 
+@skill.intent("PlayAndAsk", utterances=["play and ask"])
+def play_and_ask():
+    from alexaskill import ask
+
+    return ask("Here it is. Another?", directives=[AudioPlayer.Play(EPISODES[0], "0")])
+
+
 @skill.intent("AMAZON.StopIntent")
 def stop():
     return speak("Goodbye.")
@@ -228,3 +235,21 @@ def test_manual_audio_events_leave_playback_started_to_the_user(
     out = chat(monkeypatch, "open the podcast\n/audio started\n", "--audio-events", "manual")
     assert "PlaybackStarted" not in _after(out, "open the podcast")
     assert _after(out, "/audio started").rstrip("\n") == "  → AudioPlayer.PlaybackStarted 0 at 0 ms"
+
+
+def test_a_play_with_the_session_open_waits_for_the_session_to_end(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The chat said the stream was paused at once (the violation), showed it PLAYING and sent
+    # PlaybackStarted for it all the same.
+    out = chat(monkeypatch, "ask the podcast to play and ask\n/player\nstop\n")
+    asked = _after(out, "ask the podcast to play and ask")
+    assert "  violation:  " in asked and "the stream is paused at once" in asked
+    assert "  player:     PAUSED 0 at 0 ms\n" in asked
+    assert "PlaybackStarted" not in asked
+    assert _after(out, "/player") == "  player:     PAUSED 0 at 0 ms"
+    stopped = _after(out, "stop")
+    assert "  skill:      Goodbye.\n" in stopped
+    # The session over, Alexa resumes what it paused, and the device says so.
+    assert "  player:     PLAYING 0 at 0 ms\n  session:    ended\n" in stopped
+    assert stopped.rstrip("\n").endswith(STARTED.format(0))

@@ -321,3 +321,76 @@ def test_a_queued_stream_that_fails_leaves_the_one_playing() -> None:
         assert (state["token"], state["playerActivity"]) == ("1", "PLAYING")
         assert client.player.describe() == "PLAYING 1 at 90000 ms, then 2b"
     assert seen == [("2", "1", "PLAYING")]
+
+
+def _asking_podcast(seen: list[object]) -> Skill:
+    """A skill whose Play keeps the session open (a rule violation Alexa takes: it pauses the
+    stream at once to listen), recording the context each request carries."""
+    from alexaskill.responses import ask
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("PlayAndAsk")
+    def play_and_ask(context: Context) -> Response:
+        seen.append(_state(context.audio_player))
+        return ask("Here it is. Another?", directives=[AudioPlayer.Play(EPISODES[0], "0")])
+
+    @skill.intent("AMAZON.NoIntent")
+    def no(context: Context) -> Response:
+        seen.append(_state(context.audio_player))
+        return speak("Enjoy.")
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop(context: Context) -> Response:
+        seen.append(_state(context.audio_player))
+        return speak("Goodbye.", directives=[AudioPlayer.Stop()])
+
+    return skill
+
+
+def test_a_play_with_the_session_open_is_paused_until_the_session_ends() -> None:
+    # Alexa sends the stream, then pauses it at once to listen for the user's answer: the
+    # player held it PLAYING (and chat sent PlaybackStarted for it) while the user heard none.
+    seen: list[object] = []
+    with TestClient(_asking_podcast(seen), raise_handler_errors=False) as client:
+        result = client.intent("PlayAndAsk")
+        [violation] = result.violations
+        assert violation.kept
+        assert (client.player.token, client.player.activity) == ("0", "PAUSED")
+        assert client.player.starts == 0
+        client.intent("AMAZON.NoIntent")  # the answer ends the session: the stream plays
+        assert client.player.activity == "PLAYING"
+        assert client.player.starts == 1
+    assert seen == [(None, None, "IDLE"), ("0", 0, "PAUSED")]
+
+
+def test_a_paused_stream_stopped_before_the_session_ends_stays_stopped() -> None:
+    seen: list[object] = []
+    with TestClient(_asking_podcast(seen), raise_handler_errors=False) as client:
+        client.intent("PlayAndAsk")
+        client.intent("AMAZON.StopIntent")
+        assert client.player.activity == "STOPPED"
+        assert client.player.starts == 0
+
+
+def test_a_paused_stream_plays_when_the_user_stays_silent_and_the_session_ends() -> None:
+    with TestClient(_asking_podcast([]), raise_handler_errors=False) as client:
+        client.intent("PlayAndAsk")
+        client.session_ended(reason="EXCEEDED_MAX_REPROMPTS")
+        assert (client.player.activity, client.player.starts) == ("PLAYING", 1)
+
+
+def test_the_player_pauses_a_play_that_keeps_the_session_open() -> None:
+    player = DevicePlayer()
+    play = {
+        "type": "AudioPlayer.Play",
+        "audioItem": {"stream": {"url": EPISODES[1], "token": "1", "offsetInMilliseconds": 0}},
+    }
+    player.follow([play], session_open=True)
+    assert player.describe() == "PAUSED 1 at 0 ms"
+    player.session_ended()
+    assert (player.activity, player.starts) == ("PLAYING", 1)
+    player.session_ended()  # once
+    assert player.starts == 1
+    player.follow([play])  # the session closed: it plays at once
+    assert (player.activity, player.starts) == ("PLAYING", 2)

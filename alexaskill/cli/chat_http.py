@@ -72,8 +72,7 @@ class HttpTransport:
         result = SkillResponse(
             response.status_code, payload, api_calls=calls, request=envelope["request"]
         )
-        if response.status_code == 200:
-            self.factory.player.follow(result.directives)  # what the device does with it
+        self.factory.player.answered(envelope, result)  # what the device does with it
         if isinstance(payload, dict) and isinstance(payload.get("sessionAttributes"), dict):
             self.session = {
                 **self.session,

@@ -335,8 +335,7 @@ class TestClient(Talking):
         if isinstance(request, Mapping):
             result = dataclasses.replace(result, request=json.loads(json.dumps(request)))
             self.last = result
-        if result.status_code == 200:
-            self.factory.player.follow(result.directives)
+        self.factory.player.answered(envelope, result)
         return result
 
     def send(

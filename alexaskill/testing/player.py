@@ -5,7 +5,11 @@ and what it is doing) follows from the skill's answers, as on a real device (Ama
 "AudioPlayer Interface Reference" and "About the AVS AudioPlayer"):
 
 - ``AudioPlayer.Play`` with ``REPLACE_ALL`` plays its stream at once (``PLAYING``), the queue
-  emptied; ``REPLACE_ENQUEUED`` replaces the queue; ``ENQUEUE`` adds to it only when its
+  emptied. In a reply that keeps the session open (``shouldEndSession: false``, a rule
+  violation Alexa takes) Alexa sends the stream, then pauses it at once to listen for the
+  user's answer ("Stream Long-Form Audio with AudioPlayer"): the player holds it ``PAUSED``,
+  and plays it once the session ends, unless an answer stopped or replaced it meanwhile.
+  ``REPLACE_ENQUEUED`` replaces the queue; ``ENQUEUE`` adds to it only when its
   ``expectedPreviousToken`` is the token of the stream the player holds: the device ignores it
   otherwise (the app reports that as a `RuleViolation` with ``kept``).
 - ``AudioPlayer.Stop`` stops the stream (``STOPPED``, the token and offset kept, for a resume);
@@ -23,7 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from .response import SkillResponse
 
 __all__ = ["ACTIVITIES", "PLAYER_EVENTS", "DevicePlayer", "QueuedStream"]
 
@@ -65,9 +72,13 @@ class DevicePlayer:
     url: str | None = None
     queue: list[QueuedStream] = field(default_factory=list)
     #: How many streams the player has started (a Play that replaced the stream, the next one
-    #: queued after a PlaybackFinished): each is a PlaybackStarted the device sends on its own
-    #: (``alexaskill chat`` sends it; a test sends it with ``client.audio_event``).
+    #: queued after a PlaybackFinished, a stream paused for the session once it ended): each is
+    #: a PlaybackStarted the device sends on its own (``alexaskill chat`` sends it; a test
+    #: sends it with ``client.audio_event``).
     starts: int = field(default=0, init=False, compare=False, repr=False)
+    #: Whether the stream held is paused while Alexa listens in the session (a Play in a reply
+    #: that kept it open), to play when the session ends (`session_ended`).
+    paused_for_session: bool = field(default=False, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.activity not in ACTIVITIES:
@@ -94,12 +105,16 @@ class DevicePlayer:
 
     # --- what the device does ---
 
-    def follow(self, directives: Iterable[Mapping[str, Any]]) -> None:
-        """Do what the AudioPlayer directives of an answer (as JSON) tell the device to."""
+    def follow(
+        self, directives: Iterable[Mapping[str, Any]], *, session_open: bool = False
+    ) -> None:
+        """Do what the AudioPlayer directives of an answer (as JSON) tell the device to;
+        ``session_open``: the answer keeps the session open (``shouldEndSession: false``), and a
+        stream it starts is paused while Alexa listens."""
         for directive in directives:
             type_ = directive.get("type")
             if type_ == "AudioPlayer.Play":
-                self._play(directive)
+                self._play(directive, session_open)
             elif type_ == "AudioPlayer.Stop":
                 self._stop()
             elif type_ == "AudioPlayer.ClearQueue":
@@ -107,7 +122,7 @@ class DevicePlayer:
                 if directive.get("clearBehavior") == "CLEAR_ALL":
                     self._stop()
 
-    def _play(self, directive: Mapping[str, Any]) -> None:
+    def _play(self, directive: Mapping[str, Any], session_open: bool = False) -> None:
         item = directive.get("audioItem")
         stream = item.get("stream") if isinstance(item, Mapping) else None
         if not isinstance(stream, Mapping) or not isinstance(stream.get("token"), str):
@@ -128,14 +143,43 @@ class DevicePlayer:
         else:
             self.queue.clear()
             self._hold(queued)
+            self.paused_for_session = session_open
+            if session_open:  # sent to the device, then paused at once to listen
+                self.activity = "PAUSED"
+            else:
+                self.activity = "PLAYING"
+                self.starts += 1
+
+    def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
+        """Do what the skill's answer ``result`` to ``envelope`` tells the device to: `follow`
+        its directives (an answer other than HTTP 200 has none that play), and when the
+        request was in a session that is now over (ended by the answer, a SessionEndedRequest,
+        or a failed request), `session_ended`."""
+        if result.status_code == 200:
+            self.follow(result.directives, session_open=result.should_end_session is False)
+        request = envelope.get("request")
+        request_type = request.get("type") if isinstance(request, Mapping) else None
+        over = (
+            request_type == "SessionEndedRequest"
+            or result.status_code != 200
+            or result.should_end_session is True
+        )
+        if envelope.get("session") is not None and over:
+            self.session_ended()
+
+    def session_ended(self) -> None:
+        """The session is over: a stream paused while Alexa listened plays now."""
+        if self.paused_for_session and self.activity == "PAUSED":
             self.activity = "PLAYING"
             self.starts += 1
+        self.paused_for_session = False
 
     def _hold(self, stream: QueuedStream) -> None:
         self.token, self.url = stream.token, stream.url
         self.offset_in_milliseconds = stream.offset_in_milliseconds
 
     def _stop(self) -> None:
+        self.paused_for_session = False
         if self.activity in ("PLAYING", "PAUSED", "BUFFER_UNDERRUN"):
             self.activity = "STOPPED"
 
@@ -169,6 +213,7 @@ class DevicePlayer:
             self.offset_in_milliseconds = offset
         before = self.context()
         self.activity = PLAYER_EVENTS[event]
+        self.paused_for_session = False  # the test says what the player does
         request: dict[str, Any] = {
             "token": token,
             "offsetInMilliseconds": self.offset_in_milliseconds,
