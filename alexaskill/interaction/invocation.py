@@ -18,6 +18,12 @@ own example, "コーヒーショップ", is two): alexaskill does not warn about
 looks for the Japanese wake words and launch phrases anywhere in the name. Japanese is the only
 language among Alexa's written without spaces; a name in another such script (Chinese, Thai) is
 treated the same way.
+
+A Japanese wake word is refused where it stands as a word, as an English one is: at either end
+of the name, or beside a space, hiragana, kanji or Latin letters. Inside a longer run of
+katakana it may be a word of a compound ("エコーショップ") or only the start of another word
+("エコーロケーション", echolocation), which only a person can tell: that is a warning naming the
+longer word. Half-width katakana is read as full-width.
 """
 
 from __future__ import annotations
@@ -51,6 +57,9 @@ _JAPANESE_LAUNCH_PHRASES: Final = (
     "有効にして",
 )
 _JAPANESE_WORDS: Final = ("スキル", "アプリ")
+# Unicode names of the katakana characters a katakana word is written with (not the middle
+# dot, which separates words).
+_KATAKANA: Final = ("KATAKANA LETTER", "KATAKANA-HIRAGANA PROLONGED SOUND MARK")
 # Unicode names of the scripts whose words are written without spaces between them.
 _UNSPACED_SCRIPTS: Final = (
     "CJK",
@@ -76,6 +85,33 @@ def first_non_letter(text: str, punctuation: frozenset[str]) -> str | None:
 def _unspaced(text: str) -> bool:
     """Whether ``text`` has a character of a script written without spaces between words."""
     return any(unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS) for char in text)
+
+
+def _katakana(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(_KATAKANA)
+
+
+def _japanese_wake_words(name: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The Japanese wake words in ``name`` standing as words, and the (wake word, longer
+    katakana word) pairs where one is only part of a longer katakana word."""
+    text = unicodedata.normalize("NFKC", name)  # half-width katakana as full-width
+    alone: list[str] = []
+    inside: list[tuple[str, str]] = []
+    for wake in _JAPANESE_WAKE_WORDS:
+        start = text.find(wake)
+        while start >= 0:
+            end = start + len(wake)
+            first, last = start, end
+            while first > 0 and _katakana(text[first - 1]):
+                first -= 1
+            while last < len(text) and _katakana(text[last]):
+                last += 1
+            if (first, last) == (start, end):
+                alone.append(wake)
+            else:
+                inside.append((wake, text[first:last]))
+            start = text.find(wake, end)
+    return alone, inside
 
 
 def invocation_problems(name: str, locale: str) -> list[str]:
@@ -110,7 +146,7 @@ def invocation_problems(name: str, locale: str) -> list[str]:
     words = set(name.lower().split())
     wake = sorted(words & _WAKE_WORDS)
     if japanese and not wake:
-        wake = [word for word in _JAPANESE_WAKE_WORDS if word in name]
+        wake = _japanese_wake_words(name)[0]
     if wake:
         problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
     launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
@@ -147,6 +183,15 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
             f"invocation name {name!r}: must not contain the word "
             f"{sorted(set(words) & _APP_WORDS)[0]!r} (Amazon's invocation name requirements)"
         )
+    if locale.startswith("ja-"):
+        alone, inside = _japanese_wake_words(name)
+        for wake, word in inside if not alone else ():
+            warnings.append(
+                f"invocation name {name!r} has the wake word inside the longer word {word!r}: "
+                f"Amazon refuses a name containing {wake!r}; if it is a word of its own there "
+                f"(as in '{wake}ショップ'), rename it, and if {word!r} is another word that only "
+                "begins or ends with it, make sure Amazon's build and certification take it"
+            )
     forbidden = (
         [word for word in _JAPANESE_WORDS if word in name] if locale.startswith("ja-") else []
     )

@@ -1,0 +1,60 @@
+"""Japanese invocation names: a wake word is refused as a word, not inside a longer one."""
+
+from __future__ import annotations
+
+import pytest
+
+from alexaskill.interaction.invocation import invocation_name_warnings, invocation_problems
+
+
+@pytest.mark.parametrize(
+    ("name", "wake"),
+    [
+        ("アレクサ占い", "アレクサ"),  # kanji after it: another word
+        ("今日のエコー", "エコー"),  # hiragana before it, the end of the name after
+        ("エコー", "エコー"),
+        ("コンピューター の 占い", "コンピューター"),  # spaces around it
+        ("きょうのアマゾン", "アマゾン"),
+        ("ｱﾚｸｻ占い", "アレクサ"),  # half-width katakana is the same word
+    ],
+)
+def test_a_japanese_wake_word_standing_as_a_word_is_refused(name: str, wake: str) -> None:
+    assert invocation_problems(name, "ja-JP") == [
+        f"invocation name {name!r}: must not contain the wake word {wake!r}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "word"),
+    [
+        ("エコーロケーション図鑑", "エコーロケーション"),  # echolocation: another word
+        ("テクノエコーの時間", "テクノエコー"),
+        ("ｴｺｰﾛｹｰｼｮﾝ図鑑", "エコーロケーション"),  # half-width katakana, read as full-width
+    ],
+)
+def test_a_wake_word_inside_a_longer_katakana_word_is_a_warning(name: str, word: str) -> None:
+    # Japanese writes katakana words without spaces, and a longer word written in katakana
+    # may merely begin with the wake word ("エコーロケーション", echolocation) or be it and
+    # another word ("エコーショップ"): only a person can tell. The model builds; the author
+    # is told what to check.
+    assert invocation_problems(name, "ja-JP") == []
+    [warning] = invocation_name_warnings(name, "ja-JP")
+    assert f"the wake word inside the longer word {word!r}" in warning
+    assert "rename it" in warning
+
+
+def test_a_name_with_the_wake_word_as_a_word_and_inside_another_is_refused() -> None:
+    name = "エコーとエコーロケーション"
+    assert invocation_problems(name, "ja-JP") == [
+        f"invocation name {name!r}: must not contain the wake word 'エコー'"
+    ]
+
+
+def test_other_languages_keep_their_word_rule() -> None:
+    assert invocation_problems("echolocation facts", "en-US") == []
+    assert invocation_problems("echo facts", "en-US") == [
+        "invocation name 'echo facts': must not contain the wake word 'echo'"
+    ]
+    assert invocation_name_warnings("echolocation facts", "en-US") == []
+    # Japanese script in another locale is not looked through for Japanese wake words.
+    assert invocation_problems("エコー占い", "en-US") == []
