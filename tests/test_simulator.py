@@ -952,3 +952,25 @@ def test_a_progressive_response_after_the_answer_is_refused_and_noted(pki: TestP
         assert "after the skill had answered" in note and "403" in note
         # Said once: the turn after has nothing more to say of it.
         assert turn(client, text="ask the skill to be fine")["turn"]["notes"] == []
+
+
+def test_a_rule_broken_in_answer_to_the_user_is_in_the_turns_notes(pki: TestPKI) -> None:
+    # Only the device's events had their rule violations noted: a user's turn whose answer
+    # broke one (a Play keeping the session open, an APL-only launch on a speaker) said nothing.
+    from alexaskill import Skill, ask
+    from alexaskill.directives import AudioPlayer
+    from alexaskill.simulator import with_simulator
+
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.intent("PlayAndAsk", utterances=["play and ask"])
+    def play_and_ask() -> Any:
+        stream = AudioPlayer.Play("https://streams.example.com/sea.mp3", "sea")
+        return ask("Here it is. Another?", directives=[stream])
+
+    app = with_simulator(skill, pki=pki)
+    with _client(app) as client:
+        result = turn(client, text="ask the skill to play and ask")
+    [note] = result["turn"]["notes"]
+    assert note.startswith("rule violation: ")
+    assert "the stream is paused at once" in note

@@ -299,13 +299,7 @@ class Simulation:
             reply = self.transport.send_event(event.request, event.player)
             exchange = turns.Exchange(event.request, reply)
             exchange.refusal = response_ssml_error(exchange.response)
-            notes = [f"rule violation: {violation}" for violation in reply.violations]
-            return turns.Turn(
-                None,
-                exchanges=[exchange],
-                session_open=self.conversation.in_session,
-                notes=notes,
-            )
+            return turns.Turn(None, exchanges=[exchange], session_open=self.conversation.in_session)
 
         return self._run(step)
 
@@ -328,6 +322,13 @@ class Simulation:
         turn.notes.extend(
             f"a handler raised: {type(exc).__name__}: {exc} (see the server's log)"
             for exc in self.transport.raised
+        )
+        # What the app dropped from (or sent on, kept) an answer for breaking Alexa's rules,
+        # for the user's turns as for the device's events.
+        turn.notes.extend(
+            f"rule violation: {violation}"
+            for exchange in turn.exchanges
+            for violation in getattr(exchange.reply, "violations", ())
         )
         turn.notes.extend(call.late_note() for call in self._late_progressive())
         sent = self.transport.sent[first_sent:]
