@@ -26,7 +26,6 @@ request made notes a count before it and reads `calls_since` (`late_since`) afte
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import re
@@ -45,12 +44,12 @@ from ..alexa_api import (
     CountryAndPostalCode,
     InSkillProduct,
     ListItem,
-    ListStatus,
     PhoneNumber,
     Reminder,
     Scope,
 )
 from .api_calls import ApiCall, _Answer, _Asked, _error, _reminder_problem, _stamp
+from .api_lists import ListsAndProducts
 
 if TYPE_CHECKING:
     import httpx
@@ -62,16 +61,14 @@ _Handler = Callable[["FakeAlexaApi", _Asked], _Answer]
 #: What ``faults`` may map an operation to, besides an HTTP status: no answer in time.
 TIMEOUT: Final = "timeout"
 
-# Amazon's default lists: names and the suffix of their base64 ids (List Management FAQ).
 #: Answered requests whose ids the fake keeps, to refuse their late progressive responses.
 _ANSWERED_KEPT: Final = 4096
 #: How many of its most recent calls (and late progressive responses) a fake keeps by default.
 KEPT_CALLS: Final = 1000
-_DEFAULT_LISTS: Final = (("Alexa shopping list", "SHOPPING_ITEM"), ("Alexa to-do list", "TASK"))
 
 
 @dataclass
-class FakeAlexaApi:
+class FakeAlexaApi(ListsAndProducts):
     """Alexa's service APIs for one simulated user and device, answered from the data given.
 
     Change a field between requests (``api.time_zone = "Asia/Tokyo"``); ``lists`` is read once,
@@ -152,51 +149,6 @@ class FakeAlexaApi:
             return _newest(self.late_progressive, self._late_count - count), self._late_count
 
     # --- the data ---
-
-    def granted(self, scope: str) -> bool:
-        """Whether the simulated user granted ``scope``."""
-        return self.permissions is None or scope in set(self.permissions)
-
-    def list_values(self, name: str, status: str = "active") -> list[str]:
-        """The values of the items with ``status`` on the list called ``name``."""
-        for list_id, meta in self._list_meta.items():
-            if meta.name == name:
-                return [i.value or "" for i in self._items[list_id] if i.status == status]
-        raise KeyError(name)
-
-    def _load_lists(self) -> None:
-        lists = self.lists
-        if lists is None:
-            lists = {name: () for name, _ in _DEFAULT_LISTS}
-        suffixes = dict(_DEFAULT_LISTS)
-        for index, (name, values) in enumerate(lists.items()):
-            raw = f"amzn1.account.FAKE-{suffixes.get(name, f'CUSTOM{index}')}"
-            list_id = base64.b64encode(raw.encode()).decode()
-            self._list_meta[list_id] = AlexaList(
-                list_id=list_id,
-                name=name,
-                state="active",
-                version=1,
-                status_map=tuple(
-                    ListStatus(status=status, href=f"/v2/householdlists/{list_id}/{status}")
-                    for status in ("active", "completed")
-                ),
-            )
-            self._items[list_id] = [self._new_item(list_id, value, "active") for value in values]
-
-    @staticmethod
-    def _new_item(list_id: str, value: str, status: str) -> ListItem:
-        item_id = str(uuid.uuid4())
-        now = _stamp()
-        return ListItem(
-            id=item_id,
-            value=value,
-            status=status,
-            version=1,
-            created_time=now,
-            updated_time=now,
-            href=f"/v2/householdlists/{list_id}/items/{item_id}",
-        )
 
     @contextlib.contextmanager
     def answering(self, request_id: str) -> Iterator[None]:
@@ -406,66 +358,6 @@ class FakeAlexaApi:
                 return _error(404, "NOT_FOUND", "no such reminder")
             self.reminders[:] = kept
         return 200, None
-
-    def _lists(self, asked: _Asked) -> _Answer:
-        if not self.granted(Scope.LISTS_READ):
-            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_READ}")
-        return 200, {"lists": [msgspec.to_builtins(meta) for meta in self._list_meta.values()]}
-
-    def _list_items(self, asked: _Asked) -> _Answer:
-        if not self.granted(Scope.LISTS_READ):
-            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_READ}")
-        list_id, status = unquote(asked.match["list"]), asked.match["status"]
-        meta = self._list_meta.get(list_id)
-        if meta is None:
-            return _error(404, "NOT_FOUND", "no such list")
-        items = [msgspec.to_builtins(i) for i in self._items[list_id] if i.status == status]
-        return 200, {**msgspec.to_builtins(meta), "items": items, "links": {}}
-
-    def _add_list_item(self, asked: _Asked) -> _Answer:
-        if not self.granted(Scope.LISTS_WRITE):
-            return _error(403, "FORBIDDEN", f"the user has not granted {Scope.LISTS_WRITE}")
-        list_id = unquote(asked.match["list"])
-        body = asked.body
-        if list_id not in self._list_meta:
-            return _error(404, "NOT_FOUND", "no such list")
-        if (
-            not isinstance(body, dict)
-            or not isinstance(body.get("value"), str)
-            or body.get("status") not in ("active", "completed")
-        ):
-            return _error(400, "INVALID_REQUEST", 'expected {"value": str, "status": ...}')
-        item = self._new_item(list_id, body["value"], body["status"])
-        with self._lock:
-            self._items[list_id].append(item)
-        return 201, msgspec.to_builtins(item)
-
-    def _products(self) -> list[InSkillProduct]:
-        return [
-            p if isinstance(p, InSkillProduct) else msgspec.convert(p, InSkillProduct)
-            for p in self.in_skill_products
-        ]
-
-    def _in_skill_products(self, asked: _Asked) -> _Answer:
-        if not asked.headers.get("accept-language"):
-            return _error(400, "INVALID_REQUEST", "Accept-Language is required")
-        wanted = {k: asked.query[k] for k in ("entitled", "purchasable") if k in asked.query}
-        kind = asked.query.get("productType")
-        products = [
-            msgspec.to_builtins(p)
-            for p in self._products()
-            if all(getattr(p, k) == v for k, v in wanted.items()) and kind in (None, p.type)
-        ]
-        return 200, {"inSkillProducts": products, "isTruncated": False, "nextToken": None}
-
-    def _in_skill_product(self, asked: _Asked) -> _Answer:
-        if not asked.headers.get("accept-language"):
-            return _error(400, "INVALID_REQUEST", "Accept-Language is required")
-        product_id = unquote(asked.match["product"])
-        for product in self._products():
-            if product.product_id == product_id:
-                return 200, msgspec.to_builtins(product)
-        return _error(404, "NOT_FOUND", "no such product")
 
 
 def _keep(kept: list[ApiCall], call: ApiCall, most: int) -> None:
