@@ -209,6 +209,35 @@ def test_a_late_progressive_response_is_named_and_not_heard(
     assert "  alexa api:  progressive -> 403: Still there?\n" in late
 
 
+def test_what_was_heard_is_shown_as_said(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not sent (no session, no name), what was understood is shown: as JSON escapes, "café"
+    # read "caf\\u00e9".
+    code, out, err = chat(monkeypatch, "a café please\n", "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    assert '  (heard: Order drink="café")\n' in out
+
+
+def test_ctrl_d_at_the_prompt_ends_the_line(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # At a terminal the shell's next prompt came right after "> ", on the chat's last line.
+    said = iter(["open the cafe"])
+
+    def typed(prompt: str) -> str:
+        sys.stdout.write(prompt)
+        try:
+            return next(said)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", typed)
+    assert main(["chat", "cafe:skill", "--invocation", "the cafe"]) == 0
+    out = capsys.readouterr().out
+    assert "  skill:      Welcome to the cafe. What would you like?\n" in out
+    assert out.endswith("  session:    open\n> \n")
+
+
 def test_a_dialog_in_the_terminal(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     said = "ask the cafe to book a table\nfour\nyes\n"
     code, out, _ = chat(monkeypatch, said, "cafe:skill")

@@ -146,6 +146,17 @@ def test_audio_commands_need_a_stream_and_know_their_words(
     assert _after(out, "/player").rstrip() == "  player:     IDLE"
 
 
+def test_a_media_button_of_a_device_that_never_played_the_skill_reaches_nothing(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alexa sends PlaybackController requests to the skill playing, or the one that played
+    # last: a device that never held a stream of the skill's sends it none.
+    out = chat(monkeypatch, "/button next\n")
+    assert _after(out, "/button next").rstrip("\n") == (
+        "  (the player holds no stream: open the skill and have it play one)"
+    )
+
+
 def test_a_reply_the_speaker_cannot_show_is_reported(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,12 +16,13 @@ import json
 import logging
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
+from .chat_show import json_block, request_line, row, understood_line
 from .common import (
     UsageError,
     alexa_locale,
@@ -216,7 +217,7 @@ class _Chat:
         elif name == "player":
             shown = player_of(self._sender()).describe()
             self._player_shown = shown
-            _row(self.out, "player", shown)
+            row(self.out, "player", shown)
         elif name == "json":
             self.show_json = not self.show_json
             self.out.write(f"  (JSON {'on' if self.show_json else 'off'})\n")
@@ -254,14 +255,14 @@ class _Chat:
 
     def show(self, turn: Turn) -> None:
         out = self.out
-        heard = _understood(turn) if not turn.exchanges else ""
+        heard = understood_line(turn) if not turn.exchanges else ""
         if heard:
             out.write(f"  {heard}\n")
         for exchange in turn.exchanges:
-            out.write(f"  {_request_line(exchange.request, turn)}\n")
+            out.write(f"  {request_line(exchange.request, turn)}\n")
             if self.show_json:
-                out.write(_json_block("request", exchange.request))
-                out.write(_json_block("answer", exchange.reply.json))
+                out.write(json_block("request", exchange.request))
+                out.write(json_block("answer", exchange.reply.json))
             if exchange.refusal is None:
                 self._answer(exchange.reply, hint=not exchange.notice)
                 continue
@@ -270,21 +271,21 @@ class _Chat:
             else:  # refused: the user hears Alexa's problem instead
                 speech = shown_speech(exchange.response.get("outputSpeech"))
                 if speech:
-                    _row(out, "not heard", speech)
+                    row(out, "not heard", speech)
             if turn.problem:
-                _row(out, "Alexa", turn.problem)
+                row(out, "Alexa", turn.problem)
         for prompt in turn.prompts:
-            _row(out, "Alexa", prompt)
+            row(out, "Alexa", prompt)
         if turn.reprompt:
-            _row(out, "reprompt", turn.reprompt)
+            row(out, "reprompt", turn.reprompt)
         if turn.expecting:
             waiting = f"{turn.dialog_intent} {turn.dialog_state}, waiting for {turn.expecting}"
-            _row(out, "dialog", waiting)
+            row(out, "dialog", waiting)
         for note in turn.notes:
             out.write(f"  ({note})\n")
         self.late_notes()
-        self._player_row()
-        _row(out, "session", "open" if turn.session_open else "ended")
+        self._playerrow()
+        row(out, "session", "open" if turn.session_open else "ended")
 
     def show_device_request(self, reply: Any, ending: str = "") -> None:
         """Print a request the device made (an audio event, a button) and its reply."""
@@ -294,11 +295,11 @@ class _Chat:
             line += f" {request['token']} at {request.get('offsetInMilliseconds', 0)} ms"
         self.out.write(f"  {line}{ending}\n")
         if self.show_json:
-            self.out.write(_json_block("request", request))
-            self.out.write(_json_block("answer", reply.json))
+            self.out.write(json_block("request", request))
+            self.out.write(json_block("answer", reply.json))
         self._answer(reply)
         self.late_notes()
-        self._player_row()
+        self._playerrow()
 
     def late_notes(self) -> None:
         """Name the progressive responses the fake refused since the last turn because their
@@ -307,12 +308,12 @@ class _Chat:
         for call in late:
             self.out.write(f"  ({call.late_note()})\n")
 
-    def _player_row(self) -> None:
+    def _playerrow(self) -> None:
         """The player's state, when the last request changed it."""
         shown = player_of(self._sender()).describe()
         if shown != self._player_shown:
             self._player_shown = shown
-            _row(self.out, "player", shown)
+            row(self.out, "player", shown)
 
     def _answer(self, reply: Reply, *, hint: bool = True) -> None:
         out = self.out
@@ -341,97 +342,42 @@ class _Chat:
             if call.speech is None or id(call) in late:  # a late one is named after the turn
                 continue
             if call.heard:  # a progressive response Alexa took: heard before the answer
-                _row(out, "progressive", call.speech)
+                row(out, "progressive", call.speech)
             else:
                 refused = f"a progressive response refused: HTTP {call.status}"
-                _row(out, "not heard", f"{call.speech} ({refused})")
+                row(out, "not heard", f"{call.speech} ({refused})")
         speech = shown_speech(response.get("outputSpeech"))
         if speech:
-            _row(out, "skill", speech)
+            row(out, "skill", speech)
         reprompt = shown_speech((response.get("reprompt") or {}).get("outputSpeech"))
         if reprompt:
-            _row(out, "reprompt", reprompt)
+            row(out, "reprompt", reprompt)
         card = response.get("card")
         if isinstance(card, dict):
             text = card.get("content") or card.get("text") or ""
             title = card.get("title")
-            _row(out, "card", f"{f'[{title}] ' if title else ''}{text or card.get('type')}")
+            row(out, "card", f"{f'[{title}] ' if title else ''}{text or card.get('type')}")
         directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
         if directives:
-            _row(out, "directives", ", ".join(str(d.get("type")) for d in directives))
+            row(out, "directives", ", ".join(str(d.get("type")) for d in directives))
         for dropped in getattr(reply, "unsupported", ()):
-            _row(out, "dropped", f"{dropped} (the device lacks it)")
+            row(out, "dropped", f"{dropped} (the device lacks it)")
         for violation in getattr(reply, "violations", ()):
-            _row(out, "violation", str(violation))
+            row(out, "violation", str(violation))
         attributes = body.get("sessionAttributes")
         if attributes:
-            _row(out, "attributes", json.dumps(attributes, ensure_ascii=False))
+            row(out, "attributes", json.dumps(attributes, ensure_ascii=False))
         for call in getattr(reply, "api_calls", ()):
             said = f": {call.speech}" if call.speech is not None else ""
-            _row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
-
-
-def _row(out: TextIO, label: str, value: str) -> None:
-    out.write(f"  {label + ':':<11} {value}\n")
-
-
-def _understood(turn: Turn) -> str:
-    understood = turn.understood
-    if understood is None or (understood.request is None and understood.kind != "answer"):
-        return ""  # nothing sent: the turn's notes say why
-    if understood.kind == "answer":
-        return f"(heard: {understood.intent} — {'; '.join(understood.notes)})"
-    slots = " ".join(
-        f"{slot.name}={json.dumps(slot.value if slot.value is not None else list(slot.values))}"
-        for slot in understood.slots
-    )
-    return f"(heard: {understood.intent}{' ' + slots if slots else ''})"
-
-
-def _request_line(request: Mapping[str, Any], turn: Turn) -> str:
-    parts = [f"→ {request.get('type')}"]
-    intent = request.get("intent")
-    if isinstance(intent, dict):
-        parts.append(str(intent.get("name")))
-        if request.get("dialogState"):
-            parts.append(f"({request['dialogState']})")
-        status = intent.get("confirmationStatus")
-        if status and status != "NONE":
-            parts.append(f"intent {status}")
-        for name, slot in (intent.get("slots") or {}).items():
-            if not isinstance(slot, dict):
-                continue
-            value = slot.get("value")
-            if value is None and isinstance(slot.get("slotValue"), dict):
-                values = slot["slotValue"].get("values") or []
-                value = [item.get("value") for item in values] or None
-            if value is None:
-                continue
-            shown = json.dumps(value, ensure_ascii=False)
-            if slot.get("confirmationStatus") not in (None, "NONE"):
-                shown += f" {slot['confirmationStatus']}"
-            parts.append(f"{name}={shown}")
-    elif request.get("reason"):
-        parts.append(str(request["reason"]))
-        error = request.get("error")
-        if isinstance(error, dict) and error.get("type"):
-            parts.append(str(error["type"]))
-    understood = turn.understood
-    if understood is not None and understood.sample and request is turn.exchanges[0].request:
-        parts.append(f'  [sample: "{understood.sample}"]')
-    return " ".join(parts)
-
-
-def _json_block(label: str, value: Any) -> str:
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    return "".join(f"    {line}\n" for line in f"{label}: {text}".splitlines())
+            row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
 
 
 def _lines(interactive: bool) -> Iterator[str]:
     while True:
         try:
             line = input("> ") if interactive else sys.stdin.readline()
-        except EOFError:
+        except EOFError:  # Ctrl-D at the prompt: end its line, as a shell does
+            sys.stdout.write("\n")
             return
         except UnicodeDecodeError as exc:
             raise stdin_not_text(exc) from None

@@ -61,6 +61,9 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
             player.finished()
         return reply
     if command == "button" and word in BUTTONS:
+        if player.token is None:
+            # Alexa sends a button press to the skill playing, or the one that played last.
+            return NO_STREAM
         request = {"type": f"PlaybackController.{BUTTONS[word]}CommandIssued"}
         if client is not None:
             reply = client.send(request["type"])

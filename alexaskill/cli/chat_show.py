@@ -1,0 +1,75 @@
+"""``alexaskill chat``: how a turn is written in the terminal (the rows, the request line)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from ..understanding.dialog import Turn
+
+__all__ = ["json_block", "request_line", "row", "understood_line"]
+
+
+def row(out: TextIO, label: str, value: str) -> None:
+    """Write one labelled row: ``  label:     value``."""
+    out.write(f"  {label + ':':<11} {value}\n")
+
+
+def understood_line(turn: Turn) -> str:
+    """What was understood, for a turn that sent nothing (else '')."""
+    understood = turn.understood
+    if understood is None or (understood.request is None and understood.kind != "answer"):
+        return ""  # nothing sent: the turn's notes say why
+    if understood.kind == "answer":
+        return f"(heard: {understood.intent} — {'; '.join(understood.notes)})"
+    slots = " ".join(
+        f"{slot.name}="
+        + json.dumps(
+            slot.value if slot.value is not None else list(slot.values), ensure_ascii=False
+        )
+        for slot in understood.slots
+    )
+    return f"(heard: {understood.intent}{' ' + slots if slots else ''})"
+
+
+def request_line(request: Mapping[str, Any], turn: Turn) -> str:
+    """The ``→`` line of a request sent: its type, intent, dialog state, slots, sample."""
+    parts = [f"→ {request.get('type')}"]
+    intent = request.get("intent")
+    if isinstance(intent, dict):
+        parts.append(str(intent.get("name")))
+        if request.get("dialogState"):
+            parts.append(f"({request['dialogState']})")
+        status = intent.get("confirmationStatus")
+        if status and status != "NONE":
+            parts.append(f"intent {status}")
+        for name, slot in (intent.get("slots") or {}).items():
+            if not isinstance(slot, dict):
+                continue
+            value = slot.get("value")
+            if value is None and isinstance(slot.get("slotValue"), dict):
+                values = slot["slotValue"].get("values") or []
+                value = [item.get("value") for item in values] or None
+            if value is None:
+                continue
+            shown = json.dumps(value, ensure_ascii=False)
+            if slot.get("confirmationStatus") not in (None, "NONE"):
+                shown += f" {slot['confirmationStatus']}"
+            parts.append(f"{name}={shown}")
+    elif request.get("reason"):
+        parts.append(str(request["reason"]))
+        error = request.get("error")
+        if isinstance(error, dict) and error.get("type"):
+            parts.append(str(error["type"]))
+    understood = turn.understood
+    if understood is not None and understood.sample and request is turn.exchanges[0].request:
+        parts.append(f'  [sample: "{understood.sample}"]')
+    return " ".join(parts)
+
+
+def json_block(label: str, value: Any) -> str:
+    """``value`` as indented JSON under ``label``."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return "".join(f"    {line}\n" for line in f"{label}: {text}".splitlines())
