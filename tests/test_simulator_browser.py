@@ -523,6 +523,29 @@ def test_stop_while_the_stream_plays_pauses_it(page: Any) -> None:
     wait_until(page, "document.querySelector('#player').paused")  # the skill's Stop
 
 
+def test_a_play_that_keeps_the_session_open_waits_for_the_session_to_end(page: Any) -> None:
+    # The page streamed it at once, as if the user heard it while Alexa listened.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide and ask")
+    turn = last_turn(page)
+    expect(turn.locator(".note").first).to_contain_text("rule violation: ")
+    expect(page.locator("#now-playing")).to_contain_text("paused while Alexa listens")
+    assert not page.evaluate("window.__played.some((item) => item.src.endsWith('/tide.mp3'))")
+    say(page, "help")  # in the session: the request carries the stream, paused
+    request = json.loads(last_turn(page).locator("details.raw pre").first.text_content() or "{}")
+    assert request["context"]["AudioPlayer"] == {
+        "token": "tide-2",
+        "offsetInMilliseconds": 0,
+        "playerActivity": "PAUSED",
+    }
+    assert not page.evaluate("window.__played.some((item) => item.src.endsWith('/tide.mp3'))")
+    say(page, "stop")  # the session ends: Alexa plays what it paused
+    wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/tide.mp3'))")
+    started = page.locator("#history > li.turn.device .msg.device")
+    expect(started.last).to_contain_text("AudioPlayer.PlaybackStarted tide-2")
+
+
 def test_a_media_button_asks_the_skill_which_plays(page: Any) -> None:
     from playwright.sync_api import expect
 

@@ -17,6 +17,7 @@
     busy: false,
     queue: [], // AudioPlayer streams enqueued after the one playing
     stream: null, // the stream in the player: {token, started, nearly}
+    held: null, // a stream Alexa paused at once to listen (a Play keeping the session open)
     lastToken: null, // the token of the last stream that played (the context's AudioPlayer)
     events: Promise.resolve(), // the audio player's events, sent one after another
   };
@@ -376,7 +377,9 @@
   // Amazon's "AudioPlayer Interface Reference": Play (playBehavior REPLACE_ALL, ENQUEUE,
   // REPLACE_ENQUEUED), Stop, ClearQueue (CLEAR_ENQUEUED, CLEAR_ALL).
   // A stream starts once the speech of the answer that plays it is over (Alexa speaks first).
-  function audioDirective(directive, speechOver = Promise.resolve()) {
+  // One started by an answer that keeps the session open is sent, then paused at once while
+  // Alexa listens ("Stream Long-Form Audio with AudioPlayer"): it plays when the session ends.
+  function audioDirective(directive, speechOver = Promise.resolve(), sessionOpen = false) {
     const player = $("player");
     if (directive.type === "AudioPlayer.Play") {
       const item = directive.audioItem || {};
@@ -394,15 +397,23 @@
         state.queue.push(entry);
       } else if (behavior === "REPLACE_ENQUEUED" && playing) {
         state.queue = [entry]; // every queued stream replaced; the one playing goes on
+      } else if (sessionOpen) {
+        state.queue = [];
+        state.held = entry;
+        $("now-playing").replaceChildren(el("strong", {}, entry.title || "A stream"),
+          " — paused while Alexa listens for the answer: it plays when the session ends");
       } else {
         state.queue = [];
+        state.held = null;
         speechOver.then(() => startStream(entry));
       }
     } else if (directive.type === "AudioPlayer.Stop") {
       player.pause();
+      stopHeld();
     } else if (directive.type === "AudioPlayer.ClearQueue") {
       state.queue = [];
       if (directive.clearBehavior === "CLEAR_ALL") {
+        stopHeld();
         player.pause();
         player.removeAttribute("src");
         $("now-playing").textContent = "Nothing is playing.";
@@ -410,6 +421,13 @@
     }
     $("queue").textContent = state.queue.length
       ? `Next: ${state.queue.map((entry) => entry.title).join(", ")}` : "";
+  }
+
+  function stopHeld() {
+    if (!state.held) return;
+    state.lastToken = state.held.token; // stopped where it was held, as the context says
+    state.held = null;
+    $("now-playing").textContent = "Nothing is playing.";
   }
 
   function startStream(entry) {
@@ -513,8 +531,9 @@
       el("h4", {}, "Response"),
       jsonBlock(body, "Response JSON")));
     showOnScreen(response.card, directives);
+    const sessionOpen = response.shouldEndSession === false;
     for (const directive of directives) {
-      if (String(directive.type).startsWith("AudioPlayer.")) audioOut.push(directive);
+      if (String(directive.type).startsWith("AudioPlayer.")) audioOut.push({ directive, sessionOpen });
     }
     return view;
   }
@@ -576,7 +595,14 @@
       status.join(" · ")));
     if (interrupt || segments.length) voice.play(segments);
     const speechOver = segments.length ? voice.finished : Promise.resolve();
-    for (const directive of audio) audioDirective(directive, speechOver);
+    for (const { directive, sessionOpen } of audio) {
+      audioDirective(directive, speechOver, sessionOpen);
+    }
+    if (state.held && interrupt && !turn.sessionOpen) {
+      const entry = state.held; // the user's session is over: Alexa plays what it paused
+      state.held = null;
+      speechOver.then(() => startStream(entry));
+    }
     return item;
   }
 
@@ -672,6 +698,7 @@
   function playerState() {
     const player = $("player");
     const stream = state.stream;
+    if (state.held) return { activity: "PAUSED", token: state.held.token, offset: state.held.offset };
     let activity = "IDLE";
     if (stream && stream.started) activity = player.paused ? "STOPPED" : "PLAYING";
     else if (state.lastToken) activity = player.ended ? "FINISHED" : "STOPPED";
