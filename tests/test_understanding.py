@@ -167,6 +167,30 @@ def test_without_an_invocation_name_any_name_opens_the_skill() -> None:
     assert anonymous.understand("open", now=NOW).intent == "AMAZON.FallbackIntent"
 
 
+def test_without_an_invocation_name_a_bare_slot_sample_does_not_hide_the_skills_name() -> None:
+    # A sample that is a slot alone ("{drink}") matches whatever is said: it is no evidence
+    # that "open corner cafe" is an order, where the opening words are (the simulator and chat
+    # suggest "open the skill" for a model built from code, which has no invocation name).
+    skill = Skill("amzn1.ask.skill.1")
+    skill.add_slot_type("Drink", ["latte", "chai"])
+
+    @skill.intent(
+        "OrderDrink", utterances=["{drink}", "i would like {drink}"], slots={"drink": "Drink"}
+    )
+    def order(drink: str) -> None: ...
+
+    anonymous = Understander(model_from_skill(skill))
+    assert anonymous.model.invocation is None
+    for said in ("open corner cafe", "open the skill", "launch the skill"):
+        assert anonymous.understand(said, now=NOW).request == {"type": "LaunchRequest"}, said
+    one_shot = anonymous.understand("ask corner cafe for a chai", now=NOW)
+    assert one_shot.intent == "OrderDrink" and one_shot.new_session
+    assert one_shot.slots[0].value == "a chai"  # the name is what comes before "for"
+    # A sample with words of its own is still a sample, not a name.
+    assert anonymous.understand("i would like a latte", now=NOW).intent == "OrderDrink"
+    assert not anonymous.understand("i would like a latte", now=NOW).new_session
+
+
 def test_nothing_said(pizza: Understander) -> None:
     understood = pizza.understand("  ?! ")
     assert understood.request is None

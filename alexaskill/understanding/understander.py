@@ -7,7 +7,8 @@ The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes inv
 3. "open/start/launch/talk to <invocation name>" is a LaunchRequest; "ask/tell <invocation name>
    [to|for|about|if|whether|that] <request>" and "<request> using <invocation name>" are the
    one-shot forms: the request is understood as below, in a new session. Without an invocation
-   name in the model, any name is accepted there, unless the whole utterance is a sample.
+   name in the model, any name is accepted there, unless the whole utterance is a sample with
+   words of its own; a name a connector follows ("ask corner cafe for a chai") is tried first.
 4. Anything else is matched against the samples of every intent in the model (the built-in
    intents also with their common phrasings): exactly first, then ignoring filler words, then
    loosely. Nothing close enough gives AMAZON.FallbackIntent when the model has it.
@@ -210,13 +211,19 @@ class Understander:
                 if verb not in self.language.ask_verbs:
                     continue
                 rest = tokens[end:]
-                if rest and rest[0].text in self.language.connectors and len(rest) > 1:
+                connected = rest[0].text in self.language.connectors and len(rest) > 1
+                if connected:
                     rest = rest[1:]
                 inner = self._read(text, rest, now, strict=name is None)
                 if inner is None:
                     continue
-                if name is None and self._is_sample(tokens, now):
-                    return None
+                if name is None:
+                    if self._is_sample(tokens, now):
+                        return None
+                    if not connected and not _worded(inner.sample):
+                        # A sample of slots alone reads any words: where the unknown name ends
+                        # is left to a connector, or to the name taking all ("open corner cafe").
+                        continue
                 return _one_shot(inner, f'asked the skill "{said_name}" in one go')
         for at in range(1, len(words) - 1):
             if words[at] not in self.language.trailing_connectors:
@@ -237,10 +244,20 @@ class Understander:
             if tuple(words[after : after + size]) == self.invocation:
                 return [size]
             return []
-        return [size for size in range(1, 5) if after + size <= len(words)]
+        sizes = [size for size in range(1, 5) if after + size <= len(words)]
+        # Any name will do: first one a connector follows ("ask corner cafe | for a chai").
+        connectors = self.language.connectors
+
+        def connected(size: int) -> bool:
+            return after + size < len(words) and words[after + size] in connectors
+
+        return sorted(sizes, key=lambda size: not connected(size))
 
     def _is_sample(self, tokens: Sequence[Token], now: datetime.datetime) -> bool:
-        return self.matcher.exact(SpanCache(tokens, now)) is not None
+        """Whether ``tokens`` are a whole sample with words of its own: a sample of slots alone
+        ("{drink}") matches anything said, and says nothing against a skill's name."""
+        match = self.matcher.exact(SpanCache(tokens, now))
+        return match is not None and bool(match.sample.words)
 
     def _intent(self, text: str, tokens: Sequence[Token], now: datetime.datetime) -> Understanding:
         understood = self._read(text, tokens, now)
@@ -463,6 +480,11 @@ class Understander:
         if model_slot is None:
             return None
         return entity_resolution(self.kind(model_slot.type), self.words(value))
+
+
+def _worded(sample: str | None) -> bool:
+    """Whether the sample utterance ``sample`` has a word besides its ``{slot}`` references."""
+    return sample is not None and bool(_SLOT.sub("", sample).strip())
 
 
 def _one_shot(inner: Understanding, note: str) -> Understanding:
