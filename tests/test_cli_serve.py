@@ -349,3 +349,19 @@ def test_serve_dev_says_so_whatever_the_log_level(servers: Any, tmp_path: Path) 
     servers.stop(process)
     output = servers.output[process].read_text()
     assert "WARNING alexaskill.security: --dev: request verification trusts" in output, output
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_serve_stopped_gracefully_exits_0(servers: Any, tmp_path: Path, signal_name: str) -> None:
+    # uvicorn (0.29+) raises the signal again once it has stopped gracefully: with SIGTERM's
+    # default handler back, `alexaskill serve` died of it (status 143 in a shell, -15 here),
+    # which docker, compose, Kubernetes and supervisors report as a failed stop.
+    import signal
+
+    env = {"ALEXASKILL_STORE": "memory://"}
+    process, _ = serve(servers, tmp_path, ROOT, WEATHER, **env)
+    process.send_signal(getattr(signal, signal_name))
+    assert process.wait(timeout=20) == 0
+    output = servers.output[process].read_text()
+    assert "Application shutdown complete." in output, output  # stopped gracefully
+    assert "Traceback" not in output, output

@@ -254,8 +254,6 @@ def _check_tls(certfile: str, keyfile: str) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import uvicorn
-
     app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
     if args.model is not None and not args.dev:
         raise UsageError("--model is the simulator's: add --dev")
@@ -286,13 +284,49 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         os.environ.update(
             _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
         )
-        uvicorn.run("alexaskill.cli.serve:serve_factory", factory=True, **options)
+        _run_uvicorn("alexaskill.cli.serve:serve_factory", factory=True, **options)
         return 0
     _configure_server_logging()
     app = _prepare(args.app, app, args.dev, args.capture, args.model)
     _log_simulator(args)
-    uvicorn.run(app, **options)
+    _run_uvicorn(app, **options)
     return 0
+
+
+class _Terminated(Exception):
+    """SIGTERM reached `_run_uvicorn`'s handler: uvicorn has stopped (or had not yet started)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _run_uvicorn(app: Any, **options: Any) -> None:
+    """``uvicorn.run(app, **options)``; a SIGTERM that stops it ends it as SIGINT does: status 0.
+
+    uvicorn (0.29 on) stops gracefully on SIGTERM, then puts back the handler it found and raises
+    the signal again (its "cooperative signal handling"): with Python's default handler there,
+    the process died of it, exit status 143 (-15), which docker, compose, Kubernetes and process
+    supervisors report as a failed stop. With this handler there, the process returns normally.
+    (A SIGTERM before uvicorn's own handler is in place stops the process at once, status 0.)
+    """
+    import signal
+    import threading
+
+    import uvicorn
+
+    if threading.current_thread() is not threading.main_thread():  # no signals there
+        uvicorn.run(app, **options)
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    if previous is None:  # a handler not set from Python: none to put back
+        previous = signal.SIG_DFL
+    try:
+        uvicorn.run(app, **options)
+    except _Terminated:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _log_simulator(args: argparse.Namespace) -> None:
