@@ -44,6 +44,11 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/health', timeout=4).status != 200)"]
 
+# `docker stop` sends SIGINT, on which uvicorn stops as on SIGTERM (the graceful shutdown below)
+# and then exits with status 0: after a SIGTERM it raises that signal again once stopped, and dies
+# of it (status 143, a failure to tini, compose's `init: true`, Kubernetes, supervisors).
+STOPSIGNAL SIGINT
+
 # No skill id is built in: the container refuses to start without ALEXASKILL_SKILL_ID, in one line.
 ENTRYPOINT ["sh", "-c", ": \"${ALEXASKILL_SKILL_ID:?must be set to the skill's id: docker run -e ALEXASKILL_SKILL_ID=amzn1.ask.skill.…}\" && exec \"$@\"", "alexaskill"]
 

@@ -14,6 +14,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -195,10 +196,9 @@ def container_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def start_container(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """ENTRYPOINT then CMD with ``env``, once ``/health`` answers: the process and its URL."""
     port = free_port()
-    env = container_env(tmp_path_factory.mktemp("data"), ALEXASKILL_SKILL_ID=SKILL_ID)
     process = subprocess.Popen(
         container_command(port),
         cwd=ROOT,
@@ -207,29 +207,40 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.terminate()
+            output = process.communicate(timeout=10)[0].decode()
+            pytest.fail(f"the Dockerfile's ENTRYPOINT and CMD did not start: {output}")
+        time.sleep(0.1)
+
+
+def stop_container(process: subprocess.Popen[bytes]) -> None:
+    """Stop what `start_container` started, by its PID."""
+    process.terminate()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.terminate()
-                output = process.communicate(timeout=10)[0].decode()
-                pytest.fail(f"the Dockerfile's ENTRYPOINT and CMD did not start: {output}")
-            time.sleep(0.1)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout:
+        process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = container_env(tmp_path_factory.mktemp("data"), ALEXASKILL_SKILL_ID=SKILL_ID)
+    process, url = start_container(env)
+    try:
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+        stop_container(process)
 
 
 def test_cmd_serves_health(served: str) -> None:
@@ -243,6 +254,28 @@ def test_cmd_serves_with_verification_on(served: str) -> None:
     response = httpx.post(served, content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert "error" in response.json()
+
+
+def stop_signal() -> signal.Signals:
+    """The signal ``docker stop`` sends: the Dockerfile's STOPSIGNAL, else SIGTERM."""
+    named = instructions("STOPSIGNAL")
+    return signal.Signals[named[-1]] if named else signal.SIGTERM
+
+
+def test_docker_stop_ends_the_server_gracefully_with_status_0(tmp_path: Path) -> None:
+    # uvicorn (0.29+) raises SIGTERM again once it has stopped gracefully, and then dies of it:
+    # status 143, a failed stop to `docker run --init` (tini), compose's `init: true`, Kubernetes
+    # with a shared process namespace, supervisord or systemd wrappers. (As PID 1 without
+    # --init the kernel ignores that second SIGTERM; this test's server is not PID 1.)
+    process, _ = start_container(container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID))
+    try:
+        process.send_signal(stop_signal())
+        output = process.communicate(timeout=20)[0].decode()
+    finally:
+        stop_container(process)
+    assert process.returncode == 0, output
+    assert "Application shutdown complete." in output, output  # stopped gracefully
+    assert "Traceback" not in output, output
 
 
 def healthcheck(port: int) -> int:
