@@ -134,17 +134,22 @@ def raise_open_file_limit() -> int:
     return int(soft)
 
 
-def _connection_budget(loop: asyncio.AbstractEventLoop, backlog: int) -> int:
+def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
     """How many connections may be open, within the file-descriptor limit.
 
     asyncio's accept() takes up to ``--backlog`` connections in one go, before any of them
     reaches a protocol that could count it: those need descriptors too. (uvloop hands over each
-    connection as it accepts it.)
+    connection as it accepts it.) At the process's first connection, the proxies uvicorn
+    trusts are checked too (`alexaskill.proxies`): the first moment uvicorn's options are seen.
     """
     global _fd_limit
     first = _fd_limit is None
     if _fd_limit is None:
         _fd_limit = raise_open_file_limit()
+        from .proxies import check_served_proxies
+
+        check_served_proxies(config)
+    backlog = getattr(config, "backlog", 2048)
     burst = 0 if type(loop).__module__.startswith("uvloop") else backlog
     budget = _fd_limit - _RESERVED_FDS - burst
     if first and budget < 100:
@@ -387,8 +392,7 @@ class _Bounded:
     def _make_room(self) -> None:
         limit = self.limit_concurrency
         most = (limit - 1) if limit is not None else self.max_connections
-        backlog = getattr(getattr(self, "config", None), "backlog", 2048)
-        most = max(min(most, _connection_budget(self.loop, backlog)), 1)
+        most = max(min(most, _connection_budget(self.loop, getattr(self, "config", None))), 1)
         connections = self.connections
         if len(connections) <= most:
             return

@@ -6,6 +6,9 @@
 ``ALEXASKILL_LOG_LEVEL``   the level of alexaskill's log (INFO: one line per request)
 ``ALEXASKILL_LOG_JSON``    1 for JSON log lines
 =========================  ====================================================================
+
+``FORWARDED_ALLOW_IPS`` is uvicorn's (the proxies whose ``X-Forwarded-*`` headers it believes):
+`settings_from_env` checks it too (`alexaskill.proxies`), as uvicorn does not.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import IO, Final
 from .exceptions import ConfigurationError
 from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
+from .proxies import FORWARDED_ALLOW_IPS, check_forwarded_allow_ips
 from .store import DEFAULT_STORE
 
 __all__ = ["Settings", "configure_logging_if_unset", "settings_from_env"]
@@ -49,10 +53,13 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     """Read ``ALEXASKILL_SKILL_ID`` (comma-separated ids), ``ALEXASKILL_STORE``,
     ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` from ``environ`` (default: os.environ).
 
-    `ConfigurationError` for a log level or boolean that does not parse, and for a skill id
-    ``*`` (answering any skill is written in code: ``Skill(skill_id="*")``).
+    `ConfigurationError` for a log level or boolean that does not parse, for a skill id ``*``
+    (answering any skill is written in code: ``Skill(skill_id="*")``), and for a
+    ``FORWARDED_ALLOW_IPS`` uvicorn would misread (`check_forwarded_allow_ips`).
     """
     env = os.environ if environ is None else environ
+    if FORWARDED_ALLOW_IPS in env:
+        check_forwarded_allow_ips(env[FORWARDED_ALLOW_IPS])
     skill_ids = tuple(
         part.strip() for part in env.get("ALEXASKILL_SKILL_ID", "").split(",") if part.strip()
     )

@@ -21,7 +21,7 @@ import uvicorn
 from alexaskill import Skill, asgi, speak
 from alexaskill.cli import parser
 from alexaskill.cli.dev import DEV_PKI_ENV
-from alexaskill.cli.serve import _options
+from alexaskill.cli.serve_uvicorn import _options
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .test_cli import APP, ROOT, SKILL_ID, WEATHER, WEATHER_REQUESTS, run
@@ -76,7 +76,7 @@ def test_serve_waits_for_the_requests_under_way_a_little_longer_than_the_deadlin
     # uvicorn waits for the requests under way without end when stopped, unless told how long:
     # a handler that never returns (or catches the deadline's CancelledError each time) kept
     # the server from stopping. Long enough for the deadline's answer, its grace included.
-    from alexaskill.cli.serve import _graceful_seconds
+    from alexaskill.cli.serve_uvicorn import _graceful_seconds
     from alexaskill.deadline import DEADLINE_GRACE, DEFAULT_DEADLINE
 
     waits = options()["timeout_graceful_shutdown"]
@@ -154,6 +154,12 @@ def test_serve_refuses_workers_it_cannot_run(capsys: pytest.CaptureFixture[str])
         (("--ssl-certfile", "{bad}", "--ssl-keyfile", "{bad}"), "not a PEM certificate and key"),
         (("--workers", "2", "--capture", "{bad}"), "--capture {bad}: not a directory"),
         (("--limit-concurrency", "1"), "1: at least 2 (one connection answering, one waiting)"),
+        # uvicorn took each for a name no address matches, and trusted no proxy, silently.
+        (
+            ("--forwarded-allow-ips", "10.0.0.0/33"),
+            "--forwarded-allow-ips '10.0.0.0/33': '10.0.0.0/33' is not an IP network",
+        ),
+        (("--forwarded-allow-ips", "localhost,"), "'localhost' is not an IP address"),
     ],
 )
 def test_serve_refuses_what_cannot_serve_before_it_starts(
@@ -365,3 +371,24 @@ def test_serve_stopped_gracefully_exits_0(servers: Any, tmp_path: Path, signal_n
     output = servers.output[process].read_text()
     assert "Application shutdown complete." in output, output  # stopped gracefully
     assert "Traceback" not in output, output
+
+
+def test_serve_checks_forwarded_allow_ips_from_the_environment(
+    servers: Any, tmp_path: Path
+) -> None:
+    # An app that reads no settings of its own (test_cli's): serve checks uvicorn's variable.
+    signed_skill(tmp_path, "signing")
+    command = [sys.executable, "-m", "alexaskill", "serve", "signing:skill", "--port", "0"]
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": "10.0.0.5;10.0.0.6"}
+    done = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    *_, error = done.stderr.splitlines()
+    assert error.startswith("alexaskill serve: error: FORWARDED_ALLOW_IPS='10.0.0.5;10.0.0.6': ")
+
+    # '*' serves, and says so once, at start, on the security logger.
+    process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", FORWARDED_ALLOW_IPS="*")
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    assert output.count("WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': ") == 1, output

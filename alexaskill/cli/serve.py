@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import os
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
@@ -14,6 +13,7 @@ if TYPE_CHECKING:
 from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
+from .serve_uvicorn import _graceful_seconds, _options, _run_uvicorn, _say_trusted_proxies
 
 # How `serve --reload` or `--workers` hands its options to the server processes uvicorn starts:
 # private names, sealed by the `alexaskill serve` process that set them (`_seal`), so that an
@@ -174,85 +174,6 @@ def _capture(skill: Skill, directory: str) -> None:
     skill.use_capture(RequestCapture(directory))
 
 
-def _options(args: argparse.Namespace) -> dict[str, Any]:
-    """uvicorn's options for ``args``: bounded as the Docker image's ``CMD`` (see
-    alexaskill.server), without uvicorn's access log and ``server`` header, as it."""
-    options: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "log_level": args.log_level,
-        "http": args.http,
-        "limit_concurrency": args.limit_concurrency,
-        "timeout_keep_alive": 5,
-        # The skill writes a line for each of its requests (alexaskill.logs), status included:
-        # uvicorn's line would be a second. Without it a Skill's POST also takes the direct
-        # path of alexaskill.server behind the proxy-headers middleware (2-4% fewer
-        # instructions a request, benchmarks/README.md).
-        "access_log": args.access_log,
-        "server_header": False,
-        "proxy_headers": True,
-    }
-    # Stopped (SIGTERM), uvicorn waits this long for the requests under way, then cancels them:
-    # without a limit it waits for ever (a handler that never returns). The default lets a
-    # request answer through its deadline; run() lengthens it for a longer deadline of the app's.
-    waits = args.timeout_graceful_shutdown
-    options["timeout_graceful_shutdown"] = _graceful_seconds(()) if waits is None else waits
-    if args.forwarded_allow_ips is not None:  # else uvicorn's: $FORWARDED_ALLOW_IPS or loopback
-        options["forwarded_allow_ips"] = args.forwarded_allow_ips
-    if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
-        raise UsageError("--ssl-certfile and --ssl-keyfile go together")
-    if args.ssl_certfile is not None:
-        for option, path in (
-            ("--ssl-certfile", args.ssl_certfile),
-            ("--ssl-keyfile", args.ssl_keyfile),
-        ):
-            if not os.path.isfile(path):
-                raise UsageError(f"{option} {path}: no such file")
-        _check_tls(args.ssl_certfile, args.ssl_keyfile)
-        options.update(ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
-    if (
-        args.capture is not None
-        and os.path.exists(args.capture)
-        and not os.path.isdir(args.capture)
-    ):
-        raise UsageError(f"--capture {args.capture}: not a directory")
-    if ":" in args.http:  # else one of uvicorn's names (auto, h11, httptools), which it checks
-        from uvicorn.importer import ImportFromStringError, import_from_string
-
-        try:
-            import_from_string(args.http)
-        except (ImportFromStringError, ImportError) as exc:
-            # ImportError: a dotted module uvicorn's importer lets through (nosuch.module:Proto).
-            raise UsageError(f"--http {args.http}: cannot import it ({exc})") from None
-    return options
-
-
-def _graceful_seconds(skills: Any) -> int:
-    """How long a stopped server waits for the requests under way of ``skills``: the longest
-    of their deadlines (`DEFAULT_DEADLINE` where none has one), the exception handler's grace
-    and a second to send the answer; 9 s by default, under the 10 s `docker stop` waits."""
-    from ..deadline import DEADLINE_GRACE, DEFAULT_DEADLINE
-
-    deadlines = [skill.deadline for skill in skills if skill.deadline is not None]
-    return math.ceil(max(deadlines, default=DEFAULT_DEADLINE) + DEADLINE_GRACE) + 1
-
-
-def _check_tls(certfile: str, keyfile: str) -> None:
-    """`UsageError` unless the files load as uvicorn will load them (each worker would fail)."""
-    import ssl
-
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    try:
-        # No password: serve takes none, and a key that needs one would be asked for on the
-        # terminal by every worker.
-        context.load_cert_chain(certfile, keyfile, password=lambda: b"")
-    except (ssl.SSLError, OSError) as exc:
-        raise UsageError(
-            f"--ssl-certfile {certfile} and --ssl-keyfile {keyfile}: not a PEM certificate and "
-            f"key that match, or the key is encrypted ({exc.strerror or exc})"
-        ) from None
-
-
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
     if args.model is not None and not args.dev:
@@ -268,6 +189,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _configure_server_logging()
         _prepare(args.app, app, args.dev, args.capture, args.model)
         _log_simulator(args)
+        _say_trusted_proxies(args)
         if args.workers is not None:
             if args.dev and args.workers > 1:
                 logger.warning(
@@ -289,44 +211,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _configure_server_logging()
     app = _prepare(args.app, app, args.dev, args.capture, args.model)
     _log_simulator(args)
+    _say_trusted_proxies(args)
     _run_uvicorn(app, **options)
     return 0
-
-
-class _Terminated(Exception):
-    """SIGTERM reached `_run_uvicorn`'s handler: uvicorn has stopped (or had not yet started)."""
-
-
-def _terminated(signum: int, frame: object) -> None:
-    raise _Terminated
-
-
-def _run_uvicorn(app: Any, **options: Any) -> None:
-    """``uvicorn.run(app, **options)``; a SIGTERM that stops it ends it as SIGINT does: status 0.
-
-    uvicorn (0.29 on) stops gracefully on SIGTERM, then puts back the handler it found and raises
-    the signal again (its "cooperative signal handling"): with Python's default handler there,
-    the process died of it, exit status 143 (-15), which docker, compose, Kubernetes and process
-    supervisors report as a failed stop. With this handler there, the process returns normally.
-    (A SIGTERM before uvicorn's own handler is in place stops the process at once, status 0.)
-    """
-    import signal
-    import threading
-
-    import uvicorn
-
-    if threading.current_thread() is not threading.main_thread():  # no signals there
-        uvicorn.run(app, **options)
-        return
-    previous = signal.signal(signal.SIGTERM, _terminated)
-    if previous is None:  # a handler not set from Python: none to put back
-        previous = signal.SIG_DFL
-    try:
-        uvicorn.run(app, **options)
-    except _Terminated:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _log_simulator(args: argparse.Namespace) -> None:
@@ -439,9 +326,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--forwarded-allow-ips",
         metavar="IPS",
-        help="addresses (or networks, or *) whose X-Forwarded-For and X-Forwarded-Proto are "
-        "believed: a proxy in front (uvicorn's option; default $FORWARDED_ALLOW_IPS, else "
-        "uvicorn's: the loopback address)",
+        help="IP addresses and networks, comma-separated (or * alone: every address, said "
+        "at start), whose X-Forwarded-For and X-Forwarded-Proto are believed: a proxy in front "
+        "(uvicorn's option; default $FORWARDED_ALLOW_IPS, else uvicorn's: the loopback "
+        "addresses); an entry uvicorn would not read as one is refused",
     )
     command.add_argument(
         "--capture",
