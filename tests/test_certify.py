@@ -227,6 +227,44 @@ def test_an_endpoint_that_accepts_everything_fails(start: Any) -> None:
     assert "notamazon.com" in detail(report, "cert-url-host")
 
 
+_NO_VERIFY_APP = """
+from alexaskill import Skill, speak
+
+skill = Skill("{skill_id}", verify=False, store="memory://")
+
+
+@skill.launch
+def launch():
+    return speak("hello")
+"""
+# Every probe with one defect that is not the skill id (not-json is refused for what it is).
+_NOT_SKILL_ID = [name for name in PROBES if name not in ("another-skill", "not-json")]
+
+
+def test_an_endpoint_that_checks_only_the_skill_id_fails(
+    start: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # The probes carried a test skill id: a skill that verifies nothing refused every one of
+    # them "for another skill", and certify said "all passed" (with --dev too, but for the
+    # valid request). Amazon's requests carry the skill's own id: there it accepts them all.
+    skill_id = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+    app = tmp_path_factory.mktemp("noverify") / "noverify.py"
+    app.write_text(_NO_VERIFY_APP.format(skill_id=skill_id))
+    url = start("-m", "alexaskill", "serve", f"{app}:skill", "--port", "{port}")
+    code, report = certify(url, "--allow-local")
+    assert code == 1
+    assert report["failed"] == _NOT_SKILL_ID
+    said = detail(report, "timestamp-old")
+    assert said.startswith("refused a request ten minutes old only for its skill id"), said
+    assert "--skill-id" in said
+    assert outcome(report)["another-skill"] is True
+    # With the skill's id the probes reach the checks they are named for: all accepted.
+    code, report = certify(url, "--allow-local", "--skill-id", skill_id)
+    assert code == 1
+    assert report["failed"] == _NOT_SKILL_ID
+    assert "accepted a request ten minutes old (HTTP 200)" in detail(report, "timestamp-old")
+
+
 def test_a_proxy_that_re_encodes_json_fails_the_valid_request(weather: str, start: Any) -> None:
     proxy = start(str(SERVERS), "reserialise", "{port}", weather)
     code, report = certify(proxy, "--allow-local", "--dev")

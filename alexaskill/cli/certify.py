@@ -208,7 +208,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"sign with the development key of `serve --dev` (${DEV_PKI_ENV})",
     )
     command.add_argument(
-        "--skill-id", help="the skill's id, for the valid request --dev sends (default: a test id)"
+        "--skill-id",
+        help="the skill's id, which every probe carries (default: a test id); a probe refused "
+        "only for its skill id fails, as it shows nothing of its own defect",
     )
     command.add_argument(
         "--allow-local",

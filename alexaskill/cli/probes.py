@@ -252,6 +252,9 @@ class Probe:
     expect: int = 400
     #: Words one of which the refusal's reason must contain, when the probe asks (replay).
     reason: tuple[str, ...] = ()
+    #: The skill id the probe carries, when its defect is another (a refusal for it proves
+    #: nothing of the defect), or "".
+    skill_id: str = ""
 
 
 def probes(target: Target) -> Iterator[Probe]:
@@ -275,22 +278,26 @@ def probes(target: Target) -> Iterator[Probe]:
             "Signature-256": signature,
         }
 
+    def probe(name: str, what: str, data: bytes, headers: Mapping[str, str]) -> Probe:
+        # A defect other than the skill id, in a request for target.skill_id.
+        return Probe(name, what, data, headers, skill_id=target.skill_id)
+
     launch = body()
-    yield Probe(
+    yield probe(
         "no-signature-headers",
         "a request with no signature headers",
         launch,
         {"Content-Type": "application/json"},
     )
-    yield Probe(
+    yield probe(
         "empty-cert-url",
         "a request with an empty SignatureCertChainUrl",
         launch,
         signed(launch, url=""),
     )
     for name, url in INVALID_CERT_URLS:
-        yield Probe(name, f"the certificate URL {url}", launch, signed(launch, url=url))
-    yield Probe(
+        yield probe(name, f"the certificate URL {url}", launch, signed(launch, url=url))
+    yield probe(
         "invalid-signature",
         "a signature that does not match the body",
         launch,
@@ -302,9 +309,9 @@ def probes(target: Target) -> Iterator[Probe]:
         ("timestamp-future", 10, "ten minutes in the future"),
     ):
         data = body(now=now + dt.timedelta(minutes=offset))
-        yield Probe(name, f"a request {when}", data, signed(data))
+        yield probe(name, f"a request {when}", data, signed(data))
     changed = launch.replace(b'"en-US"', b'"en-GB"', 1)
-    yield Probe("body-changed", "a body changed after signing", changed, signed(launch))
+    yield probe("body-changed", "a body changed after signing", changed, signed(launch))
     not_json = b"this is not JSON"
     yield Probe("not-json", "a body that is not JSON", not_json, signed(not_json))
     other = body(skill_id=_OTHER_SKILL)
@@ -385,6 +392,8 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
         return Result(probe.name, True, f"answered {probe.what}", status, ms)
     if probe.reason and not any(word in reason.lower() for word in probe.reason):
         return Result(probe.name, False, _wrong_reason(probe, reason), status, ms)
+    if probe.skill_id and _SKILL_ID_REFUSAL in reason.lower():
+        return Result(probe.name, False, _skill_id_refusal(probe, reason), status, ms)
     return Result(probe.name, True, f"refused {probe.what}{said}", status, ms)
 
 
@@ -412,6 +421,20 @@ def _wrong_reason(probe: Probe, reason: str) -> str:
             "between Alexa and the skill changes the body or the signature headers"
         )
     return f"refused {probe.what} ({reason}), not for its timestamp"
+
+
+#: How alexaskill says that a request is for another skill than the endpoint's.
+_SKILL_ID_REFUSAL: Final = "another skill"
+
+
+def _skill_id_refusal(probe: Probe, reason: str) -> str:
+    # A verifying endpoint checks the skill id last (signature, timestamp, then the id, as
+    # Amazon's SDKs do): a probe refused for its id got past the check it is named for, or was
+    # never put to it. Only a probe for the skill's own id shows which.
+    return (
+        f"refused {probe.what} only for its skill id ({reason}), so nothing checked its defect: "
+        f"the probes are for {probe.skill_id}; pass the skill's id with --skill-id"
+    )
 
 
 def _reason(response: httpx.Response) -> str:
