@@ -392,3 +392,78 @@ def test_serve_checks_forwarded_allow_ips_from_the_environment(
     servers.stop(process)
     output = servers.output[process].read_text()
     assert output.count("WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': ") == 1, output
+
+
+def _certificate(
+    directory: Path, *, days: tuple[int, int], names: list[str] | None
+) -> tuple[str, str]:
+    """A self-signed certificate valid from ``days[0]`` to ``days[1]`` days from now, for the
+    DNS ``names`` (no subjectAltName if None), and its key: their PEM files."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "skill.example.com")])
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + dt.timedelta(days=days[0]))
+        .not_valid_after(now + dt.timedelta(days=days[1]))
+    )
+    if names is not None:
+        dns = x509.SubjectAlternativeName([x509.DNSName(name) for name in names])
+        builder = builder.add_extension(dns, critical=False)
+    certificate = builder.sign(key, hashes.SHA256())
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
+@pytest.mark.parametrize(
+    ("days", "names", "said"),
+    [
+        ((-60, -1), ["skill.example.com"], "expired on "),
+        ((10, 100), ["skill.example.com"], "is not valid before "),
+        ((-1, 30), None, "names no DNS name in its subjectAltName"),
+        ((-1, 30), ["skill.example.com"], None),
+    ],
+    ids=["expired", "not-yet-valid", "no-dns-name", "good"],
+)
+def test_serve_warns_of_a_certificate_alexa_refuses(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    days: tuple[int, int],
+    names: list[str] | None,
+    said: str | None,
+) -> None:
+    # uvicorn served an expired certificate without a word: Alexa's requests then never came,
+    # and nothing in the server's log said why.
+    from alexaskill.cli.serve_uvicorn import _say_at_start
+
+    cert, key = _certificate(tmp_path, days=days, names=names)
+    argv = ("--ssl-certfile", cert, "--ssl-keyfile", key)
+    assert options(*argv)["ssl_certfile"] == cert  # served all the same
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        _say_at_start(parser().parse_args(["serve", WEATHER, *argv]))  # once logging is set up
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    if said is None:
+        assert warnings == []
+    else:
+        [warning] = warnings
+        assert warning.startswith(f"--ssl-certfile {cert}: the certificate "), warning
+        assert said in warning and "Alexa" in warning, warning

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
-from .serve_uvicorn import _graceful_seconds, _options, _run_uvicorn, _say_trusted_proxies
+from .serve_uvicorn import _graceful_seconds, _options, _run_uvicorn, _say_at_start
 
 # How `serve --reload` or `--workers` hands its options to the server processes uvicorn starts:
 # private names, sealed by the `alexaskill serve` process that set them (`_seal`), so that an
@@ -189,7 +189,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _configure_server_logging()
         _prepare(args.app, app, args.dev, args.capture, args.model)
         _log_simulator(args)
-        _say_trusted_proxies(args)
+        _say_at_start(args)
         if args.workers is not None:
             if args.dev and args.workers > 1:
                 logger.warning(
@@ -211,7 +211,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _configure_server_logging()
     app = _prepare(args.app, app, args.dev, args.capture, args.model)
     _log_simulator(args)
-    _say_trusted_proxies(args)
+    _say_at_start(args)
     _run_uvicorn(app, **options)
     return 0
 

@@ -7,7 +7,7 @@ import math
 import os
 from typing import Any
 
-from .common import UsageError
+from .common import UsageError, logger
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -81,12 +81,16 @@ def _trusts_every_proxy(args: argparse.Namespace) -> str | None:
         raise UsageError(str(exc)) from None
 
 
-def _say_trusted_proxies(args: argparse.Namespace) -> None:
+def _say_at_start(args: argparse.Namespace) -> None:
+    """Warn, once logging is set up, of what `_options` let through: proxies trusted from every
+    address, a certificate Alexa refuses."""
     from ..proxies import say_trusting_everyone
 
     source = _trusts_every_proxy(args)
     if source is not None:
         say_trusting_everyone(source)
+    if args.ssl_certfile is not None:
+        _warn_if_alexa_refuses(args.ssl_certfile)
 
 
 def _graceful_seconds(skills: Any) -> int:
@@ -113,6 +117,42 @@ def _check_tls(certfile: str, keyfile: str) -> None:
             f"--ssl-certfile {certfile} and --ssl-keyfile {keyfile}: not a PEM certificate and "
             f"key that match, or the key is encrypted ({exc.strerror or exc})"
         ) from None
+
+
+def _warn_if_alexa_refuses(certfile: str) -> None:
+    """Warn of a served certificate that Alexa refuses: out of its dates, or with no DNS name in
+    its subjectAltName (where Alexa looks for the endpoint's host). uvicorn serves it all the
+    same, and Alexa's requests then never arrive: nothing else in the log would say why."""
+    import datetime as dt
+
+    from cryptography import x509
+
+    try:
+        with open(certfile, "rb") as file:
+            served = x509.load_pem_x509_certificates(file.read())[0]  # the server's, first
+    except (OSError, ValueError):  # (uvicorn reads it next, and says what is wrong)
+        return
+    now = dt.datetime.now(dt.UTC)
+    problem = None
+    if served.not_valid_after_utc < now:
+        problem = f"expired on {served.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"
+    elif served.not_valid_before_utc > now:
+        problem = f"is not valid before {served.not_valid_before_utc:%Y-%m-%d %H:%M} UTC"
+    else:
+        try:
+            names = served.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+            dns = names.value.get_values_for_type(x509.DNSName)
+        except x509.ExtensionNotFound:
+            dns = []
+        if not dns:
+            problem = "names no DNS name in its subjectAltName"
+    if problem is not None:
+        logger.warning(
+            "--ssl-certfile %s: the certificate %s: Alexa refuses to connect to an endpoint "
+            'that serves it (README, "HTTPS")',
+            certfile,
+            problem,
+        )
 
 
 class _Terminated(Exception):
