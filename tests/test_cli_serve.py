@@ -467,3 +467,12 @@ def test_serve_warns_of_a_certificate_alexa_refuses(
         [warning] = warnings
         assert warning.startswith(f"--ssl-certfile {cert}: the certificate "), warning
         assert said in warning and "Alexa" in warning, warning
+
+
+@pytest.mark.parametrize("host", ["", " "])
+def test_serve_refuses_an_empty_host(capsys: pytest.CaptureFixture[str], host: str) -> None:
+    # uvicorn binds an empty host on every interface: `--host "$HOST"` with HOST unset served
+    # the skill (the simulator too, with --dev) to the whole network.
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", WEATHER, "--host", host])
+    assert "every interface" in capsys.readouterr().err

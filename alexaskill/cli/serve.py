@@ -272,7 +272,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"{APP_HELP}; or a Starlette or FastAPI app mounting skills (--dev and --capture "
         "then apply to each)",
     )
-    command.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    command.add_argument(
+        "--host", type=_host, default="127.0.0.1", help="address to bind (127.0.0.1)"
+    )
     command.add_argument("--port", type=port, default=8000, help="port to bind (8000)")
     command.add_argument(
         "--dev",
@@ -349,6 +351,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=["critical", "error", "warning", "info", "debug", "trace"],
         help="uvicorn's log level (info)",
     )
+
+
+def _host(text: str) -> str:
+    if not text.strip():  # `--host "$HOST"`, the variable unset
+        raise argparse.ArgumentTypeError(
+            "empty: uvicorn would bind every interface; say 0.0.0.0 (or ::) if that is meant"
+        )
+    return text
 
 
 def _workers(text: str) -> int:
