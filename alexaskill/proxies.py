@@ -12,7 +12,6 @@ alexaskill's server protocol, which sees uvicorn's own options, says it at the f
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 from typing import Any, Final
 
@@ -63,6 +62,8 @@ def _setting(source: str, value: str) -> str:
 
 def _unreadable(entry: str) -> str | None:
     """Why uvicorn would take a trusted-proxy entry for a name that no address matches, or None."""
+    import ipaddress  # here: settings_from_env() on AWS Lambda imports this module, rarely this
+
     if entry == "*":
         return "'*' trusts every address only on its own: among other entries it is a name"
     if entry.startswith(("/", "unix:")):
