@@ -27,10 +27,8 @@ WEDNESDAY = datetime.date(2026, 11, 25)
         (SUNDAY, "2026-11"),  # "this month"
         (SUNDAY, "2026-FA"),  # "this autumn"
         (SUNDAY, "2026"),  # "this year"
-        (SUNDAY, "202X"),  # "this decade"
         (WEDNESDAY, "2026-W48-WE"),  # wholly inside, as before
         (SUNDAY, "2026-11-29"),  # today
-        (SUNDAY, "2027"),  # next year: eleven of its months are in the window
     ],
 )
 def test_a_span_under_way_today_is_inside_a_window_from_today(
@@ -51,13 +49,37 @@ def test_a_span_under_way_today_is_inside_a_window_from_today(
         (SUNDAY, "2026-11-28"),  # yesterday
         (SUNDAY, "2026-10"),  # last month
         (SUNDAY, "2029"),  # wholly after the window
+        (SUNDAY, "202X"),  # "this decade": its days to come run to 2029
+        (SUNDAY, "2027"),  # next year: its last month is after the window
     ],
 )
-def test_a_span_with_no_day_in_the_window_is_outside_it(today: datetime.date, value: str) -> None:
+def test_a_span_not_within_the_window_is_outside_it(today: datetime.date, value: str) -> None:
     inside = Validation("isInDuration", None, start="P0D", end="P1Y")
     assert passes(inside, value, {}, today) is False
     outside = Validation("isNotInDuration", None, start="P0D", end="P1Y")
     assert passes(outside, value, {}, today) is True
+
+
+@pytest.mark.parametrize(
+    ("today", "end", "value", "inside"),
+    [
+        (SUNDAY, "P30D", "202X", False),  # a decade is no day of the next thirty
+        (datetime.date(2026, 12, 28), "P7D", "2027", False),  # four days of 2027 are
+        (datetime.date(2026, 12, 28), "P7D", "2026-W53", True),  # 28 December to 3 January
+        (SUNDAY, "P7D", "2026-W48-WE", True),  # this weekend, said on its Sunday
+        (SUNDAY, "P7D", "2026-W49", True),  # next week
+        (SUNDAY, "P7D", "2026-W50", False),  # the week after
+    ],
+)
+def test_a_span_must_lie_within_the_window_from_today_on(
+    today: datetime.date, end: str, value: str, inside: bool
+) -> None:
+    # A span that has begun counts from today; the rest of it must be in the window: "next
+    # year" said on 28 December is not "within the next week".
+    rule = Validation("isInDuration", None, start="P0D", end=end)
+    assert passes(rule, value, {}, today) is inside
+    rule = Validation("isNotInDuration", None, start="P0D", end=end)
+    assert passes(rule, value, {}, today) is (not inside)
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,10 @@ alexaskill does not know passes.
 ``isInDuration`` / ``isNotInDuration`` place an AMAZON.DATE or AMAZON.TIME value in a window
 whose ``start`` and ``end`` are each a duration from the user's now (``"P1Y"``, ``"PT2H"``), a
 day (``"2026-12-01"``) or a clock time (``"09:00"``), or left out (that side is open). A date
-naming several days (a week, a weekend, a month, ...) is in the window when one of its days is;
-now (``PRESENT_REF``) is today. A clock time is in it when one of its occurrences is, so
+naming several days (a week, a weekend, a month, ...) is in the window when all of them are,
+counting from today for a span under way: "this weekend" said on its Sunday is within a window
+from today, "next year" said in late December is not within the next week; now
+(``PRESENT_REF``) is today. A clock time is in it when one of its occurrences is, so
 ``"22:00"`` to ``"02:00"`` runs across midnight. A part of the day (``"EV"``), whose hours
 Amazon does not give, is not placed: it passes either rule.
 """
@@ -112,7 +114,9 @@ def _inside(rule: Validation, value: str, now: datetime.date) -> bool | None:
     today = moment.date()
     start, end = _shift(today, rule.start), _shift(today, rule.end)
     first, last = said.start or today, said.end or today
-    return (start is None or last >= start) and (end is None or first <= end)
+    if first < today <= last:
+        first = today  # a span under way: only its days to come can still be meant
+    return (start is None or start <= first) and (end is None or last <= end)
 
 
 def passes(rule: Validation, value: str, entry: Mapping[str, Any], now: datetime.date) -> bool:
