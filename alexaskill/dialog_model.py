@@ -237,7 +237,8 @@ class Validate:
 
         For a date each bound is a duration from the user's today ("P0D", "P1Y") or a day
         ("2026-12-01"); for a time, a duration from the user's now ("PT0H", "PT2H") or a clock
-        time ("09:00"). None leaves that side of the window open.
+        time ("09:00"). None leaves that side of the window open: for a time, it reaches the
+        edge of the other bound's day (``in_duration("PT0H", None, ...)``: the rest of today).
         """
         kind = "isInDuration"
         _durations(kind, start, end)

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -124,10 +125,37 @@ LATE = datetime.datetime(2026, 11, 29, 23, 0)
         (NOON, "22:00", "02:00", "12:00", False),
         # A part of the day, whose hours Amazon does not give, is not placed: it passes.
         (NOON, "PT0H", "PT1H", "EV", True),
+        # An end before the start, both durations from now: an empty window.
+        (NOON, "PT2H", "PT1H", "12:30", False),
+        (NOON, "PT2H", "PT1H", "13:30", False),
+        (NOON, "PT2H", "PT1H", "15:00", False),
+        (NOON, "PT2H", "PT1H", "11:00", False),
+        # A clock bound and a duration from now.
+        (NOON, "11:00", "PT2H", "13:30", True),
+        (NOON, "11:00", "PT2H", "10:30", False),
+        (LATE, "22:00", "PT2H", "00:30", True),
+        (LATE, "23:30", "PT0H", "23:45", True),  # since 23:30 yesterday
+        (LATE, "23:30", "PT0H", "12:00", True),
+        (LATE, "23:30", "PT0H", "23:15", False),
+        # An open side reaches the edge of the day of the other bound.
+        (NOON, "22:00", None, "23:30", True),  # after ten tonight
+        (NOON, "22:00", None, "21:00", False),
+        (NOON, "22:00", None, "09:00", False),
+        (NOON, "22:00", None, "00:00", False),  # midnight starts the next day
+        (NOON, None, "09:00", "08:00", True),  # before nine
+        (NOON, None, "09:00", "00:00", True),
+        (NOON, None, "09:00", "10:00", False),
+        (NOON, "PT0H", None, "13:00", True),  # later today
+        (NOON, "PT0H", None, "23:59", True),
+        (NOON, "PT0H", None, "11:00", False),
+        (LATE, "PT2H", None, "01:30", True),  # the day two hours from now is tomorrow
+        (LATE, "PT2H", None, "00:30", False),
+        (NOON, None, "PT0H", "11:00", True),  # earlier today
+        (NOON, None, "PT0H", "13:00", False),
     ],
 )
 def test_a_time_window(
-    now: datetime.datetime, start: str, end: str, value: str, inside: bool
+    now: datetime.datetime, start: str | None, end: str | None, value: str, inside: bool
 ) -> None:
     # Amazon's isInDuration applies to AMAZON.TIME too (SMAPI's IsInDuration): a clock time is
     # in the window when one of its occurrences is.
@@ -135,6 +163,88 @@ def test_a_time_window(
     assert passes(rule, value, {}, now) is inside
     rule = Validation("isNotInDuration", None, start=start, end=end)
     assert passes(rule, value, {}, now) is (not inside or value == "EV")
+
+
+LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("now", "start", "end", "value", "inside"),
+    [
+        # Clocks go forward at 01:00 GMT: two hours after 00:30 GMT is 03:30 BST.
+        (datetime.datetime(2026, 3, 29, 0, 30, tzinfo=LONDON), "PT0H", "PT2H", "03:00", True),
+        (datetime.datetime(2026, 3, 29, 0, 30, tzinfo=LONDON), "PT0H", "PT2H", "03:45", False),
+        # Clocks go back at 02:00 BST: two hours after 00:30 BST is 01:30 GMT.
+        (datetime.datetime(2026, 10, 25, 0, 30, tzinfo=LONDON), "PT0H", "PT2H", "02:15", False),
+        (datetime.datetime(2026, 10, 25, 0, 30, tzinfo=LONDON), "PT0H", "PT2H", "01:15", True),
+        # Clock bounds are the user's clock, not UTC's (01:00 UTC is 20:00 in New York).
+        (datetime.datetime(2026, 11, 29, 20, 0, tzinfo=NEW_YORK), "19:00", "21:00", "20:30", True),
+        (datetime.datetime(2026, 11, 29, 20, 0, tzinfo=NEW_YORK), "19:00", "21:00", "01:30", False),
+        (datetime.datetime(2026, 11, 29, 20, 0, tzinfo=NEW_YORK), "19:00", "PT1H", "20:30", True),
+        (datetime.datetime(2026, 11, 29, 20, 0, tzinfo=NEW_YORK), "19:00", "PT1H", "21:30", False),
+        (datetime.datetime(2026, 11, 29, 20, 0, tzinfo=NEW_YORK), "PT0H", None, "23:30", True),
+        (datetime.datetime(2026, 11, 29, 20, 0, tzinfo=NEW_YORK), "PT0H", None, "00:30", False),
+    ],
+)
+def test_a_time_window_in_the_users_time_zone(
+    now: datetime.datetime, start: str, end: str | None, value: str, inside: bool
+) -> None:
+    # Durations are real time, wherever the clocks change: the window ends two hours from now
+    # as the user's clock will then show it.
+    rule = Validation("isInDuration", None, start=start, end=end)
+    assert passes(rule, value, {}, now) is inside
+    rule = Validation("isNotInDuration", None, start=start, end=end)
+    assert passes(rule, value, {}, now) is (not inside)
+
+
+LAST_HOUR = datetime.datetime(9999, 12, 31, 23, 0)
+FIRST_HOUR = datetime.datetime(1, 1, 1, 0, 30)
+
+
+@pytest.mark.parametrize(
+    ("now", "start", "end", "value", "inside"),
+    [
+        (LAST_HOUR, "PT0H", "02:00", "01:00", True),
+        (LAST_HOUR, "PT0H", "02:00", "03:00", False),
+        (LAST_HOUR, "23:30", "PT0H", "23:45", True),
+        (LAST_HOUR, "PT0H", None, "23:30", True),
+        (LAST_HOUR, "22:00", "02:00", "01:00", True),
+        (LAST_HOUR.replace(tzinfo=NEW_YORK), "PT0H", "PT2H", "00:30", True),
+        (LAST_HOUR.replace(tzinfo=NEW_YORK), "PT0H", "PT2H", "01:30", False),
+        (FIRST_HOUR, "22:00", "PT0H", "23:00", True),
+        (FIRST_HOUR, None, "PT0H", "00:15", True),
+        (FIRST_HOUR, None, "PT0H", "00:45", False),
+        (FIRST_HOUR.replace(tzinfo=datetime.UTC), "23:00", "01:00", "00:00", True),
+        # Windows reaching centuries away.
+        (NOON, "PT0H", "PT9999999H", "03:00", True),  # longer than a day: every time
+        (NOON, "PT0H", "PT99999999999999999999H", "03:00", True),
+    ],
+)
+def test_a_time_window_at_the_ends_of_the_calendar(
+    now: datetime.datetime, start: str | None, end: str | None, value: str, inside: bool
+) -> None:
+    # The day before 1 January of year 1 and the day after 31 December 9999 are no datetime:
+    # the window is placed all the same, and nothing raises.
+    rule = Validation("isInDuration", None, start=start, end=end)
+    assert passes(rule, value, {}, now) is inside
+    rule = Validation("isNotInDuration", None, start=start, end=end)
+    assert passes(rule, value, {}, now) is (not inside)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("PT9999999H", "PT10000000H"), ("PT99999999999999999999H", None), ("P1Y", "PT1H")],
+)
+def test_a_time_window_that_cannot_be_placed_passes_either_rule(
+    start: str, end: str | None
+) -> None:
+    # An hour's window thousands of years away, or a bound in years (which Amazon refuses for a
+    # time): the value is not placed, as a part of the day is not, rather than asked for again
+    # whatever the user says.
+    for kind in ("isInDuration", "isNotInDuration"):
+        rule = Validation(kind, None, start=start, end=end)
+        assert passes(rule, "03:00", {}, NOON) is True
 
 
 # --- in a dialog -------------------------------------------------------------------------------
@@ -249,3 +359,41 @@ def test_a_time_slot_is_asked_for_again_outside_its_window() -> None:
     assert talk.say("one pm").prompts == []
     [request] = skill.sent
     assert request["intent"]["slots"]["when"]["value"] == "13:00"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "value"),
+    [
+        (None, None, "2026-12-24"),  # a rule with neither bound, which Amazon's build refuses
+        (None, None, "13:00"),
+        ("soon", "P1Y", "2026-12-24"),  # no bound at all
+        ("P0D", "soon", "13:00"),
+        ("09:00", None, "2026-12-24"),  # a bound of the other kind
+        ("2026-12-01", None, "13:00"),
+    ],
+)
+def test_a_window_alexa_would_not_build_places_nothing(
+    start: str | None, end: str | None, value: str
+) -> None:
+    # Read as an open side, such a rule made isNotInDuration refuse every value: the dialog
+    # asked again whatever the user said.
+    for kind in ("isInDuration", "isNotInDuration"):
+        rule = Validation(kind, None, start=start, end=end)
+        assert passes(rule, value, {}, NOON) is True
+
+
+def test_an_open_side_of_a_time_window_leaves_times_to_say() -> None:
+    # "Not after ten tonight": nine and ten in the morning pass; they were asked for again, as
+    # every clock time has an occurrence after ten tonight.
+    model = copy.deepcopy(TRIP_MODEL)
+    language = model["interactionModel"]["languageModel"]
+    language["intents"][1]["slots"][0]["type"] = "AMAZON.TIME"
+    language["intents"][1]["samples"] = ["plan a trip", "plan a trip at {when}"]
+    [slot] = model["interactionModel"]["dialog"]["intents"][0]["slots"]
+    slot["type"] = "AMAZON.TIME"
+    slot["validations"] = [{"type": "isNotInDuration", "prompt": "Invalid.when", "start": "22:00"}]
+    talk, skill = trip(model, datetime.datetime(2026, 11, 29, 12, 0))
+    assert talk.say("plan a trip at eleven pm").prompts == ["Within a year, please. When?"]
+    assert talk.say("nine am").prompts == []
+    [request] = skill.sent
+    assert request["intent"]["slots"]["when"]["value"] == "09:00"

@@ -7,13 +7,24 @@ alexaskill does not know passes.
 
 ``isInDuration`` / ``isNotInDuration`` place an AMAZON.DATE or AMAZON.TIME value in a window
 whose ``start`` and ``end`` are each a duration from the user's now (``"P1Y"``, ``"PT2H"``), a
-day (``"2026-12-01"``) or a clock time (``"09:00"``), or left out (that side is open). A date
-naming several days (a week, a weekend, a month, ...) is in the window when all of them are,
-counting from today for a span under way: "this weekend" said on its Sunday is within a window
-from today, "next year" said in late December is not within the next week; now
-(``PRESENT_REF``) is today. A clock time is in it when one of its occurrences is, so
-``"22:00"`` to ``"02:00"`` runs across midnight. A part of the day (``"EV"``), whose hours
-Amazon does not give, is not placed: it passes either rule.
+day (``"2026-12-01"``) or a clock time (``"09:00"``), or left out.
+
+A date naming several days (a week, a weekend, a month, ...) is in the window when all of them
+are, counting from today for a span under way: "this weekend" said on its Sunday is within a
+window from today, "next year" said in late December is not within the next week; now
+(``PRESENT_REF``) is today. A date window open on one side has no first (or last) day.
+
+A clock time is in a time window when one of its occurrences is, so ``"22:00"`` to ``"02:00"``
+runs across midnight, and ``"23:30"`` to ``"PT0H"`` said at 23:00 began yesterday. Durations are
+real time: with a time zone in ``now`` they are added in UTC, so two hours from 00:30 on the
+night the clocks go forward end at 03:30 (without one, on the wall clock). An open side of a
+time window is the edge of the other bound's day: from ``"22:00"`` on is until midnight, up to
+``"09:00"`` is from midnight, from ``"PT0H"`` on is the rest of today. Amazon does not say what
+an open side means for a time, and reaching forever is no meaning: every clock time occurs
+there, so ``isInDuration`` would take any time and ``isNotInDuration`` none, and the dialog ask
+again whatever the user said. A part of the day (``"EV"``), whose hours Amazon does not give, is
+not placed: it passes either rule, as does any value of a rule whose window cannot be placed
+(neither bound, a bound of the other kind, a time window centuries away).
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from ..dialog_model import window_bound
 from ..slots import AlexaDate, AlexaDuration, AlexaTime
@@ -62,40 +73,118 @@ def _shift(today: datetime.date, raw: str | None) -> datetime.date | None:
         return datetime.date.max if days > 0 else datetime.date.min
 
 
-def _moment(now: datetime.datetime, raw: str | None) -> tuple[datetime.datetime | None, bool]:
-    """The moment time bound ``raw`` names (None: an open side), and whether it is a clock
-    time."""
-    bound = None if raw is None else window_bound(raw)
-    if isinstance(bound, datetime.time):
-        return datetime.datetime.combine(now.date(), bound, tzinfo=now.tzinfo), True
-    if not isinstance(bound, AlexaDuration):
-        return None, False
+#: A time window this long holds every clock time: the longest day (the clocks go back) has 25
+#: hours.
+_EVERY_TIME: Final = datetime.timedelta(days=2)
+#: A window this far from now is not placed (the calendar ends in 9999); longer durations count
+#: as this long.
+_FAR: Final = datetime.timedelta(days=500 * 365)
+_DAY: Final = datetime.timedelta(days=1)
+_MIDNIGHT: Final = datetime.time()
+_TICK: Final = datetime.timedelta(microseconds=1)
+
+
+class _Unplaced(Exception):
+    """A time window that cannot be placed: the value passes either rule."""
+
+
+def _clear_of_the_ends(now: datetime.datetime) -> datetime.datetime:
+    """``now`` moved 800 years towards the middle of the calendar when it is near one end.
+
+    A time window depends only on the calendar and the clock around now: the calendar repeats
+    every 400 years, and a time zone keeps one yearly rule that far from today. The answer is
+    the same, and the days around the window are all days ``datetime`` can hold.
+    """
+    if now.year > datetime.MAXYEAR - 1000:
+        return now.replace(year=now.year - 800)
+    if now.year < datetime.MINYEAR + 1000:
+        return now.replace(year=now.year + 800)
+    return now
+
+
+class _Clock:
+    """The user's clock: moments in UTC when its time zone is known (a duration is real time,
+    across a change of the clocks), in wall-clock time when it is not."""
+
+    def __init__(self, now: datetime.datetime) -> None:
+        self.zone = now.tzinfo
+        self.today = now.date()
+        self.now = now if self.zone is None else now.astimezone(datetime.UTC)
+
+    def shows(self, day: datetime.date, clock: datetime.time) -> list[datetime.datetime]:
+        """When the clock shows ``clock`` on ``day``: twice in the hour the clocks go back."""
+        local = datetime.datetime.combine(day, clock, tzinfo=self.zone)
+        if self.zone is None:
+            return [local]
+        return sorted({at.astimezone(datetime.UTC) for at in (local, local.replace(fold=1))})
+
+    def day(self, offset: datetime.timedelta) -> datetime.date:
+        """The user's day ``offset`` from now."""
+        moment = self.now + offset
+        return moment.date() if self.zone is None else moment.astimezone(self.zone).date()
+
+    def bound(
+        self, raw: str | None, first: bool
+    ) -> tuple[datetime.timedelta | None, datetime.time | None]:
+        """How far from now time bound ``raw`` is (None: an open side; for a clock time, the
+        first or the last time it shows today), and its clock time if it is one."""
+        if raw is None:
+            return None, None
+        bound = window_bound(raw)
+        if isinstance(bound, datetime.time):
+            return self.at(self.today, bound, first), bound
+        if not isinstance(bound, AlexaDuration) or bound.years or bound.months:
+            raise _Unplaced  # a day, years or months (no fixed length): no bound for a time
+        try:
+            return min(bound.to_timedelta(), _FAR * 2), None
+        except ValueError:  # too long for a timedelta
+            return _FAR * 2, None
+
+    def at(self, day: datetime.date, clock: datetime.time, first: bool) -> datetime.timedelta:
+        """How far from now ``clock`` is on ``day`` (the first or the last time it shows)."""
+        shown = self.shows(day, clock)
+        return (shown[0] if first else shown[-1]) - self.now
+
+
+def _time_inside(now: datetime.datetime, said: datetime.time, rule: Validation) -> bool | None:
+    clock = _Clock(_clear_of_the_ends(now))
     try:
-        return now + datetime.timedelta(
-            weeks=bound.weeks,
-            days=bound.days,
-            hours=bound.hours,
-            minutes=bound.minutes,
-            seconds=bound.seconds,
-        ), False
-    except OverflowError:  # past the calendar's end: that side is as good as open
-        return None, False
-
-
-def _time_inside(now: datetime.datetime, said: datetime.time, rule: Validation) -> bool:
-    (start, start_clock), (end, end_clock) = _moment(now, rule.start), _moment(now, rule.end)
+        (start, start_clock), (end, end_clock) = (
+            clock.bound(rule.start, first=True),
+            clock.bound(rule.end, first=False),
+        )
+    except _Unplaced:
+        return None
+    if start is not None and end is not None and end < start:
+        # "22:00" to "02:00" runs across midnight; "23:30" to now (at 23:00) began yesterday.
+        if end_clock is not None:
+            end = clock.at(clock.today + _DAY, end_clock, first=False)
+        elif start_clock is not None:
+            start = clock.at(clock.today - _DAY, start_clock, first=True)
+    # An open side reaches the edge of the other bound's day (see the module's docstring).
+    if end is None and start is not None and abs(start) < _FAR:
+        end = clock.at(clock.day(start) + _DAY, _MIDNIGHT, first=True) - _TICK
+    elif start is None and end is not None and abs(end) < _FAR:
+        start = clock.at(clock.day(end), _MIDNIGHT, first=True)
     if start is None or end is None:
-        return True  # some occurrence of any clock time is on the open side
-    if end < start and (start_clock or end_clock):
-        end += datetime.timedelta(days=1)  # "22:00" to "02:00": across midnight
-    first = datetime.datetime.combine(start.date(), said, tzinfo=start.tzinfo)
-    if first < start:
-        first += datetime.timedelta(days=1)
-    return first <= end
+        return None
+    if end - start >= _EVERY_TIME:
+        return True
+    if abs(start) >= _FAR:
+        return None  # a short window centuries away
+    first, last = clock.now + start, clock.now + end
+    day, last_day = clock.day(start), clock.day(end)
+    while day <= last_day:
+        if any(first <= moment <= last for moment in clock.shows(day, said)):
+            return True
+        day += _DAY
+    return False
 
 
 def _inside(rule: Validation, value: str, now: datetime.date) -> bool | None:
     """Whether ``value`` is in the rule's window; None for a value that is not placed."""
+    if rule.start is None and rule.end is None:
+        return None  # no window (Amazon's build refuses the rule)
     moment = (
         now
         if isinstance(now, datetime.datetime)
@@ -113,6 +202,8 @@ def _inside(rule: Validation, value: str, now: datetime.date) -> bool | None:
         return False
     today = moment.date()
     start, end = _shift(today, rule.start), _shift(today, rule.end)
+    if (start is None and rule.start is not None) or (end is None and rule.end is not None):
+        return None  # a bound that is no bound for a date
     first, last = said.start or today, said.end or today
     if first < today <= last:
         first = today  # a span under way: only its days to come can still be meant
@@ -122,7 +213,8 @@ def _inside(rule: Validation, value: str, now: datetime.date) -> bool | None:
 def passes(rule: Validation, value: str, entry: Mapping[str, Any], now: datetime.date) -> bool:
     """Whether a slot value passes one validation rule (Amazon's "Validate Slot Values").
 
-    ``now`` is the user's local time (a date will do for rules on dates alone).
+    ``now`` is the user's local time, with its time zone for durations across a change of the
+    clocks (a date will do for rules on dates alone).
     """
     kind = rule.type
     if kind in ("isInSet", "isNotInSet"):
