@@ -92,7 +92,7 @@ _DAY_BOUND: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CLOCK_BOUND: Final = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 #: What the bounds of a date or a time window may be (Amazon's SMAPI ``IsInDuration``).
 _BOUNDS_TAKEN: Final = {
-    "AMAZON.DATE": "takes years, months, weeks or days, or a YYYY-MM-DD day",
+    "AMAZON.DATE": "takes years, months or days, or a YYYY-MM-DD day",
     "AMAZON.TIME": "takes hours or minutes, or an hh:mm time",
 }
 
@@ -122,8 +122,8 @@ def _fits(bound: datetime.date | datetime.time | AlexaDuration, slot_type: str) 
         return slot_type == "AMAZON.DATE"
     if isinstance(bound, datetime.time):
         return slot_type == "AMAZON.TIME"
-    of_day = bound.hours or bound.minutes or bound.seconds
-    of_calendar = bound.years or bound.months or bound.weeks or bound.days
+    of_day = bound.hours or bound.minutes
+    of_calendar = bound.years or bound.months or bound.days
     return not (of_day if slot_type == "AMAZON.DATE" else of_calendar)
 
 
@@ -141,6 +141,13 @@ def window_bound_problem(
         return (
             f"{kind}: {which} {raw!r} is not an ISO 8601 duration ('P1D', 'PT2H'), a day "
             "(YYYY-MM-DD) or a clock time (hh:mm)"
+        )
+    if isinstance(bound, AlexaDuration) and ("W" in bound.raw or "S" in bound.raw):
+        # SMAPI's IsInDuration lists Y, M and D (a date) and H and M (a time), no W or S.
+        return (
+            f"{kind}: {which} {raw!r} counts {'weeks' if 'W' in bound.raw else 'seconds'}, "
+            "which Amazon's rule does not take (a date window takes years, months or days; a "
+            "time window hours or minutes)"
         )
     if slot_type in _BOUNDS_TAKEN and not _fits(bound, slot_type):
         return (
@@ -235,10 +242,12 @@ class Validate:
     ) -> SlotValidation:
         """An AMAZON.DATE or AMAZON.TIME value must fall between ``start`` and ``end``.
 
-        For a date each bound is a duration from the user's today ("P0D", "P1Y") or a day
-        ("2026-12-01"); for a time, a duration from the user's now ("PT0H", "PT2H") or a clock
-        time ("09:00"). None leaves that side of the window open: for a time, it reaches the
-        edge of the other bound's day (``in_duration("PT0H", None, ...)``: the rest of today).
+        For a date each bound is a duration in years, months or days from the user's today
+        ("P0D", "P1Y") or a day ("2026-12-01"); for a time, a duration in hours or minutes from
+        the user's now ("PT0H", "PT2H") or a clock time ("09:00"). Amazon's rule takes no weeks
+        ("P7D" is a week) or seconds. None leaves that side of the window open: for a time, it
+        reaches the edge of the other bound's day (``in_duration("PT0H", None, ...)``: the rest
+        of today).
         """
         kind = "isInDuration"
         _durations(kind, start, end)

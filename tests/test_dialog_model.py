@@ -279,7 +279,7 @@ def test_a_time_window_and_fixed_bounds_are_valid_rules(
     assert "start" in written or bounds[0] is None
 
 
-_DATE_BOUNDS = "takes years, months, weeks or days, or a YYYY-MM-DD day"
+_DATE_BOUNDS = "takes years, months or days, or a YYYY-MM-DD day"
 _TIME_BOUNDS = "takes hours or minutes, or an hh:mm time"
 
 
@@ -309,6 +309,15 @@ def test_a_bound_of_the_other_kind_is_refused(slot_type: str, start: str, takes:
         (lambda: Validate.in_duration("2026-02-30", None, "No."), "start '2026-02-30' is not"),
         (lambda: Validate.in_duration("24:00", None, "No."), "start '24:00' is not"),
         (lambda: Validate.in_duration(5, None, "No."), "start 5 is not"),  # type: ignore[arg-type]
+        # Amazon's SMAPI IsInDuration: Y, M or D for a date, H or M for a time.
+        (
+            lambda: Validate.in_duration("P0D", "P2W", "No."),
+            r"end 'P2W' counts weeks, which Amazon's rule does not take \(a date window takes "
+            r"years, months or days; a time window hours or minutes\)",
+        ),
+        (lambda: Validate.not_in_duration("PT30S", None, "No."), "start 'PT30S' counts seconds"),
+        (lambda: Validate.in_duration("PT1M0S", None, "No."), "start 'PT1M0S' counts seconds"),
+        (lambda: Validate.in_duration("P0W", None, "No."), "start 'P0W' counts weeks"),
     ],
 )
 def test_window_mistakes_fail_where_they_are_made(make: Any, message: str) -> None:

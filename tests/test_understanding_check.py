@@ -213,6 +213,22 @@ def test_time_windows_and_their_bounds() -> None:
     ]
 
 
+def test_window_bounds_in_weeks_or_seconds() -> None:
+    # Amazon's SMAPI IsInDuration: "Y, M or D" components for a date, "H or M" for a time.
+    data = json.loads(MODEL_FILE.read_text())
+    [dialog] = data["interactionModel"]["dialog"]["intents"]
+    time = dialog["slots"][3]
+    prompt = dialog["slots"][2]["validations"][0]["prompt"]
+    time["validations"] = [
+        {"type": "isInDuration", "prompt": prompt, "start": "PT0H", "end": "PT90S"},
+    ]
+    assert messages(data) == [
+        "intent OrderPizza, slot time: validation isInDuration: end 'PT90S' counts seconds, "
+        "which Amazon's rule does not take (a date window takes years, months or days; a time "
+        "window hours or minutes)"
+    ]
+
+
 def test_warnings() -> None:
     data = model(
         intents=[
