@@ -53,8 +53,8 @@ __all__ = [
     "dialog_json",
     "dialog_problems",
     "is_list_type",
+    "validation_problems",
     "window_bound",
-    "window_bound_problem",
 ]
 
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
@@ -127,7 +127,7 @@ def _fits(bound: datetime.date | datetime.time | AlexaDuration, slot_type: str) 
     return not (of_day if slot_type == "AMAZON.DATE" else of_calendar)
 
 
-def window_bound_problem(
+def _window_bound_problem(
     kind: str, which: str, raw: object, slot_type: str | None = None
 ) -> str | None:
     """What is wrong with ``raw`` as the ``which`` ("start" or "end") bound of an ``isInDuration``
@@ -154,6 +154,36 @@ def window_bound_problem(
             f"{kind}: {which} {raw!r} is no bound for {slot_type}, which {_BOUNDS_TAKEN[slot_type]}"
         )
     return None
+
+
+def _window_problems(
+    kind: str, start: object, end: object, slot_type: str | None = None
+) -> list[str]:
+    if kind in ("isInDuration", "isNotInDuration") and start is None and end is None:
+        return [f"{kind} needs a start, an end, or both"]
+    bounds = (("start", start), ("end", end))
+    found = [
+        _window_bound_problem(kind, which, raw, slot_type)
+        for which, raw in bounds
+        if raw is not None
+    ]
+    return [problem for problem in found if problem is not None]
+
+
+def validation_problems(
+    kind: str, start: object, end: object, slot_type: str, custom: bool
+) -> list[str]:
+    """What Amazon's build refuses in a validation rule ``kind`` of a slot of ``slot_type``
+    (``custom``: a custom type, or a built-in list type the model gives values of its own):
+    a rule for other types, a window without bounds or with a bound that does not fit."""
+    problems = []
+    allowed = _RULE_TYPES.get(kind)
+    if allowed is not None and slot_type not in allowed and not (custom and not allowed):
+        needed = "a custom slot type" if not allowed else " or ".join(allowed)
+        problems.append(f"validation {kind} needs {needed}, not {slot_type}")
+    return problems + [
+        f"validation {problem}" for problem in _window_problems(kind, start, end, slot_type)
+    ]
 
 
 def is_list_type(type_name: str) -> bool:
@@ -283,12 +313,8 @@ def _set(values: Sequence[str], kind: str) -> tuple[str, ...]:
 
 
 def _durations(kind: str, start: str | None, end: str | None) -> None:
-    if start is None and end is None:
-        raise ConfigurationError(f"{kind} needs a start, an end, or both")
-    for which, raw in (("start", start), ("end", end)):
-        problem = None if raw is None else window_bound_problem(kind, which, raw)
-        if problem is not None:
-            raise ConfigurationError(problem)
+    for problem in _window_problems(kind, start, end):
+        raise ConfigurationError(problem)
 
 
 def _n(limit: float) -> str:
@@ -464,18 +490,10 @@ def dialog_problems(
         if declared.samples and not declared.elicit:
             problems.append(f"{where}: samples are what users answer when asked; add elicit=")
         slot_type = slot_types.get(slot, declared.type)
+        custom = slot_type in extended or not slot_type.startswith("AMAZON.")
         for rule in declared.validations:
-            allowed = _RULE_TYPES.get(rule.type)
-            custom = slot_type in extended or not slot_type.startswith("AMAZON.")
-            if allowed is not None and (slot_type not in allowed and not (custom and not allowed)):
-                needed = "a custom slot type" if not allowed else " or ".join(allowed)
-                problems.append(f"{where}: validation {rule.type} needs {needed}, not {slot_type}")
-            for which, raw in (("start", rule.start), ("end", rule.end)):
-                problem = (
-                    None if raw is None else window_bound_problem(rule.type, which, raw, slot_type)
-                )
-                if problem is not None:
-                    problems.append(f"{where}: validation {problem}")
+            found = validation_problems(rule.type, rule.start, rule.end, slot_type, custom)
+            problems += [f"{where}: {problem}" for problem in found]
         texts += [
             (f"slot {slot}'s prompts", text) for text in (*declared.elicit, *declared.confirm)
         ]

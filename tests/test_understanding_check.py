@@ -229,6 +229,34 @@ def test_window_bounds_in_weeks_or_seconds() -> None:
     ]
 
 
+def test_a_window_with_neither_bound() -> None:
+    # Validate.in_duration(None, None, ...) raises; the same rule in a model file is reported.
+    data = json.loads(MODEL_FILE.read_text())
+    [dialog] = data["interactionModel"]["dialog"]["intents"]
+    time = dialog["slots"][3]
+    prompt = dialog["slots"][2]["validations"][0]["prompt"]
+    time["validations"] = [
+        {"type": "isNotInDuration", "prompt": prompt},
+        {"type": "isInDuration", "prompt": prompt, "start": None, "end": None},
+    ]
+    assert messages(data) == [
+        "intent OrderPizza, slot time: validation isNotInDuration needs a start, an end, or both",
+        "intent OrderPizza, slot time: validation isInDuration needs a start, an end, or both",
+    ]
+
+
+def test_entity_match_on_a_built_in_type() -> None:
+    data = json.loads(MODEL_FILE.read_text())
+    [dialog] = data["interactionModel"]["dialog"]["intents"]
+    time = dialog["slots"][3]
+    prompt = dialog["slots"][2]["validations"][0]["prompt"]
+    time["validations"] = [{"type": "hasEntityResolutionMatch", "prompt": prompt}]
+    assert messages(data) == [
+        "intent OrderPizza, slot time: validation hasEntityResolutionMatch needs a custom slot "
+        "type, not AMAZON.TIME"
+    ]
+
+
 def test_warnings() -> None:
     data = model(
         intents=[

@@ -29,7 +29,7 @@ from typing import Final
 
 from ..builtin_intents import AUDIO_PLAYER_INTENTS, REQUIRED_INTENTS, did_you_mean
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
-from ..dialog_model import window_bound_problem
+from ..dialog_model import validation_problems
 from ..interaction.builder import sample_key, sample_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from .languages import supported_locales
@@ -61,14 +61,6 @@ _EXAMPLES: Final = {
     "AMAZON.SearchQuery": "the price of tea",
 }
 _REQUIRED_BY_BUILD: Final = ("AMAZON.CancelIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent")
-_CHECKED_RULES: Final = {
-    "isLessThan": ("AMAZON.NUMBER",),
-    "isGreaterThan": ("AMAZON.NUMBER",),
-    "isLessThanOrEqualTo": ("AMAZON.NUMBER",),
-    "isGreaterThanOrEqualTo": ("AMAZON.NUMBER",),
-    "isInDuration": ("AMAZON.DATE", "AMAZON.TIME"),
-    "isNotInDuration": ("AMAZON.DATE", "AMAZON.TIME"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,26 +248,14 @@ class _Checker:
                     if slot.confirm_prompt is None:
                         self.error(f"{where}: confirmation required but no prompt")
                     referenced.append((f"{where}'s confirmation", slot.confirm_prompt))
+                slot_type = model_slot.type
+                custom = slot_type in self.model.types or not slot_type.startswith("AMAZON.")
                 for rule in slot.validations:
                     referenced.append((f"{where}'s validation {rule.type}", rule.prompt))
-                    allowed = _CHECKED_RULES.get(rule.type)
-                    if allowed is not None and model_slot.type not in allowed:
-                        self.error(
-                            f"{where}: validation {rule.type} needs {' or '.join(allowed)}, "
-                            f"not {model_slot.type}"
-                        )
-                    for which, raw in (("start", rule.start), ("end", rule.end)):
-                        problem = None
-                        if raw is not None:
-                            problem = window_bound_problem(rule.type, which, raw, model_slot.type)
-                        if problem is not None:
-                            self.error(f"{where}: validation {problem}")
-                    if (
-                        rule.type == "hasEntityResolutionMatch"
-                        and model_slot.type.startswith("AMAZON.")
-                        and model_slot.type not in self.model.types
+                    for problem in validation_problems(
+                        rule.type, rule.start, rule.end, slot_type, custom
                     ):
-                        self.error(f"{where}: hasEntityResolutionMatch needs a custom slot type")
+                        self.error(f"{where}: {problem}")
             for what, prompt_id in referenced:
                 if prompt_id is None:
                     continue
