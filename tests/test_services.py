@@ -19,7 +19,7 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import Response, speak
 from alexaskill.services import AlexaApi, alexa_api_factory
-from alexaskill.ssml import Ssml, emphasis
+from alexaskill.ssml import Ssml, audio, emphasis
 from alexaskill.testing import RequestFactory, TestClient
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
@@ -167,6 +167,33 @@ async def test_a_plain_str_that_is_an_ssml_document_is_refused(
     api = AlexaApi(envelope(), client=api_stub.client)
     with pytest.raises(ResponseError, match="plain text starting with <speak>"):
         await api.progressive("<speak>One moment</speak>")
+    assert api_stub.requests == []
+
+
+@pytest.mark.anyio
+async def test_progressive_speech_may_hold_more_audio_clips_than_an_answer(
+    stub: Callable[..., AlexaApiStub],
+) -> None:
+    # The answer's outputSpeech allows 5 <audio> clips; a progressive response has its own
+    # limits (600 characters, 30 s of audio) and only those apply.
+    api_stub = stub()
+    api = AlexaApi(envelope(), client=api_stub.client)
+    clips = Ssml("").join(audio(f"soundbank://soundlibrary/clip_{n}") for n in range(6))
+    assert await api.progressive(clips) is True
+    assert api_stub.bodies[0]["directive"]["speech"] == f"<speak>{clips}</speak>"
+
+
+@pytest.mark.anyio
+async def test_long_progressive_speech_gets_the_progressive_limit_s_message(
+    stub: Callable[..., AlexaApiStub],
+) -> None:
+    api_stub = stub()
+    api = AlexaApi(envelope(), client=api_stub.client)
+    with pytest.raises(ResponseError) as refused:
+        await api.progressive("x" * 9000)
+    assert str(refused.value) == (
+        "progressive response speech is 9015 characters as SSML; the limit is 600"
+    )
     assert api_stub.requests == []
 
 

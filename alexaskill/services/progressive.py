@@ -8,7 +8,7 @@ from typing import Final
 
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
-from ..responses import SsmlSpeech, output_speech
+from ..responses.speech import _SPEAK_ROOT, _refuse_markup_as_text
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -68,9 +68,11 @@ class ProgressiveApi(RequestApi):
         if not isinstance(speech, str) or not speech:
             raise ResponseError("progressive response speech must be a non-empty str or Ssml")
         # As for speak(): a plain str that is a whole <speak> document is refused (escaped, its
-        # tags would be read aloud).
-        spoken = output_speech(speech)
-        document = spoken.ssml if isinstance(spoken, SsmlSpeech) else str(ssml.speak(spoken.text))
+        # tags would be read aloud). Only that check of the answer's speech: its other limits
+        # (8000 characters, 5 <audio> clips) are not a progressive response's.
+        if not isinstance(speech, ssml.Ssml) and _SPEAK_ROOT.match(speech):
+            _refuse_markup_as_text()
+        document = str(ssml.speak(speech))
         _check_progressive(document, self._progressive_sent)
         system = self._system()
         if system is None or not system.api_endpoint or not system.api_access_token:
