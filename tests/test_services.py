@@ -159,6 +159,25 @@ async def test_a_closed_client_does_not_break_the_answer(
 
 
 @pytest.mark.anyio
+async def test_an_unexpected_failure_keeps_its_traceback_at_debug(
+    stub: Callable[..., AlexaApiStub], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A bug in a transport (or in alexaskill) must stay findable: the WARNING names the type
+    # only, the DEBUG line that follows carries the traceback.
+    api_stub = stub(fail=ZeroDivisionError("a bug in the transport"))
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+        assert await AlexaApi(envelope(), client=api_stub.client).progressive("Hmm") is False
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.getMessage().endswith(": ZeroDivisionError")
+    assert warning.exc_info is None
+    [traced] = [r for r in caplog.records if r.levelno == logging.DEBUG and r.exc_info]
+    assert traced.exc_info is not None
+    assert isinstance(traced.exc_info[1], ZeroDivisionError)
+    assert "a bug in the transport" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+@pytest.mark.anyio
 async def test_a_plain_str_that_is_an_ssml_document_is_refused(
     stub: Callable[..., AlexaApiStub],
 ) -> None:

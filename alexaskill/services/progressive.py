@@ -103,7 +103,10 @@ class ProgressiveApi(RequestApi):
                 logger.warning("progressive response failed (%s): %s", url, cause)
             return False
         except Exception as exc:  # a closed client, a transport of the skill's own: the same
+            # The type only at WARNING (a message could hold what was sent); the traceback at
+            # DEBUG, so a bug in a transport or in alexaskill stays findable.
             logger.warning("progressive response failed (%s): %s", url, type(exc).__name__)
+            logger.debug("progressive response failure, in full:", exc_info=exc)
             return False
         return True
 
