@@ -481,13 +481,34 @@ def test_a_body_over_the_limit_names_its_largest_parts() -> None:
     document = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": ["x" * 30_000]}}
     apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": document}
     with pytest.raises(ResponseError) as raised:
-        encode_response(speak("Your move.", directives=[apl]), {"board": "a" * 100_000})
+        encode_response(speak("Your move.", directives=[apl]), {"board": "a" * 100_000, "turn": 3})
     message = str(raised.value)
     assert message.startswith("response body is 130")
     assert message.endswith(
-        "; the largest parts: sessionAttributes 100,012 bytes, "
-        "directives[0] (Alexa.Presentation.APL.RenderDocument) 30,123 bytes, "
+        "; the largest parts: sessionAttributes 100,021 bytes (its largest key 'board' "
+        "100,002 bytes), directives[0] (Alexa.Presentation.APL.RenderDocument) 30,123 bytes, "
         "outputSpeech 40 bytes"
+    )
+
+
+def test_many_small_directives_over_the_limit_are_named_by_their_total() -> None:
+    # 130 directives of about 1 KB: none is large, together they are the body.
+    directives = [{"type": "Custom.Thing", "payload": "x" * 1060} for _ in range(130)]
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("Done.", directives=directives))
+    assert str(raised.value).endswith(
+        "; the largest parts: directives (130 in all) 142,611 bytes, "
+        "directives[0] (Custom.Thing) 1,096 bytes, directives[1] (Custom.Thing) 1,096 bytes"
+    )
+
+
+def test_a_reprompt_over_the_limit_is_named_among_the_largest_parts() -> None:
+    question = "Which square? " * 570
+    with pytest.raises(ResponseError) as raised:
+        encode_response(ask("Your move.", reprompt=question), {"board": "a" * 115_000})
+    assert str(raised.value).endswith(
+        "; the largest parts: sessionAttributes 115,012 bytes (its largest key 'board' "
+        "115,002 bytes), reprompt 8,027 bytes, outputSpeech 40 bytes"
     )
 
 

@@ -192,7 +192,11 @@ def encode_response(
 
 
 def _largest_parts(response: Response, attributes: dict[str, Any] | UnsetType) -> str:
-    """The three largest parts of a body over the limit with their sizes: what to shrink."""
+    """The three largest parts of a body over the limit with their sizes: what to shrink.
+
+    Besides each directive, all of them together (many small ones can fill the body), and for
+    the session attributes their largest top-level key.
+    """
     parts: list[tuple[str, Any]] = [("sessionAttributes", attributes)]
     parts += [
         ("outputSpeech", response.output_speech),
@@ -200,10 +204,26 @@ def _largest_parts(response: Response, attributes: dict[str, Any] | UnsetType) -
         ("reprompt", response.reprompt),
         ("apiResponse", response.api_response),
     ]
+    directives = response.directives
+    if len(directives) > 1:
+        parts.append((f"directives ({len(directives)} in all)", directives))
     parts += [
         (f"directives[{index}] ({directive_type(directive)})", directive)
-        for index, directive in enumerate(response.directives)
+        for index, directive in enumerate(directives)
     ]
     sizes = [(len(_encoder.encode(value)), name) for name, value in parts if value is not UNSET]
     sizes.sort(key=lambda size_name: -size_name[0])
-    return ", ".join(f"{name} {size:,} bytes" for size, name in sizes[:3])
+    named = []
+    for size, name in sizes[:3]:
+        part = f"{name} {size:,} bytes"
+        if name == "sessionAttributes" and isinstance(attributes, dict) and attributes:
+            part += _largest_key(attributes)
+        named.append(part)
+    return ", ".join(named)
+
+
+def _largest_key(attributes: dict[str, Any]) -> str:
+    """`` (its largest key 'board' 100,002 bytes)``: the top-level key to look at first."""
+    sizes = [(len(_encoder.encode(value)), key) for key, value in attributes.items()]
+    size, key = max(sizes, key=lambda size_key: size_key[0])  # the first of a tie
+    return f" (its largest key {key!r} {size:,} bytes)"
