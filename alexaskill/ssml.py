@@ -111,17 +111,24 @@ class Ssml(str):
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def _join_surrogate_pairs(text: str) -> str:
+    """``text`` with each high + low surrogate pair (one character left as two code units by
+    some decoders) made its character; lone surrogates stay as they are."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
 def escape(text: str) -> Ssml:
     """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged.
 
-    A character XML cannot hold at all (a control character from a feed, say) becomes a space:
-    Alexa parses SSML as XML and would refuse the whole response.
+    A character XML cannot hold at all (a control character from a feed, a lone surrogate, say)
+    becomes a space: Alexa parses SSML as XML and would refuse the whole response. A surrogate
+    pair left as two code units is first joined into the character it stands for.
     """
     if isinstance(text, Ssml):
         return text
     text = str(text)
     if _NOT_XML.search(text) is not None:
-        text = _NOT_XML.sub(" ", text)
+        text = _NOT_XML.sub(" ", _join_surrogate_pairs(text))
     return Ssml(
         text.replace("&", "&amp;")
         .replace("<", "&lt;")

@@ -40,6 +40,18 @@ def test_plain_text_with_characters_xml_cannot_hold_still_makes_a_document() -> 
     assert ssml.ssml_error(ssml.speak(Ssml("<p>") + "a\x01b" + Ssml("</p>"))) is None
 
 
+def test_lone_surrogates_become_spaces_and_a_split_pair_its_character() -> None:
+    # A lone surrogate is no character: XML cannot hold it (nor UTF-8 encode it). A pair kept
+    # as two code units (as some decoders leave an emoji) is one character: it stays.
+    assert ssml.escape("lone \ud800 high, lone \udfff low") == "lone   high, lone   low"
+    assert ssml.escape("smile \ud83d\ude00") == "smile \U0001f600"
+    assert ssml.escape("back to front \ude00\ud83d!") == "back to front   !"
+    assert ssml.escape("\x01 then \ud83d\ude00 & \ud83d") == "  then \U0001f600 &amp;  "
+    document = ssml.speak("Say ", "cheese \ud83d\ude00\ud800")
+    assert document == "<speak>Say cheese \U0001f600 </speak>"
+    assert ssml.ssml_error(document) is None
+
+
 def test_escape_leaves_ssml_alone() -> None:
     markup = Ssml("<break/>")
     assert ssml.escape(markup) is markup
