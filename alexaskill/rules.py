@@ -452,22 +452,7 @@ def _silent(response: Response, envelope: Envelope) -> bool:
     """
     if response.output_speech is not UNSET or response.reprompt is not UNSET:
         return False
-    if response.card is not UNSET and _has_screen(envelope):
+    context = envelope.context
+    if response.card is not UNSET and context is not None and context.has_screen:
         return False
     return all(directive_type(d) == _DYNAMIC_ENTITIES for d in response.directives)
-
-
-#: Interfaces only a device with a screen declares.
-_SCREEN_INTERFACES: Final = ("Alexa.Presentation.APL", "Display")
-
-
-def _has_screen(envelope: Envelope) -> bool:
-    """Whether the request comes from a device with a screen (a viewport, or a screen's
-    interface)."""
-    context = envelope.context
-    if context is None:
-        return False
-    if context.viewport is not None or context.viewports:
-        return True
-    device = _device(envelope)
-    return device is not None and any(map(device.supports, _SCREEN_INTERFACES))

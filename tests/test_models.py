@@ -699,6 +699,60 @@ def test_device_without_interfaces_supports_nothing() -> None:
     assert not device_of("IntentRequest.ExplicitNulls").supports("AudioPlayer")
 
 
+# --- Context.has_screen -----------------------------------------------------------------------
+
+_SPEAKER: Final[dict[str, Any]] = {"AudioPlayer": {}}
+_APL: Final = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.3"}}}
+_DISPLAY: Final = {"Display": {"templateVersion": "1.0", "markupVersion": "1.0"}}
+
+
+def _launch_from(interfaces: dict[str, Any] | None, *viewports: str) -> Envelope:
+    """The LaunchRequest fixture (an Echo Show) with only these interfaces and viewport keys."""
+    data = load_json("LaunchRequest")
+    context = data["context"]
+    for key in ("Viewport", "Viewports"):
+        if key not in viewports:
+            del context[key]
+    if interfaces is None:
+        del context["System"]["device"]
+    else:
+        context["System"]["device"]["supportedInterfaces"] = interfaces
+    return decode_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("interfaces", "viewports", "screen", "device_screen"),
+    [
+        (_APL | _DISPLAY, ("Viewport", "Viewports"), True, True),  # an Echo Show, as sent
+        (_SPEAKER, ("Viewport",), True, False),  # a viewport says so alone
+        (_SPEAKER, ("Viewports",), True, False),
+        (_APL, (), True, True),  # so does a screen's interface
+        (_DISPLAY, (), True, True),
+        (_SPEAKER, (), False, False),  # an Echo Dot
+        ({}, (), False, False),
+        (None, (), False, None),  # no device at all
+    ],
+)
+def test_context_has_screen_from_a_viewport_or_a_screen_s_interface(
+    interfaces: dict[str, Any] | None,
+    viewports: tuple[str, ...],
+    screen: bool,
+    device_screen: bool | None,
+) -> None:
+    context = _launch_from(interfaces, *viewports).context
+    assert context is not None
+    assert context.has_screen is screen
+    assert context.system is not None
+    device = context.system.device
+    # The device alone knows only its interfaces.
+    assert (None if device is None else device.has_screen) is device_screen
+
+
+def test_screen_interfaces_are_apl_and_display() -> None:
+    assert frozenset({"Alexa.Presentation.APL", "Display"}) == models.SCREEN_INTERFACES
+    assert not Device(device_id="d").has_screen
+
+
 # --- slots -------------------------------------------------------------------------------------
 
 

@@ -162,3 +162,31 @@ def test_a_card_left_on_a_screen_is_seen(interfaces: tuple[str, ...], dropped: s
     assert result.unsupported == (dropped,)
     assert result.violations == ()
     assert result.card == {"type": "Simple", "title": "Menu", "content": "Soup, salad, pie"}
+
+
+@pytest.mark.parametrize(
+    ("interfaces", "viewport", "silent"),
+    [
+        ((), True, False),  # a viewport alone says there is a screen
+        (("Display",), False, False),  # so does a screen's interface alone
+        (("Alexa.Presentation.APL",), False, False),
+        (("AudioPlayer",), False, True),  # neither: a speaker
+    ],
+)
+def test_a_screen_is_known_by_its_viewport_or_by_its_interface(
+    interfaces: tuple[str, ...], viewport: bool, silent: bool
+) -> None:
+    # The test client sends a Viewport with every screen interface; Alexa's requests may carry
+    # either alone, and each must count.
+    raw = RequestFactory(interfaces=interfaces).envelope("LaunchRequest")
+    raw["context"].pop("Viewport", None)
+    if viewport:
+        raw["context"]["Viewport"] = {"shape": "ROUND", "pixelWidth": 480, "pixelHeight": 480}
+    envelope = decode_envelope(json.dumps(raw))
+    found: list[RuleViolation] = []
+    reply = Response(card=SimpleCard("Menu", "Soup"), directives=(VideoApp.Launch(URL_VIDEO),))
+    checked = rules.check_reply(reply, envelope, handler="app.launch", violations=found)
+    assert checked is not None
+    assert checked.directives == ()
+    assert checked.card == SimpleCard("Menu", "Soup")
+    assert [v.dropped for v in found] == ([("VideoApp.Launch",)] if silent else [])

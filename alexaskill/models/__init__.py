@@ -14,6 +14,7 @@ may be absent (pre-2016 requests look like that).
 from __future__ import annotations
 
 from .context import (
+    SCREEN_INTERFACES,
     Advertising,
     AlexaPresentation,
     Application,
@@ -78,6 +79,7 @@ from .requests import (
 
 __all__ = [
     "REQUEST_TYPES",
+    "SCREEN_INTERFACES",
     "Advertising",
     "AlexaPresentation",
     "AlexaSkillEventRequest",

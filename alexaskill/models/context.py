@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 
 __all__ = [
+    "SCREEN_INTERFACES",
     "Advertising",
     "AlexaPresentation",
     "Application",
@@ -114,6 +115,11 @@ class Unit(_Model, kw_only=True):
     persistent_unit_id: str | None = None
 
 
+#: Interfaces only a device with a screen declares (Amazon's "Alexa.Presentation.APL Interface"
+#: and "Display Interface" references).
+SCREEN_INTERFACES: Final = frozenset({"Alexa.Presentation.APL", "Display"})
+
+
 class Device(_Model, kw_only=True):
     """The device the request came from and the interfaces it supports."""
 
@@ -127,6 +133,12 @@ class Device(_Model, kw_only=True):
         """Whether the device declares ``interface`` (``"AudioPlayer"``, ``"VideoApp"``, …)."""
         interfaces = self.supported_interfaces
         return interfaces is not None and interface in interfaces
+
+    @property
+    def has_screen(self) -> bool:
+        """Whether the device declares a screen's interface (APL or Display)."""
+        interfaces = self.supported_interfaces
+        return interfaces is not None and not SCREEN_INTERFACES.isdisjoint(interfaces)
 
 
 class System(_Model, kw_only=True):
@@ -206,6 +218,15 @@ class Context(_Model, kw_only=True):
     extensions: Extensions | None = msgspec.field(default=None, name="Extensions")
     experimentation: Experimentation | None = msgspec.field(default=None, name="Experimentation")
     advertising: Advertising | None = msgspec.field(default=None, name="Advertising")
+
+    @property
+    def has_screen(self) -> bool:
+        """Whether the request comes from a device with a screen: it has a ``Viewport`` (or
+        ``Viewports``), or its device declares a screen's interface (`Device.has_screen`)."""
+        if self.viewport is not None or self.viewports:
+            return True
+        device = None if self.system is None else self.system.device
+        return device is not None and device.has_screen
 
 
 class Session(_Model, kw_only=True):

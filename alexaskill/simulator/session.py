@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from ..models import SCREEN_INTERFACES
+
 if TYPE_CHECKING:
     from ..app import Skill
     from ..exceptions import RuleViolation
@@ -36,11 +38,6 @@ __all__ = [
 
 #: Posts a signed body to a path of the app: ``(path, body, headers) -> (status, JSON or None)``.
 Post = Callable[[str, bytes, Mapping[str, str]], tuple[int, Any]]
-
-# Interfaces a device with a screen declares (Amazon's "Alexa.Presentation.APL Interface" and
-# "Display Interface" references): with either, an answer without shouldEndSession keeps the
-# session open (the Conversation follows that rule).
-_SCREEN_INTERFACES = frozenset({"Alexa.Presentation.APL", "Display"})
 
 #: The AudioPlayer events a device sends as it plays a stream (Amazon's "AudioPlayer Interface
 #: Reference"), each with the ``context.AudioPlayer.playerActivity`` it carries.
@@ -241,7 +238,9 @@ class Simulation:
     def _conversation(self) -> Conversation:
         from ..understanding import Conversation
 
-        screen = bool(_SCREEN_INTERFACES & set(self.interfaces))
+        # With a screen, an answer without shouldEndSession keeps the session open (the
+        # Conversation follows that rule).
+        screen = not SCREEN_INTERFACES.isdisjoint(self.interfaces)
         understander = self._understander(self.locale)
         return Conversation(understander, self.transport, screen=screen, name_required=True)
 

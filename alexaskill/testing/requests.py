@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..locales import check_locale
+from ..models import SCREEN_INTERFACES
 from .player import PLAYER_EVENTS, DevicePlayer
 
 __all__ = [
@@ -158,7 +159,7 @@ class RequestFactory:
         }
         if "AudioPlayer" in self.interfaces:
             context["AudioPlayer"] = self.player.context()
-        if "Alexa.Presentation.APL" in self.interfaces or "Display" in self.interfaces:
+        if not SCREEN_INTERFACES.isdisjoint(self.interfaces):
             context["Viewport"] = {
                 "shape": "RECTANGLE",
                 "pixelWidth": 1280,

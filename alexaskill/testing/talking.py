@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+from ..models import SCREEN_INTERFACES
 from .response import SkillResponse
 
 if TYPE_CHECKING:
@@ -69,9 +70,7 @@ class Talking:
             self._conversation = Conversation(
                 understander, ClientTransport(client), now=self._local_now
             )
-        self._conversation.screen = bool(
-            {"Alexa.Presentation.APL", "Display"} & set(self.factory.interfaces)
-        )
+        self._conversation.screen = not SCREEN_INTERFACES.isdisjoint(self.factory.interfaces)
         # What a request said outside a session reaches: "pause" goes to the skill playing.
         self._conversation.player = (
             self.factory.player.context() if "AudioPlayer" in self.factory.interfaces else None
