@@ -666,6 +666,31 @@ def test_ssml_in_a_card_shows_as_its_plain_text() -> None:
     assert SimpleCard("T", ssml.speak("x" * 7999))
 
 
+def test_ssml_paragraphs_and_sentences_in_a_card_keep_their_lines() -> None:
+    said = ssml.speak("Today: ", ssml.p("Soup & bread."), ssml.p(ssml.s("Pie."), ssml.s("Tea.")))
+    assert SimpleCard("Menu", said).content == "Today:\nSoup & bread.\nPie.\nTea."
+    assert StandardCard("Menu", ssml.s("One.") + ssml.s("Two.")).text == "One.\nTwo."
+    # Words in the same sentence stay on one line; <speak>, <sub>, <say-as> are no sentence.
+    one = ssml.speak(ssml.s("Call ", ssml.say_as("112", "digits"), " or ", ssml.sub("A", "B")))
+    assert SimpleCard("Help", one).content == "Call 112 or A"
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda: SimpleCard("Sound", ssml.audio("soundbank://soundlibrary/bell")), "content"),
+        (lambda: SimpleCard(ssml.speak(ssml.break_("1s")), "Sunny"), "title"),
+        (lambda: StandardCard("Weather", Ssml("<speak> </speak>")), "text"),
+        (lambda: StandardCard(Ssml(""), "Sunny"), "title"),
+    ],
+)
+def test_a_card_whose_ssml_shows_no_text_is_refused(make: Any, field: str) -> None:
+    # The speech reused as the card, when it is only a clip or a pause, would show an empty
+    # card: the same mistake as a None text.
+    with pytest.raises(ResponseError, match=rf"card\.{field} is SSML with no text to show"):
+        make()
+
+
 @pytest.mark.parametrize(
     ("make", "field"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -29,6 +30,23 @@ MAX_CARD_TEXT: Final = 8000
 MAX_IMAGE_URL: Final = 2000
 
 
+# A paragraph's or a sentence's tag (<p>, </p>, <s …>; not <speak>, <sub>, <say-as>).
+_LINE_TAG: Final = re.compile(r"</?[ps](?:\s[^>]*)?/?>")
+
+
+def _shown_text(name: str, markup: Ssml) -> str:
+    """The text a card shows for SSML: what it says, a line a paragraph or sentence."""
+    lines = (strip_tags(piece) for piece in _LINE_TAG.split(markup))
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        # "" would show an empty card, as None would.
+        raise ResponseError(
+            f"card.{name} is SSML with no text to show ({str(markup)[:80]!r}): a card needs "
+            "words, not only <audio> clips or pauses"
+        )
+    return text
+
+
 class Card(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_field="type"):
     """Base of the cards shown in the Alexa app and on screens."""
 
@@ -37,12 +55,12 @@ def _check_card_text(
     card: Card, texts: tuple[tuple[str, object], ...], urls: tuple[str | None, ...] = ()
 ) -> None:
     """Each text field of ``card`` (its name, the same in JSON, and its value) a str, an `Ssml`
-    one replaced by the text it speaks (a card shows plain text, never markup), and the texts
-    with the image URLs (already checked) within the limit."""
+    one replaced by the text it speaks (a card shows plain text, never markup; SSML with no
+    words is refused), and the texts with the image URLs (already checked) within the limit."""
     total = 0
     for name, part in texts:
         if isinstance(part, Ssml):
-            part = strip_tags(part)
+            part = _shown_text(name, part)
             force_setattr(card, name, part)
         elif not isinstance(part, str):
             # None too: "content": null would show an empty card.
