@@ -186,6 +186,18 @@ def test_without_an_invocation_name_a_bare_slot_sample_does_not_hide_the_skills_
     one_shot = anonymous.understand("ask corner cafe for a chai", now=NOW)
     assert one_shot.intent == "OrderDrink" and one_shot.new_session
     assert one_shot.slots[0].value == "a chai"  # the name is what comes before "for"
+    # A slot alone whose words are one of its listed values is a sample too: a song named
+    # "open arms" is the song, in a session or not, not the skill opened by a name.
+    songs = Skill("amzn1.ask.skill.1")
+    songs.add_slot_type("Song", ["open arms", "start me up"])
+
+    @songs.intent("PlaySong", utterances=["{song}", "play {song}"], slots={"song": "Song"})
+    def play(song: str) -> None: ...
+
+    music = Understander(model_from_skill(songs))
+    for said in ("open arms", "start me up"):
+        assert music.understand(said, now=NOW).intent == "PlaySong", said
+    assert music.understand("open the jukebox", now=NOW).request == {"type": "LaunchRequest"}
     # A sample with words of its own is still a sample, not a name.
     assert anonymous.understand("i would like a latte", now=NOW).intent == "OrderDrink"
     assert not anonymous.understand("i would like a latte", now=NOW).new_session

@@ -8,7 +8,8 @@ The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes inv
    [to|for|about|if|whether|that] <request>" and "<request> using <invocation name>" are the
    one-shot forms: the request is understood as below, in a new session. Without an invocation
    name in the model, any name is accepted there, unless the whole utterance is a sample with
-   words of its own; a name a connector follows ("ask corner cafe for a chai") is tried first.
+   words of its own (or slot words its types know); a one-shot request read by a sample of
+   slots alone needs a connector to end the name ("ask corner cafe for a chai").
 4. Anything else is matched against the samples of every intent in the model (the built-in
    intents also with their common phrasings): exactly first, then ignoring filler words, then
    loosely. Nothing close enough gives AMAZON.FallbackIntent when the model has it.
@@ -31,7 +32,7 @@ from .languages import Language, resolving_language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, typed_share
 from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import Understanding, reading, slot_json
-from .slottypes import Fill, SlotKind, entity_resolution, slot_kind
+from .slottypes import FREE, Fill, SlotKind, entity_resolution, slot_kind
 from .text import Token, tokenize
 
 __all__ = ["DEFAULT_SKILL_ID", "Understander"]
@@ -244,20 +245,16 @@ class Understander:
             if tuple(words[after : after + size]) == self.invocation:
                 return [size]
             return []
-        sizes = [size for size in range(1, 5) if after + size <= len(words)]
-        # Any name will do: first one a connector follows ("ask corner cafe | for a chai").
-        connectors = self.language.connectors
-
-        def connected(size: int) -> bool:
-            return after + size < len(words) and words[after + size] in connectors
-
-        return sorted(sizes, key=lambda size: not connected(size))
+        return [size for size in range(1, 5) if after + size <= len(words)]
 
     def _is_sample(self, tokens: Sequence[Token], now: datetime.datetime) -> bool:
-        """Whether ``tokens`` are a whole sample with words of its own: a sample of slots alone
-        ("{drink}") matches anything said, and says nothing against a skill's name."""
+        """Whether ``tokens`` are a whole sample with words of its own, or slots whose words
+        their types know (a listed value, a date): a sample of slots alone ("{drink}") takes
+        any words, and that says nothing against a skill's name ("open corner cafe")."""
         match = self.matcher.exact(SpanCache(tokens, now))
-        return match is not None and bool(match.sample.words)
+        if match is None:
+            return False
+        return bool(match.sample.words) or any(fill.weight > FREE for _, fill, _, _ in match.fills)
 
     def _intent(self, text: str, tokens: Sequence[Token], now: datetime.datetime) -> Understanding:
         understood = self._read(text, tokens, now)
