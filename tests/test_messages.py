@@ -161,3 +161,13 @@ def test_spoken_follows_the_skills_catalogs(tmp_path: Path) -> None:
     # Without catalogs, alexaskill follows the request.
     assert spoken(SLOT_PROMPT, "nl-NL") == TRANSLATIONS["nl"][SLOT_PROMPT]
     assert spoken(SLOT_PROMPT, None) == SLOT_PROMPT
+
+
+def test_a_value_heard_but_unfit_has_a_sentence_of_its_own_in_every_language() -> None:
+    # "I didn't catch that" is wrong for "this weekend" where one day is needed: it was heard.
+    from alexaskill.messages import SLOT_UNFIT_PROMPT
+
+    assert SLOT_UNFIT_PROMPT in SENTENCES
+    assert SLOT_UNFIT_PROMPT == "Sorry, I can't use that. Could you say it another way?"
+    for key, sentences in TRANSLATIONS.items():
+        assert sentences[SLOT_UNFIT_PROMPT] != sentences[SLOT_PROMPT], key
