@@ -107,15 +107,22 @@ class RuleViolation(ResponseError):
 
 
 class SlotError(SkillError):
-    """A required slot parameter has no usable value."""
+    """A required slot parameter has no usable value.
 
-    def __init__(self, slot_name: str, value: str | None = None) -> None:
+    ``value`` is the value Alexa sent (None: the slot is missing); ``reason`` says why it does
+    not convert to the parameter's annotation (``"a weekend, not one day (…)"``), when known.
+    """
+
+    def __init__(self, slot_name: str, value: str | None = None, reason: str | None = None) -> None:
         self.slot_name = slot_name
         self.value = value
+        self.reason = reason
         if value is None:
             message = f"slot {slot_name!r} is missing"
         else:
             message = f"slot {slot_name!r} has a value that does not convert: {value!r}"
+            if reason:
+                message += f", {reason}"
         super().__init__(message)
 
 

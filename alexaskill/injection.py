@@ -240,7 +240,9 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
                 name,
             )
         said = None if slot is None else slot.values
-        raise SlotError(name, said[0] if said else None)
+        if not said or slot is None:
+            raise SlotError(name)
+        raise SlotError(name, said[0], _slots.why_unconverted(annotation, slot))
 
     return get
 

@@ -40,13 +40,15 @@ summer June to August, autumn September to November, and winter December of the 
 February of the next. Skills for the southern hemisphere use `AlexaDate.season` and the year.
 
 The package: ``values`` parses one string into each supported type (the rich types live there),
-``converters`` picks the converter of a parameter from its annotation (enums, lists, optionals).
+``converters`` picks the converter of a parameter from its annotation (enums, lists, optionals),
+``reasons`` says why a value did not convert (`why_unconverted`, for `SlotError.reason`).
 Import from ``alexaskill.slots``: the submodules are its layout.
 """
 
 from __future__ import annotations
 
 from .converters import Converter, converter_for, is_slot_annotation, unwrap_optional
+from .reasons import why_unconverted
 from .values import (
     MISSING,
     AlexaDate,
@@ -71,4 +73,5 @@ __all__ = [
     "converter_for",
     "is_slot_annotation",
     "unwrap_optional",
+    "why_unconverted",
 ]

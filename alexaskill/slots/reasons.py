@@ -1,0 +1,101 @@
+"""Why a slot's value does not convert to a parameter's annotation, in a few words for a log line.
+
+Only asked when a conversion has failed (`SlotError.reason`), never on the way to a handler: it
+parses the value again, with the rich types, to say what it was instead ("a weekend, not one
+day").
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import typing
+from typing import Any, Final
+
+from ..models import Slot
+from .converters import converter_for, unwrap_optional
+from .values import (
+    _FLOAT,
+    _INT,
+    MISSING,
+    AlexaDate,
+    AlexaDuration,
+    AlexaTime,
+    DateKind,
+    TimeKind,
+    _parse_alexa_date,
+    _parse_alexa_duration,
+    _parse_alexa_time,
+)
+
+__all__ = ["why_unconverted"]
+
+_NOT_UNDERSTOOD: Final = "'?', Alexa's mark for a number it heard but did not understand"
+_DATE_NOTE: Final = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form"
+_NOT_A: Final[dict[Any, str]] = {
+    AlexaDate: "not an AMAZON.DATE value",
+    AlexaTime: "not an AMAZON.TIME value",
+    AlexaDuration: "not an AMAZON.DURATION value",
+}
+
+
+def why_unconverted(annotation: Any, slot: Slot) -> str | None:
+    """Why ``slot``'s value does not convert to ``annotation`` (``"a weekend, not one day
+    (…)"``); for a multiple-value slot, which value and why. None if it converts."""
+    if converter_for("?", "?", annotation)(slot) is not MISSING:
+        return None
+    target, _ = unwrap_optional(annotation)
+    if target is list or typing.get_origin(target) is list:
+        args = typing.get_args(target)
+        item = args[0] if args else str
+        said = [value for value in slot.values if value]
+        for number, value in enumerate(said, 1):
+            reason = why_unconverted(item, Slot(name=slot.name, value=value))
+            if reason is not None:
+                return f"value {number} of {len(said)}, {value!r}: {reason}"
+        return None
+    first = next((value for value in slot.values if value), None)
+    return None if first is None else _why(target, first)
+
+
+def _why(target: Any, value: str) -> str:
+    if target in (int, float):
+        if value == "?":
+            return _NOT_UNDERSTOOD
+        if _INT.fullmatch(value):
+            return "too many digits for a number"
+        if target is int and _FLOAT.fullmatch(value):
+            return "not a whole number (int)"
+        return "not a number"
+    if target is datetime.date:
+        date = _parse_alexa_date(value)
+        if date is MISSING:
+            return _NOT_A[AlexaDate]
+        what = "now" if date.kind is DateKind.PRESENT else f"a {date.kind.value}"
+        return f"{what}, not one day ({_DATE_NOTE})"
+    if target is datetime.time:
+        time = _parse_alexa_time(value)
+        if time is MISSING or time.kind is not TimeKind.PERIOD or time.period is None:
+            return _NOT_A[AlexaTime]
+        return (
+            f"a part of the day ({time.period.name.lower()}), not a clock time (datetime.time "
+            "takes a clock time; AlexaTime takes both)"
+        )
+    if target is datetime.timedelta:
+        duration = _parse_alexa_duration(value)
+        if duration is MISSING:
+            return _NOT_A[AlexaDuration]
+        if duration.years or duration.months:
+            return (
+                "years or months, which have no fixed length (datetime.timedelta takes neither; "
+                "AlexaDuration does)"
+            )
+        return "too long for a datetime.timedelta"
+    if isinstance(target, type) and issubclass(target, enum.Enum):
+        return (
+            f"no member of {target.__module__}.{target.__qualname__}: neither a member's value "
+            "or name, nor resolved to one"
+        )
+    if target in _NOT_A:
+        return _NOT_A[target]
+    return f"does not convert to {getattr(target, '__qualname__', target)}"

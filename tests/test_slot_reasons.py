@@ -1,0 +1,101 @@
+"""Why a slot's value does not convert to a parameter's annotation (the log line, SlotError)."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from typing import Any
+
+import msgspec
+import pytest
+
+from alexaskill.models import Slot
+from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+def _why(annotation: Any, value: str) -> str | None:
+    from alexaskill.slots import why_unconverted
+
+    return why_unconverted(annotation, Slot(name="x", value=value))
+
+
+DATE_NOTE = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form"
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "reason"),
+    [
+        (datetime.date, "2026-W48-WE", f"a weekend, not one day ({DATE_NOTE})"),
+        (datetime.date, "2026-W48", f"a week, not one day ({DATE_NOTE})"),
+        (datetime.date, "2026-11", f"a month, not one day ({DATE_NOTE})"),
+        (datetime.date, "2026-WI", f"a season, not one day ({DATE_NOTE})"),
+        (datetime.date, "2026", f"a year, not one day ({DATE_NOTE})"),
+        (datetime.date, "201X", f"a decade, not one day ({DATE_NOTE})"),
+        (datetime.date, "PRESENT_REF", f"now, not one day ({DATE_NOTE})"),
+        (datetime.date, "2026-02-30", "not an AMAZON.DATE value"),
+        (datetime.date | None, "2026-W48-WE", f"a weekend, not one day ({DATE_NOTE})"),
+        (AlexaDate, "next week", "not an AMAZON.DATE value"),
+        (int, "?", "'?', Alexa's mark for a number it heard but did not understand"),
+        (float, "?", "'?', Alexa's mark for a number it heard but did not understand"),
+        (int, "2.5", "not a whole number (int)"),
+        (int, "two", "not a number"),
+        (float, "two", "not a number"),
+        (
+            datetime.time,
+            "EV",
+            "a part of the day (evening), not a clock time (datetime.time takes a clock time; "
+            "AlexaTime takes both)",
+        ),
+        (datetime.time, "25:00", "not an AMAZON.TIME value"),
+        (AlexaTime, "noon", "not an AMAZON.TIME value"),
+        (
+            datetime.timedelta,
+            "P1M",
+            "years or months, which have no fixed length (datetime.timedelta takes neither; "
+            "AlexaDuration does)",
+        ),
+        (datetime.timedelta, "P99999999999D", "too long for a datetime.timedelta"),
+        (datetime.timedelta, "ten minutes", "not an AMAZON.DURATION value"),
+        (AlexaDuration, "ten minutes", "not an AMAZON.DURATION value"),
+        (
+            Colour,
+            "purple",
+            "no member of tests.test_slot_reasons.Colour: neither a member's value or name, "
+            "nor resolved to one",
+        ),
+    ],
+)
+def test_why_a_value_does_not_convert(annotation: Any, value: str, reason: str) -> None:
+    assert _why(annotation, value) == reason
+
+
+def test_a_list_names_the_value_that_does_not_convert() -> None:
+    from alexaskill.slots import why_unconverted
+
+    slot = msgspec.convert(
+        {
+            "name": "x",
+            "slotValue": {
+                "type": "List",
+                "values": [
+                    {"type": "Simple", "value": "3"},
+                    {"type": "Simple", "value": "?"},
+                ],
+            },
+        },
+        Slot,
+    )
+    reason = why_unconverted(list[int], slot)
+    assert reason == (
+        "value 2 of 2, '?': '?', Alexa's mark for a number it heard but did not understand"
+    )
+
+
+def test_a_value_that_converts_has_no_reason() -> None:
+    assert _why(datetime.date, "2026-12-05") is None
+    assert _why(str, "anything") is None
