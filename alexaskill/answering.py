@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import messages
+from .asking_again import ask_again
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
@@ -21,6 +22,7 @@ from .rules import check_reply, failure_reply
 from .store.attributes import check_saves
 
 if TYPE_CHECKING:
+    from .dialog_model import DialogSlot
     from .i18n import Translations
 
 __all__ = [
@@ -343,10 +345,18 @@ class Answering(Registration):
             return Answer(encode_response(silent), "slot_retry")
         if isinstance(exc, SlotError | PermissionRequired) and silent is None:
             if isinstance(exc, SlotError):
-                logger.info("%s; asking again", exc)
                 request = call.envelope.request
-                reply = _ask_again(request, exc, self._say(SLOT_PROMPT, request))
-                outcome = "slot_retry"
+                intent = getattr(getattr(request, "intent", None), "name", None)
+                question = ask_again(
+                    request,
+                    exc,
+                    self._declared_slot(intent, exc.slot_name),
+                    self.translations,
+                    lambda message: self._say(message, request),
+                )
+                where = f"{intent}: " if intent else ""
+                logger.info("%s%s; asking again with %s", where, exc, question.source)
+                reply, outcome = question.reply, "slot_retry"
             else:
                 # Amazon's guidance: say what is missing, and send the consent card for it.
                 logger.info("%s; sending the consent card", exc)
@@ -386,6 +396,12 @@ class Answering(Registration):
         self._tell(failure, envelope)
         return Answer(self._apology_body(Call(envelope)), "handler_error")
 
+    def _declared_slot(self, intent: str | None, slot: str) -> DialogSlot | None:
+        """The dialog declaration of ``slot`` of ``intent``, if its handler declared one."""
+        declaration = None if intent is None else self.intent_declarations.get(intent)
+        dialog = None if declaration is None else declaration.dialog
+        return None if dialog is None else dialog.slots.get(slot)
+
     def _say(self, message: str, request: Request) -> str:
         """One of the framework's sentences, in the request's language (`alexaskill.messages`)."""
         locale = request.locale
@@ -415,25 +431,6 @@ class Answering(Registration):
                 listener(exc)
             finally:
                 _FAILED_REQUEST.reset(token)
-
-
-def _ask_again(request: Request, exc: SlotError, prompt: str) -> Response:
-    """The answer to a required slot without a usable value: ``prompt``, asked so that the
-    user's answer fills the slot. Inside a dialog a plain question would end the dialog (the
-    answer would no longer go to the slot): a slot still to be collected is left to the dialog
-    model (Delegate, its own prompt), one that did not convert is elicited again, cleared."""
-    if not isinstance(request, IntentRequest) or request.dialog_state is None:
-        return ask(prompt)
-    from .directives import delegate, elicit_slot, updated_intent
-
-    if exc.value is None and request.dialog_state != "COMPLETED":
-        return delegate()
-    intent = request.intent
-    if intent.slots is None or exc.slot_name not in intent.slots:
-        return ask(prompt)  # not a slot of the intent's: nothing to elicit
-    cleared = updated_intent(intent, **{exc.slot_name: None})
-    cleared["confirmationStatus"] = "NONE"  # a confirmation of the value now cleared holds no more
-    return elicit_slot(exc.slot_name, prompt, updated_intent=cleared)
 
 
 def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -> Any:

@@ -449,7 +449,7 @@ def test_a_slot_asked_again_inside_a_dialog_is_asked_through_the_dialog() -> Non
     # the user's next answer would no longer go to the slot. ElicitSlot keeps it there.
     with TestClient(_dialog_skill()) as client:
         result = client.intent("Order", dialog_state="IN_PROGRESS", count="?", city="Rome")
-    assert result.speech == "Sorry, I didn't catch that. Could you say it again?"
+    assert result.speech == "How many?"  # the slot's own prompt (tests/test_asking_again.py)
     assert result.should_end_session is False
     [directive] = result.json["response"]["directives"]
     assert directive["type"] == "Dialog.ElicitSlot"
@@ -475,7 +475,7 @@ def test_a_missing_slot_in_a_completed_dialog_is_elicited() -> None:
         result = client.intent("Order", dialog_state="COMPLETED", count=None)
     [directive] = result.json["response"]["directives"]
     assert (directive["type"], directive["slotToElicit"]) == ("Dialog.ElicitSlot", "count")
-    assert result.speech == "Sorry, I didn't catch that. Could you say it again?"
+    assert result.speech == "How many?"
 
 
 def test_a_catch_all_exception_handler_does_not_replace_asking_again() -> None:

@@ -1,0 +1,132 @@
+"""Asking again for a required slot a handler could not be given: the question, and its directive.
+
+The question is the slot's own elicitation prompt when the intent declares one
+(``DialogSlot(…, elicit=…)``), as the skill's model for the request's locale has it: one of its
+variations, picked at random as Alexa picks one, translated by the skill's catalogs as
+``alexaskill model`` translates it, its ``{slot}`` references filled with the values the request
+carries (a variation that names a slot without a value is not asked). Failing that, alexaskill's
+own sentence: "I didn't catch that" for a slot missing (or a number Alexa did not understand,
+"?"), and for a value that was heard but does not fit the parameter ("this weekend" for a
+``datetime.date``), a sentence that does not claim the user went unheard (`alexaskill.messages`).
+
+Inside a dialog a plain question would end the dialog (the answer would no longer go to the
+slot): a slot still to be collected is left to the dialog model (Delegate, its own prompt), one
+that did not convert is elicited again, cleared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from . import messages
+from .exceptions import SlotError
+from .models import IntentRequest, Request
+from .responses import Response, ask
+from .ssml import Ssml, escape
+
+if TYPE_CHECKING:
+    from .dialog_model import DialogSlot
+    from .i18n import Translations
+
+__all__ = ["Question", "ask_again", "elicitation_prompt"]
+
+#: ``{slot}`` in a prompt, as the dialog model writes it.
+_SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
+
+
+class Question(NamedTuple):
+    """The reply that asks again, and where its words came from (for the log line)."""
+
+    reply: Response
+    #: "the slot's elicitation prompt", "the dialog model" (Delegate) or "the generic prompt".
+    source: str
+
+
+def ask_again(
+    request: Request,
+    exc: SlotError,
+    declared: DialogSlot | None,
+    translations: Translations | None,
+    say: Callable[[str], str],
+) -> Question:
+    """The answer to ``exc``, a required slot without a usable value: a question whose answer
+    fills the slot. ``declared`` is the slot's dialog declaration, if any; ``say`` gives one of
+    alexaskill's sentences in the language the skill speaks to the user."""
+    dialog_state = request.dialog_state if isinstance(request, IntentRequest) else None
+    if exc.value is None and dialog_state is not None and dialog_state != "COMPLETED":
+        from .directives import delegate
+
+        return Question(delegate(), "the dialog model")
+    prompt = elicitation_prompt(request, exc.slot_name, declared, translations)
+    source = "the slot's elicitation prompt"
+    if prompt is None:
+        # "?" is AMAZON.NUMBER's value for a number Alexa heard but did not understand.
+        heard = exc.value is not None and exc.value != "?"
+        prompt = say(messages.SLOT_UNFIT_PROMPT if heard else messages.SLOT_PROMPT)
+        source = "the generic prompt"
+    if not isinstance(request, IntentRequest) or dialog_state is None:
+        return Question(ask(prompt), source)
+    intent = request.intent
+    if intent.slots is None or exc.slot_name not in intent.slots:
+        return Question(ask(prompt), source)  # not a slot of the intent's: nothing to elicit
+    from .directives import elicit_slot, updated_intent
+
+    cleared = updated_intent(intent, **{exc.slot_name: None})
+    cleared["confirmationStatus"] = "NONE"  # a confirmation of the value now cleared holds no more
+    return Question(elicit_slot(exc.slot_name, prompt, updated_intent=cleared), source)
+
+
+def elicitation_prompt(
+    request: Request,
+    slot_name: str,
+    declared: DialogSlot | None,
+    translations: Translations | None,
+) -> str | Ssml | None:
+    """A variation of the elicitation prompt ``declared`` gives slot ``slot_name``, as Alexa
+    would say it for ``request``; None if there is none to say.
+
+    Each variation is translated for the request's locale as the interaction model's prompts are
+    (`alexaskill.interaction.builder`); ``{slot}`` takes the slot's value in the request (the
+    values of a multiple-value slot, joined), escaped in an SSML prompt. Variations that name a
+    slot without a value are left out; ``slot_name``'s own value, being asked for again, counts
+    as none.
+    """
+    if declared is None or not declared.elicit:
+        return None
+    values = _slot_values(request, slot_name)
+    translate = None
+    if translations is not None:
+        translate = translations.translator(request.locale).gettext
+    usable: list[str] = []
+    for text in declared.elicit:
+        if translate is not None:
+            text = translate(text)
+        if all(values.get(name) for name in _SLOT_REFERENCE.findall(text)):
+            usable.append(text)
+    if not usable:
+        return None
+    if len(usable) == 1:
+        text = usable[0]
+    else:
+        import random  # here: ~4 ms of an AWS Lambda cold start, for a skill that needs it
+
+        text = random.choice(usable)  # noqa: S311 (Alexa too picks a variation at random)
+    if text.lstrip().startswith("<speak>"):
+        return Ssml(_SLOT_REFERENCE.sub(lambda match: escape(values[match[1]]), text))
+    return _SLOT_REFERENCE.sub(lambda match: values[match[1]], text)
+
+
+def _slot_values(request: Request, asked: str) -> Mapping[str, str]:
+    """The request's slots with a value, by name, each as a prompt says it."""
+    intent = getattr(request, "intent", None)
+    slots = None if intent is None else intent.slots
+    if not slots:
+        return {}
+    values = {}
+    for name, slot in slots.items():
+        said = [value for value in slot.values if value]
+        if said and name != asked:
+            values[name] = ", ".join(said)
+    return values

@@ -1,0 +1,295 @@
+"""Asking again for a required slot: which prompt, in which language, through which directive."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from alexaskill import DialogSlot, Response, Skill, SlotError, ask, speak
+from alexaskill.i18n import Translations
+from alexaskill.testing import TestClient
+
+SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
+DIDNT_CATCH = "Sorry, I didn't catch that. Could you say it again?"
+CANT_USE = "Sorry, I can't use that. Could you say it another way?"
+
+
+def sunday() -> datetime.datetime:
+    return datetime.datetime(2026, 11, 29, 12, 0)  # the user's local time
+
+
+def _booking(
+    date_prompt: str | Sequence[str] | None = "Which day?",
+    *,
+    auto_delegate: bool | None = None,
+    translations: Translations | None = None,
+) -> Skill:
+    """The README's BookTable, its date a ``datetime.date``: "this weekend" does not fit it."""
+    skill = Skill(SKILL_ID, translations=translations)
+    date: str | DialogSlot = (
+        "AMAZON.DATE"
+        if date_prompt is None
+        else DialogSlot("AMAZON.DATE", elicit=date_prompt, samples=["{date}", "on {date}"])
+    )
+
+    @skill.launch
+    def launch() -> Response:
+        return ask("Welcome. What would you like to book?")
+
+    @skill.intent(
+        "BookTable",
+        utterances=["book a table for {people} {date}", "book a table {date}"],
+        slots={
+            "people": DialogSlot(
+                "AMAZON.NUMBER", elicit="For how many people?", samples=["{people}"]
+            ),
+            "date": date,
+            "name": "AMAZON.FirstName",
+        },
+        auto_delegate=auto_delegate,
+    )
+    def book_table(people: int, date: datetime.date, name: str | None = None) -> Response:
+        return speak(f"Booked for {people} on {date:%A}.")
+
+    return skill
+
+
+# --- the slot's own elicitation prompt ----------------------------------------------------------
+
+
+def test_a_date_that_is_not_one_day_is_asked_for_with_the_slots_own_prompt() -> None:
+    # "this weekend" is 2026-W48-WE, which a datetime.date does not take: the user was heard,
+    # so "I didn't catch that" was wrong, and saying it again looped for ever.
+    with TestClient(_booking(), invocation="table booker", local_now=sunday) as client:
+        client.say("open table booker")
+        result = client.say("book a table for two this weekend")
+        assert result.request is not None
+        assert result.request["intent"]["slots"]["date"]["value"] == "2026-W48-WE"
+        assert result.heard == "Which day?"
+        [directive] = result.json["response"]["directives"]
+        assert (directive["type"], directive["slotToElicit"]) == ("Dialog.ElicitSlot", "date")
+        assert "value" not in directive["updatedIntent"]["slots"]["date"]
+        assert directive["updatedIntent"]["slots"]["people"]["value"] == "2"
+        # The answer goes back to the slot: one day now, and the table is booked.
+        assert client.say("saturday").heard == "Booked for 2 on Saturday."
+
+
+def test_a_value_that_does_not_fit_outside_a_dialog_is_asked_for_with_the_slots_prompt() -> None:
+    with TestClient(_booking()) as client:
+        result = client.intent("BookTable", people="2", date="2026-W48")
+    assert result.speech == "Which day?"
+    assert result.should_end_session is False
+    assert "directives" not in result.json["response"]
+
+
+def test_a_missing_slot_with_an_elicitation_prompt_is_asked_for_with_it() -> None:
+    # Outside a dialog (and in a completed one) nobody else asks: the slot's own question does.
+    with TestClient(_booking()) as client:
+        assert client.intent("BookTable", people="2").speech == "Which day?"
+        result = client.intent("BookTable", dialog_state="COMPLETED", people="2", date=None)
+    [directive] = result.json["response"]["directives"]
+    assert (directive["type"], directive["slotToElicit"]) == ("Dialog.ElicitSlot", "date")
+    assert result.speech == "Which day?"
+
+
+@pytest.mark.parametrize("state", ["STARTED", "IN_PROGRESS"])
+def test_a_missing_slot_inside_a_dialog_is_still_left_to_the_dialog_model(state: str) -> None:
+    with TestClient(_booking(auto_delegate=False)) as client:
+        result = client.intent("BookTable", dialog_state=state, people="2")
+    assert result.json["response"] == {
+        "directives": [{"type": "Dialog.Delegate"}],
+        "shouldEndSession": False,
+    }
+
+
+def test_one_of_the_prompts_variations_is_asked() -> None:
+    variations = ["Which day?", "On which day?", "What day would suit you?"]
+    heard = set()
+    with TestClient(_booking(variations)) as client:
+        for _ in range(60):
+            heard.add(client.intent("BookTable", people="2", date="2026-W48-WE").speech)
+    assert heard <= set(variations)
+    assert len(heard) > 1  # Alexa picks one at random, and so does alexaskill (60 tries)
+
+
+def test_slot_references_are_filled_from_the_requests_slots() -> None:
+    prompt = "Which day for {people}, {name}?"
+    with TestClient(_booking(prompt)) as client:
+        result = client.intent("BookTable", people="4", date="2026-W48-WE", name="Ann")
+    assert result.speech == "Which day for 4, Ann?"
+
+
+def test_a_variation_whose_slot_has_no_value_is_not_asked() -> None:
+    with TestClient(_booking(["Which day, {name}?", "Which day?"])) as client:
+        for _ in range(20):
+            result = client.intent("BookTable", people="4", date="2026-W48-WE")
+            assert result.speech == "Which day?"
+
+
+def test_without_a_variation_whose_slots_have_values_the_generic_prompt_is_asked() -> None:
+    # The slot asked for is cleared: its value does not fill its own prompt.
+    with TestClient(_booking(["Which day, {name}?", "Not {date}: which day?"])) as client:
+        result = client.intent("BookTable", people="4", date="2026-W48-WE")
+    assert result.speech == CANT_USE
+
+
+def test_an_ssml_prompt_stays_ssml_and_the_values_in_it_are_escaped() -> None:
+    prompt = "<speak>Which day, <emphasis>{name}</emphasis>?</speak>"
+    with TestClient(_booking(prompt)) as client:
+        result = client.intent("BookTable", people="4", date="2026-W48-WE", name="Tom & <Jerry>")
+    speech = result.json["response"]["outputSpeech"]
+    assert speech == {
+        "type": "SSML",
+        "ssml": "<speak>Which day, <emphasis>Tom &amp; &lt;Jerry&gt;</emphasis>?</speak>",
+    }
+
+
+def test_a_plain_prompt_keeps_a_value_that_looks_like_markup_as_text() -> None:
+    with TestClient(_booking("Which day, {name}?")) as client:
+        result = client.intent("BookTable", people="4", date="2026-W48-WE", name="<b>")
+    speech = result.json["response"]["outputSpeech"]
+    assert speech == {"type": "PlainText", "text": "Which day, <b>?"}
+
+
+# --- in the skill's languages -------------------------------------------------------------------
+
+
+def _catalog(directory: Path, locale: str, entries: str) -> None:
+    folder = directory / locale / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "messages.po"
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    po.write_text(header + textwrap.dedent(entries), encoding="utf-8")
+    with po.open("rb") as source:
+        parsed = read_po(source, locale=locale)
+    with (folder / "messages.mo").open("wb") as target:
+        write_mo(target, parsed)
+
+
+def test_the_prompt_is_the_one_of_the_requests_model_translated_by_the_skills_catalogs(
+    tmp_path: Path, skill_client: Callable[..., TestClient]
+) -> None:
+    _catalog(
+        tmp_path,
+        "de",
+        """
+        msgid "Which day, {name}?"
+        msgstr "Welcher Tag, {name}?"
+        """,
+    )
+    skill = _booking("Which day, {name}?", translations=Translations(tmp_path))
+    german = skill_client(skill, locale="de-DE")
+    result = german.intent("BookTable", people="4", date="2026-W48-WE", name="Jana")
+    assert result.speech == "Welcher Tag, Jana?"
+    # The skill has no French catalog: its French model has the source text (as its handlers).
+    french = skill_client(skill, locale="fr-FR")
+    result = french.intent("BookTable", people="4", date="2026-W48-WE", name="Zoé")
+    assert result.speech == "Which day, Zoé?"
+
+
+def test_a_skill_without_catalogs_asks_with_its_prompt_as_written(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    german = skill_client(_booking("Which day?"), locale="de-DE")
+    assert german.intent("BookTable", people="4", date="2026-W48-WE").speech == "Which day?"
+
+
+# --- without an elicitation prompt --------------------------------------------------------------
+
+
+def test_a_value_that_does_not_fit_is_not_called_unheard() -> None:
+    with TestClient(_booking(None)) as client:
+        result = client.intent("BookTable", people="2", date="2026-W48-WE")
+        assert result.speech == CANT_USE
+        assert result.should_end_session is False
+        # A value missing is another matter: then nothing usable was heard.
+        assert client.intent("BookTable", people="2").speech == DIDNT_CATCH
+
+
+def test_a_value_that_does_not_fit_inside_a_dialog_is_elicited_with_the_generic_prompt() -> None:
+    with TestClient(_booking(None)) as client:
+        result = client.intent(
+            "BookTable", dialog_state="IN_PROGRESS", people="2", date="2026-W48-WE"
+        )
+    assert result.speech == CANT_USE
+    [directive] = result.json["response"]["directives"]
+    assert (directive["type"], directive["slotToElicit"]) == ("Dialog.ElicitSlot", "date")
+    assert "value" not in directive["updatedIntent"]["slots"]["date"]
+
+
+def test_the_generic_prompt_for_a_value_that_does_not_fit_is_translated(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    german = skill_client(_booking(None), locale="de-DE")
+    result = german.intent("BookTable", people="2", date="2026-W48-WE")
+    assert result.speech == (
+        "Entschuldigung, damit kann ich nichts anfangen. Kannst du es anders sagen?"
+    )
+
+
+def test_a_skills_catalog_replaces_the_generic_prompt(
+    tmp_path: Path, skill_client: Callable[..., TestClient]
+) -> None:
+    _catalog(
+        tmp_path,
+        "en",
+        f"""
+        msgid "{CANT_USE}"
+        msgstr "That won't work. Try again?"
+        """,
+    )
+    skill = _booking(None, translations=Translations(tmp_path))
+    client = skill_client(skill)
+    result = client.intent("BookTable", people="2", date="2026-W48")
+    assert result.speech == "That won't work. Try again?"
+
+
+# --- the log line and the exception --------------------------------------------------------------
+
+
+def test_the_log_line_names_the_slot_the_value_and_why_it_does_not_convert(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with TestClient(_booking()) as client:
+        client.intent("BookTable", people="2", date="2026-W48-WE")
+    [line] = [r.getMessage() for r in caplog.records if "asking again" in r.getMessage()]
+    assert "BookTable" in line
+    assert "slot 'date'" in line
+    assert "'2026-W48-WE'" in line
+    assert "a weekend, not one day" in line
+    assert "datetime.date" in line
+    assert "amzn1.ask.account" not in caplog.text
+
+
+def test_an_exception_handler_for_slot_error_gets_the_reason() -> None:
+    skill = _booking()
+
+    @skill.exception(SlotError)
+    def on_slot(exc: SlotError) -> Response:
+        return ask(f"{exc.slot_name}: {exc.reason}")
+
+    with TestClient(skill) as client:
+        speech = client.intent("BookTable", people="2.5", date="2026-12-05").speech
+        assert speech == "people: not a whole number (int)"
+        assert client.intent("BookTable", people="2").speech == "date: None"
+
+
+def test_a_number_alexa_did_not_understand_was_not_caught() -> None:
+    # AMAZON.NUMBER's "?" is a number heard but not understood: "I didn't catch that" is right.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Order", slots={"count": "AMAZON.NUMBER"})
+    def order(count: int) -> Response:
+        return speak(f"{count} pizzas.")
+
+    with TestClient(skill) as client:
+        assert client.intent("Order", count="?").speech == DIDNT_CATCH
+        assert client.intent("Order", count="2.5").speech == CANT_USE
