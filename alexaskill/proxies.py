@@ -4,15 +4,19 @@ With ``--proxy-headers`` (uvicorn's default, the Docker image's and ``alexaskill
 believes ``X-Forwarded-For`` and ``X-Forwarded-Proto`` from these addresses: the client's address
 and scheme the app sees. uvicorn reads an entry that is neither an address nor a network as a name
 that no address matches, without a word: a typo trusts no proxy. Checked here, where alexaskill
-reads the setting: `settings_from_env` and ``alexaskill serve`` refuse such a list at start;
-alexaskill's server protocol, which sees uvicorn's own options, says it at the first connection
-(`check_served_proxies`). A list that trusts every address (``*``) is said on the security logger.
+hands it to uvicorn: ``alexaskill serve`` refuses such a list at start; alexaskill's server
+protocol, which sees what uvicorn read (its options, else the variable), logs it at ERROR at the
+first connection (`check_served_proxies`). Not where the variable is merely present
+(`settings_from_env`): uvicorn may not read it (``--forwarded-allow-ips`` given,
+``--no-proxy-headers``, AWS Lambda). A list that trusts every address (``*``, ``0.0.0.0/0``) is
+said on the security logger.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Sequence
 from typing import Any, Final
 
 from .exceptions import ConfigurationError
@@ -23,6 +27,7 @@ __all__ = [
     "check_forwarded_allow_ips",
     "check_served_proxies",
     "say_trusting_everyone",
+    "trusting_everyone_said",
 ]
 
 #: uvicorn's variable for ``--forwarded-allow-ips``: the proxies whose ``X-Forwarded-For`` and
@@ -30,33 +35,57 @@ __all__ = [
 FORWARDED_ALLOW_IPS: Final = "FORWARDED_ALLOW_IPS"
 
 
-def check_forwarded_allow_ips(value: str, *, source: str = FORWARDED_ALLOW_IPS) -> bool:
+def check_forwarded_allow_ips(
+    value: str | Sequence[str], *, source: str = FORWARDED_ALLOW_IPS
+) -> bool:
     """Check a list of trusted proxies as uvicorn reads it (``--forwarded-allow-ips``,
-    ``FORWARDED_ALLOW_IPS``); True if it trusts every address (``*``).
+    ``FORWARDED_ALLOW_IPS``, or a list given to ``uvicorn.run`` in code); True if it trusts
+    every address: ``*`` (exactly that: uvicorn compares the whole value with it), or a network
+    of prefix length 0 (``0.0.0.0/0``, ``::/0``).
 
-    IP addresses and networks separated by commas, or ``*`` on its own. uvicorn takes an entry
-    it cannot read as an address or a network for a name, to be compared with the address a
-    connection comes from, which it never matches: a typo (``10.0.0.0/33``, ``10.0.0.1/8``,
-    ``localhost``, ``*`` among other entries) silently trusted no proxy for it.
+    IP addresses and networks separated by commas (a list's entries are taken as given, spaces
+    and all), or ``*`` on its own. uvicorn takes an entry it cannot read as an address or a
+    network for a name, to be compared with the address a connection comes from, which it never
+    matches: a typo (``10.0.0.0/33``, ``10.0.0.1/8``, ``localhost``, ``10.0.0.*``, ``*`` among
+    other entries or with spaces around it) silently trusted no proxy for it.
     `ConfigurationError` names the entry (``source`` names the setting). Empty entries match
     nothing and are let through, as are Unix socket paths (``/run/proxy.sock``, ``unix:…``),
     which uvicorn documents.
     """
-    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
-    if entries == ["*"]:
+    if value == "*" or (isinstance(value, list) and value == ["*"]):  # uvicorn's own test
         return True
+    if isinstance(value, str):
+        entries = [entry.strip() for entry in value.split(",")]  # as uvicorn splits it
+    else:
+        entries = list(value)
+    everyone = False
     for entry in entries:
+        if not entry:
+            continue
         problem = _unreadable(entry)
         if problem is not None:
             raise ConfigurationError(
                 f"{_setting(source, value)}: {problem}; give IP addresses and networks "
-                "separated by commas (10.0.0.5,10.1.0.0/16), or * on its own for every address"
+                "separated by commas (10.0.0.5,10.1.0.0/16), or exactly * for every address"
             )
-    return False
+        everyone = everyone or _families(entry) != set()
+    return everyone
 
 
-def _setting(source: str, value: str) -> str:
+def _families(entry: str) -> set[int]:
+    """The IP versions (4, 6) of which ``entry``, a readable entry, trusts every address."""
+    import ipaddress
+
+    if "/" not in entry or entry.startswith(("/", "unix:")):
+        return set()
+    network = ipaddress.ip_network(entry)
+    return {network.version} if network.prefixlen == 0 else set()
+
+
+def _setting(source: str, value: str | Sequence[str]) -> str:
     """``FORWARDED_ALLOW_IPS='…'``, or ``--forwarded-allow-ips '…'`` for an option."""
+    if not isinstance(value, str):
+        value = list(value)
     return f"{source} {value!r}" if source.startswith("-") else f"{source}={value!r}"
 
 
@@ -65,7 +94,12 @@ def _unreadable(entry: str) -> str | None:
     import ipaddress  # here: settings_from_env() on AWS Lambda imports this module, rarely this
 
     if entry == "*":
-        return "'*' trusts every address only on its own: among other entries it is a name"
+        return (
+            "'*' trusts every address only on its own, as the whole value: among other "
+            "entries, or with spaces around it, it is a name, and trusts no address"
+        )
+    if "*" in entry:
+        return f"{entry!r}: uvicorn knows no wildcards; give a network (10.0.0.0/24)"
     if entry.startswith(("/", "unix:")):
         return None  # a Unix socket, which uvicorn compares as written
     if "/" in entry:
@@ -90,19 +124,32 @@ def _unreadable(entry: str) -> str | None:
 _said_trusting_everyone = False
 
 
-def say_trusting_everyone(source: str) -> None:
-    """Warn on the security logger, once a process, that ``source`` (``*``) trusts every address
-    as a proxy: any client that reaches the port sets the address and scheme the app sees."""
+def trusting_everyone_said() -> None:
+    """Count `say_trusting_everyone`'s warning as said in this process: the ``alexaskill serve``
+    process that started it (a worker, or the reloader's server process) said it at start."""
+    global _said_trusting_everyone
+    _said_trusting_everyone = True
+
+
+def say_trusting_everyone(source: str, value: str | Sequence[str] = "*") -> None:
+    """Warn on the security logger, once a process, that ``source`` (its ``value``: ``*``, or
+    with a network of prefix length 0) trusts every address as a proxy: any client that
+    reaches the port sets the address and scheme the app sees."""
     global _said_trusting_everyone
     if _said_trusting_everyone:
         return
     _said_trusting_everyone = True
+    families: set[int] = {4, 6}
+    if value != "*" and value != ["*"]:
+        entries = value.split(",") if isinstance(value, str) else value
+        families = set().union(*(_families(entry.strip()) for entry in entries if entry.strip()))
+    who = "every address" if families == {4, 6} else f"every IPv{families.pop()} address"
     security_logger.warning(
-        "%s: X-Forwarded-For and X-Forwarded-Proto are believed from every address, so any "
-        "client that reaches this server directly can say which address it comes from and "
-        "that it came over HTTPS. Let only the proxy reach the port, or name the proxy's "
-        "addresses instead of *.",
-        _setting(source, "*"),
+        "%s: X-Forwarded-For and X-Forwarded-Proto are believed from %s, so any client that "
+        "reaches this server directly can say which address it comes from and that it came "
+        "over HTTPS. Let only the proxy reach the port, or name the proxy's addresses instead.",
+        _setting(source, value),
+        who,
     )
 
 
@@ -113,10 +160,12 @@ def check_served_proxies(config: Any) -> None:
     allowed = getattr(config, "forwarded_allow_ips", None)
     if not getattr(config, "proxy_headers", False) or allowed is None:
         return
-    if not isinstance(allowed, str):  # a list, given in code
-        allowed = ",".join(allowed)
-    from_env = os.environ.get(FORWARDED_ALLOW_IPS) == allowed
-    source = FORWARDED_ALLOW_IPS if from_env else "--forwarded-allow-ips"
+    if not isinstance(allowed, str):  # a list, given in code: uvicorn.run(forwarded_allow_ips=)
+        allowed, source = list(allowed), "forwarded_allow_ips"
+    elif os.environ.get(FORWARDED_ALLOW_IPS) == allowed:
+        source = FORWARDED_ALLOW_IPS
+    else:
+        source = "--forwarded-allow-ips"
     try:
         everyone = check_forwarded_allow_ips(allowed, source=source)
     except ConfigurationError as exc:
@@ -125,4 +174,4 @@ def check_served_proxies(config: Any) -> None:
         )
         return
     if everyone:
-        say_trusting_everyone(source)
+        say_trusting_everyone(source, allowed)

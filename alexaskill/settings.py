@@ -7,8 +7,10 @@
 ``ALEXASKILL_LOG_JSON``    1 for JSON log lines
 =========================  ====================================================================
 
-``FORWARDED_ALLOW_IPS`` is uvicorn's (the proxies whose ``X-Forwarded-*`` headers it believes):
-`settings_from_env` checks it too (`alexaskill.proxies`), as uvicorn does not.
+``FORWARDED_ALLOW_IPS`` is uvicorn's (the proxies whose ``X-Forwarded-*`` headers it believes),
+not read here: uvicorn may ignore it (``--forwarded-allow-ips`` given, ``--no-proxy-headers``,
+AWS Lambda). ``alexaskill serve`` and alexaskill's server protocol check what uvicorn reads
+(`alexaskill.proxies`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from typing import IO, Final
 from .exceptions import ConfigurationError
 from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
-from .proxies import FORWARDED_ALLOW_IPS, check_forwarded_allow_ips
 from .store import DEFAULT_STORE
 
 __all__ = ["Settings", "configure_logging_if_unset", "settings_from_env"]
@@ -54,12 +55,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` from ``environ`` (default: os.environ).
 
     `ConfigurationError` for a log level or boolean that does not parse, for a skill id ``*``
-    (answering any skill is written in code: ``Skill(skill_id="*")``), and for a
-    ``FORWARDED_ALLOW_IPS`` uvicorn would misread (`check_forwarded_allow_ips`).
+    (answering any skill is written in code: ``Skill(skill_id="*")``). ``FORWARDED_ALLOW_IPS``,
+    uvicorn's, is left to the server that reads it (`alexaskill.proxies`).
     """
     env = os.environ if environ is None else environ
-    if FORWARDED_ALLOW_IPS in env:
-        check_forwarded_allow_ips(env[FORWARDED_ALLOW_IPS])
     skill_ids = tuple(
         part.strip() for part in env.get("ALEXASKILL_SKILL_ID", "").split(",") if part.strip()
     )

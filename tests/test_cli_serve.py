@@ -394,6 +394,30 @@ def test_serve_checks_forwarded_allow_ips_from_the_environment(
     assert output.count("WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': ") == 1, output
 
 
+def test_serve_checks_only_the_proxies_it_hands_uvicorn(servers: Any, tmp_path: Path) -> None:
+    # --forwarded-allow-ips overrides the variable, which uvicorn then never reads: a stale value
+    # there stopped serve all the same (settings_from_env() refused it at the app's start).
+    pki = signed_skill(tmp_path, "signing")
+    argv = ("signing:skill", "--forwarded-allow-ips", "10.0.0.1")
+    process, url = serve(servers, tmp_path, tmp_path, *argv, FORWARDED_ALLOW_IPS="localhost")
+    assert say_hello(url, pki) == 200
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    assert "localhost" not in output, output
+
+
+def test_serve_workers_say_every_address_once(servers: Any, tmp_path: Path) -> None:
+    # The serve process says it at start; each worker said it again at its first connection.
+    pki = signed_skill(tmp_path, "signing")
+    argv = ("signing:skill", "--workers", "2")
+    process, url = serve(servers, tmp_path, tmp_path, *argv, FORWARDED_ALLOW_IPS="*")
+    for _ in range(6):  # new connections each: likely both workers answer one
+        assert say_hello(url, pki) == 200
+    servers.stop(process)
+    output = servers.output[process].read_text()
+    assert output.count("WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': ") == 1, output
+
+
 def _certificate(
     directory: Path, *, days: tuple[int, int], names: list[str] | None
 ) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 
@@ -19,10 +20,16 @@ from alexaskill import ConfigurationError, settings_from_env
         ("", False),  # no proxy trusted at all
         ("/run/proxy.sock,unix:/run/other.sock", False),  # uvicorn's literals for Unix sockets
         ("*", True),
-        (" * ", True),
+        (["*"], True),  # uvicorn.run(forwarded_allow_ips=["*"])
+        (["10.0.0.5", "10.1.0.0/16"], False),
+        # A network of prefix length 0 trusts every address (of its family), as '*' does.
+        ("0.0.0.0/0", True),
+        ("10.0.0.5,::/0", True),
     ],
 )
-def test_forwarded_allow_ips_uvicorn_reads_as_meant_pass(value: str, everyone: bool) -> None:
+def test_forwarded_allow_ips_uvicorn_reads_as_meant_pass(
+    value: str | list[str], everyone: bool
+) -> None:
     from alexaskill.proxies import check_forwarded_allow_ips
 
     assert check_forwarded_allow_ips(value) is everyone
@@ -41,9 +48,16 @@ def test_forwarded_allow_ips_uvicorn_reads_as_meant_pass(value: str, everyone: b
         ("[::1]", "'[::1]' is not an IP address"),
         ("10.0.0.1 10.0.0.2", "'10.0.0.1 10.0.0.2' is not an IP address"),
         ("*,10.0.0.5", "'*' trusts every address only on its own"),
+        # uvicorn trusts every address only for the value "*" itself: these trusted none.
+        (" * ", "'*' trusts every address only on its own"),
+        (" *", "'*' trusts every address only on its own"),
+        ("*,", "'*' trusts every address only on its own"),
+        ("10.0.0.*", "'10.0.0.*': uvicorn knows no wildcards"),
+        (["*", "10.0.0.5"], "'*' trusts every address only on its own"),
+        ([" 10.0.0.5"], "' 10.0.0.5' is not an IP address"),  # a list's entries: as given
     ],
 )
-def test_forwarded_allow_ips_typos_are_refused(value: str, said: str) -> None:
+def test_forwarded_allow_ips_typos_are_refused(value: str | list[str], said: str) -> None:
     # uvicorn takes any entry it cannot read for a name to compare the client's address with,
     # silently: each of these trusted no proxy at all (the '*' one: only 10.0.0.5).
     from alexaskill.proxies import check_forwarded_allow_ips
@@ -55,12 +69,55 @@ def test_forwarded_allow_ips_typos_are_refused(value: str, said: str) -> None:
     assert said in message, message
 
 
-def test_settings_from_env_checks_forwarded_allow_ips() -> None:
-    # What the Docker image's uvicorn reads: a typo there now stops the app at start, in one line.
-    with pytest.raises(ConfigurationError, match=r"^FORWARDED_ALLOW_IPS='10.0.0.0/33': "):
-        settings_from_env({"FORWARDED_ALLOW_IPS": "10.0.0.0/33"})
-    settings_from_env({"FORWARDED_ALLOW_IPS": "10.0.0.0/8"})
-    settings_from_env({"FORWARDED_ALLOW_IPS": "*"})  # allowed; said when the server starts
+def test_settings_from_env_leaves_forwarded_allow_ips_to_the_server() -> None:
+    # settings_from_env() runs where uvicorn may not read the variable at all (its
+    # --forwarded-allow-ips given, --no-proxy-headers, AWS Lambda, another server): a stale
+    # value there stopped the app. The server checks what it is actually given.
+    assert settings_from_env({"FORWARDED_ALLOW_IPS": "localhost"}) == settings_from_env({})
+
+
+@pytest.mark.parametrize(
+    ("options", "env", "said"),
+    [
+        ({}, {"FORWARDED_ALLOW_IPS": "10.0.0.0/33"}, "ERROR FORWARDED_ALLOW_IPS='10.0.0.0/33': "),
+        ({"forwarded_allow_ips": " * "}, {}, "ERROR --forwarded-allow-ips ' * ': "),
+        (
+            {"forwarded_allow_ips": ["10.0.0.5", "proxy"]},
+            {},
+            "ERROR forwarded_allow_ips=['10.0.0.5', 'proxy']: 'proxy' is not an IP address",
+        ),
+        ({"forwarded_allow_ips": "0.0.0.0/0"}, {}, "WARNING --forwarded-allow-ips '0.0.0.0/0': "),
+        ({"forwarded_allow_ips": ["*"]}, {}, "WARNING forwarded_allow_ips=['*']: "),
+        ({}, {"FORWARDED_ALLOW_IPS": "*"}, "WARNING FORWARDED_ALLOW_IPS='*': "),
+        ({"proxy_headers": False}, {"FORWARDED_ALLOW_IPS": "localhost"}, None),
+        ({"forwarded_allow_ips": "10.0.0.5"}, {"FORWARDED_ALLOW_IPS": "localhost"}, None),
+    ],
+)
+def test_the_served_proxies_are_checked(
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    options: dict[str, Any],
+    env: dict[str, str],
+    said: str | None,
+) -> None:
+    # What uvicorn's Config holds (its options, else $FORWARDED_ALLOW_IPS) is what it reads.
+    import uvicorn
+
+    from alexaskill import proxies
+
+    monkeypatch.setattr(proxies, "_said_trusting_everyone", False)
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = uvicorn.Config(lambda *args: None, **options)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        proxies.check_served_proxies(config)
+    lines = [f"{r.levelname} {r.getMessage()}" for r in caplog.records]
+    if said is None:
+        assert lines == []
+    else:
+        [line] = lines
+        assert line.startswith(said), line
 
 
 def test_trusting_every_address_is_said_once_on_the_security_logger(
@@ -75,3 +132,26 @@ def test_trusting_every_address_is_said_once_on_the_security_logger(
     [record] = caplog.records
     assert (record.name, record.levelno) == ("alexaskill.security", logging.WARNING)
     assert record.getMessage().startswith("FORWARDED_ALLOW_IPS='*': X-Forwarded-For")
+
+
+@pytest.mark.parametrize(
+    ("value", "who"),
+    [
+        ("*", "from every address"),
+        ("0.0.0.0/0", "from every IPv4 address"),
+        ("10.0.0.5,::/0", "from every IPv6 address"),
+        ("0.0.0.0/0,::/0", "from every address"),
+    ],
+)
+def test_trusting_every_address_says_which(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, value: str, who: str
+) -> None:
+    from alexaskill import proxies
+
+    monkeypatch.setattr(proxies, "_said_trusting_everyone", False)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        proxies.say_trusting_everyone("FORWARDED_ALLOW_IPS", value)
+    [record] = caplog.records
+    message = record.getMessage()
+    assert message.startswith(f"FORWARDED_ALLOW_IPS={value!r}: X-Forwarded-For"), message
+    assert who in message, message

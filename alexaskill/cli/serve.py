@@ -113,6 +113,12 @@ def serve_factory() -> Any:
             "or give uvicorn the app itself (uvicorn APP)"
         )
         raise SystemExit(_STARTUP_FAILURE)
+    from ..proxies import trusting_everyone_said
+
+    # The serve process checked the proxies uvicorn is given (these processes are given the
+    # same), and said once, at start, if they are every address: not again here, at each one's
+    # first connection.
+    trusting_everyone_said()
     spec = os.environ[_SERVE_APP_ENV]
     app = load_app(spec)  # first: a logging set-up of the app's own is left alone
     _configure_server_logging()
@@ -328,7 +334,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--forwarded-allow-ips",
         metavar="IPS",
-        help="IP addresses and networks, comma-separated (or * alone: every address, said "
+        help="IP addresses and networks, comma-separated (or exactly *: every address, said "
         "at start), whose X-Forwarded-For and X-Forwarded-Proto are believed: a proxy in front "
         "(uvicorn's option; default $FORWARDED_ALLOW_IPS, else uvicorn's: the loopback "
         "addresses); an entry uvicorn would not read as one is refused",

@@ -64,9 +64,11 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _trusts_every_proxy(args: argparse.Namespace) -> str | None:
-    """The setting that makes uvicorn believe every address's ``X-Forwarded-*`` headers (``*``),
-    or None; `UsageError` for a list it would misread (`check_forwarded_allow_ips`)."""
+def _trusts_every_proxy(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The setting, and its value, that make uvicorn believe every address's ``X-Forwarded-*``
+    headers (``*``, ``0.0.0.0/0``), or None; `UsageError` for a list it would misread
+    (`check_forwarded_allow_ips`). The value checked is the one uvicorn reads: the option's,
+    else ``$FORWARDED_ALLOW_IPS`` (ignored when the option is given)."""
     from ..exceptions import ConfigurationError
     from ..proxies import FORWARDED_ALLOW_IPS, check_forwarded_allow_ips
 
@@ -76,7 +78,7 @@ def _trusts_every_proxy(args: argparse.Namespace) -> str | None:
     if value is None:  # uvicorn's default: the loopback addresses
         return None
     try:
-        return source if check_forwarded_allow_ips(value, source=source) else None
+        return (source, value) if check_forwarded_allow_ips(value, source=source) else None
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
 
@@ -86,9 +88,9 @@ def _say_at_start(args: argparse.Namespace) -> None:
     address, a certificate Alexa refuses."""
     from ..proxies import say_trusting_everyone
 
-    source = _trusts_every_proxy(args)
-    if source is not None:
-        say_trusting_everyone(source)
+    everyone = _trusts_every_proxy(args)
+    if everyone is not None:
+        say_trusting_everyone(*everyone)
     if args.ssl_certfile is not None:
         _warn_if_alexa_refuses(args.ssl_certfile)
 
