@@ -157,8 +157,11 @@ def _warn_if_alexa_refuses(certfile: str) -> None:
         )
 
 
-class _Terminated(Exception):
-    """SIGTERM reached `_run_uvicorn`'s handler: uvicorn has stopped (or had not yet started)."""
+class _Terminated(BaseException):
+    """SIGTERM reached `_run_uvicorn`'s handler: uvicorn has stopped (or had not yet started).
+
+    A BaseException, as KeyboardInterrupt is: an ``except Exception`` in the app's start-up or
+    in uvicorn, where the handler is in place, does not swallow it."""
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -172,7 +175,8 @@ def _run_uvicorn(app: Any, **options: Any) -> None:
     the signal again (its "cooperative signal handling"): with Python's default handler there,
     the process died of it, exit status 143 (-15), which docker, compose, Kubernetes and process
     supervisors report as a failed stop. With this handler there, the process returns normally.
-    (A SIGTERM before uvicorn's own handler is in place stops the process at once, status 0.)
+    (A SIGTERM before uvicorn's own handler is in place stops the process at once, status 0;
+    one before this one is in place, while the app loads, kills it: 143.)
     """
     import signal
     import threading
@@ -182,12 +186,27 @@ def _run_uvicorn(app: Any, **options: Any) -> None:
     if threading.current_thread() is not threading.main_thread():  # no signals there
         uvicorn.run(app, **options)
         return
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    previous = signal.getsignal(signal.SIGTERM)
     if previous is None:  # a handler not set from Python: none to put back
         previous = signal.SIG_DFL
     try:
-        uvicorn.run(app, **options)
-    except _Terminated:
+        try:
+            signal.signal(signal.SIGTERM, _terminated)
+            uvicorn.run(app, **options)
+        finally:
+            _put_back(signal.SIGTERM, previous)
+    except _Terminated:  # from the run, or as it returned (before the handler was put back)
         pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+
+
+def _put_back(signum: int, handler: Any) -> None:
+    """``signal.signal(signum, handler)``, though a SIGTERM comes as it is called: that one too
+    is the stop under way (the handler raises `_Terminated` until it is replaced)."""
+    import signal
+
+    while True:
+        try:
+            signal.signal(signum, handler)
+            return
+        except _Terminated:
+            continue
