@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import ipaddress
 import json
 import os
 import socket
@@ -21,15 +20,13 @@ from typing import Any, Final
 
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from alexaskill.capture import load_capture
 from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.cli.probes import INVALID_CERT_URLS, capture_age_problem
 from alexaskill.testing import RequestFactory, TestPKI
+
+from .self_signed import self_signed
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = Path(__file__).resolve().parent / "certify_servers.py"
@@ -138,34 +135,7 @@ def capturing(start: Any, captures: Path) -> str:
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for the address 127.0.0.1 (only), and its key."""
     directory = tmp_path_factory.mktemp("tls")
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "certify test")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_file, key_file
+    return self_signed(directory, common_name="certify test", ips=["127.0.0.1"], ca=True)
 
 
 def certify(*argv: str) -> tuple[int, dict[str, Any]]:

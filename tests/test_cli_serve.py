@@ -24,6 +24,7 @@ from alexaskill.cli.dev import DEV_PKI_ENV
 from alexaskill.cli.serve_uvicorn import _options
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .self_signed import self_signed
 from .test_cli import APP, ROOT, SKILL_ID, WEATHER, WEATHER_REQUESTS, run
 from .test_server import dockerfile_cmd
 
@@ -476,39 +477,8 @@ def _certificate(
 ) -> tuple[str, str]:
     """A self-signed certificate valid from ``days[0]`` to ``days[1]`` days from now, for the
     DNS ``names`` (no subjectAltName if None), and its key: their PEM files."""
-    import datetime as dt
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "skill.example.com")])
-    now = dt.datetime.now(dt.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now + dt.timedelta(days=days[0]))
-        .not_valid_after(now + dt.timedelta(days=days[1]))
-    )
-    if names is not None:
-        dns = x509.SubjectAlternativeName([x509.DNSName(name) for name in names])
-        builder = builder.add_extension(dns, critical=False)
-    certificate = builder.sign(key, hashes.SHA256())
-    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return str(cert_file), str(key_file)
+    cert, key = self_signed(directory, common_name="skill.example.com", days=days, dns=names or ())
+    return str(cert), str(key)
 
 
 @pytest.mark.parametrize(
