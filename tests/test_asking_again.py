@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime
 import logging
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from alexaskill import DialogSlot, Response, Skill, SlotError, ask, speak
 from alexaskill.i18n import Translations
 from alexaskill.testing import TestClient
+
+from .catalogs import catalog
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 DIDNT_CATCH = "Sorry, I didn't catch that. Could you say it again?"
@@ -161,22 +160,10 @@ def test_a_plain_prompt_keeps_a_value_that_looks_like_markup_as_text() -> None:
 # --- in the skill's languages -------------------------------------------------------------------
 
 
-def _catalog(directory: Path, locale: str, entries: str) -> None:
-    folder = directory / locale / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    po = folder / "messages.po"
-    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-    po.write_text(header + textwrap.dedent(entries), encoding="utf-8")
-    with po.open("rb") as source:
-        parsed = read_po(source, locale=locale)
-    with (folder / "messages.mo").open("wb") as target:
-        write_mo(target, parsed)
-
-
 def test_the_prompt_is_the_one_of_the_requests_model_translated_by_the_skills_catalogs(
     tmp_path: Path, skill_client: Callable[..., TestClient]
 ) -> None:
-    _catalog(
+    catalog(
         tmp_path,
         "de",
         """
@@ -237,7 +224,7 @@ def test_the_generic_prompt_for_a_value_that_does_not_fit_is_translated(
 def test_a_skills_catalog_replaces_the_generic_prompt(
     tmp_path: Path, skill_client: Callable[..., TestClient]
 ) -> None:
-    _catalog(
+    catalog(
         tmp_path,
         "en",
         f"""

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import logging
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from alexaskill import ConfigurationError, Response, Skill, speak
 from alexaskill.aws_lambda import handler as lambda_handler
@@ -19,43 +16,13 @@ from alexaskill.messages import APOLOGY, TRANSLATIONS
 from alexaskill.ssml import Ssml, emphasis
 from alexaskill.testing import RequestFactory, TestClient
 
+from .catalogs import catalog
+
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
-GERMAN_PLURAL = "nplurals=2; plural=(n != 1);"
 # Polish: one, few (2-4, not 12-14), many: a rule with three forms.
 POLISH_PLURAL = (
     "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
 )
-
-
-def catalog(
-    directory: Path,
-    locale: str,
-    entries: str,
-    plural_forms: str = GERMAN_PLURAL,
-    *,
-    compile_it: bool = True,
-) -> Path:
-    """Write ``directory/<locale>/LC_MESSAGES/messages.po`` and compile it as pybabel does."""
-    folder = directory / locale / "LC_MESSAGES"
-    folder.mkdir(parents=True, exist_ok=True)
-    header = textwrap.dedent(
-        f"""\
-        msgid ""
-        msgstr ""
-        "Content-Type: text/plain; charset=UTF-8\\n"
-        "Language: {locale}\\n"
-        "Plural-Forms: {plural_forms}\\n"
-
-        """
-    )
-    po = folder / "messages.po"
-    po.write_text(header + textwrap.dedent(entries), encoding="utf-8")
-    if compile_it:
-        with po.open("rb") as source:
-            parsed = read_po(source, locale=locale)
-        with (folder / "messages.mo").open("wb") as target:
-            write_mo(target, parsed)
-    return po
 
 
 @pytest.fixture

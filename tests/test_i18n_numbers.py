@@ -12,7 +12,7 @@ from alexaskill.i18n import Translations, _, ngettext
 from alexaskill.ssml import emphasis
 from alexaskill.testing import TestClient
 
-from .test_i18n import catalog
+from .catalogs import catalog
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 ENTRIES = """\

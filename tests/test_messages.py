@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import string
-import textwrap
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from alexaskill import Response, Skill, speak
 from alexaskill.i18n import Translations, _
@@ -24,6 +21,8 @@ from alexaskill.messages import (
     spoken,
 )
 from alexaskill.testing import TestClient
+
+from .catalogs import catalog
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 NOT_ENGLISH = sorted(locale for locale in ALEXA_LOCALES if language_of(locale) != "en")
@@ -92,18 +91,6 @@ def test_the_apology_and_the_deadline_reply_in_hindi_arabic_and_dutch(
     assert client.launch().speech == language[DEADLINE_REPLY]
 
 
-def _catalog(directory: Path, locale: str, entries: str) -> None:
-    folder = directory / locale / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    po = folder / "messages.po"
-    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-    po.write_text(header + textwrap.dedent(entries), encoding="utf-8")
-    with po.open("rb") as source:
-        parsed = read_po(source, locale=locale)
-    with (folder / "messages.mo").open("wb") as target:
-        write_mo(target, parsed)
-
-
 def _weather(locales: Path, default_locale: str) -> Skill:
     skill = Skill(SKILL_ID, translations=Translations(locales, default_locale=default_locale))
 
@@ -123,8 +110,8 @@ def test_without_a_catalog_for_the_language_alexaskill_speaks_the_skills_languag
 ) -> None:
     # Catalogs for English and German; a French user hears the skill in English (its source
     # text), so the apology is English too, not French in the middle of an English session.
-    _catalog(tmp_path, "de", 'msgid "It is sunny."\nmsgstr "Es ist sonnig."\n')
-    _catalog(tmp_path, "en", 'msgid "It is sunny."\nmsgstr "It is sunny."\n')
+    catalog(tmp_path, "de", 'msgid "It is sunny."\nmsgstr "Es ist sonnig."\n')
+    catalog(tmp_path, "en", 'msgid "It is sunny."\nmsgstr "It is sunny."\n')
     skill = _weather(tmp_path, "en-US")
     french = skill_client(skill, locale="fr-FR", raise_handler_errors=False)
     assert french.intent("Weather").speech == "It is sunny."
@@ -134,12 +121,12 @@ def test_without_a_catalog_for_the_language_alexaskill_speaks_the_skills_languag
     assert german.intent("Broken").speech == TRANSLATIONS["de"][APOLOGY]
 
 
-def test_a_skill_written_in_german_apologises_in_german_where_it_has_no_catalog(
+def test_a_skill_written_in_german_apologises_in_german_where_it_has_nocatalog(
     tmp_path: Path, skill_client: Callable[..., TestClient]
 ) -> None:
     # Source text in German (default_locale de-DE), a catalog for Austria's spelling only: an
     # English user hears German from the skill, and from alexaskill.
-    _catalog(tmp_path, "de_DE", 'msgid "Es ist sonnig."\nmsgstr "Es ist sonnig."\n')
+    catalog(tmp_path, "de_DE", 'msgid "Es ist sonnig."\nmsgstr "Es ist sonnig."\n')
     skill = _weather(tmp_path, "de-DE")
     american = skill_client(skill, locale="en-US", raise_handler_errors=False)
     assert american.intent("Weather").speech == "Es ist sonnig."
@@ -148,8 +135,8 @@ def test_a_skill_written_in_german_apologises_in_german_where_it_has_no_catalog(
 
 
 def test_spoken_follows_the_skills_catalogs(tmp_path: Path) -> None:
-    _catalog(tmp_path, "en", f'msgid "{APOLOGY}"\nmsgstr "Oops."\n')
-    _catalog(tmp_path, "de", f'msgid "{APOLOGY}"\nmsgstr "Hoppla."\n')
+    catalog(tmp_path, "en", f'msgid "{APOLOGY}"\nmsgstr "Oops."\n')
+    catalog(tmp_path, "de", f'msgid "{APOLOGY}"\nmsgstr "Hoppla."\n')
     translations = Translations(tmp_path)
     assert spoken(APOLOGY, "de-DE", translations) == "Hoppla."
     assert spoken(APOLOGY, "en-GB", translations) == "Oops."
