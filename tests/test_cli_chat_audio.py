@@ -264,3 +264,69 @@ def test_a_play_with_the_session_open_waits_for_the_session_to_end(
     # The session over, Alexa resumes what it paused, and the device says so.
     assert "  player:     PLAYING 0 at 0 ms\n  session:    ended\n" in stopped
     assert stopped.rstrip("\n").endswith(STARTED.format(0))
+
+
+def test_a_paused_stream_plays_once_chat_forgets_the_session(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /device (a new session) left the stream PAUSED, as if the old session went on.
+    out = chat(monkeypatch, "ask the podcast to play and ask\n/device screen\n/player\n")
+    assert _after(out, "/player").startswith("  player:     PLAYING 0 at 0 ms")
+
+
+def test_a_paused_stream_plays_once_a_failed_turn_ends_the_session(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alexaskill.testing import talking
+
+    send = talking.ClientTransport.send
+
+    def broken(self: object, request: dict[str, object], *, new_session: bool) -> object:
+        if request.get("type") == "IntentRequest" and "Show" in str(request.get("intent")):
+            raise ConnectionError("the line dropped")
+        return send(self, request, new_session=new_session)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(talking.ClientTransport, "send", broken)
+    out = chat(monkeypatch, "ask the podcast to play and ask\nshow the cover\n/player\n")
+    assert "  the turn failed: ConnectionError: the line dropped\n" in out
+    assert _after(out, "/player").startswith("  player:     PLAYING 0 at 0 ms")
+
+
+def test_over_http_a_play_keeping_the_session_open_is_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import httpx
+
+    from alexaskill.cli.chat_http import HttpTransport
+    from alexaskill.cli.dev import DEV_PKI_ENV
+    from alexaskill.testing import FakeAlexaApi
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    play = {
+        "type": "AudioPlayer.Play",
+        "audioItem": {"stream": {"url": "https://a/0.mp3", "token": "0"}},
+    }
+    answers = [
+        {"version": "1.0", "response": {"directives": [play], "shouldEndSession": False}},
+        {"version": "1.0", "response": {"shouldEndSession": True}},
+    ]
+
+    def skill(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=json.dumps(answers.pop(0)).encode())
+
+    transport = HttpTransport(
+        "https://skill.example.com/", "amzn1.ask.skill.x", "en-US", "podcast:skill", FakeAlexaApi()
+    )
+    transport.http = httpx.Client(transport=httpx.MockTransport(skill))
+    try:
+        transport.send({"type": "LaunchRequest"}, new_session=True)
+        player = transport.factory.player
+        assert (player.activity, player.starts) == ("PAUSED", 0)
+        transport.send(
+            {"type": "IntentRequest", "intent": {"name": "AMAZON.NoIntent"}}, new_session=False
+        )
+        assert (player.activity, player.starts) == ("PLAYING", 1)
+    finally:
+        transport.close()

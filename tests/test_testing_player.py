@@ -394,3 +394,28 @@ def test_the_player_pauses_a_play_that_keeps_the_session_open() -> None:
     assert player.starts == 1
     player.follow([play])  # the session closed: it plays at once
     assert (player.activity, player.starts) == ("PLAYING", 2)
+
+
+def test_a_paused_stream_plays_once_the_client_forgets_its_session() -> None:
+    # The stream outlived its session: the next session's requests said it was PAUSED, and a
+    # NoIntent ending that later session started it.
+    seen: list[object] = []
+    with TestClient(_asking_podcast(seen), raise_handler_errors=False) as client:
+        client.intent("PlayAndAsk")
+        client.new_session()
+        assert (client.player.activity, client.player.starts) == ("PLAYING", 1)
+        client.intent("AMAZON.NoIntent")
+        assert (client.player.activity, client.player.starts) == ("PLAYING", 1)
+    assert seen == [(None, None, "IDLE"), ("0", 0, "PLAYING")]
+
+
+def test_a_failed_request_ends_the_session_and_the_paused_stream_plays() -> None:
+    from types import SimpleNamespace
+
+    player = DevicePlayer()
+    play = {"type": "AudioPlayer.Play", "audioItem": {"stream": {"url": EPISODES[0], "token": "0"}}}
+    player.follow([play], session_open=True)
+    envelope = {"session": {"sessionId": "s"}, "request": {"type": "IntentRequest"}}
+    failed = SimpleNamespace(status_code=500, directives=(), should_end_session=None)
+    player.answered(envelope, failed)  # type: ignore[arg-type]
+    assert (player.activity, player.starts) == ("PLAYING", 1)

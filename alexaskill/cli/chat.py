@@ -223,7 +223,7 @@ class _Chat:
             self.out.write(f"  (JSON {'on' if self.show_json else 'off'})\n")
         elif name == "device" and rest and rest[0] in ("screen", "speaker"):
             self.screen = rest[0] == "screen"
-            self.conversation.new_session()
+            self.forget_session()
             self.conversation = self._conversation()
             shown = "a device with a screen" if self.screen else "a speaker"
             self.out.write(f"  (now {shown}; a new session)\n")
@@ -231,6 +231,7 @@ class _Chat:
             before = self.model, self.locale
             try:
                 self.model, self.locale = self._model(rest[0])
+                self.forget_session()
                 self.conversation = self._conversation()
             except UsageError as exc:
                 self.model, self.locale = before
@@ -241,6 +242,12 @@ class _Chat:
             self.out.write(f"  (unknown command /{' '.join(words)}: /help lists them)\n")
         self._device_starts()
         return True
+
+    def forget_session(self) -> None:
+        """Forget the session (a new device or locale, a failed turn): the next request starts a
+        new one, and a stream paused while Alexa listened in it plays, the session over."""
+        self.conversation.new_session()
+        player_of(self._sender()).session_ended()
 
     def _device_starts(self) -> None:
         """A device reports each stream it starts (PlaybackStarted) unasked: so does chat,
@@ -284,7 +291,7 @@ class _Chat:
         for note in turn.notes:
             out.write(f"  ({note})\n")
         self.late_notes()
-        self._playerrow()
+        self._player_row()
         row(out, "session", "open" if turn.session_open else "ended")
 
     def show_device_request(self, reply: Any, ending: str = "") -> None:
@@ -299,7 +306,7 @@ class _Chat:
             self.out.write(json_block("answer", reply.json))
         self._answer(reply)
         self.late_notes()
-        self._playerrow()
+        self._player_row()
 
     def late_notes(self) -> None:
         """Name the progressive responses the fake refused since the last turn because their
@@ -308,7 +315,7 @@ class _Chat:
         for call in late:
             self.out.write(f"  ({call.late_note()})\n")
 
-    def _playerrow(self) -> None:
+    def _player_row(self) -> None:
         """The player's state, when the last request changed it."""
         shown = player_of(self._sender()).describe()
         if shown != self._player_shown:
@@ -404,7 +411,7 @@ def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:
             raise
         except Exception as exc:  # a broken transport, say: the chat goes on
             out.write(f"  the turn failed: {type(exc).__name__}: {exc}\n")
-            chat.conversation.new_session()
+            chat.forget_session()
         out.flush()
     chat.late_notes()  # refused since the last turn: the user heard nothing of them either
 

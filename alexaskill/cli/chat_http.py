@@ -51,6 +51,8 @@ class HttpTransport:
         from ..testing import SkillResponse
 
         if new_session or self.session is None:
+            if self.session is not None:  # that session is over: a stream paused in it plays
+                self.factory.player.session_ended()
             self.session = self.factory.session()
         envelope = self.factory.turn(request, self.session)
         body = json.dumps(envelope, ensure_ascii=False).encode()

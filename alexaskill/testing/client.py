@@ -188,7 +188,7 @@ class TestClient(Talking):
     @skill_id.setter
     def skill_id(self, value: str) -> None:
         self.factory.skill_id = value
-        self._session = None
+        self.new_session()
 
     @property
     def locale(self) -> str:
@@ -231,12 +231,16 @@ class TestClient(Talking):
     @user_id.setter
     def user_id(self, value: str) -> None:
         self.factory.user_id = value
-        self._session = None
+        self.new_session()
 
     # --- conversations ---
 
     def new_session(self) -> None:
-        """Forget the current session: the next request starts a new one."""
+        """Forget the current session: the next request starts a new one. That session over,
+        a stream the device paused while Alexa listened in it plays
+        (`DevicePlayer.session_ended`)."""
+        if self._session is not None:
+            self.factory.player.session_ended()
         self._session = None
 
     def _session_for(self, request_type: str) -> dict[str, Any] | None:
