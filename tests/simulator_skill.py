@@ -126,6 +126,19 @@ def queue_foghorn() -> Response:
     return Response(directives=(horn,))
 
 
+@skill.intent("QueueAfterTide", utterances=["queue the bell after the tide"])
+def queue_after_tide() -> Response:
+    # After the stream PlayAndAsk holds paused: queued after it, the session still open.
+    bell = AudioPlayer.Play(
+        BELL,
+        "bell-2",
+        play_behavior="ENQUEUE",
+        expected_previous_token="tide-2",
+        metadata=AudioMetadata(title="Bell"),
+    )
+    return ask("Queued. Anything else?", directives=[bell])
+
+
 @skill.intent("QueueBell", utterances=["queue the bell instead"])
 def queue_bell() -> Response:
     bell = AudioPlayer.Play(

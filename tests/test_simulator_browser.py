@@ -546,6 +546,61 @@ def test_a_play_that_keeps_the_session_open_waits_for_the_session_to_end(page: A
     expect(started.last).to_contain_text("AudioPlayer.PlaybackStarted tide-2")
 
 
+def test_a_play_keeping_the_session_open_replaces_the_stream_playing(page: Any) -> None:
+    # The tide playing went on (heard, its events sent) while the page said PAUSED tide-2.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide")
+    events = page.locator("#history > li.turn.device .msg.device")
+    expect(events.first).to_contain_text("AudioPlayer.PlaybackStarted tide-1")
+    say(page, "ask the lighthouse to play the tide and ask")
+    wait_until(page, "document.querySelector('#player').paused")
+    expect(events.last).to_contain_text("AudioPlayer.PlaybackStopped tide-1")
+    say(page, "help")
+    request = json.loads(last_turn(page).locator("details.raw pre").first.text_content() or "{}")
+    assert request["context"]["AudioPlayer"]["playerActivity"] == "PAUSED"
+    assert request["context"]["AudioPlayer"]["token"] == "tide-2"
+
+
+def test_an_enqueue_while_a_stream_is_held_queues_after_it(page: Any) -> None:
+    # It replaced the stream held (the bell held paused instead of the tide).
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide and ask")
+    say(page, "queue the bell after the tide")
+    expect(page.locator("#queue")).to_have_text("Next: Bell")
+    expect(page.locator("#now-playing")).to_contain_text("Tide")
+    expect(page.locator("#now-playing")).to_contain_text("paused while Alexa listens")
+    say(page, "stop")  # the session ends: the tide plays, the bell after it
+    wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/tide.mp3'))")
+    expect(page.locator("#queue")).to_have_text("Next: Bell")
+
+
+def test_a_stop_in_the_session_stops_the_stream_held(page: Any) -> None:
+    # Without it, the stream held played once the session ended, though the skill stopped it.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide and ask")
+    say(page, "pause")  # AMAZON.PauseIntent: the skill's AudioPlayer.Stop, the session ends
+    expect(last_turn(page).locator(".turn-state")).to_have_text("session ended")
+    say(page, "ask the lighthouse how is the sea")
+    request = json.loads(last_turn(page).locator("details.raw pre").first.text_content() or "{}")
+    assert request["context"]["AudioPlayer"]["playerActivity"] == "STOPPED"
+    assert request["context"]["AudioPlayer"]["token"] == "tide-2"
+    assert not page.evaluate("window.__played.some((item) => item.src.endsWith('/tide.mp3'))")
+
+
+def test_a_new_session_plays_the_stream_held_for_the_old_one(page: Any) -> None:
+    # The stream held outlived its session: still PAUSED, and never played.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide and ask")
+    page.get_by_role("button", name="New session").click()
+    wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/tide.mp3'))")
+    started = page.locator("#history > li.turn.device .msg.device")
+    expect(started.last).to_contain_text("AudioPlayer.PlaybackStarted tide-2")
+
+
 def test_a_media_button_asks_the_skill_which_plays(page: Any) -> None:
     from playwright.sync_api import expect
 

@@ -392,13 +392,17 @@
         subtitle: item.metadata && item.metadata.subtitle,
       };
       const behavior = directive.playBehavior || "REPLACE_ALL";
-      const playing = player.src && !player.ended;
+      // A stream held paused for the session is the one the queue follows, as one playing.
+      const playing = (player.src && !player.ended) || state.held;
       if (behavior === "ENQUEUE" && playing) {
         state.queue.push(entry);
       } else if (behavior === "REPLACE_ENQUEUED" && playing) {
         state.queue = [entry]; // every queued stream replaced; the one playing goes on
       } else if (sessionOpen) {
+        // The new stream replaces the one playing (the device reports it stopped: the
+        // element's pause event), and is held paused while Alexa listens.
         state.queue = [];
+        player.pause();
         state.held = entry;
         $("now-playing").replaceChildren(el("strong", {}, entry.title || "A stream"),
           " — paused while Alexa listens for the answer: it plays when the session ends");
@@ -421,6 +425,14 @@
     }
     $("queue").textContent = state.queue.length
       ? `Next: ${state.queue.map((entry) => entry.title).join(", ")}` : "";
+  }
+
+  // The session is over (a new one, another device or locale): the stream held for it plays.
+  function playHeld(speechOver = Promise.resolve()) {
+    if (!state.held) return;
+    const entry = state.held;
+    state.held = null;
+    speechOver.then(() => startStream(entry));
   }
 
   function stopHeld() {
@@ -598,11 +610,8 @@
     for (const { directive, sessionOpen } of audio) {
       audioDirective(directive, speechOver, sessionOpen);
     }
-    if (state.held && interrupt && !turn.sessionOpen) {
-      const entry = state.held; // the user's session is over: Alexa plays what it paused
-      state.held = null;
-      speechOver.then(() => startStream(entry));
-    }
+    // The user's session is over: Alexa plays what it paused.
+    if (interrupt && !turn.sessionOpen) playHeld(speechOver);
     return item;
   }
 
@@ -665,6 +674,8 @@
         return;
       }
       for (const note of result.notes || []) addToHistory(noteItem(note));
+      // A new session (asked for, or another device or locale): the old one is over.
+      if (action === "new_session" || (result.notes || []).includes("a new session")) playHeld();
       if (result.turn) addToHistory(turnView(result.turn, userLine));
       showState(result);
       setStatus("");
