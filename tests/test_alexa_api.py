@@ -475,6 +475,25 @@ def test_progressive_responses_are_recorded_on_the_result(
     assert result.api_calls[0].body["directive"]["type"] == "VoicePlayer.Speak"
 
 
+def test_a_refused_progressive_response_is_sent_not_heard(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    # SkillResponse.progressive listed it as if the user heard it.
+    from alexaskill.testing import FakeAlexaApi
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Slow")
+    async def slow(api: AlexaApi) -> Response:
+        await api.progressive("Looking that up")
+        return speak("Done.")
+
+    client = skill_client(skill, api=FakeAlexaApi(faults={"progressive": 503}))
+    result = client.intent("Slow")
+    assert result.progressive == []
+    assert result.progressive_sent == ["Looking that up"]
+
+
 # --- the endpoint rule, without a test client ---------------------------------------------------
 
 

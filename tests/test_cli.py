@@ -323,6 +323,13 @@ def test_replay_answers_alexas_apis_in_process_and_shows_progressive_responses(
     code, out, _ = run("replay", "slow:skill", "hello.json")
     assert code == 0
     assert "  progressive: Let me look.\n  speech:     Found it.\n" in out
+    # One Alexa refused was printed as heard ("progressive: Let me look." above the 503).
+    (workdir / "api.json").write_text('{"faults": {"progressive": 503}}')
+    code, out, _ = run("replay", "slow:skill", "hello.json", "--alexa-api", "api.json")
+    assert code == 0
+    assert "progressive:" not in out
+    assert "  not heard:  Let me look. (a progressive response refused: HTTP 503)\n" in out
+    assert "  alexa api:  progressive -> 503: Let me look.\n" in out
 
 
 def test_a_refused_request_fails_the_replay(workdir: Path) -> None:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
-from .chat_show import json_block, request_line, row, understood_line
+from .chat_show import json_block, progressive_rows, request_line, row, understood_line
 from .common import (
     UsageError,
     alexa_locale,
@@ -345,14 +345,10 @@ class _Chat:
         found = body.get("response")
         response: dict[str, Any] = found if isinstance(found, dict) else {}
         late = {id(call) for call in self.api.late_progressive}
-        for call in getattr(reply, "api_calls", ()):
-            if call.speech is None or id(call) in late:  # a late one is named after the turn
-                continue
-            if call.heard:  # a progressive response Alexa took: heard before the answer
-                row(out, "progressive", call.speech)
-            else:
-                refused = f"a progressive response refused: HTTP {call.status}"
-                row(out, "not heard", f"{call.speech} ({refused})")
+        # A late one is named after the turn (late_notes).
+        calls = [call for call in getattr(reply, "api_calls", ()) if id(call) not in late]
+        for label, value in progressive_rows(calls):
+            row(out, label, value)
         speech = shown_speech(response.get("outputSpeech"))
         if speech:
             row(out, "skill", speech)

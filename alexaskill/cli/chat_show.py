@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from ..testing import ApiCall
     from ..understanding.dialog import Turn
 
-__all__ = ["json_block", "request_line", "row", "understood_line"]
+__all__ = ["json_block", "progressive_rows", "request_line", "row", "understood_line"]
 
 
 def row(out: TextIO, label: str, value: str) -> None:
     """Write one labelled row: ``  label:     value``."""
     out.write(f"  {label + ':':<11} {value}\n")
+
+
+def progressive_rows(calls: Iterable[ApiCall]) -> list[tuple[str, str]]:
+    """The rows of the progressive responses among ``calls``: ``progressive`` for one Alexa
+    took (heard before the answer), ``not heard`` for one it refused, with its status (chat and
+    replay write them alike)."""
+    rows = []
+    for call in calls:
+        if call.speech is None:
+            continue
+        if call.heard:
+            rows.append(("progressive", call.speech))
+        else:
+            refused = f"a progressive response refused: HTTP {call.status}"
+            rows.append(("not heard", f"{call.speech} ({refused})"))
+    return rows
 
 
 def understood_line(turn: Turn) -> str:

@@ -152,7 +152,10 @@ def _failure(result: SkillResponse) -> str | None:
 
 
 def _show(result: SkillResponse, out: TextIO) -> None:
-    lines = [("progressive", speech) for speech in result.progressive]
+    from .chat_show import progressive_rows
+
+    # Heard before the answer, or refused by Alexa (not heard): as chat shows them.
+    lines = progressive_rows(result.api_calls)
     body = result.json.get("response") if isinstance(result.json, dict) else None
     response: dict[str, Any] = body if isinstance(body, dict) else {}
     speech = shown_speech(response.get("outputSpeech"))

@@ -58,7 +58,15 @@ class SkillResponse:
 
     @property
     def progressive(self) -> list[str]:
-        """The progressive responses the skill sent while answering, as words."""
+        """The progressive responses the user heard while the skill answered, as words: those
+        Alexa took (a 2xx answer). One it refused (a fault given to `FakeAlexaApi`, a request
+        answered already) is not heard: `progressive_sent` lists every one sent."""
+        return [call.speech for call in self.api_calls if call.speech is not None and call.heard]
+
+    @property
+    def progressive_sent(self) -> list[str]:
+        """Every progressive response the skill sent while answering, as words, whether Alexa
+        took it or refused it (each call's status is in `api_calls`)."""
         return [call.speech for call in self.api_calls if call.speech is not None]
 
     @property
