@@ -20,6 +20,17 @@ SUNDAY = datetime.date(2026, 11, 29)
 WEDNESDAY = datetime.date(2026, 11, 25)
 
 
+def in_and_not_in(
+    start: str | None, end: str | None, value: str, now: datetime.date
+) -> tuple[bool, bool]:
+    """Whether ``value`` passes isInDuration, and isNotInDuration, with these bounds at ``now``."""
+    rules = (
+        Validation(kind, None, start=start, end=end) for kind in ("isInDuration", "isNotInDuration")
+    )
+    inside, outside = (passes(rule, value, {}, now) for rule in rules)
+    return inside, outside
+
+
 @pytest.mark.parametrize(
     ("today", "value"),
     [
@@ -77,10 +88,7 @@ def test_a_span_must_lie_within_the_window_from_today_on(
 ) -> None:
     # A span that has begun counts from today; the rest of it must be in the window: "next
     # year" said on 28 December is not "within the next week".
-    rule = Validation("isInDuration", None, start="P0D", end=end)
-    assert passes(rule, value, {}, today) is inside
-    rule = Validation("isNotInDuration", None, start="P0D", end=end)
-    assert passes(rule, value, {}, today) is (not inside)
+    assert in_and_not_in("P0D", end, value, today) == (inside, not inside)
 
 
 @pytest.mark.parametrize(
@@ -159,10 +167,7 @@ def test_a_time_window(
 ) -> None:
     # Amazon's isInDuration applies to AMAZON.TIME too (SMAPI's IsInDuration): a clock time is
     # in the window when one of its occurrences is.
-    rule = Validation("isInDuration", None, start=start, end=end)
-    assert passes(rule, value, {}, now) is inside
-    rule = Validation("isNotInDuration", None, start=start, end=end)
-    assert passes(rule, value, {}, now) is (not inside or value == "EV")
+    assert in_and_not_in(start, end, value, now) == (inside, not inside or value == "EV")
 
 
 LONDON = ZoneInfo("Europe/London")
@@ -192,10 +197,7 @@ def test_a_time_window_in_the_users_time_zone(
 ) -> None:
     # Durations are real time, wherever the clocks change: the window ends two hours from now
     # as the user's clock will then show it.
-    rule = Validation("isInDuration", None, start=start, end=end)
-    assert passes(rule, value, {}, now) is inside
-    rule = Validation("isNotInDuration", None, start=start, end=end)
-    assert passes(rule, value, {}, now) is (not inside)
+    assert in_and_not_in(start, end, value, now) == (inside, not inside)
 
 
 LAST_HOUR = datetime.datetime(9999, 12, 31, 23, 0)
@@ -226,10 +228,7 @@ def test_a_time_window_at_the_ends_of_the_calendar(
 ) -> None:
     # The day before 1 January of year 1 and the day after 31 December 9999 are no datetime:
     # the window is placed all the same, and nothing raises.
-    rule = Validation("isInDuration", None, start=start, end=end)
-    assert passes(rule, value, {}, now) is inside
-    rule = Validation("isNotInDuration", None, start=start, end=end)
-    assert passes(rule, value, {}, now) is (not inside)
+    assert in_and_not_in(start, end, value, now) == (inside, not inside)
 
 
 @pytest.mark.parametrize(
