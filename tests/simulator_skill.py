@@ -139,6 +139,19 @@ def queue_after_tide() -> Response:
     return ask("Queued. Anything else?", directives=[bell])
 
 
+@skill.intent("QueueAfterHarbour", utterances=["queue the bell after the harbour"])
+def queue_after_harbour() -> Response:
+    # Expects the harbour: while the tide plays (or nothing does) the device ignores it.
+    bell = AudioPlayer.Play(
+        BELL,
+        "bell-3",
+        play_behavior="ENQUEUE",
+        expected_previous_token="harbour-1",
+        metadata=AudioMetadata(title="Bell"),
+    )
+    return Response(directives=(bell,))
+
+
 @skill.intent("QueueBell", utterances=["queue the bell instead"])
 def queue_bell() -> Response:
     bell = AudioPlayer.Play(

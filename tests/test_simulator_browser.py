@@ -505,6 +505,34 @@ def test_replace_enqueued_replaces_the_queue_and_the_stream_plays_on(page: Any) 
     assert page.evaluate("document.querySelector('#player').src").endswith("/long/tide.mp3")
 
 
+def test_an_enqueue_after_another_stream_is_ignored(page: Any) -> None:
+    # Alexa's AudioPlayer reference: the device ignores an ENQUEUE whose expectedPreviousToken
+    # is not the stream it holds. The page queued it whatever it expected.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide")
+    wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/tide.mp3'))")
+    say(page, "ask the lighthouse to queue the bell after the harbour")
+    expect(last_turn(page).locator(".note").first).to_contain_text("expects 'harbour-1'")
+    expect(page.locator("#queue")).to_have_text("")
+    expect(page.locator("#now-playing")).to_contain_text("Tide")
+    say(page, "ask the lighthouse to queue the foghorn")  # expects the tide: queued
+    expect(page.locator("#queue")).to_have_text("Next: Foghorn")
+
+
+def test_an_enqueue_with_nothing_playing_plays_nothing(page: Any) -> None:
+    # The page started the stream, as if the ENQUEUE had been a REPLACE_ALL.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to queue the foghorn")
+    expect(last_turn(page).locator(".note").first).to_contain_text("holds no stream")
+    say(page, "ask the lighthouse to play the tide")  # a stream after it, to wait for
+    wait_until(page, "window.__played.some((item) => item.src.endsWith('/long/tide.mp3'))")
+    played = page.evaluate("window.__played.map((item) => item.src)")
+    assert not any(src.endswith("/foghorn.mp3") for src in played)
+    expect(page.locator("#queue")).to_have_text("")
+
+
 def test_stop_while_the_stream_plays_pauses_it(page: Any) -> None:
     from playwright.sync_api import expect
 
