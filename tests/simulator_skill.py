@@ -152,6 +152,18 @@ def queue_after_harbour() -> Response:
     return Response(directives=(bell,))
 
 
+@skill.intent("QueueAfterFoghorn", utterances=["queue the bell after the foghorn"])
+def queue_after_foghorn() -> Response:
+    bell = AudioPlayer.Play(
+        BELL,
+        "bell-4",
+        play_behavior="ENQUEUE",
+        expected_previous_token="foghorn-1",
+        metadata=AudioMetadata(title="Bell"),
+    )
+    return Response(directives=(bell,))
+
+
 @skill.intent("QueueBell", utterances=["queue the bell instead"])
 def queue_bell() -> Response:
     bell = AudioPlayer.Play(

@@ -39,6 +39,7 @@ CHROMIUM = os.environ.get("ALEXASKILL_CHROMIUM", "/usr/bin/chromium")
 STREAM = "https://streams.example.com/harbour-sounds.mp3"
 CLIP = "https://sounds.example.com/chime.mp3"
 FOGHORN = "https://streams.example.com/foghorn.mp3"
+BELL = "https://streams.example.com/bell.mp3"
 SCREEN = "Device with a screen"
 # The flags asked of every headless Chromium here (Playwright adds --headless itself, and the
 # fresh profile is its user_data_dir): no GPU, sandbox, QUIC or background traffic.
@@ -531,6 +532,19 @@ def test_an_enqueue_with_nothing_playing_plays_nothing(page: Any) -> None:
     played = page.evaluate("window.__played.map((item) => item.src)")
     assert not any(src.endswith("/foghorn.mp3") for src in played)
     expect(page.locator("#queue")).to_have_text("")
+
+
+def test_an_enqueue_after_the_stream_it_follows_has_ended_plays_it(page: Any) -> None:
+    # The last stream is over, and the queue empty: the one that follows it plays next, now.
+    # (Also what keeps a NearlyFinished answer that arrives after a short stream ended.)
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the harbour")  # then the foghorn, queued
+    events = page.locator("#history > li.turn.device .msg.device")
+    expect(events.last).to_contain_text("AudioPlayer.PlaybackFinished foghorn-1", timeout=15_000)
+    say(page, "ask the lighthouse to queue the bell after the foghorn")
+    wait_until(page, f"window.__played.some((item) => item.src === {BELL!r})")
+    expect(page.locator("#now-playing")).to_contain_text("Bell")
 
 
 def test_stop_while_the_stream_plays_pauses_it(page: Any) -> None:

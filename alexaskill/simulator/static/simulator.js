@@ -395,10 +395,18 @@
       // A stream held paused for the session is the one the queue follows, as one playing.
       const playing = (player.src && !player.ended) || state.held;
       if (behavior === "ENQUEUE") {
-        // The device ignores an ENQUEUE that does not follow the stream it holds, and one
-        // with nothing to follow (expectedPreviousToken; as testing.DevicePlayer does).
-        const holds = state.held ? state.held.token : state.stream && state.stream.token;
-        if (playing && holds && stream.expectedPreviousToken === holds) state.queue.push(entry);
+        // The device ignores an ENQUEUE that does not follow the stream it holds (or last
+        // played), and one with nothing to follow (expectedPreviousToken; as
+        // testing.DevicePlayer does). One that follows a stream already over plays next: now.
+        const holds = state.held ? state.held.token
+          : state.stream ? state.stream.token : state.lastToken;
+        if (!holds || stream.expectedPreviousToken !== holds) {
+          // ignored: the turn's rule violation says why
+        } else if (playing) {
+          state.queue.push(entry);
+        } else {
+          speechOver.then(() => startStream(entry));
+        }
       } else if (behavior === "REPLACE_ENQUEUED" && playing) {
         state.queue = [entry]; // every queued stream replaced; the one playing goes on
       } else if (sessionOpen) {
