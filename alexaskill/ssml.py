@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, SupportsIndex
 
 from .exceptions import ResponseError
+from .xml_text import _character_error, _speak_root, _xml_text
 
 __all__ = [
     "Ssml",
@@ -106,17 +107,6 @@ class Ssml(str):
         return f"Ssml({str.__repr__(self)})"
 
 
-#: Characters no XML document may hold (XML 1.0, "Characters"): C0 controls but tab, newline
-#: and carriage return; lone surrogates; U+FFFE and U+FFFF.
-_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _join_surrogate_pairs(text: str) -> str:
-    """``text`` with each high + low surrogate pair (one character left as two code units by
-    some decoders) made its character; lone surrogates stay as they are."""
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-
-
 def escape(text: str) -> Ssml:
     """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged.
 
@@ -126,9 +116,7 @@ def escape(text: str) -> Ssml:
     """
     if isinstance(text, Ssml):
         return text
-    text = str(text)
-    if _NOT_XML.search(text) is not None:
-        text = _NOT_XML.sub(" ", _join_surrogate_pairs(text))
+    text = _xml_text(str(text))
     return Ssml(
         text.replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -140,19 +128,21 @@ def escape(text: str) -> Ssml:
 
 # A ``<speak>`` tag, opening or closing; in plain text ``<`` is escaped, so only markup matches.
 _SPEAK_TAG = re.compile(r"</?speak(?:\s[^>]*)?>")
-#: Markup that starts with a ``<speak>`` root (the response's speech wraps any other in one).
-_SPEAK_DOCUMENT: Final = re.compile(r"\s*<speak[\s>]")
 
 
 def _is_document(part: str) -> bool:
-    """Whether ``part`` is SSML markup that starts with a ``<speak>`` root."""
-    return isinstance(part, Ssml) and _SPEAK_DOCUMENT.match(part) is not None
+    """Whether ``part`` is SSML markup that is a ``<speak>`` document."""
+    return isinstance(part, Ssml) and _speak_root(part) >= 0
 
 
 def _unwrap(part: str) -> str:
-    """The SSML inside a part, without its ``<speak>`` roots (one, or several side by side)."""
+    """The SSML inside a part, without its ``<speak>`` roots (one, or several side by side) and
+    without the prolog before the first (an XML declaration is only allowed first)."""
     if isinstance(part, Ssml):
-        return _SPEAK_TAG.sub("", part) if "<speak" in part else str(part)
+        if "<speak" not in part:
+            return str(part)
+        root = _speak_root(part)
+        return _SPEAK_TAG.sub("", part[root:] if root > 0 else part)
     return escape(part)
 
 
@@ -431,11 +421,13 @@ def ssml_error(markup: str) -> str | None:
     """Why Alexa would refuse ``markup`` as a response's SSML, or None if it takes it.
 
     Alexa parses SSML as XML: a tag left open or closed out of order, a bare ``&`` or ``<``, an
-    entity other than XML's five (``&eacute;``), or a root other than ``<speak>`` fails the
-    response, and the user hears "There was a problem with the requested skill's response".
-    The builders above never produce such markup; a hand-written ``Ssml("…")`` can. Tag names
-    and attributes are not checked here. The test tools (`alexaskill.testing`, ``alexaskill
-    chat``, ``replay`` and the simulator) call this on every answer; the app does not.
+    entity other than XML's five (``&eacute;``), a character XML cannot hold (a control
+    character, a lone surrogate: reported, never raised), or a root other than ``<speak>``
+    fails the response, and the user hears "There was a problem with the requested skill's
+    response". The builders above never produce such markup; a hand-written ``Ssml("…")``
+    can. Tag names and attributes are not checked here. The test tools (`alexaskill.testing`,
+    ``alexaskill chat``, ``replay`` and the simulator) call this on every answer; the app does
+    not.
     """
     from xml.parsers import expat
 
@@ -447,6 +439,11 @@ def ssml_error(markup: str) -> str | None:
             roots.append(name)
 
     parser.StartElementHandler = start
+    # Before parsing: expat raises UnicodeEncodeError on a lone surrogate, and says only
+    # "invalid token" of a control character.
+    error = _character_error(markup)
+    if error is not None:
+        return f"not XML: {error}"
     try:
         parser.Parse(markup, True)
     except expat.ExpatError as exc:

@@ -8,8 +8,14 @@ A handler returns a small frozen value, never a builder hung on the request::
 Decisions:
 
 - **Plain text or SSML is chosen by type.** A plain ``str`` becomes ``PlainText`` speech and is
-  never read as markup; an `alexaskill.ssml.Ssml` value becomes ``SSML`` speech, wrapped in
-  ``<speak>`` when the author left the root out (see `alexaskill.ssml`).
+  never read as markup (but a ``str`` that is a whole ``<speak>`` document, whatever white
+  space, XML declaration or comments precede its root, is refused: see `output_speech`); an
+  `alexaskill.ssml.Ssml` value becomes ``SSML`` speech, sent from its ``<speak>`` root, or
+  wrapped in one when the author left the root out (see `alexaskill.ssml`).
+- **Characters XML cannot hold** (control characters but tab and line breaks, lone
+  surrogates, U+FFFE, U+FFFF) become a space in plain text (speech, reprompt, cards), as
+  `alexaskill.ssml.escape` does inside SSML: a lone surrogate cannot even be encoded, and Alexa
+  parses SSML as XML. Hand-written `Ssml` holding one raises `ResponseError`.
 - **Limits are checked where a value is built** (``__post_init__``), with a `ResponseError`
   naming the field and the limit, so the mistake points at the line that made it. Encoding does
   not validate again, except for the whole-body size, which only exists once encoded.

@@ -12,6 +12,7 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..ssml import Ssml, strip_tags
+from ..xml_text import _xml_text
 from .speech import _check_length
 
 __all__ = [
@@ -56,15 +57,21 @@ def _check_card_text(
 ) -> None:
     """Each text field of ``card`` (its name, the same in JSON, and its value) a str, an `Ssml`
     one replaced by the text it speaks (a card shows plain text, never markup; SSML with no
-    words is refused), and the texts with the image URLs (already checked) within the limit."""
+    words is refused), characters XML cannot hold replaced by a space (as in speech), and the
+    texts with the image URLs (already checked) within the limit."""
     total = 0
     for name, part in texts:
         if isinstance(part, Ssml):
-            part = _shown_text(name, part)
+            part = _xml_text(_shown_text(name, part))
             force_setattr(card, name, part)
         elif not isinstance(part, str):
             # None too: "content": null would show an empty card.
             raise ResponseError(f"card.{name} must be a str, not {type(part).__name__}")
+        elif not part.isprintable():
+            # As speech: a lone surrogate would fail the whole body, a control character is
+            # no text to show.
+            part = _xml_text(part)
+            force_setattr(card, name, part)
         total += len(part)
     for url in urls:
         if url is not None:
@@ -89,6 +96,8 @@ class SimpleCard(Card, tag="Simple", frozen=True):
             type(title) is not str
             or type(content) is not str
             or len(title) + len(content) > MAX_CARD_TEXT
+            or not title.isprintable()
+            or not content.isprintable()
         ):
             _check_card_text(self, (("title", title), ("content", content)))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Final, Literal
 
 import msgspec
@@ -10,8 +9,12 @@ from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
-from ..ssml import _SPEAK_DOCUMENT, Ssml
+from ..ssml import Ssml
 from ..ssml import speak as _speak_document
+
+# _SPEAK_ROOT is re-exported for alexaskill.services.progressive (plain text that is a document).
+from ..xml_text import _SPEAK_ROOT as _SPEAK_ROOT
+from ..xml_text import _check_markup, _speak_root, _xml_text
 
 __all__ = [
     "MAX_AUDIO_CLIPS",
@@ -61,7 +64,8 @@ def _check_play_behavior(value: str | UnsetType) -> None:
 # kw_only is deliberately off for speech and cards: their required fields read best positionally,
 # and their bases declare no fields, so msgspec's "required after optional" trap cannot occur.
 class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
-    """Speech read as plain text: ``{"type": "PlainText", "text": …}``."""
+    """Speech read as plain text: ``{"type": "PlainText", "text": …}``; a character XML cannot
+    hold (a control character, a lone surrogate) becomes a space, as in `alexaskill.ssml.escape`."""
 
     text: str
     play_behavior: PlayBehavior | UnsetType = UNSET
@@ -73,6 +77,9 @@ class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
         if type(text) is not str:
             text = _exact_str("outputSpeech.text", text)
             force_setattr(self, "text", text)
+        if not text.isprintable():  # a newline, or a character XML cannot hold (see _xml_text)
+            text = _xml_text(text)
+            force_setattr(self, "text", text)
         if len(text) > MAX_SPEECH:
             _check_length("outputSpeech.text", text, MAX_SPEECH)
         if self.play_behavior is not UNSET:
@@ -80,16 +87,26 @@ class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
 
 
 class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
-    """Speech in SSML: ``{"type": "SSML", "ssml": "<speak>…</speak>"}``; the root is added."""
+    """Speech in SSML: ``{"type": "SSML", "ssml": "<speak>…</speak>"}``; the root is added.
+
+    Markup that is a ``<speak>`` document (see `output_speech`) is sent from its root, without
+    what came before it; any other is wrapped in ``<speak>``. A character XML cannot hold (a
+    control character, a lone surrogate) raises `ResponseError`: Alexa would refuse the
+    response.
+    """
 
     ssml: str
     play_behavior: PlayBehavior | UnsetType = UNSET
 
     def __post_init__(self) -> None:
         markup = _exact_str("outputSpeech.ssml", self.ssml)
-        if not _SPEAK_DOCUMENT.match(markup):
+        root = _speak_root(markup)
+        if root < 0:
             markup = str(_speak_document(Ssml(markup)))
+        elif root:  # sent from its root: an XML declaration inside <speak> is not XML
+            markup = markup[root:]
         force_setattr(self, "ssml", markup)
+        _check_markup("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
         if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
             raise ResponseError(
@@ -100,23 +117,27 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
 
 
 def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
-    """Speech from a value: `Ssml` becomes SSML speech, any other ``str`` plain text (but
-    ``"<speak>…"``: `ResponseError`, as Alexa would read the markup aloud)."""
+    """Speech from a value: `Ssml` becomes SSML speech, any other ``str`` plain text.
+
+    What counts, exactly: the type decides, never the content, but for one mistake. A plain
+    ``str`` that is a ``<speak>`` document raises `ResponseError` (Alexa would read its tags
+    aloud): one whose first markup, after what XML allows before a root (white space, an XML
+    declaration, comments, processing instructions, of any length), is a ``<speak>`` start tag.
+    Any other ``str`` is plain text, sent as it is (``"Say <speak> to me"`` included), with the
+    characters XML cannot hold replaced by a space. SSML built from plain text escapes it
+    (`alexaskill.ssml.escape`).
+    """
     if type(value) is str:  # the usual case, first (an Ssml is a str subclass)
-        if "<speak" in value[:32] and _SPEAK_ROOT.match(value):
+        if _speak_root(value) >= 0:
             _refuse_markup_as_text()
         return PlainTextSpeech(value)
     if isinstance(value, Ssml):
         return SsmlSpeech(value)
     if isinstance(value, str):
-        if _SPEAK_ROOT.match(value):
+        if _speak_root(value) >= 0:
             _refuse_markup_as_text()
         return PlainTextSpeech(value)
     raise ResponseError(f"speech must be a str or Ssml, not {type(value).__name__}")
-
-
-#: A document's root: plain text starting so is SSML written as a str, a mistake.
-_SPEAK_ROOT: Final = re.compile(r"\s*<speak[\s>/]")
 
 
 def _refuse_markup_as_text() -> None:

@@ -9,6 +9,7 @@ from typing import Final
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _SPEAK_ROOT, _refuse_markup_as_text
+from ..xml_text import _check_markup
 from .base import API_TIMEOUT, RequestApi
 
 __all__ = [
@@ -73,6 +74,7 @@ class ProgressiveApi(RequestApi):
         if not isinstance(speech, ssml.Ssml) and _SPEAK_ROOT.match(speech):
             _refuse_markup_as_text()
         document = str(ssml.speak(speech))
+        _check_markup("progressive response speech", document)
         _check_progressive(document, self._progressive_sent)
         system = self._system()
         if system is None or not system.api_endpoint or not system.api_access_token:

@@ -1,0 +1,76 @@
+"""What XML holds: the characters it cannot, and where a ``<speak>`` document's root starts.
+
+The ground both `alexaskill.ssml` (escaping, composing documents) and `alexaskill.responses`
+(speech and card text) stand on; kept apart so that neither grows past a module's size.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from .exceptions import ResponseError
+
+__all__: list[str] = []  # helpers for alexaskill.ssml, alexaskill.responses and their services
+
+#: Characters no XML document may hold (XML 1.0, "Characters"): C0 controls but tab, newline
+#: and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _join_surrogate_pairs(text: str) -> str:
+    """``text`` with each high + low surrogate pair (one character left as two code units by
+    some decoders) made its character; lone surrogates stay as they are."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with each character XML cannot hold replaced by a space (a surrogate pair left
+    as two code units first joined into the character it stands for): what every plain text
+    of a response becomes, spoken or shown (`alexaskill.ssml.escape`, speech, reprompt and
+    card text)."""
+    if text.isprintable() or _NOT_XML.search(text) is None:  # isprintable: the quick answer
+        return text
+    return _NOT_XML.sub(" ", _join_surrogate_pairs(text))
+
+
+def _character_error(markup: str) -> str | None:
+    """The first character of ``markup`` that XML cannot hold, said, or None."""
+    if markup.isprintable():
+        return None
+    found = _NOT_XML.search(markup)
+    if found is None:
+        return None
+    char = found.group()
+    what = " (a surrogate code unit, not a character)" if "\ud800" <= char <= "\udfff" else ""
+    return f"U+{ord(char):04X} at index {found.start()}{what}, which XML cannot hold"
+
+
+def _check_markup(field: str, markup: str) -> None:
+    """`ResponseError` naming ``field`` if ``markup`` holds a character XML cannot hold."""
+    error = _character_error(markup)
+    if error is not None:
+        raise ResponseError(
+            f"{field} has {error}: Alexa parses SSML as XML and would refuse the response "
+            "(the SSML builders replace such characters in plain text by a space)"
+        )
+
+
+#: Matches text that is a ``<speak>`` document, up to its root: what XML allows before a root
+#: (white space, the XML declaration, comments, processing instructions; of any length), then
+#: ``<speak`` followed by white space, ``>`` or ``/>``. ``match(text).end()`` is where the root
+#: starts. Each part of the prolog ends at its first ``?>`` or ``-->``, and the quantifiers are
+#: possessive: no backtracking, linear time. A DOCTYPE is not recognised (Amazon's SSML
+#: reference has none), nor a root with another name or case (XML names are case-sensitive).
+_SPEAK_ROOT: Final = re.compile(
+    r"(?:\s|<\?(?:[^?]|\?(?!>))*+\?>|<!--(?:[^-]|-(?!->))*+-->)*+(?=<speak[\s/>])"
+)
+
+
+def _speak_root(markup: str) -> int:
+    """Where the ``<speak>`` root of ``markup`` starts if it is a document (see `_SPEAK_ROOT`),
+    else -1."""
+    if "<speak" not in markup:  # the usual plain text: a quick answer
+        return -1
+    found = _SPEAK_ROOT.match(markup)
+    return -1 if found is None else found.end()

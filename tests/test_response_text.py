@@ -1,0 +1,215 @@
+"""Tests for the text a response carries: which str is SSML, and characters XML cannot hold.
+
+Every public way text enters a response (speech, reprompt, card, progressive response) is tried
+with what a feed or a bad decoder can hand a handler: lone surrogates, NUL, other control
+characters. The answer is always defined: plain text has them replaced by a space, as
+`alexaskill.ssml.escape` does; hand-written SSML holding them is a `ResponseError` where it is
+built (the handler's apology), never a crash of the encoder or of the SSML checker.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from alexaskill import ssml
+from alexaskill.directives import elicit_slot
+from alexaskill.exceptions import ResponseError
+from alexaskill.models import decode_envelope
+from alexaskill.responses import (
+    PlainTextSpeech,
+    Response,
+    SimpleCard,
+    SsmlSpeech,
+    StandardCard,
+    ask,
+    encode_response,
+    output_speech,
+    speak,
+)
+from alexaskill.services import AlexaApi
+from alexaskill.ssml import Ssml
+from alexaskill.testing import RequestFactory
+
+
+def wire(response: Response) -> Any:
+    return json.loads(encode_response(response))["response"]
+
+
+# --- which str is an SSML document ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "<speak>Hi</speak>",
+        " " * 40 + "<speak>Hi</speak>",
+        "\n\t" * 30 + "<speak version='1.1'>Hi</speak>",
+        '<?xml version="1.0" encoding="UTF-8"?><speak>Hi</speak>',
+        '<?xml version="1.0"?>\n<!-- the greeting -->\n<speak>Hi</speak>',
+        "<!-- " + "a long comment " * 5 + "--><speak>Hi</speak>",
+        "<speak/>",
+    ],
+)
+def test_a_plain_str_that_is_an_ssml_document_is_refused_whatever_its_prolog(
+    written: str,
+) -> None:
+    # Whatever comes before the root (white space, an XML declaration, comments), its length
+    # does not matter: a document sent as PlainText would have its tags read aloud.
+    with pytest.raises(ResponseError, match=r"plain text starting with <speak>"):
+        output_speech(written)
+    with pytest.raises(ResponseError, match=r"^reprompt\.speech is plain text"):
+        ask("Which city?", reprompt=written)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Say <speak> to hear it",
+        "<speaker> is a word here",
+        "<!-- a comment never closed <speak>Hi</speak>",
+        "<?not closed <speak>Hi</speak>",
+        "<!-- a comment --> then text <speak>Hi</speak>",
+        "<p><speak>Hi</speak></p>",
+    ],
+)
+def test_text_that_only_holds_a_speak_tag_stays_plain_text(written: str) -> None:
+    assert output_speech(written) == PlainTextSpeech(written)
+
+
+@pytest.mark.parametrize(
+    ("markup", "sent"),
+    [
+        ('<?xml version="1.0"?>\n<!-- hi -->\n<speak>Hi</speak>', "<speak>Hi</speak>"),
+        ("  \n<speak>Hi</speak>", "<speak>Hi</speak>"),
+        ("<!-- x --><speak>Hi</speak>", "<speak>Hi</speak>"),
+        ("<speak/>", "<speak/>"),
+        ("<speak version='1.1'>Hi</speak>", "<speak version='1.1'>Hi</speak>"),
+        ("<!-- x --> Hi", "<speak><!-- x --> Hi</speak>"),
+    ],
+)
+def test_ssml_is_sent_from_its_speak_root(markup: str, sent: str) -> None:
+    # The prolog (white space, XML declaration, comments) is dropped: inside the <speak> the
+    # response would otherwise wrap it in, an XML declaration is not well-formed XML.
+    speech = SsmlSpeech(markup)
+    assert speech.ssml == sent
+    assert ssml.ssml_error(speech.ssml) is None
+
+
+def test_ssml_documents_with_a_prolog_compose_into_one_document() -> None:
+    first = Ssml('<?xml version="1.0"?><speak>One.</speak>')
+    assert ssml.speak(first, "Two.") == "<speak>One.Two.</speak>"
+    assert first + " Two." == "<speak>One. Two.</speak>"
+    assert Ssml(" ").join([first, "Two."]) == "<speak>One. Two.</speak>"
+    for markup in (ssml.speak(first, "Two."), first + " Two.", first * 2):
+        assert ssml.ssml_error(markup) is None, markup
+
+
+# --- characters XML cannot hold ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markup", "found"),
+    [
+        ("<speak>a\ud800b</speak>", "U+D800 at index 8"),
+        ("<speak>a\udc80</speak>", "U+DC80 at index 8"),
+        ("<speak>\x00</speak>", "U+0000 at index 7"),
+        ("<speak>a\x0bb</speak>", "U+000B at index 8"),
+        ("<speak>\ufffe</speak>", "U+FFFE at index 7"),
+    ],
+)
+def test_the_ssml_check_reports_characters_xml_cannot_hold(markup: str, found: str) -> None:
+    # A lone surrogate made the checker raise UnicodeEncodeError: the test tools crashed
+    # instead of saying what Alexa would refuse.
+    error = ssml.ssml_error(markup)
+    assert error is not None and found in error, error
+    reported = ssml.response_ssml_error({"outputSpeech": {"type": "SSML", "ssml": markup}})
+    assert reported is not None and reported.startswith("outputSpeech.ssml: ")
+
+
+def test_a_surrogate_pair_left_as_two_code_units_is_reported_too() -> None:
+    error = ssml.ssml_error("<speak>\ud83d\ude00</speak>")
+    assert error is not None and "U+D83D" in error
+
+
+BAD = "a\ud800b\x00c\x07d\ufffee"
+CLEANED = "a b c d e"
+
+
+def test_plain_text_speech_and_reprompt_replace_what_xml_cannot_hold() -> None:
+    # As escape() does for plain text inside SSML: the words are spoken, the garbage is not,
+    # and the response encodes (a lone surrogate made the whole body fail to encode).
+    sent = wire(ask(BAD, reprompt="again\x00?"))
+    assert sent["outputSpeech"] == {"type": "PlainText", "text": CLEANED}
+    assert sent["reprompt"]["outputSpeech"]["text"] == "again ?"
+    assert PlainTextSpeech("tab\tnew\nline\rok").text == "tab\tnew\nline\rok"
+
+
+def test_a_surrogate_pair_left_as_two_code_units_is_joined() -> None:
+    assert PlainTextSpeech("smile \ud83d\ude00").text == "smile \U0001f600"
+    assert SimpleCard("t", "\ud83d\ude00").content == "\U0001f600"
+
+
+def test_card_text_replaces_what_xml_cannot_hold() -> None:
+    card = wire(speak("ok", card=SimpleCard(BAD, "x\ud800")))["card"]
+    assert card == {"type": "Simple", "title": CLEANED, "content": "x "}
+    standard = wire(speak("ok", card=StandardCard("t\x01", BAD)))["card"]
+    assert (standard["title"], standard["text"]) == ("t ", CLEANED)
+
+
+@pytest.mark.parametrize("markup", ["<speak>a\ud800</speak>", "<speak>\x00</speak>", "a\x0b"])
+def test_hand_written_ssml_holding_them_is_refused_where_it_is_built(markup: str) -> None:
+    # Alexa parses SSML as XML: such a response is refused. Said at the line that builds it
+    # (the app answers with its apology), not as an encoding failure or not at all.
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml has U\+"):
+        speak(Ssml(markup))
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml has U\+"):
+        ask("Which city?", reprompt=Ssml(markup))
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml has U\+"):
+        elicit_slot("city", Ssml(markup))
+
+
+def test_ssml_builders_keep_replacing_them_in_plain_parts() -> None:
+    built = ssml.speak("a\ud800b", ssml.sub("x\x00", "y\x01"))
+    assert ssml.ssml_error(built) is None
+    assert speak(built).output_speech == SsmlSpeech(built)
+
+
+def test_a_card_given_ssml_shows_its_text_without_them() -> None:
+    card = SimpleCard("t", ssml.speak("a\ud800b"))
+    assert card.content == "a b"
+
+
+# --- progressive responses -----------------------------------------------------------------------
+
+
+def _client(sent: list[httpx.Request]) -> httpx.AsyncClient:
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(204)
+
+    return httpx.AsyncClient(transport=httpx.MockTransport(handle))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> None:
+    sent: list[httpx.Request] = []
+    client = _client(sent)
+    raw = RequestFactory().intent("GetWeather")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    try:
+        with pytest.raises(ResponseError, match="plain text starting with <speak>"):
+            await api.progressive('<?xml version="1.0"?><speak>One moment</speak>')
+        with pytest.raises(ResponseError, match=r"progressive response speech has U\+D800"):
+            await api.progressive(Ssml("<speak>One\ud800 moment</speak>"))
+        assert sent == []
+        assert await api.progressive("One\ud800 moment\x00") is True
+        assert await api.progressive(Ssml("<!-- x --><speak>Hi</speak>")) is True
+    finally:
+        await client.aclose()
+    speeches = [json.loads(request.content)["directive"]["speech"] for request in sent]
+    assert speeches == ["<speak>One  moment </speak>", "<speak>Hi</speak>"]
