@@ -204,6 +204,25 @@ def test_update_dynamic_entities_checks(behavior: Any, types: Any, message: str)
         Dialog.UpdateDynamicEntities(behavior, types)
 
 
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ({}, r"directives\[0\]: Dialog.UpdateDynamicEntities updateBehavior is None"),
+        ({"updateBehavior": "REMOVE"}, "updateBehavior is 'REMOVE'; use one of REPLACE, CLEAR"),
+        ({"updateBehavior": "replace", "types": []}, "updateBehavior is 'replace'"),
+    ],
+)
+def test_update_dynamic_entities_written_as_a_dict_has_its_behavior_checked(
+    written: dict[str, Any], message: str
+) -> None:
+    # Alexa knows REPLACE and CLEAR only (Amazon's ask-sdk-model: er.dynamic.UpdateBehavior);
+    # a dict directive with another went out unchecked, and Alexa refused the response.
+    with pytest.raises(ResponseError, match=message):
+        Response(directives=[{"type": "Dialog.UpdateDynamicEntities", **written}])
+    kept = {"type": "Dialog.UpdateDynamicEntities", "updateBehavior": "CLEAR"}
+    assert wire(kept) == [kept]
+
+
 # --- dialog responses -----------------------------------------------------------------------------
 
 

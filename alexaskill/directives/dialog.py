@@ -109,6 +109,10 @@ class Dialog:
         ``types`` maps a slot type name to its values, given as for `Skill.add_slot_type`
         (names, `SlotTypeValue`, or ``{"name", "id", "synonyms"}``); a value without an id
         gets its name as id.
+
+        Amazon limits how many types, values and synonyms one directive may hold ("Use Dynamic
+        Entities for Customized Interactions"); the figures could not be confirmed from that
+        page, so none is checked here.
         """
 
         kind: ClassVar[str] = "dialog"

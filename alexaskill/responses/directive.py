@@ -81,6 +81,23 @@ def _check_play(field: str, index: int, play: Mapping[str, Any]) -> None:
     AudioPlayer.Play(**fields)
 
 
+#: ``updateBehavior`` values Alexa knows (Amazon's ask-sdk-model, ``er.dynamic.UpdateBehavior``).
+_UPDATE_BEHAVIORS: Final = ("REPLACE", "CLEAR")
+
+
+def _check_dynamic_entities(field: str, index: int, directive: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` where a ``Dialog.UpdateDynamicEntities`` written as a mapping has
+    no ``updateBehavior`` Alexa knows. Only that: the mapping is the caller's JSON, and Amazon's
+    limits on the number of types, values and synonyms are not checked anywhere (their figures
+    could not be confirmed from Amazon's "Use Dynamic Entities for Customized Interactions")."""
+    behavior = directive.get("updateBehavior")
+    if behavior not in _UPDATE_BEHAVIORS:
+        raise ResponseError(
+            f"{field}[{index}]: Dialog.UpdateDynamicEntities updateBehavior is {behavior!r}; "
+            f"use one of {', '.join(_UPDATE_BEHAVIORS)}"
+        )
+
+
 def _directive(field: str, index: int, directive: object) -> object:
     """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (as a dict)."""
     if isinstance(directive, Directive):
@@ -91,6 +108,8 @@ def _directive(field: str, index: int, directive: object) -> object:
             raise ResponseError(f'{field}[{index}] has no string "type"')
         if type_ == "AudioPlayer.Play":
             _check_play(field, index, directive)
+        elif type_ == "Dialog.UpdateDynamicEntities":
+            _check_dynamic_entities(field, index, directive)
         # msgspec encodes dicts only; a dict is kept as is (not copied: it is the caller's JSON).
         return directive if type(directive) is dict else dict(directive)
     raise ResponseError(
