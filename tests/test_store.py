@@ -947,6 +947,38 @@ def test_open_store_refuses_what_it_does_not_know(url: str, message: str) -> Non
     assert "hunter2" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        # A password holding "/", "?" or "#" unescaped ends the host part early: redis-py then
+        # reads some of it as the port (a ValueError repeating it), the path or the query, or
+        # takes "hunter2" for a port and connects without a password, naming the port.
+        "redis://:hunter/2@cache:6379/0",
+        "redis://:hunter#2@cache:6379/0",
+        "redis://:hunter?2@cache:6379/0",
+        "redis://:4242/hunter2@cache:6379/0",
+        "redis://:4242#hunter2@cache:6379/0",
+        "redis://:4242?hunter2@cache:6379/0",
+        "rediss://user:4242/hunter2@cache/0",
+        # A port that is not one, a query value that does not parse: ValueErrors of redis-py's.
+        "redis://:hunter2@cache:port/0",
+        "redis://:hunter2@cache:6379/0?socket_timeout=hunter2",
+    ],
+)
+def test_a_redis_url_that_does_not_parse_is_refused_without_its_password(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="Redis store URL") as info:
+        open_store(url)
+    assert "hunter" not in str(info.value)
+    assert "4242" not in str(info.value)
+
+
+def test_a_redis_store_names_the_default_port() -> None:
+    store = open_store("redis://:hunter2@cache/0")
+    assert isinstance(store, RedisStore)
+    assert store._where() == "Redis at cache:6379"
+    anyio.run(store.aclose)
+
+
 def test_open_store_takes_redis_options_and_databases_it_knows() -> None:
     for url in (
         "redis://cache:6379",

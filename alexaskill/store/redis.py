@@ -55,7 +55,7 @@ class RedisStore:
         self, url: str, *, prefix: str = "alexaskill:attributes:", client: Redis | None = None
     ) -> None:
         try:
-            import redis.asyncio
+            import redis.asyncio  # noqa: F401 (here, for the message: _client_from_url uses it)
             from redis.exceptions import ConnectionError, ReadOnlyError, RedisError, TimeoutError
         except ImportError as exc:
             raise ConfigurationError(
@@ -63,8 +63,7 @@ class RedisStore:
             ) from exc
         own = client is None
         if client is None:
-            client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS)
-            _check_url(url, client)
+            client = _client_from_url(url)
         self.prefix = prefix
         self._client = client
         # The URL to make a client from when the event loop changes (None: the client given).
@@ -187,9 +186,7 @@ class RedisStore:
         if self._url is None:
             return old  # a client given: used as it is
         if old_loop is not None:
-            import redis.asyncio
-
-            self._client = redis.asyncio.Redis.from_url(self._url, **REDIS_CLIENT_OPTIONS)
+            self._client = _client_from_url(self._url)
             if not old_loop.is_closed():  # still running, in another thread
                 asyncio.run_coroutine_threadsafe(old.aclose(), old_loop)
         # A connection can be closed only in its event loop, so the loop's are closed as it
@@ -208,7 +205,8 @@ class RedisStore:
         options = self._options()
         if "path" in options:
             return f"Redis at unix://{options['path']}"
-        return f"Redis at {options.get('host', '?')}:{options.get('port', '?')}"
+        # redis-py leaves out of its options the host and port a URL does not name.
+        return f"Redis at {options.get('host', 'localhost')}:{options.get('port', 6379)}"
 
     def _failure(self, doing: str, exc: Exception) -> ResponseError | StoreError:
         """What a redis-py error stands for: the update script's refusal of a value (its own
@@ -309,6 +307,48 @@ async def _closing(client: Redis) -> AsyncGenerator[None, None]:
 def _text(name: bytes | str) -> str:
     # Bytes from a client made by the store; str from one made with decode_responses=True.
     return name.decode() if isinstance(name, bytes) else name
+
+
+def _client_from_url(url: str) -> Redis:
+    """A client for ``url`` with `REDIS_CLIENT_OPTIONS`, the URL checked (`_check_url`)."""
+    import redis.asyncio
+
+    _check_url_parts(url)
+    try:
+        client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS)
+    except ValueError as exc:
+        # urllib's own words for a port repeat it, and a port may be a password's first part.
+        text = str(exc)
+        if not text.startswith(("Invalid value for '", "Redis URL must specify")):
+            text = "the port is not a number from 0 to 65535"
+        raise ConfigurationError(f"Redis store URL: {text}") from None
+    _check_url(url, client)
+    return client
+
+
+def _check_url_parts(url: str) -> None:
+    """`ConfigurationError` for a URL whose host part ends before its ``@``.
+
+    A password holding ``/``, ``?`` or ``#`` unescaped ends the host part there: redis-py would
+    read what follows as the port (a ValueError repeating it), the database or an option, or
+    take digits before it for a port and connect there without a password, each error naming
+    a piece of the password. Nothing of the URL goes into the message.
+    """
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    names = [name for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)]
+    if (
+        "@" in parts.path
+        or parts.fragment
+        or url.endswith("#")
+        or any(not name.isidentifier() for name in names)
+    ):
+        raise ConfigurationError(
+            "Redis store URL: it has an '@' (or a '#', or a query that is not name=value "
+            "options) after the host part ends: a password holding '/', '?', '#' or '@' must "
+            "be percent-encoded (%2F, %3F, %23, %40): redis://:PASSWORD@host:6379/0"
+        )
 
 
 def _check_url(url: str, client: Redis) -> None:
