@@ -25,6 +25,7 @@ from .exceptions import ConfigurationError
 from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
 from .store import DEFAULT_STORE
+from .store.url import url_without_password
 
 __all__ = ["Settings", "configure_logging_if_unset", "settings_from_env"]
 
@@ -40,6 +41,13 @@ class Settings:
     store: str = DEFAULT_STORE
     log_level: str = "INFO"
     log_json: bool = False
+
+    def __repr__(self) -> str:
+        # Shown (logged at start-up, say) without the store URL's password.
+        return (
+            f"Settings(skill_ids={self.skill_ids!r}, store={url_without_password(self.store)!r}, "
+            f"log_level={self.log_level!r}, log_json={self.log_json!r})"
+        )
 
     def configure_logging(self, stream: IO[str] | None = None) -> None:
         """`configure_logging` with these settings' level and format."""

@@ -360,6 +360,28 @@ def test_settings_from_env() -> None:
     assert settings_from_env({"ALEXASKILL_LOG_JSON": "0"}).log_json is False
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:hunter2@cache:6379/0", "redis://:***@cache:6379/0"),
+        (
+            "rediss://skill:hunter2@cache/0?ssl_cert_reqs=none",
+            "rediss://skill:***@cache/0?ssl_cert_reqs=none",
+        ),
+        ("redis://:hun@ter2@cache/0", "redis://:***@cache/0"),
+        ("redis://cache/0?password=hunter2&db=1", "redis://cache/0?password=***&db=1"),
+        ("unix://:hunter2@/run/redis.sock", "unix://:***@/run/redis.sock"),
+        ("sqlite:///skill.db", "sqlite:///skill.db"),
+    ],
+)
+def test_settings_shown_never_show_the_store_password(url: str, shown: str) -> None:
+    # A skill that logs its settings at start-up ("starting with %s") must not log the password.
+    settings = settings_from_env({"ALEXASKILL_STORE": url})
+    assert settings.store == url  # the URL itself, to open the store with
+    assert "hunter" not in repr(settings) and "hunter" not in str(settings)
+    assert f"store={shown!r}" in repr(settings)
+
+
 def test_settings_from_env_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigurationError, match="ALEXASKILL_LOG_JSON"):
         settings_from_env({"ALEXASKILL_LOG_JSON": "maybe"})

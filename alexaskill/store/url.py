@@ -7,7 +7,7 @@ from typing import Final
 from ..exceptions import ConfigurationError
 from .base import Store
 
-__all__ = ["open_store"]
+__all__ = ["open_store", "url_without_password"]
 
 
 def open_store(url: str) -> Store:
@@ -46,6 +46,22 @@ def open_store(url: str) -> Store:
         return dynamodb_store_from_url(url)
     # Only the scheme goes into the message: the rest of a URL may hold a password.
     raise ConfigurationError(f"unknown store URL scheme {scheme!r}: {_STORE_URLS}")
+
+
+def url_without_password(url: str) -> str:
+    """``url`` with its password, in the user part or a ``password=`` option, as ``***``: for
+    showing a store URL (a repr, a log line)."""
+    import re
+
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "***"  # no telling where a password would be
+    user, at, place = rest.rpartition("@")
+    if at:
+        name, colon, _ = user.partition(":")
+        rest = f"{name}{colon}***@{place}" if colon else rest
+    rest = re.sub(r"(?<=[?&;])(password=)[^&;#]*", r"\g<1>***", rest)
+    return f"{scheme}{sep}{rest}"
 
 
 _STORE_URLS: Final = (
