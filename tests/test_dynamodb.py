@@ -556,6 +556,54 @@ async def test_a_write_that_adds_is_never_sent_twice(fake_dynamodb: FakeDynamoDB
     await store.aclose()
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize("own_client", [True, False])
+async def test_a_save_given_up_is_not_sent_again_after_the_apology(
+    fake_dynamodb: FakeDynamoDB, own_client: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store gave up at its deadline (the user hears the apology) while botocore, in the
+    # thread left behind, went on retrying the UpdateItem: applied after the apology, it could
+    # overwrite what the user's next request saved meanwhile. A botocore read timeout longer
+    # than the store's deadline keeps the first attempt hanging until the store has given up.
+    import botocore.config
+    import botocore.session
+
+    config = botocore.config.Config
+    monkeypatch.setattr(
+        botocore.config, "Config", lambda **options: config(**{**options, "read_timeout": 20})
+    )
+    client = botocore.session.get_session().create_client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=fake_dynamodb.url,
+        config=config(read_timeout=20, retries={"mode": "standard", "total_max_attempts": 3}),
+    )
+    if own_client:
+        store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
+    else:
+        store = DynamoDBStore("skill", client=client, timeout=0.5)
+    try:
+        fake_dynamodb.error = (400, "ResourceNotFoundException", "no table")
+        for _ in range(5):  # makes the client (slow on a loaded machine) before the deadline
+            with anyio.fail_after(30), pytest.raises(StoreError) as refused:
+                await store.load(USER)
+            if "does not exist" in str(refused.value):
+                break
+        fake_dynamodb.calls.clear()
+        fake_dynamodb.error = None  # the UpdateItem hangs
+        with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+            await store.update(USER, {"a": 1}, ())
+        # Given up. The hanging attempt now ends (the connection closes) and the server errs:
+        # botocore retries both, unless told that nobody waits for the answer any more.
+        fake_dynamodb.error = (500, "InternalServerError", "oops")
+        fake_dynamodb.release.set()
+        await anyio.sleep(4)  # botocore's two retries come within 3 s (backoff under 1 s, 2 s)
+        assert fake_dynamodb.calls == ["UpdateItem"]
+    finally:
+        await store.aclose()
+        client.close()
+
+
 def _one_attempt_store(url: str, **config: Any) -> tuple[Any, DynamoDBStore]:
     """A botocore client of ``url`` that tries each call once (``config``: botocore's), and
     a store on it, whose own timeout is longer than botocore's."""

@@ -46,6 +46,25 @@ class _ConditionFailed(Exception):
     """A conditional write found the item in another state than it expected."""
 
 
+class _GivenUp(Exception):
+    """Raised in botocore's thread before an attempt that nobody waits for any more."""
+
+
+# The call a worker thread is making for a coroutine: set when the coroutine gave up on it.
+_waited_for = threading.local()
+
+
+def _refuse_if_given_up(**_: Any) -> None:
+    """botocore's ``before-send`` handler: no attempt (a retry) once `_run` has given up.
+
+    Else a save the user heard the apology for could be applied seconds later, over what the
+    user's next request saved meanwhile.
+    """
+    given_up: threading.Event | None = getattr(_waited_for, "given_up", None)
+    if given_up is not None and given_up.is_set():
+        raise _GivenUp
+
+
 class DynamoDBStore:
     """Attributes in a DynamoDB table, in the layout of the ASK SDK's DynamoDB adapter.
 
@@ -56,9 +75,11 @@ class DynamoDBStore:
     ``create_table=True`` creates the table (on-demand capacity) on first use if it does not
     exist, and waits until it is active. Each operation gives up after ``timeout`` seconds,
     retries included, with a `StoreError`; so does every failure from AWS. A save with
-    increments is never sent twice, but for throttling (see `_call`). ``client`` replaces the
-    botocore DynamoDB clients the store would make (it is not closed by `aclose`), for every
-    call, with its own retry settings.
+    increments is never sent twice, but for throttling (see `_call`); no attempt at all is sent
+    once the store has given up on a call (its timeout passed): botocore would go on retrying
+    in the thread left behind. ``client`` replaces the botocore DynamoDB clients the store would
+    make (it is not closed by `aclose`), for every call, with its own retry settings; the store
+    adds to it the ``before-send`` handler that stops those retries.
     """
 
     def __init__(
@@ -99,6 +120,8 @@ class DynamoDBStore:
         self.attribute_name = attribute_name
         self.create_table = create_table
         self.timeout = timeout
+        if client is not None:
+            _hook(client)
         self._client = client
         # The client for writes that add (increments), made on the first of them: it never
         # retries by itself (see _call). A client given serves both.
@@ -316,18 +339,29 @@ class DynamoDBStore:
         client = self._adding_client if adding else self._client
         if client is None or not self._table_ready or self._pid != os.getpid():
             await anyio.to_thread.run_sync(self._in_thread, _nothing, doing, adding)
-        with anyio.move_on_after(deadline):
-            return await anyio.to_thread.run_sync(
-                self._in_thread, func, doing, adding, abandon_on_cancel=True
-            )
+        given_up = threading.Event()
+        try:
+            with anyio.move_on_after(deadline):
+                return await anyio.to_thread.run_sync(
+                    self._in_thread, func, doing, adding, given_up, abandon_on_cancel=True
+                )
+        finally:
+            given_up.set()  # the thread, if still at work, sends nothing more
         made = " (the write may have been made)" if doing == "UpdateItem" else ""
         raise StoreError(
             f"DynamoDB table {self.table!r}: no answer to {doing} within {deadline:g} s{made}"
         )
 
-    def _in_thread(self, func: Callable[[Any], T], doing: str, adding: bool) -> T:
+    def _in_thread(
+        self,
+        func: Callable[[Any], T],
+        doing: str,
+        adding: bool,
+        given_up: threading.Event | None = None,
+    ) -> T:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        _waited_for.given_up = given_up
         try:
             return func(self._ready_client(adding))
         except ClientError as exc:
@@ -337,6 +371,8 @@ class DynamoDBStore:
             raise StoreError(self._explain(doing, code, exc)) from exc
         except BotoCoreError as exc:
             raise StoreError(self._explain(doing, type(exc).__name__, exc)) from exc
+        finally:
+            _waited_for.given_up = None
 
     def _ready_client(self, adding: bool = False) -> Any:
         with self._lock:
@@ -369,8 +405,10 @@ class DynamoDBStore:
         )
         if self._session is None:
             self._session = botocore.session.get_session()  # the second client costs ~8 ms
-        return self._session.create_client(
-            "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
+        return _hook(
+            self._session.create_client(
+                "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
+            )
         )
 
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
@@ -423,6 +461,17 @@ class DynamoDBStore:
         client = self._client
         region = self.region or (client.meta.region_name if client is not None else None)
         return f"region {region}" if region else "the default region"
+
+
+def _hook(client: Any) -> Any:
+    """``client``, with `_refuse_if_given_up` before each attempt of each of its calls (if it
+    is botocore's: a stand-in given in a test has no events)."""
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is not None:
+        events.register(
+            "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
+        )
+    return client
 
 
 def _nothing(client: Any) -> None:
