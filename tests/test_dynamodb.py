@@ -923,3 +923,25 @@ async def test_a_save_is_one_update_item_within_dynamodbs_limits_or_refused(
         assert len(re.findall(_OPERATORS, expression)) <= 300
     written = set(call["ExpressionAttributeNames"].values())
     assert written == {"attributes", *changes, *increments, *deleted}
+
+
+@pytest.mark.anyio
+async def test_a_save_that_alone_exceeds_400_kb_is_refused_before_it_is_sent() -> None:
+    # DynamoDB refuses an item over 400 KB. A save whose own names and text are over it was
+    # sent, then refused as a StoreError (a store failure, logged as one), and it passed
+    # check_update: a handler's Attributes saved before its DeviceAttributes was refused.
+    client = _RecordingClient()
+    store = DynamoDBStore("table", client=client)
+    big = {"history": ["é" * 1000] * 210}  # 420,000 bytes of UTF-8 in the strings alone
+    with pytest.raises(ResponseError, match=r"'history'.*400 KB"):
+        store.check_update(big, ())
+    with pytest.raises(ResponseError, match=r"400 KB.*nothing was written"):
+        await store.update(USER, big, ())
+    with pytest.raises(ResponseError, match="400 KB"):
+        store.check_update({f"n{i}": "x" * 2000 for i in range(210)}, ())
+    assert client.calls == []
+    # What may fit is sent: DynamoDB measures the whole item, which the store does not know.
+    fits = {"history": ["é" * 1000] * 190, "n": list(range(1000))}
+    store.check_update(fits, ())
+    await store.update(USER, fits, ())
+    assert len(client.calls) == 1

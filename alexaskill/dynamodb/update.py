@@ -15,6 +15,8 @@ __all__: list[str] = []
 #: ASCII), counting each "=" too, to be safe.
 _EXPRESSION_BYTES: Final = 4096
 _EXPRESSION_OPERATORS: Final = 300
+#: DynamoDB's limit on an item, its names and values together ("Constraints": 400 KB).
+_ITEM_BYTES: Final = 400 * 1024
 
 
 class _Plan(NamedTuple):
@@ -37,6 +39,7 @@ def _plan(
     steps = _steps(changes, deleted, increments)
     if not steps:
         return None
+    _check_size(steps)
     names = {"#a": attribute_name}
     values: dict[str, Any] = {":M": {"S": "M"}}
     settings: list[str] = []
@@ -122,3 +125,36 @@ def _steps(
         if not name:
             raise ResponseError("attribute '' cannot be saved: DynamoDB names are not empty")
     return steps
+
+
+def _check_size(steps: list[tuple[str, str, Any]]) -> None:
+    """`ResponseError` if what a save writes is over DynamoDB's 400 KB an item by itself.
+
+    DynamoDB refuses such an UpdateItem ("Item size has exceeded the maximum allowed size"),
+    but as a store failure, and only once sent: after another kind of attributes was saved.
+    Sizes are DynamoDB's ("Item sizes and formats"), every number counted as 1 byte, so a save
+    refused here is one DynamoDB refuses; one that fits alone may still make the item too large
+    with what it holds already, which DynamoDB alone can tell.
+    """
+    sizes = {name: len(name.encode()) + _size(value) for kind, name, value in steps if value}
+    total = sum(sizes.values())
+    if total > _ITEM_BYTES:
+        largest = max(sizes, key=sizes.__getitem__)
+        raise ResponseError(
+            f"attribute {largest!r} ({sizes[largest]:,} bytes) and the others saved with it "
+            f"({total:,} bytes in all) are over DynamoDB's 400 KB an item, so nothing was "
+            "written: keep large data elsewhere (S3, say) and its key in the attributes"
+        )
+
+
+def _size(value: Mapping[str, Any]) -> int:
+    """The least size DynamoDB counts for a typed value: strings in UTF-8, 1 byte a number, a
+    boolean or a null, 3 bytes a list or map and 1 an element, names of a map counted."""
+    (kind, data), *_ = value.items()
+    if kind == "S":
+        return len(data.encode())
+    if kind == "L":
+        return 3 + sum(1 + _size(item) for item in data)
+    if kind == "M":
+        return 3 + sum(1 + len(key.encode()) + _size(item) for key, item in data.items())
+    return 1
