@@ -246,7 +246,8 @@ def test_a_dialog_in_the_terminal(workdir: Path, monkeypatch: pytest.MonkeyPatch
     assert "  Alexa:      For how many people?\n" in out
     assert "  dialog:     Book STARTED, waiting for slot people\n" in out
     assert '  → IntentRequest Book (IN_PROGRESS) people="4"   [sample: "{people}"]\n' in out
-    assert "  Alexa:      A table for 4. Shall I book it?\n" in out
+    # The prompt says the number as the user said it, not as the request carries it.
+    assert "  Alexa:      A table for four. Shall I book it?\n" in out
     assert "  (heard: AMAZON.YesIntent" not in out  # the answer went to the skill
     assert '  → IntentRequest Book (COMPLETED) intent CONFIRMED people="4"\n' in out
     assert "  skill:      Booked for 4.\n" in out

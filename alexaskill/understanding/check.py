@@ -22,6 +22,7 @@ two checks are left out, with a warning that says so, and everything else is che
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,8 +34,9 @@ from ..dialog_model import validation_problems
 from ..interaction.builder import sample_key, sample_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from .languages import supported_locales
-from .model import InteractionModel, ModelIntent
+from .model import DialogIntentModel, InteractionModel, ModelIntent
 from .understander import DEFAULT_SKILL_ID, Understander
+from .validation import never_passes
 
 __all__ = ["Finding", "check_model"]
 
@@ -256,6 +258,11 @@ class _Checker:
                         rule.type, rule.start, rule.end, slot_type, custom
                     ):
                         self.error(f"{where}: {problem}")
+                impossible = never_passes(slot.validations, slot_type, datetime.date.today())
+                if impossible is not None:
+                    self.error(
+                        f"{where}: {impossible}; the dialog would ask again whatever the user says"
+                    )
             for what, prompt_id in referenced:
                 if prompt_id is None:
                     continue
@@ -267,6 +274,32 @@ class _Checker:
                     for reference in _SLOT.findall(text):
                         if intent.slot(reference) is None:
                             self.error(f"prompt {prompt_id} names unknown slot {{{reference}}}")
+            self.empty_references(dialog, referenced_by_slot(dialog))
+
+    def empty_references(
+        self, dialog: DialogIntentModel, uses: list[tuple[str, str | None, str | None]]
+    ) -> None:
+        """Prompts naming a slot that can still be empty when they are said: Alexa has no
+        words for it there (the build takes them)."""
+        required = [slot.name for slot in dialog.slots if slot.elicitation_required]
+        for what, own, prompt_id in uses:
+            prompt = self.model.prompts.get(prompt_id) if prompt_id is not None else None
+            if prompt is None:
+                continue
+            for _, text in prompt.variations:
+                for reference in dict.fromkeys(_SLOT.findall(text)):
+                    if reference == own and not what.endswith("elicitation"):
+                        continue  # a slot's own confirmation or validation says its value
+                    filled = reference in required and reference != own
+                    if what.endswith("elicitation") and filled and own in required:
+                        filled = required.index(reference) < required.index(own)
+                    if not filled:
+                        self.warning(
+                            f"intent {dialog.name}: prompt {prompt_id} ({what}) names slot "
+                            f"{{{reference}}}, which can still be empty when it is said: Alexa "
+                            "has no words for it there; make the slot required (and asked "
+                            "before), or leave it out of that prompt"
+                        )
 
     # --- conflicts ----------------------------------------------------------------------------
 
@@ -359,6 +392,20 @@ class _Checker:
                         f"intent {intent.name}: slots {first.name} ({first.type}) and "
                         f"{second.name} ({second.type}) share values: {listed}"
                     )
+
+
+def referenced_by_slot(dialog: DialogIntentModel) -> list[tuple[str, str | None, str | None]]:
+    """Each prompt of an intent's dialog, as (what it is, the slot it belongs to, its id)."""
+    uses: list[tuple[str, str | None, str | None]] = [
+        ("the intent confirmation", None, dialog.confirm_prompt)
+    ]
+    for slot in dialog.slots:
+        uses.append((f"slot {slot.name}'s elicitation", slot.name, slot.elicit_prompt))
+        uses.append((f"slot {slot.name}'s confirmation", slot.name, slot.confirm_prompt))
+        uses += [
+            (f"slot {slot.name}'s validation", slot.name, rule.prompt) for rule in slot.validations
+        ]
+    return uses
 
 
 def _said(model: InteractionModel, type_name: str) -> set[str]:

@@ -33,12 +33,11 @@ from __future__ import annotations
 
 import copy
 import datetime
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from ..hearing import spoken_text
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
+from .dialog_manager import DialogManager
 from .dialog_state import (
     DialogState,
     complete_intent,
@@ -46,11 +45,10 @@ from .dialog_state import (
     outside_session,
     reprompt_of,
 )
-from .model import DialogSlotModel, Validation
+from .prompts import Prompter
 from .result import Understanding, slot_json
 from .turns import Exchange, Reply, Transport, Turn, speech_of
 from .understander import Understander
-from .validation import passes
 
 __all__ = ["Conversation", "Exchange", "Reply", "Transport", "Turn"]
 
@@ -62,10 +60,9 @@ _DIALOG_DIRECTIVES: Final = (
 )
 #: Requests one turn may send at most: a skill that delegates a completed dialog forever stops.
 _MAX_EXCHANGES: Final = 8
-_PROMPT_SLOT: Final = re.compile(r"\{([^{}]+)\}")
 
 
-class Conversation:
+class Conversation(DialogManager):
     """Plays Alexa's part in a conversation with a skill: understanding, sessions, dialogs.
 
     ``understander`` reads what the user says with the skill's model; ``transport`` sends each
@@ -90,6 +87,7 @@ class Conversation:
         self.transport = transport
         self.now = now or datetime.datetime.now
         self.screen = screen
+        self.prompter = Prompter(understander.model.prompts)
         self.in_session = False
         self.dialog: DialogState | None = None
         self._new_session = True
@@ -205,6 +203,7 @@ class Conversation:
         self.in_session = False
         self.dialog = None
         self._new_session = True
+        self.prompter.new_session()
 
     def _finish(self, turn: Turn, *, listening: bool | None = None) -> Turn:
         turn.session_open = self.in_session
@@ -307,6 +306,9 @@ class Conversation:
             self._exchange(turn, request)
             return
         self.dialog = DialogState(intent, model)
+        fills = turn.understood.fills if turn.understood is not None else {}
+        for slot, fill in fills.items():
+            self.dialog.hear(slot, fill.words)
         if self.dialog.auto:
             turn.notes.append(f"{name} is auto-delegated: Alexa runs its dialog")
             self._next_step(turn)
@@ -368,101 +370,6 @@ class Conversation:
         dialog.from_skill = True
         dialog.state = "IN_PROGRESS"
 
-    # --- Alexa's dialog manager ------------------------------------------------------------------
-
-    def _next_step(self, turn: Turn) -> None:
-        """Take the next step of the dialog model, or send the completed intent."""
-        dialog = self.dialog
-        if dialog is None:  # pragma: no cover - callers check
-            return
-        model = dialog.model
-        dialog.from_skill = False
-        if dialog.state == "STARTED" and dialog.auto:
-            dialog.state = "IN_PROGRESS"
-        slots = model.slots if model is not None else ()
-        for slot in slots:
-            value = dialog.value(slot.name)
-            if value is None or not slot.validations or (slot.name, value) in dialog.validated:
-                continue
-            failed = self._first_failure(dialog, slot, value)
-            if failed is None:
-                dialog.validated.add((slot.name, value))
-                continue
-            turn.notes.append(f"{slot.name} = {value!r} fails validation {failed.type}")
-            dialog.clear(slot.name)
-            dialog.pending = ("elicit", slot.name)
-            if not self._speak(turn, dialog, failed.prompt):
-                self._say_prompt(turn, dialog, "elicit", slot.name)
-            return
-        for slot in slots:
-            entry = dialog.slots().get(slot.name) or {}
-            if entry.get("confirmationStatus") == "DENIED":
-                dialog.clear(slot.name)
-                if slot.elicitation_required or slot.elicit_prompt:
-                    dialog.pending = ("elicit", slot.name)
-                    self._say_prompt(turn, dialog, "elicit", slot.name)
-                    return
-            if slot.elicitation_required and dialog.value(slot.name) is None:
-                dialog.pending = ("elicit", slot.name)
-                self._say_prompt(turn, dialog, "elicit", slot.name)
-                return
-        for slot in slots:
-            entry = dialog.slots().get(slot.name) or {}
-            if (
-                slot.confirmation_required
-                and dialog.value(slot.name) is not None
-                and entry.get("confirmationStatus", "NONE") == "NONE"
-            ):
-                dialog.pending = ("confirm_slot", slot.name)
-                self._say_prompt(turn, dialog, "confirm_slot", slot.name)
-                return
-        if (
-            model is not None
-            and model.confirmation_required
-            and dialog.intent.get("confirmationStatus", "NONE") == "NONE"
-        ):
-            dialog.pending = ("confirm_intent", None)
-            self._speak(turn, dialog, model.confirm_prompt)
-            return
-        self._send_dialog(turn, "COMPLETED")
-        if self.dialog is dialog and dialog.state == "COMPLETED" and dialog.pending is None:
-            self.dialog = None
-
-    def _say_prompt(self, turn: Turn, dialog: DialogState, step: str, slot: str | None) -> bool:
-        model = dialog.model.slot(slot) if dialog.model is not None and slot else None
-        prompt = None
-        if model is not None:
-            prompt = model.elicit_prompt if step == "elicit" else model.confirm_prompt
-        if not self._speak(turn, dialog, prompt):
-            what = "ask for" if step == "elicit" else "confirm"
-            turn.notes.append(f"the dialog model has no prompt to {what} slot {slot}")
-            return False
-        return True
-
-    def _speak(self, turn: Turn, dialog: DialogState, prompt_id: str | None) -> bool:
-        if prompt_id is None:
-            return False
-        prompt = self.understander.model.prompts.get(prompt_id)
-        if prompt is None or not prompt.variations:
-            turn.notes.append(f"prompt {prompt_id} is not in the model")
-            return False
-        kind, text = prompt.variations[0]
-        text = _PROMPT_SLOT.sub(lambda m: dialog.value(m.group(1)) or "", text)
-        turn.prompts.append(spoken_text(text) if kind == "SSML" else " ".join(text.split()))
-        # Alexa holds the session open for the answer, even if the skill has not been asked
-        # anything yet (an auto-delegated dialog); its first request still starts the session.
-        self.in_session = True
-        return True
-
-    def _first_failure(
-        self, dialog: DialogState, slot: DialogSlotModel, value: str
-    ) -> Validation | None:
-        entry = dialog.slots().get(slot.name) or {}
-        for rule in slot.validations:
-            if not passes(rule, value, entry, self.now()):
-                return rule
-        return None
-
     # --- the user's answers during a dialog ----------------------------------------------------
 
     def _answer(self, text: str, turn: Turn, now: datetime.datetime) -> bool:
@@ -483,6 +390,7 @@ class Conversation:
             turn.understood = answer
             for name, fill in answer.fills.items():
                 dialog.slots()[name] = slot_json(name, fill)
+                dialog.hear(name, fill.words)
                 dialog.validated = {item for item in dialog.validated if item[0] != name}
         else:
             said = self.understander.yes_no(text)

@@ -40,6 +40,9 @@ _HELD: Final = frozenset(
     ("AMAZON.ResumeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent")
 )
 
+#: Words a built-in type reads with its value that a prompt saying the value leaves out.
+_CARRIERS: Final = frozenset(("at", "on", "in", "for", "by"))
+
 
 @dataclass
 class DialogState:
@@ -53,6 +56,10 @@ class DialogState:
     #: The pending step came from the skill's own directive: the answer goes back to the skill.
     from_skill: bool = False
     validated: set[tuple[str, str]] = field(default_factory=set)
+    #: What the user said for each slot, with the value it gave: a prompt says it back.
+    heard: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Values of each slot that failed validation in a row (Alexa gives up after a few).
+    failures: dict[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -79,6 +86,42 @@ class DialogState:
                 values = slot_value.get("values") or []
                 return ", ".join(str(item.get("value")) for item in values) or None
         return None if value in (None, "") else str(value)
+
+    def values(self, slot: str) -> list[tuple[str, Mapping[str, Any]]]:
+        """Each value of ``slot`` with the object that carries its resolutions: one, or each of a
+        multiple-value slot's list (validated one by one); none when it is unfilled."""
+        entry = self.slots().get(slot)
+        if not isinstance(entry, dict):
+            return []
+        slot_value = entry.get("slotValue")
+        if isinstance(slot_value, dict) and slot_value.get("type") == "List":
+            items = [item for item in slot_value.get("values") or () if isinstance(item, dict)]
+            return [
+                (str(item["value"]), item) for item in items if item.get("value") not in (None, "")
+            ]
+        value = self.value(slot)
+        return [] if value is None else [(value, entry)]
+
+    def hear(self, slot: str, words: str) -> None:
+        """The user said ``words`` for ``slot``, which now holds the value they gave. A word a
+        built-in type reads along with its value ("at noon" for "12:00") is no part of what
+        a prompt says back."""
+        value = self.value(slot)
+        if value is None or not words:
+            return
+        first, _, rest = words.partition(" ")
+        if words != value and first.casefold() in _CARRIERS and rest:
+            words = rest
+        self.heard[slot] = (value, words)
+
+    def spoken(self, slot: str) -> str | None:
+        """How a prompt says ``slot``: the words the user said for its value, or the value as
+        the request carries it (one the skill set); None when it has no value."""
+        value = self.value(slot)
+        if value is None:
+            return None
+        heard = self.heard.get(slot)
+        return heard[1] if heard is not None and heard[0] == value else value
 
     @property
     def expecting(self) -> str | None:

@@ -31,14 +31,20 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from ..dialog_model import window_bound
 from ..slots import AlexaDate, AlexaDuration, AlexaTime
 from .model import Validation
 
-__all__ = ["passes"]
+__all__ = ["MAX_VALIDATION_FAILURES", "never_passes", "passes"]
+
+#: Values of one slot failing validation in a row after which the emulated Alexa gives up and
+#: the session ends. Amazon documents no number; developers report Alexa asking again once or
+#: twice, not for ever.
+MAX_VALIDATION_FAILURES: Final = 3
 
 
 def _number(value: str) -> float | None:
@@ -242,3 +248,80 @@ def passes(rule: Validation, value: str, entry: Mapping[str, Any], now: datetime
             (item.get("status") or {}).get("code") == "ER_SUCCESS_MATCH" for item in resolutions
         )
     return True
+
+
+_NUMBER_RULES: Final = {
+    "isGreaterThan": (lambda v: math.floor(v) + 1, None),
+    "isGreaterThanOrEqualTo": (math.ceil, None),
+    "isLessThan": (None, lambda v: math.ceil(v) - 1),
+    "isLessThanOrEqualTo": (None, math.floor),
+}
+
+
+def _empty_window(rule: Validation, slot_type: str, today: datetime.date) -> bool:
+    """Whether the window of an ``isInDuration`` rule holds no day (or no time) at all."""
+    if rule.start is None or rule.end is None:
+        return False
+    if slot_type == "AMAZON.TIME":
+        start, end = window_bound(rule.start), window_bound(rule.end)
+        if isinstance(start, AlexaDuration) and isinstance(end, AlexaDuration):
+            try:
+                return start.to_timedelta() > end.to_timedelta()
+            except ValueError:
+                return False
+        return False  # a clock time: "22:00" to "02:00" runs across midnight
+    first, last = _shift(today, rule.start), _shift(today, rule.end)
+    return first is not None and last is not None and first > last
+
+
+def never_passes(rules: Sequence[Validation], slot_type: str, now: datetime.date) -> str | None:
+    """Why no value of a slot of ``slot_type`` can pass all of ``rules`` (checked in turn, each
+    value must pass every one), or None: an ``isInDuration`` window that is empty (its start
+    after its end), number bounds that leave no whole number (AMAZON.NUMBER values are whole),
+    an ``isInSet`` whose every value another rule refuses. Amazon's build takes such a model;
+    the dialog then asks again whatever the user says.
+    """
+    today = now.date() if isinstance(now, datetime.datetime) else now
+    for rule in rules:
+        if rule.type == "isInDuration" and _empty_window(rule, slot_type, today):
+            return (
+                f"no value can pass: isInDuration from {rule.start} to {rule.end} is an empty "
+                "window (its start is after its end)"
+            )
+    low: int | None = None
+    high: int | None = None
+    limits = []
+    for rule in rules:
+        bound = _NUMBER_RULES.get(rule.type)
+        limit = None if rule.value is None else _number(rule.value)
+        if bound is None or limit is None or not math.isfinite(limit):
+            continue
+        limits.append(f"{rule.type} {rule.value}")
+        to_low, to_high = bound
+        if to_low is not None:
+            low = max(low, to_low(limit)) if low is not None else to_low(limit)
+        if to_high is not None:
+            high = min(high, to_high(limit)) if high is not None else to_high(limit)
+    if low is not None and high is not None and low > high:
+        return f"no value can pass: {' and '.join(limits)} leave no whole number"
+    allowed: set[str] | None = None
+    for rule in rules:
+        if rule.type == "isInSet":
+            values = {value.casefold() for value in rule.values}
+            allowed = values if allowed is None else allowed & values
+    if allowed is None:
+        return None
+    for rule in rules:
+        if rule.type == "isNotInSet":
+            allowed -= {value.casefold() for value in rule.values}
+    if low is not None or high is not None:
+        allowed = {
+            value
+            for value in allowed
+            if (number := _number(value)) is not None
+            and (low is None or number >= low)
+            and (high is None or number <= high)
+        }
+    if not allowed:
+        return "no value can pass: every value isInSet allows is refused by another rule"
+    return None

@@ -1,0 +1,92 @@
+"""The dialog model's prompts as Alexa says them in an emulated dialog (for `Conversation`).
+
+Which variation: Alexa picks one of a prompt's variations at random (Amazon's "Define the Dialog
+to Collect and Confirm Required Information"). The emulation takes them in turn instead, so that
+a test hears the same prompts on every run and every variation is heard: the first the first time
+the prompt is said in a session, the second the next time, and so on, round again after the
+last; a new session starts again from the first.
+
+``{slot}`` in a prompt says the slot's value as the user said it: "seven p m", not the
+AMAZON.TIME value "19:00", "this weekend", not "2026-W48-WE" (for a custom slot type the value
+sent is the words said anyway). A value the user did not say (set by the skill's
+``updatedIntent``) is said as the request carries it.
+
+A variation naming a slot without a value at that step is passed over, as there are no words
+for it. When every variation names one, there is no sentence Alexa could say: the emulation says
+the prompt with the ``{slot}`` left in, and notes a *model problem* for the skill's author (a
+prompt must not name a slot that can still be empty when it is said; `alexaskill model --check`
+warns of it too).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final
+
+from ..hearing import spoken_text
+from ..ssml import escape
+from .dialog_state import DialogState
+from .model import Prompt
+from .turns import Turn
+
+__all__ = ["Prompter", "slot_references"]
+
+_SLOT_REFERENCE: Final = re.compile(r"\{([^{}]+)\}")
+
+
+def slot_references(text: str) -> list[str]:
+    """The slots a prompt's text names (``{slot}``), in order."""
+    return _SLOT_REFERENCE.findall(text)
+
+
+class Prompter:
+    """Says the dialog model's prompts in a session, each variation in turn."""
+
+    def __init__(self, prompts: Mapping[str, Prompt]) -> None:
+        self.prompts = prompts
+        #: How many times each prompt was said in this session.
+        self._said: dict[str, int] = {}
+
+    def new_session(self) -> None:
+        """Start the variations again from the first."""
+        self._said.clear()
+
+    def say(self, turn: Turn, dialog: DialogState, prompt_id: str | None) -> bool:
+        """Say prompt ``prompt_id`` (its next usable variation) in ``turn``; False if there is
+        no such prompt."""
+        if prompt_id is None:
+            return False
+        prompt = self.prompts.get(prompt_id)
+        if prompt is None or not prompt.variations:
+            turn.notes.append(f"prompt {prompt_id} is not in the model")
+            return False
+        usable = [
+            variation
+            for variation in prompt.variations
+            if all(dialog.spoken(name) for name in slot_references(variation[1]))
+        ]
+        count = self._said.get(prompt_id, 0)
+        self._said[prompt_id] = count + 1
+        if usable:
+            kind, text = usable[count % len(usable)]
+        else:
+            kind, text = prompt.variations[count % len(prompt.variations)]
+            missing = ", ".join(
+                f"{{{name}}}" for name in slot_references(text) if not dialog.spoken(name)
+            )
+            turn.notes.append(
+                f"model problem: every variation of prompt {prompt_id} names a slot without a "
+                f"value at this step ({missing}): Alexa has no words to say there. Give the "
+                "prompt a variation without it, or make that slot required and asked before"
+            )
+
+        def fill(match: re.Match[str]) -> str:
+            said = dialog.spoken(match.group(1))
+            if said is None:
+                return match.group(0)
+            return escape(said) if kind == "SSML" else said
+
+        text = _SLOT_REFERENCE.sub(fill, text)
+        turn.prompts.append(spoken_text(text) if kind == "SSML" else " ".join(text.split()))
+        return True
