@@ -8,6 +8,9 @@ carries (a variation that names a slot without a value is not asked). Failing th
 own sentence: "I didn't catch that" for a slot missing (or a number Alexa did not understand,
 "?"), and for a value that was heard but does not fit the parameter ("this weekend" for a
 ``datetime.date``), a sentence that does not claim the user went unheard (`alexaskill.messages`).
+Such a value asked for again with the slot's own prompt has the reason said first ("Sorry, I
+can't use that. Which day?"): the same question alone would only get the same answer. A handler
+for `SlotError` (``@skill.exception(SlotError)``) can say more: ``exc.reason`` says why.
 
 Inside a dialog a plain question would end the dialog (the answer would no longer go to the
 slot): a slot still to be collected is left to the dialog model (Delegate, its own prompt), one
@@ -61,11 +64,14 @@ def ask_again(
         return Question(delegate(), "the dialog model")
     prompt = elicitation_prompt(request, exc.slot_name, declared, translations)
     source = "the slot's elicitation prompt"
+    # "?" is AMAZON.NUMBER's value for a number Alexa heard but did not understand.
+    heard = exc.value is not None and exc.value != "?"
     if prompt is None:
-        # "?" is AMAZON.NUMBER's value for a number Alexa heard but did not understand.
-        heard = exc.value is not None and exc.value != "?"
         prompt = say(messages.SLOT_UNFIT_PROMPT if heard else messages.SLOT_PROMPT)
         source = "the generic prompt"
+    elif heard:
+        # Why, then the question: asked the same question alone, the user would say the same.
+        prompt = _after(say(messages.SLOT_UNFIT), prompt)
     if not isinstance(request, IntentRequest) or dialog_state is None:
         return Question(ask(prompt), source)
     intent = request.intent
@@ -116,6 +122,15 @@ def elicitation_prompt(
     if text.lstrip().startswith("<speak>"):
         return Ssml(_SLOT_REFERENCE.sub(lambda match: escape(values[match[1]]), text))
     return _SLOT_REFERENCE.sub(lambda match: values[match[1]], text)
+
+
+def _after(reason: str, prompt: str | Ssml) -> str | Ssml:
+    """``prompt`` with ``reason`` said first (inside an SSML prompt's ``<speak>``)."""
+    if isinstance(prompt, Ssml):
+        opening = re.match(r"\s*<speak>", prompt)
+        if opening is not None:
+            return Ssml(f"{opening[0]}{escape(reason)} {prompt[opening.end() :]}")
+    return f"{reason} {prompt}"
 
 
 def _slot_values(request: Request, asked: str) -> Mapping[str, str]:

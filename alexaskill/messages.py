@@ -36,6 +36,8 @@ APOLOGY: Final = "Sorry, something went wrong. Please try again later."
 SLOT_PROMPT: Final = "Sorry, I didn't catch that. Could you say it again?"
 #: Asking again for a slot whose value was heard but does not fit ("this weekend" for one day).
 SLOT_UNFIT_PROMPT: Final = "Sorry, I can't use that. Could you say it another way?"
+#: Said before the slot's own elicitation prompt when asking again for such a value: why.
+SLOT_UNFIT: Final = "Sorry, I can't use that."
 PERMISSION_PROMPT: Final = (
     "To do that, I need your permission. I've sent a card to your Alexa app: "
     "please grant it there, then ask me again."
@@ -50,6 +52,7 @@ SENTENCES: Final = (
     APOLOGY,
     SLOT_PROMPT,
     SLOT_UNFIT_PROMPT,
+    SLOT_UNFIT,
     PERMISSION_PROMPT,
     UNHANDLED,
     UNHANDLED_REPROMPT,
@@ -61,6 +64,7 @@ _SPANISH: Final = {
     APOLOGY: "Lo siento, algo ha salido mal. Por favor, inténtalo de nuevo más tarde.",
     SLOT_PROMPT: "Lo siento, no te he entendido. ¿Puedes repetirlo?",
     SLOT_UNFIT_PROMPT: "Lo siento, no puedo usar eso. ¿Puedes decirlo de otra forma?",
+    SLOT_UNFIT: "Lo siento, no puedo usar eso.",
     PERMISSION_PROMPT: "Para hacerlo, necesito tu permiso. Te he enviado una tarjeta a la app de "
     "Alexa: concédelo allí y vuelve a preguntarme.",
     UNHANDLED: "Lo siento, no puedo ayudarte con eso.",
@@ -87,6 +91,7 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         "sagen?",
         SLOT_UNFIT_PROMPT: "Entschuldigung, damit kann ich nichts anfangen. Kannst du es anders "
         "sagen?",
+        SLOT_UNFIT: "Entschuldigung, damit kann ich nichts anfangen.",
         PERMISSION_PROMPT: "Dafür brauche ich deine Erlaubnis. Ich habe dir eine Karte in die "
         "Alexa App geschickt: Bitte erteile sie dort und frag mich dann noch einmal.",
         UNHANDLED: "Entschuldigung, dabei kann ich nicht helfen.",
@@ -99,6 +104,7 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         APOLOGY: "Désolé, une erreur s'est produite. Merci de réessayer plus tard.",
         SLOT_PROMPT: "Désolé, je n'ai pas compris. Pouvez-vous répéter ?",
         SLOT_UNFIT_PROMPT: "Désolé, je ne peux pas utiliser cela. Pouvez-vous le dire autrement ?",
+        SLOT_UNFIT: "Désolé, je ne peux pas utiliser cela.",
         PERMISSION_PROMPT: "Pour cela, j'ai besoin de votre autorisation. Je vous ai envoyé une "
         "carte dans l'application Alexa : accordez-la, puis redemandez-moi.",
         UNHANDLED: "Désolé, je ne peux pas vous aider avec ça.",
@@ -113,6 +119,7 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         APOLOGY: "Mi dispiace, qualcosa è andato storto. Riprova più tardi.",
         SLOT_PROMPT: "Scusa, non ho capito. Puoi ripetere?",
         SLOT_UNFIT_PROMPT: "Scusa, non posso usarlo. Puoi dirlo in un altro modo?",
+        SLOT_UNFIT: "Scusa, non posso usarlo.",
         PERMISSION_PROMPT: "Per farlo mi serve la tua autorizzazione. Ti ho inviato una scheda "
         "nell'app Alexa: concedila lì, poi chiedimelo di nuovo.",
         UNHANDLED: "Mi dispiace, non posso aiutarti con questo.",
@@ -124,6 +131,7 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         APOLOGY: "Desculpe, algo deu errado. Tente novamente mais tarde.",
         SLOT_PROMPT: "Desculpe, não entendi. Você pode repetir?",
         SLOT_UNFIT_PROMPT: "Desculpe, não consigo usar isso. Você pode dizer de outro jeito?",
+        SLOT_UNFIT: "Desculpe, não consigo usar isso.",
         PERMISSION_PROMPT: "Para isso, preciso da sua permissão. Enviei um cartão para o seu "
         "aplicativo Alexa: conceda a permissão lá e depois me pergunte de novo.",
         UNHANDLED: "Desculpe, não posso ajudar com isso.",
@@ -136,6 +144,7 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         # Japanese writes the full-width question mark.
         SLOT_PROMPT: "すみません、聞き取れませんでした。もう一度言っていただけますか？",  # noqa: RUF001
         SLOT_UNFIT_PROMPT: "すみません、それは使えません。別の言い方で言っていただけますか？",  # noqa: RUF001
+        SLOT_UNFIT: "すみません、それは使えません。",
         PERMISSION_PROMPT: "そのためには許可が必要です。Alexaアプリにカードを送信しました。"
         "そこで許可してから、もう一度お試しください。",
         UNHANDLED: "すみません、それにはお応えできません。",
@@ -147,6 +156,7 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         APOLOGY: "Sorry, er is iets misgegaan. Probeer het later opnieuw.",
         SLOT_PROMPT: "Sorry, dat heb ik niet verstaan. Kun je het herhalen?",
         SLOT_UNFIT_PROMPT: "Sorry, daar kan ik niets mee. Kun je het anders zeggen?",
+        SLOT_UNFIT: "Sorry, daar kan ik niets mee.",
         PERMISSION_PROMPT: "Daarvoor heb ik je toestemming nodig. Ik heb een kaart naar je "
         "Alexa-app gestuurd: geef daar toestemming en vraag het me dan opnieuw.",
         UNHANDLED: "Sorry, daar kan ik je niet mee helpen.",
@@ -159,6 +169,7 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         SLOT_PROMPT: "माफ़ कीजिए, मैं समझ नहीं पाई। क्या आप इसे फिर से कह सकते हैं?",
         SLOT_UNFIT_PROMPT: "माफ़ कीजिए, मैं इसका इस्तेमाल नहीं कर सकती। क्या आप इसे किसी और तरह से "
         "कह सकते हैं?",
+        SLOT_UNFIT: "माफ़ कीजिए, मैं इसका इस्तेमाल नहीं कर सकती।",
         PERMISSION_PROMPT: "इसके लिए मुझे आपकी अनुमति चाहिए। मैंने आपके Alexa ऐप में एक कार्ड "
         "भेजा है: कृपया वहाँ अनुमति दें, फिर मुझसे दोबारा पूछें।",
         UNHANDLED: "माफ़ कीजिए, मैं इसमें आपकी मदद नहीं कर सकती।",
@@ -170,6 +181,7 @@ TRANSLATIONS: Final[Mapping[str, Mapping[str, str]]] = {
         APOLOGY: "عذرًا، حدث خطأ ما. يُرجى المحاولة مرة أخرى لاحقًا.",
         SLOT_PROMPT: "عذرًا، لم أفهم ذلك. هل يمكنك تكراره؟",
         SLOT_UNFIT_PROMPT: "عذرًا، لا يمكنني استخدام ذلك. هل يمكنك قوله بطريقة أخرى؟",
+        SLOT_UNFIT: "عذرًا، لا يمكنني استخدام ذلك.",
         PERMISSION_PROMPT: "للقيام بذلك أحتاج إلى إذنك. أرسلتُ بطاقة إلى تطبيق Alexa: يُرجى منح "
         "الإذن هناك ثم إعادة الطلب.",
         UNHANDLED: "عذرًا، لا يمكنني المساعدة في ذلك.",

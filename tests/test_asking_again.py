@@ -71,7 +71,9 @@ def test_a_date_that_is_not_one_day_is_asked_for_with_the_slots_own_prompt() -> 
         result = client.say("book a table for two this weekend")
         assert result.request is not None
         assert result.request["intent"]["slots"]["date"]["value"] == "2026-W48-WE"
-        assert result.heard == "Which day?"
+        # Why first, then the slot's own question: asked only "Which day?" again, the user had
+        # no reason to answer other than "this weekend" again.
+        assert result.heard == "Sorry, I can't use that. Which day?"
         [directive] = result.json["response"]["directives"]
         assert (directive["type"], directive["slotToElicit"]) == ("Dialog.ElicitSlot", "date")
         assert "value" not in directive["updatedIntent"]["slots"]["date"]
@@ -83,7 +85,7 @@ def test_a_date_that_is_not_one_day_is_asked_for_with_the_slots_own_prompt() -> 
 def test_a_value_that_does_not_fit_outside_a_dialog_is_asked_for_with_the_slots_prompt() -> None:
     with TestClient(_booking()) as client:
         result = client.intent("BookTable", people="2", date="2026-W48")
-    assert result.speech == "Which day?"
+    assert result.speech == "Sorry, I can't use that. Which day?"
     assert result.should_end_session is False
     assert "directives" not in result.json["response"]
 
@@ -108,12 +110,13 @@ def test_a_missing_slot_inside_a_dialog_is_still_left_to_the_dialog_model(state:
     }
 
 
+# (A slot missing outside a dialog: the prompt alone, no reason before it.)
 def test_one_of_the_prompts_variations_is_asked() -> None:
     variations = ["Which day?", "On which day?", "What day would suit you?"]
     heard = set()
     with TestClient(_booking(variations)) as client:
         for _ in range(60):
-            heard.add(client.intent("BookTable", people="2", date="2026-W48-WE").speech)
+            heard.add(client.intent("BookTable", people="2").speech)
     assert heard <= set(variations)
     assert len(heard) > 1  # Alexa picks one at random, and so does alexaskill (60 tries)
 
@@ -121,14 +124,14 @@ def test_one_of_the_prompts_variations_is_asked() -> None:
 def test_slot_references_are_filled_from_the_requests_slots() -> None:
     prompt = "Which day for {people}, {name}?"
     with TestClient(_booking(prompt)) as client:
-        result = client.intent("BookTable", people="4", date="2026-W48-WE", name="Ann")
+        result = client.intent("BookTable", people="4", name="Ann")
     assert result.speech == "Which day for 4, Ann?"
 
 
 def test_a_variation_whose_slot_has_no_value_is_not_asked() -> None:
     with TestClient(_booking(["Which day, {name}?", "Which day?"])) as client:
         for _ in range(20):
-            result = client.intent("BookTable", people="4", date="2026-W48-WE")
+            result = client.intent("BookTable", people="4")
             assert result.speech == "Which day?"
 
 
@@ -142,7 +145,7 @@ def test_without_a_variation_whose_slots_have_values_the_generic_prompt_is_asked
 def test_an_ssml_prompt_stays_ssml_and_the_values_in_it_are_escaped() -> None:
     prompt = "<speak>Which day, <emphasis>{name}</emphasis>?</speak>"
     with TestClient(_booking(prompt)) as client:
-        result = client.intent("BookTable", people="4", date="2026-W48-WE", name="Tom & <Jerry>")
+        result = client.intent("BookTable", people="4", name="Tom & <Jerry>")
     speech = result.json["response"]["outputSpeech"]
     assert speech == {
         "type": "SSML",
@@ -152,7 +155,7 @@ def test_an_ssml_prompt_stays_ssml_and_the_values_in_it_are_escaped() -> None:
 
 def test_a_plain_prompt_keeps_a_value_that_looks_like_markup_as_text() -> None:
     with TestClient(_booking("Which day, {name}?")) as client:
-        result = client.intent("BookTable", people="4", date="2026-W48-WE", name="<b>")
+        result = client.intent("BookTable", people="4", name="<b>")
     speech = result.json["response"]["outputSpeech"]
     assert speech == {"type": "PlainText", "text": "Which day, <b>?"}
 
@@ -173,11 +176,11 @@ def test_the_prompt_is_the_one_of_the_requests_model_translated_by_the_skills_ca
     )
     skill = _booking("Which day, {name}?", translations=Translations(tmp_path))
     german = skill_client(skill, locale="de-DE")
-    result = german.intent("BookTable", people="4", date="2026-W48-WE", name="Jana")
+    result = german.intent("BookTable", people="4", name="Jana")
     assert result.speech == "Welcher Tag, Jana?"
     # The skill has no French catalog: its French model has the source text (as its handlers).
     french = skill_client(skill, locale="fr-FR")
-    result = french.intent("BookTable", people="4", date="2026-W48-WE", name="Zoé")
+    result = french.intent("BookTable", people="4", name="Zoé")
     assert result.speech == "Which day, Zoé?"
 
 
@@ -185,10 +188,25 @@ def test_a_skill_without_catalogs_asks_with_its_prompt_as_written(
     skill_client: Callable[..., TestClient],
 ) -> None:
     german = skill_client(_booking("Which day?"), locale="de-DE")
-    assert german.intent("BookTable", people="4", date="2026-W48-WE").speech == "Which day?"
+    assert german.intent("BookTable", people="4").speech == "Which day?"
 
 
 # --- without an elicitation prompt --------------------------------------------------------------
+
+
+def test_an_ssml_prompt_asking_again_for_a_value_that_does_not_fit_stays_ssml() -> None:
+    with TestClient(_booking("<speak>Which <emphasis>day</emphasis>?</speak>")) as client:
+        result = client.intent("BookTable", people="2", date="2026-W48")
+    ssml = result.json["response"]["outputSpeech"]["ssml"]
+    assert ssml == "<speak>Sorry, I can&apos;t use that. Which <emphasis>day</emphasis>?</speak>"
+
+
+def test_the_reason_before_the_slots_prompt_is_translated(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    german = skill_client(_booking("Welcher Tag?"), locale="de-DE")
+    result = german.intent("BookTable", people="2", date="2026-W48-WE")
+    assert result.speech == "Entschuldigung, damit kann ich nichts anfangen. Welcher Tag?"
 
 
 def test_a_value_that_does_not_fit_is_not_called_unheard() -> None:
