@@ -85,7 +85,11 @@ def test_a_prompt_whose_every_variation_names_a_slot_without_a_value_is_a_model_
     # Not "When should we bring the ?": the author sees the gap, and why.
     assert turn.prompts == ["When should we bring the {toppings}?"]
     assert any("model problem" in note and "{toppings}" in note for note in turn.notes)
-    # And `alexaskill model --check` says so before anyone talks to the skill.
+    # And `alexaskill model --check` says so before anyone talks to the skill, when Alexa runs
+    # the dialog (with manual delegation the skill may fill the slot before it delegates).
+    warnings = [str(f) for f in check_model(InteractionModel.from_json(data))]
+    assert not any("{toppings}" in w for w in warnings)
+    data["interactionModel"]["dialog"]["intents"][0]["delegationStrategy"] = "ALWAYS"
     warnings = [str(f) for f in check_model(InteractionModel.from_json(data))]
     assert any("{toppings}" in w and "Elicit.Slot.Order.time" in w for w in warnings)
 

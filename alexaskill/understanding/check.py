@@ -280,7 +280,10 @@ class _Checker:
         self, dialog: DialogIntentModel, uses: list[tuple[str, str | None, str | None]]
     ) -> None:
         """Prompts naming a slot that can still be empty when they are said: Alexa has no
-        words for it there (the build takes them)."""
+        words for it there (the build takes them). Only with auto delegation: with manual
+        delegation the skill may fill the slot (``updatedIntent``) before it delegates."""
+        if dialog.delegation != "ALWAYS":
+            return
         required = [slot.name for slot in dialog.slots if slot.elicitation_required]
         for what, own, prompt_id in uses:
             prompt = self.model.prompts.get(prompt_id) if prompt_id is not None else None
