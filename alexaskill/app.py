@@ -38,12 +38,13 @@ from .answering import SLOT_PROMPT as SLOT_PROMPT
 from .answering import STORE_FAILURE_EVERY
 from .answering import UNHANDLED as UNHANDLED
 from .answering import Answer as Answer
-from .asgi import REFUSAL_WARNING_EVERY, Serving, _Endpoint
+from .asgi import REFUSAL_WARNING_EVERY, Serving
 from .deadline import DEFAULT_DEADLINE, Watchdog
 from .deadline_answering import DEADLINE_GRACE as DEADLINE_GRACE
 from .deadline_answering import DEADLINE_REPLY as DEADLINE_REPLY
 from .deadline_answering import PROGRESSIVE_SPEECH as PROGRESSIVE_SPEECH
 from .dispatch import Registry
+from .endpoint import _Endpoint
 from .exceptions import ConfigurationError
 from .interaction import IntentDeclaration, SlotTypeDeclaration
 from .log_repeats import Repeats

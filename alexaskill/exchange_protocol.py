@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from uvicorn.protocols.http.flow_control import FlowControl
     from uvicorn.server import ServerState
 
-    from .asgi import _Endpoint
+    from .endpoint import _Endpoint
 
 __all__ = ["ExchangeProtocol"]
 

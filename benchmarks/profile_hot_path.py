@@ -28,7 +28,7 @@ from benchmarks.servers import bare, floor, save_pki, weather
 from benchmarks.timing import per_call
 
 try:
-    from alexaskill.asgi import _Endpoint, _read_headers
+    from alexaskill.endpoint import _Endpoint, _read_headers
 except ImportError:  # a checkout from before app.py's split (count_instructions --compare-with)
     from alexaskill.app import _Endpoint, _read_headers  # type: ignore[attr-defined,no-redef]
 

@@ -21,7 +21,7 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from alexaskill import Skill, speak
-from alexaskill.asgi import _Endpoint
+from alexaskill.endpoint import _Endpoint
 from alexaskill.server import HttpToolsProtocol
 from alexaskill.testing import RequestFactory, TestPKI
 from tests.test_exchange import Feed, same, serve, wire

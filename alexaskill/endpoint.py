@@ -1,0 +1,216 @@
+"""Alexa's raw endpoint: the ASGI callable that answers a `Skill`'s POSTs (no Request or Response
+objects: speed), and the reading of a request's headers and body it does before the skill's
+checks (`Serving._handle`)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+
+from .deadline import expired, watch
+
+if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
+
+    from .asgi import Serving
+
+__all__: list[str] = []  # the Skill's endpoint, made by `Serving`
+
+logger = logging.getLogger("alexaskill")
+
+_JSON_HEADERS: Final = [(b"content-type", b"application/json")]
+_TOO_LARGE: Final = b'{"error": "request body too large"}'
+#: The request headers `_Endpoint` passes on (by their lower-case wire names).
+_READ_HEADERS: Final = {
+    name.encode(): name
+    for name in (
+        "content-type",
+        "content-length",
+        "signaturecertchainurl",
+        "signature-256",
+        "signature",
+    )
+}
+
+
+_ALEXA_TYPES: Final = frozenset(("application/json; charset=utf-8", "application/json"))
+
+
+def _utf8_json(content_type: str) -> bool:
+    """Whether ``content_type`` is JSON in UTF-8, the body's only reading (no other charset,
+    nor another type that only begins the same: ``application/jsonx``)."""
+    media_type, *parameters = content_type.lower().split(";")
+    if media_type.strip() != "application/json":
+        return False
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip() == "charset" and value.strip().strip('"') not in ("utf-8", "utf8"):
+            return False
+    return True
+
+
+def _error_body(reason: str) -> bytes:
+    return msgspec.json.encode({"error": reason[:200]})
+
+
+class _Endpoint:
+    """The raw ASGI endpoint that answers Alexa's POSTs (no Request/Response objects: speed)."""
+
+    __slots__ = ("skill",)
+
+    def __init__(self, skill: Serving) -> None:
+        self.skill = skill
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
+            return
+        headers = _read_headers(scope["headers"])
+        refused = self._refusal(headers)
+        if refused is not None:
+            await _send(send, *refused)
+            return
+        try:
+            body = await self._read_body_in_time(receive, self.skill.max_body_size)
+        except _Disconnected:
+            # Nobody waits for an answer: not verified, answered or logged as a refusal.
+            logger.debug("the client went away before its request's body came whole")
+            return
+        except TimeoutError:
+            # A client that dribbles its body (or stops sending it) keeps no connection open.
+            reason = f"request body not received within {self.skill.body_timeout:g} s"
+            await _send(send, 408, _error_body(reason), close=True)
+            return
+        if body is None:
+            await _send(send, 413, _TOO_LARGE)
+            return
+        await _send(send, *await self.skill._handle(scope, headers, body))
+
+    def takes(self, scope: Scope) -> bool:
+        """Whether `answer_whole` may answer ``scope``: a POST to the skill's path, which
+        `Skill.__call__` would hand to this endpoint, once that built the app (at the lifespan's
+        start, or at the first request without one)."""
+        skill = self.skill
+        return (
+            scope["method"] == "POST"
+            and scope["path"] == skill.path
+            and not scope.get("root_path")
+            and skill._app is not None
+        )
+
+    async def answer_whole(self, scope: Scope, body: bytes, send: Send) -> None:
+        """`__call__` for a POST whose whole body is here already, without ASGI's ``receive``.
+
+        `alexaskill.exchange` calls it in place of the app its server was given (the `Skill`,
+        perhaps behind uvicorn's proxy-headers middleware): the same checks, answers and log
+        line, without the ASGI messages, the body's deadline and the layers in between.
+        """
+        headers = _read_headers(scope["headers"])
+        refused = self._refusal(headers)
+        if refused is None:
+            if len(body) > self.skill.max_body_size:
+                refused = 413, _TOO_LARGE
+            else:
+                refused = await self.skill._handle(scope, headers, body)
+        await _send(send, *refused)
+
+    def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
+        """The answer to a POST its headers refuse already (media type, declared length)."""
+        content_type = headers.get("content-type", "")
+        # Parsed only when it is not one of the two spellings Alexa and the test tools send.
+        if content_type not in _ALEXA_TYPES and not _utf8_json(content_type):
+            return 415, b'{"error": "expected application/json"}'
+        declared = headers.get("content-length")
+        if declared is not None:
+            # ASCII digits only ("²".isdigit() is true) and no more of them than any real body
+            # needs (int() refuses over 4,300): a server in front may pass on what uvicorn refuses.
+            if not (declared.isascii() and declared.isdigit()) or len(declared) > 18:
+                return 400, b'{"error": "invalid content-length"}'
+            if int(declared) > self.skill.max_body_size:
+                return 413, _TOO_LARGE
+        return None
+
+    async def _read_body_in_time(self, receive: Receive, limit: int) -> bytes | None:
+        """`_read_body`; `TimeoutError` if the body has not all arrived within ``body_timeout``."""
+        skill = self.skill
+        seconds = skill.body_timeout
+        # The skill's watchdog (alexaskill.deadline): no timer per request.
+        watched = watch(skill._watchdog, time.perf_counter() + seconds)
+        if watched is None:  # not asyncio (trio, through anyio)
+            async with _anyio_deadline(seconds):
+                return await _read_body(receive, limit)
+        skill._watchdog = watched[0]
+        try:
+            body = await _read_body(receive, limit)
+        except BaseException as exc:
+            if expired(watched, exc):
+                raise TimeoutError from None
+            raise
+        watched[0].unwatch(watched[1])
+        return body
+
+
+def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The headers `_Endpoint` and the verifier read, by lower-case name, from ASGI's list."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        # ASGI servers send names in lower case (the spec says they should); a name that is not
+        # is lowered, not missed.
+        key = _READ_HEADERS.get(name)
+        if key is None and not name.islower():
+            key = _READ_HEADERS.get(name.lower())
+        if key is not None:
+            headers[key] = value.decode("latin-1")
+    return headers
+
+
+class _Disconnected(Exception):
+    """The client went away before its request's body came whole."""
+
+
+async def _read_body(receive: Callable[[], Awaitable[Any]], limit: int) -> bytes | None:
+    """The request body, or None as soon as it grows past ``limit`` bytes; `_Disconnected` if
+    the client goes away first."""
+    message = await receive()
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        return body if len(body) <= limit else None
+    chunks = [body]
+    size = len(body)
+    while message.get("more_body", False):
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@contextlib.asynccontextmanager
+async def _anyio_deadline(seconds: float) -> AsyncIterator[None]:
+    import anyio
+
+    with anyio.fail_after(seconds):
+        yield
+
+
+async def _send(
+    send: Send, status: int, body: bytes, *, allow: bool = False, close: bool = False
+) -> None:
+    headers = [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())]
+    if allow:
+        headers.append((b"allow", b"POST"))
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
