@@ -91,6 +91,8 @@ class Serving(DeadlineAnswering):
             if path == self.path:
                 await self._endpoint(scope, receive, send)
                 return
+        elif scope["type"] == "lifespan":
+            _check_proxies(receive)
         await app(scope, receive, send)
 
     def _start_mounted(self, path: str) -> None:
@@ -293,6 +295,17 @@ def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
     if isinstance(app, Serving) and type(app).__call__ is Serving.__call__:
         return app._endpoint
     return None
+
+
+def _check_proxies(receive: Receive) -> None:
+    """At the lifespan's start, say what is wrong with the proxies the server trusts, if it is
+    uvicorn: ``uvicorn app:skill`` with ``FORWARDED_ALLOW_IPS=*``, or a list it misreads, would
+    otherwise go unsaid (`alexaskill.proxies`)."""
+    from .proxies import check_served_proxies_once, lifespan_server_config
+
+    config = lifespan_server_config(receive)
+    if config is not None:
+        check_served_proxies_once(config)
 
 
 _NOT_STARTED: Final = b'{"error": "the skill could not start; the server\'s log says why"}'

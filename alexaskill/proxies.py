@@ -3,11 +3,12 @@
 With ``--proxy-headers`` (uvicorn's default, the Docker image's and ``alexaskill serve``'s) uvicorn
 believes ``X-Forwarded-For`` and ``X-Forwarded-Proto`` from these addresses: the client's address
 and scheme the app sees. uvicorn reads an entry that is neither an address nor a network as a name
-that no address matches, without a word: a typo trusts no proxy. Checked here, where alexaskill
-hands it to uvicorn: ``alexaskill serve`` refuses such a list at start; alexaskill's server
-protocol, which sees what uvicorn read (its options, else the variable), logs it at ERROR at the
-first connection (`check_served_proxies`). Not where the variable is merely present
-(`settings_from_env`): uvicorn may not read it (``--forwarded-allow-ips`` given,
+that no address matches, without a word: a typo trusts no proxy. Checked here, wherever alexaskill
+sees what uvicorn was given: ``alexaskill serve`` refuses such a list at start; a `Skill` served by
+uvicorn (``uvicorn app:skill``) finds uvicorn's options at its lifespan's start, and alexaskill's
+server protocol at the first connection (`check_served_proxies_once`, whichever comes first): a
+list uvicorn misreads is logged at ERROR, and uvicorn serves on. Not where the variable is merely
+present (`settings_from_env`): uvicorn may not read it (``--forwarded-allow-ips`` given,
 ``--no-proxy-headers``, AWS Lambda). A list that trusts every address (``*``, ``0.0.0.0/0``) is
 said on the security logger.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -26,6 +28,8 @@ __all__ = [
     "FORWARDED_ALLOW_IPS",
     "check_forwarded_allow_ips",
     "check_served_proxies",
+    "check_served_proxies_once",
+    "lifespan_server_config",
     "say_trusting_everyone",
     "trusting_everyone_said",
 ]
@@ -175,3 +179,33 @@ def check_served_proxies(config: Any) -> None:
         return
     if everyone:
         say_trusting_everyone(source, allowed)
+
+
+_served_checked = False
+
+
+def check_served_proxies_once(config: Any) -> None:
+    """`check_served_proxies`, the first time in this process: the app's lifespan and
+    alexaskill's server protocol each see uvicorn's options, and the first to see them says
+    what is wrong (once a worker, not once each)."""
+    global _served_checked
+    if _served_checked:
+        return
+    _served_checked = True
+    check_served_proxies(config)
+
+
+def lifespan_server_config(receive: Any) -> Any | None:
+    """The uvicorn ``Config`` whose server runs the lifespan that receives through ``receive``,
+    or None (another server, or a lifespan run by something else: a test client, a host app).
+
+    uvicorn hands the app its lifespan's ``receive`` as a method of the object that holds its
+    ``Config``: there, the options as uvicorn read them (``--forwarded-allow-ips``, else
+    ``$FORWARDED_ALLOW_IPS``, and ``--proxy-headers``), which the app's environment alone cannot
+    tell. Only a ``uvicorn.config.Config`` is taken, and only once uvicorn has loaded it.
+    """
+    module = sys.modules.get("uvicorn.config")  # not loaded: not uvicorn's lifespan
+    config = getattr(getattr(receive, "__self__", None), "config", None)
+    if module is None or not isinstance(config, module.Config):
+        return None
+    return config

@@ -146,9 +146,9 @@ def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
     first = _fd_limit is None
     if _fd_limit is None:
         _fd_limit = raise_open_file_limit()
-        from .proxies import check_served_proxies
+        from .proxies import check_served_proxies_once
 
-        check_served_proxies(config)
+        check_served_proxies_once(config)  # unless the app's lifespan did already
     backlog = getattr(config, "backlog", 2048)
     burst = 0 if type(loop).__module__.startswith("uvloop") else backlog
     budget = _fd_limit - _RESERVED_FDS - burst

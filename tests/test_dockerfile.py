@@ -297,8 +297,8 @@ def test_the_container_says_when_it_trusts_every_address_as_a_proxy(tmp_path: Pa
 
 
 def test_a_proxy_list_uvicorn_cannot_read_on_its_command_line_is_logged(tmp_path: Path) -> None:
-    # Given to uvicorn itself (not the environment the app checks at its import): said by
-    # alexaskill's server protocol at the first connection, the earliest it sees uvicorn's options.
+    # Given to uvicorn itself, not in the environment: said once, as the app's lifespan starts
+    # (from uvicorn's options), not again by alexaskill's protocol at the first connection.
     env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID)
     output = container_output(env, "--forwarded-allow-ips", "localhost")
     error = "ERROR alexaskill.server: --forwarded-allow-ips 'localhost': 'localhost' is not an IP"
@@ -318,8 +318,7 @@ def test_a_proxy_list_uvicorn_misreads_in_the_environment_is_logged(
 ) -> None:
     # uvicorn's own variable, which the image sets: a typo trusted no proxy, silently. The app no
     # longer refuses it at its import (uvicorn may not read it: --forwarded-allow-ips given,
-    # --no-proxy-headers); the server protocol, which sees what uvicorn read, says it at ERROR
-    # at the first connection (the health check's, at the latest).
+    # --no-proxy-headers); the app's lifespan, which sees what uvicorn read, says it at ERROR.
     env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID, FORWARDED_ALLOW_IPS=value)
     output = container_output(env)
     assert output.count(f"ERROR alexaskill.server: {said}") == 1, output

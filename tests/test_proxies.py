@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from alexaskill import ConfigurationError, settings_from_env
@@ -155,3 +159,70 @@ def test_trusting_every_address_says_which(
     message = record.getMessage()
     assert message.startswith(f"FORWARDED_ALLOW_IPS={value!r}: X-Forwarded-For"), message
     assert who in message, message
+
+
+def bare_uvicorn(
+    servers: Any, tmp_path: Path, *argv: str, env: dict[str, str] | None = None
+) -> str:
+    """The log of ``uvicorn skillapp:skill ARGV`` (test_cli's skill), started with ``env`` (no
+    ``FORWARDED_ALLOW_IPS`` otherwise), asked ``/health`` with an ``X-Forwarded-For``, stopped."""
+    from .test_cli import APP
+
+    (tmp_path / "skillapp.py").write_text(APP)
+    port = servers.free_port()
+    environ = {k: v for k, v in os.environ.items() if k != "FORWARDED_ALLOW_IPS"}
+    environ.update({"ALEXASKILL_STORE": "memory://", **(env or {})})
+    command = [sys.executable, "-m", "uvicorn", "skillapp:skill", "--port", str(port), *argv]
+    process = servers.start(command, port, cwd=tmp_path, env=environ)
+    headers = {"X-Forwarded-For": "203.0.113.9"}
+    for _ in range(2):  # two connections: the protocol's first-connection check, if it is ours
+        assert httpx.get(f"http://127.0.0.1:{port}/health", headers=headers).status_code == 200
+    servers.stop(process)
+    return str(servers.output[process].read_text())
+
+
+_EVERYONE = "WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': X-Forwarded-For"
+_MISREAD = "ERROR alexaskill.server: FORWARDED_ALLOW_IPS='localhost': 'localhost' is not an IP"
+
+
+@pytest.mark.parametrize("http", [(), ("--http", "alexaskill.server:HttpProtocol")])
+@pytest.mark.parametrize(
+    ("argv", "env", "said"),
+    [
+        ((), {"FORWARDED_ALLOW_IPS": "*"}, _EVERYONE),
+        ((), {"FORWARDED_ALLOW_IPS": "localhost"}, _MISREAD),
+        (
+            ("--forwarded-allow-ips", "10.0.0.0/33"),
+            {},
+            "ERROR alexaskill.server: --forwarded-allow-ips '10.0.0.0/33': '10.0.0.0/33' is not",
+        ),
+        # What uvicorn does not read is not said: the variable behind the option, or both
+        # without --proxy-headers.
+        (("--forwarded-allow-ips", "10.0.0.1"), {"FORWARDED_ALLOW_IPS": "localhost"}, None),
+        (("--no-proxy-headers",), {"FORWARDED_ALLOW_IPS": "*"}, None),
+    ],
+)
+def test_bare_uvicorn_says_what_is_wrong_with_the_proxies_it_trusts_once(
+    servers: Any,
+    tmp_path: Path,
+    http: tuple[str, ...],
+    argv: tuple[str, ...],
+    env: dict[str, str],
+    said: str | None,
+) -> None:
+    # `uvicorn app:skill`, the README's first way to run a skill, with uvicorn's own protocol:
+    # nothing was said, and X-Forwarded-For from any client became the address uvicorn logs.
+    # With alexaskill's protocol the first connection said it; the lifespan now says it first,
+    # and the protocol not again.
+    output = bare_uvicorn(servers, tmp_path, *http, *argv, env=env)
+    lines = [
+        line
+        for line in output.splitlines()
+        if "forwarded-allow-ips" in line.lower().replace("_", "-")
+    ]
+    if said is None:
+        assert lines == [], output
+    else:
+        assert len(lines) == 1 and said in lines[0], output
+        # Said at start, before a request came.
+        assert output.index(said) < output.index("Application startup complete."), output
