@@ -56,5 +56,7 @@ ENTRYPOINT ["sh", "-c", ": \"${ALEXASKILL_SKILL_ID:?must be set to the skill's i
 # size, open connections within the file-descriptor limit); at most 999 open connections, idle
 # keep-alive ones closed after 5 s. Stopped, the server waits 9 s at most for the requests under
 # way (their 7 s deadline and the half second of its exception handler), then cancels them: less
-# than the 10 s `docker stop` waits before SIGKILL. README: "Deployment", "HTTP behaviour".
-CMD ["uvicorn", "examples.weather.app:skill", "--host", "0.0.0.0", "--port", "8080", "--http", "alexaskill.server:HttpProtocol", "--limit-concurrency", "1000", "--timeout-keep-alive", "5", "--timeout-graceful-shutdown", "9", "--proxy-headers", "--no-server-header", "--no-access-log"]
+# than the 10 s `docker stop` waits before SIGKILL. The event loop is uvicorn's own choice (uvloop),
+# whose TLS servers (--ssl-certfile added) close a handshake not done within 10 s, not 60.
+# README: "Deployment", "HTTP behaviour".
+CMD ["uvicorn", "examples.weather.app:skill", "--host", "0.0.0.0", "--port", "8080", "--http", "alexaskill.server:HttpProtocol", "--limit-concurrency", "1000", "--timeout-keep-alive", "5", "--timeout-graceful-shutdown", "9", "--proxy-headers", "--no-server-header", "--no-access-log", "--loop", "alexaskill.loops:new_event_loop"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -143,8 +145,10 @@ class Servers:
         env: dict[str, str] | None = None,
         preexec_fn: Any = None,
         timeout: float = 20,
+        tls: bool = False,
     ) -> subprocess.Popen[bytes]:
-        """Run ``command`` and wait until ``GET /health`` on ``port`` answers 200."""
+        """Run ``command`` and wait until ``GET /health`` on ``port`` answers 200 (over TLS if
+        ``tls``, any certificate accepted)."""
         output = self.directory / f"server-{len(self.started)}.log"
         with output.open("wb") as sink:
             process = subprocess.Popen(
@@ -158,7 +162,7 @@ class Servers:
         self.started.append(process)
         self.output[process] = output
         deadline = time.monotonic() + timeout
-        while not _answers_health(port):
+        while not _answers_health(port, tls=tls):
             if process.poll() is not None or time.monotonic() > deadline:
                 stop(process)
                 text = output.read_text(errors="replace")[-2000:]
@@ -176,9 +180,15 @@ class Servers:
             stop(process)
 
 
-def _answers_health(port: int) -> bool:
+def _answers_health(port: int, *, tls: bool = False) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+        with contextlib.ExitStack() as stack:
+            sock = stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=1))
+            if tls:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
+                sock = stack.enter_context(context.wrap_socket(sock))
             sock.sendall(b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
             return sock.recv(64).startswith(b"HTTP/1.1 200")
     except OSError:

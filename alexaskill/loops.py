@@ -1,0 +1,94 @@
+"""The event loop for uvicorn's ``--loop``: a TLS handshake bounded to seconds, not a minute.
+
+uvicorn terminating TLS itself (``--ssl-certfile``) hands each connection to its HTTP protocol
+only once the TLS handshake is done; until then asyncio (and uvloop) wait up to 60 seconds
+(their default ``ssl_handshake_timeout``, which uvicorn passes no value for and has no option
+to change). A client that opens a TCP connection and sends nothing holds a file descriptor for
+that minute, out of sight of ``--limit-concurrency`` and of alexaskill's bounds
+(`alexaskill.server`): a few hundred connections a second keep tens of thousands open.
+
+`new_event_loop`, given to uvicorn as ``--loop alexaskill.loops:new_event_loop`` (as
+``alexaskill serve`` and the Docker image do), makes the loop uvicorn would pick itself (uvloop
+where installed, else asyncio's) whose TLS servers close a connection that has not finished its
+handshake within `TLS_HANDSHAKE_TIMEOUT` seconds. Without TLS it changes nothing. To change the
+bound, subclass the loop and give uvicorn yours::
+
+    class Loop(alexaskill.loops.UvloopLoop):  # or SelectorEventLoop
+        tls_handshake_timeout = 5.0
+
+    uvicorn app:skill --loop mymodule:Loop --ssl-certfile ... --ssl-keyfile ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+__all__ = [
+    "TLS_HANDSHAKE_TIMEOUT",
+    "BoundedHandshakes",
+    "SelectorEventLoop",
+    "UvloopLoop",
+    "new_event_loop",
+]
+
+#: Seconds a client has to finish its TLS handshake. Alexa's, over the internet, takes well
+#: under one; asyncio's own default is 60.
+TLS_HANDSHAKE_TIMEOUT: Final = 10.0
+
+
+class BoundedHandshakes:
+    """A mixin, before an event loop class: its TLS servers bound the handshake to
+    `tls_handshake_timeout` seconds unless the caller gives its own ``ssl_handshake_timeout``."""
+
+    #: Seconds a client has to finish its TLS handshake (see the module docstring).
+    tls_handshake_timeout: ClassVar[float] = TLS_HANDSHAKE_TIMEOUT
+
+    async def create_server(self, *args: Any, **kwargs: Any) -> asyncio.Server:
+        """The loop's ``create_server``, its handshake bounded where it serves TLS."""
+        self._bound_handshake(kwargs)
+        server: asyncio.Server = await super().create_server(*args, **kwargs)  # type: ignore[misc]
+        return server
+
+    async def create_unix_server(self, *args: Any, **kwargs: Any) -> asyncio.Server:
+        """The loop's ``create_unix_server`` (uvicorn's ``--uds``), bounded as `create_server`."""
+        self._bound_handshake(kwargs)
+        server: asyncio.Server = await super().create_unix_server(*args, **kwargs)  # type: ignore[misc]
+        return server
+
+    def _bound_handshake(self, kwargs: dict[str, Any]) -> None:
+        # Only with TLS: asyncio refuses a handshake timeout for a server without it.
+        if kwargs.get("ssl") is not None and kwargs.get("ssl_handshake_timeout") is None:
+            kwargs["ssl_handshake_timeout"] = self.tls_handshake_timeout
+
+
+if sys.platform == "win32":  # pragma: no cover - as uvicorn's asyncio loop there
+    _Asyncio: Any = asyncio.ProactorEventLoop
+else:
+    _Asyncio = asyncio.SelectorEventLoop
+
+
+class SelectorEventLoop(BoundedHandshakes, _Asyncio):
+    """asyncio's own event loop (the proactor on Windows), its TLS handshakes bounded."""
+
+
+if TYPE_CHECKING:
+    UvloopLoop = SelectorEventLoop
+else:
+    try:
+        import uvloop
+    except ImportError:  # no alexaskill[fast]: asyncio's loop serves
+        UvloopLoop = None
+    else:
+
+        class UvloopLoop(BoundedHandshakes, uvloop.Loop):
+            """uvloop's event loop (``alexaskill[fast]``), its TLS handshakes bounded."""
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """The loop uvicorn's ``--loop auto`` would make (uvloop where installed, else asyncio's),
+    its TLS handshakes bounded: ``--loop alexaskill.loops:new_event_loop``."""
+    if UvloopLoop is not None:
+        return UvloopLoop()
+    return SelectorEventLoop()

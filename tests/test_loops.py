@@ -1,0 +1,127 @@
+"""alexaskill.loops: the event loop ``alexaskill serve`` and the Docker image give uvicorn, whose
+TLS servers close a connection that does not finish its handshake within seconds, not 60."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import ssl
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .self_signed import self_signed
+from .test_cli import APP
+from .test_server import dockerfile_cmd
+
+#: Far past the handshake timeout (10 s), far short of asyncio's and uvloop's default (60 s).
+_BOUND = 40.0
+
+
+def closed_unanswered(port: int) -> bool:
+    """Whether a TCP connection to ``port`` that sends nothing (no TLS ClientHello) is closed by
+    the server within `_BOUND` seconds."""
+    with socket.create_connection(("127.0.0.1", port), timeout=_BOUND) as sock:
+        try:
+            return sock.recv(1) == b""
+        except TimeoutError:
+            return False
+        except ConnectionResetError:
+            return True
+
+
+def test_the_loop_factory_is_uvloops_where_installed() -> None:
+    from alexaskill import loops
+
+    loop = loops.new_event_loop()
+    try:
+        assert isinstance(loop, loops.BoundedHandshakes)
+        expected = "uvloop" if _has_uvloop() else "asyncio"
+        assert any(base.__module__.startswith(expected) for base in type(loop).__mro__)
+    finally:
+        loop.close()
+
+
+def _has_uvloop() -> bool:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("kind", ["asyncio", "uvloop"])
+def test_a_tls_handshake_never_begun_is_closed_in_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    from alexaskill import loops
+
+    if kind == "uvloop" and not _has_uvloop():
+        pytest.skip("uvloop is not installed")
+    loop_class = loops.UvloopLoop if kind == "uvloop" else loops.SelectorEventLoop
+    monkeypatch.setattr(loops.BoundedHandshakes, "tls_handshake_timeout", 1.0)
+    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    async def main() -> bool:
+        server = await asyncio.get_running_loop().create_server(
+            asyncio.Protocol, "127.0.0.1", 0, ssl=context
+        )
+        port = server.sockets[0].getsockname()[1]
+        try:
+            return await asyncio.to_thread(closed_unanswered, port)
+        finally:
+            server.close()
+
+    with asyncio.Runner(loop_factory=loop_class) as runner:
+        assert runner.run(main())
+
+
+def test_a_server_without_tls_is_made_as_before() -> None:
+    # (A handshake timeout given without TLS is a ValueError: none is added there.)
+    from alexaskill import loops
+
+    async def main() -> None:
+        plain = await asyncio.get_running_loop().create_server(asyncio.Protocol, "127.0.0.1", 0)
+        plain.close()
+
+    with asyncio.Runner(loop_factory=loops.new_event_loop) as runner:
+        runner.run(main())
+
+
+def test_serve_over_tls_closes_a_connection_that_never_handshakes(
+    servers: Any, tmp_path: Path
+) -> None:
+    # asyncio and uvloop wait 60 s for a TLS handshake, and uvicorn has no option for it: an
+    # idle connection held a file descriptor that long, out of --limit-concurrency's sight.
+    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
+    (tmp_path / "skillapp.py").write_text(APP)
+    port = servers.free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "alexaskill",
+        "serve",
+        "skillapp:skill",
+        "--port",
+        str(port),
+        "--ssl-certfile",
+        str(cert),
+        "--ssl-keyfile",
+        str(key),
+    ]
+    env = {**os.environ, "ALEXASKILL_STORE": "memory://"}
+    process = servers.start(command, port, cwd=tmp_path, env=env, tls=True)
+    started = time.monotonic()
+    assert closed_unanswered(port), f"still open after {time.monotonic() - started:.0f} s"
+    servers.stop(process)
+
+
+def test_the_docker_image_bounds_the_handshake_too() -> None:
+    command = dockerfile_cmd(8080)
+    assert command[command.index("--loop") + 1] == "alexaskill.loops:new_event_loop"
