@@ -358,22 +358,6 @@ def test_serve_dev_says_so_whatever_the_log_level(servers: Any, tmp_path: Path) 
     assert "WARNING alexaskill.security: --dev: request verification trusts" in output, output
 
 
-@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
-def test_serve_stopped_gracefully_exits_0(servers: Any, tmp_path: Path, signal_name: str) -> None:
-    # uvicorn (0.29+) raises the signal again once it has stopped gracefully: with SIGTERM's
-    # default handler back, `alexaskill serve` died of it (status 143 in a shell, -15 here),
-    # which docker, compose, Kubernetes and supervisors report as a failed stop.
-    import signal
-
-    env = {"ALEXASKILL_STORE": "memory://"}
-    process, _ = serve(servers, tmp_path, ROOT, WEATHER, **env)
-    process.send_signal(getattr(signal, signal_name))
-    assert process.wait(timeout=20) == 0
-    output = servers.output[process].read_text()
-    assert "Application shutdown complete." in output, output  # stopped gracefully
-    assert "Traceback" not in output, output
-
-
 def test_serve_checks_forwarded_allow_ips_from_the_environment(
     servers: Any, tmp_path: Path
 ) -> None:
@@ -417,59 +401,6 @@ def test_serve_workers_say_every_address_once(servers: Any, tmp_path: Path) -> N
     servers.stop(process)
     output = servers.output[process].read_text()
     assert output.count("WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': ") == 1, output
-
-
-def _no_uvicorn(monkeypatch: pytest.MonkeyPatch, run: Any) -> None:
-    monkeypatch.setattr(uvicorn, "run", run)
-
-
-def test_run_uvicorn_sigterm_is_not_swallowed_by_except_exception(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A SIGTERM while _run_uvicorn's handler is in place, in code that catches Exception (an
-    # app's start, a lifespan): the handler's exception was swallowed there, and serving went on.
-    import signal
-
-    from alexaskill.cli.serve_uvicorn import _run_uvicorn
-
-    went_on: list[str] = []
-
-    def run(app: object, **options: object) -> None:
-        try:
-            signal.raise_signal(signal.SIGTERM)
-        except Exception:
-            went_on.append("swallowed")
-        went_on.append("served")
-
-    before = signal.getsignal(signal.SIGTERM)
-    _no_uvicorn(monkeypatch, run)
-    _run_uvicorn("app:skill")  # returns: stopped as SIGINT stops it
-    assert went_on == []
-    assert signal.getsignal(signal.SIGTERM) == before
-
-
-def test_run_uvicorn_sigterm_as_it_puts_the_handler_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A SIGTERM after uvicorn.run returned, before the handler found is put back: it escaped
-    # (a traceback, status 1) where one during the run ends it with status 0.
-    import signal
-
-    from alexaskill.cli.serve_uvicorn import _run_uvicorn
-
-    before = signal.getsignal(signal.SIGTERM)
-    real_signal = signal.signal
-    raised: list[bool] = []
-
-    def putting_back(signum: int, handler: Any) -> Any:
-        if signum == signal.SIGTERM and handler == before and not raised:
-            raised.append(True)
-            signal.raise_signal(signal.SIGTERM)  # the handler in place: _run_uvicorn's
-        return real_signal(signum, handler)
-
-    _no_uvicorn(monkeypatch, lambda app, **options: None)
-    monkeypatch.setattr(signal, "signal", putting_back)
-    _run_uvicorn("app:skill")
-    assert raised == [True]
-    assert signal.getsignal(signal.SIGTERM) == before
 
 
 def _certificate(

@@ -13,7 +13,13 @@ if TYPE_CHECKING:
 from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
-from .serve_uvicorn import _graceful_seconds, _options, _run_uvicorn, _say_at_start
+from .serve_uvicorn import (
+    _graceful_seconds,
+    _options,
+    _run_uvicorn,
+    _say_at_start,
+    stopped_by_sigterm,
+)
 
 # How `serve --reload` or `--workers` hands its options to the server processes uvicorn starts:
 # private names, sealed by the `alexaskill serve` process that set them (`_seal`), so that an
@@ -181,6 +187,13 @@ def _capture(skill: Skill, directory: str) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Stopped by SIGTERM at any point, the app's import included: status 0, as by SIGINT.
+    with stopped_by_sigterm():
+        _serve(args)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> None:
     app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
     if args.model is not None and not args.dev:
         raise UsageError("--model is the simulator's: add --dev")
@@ -213,13 +226,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
         )
         _run_uvicorn("alexaskill.cli.serve:serve_factory", factory=True, **options)
-        return 0
+        return
     _configure_server_logging()
     app = _prepare(args.app, app, args.dev, args.capture, args.model)
     _log_simulator(args)
     _say_at_start(args)
     _run_uvicorn(app, **options)
-    return 0
 
 
 def _log_simulator(args: argparse.Namespace) -> None:

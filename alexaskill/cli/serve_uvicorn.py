@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from .common import UsageError, logger
@@ -160,7 +162,7 @@ def _warn_if_alexa_refuses(certfile: str) -> None:
 
 
 class _Terminated(BaseException):
-    """SIGTERM reached `_run_uvicorn`'s handler: uvicorn has stopped (or had not yet started).
+    """SIGTERM reached `stopped_by_sigterm`'s handler: uvicorn has stopped (or had not yet started).
 
     A BaseException, as KeyboardInterrupt is: an ``except Exception`` in the app's start-up or
     in uvicorn, where the handler is in place, does not swallow it."""
@@ -171,22 +173,32 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def _run_uvicorn(app: Any, **options: Any) -> None:
-    """``uvicorn.run(app, **options)``; a SIGTERM that stops it ends it as SIGINT does: status 0.
+    """``uvicorn.run(app, **options)``, `stopped_by_sigterm`."""
+    import uvicorn
+
+    with stopped_by_sigterm():
+        uvicorn.run(app, **options)
+
+
+@contextlib.contextmanager
+def stopped_by_sigterm() -> Iterator[None]:
+    """Within it, a SIGTERM ends what runs as SIGINT ends uvicorn: the block is left, and the
+    process goes on to exit with status 0. ``alexaskill serve`` runs in it from the start, the
+    app's import included, to uvicorn's return.
 
     uvicorn (0.29 on) stops gracefully on SIGTERM, then puts back the handler it found and raises
     the signal again (its "cooperative signal handling"): with Python's default handler there,
     the process died of it, exit status 143 (-15), which docker, compose, Kubernetes and process
-    supervisors report as a failed stop. With this handler there, the process returns normally.
-    (A SIGTERM before uvicorn's own handler is in place stops the process at once, status 0;
-    one before this one is in place, while the app loads, kills it: 143.)
+    supervisors report as a failed stop; so did a SIGTERM while the app was still loading. With
+    this handler there, the block is left instead (a SIGTERM while uvicorn's own handler is in
+    place stops uvicorn first, gracefully). Outside the main thread, where no signal handler can
+    be set, the block runs as it is.
     """
     import signal
     import threading
 
-    import uvicorn
-
     if threading.current_thread() is not threading.main_thread():  # no signals there
-        uvicorn.run(app, **options)
+        yield
         return
     previous = signal.getsignal(signal.SIGTERM)
     if previous is None:  # a handler not set from Python: none to put back
@@ -194,10 +206,10 @@ def _run_uvicorn(app: Any, **options: Any) -> None:
     try:
         try:
             signal.signal(signal.SIGTERM, _terminated)
-            uvicorn.run(app, **options)
+            yield
         finally:
             _put_back(signal.SIGTERM, previous)
-    except _Terminated:  # from the run, or as it returned (before the handler was put back)
+    except _Terminated:  # from the block, or as it ended (before the handler was put back)
         pass
 
 

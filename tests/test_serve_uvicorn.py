@@ -1,0 +1,115 @@
+"""``alexaskill serve`` stopped by a signal: SIGTERM ends it as SIGINT does, with status 0, from
+its start to its end (cli/serve_uvicorn.py's handler), on real servers stopped by PID."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from .test_cli import ROOT, WEATHER
+from .test_cli_serve import serve, signed_skill
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_serve_stopped_gracefully_exits_0(servers: Any, tmp_path: Path, signal_name: str) -> None:
+    # uvicorn (0.29+) raises the signal again once it has stopped gracefully: with SIGTERM's
+    # default handler back, `alexaskill serve` died of it (status 143 in a shell, -15 here),
+    # which docker, compose, Kubernetes and supervisors report as a failed stop.
+    import signal
+
+    env = {"ALEXASKILL_STORE": "memory://"}
+    process, _ = serve(servers, tmp_path, ROOT, WEATHER, **env)
+    process.send_signal(getattr(signal, signal_name))
+    assert process.wait(timeout=20) == 0
+    output = servers.output[process].read_text()
+    assert "Application shutdown complete." in output, output  # stopped gracefully
+    assert "Traceback" not in output, output
+
+
+def _no_uvicorn(monkeypatch: pytest.MonkeyPatch, run: Any) -> None:
+    monkeypatch.setattr(uvicorn, "run", run)
+
+
+def test_run_uvicorn_sigterm_is_not_swallowed_by_except_exception(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A SIGTERM while _run_uvicorn's handler is in place, in code that catches Exception (an
+    # app's start, a lifespan): the handler's exception was swallowed there, and serving went on.
+    import signal
+
+    from alexaskill.cli.serve_uvicorn import _run_uvicorn
+
+    went_on: list[str] = []
+
+    def run(app: object, **options: object) -> None:
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except Exception:
+            went_on.append("swallowed")
+        went_on.append("served")
+
+    before = signal.getsignal(signal.SIGTERM)
+    _no_uvicorn(monkeypatch, run)
+    _run_uvicorn("app:skill")  # returns: stopped as SIGINT stops it
+    assert went_on == []
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_run_uvicorn_sigterm_as_it_puts_the_handler_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A SIGTERM after uvicorn.run returned, before the handler found is put back: it escaped
+    # (a traceback, status 1) where one during the run ends it with status 0.
+    import signal
+
+    from alexaskill.cli.serve_uvicorn import _run_uvicorn
+
+    before = signal.getsignal(signal.SIGTERM)
+    real_signal = signal.signal
+    raised: list[bool] = []
+
+    def putting_back(signum: int, handler: Any) -> Any:
+        if signum == signal.SIGTERM and handler == before and not raised:
+            raised.append(True)
+            signal.raise_signal(signal.SIGTERM)  # the handler in place: _run_uvicorn's
+        return real_signal(signum, handler)
+
+    _no_uvicorn(monkeypatch, lambda app, **options: None)
+    monkeypatch.setattr(signal, "signal", putting_back)
+    _run_uvicorn("app:skill")
+    assert raised == [True]
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_serve_stopped_while_it_loads_the_app_exits_0(tmp_path: Path) -> None:
+    # A SIGTERM before uvicorn runs (the app still importing: a model loaded, a database
+    # reached) killed the process: 143, a failed stop to docker, Kubernetes and supervisors.
+    signed_skill(tmp_path, "skillapp_signed")
+    (tmp_path / "slow.py").write_text(
+        "import pathlib, time\n"
+        "pathlib.Path('loading').write_text('')\n"
+        "time.sleep(60)\n"
+        "from skillapp import skill\n"
+    )
+    command = [sys.executable, "-m", "alexaskill", "serve", "slow:skill", "--port", "0"]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "loading").exists():
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=20)[0].decode()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
