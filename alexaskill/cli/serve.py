@@ -360,7 +360,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "named, their values left out (Authorization, Cookie, ...)",
     )
     command.add_argument(
-        "--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate chain"
+        "--ssl-certfile",
+        metavar="PEM",
+        help="serve HTTPS with this certificate chain (a connection that has not finished its "
+        "TLS handshake within 10 s is closed)",
     )
     command.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
     command.add_argument(
