@@ -115,3 +115,118 @@ def test_without_a_model_values_go_unresolved_as_before(workdir: Path) -> None:
     code, out, _ = run("request", "IntentRequest", "--intent", "Order", "--slot", "drink=java")
     assert code == 0
     assert "resolutions" not in slot_of(out, "drink")
+
+
+# --- what Alexa always sends, and never sends ----------------------------------------------------
+
+TWO_LOCALES = f"""
+from alexaskill import Skill, speak
+
+skill = Skill("{SKILL_ID}")
+
+
+@skill.intent(
+    "Order", utterances={{"en-US": ["a {{drink}} please"]}}, slots={{"drink": "AMAZON.Food"}}
+)
+def order(drink: str):
+    return speak(drink)
+"""
+
+
+def test_every_slot_of_the_intent_is_sent_the_unfilled_ones_without_a_value(
+    workdir: Path,
+) -> None:
+    # Alexa sends every slot the intent defines; --model knows them all.
+    argv = ("request", "IntentRequest", "--intent", "OrderPizza", "--model", MODEL_FILE)
+    code, out, err = run(*argv, "--slot", "size=big")
+    assert code == 0, err
+    slots = json.loads(out)["request"]["intent"]["slots"]
+    assert list(slots) == ["size", "toppings", "count", "time"]  # the model's order
+    assert slots["count"] == {"name": "count", "confirmationStatus": "NONE"}
+    assert slots["size"]["value"] == "big"
+
+
+def test_request_and_the_test_client_send_the_same_unfilled_slots(workdir: Path) -> None:
+    code, out, err = run("request", "IntentRequest", "--intent", "Order", "--model", "cafe:skill")
+    assert code == 0, err
+    printed = json.loads(out)["request"]["intent"]["slots"]
+    assert printed == {"drink": {"name": "drink", "confirmationStatus": "NONE"}}
+    from cafe import skill
+
+    with TestClient(skill) as client:
+        sent = client.intent("Order").request
+        said = client.say("a cocoa please").request
+    assert sent is not None and said is not None
+    assert sent["intent"]["slots"] == printed
+    assert list(said["intent"]["slots"]) == list(printed)
+
+
+def test_a_launch_or_a_session_end_needs_no_understanding_of_the_locale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The skill has samples for en-US only: no model for ja-JP, and none needed to open it.
+    for _ in skill_module(tmp_path, monkeypatch, "twolocales", TWO_LOCALES):
+        for request_type in ("LaunchRequest", "SessionEndedRequest"):
+            argv = ("request", request_type, "--model", "twolocales:skill", "--locale", "ja-JP")
+            code, out, err = run(*argv)
+            assert code == 0, err
+            printed = json.loads(out)
+            assert printed["request"]["locale"] == "ja-JP"
+            assert printed["context"]["System"]["application"]["applicationId"] == SKILL_ID
+        # An intent does need it: the error names what is missing.
+        argv = ("request", "IntentRequest", "--intent", "Order", "--model", "twolocales:skill")
+        code, _, err = run(*argv, "--locale", "ja-JP")
+        assert code == 2
+        assert "none for ja-JP" in err
+
+
+def test_a_launch_from_a_model_file_takes_the_locale_of_its_name(tmp_path: Path) -> None:
+    german = tmp_path / "de-DE.json"
+    german.write_text('{"interactionModel": {}}')  # no language model: nothing to understand
+    code, out, err = run("request", "LaunchRequest", "--model", str(german))
+    assert code == 0, err
+    assert json.loads(out)["request"]["locale"] == "de-DE"
+    code, _, err = run("request", "LaunchRequest", "--model", str(tmp_path / "none.json"))
+    assert code == 2
+    assert "none.json" in err
+
+
+def test_dialog_state_is_sent_for_an_intent_of_the_dialog_model_only(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("request", "IntentRequest", "--model", MODEL_FILE)
+    code, out, err = run(*argv, "--intent", "OrderPizza")
+    assert code == 0, err
+    assert json.loads(out)["request"]["dialogState"] == "STARTED"
+    code, out, err = run(*argv, "--intent", "OrderPizza", "--dialog-state", "IN_PROGRESS")
+    assert json.loads(out)["request"]["dialogState"] == "IN_PROGRESS"
+    code, out, err = run(*argv, "--intent", "DeliverOn")
+    assert code == 0, err
+    assert "dialogState" not in json.loads(out)["request"]
+    code, _, err = run(*argv, "--intent", "DeliverOn", "--dialog-state", "STARTED")
+    assert code == 2
+    assert "DeliverOn is not in the model's dialog" in err
+    code, _, _ = run(*argv, "--intent", "OrderPizza", "--dialog-state", "started")
+    assert code == 2
+    assert "--dialog-state: invalid choice: 'started'" in capsys.readouterr().err  # (argparse's)
+    code, _, err = run("request", "LaunchRequest", "--dialog-state", "STARTED")
+    assert code == 2
+    assert "LaunchRequest requests carry no dialogState" in err
+
+
+def test_several_values_of_a_slot_come_from_the_user_as_one_does() -> None:
+    argv = ("request", "IntentRequest", "--intent", "Plan", "--slot", "a=x", "--slot", "a=y")
+    code, out, err = run(*argv)
+    assert code == 0, err
+    slot = slot_of(out, "a")
+    assert slot["source"] == "USER"
+    assert slot["slotValue"]["type"] == "List"
+    assert "value" not in slot
+
+
+def test_an_intent_without_slots_has_no_slots_object(workdir: Path) -> None:
+    # As Alexa sends AMAZON.HelpIntent: no "slots" at all, not an empty one.
+    for model in ((), ("--model", MODEL_FILE)):
+        code, out, err = run("request", "IntentRequest", "--intent", "AMAZON.HelpIntent", *model)
+        assert code == 0, err
+        assert "slots" not in json.loads(out)["request"]["intent"]

@@ -241,6 +241,20 @@ def parse_now(text: str | None) -> datetime.datetime | None:
         ) from None
 
 
+def model_source(spec: str, *, locale: str | None) -> tuple[str, Skill | None]:
+    """The locale and the skill MODEL names, as `load_understanding_model` finds them, without
+    building the model: for requests that need no understanding (a LaunchRequest)."""
+    if spec.endswith(".py") and is_model_file(spec):
+        raise UsageError(f"{spec} is Python, not a model file: name the skill in it, {spec}:skill")
+    if is_model_file(spec):
+        from ..understanding import locale_of_file
+
+        if not Path(spec).exists():
+            raise UsageError(f"{spec}: no such file")
+        return locale or locale_of_file(spec) or "en-US", None
+    return locale or "en-US", load_skill(spec)
+
+
 def load_understanding_model(
     spec: str, *, locale: str | None, invocation: str | None, skill: Skill | None = None
 ) -> tuple[InteractionModel, str, Skill | None]:

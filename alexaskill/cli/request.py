@@ -1,8 +1,10 @@
 """``alexaskill request``: print a fresh, realistic request envelope to start a sample file.
 
-With ``--model`` (an APP or an ASK CLI model file) the slot values come with the entity
-resolution Alexa sends, as ``client.intent`` sends them, and the intent and its slots are
-checked against the model.
+With ``--model`` (an APP or an ASK CLI model file) an IntentRequest is the one Alexa sends, as
+``client.intent`` sends it: the intent and its slots checked against the model, every slot of
+the intent present (those not given without a value), the slot values with their entity
+resolution, and ``dialogState`` for an intent of the dialog model (only). Other requests (a
+LaunchRequest) take only the skill id and locale from ``--model``: no model is built for them.
 """
 
 from __future__ import annotations
@@ -11,27 +13,56 @@ import argparse
 import functools
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, TextIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .common import UsageError, alexa_locale, as_list, help_text, load_understanding_model, pairs
+from .common import (
+    UsageError,
+    alexa_locale,
+    as_list,
+    help_text,
+    load_understanding_model,
+    model_source,
+    pairs,
+)
+
+if TYPE_CHECKING:
+    from ..app import Skill
 
 #: Resolves a slot's value (``resolve(slot, value)``): the ``resolutions`` Alexa sends, or None.
 Resolve = Callable[[str, str], Mapping[str, Any] | None]
 
+#: The dialog states Alexa sends (with an intent of the dialog model only).
+DIALOG_STATES = ("STARTED", "IN_PROGRESS", "COMPLETED")
 
-def _resolver(
+
+@dataclass
+class _FromModel:
+    """What ``--model`` says of the request: its skill id and locale, and of an intent, what
+    resolves its slot values, its slots (Alexa sends them all) and its dialog state."""
+
+    skill_id: str | None
+    locale: str
+    resolve: Resolve | None = None
+    defined: tuple[str, ...] = ()
+    dialog_state: str | None = None
+
+
+def _from_model(
     args: argparse.Namespace, intent: str | None, slots: Mapping[str, Any]
-) -> tuple[Resolve | None, str | None, str]:
-    """With ``--model``: what resolves ``intent``'s slot values (the model's intent and slots
-    checked), the skill id the APP names, and the locale; else nothing to resolve."""
+) -> _FromModel:
+    """With ``--model``: the skill id the APP names and the locale and, for an intent, the
+    model's intent and slots checked; else the defaults and ``--dialog-state`` as given."""
     from ..understanding import Understander
 
     if args.model is None:
-        return None, None, args.locale or "en-US"
-    model, locale, skill = load_understanding_model(args.model, locale=args.locale, invocation=None)
-    own_id = min(skill.skill_ids) if skill is not None and skill.skill_ids else None
+        return _FromModel(None, args.locale or "en-US", dialog_state=args.dialog_state)
     if intent is None:
-        return None, own_id, locale
+        # A LaunchRequest, a SessionEndedRequest, …: Alexa needs no understanding to send them,
+        # so no model is built (a locale with no samples yet can still be opened).
+        locale, skill = model_source(args.model, locale=args.locale)
+        return _FromModel(_own_id(skill), locale)
+    model, locale, skill = load_understanding_model(args.model, locale=args.locale, invocation=None)
     found = next((each for each in model.intents if each.name == intent), None)
     if found is None:
         names = ", ".join(
@@ -44,12 +75,32 @@ def _resolver(
         if found.slot(name) is None:
             have = ", ".join(slot.name for slot in found.slots) or "none"
             raise UsageError(f"--slot: intent {intent!r} has no slot {name!r} (its slots: {have})")
+    # Alexa sends dialogState with an intent of the dialog model, and only then.
+    dialog_state = args.dialog_state
+    if intent in model.dialog:
+        dialog_state = dialog_state or "STARTED"
+    elif dialog_state is not None:
+        raise UsageError(
+            f"--dialog-state: intent {intent} is not in the model's dialog, and Alexa sends "
+            "dialogState only for an intent it has: drop --dialog-state"
+        )
     from ..testing import DEFAULT_SKILL_ID
 
+    own_id = _own_id(skill)
     skill_id = args.skill_id or own_id or DEFAULT_SKILL_ID
     # Resolving needs no language: a locale understanding does not know resolves all the same.
     understander = Understander(model, locale=locale, skill_id=skill_id, resolve_only=True)
-    return functools.partial(understander.resolutions, intent), own_id, locale
+    return _FromModel(
+        own_id,
+        locale,
+        functools.partial(understander.resolutions, intent),
+        tuple(slot.name for slot in found.slots),
+        dialog_state,
+    )
+
+
+def _own_id(skill: Skill | None) -> str | None:
+    return min(skill.skill_ids) if skill is not None and skill.skill_ids else None
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -76,9 +127,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{what} --intent NAME, e.g. --intent GetWeather")
     if args.intent is not None and not takes_intent:
         raise UsageError(f"{request_type} requests carry no intent; drop --intent")
-    resolve, own_id, locale = _resolver(args, args.intent, slots)
+    if args.dialog_state is not None and args.intent is None:
+        raise UsageError(f"{request_type} requests carry no dialogState; drop --dialog-state")
+    known = _from_model(args, args.intent, slots)
     if args.intent is not None:
-        fields.update(intent_fields(args.intent, args.dialog_state, "NONE", slots, resolve))
+        fields.update(
+            intent_fields(
+                args.intent, known.dialog_state, "NONE", slots, known.resolve, known.defined
+            )
+        )
     if request_type == "SessionEndedRequest":
         fields.setdefault("reason", "USER_INITIATED")
     if request_class(request_type) is GenericRequest:
@@ -87,8 +144,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "they reach the skill's fallback handler\n"
         )
     factory = RequestFactory(
-        skill_id=args.skill_id or own_id or DEFAULT_SKILL_ID,
-        locale=locale,
+        skill_id=args.skill_id or known.skill_id or DEFAULT_SKILL_ID,
+        locale=known.locale,
         interfaces=tuple(args.interface or ("AudioPlayer",)),
     )
     envelope = factory.envelope(request_type, **fields)
@@ -130,12 +187,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME=VALUE",
         help="another field of the request object (VALUE is JSON, or else a string)",
     )
-    command.add_argument("--dialog-state", help="STARTED, IN_PROGRESS or COMPLETED")
+    command.add_argument(
+        "--dialog-state",
+        choices=DIALOG_STATES,
+        help="the dialog state (with --model: STARTED for an intent of the model's dialog, "
+        "which alone may have one)",
+    )
     command.add_argument(
         "--model",
         metavar="MODEL",
-        help="an APP or an ASK CLI model file: slot values get the entity resolution Alexa "
-        "sends, and the intent and slots are checked against it",
+        help="an APP or an ASK CLI model file: an IntentRequest is checked against it and "
+        "carries every slot of the intent, its values with the entity resolution Alexa sends",
     )
     command.add_argument(
         "--locale",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
@@ -22,6 +23,8 @@ __all__ = [
     "Resolutions",
     "Slot",
     "SlotValue",
+    "sent_slot",
+    "simple_value",
 ]
 
 
@@ -248,3 +251,44 @@ class Intent(_Model, kw_only=True):
     def slot(self, name: str) -> Slot | None:
         """The slot called ``name``, or ``None`` when the intent has none by that name."""
         return None if self.slots is None else self.slots.get(name)
+
+
+# --- slots as Alexa sends them (the request builders' one layout) ------------------------------
+
+
+def simple_value(value: str, resolutions: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One value of a slot as Alexa sends it: a ``Simple`` ``slotValue``, with the entity
+    resolution of the value when its type has one."""
+    simple: dict[str, Any] = {"type": "Simple", "value": value}
+    if resolutions is not None:
+        simple["resolutions"] = resolutions
+    return simple
+
+
+def sent_slot(
+    name: str,
+    value: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
+    confirmation: str = "NONE",
+) -> dict[str, Any]:
+    """Slot ``name`` as an IntentRequest carries it (Amazon's "Request Types Reference", Slot
+    object): the layout `Slot` reads, built here for every tool that makes requests.
+
+    ``value`` is None for a slot the user did not fill (sent all the same, with its name and
+    ``confirmationStatus`` and no ``value``), one `simple_value` (also at the top level, as
+    ``value`` and ``resolutions``), or a sequence of them: a multiple-value slot holding several,
+    a ``slotValue`` of type ``List`` and no top-level ``value``.
+    """
+    if value is None:
+        return {"name": name, "confirmationStatus": confirmation}
+    if isinstance(value, Mapping):
+        entry: dict[str, Any] = {"name": name, "value": value["value"]}
+        if "resolutions" in value:
+            entry["resolutions"] = value["resolutions"]  # in both places, as Alexa sends it
+        entry.update(confirmationStatus=confirmation, source="USER", slotValue=dict(value))
+        return entry
+    return {
+        "name": name,
+        "confirmationStatus": confirmation,
+        "source": "USER",
+        "slotValue": {"type": "List", "values": [dict(each) for each in value]},
+    }

@@ -403,12 +403,13 @@ class TestClient(Talking):
         """Send an IntentRequest; each keyword is a slot (a str, number, Enum member, list, or
         a slot dict sent as it is).
 
-        A value of a slot whose type is a custom one of the client's model comes with the entity
-        resolution Alexa sends: the values it is the name or a synonym of, or no match.
+        As Alexa does, the request carries every slot the intent has in the client's model, those
+        not given without a value (a slot the model lacks is sent all the same, after them). A
+        value of a slot whose type is a custom one of the model comes with the entity resolution
+        Alexa sends: the values it is the name or a synonym of, or no match.
         """
-        fields = intent_fields(
-            name, dialog_state, confirmation_status, slots, self._resolver(name, slots)
-        )
+        resolve, defined = self._intent_model(name)
+        fields = intent_fields(name, dialog_state, confirmation_status, slots, resolve, defined)
         return self.send("IntentRequest", **fields)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:

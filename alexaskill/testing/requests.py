@@ -8,12 +8,13 @@ import functools
 import json
 import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..locales import check_locale
 from ..models import SCREEN_INTERFACES
+from ..models.intents import sent_slot, simple_value
 from .player import PLAYER_EVENTS, DevicePlayer
 
 __all__ = [
@@ -88,35 +89,23 @@ def slot_text(value: Any) -> str:
 Resolve = Callable[[str], Mapping[str, Any] | None]
 
 
-def _simple(text: str, resolve: Resolve | None) -> dict[str, Any]:
-    simple: dict[str, Any] = {"type": "Simple", "value": text}
-    resolutions = resolve(text) if resolve is not None else None
-    if resolutions is not None:
-        simple["resolutions"] = resolutions
-    return simple
-
-
 def slot_json(name: str, value: Any, resolve: Resolve | None = None) -> dict[str, Any]:
     """The JSON of slot ``name`` holding ``value``: a str, number, Enum member, list
-    (multi-value) or dict (sent as it is). ``resolve`` gives the ``resolutions`` of each value."""
+    (multi-value), None (unfilled) or dict (sent as it is). ``resolve`` gives the
+    ``resolutions`` of each value. The layout is `alexaskill.models.intents.sent_slot`'s, as
+    for the requests ``say`` sends."""
     if isinstance(value, Mapping):
         return {"name": name, "confirmationStatus": "NONE", **value}
     if value is None:
-        return {"name": name, "confirmationStatus": "NONE"}
+        return sent_slot(name, None)
+
+    def simple(each: Any) -> dict[str, Any]:
+        text = slot_text(each)
+        return simple_value(text, resolve(text) if resolve is not None else None)
+
     if isinstance(value, list | tuple):
-        return {
-            "name": name,
-            "confirmationStatus": "NONE",
-            "slotValue": {
-                "type": "List",
-                "values": [_simple(slot_text(v), resolve) for v in value],
-            },
-        }
-    simple = _simple(slot_text(value), resolve)
-    entry: dict[str, Any] = {"name": name, "value": simple["value"]}
-    if "resolutions" in simple:
-        entry["resolutions"] = simple["resolutions"]  # in both places, as Alexa sends it
-    return {**entry, "confirmationStatus": "NONE", "source": "USER", "slotValue": simple}
+        return sent_slot(name, [simple(each) for each in value])
+    return sent_slot(name, simple(value))
 
 
 @dataclass
@@ -257,9 +246,13 @@ def intent_fields(
     confirmation_status: str,
     slots: Mapping[str, Any],
     resolve: Callable[[str, str], Mapping[str, Any] | None] | None = None,
+    defined: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The ``request`` fields of an IntentRequest: the intent, its slots, the dialog state.
 
+    ``defined`` names the slots the intent has in the interaction model: Alexa sends every one
+    of them, in that order, those the user did not fill without a value; the other ``slots``
+    given follow. An intent with no slot at all has no ``slots`` object, as Alexa sends it.
     ``resolve(slot, value)`` gives the ``resolutions`` Alexa sends with a value of a slot (None:
     none); slots given as dicts are sent as they are.
     """
@@ -267,15 +260,11 @@ def intent_fields(
     def resolver(slot: str) -> Resolve | None:
         return None if resolve is None else functools.partial(resolve, slot)
 
-    fields: dict[str, Any] = {
-        "intent": {
-            "name": name,
-            "confirmationStatus": confirmation_status,
-            "slots": {
-                slot: slot_json(slot, value, resolver(slot)) for slot, value in slots.items()
-            },
-        }
-    }
+    names = dict.fromkeys([*defined, *slots])
+    intent: dict[str, Any] = {"name": name, "confirmationStatus": confirmation_status}
+    if names:
+        intent["slots"] = {slot: slot_json(slot, slots.get(slot), resolver(slot)) for slot in names}
+    fields: dict[str, Any] = {"intent": intent}
     if dialog_state is not None:
         fields["dialogState"] = dialog_state
     return fields

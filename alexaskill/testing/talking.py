@@ -38,21 +38,21 @@ class Talking:
     _conversation: Conversation | None
     _said: SkillResponse | None
 
-    def _resolver(
-        self, intent: str, slots: Mapping[str, Any]
-    ) -> Callable[[str, str], Mapping[str, Any] | None] | None:
-        """What resolves the values of ``intent``'s ``slots`` (`Understander.resolutions`); None
-        when none is given as a value, or when the skill's model cannot be built (they go
-        unresolved, as before)."""
+    def _intent_model(
+        self, intent: str
+    ) -> tuple[Callable[[str, str], Mapping[str, Any] | None] | None, tuple[str, ...]]:
+        """What the client's model says of ``intent``: what resolves its slot values
+        (`Understander.resolutions`) and the names of its slots, which Alexa sends all. Nothing
+        when the skill's model cannot be built: the slots go as given, unresolved."""
         from ..exceptions import ConfigurationError
 
-        if all(value is None or isinstance(value, Mapping) for value in slots.values()):
-            return None
         try:
             understander = self._understander()
         except ConfigurationError:
-            return None  # the model's mistake is `say`'s to report, or `alexaskill model`'s
-        return functools.partial(understander.resolutions, intent)
+            return None, ()  # the model's mistake is `say`'s to report, or `alexaskill model`'s
+        found = understander.intents.get(intent)
+        defined = tuple(slot.name for slot in found.slots) if found is not None else ()
+        return functools.partial(understander.resolutions, intent), defined
 
     @property
     def conversation(self) -> Conversation:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..models.intents import sent_slot, simple_value
 from .slottypes import Fill, value_id
 
 __all__ = ["SlotReading", "Understanding", "reading", "slot_json"]
@@ -119,31 +120,14 @@ class Understanding:
         }
 
 
-def _simple_value(fill: Fill) -> dict[str, Any]:
-    simple: dict[str, Any] = {"type": "Simple", "value": fill.value}
-    if fill.resolutions is not None:
-        simple["resolutions"] = fill.resolutions
-    return simple
-
-
 def slot_json(name: str, fill: Fill | None, confirmation: str = "NONE") -> dict[str, Any]:
     """A slot as Alexa sends it: unfilled, one value (with its resolutions), or a list."""
     if fill is None:
-        return {"name": name, "confirmationStatus": confirmation}
+        return sent_slot(name, None, confirmation)
     if fill.parts:
-        return {
-            "name": name,
-            "confirmationStatus": confirmation,
-            "source": "USER",
-            "slotValue": {"type": "List", "values": [_simple_value(part) for part in fill.parts]},
-        }
-    entry: dict[str, Any] = {"name": name, "value": fill.value}
-    if fill.resolutions is not None:
-        entry["resolutions"] = fill.resolutions
-    entry["confirmationStatus"] = confirmation
-    entry["source"] = "USER"
-    entry["slotValue"] = _simple_value(fill)
-    return entry
+        values = [simple_value(part.value, part.resolutions) for part in fill.parts]
+        return sent_slot(name, values, confirmation)
+    return sent_slot(name, simple_value(fill.value, fill.resolutions), confirmation)
 
 
 def reading(name: str, slot_type: str, fill: Fill) -> SlotReading:
