@@ -515,3 +515,51 @@ def test_now_is_the_skills_time_too(
     code, out, err = chat(monkeypatch, said, *argv)
     assert code == 0, err
     assert f"  skill:      {expected}\n" in out
+
+
+DIARY = """
+from alexaskill import AlexaApi, Skill, speak
+
+skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+
+
+@skill.intent("When", utterances=["what happens {day}"], slots={"day": "AMAZON.DATE"})
+async def when(api: AlexaApi, day: str | None = None):
+    return speak(f"{day} at {await api.now():%Y-%m-%d %H:%M}")
+"""
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # No zone: the wall clock of the device's zone.
+        ("2025-03-01T01:00", "2025-03-01 at 2025-03-01 01:00"),
+        # A zone: that moment, which is still the day before in Los Angeles.
+        ("2025-03-01T01:00Z", "2025-02-28 at 2025-02-28 17:00"),
+        ("2025-03-01T02:00+01:00", "2025-02-28 at 2025-02-28 17:00"),
+    ],
+)
+def test_today_at_now_is_the_devices_today_for_alexa_and_the_skill(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, now: str, expected: str
+) -> None:
+    (workdir / "diary.py").write_text(DIARY)
+    (workdir / "api.json").write_text('{"time_zone": "America/Los_Angeles"}')
+    said = "ask the diary what happens today\n"
+    code, out, err = chat(monkeypatch, said, "diary:skill", "--now", now, "--alexa-api", "api.json")
+    assert code == 0, err
+    assert f"  skill:      {expected}\n" in out
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_today_is_the_devices_today_without_now(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    # 25 hours apart: whatever this machine's zone, at most one of them shares its date.
+    (workdir / "diary.py").write_text(DIARY)
+    (workdir / "api.json").write_text(f'{{"time_zone": "{zone}"}}')
+    said = "ask the diary what happens today\n"
+    code, out, err = chat(monkeypatch, said, "diary:skill", "--alexa-api", "api.json")
+    assert code == 0, err
+    [line] = [line for line in out.splitlines() if line.startswith("  skill:")]
+    heard, _, today, _ = line.removeprefix("  skill:").split()
+    assert heard == today

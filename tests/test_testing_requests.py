@@ -1,13 +1,17 @@
-"""The requests the test client builds: every slot the model defines."""
+"""The requests the test client builds: every slot the model defines, and one clock in UTC."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+import pytest
+
 from alexaskill import AlexaApi, Skill, speak
-from alexaskill.testing import RequestFactory, TestClient
+from alexaskill.testing import RequestFactory, TestClient, refresh, timestamp
 
 SKILL_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
+UTC = datetime.UTC
 
 
 def diary() -> Skill:
@@ -54,3 +58,42 @@ def test_the_factory_without_a_model_sends_what_it_is_given() -> None:
     assert "slots" not in factory.intent("Help")["request"]["intent"]
     several = factory.intent("Plan", activity=["hiking", "fishing"])["request"]["intent"]
     assert several["slots"]["activity"]["source"] == "USER"
+
+
+def test_a_time_without_a_zone_is_refused_where_a_request_is_dated() -> None:
+    naive = datetime.datetime(2026, 11, 27, 9, 30)
+    assert timestamp(naive.replace(tzinfo=UTC)) == "2026-11-27T09:30:00Z"
+    plus_two = datetime.timezone(datetime.timedelta(hours=2))
+    assert timestamp(naive.replace(tzinfo=plus_two)) == "2026-11-27T07:30:00Z"
+    with pytest.raises(ValueError, match="no time zone"):
+        timestamp(naive)
+    with pytest.raises(ValueError, match="no time zone"):
+        RequestFactory().envelope("LaunchRequest", now=naive)
+    with pytest.raises(ValueError, match="no time zone"):
+        refresh(RequestFactory().envelope("LaunchRequest"), now=naive)
+
+
+def test_a_client_clock_without_a_zone_is_refused_when_the_client_is_made() -> None:
+    with pytest.raises(TypeError, match=r"TestClient\(now=\.\.\.\).*datetime.UTC"):
+        TestClient(diary(), now=lambda: datetime.datetime(2026, 11, 27, 9, 30))
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_today_said_is_the_skills_today_in_the_devices_zone(zone: str) -> None:
+    # The two zones are 25 hours apart: whatever the machine's own zone, at most one of them
+    # shares its date. Alexa hears "today" in the device's time zone, as api.today() reads it.
+    with TestClient(diary(), invocation="the diary", time_zone=zone) as client:
+        said = client.say("ask the diary what happens today").speech
+    assert said is not None
+    heard, today = said.split()
+    assert heard == today
+
+
+def test_today_at_the_clients_clock_is_the_date_in_the_devices_zone() -> None:
+    moment = datetime.datetime.now(UTC).replace(hour=20, minute=0, second=0, microsecond=0)
+    with TestClient(
+        diary(), invocation="the diary", now=lambda: moment, time_zone="Pacific/Kiritimati"
+    ) as client:
+        said = client.say("ask the diary what happens today").speech
+    tomorrow = (moment + datetime.timedelta(days=1)).date()  # 20:00 UTC is 10:00 next day there
+    assert said == f"{tomorrow} {tomorrow}"

@@ -16,9 +16,8 @@ import json
 import logging
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final, TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
@@ -146,11 +145,20 @@ class _Chat:
             self.client.locale = self.locale
             self.client.interfaces = interfaces
             transport = ClientTransport(self.client)
-        now = self.now
-        clock: Callable[[], Any] | None = (lambda: now) if now is not None else None
         return Conversation(
-            understander, transport, now=clock, screen=self.screen, name_required=True
+            understander, transport, now=self._user_time, screen=self.screen, name_required=True
         )
+
+    def _user_time(self) -> datetime.datetime:
+        """The user's date and time, what "today" means to Alexa: --now, else the clock, on the
+        device's clock (in the --alexa-api time zone, else UTC), as the skill's `AlexaApi.now`
+        reads it. A --now without a zone is that wall-clock time there."""
+        from ..testing.requests import device_time
+
+        try:
+            return device_time(self.now, self.api.time_zone)
+        except ValueError:
+            raise UsageError(f"--alexa-api: unknown time zone {self.api.time_zone!r}") from None
 
     def _skill_clock(self) -> dict[str, Any]:
         """With --now, the TestClient's clock: the skill's requests are dated then, so that its
@@ -158,14 +166,7 @@ class _Chat:
         its test keys at that time when it needs to)."""
         if self.now is None:
             return {}
-        moment, name = self.now, self.api.time_zone
-        if moment.tzinfo is None:
-            try:
-                zone = ZoneInfo(name) if name else datetime.UTC
-            except (ZoneInfoNotFoundError, ValueError):
-                raise UsageError(f"--alexa-api: unknown time zone {name!r}") from None
-            moment = moment.replace(tzinfo=zone)
-        stamp = moment.astimezone(datetime.UTC)
+        stamp = self._user_time().astimezone(datetime.UTC)
         return {"now": lambda: stamp}
 
     def _sender(self) -> Any:
@@ -459,7 +460,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument("--invocation", help="the invocation name (default: the model's)")
     command.add_argument(
-        "--now", metavar="DATETIME", help="the user's local date and time (default: now)"
+        "--now",
+        metavar="DATETIME",
+        help="the time the user speaks at, ISO 8601 (default: now): 2026-11-29T08:00 is that "
+        "time on the device's clock (the --alexa-api time_zone, else UTC), "
+        "2026-11-29T08:00+01:00 or ...Z that moment. It is what 'today' means, and the "
+        "requests' timestamp in this process; with --url they carry the real time, which the "
+        "server checks",
     )
     command.add_argument(
         "--device", choices=("speaker", "screen"), default="speaker", help="the device"

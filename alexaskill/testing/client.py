@@ -56,7 +56,12 @@ class TestClient(Talking):
     `say` plays Alexa's part from the skill's interaction model: ``model`` (an ASK CLI model
     file, its JSON, or an `InteractionModel`; default: the one built from the skill's code),
     ``invocation`` (its invocation name, for "open ..." and "ask ... to ..."), ``local_now``
-    (the user's local time, for "tomorrow").
+    (the user's local time, for "tomorrow"; default: the request's time in the device's time
+    zone, the fake API's ``time_zone``, else UTC, as the skill's `AlexaApi.now` reads it).
+
+    ``now`` is the client's clock (default: the real one): it dates the requests (Alexa's
+    ``timestamp``, in UTC) and the skill verifies them at that time. It must return an aware
+    datetime (``datetime.now(datetime.UTC)``): a naive one is a `TypeError`.
 
     ``store`` (a `Store`, or a store URL such as ``"memory://"``) serves the skill with that
     store for the client's lifetime, instead of its own (``client.store`` is the one in use).
@@ -104,16 +109,12 @@ class TestClient(Talking):
         self.api = api if api is not None else FakeAlexaApi(**api_data)
 
         self.skill = skill
+        moment = _checked_clock(now)
         if pki is None or pki is TestPKI.default():  # (the pytest plugin's test_pki)
             pki = TestPKI.default()
-            moment = now() if now is not None else None
             # The shared PKI is valid from yesterday for a year: for a clock outside that, the
             # same keys certified at its time, so that a test of a fixed date passes on any day.
-            if (
-                moment is not None
-                and moment.tzinfo is not None
-                and not pki.not_before <= moment <= pki.not_after
-            ):
+            if moment is not None and not pki.not_before <= moment <= pki.not_after:
                 pki = TestPKI(valid_at=moment)
         self.pki = pki
         if skill_id is None:
@@ -151,8 +152,7 @@ class TestClient(Talking):
         self._model = model
         self.invocation = invocation
         #: The user's local date and time, for what `say` hears ("tomorrow"); default: the
-        #: client's clock, else this machine's. (``now`` also dates and verifies requests,
-        #: so it must stay near the real time; this one need not.)
+        #: client's clock (else the real one) in the device's time zone, else in UTC.
         self.local_now = local_now
         self._understanding: Understander | None = None
         self._conversation: Conversation | None = None
@@ -385,7 +385,7 @@ class TestClient(Talking):
         return self.send(f"AudioPlayer.{event}", **fields)
 
     def _clock(self) -> _dt.datetime | None:
-        return None if self._now is None else self._now()
+        return _checked_clock(self._now)
 
     def launch(self) -> SkillResponse:
         """Send a LaunchRequest ("Alexa, open …")."""
@@ -441,3 +441,18 @@ class TestClient(Talking):
             locale=locale,
         )
         return self.send_envelope(envelope)
+
+
+def _checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None:
+    """The time ``now`` gives, which dates and verifies the client's requests: an aware
+    datetime, for a naive one is no moment (Alexa's timestamps are in UTC)."""
+    if now is None:
+        return None
+    moment = now()
+    if not isinstance(moment, _dt.datetime) or moment.utcoffset() is None:
+        raise TypeError(
+            f"TestClient(now=...) must return an aware datetime, not {moment!r}: a time without "
+            "a zone is no moment. Give one, e.g. datetime(2026, 11, 27, 9, 30, "
+            "tzinfo=datetime.UTC); the user's local time for `say` is local_now=..."
+        )
+    return moment

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..locales import check_locale
 from ..models import SCREEN_INTERFACES
@@ -22,6 +23,7 @@ __all__ = [
     "SCREEN",
     "SESSION_TYPES",
     "RequestFactory",
+    "device_time",
     "intent_fields",
     "load_request",
     "refresh",
@@ -69,9 +71,32 @@ _INTERFACES: dict[str, dict[str, Any]] = {
 
 
 def timestamp(now: _dt.datetime | None = None) -> str:
-    """An Alexa request timestamp (``2026-11-27T09:30:00Z``) for ``now`` (default: the clock)."""
-    moment = now or _dt.datetime.now(_dt.UTC)
-    return moment.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """An Alexa request timestamp, in UTC (``2026-11-27T09:30:00Z``), for ``now`` (default: the
+    clock). ``now`` must say its time zone: `ValueError` for a naive datetime, which Python
+    would read as this machine's local time."""
+    if now is None:
+        now = _dt.datetime.now(_dt.UTC)
+    elif now.utcoffset() is None:
+        raise ValueError(
+            f"a request's time needs a time zone, and {now!r} has no time zone: give an aware "
+            "datetime, e.g. datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)"
+        )
+    return now.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def device_time(now: _dt.datetime | None, time_zone: str | None) -> _dt.datetime:
+    """``now`` (default: the clock) on the device's clock: in ``time_zone`` (an IANA name, as
+    Alexa's settings API gives it), or UTC when the device has none set, as `AlexaApi.now`
+    reads it. A naive ``now`` is taken as that wall-clock time already."""
+    try:
+        zone: _dt.tzinfo = ZoneInfo(time_zone) if time_zone else _dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"time_zone {time_zone!r}: not a time zone name") from None
+    if now is None:
+        now = _dt.datetime.now(_dt.UTC)
+    elif now.utcoffset() is None:
+        return now.replace(tzinfo=zone)
+    return now.astimezone(zone)
 
 
 def _new_id(prefix: str) -> str:

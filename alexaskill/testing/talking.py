@@ -11,12 +11,14 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ..models import SCREEN_INTERFACES
+from .requests import device_time
 from .response import SkillResponse
 
 if TYPE_CHECKING:
     from ..app import Skill
     from ..understanding import InteractionModel, Understander
     from ..understanding.dialog import Conversation, Turn
+    from .alexa_api import FakeAlexaApi
     from .client import TestClient
     from .requests import RequestFactory
 
@@ -37,6 +39,7 @@ class Talking:
     _understanding: Understander | None
     _conversation: Conversation | None
     _said: SkillResponse | None
+    api: FakeAlexaApi
 
     def _intent_model(
         self, intent: str
@@ -104,10 +107,14 @@ class Talking:
         return understander
 
     def _local_now(self) -> _dt.datetime:
+        """The user's date and time, for what `say` hears ("today", "tomorrow"): ``local_now``,
+        else the time of the request (the client's clock, else the real one) in the device's
+        time zone, the fake API's ``time_zone`` (UTC when it has none), as `AlexaApi.now` and
+        ``today`` read it in the skill."""
         if self.local_now is not None:
             return self.local_now()
         now = None if self._now is None else self._now()
-        return now if now is not None else _dt.datetime.now()
+        return device_time(now, self.api.time_zone)
 
     def say(self, utterance: str) -> SkillResponse:
         """Say ``utterance`` as a user would, and return the skill's answer.
