@@ -230,3 +230,18 @@ def test_an_intent_without_slots_has_no_slots_object(workdir: Path) -> None:
         code, out, err = run("request", "IntentRequest", "--intent", "AMAZON.HelpIntent", *model)
         assert code == 0, err
         assert "slots" not in json.loads(out)["request"]["intent"]
+
+
+def test_a_can_fulfill_request_has_no_dialog_state(workdir: Path) -> None:
+    # Alexa asks whether the skill could answer, outside any dialog: no dialogState, and only
+    # the slots it heard, as Amazon's CanFulfillIntentRequest example shows.
+    argv = ("request", "CanFulfillIntentRequest", "--intent", "OrderPizza", "--model", MODEL_FILE)
+    code, out, err = run(*argv, "--slot", "size=big")
+    assert code == 0, err
+    request = json.loads(out)["request"]
+    assert "dialogState" not in request
+    assert list(request["intent"]["slots"]) == ["size"]
+    for model in ((), ("--model", MODEL_FILE)):
+        code, _, err = run(*argv[:4], *model, "--dialog-state", "STARTED")
+        assert code == 2
+        assert "CanFulfillIntentRequest requests carry no dialogState" in err

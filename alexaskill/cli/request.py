@@ -49,10 +49,13 @@ class _FromModel:
 
 
 def _from_model(
-    args: argparse.Namespace, intent: str | None, slots: Mapping[str, Any]
+    args: argparse.Namespace, intent: str | None, slots: Mapping[str, Any], *, can_fulfill: bool
 ) -> _FromModel:
     """With ``--model``: the skill id the APP names and the locale and, for an intent, the
-    model's intent and slots checked; else the defaults and ``--dialog-state`` as given."""
+    model's intent and slots checked; else the defaults and ``--dialog-state`` as given.
+
+    A CanFulfillIntentRequest (``can_fulfill``) asks outside any dialog, with the slots heard
+    only (Amazon's example): no dialogState, and no unfilled slots added."""
     from ..understanding import Understander
 
     if args.model is None:
@@ -77,7 +80,7 @@ def _from_model(
             raise UsageError(f"--slot: intent {intent!r} has no slot {name!r} (its slots: {have})")
     # Alexa sends dialogState with an intent of the dialog model, and only then.
     dialog_state = args.dialog_state
-    if intent in model.dialog:
+    if intent in model.dialog and not can_fulfill:
         dialog_state = dialog_state or "STARTED"
     elif dialog_state is not None:
         raise UsageError(
@@ -94,7 +97,7 @@ def _from_model(
         own_id,
         locale,
         functools.partial(understander.resolutions, intent),
-        tuple(slot.name for slot in found.slots),
+        () if can_fulfill else tuple(slot.name for slot in found.slots),
         dialog_state,
     )
 
@@ -127,9 +130,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{what} --intent NAME, e.g. --intent GetWeather")
     if args.intent is not None and not takes_intent:
         raise UsageError(f"{request_type} requests carry no intent; drop --intent")
-    if args.dialog_state is not None and args.intent is None:
+    if args.dialog_state is not None and request_type != "IntentRequest":
         raise UsageError(f"{request_type} requests carry no dialogState; drop --dialog-state")
-    known = _from_model(args, args.intent, slots)
+    known = _from_model(args, args.intent, slots, can_fulfill=request_type != "IntentRequest")
     if args.intent is not None:
         fields.update(
             intent_fields(
