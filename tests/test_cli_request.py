@@ -245,3 +245,11 @@ def test_a_can_fulfill_request_has_no_dialog_state(workdir: Path) -> None:
         code, _, err = run(*argv[:4], *model, "--dialog-state", "STARTED")
         assert code == 2
         assert "CanFulfillIntentRequest requests carry no dialogState" in err
+
+
+def test_a_session_ended_by_an_error_says_which() -> None:
+    code, out, err = run("request", "SessionEndedRequest", "--field", "reason=ERROR")
+    assert code == 0, err
+    assert json.loads(out)["request"]["error"]["type"] == "INVALID_RESPONSE"
+    code, out, err = run("request", "SessionEndedRequest")
+    assert "error" not in json.loads(out)["request"]

@@ -97,3 +97,20 @@ def test_today_at_the_clients_clock_is_the_date_in_the_devices_zone() -> None:
         said = client.say("ask the diary what happens today").speech
     tomorrow = (moment + datetime.timedelta(days=1)).date()  # 20:00 UTC is 10:00 next day there
     assert said == f"{tomorrow} {tomorrow}"
+
+
+def test_a_session_ended_by_an_error_says_which() -> None:
+    # Alexa sends an `error` with every SessionEndedRequest whose reason is ERROR.
+    with TestClient(diary()) as client:
+        client.launch()
+        request = client.session_ended("ERROR").request
+        given = {"type": "DEVICE_COMMUNICATION_ERROR", "message": "lost"}
+        client.launch()
+        kept = client.session_ended("ERROR", error=given).request
+        client.launch()
+        plain = client.session_ended().request
+    assert request is not None and kept is not None and plain is not None
+    assert request["error"]["type"] == "INVALID_RESPONSE"
+    assert request["error"]["message"]
+    assert kept["error"] == given
+    assert "error" not in plain

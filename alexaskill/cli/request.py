@@ -109,6 +109,7 @@ def _own_id(skill: Skill | None) -> str | None:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..models import GenericRequest, request_class
     from ..testing import DEFAULT_SKILL_ID, RequestFactory, intent_fields
+    from ..testing.requests import session_ended_fields
 
     request_type: str = args.type
     fields: dict[str, Any] = {}
@@ -140,7 +141,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         )
     if request_type == "SessionEndedRequest":
-        fields.setdefault("reason", "USER_INITIATED")
+        fields = session_ended_fields(str(fields.pop("reason", "USER_INITIATED")), fields)
     if request_class(request_type) is GenericRequest:
         err.write(
             f"alexaskill request: note: alexaskill does not model {request_type!r} requests; "

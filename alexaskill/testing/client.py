@@ -24,6 +24,7 @@ from .requests import (
     intent_fields,
     load_request,
     refresh,
+    session_ended_fields,
 )
 from .response import SkillResponse
 from .swap import SkillSwap
@@ -413,8 +414,9 @@ class TestClient(Talking):
         return self.send("IntentRequest", **fields)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:
-        """Send a SessionEndedRequest."""
-        return self.send("SessionEndedRequest", reason=reason, **fields)
+        """Send a SessionEndedRequest; with ``reason="ERROR"``, an ``error`` as Alexa sends one
+        (``INVALID_RESPONSE``) unless ``error=`` gives it."""
+        return self.send("SessionEndedRequest", **session_ended_fields(reason, fields))
 
     def replay(
         self,

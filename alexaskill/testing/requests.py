@@ -295,6 +295,20 @@ def intent_fields(
     return fields
 
 
+def session_ended_fields(reason: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``request`` fields of a SessionEndedRequest for ``reason``: with ERROR, the ``error``
+    Alexa sends with it (``type``, ``message``) unless ``fields`` give one."""
+    ended = {"reason": reason, **fields}
+    if reason == "ERROR" and "error" not in ended:
+        # Amazon's types: INVALID_RESPONSE, DEVICE_COMMUNICATION_ERROR, INTERNAL_SERVICE_ERROR,
+        # ENDPOINT_TIMEOUT; a reply Alexa could not use is the one a skill's tests most meet.
+        ended["error"] = {
+            "type": "INVALID_RESPONSE",
+            "message": "The skill's response was not valid (made by alexaskill's test tools)",
+        }
+    return ended
+
+
 def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
     """A request envelope from a JSON file, or a deep copy of a parsed one."""
     if isinstance(source, Mapping):
