@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .deadline_answering import DeadlineAnswering
 from .endpoint import _Endpoint, _error_body, _send
 from .exceptions import ConfigurationError, RequestError, SkillIdError
+from .log_lambda import note_request, on_lambda
 from .log_repeats import Repeats
 from .logs import log_request, refusal, security_logger
 from .models import Envelope, decode_envelope
@@ -54,6 +55,9 @@ class Serving(DeadlineAnswering):
     _http_client: httpx.AsyncClient | None
     #: Requests inside `_handle` (in this worker, on any event loop).
     _in_flight: int = 0
+    #: Whether this process is a Lambda function's (`on_lambda`), checked when the app is built:
+    #: each request then notes its invocation's id for the log (`note_request`).
+    _on_lambda: bool = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the skill as an ASGI app (``uvicorn app:skill``)."""
@@ -141,6 +145,7 @@ class Serving(DeadlineAnswering):
         else:
             settings_from_env()  # (a value that does not parse fails here)
         self.start(self._name())
+        self._on_lambda = on_lambda()
         if self.verify is not False and self.verifier is None:
             from .verify import Verifier
 
@@ -201,6 +206,8 @@ class Serving(DeadlineAnswering):
         """The status and body of the answer to a POST of ``body``, its headers read already
         (`_Endpoint`, through ASGI or not)."""
         self._in_flight += 1  # the request line waits for others in flight (logs._Handler)
+        if self._on_lambda:  # a web server run in Lambda: the invocation's id, for the log
+            note_request(scope)
         try:
             started = time.perf_counter()
             verify_ms: float | None = None

@@ -20,6 +20,11 @@ So `alexaskill.logs.configure_logging`, on Lambda (`on_lambda`):
   Both add the id of the invocation under way, which `alexaskill.aws_lambda.handler` notes from
   its ``context.aws_request_id`` (`note_invocation`).
 
+A web server run in Lambda (the skill's ASGI app as a Lambda web function, behind the Lambda Web
+Adapter, or through an ASGI adapter such as Mangum) is not invoked through
+`alexaskill.aws_lambda.handler`: the app notes each request's invocation id from what the host
+passes it (`note_request`), for the lines written while it answers.
+
 Nothing here imports more than the logging module: a cold start pays nothing for it.
 """
 
@@ -27,7 +32,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from .log_format import _UTC_SECONDS, JsonFormatter
@@ -36,7 +42,9 @@ from .log_values import printable
 __all__ = [
     "LambdaJsonFormatter",
     "LambdaTextFormatter",
+    "aws_request_id",
     "note_invocation",
+    "note_request",
     "on_lambda",
     "runtime_takes_records",
 ]
@@ -44,6 +52,9 @@ __all__ = [
 #: The invocation under way (or the last one), as the runtime keeps it: one invocation at a time
 #: in a process (Lambda's concurrent mode forks one process per concurrent invocation).
 _aws_request_id: str = ""
+#: The invocation of the request a web server in Lambda is answering (`note_request`): each
+#: request's own, however many are in flight (a web server may take several at once).
+_request_invocation: ContextVar[str] = ContextVar("alexaskill_aws_request_id", default="")
 
 
 def on_lambda(environ: Mapping[str, str] | None = None) -> bool:
@@ -77,9 +88,50 @@ def note_invocation(context: Any) -> None:
     _aws_request_id = request_id if isinstance(request_id, str) else ""
 
 
+def note_request(scope: Mapping[str, Any]) -> None:
+    """Note the invocation id of the HTTP request ``scope`` (an ASGI scope) is, for the lines
+    written while it is answered: a web server's run in Lambda, where it is knowable.
+
+    Where from, by host: the ``aws.context`` of the scope (the Lambda context an ASGI adapter run
+    by the runtime puts there, as Mangum does); the ``lambda-web-request-id`` header (a Lambda
+    web function: Lambda removes any ``lambda-web-*`` header a client sent); the
+    ``request_id`` of the ``x-amzn-lambda-context`` header's JSON (the Lambda Web Adapter).
+    Called only on Lambda (`on_lambda`): anywhere else a client could write these headers.
+    """
+    request_id = _scope_request_id(scope)
+    if request_id:
+        _request_invocation.set(request_id)
+
+
+def _scope_request_id(scope: Mapping[str, Any]) -> str:
+    context = scope.get("aws.context")
+    if context is not None:
+        found = getattr(context, "aws_request_id", None)
+        return found if isinstance(found, str) else ""
+    headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
+    adapter = b""
+    for name, value in headers:
+        if name == b"lambda-web-request-id":
+            return value.decode("latin-1")
+        if name == b"x-amzn-lambda-context":
+            adapter = value
+    if not adapter:
+        return ""
+    import json  # only here: a cold start of alexaskill.aws_lambda pays nothing for it
+
+    try:
+        found = json.loads(adapter).get("request_id")
+    except (ValueError, AttributeError):  # not JSON, or not an object: no id to say
+        return ""
+    return found if isinstance(found, str) else ""
+
+
 def aws_request_id() -> str:
-    """The id of the invocation under way (or the last one); empty before any."""
-    return _aws_request_id
+    """The id of the invocation under way (or the last one); empty before any.
+
+    In a web server run in Lambda, the id of the request being answered (`note_request`).
+    """
+    return _request_invocation.get() or _aws_request_id
 
 
 class LambdaJsonFormatter(JsonFormatter):
@@ -87,8 +139,9 @@ class LambdaJsonFormatter(JsonFormatter):
 
     def _entry(self, record: logging.LogRecord) -> dict[str, Any]:
         entry = super()._entry(record)
-        if _aws_request_id:
-            entry["aws_request_id"] = _aws_request_id
+        request_id = aws_request_id()
+        if request_id:
+            entry["aws_request_id"] = request_id
         return entry
 
 
@@ -113,6 +166,7 @@ class LambdaTextFormatter(logging.Formatter):
             # passes for a record of its own.
             first, *rest = text.splitlines()
             text = "\r  ".join([first, *rest])
-        aws_id = _aws_request_id if _aws_request_id.isprintable() else printable(_aws_request_id)
+        request_id = aws_request_id()
+        aws_id = request_id if request_id.isprintable() else printable(request_id)
         created = _UTC_SECONDS.text(record.created)
         return f"[{record.levelname}]\t{created}.{int(record.msecs):03d}Z\t{aws_id}\t{text}"

@@ -33,6 +33,7 @@ from alexaskill.logs import configure_logging
 from alexaskill.responses import Response
 from alexaskill.settings import configure_logging_if_unset, settings_from_env
 
+from . import lambda_runtime
 from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
@@ -315,3 +316,59 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     [line] = [m for m in messages if " -> " in m]
     assert f"\t{request_id}\tLaunchRequest -> ok handler=" in line
     assert asyncio_loaded is False
+
+
+class _LambdaContextScope:
+    """What an ASGI adapter run by the Lambda runtime (Mangum) does: the invocation's context
+    in the scope, as ``scope["aws.context"]``."""
+
+    def __init__(self, app: Any, request_id: str) -> None:
+        self.app, self.request_id = app, request_id
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            scope = {**scope, "aws.context": lambda_runtime.Context(self.request_id)}
+        await self.app(scope, receive, send)
+
+
+WEB_ID = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
+
+
+@pytest.mark.parametrize(
+    "adapter", ["lambda-web-request-id", "x-amzn-lambda-context", "aws.context"]
+)
+def test_a_web_server_in_lambda_logs_the_invocations_id(
+    monkeypatch: pytest.MonkeyPatch, adapter: str
+) -> None:
+    """The skill served over HTTPS from Lambda: a web function, the Lambda Web Adapter (a
+    web server of its own, no runtime handler on the root logger) or an ASGI adapter in the
+    runtime (Mangum, with ``ALEXASKILL_LOG_JSON=1``): every line has the invocation's id."""
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.testing import TestClient
+
+    if adapter == "aws.context":
+        on_lambda_runtime(monkeypatch, LOG_JSON="1")
+    else:
+        on_lambda_runtime(monkeypatch)
+        monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    stderr = standard_error(monkeypatch)
+    made = skill()
+    with TestClient(made) as client:  # (its verifier trusts the test's signing PKI)
+        body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
+        headers = {"Content-Type": "application/json", **client.pki.sign(body)}
+        app: Any = made
+        if adapter == "lambda-web-request-id":
+            headers[adapter] = WEB_ID
+        elif adapter == "x-amzn-lambda-context":
+            headers[adapter] = json.dumps({"request_id": WEB_ID, "deadline": 1542409706888})
+        else:
+            app = _LambdaContextScope(made, WEB_ID)
+        with StarletteClient(app) as http:
+            assert http.post(made.path, content=body, headers=headers).status_code == 200
+    events = stream_events(stderr.getvalue())
+    [line] = [e for e in events if "LaunchRequest -> ok (200)" in e]
+    if adapter == "aws.context":
+        assert json.loads(line)["aws_request_id"] == WEB_ID
+    else:
+        assert f"\t{WEB_ID}\talexaskill.request: LaunchRequest -> ok (200)" in line
