@@ -25,6 +25,13 @@ Adapter, or through an ASGI adapter such as Mangum) is not invoked through
 `alexaskill.aws_lambda.handler`: the app notes each request's invocation id from what the host
 passes it (`note_request`), for the lines written while it answers.
 
+The function's application log level (``AWS_LAMBDA_LOG_LEVEL``, set with the JSON log format
+only) is Lambda's own filter, applied to what the function wrote: nothing below it reaches
+CloudWatch, however the function logged it, and no record can pass it without claiming a level
+it does not have. So alexaskill's one line per request, at INFO, is kept only when that level
+is INFO or lower. Below it, `configure_logging` raises alexaskill's level to it (no line is made
+to be dropped) and says so once, at WARNING (`lambda_log_floor`).
+
 Nothing here imports more than the logging module: a cold start pays nothing for it.
 """
 
@@ -43,6 +50,7 @@ __all__ = [
     "LambdaJsonFormatter",
     "LambdaTextFormatter",
     "aws_request_id",
+    "lambda_log_floor",
     "note_invocation",
     "note_request",
     "on_lambda",
@@ -79,6 +87,53 @@ def runtime_takes_records(json: bool, environ: Mapping[str, str] | None = None) 
         return False
     env = os.environ if environ is None else environ
     return not json or env.get("AWS_LAMBDA_LOG_FORMAT", "").strip().upper() == "JSON"
+
+
+#: ``AWS_LAMBDA_LOG_LEVEL``'s values (Lambda's names), as Python's levels (awslambdaric's).
+_LAMBDA_LEVELS = {
+    "TRACE": logging.DEBUG,
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "WARN": logging.WARNING,
+    "WARNING": logging.WARNING,
+    "ERROR": logging.ERROR,
+    "FATAL": logging.CRITICAL,
+    "CRITICAL": logging.CRITICAL,
+}
+#: The levels `lambda_log_floor` said were raised (asked, floor), not to say it at every set-up.
+_floor_said: tuple[int, int] | None = None
+
+
+def lambda_log_floor(asked: int, environ: Mapping[str, str] | None = None) -> int:
+    """The level alexaskill's loggers should have on this Lambda function, ``asked`` for.
+
+    ``asked``, unless the function's application log level is above it (the JSON log format and
+    ``AWS_LAMBDA_LOG_LEVEL=WARN``, say): then that level, since Lambda drops whatever is below
+    it, the request lines among them. Said at WARNING, once for a pair of levels: the function's
+    author should know that the one line per request is not kept, and how to keep it.
+    """
+    global _floor_said
+    env = os.environ if environ is None else environ
+    if env.get("AWS_LAMBDA_LOG_FORMAT", "").strip().upper() != "JSON":
+        return asked  # the Text format filters nothing: Lambda reads no level in it
+    floor = _LAMBDA_LEVELS.get(env.get("AWS_LAMBDA_LOG_LEVEL", "").strip().upper(), 0)
+    if floor <= asked:
+        return asked
+    if _floor_said != (asked, floor):
+        _floor_said = (asked, floor)
+        logging.getLogger("alexaskill").warning(
+            "the function's application log level is %s (AWS_LAMBDA_LOG_LEVEL): Lambda drops "
+            "every record below it, so alexaskill logs at %s, not %s, and its request lines "
+            "(alexaskill.request, one a request at INFO) are not kept. To keep them, set the "
+            "application log level to INFO (and, for your own code's logs at WARN, "
+            "logging.getLogger().setLevel('WARNING') in the function's module); to say no more "
+            "of it, set ALEXASKILL_LOG_LEVEL=%s",
+            env["AWS_LAMBDA_LOG_LEVEL"].strip().upper(),
+            logging.getLevelName(floor),
+            logging.getLevelName(asked),
+            logging.getLevelName(floor),
+        )
+    return floor
 
 
 def note_invocation(context: Any) -> None:

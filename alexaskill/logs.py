@@ -33,7 +33,13 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from .exceptions import ConfigurationError
 from .log_format import REQUEST_FIELDS, JsonFormatter, _PlainFormatter
-from .log_lambda import LambdaJsonFormatter, LambdaTextFormatter, on_lambda, runtime_takes_records
+from .log_lambda import (
+    LambdaJsonFormatter,
+    LambdaTextFormatter,
+    lambda_log_floor,
+    on_lambda,
+    runtime_takes_records,
+)
 from .log_values import _escape_args, printable, refusal, user_hash
 from .log_writes import pipe_buf, whole_writes
 
@@ -217,7 +223,9 @@ def configure_logging(
     the Lambda runtime put on the root logger instead, when it writes the format asked (plain,
     or JSON when the function's log format is JSON): it frames each record as one CloudWatch
     event and adds the invocation's request id. Otherwise alexaskill's handler writes each
-    record on one line, with that id.
+    record on one line, with that id. ``level`` is raised to the function's application log
+    level when that is higher (``AWS_LAMBDA_LOG_LEVEL``): Lambda drops whatever is below it, the
+    request lines at INFO among them; a WARNING says so (`alexaskill.log_lambda`).
     """
     resolved = _level(level)
     for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
@@ -227,6 +235,7 @@ def configure_logging(
     lambda_ = on_lambda()
     if lambda_ and stream is None and runtime_takes_records(json):
         logger.propagate = True  # to the runtime's handler alone: alexaskill adds none
+        logger.setLevel(lambda_log_floor(resolved))  # (said once it has a way out)
         return
     handler = _Handler(sys.stderr if stream is None else stream)
     formatter: logging.Formatter
@@ -237,6 +246,8 @@ def configure_logging(
     handler.setFormatter(formatter)
     logger.addHandler(handler)
     logger.propagate = False
+    if lambda_ and stream is None:  # to standard error, which Lambda filters too
+        logger.setLevel(lambda_log_floor(resolved))
 
 
 def _level(level: str | int) -> int:

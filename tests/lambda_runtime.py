@@ -51,6 +51,8 @@ _RESERVED = frozenset(
     )
 )
 _LEVEL_NAMES = {0: "NOTSET", 10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL"}
+#: AWS_LAMBDA_LOG_LEVEL's values, as Python's levels.
+_LAMBDA_LEVELS = {"TRACE": 5, "DEBUG": 10, "INFO": 20, "WARN": 30, "ERROR": 40, "FATAL": 50}
 
 
 @dataclass
@@ -135,7 +137,8 @@ class Runtime:
         else:
             handler.setFormatter(logging.Formatter(_TEXT_FORMAT, "%Y-%m-%dT%H:%M:%S"))
         if self.log_level:
-            logging.getLogger().setLevel(self.log_level)
+            # (awslambdaric maps Lambda's names to Python's: WARN is WARNING, FATAL CRITICAL.)
+            logging.getLogger().setLevel(_LAMBDA_LEVELS[self.log_level.upper()])
         handler.addFilter(Filter())
         logging.getLogger().addHandler(handler)
         self.handler = handler
@@ -157,6 +160,16 @@ class Runtime:
     def messages(self) -> list[str]:
         """The frames' messages."""
         return [frame.message for frame in self.frames]
+
+    def delivered(self) -> list[str]:
+        """The frames' messages CloudWatch gets: with the JSON format and an application log
+        level (``AWS_LAMBDA_LOG_LEVEL``), Lambda drops the frames below that level (Amazon's
+        "Log-level filtering" page)."""
+        if self.log_format.upper() != "JSON" or not self.log_level:
+            return self.messages()
+        floor = _LAMBDA_LEVELS[self.log_level.upper()]
+        levels = {name: number for number, name in _LEVEL_NAMES.items()}
+        return [f.message for f in self.frames if levels[f.level] >= floor]
 
 
 def stream_events(text: str) -> list[str]:

@@ -63,6 +63,7 @@ def restore_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     root.setLevel(saved_root[1])
     logging.Formatter.converter = converter
     log_lambda_module._aws_request_id = ""
+    log_lambda_module._floor_said = None
 
 
 def standard_error(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
@@ -74,16 +75,22 @@ def standard_error(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
 
 
 def on_lambda_runtime(
-    monkeypatch: pytest.MonkeyPatch, log_format: str = "Text", **alexaskill: str
+    monkeypatch: pytest.MonkeyPatch,
+    log_format: str = "Text",
+    log_level: str | None = None,
+    **alexaskill: str,
 ) -> Runtime:
     """The function's environment, and the runtime's logging set up, as before an import of the
-    function's module. ``alexaskill``: ALEXASKILL_LOG_* values (``LOG_JSON="1"``)."""
+    function's module. ``log_level``: the function's application log level (JSON format only).
+    ``alexaskill``: ALEXASKILL_LOG_* values (``LOG_JSON="1"``)."""
     for name, value in LAMBDA_ENVIRON.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_LAMBDA_LOG_FORMAT", log_format)
+    if log_level is not None:
+        monkeypatch.setenv("AWS_LAMBDA_LOG_LEVEL", log_level)
     for name, value in alexaskill.items():
         monkeypatch.setenv(f"ALEXASKILL_{name}", value)
-    runtime = Runtime(log_format=log_format)
+    runtime = Runtime(log_format=log_format, log_level=log_level)
     runtime.install()
     return runtime
 
@@ -372,3 +379,41 @@ def test_a_web_server_in_lambda_logs_the_invocations_id(
         assert json.loads(line)["aws_request_id"] == WEB_ID
     else:
         assert f"\t{WEB_ID}\talexaskill.request: LaunchRequest -> ok (200)" in line
+
+
+@pytest.mark.parametrize("log_json", ["0", "1"])
+def test_a_function_logging_at_warn_is_told_that_lambda_drops_the_request_lines(
+    monkeypatch: pytest.MonkeyPatch, log_json: str
+) -> None:
+    """The function's application log level (JSON format) is Lambda's filter, applied after the
+    function wrote its records: at WARN the request lines never reach CloudWatch. The function
+    is told so, once, at a level that does, and alexaskill no longer makes lines dropped."""
+    runtime = on_lambda_runtime(monkeypatch, "JSON", "WARN", LOG_JSON=log_json)
+    stderr = standard_error(monkeypatch)
+    invoke_both(runtime)
+    settings_from_env().configure_logging()  # (a second set-up says it again: no)
+    delivered = [json.loads(m) for m in runtime.delivered()]
+    [told] = [e for e in delivered if "AWS_LAMBDA_LOG_LEVEL" in e["message"]]
+    assert told["level"] == "WARNING" and told["logger"] == "alexaskill"
+    assert "alexaskill.request" in told["message"] and "INFO" in told["message"]
+    assert [e["errorType"] for e in delivered if e["level"] == "ERROR"] == ["ValueError"]
+    # Not made, rather than made and dropped.
+    assert not [m for m in runtime.messages() if json.loads(m)["logger"] == "alexaskill.request"]
+    assert not logging.getLogger("alexaskill.request").isEnabledFor(logging.INFO)
+    assert stderr.getvalue() == ""
+
+
+def test_a_function_logging_at_warn_asked_for_no_more_is_told_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime = on_lambda_runtime(monkeypatch, "JSON", "WARN", LOG_LEVEL="WARNING")
+    invoke_both(runtime)
+    assert not [m for m in runtime.messages() if "AWS_LAMBDA_LOG_LEVEL" in m]
+    # At INFO, the function's level and alexaskill's agree: every request line delivered.
+    monkeypatch.delenv("ALEXASKILL_LOG_LEVEL")
+    logging.getLogger().removeHandler(runtime.handler)
+    runtime = on_lambda_runtime(monkeypatch, "JSON", "INFO")
+    invoke_both(runtime)
+    delivered = [json.loads(m) for m in runtime.delivered()]
+    assert len([e for e in delivered if e["logger"] == "alexaskill.request"]) == 2
+    assert not [m for m in runtime.messages() if "AWS_LAMBDA_LOG_LEVEL" in m]
