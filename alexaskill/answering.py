@@ -122,7 +122,11 @@ class Answering(Registration):
         ``threadpool=False`` calls synchronous handlers on the calling thread: for an AWS Lambda
         skill that runs without an event loop (`alexaskill.aws_lambda`); never in a web server.
         """
-        return await self._answer(Call(envelope), threadpool)
+        call = Call(envelope)
+        try:
+            return await self._answer(call, threadpool)
+        finally:
+            call.answered = True
 
     async def _answer(self, call: Call, threadpool: bool) -> Answer:
         self.registry.freeze()

@@ -58,6 +58,21 @@ class DeadlineAnswering(Answering):
         """
         call = Call(envelope)
         call.deadline = at
+        try:
+            return await self._respond_in_time(call, body, at, limit, threadpool, loop, latest)
+        finally:
+            call.answered = True  # (what a task left running asks of it: too late)
+
+    async def _respond_in_time(
+        self,
+        call: Call,
+        body: bytes | None,
+        at: float,
+        limit: float,
+        threadpool: bool,
+        loop: bool,
+        latest: float | None,
+    ) -> Answer:
         seconds = at - time.perf_counter()
         if seconds > 0:  # else spent before the handler's turn (a slow certificate download)
             watched = watch(self._watchdog, at) if loop else None

@@ -56,6 +56,7 @@ class Call:
     """
 
     __slots__ = (
+        "answered",
         "deadline",
         "envelope",
         "exception",
@@ -90,6 +91,8 @@ class Call:
         self.queued: str | None = None
         #: The reply so far, while after-request hooks run (None: an empty reply).
         self.response: Any = None
+        #: True once the answer is made, to be sent: Alexa plays no progressive response then.
+        self.answered = False
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:

@@ -102,6 +102,8 @@ def alexa_api_factory(
         made = call.services.get(AlexaApi)
         if isinstance(made, AlexaApi):
             return made
-        return AlexaApi(call.envelope, client=get_client(), timeout=timeout)
+        api = AlexaApi(call.envelope, client=get_client(), timeout=timeout)
+        api._answering = call  # what tells a progressive response sent too late (its answer made)
+        return api
 
     return create

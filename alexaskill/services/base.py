@@ -30,7 +30,7 @@ _NOT_ASKED: Final[Any] = object()
 class RequestApi:
     """An `AlexaApi` without its calls: the request it is bound to and the one way out to Amazon."""
 
-    __slots__ = ("_client", "_envelope", "_progressive_sent", "_time_zone", "timeout")
+    __slots__ = ("_answering", "_client", "_envelope", "_progressive_sent", "_time_zone", "timeout")
 
     def __init__(
         self,
@@ -43,6 +43,9 @@ class RequestApi:
         self._client = client
         self._time_zone: ZoneInfo | None = _NOT_ASKED
         self._progressive_sent = 0
+        #: The request's `Call` in the app (`alexa_api_factory`): whether it was answered, and
+        #: its deadline. None for an `AlexaApi` made by hand.
+        self._answering: Any = None
         #: Seconds one call may take in all.
         self.timeout = timeout
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from typing import Final
 
 from .. import ssml
@@ -56,9 +57,11 @@ class ProgressiveApi(RequestApi):
         in a worker thread and cannot await this: use `progressive_sync`.
 
         Alexa plays only those it gets before the answer: one sent later (by a task the handler
-        left running) is refused with a 403, logged here at WARNING with Amazon's reason, and
-        returns False. Await them in the handler. In tests, `FakeAlexaApi` refuses it the same
-        way and the `TestClient` raises it at its next request (after the last: at its close).
+        left running), or after the response deadline (by a ``def`` handler the deadline gave
+        up on, its answer sent), is refused here, unsent: logged at ERROR, it returns False,
+        and the answer is untouched. Await them in the handler. In tests, where calls go to the
+        in-process `FakeAlexaApi`, the fake refuses it as Alexa does (a 403) and the
+        `TestClient` raises it at its next request (after the last: at its close).
         """
         request = self._envelope.request
         if request.type not in _PROGRESSIVE_REQUESTS:
@@ -76,6 +79,14 @@ class ProgressiveApi(RequestApi):
         document = str(ssml.speak(speech))
         _check_markup("progressive response speech", document)
         _check_progressive(document, self._progressive_sent)
+        late = self._too_late()
+        if late is not None:
+            logger.error(
+                "progressive response not sent: %s. Alexa plays one only while the skill works "
+                "on its answer: send it from the handler, awaited, before it returns",
+                late,
+            )
+            return False
         system = self._system()
         if system is None or not system.api_endpoint or not system.api_access_token:
             logger.warning("no progressive response: the request has no apiEndpoint or token")
@@ -111,6 +122,25 @@ class ProgressiveApi(RequestApi):
             logger.debug("progressive response failure, in full:", exc_info=exc)
             return False
         return True
+
+    def _too_late(self) -> str | None:
+        """Why a progressive response now would come after its answer, or None.
+
+        Not judged for an in-process transport (`ApiTransport`, the testing fake): it answers
+        as Alexa does, so that tests see the call Alexa would refuse.
+        """
+        call = self._answering
+        if call is None or hasattr(self._client, "alexa_api_call"):
+            return None
+        request_id = self._envelope.request.request_id
+        if call.expired or (call.deadline is not None and time.perf_counter() > call.deadline):
+            return (
+                f"the response deadline of request {request_id} passed (Skill(deadline=...)): "
+                "the deadline's answer went out instead"
+            )
+        if call.answered:
+            return f"request {request_id} was answered already"
+        return None
 
     def progressive_sync(self, speech: str | ssml.Ssml) -> bool:
         """`progressive` for a sync handler (which runs in a worker thread of the app)."""

@@ -1,0 +1,98 @@
+"""Progressive responses sent too late, refused before they are sent: after the answer, after
+the deadline (`alexaskill.services.progressive`). The in-process fake judges them itself, as
+Alexa does: `tests/test_testing_progressive.py`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from alexaskill import AlexaApi, Skill
+from alexaskill.app import DEADLINE_REPLY
+from alexaskill.aws_lambda import handler
+from alexaskill.responses import Response, speak
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
+
+WAIT = 5.0
+
+
+class Context:
+    aws_request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 7000
+
+
+def recording(sent: list[Any]) -> httpx.AsyncClient:
+    """A client standing for Amazon's API, which takes every progressive response."""
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(204)
+
+    return httpx.AsyncClient(transport=httpx.MockTransport(record))
+
+
+def test_a_progressive_response_after_the_answer_is_refused_unsent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A task the handler left running sent it after the answer: it went to Amazon, which
+    # refused it with a 403 the skill's log called a warning.
+    skill = Skill(DEFAULT_SKILL_ID)
+    kept: list[AlexaApi] = []
+
+    @skill.launch
+    async def launch(api: AlexaApi) -> Response:
+        assert await api.progressive("One moment")
+        kept.append(api)
+        return speak("Welcome.")
+
+    sent: list[Any] = []
+    skill.api_client = recording(sent)
+    event = RequestFactory().envelope("LaunchRequest")
+    answer = handler(skill)(event, Context())
+    assert answer["response"]["outputSpeech"]["text"] == "Welcome."
+    assert len(sent) == 1  # while answering: sent
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert asyncio.run(kept[0].progressive("Still there?")) is False
+    assert len(sent) == 1
+    [refused] = [r for r in caplog.records if "progressive response not sent" in r.getMessage()]
+    assert refused.levelno == logging.ERROR
+    assert event["request"]["requestId"] in refused.getMessage()
+    assert "answered already" in refused.getMessage()
+
+
+def test_a_progressive_response_after_the_deadline_is_refused_unsent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=1.0)
+    release = threading.Event()
+    results: list[bool] = []
+
+    @skill.intent("Slow")
+    def slow(api: AlexaApi) -> Response:
+        release.wait(WAIT)
+        results.append(api.progressive_sync("Still working on it"))
+        return speak("Too late.")
+
+    sent: list[Any] = []
+    try:
+        with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+            skill.api_client = recording(sent)  # (Amazon's, not the client's fake)
+            assert client.intent("Slow").speech == DEADLINE_REPLY  # the answer stands
+            release.set()
+            started = time.monotonic()
+            while not results and time.monotonic() - started < WAIT:
+                time.sleep(0.01)
+    finally:
+        release.set()
+    assert results == [False] and sent == []
+    [refused] = [r for r in caplog.records if "progressive response not sent" in r.getMessage()]
+    assert refused.levelno == logging.ERROR and "deadline" in refused.getMessage()
