@@ -126,11 +126,17 @@ class ProgressiveApi(RequestApi):
     def _too_late(self) -> str | None:
         """Why a progressive response now would come after its answer, or None.
 
-        Not judged for an in-process transport (`ApiTransport`, the testing fake): it answers
-        as Alexa does, so that tests see the call Alexa would refuse.
+        Judged only for Amazon's own endpoints (``*.amazonalexa.com``), whose refusal this
+        speaks for: a stand-in (the testing fake in-process, an `ApiTransport`; the simulator
+        of ``serve --dev`` at its own endpoint) answers for itself, as Alexa does, so that the
+        tools show the call Alexa would refuse.
         """
         call = self._answering
         if call is None or hasattr(self._client, "alexa_api_call"):
+            return None
+        endpoint = self.endpoint or ""
+        host = endpoint.partition("://")[2].partition("/")[0].partition(":")[0].lower()
+        if host != "amazonalexa.com" and not host.endswith(".amazonalexa.com"):
             return None
         request_id = self._envelope.request.request_id
         if call.expired or (call.deadline is not None and time.perf_counter() > call.deadline):
