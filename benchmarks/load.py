@@ -118,7 +118,12 @@ _DOCKER_OPTIONS: Final = (
     "--timeout-graceful-shutdown=9",
     "--proxy-headers",
     "--no-server-header",
+    # uvloop where installed, as --loop=auto picks, its TLS handshakes bounded (alexaskill.loops):
+    # a subclass of the loop, so measured as the image runs it, not as uvicorn's own.
+    "--loop=alexaskill.loops:new_event_loop",
 )
+#: The image's event loop; a checkout from before alexaskill.loops gets uvicorn's own instead.
+_IMAGE_LOOP: Final = "--loop=alexaskill.loops:new_event_loop"
 
 #: The rows, in the order they run and print.
 ROWS: Final = {
@@ -387,9 +392,14 @@ def server_specs(
             ]
             if spec.workers > 1:
                 command.append(f"--workers={spec.workers}")
-            replaced = {option.split("=")[0] for option in spec.options}
+            options = [
+                option
+                for option in spec.options
+                if option != _IMAGE_LOOP or (app_dir / "alexaskill" / "loops.py").exists()
+            ]
+            replaced = {option.split("=")[0] for option in options}
             command = [arg for arg in command if arg.split("=")[0] not in replaced]
-            command += [*spec.options, *tls_options]
+            command += [*options, *tls_options]
         specs.append(
             ServerSpec(name, command, env, verifies=spec.verifies, pinned=spec.workers == 1)
         )

@@ -207,14 +207,14 @@ def test_the_docker_rows_run_the_docker_images_uvicorn_options(
     dockerfile = (load.ROOT / "Dockerfile").read_text().splitlines()
     cmd = json.loads(next(line for line in dockerfile if line.startswith("CMD "))[4:])
     assert cmd[:2] == ["uvicorn", "examples.weather.app:skill"]
-    # As --name=value, less where the benchmark sets its own (address, access log, event loop:
-    # the image's is uvicorn's own choice with TLS handshakes bounded, which serves no TLS here).
+    # As --name=value, less where the benchmark sets its own (address, access log).
     options, words = [], iter(cmd[2:])
     for word in words:
-        if word in ("--host", "--port", "--loop"):
+        if word in ("--host", "--port"):
             next(words)
         elif word in (
             "--http",
+            "--loop",
             "--limit-concurrency",
             "--timeout-keep-alive",
             "--timeout-graceful-shutdown",
@@ -225,7 +225,22 @@ def test_the_docker_rows_run_the_docker_images_uvicorn_options(
     [spec] = load.server_specs([row], tmp_path, "auto", "httptools", None)
     assert [arg for arg in spec.command if arg in options] == options
     assert "--http=httptools" not in spec.command
+    assert "--loop=auto" not in spec.command  # the image's loop, not uvicorn's own
     assert spec.env["ALEXASKILL_LOG_LEVEL"] == level
+
+
+def test_a_checkout_from_before_alexaskill_loops_runs_uvicorns_loop(tmp_path: Path) -> None:
+    before = tmp_path / "before"
+    (before / "alexaskill").mkdir(parents=True)
+    (before / "alexaskill" / "__init__.py").write_text("")
+    (before / "examples").mkdir()
+    ours, then = load.server_specs(
+        ["def-info-docker", "def-info-docker@before"], tmp_path, "auto", "httptools", None,
+        before=before, work_dir=tmp_path,
+    )  # fmt: skip
+    assert "--loop=alexaskill.loops:new_event_loop" in ours.command
+    assert "--loop=auto" in then.command
+    assert not any(arg.startswith("--loop=alexaskill") for arg in then.command)
 
 
 def test_the_serve_row_runs_alexaskill_serve_with_its_defaults(tmp_path: Path) -> None:
