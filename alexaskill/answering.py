@@ -86,8 +86,6 @@ class Answering(Registration):
     def_handlers: str
     #: When each store failure's ERROR line was said (`STORE_FAILURE_EVERY`).
     _store_failures_said: Repeats
-    #: The saves the deadline left to end after their answer (`_save`).
-    _saving: set[Any]
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless every application id in ``envelope`` is one of ours."""
@@ -258,41 +256,28 @@ class Answering(Registration):
         return result
 
     async def _save(self, made: _Made, call: Call) -> None:
-        """`_finish`, by the deadline: the reply goes out by then, saved or not.
+        """`_finish`, the deadline stood down first: past it, nothing is saved and the deadline
+        answers; before it, the save is waited for, however long, and the reply goes out.
 
-        Past the deadline already, nothing is saved and the deadline answers. Before it, the save
-        is shielded from the deadline's cancellation (a store's write runs on in its thread once
-        begun: cut short, it would still be made, and the user told to try again would make it
-        twice) and waited for until the deadline. Not done by then, it goes on after the answer,
-        which is the handler's reply: logged at WARNING, and its end at INFO (or, failed, at
-        ERROR). On AWS Lambda it goes on only while the function runs: Lambda freezes it with
-        the function once it answered, until the function's next invocation, if any.
+        A store's write runs on in its thread once begun, so a deadline cancelling it would have
+        the user hear "please try again" over a change made, which the retry makes twice.
         """
         watched = call.watched
         if watched is None:
             await self._finish(made)
             return
-        import asyncio
-
         if not watched[0].release(watched[1]):
+            import asyncio
+
             await asyncio.sleep(0)  # takes the deadline's cancellation: nothing is saved
-        saving = asyncio.ensure_future(self._finish(made))
-        started = time.perf_counter()
-        done, _ = await asyncio.wait((saving,), timeout=(call.deadline or 0.0) - started)
-        if done:
-            saving.result()  # (a store's failure: the apology, as without a deadline)
-            return
-        self._saving.add(saving)  # kept until it ends, so that it is not collected meanwhile
-        saving.add_done_callback(self._saving.discard)
-        saving.add_done_callback(lambda task: _saved_late(task, started))
-        request = call.envelope.request
-        logger.warning(
-            "attributes not saved by the deadline (Skill(deadline=...)) for %s %s: answered with "
-            "the handler's reply; the save goes on after the answer (on AWS Lambda, only when "
-            "the function is next invoked)",
-            request.type,
-            getattr(getattr(request, "intent", None), "name", "") or "",
-        )
+        await self._finish(made)
+        late = time.perf_counter() - (call.deadline or 0.0)
+        if late > 0:
+            logger.warning(
+                "the deadline passed while the attributes were being saved: answered %.2f s "
+                "late, with the handler's reply (a save under way is not interrupted)",
+                late,
+            )
 
     async def _finish(self, made: _Made) -> None:
         """Finish the services of an answer whose code all returned (save what it changed).
@@ -450,23 +435,6 @@ class Answering(Registration):
                 listener(exc)
             finally:
                 _FAILED_REQUEST.reset(token)
-
-
-def _saved_late(saving: Any, started: float) -> None:
-    """Log how a save that went on after its answer (`Answering._save`) ended."""
-    took = time.perf_counter() - started
-    if saving.cancelled():  # the event loop closed first (a server's shutdown)
-        logger.error("attributes not saved after the answer: cancelled after %.2f s", took)
-    elif saving.exception() is not None:
-        error = saving.exception()
-        logger.error(
-            "attributes not saved after the answer (%.2f s): %s: %s",
-            took,
-            type(error).__name__,
-            error,
-        )
-    else:
-        logger.info("attributes saved after the answer, %.2f s after the handler returned", took)
 
 
 def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -> Any:

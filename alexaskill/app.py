@@ -226,7 +226,6 @@ class Skill(Serving):
         self.progressive_after = progressive_after
         self.progressive_speech = progressive_speech
         self._progressive_tasks: set[Any] = set()
-        self._saving: set[Any] = set()
         #: Writes received requests to files when ``capture_dir`` is set (None: off).
         self.capture: RequestCapture | None = None
         if capture_dir is not None:

@@ -44,10 +44,9 @@ remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`
 function about to time out answers through `DeadlineExceeded` instead, since Lambda would end
 it without an answer; the exception handler's grace ends by the remaining time less the
 margin. Without an event loop, a ``def`` handler then runs in a thread of its own, waited for
-until the deadline. A save of attributes still running at the deadline is not cut short (it
-would still be made, and made again by the user's retry): the answer leaves without it, and
-the save, frozen with the function once it answered, goes on at the next invocation
-(`alexaskill.answering.Answering._save`).
+until the deadline. A save of attributes under way is waited for, bounded only by the store's
+own timeouts: cut short, it would still be made (and made again by the user's retry), and an
+answer sent first would freeze it with the function until the next invocation.
 
 A SQLite store (the default, ``ALEXASKILL_STORE`` unset) does not suit Lambda: when a handler
 uses attributes, the first invocation says so in a warning.
