@@ -13,7 +13,8 @@ where installed, else asyncio's) whose TLS servers close a connection that has n
 handshake within `TLS_HANDSHAKE_TIMEOUT` seconds. Without TLS it changes nothing. To change the
 bound, subclass the loop and give uvicorn yours::
 
-    class Loop(alexaskill.loops.UvloopLoop):  # or SelectorEventLoop
+    # UvloopLoop is None where uvloop is not installed: SelectorEventLoop then.
+    class Loop(alexaskill.loops.UvloopLoop):
         tls_handshake_timeout = 5.0
 
     uvicorn app:skill --loop mymodule:Loop --ssl-certfile ... --ssl-keyfile ...
