@@ -134,8 +134,13 @@ class ProgressiveApi(RequestApi):
         call = self._answering
         if call is None or hasattr(self._client, "alexa_api_call"):
             return None
-        endpoint = self.endpoint or ""
-        host = endpoint.partition("://")[2].partition("/")[0].partition(":")[0].lower()
+        # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
+        from urllib.parse import urlsplit
+
+        try:  # the host as an HTTP client reads it: no user info or port; lower case
+            host = (urlsplit(self.endpoint or "").hostname or "").removesuffix(".")
+        except ValueError:  # not a URL (an unclosed "[" of an IPv6 address): not Amazon's
+            return None
         if host != "amazonalexa.com" and not host.endswith(".amazonalexa.com"):
             return None
         request_id = self._envelope.request.request_id
