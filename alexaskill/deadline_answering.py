@@ -188,6 +188,22 @@ class DeadlineAnswering(Answering):
             api = call.services.get(AlexaApi)
             if api is not None:  # the same request: its count of progressive responses goes on
                 fresh.services[AlexaApi] = api
+            # Past the deadline, as the request's own call: a progressive response from an
+            # `AlexaApi` made for it is refused as one from the handler's would be.
+            fresh.deadline, fresh.expired = call.deadline, call.expired
+        try:
+            return await self._answer_after_deadline(exc, fresh, threadpool, loop, latest)
+        finally:
+            fresh.answered = True  # (what a task the exception handler left running asks)
+
+    async def _answer_after_deadline(
+        self,
+        exc: DeadlineExceeded,
+        fresh: Call,
+        threadpool: bool,
+        loop: bool,
+        latest: float | None,
+    ) -> Answer:
         if self.registry.exception_handler(exc) is not None:
             now = time.perf_counter()
             grace = DEADLINE_GRACE if latest is None else min(DEADLINE_GRACE, latest - now)

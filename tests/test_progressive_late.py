@@ -17,6 +17,8 @@ import pytest
 from alexaskill import AlexaApi, Skill
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.aws_lambda import handler
+from alexaskill.exceptions import DeadlineExceeded
+from alexaskill.models import decode_envelope
 from alexaskill.responses import Response, speak
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
@@ -96,3 +98,111 @@ def test_a_progressive_response_after_the_deadline_is_refused_unsent(
     assert results == [False] and sent == []
     [refused] = [r for r in caplog.records if "progressive response not sent" in r.getMessage()]
     assert refused.levelno == logging.ERROR and "deadline" in refused.getMessage()
+
+
+def test_without_a_deadline_a_progressive_response_after_the_answer_is_refused_unsent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `respond`, the path without a deadline, marks its call answered too.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=None)
+    kept: list[AlexaApi] = []
+
+    @skill.launch
+    async def launch(api: AlexaApi) -> Response:
+        kept.append(api)
+        return speak("Welcome.")
+
+    sent: list[Any] = []
+    skill.api_client = recording(sent)
+    envelope = decode_envelope(json.dumps(RequestFactory().envelope("LaunchRequest")).encode())
+
+    async def answer_then_speak() -> bool:
+        await skill.respond(envelope)
+        return await kept[0].progressive("Still there?")
+
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert asyncio.run(answer_then_speak()) is False
+    assert sent == []
+    assert "answered already" in caplog.text
+
+
+def test_a_task_left_by_the_deadlines_exception_handler_is_refused_unsent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The exception handler for DeadlineExceeded got a fresh call that was never marked
+    # answered: a progressive response from a task it left running went to Amazon.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=1.0)
+    release = threading.Event()
+    results: list[bool] = []
+    tasks: set[Any] = set()
+
+    @skill.intent("Slow")
+    def slow() -> Response:
+        release.wait(WAIT)
+        return speak("Too late.")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, api: AlexaApi) -> Response:
+        # Past the deadline as the handler's call is: refused, as one from the handler would be.
+        results.append(await api.progressive("One moment"))
+
+        async def later() -> None:
+            await asyncio.to_thread(release.wait, WAIT)
+            results.append(await api.progressive("Still working on it"))
+
+        tasks.add(asyncio.get_running_loop().create_task(later()))
+        return speak("Sorry, that took too long.")
+
+    sent: list[Any] = []
+    try:
+        with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+            skill.api_client = recording(sent)  # (Amazon's, not the client's fake)
+            assert client.intent("Slow").speech == "Sorry, that took too long."
+            release.set()
+            started = time.monotonic()
+            while len(results) < 2 and time.monotonic() - started < WAIT:
+                time.sleep(0.01)
+    finally:
+        release.set()
+    assert results == [False, False] and sent == []
+    refused = [r for r in caplog.records if "progressive response not sent" in r.getMessage()]
+    assert [r.levelno for r in refused] == [logging.ERROR] * 2
+    assert "deadline" in refused[0].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "judged"),
+    [
+        ("https://api.amazonalexa.com", True),
+        ("https://API.AmazonAlexa.COM", True),
+        ("https://api.amazonalexa.com:443", True),
+        ("https://api.amazonalexa.com./", True),
+        ("https://api.eu.amazonalexa.com/", True),
+        ("https://amazonalexa.com", True),
+        ("https://evil-amazonalexa.com", False),
+        ("https://api.amazonalexa.com.evil.com", False),
+        ("https://amazonalexa.com@evil.com", False),
+        ("https://api.example.com", False),
+    ],
+)
+def test_only_amazons_endpoints_are_judged_here(
+    caplog: pytest.LogCaptureFixture, endpoint: str, judged: bool
+) -> None:
+    # Amazon's hosts are judged locally, however the URL spells them; any other host (a
+    # stand-in, answering for itself) gets the call.
+    skill = Skill(DEFAULT_SKILL_ID)
+    kept: list[AlexaApi] = []
+
+    @skill.launch
+    async def launch(api: AlexaApi) -> Response:
+        kept.append(api)
+        return speak("Welcome.")
+
+    sent: list[Any] = []
+    skill.api_client = recording(sent)
+    event = RequestFactory(api_endpoint=endpoint).envelope("LaunchRequest")
+    handler(skill)(event, Context())
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        assert asyncio.run(kept[0].progressive("Still there?")) is not judged
+    assert len(sent) == (0 if judged else 1)
+    assert ("answered already" in caplog.text) is judged
