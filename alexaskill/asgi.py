@@ -206,9 +206,9 @@ class Serving(DeadlineAnswering):
         """The status and body of the answer to a POST of ``body``, its headers read already
         (`_Endpoint`, through ASGI or not)."""
         self._in_flight += 1  # the request line waits for others in flight (logs._Handler)
-        if self._on_lambda:  # a web server run in Lambda: the invocation's id, for the log
-            note_request(scope)
         try:
+            if self._on_lambda:  # a web server run in Lambda: the invocation's id, for the log
+                note_request(scope)
             started = time.perf_counter()
             verify_ms: float | None = None
             envelope: Envelope | None = None

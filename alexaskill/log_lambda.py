@@ -148,10 +148,11 @@ def note_request(scope: Mapping[str, Any]) -> None:
     written while it is answered: a web server's run in Lambda, where it is knowable.
 
     Where from, by host: the ``aws.context`` of the scope (the Lambda context an ASGI adapter run
-    by the runtime puts there, as Mangum does); the ``lambda-web-request-id`` header (a Lambda
-    web function: Lambda removes any ``lambda-web-*`` header a client sent); the
-    ``request_id`` of the ``x-amzn-lambda-context`` header's JSON (the Lambda Web Adapter).
-    Called only on Lambda (`on_lambda`): anywhere else a client could write these headers.
+    by the runtime puts there, as Mangum does); the ``request_id`` of the
+    ``x-amzn-lambda-context`` header's JSON (the Lambda Web Adapter); the
+    ``lambda-web-request-id`` header (a Lambda web function: Lambda removes any
+    ``lambda-web-*`` header a client sent). Called only on Lambda (`on_lambda`): anywhere else
+    a client could write these headers. A header it cannot read names no id: never an error.
     """
     request_id = _scope_request_id(scope)
     if request_id:
@@ -164,21 +165,26 @@ def _scope_request_id(scope: Mapping[str, Any]) -> str:
         found = getattr(context, "aws_request_id", None)
         return found if isinstance(found, str) else ""
     headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
-    adapter = b""
+    web = adapter = b""
     for name, value in headers:
         if name == b"lambda-web-request-id":
-            return value.decode("latin-1")
-        if name == b"x-amzn-lambda-context":
+            web = value
+        elif name == b"x-amzn-lambda-context":
             adapter = value
-    if not adapter:
-        return ""
-    import json  # only here: a cold start of alexaskill.aws_lambda pays nothing for it
+    # The adapter's header first: the Lambda Web Adapter writes x-amzn-lambda-context over any
+    # a client sent, but passes a client's lambda-web-request-id on to the app. (On a Lambda web
+    # function, the other way round, a client's x-amzn-lambda-context reaches the app: which
+    # host this is, nothing in the request says. Either way, only a log line's id is at stake.)
+    if adapter:
+        import json  # only here: a cold start of alexaskill.aws_lambda pays nothing for it
 
-    try:
-        found = json.loads(adapter).get("request_id")
-    except (ValueError, AttributeError):  # not JSON, or not an object: no id to say
-        return ""
-    return found if isinstance(found, str) else ""
+        try:
+            found = json.loads(adapter).get("request_id")
+        except Exception:  # not JSON, not an object, nested too deep: no id to say
+            found = None
+        if isinstance(found, str):
+            return found
+    return web.decode("latin-1")
 
 
 def aws_request_id() -> str:

@@ -417,3 +417,95 @@ def test_a_function_logging_at_warn_asked_for_no_more_is_told_nothing(
     delivered = [json.loads(m) for m in runtime.delivered()]
     assert len([e for e in delivered if e["logger"] == "alexaskill.request"]) == 2
     assert not [m for m in runtime.messages() if "AWS_LAMBDA_LOG_LEVEL" in m]
+
+
+def _post_on_lambda_server(
+    monkeypatch: pytest.MonkeyPatch,
+    extra: dict[str, str],
+    *,
+    lambda_env: bool = True,
+    made_skills: list[Skill] | None = None,
+) -> tuple[int, list[str], Skill]:
+    """A launch posted to the skill served over HTTP (on Lambda, as behind the Lambda Web
+    Adapter, unless ``lambda_env`` is false) with the headers ``extra``: the status, the
+    invocation id the handler saw (`aws_request_id`) and the skill (in ``made_skills`` too)."""
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.testing import TestClient
+
+    if lambda_env:
+        on_lambda_runtime(monkeypatch)
+        monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    standard_error(monkeypatch)
+    made = Skill(SKILL_ID)
+    if made_skills is not None:
+        made_skills.append(made)
+    seen: list[str] = []
+
+    @made.launch
+    async def launch() -> Response:
+        seen.append(log_lambda_module.aws_request_id())
+        return speak("Welcome.")
+
+    with TestClient(made) as client:  # (its verifier trusts the test's signing PKI)
+        body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
+        headers = {"Content-Type": "application/json", **client.pki.sign(body), **extra}
+        with StarletteClient(made) as http:
+            status = http.post(made.path, content=body, headers=headers).status_code
+    return status, seen, made
+
+
+def test_a_lambda_context_header_nested_too_deep_is_no_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # json.loads of 70,000 "[" raised RecursionError: a 500, and the count of requests in
+    # flight left at 1 for good.
+    for value in ("[" * 70_000, "{" * 70_000, '{"request_id": 1}', "[1]"):
+        status, seen, made = _post_on_lambda_server(monkeypatch, {"x-amzn-lambda-context": value})
+        assert status == 200 and seen == [""]
+        assert made._in_flight == 0
+
+
+def test_a_failure_noting_the_invocation_leaves_no_request_in_flight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Whatever note_request raised, the request it was noting is no longer in flight.
+    import alexaskill.asgi
+
+    def broken(scope: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(alexaskill.asgi, "note_request", broken)
+    made_skills: list[Skill] = []
+    with pytest.raises(RuntimeError):
+        _post_on_lambda_server(monkeypatch, {}, made_skills=made_skills)
+    [made] = made_skills
+    assert made._in_flight == 0
+
+
+def test_the_lambda_web_adapters_context_is_preferred_to_a_request_id_header(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Behind the Lambda Web Adapter a client's lambda-web-request-id header reaches the app;
+    # the adapter writes x-amzn-lambda-context itself.
+    context = json.dumps({"request_id": WEB_ID})
+    for extra in (
+        {"lambda-web-request-id": "forged", "x-amzn-lambda-context": context},
+        {"x-amzn-lambda-context": context, "lambda-web-request-id": "forged"},
+    ):
+        status, seen, _ = _post_on_lambda_server(monkeypatch, extra)
+        assert status == 200 and seen == [WEB_ID]
+    status, seen, _ = _post_on_lambda_server(monkeypatch, {"lambda-web-request-id": WEB_ID})
+    assert status == 200 and seen == [WEB_ID]
+
+
+def test_off_lambda_no_invocation_id_is_read_from_the_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Anywhere else these headers are a client's to write.
+    for extra in (
+        {"lambda-web-request-id": WEB_ID},
+        {"x-amzn-lambda-context": json.dumps({"request_id": WEB_ID})},
+    ):
+        status, seen, _ = _post_on_lambda_server(monkeypatch, extra, lambda_env=False)
+        assert status == 200 and seen == [""]
