@@ -169,7 +169,7 @@ def test_each_value_of_a_multiple_value_slot_is_validated() -> None:
         {"type": "isNotInSet", "prompt": "Slot.Validation.Order.count.1", "values": ["ham"]},
     ]
     prompt(data, "Slot.Validation.Order.size", "Which toppings?")
-    prompt(data, "Slot.Validation.Order.count.1", "No ham today. Which toppings?")
+    prompt(data, "Slot.Validation.Order.count.1", "No {toppings} today. Which toppings?")
     conversation, skill = talk(data)
     # Two listed toppings: each has its entity resolution match; none is ham.
     turn = conversation.say("order a large pizza with mushrooms and olives")
@@ -178,7 +178,53 @@ def test_each_value_of_a_multiple_value_slot_is_validated() -> None:
         "mushrooms",
         "olives",
     ]
-    # One value of the list fails a rule: the list is asked for again.
+    # One value of the list fails a rule: the list is asked for again; {toppings} says
+    # the value refused, not the whole list ("No olives and ham today").
     conversation.new_session()
     turn = conversation.say("order a large pizza with olives and ham")
     assert turn.prompts == ["No ham today. Which toppings?"]
+
+
+def auto(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with Alexa running the dialog (auto delegation)."""
+    data["interactionModel"]["dialog"]["intents"][0]["delegationStrategy"] = "ALWAYS"
+    return data
+
+
+def warnings_of(data: dict[str, Any]) -> list[str]:
+    return [
+        f.message for f in check_model(InteractionModel.from_json(data)) if f.level == "warning"
+    ]
+
+
+def test_an_elicitation_prompt_may_name_only_the_slots_asked_before() -> None:
+    data = auto(pizza())
+    # size is asked first, count second, time third.
+    prompt(data, "Elicit.Slot.Order.size", "What size, for {count} pizzas?")
+    prompt(data, "Elicit.Slot.Order.time", "When should we bring the {count} {size} pizzas?")
+    warnings = warnings_of(data)
+    assert any("Elicit.Slot.Order.size" in w and "{count}" in w for w in warnings)
+    assert not any("Elicit.Slot.Order.time" in w for w in warnings)
+
+
+def test_a_validation_prompt_may_name_only_its_own_slot() -> None:
+    data = auto(pizza())
+    # time is required, but asked after size: a size that fails is refused before.
+    prompt(data, "Slot.Validation.Order.size", "We have no {size} size for {time}.", "Which size?")
+    warnings = warnings_of(data)
+    [warning] = [w for w in warnings if "Slot.Validation.Order.size" in w]
+    assert "{time}" in warning and "{size}" not in warning
+    # The advice fits: time is already required, and asking it first would not help.
+    assert "make the slot required" not in warning
+    assert "before Alexa asks for" in warning
+    conversation, _ = talk(data)
+    turn = conversation.say("order a huge pizza")
+    assert turn.prompts == ["Which size?"]
+    # Every variation naming {time}: the emulation notes the model problem, with the same advice.
+    prompt(data, "Slot.Validation.Order.size", "We have no {size} size for {time}.")
+    conversation, _ = talk(data)
+    turn = conversation.say("order a huge pizza")
+    assert turn.prompts == ["We have no huge size for {time}."]
+    [note] = [note for note in turn.notes if "model problem" in note]
+    assert "{time}" in note and "required and asked before" not in note
+    assert "before Alexa asks for" in note

@@ -35,6 +35,7 @@ from ..interaction.builder import sample_key, sample_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from .languages import supported_locales
 from .model import DialogIntentModel, InteractionModel, ModelIntent
+from .prompts import empty_slot_advice
 from .understander import DEFAULT_SKILL_ID, Understander
 from .validation import never_passes
 
@@ -293,16 +294,27 @@ class _Checker:
                 for reference in dict.fromkeys(_SLOT.findall(text)):
                     if reference == own and not what.endswith("elicitation"):
                         continue  # a slot's own confirmation or validation says its value
-                    filled = reference in required and reference != own
-                    if what.endswith("elicitation") and filled and own in required:
-                        filled = required.index(reference) < required.index(own)
-                    if not filled:
+                    if not self.filled(what, own, reference, required):
+                        advice = empty_slot_advice(what.endswith("validation"))
                         self.warning(
                             f"intent {dialog.name}: prompt {prompt_id} ({what}) names slot "
                             f"{{{reference}}}, which can still be empty when it is said: Alexa "
-                            "has no words for it there; make the slot required (and asked "
-                            "before), or leave it out of that prompt"
+                            f"has no words for it there; {advice}"
                         )
+
+    @staticmethod
+    def filled(what: str, own: str | None, reference: str, required: list[str]) -> bool:
+        """Whether slot ``reference`` surely has a value when prompt ``what`` of slot ``own``
+        is said. Alexa validates the values given before it asks for any slot (the user may
+        give a value in the first utterance, with no other): a validation prompt can count on
+        its own slot alone. An elicitation comes after the required slots asked before it;
+        a confirmation, after every required slot."""
+        if what.endswith("validation"):
+            return False
+        filled = reference in required and reference != own
+        if what.endswith("elicitation") and filled and own in required:
+            filled = required.index(reference) < required.index(own)
+        return filled
 
     # --- conflicts ----------------------------------------------------------------------------
 

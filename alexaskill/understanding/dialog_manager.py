@@ -6,12 +6,13 @@ Dialog to Alexa"): validate the values given (each value of a multiple-value slo
 entity resolution), ask for each required slot still empty, ask the slot confirmations, then the
 intent's, and send the intent COMPLETED.
 
-A value that fails a validation rule is asked for again with the rule's prompt (a ``{slot}`` in
-it says the value refused). Amazon documents no limit, but Alexa does not ask for ever: after
-`MAX_VALIDATION_FAILURES` values of one slot in a row fail, the emulation gives up and the
-session ends (SessionEndedRequest, EXCEEDED_MAX_REPROMPTS), as it does for a user who stays
-silent. A slot whose rules no value can pass (an empty window, bounds that exclude each other)
-is a *model problem*, noted the first time a value fails (`never_passes`).
+A value that fails a validation rule is asked for again with the rule's prompt (a ``{slot}`` in it
+says the value refused; for a multiple-value slot, the one value of the list refused). Amazon
+documents no limit, but Alexa does not ask for ever: after `MAX_VALIDATION_FAILURES` values of one
+slot in a row fail, the emulation gives up and the session ends (SessionEndedRequest,
+EXCEEDED_MAX_REPROMPTS), as it does for a user who stays silent. A slot whose rules no value can
+pass (an empty window, bounds that exclude each other) is a *model problem*, noted the first time
+a value fails (`never_passes`).
 """
 
 from __future__ import annotations
@@ -112,8 +113,14 @@ class DialogManager:
             return False
         return True
 
-    def _speak(self, turn: Turn, dialog: DialogState, prompt_id: str | None) -> bool:
-        if not self.prompter.say(turn, dialog, prompt_id):
+    def _speak(
+        self,
+        turn: Turn,
+        dialog: DialogState,
+        prompt_id: str | None,
+        refused: tuple[str, str] | None = None,
+    ) -> bool:
+        if not self.prompter.say(turn, dialog, prompt_id, refused):
             return False
         # Alexa holds the session open for the answer, even if the skill has not been asked
         # anything yet (an auto-delegated dialog); its first request still starts the session.
@@ -154,9 +161,12 @@ class DialogManager:
             )
             self._end_session()
             return
-        # The prompt is said before the value is cleared: a {slot} in it says the value refused.
+        # A {slot} in the prompt says the value refused: as the user said it, or for one value
+        # of several (a multiple-value slot) that value alone, not the whole list.
+        several = len(dialog.values(slot.name)) > 1
+        refused = value if several else (dialog.spoken(slot.name) or value)
         dialog.pending = ("elicit", slot.name)
-        spoke = self._speak(turn, dialog, rule.prompt)
+        spoke = self._speak(turn, dialog, rule.prompt, refused=(slot.name, refused))
         dialog.clear(slot.name)
         if not spoke:
             self._say_prompt(turn, dialog, "elicit", slot.name)
