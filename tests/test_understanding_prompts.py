@@ -14,7 +14,7 @@ from typing import Any
 from alexaskill.understanding import InteractionModel, Understander, check_model
 from alexaskill.understanding.dialog import Conversation
 
-from .test_understanding_dialog import MODEL_FILE, NOW, Skill
+from .test_understanding_dialog import MODEL_FILE, NOW, Skill, delegate
 
 BASE = json.loads(MODEL_FILE.read_text())
 
@@ -139,7 +139,7 @@ def test_alexa_gives_up_after_values_keep_failing_validation() -> None:
     assert skill.last == {"type": "SessionEndedRequest", "reason": "EXCEEDED_MAX_REPROMPTS"}
 
 
-def test_an_empty_date_window_is_reported() -> None:
+def test_an_empty_time_window_is_reported() -> None:
     data = pizza()
     [intent] = data["interactionModel"]["dialog"]["intents"]
     [time] = [slot for slot in intent["slots"] if slot["name"] == "time"]
@@ -228,3 +228,61 @@ def test_a_validation_prompt_may_name_only_its_own_slot() -> None:
     [note] = [note for note in turn.notes if "model problem" in note]
     assert "{time}" in note and "required and asked before" not in note
     assert "before Alexa asks for" in note
+
+
+# --- {slot} in SSML, a value that changed ---------------------------------------------------------
+
+
+def test_a_value_in_an_ssml_prompt_is_escaped() -> None:
+    data = pizza()
+    [entry] = [
+        p for p in data["interactionModel"]["prompts"] if p["id"] == "Confirm.Slot.Order.time"
+    ]
+    entry["variations"] = [
+        {"type": "SSML", "value": '<speak><sub alias="Pizza Place">PP</sub> at {time}?</speak>'}
+    ]
+    # A value the skill set is said as the request carries it: '&' and '<' are text there, and
+    # the prompt stays SSML (the <sub> is said as its alias, not dropped as broken markup).
+    for value in ("noon & later", "<b>noon</b>"):
+        conversation, skill = talk(data)
+        conversation.say("order two large pizzas")
+        updated = copy.deepcopy(skill.last["intent"])
+        updated["slots"]["time"]["value"] = value
+        skill.replies.append(delegate(updated))
+        assert conversation.say("seven p m").prompts == [f"Pizza Place at {value}?"]
+
+
+def test_a_value_the_skill_changed_is_said_as_it_is_now() -> None:
+    conversation, skill = talk(pizza())
+    conversation.say("order two large pizzas")
+    assert conversation.say("seven p m").prompts == ["At seven p m, right?"]
+    # The user said "seven p m" for 19:00; the skill moves it to 20:00: the words are stale.
+    later = copy.deepcopy(skill.last["intent"])
+    later["slots"]["time"]["value"] = "20:00"
+    skill.replies.append(delegate(later))
+    assert conversation.say("no").prompts == ["At 20:00, right?"]
+
+
+def test_values_failing_in_a_row_count_again_after_one_passes() -> None:
+    data = pizza()
+    [intent] = data["interactionModel"]["dialog"]["intents"]
+    [count] = [slot for slot in intent["slots"] if slot["name"] == "count"]
+    count["confirmationRequired"] = True
+    count["prompts"]["confirmation"] = "Confirm.Slot.Order.count"
+    data["interactionModel"]["prompts"].append(
+        {
+            "id": "Confirm.Slot.Order.count",
+            "variations": [{"type": "PlainText", "value": "{count}?"}],
+        }
+    )
+    conversation, _ = talk(data)
+    conversation.say("order a large pizza")
+    assert conversation.say("twenty").prompts == ["We deliver ten at most. How many?"]
+    assert conversation.say("thirty").prompts == ["We deliver ten at most. How many?"]
+    assert conversation.say("two").prompts == ["When should we deliver?"]
+    assert conversation.say("seven p m").prompts == ["two?"]
+    assert conversation.say("no").prompts == ["How many large pizzas?"]
+    # Two failures, a pass, one failure: not 3 in a row, so Alexa asks again.
+    turn = conversation.say("forty")
+    assert turn.prompts == ["We deliver ten at most. How many?"]
+    assert turn.session_open

@@ -14,7 +14,7 @@ import pytest
 from alexaskill.understanding import InteractionModel, Understander
 from alexaskill.understanding.dialog import Conversation
 from alexaskill.understanding.model import Validation
-from alexaskill.understanding.validation import passes
+from alexaskill.understanding.validation import never_passes, passes
 
 SUNDAY = datetime.date(2026, 11, 29)
 WEDNESDAY = datetime.date(2026, 11, 25)
@@ -396,3 +396,44 @@ def test_an_open_side_of_a_time_window_leaves_times_to_say() -> None:
     assert talk.say("nine am").prompts == []
     [request] = skill.sent
     assert request["intent"]["slots"]["when"]["value"] == "09:00"
+
+
+# --- rules no value passes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "empty"),
+    [
+        (("isGreaterThan", "4"), ("isLessThan", "5"), True),  # 4 < n < 5: no whole number
+        (("isGreaterThanOrEqualTo", "5"), ("isLessThan", "5"), True),
+        (("isGreaterThan", "4"), ("isLessThanOrEqualTo", "5"), False),  # 5
+        (("isGreaterThanOrEqualTo", "5"), ("isLessThan", "6"), False),  # 5
+    ],
+)
+def test_number_bounds_that_leave_no_whole_number(
+    low: tuple[str, str], high: tuple[str, str], empty: bool
+) -> None:
+    rules = [Validation(kind, None, value=value) for kind, value in (low, high)]
+    found = never_passes(rules, "AMAZON.NUMBER", SUNDAY)
+    assert (found is not None) is empty
+    if empty:
+        assert "leave no whole number" in str(found)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "empty"),
+    [
+        ("P1W", "P1D", True),  # a week from today, to tomorrow
+        ("2026-12-10", "2026-12-01", True),
+        ("P1M", "2026-12-01", True),  # 2026-12-29 to 2026-12-01
+        ("P1D", "P1W", False),
+        ("2026-12-01", "2026-12-01", False),  # one day
+        ("-P1W", "PT0H", False),  # the past week
+    ],
+)
+def test_an_empty_date_window(start: str, end: str, empty: bool) -> None:
+    rules = [Validation("isInDuration", None, start=start, end=end)]
+    found = never_passes(rules, "AMAZON.DATE", SUNDAY)
+    assert (found is not None) is empty
+    if empty:
+        assert "empty window" in str(found)
