@@ -351,13 +351,20 @@ class Answering(Registration):
             if isinstance(exc, SlotError):
                 request = call.envelope.request
                 intent = getattr(getattr(request, "intent", None), "name", None)
-                question = ask_again(
-                    request,
-                    exc,
-                    self._declared_slot(intent, exc.slot_name),
-                    self.translations,
-                    lambda message: self._say(message, request),
-                )
+                try:
+                    question = ask_again(
+                        request,
+                        exc,
+                        self._declared_slot(intent, exc.slot_name),
+                        self.translations,
+                        lambda message: self._say(message, request),
+                    )
+                except Exception as failure:
+                    # A prompt Alexa would refuse (hand-written SSML XML cannot hold, say): the
+                    # user hears the apology, as for any failure, never a 500.
+                    logger.exception("asking again for %s failed", exc.slot_name)
+                    self._tell(failure, call.envelope)
+                    return Answer(self._apology_body(call), "handler_error")
                 where = f"{intent}: " if intent else ""
                 logger.info("%s%s; asking again with %s", where, exc, question.source)
                 reply, outcome = question.reply, "slot_retry"

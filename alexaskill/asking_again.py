@@ -28,6 +28,7 @@ from .exceptions import SlotError
 from .models import IntentRequest, Request
 from .responses import Response, ask
 from .ssml import Ssml, escape
+from .xml_text import _speak_root
 
 if TYPE_CHECKING:
     from .dialog_model import DialogSlot
@@ -119,18 +120,36 @@ def elicitation_prompt(
         import random  # here: ~4 ms of an AWS Lambda cold start, for a skill that needs it
 
         text = random.choice(usable)  # noqa: S311 (Alexa too picks a variation at random)
-    if text.lstrip().startswith("<speak>"):
+    if _speak_root(text) >= 0:  # <speak version="1.1">, an XML declaration first: SSML too
         return Ssml(_SLOT_REFERENCE.sub(lambda match: escape(values[match[1]]), text))
     return _SLOT_REFERENCE.sub(lambda match: values[match[1]], text)
 
 
 def _after(reason: str, prompt: str | Ssml) -> str | Ssml:
-    """``prompt`` with ``reason`` said first (inside an SSML prompt's ``<speak>``)."""
-    if isinstance(prompt, Ssml):
-        opening = re.match(r"\s*<speak>", prompt)
-        if opening is not None:
-            return Ssml(f"{opening[0]}{escape(reason)} {prompt[opening.end() :]}")
-    return f"{reason} {prompt}"
+    """``prompt`` with ``reason`` said first: in an SSML prompt, right after the root's start
+    tag (its attributes, ``xml:lang`` say, kept; a self-closing ``<speak/>`` is an empty
+    document). No space after full-width punctuation ("。"), as Japanese writes."""
+    separator = "" if reason.endswith(_FULL_WIDTH_STOPS) else " "
+    if not isinstance(prompt, Ssml):
+        return f"{reason}{separator}{prompt}"
+    root = _speak_root(prompt)
+    if root < 0:  # an Ssml fragment, wrapped in <speak> when sent
+        return Ssml(f"{escape(reason)}{separator}{prompt}")
+    # Attribute values may not hold "<" but may hold ">": quoted parts are skipped.
+    tag = _START_TAG.match(prompt, root)
+    if tag is None:  # not well-formed: sent as it is, Alexa refuses it as it would the prompt
+        return prompt
+    if tag[0].endswith("/>"):
+        return Ssml(f"{prompt[:root]}{tag[0][:-2].rstrip()}>{escape(reason)}</speak>")
+    rest = prompt[tag.end() :]
+    return Ssml(f"{prompt[: tag.end()]}{escape(reason)}{separator}{rest}")
+
+
+#: Sentence ends after which Japanese (and Chinese) put no space.
+_FULL_WIDTH_STOPS: Final = ("\u3002", "\uff01", "\uff1f")  # 。！？  # noqa: RUF003
+
+#: A start tag, from its "<" to its ">" or "/>", quoted attribute values skipped.
+_START_TAG: Final = re.compile(r"""<[^"'>]*+(?:(?:"[^"]*+"|'[^']*+')[^"'>]*+)*+>""")
 
 
 def _slot_values(request: Request, asked: str) -> Mapping[str, str]:

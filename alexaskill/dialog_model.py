@@ -44,6 +44,7 @@ from typing import Any, Final
 from .exceptions import ConfigurationError
 from .locales import PerLocale
 from .slots import AlexaDuration
+from .xml_text import _speak_root
 
 __all__ = [
     "DialogSlot",
@@ -414,16 +415,7 @@ def dialog_json(
 
     def _prompt(prompt_id: str, variations: tuple[str, ...]) -> dict[str, Any]:
         texts = [translate(text) for text in variations] if translate else variations
-        return {
-            "id": prompt_id,
-            "variations": [
-                {
-                    "type": "SSML" if text.lstrip().startswith("<speak>") else "PlainText",
-                    "value": text,
-                }
-                for text in texts
-            ],
-        }
+        return {"id": prompt_id, "variations": [_variation(text) for text in texts]}
 
     for name, slot_types, dialog in intents:
         slots = []
@@ -505,3 +497,12 @@ def dialog_problems(
             if other not in slot_types:
                 problems.append(f"intent {intent}: {what} name unknown slot {{{other}}}: {text!r}")
     return problems
+
+
+def _variation(text: str) -> dict[str, str]:
+    """A prompt's variation: SSML if it is a ``<speak>`` document (whatever its root's attributes
+    or prolog; sent from its root, as speech is), else plain text."""
+    root = _speak_root(text)
+    if root < 0:
+        return {"type": "PlainText", "value": text}
+    return {"type": "SSML", "value": text[root:]}

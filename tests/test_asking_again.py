@@ -298,3 +298,80 @@ def test_a_number_alexa_did_not_understand_was_not_caught() -> None:
     with TestClient(skill) as client:
         assert client.intent("Order", count="?").speech == DIDNT_CATCH
         assert client.intent("Order", count="2.5").speech == CANT_USE
+
+
+# --- SSML prompts whatever their root's attributes or prolog ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "sent"),
+    [
+        (
+            '<speak version="1.1">Which day?</speak>',
+            '<speak version="1.1">Sorry, I can&apos;t use that. Which day?</speak>',
+        ),
+        (
+            '<?xml version="1.0"?>\n<speak xml:lang="en-US">Which day?</speak>',
+            '<speak xml:lang="en-US">Sorry, I can&apos;t use that. Which day?</speak>',
+        ),
+        (
+            "<speak\n>Which day?</speak>",
+            "<speak\n>Sorry, I can&apos;t use that. Which day?</speak>",
+        ),
+        (
+            '<speak xml:lang="en-US"/>',
+            '<speak xml:lang="en-US">Sorry, I can&apos;t use that.</speak>',
+        ),
+    ],
+    ids=["version", "prolog", "newline-in-tag", "self-closing"],
+)
+def test_the_reason_goes_inside_any_ssml_prompts_root_keeping_its_attributes(
+    prompt: str, sent: str
+) -> None:
+    # Only "<speak>" exactly was taken for SSML: the reason and the markup went out as one
+    # PlainText, tags read aloud.
+    with TestClient(_booking(prompt)) as client:
+        result = client.intent("BookTable", people="2", date="2026-W48")
+    assert result.json["response"]["outputSpeech"] == {"type": "SSML", "ssml": sent}
+
+
+def test_a_missing_slot_is_asked_for_with_an_ssml_prompt_that_has_a_prolog() -> None:
+    # Taken for plain text, ask() refused it (a str that is a <speak> document): a 500.
+    prompt = '<?xml version="1.0"?><speak version="1.1">Which day?</speak>'
+    with TestClient(_booking(prompt)) as client:
+        result = client.intent("BookTable", people="2")
+    assert result.json["response"]["outputSpeech"] == {
+        "type": "SSML",
+        "ssml": '<speak version="1.1">Which day?</speak>',
+    }
+
+
+def test_a_question_that_cannot_be_built_gets_the_apology_and_a_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A prompt XML cannot hold (a control character in hand-written SSML): ask_again raised
+    # outside the try that turns a failure into the apology, and the exception left the
+    # endpoint.
+    with (
+        caplog.at_level(logging.ERROR, logger="alexaskill"),
+        TestClient(_booking("<speak>Which\x01 day?</speak>"), raise_handler_errors=False) as client,
+    ):
+        result = client.intent("BookTable", people="2")
+    assert result.status_code == 200
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    [line] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "asking again" in line.getMessage()
+    assert "date" in line.getMessage()
+    assert line.exc_info is not None
+
+
+def test_no_space_after_the_reason_where_the_language_puts_none(
+    skill_client: Callable[..., TestClient],
+) -> None:
+    japanese = skill_client(_booking("何日ですか？"), locale="ja-JP")  # noqa: RUF001
+    result = japanese.intent("BookTable", people="2", date="2026-W48-WE")
+    assert result.speech == "すみません、それは使えません。何日ですか？"  # noqa: RUF001
+    ssml = skill_client(_booking("<speak>何日ですか？</speak>"), locale="ja-JP")  # noqa: RUF001
+    result = ssml.intent("BookTable", people="2", date="2026-W48-WE")
+    sent = result.json["response"]["outputSpeech"]["ssml"]
+    assert sent == "<speak>すみません、それは使えません。何日ですか？</speak>"  # noqa: RUF001

@@ -323,3 +323,27 @@ def test_a_bound_of_the_other_kind_is_refused(slot_type: str, start: str, takes:
 def test_window_mistakes_fail_where_they_are_made(make: Any, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         make()
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ('<speak version="1.1">Which city?</speak>', '<speak version="1.1">Which city?</speak>'),
+        ('<?xml version="1.0"?>\n<speak>Which city?</speak>', "<speak>Which city?</speak>"),
+    ],
+)
+def test_a_prompt_is_ssml_whatever_its_roots_attributes_or_prolog(written: str, value: str) -> None:
+    # Only "<speak>" exactly was SSML: these were PlainText, their tags read aloud. Sent from
+    # the root, as speech is (alexaskill.responses.SsmlSpeech).
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "Go",
+        utterances=["go to {city}"],
+        slots={"city": DialogSlot("AMAZON.City", elicit=written, samples=["{city}"])},
+    )
+    def go(city: str) -> Any:
+        return speak("Off we go.")
+
+    prompts = {prompt["id"]: prompt["variations"] for prompt in built(skill)["prompts"]}
+    assert prompts["Elicit.Slot.Go.city"] == [{"type": "SSML", "value": value}]
