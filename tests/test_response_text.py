@@ -181,6 +181,59 @@ def test_ssml_builders_keep_replacing_them_in_plain_parts() -> None:
 def test_a_card_given_ssml_shows_its_text_without_them() -> None:
     card = SimpleCard("t", ssml.speak("a\ud800b"))
     assert card.content == "a b"
+    # Hand-written SSML is not escaped by a builder: the card replaces them itself.
+    assert SimpleCard("t", Ssml("<speak>a\ud800b\x00</speak>")).content == "a b "
+    assert StandardCard("t", Ssml("<speak>a\ud800b</speak>")).text == "a b"
+
+
+def test_a_simple_card_cleans_its_title_when_its_content_is_clean() -> None:
+    card = SimpleCard("t\x00", "clean")
+    assert (card.title, card.content) == ("t ", "clean")
+    assert SimpleCard("t\ud800", "clean").title == "t "
+
+
+class _Text(str):
+    """A str subclass that is not Ssml (a framework's lazy translation, say)."""
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["<speak>Hi</speak>", "\x00<speak>Hi</speak>", "\ud800<speak>Hi</speak>", "\x01 <speak/>"],
+)
+def test_a_document_is_refused_as_plain_text_before_or_after_its_cleaning(written: str) -> None:
+    # The check came before the cleaning: "\x00<speak>…" went out as " <speak>Hi</speak>".
+    with pytest.raises(ResponseError, match="plain text starting with <speak>"):
+        output_speech(written)
+    with pytest.raises(ResponseError, match="plain text starting with <speak>"):
+        output_speech(_Text(written))
+    with pytest.raises(ResponseError, match="plain text starting with <speak>"):
+        speak(written)
+
+
+def test_a_str_subclass_that_is_plain_text_is_sent_as_an_exact_str() -> None:
+    sent = output_speech(_Text("Hi\x00 there"))
+    assert sent == PlainTextSpeech("Hi  there")
+    assert type(sent.text) is str
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("line\nnul\x00", "line\nnul "),
+        ("\u00e9t\u00e9\nx\ud800", "\u00e9t\u00e9\nx "),
+        ("caf\u00e9\u00a0\x1f", "caf\u00e9\u00a0 "),
+        ("nbsp\u00a0\ufffe\uffff", "nbsp\u00a0  "),
+        ("a\n" * 3000 + "\x0b", "a\n" * 3000 + " "),
+        ("\u200d\U0001f600\ud83d\ude00", "\u200d\U0001f600\U0001f600"),
+    ],
+)
+def test_text_that_is_not_printable_is_still_checked_to_the_end(text: str, cleaned: str) -> None:
+    # A newline, a no-break space or a joiner makes text not printable, as a character XML
+    # cannot hold does: whatever quick answer _xml_text gives first, these must still be caught.
+    assert PlainTextSpeech(text).text == cleaned
+    assert SimpleCard(text, "c").title == cleaned
+    with pytest.raises(ResponseError, match=r"has U\+"):
+        SsmlSpeech(Ssml(f"<speak>{text}</speak>"))
 
 
 # --- progressive responses -----------------------------------------------------------------------

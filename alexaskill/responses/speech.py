@@ -124,19 +124,23 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
     aloud): one whose first markup, after what XML allows before a root (white space, an XML
     declaration, comments, processing instructions, of any length), is a ``<speak>`` start tag.
     Any other ``str`` is plain text, sent as it is (``"Say <speak> to me"`` included), with the
-    characters XML cannot hold replaced by a space. SSML built from plain text escapes it
+    characters XML cannot hold replaced by a space (first: a document once they are replaced is
+    refused too). SSML built from plain text escapes it
     (`alexaskill.ssml.escape`).
     """
     if type(value) is str:  # the usual case, first (an Ssml is a str subclass)
+        if not value.isprintable():  # cleaned first: "\x00<speak>…" is a document once sent
+            value = _xml_text(value)
         if _speak_root(value) >= 0:
             _refuse_markup_as_text()
         return PlainTextSpeech(value)
     if isinstance(value, Ssml):
         return SsmlSpeech(value)
     if isinstance(value, str):
-        if _speak_root(value) >= 0:
+        text = _xml_text(str(value))
+        if _speak_root(text) >= 0:
             _refuse_markup_as_text()
-        return PlainTextSpeech(value)
+        return PlainTextSpeech(text)
     raise ResponseError(f"speech must be a str or Ssml, not {type(value).__name__}")
 
 
