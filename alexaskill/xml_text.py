@@ -24,19 +24,44 @@ def _join_surrogate_pairs(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
+#: The C0 controls XML cannot hold, as bytes: in UTF-8 they are these bytes, and no byte of a
+#: multi-byte sequence is below 0x80.
+_C0_BYTES: Final = bytes(code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D))
+
+
+def _holds_only_xml(text: str) -> bool:
+    """Whether XML can hold every character of ``text``: the quick answer for text that is not
+    printable only for characters XML holds (a newline, a no-break space, a joiner, a mark).
+
+    Cheaper than `_NOT_XML` (which searches code point by code point) by two C loops: a lone
+    surrogate fails the UTF-8 encoding, a control character shows as a byte the translation
+    drops (measured: 300 ASCII characters with a newline ~1 µs, 8000 ~10 µs, 8000 non-ASCII
+    ~20 µs, against ~3.5, ~90 and ~80 µs for the search).
+    """
+    if text.isprintable():
+        return True
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a pair as two code units too)
+        return False
+    if len(data.translate(None, _C0_BYTES)) != len(data):
+        return False
+    return text.isascii() or ("\ufffe" not in text and "\uffff" not in text)
+
+
 def _xml_text(text: str) -> str:
     """``text`` with each character XML cannot hold replaced by a space (a surrogate pair left
     as two code units first joined into the character it stands for): what every plain text
     of a response becomes, spoken or shown (`alexaskill.ssml.escape`, speech, reprompt and
     card text)."""
-    if text.isprintable() or _NOT_XML.search(text) is None:  # isprintable: the quick answer
+    if _holds_only_xml(text):
         return text
     return _NOT_XML.sub(" ", _join_surrogate_pairs(text))
 
 
 def _character_error(markup: str) -> str | None:
     """The first character of ``markup`` that XML cannot hold, said, or None."""
-    if markup.isprintable():
+    if _holds_only_xml(markup):
         return None
     found = _NOT_XML.search(markup)
     if found is None:
