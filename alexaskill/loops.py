@@ -59,9 +59,13 @@ class BoundedHandshakes:
         return server
 
     def _bound_handshake(self, kwargs: dict[str, Any]) -> None:
-        # Only with TLS: asyncio refuses a handshake timeout for a server without it.
-        if kwargs.get("ssl") is not None and kwargs.get("ssl_handshake_timeout") is None:
-            kwargs["ssl_handshake_timeout"] = self.tls_handshake_timeout
+        _bound_handshake(kwargs, self.tls_handshake_timeout)
+
+
+def _bound_handshake(kwargs: dict[str, Any], timeout: float) -> None:
+    # Only with TLS: asyncio refuses a handshake timeout for a server without it.
+    if kwargs.get("ssl") is not None and kwargs.get("ssl_handshake_timeout") is None:
+        kwargs["ssl_handshake_timeout"] = timeout
 
 
 if sys.platform == "win32":  # pragma: no cover - as uvicorn's asyncio loop there
@@ -74,22 +78,45 @@ class SelectorEventLoop(BoundedHandshakes, _Asyncio):
     """asyncio's own event loop (the proactor on Windows), its TLS handshakes bounded."""
 
 
+_uvloop: Any
 if TYPE_CHECKING:
     UvloopLoop = SelectorEventLoop
 else:
     try:
-        import uvloop
+        import uvloop as _uvloop
     except ImportError:  # no alexaskill[fast]: asyncio's loop serves
-        UvloopLoop = None
+        _uvloop = UvloopLoop = None
     else:
 
-        class UvloopLoop(BoundedHandshakes, uvloop.Loop):
-            """uvloop's event loop (``alexaskill[fast]``), its TLS handshakes bounded."""
+        class UvloopLoop(BoundedHandshakes, _uvloop.Loop):
+            """uvloop's event loop (``alexaskill[fast]``), its TLS handshakes bounded.
+
+            A subclass of uvloop's loop costs about 1% of a request (each of its Cython methods
+            looks itself up in Python first, in case the subclass overrides it): `new_event_loop`
+            bounds uvloop's own loop instead.
+            """
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """The loop uvicorn's ``--loop auto`` would make (uvloop where installed, else asyncio's),
     its TLS handshakes bounded: ``--loop alexaskill.loops:new_event_loop``."""
-    if UvloopLoop is not None:
-        return UvloopLoop()
-    return SelectorEventLoop()
+    if _uvloop is None:
+        return SelectorEventLoop()
+    # uvloop's own class, its two server methods replaced on the instance (a uvloop loop has a
+    # __dict__): a subclass would slow every request (see UvloopLoop), these run once a server.
+    loop: asyncio.AbstractEventLoop = _uvloop.Loop()
+    for name in ("create_server", "create_unix_server"):
+        setattr(loop, name, _bounded(getattr(loop, name)))
+    return loop
+
+
+def _bounded(method: Any) -> Any:
+    """``method`` (a loop's ``create_server``), its TLS handshakes bounded as `BoundedHandshakes`
+    bounds them (its `~BoundedHandshakes.tls_handshake_timeout`, read when a server is made)."""
+
+    async def create(*args: Any, **kwargs: Any) -> asyncio.Server:
+        _bound_handshake(kwargs, BoundedHandshakes.tls_handshake_timeout)
+        server: asyncio.Server = await method(*args, **kwargs)
+        return server
+
+    return create
