@@ -223,6 +223,25 @@ def test_update_dynamic_entities_written_as_a_dict_has_its_behavior_checked(
     assert wire(kept) == [kept]
 
 
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ({"type": "Dialog.ElicitSlot"}, r"directives\[0\]: Dialog.ElicitSlot slotToElicit is None"),
+        ({"type": "Dialog.ElicitSlot", "slotToElicit": ""}, "slotToElicit is ''"),
+        ({"type": "Dialog.ConfirmSlot", "slotToElicit": "date"}, "slotToConfirm is None"),
+        ({"type": "Dialog.ConfirmSlot", "slotToConfirm": 3}, "slotToConfirm is 3"),
+    ],
+)
+def test_a_dialog_directive_written_as_a_dict_names_its_slot(
+    written: dict[str, Any], message: str
+) -> None:
+    # Alexa refuses an ElicitSlot or ConfirmSlot that names no slot; as a dict it went out.
+    with pytest.raises(ResponseError, match=message):
+        Response(directives=[written])
+    kept = {"type": "Dialog.ConfirmSlot", "slotToConfirm": "date"}
+    assert wire(kept) == [kept]
+
+
 # --- dialog responses -----------------------------------------------------------------------------
 
 

@@ -98,6 +98,20 @@ def _check_dynamic_entities(field: str, index: int, directive: Mapping[str, Any]
         )
 
 
+#: The field naming the slot of a dialog directive that asks about one (Amazon's Dialog
+#: interface reference): Alexa refuses the response without it.
+_NAMED_SLOT: Final = {"Dialog.ElicitSlot": "slotToElicit", "Dialog.ConfirmSlot": "slotToConfirm"}
+
+
+def _check_named_slot(field: str, index: int, directive: Mapping[str, Any], name: str) -> None:
+    """Raise `ResponseError` unless ``directive`` (a mapping) names its slot in ``name``."""
+    slot = directive.get(name)
+    if not isinstance(slot, str) or not slot:
+        raise ResponseError(
+            f"{field}[{index}]: {directive['type']} {name} is {slot!r}; name the slot (a str)"
+        )
+
+
 def _directive(field: str, index: int, directive: object) -> object:
     """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (as a dict)."""
     if isinstance(directive, Directive):
@@ -110,6 +124,8 @@ def _directive(field: str, index: int, directive: object) -> object:
             _check_play(field, index, directive)
         elif type_ == "Dialog.UpdateDynamicEntities":
             _check_dynamic_entities(field, index, directive)
+        elif type_ in _NAMED_SLOT:
+            _check_named_slot(field, index, directive, _NAMED_SLOT[type_])
         # msgspec encodes dicts only; a dict is kept as is (not copied: it is the caller's JSON).
         return directive if type(directive) is dict else dict(directive)
     raise ResponseError(
