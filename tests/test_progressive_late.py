@@ -42,6 +42,21 @@ def recording(sent: list[Any]) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.MockTransport(record))
 
 
+def keeping_skill(sent: list[Any], **options: Any) -> tuple[Skill, list[AlexaApi]]:
+    """A skill whose launch handler keeps its `AlexaApi` (as a task left running would), its
+    calls to Amazon's API recorded in ``sent``; the `AlexaApi`s kept."""
+    skill = Skill(DEFAULT_SKILL_ID, **options)
+    kept: list[AlexaApi] = []
+
+    @skill.launch
+    async def launch(api: AlexaApi) -> Response:
+        kept.append(api)
+        return speak("Welcome.")
+
+    skill.api_client = recording(sent)
+    return skill, kept
+
+
 def test_a_progressive_response_after_the_answer_is_refused_unsent(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -104,16 +119,8 @@ def test_without_a_deadline_a_progressive_response_after_the_answer_is_refused_u
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # `respond`, the path without a deadline, marks its call answered too.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=None)
-    kept: list[AlexaApi] = []
-
-    @skill.launch
-    async def launch(api: AlexaApi) -> Response:
-        kept.append(api)
-        return speak("Welcome.")
-
     sent: list[Any] = []
-    skill.api_client = recording(sent)
+    skill, kept = keeping_skill(sent, deadline=None)
     envelope = decode_envelope(json.dumps(RequestFactory().envelope("LaunchRequest")).encode())
 
     async def answer_then_speak() -> bool:
@@ -190,16 +197,8 @@ def test_only_amazons_endpoints_are_judged_here(
 ) -> None:
     # Amazon's hosts are judged locally, however the URL spells them; any other host (a
     # stand-in, answering for itself) gets the call.
-    skill = Skill(DEFAULT_SKILL_ID)
-    kept: list[AlexaApi] = []
-
-    @skill.launch
-    async def launch(api: AlexaApi) -> Response:
-        kept.append(api)
-        return speak("Welcome.")
-
     sent: list[Any] = []
-    skill.api_client = recording(sent)
+    skill, kept = keeping_skill(sent)
     event = RequestFactory(api_endpoint=endpoint).envelope("LaunchRequest")
     handler(skill)(event, Context())
     with caplog.at_level(logging.ERROR, "alexaskill"):
