@@ -524,3 +524,40 @@ def test_now_is_inside_a_window_only_when_today_is(start: str, end: str, inside:
     )
     rule = Validation("isNotInDuration", None, start=start, end=end)
     assert passes(rule, "PRESENT_REF", {}, today) is not inside
+
+
+def confirming_size(delegation: str) -> Conversation:
+    """The pizza model with ``size`` confirmed too: it is asked first, before count and time."""
+    data = json.loads(MODEL_FILE.read_text())
+    [intent] = data["interactionModel"]["dialog"]["intents"]
+    intent["delegationStrategy"] = delegation
+    [size] = [slot for slot in intent["slots"] if slot["name"] == "size"]
+    size["confirmationRequired"] = True
+    size["prompts"]["confirmation"] = "Confirm.Slot.Order.size"
+    data["interactionModel"]["prompts"].append(
+        {"id": "Confirm.Slot.Order.size", "variations": [{"type": "PlainText", "value": "{size}?"}]}
+    )
+    return Conversation(Understander(InteractionModel.from_json(data)), Skill(), now=lambda: NOW)
+
+
+@pytest.mark.parametrize("delegation", ["ALWAYS", "SKILL_RESPONSE"])
+def test_a_slot_is_confirmed_as_soon_as_it_is_filled(delegation: str) -> None:
+    # Amazon: the user confirms a slot "before proceeding"; Alexa asks the confirmation of a
+    # slot right after its value, before it asks for the next slot.
+    talk = confirming_size(delegation)
+    assert talk.say("order a pizza").prompts == ["What size would you like?"]
+    turn = talk.say("large")
+    assert turn.prompts == ["large?"]
+    assert turn.expecting == "confirmation of slot size"
+    assert talk.say("yes").prompts == ["How many large pizzas?"]
+    # A value that fails validation is refused before it is confirmed.
+    talk.new_session()
+    talk.say("order a pizza")
+    assert talk.say("a huge one").prompts == ["We have small, medium and large. Which size?"]
+    assert talk.say("small").prompts == ["small?"]
+    # Denied: asked for again, then confirmed again.
+    assert talk.say("no").prompts == ["What size would you like?"]
+    assert talk.say("medium").prompts == ["medium?"]
+    # A value given with the request is confirmed in the slot's turn, before the next slot.
+    talk.new_session()
+    assert talk.say("order a large pizza").prompts == ["large?"]

@@ -285,6 +285,7 @@ class _Checker:
         delegation the skill may fill the slot (``updatedIntent``) before it delegates."""
         if dialog.delegation != "ALWAYS":
             return
+        order = [slot.name for slot in dialog.slots]
         required = [slot.name for slot in dialog.slots if slot.elicitation_required]
         for what, own, prompt_id in uses:
             prompt = self.model.prompts.get(prompt_id) if prompt_id is not None else None
@@ -294,7 +295,7 @@ class _Checker:
                 for reference in dict.fromkeys(_SLOT.findall(text)):
                     if reference == own and not what.endswith("elicitation"):
                         continue  # a slot's own confirmation or validation says its value
-                    if not self.filled(what, own, reference, required):
+                    if not self.filled(what, own, reference, required, order):
                         advice = empty_slot_advice(what.endswith("validation"))
                         self.warning(
                             f"intent {dialog.name}: prompt {prompt_id} ({what}) names slot "
@@ -303,17 +304,22 @@ class _Checker:
                         )
 
     @staticmethod
-    def filled(what: str, own: str | None, reference: str, required: list[str]) -> bool:
+    def filled(
+        what: str, own: str | None, reference: str, required: list[str], order: list[str]
+    ) -> bool:
         """Whether slot ``reference`` surely has a value when prompt ``what`` of slot ``own``
         is said. Alexa validates the values given before it asks for any slot (the user may
         give a value in the first utterance, with no other): a validation prompt can count on
-        its own slot alone. An elicitation comes after the required slots asked before it;
-        a confirmation, after every required slot."""
+        its own slot alone. An elicitation comes after the required slots asked before it; a
+        slot's confirmation, as soon as the slot has a value, after the required slots before
+        it in the model's order; the intent's confirmation, after every required slot."""
         if what.endswith("validation"):
             return False
         filled = reference in required and reference != own
         if what.endswith("elicitation") and filled and own in required:
             filled = required.index(reference) < required.index(own)
+        elif what.endswith("confirmation") and filled and own in order:
+            filled = order.index(reference) < order.index(own)
         return filled
 
     # --- conflicts ----------------------------------------------------------------------------

@@ -6,9 +6,10 @@ and reads each answer as Alexa does. Per Amazon's "Delegate the Dialog to Alexa"
 Interface Reference":
 
 - An intent of the dialog model with **auto delegation** (``ALWAYS``) is not sent to the skill
-  until its dialog is complete: Alexa asks for each required slot with its elicitation prompt,
-  validates values (speaking the validation prompt and asking again), asks the slot and intent
-  confirmations, then sends one IntentRequest with ``dialogState`` COMPLETED.
+  until its dialog is complete: Alexa validates the values given (speaking the validation prompt
+  and asking again), asks for each required slot with its elicitation prompt and has the user
+  confirm a slot that needs it as soon as it has a value (before the next slot is asked for),
+  asks the intent confirmation, then sends one IntentRequest with ``dialogState`` COMPLETED.
 - With **manual delegation** (``SKILL_RESPONSE``) every turn goes to the skill: STARTED first,
   then IN_PROGRESS. An answer with ``Dialog.Delegate`` makes Alexa take the next step of the
   dialog model (the same steps, in the same order); when nothing is left, Alexa sends the

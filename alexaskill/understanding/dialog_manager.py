@@ -3,8 +3,11 @@
 `DialogManager` is the part of `Conversation` that takes the dialog model's next step, as Alexa
 does for an auto-delegated intent and after a ``Dialog.Delegate`` (Amazon's "Delegate the
 Dialog to Alexa"): validate the values given (each value of a multiple-value slot, with its own
-entity resolution), ask for each required slot still empty, ask the slot confirmations, then the
-intent's, and send the intent COMPLETED.
+entity resolution); then, slot by slot in the model's order, ask for a required slot still empty
+and have the user confirm a slot that needs it as soon as it has a value, before the next slot is
+asked for (the user confirms a slot value "before proceeding", Amazon's "Define the Dialog to
+Collect and Confirm Required Information"); then ask the intent's confirmation, and send the
+intent COMPLETED.
 
 A value that fails a validation rule is asked for again with the rule's prompt (a ``{slot}`` in it
 says the value refused; for a multiple-value slot, the one value of the list refused). Amazon
@@ -80,8 +83,7 @@ class DialogManager:
                 dialog.pending = ("elicit", slot.name)
                 self._say_prompt(turn, dialog, "elicit", slot.name)
                 return
-        for slot in slots:
-            entry = dialog.slots().get(slot.name) or {}
+            # A slot is confirmed as soon as it has a value, before the next slot is asked for.
             if (
                 slot.confirmation_required
                 and dialog.value(slot.name) is not None
