@@ -8,11 +8,23 @@ tests/fixtures/models/en-US.json, changed a little in each test).
 from __future__ import annotations
 
 import copy
+import datetime
 import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from alexaskill.understanding import InteractionModel, Understander, check_model
+import pytest
+
+from alexaskill.understanding import (
+    InteractionModel,
+    Understander,
+    check_model,
+    language_for,
+    register_language,
+)
 from alexaskill.understanding.dialog import Conversation
+from alexaskill.understanding.languages import _CACHE, _FACTORIES
+from alexaskill.understanding.languages.english import English
 
 from .test_understanding_dialog import MODEL_FILE, NOW, Skill, delegate
 
@@ -310,3 +322,49 @@ def test_values_failing_in_a_row_count_again_after_one_passes() -> None:
     turn = conversation.say("forty")
     assert turn.prompts == ["We deliver ten at most. How many?"]
     assert turn.session_open
+
+
+# --- words a built-in type reads with its value, per language -----------------------------------
+
+
+def test_english_leaves_the_words_read_with_a_value_out_of_a_prompt() -> None:
+    assert language_for("en-GB").value_carriers >= {"at", "on", "for"}
+    conversation, _ = talk(pizza())
+    conversation.say("order two large pizzas")
+    assert conversation.say("at seven p m").prompts == ["At seven p m, right?"]
+
+
+class _Carried(English):
+    """English words, with the carriers of a language that says "um sieben" for "at seven"."""
+
+    value_carriers = frozenset({"um", "am"})
+
+    def __init__(self, locale: str) -> None:
+        super().__init__(locale)
+        english = self._parsers["AMAZON.TIME"]
+
+        def time(words: Sequence[str], now: datetime.datetime) -> str | None:
+            return english(words[1:] if words[:1] == ["um"] else words, now)
+
+        self._parsers["AMAZON.TIME"] = time
+
+
+@pytest.fixture
+def carried() -> Iterator[str]:
+    locale = "zz-ZZ"
+    register_language(_Carried, [locale])
+    yield locale
+    _FACTORIES.pop(locale, None)
+    _CACHE.pop(locale, None)
+
+
+def test_a_language_gives_the_words_its_slot_types_read_with_a_value(carried: str) -> None:
+    # A prompt says the value as the user said it, without the words the language's slot type
+    # reads along with it ("um" here, not English's "at").
+    understander = Understander(InteractionModel.from_json(pizza()), locale=carried)
+    conversation = Conversation(understander, Skill(), now=lambda: NOW)
+    conversation.say("order two large pizzas")
+    assert conversation.say("um seven p m").prompts == ["At seven p m, right?"]
+    conversation.new_session()
+    conversation.say("order two large pizzas")
+    assert conversation.say("at seven p m").prompts == ["At at seven p m, right?"]

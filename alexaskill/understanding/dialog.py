@@ -198,6 +198,15 @@ class Conversation(DialogManager):
             self._listening = response.get("shouldEndSession") is False
             self._reprompt = reprompt_of(response)
 
+    @property
+    def _carriers(self) -> frozenset[str]:
+        """The words the language reads with a value ("at noon"), which prompts leave out.
+        A `Language` written before `value_carriers` was part of the interface has none."""
+        carriers: frozenset[str] = getattr(
+            self.understander.language, "value_carriers", frozenset()
+        )
+        return carriers
+
     # --- sessions --------------------------------------------------------------------------------
 
     def _end_session(self) -> None:
@@ -306,7 +315,7 @@ class Conversation(DialogManager):
             request.pop("dialogState", None)
             self._exchange(turn, request)
             return
-        self.dialog = DialogState(intent, model)
+        self.dialog = DialogState(intent, model, carriers=self._carriers)
         fills = turn.understood.fills if turn.understood is not None else {}
         for slot, fill in fills.items():
             self.dialog.hear(slot, fill.words)
@@ -338,7 +347,8 @@ class Conversation(DialogManager):
         chained = updated is not None and (dialog is None or updated.get("name") != dialog.name)
         if updated is not None and chained:
             name = str(updated.get("name"))
-            self.dialog = dialog = DialogState(updated, self.understander.model.dialog.get(name))
+            model = self.understander.model.dialog.get(name)
+            self.dialog = dialog = DialogState(updated, model, carriers=self._carriers)
             turn.notes.append(f"the skill chains to {name}")
         elif updated is not None and dialog is not None:
             dialog.intent = updated

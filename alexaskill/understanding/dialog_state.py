@@ -40,9 +40,6 @@ _HELD: Final = frozenset(
     ("AMAZON.ResumeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent")
 )
 
-#: Words a built-in type reads with its value that a prompt saying the value leaves out.
-_CARRIERS: Final = frozenset(("at", "on", "in", "for", "by"))
-
 
 @dataclass
 class DialogState:
@@ -60,6 +57,9 @@ class DialogState:
     heard: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: Values of each slot that failed validation in a row (Alexa gives up after a few).
     failures: dict[str, int] = field(default_factory=dict)
+    #: The words the language's built-in types read with a value ("at", "on" in English),
+    #: left out of what a prompt says back (`Language.value_carriers`).
+    carriers: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -104,13 +104,13 @@ class DialogState:
 
     def hear(self, slot: str, words: str) -> None:
         """The user said ``words`` for ``slot``, which now holds the value they gave. A word a
-        built-in type reads along with its value ("at noon" for "12:00") is no part of what
-        a prompt says back."""
+        built-in type reads along with its value ("at noon" for "12:00", in the language's
+        `carriers`) is no part of what a prompt says back."""
         value = self.value(slot)
         if value is None or not words:
             return
         first, _, rest = words.partition(" ")
-        if words != value and first.casefold() in _CARRIERS and rest:
+        if words != value and first.casefold() in self.carriers and rest:
             words = rest
         self.heard[slot] = (value, words)
 

@@ -1,11 +1,11 @@
 """What understanding needs to know about a language, and the languages it knows.
 
 A `Language` is a small interface: how words are contracted, which phrasings the built-in
-intents have, how users open a skill, and the parsers that turn the words of a built-in slot
-type (AMAZON.NUMBER, DATE, TIME, DURATION, ...) into the value Alexa sends. English serves
-en-US, en-GB, en-CA, en-AU and en-IN, with the few differences between them (a "fortnight" is a
-duration outside the United States). Another language is one module that implements the
-interface and one `register_language` call.
+intents have, how users open a skill, the words said with a value ("at noon"), and the parsers
+that turn the words of a built-in slot type (AMAZON.NUMBER, DATE, TIME, DURATION, ...) into the
+value Alexa sends. English serves en-US, en-GB, en-CA, en-AU and en-IN, with the few differences
+between them (a "fortnight" is a duration outside the United States). Another language is one
+module that implements the interface and one `register_language` call.
 """
 
 from __future__ import annotations
@@ -58,6 +58,10 @@ class Language(Protocol):
     #: Words that carry grammar rather than meaning ("the", "is", "to"): matching a sample
     #: loosely, a missing one costs little and a shared one proves little.
     function_words: frozenset[str]
+    #: Words a built-in slot type reads along with its value ("*at* noon", "*on* friday"; in
+    #: German it would be "*um* zwölf", "*am* Freitag"): a dialog prompt that says the value
+    #: back as the user said it leaves a leading one out.
+    value_carriers: frozenset[str]
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -120,6 +124,7 @@ class _Unknown:
     rewrites: Mapping[str, tuple[str, ...]] = {}
     fillers: frozenset[str] = frozenset()
     list_separators: frozenset[str] = frozenset()
+    value_carriers: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale

@@ -36,6 +36,7 @@ class English:
     fillers: frozenset[str] = phrases.FILLERS
     list_separators: frozenset[str] = phrases.LIST_SEPARATORS
     function_words: frozenset[str] = phrases.FUNCTION_WORDS
+    value_carriers: frozenset[str] = phrases.VALUE_CARRIERS
 
     def __init__(self, locale: str) -> None:
         self.locale = locale

@@ -259,6 +259,9 @@ FILLERS: Final = frozenset(
     {"please", "um", "uh", "er", "erm", "hmm", "like", "just", "well", "so", "oh", "hey"}
 )
 LIST_SEPARATORS: Final = frozenset({"and", "or"})
+# "at noon", "on friday", "for two", "by monday", "in ten minutes": said before a value of a
+# built-in type, and no part of it when a prompt says the value back.
+VALUE_CARRIERS: Final = frozenset({"at", "on", "in", "for", "by"})
 _FUNCTION_WORDS = """
     a an the this that these those to for of in on at by from with about into as and or but
     is are am was were be been being do does did have has had will would can could shall should
