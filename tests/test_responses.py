@@ -763,3 +763,27 @@ def test_at_most_five_audio_clips_in_a_response() -> None:
         ask("Which one?", reprompt=ssml.speak(*[clip] * 6))
     # Escaped text that reads like a tag is no clip.
     assert SsmlSpeech(ssml.speak(*["<audio src='x'/>"] * 6))
+
+
+@pytest.mark.parametrize(
+    "not_a_clip",
+    [
+        Ssml("<!-- <audio src='soundbank://soundlibrary/x'/> -->"),
+        Ssml("<![CDATA[<audio src='x'/>]]>"),
+        Ssml("<?note <audio src='x'/> ?>"),
+        Ssml("<sub alias='x <audio'>x</sub>"),
+        Ssml("<audios>x</audios>"),
+    ],
+    ids=["comment", "cdata", "processing-instruction", "attribute", "other-tag"],
+)
+def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
+    # A comment, CDATA section, processing instruction or attribute value that holds "<audio"
+    # plays nothing: five real clips beside it are within Amazon's limit.
+    clip = ssml.audio("soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_01")
+    assert SsmlSpeech(ssml.speak(*[clip] * 5, not_a_clip, not_a_clip))
+    with pytest.raises(ResponseError, match=r"has 6 <audio> clips; the limit is 5"):
+        SsmlSpeech(ssml.speak(not_a_clip, *[clip] * 6, not_a_clip))
+    # Written without quotes round the source, or closed by </audio>, a clip is a clip still.
+    clips = Ssml("<audio src='soundbank://a'></audio>" * 3 + '<audio src="soundbank://b"/>' * 3)
+    with pytest.raises(ResponseError, match=r"has 6 <audio> clips"):
+        SsmlSpeech(ssml.speak(not_a_clip, clips))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final, Literal
 
 import msgspec
@@ -109,11 +110,29 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         _check_markup("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
         if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
-            raise ResponseError(
-                f"outputSpeech.ssml has {markup.count('<audio')} <audio> clips; "
-                f"the limit is {MAX_AUDIO_CLIPS}"
-            )
+            clips = _audio_clips(markup)
+            if clips > MAX_AUDIO_CLIPS:
+                raise ResponseError(
+                    f"outputSpeech.ssml has {clips} <audio> clips; the limit is {MAX_AUDIO_CLIPS}"
+                )
         _check_play_behavior(self.play_behavior)
+
+
+#: The markup of an SSML document, a piece at a time: a comment, a CDATA section, a processing
+#: instruction (each to its end, or to the end of the text if it has none), or a tag, whose
+#: quoted attribute values may hold ``>``. Group 1 is the name of a start tag. Possessive: no
+#: backtracking.
+_MARKUP: Final = re.compile(
+    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
+    r"|<(?!/)([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>",
+    re.DOTALL,
+)
+
+
+def _audio_clips(markup: str) -> int:
+    """The ``<audio>`` elements of ``markup``: not the text ``<audio`` inside a comment, a CDATA
+    section, a processing instruction or an attribute value, which play nothing."""
+    return sum(1 for tag in _MARKUP.finditer(markup) if tag.group(1) == "audio")
 
 
 def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
