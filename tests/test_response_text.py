@@ -30,9 +30,11 @@ from alexaskill.responses import (
     output_speech,
     speak,
 )
+from alexaskill.responses import speech as speech_module
 from alexaskill.services import AlexaApi
 from alexaskill.ssml import Ssml
 from alexaskill.testing import RequestFactory
+from alexaskill.xml_text import _xml_text
 
 
 def wire(response: Response) -> Any:
@@ -234,6 +236,24 @@ def test_text_that_is_not_printable_is_still_checked_to_the_end(text: str, clean
     assert SimpleCard(text, "c").title == cleaned
     with pytest.raises(ResponseError, match=r"has U\+"):
         SsmlSpeech(Ssml(f"<speak>{text}</speak>"))
+
+
+def test_plain_speech_is_cleaned_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # output_speech() and PlainTextSpeech both scanned text that is not printable (a newline is
+    # enough): the scan of a long text is the costly part of building its speech, done once.
+    calls: list[str] = []
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return _xml_text(text)
+
+    monkeypatch.setattr(speech_module, "_xml_text", counted)
+    text = "Line one.\nLine two\x00"
+    assert output_speech(text) == PlainTextSpeech("Line one.\nLine two ")
+    assert speak(text).output_speech == PlainTextSpeech("Line one.\nLine two ")
+    assert len(calls) == 4  # once each: the two made here, the two through output_speech()
+    with pytest.raises(ResponseError, match="plain text starting with <speak>"):
+        output_speech("\x00<speak>Hi</speak>")
 
 
 # --- progressive responses -----------------------------------------------------------------------

@@ -148,16 +148,16 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
     (`alexaskill.ssml.escape`).
     """
     if type(value) is str:  # the usual case, first (an Ssml is a str subclass)
-        if not value.isprintable():  # cleaned first: "\x00<speak>…" is a document once sent
-            value = _xml_text(value)
-        if _speak_root(value) >= 0:
+        # PlainTextSpeech cleans the text: scanned here only when it may be a document, and
+        # then cleaned first ("\x00<speak>…" is a document once sent).
+        if "<speak" in value and _speak_root(_xml_text(value)) >= 0:
             _refuse_markup_as_text()
         return PlainTextSpeech(value)
     if isinstance(value, Ssml):
         return SsmlSpeech(value)
     if isinstance(value, str):
-        text = _xml_text(str(value))
-        if _speak_root(text) >= 0:
+        text = str(value)
+        if "<speak" in text and _speak_root(_xml_text(text)) >= 0:
             _refuse_markup_as_text()
         return PlainTextSpeech(text)
     raise ResponseError(f"speech must be a str or Ssml, not {type(value).__name__}")
