@@ -216,6 +216,26 @@ def test_handler_exception_is_an_apology_and_a_log(caplog: pytest.LogCaptureFixt
     assert "Traceback" in caplog.text
 
 
+def test_a_handler_speaking_nothing_gets_the_apology(caplog: pytest.LogCaptureFixture) -> None:
+    # Alexa refuses an empty outputSpeech with "There was a problem with the requested skill's
+    # response": the user hears the apology instead, and the log names the intent.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Headline")
+    def headline() -> Response:
+        return ask("", reprompt="Anything else?")
+
+    with (
+        caplog.at_level(logging.ERROR, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        result = client.intent("Headline")
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert isinstance(result.handler_error, ResponseError)
+    assert "outputSpeech.text says nothing" in caplog.text
+    assert "handler failed for IntentRequest Headline" in caplog.text
+
+
 class _Custom(BaseException):
     pass
 

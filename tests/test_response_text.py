@@ -88,7 +88,7 @@ def test_text_that_only_holds_a_speak_tag_stays_plain_text(written: str) -> None
         ('<?xml version="1.0"?>\n<!-- hi -->\n<speak>Hi</speak>', "<speak>Hi</speak>"),
         ("  \n<speak>Hi</speak>", "<speak>Hi</speak>"),
         ("<!-- x --><speak>Hi</speak>", "<speak>Hi</speak>"),
-        ("<speak/>", "<speak/>"),
+        ("\n<speak><break/></speak>", "<speak><break/></speak>"),  # <speak/>: says nothing
         ("<speak version='1.1'>Hi</speak>", "<speak version='1.1'>Hi</speak>"),
         ("<!-- x --> Hi", "<speak><!-- x --> Hi</speak>"),
     ],

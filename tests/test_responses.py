@@ -787,3 +787,55 @@ def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
     clips = Ssml("<audio src='soundbank://a'></audio>" * 3 + '<audio src="soundbank://b"/>' * 3)
     with pytest.raises(ResponseError, match=r"has 6 <audio> clips"):
         SsmlSpeech(ssml.speak(not_a_clip, clips))
+
+
+# --- speech that says nothing ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: speak(""), r"^outputSpeech\.text"),
+        (lambda: speak(" \n\t"), r"^outputSpeech\.text"),
+        (lambda: speak("\x00\x1f"), r"^outputSpeech\.text"),  # a space once cleaned
+        (lambda: ask(""), r"^outputSpeech\.text"),
+        (lambda: ask("Which city?", reprompt=""), r"^reprompt\.outputSpeech\.text"),
+        (lambda: ask("Which city?", reprompt="  "), r"^reprompt\.outputSpeech\.text"),
+        (lambda: speak("Hi", reprompt="", end_session=False), r"^reprompt\.outputSpeech\.text"),
+        (lambda: output_speech(""), r"^outputSpeech\.text"),
+        (lambda: PlainTextSpeech("\u3000"), r"^outputSpeech\.text"),
+        (lambda: speak(Ssml("")), r"^outputSpeech\.ssml"),
+        (lambda: speak(Ssml(" \n")), r"^outputSpeech\.ssml"),
+        (lambda: speak(ssml.speak("")), r"^outputSpeech\.ssml"),
+        (lambda: speak(Ssml("<speak/>")), r"^outputSpeech\.ssml"),
+        (lambda: speak(Ssml("<speak>\n  <!-- to do --> </speak>")), r"^outputSpeech\.ssml"),
+        (lambda: ask("Which city?", reprompt=Ssml("<speak> </speak>")), r"^reprompt\."),
+        (lambda: SsmlSpeech(Ssml('<?xml version="1.0"?><speak></speak>')), r"^outputSpeech\."),
+    ],
+)
+def test_speech_that_says_nothing_is_refused_where_it_is_built(build: Any, field: str) -> None:
+    # Alexa refuses an outputSpeech with nothing to say ("There was a problem with the requested
+    # skill's response"): the mistake is said where it was made, the user hears the apology.
+    with pytest.raises(ResponseError, match=field + r".* says nothing.*leave it out"):
+        build()
+
+
+def test_a_reprompt_with_nothing_in_it_is_refused() -> None:
+    with pytest.raises(ResponseError, match=r"reprompt has neither outputSpeech nor"):
+        Reprompt()
+    apla = {"type": "Alexa.Presentation.APLA.RenderDocument", "document": {}}
+    assert wire(Response(reprompt=Reprompt(directives=[apla]), should_end_session=False)) == {
+        "reprompt": {"directives": [apla]},
+        "shouldEndSession": False,
+    }
+
+
+def test_speech_of_pauses_or_clips_alone_is_not_empty() -> None:
+    # A pause or a clip is something to hear; saying nothing is done by leaving speech out.
+    assert speak(ssml.break_("1s")).output_speech == SsmlSpeech(
+        Ssml('<speak><break time="1s"/></speak>')
+    )
+    assert speak(ssml.audio("soundbank://soundlibrary/x"))
+    assert speak(Ssml("<speak><!-- a --> . </speak>"))
+    assert speak("\u00a0.")
+    assert wire(Response(should_end_session=True)) == {"shouldEndSession": True}

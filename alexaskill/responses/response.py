@@ -40,10 +40,11 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
     directives: Sequence[Any] = ()
 
     def __post_init__(self) -> None:
-        if self.output_speech is not UNSET and not isinstance(self.output_speech, OutputSpeech):
+        speech = self.output_speech
+        if speech is not UNSET and not isinstance(speech, OutputSpeech):
             raise ResponseError(
                 "reprompt.outputSpeech must be PlainTextSpeech or SsmlSpeech, "
-                f"not {type(self.output_speech).__name__}"
+                f"not {type(speech).__name__}"
             )
         directives = self.directives
         if directives or type(directives) is not tuple:  # the usual () needs no call
@@ -55,6 +56,11 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
                         f"reprompt.directives[{index}] is {type_}; a reprompt takes only "
                         f"{_REPROMPT_DIRECTIVE} (APL for audio)"
                     )
+        if speech is UNSET and not self.directives:
+            raise ResponseError(
+                f"reprompt has neither outputSpeech nor {_REPROMPT_DIRECTIVE}: Alexa would have "
+                "nothing to reprompt with; leave the reprompt out instead"
+            )
 
 
 def _set_directives(struct: Response | Reprompt, field: str) -> None:

@@ -49,6 +49,22 @@ def _exact_str(field: str, value: object) -> str:
     return str(value)
 
 
+def _refuse_nothing(field: str, speech: str) -> None:
+    raise ResponseError(
+        f"{field} says nothing ({speech[:40]!r}): Alexa refuses such speech, and the user hears "
+        '"There was a problem with the requested skill\'s response". To say nothing, leave it '
+        "out: Response(should_end_session=True) ends the session in silence, and "
+        "speak(…, end_session=False) listens without a reprompt"
+    )
+
+
+#: SSML with nothing to hear: white space, comments and processing instructions, in and around
+#: a ``<speak>`` root (a pause or a clip is something to hear). Possessive: no backtracking.
+_NOTHING_SAID: Final = re.compile(
+    r"(?:\s++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>|</?speak(?:\s[^>]*+)?/?>)*+"
+)
+
+
 class OutputSpeech(
     msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_field="type"
 ):
@@ -81,6 +97,8 @@ class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
         if not text.isprintable():  # a newline, or a character XML cannot hold (see _xml_text)
             text = _xml_text(text)
             force_setattr(self, "text", text)
+        if not text or text.isspace():  # isspace() stops at the first other character
+            _refuse_nothing("outputSpeech.text", text)
         if len(text) > MAX_SPEECH:
             _check_length("outputSpeech.text", text, MAX_SPEECH)
         if self.play_behavior is not UNSET:
@@ -108,6 +126,11 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
         _check_markup("outputSpeech.ssml", markup)
+        # A letter or a digit right after the root's start tag says something: the usual
+        # answer, without the pattern.
+        said = markup.find(">") + 1
+        if not markup[said : said + 1].isalnum() and _NOTHING_SAID.fullmatch(markup):
+            _refuse_nothing("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
         if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
             clips = _audio_clips(markup)
