@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from alexaskill import ssml
+from alexaskill import ssml, xml_text
 from alexaskill.directives import elicit_slot
 from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
@@ -248,12 +248,34 @@ def test_plain_speech_is_cleaned_once(monkeypatch: pytest.MonkeyPatch) -> None:
         return _xml_text(text)
 
     monkeypatch.setattr(speech_module, "_xml_text", counted)
+    monkeypatch.setattr(speech_module, "_unprintable_xml_text", counted)
     text = "Line one.\nLine two\x00"
     assert output_speech(text) == PlainTextSpeech("Line one.\nLine two ")
     assert speak(text).output_speech == PlainTextSpeech("Line one.\nLine two ")
     assert len(calls) == 4  # once each: the two made here, the two through output_speech()
     with pytest.raises(ResponseError, match="plain text starting with <speak>"):
         output_speech("\x00<speak>Hi</speak>")
+
+
+def test_text_found_not_printable_is_not_asked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Speech and card text already known not printable (a newline will do) go straight to the
+    # check of what XML holds: the quick isprintable() answer is not asked again of a long text.
+    asked: list[str] = []
+    quick = xml_text._holds_only_xml
+
+    def counted(text: str) -> bool:
+        asked.append(text)
+        return quick(text)
+
+    monkeypatch.setattr(xml_text, "_holds_only_xml", counted)
+    text = "Line one.\n" * 700 + "\x00"
+    cleaned = "Line one.\n" * 700 + " "
+    assert PlainTextSpeech(text).text == cleaned
+    assert SimpleCard("Title\n", text) == SimpleCard("Title\n", cleaned)
+    assert StandardCard("Title", text).text == cleaned
+    assert asked == []
+    assert ssml.escape("a\nb") == "a\nb"  # the others still ask it first
+    assert asked == ["a\nb"]
 
 
 # --- progressive responses -----------------------------------------------------------------------

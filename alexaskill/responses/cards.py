@@ -12,7 +12,7 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..ssml import Ssml, strip_tags
-from ..xml_text import _xml_text
+from ..xml_text import _unprintable_xml_text, _xml_text
 from .speech import _check_length
 
 __all__ = [
@@ -70,7 +70,7 @@ def _check_card_text(
         elif not part.isprintable():
             # As speech: a lone surrogate would fail the whole body, a control character is
             # no text to show.
-            part = _xml_text(part)
+            part = _unprintable_xml_text(part)
             force_setattr(card, name, part)
         total += len(part)
     for url in urls:
@@ -91,14 +91,18 @@ class SimpleCard(Card, tag="Simple", frozen=True):
 
     def __post_init__(self) -> None:
         title, content = self.title, self.content
-        # The usual two str, summed inline (the helper's call costs as much as a card's checks).
-        if (
-            type(title) is not str
-            or type(content) is not str
-            or len(title) + len(content) > MAX_CARD_TEXT
-            or not title.isprintable()
-            or not content.isprintable()
-        ):
+        # The usual two str, checked inline (the helper's call costs as much as a card's
+        # checks), each scanned once.
+        if type(title) is not str or type(content) is not str:
+            _check_card_text(self, (("title", title), ("content", content)))
+            return
+        if not title.isprintable():
+            title = _unprintable_xml_text(title)
+            force_setattr(self, "title", title)
+        if not content.isprintable():
+            content = _unprintable_xml_text(content)
+            force_setattr(self, "content", content)
+        if len(title) + len(content) > MAX_CARD_TEXT:
             _check_card_text(self, (("title", title), ("content", content)))
 
 

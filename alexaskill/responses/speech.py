@@ -15,7 +15,7 @@ from ..ssml import speak as _speak_document
 
 # _SPEAK_ROOT is re-exported for alexaskill.services.progressive (plain text that is a document).
 from ..xml_text import _SPEAK_ROOT as _SPEAK_ROOT
-from ..xml_text import _check_markup, _speak_root, _xml_text
+from ..xml_text import _check_markup, _speak_root, _unprintable_xml_text, _xml_text
 
 __all__ = [
     "MAX_AUDIO_CLIPS",
@@ -95,7 +95,7 @@ class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
             text = _exact_str("outputSpeech.text", text)
             force_setattr(self, "text", text)
         if not text.isprintable():  # a newline, or a character XML cannot hold (see _xml_text)
-            text = _xml_text(text)
+            text = _unprintable_xml_text(text)
             force_setattr(self, "text", text)
         if not text or text.isspace():  # isspace() stops at the first other character
             _refuse_nothing("outputSpeech.text", text)
