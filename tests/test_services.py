@@ -258,6 +258,19 @@ async def test_no_endpoint_or_token_means_no_call(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("speech", [" ", "\n\t", Ssml("<speak> </speak>"), Ssml("<speak/>")])
+async def test_progressive_speech_that_says_nothing_is_refused_unsent(
+    stub: Callable[..., AlexaApiStub], speech: str
+) -> None:
+    # As an answer's speech (test_responses): Amazon refuses such a directive, and the call
+    # would be one of the request's five spent on silence.
+    api_stub = stub()
+    with pytest.raises(ResponseError, match="progressive response speech says nothing"):
+        await AlexaApi(envelope(), client=api_stub.client).progressive(speech)
+    assert api_stub.requests == []
+
+
+@pytest.mark.anyio
 async def test_without_a_shared_client_each_call_makes_its_own(
     stub: Callable[..., AlexaApiStub], monkeypatch: pytest.MonkeyPatch
 ) -> None:

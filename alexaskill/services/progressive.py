@@ -9,7 +9,7 @@ from typing import Final
 
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
-from ..responses.speech import _SPEAK_ROOT, _refuse_markup_as_text
+from ..responses.speech import _NOTHING_SAID, _SPEAK_ROOT, _refuse_markup_as_text
 from ..xml_text import _check_markup
 from .base import API_TIMEOUT, RequestApi
 
@@ -164,6 +164,10 @@ class ProgressiveApi(RequestApi):
 
 def _check_progressive(document: str, sent: int) -> None:
     """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response."""
+    if _NOTHING_SAID.fullmatch(document):  # white space, comments, the root: as for speak()
+        raise ResponseError(
+            f"progressive response speech says nothing ({document[:40]!r}): Amazon refuses it"
+        )
     if len(document) > MAX_PROGRESSIVE_SPEECH:
         raise ResponseError(
             f"progressive response speech is {len(document)} characters as SSML; the limit is "
