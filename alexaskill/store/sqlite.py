@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -32,6 +33,9 @@ _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  
 #: Idle connections a `SQLiteStore` keeps open for reuse.
 _MAX_IDLE: Final = 4
 
+# Every SQLiteStore of the process, for the fork hooks at the end of the module.
+_STORES: Final[weakref.WeakSet[SQLiteStore]] = weakref.WeakSet()
+
 
 class SQLiteStore:
     """Attributes in one SQLite file: the default, safe for several worker processes on one machine.
@@ -47,6 +51,10 @@ class SQLiteStore:
     SQLite work runs in worker threads, never on the event loop, on a small pool of connections
     opened on first use. WAL needs shared memory between the processes: use a local disk, not
     a network file system, and one machine (use `RedisStore` for several).
+
+    A store made before the process forks (gunicorn ``--preload``, multiprocessing) works in
+    the children: the idle connections are closed just before ``os.fork()``, so none crosses
+    it (SQLite forbids using one across a fork), and a child starts with fresh locks.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
@@ -74,7 +82,7 @@ class SQLiteStore:
         # Bumped by aclose: a connection of an earlier generation is closed, not kept, when its
         # call ends (it was in use while the app shut down).
         self._generation = 0
-        self._pid = os.getpid()
+        _STORES.add(self)
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
@@ -170,23 +178,34 @@ class SQLiteStore:
     def _acquire(self) -> tuple[sqlite3.Connection, int]:
         with self._lock:
             generation = self._generation
-            if self._pid != os.getpid():
-                # A forked child must not touch its parent's connections, not even to close them,
-                # nor wait for a lock that a thread of its parent held at the fork.
-                self._idle = []
-                self._setup_lock = threading.Lock()
-                self._pid = os.getpid()
             if self._idle:
                 return self._idle.pop(), generation
         return self._connect(), generation
 
     def _release(self, connection: sqlite3.Connection, generation: int) -> None:
         with self._lock:
-            current = generation == self._generation and self._pid == os.getpid()
-            if current and len(self._idle) < _MAX_IDLE:
+            if generation == self._generation and len(self._idle) < _MAX_IDLE:
                 self._idle.append(connection)
                 return
         connection.close()
+
+    def _before_fork(self) -> None:
+        """Close the idle connections and hold the pool's lock across the fork (released by
+        `_after_fork`): no connection is handed back to the pool meanwhile, to be inherited."""
+        self._lock.acquire()
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+    def _after_fork(self, child: bool) -> None:
+        if not child:
+            self._lock.release()
+            return
+        # The locks as the forking thread left them: the pool's held (by it, in _before_fork),
+        # the set-up's maybe by another thread, which does not exist here. A connection that a
+        # thread was using at the fork is not in the pool: the child never sees it.
+        self._lock = threading.Lock()
+        self._setup_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         import sqlite3
@@ -269,3 +288,24 @@ def _write(
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
+
+
+def _before_fork() -> None:
+    for store in list(_STORES):
+        store._before_fork()
+
+
+def _after_fork(child: bool) -> None:
+    for store in list(_STORES):
+        store._after_fork(child)
+
+
+# SQLite: "do not open a database connection, then fork(), then try to use that connection in
+# the child" (https://www.sqlite.org/howtocorrupt.html, 2.6); closing it in the child is using
+# it too, and its lock bookkeeping, copied into the child, would make the child's own
+# connections believe they hold locks that fcntl never gave them.
+os.register_at_fork(
+    before=_before_fork,
+    after_in_parent=lambda: _after_fork(False),
+    after_in_child=lambda: _after_fork(True),
+)

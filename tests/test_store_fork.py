@@ -1,0 +1,107 @@
+"""Stores in a process forked from one that used them (gunicorn ``--preload``, multiprocessing)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import anyio
+
+from alexaskill.store import SQLiteStore
+
+
+def _in_a_fork(child: Callable[[], bool]) -> str:
+    """What ``child()`` came to in a forked process: "yes", "no", "raised" or "hung" (no end
+    within 30 s: a deadlock, the process killed)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12: fork with threads
+        pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            code = 0 if child() else 1
+        except BaseException:
+            traceback.print_exc()
+            code = 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 30
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return {0: "yes", 1: "no"}.get(os.waitstatus_to_exitcode(status), "raised")
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "hung"
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def _held(lock: threading.Lock) -> Iterator[None]:
+    """``lock`` held by another thread for a moment from now, as by a call at a fork."""
+    held = threading.Event()
+
+    def hold() -> None:
+        with lock:
+            held.set()
+            time.sleep(0.3)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def _descriptors(path: Path) -> int:
+    """How many of this process's file descriptors are open on ``path``."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own descriptor, closed meanwhile
+            count += os.readlink(f"/proc/self/fd/{fd}") == str(path)
+    return count
+
+
+def test_a_sqlite_store_works_in_a_child_forked_while_a_thread_held_its_lock(
+    tmp_path: Path,
+) -> None:
+    # The lock that guards the pool was taken before the check for a fork: a child forked
+    # while a thread of the parent held it waited for it for ever.
+    store = SQLiteStore(tmp_path / "forked.db")
+    anyio.run(store.update, "user", {"a": 1}, ())
+    with _held(store._lock):
+        answer = _in_a_fork(lambda: anyio.run(store.load, "user") == {"a": 1})
+    assert answer == "yes"
+    assert anyio.run(store.load, "user") == {"a": 1}  # the parent's store too
+    anyio.run(store.aclose)
+
+
+def test_no_sqlite_connection_crosses_a_fork(tmp_path: Path) -> None:
+    # SQLite: a connection must not be used across a fork, and closing it is using it; worse,
+    # SQLite's bookkeeping of the locks the process holds on the file is copied into the
+    # child, which believes it holds its parent's locks (fcntl locks are not inherited), and
+    # its own connections then read and write without them. The child inherited the parent's
+    # idle connections (dropping them, to be closed whenever the collector found them).
+    path = tmp_path / "forked.db"
+    store = SQLiteStore(path)
+    anyio.run(store.update, "user", {"a": 1}, ())
+    assert len(store._idle) == 1
+
+    def child() -> bool:
+        inherited = _descriptors(path)
+        return inherited == 0 and anyio.run(store.load, "user") == {"a": 1}
+
+    assert _in_a_fork(child) == "yes"
+    anyio.run(store.update, "user", {"b": 2}, ())  # the parent opens one again
+    assert anyio.run(store.load, "user") == {"a": 1, "b": 2}
+    anyio.run(store.aclose)
