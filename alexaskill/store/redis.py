@@ -31,7 +31,9 @@ REDIS_CLIENT_OPTIONS: Final[Mapping[str, Any]] = {
 class RedisStore:
     """Attributes in Redis, for several machines: one hash per key, one JSON value per field.
 
-    An update is one ``MULTI``/``EXEC`` of ``HSET`` and ``HDEL``. ``url`` is any URL the
+    An update is one Lua script (``HSET``, ``HDEL``, ``HINCRBY``), applied once however often
+    it is sent: it first sets a token of its own (``prefix`` + ``saves:`` + a random id, for
+    a minute). ``url`` is any URL the
     ``redis`` package takes (``redis://host:6379/0``, ``rediss://`` for TLS); keys are
     ``prefix`` + the user (or person) key. The client connects on first use, in the event loop
     that uses it, with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client
@@ -42,8 +44,8 @@ class RedisStore:
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
     ``TimeoutError``) closes the idle pooled connections and is tried once more, on a fresh one.
     So does an update refused with ``READONLY``: after a failover, connections made before it
-    still reach the old primary, now a replica. All are safe to repeat: a read, a transaction
-    that sets and deletes given values, the increment script (it adds once per token), and
+    still reach the old primary, now a replica. All are safe to repeat: a read, the update
+    script (it writes once per token, so not again over a later save of another request), and
     what a replica refused was not written.
 
     Every failure of Redis's (unreachable, no answer in time, a refused password, a read-only
@@ -101,22 +103,8 @@ class RedisStore:
         transaction."""
         encoded = _encode_changes(changes)
         gone = list(deleted)
-        name = self.prefix + key
-        if increments:
-            await self._update_script(name, encoded, gone, increments)
-            return
-        if not encoded and not gone:
-            return
-
-        async def write(client: Redis) -> None:
-            async with client.pipeline(transaction=True) as pipe:
-                if encoded:
-                    pipe.hset(name, mapping=encoded)  # type: ignore[arg-type]
-                if gone:
-                    pipe.hdel(name, *gone)
-                await pipe.execute()
-
-        await self._retrying("save", write)
+        if encoded or gone or increments:
+            await self._update_script(self.prefix + key, encoded, gone, increments or {})
 
     def check_update(
         self,
@@ -140,9 +128,10 @@ class RedisStore:
     async def _update_script(
         self, name: str, encoded: dict[str, str], gone: list[str], increments: Mapping[str, int]
     ) -> None:
-        # MULTI/EXEC cannot check a stored value before writing, and adding is not safe to
-        # repeat: one Lua script checks, then writes, once per token (so a retry after a lost
-        # reply does not add twice).
+        # One Lua script checks the stored values to add to, then writes, once per token: a
+        # save sent again after its answer was lost (a retry here, or redis-py's own) does
+        # nothing, where a MULTI/EXEC, even of plain HSET and HDEL, would be applied again, over
+        # what another request saved in between. (MULTI/EXEC cannot check a value either.)
         import uuid
 
         self.check_update(encoded, gone, increments)
@@ -253,7 +242,8 @@ class RedisStore:
         if isinstance(exc, exceptions.NoPermissionError):
             return StoreError(
                 f"{where}: the URL's user may not run the {doing}'s commands ({text}): it needs "
-                f"HGETALL, HSET, HDEL, EVALSHA, EVAL and SET on the keys {self.prefix}*"
+                f"HGETALL, EVALSHA, EVAL, and in the script HGET, HSET, HDEL, HINCRBY and SET, on "
+                f"the keys {self.prefix}*"
             )
         return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
 

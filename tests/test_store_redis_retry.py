@@ -1,0 +1,112 @@
+"""`RedisStore` saves tried again after a lost answer: applied once, whatever the retries."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from alexaskill.store import RedisStore
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+class _AnswerLosingProxy:
+    """A TCP proxy to Redis that loses the answer to the first command naming ``trigger`` once
+    armed: Redis has applied the command; the client sees its connection close instead of the
+    answer. ``meanwhile`` runs between the two, as another request's save would."""
+
+    def __init__(self, target: int, trigger: bytes, meanwhile: Callable[[], None]) -> None:
+        self.target = target
+        self.trigger = trigger
+        self.meanwhile = meanwhile
+        self.armed = False
+        self.lost = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            server = socket.create_connection(("127.0.0.1", self.target))
+            self.sockets += [client, server]
+            doomed = threading.Event()  # this connection's next answer is lost
+            threading.Thread(target=self._requests, args=(client, server, doomed)).start()
+            threading.Thread(target=self._answers, args=(server, client, doomed)).start()
+
+    def _requests(self, client: socket.socket, server: socket.socket, doomed: Any) -> None:
+        with contextlib.suppress(OSError):
+            while data := client.recv(65536):
+                if self.armed and self.trigger in data:
+                    self.armed = False
+                    doomed.set()  # before Redis can answer
+                server.sendall(data)
+
+    def _answers(self, server: socket.socket, client: socket.socket, doomed: Any) -> None:
+        with contextlib.suppress(OSError):
+            while data := server.recv(65536):
+                if doomed.is_set():
+                    self.lost += 1
+                    self.meanwhile()
+                    client.shutdown(socket.SHUT_RDWR)
+                    client.close()
+                    server.close()
+                    return
+                client.sendall(data)
+
+    def close(self) -> None:
+        self.listener.close()
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+
+@pytest.mark.parametrize("increments", [None, {"visits": 1}])
+@pytest.mark.anyio
+async def test_a_redis_save_whose_answer_was_lost_is_not_made_again(
+    redis_url: str, increments: dict[str, int] | None
+) -> None:
+    # Redis applied the save, its answer was lost, and the store (and redis-py, which retries
+    # a transaction whose connection failed) sent the MULTI/EXEC again: the save was applied
+    # twice, the second time over what another request had saved in between ("draft" deleted
+    # again, "n" set back to 1).
+    import redis
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    key = f"{prefix}user"
+    direct = redis.Redis(port=port)
+    direct.hset(key, mapping={"n": "0", "draft": '"old"', "visits": "0"})
+
+    def meanwhile() -> None:  # another request's save, applied after this one
+        direct.hset(key, mapping={"n": "2", "draft": '"theirs"'})
+
+    proxy = _AnswerLosingProxy(port, key.encode(), meanwhile)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    try:
+        await store.update("warm-up", {"a": 1}, (), increments=increments)
+        proxy.armed = True
+        await store.update("user", {"n": 1}, ["draft"], increments=increments)
+        assert proxy.lost == 1
+        assert await store.load("user") == {
+            "n": 2,
+            "draft": "theirs",
+            "visits": 1 if increments else 0,
+        }
+    finally:
+        await store.aclose()
+        proxy.close()
+        direct.close()
