@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
+from ..store.url import url_without_password
 from .update import _Plan, _plan
 from .values import _from_dynamodb, _is_number
 
@@ -101,7 +102,8 @@ class DynamoDBStore:
             )
         if endpoint_url is not None and not endpoint_url.startswith(("http://", "https://")):
             raise ConfigurationError(
-                f"DynamoDBStore: endpoint_url {endpoint_url!r} must start with http:// or https://"
+                f"DynamoDBStore: endpoint_url {url_without_password(endpoint_url)!r} must start "
+                "with http:// or https://"
             )
         if not partition_key_name or not attribute_name or partition_key_name == attribute_name:
             raise ConfigurationError(
@@ -116,6 +118,8 @@ class DynamoDBStore:
         self.table = table
         self.region = region
         self.endpoint_url = endpoint_url
+        self._endpoint_shown = url_without_password(endpoint_url) if endpoint_url else None
+        self._secrets = _passwords(endpoint_url)
         self.partition_key_name = partition_key_name
         self.attribute_name = attribute_name
         self.create_table = create_table
@@ -134,7 +138,7 @@ class DynamoDBStore:
 
     def __repr__(self) -> str:
         where = f", region={self.region!r}" if self.region else ""
-        where += f", endpoint_url={self.endpoint_url!r}" if self.endpoint_url else ""
+        where += f", endpoint_url={self._endpoint_shown!r}" if self._endpoint_shown else ""
         return f"DynamoDBStore({self.table!r}{where})"
 
     # --- the Store interface ---------------------------------------------------------------------
@@ -362,17 +366,21 @@ class DynamoDBStore:
         from botocore.exceptions import BotoCoreError, ClientError
 
         _waited_for.given_up = given_up
+        cause: Exception
         try:
             return func(self._ready_client(adding))
         except ClientError as exc:
             code = _code(exc)
             if code == "ConditionalCheckFailedException":
                 raise _ConditionFailed from None
-            raise StoreError(self._explain(doing, code, exc)) from exc
+            failure, cause = StoreError(self._explain(doing, code, exc)), exc
         except BotoCoreError as exc:
-            raise StoreError(self._explain(doing, type(exc).__name__, exc)) from exc
+            failure, cause = StoreError(self._explain(doing, type(exc).__name__, exc)), exc
         finally:
             _waited_for.given_up = None
+        if self._secrets:  # botocore's words name the endpoint, password and all: no traceback
+            raise failure  # may show them (raised outside the except: no context either)
+        raise failure from cause
 
     def _ready_client(self, adding: bool = False) -> Any:
         with self._lock:
@@ -415,6 +423,8 @@ class DynamoDBStore:
         """A log line that says what went wrong and what to do, from an AWS error."""
         table = f"DynamoDB table {self.table!r}"
         message = _message(exc)
+        for secret in self._secrets:
+            message = message.replace(secret, "***")
         if code == "ResourceNotFoundException":
             return (
                 f"{table} does not exist in {self._where()} ({doing}): create it (README: "
@@ -456,8 +466,8 @@ class DynamoDBStore:
         return f"{table}: {doing} failed ({code}: {message})"
 
     def _where(self) -> str:
-        if self.endpoint_url:
-            return self.endpoint_url
+        if self._endpoint_shown:
+            return self._endpoint_shown
         client = self._client
         region = self.region or (client.meta.region_name if client is not None else None)
         return f"region {region}" if region else "the default region"
@@ -472,6 +482,17 @@ def _hook(client: Any) -> Any:
             "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
         )
     return client
+
+
+def _passwords(url: str | None) -> tuple[str, ...]:
+    """The password in ``url``'s user part, as written and percent-decoded (none: empty)."""
+    from urllib.parse import unquote
+
+    if not url:
+        return ()
+    user = url.partition("://")[2].rpartition("@")[0]
+    password = user.partition(":")[2]
+    return tuple(sorted({password, unquote(password)} - {""}, key=len, reverse=True))
 
 
 def _nothing(client: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from ..exceptions import ConfigurationError
+from ..store.url import url_without_password
 from .store import DynamoDBStore
 
 __all__ = ["dynamodb_store_from_url"]
@@ -31,13 +32,18 @@ def dynamodb_store_from_url(url: str) -> DynamoDBStore:
     table, _, query = rest.partition("?")
     if not table or "/" in table:
         raise ConfigurationError(
-            f"DynamoDB store URL {url!r}: write dynamodb://TABLE?region=us-east-1"
+            f"DynamoDB store URL {url_without_password(url)!r}: write "
+            "dynamodb://TABLE?region=us-east-1"
         )
     options: dict[str, Any] = {}
     try:
         pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
-    except ValueError as exc:
-        raise ConfigurationError(f"DynamoDB store URL {url!r}: {exc}") from exc
+    except ValueError:
+        # Not the URL, nor parse_qsl's words: either may hold the endpoint's password.
+        raise ConfigurationError(
+            f"DynamoDB store URL {url_without_password(url)!r}: its options are not "
+            "name=value pairs joined by '&' (percent-encode a '&' or '=' in a value)"
+        ) from None
     for name, text in pairs:
         parse = _OPTIONS.get(name)
         if parse is None:

@@ -50,18 +50,34 @@ def open_store(url: str) -> Store:
 
 def url_without_password(url: str) -> str:
     """``url`` with its password, in the user part or a ``password=`` option, as ``***``: for
-    showing a store URL (a repr, a log line)."""
+    showing a store URL (a repr, a log line). A ``dynamodb://`` URL's is the one of its
+    ``endpoint_url`` option, percent-encoded or not."""
     import re
+    import urllib.parse
 
     scheme, sep, rest = url.partition("://")
     if not sep:
         return "***"  # no telling where a password would be
+    if scheme.lower() == "dynamodb":
+        table, question, query = rest.partition("?")
+        query = re.sub(
+            r"(?<![^?&;])(endpoint_url=)([^&;#]*)",
+            lambda found: found[1] + url_without_password(urllib.parse.unquote(found[2])),
+            query,
+        )
+        return f"{scheme}{sep}{_user_password_hidden(table)}{question}{query}"
+    rest = _user_password_hidden(rest)
+    rest = re.sub(r"(?<=[?&;])(password=)[^&;#]*", r"\g<1>***", rest)
+    return f"{scheme}{sep}{rest}"
+
+
+def _user_password_hidden(rest: str) -> str:
+    """``rest`` (a URL after its ``://``) with the password of its user part as ``***``."""
     user, at, place = rest.rpartition("@")
     if at:
         name, colon, _ = user.partition(":")
-        rest = f"{name}{colon}***@{place}" if colon else rest
-    rest = re.sub(r"(?<=[?&;])(password=)[^&;#]*", r"\g<1>***", rest)
-    return f"{scheme}{sep}{rest}"
+        return f"{name}{colon}***@{place}" if colon else rest
+    return rest
 
 
 _STORE_URLS: Final = (

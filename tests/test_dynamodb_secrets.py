@@ -1,0 +1,90 @@
+"""`DynamoDBStore` never shows the password of an ``endpoint_url`` (``http://USER:PASSWORD@host``)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import ConfigurationError, StoreError
+from alexaskill.settings import Settings
+from alexaskill.store import open_store
+from alexaskill.store.url import url_without_password
+
+pytestmark = pytest.mark.usefixtures("aws_env")
+
+SECRET = "s3cr%2Fet"  # percent-encoded in the URL; "s3cr/et" once decoded
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _shown(text: str) -> None:
+    """Fail if ``text`` holds the password, as written or decoded."""
+    assert "s3cr" not in text, text
+
+
+def _all_said(exc: BaseException) -> str:
+    """``exc``'s message and those of the exceptions it was raised from (a logged traceback)."""
+    said: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None:
+        said.append(str(seen))
+        seen = seen.__cause__ or seen.__context__
+    return "\n".join(said)
+
+
+def test_the_repr_and_the_url_of_a_store_hide_the_password() -> None:
+    # repr() showed endpoint_url as given: it is in the log line the app writes as it starts.
+    store = DynamoDBStore("skill", endpoint_url=f"http://AKID:{SECRET}@127.0.0.1:8000")
+    _shown(repr(store))
+    assert "endpoint_url='http://AKID:***@127.0.0.1:8000'" in repr(store)
+    url = f"dynamodb://skill?region=eu-west-1&endpoint_url=http://AKID:{SECRET}@127.0.0.1:8000"
+    _shown(repr(open_store(url)))
+    for shown in (url, url.replace("://AKID", "%3A%2F%2FAKID").replace("@", "%40")):
+        _shown(url_without_password(shown))
+        _shown(repr(Settings(skill_ids=("x",), store=shown)))
+        assert "region=eu-west-1" in url_without_password(shown)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"dynamodb://?endpoint_url=http://AKID:{SECRET}@127.0.0.1:8000",  # no table
+        f"dynamodb://skill/x?endpoint_url=http://AKID:{SECRET}@127.0.0.1:8000",
+        f"dynamodb://skill?endpoint_url=AKID:{SECRET}@127.0.0.1:8000",  # no http://
+        f"dynamodb://skill?endpoint_url=http://AKID:{SECRET}@127.0.0.1:8000&x",  # not name=value
+    ],
+)
+def test_a_store_url_refused_does_not_repeat_the_password(url: str) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        open_store(url)
+    _shown(str(info.value))
+
+
+@pytest.mark.anyio
+async def test_a_store_error_does_not_repeat_the_password(dynamodb_endpoint: str) -> None:
+    # The messages named the endpoint as given, and so did botocore's, in the error and in
+    # the exception it was raised from (a traceback, if a skill logs one).
+    nowhere = socket.socket()
+    nowhere.bind(("127.0.0.1", 0))
+    port = nowhere.getsockname()[1]
+    nowhere.close()  # nothing listens there now
+    unreachable = DynamoDBStore(
+        "skill", endpoint_url=f"http://AKID:{SECRET}@127.0.0.1:{port}", timeout=20
+    )
+    with pytest.raises(StoreError, match="cannot reach DynamoDB at") as info:
+        await unreachable.load("user")
+    _shown(_all_said(info.value))
+    assert f"http://AKID:***@127.0.0.1:{port}" in str(info.value)
+    await unreachable.aclose()
+
+    with_password = dynamodb_endpoint.replace("http://", f"http://AKID:{SECRET}@")
+    missing = DynamoDBStore("no-such-table", endpoint_url=with_password, timeout=30)
+    with pytest.raises(StoreError, match="does not exist") as info:
+        await missing.load("user")
+    _shown(_all_said(info.value))
+    await missing.aclose()
