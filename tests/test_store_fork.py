@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import anyio
+import pytest
 
+from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.store import SQLiteStore
 
 
@@ -45,14 +47,15 @@ def _in_a_fork(child: Callable[[], bool]) -> str:
 
 
 @contextlib.contextmanager
-def _held(lock: threading.Lock) -> Iterator[None]:
-    """``lock`` held by another thread for a moment from now, as by a call at a fork."""
-    held = threading.Event()
+def _held(lock: threading.Lock, *, moment: bool = False) -> Iterator[None]:
+    """``lock`` held by another thread meanwhile (only for a moment from now, if ``moment``),
+    as by a call in progress at a fork."""
+    held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         with lock:
             held.set()
-            time.sleep(0.3)
+            release.wait(0.3 if moment else None)
 
     thread = threading.Thread(target=hold)
     thread.start()
@@ -60,6 +63,7 @@ def _held(lock: threading.Lock) -> Iterator[None]:
     try:
         yield
     finally:
+        release.set()
         thread.join()
 
 
@@ -79,7 +83,7 @@ def test_a_sqlite_store_works_in_a_child_forked_while_a_thread_held_its_lock(
     # while a thread of the parent held it waited for it for ever.
     store = SQLiteStore(tmp_path / "forked.db")
     anyio.run(store.update, "user", {"a": 1}, ())
-    with _held(store._lock):
+    with _held(store._lock, moment=True):
         answer = _in_a_fork(lambda: anyio.run(store.load, "user") == {"a": 1})
     assert answer == "yes"
     assert anyio.run(store.load, "user") == {"a": 1}  # the parent's store too
@@ -105,3 +109,21 @@ def test_no_sqlite_connection_crosses_a_fork(tmp_path: Path) -> None:
     anyio.run(store.update, "user", {"b": 2}, ())  # the parent opens one again
     assert anyio.run(store.load, "user") == {"a": 1, "b": 2}
     anyio.run(store.aclose)
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_dynamodb_store_works_in_a_child_forked_while_a_thread_held_its_lock() -> None:
+    # The lock is held while the client is made (botocore imported, its model read) and while
+    # create_table=True waits for the table, up to a minute; the check for a fork was made
+    # under it: a child forked meanwhile waited for it for ever.
+    store = DynamoDBStore("skill", region="us-east-1", endpoint_url="http://127.0.0.1:1")
+    parents = store._ready_client()
+
+    def child() -> bool:
+        client = store._ready_client()
+        return client is not None and client is not parents  # its own: no shared connections
+
+    with _held(store._lock):
+        answer = _in_a_fork(child)
+    assert answer == "yes"
+    assert store._ready_client() is parents

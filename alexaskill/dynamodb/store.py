@@ -8,11 +8,12 @@ import random
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
-from ..store.url import url_without_password
+from ..store.url import _passwords, url_without_password
 from .update import _Plan, _plan
 from .values import _from_dynamodb, _is_number
 
@@ -51,6 +52,8 @@ class _GivenUp(Exception):
     """Raised in botocore's thread before an attempt that nobody waits for any more."""
 
 
+# Every DynamoDBStore of the process, for the fork hook at the end of the module.
+_STORES: Final[weakref.WeakSet[DynamoDBStore]] = weakref.WeakSet()
 # The call a worker thread is making for a coroutine: set when the coroutine gave up on it.
 _waited_for = threading.local()
 
@@ -133,8 +136,8 @@ class DynamoDBStore:
         self._own_client = client is None
         self._session: Any = None
         self._lock = threading.Lock()
-        self._pid = os.getpid()
         self._table_ready = not create_table
+        _STORES.add(self)
 
     def __repr__(self) -> str:
         where = f", region={self.region!r}" if self.region else ""
@@ -341,7 +344,7 @@ class DynamoDBStore:
         import anyio.to_thread
 
         client = self._adding_client if adding else self._client
-        if client is None or not self._table_ready or self._pid != os.getpid():
+        if client is None or not self._table_ready:
             await anyio.to_thread.run_sync(self._in_thread, _nothing, doing, adding)
         given_up = threading.Event()
         try:
@@ -384,11 +387,6 @@ class DynamoDBStore:
 
     def _ready_client(self, adding: bool = False) -> Any:
         with self._lock:
-            if self._pid != os.getpid():
-                # A forked child must not share its parent's connections.
-                self._pid = os.getpid()
-                if self._own_client:
-                    self._client = self._adding_client = self._session = None
             if self._client is None:
                 self._client = self._make_client(_ATTEMPTS)
             if adding and self._adding_client is None:
@@ -398,6 +396,13 @@ class DynamoDBStore:
                 self._create_table(client)
                 self._table_ready = True
         return self._adding_client if adding else client
+
+    def _forked(self) -> None:
+        """In a forked child: a lock of its own (a thread of the parent may have held it, making
+        a client or waiting for the table), and clients of its own: no connection shared."""
+        self._lock = threading.Lock()
+        if self._own_client:
+            self._client = self._adding_client = self._session = None
 
     def _make_client(self, attempts: int) -> Any:
         import botocore.session
@@ -484,17 +489,6 @@ def _hook(client: Any) -> Any:
     return client
 
 
-def _passwords(url: str | None) -> tuple[str, ...]:
-    """The password in ``url``'s user part, as written and percent-decoded (none: empty)."""
-    from urllib.parse import unquote
-
-    if not url:
-        return ()
-    user = url.partition("://")[2].rpartition("@")[0]
-    password = user.partition(":")[2]
-    return tuple(sorted({password, unquote(password)} - {""}, key=len, reverse=True))
-
-
 def _nothing(client: Any) -> None:
     """What a call does once the client is ready, when readiness is all it is for."""
 
@@ -516,3 +510,11 @@ def _message(exc: Any) -> str:
 def _operation_name(operation: str) -> str:
     """``get_item`` -> ``GetItem``, as AWS names the operation (and IAM the action)."""
     return "".join(part.capitalize() for part in operation.split("_"))
+
+
+def _after_fork_in_child() -> None:
+    for store in list(_STORES):
+        store._forked()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -80,6 +80,18 @@ def _user_password_hidden(rest: str) -> str:
     return rest
 
 
+def _passwords(url: str | None) -> tuple[str, ...]:
+    """The password of ``url``'s user part, as written and percent-decoded (none: empty): to
+    hide in other programs' words (botocore's) that repeat the URL."""
+    import urllib.parse
+
+    if not url:
+        return ()
+    user = url.partition("://")[2].rpartition("@")[0]
+    password = user.partition(":")[2]
+    return tuple(sorted({password, urllib.parse.unquote(password)} - {""}, key=len, reverse=True))
+
+
 _STORE_URLS: Final = (
     "use sqlite:///path.db, redis://host:port/db, dynamodb://TABLE?region=REGION or memory://"
 )
