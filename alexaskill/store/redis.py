@@ -33,8 +33,8 @@ class RedisStore:
 
     An update is one Lua script (``HSET``, ``HDEL``, ``HINCRBY``), applied once however often
     it is sent: it first sets a token of its own (``prefix`` + ``saves:`` + a random id, for
-    a minute). ``url`` is any URL the
-    ``redis`` package takes (``redis://host:6379/0``, ``rediss://`` for TLS); keys are
+    a minute). ``url`` is any URL the ``redis`` package takes (``redis://host:6379/0``,
+    ``rediss://`` for TLS); keys are
     ``prefix`` + the user (or person) key. The client connects on first use, in the event loop
     that uses it, with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client
     without ``with`` runs each request in one of its own), the store makes itself a new client,
