@@ -209,6 +209,43 @@ def test_a_late_progressive_response_is_named_and_not_heard(
     assert "  alexa api:  progressive -> 403: Still there?\n" in late
 
 
+class _LateAtTheEnd:
+    """Standard input whose end comes after the task the skill left running (the "hold on"
+    request's) sent its progressive response: too late, after the last turn was shown."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = io.StringIO(text)
+        self.sent = False
+
+    def isatty(self) -> bool:
+        return False
+
+    def readline(self) -> str:
+        line = self.lines.readline()
+        if not line and not self.sent:
+            import asyncio
+
+            self.sent = True
+            kept = sys.modules["cafe"]._KEPT[-1]
+            assert asyncio.run(kept.progressive("Still there?")) is False
+        return line
+
+
+def test_a_late_progressive_response_after_the_last_turn_is_named(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The chat's last word: a progressive response refused since the last turn was shown, the
+    # user heard nothing of it either.
+    monkeypatch.setattr(sys, "stdin", _LateAtTheEnd("open the cafe\nhold on\n"))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    end = out.getvalue().split("> hold on\n")[1]
+    last_turn, note = end.rsplit("  session:    open\n", 1)
+    assert not LATE_NOTE.search(last_turn)
+    assert LATE_NOTE.fullmatch(note)
+
+
 def test_what_was_heard_is_shown_as_said(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Not sent (no session, no name), what was understood is shown: as JSON escapes, "café"
     # read "caf\\u00e9".
