@@ -202,3 +202,41 @@ def test_a_broken_model_file_lists_its_problems(tmp_path: Path) -> None:
     code, _, err = run("understand", "--model", str(model), "hi")
     assert code == 2
     assert "intents[0] has no name" in err
+
+
+@pytest.mark.parametrize(
+    ("now", "zone", "today"),
+    [
+        ("2026-11-29T23:30", (), "2026-11-29"),  # the time on the device's clock
+        ("2026-11-29T23:30-05:00", (), "2026-11-30"),  # that moment, on a clock in UTC
+        ("2026-11-29T23:30-05:00", ("--time-zone", "America/New_York"), "2026-11-29"),
+        ("2026-11-30T04:30Z", ("--time-zone", "America/New_York"), "2026-11-29"),
+        ("2026-11-29T23:30", ("--time-zone", "Asia/Tokyo"), "2026-11-29"),
+    ],
+)
+def test_today_is_the_date_on_the_devices_clock(
+    monkeypatch: pytest.MonkeyPatch, now: str, zone: tuple[str, ...], today: str
+) -> None:
+    # As `alexaskill chat` reads --now: without a zone, the time on the device's clock; with
+    # one, that moment on the device's clock, in its time zone (--time-zone), else in UTC.
+    monkeypatch.chdir(ROOT)
+    argv = ["--model", "examples.weather.app:skill", "--now", now, *zone, "weather in paris today"]
+    code, out, err = run("understand", *argv)
+    assert (code, err) == (0, "")
+    [record] = lines(out)
+    request = record["request"]
+    assert isinstance(request, dict)
+    assert request["intent"]["slots"]["date"]["value"] == today
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--time-zone", "Mars/Olympus"], "--time-zone 'Mars/Olympus': not a time zone name"),
+        (["--now", "9999-12-31T23:59-05:00"], "--now '9999-12-31T23:59-05:00': past the calendar"),
+    ],
+)
+def test_a_clock_that_cannot_be_read_is_a_usage_error(argv: list[str], message: str) -> None:
+    code, out, err = run("understand", "--model", MODEL_FILE, *argv, "hi")
+    assert (code, out) == (2, "")
+    assert message in err

@@ -483,3 +483,38 @@ def test_an_extended_built_in_list_type_resolves_its_own_values() -> None:
     paris = understander.understand("go to paris", now=NOW).request
     assert paris is not None
     assert paris["intent"]["slots"]["city"]["value"] == "paris"
+
+
+class _Clock(datetime.datetime):
+    """The clock at 23:30 UTC on 2026-11-29, on a machine whose local time is UTC+14 (already
+    the 30th there): what "today" means must not depend on the machine it runs on."""
+
+    @classmethod
+    def now(cls, tz: datetime.tzinfo | None = None) -> Any:
+        moment = datetime.datetime(2026, 11, 29, 23, 30, tzinfo=datetime.UTC)
+        if tz is None:  # this machine's naive local time
+            return (moment + datetime.timedelta(hours=14)).replace(tzinfo=None)
+        return moment.astimezone(tz)
+
+
+def test_today_without_a_clock_is_the_date_in_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As the offline tools read "today" on a device with no time zone set: in UTC, not in
+    # this machine's local time.
+    from types import SimpleNamespace
+
+    from alexaskill.understanding import understander as module
+
+    monkeypatch.setattr(module, "datetime", SimpleNamespace(datetime=_Clock, UTC=datetime.UTC))
+    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+
+    @skill.intent("Weather", utterances=["weather {day}"], slots={"day": "AMAZON.DATE"})
+    def weather(day: str | None = None) -> Any:
+        return speak("Sunny.")
+
+    understander = Understander(model_from_skill(skill))
+    understood = understander.understand("weather today")
+    assert understood.request is not None
+    assert understood.request["intent"]["slots"]["day"]["value"] == "2026-11-29"
+    answer = understander.answer("today", intent="Weather", slot="day")
+    assert answer is not None and answer.request is not None
+    assert answer.request["intent"]["slots"]["day"]["value"] == "2026-11-29"

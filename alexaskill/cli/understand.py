@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from collections.abc import Iterator
 from typing import TextIO
 
 from .common import (
+    UsageError,
     alexa_locale,
     help_text,
     load_understanding_model,
@@ -30,6 +32,23 @@ def _utterances(args: argparse.Namespace) -> Iterator[str]:
         raise stdin_not_text(exc) from None
 
 
+def _user_time(args: argparse.Namespace, now: datetime.datetime | None) -> datetime.datetime:
+    """``now`` (--now; None: the clock) on the device's clock: in --time-zone, else UTC (a
+    device with none set), as `chat` and the skill's `AlexaApi.now` read it. A --now without a
+    zone is that wall-clock time there."""
+    from ..testing.requests import device_time
+
+    try:
+        return device_time(now, args.time_zone)
+    except ValueError:
+        raise UsageError(f"--time-zone {args.time_zone!r}: not a time zone name") from None
+    except OverflowError:
+        raise UsageError(
+            f"--now {args.now!r}: past the calendar once on the device's clock "
+            f"({args.time_zone or 'UTC'})"
+        ) from None
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..testing import DEFAULT_SKILL_ID
 
@@ -42,9 +61,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             min(skill.skill_ids) if skill is not None and skill.skill_ids else DEFAULT_SKILL_ID
         )
     understander = make_understander(model, locale, skill_id)
-    now = parse_now(args.now)
+    given = parse_now(args.now)
+    _user_time(args, given)  # a --now or --time-zone that cannot be read: before any output
     for utterance in _utterances(args):
-        understood = understander.understand(utterance, now=now)
+        # What "today" means to Alexa: the date on the device's clock, at --now or else at the
+        # time the utterance is read (as `chat` reads it).
+        understood = understander.understand(utterance, now=_user_time(args, given))
         record: dict[str, object] = {"utterance": utterance, "request": understood.request}
         if args.explain:
             record["explanation"] = understood.explain()
@@ -87,7 +109,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--now",
         metavar="DATETIME",
-        help="the user's local date and time, for dates like 'tomorrow' (default: now)",
+        help="the time the user speaks at, ISO 8601, for dates like 'tomorrow' (default: now): "
+        "2026-11-29T08:00 is that time on the device's clock, 2026-11-29T08:00+01:00 or ...Z "
+        "that moment, on the device's clock (as `chat --now`)",
+    )
+    command.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="the device's time zone, an IANA name such as Europe/Paris (default: UTC, as a "
+        "device with none set): the date there is what 'today' means",
     )
     command.add_argument(
         "--invocation", help="the invocation name (default: the model's; an APP has none)"

@@ -160,10 +160,12 @@ class Understander:
         return tokens
 
     def understand(self, text: str, *, now: datetime.datetime | None = None) -> Understanding:
-        """What Alexa makes of ``text``, said to this skill, the user's local time being ``now``."""
+        """What Alexa makes of ``text``, said to this skill, the user's local time being ``now``
+        (its date is what "today" means; default: the clock in UTC, the time on a device with
+        no time zone set, as the offline tools read it)."""
         if self.refusal is not None:
             raise self.refusal
-        now = now or datetime.datetime.now()
+        now = now or _clock()
         tokens = self.tokens(text)
         if not tokens:
             return Understanding(text, None, "empty")
@@ -430,7 +432,7 @@ class Understander:
             texts = [*model_slot.samples, f"{{{slot}}}", *model_intent.samples]
             matcher = SampleMatcher(self.compile(model_intent, texts), self.language)
             self._answer_matchers[key] = matcher
-        now = now or datetime.datetime.now()
+        now = now or _clock()
         tokens = self.tokens(text)
         if not tokens:
             return None
@@ -449,11 +451,11 @@ class Understander:
         tokens = self.tokens(text)
         if not tokens:
             return None
-        match = self._yes_no.exact(SpanCache(tokens, datetime.datetime.now()))
+        match = self._yes_no.exact(SpanCache(tokens, _clock()))
         if match is None:
             kept = [token for token in tokens if token.text not in self.language.fillers]
             if kept and len(kept) < len(tokens):
-                match = self._yes_no.exact(SpanCache(kept, datetime.datetime.now()))
+                match = self._yes_no.exact(SpanCache(kept, _clock()))
         if match is None:
             return None
         return "yes" if match.sample.intent == "AMAZON.YesIntent" else "no"
@@ -499,3 +501,9 @@ def _one_shot(inner: Understanding, note: str) -> Understanding:
         score=inner.score,
         fills=inner.fills,
     )
+
+
+def _clock() -> datetime.datetime:
+    """The user's time when none is given: the clock in UTC, the time on a device with no time
+    zone set (`alexaskill.testing.device_time`), not this machine's local time."""
+    return datetime.datetime.now(datetime.UTC)
