@@ -11,7 +11,7 @@ import pytest
 
 from alexaskill import DialogSlot, Response, Skill, SlotError, ask, speak
 from alexaskill.i18n import Translations
-from alexaskill.testing import TestClient
+from alexaskill.testing import TestClient, intent_fields
 
 from .catalogs import catalog
 
@@ -83,8 +83,10 @@ def test_a_date_that_is_not_one_day_is_asked_for_with_the_slots_own_prompt() -> 
 
 
 def test_a_value_that_does_not_fit_outside_a_dialog_is_asked_for_with_the_slots_prompt() -> None:
+    # (client.intent sends the dialogState Alexa sends with an intent of the dialog model.)
+    fields = intent_fields("BookTable", None, "NONE", {"people": "2", "date": "2026-W48"})
     with TestClient(_booking()) as client:
-        result = client.intent("BookTable", people="2", date="2026-W48")
+        result = client.send("IntentRequest", **fields)
     assert result.speech == "Sorry, I can't use that. Which day?"
     assert result.should_end_session is False
     assert "directives" not in result.json["response"]

@@ -253,3 +253,40 @@ def test_a_session_ended_by_an_error_says_which() -> None:
     assert json.loads(out)["request"]["error"]["type"] == "INVALID_RESPONSE"
     code, out, err = run("request", "SessionEndedRequest")
     assert "error" not in json.loads(out)["request"]
+
+
+BOOKING = f"""
+from alexaskill import DialogSlot, Skill, speak
+
+skill = Skill("{SKILL_ID}")
+
+
+@skill.intent("Book", utterances=["book for {{people}}"],
+              slots={{"people": DialogSlot("AMAZON.NUMBER", elicit="For how many?")}})
+def book(people: int):
+    return speak(str(people))
+
+
+@skill.intent("Plan", utterances=["plan for {{people}}"], auto_delegate=False,
+              slots={{"people": DialogSlot("AMAZON.NUMBER", elicit="For how many?")}})
+def plan(people: int):
+    return speak(str(people))
+"""
+
+
+def test_the_dialog_state_is_client_intents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A dialog Alexa runs alone (auto delegation) reaches the skill once, COMPLETED; one the
+    # skill delegates itself starts STARTED: as client.intent sends them.
+    for _ in skill_module(tmp_path, monkeypatch, "booking", BOOKING):
+        from alexaskill.cli.common import load_skill
+
+        with TestClient(load_skill("booking:skill")) as client:
+            for intent, state in (("Book", "COMPLETED"), ("Plan", "STARTED")):
+                argv = ("request", "IntentRequest", "--intent", intent, "--slot", "people=2")
+                code, out, err = run(*argv, "--model", "booking:skill")
+                assert code == 0, err
+                assert json.loads(out)["request"]["dialogState"] == state
+                request = client.intent(intent, people=2).request
+                assert request is not None and request["dialogState"] == state

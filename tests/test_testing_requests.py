@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from alexaskill import AlexaApi, Skill, speak
-from alexaskill.testing import RequestFactory, TestClient, refresh, timestamp
+from alexaskill import AlexaApi, DialogSlot, IntentRequest, Skill, ask, speak
+from alexaskill.testing import RequestFactory, SkillResponse, TestClient, refresh, timestamp
 
 SKILL_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
 UTC = datetime.UTC
@@ -114,3 +114,61 @@ def test_a_session_ended_by_an_error_says_which() -> None:
     assert request["error"]["message"]
     assert kept["error"] == given
     assert "error" not in plain
+
+
+def booking() -> Skill:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("Dish", [{"name": "soup", "id": "SOUP", "synonyms": ["broth"]}])
+
+    @skill.intent(
+        "Book",
+        utterances=["book a table for {people}"],
+        slots={"people": DialogSlot("AMAZON.NUMBER", elicit="For how many?")},
+        auto_delegate=False,
+    )
+    def book(request: IntentRequest, people: int | None = None) -> Any:
+        return speak(f"{request.dialog_state} {people}")
+
+    @skill.intent(
+        "Order",
+        utterances=["order {dish}"],
+        slots={"dish": DialogSlot("Dish", elicit="Which dish?")},
+    )
+    def order(request: IntentRequest, dish: str) -> Any:
+        return speak(f"{request.dialog_state} {dish}")
+
+    @skill.intent("Help", utterances=["help me"])
+    def help_(request: IntentRequest) -> Any:
+        return ask(f"{request.dialog_state}")
+
+    return skill
+
+
+def sent(result: SkillResponse) -> dict[str, Any]:
+    """The request object ``result`` answered."""
+    assert result.request is not None
+    return result.request
+
+
+def test_client_intent_sends_the_dialog_state_alexa_sends() -> None:
+    # An intent of the dialog model always comes with a dialogState: the first turn of a dialog
+    # the skill delegates itself STARTED; one Alexa runs alone reaches the skill COMPLETED.
+    with TestClient(booking()) as client:
+        assert sent(client.intent("Book", people=2))["dialogState"] == "STARTED"
+        assert sent(client.intent("Order", dish="soup"))["dialogState"] == "COMPLETED"
+        helped = client.intent("Help")
+        assert "dialogState" not in sent(helped)
+        assert helped.speech == "None"
+        later = client.intent("Book", dialog_state="IN_PROGRESS", people=2)
+        assert sent(later)["dialogState"] == "IN_PROGRESS"
+        assert later.speech == "IN_PROGRESS 2"
+
+
+def test_a_dialog_state_the_intent_cannot_have_is_refused() -> None:
+    with TestClient(booking()) as client:
+        with pytest.raises(ValueError, match="Help is not in the dialog model") as caught:
+            client.intent("Help", dialog_state="STARTED")
+        assert "client.send" in str(caught.value)
+        with pytest.raises(ValueError, match=r"'IN_PROGRES'.*STARTED, IN_PROGRESS, COMPLETED"):
+            client.intent("Book", dialog_state="IN_PROGRES")
+        assert client.last is None  # nothing was sent

@@ -3,7 +3,8 @@
 With ``--model`` (an APP or an ASK CLI model file) an IntentRequest is the one Alexa sends, as
 ``client.intent`` sends it: the intent and its slots checked against the model, every slot of
 the intent present (those not given without a value), the slot values with their entity
-resolution, and ``dialogState`` for an intent of the dialog model (only). Other requests (a
+resolution, and ``dialogState`` for an intent of the dialog model (only): STARTED, or COMPLETED
+for a dialog Alexa runs alone (auto delegation), which reaches the skill once. Other requests (a
 LaunchRequest) take only the skill id and locale from ``--model``: no model is built for them.
 """
 
@@ -14,7 +15,7 @@ import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .common import (
     UsageError,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 Resolve = Callable[[str, str], Mapping[str, Any] | None]
 
 #: The dialog states Alexa sends (with an intent of the dialog model only).
-DIALOG_STATES = ("STARTED", "IN_PROGRESS", "COMPLETED")
+DIALOG_STATES: Final = ("STARTED", "IN_PROGRESS", "COMPLETED")
 
 
 @dataclass
@@ -78,10 +79,13 @@ def _from_model(
         if found.slot(name) is None:
             have = ", ".join(slot.name for slot in found.slots) or "none"
             raise UsageError(f"--slot: intent {intent!r} has no slot {name!r} (its slots: {have})")
-    # Alexa sends dialogState with an intent of the dialog model, and only then.
+    # Alexa sends dialogState with an intent of the dialog model, and only then: the first
+    # one, as client.intent sends it (`dialog_state_for`), unless --dialog-state gives one.
     dialog_state = args.dialog_state
     if intent in model.dialog and not can_fulfill:
-        dialog_state = dialog_state or "STARTED"
+        from ..testing.requests import dialog_state_for
+
+        dialog_state = dialog_state_for(intent, dialog_state, model.dialog[intent].delegation)
     elif dialog_state is not None:
         raise UsageError(
             f"--dialog-state: intent {intent} is not in the model's dialog, and Alexa sends "
@@ -195,7 +199,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--dialog-state",
         choices=DIALOG_STATES,
         help="the dialog state (with --model: STARTED for an intent of the model's dialog, "
-        "which alone may have one)",
+        "COMPLETED for one Alexa delegates alone; only those may have one)",
     )
     command.add_argument(
         "--model",

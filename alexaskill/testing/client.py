@@ -21,6 +21,7 @@ from .requests import (
     DEFAULT_SKILL_ID,
     SESSION_TYPES,
     RequestFactory,
+    dialog_state_for,
     intent_fields,
     load_request,
     refresh,
@@ -408,9 +409,18 @@ class TestClient(Talking):
         not given without a value (a slot the model lacks is sent all the same, after them). A
         value of a slot whose type is a custom one of the model comes with the entity resolution
         Alexa sends: the values it is the name or a synonym of, or no match.
+
+        An intent of the dialog model comes with the ``dialogState`` Alexa sends first:
+        ``STARTED`` when the skill delegates the dialog itself (``auto_delegate=False``),
+        ``COMPLETED`` when Alexa runs it alone (auto delegation); ``dialog_state`` gives another
+        (``"IN_PROGRESS"``, the next turns). Any other intent has none: a ``dialog_state`` for
+        it is a `ValueError` (`send` builds any request).
         """
-        resolve, defined = self._intent_model(name)
-        fields = intent_fields(name, dialog_state, confirmation_status, slots, resolve, defined)
+        model = self._intent_model(name)
+        state = dialog_state_for(name, dialog_state, model.delegation, known=model.known)
+        fields = intent_fields(
+            name, state, confirmation_status, slots, model.resolve, model.defined
+        )
         return self.send("IntentRequest", **fields)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:

@@ -20,10 +20,12 @@ from .player import PLAYER_EVENTS, DevicePlayer
 
 __all__ = [
     "DEFAULT_SKILL_ID",
+    "DIALOG_STATES",
     "SCREEN",
     "SESSION_TYPES",
     "RequestFactory",
     "device_time",
+    "dialog_state_for",
     "intent_fields",
     "load_request",
     "refresh",
@@ -54,6 +56,9 @@ SESSION_TYPES = frozenset(
         "CustomInterfaceController.Expired",
     }
 )
+
+#: The dialog states Alexa sends, with an intent of the dialog model only.
+DIALOG_STATES: Final = ("STARTED", "IN_PROGRESS", "COMPLETED")
 
 #: The interfaces a device with a screen declares (an Echo Show): pass as ``interfaces=``.
 SCREEN: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL")
@@ -293,6 +298,35 @@ def intent_fields(
     if dialog_state is not None:
         fields["dialogState"] = dialog_state
     return fields
+
+
+def dialog_state_for(
+    intent: str, given: str | None, delegation: str | None, *, known: bool = True
+) -> str | None:
+    """The ``dialogState`` of an IntentRequest for ``intent``: ``given``, else the one Alexa
+    sends first. ``delegation`` is the intent's delegation strategy in the dialog model (None:
+    the intent is not in it); ``known`` whether the model has the intent at all.
+
+    Alexa sends a dialogState with an intent of the dialog model, and only then: STARTED on the
+    first turn of a dialog the skill delegates itself (``SKILL_RESPONSE``); a dialog Alexa runs
+    alone (auto delegation, ``ALWAYS``) reaches the skill once, COMPLETED. `ValueError` for a
+    state Alexa does not send, or one given to an intent the model has without a dialog; an
+    intent the model lacks takes what is given.
+    """
+    if given is not None and given not in DIALOG_STATES:
+        raise ValueError(f"dialog_state {given!r}: Alexa sends one of {', '.join(DIALOG_STATES)}")
+    if delegation is None:
+        if given is not None and known:
+            raise ValueError(
+                f"dialog_state {given!r}: intent {intent} is not in the dialog model, and Alexa "
+                "sends a dialogState only with an intent that is (one with a DialogSlot, or "
+                "confirm=...): drop dialog_state, or build the request yourself "
+                '(client.send("IntentRequest", **intent_fields(...)))'
+            )
+        return given
+    if given is not None:
+        return given
+    return "COMPLETED" if delegation == "ALWAYS" else "STARTED"
 
 
 def session_ended_fields(reason: str, fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import datetime as _dt
 import functools
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..models import SCREEN_INTERFACES
 from .requests import device_time
@@ -22,7 +22,20 @@ if TYPE_CHECKING:
     from .client import TestClient
     from .requests import RequestFactory
 
-__all__ = ["ClientTransport", "Talking"]
+__all__ = ["ClientTransport", "IntentInModel", "Talking"]
+
+
+class IntentInModel(NamedTuple):
+    """What the client's model says of an intent `TestClient.intent` sends."""
+
+    #: What resolves a value of one of its slots (``resolve(slot, value)``), or None.
+    resolve: Callable[[str, str], Mapping[str, Any] | None] | None
+    #: Its slots, in the model's order.
+    defined: tuple[str, ...]
+    #: Its delegation strategy in the dialog model (None: not in the dialog model).
+    delegation: str | None
+    #: Whether the model has the intent.
+    known: bool
 
 
 class Talking:
@@ -41,21 +54,27 @@ class Talking:
     _said: SkillResponse | None
     api: FakeAlexaApi
 
-    def _intent_model(
-        self, intent: str
-    ) -> tuple[Callable[[str, str], Mapping[str, Any] | None] | None, tuple[str, ...]]:
+    def _intent_model(self, intent: str) -> IntentInModel:
         """What the client's model says of ``intent``: what resolves its slot values
-        (`Understander.resolutions`) and the names of its slots, which Alexa sends all. Nothing
-        when the skill's model cannot be built: the slots go as given, unresolved."""
+        (`Understander.resolutions`), the names of its slots, which Alexa sends all, and its
+        place in the dialog model. Nothing when the skill's model cannot be built: the slots go
+        as given, unresolved, and the dialog state as given."""
         from ..exceptions import ConfigurationError
 
         try:
             understander = self._understander()
         except ConfigurationError:
-            return None, ()  # the model's mistake is `say`'s to report, or `alexaskill model`'s
+            # The model's mistake is `say`'s to report, or `alexaskill model`'s.
+            return IntentInModel(None, (), None, known=False)
         found = understander.intents.get(intent)
         defined = tuple(slot.name for slot in found.slots) if found is not None else ()
-        return functools.partial(understander.resolutions, intent), defined
+        dialog = understander.model.dialog.get(intent)
+        return IntentInModel(
+            functools.partial(understander.resolutions, intent),
+            defined,
+            dialog.delegation if dialog is not None else None,
+            known=found is not None,
+        )
 
     @property
     def conversation(self) -> Conversation:
