@@ -290,3 +290,15 @@ def test_the_dialog_state_is_client_intents(
                 assert json.loads(out)["request"]["dialogState"] == state
                 request = client.intent(intent, people=2).request
                 assert request is not None and request["dialogState"] == state
+
+
+def test_a_can_fulfill_requests_slots_are_as_amazon_shows_them(workdir: Path) -> None:
+    argv = ("request", "CanFulfillIntentRequest", "--intent", "Order", "--slot", "drink=java")
+    for model in ((), ("--model", "cafe:skill")):
+        code, out, err = run(*argv, *model)
+        assert code == 0, err
+        intent = json.loads(out)["request"]["intent"]
+        assert list(intent) == ["name", "slots"]  # no confirmationStatus: nothing to confirm
+        slot = intent["slots"]["drink"]
+        assert list(slot) == ["name", "value", *(["resolutions"] if model else [])]
+        assert slot["value"] == "java"

@@ -172,3 +172,32 @@ def test_a_dialog_state_the_intent_cannot_have_is_refused() -> None:
         with pytest.raises(ValueError, match=r"'IN_PROGRES'.*STARTED, IN_PROGRESS, COMPLETED"):
             client.intent("Book", dialog_state="IN_PROGRES")
         assert client.last is None  # nothing was sent
+
+
+def test_a_can_fulfill_request_carries_the_slots_heard_as_alexa_sends_them() -> None:
+    # Amazon's CanFulfillIntentRequest: the intent's name and the slots heard, each with its
+    # name, value and entity resolution; asked outside any dialog, nothing is confirmed.
+    skill = booking()
+
+    @skill.can_fulfill("Order")
+    def can_order(dish: str | None = None) -> Any:
+        from alexaskill import can_fulfill
+
+        return can_fulfill("YES" if dish == "broth" else "NO")
+
+    with TestClient(skill) as client:
+        client.intent("Help")
+        session = client._session
+        assert session is not None
+        result = client.can_fulfill("Order", dish="broth")
+        assert client._session == session  # the probe is no turn of the user's conversation
+        request = result.request
+        assert request is not None and "dialogState" not in request
+        assert result.json["response"] == {"canFulfillIntent": {"canFulfill": "YES"}}
+        intent = request["intent"]
+        assert list(intent) == ["name", "slots"]
+        slot = intent["slots"]["dish"]
+        assert list(slot) == ["name", "value", "resolutions"]
+        resolved = slot["resolutions"]["resolutionsPerAuthority"][0]
+        assert resolved["values"] == [{"value": {"name": "soup", "id": "SOUP"}}]
+        assert "slots" not in sent(client.can_fulfill("Help"))["intent"]

@@ -113,7 +113,7 @@ def _own_id(skill: Skill | None) -> str | None:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..models import GenericRequest, request_class
     from ..testing import DEFAULT_SKILL_ID, RequestFactory, intent_fields
-    from ..testing.requests import session_ended_fields
+    from ..testing.requests import can_fulfill_fields, session_ended_fields
 
     request_type: str = args.type
     fields: dict[str, Any] = {}
@@ -138,7 +138,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.dialog_state is not None and request_type != "IntentRequest":
         raise UsageError(f"{request_type} requests carry no dialogState; drop --dialog-state")
     known = _from_model(args, args.intent, slots, can_fulfill=request_type != "IntentRequest")
-    if args.intent is not None:
+    if request_type == "CanFulfillIntentRequest":
+        fields.update(can_fulfill_fields(args.intent, slots, known.resolve))
+    elif args.intent is not None:
         fields.update(
             intent_fields(
                 args.intent, known.dialog_state, "NONE", slots, known.resolve, known.defined

@@ -21,6 +21,7 @@ from .requests import (
     DEFAULT_SKILL_ID,
     SESSION_TYPES,
     RequestFactory,
+    can_fulfill_fields,
     dialog_state_for,
     intent_fields,
     load_request,
@@ -422,6 +423,20 @@ class TestClient(Talking):
             name, state, confirmation_status, slots, model.resolve, model.defined
         )
         return self.send("IntentRequest", **fields)
+
+    def can_fulfill(self, name: str, /, **slots: Any) -> SkillResponse:
+        """Ask, as Alexa does before a name-free request, whether the skill can fulfill intent
+        ``name`` with ``slots`` (the slots heard: a str, number, Enum member, list, or a slot
+        dict sent as it is): a CanFulfillIntentRequest, answered by the skill's
+        ``@skill.can_fulfill`` handler (``.json["canFulfillIntent"]``).
+
+        The request is the one Alexa sends (`can_fulfill_fields`): the slots heard only, with
+        their entity resolution from the client's model, no ``dialogState`` and nothing
+        confirmed. It comes in a session of its own: the probe neither joins nor changes the
+        client's conversation.
+        """
+        fields = can_fulfill_fields(name, slots, self._intent_model(name).resolve)
+        return self.send("CanFulfillIntentRequest", session=self.factory.session(), **fields)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:
         """Send a SessionEndedRequest; with ``reason="ERROR"``, an ``error`` as Alexa sends one

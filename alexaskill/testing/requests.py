@@ -24,6 +24,7 @@ __all__ = [
     "SCREEN",
     "SESSION_TYPES",
     "RequestFactory",
+    "can_fulfill_fields",
     "device_time",
     "dialog_state_for",
     "intent_fields",
@@ -298,6 +299,44 @@ def intent_fields(
     if dialog_state is not None:
         fields["dialogState"] = dialog_state
     return fields
+
+
+def can_fulfill_fields(
+    name: str,
+    slots: Mapping[str, Any],
+    resolve: Callable[[str, str], Mapping[str, Any] | None] | None = None,
+) -> dict[str, Any]:
+    """The ``request`` fields of a CanFulfillIntentRequest: the intent and the slots Alexa
+    heard, as Amazon's example of the request shows them.
+
+    Alexa asks outside any dialog: no ``dialogState``, no ``confirmationStatus`` (of the intent
+    or a slot: nothing was confirmed), and only the slots heard, each with its ``name``,
+    ``value`` and, from ``resolve(slot, value)``, its ``resolutions``. A list is the values of a
+    multiple-value slot (``slotValue`` of type ``List``); a dict is sent as it is.
+    """
+    intent: dict[str, Any] = {"name": name}
+    if slots:
+        intent["slots"] = {slot: _heard_slot(slot, value, resolve) for slot, value in slots.items()}
+    return {"intent": intent}
+
+
+def _heard_slot(
+    name: str, value: Any, resolve: Callable[[str, str], Mapping[str, Any] | None] | None
+) -> dict[str, Any]:
+    """Slot ``name`` holding ``value`` as a CanFulfillIntentRequest carries it."""
+    if isinstance(value, Mapping):
+        return {"name": name, **value}
+    if isinstance(value, list | tuple):
+        sent = slot_json(
+            name, list(value), None if resolve is None else functools.partial(resolve, name)
+        )
+        return {key: part for key, part in sent.items() if key in ("name", "slotValue")}
+    text = slot_text(value)
+    entry: dict[str, Any] = {"name": name, "value": text}
+    resolutions = resolve(name, text) if resolve is not None else None
+    if resolutions is not None:
+        entry["resolutions"] = dict(resolutions)
+    return entry
 
 
 def dialog_state_for(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill.testing import TestClient, intent_fields
+from alexaskill.testing import TestClient
 from examples.dialog.app import HELP, skill
 
 REQUESTS = Path(__file__).parent / "requests"
@@ -130,10 +130,7 @@ def test_a_denied_trip_is_not_booked(client: TestClient) -> None:
 
 
 def can_fulfill(client: TestClient, **slots: Any) -> Any:
-    result = client.send(
-        "CanFulfillIntentRequest", **intent_fields("PlanTrip", None, "NONE", slots)
-    )
-    return result.json["response"]
+    return client.can_fulfill("PlanTrip", **slots).json["response"]
 
 
 def test_can_fulfill_from_the_cities_it_knows(client: TestClient) -> None:
@@ -154,7 +151,7 @@ def test_can_fulfill_from_the_cities_it_knows(client: TestClient) -> None:
 
 
 def test_other_intents_are_not_claimed(client: TestClient) -> None:
-    result = client.send("CanFulfillIntentRequest", **intent_fields("GetWeather", None, "NONE", {}))
+    result = client.can_fulfill("GetWeather")
     assert result.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
 
 
