@@ -422,12 +422,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving_dev(workdir: Path, dev_dir: Path) -> Iterator[str]:
-    """``alexaskill serve cafe:skill --dev`` on a free port, started and stopped: its URL."""
+def serving_dev(workdir: Path, dev_dir: Path, app: str = "cafe:skill") -> Iterator[str]:
+    """``alexaskill serve APP --dev`` on a free port, started and stopped: its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     process = subprocess.Popen(
-        [sys.executable, "-m", "alexaskill", "serve", "cafe:skill", "--dev", "--port", str(port)],
+        [sys.executable, "-m", "alexaskill", "serve", app, "--dev", "--port", str(port)],
         cwd=workdir,
         env={**os.environ, DEV_PKI_ENV: str(dev_dir)},
         stdout=subprocess.DEVNULL,
@@ -600,3 +600,27 @@ def test_today_is_the_devices_today_without_now(
     [line] = [line for line in out.splitlines() if line.startswith("  skill:")]
     heard, _, today, _ = line.removeprefix("  skill:").split()
     assert heard == today
+
+
+def test_now_with_a_url_says_the_skill_keeps_the_real_time(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A served skill refuses a request dated far from its clock (400): with --url the requests
+    # carry the real time, --now is only when the words are understood, and the chat says so.
+    (workdir / "diary.py").write_text(DIARY)
+    dev_dir = tmp_path / "dev-pki"
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    said = "ask the diary what happens today\n"
+    with serving_dev(workdir, dev_dir, "diary:skill") as url:
+        argv = ("diary:skill", "--url", url, "--now", "2025-03-01T01:00")
+        code, out, err = chat(monkeypatch, said, *argv)
+    assert code == 0, err
+    note = (
+        "  (--now with --url: what is said is understood at 2025-03-01 01:00 (UTC), but the "
+        "requests carry the real time, which the server checks: the skill's AlexaApi.now() "
+        "and today() are the real ones)\n"
+    )
+    assert out.split("> ask the diary", 1)[0].endswith(note)  # before the first turn
+    assert "HTTP 400" not in out
+    [line] = [line for line in out.splitlines() if line.startswith("  skill:")]
+    assert line.startswith("  skill:      2025-03-01 at ")  # "today" as understood

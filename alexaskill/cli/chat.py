@@ -398,6 +398,15 @@ def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:
         f"Talking to {where} ({chat.locale}, {device}). Type what you would say; "
         "/help lists commands.\n"
     )
+    if args.url is not None and chat.now is not None:
+        # A served skill checks each request's timestamp against its clock (a request dated
+        # far from it is refused, 400): the requests carry the real time, not --now.
+        moment = chat._user_time()
+        out.write(
+            f"  (--now with --url: what is said is understood at {moment:%Y-%m-%d %H:%M} "
+            f"({chat.api.time_zone or 'UTC'}), but the requests carry the real time, which the "
+            "server checks: the skill's AlexaApi.now() and today() are the real ones)\n"
+        )
     for text in _lines(interactive):
         if not interactive:
             out.write(f"> {text}\n")
