@@ -397,6 +397,10 @@ def test_quit_stops_reading(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> N
         (["--model", MODEL_FILE], "--model alone has no skill to talk to"),
         (["nope:skill"], "no module named 'nope'"),
         (["cafe:skill", "--url", "http://[::1"], "--url 'http://[::1': not a URL (Invalid IPv6"),
+        (
+            ["cafe:skill", "--now", "9999-12-31T23:59-05:00"],
+            "--now '9999-12-31T23:59-05:00': past the calendar once on the device's clock (UTC)",
+        ),
     ],
 )
 def test_mistakes(

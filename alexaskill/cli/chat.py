@@ -159,6 +159,11 @@ class _Chat:
             return device_time(self.now, self.api.time_zone)
         except ValueError:
             raise UsageError(f"--alexa-api: unknown time zone {self.api.time_zone!r}") from None
+        except OverflowError:  # 9999-12-31T23:59-05:00, say
+            raise UsageError(
+                f"--now {self.args.now!r}: past the calendar once on the device's clock "
+                f"({self.api.time_zone or 'UTC'})"
+            ) from None
 
     def _skill_clock(self) -> dict[str, Any]:
         """With --now, the TestClient's clock: the skill's requests are dated then, so that its
