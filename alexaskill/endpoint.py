@@ -25,17 +25,19 @@ logger = logging.getLogger("alexaskill")
 
 _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
 _TOO_LARGE: Final = b'{"error": "request body too large"}'
-#: The request headers `_Endpoint` passes on (by their lower-case wire names).
-_READ_HEADERS: Final = {
-    name.encode(): name
+#: The request headers `_Endpoint` passes on, by their lower-case wire names, with the names
+#: its refusals give them.
+_SHOWN: Final = {
+    name.lower(): name
     for name in (
-        "content-type",
-        "content-length",
-        "signaturecertchainurl",
-        "signature-256",
-        "signature",
+        "Content-Type",
+        "Content-Length",
+        "SignatureCertChainUrl",
+        "Signature-256",
+        "Signature",
     )
 }
+_READ_HEADERS: Final = {name.encode(): name for name in _SHOWN}
 
 
 _ALEXA_TYPES: Final = frozenset(("application/json; charset=utf-8", "application/json"))
@@ -70,7 +72,11 @@ class _Endpoint:
         if scope["method"] != "POST":
             await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
             return
-        headers = _read_headers(scope["headers"])
+        try:
+            headers = _read_headers(scope["headers"])
+        except _ConflictingHeaders as exc:
+            await _send(send, 400, exc.body())
+            return
         refused = self._refusal(headers)
         if refused is not None:
             await _send(send, *refused)
@@ -110,7 +116,11 @@ class _Endpoint:
         perhaps behind uvicorn's proxy-headers middleware): the same checks, answers and log
         line, without the ASGI messages, the body's deadline and the layers in between.
         """
-        headers = _read_headers(scope["headers"])
+        try:
+            headers = _read_headers(scope["headers"])
+        except _ConflictingHeaders as exc:
+            await _send(send, 400, exc.body())
+            return
         refused = self._refusal(headers)
         if refused is None:
             if len(body) > self.skill.max_body_size:
@@ -155,8 +165,21 @@ class _Endpoint:
         return body
 
 
+class _ConflictingHeaders(Exception):
+    """A header `_Endpoint` reads came twice, with two values (its lower-case name)."""
+
+    def body(self) -> bytes:
+        return _error_body(f"conflicting {_SHOWN[self.args[0]]} headers")
+
+
 def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-    """The headers `_Endpoint` and the verifier read, by lower-case name, from ASGI's list."""
+    """The headers `_Endpoint` and the verifier read, by lower-case name, from ASGI's list;
+    `_ConflictingHeaders` if one of them comes twice with two values.
+
+    None of them may be sent twice (RFC 9110, section 5.3): a proxy or a log in front of the
+    skill may read the first value where the verifier would read the last. The same value twice
+    is taken as one (as RFC 9112, section 6.3, allows of Content-Length).
+    """
     headers: dict[str, str] = {}
     for name, value in raw:
         # ASGI servers send names in lower case (the spec says they should); a name that is not
@@ -165,7 +188,9 @@ def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
         if key is None and not name.islower():
             key = _READ_HEADERS.get(name.lower())
         if key is not None:
-            headers[key] = value.decode("latin-1")
+            text = value.decode("latin-1")
+            if headers.setdefault(key, text) != text:
+                raise _ConflictingHeaders(key)
     return headers
 
 

@@ -998,6 +998,51 @@ def test_a_content_length_that_is_not_plain_digits_gets_400(declared: bytes) -> 
     assert answer == {"error": "invalid content-length"}
 
 
+@pytest.mark.parametrize(
+    ("shown", "forged"),
+    [
+        ("SignatureCertChainUrl", b"https://s3.amazonaws.com/echo.api/other.pem"),
+        ("Signature-256", b"AAAA"),
+        ("Content-Type", b"text/plain"),
+        ("Content-Length", b"2"),
+    ],
+)
+@pytest.mark.parametrize("forged_first", [True, False])
+def test_a_header_the_endpoint_reads_sent_twice_with_two_values_gets_400(
+    shown: str, forged: bytes, forged_first: bool
+) -> None:
+    # HTTP allows no second value for these: which one counts is up to each reader. The last
+    # one counted, so a request whose first value was forged (all a proxy or a log in front
+    # would read) was answered as signed.
+    skill = make_skill()
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", b"%d" % len(body)),
+        *((key.lower().encode(), value.encode()) for key, value in pki.sign(body).items()),
+    ]
+    name = shown.lower().encode()
+    place = next(i for i, (key, _) in enumerate(headers) if key == name)
+    headers.insert(place if forged_first else place + 1, (name, forged))
+    status, answer = asgi_post(skill, body, headers)
+    assert status == 400, answer
+    assert answer == {"error": f"conflicting {shown} headers"}
+    # The same through the path alexaskill.exchange takes, with the whole body at hand.
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(skill._endpoint.answer_whole(post_scope(headers), body, send))
+    assert sent[0]["status"] == 400
+    assert json.loads(sent[1]["body"]) == answer
+    # The same value twice says nothing new: accepted.
+    headers[place if forged_first else place + 1] = headers[place + 1 if forged_first else place]
+    assert asgi_post(skill, body, headers)[0] == 200
+
+
 def test_a_body_that_does_not_arrive_in_time_gets_408_and_the_connection_closes() -> None:
     # Headers complete, then the body dribbles (or never comes): without a deadline the request
     # held its connection, and the worker's memory, for as long as the client liked.
