@@ -1,0 +1,798 @@
+"""Malformed, forged and odd requests, generated: every one gets HTTP 200 or a short JSON 400.
+
+A seeded mutator takes the sample envelopes under ``tests/fixtures/requests`` (and one intent
+whose slots are of every type a handler can take), breaks them structurally (wrong types, nulls,
+huge numbers, deep nesting, huge strings, lone surrogates in JSON escapes, duplicate keys,
+missing and extra fields, odd slot values and resolutions, odd timestamps), signs each body with
+the test PKI as Alexa would and posts it to a skill whose handlers take typed slots. Each answer
+must be 200 (the handler ran, and saw slots of the types it declared) or 400 with a short JSON
+reason: never a 500, a traceback, an ERROR line, or a worker that stops answering.
+
+The committed run is short, with a fixed seed. For a longer one::
+
+    ALEXASKILL_FUZZ_RUNS=20000 ALEXASKILL_FUZZ_SEED=7 .venv/bin/python -m pytest -n 0 \
+        tests/test_fuzz.py
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import enum
+import json
+import logging
+import math
+import os
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+
+from alexaskill import Response, Skill, speak
+from alexaskill.app import DEFAULT_MAX_BODY_SIZE
+from alexaskill.models import Envelope, Intent, Request, Slot
+from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
+from alexaskill.testing import TestClient
+
+SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
+STAMP: Final = "2026-11-26T12:00:10Z"
+SEED: Final = int(os.environ.get("ALEXASKILL_FUZZ_SEED", "20261201"))
+RUNS: Final = int(os.environ.get("ALEXASKILL_FUZZ_RUNS", "400"))
+#: The longest 400 body allowed: a short reason, never a traceback.
+MAX_REFUSAL: Final = 300
+FIXTURES: Final = Path(__file__).parent / "fixtures" / "requests"
+
+
+class Color(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+# --- the skill: handlers with typed slots that check what they get ---------------------------
+
+
+def _check_types(values: dict[str, Any]) -> None:
+    expected: dict[str, Any] = {
+        "text": str,
+        "number": int,
+        "amount": float,
+        "day": datetime.date,
+        "when": AlexaDate,
+        "clock": datetime.time,
+        "moment": AlexaTime,
+        "span": datetime.timedelta,
+        "length": AlexaDuration,
+        "color": Color,
+        "raw": Slot,
+    }
+    for name, value in values.items():
+        if value is None:
+            continue
+        if name in expected:
+            assert isinstance(value, expected[name]), (name, value)
+            # (bool is an int, datetime a date: neither is what a slot converts to)
+            assert not isinstance(value, bool | datetime.datetime), (name, value)
+        elif name == "numbers":
+            assert value and all(type(item) is int for item in value), value
+        elif name == "colors":
+            assert value and all(isinstance(item, Color) for item in value), value
+        elif name == "dates":
+            assert value and all(isinstance(item, AlexaDate) for item in value), value
+    if values.get("amount") is not None:
+        assert math.isfinite(values["amount"])
+
+
+def _touch(envelope: Envelope) -> None:
+    """Read what a handler may read of any request: none of it may raise."""
+    raw = envelope.raw
+    assert isinstance(raw, dict)
+    request = envelope.request
+    intent: Intent | None = getattr(request, "intent", None)
+    if intent is not None:
+        for slot in (intent.slots or {}).values():
+            slot.values, slot.slot_values, slot.is_filled  # noqa: B018
+            slot.resolved_name, slot.resolved_id, slot.match_status  # noqa: B018
+    envelope.application_ids  # noqa: B018
+
+
+def make_skill() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Typed")
+    def typed(
+        envelope: Envelope,
+        text: str | None = None,
+        number: int | None = None,
+        amount: float | None = None,
+        day: datetime.date | None = None,
+        when: AlexaDate | None = None,
+        clock: datetime.time | None = None,
+        moment: AlexaTime | None = None,
+        span: datetime.timedelta | None = None,
+        length: AlexaDuration | None = None,
+        color: Color | None = None,
+        numbers: list[int] | None = None,
+        colors: list[Color] | None = None,
+        dates: list[AlexaDate] | None = None,
+        raw: Slot | None = None,
+    ) -> Response:
+        _check_types(
+            {
+                "text": text,
+                "number": number,
+                "amount": amount,
+                "day": day,
+                "when": when,
+                "clock": clock,
+                "moment": moment,
+                "span": span,
+                "length": length,
+                "color": color,
+                "numbers": numbers,
+                "colors": colors,
+                "dates": dates,
+                "raw": raw,
+            }
+        )
+        _touch(envelope)
+        return speak("typed")
+
+    @skill.intent("Required")
+    async def required(number: int, day: datetime.date, color: Color) -> Response:
+        _check_types({"number": number, "day": day, "color": color})
+        return speak(f"{number} {day} {color.value}")
+
+    @skill.intent("PlanTrip")
+    def plan_trip(
+        envelope: Envelope,
+        destination: str | None = None,
+        activity: list[str] | None = None,
+        travel_date: AlexaDate | None = None,
+        duration: AlexaDuration | None = None,
+    ) -> Response:
+        _check_types({"when": travel_date, "length": duration})
+        _touch(envelope)
+        return speak("trip")
+
+    @skill.launch
+    def launch(envelope: Envelope) -> Response:
+        _touch(envelope)
+        return speak("hello")
+
+    @skill.fallback
+    def fallback(envelope: Envelope, request: Request) -> None:
+        _touch(envelope)
+
+    return skill
+
+
+# --- the sample envelopes -------------------------------------------------------------------
+
+
+def _typed_request() -> dict[str, Any]:
+    slots = {
+        "text": "hello",
+        "number": "42",
+        "amount": "2.5",
+        "day": "2026-11-27",
+        "when": "2026-W48-WE",
+        "clock": "14:30",
+        "moment": "EV",
+        "span": "PT10M",
+        "length": "P2YT3H",
+        "color": "red",
+        "raw": "anything",
+    }
+    sent: dict[str, dict[str, Any]] = {
+        name: {"name": name, "value": value, "confirmationStatus": "NONE", "source": "USER"}
+        for name, value in slots.items()
+    }
+    for name, values in (
+        ("numbers", ["1", "2"]),
+        ("colors", ["red", "GREEN"]),
+        ("dates", ["2026"]),
+    ):
+        sent[name] = {
+            "name": name,
+            "confirmationStatus": "NONE",
+            "slotValue": {
+                "type": "List",
+                "values": [{"type": "Simple", "value": value} for value in values],
+            },
+        }
+    sent["color"]["resolutions"] = {
+        "resolutionsPerAuthority": [
+            {
+                "authority": "amzn1.er-authority.echo-sdk.x.Color",
+                "status": {"code": "ER_SUCCESS_MATCH"},
+                "values": [{"value": {"name": "Red", "id": "RED"}}],
+            }
+        ]
+    }
+    base = json.loads((FIXTURES / "IntentRequest.GetWeather.json").read_text("utf-8"))
+    base["request"]["intent"] = {"name": "Typed", "confirmationStatus": "NONE", "slots": sent}
+    required = copy.deepcopy(base)
+    required["request"]["intent"] = {
+        "name": "Required",
+        "confirmationStatus": "NONE",
+        "slots": {name: sent[name] for name in ("number", "day", "color")},
+    }
+    return {"Typed": base, "Required": required}
+
+
+def _set_ids(node: Any) -> None:
+    """Every applicationId the skill's, so that a mutation reaches the handler."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "applicationId":
+                node[key] = SKILL_ID
+            else:
+                _set_ids(value)
+    elif isinstance(node, list):
+        for item in node:
+            _set_ids(item)
+
+
+def samples() -> list[dict[str, Any]]:
+    envelopes = [json.loads(path.read_text("utf-8")) for path in sorted(FIXTURES.glob("*.json"))]
+    envelopes.extend(_typed_request().values())
+    for envelope in envelopes:
+        _set_ids(envelope)
+        if isinstance(envelope.get("request"), dict):
+            envelope["request"]["timestamp"] = STAMP
+    return envelopes
+
+
+# --- the mutator ------------------------------------------------------------------------------
+
+#: Placeholders replaced in the JSON text: what json.dumps cannot write itself.
+_SURROGATES: Final = ("\\ud800", "\\udfff", "\\udc00x", "\\ud83d", "\\ud800\\ud800", "\\u0000")
+
+_SLOT_VALUES: Final = (
+    "?",
+    "",
+    " ",
+    "5 ",
+    "٣",
+    "1e5",
+    "-0",
+    "0x10",
+    "inf",
+    "nan",
+    "NaN",
+    "1_000",
+    "+5",
+    "\u0663.\u0665",
+    "99999999999999999999999999",
+    "9" * 5000,
+    "0." + "9" * 400,
+    "-" + "9" * 400 + ".5",
+    "2015-02-30",
+    "0000-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "9999-WI",
+    "9999-W53",
+    "9999-W52-WE",
+    "0001-W01",
+    "10000-01-01",
+    "2026-1-1",
+    "PRESENT_REF",
+    "201X",
+    "999X",
+    "000X",
+    "2026-XX",
+    "2026-XX-XX",
+    "2026-11-XX",
+    "2026-00",
+    "2026-13",
+    "24:00",
+    "23:59:60",
+    "9:00",
+    "14:30:00",
+    "14:30:61",
+    "MO",
+    "NI",
+    "mo",
+    "P",
+    "PT",
+    "P1Y",
+    "PT1.5H",
+    "P1.0e3D",
+    "P9999999999999999D",
+    "P" + "9" * 400 + "D",
+    "PT" + "9" * 30 + "S",
+    "P1W",
+    "P0D",
+    "RED",
+    "red",
+    "\uff32\uff45\uff44",
+    "ß",
+    "SS",
+    "ﬁ",
+    "İ",
+    "\u200b",
+    "\ufeff",
+    "💥",
+    "a\x00b",
+    "\x7f",
+)
+
+_ODD_TIMESTAMPS: Final[tuple[Any, ...]] = (
+    "",
+    "now",
+    "2026-13-01T00:00:00Z",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "9999-12-31T23:59:59-23:59",
+    "0001-01-01T00:00:00+23:59",
+    "2026-11-26T12:00:10",
+    "2026-11-26T12:00:10.123456789Z",
+    "+002026-11-26T12:00:10Z",
+    "2026-11-26 12:00:10Z",
+    "2026-11-26T12:00:10+25:00",
+    "2026-W48-4T12:00:10Z",
+    "20261126T120010Z",
+    "2026-11-26T12:00:10z",
+    "2026-11-26T12:00:10Z\n",
+    1795694410000,
+    1e300,
+    -1e300,
+    0,
+    -1,
+    2**64,
+    10**30,
+    1.5,
+    True,
+    None,
+    [],
+    {},
+)
+
+
+#: Strings that fit any string field (a locale, an id, an intent's name, a dialog state, ...).
+_ODD_STRINGS: Final = (
+    "",
+    " ",
+    "x" * 10_000,
+    "en-US\x00",
+    "EN-us",
+    "en_US",
+    "en",
+    "xx-XX",
+    "zz",
+    "de-DE-x-private",
+    "ja-JP",
+    "ar-SA",
+    "../../etc/passwd",
+    "%s%s%n",
+    "{0}{slot}{}",
+    "$(echo)",
+    "<speak>x</speak>",
+    "]]><x/>&amp;&",
+    "\u202eevil",
+    "\r\nSet-Cookie: a=b",
+    "a\tb",
+    "İı",
+    "\ud7ff\ue000",
+    "amzn1.ask.skill.",
+    "AMAZON.",
+    "AMAZON.StopIntent",
+    "IntentRequest",
+    "LaunchRequest",
+    "null",
+    "NONE",
+    "CONFIRMED",
+    "DENIED",
+    "STARTED",
+    "IN_PROGRESS",
+    "COMPLETED",
+)
+
+
+def _strings(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The paths of the string values in ``node``."""
+    if isinstance(node, str):
+        yield path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, (*path, index))
+
+
+def _huge_int(rng: random.Random) -> int:
+    return rng.choice((2**31, 2**63, 2**64, -(2**63) - 1, 10**30, 10**400))
+
+
+def _deep(rng: random.Random, depth: int) -> str:
+    """JSON text nested ``depth`` levels deep (written by `encode`: json.dumps would recurse)."""
+    opening = "".join(rng.choice(("[", '{"a": ')) for _ in range(depth))
+    closing = "".join("]" if char == "[" else "}" for char in reversed(opening) if char in "[{")
+    return opening + '"x"' + closing
+
+
+def odd_value(rng: random.Random) -> Any:
+    """A JSON value of any type, often an unusual one."""
+    kind = rng.randrange(16)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return rng.choice((True, False))
+    if kind == 2:
+        return rng.choice((0, -1, 1, 7))
+    if kind == 3:
+        return _huge_int(rng)
+    if kind == 4:
+        return rng.choice((1e308, -1e308, 5e-324, -0.0, 0.1, 1.5))
+    if kind == 5:
+        return rng.choice(("", " ", "null", "true", "0", "{}"))
+    if kind == 6:
+        return "x" * rng.choice((1000, 70_000))
+    if kind == 7:
+        return "__SURROGATE__"
+    if kind == 8:
+        return rng.choice(([], {}, [None], {"": None}, [[]]))
+    if kind == 9:
+        return f"__DEEP{rng.choice((50, 500, 5000))}__"
+    if kind == 10:
+        return rng.choice(_SLOT_VALUES)
+    if kind == 11:
+        return rng.choice(_ODD_TIMESTAMPS)
+    if kind == 12:
+        return {"type": rng.choice(("Simple", "List", "Other", None, 5)), "values": [None, {}]}
+    if kind == 13:
+        return [odd_value(rng) for _ in range(rng.randrange(4))]
+    if kind == 14:
+        return {f"k{i}": odd_value(rng) for i in range(rng.randrange(4))}
+    return "".join(chr(rng.choice((0x41, 0xE9, 0x3000, 0x1F600, 0xFFFD, 0x202E))) for _ in "abc")
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, (*path, index))
+
+
+def _at(node: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        node = node[step]
+    return node
+
+
+def _slots_of(envelope: dict[str, Any]) -> list[dict[str, Any]]:
+    request = envelope.get("request")
+    intent = request.get("intent") if isinstance(request, dict) else None
+    slots = intent.get("slots") if isinstance(intent, dict) else None
+    if not isinstance(slots, dict):
+        return []
+    return [slot for slot in slots.values() if isinstance(slot, dict)]
+
+
+def _odd_resolutions(rng: random.Random) -> Any:
+    return rng.choice(
+        (
+            None,
+            {},
+            {"resolutionsPerAuthority": None},
+            {"resolutionsPerAuthority": {}},
+            {"resolutionsPerAuthority": [None]},
+            {"resolutionsPerAuthority": [{"status": None, "values": None}]},
+            {"resolutionsPerAuthority": [{"status": {"code": "ER_SUCCESS_MATCH"}}]},
+            {"resolutionsPerAuthority": [{"status": {"code": "ER_SUCCESS_MATCH"}, "values": []}]},
+            {
+                "resolutionsPerAuthority": [
+                    {"status": {"code": "ER_SUCCESS_MATCH"}, "values": [{}, {"value": None}]}
+                ]
+            },
+            {
+                "resolutionsPerAuthority": [
+                    {
+                        "status": {"code": "ER_SUCCESS_MATCH"},
+                        "values": [{"value": {"name": rng.choice(_SLOT_VALUES), "id": None}}],
+                    }
+                ]
+            },
+            {
+                "resolutionsPerAuthority": [
+                    {
+                        "status": {"code": "ER_SUCCESS_MATCH"},
+                        "values": [{"value": {"name": 5, "id": ["RED"]}}],
+                    }
+                ]
+            },
+        )
+    )
+
+
+def mutate(rng: random.Random, envelope: dict[str, Any]) -> dict[str, Any]:
+    """Apply one to three mutations to (a copy of) ``envelope``; duplicates and surrogates are
+    placeholders that `encode` writes."""
+    envelope = copy.deepcopy(envelope)
+    for _ in range(rng.randint(1, 3)):
+        paths = list(_paths(envelope))[1:]
+        slots = _slots_of(envelope)
+        kind = rng.randrange(11)
+        if kind <= 1 and paths:  # a value replaced by one of another type
+            path = rng.choice(paths)
+            _at(envelope, path[:-1])[path[-1]] = odd_value(rng)
+        elif kind == 2 and paths:  # a field left out
+            path = rng.choice(paths)
+            parent = _at(envelope, path[:-1])
+            if isinstance(parent, dict):
+                del parent[path[-1]]
+        elif kind == 3:  # a field added
+            containers = [p for p in [(), *paths] if isinstance(_at(envelope, p), dict)]
+            target = _at(envelope, rng.choice(containers))
+            name = rng.choice(("extra", "type", "value", "raw", "body", "__DUP__"))
+            target[name if name != "__DUP__" else f"__DUP__{rng.randrange(9)}"] = odd_value(rng)
+        elif kind == 4 and slots:  # a slot with an odd value of some builtin type
+            slot = rng.choice(slots)
+            value = rng.choice(_SLOT_VALUES)
+            where = rng.randrange(3)
+            if where == 0:
+                slot["value"] = value
+            elif where == 1:
+                slot["slotValue"] = {"type": "Simple", "value": value}
+            else:
+                slot.pop("value", None)
+                slot["slotValue"] = {
+                    "type": "List",
+                    "values": [
+                        {"type": "Simple", "value": rng.choice(_SLOT_VALUES)}
+                        for _ in range(rng.randrange(4))
+                    ],
+                }
+        elif kind == 5 and slots:  # odd entity resolution
+            slot = rng.choice(slots)
+            slot["resolutions"] = _odd_resolutions(rng)
+            if rng.random() < 0.5:
+                slot["slotValue"] = {
+                    "type": rng.choice(("Simple", "List")),
+                    "value": slot.get("value"),
+                    "values": [{"value": "red", "resolutions": _odd_resolutions(rng)}, None],
+                    "resolutions": _odd_resolutions(rng),
+                }
+        elif kind == 6 and isinstance(envelope.get("request"), dict):  # an odd timestamp
+            envelope["request"]["timestamp"] = rng.choice(_ODD_TIMESTAMPS)
+        elif kind == 7 and paths:  # a duplicate key, the second one odd
+            containers = [p for p in paths if isinstance(_at(envelope, p), dict)]
+            if containers:
+                target = _at(envelope, rng.choice(containers))
+                if target:
+                    key = rng.choice(list(target))
+                    target[f"__DUP__{key}"] = odd_value(rng)
+        elif kind == 8 and paths:  # a string with a lone surrogate or NUL in its escapes
+            path = rng.choice(paths)
+            _at(envelope, path[:-1])[path[-1]] = "__SURROGATE__"
+        elif kind >= 9:  # a string field with another string: schema-legal, often odd
+            strings = [path for path in _strings(envelope) if path]
+            if strings:
+                path = rng.choice(strings)
+                value = rng.choice((*_ODD_STRINGS, *_SLOT_VALUES))
+                _at(envelope, path[:-1])[path[-1]] = value
+    return envelope
+
+
+def encode(rng: random.Random, envelope: Any) -> bytes:
+    """``envelope`` as JSON, the placeholders written: duplicate keys, surrogate escapes."""
+    text = json.dumps(envelope, ensure_ascii=rng.random() < 0.3)
+    text = text.replace('"__DUP__', '"')
+    for depth in (50, 500, 5000):
+        while f'"__DEEP{depth}__"' in text:
+            text = text.replace(f'"__DEEP{depth}__"', _deep(rng, depth), 1)
+    while "__SURROGATE__" in text:
+        text = text.replace("__SURROGATE__", "a" + rng.choice(_SURROGATES) + "b", 1)
+    return text.encode("utf-8")
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+def check_answer(
+    status: int, payload: Any, raw: bytes, handler_error: Any, sent: int = 0
+) -> str | None:
+    """What is wrong with an answer to a body of ``sent`` bytes, or None."""
+    if status == 413 and sent > DEFAULT_MAX_BODY_SIZE:
+        status = 400  # (too large: a refusal like the others)
+    if status == 400:
+        if len(raw) > MAX_REFUSAL:
+            return f"400 body of {len(raw)} bytes"
+        if not isinstance(payload, dict) or not isinstance(payload.get("error"), str):
+            return f"400 body not JSON with an error: {raw[:200]!r}"
+        if "Traceback" in raw.decode("utf-8", "replace"):
+            return "400 body with a traceback"
+        return None
+    if status != 200:
+        return f"HTTP {status}: {raw[:200]!r}"
+    if handler_error is not None:
+        return f"handler error {handler_error!r}"
+    return None
+
+
+def run(
+    client: TestClient, seed: int, runs: int, build: Callable[[random.Random], bytes]
+) -> list[str]:
+    rng = random.Random(seed)
+    failures: list[str] = []
+    for run_number in range(runs):
+        body = build(rng)
+        try:
+            result = client.post(body, client.pki.sign(body))
+        except Exception as exc:  # a 500 the test client raises, a crash in the app
+            failures.append(f"run {run_number}: {exc!r} for {body[:300]!r}")
+            continue
+        raw = json.dumps(result.json).encode() if result.json is not None else b""
+        problem = check_answer(
+            result.status_code, result.json, raw, result.handler_error, len(body)
+        )
+        if problem is not None:
+            failures.append(f"run {run_number}: {problem} for {body[:300]!r}")
+    return failures
+
+
+@pytest.fixture
+def fuzz_client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
+    skill = make_skill()
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, now=lambda: NOW, raise_handler_errors=False) as client,
+    ):
+        yield client
+    errors = [
+        f"{record.name}: {record.getMessage()}"
+        for record in caplog.records
+        if record.levelno >= logging.ERROR or record.exc_info
+    ]
+    assert not errors, "\n".join(errors[:10])
+
+
+def _still_serving(client: TestClient, sample: dict[str, Any]) -> None:
+    body = json.dumps(sample).encode()
+    result = client.post(body, client.pki.sign(body))
+    assert result.status_code == 200, result.json
+
+
+def test_the_samples_pass_unchanged(fuzz_client: TestClient) -> None:
+    """The mutator's starting points reach their handlers (else a mutation tests nothing)."""
+    for sample in samples():
+        body = json.dumps(sample).encode()
+        result = fuzz_client.post(body, fuzz_client.pki.sign(body))
+        assert result.status_code == 200, (sample["request"]["type"], result.json)
+        assert result.handler_error is None, result.handler_error
+
+
+def test_mutated_signed_requests_get_200_or_a_short_json_400(fuzz_client: TestClient) -> None:
+    bases = samples()
+
+    def build(rng: random.Random) -> bytes:
+        return encode(rng, mutate(rng, rng.choice(bases)))
+
+    failures = run(fuzz_client, SEED, RUNS, build)
+    assert not failures, f"{len(failures)} of {RUNS}:\n" + "\n".join(failures[:15])
+    _still_serving(fuzz_client, bases[-1])
+
+
+# --- the headers ------------------------------------------------------------------------------
+
+_CERT_URLS: Final = (
+    b"",
+    b" ",
+    b"http://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    b"https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem",
+    b"https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem",
+    b"https://s3.amazonaws.com/echo.api/../evil/x.pem",
+    b"https://s3.amazonaws.com@evil.example/echo.api/x.pem",
+    b"https://s3.amazonaws.com/echo.api/%2e%2e/x.pem",
+    b"https://s3.amazonaws.com/echo.api/\xff\xfe.pem",
+    b"https://s3.amazonaws.com/echo.api/" + b"a" * 100_000,
+    b"https://s3.amazonaws.com/echo.api/other.pem",
+)
+_SIGNATURES: Final = (
+    b"",
+    b"=",
+    b"AAAA",
+    b"A" * 100_000,
+    b"A" * 99_999,
+    b"\xff\xfe",
+    b"not base64!",
+)
+_CONTENT_TYPES: Final = (
+    b"",
+    b"text/plain",
+    b"application/jsonx",
+    b"application/json; charset=latin-1",
+    b"application/json; charset=\xff",
+    b"application/json;;;",
+    b"APPLICATION/JSON; CHARSET=UTF-8",
+    b"application/x-www-form-urlencoded",
+    b"multipart/form-data; boundary=x",
+)
+_CONTENT_LENGTHS: Final = (b"", b"-1", b"0", b"1", b"+5", b"1e3", b"9" * 30, b"\xb2", b"5, 5")
+_HEADER_NAMES: Final = {
+    b"content-type": _CONTENT_TYPES,
+    b"content-length": _CONTENT_LENGTHS,
+    b"signaturecertchainurl": _CERT_URLS,
+    b"signature-256": _SIGNATURES,
+    b"signature": _SIGNATURES,
+}
+
+
+def mutate_headers(
+    rng: random.Random, headers: list[tuple[bytes, bytes]], forged_signature: bytes
+) -> list[tuple[bytes, bytes]]:
+    """One to three changes to ``headers``: a header dropped, given an odd value, sent twice
+    (with the same value or another), its name in other letters."""
+    headers = list(headers)
+    for _ in range(rng.randint(1, 3)):
+        name = rng.choice(list(_HEADER_NAMES))
+        odd = rng.choice((*_HEADER_NAMES[name], forged_signature))
+        places = [i for i, (key, _) in enumerate(headers) if key.lower() == name]
+        kind = rng.randrange(5)
+        if kind == 0 and places:
+            del headers[rng.choice(places)]
+        elif kind == 1 and places:
+            headers[rng.choice(places)] = (name, odd)
+        elif kind == 2:
+            headers.insert(rng.randrange(len(headers) + 1), (name, odd))
+        elif kind == 3 and places:
+            headers.insert(rng.randrange(len(headers) + 1), headers[rng.choice(places)])
+        elif places:
+            place = rng.choice(places)
+            key, value = headers[place]
+            spelt = "".join(rng.choice((char.upper(), char)) for char in key.decode())
+            headers[place] = (spelt.encode(), value)
+    return headers
+
+
+def _genuine(headers: list[tuple[bytes, bytes]], signed: dict[str, str]) -> bool:
+    """Whether ``headers`` carry the genuine signature and one certificate URL (the test PKI
+    serves its chain at any URL Amazon's rules allow)."""
+    urls = {value for key, value in headers if key.lower() == b"signaturecertchainurl"}
+    signatures = {value for key, value in headers if key.lower() == b"signature-256"}
+    return len(urls) == 1 and signatures == {signed["Signature-256"].encode()}
+
+
+def test_odd_security_and_content_headers_get_a_short_json_refusal(
+    fuzz_client: TestClient,
+) -> None:
+    """Headers dropped, doubled, of odd values: never a 500, and never a 200 unless the
+    request carried the genuine signature (and nothing contradicting it or its URL)."""
+    rng = random.Random(SEED)
+    bases = samples()
+    failures = []
+    for run_number in range(max(RUNS // 4, 50)):
+        body = json.dumps(rng.choice(bases)).encode()
+        signed = fuzz_client.pki.sign(body, sha1=True)
+        other = json.dumps({"forged": run_number}).encode()
+        forged = fuzz_client.pki.sign(other)["Signature-256"].encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            *((key.lower().encode(), value.encode()) for key, value in signed.items()),
+        ]
+        headers = mutate_headers(rng, headers, forged)
+        try:
+            response = fuzz_client.http.post(fuzz_client.path, content=body, headers=headers)
+        except Exception as exc:
+            failures.append(f"run {run_number}: {exc!r} for {headers!r:.300}")
+            continue
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        status = 400 if response.status_code in (413, 415) else response.status_code
+        problem = check_answer(status, payload, response.content, None)
+        if problem is None and status == 200 and not _genuine(headers, signed):
+            problem = "accepted without the genuine signature"
+        if problem is not None:
+            failures.append(f"run {run_number}: {problem} for {headers!r:.300}")
+    assert not failures, "\n".join(failures[:15])
+    _still_serving(fuzz_client, bases[-1])
