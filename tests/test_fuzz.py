@@ -28,11 +28,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+import msgspec
 import pytest
 
 from alexaskill import Response, Skill, speak
 from alexaskill.app import DEFAULT_MAX_BODY_SIZE
-from alexaskill.models import Envelope, Intent, Request, Slot
+from alexaskill.models import (
+    Context,
+    Device,
+    Envelope,
+    Intent,
+    Request,
+    Session,
+    Slot,
+    System,
+    User,
+)
 from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
 from alexaskill.testing import TestClient
 
@@ -40,7 +51,7 @@ SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
 STAMP: Final = "2026-11-26T12:00:10Z"
 SEED: Final = int(os.environ.get("ALEXASKILL_FUZZ_SEED", "20261201"))
-RUNS: Final = int(os.environ.get("ALEXASKILL_FUZZ_RUNS", "400"))
+RUNS: Final = int(os.environ.get("ALEXASKILL_FUZZ_RUNS", "300"))
 #: The longest 400 body allowed: a short reason, never a traceback.
 MAX_REFUSAL: Final = 300
 FIXTURES: Final = Path(__file__).parent / "fixtures" / "requests"
@@ -85,10 +96,34 @@ def _check_types(values: dict[str, Any]) -> None:
         assert math.isfinite(values["amount"])
 
 
+def _walk(value: Any, depth: int = 0) -> None:
+    """Read every field and property of the typed values in ``value``, and their repr."""
+    if depth > 40:
+        return
+    if isinstance(value, msgspec.Struct):
+        repr(value)
+        cls = type(value)
+        for name in dir(cls):
+            if isinstance(getattr(cls, name, None), property) and not name.startswith("_"):
+                getattr(value, name)
+        for name in value.__struct_fields__:
+            _walk(getattr(value, name), depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _walk(item, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _walk(item, depth + 1)
+
+
 def _touch(envelope: Envelope) -> None:
     """Read what a handler may read of any request: none of it may raise."""
     raw = envelope.raw
     assert isinstance(raw, dict)
+    _walk(envelope)
+    system = envelope.context.system if envelope.context is not None else None
+    if system is not None and system.device is not None:
+        system.device.supports("AudioPlayer")
     request = envelope.request
     intent: Intent | None = getattr(request, "intent", None)
     if intent is not None:
@@ -163,8 +198,17 @@ def make_skill() -> Skill:
         return speak("hello")
 
     @skill.fallback
-    def fallback(envelope: Envelope, request: Request) -> None:
+    def fallback(
+        envelope: Envelope,
+        request: Request,
+        session: Session,
+        context: Context,
+        system: System,
+        user: User,
+        device: Device,
+    ) -> None:
         _touch(envelope)
+        _walk((session, context, system, user, device))
 
     return skill
 
