@@ -96,6 +96,41 @@ def test_a_list_names_the_value_that_does_not_convert() -> None:
     )
 
 
+def test_a_list_of_enum_members_names_the_value_that_does_not_resolve() -> None:
+    # Each value is matched with its own entity resolution: "crimson", resolved to RED,
+    # converts; "blue" does not. The reason named "crimson", judged without its resolution.
+    from alexaskill.slots import why_unconverted
+
+    red = {
+        "resolutionsPerAuthority": [
+            {
+                "authority": "amzn1.er-authority.echo-sdk.x.Colour",
+                "status": {"code": "ER_SUCCESS_MATCH"},
+                "values": [{"value": {"name": "red", "id": "RED"}}],
+            }
+        ]
+    }
+    slot = msgspec.convert(
+        {
+            "name": "x",
+            "slotValue": {
+                "type": "List",
+                "values": [
+                    {"type": "Simple", "value": "crimson", "resolutions": red},
+                    {"type": "Simple", "value": "blue"},
+                ],
+            },
+        },
+        Slot,
+    )
+    reason = why_unconverted(list[Colour], slot)
+    assert reason is not None
+    assert reason.startswith("value 2 of 2, 'blue': no member of ")
+    # A single-value slot resolved the same way converts: no reason.
+    single = msgspec.convert({"name": "x", "value": "crimson", "resolutions": red}, Slot)
+    assert why_unconverted(Colour, single) is None
+
+
 def test_a_value_that_converts_has_no_reason() -> None:
     assert _why(datetime.date, "2026-12-05") is None
     assert _why(str, "anything") is None

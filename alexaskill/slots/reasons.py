@@ -48,11 +48,14 @@ def why_unconverted(annotation: Any, slot: Slot) -> str | None:
     if target is list or typing.get_origin(target) is list:
         args = typing.get_args(target)
         item = args[0] if args else str
-        said = [value for value in slot.values if value]
-        for number, value in enumerate(said, 1):
-            reason = why_unconverted(item, Slot(name=slot.name, value=value))
+        # Each value with its own entity resolution, as the list converts them: an enum value
+        # that converts by its resolution is not the one to name.
+        said = [each for each in slot.slot_values if each.value]
+        for number, each in enumerate(said, 1):
+            one = Slot(name=slot.name, value=each.value, resolutions=each.resolutions)
+            reason = why_unconverted(item, one)
             if reason is not None:
-                return f"value {number} of {len(said)}, {value!r}: {reason}"
+                return f"value {number} of {len(said)}, {each.value!r}: {reason}"
         return None
     first = next((value for value in slot.values if value), None)
     return None if first is None else _why(target, first)
