@@ -22,10 +22,12 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
 - **Connections.** At most ``--limit-concurrency`` minus one connections are open (without that
   option, `DEFAULT_MAX_CONNECTIONS`), and never more than the file-descriptor limit allows (the
   soft limit is raised to the hard one at start). When a new connection would exceed that, the
-  open connection that has waited longest for a request head is closed to make room: slow
-  clients make room for each other, never for a request being answered. Only when every
-  connection is busy with a request is the new one refused: closed at once, without an answer
-  (uvicorn's own ``503`` for ``--limit-concurrency`` would need its descriptor and its head).
+  open connection that has waited longest for a request head is closed to make room (one
+  already closing goes first: over TLS, asyncio and uvloop wait up to 30 s for the client's
+  ``close_notify``): slow clients make room for each other, never for a request being
+  answered. Only when every connection is busy with a request is the new one refused: closed at
+  once, without an answer (uvicorn's own ``503`` for ``--limit-concurrency`` would need its
+  descriptor and its head).
 - **Write deadline.** A response whose writes wait for the client (it reads nothing, its socket
   buffer full) for ``write_timeout`` seconds (10; Alexa waits 8 for the whole answer) is given
   up: the connection is dropped. Such a connection counts as busy answering, so it would never
@@ -396,17 +398,20 @@ class _Bounded:
         connections = self.connections
         if len(connections) <= most:
             return
-        # Close the connection that has waited longest for its client to send a request (or the
+        # A connection already closing goes first: over TLS it waits for its client's
+        # close_notify (up to 30 s), and counted but never chosen, enough of them held every
+        # place. Then the one that has waited longest for its client to send a request (or the
         # rest of its body); if every other one is busy answering a request, refuse this one.
-        waiting = [
-            other
-            for other in connections
-            if other is not self
-            and isinstance(other, _Bounded)
-            and not other.transport.is_closing()
-            and other._waiting_for_client()
-        ]
-        victim = min(waiting, key=_waited_since, default=self)
+        closing: list[_Bounded] = []
+        waiting: list[_Bounded] = []
+        for other in connections:
+            if other is self or not isinstance(other, _Bounded):
+                continue
+            if other.transport.is_closing():
+                closing.append(other)
+            elif other._waiting_for_client():
+                waiting.append(other)
+        victim = min(closing or waiting, key=_waited_since, default=self)
         logger.debug("connection limit (%d) reached: closing the one waiting longest", most)
         victim._drop()
 

@@ -1,0 +1,115 @@
+"""alexaskill.server over TLS (uvicorn's ``--ssl-certfile``): the connection bounds hold while
+the event loop, not the protocol, holds a connection (its TLS shutdown)."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from alexaskill.server import HttpProtocol
+
+from .self_signed import self_signed
+
+
+class QuickHeads(HttpProtocol):
+    header_timeout = 0.5
+
+
+async def hello(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            await send({"type": message["type"] + ".complete"})
+            if message["type"] == "lifespan.shutdown":
+                return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"hello"})
+
+
+def _loops() -> list[str]:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return ["asyncio"]
+    return ["asyncio", "uvloop"]
+
+
+@pytest.fixture(params=_loops())
+def tls_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[uvicorn.Server]:
+    """A uvicorn server over TLS in a thread: QuickHeads, --limit-concurrency 4 (3 open)."""
+    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
+    loop = "alexaskill.loops:new_event_loop"
+    if request.param == "asyncio":
+        loop = "alexaskill.loops:SelectorEventLoop"
+    config = uvicorn.Config(
+        hello,
+        port=0,
+        http=QuickHeads,
+        loop=loop,
+        limit_concurrency=4,
+        ssl_certfile=str(cert),
+        ssl_keyfile=str(key),
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def _port(server: uvicorn.Server) -> int:
+    port: int = server.servers[0].sockets[0].getsockname()[1]
+    return port
+
+
+def _client() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def test_connections_waiting_for_their_tls_close_make_room(tls_server: uvicorn.Server) -> None:
+    # Clients that finish the handshake, send nothing, and never answer the server's
+    # close_notify: past the head deadline the server closes them, and the loop waits 30 s for
+    # the client's close_notify. Counted, and never chosen to make room, they held every place:
+    # a new request was refused.
+    port = _port(tls_server)
+    silent = [
+        _client().wrap_socket(socket.create_connection(("127.0.0.1", port))) for _ in range(3)
+    ]
+    try:
+        connections = tls_server.server_state.connections
+        deadline = time.monotonic() + 30
+        while not (
+            len(connections) == 3 and all(c.transport.is_closing() for c in list(connections))
+        ):
+            assert time.monotonic() < deadline, "the silent connections were not closed"
+            time.sleep(0.05)
+        with _client().wrap_socket(
+            socket.create_connection(("127.0.0.1", port), timeout=10)
+        ) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200") and b"\r\nhello\r\n" in answer, answer
+    finally:
+        for sock in silent:
+            sock.close()
