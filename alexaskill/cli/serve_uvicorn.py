@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import math
 import os
 from collections.abc import Iterator
@@ -173,11 +174,98 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def _run_uvicorn(app: Any, **options: Any) -> None:
-    """``uvicorn.run(app, **options)``, `stopped_by_sigterm`."""
+    """``uvicorn.run(app, **options)``, `stopped_by_sigterm`; with ``workers`` over 1, its
+    workers watched by `_supervisor` (uvicorn's, saying how a worker ended)."""
     import uvicorn
 
+    supervisor = None
     with stopped_by_sigterm():
-        uvicorn.run(app, **options)
+        if options.get("workers", 1) <= 1:
+            uvicorn.run(app, **options)
+            return
+        config = uvicorn.Config(app, **options)  # as uvicorn.run makes it, and binds it
+        supervisor = _supervisor(config, config.bind_socket())
+        with contextlib.suppress(KeyboardInterrupt):
+            supervisor.run()
+    if getattr(supervisor, "failed_to_start", False):
+        raise SystemExit(_STARTUP_FAILURE)
+
+
+#: uvicorn's exit status for a server that cannot start (a worker's, then serve's).
+_STARTUP_FAILURE = 3
+
+
+def _supervisor(config: Any, sock: Any) -> Any:
+    """uvicorn's ``--workers`` supervisor for ``config``, serving ``sock``, but saying at ERROR
+    how a worker it replaces ended: its exit status, the signal that killed it, or that it did
+    not answer the health check and was killed (uvicorn says "died" at INFO, a line an operator
+    filtering for errors never sees). A worker that cannot start stops the rest, as uvicorn's
+    does, and serve then exits with status 3 (uvicorn's parent exits 0)."""
+    import inspect
+
+    from uvicorn.supervisors import multiprocess
+
+    class Supervisor(multiprocess.Multiprocess):
+        failed_to_start = False
+
+        def keep_subprocess_alive(self) -> None:
+            if self.should_exit.is_set():
+                return
+            timeout = getattr(self.config, "timeout_worker_healthcheck", 5)
+            for index, process in enumerate(self.processes):
+                if process.is_alive(timeout=timeout):
+                    continue
+                hung = process.exitcode is None  # running, but it did not answer in time
+                process.kill()
+                process.join()
+                if not hung and process.exitcode == _STARTUP_FAILURE:
+                    worker_logger.error(
+                        "worker process [%s] could not start (its log says why): stopping",
+                        process.pid,
+                    )
+                    self.failed_to_start = True
+                    self.should_exit.set()
+                    return
+                if self.should_exit.is_set():
+                    return
+                worker_logger.error(
+                    "worker process [%s] %s: starting another",
+                    process.pid,
+                    _how_it_ended(process.exitcode, hung, timeout),
+                )
+                replacement = multiprocess.Process(self.config, self.sockets)
+                replacement.start()
+                self.processes[index] = replacement
+
+    options: dict[str, Any] = {"sockets": [sock]}
+    if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # an older uvicorn
+        import uvicorn
+
+        options["target"] = uvicorn.Server(config).run
+    return Supervisor(config, **options)
+
+
+#: uvicorn's logger, where it says what its supervisor does.
+worker_logger = logging.getLogger("uvicorn.error")
+
+
+def _how_it_ended(exitcode: int | None, hung: bool, timeout: float) -> str:
+    """How a worker ended, for the log: ``exitcode`` as `multiprocessing` gives it (minus a
+    signal's number), after `_supervisor` killed it if ``hung``."""
+    import signal
+
+    if hung:
+        return f"did not answer the health check within {timeout:g} s and was killed (SIGKILL)"
+    if exitcode is None or exitcode >= 0:
+        return f"exited with status {exitcode}"
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = f"signal {-exitcode}"
+    if -exitcode == getattr(signal, "SIGKILL", None):
+        # Nothing of alexaskill's or uvicorn's sends it: the kernel's OOM killer does.
+        return f"was killed by {name} (out of memory? the kernel's log says)"
+    return f"was killed by {name}"
 
 
 @contextlib.contextmanager

@@ -1,0 +1,86 @@
+"""``alexaskill serve --workers``: how the supervisor says a worker ended, and a worker that
+cannot start."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.cli.serve_uvicorn import _how_it_ended
+
+from .test_cli_serve import pids, running, say_hello, serve, signed_skill
+
+
+def _wait_for(condition: Any, what: str, log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: {log.read_text()[-3000:]}"
+        time.sleep(0.05)
+
+
+def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Any, tmp_path: Path) -> None:
+    # uvicorn's supervisor said "Child process [pid] died" at INFO, without how: a worker
+    # killed (the OOM killer's SIGKILL) went unseen by an operator watching for errors.
+    pki = signed_skill(tmp_path, "signing")
+    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
+    log = servers.output[process]
+    _wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
+    victim = min(pids(log.read_text()))
+    os.kill(victim, signal.SIGKILL)
+    _wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log)
+    line = f"worker process [{victim}] was killed by SIGKILL"
+    _wait_for(lambda: line in log.read_text(), "the line", log)
+    [said] = [text for text in log.read_text().splitlines() if line in text]
+    assert said.startswith("ERROR:") and said.endswith("starting another"), said
+    assert "out of memory?" in said
+    _wait_for(lambda: say_hello(url, pki) == 200, "answers", log)
+    servers.stop(process)
+    assert process.returncode == 0
+    assert not any(running(pid) for pid in pids(log.read_text()))
+
+
+@pytest.mark.parametrize(
+    ("exitcode", "hung", "said"),
+    [
+        (1, False, "exited with status 1"),
+        (-signal.SIGSEGV, False, "was killed by SIGSEGV"),
+        (-signal.SIGKILL, False, "was killed by SIGKILL (out of memory? the kernel's log says)"),
+        (-signal.SIGKILL, True, "did not answer the health check within 5 s and was killed"),
+        (-200, False, "was killed by signal 200"),
+    ],
+)
+def test_how_a_worker_ended(exitcode: int, hung: bool, said: str) -> None:
+    assert _how_it_ended(exitcode, hung, 5.0).startswith(said)
+
+
+FAILING = """
+async def app(scope, receive, send):
+    assert scope["type"] == "lifespan"
+    await receive()
+    await send({"type": "lifespan.startup.failed", "message": "the store is down"})
+"""
+
+
+def test_a_worker_that_cannot_start_stops_serve_with_status_3(tmp_path: Path) -> None:
+    # uvicorn's supervisor stops when a worker cannot start, and its process exited 0: to
+    # docker, systemd and Kubernetes a server that stopped as asked.
+    (tmp_path / "failing.py").write_text(FAILING)
+    command = [sys.executable, "-m", "alexaskill", "serve", "failing:app", "--workers", "2"]
+    done = subprocess.run(
+        [*command, "--port", "0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    assert re.search(r"ERROR: +worker process \[\d+\] could not start", done.stderr), done.stderr
