@@ -307,12 +307,15 @@ def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
 def _check_proxies(receive: Receive) -> None:
     """At the lifespan's start, say what is wrong with the proxies the server trusts, if it is
     uvicorn: ``uvicorn app:skill`` with ``FORWARDED_ALLOW_IPS=*``, or a list it misreads, would
-    otherwise go unsaid (`alexaskill.proxies`)."""
+    otherwise go unsaid (`alexaskill.proxies`); and a TLS handshake it leaves a minute
+    (`alexaskill.loops.check_served_loop`)."""
+    from .loops import check_served_loop
     from .proxies import check_served_proxies_once, lifespan_server_config
 
     config = lifespan_server_config(receive)
     if config is not None:
         check_served_proxies_once(config)
+        check_served_loop(config)
 
 
 _NOT_STARTED: Final = b'{"error": "the skill could not start; the server\'s log says why"}'

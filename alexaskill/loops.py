@@ -31,6 +31,8 @@ __all__ = [
     "BoundedHandshakes",
     "SelectorEventLoop",
     "UvloopLoop",
+    "check_served_loop",
+    "handshakes_bounded",
     "new_event_loop",
 ]
 
@@ -110,6 +112,56 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
+def handshakes_bounded(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether ``loop``'s TLS servers bound the handshake as this module's loops do: one of
+    its classes (or a subclass), or a loop `new_event_loop` made."""
+    if isinstance(loop, BoundedHandshakes):
+        return True
+    return getattr(getattr(loop, "create_server", None), "_alexaskill_bounded", False) is True
+
+
+#: uvicorn's own names for ``--loop`` (``none``: the loop running already).
+_UVICORN_LOOPS: Final = ("auto", "asyncio", "uvloop", "none")
+_loop_checked = False
+
+
+def check_served_loop(config: Any) -> None:
+    """Once a process: warn on ``"alexaskill.server"`` if uvicorn (its ``Config``) serves TLS
+    itself on a loop whose handshakes are not bounded (``uvicorn app:skill --ssl-certfile …``
+    without ``--loop alexaskill.loops:new_event_loop``): a handshake then waits 60 s. Said with
+    the option to add; nothing for a loop of the user's own (``--loop mymodule:Loop``), which
+    may bound it otherwise, nor without TLS. Called at the app's lifespan and at alexaskill's
+    server protocol's first connection (`alexaskill.server`), whichever comes first."""
+    global _loop_checked
+    if _loop_checked:
+        return
+    _loop_checked = True
+    named = getattr(config, "loop", "auto")
+    if not getattr(config, "is_ssl", False) or named not in _UVICORN_LOOPS:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    if handshakes_bounded(loop):
+        return
+    import logging
+
+    logging.getLogger("alexaskill.server").warning(
+        "uvicorn serves TLS on its own event loop (--loop %s), which waits %g s for a TLS "
+        "handshake: a client that connects and sends nothing holds a file descriptor that long, "
+        "outside --limit-concurrency. Add --loop alexaskill.loops:new_event_loop (the same "
+        'loop, the handshake bounded to %g s; README, "HTTPS")',
+        named,
+        _ASYNCIO_HANDSHAKE_TIMEOUT,
+        BoundedHandshakes.tls_handshake_timeout,
+    )
+
+
+#: asyncio's and uvloop's ``ssl_handshake_timeout`` when none is given.
+_ASYNCIO_HANDSHAKE_TIMEOUT: Final = 60.0
+
+
 def _bounded(method: Any) -> Any:
     """``method`` (a loop's ``create_server``), its TLS handshakes bounded as `BoundedHandshakes`
     bounds them (its `~BoundedHandshakes.tls_handshake_timeout`, read when a server is made)."""
@@ -119,4 +171,5 @@ def _bounded(method: Any) -> Any:
         server: asyncio.Server = await method(*args, **kwargs)
         return server
 
+    create._alexaskill_bounded = True  # type: ignore[attr-defined]
     return create

@@ -151,6 +151,9 @@ def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
         from .proxies import check_served_proxies_once
 
         check_served_proxies_once(config)  # unless the app's lifespan did already
+        from .loops import check_served_loop
+
+        check_served_loop(config)  # the same
     backlog = getattr(config, "backlog", 2048)
     burst = 0 if type(loop).__module__.startswith("uvloop") else backlog
     budget = _fd_limit - _RESERVED_FDS - burst

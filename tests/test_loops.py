@@ -4,6 +4,7 @@ TLS servers close a connection that does not finish its handshake within seconds
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import ssl
@@ -135,3 +136,59 @@ def test_serve_over_tls_closes_a_connection_that_never_handshakes(
 def test_the_docker_image_bounds_the_handshake_too() -> None:
     command = dockerfile_cmd(8080)
     assert command[command.index("--loop") + 1] == "alexaskill.loops:new_event_loop"
+
+
+@pytest.mark.parametrize(
+    ("loop", "warned"),
+    [
+        ("asyncio", True),
+        ("auto", True),
+        ("alexaskill.loops:new_event_loop", False),
+        ("alexaskill.loops:SelectorEventLoop", False),
+    ],
+)
+def test_uvicorn_serving_tls_on_its_own_loop_is_told_the_option(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    loop: str,
+    warned: bool,
+) -> None:
+    # `uvicorn app:skill --ssl-certfile …` without --loop: each TLS handshake may take 60 s,
+    # and nothing said so. The skill's lifespan sees uvicorn's options and says what to add.
+    import threading
+
+    import uvicorn
+
+    from alexaskill import Skill, loops
+
+    from .test_cli import SKILL_ID
+
+    monkeypatch.setattr(loops, "_loop_checked", False)
+    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
+    config = uvicorn.Config(
+        Skill(SKILL_ID, store="memory://"),
+        port=0,
+        http="h11",  # uvicorn's own protocol: the lifespan alone tells
+        loop=loop,
+        ssl_certfile=str(cert),
+        ssl_keyfile=str(key),
+        log_config=None,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        server.should_exit = True
+        thread.join(30)
+    said = [r.getMessage() for r in caplog.records if r.name == "alexaskill.server"]
+    if warned:
+        [line] = said
+        assert "Add --loop alexaskill.loops:new_event_loop" in line, line
+        assert f"(--loop {loop})" in line and "60 s" in line
+    else:
+        assert said == []
