@@ -80,6 +80,28 @@ class SelectorEventLoop(BoundedHandshakes, _Asyncio):
     """asyncio's own event loop (the proactor on Windows), its TLS handshakes bounded."""
 
 
+if sys.platform == "win32":  # pragma: no cover
+
+    class _SelectorLoop(BoundedHandshakes, asyncio.SelectorEventLoop):
+        """asyncio's selector loop on Windows, its TLS handshakes bounded: uvicorn's choice in
+        the server processes it starts (see `_asyncio_loop`)."""
+
+else:
+    _SelectorLoop = SelectorEventLoop
+
+
+def _asyncio_loop() -> asyncio.AbstractEventLoop:
+    """asyncio's loop as uvicorn's ``--loop asyncio`` picks it, bounded: on Windows the
+    proactor, but the selector loop in a server process uvicorn started with `multiprocessing`
+    (``--workers``, ``--reload``), where the proactor cannot accept on the listening socket it
+    inherits (``OSError: [WinError 87]``, uvicorn's issue 1317)."""
+    import multiprocessing
+
+    if sys.platform == "win32" and multiprocessing.parent_process() is not None:
+        return _SelectorLoop()
+    return SelectorEventLoop()
+
+
 _uvloop: Any
 if TYPE_CHECKING:
     UvloopLoop = SelectorEventLoop
@@ -100,10 +122,12 @@ else:
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
-    """The loop uvicorn's ``--loop auto`` would make (uvloop where installed, else asyncio's),
-    its TLS handshakes bounded: ``--loop alexaskill.loops:new_event_loop``."""
-    if _uvloop is None:
-        return SelectorEventLoop()
+    """The loop uvicorn's ``--loop auto`` would make (uvloop where installed, else asyncio's:
+    on Windows the proactor, or the selector loop in a ``--workers`` or ``--reload`` server
+    process, as uvicorn picks), its TLS handshakes bounded:
+    ``--loop alexaskill.loops:new_event_loop``."""
+    if _uvloop is None:  # (always on Windows, which uvloop does not run on)
+        return _asyncio_loop()
     # uvloop's own class, its two server methods replaced on the instance (a uvloop loop has a
     # __dict__): a subclass would slow every request (see UvloopLoop), these run once a server.
     loop: asyncio.AbstractEventLoop = _uvloop.Loop()

@@ -192,3 +192,30 @@ def test_uvicorn_serving_tls_on_its_own_loop_is_told_the_option(
         assert f"(--loop {loop})" in line and "60 s" in line
     else:
         assert said == []
+
+
+@pytest.mark.parametrize("subprocess", [False, True], ids=["one-process", "worker"])
+def test_on_windows_a_worker_gets_the_selector_loop_as_uvicorn_gives_it(
+    monkeypatch: pytest.MonkeyPatch, subprocess: bool
+) -> None:
+    # uvicorn runs asyncio's proactor loop on Windows, but the selector loop in the server
+    # processes of --workers and --reload: there the proactor's accept() fails on the socket
+    # they inherit (WinError 87). new_event_loop gave every process the proactor.
+    import multiprocessing
+
+    from alexaskill import loops
+
+    class Proactor(loops.SelectorEventLoop):  # Windows' proactor here, on a selector
+        pass
+
+    monkeypatch.setattr(loops, "_uvloop", None)  # none on Windows
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(loops, "SelectorEventLoop", Proactor)
+    parent = object() if subprocess else None
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: parent)
+    loop = loops.new_event_loop()
+    try:
+        assert isinstance(loop, loops.BoundedHandshakes)
+        assert isinstance(loop, Proactor) is not subprocess
+    finally:
+        loop.close()
