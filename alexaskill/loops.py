@@ -10,8 +10,9 @@ that minute, out of sight of ``--limit-concurrency`` and of alexaskill's bounds
 `new_event_loop`, given to uvicorn as ``--loop alexaskill.loops:new_event_loop`` (as
 ``alexaskill serve`` and the Docker image do), makes the loop uvicorn would pick itself (uvloop
 where installed, else asyncio's) whose TLS servers close a connection that has not finished its
-handshake within `TLS_HANDSHAKE_TIMEOUT` seconds. Without TLS it changes nothing. To change the
-bound, subclass the loop and give uvicorn yours::
+handshake within `TLS_HANDSHAKE_TIMEOUT` seconds; asyncio's also keeps at most
+`DEFAULT_MAX_PENDING_HANDSHAKES` handshakes under way (`_PendingHandshakes`). Without TLS it
+changes nothing. To change the bounds, subclass the loop and give uvicorn yours::
 
     # UvloopLoop is None where uvloop is not installed: SelectorEventLoop then.
     class Loop(alexaskill.loops.UvloopLoop):
@@ -27,6 +28,7 @@ import sys
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 __all__ = [
+    "DEFAULT_MAX_PENDING_HANDSHAKES",
     "TLS_HANDSHAKE_TIMEOUT",
     "BoundedHandshakes",
     "SelectorEventLoop",
@@ -70,19 +72,83 @@ def _bound_handshake(kwargs: dict[str, Any], timeout: float) -> None:
         kwargs["ssl_handshake_timeout"] = timeout
 
 
+#: TLS handshakes under way at once on an asyncio loop of this module's, at most.
+DEFAULT_MAX_PENDING_HANDSHAKES: Final = 512
+
+
+class _PendingHandshakes:
+    """A mixin, before an asyncio event loop class: at most `max_pending_handshakes` TLS
+    handshakes of its servers under way at once; past that the oldest is closed.
+
+    A connection whose handshake is under way is the loop's alone (the HTTP protocol, and so
+    ``--limit-concurrency``, sees it once the handshake is done), and asyncio gives each a
+    256 KiB read buffer: a client opening connections that send nothing held about 320 KB and
+    a file descriptor each for `tls_handshake_timeout` seconds, without any bound on their
+    number. (uvloop, about 55 KB each, offers no such hook: only the timeout bounds them.)
+    """
+
+    #: TLS handshakes under way at once, at most (a real one takes milliseconds).
+    max_pending_handshakes: ClassVar[int] = DEFAULT_MAX_PENDING_HANDSHAKES
+    _pending: dict[Any, None] | None = None
+    _pending_said = -1e9
+
+    def _make_ssl_transport(  # asyncio's own, for every TLS connection it makes or accepts
+        self, rawsock: Any, protocol: Any, sslcontext: Any, waiter: Any = None, **kwargs: Any
+    ) -> Any:
+        if not kwargs.get("server_side"):  # a client connection of the app's (httpx...)
+            return super()._make_ssl_transport(  # type: ignore[misc]
+                rawsock, protocol, sslcontext, waiter, **kwargs
+            )
+        loop: Any = self
+        if waiter is None:  # (the proactor gives none: this one tells when it is done)
+            waiter = loop.create_future()
+        transport = super()._make_ssl_transport(  # type: ignore[misc]
+            rawsock, protocol, sslcontext, waiter, **kwargs
+        )
+        pending = self._pending
+        if pending is None:
+            pending = self._pending = {}
+        pending[transport] = None
+
+        def done(future: asyncio.Future[Any]) -> None:
+            pending.pop(transport, None)
+            if not future.cancelled():
+                future.exception()  # retrieved: a failed handshake is no loop error
+
+        waiter.add_done_callback(done)
+        if len(pending) > self.max_pending_handshakes:
+            oldest = next(iter(pending))
+            del pending[oldest]
+            # Soon, not now: one accepted in the same burst has no socket transport yet (its
+            # connection_made is scheduled), and aborted now it would close nothing.
+            loop.call_soon(oldest.abort)
+            now = loop.time()
+            if now - self._pending_said > 10:
+                self._pending_said = now
+                import logging
+
+                logging.getLogger("alexaskill.server").warning(
+                    "over %d TLS handshakes under way at once: closing the oldest (clients "
+                    "that connect and send nothing?)",
+                    self.max_pending_handshakes,
+                )
+        return transport
+
+
 if sys.platform == "win32":  # pragma: no cover - as uvicorn's asyncio loop there
     _Asyncio: Any = asyncio.ProactorEventLoop
 else:
     _Asyncio = asyncio.SelectorEventLoop
 
 
-class SelectorEventLoop(BoundedHandshakes, _Asyncio):
-    """asyncio's own event loop (the proactor on Windows), its TLS handshakes bounded."""
+class SelectorEventLoop(_PendingHandshakes, BoundedHandshakes, _Asyncio):
+    """asyncio's own event loop (the proactor on Windows), its TLS handshakes bounded in time
+    and in number."""
 
 
 if sys.platform == "win32":  # pragma: no cover
 
-    class _SelectorLoop(BoundedHandshakes, asyncio.SelectorEventLoop):
+    class _SelectorLoop(_PendingHandshakes, BoundedHandshakes, asyncio.SelectorEventLoop):
         """asyncio's selector loop on Windows, its TLS handshakes bounded: uvicorn's choice in
         the server processes it starts (see `_asyncio_loop`)."""
 

@@ -219,3 +219,71 @@ def test_on_windows_a_worker_gets_the_selector_loop_as_uvicorn_gives_it(
         assert isinstance(loop, Proactor) is not subprocess
     finally:
         loop.close()
+
+
+def test_asyncio_closes_the_oldest_handshake_past_the_most_under_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A connection whose TLS handshake is under way is the loop's alone, out of
+    # --limit-concurrency's sight, and asyncio gives each a 256 KiB buffer: connections that send
+    # nothing piled up, about 320 KB each, for the handshake timeout, however many they were.
+    from alexaskill import loops
+
+    monkeypatch.setattr(loops.BoundedHandshakes, "tls_handshake_timeout", 600.0)  # not it
+    monkeypatch.setattr(loops.SelectorEventLoop, "max_pending_handshakes", 2)
+    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    def clients(port: int) -> tuple[bool, list[bool], bytes]:
+        silent = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        try:
+            silent[0].settimeout(_BOUND)
+            first_closed = closed(silent[0])
+            others = []
+            for sock in silent[1:]:
+                sock.setblocking(False)
+                others.append(closed(sock))
+            client = ssl.create_default_context()
+            client.check_hostname = False
+            client.verify_mode = ssl.CERT_NONE
+            address = ("127.0.0.1", port)
+            # A real handshake is still done (and makes the second silent one the oldest).
+            with (
+                socket.create_connection(address, timeout=_BOUND) as raw,
+                client.wrap_socket(raw) as tls,
+            ):
+                tls.sendall(b"ping")
+                echoed = tls.recv(4)
+            return first_closed, others, echoed
+        finally:
+            for sock in silent:
+                sock.close()
+
+    def closed(sock: socket.socket) -> bool:
+        try:
+            return sock.recv(1) == b""
+        except (BlockingIOError, TimeoutError):
+            return False
+        except ConnectionResetError:
+            return True
+
+    class Echo(asyncio.Protocol):
+        def connection_made(self, transport: Any) -> None:
+            self.transport = transport
+
+        def data_received(self, data: bytes) -> None:
+            self.transport.write(data)
+
+    async def main() -> tuple[bool, list[bool], bytes]:
+        server = await asyncio.get_running_loop().create_server(Echo, "127.0.0.1", 0, ssl=context)
+        try:
+            return await asyncio.to_thread(clients, server.sockets[0].getsockname()[1])
+        finally:
+            server.close()
+
+    with asyncio.Runner(loop_factory=loops.SelectorEventLoop) as runner:
+        first_closed, others, echoed = runner.run(main())
+    assert first_closed, "the oldest handshake was left under way"
+    assert others == [False, False]
+    assert echoed == b"ping"
