@@ -401,17 +401,20 @@ class _Bounded:
         connections = self.connections
         if len(connections) <= most:
             return
-        # A connection already closing goes first: over TLS it waits for its client's
-        # close_notify (up to 30 s), and counted but never chosen, enough of them held every
-        # place. Then the one that has waited longest for its client to send a request (or the
-        # rest of its body); if every other one is busy answering a request, refuse this one.
+        # A connection already closing, all written, goes first: over TLS it waits for its
+        # client's close_notify (up to 30 s), and counted but never chosen, enough of them held
+        # every place. (One still writing its answer is busy; the write deadline bounds it.)
+        # Then the one that has waited longest for its client to send a request (or the rest
+        # of its body); if every other one is busy answering a request, refuse this one.
         closing: list[_Bounded] = []
         waiting: list[_Bounded] = []
         for other in connections:
             if other is self or not isinstance(other, _Bounded):
                 continue
-            if other.transport.is_closing():
-                closing.append(other)
+            transport = other.transport
+            if transport.is_closing():
+                if not transport.get_write_buffer_size():
+                    closing.append(other)
             elif other._waiting_for_client():
                 waiting.append(other)
         victim = min(closing or waiting, key=_waited_since, default=self)

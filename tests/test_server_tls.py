@@ -1,5 +1,6 @@
-"""alexaskill.server over TLS (uvicorn's ``--ssl-certfile``): the connection bounds hold while
-the event loop, not the protocol, holds a connection (its TLS shutdown)."""
+"""alexaskill.server and connections already closing: over TLS (uvicorn's ``--ssl-certfile``)
+the event loop holds one until its TLS shutdown ends, and the bounds must still hold; one still
+writing its answer keeps its place."""
 
 from __future__ import annotations
 
@@ -113,3 +114,54 @@ def test_connections_waiting_for_their_tls_close_make_room(tls_server: uvicorn.S
     finally:
         for sock in silent:
             sock.close()
+
+
+async def big(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        await hello(scope, receive, send)
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"x" * (16 << 20)})
+
+
+def test_a_connection_closing_with_its_answer_unsent_keeps_its_place() -> None:
+    # Closing connections make room first, but not one whose answer is still being written
+    # (connection: close, its client reading slowly): that one is busy, and the write deadline
+    # bounds it. An idle connection makes room instead.
+    config = uvicorn.Config(big, port=0, http=HttpProtocol, limit_concurrency=3, log_config=None)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    port = _port(server)
+    try:
+        slow = socket.socket()
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.connect(("127.0.0.1", port))
+        slow.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n")
+        connections = server.server_state.connections
+        deadline = time.monotonic() + 30
+        while not any(
+            c.transport.is_closing() and c.transport.get_write_buffer_size()
+            for c in list(connections)
+        ):
+            assert time.monotonic() < deadline, "the answer was never left half-written"
+            time.sleep(0.05)
+        with (
+            socket.create_connection(("127.0.0.1", port)) as idle,
+            socket.create_connection(("127.0.0.1", port)),  # the limit: one must make room
+        ):
+            idle.settimeout(30)
+            assert idle.recv(1) == b""  # the idle one was closed to make room
+            slow.settimeout(30)
+            received = 0
+            while chunk := slow.recv(1 << 20):
+                received += len(chunk)
+        slow.close()
+        assert received > 16 << 20  # the whole answer, head and body
+    finally:
+        server.should_exit = True
+        thread.join(30)
