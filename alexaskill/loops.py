@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 __all__ = [
     "DEFAULT_MAX_PENDING_HANDSHAKES",
     "TLS_HANDSHAKE_TIMEOUT",
+    "TLS_SHUTDOWN_TIMEOUT",
     "BoundedHandshakes",
     "SelectorEventLoop",
     "UvloopLoop",
@@ -41,14 +42,21 @@ __all__ = [
 #: Seconds a client has to finish its TLS handshake. Alexa's, over the internet, takes well
 #: under one; asyncio's own default is 60.
 TLS_HANDSHAKE_TIMEOUT: Final = 10.0
+#: Seconds a client has to answer the server's TLS ``close_notify`` once the server closes the
+#: connection; asyncio's own default is 30, during which a stopping server waits for it (up to
+#: its whole ``--timeout-graceful-shutdown``, then an ERROR).
+TLS_SHUTDOWN_TIMEOUT: Final = 5.0
 
 
 class BoundedHandshakes:
     """A mixin, before an event loop class: its TLS servers bound the handshake to
-    `tls_handshake_timeout` seconds unless the caller gives its own ``ssl_handshake_timeout``."""
+    `tls_handshake_timeout` seconds unless the caller gives its own ``ssl_handshake_timeout``,
+    and the TLS shutdown to `tls_shutdown_timeout` (``ssl_shutdown_timeout``) likewise."""
 
     #: Seconds a client has to finish its TLS handshake (see the module docstring).
     tls_handshake_timeout: ClassVar[float] = TLS_HANDSHAKE_TIMEOUT
+    #: Seconds a client has to answer the server's ``close_notify``.
+    tls_shutdown_timeout: ClassVar[float] = TLS_SHUTDOWN_TIMEOUT
 
     async def create_server(self, *args: Any, **kwargs: Any) -> asyncio.Server:
         """The loop's ``create_server``, its handshake bounded where it serves TLS."""
@@ -63,13 +71,16 @@ class BoundedHandshakes:
         return server
 
     def _bound_handshake(self, kwargs: dict[str, Any]) -> None:
-        _bound_handshake(kwargs, self.tls_handshake_timeout)
+        _bound_handshake(kwargs, self.tls_handshake_timeout, self.tls_shutdown_timeout)
 
 
-def _bound_handshake(kwargs: dict[str, Any], timeout: float) -> None:
+def _bound_handshake(kwargs: dict[str, Any], timeout: float, shutdown: float) -> None:
     # Only with TLS: asyncio refuses a handshake timeout for a server without it.
-    if kwargs.get("ssl") is not None and kwargs.get("ssl_handshake_timeout") is None:
-        kwargs["ssl_handshake_timeout"] = timeout
+    if kwargs.get("ssl") is not None:
+        if kwargs.get("ssl_handshake_timeout") is None:
+            kwargs["ssl_handshake_timeout"] = timeout
+        if kwargs.get("ssl_shutdown_timeout") is None:
+            kwargs["ssl_shutdown_timeout"] = shutdown
 
 
 #: TLS handshakes under way at once on an asyncio loop of this module's, at most.
@@ -257,7 +268,8 @@ def _bounded(method: Any) -> Any:
     bounds them (its `~BoundedHandshakes.tls_handshake_timeout`, read when a server is made)."""
 
     async def create(*args: Any, **kwargs: Any) -> asyncio.Server:
-        _bound_handshake(kwargs, BoundedHandshakes.tls_handshake_timeout)
+        bounds = BoundedHandshakes
+        _bound_handshake(kwargs, bounds.tls_handshake_timeout, bounds.tls_shutdown_timeout)
         server: asyncio.Server = await method(*args, **kwargs)
         return server
 

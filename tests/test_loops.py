@@ -287,3 +287,70 @@ def test_asyncio_closes_the_oldest_handshake_past_the_most_under_way(
     assert first_closed, "the oldest handshake was left under way"
     assert others == [False, False]
     assert echoed == b"ping"
+
+
+def closed_without_close_notify(port: int, seconds: float) -> bool:
+    """Whether the server at ``port``, which closes a connection once its TLS handshake is done,
+    closes the TCP connection within ``seconds`` though the client never answers its
+    ``close_notify``."""
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client.check_hostname = False
+    client.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = client.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    with socket.create_connection(("127.0.0.1", port), timeout=_BOUND) as sock:
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                sock.sendall(outgoing.read())
+                incoming.write(sock.recv(65536))
+        sock.sendall(outgoing.read())  # the client's Finished
+        sock.settimeout(seconds)
+        try:
+            while sock.recv(65536):  # never given to `tls`: no close_notify goes back
+                pass
+        except TimeoutError:
+            return False
+        except ConnectionResetError:
+            pass
+        return True
+
+
+@pytest.mark.parametrize("kind", ["asyncio", "uvloop", "factory"])
+def test_a_tls_close_notify_never_answered_is_given_up_in_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # asyncio and uvloop wait 30 s for it, the connection counted meanwhile, and a stopping
+    # uvicorn waits for it through its whole graceful timeout, then logs an ERROR.
+    from alexaskill import loops
+
+    if kind == "uvloop" and not _has_uvloop():
+        pytest.skip("uvloop is not installed")
+    loop_class = {
+        "uvloop": loops.UvloopLoop,
+        "asyncio": loops.SelectorEventLoop,
+        "factory": loops.new_event_loop,
+    }[kind]
+    monkeypatch.setattr(loops.BoundedHandshakes, "tls_shutdown_timeout", 1.0)
+    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    class Closing(asyncio.Protocol):
+        def connection_made(self, transport: Any) -> None:
+            transport.close()
+
+    async def main() -> bool:
+        server = await asyncio.get_running_loop().create_server(
+            Closing, "127.0.0.1", 0, ssl=context
+        )
+        port = server.sockets[0].getsockname()[1]
+        try:
+            return await asyncio.to_thread(closed_without_close_notify, port, 20.0)
+        finally:
+            server.close()
+
+    with asyncio.Runner(loop_factory=loop_class) as runner:
+        assert runner.run(main())
