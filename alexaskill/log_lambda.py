@@ -50,6 +50,7 @@ __all__ = [
     "LambdaJsonFormatter",
     "LambdaTextFormatter",
     "aws_request_id",
+    "lambda_level",
     "lambda_log_floor",
     "note_invocation",
     "note_request",
@@ -195,11 +196,42 @@ def aws_request_id() -> str:
     return _request_invocation.get() or _aws_request_id
 
 
+def lambda_level(levelno: int) -> str:
+    """Lambda's name for a record's level: TRACE, DEBUG, INFO, WARN, ERROR or FATAL.
+
+    The names Lambda's log-level filtering reads in a JSON line's ``"level"``; any other
+    (Python's WARNING and CRITICAL) reads as INFO, kept or dropped as INFO would be.
+    """
+    for floor, name in _LAMBDA_NAMES:
+        if levelno >= floor:
+            return name
+    return "TRACE"
+
+
+#: Lambda's level names, from the highest, with the lowest Python level each stands for.
+_LAMBDA_NAMES = (
+    (logging.CRITICAL, "FATAL"),
+    (logging.ERROR, "ERROR"),
+    (logging.WARNING, "WARN"),
+    (logging.INFO, "INFO"),
+    (logging.DEBUG, "DEBUG"),
+)
+
+
 class LambdaJsonFormatter(JsonFormatter):
-    """`JsonFormatter`, with ``"aws_request_id"``: the Lambda invocation's, when there is one."""
+    """`JsonFormatter` in the terms of Lambda's log-level filtering, with ``"aws_request_id"``
+    (the Lambda invocation's, when there is one).
+
+    On a function whose log format is JSON, Lambda filters the JSON lines a process writes by
+    their ``"level"``, in Lambda's names (`lambda_level`: ``WARN``, not ``WARNING``), and their
+    RFC 3339 ``"timestamp"`` (the key of the Python runtime's own JSON): a line whose level or
+    timestamp it cannot read counts as INFO. So the time is ``"timestamp"`` here, not ``"time"``.
+    """
 
     def _entry(self, record: logging.LogRecord) -> dict[str, Any]:
         entry = super()._entry(record)
+        del entry["level"]
+        entry = {"timestamp": entry.pop("time"), "level": lambda_level(record.levelno), **entry}
         request_id = aws_request_id()
         if request_id:
             entry["aws_request_id"] = request_id
