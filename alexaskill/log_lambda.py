@@ -153,7 +153,10 @@ def note_request(scope: Mapping[str, Any]) -> None:
     ``x-amzn-lambda-context`` header's JSON (the Lambda Web Adapter); the
     ``lambda-web-request-id`` header (a Lambda web function: Lambda removes any
     ``lambda-web-*`` header a client sent). Called only on Lambda (`on_lambda`): anywhere else
-    a client could write these headers. A header it cannot read names no id: never an error.
+    a client could write these headers. Even there one of the two headers may be a caller's,
+    whichever the host: from a header only an id's shape is taken (up to 64 letters, digits and
+    ``-``; a Lambda request id is a UUID), so that no caller's text is written in the log's id
+    column. A header it cannot read, or that names no such id, names none: never an error.
     """
     request_id = _scope_request_id(scope)
     if request_id:
@@ -175,7 +178,8 @@ def _scope_request_id(scope: Mapping[str, Any]) -> str:
     # The adapter's header first: the Lambda Web Adapter writes x-amzn-lambda-context over any
     # a client sent, but passes a client's lambda-web-request-id on to the app. (On a Lambda web
     # function, the other way round, a client's x-amzn-lambda-context reaches the app: which
-    # host this is, nothing in the request says. Either way, only a log line's id is at stake.)
+    # host this is, nothing in the request says.) So either header may be a caller's: only a
+    # request id's shape is taken from it (`_header_request_id`), never free text for the log.
     if adapter:
         import json  # only here: a cold start of alexaskill.aws_lambda pays nothing for it
 
@@ -184,8 +188,20 @@ def _scope_request_id(scope: Mapping[str, Any]) -> str:
         except Exception:  # not JSON, not an object, nested too deep: no id to say
             found = None
         if isinstance(found, str):
-            return found
-    return web.decode("latin-1")
+            return _header_request_id(found)
+    return _header_request_id(web.decode("latin-1"))
+
+
+#: The longest invocation id taken from a header (Lambda's are UUIDs, 36 characters).
+_HEADER_ID_LIMIT = 64
+
+
+def _header_request_id(value: str) -> str:
+    """``value``, an invocation id read from a header, if it has the shape of one (letters,
+    digits and ``-``, as a UUID, at most `_HEADER_ID_LIMIT` characters); else ""."""
+    if 0 < len(value) <= _HEADER_ID_LIMIT and value.isascii() and value.replace("-", "").isalnum():
+        return value
+    return ""
 
 
 def aws_request_id() -> str:
