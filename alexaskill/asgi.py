@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from .aws_lambda import deadline_grace, lambda_deadline, remaining_time
 from .deadline_answering import DeadlineAnswering
 from .endpoint import _Endpoint, _error_body, _send
 from .exceptions import ConfigurationError, RequestError, SkillIdError
@@ -207,8 +208,14 @@ class Serving(DeadlineAnswering):
         (`_Endpoint`, through ASGI or not)."""
         self._in_flight += 1  # the request line waits for others in flight (logs._Handler)
         try:
+            remaining = None
             if self._on_lambda:  # a web server run in Lambda: the invocation's id, for the log
                 note_request(scope)
+                # Under an ASGI adapter run by the Lambda runtime (Mangum), the invocation's
+                # context: its remaining time shortens the deadline, as on `aws_lambda.handler`.
+                context = scope.get("aws.context")
+                if context is not None:
+                    remaining = remaining_time(context)
             started = time.perf_counter()
             verify_ms: float | None = None
             envelope: Envelope | None = None
@@ -249,7 +256,13 @@ class Serving(DeadlineAnswering):
             if deadline is None:
                 answer = await self.respond(envelope)
             else:
-                answer = await self._respond_by(envelope, body, started + deadline, deadline)
+                latest = None
+                if remaining is not None:  # Lambda would end the function, answered or not
+                    grace = deadline_grace(self.registry)
+                    deadline, latest = lambda_deadline(started, deadline, remaining, grace)
+                answer = await self._respond_by(
+                    envelope, body, started + deadline, deadline, latest=latest
+                )
             handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(
                 envelope,

@@ -79,7 +79,16 @@ if TYPE_CHECKING:
     from .models import Envelope
     from .store import Store
 
-__all__ = ["LAMBDA_MARGIN", "LambdaHandler", "LambdaSkill", "decode_event", "handler"]
+__all__ = [
+    "LAMBDA_MARGIN",
+    "LambdaHandler",
+    "LambdaSkill",
+    "deadline_grace",
+    "decode_event",
+    "handler",
+    "lambda_deadline",
+    "remaining_time",
+]
 
 T = TypeVar("T")
 
@@ -201,11 +210,29 @@ class _Plan(NamedTuple):
 
 
 def _plan(skill: LambdaSkill) -> _Plan:
-    """Whether ``skill`` needs an event loop, and whether an exception handler takes
-    `DeadlineExceeded` (the lookup the deadline's answer makes)."""
+    """Whether ``skill`` needs an event loop, and the time kept back for its exception handler
+    of `DeadlineExceeded`."""
     loop = _needs_loop(skill)
-    handled = skill.registry.exception_handler(DeadlineExceeded(0.0)) is not None
-    return _Plan(_Loop.run if loop else _run_inline, loop, DEADLINE_GRACE if handled else 0.0)
+    return _Plan(_Loop.run if loop else _run_inline, loop, deadline_grace(skill.registry))
+
+
+def deadline_grace(registry: Registry) -> float:
+    """`DEADLINE_GRACE` if an exception handler takes `DeadlineExceeded` (the lookup the
+    deadline's answer makes), else 0: the time its answer needs after the deadline."""
+    handled = registry.exception_handler(DeadlineExceeded(0.0)) is not None
+    return DEADLINE_GRACE if handled else 0.0
+
+
+def lambda_deadline(
+    started: float, limit: float, remaining: float, grace: float
+) -> tuple[float, float]:
+    """The deadline (``limit`` or less) of an answer started at `time.perf_counter` ``started``
+    in an invocation with ``remaining`` seconds left (`remaining_time`), and the time by which
+    every answer must leave, the `DeadlineExceeded` handler's too (its ``grace`` kept back
+    from the handler's time): both `LAMBDA_MARGIN` before Lambda ends the function, answered
+    or not. 0: no time left for the handler at all."""
+    latest = started + remaining - LAMBDA_MARGIN
+    return max(0.0, min(limit, remaining - LAMBDA_MARGIN - grace)), latest
 
 
 def handler(skill: LambdaSkill) -> LambdaHandler:
@@ -246,14 +273,9 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             answering = skill.respond(envelope, threadpool=plan.loop)
         else:
             latest = None
-            remaining = _remaining(context)
+            remaining = remaining_time(context)
             if remaining is not None:
-                # Lambda ends the function when its time is up, answered or not: every answer
-                # leaves by `latest`, the DeadlineExceeded handler's too, whose grace is kept
-                # back from the handler's time.
-                latest = started + remaining - LAMBDA_MARGIN
-                # (0: no time left for the handler at all.)
-                limit = max(0.0, min(limit, remaining - LAMBDA_MARGIN - plan.grace))
+                limit, latest = lambda_deadline(started, limit, remaining, plan.grace)
             answering = skill._respond_by(
                 envelope,
                 body,
@@ -304,8 +326,9 @@ def _warn_of_sqlite(skill: LambdaSkill) -> None:
         )
 
 
-def _remaining(context: Any) -> float | None:
-    """Seconds before Lambda ends the invocation, or None if ``context`` does not tell."""
+def remaining_time(context: Any) -> float | None:
+    """Seconds before Lambda ends the invocation of ``context`` (the Lambda context, also
+    Mangum's ``scope["aws.context"]``), or None if it does not tell."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     if remaining is None:
         return None

@@ -23,7 +23,9 @@ So `alexaskill.logs.configure_logging`, on Lambda (`on_lambda`):
 A web server run in Lambda (the skill's ASGI app as a Lambda web function, behind the Lambda Web
 Adapter, or through an ASGI adapter such as Mangum) is not invoked through
 `alexaskill.aws_lambda.handler`: the app notes each request's invocation id from what the host
-passes it (`note_request`), for the lines written while it answers.
+passes it (`note_request`), for the lines written while it answers. (Under Mangum the
+invocation's remaining time, in the same context, shortens the skill's deadline too:
+`alexaskill.asgi`.)
 
 The function's application log level (``AWS_LAMBDA_LOG_LEVEL``, set with the JSON log format
 only) is Lambda's own filter, applied to what the function wrote: nothing below it reaches

@@ -7,13 +7,35 @@ header), or as a Lambda web function (``lambda-web-request-id``).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from alexaskill import DeadlineExceeded, Skill, speak
+from alexaskill.aws_lambda import LAMBDA_MARGIN
+from alexaskill.deadline import DEADLINE_GRACE
+from alexaskill.deadline_answering import DEADLINE_REPLY
+from alexaskill.responses import Response
+
 # restore_logging: autouse, each test's logging and environment put back, as there.
-from .test_log_lambda import WEB_ID, _post_on_lambda_server, restore_logging  # noqa: F401
+from .test_log_lambda import (  # noqa: F401
+    SKILL_ID,
+    WEB_ID,
+    _post_on_lambda_server,
+    on_lambda_runtime,
+    restore_logging,
+    standard_error,
+)
+
+#: The time a handler is given; long enough for a loaded machine.
+SHORT = 1.0
+#: How long the slow handlers take (far beyond SHORT): a test that waits for it has failed.
+WAIT = 5.0
 
 FORGED_IDS = [
     "x" * 5000,  # in every line of the request, 5 KB each
@@ -43,3 +65,126 @@ def test_a_request_id_from_a_header_is_taken(monkeypatch: pytest.MonkeyPatch, he
         extra = {header: json.dumps({"request_id": WEB_ID, "deadline": 1542409706888})}
     status, seen, _ = _post_on_lambda_server(monkeypatch, extra)
     assert status == 200 and seen == [WEB_ID]
+
+
+class _Invocation:
+    """The Lambda context Mangum puts in the scope: its remaining time (or a broken clock)."""
+
+    def __init__(self, remaining_ms: int | None) -> None:
+        self.remaining_ms = remaining_ms
+        self.aws_request_id = WEB_ID
+
+    def get_remaining_time_in_millis(self) -> int:
+        if self.remaining_ms is None:
+            raise RuntimeError("not a real Lambda context")
+        return self.remaining_ms
+
+
+class _Mangum:
+    """What Mangum does to each request: the invocation's context in the scope."""
+
+    def __init__(self, app: Any, context: _Invocation) -> None:
+        self.app, self.context = app, context
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            scope = {**scope, "aws.context": self.context}
+        await self.app(scope, receive, send)
+
+
+def _post_behind_mangum(
+    monkeypatch: pytest.MonkeyPatch, skill: Skill, context: _Invocation
+) -> tuple[dict[str, Any], str]:
+    """A launch posted to ``skill`` behind a Mangum stand-in on Lambda: the response envelope,
+    and the log (alexaskill's lines, on standard error)."""
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.testing import TestClient
+
+    on_lambda_runtime(monkeypatch)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    stderr = standard_error(monkeypatch)
+    with TestClient(skill) as client:  # (its verifier trusts the test's signing PKI)
+        body = json.dumps(client.factory.intent("Slow")).encode()
+        headers = {"Content-Type": "application/json", **client.pki.sign(body)}
+        with StarletteClient(_Mangum(skill, context)) as http:
+            answered = http.post(skill.path, content=body, headers=headers)
+    assert answered.status_code == 200
+    envelope: dict[str, Any] = answered.json()
+    return envelope, stderr.getvalue()
+
+
+def _slow_skill(asynchronous: bool, release: threading.Event) -> Skill:
+    skill = Skill(SKILL_ID, deadline=2 * WAIT)  # far more than the invocation has left
+
+    async def slow_async() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("too late")
+
+    def slow() -> Response:
+        release.wait(WAIT)
+        return speak("too late")
+
+    skill.add_intent_handler("Slow", slow_async if asynchronous else slow)
+    return skill
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    """Set at the end of the test, so that a handler blocked on it ends."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def _speech(envelope: dict[str, Any]) -> str:
+    return str(envelope["response"]["outputSpeech"]["text"])
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
+def test_behind_mangum_the_deadline_is_the_invocations_remaining_time_when_shorter(
+    monkeypatch: pytest.MonkeyPatch,
+    release: threading.Event,
+    asynchronous: bool,
+) -> None:
+    """As `alexaskill.aws_lambda.handler`: the remaining time less `LAMBDA_MARGIN`, so that the
+    spoken answer leaves before Lambda ends the function (which would leave Alexa none)."""
+    skill = _slow_skill(asynchronous, release)
+    context = _Invocation(int((SHORT + LAMBDA_MARGIN) * 1000))
+    answered, log = _post_behind_mangum(monkeypatch, skill, context)
+    assert _speech(answered) == DEADLINE_REPLY
+    assert f"did not answer within {SHORT:g} s" in log
+    assert "the Lambda function's remaining time" in log
+
+
+def test_behind_mangum_an_exception_handlers_grace_is_kept_back_too(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    skill = _slow_skill(True, release)
+
+    @skill.exception(DeadlineExceeded)
+    def late(exc: DeadlineExceeded) -> Response:
+        return speak("Still thinking.")
+
+    context = _Invocation(int((SHORT + LAMBDA_MARGIN + DEADLINE_GRACE) * 1000))
+    answered, log = _post_behind_mangum(monkeypatch, skill, context)
+    assert _speech(answered) == "Still thinking."
+    assert f"did not answer within {SHORT:g} s" in log
+
+
+@pytest.mark.parametrize("remaining_ms", [None, int((WAIT + 60) * 1000)], ids=["broken", "long"])
+def test_behind_mangum_the_skills_deadline_stays_when_the_invocation_has_longer(
+    monkeypatch: pytest.MonkeyPatch,
+    release: threading.Event,
+    remaining_ms: int | None,
+) -> None:
+    skill = Skill(SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("too late")
+
+    answered, log = _post_behind_mangum(monkeypatch, skill, _Invocation(remaining_ms))
+    assert _speech(answered) == DEADLINE_REPLY
+    assert "(Skill(deadline=...))" in log
