@@ -25,9 +25,14 @@ more, since anyone allowed to invoke the function can send any event.
 
 A refused event (not a request envelope, or for another skill) raises `MalformedRequestError`
 or `SkillIdError`: Lambda reports the invocation as failed and Alexa tells the user the skill
-had a problem. There is never a half-made response. Errors inside handlers are answered as on
-the web service: with the spoken apology (or the skill's exception handler). So is anything
-else they let out (KeyboardInterrupt, CancelledError), which Lambda's runtime would not survive.
+had a problem. There is never a half-made response. Alexa never sends an event that is no
+request envelope at all; a developer testing the function from the Lambda console does, or a
+trigger meant for something else: its error says what came, its shape only (`describe_event`),
+and what to send instead, and a warning says it in the log.
+
+Errors inside handlers are answered as on the web service: with the spoken apology (or the
+skill's exception handler). So is anything else they let out (KeyboardInterrupt,
+CancelledError), which Lambda's runtime would not survive.
 
 Each invocation runs on one event loop kept for the life of the Lambda process, so clients bound
 to a loop (a Redis connection pool) are reused from one invocation to the next. ``def``
@@ -67,8 +72,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 import msgspec
 
 from .deadline import DEADLINE_GRACE
-from .exceptions import DeadlineExceeded, MalformedRequestError, RequestError, SkillIdError
+from .exceptions import DeadlineExceeded, MalformedRequestError, RequestError
 from .log_lambda import note_invocation
+from .log_values import printable
 from .logs import log_request, logger, refusal
 from .models import decode_envelope
 
@@ -85,6 +91,7 @@ __all__ = [
     "LambdaSkill",
     "deadline_grace",
     "decode_event",
+    "describe_event",
     "handler",
     "lambda_deadline",
     "remaining_time",
@@ -252,16 +259,17 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         plan = plans[0]
         envelope: Envelope | None = None
         try:
-            body = _encode_event(event)
-            envelope = decode_envelope(body)
+            body, envelope = _decode(event)
             skill.check_skill_id(envelope)
         except RequestError as exc:
             log_request(envelope, outcome=refusal(exc))
-            if isinstance(exc, SkillIdError):
-                # The id the event named and ours, as the web service says: they tell a stray
-                # event from a mistyped ALEXASKILL_SKILL_ID (the runtime logs only the message).
-                skill._warn_refused(exc)
-            raise
+            # Why, as the web service says it (at most every 10 s a kind): what came, if no
+            # Alexa request (a test from the console); the id the event named and ours, which
+            # tell a stray event from a mistyped ALEXASKILL_SKILL_ID.
+            skill._warn_refused(exc)
+            # A refusal, not a crash: the runtime reports the message (and prints a traceback
+            # of this frame alone, not one through the parsing of the event).
+            raise exc.with_traceback(None) from None
         started = time.perf_counter()
         limit = skill.deadline
         # With an event loop, def handlers run in worker threads as on the web service: the
@@ -340,15 +348,83 @@ def remaining_time(context: Any) -> float | None:
 
 
 def decode_event(event: Any) -> Envelope:
-    """Decode a Lambda event (JSON already parsed into a dict) into an `Envelope`."""
-    return decode_envelope(_encode_event(event))
+    """Decode a Lambda event (JSON already parsed into a dict) into an `Envelope`.
+
+    An event that is no Alexa request (a test event of the Lambda console, another trigger's)
+    raises `MalformedRequestError` saying what it is, its shape only (`describe_event`).
+    """
+    return _decode(event)[1]
 
 
-def _encode_event(event: Any) -> bytes:
+def _decode(event: Any) -> tuple[bytes, Envelope]:
+    """The event encoded, and decoded into an `Envelope`."""
     if not isinstance(event, dict):
-        raise MalformedRequestError(
-            f"malformed request: the Lambda event is a {type(event).__name__}, not a JSON object"
+        raise MalformedRequestError(_not_alexa(event))
+    body = _encode_event(event)
+    try:
+        return body, decode_envelope(body)
+    except MalformedRequestError:
+        if "request" in event:  # an Alexa request, malformed: what is wrong with it helps
+            raise
+    raise MalformedRequestError(_not_alexa(event))
+
+
+def _not_alexa(event: Any) -> str:
+    message = (
+        f"malformed request: the Lambda event is not an Alexa request: {describe_event(event)}."
+        " This handler answers the Alexa Skills Kit trigger's events; to test the function from"
+        " the Lambda console, give it an Alexa request (`alexaskill request LaunchRequest`"
+        " prints one)"
+    )
+    if isinstance(event, dict) and "requestContext" in event:
+        message += (
+            ". Alexa's requests through API Gateway or a function URL are signed HTTPS requests:"
+            " serve the skill's ASGI app there (Mangum, the Lambda Web Adapter), which verifies"
+            " them"
         )
+    return message
+
+
+#: Keys that tell a Lambda event's source, and what they tell (`describe_event`).
+_SOURCES = (
+    (("requestContext", "routeKey"), "an API Gateway HTTP API or function URL event"),
+    (("requestContext", "httpMethod"), "an API Gateway REST API or load balancer event"),
+    (("Records",), "an event of an S3, SQS, SNS, DynamoDB or Kinesis trigger"),
+    (("source", "detail-type"), "an EventBridge event"),
+    (("key1", "key2", "key3"), "the Lambda console's default test event"),
+)
+#: How many keys `describe_event` names, and how much of each.
+_KEYS_SAID, _KEY_CHARS = 8, 40
+
+
+def describe_event(event: Any) -> str:
+    """What a Lambda event is, in a few words: its JSON type, an object's keys (a few, cut
+    short and escaped), what they suggest it is; never a value, which may be anything."""
+    if not isinstance(event, dict):
+        if event is None:
+            return "null"
+        if isinstance(event, bool):
+            return "a boolean"
+        if isinstance(event, int | float):
+            return "a number"
+        if isinstance(event, str):
+            return f"a string ({len(event)} characters)"
+        if isinstance(event, list | tuple):
+            return f"a JSON array ({len(event)} items)"
+        return f"a {type(event).__name__}, not a JSON object"
+    if not event:
+        return "an empty JSON object"
+    keys = [printable(str(key)[:_KEY_CHARS]) for key in list(event)[:_KEYS_SAID]]
+    said = ", ".join(repr(key) for key in keys)
+    if len(event) > _KEYS_SAID:
+        said += f" and {len(event) - _KEYS_SAID} more keys"
+    for needed, source in _SOURCES:
+        if all(key in event for key in needed):
+            return f"{source}, a JSON object with the keys {said}"
+    return f"a JSON object with the keys {said}"
+
+
+def _encode_event(event: dict[str, Any]) -> bytes:
     try:
         body = msgspec.json.encode(event)
     except (TypeError, ValueError, OverflowError) as exc:

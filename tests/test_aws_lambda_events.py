@@ -1,0 +1,123 @@
+"""AWS Lambda: events that are no Alexa request (a console test, another trigger) are refused
+with an error that says what came, its shape only, and what the handler takes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import decode_event, handler
+from alexaskill.exceptions import MalformedRequestError
+from alexaskill.responses import Response
+
+from .lambda_runtime import Runtime
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+SECRET = "s3cr3t-value"
+
+API_GATEWAY_HTTP = {
+    "version": "2.0",
+    "routeKey": "$default",
+    "rawPath": "/",
+    "headers": {"authorization": SECRET},
+    "requestContext": {"http": {"method": "POST"}},
+    "body": SECRET,
+    "isBase64Encoded": False,
+}
+API_GATEWAY_REST = {
+    "resource": "/",
+    "path": "/",
+    "httpMethod": "POST",
+    "headers": {"authorization": SECRET},
+    "requestContext": {"stage": "prod"},
+    "body": SECRET,
+}
+S3 = {"Records": [{"eventSource": "aws:s3", "s3": {"object": {"key": SECRET}}}]}
+EVENTBRIDGE = {"version": "0", "source": "aws.events", "detail-type": "Scheduled Event"}
+CONSOLE = {"key1": "value1", "key2": "value2", "key3": SECRET}
+
+#: Each event, and what the error says it is.
+NOT_ALEXA = [
+    (API_GATEWAY_HTTP, "API Gateway"),
+    (API_GATEWAY_REST, "API Gateway"),
+    (S3, "'Records'"),
+    (EVENTBRIDGE, "EventBridge"),
+    (CONSOLE, "the Lambda console's"),
+    ({}, "an empty JSON object"),
+    ([SECRET, 2], "a JSON array"),
+    (SECRET, "a string"),
+    (None, "null"),
+    (42, "a number"),
+]
+
+
+def _skill() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    return skill
+
+
+@pytest.fixture
+def runtime() -> Iterator[Runtime]:
+    """The Lambda runtime's logging and invocations (its handler and clock put back after)."""
+    converter = logging.Formatter.converter
+    made = Runtime()
+    made.install()
+    yield made
+    logging.getLogger().removeHandler(made.handler)
+    logging.Formatter.converter = converter
+
+
+@pytest.mark.parametrize(("event", "said"), NOT_ALEXA)
+def test_an_event_that_is_no_alexa_request_is_refused_saying_what_came(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture, event: Any, said: str
+) -> None:
+    lambda_handler = handler(_skill())
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert runtime.invoke(lambda_handler, event) is None
+    [error] = runtime.errors
+    assert error["errorType"] == "MalformedRequestError"
+    message = error["errorMessage"]
+    assert "not an Alexa request" in message and said in message
+    assert "alexaskill request LaunchRequest" in message  # how to test the function
+    assert SECRET not in message  # the event's shape, never its values
+    # The traceback is the handler's refusal, not a trace through the envelope's parsing.
+    [frame] = [m for m in runtime.messages() if m.startswith("[ERROR] MalformedRequestError")]
+    assert "decode_envelope" not in frame and "_encode_event" not in frame
+    # One warning says it, for the function's log (whatever the runtime prints).
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "not an Alexa request" in warning.getMessage() and said in warning.getMessage()
+    assert SECRET not in warning.getMessage()
+    with pytest.raises(MalformedRequestError, match="not an Alexa request"):
+        decode_event(event)
+
+
+def test_an_api_gateway_event_is_told_to_serve_the_asgi_app(runtime: Runtime) -> None:
+    runtime.invoke(handler(_skill()), API_GATEWAY_HTTP)
+    [error] = runtime.errors
+    assert "signed" in error["errorMessage"] and "ASGI app" in error["errorMessage"]
+
+
+def test_the_shape_said_is_bounded_and_printable(runtime: Runtime) -> None:
+    event = {f"key\n[ERROR] forged {i} " + "x" * 500: i for i in range(1000)}
+    runtime.invoke(handler(_skill()), event)
+    [error] = runtime.errors
+    message = error["errorMessage"]
+    assert len(message) < 1000 and "\n" not in message and "more keys" in message
+
+
+def test_a_malformed_alexa_request_keeps_its_precise_reason(runtime: Runtime) -> None:
+    # It has a "request": an envelope, malformed; what is wrong with it is what helps.
+    runtime.invoke(handler(_skill()), {"version": "1.0", "request": {"requestId": "r"}})
+    [error] = runtime.errors
+    assert error["errorType"] == "MalformedRequestError"
+    assert "`type`" in error["errorMessage"]
+    assert "not an Alexa request" not in error["errorMessage"]
