@@ -9,7 +9,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from .aws_lambda import deadline_grace, lambda_deadline, remaining_time
+from .deadline import deadline_grace, lambda_deadline, remaining_time
 from .deadline_answering import DeadlineAnswering
 from .endpoint import _Endpoint, _error_body, _send
 from .exceptions import ConfigurationError, RequestError, SkillIdError
@@ -212,7 +212,7 @@ class Serving(DeadlineAnswering):
             if self._on_lambda:  # a web server run in Lambda: the invocation's id, for the log
                 note_request(scope)
                 # Under an ASGI adapter run by the Lambda runtime (Mangum), the invocation's
-                # context: its remaining time shortens the deadline, as on `aws_lambda.handler`.
+                # context: its remaining time shortens the deadline, as on AWS Lambda's own handler.
                 context = scope.get("aws.context")
                 if context is not None:
                     remaining = remaining_time(context)

@@ -63,7 +63,6 @@ short (``benchmarks/bench_cold_import.py``).
 from __future__ import annotations
 
 import contextvars
-import math
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -71,8 +70,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
-from .deadline import DEADLINE_GRACE
-from .exceptions import DeadlineExceeded, MalformedRequestError, RequestError
+from .deadline import LAMBDA_MARGIN, deadline_grace, lambda_deadline, remaining_time
+from .exceptions import MalformedRequestError, RequestError
 from .log_lambda import note_invocation
 from .log_values import printable
 from .logs import log_request, logger, refusal
@@ -89,12 +88,9 @@ __all__ = [
     "LAMBDA_MARGIN",
     "LambdaHandler",
     "LambdaSkill",
-    "deadline_grace",
     "decode_event",
     "describe_event",
     "handler",
-    "lambda_deadline",
-    "remaining_time",
 ]
 
 T = TypeVar("T")
@@ -103,10 +99,6 @@ T = TypeVar("T")
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 _RESPONSE_DECODER = msgspec.json.Decoder(dict[str, Any])
-
-#: Seconds kept back from the invocation's remaining time, to send the answer before Lambda's
-#: timeout ends the function.
-LAMBDA_MARGIN = 0.3
 
 
 class _Answer(Protocol):
@@ -223,25 +215,6 @@ def _plan(skill: LambdaSkill) -> _Plan:
     return _Plan(_Loop.run if loop else _run_inline, loop, deadline_grace(skill.registry))
 
 
-def deadline_grace(registry: Registry) -> float:
-    """`DEADLINE_GRACE` if an exception handler takes `DeadlineExceeded` (the lookup the
-    deadline's answer makes), else 0: the time its answer needs after the deadline."""
-    handled = registry.exception_handler(DeadlineExceeded(0.0)) is not None
-    return DEADLINE_GRACE if handled else 0.0
-
-
-def lambda_deadline(
-    started: float, limit: float, remaining: float, grace: float
-) -> tuple[float, float]:
-    """The deadline (``limit`` or less) of an answer started at `time.perf_counter` ``started``
-    in an invocation with ``remaining`` seconds left (`remaining_time`), and the time by which
-    every answer must leave, the `DeadlineExceeded` handler's too (its ``grace`` kept back
-    from the handler's time): both `LAMBDA_MARGIN` before Lambda ends the function, answered
-    or not. 0: no time left for the handler at all."""
-    latest = started + remaining - LAMBDA_MARGIN
-    return max(0.0, min(limit, remaining - LAMBDA_MARGIN - grace)), latest
-
-
 def handler(skill: LambdaSkill) -> LambdaHandler:
     """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
     plans: list[_Plan] = []
@@ -332,19 +305,6 @@ def _warn_of_sqlite(skill: LambdaSkill) -> None:
             "Lambda with DynamoDB) or a Redis URL",
             store.path,
         )
-
-
-def remaining_time(context: Any) -> float | None:
-    """Seconds before Lambda ends the invocation of ``context`` (the Lambda context, also
-    Mangum's ``scope["aws.context"]``), or None if it does not tell."""
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if remaining is None:
-        return None
-    try:
-        seconds = float(remaining()) / 1000
-    except Exception:  # a context of a test or another runtime: its clock is no reason to fail
-        return None
-    return None if math.isnan(seconds) else seconds
 
 
 def decode_event(event: Any) -> Envelope:

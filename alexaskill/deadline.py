@@ -30,23 +30,32 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from .exceptions import DeadlineExceeded
+
 if TYPE_CHECKING:
     # Not at run time: an AWS Lambda skill whose handlers are all `def` never loads asyncio.
     import asyncio
 
+    from .dispatch import Registry
+
 __all__ = [
     "DEADLINE_GRACE",
     "DEFAULT_DEADLINE",
+    "LAMBDA_MARGIN",
     "RESOLUTION",
     "Expired",
     "Watchdog",
     "call_in_thread",
+    "deadline_grace",
     "expired",
+    "lambda_deadline",
+    "remaining_time",
     "watch",
 ]
 
@@ -264,3 +273,43 @@ def call_in_thread(
         raise outcome.error
     value: T = outcome.value
     return value
+
+
+# --- AWS Lambda: the invocation's remaining time as a deadline ---------------------------------
+# (`alexaskill.aws_lambda.handler`, and the ASGI app behind Mangum: `alexaskill.asgi`.)
+
+#: Seconds kept back from the invocation's remaining time, to send the answer before Lambda's
+#: timeout ends the function.
+LAMBDA_MARGIN: Final = 0.3
+
+
+def deadline_grace(registry: Registry) -> float:
+    """`DEADLINE_GRACE` if an exception handler takes `DeadlineExceeded` (the lookup the
+    deadline's answer makes), else 0: the time its answer needs after the deadline."""
+    handled = registry.exception_handler(DeadlineExceeded(0.0)) is not None
+    return DEADLINE_GRACE if handled else 0.0
+
+
+def lambda_deadline(
+    started: float, limit: float, remaining: float, grace: float
+) -> tuple[float, float]:
+    """The deadline (``limit`` or less) of an answer started at `time.perf_counter` ``started``
+    in an invocation with ``remaining`` seconds left (`remaining_time`), and the time by which
+    every answer must leave, the `DeadlineExceeded` handler's too (its ``grace`` kept back
+    from the handler's time): both `LAMBDA_MARGIN` before Lambda ends the function, answered
+    or not. 0: no time left for the handler at all."""
+    latest = started + remaining - LAMBDA_MARGIN
+    return max(0.0, min(limit, remaining - LAMBDA_MARGIN - grace)), latest
+
+
+def remaining_time(context: Any) -> float | None:
+    """Seconds before Lambda ends the invocation of ``context`` (the Lambda context, also
+    Mangum's ``scope["aws.context"]``), or None if it does not tell."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return None
+    try:
+        seconds = float(remaining()) / 1000
+    except Exception:  # a context of a test or another runtime: its clock is no reason to fail
+        return None
+    return None if math.isnan(seconds) else seconds
