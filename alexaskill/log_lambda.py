@@ -15,8 +15,10 @@ So `alexaskill.logs.configure_logging`, on Lambda (`on_lambda`):
 - otherwise (``json=True`` on a function whose log format is Text; no handler on the root logger,
   as under a web server in Lambda; a stream passed explicitly) installs its own handler, with a
   formatter that writes each record as a single line: `LambdaJsonFormatter` (JSON escapes every
-  newline) or `LambdaTextFormatter` (the runtime's text layout, the record's line breaks written
-  as carriage returns, as the runtime writes a failed invocation's error to standard output).
+  newline; always, to standard error, on a function whose log format is JSON, where Lambda reads
+  each line's level from it) or `LambdaTextFormatter` (the runtime's text layout, the record's
+  line breaks written as carriage returns, as the runtime writes a failed invocation's error to
+  standard output).
   Both add the id of the invocation under way, which `alexaskill.aws_lambda.handler` notes from
   its ``context.aws_request_id`` (`note_invocation`).
 
@@ -52,6 +54,7 @@ __all__ = [
     "LambdaJsonFormatter",
     "LambdaTextFormatter",
     "aws_request_id",
+    "lambda_json_format",
     "lambda_level",
     "lambda_log_floor",
     "note_invocation",
@@ -80,6 +83,14 @@ def on_lambda(environ: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("AWS_LAMBDA_RUNTIME_API")) or execution.startswith("AWS_Lambda_")
 
 
+def lambda_json_format(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the function's log format is JSON (``AWS_LAMBDA_LOG_FORMAT``): Lambda then filters
+    its logs by level (``AWS_LAMBDA_LOG_LEVEL``), reading the level of what a process writes
+    itself from each JSON line's ``"level"`` (a plain line reads as INFO)."""
+    env = os.environ if environ is None else environ
+    return env.get("AWS_LAMBDA_LOG_FORMAT", "").strip().upper() == "JSON"
+
+
 def runtime_takes_records(json: bool, environ: Mapping[str, str] | None = None) -> bool:
     """Whether alexaskill's records should go to the runtime's handler (on the root logger).
 
@@ -88,8 +99,7 @@ def runtime_takes_records(json: bool, environ: Mapping[str, str] | None = None) 
     """
     if not logging.getLogger().handlers:
         return False
-    env = os.environ if environ is None else environ
-    return not json or env.get("AWS_LAMBDA_LOG_FORMAT", "").strip().upper() == "JSON"
+    return not json or lambda_json_format(environ)
 
 
 #: ``AWS_LAMBDA_LOG_LEVEL``'s values (Lambda's names), as Python's levels (awslambdaric's).
@@ -117,7 +127,7 @@ def lambda_log_floor(asked: int, environ: Mapping[str, str] | None = None) -> in
     """
     global _floor_said
     env = os.environ if environ is None else environ
-    if env.get("AWS_LAMBDA_LOG_FORMAT", "").strip().upper() != "JSON":
+    if not lambda_json_format(env):
         return asked  # the Text format filters nothing: Lambda reads no level in it
     floor = _LAMBDA_LEVELS.get(env.get("AWS_LAMBDA_LOG_LEVEL", "").strip().upper(), 0)
     if floor <= asked:

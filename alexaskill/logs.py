@@ -36,6 +36,7 @@ from .log_format import REQUEST_FIELDS, JsonFormatter, _PlainFormatter
 from .log_lambda import (
     LambdaJsonFormatter,
     LambdaTextFormatter,
+    lambda_json_format,
     lambda_log_floor,
     on_lambda,
     runtime_takes_records,
@@ -240,6 +241,10 @@ def configure_logging(
     handler = _Handler(sys.stderr if stream is None else stream)
     formatter: logging.Formatter
     if lambda_:
+        # To standard error on a function whose log format is JSON, JSON whatever was asked:
+        # Lambda filters what a process writes by each JSON line's level, and a plain line has
+        # none (it reads as INFO, dropped at an application log level above it).
+        json = json or (stream is None and lambda_json_format())
         formatter = LambdaJsonFormatter() if json else LambdaTextFormatter()
     else:
         formatter = JsonFormatter() if json else _PlainFormatter()

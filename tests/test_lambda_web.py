@@ -21,6 +21,9 @@ from alexaskill.aws_lambda import LAMBDA_MARGIN
 from alexaskill.deadline import DEADLINE_GRACE
 from alexaskill.deadline_answering import DEADLINE_REPLY
 from alexaskill.responses import Response
+from alexaskill.settings import settings_from_env
+
+from .lambda_runtime import stream_events
 
 # restore_logging: autouse, each test's logging and environment put back, as there.
 from .test_log_lambda import (  # noqa: F401
@@ -188,3 +191,20 @@ def test_behind_mangum_the_skills_deadline_stays_when_the_invocation_has_longer(
     answered, log = _post_behind_mangum(monkeypatch, skill, _Invocation(remaining_ms))
     assert _speech(answered) == DEADLINE_REPLY
     assert "(Skill(deadline=...))" in log
+
+
+def test_a_web_server_on_a_json_function_writes_json_lines_lambda_can_filter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Lambda Web Adapter's server (no runtime handler) on a function whose log format is
+    JSON: Lambda filters what it writes by each JSON line's level; a plain-text line has none,
+    reads as INFO, and is dropped at an application log level of WARN, every one of
+    alexaskill's (raised to WARNING there). So its lines are JSON, ALEXASKILL_LOG_JSON or not."""
+    on_lambda_runtime(monkeypatch, "JSON", "WARN")
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    stderr = standard_error(monkeypatch)
+    settings_from_env().configure_logging()
+    logging.getLogger("alexaskill").error("a store is down")
+    entries = [json.loads(line) for line in stream_events(stderr.getvalue())]
+    assert [e["level"] for e in entries] == ["WARN", "ERROR"]  # the floor's warning, the error
+    assert entries[1]["message"] == "a store is down"
