@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Skill, speak
+from alexaskill import Skill, log_lambda, speak
 from alexaskill.aws_lambda import decode_event, handler
 from alexaskill.exceptions import MalformedRequestError
 from alexaskill.responses import Response
@@ -74,6 +74,7 @@ def runtime() -> Iterator[Runtime]:
     yield made
     logging.getLogger().removeHandler(made.handler)
     logging.Formatter.converter = converter
+    log_lambda._aws_request_id = ""  # (noted by the handler: the process's last invocation)
 
 
 @pytest.mark.parametrize(("event", "said"), NOT_ALEXA)
