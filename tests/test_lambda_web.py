@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -208,3 +209,32 @@ def test_a_web_server_on_a_json_function_writes_json_lines_lambda_can_filter(
     entries = [json.loads(line) for line in stream_events(stderr.getvalue())]
     assert [e["level"] for e in entries] == ["WARN", "ERROR"]  # the floor's warning, the error
     assert entries[1]["message"] == "a store is down"
+
+
+def test_alexaskills_json_on_lambda_names_levels_as_lambdas_filter_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """JSON lines a function writes itself (a web server in Lambda, ``ALEXASKILL_LOG_JSON=1``)
+    are filtered by their "level", one of Lambda's names (WARN, not WARNING), and their RFC 3339
+    "timestamp": any other level reads as INFO, dropped at an application log level of WARN."""
+    on_lambda_runtime(monkeypatch, "JSON", "WARN", LOG_JSON="1")
+    stderr = standard_error(monkeypatch)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # the Lambda Web Adapter's server
+    settings_from_env().configure_logging()
+    alexaskill_logger = logging.getLogger("alexaskill")
+    alexaskill_logger.setLevel(1)
+    for level in (5, logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, 55):
+        alexaskill_logger.log(level, "at %d", level)
+    entries = [json.loads(e) for e in stream_events(stderr.getvalue())]
+    [told] = [e for e in entries if "AWS_LAMBDA_LOG_LEVEL" in e["message"]]
+    assert told["level"] == "WARN"  # else Lambda took it for INFO, and dropped it
+    assert [(e["message"], e["level"]) for e in entries if e is not told] == [
+        ("at 5", "TRACE"),
+        ("at 10", "DEBUG"),
+        ("at 20", "INFO"),
+        ("at 30", "WARN"),
+        ("at 40", "ERROR"),
+        ("at 55", "FATAL"),
+    ]
+    rfc3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+    assert all(rfc3339.fullmatch(e["timestamp"]) for e in entries)

@@ -511,32 +511,3 @@ def test_off_lambda_no_invocation_id_is_read_from_the_request(
     ):
         status, seen, _ = _post_on_lambda_server(monkeypatch, extra, lambda_env=False)
         assert status == 200 and seen == [""]
-
-
-def test_alexaskills_json_on_lambda_names_levels_as_lambdas_filter_reads_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """JSON lines a function writes itself (a web server in Lambda, ``ALEXASKILL_LOG_JSON=1``)
-    are filtered by their "level", one of Lambda's names (WARN, not WARNING), and their RFC 3339
-    "timestamp": any other level reads as INFO, dropped at an application log level of WARN."""
-    on_lambda_runtime(monkeypatch, "JSON", "WARN", LOG_JSON="1")
-    stderr = standard_error(monkeypatch)
-    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # the Lambda Web Adapter's server
-    settings_from_env().configure_logging()
-    alexaskill_logger = logging.getLogger("alexaskill")
-    alexaskill_logger.setLevel(1)
-    for level in (5, logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, 55):
-        alexaskill_logger.log(level, "at %d", level)
-    entries = [json.loads(e) for e in stream_events(stderr.getvalue())]
-    [told] = [e for e in entries if "AWS_LAMBDA_LOG_LEVEL" in e["message"]]
-    assert told["level"] == "WARN"  # else Lambda took it for INFO, and dropped it
-    assert [(e["message"], e["level"]) for e in entries if e is not told] == [
-        ("at 5", "TRACE"),
-        ("at 10", "DEBUG"),
-        ("at 20", "INFO"),
-        ("at 30", "WARN"),
-        ("at 40", "ERROR"),
-        ("at 55", "FATAL"),
-    ]
-    rfc3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-    assert all(rfc3339.fullmatch(e["timestamp"]) for e in entries)
