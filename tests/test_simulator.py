@@ -974,3 +974,27 @@ def test_a_rule_broken_in_answer_to_the_user_is_in_the_turns_notes(pki: TestPKI)
     [note] = result["turn"]["notes"]
     assert note.startswith("rule violation: ")
     assert "the stream is paused at once" in note
+
+
+def test_today_is_the_date_on_the_simulated_devices_clock(pki: TestPKI) -> None:
+    # "today" was read on this machine's local clock; a device reads it in its time zone (the
+    # fake Alexa API's, as the skill's AlexaApi.today() does), else UTC. Of these two zones, 25
+    # hours apart, at least one is on another date than UTC at any hour.
+    from alexaskill import Skill, speak
+    from alexaskill.simulator import with_simulator
+    from alexaskill.testing import FakeAlexaApi
+    from alexaskill.testing.requests import device_time
+
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.intent("Weather", utterances=["the weather {day}"], slots={"day": "AMAZON.DATE"})
+    def weather(day: str) -> Any:
+        return speak(f"On {day}.")
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        app = with_simulator(skill, pki=pki, api=FakeAlexaApi(time_zone=zone))
+        with _client(app) as client:
+            before = device_time(None, zone).date()
+            result = turn(client, text="ask the skill for the weather today")
+            after = device_time(None, zone).date()
+        assert spoken(result)[0] in (f"On {before}.", f"On {after}."), zone

@@ -518,3 +518,16 @@ def test_today_without_a_clock_is_the_date_in_utc(monkeypatch: pytest.MonkeyPatc
     answer = understander.answer("today", intent="Weather", slot="day")
     assert answer is not None and answer.request is not None
     assert answer.request["intent"]["slots"]["day"]["value"] == "2026-11-29"
+
+
+def test_a_conversation_without_a_clock_reads_today_in_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As the Understander alone (above): the device with no time zone set, not this machine.
+    from types import SimpleNamespace
+
+    from alexaskill.understanding import Conversation
+    from alexaskill.understanding import dialog as module
+
+    monkeypatch.setattr(module, "datetime", SimpleNamespace(datetime=_Clock, UTC=datetime.UTC))
+    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+    conversation = Conversation(Understander(model_from_skill(skill)), skill)
+    assert conversation.now() == datetime.datetime(2026, 11, 29, 23, 30, tzinfo=datetime.UTC)

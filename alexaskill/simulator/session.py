@@ -10,6 +10,7 @@ made to Alexa's service APIs).
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -242,7 +243,19 @@ class Simulation:
         # Conversation follows that rule).
         screen = not SCREEN_INTERFACES.isdisjoint(self.interfaces)
         understander = self._understander(self.locale)
-        return Conversation(understander, self.transport, screen=screen, name_required=True)
+        return Conversation(
+            understander, self.transport, now=self._user_time, screen=screen, name_required=True
+        )
+
+    def _user_time(self) -> datetime.datetime:
+        """The time on the simulated device's clock: in the fake Alexa API's time zone, as the
+        skill's `AlexaApi.today()` reads it, else (none set, or not a zone) in UTC."""
+        from ..testing.requests import device_time
+
+        try:
+            return device_time(None, self.api.time_zone)
+        except ValueError:  # a zone the fake API gives as it is asked, not a real one
+            return device_time(None, None)
 
     @property
     def screen(self) -> bool:

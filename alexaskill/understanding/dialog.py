@@ -67,7 +67,8 @@ class Conversation(DialogManager):
     """Plays Alexa's part in a conversation with a skill: understanding, sessions, dialogs.
 
     ``understander`` reads what the user says with the skill's model; ``transport`` sends each
-    request. ``now`` gives the user's local time (default: the clock). ``screen`` says whether
+    request. ``now`` gives the user's local time (default: the clock in UTC, the time on a device
+    with no time zone set, as `Understander` reads it). ``screen`` says whether
     the device has a screen, which decides what an answer without ``shouldEndSession`` does.
     With ``name_required``, a request said outside a session without the skill's name is not
     sent, as Alexa would not route it to the skill (`alexaskill chat` and the simulator); by
@@ -86,7 +87,7 @@ class Conversation(DialogManager):
         self.understander = understander
         self.name_required = name_required
         self.transport = transport
-        self.now = now or datetime.datetime.now
+        self.now = now or _utc_now
         self.screen = screen
         self.prompter = Prompter(understander.model.prompts)
         self.in_session = False
@@ -436,3 +437,7 @@ class Conversation(DialogManager):
     def _forget_completed(self, dialog: DialogState) -> None:
         if self.dialog is dialog and dialog.pending is None:
             self.dialog = None
+
+
+def _utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
