@@ -120,7 +120,12 @@ class SlotError(SkillError):
         if value is None:
             message = f"slot {slot_name!r} is missing"
         else:
-            message = f"slot {slot_name!r} has a value that does not convert: {value!r}"
+            # The message is logged: a value of thousands of characters (a signed request can
+            # carry one) is shown by its start and length; `value` keeps it whole.
+            shown = (
+                repr(value) if len(value) <= 100 else f"{value[:80]!r}… ({len(value)} characters)"
+            )
+            message = f"slot {slot_name!r} has a value that does not convert: {shown}"
             if reason:
                 message += f", {reason}"
         super().__init__(message)

@@ -134,3 +134,20 @@ def test_a_list_of_enum_members_names_the_value_that_does_not_resolve() -> None:
 def test_a_value_that_converts_has_no_reason() -> None:
     assert _why(datetime.date, "2026-12-05") is None
     assert _why(str, "anything") is None
+
+
+def test_a_long_slot_value_is_shortened_in_the_message_and_kept_whole() -> None:
+    # The message goes to the log (an INFO line a request): a signed request with a slot of
+    # thousands of characters made a line as long; the value itself stays whole for a handler.
+    from alexaskill.exceptions import SlotError
+
+    value = "9x" * 3000
+    error = SlotError("n", value, "not a number")
+    assert error.value == value
+    message = str(error)
+    assert len(message) < 200
+    assert message.startswith(f"slot 'n' has a value that does not convert: {value[:80]!r}…")
+    assert message.endswith("(6000 characters), not a number")
+    assert str(SlotError("n", "ten", "not a number")) == (
+        "slot 'n' has a value that does not convert: 'ten', not a number"
+    )
