@@ -10,6 +10,7 @@ import socket
 import ssl
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,23 +62,32 @@ def _has_uvloop() -> bool:
     return True
 
 
+def _tls_loop(kind: str, tmp_path: Path) -> tuple[Callable[[], asyncio.AbstractEventLoop], Any]:
+    """The event loop of ``kind`` (``asyncio``, ``uvloop``, ``factory``: `new_event_loop`) and a
+    server TLS context for localhost, for the TLS timeout tests."""
+    from alexaskill import loops
+
+    if kind == "uvloop" and not _has_uvloop():
+        pytest.skip("uvloop is not installed")
+    loop_class: Callable[[], asyncio.AbstractEventLoop] = {
+        "uvloop": loops.UvloopLoop,
+        "asyncio": loops.SelectorEventLoop,
+        "factory": loops.new_event_loop,
+    }[kind]
+    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return loop_class, context
+
+
 @pytest.mark.parametrize("kind", ["asyncio", "uvloop", "factory"])
 def test_a_tls_handshake_never_begun_is_closed_in_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     from alexaskill import loops
 
-    if kind == "uvloop" and not _has_uvloop():
-        pytest.skip("uvloop is not installed")
-    loop_class = {
-        "uvloop": loops.UvloopLoop,
-        "asyncio": loops.SelectorEventLoop,
-        "factory": loops.new_event_loop,
-    }[kind]
     monkeypatch.setattr(loops.BoundedHandshakes, "tls_handshake_timeout", 1.0)
-    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+    loop_class, context = _tls_loop(kind, tmp_path)
 
     async def main() -> bool:
         server = await asyncio.get_running_loop().create_server(
@@ -326,17 +336,8 @@ def test_a_tls_close_notify_never_answered_is_given_up_in_time(
     # uvicorn waits for it through its whole graceful timeout, then logs an ERROR.
     from alexaskill import loops
 
-    if kind == "uvloop" and not _has_uvloop():
-        pytest.skip("uvloop is not installed")
-    loop_class = {
-        "uvloop": loops.UvloopLoop,
-        "asyncio": loops.SelectorEventLoop,
-        "factory": loops.new_event_loop,
-    }[kind]
     monkeypatch.setattr(loops.BoundedHandshakes, "tls_shutdown_timeout", 1.0)
-    cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+    loop_class, context = _tls_loop(kind, tmp_path)
 
     class Closing(asyncio.Protocol):
         def connection_made(self, transport: Any) -> None:

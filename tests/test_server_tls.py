@@ -60,6 +60,16 @@ def tls_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[uvico
         ssl_keyfile=str(key),
         log_level="warning",
     )
+    server, thread = _started(config)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def _started(config: uvicorn.Config) -> tuple[uvicorn.Server, threading.Thread]:
+    """A uvicorn server for ``config``, run in a thread of its own, once it has started."""
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -67,11 +77,7 @@ def tls_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[uvico
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    try:
-        yield server
-    finally:
-        server.should_exit = True
-        thread.join(30)
+    return server, thread
 
 
 def _port(server: uvicorn.Server) -> int:
@@ -129,13 +135,7 @@ def test_a_connection_closing_with_its_answer_unsent_keeps_its_place() -> None:
     # (connection: close, its client reading slowly): that one is busy, and the write deadline
     # bounds it. An idle connection makes room instead.
     config = uvicorn.Config(big, port=0, http=HttpProtocol, limit_concurrency=3, log_config=None)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
+    server, thread = _started(config)
     port = _port(server)
     try:
         slow = socket.socket()

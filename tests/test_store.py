@@ -489,8 +489,12 @@ class _Forwarder:
                 return  # closed
             server = socket.create_connection(("127.0.0.1", self.target))
             self.sockets += [client, server]
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+            self._relay(client, server)
+
+    def _relay(self, client: Any, server: Any) -> None:
+        """Pass what each side sends to the other (a proxy that loses answers overrides it)."""
+        for source, sink in ((client, server), (server, client)):
+            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
     @staticmethod
     def _pump(source: Any, sink: Any) -> None:

@@ -13,39 +13,30 @@ import pytest
 
 from alexaskill.store import RedisStore
 
+from .test_store import _Forwarder
+
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
 
 
-class _AnswerLosingProxy:
+class _AnswerLosingProxy(_Forwarder):
     """A TCP proxy to Redis that loses the answer to the first command naming ``trigger`` once
     armed: Redis has applied the command; the client sees its connection close instead of the
     answer. ``meanwhile`` runs between the two, as another request's save would."""
 
     def __init__(self, target: int, trigger: bytes, meanwhile: Callable[[], None]) -> None:
-        self.target = target
         self.trigger = trigger
         self.meanwhile = meanwhile
         self.armed = False
         self.lost = 0
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(target)
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return  # closed
-            server = socket.create_connection(("127.0.0.1", self.target))
-            self.sockets += [client, server]
-            doomed = threading.Event()  # this connection's next answer is lost
-            threading.Thread(target=self._requests, args=(client, server, doomed)).start()
-            threading.Thread(target=self._answers, args=(server, client, doomed)).start()
+    def _relay(self, client: socket.socket, server: socket.socket) -> None:
+        doomed = threading.Event()  # this connection's next answer is lost
+        threading.Thread(target=self._requests, args=(client, server, doomed)).start()
+        threading.Thread(target=self._answers, args=(server, client, doomed)).start()
 
     def _requests(self, client: socket.socket, server: socket.socket, doomed: Any) -> None:
         with contextlib.suppress(OSError):
@@ -66,12 +57,6 @@ class _AnswerLosingProxy:
                     server.close()
                     return
                 client.sendall(data)
-
-    def close(self) -> None:
-        self.listener.close()
-        for sock in self.sockets:
-            with contextlib.suppress(OSError):
-                sock.close()
 
 
 @pytest.mark.parametrize("increments", [None, {"visits": 1}])

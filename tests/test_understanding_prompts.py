@@ -41,6 +41,20 @@ def prompt(data: dict[str, Any], prompt_id: str, *texts: str) -> None:
     entry["variations"] = [{"type": "PlainText", "value": text} for text in texts]
 
 
+def confirmed(data: dict[str, Any], name: str, text: str) -> None:
+    """Have slot ``name`` of the pizza order confirmed, with prompt ``text`` (PlainText)."""
+    [intent] = data["interactionModel"]["dialog"]["intents"]
+    [slot] = [slot for slot in intent["slots"] if slot["name"] == name]
+    slot["confirmationRequired"] = True
+    slot["prompts"]["confirmation"] = f"Confirm.Slot.Order.{name}"
+    data["interactionModel"]["prompts"].append(
+        {
+            "id": f"Confirm.Slot.Order.{name}",
+            "variations": [{"type": "PlainText", "value": text}],
+        }
+    )
+
+
 def talk(data: dict[str, Any], skill: Skill | None = None) -> tuple[Conversation, Skill]:
     skill = skill or Skill()
     understander = Understander(InteractionModel.from_json(data))
@@ -224,16 +238,7 @@ def test_a_slot_confirmation_prompt_may_name_only_the_slots_asked_before() -> No
     # time is confirmed as soon as it has a value: size and count are asked before it, so its
     # confirmation may name them; a confirmation of size is said before count is asked for.
     prompt(data, "Confirm.Slot.Order.time", "{count} {size} pizzas at {time}, right?")
-    [intent] = data["interactionModel"]["dialog"]["intents"]
-    [size] = [slot for slot in intent["slots"] if slot["name"] == "size"]
-    size["confirmationRequired"] = True
-    size["prompts"]["confirmation"] = "Confirm.Slot.Order.size"
-    data["interactionModel"]["prompts"].append(
-        {
-            "id": "Confirm.Slot.Order.size",
-            "variations": [{"type": "PlainText", "value": "{count} {size} pizzas?"}],
-        }
-    )
+    confirmed(data, "size", "{count} {size} pizzas?")
     warnings = warnings_of(data)
     assert any("Confirm.Slot.Order.size" in w and "{count}" in w for w in warnings)
     assert not any("Confirm.Slot.Order.time" in w for w in warnings)
@@ -302,16 +307,7 @@ def test_a_value_the_skill_changed_is_said_as_it_is_now() -> None:
 
 def test_values_failing_in_a_row_count_again_after_one_passes() -> None:
     data = pizza()
-    [intent] = data["interactionModel"]["dialog"]["intents"]
-    [count] = [slot for slot in intent["slots"] if slot["name"] == "count"]
-    count["confirmationRequired"] = True
-    count["prompts"]["confirmation"] = "Confirm.Slot.Order.count"
-    data["interactionModel"]["prompts"].append(
-        {
-            "id": "Confirm.Slot.Order.count",
-            "variations": [{"type": "PlainText", "value": "{count}?"}],
-        }
-    )
+    confirmed(data, "count", "{count}?")
     conversation, _ = talk(data)
     conversation.say("order a large pizza")
     assert conversation.say("twenty").prompts == ["We deliver ten at most. How many?"]
