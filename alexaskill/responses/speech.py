@@ -126,10 +126,16 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
         _check_markup("outputSpeech.ssml", markup)
-        # A letter or a digit right after the root's start tag says something: the usual
-        # answer, without the pattern.
+        # A letter or a digit right after the root's start tag says something, and so does an
+        # element there other than <s…> (the pattern passes only <speak>, comments and <?…?>):
+        # the usual answers, without the pattern.
         said = markup.find(">") + 1
-        if not markup[said : said + 1].isalnum() and _NOTHING_SAID.fullmatch(markup):
+        head = markup[said : said + 2]
+        if (
+            not head[:1].isalnum()
+            and not (head[:1] == "<" and head[1:].isalpha() and head[1:] != "s")
+            and _NOTHING_SAID.fullmatch(markup)
+        ):
             _refuse_nothing("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
         if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
