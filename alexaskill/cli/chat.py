@@ -34,6 +34,7 @@ from .common import (
     refused_dev_key,
     shown_speech,
     stdin_not_text,
+    user_time,
 )
 
 if TYPE_CHECKING:
@@ -153,17 +154,9 @@ class _Chat:
         """The user's date and time, what "today" means to Alexa: --now, else the clock, on the
         device's clock (in the --alexa-api time zone, else UTC), as the skill's `AlexaApi.now`
         reads it. A --now without a zone is that wall-clock time there."""
-        from ..testing.requests import device_time
-
-        try:
-            return device_time(self.now, self.api.time_zone)
-        except ValueError:
-            raise UsageError(f"--alexa-api: unknown time zone {self.api.time_zone!r}") from None
-        except OverflowError:  # 9999-12-31T23:59-05:00, say
-            raise UsageError(
-                f"--now {self.args.now!r}: past the calendar once on the device's clock "
-                f"({self.api.time_zone or 'UTC'})"
-            ) from None
+        return user_time(
+            self.now, self.api.time_zone, now_text=self.args.now, zone_option="--alexa-api"
+        )
 
     def _skill_clock(self) -> dict[str, Any]:
         """With --now, the TestClient's clock: the skill's requests are dated then, so that its

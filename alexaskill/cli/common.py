@@ -241,6 +241,26 @@ def parse_now(text: str | None) -> datetime.datetime | None:
         ) from None
 
 
+def user_time(
+    now: datetime.datetime | None, time_zone: str | None, *, now_text: str | None, zone_option: str
+) -> datetime.datetime:
+    """``now`` (--now, read by `parse_now`, given as ``now_text``; None: the clock) on the
+    device's clock: in ``time_zone``, else UTC (a device with none set), as the skill's
+    `AlexaApi.now` reads it. A --now without a zone is that wall-clock time there. A zone that
+    is none, or a moment past the calendar there, is a `UsageError` naming ``zone_option``."""
+    from ..testing.requests import device_time
+
+    try:
+        return device_time(now, time_zone)
+    except ValueError:
+        raise UsageError(f"{zone_option}: unknown time zone {time_zone!r}") from None
+    except OverflowError:  # 9999-12-31T23:59-05:00, say
+        raise UsageError(
+            f"--now {now_text!r}: past the calendar once on the device's clock "
+            f"({time_zone or 'UTC'})"
+        ) from None
+
+
 def model_source(spec: str, *, locale: str | None) -> tuple[str, Skill | None]:
     """The locale and the skill MODEL names, as `load_understanding_model` finds them, without
     building the model: for requests that need no understanding (a LaunchRequest)."""

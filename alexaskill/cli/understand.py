@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from .common import (
-    UsageError,
     alexa_locale,
     help_text,
     load_understanding_model,
     make_understander,
     parse_now,
     stdin_not_text,
+    user_time,
 )
 
 
@@ -33,20 +33,8 @@ def _utterances(args: argparse.Namespace) -> Iterator[str]:
 
 
 def _user_time(args: argparse.Namespace, now: datetime.datetime | None) -> datetime.datetime:
-    """``now`` (--now; None: the clock) on the device's clock: in --time-zone, else UTC (a
-    device with none set), as `chat` and the skill's `AlexaApi.now` read it. A --now without a
-    zone is that wall-clock time there."""
-    from ..testing.requests import device_time
-
-    try:
-        return device_time(now, args.time_zone)
-    except ValueError:
-        raise UsageError(f"--time-zone {args.time_zone!r}: not a time zone name") from None
-    except OverflowError:
-        raise UsageError(
-            f"--now {args.now!r}: past the calendar once on the device's clock "
-            f"({args.time_zone or 'UTC'})"
-        ) from None
+    """``now`` on the device's clock, in --time-zone (`user_time`), as `chat` reads it."""
+    return user_time(now, args.time_zone, now_text=args.now, zone_option="--time-zone")
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
