@@ -259,6 +259,9 @@ class LambdaJsonFormatter(JsonFormatter):
     def _entry(self, record: logging.LogRecord) -> dict[str, Any]:
         entry = super()._entry(record)
         del entry["level"]
+        # An extra named "timestamp" is dropped, as `JsonFormatter` drops one named "time": the
+        # line's own is what Lambda reads (one it cannot parse makes the line INFO).
+        entry.pop("timestamp", None)
         entry = {"timestamp": entry.pop("time"), "level": lambda_level(record.levelno), **entry}
         request_id = aws_request_id()
         if request_id:

@@ -238,3 +238,17 @@ def test_alexaskills_json_on_lambda_names_levels_as_lambdas_filter_reads_them(
     ]
     rfc3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
     assert all(rfc3339.fullmatch(e["timestamp"]) for e in entries)
+
+
+def test_a_records_extra_cannot_replace_the_lines_timestamp_or_level() -> None:
+    # Lambda reads a line whose timestamp it cannot parse as INFO: an extra named "timestamp"
+    # (an order's, say) made an ERROR line one that an application log level of WARN dropped.
+    from alexaskill.log_lambda import LambdaJsonFormatter
+
+    record = logging.LogRecord("skill", logging.ERROR, __file__, 1, "order failed", None, None)
+    record.timestamp = "order-123"
+    record.order = 123
+    entry = json.loads(LambdaJsonFormatter().format(record))
+    assert entry["level"] == "ERROR"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", entry["timestamp"])
+    assert entry["order"] == 123
