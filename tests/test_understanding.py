@@ -529,5 +529,6 @@ def test_a_conversation_without_a_clock_reads_today_in_utc(monkeypatch: pytest.M
 
     monkeypatch.setattr(module, "datetime", SimpleNamespace(datetime=_Clock, UTC=datetime.UTC))
     skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
-    conversation = Conversation(Understander(model_from_skill(skill)), skill)
+    nothing_sent = SimpleNamespace(send=None)  # the clock is read before anything is sent
+    conversation = Conversation(Understander(model_from_skill(skill)), nothing_sent)
     assert conversation.now() == datetime.datetime(2026, 11, 29, 23, 30, tzinfo=datetime.UTC)
