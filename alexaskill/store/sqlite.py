@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -35,6 +36,10 @@ _MAX_IDLE: Final = 4
 
 # Every SQLiteStore of the process, for the fork hooks at the end of the module.
 _STORES: Final[weakref.WeakSet[SQLiteStore]] = weakref.WeakSet()
+# The stores whose locks the hook before a fork took, for the parent's hook after it to release.
+_LOCKED: Final[list[SQLiteStore]] = []
+# Connections a child process inherited: never used nor closed (see the hooks).
+_INHERITED: Final[list[sqlite3.Connection]] = []
 
 
 class SQLiteStore:
@@ -190,22 +195,26 @@ class SQLiteStore:
         connection.close()
 
     def _before_fork(self) -> None:
-        """Close the idle connections and hold the pool's lock across the fork (released by
-        `_after_fork`): no connection is handed back to the pool meanwhile, to be inherited."""
+        """Close the idle connections and hold the pool's lock across the fork (released by the
+        parent's hook after it, which releases the stores listed in `_LOCKED`, and no others):
+        no connection is handed back to the pool meanwhile, to be inherited."""
         self._lock.acquire()
+        _LOCKED.append(self)
         idle, self._idle = self._idle, []
         for connection in idle:
-            connection.close()
+            with contextlib.suppress(Exception):  # one failure must not stop the fork's hook
+                connection.close()
 
-    def _after_fork(self, child: bool) -> None:
-        if not child:
-            self._lock.release()
-            return
-        # The locks as the forking thread left them: the pool's held (by it, in _before_fork),
-        # the set-up's maybe by another thread, which does not exist here. A connection that a
-        # thread was using at the fork is not in the pool: the child never sees it.
+    def _after_fork_in_child(self) -> None:
+        # The locks as the forking thread left them: the pool's held (by it, in _before_fork,
+        # unless the store was made after that hook passed), the set-up's maybe by another
+        # thread, which does not exist here. A connection that a thread was using at the fork
+        # is not in the pool: the child never sees it; one in the pool of a store made after
+        # the hook before the fork passed is kept, never used nor closed, as one in use is.
         self._lock = threading.Lock()
         self._setup_lock = threading.Lock()
+        _INHERITED.extend(self._idle)
+        self._idle = []
 
     def _connect(self) -> sqlite3.Connection:
         import sqlite3
@@ -295,9 +304,20 @@ def _before_fork() -> None:
         store._before_fork()
 
 
-def _after_fork(child: bool) -> None:
+def _after_fork_in_parent() -> None:
+    # Exactly the stores whose locks _before_fork took: a store made meanwhile (by another
+    # thread, while a connection was closed there) is in _STORES now, its lock not held.
+    locked = _LOCKED.copy()
+    _LOCKED.clear()
+    for store in locked:
+        with contextlib.suppress(RuntimeError):  # one failure must not leave the rest held
+            store._lock.release()
+
+
+def _after_fork_in_child() -> None:
+    _LOCKED.clear()
     for store in list(_STORES):
-        store._after_fork(child)
+        store._after_fork_in_child()
 
 
 # SQLite: "do not open a database connection, then fork(), then try to use that connection in
@@ -306,6 +326,6 @@ def _after_fork(child: bool) -> None:
 # connections believe they hold locks that fcntl never gave them.
 os.register_at_fork(
     before=_before_fork,
-    after_in_parent=lambda: _after_fork(False),
-    after_in_child=lambda: _after_fork(True),
+    after_in_parent=_after_fork_in_parent,
+    after_in_child=_after_fork_in_child,
 )
