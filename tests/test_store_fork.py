@@ -90,6 +90,26 @@ def test_a_sqlite_store_works_in_a_child_forked_while_a_thread_held_its_lock(
     anyio.run(store.aclose)
 
 
+def test_a_sqlite_store_works_in_a_child_forked_while_a_thread_set_up_its_file(
+    tmp_path: Path,
+) -> None:
+    # The first connection sets the file up (WAL, the table) under the set-up lock: a child
+    # forked meanwhile inherits it held, by a thread the child does not have, and would wait
+    # for it for ever at its own first connection, unless it makes itself a fresh one.
+    store = SQLiteStore(tmp_path / "forked.db")
+    assert not store._schema_ready
+
+    def child() -> bool:
+        anyio.run(store.update, "user", {"a": 1}, ())
+        return anyio.run(store.load, "user") == {"a": 1}
+
+    with _held(store._setup_lock, moment=True):
+        answer = _in_a_fork(child)
+    assert answer == "yes"
+    assert anyio.run(store.load, "user") == {"a": 1}  # the parent's store too, once released
+    anyio.run(store.aclose)
+
+
 def test_no_sqlite_connection_crosses_a_fork(tmp_path: Path) -> None:
     # SQLite: a connection must not be used across a fork, and closing it is using it; worse,
     # SQLite's bookkeeping of the locks the process holds on the file is copied into the
