@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from alexaskill.exceptions import ResponseError
 from alexaskill.store import RedisStore
 
 from .test_store import _Forwarder
@@ -91,6 +92,62 @@ async def test_a_redis_save_whose_answer_was_lost_is_not_made_again(
             "draft": "theirs",
             "visits": 1 if increments else 0,
         }
+    finally:
+        await store.aclose()
+        proxy.close()
+        direct.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_whose_answer_was_lost_is_not_checked_again(redis_url: str) -> None:
+    # The script checked the values to add to before it looked for the save's token: sent
+    # again after its answer was lost, it checked them as the first run had left them, and
+    # refused an increment that had been applied, once ("too large to increment"): the user
+    # heard the apology for a save that was made.
+    import redis
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    key = f"{prefix}user"
+    near = 8_223_372_036_854_775_800  # within the script's limit, not once 10 is added
+    direct = redis.Redis(port=port)
+    direct.hset(key, mapping={"visits": str(near)})
+    proxy = _AnswerLosingProxy(port, key.encode(), lambda: None)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    try:
+        await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
+        proxy.armed = True
+        await store.update("user", {"n": 1}, (), increments={"visits": 10})
+        assert proxy.lost == 1
+        assert await store.load("user") == {"n": 1, "visits": near + 10}
+    finally:
+        await store.aclose()
+        proxy.close()
+        direct.close()
+
+
+@pytest.mark.anyio
+async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
+    redis_url: str,
+) -> None:
+    # The token is set only once the values have been checked: set first, a refused save would
+    # leave it behind, and the save sent again would do nothing and report success.
+    import redis
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    key = f"{prefix}user"
+    direct = redis.Redis(port=port)
+    direct.hset(key, mapping={"visits": '"many"'})
+    proxy = _AnswerLosingProxy(port, key.encode(), lambda: None)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    try:
+        await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
+        proxy.armed = True
+        with pytest.raises(ResponseError, match="visits holds no integer"):
+            await store.update("user", {"n": 1}, (), increments={"visits": 1})
+        assert proxy.lost == 1
+        assert await store.load("user") == {"visits": "many"}
     finally:
         await store.aclose()
         proxy.close()

@@ -32,13 +32,13 @@ class RedisStore:
     """Attributes in Redis, for several machines: one hash per key, one JSON value per field.
 
     An update is one Lua script (``HSET``, ``HDEL``, ``HINCRBY``), applied once however often
-    it is sent: it first sets a token of its own (``prefix`` + ``saves:`` + a random id, for
-    a minute). ``url`` is any URL the ``redis`` package takes (``redis://host:6379/0``,
-    ``rediss://`` for TLS); keys are
-    ``prefix`` + the user (or person) key. The client connects on first use, in the event loop
-    that uses it, with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client
-    without ``with`` runs each request in one of its own), the store makes itself a new client,
-    its connections being of no use there. A ``client`` given is used as it is, in any loop.
+    it is sent: it does nothing if the token of its own (``prefix`` + ``saves:`` + a random
+    id) is there, and sets it, for a minute, as it writes. ``url`` is any URL the ``redis``
+    package takes (``redis://host:6379/0``, ``rediss://`` for TLS); keys are ``prefix`` + the
+    user (or person) key. The client connects on first use, in the event loop that uses it,
+    with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client without ``with``
+    runs each request in one of its own), the store makes itself a new client, its
+    connections being of no use there. A ``client`` given is used as it is, in any loop.
 
     After Redis restarts (or the network drops), every pooled connection is dead, and each would
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
@@ -128,7 +128,7 @@ class RedisStore:
     async def _update_script(
         self, name: str, encoded: dict[str, str], gone: list[str], increments: Mapping[str, int]
     ) -> None:
-        # One Lua script checks the stored values to add to, then writes, once per token: a
+        # One Lua script writes once per token, after checking the stored values to add to: a
         # save sent again after its answer was lost (a retry here, or redis-py's own) does
         # nothing, where a MULTI/EXEC, even of plain HSET and HDEL, would be applied again, over
         # what another request saved in between. (MULTI/EXEC cannot check a value either.)
@@ -242,8 +242,8 @@ class RedisStore:
         if isinstance(exc, exceptions.NoPermissionError):
             return StoreError(
                 f"{where}: the URL's user may not run the {doing}'s commands ({text}): it needs "
-                f"HGETALL, EVALSHA, EVAL, and in the script HGET, HSET, HDEL, HINCRBY and SET, on "
-                f"the keys {self.prefix}*"
+                "HGETALL, EVALSHA, EVAL, and in the script EXISTS, HGET, HSET, HDEL, HINCRBY "
+                f"and SET, on the keys {self.prefix}*"
             )
         return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
 
@@ -252,7 +252,13 @@ class RedisStore:
 # value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size.
 # Every value is checked before anything is written: Lua does not undo what ran before an error.
 _MAX_STEP: Final = 10**18
+# The token is looked for first: a save sent again after its answer was lost is not checked
+# against what its first run wrote. It is set only once the checks have passed: a refused
+# save leaves none, and is refused again if sent again.
 _UPDATE_SCRIPT: Final = """
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return 0
+end
 local n = tonumber(ARGV[2])
 for i = 0, n - 1 do
   local field = ARGV[3 + 2 * i]
