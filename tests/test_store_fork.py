@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -194,4 +196,51 @@ def test_a_sqlite_store_made_while_the_process_forks_leaves_the_others_usable(
     for store in stores + made:  # the parent's, usable too
         anyio.run(store.update, "user", {"b": 2}, ())
         assert anyio.run(store.load, "user") == {"a": 1, "b": 2}
+        anyio.run(store.aclose)
+
+
+def test_sqlite_stores_made_while_the_process_forks_lists_them_leave_no_connection_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The hook before the fork listed the stores by iterating a WeakSet, Python code that
+    # another thread can interrupt: a store made meanwhile changed the set's size, the hook
+    # stopped with a RuntimeError, and the stores it had not reached kept their idle
+    # connections across the fork (which SQLite forbids). Here a store is made at every call
+    # of Python code within that hook, as another thread would between any two of them.
+    from alexaskill.store import sqlite
+
+    problems: list[BaseException | None] = []
+    monkeypatch.setattr("sys.unraisablehook", lambda raised: problems.append(raised.exc_value))
+    stores = [SQLiteStore(tmp_path / f"{n}.db") for n in range(4)]
+    for store in stores:
+        anyio.run(store.update, "user", {"a": 1}, ())
+        assert len(store._idle) == 1
+    made: list[SQLiteStore] = []
+    hook = sqlite._before_fork.__code__
+    within = False
+
+    def profile(frame: Any, event: str, arg: object) -> None:
+        nonlocal within
+        if frame.f_code is hook:
+            within = event == "call"
+        elif within and event == "call" and len(made) < 20:
+            made.append(SQLiteStore(tmp_path / f"made-{len(made)}.db"))
+
+    def child() -> bool:
+        sys.setprofile(None)
+        inherited = sum(_descriptors(tmp_path / f"{n}.db") for n in range(4))
+        return inherited == 0 and all(anyio.run(store.load, "user") == {"a": 1} for store in stores)
+
+    sys.setprofile(profile)
+    try:
+        answer = _in_a_fork(child)
+    finally:
+        sys.setprofile(None)
+    assert made
+    assert problems == []
+    assert [store for store in stores + made if store._lock.locked()] == []
+    assert answer == "yes"
+    for store in stores + made:
+        anyio.run(store.update, "user", {"b": 2}, ())
+        assert anyio.run(store.load, "user")["b"] == 2
         anyio.run(store.aclose)

@@ -34,8 +34,11 @@ _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  
 #: Idle connections a `SQLiteStore` keeps open for reuse.
 _MAX_IDLE: Final = 4
 
-# Every SQLiteStore of the process, for the fork hooks at the end of the module.
-_STORES: Final[weakref.WeakSet[SQLiteStore]] = weakref.WeakSet()
+# Every SQLiteStore of the process, for the fork hooks at the end of the module. A set of
+# weak references rather than a WeakSet: the hook before a fork lists it with set.copy(), which
+# no other thread can interrupt, where iterating a WeakSet runs Python code, and a store made
+# meanwhile by another thread stops the iteration ("Set changed size during iteration").
+_STORES: Final[set[weakref.ref[SQLiteStore]]] = set()
 # The stores whose locks the hook before a fork took, for the parent's hook after it to release.
 _LOCKED: Final[list[SQLiteStore]] = []
 # Connections a child process inherited: never used nor closed (see the hooks).
@@ -87,7 +90,7 @@ class SQLiteStore:
         # Bumped by aclose: a connection of an earlier generation is closed, not kept, when its
         # call ends (it was in use while the app shut down).
         self._generation = 0
-        _STORES.add(self)
+        _STORES.add(weakref.ref(self, _STORES.discard))
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
@@ -299,8 +302,13 @@ def _write(
         raise
 
 
+def _stores() -> list[SQLiteStore]:
+    """The stores of the process, listed at once (see `_STORES`)."""
+    return [store for ref in _STORES.copy() if (store := ref()) is not None]
+
+
 def _before_fork() -> None:
-    for store in list(_STORES):
+    for store in _stores():
         store._before_fork()
 
 
@@ -316,7 +324,7 @@ def _after_fork_in_parent() -> None:
 
 def _after_fork_in_child() -> None:
     _LOCKED.clear()
-    for store in list(_STORES):
+    for store in _stores():
         store._after_fork_in_child()
 
 
