@@ -302,3 +302,10 @@ def test_a_can_fulfill_requests_slots_are_as_amazon_shows_them(workdir: Path) ->
         slot = intent["slots"]["drink"]
         assert list(slot) == ["name", "value", *(["resolutions"] if model else [])]
         assert slot["value"] == "java"
+
+
+def test_the_command_line_offers_the_dialog_states_the_test_client_takes() -> None:
+    from alexaskill.cli import request
+    from alexaskill.testing import requests
+
+    assert request.DIALOG_STATES == requests.DIALOG_STATES

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 #: Resolves a slot's value (``resolve(slot, value)``): the ``resolutions`` Alexa sends, or None.
 Resolve = Callable[[str, str], Mapping[str, Any] | None]
 
-#: The dialog states Alexa sends (with an intent of the dialog model only).
+#: The dialog states Alexa sends (with an intent of the dialog model only): the same as
+#: `alexaskill.testing.requests.DIALOG_STATES`, named here so that building the command line's
+#: parser does not import the testing package.
 DIALOG_STATES: Final = ("STARTED", "IN_PROGRESS", "COMPLETED")
 
 
