@@ -10,11 +10,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from alexaskill.cli.serve_uvicorn import _how_it_ended
+from alexaskill.cli.serve_uvicorn import _how_it_ended, _supervisor
 
 from .test_cli_serve import pids, running, say_hello, serve, signed_skill
 
@@ -84,3 +85,68 @@ def test_a_worker_that_cannot_start_stops_serve_with_status_3(tmp_path: Path) ->
     )
     assert done.returncode == 3, done.stderr
     assert re.search(r"ERROR: +worker process \[\d+\] could not start", done.stderr), done.stderr
+
+
+class _Process:  # uvicorn 0.51 on: made as Process(config, sockets), its exitcode a property
+    def __init__(self, config: Any, sockets: Any) -> None:
+        pass
+
+    @property
+    def exitcode(self) -> int | None:
+        return None
+
+
+class _ProcessBefore050:  # uvicorn 0.42 to 0.49: a target, and no exitcode
+    def __init__(self, config: Any, target: Any, sockets: Any) -> None:
+        pass
+
+
+class _Process050(_ProcessBefore050):  # uvicorn 0.50: its exitcode, still a target
+    @property
+    def exitcode(self) -> int | None:
+        return None
+
+
+class _Multiprocess:  # uvicorn 0.51 on (without its signal handlers, set in the test's process)
+    def __init__(self, config: Any, sockets: Any) -> None:
+        self.made_with = {"sockets": sockets}
+
+    def keep_subprocess_alive(self) -> None:
+        pass
+
+
+class _MultiprocessBefore051:  # uvicorn 0.42 to 0.50
+    def __init__(self, config: Any, target: Any, sockets: Any) -> None:
+        self.made_with = {"target": target, "sockets": sockets}
+
+    def keep_subprocess_alive(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("process", "multiprocess", "overridden"),
+    [
+        (_Process, _Multiprocess, True),
+        (_ProcessBefore050, _MultiprocessBefore051, False),
+        (_Process050, _MultiprocessBefore051, False),
+        (_ProcessBefore050, _Multiprocess, False),  # (no uvicorn's, but any mismatch)
+    ],
+)
+def test_an_older_uvicorn_keeps_its_own_supervisor(
+    monkeypatch: pytest.MonkeyPatch, process: Any, multiprocess: Any, overridden: bool
+) -> None:
+    # The supervisor that says how a worker ended at ERROR replaces uvicorn's restart check,
+    # with uvicorn's internals of 0.51 on: on 0.42-0.49 it died of an AttributeError (no
+    # Process.exitcode) as the first worker died, leaving the others unsupervised, and on 0.50
+    # of a TypeError (Process takes a target). Older ones get uvicorn's own supervisor.
+    from uvicorn.supervisors import multiprocess as module
+
+    monkeypatch.setattr(module, "Process", process)
+    monkeypatch.setattr(module, "Multiprocess", multiprocess)
+    sock = object()
+    made = _supervisor(SimpleNamespace(workers=2), sock)
+    assert isinstance(made, multiprocess)
+    assert (type(made) is not multiprocess) is overridden
+    assert made.made_with["sockets"] == [sock]
+    if "target" in made.made_with:  # uvicorn.run's: the server's run
+        assert callable(made.made_with["target"])

@@ -200,12 +200,54 @@ def _supervisor(config: Any, sock: Any) -> Any:
     how a worker it replaces ended: its exit status, the signal that killed it, or that it did
     not answer the health check and was killed (uvicorn says "died" at INFO, a line an operator
     filtering for errors never sees). A worker that cannot start stops the rest, as uvicorn's
-    does, and serve then exits with status 3 (uvicorn's parent exits 0)."""
+    does, and serve then exits with status 3 (uvicorn's parent exits 0).
+
+    That replaces uvicorn's restart check with one using its internals of 0.51 on
+    (`_says_how_workers_end`); an older uvicorn keeps its own supervisor, as bare ``uvicorn
+    --workers`` runs it."""
     import inspect
 
+    import uvicorn
     from uvicorn.supervisors import multiprocess
 
-    class Supervisor(multiprocess.Multiprocess):
+    if _says_how_workers_end(multiprocess):
+        return _supervisor_class(multiprocess)(config, sockets=[sock])
+    worker_logger.info(
+        "uvicorn %s: its own supervisor watches the workers, and says a worker's end at INFO "
+        "(uvicorn 0.51 or later: alexaskill's, at ERROR, with how it ended)",
+        getattr(uvicorn, "__version__", "?"),
+    )
+    options: dict[str, Any] = {"sockets": [sock]}
+    if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # before 0.51
+        options["target"] = uvicorn.Server(config).run  # as uvicorn.run gives it
+    return multiprocess.Multiprocess(config, **options)
+
+
+def _says_how_workers_end(multiprocess: Any) -> bool:
+    """Whether uvicorn's supervisor module (``multiprocess``) has what `_supervisor_class` uses:
+    a worker's ``exitcode``, and a worker and the supervisor made as ``(config, sockets)``, as
+    uvicorn 0.51 on. Before it, a worker has no ``exitcode`` (0.42-0.49) and both take a
+    ``target`` too (to 0.50)."""
+    import inspect
+
+    try:
+        made_as = [
+            list(inspect.signature(made).parameters)
+            for made in (multiprocess.Process, multiprocess.Multiprocess)
+        ]
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return (
+        made_as == [["config", "sockets"]] * 2
+        and hasattr(multiprocess.Process, "exitcode")
+        and callable(getattr(multiprocess.Multiprocess, "keep_subprocess_alive", None))
+    )
+
+
+def _supervisor_class(multiprocess: Any) -> Any:
+    """uvicorn's supervisor (0.51 on), its restart check saying how a worker ended."""
+
+    class Supervisor(multiprocess.Multiprocess):  # type: ignore[misc]
         failed_to_start = False
 
         def keep_subprocess_alive(self) -> None:
@@ -237,12 +279,7 @@ def _supervisor(config: Any, sock: Any) -> Any:
                 replacement.start()
                 self.processes[index] = replacement
 
-    options: dict[str, Any] = {"sockets": [sock]}
-    if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # an older uvicorn
-        import uvicorn
-
-        options["target"] = uvicorn.Server(config).run
-    return Supervisor(config, **options)
+    return Supervisor
 
 
 #: uvicorn's logger, where it says what its supervisor does.
