@@ -204,6 +204,65 @@ def test_uvicorn_serving_tls_on_its_own_loop_is_told_the_option(
         assert said == []
 
 
+def _loop_made(by: str) -> asyncio.AbstractEventLoop:
+    from alexaskill import loops
+
+    class Subclass(loops.SelectorEventLoop):
+        tls_handshake_timeout = 5.0
+
+    if by == "uvloop":
+        uvloop = pytest.importorskip("uvloop")
+        return uvloop.Loop()  # type: ignore[no-any-return]
+    made: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
+        "new_event_loop": loops.new_event_loop,
+        "SelectorEventLoop": loops.SelectorEventLoop,
+        "a subclass": Subclass,
+        "asyncio": asyncio.SelectorEventLoop,
+    }
+    return made[by]()
+
+
+@pytest.mark.parametrize(
+    ("by", "bounded"),
+    [
+        ("new_event_loop", True),
+        ("SelectorEventLoop", True),
+        ("a subclass", True),
+        ("asyncio", False),
+        ("uvloop", False),
+    ],
+)
+def test_uvicorn_serving_tls_on_a_running_loop_is_told_only_if_it_is_unbounded(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, by: str, bounded: bool
+) -> None:
+    # `--loop none`: uvicorn serves on the loop already running (the app's own program runs
+    # uvicorn.Server.serve), one of alexaskill.loops' or not: handshakes_bounded tells which,
+    # and the option is said only where the handshake waits 60 s.
+    from types import SimpleNamespace
+
+    from alexaskill import loops
+
+    monkeypatch.setattr(loops, "_loop_checked", False)
+    config = SimpleNamespace(is_ssl=True, loop="none")  # what check_served_loop reads
+
+    async def check() -> None:
+        loops.check_served_loop(config)
+
+    loop = _loop_made(by)
+    try:
+        assert loops.handshakes_bounded(loop) is bounded
+        with caplog.at_level(logging.WARNING, "alexaskill"):
+            loop.run_until_complete(check())
+    finally:
+        loop.close()
+    said = [r.getMessage() for r in caplog.records if r.name == "alexaskill.server"]
+    if bounded:
+        assert said == []
+    else:
+        [line] = said
+        assert "(--loop none)" in line and "Add --loop alexaskill.loops:new_event_loop" in line
+
+
 @pytest.mark.parametrize("subprocess", [False, True], ids=["one-process", "worker"])
 def test_on_windows_a_worker_gets_the_selector_loop_as_uvicorn_gives_it(
     monkeypatch: pytest.MonkeyPatch, subprocess: bool
