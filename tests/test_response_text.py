@@ -301,6 +301,9 @@ async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> 
             await api.progressive('<?xml version="1.0"?><speak>One moment</speak>')
         with pytest.raises(ResponseError, match=r"progressive response speech has U\+D800"):
             await api.progressive(Ssml("<speak>One\ud800 moment</speak>"))
+        for nothing in ("\u200b\ufeff", Ssml("<p> </p>")):  # as for an answer's speech
+            with pytest.raises(ResponseError, match="progressive response speech says nothing"):
+                await api.progressive(nothing)
         assert sent == []
         assert await api.progressive("One\ud800 moment\x00") is True
         assert await api.progressive(Ssml("<!-- x --><speak>Hi</speak>")) is True
@@ -308,3 +311,55 @@ async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> 
         await client.aclose()
     speeches = [json.loads(request.content)["directive"]["speech"] for request in sent]
     assert speeches == ["<speak>One  moment </speak>", "<speak>Hi</speak>"]
+
+
+# --- speech and cards that say or show nothing ------------------------------------------------
+
+_INVISIBLE = ["\u200b", "\ufeff", "\u200d\u2060", " \u200b\n\u00ad ", "\U000e0041"]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        *[lambda text=text: speak(text) for text in _INVISIBLE],
+        lambda: ask("Which city?", reprompt="\u200b"),
+        lambda: speak(Ssml("<speak><p></p></speak>")),
+        lambda: speak(Ssml("<speak><s> </s></speak>")),
+        lambda: speak(ssml.speak(ssml.p(""))),
+        lambda: speak(ssml.speak(ssml.s(""), ssml.emphasis(""), ssml.prosody(" ", rate="slow"))),
+        lambda: speak(ssml.speak(ssml.say_as("", "digits"), ssml.lang("", "fr-FR"))),
+        lambda: speak(ssml.speak(ssml.voice("", "Matthew"), ssml.amazon_domain("", "news"))),
+        lambda: speak(Ssml("<speak><p/>\u200b<s>\ufeff</s></speak>")),
+        lambda: speak(ssml.speak("\u200b")),
+        lambda: ask("Which city?", reprompt=Ssml("<p> </p>")),
+    ],
+)
+def test_speech_that_says_nothing_is_refused_however_it_is_wrapped(build: Any) -> None:
+    # Text of characters that show and say nothing (a zero-width space, the BOM left by a feed),
+    # and SSML whose elements hold nothing to say (an empty paragraph: a feed that returned "")
+    # say as little as "": refused where built, as "" is.
+    with pytest.raises(ResponseError, match=r"says nothing.*leave it out"):
+        build()
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<speak><break time="1s"/></speak>',  # a pause the author asked for
+        "<speak><p><break/></p></speak>",
+        '<speak><audio src="soundbank://soundlibrary/x"/></speak>',
+        '<speak><sub alias="World Wide Web"></sub></speak>',  # the alias is said
+        "<speak><p>Hi</p></speak>",
+        "<speak><s>\u200bHi</s></speak>",
+        "<speak><unknown-tag/></speak>",  # not known to say nothing: sent
+        "<speak>&amp;</speak>",
+        "<speak><p title='a>b'></p></speak>",
+    ],
+)
+def test_ssml_with_something_to_hear_is_sent(markup: str) -> None:
+    assert speak(Ssml(markup)).output_speech == SsmlSpeech(Ssml(markup))
+
+
+def test_text_with_a_visible_character_among_invisible_ones_is_sent() -> None:
+    for text in ("\u200bHi", "Hi\u200b", "\ufeff.", "a\u00ad", "\n\u200d5"):
+        assert speak(text).output_speech == PlainTextSpeech(text)

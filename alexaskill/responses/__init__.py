@@ -23,11 +23,13 @@ Decisions:
   response body): `speak` ends the session (``true``), `ask` keeps it open with the microphone
   on (``false``), ``end_session=None`` and `empty` leave the key out so the device decides.
 - **Speech says something.** Alexa refuses an ``outputSpeech`` with nothing to say, so
-  `PlainTextSpeech`, `SsmlSpeech` and `Reprompt` refuse to be built empty: text that is empty
-  or white space once cleaned, SSML of white space, comments and the root alone, a reprompt
-  with neither speech nor APL for audio. Refused rather than left out: an empty speech is
-  usually a bug (a feed that returned nothing), and silence would hide it; a handler that means
-  silence leaves the part out (``Response(should_end_session=True)``).
+  `PlainTextSpeech`, `SsmlSpeech` and `Reprompt` refuse to be built empty: text that is empty,
+  white space or invisible characters once cleaned, SSML of those, comments and elements that
+  hold nothing to say (the root, an empty ``<p>``; a ``<break>``, an ``<audio>`` clip and a
+  ``<sub>`` say something), a reprompt with neither speech nor APL for audio. Refused rather
+  than left out: an empty speech is usually a bug (a feed that returned nothing), and silence
+  would hide it; a handler that means silence leaves the part out
+  (``Response(should_end_session=True)``).
 - **A reprompt needs an open session.** Alexa silently ignores a reprompt sent with
   ``shouldEndSession: true``, which hides a bug, so `Response` refuses that combination: use
   `ask`, or ``speak(…, reprompt=…, end_session=False)``. A reprompt with the key absent is

@@ -58,10 +58,31 @@ def _refuse_nothing(field: str, speech: str) -> None:
     )
 
 
-#: SSML with nothing to hear: white space, comments and processing instructions, in and around
-#: a ``<speak>`` root (a pause or a clip is something to hear). Possessive: no backtracking.
+#: Characters that say and show nothing: white space (what ``str.isspace`` finds) and Unicode's
+#: default ignorable code points (``Default_Ignorable_Code_Point`` in Unicode's
+#: DerivedCoreProperties.txt: zero-width space and joiners, the byte order mark, bidi marks, the
+#: soft hyphen, variation selectors, Hangul fillers, tags), which are rendered as nothing.
+_BLANK_CHARACTERS: Final = (
+    r"\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+#: Text with nothing to say or show (``fullmatch``); it stops at the first other character.
+_BLANK: Final = re.compile(f"[{_BLANK_CHARACTERS}]*+")
+
+#: SSML elements that say only what they hold (``<sub>`` says its alias, ``<break>`` is a pause
+#: and ``<audio>`` a clip, all something to hear; an element not named here is taken to say
+#: something, as it may).
+_WRAPPERS: Final = (
+    "speak|p|s|emphasis|prosody|lang|voice|say-as|w|phoneme|amazon:effect|amazon:emotion"
+    "|amazon:domain"
+)
+#: SSML with nothing to hear: characters of `_BLANK`, comments, processing instructions, and the
+#: tags of elements in `_WRAPPERS` (the ``<speak>`` root, an empty ``<p>``: ``ssml.p(feed)`` of
+#: a feed that returned ""). Possessive: no backtracking.
 _NOTHING_SAID: Final = re.compile(
-    r"(?:\s++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>|</?speak(?:\s[^>]*+)?/?>)*+"
+    rf"(?:[{_BLANK_CHARACTERS}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>"
+    rf"|</?(?:{_WRAPPERS})(?=[\s/>])(?:\s[^<>]*+)?/?>)*+"
 )
 
 
@@ -97,7 +118,11 @@ class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
         if not text.isprintable():  # a newline, or a character XML cannot hold (see _xml_text)
             text = _unprintable_xml_text(text)
             force_setattr(self, "text", text)
-        if not text or text.isspace():  # isspace() stops at the first other character
+            # White space but " " and invisible characters are not printable: asked only here,
+            # and only of text not starting with a letter or a digit.
+            if not text[:1].isalnum() and _BLANK.fullmatch(text) is not None:
+                _refuse_nothing("outputSpeech.text", text)
+        elif not text or text.isspace():  # isspace() stops at the first other character
             _refuse_nothing("outputSpeech.text", text)
         if len(text) > MAX_SPEECH:
             _check_length("outputSpeech.text", text, MAX_SPEECH)
@@ -126,17 +151,14 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
         _check_markup("outputSpeech.ssml", markup)
-        # A letter or a digit right after the root's start tag says something, and so does an
-        # element there other than <s…> (the pattern passes only <speak>, comments and <?…?>):
-        # the usual answers, without the pattern.
+        # A letter or a digit right after the root's start tag, or after the tag that follows
+        # it (<p>Hi, <prosody …>Hi), says something: the usual answers, without the pattern. A
+        # ">" in a comment or an attribute value can only make this pass what says nothing.
         said = markup.find(">") + 1
-        head = markup[said : said + 2]
-        if (
-            not head[:1].isalnum()
-            and not (head[:1] == "<" and head[1:].isalpha() and head[1:] != "s")
-            and _NOTHING_SAID.fullmatch(markup)
-        ):
-            _refuse_nothing("outputSpeech.ssml", markup)
+        if not markup[said : said + 1].isalnum():
+            said = markup.find(">", said) + 1
+            if not markup[said : said + 1].isalnum() and _NOTHING_SAID.fullmatch(markup):
+                _refuse_nothing("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
         if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
             clips = _audio_clips(markup)
