@@ -363,3 +363,29 @@ def test_ssml_with_something_to_hear_is_sent(markup: str) -> None:
 def test_text_with_a_visible_character_among_invisible_ones_is_sent() -> None:
     for text in ("\u200bHi", "Hi\u200b", "\ufeff.", "a\u00ad", "\n\u200d5"):
         assert speak(text).output_speech == PlainTextSpeech(text)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: SimpleCard("", ""),
+        lambda: SimpleCard(" ", "\n"),
+        lambda: SimpleCard("\u200b", "\ufeff"),
+        lambda: StandardCard("", ""),
+        lambda: StandardCard("  ", "\u200b"),
+    ],
+)
+def test_a_card_that_shows_nothing_is_refused(build: Any) -> None:
+    # A card with neither title nor text (nor an image) is an empty box in the Alexa app: a
+    # mistake (a feed that returned ""), refused as empty speech is; to show none, leave it out.
+    with pytest.raises(ResponseError, match=r"card shows nothing.*leave the card out"):
+        build()
+
+
+def test_a_card_with_a_title_or_text_or_an_image_is_sent() -> None:
+    assert SimpleCard("Weather", "")
+    assert SimpleCard("", "Sunny")
+    assert StandardCard("", "Sunny")
+    assert StandardCard("Weather", " ")
+    assert StandardCard("", "", small_image_url="https://example.com/s.png")
+    assert StandardCard("", "", large_image_url="https://example.com/l.png")

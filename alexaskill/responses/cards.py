@@ -13,7 +13,7 @@ from msgspec.structs import force_setattr
 from ..exceptions import ResponseError
 from ..ssml import Ssml, strip_tags
 from ..xml_text import _unprintable_xml_text, _xml_text
-from .speech import _check_length
+from .speech import _BLANK, _check_length
 
 __all__ = [
     "MAX_CARD_TEXT",
@@ -48,6 +48,15 @@ def _shown_text(name: str, markup: Ssml) -> str:
     return text
 
 
+def _refuse_empty_card(texts: tuple[tuple[str, object], ...]) -> None:
+    names = " and ".join(name for name, _ in texts)
+    shown = ", ".join(repr(str(value)[:40]) for _, value in texts)
+    raise ResponseError(
+        f"card shows nothing: its {names} are empty or white space ({shown}), and it has no "
+        "image; the Alexa app would show an empty box. To show no card, leave the card out"
+    )
+
+
 class Card(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, tag_field="type"):
     """Base of the cards shown in the Alexa app and on screens."""
 
@@ -57,9 +66,11 @@ def _check_card_text(
 ) -> None:
     """Each text field of ``card`` (its name, the same in JSON, and its value) a str, an `Ssml`
     one replaced by the text it speaks (a card shows plain text, never markup; SSML with no
-    words is refused), characters XML cannot hold replaced by a space (as in speech), and the
-    texts with the image URLs (already checked) within the limit."""
+    words is refused), characters XML cannot hold replaced by a space (as in speech), the
+    texts with the image URLs (already checked) within the limit, and something to show: a
+    text that is not blank (white space and invisible characters), or an image."""
     total = 0
+    blank = True
     for name, part in texts:
         if isinstance(part, Ssml):
             part = _xml_text(_shown_text(name, part))
@@ -73,9 +84,14 @@ def _check_card_text(
             part = _unprintable_xml_text(part)
             force_setattr(card, name, part)
         total += len(part)
+        if blank and _BLANK.fullmatch(part) is None:
+            blank = False
     for url in urls:
         if url is not None:
             total += len(url)
+            blank = False
+    if blank:
+        _refuse_empty_card(texts)
     if total > MAX_CARD_TEXT:
         raise ResponseError(
             f"card text (title, text and image URLs) is {total} characters; "
@@ -84,7 +100,8 @@ def _check_card_text(
 
 
 class SimpleCard(Card, tag="Simple", frozen=True):
-    """A card with a title and plain-text content (an `Ssml` value shows as the text it says)."""
+    """A card with a title and plain-text content (an `Ssml` value shows as the text it says);
+    one of them must show something (`ResponseError` if both are empty or white space)."""
 
     title: str
     content: str
@@ -102,6 +119,15 @@ class SimpleCard(Card, tag="Simple", frozen=True):
         if not content.isprintable():
             content = _unprintable_xml_text(content)
             force_setattr(self, "content", content)
+        # Something to show: a title or content starting with a letter or a digit is the usual
+        # answer, without the pattern.
+        if (
+            not title[:1].isalnum()
+            and not content[:1].isalnum()
+            and _BLANK.fullmatch(title) is not None
+            and _BLANK.fullmatch(content) is not None
+        ):
+            _refuse_empty_card((("title", title), ("content", content)))
         if len(title) + len(content) > MAX_CARD_TEXT:
             _check_card_text(self, (("title", title), ("content", content)))
 
@@ -117,7 +143,7 @@ def _check_image_url(field: str, url: str | None) -> None:
 
 class StandardCard(Card, tag="Standard", frozen=True):
     """A card with a title, text and optional small and large HTTPS images (text as in
-    `SimpleCard`)."""
+    `SimpleCard`; with an image, both may be empty)."""
 
     title: str
     text: str
