@@ -28,8 +28,10 @@ __all__ = [
 
 #: Characters of speech (the text, or the whole SSML document) Alexa accepts.
 MAX_SPEECH: Final = 8000
-#: ``<audio>`` clips in one SSML speech (Amazon: "no more than five audio tags" a response; the
-#: speech and the reprompt are counted each, as ``ask()`` repeats the one as the other).
+#: ``<audio>`` clips in one SSML speech. Amazon's SSML reference (``audio``) allows five in a
+#: response; its Request and Response JSON Reference sets the audio limits of a response per
+#: property (240 s of clips in ``outputSpeech``, 90 s in ``reprompt``), so the speech and the
+#: reprompt are counted each, as Alexa plays them: the reprompt only if the user is silent.
 MAX_AUDIO_CLIPS: Final = 5
 
 #: How speech joins what is already playing (``outputSpeech.playBehavior``).
