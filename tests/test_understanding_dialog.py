@@ -246,13 +246,63 @@ def test_the_skill_takes_a_step_of_its_own_after_an_auto_delegated_dialog() -> N
     assert turn.heard() == ["Done."]
 
 
-def test_elicit_slot_without_speech_uses_the_models_prompt() -> None:
+@pytest.mark.parametrize(
+    "directive",
+    [
+        {"type": "Dialog.ElicitSlot", "slotToElicit": "time"},
+        {"type": "Dialog.ConfirmSlot", "slotToConfirm": "count"},
+        {"type": "Dialog.ConfirmIntent"},
+    ],
+)
+def test_a_dialog_step_without_speech_is_said_to_be_silent(directive: dict[str, Any]) -> None:
+    # Amazon's Dialog Interface Reference has the skill speak the question of ElicitSlot,
+    # ConfirmSlot and ConfirmIntent: the emulation does not fill in the dialog model's prompt
+    # (which would hide the mistake), it says the user hears nothing.
+    skill = Skill(answer(None, end=False, directives=[directive]))
+    turn = conversation(skill).say("get me two pizzas")
+    assert turn.prompts == []
+    assert turn.heard() == []
+    assert any(
+        f"{directive['type']} without outputSpeech" in note and "hears nothing" in note
+        for note in turn.notes
+    ), turn.notes
+    assert turn.expecting is not None  # Alexa still waits for the answer
+
+
+@pytest.mark.parametrize(
+    "directive",
+    [
+        {"type": "Dialog.ElicitSlot", "slotToElicit": "colour"},
+        {"type": "Dialog.ConfirmSlot", "slotToConfirm": "colour"},
+    ],
+)
+def test_a_step_for_a_slot_the_intent_does_not_have_is_refused(directive: dict[str, Any]) -> None:
+    skill = Skill(answer("What colour?", end=False, directives=[directive]))
+    talk = conversation(skill)
+    turn = talk.say("order a pizza")
+    assert turn.problem is not None
+    assert "What colour?" not in turn.heard()
+    assert "intent OrderPizza has no slot colour" in turn.exchanges[0].refusal
+    ended = skill.last
+    assert ended["type"] == "SessionEndedRequest"
+    assert ended["error"]["type"] == "INVALID_RESPONSE"
+    assert not turn.session_open
+
+
+def test_a_step_for_an_intent_without_a_dialog_model_is_refused_saying_so() -> None:
     skill = Skill(
-        answer(None, end=False, directives=[{"type": "Dialog.ElicitSlot", "slotToElicit": "time"}])
+        answer(
+            "Which size?",
+            end=False,
+            directives=[{"type": "Dialog.ElicitSlot", "slotToElicit": "size"}],
+        )
     )
-    turn = conversation(skill).say("order a pizza")
-    assert turn.prompts == ["When should we deliver?"]
-    assert turn.expecting == "slot time"
+    talk = conversation(skill)
+    turn = talk.say("help")
+    assert turn.problem is not None
+    refusal = turn.exchanges[0].refusal
+    assert "intent AMAZON.HelpIntent has no dialog model" in refusal, refusal
+    assert skill.last["error"]["type"] == "INVALID_RESPONSE"
 
 
 def test_confirm_slot_and_confirm_intent_from_the_skill() -> None:

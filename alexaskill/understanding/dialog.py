@@ -16,7 +16,10 @@ Interface Reference":
   intent again with ``dialogState`` COMPLETED.
 - ``Dialog.ElicitSlot``, ``ConfirmSlot`` and ``ConfirmIntent`` take the next step themselves: the
   skill's speech asks, and the user's answer fills the slot or sets the confirmation status
-  (CONFIRMED for yes, DENIED for no), sent back to the skill IN_PROGRESS.
+  (CONFIRMED for yes, DENIED for no), sent back to the skill IN_PROGRESS. The skill must speak
+  the question: one left without ``outputSpeech`` is noted, and the user hears nothing (the
+  dialog model's prompt is not filled in). A directive for an intent without a dialog model, or
+  naming a slot its intent does not have, is refused (INVALID_RESPONSE).
 - ``updatedIntent`` replaces the intent's slots and confirmation; a ``Dialog.Delegate`` naming
   another intent (from a LaunchRequest, say) starts that intent's dialog (intent chaining).
 - During a dialog, an answer that is clearly another request ("help", "stop") leaves the dialog
@@ -354,7 +357,14 @@ class Conversation(DialogManager):
         elif updated is not None and dialog is not None:
             dialog.intent = updated
         if dialog is None:
-            self._refuse(turn, exchange, f"{kind} without a dialog to run")
+            name = str((exchange.request.get("intent") or {}).get("name") or "")
+            why = (
+                f"{kind}: intent {name} has no dialog model (Amazon's Dialog Interface "
+                "Reference: the dialog directives need one)"
+                if name
+                else f"{kind} without a dialog to run"
+            )
+            self._refuse(turn, exchange, why)
             return
         if kind == "Dialog.Delegate":
             if chained and dialog.model is not None and not dialog.auto:
@@ -371,10 +381,20 @@ class Conversation(DialogManager):
             self._next_step(turn)
             return
         slot = step.get("slotToElicit") or step.get("slotToConfirm")
+        if kind != "Dialog.ConfirmIntent":
+            defined = self.understander.model.intent(dialog.name)
+            if defined is None or defined.slot(str(slot)) is None:
+                self._refuse(turn, exchange, f"{kind}: intent {dialog.name} has no slot {slot}")
+                return
+        if not speech_of(exchange.response.get("outputSpeech")):
+            # Amazon's Dialog Interface Reference has the skill provide the question of these
+            # three in outputSpeech; the dialog model's prompt is not filled in for it.
+            turn.notes.append(
+                f"{kind} without outputSpeech: the skill must ask the question itself (Amazon's "
+                "Dialog Interface Reference); the user hears nothing"
+            )
         if kind == "Dialog.ElicitSlot":
             dialog.pending = ("elicit", str(slot))
-            if not speech_of(exchange.response.get("outputSpeech")):
-                self._say_prompt(turn, dialog, "elicit", str(slot))
         elif kind == "Dialog.ConfirmSlot":
             dialog.pending = ("confirm_slot", str(slot))
         else:
