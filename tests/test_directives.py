@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Final
 
 import pytest
+from msgspec import UNSET
 
 from alexaskill import directives
 from alexaskill.directives import (
@@ -24,15 +26,27 @@ from alexaskill.directives import (
 from alexaskill.exceptions import ResponseError
 from alexaskill.interaction import SlotTypeDeclaration, SlotTypeValue
 from alexaskill.models import Intent, IntentRequest, Slot
-from alexaskill.responses import Directive, Response, directive_kind, encode_response, speak
+from alexaskill.responses import (
+    Directive,
+    Reprompt,
+    Response,
+    directive_kind,
+    directive_type,
+    encode_response,
+    output_speech,
+    speak,
+)
 from alexaskill.ssml import Ssml
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
+QUESTION = output_speech("Which one?")
 
 
 def wire(*items: Directive | dict[str, Any]) -> list[Any]:
-    """The directives as Alexa receives them."""
-    body = json.loads(encode_response(Response(directives=items)))
+    """The directives as Alexa receives them (with speech when a dialog step asks a question)."""
+    asks = {"Dialog.ElicitSlot", "Dialog.ConfirmSlot", "Dialog.ConfirmIntent"}
+    speech = QUESTION if asks & {directive_type(item) for item in items} else UNSET
+    body = json.loads(encode_response(Response(output_speech=speech, directives=items)))
     directives_json: list[Any] = body["response"]["directives"]
     return directives_json
 
@@ -626,3 +640,26 @@ def test_slots_go_back_whole_in_an_updated_intent() -> None:
         **ORDER_SLOTS,
         "city": {"name": "city", "confirmationStatus": "NONE"},
     }
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Response(directives=[Dialog.ElicitSlot("city")], should_end_session=False),
+        lambda: Response(directives=[Dialog.ConfirmSlot("date")], should_end_session=False),
+        lambda: Response(directives=[Dialog.ConfirmIntent()], should_end_session=False),
+        lambda: Response(
+            directives=[{"type": "Dialog.ConfirmIntent"}],
+            reprompt=Reprompt(output_speech=output_speech("Book it?")),
+            should_end_session=False,
+        ),
+        lambda: elicit_slot("city", None),  # type: ignore[arg-type]
+        lambda: confirm_slot("date", None),  # type: ignore[arg-type]
+        lambda: confirm_intent(None),  # type: ignore[arg-type]
+    ],
+)
+def test_a_dialog_step_the_skill_takes_must_ask_its_question(build: Callable[[], Any]) -> None:
+    # Amazon's Dialog Interface Reference: the skill provides the prompt of ElicitSlot,
+    # ConfirmSlot and ConfirmIntent in outputSpeech (only Delegate uses the dialog model's).
+    with pytest.raises(ResponseError, match="outputSpeech"):
+        build()

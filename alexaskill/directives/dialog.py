@@ -185,7 +185,11 @@ def elicit_slot(
     card: Card | None = None,
     directives: Iterable[Directive | Mapping[str, Any]] = (),
 ) -> Response:
-    """Ask for the value of ``slot`` with ``speech`` (the reprompt defaults to the speech)."""
+    """Ask for the value of ``slot`` with ``speech`` (the reprompt defaults to the speech).
+
+    The question is the skill's own: Alexa speaks no dialog model prompt for this directive
+    (Amazon's Dialog Interface Reference), so a response without speech is refused.
+    """
     return _dialog_response(
         Dialog.ElicitSlot(slot, updated_intent=updated_intent),
         speech,

@@ -39,7 +39,8 @@ Decisions:
   Amazon adds next. `directive_kind` sorts both into "dialog" / "audio" / "other".
 - **Rules that need only the response are checked here**, when it is built: one dialog directive
   per response and never with ``shouldEndSession: true``; a ``Dialog.Delegate`` without a
-  reprompt, and without speech unless it starts another intent; at most one
+  reprompt, and without speech unless it starts another intent; an ``ElicitSlot``,
+  ``ConfirmSlot`` or ``ConfirmIntent`` with speech (its question); at most one
   ``AudioPlayer.Play``, ``VideoApp.Launch`` and ``Dialog.UpdateDynamicEntities``; no
   AudioPlayer or VideoApp directive beside ``Connections.StartConnection`` or
   ``Tasks.CompleteTask``; a ``canFulfillIntent`` answer with nothing beside it. Rules that

@@ -230,6 +230,14 @@ def _check_rules(response: Response) -> None:
                 f"{dialog_type} continues the dialog, but shouldEndSession is true: use "
                 "delegate(), elicit_slot(), confirm_slot(), confirm_intent(), or end_session=False"
             )
+        if dialog_type != "Dialog.Delegate" and response.output_speech is UNSET:
+            # Amazon's Dialog Interface Reference: the skill provides the question of these
+            # three in outputSpeech; only Delegate has Alexa speak the dialog model's prompt.
+            raise ResponseError(
+                f"{dialog_type} needs outputSpeech: the skill asks the question itself (Alexa "
+                "speaks no dialog model prompt for it); give elicit_slot(), confirm_slot() or "
+                "confirm_intent() the question, or answer delegate() to use the model's prompts"
+            )
         if dialog_type == "Dialog.Delegate":
             if response.reprompt is not UNSET:
                 raise ResponseError(
