@@ -282,7 +282,7 @@ def test_a_step_for_a_slot_the_intent_does_not_have_is_refused(directive: dict[s
     turn = talk.say("order a pizza")
     assert turn.problem is not None
     assert "What colour?" not in turn.heard()
-    assert "intent OrderPizza has no slot colour" in turn.exchanges[0].refusal
+    assert "intent OrderPizza has no slot colour" in str(turn.exchanges[0].refusal)
     ended = skill.last
     assert ended["type"] == "SessionEndedRequest"
     assert ended["error"]["type"] == "INVALID_RESPONSE"
@@ -300,7 +300,7 @@ def test_a_step_for_an_intent_without_a_dialog_model_is_refused_saying_so() -> N
     talk = conversation(skill)
     turn = talk.say("help")
     assert turn.problem is not None
-    refusal = turn.exchanges[0].refusal
+    refusal = str(turn.exchanges[0].refusal)
     assert "intent AMAZON.HelpIntent has no dialog model" in refusal, refusal
     assert skill.last["error"]["type"] == "INVALID_RESPONSE"
 
@@ -611,3 +611,48 @@ def test_a_slot_is_confirmed_as_soon_as_it_is_filled(delegation: str) -> None:
     # A value given with the request is confirmed in the slot's turn, before the next slot.
     talk.new_session()
     assert talk.say("order a large pizza").prompts == ["large?"]
+
+
+@pytest.mark.parametrize("delegation", ["SKILL_RESPONSE", "ALWAYS"])
+@pytest.mark.parametrize("said", ["no, eight p m", "eight p m"])
+def test_a_new_value_said_while_a_slot_is_confirmed_replaces_it(delegation: str, said: str) -> None:
+    # Asked "At seven p m, right?", the user answers with another time rather than yes or no:
+    # the new value replaces the old one, unconfirmed, and is confirmed in turn; the dialog
+    # goes on (it left the dialog for the fallback intent before).
+    skill = Skill()
+    talk = conversation(skill, delegation=delegation)
+    talk.say("order two large pizzas")
+    assert talk.say("seven p m").prompts == ["At seven p m, right?"]
+    sent = len(skill.sent)
+    turn = talk.say(said)
+    assert turn.prompts == ["At eight p m, right?"]
+    assert turn.expecting == "confirmation of slot time"
+    assert any("new value for slot time" in note for note in turn.notes), turn.notes
+    if delegation == "SKILL_RESPONSE":
+        assert skill.sent[sent][0]["dialogState"] == "IN_PROGRESS"
+        time = skill.sent[sent][0]["intent"]["slots"]["time"]
+        assert (time["value"], time["confirmationStatus"]) == ("20:00", "NONE")
+    else:
+        assert len(skill.sent) == sent  # auto delegation: nothing goes to the skill yet
+    talk.say("yes")
+    talk.say("yes")
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert skill.slot("time")["value"] == "20:00"
+    assert skill.slot("time")["confirmationStatus"] == "CONFIRMED"
+
+
+def test_a_new_value_answers_a_confirmation_the_skill_asked_for() -> None:
+    skill = Skill(
+        answer(
+            "Two pizzas, right?",
+            end=False,
+            directives=[{"type": "Dialog.ConfirmSlot", "slotToConfirm": "count"}],
+        ),
+        answer("Three it is.", end=False, directives=[{"type": "Dialog.Delegate"}]),
+    )
+    talk = conversation(skill)
+    talk.say("get me two pizzas")
+    talk.say("no, three")
+    assert skill.last["dialogState"] == "IN_PROGRESS"
+    count = skill.slot("count")
+    assert (count["value"], count["confirmationStatus"]) == ("3", "NONE")
