@@ -663,3 +663,22 @@ def test_a_dialog_step_the_skill_takes_must_ask_its_question(build: Callable[[],
     # ConfirmSlot and ConfirmIntent in outputSpeech (only Delegate uses the dialog model's).
     with pytest.raises(ResponseError, match="outputSpeech"):
         build()
+
+
+@pytest.mark.parametrize(
+    ("slots", "message"),
+    [
+        ({"city": {"name": "city", "confirmationStatus": "OK"}}, "slot city confirmationStatus"),
+        ({"city": {"name": "city", "confirmationStatus": None}}, "slot city confirmationStatus"),
+        ({"city": "Paris"}, "updatedIntent.slots.city must be a mapping"),
+    ],
+)
+def test_an_updated_intent_written_as_a_dict_has_valid_slots(
+    slots: dict[str, Any], message: str
+) -> None:
+    # A slot's confirmationStatus is NONE, CONFIRMED or DENIED (Amazon's request reference);
+    # as a dict any value went out.
+    with pytest.raises(ResponseError, match=message):
+        Dialog.Delegate(updated_intent={"name": "PlanTrip", "slots": slots})
+    kept = {"name": "PlanTrip", "slots": {"city": {"name": "city", "value": "Paris"}}}
+    assert Dialog.Delegate(updated_intent=kept).updated_intent == kept

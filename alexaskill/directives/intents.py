@@ -105,4 +105,16 @@ def _intent_json(value: object) -> dict[str, Any] | None:
     slots = intent.get("slots")
     if slots is not None and not isinstance(slots, Mapping):
         raise ResponseError("updatedIntent.slots must be a mapping of slot name to slot")
+    for name, slot in (slots or {}).items():
+        if not isinstance(slot, Mapping):
+            raise ResponseError(
+                f"updatedIntent.slots.{name} must be a mapping (name, value, "
+                f"confirmationStatus), not {type(slot).__name__}"
+            )
+        if "confirmationStatus" in slot:
+            _one_of(
+                f"updatedIntent slot {name} confirmationStatus",
+                slot["confirmationStatus"],
+                CONFIRMATION_STATUSES,
+            )
     return intent
