@@ -656,3 +656,25 @@ def test_a_new_value_answers_a_confirmation_the_skill_asked_for() -> None:
     assert skill.last["dialogState"] == "IN_PROGRESS"
     count = skill.slot("count")
     assert (count["value"], count["confirmationStatus"]) == ("3", "NONE")
+
+
+def test_a_step_chaining_into_an_intent_without_a_dialog_model_is_refused() -> None:
+    # As for the intent itself (above): only Dialog.Delegate may start an intent without a
+    # dialog model, which Alexa then sends as it is, without a dialogState.
+    skill = Skill(
+        answer(
+            "Which day?",
+            end=False,
+            directives=[
+                {
+                    "type": "Dialog.ElicitSlot",
+                    "slotToElicit": "date",
+                    "updatedIntent": {"name": "DeliverOn"},
+                }
+            ],
+        )
+    )
+    turn = conversation(skill).launch()
+    assert turn.problem is not None
+    assert "intent DeliverOn has no dialog model" in str(turn.exchanges[0].refusal)
+    assert all("dialogState" not in request for request, _ in skill.sent)

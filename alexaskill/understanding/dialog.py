@@ -359,8 +359,10 @@ class Conversation(DialogManager):
             turn.notes.append(f"the skill chains to {name}")
         elif updated is not None and dialog is not None:
             dialog.intent = updated
-        if dialog is None:
-            name = str((exchange.request.get("intent") or {}).get("name") or "")
+        if dialog is None or (dialog.model is None and kind != "Dialog.Delegate"):
+            # Only a Delegate may chain into an intent without a dialog model (sent as it is).
+            intent = dialog.intent if dialog is not None else exchange.request.get("intent")
+            name = str((intent or {}).get("name") or "")
             why = (
                 f"{kind}: intent {name} has no dialog model (Amazon's Dialog Interface "
                 "Reference: the dialog directives need one)"
