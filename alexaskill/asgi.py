@@ -59,6 +59,10 @@ class Serving(DeadlineAnswering):
     #: Whether this process is a Lambda function's (`on_lambda`), checked when the app is built:
     #: each request then notes its invocation's id for the log (`note_request`).
     _on_lambda: bool = False
+    #: Seconds of a Lambda invocation's remaining time kept back for the skill's exception
+    #: handler of `DeadlineExceeded` (`deadline_grace`): settled when the app is built, the
+    #: handlers frozen, not looked up again at each request.
+    _lambda_grace: float = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the skill as an ASGI app (``uvicorn app:skill``)."""
@@ -147,6 +151,7 @@ class Serving(DeadlineAnswering):
             settings_from_env()  # (a value that does not parse fails here)
         self.start(self._name())
         self._on_lambda = on_lambda()
+        self._lambda_grace = deadline_grace(self.registry) if self._on_lambda else 0.0
         if self.verify is not False and self.verifier is None:
             from .verify import Verifier
 
@@ -258,7 +263,7 @@ class Serving(DeadlineAnswering):
             else:
                 latest = None
                 if remaining is not None:  # Lambda would end the function, answered or not
-                    grace = deadline_grace(self.registry)
+                    grace = self._lambda_grace
                     deadline, latest = lambda_deadline(started, deadline, remaining, grace)
                 answer = await self._respond_by(
                     envelope, body, started + deadline, deadline, latest=latest

@@ -252,3 +252,44 @@ def test_a_records_extra_cannot_replace_the_lines_timestamp_or_level() -> None:
     assert entry["level"] == "ERROR"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", entry["timestamp"])
     assert entry["order"] == 123
+
+
+def test_behind_mangum_the_grace_is_looked_up_once_not_at_every_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whether an exception handler takes `DeadlineExceeded` is settled when the skill starts
+    (its handlers are frozen then): each request does not look it up again."""
+    from starlette.testclient import TestClient as StarletteClient
+
+    import alexaskill.asgi
+    from alexaskill.testing import TestClient
+
+    looked_up: list[float] = []
+    real = alexaskill.asgi.deadline_grace
+
+    def counted(registry: Any) -> float:
+        looked_up.append(real(registry))
+        return looked_up[-1]
+
+    monkeypatch.setattr(alexaskill.asgi, "deadline_grace", counted)
+    on_lambda_runtime(monkeypatch)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    standard_error(monkeypatch)
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Quick")
+    def quick() -> Response:
+        return speak("Done.")
+
+    @skill.exception(DeadlineExceeded)
+    def late(exc: DeadlineExceeded) -> Response:
+        return speak("Still thinking.")
+
+    context = _Invocation(int((SHORT + WAIT) * 1000))
+    with TestClient(skill) as client, StarletteClient(_Mangum(skill, context)) as http:
+        for _ in range(3):
+            body = json.dumps(client.factory.intent("Quick")).encode()
+            headers = {"Content-Type": "application/json", **client.pki.sign(body)}
+            answered = http.post(skill.path, content=body, headers=headers)
+            assert _speech(answered.json()) == "Done."
+    assert looked_up == [DEADLINE_GRACE]
