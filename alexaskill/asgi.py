@@ -9,11 +9,12 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from .deadline import deadline_grace, lambda_deadline, remaining_time
+from .deadline import deadline_grace, lambda_deadline
 from .deadline_answering import DeadlineAnswering
 from .endpoint import _Endpoint, _error_body, _send
 from .exceptions import ConfigurationError, RequestError, SkillIdError
-from .log_lambda import note_request, on_lambda
+from .lambda_web import note_request
+from .log_lambda import on_lambda
 from .log_repeats import Repeats
 from .logs import log_request, refusal, security_logger
 from .models import Envelope, decode_envelope
@@ -57,7 +58,8 @@ class Serving(DeadlineAnswering):
     #: Requests inside `_handle` (in this worker, on any event loop).
     _in_flight: int = 0
     #: Whether this process is a Lambda function's (`on_lambda`), checked when the app is built:
-    #: each request then notes its invocation's id for the log (`note_request`).
+    #: each request then notes its invocation's id for the log, and its time left
+    #: (`alexaskill.lambda_web.note_request`).
     _on_lambda: bool = False
     #: Seconds of a Lambda invocation's remaining time kept back for the skill's exception
     #: handler of `DeadlineExceeded` (`deadline_grace`): settled when the app is built, the
@@ -214,13 +216,11 @@ class Serving(DeadlineAnswering):
         self._in_flight += 1  # the request line waits for others in flight (logs._Handler)
         try:
             remaining = None
-            if self._on_lambda:  # a web server run in Lambda: the invocation's id, for the log
-                note_request(scope)
-                # Under an ASGI adapter run by the Lambda runtime (Mangum), the invocation's
-                # context: its remaining time shortens the deadline, as on AWS Lambda's own handler.
-                context = scope.get("aws.context")
-                if context is not None:
-                    remaining = remaining_time(context)
+            if self._on_lambda:
+                # A web server run in Lambda: the invocation's id, for the log, and its time left
+                # (from Mangum's Lambda context, the Lambda Web Adapter's header), which shortens
+                # the deadline as on AWS Lambda's own handler.
+                remaining = note_request(scope)
             started = time.perf_counter()
             verify_ms: float | None = None
             envelope: Envelope | None = None

@@ -25,9 +25,7 @@ So `alexaskill.logs.configure_logging`, on Lambda (`on_lambda`):
 A web server run in Lambda (the skill's ASGI app as a Lambda web function, behind the Lambda Web
 Adapter, or through an ASGI adapter such as Mangum) is not invoked through
 `alexaskill.aws_lambda.handler`: the app notes each request's invocation id from what the host
-passes it (`note_request`), for the lines written while it answers. (Under Mangum the
-invocation's remaining time, in the same context, shortens the skill's deadline too:
-`alexaskill.asgi`.)
+passes it (`alexaskill.lambda_web.note_request`), for the lines written while it answers.
 
 The function's application log level (``AWS_LAMBDA_LOG_LEVEL``, set with the JSON log format
 only) is Lambda's own filter, applied to what the function wrote: nothing below it reaches
@@ -43,7 +41,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -58,7 +56,6 @@ __all__ = [
     "lambda_level",
     "lambda_log_floor",
     "note_invocation",
-    "note_request",
     "on_lambda",
     "runtime_takes_records",
 ]
@@ -66,7 +63,8 @@ __all__ = [
 #: The invocation under way (or the last one), as the runtime keeps it: one invocation at a time
 #: in a process (Lambda's concurrent mode forks one process per concurrent invocation).
 _aws_request_id: str = ""
-#: The invocation of the request a web server in Lambda is answering (`note_request`): each
+#: The invocation of the request a web server in Lambda is answering (noted by
+#: `alexaskill.lambda_web.note_request`): each
 #: request's own, however many are in flight (a web server may take several at once).
 _request_invocation: ContextVar[str] = ContextVar("alexaskill_aws_request_id", default="")
 
@@ -156,70 +154,11 @@ def note_invocation(context: Any) -> None:
     _aws_request_id = request_id if isinstance(request_id, str) else ""
 
 
-def note_request(scope: Mapping[str, Any]) -> None:
-    """Note the invocation id of the HTTP request ``scope`` (an ASGI scope) is, for the lines
-    written while it is answered: a web server's run in Lambda, where it is knowable.
-
-    Where from, by host: the ``aws.context`` of the scope (the Lambda context an ASGI adapter run
-    by the runtime puts there, as Mangum does); the ``request_id`` of the
-    ``x-amzn-lambda-context`` header's JSON (the Lambda Web Adapter); the
-    ``lambda-web-request-id`` header (a Lambda web function: Lambda removes any
-    ``lambda-web-*`` header a client sent). Called only on Lambda (`on_lambda`): anywhere else
-    a client could write these headers. Even there one of the two headers may be a caller's,
-    whichever the host: from a header only an id's shape is taken (up to 64 letters, digits and
-    ``-``; a Lambda request id is a UUID), so that no caller's text is written in the log's id
-    column. A header it cannot read, or that names no such id, names none: never an error.
-    """
-    request_id = _scope_request_id(scope)
-    if request_id:
-        _request_invocation.set(request_id)
-
-
-def _scope_request_id(scope: Mapping[str, Any]) -> str:
-    context = scope.get("aws.context")
-    if context is not None:
-        found = getattr(context, "aws_request_id", None)
-        return found if isinstance(found, str) else ""
-    headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
-    web = adapter = b""
-    for name, value in headers:
-        if name == b"lambda-web-request-id":
-            web = value
-        elif name == b"x-amzn-lambda-context":
-            adapter = value
-    # The adapter's header first: the Lambda Web Adapter writes x-amzn-lambda-context over any
-    # a client sent, but passes a client's lambda-web-request-id on to the app. (On a Lambda web
-    # function, the other way round, a client's x-amzn-lambda-context reaches the app: which
-    # host this is, nothing in the request says.) So either header may be a caller's: only a
-    # request id's shape is taken from it (`_header_request_id`), never free text for the log.
-    if adapter:
-        import json  # only here: a cold start of alexaskill.aws_lambda pays nothing for it
-
-        try:
-            found = json.loads(adapter).get("request_id")
-        except Exception:  # not JSON, not an object, nested too deep: no id to say
-            found = None
-        if isinstance(found, str):
-            return _header_request_id(found)
-    return _header_request_id(web.decode("latin-1"))
-
-
-#: The longest invocation id taken from a header (Lambda's are UUIDs, 36 characters).
-_HEADER_ID_LIMIT = 64
-
-
-def _header_request_id(value: str) -> str:
-    """``value``, an invocation id read from a header, if it has the shape of one (letters,
-    digits and ``-``, as a UUID, at most `_HEADER_ID_LIMIT` characters); else ""."""
-    if 0 < len(value) <= _HEADER_ID_LIMIT and value.isascii() and value.replace("-", "").isalnum():
-        return value
-    return ""
-
-
 def aws_request_id() -> str:
     """The id of the invocation under way (or the last one); empty before any.
 
-    In a web server run in Lambda, the id of the request being answered (`note_request`).
+    In a web server run in Lambda, the id of the request being answered
+    (`alexaskill.lambda_web.note_request`).
     """
     return _request_invocation.get() or _aws_request_id
 

@@ -12,7 +12,8 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -99,7 +100,19 @@ class _Mangum:
 def _post_behind_mangum(
     monkeypatch: pytest.MonkeyPatch, skill: Skill, context: _Invocation
 ) -> tuple[dict[str, Any], str]:
-    """A launch posted to ``skill`` behind a Mangum stand-in on Lambda: the response envelope,
+    """A slow intent posted to ``skill`` behind a Mangum stand-in on Lambda: the response
+    envelope, and the log (alexaskill's lines, on standard error)."""
+    return _post_on_lambda(monkeypatch, skill, lambda app: _Mangum(app, context))
+
+
+def _post_on_lambda(
+    monkeypatch: pytest.MonkeyPatch,
+    skill: Skill,
+    host: Callable[[Skill], Any] = lambda app: app,
+    extra: dict[str, str] | None = None,
+) -> tuple[dict[str, Any], str]:
+    """A slow intent posted on Lambda to ``skill`` behind ``host`` (what stands in for the
+    host: Mangum, the Lambda Web Adapter) with the headers ``extra``: the response envelope,
     and the log (alexaskill's lines, on standard error)."""
     from starlette.testclient import TestClient as StarletteClient
 
@@ -110,8 +123,9 @@ def _post_behind_mangum(
     stderr = standard_error(monkeypatch)
     with TestClient(skill) as client:  # (its verifier trusts the test's signing PKI)
         body = json.dumps(client.factory.intent("Slow")).encode()
-        headers = {"Content-Type": "application/json", **client.pki.sign(body)}
-        with StarletteClient(_Mangum(skill, context)) as http:
+        headers = {"Content-Type": "application/json", **client.pki.sign(body), **(extra or {})}
+        app = host(skill)
+        with StarletteClient(app) as http:
             answered = http.post(skill.path, content=body, headers=headers)
     assert answered.status_code == 200
     envelope: dict[str, Any] = answered.json()
@@ -262,10 +276,11 @@ def test_behind_mangum_the_grace_is_looked_up_once_not_at_every_request(
     from starlette.testclient import TestClient as StarletteClient
 
     import alexaskill.asgi
+    from alexaskill.deadline import deadline_grace
     from alexaskill.testing import TestClient
 
     looked_up: list[float] = []
-    real = alexaskill.asgi.deadline_grace
+    real = deadline_grace
 
     def counted(registry: Any) -> float:
         looked_up.append(real(registry))
@@ -293,3 +308,130 @@ def test_behind_mangum_the_grace_is_looked_up_once_not_at_every_request(
             answered = http.post(skill.path, content=body, headers=headers)
             assert _speech(answered.json()) == "Done."
     assert looked_up == [DEADLINE_GRACE]
+
+
+def _adapter_context(deadline: Any) -> dict[str, str]:
+    """The Lambda Web Adapter's ``x-amzn-lambda-context`` header, its ``deadline`` (a Unix time
+    in milliseconds, as the adapter writes it) the one given."""
+    context = {"request_id": WEB_ID, "deadline": deadline, "invoked_function_arn": "arn:x"}
+    return {"x-amzn-lambda-context": json.dumps(context)}
+
+
+def _in_ms(seconds: float) -> int:
+    """The Unix time in milliseconds ``seconds`` from now."""
+    return int((time.time() + seconds) * 1000)
+
+
+class _WebAdapter:
+    """What the Lambda Web Adapter does to each request: the invocation's context in the
+    ``x-amzn-lambda-context`` header, its deadline ``left`` seconds after the request."""
+
+    def __init__(self, app: Any, left: float) -> None:
+        self.app, self.left = app, left
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            [(name, value)] = _adapter_context(_in_ms(self.left)).items()
+            scope = {**scope, "headers": [*scope["headers"], (name.encode(), value.encode())]}
+        await self.app(scope, receive, send)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
+def test_behind_the_lambda_web_adapter_the_invocations_deadline_shortens_the_skills(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event, asynchronous: bool
+) -> None:
+    """As behind Mangum: the adapter's header says when Lambda ends the invocation; an answer
+    not sent by then (less `LAMBDA_MARGIN`) never reaches Alexa."""
+    skill = _slow_skill(asynchronous, release)
+    adapter = _WebAdapter(skill, SHORT + LAMBDA_MARGIN)
+    answered, log = _post_on_lambda(monkeypatch, skill, lambda app: adapter)
+    assert _speech(answered) == DEADLINE_REPLY
+    assert "the Lambda function's remaining time" in log
+
+
+FORGED_DEADLINES = {
+    "an hour left": lambda: _in_ms(3600),  # more than Lambda's longest timeout (15 minutes)
+    "past": lambda: _in_ms(-5),
+    "zero": lambda: 0,
+    "negative": lambda: -1,
+    "float": lambda: 1e300,
+    "huge": lambda: 10**40,
+    "text": lambda: "soon",
+    "true": lambda: True,
+    "null": lambda: None,
+    "object": lambda: {"deadline": _in_ms(1)},
+}
+
+
+@pytest.mark.parametrize("forged", FORGED_DEADLINES.values(), ids=FORGED_DEADLINES)
+def test_an_implausible_adapter_deadline_is_ignored(
+    monkeypatch: pytest.MonkeyPatch, forged: Any
+) -> None:
+    """A header that may be a caller's (a Lambda web function passes a client's on): a deadline
+    no invocation has never lengthens the skill's, nor cuts an answer short, nor fails."""
+    skill = Skill(SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        await asyncio.sleep(WAIT)
+        return speak("too late")
+
+    answered, log = _post_on_lambda(monkeypatch, skill, extra=_adapter_context(forged()))
+    assert _speech(answered) == DEADLINE_REPLY
+    # The skill's own deadline: not the header's, longer or shorter.
+    assert f"did not answer within {SHORT:g} s (Skill(deadline=...))" in log
+
+
+@pytest.mark.parametrize(
+    "value", ["[" * 70_000, '{"deadline": ' + "[" * 70_000, "not json", '{"deadline": 1}x']
+)
+def test_an_unreadable_adapter_context_is_no_error(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Slow")
+    def quick() -> Response:
+        return speak("Done.")
+
+    answered, _ = _post_on_lambda(monkeypatch, skill, extra={"x-amzn-lambda-context": value})
+    assert _speech(answered) == "Done."
+
+
+def test_off_lambda_the_adapter_deadline_is_not_read(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # Anywhere else the header is a client's to write.
+    from starlette.testclient import TestClient as StarletteClient
+
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Slowish")
+    def slowish() -> Response:
+        release.wait(SHORT)
+        return speak("In time.")
+
+    standard_error(monkeypatch)
+    with TestClient(skill) as client:
+        body = json.dumps(client.factory.intent("Slowish")).encode()
+        headers = {"Content-Type": "application/json", **client.pki.sign(body)}
+        headers.update(_adapter_context(_in_ms(LAMBDA_MARGIN + 0.01)))
+        with StarletteClient(skill) as http:
+            answered = http.post(skill.path, content=body, headers=headers)
+    assert _speech(answered.json()) == "In time."
+
+
+def test_what_the_adapters_header_cannot_say_leaves_the_rest_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A deadline of another type does not lose the header's id; an id of the wrong shape there
+    # does not hide a web function's lambda-web-request-id.
+    unreadable = {"x-amzn-lambda-context": json.dumps({"request_id": WEB_ID, "deadline": "x"})}
+    status, seen, _ = _post_on_lambda_server(monkeypatch, unreadable)
+    assert status == 200 and seen == [WEB_ID]
+    forged = json.dumps({"request_id": "forged id", "deadline": _in_ms(60)})
+    extra = {"x-amzn-lambda-context": forged, "lambda-web-request-id": WEB_ID}
+    status, seen, _ = _post_on_lambda_server(monkeypatch, extra)
+    assert status == 200 and seen == [WEB_ID]
