@@ -127,3 +127,27 @@ def test_a_malformed_alexa_request_keeps_its_precise_reason(runtime: Runtime) ->
     assert error["errorType"] == "MalformedRequestError"
     assert "`type`" in error["errorMessage"]
     assert "not an Alexa request" not in error["errorMessage"]
+
+
+def test_a_burst_of_refused_events_is_counted_in_the_next_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One warning a kind every 10 s; the next says how many went unsaid (each refused event
+    has its request line and the runtime's error report anyway)."""
+    from alexaskill import log_repeats
+
+    now = [1000.0]
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
+    lambda_handler = handler(_skill())
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    for _ in range(5):
+        with pytest.raises(MalformedRequestError):
+            lambda_handler(CONSOLE, None)
+    now[0] += 11
+    with pytest.raises(MalformedRequestError):
+        lambda_handler(CONSOLE, None)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and "more" not in warnings[0]
+    assert warnings[1].endswith("(4 more refused:malformed since the last such line)")
+    refused = [r for r in caplog.records if r.name == "alexaskill.request"]
+    assert len(refused) == 6
