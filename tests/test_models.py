@@ -1282,3 +1282,63 @@ def test_a_state_amazon_adds_still_decodes() -> None:
     assert request.intent.confirmation_status == "MAYBE"
     assert request.intent.slots
     assert {slot.confirmation_status for slot in request.intent.slots.values()} == {"MAYBE"}
+
+
+# --- integers: Amazon's types bound them --------------------------------------------------------
+
+INT64_MAX: Final = 2**63 - 1
+INT32_MAX: Final = 2**31 - 1
+
+
+def _audio_event(offset: object, state_offset: object = 0) -> bytes:
+    return json.dumps(
+        {
+            "context": {"AudioPlayer": {"offsetInMilliseconds": state_offset}},
+            "request": {"type": "AudioPlayer.PlaybackStarted", "offsetInMilliseconds": offset},
+        }
+    ).encode()
+
+
+def _list_data(start: object, count: object) -> bytes:
+    request = {"type": "Alexa.Presentation.APL.LoadIndexListData", "startIndex": start}
+    return json.dumps({"request": {**request, "count": count}}).encode()
+
+
+def test_integers_in_range_of_amazons_types_decode() -> None:
+    request = decode_envelope(_audio_event(INT64_MAX, INT64_MAX)).request
+    assert isinstance(request, models.AudioPlayerRequest)
+    assert request.offset_in_milliseconds == INT64_MAX
+    listing = decode_envelope(_list_data(-INT32_MAX - 1, INT32_MAX)).request
+    assert isinstance(listing, models.PresentationRequest)
+    assert (listing.start_index, listing.count) == (-INT32_MAX - 1, INT32_MAX)
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (_audio_event(INT64_MAX + 1), "$.request.offsetInMilliseconds"),
+        (_audio_event(10**30), "$.request.offsetInMilliseconds"),
+        (_audio_event(-1), "$.request.offsetInMilliseconds"),
+        (_audio_event(0, 2**64), "$.context.AudioPlayer.offsetInMilliseconds"),
+        (_list_data(INT32_MAX + 1, 1), "$.request.startIndex"),
+        (_list_data(0, -(2**70)), "$.request.count"),
+    ],
+)
+def test_an_integer_past_amazons_type_is_refused_naming_the_field(body: bytes, where: str) -> None:
+    # offsetInMilliseconds is a position (a long, 0 or more); APL's list indexes are ints.
+    # Arbitrarily large integers reached handlers (and a Play resuming at one).
+    with pytest.raises(MalformedRequestError) as info:
+        decode_envelope(body)
+    message = str(info.value)
+    assert where in message, message
+    assert len(message) < 160, message
+
+
+def test_a_refusal_in_the_request_names_its_path_from_the_root() -> None:
+    with pytest.raises(MalformedRequestError) as info:
+        decode_envelope(b'{"request": {"type": "IntentRequest", "intent": []}}')
+    assert "`$.request.intent`" in str(info.value)
+    assert isinstance(info.value.__cause__, msgspec.ValidationError)
+    with pytest.raises(MalformedRequestError) as info:
+        decode_envelope(b'{"session": [], "request": {"type": "LaunchRequest"}}')
+    assert "`$.session`" in str(info.value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import msgspec
 
@@ -30,6 +30,14 @@ __all__ = [
 
 class _Model(msgspec.Struct, rename="camel", kw_only=True):
     """Base of the decoded values: camelCase on the wire, snake_case in Python."""
+
+
+# Integers are bounded by Amazon's types (its SDKs' models): JSON allows any number of digits,
+# and a handler should never see a position of 10**30 ms (nor resume a stream at it).
+#: ``offsetInMilliseconds``: a position in a stream, a ``long`` of 0 or more.
+_Milliseconds = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+#: APL's list indexes and counts: an ``int`` (32 bits; an index may be negative).
+_Int32 = Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)]
 
 
 def _masked(model: _Model, secrets: frozenset[str], ids: Mapping[str, str] | None = None) -> str:
@@ -160,7 +168,7 @@ class AudioPlayerState(_Model, kw_only=True):
     """``context.AudioPlayer``: what the device's audio player is doing."""
 
     token: str | None = None
-    offset_in_milliseconds: int | None = None
+    offset_in_milliseconds: _Milliseconds | None = None
     player_activity: str | None = None
 
 

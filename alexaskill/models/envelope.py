@@ -260,12 +260,12 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
     """
     data = _ANY_DECODER.decode(body)
     if not isinstance(data, dict) or not _repair_envelope(data):
-        raise error
+        raise _refusal(body, error) from error
     try:
         raw = _ENVELOPE_DECODER.decode(msgspec.json.encode(data))
         request = _decode_request(raw.request)
     except msgspec.ValidationError:
-        raise error from None
+        raise _refusal(body, error) from error
     return Envelope(
         version=raw.version or "1.0",
         session=raw.session,
@@ -273,6 +273,20 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
         request=request,
         body=body,
     )
+
+
+def _refusal(body: bytes | str, error: msgspec.ValidationError) -> MalformedRequestError:
+    """The `MalformedRequestError` for ``error``, its path (``$.offsetInMilliseconds``) said
+    from the body's root: the request is decoded on its own, so msgspec's path for a field in
+    it leaves out the ``request`` it is in."""
+    message = str(error)
+    try:
+        _ENVELOPE_DECODER.decode(body)
+    except msgspec.DecodeError:
+        pass  # (the envelope's own error: its path starts at the root already)
+    else:
+        message = message.replace("- at `$", "- at `$.request", 1)
+    return MalformedRequestError(f"malformed request: {message}")
 
 
 def _repair_envelope(data: dict[str, Any]) -> bool:

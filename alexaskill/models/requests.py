@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
 
-from .context import AudioPlayerState, _Model
+from .context import AudioPlayerState, _Int32, _Milliseconds, _Model
 from .intents import DialogState, Intent
 
 __all__ = [
@@ -130,7 +130,7 @@ class AudioPlayerRequest(Request, kw_only=True):
     )
 
     token: str | None = None
-    offset_in_milliseconds: int | None = None
+    offset_in_milliseconds: _Milliseconds | None = None
     error: ErrorInfo | None = None
     current_playback_state: AudioPlayerState | None = None
 
@@ -181,8 +181,8 @@ class PresentationRequest(Request, kw_only=True):
     errors: list[dict[str, Any]] | None = None
     correlation_token: str | None = None
     list_id: str | None = None
-    start_index: int | None = None
-    count: int | None = None
+    start_index: _Int32 | None = None
+    count: _Int32 | None = None
     page_token: str | None = None
 
 
