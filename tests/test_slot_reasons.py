@@ -44,6 +44,11 @@ DATE_NOTE = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form
         (float, "?", "'?', Alexa's mark for a number it heard but did not understand"),
         (int, "2.5", "not a whole number (int)"),
         (int, "two", "not a number"),
+        (int, "99999999999999999999999", "past the 64-bit range an int slot takes"),
+        (int, "-9223372036854775809", "past the 64-bit range an int slot takes"),
+        (int, "9" * 5000, "past the 64-bit range an int slot takes"),
+        (float, "9" * 400, "too large for a float"),
+        (float, "-" + "9" * 400 + ".5", "too large for a float"),
         (float, "two", "not a number"),
         (
             datetime.time,

@@ -138,6 +138,17 @@ def test_int_rejects(raw: str) -> None:
     assert convert(int, raw) is MISSING
 
 
+def test_int_takes_what_64_bits_hold_and_no_more() -> None:
+    # AMAZON.NUMBER gives digits, as many as were said; an int slot takes a 64-bit integer
+    # (what a store, an API or a JSON reader of doubles downstream has a chance to hold).
+    for value in (2**63 - 1, -(2**63), 10**18, -(10**18)):
+        assert convert(int, str(value)) == value
+    assert convert(int, "0" * 30 + "5") == 5  # (leading zeros are no size)
+    for value in (2**63, -(2**63) - 1, 10**22, -(10**30)):
+        assert convert(int, str(value)) is MISSING, value
+    assert convert(list[int], str(2**64)) is MISSING
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"), [("2.5", 2.5), ("5", 5.0), ("-3", -3.0), ("-0.25", -0.25)]
 )

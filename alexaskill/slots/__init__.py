@@ -7,6 +7,7 @@ according to its annotation:
   multiple-value slot.
 - ``int``, ``float``: AMAZON.NUMBER (``"5"``, ``"-3"``, ``"2.5"``). ``"?"``, which Alexa sends
   when it heard a number it did not understand, is not a number; nor is ``"2.5"`` an ``int``.
+  An ``int`` is 64 bits (-2**63 to 2**63-1): a number of more digits does not convert.
 - ``datetime.date``: AMAZON.DATE when it names one exact day (``"2015-11-25"``).
 - `AlexaDate`: every AMAZON.DATE form, as a kind and a first and last day: day, week
   (``"2015-W48"``), weekend (``"2015-W48-WE"``), month (``"2015-11"``), season

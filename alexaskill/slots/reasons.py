@@ -65,10 +65,13 @@ def _why(target: Any, value: str) -> str:
     if target in (int, float):
         if value == "?":
             return _NOT_UNDERSTOOD
-        if _INT.fullmatch(value):
-            return "too many digits for a number"
-        if target is int and _FLOAT.fullmatch(value):
-            return "not a whole number (int)"
+        if target is int:
+            if _INT.fullmatch(value):
+                return "past the 64-bit range an int slot takes"
+            if _FLOAT.fullmatch(value):
+                return "not a whole number (int)"
+        elif _FLOAT.fullmatch(value):
+            return "too large for a float"
         return "not a number"
     if target is datetime.date:
         date = _parse_alexa_date(value)

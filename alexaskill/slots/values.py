@@ -196,13 +196,22 @@ def _parse_str(raw: str) -> str:
     return raw
 
 
+#: The integers an ``int`` slot takes: 64 bits, what a store, an API or a JSON reader of
+#: doubles downstream has a chance to hold (AMAZON.NUMBER gives as many digits as were said).
+_INT64_MIN: Final = -(2**63)
+_INT64_MAX: Final = 2**63 - 1
+
+
 def _parse_int(raw: str) -> int | _Missing:
     if _INT.fullmatch(raw) is None:
         return MISSING
-    try:
+    if len(raw) < 19:  # 18 digits at most: within 64 bits, unchecked (the usual slot)
         return int(raw)
+    try:
+        value = int(raw)
     except ValueError:  # more digits than int() accepts from a string
         return MISSING
+    return value if _INT64_MIN <= value <= _INT64_MAX else MISSING
 
 
 def _parse_float(raw: str) -> float | _Missing:
