@@ -1342,3 +1342,43 @@ def test_a_refusal_in_the_request_names_its_path_from_the_root() -> None:
     with pytest.raises(MalformedRequestError) as info:
         decode_envelope(b'{"session": [], "request": {"type": "LaunchRequest"}}')
     assert "`$.session`" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("escape", "where"),
+    [
+        (r"\ud800", 0),  # a high half at the end of its string
+        (r"\ud83dx", 0),  # a high half followed by a character
+        (r"a\udfffb", 1),  # a low half alone
+        (r"\ud800\ud800", 0),  # two high halves
+        (r"\ud800\u0041", 0),  # a high half followed by another escape
+        (r"\ud83d\ude00\udc00", 12),  # a pair, then a low half alone
+    ],
+)
+def test_a_lone_surrogate_escape_is_said_to_be_one(escape: str, where: int) -> None:
+    # msgspec says "Input data was truncated" (or "unexpected end of hex escape") for most of
+    # these: a developer looked for a cut-off body.
+    head = b'{"request": {"type": "LaunchRequest", "locale": "'
+    body = head + escape.encode() + b'"}}'
+    with pytest.raises(MalformedRequestError) as info:
+        decode_envelope(body)
+    message = str(info.value)
+    shown = escape[where : where + 6]
+    assert message == (
+        f"malformed request: lone UTF-16 surrogate {shown} at byte {len(head) + where}: "
+        "not a character"
+    ), message
+    assert "truncated" not in message
+
+
+def test_a_pair_and_an_escaped_backslash_are_no_lone_surrogates() -> None:
+    body = b'{"request": {"type": "LaunchRequest", "locale": "\\ud83d\\ude00 \\\\ud800"'
+    with pytest.raises(MalformedRequestError, match="truncated"):
+        decode_envelope(body)  # (cut off: the reason stays msgspec's)
+
+
+@pytest.mark.parametrize("body", [b"", b"  \r\n", ""])
+def test_an_empty_body_is_said_to_be_empty(body: bytes | str) -> None:
+    with pytest.raises(MalformedRequestError) as info:
+        decode_envelope(body)
+    assert str(info.value) == "malformed request: empty body"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import re
 from collections.abc import Iterable
 from typing import Any, Final, cast
 
@@ -201,7 +202,7 @@ def decode_envelope(body: bytes | str) -> Envelope:
     except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
         # msgspec raises UnicodeDecodeError for invalid UTF-8 inside a string it decodes, and
         # RecursionError past ~1000 levels of nesting: both mean a malformed body.
-        raise MalformedRequestError(f"malformed request: {exc}") from exc
+        raise MalformedRequestError(f"malformed request: {_what_is_wrong(body, exc)}") from exc
     return Envelope(
         version=raw.version or "1.0",
         session=raw.session,
@@ -209,6 +210,44 @@ def decode_envelope(body: bytes | str) -> Envelope:
         request=request,
         body=body,  # kept for Envelope.raw, which decodes it only if a handler asks
     )
+
+
+#: A JSON escape: ``\\uXXXX`` (its four digits kept) or a backslash and the character after it.
+_ESCAPE: Final = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+
+
+def _what_is_wrong(body: bytes | str, error: BaseException) -> str:
+    """The reason a body did not decode, in a developer's words where msgspec's mislead: it says
+    "Input data was truncated" of an empty body, and of a lone surrogate escape (``\\ud800``,
+    half of a UTF-16 pair: no character) near a string's end."""
+    data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
+    if not data.strip():
+        return "empty body"
+    if isinstance(error, msgspec.DecodeError) and not isinstance(error, msgspec.ValidationError):
+        lone = _lone_surrogate(data)
+        if lone is not None:
+            at, escape = lone
+            return f"lone UTF-16 surrogate {escape.decode()} at byte {at}: not a character"
+    return str(error)
+
+
+def _lone_surrogate(data: bytes) -> tuple[int, bytes] | None:
+    """The offset and text of the first ``\\uXXXX`` escape in ``data`` that is half of a UTF-16
+    pair without its other half, or None."""
+    high: re.Match[bytes] | None = None  # a high half, waiting for its low half
+    for match in _ESCAPE.finditer(data):
+        digits = match[1]
+        unit = -1 if digits is None else int(digits, 16)
+        if high is not None:
+            if 0xDC00 <= unit <= 0xDFFF and match.start() == high.end():
+                high = None
+                continue
+            break
+        if 0xD800 <= unit <= 0xDBFF:
+            high = match
+        elif 0xDC00 <= unit <= 0xDFFF:
+            return match.start(), match[0]
+    return None if high is None else (high.start(), high[0])
 
 
 def _decode_request(data: msgspec.Raw) -> Request:
