@@ -1224,8 +1224,8 @@ def test_numeric_timestamp_is_read_as_epoch_milliseconds() -> None:
     assert fresh.status_code == 200, fresh.json
     assert fresh.speech == models.epoch_ms_timestamp(now_ms)
     assert fresh.speech is not None and fresh.speech.endswith("Z")
-    assert (stale.status_code, stale.error) == (400, "timestamp: too old")
-    assert (future.status_code, future.error) == (400, "timestamp: in the future")
+    assert (stale.status_code, str(stale.error)[:20]) == (400, "timestamp: too old (")
+    assert (future.status_code, str(future.error)[:26]) == (400, "timestamp: in the future (")
 
 
 def test_epoch_ms_timestamp() -> None:

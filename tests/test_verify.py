@@ -494,9 +494,10 @@ def test_signature_that_is_not_base64(pki: TestPKI, value: str) -> None:
         run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
 
 
-def test_empty_or_foreign_signature(pki: TestPKI, stranger: TestPKI) -> None:
+def test_foreign_signature(pki: TestPKI, stranger: TestPKI) -> None:
+    # (an empty one: test_an_empty_signature_header_is_said_to_be_empty)
     verifier = pki.verifier(now=lambda: NOW)
-    for value in ("", stranger.signature(BODY), pki.signature(BODY, sha1=True)):
+    for value in (stranger.signature(BODY), pki.signature(BODY, sha1=True)):
         headers = {**pki.sign(BODY, sha1=False), "Signature-256": value}
         with pytest.raises(SignatureError, match="does not match"):
             run(verifier.verify(headers, BODY))
@@ -1417,3 +1418,70 @@ def test_a_verifier_without_a_lent_client_shares_the_process_tls_settings(
     assert len(made) == 1
     assert made[0]["verify"] is tls_context()
     assert made[0]["follow_redirects"] is False
+
+
+# --- what a refusal says ------------------------------------------------------------------------
+
+
+def test_an_empty_signature_header_is_said_to_be_empty(pki: TestPKI) -> None:
+    # It was "Signature-256 does not match the body": a developer checked the body, not the
+    # proxy that blanked the header.
+    signed = pki.sign(BODY, sha1=False)
+    verifier = pki.verifier(now=lambda: NOW, allow_sha1=True)
+    with pytest.raises(SignatureError) as info:
+        run(verifier.verify({**signed, "Signature-256": ""}, BODY))
+    assert str(info.value) == "signature: Signature-256 header is empty"
+    sha1_only = pki.sign(BODY, sha256=False)
+    with pytest.raises(SignatureError) as info:
+        run(verifier.verify({**sha1_only, "Signature": ""}, BODY))
+    assert str(info.value) == "signature: Signature header is empty"
+    with pytest.raises(CertificateUrlError) as url_info:
+        run(verifier.verify({**signed, "SignatureCertChainUrl": ""}, BODY))
+    assert str(url_info.value) == "certificate URL: SignatureCertChainUrl header is empty"
+
+
+def test_a_signature_that_is_not_base64_names_its_header(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW, allow_sha1=True)
+    with pytest.raises(SignatureError) as info:
+        run(verifier.verify({**pki.sign(BODY), "Signature-256": "not base64!"}, BODY))
+    assert str(info.value) == "signature: Signature-256 header is not base64"
+    with pytest.raises(SignatureError) as info:
+        run(verifier.verify({**pki.sign(BODY, sha256=False), "Signature": "%%"}, BODY))
+    assert str(info.value) == "signature: Signature header is not base64"
+
+
+def test_a_request_without_any_signing_header_says_so(pki: TestPKI) -> None:
+    # What a developer reads when a proxy in front drops the headers: every one of them.
+    with pytest.raises(CertificateUrlError) as info:
+        run(pki.verifier(now=lambda: NOW).verify({"Content-Type": "application/json"}, BODY))
+    assert str(info.value) == (
+        "certificate URL: SignatureCertChainUrl header missing, Signature-256 too (not sent by "
+        "Alexa, or dropped by a proxy in front)"
+    )
+    # One of them missing is said alone.
+    headers = pki.sign(BODY)
+    del headers["SignatureCertChainUrl"]
+    with pytest.raises(CertificateUrlError) as info:
+        run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
+    assert str(info.value) == "certificate URL: SignatureCertChainUrl header missing"
+
+
+@pytest.mark.parametrize(
+    ("request_type", "seconds", "said"),
+    [
+        ("IntentRequest", -151, "too old (151 s before"),
+        ("IntentRequest", -150.2, "too old (151 s before"),
+        ("IntentRequest", 400, "in the future (7 min after"),
+        ("IntentRequest", -7200, "too old (120 min before"),
+        ("IntentRequest", -86400 * 3, "too old (3 days before"),
+        ("AlexaSkillEvent.SkillEnabled", -3601, "too old (61 min before"),
+    ],
+)
+def test_a_stale_or_early_timestamp_says_by_how_much(
+    request_type: str, seconds: float, said: str
+) -> None:
+    # "too old" alone left a developer whose clock was off guessing at replays.
+    with pytest.raises(TimestampError) as info:
+        check_timestamp(request_type, (NOW + timedelta(seconds=seconds)).isoformat(), NOW)
+    allowed = "60 min" if request_type.startswith("AlexaSkillEvent.") and seconds < 0 else "150 s"
+    assert str(info.value) == f"timestamp: {said} this server's clock; {allowed} allowed)"

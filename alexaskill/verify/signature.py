@@ -18,13 +18,13 @@ _SHA256: Final = hashes.SHA256()
 _SHA1: Final = hashes.SHA1()  # noqa: S303 - Amazon's legacy header; off unless allow_sha1
 
 
-def _decode_signature(value: str) -> bytes:
+def _decode_signature(value: str, header: str = "signature header") -> bytes:
     try:
         # base64.b64decode(value, validate=True) without its Python wrapper (once a request): the
         # same strict decode, and a str that is not ASCII raises ValueError as there.
         return binascii.a2b_base64(value, strict_mode=True)
     except (binascii.Error, ValueError) as exc:
-        raise SignatureError("signature: header is not base64") from exc
+        raise SignatureError(f"signature: {header} is not base64") from exc
 
 
 def check_signature(
@@ -43,5 +43,8 @@ def _verify_signature(
     try:
         public_key.verify(signature, body, _PKCS1V15, algorithm)
     except InvalidSignature:
+        if not signature:  # (an empty header decodes to no bytes: told here, off the usual path)
+            name = "Signature-256" if algorithm is _SHA256 else "Signature"
+            raise SignatureError(f"signature: {name} header is empty") from None
         name = "Signature-256" if algorithm is _SHA256 else "Signature (SHA-1)"
         raise SignatureError(f"signature: {name} does not match the body") from None

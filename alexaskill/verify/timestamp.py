@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -78,10 +79,26 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         age = now - sent
     except OverflowError:
         raise TimestampError("timestamp: out of range") from None
-    if age > (_SKILL_EVENT_MAX_AGE if request_type in _SKILL_EVENTS else limit):
-        raise TimestampError("timestamp: too old")
+    oldest = _SKILL_EVENT_MAX_AGE if request_type in _SKILL_EVENTS else limit
+    if age > oldest:
+        raise TimestampError(f"timestamp: too old ({_off(age, 'before', oldest)})")
     if -age > limit:
-        raise TimestampError("timestamp: in the future")
+        raise TimestampError(f"timestamp: in the future ({_off(-age, 'after', limit)})")
+
+
+def _off(distance: timedelta, side: str, limit: timedelta) -> str:
+    """How far from this server's clock a timestamp is, and how far it may be: with "too old"
+    alone, a developer whose clock was off looked for replayed requests."""
+    return f"{_span(distance)} {side} this server's clock; {_span(limit)} allowed"
+
+
+def _span(distance: timedelta) -> str:
+    """``distance`` rounded up, in a unit a reader takes in: 151 s, 7 min, 5 h, 3 days."""
+    seconds = distance.total_seconds()
+    for unit, size, below in (("s", 1, 300), ("min", 60, 3 * 3600), ("h", 3600, 3 * 86400)):
+        if seconds < below:
+            return f"{math.ceil(seconds / size)} {unit}"
+    return f"{math.ceil(seconds / 86400)} days"
 
 
 def _check_body_timestamp(body: bytes, now: datetime, limit: timedelta) -> None:

@@ -62,6 +62,15 @@ def _header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
     return value
 
 
+def _url_missing(headers: Mapping[str, str]) -> str:
+    """The refusal of a request without ``SignatureCertChainUrl``: one without any signing
+    header is said to be so, as a proxy that drops them sends it."""
+    message = "certificate URL: SignatureCertChainUrl header missing"
+    if _header(headers, "Signature-256", "signature-256") is None:
+        message += ", Signature-256 too (not sent by Alexa, or dropped by a proxy in front)"
+    return message
+
+
 class _ArgumentError(ConfigurationError, ValueError):
     """A `Verifier` argument refused: a `ConfigurationError`, and the ValueError it was."""
 
@@ -271,8 +280,15 @@ class Verifier:
         if url is None:
             url = _header(headers, "SignatureCertChainUrl", "signaturecertchainurl")
         if url is None:
-            raise CertificateUrlError("certificate URL: SignatureCertChainUrl header missing")
-        url = check_cert_url(url)
+            raise CertificateUrlError(_url_missing(headers))
+        try:
+            url = check_cert_url(url)
+        except CertificateUrlError:
+            if url:
+                raise
+            raise CertificateUrlError(
+                "certificate URL: SignatureCertChainUrl header is empty"
+            ) from None
         value = headers.get("signature-256")
         if value is None:
             value = _header(headers, "Signature-256", "signature-256")
@@ -287,7 +303,9 @@ class Verifier:
                     if self.allow_sha1 is True
                     else "signature: Signature-256 header missing"
                 )
-        signature = _decode_signature(value)
+        signature = _decode_signature(
+            value, "Signature-256 header" if algorithm is _SHA256 else "Signature header"
+        )
         now = self._now()
         if now.tzinfo is None:  # checked at construction; a clock may still change its mind
             raise ConfigurationError("Verifier(now=...) must return an aware datetime")
