@@ -3,10 +3,11 @@
 A seeded mutator takes the sample envelopes under ``tests/fixtures/requests`` (and one intent
 whose slots are of every type a handler can take), breaks them structurally (wrong types, nulls,
 huge numbers, deep nesting, huge strings, lone surrogates in JSON escapes, duplicate keys,
-missing and extra fields, odd slot values and resolutions, odd timestamps), signs each body with
-the test PKI as Alexa would and posts it to a skill whose handlers take typed slots. Each answer
-must be 200 (the handler ran, and saw slots of the types it declared) or 400 with a short JSON
-reason: never a 500, a traceback, an ERROR line, or a worker that stops answering.
+missing and extra fields, odd slot values and resolutions, odd timestamps, numbers past their
+types' range), signs each body with the test PKI as Alexa would and posts it to a skill whose
+handlers take typed slots. Each answer must be 200 (the handler ran, and saw slots of the types
+it declared, and typed integers within Amazon's types) or 400 with a short JSON reason: never a
+500, a traceback, an ERROR line, or a worker that stops answering.
 
 The committed run is short, with a fixed seed. For a longer one::
 
@@ -94,6 +95,9 @@ def _check_types(values: dict[str, Any]) -> None:
             assert value and all(isinstance(item, AlexaDate) for item in value), value
     if values.get("amount") is not None:
         assert math.isfinite(values["amount"])
+    # An int slot is 64 bits: what a store or an API downstream has a chance to hold.
+    for number in [values.get("number"), *(values.get("numbers") or ())]:
+        assert number is None or -(2**63) <= number < 2**63, number
 
 
 def _walk(value: Any, depth: int = 0) -> None:
@@ -107,7 +111,10 @@ def _walk(value: Any, depth: int = 0) -> None:
             if isinstance(getattr(cls, name, None), property) and not name.startswith("_"):
                 getattr(value, name)
         for name in value.__struct_fields__:
-            _walk(getattr(value, name), depth + 1)
+            field = getattr(value, name)
+            if type(field) is int:  # a typed integer is bounded by Amazon's type (64 bits at most)
+                assert -(2**63) <= field < 2**63, (cls.__name__, name, field)
+            _walk(field, depth + 1)
     elif isinstance(value, list | tuple):
         for item in value:
             _walk(item, depth + 1)
@@ -564,7 +571,7 @@ def mutate(rng: random.Random, envelope: dict[str, Any]) -> dict[str, Any]:
     for _ in range(rng.randint(1, 3)):
         paths = list(_paths(envelope))[1:]
         slots = _slots_of(envelope)
-        kind = rng.randrange(11)
+        kind = rng.randrange(12)
         if kind <= 1 and paths:  # a value replaced by one of another type
             path = rng.choice(paths)
             _at(envelope, path[:-1])[path[-1]] = odd_value(rng)
@@ -617,7 +624,17 @@ def mutate(rng: random.Random, envelope: dict[str, Any]) -> dict[str, Any]:
         elif kind == 8 and paths:  # a string with a lone surrogate or NUL in its escapes
             path = rng.choice(paths)
             _at(envelope, path[:-1])[path[-1]] = "__SURROGATE__"
-        elif kind >= 9:  # a string field with another string: schema-legal, often odd
+        elif kind == 9:  # a number past its type's range, where the request has one
+            numbers = [path for path in paths if type(_at(envelope, path)) is int]
+            numeric_slots = [slot for slot in slots if slot.get("name") in ("number", "numbers")]
+            if numbers and (not numeric_slots or rng.random() < 0.5):
+                path = rng.choice(numbers)
+                _at(envelope, path[:-1])[path[-1]] = _huge_int(rng)
+            elif numeric_slots:
+                slot = rng.choice(numeric_slots)
+                slot.pop("slotValue", None)
+                slot["value"] = str(rng.choice((1, -1)) * _huge_int(rng))
+        elif kind >= 10:  # a string field with another string: schema-legal, often odd
             strings = [path for path in _strings(envelope) if path]
             if strings:
                 path = rng.choice(strings)
