@@ -152,3 +152,108 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
         await store.aclose()
         proxy.close()
         direct.close()
+
+
+class _HoldingProxy(_Forwarder):
+    """A TCP proxy to Redis that, while ``holding``, keeps back what a connection sends from
+    its first command naming ``trigger`` on, as a congested network would: the client times
+    out and gives up; `release` delivers it all to Redis, late."""
+
+    def __init__(self, target: int, trigger: bytes) -> None:
+        self.trigger = trigger
+        self.holding = False
+        self.held: list[tuple[socket.socket, bytes]] = []
+        super().__init__(target)
+
+    def _relay(self, client: socket.socket, server: socket.socket) -> None:
+        threading.Thread(target=self._requests, args=(client, server), daemon=True).start()
+        threading.Thread(target=self._pump, args=(server, client), daemon=True).start()
+
+    def _requests(self, client: socket.socket, server: socket.socket) -> None:
+        held = False
+        with contextlib.suppress(OSError):
+            while data := client.recv(65536):
+                held = held or (self.holding and self.trigger in data)
+                if held:
+                    self.held.append((server, data))
+                else:
+                    server.sendall(data)
+
+    def release(self) -> int:
+        """Send Redis what was held; how many held sends there were."""
+        held, self.held = self.held, []
+        for server, data in held:
+            server.sendall(data)
+        return len(held)
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_given_up_is_not_applied_late(redis_url: str) -> None:
+    # The save's script reached Redis only after the store had given up on it (no answer
+    # within socket_timeout, twice) and the user had heard the apology: the next request read
+    # the old values and saved, and then the late script wrote over that save.
+    import time
+
+    import redis
+
+    from alexaskill.exceptions import StoreError
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    direct = redis.Redis(port=port)
+    proxy = _HoldingProxy(port, b"EVALSHA")
+    options = "socket_timeout=0.3&socket_connect_timeout=0.3"
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{options}", prefix=prefix)
+    try:
+        await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
+        proxy.holding = True
+        with pytest.raises(StoreError, match="nothing was saved"):
+            await store.update("user", {"n": 2}, ())
+        proxy.holding = False
+        assert await store.load("user") == {"n": 1}
+        await store.update("user", {"n": 3}, ())  # the user's next request
+        scripts_run = direct.info("commandstats")["cmdstat_evalsha"]["calls"]
+        held = proxy.release()
+        assert held >= 1
+        until = time.monotonic() + 10
+        while direct.info("commandstats")["cmdstat_evalsha"]["calls"] < scripts_run + held:
+            assert time.monotonic() < until, "the held scripts did not reach Redis"
+            time.sleep(0.01)
+        assert await store.load("user") == {"n": 3}
+    finally:
+        await store.aclose()
+        proxy.close()
+        direct.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_applied_though_both_answers_were_lost_succeeds(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Both tries' answers lost: the store reported a failure (the user heard the apology) for
+    # a save Redis had applied. Cancelling it finds its token set by the script: it was made.
+    import redis
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    key = f"{prefix}user"
+    direct = redis.Redis(port=port)
+    losses = []
+
+    def lose_the_next_answer_too() -> None:
+        losses.append(1)
+        proxy.armed = len(losses) == 1
+
+    proxy = _AnswerLosingProxy(port, key.encode(), lose_the_next_answer_too)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    try:
+        await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
+        proxy.armed = True
+        await store.update("user", {"n": 1}, (), increments={"visits": 1})
+        assert proxy.lost == 2
+        assert await store.load("user") == {"n": 1, "visits": 1}
+        assert "Redis had applied it" in caplog.text
+    finally:
+        await store.aclose()
+        proxy.close()
+        direct.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["REDIS_CLIENT_OPTIONS", "RedisStore"]
 
 T = TypeVar("T")
+
+logger = logging.getLogger("alexaskill")
 
 #: What `RedisStore` asks of the client it makes; a ``?name=value`` in the URL overrides each.
 #: Seconds: connecting, and waiting for an answer, take at most 2 (Alexa waits 8 for the reply);
@@ -48,6 +51,13 @@ class RedisStore:
     script (it writes once per token, so not again over a later save of another request), and
     what a replica refused was not written.
 
+    A save given up on (sent, and no answer after the retry: a congested network, a stuck
+    Redis) is cancelled: the store sets its token itself (``SET NX``, for a day), so that the
+    script, reaching Redis late, after the user's next request read and saved, does nothing.
+    If the script was first, the token is there: the save was made, and `update` returns. Only
+    if Redis cannot be reached for that either does the `StoreError` say the save may still be
+    applied. (This adds up to one more ``socket_timeout`` to a save that fails so.)
+
     Every failure of Redis's (unreachable, no answer in time, a refused password, a read-only
     replica, out of memory) raises `StoreError`, its message saying what failed and what to do,
     never the password.
@@ -75,6 +85,8 @@ class RedisStore:
         # ReadOnlyError: after a failover the connections made before it still reach the old
         # primary, now a replica, while a new one reaches the new primary (DNS, a proxy).
         self._connection_errors = (ConnectionError, TimeoutError, ReadOnlyError)
+        # A save that failed so may have reached Redis, and be applied later (`_cancel`).
+        self._unanswered = (ConnectionError, TimeoutError)
         self._redis_error = RedisError
         self._script: AsyncScript | None = None
 
@@ -146,9 +158,37 @@ class RedisStore:
         script = self._script
         if script is None:
             script = self._script = self._client.register_script(_UPDATE_SCRIPT)
-        await self._retrying(
-            "save", lambda client: script(keys=[name, token], args=args, client=client)
-        )
+        try:
+            await self._retrying(
+                "save", lambda client: script(keys=[name, token], args=args, client=client)
+            )
+        except StoreError as failure:
+            if not isinstance(failure.__cause__, self._unanswered):
+                raise  # Redis answered: refused, so nothing was written
+            await self._cancel(token, failure)
+
+    async def _cancel(self, token: str, failure: StoreError) -> None:
+        """Make sure a save given up on (sent, no answer) is never applied later: set its token
+        first, so that the script, reaching Redis late (a congested network, a proxy), does
+        nothing. Return if the script had set it (the save was applied after all); else raise
+        ``failure``, saying whether the save is cancelled or may still be applied."""
+        try:
+            cancelled = await self._retrying(
+                "save",
+                lambda client: client.set(token, "cancelled", nx=True, ex=_CANCELLED_FOR),
+            )
+        except StoreError as exc:
+            raise StoreError(
+                f"{failure}; the save could not be cancelled ({exc}): if it reached Redis, it "
+                "may still be applied"
+            ) from failure.__cause__
+        if not cancelled:  # the script had set the token: the save was applied
+            logger.warning("a Redis save's answer was lost, but Redis had applied it")
+            return
+        raise StoreError(
+            f"{failure}; nothing was saved: the save is cancelled in Redis, and does nothing "
+            "if it reaches Redis late"
+        ) from failure.__cause__
 
     async def _retrying(self, doing: str, operation: Callable[[Redis], Awaitable[T]]) -> T:
         client = self._client
@@ -242,12 +282,14 @@ class RedisStore:
         if isinstance(exc, exceptions.NoPermissionError):
             return StoreError(
                 f"{where}: the URL's user may not run the {doing}'s commands ({text}): it needs "
-                "HGETALL, EVALSHA, EVAL, and in the script EXISTS, HGET, HSET, HDEL, HINCRBY "
+                "HGETALL, EVALSHA, EVAL, SET, and in the script EXISTS, HGET, HSET, HDEL, HINCRBY "
                 f"and SET, on the keys {self.prefix}*"
             )
         return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
 
 
+# Seconds a save given up on stays cancelled (its token set): far beyond any network delay.
+_CANCELLED_FOR: Final = 86400
 # Increments within what HINCRBY adds without overflow (a signed 64-bit integer) to any stored
 # value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size.
 # Every value is checked before anything is written: Lua does not undo what ran before an error.
