@@ -82,11 +82,15 @@ class RedisServers:
         self.directory = directory
         self.started: list[subprocess.Popen[bytes]] = []
 
-    def start(self, port: int | None = None) -> tuple[subprocess.Popen[bytes], int]:
-        """A redis-server answering PING on ``port`` (a free one if None), and its port."""
+    def start(self, port: int | None = None, **more: str) -> tuple[subprocess.Popen[bytes], int]:
+        """A redis-server answering PING on ``port`` (a free one if None), and its port.
+
+        ``more`` are further options (``cluster_enabled="yes"`` for ``--cluster-enabled yes``).
+        """
         port = _free_port() if port is None else port
         options = {"port": str(port), "bind": "127.0.0.1", "save": "", "appendonly": "no"}
         options["dir"] = str(self.directory)
+        options.update({name.replace("_", "-"): value for name, value in more.items()})
         command = [
             self.executable,
             *(item for name, value in options.items() for item in (f"--{name}", value)),

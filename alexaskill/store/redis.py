@@ -6,13 +6,13 @@ import asyncio
 import logging
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .base import _decode, _encode_changes
 
 if TYPE_CHECKING:
-    from redis.asyncio import Redis
+    from redis.asyncio import Redis, RedisCluster
     from redis.commands.core import AsyncScript
 
 __all__ = ["REDIS_CLIENT_OPTIONS", "RedisStore"]
@@ -41,7 +41,9 @@ class RedisStore:
     user (or person) key. The client connects on first use, in the event loop that uses it,
     with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client without ``with``
     runs each request in one of its own), the store makes itself a new client, its
-    connections being of no use there. A ``client`` given is used as it is, in any loop.
+    connections being of no use there. A ``client`` given is used as it is, in any loop: a
+    ``redis.asyncio.RedisCluster`` for Redis Cluster (a save's token shares its user's hash
+    slot, `_token`).
 
     After Redis restarts (or the network drops), every pooled connection is dead, and each would
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
@@ -64,7 +66,11 @@ class RedisStore:
     """
 
     def __init__(
-        self, url: str, *, prefix: str = "alexaskill:attributes:", client: Redis | None = None
+        self,
+        url: str,
+        *,
+        prefix: str = "alexaskill:attributes:",
+        client: Redis | RedisCluster | None = None,
     ) -> None:
         try:
             import redis.asyncio  # noqa: F401 (here, for the message: _client_from_url uses it)
@@ -77,7 +83,9 @@ class RedisStore:
         if client is None:
             client = _client_from_url(url)
         self.prefix = prefix
-        self._client = client
+        # Typed as a Redis: a RedisCluster takes the same commands (and has no connection pool,
+        # which the code that uses one looks for with getattr).
+        self._client = cast("Redis", client)
         # The URL to make a client from when the event loop changes (None: the client given).
         self._url = url if own else None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -147,7 +155,7 @@ class RedisStore:
         import uuid
 
         self.check_update(encoded, gone, increments)
-        token = f"{self.prefix}saves:{uuid.uuid4().hex}"
+        token = _token(self.prefix, name, uuid.uuid4().hex)
         args: list[str | int] = [60, len(increments)]
         for field, by in increments.items():
             args += [field, by]
@@ -227,10 +235,15 @@ class RedisStore:
 
     def _options(self) -> dict[str, Any]:
         pool = getattr(self._client, "connection_pool", None)
+        if pool is None:  # a RedisCluster given: its nodes' connections take the same options
+            return getattr(self._client, "connection_kwargs", None) or {}
         return getattr(pool, "connection_kwargs", {})
 
     def _where(self) -> str:
         """``Redis at host:port`` (or ``unix://path``), for messages: never the password."""
+        nodes = getattr(self._client, "startup_nodes", None)
+        if nodes:  # a RedisCluster given
+            return f"Redis Cluster at {nodes[0].host}:{nodes[0].port}"
         options = self._options()
         if "path" in options:
             return f"Redis at unix://{options['path']}"
@@ -332,6 +345,29 @@ for i = at + 1 + 2 * m, #ARGV do
 end
 return 1
 """
+
+
+def _token(prefix: str, name: str, unique: str) -> str:
+    """The token key of a save to the hash ``name``: under ``prefix`` (an ACL's key pattern
+    holds it), and in the hash slot of ``name`` on Redis Cluster, whose scripts may touch only
+    keys of one slot: ``<prefix>saves:{<name>}:<unique>``, the braces a hash tag (the part
+    of the key a cluster hashes). When ``name`` holds braces that make that impossible (a
+    prefix with an unclosed ``{``, say), the key without the tag: fine but for a cluster."""
+    tagged = f"{prefix}saves:{{{_hashed(name)}}}:{unique}"
+    if _hashed(tagged) == _hashed(name):
+        return tagged
+    return f"{prefix}saves:{unique}"
+
+
+def _hashed(key: str) -> str:
+    """The part of ``key`` Redis Cluster hashes to find its slot: what the first ``{…}`` with
+    something in it holds, else the whole key."""
+    start = key.find("{")
+    if start >= 0:
+        end = key.find("}", start + 1)
+        if end > start + 1:
+            return key[start + 1 : end]
+    return key
 
 
 async def _closing(client: Redis) -> AsyncGenerator[None, None]:

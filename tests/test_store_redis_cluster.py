@@ -1,0 +1,105 @@
+"""`RedisStore` on Redis Cluster (a client given): a save's keys share the user's hash slot."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import pytest
+
+from alexaskill.store import RedisStore
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _cluster_of_one(redis_servers: Any) -> int:
+    """The port of a redis-server in cluster mode holding every slot: it refuses commands
+    whose keys are in different slots (CROSSSLOT) as a cluster of several nodes does."""
+    import redis
+
+    with socket.socket() as bus:  # the cluster bus's port: by default the port + 10000
+        bus.bind(("127.0.0.1", 0))
+        bus_port = bus.getsockname()[1]
+    _, port = redis_servers.start(
+        cluster_enabled="yes",
+        cluster_port=str(bus_port),
+        cluster_config_file=f"nodes-{time.monotonic_ns()}.conf",
+    )
+    with redis.Redis(port=port) as direct:
+        direct.execute_command("CLUSTER", "ADDSLOTSRANGE", 0, 16383)
+        until = time.monotonic() + 10
+        while b"cluster_state:ok" not in direct.execute_command("CLUSTER", "INFO"):
+            assert time.monotonic() < until, "the cluster did not become ready"
+            time.sleep(0.02)
+    return int(port)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "key"),
+    [
+        ("alexaskill:attributes:", "amzn1.ask.account.AAA"),
+        ("alexaskill:attributes:", "amzn1.ask.account.AAA/amzn1.ask.person.BBB"),
+        ("{skill}:", "amzn1.ask.account.AAA"),  # a hash tag in the prefix: all in one slot
+        ("alexaskill:attributes:", "odd{tag}key"),  # a hash tag in the key
+    ],
+)
+@pytest.mark.anyio
+async def test_redis_store_saves_on_redis_cluster(
+    redis_servers: Any, prefix: str, key: str
+) -> None:
+    # The save's script names the user's hash and the save's token: they hashed to different
+    # slots, and every save failed with CROSSSLOT ("Keys in request don't hash to the same
+    # slot"). The user's key is unchanged (existing data stays readable); the token shares
+    # its slot.
+    import redis.asyncio
+
+    port = _cluster_of_one(redis_servers)
+    client = redis.asyncio.RedisCluster(host="127.0.0.1", port=port)
+    store = RedisStore("redis://unused", prefix=prefix, client=client)
+    try:
+        await client.hset(prefix + key, mapping={"old": '"kept"', "n": "1"})  # saved before
+        await store.update(key, {"a": [1, 2]}, ["old"], increments={"n": 2})
+        assert await store.load(key) == {"a": [1, 2], "n": 3}
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.anyio
+async def test_redis_cluster_failures_name_the_cluster(redis_servers: Any) -> None:
+    # Its messages said "Redis at localhost:6379", an address the skill never used.
+    import redis.asyncio
+
+    from alexaskill.exceptions import ResponseError
+
+    port = _cluster_of_one(redis_servers)
+    client = redis.asyncio.RedisCluster(host="127.0.0.1", port=port)
+    store = RedisStore("redis://unused", client=client)
+    try:
+        await client.hset(store.prefix + "user", "n", '"text"')
+        with pytest.raises(ResponseError, match="holds no integer"):
+            await store.update("user", {}, (), increments={"n": 1})
+        assert store._where() == f"Redis Cluster at 127.0.0.1:{port}"
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "key", "token"),
+    [
+        ("p:", "user", "p:saves:{p:user}:1"),
+        ("{app}:", "user", "{app}:saves:{app}:1"),
+        ("p:", "a{b}c", "p:saves:{b}:1"),
+        ("p{", "user", "p{saves:1"),  # no tag can share the slot: without one
+        ("p:", "a}b", "p:saves:1"),
+    ],
+)
+def test_a_redis_save_token_shares_its_hash_slot_where_it_can(
+    prefix: str, key: str, token: str
+) -> None:
+    from alexaskill.store.redis import _token
+
+    assert _token(prefix, prefix + key, "1") == token
