@@ -14,6 +14,7 @@ from typing import Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from ..store.url import _passwords, url_without_password
+from .errors import _THROTTLED, _code, _explain, _operation_name
 from .update import _Plan, _plan
 from .values import _from_dynamodb, _is_number
 
@@ -29,19 +30,6 @@ _CREATE_WAIT: Final = 60.0
 _MAX_ROUNDS: Final = 5
 # DynamoDB's table names: 3 to 255 of these characters (or an ARN, for a table of another account).
 _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
-# AWS error codes, grouped by the advice the log line gives (botocore retries the throttling ones).
-_THROTTLED: Final = frozenset(
-    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
-)
-_REFUSED: Final = frozenset(
-    {
-        "AccessDeniedException",
-        "UnrecognizedClientException",
-        "InvalidSignatureException",
-        "ExpiredTokenException",
-        "MissingAuthenticationTokenException",
-    }
-)
 
 
 class _ConditionFailed(Exception):
@@ -426,49 +414,7 @@ class DynamoDBStore:
 
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
         """A log line that says what went wrong and what to do, from an AWS error."""
-        table = f"DynamoDB table {self.table!r}"
-        message = _message(exc)
-        for secret in self._secrets:
-            message = message.replace(secret, "***")
-        if code == "ResourceNotFoundException":
-            return (
-                f"{table} does not exist in {self._where()} ({doing}): create it (README: "
-                "'AWS Lambda with DynamoDB') or let the store create it (create_table=true)"
-            )
-        if code in _THROTTLED:
-            return (
-                f"{table} throttled {doing} ({code}) after 3 attempts: raise its provisioned "
-                "capacity or switch it to on-demand"
-            )
-        if code in _REFUSED:
-            return (
-                f"{table}: AWS refused {doing} ({code}: {message}); the function's role needs "
-                "dynamodb:GetItem and dynamodb:UpdateItem on the table"
-            )
-        if code == "NoCredentialsError":
-            return (
-                f"{table}: no AWS credentials for {doing} (on Lambda the function's role gives "
-                "them; elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
-            )
-        if code == "NoRegionError":
-            return (
-                f"{table}: no AWS region for {doing}: add ?region=… to the store URL, pass "
-                "region=…, or set AWS_REGION"
-            )
-        if code == "ValidationException" and "size" in message.lower():
-            return f"{table}: {doing} refused, the item would exceed DynamoDB's 400 KB ({message})"
-        if code in ("ReadTimeoutError", "ConnectionClosedError"):
-            # Sent, and no answer came: a write may have been applied all the same (as when
-            # the store's own deadline in _run passes first: the same words).
-            made = " (the write may have been made)" if doing == "UpdateItem" else ""
-            if code == "ConnectionClosedError":
-                return (
-                    f"{table}: the connection closed before the answer to {doing} ({message}){made}"
-                )
-            return f"{table}: no answer to {doing} within the read timeout ({message}){made}"
-        if code in ("EndpointConnectionError", "ConnectTimeoutError"):
-            return f"{table}: cannot reach DynamoDB at {self._where()} for {doing} ({message})"
-        return f"{table}: {doing} failed ({code}: {message})"
+        return _explain(self.table, self._where, self._secrets, doing, code, exc)
 
     def _where(self) -> str:
         if self._endpoint_shown:
@@ -491,25 +437,6 @@ def _hook(client: Any) -> Any:
 
 def _nothing(client: Any) -> None:
     """What a call does once the client is ready, when readiness is all it is for."""
-
-
-def _code(exc: Any) -> str:
-    code: str = exc.response.get("Error", {}).get("Code", "") or type(exc).__name__
-    return code
-
-
-def _message(exc: Any) -> str:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        text = response.get("Error", {}).get("Message")
-        if text:
-            return str(text)
-    return str(exc)
-
-
-def _operation_name(operation: str) -> str:
-    """``get_item`` -> ``GetItem``, as AWS names the operation (and IAM the action)."""
-    return "".join(part.capitalize() for part in operation.split("_"))
 
 
 def _after_fork_in_child() -> None:

@@ -1,0 +1,90 @@
+"""What an error of DynamoDB's (or botocore's) means, as a log line that says what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, Final
+
+__all__: list[str] = []
+
+# AWS error codes, grouped by the advice the log line gives (botocore retries the throttling ones).
+_THROTTLED: Final = frozenset(
+    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+)
+_REFUSED: Final = frozenset(
+    {
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "ExpiredTokenException",
+        "MissingAuthenticationTokenException",
+    }
+)
+
+
+def _explain(
+    name: str, where: Callable[[], str], secrets: Iterable[str], doing: str, code: str, exc: Any
+) -> str:
+    """A log line that says what went wrong with ``doing`` on the table named ``name`` (its
+    AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, and each
+    of ``secrets`` (a password of the endpoint's URL) is shown as ``***``."""
+    table = f"DynamoDB table {name!r}"
+    message = _message(exc)
+    for secret in secrets:
+        message = message.replace(secret, "***")
+    if code == "ResourceNotFoundException":
+        return (
+            f"{table} does not exist in {where()} ({doing}): create it (README: "
+            "'AWS Lambda with DynamoDB') or let the store create it (create_table=true)"
+        )
+    if code in _THROTTLED:
+        return (
+            f"{table} throttled {doing} ({code}) after 3 attempts: raise its provisioned "
+            "capacity or switch it to on-demand"
+        )
+    if code in _REFUSED:
+        return (
+            f"{table}: AWS refused {doing} ({code}: {message}); the function's role needs "
+            "dynamodb:GetItem and dynamodb:UpdateItem on the table"
+        )
+    if code == "NoCredentialsError":
+        return (
+            f"{table}: no AWS credentials for {doing} (on Lambda the function's role gives "
+            "them; elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
+        )
+    if code == "NoRegionError":
+        return (
+            f"{table}: no AWS region for {doing}: add ?region=… to the store URL, pass "
+            "region=…, or set AWS_REGION"
+        )
+    if code == "ValidationException" and "size" in message.lower():
+        return f"{table}: {doing} refused, the item would exceed DynamoDB's 400 KB ({message})"
+    if code in ("ReadTimeoutError", "ConnectionClosedError"):
+        # Sent, and no answer came: a write may have been applied all the same (as when
+        # the store's own deadline in _run passes first: the same words).
+        made = " (the write may have been made)" if doing == "UpdateItem" else ""
+        if code == "ConnectionClosedError":
+            return f"{table}: the connection closed before the answer to {doing} ({message}){made}"
+        return f"{table}: no answer to {doing} within the read timeout ({message}){made}"
+    if code in ("EndpointConnectionError", "ConnectTimeoutError"):
+        return f"{table}: cannot reach DynamoDB at {where()} for {doing} ({message})"
+    return f"{table}: {doing} failed ({code}: {message})"
+
+
+def _code(exc: Any) -> str:
+    code: str = exc.response.get("Error", {}).get("Code", "") or type(exc).__name__
+    return code
+
+
+def _message(exc: Any) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        text = response.get("Error", {}).get("Message")
+        if text:
+            return str(text)
+    return str(exc)
+
+
+def _operation_name(operation: str) -> str:
+    """``get_item`` -> ``GetItem``, as AWS names the operation (and IAM the action)."""
+    return "".join(part.capitalize() for part in operation.split("_"))
