@@ -244,3 +244,39 @@ def test_sqlite_stores_made_while_the_process_forks_lists_them_leave_no_connecti
         anyio.run(store.update, "user", {"b": 2}, ())
         assert anyio.run(store.load, "user")["b"] == 2
         anyio.run(store.aclose)
+
+
+def test_a_dynamodb_client_given_shares_no_connection_with_a_forked_child(
+    dynamodb_endpoint: str,
+) -> None:
+    # A botocore client given (client=) kept its pooled connections across a fork (uvicorn
+    # --workers, gunicorn --preload): parent and child could send requests down one socket and
+    # read each other's answers, another user's attributes among them. The child now closes
+    # them (its copies: the parent's stay open) before its first call, and the client makes
+    # new ones. (moto's server closes each connection, so the pool itself is not looked at.)
+    import uuid
+
+    import botocore.session
+
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
+    )
+    closed = []
+    close = client.close
+
+    def closing() -> None:
+        closed.append(os.getpid())
+        close()
+
+    client.close = closing
+    store = DynamoDBStore(f"skill-{uuid.uuid4().hex}", client=client, create_table=True)
+    anyio.run(store.update, "user", {"a": 1}, ())
+
+    def child() -> bool:
+        # Closed once, in this process; and the client works on after its close.
+        return closed == [os.getpid()] and anyio.run(store.load, "user") == {"a": 1}
+
+    assert _in_a_fork(child) == "yes"
+    assert closed == []  # the parent's pool is left alone
+    assert anyio.run(store.load, "user") == {"a": 1}
+    close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import random
@@ -71,7 +72,10 @@ class DynamoDBStore:
     once the store has given up on a call (its timeout passed): botocore would go on retrying
     in the thread left behind. ``client`` replaces the botocore DynamoDB clients the store would
     make (it is not closed by `aclose`), for every call, with its own retry settings; the store
-    adds to it the ``before-send`` handler that stops those retries.
+    adds to it the ``before-send`` handler that stops those retries. In a process forked from
+    the one that made it (``uvicorn --workers``, gunicorn ``--preload``) its pooled connections
+    are closed, for the child to make its own (its other state, credentials included, is
+    the parent's copy: a store that makes its clients makes new ones in a child).
     """
 
     def __init__(
@@ -387,10 +391,17 @@ class DynamoDBStore:
 
     def _forked(self) -> None:
         """In a forked child: a lock of its own (a thread of the parent may have held it, making
-        a client or waiting for the table), and clients of its own: no connection shared."""
+        a client or waiting for the table), and clients of its own: no connection shared.
+
+        A client given is kept, its pooled connections closed (this process's copies of them:
+        the parent's stay open), so that it makes new ones: else parent and child would send
+        requests down one socket and read each other's answers."""
         self._lock = threading.Lock()
         if self._own_client:
             self._client = self._adding_client = self._session = None
+        elif self._client is not None:
+            with contextlib.suppress(Exception):  # a stand-in's close may fail: still forked
+                self._client.close()
 
     def _make_client(self, attempts: int) -> Any:
         import botocore.session
