@@ -41,9 +41,10 @@ class RedisStore:
     user (or person) key. The client connects on first use, in the event loop that uses it,
     with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client without ``with``
     runs each request in one of its own), the store makes itself a new client, its
-    connections being of no use there. A ``client`` given is used as it is, in any loop: a
-    ``redis.asyncio.RedisCluster`` for Redis Cluster (a save's token shares its user's hash
-    slot, `_token`).
+    connections being of no use there. A ``client`` given is used as it is in the first event
+    loop that uses the store, and in another a client of the same connection options (its
+    own pool, closed with that loop); a ``redis.asyncio.RedisCluster``, for Redis Cluster (a
+    save's token shares its user's hash slot, `_token`), is used as it is in every loop.
 
     After Redis restarts (or the network drops), every pooled connection is dead, and each would
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
@@ -88,6 +89,8 @@ class RedisStore:
         self._client = cast("Redis", client)
         # The URL to make a client from when the event loop changes (None: the client given).
         self._url = url if own else None
+        #: The client given (None: made from the URL), never closed but by `aclose`.
+        self._given = None if own else self._client
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closer: AsyncGenerator[None, None] | None = None
         # ReadOnlyError: after a failover the connections made before it still reach the old
@@ -220,11 +223,15 @@ class RedisStore:
         """The client for the running event loop, the first or not the one of the last call."""
         old, old_loop = self._client, self._loop
         self._loop = asyncio.get_running_loop()
-        if self._url is None:
-            return old  # a client given: used as it is
+        if old_loop is None and self._given is not None:
+            return old  # a client given, in the first loop: used as it is
         if old_loop is not None:
-            self._client = _client_from_url(self._url)
-            if not old_loop.is_closed():  # still running, in another thread
+            # A client given has the first loop's connections too: one like it, of this loop's.
+            new = _client_from_url(self._url) if self._url else _like(self._given)
+            if new is None:
+                return old  # a RedisCluster given: as it is
+            self._client = new
+            if old is not self._given and not old_loop.is_closed():  # running, in a thread
                 asyncio.run_coroutine_threadsafe(old.aclose(), old_loop)
         # A connection can be closed only in its event loop, so the loop's are closed as it
         # shuts down: asyncio.run (anyio, uvicorn) closes the async generators still open,
@@ -381,6 +388,19 @@ async def _closing(client: Redis) -> AsyncGenerator[None, None]:
 def _text(name: bytes | str) -> str:
     # Bytes from a client made by the store; str from one made with decode_responses=True.
     return name.decode() if isinstance(name, bytes) else name
+
+
+def _like(client: Redis | None) -> Redis | None:
+    """A client with ``client``'s connection options and a pool of its own, or None for one
+    without a connection pool (a RedisCluster)."""
+    import redis.asyncio
+
+    pool = getattr(client, "connection_pool", None)
+    if pool is None:
+        return None
+    options = {**pool.connection_kwargs, "max_connections": pool.max_connections}
+    new_pool = redis.asyncio.ConnectionPool(connection_class=pool.connection_class, **options)
+    return redis.asyncio.Redis.from_pool(new_pool)  # its aclose closes the pool
 
 
 def _client_from_url(url: str) -> Redis:

@@ -1,4 +1,5 @@
-"""`RedisStore` on Redis Cluster (a client given): a save's keys share the user's hash slot."""
+"""`RedisStore` with a client given: Redis Cluster (a save's keys share the user's hash slot),
+and event loops after the first."""
 
 from __future__ import annotations
 
@@ -103,3 +104,28 @@ def test_a_redis_save_token_shares_its_hash_slot_where_it_can(
     from alexaskill.store.redis import _token
 
     assert _token(prefix, prefix + key, "1") == token
+
+
+def test_a_redis_client_given_is_used_from_one_event_loop_after_another(redis_url: str) -> None:
+    # The store used a client given "as it is, in any loop", but its pooled connections are
+    # the first loop's: every load and save from a later loop (TestClient without `with`, a
+    # process forked) failed with a RuntimeError ("attached to a different loop", "Event loop
+    # is closed"), not even a StoreError. In another loop the store now uses a client of the
+    # same options; the client given is left as it is.
+    import uuid
+
+    import anyio
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(redis_url)
+    store = RedisStore("redis://unused", prefix=f"test:{uuid.uuid4().hex}:", client=client)
+
+    async def first() -> None:
+        await store.update("user", {"n": 0}, ())
+        await client.aclose()  # its connections are this loop's: closed in it, by its owner
+
+    anyio.run(first)
+    for n in range(1, 4):
+        anyio.run(store.update, "user", {"n": n}, ())
+        assert anyio.run(store.load, "user") == {"n": n}
+    anyio.run(store.aclose)
