@@ -1510,3 +1510,37 @@ def test_a_test_client_gives_back_attribute_services_added_to_the_skill() -> Non
     with TestClient(skill, user_id="u") as client:
         client.intent("Visit")
     assert anyio.run(theirs.load, "u") == {"visits": 1}
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_load_waiting_for_a_lock_gives_way_to_the_deadline(
+    tmp_path: Path,
+) -> None:
+    # A load waits in its thread for SQLite's lock (here: the file set-up of a process's first
+    # connection, while another holds an exclusive lock), up to the store's timeout. The
+    # deadline's cancellation waited for the thread: the answer came only once the lock was
+    # free, however late. A load, which writes nothing, now gives way at once.
+    path = tmp_path / "attributes.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    released = threading.Event()
+
+    def release() -> None:
+        released.set()
+        holder.execute("ROLLBACK")
+
+    safety = threading.Timer(15, release)  # the old code's load returns only then
+    safety.start()
+    store = SQLiteStore(path, timeout=60)
+    try:
+        with anyio.move_on_after(0.2):
+            await store.load("user")
+        assert not released.is_set()  # given up while the lock was still held
+    finally:
+        safety.cancel()
+        if not released.is_set():
+            release()
+    assert await store.load("user") == {}  # the lock free, the store works
+    holder.close()
+    await store.aclose()

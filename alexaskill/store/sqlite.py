@@ -132,8 +132,13 @@ class SQLiteStore:
 
         import anyio.to_thread
 
+        # A load, which writes nothing, is abandoned when cancelled (the response deadline): its
+        # thread may wait up to `timeout` for a lock, and finishes by itself. A save is not
+        # cancelled (`Skill` waits for it) and is waited for: it writes.
         try:
-            return await anyio.to_thread.run_sync(self._call, func, *args)
+            return await anyio.to_thread.run_sync(
+                self._call, func, *args, abandon_on_cancel=doing == "load"
+            )
         except sqlite3.Error as exc:
             raise StoreError(self._explain(doing, exc)) from exc
 
