@@ -208,7 +208,9 @@ class Answering(Registration):
         for service_type in handler.services:
             if service_type not in made:
                 create = self._services[service_type][0]
+                call.making = service_type
                 made[service_type] = call.services[service_type] = await create(call)
+        call.making = None
         kwargs = handler.arguments(call)
         translations = self.translations
         # While it runs, alexaskill.i18n's _() speaks the request's language (a def handler's

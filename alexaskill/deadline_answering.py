@@ -15,6 +15,7 @@ from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
 from .models import Envelope, decode_envelope
 from .responses import Response, ask, encode_response
 from .services import AlexaApi
+from .store.attributes import _StoredAttributes
 
 __all__ = ["DEADLINE_GRACE", "DEADLINE_REPLY", "PROGRESSIVE_SPEECH", "DeadlineAnswering"]
 
@@ -170,6 +171,12 @@ class DeadlineAnswering(Answering):
             fate = f": {who} was never started: it waited for a worker thread, all of them busy"
         elif handler is None:
             fate = ""
+        elif call.making is not None:
+            # Its services (attributes from a slow store) were still being made: never called.
+            making = call.making.__name__
+            if issubclass(call.making, _StoredAttributes):
+                making += " (the store's load)"
+            fate = f": it was never started: making its {making} took that long"
         elif handler.is_async:
             fate = ": it was cancelled"
         else:

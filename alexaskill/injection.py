@@ -62,6 +62,7 @@ class Call:
         "exception",
         "expired",
         "has_session",
+        "making",
         "queued",
         "response",
         "services",
@@ -89,6 +90,9 @@ class Call:
         #: Under a deadline, the name of the def function whose call waits for a worker thread
         #: (None once it started): what the deadline's warning says of it.
         self.queued: str | None = None
+        #: The service type being made for the code about to run (Attributes: the store's
+        #: load), or None: what the deadline's warning says of a call held back by it.
+        self.making: type | None = None
         #: The reply so far, while after-request hooks run (None: an empty reply).
         self.response: Any = None
         #: True once the answer is made, to be sent: Alexa plays no progressive response then.

@@ -956,3 +956,30 @@ def test_call_in_thread_returns_raises_and_reports_late() -> None:
     gate.set()
     wait_for(lambda: reports)
     assert reports[0][0] >= 0.05 and reports[0][1] is None
+
+
+def test_the_deadline_message_says_when_a_slow_store_held_the_handler_back(
+    caplog: pytest.LogCaptureFixture, release: threading.Event
+) -> None:
+    # A store whose load outlasted the deadline: the message said of the def handler "its
+    # thread runs on, and what it returns will be discarded", sending whoever read the log
+    # after a slow handler that never ran. It names what was being made instead.
+    class SlowStore(MemoryStore):
+        async def load(self, key: str) -> dict[str, Any]:
+            await asyncio.to_thread(release.wait, WAIT)
+            return await super().load(key)
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+    ran: list[bool] = []
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        ran.append(True)
+        return speak("counted")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Count").speech == DEADLINE_REPLY
+    assert "count did not answer within" in caplog.text
+    assert "it was never started: making its Attributes (the store's load) took" in caplog.text
+    assert "runs on" not in caplog.text
+    assert ran == []
