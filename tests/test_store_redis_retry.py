@@ -257,3 +257,34 @@ async def test_a_redis_save_applied_though_both_answers_were_lost_succeeds(
         await store.aclose()
         proxy.close()
         direct.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_through_a_client_without_timeouts_does_not_hang(
+    redis_url: str,
+) -> None:
+    # A client given without socket_timeout (redis-py's default before 8) waited for ever for
+    # the answer of a save that never came: the request was never answered (a save is not cut
+    # short by the deadline), and the worker's task hung. (redis-py 8's default client retries
+    # each command 10 times, 5 s each: minutes.) The store now bounds each command of a client
+    # given by its timeouts, or REDIS_CLIENT_OPTIONS' where it has none.
+    import anyio
+    import redis.asyncio
+
+    from alexaskill.exceptions import StoreError
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    proxy = _HoldingProxy(port, b"EVALSHA")
+    client = redis.asyncio.Redis(port=proxy.port, socket_timeout=None)  # none, nor to connect
+    store = RedisStore("redis://unused", prefix=f"test:{uuid.uuid4().hex}:", client=client)
+    try:
+        await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
+        proxy.holding = True
+        with anyio.fail_after(60), pytest.raises(StoreError, match="nothing was saved"):
+            await store.update("user", {"n": 2}, ())
+        proxy.holding = False
+        assert await store.load("user") == {"n": 1}
+    finally:
+        proxy.release()
+        await store.aclose()
+        proxy.close()

@@ -41,7 +41,11 @@ class RedisStore:
     user (or person) key. The client connects on first use, in the event loop that uses it,
     with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client without ``with``
     runs each request in one of its own), the store makes itself a new client, its
-    connections being of no use there. A ``client`` given is used as it is in the first event
+    connections being of no use there. Each command through a ``client`` given is given up
+    after its connect and read timeouts (`REDIS_CLIENT_OPTIONS`' if it has none), its own
+    retries included: else a stuck Redis held a save, and its request, for minutes (redis-py
+    8 retries a command 10 times by default) or for ever (no timeout, before redis-py 8).
+    A ``client`` given is used as it is in the first event
     loop that uses the store, and in another a client of the same connection options (its
     own pool, closed with that loop); a ``redis.asyncio.RedisCluster``, for Redis Cluster (a
     save's token shares its user's hash slot, `_token`), is used as it is in every loop.
@@ -207,7 +211,7 @@ class RedisStore:
             client = await self._for_loop()
         try:
             try:
-                return await operation(client)
+                return await self._bounded(operation(client))
             except self._connection_errors:
                 # The other idle connections are most likely dead too (Redis restarted), or lead
                 # to the old primary: close them, so that the second try, and the requests after
@@ -215,9 +219,28 @@ class RedisStore:
                 pool = getattr(client, "connection_pool", None)
                 if pool is not None:
                     await pool.disconnect(inuse_connections=False)
-                return await operation(client)
+                return await self._bounded(operation(client))
         except self._redis_error as exc:
             raise self._failure(doing, exc) from exc
+
+    async def _bounded(self, command: Awaitable[T]) -> T:
+        """``command``, given up (redis-py's ``TimeoutError``) after its client's connect and
+        read timeouts (`REDIS_CLIENT_OPTIONS`' where it has none) if the client was given: it
+        may have no timeout (redis-py before 8) or retry each command 10 times (redis-py 8's
+        default), and a save, which the deadline does not cut short, held its request for
+        minutes, or for ever. (A client made from the URL does not retry, and has timeouts.)"""
+        if self._url is not None:
+            return await command
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        options = self._options()
+        read = options.get("socket_timeout") or REDIS_CLIENT_OPTIONS["socket_timeout"]
+        limit = read + (options.get("socket_connect_timeout") or read)
+        try:
+            async with asyncio.timeout(limit):  # redis-py disconnects a cancelled command's
+                return await command
+        except TimeoutError:
+            raise RedisTimeoutError(f"no answer within {limit:g} s") from None
 
     async def _for_loop(self) -> Redis:
         """The client for the running event loop, the first or not the one of the last call."""
