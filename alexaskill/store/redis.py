@@ -44,11 +44,11 @@ class RedisStore:
     connections being of no use there. Each command through a ``client`` given is given up
     after its connect and read timeouts (`REDIS_CLIENT_OPTIONS`' if it has none), its own
     retries included: else a stuck Redis held a save, and its request, for minutes (redis-py
-    8 retries a command 10 times by default) or for ever (no timeout, before redis-py 8).
-    A ``client`` given is used as it is in the first event
-    loop that uses the store, and in another a client of the same connection options (its
-    own pool, closed with that loop); a ``redis.asyncio.RedisCluster``, for Redis Cluster (a
-    save's token shares its user's hash slot, `_token`), is used as it is in every loop.
+    8 retries a command 10 times by default) or for ever (no timeout, before redis-py 8). A
+    ``client`` given is used as it is in the first event loop that uses the store, and in
+    another a client of the same connection options (its own pool, closed with that loop); a
+    ``redis.asyncio.RedisCluster``, for Redis Cluster (a save's token shares its user's hash
+    slot, `_token`), is used as it is in every loop.
 
     After Redis restarts (or the network drops), every pooled connection is dead, and each would
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
