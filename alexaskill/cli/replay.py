@@ -65,8 +65,13 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
 
     try:
         text = sys.stdin.read()
+        # Under the C and C.UTF-8 locales Python reads standard input with surrogateescape:
+        # bytes that are not UTF-8 arrive as lone surrogates, which no request can carry.
+        text.encode("utf-8")
     except UnicodeDecodeError as exc:
         raise stdin_not_text(exc) from None
+    except UnicodeEncodeError:
+        raise UsageError("standard input: not UTF-8 text") from None
     decoder = json.JSONDecoder()
     loaded: list[tuple[str, dict[str, Any]]] = []
     position = 0
