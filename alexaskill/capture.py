@@ -60,6 +60,9 @@ logger = logging.getLogger("alexaskill")
 CAPTURE_LIMIT: Final = 100
 #: At most this many captures of requests it refused (anyone can send those).
 REFUSED_CAPTURE_LIMIT: Final = 10
+#: `load_capture` refuses a larger file (a request body is at most ``Skill(max_body_size=...)``,
+#: 128 KiB unless raised) rather than read it into memory whole.
+MAX_CAPTURE_BYTES = 16 * 1024 * 1024
 #: The headers a capture keeps (names in lower case): Alexa's, which replay sends again, and
 #: those that show what a proxy in front did. An allow-list, so that a secret under a name not
 #: foreseen (``X-Amzn-Oidc-Accesstoken``, a gateway's own key) is left out too.
@@ -132,8 +135,13 @@ _decode: Final = msgspec.json.Decoder(Capture).decode
 
 
 def load_capture(path: str | os.PathLike[str]) -> Capture:
-    """Read a capture file; `ValueError` if it is not one."""
-    data = Path(path).read_bytes()
+    """Read a capture file; `ValueError` if it is not one (or larger than `MAX_CAPTURE_BYTES`)."""
+    limit = MAX_CAPTURE_BYTES
+    with open(path, "rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        size = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
+        raise ValueError(f"{path}: not an alexaskill capture file (larger than {size})")
     try:
         capture = _decode(data)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:

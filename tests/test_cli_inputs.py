@@ -61,3 +61,106 @@ def test_replay_standard_input_not_utf8_under_surrogateescape(
     code, out, err = run("replay", "inputsapp:skill", "-")
     assert (code, out) == (2, "")
     assert err == "alexaskill replay: error: standard input: not UTF-8 text\n"
+
+
+# --- files too large to be what they should be ----------------------------------------------
+# Each is read up to a bound: /dev/zero, or a log file named by mistake, is not read into
+# memory whole (it ended in a MemoryError traceback, after filling the memory).
+
+_ZERO = "/dev/zero"
+needs_dev_zero = pytest.mark.skipif(not Path(_ZERO).exists(), reason="no /dev/zero")
+
+
+@pytest.fixture
+def small_bound(monkeypatch: pytest.MonkeyPatch) -> int:
+    import alexaskill.capture
+    import alexaskill.cli.common
+
+    monkeypatch.setattr(alexaskill.cli.common, "MAX_INPUT_BYTES", 4096)
+    monkeypatch.setattr(alexaskill.capture, "MAX_CAPTURE_BYTES", 4096)
+    return 4096
+
+
+def _padded(workdir: Path, size: int) -> Path:
+    envelope = json.loads((workdir / "hello.json").read_text())
+    envelope["pad"] = "x" * size
+    big = workdir / "big.json"
+    big.write_text(json.dumps(envelope))
+    return big
+
+
+@needs_dev_zero
+def test_replay_a_request_file_that_never_ends(workdir: Path) -> None:
+    code, out, err = run("replay", "inputsapp:skill", _ZERO)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill replay: error: {_ZERO}: larger than 16 MiB, too large for a request file\n"
+    )
+
+
+def test_replay_a_request_file_too_large(workdir: Path, small_bound: int) -> None:
+    big = _padded(workdir, small_bound)
+    code, out, err = run("replay", "inputsapp:skill", str(big))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill replay: error: {big}: larger than 4 KiB, too large for a request file\n"
+    )
+    # A file within the bound is read, and sent as it is.
+    code, out, _ = run("replay", "inputsapp:skill", "hello.json")
+    assert code == 0 and "hello there" in out
+
+
+def test_replay_standard_input_too_large(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, small_bound: int
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(_padded(workdir, small_bound).read_text()))
+    code, out, err = run("replay", "inputsapp:skill", "-")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill replay: error: standard input: larger than 4 KiB, too large for requests\n"
+    )
+
+
+@needs_dev_zero
+def test_replay_alexa_api_file_that_never_ends(workdir: Path) -> None:
+    code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", _ZERO)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill replay: error: --alexa-api {_ZERO}: larger than 16 MiB, too large for "
+        "a JSON object of FakeAlexaApi's fields\n"
+    )
+
+
+@needs_dev_zero
+def test_model_check_manifest_that_never_ends(workdir: Path) -> None:
+    model = workdir / "en-US.json"
+    code, _, _ = run("model", "inputsapp:skill", "--invocation", "hello helper", "-o", str(model))
+    assert code == 0
+    code, out, err = run("model", "--check", str(model), "--manifest", _ZERO)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill model: error: --manifest {_ZERO}: larger than 16 MiB, too large for a "
+        "skill manifest\n"
+    )
+
+
+@needs_dev_zero
+def test_certify_replay_capture_that_never_ends(workdir: Path) -> None:
+    code, out, err = run("certify", "http://127.0.0.1:9/", "--allow-local", "--replay", _ZERO)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill certify: error: --replay {_ZERO}: not an alexaskill capture file "
+        "(larger than 16 MiB)\n"
+    )
+
+
+def test_load_capture_too_large(tmp_path: Path, small_bound: int) -> None:
+    from alexaskill.capture import load_capture
+
+    file = tmp_path / "x.capture.json"
+    file.write_text(json.dumps({"received_at": "", "path": "/", "headers": [], "body": "x" * 5000}))
+    with pytest.raises(
+        ValueError,
+        match=r"capture\.json: not an alexaskill capture file \(larger than 4096 bytes\)",
+    ):
+        load_capture(file)

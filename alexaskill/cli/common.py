@@ -31,6 +31,38 @@ class UsageError(Exception):
     """A mistake in how the command was called: reported in one line, exit status 2."""
 
 
+#: The most bytes a command reads of a file it is given (a request, a manifest, ``--alexa-api``)
+#: or of standard input: a file named by mistake (a log, ``/dev/zero``) is refused, not read
+#: into memory whole.
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+
+
+def size_text(size: int) -> str:
+    """``size`` bytes as a round number of KiB or MiB: "16 MiB"."""
+    if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)} MiB"
+    return f"{size // 1024} KiB" if size >= 1024 else f"{size} bytes"
+
+
+def read_input(path: str, *, label: str, what: str) -> bytes:
+    """The bytes of the file at ``path``, at most `MAX_INPUT_BYTES`; `UsageError` (its message
+    starting with ``label``) for a file that is missing, unreadable or larger than that, which
+    is too large for ``what`` ("a request file")."""
+    limit = MAX_INPUT_BYTES
+    try:
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+    except FileNotFoundError:
+        raise UsageError(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{label}: is a directory") from None
+    except OSError as exc:
+        raise UsageError(f"{label}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise UsageError(f"{label}: larger than {size_text(limit)}, too large for {what}")
+    return data
+
+
 # --- finding the skill -------------------------------------------------------------------------
 
 
@@ -366,11 +398,11 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
 
     if path is None:
         return FakeAlexaApi()
+    text = read_input(
+        path, label=f"--alexa-api {path}", what="a JSON object of FakeAlexaApi's fields"
+    )
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
-    except OSError as exc:
-        raise UsageError(f"--alexa-api {path}: {exc.strerror or exc}") from None
+        data = json.loads(text.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"--alexa-api {path}: not JSON ({exc})") from None
     except RecursionError:

@@ -7,7 +7,15 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .common import APP_HELP, UsageError, alexa_locale, help_text, is_model_file, load_skill
+from .common import (
+    APP_HELP,
+    UsageError,
+    alexa_locale,
+    help_text,
+    is_model_file,
+    load_skill,
+    read_input,
+)
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -106,11 +114,10 @@ def _package_manifest(model_file: Path) -> str | None:
 def _manifest_interfaces(path: str) -> set[str]:
     """The interfaces a skill manifest (the ASK CLI's ``skill.json``) declares for its custom
     model: the ``type`` of each of ``manifest.apis.custom.interfaces``."""
+    data = read_input(path, label=f"--manifest {path}", what="a skill manifest")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"--manifest {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise UsageError(f"--manifest {path}: cannot be read ({exc})") from None
     try:
         data = json.loads(text)

@@ -9,6 +9,7 @@ import logging
 import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import SkillResponse
 
+from . import common
 from .common import (
     APP_HELP,
     UsageError,
@@ -25,8 +27,10 @@ from .common import (
     is_local_url,
     load_skill,
     log_to,
+    read_input,
     refused_dev_key,
     shown_speech,
+    size_text,
     stdin_not_text,
     unreachable,
 )
@@ -41,20 +45,25 @@ def _load_requests(files: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
         if name == "-":
             loaded.extend(_read_stdin())
             continue
+        if Path(name).is_dir():
+            raise UsageError(f"{name}: is a directory; name the request files in it")
+        data = read_input(name, label=name, what="a request file")
         try:
-            loaded.append((name, load_request(name)))
-        except FileNotFoundError:
-            raise UsageError(f"{name}: no such file") from None
-        except IsADirectoryError:
-            raise UsageError(f"{name}: is a directory; name the request files in it") from None
+            # (utf-8-sig: a byte order mark, as Windows editors write, is no mistake)
+            document = json.loads(data.decode("utf-8-sig"))
+            if not isinstance(document, dict):
+                raise ValueError("not an object")
+            loaded.append((name, load_request(document)))
         except json.JSONDecodeError as exc:
             raise UsageError(f"{name}: not JSON (line {exc.lineno}: {exc.msg})") from None
         except UnicodeDecodeError:
             raise UsageError(f"{name}: not UTF-8 text") from None
         except RecursionError:
             raise UsageError(f"{name}: not JSON (nested too deeply)") from None
-        except (OSError, ValueError) as exc:
-            raise UsageError(str(exc) if str(exc).startswith(name) else f"{name}: {exc}") from None
+        except ValueError:
+            raise UsageError(
+                f"{name}: not an Alexa request envelope (no 'request' object)"
+            ) from None
     return loaded
 
 
@@ -64,7 +73,12 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
     from ..testing import load_request
 
     try:
-        text = sys.stdin.read()
+        limit = common.MAX_INPUT_BYTES
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:  # (characters: as many bytes at least)
+            raise UsageError(
+                f"standard input: larger than {size_text(limit)}, too large for requests"
+            )
         # Under the C and C.UTF-8 locales Python reads standard input with surrogateescape:
         # bytes that are not UTF-8 arrive as lone surrogates, which no request can carry.
         text.encode("utf-8")
