@@ -164,3 +164,11 @@ def test_load_capture_too_large(tmp_path: Path, small_bound: int) -> None:
         match=r"capture\.json: not an alexaskill capture file \(larger than 4096 bytes\)",
     ):
         load_capture(file)
+
+
+def test_replay_a_request_file_with_a_byte_order_mark(workdir: Path) -> None:
+    bom = workdir / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + (workdir / "hello.json").read_bytes())
+    code, out, err = run("replay", "inputsapp:skill", "bom.json")
+    assert code == 0, err
+    assert "hello there" in out
