@@ -172,3 +172,127 @@ def test_replay_a_request_file_with_a_byte_order_mark(workdir: Path) -> None:
     code, out, err = run("replay", "inputsapp:skill", "bom.json")
     assert code == 0, err
     assert "hello there" in out
+
+
+# --- a model file with mistakes --------------------------------------------------------------
+
+
+def _model(language: dict[str, object], **root: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "invocationName": "hello helper",
+        "intents": [
+            {
+                "name": "Hello",
+                "samples": ["say hello to {name}"],
+                "slots": [{"name": "name", "type": "AMAZON.FirstName"}],
+            }
+        ],
+    }
+    return {"interactionModel": {"languageModel": {**base, **language}, **root}}
+
+
+_DIALOG_SLOT = {"name": "name", "type": "AMAZON.FirstName", "elicitationRequired": True}
+
+
+@pytest.mark.parametrize(
+    ("model", "problem"),
+    [
+        (
+            _model({"intents": [{"name": "Hello", "samples": ["hi"], "slots": 1.5}]}),
+            "intent Hello: slots is not a list",
+        ),
+        (
+            _model(
+                {
+                    "intents": [
+                        {
+                            "name": "Hello",
+                            "samples": ["hi {n}"],
+                            "slots": [{"name": "n", "type": "T", "multipleValues": [1]}],
+                        }
+                    ]
+                }
+            ),
+            "intent Hello: slot n: multipleValues is not an object",
+        ),
+        (_model({"types": 5}), "languageModel.types is not a list"),
+        (
+            _model({"types": [{"name": "T", "values": True}]}),
+            "slot type T: values is not a list",
+        ),
+        (_model({}, prompts=7), "interactionModel.prompts is not a list"),
+        (
+            _model({}, prompts=[{"id": "P", "variations": 3}]),
+            "prompt P: variations is not a list",
+        ),
+        (_model({}, dialog="d"), "interactionModel.dialog is not an object"),
+        (_model({}, dialog={"intents": {"a": 1}}), "dialog.intents is not a list"),
+        (
+            _model({}, dialog={"intents": [{"name": "Hello", "slots": False}]}),
+            "dialog intent Hello: slots is not a list",
+        ),
+        (
+            _model(
+                {},
+                dialog={
+                    "intents": [
+                        {"name": "Hello", "slots": [{**_DIALOG_SLOT, "prompts": "Elicit.Name"}]}
+                    ]
+                },
+            ),
+            "dialog intent Hello: slot name: prompts is not an object",
+        ),
+        (
+            _model(
+                {},
+                dialog={
+                    "intents": [
+                        {
+                            "name": "Hello",
+                            "slots": [
+                                {**_DIALOG_SLOT, "prompts": {"elicitation": {"id": "Elicit.Name"}}}
+                            ],
+                        }
+                    ]
+                },
+            ),
+            "dialog intent Hello: slot name: prompts.elicitation is not a string",
+        ),
+        (
+            _model(
+                {},
+                dialog={
+                    "intents": [
+                        {
+                            "name": "Hello",
+                            "slots": [
+                                {
+                                    **_DIALOG_SLOT,
+                                    "validations": [{"type": "isInSet", "prompt": ["P"]}],
+                                }
+                            ],
+                        }
+                    ]
+                },
+            ),
+            "dialog intent Hello: slot name: a validation's prompt is not a string",
+        ),
+        (
+            _model({}, dialog={"intents": [{"name": "Hello", "prompts": "x", "slots": []}]}),
+            "dialog intent Hello: prompts is not an object",
+        ),
+    ],
+)
+def test_model_file_with_a_value_of_the_wrong_kind(
+    tmp_path: Path, model: dict[str, object], problem: str
+) -> None:
+    file = tmp_path / "en-US.json"
+    file.write_text(json.dumps(model))
+    code, out, err = run("model", "--check", str(file))
+    assert (code, err) == (1, "")
+    assert f"error: {file}: {problem}\n" in out
+    # The commands that read a model to understand say it in one line, exit status 2.
+    code, out, err = run("understand", "--model", str(file), "say hello")
+    assert (code, out) == (2, "")
+    assert err.startswith("alexaskill understand: error: ") and problem in err
+    assert err.count("\n") == 1

@@ -172,6 +172,30 @@ class _Reader:
     def problem(self, message: str) -> None:
         self.problems.append(f"{self.source}: {message}")
 
+    # A model file written by hand may hold any JSON where an object, a list or a string
+    # belongs: each is said as a problem of the file, never a TypeError of the reader.
+
+    def as_list(self, value: Any, where: str) -> list[Any]:
+        """``value`` if it is a list; absent (None): empty; else a problem, and empty."""
+        if value is None or isinstance(value, list):
+            return value or []
+        self.problem(f"{where} is not a list")
+        return []
+
+    def as_object(self, value: Any, where: str) -> Mapping[str, Any]:
+        """``value`` if it is an object; absent (None): empty; else a problem, and empty."""
+        if value is None or isinstance(value, Mapping):
+            return value or {}
+        self.problem(f"{where} is not an object")
+        return {}
+
+    def as_text(self, value: Any, where: str) -> str | None:
+        """``value`` if it is a string (a prompt id, a date); absent: None; else a problem."""
+        if value is None or isinstance(value, str):
+            return value
+        self.problem(f"{where} is not a string")
+        return None
+
     def read(self, data: Any) -> InteractionModel:
         if not isinstance(data, Mapping):
             raise InteractionModelError([f"{self.source}: not a JSON object"])
@@ -193,7 +217,10 @@ class _Reader:
         sensitivity = "LOW"
         configuration = language.get("modelConfiguration")
         if isinstance(configuration, Mapping):
-            level = (configuration.get("fallbackIntentSensitivity") or {}).get("level")
+            sensitivity_object = configuration.get("fallbackIntentSensitivity")
+            level = (
+                sensitivity_object.get("level") if isinstance(sensitivity_object, Mapping) else None
+            )
             if isinstance(level, str) and level.upper() in ("LOW", "MEDIUM", "HIGH"):
                 sensitivity = level.upper()
         if self.problems:
@@ -218,11 +245,15 @@ class _Reader:
                 self.problem(f"intents[{index}] has no name")
                 continue
             slots = []
-            for slot_index, slot in enumerate(entry.get("slots") or ()):
+            where = f"intent {entry['name']}"
+            for slot_index, slot in enumerate(self.as_list(entry.get("slots"), f"{where}: slots")):
                 if not isinstance(slot, Mapping) or not isinstance(slot.get("name"), str):
-                    self.problem(f"intent {entry['name']}: slots[{slot_index}] has no name")
+                    self.problem(f"{where}: slots[{slot_index}] has no name")
                     continue
-                multiple = bool((slot.get("multipleValues") or {}).get("enabled"))
+                multiple_values = self.as_object(
+                    slot.get("multipleValues"), f"{where}: slot {slot['name']}: multipleValues"
+                )
+                multiple = bool(multiple_values.get("enabled"))
                 slots.append(
                     ModelSlot(
                         slot["name"],
@@ -236,12 +267,12 @@ class _Reader:
 
     def types(self, value: Any) -> dict[str, ModelType]:
         types: dict[str, ModelType] = {}
-        for index, entry in enumerate(value or ()):
+        for index, entry in enumerate(self.as_list(value, "languageModel.types")):
             if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
                 self.problem(f"types[{index}] has no name")
                 continue
             values = []
-            for item in entry.get("values") or ():
+            for item in self.as_list(entry.get("values"), f"slot type {entry['name']}: values"):
                 name = (item.get("name") or {}) if isinstance(item, Mapping) else {}
                 if not isinstance(name, Mapping) or not isinstance(name.get("value"), str):
                     self.problem(f"slot type {entry['name']}: a value has no name.value")
@@ -259,13 +290,15 @@ class _Reader:
 
     def prompts(self, value: Any) -> dict[str, Prompt]:
         prompts: dict[str, Prompt] = {}
-        for entry in value or ():
+        for entry in self.as_list(value, "interactionModel.prompts"):
             if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
                 self.problem("a prompt has no id")
                 continue
             variations = tuple(
                 (str(item.get("type") or "PlainText"), str(item.get("value") or ""))
-                for item in entry.get("variations") or ()
+                for item in self.as_list(
+                    entry.get("variations"), f"prompt {entry['id']}: variations"
+                )
                 if isinstance(item, Mapping)
             )
             prompts[entry["id"]] = Prompt(entry["id"], variations)
@@ -274,30 +307,31 @@ class _Reader:
     def dialog(
         self, value: Any, intents: Mapping[str, ModelIntent]
     ) -> dict[str, DialogIntentModel]:
-        if not isinstance(value, Mapping):
-            return {}
+        value = self.as_object(value, "interactionModel.dialog")
         default = str(value.get("delegationStrategy") or DEFAULT_DELEGATION)
         dialog: dict[str, DialogIntentModel] = {}
-        for entry in value.get("intents") or ():
+        for entry in self.as_list(value.get("intents"), "dialog.intents"):
             if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
                 self.problem("dialog.intents: an entry has no name")
                 continue
             slots = []
-            for slot in entry.get("slots") or ():
+            intent_where = f"dialog intent {entry['name']}"
+            for slot in self.as_list(entry.get("slots"), f"{intent_where}: slots"):
                 if not isinstance(slot, Mapping) or not isinstance(slot.get("name"), str):
-                    self.problem(f"dialog intent {entry['name']}: a slot has no name")
+                    self.problem(f"{intent_where}: a slot has no name")
                     continue
-                prompts = slot.get("prompts") or {}
+                where = f"{intent_where}: slot {slot['name']}"
+                prompts = self.as_object(slot.get("prompts"), f"{where}: prompts")
                 validations = tuple(
                     Validation(
                         str(rule.get("type")),
-                        rule.get("prompt"),
+                        self.as_text(rule.get("prompt"), f"{where}: a validation's prompt"),
                         _strings(rule.get("values")),
                         None if rule.get("value") is None else str(rule.get("value")),
-                        rule.get("start"),
-                        rule.get("end"),
+                        self.as_text(rule.get("start"), f"{where}: a validation's start"),
+                        self.as_text(rule.get("end"), f"{where}: a validation's end"),
                     )
-                    for rule in slot.get("validations") or ()
+                    for rule in self.as_list(slot.get("validations"), f"{where}: validations")
                     if isinstance(rule, Mapping)
                 )
                 model_intent = intents.get(entry["name"])
@@ -308,17 +342,19 @@ class _Reader:
                         str(slot.get("type") or (model_slot.type if model_slot else "")),
                         bool(slot.get("elicitationRequired")),
                         bool(slot.get("confirmationRequired")),
-                        prompts.get("elicitation"),
-                        prompts.get("confirmation"),
+                        self.as_text(prompts.get("elicitation"), f"{where}: prompts.elicitation"),
+                        self.as_text(prompts.get("confirmation"), f"{where}: prompts.confirmation"),
                         validations,
                     )
                 )
-            intent_prompts = entry.get("prompts") or {}
+            intent_prompts = self.as_object(entry.get("prompts"), f"{intent_where}: prompts")
             dialog[entry["name"]] = DialogIntentModel(
                 entry["name"],
                 str(entry.get("delegationStrategy") or default),
                 bool(entry.get("confirmationRequired")),
-                intent_prompts.get("confirmation"),
+                self.as_text(
+                    intent_prompts.get("confirmation"), f"{intent_where}: prompts.confirmation"
+                ),
                 tuple(slots),
             )
         return dialog
