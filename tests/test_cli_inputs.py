@@ -296,3 +296,32 @@ def test_model_file_with_a_value_of_the_wrong_kind(
     assert (code, out) == (2, "")
     assert err.startswith("alexaskill understand: error: ") and problem in err
     assert err.count("\n") == 1
+
+
+# --- exit statuses ---------------------------------------------------------------------------
+
+
+def test_top_level_help_says_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    output = " ".join(capsys.readouterr().out.split())
+    assert "exit status: 0 when all went well;" in output
+    for status, said in (
+        ("1", "a certify check"),
+        ("2", "a mistake in the command"),
+        ("3", "serve"),
+        ("130", "interrupted"),
+        ("141", "closed"),
+    ):
+        assert f"; {status} " in output and said in output, status
+
+
+def test_ctrl_c_is_exit_status_130_without_a_traceback(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alexaskill.cli.replay
+
+    def interrupted(files: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(alexaskill.cli.replay, "_load_requests", interrupted)
+    assert run("replay", "inputsapp:skill", "hello.json") == (130, "", "")

@@ -11,9 +11,12 @@
 ``APP`` names the `Skill` object as ``module:attribute`` (imported with the current directory on
 ``sys.path``) or ``path/to/file.py:attribute``.
 
-Exit status: 0 when all went well; 1 when a replayed request or a certify check failed; 2 for a
-mistake in how the command was called (a bad APP, a missing file, a server that is not running,
-...), reported in one line on stderr that says what to do, never with a traceback. A replayed
+Exit status (`EXIT_STATUSES`, also in ``alexaskill --help``): 0 when all went well; 1 when a
+replayed request, a certify check or ``model --check`` found a problem; 2 for a mistake in how
+the command was called (a bad APP, a missing file, a server that is not running, ...), reported
+in one line on stderr that says what to do, never with a traceback; 3 when ``serve`` could not
+start the app; 130 when interrupted (Ctrl-C); 141 when the reader of the output went away
+(``| head``). A replayed
 request fails when the answer is not HTTP 200 with a response envelope, and also when a handler
 raised (Alexa would hear the framework's apology, "Sorry, something went wrong..."), which is what
 replaying sample requests is meant to catch (the handler's traceback is logged on stderr).
@@ -35,7 +38,7 @@ from collections.abc import Sequence
 from typing import Final, TextIO
 
 from . import certify, chat, model, replay, request, serve, understand
-from .common import UsageError, load_skill
+from .common import UsageError, help_text, load_skill
 from .dev import DEV_CERT_URL, DEV_PKI_ENV, dev_pki, dev_pki_directory, trust_dev_pki
 from .serve import serve_factory
 
@@ -63,12 +66,22 @@ _COMMANDS: Final = {
 }
 
 
+#: What the exit statuses of every command mean (see the module docstring).
+EXIT_STATUSES: Final = (
+    "exit status: 0 when all went well; 1 when a replayed request, a certify check or model "
+    "--check found a problem; 2 for a mistake in the command (one line on stderr says what); "
+    "3 when serve could not start the app; 130 when interrupted (Ctrl-C); 141 when the output's "
+    "reader closed it (| head)"
+)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``alexaskill`` command."""
     top = argparse.ArgumentParser(
         prog="alexaskill",
         description="Test, serve and describe an alexaskill skill.",
-        epilog="Run `alexaskill COMMAND --help` for a command's options.",
+        epilog=help_text("Run `alexaskill COMMAND --help` for a command's options.", EXIT_STATUSES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
