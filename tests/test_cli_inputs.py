@@ -325,3 +325,43 @@ def test_ctrl_c_is_exit_status_130_without_a_traceback(
 
     monkeypatch.setattr(alexaskill.cli.replay, "_load_requests", interrupted)
     assert run("replay", "inputsapp:skill", "hello.json") == (130, "", "")
+
+
+# --- request: names that cannot be what was meant ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("",), "TYPE is empty: name a request type, e.g. LaunchRequest"),
+        (("IntentRequest", "--intent", ""), "--intent is empty: name the intent, e.g. GetWeather"),
+        (("IntentRequest", "--intent", " "), "--intent is empty: name the intent, e.g. GetWeather"),
+        (
+            ("LaunchRequest", "--interface", "display"),
+            "--interface 'display': interface names are case-sensitive: Display",
+        ),
+        (
+            ("LaunchRequest", "--interface", "alexa.presentation.apl"),
+            "--interface 'alexa.presentation.apl': interface names are case-sensitive: "
+            "Alexa.Presentation.APL",
+        ),
+    ],
+)
+def test_request_refuses_a_name_that_cannot_be_meant(argv: tuple[str, ...], message: str) -> None:
+    code, out, err = run("request", *argv)
+    assert (code, out) == (2, "")
+    assert err == f"alexaskill request: error: {message}\n"
+
+
+def test_request_notes_an_interface_it_does_not_know() -> None:
+    code, out, err = run("request", "LaunchRequest", "--interface", "Custom.Thing")
+    assert code == 0
+    assert json.loads(out)["context"]["System"]["device"]["supportedInterfaces"] == {
+        "Custom.Thing": {}
+    }
+    assert err == (
+        "alexaskill request: note: alexaskill does not know the interface 'Custom.Thing' "
+        "(it knows AudioPlayer, Display, VideoApp, Alexa.Presentation.APL, "
+        "Alexa.Presentation.APLT, Alexa.Presentation.HTML, Geolocation); the device declares "
+        "it all the same\n"
+    )

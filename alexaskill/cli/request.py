@@ -38,6 +38,33 @@ Resolve = Callable[[str, str], Mapping[str, Any] | None]
 #: parser does not import the testing package.
 DIALOG_STATES: Final = ("STARTED", "IN_PROGRESS", "COMPLETED")
 
+#: The interfaces a device declares in ``supportedInterfaces`` that alexaskill knows of.
+KNOWN_INTERFACES: Final = (
+    "AudioPlayer",
+    "Display",
+    "VideoApp",
+    "Alexa.Presentation.APL",
+    "Alexa.Presentation.APLT",
+    "Alexa.Presentation.HTML",
+    "Geolocation",
+)
+
+
+def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
+    """``--interface`` values: a known name in the wrong case (the skill's ``supports()`` would
+    not see it) is a usage error; a name alexaskill does not know is noted, and kept."""
+    by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
+    for name in names or ():
+        known = by_lower.get(name.strip().lower())
+        if known is not None and known != name:
+            raise UsageError(f"--interface {name!r}: interface names are case-sensitive: {known}")
+        if known is None:
+            err.write(
+                f"alexaskill request: note: alexaskill does not know the interface {name!r} "
+                f"(it knows {', '.join(KNOWN_INTERFACES)}); the device declares it all the same\n"
+            )
+    return tuple(names or ("AudioPlayer",))
+
 
 @dataclass
 class _FromModel:
@@ -118,6 +145,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..testing.requests import can_fulfill_fields, session_ended_fields
 
     request_type: str = args.type
+    if not request_type.strip():
+        raise UsageError("TYPE is empty: name a request type, e.g. LaunchRequest")
+    if args.intent is not None and not args.intent.strip():
+        raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
+    interfaces = _interfaces(args.interface, err)
     fields: dict[str, Any] = {}
     for name, text in pairs(args.field, "--field"):
         try:
@@ -158,7 +190,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     factory = RequestFactory(
         skill_id=args.skill_id or known.skill_id or DEFAULT_SKILL_ID,
         locale=known.locale,
-        interfaces=tuple(args.interface or ("AudioPlayer",)),
+        interfaces=interfaces,
     )
     envelope = factory.envelope(request_type, **fields)
     out.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
