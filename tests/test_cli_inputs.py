@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from alexaskill.cli import main
+from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.testing import RequestFactory
 
 SKILL_ID = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
@@ -364,4 +364,30 @@ def test_request_notes_an_interface_it_does_not_know() -> None:
         "(it knows AudioPlayer, Display, VideoApp, Alexa.Presentation.APL, "
         "Alexa.Presentation.APLT, Alexa.Presentation.HTML, Geolocation); the device declares "
         "it all the same\n"
+    )
+
+
+# --- replay --url: a server that takes the request and never answers --------------------------
+
+
+def test_replay_url_to_a_server_that_never_answers(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    import alexaskill.cli.replay
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setattr(alexaskill.cli.replay, "URL_TIMEOUT", 0.3, raising=False)
+    with socket.socket() as listening:  # accepts connections (the backlog), answers nothing
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(8)
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}/"
+        code, out, err = run("replay", "inputsapp:skill", "hello.json", "--url", url)
+    assert code == 1, err
+    # It said "FAILED: HTTP 0: ReadTimeout: timed out".
+    assert out == (
+        "hello.json (IntentRequest Hello)\n"
+        "  FAILED: no answer within 0.3 s (Alexa gives up after about 8 s)\n"
+        "1 request: 1 failed\n"
     )

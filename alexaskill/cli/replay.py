@@ -119,6 +119,10 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
     return loaded
 
 
+#: Seconds ``--url`` waits for each answer (Alexa gives up after about 8).
+URL_TIMEOUT = 15.0
+
+
 def _check_url(url: str) -> str:
     try:
         parts = urlsplit(url)
@@ -144,6 +148,8 @@ def _label(envelope: Mapping[str, Any]) -> str:
 
 def _failure(result: SkillResponse) -> str | None:
     """Why ``result`` counts as a failed request, or None if it is a good answer."""
+    if result.status_code == 0:  # no answer (--url): why, in the error
+        return result.error or "no answer"
     if result.status_code != 200:
         reason = result.error or (json.dumps(result.json) if result.json is not None else "")
         return f"HTTP {result.status_code}" + (f": {reason}" if reason else "")
@@ -264,7 +270,7 @@ def _send_url(
     skill_id = args.skill_id or (min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID)
     api = fake_alexa_api(args.alexa_api)
     with contextlib.ExitStack() as stack:
-        http = stack.enter_context(httpx.Client(timeout=httpx.Timeout(15.0)))
+        http = stack.enter_context(httpx.Client(timeout=httpx.Timeout(URL_TIMEOUT)))
         # A skill served on this machine calls Alexa's service APIs at each request's
         # apiEndpoint: point it at a fake served here, so that nothing reaches Amazon.
         api_url = stack.enter_context(api.serve()) if is_local_url(url) else None
@@ -282,8 +288,11 @@ def _send_url(
                 response = http.post(url, content=body, headers=headers)
             except httpx.ConnectError as exc:
                 raise unreachable(url, exc, args.app) from None
+            except httpx.TimeoutException:
+                said = f"no answer within {URL_TIMEOUT:g} s (Alexa gives up after about 8 s)"
+                result = SkillResponse(0, {"error": said})
             except httpx.HTTPError as exc:
-                result = SkillResponse(0, {"error": f"{type(exc).__name__}: {exc}"})
+                result = SkillResponse(0, {"error": f"no answer ({type(exc).__name__}: {exc})"})
             else:
                 try:
                     payload = response.json()
