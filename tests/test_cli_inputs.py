@@ -391,3 +391,37 @@ def test_replay_url_to_a_server_that_never_answers(
         "  FAILED: no answer within 0.3 s (Alexa gives up after about 8 s)\n"
         "1 request: 1 failed\n"
     )
+
+
+# --- certify --replay: a capture whose timestamp is in the future -------------------------------
+
+
+def _capture_at(when: str) -> object:
+    from alexaskill.capture import Capture
+
+    body = json.dumps({"request": {"type": "LaunchRequest", "timestamp": when}})
+    return Capture(received_at=when, path="/", headers=[], body=body)
+
+
+def test_capture_age_of_a_timestamp_in_the_future() -> None:
+    import datetime as dt
+
+    from alexaskill.cli.probes import capture_age_problem
+
+    now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+    # Ten minutes ahead (a capturing machine's clock, a request made by hand): the endpoint
+    # refuses it for its timestamp as surely as one ten minutes old; it said "is 0 s old …
+    # Replay it in 756 s".
+    ahead = _capture_at("2026-12-01T12:10:00Z")
+    assert capture_age_problem(ahead, now) is None  # type: ignore[arg-type]
+    # Within the tolerance ahead, the endpoint may accept it: said as ahead, not as 0 s old.
+    near = _capture_at("2026-12-01T12:01:00Z")
+    assert capture_age_problem(near, now) == (  # type: ignore[arg-type]
+        "the captured request's timestamp is 60 s in the future: the endpoint may still accept "
+        "it. Replay it in 216 s, once it is too old to be accepted"
+    )
+    fresh = _capture_at("2026-12-01T11:59:00Z")
+    assert capture_age_problem(fresh, now) == (  # type: ignore[arg-type]
+        "the captured request is 60 s old: the endpoint may still accept it. Replay it in 96 s, "
+        "once it is too old to be accepted"
+    )

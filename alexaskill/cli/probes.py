@@ -352,11 +352,17 @@ def capture_age_problem(capture: Capture, now: dt.datetime | None = None) -> str
         _SKILL_EVENT_TOLERANCE if request_type.startswith("AlexaSkillEvent.") else _TOLERANCE
     )
     age = ((now or dt.datetime.now(dt.UTC)) - sent).total_seconds()
-    if age <= tolerance + 5:
+    # Out of the tolerance either way, it is refused for its timestamp: a proof as good.
+    if abs(age) <= tolerance + 5:
         wait = int(tolerance + 6 - age)
+        said = (
+            f"the captured request's timestamp is {int(-age)} s in the future"
+            if age < 0
+            else f"the captured request is {int(age)} s old"
+        )
         return (
-            f"the captured request is {max(int(age), 0)} s old: the endpoint may still accept it. "
-            f"Replay it in {wait} s, once it is too old to be accepted"
+            f"{said}: the endpoint may still accept it. Replay it in {wait} s, once it is too "
+            "old to be accepted"
         )
     return None
 
