@@ -320,7 +320,7 @@ def test_ctrl_c_is_exit_status_130_without_a_traceback(
 ) -> None:
     import alexaskill.cli.replay
 
-    def interrupted(files: object) -> None:
+    def interrupted(files: object, app: str) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(alexaskill.cli.replay, "_load_requests", interrupted)
@@ -424,4 +424,17 @@ def test_capture_age_of_a_timestamp_in_the_future() -> None:
     assert capture_age_problem(fresh, now) == (  # type: ignore[arg-type]
         "the captured request is 60 s old: the endpoint may still accept it. Replay it in 96 s, "
         "once it is too old to be accepted"
+    )
+
+
+def test_replay_a_file_of_several_requests_says_how_to_send_them(workdir: Path) -> None:
+    hello = (workdir / "hello.json").read_text()
+    (workdir / "two.json").write_text(hello + "\n" + hello + "\n")
+    code, out, err = run("replay", "inputsapp:skill", "two.json")
+    assert (code, out) == (2, "")
+    # It said "two.json: not JSON (line 2: Extra data)".
+    assert err == (
+        "alexaskill replay: error: two.json: more than one JSON document (the next at line 2): "
+        "a request file holds one request; standard input takes several: "
+        "alexaskill replay inputsapp:skill - < two.json\n"
     )

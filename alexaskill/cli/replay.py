@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import logging
+import shlex
 import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -37,7 +38,7 @@ from .common import (
 from .dev import dev_pki
 
 
-def _load_requests(files: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, Any]]]:
     from ..testing import load_request
 
     loaded = []
@@ -55,6 +56,12 @@ def _load_requests(files: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
                 raise ValueError("not an object")
             loaded.append((name, load_request(document)))
         except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data":  # JSON lines, or files put together with cat
+                raise UsageError(
+                    f"{name}: more than one JSON document (the next at line {exc.lineno}): a "
+                    f"request file holds one request; standard input takes several: "
+                    f"alexaskill replay {shlex.quote(app)} - < {shlex.quote(name)}"
+                ) from None
             raise UsageError(f"{name}: not JSON (line {exc.lineno}: {exc.msg})") from None
         except UnicodeDecodeError:
             raise UsageError(f"{name}: not UTF-8 text") from None
@@ -305,7 +312,7 @@ def _send_url(
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     skill = load_skill(args.app)
-    requests = _load_requests(args.files)
+    requests = _load_requests(args.files, args.app)
     if args.url is not None:
         _check_url(args.url)
     send = _send_url if args.url is not None else _send_local
