@@ -438,3 +438,16 @@ def test_replay_a_file_of_several_requests_says_how_to_send_them(workdir: Path) 
         "a request file holds one request; standard input takes several: "
         "alexaskill replay inputsapp:skill - < two.json\n"
     )
+
+
+def test_an_app_that_names_a_directory(workdir: Path) -> None:
+    (workdir / "skills").mkdir()
+    code, out, err = run("replay", "skills:skill", "hello.json")  # a namespace package
+    assert code == 2
+    code, out, err = run("replay", "skills/:skill", "hello.json")
+    assert (code, out) == (2, "")
+    # It said "skills/: no such file".
+    assert err == (
+        "alexaskill replay: error: APP 'skills/:skill': skills/ is a directory: name the "
+        "Python file in it, as in skills/app.py:skill\n"
+    )

@@ -107,7 +107,7 @@ def load_object(spec: str) -> Any:
             f"APP {spec!r}: expected module:attribute, e.g. app:skill, or path/to/app.py:skill"
         )
     if target.endswith(".py") or "/" in target or os.sep in target:
-        module, name = _import_file(target), target
+        module, name = _import_file(target, attribute), target
     else:
         module, name = _import_module(target), target
     value: Any = module
@@ -142,8 +142,14 @@ def _import_module(name: str) -> Any:
         raise UsageError(_import_failure(name, exc)) from None
 
 
-def _import_file(path: str) -> Any:
+def _import_file(path: str, attribute: str) -> Any:
     file = Path(path)
+    if file.is_dir():
+        example = f"{path.rstrip('/' + os.sep)}/app.py"
+        raise UsageError(
+            f"APP '{path}:{attribute}': {path} is a directory: name the Python file in it, as "
+            f"in {example}:{attribute}"
+        )
     if not file.is_file():
         raise UsageError(f"{path}: no such file")
     name = file.stem if file.stem.isidentifier() else "_alexaskill_app"
