@@ -10,9 +10,10 @@ that minute, out of sight of ``--limit-concurrency`` and of alexaskill's bounds
 `new_event_loop`, given to uvicorn as ``--loop alexaskill.loops:new_event_loop`` (as
 ``alexaskill serve`` and the Docker image do), makes the loop uvicorn would pick itself (uvloop
 where installed, else asyncio's) whose TLS servers close a connection that has not finished its
-handshake within `TLS_HANDSHAKE_TIMEOUT` seconds; asyncio's also keeps at most
-`DEFAULT_MAX_PENDING_HANDSHAKES` handshakes under way (`_PendingHandshakes`). Without TLS it
-changes nothing. To change the bounds, subclass the loop and give uvicorn yours::
+handshake within `TLS_HANDSHAKE_TIMEOUT` seconds, and keep at most
+`DEFAULT_MAX_PENDING_HANDSHAKES` handshakes under way (the oldest is closed past that:
+`_PendingHandshakes` on asyncio, `_CappedHandshakes` on uvloop). Without TLS it changes
+nothing. To change the bounds, subclass the loop and give uvicorn yours::
 
     # UvloopLoop is None where uvloop is not installed: SelectorEventLoop then.
     class Loop(alexaskill.loops.UvloopLoop):
@@ -57,21 +58,26 @@ class BoundedHandshakes:
     tls_handshake_timeout: ClassVar[float] = TLS_HANDSHAKE_TIMEOUT
     #: Seconds a client has to answer the server's ``close_notify``.
     tls_shutdown_timeout: ClassVar[float] = TLS_SHUTDOWN_TIMEOUT
+    #: TLS handshakes under way at once, at most (a real one takes milliseconds).
+    max_pending_handshakes: ClassVar[int] = 512
 
     async def create_server(self, *args: Any, **kwargs: Any) -> asyncio.Server:
         """The loop's ``create_server``, its handshake bounded where it serves TLS."""
-        self._bound_handshake(kwargs)
+        args = self._bound_handshake(args, kwargs)
         server: asyncio.Server = await super().create_server(*args, **kwargs)  # type: ignore[misc]
         return server
 
     async def create_unix_server(self, *args: Any, **kwargs: Any) -> asyncio.Server:
         """The loop's ``create_unix_server`` (uvicorn's ``--uds``), bounded as `create_server`."""
-        self._bound_handshake(kwargs)
+        args = self._bound_handshake(args, kwargs)
         server: asyncio.Server = await super().create_unix_server(*args, **kwargs)  # type: ignore[misc]
         return server
 
-    def _bound_handshake(self, kwargs: dict[str, Any]) -> None:
+    def _bound_handshake(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         _bound_handshake(kwargs, self.tls_handshake_timeout, self.tls_shutdown_timeout)
+        if _uvloop is not None and isinstance(self, _uvloop.Loop):
+            return _cap_uvloop_handshakes(self, args, kwargs, self.max_pending_handshakes)
+        return args
 
 
 def _bound_handshake(kwargs: dict[str, Any], timeout: float, shutdown: float) -> None:
@@ -83,8 +89,8 @@ def _bound_handshake(kwargs: dict[str, Any], timeout: float, shutdown: float) ->
             kwargs["ssl_shutdown_timeout"] = shutdown
 
 
-#: TLS handshakes under way at once on an asyncio loop of this module's, at most.
-DEFAULT_MAX_PENDING_HANDSHAKES: Final = 512
+#: TLS handshakes under way at once on a loop of this module's, at most.
+DEFAULT_MAX_PENDING_HANDSHAKES: Final = BoundedHandshakes.max_pending_handshakes
 
 
 class _PendingHandshakes:
@@ -95,11 +101,10 @@ class _PendingHandshakes:
     ``--limit-concurrency``, sees it once the handshake is done), and asyncio gives each a
     256 KiB read buffer: a client opening connections that send nothing held about 320 KB and
     a file descriptor each for `tls_handshake_timeout` seconds, without any bound on their
-    number. (uvloop, about 55 KB each, offers no such hook: only the timeout bounds them.)
+    number. (uvloop: `_CappedHandshakes`.)
     """
 
-    #: TLS handshakes under way at once, at most (a real one takes milliseconds).
-    max_pending_handshakes: ClassVar[int] = DEFAULT_MAX_PENDING_HANDSHAKES
+    max_pending_handshakes: ClassVar[int]  # `BoundedHandshakes`'s
     _pending: dict[Any, None] | None = None
     _pending_said = -1e9
 
@@ -133,17 +138,26 @@ class _PendingHandshakes:
             # Soon, not now: one accepted in the same burst has no socket transport yet (its
             # connection_made is scheduled), and aborted now it would close nothing.
             loop.call_soon(oldest.abort)
-            now = loop.time()
-            if now - self._pending_said > 10:
-                self._pending_said = now
-                import logging
-
-                logging.getLogger("alexaskill.server").warning(
-                    "over %d TLS handshakes under way at once: closing the oldest (clients "
-                    "that connect and send nothing?)",
-                    self.max_pending_handshakes,
-                )
+            self._pending_said = _say_too_many(
+                loop, self._pending_said, self.max_pending_handshakes
+            )
         return transport
+
+
+def _say_too_many(loop: asyncio.AbstractEventLoop, said: float, most: int) -> float:
+    """Warn that the oldest of over ``most`` handshakes was closed, unless said (at ``said``,
+    `loop.time`) within 10 s; return when it was last said."""
+    now = loop.time()
+    if now - said <= 10:
+        return said
+    import logging
+
+    logging.getLogger("alexaskill.server").warning(
+        "over %d TLS handshakes under way at once: closing the oldest (clients that connect "
+        "and send nothing?)",
+        most,
+    )
+    return now
 
 
 if sys.platform == "win32":  # pragma: no cover - as uvicorn's asyncio loop there
@@ -180,6 +194,7 @@ def _asyncio_loop() -> asyncio.AbstractEventLoop:
 
 
 _uvloop: Any
+_TLSServerProtocol: Any
 if TYPE_CHECKING:
     UvloopLoop = SelectorEventLoop
 else:
@@ -197,6 +212,92 @@ else:
             bounds uvloop's own loop instead.
             """
 
+        class _TLSServerProtocol(_uvloop.loop.SSLProtocol):
+            """uvloop's TLS protocol for one accepted connection, as its server makes it, the
+            handshake counted by a `_CappedHandshakes` from the connection's start. (Reads and
+            writes go through uvloop's own C methods: a subclass changes nothing there.)"""
+
+            __slots__ = ("_capped", "_waiter_")
+
+            def connection_made(self, transport: Any) -> None:
+                super().connection_made(transport)  # the handshake begins
+                self._capped.began(transport, self._waiter_)
+
+
+class _CappedHandshakes:
+    """uvloop's TLS for one server, at most ``most`` handshakes under way at once (past that
+    the oldest is closed), as `_PendingHandshakes` does for asyncio.
+
+    uvloop makes a connection's TLS protocol itself and offers no hook to find a connection
+    whose handshake is under way (about 55 KB, and a file descriptor, for `tls_handshake_timeout`
+    seconds each): the server is made without TLS, and this, its protocol factory, wraps each
+    connection's protocol in uvloop's TLS protocol as uvloop's server would.
+    """
+
+    __slots__ = ("context", "factory", "handshake", "loop", "most", "pending", "said", "shutdown")
+
+    def __init__(
+        self, loop: Any, factory: Any, context: Any, kwargs: dict[str, Any], most: int
+    ) -> None:
+        self.loop = loop
+        self.factory = factory
+        self.context = context
+        self.handshake = kwargs.pop("ssl_handshake_timeout", None)
+        self.shutdown = kwargs.pop("ssl_shutdown_timeout", None)
+        self.most = most
+        self.pending: dict[Any, None] = {}
+        self.said = -1e9
+
+    def __call__(self) -> Any:
+        waiter = self.loop.create_future()
+        protocol = _TLSServerProtocol(
+            self.loop,
+            self.factory(),
+            self.context,
+            waiter,
+            server_side=True,
+            server_hostname=None,
+            ssl_handshake_timeout=self.handshake,
+            ssl_shutdown_timeout=self.shutdown,
+        )
+        protocol._capped = self
+        protocol._waiter_ = waiter
+        return protocol
+
+    def began(self, transport: Any, waiter: asyncio.Future[None]) -> None:
+        """A connection's handshake began: counted until it ends, and the oldest closed if
+        there are too many."""
+        pending = self.pending
+        pending[transport] = None
+
+        def done(future: asyncio.Future[None]) -> None:
+            pending.pop(transport, None)
+            if not future.cancelled() and future.exception() is not None:
+                transport.abort()  # as uvloop's server does (it has closed it, as a rule)
+
+        waiter.add_done_callback(done)
+        if len(pending) > self.most:
+            oldest = next(iter(pending))
+            del pending[oldest]
+            oldest.abort()
+            self.said = _say_too_many(self.loop, self.said, self.most)
+
+
+def _cap_uvloop_handshakes(
+    loop: Any, args: tuple[Any, ...], kwargs: dict[str, Any], most: int
+) -> tuple[Any, ...]:
+    """``create_server``'s arguments for uvloop ``loop``, its TLS handshakes capped at ``most``
+    (`_CappedHandshakes`): ``args`` as they should be given, ``kwargs`` changed in place."""
+    context = kwargs.get("ssl")
+    if context is None or not hasattr(_uvloop.loop, "SSLProtocol"):
+        return args
+    del kwargs["ssl"]
+    if args:
+        return (_CappedHandshakes(loop, args[0], context, kwargs, most), *args[1:])
+    factory = kwargs["protocol_factory"]
+    kwargs["protocol_factory"] = _CappedHandshakes(loop, factory, context, kwargs, most)
+    return args
+
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """The loop uvicorn's ``--loop auto`` would make (uvloop where installed, else asyncio's:
@@ -209,7 +310,7 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     # __dict__): a subclass would slow every request (see UvloopLoop), these run once a server.
     loop: asyncio.AbstractEventLoop = _uvloop.Loop()
     for name in ("create_server", "create_unix_server"):
-        setattr(loop, name, _bounded(getattr(loop, name)))
+        setattr(loop, name, _bounded(loop, getattr(loop, name)))
     return loop
 
 
@@ -263,13 +364,15 @@ def check_served_loop(config: Any) -> None:
 _ASYNCIO_HANDSHAKE_TIMEOUT: Final = 60.0
 
 
-def _bounded(method: Any) -> Any:
-    """``method`` (a loop's ``create_server``), its TLS handshakes bounded as `BoundedHandshakes`
-    bounds them (its `~BoundedHandshakes.tls_handshake_timeout`, read when a server is made)."""
+def _bounded(loop: Any, method: Any) -> Any:
+    """``method`` (uvloop ``loop``'s ``create_server``), its TLS handshakes bounded as
+    `BoundedHandshakes` bounds them (its `~BoundedHandshakes.tls_handshake_timeout` and
+    `~BoundedHandshakes.max_pending_handshakes`, read when a server is made)."""
 
     async def create(*args: Any, **kwargs: Any) -> asyncio.Server:
         bounds = BoundedHandshakes
         _bound_handshake(kwargs, bounds.tls_handshake_timeout, bounds.tls_shutdown_timeout)
+        args = _cap_uvloop_handshakes(loop, args, kwargs, bounds.max_pending_handshakes)
         server: asyncio.Server = await method(*args, **kwargs)
         return server
 
