@@ -349,3 +349,4 @@ class Exchange(HeldHead):
     def _close(self) -> None:
         self.flush()
         self.transport.close()
+        self.protocol._closing()

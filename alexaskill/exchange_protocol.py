@@ -61,7 +61,8 @@ class ExchangeProtocol:
     uvicorn's ``HttpToolsProtocol`` among the bases).
 
     The subclass provides ``_idle()``: called when a response is complete and no request is
-    pipelined behind it, where uvicorn would arm its keep-alive timer; and
+    pipelined behind it, where uvicorn would arm its keep-alive timer; ``_closing()``: called
+    when the connection closes after a response, its answer maybe not all sent; and
     ``_whole_body_endpoint``: the served Skill's endpoint, or None (see `Exchange.run_asgi`).
     """
 
@@ -89,6 +90,7 @@ class ExchangeProtocol:
         def _should_upgrade(self) -> bool: ...
         def _unset_keepalive_if_required(self) -> None: ...
         def _idle(self) -> None: ...
+        def _closing(self) -> None: ...
 
         _whole_body_endpoint: _Endpoint | None
 
@@ -154,6 +156,7 @@ class ExchangeProtocol:
         """Start the next pipelined request, or wait for one (see `_idle`)."""
         self.server_state.total_requests += 1
         if self.transport.is_closing():
+            self._closing()
             return
         # Reading goes on only where a request needs it: while requests are queued whole, the
         # client's next bytes wait in the socket (a head of any size would otherwise pile up in

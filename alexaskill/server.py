@@ -31,7 +31,10 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
 - **Write deadline.** A response whose writes wait for the client (it reads nothing, its socket
   buffer full) for ``write_timeout`` seconds (10; Alexa waits 8 for the whole answer) is given
   up: the connection is dropped. Such a connection counts as busy answering, so it would never
-  make room for another, and enough of them would hold every place.
+  make room for another, and enough of them would hold every place. The same deadline runs for
+  a connection closed with its answer not all sent, however little of it is left: the event
+  loop would otherwise keep it for as long as the client's kernel answers its window probes
+  without the client reading, which is forever.
 - The **body** deadline belongs to the app (``Skill(body_timeout=…)``, which answers ``408``).
 
 They also write each response's status line and headers together with its body, in one send
@@ -311,8 +314,20 @@ class _Bounded:
             sweeper.arm()
 
     def resume_writing(self) -> None:
-        self._stalled_since = None
+        # Closing, the rest of its answer still to go: the deadline starts again, not ends.
+        closing = self.transport.is_closing() and self.transport.get_write_buffer_size()
+        self._stalled_since = self.loop.time() if closing else None
         super().resume_writing()  # type: ignore[misc]
+
+    def _closing(self) -> None:
+        """The transport closes: if some of its answer is still to be sent, the write deadline
+        runs (the loop sends the rest before it closes the socket, without a bound of its own:
+        below the buffer's high-water mark, `pause_writing` never came)."""
+        if self._stalled_since is None and self.transport.get_write_buffer_size():
+            self._stalled_since = self.loop.time()
+            sweeper = self._sweeper
+            if not sweeper.armed:
+                sweeper.arm()
 
     def _write_timed_out(self) -> None:
         logger.debug(
@@ -340,6 +355,8 @@ class _Bounded:
                 # (h11) Answered before its body came whole: what comes next is the rest of a
                 # body nobody reads, not a request. Closed, as `Exchange` does on httptools.
                 self.transport.close()
+            if self.transport.is_closing():
+                self._closing()  # (on httptools `ExchangeProtocol.on_response_complete` does)
         super().on_response_complete()  # type: ignore[misc]
 
     def _idle(self) -> None:
@@ -386,6 +403,7 @@ class _Bounded:
         if answer is not None:
             self.transport.write(answer)
         self.transport.close()
+        self._closing()
 
     def _waiting_for_client(self) -> bool:
         """Whether the connection waits for its client: for a request head, or for a body."""
@@ -492,6 +510,11 @@ def _waited_since(connection: _Bounded) -> float:
 
 class H11Protocol(_Bounded, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
+
+    def timeout_keep_alive_handler(self) -> None:
+        """uvicorn's keep-alive timeout: the connection closes (its answers maybe unsent)."""
+        super().timeout_keep_alive_handler()
+        self._closing()
 
 
 if _HttpTools is not None:

@@ -57,6 +57,8 @@ class _Sweeper:
                     elif not connection.transport.is_closing():
                         connection._idle_since = None
                         connection.transport.close()  # as uvicorn's keep-alive timer does
+                        connection._closing()  # (pipelined answers maybe still unsent)
+                        waiting = waiting or connection._stalled_since is not None
                     continue
                 since = getattr(connection, "_head_since", None)
                 if since is None:
