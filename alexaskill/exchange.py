@@ -338,7 +338,10 @@ class Exchange(HeldHead):
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
             if not self.keep_alive:
-                self.transport.close()
+                if self.more_body:  # the client still sends its body: read and dropped
+                    self.protocol._linger()
+                else:
+                    self.transport.close()
             if not self.ended:
                 self.protocol.on_response_complete()
 

@@ -62,7 +62,8 @@ class ExchangeProtocol:
 
     The subclass provides ``_idle()``: called when a response is complete and no request is
     pipelined behind it, where uvicorn would arm its keep-alive timer; ``_closing()``: called
-    when the connection closes after a response, its answer maybe not all sent; and
+    when the connection closes after a response, its answer maybe not all sent; ``_linger()``:
+    called to close instead while the client still sends its request's body; and
     ``_whole_body_endpoint``: the served Skill's endpoint, or None (see `Exchange.run_asgi`).
     """
 
@@ -91,6 +92,7 @@ class ExchangeProtocol:
         def _unset_keepalive_if_required(self) -> None: ...
         def _idle(self) -> None: ...
         def _closing(self) -> None: ...
+        def _linger(self) -> None: ...
 
         _whole_body_endpoint: _Endpoint | None
 

@@ -35,6 +35,12 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   a connection closed with its answer not all sent, however little of it is left: the event
   loop would otherwise keep it for as long as the client's kernel answers its window probes
   without the client reading, which is forever.
+- **Lingering close.** A connection closed while its client still sends (the rest of a body
+  nobody reads after a refusal from the head, bytes after a refused request) sends its answer
+  and the end of its stream, then reads and drops what comes until the client closes its side,
+  for ``write_timeout`` seconds and ``linger_bytes`` bytes (1 MiB) at most. Closed at once,
+  the socket would answer those bytes with a reset, and a client still sending never got the
+  answer (``Broken pipe``).
 - The **body** deadline belongs to the app (``Skill(body_timeout=…)``, which answers ``408``).
 
 They also write each response's status line and headers together with its body, in one send
@@ -55,7 +61,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
-from .exchange import HeldHead
+from .server_writes import _HeldWrites, _Lingering
 from .sweep import _Sweeper, _sweeper
 
 if TYPE_CHECKING:
@@ -218,6 +224,8 @@ class _Bounded:
     max_header_size: ClassVar[int] = DEFAULT_MAX_HEADER_SIZE
     #: Connections open at once, when uvicorn has no ``--limit-concurrency``.
     max_connections: ClassVar[int] = DEFAULT_MAX_CONNECTIONS
+    #: Bytes read and dropped, at most, from a client still sending once its connection closes.
+    linger_bytes: ClassVar[int] = 1 << 20
 
     # uvicorn's attributes this class relies on (both protocols have them).
     if TYPE_CHECKING:
@@ -354,7 +362,7 @@ class _Bounded:
             if self.cycle.more_body:
                 # (h11) Answered before its body came whole: what comes next is the rest of a
                 # body nobody reads, not a request. Closed, as `Exchange` does on httptools.
-                self.transport.close()
+                self._linger()
             if self.transport.is_closing():
                 self._closing()  # (on httptools `ExchangeProtocol.on_response_complete` does)
         super().on_response_complete()  # type: ignore[misc]
@@ -400,10 +408,34 @@ class _Bounded:
 
     def _close(self, answer: bytes | None) -> None:
         self._head_since = None
-        if answer is not None:
-            self.transport.write(answer)
-        self.transport.close()
-        self._closing()
+        if answer is None:
+            self.transport.close()
+            self._closing()
+            return
+        self.transport.write(answer)
+        self._linger()  # the client may be sending still (the rest of a head, more requests)
+
+    def _linger(self) -> None:
+        """Close after the answer written, the client maybe still sending: see "Lingering
+        close" in the module docstring. (Over TLS the loop's TLS shutdown does the like.)"""
+        transport = self.transport
+        if transport.is_closing():
+            self._closing()
+            return
+        if not transport.can_write_eof():
+            transport.close()
+            self._closing()
+            return
+        self._head_since = self._idle_since = None
+        transport.set_protocol(_Lingering(self))
+        transport.write_eof()  # once the answer is out
+        if self.flow.read_paused:
+            self.flow.resume_reading()
+        # The deadline: `_stalled_since`, never cleared now (`_Lingering` keeps resume_writing).
+        self._stalled_since = self.loop.time()
+        sweeper = self._sweeper
+        if not sweeper.armed:
+            sweeper.arm()
 
     def _waiting_for_client(self) -> bool:
         """Whether the connection waits for its client: for a request head, or for a body."""
@@ -450,58 +482,6 @@ class _Bounded:
         # Counted out at once: uvicorn's connection_lost comes a loop iteration later, maybe
         # after another connection's request, which would then find the limit reached (503).
         self.connections.discard(self)
-
-
-class _HeldWrites(HeldHead):
-    """The transport a response is written through: its head waits to go out with its body.
-
-    uvicorn writes a response's status line and headers, then its body: two ``write()`` calls,
-    each a system call on a TCP socket (on loopback, ~8 µs of CPU each here, and for the client
-    a second packet to read). The first write of a response is held until the response's next
-    write, which sends both as one, or until the end of the event loop's turn, when it goes out
-    alone: a head never waits for an app that awaits something before its body, and an app that
-    sends both at once (alexaskill's endpoint, Starlette's responses) sends one packet.
-
-    Everything but ``write`` and ``close`` is the connection's transport's.
-    """
-
-    __slots__ = ("hold_next", "loop")
-
-    #: A body at least this large is written on its own rather than copied to join its head.
-    JOIN_LIMIT: ClassVar[int] = 64 * 1024
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self.transport = transport
-        self.loop = loop
-        #: The write waiting for the next one, or None.
-        self.held: bytes | None = None
-        #: Whether the next write is a response's first (set when a request's cycle begins).
-        self.hold_next = False
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        held = self.held
-        if held is not None:
-            self.held = None
-            if len(data) < self.JOIN_LIMIT:
-                self.transport.write(held + data)
-                return
-            self.transport.write(held)
-        elif self.hold_next:
-            self.hold_next = False
-            self.held = bytes(data)
-            self.loop.call_soon(self.flush)
-            return
-        self.transport.write(data)
-
-    def close(self) -> None:
-        self.flush()
-        self.transport.close()
-
-    def is_closing(self) -> bool:
-        return self.transport.is_closing()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.transport, name)
 
 
 def _waited_since(connection: _Bounded) -> float:

@@ -91,3 +91,117 @@ def test_a_connection_closed_with_its_answer_unread_is_dropped_in_time(
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+async def refusing(scope: Any, receive: Any, send: Any) -> None:
+    """Answers 413 from the request's head, its body unread."""
+    if scope["type"] == "lifespan":
+        await forty_kilobytes(scope, receive, send)
+        return
+    body = b'{"error": "request body too large"}'
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class QuickLingerHttp(HttpProtocol):
+    write_timeout = 1.0
+
+
+class QuickLingerH11(H11Protocol):
+    write_timeout = 1.0
+
+
+#: More than the sockets' buffers hold (`SmallReads`, `SMALL_BUFFER`): the client's send waits
+#: for the server to read. Less than `linger_bytes`.
+MANY = 900 * 1024
+SMALL_BUFFER = 64 * 1024
+
+
+def _small_buffers(transport: Any) -> None:
+    sock = transport.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_BUFFER)
+
+
+class SmallReadsHttp(HttpProtocol):
+    def connection_made(self, transport: Any) -> None:
+        _small_buffers(transport)
+        super().connection_made(transport)
+
+
+class SmallReadsH11(H11Protocol):
+    def connection_made(self, transport: Any) -> None:
+        _small_buffers(transport)
+        super().connection_made(transport)
+
+
+HEADS = {
+    "body-after-refusal": (
+        b"POST / HTTP/1.1\r\nhost: skill\r\ncontent-type: application/json\r\n"
+        b"content-length: %d\r\n\r\n" % MANY,
+        b"HTTP/1.1 413 ",
+    ),
+    "bytes-after-a-bad-request": (b"NOT HTTP\r\n\r\n", b"HTTP/1.1 400 "),
+}
+
+
+def _lingering_server(protocol: type[Any], loop: str) -> tuple[uvicorn.Server, Any]:
+    config = uvicorn.Config(refusing, port=0, http=protocol, loop=loop, log_level="critical")
+    return _started(config)
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
+@pytest.mark.parametrize("protocol", [SmallReadsHttp, SmallReadsH11], ids=["httptools", "h11"])
+@pytest.mark.parametrize("case", list(HEADS))
+def test_a_client_still_sending_after_a_refusal_gets_the_answer(
+    protocol: type[Any], loop: str, case: str
+) -> None:
+    # The server closed at once, the client's bytes unread: its socket answered them with a
+    # reset, and a client that sends its whole body before reading (most do) got "Broken pipe"
+    # and never the answer. Now the server sends the answer and its end of the stream, and
+    # reads and drops the rest until the client closes its side.
+    head, status = HEADS[case]
+    server, thread = _lingering_server(protocol, loop)
+    try:
+        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_BUFFER)
+            client.sendall(head)
+            time.sleep(0.2)  # answered meanwhile
+            client.sendall(b"x" * MANY)
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+            assert answer.startswith(status), answer[:200]
+            client.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + 30
+        while server.server_state.connections:
+            assert time.monotonic() < deadline, "the connection stayed open after the client's end"
+            time.sleep(0.05)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+@pytest.mark.parametrize("protocol", [QuickLingerHttp, QuickLingerH11], ids=["httptools", "h11"])
+@pytest.mark.parametrize("bound", ["seconds", "bytes"])
+def test_a_client_that_never_stops_sending_after_a_refusal_is_cut_off(
+    protocol: type[Any], bound: str
+) -> None:
+    # The lingering is bounded: by the write deadline (1 s here) for a trickle, by
+    # `linger_bytes` for a flood.
+    head, _ = HEADS["body-after-refusal"]
+    chunk = b"x" * (65536 if bound == "bytes" else 16)
+    server, thread = _lingering_server(protocol, "asyncio")
+    try:
+        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
+            client.sendall(head)
+            deadline = time.monotonic() + 30
+            with pytest.raises(OSError):  # a reset
+                while True:
+                    assert time.monotonic() < deadline, "still read after 30 s"
+                    client.sendall(chunk)
+                    if bound == "seconds":
+                        time.sleep(0.01)
+    finally:
+        server.should_exit = True
+        thread.join(30)

@@ -1,0 +1,92 @@
+"""Two transports' helpers of `alexaskill.server`'s protocols: `_HeldWrites` (a response's head
+goes out with its body, on h11) and `_Lingering` (a closing connection reads and drops what its
+client still sends)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .exchange import HeldHead
+
+if TYPE_CHECKING:
+    from .server import _Bounded
+
+__all__: list[str] = []  # the server protocols' helpers
+
+
+class _Lingering(asyncio.Protocol):
+    """A closing connection's protocol while it lingers (`_Bounded._linger`): what the client
+    sends is dropped; its end of the stream closes the connection (``eof_received`` says so)."""
+
+    __slots__ = ("left", "protocol")
+
+    def __init__(self, protocol: _Bounded) -> None:
+        self.protocol = protocol
+        self.left = protocol.linger_bytes
+
+    def data_received(self, data: bytes) -> None:
+        self.left -= len(data)
+        if self.left < 0:
+            self.protocol._drop()
+
+    def pause_writing(self) -> None:
+        self.protocol.flow.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.protocol.flow.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.protocol.connection_lost(exc)
+
+
+class _HeldWrites(HeldHead):
+    """The transport a response is written through: its head waits to go out with its body.
+
+    uvicorn writes a response's status line and headers, then its body: two ``write()`` calls,
+    each a system call on a TCP socket (on loopback, ~8 µs of CPU each here, and for the client
+    a second packet to read). The first write of a response is held until the response's next
+    write, which sends both as one, or until the end of the event loop's turn, when it goes out
+    alone: a head never waits for an app that awaits something before its body, and an app that
+    sends both at once (alexaskill's endpoint, Starlette's responses) sends one packet.
+
+    Everything but ``write`` and ``close`` is the connection's transport's.
+    """
+
+    __slots__ = ("hold_next", "loop")
+
+    #: A body at least this large is written on its own rather than copied to join its head.
+    JOIN_LIMIT: ClassVar[int] = 64 * 1024
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self.transport = transport
+        self.loop = loop
+        #: The write waiting for the next one, or None.
+        self.held: bytes | None = None
+        #: Whether the next write is a response's first (set when a request's cycle begins).
+        self.hold_next = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        held = self.held
+        if held is not None:
+            self.held = None
+            if len(data) < self.JOIN_LIMIT:
+                self.transport.write(held + data)
+                return
+            self.transport.write(held)
+        elif self.hold_next:
+            self.hold_next = False
+            self.held = bytes(data)
+            self.loop.call_soon(self.flush)
+            return
+        self.transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
