@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
-from .server_writes import _HeldWrites, _Lingering
+from .server_writes import _can_write_eof, _HeldWrites, _Lingering
 from .sweep import _Sweeper, _sweeper
 
 if TYPE_CHECKING:
@@ -422,7 +422,7 @@ class _Bounded:
         if transport.is_closing():
             self._closing()
             return
-        if not transport.can_write_eof():
+        if not _can_write_eof(transport):
             transport.close()
             self._closing()
             return

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
 __all__: list[str] = []  # the server protocols' helpers
 
 
+def _can_write_eof(transport: asyncio.BaseTransport) -> bool:
+    """Whether ``transport`` can half-close (plain TCP can, TLS cannot)."""
+    try:
+        return bool(transport.can_write_eof())  # type: ignore[attr-defined]
+    except NotImplementedError:  # a transport of the app's own (tests)
+        return False
+
+
 class _Lingering(asyncio.Protocol):
     """A closing connection's protocol while it lingers (`_Bounded._linger`): what the client
     sends is dropped; its end of the stream closes the connection (``eof_received`` says so)."""
