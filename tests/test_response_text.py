@@ -349,6 +349,8 @@ def test_speech_that_says_nothing_is_refused_however_it_is_wrapped(build: Any) -
         "<speak><p><break/></p></speak>",
         '<speak><audio src="soundbank://soundlibrary/x"/></speak>',
         '<speak><sub alias="World Wide Web"></sub></speak>',  # the alias is said
+        '<speak><phoneme alphabet="ipa" ph="pikan"/></speak>',  # its ph is said (W3C)
+        ssml.speak(ssml.phoneme("", ph="pikan")),
         "<speak><p>Hi</p></speak>",
         "<speak><s>\u200bHi</s></speak>",
         "<speak><unknown-tag/></speak>",  # not known to say nothing: sent

@@ -72,12 +72,11 @@ _BLANK_CHARACTERS: Final = (
 #: Text with nothing to say or show (``fullmatch``); it stops at the first other character.
 _BLANK: Final = re.compile(f"[{_BLANK_CHARACTERS}]*+")
 
-#: SSML elements that say only what they hold (``<sub>`` says its alias, ``<break>`` is a pause
-#: and ``<audio>`` a clip, all something to hear; an element not named here is taken to say
-#: something, as it may).
+#: SSML elements that say only what they hold (``<sub>`` says its alias and ``<phoneme>`` its
+#: ``ph``, even empty; ``<break>`` is a pause and ``<audio>`` a clip, all something to hear; an
+#: element not named here is taken to say something, as it may).
 _WRAPPERS: Final = (
-    "speak|p|s|emphasis|prosody|lang|voice|say-as|w|phoneme|amazon:effect|amazon:emotion"
-    "|amazon:domain"
+    "speak|p|s|emphasis|prosody|lang|voice|say-as|w|amazon:effect|amazon:emotion|amazon:domain"
 )
 #: SSML with nothing to hear: characters of `_BLANK`, comments, processing instructions, and the
 #: tags of elements in `_WRAPPERS` (the ``<speak>`` root, an empty ``<p>``: ``ssml.p(feed)`` of
