@@ -10,6 +10,8 @@ built (the handler's apology), never a crash of the encoder or of the SSML check
 from __future__ import annotations
 
 import json
+import re
+import sys
 from typing import Any
 
 import httpx
@@ -316,6 +318,22 @@ async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> 
 # --- speech and cards that say or show nothing ------------------------------------------------
 
 _INVISIBLE = ["\u200b", "\ufeff", "\u200d\u2060", " \u200b\n\u00ad ", "\U000e0041"]
+# Invisible characters str.isprintable() calls printable (the Hangul fillers are even
+# alphanumeric): a combining grapheme joiner, variation selectors, a Khmer inherent vowel,
+# Mongolian free variation selectors, the Hangul fillers. Refusing them would cost every answer
+# a test beyond isprintable(): they are sent, by speech, SSML and both cards alike.
+_PRINTABLE_INVISIBLE = [
+    "\u034f",
+    "\ufe0f",
+    "\U000e0100",
+    "\u17b4",
+    "\u180b\u180d",
+    "\u3164",
+    "\u115f\u1160",
+    "\uffa0",
+    " \u3164",
+    "\u3164\n",
+]
 
 
 @pytest.mark.parametrize(
@@ -382,6 +400,28 @@ def test_a_card_that_shows_nothing_is_refused(build: Any) -> None:
     # mistake (a feed that returned ""), refused as empty speech is; to show none, leave it out.
     with pytest.raises(ResponseError, match=r"card shows nothing.*leave the card out"):
         build()
+
+
+@pytest.mark.parametrize("text", _PRINTABLE_INVISIBLE)
+def test_printable_invisible_characters_are_sent_by_speech_ssml_and_cards_alike(text: str) -> None:
+    assert speak(text).output_speech == PlainTextSpeech(text)
+    assert speak(ssml.speak(text)).output_speech == SsmlSpeech(ssml.speak(text))
+    assert speak(ssml.speak(ssml.p(text))).output_speech == SsmlSpeech(ssml.speak(ssml.p(text)))
+    assert SimpleCard(text, text).content == text
+    assert StandardCard(text, text).text == text
+
+
+def test_what_counts_as_blank_is_unprintable_but_the_space() -> None:
+    # The shortcuts rest on it: printable text is blank only if empty or all spaces
+    # (PlainTextSpeech asks isspace(), no more), and a first letter or digit is never blank
+    # (SsmlSpeech, SimpleCard). A printable character added to _BLANK_CHARACTERS would be
+    # refused by some builders and sent by others.
+    blank = re.compile(f"[{speech_module._BLANK_CHARACTERS}]")
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        if blank.fullmatch(character):
+            assert character == " " or not character.isprintable(), hex(code)
+            assert not character.isalnum(), hex(code)
 
 
 def test_a_card_with_a_title_or_text_or_an_image_is_sent() -> None:
