@@ -350,6 +350,15 @@ _PRINTABLE_INVISIBLE = [
         lambda: speak(Ssml("<speak><p/>\u200b<s>\ufeff</s></speak>")),
         lambda: speak(ssml.speak("\u200b")),
         lambda: ask("Which city?", reprompt=Ssml("<p> </p>")),
+        lambda: speak(Ssml("<speak><!-- a>b --></speak>")),  # a ">" in a comment
+        lambda: speak(Ssml("<speak><?x a>b?></speak>")),  # in a processing instruction
+        lambda: speak(Ssml("<speak><p><!-- a>b --></p></speak>")),
+        pytest.param(
+            lambda: speak(Ssml("<speak><p title='a>b'></p></speak>")),
+            # A known gap: a ">" in an attribute value ends the tag for the pattern too, so
+            # what follows it is taken to be said. Sent, never wrongly refused.
+            marks=pytest.mark.xfail(strict=True, reason="'>' in an attribute value"),
+        ),
     ],
 )
 def test_speech_that_says_nothing_is_refused_however_it_is_wrapped(build: Any) -> None:
@@ -373,7 +382,8 @@ def test_speech_that_says_nothing_is_refused_however_it_is_wrapped(build: Any) -
         "<speak><s>\u200bHi</s></speak>",
         "<speak><unknown-tag/></speak>",  # not known to say nothing: sent
         "<speak>&amp;</speak>",
-        "<speak><p title='a>b'></p></speak>",
+        "<speak><!-- a>b -->Hi</speak>",
+        "<speak><p><!-- a>b -->Hi</p></speak>",
     ],
 )
 def test_ssml_with_something_to_hear_is_sent(markup: str) -> None:

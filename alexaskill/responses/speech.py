@@ -155,12 +155,15 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             markup = markup[root:]
         force_setattr(self, "ssml", markup)
         _check_markup("outputSpeech.ssml", markup)
-        # A letter or a digit right after the root's start tag, or after the tag that follows
-        # it (<p>Hi, <prosody …>Hi), says something: the usual answers, without the pattern. A
-        # ">" in a comment or an attribute value can only make this pass what says nothing.
+        # A letter or a digit right after the root's start tag, or after the start tag that
+        # follows it (<p>Hi, <prosody …>Hi), says something: the usual answers, without the
+        # pattern. Only a start tag ("<" and a letter) is skipped: a comment or a processing
+        # instruction may hold a ">" (<!-- a>b -->), and goes to the pattern. A ">" in an
+        # attribute value ends the tag here as in the pattern (<p title='a>b'></p> is sent).
         said = markup.find(">") + 1
         if not markup[said : said + 1].isalnum():
-            said = markup.find(">", said) + 1
+            if markup[said : said + 1] == "<" and markup[said + 1 : said + 2].isalpha():
+                said = markup.find(">", said) + 1
             if not markup[said : said + 1].isalnum() and _NOTHING_SAID.fullmatch(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
