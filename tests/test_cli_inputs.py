@@ -393,6 +393,28 @@ def test_replay_url_to_a_server_that_never_answers(
     )
 
 
+def test_replay_url_that_cannot_be_connected_to_in_time_says_it_cannot_reach_it(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A connection that times out (a host that drops the SYN) is no slow skill: it said "no
+    # answer within 15 s (Alexa gives up after about 8 s)", as for a request sent and unanswered.
+    import httpx
+
+    def connect_times_out(*args: object, **kwargs: object) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out")
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setattr(httpx.Client, "post", connect_times_out)
+    url = "http://192.0.2.1:8080/"  # TEST-NET-1: reached by nothing, here not even tried
+    code, out, err = run("replay", "inputsapp:skill", "hello.json", "--url", url)
+    assert code == 2, out
+    assert out == ""
+    assert err == (
+        f"alexaskill replay: error: cannot connect to {url}: is the server running? Start it "
+        "with `alexaskill serve inputsapp:skill --dev`\n"
+    )
+
+
 # --- certify --replay: a capture whose timestamp is in the future -------------------------------
 
 

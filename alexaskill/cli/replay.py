@@ -293,7 +293,8 @@ def _send_url(
             first_call = api.call_count
             try:
                 response = http.post(url, content=body, headers=headers)
-            except httpx.ConnectError as exc:
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # (a ConnectTimeout is a TimeoutException too: the request never left)
                 raise unreachable(url, exc, args.app) from None
             except httpx.TimeoutException:
                 said = f"no answer within {URL_TIMEOUT:g} s (Alexa gives up after about 8 s)"
