@@ -678,3 +678,23 @@ def test_a_step_chaining_into_an_intent_without_a_dialog_model_is_refused() -> N
     assert turn.problem is not None
     assert "intent DeliverOn has no dialog model" in str(turn.exchanges[0].refusal)
     assert all("dialogState" not in request for request, _ in skill.sent)
+
+
+def test_while_a_slot_is_confirmed_words_that_do_not_fill_it_are_no_new_value() -> None:
+    # "order a large pizza" matches one of OrderPizza's samples, as an answer may, but fills
+    # size, not count: it is no new value for the count being confirmed (nor a yes or a no).
+    skill = Skill(
+        answer(
+            "Two pizzas, right?",
+            end=False,
+            directives=[{"type": "Dialog.ConfirmSlot", "slotToConfirm": "count"}],
+        ),
+    )
+    talk = conversation(skill)
+    talk.say("get me two pizzas")
+    turn = talk.say("order a large pizza")
+    assert not any("new value for slot count" in note for note in turn.notes), turn.notes
+    # It is a new request for the intent, as Alexa would take it: the dialog starts again.
+    assert skill.last["dialogState"] == "STARTED"
+    assert skill.slot("size")["value"] == "large"
+    assert "value" not in skill.slot("count")
