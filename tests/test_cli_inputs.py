@@ -281,6 +281,18 @@ _DIALOG_SLOT = {"name": "name", "type": "AMAZON.FirstName", "elicitationRequired
             _model({}, dialog={"intents": [{"name": "Hello", "prompts": "x", "slots": []}]}),
             "dialog intent Hello: prompts is not an object",
         ),
+        (
+            _model({"modelConfiguration": {"fallbackIntentSensitivity": "HIGH"}}),
+            "languageModel.modelConfiguration.fallbackIntentSensitivity is not an object",
+        ),
+        (
+            _model({"modelConfiguration": {"fallbackIntentSensitivity": {"level": 3}}}),
+            "languageModel.modelConfiguration.fallbackIntentSensitivity.level is not a string",
+        ),
+        (
+            _model({"modelConfiguration": ["HIGH"]}),
+            "languageModel.modelConfiguration is not an object",
+        ),
     ],
 )
 def test_model_file_with_a_value_of_the_wrong_kind(

@@ -215,14 +215,13 @@ class _Reader:
         prompts = self.prompts(root.get("prompts"))
         dialog = self.dialog(root.get("dialog"), {intent.name: intent for intent in intents})
         sensitivity = "LOW"
-        configuration = language.get("modelConfiguration")
-        if isinstance(configuration, Mapping):
-            sensitivity_object = configuration.get("fallbackIntentSensitivity")
-            level = (
-                sensitivity_object.get("level") if isinstance(sensitivity_object, Mapping) else None
-            )
-            if isinstance(level, str) and level.upper() in ("LOW", "MEDIUM", "HIGH"):
-                sensitivity = level.upper()
+        where = "languageModel.modelConfiguration"
+        configuration = self.as_object(language.get("modelConfiguration"), where)
+        where += ".fallbackIntentSensitivity"
+        sensitivity_object = self.as_object(configuration.get("fallbackIntentSensitivity"), where)
+        level = self.as_text(sensitivity_object.get("level"), f"{where}.level")
+        if level is not None and level.upper() in ("LOW", "MEDIUM", "HIGH"):
+            sensitivity = level.upper()
         if self.problems:
             raise InteractionModelError(self.problems)
         return InteractionModel(
