@@ -386,7 +386,7 @@ def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch
         (["replay", "syntax:skill", "hello.json"], "importing syntax failed: SyntaxError"),
         (["replay", "needs:skill", "hello.json"], "No module named 'not_installed_xyz'"),
         (["replay", "skillapp:skill", "missing.json"], "missing.json: no such file"),
-        (["replay", "skillapp:skill", "."], ".: is a directory"),
+        (["replay", "skillapp:skill", "."], ".: is a directory; name the request files in it"),
         (["replay", "skillapp:skill", "notjson.json"], "notjson.json: not JSON (line 1"),
         (["replay", "skillapp:skill", "list.json"], "list.json: not an Alexa request envelope"),
         (["replay", "skillapp:skill", "hello.json", "--url", "ftp://x"], "expected an http(s)"),
