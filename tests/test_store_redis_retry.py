@@ -288,3 +288,37 @@ async def test_a_redis_save_through_a_client_without_timeouts_does_not_hang(
         proxy.release()
         await store.aclose()
         proxy.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_whose_cancel_answer_was_lost_is_not_reported_made(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The cancel (SET NX of the save's token) was tried twice: the first applied, its answer
+    # lost, the second found the token set, and the store read that as the script's doing: it
+    # logged "Redis had applied it" and returned, though nothing was saved. The cancel now
+    # tells the script's token from its own by value.
+    from alexaskill.exceptions import StoreError
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    holding = _HoldingProxy(port, b"EVALSHA")  # the save's script never reaches Redis in time
+    losing = _AnswerLosingProxy(holding.port, b"cancelled", lambda: None)  # the cancel's answer
+    options = "socket_timeout=0.3&socket_connect_timeout=0.3"
+    store = RedisStore(
+        f"redis://127.0.0.1:{losing.port}/0?{options}", prefix=f"test:{uuid.uuid4().hex}:"
+    )
+    try:
+        await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
+        holding.holding = True
+        losing.armed = True
+        with pytest.raises(StoreError, match=r"nothing was saved|may still be applied"):
+            await store.update("user", {"n": 2}, ())
+        holding.holding = False
+        assert losing.lost == 1
+        assert "Redis had applied it" not in caplog.text
+        assert await store.load("user") == {"n": 1}
+    finally:
+        holding.release()
+        await store.aclose()
+        losing.close()
+        holding.close()

@@ -59,9 +59,10 @@ class RedisStore:
     what a replica refused was not written.
 
     A save given up on (sent, and no answer after the retry: a congested network, a stuck
-    Redis) is cancelled: the store sets its token itself (``SET NX``, for a day), so that the
-    script, reaching Redis late, after the user's next request read and saved, does nothing.
-    If the script was first, the token is there: the save was made, and `update` returns. Only
+    Redis) is cancelled: a script of the store's sets its token to ``cancelled`` (``SET NX``,
+    for a day), so that the update script, reaching Redis late, after the user's next request
+    read and saved, does nothing. If the update script was first, the token holds its ``1``
+    (the cancel reads it): the save was made, and `update` returns. Only
     if Redis cannot be reached for that either does the `StoreError` say the save may still be
     applied. (This adds up to one more ``socket_timeout`` to a save that fails so.)
 
@@ -187,17 +188,20 @@ class RedisStore:
         first, so that the script, reaching Redis late (a congested network, a proxy), does
         nothing. Return if the script had set it (the save was applied after all); else raise
         ``failure``, saying whether the save is cancelled or may still be applied."""
+        # One script sets the token, or else reads it: the writers are told apart by value
+        # (the update script's '1', this 'cancelled'), so a cancel sent again after its own
+        # answer was lost (a retry, or redis-py's) reads its own token, not an applied save.
         try:
-            cancelled = await self._retrying(
+            token_value = await self._retrying(
                 "save",
-                lambda client: client.set(token, "cancelled", nx=True, ex=_CANCELLED_FOR),
+                lambda client: client.eval(_CANCEL_SCRIPT, 1, token, _CANCELLED_FOR),
             )
         except StoreError as exc:
             raise StoreError(
                 f"{failure}; the save could not be cancelled ({exc}): if it reached Redis, it "
                 "may still be applied"
             ) from failure.__cause__
-        if not cancelled:  # the script had set the token: the save was applied
+        if token_value is not None and _text(token_value) == "1":  # the script's: applied
             logger.warning("a Redis save's answer was lost, but Redis had applied it")
             return
         raise StoreError(
@@ -325,14 +329,22 @@ class RedisStore:
         if isinstance(exc, exceptions.NoPermissionError):
             return StoreError(
                 f"{where}: the URL's user may not run the {doing}'s commands ({text}): it needs "
-                "HGETALL, EVALSHA, EVAL, SET, and in the script EXISTS, HGET, HSET, HDEL, HINCRBY "
-                f"and SET, on the keys {self.prefix}*"
+                "HGETALL, EVALSHA, EVAL, and in the scripts EXISTS, GET, HGET, HSET, HDEL, "
+                f"HINCRBY and SET, on the keys {self.prefix}*"
             )
         return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
 
 
 # Seconds a save given up on stays cancelled (its token set): far beyond any network delay.
 _CANCELLED_FOR: Final = 86400
+# Sets a save's token to 'cancelled' unless it is there; returns what it holds: '1' if the
+# update script set it (the save was applied), else 'cancelled'.
+_CANCEL_SCRIPT: Final = """
+if redis.call('SET', KEYS[1], 'cancelled', 'NX', 'EX', tonumber(ARGV[1])) then
+  return 'cancelled'
+end
+return redis.call('GET', KEYS[1])
+"""
 # Increments within what HINCRBY adds without overflow (a signed 64-bit integer) to any stored
 # value the script lets through: 8,223,372,036,854,775,807 (2**63 - 1 - 10**18) or less in size.
 # Every value is checked before anything is written: Lua does not undo what ran before an error.
