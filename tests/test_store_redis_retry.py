@@ -156,11 +156,11 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
 
 class _HoldingProxy(_Forwarder):
     """A TCP proxy to Redis that, while ``holding``, keeps back what a connection sends from
-    its first command naming ``trigger`` on, as a congested network would: the client times
+    its first command naming a ``trigger`` on, as a congested network would: the client times
     out and gives up; `release` delivers it all to Redis, late."""
 
-    def __init__(self, target: int, trigger: bytes) -> None:
-        self.trigger = trigger
+    def __init__(self, target: int, *triggers: bytes) -> None:
+        self.triggers = triggers
         self.holding = False
         self.held: list[tuple[socket.socket, bytes]] = []
         super().__init__(target)
@@ -173,7 +173,7 @@ class _HoldingProxy(_Forwarder):
         held = False
         with contextlib.suppress(OSError):
             while data := client.recv(65536):
-                held = held or (self.holding and self.trigger in data)
+                held = held or (self.holding and any(t in data for t in self.triggers))
                 if held:
                     self.held.append((server, data))
                 else:
@@ -322,3 +322,81 @@ async def test_a_redis_save_whose_cancel_answer_was_lost_is_not_reported_made(
         await store.aclose()
         losing.close()
         holding.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_given_up_is_cancelled_once(redis_url: str) -> None:
+    # The cancel went through the store's retry too: a save Redis did not answer took four
+    # socket_timeouts (8 s with the defaults: Alexa's whole budget), two of them the cancel's.
+    from alexaskill.exceptions import StoreError
+
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    proxy = _HoldingProxy(port, b"EVALSHA", b"cancelled")  # the save and its cancel
+    options = "socket_timeout=0.3&socket_connect_timeout=0.3"
+    store = RedisStore(
+        f"redis://127.0.0.1:{proxy.port}/0?{options}", prefix=f"test:{uuid.uuid4().hex}:"
+    )
+    try:
+        await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
+        proxy.holding = True
+        with pytest.raises(StoreError, match="may still be applied") as info:
+            await store.update("user", {"n": 2}, ())
+        sent = b"".join(data for _, data in proxy.held)
+        assert sent.count(b"$7\r\nEVALSHA\r\n") == 2  # the save, tried twice
+        assert sent.count(b"$4\r\nEVAL\r\n") == 1  # its cancel, once
+        assert str(info.value).count("did not answer") == 1  # the first error, not repeated
+    finally:
+        proxy.holding = False
+        proxy.release()
+        await store.aclose()
+        proxy.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_never_sent_is_not_cancelled(redis_url: str) -> None:
+    # Redis refusing the connection (nothing listens), the store still tried to cancel the
+    # save, twice, and said, repeating the first error, that "it may still be applied": nothing
+    # had been sent.
+    import socket
+
+    from alexaskill.exceptions import StoreError
+
+    nowhere = socket.socket()
+    nowhere.bind(("127.0.0.1", 0))
+    port = nowhere.getsockname()[1]
+    nowhere.close()  # nothing listens there now
+    store = RedisStore(f"redis://127.0.0.1:{port}/0", prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        with pytest.raises(StoreError) as info:
+            await store.update("user", {"n": 1}, ())
+        message = str(info.value)
+        assert message.count("cannot reach") == 1, message
+        assert "cancel" not in message and "may still be applied" not in message, message
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_refused_is_not_cancelled(redis_servers: Any) -> None:
+    # Redis answered: it refused the script (a read-only replica), which can then never be
+    # applied late. No cancel is sent (it would be refused too, and its error say the save
+    # "may still be applied").
+    import redis.asyncio
+
+    from alexaskill.exceptions import StoreError
+
+    _, primary_port = redis_servers.start()
+    _, replica_port = redis_servers.start()
+    replica = redis.asyncio.Redis(port=replica_port)
+    await replica.replicaof("127.0.0.1", str(primary_port))
+    store = RedisStore(f"redis://127.0.0.1:{replica_port}/0", prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        with pytest.raises(StoreError, match="read-only replica and refused the save") as info:
+            await store.update("user", {"n": 1}, ())
+        message = str(info.value)
+        assert "cancel" not in message and "may still be applied" not in message, message
+        stats = await replica.info("commandstats")
+        assert "cmdstat_eval" not in stats  # no cancel sent
+    finally:
+        await store.aclose()
+        await replica.aclose()

@@ -64,7 +64,12 @@ class RedisStore:
     read and saved, does nothing. If the update script was first, the token holds its ``1``
     (the cancel reads it): the save was made, and `update` returns. Only
     if Redis cannot be reached for that either does the `StoreError` say the save may still be
-    applied. (This adds up to one more ``socket_timeout`` to a save that fails so.)
+    applied. The cancel is sent once: a save Redis does not answer fails after three
+    ``socket_timeout`` (6 s with the defaults: two tries and the cancel), more where connecting
+    is slow too (up to ``socket_connect_timeout`` for each new connection); through a ``client``
+    given, each of the three may take its connect and read timeouts. No cancel is sent after
+    Redis refused the save (it answered: nothing was written), nor when no try got as far as a
+    connection (refused, unreachable: nothing was sent).
 
     Every failure of Redis's (unreachable, no answer in time, a refused password, a read-only
     replica, out of memory) raises `StoreError`, its message saying what failed and what to do,
@@ -174,32 +179,55 @@ class RedisStore:
         script = self._script
         if script is None:
             script = self._script = self._client.register_script(_UPDATE_SCRIPT)
+        tries: list[BaseException] = []  # what each try failed with
+
+        async def save(client: Redis) -> Any:
+            try:
+                return await script(keys=[name, token], args=args, client=client)
+            except BaseException as exc:  # CancelledError too: _bounded gave up on it
+                tries.append(exc)
+                raise
+
         try:
-            await self._retrying(
-                "save", lambda client: script(keys=[name, token], args=args, client=client)
-            )
+            await self._retrying("save", save)
         except StoreError as failure:
-            if not isinstance(failure.__cause__, self._unanswered):
-                raise  # Redis answered: refused, so nothing was written
-            await self._cancel(token, failure)
+            # No cancel where every try was refused by Redis (an answer: nothing written) or
+            # failed to connect (refused, unreachable: nothing sent), so none can land late.
+            # Where one may, a refusal of the other says nothing of it: it is cancelled.
+            if not any(self._may_land_late(exc) for exc in tries):
+                raise
+            await self._cancel(token, failure)  # returns if the save was applied after all
+
+    def _may_land_late(self, exc: BaseException) -> bool:
+        """Whether a try that failed with ``exc`` may have been sent, and so reach Redis
+        later: unanswered, but not failed while connecting (redis-py's "Error 111 connecting
+        to host:port", "Timeout connecting to server": nothing was sent on that connection)."""
+        if isinstance(exc, asyncio.CancelledError):  # given up on by _bounded
+            return True
+        return isinstance(exc, self._unanswered) and "connecting to" not in str(exc)
 
     async def _cancel(self, token: str, failure: StoreError) -> None:
         """Make sure a save given up on (sent, no answer) is never applied later: set its token
         first, so that the script, reaching Redis late (a congested network, a proxy), does
         nothing. Return if the script had set it (the save was applied after all); else raise
-        ``failure``, saying whether the save is cancelled or may still be applied."""
+        ``failure``, saying whether the save is cancelled or may still be applied.
+
+        Sent once, not tried again: the save has had two tries' time already, and Alexa waits
+        8 s in all for the answer."""
         # One script sets the token, or else reads it: the writers are told apart by value
         # (the update script's '1', this 'cancelled'), so a cancel sent again after its own
-        # answer was lost (a retry, or redis-py's) reads its own token, not an applied save.
+        # answer was lost (redis-py's retry, in a client given) reads its own token, not an
+        # applied save. The client is the running loop's: the save's `_retrying` just chose it.
         try:
-            token_value = await self._retrying(
-                "save",
-                lambda client: client.eval(_CANCEL_SCRIPT, 1, token, _CANCELLED_FOR),
+            token_value = await self._bounded(
+                self._client.eval(_CANCEL_SCRIPT, 1, token, _CANCELLED_FOR)
             )
-        except StoreError as exc:
+        except self._redis_error as exc:
+            text = str(exc)
+            why = "the same error" if text == str(failure.__cause__) else self._scrubbed(text)
             raise StoreError(
-                f"{failure}; the save could not be cancelled ({exc}): if it reached Redis, it "
-                "may still be applied"
+                f"{failure}; nor could the save be cancelled ({why}): if it reached Redis, "
+                "it may still be applied"
             ) from failure.__cause__
         if token_value is not None and _text(token_value) == "1":  # the script's: applied
             logger.warning("a Redis save's answer was lost, but Redis had applied it")
@@ -284,6 +312,11 @@ class RedisStore:
         # redis-py leaves out of its options the host and port a URL does not name.
         return f"Redis at {options.get('host', 'localhost')}:{options.get('port', 6379)}"
 
+    def _scrubbed(self, text: str) -> str:
+        """``text`` without the password (as ``***``)."""
+        password = self._options().get("password")
+        return text.replace(str(password), "***") if password else text
+
     def _failure(self, doing: str, exc: Exception) -> ResponseError | StoreError:
         """What a redis-py error stands for: the update script's refusal of a value (its own
         replies begin ``attribute``), else a `StoreError` that says what to do."""
@@ -294,9 +327,7 @@ class RedisStore:
             return ResponseError(text)
         # A pipeline's error repeats the command, values and all: keep only Redis's answer.
         text = text.partition(" of pipeline caused error: ")[2].strip("(),'\"") or text
-        password = self._options().get("password")
-        if password:
-            text = text.replace(str(password), "***")
+        text = self._scrubbed(text)
         where = self._where()
         if isinstance(exc, exceptions.AuthenticationError):
             return StoreError(
