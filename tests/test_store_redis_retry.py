@@ -162,6 +162,7 @@ class _HoldingProxy(_Forwarder):
     def __init__(self, target: int, *triggers: bytes) -> None:
         self.triggers = triggers
         self.holding = False
+        self.once = False  # holding one connection's sends only: the next are let through
         self.held: list[tuple[socket.socket, bytes]] = []
         super().__init__(target)
 
@@ -173,7 +174,9 @@ class _HoldingProxy(_Forwarder):
         held = False
         with contextlib.suppress(OSError):
             while data := client.recv(65536):
-                held = held or (self.holding and any(t in data for t in self.triggers))
+                if not held and self.holding and any(t in data for t in self.triggers):
+                    held = True
+                    self.holding = not self.once
                 if held:
                     self.held.append((server, data))
                 else:
@@ -400,3 +403,63 @@ async def test_a_redis_save_refused_is_not_cancelled(redis_servers: Any) -> None
     finally:
         await store.aclose()
         await replica.aclose()
+
+
+async def _token_ttls(port: int, prefix: str) -> list[int]:
+    """The seconds left to the tokens of the saves to the user "user" under ``prefix``."""
+    import redis.asyncio
+
+    direct = redis.asyncio.Redis(port=port)
+    try:
+        return [
+            await direct.ttl(key)
+            async for key in direct.scan_iter(f"{prefix}saves:{{{prefix}user}}:*")
+        ]
+    finally:
+        await direct.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_tried_twice_keeps_its_token_a_day(redis_url: str) -> None:
+    # The second try set the save's token for a minute: the first try, held up longer in a
+    # partition (TCP retransmits for minutes), reached Redis once the token was gone and wrote
+    # over later saves. The second try keeps the token a day.
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    proxy = _HoldingProxy(port, b"EVALSHA")
+    proxy.once = True  # the first try only
+    options = "socket_timeout=0.3&socket_connect_timeout=0.3"
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{options}", prefix=prefix)
+    try:
+        await store.update("warm-up", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
+        proxy.holding = True
+        await store.update("user", {"n": 2}, ())  # the second try applied
+        assert proxy.held
+        assert len(await _token_ttls(port, prefix)) == 1
+        assert min(await _token_ttls(port, prefix)) > 3600
+    finally:
+        proxy.release()
+        await store.aclose()
+        proxy.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_found_made_keeps_its_token_a_day(redis_url: str) -> None:
+    # The first try applied (its token kept a minute), its answer lost; the second found the
+    # token, and left it to expire in a minute, though a copy of the save may still be on its
+    # way (redis-py's own retry, a delayed segment). Finding its token, the script keeps it a
+    # day.
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    proxy = _AnswerLosingProxy(port, f"{prefix}user".encode(), lambda: None)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    try:
+        await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
+        proxy.armed = True
+        await store.update("user", {"n": 1}, ())
+        assert proxy.lost == 1
+        ttls = await _token_ttls(port, prefix)
+        assert len(ttls) == 1 and ttls[0] > 3600, ttls
+    finally:
+        await store.aclose()
+        proxy.close()

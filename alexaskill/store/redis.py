@@ -34,21 +34,20 @@ REDIS_CLIENT_OPTIONS: Final[Mapping[str, Any]] = {
 class RedisStore:
     """Attributes in Redis, for several machines: one hash per key, one JSON value per field.
 
-    An update is one Lua script (``HSET``, ``HDEL``, ``HINCRBY``), applied once however often
-    it is sent: it does nothing if the token of its own (``prefix`` + ``saves:`` + a random
-    id) is there, and sets it, for a minute, as it writes. ``url`` is any URL the ``redis``
-    package takes (``redis://host:6379/0``, ``rediss://`` for TLS); keys are ``prefix`` + the
-    user (or person) key. The client connects on first use, in the event loop that uses it,
-    with `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client without ``with``
-    runs each request in one of its own), the store makes itself a new client, its
-    connections being of no use there. Each command through a ``client`` given is given up
-    after its connect and read timeouts (`REDIS_CLIENT_OPTIONS`' if it has none), its own
-    retries included: else a stuck Redis held a save, and its request, for minutes (redis-py
-    8 retries a command 10 times by default) or for ever (no timeout, before redis-py 8). A
-    ``client`` given is used as it is in the first event loop that uses the store, and in
-    another a client of the same connection options (its own pool, closed with that loop); a
-    ``redis.asyncio.RedisCluster``, for Redis Cluster (a save's token shares its user's hash
-    slot, `_token`), is used as it is in every loop.
+    An update is one Lua script (``HSET``, ``HDEL``, ``HINCRBY``), applied once however often it is
+    sent: it does nothing if the token of its own (``prefix`` + ``saves:`` + a random id) is there,
+    and sets it, for a minute (a day if sent again, or found), as it writes. ``url`` is any URL the
+    ``redis`` package takes (``redis://host:6379/0``, ``rediss://`` for TLS); keys are ``prefix`` +
+    the user (or person) key. The client connects on first use, in the event loop that uses it, with
+    `REDIS_CLIENT_OPTIONS`; used from another event loop (a test client without ``with`` runs each
+    request in one of its own), the store makes itself a new client, its connections being of no use
+    there. Each command through a ``client`` given is given up after its connect and read timeouts
+    (`REDIS_CLIENT_OPTIONS`' if it has none), its own retries included: else a stuck Redis held a
+    save, and its request, for minutes (redis-py 8 retries a command 10 times by default) or for
+    ever (no timeout, before redis-py 8). A ``client`` given is used as it is in the first event
+    loop that uses the store, and in another a client of the same connection options (its own pool,
+    closed with that loop); a ``redis.asyncio.RedisCluster``, for Redis Cluster (a save's token
+    shares its user's hash slot, `_token`), is used as it is in every loop.
 
     After Redis restarts (or the network drops), every pooled connection is dead, and each would
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
@@ -169,7 +168,7 @@ class RedisStore:
 
         self.check_update(encoded, gone, increments)
         token = _token(self.prefix, name, uuid.uuid4().hex)
-        args: list[str | int] = [60, len(increments)]
+        args: list[str | int] = [len(increments)]
         for field, by in increments.items():
             args += [field, by]
         args.append(len(encoded))
@@ -182,8 +181,11 @@ class RedisStore:
         tries: list[BaseException] = []  # what each try failed with
 
         async def save(client: Redis) -> Any:
+            # The token is kept a minute, or a day from the second try on: the first may
+            # still be on its way (a partition: TCP retransmits for many minutes).
+            kept = _KEPT_A_DAY if tries else 60
             try:
-                return await script(keys=[name, token], args=args, client=client)
+                return await script(keys=[name, token], args=[kept, *args], client=client)
             except BaseException as exc:  # CancelledError too: _bounded gave up on it
                 tries.append(exc)
                 raise
@@ -220,7 +222,7 @@ class RedisStore:
         # applied save. The client is the running loop's: the save's `_retrying` just chose it.
         try:
             token_value = await self._bounded(
-                self._client.eval(_CANCEL_SCRIPT, 1, token, _CANCELLED_FOR)
+                self._client.eval(_CANCEL_SCRIPT, 1, token, _KEPT_A_DAY)
             )
         except self._redis_error as exc:
             text = str(exc)
@@ -360,14 +362,15 @@ class RedisStore:
         if isinstance(exc, exceptions.NoPermissionError):
             return StoreError(
                 f"{where}: the URL's user may not run the {doing}'s commands ({text}): it needs "
-                "HGETALL, EVALSHA, EVAL, and in the scripts EXISTS, GET, HGET, HSET, HDEL, "
-                f"HINCRBY and SET, on the keys {self.prefix}*"
+                "HGETALL, EVALSHA, EVAL, and in the scripts EXISTS, EXPIRE, GET, HGET, HSET, "
+                f"HDEL, HINCRBY and SET, on the keys {self.prefix}*"
             )
         return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
 
 
-# Seconds a save given up on stays cancelled (its token set): far beyond any network delay.
-_CANCELLED_FOR: Final = 86400
+# Seconds a save's token is kept where a copy of the save may still be on its way (the second
+# try, a token found, a cancel): far beyond any network delay.
+_KEPT_A_DAY: Final = 86400
 # Sets a save's token to 'cancelled' unless it is there; returns what it holds: '1' if the
 # update script set it (the save was applied), else 'cancelled'.
 _CANCEL_SCRIPT: Final = """
@@ -381,10 +384,12 @@ return redis.call('GET', KEYS[1])
 # Every value is checked before anything is written: Lua does not undo what ran before an error.
 _MAX_STEP: Final = 10**18
 # The token is looked for first: a save sent again after its answer was lost is not checked
-# against what its first run wrote. It is set only once the checks have passed: a refused
-# save leaves none, and is refused again if sent again.
-_UPDATE_SCRIPT: Final = """
+# against what its first run wrote; found, it is kept a day (another copy may be on its way).
+# It is set only once the checks have passed: a refused save leaves none, and is refused again
+# if sent again.
+_UPDATE_SCRIPT: Final = f"""
 if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('EXPIRE', KEYS[2], {_KEPT_A_DAY})
   return 0
 end
 local n = tonumber(ARGV[2])
