@@ -983,3 +983,25 @@ def test_the_deadline_message_says_when_a_slow_store_held_the_handler_back(
     assert "it was never started: making its Attributes (the store's load) took" in caplog.text
     assert "runs on" not in caplog.text
     assert ran == []
+
+
+def test_the_deadline_message_of_a_slow_handler_whose_attributes_came_in_time(
+    caplog: pytest.LogCaptureFixture, release: threading.Event
+) -> None:
+    # The counterpart of the test above: the store's load was quick, the def handler slow. The
+    # message must say that its thread runs on, not that it was never started for the load.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=MemoryStore())
+    started = threading.Event()
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        started.set()
+        release.wait(WAIT)
+        return speak("counted")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Count").speech == DEADLINE_REPLY
+        assert started.is_set()
+        assert "its thread runs on, and what it returns will be discarded" in caplog.text
+        assert "never started" not in caplog.text
+        release.set()
