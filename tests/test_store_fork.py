@@ -49,7 +49,7 @@ def _in_a_fork(child: Callable[[], bool]) -> str:
 
 
 @contextlib.contextmanager
-def _held(lock: threading.Lock, *, moment: bool = False) -> Iterator[None]:
+def _held(lock: contextlib.AbstractContextManager[Any], *, moment: bool = False) -> Iterator[None]:
     """``lock`` held by another thread meanwhile (only for a moment from now, if ``moment``),
     as by a call in progress at a fork."""
     held, release = threading.Event(), threading.Event()
@@ -246,14 +246,19 @@ def test_sqlite_stores_made_while_the_process_forks_lists_them_leave_no_connecti
         anyio.run(store.aclose)
 
 
+def _pools(client: Any) -> Any:
+    """The container of a botocore client's urllib3 connection pools."""
+    return client._endpoint.http_session._manager.pools
+
+
 def test_a_dynamodb_client_given_shares_no_connection_with_a_forked_child(
     dynamodb_endpoint: str,
 ) -> None:
-    # A botocore client given (client=) kept its pooled connections across a fork (uvicorn
-    # --workers, gunicorn --preload): parent and child could send requests down one socket and
-    # read each other's answers, another user's attributes among them. The child now closes
-    # them (its copies: the parent's stay open) before its first call, and the client makes
-    # new ones. (moto's server closes each connection, so the pool itself is not looked at.)
+    # A botocore client given (client=) kept its pooled connections across a fork (gunicorn
+    # --preload, multiprocessing's fork): parent and child could send requests down one socket
+    # and read each other's answers, another user's attributes among them. The child now drops
+    # them (its copies: the parent's stay open), and the client makes new ones. (moto's server
+    # closes each connection, so the connections themselves are not looked at.)
     import uuid
 
     import botocore.session
@@ -261,22 +266,41 @@ def test_a_dynamodb_client_given_shares_no_connection_with_a_forked_child(
     client = botocore.session.get_session().create_client(
         "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
     )
-    closed = []
-    close = client.close
-
-    def closing() -> None:
-        closed.append(os.getpid())
-        close()
-
-    client.close = closing
     store = DynamoDBStore(f"skill-{uuid.uuid4().hex}", client=client, create_table=True)
     anyio.run(store.update, "user", {"a": 1}, ())
+    parents = _pools(client)
+    assert len(parents) == 1
 
     def child() -> bool:
-        # Closed once, in this process; and the client works on after its close.
-        return closed == [os.getpid()] and anyio.run(store.load, "user") == {"a": 1}
+        # Pools of its own, and the client works on.
+        return _pools(client) is not parents and anyio.run(store.load, "user") == {"a": 1}
 
     assert _in_a_fork(child) == "yes"
-    assert closed == []  # the parent's pool is left alone
+    assert _pools(client) is parents and len(parents) == 1  # the parent's are left alone
     assert anyio.run(store.load, "user") == {"a": 1}
-    close()
+    client.close()
+
+
+def test_a_dynamodb_client_given_works_in_a_child_forked_while_a_thread_used_its_pools() -> None:
+    # The child closed the client given's pools (client.close()), which takes urllib3's lock of
+    # them: a thread of the parent holding it at the fork (a call under way), the child waited
+    # for it for ever, in the hook, before its first line. It now takes no lock: it gives the
+    # client new pools, leaving the old ones (and their lock) behind.
+    import botocore.session
+
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url="http://127.0.0.1:1"
+    )
+    store = DynamoDBStore("skill", client=client)
+    store._ready_client()
+    parents = _pools(client)
+
+    def child() -> bool:
+        pools = _pools(client)
+        return pools is not parents and pools.lock.acquire(timeout=5)
+
+    with _held(parents.lock):
+        answer = _in_a_fork(child)
+    assert answer == "yes"
+    assert _pools(client) is parents
+    client.close()

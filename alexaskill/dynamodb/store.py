@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import random
@@ -73,9 +72,10 @@ class DynamoDBStore:
     in the thread left behind. ``client`` replaces the botocore DynamoDB clients the store would
     make (it is not closed by `aclose`), for every call, with its own retry settings; the store
     adds to it the ``before-send`` handler that stops those retries. In a process forked from
-    the one that made it (``uvicorn --workers``, gunicorn ``--preload``) its pooled connections
-    are closed, for the child to make its own (its other state, credentials included, is
-    the parent's copy: a store that makes its clients makes new ones in a child).
+    the one that made it (gunicorn ``--preload``, ``multiprocessing``'s fork) its connection
+    pools are replaced, taking no lock, for the child to make its own connections (its other
+    state, credentials included, is the parent's copy: a store that makes its clients makes
+    new ones in a child).
     """
 
     def __init__(
@@ -393,15 +393,14 @@ class DynamoDBStore:
         """In a forked child: a lock of its own (a thread of the parent may have held it, making
         a client or waiting for the table), and clients of its own: no connection shared.
 
-        A client given is kept, its pooled connections closed (this process's copies of them:
-        the parent's stay open), so that it makes new ones: else parent and child would send
-        requests down one socket and read each other's answers."""
+        A client given is kept, its pooled connections dropped (`_drop_pools`), so that it
+        makes new ones: else parent and child would send requests down one socket and read
+        each other's answers."""
         self._lock = threading.Lock()
         if self._own_client:
             self._client = self._adding_client = self._session = None
         elif self._client is not None:
-            with contextlib.suppress(Exception):  # a stand-in's close may fail: still forked
-                self._client.close()
+            _drop_pools(self._client)
 
     def _make_client(self, attempts: int) -> Any:
         import botocore.session
@@ -448,6 +447,23 @@ def _hook(client: Any) -> Any:
 
 def _nothing(client: Any) -> None:
     """What a call does once the client is ready, when readiness is all it is for."""
+
+
+def _drop_pools(client: Any) -> None:
+    """Give a botocore ``client``, in a forked child, connection pools of its own, taking no
+    lock: the parent's pools are left behind (their sockets, this process's copies, closed as
+    they are collected; the parent's stay open). Not ``client.close()``: it takes urllib3's
+    lock of the pools, which a thread of the parent may have held at the fork (a call under
+    way), and the child would wait for it for ever. A client that is not botocore's usual
+    (a stand-in, another layout) is left as it is."""
+    session = getattr(getattr(client, "_endpoint", None), "http_session", None)
+    managers: list[Any] = [getattr(session, "_manager", None)]
+    managers += getattr(session, "_proxy_managers", {}).values()
+    for manager in managers:
+        pools = getattr(manager, "pools", None)
+        if pools is not None:
+            # urllib3's RecentlyUsedContainer(maxsize), as PoolManager makes it.
+            manager.pools = type(pools)(getattr(pools, "_maxsize", 10))
 
 
 def _after_fork_in_child() -> None:
