@@ -1,0 +1,105 @@
+"""How `RedisStore` makes its Redis clients: from a URL, checked, or like one given."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from ..exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+__all__ = ["REDIS_CLIENT_OPTIONS"]
+
+#: What `RedisStore` asks of the client it makes; a ``?name=value`` in the URL overrides each.
+#: Seconds: connecting, and waiting for an answer, take at most 2 (Alexa waits 8 for the reply);
+#: a connection unused for 5 is checked with a PING before it carries a command.
+REDIS_CLIENT_OPTIONS: Final[Mapping[str, Any]] = {
+    "socket_connect_timeout": 2.0,
+    "socket_timeout": 2.0,
+    "health_check_interval": 5,
+}
+
+
+def _like(client: Redis | None) -> Redis | None:
+    """A client with ``client``'s connection options and a pool of its own, or None for one
+    without a connection pool (a RedisCluster)."""
+    import redis.asyncio
+
+    pool = getattr(client, "connection_pool", None)
+    if pool is None:
+        return None
+    options = {**pool.connection_kwargs, "max_connections": pool.max_connections}
+    new_pool = redis.asyncio.ConnectionPool(connection_class=pool.connection_class, **options)
+    return redis.asyncio.Redis.from_pool(new_pool)  # its aclose closes the pool
+
+
+def _client_from_url(url: str) -> Redis:
+    """A client for ``url`` with `REDIS_CLIENT_OPTIONS`, the URL checked (`_check_url`)."""
+    import redis.asyncio
+
+    _check_url_parts(url)
+    try:
+        client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS)
+    except ValueError as exc:
+        # urllib's own words for a port repeat it, and a port may be a password's first part.
+        text = str(exc)
+        if not text.startswith(("Invalid value for '", "Redis URL must specify")):
+            text = "the port is not a number from 0 to 65535"
+        raise ConfigurationError(f"Redis store URL: {text}") from None
+    _check_url(url, client)
+    return client
+
+
+def _check_url_parts(url: str) -> None:
+    """`ConfigurationError` for a URL whose host part ends before its ``@``.
+
+    A password holding ``/``, ``?`` or ``#`` unescaped ends the host part there: redis-py would
+    read what follows as the port (a ValueError repeating it), the database or an option, or
+    take digits before it for a port and connect there without a password, each error naming
+    a piece of the password. Nothing of the URL goes into the message.
+    """
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    names = [name for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)]
+    if (
+        "@" in parts.path
+        or parts.fragment
+        or url.endswith("#")
+        or any(not name.isidentifier() for name in names)
+    ):
+        raise ConfigurationError(
+            "Redis store URL: it has an '@' (or a '#', or a query that is not name=value "
+            "options) after the host part ends: a password holding '/', '?', '#' or '@' must "
+            "be percent-encoded (%2F, %3F, %23, %40): redis://:PASSWORD@host:6379/0"
+        )
+
+
+def _check_url(url: str, client: Redis) -> None:
+    """`ConfigurationError` now for what redis-py accepts in ``url`` and fails on later.
+
+    It passes unknown query options to the connection, which refuses them (TypeError) at each
+    connection attempt, and reads a database that is not a number as database 0. Messages name
+    the option or the path, never the URL: it may hold a password.
+    """
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    database = parts.path.strip("/")
+    if parts.scheme in ("redis", "rediss") and database and not database.isdigit():
+        raise ConfigurationError(
+            f"Redis store URL: the database must be a number (redis://host:6379/0), not "
+            f"{database!r}"
+        )
+    pool = client.connection_pool
+    try:
+        pool.connection_class(**pool.connection_kwargs)  # builds it; connects on first use only
+    except TypeError as exc:
+        unknown = re.search(r"unexpected keyword argument '([^']*)'", str(exc))
+        option = unknown.group(1) if unknown else str(exc)
+        raise ConfigurationError(
+            f"Redis store URL: unknown option {option!r} for a {parts.scheme}:// connection"
+        ) from None
