@@ -129,3 +129,28 @@ def test_a_redis_client_given_is_used_from_one_event_loop_after_another(redis_ur
         anyio.run(store.update, "user", {"n": n}, ())
         assert anyio.run(store.load, "user") == {"n": n}
     anyio.run(store.aclose)
+
+
+def test_a_redis_cluster_client_given_is_refused_in_a_second_event_loop(
+    redis_servers: Any,
+) -> None:
+    # A RedisCluster given was used as it was in every event loop: its nodes' connections
+    # being the first loop's, every load and save in a second loop (TestClient without
+    # `with`) failed with a RuntimeError, not even a StoreError. redis-py cannot copy a
+    # cluster client as it can a Redis one, so the store says so, as a StoreError.
+    import uuid
+
+    import anyio
+    import redis.asyncio
+
+    from alexaskill.exceptions import StoreError
+
+    port = _cluster_of_one(redis_servers)
+    client = redis.asyncio.RedisCluster(host="127.0.0.1", port=port)
+    store = RedisStore("redis://unused", prefix=f"test:{uuid.uuid4().hex}:", client=client)
+
+    anyio.run(store.update, "user", {"n": 1}, ())  # the first loop
+    with pytest.raises(StoreError, match="first used in another event loop"):
+        anyio.run(store.load, "user")
+    with pytest.raises(StoreError, match="first used in another event loop"):
+        anyio.run(store.update, "user", {"n": 2}, ())

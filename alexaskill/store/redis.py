@@ -38,7 +38,8 @@ class RedisStore:
     ever (no timeout, before redis-py 8). A ``client`` given is used as it is in the first event
     loop that uses the store, and in another a client of the same connection options (its own pool,
     closed with that loop); a ``redis.asyncio.RedisCluster``, for Redis Cluster (a save's token
-    shares its user's hash slot, `_token`), is used as it is in every loop.
+    shares its user's hash slot, `_token`), only in the first: redis-py has no way to copy one,
+    and in another loop each load and save raises `StoreError` saying so.
 
     After Redis restarts (or the network drops), every pooled connection is dead, and each would
     fail one request: so a load or an update that fails for the connection (``ConnectionError``,
@@ -270,17 +271,23 @@ class RedisStore:
     async def _for_loop(self) -> Redis:
         """The client for the running event loop, the first or not the one of the last call."""
         old, old_loop = self._client, self._loop
-        self._loop = asyncio.get_running_loop()
         if old_loop is None and self._given is not None:
+            self._loop = asyncio.get_running_loop()
             return old  # a client given, in the first loop: used as it is
         if old_loop is not None:
             # A client given has the first loop's connections too: one like it, of this loop's.
             new = _client_from_url(self._url) if self._url else _like(self._given)
-            if new is None:
-                return old  # a RedisCluster given: as it is
+            if new is None:  # a RedisCluster given: redis-py has no way to copy one
+                raise StoreError(
+                    f"{self._where()}: the RedisCluster client given (client=) was first used "
+                    "in another event loop, and its connections are that loop's: use the "
+                    "store in one event loop (a TestClient within `with`), or give the store "
+                    "of each event loop a cluster client of its own"
+                )
             self._client = new
             if old is not self._given and not old_loop.is_closed():  # running, in a thread
                 asyncio.run_coroutine_threadsafe(old.aclose(), old_loop)
+        self._loop = asyncio.get_running_loop()
         # A connection can be closed only in its event loop, so the loop's are closed as it
         # shuts down: asyncio.run (anyio, uvicorn) closes the async generators still open,
         # this one included, before it closes the loop.
