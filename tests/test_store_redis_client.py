@@ -149,8 +149,16 @@ def test_a_redis_cluster_client_given_is_refused_in_a_second_event_loop(
     client = redis.asyncio.RedisCluster(host="127.0.0.1", port=port)
     store = RedisStore("redis://unused", prefix=f"test:{uuid.uuid4().hex}:", client=client)
 
-    anyio.run(store.update, "user", {"n": 1}, ())  # the first loop
-    with pytest.raises(StoreError, match="first used in another event loop"):
-        anyio.run(store.load, "user")
-    with pytest.raises(StoreError, match="first used in another event loop"):
-        anyio.run(store.update, "user", {"n": 2}, ())
+    def in_a_second_loop() -> None:
+        with pytest.raises(StoreError, match="first used in another event loop"):
+            anyio.run(store.load, "user")
+        with pytest.raises(StoreError, match="first used in another event loop"):
+            anyio.run(store.update, "user", {"n": 2}, ())
+
+    async def in_the_first_loop() -> None:
+        await store.update("user", {"n": 1}, ())
+        await anyio.to_thread.run_sync(in_a_second_loop)
+        assert await store.load("user") == {"n": 1}  # the first loop's use goes on
+        await client.aclose()
+
+    anyio.run(in_the_first_loop)
