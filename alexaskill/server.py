@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
-from .server_writes import _can_write_eof, _HeldWrites, _Lingering
+from .server_writes import _abandon_answer, _can_write_eof, _HeldWrites, _Lingering
 from .sweep import _Sweeper, _sweeper
 
 if TYPE_CHECKING:
@@ -427,6 +427,7 @@ class _Bounded:
             self._closing()
             return
         self._head_since = self._idle_since = None
+        _abandon_answer(self.cycle)  # if a request is still being answered
         transport.set_protocol(_Lingering(self))
         transport.write_eof()  # once the answer is out
         if self.flow.read_paused:

@@ -23,6 +23,21 @@ def _can_write_eof(transport: asyncio.BaseTransport) -> bool:
         return False
 
 
+def _abandon_answer(cycle: Any) -> None:
+    """A request's cycle, if still being answered when its connection begins to linger (a
+    refusal of the bytes after it closes the connection), answers no more, as for a client
+    gone: its writes would come after the end of the stream (``write_eof``), an error."""
+    if cycle is None or cycle.response_complete:
+        return
+    cycle.disconnected = True
+    waiter = getattr(cycle, "waiter", None)  # the app's `receive` woken (`Exchange`'s)
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)
+    event = getattr(cycle, "message_event", None)  # (uvicorn h11's)
+    if event is not None:
+        event.set()
+
+
 class _Lingering(asyncio.Protocol):
     """A closing connection's protocol while it lingers (`_Bounded._linger`): what the client
     sends is dropped; its end of the stream closes the connection (``eof_received`` says so)."""

@@ -3,6 +3,8 @@ still sending: closed in time, the answer already written not lost."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import time
 from typing import Any
@@ -205,3 +207,62 @@ def test_a_client_that_never_stops_sending_after_a_refusal_is_cut_off(
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+async def slow_answer(scope: Any, receive: Any, send: Any) -> None:
+    """Answers after half a second (and with a body it never reads)."""
+    if scope["type"] == "lifespan":
+        await forty_kilobytes(scope, receive, send)
+        return
+    await asyncio.sleep(0.5)
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
+    )
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+REFUSED_WHILE_ANSWERING = {
+    # httptools refuses the bytes pipelined behind a request still being answered (h11 reads
+    # nothing more until the answer is out), h11 a chunked body gone bad while the app runs.
+    "garbage-pipelined": (b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n", b"NOT HTTP\r\n\r\n"),
+    "bad-chunk": (
+        b"POST / HTTP/1.1\r\nhost: skill\r\ntransfer-encoding: chunked\r\n\r\n",
+        b"zz\r\nxx\r\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
+@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+@pytest.mark.parametrize("case", list(REFUSED_WHILE_ANSWERING))
+def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
+    protocol: type[Any], loop: str, case: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The refusal's lingering close half-closed the connection under the app still answering:
+    # its write raised "Cannot call write() after write_eof()", logged as an exception in the
+    # ASGI application. The app's answer is abandoned now, as for a client gone.
+    caplog.set_level(logging.INFO)
+    config = uvicorn.Config(
+        slow_answer, port=0, http=protocol, loop=loop, log_config=None, log_level="info"
+    )
+    server, thread = _started(config)
+    first, then = REFUSED_WHILE_ANSWERING[case]
+    try:
+        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
+            client.sendall(first)
+            time.sleep(0.1)  # the app is awaiting
+            client.sendall(then)
+            time.sleep(1)  # the connection still open when the app answers
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+            assert b"HTTP/1.1 400 " in answer, answer
+        deadline = time.monotonic() + 30
+        while server.server_state.connections or server.server_state.tasks:
+            assert time.monotonic() < deadline, "the connection or its task stayed"
+            time.sleep(0.05)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
