@@ -248,13 +248,14 @@ class _Bounded:
     #: Only on httptools (`ExchangeProtocol`): on h11, uvicorn's keep-alive timer closes it.
     _idle_since: float | None = None
     _writes: _HeldWrites | None = None
+    _lingering = False  # (`_linger`)
     _sweeper: _Sweeper
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Start the head deadline; make room among the open connections if needed."""
         super().connection_made(transport)  # type: ignore[misc]
         if not isinstance(self, ExchangeProtocol):  # an Exchange holds its own head
-            self._writes = _HeldWrites(self.transport, self.loop)
+            self._writes = _HeldWrites(self.transport, self.loop, self)
         self._sweeper = _sweeper(self.loop, self.connections)
         self._wait_for_head()
         _guard_accept(self.loop, self.connections)
@@ -419,6 +420,8 @@ class _Bounded:
         """Close after the answer written, the client maybe still sending: see "Lingering
         close" in the module docstring. (Over TLS the loop's TLS shutdown does the like.)"""
         transport = self.transport
+        if self._lingering:
+            return
         if transport.is_closing():
             self._closing()
             return
@@ -427,6 +430,7 @@ class _Bounded:
             self._closing()
             return
         self._head_since = self._idle_since = None
+        self._lingering = True
         _abandon_answer(self.cycle)  # if a request is still being answered
         transport.set_protocol(_Lingering(self))
         transport.write_eof()  # once the answer is out

@@ -73,17 +73,22 @@ class _HeldWrites(HeldHead):
     alone: a head never waits for an app that awaits something before its body, and an app that
     sends both at once (alexaskill's endpoint, Starlette's responses) sends one packet.
 
-    Everything but ``write`` and ``close`` is the connection's transport's.
+    Everything but ``write`` and ``close`` is the connection's transport's; ``close`` lingers
+    (`_Bounded._linger`) while the request's body still comes: uvicorn's h11 cycle closes the
+    transport itself after answering a request that says ``connection: close`` (or HTTP/1.0).
     """
 
-    __slots__ = ("hold_next", "loop")
+    __slots__ = ("hold_next", "loop", "protocol")
 
     #: A body at least this large is written on its own rather than copied to join its head.
     JOIN_LIMIT: ClassVar[int] = 64 * 1024
 
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop, protocol: _Bounded
+    ) -> None:
         self.transport = transport
         self.loop = loop
+        self.protocol = protocol
         #: The write waiting for the next one, or None.
         self.held: bytes | None = None
         #: Whether the next write is a response's first (set when a request's cycle begins).
@@ -106,7 +111,11 @@ class _HeldWrites(HeldHead):
 
     def close(self) -> None:
         self.flush()
-        self.transport.close()
+        cycle = self.protocol.cycle
+        if cycle is not None and cycle.more_body:
+            self.protocol._linger()
+        else:
+            self.transport.close()
 
     def is_closing(self) -> bool:
         return self.transport.is_closing()

@@ -144,6 +144,16 @@ HEADS = {
         b"HTTP/1.1 413 ",
     ),
     "bytes-after-a-bad-request": (b"NOT HTTP\r\n\r\n", b"HTTP/1.1 400 "),
+    # The request itself closes the connection: on h11, uvicorn's cycle closed the transport
+    # itself, and nothing lingered.
+    "body-after-refusal-connection-close": (
+        b"POST / HTTP/1.1\r\nhost: skill\r\nconnection: close\r\ncontent-length: %d\r\n\r\n" % MANY,
+        b"HTTP/1.1 413 ",
+    ),
+    "body-after-refusal-http-1.0": (
+        b"POST / HTTP/1.0\r\nhost: skill\r\ncontent-length: %d\r\n\r\n" % MANY,
+        b"HTTP/1.1 413 ",
+    ),
 }
 
 
