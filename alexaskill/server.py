@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
-from .server_writes import _abandon_answer, _can_write_eof, _HeldWrites, _Lingering
+from .server_writes import _abandon_answer, _can_write_eof, _HeldWrites, _Lingering, _refusal
 from .sweep import _Sweeper, _sweeper
 
 if TYPE_CHECKING:
@@ -104,16 +104,6 @@ DEFAULT_MAX_CONNECTIONS: Final = 1000
 #: File descriptors kept for everything but client connections (listening sockets, logs, the
 #: store, certificate downloads, threads' files).
 _RESERVED_FDS: Final = 64
-
-
-def _refusal(status: bytes, reason: str) -> bytes:
-    """A whole answer that closes the connection, with a short JSON reason as the app gives."""
-    body = b'{"error": "%s"}' % reason.encode("ascii")
-    head = b"HTTP/1.1 %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n" % (
-        status,
-        len(body),
-    )
-    return head + b"connection: close\r\n\r\n" + body
 
 
 _400: Final = _refusal(b"400 Bad Request", "invalid HTTP request")
@@ -497,7 +487,10 @@ class H11Protocol(_Bounded, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
 
     def timeout_keep_alive_handler(self) -> None:
-        """uvicorn's keep-alive timeout: the connection closes (its answers maybe unsent)."""
+        """uvicorn's keep-alive timeout: the connection closes (its answers maybe unsent),
+        unless it lingers (`_linger`: `write_timeout` bounds it)."""
+        if self._lingering:
+            return
         super().timeout_keep_alive_handler()
         self._closing()
 

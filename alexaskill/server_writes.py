@@ -1,6 +1,6 @@
-"""Two transports' helpers of `alexaskill.server`'s protocols: `_HeldWrites` (a response's head
-goes out with its body, on h11) and `_Lingering` (a closing connection reads and drops what its
-client still sends)."""
+"""Helpers of `alexaskill.server`'s protocols: `_HeldWrites` (a response's head goes out with its
+body, on h11), `_Lingering` (a closing connection reads and drops what its client still sends)
+and `_refusal` (the protocols' own answers)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ if TYPE_CHECKING:
     from .server import _Bounded
 
 __all__: list[str] = []  # the server protocols' helpers
+
+
+def _refusal(status: bytes, reason: str) -> bytes:
+    """A whole answer that closes the connection, with a short JSON reason as the app gives."""
+    body = b'{"error": "%s"}' % reason.encode("ascii")
+    head = b"HTTP/1.1 %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n" % (
+        status,
+        len(body),
+    )
+    return head + b"connection: close\r\n\r\n" + body
 
 
 def _can_write_eof(transport: asyncio.BaseTransport) -> bool:

@@ -276,3 +276,38 @@ def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
         thread.join(30)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
+
+
+class PatientLingerHttp(HttpProtocol):
+    write_timeout = 30.0
+
+
+class PatientLingerH11(H11Protocol):
+    write_timeout = 30.0
+
+
+@pytest.mark.parametrize(
+    "protocol", [PatientLingerHttp, PatientLingerH11], ids=["httptools", "h11"]
+)
+def test_lingering_outlasts_the_keep_alive_timeout(protocol: type[Any]) -> None:
+    # On h11, uvicorn's keep-alive timer (1 s here) closed a lingering connection, so a client
+    # still sending got a reset long before `write_timeout` (30 s here).
+    config = uvicorn.Config(
+        refusing, port=0, http=protocol, loop="asyncio", log_level="critical", timeout_keep_alive=1
+    )
+    server, thread = _started(config)
+    head, status = HEADS["body-after-refusal"]
+    try:
+        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
+            client.sendall(head)
+            for _ in range(60):  # three seconds, or more
+                client.sendall(b"x" * 16)
+                time.sleep(0.05)
+            client.shutdown(socket.SHUT_WR)
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+            assert answer.startswith(status), answer[:200]
+    finally:
+        server.should_exit = True
+        thread.join(30)
