@@ -212,16 +212,22 @@ else:
             bounds uvloop's own loop instead.
             """
 
-        class _TLSServerProtocol(_uvloop.loop.SSLProtocol):
-            """uvloop's TLS protocol for one accepted connection, as its server makes it, the
-            handshake counted by a `_CappedHandshakes` from the connection's start. (Reads and
-            writes go through uvloop's own C methods: a subclass changes nothing there.)"""
+        try:  # uvloop's SSLProtocol is no public API: without it, uvloop's own TLS serves
 
-            __slots__ = ("_capped", "_waiter_")
+            class _TLSServerProtocol(_uvloop.loop.SSLProtocol):
+                """uvloop's TLS protocol for one accepted connection, as its server makes it,
+                the handshake counted by a `_CappedHandshakes` from the connection's start.
+                (Reads and writes go through uvloop's own C methods: a subclass changes nothing
+                there.)"""
 
-            def connection_made(self, transport: Any) -> None:
-                super().connection_made(transport)  # the handshake begins
-                self._capped.began(transport, self._waiter_)
+                __slots__ = ("_capped", "_waiter_")
+
+                def connection_made(self, transport: Any) -> None:
+                    super().connection_made(transport)  # the handshake begins
+                    self._capped.began(transport, self._waiter_)
+
+        except (AttributeError, TypeError):
+            _TLSServerProtocol = None
 
 
 class _CappedHandshakes:
@@ -283,13 +289,28 @@ class _CappedHandshakes:
             self.said = _say_too_many(self.loop, self.said, self.most)
 
 
+_uncapped_said = False  # (`_cap_uvloop_handshakes`)
+
+
 def _cap_uvloop_handshakes(
     loop: Any, args: tuple[Any, ...], kwargs: dict[str, Any], most: int
 ) -> tuple[Any, ...]:
     """``create_server``'s arguments for uvloop ``loop``, its TLS handshakes capped at ``most``
     (`_CappedHandshakes`): ``args`` as they should be given, ``kwargs`` changed in place."""
     context = kwargs.get("ssl")
-    if context is None or not hasattr(_uvloop.loop, "SSLProtocol"):
+    if context is None:
+        return args
+    if _TLSServerProtocol is None:
+        global _uncapped_said
+        if not _uncapped_said:
+            _uncapped_said = True
+            import logging
+
+            logging.getLogger("alexaskill.server").warning(
+                "this uvloop (%s) has no SSLProtocol class to subclass: TLS handshakes under "
+                "way are not capped (only the handshake timeout bounds them)",
+                getattr(_uvloop, "__version__", "?"),
+            )
         return args
     del kwargs["ssl"]
     if args:

@@ -415,3 +415,60 @@ def test_a_tls_close_notify_never_answered_is_given_up_in_time(
 
     with asyncio.Runner(loop_factory=loop_class) as runner:
         assert runner.run(main())
+
+
+def test_a_uvloop_without_its_tls_protocol_class_serves_tls_its_own_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The handshake cap subclasses uvloop's SSLProtocol, which is no public API: a uvloop
+    # without it made `import alexaskill.loops` raise AttributeError. The module imports, and
+    # its loop serves TLS with uvloop's own handling, saying once that the cap is off.
+    uvloop = pytest.importorskip("uvloop")
+    import importlib.util
+
+    import alexaskill
+
+    monkeypatch.delattr(uvloop.loop, "SSLProtocol")
+    name = "alexaskill._loops_without_sslprotocol"
+    spec = importlib.util.spec_from_file_location(
+        name, Path(alexaskill.__file__).with_name("loops.py")
+    )
+    assert spec is not None and spec.loader is not None
+    copy = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, copy)
+    spec.loader.exec_module(copy)
+    assert copy._TLSServerProtocol is None
+    _, context = _tls_loop("asyncio", tmp_path)
+    client = ssl.create_default_context()
+    client.check_hostname = False
+    client.verify_mode = ssl.CERT_NONE
+
+    async def main() -> bytes:
+        loop = asyncio.get_running_loop()
+        served: list[bytes] = []
+        for _ in range(2):  # said once, not once a server
+            server = await loop.create_server(_Echo, "127.0.0.1", 0, ssl=context)
+            port = server.sockets[0].getsockname()[1]
+            reader, writer = await asyncio.open_connection(
+                "127.0.0.1", port, ssl=client, server_hostname="localhost"
+            )
+            writer.write(b"hello")
+            served.append(await reader.readexactly(5))
+            writer.close()
+            server.close()
+        assert served[0] == served[1]
+        return served[0]
+
+    caplog.set_level(logging.WARNING, logger="alexaskill.server")
+    with asyncio.Runner(loop_factory=copy.new_event_loop) as runner:
+        assert runner.run(main()) == b"hello"
+    said = [r.getMessage() for r in caplog.records if "handshakes" in r.getMessage()]
+    assert len(said) == 1, said
+
+
+class _Echo(asyncio.Protocol):
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.transport.write(data)
