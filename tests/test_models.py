@@ -1353,6 +1353,7 @@ def test_a_refusal_in_the_request_names_its_path_from_the_root() -> None:
         (r"\ud800\ud800", 0),  # two high halves
         (r"\ud800\u0041", 0),  # a high half followed by another escape
         (r"\ud83d\ude00\udc00", 12),  # a pair, then a low half alone
+        (r"\ud800a\udc00", 0),  # two lone halves, a character between: no pair
     ],
 )
 def test_a_lone_surrogate_escape_is_said_to_be_one(escape: str, where: int) -> None:
