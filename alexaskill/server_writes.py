@@ -126,6 +126,7 @@ class _HeldWrites(HeldHead):
             self.protocol._linger()
         else:
             self.transport.close()
+            self.protocol._closing()  # the write deadline, if some of the answer is unsent
 
     def is_closing(self) -> bool:
         return self.transport.is_closing()

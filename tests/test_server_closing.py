@@ -311,3 +311,42 @@ def test_lingering_outlasts_the_keep_alive_timeout(protocol: type[Any]) -> None:
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+def _gone_in_time(server: uvicorn.Server, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while server.server_state.connections:
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+async def failing_midway(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        await forty_kilobytes(scope, receive, send)
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"x" * ANSWER, "more_body": True})
+    raise RuntimeError("the skill failed midway")
+
+
+@pytest.mark.parametrize("protocol", [QuickHttp, QuickH11], ids=["httptools", "h11"])
+def test_a_connection_closed_by_an_app_failing_midway_is_dropped_in_time(
+    protocol: type[Any],
+) -> None:
+    # The app raised after part of its answer (below the high-water mark): the connection is
+    # closed with that part unsent, and a client that reads nothing must not hold it.
+    config = uvicorn.Config(
+        failing_midway, port=0, http=protocol, loop="asyncio", log_level="critical"
+    )
+    server, thread = _started(config)
+    try:
+        client = socket.socket()
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        client.connect(("127.0.0.1", _port(server)))
+        client.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n")
+        time.sleep(0.2)
+        _gone_in_time(server, "the connection was held, its answer's start unsent")
+        client.close()
+    finally:
+        server.should_exit = True
+        thread.join(30)
