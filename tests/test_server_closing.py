@@ -320,6 +320,43 @@ def _gone_in_time(server: uvicorn.Server, what: str) -> None:
         time.sleep(0.05)
 
 
+async def large_answer(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        await forty_kilobytes(scope, receive, send)
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"x" * 200_000})
+
+
+@pytest.mark.parametrize("protocol", [QuickHttp, QuickH11], ids=["httptools", "h11"])
+def test_a_closing_connection_read_below_the_low_water_mark_keeps_its_deadline(
+    protocol: type[Any],
+) -> None:
+    # The answer was over the write buffer's high-water mark (the deadline ran); the client
+    # read until the buffer fell below the low-water mark (resume_writing), then nothing more:
+    # the connection, closing, its answer's last bytes unsent, must still be dropped in time.
+    config = uvicorn.Config(
+        large_answer, port=0, http=protocol, loop="asyncio", log_level="critical"
+    )
+    server, thread = _started(config)
+    try:
+        client = socket.socket()
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        client.connect(("127.0.0.1", _port(server)))
+        client.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n")
+        wanted = 200_000 - 20_000  # the last 20,000 bytes (and the head) left unread
+        got = 0
+        while got < wanted:
+            chunk = client.recv(min(4096, wanted - got))
+            assert chunk
+            got += len(chunk)
+        _gone_in_time(server, "the connection was held, the rest of its answer unsent")
+        client.close()
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
 async def failing_midway(scope: Any, receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
         await forty_kilobytes(scope, receive, send)
