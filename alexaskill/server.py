@@ -31,16 +31,17 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
 - **Write deadline.** A response whose writes wait for the client (it reads nothing, its socket
   buffer full) for ``write_timeout`` seconds (10; Alexa waits 8 for the whole answer) is given
   up: the connection is dropped. Such a connection counts as busy answering, so it would never
-  make room for another, and enough of them would hold every place. The same deadline runs for
-  a connection closed with its answer not all sent, however little of it is left: the event
-  loop would otherwise keep it for as long as the client's kernel answers its window probes
-  without the client reading, which is forever.
+  make room for another, and enough of them would hold every place. A connection closed with
+  its answer not all sent, however little is left, is dropped too (below the buffer's
+  high-water mark, ``write_timeout`` after the close, read meanwhile or not): the loop would
+  keep it while the client's kernel answers its window probes, the client reading nothing.
 - **Lingering close.** A connection closed while its client still sends (the rest of a body
   nobody reads after a refusal from the head, bytes after a refused request) sends its answer
   and the end of its stream, then reads and drops what comes until the client closes its side,
   for ``write_timeout`` seconds and ``linger_bytes`` bytes (1 MiB) at most. Closed at once,
   the socket would answer those bytes with a reset, and a client still sending never got the
-  answer (``Broken pipe``).
+  answer (``Broken pipe``). TLS cannot half-close: uvloop's TLS shutdown reads and drops
+  until the client's ``close_notify``, asyncio's closes (the client may see an error).
 - The **body** deadline belongs to the app (``Skill(body_timeout=…)``, which answers ``408``).
 
 They also write each response's status line and headers together with its body, in one send
@@ -408,7 +409,7 @@ class _Bounded:
 
     def _linger(self) -> None:
         """Close after the answer written, the client maybe still sending: see "Lingering
-        close" in the module docstring. (Over TLS the loop's TLS shutdown does the like.)"""
+        close" in the module docstring. (TLS cannot half-close: it closes, see there.)"""
         transport = self.transport
         if self._lingering:
             return
