@@ -449,9 +449,8 @@ class _Bounded:
             return
         # A connection already closing, all written, goes first: over TLS it waits for its
         # client's close_notify (up to 30 s), and counted but never chosen, enough of them held
-        # every place. (One still writing its answer is busy: the write deadline bounds it
-        # while more than the buffer's high-water mark waits, the loops' TLS shutdown timeout
-        # over TLS; a last few kilobytes unread on plain HTTP wait for the kernel.)
+        # every place. (One still writing its answer is busy: the write deadline bounds it,
+        # however little is left (`_closing`), and the loops' TLS shutdown timeout over TLS.)
         # Then the one that has waited longest for its client to send a request (or the rest
         # of its body); if every other one is busy answering a request, refuse this one.
         closing: list[_Bounded] = []
