@@ -399,6 +399,8 @@ class _Bounded:
         self._close(_400)
 
     def _close(self, answer: bytes | None) -> None:
+        if self._lingering:  # answered already (a 400, then the same read past the head's size)
+            return
         self._head_since = None
         if answer is None:
             self.transport.close()

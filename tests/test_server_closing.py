@@ -395,3 +395,31 @@ def test_a_connection_closed_by_an_app_failing_midway_is_dropped_in_time(
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+def test_a_bad_request_and_a_long_tail_in_one_read_is_refused_once(
+    protocol: type[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The 400 began the lingering close; the same read, past the head's size limit, then
+    # answered 431 after the end of the stream: "Cannot call write() after write_eof()",
+    # logged by asyncio as a fatal error of the protocol.
+    caplog.set_level(logging.INFO)
+    config = uvicorn.Config(
+        refusing, port=0, http=protocol, loop="asyncio", log_config=None, log_level="info"
+    )
+    server, thread = _started(config)
+    try:
+        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
+            client.sendall(b"NOT HTTP\r\n\r\n" + b"x" * 20_000)
+            client.shutdown(socket.SHUT_WR)
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+            assert answer.count(b"HTTP/1.1 ") == 1, answer
+    finally:
+        server.should_exit = True
+        thread.join(30)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
