@@ -4,6 +4,7 @@ still sending: closed in time, the answer already written not lost."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 import time
@@ -14,7 +15,7 @@ import uvicorn
 
 from alexaskill.server import H11Protocol, HttpProtocol
 
-from .test_server_tls import _port, _started
+from .test_server_tls import _port, answer_lifespan, serving
 
 #: Bytes of the server's socket send buffer (the kernel doubles it) in these tests: an answer of
 #: `ANSWER` bytes, under the write buffer's high-water mark (64 KiB), does not fit in it.
@@ -45,11 +46,8 @@ class QuickH11(H11Protocol):
 
 async def forty_kilobytes(scope: Any, receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            await send({"type": message["type"] + ".complete"})
-            if message["type"] == "lifespan.shutdown":
-                return
+        await answer_lifespan(receive, send)
+        return
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"x" * ANSWER})
 
@@ -72,33 +70,18 @@ def test_a_connection_closed_with_its_answer_unread_is_dropped_in_time(
         timeout_keep_alive=1,
         log_level="warning",
     )
-    server, thread = _started(config)
-    connections = server.server_state.connections
-    try:
-        client = socket.socket()
-        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-        client.connect(("127.0.0.1", _port(server)))
+    with serving(config) as server:
+        client = _slow_reader(server)
         close = b"connection: close\r\n" if closed_by == "connection-close" else b""
         client.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\n" + close + b"\r\n")
-        deadline = time.monotonic() + 30
-        seen_closing = False
-        while connections or not seen_closing:
-            assert time.monotonic() < deadline, "the connection was held, its answer unsent"
-            for connection in list(connections):
-                transport = connection.transport
-                if transport.is_closing() and transport.get_write_buffer_size():
-                    seen_closing = True
-            time.sleep(0.05)
+        _gone_in_time(server, "the connection was held, its answer unsent")
         client.close()
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 async def refusing(scope: Any, receive: Any, send: Any) -> None:
     """Answers 413 from the request's head, its body unread."""
     if scope["type"] == "lifespan":
-        await forty_kilobytes(scope, receive, send)
+        await answer_lifespan(receive, send)
         return
     body = b'{"error": "request body too large"}'
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
@@ -157,9 +140,11 @@ HEADS = {
 }
 
 
-def _lingering_server(protocol: type[Any], loop: str) -> tuple[uvicorn.Server, Any]:
+def _lingering_server(
+    protocol: type[Any], loop: str
+) -> contextlib.AbstractContextManager[uvicorn.Server]:
     config = uvicorn.Config(refusing, port=0, http=protocol, loop=loop, log_level="critical")
-    return _started(config)
+    return serving(config)
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
@@ -173,9 +158,8 @@ def test_a_client_still_sending_after_a_refusal_gets_the_answer(
     # and never the answer. Now the server sends the answer and its end of the stream, and
     # reads and drops the rest until the client closes its side.
     head, status = HEADS[case]
-    server, thread = _lingering_server(protocol, loop)
-    try:
-        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
+    with _lingering_server(protocol, loop) as server:
+        with _connected(server) as client:
             client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_BUFFER)
             client.sendall(head)
             time.sleep(0.2)  # answered meanwhile
@@ -189,9 +173,6 @@ def test_a_client_still_sending_after_a_refusal_gets_the_answer(
         while server.server_state.connections:
             assert time.monotonic() < deadline, "the connection stayed open after the client's end"
             time.sleep(0.05)
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 @pytest.mark.parametrize("protocol", [QuickLingerHttp, QuickLingerH11], ids=["httptools", "h11"])
@@ -205,26 +186,21 @@ def test_a_client_that_never_stops_sending_after_a_refusal_is_cut_off(
     chunk = b"x" * (65536 if bound == "bytes" else 16)
     if bound == "bytes":
         protocol = type(protocol.__name__, (protocol,), {"write_timeout": 60.0})
-    server, thread = _lingering_server(protocol, "asyncio")
-    try:
-        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
-            client.sendall(head)
-            deadline = time.monotonic() + 30
-            with pytest.raises(OSError):  # a reset
-                while True:
-                    assert time.monotonic() < deadline, "still read after 30 s"
-                    client.sendall(chunk)
-                    if bound == "seconds":
-                        time.sleep(0.01)
-    finally:
-        server.should_exit = True
-        thread.join(30)
+    with _lingering_server(protocol, "asyncio") as server, _connected(server) as client:
+        client.sendall(head)
+        deadline = time.monotonic() + 30
+        with pytest.raises(OSError):  # a reset
+            while True:
+                assert time.monotonic() < deadline, "still read after 30 s"
+                client.sendall(chunk)
+                if bound == "seconds":
+                    time.sleep(0.01)
 
 
 async def slow_answer(scope: Any, receive: Any, send: Any) -> None:
     """Answers after half a second (and with a body it never reads)."""
     if scope["type"] == "lifespan":
-        await forty_kilobytes(scope, receive, send)
+        await answer_lifespan(receive, send)
         return
     await asyncio.sleep(0.5)
     await send(
@@ -257,10 +233,9 @@ def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
     config = uvicorn.Config(
         slow_answer, port=0, http=protocol, loop=loop, log_config=None, log_level="info"
     )
-    server, thread = _started(config)
-    first, then = REFUSED_WHILE_ANSWERING[case]
-    try:
-        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
+    with serving(config) as server:
+        first, then = REFUSED_WHILE_ANSWERING[case]
+        with _connected(server) as client:
             client.sendall(first)
             time.sleep(0.1)  # the app is awaiting
             client.sendall(then)
@@ -273,9 +248,6 @@ def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
         while server.server_state.connections or server.server_state.tasks:
             assert time.monotonic() < deadline, "the connection or its task stayed"
             time.sleep(0.05)
-    finally:
-        server.should_exit = True
-        thread.join(30)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
 
@@ -297,10 +269,9 @@ def test_lingering_outlasts_the_keep_alive_timeout(protocol: type[Any]) -> None:
     config = uvicorn.Config(
         refusing, port=0, http=protocol, loop="asyncio", log_level="critical", timeout_keep_alive=1
     )
-    server, thread = _started(config)
-    head, status = HEADS["body-after-refusal"]
-    try:
-        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
+    with serving(config) as server:
+        head, status = HEADS["body-after-refusal"]
+        with _connected(server) as client:
             client.sendall(head)
             for _ in range(60):  # three seconds, or more
                 client.sendall(b"x" * 16)
@@ -310,9 +281,19 @@ def test_lingering_outlasts_the_keep_alive_timeout(protocol: type[Any]) -> None:
             while chunk := client.recv(65536):
                 answer += chunk
             assert answer.startswith(status), answer[:200]
-    finally:
-        server.should_exit = True
-        thread.join(30)
+
+
+def _connected(server: uvicorn.Server) -> socket.socket:
+    """A client of ``server``, its calls timed out after 30 s."""
+    return socket.create_connection(("127.0.0.1", _port(server)), timeout=30)
+
+
+def _slow_reader(server: uvicorn.Server) -> socket.socket:
+    """A client of ``server`` whose receive buffer holds little of an answer."""
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    client.connect(("127.0.0.1", _port(server)))
+    return client
 
 
 def _gone_in_time(server: uvicorn.Server, what: str) -> None:
@@ -331,7 +312,7 @@ def _gone_in_time(server: uvicorn.Server, what: str) -> None:
 
 async def large_answer(scope: Any, receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
-        await forty_kilobytes(scope, receive, send)
+        await answer_lifespan(receive, send)
         return
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"x" * 200_000})
@@ -347,11 +328,8 @@ def test_a_closing_connection_read_below_the_low_water_mark_keeps_its_deadline(
     config = uvicorn.Config(
         large_answer, port=0, http=protocol, loop="asyncio", log_level="critical"
     )
-    server, thread = _started(config)
-    try:
-        client = socket.socket()
-        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-        client.connect(("127.0.0.1", _port(server)))
+    with serving(config) as server:
+        client = _slow_reader(server)
         client.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n")
         wanted = 200_000 - 20_000  # the last 20,000 bytes (and the head) left unread
         got = 0
@@ -361,14 +339,11 @@ def test_a_closing_connection_read_below_the_low_water_mark_keeps_its_deadline(
             got += len(chunk)
         _gone_in_time(server, "the connection was held, the rest of its answer unsent")
         client.close()
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 async def failing_midway(scope: Any, receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
-        await forty_kilobytes(scope, receive, send)
+        await answer_lifespan(receive, send)
         return
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"x" * ANSWER, "more_body": True})
@@ -384,17 +359,11 @@ def test_a_connection_closed_by_an_app_failing_midway_is_dropped_in_time(
     config = uvicorn.Config(
         failing_midway, port=0, http=protocol, loop="asyncio", log_level="critical"
     )
-    server, thread = _started(config)
-    try:
-        client = socket.socket()
-        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-        client.connect(("127.0.0.1", _port(server)))
+    with serving(config) as server:
+        client = _slow_reader(server)
         client.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n")
         _gone_in_time(server, "the connection was held, its answer's start unsent")
         client.close()
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 @pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
@@ -408,18 +377,13 @@ def test_a_bad_request_and_a_long_tail_in_one_read_is_refused_once(
     config = uvicorn.Config(
         refusing, port=0, http=protocol, loop="asyncio", log_config=None, log_level="info"
     )
-    server, thread = _started(config)
-    try:
-        with socket.create_connection(("127.0.0.1", _port(server)), timeout=30) as client:
-            client.sendall(b"NOT HTTP\r\n\r\n" + b"x" * 20_000)
-            client.shutdown(socket.SHUT_WR)
-            answer = b""
-            while chunk := client.recv(65536):
-                answer += chunk
-            assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
-            assert answer.count(b"HTTP/1.1 ") == 1, answer
-    finally:
-        server.should_exit = True
-        thread.join(30)
+    with serving(config) as server, _connected(server) as client:
+        client.sendall(b"NOT HTTP\r\n\r\n" + b"x" * 20_000)
+        client.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+        assert answer.count(b"HTTP/1.1 ") == 1, answer
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]

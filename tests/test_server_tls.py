@@ -4,6 +4,7 @@ writing its answer keeps its place."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import threading
@@ -24,13 +25,19 @@ class QuickHeads(HttpProtocol):
     header_timeout = 0.5
 
 
+async def answer_lifespan(receive: Any, send: Any) -> None:
+    """Answer a test app's lifespan messages, until its shutdown."""
+    while True:
+        message = await receive()
+        await send({"type": message["type"] + ".complete"})
+        if message["type"] == "lifespan.shutdown":
+            return
+
+
 async def hello(scope: Any, receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            await send({"type": message["type"] + ".complete"})
-            if message["type"] == "lifespan.shutdown":
-                return
+        await answer_lifespan(receive, send)
+        return
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"hello"})
 
@@ -78,6 +85,17 @@ def _started(config: uvicorn.Config) -> tuple[uvicorn.Server, threading.Thread]:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
     return server, thread
+
+
+@contextlib.contextmanager
+def serving(config: uvicorn.Config) -> Iterator[uvicorn.Server]:
+    """`_started`'s server, stopped and its thread joined at the end of the block."""
+    server, thread = _started(config)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        thread.join(30)
 
 
 def _port(server: uvicorn.Server) -> int:
