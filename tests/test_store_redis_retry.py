@@ -22,6 +22,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+def _port(redis_url: str) -> int:
+    """The port of the test's Redis server, from its URL."""
+    return int(redis_url.rsplit(":", 1)[1].split("/")[0])
+
+
 class _AnswerLosingProxy(_Forwarder):
     """A TCP proxy to Redis that loses the answer to the first command naming ``trigger`` once
     armed: Redis has applied the command; the client sees its connection close instead of the
@@ -71,7 +76,7 @@ async def test_a_redis_save_whose_answer_was_lost_is_not_made_again(
     # again, "n" set back to 1).
     import redis
 
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     key = f"{prefix}user"
     direct = redis.Redis(port=port)
@@ -106,7 +111,7 @@ async def test_a_redis_save_whose_answer_was_lost_is_not_checked_again(redis_url
     # heard the apology for a save that was made.
     import redis
 
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     key = f"{prefix}user"
     near = 8_223_372_036_854_775_800  # within the script's limit, not once 10 is added
@@ -134,7 +139,7 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
     # leave it behind, and the save sent again would do nothing and report success.
     import redis
 
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     key = f"{prefix}user"
     direct = redis.Redis(port=port)
@@ -201,7 +206,7 @@ async def test_a_redis_save_given_up_is_not_applied_late(redis_url: str) -> None
 
     from alexaskill.exceptions import StoreError
 
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     direct = redis.Redis(port=port)
     proxy = _HoldingProxy(port, b"EVALSHA")
@@ -237,7 +242,7 @@ async def test_a_redis_save_applied_though_both_answers_were_lost_succeeds(
     # a save Redis had applied. Cancelling it finds its token set by the script: it was made.
     import redis
 
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     key = f"{prefix}user"
     direct = redis.Redis(port=port)
@@ -276,7 +281,7 @@ async def test_a_redis_save_through_a_client_without_timeouts_does_not_hang(
 
     from alexaskill.exceptions import StoreError
 
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     proxy = _HoldingProxy(port, b"EVALSHA")
     client = redis.asyncio.Redis(port=proxy.port, socket_timeout=None)  # none, nor to connect
     store = RedisStore("redis://unused", prefix=f"test:{uuid.uuid4().hex}:", client=client)
@@ -303,7 +308,7 @@ async def test_a_redis_save_whose_cancel_answer_was_lost_is_not_reported_made(
     # tells the script's token from its own by value.
     from alexaskill.exceptions import StoreError
 
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     holding = _HoldingProxy(port, b"EVALSHA")  # the save's script never reaches Redis in time
     losing = _AnswerLosingProxy(holding.port, b"cancelled", lambda: None)  # the cancel's answer
     options = "socket_timeout=0.3&socket_connect_timeout=0.3"
@@ -333,7 +338,7 @@ async def test_a_redis_save_given_up_is_cancelled_once(redis_url: str) -> None:
     # socket_timeouts (8 s with the defaults: Alexa's whole budget), two of them the cancel's.
     from alexaskill.exceptions import StoreError
 
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     proxy = _HoldingProxy(port, b"EVALSHA", b"cancelled")  # the save and its cancel
     options = "socket_timeout=0.3&socket_connect_timeout=0.3"
     store = RedisStore(
@@ -424,7 +429,7 @@ async def test_a_redis_save_tried_twice_keeps_its_token_a_day(redis_url: str) ->
     # The second try set the save's token for a minute: the first try, held up longer in a
     # partition (TCP retransmits for minutes), reached Redis once the token was gone and wrote
     # over later saves. The second try keeps the token a day.
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     proxy = _HoldingProxy(port, b"EVALSHA")
     proxy.once = True  # the first try only
@@ -449,7 +454,7 @@ async def test_a_redis_save_found_made_keeps_its_token_a_day(redis_url: str) -> 
     # token, and left it to expire in a minute, though a copy of the save may still be on its
     # way (redis-py's own retry, a delayed segment). Finding its token, the script keeps it a
     # day.
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     proxy = _AnswerLosingProxy(port, f"{prefix}user".encode(), lambda: None)
     store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
