@@ -67,12 +67,8 @@ def tls_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[uvico
         ssl_keyfile=str(key),
         log_level="warning",
     )
-    server, thread = _started(config)
-    try:
+    with serving(config) as server:
         yield server
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 def _started(config: uvicorn.Config) -> tuple[uvicorn.Server, threading.Thread]:
