@@ -43,7 +43,8 @@ from typing import Any, Final
 
 from .exceptions import ConfigurationError
 from .locales import PerLocale
-from .slots import AlexaDuration
+from .slots import MISSING, AlexaDuration
+from .slots.values import _parse_any_duration
 from .xml_text import _speak_root
 
 __all__ = [
@@ -112,10 +113,10 @@ def window_bound(raw: object) -> datetime.date | datetime.time | AlexaDuration |
     clock = _CLOCK_BOUND.fullmatch(raw)
     if clock is not None:
         return datetime.time(int(clock[1]), int(clock[2]))
-    try:
-        return AlexaDuration.parse(raw)
-    except ValueError:
-        return None
+    # Of any length, not only what a slot takes: a bound past the ends of the calendar is
+    # placed at that end (`alexaskill.understanding.validation`).
+    duration = _parse_any_duration(raw)
+    return None if duration is MISSING else duration
 
 
 def _fits(bound: datetime.date | datetime.time | AlexaDuration, slot_type: str) -> bool:

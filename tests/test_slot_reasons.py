@@ -25,6 +25,10 @@ def _why(annotation: Any, value: str) -> str | None:
 
 
 DATE_NOTE = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form"
+DURATION_TOO_LONG = (
+    "longer than a datetime.timedelta holds (999,999,999 days; a year counted as 366 days, "
+    "a month as 31)"
+)
 
 
 @pytest.mark.parametrize(
@@ -65,6 +69,16 @@ DATE_NOTE = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form
             "AlexaDuration does)",
         ),
         (datetime.timedelta, "P99999999999D", "too long for a datetime.timedelta"),
+        (datetime.timedelta, "P" + "9" * 5000 + "D", "too long for a datetime.timedelta"),
+        (
+            datetime.timedelta,
+            "P99999999999999999999Y",
+            "years or months, which have no fixed length (datetime.timedelta takes neither; "
+            "AlexaDuration does)",
+        ),
+        (AlexaDuration, "P99999999999999999999Y", DURATION_TOO_LONG),
+        (AlexaDuration, "P1000000000D", DURATION_TOO_LONG),
+        (AlexaDuration, "P" + "9" * 5000 + "D", DURATION_TOO_LONG),
         (datetime.timedelta, "ten minutes", "not an AMAZON.DURATION value"),
         (AlexaDuration, "ten minutes", "not an AMAZON.DURATION value"),
         (

@@ -405,12 +405,52 @@ def test_alexa_duration_rejects(raw: str) -> None:
 
 
 def test_a_duration_too_long_for_a_timedelta_is_a_value_error() -> None:
-    # As documented for years and months: ValueError, not OverflowError.
-    huge = AlexaDuration.parse("P9999999999D")
+    # As documented for years and months: ValueError, not OverflowError (a value built by hand:
+    # parsing refuses one so long).
+    huge = AlexaDuration(days=9999999999, raw="P9999999999D")
     with pytest.raises(ValueError, match="too long for a timedelta"):
         huge.to_timedelta()
     assert convert(datetime.timedelta, "P9999999999D") is MISSING
     assert convert(datetime.timedelta, "PT" + "9" * 309 + "S") is MISSING
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "P99999999999999999999Y",  # converted to years=99999999999999999999 before
+        "P2732241Y",  # a year counted as 366 days: past 999,999,999 days
+        "P2732240Y6M",  # and a month as 31
+        "P32258065M",
+        "P142857143W",
+        "P1000000000D",
+        "PT24000000000H",
+        "PT1440000000000M",
+        "P999999999DT24H",
+        "P" + "9" * 400 + "Y",
+    ],
+)
+def test_a_duration_longer_than_a_timedelta_holds_does_not_convert(raw: str) -> None:
+    # Not to AlexaDuration either: its parts would be numbers no date arithmetic takes, and
+    # longer than anything a user asks for (a timedelta holds some 2.7 million years).
+    assert convert(AlexaDuration, raw) is MISSING
+    assert convert(list[AlexaDuration], raw) is MISSING
+    assert convert(datetime.timedelta, raw) is MISSING
+    with pytest.raises(ValueError, match=r"AMAZON\.DURATION value longer than a timedelta"):
+        AlexaDuration.parse(raw)
+
+
+def test_the_longest_durations_that_convert() -> None:
+    assert convert(AlexaDuration, "P999999Y").years == 999999
+    assert convert(AlexaDuration, "P2732240Y") == AlexaDuration(years=2732240, raw="P2732240Y")
+    assert convert(AlexaDuration, "P2732240Y5M").months == 5
+    assert convert(AlexaDuration, "P32258064M").months == 32258064
+    assert convert(AlexaDuration, "P142857142W").weeks == 142857142
+    longest = "P999999999DT23H59M59.999999S"
+    assert convert(datetime.timedelta, longest) == datetime.timedelta.max
+    assert AlexaDuration.parse(longest).to_timedelta() == datetime.timedelta.max
+    assert convert(datetime.timedelta, "PT86399999999999S") == datetime.timedelta(
+        days=999999999, seconds=86399
+    )
 
 
 # --- multiple-value slots ----------------------------------------------------------------------

@@ -17,6 +17,8 @@ according to its annotation:
 - ``datetime.timedelta``: AMAZON.DURATION (ISO 8601, ``"PT10M"``, ``"P1DT2H"``) without years or
   months, which have no fixed length.
 - `AlexaDuration`: any AMAZON.DURATION, years and months included (``"P2YT3H10M"``).
+  Either type takes durations as long as a ``timedelta`` holds (999,999,999 days, some 2.7
+  million years), a year counted as 366 days and a month as 31: a longer one does not convert.
 - an ``Enum`` whose values are strings: the member whose value or name matches, ignoring case,
   an id entity resolution found, else a resolved name (every match of every authority is
   tried, best first), else the value the user said. Each value of a multiple-value slot is

@@ -15,8 +15,10 @@ from typing import Any, Final
 from ..models import Slot
 from .converters import converter_for, unwrap_optional
 from .values import (
+    _DURATION,
     _FLOAT,
     _INT,
+    _LONGEST,
     MISSING,
     AlexaDate,
     AlexaDuration,
@@ -24,8 +26,8 @@ from .values import (
     DateKind,
     TimeKind,
     _parse_alexa_date,
-    _parse_alexa_duration,
     _parse_alexa_time,
+    _parse_any_duration,
 )
 
 __all__ = ["why_unconverted"]
@@ -87,11 +89,13 @@ def _why(target: Any, value: str) -> str:
             f"a part of the day ({time.period.name.lower()}), not a clock time (datetime.time "
             "takes a clock time; AlexaTime takes both)"
         )
-    if target is datetime.timedelta:
-        duration = _parse_alexa_duration(value)
-        if duration is MISSING:
+    if target is datetime.timedelta or target is AlexaDuration:
+        if _DURATION.fullmatch(value) is None:
             return _NOT_A[AlexaDuration]
-        if duration.years or duration.months:
+        if target is AlexaDuration:  # a duration that does not convert is too long
+            return f"longer than a datetime.timedelta holds ({_LONGEST})"
+        duration = _parse_any_duration(value)
+        if duration is not MISSING and (duration.years or duration.months):
             return (
                 "years or months, which have no fixed length (datetime.timedelta takes neither; "
                 "AlexaDuration does)"

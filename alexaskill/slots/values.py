@@ -119,7 +119,12 @@ class AlexaTime(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class AlexaDuration(msgspec.Struct, frozen=True, kw_only=True):
-    """An AMAZON.DURATION value (ISO 8601) with each of its parts; ``float`` only if fractional."""
+    """An AMAZON.DURATION value (ISO 8601) with each of its parts; ``float`` only if fractional.
+
+    A value parsed from a slot is at most as long as a ``timedelta`` holds (999,999,999 days,
+    some 2.7 million years), a year counted as 366 days and a month as 31: a longer one does not
+    convert, so its parts are numbers that date arithmetic takes.
+    """
 
     years: float = 0
     months: float = 0
@@ -135,6 +140,10 @@ class AlexaDuration(msgspec.Struct, frozen=True, kw_only=True):
         """Parse an AMAZON.DURATION value; raise ``ValueError`` if it is not one."""
         value = _parse_alexa_duration(raw)
         if value is MISSING:
+            if _DURATION.fullmatch(raw) is not None:
+                raise ValueError(
+                    f"AMAZON.DURATION value longer than a timedelta holds ({_LONGEST}): {raw!r}"
+                )
             raise ValueError(f"not an AMAZON.DURATION value: {raw!r}")
         return value
 
@@ -303,7 +312,38 @@ def _number(text: str | None) -> float:
     return float(text) if "." in text else int(text)
 
 
+#: How long a year and a month count when a duration is bounded: the longest each can be.
+_YEAR_DAYS: Final = 366
+_MONTH_DAYS: Final = 31
+#: The bound, in words (`AlexaDuration.parse`, `why_unconverted`).
+_LONGEST: Final = "999,999,999 days; a year counted as 366 days, a month as 31"
+
+
 def _parse_alexa_duration(raw: str) -> AlexaDuration | _Missing:
+    """An AMAZON.DURATION slot value, no longer than a ``timedelta`` holds (years and months
+    counted at their longest), so that ``to_timedelta`` and date arithmetic take its parts: a
+    user's "a million years" is ``P1000000Y``; ``P99999999999999999999Y`` is no value to act on.
+    """
+    duration = _parse_any_duration(raw)
+    if duration is MISSING or len(raw) <= 8:
+        # Six digits at most ("P999999Y"): within the bound, unchecked (the usual slot).
+        return duration
+    try:
+        datetime.timedelta(
+            days=duration.years * _YEAR_DAYS + duration.months * _MONTH_DAYS + duration.days,
+            weeks=duration.weeks,
+            hours=duration.hours,
+            minutes=duration.minutes,
+            seconds=duration.seconds,
+        )
+    except OverflowError:  # past 999,999,999 days
+        return MISSING
+    return duration
+
+
+def _parse_any_duration(raw: str) -> AlexaDuration | _Missing:
+    """An ISO 8601 duration of any length (the bounds of a validation window, which
+    `alexaskill.understanding` places at the ends of the calendar when they are further)."""
     match = _DURATION.fullmatch(raw)
     if match is None:
         return MISSING
@@ -334,10 +374,7 @@ def _parse_timedelta(raw: str) -> datetime.timedelta | _Missing:
     duration = _parse_alexa_duration(raw)
     if duration is MISSING or duration.years or duration.months:
         return MISSING
-    try:
-        return duration.to_timedelta()
-    except ValueError:  # too long for a timedelta
-        return MISSING
+    return duration.to_timedelta()  # (it fits: `_parse_alexa_duration` checked)
 
 
 #: The types a slot converts to, each with its parser.
