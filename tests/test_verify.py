@@ -1320,6 +1320,22 @@ def test_verify_envelope_checks_the_signature_before_decoding(pki: TestPKI) -> N
         run(verifier.verify_envelope(pki.sign(BODY), garbage))
 
 
+@pytest.mark.parametrize("body", [BODY.decode(), None, [BODY]], ids=["str", "None", "list"])
+def test_a_body_that_is_not_bytes_is_refused_before_any_download(pki: TestPKI, body: Any) -> None:
+    # A server of one's own that passes the decoded text (aiohttp's `await request.text()`):
+    # the signature is over the bytes as sent. It was a TypeError from cryptography, "Cannot
+    # convert <class 'str'> instance to a buffer", after the chain's download.
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW)
+    for check in (verifier.verify, verifier.verify_envelope, verifier.verify_signature):
+        with pytest.raises(TypeError, match=r"^Verifier: the body must be the request's raw bytes"):
+            run(check(pki.sign(BODY), body))
+    assert fetch.calls == []
+    # Bytes of any kind verify (as before; the annotation says bytes, which subclasses keep).
+    for raw in (bytearray(BODY), memoryview(BODY)):
+        run(verifier.verify(pki.sign(BODY), raw))  # type: ignore[arg-type]
+
+
 def test_verify_signature_and_check_request_timestamp(pki: TestPKI) -> None:
     verifier = pki.verifier(now=lambda: NOW)
     assert run(verifier.verify_signature(pki.sign(BODY), BODY)) == NOW

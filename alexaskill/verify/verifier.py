@@ -249,7 +249,8 @@ class Verifier:
         self._cache: OrderedDict[str, VerifiedChain] = OrderedDict()
 
     async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
-        """Return if the request is provably from Alexa now, else raise a `VerificationError`."""
+        """Return if the request is provably from Alexa now, else raise a `VerificationError`
+        (a body that is not JSON: `TimestampError`; ``body`` not bytes: ``TypeError``)."""
         now = await self.verify_signature(headers, body)
         _check_body_timestamp(body, now, self._limit)
 
@@ -269,12 +270,20 @@ class Verifier:
         return envelope
 
     async def verify_signature(self, headers: Mapping[str, str], body: bytes) -> datetime:
-        """`verify` without the timestamp: the URL, the chain and the signature of ``body``.
+        """`verify` without the timestamp: the URL, the chain and the signature of ``body``
+        (the raw bytes as received: anything else is a ``TypeError``).
 
         Returns the time the chain was checked at; pass it to `check_request_timestamp` with the
         request's own type and timestamp once the body is decoded (the app does so: it decodes
         the body once, where `verify` reads it a second time for the timestamp).
         """
+        if type(body) is not bytes and not isinstance(body, bytearray | memoryview):
+            # Told here, before a download: cryptography's own TypeError comes after it, and
+            # names no parameter.
+            raise TypeError(
+                "Verifier: the body must be the request's raw bytes as received (the signature "
+                f"is over them), not {type(body).__name__}; pass the bytes the server read"
+            )
         # The app's own mapping has lower-case keys: one get, then the helper's other spellings.
         url = headers.get("signaturecertchainurl")
         if url is None:
