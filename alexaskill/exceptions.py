@@ -109,8 +109,9 @@ class RuleViolation(ResponseError):
 class SlotError(SkillError):
     """A required slot parameter has no usable value.
 
-    ``value`` is the value Alexa sent (None: the slot is missing); ``reason`` says why it does
-    not convert to the parameter's annotation (``"a weekend, not one day (…)"``), when known.
+    ``value`` is the value Alexa sent (of a multiple-value slot, the one that does not convert;
+    None: the slot is missing); ``reason`` says why it does not convert to the parameter's
+    annotation (``"a weekend, not one day (…)"``), when known.
     """
 
     def __init__(self, slot_name: str, value: str | None = None, reason: str | None = None) -> None:

@@ -249,7 +249,9 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
         said = None if slot is None else slot.values
         if not said or slot is None:
             raise SlotError(name)
-        raise SlotError(name, said[0], _slots.why_unconverted(annotation, slot))
+        # The value that does not convert: in a list, not always the first ("?" in ["3", "?"]).
+        value, reason = _slots.unconverted_value(annotation, slot) or (said[0], None)
+        raise SlotError(name, value, reason)
 
     return get
 

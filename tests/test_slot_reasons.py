@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 import enum
+import logging
 from typing import Any
 
 import msgspec
 import pytest
 
+from alexaskill import Response, Skill, SlotError, speak
 from alexaskill.models import Slot
 from alexaskill.slots import AlexaDate, AlexaDuration, AlexaTime
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 
 class Colour(enum.Enum):
@@ -158,8 +161,6 @@ def test_a_value_that_converts_has_no_reason() -> None:
 def test_a_long_slot_value_is_shortened_in_the_message_and_kept_whole() -> None:
     # The message goes to the log (an INFO line a request): a signed request with a slot of
     # thousands of characters made a line as long; the value itself stays whole for a handler.
-    from alexaskill.exceptions import SlotError
-
     value = "9x" * 3000
     error = SlotError("n", value, "not a number")
     assert error.value == value
@@ -170,3 +171,41 @@ def test_a_long_slot_value_is_shortened_in_the_message_and_kept_whole() -> None:
     assert str(SlotError("n", "ten", "not a number")) == (
         "slot 'n' has a value that does not convert: 'ten', not a number"
     )
+
+
+def test_a_list_that_does_not_convert_names_the_value_that_does_not(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `SlotError.value` (and the log line) named the list's first value, "3", which converts;
+    # and for a "?" among the values the user heard "I can't use that", not "I didn't catch
+    # that".
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("Pick", slots={"numbers": "AMAZON.NUMBER"})
+    def pick(numbers: list[int]) -> Response:
+        return speak(f"{numbers}")
+
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with TestClient(skill) as client:
+        answer = client.intent("Pick", numbers=["3", "?"])
+    assert answer.speech == "Sorry, I didn't catch that. Could you say it again?"
+    [line] = [r.getMessage() for r in caplog.records if "asking again" in r.getMessage()]
+    assert "does not convert: '?', value 2 of 2" in line
+
+    errors: list[SlotError] = []
+    other = Skill(DEFAULT_SKILL_ID)
+
+    @other.intent("Pick", slots={"numbers": "AMAZON.NUMBER"})
+    def pick_again(numbers: list[int]) -> Response:
+        return speak(f"{numbers}")
+
+    @other.exception(SlotError)
+    def on_slot(exc: SlotError) -> Response:
+        errors.append(exc)
+        return speak("No.")
+
+    with TestClient(other) as client:
+        client.intent("Pick", numbers=["3", "three", "4"])
+    assert [(e.value, e.reason) for e in errors] == [
+        ("three", "value 2 of 3, 'three': not a number")
+    ]

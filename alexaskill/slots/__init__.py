@@ -44,14 +44,15 @@ February of the next. Skills for the southern hemisphere use `AlexaDate.season` 
 
 The package: ``values`` parses one string into each supported type (the rich types live there),
 ``converters`` picks the converter of a parameter from its annotation (enums, lists, optionals),
-``reasons`` says why a value did not convert (`why_unconverted`, for `SlotError.reason`).
+``reasons`` says why a value did not convert (`why_unconverted`, for `SlotError.reason`), and
+which value of a list (`unconverted_value`, for `SlotError.value`).
 Import from ``alexaskill.slots``: the submodules are its layout.
 """
 
 from __future__ import annotations
 
 from .converters import Converter, converter_for, is_slot_annotation, unwrap_optional
-from .reasons import why_unconverted
+from .reasons import unconverted_value, why_unconverted
 from .values import (
     MISSING,
     AlexaDate,
@@ -75,6 +76,7 @@ __all__ = [
     "TimeOfDay",
     "converter_for",
     "is_slot_annotation",
+    "unconverted_value",
     "unwrap_optional",
     "why_unconverted",
 ]

@@ -30,7 +30,7 @@ from .values import (
     _parse_any_duration,
 )
 
-__all__ = ["why_unconverted"]
+__all__ = ["unconverted_value", "why_unconverted"]
 
 _NOT_UNDERSTOOD: Final = "'?', Alexa's mark for a number it heard but did not understand"
 _DATE_NOTE: Final = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form"
@@ -44,6 +44,13 @@ _NOT_A: Final[dict[Any, str]] = {
 def why_unconverted(annotation: Any, slot: Slot) -> str | None:
     """Why ``slot``'s value does not convert to ``annotation`` (``"a weekend, not one day
     (…)"``); for a multiple-value slot, which value and why. None if it converts."""
+    unconverted = unconverted_value(annotation, slot)
+    return None if unconverted is None else unconverted[1]
+
+
+def unconverted_value(annotation: Any, slot: Slot) -> tuple[str, str] | None:
+    """The value of ``slot`` that does not convert to ``annotation``, and `why_unconverted`'s
+    reason: for a multiple-value slot, the first value that does not. None if it converts."""
     if converter_for("?", "?", annotation)(slot) is not MISSING:
         return None
     target, _ = unwrap_optional(annotation)
@@ -56,11 +63,11 @@ def why_unconverted(annotation: Any, slot: Slot) -> str | None:
         for number, each in enumerate(said, 1):
             one = Slot(name=slot.name, value=each.value, resolutions=each.resolutions)
             reason = why_unconverted(item, one)
-            if reason is not None:
-                return f"value {number} of {len(said)}, {each.value!r}: {reason}"
+            if reason is not None and each.value is not None:
+                return each.value, f"value {number} of {len(said)}, {each.value!r}: {reason}"
         return None
     first = next((value for value in slot.values if value), None)
-    return None if first is None else _why(target, first)
+    return None if first is None else (first, _why(target, first))
 
 
 def _why(target: Any, value: str) -> str:
