@@ -533,13 +533,13 @@ def test_a_url_whose_tls_certificate_is_not_trusted_says_so() -> None:
     refused.verify_message = "self-signed certificate"
     error = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED]")
     error.__cause__ = refused
-    assert str(unreachable("https://127.0.0.1:8443/", error, "app:skill")) == (
+    assert str(unreachable("https://127.0.0.1:8443/", error, "app:skill", timeout=15)) == (
         "cannot connect to https://127.0.0.1:8443/: its TLS certificate is not trusted "
         "(self-signed certificate); for a certificate of your own, name it in SSL_CERT_FILE"
     )
     nobody = httpx.ConnectError("[Errno 111] Connection refused")
     assert "is the server running? Start it with `alexaskill serve app:skill --dev`" in str(
-        unreachable("http://127.0.0.1:1/", nobody, "app:skill")
+        unreachable("http://127.0.0.1:1/", nobody, "app:skill", timeout=15)
     )
 
 
@@ -1063,3 +1063,21 @@ def test_model_output_creates_missing_folders(workdir: Path) -> None:
     code, _, err = run("model", "skillapp:skill", "--invocation", "hello helper", "-o", str(output))
     assert code == 0, err
     assert json.loads(output.read_text())["interactionModel"]["languageModel"]["intents"]
+
+
+def test_replay_url_that_no_connection_reaches_in_time_says_so(
+    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said "is the server running?", a guess that misleads for a host that is down or a
+    # port a firewall drops.
+    def no_connection(self: object, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", no_connection)
+    url = "http://192.0.2.1:8000/"
+    code, _, err = run("replay", "skillapp:skill", "hello.json", "--url", url)
+    assert code == 2
+    assert err == (
+        f"alexaskill replay: error: cannot connect to {url}: no connection within 15 s (is "
+        "the host up, and is its port open to this machine?)\n"
+    )

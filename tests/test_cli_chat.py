@@ -628,3 +628,42 @@ def test_now_with_a_url_says_the_skill_keeps_the_real_time(
     assert "HTTP 400" not in out
     [line] = [line for line in out.splitlines() if line.startswith("  skill:")]
     assert line.startswith("  skill:      2025-03-01 at ")  # "today" as understood
+
+
+def test_chat_url_that_no_connection_reaches_in_time_says_so(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A connection that timed out (a host that is down, a firewall) was shown as the skill's
+    # failure to answer ("HTTP 0: ConnectTimeout: timed out", ENDPOINT_TIMEOUT): the request
+    # never left this machine.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    def no_connection(self: object, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", no_connection)
+    url = "http://192.0.2.1:8000/"
+    argv = ("--model", MODEL_FILE, "--url", url, "--skill-id", "amzn1.ask.skill.x")
+    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    assert code == 2
+    assert err == (
+        f"alexaskill chat: error: cannot connect to {url}: no connection within 15 s (is the "
+        "host up, and is its port open to this machine?)\n"
+    )
+    assert "ENDPOINT_TIMEOUT" not in out
+
+
+def test_chat_url_to_a_server_too_slow_to_answer_says_so(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    def no_answer(self: object, request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", no_answer)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    assert (code, err) == (0, "")
+    assert "  no answer within 15 s (Alexa gives up after about 8 s)\n" in out
+    assert "HTTP 0" not in out and "ReadTimeout" not in out

@@ -326,7 +326,10 @@ class _Chat:
         if reply.status_code != 200:
             refused = reply.json
             reason = refused.get("error") if isinstance(refused, dict) else None
-            out.write(f"  HTTP {reply.status_code}" + (f": {reason}" if reason else "") + "\n")
+            if reply.status_code == 0:  # no HTTP answer at all (--url): why, in the error
+                out.write(f"  {reason or 'no answer'}\n")
+            else:
+                out.write(f"  HTTP {reply.status_code}" + (f": {reason}" if reason else "") + "\n")
             if not hint:  # Alexa's notice after the refusal: said once, above
                 return
             if reason == "request is for another skill":

@@ -29,12 +29,13 @@ class HttpTransport:
 
         from ..testing import RequestFactory
         from .dev import dev_pki
-        from .replay import _check_url
+        from .replay import URL_TIMEOUT, _check_url
 
         self.url = _check_url(url)
         self.pki = dev_pki()
         self.factory = RequestFactory(skill_id=skill_id, locale=locale, interfaces=SPEAKER)
-        self.http = httpx.Client(timeout=httpx.Timeout(15.0))
+        self.timeout = URL_TIMEOUT
+        self.http = httpx.Client(timeout=httpx.Timeout(self.timeout))
         self.app_hint = app_hint
         self.session: dict[str, Any] | None = None
         # A skill served on this machine calls Alexa's service APIs at each request's
@@ -62,10 +63,15 @@ class HttpTransport:
             # While the server answers, its progressive responses for the request are taken.
             with self.api.answering(str(envelope["request"]["requestId"])):
                 response = self.http.post(self.url, content=body, headers=headers)
-        except httpx.ConnectError as exc:
-            raise unreachable(self.url, exc, self.app_hint) from None
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            # (a ConnectTimeout is a TimeoutException too: the request never left, so it is
+            # no skill that failed to answer in time)
+            raise unreachable(self.url, exc, self.app_hint, timeout=self.timeout) from None
+        except httpx.TimeoutException:
+            said = f"no answer within {self.timeout:g} s (Alexa gives up after about 8 s)"
+            return SkillResponse(0, {"error": said})
         except httpx.HTTPError as exc:
-            return SkillResponse(0, {"error": f"{type(exc).__name__}: {exc}"})
+            return SkillResponse(0, {"error": f"no answer ({type(exc).__name__}: {exc})"})
         try:
             payload = response.json()
         except ValueError:

@@ -363,10 +363,19 @@ def refused_dev_key(status: int, reason: str | None) -> bool:
     return status == 400 and (reason or "").startswith(("certificate", "signature"))
 
 
-def unreachable(url: str, exc: Exception, app: str) -> UsageError:
-    """The error for a ``--url`` that no request reached: TLS refused it, or nothing listens."""
+def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageError:
+    """The error for a ``--url`` that no request reached: TLS refused it, nothing listens, or
+    no connection was made within ``timeout`` seconds (a host that is down, a firewall)."""
     import ssl
 
+    import httpx
+
+    if isinstance(exc, httpx.ConnectTimeout):
+        # Nothing answered the connection: not a server that is slow to answer a request.
+        return UsageError(
+            f"cannot connect to {url}: no connection within {timeout:g} s (is the host up, "
+            "and is its port open to this machine?)"
+        )
     cause: BaseException | None = exc
     while cause is not None and not isinstance(cause, ssl.SSLError):
         cause = cause.__cause__ or cause.__context__

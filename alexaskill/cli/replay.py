@@ -295,7 +295,7 @@ def _send_url(
                 response = http.post(url, content=body, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # (a ConnectTimeout is a TimeoutException too: the request never left)
-                raise unreachable(url, exc, args.app) from None
+                raise unreachable(url, exc, args.app, timeout=URL_TIMEOUT) from None
             except httpx.TimeoutException:
                 said = f"no answer within {URL_TIMEOUT:g} s (Alexa gives up after about 8 s)"
                 result = SkillResponse(0, {"error": said})
