@@ -26,6 +26,7 @@ from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.cli.probes import INVALID_CERT_URLS, capture_age_problem
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .blackhole import closing_port, unconnectable_port
 from .self_signed import self_signed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -573,3 +574,43 @@ def test_replay_of_an_accepted_capture_says_no_refusal(tmp_path: Path) -> None:
     _, report = certify(f"http://127.0.0.1:{free_port()}/", "--allow-local", "--replay", str(late))
     (note,) = [note for note in report["notes"] if "refused when it arrived" in note]
     assert "its signature was good" in note
+
+
+def test_an_endpoint_nobody_listens_on_says_so_once() -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["certify", url, "--allow-local"], stdout=out, stderr=err) == 1
+    lines = out.getvalue().splitlines()
+    assert (
+        f"FAIL  connect               cannot reach {url}: connection refused (nothing listens "
+        "on that port); no probe was sent"
+    ) in lines
+    assert lines[-1] == "1 checks: 1 failed: connect"
+
+
+def test_an_endpoint_no_connection_reaches_in_time_is_not_reached() -> None:
+    # A connection that timed out was "no answer within 8 s" to each of the 13 probes, as if
+    # the skill had taken them and not answered: nothing was ever sent.
+    with unconnectable_port() as port:
+        url = f"http://127.0.0.1:{port}/"
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["certify", url, "--allow-local", "--json", "--timeout", "0.5"]
+        assert main(argv, stdout=out, stderr=err) == 1
+    report = json.loads(out.getvalue())
+    assert report["failed"] == ["connect"]
+    assert detail(report, "connect") == (
+        f"cannot reach {url}: no connection within 0.5 s (is the host up, and is its port open "
+        "to this machine?); no probe was sent"
+    )
+
+
+def test_an_endpoint_that_closes_the_connection_unanswered_fails_each_probe() -> None:
+    # It was reached: "cannot reach" after the first probe said otherwise.
+    with closing_port() as port:
+        code, report = certify(f"http://127.0.0.1:{port}/", "--allow-local")
+    assert code == 1
+    assert report["failed"] == PROBES
+    assert detail(report, "not-json") == (
+        "no HTTP answer to a body that is not JSON: the server closed the connection"
+    )
+    assert detail(report, "response-time").startswith("no probe was answered")

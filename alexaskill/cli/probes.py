@@ -26,30 +26,51 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import ipaddress
 import json
 import os
-import socket
-import ssl
 import statistics
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import httpx
 
     from ..capture import Capture
-    from ..testing import TestPKI
 
-from .common import UsageError
+from .endpoint import (
+    ALEXA_TIMEOUT,
+    Result,
+    Target,
+    check_url,
+    connect_check,
+    connect_failure,
+    endpoint_checks,
+    is_loopback,
+    tls_context,
+)
+
+__all__ = [
+    "ALEXA_TIMEOUT",
+    "AMAZON_CERT_URL",
+    "INVALID_CERT_URLS",
+    "Probe",
+    "Result",
+    "Target",
+    "capture_age_problem",
+    "check_url",
+    "is_loopback",
+    "probes",
+    "replay_probes",
+    "response_time",
+    "run_probes",
+    "send",
+    "tls_context",
+]
 
 #: A certificate URL Alexa really signs with: passes the URL rules, and its chain is Amazon's.
 AMAZON_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
-#: How long Alexa waits for an answer, about: a probe not answered by then fails.
-ALEXA_TIMEOUT: Final = 8.0
 #: Amazon's tolerance for ``request.timestamp``, and the hour skill events may be late.
 _TOLERANCE: Final = 150
 _SKILL_EVENT_TOLERANCE: Final = 3600
@@ -67,173 +88,6 @@ _OTHER_SKILL: Final = "amzn1.ask.skill.ffffffff-ffff-ffff-ffff-ffffffffffff"
 _HOP_HEADERS: Final = frozenset(
     ("host", "content-length", "connection", "transfer-encoding", "keep-alive", "te", "upgrade")
 )
-
-
-@dataclass(frozen=True)
-class Result:
-    """One check: passed (True), failed (False) or skipped (None), and why."""
-
-    name: str
-    passed: bool | None
-    detail: str
-    status: int | None = None
-    ms: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The result as a JSON object (for ``--json``)."""
-        return {
-            "name": self.name,
-            "passed": self.passed,
-            "status": self.status,
-            "ms": None if self.ms is None else round(self.ms, 1),
-            "detail": self.detail,
-        }
-
-
-@dataclass
-class Target:
-    """What to certify and how: the endpoint, its trust anchors, the signing key if any."""
-
-    url: str
-    #: Allow http:// and any port on a loopback address (for tests).
-    allow_local: bool = False
-    #: PEM file of CA certificates to trust instead of the certifi bundle (a test CA).
-    cafile: str | None = None
-    timeout: float = ALEXA_TIMEOUT
-    #: A key the endpoint trusts (the development PKI of ``serve --dev``), or None.
-    signer: TestPKI | None = None
-    skill_id: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def host(self) -> str:
-        """The endpoint's host name (or address)."""
-        return urlsplit(self.url).hostname or ""
-
-    @property
-    def port(self) -> int:
-        """The endpoint's port (443 when the URL names none)."""
-        parts = urlsplit(self.url)
-        return parts.port or (443 if parts.scheme == "https" else 80)
-
-    @property
-    def https(self) -> bool:
-        """Whether the endpoint is served over TLS."""
-        return urlsplit(self.url).scheme == "https"
-
-
-def check_url(url: str, *, allow_local: bool) -> None:
-    """`UsageError` unless ``url`` is an https URL, or http to a loopback host with the flag."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise UsageError(f"{url!r}: not a URL with a valid port") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{url!r}: expected the skill's https:// endpoint URL")
-    if parts.scheme == "http":
-        if not allow_local:
-            raise UsageError(
-                f"{url}: Alexa only calls https:// endpoints. For a server on this machine "
-                "(a test), pass --allow-local"
-            )
-        if not is_loopback(parts.hostname):
-            raise UsageError(f"{url}: --allow-local allows http:// only to a loopback address")
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-# --- the endpoint: https on 443, a valid certificate, TLS 1.2 or later --------------------------
-
-
-def endpoint_checks(target: Target) -> tuple[list[Result], ssl.SSLContext | bool]:
-    """The URL and TLS checks, and how the HTTP probes should verify the server after them."""
-    results = []
-    local = target.allow_local and is_loopback(target.host)
-    if local:
-        results.append(Result("https-443", None, "skipped for a loopback address (--allow-local)"))
-    elif target.port != 443:
-        results.append(Result("https-443", False, f"port {target.port}: Alexa only calls port 443"))
-    else:
-        results.append(Result("https-443", True, "https on port 443"))
-    if not target.https:
-        results.append(Result("tls-version", None, "skipped: http:// (--allow-local)"))
-        results.append(Result("tls-certificate", None, "skipped: http:// (--allow-local)"))
-        return results, True
-    version = _tls_version(target)
-    results.append(version)
-    if not version.passed:
-        results.append(Result("tls-certificate", None, "not checked: no TLS 1.2 handshake"))
-        return results, False
-    certificate, context = _tls_certificate(target)
-    results.append(certificate)
-    # The probes still run when the certificate fails (reported once, above), without checking it.
-    return results, context if certificate.passed else False
-
-
-def _tls_version(target: Target) -> Result:
-    # Amazon's endpoint requirements: TLS, with TLS 1.2 or later; the certificate is checked apart.
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    try:
-        with _tls_connect(target, context) as connection:
-            version = connection.version()
-    except ssl.SSLError as exc:
-        return Result("tls-version", False, f"no TLS 1.2 or later handshake: {_ssl_reason(exc)}")
-    except OSError as exc:
-        return Result("tls-version", False, f"cannot connect: {exc}")
-    return Result("tls-version", True, f"{version} negotiated (TLS 1.2 or later required)")
-
-
-def _tls_certificate(target: Target) -> tuple[Result, ssl.SSLContext]:
-    context = tls_context(target.cafile)
-    try:
-        with _tls_connect(target, context) as connection:
-            peer = connection.getpeercert() or {}
-    except ssl.SSLCertVerificationError as exc:
-        reason = exc.verify_message or _ssl_reason(exc)
-        return Result("tls-certificate", False, f"{reason} for {target.host}"), context
-    except (ssl.SSLError, OSError) as exc:
-        return Result("tls-certificate", False, f"handshake failed: {_ssl_reason(exc)}"), context
-    detail = f"valid for {target.host}"
-    not_after = peer.get("notAfter")
-    if isinstance(not_after, str):
-        expires = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), dt.UTC)
-        days = (expires - dt.datetime.now(dt.UTC)).days
-        detail += f", expires {expires:%Y-%m-%d} (in {days} days)"
-    anchors = target.cafile or "the certifi CA bundle"
-    return Result("tls-certificate", True, f"{detail}; trusted through {anchors}"), context
-
-
-def tls_context(cafile: str | None) -> ssl.SSLContext:
-    """A client context checking certificate and host name against ``cafile`` or certifi."""
-    import certifi
-
-    return ssl.create_default_context(cafile=cafile or certifi.where())
-
-
-def _tls_connect(target: Target, context: ssl.SSLContext) -> ssl.SSLSocket:
-    raw = socket.create_connection((target.host, target.port), timeout=target.timeout)
-    try:
-        return context.wrap_socket(raw, server_hostname=target.host)
-    except BaseException:
-        raw.close()
-        raise
-
-
-def _ssl_reason(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", None)
-    return str(reason).replace("_", " ").lower() if reason else str(exc)
 
 
 # --- the requests ---------------------------------------------------------------------------------
@@ -377,10 +231,18 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
         # (the capture keeps each as the latin-1 character of the same number).
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in probe.headers.items()]
         response = client.post(url, content=probe.body, headers=headers)
+    except httpx.ConnectTimeout:
+        raise  # the endpoint was not reached: not a probe it failed to answer (run_probes)
     except httpx.TimeoutException:
         ms = (time.perf_counter() - started) * 1000
         return Result(
             probe.name, False, f"no answer within {client.timeout.read} s to {probe.what}", ms=ms
+        )
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError):
+        # Reached, and the connection closed (or reset) without an answer: a worker that
+        # crashed on the probe, say. A failure of the probe, not of the connection.
+        return Result(
+            probe.name, False, f"no HTTP answer to {probe.what}: the server closed the connection"
         )
     ms = (time.perf_counter() - started) * 1000
     status = response.status_code
@@ -486,6 +348,10 @@ def run_probes(
         results.append(result)
         on_result(result)
 
+    unreached = connect_check(target)  # once, first: each check below would fail for it
+    if unreached is not None:
+        report(unreached)
+        return results
     checks, verify = endpoint_checks(target)
     for result in checks:
         report(result)
@@ -499,12 +365,9 @@ def run_probes(
         for probe in selected:
             try:
                 result = send(client, target.url, probe)
-            except httpx.TransportError as exc:
-                report(
-                    Result(
-                        "connect", False, f"cannot reach {target.url}: {exc or type(exc).__name__}"
-                    )
-                )
+            except httpx.TransportError as exc:  # no connection (any more): nothing sent
+                said = connect_failure(target, exc.__cause__ or exc)
+                report(Result("connect", False, f"{said}; {len(sent)} probes answered before"))
                 return results
             sent.append(result)
             report(result)

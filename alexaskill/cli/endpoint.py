@@ -1,0 +1,221 @@
+"""The endpoint ``alexaskill certify`` checks before its probes: its URL, that a connection
+reaches it, and its TLS (https on port 443, TLS 1.2 or later, a certificate valid for the host);
+and the `Result` of a check.
+
+Amazon's requirements are in "Host a custom skill as a web service"
+(https://developer.amazon.com/en-US/docs/alexa/custom-skills/host-a-custom-skill-as-a-web-service.html).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from ..testing import TestPKI
+
+from .common import UsageError
+
+#: How long Alexa waits for an answer, about: a probe not answered by then fails.
+ALEXA_TIMEOUT: Final = 8.0
+
+
+@dataclass(frozen=True)
+class Result:
+    """One check: passed (True), failed (False) or skipped (None), and why."""
+
+    name: str
+    passed: bool | None
+    detail: str
+    status: int | None = None
+    ms: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as a JSON object (for ``--json``)."""
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "status": self.status,
+            "ms": None if self.ms is None else round(self.ms, 1),
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Target:
+    """What to certify and how: the endpoint, its trust anchors, the signing key if any."""
+
+    url: str
+    #: Allow http:// and any port on a loopback address (for tests).
+    allow_local: bool = False
+    #: PEM file of CA certificates to trust instead of the certifi bundle (a test CA).
+    cafile: str | None = None
+    timeout: float = ALEXA_TIMEOUT
+    #: A key the endpoint trusts (the development PKI of ``serve --dev``), or None.
+    signer: TestPKI | None = None
+    skill_id: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def host(self) -> str:
+        """The endpoint's host name (or address)."""
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def port(self) -> int:
+        """The endpoint's port (443 when the URL names none)."""
+        parts = urlsplit(self.url)
+        return parts.port or (443 if parts.scheme == "https" else 80)
+
+    @property
+    def https(self) -> bool:
+        """Whether the endpoint is served over TLS."""
+        return urlsplit(self.url).scheme == "https"
+
+
+def check_url(url: str, *, allow_local: bool) -> None:
+    """`UsageError` unless ``url`` is an https URL, or http to a loopback host with the flag."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise UsageError(f"{url!r}: not a URL with a valid port") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{url!r}: expected the skill's https:// endpoint URL")
+    if parts.scheme == "http":
+        if not allow_local:
+            raise UsageError(
+                f"{url}: Alexa only calls https:// endpoints. For a server on this machine "
+                "(a test), pass --allow-local"
+            )
+        if not is_loopback(parts.hostname):
+            raise UsageError(f"{url}: --allow-local allows http:// only to a loopback address")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# --- the endpoint: reached, https on 443, a valid certificate, TLS 1.2 or later ------------
+
+
+def connect_check(target: Target) -> Result | None:
+    """A failed ``connect`` check when no TCP connection reaches ``target`` in its timeout (no
+    probe is sent then), else None."""
+    try:
+        socket.create_connection((target.host, target.port), timeout=target.timeout).close()
+    except OSError as exc:
+        return Result("connect", False, f"{connect_failure(target, exc)}; no probe was sent")
+    return None
+
+
+def connect_failure(target: Target, exc: BaseException) -> str:
+    """Why no connection to ``target`` was made: said apart from an endpoint that answered
+    badly or late, which is a failed probe."""
+    import httpx
+
+    if isinstance(exc, (TimeoutError, httpx.ConnectTimeout)):
+        why = (
+            f"no connection within {target.timeout:g} s (is the host up, and is its port open "
+            "to this machine?)"
+        )
+    elif isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
+        why = "connection refused (nothing listens on that port)"
+    elif isinstance(exc, socket.gaierror):
+        why = f"no address found for {target.host} ({exc.strerror or exc})"
+    else:
+        why = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return f"cannot reach {target.url}: {why}"
+
+
+def endpoint_checks(target: Target) -> tuple[list[Result], ssl.SSLContext | bool]:
+    """The URL and TLS checks, and how the HTTP probes should verify the server after them."""
+    results = []
+    local = target.allow_local and is_loopback(target.host)
+    if local:
+        results.append(Result("https-443", None, "skipped for a loopback address (--allow-local)"))
+    elif target.port != 443:
+        results.append(Result("https-443", False, f"port {target.port}: Alexa only calls port 443"))
+    else:
+        results.append(Result("https-443", True, "https on port 443"))
+    if not target.https:
+        results.append(Result("tls-version", None, "skipped: http:// (--allow-local)"))
+        results.append(Result("tls-certificate", None, "skipped: http:// (--allow-local)"))
+        return results, True
+    version = _tls_version(target)
+    results.append(version)
+    if not version.passed:
+        results.append(Result("tls-certificate", None, "not checked: no TLS 1.2 handshake"))
+        return results, False
+    certificate, context = _tls_certificate(target)
+    results.append(certificate)
+    # The probes still run when the certificate fails (reported once, above), without checking it.
+    return results, context if certificate.passed else False
+
+
+def _tls_version(target: Target) -> Result:
+    # Amazon's endpoint requirements: TLS, with TLS 1.2 or later; the certificate is checked apart.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        with _tls_connect(target, context) as connection:
+            version = connection.version()
+    except ssl.SSLError as exc:
+        return Result("tls-version", False, f"no TLS 1.2 or later handshake: {_ssl_reason(exc)}")
+    except OSError as exc:
+        return Result("tls-version", False, f"cannot connect: {exc}")
+    return Result("tls-version", True, f"{version} negotiated (TLS 1.2 or later required)")
+
+
+def _tls_certificate(target: Target) -> tuple[Result, ssl.SSLContext]:
+    context = tls_context(target.cafile)
+    try:
+        with _tls_connect(target, context) as connection:
+            peer = connection.getpeercert() or {}
+    except ssl.SSLCertVerificationError as exc:
+        reason = exc.verify_message or _ssl_reason(exc)
+        return Result("tls-certificate", False, f"{reason} for {target.host}"), context
+    except (ssl.SSLError, OSError) as exc:
+        return Result("tls-certificate", False, f"handshake failed: {_ssl_reason(exc)}"), context
+    detail = f"valid for {target.host}"
+    not_after = peer.get("notAfter")
+    if isinstance(not_after, str):
+        expires = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), dt.UTC)
+        days = (expires - dt.datetime.now(dt.UTC)).days
+        detail += f", expires {expires:%Y-%m-%d} (in {days} days)"
+    anchors = target.cafile or "the certifi CA bundle"
+    return Result("tls-certificate", True, f"{detail}; trusted through {anchors}"), context
+
+
+def tls_context(cafile: str | None) -> ssl.SSLContext:
+    """A client context checking certificate and host name against ``cafile`` or certifi."""
+    import certifi
+
+    return ssl.create_default_context(cafile=cafile or certifi.where())
+
+
+def _tls_connect(target: Target, context: ssl.SSLContext) -> ssl.SSLSocket:
+    raw = socket.create_connection((target.host, target.port), timeout=target.timeout)
+    try:
+        return context.wrap_socket(raw, server_hostname=target.host)
+    except BaseException:
+        raw.close()
+        raise
+
+
+def _ssl_reason(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", None)
+    return str(reason).replace("_", " ").lower() if reason else str(exc)
