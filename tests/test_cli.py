@@ -1063,21 +1063,3 @@ def test_model_output_creates_missing_folders(workdir: Path) -> None:
     code, _, err = run("model", "skillapp:skill", "--invocation", "hello helper", "-o", str(output))
     assert code == 0, err
     assert json.loads(output.read_text())["interactionModel"]["languageModel"]["intents"]
-
-
-def test_replay_url_that_no_connection_reaches_in_time_says_so(
-    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # It said "is the server running?", a guess that misleads for a host that is down or a
-    # port a firewall drops.
-    def no_connection(self: object, request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectTimeout("timed out", request=request)
-
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", no_connection)
-    url = "http://192.0.2.1:8000/"
-    code, _, err = run("replay", "skillapp:skill", "hello.json", "--url", url)
-    assert code == 2
-    assert err == (
-        f"alexaskill replay: error: cannot connect to {url}: no connection within 15 s (is "
-        "the host up, and is its port open to this machine?)\n"
-    )
