@@ -487,3 +487,40 @@ def test_an_app_that_names_a_directory(workdir: Path) -> None:
         "alexaskill replay: error: APP 'skills/:skill': skills/ is a directory: name the "
         "Python file in it, as in skills/app.py:skill\n"
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("model", "--check", "en-US.json"),
+        ("model", "--check", "models"),
+        ("understand", "--model", "en-US.json", "hello"),
+        ("chat", "inputsapp:skill", "--model", "en-US.json"),
+    ],
+)
+def test_a_model_file_past_the_input_bound_is_refused_unread(
+    workdir: Path, small_bound: int, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    # The model file was read whole, however large (a log named by mistake, a FIFO).
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "hello helper",
+                "intents": [{"name": "HelloIntent", "samples": ["hello"] * 1000}],
+                "types": [],
+            }
+        }
+    }
+    text = json.dumps(model)
+    assert len(text) > small_bound
+    (workdir / "en-US.json").write_text(text)
+    (workdir / "models").mkdir()
+    (workdir / "models" / "en-US.json").write_text(text)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, out, err = run(*argv)
+    file = "models/en-US.json" if "models" in argv else "en-US.json"
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill {argv[0]}: error: {file}: larger than 4 KiB, too large for an interaction "
+        "model file\n"
+    )

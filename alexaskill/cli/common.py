@@ -299,6 +299,28 @@ def user_time(
         ) from None
 
 
+def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
+    """The JSON of the model file MODEL names (a directory: its ``<locale>.json``), and the
+    file's path: read as every command reads a file it is given, at most `MAX_INPUT_BYTES`
+    (a log named by mistake is refused, not read whole); `UsageError` for a file that is
+    missing, too large, not UTF-8 or not JSON."""
+    import json
+
+    path = Path(spec)
+    if path.is_dir():  # the ASK CLI's interactionModels/custom
+        path = path / f"{locale}.json"
+    label = str(path)
+    data = read_input(label, label=label, what="an interaction model file")
+    try:
+        return json.loads(data.decode("utf-8")), label
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{label}: cannot be read ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise UsageError(f"{label}: not JSON (nested too deeply)") from None
+
+
 def model_source(spec: str, *, locale: str | None) -> tuple[str, Skill | None]:
     """The locale and the skill MODEL names, as `load_understanding_model` finds them, without
     building the model: for requests that need no understanding (a LaunchRequest)."""
@@ -323,14 +345,15 @@ def load_understanding_model(
     """
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
-    from ..understanding import load_model, locale_of_file, model_from_skill
+    from ..understanding import InteractionModel, locale_of_file, model_from_skill
 
     if spec.endswith(".py") and is_model_file(spec):
         raise UsageError(f"{spec} is Python, not a model file: name the skill in it, {spec}:skill")
     try:
         if is_model_file(spec):
             chosen = locale or locale_of_file(spec) or "en-US"
-            model = load_model(spec, locale=chosen)
+            data, path = read_model_json(spec, locale=chosen)
+            model = InteractionModel.from_json(data, source=path)
             if invocation is not None:
                 model = dataclasses.replace(model, invocation=invocation)
             return model, chosen, None

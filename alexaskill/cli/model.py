@@ -15,6 +15,7 @@ from .common import (
     is_model_file,
     load_skill,
     read_input,
+    read_model_json,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         locale_of_file,
         model_from_skill,
     )
-    from ..understanding.model import read_model_file
 
     found: list[tuple[str, str]] = []
     skill_id = DEFAULT_SKILL_ID
@@ -46,12 +46,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     manifest = args.manifest
     audio_player: str | None = None
     if from_file:
-        try:
-            data, source = read_model_file(args.app, locale=locale)
-        except InteractionModelError as exc:
-            # Exit status 2, as for any mistake in the command, not 1 (a model with errors): a
-            # mistyped path in CI is not mistaken for a model to fix.
-            raise UsageError("; ".join(exc.problems)) from None
+        # A file that cannot be read is exit status 2, as for any mistake in the command, not 1
+        # (a model with errors): a mistyped path in CI is not mistaken for a model to fix.
+        data, source = read_model_json(args.app, locale=locale)
         manifest = manifest or _package_manifest(Path(source))
     interfaces = None if manifest is None else _manifest_interfaces(manifest)
     if interfaces is not None and _AUDIO_PLAYER in interfaces:
