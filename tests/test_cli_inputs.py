@@ -524,3 +524,70 @@ def test_a_model_file_past_the_input_bound_is_refused_unread(
         f"alexaskill {argv[0]}: error: {file}: larger than 4 KiB, too large for an interaction "
         "model file\n"
     )
+
+
+# --- a model file for another locale -------------------------------------------------------------
+
+_GERMAN = {
+    "interactionModel": {
+        "languageModel": {
+            "invocationName": "wetter helfer",
+            "intents": [{"name": "WetterIntent", "samples": ["wie ist das wetter"]}],
+            "types": [],
+        }
+    }
+}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("understand", "--model", "de-DE.json", "--locale", "en-US", "weather in paris"),
+        ("model", "--check", "de-DE.json", "--locale", "en-US"),
+        ("chat", "inputsapp:skill", "--model", "de-DE.json", "--locale", "en-US"),
+    ],
+)
+def test_a_model_file_named_for_another_language_than_the_locale_is_a_mistake(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    # The German model was understood as English (everything the fallback intent), or checked
+    # by English rules ("no problems found"), without a word.
+    (workdir / "de-DE.json").write_text(json.dumps(_GERMAN))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill {argv[0]}: error: de-DE.json is a de-DE model (its name says so), not one "
+        "for en-US: name the en-US model file, or leave --locale out\n"
+    )
+
+
+def test_a_model_file_of_the_same_language_serves_another_region(workdir: Path) -> None:
+    # en-US.json for an en-GB skill that shares its model: no mistake.
+    model = json.loads(json.dumps(_GERMAN).replace("wetter helfer", "weather helper"))
+    model["interactionModel"]["languageModel"]["intents"] = [
+        {"name": "HelloIntent", "samples": ["say hello"]}
+    ]
+    (workdir / "en-US.json").write_text(json.dumps(model))
+    code, out, err = run("understand", "--model", "en-US.json", "--locale", "en-GB", "say hello")
+    assert (code, err) == (0, "")
+    assert '"name": "HelloIntent"' in out
+
+
+def test_a_model_directory_without_the_locale_says_which_it_holds(workdir: Path) -> None:
+    (workdir / "custom").mkdir()
+    (workdir / "custom" / "de-DE.json").write_text(json.dumps(_GERMAN))
+    code, out, err = run("model", "--check", "custom")
+    assert (code, out) == (2, "")
+    # It said "custom/en-US.json: no such file".
+    assert err == (
+        "alexaskill model: error: custom: no en-US.json in it (it holds de-DE.json): choose "
+        "one with --locale de-DE\n"
+    )
+    (workdir / "empty").mkdir()
+    code, out, err = run("understand", "--model", "empty", "hello")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill understand: error: empty: no en-US.json in it, nor any model file "
+        "(LOCALE.json)\n"
+    )

@@ -306,9 +306,21 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     missing, too large, not UTF-8 or not JSON."""
     import json
 
+    from ..understanding import locale_of_file
+
     path = Path(spec)
     if path.is_dir():  # the ASK CLI's interactionModels/custom
         path = path / f"{locale}.json"
+        if not path.is_file():
+            raise UsageError(_missing_locale(spec, locale))
+    named = locale_of_file(path)
+    if named is not None and named.split("-")[0] != locale.split("-")[0]:
+        # Another language's samples are never understood (nor checked by its rules); another
+        # region's may be the skill's shared model: en-US.json for en-GB.
+        raise UsageError(
+            f"{spec} is a {named} model (its name says so), not one for {locale}: name the "
+            f"{locale} model file, or leave --locale out"
+        )
     label = str(path)
     data = read_input(label, label=label, what="an interaction model file")
     try:
@@ -319,6 +331,21 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
         raise UsageError(f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
     except RecursionError:
         raise UsageError(f"{label}: not JSON (nested too deeply)") from None
+
+
+def _missing_locale(directory: str, locale: str) -> str:
+    from ..understanding import locale_of_file
+
+    held = sorted(
+        name for name in (locale_of_file(p) for p in Path(directory).glob("*.json")) if name
+    )
+    if not held:
+        return f"{directory}: no {locale}.json in it, nor any model file (LOCALE.json)"
+    files = ", ".join(f"{name}.json" for name in held)
+    return (
+        f"{directory}: no {locale}.json in it (it holds {files}): choose one with --locale "
+        f"{held[0]}"
+    )
 
 
 def model_source(spec: str, *, locale: str | None) -> tuple[str, Skill | None]:
