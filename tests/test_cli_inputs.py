@@ -591,3 +591,25 @@ def test_a_model_directory_without_the_locale_says_which_it_holds(workdir: Path)
         "alexaskill understand: error: empty: no en-US.json in it, nor any model file "
         "(LOCALE.json)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        ('"DATABASE_URL is not set"', "it called sys.exit('DATABASE_URL is not set')"),
+        ("3", "it called sys.exit(3)"),
+    ],
+)
+@pytest.mark.parametrize("app", ["exits:skill", "exits.py:skill"])
+def test_an_app_that_exits_while_it_is_imported_is_a_mistake_in_one_line(
+    workdir: Path, code: str, said: str, app: str
+) -> None:
+    # The process ended with the module's status (1 for a message: "a request failed"), and
+    # the message alone, naming neither the APP nor where.
+    (workdir / "exits.py").write_text(f"import sys\n\nsys.exit({code})\n")
+    status, out, err = run("replay", app, "hello.json")
+    assert (status, out) == (2, "")
+    name = app.partition(":")[0]
+    assert err == (
+        f"alexaskill replay: error: importing {name} failed: {said} ({workdir / 'exits.py'}:3)\n"
+    )

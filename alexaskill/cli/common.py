@@ -138,7 +138,7 @@ def _import_module(name: str) -> Any:
                 "from the directory that holds it, or name the file: path/to/app.py:skill"
             ) from None
         raise UsageError(_import_failure(name, exc)) from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # (a module that ends the process: see below)
         raise UsageError(_import_failure(name, exc)) from None
 
 
@@ -166,13 +166,17 @@ def _import_file(path: str, attribute: str) -> Any:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         del sys.modules[name]
         raise UsageError(_import_failure(path, exc)) from None
     return module
 
 
 def _import_failure(name: str, exc: BaseException) -> str:
+    # A module that calls sys.exit() as it is imported (a missing setting, a script's
+    # argparse): the command's own exit status and message, not the module's status (1 reads
+    # as "a request failed") and its bare message.
+    said = f"it called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else None
     where = ""
     if isinstance(exc, SyntaxError) and exc.filename:
         where = f" ({exc.filename}:{exc.lineno})"
@@ -180,7 +184,7 @@ def _import_failure(name: str, exc: BaseException) -> str:
         frames = traceback.extract_tb(exc.__traceback__)
         if frames:
             where = f" ({frames[-1].filename}:{frames[-1].lineno})"
-    return f"importing {name} failed: {type(exc).__name__}: {exc}{where}"
+    return f"importing {name} failed: {said or f'{type(exc).__name__}: {exc}'}{where}"
 
 
 def port(text: str) -> int:
