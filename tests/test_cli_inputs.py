@@ -613,3 +613,16 @@ def test_an_app_that_exits_while_it_is_imported_is_a_mistake_in_one_line(
     assert err == (
         f"alexaskill replay: error: importing {name} failed: {said} ({workdir / 'exits.py'}:3)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("app", "meant"),
+    [("inputsapp.skill", "inputsapp:skill"), ("inputsapp.py", "inputsapp.py:skill")],
+)
+def test_an_app_without_its_colon_says_what_was_meant(workdir: Path, app: str, meant: str) -> None:
+    code, out, err = run("replay", app, "hello.json")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill replay: error: APP {app!r}: expected module:attribute, e.g. app:skill, or "
+        f"path/to/app.py:skill; did you mean {meant}?\n"
+    )

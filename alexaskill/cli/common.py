@@ -105,6 +105,7 @@ def load_object(spec: str) -> Any:
     if not colon or not target or not attribute:
         raise UsageError(
             f"APP {spec!r}: expected module:attribute, e.g. app:skill, or path/to/app.py:skill"
+            + _meant(spec)
         )
     if target.endswith(".py") or "/" in target or os.sep in target:
         module, name = _import_file(target, attribute), target
@@ -123,6 +124,18 @@ def load_object(spec: str) -> Any:
             )
             raise UsageError(f"{name} has no attribute {attribute!r} ({hint})") from None
     return value
+
+
+def _meant(spec: str) -> str:
+    """The APP a spec without its colon likely meant, as a hint: "app.skill" → app:skill."""
+    if ":" in spec:
+        return ""
+    if spec.endswith(".py"):
+        return f"; did you mean {spec}:skill?"
+    module, dot, attribute = spec.rpartition(".")
+    if dot and module and attribute.isidentifier():
+        return f"; did you mean {module}:{attribute}?"
+    return ""
 
 
 def _import_module(name: str) -> Any:
