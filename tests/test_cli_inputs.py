@@ -626,3 +626,29 @@ def test_an_app_without_its_colon_says_what_was_meant(workdir: Path, app: str, m
         f"alexaskill replay: error: APP {app!r}: expected module:attribute, e.g. app:skill, or "
         f"path/to/app.py:skill; did you mean {meant}?\n"
     )
+
+
+def test_a_request_file_with_nowhere_for_the_skill_id_says_how_to_write_one(
+    workdir: Path,
+) -> None:
+    # A hand-written request without context or session failed with "request names no
+    # application id" alone, though replay says it sets the skill's id.
+    (workdir / "bare.json").write_text('{"version": "1.0", "request": {"type": "LaunchRequest"}}')
+    code, out, _ = run("replay", "inputsapp:skill", "bare.json")
+    assert code == 1
+    assert (
+        "  FAILED: HTTP 400: request names no application id; the file has neither "
+        "context.System.application nor session.application, where replay sets the skill's "
+        "id: `alexaskill request LaunchRequest` writes a complete request\n"
+    ) in out
+
+
+def test_a_request_without_a_type_is_labelled_so(workdir: Path) -> None:
+    envelope = json.loads((workdir / "hello.json").read_text())
+    del envelope["request"]["type"]
+    (workdir / "untyped.json").write_text(json.dumps(envelope))
+    code, out, _ = run("replay", "inputsapp:skill", "untyped.json")
+    assert code == 1
+    assert out.startswith(
+        "untyped.json (no type)\n  FAILED: HTTP 400: malformed request: "
+    )  # was (None)

@@ -146,11 +146,23 @@ def _check_url(url: str) -> str:
 
 def _label(envelope: Mapping[str, Any]) -> str:
     request = envelope["request"]
-    label = str(request.get("type"))
+    kind = request.get("type")
+    label = str(kind) if kind is not None else "no type"
     intent = request.get("intent")
     if isinstance(intent, dict) and intent.get("name"):
         label += f" {intent['name']}"
     return label
+
+
+def _has_application(envelope: Mapping[str, Any]) -> bool:
+    """Whether ``envelope`` has a place for the skill's id (which replay fills in)."""
+    context = envelope.get("context")
+    system = context.get("System") if isinstance(context, dict) else None
+    session = envelope.get("session")
+    return any(
+        isinstance(part, dict) and isinstance(part.get("application"), dict)
+        for part in (system, session)
+    )
 
 
 def _failure(result: SkillResponse) -> str | None:
@@ -329,6 +341,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 problem += (
                     f"; the server does not trust the development key replay --url signs with: "
                     f"start it with `alexaskill serve {args.app} --dev`"
+                )
+            if problem is not None and not args.keep_skill_id and not _has_application(envelope):
+                kind = envelope["request"].get("type")
+                problem += (
+                    "; the file has neither context.System.application nor "
+                    "session.application, where replay sets the skill's id: `alexaskill request "
+                    f"{kind if isinstance(kind, str) and kind else 'TYPE'}` writes a complete "
+                    "request"
                 )
             failed += problem is not None
             # Parts the app dropped for breaking Alexa's rules (in this process only: a
