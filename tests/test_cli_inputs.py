@@ -652,3 +652,53 @@ def test_a_request_without_a_type_is_labelled_so(workdir: Path) -> None:
     assert out.startswith(
         "untyped.json (no type)\n  FAILED: HTTP 400: malformed request: "
     )  # was (None)
+
+
+def test_the_command_modules_load_inside_main_where_ctrl_c_is_caught() -> None:
+    # The console script imports alexaskill.cli before main() runs: its commands (certify's
+    # TLS and statistics modules, ...) took most of a second on a busy machine, and a Ctrl-C
+    # then was a traceback. They load in main() now.
+    import subprocess
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, alexaskill.cli; "
+            "print(sorted(m for m in sys.modules if m.startswith('alexaskill.cli.')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert loaded.stdout == "[]\n"
+
+
+def test_ctrl_c_while_the_commands_or_the_app_load_is_exit_status_130(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alexaskill.cli
+
+    (workdir / "slow.py").write_text("raise KeyboardInterrupt\n")  # Ctrl-C in a slow import
+    assert run("replay", "slow:skill", "hello.json") == (130, "", "")
+    assert run("chat", "slow.py:skill") == (130, "", "")
+
+    def interrupted(name: str) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(alexaskill.cli, "_command", interrupted)
+    assert run("replay", "inputsapp:skill", "hello.json") == (130, "", "")
+
+
+def test_the_names_the_cli_gives_load_when_asked() -> None:
+    import alexaskill.cli
+    from alexaskill.cli.common import UsageError, load_skill
+    from alexaskill.cli.dev import DEV_PKI_ENV
+
+    assert alexaskill.cli.UsageError is UsageError
+    assert alexaskill.cli.load_skill is load_skill
+    assert alexaskill.cli.DEV_PKI_ENV == DEV_PKI_ENV
+    assert callable(alexaskill.cli.serve_factory)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        alexaskill.cli.nothing  # noqa: B018

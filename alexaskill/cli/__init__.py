@@ -32,15 +32,17 @@ production.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Final, TextIO
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from . import certify, chat, model, replay, request, serve, understand
-from .common import UsageError, help_text, load_skill
-from .dev import DEV_CERT_URL, DEV_PKI_ENV, dev_pki, dev_pki_directory, trust_dev_pki
-from .serve import serve_factory
+if TYPE_CHECKING:
+    from .common import UsageError, load_skill
+    from .dev import DEV_CERT_URL, DEV_PKI_ENV, dev_pki, dev_pki_directory, trust_dev_pki
+    from .serve import serve_factory
 
 __all__ = [
     "DEV_CERT_URL",
@@ -55,15 +57,32 @@ __all__ = [
 ]
 
 # One module per command, each with add_parser() and run(); the parser lists them in this order.
-_COMMANDS: Final = {
-    "replay": replay,
-    "serve": serve,
-    "request": request,
-    "model": model,
-    "certify": certify,
-    "understand": understand,
-    "chat": chat,
+# They are imported in main(), where a Ctrl-C is caught: the console script imports this module
+# before main() runs, and a Ctrl-C during a slow import here was a traceback.
+_COMMANDS: Final = ("replay", "serve", "request", "model", "certify", "understand", "chat")
+
+# The names this module gives, from the modules that define them (imported when first asked).
+_LAZY: Final = {
+    "DEV_CERT_URL": "dev",
+    "DEV_PKI_ENV": "dev",
+    "dev_pki": "dev",
+    "dev_pki_directory": "dev",
+    "trust_dev_pki": "dev",
+    "UsageError": "common",
+    "load_skill": "common",
+    "serve_factory": "serve",
 }
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(_command(module), name)
+
+
+def _command(name: str) -> ModuleType:
+    return importlib.import_module(f"{__name__}.{name}")
 
 
 #: What the exit statuses of every command mean (see the module docstring).
@@ -77,6 +96,8 @@ EXIT_STATUSES: Final = (
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``alexaskill`` command."""
+    from .common import help_text
+
     top = argparse.ArgumentParser(
         prog="alexaskill",
         description="Test, serve and describe an alexaskill skill.",
@@ -85,8 +106,8 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in _COMMANDS.values():
-        command.add_parser(commands)
+    for name in _COMMANDS:
+        _command(name).add_parser(commands)
     return top
 
 
@@ -106,11 +127,15 @@ def main(
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     try:
-        args = parser().parse_args(argv)
+        args = parser().parse_args(argv)  # (it imports the commands)
     except SystemExit as exc:  # --help, or a usage error argparse has already printed
         return exc.code if isinstance(exc.code, int) else 2
+    except KeyboardInterrupt:
+        return 130
+    from .common import UsageError
+
     try:
-        status: int = _COMMANDS[args.command].run(args, out, err)
+        status: int = _command(args.command).run(args, out, err)
         out.flush()  # here, where a closed pipe is caught, not at exit
         return status
     except UsageError as exc:
