@@ -309,3 +309,22 @@ def test_the_command_line_offers_the_dialog_states_the_test_client_takes() -> No
     from alexaskill.testing import requests
 
     assert request.DIALOG_STATES == requests.DIALOG_STATES
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Launch", "LaunchRequest"),
+        ("IntentRequst", "IntentRequest"),
+        ("launchrequest", "LaunchRequest"),
+    ],
+)
+def test_a_request_type_near_a_known_one_says_which_was_likely_meant(
+    capsys: pytest.CaptureFixture[str], typed: str, meant: str
+) -> None:
+    # An unknown type is written (a new one Amazon adds), with a note: which named no type.
+    assert main(["request", typed]) == 0
+    assert capsys.readouterr().err == (
+        f"alexaskill request: note: alexaskill does not model {typed!r} requests; they reach "
+        f"the skill's fallback handler (did you mean {meant}?)\n"
+    )

@@ -78,6 +78,20 @@ class _FromModel:
     dialog_state: str | None = None
 
 
+def _meant_type(request_type: str) -> str:
+    """A hint naming the known request type ``request_type`` is likely a typo of, or ""."""
+    import difflib
+
+    from ..models import REQUEST_TYPES
+
+    by_case = {name.lower(): name for name in REQUEST_TYPES}
+    found = by_case.get(request_type.lower()) or by_case.get(f"{request_type}Request".lower())
+    if found is None:
+        close = difflib.get_close_matches(request_type, sorted(REQUEST_TYPES), n=1, cutoff=0.8)
+        found = close[0] if close else None
+    return f" (did you mean {found}?)" if found else ""
+
+
 def _from_model(
     args: argparse.Namespace, intent: str | None, slots: Mapping[str, Any], *, can_fulfill: bool
 ) -> _FromModel:
@@ -185,7 +199,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if request_class(request_type) is GenericRequest:
         err.write(
             f"alexaskill request: note: alexaskill does not model {request_type!r} requests; "
-            "they reach the skill's fallback handler\n"
+            f"they reach the skill's fallback handler{_meant_type(request_type)}\n"
         )
     factory = RequestFactory(
         skill_id=args.skill_id or known.skill_id or DEFAULT_SKILL_ID,
