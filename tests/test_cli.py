@@ -165,7 +165,13 @@ def test_replay_alexa_api_gives_what_the_service_apis_answer(
     [
         ("[1]", "expected a JSON object"),
         ("{", "not JSON"),
-        ('{"given_nam": "Ada"}', "unexpected keyword argument 'given_nam'"),
+        # It said "FakeAlexaApi.__init__() got an unexpected keyword argument 'given_nam'".
+        ('{"given_nam": "Ada"}', ": 'given_nam' is not a field of FakeAlexaApi (did you mean "),
+        (
+            '{"version": "1.0", "request": {"type": "LaunchRequest"}}',
+            ": a request envelope, not what Alexa's service APIs answer: "
+            'a JSON object of FakeAlexaApi\'s fields, as {"given_name": "Ada"}\n',
+        ),
     ],
 )
 def test_replay_alexa_api_refuses_bad_data(

@@ -491,7 +491,29 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
         raise UsageError(f"--alexa-api {path}: not JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise UsageError(f"--alexa-api {path}: expected a JSON object")
+    if "request" in data and "version" in data:  # a request file named by mistake
+        raise UsageError(
+            f"--alexa-api {path}: a request envelope, not what Alexa's service APIs answer: a "
+            'JSON object of FakeAlexaApi\'s fields, as {"given_name": "Ada"}'
+        )
+    _check_fields(path, data, FakeAlexaApi)
     try:
         return FakeAlexaApi(**data)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"--alexa-api {path}: {exc}") from None
+
+
+def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
+    """A `UsageError` naming the first key of ``data`` that is no field of the dataclass
+    ``kind`` (with the nearest field), rather than Python's error for a keyword argument."""
+    import dataclasses
+    import difflib
+
+    fields = sorted(field.name for field in dataclasses.fields(kind) if field.init)
+    for key in data:
+        if key not in fields:
+            near = difflib.get_close_matches(str(key), fields, n=1)
+            hint = f"did you mean {near[0]}?" if near else f"its fields: {', '.join(fields)}"
+            raise UsageError(
+                f"--alexa-api {path}: {key!r} is not a field of {kind.__name__} ({hint})"
+            )
