@@ -650,7 +650,7 @@ def test_a_request_without_a_type_is_labelled_so(workdir: Path) -> None:
     code, out, _ = run("replay", "inputsapp:skill", "untyped.json")
     assert code == 1
     assert out.startswith(
-        "untyped.json (no type)\n  FAILED: HTTP 400: malformed request: "
+        "untyped.json (no type Hello)\n  FAILED: HTTP 400: malformed request: "
     )  # was (None)
 
 
@@ -680,9 +680,9 @@ def test_ctrl_c_while_the_commands_or_the_app_load_is_exit_status_130(
 ) -> None:
     import alexaskill.cli
 
-    (workdir / "slow.py").write_text("raise KeyboardInterrupt\n")  # Ctrl-C in a slow import
-    assert run("replay", "slow:skill", "hello.json") == (130, "", "")
-    assert run("chat", "slow.py:skill") == (130, "", "")
+    (workdir / "ctrl_c_app.py").write_text("raise KeyboardInterrupt\n")  # Ctrl-C in a slow import
+    assert run("replay", "ctrl_c_app:skill", "hello.json") == (130, "", "")
+    assert run("chat", "ctrl_c_app.py:skill") == (130, "", "")
 
     def interrupted(name: str) -> object:
         raise KeyboardInterrupt

@@ -326,7 +326,7 @@ def test_check_a_model_file_with_conflicts_exits_1(tmp_path: Path) -> None:
         ("empty.json", b"", "empty.json: not JSON (line 1: Expecting value)"),
         ("broken.json", b"{nope", "broken.json: not JSON (line 1: "),
         ("latin1.json", b'{"x": "caf\xe9"}', "latin1.json: cannot be read ("),
-        ("custom", "directory", "custom/en-US.json: no such file"),
+        ("custom", "directory", "custom: no en-US.json in it, nor any model file"),
     ],
 )
 def test_check_a_model_file_that_cannot_be_read_exits_2(
