@@ -316,6 +316,42 @@ def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:
     assert strict.understand(said).intent == "AMAZON.FallbackIntent"
 
 
+@pytest.mark.parametrize("level", ["VERY_HIGH", "", "normal"])
+def test_an_unknown_fallback_sensitivity_is_refused(level: str) -> None:
+    # Amazon's schema allows LOW, MEDIUM and HIGH; another level was read as LOW in silence.
+    data = json.loads(MODEL_FILE.read_text())
+    data["interactionModel"]["languageModel"]["modelConfiguration"] = {
+        "fallbackIntentSensitivity": {"level": level}
+    }
+    message = rf"fallbackIntentSensitivity.level {level!r} is not LOW, MEDIUM or HIGH"
+    with pytest.raises(InteractionModelError, match=message):
+        InteractionModel.from_json(data)
+
+
+@pytest.mark.parametrize("level", ["MEDIUM", "medium"])
+def test_a_known_fallback_sensitivity_is_read(level: str) -> None:
+    data = json.loads(MODEL_FILE.read_text())
+    data["interactionModel"]["languageModel"]["modelConfiguration"] = {
+        "fallbackIntentSensitivity": {"level": level}
+    }
+    assert InteractionModel.from_json(data).fallback_sensitivity == "MEDIUM"
+
+
+@pytest.mark.parametrize("where", ["dialog", "intent"])
+@pytest.mark.parametrize("strategy", ["always", "AUTO", ""])
+def test_an_unknown_delegation_strategy_is_refused(where: str, strategy: str) -> None:
+    # Amazon's schema allows ALWAYS and SKILL_RESPONSE; another one made the dialog manual in
+    # silence (only "ALWAYS" delegates), so an author who wrote "always" got no auto delegation.
+    data = json.loads(MODEL_FILE.read_text())
+    dialog = data["interactionModel"]["dialog"]
+    target = dialog if where == "dialog" else dialog["intents"][0]
+    target["delegationStrategy"] = strategy
+    if where == "dialog":
+        dialog["intents"][0].pop("delegationStrategy", None)
+    with pytest.raises(InteractionModelError, match="is not ALWAYS or SKILL_RESPONSE"):
+        InteractionModel.from_json(data)
+
+
 # --- the request and the explanation ------------------------------------------------------------
 
 

@@ -5,8 +5,9 @@ The JSON is the one of ``skill-package/interactionModels/custom/<locale>.json`` 
 intents (slots, samples), slot types (values with ids and synonyms) and
 ``modelConfiguration``; ``interactionModel.dialog`` (per intent: the delegation strategy,
 required and confirmed slots, validations) and ``interactionModel.prompts`` (the prompts'
-variations). Unknown keys are ignored; a model that cannot be read at all raises
-`InteractionModelError` listing every problem.
+variations). Unknown keys are ignored; a model that cannot be read at all, or names a delegation
+strategy or fallback sensitivity Amazon's schema does not have, raises `InteractionModelError`
+listing every problem.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ __all__ = [
 _LOCALE_FILE: Final = re.compile(r"[a-z]{2}-[A-Z]{2}")
 #: The delegation strategy Amazon applies when a model names none: auto delegation.
 DEFAULT_DELEGATION: Final = "ALWAYS"
+#: The delegation strategies and fallback sensitivities of Amazon's model schema.
+_DELEGATIONS: Final = ("ALWAYS", "SKILL_RESPONSE")
+_SENSITIVITIES: Final = ("LOW", "MEDIUM", "HIGH")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,8 +224,11 @@ class _Reader:
         where += ".fallbackIntentSensitivity"
         sensitivity_object = self.as_object(configuration.get("fallbackIntentSensitivity"), where)
         level = self.as_text(sensitivity_object.get("level"), f"{where}.level")
-        if level is not None and level.upper() in ("LOW", "MEDIUM", "HIGH"):
+        if level is not None and level.upper() in _SENSITIVITIES:
             sensitivity = level.upper()
+        elif level is not None:
+            # Amazon's schema has these three: another would be read as one of them in silence.
+            self.problem(f"{where}.level {level!r} is not LOW, MEDIUM or HIGH")
         if self.problems:
             raise InteractionModelError(self.problems)
         return InteractionModel(
@@ -303,11 +310,25 @@ class _Reader:
             prompts[entry["id"]] = Prompt(entry["id"], variations)
         return prompts
 
+    def delegation(self, entry: Mapping[str, Any], where: str) -> str | None:
+        """The ``delegationStrategy`` of a dialog model or of one of its intents; None when
+        it names none. Amazon's schema has two; another one would make the dialog manual in
+        silence (only ALWAYS delegates), so it is a problem of the model."""
+        strategy = entry.get("delegationStrategy")
+        if strategy is None:
+            return None
+        if strategy not in _DELEGATIONS:
+            self.problem(
+                f"{where}: delegationStrategy {strategy!r} is not ALWAYS or SKILL_RESPONSE"
+            )
+            return None
+        return str(strategy)
+
     def dialog(
         self, value: Any, intents: Mapping[str, ModelIntent]
     ) -> dict[str, DialogIntentModel]:
         value = self.as_object(value, "interactionModel.dialog")
-        default = str(value.get("delegationStrategy") or DEFAULT_DELEGATION)
+        default = self.delegation(value, "dialog") or DEFAULT_DELEGATION
         dialog: dict[str, DialogIntentModel] = {}
         for entry in self.as_list(value.get("intents"), "dialog.intents"):
             if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
@@ -349,7 +370,7 @@ class _Reader:
             intent_prompts = self.as_object(entry.get("prompts"), f"{intent_where}: prompts")
             dialog[entry["name"]] = DialogIntentModel(
                 entry["name"],
-                str(entry.get("delegationStrategy") or default),
+                self.delegation(entry, intent_where) or default,
                 bool(entry.get("confirmationRequired")),
                 self.as_text(
                     intent_prompts.get("confirmation"), f"{intent_where}: prompts.confirmation"
