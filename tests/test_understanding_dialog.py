@@ -698,3 +698,120 @@ def test_while_a_slot_is_confirmed_words_that_do_not_fill_it_are_no_new_value() 
     assert skill.last["dialogState"] == "STARTED"
     assert skill.slot("size")["value"] == "large"
     assert "value" not in skill.slot("count")
+
+
+@pytest.mark.parametrize("delegation", ["SKILL_RESPONSE", "ALWAYS"])
+@pytest.mark.parametrize("said", ["make it medium", "no, make it medium", "medium"])
+def test_a_new_value_said_while_the_intent_is_confirmed_replaces_it(
+    delegation: str, said: str
+) -> None:
+    # Asked "two large pizzas at seven p m. Shall I order?", the user changes a slot rather
+    # than saying yes or no: the value replaces the old one, the intent is not confirmed yet
+    # (NONE), and Alexa asks the intent's confirmation again. It left the dialog for the
+    # fallback intent before.
+    skill = Skill()
+    talk = conversation(skill, delegation=delegation)
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    assert talk.say("yes").expecting == "confirmation of the intent"
+    sent = len(skill.sent)
+    turn = talk.say(said)
+    assert turn.prompts == ["two medium pizzas at seven p m. Shall I order?"]
+    assert turn.expecting == "confirmation of the intent"
+    assert any("new value for slot size" in note for note in turn.notes), turn.notes
+    if delegation == "SKILL_RESPONSE":
+        request = skill.sent[sent][0]
+        assert request["dialogState"] == "IN_PROGRESS"
+        assert request["intent"]["confirmationStatus"] == "NONE"
+        assert request["intent"]["slots"]["size"]["value"] == "medium"
+        assert request["intent"]["slots"]["time"]["confirmationStatus"] == "CONFIRMED"
+    else:
+        assert len(skill.sent) == sent  # auto delegation: nothing goes to the skill yet
+    talk.say("yes")
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert skill.last["intent"]["confirmationStatus"] == "CONFIRMED"
+    assert skill.slot("size")["value"] == "medium"
+
+
+def test_a_new_value_for_a_confirmed_slot_is_confirmed_again_before_the_intent() -> None:
+    # The time needs the user's confirmation: a new time said at the intent's confirmation is
+    # confirmed first, then the intent.
+    skill = Skill()
+    talk = conversation(skill, delegation="ALWAYS")
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    talk.say("yes")
+    assert talk.say("no, eight p m").prompts == ["At eight p m, right?"]
+    turn = talk.say("yes")
+    assert turn.prompts == ["two large pizzas at eight p m. Shall I order?"]
+    talk.say("yes")
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert (skill.slot("time")["value"], skill.slot("time")["confirmationStatus"]) == (
+        "20:00",
+        "CONFIRMED",
+    )
+
+
+def test_a_new_value_answers_an_intent_confirmation_the_skill_asked_for() -> None:
+    skill = Skill(
+        answer(
+            "Two large pizzas, shall I?",
+            end=False,
+            directives=[{"type": "Dialog.ConfirmIntent"}],
+        ),
+        answer("Medium it is.", end=False, directives=[{"type": "Dialog.Delegate"}]),
+    )
+    talk = conversation(skill)
+    talk.say("order two large pizzas")
+    turn = talk.say("make it medium")
+    assert skill.last["dialogState"] == "IN_PROGRESS"
+    assert skill.last["intent"]["confirmationStatus"] == "NONE"
+    assert skill.slot("size")["value"] == "medium"
+    assert skill.slot("count")["value"] == "2"
+    assert any("new value for slot size" in note for note in turn.notes), turn.notes
+
+
+def test_another_request_at_the_intent_confirmation_still_leaves_the_dialog() -> None:
+    skill = Skill()
+    talk = conversation(skill, delegation="ALWAYS")
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    talk.say("yes")
+    turn = talk.say("help")
+    assert skill.last["intent"]["name"] == "AMAZON.HelpIntent"
+    assert turn.expecting is None
+
+
+def confirm_size() -> dict[str, Any]:
+    return answer(
+        "A large one, right?",
+        end=False,
+        directives=[{"type": "Dialog.ConfirmSlot", "slotToConfirm": "size"}],
+    )
+
+
+def test_words_a_custom_type_would_take_are_no_correction_of_a_confirmation() -> None:
+    # Asked to confirm a size (a custom type, which takes any words as a value), "blah blah" is
+    # neither yes, no nor a size: it is not read as a new size (it became the size before).
+    skill = Skill(confirm_size())
+    talk = conversation(skill)
+    talk.say("order a large pizza")
+    turn = talk.say("blah blah")
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+    # A listed size said alone still corrects it.
+    skill.replies.append(confirm_size())
+    talk.say("order a large pizza")
+    talk.say("medium")
+    assert skill.last["dialogState"] == "IN_PROGRESS"
+    assert skill.slot("size")["value"] == "medium"
+
+
+def test_words_no_slot_knows_at_the_intent_confirmation_leave_the_dialog() -> None:
+    skill = Skill()
+    talk = conversation(skill, delegation="ALWAYS")
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    talk.say("yes")
+    talk.say("blah blah")
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"

@@ -23,10 +23,8 @@ Interface Reference":
 - ``updatedIntent`` replaces the intent's slots and confirmation; a ``Dialog.Delegate`` naming
   another intent (from a LaunchRequest, say) starts that intent's dialog (intent chaining).
 - During a dialog, an answer that is clearly another request ("help", "stop") leaves the dialog
-  and goes to that intent. A slot whose confirmation is denied is asked for again. Asked to
-  confirm a slot, a user who says another value for it instead ("no, eight p m") replaces the
-  value, unconfirmed (NONE), and the new one is confirmed in turn: Amazon documents yes and no
-  as the answers, and this is what a user who corrects Alexa expects.
+  and goes to that intent. A slot whose confirmation is denied is asked for again. A value said
+  in place of a yes or no corrects the slot, or the intent, being confirmed (`dialog_answers`).
 
 Sessions: a request said without one starts a new session (as a one-shot request does); an
 answer with ``shouldEndSession: true`` ends it, and so does an answer that leaves it out on a
@@ -44,7 +42,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
-from .dialog_manager import DialogManager
+from .dialog_answers import DialogAnswers
 from .dialog_state import (
     DialogState,
     complete_intent,
@@ -53,7 +51,6 @@ from .dialog_state import (
     reprompt_of,
 )
 from .prompts import Prompter
-from .result import Understanding, slot_json
 from .turns import Exchange, Reply, Transport, Turn, speech_of
 from .understander import Understander
 
@@ -69,7 +66,7 @@ _DIALOG_DIRECTIVES: Final = (
 _MAX_EXCHANGES: Final = 8
 
 
-class Conversation(DialogManager):
+class Conversation(DialogAnswers):
     """Plays Alexa's part in a conversation with a skill: understanding, sessions, dialogs.
 
     ``understander`` reads what the user says with the skill's model; ``transport`` sends each
@@ -406,90 +403,6 @@ class Conversation(DialogManager):
             dialog.pending = ("confirm_intent", None)
         dialog.from_skill = True
         dialog.state = "IN_PROGRESS"
-
-    # --- the user's answers during a dialog ----------------------------------------------------
-
-    def _answer(self, text: str, turn: Turn, now: datetime.datetime) -> bool:
-        """Read ``text`` as the answer Alexa waits for; False if it is another request."""
-        dialog = self.dialog
-        if dialog is None or dialog.pending is None:
-            return False
-        step, slot = dialog.pending
-        said = None if step == "elicit" else self.understander.yes_no(text)
-        if step == "elicit" or (step == "confirm_slot" and said is None):
-            # An answer for the slot; while its value is confirmed, a new value instead of yes
-            # or no ("no, eight p m") replaces it, to be confirmed in turn (status NONE).
-            answer = self._slot_answer(text, dialog, str(slot), now, correcting=step != "elicit")
-            if answer is None:
-                return False
-            turn.understood = answer
-            if step != "elicit":
-                turn.notes.append(
-                    f"a new value for slot {slot} instead of yes or no: it replaces the value "
-                    "to confirm, and is not confirmed yet (confirmationStatus NONE)"
-                )
-            for name, fill in answer.fills.items():
-                dialog.slots()[name] = slot_json(name, fill)
-                dialog.hear(name, fill.words)
-                dialog.validated = {item for item in dialog.validated if item[0] != name}
-        else:
-            if said is None:
-                return False
-            status = "CONFIRMED" if said == "yes" else "DENIED"
-            what = f"slot {slot}" if step == "confirm_slot" else f"intent {dialog.name}"
-            turn.understood = Understanding(
-                text,
-                None,
-                "answer",
-                intent="AMAZON.YesIntent" if said == "yes" else "AMAZON.NoIntent",
-                notes=(f"{said}: the confirmation of {what} is {status}",),
-            )
-            if step == "confirm_slot" and slot is not None:
-                entry = dialog.slots().setdefault(slot, {"name": slot})
-                entry["confirmationStatus"] = status
-            else:
-                dialog.intent["confirmationStatus"] = status
-                if not dialog.from_skill:
-                    # Confirming the intent is the dialog model's last step.
-                    self._send_dialog(turn, "COMPLETED")
-                    self._forget_completed(dialog)
-                    return True
-        if dialog.from_skill or not dialog.auto:
-            self._send_dialog(turn, "IN_PROGRESS")
-        else:
-            dialog.pending = None
-            self._next_step(turn)
-        return True
-
-    def _slot_answer(
-        self,
-        text: str,
-        dialog: DialogState,
-        slot: str,
-        now: datetime.datetime,
-        *,
-        correcting: bool,
-    ) -> Understanding | None:
-        """``text`` read as a value for ``slot`` of the dialog's intent, or None when it is not
-        one, or clearly another request. ``correcting``: a value said in place of a yes or no,
-        maybe after a "no" ("no, eight p m")."""
-        answer = self.understander.answer(text, intent=dialog.name, slot=slot, now=now)
-        if answer is None and correcting:
-            first, _, rest = text.strip().partition(" ")
-            if rest and self.understander.yes_no(first.strip(",.;:!")) == "no":
-                answer = self.understander.answer(rest, intent=dialog.name, slot=slot, now=now)
-        if answer is None or (correcting and slot not in answer.fills):
-            return None
-        other = self.understander.understand(text, now=now)
-        if other.kind != "intent" or (
-            other.intent != dialog.name and other.exact and other.score > answer.score
-        ):
-            return None
-        return answer
-
-    def _forget_completed(self, dialog: DialogState) -> None:
-        if self.dialog is dialog and dialog.pending is None:
-            self.dialog = None
 
 
 def _utc_now() -> datetime.datetime:

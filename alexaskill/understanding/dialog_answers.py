@@ -1,0 +1,166 @@
+"""The user's answers while Alexa runs a dialog: slot values, yes and no (for `Conversation`).
+
+When Alexa has asked for a slot, what the user says is read as a value for it (with the slot's
+samples, the bare value and the intent's samples, which may fill other slots too). When it has
+asked for a confirmation, "yes" sets the slot's or the intent's ``confirmationStatus`` to
+CONFIRMED and "no" to DENIED. Anything that is clearly another request ("help", "stop") leaves
+the dialog and goes to that intent.
+
+Amazon documents yes and no as the answers to a confirmation and says nothing of a user who
+corrects Alexa instead; the emulation does what that user expects. Asked to confirm a slot
+("At seven p m, right?"), another value for it ("no, eight p m") replaces the value, unconfirmed
+(NONE), and the new one is confirmed in turn. Asked to confirm the intent ("Two large pizzas at
+seven p m. Shall I order?"), a value for any of its slots ("make it medium", "no, eight p m")
+replaces that slot's value (NONE, to be validated and confirmed in turn as the model says) and
+the intent is not confirmed yet (NONE): Alexa asks its confirmation again, with the new value.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from .dialog_manager import DialogManager
+from .dialog_state import DialogState
+from .result import Understanding, slot_json
+from .turns import Turn
+from .understander import Understander
+
+__all__ = ["DialogAnswers"]
+
+
+class DialogAnswers(DialogManager):
+    """Reads the user's answers to a dialog's questions for `Conversation`."""
+
+    understander: Understander
+
+    def _answer(self, text: str, turn: Turn, now: datetime.datetime) -> bool:
+        """Read ``text`` as the answer Alexa waits for; False if it is another request."""
+        dialog = self.dialog
+        if dialog is None or dialog.pending is None:
+            return False
+        step, slot = dialog.pending
+        said = None if step == "elicit" else self.understander.yes_no(text)
+        if said is None:
+            # A value for the slot asked for; in place of a yes or no, a value that corrects the
+            # slot being confirmed, or (for the intent's confirmation) any of its slots.
+            if step == "confirm_intent":
+                answer = self._intent_answer(text, dialog, now)
+            else:
+                answer = self._slot_answer(
+                    text, dialog, str(slot), now, correcting=step != "elicit"
+                )
+            if answer is None:
+                return False
+            turn.understood = answer
+            self._fill(dialog, answer)
+            if step == "confirm_slot":
+                turn.notes.append(
+                    f"a new value for slot {slot} instead of yes or no: it replaces the value "
+                    "to confirm, and is not confirmed yet (confirmationStatus NONE)"
+                )
+            elif step == "confirm_intent":
+                names = ", ".join(answer.fills)
+                turn.notes.append(
+                    f"a new value for slot {names} instead of yes or no: it replaces the value, "
+                    f"and intent {dialog.name} is not confirmed yet (confirmationStatus NONE)"
+                )
+                dialog.intent["confirmationStatus"] = "NONE"
+        else:
+            status = "CONFIRMED" if said == "yes" else "DENIED"
+            what = f"slot {slot}" if step == "confirm_slot" else f"intent {dialog.name}"
+            turn.understood = Understanding(
+                text,
+                None,
+                "answer",
+                intent="AMAZON.YesIntent" if said == "yes" else "AMAZON.NoIntent",
+                notes=(f"{said}: the confirmation of {what} is {status}",),
+            )
+            if step == "confirm_slot" and slot is not None:
+                entry = dialog.slots().setdefault(slot, {"name": slot})
+                entry["confirmationStatus"] = status
+            else:
+                dialog.intent["confirmationStatus"] = status
+                if not dialog.from_skill:
+                    # Confirming the intent is the dialog model's last step.
+                    self._send_dialog(turn, "COMPLETED")
+                    self._forget_completed(dialog)
+                    return True
+        if dialog.from_skill or not dialog.auto:
+            self._send_dialog(turn, "IN_PROGRESS")
+        else:
+            dialog.pending = None
+            self._next_step(turn)
+        return True
+
+    def _fill(self, dialog: DialogState, answer: Understanding) -> None:
+        """The slots ``answer`` fills take its values. A value said again keeps its
+        confirmation; a new one is not confirmed (NONE) and is validated again."""
+        for name, fill in answer.fills.items():
+            before = dialog.value(name)
+            status = (dialog.slots().get(name) or {}).get("confirmationStatus", "NONE")
+            dialog.slots()[name] = slot_json(name, fill)
+            if before is not None and dialog.value(name) == before:
+                dialog.slots()[name]["confirmationStatus"] = status
+            dialog.hear(name, fill.words)
+            dialog.validated = {item for item in dialog.validated if item[0] != name}
+
+    def _intent_answer(
+        self, text: str, dialog: DialogState, now: datetime.datetime
+    ) -> Understanding | None:
+        """``text``, said when Alexa asks to confirm the intent, read as a new value for one of
+        its slots (in the model's order: the first that takes it), or None."""
+        defined = self.understander.model.intent(dialog.name)
+        slots = defined.slots if defined is not None else ()
+        answers = [
+            self._slot_answer(text, dialog, slot.name, now, correcting=True) for slot in slots
+        ]
+        # The best reading ("eight p m" is a time, not a count); on a tie, the model's order.
+        return max((a for a in answers if a is not None), key=lambda a: a.score, default=None)
+
+    def _slot_answer(
+        self,
+        text: str,
+        dialog: DialogState,
+        slot: str,
+        now: datetime.datetime,
+        *,
+        correcting: bool,
+    ) -> Understanding | None:
+        """``text`` read as a value for ``slot`` of the dialog's intent, or None when it is not
+        one, or clearly another request. ``correcting``: a value said in place of a yes or no,
+        maybe after a "no" ("no, eight p m"); then a value said alone must be one its type
+        knows (a number, a listed value), not any words a custom type would take ("maybe",
+        "no, eight p m" as a size)."""
+        answer = self.understander.answer(text, intent=dialog.name, slot=slot, now=now)
+        if correcting and (answer is None or not _correction(answer, slot)):
+            first, _, rest = text.strip().partition(" ")
+            answer = None
+            if rest and self.understander.yes_no(first.strip(",.;:!")) == "no":
+                answer = self.understander.answer(rest, intent=dialog.name, slot=slot, now=now)
+            if answer is not None and not _correction(answer, slot):
+                answer = None
+        if answer is None:
+            return None
+        other = self.understander.understand(text, now=now)
+        if other.kind != "intent" or (
+            other.intent != dialog.name and other.exact and other.score > answer.score
+        ):
+            return None
+        return answer
+
+    def _forget_completed(self, dialog: DialogState) -> None:
+        if self.dialog is dialog and dialog.pending is None:
+            self.dialog = None
+
+
+def _correction(answer: Understanding, slot: str) -> bool:
+    """Whether ``answer`` gives ``slot`` a value that can stand in for a yes or no: said with
+    words of a sample ("make it {size}", "order {count} pizzas"), or alone a value its type
+    knows, not words a custom type takes whatever they are."""
+    fill = answer.fills.get(slot)
+    if fill is None:
+        return False
+    if answer.sample is not None and answer.sample.strip() != f"{{{slot}}}":
+        return True
+    parts = fill.parts or (fill,)
+    return all(part.kind in ("typed", "listed") for part in parts)
