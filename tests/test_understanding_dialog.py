@@ -815,3 +815,42 @@ def test_words_no_slot_knows_at_the_intent_confirmation_leave_the_dialog() -> No
     talk.say("yes")
     talk.say("blah blah")
     assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+
+
+def test_chaining_into_a_built_in_intent_is_refused() -> None:
+    # Amazon's intent chaining starts the skill's own intents, not a built-in one (it was sent
+    # as it is, so a skill that relied on it worked only in the emulation).
+    skill = Skill(delegate({"name": "AMAZON.HelpIntent", "confirmationStatus": "NONE"}))
+    turn = conversation(skill).launch()
+    assert turn.problem is not None
+    refusal = str(turn.exchanges[0].refusal)
+    assert "AMAZON.HelpIntent is a built-in intent" in refusal, refusal
+    assert [request["type"] for request, _ in skill.sent] == [
+        "LaunchRequest",
+        "SessionEndedRequest",
+    ]
+    assert skill.last["error"]["type"] == "INVALID_RESPONSE"
+
+
+@pytest.mark.parametrize(
+    "directive",
+    [
+        {"type": "Dialog.Delegate"},
+        {"type": "Dialog.ElicitSlot", "slotToElicit": "size"},
+        {"type": "Dialog.ConfirmIntent"},
+    ],
+)
+def test_a_dialog_directive_that_ends_the_session_is_refused(directive: dict[str, Any]) -> None:
+    # A dialog directive waits for the user's answer: Alexa refuses one sent with
+    # shouldEndSession true (the emulation went on with the dialog, the session open).
+    speech = None if directive["type"] == "Dialog.Delegate" else "What size?"
+    skill = Skill(answer(speech, end=True, directives=[directive]))
+    talk = conversation(skill)
+    turn = talk.say("order a pizza")
+    assert turn.problem is not None
+    refusal = str(turn.exchanges[0].refusal)
+    assert "shouldEndSession true" in refusal, refusal
+    assert turn.prompts == [] and turn.expecting is None
+    assert skill.last["type"] == "SessionEndedRequest"
+    assert skill.last["error"]["type"] == "INVALID_RESPONSE"
+    assert not turn.session_open

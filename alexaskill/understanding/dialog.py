@@ -18,10 +18,12 @@ Interface Reference":
   skill's speech asks, and the user's answer fills the slot or sets the confirmation status
   (CONFIRMED for yes, DENIED for no), sent back to the skill IN_PROGRESS. The skill must speak
   the question: one left without ``outputSpeech`` is noted, and the user hears nothing (the
-  dialog model's prompt is not filled in). A directive for an intent without a dialog model, or
-  naming a slot its intent does not have, is refused (INVALID_RESPONSE).
+  dialog model's prompt is not filled in). A directive for an intent without a dialog model,
+  naming a slot its intent does not have, or sent with ``shouldEndSession: true`` (it waits for
+  the user's answer) is refused (INVALID_RESPONSE).
 - ``updatedIntent`` replaces the intent's slots and confirmation; a ``Dialog.Delegate`` naming
-  another intent (from a LaunchRequest, say) starts that intent's dialog (intent chaining).
+  another intent (from a LaunchRequest, say) starts that intent's dialog (intent chaining). A
+  built-in intent (``AMAZON.HelpIntent``) cannot be chained to: that is refused too.
 - During a dialog, an answer that is clearly another request ("help", "stop") leaves the dialog
   and goes to that intent. A slot whose confirmation is denied is asked for again. A value said
   in place of a yes or no corrects the slot, or the intent, being confirmed (`dialog_answers`).
@@ -277,6 +279,10 @@ class Conversation(DialogAnswers):
             return
         directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
         step = next((d for d in directives if d.get("type") in _DIALOG_DIRECTIVES), None)
+        if step is not None and response.get("shouldEndSession") is True:
+            # A dialog directive waits for the user's answer; it never ends the session.
+            self._refuse(turn, exchange, f"{step.get('type')} with shouldEndSession true")
+            return
         if step is not None:
             self._dialog_directive(turn, exchange, step)
             return
@@ -351,6 +357,11 @@ class Conversation(DialogAnswers):
         chained = updated is not None and (dialog is None or updated.get("name") != dialog.name)
         if updated is not None and chained:
             name = str(updated.get("name"))
+            if name.startswith("AMAZON."):
+                # Amazon's intent chaining starts one of the skill's own intents only.
+                why = f"{kind}: {name} is a built-in intent, and intent chaining cannot start one"
+                self._refuse(turn, exchange, why)
+                return
             model = self.understander.model.dialog.get(name)
             self.dialog = dialog = DialogState(updated, model, carriers=self._carriers)
             turn.notes.append(f"the skill chains to {name}")
