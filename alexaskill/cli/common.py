@@ -335,7 +335,7 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
         # Another language's samples are never understood (nor checked by its rules); another
         # region's may be the skill's shared model: en-US.json for en-GB.
         raise UsageError(
-            f"{spec} is a {named} model (its name says so), not one for {locale}: name the "
+            f"{spec} is the model of {named} (its name says so), not one for {locale}: name the "
             f"{locale} model file, or leave --locale out"
         )
     label = str(path)
