@@ -40,8 +40,10 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   and the end of its stream, then reads and drops what comes until the client closes its side,
   for ``write_timeout`` seconds and ``linger_bytes`` bytes (1 MiB) at most. Closed at once,
   the socket would answer those bytes with a reset, and a client still sending never got the
-  answer (``Broken pipe``). TLS cannot half-close: uvloop's TLS shutdown reads and drops
-  until the client's ``close_notify``, asyncio's closes (the client may see an error).
+  answer (``Broken pipe``). TLS cannot half-close: its shutdown sends ``close_notify`` and
+  reads and drops what comes until the client's (uvloop's does so itself, asyncio's as
+  `alexaskill.server_writes` makes it), up to ``linger_bytes`` and the loop's TLS shutdown
+  timeout (5 s on `alexaskill.loops`' loops, 30 s on asyncio's own).
 - The **body** deadline belongs to the app (``Skill(body_timeout=…)``, which answers ``408``).
 
 They also write each response's status line and headers together with its body, in one send
@@ -62,7 +64,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
-from .server_writes import _abandon_answer, _can_write_eof, _HeldWrites, _Lingering, _refusal
+from .server_limits import _connection_budget, _guard_accept, raise_open_file_limit
+from .server_writes import (
+    _abandon_answer,
+    _can_write_eof,
+    _drain_tls_shutdown,
+    _HeldWrites,
+    _Lingering,
+    _refusal,
+)
 from .sweep import _Sweeper, _sweeper
 
 if TYPE_CHECKING:
@@ -102,106 +112,7 @@ DEFAULT_WRITE_TIMEOUT: Final = 10.0
 DEFAULT_MAX_HEADER_SIZE: Final = 16 * 1024
 #: Connections open at once when uvicorn is given no ``--limit-concurrency``.
 DEFAULT_MAX_CONNECTIONS: Final = 1000
-#: File descriptors kept for everything but client connections (listening sockets, logs, the
-#: store, certificate downloads, threads' files).
-_RESERVED_FDS: Final = 64
-
-
 _400: Final = _refusal(b"400 Bad Request", "invalid HTTP request")
-
-_fd_limit: int | None = None
-_ACCEPT_FAILED: Final = "socket.accept() out of system resource"
-
-
-def raise_open_file_limit() -> int:
-    """Raise this process's soft limit on open files to its hard limit; return the new soft limit.
-
-    Many systems start processes with a soft limit of 1,024 and a far higher hard one. Where the
-    limit cannot be read (Windows), a large number.
-    """
-    try:
-        import resource
-    except ImportError:
-        return 1 << 20
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
-    if soft == resource.RLIM_INFINITY:
-        return 1 << 20
-    if wanted > soft:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-            soft = wanted
-        except (ValueError, OSError):
-            pass
-    return int(soft)
-
-
-def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
-    """How many connections may be open, within the file-descriptor limit.
-
-    asyncio's accept() takes up to ``--backlog`` connections in one go, before any of them
-    reaches a protocol that could count it: those need descriptors too. (uvloop hands over each
-    connection as it accepts it.) At the process's first connection, the proxies uvicorn
-    trusts are checked too (`alexaskill.proxies`): the first moment uvicorn's options are seen.
-    """
-    global _fd_limit
-    first = _fd_limit is None
-    if _fd_limit is None:
-        _fd_limit = raise_open_file_limit()
-        from .proxies import check_served_proxies_once
-
-        check_served_proxies_once(config)  # unless the app's lifespan did already
-        from .loops import check_served_loop
-
-        check_served_loop(config)  # the same
-    backlog = getattr(config, "backlog", 2048)
-    burst = 0 if type(loop).__module__.startswith("uvloop") else backlog
-    budget = _fd_limit - _RESERVED_FDS - burst
-    if first and budget < 100:
-        logger.warning(
-            "only %d connections fit in %d file descriptors (%d kept, and --backlog %d for "
-            "asyncio's accept): raise the limit (ulimit -n), install uvloop "
-            "(alexaskill[fast]) or lower --backlog",
-            max(budget, 1),
-            _fd_limit,
-            _RESERVED_FDS,
-            burst,
-        )
-    return budget
-
-
-def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
-    """On asyncio, answer "too many open files" on accept() by closing the connections that have
-    waited longest, and say so in one line (asyncio would log a traceback per failed accept and
-    stop accepting for a second)."""
-    if getattr(loop, "_alexaskill_guarded", False):
-        return
-    previous = loop.get_exception_handler()
-    said = [-1e9]
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if context.get("message") != _ACCEPT_FAILED:
-            if previous is not None:
-                previous(loop, context)
-            else:
-                loop.default_exception_handler(context)
-            return
-        waiting = sorted(
-            (c for c in connections if isinstance(c, _Bounded) and c._waiting_for_client()),
-            key=_waited_since,
-        )
-        for connection in waiting[: max(len(connections) // 10, 1)]:
-            connection._drop()
-        if loop.time() - said[0] > 10:
-            said[0] = loop.time()
-            logger.warning(
-                "out of file descriptors (%d open connections): closed the ones waiting longest; "
-                "raise the limit (ulimit -n) or lower --backlog and --limit-concurrency",
-                len(connections),
-            )
-
-    loop.set_exception_handler(handler)
-    loop._alexaskill_guarded = True  # type: ignore[attr-defined]
 
 
 class _Bounded:
@@ -245,6 +156,7 @@ class _Bounded:
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Start the head deadline; make room among the open connections if needed."""
         super().connection_made(transport)  # type: ignore[misc]
+        _drain_tls_shutdown(transport, self.linger_bytes)  # (asyncio's TLS: see "Lingering")
         if not isinstance(self, ExchangeProtocol):  # an Exchange holds its own head
             self._writes = _HeldWrites(self.transport, self.loop, self)
         self._sweeper = _sweeper(self.loop, self.connections)

@@ -1,10 +1,12 @@
 """Helpers of `alexaskill.server`'s protocols: `_HeldWrites` (a response's head goes out with its
-body, on h11), `_Lingering` (a closing connection reads and drops what its client still sends)
-and `_refusal` (the protocols' own answers)."""
+body, on h11), `_Lingering` (a closing connection reads and drops what its client still sends),
+`_drain_tls_shutdown` (the same over asyncio's TLS) and `_refusal` (the protocols' own answers)."""
 
 from __future__ import annotations
 
 import asyncio
+import ssl
+from asyncio import sslproto
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .exchange import HeldHead
@@ -46,6 +48,42 @@ def _abandon_answer(cycle: Any) -> None:
     event = getattr(cycle, "message_event", None)  # (uvicorn h11's)
     if event is not None:
         event.set()
+
+
+class _DrainingSSLProtocol(sslproto.SSLProtocol):
+    """asyncio's TLS protocol, reading and dropping what the client still sends while its close
+    waits for the client's ``close_notify``, as uvloop's does.
+
+    asyncio's own (3.11 on) hands those bytes to ``SSL_shutdown``, which fails on application
+    data after its ``close_notify`` (OpenSSL's ``APPLICATION_DATA_AFTER_CLOSE_NOTIFY``): the
+    connection is aborted, its answer maybe unread, and a client still sending (the rest of a
+    body after a refusal, bytes after a bad request) got an EOF error instead of the answer.
+    Bounded by the loop's ``ssl_shutdown_timeout`` and by ``_drain_left`` bytes.
+    """
+
+    _drain_left = 1 << 20
+
+    def _do_shutdown(self) -> None:
+        if not self._eof_received:  # type: ignore[attr-defined]
+            try:
+                while data := self._sslobj.read(self.max_size):  # type: ignore[attr-defined]
+                    self._drain_left -= len(data)
+                    if self._drain_left < 0:
+                        self._transport.abort()  # type: ignore[union-attr]
+                        return
+            except ssl.SSLError:  # nothing more for now (or an error: unwrap() meets it too)
+                pass
+        super()._do_shutdown()  # type: ignore[misc]
+
+
+def _drain_tls_shutdown(transport: asyncio.BaseTransport, most: int) -> None:
+    """If ``transport`` is asyncio's TLS, make its close read and drop up to ``most`` bytes the
+    client still sends (`_DrainingSSLProtocol`). uvloop's does so itself; on plain TCP the
+    lingering close (`_Lingering`) does it."""
+    protocol = getattr(transport, "_ssl_protocol", None)
+    if type(protocol) is sslproto.SSLProtocol and hasattr(protocol, "_do_shutdown"):
+        protocol.__class__ = _DrainingSSLProtocol
+        protocol._drain_left = most  # type: ignore[attr-defined]
 
 
 class _Lingering(asyncio.Protocol):

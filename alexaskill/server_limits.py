@@ -1,0 +1,111 @@
+"""The connection limits of `alexaskill.server`'s protocols: the file-descriptor budget and
+asyncio's failed accepts ("too many open files")."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Final
+
+__all__ = ["raise_open_file_limit"]
+
+logger = logging.getLogger("alexaskill.server")
+
+#: File descriptors kept for everything but client connections (listening sockets, logs, the
+#: store, certificate downloads, threads' files).
+_RESERVED_FDS: Final = 64
+
+
+_fd_limit: int | None = None
+_ACCEPT_FAILED: Final = "socket.accept() out of system resource"
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit; return the new soft limit.
+
+    Many systems start processes with a soft limit of 1,024 and a far higher hard one. Where the
+    limit cannot be read (Windows), a large number.
+    """
+    try:
+        import resource
+    except ImportError:
+        return 1 << 20
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    if wanted > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return int(soft)
+
+
+def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
+    """How many connections may be open, within the file-descriptor limit.
+
+    asyncio's accept() takes up to ``--backlog`` connections in one go, before any of them
+    reaches a protocol that could count it: those need descriptors too. (uvloop hands over each
+    connection as it accepts it.) At the process's first connection, the proxies uvicorn
+    trusts are checked too (`alexaskill.proxies`): the first moment uvicorn's options are seen.
+    """
+    global _fd_limit
+    first = _fd_limit is None
+    if _fd_limit is None:
+        _fd_limit = raise_open_file_limit()
+        from .proxies import check_served_proxies_once
+
+        check_served_proxies_once(config)  # unless the app's lifespan did already
+        from .loops import check_served_loop
+
+        check_served_loop(config)  # the same
+    backlog = getattr(config, "backlog", 2048)
+    burst = 0 if type(loop).__module__.startswith("uvloop") else backlog
+    budget = _fd_limit - _RESERVED_FDS - burst
+    if first and budget < 100:
+        logger.warning(
+            "only %d connections fit in %d file descriptors (%d kept, and --backlog %d for "
+            "asyncio's accept): raise the limit (ulimit -n), install uvloop "
+            "(alexaskill[fast]) or lower --backlog",
+            max(budget, 1),
+            _fd_limit,
+            _RESERVED_FDS,
+            burst,
+        )
+    return budget
+
+
+def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
+    """On asyncio, answer "too many open files" on accept() by closing the connections that have
+    waited longest, and say so in one line (asyncio would log a traceback per failed accept and
+    stop accepting for a second)."""
+    if getattr(loop, "_alexaskill_guarded", False):
+        return
+    previous = loop.get_exception_handler()
+    said = [-1e9]
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if context.get("message") != _ACCEPT_FAILED:
+            if previous is not None:
+                previous(loop, context)
+            else:
+                loop.default_exception_handler(context)
+            return
+        waiting = sorted(
+            (c for c in connections if hasattr(c, "_drop") and c._waiting_for_client()),
+            key=lambda c: c._waiting_since,
+        )
+        for connection in waiting[: max(len(connections) // 10, 1)]:
+            connection._drop()
+        if loop.time() - said[0] > 10:
+            said[0] = loop.time()
+            logger.warning(
+                "out of file descriptors (%d open connections): closed the ones waiting longest; "
+                "raise the limit (ulimit -n) or lower --backlog and --limit-concurrency",
+                len(connections),
+            )
+
+    loop.set_exception_handler(handler)
+    loop._alexaskill_guarded = True  # type: ignore[attr-defined]
