@@ -62,6 +62,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
 from .server_limits import _connection_budget, _guard_accept, raise_open_file_limit
@@ -151,6 +152,8 @@ class _Bounded:
     _idle_since: float | None = None
     _writes: _HeldWrites | None = None
     _lingering = False  # (`_linger`)
+    #: Whether the connection, once its answer is out, lingers (its client sent more).
+    _closes_lingering = False
     _sweeper: _Sweeper
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -172,6 +175,9 @@ class _Bounded:
         cycle = self.cycle  # `_waiting_for_head()`, inline: a call a request
         if cycle is not None and not cycle.response_complete:
             whole = not getattr(cycle, "more_body", True)
+            if whole and self._closes_after_answer():
+                self._sent_after()
+                return
             super().data_received(data)  # type: ignore[misc]
             if whole:
                 # The request was whole and is still being answered: this is the next one,
@@ -201,6 +207,20 @@ class _Bounded:
         self._head_tail = data[-3:]
         if self._head_bytes > self.max_header_size:
             self._refuse_head()
+
+    def _closes_after_answer(self) -> bool:
+        """(h11) Whether the request being answered closes the connection (``connection:
+        close``, HTTP/1.0); on httptools a request pipelined behind it is queued, never run."""
+        return False
+
+    def _sent_after(self) -> None:
+        """The client sent more after its request that closes the connection: not processed
+        (RFC 9112, 9.6), dropped here, nor a reason to abandon that request's answer (h11 took
+        it for a protocol error: a ``400``). Nothing more is read until the answer is out;
+        then the connection lingers (`_linger`), dropping the rest, rather than resetting."""
+        self._closes_lingering = True
+        if not self.flow.read_paused:
+            self.flow.pause_reading()
 
     def _head_ends_late(self, data: bytes) -> bool:
         """Whether the head ends in ``data`` past the size limit. The parsers take a whole head
@@ -399,6 +419,9 @@ def _waited_since(connection: _Bounded) -> float:
 
 class H11Protocol(_Bounded, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
+
+    def _closes_after_answer(self) -> bool:
+        return self.conn.their_state is h11.MUST_CLOSE
 
     def timeout_keep_alive_handler(self) -> None:
         """uvicorn's keep-alive timeout: the connection closes (its answers maybe unsent),

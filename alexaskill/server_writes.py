@@ -122,8 +122,9 @@ class _HeldWrites(HeldHead):
     sends both at once (alexaskill's endpoint, Starlette's responses) sends one packet.
 
     Everything but ``write`` and ``close`` is the connection's transport's; ``close`` lingers
-    (`_Bounded._linger`) while the request's body still comes: uvicorn's h11 cycle closes the
-    transport itself after answering a request that says ``connection: close`` (or HTTP/1.0).
+    (`_Bounded._linger`) while the request's body still comes, or when the client sent more
+    after it: uvicorn's h11 cycle closes the transport itself after answering a request that
+    says ``connection: close`` (or HTTP/1.0).
     """
 
     __slots__ = ("hold_next", "loop", "protocol")
@@ -159,9 +160,10 @@ class _HeldWrites(HeldHead):
 
     def close(self) -> None:
         self.flush()
-        cycle = self.protocol.cycle
-        if cycle is not None and cycle.more_body:
-            self.protocol._linger()
+        protocol = self.protocol
+        cycle = protocol.cycle
+        if (cycle is not None and cycle.more_body) or protocol._closes_lingering:
+            protocol._linger()
         else:
             self.transport.close()
             self.protocol._closing()  # the write deadline, if some of the answer is unsent

@@ -422,3 +422,24 @@ def test_a_tls_client_still_sending_after_a_refusal_gets_the_answer(
             while chunk := client.recv(65536):
                 answer += chunk
             assert answer.startswith(status), answer[:200]
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
+@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+def test_requests_pipelined_after_one_that_closes_are_dropped_not_refused(
+    protocol: type[Any], loop: str
+) -> None:
+    # A request saying "connection: close" is the connection's last: what its client sends
+    # after it is not processed (RFC 9112, 9.6). On h11 those bytes were a protocol error: the
+    # client got a 400 and the answer to its request, still being made, was abandoned.
+    config = uvicorn.Config(slow_answer, port=0, http=protocol, loop=loop, log_level="critical")
+    with serving(config) as server, _connected(server) as client:
+        request = b"GET / HTTP/1.1\r\nhost: skill\r\n"
+        client.sendall(request + b"connection: close\r\n\r\n" + request + b"\r\n")
+        time.sleep(0.1)  # being answered
+        client.sendall(request + b"\r\n")
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\nok"), answer
+        assert answer.count(b"HTTP/1.1 ") == 1, answer
