@@ -24,7 +24,9 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   soft limit is raised to the hard one at start). When a new connection would exceed that, the
   open connection that has waited longest for a request head is closed to make room (one
   already closing goes first: over TLS, asyncio and uvloop wait up to 30 s for the client's
-  ``close_notify``): slow clients make room for each other, never for a request being
+  ``close_notify``; then one whose client has sent no request yet, so that a flood of new
+  connections makes room among its own, not by closing idle keep-alive connections of
+  clients answered before): slow clients make room for each other, never for a request being
   answered. Only when every connection is busy with a request is the new one refused: closed at
   once, without an answer (uvicorn's own ``503`` for ``--limit-concurrency`` would need its
   descriptor and its head).
@@ -65,7 +67,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
-from .server_limits import _connection_budget, _guard_accept, raise_open_file_limit
+from .server_limits import (
+    _connection_budget,
+    _eviction_order,
+    _guard_accept,
+    raise_open_file_limit,
+)
 from .server_writes import (
     _abandon_answer,
     _can_write_eof,
@@ -385,8 +392,9 @@ class _Bounded:
         # client's close_notify (up to 30 s), and counted but never chosen, enough of them held
         # every place. (One still writing its answer is busy: the write deadline bounds it,
         # however little is left (`_closing`), and the loops' TLS shutdown timeout over TLS.)
-        # Then the one that has waited longest for its client to send a request (or the rest
-        # of its body); if every other one is busy answering a request, refuse this one.
+        # Then one that has waited for its client to send a request (or the rest of its
+        # body): one that has sent none yet first (`_eviction_order`), else the one waiting
+        # longest; if every other one is busy answering a request, refuse this one.
         closing: list[_Bounded] = []
         waiting: list[_Bounded] = []
         for other in connections:
@@ -398,7 +406,10 @@ class _Bounded:
                     closing.append(other)
             elif other._waiting_for_client():
                 waiting.append(other)
-        victim = min(closing or waiting, key=_waited_since, default=self)
+        if closing:
+            victim = min(closing, key=_waited_since)
+        else:
+            victim = min(waiting, key=_eviction_order, default=self)
         logger.debug("connection limit (%d) reached: closing the one waiting longest", most)
         victim._drop()
 

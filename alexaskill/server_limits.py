@@ -77,6 +77,13 @@ def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
     return budget
 
 
+def _eviction_order(connection: Any) -> tuple[bool, float]:
+    """Which waiting connection (`alexaskill.server`'s) makes room first: one whose client has
+    sent no request yet (a flood of connections makes room among its own, not by closing
+    clients' idle keep-alive connections, which Alexa reuses), then the one waiting longest."""
+    return connection.cycle is not None, connection._waiting_since
+
+
 def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
     """On asyncio, answer "too many open files" on accept() by closing the connections that have
     waited longest, and say so in one line (asyncio would log a traceback per failed accept and
@@ -95,7 +102,7 @@ def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> Non
             return
         waiting = sorted(
             (c for c in connections if hasattr(c, "_drop") and c._waiting_for_client()),
-            key=lambda c: c._waiting_since,
+            key=_eviction_order,
         )
         for connection in waiting[: max(len(connections) // 10, 1)]:
             connection._drop()

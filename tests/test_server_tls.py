@@ -5,6 +5,7 @@ writing its answer keeps its place."""
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import ssl
 import threading
@@ -179,3 +180,45 @@ def test_a_connection_closing_with_its_answer_unsent_keeps_its_place() -> None:
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+@pytest.mark.parametrize("protocol", ["httptools", "h11"])
+def test_a_flood_of_new_connections_makes_room_among_its_own(protocol: str) -> None:
+    # --limit-concurrency 5: 4 open. A client whose request was answered keeps its connection
+    # for the next (as Alexa does); then connections that send nothing come, more than fit.
+    # The one that waited longest made room first, which was the answered client's: a flood
+    # of connections that never send a request closed every idle keep-alive connection.
+    # Connections that have not sent a request yet now make room first.
+    from alexaskill.server import H11Protocol
+
+    http = HttpProtocol if protocol == "httptools" else H11Protocol
+    config = uvicorn.Config(hello, port=0, http=http, limit_concurrency=5, log_level="warning")
+    with serving(config) as server:
+        port = _port(server)
+        request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as kept:
+            kept.sendall(request)
+            assert kept.recv(4096).startswith(b"HTTP/1.1 200 ")
+            flood = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
+            try:
+                _closed_by_the_server(flood, at_least=4)  # all accepted, room made
+                kept.sendall(request)
+                assert kept.recv(4096).startswith(b"HTTP/1.1 200 ")
+            finally:
+                for sock in flood:
+                    sock.close()
+
+
+def _closed_by_the_server(socks: list[socket.socket], at_least: int) -> None:
+    """Wait until the server has closed ``at_least`` of ``socks`` (30 s at most)."""
+    closed: set[socket.socket] = set()
+    deadline = time.monotonic() + 30
+    while len(closed) < at_least:
+        assert time.monotonic() < deadline, f"only {len(closed)} closed by the server"
+        readable, _, _ = select.select([s for s in socks if s not in closed], [], [], 0.1)
+        for sock in readable:
+            try:
+                if sock.recv(1) == b"":
+                    closed.add(sock)
+            except ConnectionError:
+                closed.add(sock)
