@@ -525,15 +525,53 @@ def _run(coroutine: Any) -> Any:
     ],
 )
 def test_only_https_or_loopback_http_endpoints_are_called(endpoint: str) -> None:
-    with pytest.raises(AlexaApiError, match="not an https URL"):
+    with pytest.raises(AlexaApiError, match="not Alexa's"):
         _run(envelope_with(endpoint).given_name())
 
 
 @pytest.mark.parametrize(
-    "endpoint", ["https://api.eu.amazonalexa.com", "http://127.0.0.1:9", "http://[::1]:9"]
+    "endpoint",
+    [
+        "https://api.eu.amazonalexa.com",
+        "https://API.FE.AmazonAlexa.com./",
+        "https://api.amazonalexa.com:443",
+        "http://127.0.0.1:9",
+        "http://[::1]:9",
+        "https://127.0.0.1:9",
+    ],
 )
-def test_https_and_loopback_endpoints_are_allowed(endpoint: str) -> None:
+def test_amazons_https_and_loopback_endpoints_are_allowed(endpoint: str) -> None:
     assert _run(envelope_with(endpoint).given_name()) == "Ada"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://evil.example",
+        "https://evil-amazonalexa.com",
+        "https://api.amazonalexa.com.evil.com",
+        "https://amazonalexa.com@evil.com",
+        "https://user:secret@api.amazonalexa.com",
+        "https://10.0.0.1",
+        "https://[::1",
+    ],
+)
+def test_the_token_goes_to_no_host_but_amazons(endpoint: str) -> None:
+    # A request whose apiEndpoint is not Alexa's (a forged one, with verification off) must not
+    # get the user's token out: refused before anything is sent.
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json="Ada")
+
+    raw = RequestFactory(api_endpoint=endpoint).intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match="not Alexa's") as caught:
+        _run(api.given_name())
+    assert sent == []
+    assert caught.value.status is None and "secret" not in str(caught.value)
 
 
 def test_no_endpoint_or_token_is_a_clear_error() -> None:
@@ -741,3 +779,19 @@ def test_public_names_are_sorted_and_documented(module: Any) -> None:
     assert names == sorted(names, key=lambda name: (name[0].islower(), name))
     for name in names:
         assert getattr(module, name).__doc__, name
+
+
+def test_a_redirect_is_not_followed_even_by_a_client_that_would() -> None:
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        return httpx.Response(302, headers={"location": "https://evil.example/collect"})
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer), follow_redirects=True)
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError) as caught:
+        _run(api.given_name())
+    assert caught.value.status == 302
+    assert [url for url in sent if "evil" in url] == []

@@ -16,7 +16,7 @@ Its modules:
 
 - `alexaskill.alexa_api.values`: the typed answers and `Scope`;
 - `alexaskill.alexa_api.wire`: one call (`send`, `read_answer`), the reminder body, the endpoint
-  rule.
+  rule (`check_endpoint`: Alexa's hosts, or loopback for tests).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from .wire import (
     ApiTransport,
     check_endpoint,
     error_of,
+    is_amazon_host,
     is_loopback,
     read_answer,
     reminder_body,
@@ -72,6 +73,7 @@ __all__ = [
     "SpokenText",
     "check_endpoint",
     "error_of",
+    "is_amazon_host",
     "is_loopback",
     "read_answer",
     "reminder_body",

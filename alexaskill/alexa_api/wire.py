@@ -21,6 +21,7 @@ __all__ = [
     "ApiTransport",
     "check_endpoint",
     "error_of",
+    "is_amazon_host",
     "is_loopback",
     "read_answer",
     "reminder_body",
@@ -131,21 +132,54 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+def is_amazon_host(host: str | None) -> bool:
+    """True for ``amazonalexa.com`` and its subdomains (``api.eu.amazonalexa.com``), any case,
+    with or without the final dot: the hosts Alexa's ``apiEndpoint`` names."""
+    if not host:
+        return False
+    host = host.lower().removesuffix(".")
+    return host == "amazonalexa.com" or host.endswith(".amazonalexa.com")
+
+
 def check_endpoint(operation: str, endpoint: str) -> str:
-    """``endpoint`` without its trailing slash if it is https (or http to a loopback address)."""
+    """``endpoint`` without its trailing slash if the token may go there; else `AlexaApiError`.
+
+    Alexa's own hosts over https (``https://api.amazonalexa.com``, ``…eu…``, ``…fe…``), or a
+    loopback address over http or https (the testing fake, the development tools). Anything else
+    (another host, user info in the URL, a URL that does not parse) is refused before a byte is
+    sent: the request carrying it was not Alexa's, and the user's token must not leave for it.
+    """
     # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
     from urllib.parse import urlsplit
 
-    parts = urlsplit(endpoint)
-    if not parts.hostname or not (
-        parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))
-    ):
+    try:
+        parts = urlsplit(endpoint)
+        scheme, host = parts.scheme, parts.hostname
+        _ = parts.port  # a port that is not a number raises here
+        has_user = parts.username is not None or parts.password is not None
+    except ValueError:  # an unclosed "[" of an IPv6 address, a port out of range
+        scheme, host, has_user = "", None, False
+    loopback = is_loopback(host)
+    allowed = (scheme == "https" and (is_amazon_host(host) or loopback)) or (
+        scheme == "http" and loopback
+    )
+    if not allowed or has_user:
         raise AlexaApiError(
-            f"{operation}: apiEndpoint {endpoint[:80]!r} is not an https URL "
-            "(plain http is allowed only to 127.0.0.1 or [::1])",
+            f"{operation}: apiEndpoint {_shown(endpoint)!r} is not Alexa's (https to "
+            "amazonalexa.com or one of its subdomains; http or https to 127.0.0.1 or [::1] "
+            "for tests): nothing was sent",
             operation=operation,
         )
     return endpoint.rstrip("/")
+
+
+def _shown(endpoint: str) -> str:
+    """The endpoint for a message: its first 80 characters, any user info left out."""
+    scheme, sep, rest = endpoint.partition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "…@" + authority.rpartition("@")[2]
+    return (scheme + sep + authority + slash + path)[:80] if sep else endpoint[:80]
 
 
 class ApiTransport(Protocol):
@@ -218,8 +252,15 @@ async def _http(
 
     try:
         if client is not None:
+            # Never followed, whatever the client's own setting: the token goes nowhere else.
             reply = await client.request(
-                method, url, json=json, params=params, headers=headers, timeout=timeout
+                method,
+                url,
+                json=json,
+                params=params,
+                headers=headers,
+                timeout=timeout,
+                follow_redirects=False,
             )
         else:
             async with httpx.AsyncClient(timeout=timeout, verify=tls_context()) as own:

@@ -29,8 +29,10 @@ Decisions:
   of at most `MAX_PROGRESSIVE_SPEECH` characters (the SSML document sent) with at most
   `MAX_PROGRESSIVE_AUDIO` seconds of pauses (``<break time>``; the length of an ``<audio>``
   clip cannot be known without fetching it, so it is the author's to keep short).
-- **HTTPS only**, except a loopback ``http://127.0.0.1`` (or ``[::1]``) endpoint, which tests
-  and the development tools use. Any other endpoint is refused before anything is sent.
+- **Alexa's hosts only**: https to ``amazonalexa.com`` or a subdomain of it, or a loopback
+  ``http(s)://127.0.0.1`` (or ``[::1]``) endpoint, which tests and the development tools use.
+  Any other endpoint (a forged request's) is refused before anything is sent: the token goes
+  nowhere else.
 - **The app's HTTP client.** Calls go through ``Skill.api_client`` when set (the test client sets
   it to answer in-process), else the ``httpx.AsyncClient`` the app's lifespan opens (shared with
   certificate downloads). Without either (a skill mounted in an app that runs no lifespan for it,
