@@ -795,3 +795,24 @@ def test_a_redirect_is_not_followed_even_by_a_client_that_would() -> None:
         _run(api.given_name())
     assert caught.value.status == 302
     assert [url for url in sent if "evil" in url] == []
+
+
+@pytest.mark.parametrize("token", ["abc\r\nX-Injected: SECRET", "abcé-SECRET", "abc SECRET", " "])
+def test_a_token_that_is_no_bearer_token_is_refused_unsent_and_unshown(token: str) -> None:
+    # Not Amazon's (a forged request, with verification off): sending it would inject a header,
+    # or fail in httpx or h11 with an exception that carries the token (UnicodeEncodeError,
+    # "Illegal header value b'Bearer …'").
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json="Ada")
+
+    raw = RequestFactory().intent("Ask")
+    raw["context"]["System"]["apiAccessToken"] = token
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match="apiAccessToken") as caught:
+        _run(api.given_name())
+    assert sent == []
+    assert "SECRET" not in str(caught.value) and caught.value.__cause__ is None

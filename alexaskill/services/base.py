@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
@@ -25,6 +26,8 @@ P = ParamSpec("P")
 #: Seconds one call to Alexa's service APIs may take in all before it is given up.
 API_TIMEOUT: Final = 2.0
 _NOT_ASKED: Final[Any] = object()
+# RFC 6750's b64token, which Amazon's apiAccessToken (a JWT) is.
+_BEARER_TOKEN: Final = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 
 class RequestApi:
@@ -112,6 +115,15 @@ class RequestApi:
             raise AlexaApiError(
                 f"{operation}: the request has no apiEndpoint or apiAccessToken "
                 "(Alexa sends both in context.System)",
+                operation=operation,
+            )
+        if not _BEARER_TOKEN.fullmatch(token):
+            # Not Amazon's (a JWT): sending it would inject a header, or fail in httpx or h11
+            # with an exception that carries it. Its content stays out of the message.
+            raise AlexaApiError(
+                f"{operation}: the request's apiAccessToken is not a bearer token (RFC 6750 "
+                f"characters: letters, digits, -._~+/ and = at the end; {len(token)} characters "
+                "given): nothing was sent",
                 operation=operation,
             )
         return check_endpoint(operation, endpoint), token
