@@ -776,7 +776,8 @@ def test_public_names_are_sorted_and_documented(module: Any) -> None:
     if isinstance(module, str):
         module = importlib.import_module(module)
     names = module.__all__
-    assert names == sorted(names, key=lambda name: (name[0].islower(), name))
+    # As ruff's RUF022 sorts: constants, then classes, then functions.
+    assert names == sorted(names, key=lambda name: (not name.isupper(), name[0].islower(), name))
     for name in names:
         assert getattr(module, name).__doc__, name
 
@@ -816,3 +817,45 @@ def test_a_token_that_is_no_bearer_token_is_refused_unsent_and_unshown(token: st
         _run(api.given_name())
     assert sent == []
     assert "SECRET" not in str(caught.value) and caught.value.__cause__ is None
+
+
+def test_an_answer_larger_than_the_cap_is_not_read_in_full() -> None:
+    from alexaskill.alexa_api import MAX_ANSWER_BYTES
+
+    pulled: list[int] = []
+    chunk = b" " * 65536
+
+    class Endless(httpx.AsyncByteStream):
+        async def __aiter__(self) -> Any:
+            yield b'"'
+            for _ in range(4 * MAX_ANSWER_BYTES // len(chunk)):
+                pulled.append(len(chunk))
+                yield chunk
+            yield b'"'
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Endless(), headers={"content-type": "application/json"})
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match="larger than") as caught:
+        _run(api.distance_units())
+    assert caught.value.status == 200
+    assert sum(pulled) <= MAX_ANSWER_BYTES + len(chunk)
+
+
+def test_an_answer_whose_length_says_too_large_is_refused_unread() -> None:
+    from alexaskill.alexa_api import MAX_ANSWER_BYTES
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            503, content=b"x" * (MAX_ANSWER_BYTES + 1), headers={"content-type": "text/html"}
+        )
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match="larger than") as caught:
+        _run(api.distance_units())
+    assert caught.value.status == 503

@@ -44,6 +44,7 @@ from .values import _Lists as _Lists
 from .values import _Products as _Products
 from .values import _Reminders as _Reminders
 from .wire import (
+    MAX_ANSWER_BYTES,
     ApiTransport,
     check_endpoint,
     error_of,
@@ -56,6 +57,7 @@ from .wire import (
 )
 
 __all__ = [
+    "MAX_ANSWER_BYTES",
     "Address",
     "AlertInfo",
     "AlexaList",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import msgspec
 
@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: Bytes of an answer read at most (decompressed): past that, the answer is refused unread.
+#: Amazon's largest (a page of 100 in-skill products, a long household list) are far smaller.
+MAX_ANSWER_BYTES: Final = 4 * 1024 * 1024
+
 __all__ = [
+    "MAX_ANSWER_BYTES",
     "ApiTransport",
     "check_endpoint",
     "error_of",
@@ -218,7 +223,10 @@ async def send(
 
     async def call() -> tuple[int, bytes]:
         if client is not None and hasattr(client, "alexa_api_call"):
-            return await client.alexa_api_call(method, url, headers, json, params)
+            status, content = await client.alexa_api_call(method, url, headers, json, params)
+            if len(content) > MAX_ANSWER_BYTES:  # as over HTTP
+                raise _too_large(operation, status)
+            return status, content
         return await _http(client, operation, method, url, headers, json, params, timeout)
 
     try:
@@ -253,25 +261,48 @@ async def _http(
     try:
         if client is not None:
             # Never followed, whatever the client's own setting: the token goes nowhere else.
-            reply = await client.request(
-                method,
-                url,
-                json=json,
-                params=params,
-                headers=headers,
-                timeout=timeout,
-                follow_redirects=False,
+            request = client.build_request(
+                method, url, json=json, params=params, headers=headers, timeout=timeout
             )
-        else:
-            async with httpx.AsyncClient(timeout=timeout, verify=tls_context()) as own:
-                reply = await own.request(method, url, json=json, params=params, headers=headers)
+            return await _read(client, request, operation)
+        async with httpx.AsyncClient(timeout=timeout, verify=tls_context()) as own:
+            request = own.build_request(method, url, json=json, params=params, headers=headers)
+            return await _read(own, request, operation)
     except httpx.TimeoutException:
         raise TimeoutError from None
     except httpx.HTTPError as exc:
         raise AlexaApiError(
             f"{operation}: {type(exc).__name__} reaching Alexa's API", operation=operation
         ) from exc
-    return reply.status_code, reply.content
+
+
+async def _read(
+    client: httpx.AsyncClient, request: httpx.Request, operation: str
+) -> tuple[int, bytes]:
+    """Send ``request``; the status and at most `MAX_ANSWER_BYTES` of the body, else raise."""
+    reply = await client.send(request, stream=True, follow_redirects=False)
+    try:
+        status = reply.status_code
+        declared = reply.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+            raise _too_large(operation, status)
+        body = bytearray()
+        async for chunk in reply.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise _too_large(operation, status)
+        return status, bytes(body)
+    finally:
+        await reply.aclose()
+
+
+def _too_large(operation: str, status: int) -> AlexaApiError:
+    return AlexaApiError(
+        f"{operation}: Alexa's answer (HTTP {status}) is larger than {MAX_ANSWER_BYTES} bytes: "
+        "not read",
+        operation=operation,
+        status=status,
+    )
 
 
 def read_answer(
