@@ -859,3 +859,28 @@ def test_an_answer_whose_length_says_too_large_is_refused_unread() -> None:
     with pytest.raises(AlexaApiError, match="larger than") as caught:
         _run(api.distance_units())
     assert caught.value.status == 503
+
+
+def test_httpx_logs_no_user_or_device_id_of_a_call(caplog: pytest.LogCaptureFixture) -> None:
+    # httpx logs each request's URL at INFO; the device id and list ids (the account id,
+    # base64) are in Amazon's paths. The line stays, with the operation instead of the path.
+    import logging
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json="METRIC")
+
+    raw = RequestFactory(device_id="amzn1.ask.device.SECRETDEVICE").intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with caplog.at_level(logging.INFO, "httpx"):
+        assert _run(api.distance_units()) == "METRIC"
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert len(lines) == 1 and "distance_units" in lines[0] and "200" in lines[0]
+    assert "SECRETDEVICE" not in caplog.text
+
+    async def elsewhere() -> None:  # another call of the app's: its line is untouched
+        await client.get("https://example.test/amzn1.ask.device.OTHER")
+
+    with caplog.at_level(logging.INFO, "httpx"):
+        _run(elsewhere())
+    assert "amzn1.ask.device.OTHER" in caplog.text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as _dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
@@ -280,7 +282,14 @@ async def _read(
     client: httpx.AsyncClient, request: httpx.Request, operation: str
 ) -> tuple[int, bytes]:
     """Send ``request``; the status and at most `MAX_ANSWER_BYTES` of the body, else raise."""
-    reply = await client.send(request, stream=True, follow_redirects=False)
+    _hide_ids_from_httpx_log()
+    # httpx logs "HTTP Request: GET <url>" at INFO: the URL holds the device id, a list id (the
+    # account id, in base64); the line shows where and which operation instead.
+    shown = _SHOWN_URL.set(f"{request.url.scheme}://{request.url.netloc.decode()}/… ({operation})")
+    try:
+        reply = await client.send(request, stream=True, follow_redirects=False)
+    finally:
+        _SHOWN_URL.reset(shown)
     try:
         status = reply.status_code
         declared = reply.headers.get("content-length", "")
@@ -294,6 +303,35 @@ async def _read(
         return status, bytes(body)
     finally:
         await reply.aclose()
+
+
+# The URL httpx's log line shows for the call being sent in this context, if one is.
+_SHOWN_URL: Final[contextvars.ContextVar[str | None]] = contextvars.ContextVar(
+    "alexaskill_api_url_shown", default=None
+)
+
+
+class _HideIds(logging.Filter):
+    """On the ``httpx`` logger: the URL of an `AlexaApi` call's line without its ids."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        shown = _SHOWN_URL.get()
+        args = record.args
+        if (
+            shown is not None
+            and isinstance(args, tuple)
+            and len(args) >= 2
+            and isinstance(record.msg, str)
+            and record.msg.startswith("HTTP Request:")
+        ):
+            record.args = (args[0], shown, *args[2:])
+        return True
+
+
+def _hide_ids_from_httpx_log() -> None:
+    httpx_logger = logging.getLogger("httpx")
+    if not any(isinstance(f, _HideIds) for f in httpx_logger.filters):
+        httpx_logger.addFilter(_HideIds())
 
 
 def _too_large(operation: str, status: int) -> AlexaApiError:
