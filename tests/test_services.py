@@ -528,3 +528,14 @@ def test_an_exception_handler_shares_the_handler_s_count(
         result = client.intent("Busy")
     assert result.speech == "Nothing found, and no sixth progressive response."
     assert len(api_stub.requests) == 5
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("inf"), float("nan"), None, "2", True])
+def test_a_timeout_that_bounds_nothing_is_refused_where_it_is_given(timeout: Any) -> None:
+    # A call must end: an infinite (or absent) timeout would let a silent API hold the handler
+    # for as long as the deadline allows, or forever without one.
+    with pytest.raises(ValueError, match="timeout"):
+        alexa_api_factory(lambda: None, timeout=timeout)
+    raw = RequestFactory().intent("Ask")
+    with pytest.raises(ValueError, match="timeout"):
+        AlexaApi(decode_envelope(json.dumps(raw)), timeout=timeout)

@@ -50,7 +50,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from .base import API_TIMEOUT
+from .base import API_TIMEOUT, check_timeout
 from .progressive import (
     MAX_PROGRESSIVE_AUDIO,
     MAX_PROGRESSIVE_RESPONSES,
@@ -96,8 +96,10 @@ def alexa_api_factory(
     """A ``create`` for `Skill.add_service`: an `AlexaApi` per request, using ``get_client()``.
 
     ``skill.add_service(AlexaApi, alexa_api_factory(lambda: my_client))`` routes the calls
-    through another client (a test's ``httpx.MockTransport``, a proxy).
+    through another client (a test's ``httpx.MockTransport``, a proxy). ``timeout`` is a
+    positive, finite number of seconds (`ValueError` here otherwise).
     """
+    check_timeout(timeout)
 
     async def create(call: Call) -> AlexaApi:
         # One per request: an exception handler gets the handler's, and its count of calls.

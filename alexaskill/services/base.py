@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..alexa_api import ApiTransport
     from ..models import Envelope, System
 
-__all__ = ["API_TIMEOUT", "RequestApi"]
+__all__ = ["API_TIMEOUT", "RequestApi", "check_timeout"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -50,7 +50,7 @@ class RequestApi:
         #: its deadline. None for an `AlexaApi` made by hand.
         self._answering: Any = None
         #: Seconds one call may take in all.
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout)
 
     @property
     def endpoint(self) -> str | None:
@@ -169,6 +169,20 @@ class RequestApi:
             scope=scope,
             unauthorized_means_consent=unauthorized_means_consent,
         )
+
+
+def check_timeout(timeout: float) -> float:
+    """``timeout`` if it is a positive, finite number of seconds; else `ValueError`."""
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not 0 < timeout < float("inf")
+    ):
+        raise ValueError(
+            f"an AlexaApi timeout must be a positive, finite number of seconds: {timeout!r} "
+            "would let a call that never answers hold the handler"
+        )
+    return float(timeout)
 
 
 def _segment(value: str, name: str) -> str:
