@@ -884,3 +884,48 @@ def test_httpx_logs_no_user_or_device_id_of_a_call(caplog: pytest.LogCaptureFixt
     with caplog.at_level(logging.INFO, "httpx"):
         _run(elsewhere())
     assert "amzn1.ask.device.OTHER" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"given_nme": 503},  # no such operation
+        {"given_name": "503"},  # a status as a string
+        {"given_name": "time out"},
+        {"given_name": 200},  # a success is no fault
+        {"given_name": True},
+        ["given_name"],
+    ],
+)
+def test_a_fault_the_fake_cannot_make_is_refused_not_ignored(faults: Any) -> None:
+    # Ignored, it let a test of the failure path pass on the success path.
+    with pytest.raises(ValueError, match="faults"):
+        FakeAlexaApi(given_name="Ada", faults=faults)
+    fake = FakeAlexaApi(given_name="Ada")
+    with pytest.raises(ValueError, match="faults"):
+        fake.faults = faults
+
+
+def test_a_fault_added_in_place_is_checked_at_the_next_call() -> None:
+    fake = FakeAlexaApi(given_name="Ada", faults={})
+    fake.faults["given_nme"] = 503  # type: ignore[index]
+    raw = RequestFactory().intent("Ask")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    with pytest.raises(ValueError, match="given_nme"):
+        _run(api.given_name())
+
+
+@pytest.mark.parametrize("transport", ["direct", "http"])
+@pytest.mark.parametrize(
+    ("fault", "message"), [("not-json", "does not decode"), ("oversized", "larger than")]
+)
+def test_the_fake_answers_what_production_may_see(transport: str, fault: str, message: str) -> None:
+    # A proxy's HTML page, an answer past the cap: the skill sees the AlexaApiError it would.
+    fake = FakeAlexaApi(given_name="Ada", faults={"given_name": fault})
+    raw = RequestFactory().intent("Ask")
+    client = fake if transport == "direct" else fake.client()
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match=message) as caught:
+        _run(api.given_name())
+    assert caught.value.status == 200 and not isinstance(caught.value, AlexaApiTimeout)
+    assert [(call.operation, call.status) for call in fake.calls] == [("given_name", 200)]

@@ -9,8 +9,8 @@
 It speaks Amazon's paths, methods, status codes and JSON (the pages cited in
 `alexaskill.alexa_api`), behind an ``httpx.MockTransport``: nothing leaves the process. Data not
 given answers as Amazon does when the user set none (204 No Content). ``permissions`` lists the
-scopes the user granted; ``None`` (the default) grants them all. ``faults`` makes an operation fail:
-``{"given_name": 503, "time_zone": "timeout"}``.
+scopes the user granted; ``None`` (the default) grants them all. ``faults`` makes an operation fail
+as production may: ``{"given_name": 503, "time_zone": "timeout", "email": "not-json"}``.
 
 Progressive responses are taken only while the skill answers the request they name, as Alexa
 takes them ("Send the User a Progressive Response": none once the skill has returned its
@@ -39,6 +39,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import msgspec
 
 from ..alexa_api import (
+    MAX_ANSWER_BYTES,
     Address,
     AlexaList,
     CountryAndPostalCode,
@@ -48,7 +49,18 @@ from ..alexa_api import (
     Reminder,
     Scope,
 )
-from .api_calls import ApiCall, _Answer, _Asked, _error, _reminder_problem, _stamp
+from .api_calls import (
+    JSON_TYPE,
+    ApiCall,
+    _Answer,
+    _Asked,
+    _check_faults,
+    _encoded,
+    _error,
+    _Raw,
+    _reminder_problem,
+    _stamp,
+)
 from .api_lists import ListsAndProducts
 
 if TYPE_CHECKING:
@@ -92,7 +104,10 @@ class FakeAlexaApi(ListsAndProducts):
     lists: Mapping[str, Sequence[str]] | None = None
     in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
     reminders: list[Reminder] = field(default_factory=list)
-    #: Operation name (an `AlexaApi` method) to an HTTP status to answer, or ``"timeout"``.
+    #: Operation name (an `AlexaApi` method) to an HTTP error status to answer (400 to 599),
+    #: ``"timeout"`` (no answer), ``"not-json"`` (a 200 with an HTML page) or ``"oversized"``
+    #: (a 200 past `MAX_ANSWER_BYTES`). Anything else is a `ValueError`, as is an operation the
+    #: fake does not serve: when given, and at the next call if the mapping changed meanwhile.
     faults: Mapping[str, int | str] = field(default_factory=dict)
     #: How many calls ``calls`` and ``late_progressive`` keep (the most recent).
     keep_calls: int = KEPT_CALLS
@@ -101,6 +116,11 @@ class FakeAlexaApi(ListsAndProducts):
     #: The progressive responses refused because the skill had answered their request: the
     #: most recent ``keep_calls`` (`late_count` counts them all).
     late_progressive: list[ApiCall] = field(default_factory=list, init=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "faults":  # a typo ignored would let a test of a failure pass on success
+            _check_faults(value, _OPERATIONS)
+        super().__setattr__(name, value)
 
     def __post_init__(self) -> None:
         if (
@@ -205,7 +225,7 @@ class FakeAlexaApi(ListsAndProducts):
         status, answer = self._record(method, unquote(parts.path), query, lowered, body)
         if status == 0:
             raise TimeoutError("the fake Alexa API was told not to answer")
-        return status, b"" if answer is None else msgspec.json.encode(answer)
+        return status, _encoded(answer)[0]
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one HTTP request as Alexa's service APIs would (for ``httpx.MockTransport``)."""
@@ -220,15 +240,16 @@ class FakeAlexaApi(ListsAndProducts):
         status, answer = self._record(request.method, request.url.path, query, lowered, body)
         if status == 0:  # the "timeout" fault
             raise httpx.ReadTimeout("the fake Alexa API was told not to answer", request=request)
-        content = b"" if answer is None else msgspec.json.encode(answer)
-        headers = {"content-type": "application/json"} if answer is not None else {}
+        content, content_type = _encoded(answer)
+        headers = {"content-type": content_type} if content_type else {}
         return httpx.Response(status, content=content, headers=headers)
 
     def _record(
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
     ) -> _Answer:
         operation, status, answer = self._answer(method, path, query, headers, body)
-        call = ApiCall(operation, method, path, query, body, status, answer)
+        shown = answer.shown if isinstance(answer, _Raw) else answer
+        call = ApiCall(operation, method, path, query, body, status, shown)
         with self._lock:
             self._call_count += 1
             _keep(self.calls, call, self.keep_calls)
@@ -251,9 +272,14 @@ class FakeAlexaApi(ListsAndProducts):
             authorization = headers.get("authorization", "")
             if not authorization.startswith("Bearer ") or not authorization[7:].strip():
                 return operation, *_error(401, "INVALID_TOKEN", "no bearer token")
+            _check_faults(self.faults, _OPERATIONS)  # (changed in place, maybe)
             fault = self.faults.get(operation)
             if fault == TIMEOUT:
                 return operation, 0, None
+            if fault == "not-json":  # what a proxy in the way may answer
+                return operation, 200, _Raw(b"<html><body>Bad Gateway</body></html>", "text/html")
+            if fault == "oversized":
+                return operation, 200, _Raw(b'"' + b"x" * MAX_ANSWER_BYTES + b'"', JSON_TYPE)
             if isinstance(fault, int):
                 return operation, *_error(fault, "FAULT", f"fault injected for {operation}")
             asked = _Asked(match, query, headers, body)
@@ -463,3 +489,5 @@ _ROUTES: Final[tuple[tuple[str, re.Pattern[str], str, _Handler], ...]] = tuple(
         ),
     )
 )
+#: The operations the fake serves: what ``faults`` may name.
+_OPERATIONS: Final = frozenset(operation for _, _, operation, _ in _ROUTES)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
+
+import msgspec
 
 from ..hearing import spoken_text
 
@@ -108,3 +110,53 @@ def _reminder_problem(body: Any) -> tuple[str, str] | None:
         if not isinstance(entry, dict) or not entry.get("locale") or not entry.get("text"):
             return "INVALID_ALERT_INFO", "each content entry needs a locale and text"
     return None
+
+
+#: The faults `FakeAlexaApi` makes besides an HTTP error status (400 to 599): no answer in time,
+#: a 200 whose body is not JSON (a proxy's HTML page), a 200 past `MAX_ANSWER_BYTES`.
+FAULT_KINDS: Final = ("timeout", "not-json", "oversized")
+
+
+def _check_faults(faults: object, operations: Collection[str]) -> None:
+    """`ValueError` unless ``faults`` maps operations the fake serves to faults it can make."""
+    if not isinstance(faults, Mapping):
+        raise ValueError(f"faults is {faults!r}: a mapping of operation to fault")
+    for operation, fault in faults.items():
+        if operation not in operations:
+            raise ValueError(
+                f"faults names {operation!r}, which is no operation of the fake (an AlexaApi "
+                f"method: {', '.join(sorted(operations))})"
+            )
+        status_ok = isinstance(fault, int) and not isinstance(fault, bool) and 400 <= fault < 600
+        if not status_ok and fault not in FAULT_KINDS:
+            raise ValueError(
+                f"faults gives {operation!r} the fault {fault!r}: an HTTP error status (400 to "
+                f"599) or one of {', '.join(map(repr, FAULT_KINDS))}"
+            )
+
+
+JSON_TYPE: Final = "application/json"
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """An answer that is not the JSON of a value: the bytes sent as they are."""
+
+    content: bytes
+    content_type: str
+
+    @property
+    def shown(self) -> str:
+        """What `ApiCall.answer` records of it: the start of a short one, else its size."""
+        if len(self.content) <= 200:
+            return self.content.decode("utf-8", "replace")
+        return f"({len(self.content)} bytes of {self.content_type})"
+
+
+def _encoded(answer: Any) -> tuple[bytes, str | None]:
+    """The body and content type of an answer: JSON, raw bytes, or nothing (None)."""
+    if isinstance(answer, _Raw):
+        return answer.content, answer.content_type
+    if answer is None:
+        return b"", None
+    return msgspec.json.encode(answer), JSON_TYPE
