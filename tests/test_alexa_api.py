@@ -929,3 +929,18 @@ def test_the_fake_answers_what_production_may_see(transport: str, fault: str, me
         _run(api.given_name())
     assert caught.value.status == 200 and not isinstance(caught.value, AlexaApiTimeout)
     assert [(call.operation, call.status) for call in fake.calls] == [("given_name", 200)]
+
+
+def test_a_header_httpx_cannot_encode_is_an_alexa_api_error() -> None:
+    # The request's locale goes out as Accept-Language: one that is not ASCII (no request of
+    # Alexa's) raised a bare UnicodeEncodeError from httpx, past `except AlexaApiError`.
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"inSkillProducts": []})
+
+    raw = RequestFactory().intent("Ask")
+    raw["request"]["locale"] = "fr-FRé"
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match="not ASCII") as caught:
+        _run(api.in_skill_products())
+    assert caught.value.__cause__ is None

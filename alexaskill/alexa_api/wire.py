@@ -276,6 +276,13 @@ async def _http(
         raise AlexaApiError(
             f"{operation}: {type(exc).__name__} reaching Alexa's API", operation=operation
         ) from exc
+    except UnicodeEncodeError:
+        # httpx encodes header values as ASCII; the error would carry the whole value. Only a
+        # request that is not Alexa's has such a locale (the token is checked before).
+        raise AlexaApiError(
+            f"{operation}: a header of the call (the request's locale?) is not ASCII: not sent",
+            operation=operation,
+        ) from None
 
 
 async def _read(
