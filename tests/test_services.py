@@ -539,3 +539,36 @@ def test_a_timeout_that_bounds_nothing_is_refused_where_it_is_given(timeout: Any
     raw = RequestFactory().intent("Ask")
     with pytest.raises(ValueError, match="timeout"):
         AlexaApi(decode_envelope(json.dumps(raw)), timeout=timeout)
+
+
+@pytest.mark.parametrize("kind", ["async", "def"])
+def test_a_silent_api_does_not_hold_the_answer_past_the_deadline(kind: str) -> None:
+    # The API's own timeout (10 s here) is longer than the skill's deadline: the deadline's
+    # answer goes out at the deadline, not when the call gives up.
+    from alexaskill.app import DEADLINE_REPLY
+
+    async def silent(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(30)
+        return httpx.Response(200, json="METRIC")
+
+    skill = Skill(SKILL_ID, deadline=0.3)
+    skill.add_service(
+        AlexaApi,
+        alexa_api_factory(
+            lambda: httpx.AsyncClient(transport=httpx.MockTransport(silent)), timeout=10.0
+        ),
+    )
+    if kind == "async":
+
+        @skill.intent("Ask")
+        async def ask(api: AlexaApi) -> Response:
+            return speak(f"{await api.distance_units()}")
+
+    else:
+
+        @skill.intent("Ask")
+        def ask_sync(api: AlexaApi) -> Response:
+            return speak(f"{api.call_sync(api.distance_units)}")
+
+    with TestClient(skill) as client:
+        assert client.intent("Ask").speech == DEADLINE_REPLY
