@@ -7,6 +7,7 @@ test_alexa_api_wire.py.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -944,3 +945,52 @@ def test_a_header_httpx_cannot_encode_is_an_alexa_api_error() -> None:
     with pytest.raises(AlexaApiError, match="not ASCII") as caught:
         _run(api.in_skill_products())
     assert caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    "error", [httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.ProxyError]
+)
+def test_a_network_error_carries_no_request_with_the_token(error: type[httpx.RequestError]) -> None:
+    # httpx's error holds the request, its Authorization header and all, and its traceback the
+    # frames whose locals hold it: what an error reporter records of the AlexaApiError chain.
+    token = RequestFactory().intent("Ask")["context"]["System"]["apiAccessToken"]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        raise error("the network failed", request=request)
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match=error.__name__) as caught:
+        _run(api.distance_units())
+    chain: list[BaseException] = []
+    todo: list[BaseException | None] = [caught.value]
+    while todo:  # every exception reachable, as cause or as context (shown or not)
+        seen = todo.pop()
+        if seen is not None and seen not in chain:
+            chain.append(seen)
+            todo += [seen.__cause__, seen.__context__]
+    assert isinstance(caught.value.__cause__, error)  # the kind of failure stays findable
+    for link in chain[1:]:
+        with pytest.raises(RuntimeError):  # httpx: "The .request property has not been set."
+            link.request  # type: ignore[attr-defined]  # noqa: B018
+        assert link.__traceback__ is None
+    assert token not in repr([vars(link) for link in chain])
+
+
+@pytest.mark.parametrize("how", ["httpx", "deadline"])
+def test_a_timeout_carries_no_request_with_the_token(how: str) -> None:
+    # The context of the timeout (httpx's ReadTimeout, or the cancellation of the call) holds
+    # the request, or frames whose locals do: the AlexaApiTimeout has none.
+    async def answer(request: httpx.Request) -> httpx.Response:
+        if how == "httpx":
+            raise httpx.ReadTimeout("no answer", request=request)
+        await asyncio.sleep(10)
+        return httpx.Response(200, json="METRIC")
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client, timeout=0.05)
+    with pytest.raises(AlexaApiTimeout) as caught:
+        _run(api.distance_units())
+    assert caught.value.__cause__ is None and caught.value.__context__ is None

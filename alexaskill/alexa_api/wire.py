@@ -243,9 +243,12 @@ async def send(
         async with asyncio.timeout(timeout):
             return await call()
     except TimeoutError:
-        raise AlexaApiTimeout(
-            f"{operation}: no answer from Alexa's API within {timeout:g} s", operation=operation
-        ) from None
+        pass
+    # Raised out of the except block, so that the TimeoutError (and the cancellation or httpx
+    # error in its context, which holds the request and its token) is no context of it.
+    raise AlexaApiTimeout(
+        f"{operation}: no answer from Alexa's API within {timeout:g} s", operation=operation
+    )
 
 
 async def _http(
@@ -260,6 +263,8 @@ async def _http(
 ) -> tuple[int, bytes]:
     import httpx
 
+    timed_out = False
+    failure: AlexaApiError
     try:
         if client is not None:
             # Never followed, whatever the client's own setting: the token goes nowhere else.
@@ -271,18 +276,35 @@ async def _http(
             request = own.build_request(method, url, json=json, params=params, headers=headers)
             return await _read(own, request, operation)
     except httpx.TimeoutException:
-        raise TimeoutError from None
+        timed_out = True
     except httpx.HTTPError as exc:
-        raise AlexaApiError(
+        failure = AlexaApiError(
             f"{operation}: {type(exc).__name__} reaching Alexa's API", operation=operation
-        ) from exc
+        )
+        failure.__cause__ = _without_request(exc)
     except UnicodeEncodeError:
         # httpx encodes header values as ASCII; the error would carry the whole value. Only a
         # request that is not Alexa's has such a locale (the token is checked before).
-        raise AlexaApiError(
+        failure = AlexaApiError(
             f"{operation}: a header of the call (the request's locale?) is not ASCII: not sent",
             operation=operation,
-        ) from None
+        )
+    # Raised out of the except blocks: httpx's error (its request, its traceback's frames hold
+    # the token) is then no __context__ of what the skill sees.
+    if timed_out:
+        raise TimeoutError
+    raise failure
+
+
+def _without_request(exc: httpx.HTTPError) -> BaseException | None:
+    """``exc`` as a cause to chain: the same type and message, without the request it carries
+    (its Authorization header holds the token) nor the traceback (whose frames hold it too)."""
+    try:
+        bare = type(exc)(str(exc))
+    except TypeError:  # a type that takes more (none of httpx's request errors): no cause
+        return None
+    bare.__suppress_context__ = True
+    return bare
 
 
 async def _read(
