@@ -353,12 +353,10 @@ _PRINTABLE_INVISIBLE = [
         lambda: speak(Ssml("<speak><!-- a>b --></speak>")),  # a ">" in a comment
         lambda: speak(Ssml("<speak><?x a>b?></speak>")),  # in a processing instruction
         lambda: speak(Ssml("<speak><p><!-- a>b --></p></speak>")),
-        pytest.param(
-            lambda: speak(Ssml("<speak><p title='a>b'></p></speak>")),
-            # A known gap: a ">" in an attribute value ends the tag for the pattern too, so
-            # what follows it is taken to be said. Sent, never wrongly refused.
-            marks=pytest.mark.xfail(strict=True, reason="'>' in an attribute value"),
-        ),
+        # A ">" in a quoted attribute value does not end the tag (XML allows it there).
+        lambda: speak(Ssml("<speak><p title='a>b'></p></speak>")),
+        lambda: speak(Ssml("<speak><p title='a>b'><s title=\"c>d\"> </s></p></speak>")),
+        lambda: speak(Ssml("<speak xml:base='a>b'><p title=\"'>'\"/></speak>")),
     ],
 )
 def test_speech_that_says_nothing_is_refused_however_it_is_wrapped(build: Any) -> None:
@@ -384,6 +382,8 @@ def test_speech_that_says_nothing_is_refused_however_it_is_wrapped(build: Any) -
         "<speak>&amp;</speak>",
         "<speak><!-- a>b -->Hi</speak>",
         "<speak><p><!-- a>b -->Hi</p></speak>",
+        "<speak><p title='a>b'>Hi</p></speak>",
+        "<speak xml:base='a>b'>Hi</speak>",
     ],
 )
 def test_ssml_with_something_to_hear_is_sent(markup: str) -> None:

@@ -81,13 +81,30 @@ _BLANK: Final = re.compile(f"[{_BLANK_CHARACTERS}]*+")
 _WRAPPERS: Final = (
     "speak|p|s|emphasis|prosody|lang|voice|say-as|w|amazon:effect|amazon:emotion|amazon:domain"
 )
+#: The attributes of a tag, after its name: quoted values may hold ``>`` (XML allows it there),
+#: never ``<``. Possessive: no backtracking.
+_ATTRIBUTES: Final = r"""(?:\s(?:[^<>"']++|"[^<"]*+"|'[^<']*+')*+)?"""
 #: SSML with nothing to hear: characters of `_BLANK`, comments, processing instructions, and the
 #: tags of elements in `_WRAPPERS` (the ``<speak>`` root, an empty ``<p>``: ``ssml.p(feed)`` of
 #: a feed that returned ""). Possessive: no backtracking.
 _NOTHING_SAID: Final = re.compile(
     rf"(?:[{_BLANK_CHARACTERS}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>"
-    rf"|</?(?:{_WRAPPERS})(?=[\s/>])(?:\s[^<>]*+)?/?>)*+"
+    rf"|</?(?:{_WRAPPERS})(?=[\s/>]){_ATTRIBUTES}/?>)*+"
 )
+#: A start tag (or an empty-element tag) at a position: ``match(markup, start).end()`` is where
+#: what it holds begins.
+_START_TAG: Final = re.compile(rf"<[^\s/<>!?]++{_ATTRIBUTES}/?>")
+
+
+def _after_start_tag(markup: str, start: int) -> int:
+    """Where the start tag at ``start`` of ``markup`` ends (a ``>`` in a quoted attribute value
+    does not end it), or ``start`` if no well-formed start tag is there."""
+    end = markup.find(">", start)
+    # The usual tag has no quote before its first ">" (<p>, <speak>): that ">" ends it.
+    if end >= 0 and markup.find('"', start, end) < 0 and markup.find("'", start, end) < 0:
+        return end + 1
+    found = _START_TAG.match(markup, start)
+    return start if found is None else found.end()
 
 
 class OutputSpeech(
@@ -158,12 +175,12 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # A letter or a digit right after the root's start tag, or after the start tag that
         # follows it (<p>Hi, <prosody …>Hi), says something: the usual answers, without the
         # pattern. Only a start tag ("<" and a letter) is skipped: a comment or a processing
-        # instruction may hold a ">" (<!-- a>b -->), and goes to the pattern. A ">" in an
-        # attribute value ends the tag here as in the pattern (<p title='a>b'></p> is sent).
-        said = markup.find(">") + 1
+        # instruction may hold a ">" (<!-- a>b -->), and goes to the pattern; so may a quoted
+        # attribute value (<p title='a>b'>), which `_after_start_tag` sees through.
+        said = 7 if markup.startswith("<speak>") else _after_start_tag(markup, 0)
         if not markup[said : said + 1].isalnum():
             if markup[said : said + 1] == "<" and markup[said + 1 : said + 2].isalpha():
-                said = markup.find(">", said) + 1
+                said = _after_start_tag(markup, said)
             if not markup[said : said + 1].isalnum() and _NOTHING_SAID.fullmatch(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
