@@ -303,7 +303,7 @@ async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> 
             await api.progressive('<?xml version="1.0"?><speak>One moment</speak>')
         with pytest.raises(ResponseError, match=r"progressive response speech has U\+D800"):
             await api.progressive(Ssml("<speak>One\ud800 moment</speak>"))
-        for nothing in ("\u200b\ufeff", Ssml("<p> </p>")):  # as for an answer's speech
+        for nothing in ("\u200b\ufeff", Ssml("<p> </p>"), "\u3164\ufe0f"):  # as for speech
             with pytest.raises(ResponseError, match="progressive response speech says nothing"):
                 await api.progressive(nothing)
         assert sent == []
@@ -319,20 +319,23 @@ async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> 
 
 _INVISIBLE = ["\u200b", "\ufeff", "\u200d\u2060", " \u200b\n\u00ad ", "\U000e0041"]
 # Invisible characters str.isprintable() calls printable (the Hangul fillers are even
-# alphanumeric): a combining grapheme joiner, variation selectors, a Khmer inherent vowel,
-# Mongolian free variation selectors, the Hangul fillers. Refusing them would cost every answer
-# a test beyond isprintable(): they are sent, by speech, SSML and both cards alike.
+# alphanumeric): a combining grapheme joiner, variation selectors, Khmer inherent vowels,
+# Mongolian free variation selectors, the Hangul fillers, the blank braille pattern. Alexa says
+# nothing for them: refused as the unprintable ones are, by speech, SSML and both cards alike.
 _PRINTABLE_INVISIBLE = [
     "\u034f",
     "\ufe0f",
     "\U000e0100",
     "\u17b4",
+    "\u17b5",
     "\u180b\u180d",
     "\u3164",
     "\u115f\u1160",
     "\uffa0",
+    "\u2800",
     " \u3164",
     "\u3164\n",
+    "\u2800 \ufe0f\u200b",
 ]
 
 
@@ -413,25 +416,47 @@ def test_a_card_that_shows_nothing_is_refused(build: Any) -> None:
 
 
 @pytest.mark.parametrize("text", _PRINTABLE_INVISIBLE)
-def test_printable_invisible_characters_are_sent_by_speech_ssml_and_cards_alike(text: str) -> None:
-    assert speak(text).output_speech == PlainTextSpeech(text)
-    assert speak(ssml.speak(text)).output_speech == SsmlSpeech(ssml.speak(text))
-    assert speak(ssml.speak(ssml.p(text))).output_speech == SsmlSpeech(ssml.speak(ssml.p(text)))
-    assert SimpleCard(text, text).content == text
-    assert StandardCard(text, text).text == text
+def test_printable_invisible_characters_are_refused_by_speech_ssml_and_cards_alike(
+    text: str,
+) -> None:
+    nothing = r"says nothing.*leave it out"
+    with pytest.raises(ResponseError, match=nothing):
+        speak(text)
+    with pytest.raises(ResponseError, match=nothing):
+        ask("Which city?", reprompt=text)
+    with pytest.raises(ResponseError, match=nothing):
+        speak(ssml.speak(text))
+    with pytest.raises(ResponseError, match=nothing):
+        speak(ssml.speak(ssml.p(text)))
+    with pytest.raises(ResponseError, match=nothing):
+        speak(Ssml(f"<speak><p title='a'>{text}</p></speak>"))
+    with pytest.raises(ResponseError, match=r"card shows nothing"):
+        SimpleCard(text, text)
+    with pytest.raises(ResponseError, match=r"card shows nothing"):
+        StandardCard(text, text)
 
 
-def test_what_counts_as_blank_is_unprintable_but_the_space() -> None:
-    # The shortcuts rest on it: printable text is blank only if empty or all spaces
-    # (PlainTextSpeech asks isspace(), no more), and a first letter or digit is never blank
-    # (SsmlSpeech, SimpleCard). A printable character added to _BLANK_CHARACTERS would be
-    # refused by some builders and sent by others.
+def test_printable_invisible_characters_beside_visible_ones_are_sent() -> None:
+    # A variation selector makes an emoji of a heart; a filler beside a word is still a word.
+    for text in ("\u2764\ufe0f", "\u3164Hi", "Hi\u3164", "\u2800.", "\u115f\u1160\uac00"):
+        assert speak(text).output_speech == PlainTextSpeech(text)
+        assert speak(ssml.speak(text)).output_speech == SsmlSpeech(ssml.speak(text))
+        assert SimpleCard(text, "").title == text
+
+
+def test_what_counts_as_blank_is_never_an_ascii_letter_digit_or_symbol() -> None:
+    # The shortcuts rest on it: ASCII text is blank only if empty or all spaces
+    # (PlainTextSpeech asks isspace(), no more, of printable ASCII text), and a first ASCII
+    # letter or digit is never blank (SsmlSpeech, SimpleCard). The printable ones are all
+    # outside ASCII.
     blank = re.compile(f"[{speech_module._BLANK_CHARACTERS}]")
     for code in range(sys.maxunicode + 1):
         character = chr(code)
         if blank.fullmatch(character):
-            assert character == " " or not character.isprintable(), hex(code)
-            assert not character.isalnum(), hex(code)
+            assert character == " " or not character.isprintable() or not character.isascii()
+            assert not (character.isascii() and character.isalnum()), hex(code)
+    for character in "\u034f\ufe0f\U000e0100\u17b4\u180b\u3164\u115f\uffa0\u2800":
+        assert character.isprintable() and blank.fullmatch(character), hex(ord(character))
 
 
 def test_a_card_with_a_title_or_text_or_an_image_is_sent() -> None:

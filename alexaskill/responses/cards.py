@@ -119,11 +119,11 @@ class SimpleCard(Card, tag="Simple", frozen=True):
         if not content.isprintable():
             content = _unprintable_xml_text(content)
             force_setattr(self, "content", content)
-        # Something to show: a title or content starting with a letter or a digit is the usual
-        # answer, without the pattern.
+        # Something to show: a title or content starting with an ASCII letter or digit is the
+        # usual answer, without the pattern (a Hangul filler is alphanumeric, and blank).
         if (
-            not title[:1].isalnum()
-            and not content[:1].isalnum()
+            not (title[:1].isascii() and title[:1].isalnum())
+            and not (content[:1].isascii() and content[:1].isalnum())
             and _BLANK.fullmatch(title) is not None
             and _BLANK.fullmatch(content) is not None
         ):

@@ -60,17 +60,18 @@ def _refuse_nothing(field: str, speech: str) -> None:
     )
 
 
-#: Characters that say and show nothing: white space (what ``str.isspace`` finds) and those of
-#: Unicode's default ignorable code points (``Default_Ignorable_Code_Point`` in Unicode's
-#: DerivedCoreProperties.txt) that ``str.isprintable`` calls unprintable: zero-width space and
-#: joiners, the byte order mark, bidi marks, the soft hyphen, the Mongolian vowel separator,
-#: tags. The printable ones (the combining grapheme joiner, variation selectors, the Khmer
-#: inherent vowels, Mongolian free variation selectors, the Hangul fillers) are not here, so
-#: that printable text starting with a letter or a digit, or with no white space but " ", needs
-#: no test beyond ``isprintable`` (each answer builds speech): they are sent as any character.
+#: Characters that say and show nothing: white space (what ``str.isspace`` finds), Unicode's
+#: default ignorable code points (``Default_Ignorable_Code_Point`` in Unicode's
+#: DerivedCoreProperties.txt: zero-width space and joiners, the byte order mark, bidi marks, the
+#: soft hyphen, the Mongolian vowel separator, tags, and the ones ``str.isprintable`` calls
+#: printable: the combining grapheme joiner, variation selectors, the Khmer inherent vowels,
+#: Mongolian free variation selectors, the Hangul fillers, some of them even ``isalnum``), and
+#: the blank braille pattern U+2800. None is ASCII but " ": ASCII text is blank only if empty or
+#: all spaces, and a first ASCII letter or digit says something (the shortcuts of the checks).
 _BLANK_CHARACTERS: Final = (
-    r"\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff0-\ufff8"
-    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e00ff\U000e01f0-\U000e0fff"
+    r"\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
 #: Text with nothing to say or show (``fullmatch``); it stops at the first other character.
 _BLANK: Final = re.compile(f"[{_BLANK_CHARACTERS}]*+")
@@ -139,11 +140,19 @@ class PlainTextSpeech(OutputSpeech, tag="PlainText", frozen=True):
         if not text.isprintable():  # a newline, or a character XML cannot hold (see _xml_text)
             text = _unprintable_xml_text(text)
             force_setattr(self, "text", text)
-            # White space but " " and invisible characters are not printable: asked only here,
-            # and only of text not starting with a letter or a digit.
-            if not text[:1].isalnum() and _BLANK.fullmatch(text) is not None:
+            # Asked only of text not starting with an ASCII letter or digit (a Hangul filler
+            # is alphanumeric, and blank).
+            first = text[:1]
+            if not (first.isascii() and first.isalnum()) and _BLANK.fullmatch(text) is not None:
                 _refuse_nothing("outputSpeech.text", text)
-        elif not text or text.isspace():  # isspace() stops at the first other character
+        # Printable ASCII text is blank only if empty or all spaces (isspace() stops at the
+        # first other character); other text may be of invisible characters that are printable
+        # (a variation selector, a Hangul filler): the pattern stops at the first visible one.
+        elif (
+            not text
+            or text.isspace()
+            or (not text.isascii() and _BLANK.fullmatch(text) is not None)
+        ):
             _refuse_nothing("outputSpeech.text", text)
         if len(text) > MAX_SPEECH:
             _check_length("outputSpeech.text", text, MAX_SPEECH)
@@ -177,11 +186,14 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # pattern. Only a start tag ("<" and a letter) is skipped: a comment or a processing
         # instruction may hold a ">" (<!-- a>b -->), and goes to the pattern; so may a quoted
         # attribute value (<p title='a>b'>), which `_after_start_tag` sees through.
+        # Only an ASCII letter or digit: a Hangul filler is alphanumeric, and says nothing.
         said = 7 if markup.startswith("<speak>") else _after_start_tag(markup, 0)
-        if not markup[said : said + 1].isalnum():
-            if markup[said : said + 1] == "<" and markup[said + 1 : said + 2].isalpha():
+        first = markup[said : said + 1]
+        if not (first.isascii() and first.isalnum()):
+            if first == "<" and markup[said + 1 : said + 2].isalpha():
                 said = _after_start_tag(markup, said)
-            if not markup[said : said + 1].isalnum() and _NOTHING_SAID.fullmatch(markup):
+                first = markup[said : said + 1]
+            if not (first.isascii() and first.isalnum()) and _NOTHING_SAID.fullmatch(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
         if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
