@@ -356,6 +356,11 @@ _PRINTABLE_INVISIBLE = [
         lambda: speak(Ssml("<speak><!-- a>b --></speak>")),  # a ">" in a comment
         lambda: speak(Ssml("<speak><?x a>b?></speak>")),  # in a processing instruction
         lambda: speak(Ssml("<speak><p><!-- a>b --></p></speak>")),
+        # Character references to invisible characters are those characters (XML).
+        lambda: speak(Ssml("<speak>&#8203;</speak>")),
+        lambda: speak(Ssml("<speak><p>&#x200B;&#xFE0F; &#160;</p>&#32;</speak>")),
+        lambda: speak(Ssml("&#x3164;")),
+        lambda: ask("Which city?", reprompt=Ssml("<s>&#0000065279;</s>")),
         # A ">" in a quoted attribute value does not end the tag (XML allows it there).
         lambda: speak(Ssml("<speak><p title='a>b'></p></speak>")),
         lambda: speak(Ssml("<speak><p title='a>b'><s title=\"c>d\"> </s></p></speak>")),
@@ -387,6 +392,12 @@ def test_speech_that_says_nothing_is_refused_however_it_is_wrapped(build: Any) -
         "<speak><p><!-- a>b -->Hi</p></speak>",
         "<speak><p title='a>b'>Hi</p></speak>",
         "<speak xml:base='a>b'>Hi</speak>",
+        "<speak>&#65;</speak>",
+        "<speak>&#x200B;&#x41;</speak>",
+        "<speak>&#8203;Hi</speak>",
+        "<speak>&#60;p&#62;</speak>",  # says "<p>": a reference is never markup
+        "<speak>&#x110000;&#99999999999999999999;</speak>",  # no character: not nothing
+        "<speak>&#" + "9" * 5000 + ";</speak>",
     ],
 )
 def test_ssml_with_something_to_hear_is_sent(markup: str) -> None:

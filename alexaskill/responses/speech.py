@@ -92,6 +92,33 @@ _NOTHING_SAID: Final = re.compile(
     rf"(?:[{_BLANK_CHARACTERS}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>"
     rf"|</?(?:{_WRAPPERS})(?=[\s/>]){_ATTRIBUTES}/?>)*+"
 )
+#: A character reference (``&#8203;``, ``&#x200B;``): XML reads it as the character.
+_CHARACTER_REFERENCE: Final = re.compile(r"&#(?:([0-9]++)|x([0-9a-fA-F]++));")
+
+
+def _blank_reference(reference: re.Match[str]) -> str:
+    """The character a reference stands for if it is blank (`_BLANK`), else the reference."""
+    decimal, hexadecimal = reference.groups()
+    digits = (decimal or hexadecimal).lstrip("0")
+    if len(digits) > 7:  # past any character (and int() refuses 4300 digits)
+        return reference.group()
+    code = int(digits or "0", 10 if decimal is not None else 16)
+    if code <= 0x10FFFF and _BLANK.fullmatch(chr(code)) is not None:
+        return chr(code)
+    return reference.group()
+
+
+def _says_nothing(markup: str) -> bool:
+    """Whether SSML ``markup`` has nothing to hear (`_NOTHING_SAID`), character references to
+    blank characters (``<speak>&#8203;</speak>``) read as those characters. A reference to any
+    other character stays a reference, which says something (``&#60;`` is "<", never a tag)."""
+    if _NOTHING_SAID.fullmatch(markup) is not None:
+        return True
+    if "&#" not in markup:
+        return False
+    return _NOTHING_SAID.fullmatch(_CHARACTER_REFERENCE.sub(_blank_reference, markup)) is not None
+
+
 #: A start tag (or an empty-element tag) at a position: ``match(markup, start).end()`` is where
 #: what it holds begins.
 _START_TAG: Final = re.compile(rf"<[^\s/<>!?]++{_ATTRIBUTES}/?>")
@@ -193,7 +220,7 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             if first == "<" and markup[said + 1 : said + 2].isalpha():
                 said = _after_start_tag(markup, said)
                 first = markup[said : said + 1]
-            if not (first.isascii() and first.isalnum()) and _NOTHING_SAID.fullmatch(markup):
+            if not (first.isascii() and first.isalnum()) and _says_nothing(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
         if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
