@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, SupportsIndex
 
 from .exceptions import ResponseError
+from .web_urls import _url_error
 from .xml_text import _character_error, _speak_root, _xml_text
 
 __all__ = [
@@ -255,14 +256,26 @@ def say_as(text: str, interpret_as: str, format: str | None = None) -> Ssml:
     return _element("say-as", attributes, (text,))
 
 
-_AUDIO_SCHEMES: Final = ("https://", "soundbank://")
+#: Characters of speech Alexa accepts (`alexaskill.responses.MAX_SPEECH`, tags included).
+_MAX_SPEECH: Final = 8000
 
 
 def audio(src: str) -> Ssml:
-    """A short recorded clip from an HTTPS URL (or Amazon's ``soundbank://`` sound library)."""
-    if not src.lower().startswith(_AUDIO_SCHEMES):
-        raise ResponseError(f"SSML <audio src={src!r}> must be an https:// or soundbank:// URL")
-    return Ssml(f'<audio src="{escape(src)}"/>')
+    """A short recorded clip from an HTTPS URL with a host (or a sound of Amazon's library,
+    ``soundbank://soundlibrary/…``); a URL Alexa cannot fetch raises `ResponseError` here."""
+    error = _url_error(src, soundbank=True) if isinstance(src, str) else "it is not a str"
+    if error is not None:
+        raise ResponseError(
+            f"SSML <audio src={src!r}> is no URL Alexa can fetch: {error}; use an https:// URL "
+            "with a host, or a soundbank:// sound"
+        )
+    element = Ssml(f'<audio src="{escape(src)}"/>')
+    if len(element) + len("<speak></speak>") > _MAX_SPEECH:
+        raise ResponseError(
+            f"SSML <audio src={src[:60]!r}…> is {len(element) + 15} characters as speech "
+            f"(<speak> and the escaped tag included); speech holds at most {_MAX_SPEECH}"
+        )
+    return element
 
 
 _RATES: Final = ("x-slow", "slow", "medium", "fast", "x-fast")

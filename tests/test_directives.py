@@ -368,6 +368,8 @@ def test_other_behaviours_refuse_the_previous_token(behavior: Any) -> None:
     [
         ({"url": "http://cdn.example.com/a.mp3"}, r"audioItem.stream.url must be an HTTPS URL"),
         ({"url": "https://"}, r"audioItem.stream.url must be an HTTPS URL"),
+        ({"url": "https:///a.mp3"}, r"stream.url must be an HTTPS URL.*names no host"),
+        ({"url": "https://cdn.example.com/a b.mp3"}, r"stream.url must be an HTTPS URL.*%20"),
         ({"url": "https://x.example/" + "a" * 8000}, r"stream.url is 8018 characters; the limit"),
         ({"token": ""}, r"audioItem.stream.token must be a non-empty str"),
         ({"token": "t" * 1025}, r"stream.token is 1025 characters; the limit is 1024"),

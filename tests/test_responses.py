@@ -720,6 +720,10 @@ def test_a_card_without_its_text_is_refused_not_sent_as_null(make: Any, field: s
             lambda: StandardCard("t", "x", large_image_url="https://"),
             r"card\.image\.largeImageUrl must be an HTTPS URL, not 'https://'",
         ),
+        (
+            lambda: StandardCard("t", "x", small_image_url="https://:8443/x.png"),
+            r"card\.image\.smallImageUrl must be an HTTPS URL, not 'https://:8443/x.png'.*host",
+        ),
     ],
 )
 def test_a_card_field_of_the_wrong_kind_is_refused_by_name(make: Any, message: str) -> None:

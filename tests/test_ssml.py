@@ -248,6 +248,44 @@ def test_audio() -> None:
     assert ssml.audio(sound) == f'<audio src="{sound}"/>'
     with pytest.raises(ResponseError, match=r"<audio src='http://example\.com/a\.mp3'>"):
         ssml.audio("http://example.com/a.mp3")
+    assert ssml.audio("HTTPS://Example.com") == '<audio src="HTTPS://Example.com"/>'
+    assert ssml.audio("https://[2001:db8::1]:8443/a.mp3")
+
+
+@pytest.mark.parametrize(
+    ("src", "why"),
+    [
+        ("https://", "names no host"),
+        ("https:///a.mp3", "names no host"),
+        ("https:/example.com/a.mp3", "names no host"),
+        ("https://:443/a.mp3", "names no host"),
+        ("https://example.com:x/a.mp3", "not a URL"),
+        ("https://example.com:0/a.mp3", "port 0"),
+        ("https://[::1/a.mp3", "not a URL"),
+        ("https://cdn.example.com/my clip.mp3", r"holds ' ' at index 26.*%20"),
+        ("https://cdn.example.com/a.mp3\n", r"holds '\\n'"),
+        ("ftp://example.com/a.mp3", "HTTPS only"),
+        ("example.com/a.mp3", "HTTPS only"),
+        ("", "HTTPS only"),
+        ("soundbank://", "soundbank://<library>/<path>"),
+        ("soundbank://soundlibrary", "soundbank://<library>/<path>"),
+        ("soundbank://soundlibrary/", "soundbank://<library>/<path>"),
+        ("soundbank:/soundlibrary/x", "soundbank://<library>/<path>"),
+    ],
+)
+def test_audio_refuses_a_url_alexa_cannot_fetch(src: str, why: str) -> None:
+    refused = rf"SSML <audio src=.*> is no URL Alexa can fetch.*{why}"
+    with pytest.raises(ResponseError, match=refused):
+        ssml.audio(src)
+
+
+def test_audio_refuses_a_url_longer_than_speech_can_hold() -> None:
+    src = "https://cdn.example.com/" + "a" * 7946
+    assert len(ssml.speak(ssml.audio(src))) == 8000
+    with pytest.raises(ResponseError, match=r"<audio src=.*8001 characters as speech.*8000"):
+        ssml.audio(src + "a")
+    with pytest.raises(ResponseError, match=r"8004 characters as speech"):
+        ssml.audio(src[:-1] + "&")  # escaped as &amp;: 3 more
 
 
 def test_prosody() -> None:

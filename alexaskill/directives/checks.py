@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..exceptions import ResponseError
+from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for the directive modules beside this one
 
@@ -25,8 +26,9 @@ def _text(field: str, value: object, *, limit: int | None = None) -> str:
 
 def _https(field: str, url: object, *, limit: int | None = None) -> str:
     text = _text(field, url, limit=limit)
-    if text[:8].lower() != "https://" or len(text) == 8:
-        raise ResponseError(f"{field} must be an HTTPS URL, not {text[:80]!r}")
+    error = _url_error(text)
+    if error is not None:
+        raise ResponseError(f"{field} must be an HTTPS URL, not {text[:80]!r}: {error}")
     return text
 
 

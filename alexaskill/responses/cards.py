@@ -12,6 +12,7 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..ssml import Ssml, strip_tags
+from ..web_urls import _url_error
 from ..xml_text import _unprintable_xml_text, _xml_text
 from .speech import _BLANK, _check_length
 
@@ -135,9 +136,10 @@ class SimpleCard(Card, tag="Simple", frozen=True):
 def _check_image_url(field: str, url: str | None) -> None:
     if url is None:
         return
-    if not isinstance(url, str) or url[:8].lower() != "https://" or len(url) == 8:
+    error = _url_error(url) if isinstance(url, str) else "it is not a str"
+    if error is not None:
         shown = url[:80] if isinstance(url, str) else url
-        raise ResponseError(f"card.image.{field} must be an HTTPS URL, not {shown!r}")
+        raise ResponseError(f"card.image.{field} must be an HTTPS URL, not {shown!r}: {error}")
     _check_length(f"card.image.{field}", url, MAX_IMAGE_URL)
 
 
