@@ -15,7 +15,10 @@ Ways to get an `Ssml` value:
   escapes plain parts (f-strings and ``%`` do not: their result is a plain ``str``, spoken as
   text);
 - ``Ssml("<speak>Hi <break time='1s'/></speak>")``: the raw escape hatch; the author vouches for
-  it and the app sends it unchecked. The test tools check every answer's SSML as Alexa parses
+  its markup. Its speech is held to the limits the builders hold their own arguments to (each
+  ``<break time>`` at most 10 s, each ``<audio src>`` a URL Alexa can fetch, five clips, nothing
+  but something to say: `alexaskill.responses.SsmlSpeech`), but its XML is not parsed at run
+  time. The test tools check every answer's SSML as Alexa parses
   it (`ssml_error`: well-formed XML, ``<speak>`` at the root) and fail the test, or end the
   simulated session with Alexa's "There was a problem with the requested skill's response".
 

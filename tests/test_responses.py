@@ -793,6 +793,52 @@ def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
         SsmlSpeech(ssml.speak(not_a_clip, clips))
 
 
+@pytest.mark.parametrize(
+    ("markup", "error"),
+    [
+        (
+            '<speak><break time="20s"/></speak>',
+            r"<break time='20s'> is 20000 ms; the limit is 10 s",
+        ),
+        ("<break time='10001ms'></break>", r"<break time='10001ms'> is 10001 ms"),
+        ('Wait <break strength="weak" time="10.5s"/>', r"<break time='10.5s'> is 10500 ms"),
+        ('<p>Wait<break time = "1 minute" /></p>', r"<break time='1 minute'> is not a duration"),
+        ('<audio src="https://"/>', r"<audio src='https://'> is no URL Alexa can fetch.*host"),
+        (
+            "<audio src='http://cdn.example.com/a.mp3'/>",
+            r"<audio src='http://.*'> is no URL.*HTTPS only",
+        ),
+        ('<audio src="https://cdn.example.com/a b.mp3"/>', r"<audio src=.* it holds ' '"),
+        ("<p><audio/>Hi</p>", r"<audio> has no src"),
+        ('<audio SRC="https://cdn.example.com/a.mp3"/>', r"<audio> has no src"),
+    ],
+)
+def test_hand_written_ssml_is_held_to_the_limits_of_the_builders(markup: str, error: str) -> None:
+    # ssml.break_ and ssml.audio refuse these; Ssml("…") written by hand was sent unchecked.
+    with pytest.raises(ResponseError, match=rf"outputSpeech\.ssml has SSML {error}"):
+        SsmlSpeech(Ssml(markup))
+    with pytest.raises(ResponseError, match=rf"outputSpeech\.ssml has SSML {error}"):
+        ask("Which one?", reprompt=Ssml(markup))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<speak>Wait<break time="10s"/></speak>',
+        "<speak>Wait<break time='10000ms'/><break time=\"0.5s\"></break></speak>",
+        "<speak>Wait<break strength='x-strong'/><break/></speak>",
+        '<speak>Hi<audio src="https://cdn.example.com/a.mp3?x=1&amp;y=2"/></speak>',
+        "<speak><audio src='soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_01'/></speak>",
+        '<speak>Hi<!-- <break time="20s"/> <audio src="x"/> --></speak>',
+        '<speak>Hi<![CDATA[<break time="20s"/><audio/>]]></speak>',
+        '<speak>Hi<?note <break time="20s"/> ?></speak>',
+        "<speak><sub alias='break time=\"20s\"'>Hi</sub><breaks time='20s'/></speak>",
+    ],
+)
+def test_hand_written_ssml_within_the_limits_is_sent(markup: str) -> None:
+    assert SsmlSpeech(Ssml(markup)).ssml == markup
+
+
 # --- speech that says nothing ----------------------------------------------------------------
 
 

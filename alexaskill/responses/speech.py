@@ -16,6 +16,7 @@ from ..ssml import speak as _speak_document
 # _SPEAK_ROOT is re-exported for alexaskill.services.progressive (plain text that is a document).
 from ..xml_text import _SPEAK_ROOT as _SPEAK_ROOT
 from ..xml_text import _check_markup, _speak_root, _unprintable_xml_text, _xml_text
+from .ssml_elements import _audio_clips, _check_elements
 
 __all__ = [
     "MAX_AUDIO_CLIPS",
@@ -223,30 +224,18 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             if not (first.isascii() and first.isalnum()) and _says_nothing(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
         _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
-        if "<audio" in markup and markup.count("<audio") > MAX_AUDIO_CLIPS:
-            clips = _audio_clips(markup)
-            if clips > MAX_AUDIO_CLIPS:
-                raise ResponseError(
-                    f"outputSpeech.ssml has {clips} <audio> clips; the limit is {MAX_AUDIO_CLIPS}"
-                )
+        if "<audio" in markup:
+            if markup.count("<audio") > MAX_AUDIO_CLIPS:
+                clips = _audio_clips(markup)
+                if clips > MAX_AUDIO_CLIPS:
+                    raise ResponseError(
+                        f"outputSpeech.ssml has {clips} <audio> clips; the limit is "
+                        f"{MAX_AUDIO_CLIPS}"
+                    )
+            _check_elements("outputSpeech.ssml", markup)
+        elif "<break" in markup:
+            _check_elements("outputSpeech.ssml", markup)
         _check_play_behavior(self.play_behavior)
-
-
-#: The markup of an SSML document, a piece at a time: a comment, a CDATA section, a processing
-#: instruction (each to its end, or to the end of the text if it has none), or a tag, whose
-#: quoted attribute values may hold ``>``. Group 1 is the name of a start tag. Possessive: no
-#: backtracking.
-_MARKUP: Final = re.compile(
-    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
-    r"|<(?!/)([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>",
-    re.DOTALL,
-)
-
-
-def _audio_clips(markup: str) -> int:
-    """The ``<audio>`` elements of ``markup``: not the text ``<audio`` inside a comment, a CDATA
-    section, a processing instruction or an attribute value, which play nothing."""
-    return sum(1 for tag in _MARKUP.finditer(markup) if tag.group(1) == "audio")
 
 
 def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:

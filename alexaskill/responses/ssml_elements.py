@@ -1,0 +1,90 @@
+"""The elements of hand-written SSML held to Amazon's limits, as the builders hold their own.
+
+`alexaskill.ssml.break_` and `alexaskill.ssml.audio` refuse a pause over 10 s and a URL Alexa
+cannot fetch; ``Ssml("<speak><break time='20s'/></speak>")`` written by hand is checked here when
+its speech is built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at
+most 10 s, each ``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://``
+sound. The count of ``<audio>`` clips is `_audio_clips`. What a comment, a CDATA section, a
+processing instruction or an attribute value holds is text, never checked.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Final
+
+from ..exceptions import ResponseError
+from ..ssml import _MAX_BREAK_MS, _break_ms
+from ..web_urls import _url_error
+
+__all__: list[str] = []  # helpers for alexaskill.responses.speech
+
+#: The markup of an SSML document, a piece at a time: a comment, a CDATA section, a processing
+#: instruction (each to its end, or to the end of the text if it has none), or a tag, whose
+#: quoted attribute values may hold ``>``. Group 1 is the name of a start tag. Possessive: no
+#: backtracking.
+_MARKUP: Final = re.compile(
+    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
+    r"|<(?!/)([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>",
+    re.DOTALL,
+)
+#: A ``<break>`` or ``<audio>`` start tag: group 1 its name, group 2 its attributes. It may be
+#: text inside a comment, …: `_is_element` tells.
+_LIMITED_TAG: Final = re.compile(
+    r"""<(break|audio)(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
+)
+#: One attribute of a tag: group 1 its name, group 2 or 3 its value (double or single quotes).
+_ATTRIBUTE: Final = re.compile(r"""([^\s=/<>"']++)\s*+=\s*+(?:"([^"<]*+)"|'([^'<]*+)')""")
+
+
+def _audio_clips(markup: str) -> int:
+    """The ``<audio>`` elements of ``markup``: not the text ``<audio`` inside a comment, a CDATA
+    section, a processing instruction or an attribute value, which play nothing."""
+    return sum(1 for tag in _MARKUP.finditer(markup) if tag.group(1) == "audio")
+
+
+def _is_element(markup: str, start: int) -> bool:
+    """Whether the tag at ``start`` of ``markup`` is markup, not text inside a comment, …"""
+    for piece in _MARKUP.finditer(markup):
+        if piece.start() >= start:
+            return piece.start() == start
+    return False
+
+
+def _element_error(name: str, attributes: str) -> str | None:
+    """Why a ``<break>`` or ``<audio>`` tag with ``attributes`` breaks Amazon's limits, or None."""
+    values: dict[str, str] = {}
+    for attribute in _ATTRIBUTE.finditer(attributes):
+        value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
+        values.setdefault(attribute.group(1), html.unescape(value) if "&" in value else value)
+    if name == "break":
+        time = values.get("time")
+        if time is None:
+            return None
+        try:
+            milliseconds, _ = _break_ms(time)
+        except ResponseError:
+            return f"<break time={time!r}> is not a duration like '500ms' or '2s'"
+        if milliseconds > _MAX_BREAK_MS:
+            return f"<break time={time!r}> is {milliseconds:g} ms; the limit is 10 s"
+        return None
+    src = values.get("src")
+    if src is None:
+        return "<audio> has no src (Amazon's SSML reference requires one)"
+    error = _url_error(src, soundbank=True)
+    if error is not None:
+        return f"<audio src={src[:80]!r}> is no URL Alexa can fetch: {error}"
+    return None
+
+
+def _check_elements(field: str, markup: str) -> None:
+    """`ResponseError` naming ``field`` if a ``<break>`` or ``<audio>`` element of ``markup``
+    breaks Amazon's limits (see the module)."""
+    for tag in _LIMITED_TAG.finditer(markup):
+        error = _element_error(tag.group(1), tag.group(2))
+        if error is not None and _is_element(markup, tag.start()):
+            raise ResponseError(
+                f"{field} has SSML {error} (Amazon's SSML reference; ssml.break_ and ssml.audio "
+                "refuse it too)"
+            )
