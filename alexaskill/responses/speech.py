@@ -219,7 +219,12 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         first = markup[said : said + 1]
         if not (first.isascii() and first.isalnum()):
             if first == "<" and markup[said + 1 : said + 2].isalpha():
-                said = _after_start_tag(markup, said)
+                end = markup.find(">", said)
+                # Inline for the usual tag without a quote before its first ">" (<p>).
+                tag = markup[said:end]
+                said = (
+                    end + 1 if '"' not in tag and "'" not in tag else _after_start_tag(markup, said)
+                )
                 first = markup[said : said + 1]
             if not (first.isascii() and first.isalnum()) and _says_nothing(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)

@@ -10,6 +10,7 @@ processing instruction or an attribute value holds is text, never checked.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Final
@@ -52,6 +53,9 @@ def _is_element(markup: str, start: int) -> bool:
     return False
 
 
+# The same few tags come back answer after answer (a builder's <break time="500ms"/>): their
+# verdicts are kept, which makes a tag's check a dictionary lookup.
+@functools.lru_cache(maxsize=256)
 def _element_error(name: str, attributes: str) -> str | None:
     """Why a ``<break>`` or ``<audio>`` tag with ``attributes`` breaks Amazon's limits, or None."""
     values: dict[str, str] = {}
@@ -81,10 +85,15 @@ def _element_error(name: str, attributes: str) -> str | None:
 def _check_elements(field: str, markup: str) -> None:
     """`ResponseError` naming ``field`` if a ``<break>`` or ``<audio>`` element of ``markup``
     breaks Amazon's limits (see the module)."""
-    for tag in _LIMITED_TAG.finditer(markup):
-        error = _element_error(tag.group(1), tag.group(2))
-        if error is not None and _is_element(markup, tag.start()):
-            raise ResponseError(
-                f"{field} has SSML {error} (Amazon's SSML reference; ssml.break_ and ssml.audio "
-                "refuse it too)"
-            )
+    for opening in ("<break", "<audio"):
+        start = markup.find(opening)
+        while start >= 0:
+            tag = _LIMITED_TAG.match(markup, start)
+            if tag is not None:
+                error = _element_error(tag.group(1), tag.group(2))
+                if error is not None and _is_element(markup, start):
+                    raise ResponseError(
+                        f"{field} has SSML {error} (Amazon's SSML reference; ssml.break_ and "
+                        "ssml.audio refuse it too)"
+                    )
+            start = markup.find(opening, start + len(opening))
