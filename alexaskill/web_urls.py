@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from typing import Final
-from urllib.parse import urlsplit
 
 __all__: list[str] = []  # helpers for alexaskill.ssml, alexaskill.responses and the directives
 
@@ -34,6 +33,10 @@ def _url_error(url: str, *, soundbank: bool = False) -> str | None:
         return None
     if scheme != "https":
         return "Alexa fetches files over HTTPS only"
+    # Imported here: urllib.parse imports ipaddress, which a Lambda cold start answering plain
+    # speech need not load (tests/test_aws_lambda.py, the light import path).
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url)
         port = parts.port
