@@ -468,3 +468,45 @@ async def test_a_redis_save_found_made_keeps_its_token_a_day(redis_url: str) -> 
     finally:
         await store.aclose()
         proxy.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_save_cancelled_by_its_caller_is_not_applied_late(redis_url: str) -> None:
+    # A save whose task was cancelled from outside (a server shutting down, a caller's own
+    # timeout) while its script was on its way was not tokened as cancelled: the script,
+    # reaching Redis late, wrote over what the user's next request had saved meanwhile.
+    import asyncio
+    import time
+
+    import redis
+
+    port = _port(redis_url)
+    prefix = f"test:{uuid.uuid4().hex}:"
+    direct = redis.Redis(port=port)
+    proxy = _HoldingProxy(port, b"EVALSHA")
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    try:
+        await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
+        proxy.holding = True
+        proxy.once = True
+        save = asyncio.ensure_future(store.update("user", {"n": 2}, ()))
+        until = time.monotonic() + 10
+        while not proxy.held:
+            assert time.monotonic() < until, "the save never reached the proxy"
+            await asyncio.sleep(0.01)
+        save.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await save
+        assert await store.load("user") == {"n": 1}
+        await store.update("user", {"n": 3}, ())  # the user's next request
+        scripts_run = direct.info("commandstats")["cmdstat_evalsha"]["calls"]
+        held = proxy.release()
+        until = time.monotonic() + 10
+        while direct.info("commandstats")["cmdstat_evalsha"]["calls"] < scripts_run + held:
+            assert time.monotonic() < until, "the held script did not reach Redis"
+            time.sleep(0.01)
+        assert await store.load("user") == {"n": 3}
+    finally:
+        await store.aclose()
+        proxy.close()
+        direct.close()

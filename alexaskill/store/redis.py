@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
@@ -60,7 +61,10 @@ class RedisStore:
     is slow too (up to ``socket_connect_timeout`` for each new connection); through a ``client``
     given, each of the three may take its connect and read timeouts. No cancel is sent after
     Redis refused the save (it answered: nothing was written), nor when no try got as far as a
-    connection (refused, unreachable: nothing was sent).
+    connection (refused, unreachable: nothing was sent). A save its caller cancels (a server
+    shutting down, a timeout of the caller's own) while its script may be on its way is
+    cancelled in Redis the same way before the cancellation goes on (that waited for, up to its
+    timeouts, unless the caller cancels again: then it goes on by itself).
 
     Every failure of Redis's (unreachable, no answer in time, a refused password, a read-only
     replica, out of memory) raises `StoreError`, its message saying what failed and what to do,
@@ -191,6 +195,12 @@ class RedisStore:
             if not any(self._may_land_late(exc) for exc in tries):
                 raise
             await self._cancel(token, failure)  # returns if the save was applied after all
+        except asyncio.CancelledError:
+            # Cancelled by the caller (a shutdown, a timeout of its own) with the script maybe
+            # on its way: cancelled in Redis too, or it could land over a later save.
+            if any(self._may_land_late(exc) for exc in tries):
+                await self._cancel_for_caller(token)
+            raise
 
     def _may_land_late(self, exc: BaseException) -> bool:
         """Whether a try that failed with ``exc`` may have been sent, and so reach Redis
@@ -208,14 +218,8 @@ class RedisStore:
 
         Sent once, not tried again: the save has had two tries' time already, and Alexa waits
         8 s in all for the answer."""
-        # One script sets the token, or else reads it: the writers are told apart by value
-        # (the update script's '1', this 'cancelled'), so a cancel sent again after its own
-        # answer was lost (redis-py's retry, in a client given) reads its own token, not an
-        # applied save. The client is the running loop's: the save's `_retrying` just chose it.
         try:
-            token_value = await self._bounded(
-                self._client.eval(_CANCEL_SCRIPT, 1, token, _KEPT_A_DAY)
-            )
+            applied = await self._set_cancelled(token)
         except self._redis_error as exc:
             text = str(exc)
             why = "the same error" if text == str(failure.__cause__) else self._scrubbed(text)
@@ -223,13 +227,45 @@ class RedisStore:
                 f"{failure}; nor could the save be cancelled ({why}): if it reached Redis, "
                 "it may still be applied"
             ) from failure.__cause__
-        if token_value is not None and _text(token_value) == "1":  # the script's: applied
+        if applied:
             logger.warning("a Redis save's answer was lost, but Redis had applied it")
             return
         raise StoreError(
             f"{failure}; nothing was saved: the save is cancelled in Redis, and does nothing "
             "if it reaches Redis late"
         ) from failure.__cause__
+
+    async def _set_cancelled(self, token: str) -> bool:
+        """Set a save's token to ``cancelled`` unless it is set; whether the update script had
+        set it (the save was applied). redis-py's errors are raised."""
+        # One script sets the token, or else reads it: the writers are told apart by value
+        # (the update script's '1', this 'cancelled'), so a cancel sent again after its own
+        # answer was lost (redis-py's retry, in a client given) reads its own token, not an
+        # applied save. The client is the running loop's: the save's `_retrying` just chose it.
+        value = await self._bounded(self._client.eval(_CANCEL_SCRIPT, 1, token, _KEPT_A_DAY))
+        return value is not None and _text(value) == "1"
+
+    async def _cancel_for_caller(self, token: str) -> None:
+        """Cancel in Redis a save its caller cancelled (`_set_cancelled`), waiting for that
+        unless cancelled again: then it goes on in a task of its own, the caller not held up."""
+
+        async def cancel() -> None:
+            try:
+                await self._set_cancelled(token)
+            except self._redis_error as exc:
+                logger.warning(
+                    "%s: a save cancelled by its caller could not be cancelled in Redis (%s): "
+                    "if it reached Redis, it may still be applied",
+                    self._where(),
+                    self._scrubbed(str(exc)),
+                )
+
+        task = asyncio.ensure_future(cancel())
+        _CANCELLING.add(task)  # kept until done: the event loop holds only a weak reference
+        task.add_done_callback(_CANCELLING.discard)
+        # Cancelled again: the task goes on, and the caller's cancellation with it.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(task)
 
     async def _retrying(self, doing: str, operation: Callable[[Redis], Awaitable[T]]) -> T:
         client = self._client
@@ -366,6 +402,8 @@ class RedisStore:
         return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
 
 
+# The cancels of saves their callers cancelled (`RedisStore._cancel_for_caller`), under way.
+_CANCELLING: Final[set[asyncio.Future[None]]] = set()
 # Seconds a save's token is kept where a copy of the save may still be on its way (the second
 # try, a token found, a cancel): far beyond any network delay.
 _KEPT_A_DAY: Final = 86400
