@@ -15,6 +15,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
@@ -78,6 +79,8 @@ async def test_layout_is_the_ask_sdk_adapters_with_dynamodb_types(
     client = _client(dynamodb_endpoint)
     item = client.get_item(TableName=store.table, Key={"id": {"S": USER}})["Item"]
     client.close()
+    saved_at = int(item.pop("alexaskill_saved_at")["N"])  # when last saved, in microseconds
+    assert abs(saved_at / 1e6 - time.time()) < 3600
     assert item == {
         "id": {"S": USER},
         "attributes": {
@@ -117,6 +120,7 @@ async def test_named_key_and_column_and_other_columns_are_kept(dynamodb_endpoint
         await store.aclose()
     item = client.get_item(TableName=table, Key={"userId": {"S": USER}})["Item"]
     client.close()
+    assert item.pop("alexaskill_saved_at")
     assert item == {
         "userId": {"S": USER},
         "ttl": {"N": "1999999999"},
@@ -922,7 +926,7 @@ async def test_a_save_is_one_update_item_within_dynamodbs_limits_or_refused(
         assert len(expression.encode()) <= 4096, len(expression.encode())
         assert len(re.findall(_OPERATORS, expression)) <= 300
     written = set(call["ExpressionAttributeNames"].values())
-    assert written == {"attributes", *changes, *increments, *deleted}
+    assert written == {"attributes", "alexaskill_saved_at", *changes, *increments, *deleted}
 
 
 @pytest.mark.anyio

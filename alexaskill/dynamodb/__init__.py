@@ -18,12 +18,15 @@ written that JSON cannot hold read as lists (string and number sets) or base64 t
 An update is one ``UpdateItem`` that sets and removes only the names that changed, inside the
 item's map (``SET attributes.#name = :value``, ``REMOVE attributes.#other``), so it is atomic,
 keeps the names it does not touch and every other column of the item (a TTL column, say), and
-gives the same last-writer-wins-per-name guarantee as the other stores. `Attributes.increment`
-is DynamoDB's own addition in the same expression (``SET attributes.#n = if_not_exists(…, 0) +
-:by``), so overlapping requests all count. The first save for a key creates the map with a
-conditional write. A save that does not fit one ``UpdateItem`` (DynamoDB limits an expression
-to 4 KB and 300 operators: about 240 changed names, or 60 increments) is refused with a
-`ResponseError`, writing nothing: sent in several, it would not be atomic.
+gives the same last-writer-wins-per-name guarantee as the other stores. Each save also sets
+the item's ``alexaskill_saved_at`` column (its time, in microseconds) on condition that it holds
+an earlier one: a write the store gave up on that reaches DynamoDB late does nothing over a save
+made since. `Attributes.increment` is DynamoDB's own addition in the same expression (``SET
+attributes.#n = if_not_exists(…, 0) + :by``), so overlapping requests all count. The first
+save for a key creates the map with a conditional write. A save that does not fit one
+``UpdateItem`` (DynamoDB limits an expression to 4 KB and 300 operators: about 240 changed
+names, or 60 increments) is refused with a `ResponseError`, writing nothing: sent in several,
+it would not be atomic.
 
 The AWS client library (``botocore``, from ``pip install 'alexaskill[dynamodb]'``) is imported
 on the store's first operation, in a worker thread, never when a skill merely imports

@@ -10,13 +10,15 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from ..store.url import _passwords, url_without_password
+from .client import _drop_pools, _hook, _waited_for
 from .errors import _THROTTLED, _code, _explain, _operation_name
-from .update import _Plan, _plan
-from .values import _from_dynamodb, _is_number
+from .update import _LATER, _SAVED_AT, _Plan, _plan
+from .values import _from_dynamodb
 
 __all__ = ["DynamoDBStore"]
 
@@ -36,25 +38,8 @@ class _ConditionFailed(Exception):
     """A conditional write found the item in another state than it expected."""
 
 
-class _GivenUp(Exception):
-    """Raised in botocore's thread before an attempt that nobody waits for any more."""
-
-
 # Every DynamoDBStore of the process, for the fork hook at the end of the module.
 _STORES: Final[weakref.WeakSet[DynamoDBStore]] = weakref.WeakSet()
-# The call a worker thread is making for a coroutine: set when the coroutine gave up on it.
-_waited_for = threading.local()
-
-
-def _refuse_if_given_up(**_: Any) -> None:
-    """botocore's ``before-send`` handler: no attempt (a retry) once `_run` has given up.
-
-    Else a save the user heard the apology for could be applied seconds later, over what the
-    user's next request saved meanwhile.
-    """
-    given_up: threading.Event | None = getattr(_waited_for, "given_up", None)
-    if given_up is not None and given_up.is_set():
-        raise _GivenUp
 
 
 class DynamoDBStore:
@@ -104,6 +89,10 @@ class DynamoDBStore:
             raise ConfigurationError(
                 "DynamoDBStore: partition_key_name and attribute_name must be two non-empty names"
             )
+        if _SAVED_AT in (partition_key_name, attribute_name):
+            raise ConfigurationError(
+                f"DynamoDBStore: {_SAVED_AT!r} is the store's own column (each item's last save)"
+            )
         if not timeout > 0:
             raise ConfigurationError(f"DynamoDBStore: timeout must be positive, not {timeout!r}")
         if client is None and importlib.util.find_spec("botocore") is None:
@@ -128,6 +117,7 @@ class DynamoDBStore:
         self._own_client = client is None
         self._session: Any = None
         self._lock = threading.Lock()
+        self._last_stamp = 0
         self._table_ready = not create_table
         _STORES.add(self)
 
@@ -151,10 +141,7 @@ class DynamoDBStore:
         if stored is None or "NULL" in stored:
             return {}
         if "M" not in stored:
-            raise StoreError(
-                f"DynamoDB table {self.table!r}: the {self.attribute_name!r} column of an item "
-                f"is a {next(iter(stored), '?')}, not a map"
-            )
+            raise self._not_a_map(stored)
         return {name: _from_dynamodb(value) for name, value in stored["M"].items()}
 
     async def update(
@@ -168,7 +155,7 @@ class DynamoDBStore:
         names, atomically: in one ``UpdateItem``.
 
         A save beyond what one UpdateItem's expressions take (DynamoDB caps each at 4 KB and 300
-        operators: 239 changed names, 420 deleted ones or 61 increments, fewer of each together)
+        operators: 239 changed names, 418 deleted ones or 60 increments, fewer of each together)
         fails with `ResponseError`, writing nothing.
 
         An increment adds to the stored number (absent: 0) inside the same ``UpdateItem``; a
@@ -250,45 +237,100 @@ class DynamoDBStore:
     async def _write(self, key: str, plan: _Plan) -> None:
         """The save's UpdateItem into the item's map if it has one; else the map is made whole
         with a conditional write (where the column is absent or NULL); if another request made
-        it in between, into the map again."""
-        into_map = {"Key": self._key(key), **plan.into_map}
+        it in between, into the map again.
+
+        Each write sets the item's time (`_SAVED_AT`) to the save's, and is made only where the
+        item's is earlier: a write the store gave up on (the user heard the apology) that
+        reaches DynamoDB late does nothing over a save made since. A save that overlapped one
+        timed later and made first (another request of the user's) goes in after it, leaving
+        its time, on condition that the item's time is before the moment this write could be
+        given up: so it too, reaching DynamoDB late, does nothing over a save made since.
+        """
+        key_value = self._key(key)
         whole = plan.whole
         adds = bool(plan.added)
-        seen_column = False
+        stamp = self._stamp()
+        under = False  # under the time of a save timed later, made first
         for _ in range(_MAX_ROUNDS):
-            try:
-                await self._call("update_item", adds, **into_map)
-                return
-            except _ConditionFailed:
-                pass  # no map yet, or a value to add to that is not a number
-            if seen_column:
-                # The column was there and the write into it still failed: a column that is no
-                # map (the load refuses it), or a value to add to that is no number.
-                stored = await self.load(key)
-                for name in plan.added:
-                    if name in stored and not _is_number(stored[name]):
-                        raise ResponseError(
-                            f"attribute {name!r} holds {type(stored[name]).__name__}: "
-                            "not incremented"
-                        )
-            if not whole:
-                return  # only removals, and no map: nothing to remove
+            params = plan.under if under else plan.into_map
+            until = time.time_ns() // 1000 + int(self.timeout * 1e6) if under else stamp
+            values = params["ExpressionAttributeValues"] | {":t": {"N": str(until)}}
             try:
                 await self._call(
                     "update_item",
                     adds,
-                    Key=self._key(key),
-                    UpdateExpression="SET #a = :m",
-                    ConditionExpression="attribute_not_exists(#a) OR attribute_type(#a, :null)",
-                    ExpressionAttributeNames={"#a": self.attribute_name},
-                    ExpressionAttributeValues={":m": {"M": whole}, ":null": {"S": "NULL"}},
+                    Key=key_value,
+                    **params | {"ExpressionAttributeValues": values},
                 )
                 return
             except _ConditionFailed:
-                seen_column = True  # another request made the map meanwhile, or it was there
+                pass  # no map yet, a value to add to that is not a number, or a later save
+            if whole and not under:
+                try:
+                    await self._call(
+                        "update_item",
+                        adds,
+                        Key=key_value,
+                        UpdateExpression="SET #a = :m, #w = :t",
+                        ConditionExpression=(
+                            f"(attribute_not_exists(#a) OR attribute_type(#a, :null)) AND {_LATER}"
+                        ),
+                        ExpressionAttributeNames={"#a": self.attribute_name, "#w": _SAVED_AT},
+                        ExpressionAttributeValues={
+                            ":m": {"M": whole},
+                            ":null": {"S": "NULL"},
+                            ":t": {"N": str(stamp)},
+                        },
+                    )
+                    return
+                except _ConditionFailed:
+                    pass  # another request made the map meanwhile, or it was there
+            # Refused: why, the item tells.
+            column, saved = await self._state(key)
+            if column is None or "NULL" in column:
+                if not whole:
+                    return  # only removals, and no map: nothing to remove
+                under = False  # no map (removed meanwhile): made whole, timed after the item
+            else:
+                for name, value in column.get("M", {}).items():
+                    if name in plan.added and "N" not in value:
+                        raise ResponseError(
+                            f"attribute {name!r} holds {type(_from_dynamodb(value)).__name__}: "
+                            "not incremented"
+                        )
+                # Into the map under the time of a save made first, unless that time is beyond
+                # the moment this write could be given up (a clock far ahead): then after it.
+                under = saved is not None and saved >= stamp and not (under and saved >= until)
+            if saved is not None and saved >= stamp and not under:
+                stamp = max(saved + 1, self._stamp())
         raise StoreError(
             f"DynamoDB table {self.table!r}: an item kept changing between two conditional writes"
         )
+
+    async def _state(self, key: str) -> tuple[dict[str, Any] | None, int | None]:
+        """The item's map column as DynamoDB gives it (None: none) and the time of its last
+        save (None: none); `StoreError` if the column is there and neither a map nor NULL."""
+        answer = await self._call(
+            "get_item",
+            Key=self._key(key),
+            ConsistentRead=True,
+            ProjectionExpression="#a, #w",
+            ExpressionAttributeNames={"#a": self.attribute_name, "#w": _SAVED_AT},
+        )
+        item = answer.get("Item", {})
+        column = item.get(self.attribute_name)
+        if column is not None and "M" not in column and "NULL" not in column:
+            raise self._not_a_map(column)
+        saved = item.get(_SAVED_AT, {}).get("N")
+        return column, None if saved is None else int(Decimal(saved))
+
+    def _stamp(self) -> int:
+        """A save's time (`_SAVED_AT`): microseconds since the epoch, after the last of this
+        store's (a clock set back, two saves in one microsecond)."""
+        # No lock: two saves that race here share a time, and the second made goes in under
+        # the first's (`_write`). (The store's lock may be held for a minute: creating a table.)
+        stamp = self._last_stamp = max(time.time_ns() // 1000, self._last_stamp + 1)
+        return stamp
 
     async def _call(self, operation: str, adds: bool = False, **params: Any) -> dict[str, Any]:
         """``client.<operation>(TableName=…, **params)``, its errors made into `StoreError`.
@@ -422,6 +464,12 @@ class DynamoDBStore:
             )
         )
 
+    def _not_a_map(self, column: Mapping[str, Any]) -> StoreError:
+        return StoreError(
+            f"DynamoDB table {self.table!r}: the {self.attribute_name!r} column of an item "
+            f"is a {next(iter(column), '?')}, not a map"
+        )
+
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
         """A log line that says what went wrong and what to do, from an AWS error."""
         return _explain(self.table, self._where, self._secrets, doing, code, exc)
@@ -434,36 +482,8 @@ class DynamoDBStore:
         return f"region {region}" if region else "the default region"
 
 
-def _hook(client: Any) -> Any:
-    """``client``, with `_refuse_if_given_up` before each attempt of each of its calls (if it
-    is botocore's: a stand-in given in a test has no events)."""
-    events = getattr(getattr(client, "meta", None), "events", None)
-    if events is not None:
-        events.register(
-            "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
-        )
-    return client
-
-
 def _nothing(client: Any) -> None:
     """What a call does once the client is ready, when readiness is all it is for."""
-
-
-def _drop_pools(client: Any) -> None:
-    """Give a botocore ``client``, in a forked child, connection pools of its own, taking no
-    lock: the parent's pools are left behind (their sockets, this process's copies, closed as
-    they are collected; the parent's stay open). Not ``client.close()``: it takes urllib3's
-    lock of the pools, which a thread of the parent may have held at the fork (a call under
-    way), and the child would wait for it for ever. A client that is not botocore's usual
-    (a stand-in, another layout) is left as it is."""
-    session = getattr(getattr(client, "_endpoint", None), "http_session", None)
-    managers: list[Any] = [getattr(session, "_manager", None)]
-    managers += getattr(session, "_proxy_managers", {}).values()
-    for manager in managers:
-        pools = getattr(manager, "pools", None)
-        if pools is not None:
-            # urllib3's RecentlyUsedContainer(maxsize), as PoolManager makes it.
-            manager.pools = type(pools)(getattr(pools, "_maxsize", 10))
 
 
 def _after_fork_in_child() -> None:

@@ -17,16 +17,26 @@ _EXPRESSION_BYTES: Final = 4096
 _EXPRESSION_OPERATORS: Final = 300
 #: DynamoDB's limit on an item, its names and values together ("Constraints": 400 KB).
 _ITEM_BYTES: Final = 400 * 1024
+#: The column of an item that holds when it was last saved (microseconds since the Unix epoch):
+#: each save sets it, on condition that it holds an earlier time, so that a save reaching
+#: DynamoDB late (sent, then given up on) does nothing over a save made after it.
+_SAVED_AT: Final = "alexaskill_saved_at"
+#: The condition that a save's time (``:t``) is later than the item's last one, if any.
+_LATER: Final = "(attribute_not_exists(#w) OR #w < :t)"
 
 
 class _Plan(NamedTuple):
-    """A save as one UpdateItem: its parameters but the key, for an item that has the map."""
+    """A save as one UpdateItem: its parameters but the key, for an item that has the map, and
+    but the save's time, ``:t`` (`_SAVED_AT`)."""
 
     into_map: dict[str, Any]
     #: The map to create when the item has none: what the save sets or adds.
     whole: dict[str, Any]
     #: The names the save increments.
     added: list[str]
+    #: ``into_map`` leaving the item's time as it is, made only where it is before ``:t``: for
+    #: a save that overlapped one timed later and made first (`DynamoDBStore._write`).
+    under: dict[str, Any]
 
 
 def _plan(
@@ -40,14 +50,14 @@ def _plan(
     if not steps:
         return None
     _check_size(steps)
-    names = {"#a": attribute_name}
+    names = {"#a": attribute_name, "#w": _SAVED_AT}
     values: dict[str, Any] = {":M": {"S": "M"}}
-    settings: list[str] = []
+    settings: list[str] = ["#w = :t"]
     removals: list[str] = []
     # Into the map only when there is one: a NULL there (the ASK SDK's adapter writes it for
     # attributes saved as None) would pass attribute_exists, and DynamoDB refuses to write
     # into it. Without a map the save makes it whole (`DynamoDBStore._write`).
-    conditions = ["attribute_type(#a, :M)"]
+    conditions = ["attribute_type(#a, :M)", _LATER]
     whole: dict[str, Any] = {}  # the map to create if there is none: what is set or added
     added: list[str] = []
     for i, (kind, name, value) in enumerate(steps):
@@ -74,9 +84,10 @@ def _plan(
         if part
     )
     condition = " AND ".join(conditions)
-    # Operators: "=" of each setting, if_not_exists and "+" of each addition; in the
-    # condition, attribute_type, then AND, OR and two functions an addition.
-    operators = max(len(settings) + 2 * len(added), 1 + 4 * len(added))
+    # Operators: "=" of each setting (the time's too), if_not_exists and "+" of each addition;
+    # in the condition, attribute_type, AND, OR, attribute_not_exists and "<" of the time, then
+    # AND, OR and two functions an addition.
+    operators = max(len(settings) + 2 * len(added), 5 + 4 * len(added))
     if max(len(expression), len(condition)) > _EXPRESSION_BYTES or (
         operators > _EXPRESSION_OPERATORS
     ):
@@ -94,7 +105,19 @@ def _plan(
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-    return _Plan(into_map, whole, added)
+    under_settings = ", ".join(settings[1:])
+    under = into_map | {
+        "UpdateExpression": " ".join(
+            part
+            for part in (
+                "SET " + under_settings if under_settings else "",
+                "REMOVE " + ", ".join(removals) if removals else "",
+            )
+            if part
+        ),
+        "ConditionExpression": condition.replace(_LATER, "#w < :t"),
+    }
+    return _Plan(into_map, whole, added, under)
 
 
 def _steps(

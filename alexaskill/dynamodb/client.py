@@ -1,0 +1,56 @@
+"""What `DynamoDBStore` does to botocore clients: no attempt once given up on, no connection
+pool shared with a forked child."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+__all__: list[str] = []
+
+
+class _GivenUp(Exception):
+    """Raised in botocore's thread before an attempt that nobody waits for any more."""
+
+
+# The call a worker thread is making for a coroutine: set when the coroutine gave up on it.
+_waited_for = threading.local()
+
+
+def _refuse_if_given_up(**_: Any) -> None:
+    """botocore's ``before-send`` handler: no attempt (a retry) once `_run` has given up.
+
+    Else a save the user heard the apology for could be applied seconds later, over what the
+    user's next request saved meanwhile.
+    """
+    given_up: threading.Event | None = getattr(_waited_for, "given_up", None)
+    if given_up is not None and given_up.is_set():
+        raise _GivenUp
+
+
+def _hook(client: Any) -> Any:
+    """``client``, with `_refuse_if_given_up` before each attempt of each of its calls (if it
+    is botocore's: a stand-in given in a test has no events)."""
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is not None:
+        events.register(
+            "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
+        )
+    return client
+
+
+def _drop_pools(client: Any) -> None:
+    """Give a botocore ``client``, in a forked child, connection pools of its own, taking no
+    lock: the parent's pools are left behind (their sockets, this process's copies, closed as
+    they are collected; the parent's stay open). Not ``client.close()``: it takes urllib3's
+    lock of the pools, which a thread of the parent may have held at the fork (a call under
+    way), and the child would wait for it for ever. A client that is not botocore's usual
+    (a stand-in, another layout) is left as it is."""
+    session = getattr(getattr(client, "_endpoint", None), "http_session", None)
+    managers: list[Any] = [getattr(session, "_manager", None)]
+    managers += getattr(session, "_proxy_managers", {}).values()
+    for manager in managers:
+        pools = getattr(manager, "pools", None)
+        if pools is not None:
+            # urllib3's RecentlyUsedContainer(maxsize), as PoolManager makes it.
+            manager.pools = type(pools)(getattr(pools, "_maxsize", 10))

@@ -1,0 +1,158 @@
+"""DynamoDBStore saves that reach DynamoDB late: never over a save made after them.
+
+The DynamoDB API is moto's server (``moto_endpoint``), reached through a proxy on 127.0.0.1
+that holds back the UpdateItems it is told to, as a congested network would.
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.server
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+import pytest
+
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import ConfigurationError, StoreError
+
+USER = "amzn1.ask.account.TESTUSER"
+# Headers of moto's answer the proxy sets itself.
+_HOP_BY_HOP = ("content-length", "connection", "transfer-encoding")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+class _HoldingProxy:
+    """An HTTP proxy to ``target`` that, while ``holding``, keeps back each UpdateItem until
+    `release`, then forwards it: the client has long given up by then."""
+
+    def __init__(self, target: str) -> None:
+        self.holding = False
+        self.released = threading.Event()
+        self.held = 0
+        self.forwarded = 0
+        proxy = self
+        host, port = urlsplit(target).hostname, urlsplit(target).port
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                operation = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
+                if proxy.holding and operation == "UpdateItem":
+                    proxy.held += 1
+                    proxy.released.wait(30)
+                connection = http.client.HTTPConnection(host or "", port, timeout=30)
+                try:
+                    connection.request("POST", self.path, body, dict(self.headers.items()))
+                    answer = connection.getresponse()
+                    data = answer.read()
+                finally:
+                    connection.close()
+                    if proxy.released.is_set() and operation == "UpdateItem":
+                        proxy.forwarded += 1
+                try:
+                    self.send_response(answer.status)
+                    for name, value in answer.getheaders():
+                        if name.lower() not in _HOP_BY_HOP:
+                            self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass  # the client gave up and closed
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def release(self) -> None:
+        """Forward what was held, and wait until DynamoDB has answered it."""
+        self.released.set()
+        until = time.monotonic() + 30
+        while self.forwarded < self.held:
+            assert time.monotonic() < until, "the held UpdateItem did not reach DynamoDB"
+            time.sleep(0.01)
+
+    def close(self) -> None:
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def proxy(dynamodb_endpoint: str) -> Iterator[_HoldingProxy]:
+    made = _HoldingProxy(dynamodb_endpoint)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+async def _slow_store(table: str, url: str) -> DynamoDBStore:
+    """A store through the proxy with a short timeout, its client made (which can take longer
+    than the timeout on a busy machine)."""
+    for _ in range(10):
+        store = DynamoDBStore(table, endpoint_url=url, timeout=1.0)
+        try:
+            await store.load(USER)
+            return store
+        except StoreError:
+            await store.aclose()
+    pytest.fail("the store never loaded through the proxy within its timeout")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("increments", [None, {"visits": 1}])
+@pytest.mark.parametrize("first", [False, True])
+async def test_a_dynamodb_save_given_up_does_not_land_over_a_later_one(
+    dynamodb_endpoint: str,
+    proxy: _HoldingProxy,
+    increments: dict[str, int] | None,
+    first: bool,
+) -> None:
+    # The store gave up on an UpdateItem (no answer within its timeout: the user heard the
+    # apology), but the request was on its way: it reached DynamoDB after the user's next
+    # request had saved, and wrote over that save. (``first``: the item had no map yet.)
+    table = f"skill-{uuid.uuid4().hex}"
+    direct = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    try:
+        await direct.ensure_table()
+        if not first:
+            await direct.update(USER, {"color": "green", "visits": 1}, ())
+        slow = await _slow_store(table, proxy.url)
+        proxy.holding = True
+        with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+            await slow.update(USER, {"color": "red"}, (), increments=increments)
+        proxy.holding = False
+        await direct.update(USER, {"color": "blue"}, ())  # the user's next request
+        proxy.release()
+        stored = await direct.load(USER)
+        assert stored["color"] == "blue"
+        assert stored.get("visits") == (None if first else 1)
+        await slow.aclose()
+    finally:
+        await direct.aclose()
+
+
+def test_the_time_column_is_the_stores_own() -> None:
+    with pytest.raises(ConfigurationError, match="'alexaskill_saved_at' is the store's own"):
+        DynamoDBStore("table", client=object(), partition_key_name="alexaskill_saved_at")
+    with pytest.raises(ConfigurationError, match="'alexaskill_saved_at' is the store's own"):
+        DynamoDBStore("table", client=object(), attribute_name="alexaskill_saved_at")
