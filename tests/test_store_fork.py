@@ -304,3 +304,52 @@ def test_a_dynamodb_client_given_works_in_a_child_forked_while_a_thread_used_its
     assert answer == "yes"
     assert _pools(client) is parents
     client.close()
+
+
+def _refreshable_client(endpoint: str) -> Any:
+    """A botocore client whose credentials are refreshable (as on EC2, ECS or with a role to
+    assume) always within their last ten minutes: each call refreshes them, waiting for any
+    refresh under way."""
+    import datetime
+
+    import botocore.session
+    from botocore.credentials import RefreshableCredentials
+
+    def metadata(minutes: int) -> dict[str, str]:
+        expiry = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=minutes)
+        return {
+            "access_key": "testing",
+            "secret_key": "testing",
+            "token": "testing",
+            "expiry_time": expiry.isoformat(),
+        }
+
+    session = botocore.session.get_session()
+    session._credentials = RefreshableCredentials.create_from_metadata(
+        metadata(5), refresh_using=lambda: metadata(5), method="test"
+    )
+    return session.create_client("dynamodb", region_name="us-east-1", endpoint_url=endpoint)
+
+
+def test_a_dynamodb_client_given_works_in_a_child_forked_while_a_thread_refreshed_credentials(
+    dynamodb_endpoint: str,
+) -> None:
+    # A thread of the parent refreshing the client's credentials at the fork (their lock held,
+    # over a call to the instance metadata or STS) left the child's copy of the lock held for
+    # ever: with the credentials near their expiry, the child's first call waited for it, and
+    # the worker hung. The child now gives the credentials a lock of its own.
+    import uuid
+
+    client = _refreshable_client(dynamodb_endpoint)
+    store = DynamoDBStore(f"skill-{uuid.uuid4().hex}", client=client, create_table=True)
+    anyio.run(store.update, "user", {"a": 1}, ())
+    credentials = client._request_signer._credentials
+
+    def child() -> bool:
+        return bool(anyio.run(store.load, "user") == {"a": 1})
+
+    with _held(credentials._refresh_lock):
+        answer = _in_a_fork(child)
+    assert answer == "yes"
+    assert anyio.run(store.load, "user") == {"a": 1}
+    client.close()

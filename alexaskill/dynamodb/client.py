@@ -54,3 +54,15 @@ def _drop_pools(client: Any) -> None:
         if pools is not None:
             # urllib3's RecentlyUsedContainer(maxsize), as PoolManager makes it.
             manager.pools = type(pools)(getattr(pools, "_maxsize", 10))
+
+
+def _new_refresh_locks(client: Any) -> None:
+    """Give the refreshable credentials (and token) of a botocore ``client``, in a forked child,
+    a lock of their own: a thread of the parent refreshing them at the fork held the lock (over
+    a call to the instance metadata, ECS or STS), and the child's copy stays held for ever, so
+    that the child's first call within their last ten minutes waited for it for ever. Static
+    credentials, and clients that are not botocore's usual, have none to replace."""
+    signer = getattr(client, "_request_signer", None)
+    for held in (getattr(signer, "_credentials", None), getattr(signer, "_auth_token", None)):
+        if held is not None and hasattr(held, "_refresh_lock"):
+            held._refresh_lock = threading.Lock()

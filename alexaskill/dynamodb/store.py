@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from ..store.url import _passwords, url_without_password
-from .client import _drop_pools, _hook, _waited_for
+from .client import _drop_pools, _hook, _new_refresh_locks, _waited_for
 from .errors import _THROTTLED, _code, _explain, _operation_name
 from .update import _LATER, _SAVED_AT, _Plan, _plan
 from .values import _from_dynamodb
@@ -58,9 +58,10 @@ class DynamoDBStore:
     make (it is not closed by `aclose`), for every call, with its own retry settings; the store
     adds to it the ``before-send`` handler that stops those retries. In a process forked from
     the one that made it (gunicorn ``--preload``, ``multiprocessing``'s fork) its connection
-    pools are replaced, taking no lock, for the child to make its own connections (its other
-    state, credentials included, is the parent's copy: a store that makes its clients makes
-    new ones in a child).
+    pools are replaced, taking no lock, for the child to make its own connections, and so is
+    the lock of its refreshable credentials, which a thread of the parent refreshing them held
+    for ever in the child (its other state, credentials included, is the parent's copy: a
+    store that makes its clients makes new ones in a child).
     """
 
     def __init__(
@@ -437,12 +438,14 @@ class DynamoDBStore:
 
         A client given is kept, its pooled connections dropped (`_drop_pools`), so that it
         makes new ones: else parent and child would send requests down one socket and read
-        each other's answers."""
+        each other's answers; and its credentials' refresh lock is the child's own
+        (`_new_refresh_locks`)."""
         self._lock = threading.Lock()
         if self._own_client:
             self._client = self._adding_client = self._session = None
         elif self._client is not None:
             _drop_pools(self._client)
+            _new_refresh_locks(self._client)
 
     def _make_client(self, attempts: int) -> Any:
         import botocore.session
