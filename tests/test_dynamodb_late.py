@@ -156,3 +156,31 @@ def test_the_time_column_is_the_stores_own() -> None:
         DynamoDBStore("table", client=object(), partition_key_name="alexaskill_saved_at")
     with pytest.raises(ConfigurationError, match="'alexaskill_saved_at' is the store's own"):
         DynamoDBStore("table", client=object(), attribute_name="alexaskill_saved_at")
+
+
+@pytest.mark.anyio
+async def test_a_dynamodb_save_timed_before_the_items_last_is_made_all_the_same(
+    dynamodb_endpoint: str,
+) -> None:
+    # A machine whose clock is behind (or a save that overlapped a later one, made first) is
+    # refused by the time condition at first; it goes in under the item's time, leaving it.
+    import botocore.session
+
+    table = f"skill-{uuid.uuid4().hex}"
+    ahead = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    behind = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=30)
+    behind._stamp = lambda: time.time_ns() // 1000 - 10_000_000  # type: ignore[method-assign]
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
+    )
+    try:
+        await ahead.update(USER, {"color": "blue", "n": 1}, ())
+        first = client.get_item(TableName=table, Key={"id": {"S": USER}})["Item"]
+        await behind.update(USER, {"color": "red"}, ["n"], increments={"visits": 2})
+        assert await ahead.load(USER) == {"color": "red", "visits": 2}
+        item = client.get_item(TableName=table, Key={"id": {"S": USER}})["Item"]
+        assert item["alexaskill_saved_at"] == first["alexaskill_saved_at"]
+    finally:
+        client.close()
+        await ahead.aclose()
+        await behind.aclose()
