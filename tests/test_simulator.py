@@ -533,6 +533,35 @@ def test_bodies_that_broke_the_simulator_are_refused(
 
 
 @pytest.mark.parametrize(
+    "fields",
+    [
+        # Each was a 500 with a traceback in the log: a list or an object where a name is
+        # expected could not be looked up in a set.
+        {"action": ["say"]},
+        {"action": {"say": 1}},
+        {"action": "button", "command": "Play", "activity": ["PLAYING"]},
+        {"action": "say", "player": {"activity": {"PLAYING": 1}}},
+    ],
+)
+def test_a_list_or_object_for_a_name_is_refused(
+    http: StarletteClient, fields: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    body = {"simulation": ID, "text": "help", **fields}
+    response = http.post("/_simulator/api/turn", json=body)
+    assert response.status_code == 400, response.text
+    assert "expected one of" in response.json()["error"]
+    assert "the simulator failed" not in caplog.text
+
+
+def test_a_route_known_for_another_method_answers_405(http: StarletteClient) -> None:
+    # POST api/info was "no such API: /api/info", a 404 for a route that exists.
+    response = http.post("/_simulator/api/info", json={})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "GET" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
     ("host", "status"),
     [
         ("attacker.example:8000", 403),  # a rebound name: the page of another site

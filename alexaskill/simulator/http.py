@@ -63,11 +63,11 @@ def below_prefix(scope: Scope) -> str:
     return path[len(PREFIX) :]
 
 
-def json_response(value: Any, status: int = 200) -> Any:
+def json_response(value: Any, status: int = 200, *, headers: dict[str, str] | None = None) -> Any:
     from starlette.responses import Response
 
     body = json.dumps(value, ensure_ascii=False).encode()
-    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", **(headers or {})}
     return Response(body, status, headers=headers, media_type="application/json")
 
 

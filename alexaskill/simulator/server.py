@@ -145,6 +145,10 @@ class Simulator:
             response = RedirectResponse(root(scope) + PREFIX + "/", status_code=307)
         elif path == "/api/info" and request.method in ("GET", "HEAD"):
             response = await self._json_call(request, self._info)
+        elif path == "/api/info":
+            response = json_response(
+                {"error": "api/info answers GET"}, 405, headers={"Allow": "GET, HEAD"}
+            )
         elif path == "/api/turn":
             response = await self._json_call(request, self._turn)
         elif path.startswith("/api/"):
@@ -226,7 +230,8 @@ class Simulator:
         if not isinstance(simulation_id, str) or not _SIMULATION_ID.fullmatch(simulation_id):
             raise BadRequest("simulation: expected the page's id (8 to 64 letters or digits)")
         action = asked.get("action")
-        if action not in _ACTIONS:
+        # A list or an object cannot be looked up in a set: a name is checked a string first.
+        if not isinstance(action, str) or action not in _ACTIONS:
             raise BadRequest(f"action: expected one of {', '.join(sorted(_ACTIONS))}")
         text = asked.get("text", "")
         if not isinstance(text, str) or len(text) > _MAX_TEXT:

@@ -433,7 +433,8 @@ def player_state(asked: Mapping[str, Any]) -> dict[str, Any]:
     """The context's ``AudioPlayer`` from where the page's player is (``activity``, and
     ``token`` and ``offset`` when it holds a stream); `ValueError` for a field it got wrong."""
     activity = asked.get("activity", "IDLE")
-    if activity not in _PLAYER_ACTIVITIES:
+    # A string first: a list or an object cannot be looked up in a set.
+    if not isinstance(activity, str) or activity not in _PLAYER_ACTIVITIES:
         raise ValueError(f"activity: expected one of {', '.join(sorted(_PLAYER_ACTIVITIES))}")
     player: dict[str, Any] = {"playerActivity": activity}
     if asked.get("token") is not None:
