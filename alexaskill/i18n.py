@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from .exceptions import ConfigurationError
+from .locales import check_locale, locale_problem, nearest_locale
 from .ssml import Ssml, _unwrap, escape
 
 __all__ = [
@@ -340,13 +341,32 @@ SOURCE: Final = Translator("", _gettext.NullTranslations())
 _current: ContextVar[Translator] = ContextVar("alexaskill_translator", default=SOURCE)
 
 
+def _check_catalog_name(entry: Path) -> None:
+    """`ConfigurationError` for a catalog directory named after no locale of Alexa's by
+    mistake (``en_UK``, ``en-us``, ``German``), a warning for one Alexa does not serve (``pl``)."""
+    name = _alexa_name(entry.name)
+    problem = locale_problem(name, language=True)
+    if problem is not None and (
+        _LOCALE.fullmatch(entry.name) is None or nearest_locale(name, language=True) is not None
+    ):
+        raise ConfigurationError(
+            f"translations: catalog directory {entry}: {problem}; no request would ever be "
+            "answered from it (name the directory after a locale, de_DE, or a language, de)"
+        )
+    if problem is not None:
+        logger.warning(
+            "translations: %s: %s; no request will ever be answered from it", entry, problem
+        )
+
+
 class Translations:
     """A skill's message catalogs: ``directory/<locale>/LC_MESSAGES/<domain>.mo``.
 
     ``default_locale`` is the locale the source text is written for: requests in a locale
     without a catalog of its own get its catalog (if it has one), else the source text. Every
     catalog is read now; a directory without any, or a ``.po`` not compiled to ``.mo``, is a
-    `ConfigurationError` naming the ``pybabel`` command that makes them.
+    `ConfigurationError` naming the ``pybabel`` command that makes them, as are a directory
+    named after no locale of Alexa's by mistake (``en_UK``) and such a ``default_locale``.
     """
 
     def __init__(
@@ -358,10 +378,8 @@ class Translations:
     ) -> None:
         self.directory = Path(directory)
         self.domain = domain
-        if _LOCALE.fullmatch(default_locale) is None:
-            raise ConfigurationError(
-                f"default_locale {default_locale!r}: a locale is written like 'en-US'"
-            )
+        # A locale requests carry: the default's model is built and its catalog looked in.
+        check_locale(default_locale, "default_locale (a locale is written like 'en-US')")
         self.default_locale = default_locale
         if not self.directory.is_dir():
             raise ConfigurationError(
@@ -371,10 +389,10 @@ class Translations:
         self._compiled: dict[str, bytes] = {}
         uncompiled: list[str] = []
         for entry in sorted(self.directory.iterdir()):
-            match = _LOCALE.fullmatch(entry.name)
             compiled = entry / "LC_MESSAGES" / f"{domain}.mo"
-            if match is None or not entry.is_dir():
-                continue
+            if not (compiled.is_file() or compiled.with_suffix(".po").is_file()):
+                continue  # not a catalog's directory (templates, __pycache__)
+            _check_catalog_name(entry)
             name = entry.name.replace("-", "_")
             if compiled.is_file():
                 data = compiled.read_bytes()

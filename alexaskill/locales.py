@@ -24,6 +24,7 @@ __all__ = [
     "is_locale",
     "language_of",
     "locale_problem",
+    "nearest_locale",
 ]
 
 T = TypeVar("T")
@@ -80,17 +81,38 @@ def locale_problem(name: object, *, language: bool = False) -> str | None:
     said = f"{name!r} is not a locale Alexa supports"
     if not isinstance(name, str):
         return said
-    head, _, country = name.strip().replace("_", "-").partition("-")
-    code = _LANGUAGE_NAMES.get(head.casefold(), head.casefold())
-    meant = f"{code}-{_COUNTRIES.get(country.upper(), country.upper())}"
-    if meant in ALEXA_LOCALES and meant != name:
+    meant = nearest_locale(name, language=language)
+    if meant is not None and "-" in meant:
         return f"{said}; did you mean {meant}?"
-    if language and not country and code in _LANGUAGES:
-        return f"{said}; did you mean {code!r}, for every locale of that language?"
+    if meant is not None:
+        return f"{said}; did you mean {meant!r}, for every locale of that language?"
+    code = _language_code(name)
     if code in _LANGUAGES:
         same = sorted(locale for locale in ALEXA_LOCALES if language_of(locale) == code)
         return f"{said}; its locales of that language: {', '.join(same)}"
     return f"{said}; they are {', '.join(sorted(ALEXA_LOCALES))}"
+
+
+def _language_code(name: str) -> str:
+    head = name.strip().replace("_", "-").partition("-")[0]
+    return _LANGUAGE_NAMES.get(head.casefold(), head.casefold())
+
+
+def nearest_locale(name: str, *, language: bool = False) -> str | None:
+    """The locale of Alexa's (with ``language``: or the language) ``name`` was most likely
+    meant to be, written otherwise: "en-GB" for "en_UK" or "en-gb", "de" for "German"; None
+    when ``name`` is one already, or is none of them (``de-AT``: only a country Alexa serves
+    with another locale)."""
+    if name in ALEXA_LOCALES or (language and name in _LANGUAGES):
+        return None
+    code = _language_code(name)
+    country = name.strip().replace("_", "-").partition("-")[2].upper()
+    meant = f"{code}-{_COUNTRIES.get(country, country)}"
+    if meant in ALEXA_LOCALES:
+        return meant
+    if language and not country and code in _LANGUAGES:
+        return code
+    return None
 
 
 def check_locale(name: object, where: str, *, language: bool = False) -> None:

@@ -314,6 +314,70 @@ def test_catalog_problems_are_configuration_errors(tmp_path: Path) -> None:
         Translations(tmp_path / "bad", default_locale="English")
 
 
+@pytest.mark.parametrize(
+    ("directory", "reason"),
+    [
+        # Each was read and never used (Alexa never sends en-UK), or skipped without a word, its
+        # catalog with it (a name that is no locale as gettext writes one).
+        ("en_UK", "did you mean en-GB?"),
+        ("en-us", "did you mean en-US?"),
+        ("German", "did you mean 'de'"),
+    ],
+)
+def test_a_catalog_no_request_can_reach_is_refused_at_start(
+    tmp_path: Path, directory: str, reason: str
+) -> None:
+    catalog(tmp_path, "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    # Written as pybabel does, then named as a skill author might (Babel refuses "en-us").
+    catalog(tmp_path / "made", "en", 'msgid "Hello."\nmsgstr "Hi."\n')
+    (tmp_path / "made" / "en").rename(tmp_path / directory)
+    (tmp_path / "made").rmdir()
+    with pytest.raises(ConfigurationError) as raised:
+        Translations(tmp_path)
+    assert directory in str(raised.value) and reason in str(raised.value)
+    assert "no request would ever be answered from it" in str(raised.value)
+
+
+def test_a_catalog_of_a_locale_alexa_does_not_serve_is_logged_as_unused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Austria is served by de-DE: a de_AT catalog is never looked in. Kept (the catalogs may
+    # serve another program too), with a warning at start rather than silence.
+    catalog(tmp_path, "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    catalog(tmp_path, "de_AT", 'msgid "Hello."\nmsgstr "Servus."\n')
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        translations = Translations(tmp_path)
+    assert translations.translator("de-DE").gettext("Hello.") == "Hallo."
+    [record] = [r for r in caplog.records if "de_AT" in r.getMessage()]
+    assert "its locales of that language: de-DE" in record.getMessage()
+    assert "no request will ever be answered from it" in record.getMessage()
+
+
+def test_a_directory_without_a_catalog_is_left_alone(tmp_path: Path) -> None:
+    catalog(tmp_path, "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "templates" / "LC_MESSAGES").mkdir(parents=True)
+    assert Translations(tmp_path).locales == ("de",)
+
+
+@pytest.mark.parametrize(
+    ("default", "reason"),
+    [
+        ("en-UK", "did you mean en-GB?"),
+        ("en_US", "did you mean en-US?"),
+        ("de", "its locales of that language: de-DE"),
+        ("xx-XX", "not a locale Alexa supports"),
+    ],
+)
+def test_the_default_locale_is_one_of_alexas(tmp_path: Path, default: str, reason: str) -> None:
+    # Each was taken: the chain still found catalogs, but the model of that "locale" could
+    # not be built, and a de default named no locale at all.
+    catalog(tmp_path, "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    with pytest.raises(ConfigurationError, match="default_locale") as raised:
+        Translations(tmp_path, default_locale=default)
+    assert reason in str(raised.value)
+
+
 def test_a_skill_takes_the_catalog_directory(
     locales: Path, skill_client: Callable[..., TestClient]
 ) -> None:
