@@ -38,7 +38,6 @@ locale names (``de_DE``, ``de``; an Alexa-style ``de-DE`` directory works too).
 
 from __future__ import annotations
 
-import decimal
 import functools
 import gettext as _gettext
 import io
@@ -52,6 +51,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from .exceptions import ConfigurationError
+from .i18n_numbers import has_numbers, localised, number_marks
 from .locales import check_locale, locale_problem, nearest_locale
 from .ssml import Ssml, _unwrap, escape
 
@@ -120,10 +120,10 @@ class Translator:
         #: The catalogs looked in, in order (gettext's names: "de_DE", "de").
         self.catalogs = catalogs
         self._catalog = catalog
-        self._source_marks = _number_marks(source_locale)
+        self._source_marks = number_marks(source_locale)
         language = _alexa_name(locale).partition("-")[0]
         speaks = any(_alexa_name(name).partition("-")[0] == language for name in catalogs)
-        self._marks = _number_marks(locale) if speaks else self._source_marks
+        self._marks = number_marks(locale) if speaks else self._source_marks
         self._own = own if self._marks != self._source_marks else None
         # Whether any number can be written otherwise than Python writes it: not in English, so
         # an English skill's every `_()` skips looking at its values for numbers.
@@ -204,11 +204,11 @@ class Translator:
         if not params and not always:
             return template
         try:
-            if self._localises and _has_numbers(params):
+            if self._localises and has_numbers(params):
                 marks = self._source_marks if template is source else self._marks
                 if self._own is not None and template is not source and own(self._own) is source:
                     marks = self._source_marks  # a catalog of another language translated it
-                params = _localised(params, marks)
+                params = localised(params, marks)
             return _format(template, params)
         except (KeyError, IndexError, ValueError, AttributeError) as exc:
             if template == source:
@@ -221,8 +221,8 @@ class Translator:
                 type(exc).__name__,
                 exc,
             )
-            if self._source_marks is not None and _has_numbers(params):
-                params = _localised(params, self._source_marks)
+            if self._source_marks is not None and has_numbers(params):
+                params = localised(params, self._source_marks)
             return _format(source, params)
 
 
@@ -250,71 +250,6 @@ def _differences(
     translated = frozenset("{") if translated is None else translated
     source = frozenset("{") if source is None else source
     return set(translated - source - {"n"}), set(source - translated - {"n"})
-
-
-#: The marks of numbers where a locale's differ from Python's "." and ",": (decimal mark, group
-#: separator), by locale or language, as CLDR has them (Babel's data).
-_NUMBER_MARKS: Final = {
-    "de": (",", "."),
-    "es": (",", "."),
-    "es-MX": (".", ","),
-    "es-US": (".", ","),
-    "fr": (",", "\u202f"),
-    "fr-CA": (",", "\xa0"),
-    "it": (",", "."),
-    "nl": (",", "."),
-    "pt": (",", "."),
-}
-
-
-def _number_marks(locale: str | None) -> dict[int, str] | None:
-    """The `str.translate` table from Python's number marks to ``locale``'s; None: the same."""
-    if not locale:
-        return None
-    locale = _alexa_name(locale)
-    found = _NUMBER_MARKS.get(locale) or _NUMBER_MARKS.get(locale.partition("-")[0])
-    if found is None or found == (".", ","):
-        return None
-    return str.maketrans({".": found[0], ",": found[1]})
-
-
-class _Number:
-    """A number that formats with a locale's marks: ``{x}``, ``{x:.2f}``, ``{x:,}``, ``{x!s}``."""
-
-    __slots__ = ("marks", "value")
-
-    def __init__(self, value: int | float | decimal.Decimal, marks: dict[int, str]) -> None:
-        self.value = value
-        self.marks = marks
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec).translate(self.marks)
-
-    def __str__(self) -> str:
-        return format(self, "")
-
-    def __repr__(self) -> str:
-        return repr(self.value)
-
-    def __getattr__(self, name: str) -> Any:
-        return _localised({"": getattr(self.value, name)}, self.marks)[""]
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
-
-
-def _has_numbers(params: Mapping[str, Any]) -> bool:
-    return any(_is_number(value) for value in params.values())
-
-
-def _localised(params: Mapping[str, Any], marks: dict[int, str] | None) -> Mapping[str, Any]:
-    """``params`` with each number (not a `bool`) written with ``marks``."""
-    if marks is None:
-        return params
-    return {
-        key: _Number(value, marks) if _is_number(value) else value for key, value in params.items()
-    }
 
 
 def _format(template: str, params: Mapping[str, Any]) -> str:

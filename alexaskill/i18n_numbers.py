@@ -1,0 +1,80 @@
+"""How numbers are written in the spoken sentence's language: ``3,5`` in German, ``3.5`` in
+English (`alexaskill.i18n` fills the placeholders of a translated sentence with them)."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping
+from typing import Any, Final
+
+__all__ = ["has_numbers", "localised", "number_marks"]
+
+
+def _alexa_name(name: str) -> str:
+    return name.replace("_", "-")
+
+
+#: The marks of numbers where a locale's differ from Python's "." and ",": (decimal mark, group
+#: separator), by locale or language, as CLDR has them (Babel's data).
+_NUMBER_MARKS: Final = {
+    "de": (",", "."),
+    "es": (",", "."),
+    "es-MX": (".", ","),
+    "es-US": (".", ","),
+    "fr": (",", "\u202f"),
+    "fr-CA": (",", "\xa0"),
+    "it": (",", "."),
+    "nl": (",", "."),
+    "pt": (",", "."),
+}
+
+
+def number_marks(locale: str | None) -> dict[int, str] | None:
+    """The `str.translate` table from Python's number marks to ``locale``'s; None: the same."""
+    if not locale:
+        return None
+    locale = _alexa_name(locale)
+    found = _NUMBER_MARKS.get(locale) or _NUMBER_MARKS.get(locale.partition("-")[0])
+    if found is None or found == (".", ","):
+        return None
+    return str.maketrans({".": found[0], ",": found[1]})
+
+
+class _Number:
+    """A number that formats with a locale's marks: ``{x}``, ``{x:.2f}``, ``{x:,}``, ``{x!s}``."""
+
+    __slots__ = ("marks", "value")
+
+    def __init__(self, value: int | float | decimal.Decimal, marks: dict[int, str]) -> None:
+        self.value = value
+        self.marks = marks
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec).translate(self.marks)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __getattr__(self, name: str) -> Any:
+        return localised({"": getattr(self.value, name)}, self.marks)[""]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
+
+
+def has_numbers(params: Mapping[str, Any]) -> bool:
+    """Whether a value of ``params`` is a number (not a `bool`)."""
+    return any(_is_number(value) for value in params.values())
+
+
+def localised(params: Mapping[str, Any], marks: dict[int, str] | None) -> Mapping[str, Any]:
+    """``params`` with each number (not a `bool`) written with ``marks``."""
+    if marks is None:
+        return params
+    return {
+        key: _Number(value, marks) if _is_number(value) else value for key, value in params.items()
+    }
