@@ -382,6 +382,16 @@ class Translations:
             catalog = above
         language = _alexa_name(locale or self.default_locale).partition("-")[0]
         own_names = [name for name in names if _alexa_name(name).partition("-")[0] == language]
+        if locale and not own_names and language != self.default_locale.partition("-")[0]:
+            # The documented fallback, said once per locale (the translator is cached).
+            logger.warning(
+                "translations: no catalog of %s for %s requests (catalogs: %s): their "
+                "sentences are the default locale's, %s",
+                language,
+                locale,
+                ", ".join(self.locales),
+                self.default_locale,
+            )
         own: _gettext.NullTranslations | None = None
         if own_names and len(own_names) < len(names):
             # A translation may come from the default locale's catalogs, in their language.

@@ -338,6 +338,30 @@ def test_a_catalog_no_request_can_reach_is_refused_at_start(
     assert "no request would ever be answered from it" in str(raised.value)
 
 
+def test_a_request_in_a_language_without_a_catalog_is_logged_once(
+    tmp_path: Path, skill_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Written in English with German catalogs, asked in fr-CA: English, as documented, and the
+    # log says why once (it said nothing: the author saw English and could not tell why).
+    catalog(tmp_path, "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    skill = Skill(SKILL_ID, translations=Translations(tmp_path))
+
+    @skill.launch
+    def launch() -> Response:
+        return speak(_("Hello."))
+
+    with caplog.at_level(logging.INFO, logger="alexaskill"):
+        french = skill_client(skill, locale="fr-CA")
+        assert [french.launch().speech for _ in range(2)] == ["Hello.", "Hello."]
+        assert skill_client(skill, locale="de-DE").launch().speech == "Hallo."
+        assert skill_client(skill, locale="en-GB").launch().speech == "Hello."
+    said = [r.getMessage() for r in caplog.records if "no catalog" in r.getMessage()]
+    assert said == [
+        "translations: no catalog of fr for fr-CA requests (catalogs: de): their sentences are "
+        "the default locale's, en-US"
+    ]
+
+
 def test_a_catalog_of_a_locale_alexa_does_not_serve_is_logged_as_unused(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
