@@ -55,7 +55,15 @@ def launch(session: Session) -> Response:
     )
 
 
-@skill.intent("SeaWeather", utterances=["how is the sea", "what's the weather at sea"])
+# German samples too: a locale the skill declares that the simulator cannot understand (it
+# speaks English), which the page names beside its locales.
+@skill.intent(
+    "SeaWeather",
+    utterances={
+        "en": ["how is the sea", "what's the weather at sea"],
+        "de-DE": ["wie ist die see"],
+    },
+)
 def sea_weather(session: Session) -> Response:
     turns = _count(session)
     session.attributes["last"] = "weather"

@@ -181,6 +181,34 @@ def test_info_lists_skills_locales_devices_and_examples(http: StarletteClient) -
     assert info["examples"][:3] == ["open the skill", "how is the sea", "show me the lighthouse"]
 
 
+def test_info_names_the_locales_the_skill_declares_but_the_page_cannot_speak(
+    http: StarletteClient, pki: TestPKI, tmp_path: Path
+) -> None:
+    # The skill has German samples; the dialog emulation understands English only. The page
+    # offered en-* without a word about de-DE: an author with a German model looked for it.
+    info = http.get("/_simulator/api/info").json()
+    assert "de-DE" not in info["locales"]
+    assert info["unheard"] == ["de-DE"]
+    model = tmp_path / "en-US.json"
+    model.write_text(
+        json.dumps(
+            {
+                "interactionModel": {
+                    "languageModel": {
+                        "invocationName": "the lighthouse",
+                        "intents": [],
+                        "types": [],
+                    }
+                }
+            }
+        )
+    )
+    from alexaskill.simulator import with_simulator
+
+    with _client(with_simulator(load_object(f"{SKILL_FILE}:skill"), pki=pki, model=model)) as other:
+        assert other.get("/_simulator/api/info").json()["unheard"] == []  # the model's locales
+
+
 def test_a_turn_is_understood_signed_and_answered(http: StarletteClient, pki: TestPKI) -> None:
     result = turn(http, text="open the lighthouse")
     data = result["turn"]

@@ -334,6 +334,16 @@ def test_type_an_utterance_hear_and_see_the_answer(page: Any, shots: Path) -> No
     page.screenshot(path=shots / "1-answer.png")
 
 
+def test_the_locales_the_skill_declares_but_the_page_cannot_speak_are_named(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    note = page.locator("#locale-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("de-DE")
+    expect(note).to_contain_text("understands only the locales listed")
+    expect(page.get_by_label("Locale")).to_have_accessible_description(note.text_content() or "")
+
+
 def test_a_screen_device_shows_the_card(page: Any, shots: Path) -> None:
     from playwright.sync_api import expect
 

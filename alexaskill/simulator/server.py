@@ -203,7 +203,18 @@ class Simulator:
             "devices": {name: list(value) for name, value in DEVICES.items()},
             "device": "speaker",
             "examples": examples,
+            "unheard": self._unheard(),
         }
+
+    def _unheard(self) -> list[str]:
+        """The locales the skills declare (utterances, values, catalogs) that cannot be
+        understood here, to name on the page (none with a model file: its locales are offered)."""
+        from ..interaction import declared_locales
+
+        if self.model is not None:
+            return []
+        declared = {locale for t in self.targets for locale in declared_locales(t.skill)}
+        return sorted(declared.difference(self.locales))
 
     def _examples(self, index: int, locale: str) -> list[str]:
         """What a user could say first: opening the skill, then samples without slots."""

@@ -824,6 +824,14 @@
       $("locale").append(el("option", { value: locale, selected: locale === info.locale }, locale));
     }
     state.locale = info.locale;
+    // Locales the skill declares that the dialog emulation cannot understand (a German model
+    // without a registered German Language): named, rather than missing without a word.
+    const unheard = info.unheard || [];
+    if (unheard.length) {
+      $("locale-note").textContent = `The skill also declares ${unheard.join(", ")}: ` +
+        "the simulator understands only the locales listed (README, \"Locales\", to add a language).";
+      $("locale-note").hidden = false;
+    }
     const interfaces = $("interfaces");
     for (const name of info.interfaces) {
       interfaces.append(el("label", { class: "choice" },
