@@ -372,3 +372,17 @@ def test_model_command_one_locale_or_all(tmp_path: Path, monkeypatch: pytest.Mon
     code, _, err = run("model", "twolocales.py:skill", "--invocation", "a b", "--invocation", "c d")
     assert code == 2
     assert "two invocation names" in err
+
+
+def test_a_catalog_of_a_locale_alexa_does_not_serve_makes_no_model(tmp_path: Path) -> None:
+    # A de_AT catalog (kept, with a warning) made de-AT a declared locale: `model
+    # --all-locales` then failed on it ("'de-AT' is not a locale Alexa supports").
+    compile_catalog(tmp_path, "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    compile_catalog(tmp_path, "de_AT", 'msgid "Hello."\nmsgstr "Servus."\n')
+    skill = Skill(SKILL_ID, translations=tmp_path)
+
+    @skill.intent("Hello", utterances={"en-US": ["hello there"], "de-DE": ["hallo du"]})
+    def hello() -> Response:
+        return speak("hello")
+
+    assert declared_locales(skill) == ("de-DE", "en-US")

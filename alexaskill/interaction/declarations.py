@@ -269,16 +269,16 @@ def declared_locales(skill: ModelSource) -> tuple[str, ...]:
     """The locales the skill has a model for (``alexaskill model --all-locales``), sorted.
 
     Those named in full (``"de-DE"``) by its utterances, slot samples, slot type values and
-    message catalogs; for a language key (``"de"``) of utterances, samples or values, the
-    default locale if it is of that language, else every locale of it unless one of them is
-    named in full; and the default locale when some utterances are a plain list (or nothing
-    is named).
+    message catalogs (one of Alexa's: not a ``de_AT`` catalog); for a language key (``"de"``)
+    of utterances, samples or values, the default locale if it is of that language, else every
+    locale of it unless one of them is named in full; and the default locale when some
+    utterances are a plain list (or nothing is named).
     """
     declared = _declared_keys(skill)
     keys = {key for key in declared if is_locale(key)}
     translations = getattr(skill, "translations", None)
     if translations is not None:
-        keys.update(name for name in translations.locales if is_locale(name))
+        keys.update(name for name in translations.locales if name in ALEXA_LOCALES)
     default = default_locale(skill)
     for language in sorted(key for key in declared if not is_locale(key)):
         if language_of(default) == language:
