@@ -276,22 +276,32 @@ SOURCE: Final = Translator("", _gettext.NullTranslations())
 _current: ContextVar[Translator] = ContextVar("alexaskill_translator", default=SOURCE)
 
 
-def _check_catalog_name(entry: Path) -> None:
-    """`ConfigurationError` for a catalog directory named after no locale of Alexa's by
-    mistake (``en_UK``, ``en-us``, ``German``), a warning for one Alexa does not serve (``pl``)."""
+def _check_catalog_name(entry: Path) -> bool:
+    """Whether to read the catalog in ``entry``, a directory named after a locale or language.
+
+    A name that is one of Alexa's written otherwise (``en_UK``, ``en-us``, ``German``: a typo,
+    the catalog would never be used) is a `ConfigurationError`. Any other name no request looks
+    for is a warning: one shaped as a locale (``de_AT``, ``pl``) is still read, one that is not
+    (``zh_Hans``, ``de_DE@formal``, ``pt_BR.UTF-8``, names gettext and CLDR use) is skipped."""
     name = _alexa_name(entry.name)
     problem = locale_problem(name, language=True)
-    if problem is not None and (
-        _LOCALE.fullmatch(entry.name) is None or nearest_locale(name, language=True) is not None
-    ):
+    if problem is None:
+        return True
+    if nearest_locale(name, language=True) is not None:
         raise ConfigurationError(
             f"translations: catalog directory {entry}: {problem}; no request would ever be "
             "answered from it (name the directory after a locale, de_DE, or a language, de)"
         )
-    if problem is not None:
+    if _LOCALE.fullmatch(entry.name) is None:
         logger.warning(
-            "translations: %s: %s; no request will ever be answered from it", entry, problem
+            "translations: %s: %s; it is not read (a request looks for a catalog named after "
+            "its locale, de_DE, or its language, de)",
+            entry,
+            problem,
         )
+        return False
+    logger.warning("translations: %s: %s; no request will ever be answered from it", entry, problem)
+    return True
 
 
 class Translations:
@@ -301,7 +311,10 @@ class Translations:
     without a catalog of its own get its catalog (if it has one), else the source text. Every
     catalog is read now; a directory without any, or a ``.po`` not compiled to ``.mo``, is a
     `ConfigurationError` naming the ``pybabel`` command that makes them, as are a directory
-    named after no locale of Alexa's by mistake (``en_UK``) and such a ``default_locale``.
+    named after a locale or language of Alexa's written otherwise (``en_UK``, ``en-us``,
+    ``German``) and a ``default_locale`` that is no locale of Alexa's. A directory named after
+    a locale Alexa does not serve (``de_AT``) is read with a warning; one named as no locale
+    is written (``zh_Hans``, ``de_DE@formal``) is skipped with a warning.
     """
 
     def __init__(
@@ -327,7 +340,8 @@ class Translations:
             compiled = entry / "LC_MESSAGES" / f"{domain}.mo"
             if not (compiled.is_file() or compiled.with_suffix(".po").is_file()):
                 continue  # not a catalog's directory (templates, __pycache__)
-            _check_catalog_name(entry)
+            if not _check_catalog_name(entry):
+                continue
             name = entry.name.replace("-", "_")
             if compiled.is_file():
                 data = compiled.read_bytes()

@@ -321,6 +321,7 @@ def test_catalog_problems_are_configuration_errors(tmp_path: Path) -> None:
         # catalog with it (a name that is no locale as gettext writes one).
         ("en_UK", "did you mean en-GB?"),
         ("en-us", "did you mean en-US?"),
+        ("en_us", "did you mean en-US?"),
         ("German", "did you mean 'de'"),
     ],
 )
@@ -336,6 +337,34 @@ def test_a_catalog_no_request_can_reach_is_refused_at_start(
         Translations(tmp_path)
     assert directory in str(raised.value) and reason in str(raised.value)
     assert "no request would ever be answered from it" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("directory", "reason"),
+    [
+        # gettext's and CLDR's names that are no locale of Alexa's, nor one mistyped: the old
+        # code skipped them silently; a check at start stopped the skill on them.
+        ("zh_Hans", "they are ar-SA"),
+        ("sr_Latn", "they are ar-SA"),
+        ("de_DE@formal", "its locales of that language: de-DE"),
+        ("pt_BR.UTF-8", "its locales of that language: pt-BR"),
+    ],
+)
+def test_a_catalog_named_as_gettext_may_but_alexa_never_does_is_skipped_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, directory: str, reason: str
+) -> None:
+    catalog(tmp_path, "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    catalog(tmp_path / "made", "en", 'msgid "Hello."\nmsgstr "Hi."\n')
+    (tmp_path / "made" / "en").rename(tmp_path / directory)
+    # Not compiled, a .po beside it is no reason to stop either: it is not read.
+    catalog(tmp_path / "made", "en", 'msgid "Hello."\nmsgstr "Hi."\n', compile_it=False)
+    (tmp_path / "made" / "en").rename(tmp_path / f"{directory}2")
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        translations = Translations(tmp_path)
+    assert translations.locales == ("de",)
+    said = [r.getMessage() for r in caplog.records if directory in r.getMessage()]
+    assert len(said) == 2
+    assert reason in said[0] and "not read" in said[0]
 
 
 def test_a_request_in_a_language_without_a_catalog_is_logged_once(
