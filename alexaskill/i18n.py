@@ -52,7 +52,7 @@ from typing import Any, Final
 
 from .exceptions import ConfigurationError
 from .i18n_numbers import has_numbers, localised, number_marks
-from .locales import check_locale, locale_problem, nearest_locale
+from .locales import ALEXA_LOCALES, check_locale, locale_problem, nearest_locale
 from .ssml import Ssml, _unwrap, escape
 
 __all__ = [
@@ -367,6 +367,8 @@ class Translations:
             )
         self._cache: dict[str | None, Translator] = {}
         self._single: dict[str, _gettext.GNUTranslations] = {}
+        #: The locales whose fallback to the default locale's sentences has been logged.
+        self._warned: set[str] = set()
 
     def __repr__(self) -> str:
         return f"Translations({str(self.directory)!r}, locales={self.locales!r})"
@@ -396,8 +398,15 @@ class Translations:
             catalog = above
         language = _alexa_name(locale or self.default_locale).partition("-")[0]
         own_names = [name for name in names if _alexa_name(name).partition("-")[0] == language]
-        if locale and not own_names and language != self.default_locale.partition("-")[0]:
-            # The documented fallback, said once per locale (the translator is cached).
+        if (
+            locale in ALEXA_LOCALES
+            and locale not in self._warned
+            and not own_names
+            and language != self.default_locale.partition("-")[0]
+        ):
+            # The documented fallback, said once per locale of Alexa's: a set of its own, as
+            # the cache may be full, and bounded (a forged request's locale is never logged).
+            self._warned.add(locale)
             logger.warning(
                 "translations: no catalog of %s for %s requests (catalogs: %s): their "
                 "sentences are the default locale's, %s",

@@ -391,6 +391,26 @@ def test_a_request_in_a_language_without_a_catalog_is_logged_once(
     ]
 
 
+def test_the_no_catalog_warning_stays_once_per_alexa_locale_past_the_cache(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The warning was once per cached translator: past 64 distinct locales (forged requests
+    # can send any) nothing was cached, and every fr-FR request logged it again, and the
+    # request's locale went into the log as sent.
+    catalog(tmp_path, "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    translations = Translations(tmp_path)
+    with caplog.at_level(logging.INFO, logger="alexaskill"):
+        for number in range(100):
+            translations.translator(f"x{number}-ZZ\nforged line")
+        for _ in range(5):
+            assert translations.translator("fr-FR").gettext("Hello.") == "Hello."
+    said = [r.getMessage() for r in caplog.records if "no catalog" in r.getMessage()]
+    assert said == [
+        "translations: no catalog of fr for fr-FR requests (catalogs: de): their sentences are "
+        "the default locale's, en-US"
+    ]
+
+
 def test_a_catalog_of_a_locale_alexa_does_not_serve_is_logged_as_unused(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
