@@ -328,13 +328,37 @@ def test_an_unknown_fallback_sensitivity_is_refused(level: str) -> None:
         InteractionModel.from_json(data)
 
 
-@pytest.mark.parametrize("level", ["MEDIUM", "medium"])
-def test_a_known_fallback_sensitivity_is_read(level: str) -> None:
+def test_a_known_fallback_sensitivity_is_read() -> None:
     data = json.loads(MODEL_FILE.read_text())
     data["interactionModel"]["languageModel"]["modelConfiguration"] = {
-        "fallbackIntentSensitivity": {"level": level}
+        "fallbackIntentSensitivity": {"level": "MEDIUM"}
     }
     assert InteractionModel.from_json(data).fallback_sensitivity == "MEDIUM"
+
+
+def test_a_lowercase_sensitivity_or_strategy_is_refused_alike_with_the_value_meant() -> None:
+    # Amazon's schema has both as enums of capitals (ask-smapi-model's
+    # FallbackIntentSensitivityLevel: HIGH, MEDIUM, LOW; DelegationStrategyType: ALWAYS,
+    # SKILL_RESPONSE), so Amazon refuses "low" as it refuses "always". "low" was read as LOW
+    # while "always" was refused: a model that worked here failed to deploy.
+    data = json.loads(MODEL_FILE.read_text())
+    data["interactionModel"]["languageModel"]["modelConfiguration"] = {
+        "fallbackIntentSensitivity": {"level": "medium"}
+    }
+    data["interactionModel"]["dialog"]["delegationStrategy"] = "always"
+    with pytest.raises(InteractionModelError) as raised:
+        InteractionModel.from_json(data)
+    problems = raised.value.problems
+    assert any(
+        "fallbackIntentSensitivity.level 'medium' is not LOW, MEDIUM or HIGH" in problem
+        and "did you mean 'MEDIUM'?" in problem
+        for problem in problems
+    ), problems
+    assert any(
+        "delegationStrategy 'always' is not ALWAYS or SKILL_RESPONSE" in problem
+        and "did you mean 'ALWAYS'?" in problem
+        for problem in problems
+    ), problems
 
 
 @pytest.mark.parametrize("where", ["dialog", "intent"])

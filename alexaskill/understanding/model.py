@@ -48,6 +48,14 @@ _DELEGATIONS: Final = ("ALWAYS", "SKILL_RESPONSE")
 _SENSITIVITIES: Final = ("LOW", "MEDIUM", "HIGH")
 
 
+def _meant(value: object) -> str:
+    """The value of the schema meant by ``value`` written in the wrong case ("always"), said
+    as the end of a problem; "" for any other value."""
+    if isinstance(value, str) and value.upper() in _DELEGATIONS + _SENSITIVITIES:
+        return f"; did you mean {value.upper()!r}? (Amazon's schema takes capitals only)"
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class ModelSlot:
     """A slot of an intent: its name and type, whether it takes several values, its samples."""
@@ -224,11 +232,12 @@ class _Reader:
         where += ".fallbackIntentSensitivity"
         sensitivity_object = self.as_object(configuration.get("fallbackIntentSensitivity"), where)
         level = self.as_text(sensitivity_object.get("level"), f"{where}.level")
-        if level is not None and level.upper() in _SENSITIVITIES:
-            sensitivity = level.upper()
+        if level in _SENSITIVITIES:
+            sensitivity = level
         elif level is not None:
-            # Amazon's schema has these three: another would be read as one of them in silence.
-            self.problem(f"{where}.level {level!r} is not LOW, MEDIUM or HIGH")
+            # Amazon's schema has these three, in capitals as delegationStrategy's: another
+            # (even "low") would be read as one of them here and refused by Amazon.
+            self.problem(f"{where}.level {level!r} is not LOW, MEDIUM or HIGH{_meant(level)}")
         if self.problems:
             raise InteractionModelError(self.problems)
         return InteractionModel(
@@ -320,6 +329,7 @@ class _Reader:
         if strategy not in _DELEGATIONS:
             self.problem(
                 f"{where}: delegationStrategy {strategy!r} is not ALWAYS or SKILL_RESPONSE"
+                f"{_meant(strategy)}"
             )
             return None
         return str(strategy)
