@@ -733,6 +733,69 @@ def test_a_new_value_said_while_the_intent_is_confirmed_replaces_it(
     assert skill.slot("size")["value"] == "medium"
 
 
+@pytest.mark.parametrize("delegation", ["SKILL_RESPONSE", "ALWAYS"])
+def test_a_value_said_again_at_the_intent_confirmation_keeps_its_confirmation(
+    delegation: str,
+) -> None:
+    # The time was confirmed; said again as it is ("seven p m") where the intent's
+    # confirmation was asked, it is no new value: still CONFIRMED, not asked again.
+    skill = Skill()
+    talk = conversation(skill, delegation=delegation)
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    assert talk.say("yes").expecting == "confirmation of the intent"
+    sent = len(skill.sent)
+    turn = talk.say("seven p m")
+    assert turn.prompts == ["two large pizzas at seven p m. Shall I order?"]
+    assert turn.expecting == "confirmation of the intent"
+    if delegation == "SKILL_RESPONSE":
+        request = skill.sent[sent][0]
+        assert request["intent"]["slots"]["time"]["value"] == "19:00"
+        assert request["intent"]["slots"]["time"]["confirmationStatus"] == "CONFIRMED"
+        assert request["intent"]["confirmationStatus"] == "NONE"
+    talk.say("yes")
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert skill.slot("time")["confirmationStatus"] == "CONFIRMED"
+
+
+@pytest.mark.parametrize("delegation", ["SKILL_RESPONSE", "ALWAYS"])
+def test_the_best_reading_at_the_intent_confirmation_wins_not_the_first_slot(
+    delegation: str,
+) -> None:
+    # With "make it {count}" and "make it {time}" samples beside size's "make it {size}",
+    # "make it eight p m" fits all three samples' words: size (a custom type, first in the
+    # model) would take "eight p m" as a size, count takes no "p m"; it is a time, the
+    # best reading, not the first slot's in the model's order.
+    data = json.loads(MODEL_FILE.read_text())
+    data["interactionModel"]["dialog"]["intents"][0]["delegationStrategy"] = delegation
+    [intent] = [
+        entry
+        for entry in data["interactionModel"]["languageModel"]["intents"]
+        if entry["name"] == "OrderPizza"
+    ]
+    for slot in intent["slots"]:
+        if slot["name"] in ("count", "time"):
+            slot["samples"] = [f"{{{slot['name']}}}", f"make it {{{slot['name']}}}"]
+    skill = Skill()
+    talk = Conversation(Understander(InteractionModel.from_json(data)), skill, now=lambda: NOW)
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    talk.say("yes")
+    turn = talk.say("make it eight p m")
+    assert turn.prompts == ["At eight p m, right?"]
+    assert any("new value for slot time" in note for note in turn.notes), turn.notes
+    talk.say("yes")
+    talk.say("yes")
+    assert skill.last["dialogState"] == "COMPLETED"
+    assert skill.slot("time")["value"] == "20:00"
+    assert (skill.slot("size")["value"], skill.slot("count")["value"]) == ("large", "2")
+    # Where two readings are as good ("make it eight": a count or a time), the model's order.
+    talk.say("order two large pizzas")
+    talk.say("seven p m")
+    talk.say("yes")
+    assert talk.say("make it eight").prompts == ["eight large pizzas at seven p m. Shall I order?"]
+
+
 def test_a_new_value_for_a_confirmed_slot_is_confirmed_again_before_the_intent() -> None:
     # The time needs the user's confirmation: a new time said at the intent's confirmation is
     # confirmed first, then the intent.
@@ -769,6 +832,28 @@ def test_a_new_value_answers_an_intent_confirmation_the_skill_asked_for() -> Non
     assert skill.slot("size")["value"] == "medium"
     assert skill.slot("count")["value"] == "2"
     assert any("new value for slot size" in note for note in turn.notes), turn.notes
+
+
+def test_a_new_value_after_the_skill_asks_again_for_a_denied_intent_is_unconfirmed() -> None:
+    # The user denied the intent; the skill asked its confirmation again (Dialog.ConfirmIntent)
+    # and the user changes a slot instead: the intent goes to the skill unconfirmed (NONE),
+    # not still DENIED.
+    skill = Skill(
+        answer(
+            "Two large pizzas, shall I?", end=False, directives=[{"type": "Dialog.ConfirmIntent"}]
+        ),
+        answer(
+            "Not then. Shall I anyway?", end=False, directives=[{"type": "Dialog.ConfirmIntent"}]
+        ),
+        answer("Medium it is.", end=False, directives=[{"type": "Dialog.Delegate"}]),
+    )
+    talk = conversation(skill)
+    talk.say("order two large pizzas")
+    talk.say("no")
+    assert skill.last["intent"]["confirmationStatus"] == "DENIED"
+    talk.say("make it medium")
+    assert skill.slot("size")["value"] == "medium"
+    assert skill.last["intent"]["confirmationStatus"] == "NONE"
 
 
 def test_another_request_at_the_intent_confirmation_still_leaves_the_dialog() -> None:

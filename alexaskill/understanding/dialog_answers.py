@@ -108,7 +108,8 @@ class DialogAnswers(DialogManager):
         self, text: str, dialog: DialogState, now: datetime.datetime
     ) -> Understanding | None:
         """``text``, said when Alexa asks to confirm the intent, read as a new value for one of
-        its slots (in the model's order: the first that takes it), or None."""
+        its slots (the best reading among its slots'; on a tie, the first in the model's
+        order), or None."""
         defined = self.understander.model.intent(dialog.name)
         slots = defined.slots if defined is not None else ()
         answers = [
