@@ -557,8 +557,8 @@ def test_a_model_file_named_for_another_language_than_the_locale_is_a_mistake(
     code, out, err = run(*argv)
     assert (code, out) == (2, "")
     assert err == (
-        f"alexaskill {argv[0]}: error: de-DE.json is the model of de-DE (its name says so), not one "
-        "for en-US: name the en-US model file, or leave --locale out\n"
+        f"alexaskill {argv[0]}: error: de-DE.json is the model of de-DE (its name says so), "
+        "not one for en-US: name the en-US model file, or leave --locale out\n"
     )
 
 

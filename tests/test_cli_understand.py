@@ -179,7 +179,10 @@ def test_the_locale_comes_from_the_file_name(tmp_path: Path) -> None:
     [
         (["--model", "missing.json", "hi"], "missing.json: no such file"),
         # (an en-US model for German: refused for that before understanding is asked)
-        (["--model", MODEL_FILE, "--locale", "de-DE", "hi"], "is the model of en-US (its name says"),
+        (
+            ["--model", MODEL_FILE, "--locale", "de-DE", "hi"],
+            "is the model of en-US (its name says",
+        ),
         (["--model", MODEL_FILE, "--now", "tomorrow", "hi"], "--now 'tomorrow'"),
         (["--model", "no_such_module:skill", "hi"], "no module named 'no_such_module'"),
         # Was "not JSON (line 1: Extra data)": the file was read as a model.
