@@ -11,12 +11,14 @@ import asyncio
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+import alexaskill
 from alexaskill import (
     Address,
     AlexaApi,
@@ -994,3 +996,56 @@ def test_a_timeout_carries_no_request_with_the_token(how: str) -> None:
     with pytest.raises(AlexaApiTimeout) as caught:
         _run(api.distance_units())
     assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def _locals_showing(error: BaseException, secret: str) -> list[str]:
+    """The locals of alexaskill's frames in ``error``'s traceback whose repr shows ``secret``, as
+    an error reporter that records locals (Sentry) would record them."""
+    package = str(Path(alexaskill.__file__).parent)
+    shown = []
+    frame = error.__traceback__
+    while frame is not None:
+        code = frame.tb_frame.f_code
+        if code.co_filename.startswith(package):
+            shown += [
+                f"{code.co_name}:{name}"
+                for name, value in frame.tb_frame.f_locals.items()
+                if secret in repr(value)
+            ]
+        frame = frame.tb_next
+    return shown
+
+
+@pytest.mark.parametrize(
+    "how", ["network", "timeout", "status", "fake", "forged", "endpoint", "no device"]
+)
+def test_no_frame_of_a_failed_call_shows_the_token(how: str) -> None:
+    # The token is in _call's locals, and the headers sent in send's and _http's (context.System
+    # in _base's): a reporter that records the locals of the traceback's frames (by their repr,
+    # as Sentry does) must not record it.
+    raw = RequestFactory().intent("Ask")
+    system = raw["context"]["System"]
+    if how == "forged":
+        system["apiAccessToken"] = "forged token"
+    elif how == "endpoint":
+        system["apiEndpoint"] = "https://api.example.test"
+    elif how == "no device":
+        del system["device"]
+    token = system["apiAccessToken"]
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        assert request.headers["Authorization"] == f"Bearer {token}"  # still sent, as it was
+        if how == "network":
+            raise httpx.ConnectError("down", request=request)
+        if how == "timeout":
+            await asyncio.sleep(10)
+        return httpx.Response(500)
+
+    if how == "fake":
+        client: Any = FakeAlexaApi(faults={"distance_units": 503})
+    else:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client, timeout=0.05)
+    with pytest.raises(AlexaApiError) as caught:
+        _run(api.distance_units())
+    assert _locals_showing(caught.value, token) == []

@@ -46,6 +46,7 @@ from .values import _Reminders as _Reminders
 from .wire import (
     MAX_ANSWER_BYTES,
     ApiTransport,
+    Masked,
     check_endpoint,
     error_of,
     is_amazon_host,
@@ -66,6 +67,7 @@ __all__ = [
     "InSkillProduct",
     "ListItem",
     "ListStatus",
+    "Masked",
     "PhoneNumber",
     "PushNotification",
     "Reminder",

@@ -26,6 +26,7 @@ MAX_ANSWER_BYTES: Final = 4 * 1024 * 1024
 __all__ = [
     "MAX_ANSWER_BYTES",
     "ApiTransport",
+    "Masked",
     "check_endpoint",
     "error_of",
     "is_amazon_host",
@@ -187,6 +188,19 @@ def _shown(endpoint: str) -> str:
     if "@" in authority:
         authority = "…@" + authority.rpartition("@")[2]
     return (scheme + sep + authority + slash + path)[:80] if sep else endpoint[:80]
+
+
+class Masked(str):
+    """A string that its ``repr`` hides: ``'***'``. It is the token and the ``Authorization``
+    header value of a call, so that the locals of a failed call's frames (``token``, the
+    ``headers`` dict), which an error reporter such as Sentry records by their ``repr``, do not
+    show it. It is sent as any string is (httpx encodes it); what is made of it (a slice, an
+    f-string) is a plain string again."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
 
 
 class ApiTransport(Protocol):

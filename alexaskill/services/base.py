@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
-from ..alexa_api import check_endpoint, read_answer, send
+from ..alexa_api import Masked, check_endpoint, read_answer, send
 from ..exceptions import AlexaApiError
 
 if TYPE_CHECKING:
@@ -107,10 +107,12 @@ class RequestApi:
 
         return quote(device.device_id, safe="")
 
-    def _base(self, operation: str) -> tuple[str, str]:
+    def _base(self, operation: str) -> tuple[str, Masked]:
         system = self._system()
         endpoint = None if system is None else system.api_endpoint
+        # Masked: this frame, and _call's, are in the traceback of any failure of the call.
         token = None if system is None else system.api_access_token
+        token = None if token is None else Masked(token)
         if not endpoint or not token:
             raise AlexaApiError(
                 f"{operation}: the request has no apiEndpoint or apiAccessToken "
@@ -118,8 +120,9 @@ class RequestApi:
                 operation=operation,
             )
         if not _BEARER_TOKEN.fullmatch(token):
-            # Not Amazon's (a JWT): sending it would inject a header, or fail in httpx or h11
-            # with an exception that carries it. Its content stays out of the message.
+            # Not Amazon's (a JWT): sending it would fail in httpx or h11 (a line break, a
+            # non-ASCII letter) with an exception whose message carries it. Its content stays
+            # out of this message.
             raise AlexaApiError(
                 f"{operation}: the request's apiAccessToken is not a bearer token (RFC 6750 "
                 f"characters: letters, digits, -._~+/ and = at the end; {len(token)} characters "
@@ -150,7 +153,11 @@ class RequestApi:
     ) -> Any:
         """One request: the decoded answer, or None for "not set" (204); failures raise."""
         endpoint, token = self._base(operation)
-        sent = {"Authorization": f"Bearer {token}", "Accept": "application/json", **(headers or {})}
+        sent = {
+            "Authorization": Masked("Bearer " + token),  # in the locals of send and _http too
+            "Accept": "application/json",
+            **(headers or {}),
+        }
         status, content = await send(
             self._client,
             operation,
