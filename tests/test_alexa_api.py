@@ -557,6 +557,17 @@ def test_amazons_https_and_loopback_endpoints_are_allowed(endpoint: str) -> None
         "https://user:secret@api.amazonalexa.com",
         "https://10.0.0.1",
         "https://[::1",
+        # Names httpx cannot build a URL of (it raised InvalidURL or idna's error, no
+        # AlexaApiError), or that are no host name: Amazon's are ASCII letters, digits, hyphens.
+        "https://evil\x00.amazonalexa.com",
+        "https://a\u200d\u200d.amazonalexa.com",
+        "https://xn--a.amazonalexa.com",
+        "https://\uff41pi.amazonalexa.com",
+        "https://ex ample.amazonalexa.com",
+        "https://a_b.amazonalexa.com",
+        "https://-api.amazonalexa.com",
+        "https://api..amazonalexa.com",
+        "https://api.amazonalexa.com/v1\x00",
     ],
 )
 def test_the_token_goes_to_no_host_but_amazons(endpoint: str) -> None:
@@ -1049,3 +1060,20 @@ def test_no_frame_of_a_failed_call_shows_the_token(how: str) -> None:
     with pytest.raises(AlexaApiError) as caught:
         _run(api.distance_units())
     assert _locals_showing(caught.value, token) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["https://evil\x00.amazonalexa.com/v1", "https://xn--a.amazonalexa.com/v1"]
+)
+@pytest.mark.parametrize("own_client", [True, False])
+def test_a_url_httpx_cannot_build_is_an_alexa_api_error(url: str, own_client: bool) -> None:
+    # send() past check_endpoint: httpx's InvalidURL and idna's error are no httpx.HTTPError.
+    from alexaskill.alexa_api import send
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("sent")
+
+    client = None if own_client else httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    with pytest.raises(AlexaApiError, match="cannot be sent to") as caught:
+        _run(send(client, "op", "GET", url, {}, None, None, timeout=1.0))
+    assert caught.value.__cause__ is None and caught.value.__context__ is None

@@ -143,10 +143,24 @@ def is_loopback(host: str | None) -> bool:
 def is_amazon_host(host: str | None) -> bool:
     """True for ``amazonalexa.com`` and its subdomains (``api.eu.amazonalexa.com``), any case,
     with or without the final dot: the hosts Alexa's ``apiEndpoint`` names."""
-    if not host:
+    if not host or not host.isascii():
         return False
     host = host.lower().removesuffix(".")
-    return host == "amazonalexa.com" or host.endswith(".amazonalexa.com")
+    return (host == "amazonalexa.com" or host.endswith(".amazonalexa.com")) and all(
+        map(_is_host_label, host.split("."))
+    )
+
+
+def _is_host_label(label: str) -> bool:
+    """An ASCII letter-digit-hyphen label (RFC 1123), not an IDNA one (``xn--``: Amazon's hosts
+    have none, and one that does not decode fails in httpx)."""
+    return (
+        0 < len(label) <= 63
+        and label.replace("-", "").isalnum()  # (the caller made sure it is ASCII)
+        and not label.startswith("-")
+        and not label.endswith("-")
+        and label[2:4] != "--"
+    )
 
 
 def check_endpoint(operation: str, endpoint: str) -> str:
@@ -154,8 +168,10 @@ def check_endpoint(operation: str, endpoint: str) -> str:
 
     Alexa's own hosts over https (``https://api.amazonalexa.com``, ``…eu…``, ``…fe…``), or a
     loopback address over http or https (the testing fake, the development tools). Anything else
-    (another host, user info in the URL, a URL that does not parse) is refused before a byte is
-    sent: the request carrying it was not Alexa's, and the user's token must not leave for it.
+    (another host, a host name of other than ASCII letters, digits and hyphens, user info in the
+    URL, a character that is not printable ASCII, a URL that does not parse) is refused before
+    a byte is sent: the request carrying it was not Alexa's, and the user's token must not leave
+    for it.
     """
     # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
     from urllib.parse import urlsplit
@@ -171,7 +187,9 @@ def check_endpoint(operation: str, endpoint: str) -> str:
     allowed = (scheme == "https" and (is_amazon_host(host) or loopback)) or (
         scheme == "http" and loopback
     )
-    if not allowed or has_user:
+    # Printable ASCII without spaces, as Alexa's is: what is not fails in httpx, or is no URL.
+    printable = endpoint.isascii() and endpoint.isprintable() and " " not in endpoint
+    if not allowed or has_user or not printable:
         raise AlexaApiError(
             f"{operation}: apiEndpoint {_shown(endpoint)!r} is not Alexa's (https to "
             "amazonalexa.com or one of its subdomains; http or https to 127.0.0.1 or [::1] "
@@ -301,6 +319,13 @@ async def _http(
         # request that is not Alexa's has such a locale (the token is checked before).
         failure = AlexaApiError(
             f"{operation}: a header of the call (the request's locale?) is not ASCII: not sent",
+            operation=operation,
+        )
+    except (httpx.InvalidURL, UnicodeError):  # (idna's errors are UnicodeErrors)
+        # A URL httpx cannot build (check_endpoint refuses such an endpoint first). Its message
+        # would show the URL, the device id in it.
+        failure = AlexaApiError(
+            f"{operation}: the call cannot be sent to that URL (httpx cannot build it): not sent",
             operation=operation,
         )
     # Raised out of the except blocks: httpx's error (its request, its traceback's frames hold
