@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -860,12 +860,21 @@ def test_an_answer_larger_than_the_cap_is_not_read_in_full() -> None:
 
 
 def test_an_answer_whose_length_says_too_large_is_refused_unread() -> None:
+    # By its Content-Length, before a byte of it is read (the streaming cap would refuse it
+    # too, but only after reading 4 MiB): the stream records whether it was read at all.
     from alexaskill.alexa_api import MAX_ANSWER_BYTES
 
+    pulled: list[int] = []
+
+    class Body(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            chunk = b"x" * (MAX_ANSWER_BYTES + 1)
+            pulled.append(len(chunk))
+            yield chunk
+
     def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            503, content=b"x" * (MAX_ANSWER_BYTES + 1), headers={"content-type": "text/html"}
-        )
+        headers = {"content-type": "text/html", "content-length": str(MAX_ANSWER_BYTES + 1)}
+        return httpx.Response(503, stream=Body(), headers=headers)
 
     raw = RequestFactory().intent("Ask")
     client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
@@ -873,6 +882,7 @@ def test_an_answer_whose_length_says_too_large_is_refused_unread() -> None:
     with pytest.raises(AlexaApiError, match="larger than") as caught:
         _run(api.distance_units())
     assert caught.value.status == 503
+    assert pulled == []
 
 
 def test_httpx_logs_no_user_or_device_id_of_a_call(caplog: pytest.LogCaptureFixture) -> None:
