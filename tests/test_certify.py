@@ -614,3 +614,60 @@ def test_an_endpoint_that_closes_the_connection_unanswered_fails_each_probe() ->
         "no HTTP answer to a body that is not JSON: the server closed the connection"
     )
     assert detail(report, "response-time").startswith("no probe was answered")
+
+
+def _reached_then_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The connect check passed, then the host went away: the probes find no connection.
+    import alexaskill.cli.probes as probes
+
+    monkeypatch.setattr(probes, "connect_check", lambda target: None)
+
+
+def test_a_connection_that_times_out_after_the_connect_check_is_a_connect_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # httpx's cause (httpcore's ConnectTimeout) was judged, not httpx's ConnectTimeout: "cannot
+    # reach URL: timed out". And a ConnectTimeout sent as a probe's "no answer" ran every probe.
+    _reached_then_lost(monkeypatch)
+    with unconnectable_port() as port:
+        url = f"http://127.0.0.1:{port}/"
+        out = io.StringIO()
+        argv = ["certify", url, "--allow-local", "--json", "--timeout", "0.5"]
+        assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+    report = json.loads(out.getvalue())
+    assert report["failed"] == ["connect"]
+    assert detail(report, "connect") == (
+        f"cannot reach {url}: no connection within 0.5 s (is the host up, and is its port open "
+        "to this machine?); 0 probes answered before"
+    )
+
+
+def test_a_connection_refused_after_the_connect_check_is_a_connect_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _reached_then_lost(monkeypatch)
+    url = f"http://127.0.0.1:{free_port()}/"
+    code, report = certify(url, "--allow-local")
+    assert code == 1 and report["failed"] == ["connect"]
+    assert detail(report, "connect") == (
+        f"cannot reach {url}: connection refused (nothing listens on that port); "
+        "0 probes answered before"
+    )
+
+
+def test_a_name_that_does_not_resolve_is_said_so_through_httpx_chain() -> None:
+    # httpx's ConnectError, caused by httpcore's, caused by the resolver's gaierror.
+    import httpcore
+
+    from alexaskill.cli.endpoint import Target, connect_failure
+
+    resolver = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    middle = httpcore.ConnectError(str(resolver))
+    middle.__cause__ = resolver
+    error = httpx.ConnectError(str(resolver))
+    error.__cause__ = middle
+    target = Target("https://skill.example.test/")
+    assert connect_failure(target, error) == (
+        "cannot reach https://skill.example.test/: no address found for skill.example.test "
+        "(Name or service not known)"
+    )

@@ -125,17 +125,25 @@ def connect_failure(target: Target, exc: BaseException) -> str:
     badly or late, which is a failed probe."""
     import httpx
 
-    if isinstance(exc, (TimeoutError, httpx.ConnectTimeout)):
+    # httpx's error is caused by httpcore's, caused by the socket's OSError: the first one
+    # that says what happened counts.
+    chain: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and link not in chain:
+        chain.append(link)
+        link = link.__cause__
+    os_error = next((e for e in chain if isinstance(e, OSError)), None)
+    if any(isinstance(e, (TimeoutError, httpx.ConnectTimeout)) for e in chain):
         why = (
             f"no connection within {target.timeout:g} s (is the host up, and is its port open "
             "to this machine?)"
         )
-    elif isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
+    elif isinstance(os_error, ConnectionRefusedError) or "refused" in str(exc).lower():
         why = "connection refused (nothing listens on that port)"
-    elif isinstance(exc, socket.gaierror):
-        why = f"no address found for {target.host} ({exc.strerror or exc})"
+    elif isinstance(os_error, socket.gaierror):
+        why = f"no address found for {target.host} ({os_error.strerror or os_error})"
     else:
-        why = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        why = getattr(os_error, "strerror", None) or str(exc) or type(exc).__name__
     return f"cannot reach {target.url}: {why}"
 
 

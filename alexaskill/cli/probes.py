@@ -366,7 +366,7 @@ def run_probes(
             try:
                 result = send(client, target.url, probe)
             except httpx.TransportError as exc:  # no connection (any more): nothing sent
-                said = connect_failure(target, exc.__cause__ or exc)
+                said = connect_failure(target, exc)
                 report(Result("connect", False, f"{said}; {len(sent)} probes answered before"))
                 return results
             sent.append(result)
