@@ -702,3 +702,31 @@ def test_the_names_the_cli_gives_load_when_asked() -> None:
     assert callable(alexaskill.cli.serve_factory)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         alexaskill.cli.nothing  # noqa: B018
+
+
+def test_the_command_modules_are_the_packages_attributes_as_before() -> None:
+    # The package imported its commands before they loaded in main(): `alexaskill.cli.chat`,
+    # `alexaskill.cli.help_text` (a script's) were AttributeErrors after that. In a fresh
+    # interpreter: here, other tests have imported the modules already, which sets them.
+    import subprocess
+
+    names = ["replay", "serve", "request", "model", "certify", "understand", "chat"]
+    script = (
+        "import alexaskill.cli as cli\n"
+        f"print([getattr(cli, name).__name__ for name in {[*names, 'probes', 'common']!r}])\n"
+        "import sys\n"
+        "print(cli.help_text.__module__, cli.chat is sys.modules['alexaskill.cli.chat'])\n"
+        "for name in ('nothing', '__wrapped__', 'chat.x', ''):\n"
+        "    print(name, hasattr(cli, name))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()
+    assert shown == [
+        str([f"alexaskill.cli.{name}" for name in [*names, "probes", "common"]]),
+        "alexaskill.cli.common True",
+        "nothing False",
+        "__wrapped__ False",
+        "chat.x False",
+        " False",
+    ]

@@ -69,6 +69,7 @@ _LAZY: Final = {
     "dev_pki_directory": "dev",
     "trust_dev_pki": "dev",
     "UsageError": "common",
+    "help_text": "common",
     "load_skill": "common",
     "serve_factory": "serve",
 }
@@ -76,9 +77,16 @@ _LAZY: Final = {
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(_command(module), name)
+    if module is not None:
+        return getattr(_command(module), name)
+    # A submodule (``alexaskill.cli.chat``, ``.probes``): an attribute of the package once
+    # imported, as every command was while the package imported them.
+    if name.isidentifier() and not name.startswith("__"):
+        from importlib.util import find_spec
+
+        if find_spec(f"{__name__}.{name}") is not None:
+            return _command(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _command(name: str) -> ModuleType:
