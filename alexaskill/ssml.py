@@ -175,19 +175,32 @@ def speak(*parts: str) -> Ssml:
 
 
 _BREAK_STRENGTHS: Final = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
-_BREAK_TIME = re.compile(r"(\d+(?:\.\d+)?)(ms|s)")
+#: A ``<break time>`` value: a number immediately followed by its unit, s or ms ("2s", "500ms":
+#: Amazon's SSML reference; W3C SSML's time designation). White space round it and the unit's
+#: case are forgiven; "2 s", "2" or "1m" are no duration. The one reading of a time, for the
+#: builder and for hand-written SSML (`alexaskill.responses.SsmlSpeech`, progressive responses).
+_BREAK_TIME: Final = re.compile(r"\s*+(\d++(?:\.\d++)?|\.\d++)(ms|s)\s*+", re.I | re.ASCII)
+
+
+def _break_time_ms(time: str) -> tuple[float, str] | None:
+    """The pause a ``<break time>`` value says in milliseconds, and the value as the builder
+    writes it ("1s" for " 1S"); None if it is no duration."""
+    match = _BREAK_TIME.fullmatch(time)
+    if match is None:
+        return None
+    number, unit = match.group(1), match.group(2).lower()
+    return float(number) * (1000 if unit == "s" else 1), number + unit
 
 
 def _break_ms(time: str | float | datetime.timedelta) -> tuple[float, str]:
     """The pause in milliseconds and the ``time`` attribute that says it."""
     if isinstance(time, str):
-        match = _BREAK_TIME.fullmatch(time)
-        if match is None:
+        pause = _break_time_ms(time)
+        if pause is None:
             raise ResponseError(
                 f"SSML <break time={time!r}> is not a duration like '500ms' or '2s'"
             )
-        number, unit = match.groups()
-        return float(number) * (1000 if unit == "s" else 1), time
+        return pause
     if isinstance(time, datetime.timedelta):
         milliseconds = time / datetime.timedelta(milliseconds=1)
     elif isinstance(time, int | float) and not isinstance(time, bool):

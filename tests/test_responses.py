@@ -803,6 +803,8 @@ def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
         ("<break time='10001ms'></break>", r"<break time='10001ms'> is 10001 ms"),
         ('Wait <break strength="weak" time="10.5s"/>', r"<break time='10.5s'> is 10500 ms"),
         ('<p>Wait<break time = "1 minute" /></p>', r"<break time='1 minute'> is not a duration"),
+        ("Wait<break time='1000 ms'/>", r"<break time='1000 ms'> is not a duration"),
+        ("Wait<break time=' 11S'/>", r"<break time=' 11S'> is 11000 ms"),
         ('<audio src="https://"/>', r"<audio src='https://'> is no URL Alexa can fetch.*host"),
         (
             "<audio src='http://cdn.example.com/a.mp3'/>",
@@ -827,6 +829,8 @@ def test_hand_written_ssml_is_held_to_the_limits_of_the_builders(markup: str, er
         '<speak>Wait<break time="10s"/></speak>',
         "<speak>Wait<break time='10000ms'/><break time=\"0.5s\"></break></speak>",
         "<speak>Wait<break strength='x-strong'/><break/></speak>",
+        # As ssml.break_ reads a time: white space round it and the unit's case are forgiven.
+        "<speak>Wait<break time=' 1s'/><break time='1S'/><break time='10000MS '/></speak>",
         '<speak>Hi<audio src="https://cdn.example.com/a.mp3?x=1&amp;y=2"/></speak>',
         "<speak><audio src='soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_01'/></speak>",
         '<speak>Hi<!-- <break time="20s"/> <audio src="x"/> --></speak>',

@@ -483,6 +483,21 @@ def test_progressive_speech_holds_at_most_30_seconds_of_pauses(
     ]
 
 
+@pytest.mark.anyio
+async def test_progressive_pauses_are_read_as_speech_reads_them(
+    stub: Callable[..., AlexaApiStub],
+) -> None:
+    # One reading of <break time> (ssml._break_time_ms): the unit's case and white space round
+    # the time are forgiven here as in speech, and only real elements count, not a comment.
+    api_stub = stub()
+    api = AlexaApi(envelope(), client=api_stub.client)
+    pauses = Ssml("Hmm<break time='10S'/><break time=' 10s'/><break time='10000MS'/>")
+    with pytest.raises(ResponseError, match=r"holds 30\.5 s of pauses"):
+        await api.progressive(pauses + Ssml("<break time='500ms'/>"))
+    assert await api.progressive(pauses + Ssml("<!-- <break time='500ms'/> -->")) is True
+    assert len(api_stub.requests) == 1
+
+
 def test_progressive_responses_only_for_launch_and_intent_requests(
     stub: Callable[..., AlexaApiStub],
 ) -> None:

@@ -16,7 +16,7 @@ import re
 from typing import Final
 
 from ..exceptions import ResponseError
-from ..ssml import _MAX_BREAK_MS, _break_ms
+from ..ssml import _MAX_BREAK_MS, _break_time_ms
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
@@ -45,6 +45,28 @@ def _audio_clips(markup: str) -> int:
     return sum(1 for tag in _MARKUP.finditer(markup) if tag.group(1) == "audio")
 
 
+def _pauses_ms(markup: str) -> float:
+    """The milliseconds of the ``<break time>`` elements of ``markup`` (`_check_elements`
+    first: a time that is no duration counts as none)."""
+    total = 0.0
+    for piece in _MARKUP.finditer(markup):
+        if piece.group(1) == "break":
+            tag = _LIMITED_TAG.match(markup, piece.start())
+            time = _attributes(tag.group(2)).get("time") if tag is not None else None
+            pause = _break_time_ms(time) if time is not None else None
+            total += pause[0] if pause is not None else 0.0
+    return total
+
+
+def _attributes(attributes: str) -> dict[str, str]:
+    """The attributes of a tag by name, their values unescaped; the first of a name counts."""
+    values: dict[str, str] = {}
+    for attribute in _ATTRIBUTE.finditer(attributes):
+        value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
+        values.setdefault(attribute.group(1), html.unescape(value) if "&" in value else value)
+    return values
+
+
 def _is_element(markup: str, start: int) -> bool:
     """Whether the tag at ``start`` of ``markup`` is markup, not text inside a comment, …"""
     for piece in _MARKUP.finditer(markup):
@@ -58,18 +80,15 @@ def _is_element(markup: str, start: int) -> bool:
 @functools.lru_cache(maxsize=256)
 def _element_error(name: str, attributes: str) -> str | None:
     """Why a ``<break>`` or ``<audio>`` tag with ``attributes`` breaks Amazon's limits, or None."""
-    values: dict[str, str] = {}
-    for attribute in _ATTRIBUTE.finditer(attributes):
-        value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
-        values.setdefault(attribute.group(1), html.unescape(value) if "&" in value else value)
+    values = _attributes(attributes)
     if name == "break":
         time = values.get("time")
         if time is None:
             return None
-        try:
-            milliseconds, _ = _break_ms(time)
-        except ResponseError:
+        pause = _break_time_ms(time)
+        if pause is None:
             return f"<break time={time!r}> is not a duration like '500ms' or '2s'"
+        milliseconds = pause[0]
         if milliseconds > _MAX_BREAK_MS:
             return f"<break time={time!r}> is {milliseconds:g} ms; the limit is 10 s"
         return None

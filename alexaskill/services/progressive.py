@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from typing import Final
 
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _NOTHING_SAID, _SPEAK_ROOT, _refuse_markup_as_text
+from ..responses.ssml_elements import _pauses_ms
 from ..xml_text import _check_markup
 from .base import API_TIMEOUT, RequestApi
 
@@ -33,9 +33,6 @@ MAX_PROGRESSIVE_SPEECH: Final = 600
 MAX_PROGRESSIVE_AUDIO: Final = 30.0
 # Amazon plays progressive responses only while it waits for the answer to these requests.
 _PROGRESSIVE_REQUESTS: Final = ("LaunchRequest", "IntentRequest")
-_BREAK_TIME: Final = re.compile(
-    r"""<break\b[^>]*?\btime\s*=\s*(["'])\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*\1"""
-)
 
 
 class ProgressiveApi(RequestApi):
@@ -173,10 +170,7 @@ def _check_progressive(document: str, sent: int) -> None:
             f"progressive response speech is {len(document)} characters as SSML; the limit is "
             f"{MAX_PROGRESSIVE_SPEECH}"
         )
-    pauses = sum(
-        float(number) / (1000 if unit == "ms" else 1)
-        for _, number, unit in _BREAK_TIME.findall(document)
-    )
+    pauses = _pauses_ms(document) / 1000
     if pauses > MAX_PROGRESSIVE_AUDIO:
         raise ResponseError(
             f"progressive response speech holds {pauses:g} s of pauses; the limit is "
