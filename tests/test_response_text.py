@@ -303,9 +303,19 @@ async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> 
             await api.progressive('<?xml version="1.0"?><speak>One moment</speak>')
         with pytest.raises(ResponseError, match=r"progressive response speech has U\+D800"):
             await api.progressive(Ssml("<speak>One\ud800 moment</speak>"))
-        for nothing in ("\u200b\ufeff", Ssml("<p> </p>"), "\u3164\ufe0f"):  # as for speech
+        for nothing in ("\u200b\ufeff", Ssml("<p> </p>"), "\u3164\ufe0f", Ssml("&#8203;")):
             with pytest.raises(ResponseError, match="progressive response speech says nothing"):
-                await api.progressive(nothing)
+                await api.progressive(nothing)  # as for speech
+        for element, error in [
+            ('<break time="20s"/>', r"<break time='20s'> is 20000 ms; the limit is 10 s"),
+            ("Hi<break time='1000 ms'/>", r"<break time='1000 ms'> is not a duration"),
+            ('<audio src="http://x/a.mp3"/>', r"<audio src='http://x/a.mp3'> is no URL"),
+            ("Hi<audio/>", r"<audio> has no src"),
+        ]:
+            with pytest.raises(
+                ResponseError, match=rf"^progressive response speech has SSML {error}"
+            ):
+                await api.progressive(Ssml(element))  # as for speech
         assert sent == []
         assert await api.progressive("One\ud800 moment\x00") is True
         assert await api.progressive(Ssml("<!-- x --><speak>Hi</speak>")) is True

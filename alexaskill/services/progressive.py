@@ -8,8 +8,8 @@ from typing import Final
 
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
-from ..responses.speech import _NOTHING_SAID, _SPEAK_ROOT, _refuse_markup_as_text
-from ..responses.ssml_elements import _pauses_ms
+from ..responses.speech import _SPEAK_ROOT, _refuse_markup_as_text, _says_nothing
+from ..responses.ssml_elements import _check_elements, _pauses_ms
 from ..xml_text import _check_markup
 from .base import API_TIMEOUT, RequestApi
 
@@ -161,7 +161,9 @@ class ProgressiveApi(RequestApi):
 
 def _check_progressive(document: str, sent: int) -> None:
     """Raise `ResponseError` if Amazon would refuse ``document`` as a progressive response."""
-    if _NOTHING_SAID.fullmatch(document):  # white space, comments, the root: as for speak()
+    # As for speak(): white space, invisible characters (or references to them), comments, the
+    # root and empty elements say nothing; each <break> and <audio> is held to Amazon's limits.
+    if _says_nothing(document):
         raise ResponseError(
             f"progressive response speech says nothing ({document[:40]!r}): Amazon refuses it"
         )
@@ -170,6 +172,7 @@ def _check_progressive(document: str, sent: int) -> None:
             f"progressive response speech is {len(document)} characters as SSML; the limit is "
             f"{MAX_PROGRESSIVE_SPEECH}"
         )
+    _check_elements("progressive response speech", document)
     pauses = _pauses_ms(document) / 1000
     if pauses > MAX_PROGRESSIVE_AUDIO:
         raise ResponseError(
