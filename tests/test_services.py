@@ -147,6 +147,24 @@ async def test_a_failing_api_is_logged_and_returns_false(
 
 
 @pytest.mark.anyio
+async def test_a_failure_is_logged_without_the_endpoint_s_user_info(
+    stub: Callable[..., AlexaApiStub], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A forged apiEndpoint with user info is refused unsent (AlexaApiError); the log line
+    # that says so names the endpoint without what could be a password.
+    api_stub = stub()
+    raw = RequestFactory(skill_id=SKILL_ID).intent("GetWeather")
+    raw["context"]["System"]["apiEndpoint"] = "https://user:secret@evil.example"
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=api_stub.client)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert await api.progressive("Hmm") is False
+    assert "progressive response failed (https://…@evil.example/v1/directives)" in caplog.text
+    assert "secret" not in caplog.text
+    assert "user" not in caplog.text
+    assert api_stub.requests == []
+
+
+@pytest.mark.anyio
 async def test_a_closed_client_does_not_break_the_answer(
     stub: Callable[..., AlexaApiStub], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -7,6 +7,7 @@ import time
 from typing import Final
 
 from .. import ssml
+from ..alexa_api.wire import _shown
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _SPEAK_ROOT, _refuse_markup_as_text, _says_nothing
 from ..responses.ssml_elements import _check_elements, _pauses_ms
@@ -93,7 +94,8 @@ class ProgressiveApi(RequestApi):
             "header": {"requestId": request.request_id},
             "directive": {"type": "VoicePlayer.Speak", "speech": document},
         }
-        url = system.api_endpoint.rstrip("/") + "/v1/directives"
+        # For the log: a forged endpoint's user info (https://user:secret@…) left out.
+        url = _shown(system.api_endpoint.rstrip("/")) + "/v1/directives"
         try:
             await self._call("progressive", "POST", "/v1/directives", None, json=body)
         except AlexaApiTimeout:
