@@ -31,7 +31,7 @@ _MARKUP: Final = re.compile(
     re.DOTALL,
 )
 #: A ``<break>`` or ``<audio>`` start tag: group 1 its name, group 2 its attributes. It may be
-#: text inside a comment, …: `_is_element` tells.
+#: text inside a comment, …: `_element_starts` tells.
 _LIMITED_TAG: Final = re.compile(
     r"""<(break|audio)(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
 )
@@ -67,12 +67,9 @@ def _attributes(attributes: str) -> dict[str, str]:
     return values
 
 
-def _is_element(markup: str, start: int) -> bool:
-    """Whether the tag at ``start`` of ``markup`` is markup, not text inside a comment, …"""
-    for piece in _MARKUP.finditer(markup):
-        if piece.start() >= start:
-            return piece.start() == start
-    return False
+def _element_starts(markup: str) -> frozenset[int]:
+    """Where the tags of ``markup`` that are markup start: not text inside a comment, …"""
+    return frozenset(piece.start() for piece in _MARKUP.finditer(markup) if piece.group(1))
 
 
 # The same few tags come back answer after answer (a builder's <break time="500ms"/>): their
@@ -104,15 +101,19 @@ def _element_error(name: str, attributes: str) -> str | None:
 def _check_elements(field: str, markup: str) -> None:
     """`ResponseError` naming ``field`` if a ``<break>`` or ``<audio>`` element of ``markup``
     breaks Amazon's limits (see the module)."""
+    elements: frozenset[int] | None = None  # found once, when a tag breaks the limits
     for opening in ("<break", "<audio"):
         start = markup.find(opening)
         while start >= 0:
             tag = _LIMITED_TAG.match(markup, start)
             if tag is not None:
                 error = _element_error(tag.group(1), tag.group(2))
-                if error is not None and _is_element(markup, start):
-                    raise ResponseError(
-                        f"{field} has SSML {error} (Amazon's SSML reference; ssml.break_ and "
-                        "ssml.audio refuse it too)"
-                    )
+                if error is not None:
+                    if elements is None:
+                        elements = _element_starts(markup)
+                    if start in elements:
+                        raise ResponseError(
+                            f"{field} has SSML {error} (Amazon's SSML reference; ssml.break_ "
+                            "and ssml.audio refuse it too)"
+                        )
             start = markup.find(opening, start + len(opening))
