@@ -5,7 +5,7 @@ file a response points to: an SSML ``<audio>`` clip, an ``AudioPlayer.Play`` str
 image, a video. What can be checked without a download is the URL's shape: the scheme, a host, a
 port that is a number, and no white space or control character (which no URL holds: a
 ``"https://cdn/{name}"`` with a name from a feed, say). Amazon's sound library is addressed as
-``soundbank://<library>/<path>`` (SSML ``<audio>`` and APL for audio only).
+``soundbank://soundlibrary/<path>`` (SSML ``<audio>`` and APL for audio only).
 """
 
 from __future__ import annotations
@@ -21,15 +21,20 @@ _NOT_IN_URL: Final = re.compile(r"[\s\x00-\x1f\x7f]")
 
 def _url_error(url: str, *, soundbank: bool = False) -> str | None:
     """Why ``url`` is not an HTTPS URL with a host (or, with ``soundbank``, a sound of Amazon's
-    library: ``soundbank://<library>/<path>``), or None if it is."""
+    library: ``soundbank://soundlibrary/<path>``), or None if it is."""
     found = _NOT_IN_URL.search(url)
     if found is not None:
         return f"it holds {found.group()!r} at index {found.start()} (a URL escapes it, as %20)"
     scheme = url[: url.find(":")].lower() if ":" in url else ""
     if scheme == "soundbank" and soundbank:
         library, _, path = url[len("soundbank://") :].partition("/")
-        if url[:12].lower() != "soundbank://" or not library or not path.strip("/"):
-            return "a sound of Amazon's library is soundbank://<library>/<path>"
+        # Amazon's library has one host, soundlibrary (its host name in either case).
+        if (
+            url[:12].lower() != "soundbank://"
+            or library.lower() != "soundlibrary"
+            or not path.strip("/")
+        ):
+            return "a sound of Amazon's library is soundbank://soundlibrary/<path>"
         return None
     if scheme != "https":
         return "Alexa fetches files over HTTPS only"

@@ -813,6 +813,10 @@ def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
         ),
         ('<audio src="https://cdn.example.com/a b.mp3"/>', r"<audio src=.* it holds ' '"),
         ("<p><audio/>Hi</p>", r"<audio> has no src"),
+        (
+            "<audio src='soundbank://x/y'/>",
+            r"<audio src='soundbank://x/y'> is no URL.*soundlibrary",
+        ),
         ('<audio SRC="https://cdn.example.com/a.mp3"/>', r"<audio> has no src"),
     ],
 )

@@ -252,6 +252,8 @@ def test_audio() -> None:
         ssml.audio("http://example.com/a.mp3")
     assert ssml.audio("HTTPS://Example.com") == '<audio src="HTTPS://Example.com"/>'
     assert ssml.audio("https://[2001:db8::1]:8443/a.mp3")
+    assert ssml.audio("https://127.0.0.1:8443/a.mp3")  # loopback: local tests serve clips
+    assert ssml.audio("soundbank://SoundLibrary/x")  # a host name in either case
 
 
 @pytest.mark.parametrize(
@@ -269,10 +271,12 @@ def test_audio() -> None:
         ("ftp://example.com/a.mp3", "HTTPS only"),
         ("example.com/a.mp3", "HTTPS only"),
         ("", "HTTPS only"),
-        ("soundbank://", "soundbank://<library>/<path>"),
-        ("soundbank://soundlibrary", "soundbank://<library>/<path>"),
-        ("soundbank://soundlibrary/", "soundbank://<library>/<path>"),
-        ("soundbank:/soundlibrary/x", "soundbank://<library>/<path>"),
+        ("soundbank://", "soundbank://soundlibrary/<path>"),
+        ("soundbank://soundlibrary", "soundbank://soundlibrary/<path>"),
+        ("soundbank://soundlibrary/", "soundbank://soundlibrary/<path>"),
+        ("soundbank:/soundlibrary/x", "soundbank://soundlibrary/<path>"),
+        ("soundbank://x/y", "soundbank://soundlibrary/<path>"),  # Amazon's library's only host
+        ("soundbank://soundlibraryx/y", "soundbank://soundlibrary/<path>"),
     ],
 )
 def test_audio_refuses_a_url_alexa_cannot_fetch(src: str, why: str) -> None:
