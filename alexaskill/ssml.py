@@ -83,32 +83,48 @@ class Ssml(str):
         if isinstance(other, str):
             if _is_document(self) or _is_document(other):
                 return speak(self, other)
-            return Ssml(str.__add__(self, escape(other)))
+            return _made(str.__add__(self, escape(other)), (self, other))
         return NotImplemented
 
     def __radd__(self, other: str) -> Ssml:
         if isinstance(other, str):
             if _is_document(self):
                 return speak(other, self)
-            return Ssml(str.__add__(escape(other), self))
+            return _made(str.__add__(escape(other), self), (self, other))
         return NotImplemented
 
     def __mul__(self, count: SupportsIndex) -> Ssml:
         if _is_document(self):
-            return Ssml(f"<speak>{str.__mul__(_unwrap(self), count)}</speak>")
-        return Ssml(str.__mul__(self, count))
+            return _made(f"<speak>{str.__mul__(_unwrap(self), count)}</speak>", (self,))
+        return _made(str.__mul__(self, count), (self,))
 
     __rmul__ = __mul__
 
     def join(self, iterable: Iterable[str], /) -> Ssml:
         """Join the parts with this separator, escaping the plain-text parts."""
-        parts = list(iterable)
-        if _is_document(self) or any(map(_is_document, parts)):
-            return Ssml(f"<speak>{_unwrap(self).join(map(_unwrap, parts))}</speak>")
-        return Ssml(str.join(self, map(escape, parts)))
+        parts = [self, *iterable]
+        if any(map(_is_document, parts)):
+            return _made(f"<speak>{_unwrap(self).join(map(_unwrap, parts[1:]))}</speak>", parts)
+        return _made(str.join(self, map(escape, parts[1:])), parts)
 
     def __repr__(self) -> str:
         return f"Ssml({str.__repr__(self)})"
+
+
+class _Checked(Ssml):
+    """`Ssml` of the builders alone, whose ``<break>`` and ``<audio>`` elements they checked:
+    `alexaskill.responses.SsmlSpeech` does not check them again (it does `Ssml`'s)."""
+
+    __slots__ = ()
+
+
+def _made(markup: str, parts: Iterable[str]) -> Ssml:
+    """``markup`` made of ``parts`` as `_Checked` if every part is: plain text (escaped), a
+    builder's, or `Ssml` with no tag at all; else as `Ssml`, whose elements speech checks."""
+    for part in parts:
+        if type(part) is not _Checked and isinstance(part, Ssml) and "<" in part:
+            return Ssml(markup)
+    return _Checked(markup)
 
 
 def escape(text: str) -> Ssml:
@@ -156,7 +172,7 @@ def _content(parts: Iterable[str]) -> str:
 
 def _element(tag: str, attributes: dict[str, str], parts: Iterable[str]) -> Ssml:
     attrs = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items())
-    return Ssml(f"<{tag}{attrs}>{_content(parts)}</{tag}>")
+    return _made(f"<{tag}{attrs}>{_content(parts)}</{tag}>", parts)
 
 
 def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str:
@@ -171,7 +187,7 @@ def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str
 
 def speak(*parts: str) -> Ssml:
     """A ``<speak>`` document of the parts (plain ``str`` escaped, nested roots unwrapped)."""
-    return Ssml(f"<speak>{_content(parts)}</speak>")
+    return _made(f"<speak>{_content(parts)}</speak>", parts)
 
 
 _BREAK_STRENGTHS: Final = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
@@ -223,15 +239,15 @@ def break_(
         raise ResponseError("SSML <break> takes a time or a strength, not both")
     if strength is not None:
         _choose("break", "strength", strength, _BREAK_STRENGTHS)
-        return Ssml(f'<break strength="{strength}"/>')
+        return _Checked(f'<break strength="{strength}"/>')
     if time is None:
-        return Ssml("<break/>")
+        return _Checked("<break/>")
     milliseconds, attribute = _break_ms(time)
     if milliseconds > _MAX_BREAK_MS:
         raise ResponseError(
             f"SSML <break time={attribute!r}> is {milliseconds:g} ms; the limit is 10 s"
         )
-    return Ssml(f'<break time="{attribute}"/>')
+    return _Checked(f'<break time="{attribute}"/>')
 
 
 def emphasis(text: str, level: str = "moderate") -> Ssml:
@@ -285,7 +301,7 @@ def audio(src: str) -> Ssml:
             f"SSML <audio src={src!r}> is no URL Alexa can fetch: {error}; use an https:// URL "
             "with a host, or a soundbank:// sound"
         )
-    element = Ssml(f'<audio src="{escape(src)}"/>')
+    element = _Checked(f'<audio src="{escape(src)}"/>')
     if len(element) + len("<speak></speak>") > _MAX_SPEECH:
         raise ResponseError(
             f"SSML <audio src={src[:60]!r}…> is {len(element) + 15} characters as speech "

@@ -38,6 +38,9 @@ from alexaskill.responses import (
     speak,
     ssml_elements,
 )
+from alexaskill.responses import (
+    speech as speech_module,
+)
 from alexaskill.ssml import Ssml
 
 
@@ -846,6 +849,24 @@ def test_hand_written_ssml_is_held_to_the_limits_of_the_builders(markup: str, er
 )
 def test_hand_written_ssml_within_the_limits_is_sent(markup: str) -> None:
     assert SsmlSpeech(Ssml(markup)).ssml == markup
+
+
+def test_the_builders_elements_are_not_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ssml.break_ and ssml.audio checked their elements: speech of the builders alone skips
+    # the element check (microseconds a tag on every answer); hand-written SSML beside them
+    # is checked as before.
+    checked: list[str] = []
+    monkeypatch.setattr(speech_module, "_check_elements", lambda _, markup: checked.append(markup))
+    clip = ssml.audio("https://cdn.example.com/a.mp3")
+    answer = ssml.speak("Hello there. ", ssml.break_("500ms"), clip, " How can I help?")
+    assert speak(answer).output_speech == SsmlSpeech(answer)
+    assert checked == []
+    assert SsmlSpeech(answer + Ssml("<break time='1s'/>"))
+    assert SsmlSpeech(Ssml(str(answer)))
+    assert len(checked) == 2
+    monkeypatch.undo()
+    with pytest.raises(ResponseError, match=r"<break time='20s'> is 20000 ms"):
+        speak(ssml.speak("Hello", Ssml("<break time='20s'/>")))
 
 
 def test_tags_in_a_comment_are_told_from_elements_in_one_scan(

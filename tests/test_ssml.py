@@ -108,9 +108,42 @@ def test_documents_compose_into_one_speak_root(make: Any, expected: str) -> None
     # Two <speak> roots side by side are not XML: Alexa refuses the response. Each result must
     # have one root, so that "SSML documents compose" holds for the operators too.
     result = make()
-    assert type(result) is Ssml
+    assert isinstance(result, Ssml)  # Ssml, or its builders' kind (ssml._Checked)
     assert result == expected
     assert ssml.ssml_error(result) is None
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ssml.speak("Hi ", ssml.break_("1s"), ssml.audio("https://cdn.example.com/a.mp3")),
+        lambda: ssml.p(ssml.emphasis("a <b>"), ssml.break_(strength="weak")) + "c & d",
+        lambda: "a" + ssml.break_() * 2,
+        lambda: Ssml(", ").join(["x", ssml.s("y"), ssml.speak("z")]),
+        lambda: ssml.speak(Ssml("no tag &amp; no check needed"), ssml.break_()),
+    ],
+)
+def test_the_builders_ssml_is_marked_checked(make: Any) -> None:
+    # SsmlSpeech does not check again the <break> and <audio> elements the builders checked.
+    assert type(make()) is ssml._Checked
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ssml.speak("Hi ", Ssml("<break time='20s'/>")),
+        lambda: ssml.p(Ssml("<audio src='http://x/a.mp3'/>")),
+        lambda: ssml.speak("Hi") + Ssml("<break time='20s'/>"),
+        lambda: Ssml("<break time='20s'/>") + ssml.break_(),
+        lambda: Ssml("<bre") + Ssml("ak time='20s'/>"),
+        lambda: Ssml("ak time='20s'/>").join([Ssml("<bre"), "x"]),
+        lambda: Ssml("<break time='20s'/>") * 2,
+        lambda: Ssml("<speak>Hi<break time='20s'/></speak>") + ssml.speak("more"),
+    ],
+)
+def test_ssml_with_a_hand_written_tag_is_not_marked_checked(make: Any) -> None:
+    # A hand-written part may hold a tag the builders never saw: speech checks it.
+    assert type(make()) is Ssml
 
 
 def test_adding_a_non_string_is_a_type_error() -> None:
@@ -120,7 +153,7 @@ def test_adding_a_non_string_is_a_type_error() -> None:
 
 def test_join_escapes_plain_parts() -> None:
     result = Ssml(", ").join(["cats & dogs", ssml.emphasis("mice", "strong")])
-    assert type(result) is Ssml
+    assert isinstance(result, Ssml)
     assert result == 'cats &amp; dogs, <emphasis level="strong">mice</emphasis>'
 
 

@@ -10,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
-from ..ssml import Ssml
+from ..ssml import Ssml, _Checked
 from ..ssml import speak as _speak_document
 
 # _SPEAK_ROOT is re-exported for alexaskill.services.progressive (plain text that is a document).
@@ -201,6 +201,9 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
     play_behavior: PlayBehavior | UnsetType = UNSET
 
     def __post_init__(self) -> None:
+        # The builders' SSML (ssml.speak(…, ssml.break_("1s"))) had its <break> and <audio>
+        # elements checked where built: not again here (microseconds a tag).
+        checked = type(self.ssml) is _Checked
         markup = _exact_str("outputSpeech.ssml", self.ssml)
         root = _speak_root(markup)
         if root < 0:
@@ -237,8 +240,9 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
                         f"outputSpeech.ssml has {clips} <audio> clips; the limit is "
                         f"{MAX_AUDIO_CLIPS}"
                     )
-            _check_elements("outputSpeech.ssml", markup)
-        elif "<break" in markup:
+            if not checked:
+                _check_elements("outputSpeech.ssml", markup)
+        elif not checked and "<break" in markup:
             _check_elements("outputSpeech.ssml", markup)
         _check_play_behavior(self.play_behavior)
 
