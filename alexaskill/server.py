@@ -24,12 +24,13 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   soft limit is raised to the hard one at start). When a new connection would exceed that, the
   open connection that has waited longest for a request head is closed to make room (one
   already closing goes first: over TLS, asyncio and uvloop wait up to 30 s for the client's
-  ``close_notify``; then one whose client has sent no request yet, so that a flood of new
-  connections makes room among its own, not by closing idle keep-alive connections of
-  clients answered before): slow clients make room for each other, never for a request being
-  answered. Only when every connection is busy with a request is the new one refused: closed at
-  once, without an answer (uvicorn's own ``503`` for ``--limit-concurrency`` would need its
-  descriptor and its head).
+  ``close_notify``; then one whose client has sent no request for over ``silent_grace``
+  (1 s), so that connections opened to send nothing make room among their own, not by closing
+  idle keep-alive connections of clients answered before; a younger one is ranked by its age,
+  as its client may be sending its first request): slow clients make room for each other,
+  never for a request being answered. Only when every connection is busy with a request is
+  the new one refused: closed at once, without an answer (uvicorn's own ``503`` for
+  ``--limit-concurrency`` would need its descriptor and its head).
 - **Write deadline.** A response whose writes wait for the client (it reads nothing, its socket
   buffer full) for ``write_timeout`` seconds (10; Alexa waits 8 for the whole answer) is given
   up: the connection is dropped. Such a connection counts as busy answering, so it would never
@@ -136,6 +137,9 @@ class _Bounded:
     max_connections: ClassVar[int] = DEFAULT_MAX_CONNECTIONS
     #: Bytes read and dropped, at most, from a client still sending once its connection closes.
     linger_bytes: ClassVar[int] = 1 << 20
+    #: Seconds a new connection may send nothing before it makes room first at the limit (at
+    #: most a quarter of ``header_timeout``): see "Connections" in the module docstring.
+    silent_grace: ClassVar[float] = 1.0
 
     # uvicorn's attributes this class relies on (both protocols have them).
     if TYPE_CHECKING:
@@ -393,8 +397,9 @@ class _Bounded:
         # every place. (One still writing its answer is busy: the write deadline bounds it,
         # however little is left (`_closing`), and the loops' TLS shutdown timeout over TLS.)
         # Then one that has waited for its client to send a request (or the rest of its
-        # body): one that has sent none yet first (`_eviction_order`), else the one waiting
-        # longest; if every other one is busy answering a request, refuse this one.
+        # body): one that has sent none for over ``silent_grace`` first (`_eviction_order`),
+        # else the one waiting longest; if every other one is busy answering a request, refuse
+        # this one.
         closing: list[_Bounded] = []
         waiting: list[_Bounded] = []
         for other in connections:

@@ -79,9 +79,17 @@ def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
 
 def _eviction_order(connection: Any) -> tuple[bool, float]:
     """Which waiting connection (`alexaskill.server`'s) makes room first: one whose client has
-    sent no request yet (a flood of connections makes room among its own, not by closing
-    clients' idle keep-alive connections, which Alexa reuses), then the one waiting longest."""
-    return connection.cycle is not None, connection._waiting_since
+    sent no request for longer than the connection's ``silent_grace`` (a flood of connections
+    that send nothing makes room among its own, not by closing clients' idle keep-alive
+    connections, which Alexa reuses), then the one waiting longest. Within the grace a new
+    connection is ranked by its age alone: its client (Alexa over TLS, one round trip after the
+    handshake) may be sending its first request now, and a client holding idle connections at
+    the limit would otherwise get every newly opened one closed by opening more."""
+    since = connection._waiting_since
+    silent = connection.cycle is None and connection.loop.time() - since >= min(
+        connection.silent_grace, connection.header_timeout / 4
+    )
+    return not silent, since
 
 
 def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:

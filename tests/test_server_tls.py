@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from alexaskill.server import HttpProtocol
+from alexaskill.server import H11Protocol, HttpProtocol
 
 from .self_signed import self_signed
 
@@ -182,16 +182,22 @@ def test_a_connection_closing_with_its_answer_unsent_keeps_its_place() -> None:
         thread.join(30)
 
 
+class QuickGrace(HttpProtocol):
+    silent_grace = 0.2
+
+
+class QuickGraceH11(H11Protocol):
+    silent_grace = 0.2
+
+
 @pytest.mark.parametrize("protocol", ["httptools", "h11"])
 def test_a_flood_of_new_connections_makes_room_among_its_own(protocol: str) -> None:
     # --limit-concurrency 5: 4 open. A client whose request was answered keeps its connection
     # for the next (as Alexa does); then connections that send nothing come, more than fit.
     # The one that waited longest made room first, which was the answered client's: a flood
     # of connections that never send a request closed every idle keep-alive connection.
-    # Connections that have not sent a request yet now make room first.
-    from alexaskill.server import H11Protocol
-
-    http = HttpProtocol if protocol == "httptools" else H11Protocol
+    # Connections that have sent no request for over `silent_grace` now make room first.
+    http = QuickGrace if protocol == "httptools" else QuickGraceH11
     config = uvicorn.Config(hello, port=0, http=http, limit_concurrency=5, log_level="warning")
     with serving(config) as server:
         port = _port(server)
@@ -199,14 +205,42 @@ def test_a_flood_of_new_connections_makes_room_among_its_own(protocol: str) -> N
         with socket.create_connection(("127.0.0.1", port), timeout=10) as kept:
             kept.sendall(request)
             assert kept.recv(4096).startswith(b"HTTP/1.1 200 ")
-            flood = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
+            silent = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+            time.sleep(0.5)  # past their grace: they have sent nothing for too long
+            flood = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
             try:
-                _closed_by_the_server(flood, at_least=4)  # all accepted, room made
+                _closed_by_the_server(silent, at_least=3)  # the new ones took their places
                 kept.sendall(request)
                 assert kept.recv(4096).startswith(b"HTTP/1.1 200 ")
             finally:
-                for sock in flood:
+                for sock in silent + flood:
                     sock.close()
+
+
+@pytest.mark.parametrize("protocol", ["httptools", "h11"])
+def test_a_new_connection_is_not_closed_for_idle_ones_before_it_could_send(protocol: str) -> None:
+    # A client holds idle keep-alive connections, answered, up to the limit (4 open of 5),
+    # and opens one more. Alexa's connection, opened just before that one, has not sent its
+    # request yet (over TLS it does one round trip after the handshake): it was closed first,
+    # as one that had sent no request, whatever the idle ones' ages. Within its grace (1 s) a
+    # new connection is ranked by age: the idle connection waiting longest makes room.
+    http = HttpProtocol if protocol == "httptools" else H11Protocol
+    config = uvicorn.Config(hello, port=0, http=http, limit_concurrency=5, log_level="warning")
+    request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
+    with serving(config) as server:
+        port = _port(server)
+        held = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(3)]
+        with contextlib.ExitStack() as stack:
+            for sock in held:
+                stack.enter_context(sock)
+                sock.sendall(request)
+                assert sock.recv(4096).startswith(b"HTTP/1.1 200 ")
+            alexa = stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=10))
+            time.sleep(0.05)  # accepted before the next one
+            stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=10))
+            _closed_by_the_server(held, at_least=1)
+            alexa.sendall(request)
+            assert alexa.recv(4096).startswith(b"HTTP/1.1 200 ")
 
 
 def _closed_by_the_server(socks: list[socket.socket], at_least: int) -> None:
