@@ -184,3 +184,44 @@ async def test_a_dynamodb_save_timed_before_the_items_last_is_made_all_the_same(
         client.close()
         await ahead.aclose()
         await behind.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("column", [{"M": {"n": {"N": "1"}}}, {"NULL": True}])
+async def test_a_dynamodb_item_timed_far_ahead_is_set_back_once(
+    dynamodb_endpoint: str, column: dict[str, Any]
+) -> None:
+    # A machine whose clock was a day ahead saved the item once. Every later save was refused
+    # twice, then went after that time (six calls, two of them refused writes, billed), and
+    # the time never came back. It is set back to now at the next save.
+    import botocore.session
+
+    table = f"skill-{uuid.uuid4().hex}"
+    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
+    )
+    ahead = time.time_ns() // 1000 + 86_400 * 10**6
+    calls: list[str] = []
+    call = store._call
+
+    async def counted(operation: str, *args: Any, **params: Any) -> dict[str, Any]:
+        calls.append(operation)
+        return await call(operation, *args, **params)
+
+    try:
+        await store.ensure_table()
+        item = {"id": {"S": USER}, "attributes": column, "alexaskill_saved_at": {"N": str(ahead)}}
+        client.put_item(TableName=table, Item=item)
+        store._call = counted  # type: ignore[method-assign]
+        await store.update(USER, {"color": "red"}, (), increments={"visits": 1})
+        saved = client.get_item(TableName=table, Key={"id": {"S": USER}})["Item"]
+        assert int(saved["alexaskill_saved_at"]["N"]) < ahead
+        calls.clear()
+        await store.update(USER, {"color": "blue"}, (), increments={"visits": 1})
+        assert calls == ["update_item"]
+        expected = {"color": "blue", "visits": 2} | ({"n": 1} if "M" in column else {})
+        assert await store.load(USER) == expected
+    finally:
+        client.close()
+        await store.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import random
@@ -245,7 +246,10 @@ class DynamoDBStore:
         reaches DynamoDB late does nothing over a save made since. A save that overlapped one
         timed later and made first (another request of the user's) goes in after it, leaving
         its time, on condition that the item's time is before the moment this write could be
-        given up: so it too, reaching DynamoDB late, does nothing over a save made since.
+        given up: so it too, reaching DynamoDB late, does nothing over a save made since. An
+        item's time beyond that moment (saved by a machine whose clock was ahead) is set back
+        to now, in one more write: all this holds only while the clocks agree within
+        ``timeout``.
         """
         key_value = self._key(key)
         whole = plan.whole
@@ -288,6 +292,13 @@ class DynamoDBStore:
                     pass  # another request made the map meanwhile, or it was there
             # Refused: why, the item tells.
             column, saved = await self._state(key)
+            if saved is not None and saved >= time.time_ns() // 1000 + int(self.timeout * 1e6):
+                # Beyond when a save made now could be given up (a clock ahead): else every
+                # later save would go after it, at two refused writes each.
+                await self._set_back(key, saved)
+                stamp = self._stamp()
+                under = False
+                continue
             if column is None or "NULL" in column:
                 if not whole:
                     return  # only removals, and no map: nothing to remove
@@ -299,14 +310,28 @@ class DynamoDBStore:
                             f"attribute {name!r} holds {type(_from_dynamodb(value)).__name__}: "
                             "not incremented"
                         )
-                # Into the map under the time of a save made first, unless that time is beyond
-                # the moment this write could be given up (a clock far ahead): then after it.
-                under = saved is not None and saved >= stamp and not (under and saved >= until)
+                # Into the map under the time of a save made first (a time far ahead is set back).
+                under = saved is not None and saved >= stamp
             if saved is not None and saved >= stamp and not under:
                 stamp = max(saved + 1, self._stamp())
         raise StoreError(
             f"DynamoDB table {self.table!r}: an item kept changing between two conditional writes"
         )
+
+    async def _set_back(self, key: str, saved: int) -> None:
+        """Set the item's time (`_SAVED_AT`) back to now, where it is ``saved`` or later."""
+        with contextlib.suppress(_ConditionFailed):
+            await self._call(
+                "update_item",
+                Key=self._key(key),
+                UpdateExpression="SET #w = :t",
+                ConditionExpression="#w >= :saved",
+                ExpressionAttributeNames={"#w": _SAVED_AT},
+                ExpressionAttributeValues={
+                    ":t": {"N": str(self._stamp())},
+                    ":saved": {"N": str(saved)},
+                },
+            )
 
     async def _state(self, key: str) -> tuple[dict[str, Any] | None, int | None]:
         """The item's map column as DynamoDB gives it (None: none) and the time of its last
