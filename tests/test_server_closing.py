@@ -438,6 +438,12 @@ def test_requests_pipelined_after_one_that_closes_are_dropped_not_refused(
         client.sendall(request + b"connection: close\r\n\r\n" + request + b"\r\n")
         time.sleep(0.1)  # being answered
         client.sendall(request + b"\r\n")
+        if protocol is H11Protocol:
+            time.sleep(0.1)  # read, and reading paused
+            # Unread when the answer is out: a close would answer it with a reset, and the
+            # client could lose the answer (here: ConnectionResetError); it lingers instead.
+            # (On httptools the pipelined requests are queued, not dropped: another path.)
+            client.sendall((request + b"\r\n") * 300)
         answer = b""
         while chunk := client.recv(65536):
             answer += chunk
