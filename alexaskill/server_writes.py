@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from asyncio import sslproto
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from .exchange import HeldHead
 
@@ -50,6 +50,10 @@ def _abandon_answer(cycle: Any) -> None:
         event.set()
 
 
+#: The attributes of asyncio's SSLProtocol (3.11 on) `_DrainingSSLProtocol` uses.
+_DRAIN_USES: Final = ("_do_shutdown", "_eof_received", "_sslobj", "max_size", "_transport")
+
+
 class _DrainingSSLProtocol(sslproto.SSLProtocol):
     """asyncio's TLS protocol, reading and dropping what the client still sends while its close
     waits for the client's ``close_notify``, as uvloop's does.
@@ -64,6 +68,9 @@ class _DrainingSSLProtocol(sslproto.SSLProtocol):
     _drain_left = 1 << 20
 
     def _do_shutdown(self) -> None:
+        if not all(hasattr(self, name) for name in _DRAIN_USES):  # (changed since checked)
+            super()._do_shutdown()  # type: ignore[misc]
+            return
         if not self._eof_received:  # type: ignore[attr-defined]
             try:
                 while data := self._sslobj.read(self.max_size):  # type: ignore[attr-defined]
@@ -81,7 +88,9 @@ def _drain_tls_shutdown(transport: asyncio.BaseTransport, most: int) -> None:
     client still sends (`_DrainingSSLProtocol`). uvloop's does so itself; on plain TCP the
     lingering close (`_Lingering`) does it."""
     protocol = getattr(transport, "_ssl_protocol", None)
-    if type(protocol) is sslproto.SSLProtocol and hasattr(protocol, "_do_shutdown"):
+    # asyncio's internals, private: on a Python whose SSLProtocol has other ones, the close
+    # stays asyncio's own (the client still sending may get an error instead of its answer).
+    if type(protocol) is sslproto.SSLProtocol and all(hasattr(protocol, n) for n in _DRAIN_USES):
         protocol.__class__ = _DrainingSSLProtocol
         protocol._drain_left = most  # type: ignore[attr-defined]
 

@@ -344,3 +344,37 @@ def test_one_connection_failing_to_close_does_not_end_the_sweep(
 
     asyncio.run(scenario())
     assert caplog.text.count("past its head deadline failed") == 1  # once, not every sweep
+
+
+@pytest.mark.parametrize("missing", ["_eof_received", "_sslobj", "max_size", "_transport"])
+def test_asyncio_tls_with_other_internals_keeps_its_own_close(missing: str) -> None:
+    # The draining close uses asyncio's SSLProtocol's private attributes: on a Python whose
+    # SSLProtocol lacks one, it was put in all the same, and the close raised AttributeError
+    # out of transport.close(). It keeps asyncio's own close now.
+    import ssl
+    from asyncio import sslproto
+
+    from alexaskill.server_writes import _drain_tls_shutdown
+
+    class Transport(asyncio.BaseTransport):
+        _ssl_protocol: Any = None
+
+    loop = asyncio.new_event_loop()
+    try:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        waiter = loop.create_future()
+        protocol = sslproto.SSLProtocol(loop, asyncio.Protocol(), context, waiter, server_side=True)
+        protocol._sslobj = object()  # type: ignore[attr-defined]  # (set at connection_made)
+        Transport._ssl_protocol = protocol
+        with pytest.MonkeyPatch.context() as patch:
+            if missing in vars(protocol):
+                patch.delattr(protocol, missing)
+            else:
+                patch.delattr(sslproto.SSLProtocol, missing)
+            _drain_tls_shutdown(Transport(), 1 << 20)
+            assert type(protocol) is sslproto.SSLProtocol
+        _drain_tls_shutdown(Transport(), 1 << 20)  # with all of them: drained
+        assert type(protocol) is not sslproto.SSLProtocol
+        protocol._app_transport._closed = True  # never opened: no "unclosed transport" warning
+    finally:
+        loop.close()
