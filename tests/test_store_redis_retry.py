@@ -510,3 +510,36 @@ async def test_a_redis_save_cancelled_by_its_caller_is_not_applied_late(redis_ur
         await store.aclose()
         proxy.close()
         direct.close()
+
+
+@pytest.mark.anyio
+async def test_a_redis_cancel_cancelled_in_turn_says_the_save_may_be_applied(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A save cancelled by its caller is cancelled in Redis, in a task of its own when the
+    # caller is cancelled again. That task cancelled too (asyncio.run ending, at the end of a
+    # Lambda invocation) logged nothing, the save maybe applied late.
+    import asyncio
+
+    from alexaskill.store import redis as redis_module
+
+    store = RedisStore("redis://127.0.0.1:1/0", prefix="test:")
+    never = asyncio.Event()
+
+    async def slow_cancel(token: str) -> bool:
+        await never.wait()
+        return False
+
+    store._set_cancelled = slow_cancel  # type: ignore[method-assign]
+    caller = asyncio.ensure_future(store._cancel_for_caller("token"))
+    await asyncio.sleep(0)
+    (cancel,) = redis_module._CANCELLING
+    caller.cancel()  # cancelled again: the cancel goes on, on its own
+    await caller
+    with caplog.at_level("WARNING", logger="alexaskill"):
+        cancel.cancel()  # the event loop ending
+        with pytest.raises(asyncio.CancelledError):
+            await cancel
+    assert "was cancelled too" in caplog.text
+    assert "it may still be applied" in caplog.text
+    await store.aclose()

@@ -23,6 +23,12 @@ T = TypeVar("T")
 logger = logging.getLogger("alexaskill")
 
 
+_NOT_CANCELLED: Final = (
+    "%s: a save cancelled by its caller could not be cancelled in Redis (%s): if it reached "
+    "Redis, it may still be applied"
+)
+
+
 class RedisStore:
     """Attributes in Redis, for several machines: one hash per key, one JSON value per field.
 
@@ -247,18 +253,21 @@ class RedisStore:
 
     async def _cancel_for_caller(self, token: str) -> None:
         """Cancel in Redis a save its caller cancelled (`_set_cancelled`), waiting for that
-        unless cancelled again: then it goes on in a task of its own, the caller not held up."""
+        unless cancelled again: then it goes on in a task of its own, the caller not held up.
+        In an anyio cancel scope (a task group's, `anyio.fail_after`) the scope cancels the
+        caller again at once, so it never waits: the cancel goes on in that task. That task
+        cancelled too (its event loop ending: ``asyncio.run`` returning, as at the end of a
+        Lambda invocation), the save may still be applied: a WARNING says so."""
 
         async def cancel() -> None:
             try:
                 await self._set_cancelled(token)
             except self._redis_error as exc:
-                logger.warning(
-                    "%s: a save cancelled by its caller could not be cancelled in Redis (%s): "
-                    "if it reached Redis, it may still be applied",
-                    self._where(),
-                    self._scrubbed(str(exc)),
-                )
+                logger.warning(_NOT_CANCELLED, self._where(), self._scrubbed(str(exc)))
+            except asyncio.CancelledError:
+                why = "the cancel was cancelled too, its event loop ending"
+                logger.warning(_NOT_CANCELLED, self._where(), why)
+                raise
 
         task = asyncio.ensure_future(cancel())
         _CANCELLING.add(task)  # kept until done: the event loop holds only a weak reference
