@@ -21,6 +21,8 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, StoreError
 
+from .threaded_http import ThreadedHTTPServer
+
 USER = "amzn1.ask.account.TESTUSER"
 # Headers of moto's answer the proxy sets itself.
 _HOP_BY_HOP = ("content-length", "connection", "transfer-encoding")
@@ -80,11 +82,8 @@ class _HoldingProxy:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.http = ThreadedHTTPServer(Handler)
+        self.url = self.http.url
 
     def release(self) -> None:
         """Forward what was held, and wait until DynamoDB has answered it."""
@@ -96,9 +95,7 @@ class _HoldingProxy:
 
     def close(self) -> None:
         self.released.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+        self.http.stop()
 
 
 @pytest.fixture
