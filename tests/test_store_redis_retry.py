@@ -195,12 +195,29 @@ class _HoldingProxy(_Forwarder):
         return len(held)
 
 
+def _release_scripts(proxy: _HoldingProxy, direct: Any) -> int:
+    """Release what ``proxy`` held and wait until Redis (``direct``, a client of its own) has
+    run that many scripts; how many sends were held."""
+    import time
+
+    def scripts_run() -> int:
+        calls: int = direct.info("commandstats")["cmdstat_evalsha"]["calls"]
+        return calls
+
+    before = scripts_run()
+    held = proxy.release()
+    until = time.monotonic() + 10
+    while scripts_run() < before + held:
+        assert time.monotonic() < until, "the held scripts did not reach Redis"
+        time.sleep(0.01)
+    return held
+
+
 @pytest.mark.anyio
 async def test_a_redis_save_given_up_is_not_applied_late(redis_url: str) -> None:
     # The save's script reached Redis only after the store had given up on it (no answer
     # within socket_timeout, twice) and the user had heard the apology: the next request read
     # the old values and saved, and then the late script wrote over that save.
-    import time
 
     import redis
 
@@ -220,13 +237,7 @@ async def test_a_redis_save_given_up_is_not_applied_late(redis_url: str) -> None
         proxy.holding = False
         assert await store.load("user") == {"n": 1}
         await store.update("user", {"n": 3}, ())  # the user's next request
-        scripts_run = direct.info("commandstats")["cmdstat_evalsha"]["calls"]
-        held = proxy.release()
-        assert held >= 1
-        until = time.monotonic() + 10
-        while direct.info("commandstats")["cmdstat_evalsha"]["calls"] < scripts_run + held:
-            assert time.monotonic() < until, "the held scripts did not reach Redis"
-            time.sleep(0.01)
+        assert _release_scripts(proxy, direct) >= 1
         assert await store.load("user") == {"n": 3}
     finally:
         await store.aclose()
@@ -499,12 +510,7 @@ async def test_a_redis_save_cancelled_by_its_caller_is_not_applied_late(redis_ur
             await save
         assert await store.load("user") == {"n": 1}
         await store.update("user", {"n": 3}, ())  # the user's next request
-        scripts_run = direct.info("commandstats")["cmdstat_evalsha"]["calls"]
-        held = proxy.release()
-        until = time.monotonic() + 10
-        while direct.info("commandstats")["cmdstat_evalsha"]["calls"] < scripts_run + held:
-            assert time.monotonic() < until, "the held script did not reach Redis"
-            time.sleep(0.01)
+        _release_scripts(proxy, direct)
         assert await store.load("user") == {"n": 3}
     finally:
         await store.aclose()
