@@ -299,6 +299,8 @@ async def _http(
     failure: AlexaApiError
     try:
         if client is not None:
+            if client.is_closed:
+                raise _closed(operation)
             # Never followed, whatever the client's own setting: the token goes nowhere else.
             request = client.build_request(
                 method, url, json=json, params=params, headers=headers, timeout=timeout
@@ -321,6 +323,11 @@ async def _http(
             f"{operation}: a header of the call (the request's locale?) is not ASCII: not sent",
             operation=operation,
         )
+    except RuntimeError:
+        # httpx's "Cannot send a request, as the client has been closed.": closed meanwhile.
+        if client is None or not client.is_closed:
+            raise
+        failure = _closed(operation)
     except (httpx.InvalidURL, UnicodeError):  # (idna's errors are UnicodeErrors)
         # A URL httpx cannot build (check_endpoint refuses such an endpoint first). Its message
         # would show the URL, the device id in it.
@@ -333,6 +340,14 @@ async def _http(
     if timed_out:
         raise TimeoutError
     raise failure
+
+
+def _closed(operation: str) -> AlexaApiError:
+    return AlexaApiError(
+        f"{operation}: the HTTP client for Alexa's API is closed (a Skill.api_client the skill "
+        "closed, or the app's own after its shutdown): nothing was sent",
+        operation=operation,
+    )
 
 
 def _without_request(exc: httpx.HTTPError) -> BaseException | None:

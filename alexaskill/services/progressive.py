@@ -111,7 +111,11 @@ class ProgressiveApi(RequestApi):
                     str(exc).removeprefix("progressive: "),
                 )
             else:
-                cause = type(exc.__cause__).__name__ if exc.__cause__ else str(exc)
+                cause = (
+                    type(exc.__cause__).__name__
+                    if exc.__cause__
+                    else str(exc).removeprefix("progressive: ")
+                )
                 logger.warning("progressive response failed (%s): %s", url, cause)
             return False
         except Exception as exc:  # a closed client, a transport of the skill's own: the same
