@@ -137,7 +137,9 @@ class AlexaApiError(SkillError):
 
     ``operation`` names the `AlexaApi` method (``"given_name"``), ``status`` the HTTP status
     (None when no answer came), ``code`` Amazon's error code (``"INVALID_TOKEN"``) when it sent
-    one. Messages never contain the access token.
+    one, ``retry_after`` the seconds a throttled (429) or unavailable (5xx) API asked to wait
+    before the next call, from its ``Retry-After`` header (None without one). Messages never
+    contain the access token.
     """
 
     def __init__(
@@ -147,11 +149,13 @@ class AlexaApiError(SkillError):
         operation: str = "",
         status: int | None = None,
         code: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.operation = operation
         self.status = status
         self.code = code
+        self.retry_after = retry_after
 
 
 class PermissionRequired(AlexaApiError):

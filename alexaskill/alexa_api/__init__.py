@@ -53,6 +53,7 @@ from .wire import (
     is_loopback,
     read_answer,
     reminder_body,
+    retry_seconds,
     send,
     tls_context,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "is_loopback",
     "read_answer",
     "reminder_body",
+    "retry_seconds",
     "send",
     "tls_context",
 ]

@@ -33,6 +33,7 @@ __all__ = [
     "is_loopback",
     "read_answer",
     "reminder_body",
+    "retry_seconds",
     "send",
     "tls_context",
 ]
@@ -251,16 +252,17 @@ async def send(
     params: Mapping[str, str] | None,
     *,
     timeout: float,
-) -> tuple[int, bytes]:
-    """Send one request within ``timeout`` seconds in all: its status and body. Failures raise."""
+) -> tuple[int, bytes, str | None]:
+    """Send one request within ``timeout`` seconds in all: its status, body and ``Retry-After``
+    header (None without one; an `ApiTransport` sends none). Failures raise."""
     import asyncio  # here: an AWS Lambda cold start that makes no call does not load it
 
-    async def call() -> tuple[int, bytes]:
+    async def call() -> tuple[int, bytes, str | None]:
         if client is not None and hasattr(client, "alexa_api_call"):
             status, content = await client.alexa_api_call(method, url, headers, json, params)
             if len(content) > MAX_ANSWER_BYTES:  # as over HTTP
                 raise _too_large(operation, status)
-            return status, content
+            return status, content, None
         return await _http(client, operation, method, url, headers, json, params, timeout)
 
     try:
@@ -292,7 +294,7 @@ async def _http(
     json: object,
     params: Mapping[str, str] | None,
     timeout: float,
-) -> tuple[int, bytes]:
+) -> tuple[int, bytes, str | None]:
     import httpx
 
     timed_out = False
@@ -363,8 +365,9 @@ def _without_request(exc: httpx.HTTPError) -> BaseException | None:
 
 async def _read(
     client: httpx.AsyncClient, request: httpx.Request, operation: str
-) -> tuple[int, bytes]:
-    """Send ``request``; the status and at most `MAX_ANSWER_BYTES` of the body, else raise."""
+) -> tuple[int, bytes, str | None]:
+    """Send ``request``; the status, at most `MAX_ANSWER_BYTES` of the body (else raise) and
+    the ``Retry-After`` header."""
     _hide_ids_from_httpx_log()
     # httpx logs "HTTP Request: GET <url>" at INFO: the URL holds the device id, a list id (the
     # account id, in base64); the line shows where and which operation instead.
@@ -383,7 +386,7 @@ async def _read(
             body += chunk
             if len(body) > MAX_ANSWER_BYTES:
                 raise _too_large(operation, status)
-        return status, bytes(body)
+        return status, bytes(body), reply.headers.get("retry-after")
     finally:
         await reply.aclose()
 
@@ -434,11 +437,13 @@ def read_answer(
     *,
     scope: str | None = None,
     unauthorized_means_consent: bool = False,
+    retry_after: str | None = None,
 ) -> Any:
     """What an answer means: the decoded value (True when ``into`` is None), None for 204.
 
     A 403 (and a 401 if ``unauthorized_means_consent``) raises `PermissionRequired` for
-    ``scope``; anything else raises `AlexaApiError` (with the ``status``).
+    ``scope``; anything else raises `AlexaApiError` (with the ``status``, and for a 429 or a
+    5xx the seconds of the ``retry_after`` header given).
     """
     if status == 204:
         return None
@@ -462,10 +467,33 @@ def read_answer(
         404: "not found",
         429: "throttled by Amazon (too many requests)",
     }.get(status, "server error" if status >= 500 else "refused")
+    wait = retry_seconds(retry_after) if status == 429 or status >= 500 else None
+    if wait is not None:
+        reason += f"; retry after {wait:.0f} s"
     detail = ", ".join(part for part in (code, message) if part)
     raise AlexaApiError(
         f"{operation}: HTTP {status}, {reason}" + (f" ({detail})" if detail else ""),
         operation=operation,
         status=status,
         code=code,
+        retry_after=wait,
     )
+
+
+def retry_seconds(value: str | None, now: _dt.datetime | None = None) -> float | None:
+    """The seconds a ``Retry-After`` header asks to wait (RFC 9110: whole seconds, or an HTTP
+    date, 0 once past), or None for no header or one that is neither."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    import email.utils
+
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC, as HTTP dates are
+        when = when.replace(tzinfo=_dt.UTC)
+    return max(0.0, (when - (now or _dt.datetime.now(_dt.UTC))).total_seconds())

@@ -158,7 +158,7 @@ class RequestApi:
             "Accept": "application/json",
             **(headers or {}),
         }
-        status, content = await send(
+        status, content, retry_after = await send(
             self._client,
             operation,
             method,
@@ -175,6 +175,7 @@ class RequestApi:
             into,
             scope=scope,
             unauthorized_means_consent=unauthorized_means_consent,
+            retry_after=retry_after,
         )
 
 
