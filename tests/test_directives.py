@@ -497,6 +497,28 @@ def test_apl_checks(build: Any, message: str) -> None:
         build()
 
 
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        # An APL for audio document belongs in Alexa.Presentation.APLA.RenderDocument.
+        ({"type": "APLA", "version": "0.91"}, r"APLA.*Alexa\.Presentation\.APLA\.RenderDocument"),
+        ({"type": "apl", "version": "2024.3"}, r'"type" is \'apl\'; use "APL" or "Link"'),
+        ({"type": "Link"}, r'a "Link" document names its document in "src"'),
+        ({"type": "Link", "src": ""}, r'a "Link" document names its document in "src"'),
+    ],
+)
+def test_an_apl_document_is_apl_or_a_link(document: dict[str, Any], message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        APL.RenderDocument(document)
+
+
+def test_a_linked_apl_document_is_taken() -> None:
+    link = {"type": "Link", "src": "doc://alexa/apl/documents/menu"}
+    assert wire(APL.RenderDocument(link, token="m")) == [
+        {"type": "Alexa.Presentation.APL.RenderDocument", "document": link, "token": "m"}
+    ]
+
+
 PRODUCT = "amzn1.adg.product.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 
 

@@ -16,6 +16,28 @@ __all__ = [
 ]
 
 
+def _check_document(where: str, document: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` unless ``document`` is what RenderDocument takes (Amazon's APL
+    interface reference): an APL document (``"type": "APL"``), or a link to one saved in the
+    authoring tool (``{"type": "Link", "src": "doc://alexa/apl/documents/<name>"}``)."""
+    kind = document.get("type")
+    if not isinstance(kind, str):
+        raise ResponseError(f'{where} document has no "type" ("APL" or "Link")')
+    if kind == "APLA":
+        raise ResponseError(
+            f"{where} document is an APL for audio document (APLA): send it with "
+            "Alexa.Presentation.APLA.RenderDocument (a dict with that type)"
+        )
+    if kind not in ("APL", "Link"):
+        raise ResponseError(f'{where} document "type" is {kind!r}; use "APL" or "Link"')
+    src = document.get("src")
+    if kind == "Link" and (not isinstance(src, str) or not src):
+        raise ResponseError(
+            f'{where}: a "Link" document names its document in "src" '
+            f'("doc://alexa/apl/documents/<name>"), not {src!r}'
+        )
+
+
 class APL:
     """The ``Alexa.Presentation.APL`` interface: render a document on a screen, run commands."""
 
@@ -37,8 +59,7 @@ class APL:
         def __post_init__(self) -> None:
             where = "Alexa.Presentation.APL.RenderDocument"
             document = _mapping(f"{where} document", self.document)
-            if not isinstance(document.get("type"), str):
-                raise ResponseError(f'{where} document has no "type" ("APL" or "Link")')
+            _check_document(where, document)
             force_setattr(self, "document", document)
             if self.token is not None:
                 _text(f"{where} token", self.token)
