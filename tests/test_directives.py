@@ -520,6 +520,54 @@ def test_a_linked_apl_document_is_taken() -> None:
 
 
 PRODUCT = "amzn1.adg.product.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+PRINT = "connection://AMAZON.PrintPDF/1"
+
+
+def test_connections_start_connection() -> None:
+    pdf = {"title": "Recipe", "url": "https://cdn.example.com/recipe.pdf"}
+    assert wire(
+        Connections.StartConnection(PRINT, input=pdf, token="print-1"),
+        Connections.StartConnection(PRINT, on_completion="SEND_ERRORS_ONLY"),
+    ) == [
+        {"type": "Connections.StartConnection", "uri": PRINT, "input": pdf, "token": "print-1"},
+        {"type": "Connections.StartConnection", "uri": PRINT, "onCompletion": "SEND_ERRORS_ONLY"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"uri": "AMAZON.PrintPDF/1"}, r"StartConnection uri must be a connection:// URI"),
+        ({"uri": ""}, r"StartConnection uri must be a non-empty str"),
+        ({"uri": PRINT, "on_completion": "RESUME"}, r"onCompletion is 'RESUME'; use one of"),
+        ({"uri": PRINT, "input": ["x"]}, r"StartConnection input must be a mapping"),
+        ({"uri": PRINT, "token": ""}, r"StartConnection token must be a non-empty str"),
+    ],
+)
+def test_start_connection_checks(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ResponseError, match=message):
+        Connections.StartConnection(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("directive", "message"),
+    [
+        ({"uri": PRINT, "onCompletion": "RESUME"}, r"onCompletion is 'RESUME'; use one of"),
+        ({"input": {}}, r"StartConnection uri must be a non-empty str"),
+        ({"uri": "https://example.com/task"}, r"uri must be a connection:// URI"),
+    ],
+)
+def test_a_start_connection_written_as_a_dict_gets_the_same_checks(
+    directive: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ResponseError, match=r"directives\[0\]: .*" + message):
+        speak("One moment.", directives=[{"type": "Connections.StartConnection", **directive}])
+
+
+def test_a_good_start_connection_written_as_a_dict_goes_out_as_written() -> None:
+    # input is the task's JSON, passed through as written, whatever its shape.
+    raw = {"type": "Connections.StartConnection", "uri": PRINT, "input": {"any": ["thing"]}}
+    assert wire(raw) == [raw]
 
 
 def test_connections_buy_upsell_cancel() -> None:

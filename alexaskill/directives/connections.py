@@ -1,12 +1,16 @@
-"""Skill connections for in-skill purchasing: ``Connections.SendRequest``."""
+"""Skill connections: in-skill purchasing (``Connections.SendRequest``) and tasks handed to
+Alexa or another skill (``Connections.StartConnection``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Final, Literal
+
+from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..responses import Directive
-from .checks import _one_of, _text
+from .checks import _mapping, _one_of, _text
 
 __all__ = [
     "Connections",
@@ -14,12 +18,43 @@ __all__ = [
 
 
 _PURCHASE_TASKS: Final = ("Buy", "Upsell", "Cancel")
+# Amazon's "Use Skill Connections to Request Tasks" (and ask-sdk-model's OnCompletion).
+_ON_COMPLETION: Final = ("RESUME_SESSION", "SEND_ERRORS_ONLY")
+_CONNECTION_URI: Final = "connection://"
 
 
 class Connections:
-    """Skill connections for in-skill purchasing: hand the user to Amazon's purchase flow."""
+    """Skill connections: hand the user to Amazon's purchase flow, or a task to a provider."""
 
     __slots__ = ()
+
+    class StartConnection(Directive, tag="Connections.StartConnection", frozen=True):
+        """Hand the task ``uri`` (``connection://AMAZON.PrintPDF/1``) to its provider.
+
+        ``input`` is the task's own JSON; ``token`` comes back with the result. With
+        ``on_completion`` ``RESUME_SESSION`` (Alexa's default) the skill gets the result in a
+        ``SessionResumedRequest``; with ``SEND_ERRORS_ONLY``, only a failure.
+        """
+
+        uri: str
+        input: Mapping[str, Any] | None = None
+        token: str | None = None
+        on_completion: Literal["RESUME_SESSION", "SEND_ERRORS_ONLY"] | None = None
+
+        def __post_init__(self) -> None:
+            where = "Connections.StartConnection"
+            uri = _text(f"{where} uri", self.uri)
+            if not uri.startswith(_CONNECTION_URI) or uri == _CONNECTION_URI:
+                raise ResponseError(
+                    f"{where} uri must be a connection:// URI naming the task "
+                    f"(connection://AMAZON.PrintPDF/1), not {uri[:80]!r}"
+                )
+            if self.input is not None:
+                force_setattr(self, "input", _mapping(f"{where} input", self.input))
+            if self.token is not None:
+                _text(f"{where} token", self.token)
+            if self.on_completion is not None:
+                _one_of(f"{where} onCompletion", self.on_completion, _ON_COMPLETION)
 
     class SendRequest(Directive, tag="Connections.SendRequest", frozen=True):
         """Start Amazon's ``Buy``, ``Upsell`` or ``Cancel`` flow for the product ``product_id``.

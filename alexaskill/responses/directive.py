@@ -81,6 +81,22 @@ def _check_play(field: str, index: int, play: Mapping[str, Any]) -> None:
     AudioPlayer.Play(**fields)
 
 
+def _check_start_connection(field: str, index: int, directive: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` where a ``Connections.StartConnection`` written as a mapping has no
+    ``connection://`` uri or an ``onCompletion`` Alexa does not know; its ``input`` is the
+    task's JSON, not checked."""
+    from ..directives.connections import Connections  # (as in _check_play)
+
+    try:
+        Connections.StartConnection(
+            uri=directive.get("uri"),  # type: ignore[arg-type]  # checked there
+            token=directive.get("token"),
+            on_completion=directive.get("onCompletion"),
+        )
+    except ResponseError as exc:
+        raise ResponseError(f"{field}[{index}]: {exc}") from None
+
+
 #: ``updateBehavior`` values Alexa knows (Amazon's ask-sdk-model, ``er.dynamic.UpdateBehavior``).
 _UPDATE_BEHAVIORS: Final = ("REPLACE", "CLEAR")
 
@@ -124,6 +140,8 @@ def _directive(field: str, index: int, directive: object) -> object:
             _check_play(field, index, directive)
         elif type_ == "Dialog.UpdateDynamicEntities":
             _check_dynamic_entities(field, index, directive)
+        elif type_ == "Connections.StartConnection":
+            _check_start_connection(field, index, directive)
         elif type_ in _NAMED_SLOT:
             _check_named_slot(field, index, directive, _NAMED_SLOT[type_])
         # msgspec encodes dicts only; a dict is kept as is (not copied: it is the caller's JSON).
