@@ -442,6 +442,18 @@ def test_stop_and_clear_queue() -> None:
         AudioPlayer.ClearQueue("EVERYTHING")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("behavior", ["EVERYTHING", "clear_all", None])
+def test_a_clear_queue_written_as_a_dict_gets_the_same_check(behavior: Any) -> None:
+    raw = {"type": "AudioPlayer.ClearQueue", "clearBehavior": behavior}
+    with pytest.raises(ResponseError, match=rf"directives\[0\]: .*clearBehavior is {behavior!r}"):
+        Response(directives=(raw,))
+
+
+def test_a_good_clear_queue_written_as_a_dict_goes_out_as_written() -> None:
+    raw = {"type": "AudioPlayer.ClearQueue", "clearBehavior": "CLEAR_ENQUEUED"}
+    assert wire(raw) == [raw]
+
+
 # --- VideoApp, APL, Connections -------------------------------------------------------------------
 
 

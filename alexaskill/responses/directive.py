@@ -81,6 +81,17 @@ def _check_play(field: str, index: int, play: Mapping[str, Any]) -> None:
     AudioPlayer.Play(**fields)
 
 
+def _check_clear_queue(field: str, index: int, directive: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` where an ``AudioPlayer.ClearQueue`` written as a mapping has no
+    ``clearBehavior`` Alexa knows (``CLEAR_ENQUEUED`` or ``CLEAR_ALL``)."""
+    from ..directives.audio import AudioPlayer  # (as in _check_play)
+
+    try:
+        AudioPlayer.ClearQueue(directive.get("clearBehavior"))  # type: ignore[arg-type]
+    except ResponseError as exc:
+        raise ResponseError(f"{field}[{index}]: {exc}") from None
+
+
 def _check_start_connection(field: str, index: int, directive: Mapping[str, Any]) -> None:
     """Raise `ResponseError` where a ``Connections.StartConnection`` written as a mapping has no
     ``connection://`` uri or an ``onCompletion`` Alexa does not know; its ``input`` is the
@@ -140,6 +151,8 @@ def _directive(field: str, index: int, directive: object) -> object:
             _check_play(field, index, directive)
         elif type_ == "Dialog.UpdateDynamicEntities":
             _check_dynamic_entities(field, index, directive)
+        elif type_ == "AudioPlayer.ClearQueue":
+            _check_clear_queue(field, index, directive)
         elif type_ == "Connections.StartConnection":
             _check_start_connection(field, index, directive)
         elif type_ in _NAMED_SLOT:
