@@ -14,6 +14,8 @@ from typing import Any, Final
 
 import msgspec
 
+from .log_values import shown
+
 __all__ = ["JsonFormatter"]
 
 _REQUEST_LOGGER: Final = "alexaskill.request"
@@ -119,12 +121,14 @@ class _PlainFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The record's lines, every one after the first indented by two spaces."""
         text = super().format(record)
-        if "\n" in text or "\r" in text or not text.isascii():
+        if not text.isprintable():
             # A traceback's last line quotes the exception's message, which may hold a value
             # of a request (a slot value in a handler's ValueError). Indented, no line of it can
-            # pass for a record of its own: each of those starts with its date.
+            # pass for a record of its own: each of those starts with its date. Its other
+            # control characters (an ANSI escape that erases lines on the operator's terminal,
+            # a NUL) are escaped, as the message's arguments are (`alexaskill.log_values`).
             first, *rest = text.splitlines()
-            text = "\n".join([first, *[f"  {line}" for line in rest]])
+            text = "\n".join([shown(first), *[f"  {shown(line)}" for line in rest]])
         return text
 
     def _request_line(self, created: float, message: str) -> str:

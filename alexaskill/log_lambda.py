@@ -46,7 +46,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from .log_format import _UTC_SECONDS, JsonFormatter
-from .log_values import printable
+from .log_values import printable, shown
 
 __all__ = [
     "LambdaJsonFormatter",
@@ -222,13 +222,13 @@ class LambdaTextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The record as one line: level, UTC time, the invocation's id, logger, message."""
         text = super().format(record)
-        if "\n" in text or "\r" in text or not text.isascii():
+        if not text.isprintable():
             # Lambda cuts standard output and error into events at "\n" only; any other line
             # break would still split the record in a viewer. A traceback's last line quotes its
             # exception's message, which may hold a value of a request: indented, no line of it
-            # passes for a record of its own.
+            # passes for a record of its own, and its other control characters are escaped.
             first, *rest = text.splitlines()
-            text = "\r  ".join([first, *rest])
+            text = "\r  ".join([shown(first), *map(shown, rest)])
         request_id = aws_request_id()
         aws_id = request_id if request_id.isprintable() else printable(request_id)
         created = _UTC_SECONDS.text(record.created)

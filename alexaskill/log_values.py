@@ -18,7 +18,7 @@ from .exceptions import (
     VerificationError,
 )
 
-__all__ = ["printable", "refusal", "user_hash"]
+__all__ = ["printable", "refusal", "shown", "user_hash"]
 
 _CHECKS: Final[tuple[tuple[type[RequestError], str], ...]] = (
     (MalformedRequestError, "malformed"),
@@ -72,6 +72,17 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def shown(line: str) -> str:
+    """One line of a record's text as a plain log shows it: `printable`, tabs kept.
+
+    For the lines a formatter makes (a traceback's, whose last quotes the exception's message),
+    where a tab is layout, not a value's.
+    """
+    if line.isprintable():
+        return line
+    return "\t".join(map(printable, line.split("\t")))
 
 
 def _escape_args(record: logging.LogRecord) -> bool:

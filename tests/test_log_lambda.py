@@ -290,6 +290,16 @@ def test_the_text_formatter_keeps_a_record_on_one_line() -> None:
     assert time.strftime("%Y-%m-%dT", time.gmtime(record.created)) in text
 
 
+def test_the_text_formatter_escapes_control_characters_in_a_traceback() -> None:
+    try:
+        raise ValueError("x\x1b[2K\x00")
+    except ValueError:
+        record = logging.LogRecord("alexaskill", logging.ERROR, "", 1, "oops", (), sys.exc_info())
+    text = LambdaTextFormatter().format(record)
+    assert "\x1b" not in text and "\x00" not in text
+    assert text.endswith("\r  ValueError: x\\x1b[2K\\x00")
+
+
 def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     """The README's lambda_function.py, imported after the runtime's set-up, in a process of its
     own: records framed with ids, and no asyncio imported for a synchronous skill."""

@@ -566,6 +566,24 @@ def test_alexaskills_plain_format_indents_what_follows_a_records_first_line() ->
     assert sum(forged in line for line in rest) == 3
 
 
+def test_alexaskills_plain_format_escapes_control_characters_in_a_traceback() -> None:
+    # The exception's message may quote a request's value: an ANSI escape in it would reach
+    # the operator's terminal as it is (erase a line, move the cursor up over the lines
+    # before), a NUL or a bell likewise. Escaped as the message's arguments are; tabs stay.
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    try:
+        raise ValueError("city 'x\x1b[1A\x1b[2K\x00\x07' unknown\tnow")
+    except ValueError:
+        logging.getLogger("alexaskill").exception("handler failed")
+    finally:
+        configure_logging("WARNING", stream=io.StringIO())
+    text = stream.getvalue()
+    assert "\x1b" not in text and "\x00" not in text and "\x07" not in text
+    *_, last = text.splitlines()
+    assert last == "  ValueError: city 'x\\x1b[1A\\x1b[2K\\x00\\x07' unknown\tnow"
+
+
 def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path) -> None:
     # `uvicorn app:skill` and nothing else: the configuration table promises INFO by default.
     import httpx
