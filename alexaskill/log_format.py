@@ -91,7 +91,13 @@ REQUEST_FIELDS: Final = _JsonRequestLine.__struct_fields__[4:]
 
 
 def _json_line(entry: object) -> str:
-    line = _JSON_ENCODER.encode(entry).decode()
+    try:
+        line = _JSON_ENCODER.encode(entry).decode()
+    except UnicodeEncodeError:
+        # A lone surrogate (a str from os.environ, sys.argv or a file name, decoded with
+        # surrogateescape), which UTF-8 cannot encode: written as Python writes it, \udce9.
+        builtins = msgspec.to_builtins(entry, enc_hook=repr)
+        line = _JSON_ENCODER.encode(_without_surrogates(builtins)).decode()
     if not line.isascii() and _LINE_BREAKS.search(line):
         # JSON allows these raw in strings, but str.splitlines() and some log viewers break
         # lines there: a value from a request could split one line into two.
@@ -100,6 +106,17 @@ def _json_line(entry: object) -> str:
 
 
 _JSON_ENCODER: Final = msgspec.json.Encoder(enc_hook=repr)
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` (builtins: `msgspec.to_builtins`'s) with every str's lone surrogates escaped."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode()
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(map(_without_surrogates, value))
+    return value
 
 
 #: The plain line: ``2026-11-27 10:00:00,123 INFO alexaskill.request: IntentRequest …``.

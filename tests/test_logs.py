@@ -290,6 +290,23 @@ def test_json_formatter_extra_fields_and_exceptions() -> None:
     assert set(first) == {"time", "level", "logger", "message", "custom", "odd"}
 
 
+def test_json_lines_keep_a_record_holding_a_lone_surrogate() -> None:
+    # A str from os.environ, sys.argv or a file name (decoded with surrogateescape) may hold a
+    # lone surrogate, which UTF-8 cannot encode: the record was lost whole (its traceback with
+    # it) and a multi-line "--- Logging error ---" went to standard error instead of a line.
+    stream = io.StringIO()
+    configure_logging("INFO", json=True, stream=stream)
+    logger = logging.getLogger("alexaskill")
+    try:
+        raise ValueError("no such city: caf\udce9")
+    except ValueError:
+        logger.exception("handler failed", extra={"city": "caf\udce9", "tags": {"\udce9": 1}})
+    [line] = json_lines(stream)
+    assert line["message"] == "handler failed"
+    assert line["exception"].endswith("ValueError: no such city: caf\\udce9")
+    assert line["city"] == "caf\\udce9" and line["tags"] == {"\\udce9": 1}
+
+
 def test_json_formatter_alone() -> None:
     record = logging.LogRecord("x", logging.WARNING, __file__, 1, "a\nb", (), None)
     line = JsonFormatter().format(record)
