@@ -27,6 +27,7 @@ each on one line with the invocation's id (`alexaskill.log_lambda`).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from typing import IO, TYPE_CHECKING, Any, Final
@@ -197,6 +198,18 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
         """Write the pending request lines, then close as a `logging.StreamHandler` does."""
         self.flush()
         super().close()
+
+
+def _forget_pending_in_child() -> None:
+    """In a forked child: the request lines waiting are the parent's, to write, not the child's
+    (which would write them again at its first record, or its exit)."""
+    for handler in logger.handlers:
+        if isinstance(handler, _Handler):
+            handler._pending = []
+            handler._flush_loop = handler._turn_task = None
+
+
+os.register_at_fork(after_in_child=_forget_pending_in_child)
 
 
 def _running_loop() -> AbstractEventLoop | None:

@@ -890,6 +890,33 @@ def test_pending_lines_are_written_at_interpreter_exit() -> None:
     assert "alexaskill.request: - -> refused:signature (400)" in done.stderr.splitlines()[1]
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork")
+def test_a_child_forked_while_lines_wait_does_not_write_them_again() -> None:
+    # A forked child has a copy of the parent's pending lines, which the parent writes at the
+    # end of its turn: the child must not write them too (at its first record, or its exit).
+    script = (
+        "import asyncio, logging, os, sys\n"
+        "from alexaskill.logs import configure_logging, log_request\n"
+        "configure_logging('INFO', stream=sys.stdout)\n"
+        "async def main():\n"
+        "    log_request(None, outcome='refused:signature', status=400, deferrable=True)\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        logging.getLogger('alexaskill').warning('the child')\n"
+        "        logging.shutdown()\n"
+        "        os._exit(0)\n"
+        "    os.waitpid(pid, 0)\n"
+        "asyncio.run(main())\n"
+    )
+    done = run_script(script)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "the child",
+        "- -> refused:signature (400) handler=- verify=- id=-",
+    ]
+
+
 def test_a_waiting_line_keeps_no_reference_to_its_request() -> None:
     # Kept until the turn's end, a turn's envelopes were alive when the garbage collector ran:
     # moved to its older generations, collected far more often (logs._Handler).
