@@ -482,6 +482,26 @@ def test_unusable_model_files(tmp_path: Path, content: str, message: str) -> Non
         load_model(path)
 
 
+def test_a_model_file_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
+    # Valid JSON past 16 MiB (a log, a dump named by mistake): refused by its size, as the
+    # commands refuse their files, before it is read into memory whole or parsed.
+    path = tmp_path / "en-US.json"
+    padding = " " * (16 * 1024 * 1024)
+    path.write_text(padding + MODEL_FILE.read_text())
+    with pytest.raises(InteractionModelError, match=r"larger than 16 MiB, too large for an "):
+        load_model(path)
+    # At the cap, it is read.
+    path.write_text(MODEL_FILE.read_text().ljust(16 * 1024 * 1024))
+    assert load_model(path).invocation == "pizza palace"
+
+
+def test_a_model_file_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text('{"interactionModel": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(InteractionModelError, match="nested too deeply"):
+        load_model(path)
+
+
 def test_locale_of_file() -> None:
     assert locale_of_file("skill-package/interactionModels/custom/en-GB.json") == "en-GB"
     assert locale_of_file("model.json") is None

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..app import Skill
 
 __all__ = [
+    "MAX_MODEL_BYTES",
     "DialogIntentModel",
     "DialogSlotModel",
     "InteractionModel",
@@ -41,6 +42,10 @@ __all__ = [
 ]
 
 _LOCALE_FILE: Final = re.compile(r"[a-z]{2}-[A-Z]{2}")
+#: The most bytes of a model file `load_model` reads, as every ``alexaskill`` command reads the
+#: files it is given: a file named by mistake (a log, ``/dev/zero``) is refused, not read into
+#: memory whole. Amazon's own models are far smaller.
+MAX_MODEL_BYTES: Final = 16 * 1024 * 1024
 #: The delegation strategy Amazon applies when a model names none: auto delegation.
 DEFAULT_DELEGATION: Final = "ALWAYS"
 #: The delegation strategies and fallback sensitivities of Amazon's model schema.
@@ -409,7 +414,8 @@ def read_model_file(
 ) -> tuple[Any, str]:
     """The JSON of a model file (a directory: its ``<locale>.json``), and the file's path.
 
-    Raises `InteractionModelError` when the file is missing, cannot be read or is not JSON.
+    Raises `InteractionModelError` when the file is missing, cannot be read, is larger than
+    `MAX_MODEL_BYTES` (16 MiB, not read whole) or is not JSON.
     """
     path = Path(source)
     if path.is_dir():
@@ -420,10 +426,19 @@ def read_model_file(
             )
         path = path / f"{locale}.json"
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_MODEL_BYTES + 1)
     except FileNotFoundError:
         raise InteractionModelError([f"{path}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
+    if len(raw) > MAX_MODEL_BYTES:
+        raise InteractionModelError(
+            [f"{path}: larger than 16 MiB, too large for an interaction model file"]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
     try:
         data = json.loads(text)
