@@ -7,12 +7,12 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from .ssml import strip_tags
+from .ssml import _MAX_BREAK_MS, _break_time_ms, strip_tags
 
 __all__ = ["spoken_text"]
 
 #: Alexa's longest pause, in milliseconds (Amazon's SSML reference, ``<break time>``).
-_MAX_PAUSE_MS: Final = 10_000
+_MAX_PAUSE_MS: Final = _MAX_BREAK_MS
 #: Tags between which words are apart, as `strip_tags` spaces them.
 _SPACED_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
 _SPACES = re.compile(r"\s+")
@@ -27,15 +27,15 @@ _STRENGTH_MS: Final = {
     "strong": 600,
     "x-strong": 900,
 }
-_PAUSE_TIME = re.compile(r"\s*(\d*\.?\d+)\s*(ms|s)\s*", re.IGNORECASE)
 _AMAZON_PREFIX = re.compile(r"^\s*<speak\b")
 
 
 def _pause_ms(attributes: Mapping[str, str]) -> float:
-    match = _PAUSE_TIME.fullmatch(attributes.get("time", ""))
-    if match:
-        ms = float(match.group(1)) * (1000 if match.group(2).lower() == "s" else 1)
-        return min(ms, _MAX_PAUSE_MS)
+    """A ``<break>``'s pause: its time read as the builders read it (`alexaskill.ssml`; "2 s"
+    or other digits than ASCII are no duration), at most 10 s; else its strength's."""
+    pause = _break_time_ms(attributes.get("time", ""))
+    if pause is not None:
+        return min(pause[0], _MAX_PAUSE_MS)
     strength = attributes.get("strength") or "medium"
     return _STRENGTH_MS.get(strength, 300)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from alexaskill import ssml
 from alexaskill.hearing import spoken_text
 
@@ -37,3 +39,24 @@ def test_markup_nested_past_the_recursion_limit_is_read_as_plain_words() -> None
     # SSML from a remote server (chat --url, replay --url) nested 1,200 deep: RecursionError.
     deep = "<speak>" + "<p>" * 1200 + "x" + "</p>" * 1200 + "</speak>"
     assert spoken_text(deep) == "x"
+
+
+@pytest.mark.parametrize(
+    ("time", "shown"),
+    [
+        ("2s", "[pause 2 s]"),
+        (" 1.5S ", "[pause 1.5 s]"),
+        (".5s", "[pause 0.5 s]"),
+        ("700ms", "[pause 0.7 s]"),
+        ("20s", "[pause 10 s]"),  # past Alexa's limit: the longest pause it makes
+        # No duration by Amazon's SSML reference, refused by ssml.break_ and by the check of
+        # hand-written SSML: read as a <break> with no time (medium strength), as "soon" is.
+        ("2 s", "[pause 0.3 s]"),
+        ("\u0662s", "[pause 0.3 s]"),  # an Arabic-Indic two
+        ("soon", "[pause 0.3 s]"),
+        ("-1s", "[pause 0.3 s]"),
+        ("1e9s", "[pause 0.3 s]"),
+    ],
+)
+def test_a_break_time_is_read_as_the_builders_read_it(time: str, shown: str) -> None:
+    assert spoken_text(f'a<break time="{time}"/>b', pauses=True) == f"a {shown} b"

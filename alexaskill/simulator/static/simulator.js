@@ -78,7 +78,8 @@
   function breakMs(node) {
     const time = node.getAttribute("time");
     if (time) {
-      const match = /^\s*([\d.]+)\s*(ms|s)\s*$/i.exec(time);
+      // As alexaskill.ssml reads it: "2s", "1.5s", ".5s", "700ms"; "2 s" is no duration.
+      const match = /^\s*(\d+(?:\.\d+)?|\.\d+)(ms|s)\s*$/i.exec(time);
       if (match) {
         const ms = parseFloat(match[1]) * (match[2].toLowerCase() === "s" ? 1000 : 1);
         return Math.min(Math.max(ms, 0), MAX_BREAK_MS);
