@@ -473,6 +473,17 @@ def test_a_model_directory_needs_a_locale(tmp_path: Path) -> None:
         ('{"interactionModel": {}}', "no interactionModel.languageModel"),
         ('{"interactionModel": {"languageModel": {"intents": 5}}}', "intents is not a list"),
         ('{"languageModel": {"intents": [{"samples": []}]}}', "has no name"),
+        # Amazon's schema requires a slot's type: it was read as AMAZON.SearchQuery.
+        (
+            '{"languageModel": {"intents": [{"name": "Order", "slots": [{"name": "dish"}], '
+            '"samples": ["order {dish} please"]}]}}',
+            r"intent Order: slot dish has no type \(Amazon's schema requires one",
+        ),
+        (
+            '{"languageModel": {"intents": [{"name": "Order", "slots": [{"name": "dish", '
+            '"type": ""}], "samples": ["order {dish} please"]}]}}',
+            "intent Order: slot dish has no type",
+        ),
     ],
 )
 def test_unusable_model_files(tmp_path: Path, content: str, message: str) -> None:

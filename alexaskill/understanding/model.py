@@ -274,10 +274,18 @@ class _Reader:
                     slot.get("multipleValues"), f"{where}: slot {slot['name']}: multipleValues"
                 )
                 multiple = bool(multiple_values.get("enabled"))
+                slot_type = slot.get("type")
+                if not isinstance(slot_type, str) or not slot_type.strip():
+                    # Required by Amazon's schema: its build refuses the slot without one.
+                    self.problem(
+                        f"{where}: slot {slot['name']} has no type (Amazon's schema requires "
+                        "one: 'AMAZON.City', or a custom type of the model's types)"
+                    )
+                    continue
                 slots.append(
                     ModelSlot(
                         slot["name"],
-                        str(slot.get("type") or "AMAZON.SearchQuery"),
+                        slot_type,
                         multiple,
                         _strings(slot.get("samples")),
                     )
