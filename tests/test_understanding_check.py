@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from alexaskill.cli import main
+from alexaskill.interaction import InteractionModelError
 from alexaskill.understanding import InteractionModel, check_model
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
@@ -35,8 +36,19 @@ def model(**language: Any) -> dict[str, Any]:
 
 
 def messages(data: dict[str, Any], level: str = "error") -> list[str]:
-    findings = check_model(InteractionModel.from_json(data))
+    try:
+        model = InteractionModel.from_json(data)
+    except InteractionModelError as exc:  # what --check reports as errors too
+        return [problem.removeprefix("the model: ") for problem in exc.problems]
+    findings = check_model(model)
     return [finding.message for finding in findings if finding.level == level]
+
+
+def _value(name: str, value_id: str | None = None, synonyms: list[str] | None = None) -> Any:
+    entry: dict[str, Any] = {"name": {"value": name, "synonyms": synonyms or []}}
+    if value_id is not None:
+        entry["id"] = value_id
+    return entry
 
 
 def test_a_clean_hand_written_model() -> None:
@@ -148,6 +160,59 @@ def test_values_shared_by_two_types_of_one_intent() -> None:
             "needs a carrier phrase",
         ),
         ({"types": [{"name": "Size", "values": []}]}, "slot type Size has no values"),
+        # What the builder refuses in the models it writes (value_problems, type names, slot
+        # samples), a hand-written model file escaped.
+        (
+            {"types": [{"name": "Size", "values": [_value("big"), _value("Big ")]}]},
+            "slot type Size: value 'Big ' is listed twice",
+        ),
+        (
+            {"types": [{"name": "Size", "values": [_value(" ")]}]},
+            "slot type Size: a value is empty",
+        ),
+        (
+            {"types": [{"name": "Size", "values": [_value("big", synonyms=["large", ""])]}]},
+            "slot type Size: value 'big' has an empty synonym",
+        ),
+        (
+            {"types": [{"name": "Size", "values": [_value("big", "L"), _value("huge", "L")]}]},
+            "slot type Size: values 'big' and 'huge' have the same id 'L'",
+        ),
+        (
+            {"types": [{"name": "Pizza-Size", "values": [_value("big")]}]},
+            "slot type 'Pizza-Size': a custom slot type name is ASCII letters and underscores",
+        ),
+        (
+            {"types": [{"name": "AMAZON.NUMBER", "values": [_value("a dozen")]}]},
+            "slot type 'AMAZON.NUMBER': a custom slot type name is ASCII letters and underscores",
+        ),
+        (
+            {
+                "intents": [
+                    {
+                        "name": "Order",
+                        "slots": [
+                            {
+                                "name": "s",
+                                "type": "AMAZON.City",
+                                "samples": ["{s}", "to {s}", "{s}"],
+                            }
+                        ],
+                        "samples": ["order {s}"],
+                    }
+                ]
+            },
+            "intent Order, slot s: sample '{s}' is listed twice",
+        ),
+        (
+            {
+                "types": [
+                    {"name": "Size", "values": [_value("big")]},
+                    {"name": "Size", "values": [_value("small")]},
+                ]
+            },
+            "slot type Size is defined twice",
+        ),
     ],
 )
 def test_what_amazons_build_refuses(language: dict[str, Any], expected: str) -> None:
@@ -263,11 +328,12 @@ def test_warnings() -> None:
             {"name": "Quit", "samples": ["never mind"]},
             {"name": "Order", "samples": ["order a pizza"]},
         ],
-        types=[{"name": "Unused", "values": [{"name": {"value": "a"}}, {"name": {"value": "A"}}]}],
+        types=[{"name": "Unused", "values": [_value("a"), _value("b", synonyms=["A"])]}],
     )
     warnings = messages(data, "warning")
     assert "slot type Unused is used by no slot" in warnings
-    assert "slot type Unused: 'A' is listed for both 'a' and 'A'" in warnings
+    # A synonym of one value that is another value (two values alike are an error).
+    assert "slot type Unused: 'A' is listed for both 'a' and 'b'" in warnings
     assert (
         "intent Quit: sample 'never mind' is also a common phrasing of AMAZON.CancelIntent; "
         "users saying it may reach either" in warnings

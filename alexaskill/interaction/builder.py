@@ -264,13 +264,9 @@ class _ModelBuilder:
             generated_type = self.enum_type(name, enum_type)
             result.append(_type_json(generated_type.name, generated_type.values))
         for entry in result:
-            name = entry["name"]
-            if not (_NAME.fullmatch(name) or is_list_type(name)):
-                self.problem(
-                    f"slot type {name!r}: a custom slot type name is ASCII letters and "
-                    "underscores; a built-in type extended with values is a list type "
-                    "(AMAZON.City), not a number, date, time, duration or AMAZON.SearchQuery"
-                )
+            problem = type_name_problem(entry["name"])
+            if problem is not None:
+                self.problem(problem)
         return result
 
     def enum_names(self) -> set[str]:
@@ -293,6 +289,18 @@ class _ModelBuilder:
             return SlotTypeDeclaration(name, (SlotTypeValue(name),))
         self.problems += value_problems(name, values)
         return SlotTypeDeclaration(name, tuple(values))
+
+
+def type_name_problem(name: str) -> str | None:
+    """What Amazon's build refuses in the name of a slot type a model gives values: a custom
+    type's is ASCII letters and underscores; a built-in one extended must be a list type."""
+    if _NAME.fullmatch(name) or is_list_type(name):
+        return None
+    return (
+        f"slot type {name!r}: a custom slot type name is ASCII letters and underscores; a "
+        "built-in type extended with values is a list type (AMAZON.City), not a number, date, "
+        "time, duration or AMAZON.SearchQuery"
+    )
 
 
 def sample_key(sample: str) -> str:

@@ -5,8 +5,9 @@
 - What the developer console's build refuses (Amazon's "Interaction Model Schema" and "Create
   Intents, Utterances, and Slots"): invocation name rules, intent and slot names, sample
   characters (no digits, no symbols), a sample naming a slot its intent lacks, an undeclared slot
-  type, a custom intent without samples, a custom type without values, AMAZON.SearchQuery
-  without a carrier phrase, a dialog model naming unknown intents, slots or prompts, a required
+  type, a custom intent without samples, a custom type without values or with values the
+  builder refuses in its own models (empty, listed twice, two with one id), a slot type name
+  Amazon does not take, a slot sample listed twice, AMAZON.SearchQuery without a carrier phrase, a dialog model naming unknown intents, slots or prompts, a required
   slot or confirmation without its prompt.
 - Conflicts, which the build accepts but users meet: the same sample in two intents; a sample
   that, said with example slot values, is understood as another intent; a value (or synonym)
@@ -31,7 +32,8 @@ from typing import Final
 from ..builtin_intents import AUDIO_PLAYER_INTENTS, REQUIRED_INTENTS, did_you_mean
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import validation_problems
-from ..interaction.builder import sample_key, sample_problems
+from ..interaction.builder import sample_key, sample_problems, type_name_problem
+from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from .languages import supported_locales
 from .model import DialogIntentModel, InteractionModel, ModelIntent
@@ -152,8 +154,13 @@ class _Checker:
             if not _NAME.fullmatch(slot.name):
                 self.error(f"intent {intent.name}: slot {slot.name!r}: a name is ASCII letters")
             self.slot_type(intent, slot.name, slot.type)
+            listed: set[str] = set()
             for sample in slot.samples:
-                self.sample(intent, sample, f"intent {intent.name}, slot {slot.name}")
+                where = f"intent {intent.name}, slot {slot.name}"
+                self.sample(intent, sample, where)
+                if sample_key(sample) in listed:
+                    self.error(f"{where}: sample {sample!r} is listed twice")
+                listed.add(sample_key(sample))
                 if f"{{{slot.name}}}" not in sample.replace(" ", ""):
                     self.error(
                         f"intent {intent.name}, slot {slot.name}: slot sample {sample!r} must "
@@ -208,12 +215,21 @@ class _Checker:
                 self.error(f"slot type {name} has no values")
             if name not in used:
                 self.warning(f"slot type {name} is used by no slot")
+            # The rules the builder holds its own models to: the type's name, no empty value or
+            # synonym, no value listed twice, no id given to two values.
+            problem = type_name_problem(name)
+            if problem is not None:
+                self.error(problem)
+            values = [SlotTypeValue(v.name, v.id, v.synonyms) for v in declared.values]
+            for problem in value_problems(name, values):
+                self.error(problem)
             said: dict[str, str] = {}
             for value in declared.values:
-                for word in (value.name, *value.synonyms):
+                for index, word in enumerate((value.name, *value.synonyms)):
                     key = " ".join(word.casefold().split())
                     owner = said.setdefault(key, value.name)
-                    if owner != value.name:
+                    # Two values alike (index 0) are an error of value_problems already.
+                    if owner != value.name and index > 0:
                         self.warning(
                             f"slot type {name}: {word!r} is listed for both {owner!r} and "
                             f"{value.name!r}"

@@ -299,6 +299,8 @@ class _Reader:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
                 self.problem(f"types[{index}] has no name")
                 continue
+            if entry["name"] in types:
+                self.problem(f"slot type {entry['name']} is defined twice")
             values = []
             for item in self.as_list(entry.get("values"), f"slot type {entry['name']}: values"):
                 name = (item.get("name") or {}) if isinstance(item, Mapping) else {}
