@@ -484,6 +484,27 @@ def test_a_model_directory_needs_a_locale(tmp_path: Path) -> None:
             '"type": ""}], "samples": ["order {dish} please"]}]}}',
             "intent Order: slot dish has no type",
         ),
+        # A prompt's variations: PlainText or SSML (Amazon's schema has these two), with words.
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"type": "Text", "value": "Which one?"}]}]}}',
+            r"prompt Ask: variation type 'Text' is not PlainText or SSML",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"type": "plaintext", "value": "Which one?"}]}]}}',
+            r"is not PlainText or SSML; did you mean 'PlainText'\?",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"value": "Which one?"}]}]}}',
+            r"prompt Ask: a variation has no type \(PlainText or SSML\)",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"type": "PlainText", "value": " "}]}]}}',
+            "prompt Ask: a variation has no words",
+        ),
     ],
 )
 def test_unusable_model_files(tmp_path: Path, content: str, message: str) -> None:

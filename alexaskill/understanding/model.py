@@ -51,6 +51,8 @@ DEFAULT_DELEGATION: Final = "ALWAYS"
 #: The delegation strategies and fallback sensitivities of Amazon's model schema.
 _DELEGATIONS: Final = ("ALWAYS", "SKILL_RESPONSE")
 _SENSITIVITIES: Final = ("LOW", "MEDIUM", "HIGH")
+#: The types of a prompt's variations in Amazon's model schema.
+_VARIATION_TYPES: Final = ("PlainText", "SSML")
 
 
 def _meant(value: object) -> str:
@@ -324,15 +326,36 @@ class _Reader:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
                 self.problem("a prompt has no id")
                 continue
-            variations = tuple(
-                (str(item.get("type") or "PlainText"), str(item.get("value") or ""))
-                for item in self.as_list(
-                    entry.get("variations"), f"prompt {entry['id']}: variations"
-                )
-                if isinstance(item, Mapping)
-            )
-            prompts[entry["id"]] = Prompt(entry["id"], variations)
+            where = f"prompt {entry['id']}"
+            variations = []
+            for item in self.as_list(entry.get("variations"), f"{where}: variations"):
+                if not isinstance(item, Mapping):
+                    continue
+                variation = self.variation(item, where)
+                if variation is not None:
+                    variations.append(variation)
+            prompts[entry["id"]] = Prompt(entry["id"], tuple(variations))
         return prompts
+
+    def variation(self, item: Mapping[str, Any], where: str) -> tuple[str, str] | None:
+        """A prompt's variation as (type, text); None, with a problem, for one Amazon's build
+        refuses: its schema has the types PlainText and SSML, and a prompt says words."""
+        kind, text = item.get("type"), item.get("value")
+        if kind is None:
+            self.problem(f"{where}: a variation has no type (PlainText or SSML)")
+            return None
+        if kind not in _VARIATION_TYPES:
+            meant = next(
+                (name for name in _VARIATION_TYPES if str(kind).casefold() == name.casefold()),
+                None,
+            )
+            hint = f"; did you mean {meant!r}?" if meant is not None else ""
+            self.problem(f"{where}: variation type {kind!r} is not PlainText or SSML{hint}")
+            return None
+        if not isinstance(text, str) or not text.strip():
+            self.problem(f"{where}: a variation has no words (its value is empty or missing)")
+            return None
+        return str(kind), text
 
     def delegation(self, entry: Mapping[str, Any], where: str) -> str | None:
         """The ``delegationStrategy`` of a dialog model or of one of its intents; None when
