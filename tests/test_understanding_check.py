@@ -213,6 +213,12 @@ def test_values_shared_by_two_types_of_one_intent() -> None:
             },
             "slot type Size is defined twice",
         ),
+        # A built-in intent Amazon does not have (registration refuses its handler).
+        (
+            {"intents": [{"name": "AMAZON.StopIntnet", "samples": []}]},
+            "intent AMAZON.StopIntnet: 'AMAZON.StopIntnet' is not one of Amazon's built-in "
+            "intents, so Alexa never sends it; did you mean AMAZON.StopIntent?",
+        ),
     ],
 )
 def test_what_amazons_build_refuses(language: dict[str, Any], expected: str) -> None:

@@ -7,8 +7,9 @@
   characters (no digits, no symbols), a sample naming a slot its intent lacks, an undeclared slot
   type, a custom intent without samples, a custom type without values or with values the
   builder refuses in its own models (empty, listed twice, two with one id), a slot type name
-  Amazon does not take, a slot sample listed twice, AMAZON.SearchQuery without a carrier phrase, a dialog model naming unknown intents, slots or prompts, a required
-  slot or confirmation without its prompt.
+  Amazon does not take, a slot sample listed twice, a built-in intent Amazon does not have
+  (``AMAZON.StopIntnet``), AMAZON.SearchQuery without a carrier phrase, a dialog model naming
+  unknown intents, slots or prompts, a required slot or confirmation without its prompt.
 - Conflicts, which the build accepts but users meet: the same sample in two intents; a sample
   that, said with example slot values, is understood as another intent; a value (or synonym)
   listed by two custom types that one intent uses, so that either slot could take it.
@@ -29,9 +30,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from ..builtin_intents import AUDIO_PLAYER_INTENTS, REQUIRED_INTENTS, did_you_mean
+from ..builtin_intents import (
+    AUDIO_PLAYER_INTENTS,
+    REQUIRED_INTENTS,
+    check_builtin_intent,
+    did_you_mean,
+)
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import validation_problems
+from ..exceptions import ConfigurationError
 from ..interaction.builder import sample_key, sample_problems, type_name_problem
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
@@ -145,6 +152,11 @@ class _Checker:
 
     def intent(self, intent: ModelIntent, seen: dict[str, str]) -> None:
         builtin = intent.name.startswith("AMAZON.")
+        if builtin:
+            try:
+                check_builtin_intent(intent.name)
+            except ConfigurationError as exc:
+                self.error(f"intent {intent.name}: {exc}")
         if not builtin and not _NAME.fullmatch(intent.name):
             self.error(f"intent {intent.name!r}: a name is ASCII letters and underscores")
         if not builtin and not intent.samples:
