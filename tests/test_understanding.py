@@ -505,6 +505,25 @@ def test_a_model_directory_needs_a_locale(tmp_path: Path) -> None:
             '"variations": [{"type": "PlainText", "value": " "}]}]}}',
             "prompt Ask: a variation has no words",
         ),
+        # Ids the dialog names things by, given twice: the reader kept the last in silence.
+        (
+            '{"interactionModel": {"languageModel": {"intents": []}, "prompts": [{"id": "Ask", '
+            '"variations": [{"type": "PlainText", "value": "Which?"}]}, {"id": "Ask", '
+            '"variations": [{"type": "PlainText", "value": "What?"}]}]}}',
+            "prompt Ask is defined twice",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": [{"name": "Order", "samples": '
+            '["order"]}]}, "dialog": {"intents": [{"name": "Order"}, {"name": "Order"}]}}}',
+            "dialog intent Order is listed twice",
+        ),
+        (
+            '{"interactionModel": {"languageModel": {"intents": [{"name": "Order", "slots": '
+            '[{"name": "dish", "type": "AMAZON.Food"}], "samples": ["order {dish}"]}]}, '
+            '"dialog": {"intents": [{"name": "Order", "slots": [{"name": "dish"}, '
+            '{"name": "dish"}]}]}}}',
+            "dialog intent Order: slot dish is listed twice",
+        ),
     ],
 )
 def test_unusable_model_files(tmp_path: Path, content: str, message: str) -> None:

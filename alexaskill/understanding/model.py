@@ -55,12 +55,14 @@ _SENSITIVITIES: Final = ("LOW", "MEDIUM", "HIGH")
 _VARIATION_TYPES: Final = ("PlainText", "SSML")
 
 
-def _meant(value: object) -> str:
-    """The value of the schema meant by ``value`` written in the wrong case ("always"), said
-    as the end of a problem; "" for any other value."""
-    if isinstance(value, str) and value.upper() in _DELEGATIONS + _SENSITIVITIES:
-        return f"; did you mean {value.upper()!r}? (Amazon's schema takes capitals only)"
-    return ""
+def _meant(value: object, names: tuple[str, ...] = _DELEGATIONS + _SENSITIVITIES) -> str:
+    """The one of ``names`` (values of the schema) meant by ``value`` written in the wrong case
+    ("always"), said as the end of a problem; "" for any other value."""
+    meant = [name for name in names if isinstance(value, str) and value.casefold() == name.lower()]
+    if not meant:
+        return ""
+    capitals = " (Amazon's schema takes capitals only)" if meant[0].isupper() else ""
+    return f"; did you mean {meant[0]!r}?{capitals}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +329,8 @@ class _Reader:
                 self.problem("a prompt has no id")
                 continue
             where = f"prompt {entry['id']}"
+            if entry["id"] in prompts:
+                self.problem(f"{where} is defined twice")
             variations = []
             for item in self.as_list(entry.get("variations"), f"{where}: variations"):
                 if not isinstance(item, Mapping):
@@ -345,11 +349,7 @@ class _Reader:
             self.problem(f"{where}: a variation has no type (PlainText or SSML)")
             return None
         if kind not in _VARIATION_TYPES:
-            meant = next(
-                (name for name in _VARIATION_TYPES if str(kind).casefold() == name.casefold()),
-                None,
-            )
-            hint = f"; did you mean {meant!r}?" if meant is not None else ""
+            hint = _meant(kind, _VARIATION_TYPES)
             self.problem(f"{where}: variation type {kind!r} is not PlainText or SSML{hint}")
             return None
         if not isinstance(text, str) or not text.strip():
@@ -382,12 +382,16 @@ class _Reader:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
                 self.problem("dialog.intents: an entry has no name")
                 continue
-            slots = []
+            slots: list[DialogSlotModel] = []
             intent_where = f"dialog intent {entry['name']}"
+            if entry["name"] in dialog:
+                self.problem(f"{intent_where} is listed twice")
             for slot in self.as_list(entry.get("slots"), f"{intent_where}: slots"):
                 if not isinstance(slot, Mapping) or not isinstance(slot.get("name"), str):
                     self.problem(f"{intent_where}: a slot has no name")
                     continue
+                if any(known.name == slot["name"] for known in slots):
+                    self.problem(f"{intent_where}: slot {slot['name']} is listed twice")
                 where = f"{intent_where}: slot {slot['name']}"
                 prompts = self.as_object(slot.get("prompts"), f"{where}: prompts")
                 validations = tuple(
