@@ -28,6 +28,8 @@ _STRENGTH_MS: Final = {
     "x-strong": 900,
 }
 _AMAZON_PREFIX = re.compile(r"^\s*<speak\b")
+#: Half a UTF-16 pair, which a JSON answer may escape ("\ud800") and no XML parser encodes.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _pause_ms(attributes: Mapping[str, str]) -> float:
@@ -47,6 +49,7 @@ def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str
     it). Markup that is not XML falls back to `strip_tags`."""
     from xml.etree import ElementTree
 
+    markup = _SURROGATE.sub("\ufffd", markup)  # said as the replacement character
     source = markup if _AMAZON_PREFIX.match(markup) else f"<speak>{markup}</speak>"
     # Alexa's own tags use the amazon: prefix without declaring it.
     source = _AMAZON_PREFIX.sub('<speak xmlns:amazon="urn:alexaskill:amazon"', source, count=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from alexaskill import ssml
@@ -60,3 +62,11 @@ def test_markup_nested_past_the_recursion_limit_is_read_as_plain_words() -> None
 )
 def test_a_break_time_is_read_as_the_builders_read_it(time: str, shown: str) -> None:
     assert spoken_text(f'a<break time="{time}"/>b', pauses=True) == f"a {shown} b"
+
+
+def test_a_lone_surrogate_is_read_as_a_replacement_character() -> None:
+    # An answer's JSON may escape half a character ("\ud800"): json.loads gives a str the XML
+    # parser cannot encode. It was a UnicodeEncodeError out of chat, replay and .speech.
+    body = json.loads('{"ssml": "<speak>caf\\ud800 <break time=\\"1s\\"/> open</speak>"}')
+    assert spoken_text(body["ssml"], pauses=True) == "caf\ufffd [pause 1 s] open"
+    assert spoken_text("a\udfff b") == "a\ufffd b"
