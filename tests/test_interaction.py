@@ -454,6 +454,16 @@ def test_a_search_query_needs_a_carrier_phrase() -> None:
         ),
         (["big", "small", "Big"], "slot type Size: value 'Big' is listed twice"),
         ({"en-US": ["big"], "de-DE": ["groß", " "]}, "slot type Size: a value is empty (de-DE)"),
+        # The console: "Slot value length exceeds the limit of 140 characters".
+        (
+            ["big", "x" * 141],
+            f"slot type Size: value {'x' * 40!r}… is 141 characters long; Amazon takes at most 140",
+        ),
+        (
+            [{"name": "big", "synonyms": ["y" * 150]}],
+            f"slot type Size: value 'big' has a synonym of 150 characters ({'y' * 40!r}…); "
+            "Amazon takes at most 140",
+        ),
     ],
 )
 def test_slot_type_values_are_checked_where_they_are_declared(values: Any, message: str) -> None:
@@ -464,6 +474,12 @@ def test_slot_type_values_are_checked_where_they_are_declared(values: Any, messa
 
 class Blank(enum.Enum):
     NOTHING = ""
+
+
+def test_values_of_140_characters_are_taken() -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("Size", [{"name": "x" * 140, "synonyms": ["y" * 140]}])
+    assert skill.slot_types["Size"].values[0].name == "x" * 140
 
 
 def test_an_enum_value_that_is_empty_is_a_problem() -> None:

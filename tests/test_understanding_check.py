@@ -213,6 +213,10 @@ def test_values_shared_by_two_types_of_one_intent() -> None:
             },
             "slot type Size is defined twice",
         ),
+        (
+            {"types": [{"name": "Size", "values": [_value("x" * 141)]}]},
+            "is 141 characters long; Amazon takes at most 140",
+        ),
         # A built-in intent Amazon does not have (registration refuses its handler).
         (
             {"intents": [{"name": "AMAZON.StopIntnet", "samples": []}]},

@@ -149,9 +149,19 @@ class SlotTypeDeclaration:
         return cls(name, by_locale.everything(), by_locale)
 
 
+#: The longest slot value (or synonym) Amazon's build takes: the developer console refuses a
+#: longer one, "Slot value length exceeds the limit of 140 characters".
+MAX_VALUE_CHARACTERS: Final = 140
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a problem, its first 40 characters if it is longer."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+
+
 def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]:
     """What Amazon's build refuses in one locale's values of a custom slot type: an empty value
-    or synonym, a value listed twice, two values with one id."""
+    or synonym, one longer than 140 characters, a value listed twice, two values with one id."""
     problems = []
     names: set[str] = set()
     ids: dict[str, str] = {}
@@ -159,8 +169,20 @@ def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]
         if not value.name.strip():
             problems.append(f"slot type {type_name}: a value is empty")
             continue
+        if len(value.name) > MAX_VALUE_CHARACTERS:
+            problems.append(
+                f"slot type {type_name}: value {_shown(value.name)} is {len(value.name)} "
+                f"characters long; Amazon takes at most {MAX_VALUE_CHARACTERS}"
+            )
         if any(not synonym.strip() for synonym in value.synonyms):
             problems.append(f"slot type {type_name}: value {value.name!r} has an empty synonym")
+        for synonym in value.synonyms:
+            if len(synonym) > MAX_VALUE_CHARACTERS:
+                problems.append(
+                    f"slot type {type_name}: value {_shown(value.name)} has a synonym of "
+                    f"{len(synonym)} characters ({_shown(synonym)}); Amazon takes at most "
+                    f"{MAX_VALUE_CHARACTERS}"
+                )
         key = " ".join(value.name.casefold().split())
         if key in names:
             problems.append(f"slot type {type_name}: value {value.name!r} is listed twice")
