@@ -821,3 +821,23 @@ def test_plain_text_speech_is_heard_as_written_not_read_as_markup() -> None:
     assert result.speech == said
     assert result.reprompt == "Is 2 < 3? <yes>"
     assert result.heard == said
+
+
+def test_an_answer_without_should_end_session_ends_it_on_a_device_without_a_screen() -> None:
+    # Amazon ("Keep the Session Open"): shouldEndSession left out, a device with a screen keeps
+    # the session open (without the microphone), one without a screen ends it; as say() does.
+    skill = Skill(SKILL_ID)
+    seen: list[bool] = []
+
+    @skill.intent("Note")
+    def note(session: Session) -> Response:
+        seen.append(session.new)
+        session.attributes["noted"] = True
+        return Response(card=SimpleCard("Noted", "yes"))
+
+    with TestClient(skill) as speaker, TestClient(skill, interfaces=SCREEN) as show:
+        assert speaker.intent("Note").should_end_session is None
+        speaker.intent("Note")
+        show.intent("Note")
+        show.intent("Note")
+    assert seen == [True, True, True, False]

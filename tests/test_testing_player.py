@@ -419,3 +419,28 @@ def test_a_failed_request_ends_the_session_and_the_paused_stream_plays() -> None
     failed = SimpleNamespace(status_code=500, directives=(), should_end_session=None)
     player.answered(envelope, failed)  # type: ignore[arg-type]
     assert (player.activity, player.starts) == ("PLAYING", 1)
+
+
+@pytest.mark.parametrize(
+    ("interfaces", "activity"),
+    [(["AudioPlayer"], "PLAYING"), (["AudioPlayer", "Alexa.Presentation.APL"], "PAUSED")],
+)
+def test_an_answer_leaving_should_end_session_out_ends_the_session_on_a_speaker(
+    interfaces: list[str], activity: str
+) -> None:
+    # A device without a screen ends the session then (one with a screen keeps it open): the
+    # stream paused while Alexa listened plays.
+    from types import SimpleNamespace
+
+    player = DevicePlayer()
+    play = {"type": "AudioPlayer.Play", "audioItem": {"stream": {"url": EPISODES[0], "token": "0"}}}
+    player.follow([play], session_open=True)
+    device = {"supportedInterfaces": {name: {} for name in interfaces}}
+    envelope = {
+        "session": {"sessionId": "s"},
+        "context": {"System": {"device": device}},
+        "request": {"type": "IntentRequest"},
+    }
+    answer = SimpleNamespace(status_code=200, directives=[], should_end_session=None)
+    player.answered(envelope, answer)  # type: ignore[arg-type]
+    assert player.activity == activity

@@ -16,7 +16,7 @@ from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
 from .options import SkillClientFactory, check_options
 from .pki import TestPKI
-from .player import PLAYER_EVENTS, DevicePlayer
+from .player import PLAYER_EVENTS, DevicePlayer, ends_session
 from .requests import (
     DEFAULT_SKILL_ID,
     SESSION_TYPES,
@@ -256,7 +256,11 @@ class TestClient(Talking):
     def _follow(self, request_type: str, result: SkillResponse) -> None:
         if self._session is None or request_type not in SESSION_TYPES:
             return
-        ended = request_type == "SessionEndedRequest" or result.should_end_session is True
+        # A session ends as on the device: an answer with shouldEndSession true, or (on a
+        # device without a screen) one that leaves it out.
+        ended = request_type == "SessionEndedRequest" or ends_session(
+            result.should_end_session, self.interfaces
+        )
         if result.status_code != 200 or ended:
             self._session = None
             return

@@ -29,10 +29,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from ..models import SCREEN_INTERFACES
+
 if TYPE_CHECKING:
     from .response import SkillResponse
 
-__all__ = ["ACTIVITIES", "PLAYER_EVENTS", "DevicePlayer", "QueuedStream"]
+__all__ = ["ACTIVITIES", "PLAYER_EVENTS", "DevicePlayer", "QueuedStream", "ends_session"]
 
 #: The values of ``context.AudioPlayer.playerActivity``.
 ACTIVITIES: Final = ("IDLE", "PLAYING", "PAUSED", "STOPPED", "FINISHED", "BUFFER_UNDERRUN")
@@ -45,6 +47,16 @@ PLAYER_EVENTS: Final = {
     "PlaybackStopped": "STOPPED",
     "PlaybackFailed": "STOPPED",
 }
+
+
+def ends_session(should_end_session: bool | None, interfaces: Iterable[str]) -> bool:
+    """Whether an answer with ``should_end_session`` (None: left out) ends its session on a
+    device declaring ``interfaces``: true ends it; left out, a device with a screen keeps it
+    open (without the microphone) and one without a screen ends it (Amazon's "Keep the Session
+    Open")."""
+    if should_end_session is None:
+        return SCREEN_INTERFACES.isdisjoint(interfaces)
+    return should_end_session
 
 
 @dataclass(frozen=True)
@@ -153,8 +165,8 @@ class DevicePlayer:
     def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
         """Do what the skill's answer ``result`` to ``envelope`` tells the device to: `follow`
         its directives (an answer other than HTTP 200 has none that play), and when the
-        request was in a session that is now over (ended by the answer, a SessionEndedRequest,
-        or a failed request), `session_ended`."""
+        request was in a session that is now over (ended by the answer, `ends_session` for the
+        request's device, a SessionEndedRequest, or a failed request), `session_ended`."""
         if result.status_code == 200:
             self.follow(result.directives, session_open=result.should_end_session is False)
         request = envelope.get("request")
@@ -162,7 +174,7 @@ class DevicePlayer:
         over = (
             request_type == "SessionEndedRequest"
             or result.status_code != 200
-            or result.should_end_session is True
+            or ends_session(result.should_end_session, _interfaces(envelope))
         )
         if envelope.get("session") is not None and over:
             self.session_ended()
@@ -240,3 +252,11 @@ class DevicePlayer:
             self._hold(self.queue.pop(0))
             self.activity = "PLAYING"
             self.starts += 1
+
+
+def _interfaces(envelope: Mapping[str, Any]) -> list[str]:
+    """The ``supportedInterfaces`` the device of ``envelope`` declares (none, if it says none)."""
+    found: Any = envelope
+    for key in ("context", "System", "device", "supportedInterfaces"):
+        found = found.get(key) if isinstance(found, Mapping) else None
+    return list(found) if isinstance(found, Mapping) else []
