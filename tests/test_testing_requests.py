@@ -201,3 +201,58 @@ def test_a_can_fulfill_request_carries_the_slots_heard_as_alexa_sends_them() -> 
         resolved = slot["resolutions"]["resolutionsPerAuthority"][0]
         assert resolved["values"] == [{"value": {"name": "soup", "id": "SOUP"}}]
         assert "slots" not in sent(client.can_fulfill("Help"))["intent"]
+
+
+# --- requests Alexa never sends are refused, naming the field ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "named"),
+    [
+        (lambda c: c.intent("Help", confirmation_status="YES"), "confirmation_status 'YES'"),
+        (lambda c: c.session_ended(reason="BORED"), "reason 'BORED'"),
+        (lambda c: RequestFactory().intent("Help", dialog_state="DONE"), "dialog_state 'DONE'"),
+    ],
+)
+def test_an_enumerated_field_alexa_never_sends_is_refused(build: Any, named: str) -> None:
+    with TestClient(diary()) as client, pytest.raises(ValueError, match=named):
+        build(client)
+    assert client.api.call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (True, "bool"),
+        (object(), "object"),
+        (datetime.time(14, 30), "time"),
+        (datetime.datetime(2026, 11, 27, 9, 30, tzinfo=UTC), "datetime"),
+        (datetime.timedelta(minutes=10), "timedelta"),
+        (["hiking", 3.5j], "complex"),
+    ],
+)
+def test_a_slot_value_alexa_cannot_send_is_refused_naming_the_slot(value: Any, why: str) -> None:
+    # str() would have sent "True", "14:30:00" or an object's repr: words Alexa never sends.
+    with TestClient(diary()) as client:
+        with pytest.raises(ValueError, match=f"slot 'place'.*{why}"):
+            client.intent("When", place=value)
+        with pytest.raises(ValueError, match=f"slot 'place'.*{why}"):
+            client.can_fulfill("When", place=value)
+
+
+def test_a_date_slot_value_is_sent_as_alexa_sends_it() -> None:
+    factory = RequestFactory()
+    slot = factory.intent("When", day=datetime.date(2026, 11, 27))["request"]["intent"]["slots"]
+    assert slot["day"]["value"] == "2026-11-27"
+    assert factory.intent("When", day=7)["request"]["intent"]["slots"]["day"]["value"] == "7"
+
+
+def test_a_known_interface_in_the_wrong_case_is_refused() -> None:
+    # supportedInterfaces names are case-sensitive: "audioplayer" is a device without AudioPlayer.
+    with pytest.raises(ValueError, match=r"'audioplayer'.*AudioPlayer"):
+        TestClient(diary(), interfaces=["audioplayer"])
+    with TestClient(diary()) as client:
+        with pytest.raises(ValueError, match=r"Alexa\.Presentation\.APL"):
+            client.interfaces = ["alexa.presentation.apl"]
+        client.interfaces = ["AudioPlayer", "Alexa.Camera.PhotoCaptureController"]  # unknown: kept
+        assert client.interfaces == ("AudioPlayer", "Alexa.Camera.PhotoCaptureController")

@@ -38,21 +38,12 @@ Resolve = Callable[[str, str], Mapping[str, Any] | None]
 #: parser does not import the testing package.
 DIALOG_STATES: Final = ("STARTED", "IN_PROGRESS", "COMPLETED")
 
-#: The interfaces a device declares in ``supportedInterfaces`` that alexaskill knows of.
-KNOWN_INTERFACES: Final = (
-    "AudioPlayer",
-    "Display",
-    "VideoApp",
-    "Alexa.Presentation.APL",
-    "Alexa.Presentation.APLT",
-    "Alexa.Presentation.HTML",
-    "Geolocation",
-)
-
 
 def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
     """``--interface`` values: a known name in the wrong case (the skill's ``supports()`` would
     not see it) is a usage error; a name alexaskill does not know is noted, and kept."""
+    from ..testing.requests import KNOWN_INTERFACES
+
     by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
     for name in names or ():
         known = by_lower.get(name.strip().lower())
@@ -195,7 +186,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         )
     if request_type == "SessionEndedRequest":
-        fields = session_ended_fields(str(fields.pop("reason", "USER_INITIATED")), fields)
+        try:
+            fields = session_ended_fields(str(fields.pop("reason", "USER_INITIATED")), fields)
+        except ValueError as exc:  # a reason Alexa does not send
+            raise UsageError(f"--field {exc}") from None
     if request_class(request_type) is GenericRequest:
         err.write(
             f"alexaskill request: note: alexaskill does not model {request_type!r} requests; "

@@ -8,7 +8,7 @@ import functools
 import json
 import os
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,9 +19,12 @@ from ..models.intents import sent_slot, simple_value
 from .player import PLAYER_EVENTS, DevicePlayer
 
 __all__ = [
+    "CONFIRMATION_STATUSES",
     "DEFAULT_SKILL_ID",
     "DIALOG_STATES",
+    "KNOWN_INTERFACES",
     "SCREEN",
+    "SESSION_END_REASONS",
     "SESSION_TYPES",
     "RequestFactory",
     "can_fulfill_fields",
@@ -60,6 +63,21 @@ SESSION_TYPES = frozenset(
 
 #: The dialog states Alexa sends, with an intent of the dialog model only.
 DIALOG_STATES: Final = ("STARTED", "IN_PROGRESS", "COMPLETED")
+#: The ``confirmationStatus`` values of an intent or a slot.
+CONFIRMATION_STATUSES: Final = ("NONE", "DENIED", "CONFIRMED")
+#: The ``reason`` values of a SessionEndedRequest.
+SESSION_END_REASONS: Final = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")
+
+#: The interfaces a device declares in ``supportedInterfaces`` that alexaskill knows of.
+KNOWN_INTERFACES: Final = (
+    "AudioPlayer",
+    "Display",
+    "VideoApp",
+    "Alexa.Presentation.APL",
+    "Alexa.Presentation.APLT",
+    "Alexa.Presentation.HTML",
+    "Geolocation",
+)
 
 #: The interfaces a device with a screen declares (an Echo Show): pass as ``interfaces=``.
 SCREEN: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL")
@@ -109,10 +127,44 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}.{uuid.uuid4()}"
 
 
-def slot_text(value: Any) -> str:
-    """The words a slot value is sent as: an Enum member's value (``Diet.VEGAN`` is "vegan")."""
+def check_choice(value: object, field: str, choices: Sequence[str]) -> None:
+    """`ValueError`, naming ``field``, unless ``value`` is one of ``choices`` (what Alexa sends)."""
+    if value not in choices:
+        raise ValueError(f"{field} {value!r}: Alexa sends one of {', '.join(choices)}")
+
+
+def check_interfaces(names: Iterable[str]) -> tuple[str, ...]:
+    """``names`` as a tuple: `ValueError` for a known interface in the wrong case, which a
+    skill's ``supports()`` would not see (names are case-sensitive); unknown names are kept."""
+    names = tuple(names)
+    by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
+    for name in names:
+        if not isinstance(name, str):
+            raise ValueError(f"interfaces: {name!r} is no interface name (a str, e.g. AudioPlayer)")
+        known = by_lower.get(name.lower())
+        if known is not None and known != name:
+            raise ValueError(f"interfaces: {name!r}: interface names are case-sensitive: {known}")
+    return names
+
+
+def slot_text(value: Any, slot: str = "") -> str:
+    """The words a slot value is sent as: an Enum member's value (``Diet.VEGAN`` is "vegan"), a
+    number's digits, a date as AMAZON.DATE gives it ("2026-11-27"). `ValueError`, naming
+    ``slot``, for a value Alexa sends no words of (a bool, a time, an object)."""
     # str() of a (str, Enum) member is "Diet.VEGAN", which no handler's Enum parameter takes.
-    return str(value.value if isinstance(value, enum.Enum) else value)
+    text = value.value if isinstance(value, enum.Enum) else value
+    if isinstance(text, str):
+        return text
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return str(text)
+    if isinstance(text, _dt.date) and not isinstance(text, _dt.datetime):
+        return text.isoformat()
+    # str() would send "True", "14:30:00" or an object's repr: words Alexa never sends.
+    raise ValueError(
+        f"slot {slot!r}: Alexa sends a slot's value as words, and a {type(text).__name__} has "
+        'none: give a str ("14:30", "PT10M"), a number, a date, an Enum member, a list of '
+        "them, None (unfilled) or a slot dict"
+    )
 
 
 #: What Alexa's entity resolution sends with one value of a slot: its ``resolutions`` (None:
@@ -131,7 +183,7 @@ def slot_json(name: str, value: Any, resolve: Resolve | None = None) -> dict[str
         return sent_slot(name, None)
 
     def simple(each: Any) -> dict[str, Any]:
-        text = slot_text(each)
+        text = slot_text(each, name)
         return simple_value(text, resolve(text) if resolve is not None else None)
 
     if isinstance(value, list | tuple):
@@ -156,9 +208,11 @@ class RequestFactory:
     player: DevicePlayer = field(default_factory=DevicePlayer)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        # Here, not only in __init__: a client's locale changes (`TestClient.locale`).
+        # Here, not only in __init__: a client's locale and interfaces change (`TestClient`).
         if name == "locale":
             check_locale(value, "locale")
+        elif name == "interfaces":
+            value = check_interfaces(value)
         super().__setattr__(name, value)
 
     def context(self) -> dict[str, Any]:
@@ -291,6 +345,10 @@ def intent_fields(
     def resolver(slot: str) -> Resolve | None:
         return None if resolve is None else functools.partial(resolve, slot)
 
+    check_choice(confirmation_status, "confirmation_status", CONFIRMATION_STATUSES)
+    if dialog_state is not None:
+        check_choice(dialog_state, "dialog_state", DIALOG_STATES)
+
     names = dict.fromkeys([*defined, *slots])
     intent: dict[str, Any] = {"name": name, "confirmationStatus": confirmation_status}
     if names:
@@ -331,7 +389,7 @@ def _heard_slot(
             name, list(value), None if resolve is None else functools.partial(resolve, name)
         )
         return {key: part for key, part in sent.items() if key in ("name", "slotValue")}
-    text = slot_text(value)
+    text = slot_text(value, name)
     entry: dict[str, Any] = {"name": name, "value": text}
     resolutions = resolve(name, text) if resolve is not None else None
     if resolutions is not None:
@@ -370,7 +428,9 @@ def dialog_state_for(
 
 def session_ended_fields(reason: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """The ``request`` fields of a SessionEndedRequest for ``reason``: with ERROR, the ``error``
-    Alexa sends with it (``type``, ``message``) unless ``fields`` give one."""
+    Alexa sends with it (``type``, ``message``) unless ``fields`` give one. `ValueError` for a
+    reason Alexa does not send."""
+    check_choice(reason, "reason", SESSION_END_REASONS)
     ended = {"reason": reason, **fields}
     if reason == "ERROR" and "error" not in ended:
         # Amazon's types: INVALID_RESPONSE, DEVICE_COMMUNICATION_ERROR, INTERNAL_SERVICE_ERROR,
