@@ -444,3 +444,15 @@ def test_an_answer_leaving_should_end_session_out_ends_the_session_on_a_speaker(
     answer = SimpleNamespace(status_code=200, directives=[], should_end_session=None)
     player.answered(envelope, answer)  # type: ignore[arg-type]
     assert player.activity == activity
+
+
+@pytest.mark.parametrize(
+    "request_type", ["AudioPlayer.PlaybackStarted", "PlaybackController.NextCommandIssued"]
+)
+def test_a_device_without_audio_player_sends_no_audio_player_request(request_type: str) -> None:
+    # Alexa sends AudioPlayer events and PlaybackController presses from a device that plays the
+    # skill's streams only: from any other, the skill never hears them.
+    with TestClient(_podcast([]), interfaces=("Display",)) as client:
+        with pytest.raises(ValueError, match=rf"{request_type}.*declares no AudioPlayer"):
+            client.send(request_type, token="0", offsetInMilliseconds=0)
+        assert client.api.call_count == 0 and client.last is None

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SkillClientFactory", "SkillResponse", "TestClient"]
 
+#: The requests only a device declaring AudioPlayer sends: its player's events, its buttons.
+_AUDIO_PREFIXES = ("AudioPlayer.", "PlaybackController.")
+
 
 class TestClient(Talking):
     """Talks to a skill in-process as Alexa would: signed requests, sessions carried over.
@@ -356,7 +359,15 @@ class TestClient(Talking):
 
         An ``AudioPlayer.*`` event comes from the client's `player`: its ``token`` and
         ``offsetInMilliseconds`` unless given, and the player takes the activity it reports.
+        `ValueError` for one, or a ``PlaybackController.*`` press, from a device that does not
+        declare AudioPlayer: Alexa sends none from it.
         """
+        if request_type.startswith(_AUDIO_PREFIXES) and "AudioPlayer" not in self.interfaces:
+            raise ValueError(
+                f"{request_type}: the device declares no AudioPlayer interface (interfaces="
+                f"{self.interfaces!r}), and Alexa sends AudioPlayer events and PlaybackController "
+                "presses only from a device that plays the skill's streams: add AudioPlayer"
+            )
         own_session = session is None
         event = request_type.removeprefix("AudioPlayer.")
         if event in PLAYER_EVENTS:
