@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -256,3 +257,13 @@ def test_a_known_interface_in_the_wrong_case_is_refused() -> None:
             client.interfaces = ["alexa.presentation.apl"]
         client.interfaces = ["AudioPlayer", "Alexa.Camera.PhotoCaptureController"]  # unknown: kept
         assert client.interfaces == ("AudioPlayer", "Alexa.Camera.PhotoCaptureController")
+
+
+def test_user_and_device_ids_have_the_shape_and_length_of_alexas() -> None:
+    # Alexa's are 207 characters of base32 after the prefix (a uuid is 36): a skill keeping them
+    # in a column sized from a test's ids would fail on the first real user.
+    factory = RequestFactory()
+    system = factory.envelope("LaunchRequest")["context"]["System"]
+    assert re.fullmatch(r"amzn1\.ask\.account\.A[A-Z2-7]{206}", system["user"]["userId"])
+    assert re.fullmatch(r"amzn1\.ask\.device\.A[A-Z2-7]{206}", system["device"]["deviceId"])
+    assert RequestFactory().user_id != factory.user_id

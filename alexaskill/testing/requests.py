@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import enum
 import functools
@@ -127,6 +128,13 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}.{uuid.uuid4()}"
 
 
+def _new_account_id(prefix: str) -> str:
+    """A user or device id of Alexa's shape: ``prefix``, then "A" and 206 characters of
+    base32 (207 in all after the prefix, as Alexa's are), so that a skill keeping them where
+    a uuid would fit finds out in its tests."""
+    return f"{prefix}.A{base64.b32encode(os.urandom(130)).decode('ascii')[:206]}"
+
+
 def check_choice(value: object, field: str, choices: Sequence[str]) -> None:
     """`ValueError`, naming ``field``, unless ``value`` is one of ``choices`` (what Alexa sends)."""
     if value not in choices:
@@ -197,8 +205,8 @@ class RequestFactory:
 
     skill_id: str = DEFAULT_SKILL_ID
     locale: str = "en-US"
-    user_id: str = field(default_factory=lambda: _new_id("amzn1.ask.account"))
-    device_id: str = field(default_factory=lambda: _new_id("amzn1.ask.device"))
+    user_id: str = field(default_factory=lambda: _new_account_id("amzn1.ask.account"))
+    device_id: str = field(default_factory=lambda: _new_account_id("amzn1.ask.device"))
     #: Interfaces the device declares: AudioPlayer, Display, VideoApp, Alexa.Presentation.APL.
     interfaces: tuple[str, ...] = ("AudioPlayer",)
     api_endpoint: str = "https://api.amazonalexa.com"
