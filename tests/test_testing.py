@@ -609,6 +609,23 @@ def test_plugin_fixtures(skill_client: Callable[..., TestClient], test_pki: Test
     assert seen[-1]["locale"] == "de-DE"
 
 
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@pytest.mark.anyio
+async def test_skill_client_in_an_async_test(skill_client: Callable[..., TestClient]) -> None:
+    # The client is synchronous: it runs the skill on an event loop of its own, in a thread,
+    # so an async test calls it as it is (its own loop waits meanwhile).
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Wait")
+    async def wait(session: Session) -> Response:
+        await anyio.sleep(0)
+        session.attributes["n"] = session.attributes.get("n", 0) + 1
+        return ask(str(session.attributes["n"]))
+
+    client = skill_client(skill)
+    assert [client.intent("Wait").speech for _ in range(2)] == ["1", "2"]
+
+
 def test_skill_client_keeps_attributes_off_the_skills_own_store(
     skill_client: Callable[..., TestClient],
 ) -> None:
