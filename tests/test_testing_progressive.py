@@ -176,3 +176,19 @@ def test_a_long_running_fake_does_not_grow_without_bound() -> None:
         _speak(api, "r-done")
     assert len(api.calls) == 1000
     assert len(api.late_progressive) == 1000
+
+
+def test_the_fake_refuses_one_string_as_its_permissions_and_reads_any_iterable_once() -> None:
+    # permissions="alexa::profile:given_name:read" was a set of characters: nothing granted,
+    # without a word; a generator was read by the first call and granted nothing after it.
+    from alexaskill import Scope
+
+    with pytest.raises(ValueError, match=r"permissions .*a list of scopes"):
+        FakeAlexaApi(permissions=Scope.GIVEN_NAME)
+    api = FakeAlexaApi(permissions=(scope for scope in [Scope.GIVEN_NAME]))
+    assert api.granted(Scope.GIVEN_NAME) and api.granted(Scope.GIVEN_NAME)
+    assert not api.granted(Scope.EMAIL)
+    with pytest.raises(ValueError, match="permissions"):
+        api.permissions = Scope.EMAIL
+    with pytest.raises(ValueError, match=r"permissions\[0\]"):
+        api.permissions = [None]

@@ -120,6 +120,8 @@ class FakeAlexaApi(ListsAndProducts):
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "faults":  # a typo ignored would let a test of a failure pass on success
             _check_faults(value, _OPERATIONS)
+        elif name == "permissions" and value is not None:
+            value = _scopes(value)
         super().__setattr__(name, value)
 
     def __post_init__(self) -> None:
@@ -384,6 +386,21 @@ class FakeAlexaApi(ListsAndProducts):
                 return _error(404, "NOT_FOUND", "no such reminder")
             self.reminders[:] = kept
         return 200, None
+
+
+def _scopes(value: object) -> tuple[str, ...]:
+    """``permissions`` as a tuple of scope names, read once (a generator, too). `ValueError`
+    for one string, whose characters would be the scopes (nothing granted, silently), and
+    for an entry that is no scope name."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError(
+            f"permissions {value!r}: a list of scopes, e.g. [Scope.GIVEN_NAME] (None: every one)"
+        )
+    scopes = tuple(value)
+    for index, scope in enumerate(scopes):
+        if not isinstance(scope, str) or not scope:
+            raise ValueError(f"permissions[{index}] is {scope!r}: a scope name (Scope.GIVEN_NAME)")
+    return scopes
 
 
 def _keep(kept: list[ApiCall], call: ApiCall, most: int) -> None:
