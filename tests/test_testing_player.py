@@ -456,3 +456,21 @@ def test_a_device_without_audio_player_sends_no_audio_player_request(request_typ
         with pytest.raises(ValueError, match=rf"{request_type}.*declares no AudioPlayer"):
             client.send(request_type, token="0", offsetInMilliseconds=0)
         assert client.api.call_count == 0 and client.last is None
+
+
+def test_an_event_about_the_queued_stream_moves_the_player_on_to_it() -> None:
+    # The device reached the queued stream (its PlaybackStarted sent before any
+    # PlaybackFinished): it holds that stream, with its URL, and the queue no longer has it,
+    # so that its PlaybackFinished leaves the player FINISHED, not playing it a second time.
+    player = DevicePlayer("0", activity="PLAYING")
+    play = {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "ENQUEUE",
+        "audioItem": {"stream": {"url": EPISODES[1], "token": "1", "expectedPreviousToken": "0"}},
+    }
+    player.follow([play])
+    assert player.report("PlaybackStarted", {"token": "1"})["token"] == "1"
+    assert (player.token, player.url, player.queue) == ("1", EPISODES[1], [])
+    player.report("PlaybackFinished", {})
+    player.finished()
+    assert (player.token, player.activity) == ("1", "FINISHED")

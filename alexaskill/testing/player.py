@@ -200,7 +200,8 @@ class DevicePlayer:
     def report(self, event: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         """The ``request`` fields of ``AudioPlayer.<event>`` from this player: ``fields`` given
         by the test win (a ``token`` given becomes the stream the player holds, so that the
-        request's context agrees with it), the rest are the player's. The player takes the
+        request's context agrees with it; a queued one is taken from the queue), the rest are
+        the player's. The player takes the
         activity the event reports. With no token given or held, ``fields`` as they are."""
         if event not in PLAYER_EVENTS:
             raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
@@ -218,8 +219,15 @@ class DevicePlayer:
                 **fields,
             }
         if token != self.token:
-            self.token, self.url = token, None
-            self.offset_in_milliseconds = 0
+            queued = next((n for n, stream in enumerate(self.queue) if stream.token == token), None)
+            if queued is not None:
+                # The device moved on to a queued stream (those before it played out): it holds
+                # that one, its URL and offset, and the queue keeps what follows it.
+                self._hold(self.queue[queued])
+                del self.queue[: queued + 1]
+            else:
+                self.token, self.url = token, None
+                self.offset_in_milliseconds = 0
         offset = fields.get("offsetInMilliseconds", self.offset_in_milliseconds)
         if isinstance(offset, int) and not isinstance(offset, bool):
             self.offset_in_milliseconds = offset
