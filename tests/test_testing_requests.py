@@ -267,3 +267,18 @@ def test_user_and_device_ids_have_the_shape_and_length_of_alexas() -> None:
     assert re.fullmatch(r"amzn1\.ask\.account\.A[A-Z2-7]{206}", system["user"]["userId"])
     assert re.fullmatch(r"amzn1\.ask\.device\.A[A-Z2-7]{206}", system["device"]["deviceId"])
     assert RequestFactory().user_id != factory.user_id
+
+
+def test_a_screen_device_describes_its_viewport_as_an_echo_show_does() -> None:
+    # What responsive skills read (the ASK SDKs' viewport profiles need mode): a hub, landscape,
+    # 1280 x 800 at 160 dpi, touch, the size it shows now, and what it plays.
+    from alexaskill.testing import SCREEN
+
+    viewport = RequestFactory(interfaces=SCREEN).context()["Viewport"]
+    assert viewport["mode"] == "HUB"
+    assert viewport["shape"] == "RECTANGLE"
+    assert (viewport["pixelWidth"], viewport["pixelHeight"], viewport["dpi"]) == (1280, 800, 160)
+    assert (viewport["currentPixelWidth"], viewport["currentPixelHeight"]) == (1280, 800)
+    assert viewport["touch"] == ["SINGLE"]
+    assert viewport["experiences"][0]["canRotate"] is False
+    assert viewport["video"]["codecs"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as _dt
 import enum
 import functools
@@ -92,6 +93,24 @@ _INTERFACES: dict[str, dict[str, Any]] = {
     "Display": {"templateVersion": "1.0", "markupVersion": "1.0"},
     "VideoApp": {},
     "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.3"}},
+}
+
+
+#: ``context.Viewport`` of a screen device: an Echo Show of 10 inches, with the fields of
+#: Amazon's "Viewport object in the skill request" (``mode`` is what viewport profiles need).
+_ECHO_SHOW_VIEWPORT: Final[Mapping[str, Any]] = {
+    "experiences": [
+        {"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False, "canResize": False}
+    ],
+    "mode": "HUB",
+    "shape": "RECTANGLE",
+    "pixelWidth": 1280,
+    "pixelHeight": 800,
+    "dpi": 160,
+    "currentPixelWidth": 1280,
+    "currentPixelHeight": 800,
+    "touch": ["SINGLE"],
+    "video": {"codecs": ["H_264_42", "H_264_41"]},
 }
 
 
@@ -242,12 +261,7 @@ class RequestFactory:
         if "AudioPlayer" in self.interfaces:
             context["AudioPlayer"] = self.player.context()
         if not SCREEN_INTERFACES.isdisjoint(self.interfaces):
-            context["Viewport"] = {
-                "shape": "RECTANGLE",
-                "pixelWidth": 1280,
-                "pixelHeight": 800,
-                "dpi": 160,
-            }
+            context["Viewport"] = copy.deepcopy(_ECHO_SHOW_VIEWPORT)
         return context
 
     def session(
