@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 
@@ -435,7 +436,7 @@ def test_an_answer_leaving_should_end_session_out_ends_the_session_on_a_speaker(
     player = DevicePlayer()
     play = {"type": "AudioPlayer.Play", "audioItem": {"stream": {"url": EPISODES[0], "token": "0"}}}
     player.follow([play], session_open=True)
-    device = {"supportedInterfaces": {name: {} for name in interfaces}}
+    device: dict[str, Any] = {"supportedInterfaces": {name: {} for name in interfaces}}
     envelope = {
         "session": {"sessionId": "s"},
         "context": {"System": {"device": device}},

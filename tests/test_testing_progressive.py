@@ -191,4 +191,4 @@ def test_the_fake_refuses_one_string_as_its_permissions_and_reads_any_iterable_o
     with pytest.raises(ValueError, match="permissions"):
         api.permissions = Scope.EMAIL
     with pytest.raises(ValueError, match=r"permissions\[0\]"):
-        api.permissions = [None]
+        api.permissions = [None]  # type: ignore[list-item]
