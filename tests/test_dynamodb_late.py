@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import http.server
+import logging
 import threading
 import time
 import uuid
@@ -264,6 +265,47 @@ async def test_a_dynamodb_item_timed_far_ahead_is_set_back_once(
         assert calls == ["update_item"]
         expected = {"color": "blue", "visits": 2} | ({"n": 1} if "M" in column else {})
         assert await store.load(USER) == expected
+    finally:
+        client.close()
+        await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("column", [{"M": {"n": {"N": "1"}}}, {"NULL": True}])
+@pytest.mark.parametrize("time_column", [{"S": "2024-05-01T10:00:00Z"}, {"M": {"at": {"N": "1"}}}])
+async def test_a_time_column_that_is_not_a_number_is_replaced_with_one_warning(
+    dynamodb_endpoint: str,
+    caplog: pytest.LogCaptureFixture,
+    column: dict[str, Any],
+    time_column: dict[str, Any],
+) -> None:
+    # Another tool wrote its own value into the item's `alexaskill_saved_at` (a date, a map).
+    # The save's condition compared it with a number: refused by DynamoDB (a 500 from moto)
+    # every time, so that no save of that user was ever made again. It is replaced by a number,
+    # once, with a warning; and the attributes load all along.
+    import botocore.session
+
+    table = f"skill-{uuid.uuid4().hex}"
+    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=dynamodb_endpoint
+    )
+    key = {"id": {"S": USER}}
+    try:
+        await store.ensure_table()
+        item = key | {"attributes": column, "alexaskill_saved_at": time_column}
+        client.put_item(TableName=table, Item=item)
+        before = {"n": 1} if "M" in column else {}
+        assert await store.load(USER) == before
+        with caplog.at_level(logging.WARNING, logger="alexaskill"):
+            await store.update(USER, {"color": "red"}, (), increments={"visits": 1})
+            await store.update(USER, {"color": "blue"}, (), increments={"visits": 1})
+        assert await store.load(USER) == before | {"color": "blue", "visits": 2}
+        saved = client.get_item(TableName=table, Key=key)["Item"]["alexaskill_saved_at"]
+        assert abs(int(saved["N"]) / 1e6 - time.time()) < 3600
+        [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert "alexaskill_saved_at" in warning.getMessage()
+        assert "not a number" in warning.getMessage()
     finally:
         client.close()
         await store.aclose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import random
@@ -11,14 +10,14 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from typing import Any, Final, TypeVar
 
-from ..exceptions import ConfigurationError, ResponseError, StoreError
+from ..exceptions import ConfigurationError, StoreError
 from ..store.url import _passwords, url_without_password
 from .client import _drop_pools, _hook, _new_refresh_locks, _waited_for
 from .errors import _THROTTLED, _code, _explain, _operation_name
-from .update import _LATER, _SAVED_AT, _Plan, _plan
+from .saving import _ConditionFailed, _write
+from .update import _SAVED_AT, _plan
 from .values import _from_dynamodb
 
 __all__ = ["DynamoDBStore"]
@@ -29,14 +28,8 @@ T = TypeVar("T")
 _ATTEMPTS: Final = 3
 #: How long ``create_table=True`` waits for a new table to become active.
 _CREATE_WAIT: Final = 60.0
-#: Rounds of the create-the-map race (another request created it first) before giving up.
-_MAX_ROUNDS: Final = 5
 # DynamoDB's table names: 3 to 255 of these characters (or an ARN, for a table of another account).
 _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
-
-
-class _ConditionFailed(Exception):
-    """A conditional write found the item in another state than it expected."""
 
 
 # Every DynamoDBStore of the process, for the fork hook at the end of the module.
@@ -120,6 +113,7 @@ class DynamoDBStore:
         self._session: Any = None
         self._lock = threading.Lock()
         self._last_stamp = 0
+        self._odd_time_said = False  # warned of an item's time that is not a number
         self._table_ready = not create_table
         _STORES.add(self)
 
@@ -167,7 +161,7 @@ class DynamoDBStore:
         """
         plan = _plan(self.attribute_name, changes, deleted, increments)
         if plan is not None:
-            await self._write(key, plan)
+            await _write(self, key, plan)
 
     def check_update(
         self,
@@ -235,118 +229,6 @@ class DynamoDBStore:
 
     def _key(self, key: str) -> dict[str, dict[str, str]]:
         return {self.partition_key_name: {"S": key}}
-
-    async def _write(self, key: str, plan: _Plan) -> None:
-        """The save's UpdateItem into the item's map if it has one; else the map is made whole
-        with a conditional write (where the column is absent or NULL); if another request made
-        it in between, into the map again.
-
-        Each write sets the item's time (`_SAVED_AT`) to the save's, and is made only where the
-        item's is earlier: a write the store gave up on (the user heard the apology) that
-        reaches DynamoDB late does nothing over a save made since. A save that overlapped one
-        timed later and made first (another request of the user's) goes in after it, leaving
-        its time, on condition that the item's time is before the moment this write could be
-        given up: so it too, reaching DynamoDB late, does nothing over a save made since. An
-        item's time beyond that moment (saved by a machine whose clock was ahead) is set back
-        to now, in one more write: all this holds only while the clocks agree within
-        ``timeout``.
-        """
-        key_value = self._key(key)
-        whole = plan.whole
-        adds = bool(plan.added)
-        stamp = self._stamp()
-        under = False  # under the time of a save timed later, made first
-        for _ in range(_MAX_ROUNDS):
-            params = plan.under if under else plan.into_map
-            until = time.time_ns() // 1000 + int(self.timeout * 1e6) if under else stamp
-            values = params["ExpressionAttributeValues"] | {":t": {"N": str(until)}}
-            try:
-                await self._call(
-                    "update_item",
-                    adds,
-                    Key=key_value,
-                    **params | {"ExpressionAttributeValues": values},
-                )
-                return
-            except _ConditionFailed:
-                pass  # no map yet, a value to add to that is not a number, or a later save
-            if whole and not under:
-                try:
-                    await self._call(
-                        "update_item",
-                        adds,
-                        Key=key_value,
-                        UpdateExpression="SET #a = :m, #w = :t",
-                        ConditionExpression=(
-                            f"(attribute_not_exists(#a) OR attribute_type(#a, :null)) AND {_LATER}"
-                        ),
-                        ExpressionAttributeNames={"#a": self.attribute_name, "#w": _SAVED_AT},
-                        ExpressionAttributeValues={
-                            ":m": {"M": whole},
-                            ":null": {"S": "NULL"},
-                            ":t": {"N": str(stamp)},
-                        },
-                    )
-                    return
-                except _ConditionFailed:
-                    pass  # another request made the map meanwhile, or it was there
-            # Refused: why, the item tells.
-            column, saved = await self._state(key)
-            if saved is not None and saved >= time.time_ns() // 1000 + int(self.timeout * 1e6):
-                # A clock ahead saved it: set back, else each later save takes 6 calls, not 1.
-                await self._set_back(key, saved)
-                stamp, under = self._stamp(), False
-                continue
-            if column is None or "NULL" in column:
-                if not whole:
-                    return  # only removals, and no map: nothing to remove
-                under = False  # no map (removed meanwhile): made whole, timed after the item
-            else:
-                for name, value in column.get("M", {}).items():
-                    if name in plan.added and "N" not in value:
-                        raise ResponseError(
-                            f"attribute {name!r} holds {type(_from_dynamodb(value)).__name__}: "
-                            "not incremented"
-                        )
-                # Into the map under the time of a save made first (a time far ahead is set back).
-                under = saved is not None and saved >= stamp
-            if saved is not None and saved >= stamp and not under:
-                stamp = max(saved + 1, self._stamp())
-        raise StoreError(
-            f"DynamoDB table {self.table!r}: an item kept changing between two conditional writes"
-        )
-
-    async def _set_back(self, key: str, saved: int) -> None:
-        """Set the item's time (`_SAVED_AT`) back to now, where it is ``saved`` or later."""
-        with contextlib.suppress(_ConditionFailed):
-            await self._call(
-                "update_item",
-                Key=self._key(key),
-                UpdateExpression="SET #w = :t",
-                ConditionExpression="#w >= :saved",
-                ExpressionAttributeNames={"#w": _SAVED_AT},
-                ExpressionAttributeValues={
-                    ":t": {"N": str(self._stamp())},
-                    ":saved": {"N": str(saved)},
-                },
-            )
-
-    async def _state(self, key: str) -> tuple[dict[str, Any] | None, int | None]:
-        """The item's map column as DynamoDB gives it (None: none) and the time of its last
-        save (None: none); `StoreError` if the column is there and neither a map nor NULL."""
-        answer = await self._call(
-            "get_item",
-            Key=self._key(key),
-            ConsistentRead=True,
-            ProjectionExpression="#a, #w",
-            ExpressionAttributeNames={"#a": self.attribute_name, "#w": _SAVED_AT},
-        )
-        item = answer.get("Item", {})
-        column = item.get(self.attribute_name)
-        if column is not None and "M" not in column and "NULL" not in column:
-            raise self._not_a_map(column)
-        saved = item.get(_SAVED_AT, {}).get("N")
-        return column, None if saved is None else int(Decimal(saved))
 
     def _stamp(self) -> int:
         """A save's time (`_SAVED_AT`): microseconds since the epoch, after the last of this

@@ -21,8 +21,13 @@ _ITEM_BYTES: Final = 400 * 1024
 #: each save sets it, on condition that it holds an earlier time, so that a save reaching
 #: DynamoDB late (sent, then given up on) does nothing over a save made after it.
 _SAVED_AT: Final = "alexaskill_saved_at"
-#: The condition that a save's time (``:t``) is later than the item's last one, if any.
-_LATER: Final = "(attribute_not_exists(#w) OR #w < :t)"
+#: The condition that a save's time (``:t``) is later than the item's last one, if any. Only a
+#: number is compared (``:N`` is the type "N"): DynamoDB refuses the write where another tool
+#: left a string or a map in the column (a comparison across types is false) and moto fails it
+#: with a 500; the store replaces such a value (`saving._replace_odd_time`).
+_LATER: Final = "(attribute_not_exists(#w) OR (attribute_type(#w, :N) AND #w < :t))"
+#: `_LATER` for a save that leaves the item's time as it is (`_Plan.under`): the time is there.
+_BEFORE: Final = "(attribute_type(#w, :N) AND #w < :t)"
 
 
 class _Plan(NamedTuple):
@@ -51,7 +56,7 @@ def _plan(
         return None
     _check_size(steps)
     names = {"#a": attribute_name, "#w": _SAVED_AT}
-    values: dict[str, Any] = {":M": {"S": "M"}}
+    values: dict[str, Any] = {":M": {"S": "M"}, ":N": {"S": "N"}}
     settings: list[str] = ["#w = :t"]
     removals: list[str] = []
     # Into the map only when there is one: a NULL there (the ASK SDK's adapter writes it for
@@ -70,7 +75,7 @@ def _plan(
             values[f":v{i}"] = value
             settings.append(f"#a.#n{i} = if_not_exists(#a.#n{i}, :zero) + :v{i}")
             conditions.append(f"(attribute_not_exists(#a.#n{i}) OR attribute_type(#a.#n{i}, :N))")
-            values[":zero"], values[":N"] = {"N": "0"}, {"S": "N"}
+            values[":zero"] = {"N": "0"}
             whole[name] = value
             added.append(name)
         else:
@@ -85,9 +90,9 @@ def _plan(
     )
     condition = " AND ".join(conditions)
     # Operators: "=" of each setting (the time's too), if_not_exists and "+" of each addition;
-    # in the condition, attribute_type, AND, OR, attribute_not_exists and "<" of the time, then
-    # AND, OR and two functions an addition.
-    operators = max(len(settings) + 2 * len(added), 5 + 4 * len(added))
+    # in the condition, attribute_type, AND, OR, attribute_not_exists, attribute_type, AND and
+    # "<" of the time, then AND, OR and two functions an addition.
+    operators = max(len(settings) + 2 * len(added), 7 + 4 * len(added))
     if max(len(expression), len(condition)) > _EXPRESSION_BYTES or (
         operators > _EXPRESSION_OPERATORS
     ):
@@ -115,7 +120,7 @@ def _plan(
             )
             if part
         ),
-        "ConditionExpression": condition.replace(_LATER, "#w < :t"),
+        "ConditionExpression": condition.replace(_LATER, _BEFORE),
     }
     return _Plan(into_map, whole, added, under)
 
