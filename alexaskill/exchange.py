@@ -338,8 +338,12 @@ class Exchange(HeldHead):
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
             if not self.keep_alive:
-                if self.more_body:  # the client still sends its body: read and dropped
-                    self.protocol._linger()
+                protocol = self.protocol
+                # The client still sends its body, or sent more after it (requests queued, or
+                # left in the socket): read and dropped, lest the close answer them with a
+                # reset that can cost the client this answer.
+                if self.more_body or protocol.pipeline or protocol._closes_lingering:
+                    protocol._linger()
                 else:
                     self.transport.close()
             if not self.ended:

@@ -97,6 +97,9 @@ class ExchangeProtocol:
         _whole_body_endpoint: _Endpoint | None
 
     cycle: Exchange | None = None
+    #: Whether the connection, once its answer is out, lingers (`_linger`): its client sent
+    #: more after a request that closes it (the subclass sets it).
+    _closes_lingering = False
     #: Whether the request being parsed is being upgraded (to a WebSocket): not an exchange's.
     _upgrading = False
     #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).

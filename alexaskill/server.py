@@ -39,7 +39,8 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   high-water mark, ``write_timeout`` after the close, read meanwhile or not): the loop would
   keep it while the client's kernel answers its window probes, the client reading nothing.
 - **Lingering close.** A connection closed while its client still sends (the rest of a body
-  nobody reads after a refusal from the head, bytes after a refused request) sends its answer
+  nobody reads after a refusal from the head, bytes after a refused request, requests sent
+  after one that closes the connection: never run, RFC 9112, 9.6) sends its answer
   and the end of its stream, then reads and drops what comes until the client closes its side,
   for ``write_timeout`` seconds and ``linger_bytes`` bytes (1 MiB) at most. Closed at once,
   the socket would answer those bytes with a reset, and a client still sending never got the
@@ -220,8 +221,8 @@ class _Bounded:
             self._refuse_head()
 
     def _closes_after_answer(self) -> bool:
-        """(h11) Whether the request being answered closes the connection (``connection:
-        close``, HTTP/1.0); on httptools a request pipelined behind it is queued, never run."""
+        """Whether the request being answered closes the connection (``connection: close``,
+        HTTP/1.0): each protocol's subclass says (h11's state, httptools' exchange)."""
         return False
 
     def _sent_after(self) -> None:
@@ -358,6 +359,9 @@ class _Bounded:
         transport = self.transport
         if self._lingering:
             return
+        pipeline = getattr(self, "pipeline", None)  # (httptools) requests queued: never run
+        if pipeline:
+            pipeline.clear()
         if transport.is_closing():
             self._closing()
             return
@@ -459,6 +463,12 @@ if _HttpTools is not None:
             # The served Skill's endpoint, if it is one (`Exchange.run_asgi`), once a connection.
             self._whole_body_endpoint = whole_body_endpoint(self.app, access_log=self.access_log)
             super().connection_made(transport)
+
+        def _closes_after_answer(self) -> bool:
+            """Whether the request being answered closes the connection (``connection:
+            close``, HTTP/1.0, or the app's ``connection: close``)."""
+            cycle = self.cycle
+            return cycle is not None and not cycle.keep_alive
 
 
 # For type checkers a class to subclass (`class Protocol(HttpProtocol)`), not a variable.
