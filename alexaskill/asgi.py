@@ -191,6 +191,7 @@ class Serving(DeadlineAnswering):
         import httpx
 
         from .tls import tls_context
+        from .worker_ends import forget_worker
 
         # The certifi roots come loaded once per process: each start (a test client's, say)
         # would otherwise spend a few hundred ms of CPU loading them again.
@@ -202,6 +203,7 @@ class Serving(DeadlineAnswering):
             try:
                 yield
             finally:
+                forget_worker()  # ended as it should (`alexaskill.worker_ends`)
                 self._http_client = None
                 if verifier is not None:
                     verifier.use_http_client(None)
@@ -326,14 +328,17 @@ def _check_proxies(receive: Receive) -> None:
     """At the lifespan's start, say what is wrong with the proxies the server trusts, if it is
     uvicorn: ``uvicorn app:skill`` with ``FORWARDED_ALLOW_IPS=*``, or a list it misreads, would
     otherwise go unsaid (`alexaskill.proxies`); and a TLS handshake it leaves a minute
-    (`alexaskill.loops.check_served_loop`)."""
+    (`alexaskill.loops.check_served_loop`); and, under ``--workers``, a worker that ended
+    without shutting down (`alexaskill.worker_ends`)."""
     from .loops import check_served_loop
     from .proxies import check_served_proxies_once, lifespan_server_config
+    from .worker_ends import note_worker
 
     config = lifespan_server_config(receive)
     if config is not None:
         check_served_proxies_once(config)
         check_served_loop(config)
+        note_worker(config)
 
 
 _NOT_STARTED: Final = b'{"error": "the skill could not start; the server\'s log says why"}'

@@ -3,11 +3,13 @@ cannot start."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -150,3 +152,68 @@ def test_an_older_uvicorn_keeps_its_own_supervisor(
     assert made.made_with["sockets"] == [sock]
     if "target" in made.made_with:  # uvicorn.run's: the server's run
         assert callable(made.made_with["target"])
+
+
+def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
+    servers: Any, tmp_path: Path
+) -> None:
+    # Bare `uvicorn app:skill --workers 2` (not `alexaskill serve`): uvicorn's supervisor said
+    # "Child process [pid] died" at INFO, and nothing else did. The worker started in its
+    # place says it at ERROR now.
+    pki = signed_skill(tmp_path, "signing")
+    port = servers.free_port()
+    command = [sys.executable, "-m", "uvicorn", "signing:skill", "--workers", "2"]
+    command += ["--port", str(port), "--http", "alexaskill.server:HttpProtocol"]
+    process = servers.start(command, port, cwd=tmp_path, env={**os.environ})
+    log = servers.output[process]
+    _wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
+    victim = min(pids(log.read_text()))
+    os.kill(victim, signal.SIGKILL)
+    _wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log)
+    line = f"worker process [{victim}] ended without shutting down"
+    _wait_for(lambda: line in log.read_text(), "the line", log)
+    [said] = [text for text in log.read_text().splitlines() if line in text]
+    assert "ERROR" in said and "out of memory?" in said, said
+    assert f"uvicorn started [{max(pids(log.read_text()))}] in its place" in said
+    _wait_for(lambda: say_hello(f"http://127.0.0.1:{port}/", pki) == 200, "answers", log)
+    servers.stop(process)
+    assert log.read_text().count("ended without shutting down") == 1
+    # The workers stopped gracefully took their notes, and the last the directory, with them.
+    assert not list(Path(tempfile.gettempdir()).glob(f"alexaskill-workers-{process.pid}-*"))
+
+
+def test_a_worker_notes_itself_only_under_uvicorns_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from alexaskill import worker_ends
+
+    def note(workers: int, parent: object | None, serve: bool = False) -> None:
+        monkeypatch.setattr(worker_ends, "_checked", False)
+        monkeypatch.setattr(multiprocessing, "parent_process", lambda: parent)
+        if serve:
+            monkeypatch.setenv("_ALEXASKILL_SERVE_SEAL", "sealed")
+        else:
+            monkeypatch.delenv("_ALEXASKILL_SERVE_SEAL", raising=False)
+        worker_ends.note_worker(SimpleNamespace(workers=workers))
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(worker_ends, "_noted", None)
+    note(1, object())  # one process: no supervisor
+    note(2, None)  # not a process of multiprocessing's
+    note(2, object(), serve=True)  # `alexaskill serve`: its supervisor says it
+    assert list(tmp_path.iterdir()) == []
+    note(2, object())
+    [directory] = list(tmp_path.iterdir())
+    assert [p.name for p in directory.iterdir()] == [str(os.getpid())]
+    # A worker of this supervisor that ended without removing its note, and one still there.
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    (directory / str(gone.pid)).touch()
+    (directory / "1").touch()  # init: running
+    with caplog.at_level("ERROR", logger="alexaskill.server"):
+        note(2, object())
+    [said] = [r.getMessage() for r in caplog.records]
+    assert said.startswith(f"worker process [{gone.pid}] ended without shutting down"), said
+    assert sorted(p.name for p in directory.iterdir()) == sorted(["1", str(os.getpid())])
+    worker_ends.forget_worker()
+    assert [p.name for p in directory.iterdir()] == ["1"]
