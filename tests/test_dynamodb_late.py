@@ -309,3 +309,30 @@ async def test_a_time_column_that_is_not_a_number_is_replaced_with_one_warning(
     finally:
         client.close()
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_dynamodb_save_given_up_that_arrives_before_any_later_one_is_applied(
+    dynamodb_endpoint: str, proxy: _HoldingProxy
+) -> None:
+    # What README says of a save given up on (the user heard the apology): no condition can
+    # tell it is late, so arriving before any later save it is applied, all of it; a request
+    # that loaded before it arrived, saving after, overwrites only the names it changes.
+    table = f"skill-{uuid.uuid4().hex}"
+    direct = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, create_table=True, timeout=30)
+    try:
+        await direct.ensure_table()
+        await direct.update(USER, {"color": "green", "step": 1}, ())
+        slow = await _slow_store(table, proxy.url)
+        proxy.holding = True
+        with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+            await slow.update(USER, {"color": "red", "step": 2}, (), increments={"visits": 1})
+        proxy.holding = False
+        loaded = await direct.load(USER)  # the user's next request, before the write arrives
+        assert loaded == {"color": "green", "step": 1}
+        proxy.release()
+        await direct.update(USER, {"color": "blue"}, ())
+        assert await direct.load(USER) == {"color": "blue", "step": 2, "visits": 1}
+        await slow.aclose()
+    finally:
+        await direct.aclose()

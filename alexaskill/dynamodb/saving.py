@@ -37,7 +37,9 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
     reaches DynamoDB late does nothing over a save made since. A save that overlapped one
     timed later and made first (another request of the user's) goes in after it, leaving
     its time, on condition that the item's time is before the moment this write could be
-    given up: so it too, reaching DynamoDB late, does nothing over a save made since. An
+    given up: so it too, reaching DynamoDB late, does nothing over a save made since. (A
+    write given up on that arrives before any later save is applied: nothing in a condition
+    can tell it is late, DynamoDB's clock being out of reach there.) An
     item's time beyond that moment (saved by a machine whose clock was ahead) is set back
     to now, in one more write: all this holds only while the clocks agree within
     ``timeout``. A time that is not a number (another tool's value) is replaced by one, with
