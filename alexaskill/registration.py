@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
@@ -446,3 +447,20 @@ def _check_intent_name(name: object, func: object) -> None:
         check_builtin_intent(name)
     except ConfigurationError as exc:
         raise ConfigurationError(f"{_name_of(func)}: {exc}") from None
+    if name[:7].upper() == "AMAZON." or _INTENT_NAME.fullmatch(name):
+        return
+    words = re.findall(r"[A-Za-z]+", name)
+    like = "".join(word[0].upper() + word[1:] for word in words)
+    if words and not re.search(r"[0-9]|[^\x00-\x7f]", name):
+        hint = f"; like {like!r}"
+    else:
+        hint = " (spell numbers out)" if re.search("[0-9]", name) else ""
+    raise ConfigurationError(
+        f"{_name_of(func)}: {name!r} is no intent name Amazon takes: an intent name is ASCII "
+        f"letters and underscores, starting with a letter{hint}"
+    )
+
+
+#: A custom intent's name, as Amazon takes it ("Intent and slot name requirements": letters and
+#: underscores only, no digits, spaces or other signs; the model builder checks the same).
+_INTENT_NAME = re.compile(r"[A-Za-z][A-Za-z_]*")

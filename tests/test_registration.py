@@ -124,6 +124,35 @@ def test_real_builtin_library_and_custom_intents_pass(name: str) -> None:
     Skill(SKILL_ID).intent(name)(hello)
 
 
+@pytest.mark.parametrize(
+    "name", ["Get Weather", "get-weather", "Get2Weather", "my.intent", "Wetter\u00e4", "_Hidden"]
+)
+def test_an_intent_name_amazon_refuses_is_refused_at_registration(name: str) -> None:
+    # Accepted before: the handler registered, and only `alexaskill model` (or Amazon's console)
+    # said the name was not one, long after the code was written around it.
+    skill = Skill(SKILL_ID)
+    for register in (
+        skill.intent(name),
+        skill.can_fulfill(name),
+        lambda func: skill.add_before_request(func, intents=[name]),
+    ):
+        with pytest.raises(ConfigurationError) as caught:
+            register(hello)
+        message = str(caught.value)
+        assert message.startswith("hello: ")
+        assert repr(name) in message
+        assert "ASCII letters and underscores" in message
+    assert not skill.registry.handlers
+    assert not skill.registry.before_hooks
+
+
+def test_an_intent_name_with_a_space_or_hyphen_gets_the_name_written_right() -> None:
+    with pytest.raises(ConfigurationError, match=r"like 'GetWeather'"):
+        Skill(SKILL_ID).intent("Get-Weather")(hello)
+    with pytest.raises(ConfigurationError, match=r"like 'GetWeather'"):
+        Skill(SKILL_ID).intent("get weather")(hello)
+
+
 def test_required_intents_are_builtin_intents() -> None:
     assert set(REQUIRED_INTENTS) <= BUILTIN_INTENTS
 
