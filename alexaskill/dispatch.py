@@ -15,14 +15,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .exceptions import ConfigurationError
+from .handler_signature import describe, read_signature
 from .injection import (
     Call,
     Getter,
     Handler,
     HandlerKey,
     Hook,
-    _describe,
-    _signature,
     analyse,
 )
 from .models import Envelope, Request
@@ -53,7 +52,7 @@ class Registry:
     def _check_open(self, func: Callable[..., Any]) -> None:
         if self._frozen:
             raise ConfigurationError(
-                f"{_describe(func)}: handlers must be registered before the skill is mounted "
+                f"{describe(func)}: handlers must be registered before the skill is mounted "
                 "(skill.mount) or answers its first request"
             )
 
@@ -64,7 +63,7 @@ class Registry:
         if existing is not None:
             what = key[0] if key[1] is None else f"{key[0]} {key[1]!r}"
             raise ConfigurationError(
-                f"{_describe(func)}: {what} already has a handler, {existing.name}"
+                f"{describe(func)}: {what} already has a handler, {existing.name}"
             )
         handler = analyse(func, (request_cls,), service_types=self.service_types)
         self._handlers[key] = handler
@@ -79,7 +78,7 @@ class Registry:
         self._check_open(func)
         if self._fallback is not None:
             raise ConfigurationError(
-                f"{_describe(func)}: the skill already has a fallback, {self._fallback.name}"
+                f"{describe(func)}: the skill already has a fallback, {self._fallback.name}"
             )
         self._fallback = analyse(func, (Request,), service_types=self.service_types)
         return self._fallback
@@ -90,16 +89,16 @@ class Registry:
         """Register ``func`` to answer when a handler raises ``exc_type`` (or a subclass)."""
         self._check_open(func)
         if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
-            raise ConfigurationError(f"{_describe(func)}: {exc_type!r} is not an exception type")
+            raise ConfigurationError(f"{describe(func)}: {exc_type!r} is not an exception type")
         existing = self._exception_handlers.get(exc_type)
         if existing is not None:
             raise ConfigurationError(
-                f"{_describe(func)}: {exc_type.__name__} already has a handler, {existing.name}"
+                f"{describe(func)}: {exc_type.__name__} already has a handler, {existing.name}"
             )
-        first = next(iter(_signature(func).parameters.values()), None)
+        first = next(iter(read_signature(func).parameters.values()), None)
         if first is None:
             raise ConfigurationError(
-                f"{_describe(func)}: an exception handler takes the exception as first parameter"
+                f"{describe(func)}: an exception handler takes the exception as first parameter"
             )
         _check_exception_parameter(func, first, exc_type)
         handler = analyse(
@@ -210,7 +209,7 @@ def _check_exception_parameter(
     name = exc_type.__name__
     given = getattr(annotation, "__qualname__", None) or inspect.formatannotation(annotation)
     raise ConfigurationError(
-        f"{_describe(func)}: its first parameter {param.name!r} ({given}) receives the "
+        f"{describe(func)}: its first parameter {param.name!r} ({given}) receives the "
         f"{name}: annotate it {name} or a base class of it; the exception comes first "
         f"(def handler(exc: {name}, …))"
     )

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import inspect
 import logging
-import types
-import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from . import slots as _slots
 from .exceptions import ConfigurationError, SlotError
+from .handler_signature import check_returns, describe, read_signature
 from .models import (
     CanFulfillIntentRequest,
     Context,
@@ -196,11 +195,6 @@ class Hook:
         return intent is not None and intent.name in intents
 
 
-def _describe(func: Callable[..., Any]) -> str:
-    module = getattr(func, "__module__", None) or "?"
-    return f"{module}.{getattr(func, '__qualname__', repr(func))}"
-
-
 def _carries_every_slot(call: Call) -> bool:
     """Whether ``call`` answers an IntentRequest, which carries every slot of its intent."""
     return call.envelope.request.type == "IntentRequest"
@@ -256,63 +250,6 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
     return get
 
 
-def _signature(func: Callable[..., Any]) -> inspect.Signature:
-    """``func``'s signature, its parameters' annotations evaluated; `ConfigurationError` naming
-    ``func`` if they can't be (a name not defined, say).
-
-    A return annotation that can't be evaluated is left out: injection does not need it, and
-    ``-> Response`` may name a type imported under ``TYPE_CHECKING`` only.
-    """
-    try:
-        return inspect.signature(func, eval_str=True)
-    except (NameError, TypeError, SyntaxError):
-        pass
-    try:
-        signature = inspect.signature(func)
-        names = _globals_of(func)
-        parameters = [
-            param.replace(annotation=_evaluated(param.annotation, names))
-            for param in signature.parameters.values()
-        ]
-    except (NameError, TypeError, SyntaxError) as exc:
-        raise ConfigurationError(f"{_describe(func)}: cannot read its signature: {exc}") from exc
-    return signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
-
-
-def _check_returns(where: str, annotation: Any) -> None:
-    """Refuse a return annotation that is clearly neither a Response nor None (``-> str``)."""
-    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
-    for member in typing.get_args(annotation) if union else (annotation,):
-        cls = typing.get_origin(member) or member
-        # Any, a TypeVar, NoReturn, a string left unevaluated, …: not clearly wrong.
-        if not isinstance(cls, type) or cls in (Any, object, type(None), inspect.Signature.empty):
-            continue
-        if not issubclass(cls, Response):
-            raise ConfigurationError(
-                f"{where}: annotated to return {inspect.formatannotation(annotation)}; a handler "
-                "returns a Response (from speak(), ask(), …) or None"
-            )
-
-
-def _globals_of(func: Callable[..., Any]) -> dict[str, Any]:
-    """The names ``func``'s string annotations are evaluated in, as `inspect.signature` finds
-    them (a wrapper's wrapped function, a partial's function, an instance's ``__call__``)."""
-    call = getattr(type(func), "__call__", None)  # noqa: B004
-    for candidate in (func, getattr(func, "func", None), call):
-        if candidate is not None:
-            found = getattr(inspect.unwrap(candidate), "__globals__", None)
-            if isinstance(found, dict):
-                return found
-    return {}
-
-
-def _evaluated(annotation: Any, names: dict[str, Any]) -> Any:
-    if not isinstance(annotation, str):
-        return annotation
-    # As inspect.signature(eval_str=True) does it.
-    return eval(annotation, names, None)  # noqa: S307
-
-
 def analyse(
     func: Callable[..., Any],
     request_classes: tuple[type[Request], ...],
@@ -328,7 +265,7 @@ def analyse(
     (the reply, for an after-request hook). A parameter annotated with one of
     ``service_types`` receives the object the app made for the request.
     """
-    where = _describe(func)
+    where = describe(func)
     if not callable(func):
         raise ConfigurationError(f"{where} is not callable")
     if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
@@ -336,8 +273,8 @@ def analyse(
         raise ConfigurationError(
             f"{where} is a generator function (it yields): a handler returns its reply"
         )
-    signature = _signature(func)
-    _check_returns(where, signature.return_annotation)
+    signature = read_signature(func)
+    check_returns(where, signature.return_annotation)
     can_have_slots = any(issubclass(cls, _INTENT_CLASSES) for cls in request_classes) or (
         Request in request_classes
     )

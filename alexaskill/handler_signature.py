@@ -1,0 +1,83 @@
+"""Reading a handler's signature: its annotations evaluated, and what no handler may declare.
+
+`read_signature` gives `alexaskill.injection` the parameters of any callable a skill registers
+(a function, a bound method, a `functools.partial`, an object with ``__call__``), their string
+annotations (``from __future__ import annotations``) evaluated; `check_returns` refuses a
+return annotation that is clearly no reply.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from .exceptions import ConfigurationError
+from .responses.response import Response
+
+__all__ = ["check_returns", "describe", "read_signature"]
+
+
+def describe(func: Callable[..., Any]) -> str:
+    """Where ``func`` comes from, for messages: ``module.qualname``."""
+    module = getattr(func, "__module__", None) or "?"
+    return f"{module}.{getattr(func, '__qualname__', repr(func))}"
+
+
+def read_signature(func: Callable[..., Any]) -> inspect.Signature:
+    """``func``'s signature, its parameters' annotations evaluated; `ConfigurationError` naming
+    ``func`` if they can't be (a name not defined, say).
+
+    A return annotation that can't be evaluated is left out: injection does not need it, and
+    ``-> Response`` may name a type imported under ``TYPE_CHECKING`` only.
+    """
+    try:
+        return inspect.signature(func, eval_str=True)
+    except (NameError, TypeError, SyntaxError):
+        pass
+    try:
+        signature = inspect.signature(func)
+        names = _globals_of(func)
+        parameters = [
+            param.replace(annotation=_evaluated(param.annotation, names))
+            for param in signature.parameters.values()
+        ]
+    except (NameError, TypeError, SyntaxError) as exc:
+        raise ConfigurationError(f"{describe(func)}: cannot read its signature: {exc}") from exc
+    return signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
+
+
+def check_returns(where: str, annotation: Any) -> None:
+    """Refuse a return annotation that is clearly neither a Response nor None (``-> str``)."""
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    for member in typing.get_args(annotation) if union else (annotation,):
+        cls = typing.get_origin(member) or member
+        # Any, a TypeVar, NoReturn, a string left unevaluated, …: not clearly wrong.
+        if not isinstance(cls, type) or cls in (Any, object, type(None), inspect.Signature.empty):
+            continue
+        if not issubclass(cls, Response):
+            raise ConfigurationError(
+                f"{where}: annotated to return {inspect.formatannotation(annotation)}; a handler "
+                "returns a Response (from speak(), ask(), …) or None"
+            )
+
+
+def _globals_of(func: Callable[..., Any]) -> dict[str, Any]:
+    """The names ``func``'s string annotations are evaluated in, as `inspect.signature` finds
+    them (a wrapper's wrapped function, a partial's function, an instance's ``__call__``)."""
+    call = getattr(type(func), "__call__", None)  # noqa: B004
+    for candidate in (func, getattr(func, "func", None), call):
+        if candidate is not None:
+            found = getattr(inspect.unwrap(candidate), "__globals__", None)
+            if isinstance(found, dict):
+                return found
+    return {}
+
+
+def _evaluated(annotation: Any, names: dict[str, Any]) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    # As inspect.signature(eval_str=True) does it.
+    return eval(annotation, names, None)  # noqa: S307
