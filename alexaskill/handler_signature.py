@@ -17,7 +17,7 @@ from typing import Any
 from .exceptions import ConfigurationError
 from .responses.response import Response
 
-__all__ = ["check_returns", "describe", "read_signature"]
+__all__ = ["check_parameters", "check_returns", "describe", "read_signature"]
 
 
 def describe(func: Callable[..., Any]) -> str:
@@ -81,3 +81,37 @@ def _evaluated(annotation: Any, names: dict[str, Any]) -> Any:
         return annotation
     # As inspect.signature(eval_str=True) does it.
     return eval(annotation, names, None)  # noqa: S307
+
+
+def check_parameters(where: str, signature: inspect.Signature) -> None:
+    """Refuse parameters no request can fill: ``*args``, ``**kwargs``, positional-only ones,
+    and the ``self`` of a method registered from its class rather than an instance."""
+    parameters = list(signature.parameters.values())
+    first = parameters[0] if parameters else None
+    if (
+        first is not None
+        and first.name in ("self", "cls")
+        and first.annotation is inspect.Parameter.empty
+        and first.kind in (first.POSITIONAL_ONLY, first.POSITIONAL_OR_KEYWORD)
+    ):
+        # A method taken from its class (Greeter.greet), or decorated in the class body: it
+        # would be called without an instance, its `self` taken for a slot never filled.
+        owner, _, method = where.rpartition(".")
+        raise ConfigurationError(
+            f"{where}: its first parameter is {first.name!r}: it is a method, registered "
+            f"without an instance to call it on; register the method of an instance instead, "
+            f"{owner.rpartition('.')[2] or 'obj'}().{method}, once the class is defined, "
+            "or make it a @staticmethod or a function"
+        )
+    for param in parameters:
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            stars = "*" if param.kind is param.VAR_POSITIONAL else "**"
+            raise ConfigurationError(
+                f"{where}: {stars}{param.name} cannot be injected; name each parameter (a "
+                "decorator's wrapper that takes *args, **kwargs keeps the signature of the "
+                "function it wraps with @functools.wraps)"
+            )
+        if param.kind is param.POSITIONAL_ONLY:
+            raise ConfigurationError(
+                f"{where}: parameter {param.name!r} is positional-only; arguments go by name"
+            )

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from . import slots as _slots
 from .exceptions import ConfigurationError, SlotError
-from .handler_signature import check_returns, describe, read_signature
+from .handler_signature import check_parameters, check_returns, describe, read_signature
 from .models import (
     CanFulfillIntentRequest,
     Context,
@@ -275,6 +275,7 @@ def analyse(
         )
     signature = read_signature(func)
     check_returns(where, signature.return_annotation)
+    check_parameters(where, signature)
     can_have_slots = any(issubclass(cls, _INTENT_CLASSES) for cls in request_classes) or (
         Request in request_classes
     )
@@ -284,14 +285,6 @@ def analyse(
     required: list[type] = []
     takes_intent = False
     for param in signature.parameters.values():
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            raise ConfigurationError(
-                f"{where}: *{param.name} / **{param.name} cannot be injected; name each parameter"
-            )
-        if param.kind is param.POSITIONAL_ONLY:
-            raise ConfigurationError(
-                f"{where}: parameter {param.name!r} is positional-only; arguments go by name"
-            )
         if extra and param.name in extra:
             params.append((param.name, extra[param.name]))
             continue
