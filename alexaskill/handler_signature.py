@@ -8,7 +8,9 @@ return annotation that is clearly no reply.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import operator
 import types
 import typing
 from collections.abc import Callable
@@ -17,7 +19,13 @@ from typing import Any
 from .exceptions import ConfigurationError
 from .responses.response import Response
 
-__all__ = ["check_parameters", "check_returns", "describe", "read_signature"]
+__all__ = [
+    "check_parameters",
+    "check_returns",
+    "describe",
+    "plain_annotation",
+    "read_signature",
+]
 
 
 def describe(func: Callable[..., Any]) -> str:
@@ -31,8 +39,36 @@ def read_signature(func: Callable[..., Any]) -> inspect.Signature:
     ``func`` if they can't be (a name not defined, say).
 
     A return annotation that can't be evaluated is left out: injection does not need it, and
-    ``-> Response`` may name a type imported under ``TYPE_CHECKING`` only.
+    ``-> Response`` may name a type imported under ``TYPE_CHECKING`` only. ``Annotated[X, …]``
+    is X: its metadata is for other tools (PEP 593), and alexaskill reads none.
     """
+    signature = _evaluated_signature(func)
+    parameters = [
+        param.replace(annotation=plain_annotation(param.annotation))
+        for param in signature.parameters.values()
+    ]
+    return signature.replace(
+        parameters=parameters, return_annotation=plain_annotation(signature.return_annotation)
+    )
+
+
+def plain_annotation(annotation: Any) -> Any:
+    """``annotation`` without the ``Annotated[…]`` wrappers, also inside ``X | None`` and
+    ``list[X]``: ``Annotated[int, "cm"] | None`` is ``int | None``."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return plain_annotation(annotation.__origin__)
+    args = typing.get_args(annotation)
+    if origin is types.UnionType:
+        return functools.reduce(operator.or_, map(plain_annotation, args))
+    if origin is typing.Union:
+        return typing.Union[tuple(map(plain_annotation, args))]  # noqa: UP007
+    if origin is list and len(args) == 1:
+        return list[plain_annotation(args[0])]  # type: ignore[misc]
+    return annotation
+
+
+def _evaluated_signature(func: Callable[..., Any]) -> inspect.Signature:
     try:
         return inspect.signature(func, eval_str=True)
     except (NameError, TypeError, SyntaxError):

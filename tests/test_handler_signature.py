@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Annotated, Any, Optional
 
 import pytest
 
-from alexaskill import ConfigurationError, Response, Skill, speak
+from alexaskill import ConfigurationError, Response, Session, Skill, speak
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 SKILL_ID = DEFAULT_SKILL_ID
@@ -99,3 +99,31 @@ def test_star_parameters_are_refused_naming_which_and_the_wraps_fix() -> None:
     assert "@functools.wraps" in str(caught.value)
     with pytest.raises(ConfigurationError, match=r": \*\*slots cannot be injected"):
         skill.intent("Greet")(lambda **slots: None)
+
+
+def test_annotated_parameters_are_their_type_the_metadata_left_alone() -> None:
+    # PEP 593: a tool ignores the metadata it does not know. They were refused before, as a
+    # slot annotation alexaskill cannot convert (Annotated[Session, ...] too).
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Order")
+    def order(
+        dish: Annotated[str, "what to cook"],
+        count: Annotated[int | None, "how many"] = None,
+        size: Optional[Annotated[int, "cm"]] = None,  # noqa: UP045
+        extras: list[Annotated[str, "toppings"]] | None = None,
+        session: Annotated[Session, "the session"] = None,  # type: ignore[assignment]
+    ) -> Response:
+        assert isinstance(session, Session)
+        return speak(f"{count} {dish} {size} {extras}.")
+
+    (handler,) = skill.registry.handlers.values()
+    assert dict(handler.slots) == {
+        "dish": str,
+        "count": int | None,
+        "size": Optional[int],  # noqa: UP045
+        "extras": list[str] | None,
+    }
+    with TestClient(skill) as client:
+        said = client.intent("Order", dish="pizza", count="2", size="30", extras=["ham"]).speech
+    assert said == "2 pizza 30 ['ham']."
