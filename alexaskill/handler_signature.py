@@ -8,6 +8,7 @@ return annotation that is clearly no reply.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import inspect
 import operator
@@ -75,14 +76,45 @@ def _evaluated_signature(func: Callable[..., Any]) -> inspect.Signature:
         pass
     try:
         signature = inspect.signature(func)
-        names = _globals_of(func)
-        parameters = [
-            param.replace(annotation=_evaluated(param.annotation, names))
-            for param in signature.parameters.values()
-        ]
     except (NameError, TypeError, SyntaxError) as exc:
         raise ConfigurationError(f"{describe(func)}: cannot read its signature: {exc}") from exc
+    names = _globals_of(func)
+    parameters = []
+    for param in signature.parameters.values():
+        try:
+            annotation = _evaluated(param.annotation, names)
+        except NameError as exc:
+            raise ConfigurationError(_undefined(describe(func), param, exc, names)) from exc
+        except (TypeError, SyntaxError) as exc:
+            raise ConfigurationError(
+                f"{describe(func)}: parameter {param.name!r} is annotated {param.annotation}, "
+                f"which cannot be evaluated: {exc}"
+            ) from exc
+        parameters.append(param.replace(annotation=annotation))
     return signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
+
+
+def _undefined(where: str, param: inspect.Parameter, exc: NameError, names: dict[str, Any]) -> str:
+    """What to say of an annotation that names something undefined where it is evaluated."""
+    from .builtin_intents import did_you_mean
+
+    missing = exc.name or str(exc)
+    module = names.get("__name__", "?")
+    known = [name for name, value in {**vars(builtins), **names}.items() if isinstance(value, type)]
+    meant = did_you_mean(missing, known)
+    if meant:
+        fix = meant.removeprefix("; ")
+    else:
+        fix = (
+            "import it at the top of the module (not only under `if TYPE_CHECKING:`); a class "
+            "defined in a function cannot be named in an annotation there (under `from "
+            "__future__ import annotations` they are read in the module's names): define it at "
+            "module level"
+        )
+    return (
+        f"{where}: parameter {param.name!r} is annotated {param.annotation}, a name not defined "
+        f"in module {module} ({missing}); {fix}"
+    )
 
 
 def check_returns(where: str, annotation: Any) -> None:

@@ -127,3 +127,40 @@ def test_annotated_parameters_are_their_type_the_metadata_left_alone() -> None:
     with TestClient(skill) as client:
         said = client.intent("Order", dish="pizza", count="2", size="30", extras=["ham"]).speech
     assert said == "2 pizza 30 ['ham']."
+
+
+def test_a_misspelt_annotation_names_the_parameter_and_the_type_meant() -> None:
+    # It said "cannot read its signature: name 'Strr' is not defined": which parameter, and
+    # what to do, were left to the reader.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+
+        @skill.intent("Greet")
+        def greet(name: Strr) -> Response:  # type: ignore[name-defined]  # noqa: F821
+            return speak(name)
+
+    message = str(caught.value)
+    assert message.startswith("tests.test_handler_signature.")
+    assert "greet: parameter 'name' is annotated Strr" in message
+    assert "did you mean str?" in message
+    assert not skill.registry.handlers
+
+
+def test_a_class_of_a_function_named_in_an_annotation_says_where_to_define_it() -> None:
+    # Under `from __future__ import annotations` (this module's), annotations are evaluated in
+    # the module's names: a class defined in a function is not one of them.
+    class Colour(str):
+        pass
+
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+
+        @skill.intent("Paint")
+        def paint(colour: Colour) -> Response:
+            return speak(colour)
+
+    message = str(caught.value)
+    assert "parameter 'colour' is annotated Colour, a name not defined" in message
+    assert "import it at the top of the module" in message
+    assert "TYPE_CHECKING" in message
+    assert "define it at module level" in message
