@@ -403,6 +403,18 @@ def _check_request_type(name: object, func: object) -> None:
         )
     if name != name.strip() or any(c.isspace() for c in name):
         raise ConfigurationError(f"{_name_of(func)}: {name!r}: a request type has no spaces")
+    refused = f"{_name_of(func)}: {name!r} is not a request type Alexa sends"
+    intent_hint = f"; an intent's name? @skill.intent({name!r})"
+    if name[:7].upper() == "AMAZON.":
+        raise ConfigurationError(refused + intent_hint)
+    if "." not in name:
+        # Every request type but the core ones (LaunchRequest, …) has a namespace.
+        meant = _meant_by_last_part(name)
+        core = ", ".join(sorted(known for known in REQUEST_TYPES if "." not in known))
+        raise ConfigurationError(
+            f"{refused}{f'; did you mean {meant}?' if meant else intent_hint} (a request type "
+            f"is one of {core}, or has a namespace: AudioPlayer.PlaybackStarted)"
+        )
 
 
 def _meant_request_type(name: str) -> str | None:
@@ -425,6 +437,18 @@ def _meant_request_type(name: str) -> str | None:
     }
     close = difflib.get_close_matches(last, sorted(candidates), n=1, cutoff=_TYPO_CUTOFF)
     return candidates[close[0]] if close else None
+
+
+def _meant_by_last_part(name: str) -> str | None:
+    """The known request type whose last part ``name`` is, or is close to (``PlaybackStarted``
+    for AudioPlayer.PlaybackStarted, ``Launch`` for LaunchRequest)."""
+    import difflib
+
+    by_last: dict[str, str] = {}
+    for known in sorted(REQUEST_TYPES):
+        by_last.setdefault(known.rpartition(".")[2].casefold(), known)
+    close = difflib.get_close_matches(name.casefold(), sorted(by_last), n=1, cutoff=0.6)
+    return by_last[close[0]] if close else None
 
 
 #: How alike a name must be to a known request type's to be taken for its misspelling.

@@ -498,6 +498,33 @@ def test_a_misspelt_request_type_is_refused_with_what_was_meant(
         skill.add_before_request(lambda: None, request_types=[request_type])
 
 
+@pytest.mark.parametrize(
+    ("request_type", "said"),
+    [
+        ("PlaybackStarted", "did you mean AudioPlayer.PlaybackStarted?"),
+        ("UserEvent", "did you mean Alexa.Presentation.APL.UserEvent?"),
+        ("Launch", "did you mean LaunchRequest?"),
+        ("GetWeather", "an intent's name? @skill.intent('GetWeather')"),
+        ("AMAZON.StopIntent", "an intent's name? @skill.intent('AMAZON.StopIntent')"),
+        ("ReminderCreated", "did you mean Reminders.ReminderCreated?"),
+    ],
+)
+def test_a_request_type_alexa_never_sends_is_refused_with_what_was_meant(
+    request_type: str, said: str
+) -> None:
+    # Accepted before: every request type but the five of the core (LaunchRequest, …) has a
+    # namespace (AudioPlayer.…), so a name without one, or an intent's, was a handler never run.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+        skill.on(request_type)(hello)
+    message = str(caught.value)
+    assert message.startswith(f"hello: {request_type!r} is not a request type Alexa sends")
+    assert said in message
+    with pytest.raises(ConfigurationError, match=re.escape(said)):
+        skill.add_before_request(hello, request_types=[request_type])
+    assert not skill.registry.handlers
+
+
 @pytest.mark.parametrize("request_type", ["", "   "])
 def test_an_empty_request_type_is_refused(request_type: str) -> None:
     with pytest.raises(ConfigurationError, match="is no request type"):
