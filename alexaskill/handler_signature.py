@@ -21,6 +21,7 @@ from .exceptions import ConfigurationError
 from .responses.response import Response
 
 __all__ = [
+    "check_callable",
     "check_parameters",
     "check_returns",
     "describe",
@@ -183,3 +184,38 @@ def check_parameters(where: str, signature: inspect.Signature) -> None:
             raise ConfigurationError(
                 f"{where}: parameter {param.name!r} is positional-only; arguments go by name"
             )
+
+
+def check_callable(where: str, func: Callable[..., Any]) -> bool:
+    """Whether ``func`` is called as ``async def``; `ConfigurationError` if no call of it can
+    give a reply: a generator function, or a ``def`` wrapper of an ``async def`` handler.
+
+    What is called is looked for through `functools.partial` and in an object's ``__call__``.
+    """
+    code = _called(func)
+    if inspect.isgeneratorfunction(code) or inspect.isasyncgenfunction(code):
+        # Called, it returns a generator, never a reply: refused here, not at every request.
+        raise ConfigurationError(
+            f"{where} is a generator function (it yields): a handler returns its reply"
+        )
+    if inspect.iscoroutinefunction(code):
+        return True
+    wrapped = inspect.unwrap(code)
+    if wrapped is not code and inspect.iscoroutinefunction(_called(wrapped)):
+        # A decorator's `def wrapper(*args, **kwargs): return func(*args, **kwargs)`: it
+        # returns the coroutine of the async def function it wraps, never awaited.
+        raise ConfigurationError(
+            f"{where} is a def function wrapping the async def {describe(wrapped)}: it would "
+            "return its coroutine unawaited; make the wrapper async too: async def "
+            "wrapper(*args, **kwargs): return await func(*args, **kwargs)"
+        )
+    return False
+
+
+def _called(func: Callable[..., Any]) -> Any:
+    """The function a call of ``func`` runs: a partial's, an object's ``__call__``."""
+    while isinstance(func, functools.partial):
+        func = func.func
+    if inspect.isroutine(func) or isinstance(func, type):
+        return func
+    return getattr(type(func), "__call__", func)  # noqa: B004

@@ -16,7 +16,13 @@ from typing import Any, Final
 
 from . import slots as _slots
 from .exceptions import ConfigurationError, SlotError
-from .handler_signature import check_parameters, check_returns, describe, read_signature
+from .handler_signature import (
+    check_callable,
+    check_parameters,
+    check_returns,
+    describe,
+    read_signature,
+)
 from .models import (
     CanFulfillIntentRequest,
     Context,
@@ -268,11 +274,7 @@ def analyse(
     where = describe(func)
     if not callable(func):
         raise ConfigurationError(f"{where} is not callable")
-    if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
-        # Called, it returns a generator, never a reply: refused here, not at every request.
-        raise ConfigurationError(
-            f"{where} is a generator function (it yields): a handler returns its reply"
-        )
+    is_async = check_callable(where, func)
     signature = read_signature(func)
     check_returns(where, signature.return_annotation)
     check_parameters(where, signature)
@@ -335,8 +337,7 @@ def analyse(
         params.append((param.name, getter))
     return Handler(
         func=func,
-        is_async=inspect.iscoroutinefunction(func)
-        or inspect.iscoroutinefunction(getattr(func, "__call__", None)),  # noqa: B004
+        is_async=is_async,
         params=tuple(params),
         name=where,
         services=tuple(services),

@@ -164,3 +164,59 @@ def test_a_class_of_a_function_named_in_an_annotation_says_where_to_define_it() 
     assert "import it at the top of the module" in message
     assert "TYPE_CHECKING" in message
     assert "define it at module level" in message
+
+
+class AsyncGreeter:
+    async def __call__(self, name: str) -> Response:
+        return speak(f"Async {name}.")
+
+
+class YieldingGreeter:
+    def __call__(self, name: str) -> Any:
+        yield speak(f"Hello {name}.")
+
+
+async def _greet_async(name: str) -> Response:
+    return speak(f"Awaited {name}.")
+
+
+def test_a_partial_of_an_async_callable_object_is_awaited() -> None:
+    # It was taken for a def function: called in a thread, its coroutine never awaited, and
+    # every request got the apology ("returned coroutine").
+    skill = Skill(SKILL_ID)
+    skill.intent("Greet")(functools.partial(AsyncGreeter()))
+    (handler,) = skill.registry.handlers.values()
+    assert handler.is_async
+    with TestClient(skill) as client:
+        assert client.intent("Greet", name="Ann").speech == "Async Ann."
+
+
+def test_a_callable_object_that_yields_is_refused_at_registration() -> None:
+    # Refused for a generator function, not for an object whose __call__ is one: every
+    # request got the apology ("returned generator").
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"YieldingGreeter.*generator"):
+        skill.intent("Greet")(YieldingGreeter())
+    with pytest.raises(ConfigurationError, match=r"generator"):
+        skill.intent("Greet")(functools.partial(YieldingGreeter()))
+    assert not skill.registry.handlers
+
+
+def test_a_def_wrapper_of_an_async_handler_is_refused_with_the_async_wrapper_to_write() -> None:
+    # A decorator's `def wrapper(*args, **kwargs): return func(*args, **kwargs)` over an
+    # async def handler returns the coroutine unawaited: every request got the apology.
+    def logged(func: Any) -> Any:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+        skill.intent("Greet")(logged(_greet_async))
+    message = str(caught.value)
+    assert "_greet_async" in message
+    assert "async def wrapper" in message
+    assert "await" in message
+    assert not skill.registry.handlers
