@@ -107,10 +107,9 @@ def _undefined(where: str, param: inspect.Parameter, exc: NameError, names: dict
         fix = meant.removeprefix("; ")
     else:
         fix = (
-            "import it at the top of the module (not only under `if TYPE_CHECKING:`); a class "
-            "defined in a function cannot be named in an annotation there (under `from "
-            "__future__ import annotations` they are read in the module's names): define it at "
-            "module level"
+            "a handler's annotations are read when it is registered, in its module's names: "
+            "define or import it above the handler, at module level (not only under `if "
+            "TYPE_CHECKING:`, nor in a function)"
         )
     return (
         f"{where}: parameter {param.name!r} is annotated {param.annotation}, a name not defined "

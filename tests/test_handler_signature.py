@@ -161,9 +161,9 @@ def test_a_class_of_a_function_named_in_an_annotation_says_where_to_define_it() 
 
     message = str(caught.value)
     assert "parameter 'colour' is annotated Colour, a name not defined" in message
-    assert "import it at the top of the module" in message
+    assert "define or import it above the handler, at module level" in message
     assert "TYPE_CHECKING" in message
-    assert "define it at module level" in message
+    assert "nor in a function" in message
 
 
 class AsyncGreeter:
@@ -220,3 +220,22 @@ def test_a_def_wrapper_of_an_async_handler_is_refused_with_the_async_wrapper_to_
     assert "async def wrapper" in message
     assert "await" in message
     assert not skill.registry.handlers
+
+
+def test_a_type_defined_below_its_handler_says_to_define_it_above() -> None:
+    # The commonest case: the decorator runs, and reads the annotations, before the class
+    # below it exists.
+    source = (
+        "from __future__ import annotations\n"
+        "import enum\n"
+        "@skill.intent('Paint')\n"
+        "def paint(colour: Colour) -> None: ...\n"
+        "class Colour(enum.Enum):\n"
+        "    RED = 'red'\n"
+    )
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+        exec(compile(source, "paint.py", "exec"), {"skill": skill, "__name__": "paint"})
+    message = str(caught.value)
+    assert "paint.paint: parameter 'colour' is annotated Colour" in message
+    assert "define or import it above the handler" in message
