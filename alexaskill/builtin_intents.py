@@ -12,6 +12,7 @@ the closest name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Final
 
@@ -20,6 +21,7 @@ from .exceptions import ConfigurationError
 __all__ = [
     "AUDIO_PLAYER_INTENTS",
     "BUILTIN_INTENTS",
+    "CUSTOM_NAME",
     "REQUIRED_INTENTS",
     "audio_player_signs",
     "check_builtin_intent",
@@ -79,6 +81,10 @@ AUDIO_PLAYER_INTENTS: Final = ("AMAZON.PauseIntent", "AMAZON.ResumeIntent")
 _AUDIO_PLAYER_REQUESTS: Final = ("AudioPlayer.", "PlaybackController.")
 
 _PREFIX: Final = "AMAZON."
+
+#: A custom intent's or slot's name as Amazon takes it ("Intent and slot name requirements":
+#: letters and underscores, no digits, spaces or other signs). The model builder checks the same.
+CUSTOM_NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
 
 
 def audio_player_signs(request_types: Iterable[str]) -> list[str]:

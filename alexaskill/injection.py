@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from . import slots as _slots
+from .builtin_intents import CUSTOM_NAME
 from .exceptions import ConfigurationError, SlotError
 from .handler_signature import (
     check_callable,
@@ -329,6 +330,12 @@ def analyse(
                     "requests that carry no slots (a launch, say): give it a default "
                     f"({param.name}: {_slot_type_name(param.annotation)} | None = None), or "
                     "scope it to intents"
+                )
+            if not CUSTOM_NAME.fullmatch(param.name):
+                raise ConfigurationError(
+                    f"{where}: parameter {param.name!r} would be the slot named {param.name!r}, "
+                    "and a slot's name is ASCII letters and underscores, starting with a letter: "
+                    "rename it after the slot, or annotate it with a framework type"
                 )
             getter = _slot_getter(where, param.name, annotation, param.default, optional)
             slots.append((param.name, param.annotation))

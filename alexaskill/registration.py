@@ -7,7 +7,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from .builtin_intents import check_builtin_intent
+from .builtin_intents import CUSTOM_NAME, check_builtin_intent
 from .dialog_model import DialogSlot
 from .dispatch import Call, Handler, Hook, Registry
 from .exceptions import ConfigurationError
@@ -471,7 +471,7 @@ def _check_intent_name(name: object, func: object) -> None:
         check_builtin_intent(name)
     except ConfigurationError as exc:
         raise ConfigurationError(f"{_name_of(func)}: {exc}") from None
-    if name[:7].upper() == "AMAZON." or _INTENT_NAME.fullmatch(name):
+    if name[:7].upper() == "AMAZON." or CUSTOM_NAME.fullmatch(name):
         return
     words = re.findall(r"[A-Za-z]+", name)
     like = "".join(word[0].upper() + word[1:] for word in words)
@@ -483,8 +483,3 @@ def _check_intent_name(name: object, func: object) -> None:
         f"{_name_of(func)}: {name!r} is no intent name Amazon takes: an intent name is ASCII "
         f"letters and underscores, starting with a letter{hint}"
     )
-
-
-#: A custom intent's name, as Amazon takes it ("Intent and slot name requirements": letters and
-#: underscores only, no digits, spaces or other signs; the model builder checks the same).
-_INTENT_NAME = re.compile(r"[A-Za-z][A-Za-z_]*")
