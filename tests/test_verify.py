@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import re
@@ -14,6 +15,7 @@ from typing import Any, Final, TypeVar
 import httpx
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from starlette.datastructures import Headers
 
 from alexaskill import verify as verify_module
@@ -411,6 +413,54 @@ def test_expired_intermediate(pki: TestPKI) -> None:
 def test_truncated_or_garbage_pem(pki: TestPKI, make_pem: Callable[[bytes], bytes]) -> None:
     with pytest.raises(CertificateError, match=r"^certificate chain: "):
         verify_with_chain(pki, make_pem(pki.chain_pem))
+
+
+def _der_pem(der: bytes) -> bytes:
+    return (
+        b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(der) + b"-----END CERTIFICATE-----\n"
+    )
+
+
+def _leaf_der(pki: TestPKI) -> bytes:
+    return pki.leaf.public_bytes(serialization.Encoding.DER)
+
+
+@pytest.mark.parametrize(
+    "make_pem",
+    [
+        # X.509 version 6 (the DER INTEGER 5): cryptography raises InvalidVersion, not ValueError.
+        lambda pki: (
+            _der_pem(_leaf_der(pki).replace(b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x05", 1))
+            + pki.pem(pki.intermediate)
+        ),
+        lambda pki: (
+            pki.pem(pki.leaf)
+            + _der_pem(
+                pki.intermediate.public_bytes(serialization.Encoding.DER).replace(
+                    b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x05", 1
+                )
+            )
+        ),
+        # A subject CN that is not UTF-8 and a DNS name that is not IA5: the verifier raises a
+        # bare ValueError while it builds its own error message.
+        lambda pki: (
+            _der_pem(
+                _leaf_der(pki)
+                .replace(b"\x0c\x13echo-api.amazon.com", b"\x0c\x13echo\xa1api.amazon.com")
+                .replace(b"\x82\x13echo-api.amazon.com", b"\x82\x13echo\xa1api.amazon.com")
+            )
+            + pki.pem(pki.intermediate)
+        ),
+    ],
+    ids=["leaf-version", "intermediate-version", "leaf-names"],
+)
+def test_a_certificate_cryptography_cannot_read_is_a_certificate_error(
+    pki: TestPKI, make_pem: Callable[[TestPKI], bytes]
+) -> None:
+    pem = make_pem(pki)
+    assert pem.count(b"BEGIN CERTIFICATE") == 2 and pem != pki.chain_pem
+    with pytest.raises(CertificateError, match=r"^certificate chain: "):
+        verify_with_chain(pki, pem)
 
 
 def test_leaf_first_with_extra_certificates_in_any_order(pki: TestPKI, stranger: TestPKI) -> None:

@@ -61,7 +61,7 @@ def load_chain(pem: bytes) -> list[x509.Certificate]:
     """Parse every certificate of a PEM chain file, signing certificate first."""
     try:
         certificates = x509.load_pem_x509_certificates(pem)
-    except ValueError as exc:
+    except (ValueError, x509.InvalidVersion) as exc:  # (InvalidVersion is no ValueError)
         raise CertificateError("certificate chain: not a PEM certificate file") from exc
     # cryptography silently drops a certificate cut off before its END line: a truncated file
     # must not pass for a shorter chain.
@@ -96,6 +96,10 @@ def validate_chain(
     )
     try:
         path = verifier.verify(leaf, list(certificates[1:]))
+    except ValueError as exc:
+        # A certificate that loaded, and that the verifier could not read (a name that is not
+        # valid ASN.1): not trusted, and a 400 as every other chain refused, never a 500.
+        raise CertificateError("certificate chain: not trusted (malformed certificate)") from exc
     except verification.VerificationError as exc:
         reason = f"certificate chain: not trusted ({_short(exc)})"
         if any(not c.not_valid_before_utc <= now <= c.not_valid_after_utc for c in certificates):
