@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any, Final
 
@@ -1134,6 +1135,28 @@ def test_raw_is_decoded_from_the_body_only_when_read() -> None:
     built = Envelope(request=LaunchRequest(type="LaunchRequest", request_id="r"))
     assert built.raw["request"]["requestId"] == "r"
     assert set(built.raw) == {"version", "request"}
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (b"1e999", math.inf),
+        (b"-1e400", -math.inf),
+        (b"9" * 5000, math.inf),  # past Python's 4,300 digits of an int read from text
+        (b"-" + b"9" * 5000, -math.inf),
+        (b"18446744073709551616", 2**64),  # an int past 64 bits stays an int
+    ],
+    ids=["float-over", "float-under", "int-digits", "negative-int-digits", "big-int"],
+)
+def test_raw_reads_numbers_past_any_range_in_untyped_fields(number: bytes, expected: float) -> None:
+    # msgspec skips an untyped field unread, so such a request is accepted: reading its raw
+    # JSON must not raise in the handler (an apology for the skill's "bug"). As json.loads: an
+    # out-of-range number is an infinity.
+    data = {"version": "1.0", "request": {"type": "LaunchRequest", "requestId": "r"}}
+    body = json.dumps(data).encode()[:-1] + b', "extra": {"n": ' + number + b"}}"
+    envelope = decode_envelope(body)
+    assert envelope.raw["extra"] == {"n": expected}
+    assert envelope.raw["request"] == data["request"]
 
 
 #: Fields Alexa may send as null where the model types them without one (path, then key).

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -89,7 +90,8 @@ class Envelope(msgspec.Struct, kw_only=True):
         """The whole request body as JSON (a dict), decoded from `body` on first use.
 
         Requests whose handlers do not read it never pay for it. An envelope made in code, with
-        no body, gives its own fields as JSON instead.
+        no body, gives its own fields as JSON instead. A number past any range in a field
+        alexaskill does not type (``1e999``) is an infinity, as ``json.loads`` reads it.
         """
         raw = self._raw
         if raw is None:
@@ -98,7 +100,13 @@ class Envelope(msgspec.Struct, kw_only=True):
 
     def _decode_raw(self) -> dict[str, Any]:
         if self.body is not None:
-            decoded: dict[str, Any] = _DICT_DECODER.decode(self.body)
+            try:
+                decoded: dict[str, Any] = _DICT_DECODER.decode(self.body)
+            except msgspec.ValidationError:
+                # A number past any range in a field msgspec skipped unread when it accepted
+                # the request (1e999, an int of 5,000 digits): read as json.loads reads it, an
+                # infinity, rather than raised in the handler that asked.
+                decoded = json.loads(self.body, parse_int=_json_int)
             return decoded
         built: dict[str, Any] = {"version": self.version}
         for key, part in (("session", self.session), ("context", self.context)):
@@ -123,6 +131,13 @@ class Envelope(msgspec.Struct, kw_only=True):
     def intent(self) -> Intent | None:
         """The intent of an IntentRequest or CanFulfillIntentRequest, else ``None``."""
         return getattr(self.request, "intent", None)
+
+
+def _json_int(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:  # past the digits Python reads into an int (sys.set_int_max_str_digits)
+        return float(text)
 
 
 # --- decoding --------------------------------------------------------------------------------
