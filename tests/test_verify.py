@@ -7,6 +7,7 @@ import base64
 import json
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -1149,6 +1150,31 @@ def test_cache_is_lru_and_bounded(pki: TestPKI) -> None:
     verifier.clear_cache()
     hit("b")
     assert len(fetch.calls) == 5
+
+
+def test_a_chain_evicted_by_another_thread_meanwhile_is_no_500(pki: TestPKI) -> None:
+    # One verifier serving two event loops (two threads): the other thread may evict a URL's
+    # chain between this one's read (or write) of the cache and its next step.
+    class EvictedAfterRead(OrderedDict[str, Any]):
+        def get(self, key: Any, default: Any = None) -> Any:
+            value = super().get(key, default)
+            self.pop(key, None)
+            return value
+
+    class EvictedAfterWrite(OrderedDict[str, Any]):
+        def __setitem__(self, key: str, value: Any) -> None:
+            super().__setitem__(key, value)
+            self.clear()
+
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, cache_size=1)
+    run(verifier.verify(pki.sign(BODY), BODY))  # cached
+    verifier._cache = EvictedAfterRead(verifier._cache)
+    run(verifier.verify(pki.sign(BODY), BODY))  # a hit, gone before its LRU bump
+    assert len(fetch.calls) == 1
+    verifier._cache = EvictedAfterWrite()
+    run(verifier.verify(pki.sign(BODY), BODY))  # a download, gone before its LRU bump
+    assert len(fetch.calls) == 2
 
 
 def test_normalised_urls_share_one_cache_entry(pki: TestPKI) -> None:

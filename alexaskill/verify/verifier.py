@@ -320,7 +320,10 @@ class Verifier:
             raise ConfigurationError("Verifier(now=...) must return an aware datetime")
         chain = self._cache.get(url)
         if chain is not None and chain.not_before <= now <= chain.not_after:
-            self._cache.move_to_end(url)
+            try:
+                self._cache.move_to_end(url)
+            except KeyError:  # evicted meanwhile by a request on another thread's event loop
+                pass
         else:
             if chain is not None:
                 # Out of its dates in the cache: Amazon renews its certificate under the same
@@ -372,10 +375,16 @@ class Verifier:
     async def _fetch_and_validate(self, url: str, now: datetime) -> VerifiedChain:
         pem = await self._download(url)
         chain = validate_chain(load_chain(pem), self._trust_store(), now)
-        self._cache[url] = chain
-        self._cache.move_to_end(url)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
+        cache = self._cache
+        # Another thread's event loop may evict entries between any two of these steps (one
+        # verifier serving two loops): an entry gone meanwhile is no error, only not cached.
+        cache[url] = chain
+        try:
+            cache.move_to_end(url)
+            while len(cache) > self.cache_size:
+                cache.popitem(last=False)
+        except KeyError:
+            pass
         return chain
 
     def _trust_store(self) -> verification.Store:
