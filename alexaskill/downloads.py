@@ -50,10 +50,12 @@ _TOO_MANY: Final = "certificate chain: too many downloads in progress"
 class _Download:
     """One URL's download: the task every request for the URL awaits, and who waits for it."""
 
-    __slots__ = ("order", "slot", "task", "waiters")
+    __slots__ = ("loop", "order", "slot", "task", "waiters")
 
-    def __init__(self, order: int) -> None:
+    def __init__(self, order: int, loop: asyncio.AbstractEventLoop) -> None:
         self.order = order
+        #: The event loop of its task and slot: only requests on that loop may await them.
+        self.loop = loop
         #: Requests awaiting the task now: the URL's demand, which orders the queue.
         self.waiters = 0
         #: Set when the download waits in the queue; resolved when it is handed a slot.
@@ -120,7 +122,7 @@ class Downloads(Generic[T]):
             until, kind, reason = failure
             if self._clock() < until:
                 raise kind(f"{reason} (a recent failure: not tried again yet)")
-            del self._failures[url]
+            self._failures.pop(url, None)  # (a request on another thread may have done so)
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             if self._loading or self._active:
@@ -129,11 +131,15 @@ class Downloads(Generic[T]):
                 return await self._run(url, None, load)
             self._loop = loop  # the loops take turns (asyncio.run per call, a second server)
         download = self._loading.get(url)
+        if download is not None and download.loop is not loop:
+            # Two threads took the turn at once (each found nothing in flight), and this URL's
+            # download is the other loop's: not awaitable here, so this request downloads alone.
+            return await self._run(url, None, load)
         if download is None or download.task is None or download.task.done():
             if len(self._loading) >= self.max_downloads + self.max_queued:
                 # Refused, not queued: the queue is full of other URLs' requests already.
                 raise CertificateError(_TOO_MANY)
-            download = self._loading[url] = _Download(next(self._order))
+            download = self._loading[url] = _Download(next(self._order), loop)
             # The task outlives a caller that goes away (shield): others may be waiting for it,
             # and its chain will serve the next request.
             download.task = task = asyncio.ensure_future(self._run(url, download, load))

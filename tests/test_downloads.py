@@ -390,3 +390,40 @@ def test_downloads_of_two_event_loops_at_once_each_finish() -> None:
     # The loops then take turns: a later loop shares its downloads again.
     assert run(downloads.get("url", load)) == "chain"
     assert downloads._loop is not None
+
+
+def test_a_download_of_another_loop_listed_under_this_loops_turn_is_not_awaited_here() -> None:
+    # Two threads' first requests at once: each may find nothing in flight and take the turn
+    # (between one's check and its listing of a download), so that the other then finds a
+    # download of the first's loop listed while the turn says its own. Awaited from here, it
+    # raised RuntimeError ("attached to a different loop"): a 500.
+    import threading
+
+    downloads: Downloads[str] = Downloads()
+    started = threading.Event()
+    release = threading.Event()
+
+    async def slow() -> str:  # on the other thread's loop
+        started.set()
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return "theirs"
+
+    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)))
+    other.start()
+    try:
+        assert started.wait(10)
+
+        async def here() -> str:
+            downloads._loop = asyncio.get_running_loop()  # the turn taken at the same moment
+
+            async def quick() -> str:
+                return "ours"
+
+            return await downloads.get("url", quick)
+
+        assert run(here()) == "ours"
+    finally:
+        release.set()
+        other.join()
+    assert downloads.loading == 0
