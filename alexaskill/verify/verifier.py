@@ -320,7 +320,7 @@ class Verifier:
             raise ConfigurationError("Verifier(now=...) must return an aware datetime")
         chain = self._cache.get(url)
         if chain is not None and chain.not_before <= now <= chain.not_after:
-            try:
+            try:  # noqa: SIM105 - every request: a try costs nothing, suppress() a call
                 self._cache.move_to_end(url)
             except KeyError:  # evicted meanwhile by a request on another thread's event loop
                 pass
