@@ -26,6 +26,13 @@ hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
   That is logged as a WARNING, once every `BUSY_WARNING_EVERY` seconds at most, with how many
   calls wait. A thread the OS refuses to start ("can't start new thread") is not counted, and
   its call waits for the threads alive (with a WARNING), or, with none, raises in its caller.
+- **Given up on.** A thread whose caller gave up on its call (the deadline answered the user)
+  while the call runs no longer counts against ``max_workers``: a handler that never returns
+  would otherwise keep its thread for ever, and enough of them would leave no thread for any
+  other call. The next calls get threads of their own; the stuck thread rejoins the pool if its
+  call ever ends. At most ``max_abandoned`` (`MAX_ABANDONED`) threads at once are not counted:
+  past that (every call of a handler that hangs takes another thread), they count again, and
+  an ERROR says so once every `BUSY_WARNING_EVERY` seconds at most.
 - Only asyncio loops (uvicorn's, uvloop); under another event loop (trio) `run_sync` uses
   anyio's threads instead.
 """
@@ -48,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUSY_WARNING_EVERY",
     "IDLE_SECONDS",
+    "MAX_ABANDONED",
     "MAX_WORKERS",
     "NotAWorkerThread",
     "WorkerPool",
@@ -65,9 +73,17 @@ MAX_WORKERS: Final = 40
 IDLE_SECONDS: Final = 10.0
 #: Calls waiting for a thread, all of them busy, are logged at most once in this many seconds.
 BUSY_WARNING_EVERY: Final = 10.0
+#: Threads at most, running calls their callers gave up on, that are not counted against
+#: ``max_workers``. A thread stuck in a call costs little (its stack's pages are touched only as
+#: deep as it went); this many means a handler that hangs on every call.
+MAX_ABANDONED: Final = 100
 
-#: [loop, future, context, func, kwargs, pace]: a list, emptied when its caller gives up.
+#: [loop, future, context, func, kwargs, pace]: a list, emptied when its caller gives up
+#: before a thread took it. A thread that takes it appends `_RUNNING`; a caller that gives up
+#: on it then makes it ``[_ABANDONED]``, and the thread empties it when the call ends.
 _Job = list[Any]
+_RUNNING: Final = "running"
+_ABANDONED: Final = "abandoned"
 
 _here = threading.local()
 
@@ -79,11 +95,19 @@ class WorkerPool:
     result or raises its exception.
     """
 
-    def __init__(self, max_workers: int = MAX_WORKERS, idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(
+        self,
+        max_workers: int = MAX_WORKERS,
+        idle_seconds: float = IDLE_SECONDS,
+        max_abandoned: int = MAX_ABANDONED,
+    ) -> None:
         if max_workers < 1:
             raise ValueError("max_workers must be at least 1")
+        if max_abandoned < 0:
+            raise ValueError("max_abandoned must be at least 0")
         self.max_workers = max_workers
         self.idle_seconds = idle_seconds
+        self.max_abandoned = max_abandoned
         self._reset()
 
     def _reset(self) -> None:
@@ -92,14 +116,22 @@ class WorkerPool:
         #: Threads alive; threads waiting for a job less jobs waiting for a thread.
         self._threads = 0
         self._idle = 0
-        #: When calls waiting for a thread, and a thread that did not start, were last logged
-        #: (`time.monotonic`).
+        #: Threads running calls their callers gave up on, not counted against max_workers.
+        self._abandoned = 0
+        #: When calls waiting for a thread, a thread that did not start, and the threads given
+        #: up on at their bound were last logged (`time.monotonic`).
         self._busy_said = self._start_failed_said = -BUSY_WARNING_EVERY
+        self._abandoned_said = -BUSY_WARNING_EVERY
 
     @property
     def threads(self) -> int:
         """How many worker threads are alive."""
         return self._threads
+
+    @property
+    def abandoned(self) -> int:
+        """How many of them run a call its caller gave up on, not counted against the cap."""
+        return self._abandoned
 
     async def run(
         self, func: Callable[..., T], kwargs: dict[str, Any], pace: Pace | None = None
@@ -117,7 +149,7 @@ class WorkerPool:
             # so that a burst of blocking calls runs at once rather than one after another.
             self._idle -= 1
             if self._idle < 0:
-                if self._threads < self.max_workers:
+                if self._threads - self._abandoned < self.max_workers:
                     self._threads += 1
                     self._idle += 1
                     start = True
@@ -140,8 +172,55 @@ class WorkerPool:
             # Cancelled (a deadline passed), the job perhaps still queued: what it holds goes
             # now. (The thread that takes an emptied job skips it; one running it has its own
             # references.) Raised by the call: the thread is done with it already.
-            job.clear()
+            if not (future.cancelled() and len(job) > 6 and self._abandon(job)):
+                job.clear()
             raise
+
+    def _abandon(self, job: _Job) -> bool:
+        """Its caller gave up on ``job``, which a thread took: unless the call has ended
+        meanwhile, that thread no longer counts against the cap (up to `max_abandoned`), and
+        a call that waits for a thread gets one. Whether it was so (``job`` is then
+        ``[_ABANDONED]``, for the thread to see when the call ends)."""
+        with self._lock:
+            if len(job) <= 6:  # the call ended (the thread emptied the job under this lock)
+                return False
+            if self._abandoned >= self.max_abandoned:
+                stuck, bounded = self._abandoned + 1, True
+            else:
+                job[:] = [_ABANDONED]  # the thread takes the count back when the call ends
+                self._abandoned += 1
+                bounded = False
+                start = self._idle < 0
+                if start:
+                    self._threads += 1
+                    self._idle += 1
+        if bounded:
+            self._too_many_abandoned(stuck)
+            return False
+        if start:
+            try:
+                threading.Thread(target=self._work, name="alexaskill-worker", daemon=True).start()
+            except Exception:  # "can't start new thread": the calls wait for those alive
+                with self._lock:
+                    self._threads -= 1
+                    self._idle -= 1
+        return True
+
+    def _too_many_abandoned(self, stuck: int) -> None:
+        now = _monotonic()
+        if now - self._abandoned_said < BUSY_WARNING_EVERY:
+            return
+        self._abandoned_said = now
+        logger.error(
+            "%d worker %s stuck in calls of def handlers that their deadline gave up on: past "
+            "%d, such threads count against the pool's %d again, and once all of those are "
+            "stuck too, every def handler's call waits. Give what the handler waits for a "
+            "timeout shorter than the deadline (restarting the server frees the threads).",
+            stuck,
+            "thread is" if stuck == 1 else "threads are",
+            self.max_abandoned,
+            self.max_workers,
+        )
 
     def _not_started(self, exc: BaseException) -> bool:
         """The thread counted for a call could not be started (``exc``: "can't start new
@@ -222,15 +301,15 @@ class WorkerPool:
                 with lock:
                     self._idle += 1
                 continue
-            del job
             if future.cancelled():
                 # Its caller gave up while the call waited for a thread (a deadline passed):
                 # not run, so that under overload the answered requests' calls do not delay
                 # the others'. (A call under way cannot be stopped: it finishes, unheard.)
-                del loop, future, context, func, kwargs, pace
+                del job, loop, future, context, func, kwargs, pace
                 with lock:
                     self._idle += 1
                 continue
+            job.append(_RUNNING)  # (a caller that gives up from now on abandons this thread)
             _here.loop = loop
             started = time.perf_counter()
             deliver: Callable[[asyncio.Future[Any], Any], None]
@@ -249,7 +328,11 @@ class WorkerPool:
             # idle_seconds by an idle thread.
             del loop, future, context, func, kwargs, pace, result
             with lock:
+                if job and job[0] is _ABANDONED:
+                    self._abandoned -= 1  # counted against the cap again
+                job.clear()
                 self._idle += 1
+            del job
 
 
 def _deliver(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import json
 import logging
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import httpx
 import pytest
 
 from alexaskill import Response, Skill, speak, threads
+from alexaskill.models import decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 from alexaskill.threads import WorkerPool, run_in_loop, run_sync
 
@@ -461,3 +463,132 @@ def test_a_worker_that_cannot_start_leaves_the_call_to_the_threads_alive(
         assert asyncio.run(main()) == [True, 7]
     assert pool.threads == 1
     assert "could not start a worker thread (can't start new thread)" in caplog.text
+
+
+def test_threads_stuck_in_calls_given_up_on_do_not_starve_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Handlers that never return held every thread of the pool for ever: once their deadline
+    # had answered their users, every def handler of every skill waited for a thread, and each
+    # user heard the deadline's reply. A thread whose caller gave up on its call now no longer
+    # counts against the cap: the next calls get threads of their own.
+    pool = WorkerPool(max_workers=2)
+    release = threading.Event()
+    running = threading.Semaphore(0)
+
+    def stuck() -> None:
+        running.release()
+        release.wait(10)
+
+    async def main() -> list[float]:
+        given_up = [asyncio.ensure_future(pool.run(stuck, {})) for _ in range(2)]
+        for _ in range(2):
+            await asyncio.to_thread(running.acquire, timeout=5)
+        queued = asyncio.ensure_future(pool.run(round, {"number": 1.5}))  # waits for a thread
+        await asyncio.sleep(0)
+        for call in given_up:  # as a deadline does
+            call.cancel()
+        await asyncio.gather(*given_up, return_exceptions=True)
+        assert pool.abandoned == 2
+        # The call that was waiting, and new ones, run while the two threads stay stuck.
+        served = [await asyncio.wait_for(queued, 5)]
+        served += await asyncio.wait_for(
+            asyncio.gather(*(pool.run(round, {"number": n}) for n in (2.5, 3.5))), 5
+        )
+        return served
+
+    try:
+        with caplog.at_level(logging.WARNING, "alexaskill"):
+            assert asyncio.run(main()) == [2, 2, 4]
+        assert not release.is_set()
+    finally:
+        release.set()
+    # Once their calls end, the stuck threads are the pool's again, within its cap.
+    deadline = time.monotonic() + 5
+    while pool.abandoned and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.abandoned == 0
+    assert asyncio.run(_square(pool, 5)) == 25
+
+
+def test_the_threads_given_up_on_are_bounded_and_said_when_they_reach_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Every call of a handler that never returns would take another thread for ever: past
+    # max_abandoned, threads given up on count against the cap again, with an ERROR.
+    pool = WorkerPool(max_workers=1, max_abandoned=1)
+    release = threading.Event()
+    running = threading.Semaphore(0)
+
+    def stuck() -> None:
+        running.release()
+        release.wait(10)
+
+    async def give_up_on_one() -> None:
+        call = asyncio.ensure_future(pool.run(stuck, {}))
+        await asyncio.to_thread(running.acquire, timeout=5)
+        call.cancel()
+        await asyncio.gather(call, return_exceptions=True)
+
+    async def main() -> None:
+        await give_up_on_one()
+        assert pool.abandoned == 1
+        await give_up_on_one()  # a thread of its own, the first no longer counting
+        assert pool.abandoned == 1  # the second one counts against the cap
+        assert pool.threads == 2
+        waiting = asyncio.ensure_future(pool.run(round, {"number": 1.5}))
+        await asyncio.sleep(0.1)
+        assert not waiting.done()  # the cap holds: no third thread
+        release.set()
+        assert await asyncio.wait_for(waiting, 5) == 2
+
+    try:
+        with caplog.at_level(logging.WARNING, "alexaskill"):
+            asyncio.run(main())
+    finally:
+        release.set()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert "2 worker threads are stuck" in errors[0]
+    assert "past 1, such threads count against the pool's 1 again" in errors[0]
+
+
+def test_fifty_stuck_def_handlers_leave_the_others_served(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The brief's case, at a smaller scale (a pool of 4): more handlers stuck for ever than
+    # there are threads. Their users hear the deadline's reply; the next user of a quick def
+    # handler is answered by it, not by the deadline (it waited for a thread that never came).
+    pool = WorkerPool(max_workers=4)
+    monkeypatch.setattr(threads, "_POOL", pool)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=1.0, def_handlers="threads")
+    release = threading.Event()
+
+    @skill.intent("Stuck")
+    def stuck_handler() -> Response:
+        release.wait(30)
+        return speak("Too late.")
+
+    @skill.intent("Quick")
+    def quick() -> Response:
+        return speak("Quick.")
+
+    factory = RequestFactory(skill_id=DEFAULT_SKILL_ID)
+
+    async def ask(name: str) -> str:
+        body = json.dumps(factory.intent(name)).encode()
+        at = time.perf_counter() + 1.0
+        answer = await skill._respond_by(decode_envelope(body), body, at, 1.0)
+        return answer.outcome
+
+    async def main() -> tuple[list[str], list[str]]:
+        stuck = await asyncio.gather(*(ask("Stuck") for _ in range(6)))
+        return stuck, await asyncio.gather(*(ask("Quick") for _ in range(3)))
+
+    try:
+        with caplog.at_level(logging.WARNING, "alexaskill"):
+            stuck, quick_outcomes = asyncio.run(main())
+    finally:
+        release.set()
+    assert stuck == ["deadline"] * 6
+    assert quick_outcomes == ["ok"] * 3
