@@ -442,6 +442,12 @@ class Answering(Registration):
             token = _FAILED_REQUEST.set(envelope.request.request_id)
             try:
                 listener(exc)
+            except BaseException as failure:
+                # An error reporter whose service is down: the user still hears the apology
+                # (it made the answer a 500; on Lambda, a failed invocation).
+                if not isinstance(failure, Exception) and handler_bug(failure) is None:
+                    raise
+                logger.error("the on_handler_error listener failed", exc_info=failure)
             finally:
                 _FAILED_REQUEST.reset(token)
 
