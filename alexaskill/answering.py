@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import messages
@@ -251,10 +252,7 @@ class Answering(Registration):
             if translations is not None and token is not None:
                 translations.deactivate(token)
         if result is not None and not isinstance(result, Response):
-            raise ResponseError(
-                f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
-                "(from speak(), ask(), …) or None"
-            )
+            raise _not_a_reply(handler, result)
         return result
 
     async def _save(self, made: _Made, call: Call) -> None:
@@ -450,6 +448,21 @@ class Answering(Registration):
                 logger.error("the on_handler_error listener failed", exc_info=failure)
             finally:
                 _FAILED_REQUEST.reset(token)
+
+
+def _not_a_reply(handler: Handler, result: object) -> ResponseError:
+    """The error for ``result``, returned by ``handler``, which is no `Response` (nor None)."""
+    if isinstance(result, CoroutineType):
+        called = result.__qualname__
+        result.close()  # never to run: no "never awaited" RuntimeWarning when it is collected
+        fix = "await it" if handler.is_async else "make the handler async def and await it"
+        return ResponseError(
+            f"{handler.name} returned a coroutine ({called}() called without await): {fix}"
+        )
+    return ResponseError(
+        f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
+        "(from speak(), ask(), …) or None"
+    )
 
 
 def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -> Any:

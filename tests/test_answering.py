@@ -3,16 +3,18 @@ misbehaves: on the web service and on AWS Lambda."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import warnings
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import Response, Skill
+from alexaskill import Response, Skill, speak
 from alexaskill.aws_lambda import handler
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 
 APOLOGY = "Sorry, something went wrong. Please try again later."
 
@@ -63,3 +65,37 @@ def test_a_failing_on_handler_error_listener_still_gives_the_apology(
     assert said[0].levelname == "ERROR"
     assert said[0].exc_info is not None
     assert said[0].exc_info[0] is raised
+
+
+async def _forecast() -> Response:
+    return speak("Sunny.")
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
+def test_a_handler_returning_a_coroutine_is_told_to_await_it(
+    caplog: pytest.LogCaptureFixture, asynchronous: bool
+) -> None:
+    # `return forecast()` without await: the log said only "returned coroutine", and the
+    # coroutine, never run, left a RuntimeWarning on stderr when it was collected.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def weather() -> Response:
+        return _forecast()  # type: ignore[return-value]
+
+    async def weather_async() -> Response:
+        return _forecast()  # type: ignore[return-value]
+
+    skill.add_intent_handler("Weather", weather_async if asynchronous else weather)
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        caplog.at_level(logging.ERROR, "alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        warnings.simplefilter("always")
+        result = client.intent("Weather")
+        gc.collect()
+    assert result.speech == APOLOGY
+    fix = "async def and await it" if not asynchronous else "await it"
+    assert "returned a coroutine (_forecast() called without await)" in caplog.text
+    assert fix in caplog.text
+    assert not [w for w in caught if "never awaited" in str(w.message)]
