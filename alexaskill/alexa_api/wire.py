@@ -237,8 +237,9 @@ class ApiTransport(Protocol):
         headers: Mapping[str, str],
         json: object,
         params: Mapping[str, str] | None,
-    ) -> tuple[int, bytes]:
-        """The HTTP status and body Alexa's service APIs answer; `TimeoutError` for none."""
+    ) -> tuple[int, bytes] | tuple[int, bytes, str | None]:
+        """The HTTP status and body Alexa's service APIs answer, and optionally the
+        ``Retry-After`` header (None: none sent); `TimeoutError` for no answer."""
         ...
 
 
@@ -254,15 +255,18 @@ async def send(
     timeout: float,
 ) -> tuple[int, bytes, str | None]:
     """Send one request within ``timeout`` seconds in all: its status, body and ``Retry-After``
-    header (None without one; an `ApiTransport` sends none). Failures raise."""
+    header (None without one, or from an `ApiTransport` that answers two values). Failures
+    raise."""
     import asyncio  # here: an AWS Lambda cold start that makes no call does not load it
 
     async def call() -> tuple[int, bytes, str | None]:
         if client is not None and hasattr(client, "alexa_api_call"):
-            status, content = await client.alexa_api_call(method, url, headers, json, params)
+            status, content, *retry_after = await client.alexa_api_call(
+                method, url, headers, json, params
+            )
             if len(content) > MAX_ANSWER_BYTES:  # as over HTTP
                 raise _too_large(operation, status)
-            return status, content, None
+            return status, content, retry_after[0] if retry_after else None
         return await _http(client, operation, method, url, headers, json, params, timeout)
 
     try:

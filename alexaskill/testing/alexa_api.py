@@ -59,7 +59,11 @@ from .api_calls import (
     _error,
     _Raw,
     _reminder_problem,
+    _retry_after,
+    _shown,
     _stamp,
+    _Throttled,
+    _with_retry_after,
 )
 from .api_lists import ListsAndProducts
 
@@ -104,11 +108,12 @@ class FakeAlexaApi(ListsAndProducts):
     lists: Mapping[str, Sequence[str]] | None = None
     in_skill_products: Sequence[InSkillProduct | Mapping[str, Any]] = ()
     reminders: list[Reminder] = field(default_factory=list)
-    #: Operation name (an `AlexaApi` method) to an HTTP error status to answer (400 to 599),
-    #: ``"timeout"`` (no answer), ``"not-json"`` (a 200 with an HTML page) or ``"oversized"``
-    #: (a 200 past `MAX_ANSWER_BYTES`). Anything else is a `ValueError`, as is an operation the
-    #: fake does not serve: when given, and at the next call if the mapping changed meanwhile.
-    faults: Mapping[str, int | str] = field(default_factory=dict)
+    #: Operation name (an `AlexaApi` method) to an HTTP error status (400 to 599), a 429 or 5xx
+    #: and its ``Retry-After`` (``(429, 2)``: 2 s; a string is sent as it is), ``"timeout"`` (no
+    #: answer), ``"not-json"`` (a 200 with an HTML page) or ``"oversized"`` (a 200 past
+    #: `MAX_ANSWER_BYTES`). Anything else is a `ValueError`, as is an operation the fake does
+    #: not serve: when given, and at the next call if the mapping changed meanwhile.
+    faults: Mapping[str, int | str | Sequence[int | str]] = field(default_factory=dict)
     #: How many calls ``calls`` and ``late_progressive`` keep (the most recent).
     keep_calls: int = KEPT_CALLS
     #: The calls, oldest first: the most recent ``keep_calls`` (`call_count` counts them all).
@@ -216,8 +221,9 @@ class FakeAlexaApi(ListsAndProducts):
         headers: Mapping[str, str],
         json: object,
         params: Mapping[str, str] | None,
-    ) -> tuple[int, bytes]:
-        """Answer one call of `AlexaApi` directly (the fake as an `ApiTransport`: no HTTP)."""
+    ) -> tuple[int, bytes, str | None]:
+        """Answer one call of `AlexaApi` directly (the fake as an `ApiTransport`: no HTTP): the
+        status, the body and the ``Retry-After`` header (None without one)."""
         parts = urlsplit(url)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         query.update(params or {})
@@ -227,7 +233,7 @@ class FakeAlexaApi(ListsAndProducts):
         status, answer = self._record(method, unquote(parts.path), query, lowered, body)
         if status == 0:
             raise TimeoutError("the fake Alexa API was told not to answer")
-        return status, _encoded(answer)[0]
+        return status, _encoded(answer)[0], _retry_after(answer)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one HTTP request as Alexa's service APIs would (for ``httpx.MockTransport``)."""
@@ -244,14 +250,15 @@ class FakeAlexaApi(ListsAndProducts):
             raise httpx.ReadTimeout("the fake Alexa API was told not to answer", request=request)
         content, content_type = _encoded(answer)
         headers = {"content-type": content_type} if content_type else {}
+        if (retry_after := _retry_after(answer)) is not None:
+            headers["retry-after"] = retry_after
         return httpx.Response(status, content=content, headers=headers)
 
     def _record(
         self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
     ) -> _Answer:
         operation, status, answer = self._answer(method, path, query, headers, body)
-        shown = answer.shown if isinstance(answer, _Raw) else answer
-        call = ApiCall(operation, method, path, query, body, status, shown)
+        call = ApiCall(operation, method, path, query, body, status, _shown(answer))
         with self._lock:
             self._call_count += 1
             _keep(self.calls, call, self.keep_calls)
@@ -284,6 +291,9 @@ class FakeAlexaApi(ListsAndProducts):
                 return operation, 200, _Raw(b'"' + b"x" * MAX_ANSWER_BYTES + b'"', JSON_TYPE)
             if isinstance(fault, int):
                 return operation, *_error(fault, "FAULT", f"fault injected for {operation}")
+            if (throttled := _with_retry_after(fault)) is not None:
+                error = _error(throttled[0], "FAULT", f"fault injected for {operation}")[1]
+                return operation, throttled[0], _Throttled(error, throttled[1])
             asked = _Asked(match, query, headers, body)
             return operation, *handler(self, asked)
         return None, *_error(404, "NOT_FOUND", f"no Alexa API at {method} {path}")

@@ -117,6 +117,27 @@ def _reminder_problem(body: Any) -> tuple[str, str] | None:
 FAULT_KINDS: Final = ("timeout", "not-json", "oversized")
 
 
+def _is_status(fault: object, low: int = 400) -> bool:
+    return isinstance(fault, int) and not isinstance(fault, bool) and low <= fault < 600
+
+
+def _with_retry_after(fault: object) -> tuple[int, str] | None:
+    """A ``(status, retry_after)`` fault (a list, from JSON) as the status and the header's
+    text: a 429 or a 5xx, and whole seconds (an int, 0 or more) or a header value as sent (an
+    HTTP date, or anything else of printable ASCII, to test a header that does not parse).
+    None for anything else."""
+    if not isinstance(fault, tuple | list) or len(fault) != 2:
+        return None
+    status, wait = fault
+    if not (_is_status(status, 500) or status == 429):
+        return None
+    if isinstance(wait, int) and not isinstance(wait, bool) and wait >= 0:
+        return status, str(wait)
+    if isinstance(wait, str) and wait.strip() and wait.isascii() and wait.isprintable():
+        return status, wait
+    return None
+
+
 def _check_faults(faults: object, operations: Collection[str]) -> None:
     """`ValueError` unless ``faults`` maps operations the fake serves to faults it can make."""
     if not isinstance(faults, Mapping):
@@ -127,12 +148,15 @@ def _check_faults(faults: object, operations: Collection[str]) -> None:
                 f"faults names {operation!r}, which is no operation of the fake (an AlexaApi "
                 f"method: {', '.join(sorted(operations))})"
             )
-        status_ok = isinstance(fault, int) and not isinstance(fault, bool) and 400 <= fault < 600
-        if not status_ok and fault not in FAULT_KINDS:
-            raise ValueError(
-                f"faults gives {operation!r} the fault {fault!r}: an HTTP error status (400 to "
-                f"599) or one of {', '.join(map(repr, FAULT_KINDS))}"
-            )
+        if _is_status(fault) or _with_retry_after(fault) is not None:
+            continue
+        if not isinstance(fault, tuple | list) and fault in FAULT_KINDS:
+            continue
+        raise ValueError(
+            f"faults gives {operation!r} the fault {fault!r}: an HTTP error status (400 to "
+            f"599), a 429 or 5xx with its Retry-After ((429, 2): 2 seconds; or a header "
+            f"value as sent) or one of {', '.join(map(repr, FAULT_KINDS))}"
+        )
 
 
 JSON_TYPE: Final = "application/json"
@@ -153,8 +177,30 @@ class _Raw:
         return f"({len(self.content)} bytes of {self.content_type})"
 
 
+@dataclass(frozen=True)
+class _Throttled:
+    """An error answer sent with a ``Retry-After`` header."""
+
+    body: Any
+    retry_after: str
+
+
+def _shown(answer: Any) -> Any:
+    """What `ApiCall.answer` records of an answer."""
+    if isinstance(answer, _Throttled):
+        return answer.body
+    return answer.shown if isinstance(answer, _Raw) else answer
+
+
+def _retry_after(answer: Any) -> str | None:
+    """The ``Retry-After`` header sent with an answer, or None."""
+    return answer.retry_after if isinstance(answer, _Throttled) else None
+
+
 def _encoded(answer: Any) -> tuple[bytes, str | None]:
     """The body and content type of an answer: JSON, raw bytes, or nothing (None)."""
+    if isinstance(answer, _Throttled):
+        answer = answer.body
     if isinstance(answer, _Raw):
         return answer.content, answer.content_type
     if answer is None:
