@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -315,6 +316,15 @@ def analyse(
             params.append((param.name, _service_getter(service)))
             continue
         getter = _injected_getter(where, param.name, annotation, optional, request_classes)
+        if getter is None and _may_be_service(annotation):
+            # Before the slot checks, whose messages would send the author the wrong way.
+            service_name = annotation.__name__
+            raise ConfigurationError(
+                f"{where}: parameter {param.name!r} is annotated {service_name}, which is no "
+                f"framework type, no slot type, and no service added so far: if {service_name} "
+                f"is a service, call skill.add_service({service_name}, create) before registering "
+                "the handlers and hooks that take it"
+            )
         if getter is None:
             if not can_have_slots:
                 raise ConfigurationError(
@@ -426,6 +436,18 @@ def _service_type(annotation: Any, service_types: tuple[type, ...]) -> type | No
             if issubclass(annotation, service_type):
                 return service_type
     return None
+
+
+def _may_be_service(annotation: Any) -> bool:
+    """Whether ``annotation`` is a class of the skill's own (or a library's) that no slot fills:
+    a service, most likely, asked for before `Registration.add_service` added it."""
+    return (
+        isinstance(annotation, type)
+        and not isinstance(annotation, types.GenericAlias)
+        and annotation.__module__ != "builtins"
+        and annotation.__module__.partition(".")[0] != "alexaskill"
+        and not _slots.is_slot_annotation(annotation)
+    )
 
 
 def _service_getter(service_type: type) -> Getter:
