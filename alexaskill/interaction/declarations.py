@@ -380,6 +380,8 @@ def model_warnings(source: ModelSource) -> list[str]:
       (``int`` for AMAZON.DATE).
     - A skill using the AudioPlayer interface (it handles AudioPlayer or PlaybackController
       requests) without handlers for AMAZON.PauseIntent and AMAZON.ResumeIntent.
+    - A before- or after-request hook scoped to an intent that no handler answers and the model
+      lacks (with the model kept elsewhere: only one whose name is close to a handled one's).
     Each names the closest name the skill does have, when one is close.
     """
     handled: dict[str, Handler] = {}
@@ -428,6 +430,8 @@ def model_warnings(source: ModelSource) -> list[str]:
                 f"intent handler answers it{did_you_mean(name, handled)}"
             )
     signs = audio_player_signs(kind for kind, _ in source.registry.handlers)
+    come = {*handled, *queried, *REQUIRED_INTENTS, *(AUDIO_PLAYER_INTENTS if signs else ())}
+    warnings.extend(_hook_scope_warnings(source, come, in_code=bool(sampled)))
     unhandled = [name for name in AUDIO_PLAYER_INTENTS if name not in handled]
     if signs and unhandled and not catch_all and source.registry.fallback is None:
         warnings.append(
@@ -436,6 +440,41 @@ def model_warnings(source: ModelSource) -> list[str]:
             'users who say "pause" while it plays would hear "Sorry, I can\'t help with that." '
             "instead of the stream stopping (answer it with AudioPlayer.Stop)"
         )
+    return warnings
+
+
+def _hook_scope_warnings(source: ModelSource, come: set[str], *, in_code: bool) -> list[str]:
+    """Hooks scoped to an intent that never comes (``intents=["GetWether"]``): one no handler
+    answers that the model declared in code lacks (``in_code``); with the model elsewhere, where
+    the fallback may answer intents of its own, one that no handler answers and is close to one
+    that is handled (a typo)."""
+    warnings = []
+    for when, hooks in (
+        ("before", source.registry.before_hooks),
+        ("after", source.registry.after_hooks),
+    ):
+        for hook in hooks:
+            for name in sorted(hook.intents or ()):
+                if name in come:
+                    continue
+                meant = did_you_mean(name, come)
+                said = (
+                    f"the {when}-request hook {hook.handler.name} is scoped to intent {name!r}, "
+                    "which no handler answers"
+                )
+                if in_code:
+                    # A built-in intent is in the model once the skill handles it.
+                    fix = (
+                        f"; handle it, @skill.intent({name!r})"
+                        if name in BUILTIN_INTENTS
+                        else meant
+                    )
+                    warnings.append(
+                        f"{said} and the interaction model does not have: the hook never runs "
+                        f"for it{fix}"
+                    )
+                elif meant and name not in BUILTIN_INTENTS:
+                    warnings.append(f"{said}{meant}")
     return warnings
 
 
