@@ -174,3 +174,19 @@ def test_with_the_model_elsewhere_only_a_likely_typo_is_warned_of(
     [warning] = _started(skill, caplog)
     assert "note_typo" in warning
     assert "did you mean GetWeather?" in warning
+
+
+# --- one rule for a custom name -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["Color", "color_name", "A", "Color2", "_Color", "Colör", "Color Name", "", "Color-1"]
+)
+def test_the_model_builder_takes_the_names_registration_takes(name: str) -> None:
+    from alexaskill.builtin_intents import CUSTOM_NAME
+    from alexaskill.interaction import builder
+
+    assert (builder.type_name_problem(name) is None) == bool(CUSTOM_NAME.fullmatch(name))
+    assert bool(builder._BUILTIN_INTENT.fullmatch(f"AMAZON.{name}")) == bool(
+        CUSTOM_NAME.fullmatch(name)
+    )

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from ..builtin_intents import (
     AUDIO_PLAYER_INTENTS,
+    CUSTOM_NAME,
     REQUIRED_INTENTS,
     audio_player_signs,
     did_you_mean,
@@ -59,8 +60,9 @@ _BUILTIN_SLOT_TYPES: Final[Mapping[Any, str]] = {
     float: "AMAZON.NUMBER",
 }
 _INTENT_REQUEST_TYPES: Final = ("IntentRequest", "CanFulfillIntentRequest")
-_NAME: Final = re.compile(r"[A-Za-z][A-Za-z_]*")
-_BUILTIN_INTENT: Final = re.compile(r"AMAZON\.[A-Za-z][A-Za-z_]*")
+#: A custom intent's, slot's or slot type's name: the rule registration checks too.
+_NAME: Final = CUSTOM_NAME
+_BUILTIN_INTENT: Final = re.compile(r"AMAZON\." + CUSTOM_NAME.pattern)
 # Besides letters (and the combining marks some scripts need): spaces, periods for abbreviations,
 # apostrophes for possessives, hyphens and underscores (invocation names: see .invocation).
 _SAMPLE_PUNCTUATION: Final = frozenset(" .'\u2019-_")
