@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -262,19 +263,69 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(texts[locales[0]])
         return 0
-    for locale, output in outputs.items():
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)  # skill-package/interactionModels/…
-            output.write_text(texts[locale], encoding="utf-8")
-        except FileExistsError:  # a parent that is a file, which mkdir reports so
-            blocking = next(p for p in output.parents if p.exists() and not p.is_dir())
-            raise UsageError(
-                f"cannot write {output}: {blocking} is a file, not a directory"
-            ) from None
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    _write_all({outputs[locale]: texts[locale] for locale in outputs})
+    for output in outputs.values():
         err.write(f"wrote {output}\n")
     return 0
+
+
+def _write_all(texts: dict[Path, str]) -> None:
+    """Write each file of ``texts``, or none (`UsageError` naming the one that failed).
+
+    Each goes to a temporary file beside it first; once all are written, each is renamed over
+    its target (`os.replace`). A file is so never seen half-written, by a reader (the ASK CLI
+    deploying) or after a crash or a full disk, and a file that cannot be written (a folder in
+    its place) leaves the others as they were. (A rename failing after others were made, the
+    only way to be left with some files new, needs the directory to change meanwhile.)
+    """
+    import os
+    import tempfile
+
+    temps: dict[Path, str] = {}
+    try:
+        for output, text in texts.items():
+            target = Path(os.path.realpath(output))  # a symlink's file, as writing in place did
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)  # skill-package/…/custom
+                if target.is_dir():
+                    raise IsADirectoryError(f"{output} is a directory")
+                mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
+                fd, temps[target] = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                )
+                with os.fdopen(fd, "w", encoding="utf-8") as file:
+                    file.write(text)
+                    file.flush()
+                    os.fsync(file.fileno())
+                os.chmod(temps[target], mode)  # mkstemp's is 0o600
+            except FileExistsError:  # a parent that is a file, which mkdir reports so
+                blocking = next(p for p in output.parents if p.exists() and not p.is_dir())
+                raise UsageError(
+                    f"cannot write {output}: {blocking} is a file, not a directory"
+                ) from None
+            except IsADirectoryError:
+                raise UsageError(f"cannot write {output}: it is a directory") from None
+            except OSError as exc:
+                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        for target, temp in list(temps.items()):
+            try:
+                os.replace(temp, target)
+            except OSError as exc:
+                raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+            del temps[target]
+    finally:
+        for temp in temps.values():
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def _new_file_mode() -> int:
+    """The permissions a new file gets: 0o666 less the umask (``open`` gives the same)."""
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

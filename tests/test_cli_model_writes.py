@@ -1,0 +1,100 @@
+"""``alexaskill model --output-dir``: every locale's file is replaced whole, or none is."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from alexaskill.cli import main
+
+OLD = '{"old": true}\n'
+
+
+@pytest.fixture
+def two_locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "twolocales.py").write_text(
+        textwrap.dedent(
+            """
+            from alexaskill import Skill, speak
+
+            skill = Skill("*")
+
+            @skill.intent(
+                "GetWeather",
+                utterances={"en-US": ["weather in {city}"], "de-DE": ["wetter in {city}"]},
+                slots={"city": "AMAZON.City"},
+            )
+            def weather(city: str):
+                return speak(city)
+            """
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "models"
+    target.mkdir()
+    return target
+
+
+def run_model(target: Path) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(
+        [
+            "model",
+            "twolocales.py:skill",
+            "--all-locales",
+            "--invocation",
+            "en-US=weather helper",
+            "--invocation",
+            "de-DE=wetter helfer",
+            "--output-dir",
+            str(target),
+        ],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    return code, err.getvalue()
+
+
+def test_a_locale_that_cannot_be_written_leaves_every_file_as_it_was(two_locales: Path) -> None:
+    # de-DE.json is written first (locales go in order); en-US.json cannot be: it is a folder.
+    (two_locales / "de-DE.json").write_text(OLD)
+    (two_locales / "en-US.json").mkdir()
+    code, err = run_model(two_locales)
+    assert code == 2
+    assert f"cannot write {two_locales / 'en-US.json'}" in err
+    assert "wrote" not in err
+    assert (two_locales / "de-DE.json").read_text() == OLD  # not the new German model
+    assert sorted(path.name for path in two_locales.iterdir()) == ["de-DE.json", "en-US.json"]
+
+
+def test_a_model_file_is_replaced_not_written_over(two_locales: Path) -> None:
+    # Written in place, a file is truncated first: a crash, a full disk or a reader (the ASK
+    # CLI deploying) meanwhile finds half a model. Replaced, the old file stays whole, as
+    # another link to it shows.
+    (two_locales / "en-US.json").write_text(OLD)
+    (two_locales / "en-US.json").chmod(0o640)
+    os.link(two_locales / "en-US.json", two_locales / "kept.json")
+    code, err = run_model(two_locales)
+    assert code == 0, err
+    assert (two_locales / "kept.json").read_text() == OLD
+    english = json.loads((two_locales / "en-US.json").read_text())
+    assert english["interactionModel"]["languageModel"]["invocationName"] == "weather helper"
+    # The permissions a file written in place keeps, or a new file gets (not mkstemp's 0o600).
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (two_locales / "en-US.json").stat().st_mode & 0o777 == 0o640
+    assert (two_locales / "de-DE.json").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert sorted(path.name for path in two_locales.iterdir()) == [
+        "de-DE.json",
+        "en-US.json",
+        "kept.json",
+    ]
+    assert err.splitlines() == [
+        f"wrote {two_locales / 'de-DE.json'}",
+        f"wrote {two_locales / 'en-US.json'}",
+    ]
