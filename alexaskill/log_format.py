@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import reprlib
 import time
 from collections.abc import Callable
 from typing import Any, Final
@@ -93,6 +94,13 @@ REQUEST_FIELDS: Final = _JsonRequestLine.__struct_fields__[4:]
 def _json_line(entry: object) -> str:
     try:
         line = _JSON_ENCODER.encode(entry).decode()
+    except RecursionError:
+        # An extra that holds itself (or is nested past msgspec's depth): a handler re-raises
+        # a RecursionError out of the log call, into the code that logged. Such a value is
+        # written as Python shows it (a cycle as {...}), the line kept.
+        if not isinstance(entry, dict):
+            raise
+        return _json_line({name: _encodable(value) for name, value in entry.items()})
     except UnicodeEncodeError:
         # A lone surrogate (a str from os.environ, sys.argv or a file name, decoded with
         # surrogateescape), which UTF-8 cannot encode: written as Python writes it, \udce9.
@@ -106,6 +114,32 @@ def _json_line(entry: object) -> str:
 
 
 _JSON_ENCODER: Final = msgspec.json.Encoder(enc_hook=repr)
+
+
+def _encodable(value: object) -> object:
+    """``value``, or its `reprlib` text when msgspec cannot encode it for its depth."""
+    try:
+        _JSON_ENCODER.encode(value)
+    except RecursionError:
+        try:
+            return repr(value)  # a cycle as Python shows it: {...}
+        except RecursionError:
+            return _REPR.repr(value)  # nested too deep for repr too: cut at 20 levels
+    except UnicodeEncodeError:
+        pass  # a lone surrogate: `_json_line` escapes it
+    return value
+
+
+def _make_repr() -> reprlib.Repr:
+    shown = reprlib.Repr()  # 3.11's takes no arguments
+    shown.maxlevel = 20  # where Python's own repr would recurse until it failed
+    shown.maxstring = shown.maxother = shown.maxlong = 1000
+    shown.maxdict = shown.maxlist = shown.maxtuple = shown.maxset = 100
+    shown.maxfrozenset = shown.maxdeque = shown.maxarray = 100
+    return shown
+
+
+_REPR: Final = _make_repr()
 
 
 def _without_surrogates(value: Any) -> Any:

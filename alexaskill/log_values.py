@@ -98,10 +98,12 @@ def _escape_args(record: logging.LogRecord) -> bool:
 def _escaped(arg: object) -> object:
     if isinstance(arg, str):
         return printable(arg)
-    if isinstance(arg, PathLike):  # a directory named in a warning (capture's, say)
-        text = str(arg)
-        return arg if text.isprintable() else printable(text)
-    if isinstance(arg, BaseException):
-        text = str(arg)
+    if isinstance(arg, PathLike | BaseException):  # a directory named in a warning (capture's)
+        try:
+            text = str(arg)
+        except Exception:
+            # A filter's exception leaves the log call, into the code that logged: the record
+            # is left as it is, for the handler to report as one it cannot format.
+            return arg
         return arg if text.isprintable() else printable(text)
     return arg

@@ -1,0 +1,69 @@
+"""The JSON formatter with records it cannot encode as they are: a log call never raises."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from alexaskill.logs import configure_logging
+
+
+@pytest.fixture
+def json_log() -> Iterator[io.StringIO]:
+    """configure_logging(json=True) to a buffer; the "alexaskill" logger put back after."""
+    logger = logging.getLogger("alexaskill")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    stream = io.StringIO()
+    configure_logging("INFO", json=True, stream=stream)
+    yield stream
+    for handler in logger.handlers:
+        if handler not in saved[0]:
+            handler.close()
+    logger.handlers[:] = saved[0]
+    logger.setLevel(saved[1])
+    logger.propagate = saved[2]
+
+
+def test_a_cyclic_extra_is_written_as_its_repr(json_log: io.StringIO) -> None:
+    # msgspec stops at a value that contains itself with a RecursionError, which a logging
+    # handler re-raises (it is never handleError's): the log call raised into the code that
+    # logged, a handler's, which then failed for its log line. The line is written, the value
+    # as Python shows it, its other fields as they are.
+    cyclic: dict[str, object] = {"name": "a"}
+    cyclic["self"] = cyclic
+    deep: list[object] = []
+    for _ in range(2000):
+        deep = [deep]
+    logger = logging.getLogger("alexaskill")
+    logger.warning("cyclic %s", "here", extra={"cyclic": cyclic, "plain": 3, "deep": deep})
+    line = json.loads(json_log.getvalue())
+    assert line["message"] == "cyclic here"
+    assert line["plain"] == 3
+    assert line["cyclic"] == "{'name': 'a', 'self': {...}}"
+    assert isinstance(line["deep"], str) and line["deep"].startswith("[[[")
+
+
+def test_an_exception_argument_whose_str_raises_goes_to_handle_error(
+    json_log: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The escaping filter (alexaskill.log_values) takes str() of an exception argument: one
+    # whose __str__ raises raised out of the log call, before any handler. Now the record is
+    # left to the handler, which reports it as it reports any record it cannot format.
+    class Unprintable(Exception):
+        def __str__(self) -> str:
+            raise ValueError("no text")
+
+    reported: list[logging.LogRecord] = []
+    logger = logging.getLogger("alexaskill")
+    handler = logger.handlers[0]
+    monkeypatch.setattr(handler, "handleError", reported.append)
+    # (pytest's capture handlers, on this logger in a test, report such a record by raising)
+    monkeypatch.setattr(logger, "handlers", [handler])
+    logging.getLogger("alexaskill").error("failed: %s", Unprintable())
+    assert [record.msg for record in reported] == ["failed: %s"]
+    logging.getLogger("alexaskill").error("still logging")
+    assert json.loads(json_log.getvalue())["message"] == "still logging"
