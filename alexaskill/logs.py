@@ -179,9 +179,13 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
             self.release()
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Write ``record``, after the request lines still pending: the lines keep their order."""
+        """Write ``record``, after the request lines still pending: the lines keep their order.
+
+        Its arguments escaped (`alexaskill.log_values`), whichever alexaskill logger made it.
+        """
         if self._pending:  # Handler.handle holds the lock
             self._write_pending()
+        _escape_args(record)
         super().emit(record)
 
     def flush(self) -> None:
@@ -288,8 +292,12 @@ def _level(level: str | int) -> int:
     return resolved
 
 
-logger.addFilter(_escape_args)
-security_logger.addFilter(_escape_args)  # a logger's filters see only its own records
+# A logger's filters see only the records made on it, not those its children pass up: each
+# child alexaskill logs to has its own (for any handler: an app's, AWS Lambda's runtime's), and
+# configure_logging's handler escapes whatever reaches it (`_Handler.emit`).
+for _name in ("", ".security", ".server", ".verify", ".simulator"):
+    logging.getLogger(f"alexaskill{_name}").addFilter(_escape_args)
+del _name
 
 
 def log_request(
