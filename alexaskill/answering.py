@@ -69,6 +69,13 @@ STORE_FAILURE_EVERY: Final = 10.0
 _Made = dict[type, Any]
 
 
+def _say_unsaid_store_failures(message: str, unsaid: int) -> None:
+    """The store failures of one message left unsaid when their window ended, or at shutdown."""
+    logger.error(
+        "attributes not loaded or saved: %s (%d more since the last such line)", message, unsaid
+    )
+
+
 class Answer(NamedTuple):
     """An encoded response envelope, and how it came about (for the request's log line)."""
 
@@ -385,7 +392,7 @@ class Answering(Registration):
         if isinstance(exc, StoreError):
             # Its message says what failed and what to do; a traceback would add only noise.
             # Once a message every STORE_FAILURE_EVERY s: a store that is down fails them all.
-            unsaid = self._store_failures_said.unsaid(str(exc))
+            unsaid = self._store_failures_said.unsaid(str(exc), _say_unsaid_store_failures)
             if unsaid is not None:
                 since = f" ({unsaid} more since the last such line)" if unsaid else ""
                 what = f"{request.type} {intent}"

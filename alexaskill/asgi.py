@@ -204,6 +204,9 @@ class Serving(DeadlineAnswering):
                 yield
             finally:
                 forget_worker()  # ended as it should (`alexaskill.worker_ends`)
+                # What the warnings' timers had yet to say, which end with the loop.
+                self._refusals_said.say_unsaid()
+                self._store_failures_said.say_unsaid()
                 self._http_client = None
                 if verifier is not None:
                     verifier.use_http_client(None)
@@ -288,7 +291,7 @@ class Serving(DeadlineAnswering):
         seconds, with how many of that kind went unsaid since. Each refused request has its
         request line anyway; a flood of forged requests must not write two lines each."""
         kind = refusal(exc)
-        unsaid = self._refusals_said.unsaid(kind)
+        unsaid = self._refusals_said.unsaid(kind, _say_unsaid_refusals)
         if unsaid is None:
             return
         reason = str(exc)
@@ -306,6 +309,12 @@ class Serving(DeadlineAnswering):
 
 #: Seconds between two warnings about refused requests of one kind (`Serving._warn_refused`).
 REFUSAL_WARNING_EVERY: Final = 10.0
+
+
+def _say_unsaid_refusals(kind: str, unsaid: int) -> None:
+    """The warning of the refusals of one kind left unsaid when their window ended (a flood of
+    forged requests that stopped), or at shutdown."""
+    logger.warning("refused request: %d more %s since the last such line", unsaid, kind)
 
 
 def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:

@@ -2,19 +2,27 @@
 
 A flood of requests that fail alike (forged ones, or all of them while a store is down) must not
 write a line each beside their request lines: the first says why, the next of the same kind
-within `Repeats.every` seconds are counted, and the first after says how many there were.
+within `Repeats.every` seconds are counted, and how many there were is said when the window
+ends (on an event loop; else with the next line of the kind), or at shutdown
+(`Repeats.say_unsaid`). A flood then writes one line a kind every `Repeats.every` seconds, and
+the count of its last seconds is not lost when it stops.
 """
 
 from __future__ import annotations
 
+import sys
 import time
-from typing import Final
+from collections.abc import Callable
+from typing import Any, Final
 
 __all__ = ["Repeats"]
 
 _monotonic: Final = time.monotonic
 #: Kinds remembered at most; past it they are forgotten at once (each then said again once).
 _KINDS: Final = 256
+
+#: Says that ``count`` lines of ``kind`` went unsaid (in a window that ended, or at shutdown).
+SayUnsaid = Callable[[str, int], None]
 
 
 class Repeats:
@@ -25,18 +33,52 @@ class Repeats:
     def __init__(self, every: float) -> None:
         #: Seconds between two lines of one kind.
         self.every = every
-        #: Kind to [when its line was said, lines of that kind unsaid since].
-        self._said: dict[str, list[float]] = {}
+        #: Kind to [when its line was said, lines of that kind unsaid since, what says them].
+        self._said: dict[str, list[Any]] = {}
 
-    def unsaid(self, kind: str) -> int | None:
+    def unsaid(self, kind: str, say: SayUnsaid | None = None) -> int | None:
         """None when a line of ``kind`` was said less than `every` seconds ago (this one is
-        counted instead); else say it now, after how many went unsaid since the last (0)."""
+        counted instead); else say it now, after how many went unsaid since the last (0).
+
+        ``say``: what says the count when the window ends with lines unsaid, before any other
+        line of ``kind`` comes. Called by a timer of the running event loop, one a window with
+        a count (never one a line); without a loop, the count waits for the next line (or
+        `say_unsaid`).
+        """
         now = _monotonic()
         said = self._said.get(kind)
         if said is not None and now - said[0] < self.every:
             said[1] += 1
+            if say is not None and said[2] is None:  # the window's first count to say
+                said[2] = say
+                _call_later(said[0] + self.every - now, self._window_ended, kind, said)
             return None
         if said is None and len(self._said) >= _KINDS:
             self._said.clear()  # kinds made of messages: a bound, not an exact memory
-        self._said[kind] = [now, 0]
+        self._said[kind] = [now, 0, None]
         return 0 if said is None else int(said[1])
+
+    def say_unsaid(self) -> None:
+        """Say every count still unsaid, now (at shutdown: the timers will not run)."""
+        for kind, said in list(self._said.items()):
+            self._say(kind, said, said[0])
+
+    def _window_ended(self, kind: str, said: list[Any]) -> None:
+        if self._said.get(kind) is said:  # (else a line said it, or the kind was forgotten)
+            self._say(kind, said, _monotonic())
+
+    @staticmethod
+    def _say(kind: str, said: list[Any], now: float) -> None:
+        count, say = said[1], said[2]
+        if count and say is not None:
+            # Said as a line of the kind: the next window starts now, and its count is new.
+            said[0], said[1], said[2] = now, 0, None
+            say(kind, count)
+
+
+def _call_later(delay: float, callback: Callable[..., object], *args: object) -> None:
+    """``callback(*args)`` in ``delay`` seconds on the running event loop, if there is one."""
+    asyncio = sys.modules.get("asyncio")  # (not imported here: an AWS Lambda cold start's ms)
+    loop = None if asyncio is None else asyncio._get_running_loop()
+    if loop is not None:
+        loop.call_later(max(delay, 0.0), callback, *args)

@@ -1,0 +1,150 @@
+"""`Repeats`: how many lines of a kind went unsaid reaches the log when the flood stops."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+
+from alexaskill import log_repeats
+from alexaskill.log_repeats import Repeats
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The clock `Repeats` reads, moved by the test alone."""
+    now = [1000.0]
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
+    return now
+
+
+async def _until(said: list[tuple[str, int]], count: int) -> None:
+    """Run the loop (its timers among them) until ``said`` holds ``count`` calls."""
+    deadline = time.monotonic() + 30  # only a bound for a broken test: no timing asserted
+    while len(said) < count and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+
+
+def test_the_count_is_said_when_the_window_ends_without_another_line(clock: list[float]) -> None:
+    # A flood of forged requests that stops: the first refusal said why, the next were counted,
+    # and their count waited for a next line of the kind that never came. On an event loop,
+    # one timer a window with a count (not one a line) says it when the window ends.
+    said: list[tuple[str, int]] = []
+
+    async def flood() -> int:
+        repeats = Repeats(0.02)  # (seconds of the loop's timer; the window's, on `clock`)
+        assert repeats.unsaid("refused:signature", say) == 0
+        for _ in range(5):
+            assert repeats.unsaid("refused:signature", say) is None
+        assert repeats.unsaid("refused:timestamp", say) == 0  # another kind: said, no count
+        timers = len(asyncio.get_running_loop()._scheduled)  # type: ignore[attr-defined]
+        await _until(said, 1)
+        clock[0] += 1
+        assert repeats.unsaid("refused:signature", say) == 0  # said as a new line's count
+        return timers
+
+    def say(kind: str, count: int) -> None:
+        said.append((kind, count))
+
+    timers = asyncio.run(flood())
+    assert timers == 1
+    assert said == [("refused:signature", 5)]
+
+
+def test_a_window_said_by_its_timer_starts_the_next(clock: list[float]) -> None:
+    # A flood that goes on: its timer's line starts a window, so the flood writes one line a
+    # kind a window, the count of the requests since.
+    said: list[tuple[str, int]] = []
+
+    async def flood() -> None:
+        repeats = Repeats(0.02)
+        repeats.unsaid("k", lambda kind, count: said.append((kind, count)))
+        repeats.unsaid("k", lambda kind, count: said.append((kind, count)))
+        await _until(said, 1)
+        assert repeats.unsaid("k", None) is None  # within the window the timer's line started
+        assert repeats.unsaid("k", lambda kind, count: said.append((kind, count))) is None
+        await _until(said, 2)
+
+    asyncio.run(flood())
+    assert said == [("k", 1), ("k", 2)]
+
+
+def test_without_an_event_loop_the_count_waits_for_the_next_line(clock: list[float]) -> None:
+    # AWS Lambda's synchronous handler, a script: no timer, the next line of the kind says it.
+    repeats = Repeats(10.0)
+    said: list[tuple[str, int]] = []
+    assert repeats.unsaid("k", lambda *call: said.append(call)) == 0
+    assert repeats.unsaid("k", lambda *call: said.append(call)) is None
+    clock[0] += 10
+    assert repeats.unsaid("k", lambda *call: said.append(call)) == 1
+    repeats.say_unsaid()
+    assert said == []
+
+
+def test_the_counts_unsaid_are_said_at_shutdown(
+    clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The server stops inside a window: the loop's timers go with it, the lifespan's end says
+    # what they had yet to say.
+    from alexaskill import Skill
+    from alexaskill.testing import TestClient
+
+    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with TestClient(skill) as client:
+        for _ in range(4):
+            client.post(b"{}")  # unsigned: refused:certificate_url
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2
+    assert warnings[0].startswith("refused request: ") and "more" not in warnings[0]
+    assert warnings[1] == (
+        "refused request: 3 more refused:certificate_url since the last such line"
+    )
+
+
+def test_a_flood_of_refusals_that_stops_has_its_count_said_while_serving(
+    clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # With the request log silenced, one "refused request" warning stood for thousands.
+    from alexaskill import Skill
+    from alexaskill.testing import TestClient
+
+    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+    skill._refusals_said.every = 0.02  # (the loop's timer; the window's on `clock`)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    logging.getLogger("alexaskill.request").setLevel(logging.WARNING)
+    try:
+        with TestClient(skill) as client:
+            for _ in range(3):
+                client.post(b"{}")
+
+            def counted() -> list[str]:
+                return [r.getMessage() for r in caplog.records if "more" in r.getMessage()]
+
+            deadline = time.monotonic() + 30  # a bound for a broken test, nothing timed
+            while not counted() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert counted() == [
+                "refused request: 2 more refused:certificate_url since the last such line"
+            ]
+    finally:
+        logging.getLogger("alexaskill.request").setLevel(logging.NOTSET)
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 2
+
+
+def test_a_store_failure_count_is_said_when_its_window_ends(
+    clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    from alexaskill.answering import _say_unsaid_store_failures
+
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    repeats = Repeats(10.0)
+    repeats.unsaid("redis: connection refused", _say_unsaid_store_failures)
+    repeats.unsaid("redis: connection refused", _say_unsaid_store_failures)
+    repeats.say_unsaid()
+    assert [r.getMessage() for r in caplog.records] == [
+        "attributes not loaded or saved: redis: connection refused (1 more since the last such "
+        "line)"
+    ]
