@@ -35,6 +35,7 @@ from alexaskill import (
     speak,
 )
 from alexaskill.app import APOLOGY
+from alexaskill.directives import Dialog
 from alexaskill.ssml import Ssml
 from alexaskill.testing import (
     SCREEN,
@@ -858,3 +859,25 @@ def test_an_answer_without_should_end_session_ends_it_on_a_device_without_a_scre
         show.intent("Note")
         show.intent("Note")
     assert seen == [True, True, True, False]
+
+
+@pytest.mark.parametrize("typed", [True, False], ids=["typed", "raw"])
+def test_a_dialog_directive_without_should_end_session_keeps_the_session_open(typed: bool) -> None:
+    # A Dialog.Delegate (or any dialog directive) waits for the user's answer: Amazon continues
+    # the dialog in the same session, on a device without a screen too, as say() does.
+    skill = Skill(SKILL_ID)
+    seen: list[bool] = []
+
+    @skill.intent("Order")
+    def order(session: Session) -> Response:
+        seen.append(session.new)
+        session.attributes["turns"] = session.attributes.get("turns", 0) + 1
+        delegate = Dialog.Delegate() if typed else {"type": "Dialog.Delegate"}
+        return Response(directives=(delegate,))
+
+    with TestClient(skill) as speaker:
+        first = speaker.intent("Order", dialog_state="STARTED")
+        assert first.should_end_session is None
+        second = speaker.intent("Order", dialog_state="IN_PROGRESS")
+    assert seen == [True, False]
+    assert second.session_attributes == {"turns": 2}

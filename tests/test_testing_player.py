@@ -448,6 +448,31 @@ def test_an_answer_leaving_should_end_session_out_ends_the_session_on_a_speaker(
 
 
 @pytest.mark.parametrize(
+    "delegate",
+    [{"type": "Dialog.Delegate"}, {"type": "Dialog.ElicitSlot", "slotToElicit": "episode"}],
+)
+def test_a_dialog_directive_leaving_should_end_session_out_keeps_the_session_on_a_speaker(
+    delegate: dict[str, Any],
+) -> None:
+    # A dialog directive waits for the user's answer: the session goes on, on a speaker too,
+    # and the stream paused while Alexa listens stays paused.
+    from types import SimpleNamespace
+
+    player = DevicePlayer()
+    play = {"type": "AudioPlayer.Play", "audioItem": {"stream": {"url": EPISODES[0], "token": "0"}}}
+    player.follow([play], session_open=True)
+    device: dict[str, Any] = {"supportedInterfaces": {"AudioPlayer": {}}}
+    envelope = {
+        "session": {"sessionId": "s"},
+        "context": {"System": {"device": device}},
+        "request": {"type": "IntentRequest"},
+    }
+    answer = SimpleNamespace(status_code=200, directives=[delegate], should_end_session=None)
+    player.answered(envelope, answer)  # type: ignore[arg-type]
+    assert (player.activity, player.starts) == ("PAUSED", 0)
+
+
+@pytest.mark.parametrize(
     "request_type", ["AudioPlayer.PlaybackStarted", "PlaybackController.NextCommandIssued"]
 )
 def test_a_device_without_audio_player_sends_no_audio_player_request(request_type: str) -> None:

@@ -260,9 +260,9 @@ class TestClient(Talking):
         if self._session is None or request_type not in SESSION_TYPES:
             return
         # A session ends as on the device: an answer with shouldEndSession true, or (on a
-        # device without a screen) one that leaves it out.
+        # device without a screen) one that leaves it out and has no dialog directive.
         ended = request_type == "SessionEndedRequest" or ends_session(
-            result.should_end_session, self.interfaces
+            result.should_end_session, self.interfaces, result.directives
         )
         if result.status_code != 200 or ended:
             self._session = None

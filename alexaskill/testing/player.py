@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from ..models import SCREEN_INTERFACES
+from ..responses.response import DIALOG_DIRECTIVES
 
 if TYPE_CHECKING:
     from .response import SkillResponse
@@ -49,12 +50,22 @@ PLAYER_EVENTS: Final = {
 }
 
 
-def ends_session(should_end_session: bool | None, interfaces: Iterable[str]) -> bool:
-    """Whether an answer with ``should_end_session`` (None: left out) ends its session on a
-    device declaring ``interfaces``: true ends it; left out, a device with a screen keeps it
-    open (without the microphone) and one without a screen ends it (Amazon's "Keep the Session
-    Open")."""
+def ends_session(
+    should_end_session: bool | None,
+    interfaces: Iterable[str],
+    directives: Iterable[object] = (),
+) -> bool:
+    """Whether an answer with ``should_end_session`` (None: left out) and ``directives`` (as
+    JSON) ends its session on a device declaring ``interfaces``: true ends it; left out, an
+    answer with a dialog directive keeps it open (the dialog waits for the user's answer, as
+    `Conversation` has it), a device with a screen keeps it open (without the microphone) and
+    one without a screen ends it (Amazon's "Keep the Session Open")."""
     if should_end_session is None:
+        if any(
+            isinstance(directive, Mapping) and directive.get("type") in DIALOG_DIRECTIVES
+            for directive in directives
+        ):
+            return False
         return SCREEN_INTERFACES.isdisjoint(interfaces)
     return should_end_session
 
@@ -166,7 +177,8 @@ class DevicePlayer:
         """Do what the skill's answer ``result`` to ``envelope`` tells the device to: `follow`
         its directives (an answer other than HTTP 200 has none that play), and when the
         request was in a session that is now over (ended by the answer, `ends_session` for the
-        request's device, a SessionEndedRequest, or a failed request), `session_ended`."""
+        request's device and the answer's directives, a SessionEndedRequest, or a failed
+        request), `session_ended`."""
         if result.status_code == 200:
             self.follow(result.directives, session_open=result.should_end_session is False)
         request = envelope.get("request")
@@ -174,7 +186,7 @@ class DevicePlayer:
         over = (
             request_type == "SessionEndedRequest"
             or result.status_code != 200
-            or ends_session(result.should_end_session, _interfaces(envelope))
+            or ends_session(result.should_end_session, _interfaces(envelope), result.directives)
         )
         if envelope.get("session") is not None and over:
             self.session_ended()

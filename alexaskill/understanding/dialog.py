@@ -43,6 +43,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from ..responses.response import DIALOG_DIRECTIVES
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
 from .dialog_answers import DialogAnswers
 from .dialog_state import (
@@ -58,12 +59,6 @@ from .understander import Understander
 
 __all__ = ["Conversation", "Exchange", "Reply", "Transport", "Turn"]
 
-_DIALOG_DIRECTIVES: Final = (
-    "Dialog.Delegate",
-    "Dialog.ElicitSlot",
-    "Dialog.ConfirmSlot",
-    "Dialog.ConfirmIntent",
-)
 #: Requests one turn may send at most: a skill that delegates a completed dialog forever stops.
 _MAX_EXCHANGES: Final = 8
 
@@ -278,7 +273,7 @@ class Conversation(DialogAnswers):
             self._refuse(turn, exchange, refusal)
             return
         directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
-        step = next((d for d in directives if d.get("type") in _DIALOG_DIRECTIVES), None)
+        step = next((d for d in directives if d.get("type") in DIALOG_DIRECTIVES), None)
         if step is not None and response.get("shouldEndSession") is True:
             # A dialog directive waits for the user's answer; it never ends the session.
             self._refuse(turn, exchange, f"{step.get('type')} with shouldEndSession true")
