@@ -486,18 +486,24 @@ def read_answer(
 
 def retry_seconds(value: str | None, now: _dt.datetime | None = None) -> float | None:
     """The seconds a ``Retry-After`` header asks to wait (RFC 9110: whole seconds, or an HTTP
-    date, 0 once past), or None for no header or one that is neither."""
+    date, 0 once past), or None for no header, one that is neither, or a wait of more than a
+    day (an infinity, ``99999999999999999999``, a date in the year 9999, a year or an hour
+    past any date): no handler should wait that long, and ``asyncio.sleep`` must never be
+    handed it."""
+    a_day = 86_400.0
     if value is None:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return float(value)
+        seconds = float(value)  # 400 digits: an infinity
+        return seconds if seconds <= a_day else None
     import email.utils
 
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:  # "-0000": UTC, as HTTP dates are
+            when = when.replace(tzinfo=_dt.UTC)
+        seconds = (when - (now or _dt.datetime.now(_dt.UTC))).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year past any datetime
         return None
-    if when.tzinfo is None:  # "-0000": UTC, as HTTP dates are
-        when = when.replace(tzinfo=_dt.UTC)
-    return max(0.0, (when - (now or _dt.datetime.now(_dt.UTC))).total_seconds())
+    return max(0.0, seconds) if seconds <= a_day else None
