@@ -353,6 +353,44 @@ def test_warnings() -> None:
 # --- the command ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("values", "warned"),
+    [
+        # A value named after an earlier value's synonym: either value could take "big".
+        (
+            [_value("large", synonyms=["big"]), _value("big")],
+            ["'big' is listed for both 'large' and 'big'"],
+        ),
+        # A synonym naming an earlier value.
+        (
+            [_value("big"), _value("large", synonyms=["Big"])],
+            ["'Big' is listed for both 'big' and 'large'"],
+        ),
+        # A synonym naming a later value.
+        (
+            [_value("large", synonyms=["big"]), _value("small"), _value("Big")],
+            ["'Big' is listed for both 'large' and 'Big'"],
+        ),
+        # Two values alike are value_problems' error ("listed twice"), not a warning as well.
+        ([_value("Big"), _value("big")], []),
+        ([_value("big", synonyms=["large"]), _value(" BIG ")], []),
+    ],
+)
+def test_a_word_of_two_values_is_a_warning(values: list[Any], warned: list[str]) -> None:
+    data = model(
+        intents=[
+            {
+                "name": "Order",
+                "slots": [{"name": "size", "type": "SIZE"}],
+                "samples": ["a {size} pizza"],
+            }
+        ],
+        types=[{"name": "SIZE", "values": values}],
+    )
+    warnings = [w.removeprefix("slot type SIZE: ") for w in messages(data, "warning")]
+    assert [w for w in warnings if "listed for both" in w] == warned
+
+
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), stdout=out, stderr=err)

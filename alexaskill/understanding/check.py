@@ -240,8 +240,10 @@ class _Checker:
                 for index, word in enumerate((value.name, *value.synonyms)):
                     key = " ".join(word.casefold().split())
                     owner = said.setdefault(key, value.name)
-                    # Two values alike (index 0) are an error of value_problems already.
-                    if owner != value.name and index > 0:
+                    # A value named as an earlier value is an error of value_problems already
+                    # ("listed twice"); named as an earlier value's synonym, it is not.
+                    duplicate = index == 0 and " ".join(owner.casefold().split()) == key
+                    if owner != value.name and not duplicate:
                         self.warning(
                             f"slot type {name}: {word!r} is listed for both {owner!r} and "
                             f"{value.name!r}"
