@@ -259,6 +259,21 @@ def test_a_known_interface_in_the_wrong_case_is_refused() -> None:
         assert client.interfaces == ("AudioPlayer", "Alexa.Camera.PhotoCaptureController")
 
 
+@pytest.mark.parametrize("value", ["Display", b"Display"])
+def test_one_string_as_the_interfaces_is_refused(value: Any) -> None:
+    # Its characters would be the interfaces ("D", "i", ...): a device declaring none of Alexa's,
+    # so supports("Display") is false without a word.
+    why = r"interfaces .*Display.*: a list of interface names, e\.g\. \[\"Display\"\]"
+    with pytest.raises(ValueError, match=why):
+        RequestFactory(interfaces=value)
+    with pytest.raises(ValueError, match=why):
+        TestClient(diary(), interfaces=value)
+    with TestClient(diary()) as client:
+        with pytest.raises(ValueError, match=why):
+            client.interfaces = value
+        assert client.interfaces == ("AudioPlayer",)
+
+
 def test_user_and_device_ids_have_the_shape_and_length_of_alexas() -> None:
     # Alexa's are 207 characters of base32 after the prefix (a uuid is 36): a skill keeping them
     # in a column sized from a test's ids would fail on the first real user.

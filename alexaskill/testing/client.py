@@ -22,6 +22,7 @@ from .requests import (
     SESSION_TYPES,
     RequestFactory,
     can_fulfill_fields,
+    check_interfaces,
     dialog_state_for,
     intent_fields,
     load_request,
@@ -126,7 +127,7 @@ class TestClient(Talking):
         if skill_id is None:
             skill_id = min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID
         self.factory = RequestFactory(
-            skill_id=skill_id, locale=locale, interfaces=tuple(interfaces)
+            skill_id=skill_id, locale=locale, interfaces=check_interfaces(interfaces)
         )
         if user_id is not None:
             self.factory.user_id = user_id
@@ -212,7 +213,7 @@ class TestClient(Talking):
 
     @interfaces.setter
     def interfaces(self, value: Iterable[str]) -> None:
-        self.factory.interfaces = tuple(value)
+        self.factory.interfaces = check_interfaces(value)
 
     @property
     def player(self) -> DevicePlayer:
