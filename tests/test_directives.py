@@ -553,7 +553,7 @@ def test_connections_start_connection() -> None:
         ({"uri": ""}, r"StartConnection uri must be a non-empty str"),
         ({"uri": PRINT, "on_completion": "RESUME"}, r"onCompletion is 'RESUME'; use one of"),
         ({"uri": PRINT, "input": ["x"]}, r"StartConnection input must be a mapping"),
-        ({"uri": PRINT, "token": ""}, r"StartConnection token must be a non-empty str"),
+        ({"uri": PRINT, "token": 5}, r"StartConnection token must be a str, not 5"),
     ],
 )
 def test_start_connection_checks(kwargs: dict[str, Any], message: str) -> None:
@@ -574,6 +574,13 @@ def test_a_start_connection_written_as_a_dict_gets_the_same_checks(
 ) -> None:
     with pytest.raises(ResponseError, match=r"directives\[0\]: .*" + message):
         speak("One moment.", directives=[{"type": "Connections.StartConnection", **directive}])
+
+
+def test_a_start_connection_token_may_be_empty() -> None:
+    # Amazon's token is an optional string, and nothing says it refuses an empty one: it goes
+    # out as given, typed or written as a dict.
+    raw = {"type": "Connections.StartConnection", "uri": PRINT, "token": ""}
+    assert wire(Connections.StartConnection(PRINT, token=""), raw) == [raw, raw]
 
 
 def test_a_good_start_connection_written_as_a_dict_goes_out_as_written() -> None:

@@ -51,8 +51,9 @@ class Connections:
                 )
             if self.input is not None:
                 force_setattr(self, "input", _mapping(f"{where} input", self.input))
-            if self.token is not None:
-                _text(f"{where} token", self.token)
+            # Amazon's token is an optional string; nothing says an empty one is refused.
+            if self.token is not None and not isinstance(self.token, str):
+                raise ResponseError(f"{where} token must be a str, not {self.token!r}")
             if self.on_completion is not None:
                 _one_of(f"{where} onCompletion", self.on_completion, _ON_COMPLETION)
 
