@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
+import fractions
 import re
 from typing import Any
 
@@ -230,6 +232,10 @@ def test_an_enumerated_field_alexa_never_sends_is_refused(build: Any, named: str
         (datetime.datetime(2026, 11, 27, 9, 30, tzinfo=UTC), "datetime"),
         (datetime.timedelta(minutes=10), "timedelta"),
         (["hiking", 3.5j], "complex"),
+        (fractions.Fraction(1, 3), "Fraction"),  # no digits to say
+        (float("inf"), "inf"),
+        (decimal.Decimal("NaN"), "Decimal.'NaN'"),
+        (decimal.Decimal("sNaN"), "Decimal.'sNaN'"),
     ],
 )
 def test_a_slot_value_alexa_cannot_send_is_refused_naming_the_slot(value: Any, why: str) -> None:
@@ -246,6 +252,22 @@ def test_a_date_slot_value_is_sent_as_alexa_sends_it() -> None:
     slot = factory.intent("When", day=datetime.date(2026, 11, 27))["request"]["intent"]["slots"]
     assert slot["day"]["value"] == "2026-11-27"
     assert factory.intent("When", day=7)["request"]["intent"]["slots"]["day"]["value"] == "7"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (decimal.Decimal("12.5"), "12.5"),
+        (decimal.Decimal("1E+3"), "1000"),
+        (decimal.Decimal("-0.50"), "-0.50"),
+        (12.5, "12.5"),
+        (7, "7"),
+    ],
+)
+def test_a_number_slot_value_is_sent_as_its_digits(value: Any, words: str) -> None:
+    # A Decimal is a number, as slot_text's docstring has it: its digits, not a ValueError.
+    slots = RequestFactory().intent("When", day=value)["request"]["intent"]["slots"]
+    assert slots["day"]["value"] == words
 
 
 def test_a_known_interface_in_the_wrong_case_is_refused() -> None:

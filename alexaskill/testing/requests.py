@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as _dt
+import decimal
 import enum
 import functools
 import json
+import math
 import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -182,19 +184,25 @@ def check_interfaces(names: Iterable[str]) -> tuple[str, ...]:
 
 def slot_text(value: Any, slot: str = "") -> str:
     """The words a slot value is sent as: an Enum member's value (``Diet.VEGAN`` is "vegan"), a
-    number's digits, a date as AMAZON.DATE gives it ("2026-11-27"). `ValueError`, naming
-    ``slot``, for a value Alexa sends no words of (a bool, a time, an object)."""
+    number's digits (an int, a float, a `Decimal`; ``Decimal("1E+3")`` is "1000"), a date as
+    AMAZON.DATE gives it ("2026-11-27"). `ValueError`, naming ``slot``, for a value Alexa sends
+    no words of (a bool, an infinity or NaN, a `Fraction`, a time, an object)."""
     # str() of a (str, Enum) member is "Diet.VEGAN", which no handler's Enum parameter takes.
     text = value.value if isinstance(value, enum.Enum) else value
     if isinstance(text, str):
         return text
-    if isinstance(text, int | float) and not isinstance(text, bool):
+    if isinstance(text, int) and not isinstance(text, bool):
         return str(text)
+    if isinstance(text, float) and math.isfinite(text):
+        return str(text)
+    if isinstance(text, decimal.Decimal) and text.is_finite():
+        return format(text, "f")  # digits, not "1E+3"
     if isinstance(text, _dt.date) and not isinstance(text, _dt.datetime):
         return text.isoformat()
-    # str() would send "True", "14:30:00" or an object's repr: words Alexa never sends.
+    # str() would send "True", "14:30:00", "inf" or an object's repr: words Alexa never sends.
+    what = repr(text) if isinstance(text, float | decimal.Decimal) else f"a {type(text).__name__}"
     raise ValueError(
-        f"slot {slot!r}: Alexa sends a slot's value as words, and a {type(text).__name__} has "
+        f"slot {slot!r}: Alexa sends a slot's value as words, and {what} has "
         'none: give a str ("14:30", "PT10M"), a number, a date, an Enum member, a list of '
         "them, None (unfilled) or a slot dict"
     )
