@@ -550,6 +550,7 @@ def test_connections_start_connection() -> None:
     ("kwargs", "message"),
     [
         ({"uri": "AMAZON.PrintPDF/1"}, r"StartConnection uri must be a connection:// URI"),
+        ({"uri": "connection://"}, r"uri must be a connection:// URI naming the task"),
         ({"uri": ""}, r"StartConnection uri must be a non-empty str"),
         ({"uri": PRINT, "on_completion": "RESUME"}, r"onCompletion is 'RESUME'; use one of"),
         ({"uri": PRINT, "input": ["x"]}, r"StartConnection input must be a mapping"),
@@ -567,6 +568,7 @@ def test_start_connection_checks(kwargs: dict[str, Any], message: str) -> None:
         ({"uri": PRINT, "onCompletion": "RESUME"}, r"onCompletion is 'RESUME'; use one of"),
         ({"input": {}}, r"StartConnection uri must be a non-empty str"),
         ({"uri": "https://example.com/task"}, r"uri must be a connection:// URI"),
+        ({"uri": "connection://"}, r"uri must be a connection:// URI naming the task"),
     ],
 )
 def test_a_start_connection_written_as_a_dict_gets_the_same_checks(
