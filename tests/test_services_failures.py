@@ -142,3 +142,35 @@ def test_a_retry_after_date_that_overflows_is_no_error_of_its_own() -> None:
     error = _failure(_answering(429, header))
     assert error.status == 429
     assert error.retry_after is None
+
+
+def test_a_closed_client_is_not_asked_to_send() -> None:
+    # Checked before anything is built or sent, not left to httpx's RuntimeError: the error
+    # says "nothing was sent", and a client whose send does not check (a test double) sends
+    # nothing either.
+    sent: list[httpx.Request] = []
+
+    class Recording(httpx.AsyncClient):
+        async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+            sent.append(request)
+            return httpx.Response(200, json={"name": "Ada"}, request=request)
+
+    client = Recording()
+    anyio.run(client.aclose)
+    error = _failure(client)
+    assert "closed" in str(error) and "nothing was sent" in str(error)
+    assert sent == []
+
+
+def test_a_client_closed_during_the_call_is_an_alexa_api_error_that_says_so() -> None:
+    # Closed after the check and before httpx sends (another task's aclose while the call was
+    # under way): httpx's bare RuntimeError becomes the same AlexaApiError.
+    class ClosedMeanwhile(httpx.AsyncClient):
+        async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+            await self.aclose()
+            return await super().send(request, **kwargs)
+
+    error = _failure(ClosedMeanwhile(transport=httpx.MockTransport(lambda r: httpx.Response(200))))
+    assert type(error) is AlexaApiError
+    assert error.status is None
+    assert "closed" in str(error) and "api_client" in str(error)
