@@ -213,7 +213,8 @@ def _forget_pending_in_child() -> None:
             handler._flush_loop = handler._turn_task = None
 
 
-os.register_at_fork(after_in_child=_forget_pending_in_child)
+if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
+    os.register_at_fork(after_in_child=_forget_pending_in_child)
 
 
 def _running_loop() -> AbstractEventLoop | None:

@@ -370,7 +370,8 @@ _monotonic: Final = time.monotonic
 
 _POOL: Final = WorkerPool()
 # A child forked after the pool started has its counts but not its threads: start afresh.
-os.register_at_fork(after_in_child=_POOL._reset)
+if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
+    os.register_at_fork(after_in_child=_POOL._reset)
 
 
 async def run_sync(func: Callable[..., T], kwargs: dict[str, Any], pace: Pace | None = None) -> T:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -353,3 +354,19 @@ def test_a_dynamodb_client_given_works_in_a_child_forked_while_a_thread_refreshe
     assert answer == "yes"
     assert anyio.run(store.load, "user") == {"a": 1}
     client.close()
+
+
+def test_alexaskill_and_its_stores_import_where_there_is_no_fork() -> None:
+    # Windows has no os.register_at_fork: the at-fork hooks of the log, the worker pool and the
+    # stores are set only where the platform forks, never an AttributeError at import.
+    code = (
+        "import os\n"
+        "del os.fork, os.register_at_fork  # as on Windows\n"
+        "import alexaskill, alexaskill.logs, alexaskill.threads\n"
+        "import alexaskill.store.sqlite, alexaskill.dynamodb.store\n"
+        "print('imported')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "imported"), done.stderr

@@ -337,8 +337,9 @@ def _after_fork_in_child() -> None:
 # the child" (https://www.sqlite.org/howtocorrupt.html, 2.6); closing it in the child is using
 # it too, and its lock bookkeeping, copied into the child, would make the child's own
 # connections believe they hold locks that fcntl never gave them.
-os.register_at_fork(
-    before=_before_fork,
-    after_in_parent=_after_fork_in_parent,
-    after_in_child=_after_fork_in_child,
-)
+if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
+    os.register_at_fork(
+        before=_before_fork,
+        after_in_parent=_after_fork_in_parent,
+        after_in_child=_after_fork_in_child,
+    )
