@@ -29,10 +29,12 @@ hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
 - **Given up on.** A thread whose caller gave up on its call (the deadline answered the user)
   while the call runs no longer counts against ``max_workers``: a handler that never returns
   would otherwise keep its thread for ever, and enough of them would leave no thread for any
-  other call. The next calls get threads of their own; the stuck thread rejoins the pool if its
-  call ever ends. At most ``max_abandoned`` (`MAX_ABANDONED`) threads at once are not counted:
-  past that (every call of a handler that hangs takes another thread), they count again, and
-  an ERROR says so once every `BUSY_WARNING_EVERY` seconds at most.
+  other call. The next calls get threads of their own. If its call ever ends, the stuck thread
+  rejoins the pool, or ends if ``max_workers`` others count against the cap by then (never
+  more than ``max_workers`` calls at once). At most ``max_abandoned`` (`MAX_ABANDONED`)
+  threads at once are not counted: past that (every call of a handler that hangs takes
+  another thread), they count again, and an ERROR says so once every `BUSY_WARNING_EVERY`
+  seconds at most.
 - Only asyncio loops (uvicorn's, uvloop); under another event loop (trio) `run_sync` uses
   anyio's threads instead.
 """
@@ -330,6 +332,12 @@ class WorkerPool:
             with lock:
                 if job and job[0] is _ABANDONED:
                     self._abandoned -= 1  # counted against the cap again
+                    if self._threads - self._abandoned > self.max_workers:
+                        # Others took its place meanwhile: kept, it would be one call too
+                        # many running at once (a database pool sized to the cap overflows).
+                        self._threads -= 1
+                        job.clear()
+                        return
                 job.clear()
                 self._idle += 1
             del job

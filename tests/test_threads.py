@@ -592,3 +592,57 @@ def test_fifty_stuck_def_handlers_leave_the_others_served(
         release.set()
     assert stuck == ["deadline"] * 6
     assert quick_outcomes == ["ok"] * 3
+
+
+def test_threads_given_up_on_that_come_back_leave_the_pool_within_its_cap() -> None:
+    # A thread stuck in a call given up on rejoined the pool as an idle thread when the call
+    # ended: the pool then held more than max_workers threads and ran more than max_workers
+    # calls at once (up to max_workers + max_abandoned), overflowing, say, a database pool
+    # sized to it. A thread that comes back past the cap now ends instead.
+    pool = WorkerPool(max_workers=1)
+    release = threading.Event()
+    running = threading.Semaphore(0)
+
+    def stuck() -> None:
+        running.release()
+        release.wait(10)
+
+    lock = threading.Lock()
+    at_once = [0, 0]  # now, most
+    go_on = threading.Event()
+
+    def counted() -> None:
+        with lock:
+            at_once[0] += 1
+            at_once[1] = max(at_once)
+        running.release()
+        go_on.wait(10)
+        with lock:
+            at_once[0] -= 1
+
+    async def main() -> None:
+        for _ in range(3):  # three calls given up on, as a deadline does
+            call = asyncio.ensure_future(pool.run(stuck, {}))
+            await asyncio.to_thread(running.acquire, timeout=5)
+            call.cancel()
+            await asyncio.gather(call, return_exceptions=True)
+        assert (pool.threads, pool.abandoned) == (3, 3)
+        release.set()
+        deadline = time.monotonic() + 5
+        while pool.abandoned and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert (pool.threads, pool.abandoned) == (1, 0)
+        calls = asyncio.gather(*(pool.run(counted, {}) for _ in range(3)))
+        await asyncio.to_thread(running.acquire, timeout=5)
+        await asyncio.sleep(0.1)  # (time for another thread, were there one, to start a call)
+        assert at_once == [1, 1]
+        go_on.set()
+        await asyncio.wait_for(calls, 5)
+
+    try:
+        asyncio.run(main())
+    finally:
+        release.set()
+        go_on.set()
+    assert at_once == [0, 1]
+    assert pool.threads == 1
