@@ -15,6 +15,7 @@ from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .handler_bugs import handler_bug
+from .handler_signature import wrapped_coroutine_function
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .registration import Registration
@@ -462,9 +463,19 @@ def _not_a_reply(handler: Handler, result: object) -> ResponseError:
     if isinstance(result, CoroutineType):
         called = result.__qualname__
         result.close()  # never to run: no "never awaited" RuntimeWarning when it is collected
-        fix = "await it" if handler.is_async else "make the handler async def and await it"
+        name = handler.name
+        if handler.is_async:
+            fix = "await it"
+        elif wrapped_coroutine_function(handler.func) is not None:
+            # A decorator's def wrapper (functools.wraps: it has the handler's name).
+            name, fix = (
+                f"the wrapper of {name}",
+                "make the wrapper of it async def and await the call",
+            )
+        else:
+            fix = "make the handler async def and await it"
         return ResponseError(
-            f"{handler.name} returned a coroutine ({called}() called without await): {fix}"
+            f"{name} returned a coroutine ({called}() called without await): {fix}"
         )
     return ResponseError(
         f"{handler.name} returned {type(result).__name__}; a handler returns a Response "

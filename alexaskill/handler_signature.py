@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import functools
 import inspect
+import logging
 import operator
 import types
 import typing
@@ -27,7 +28,10 @@ __all__ = [
     "describe",
     "plain_annotation",
     "read_signature",
+    "wrapped_coroutine_function",
 ]
+
+logger = logging.getLogger("alexaskill")
 
 
 def describe(func: Callable[..., Any]) -> str:
@@ -187,9 +191,11 @@ def check_parameters(where: str, signature: inspect.Signature) -> None:
 
 def check_callable(where: str, func: Callable[..., Any]) -> bool:
     """Whether ``func`` is called as ``async def``; `ConfigurationError` if no call of it can
-    give a reply: a generator function, or a ``def`` wrapper of an ``async def`` handler.
+    give a reply: a generator function.
 
     What is called is looked for through `functools.partial` and in an object's ``__call__``.
+    A ``def`` wrapper of an ``async def`` handler is a ``def`` handler, with a warning
+    (`wrapped_coroutine_function`).
     """
     code = _called(func)
     if inspect.isgeneratorfunction(code) or inspect.isasyncgenfunction(code):
@@ -199,16 +205,33 @@ def check_callable(where: str, func: Callable[..., Any]) -> bool:
         )
     if inspect.iscoroutinefunction(code):
         return True
-    wrapped = inspect.unwrap(code)
-    if wrapped is not code and inspect.iscoroutinefunction(_called(wrapped)):
-        # A decorator's `def wrapper(*args, **kwargs): return func(*args, **kwargs)`: it
-        # returns the coroutine of the async def function it wraps, never awaited.
-        raise ConfigurationError(
-            f"{where} is a def function wrapping the async def {describe(wrapped)}: it would "
-            "return its coroutine unawaited; make the wrapper async too: async def "
-            "wrapper(*args, **kwargs): return await func(*args, **kwargs)"
+    wrapped = wrapped_coroutine_function(func)
+    if wrapped is not None:
+        logger.warning(
+            "the wrapper of %s is a def function: unless it runs the coroutine itself "
+            "(asyncio.run), it returns it unawaited and every request gets the apology; and "
+            "it runs in a worker thread on every call. Make the wrapper async def: async def "
+            "wrapper(*args, **kwargs): return await func(*args, **kwargs)",
+            describe(wrapped),
         )
     return False
+
+
+def wrapped_coroutine_function(func: Callable[..., Any]) -> Any:
+    """The ``async def`` function ``func`` wraps if ``func`` is a ``def`` wrapper of one (a
+    decorator's, with `functools.wraps`), else None.
+
+    Such a wrapper either returns the coroutine, never awaited, or runs it itself
+    (``asyncio.run``), which raises on the event loop's thread: its calls stay in worker
+    threads (`alexaskill.pace.Pace`).
+    """
+    code = _called(func)
+    if inspect.iscoroutinefunction(code):
+        return None
+    wrapped = inspect.unwrap(code)
+    if wrapped is not code and inspect.iscoroutinefunction(_called(wrapped)):
+        return wrapped
+    return None
 
 
 def _called(func: Callable[..., Any]) -> Any:

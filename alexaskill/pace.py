@@ -36,11 +36,12 @@ context switches and CPU time before it: two system calls, ~0.7 µs of CPU here.
 
 What stays in threads whatever the timing: an exception handler (called seldom; quick for one
 error, it may block for another, and for `DeadlineExceeded` its time is the deadline's grace),
-a handler marked `blocking`, a handler that asks for a service with a ``call_sync`` method
-(`AlexaApi`: its ``call_sync`` and ``progressive_sync`` reach the loop from the worker thread),
-and every handler of a ``Skill(def_handlers="threads")``, which keeps Starlette's rule that a
-``def`` never runs on the loop. An inline call runs in a copy of the request's context
-variables, as a thread's does.
+a handler marked `blocking`, a ``def`` wrapper of an ``async def`` handler (a decorator's,
+which may run the coroutine with ``asyncio.run``), a handler that asks for a service with a
+``call_sync`` method (`AlexaApi`: its ``call_sync`` and ``progressive_sync`` reach the loop
+from the worker thread), and every handler of a ``Skill(def_handlers="threads")``, which
+keeps Starlette's rule that a ``def`` never runs on the loop. An inline call runs in a copy of
+the request's context variables, as a thread's does.
 """
 
 from __future__ import annotations
@@ -115,8 +116,10 @@ class Pace:
     def __init__(self, func: Callable[..., Any], *, pinned: bool = False) -> None:
         #: The handler's function (what `blocking` marks).
         self.func = func
-        #: Runs in worker threads whatever its calls take (marked, or it needs a thread).
-        self.pinned = pinned
+        #: Runs in worker threads whatever its calls take (marked, or it needs a thread). A
+        #: def wrapper of an async def handler needs one: on the loop's thread, the
+        #: ``asyncio.run`` it runs the coroutine with raises.
+        self.pinned = pinned or _wraps_a_coroutine_function(func)
         #: Quick calls in threads this probation needs, and those made so far.
         self.probation = PROBATION
         self.quick_calls = 0
@@ -189,6 +192,13 @@ class Pace:
             self.probation,
             STALL_SECONDS * 1000,
         )
+
+
+def _wraps_a_coroutine_function(func: Callable[..., Any]) -> bool:
+    # Imported here: `blocking` alone needs none of it.
+    from .handler_signature import wrapped_coroutine_function
+
+    return wrapped_coroutine_function(func) is not None
 
 
 def _held_up(before: Any, cpu: float) -> bool:
