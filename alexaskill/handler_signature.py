@@ -193,7 +193,8 @@ def check_callable(where: str, func: Callable[..., Any]) -> bool:
     """Whether ``func`` is called as ``async def``; `ConfigurationError` if no call of it can
     give a reply: a generator function.
 
-    What is called is looked for through `functools.partial` and in an object's ``__call__``.
+    What is called is looked for through `functools.partial`, in an object's ``__call__`` and
+    in a `staticmethod` object.
     A ``def`` wrapper of an ``async def`` handler is a ``def`` handler, with a warning
     (`wrapped_coroutine_function`).
     """
@@ -235,9 +236,10 @@ def wrapped_coroutine_function(func: Callable[..., Any]) -> Any:
 
 
 def _called(func: Callable[..., Any]) -> Any:
-    """The function a call of ``func`` runs: a partial's, an object's ``__call__``."""
-    while isinstance(func, functools.partial):
-        func = func.func
+    """The function a call of ``func`` runs: a partial's, an object's ``__call__``, a
+    `staticmethod` object's (registered by a decorator below ``@staticmethod``)."""
+    while isinstance(func, functools.partial | staticmethod):
+        func = func.func if isinstance(func, functools.partial) else func.__func__
     if inspect.isroutine(func) or isinstance(func, type):
         return func
     return getattr(type(func), "__call__", func)  # noqa: B004

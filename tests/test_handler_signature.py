@@ -320,3 +320,35 @@ def test_slot_parameters_with_underscores_and_framework_parameters_with_digits_r
     @skill.intent("Trip")
     def trip(from_city: str, to_City: str, session2: Session) -> Response:
         return speak(f"{from_city} {to_City}")
+
+
+class _Handlers:
+    # The registering decorator below @staticmethod, in the class body: it gets the
+    # staticmethod object, not the function.
+    @staticmethod
+    async def greet_async(name: str) -> Response:
+        return speak(f"Static {name}.")
+
+    @staticmethod
+    def greet(name: str) -> Response:
+        return speak(f"Plain {name}.")
+
+
+@pytest.mark.parametrize(
+    ("attribute", "is_async", "said"),
+    [("greet_async", True, "Static Ann."), ("greet", False, "Plain Ann.")],
+)
+def test_a_staticmethod_object_registered_directly_is_called_as_its_function(
+    caplog: pytest.LogCaptureFixture, attribute: str, is_async: bool, said: str
+) -> None:
+    # An async def one was taken for a def wrapper of itself: a warning at registration, then
+    # its coroutine returned unawaited and the apology at every request.
+    skill = Skill(SKILL_ID)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        skill.intent("Greet")(_Handlers.__dict__[attribute])
+    (handler,) = skill.registry.handlers.values()
+    assert handler.is_async is is_async
+    assert not handler.pace.pinned
+    with TestClient(skill) as client:
+        assert client.intent("Greet", name="Ann").speech == said
+    assert "wrapper" not in caplog.text
