@@ -3,10 +3,12 @@ misbehaves: on the web service and on AWS Lambda."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import logging
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +16,8 @@ from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import Response, Skill, speak
 from alexaskill.aws_lambda import handler
+from alexaskill.deadline import Expired
+from alexaskill.models import decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 
 APOLOGY = "Sorry, something went wrong. Please try again later."
@@ -99,3 +103,48 @@ def test_a_handler_returning_a_coroutine_is_told_to_await_it(
     assert "returned a coroutine (_forecast() called without await)" in caplog.text
     assert fix in caplog.text
     assert not [w for w in caught if "never awaited" in str(w.message)]
+
+
+def _listener_raising(raised: Callable[[], BaseException]) -> Skill:
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def listener(exc: Exception) -> None:
+        raise raised()
+
+    skill.on_handler_error = listener
+
+    @skill.intent("Fail")
+    def fail() -> Response:
+        raise ValueError("the weather service is down")
+
+    return skill
+
+
+def _cancel_own_task() -> BaseException:
+    task = asyncio.current_task()
+    assert task is not None
+    task.cancel()  # the request's own cancellation (its deadline's, a shutdown's)
+    return asyncio.CancelledError()
+
+
+@pytest.mark.parametrize(
+    ("raised", "escapes"),
+    [
+        (KeyboardInterrupt, KeyboardInterrupt),  # a Ctrl-C, on the main thread
+        (Expired, Expired),  # the deadline gave up
+        (_cancel_own_task, asyncio.CancelledError),
+    ],
+    ids=["ctrl-c", "deadline", "cancelled"],
+)
+def test_what_stops_the_request_goes_on_up_from_the_on_handler_error_listener(
+    caplog: pytest.LogCaptureFixture,
+    raised: Callable[[], BaseException],
+    escapes: type[BaseException],
+) -> None:
+    # Taken for the listener's failure, logged, and answered with the apology, a Ctrl-C would
+    # not stop the program, nor would the deadline or a shutdown stop the request.
+    skill = _listener_raising(raised)
+    envelope = decode_envelope(json.dumps(RequestFactory(skill_id=DEFAULT_SKILL_ID).intent("Fail")))
+    with caplog.at_level(logging.INFO, "alexaskill"), pytest.raises(escapes):
+        asyncio.run(skill.respond(envelope, threadpool=False))
+    assert "the on_handler_error listener failed" not in caplog.text
