@@ -300,6 +300,12 @@ def test_the_text_formatter_escapes_control_characters_in_a_traceback() -> None:
     assert text.endswith("\r  ValueError: x\\x1b[2K\\x00")
 
 
+def test_the_text_formatter_escapes_control_characters_in_a_one_line_record() -> None:
+    # No line break, all ASCII: an ANSI escape or a NUL in the message itself went out as is.
+    record = logging.makeLogRecord({"name": "alexaskill", "msg": "x\x1b[2K\x00 y"})
+    assert LambdaTextFormatter().format(record).endswith("\talexaskill: x\\x1b[2K\\x00 y")
+
+
 def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     """The README's lambda_function.py, imported after the runtime's set-up, in a process of its
     own: records framed with ids, and no asyncio imported for a synchronous skill."""

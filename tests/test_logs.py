@@ -601,6 +601,13 @@ def test_alexaskills_plain_format_escapes_control_characters_in_a_traceback() ->
     assert last == "  ValueError: city 'x\\x1b[1A\\x1b[2K\\x00\\x07' unknown\tnow"
 
 
+def test_alexaskills_plain_format_escapes_control_characters_in_a_one_line_record() -> None:
+    # No line break to split, all ASCII: an ANSI escape or a NUL in the message itself (not
+    # an argument, which the filter escapes) reached the terminal as it was.
+    record = logging.makeLogRecord({"name": "alexaskill", "msg": "x\x1b[2K\x00 y"})
+    assert _PlainFormatter().format(record).endswith(" alexaskill: x\\x1b[2K\\x00 y")
+
+
 def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path) -> None:
     # `uvicorn app:skill` and nothing else: the configuration table promises INFO by default.
     import httpx
