@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from os import PathLike
 from typing import TYPE_CHECKING, Final
+from unicodedata import category
 
 from .exceptions import (
     CertificateError,
@@ -62,16 +63,29 @@ def _new_blake2b() -> blake2b:
     return _EMPTY_BLAKE2B[0]
 
 
-def printable(text: str) -> str:
-    """``text`` with every character that is not printable escaped as in a Python literal.
+#: The Unicode categories of the characters `printable` escapes: controls, format characters,
+#: surrogates, line and paragraph separators. (``str.isprintable()`` also fails the space
+#: separators but " ", which French and German numbers group digits with: kept.)
+_ESCAPED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
-    Newlines, carriage returns, NUL, ANSI escapes, Unicode line separators… in a value from a
-    request could otherwise forge or hide lines of a plain-text log. Printable text (all of it,
-    almost always) is returned as it is.
+
+def printable(text: str) -> str:
+    """``text`` with its control and format characters, lone surrogates and line and paragraph
+    separators escaped as in a Python literal.
+
+    Newlines, carriage returns, NUL, ANSI escapes, Unicode line separators, a right-to-left
+    override… in a value from a request could otherwise forge or hide lines of a plain-text
+    log. Printable text (all of it, almost always) is returned as it is, and so are spaces
+    other than " " (U+00A0 and U+202F group the digits of French and German numbers).
     """
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    return "".join(
+        c
+        if c.isprintable() or category(c) not in _ESCAPED_CATEGORIES
+        else c.encode("unicode_escape").decode()
+        for c in text
+    )
 
 
 def shown(line: str) -> str:

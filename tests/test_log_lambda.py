@@ -306,6 +306,19 @@ def test_the_text_formatter_escapes_control_characters_in_a_one_line_record() ->
     assert LambdaTextFormatter().format(record).endswith("\talexaskill: x\\x1b[2K\\x00 y")
 
 
+def test_the_text_formatter_keeps_space_separators() -> None:
+    # French and German numbers group digits with U+202F and U+00A0: kept, not escaped.
+    try:
+        raise ValueError("1\u202f234\xa0€\x00")
+    except ValueError:
+        record = logging.LogRecord(
+            "alexaskill", logging.ERROR, "", 1, "Prix: 1\u202f234\xa0€", (), sys.exc_info()
+        )
+    text = LambdaTextFormatter().format(record)
+    assert "\talexaskill: Prix: 1\u202f234\xa0€\r  Traceback" in text
+    assert text.endswith("\r  ValueError: 1\u202f234\xa0€\\x00")
+
+
 def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     """The README's lambda_function.py, imported after the runtime's set-up, in a process of its
     own: records framed with ids, and no asyncio imported for a synchronous skill."""

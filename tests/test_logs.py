@@ -608,6 +608,30 @@ def test_alexaskills_plain_format_escapes_control_characters_in_a_one_line_recor
     assert _PlainFormatter().format(record).endswith(" alexaskill: x\\x1b[2K\\x00 y")
 
 
+def test_the_plain_log_keeps_space_separators_and_escapes_the_rest() -> None:
+    # French and German numbers (alexaskill.i18n_numbers) group digits with U+202F and
+    # U+00A0, which str.isprintable() calls unprintable: "Prix: 1\u202f234\xa0€" was written
+    # escaped. A space separator is kept; controls, format characters (a right-to-left
+    # override), lone surrogates and line and paragraph separators are escaped.
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    try:
+        logging.getLogger("alexaskill").warning("Prix: %s", "1\u202f234\xa0€\u3000")
+        logging.getLogger("alexaskill").warning(
+            "odd: %s", "a\u202eb\udce9c\u2028d\u2029e\x85f\x1bg"
+        )
+        try:
+            raise ValueError("Prix: 1\u202f234\xa0€\x1b[2K")
+        except ValueError:
+            logging.getLogger("alexaskill").exception("handler failed")
+    finally:
+        configure_logging("WARNING", stream=io.StringIO())
+    lines = stream.getvalue().splitlines()
+    assert lines[0].endswith(" alexaskill: Prix: 1\u202f234\xa0€\u3000")
+    assert lines[1].endswith(" alexaskill: odd: a\\u202eb\\udce9c\\u2028d\\u2029e\\x85f\\x1bg")
+    assert lines[-1] == "  ValueError: Prix: 1\u202f234\xa0€\\x1b[2K"
+
+
 def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path) -> None:
     # `uvicorn app:skill` and nothing else: the configuration table promises INFO by default.
     import httpx
