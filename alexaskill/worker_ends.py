@@ -37,37 +37,44 @@ def note_worker(config: Any) -> None:
     ``Config``, has ``workers`` over 1, and this process has a parent of `multiprocessing`'s):
     say at ERROR each worker of the same supervisor that ended without shutting down, then note
     this one. Not under ``alexaskill serve``, whose supervisor says it already."""
-    global _noted, _checked
+    global _checked
     if _checked or (getattr(config, "workers", None) or 1) < 2:
         return
     _checked = True
     parent = multiprocessing.parent_process()
     if parent is None or os.environ.get("_ALEXASKILL_SERVE_SEAL"):
         return
+    # A diagnostic: nothing here may fail the worker's start (no writable temporary
+    # directory, say: a read-only root filesystem).
+    try:
+        _note()
+    except Exception as exc:
+        logger.debug("worker ends not noted: %s", exc)
+
+
+def _note() -> None:
+    """`note_worker`'s work: say the workers that ended unnoted, then note this one."""
+    global _noted
     # The supervisor's run: its id, and its multiprocessing key (the same for all its workers,
     # another for a later supervisor that got the same id), hashed: the key is a secret.
     run = hashlib.sha256(bytes(multiprocessing.current_process().authkey)).hexdigest()[:16]
     directory = Path(tempfile.gettempdir()) / f"alexaskill-workers-{os.getppid()}-{run}"
-    try:
-        directory.mkdir(mode=0o700, exist_ok=True)
-        for entry in directory.iterdir():
-            pid = int(entry.name) if entry.name.isdigit() else 0
-            if pid <= 0 or pid == os.getpid() or _alive(pid):
-                continue
-            with contextlib.suppress(FileNotFoundError):
-                entry.unlink()  # a worker starting at the same moment may say it instead
-                logger.error(
-                    "worker process [%d] ended without shutting down (killed: out of memory? "
-                    "the kernel's log says; or uvicorn killed it, its health check unanswered; "
-                    "or it crashed); uvicorn started [%d] in its place",
-                    pid,
-                    os.getpid(),
-                )
-        noted = directory / str(os.getpid())
-        noted.touch()
-    except OSError as exc:
-        logger.debug("worker ends not noted in %s: %s", directory, exc)
-        return
+    directory.mkdir(mode=0o700, exist_ok=True)
+    for entry in directory.iterdir():
+        pid = int(entry.name) if entry.name.isdigit() else 0
+        if pid <= 0 or pid == os.getpid() or _alive(pid):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            entry.unlink()  # a worker starting at the same moment may say it instead
+            logger.error(
+                "worker process [%d] ended without shutting down (killed: out of memory? "
+                "the kernel's log says; or uvicorn killed it, its health check unanswered; "
+                "or it crashed); uvicorn started [%d] in its place",
+                pid,
+                os.getpid(),
+            )
+    noted = directory / str(os.getpid())
+    noted.touch()
     _noted = noted
     atexit.register(forget_worker)
 

@@ -217,3 +217,35 @@ def test_a_worker_notes_itself_only_under_uvicorns_workers(
     assert sorted(p.name for p in directory.iterdir()) == sorted(["1", str(os.getpid())])
     worker_ends.forget_worker()
     assert [p.name for p in directory.iterdir()] == ["1"]
+
+
+def _note_as_a_worker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """`note_worker` as in a worker of uvicorn's supervisor, its notes under ``tmp_path``."""
+    from alexaskill import worker_ends
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(worker_ends, "_noted", None)
+    monkeypatch.setattr(worker_ends, "_checked", False)
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())
+    monkeypatch.delenv("_ALEXASKILL_SERVE_SEAL", raising=False)
+    return worker_ends
+
+
+def test_a_worker_that_cannot_note_itself_starts_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # No writable temporary directory (a read-only root filesystem): gettempdir raised out of
+    # the lifespan's start, and uvicorn (--lifespan auto) served without the skill's lifespan.
+    worker_ends = _note_as_a_worker(monkeypatch, tmp_path)
+
+    def no_temporary_directory() -> str:
+        raise FileNotFoundError(2, "No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "gettempdir", no_temporary_directory)
+    with caplog.at_level("DEBUG", logger="alexaskill.server"):
+        worker_ends.note_worker(SimpleNamespace(workers=2))
+    [said] = [r for r in caplog.records if r.name == "alexaskill.server"]
+    assert said.levelname == "DEBUG"
+    assert "No usable temporary directory" in said.getMessage()
+    assert worker_ends._noted is None
+    worker_ends.forget_worker()  # nothing noted: nothing to forget
