@@ -20,6 +20,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -36,11 +37,16 @@ def note_worker(config: Any) -> None:
     """Once a process, in a worker of uvicorn's ``--workers`` supervisor (``config``, uvicorn's
     ``Config``, has ``workers`` over 1, and this process has a parent of `multiprocessing`'s):
     say at ERROR each worker of the same supervisor that ended without shutting down, then note
-    this one. Not under ``alexaskill serve``, whose supervisor says it already."""
+    this one. Not under ``alexaskill serve``, whose supervisor says it already, nor on
+    Windows."""
     global _checked
     if _checked or (getattr(config, "workers", None) or 1) < 2:
         return
     _checked = True
+    if sys.platform == "win32":
+        # There signal 0 is CTRL_C_EVENT: os.kill(pid, 0) would not ask whether the process
+        # is there but send a Ctrl+C (GenerateConsoleCtrlEvent), which can stop the server.
+        return
     parent = multiprocessing.parent_process()
     if parent is None or os.environ.get("_ALEXASKILL_SERVE_SEAL"):
         return

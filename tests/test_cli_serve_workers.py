@@ -249,3 +249,21 @@ def test_a_worker_that_cannot_note_itself_starts_all_the_same(
     assert "No usable temporary directory" in said.getMessage()
     assert worker_ends._noted is None
     worker_ends.forget_worker()  # nothing noted: nothing to forget
+
+
+def test_no_worker_notes_itself_on_windows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On Windows signal 0 is CTRL_C_EVENT: os.kill(pid, 0) sends a Ctrl+C to the process
+    # group pid (which can stop the server) rather than ask whether the process is there.
+    worker_ends = _note_as_a_worker(monkeypatch, tmp_path)
+    run = tmp_path / "alexaskill-workers-noted"
+    run.mkdir()
+    (run / "4242").touch()
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(run.parent))
+    monkeypatch.setattr(Path, "iterdir", lambda self: iter([self / "4242"]))
+    killed: list[tuple[int, int]] = []
+    monkeypatch.setattr(os, "kill", lambda pid, sig: killed.append((pid, sig)))
+    monkeypatch.setattr(sys, "platform", "win32")
+    worker_ends.note_worker(SimpleNamespace(workers=2))
+    assert killed == []
+    assert worker_ends._noted is None
+    assert sorted(p.name for p in tmp_path.glob("*")) == ["alexaskill-workers-noted"]
