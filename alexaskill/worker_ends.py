@@ -66,7 +66,11 @@ def _note() -> None:
     run = hashlib.sha256(bytes(multiprocessing.current_process().authkey)).hexdigest()[:16]
     directory = Path(tempfile.gettempdir()) / f"alexaskill-workers-{os.getppid()}-{run}"
     directory.mkdir(mode=0o700, exist_ok=True)
-    for entry in directory.iterdir():
+    try:
+        entries = list(directory.iterdir())
+    except FileNotFoundError:  # the last worker's forget_worker removed it meanwhile
+        entries = []
+    for entry in entries:
         pid = int(entry.name) if entry.name.isdigit() else 0
         if pid <= 0 or pid == os.getpid() or _alive(pid):
             continue
@@ -80,7 +84,11 @@ def _note() -> None:
                 os.getpid(),
             )
     noted = directory / str(os.getpid())
-    noted.touch()
+    try:
+        noted.touch()
+    except FileNotFoundError:  # the last worker's forget_worker removed it meanwhile
+        directory.mkdir(mode=0o700, exist_ok=True)
+        noted.touch()
     _noted = noted
     atexit.register(forget_worker)
 

@@ -267,3 +267,30 @@ def test_no_worker_notes_itself_on_windows(tmp_path: Path, monkeypatch: pytest.M
     assert killed == []
     assert worker_ends._noted is None
     assert sorted(p.name for p in tmp_path.glob("*")) == ["alexaskill-workers-noted"]
+
+
+@pytest.mark.parametrize("when", ["iterdir", "touch"])
+def test_a_worker_notes_itself_when_the_last_one_took_the_directory_meanwhile(
+    when: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another worker's forget_worker, its lifespan ending, removes the directory (empty to
+    # it) after this worker's mkdir, before it lists it or makes its note: the note went
+    # unmade.
+    worker_ends = _note_as_a_worker(monkeypatch, tmp_path)
+    method = getattr(Path, when)
+    removed: list[Path] = []
+
+    def once_removed(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if not removed:
+            directory = self if when == "iterdir" else self.parent
+            removed.append(directory)
+            directory.rmdir()
+        return method(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, when, once_removed)
+    worker_ends.note_worker(SimpleNamespace(workers=2))
+    assert removed
+    assert worker_ends._noted == removed[0] / str(os.getpid())
+    assert worker_ends._noted.exists()
+    worker_ends.forget_worker()
+    assert not removed[0].exists()
