@@ -292,5 +292,28 @@ def test_a_worker_notes_itself_when_the_last_one_took_the_directory_meanwhile(
     assert removed
     assert worker_ends._noted == removed[0] / str(os.getpid())
     assert worker_ends._noted.exists()
+    assert removed[0].stat().st_mode & 0o777 == 0o700
     worker_ends.forget_worker()
     assert not removed[0].exists()
+
+
+def test_a_workers_note_is_its_users_alone_and_goes_at_its_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The directory is the user's alone (another could make a worker say a death, or hide
+    # one); and a worker that exits without its lifespan's end takes its note with it.
+    import atexit
+
+    worker_ends = _note_as_a_worker(monkeypatch, tmp_path)
+    at_exit: list[Any] = []
+    monkeypatch.setattr(atexit, "register", at_exit.append)
+    umask = os.umask(0o022)
+    try:
+        worker_ends.note_worker(SimpleNamespace(workers=2))
+    finally:
+        os.umask(umask)
+    [directory] = list(tmp_path.iterdir())
+    assert directory.stat().st_mode & 0o777 == 0o700
+    assert at_exit == [worker_ends.forget_worker]
+    at_exit[0]()
+    assert not directory.exists()
