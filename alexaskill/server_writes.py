@@ -133,7 +133,7 @@ class _HeldWrites(HeldHead):
     Everything but ``write`` and ``close`` is the connection's transport's; ``close`` lingers
     (`_Bounded._linger`) while the request's body still comes, or when the client sent more
     after it: uvicorn's h11 cycle closes the transport itself after answering a request that
-    says ``connection: close`` (or HTTP/1.0).
+    says ``connection: close`` (or HTTP/1.0), or with an answer that says it.
     """
 
     __slots__ = ("hold_next", "loop", "protocol")
@@ -171,7 +171,13 @@ class _HeldWrites(HeldHead):
         self.flush()
         protocol = self.protocol
         cycle = protocol.cycle
-        if (cycle is not None and cycle.more_body) or protocol._closes_lingering:
+        # (h11 pauses reading when its client sends a request behind the one answered: its
+        # bytes, and any after them, are unread when the app closes with "connection: close".)
+        if (
+            (cycle is not None and cycle.more_body)
+            or protocol._closes_lingering
+            or protocol.flow.read_paused
+        ):
             protocol._linger()
         else:
             self.transport.close()

@@ -462,3 +462,40 @@ def test_requests_pipelined_after_one_that_closes_are_dropped_not_refused(
             assert time.monotonic() < deadline, "the connection or its task stayed"
             time.sleep(0.05)
     assert answered == ["/"]  # the requests after it were never run
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
+@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+def test_app_connection_close_with_a_request_queued(protocol: type[Any], loop: str) -> None:
+    # The app closes the connection (its answer says "connection: close") while its client's
+    # next request waits behind it: that one is never run, and the close lingers, dropping
+    # what the client sends meanwhile, rather than resetting and losing the client the answer.
+    answered: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await answer_lifespan(receive, send)
+            return
+        answered.append(scope["path"])
+        await asyncio.sleep(0.3)
+        close = [(b"content-length", b"2"), (b"connection", b"close")]
+        await send({"type": "http.response.start", "status": 200, "headers": close})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
+    with serving(config) as server, _connected(server) as client:
+        request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
+        client.sendall(request + request.replace(b"GET /", b"GET /two"))
+        time.sleep(0.1)  # being answered, /two queued
+        client.sendall(request * 300)
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\nok"), answer
+        assert answer.count(b"HTTP/1.1 ") == 1, answer
+        client.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + 30
+        while server.server_state.connections or server.server_state.tasks:
+            assert time.monotonic() < deadline, "the connection or its task stayed"
+            time.sleep(0.05)
+    assert answered == ["/"]  # the request queued behind it was never run
