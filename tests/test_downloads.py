@@ -427,3 +427,29 @@ def test_a_download_of_another_loop_listed_under_this_loops_turn_is_not_awaited_
         release.set()
         other.join()
     assert downloads.loading == 0
+
+
+def test_an_expired_failure_another_thread_forgot_meanwhile_is_no_keyerror() -> None:
+    # Two threads' requests for a URL whose failure just expired: each finds it, and the one
+    # that forgets it second found it gone (a KeyError, a 500, had it assumed it there).
+    ticks = [0.0]
+    downloads: Downloads[str] = Downloads(failure_ttl=10, clock=lambda: ticks[0])
+
+    async def failing() -> str:
+        raise CertificateUnavailableError("no answer")
+
+    with pytest.raises(CertificateUnavailableError):
+        run(downloads.get("url", failing))
+    assert downloads.remembered_failures == 1
+
+    def the_other_thread_forgets_it() -> float:
+        downloads._failures.pop("url", None)  # between this one's look and its forgetting
+        return 11.0
+
+    downloads._clock = the_other_thread_forgets_it
+
+    async def load() -> str:
+        return "chain"
+
+    assert run(downloads.get("url", load)) == "chain"
+    assert downloads.remembered_failures == 0
