@@ -339,10 +339,11 @@ class Exchange(HeldHead):
                 waiter.set_result(None)
             if not self.keep_alive:
                 protocol = self.protocol
-                # The client still sends its body, or sent more after it (requests queued, or
-                # left in the socket): read and dropped, lest the close answer them with a
-                # reset that can cost the client this answer.
-                if self.more_body or protocol.pipeline or protocol._closes_lingering:
+                # The client still sends its body, or sent more after it: read and dropped,
+                # lest the close answer them with a reset that can cost the client this answer.
+                # (Reading pauses while a request is queued, `protocol.pipeline`, and stays
+                # paused when a queued one runs: what came since is still in the socket.)
+                if self.more_body or protocol._closes_lingering or protocol.flow.read_paused:
                     protocol._linger()
                 else:
                     self.transport.close()

@@ -499,3 +499,42 @@ def test_app_connection_close_with_a_request_queued(protocol: type[Any], loop: s
             assert time.monotonic() < deadline, "the connection or its task stayed"
             time.sleep(0.05)
     assert answered == ["/"]  # the request queued behind it was never run
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
+@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+def test_a_closing_request_queued_behind_another_keeps_its_answer(
+    protocol: type[Any], loop: str
+) -> None:
+    # A request saying "connection: close" queued behind one that keeps the connection: run
+    # after it, reading still paused, what the client sent meanwhile stayed in the socket, and
+    # on httptools the close answered it with a reset, the client losing the second answer.
+    answered: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await answer_lifespan(receive, send)
+            return
+        answered.append(scope["path"])
+        await asyncio.sleep(0.3)
+        headers = [(b"content-length", b"2")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
+    with serving(config) as server, _connected(server) as client:
+        request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
+        closing = b"GET /two HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n"
+        client.sendall(request + closing)
+        time.sleep(0.1)  # the first being answered, /two queued
+        client.sendall(request * 300)
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+        assert answer.count(b"HTTP/1.1 200 ") == 2 and answer.endswith(b"\r\n\r\nok"), answer
+        client.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + 30
+        while server.server_state.connections or server.server_state.tasks:
+            assert time.monotonic() < deadline, "the connection or its task stayed"
+            time.sleep(0.05)
+    assert answered == ["/", "/two"]  # and none of the requests after /two
