@@ -13,11 +13,17 @@ def skill_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str
 ) -> Iterator[Path]:
     """For a fixture: ``tmp_path`` as the current directory, holding ``name``.py (``source``),
-    importable; the modules loaded from it are forgotten afterwards."""
+    importable; the modules loaded from it are forgotten afterwards, and before: a module of that
+    name another test's CLI run left (``model name.py:skill`` imports ``name``) is not this one."""
+    _forget(name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
     (tmp_path / f"{name}.py").write_text(source)
     yield tmp_path
+    _forget(name)
+
+
+def _forget(name: str) -> None:
     for module in [
         module for module in sys.modules if module.startswith((name, "_alexaskill_app"))
     ]:
