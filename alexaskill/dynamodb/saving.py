@@ -118,18 +118,7 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
 
 async def _set_back(store: DynamoDBStore, key: str, saved: int) -> None:
     """Set the item's time (`_SAVED_AT`) back to now, where it is ``saved`` or later."""
-    with contextlib.suppress(_ConditionFailed):
-        await store._call(
-            "update_item",
-            Key=store._key(key),
-            UpdateExpression="SET #w = :t",
-            ConditionExpression="#w >= :saved",
-            ExpressionAttributeNames={"#w": _SAVED_AT},
-            ExpressionAttributeValues={
-                ":t": {"N": str(store._stamp())},
-                ":saved": {"N": str(saved)},
-            },
-        )
+    await _set_time(store, key, "#w >= :saved", {":saved": {"N": str(saved)}})
 
 
 async def _replace_odd_time(store: DynamoDBStore, key: str, kind: str) -> None:
@@ -146,14 +135,20 @@ async def _replace_odd_time(store: DynamoDBStore, key: str, kind: str) -> None:
             _SAVED_AT,
             kind,
         )
+    condition = "attribute_exists(#w) AND NOT attribute_type(#w, :N)"
+    await _set_time(store, key, condition, {":N": {"S": "N"}})
+
+
+async def _set_time(store: DynamoDBStore, key: str, condition: str, values: dict[str, Any]) -> None:
+    """Set the item's time (`_SAVED_AT`) to now where ``condition`` (with ``values``) holds."""
     with contextlib.suppress(_ConditionFailed):
         await store._call(
             "update_item",
             Key=store._key(key),
             UpdateExpression="SET #w = :t",
-            ConditionExpression="attribute_exists(#w) AND NOT attribute_type(#w, :N)",
+            ConditionExpression=condition,
             ExpressionAttributeNames={"#w": _SAVED_AT},
-            ExpressionAttributeValues={":t": {"N": str(store._stamp())}, ":N": {"S": "N"}},
+            ExpressionAttributeValues={":t": {"N": str(store._stamp())}, **values},
         )
 
 
