@@ -167,6 +167,10 @@ def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
     process = servers.start(command, port, cwd=tmp_path, env={**os.environ})
     log = servers.output[process]
     _wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
+    # Each worker notes itself as its lifespan starts: one killed before that is not said (seen
+    # under load: the victim killed while "Waiting for application startup").
+    started = "Application startup complete"
+    _wait_for(lambda: log.read_text().count(started) == 2, "two workers started", log)
     victim = min(pids(log.read_text()))
     os.kill(victim, signal.SIGKILL)
     _wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log)
