@@ -41,7 +41,9 @@ loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline
 waiting for them. A skill whose handlers are all synchronous and ask for no service (no
 `Attributes`, no `AlexaApi`), without ``progressive_after``, never awaits anything: it runs
 without an event loop, and asyncio is not even imported; its handlers run on the invoking
-thread. Either way the handler must be called from synchronous code, as the Lambda runtime does.
+thread. Either way the handler must be called from synchronous code, as the Lambda runtime does:
+called from a running event loop (an async test), it raises a `RuntimeError` that says so
+(``await asyncio.to_thread(handler, event, context)`` calls it from async code).
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
 remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`, and less
@@ -171,12 +173,28 @@ class _Loop:
 
     @classmethod
     def run(cls, coro: Coroutine[Any, Any, T]) -> T:
+        import asyncio  # loaded once, at the first invocation
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # none: the Lambda runtime's call
+            pass
+        else:
+            # An async test calling the handler: asyncio's own error says nothing of what to
+            # do, and the answer's coroutine would be left unawaited.
+            coro.close()
+            raise RuntimeError(_FROM_A_LOOP)
         runner = cls.runner
         if runner is None:
-            import asyncio
-
             runner = cls.runner = asyncio.Runner()
         return runner.run(coro, context=contextvars.copy_context())
+
+
+_FROM_A_LOOP = (
+    "the Lambda handler was called from a running event loop: it answers on an event loop of its"
+    " own, so call it from synchronous code, as Lambda's runtime does (from async code, an async"
+    " test: `await asyncio.to_thread(handler, event, context)`)"
+)
 
 
 def _run_inline(coro: Coroutine[Any, Any, T]) -> T:

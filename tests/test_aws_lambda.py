@@ -512,3 +512,34 @@ def test_the_deadline_warning_names_what_set_the_limit(
         release.set()
     [warning] = [r.getMessage() for r in caplog.records if "answering now" in r.getMessage()]
     assert f"({cause})" in warning
+
+
+def test_called_from_a_running_event_loop_it_says_how_to_call_it() -> None:
+    # An async test calling the handler of a skill that needs an event loop got asyncio's
+    # "Runner.run() cannot be called from a running event loop", and the coroutine of the
+    # answer was left unawaited (a RuntimeWarning, an error under this suite's filters).
+    import gc
+    import warnings
+
+    lambda_handler = handler(weather_skill())
+
+    async def from_a_loop() -> tuple[str, dict[str, Any]]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                lambda_handler(event("LaunchRequest"), LambdaContext())
+            except RuntimeError as exc:
+                said = str(exc)
+            else:
+                said = "no error"
+            gc.collect()  # the answer's coroutine, if it was left unawaited, warns now
+        assert not [w for w in caught if "never awaited" in str(w.message)]
+        # What the error says to do works.
+        answer = await asyncio.to_thread(lambda_handler, event("LaunchRequest"), LambdaContext())
+        return said, answer
+
+    said, answer = asyncio.run(from_a_loop())
+    assert "synchronous code" in said and "asyncio.to_thread(" in said
+    assert speech(answer) == "Welcome to Weather."
+    # And from synchronous code as before, on the one loop.
+    assert speech(lambda_handler(event("LaunchRequest"), LambdaContext())) == "Welcome to Weather."
