@@ -67,6 +67,7 @@ from __future__ import annotations
 import contextvars
 import sys
 import time
+import weakref
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -233,20 +234,32 @@ def _plan(skill: LambdaSkill) -> _Plan:
     return _Plan(_Loop.run if loop else _run_inline, loop, deadline_grace(skill.registry))
 
 
+#: Each skill's plan, made at its first invocation through any of its handlers: a function that
+#: reads ``skill.lambda_handler`` at each invocation has a new handler each time.
+_plans: weakref.WeakKeyDictionary[LambdaSkill, _Plan] = weakref.WeakKeyDictionary()
+
+
+def _plan_of(skill: LambdaSkill) -> _Plan:
+    """The skill's plan; at its first invocation, when every handler is registered, log what is
+    risky in the set-up, once, and decide how to run: a skill whose handlers are all
+    synchronous and use no service never awaits anything, so it runs without an event loop,
+    and a cold start does not pay ~18 ms importing asyncio."""
+    plan = _plans.get(skill)
+    if plan is None:
+        skill.start()
+        _warn_of_sqlite(skill)
+        plan = _plans[skill] = _plan(skill)
+    return plan
+
+
 def handler(skill: LambdaSkill) -> LambdaHandler:
     """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
-    plans: list[_Plan] = []
+    plans: list[_Plan] = []  # the skill's, once known: no lookup at each invocation
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         note_invocation(context)  # its id, for the lines of a handler of alexaskill's own
         if not plans:
-            # At the first invocation, when every handler is registered: log what is risky in
-            # the set-up, once. And decide how to run: a skill whose handlers are all
-            # synchronous and use no service never awaits anything, so it runs without an
-            # event loop, and a cold start does not pay ~18 ms importing asyncio.
-            skill.start()
-            _warn_of_sqlite(skill)
-            plans.append(_plan(skill))
+            plans.append(_plan_of(skill))
         plan = plans[0]
         envelope: Envelope | None = None
         try:

@@ -543,3 +543,22 @@ def test_called_from_a_running_event_loop_it_says_how_to_call_it() -> None:
     assert speech(answer) == "Welcome to Weather."
     # And from synchronous code as before, on the one loop.
     assert speech(lambda_handler(event("LaunchRequest"), LambdaContext())) == "Welcome to Weather."
+
+
+def test_a_function_that_reads_skill_lambda_handler_at_each_invocation_is_warned_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # ``def handler(event, context): return skill.lambda_handler(event, context)`` makes a new
+    # handler at each invocation: each took itself for the function's first invocation, so the
+    # SQLite warning (said "once") was logged at every invocation, and the plan made again.
+    skill = _counting_skill(f"sqlite:///{tmp_path}/attributes.db")
+
+    def function(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return skill.lambda_handler(event, context)
+
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert speech(function(event("LaunchRequest"), None)) == "Welcome."
+    assert speech(function(intent_event("Count"), None)) == "Visit number 1."
+    assert speech(handler(skill)(intent_event("Count"), None)) == "Visit number 2."
+    [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert str(tmp_path / "attributes.db") in warning.getMessage()
