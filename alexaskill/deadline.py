@@ -264,7 +264,8 @@ def call_in_thread(
 
     thread = threading.Thread(target=run, name="alexaskill-deadline", daemon=True)
     thread.start()
-    if not outcome.done.wait(max(timeout, 0.0)):
+    # A lock waits at most TIMEOUT_MAX (~292 years); a longer deadline raised OverflowError.
+    if not outcome.done.wait(min(max(timeout, 0.0), threading.TIMEOUT_MAX)):
         with outcome.lock:
             if not outcome.finished:
                 outcome.late = True

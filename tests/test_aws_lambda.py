@@ -9,6 +9,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -562,3 +563,38 @@ def test_a_function_that_reads_skill_lambda_handler_at_each_invocation_is_warned
     assert speech(handler(skill)(intent_event("Count"), None)) == "Visit number 2."
     [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert str(tmp_path / "attributes.db") in warning.getMessage()
+
+
+def test_a_def_handler_under_a_deadline_longer_than_a_thread_can_wait_is_answered() -> None:
+    # Without an event loop, a def handler under a deadline runs in a thread of its own, waited
+    # for until the deadline: a deadline Skill() accepts but longer than a lock can wait
+    # (threading.TIMEOUT_MAX, ~292 years) raised OverflowError there, and the user heard the
+    # apology over the handler's answer. The handler answers only once the invoking thread
+    # waits for it (or has given up: then the apology shows), whatever the machine's load.
+    import sys
+
+    skill = Skill(SKILL_ID, deadline=threading.TIMEOUT_MAX * 2)
+    invoking = threading.get_ident()
+
+    def waiting_for_me() -> bool | None:
+        """True while the invoking thread waits in call_in_thread, None once it left it."""
+        frame = sys._current_frames().get(invoking)
+        names = []
+        while frame is not None:
+            names.append(frame.f_code.co_name)
+            frame = frame.f_back
+        if "call_in_thread" not in names:
+            return None
+        # Inside its wait for this thread (Event.wait), not its start's (Thread.start).
+        return names[names.index("call_in_thread") - 1] == "wait"
+
+    @skill.launch
+    def launch() -> Response:
+        for _ in range(3000):  # 30 s at most
+            state = waiting_for_me()
+            if state is not False:
+                break
+            time.sleep(0.01)
+        return speak("Welcome.")
+
+    assert speech(handler(skill)(event("LaunchRequest"), None)) == "Welcome."
