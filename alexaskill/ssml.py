@@ -41,7 +41,7 @@ from typing import Any, Final, SupportsIndex
 
 from .exceptions import ResponseError
 from .web_urls import _url_error
-from .xml_text import _character_error, _speak_root, _xml_text
+from .xml_text import _character_error, _plain_str, _speak_root, _xml_text
 
 __all__ = [
     "Ssml",
@@ -136,7 +136,7 @@ def escape(text: str) -> Ssml:
     """
     if isinstance(text, Ssml):
         return text
-    text = _xml_text(str(text))
+    text = _xml_text(_plain_str(text) if isinstance(text, str) else str(text))
     return Ssml(
         text.replace("&", "&amp;")
         .replace("<", "&lt;")

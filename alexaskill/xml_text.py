@@ -52,6 +52,12 @@ def _unprintable_holds_only_xml(text: str) -> bool:
     return text.isascii() or ("\ufffe" not in text and "\uffff" not in text)
 
 
+def _plain_str(text: str) -> str:
+    """The characters of ``text`` as an exact ``str``: a subclass's own text (a str `Enum`
+    member's value), never what its ``__str__`` says ("Size.LARGE" of ``class Size(str, Enum)``)."""
+    return text if type(text) is str else str.__str__(text)
+
+
 def _xml_text(text: str) -> str:
     """``text`` with each character XML cannot hold replaced by a space (a surrogate pair left
     as two code units first joined into the character it stands for): what every plain text

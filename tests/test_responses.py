@@ -642,12 +642,11 @@ def test_plain_speech_checks_every_value() -> None:
 
 
 def test_simple_card_checks_any_value() -> None:
-    class Text(str):
-        def __len__(self) -> int:
-            return 9000
+    class Text(str):  # checked as the text it holds, which the card sends
+        __slots__ = ()
 
     with pytest.raises(ResponseError, match=r"card text .* is 9007 characters"):
-        SimpleCard("Weather", Text("x"))
+        SimpleCard("Weather", Text("x" * 9000))
     with pytest.raises(ResponseError, match=r"card\.content must be a str, not int"):
         SimpleCard("Weather", 42)  # type: ignore[arg-type]
 
@@ -942,3 +941,27 @@ def test_speech_of_pauses_or_clips_alone_is_not_empty() -> None:
     assert speak(Ssml("<speak><!-- a --> . </speak>"))
     assert speak("\u00a0.")
     assert wire(Response(should_end_session=True)) == {"shouldEndSession": True}
+
+
+class _Size(str, enum.Enum):  # noqa: UP042  (the older spelling: str() says "_Size.LARGE")
+    LARGE = "large"
+
+
+class _Shouting(str):
+    def __str__(self) -> str:
+        return self.upper()
+
+
+def test_str_subclasses_are_spoken_as_the_text_they_hold() -> None:
+    # A slot parameter typed as a str Enum hands the handler a member: its text is its value,
+    # as a card and the session attributes already send it, never what str() says of it.
+    for value in (_Size.LARGE, Shade.DARK, _Shouting("large")):
+        text = str.__str__(value)
+        said = wire(ask(value, reprompt=value, card=SimpleCard(value, value)))
+        assert said["outputSpeech"]["text"] == text
+        assert said["reprompt"]["outputSpeech"]["text"] == text
+        assert said["card"] == {"type": "Simple", "title": text, "content": text}
+        assert type(PlainTextSpeech(value).text) is str
+        assert PlainTextSpeech(value).text == text
+        raw = wire(speak("x", directives=[{"type": "Custom", "size": value}]))
+        assert raw["directives"] == [{"type": "Custom", "size": text}]

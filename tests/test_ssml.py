@@ -506,3 +506,16 @@ def test_the_response_check_names_the_part() -> None:
     assert ssml.response_ssml_error({"outputSpeech": {"type": "SSML"}}) == (
         "outputSpeech.ssml: missing"
     )
+
+
+def test_str_subclasses_are_escaped_as_the_text_they_hold() -> None:
+    import enum
+
+    class Size(str, enum.Enum):  # noqa: UP042  (str() of a member says "Size.LARGE")
+        LARGE = "large <x>"
+
+    assert ssml.escape(Size.LARGE) == "large &lt;x&gt;"
+    assert type(ssml.escape(Size.LARGE)) is Ssml
+    assert ssml.speak("You chose ", Size.LARGE) == "<speak>You chose large &lt;x&gt;</speak>"
+    assert ssml.sub("XL", Size.LARGE) == '<sub alias="large &lt;x&gt;">XL</sub>'
+    assert Ssml(" ").join(["a", Size.LARGE]) == "a large &lt;x&gt;"

@@ -13,7 +13,7 @@ from msgspec.structs import force_setattr
 from ..exceptions import ResponseError
 from ..ssml import Ssml, strip_tags
 from ..web_urls import _url_error
-from ..xml_text import _unprintable_xml_text, _xml_text
+from ..xml_text import _plain_str, _unprintable_xml_text, _xml_text
 from .speech import _BLANK, _check_length
 
 __all__ = [
@@ -79,11 +79,15 @@ def _check_card_text(
         elif not isinstance(part, str):
             # None too: "content": null would show an empty card.
             raise ResponseError(f"card.{name} must be a str, not {type(part).__name__}")
-        elif not part.isprintable():
-            # As speech: a lone surrogate would fail the whole body, a control character is
-            # no text to show.
-            part = _unprintable_xml_text(part)
-            force_setattr(card, name, part)
+        else:
+            if type(part) is not str:  # the text it holds (a str Enum's value), as speech
+                part = _plain_str(part)
+                force_setattr(card, name, part)
+            if not part.isprintable():
+                # As speech: a lone surrogate would fail the whole body, a control character
+                # is no text to show.
+                part = _unprintable_xml_text(part)
+                force_setattr(card, name, part)
         total += len(part)
         if blank and _BLANK.fullmatch(part) is None:
             blank = False

@@ -32,7 +32,7 @@ class _Envelope(msgspec.Struct, rename="camel", omit_defaults=True):
 def _enc_hook(obj: object) -> object:
     # Called only for types msgspec does not know: str subclasses such as Ssml in raw directives.
     if isinstance(obj, str):
-        return str(obj)
+        return str.__str__(obj)  # its text, never what its __str__ says
     raise TypeError(f"{type(obj).__name__} is not JSON-encodable")
 
 

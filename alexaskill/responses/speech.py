@@ -15,7 +15,13 @@ from ..ssml import speak as _speak_document
 
 # _SPEAK_ROOT is re-exported for alexaskill.services.progressive (plain text that is a document).
 from ..xml_text import _SPEAK_ROOT as _SPEAK_ROOT
-from ..xml_text import _check_markup, _speak_root, _unprintable_xml_text, _xml_text
+from ..xml_text import (
+    _check_markup,
+    _plain_str,
+    _speak_root,
+    _unprintable_xml_text,
+    _xml_text,
+)
 from .ssml_elements import _audio_clips, _check_elements
 
 __all__ = [
@@ -46,10 +52,11 @@ def _check_length(field: str, value: str, limit: int) -> None:
 
 
 def _exact_str(field: str, value: object) -> str:
-    """``value`` as an exact ``str`` (msgspec encodes no subclass, e.g. `Ssml`)."""
+    """``value`` as an exact ``str`` (msgspec encodes no subclass, e.g. `Ssml`): the text it
+    holds (a str `Enum` member's value), never what its ``__str__`` says."""
     if not isinstance(value, str):
         raise ResponseError(f"{field} must be a str, not {type(value).__name__}")
-    return str(value)
+    return _plain_str(value)
 
 
 def _refuse_nothing(field: str, speech: str) -> None:
@@ -268,7 +275,7 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
     if isinstance(value, Ssml):
         return SsmlSpeech(value)
     if isinstance(value, str):
-        text = str(value)
+        text = _plain_str(value)
         if "<speak" in text and _speak_root(_xml_text(text)) >= 0:
             _refuse_markup_as_text()
         return PlainTextSpeech(text)
