@@ -34,6 +34,7 @@ everything else enumerated is checked against the full list.
 from __future__ import annotations
 
 import datetime
+import enum
 import html
 import re
 from collections.abc import Iterable, Mapping
@@ -130,12 +131,15 @@ def _made(markup: str, parts: Iterable[str]) -> Ssml:
 def escape(text: str) -> Ssml:
     """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged.
 
-    A character XML cannot hold at all (a control character from a feed, a lone surrogate, say)
-    becomes a space: Alexa parses SSML as XML and would refuse the whole response. A surrogate
-    pair left as two code units is first joined into the character it stands for.
+    A number is its digits; None or an `Enum` member (str() says "Topping.HAM") raises
+    `ResponseError`. A character XML cannot hold (a control character from a feed, a lone
+    surrogate, say) becomes a space: Alexa parses SSML as XML and would refuse the whole
+    response. A surrogate pair left as two code units is first joined into its character.
     """
     if isinstance(text, Ssml):
         return text
+    if not isinstance(text, str) and (text is None or isinstance(text, enum.Enum)):
+        raise ResponseError(f"SSML text is {text!r}: give the words to say (a str)")
     text = _xml_text(_plain_str(text) if isinstance(text, str) else str(text))
     return Ssml(
         text.replace("&", "&amp;")

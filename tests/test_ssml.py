@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import enum
 from typing import Any
 
 import pytest
@@ -509,8 +510,6 @@ def test_the_response_check_names_the_part() -> None:
 
 
 def test_str_subclasses_are_escaped_as_the_text_they_hold() -> None:
-    import enum
-
     class Size(str, enum.Enum):  # noqa: UP042  (str() of a member says "Size.LARGE")
         LARGE = "large <x>"
 
@@ -519,3 +518,28 @@ def test_str_subclasses_are_escaped_as_the_text_they_hold() -> None:
     assert ssml.speak("You chose ", Size.LARGE) == "<speak>You chose large &lt;x&gt;</speak>"
     assert ssml.sub("XL", Size.LARGE) == '<sub alias="large &lt;x&gt;">XL</sub>'
     assert Ssml(" ").join(["a", Size.LARGE]) == "a large &lt;x&gt;"
+
+
+class _Topping(enum.Enum):
+    HAM = "ham"
+
+
+@pytest.mark.parametrize("value", [None, _Topping.HAM])
+def test_none_or_an_enum_member_is_refused_rather_than_spoken_as_its_repr(value: Any) -> None:
+    # A slot left unfilled (None) or an Enum parameter (_Topping.HAM) given to a builder was
+    # spoken as "None" or "_Topping.HAM"; plain speech refuses both already.
+    refused = r"SSML text is (None|<_Topping\.HAM)"
+    with pytest.raises(ResponseError, match=refused):
+        ssml.escape(value)
+    with pytest.raises(ResponseError, match=refused):
+        ssml.speak("The topping is ", value)
+    with pytest.raises(ResponseError, match=refused):
+        ssml.sub("x", value)
+    with pytest.raises(ResponseError, match=refused):
+        ssml.p(value)
+    with pytest.raises(ResponseError, match=refused):
+        Ssml(", ").join(["a", value])
+
+
+def test_a_number_in_a_builder_is_its_digits() -> None:
+    assert ssml.say_as(42, "cardinal") == '<say-as interpret-as="cardinal">42</say-as>'  # type: ignore[arg-type]
