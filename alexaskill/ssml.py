@@ -229,8 +229,8 @@ def _break_ms(time: str | float | datetime.timedelta) -> tuple[float, str]:
         raise ResponseError(
             f"SSML <break time> takes '500ms', '2s', milliseconds or a timedelta, not {time!r}"
         )
-    if milliseconds < 0:
-        raise ResponseError(f"SSML <break time> is negative: {time!r}")
+    if not milliseconds >= 0:  # NaN too, which no comparison holds
+        raise ResponseError(f"SSML <break time> is negative or not a number: {time!r}")
     # Whole milliseconds: Alexa's own examples never use fractions.
     return milliseconds, f"{round(milliseconds)}ms"
 

@@ -543,3 +543,9 @@ def test_none_or_an_enum_member_is_refused_rather_than_spoken_as_its_repr(value:
 
 def test_a_number_in_a_builder_is_its_digits() -> None:
     assert ssml.say_as(42, "cardinal") == '<say-as interpret-as="cardinal">42</say-as>'  # type: ignore[arg-type]
+
+
+def test_a_break_of_not_a_number_is_refused() -> None:
+    # NaN passed both limit checks and crashed round() with a ValueError.
+    with pytest.raises(ResponseError, match=r"SSML <break time> is negative or not a number"):
+        ssml.break_(float("nan"))
