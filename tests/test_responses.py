@@ -965,3 +965,25 @@ def test_str_subclasses_are_spoken_as_the_text_they_hold() -> None:
         assert PlainTextSpeech(value).text == text
         raw = wire(speak("x", directives=[{"type": "Custom", "size": value}]))
         assert raw["directives"] == [{"type": "Custom", "size": text}]
+
+
+@pytest.mark.parametrize(
+    "one",
+    [
+        {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}},
+        AudioPlayer.Stop(),
+        "Dialog.Delegate",
+    ],
+)
+def test_one_directive_not_in_a_list_is_named(one: Any) -> None:
+    # directives={...} was read as its keys ('directives[0] ... not str') and directives=Stop()
+    # raised TypeError "object is not iterable": both say nothing of the mistake.
+    expected = r"directives takes a list of directives, not one \(.*\): directives=\[…\]"
+    for build in (speak, ask):
+        with pytest.raises(ResponseError, match=expected):
+            build("x", directives=one)
+    with pytest.raises(ResponseError, match=expected):
+        Response(directives=one)
+    with pytest.raises(ResponseError, match="reprompt." + expected):
+        Reprompt(directives=one)
+    assert speak("x", directives=iter([AudioPlayer.Stop()])).directives == (AudioPlayer.Stop(),)

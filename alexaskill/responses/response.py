@@ -63,10 +63,23 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
             )
 
 
+def _directives_of(field: str, directives: Iterable[Any]) -> tuple[Any, ...]:
+    """``directives`` as a tuple; one directive given alone (a mapping, a `Directive`, a
+    type's name) is a `ResponseError`: read as a list, it was its keys, or not iterable."""
+    if type(directives) is tuple:
+        return directives
+    if isinstance(directives, Mapping | Directive | str):
+        raise ResponseError(
+            f"{field} takes a list of directives, not one ({type(directives).__name__}): "
+            f"{field.rpartition('.')[2]}=[…]"
+        )
+    return tuple(directives)
+
+
 def _set_directives(struct: Response | Reprompt, field: str) -> None:
-    directives = struct.directives
+    directives = _directives_of(field, struct.directives)
     if not directives:
-        if type(directives) is not tuple:
+        if struct.directives is not directives:  # an empty list, say: kept as ()
             force_setattr(struct, "directives", ())
         return
     checked = tuple(_directive(field, index, d) for index, d in enumerate(directives))
@@ -287,7 +300,7 @@ def speak(
         output_speech=output_speech(speech),
         card=UNSET if card is None else card,
         reprompt=UNSET if reprompt is None else _reprompt(reprompt),
-        directives=directives if type(directives) is tuple else tuple(directives),
+        directives=_directives_of("directives", directives),
         should_end_session=UNSET if end_session is None else end_session,
     )
 
@@ -306,7 +319,7 @@ def ask(
         output_speech=output_speech(speech),
         card=UNSET if card is None else card,
         reprompt=_reprompt(speech if reprompt is None else reprompt),
-        directives=directives if type(directives) is tuple else tuple(directives),
+        directives=_directives_of("directives", directives),
         should_end_session=False,
     )
 
