@@ -987,3 +987,31 @@ def test_one_directive_not_in_a_list_is_named(one: Any) -> None:
     with pytest.raises(ResponseError, match="reprompt." + expected):
         Reprompt(directives=one)
     assert speak("x", directives=iter([AudioPlayer.Stop()])).directives == (AudioPlayer.Stop(),)
+
+
+def test_a_can_fulfill_answer_is_checked_as_alexa_reads_it() -> None:
+    from alexaskill.responses import CanFulfillIntent, CanFulfillSlot, can_fulfill
+
+    # Sent as "canFulfillIntent": "YES", or with a slot as ["YES", "YES"]: Alexa reads neither.
+    with pytest.raises(
+        ResponseError, match=r"canFulfillIntent must be a CanFulfillIntent .*, not str"
+    ):
+        Response(can_fulfill_intent="YES")
+    with pytest.raises(
+        ResponseError, match=r"canFulfillIntent slots\['city'\] must be a CanFulfillSlot"
+    ):
+        CanFulfillIntent("YES", {"city": ("YES", "YES")})  # type: ignore[dict-item]
+    with pytest.raises(ResponseError, match=r"canFulfillIntent slots must be a mapping"):
+        CanFulfillIntent("YES", [CanFulfillSlot("YES")])  # type: ignore[arg-type]
+    with pytest.raises(ResponseError, match=r"canFulfillIntent slot names must be non-empty str"):
+        CanFulfillIntent("YES", {1: CanFulfillSlot("YES")})  # type: ignore[dict-item]
+    # can_fulfill's slots given as a list of pairs raised AttributeError ('list' has no items).
+    with pytest.raises(ResponseError, match=r"slots must be a mapping of slot names"):
+        can_fulfill("YES", [("city", ("YES", "YES"))])  # type: ignore[arg-type]
+    answer = CanFulfillIntent("MAYBE", MappingProxyType({"city": CanFulfillSlot("YES", "NO")}))  # type: ignore[arg-type]
+    assert wire(Response(can_fulfill_intent=answer)) == {
+        "canFulfillIntent": {
+            "canFulfill": "MAYBE",
+            "slots": {"city": {"canUnderstand": "YES", "canFulfill": "NO"}},
+        }
+    }

@@ -7,6 +7,7 @@ from typing import Final, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
+from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from .response import Response
@@ -47,6 +48,25 @@ class CanFulfillIntent(msgspec.Struct, frozen=True, rename="camel", omit_default
 
     def __post_init__(self) -> None:
         _check_answer("canFulfillIntent canFulfill", self.can_fulfill, _CAN_UNDERSTAND)
+        slots = self.slots
+        if slots is UNSET:
+            return
+        if not isinstance(slots, Mapping):
+            raise ResponseError(
+                f"canFulfillIntent slots must be a mapping, not {type(slots).__name__}"
+            )
+        for name, slot in slots.items():
+            if not isinstance(name, str) or not name:
+                raise ResponseError(
+                    f"canFulfillIntent slot names must be non-empty str, not {name!r}"
+                )
+            if not isinstance(slot, CanFulfillSlot):
+                raise ResponseError(
+                    f"canFulfillIntent slots[{name!r}] must be a CanFulfillSlot, not "
+                    f"{type(slot).__name__} (can_fulfill() takes pairs)"
+                )
+        if type(slots) is not dict:  # msgspec encodes a dict
+            force_setattr(self, "slots", dict(slots))
 
 
 def can_fulfill(
@@ -59,6 +79,11 @@ def can_fulfill(
     canFulfill out). The response carries ``canFulfillIntent`` and nothing else.
     """
     built: dict[str, CanFulfillSlot] = {}
+    if slots is not None and not isinstance(slots, Mapping):
+        raise ResponseError(
+            "slots must be a mapping of slot names to (canUnderstand, canFulfill), "
+            f"not {type(slots).__name__}"
+        )
     for name, value in (slots or {}).items():
         if isinstance(value, CanFulfillSlot):
             built[name] = value

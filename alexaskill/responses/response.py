@@ -211,6 +211,13 @@ def updated_intent_name(directive: Directive | Mapping[str, Any]) -> str | None:
 def _check_rules(response: Response) -> None:
     """Refuse the combinations Alexa refuses whatever the request (see `alexaskill.rules`)."""
     if response.can_fulfill_intent is not UNSET:
+        from .fulfillment import CanFulfillIntent  # here: fulfillment builds on this module
+
+        if not isinstance(response.can_fulfill_intent, CanFulfillIntent):
+            raise ResponseError(
+                "canFulfillIntent must be a CanFulfillIntent (see can_fulfill()), not "
+                f"{type(response.can_fulfill_intent).__name__}"
+            )
         parts = [
             name
             for name, value in (
