@@ -447,7 +447,7 @@ def amazon_domain(text: str, name: str) -> Ssml:
     return _element("amazon:domain", {"name": name}, (text,))
 
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"""<!--.*?-->|<(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""", re.DOTALL)  # ">" quoted
 _PAUSE_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
 _SPACES = re.compile(r"\s+")
 

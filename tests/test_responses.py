@@ -1015,3 +1015,10 @@ def test_a_can_fulfill_answer_is_checked_as_alexa_reads_it() -> None:
             "slots": {"city": {"canUnderstand": "YES", "canFulfill": "NO"}},
         }
     }
+
+
+def test_a_card_of_ssml_shows_no_piece_of_a_tag() -> None:
+    said = Ssml(
+        "<speak><!-- to do: a > b -->Sunny in <sub alias='Paris > Rome'>Paris</sub></speak>"
+    )
+    assert SimpleCard("Weather", said).content == "Sunny in Paris"

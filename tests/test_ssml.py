@@ -549,3 +549,10 @@ def test_a_break_of_not_a_number_is_refused() -> None:
     # NaN passed both limit checks and crashed round() with a ValueError.
     with pytest.raises(ResponseError, match=r"SSML <break time> is negative or not a number"):
         ssml.break_(float("nan"))
+
+
+def test_strip_tags_sees_through_a_greater_than_in_an_attribute_or_a_comment() -> None:
+    # XML allows ">" in a quoted attribute value and in a comment: the tag ended there, and
+    # its rest ('b">') showed in the card as text.
+    markup = """<speak><sub alias="a>b">W3C</sub> ok<!-- x > y --> <p title='1>0'>go</p></speak>"""
+    assert ssml.strip_tags(markup) == "W3C ok go"
