@@ -328,7 +328,7 @@ _PITCH_RANGE: Final = (-33.3, 50.0)
 def _prosody_rate(rate: str) -> str:
     if rate in _RATES:
         return rate
-    if not _PERCENT.fullmatch(rate):
+    if not isinstance(rate, str) or not _PERCENT.fullmatch(rate):
         raise ResponseError(
             f"SSML <prosody rate={rate!r}> must be one of {', '.join(_RATES)} or a percentage"
         )
@@ -340,7 +340,7 @@ def _prosody_rate(rate: str) -> str:
 def _prosody_pitch(pitch: str) -> str:
     if pitch in _PITCHES:
         return pitch
-    if not _SIGNED_PERCENT.fullmatch(pitch):
+    if not isinstance(pitch, str) or not _SIGNED_PERCENT.fullmatch(pitch):
         raise ResponseError(
             f"SSML <prosody pitch={pitch!r}> must be one of {', '.join(_PITCHES)} "
             "or a signed percentage like '+10%'"
@@ -352,7 +352,7 @@ def _prosody_pitch(pitch: str) -> str:
 
 
 def _prosody_volume(volume: str) -> str:
-    if volume in _VOLUMES or _DECIBELS.fullmatch(volume):
+    if volume in _VOLUMES or (isinstance(volume, str) and _DECIBELS.fullmatch(volume)):
         return volume
     raise ResponseError(
         f"SSML <prosody volume={volume!r}> must be one of {', '.join(_VOLUMES)} "
@@ -404,14 +404,14 @@ _LOCALE = re.compile(r"[a-z]{2,3}-[A-Z]{2}")
 
 def lang(text: str, xml_lang: str) -> Ssml:
     """Text spoken in the language and accent of locale ``xml_lang`` (e.g. 'fr-FR')."""
-    if not _LOCALE.fullmatch(xml_lang):
+    if not isinstance(xml_lang, str) or not _LOCALE.fullmatch(xml_lang):
         raise ResponseError(f"SSML <lang xml:lang={xml_lang!r}> is not a locale like 'en-US'")
     return _element("lang", {"xml:lang": xml_lang}, (text,))
 
 
 def voice(text: str, name: str) -> Ssml:
     """Text spoken by the Amazon Polly voice ``name`` (e.g. 'Matthew')."""
-    if not name.isalpha():
+    if not isinstance(name, str) or not name.isalpha():
         raise ResponseError(f"SSML <voice name={name!r}> is not a voice name like 'Matthew'")
     return _element("voice", {"name": name}, (text,))
 

@@ -556,3 +556,19 @@ def test_strip_tags_sees_through_a_greater_than_in_an_attribute_or_a_comment() -
     # its rest ('b">') showed in the card as text.
     markup = """<speak><sub alias="a>b">W3C</sub> ok<!-- x > y --> <p title='1>0'>go</p></speak>"""
     assert ssml.strip_tags(markup) == "W3C ok go"
+
+
+@pytest.mark.parametrize(
+    ("build", "named"),
+    [
+        (lambda: ssml.voice("x", None), r"<voice name=None>"),  # type: ignore[arg-type]
+        (lambda: ssml.lang("x", None), r"<lang xml:lang=None>"),  # type: ignore[arg-type]
+        (lambda: ssml.prosody("x", rate=80), r"<prosody rate=80>"),  # type: ignore[arg-type]
+        (lambda: ssml.prosody("x", pitch=5), r"<prosody pitch=5>"),  # type: ignore[arg-type]
+        (lambda: ssml.prosody("x", volume=2), r"<prosody volume=2>"),  # type: ignore[arg-type]
+    ],
+)
+def test_an_attribute_that_is_not_a_str_is_refused_by_name(build: Any, named: str) -> None:
+    # These raised AttributeError or "TypeError: expected string or bytes-like object".
+    with pytest.raises(ResponseError, match=f"SSML {named}"):
+        build()
