@@ -1022,3 +1022,11 @@ def test_a_card_of_ssml_shows_no_piece_of_a_tag() -> None:
         "<speak><!-- to do: a > b -->Sunny in <sub alias='Paris > Rome'>Paris</sub></speak>"
     )
     assert SimpleCard("Weather", said).content == "Sunny in Paris"
+
+
+@pytest.mark.parametrize("attributes", [["a"], [], "state", 3])
+def test_session_attributes_that_are_no_json_object_are_refused(attributes: Any) -> None:
+    # A handler that set session.attributes = [...] sent "sessionAttributes": [...], which is
+    # no map of names to values: Alexa brings back no such session.
+    with pytest.raises(ResponseError, match=r"sessionAttributes must be a dict \(a JSON object\)"):
+        encode_response(speak("x"), attributes)

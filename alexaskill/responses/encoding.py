@@ -176,6 +176,11 @@ def encode_response(
             )
     attributes: dict[str, Any] | UnsetType = UNSET
     if session_attributes is not None:
+        if not isinstance(session_attributes, dict):  # sent as is, a list was no session
+            raise ResponseError(
+                "sessionAttributes must be a dict (a JSON object), not "
+                f"{type(session_attributes).__name__}"
+            )
         if session_attributes:
             _check_attributes(session_attributes)
         attributes = session_attributes
