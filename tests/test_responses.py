@@ -1030,3 +1030,10 @@ def test_session_attributes_that_are_no_json_object_are_refused(attributes: Any)
     # no map of names to values: Alexa brings back no such session.
     with pytest.raises(ResponseError, match=r"sessionAttributes must be a dict \(a JSON object\)"):
         encode_response(speak("x"), attributes)
+
+
+@pytest.mark.parametrize("scope", [" ", "alexa::profile:email:read ", "alexa::profile:name:read\n"])
+def test_a_permission_scope_with_white_space_is_refused(scope: str) -> None:
+    # No scope holds white space: the card asked the user for a permission Alexa does not know.
+    with pytest.raises(ResponseError, match=r"card\.permissions\[1\] must be a scope"):
+        AskForPermissionsConsentCard(["alexa::profile:email:read", scope])

@@ -205,6 +205,10 @@ class AskForPermissionsConsentCard(Card, tag="AskForPermissionsConsent", frozen=
         if not permissions:
             raise ResponseError("card.permissions is empty; name at least one permission scope")
         for index, scope in enumerate(permissions):
-            if not isinstance(scope, str) or not scope:
-                raise ResponseError(f"card.permissions[{index}] must be a non-empty scope string")
+            # No scope is empty or holds white space ("alexa::profile:email:read").
+            if not isinstance(scope, str) or scope.split() != [scope]:
+                raise ResponseError(
+                    f"card.permissions[{index}] must be a scope, a non-empty str without white "
+                    f"space like 'alexa::profile:email:read', not {scope!r}"
+                )
         force_setattr(self, "permissions", permissions)
