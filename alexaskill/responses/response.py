@@ -307,7 +307,9 @@ def speak(
         output_speech=output_speech(speech),
         card=UNSET if card is None else card,
         reprompt=UNSET if reprompt is None else _reprompt(reprompt),
-        directives=_directives_of("directives", directives),
+        directives=(
+            directives if type(directives) is tuple else _directives_of("directives", directives)
+        ),
         should_end_session=UNSET if end_session is None else end_session,
     )
 
@@ -326,7 +328,9 @@ def ask(
         output_speech=output_speech(speech),
         card=UNSET if card is None else card,
         reprompt=_reprompt(speech if reprompt is None else reprompt),
-        directives=_directives_of("directives", directives),
+        directives=(
+            directives if type(directives) is tuple else _directives_of("directives", directives)
+        ),
         should_end_session=False,
     )
 
