@@ -667,3 +667,22 @@ def test_chat_url_to_a_server_too_slow_to_answer_says_so(
     assert (code, err) == (0, "")
     assert "  no answer within 15 s (Alexa gives up after about 8 s)\n" in out
     assert "HTTP 0" not in out and "ReadTimeout" not in out
+
+
+def test_chat_url_to_a_server_answering_200_with_no_json_is_a_refused_answer(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A web page answered with 200 (--url naming another server) was taken for the skill's
+    # answer: nothing said, no problem, the session quietly over. Alexa refuses it.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    def a_web_page(self: object, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>hello</html>", request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", a_web_page)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x", "--json")
+    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    assert (code, err) == (0, "")
+    assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
+    assert "  → SessionEndedRequest ERROR INVALID_RESPONSE\n" in out
+    assert '    answer: "<html>hello</html>"\n' in out  # what came, as --json shows it

@@ -75,7 +75,13 @@ class HttpTransport:
         try:
             payload = response.json()
         except ValueError:
-            payload = {"error": response.text[:200]} if response.text else None
+            text = response.text[:200]
+            if response.status_code == 200:
+                # Not a response envelope (a web page, say): Alexa refuses it. A dict here
+                # would pass for the skill's answer.
+                payload = text or None
+            else:  # the reason of a refusal, shown on its HTTP line
+                payload = {"error": text} if text else None
         calls = tuple(self.api.calls_since(first_call))
         result = SkillResponse(
             response.status_code, payload, api_calls=calls, request=envelope["request"]
