@@ -686,3 +686,17 @@ def test_chat_url_to_a_server_answering_200_with_no_json_is_a_refused_answer(
     assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
     assert "  → SessionEndedRequest ERROR INVALID_RESPONSE\n" in out
     assert '    answer: "<html>hello</html>"\n' in out  # what came, as --json shows it
+
+
+def test_a_windows_text_file_piped_in_is_read_as_its_lines(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lines ending CR LF, and a byte order mark first (as Windows editors save text): the CR
+    # was kept, echoed after ">" and said to the skill, and the mark said with the first line.
+    said = "open the cafe\nan espresso please\n/json\nstop\n"
+    argv = ("cafe:skill", "--invocation", "the cafe")
+    code, unix, err = chat(monkeypatch, said, *argv)
+    assert (code, err) == (0, "")
+    code, windows, err = chat(monkeypatch, "\ufeff" + said.replace("\n", "\r\n"), *argv)
+    assert (code, err) == (0, "")
+    assert windows == unix

@@ -244,3 +244,15 @@ def test_a_clock_that_cannot_be_read_is_a_usage_error(argv: list[str], message: 
     code, out, err = run("understand", "--model", MODEL_FILE, *argv, "hi")
     assert (code, out) == (2, "")
     assert message in err
+
+
+def test_a_windows_text_file_on_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lines ending CR LF and a byte order mark first (as Windows editors save text): the CR
+    # and the mark were kept in each record's utterance.
+    said = "\ufefftrack my order\r\n\r\nremind me in ten minutes\r\n"
+    code, out, err = run("understand", "--model", MODEL_FILE, stdin=said, monkeypatch=monkeypatch)
+    assert (code, err) == (0, "")
+    assert [record["utterance"] for record in lines(out)] == [
+        "track my order",
+        "remind me in ten minutes",
+    ]

@@ -378,6 +378,9 @@ class _Chat:
 
 
 def _lines(interactive: bool) -> Iterator[str]:
+    """The lines said: typed at the prompt, else read from the pipe as text files of any system
+    are written (a CR before each newline, a byte order mark first, as Windows editors save)."""
+    first = True
     while True:
         try:
             line = input("> ") if interactive else sys.stdin.readline()
@@ -388,7 +391,9 @@ def _lines(interactive: bool) -> Iterator[str]:
             raise stdin_not_text(exc) from None
         if not interactive and not line:
             return
-        yield line.rstrip("\n")
+        if first:
+            line, first = line.removeprefix("\ufeff"), False
+        yield line.rstrip("\r\n")
 
 
 def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:

@@ -25,9 +25,12 @@ def _utterances(args: argparse.Namespace) -> Iterator[str]:
         yield from args.utterances
         return
     try:
-        for line in sys.stdin:
-            if line.strip():
-                yield line.rstrip("\n")
+        for number, line in enumerate(sys.stdin):
+            # A text file as Windows editors save it: a CR before each newline, and a byte
+            # order mark first (not part of what is said).
+            said = (line.removeprefix("\ufeff") if number == 0 else line).rstrip("\r\n")
+            if said.strip():
+                yield said
     except UnicodeDecodeError as exc:
         raise stdin_not_text(exc) from None
 
