@@ -1069,3 +1069,15 @@ def test_model_output_creates_missing_folders(workdir: Path) -> None:
     code, _, err = run("model", "skillapp:skill", "--invocation", "hello helper", "-o", str(output))
     assert code == 0, err
     assert json.loads(output.read_text())["interactionModel"]["languageModel"]["intents"]
+
+
+def test_replay_standard_input_with_a_byte_order_mark(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request file saved by a Windows editor replays when named (utf-8-sig), but piped in its
+    # mark was "not JSON (line 1: Expecting value)".
+    hello = (workdir / "hello.json").read_text()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\ufeff" + hello))
+    code, out, err = run("replay", "skillapp:skill", "-")
+    assert (code, err) == (0, "")
+    assert out.startswith("- (IntentRequest Hello)\n  speech:     hello there\n")

@@ -95,13 +95,14 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
         raise UsageError("standard input: not UTF-8 text") from None
     decoder = json.JSONDecoder()
     loaded: list[tuple[str, dict[str, Any]]] = []
-    position = 0
+    # A byte order mark first is no mistake, as in a request file (a Windows editor's).
+    position = 1 if text.startswith("\ufeff") else 0
     while True:
         while position < len(text) and text[position].isspace():
             position += 1
         if position == len(text):
             break
-        label = "-" if position == 0 else f"- (request {len(loaded) + 1})"
+        label = "-" if not loaded else f"- (request {len(loaded) + 1})"
         try:
             document, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as exc:
