@@ -700,3 +700,12 @@ def test_a_windows_text_file_piped_in_is_read_as_its_lines(
     code, windows, err = chat(monkeypatch, "\ufeff" + said.replace("\n", "\r\n"), *argv)
     assert (code, err) == (0, "")
     assert windows == unix
+
+
+def test_an_alexa_api_file_with_a_byte_order_mark(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir / "api.json").write_bytes(b'\xef\xbb\xbf{"time_zone": "Europe/Paris"}')
+    code, out, err = chat(monkeypatch, "/quit\n", "cafe:skill", "--alexa-api", "api.json")
+    assert (code, err) == (0, "")
+    assert out.endswith("> /quit\n")

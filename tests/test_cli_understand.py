@@ -256,3 +256,16 @@ def test_a_windows_text_file_on_standard_input(monkeypatch: pytest.MonkeyPatch) 
         "track my order",
         "remind me in ten minutes",
     ]
+
+
+def test_a_model_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    # As a Windows editor saves it: read as a request file is, not "Unexpected UTF-8 BOM".
+    model = tmp_path / "en-US.json"
+    model.write_bytes(b"\xef\xbb\xbf" + Path(MODEL_FILE).read_bytes())
+    code, out, err = run("understand", "--model", str(model), "track my order")
+    assert (code, err) == (0, "")
+    [record] = lines(out)
+    assert record["request"] == {
+        "type": "IntentRequest",
+        "intent": {"name": "TrackOrder", "confirmationStatus": "NONE"},
+    }

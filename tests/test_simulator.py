@@ -1055,3 +1055,12 @@ def test_today_is_the_date_on_the_simulated_devices_clock(pki: TestPKI) -> None:
             result = turn(client, text="ask the skill for the weather today")
             after = device_time(None, zone).date()
         assert spoken(result)[0] in (f"On {before}.", f"On {after}."), zone
+
+
+def test_a_model_file_with_a_byte_order_mark(pki: TestPKI, tmp_path: Path) -> None:
+    # As a Windows editor saves it (and as chat --model reads it): it was "not JSON".
+    path = model_file(tmp_path / "en-GB.json", ["what are the waves doing"])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    with _client(with_model(pki, path)) as http:
+        said = turn(http, text="what are the waves doing", locale="en-GB")["turn"]
+        assert said["understood"]["intent"] == "SeaWeather"

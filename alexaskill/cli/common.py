@@ -341,7 +341,7 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     label = str(path)
     data = read_input(label, label=label, what="an interaction model file")
     try:
-        return json.loads(data.decode("utf-8")), label
+        return json.loads(data.decode("utf-8-sig")), label
     except UnicodeDecodeError as exc:
         raise UsageError(f"{label}: cannot be read ({exc})") from None
     except json.JSONDecodeError as exc:
@@ -484,7 +484,7 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
         path, label=f"--alexa-api {path}", what="a JSON object of FakeAlexaApi's fields"
     )
     try:
-        data = json.loads(text.decode("utf-8"))
+        data = json.loads(text.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"--alexa-api {path}: not JSON ({exc})") from None
     except RecursionError:

@@ -474,7 +474,7 @@ def read_model_file(
             [f"{path}: larger than 16 MiB, too large for an interaction model file"]
         )
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
     try:
