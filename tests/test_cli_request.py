@@ -328,3 +328,30 @@ def test_a_request_type_near_a_known_one_says_which_was_likely_meant(
         f"alexaskill request: note: alexaskill does not model {typed!r} requests; they reach "
         f"the skill's fallback handler (did you mean {meant}?)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["LaunchRequest", "--field", "type=IntentRequest"],
+            "--field type: the request type is TYPE",
+        ),
+        (
+            ["IntentRequest", "--intent", "A", "--field", 'intent={"name": "B"}'],
+            "--field intent: the intent is --intent NAME (and --slot NAME=VALUE)",
+        ),
+        (
+            ["IntentRequest", "--intent", "A", "--field", "dialogState=FOO"],
+            "--field dialogState: the dialog state is --dialog-state",
+        ),
+        (["LaunchRequest", "--field", "locale=xx"], "--field locale: the locale is --locale"),
+    ],
+)
+def test_a_field_the_options_set_is_a_usage_error(argv: list[str], message: str) -> None:
+    # "--field sets any other field of request": one the command sets itself was taken over
+    # (type, locale, dialogState: a LaunchRequest turned IntentRequest, a locale Alexa lacks),
+    # or lost (intent, replaced by --intent's), without a word.
+    code, out, err = run("request", *argv)
+    assert (code, out) == (2, "")
+    assert message in err

@@ -38,6 +38,15 @@ Resolve = Callable[[str, str], Mapping[str, Any] | None]
 #: parser does not import the testing package.
 DIALOG_STATES: Final = ("STARTED", "IN_PROGRESS", "COMPLETED")
 
+#: The request's fields the command sets from its own arguments, which ``--field`` (any other
+#: field) may not take over: what sets each.
+_OWN_FIELDS: Final = {
+    "type": "the request type is TYPE",
+    "intent": "the intent is --intent NAME (and --slot NAME=VALUE)",
+    "dialogState": "the dialog state is --dialog-state",
+    "locale": "the locale is --locale",
+}
+
 
 def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
     """``--interface`` values: a known name in the wrong case (the skill's ``supports()`` would
@@ -157,6 +166,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     interfaces = _interfaces(args.interface, err)
     fields: dict[str, Any] = {}
     for name, text in pairs(args.field, "--field"):
+        if name in _OWN_FIELDS:
+            raise UsageError(f"--field {name}: {_OWN_FIELDS[name]}")
         try:
             fields[name] = json.loads(text)
         except ValueError:
