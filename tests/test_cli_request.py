@@ -355,3 +355,17 @@ def test_a_field_the_options_set_is_a_usage_error(argv: list[str], message: str)
     code, out, err = run("request", *argv)
     assert (code, out) == (2, "")
     assert message in err
+
+
+def test_a_slot_given_no_value_is_sent_unfilled() -> None:
+    # "--slot city=" sent the value "", which Alexa never sends: an unfilled slot has none.
+    code, out, err = run("request", "IntentRequest", "--intent", "Plan", "--slot", "city=")
+    assert (code, err) == (0, "")
+    assert slot_of(out, "city") == {"name": "city", "confirmationStatus": "NONE"}
+    for argv in (
+        ["CanFulfillIntentRequest", "--intent", "Plan", "--slot", "city="],
+        ["IntentRequest", "--intent", "Plan", "--slot", "city=", "--slot", "city=x"],
+    ):
+        code, out, err = run("request", *argv)
+        assert (code, out) == (2, "")
+        assert "--slot city=: " in err

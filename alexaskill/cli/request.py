@@ -175,10 +175,20 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
     slots: dict[str, Any] = {}
+    unfilled: set[str] = set()
     for name, value in pairs(args.slot, "--slot"):
+        if not value.strip():  # Alexa sends no empty value: an unfilled slot has none
+            if request_type == "CanFulfillIntentRequest":
+                raise UsageError(f"--slot {name}=: Alexa asks with the slots heard only")
+            unfilled.add(name)
+            slots.setdefault(name, None)
+            continue
         # A slot named twice holds several values, as a multiple-value slot does.
         previous = slots.get(name)
         slots[name] = value if previous is None else [*as_list(previous), value]
+    for name in unfilled:
+        if slots[name] is not None:
+            raise UsageError(f"--slot {name}=: a slot has values or none, not both")
     takes_intent = request_type in ("IntentRequest", "CanFulfillIntentRequest")
     if args.intent is None and (takes_intent or slots):
         what = "--slot needs" if slots else f"{request_type} needs"
@@ -241,7 +251,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a slot value (repeat a name for a multiple-value slot)",
+        help="a slot value (repeat a name for a multiple-value slot; NAME= sends it unfilled)",
     )
     command.add_argument(
         "--field",
