@@ -709,3 +709,16 @@ def test_an_alexa_api_file_with_a_byte_order_mark(
     code, out, err = chat(monkeypatch, "/quit\n", "cafe:skill", "--alexa-api", "api.json")
     assert (code, err) == (0, "")
     assert out.endswith("> /quit\n")
+
+
+def test_locale_command_with_a_locale_alexa_lacks_says_only_that(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As --locale says it: the reason was followed by every complaint of building the model
+    # for that locale (each intent's "sample utterances: none for xx …").
+    # (A skill with samples in two languages: each intent lacks those of xx.)
+    code, out, err = chat(monkeypatch, "/locale xx\n", "examples.weather.app:skill")
+    assert (code, err) == (0, "")
+    said = out.splitlines()[-1]
+    assert said.startswith("  ('xx' is not a locale Alexa supports; they are ar-SA, ")
+    assert said.endswith(", pt-BR)")

@@ -229,10 +229,11 @@ class _Chat:
         elif name == "locale" and len(rest) == 1:
             before = self.model, self.locale
             try:
+                alexa_locale(rest[0])  # as --locale says it, before any model is built for it
                 self.model, self.locale = self._model(rest[0])
                 self.forget_session()
                 self.conversation = self._conversation()
-            except UsageError as exc:
+            except (UsageError, argparse.ArgumentTypeError) as exc:
                 self.model, self.locale = before
                 self.out.write(f"  ({exc})\n")
             else:
