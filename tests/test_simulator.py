@@ -1064,3 +1064,22 @@ def test_a_model_file_with_a_byte_order_mark(pki: TestPKI, tmp_path: Path) -> No
     with _client(with_model(pki, path)) as http:
         said = turn(http, text="what are the waves doing", locale="en-GB")["turn"]
         assert said["understood"]["intent"] == "SeaWeather"
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"action": "say", "text": "help", "player": "PLAYING"}, "player: expected"),
+        ({"action": "say", "text": "help", "player": {"activity": "PLAYING"}}, "token"),
+        ({"action": "button", "command": "Pause", "activity": "PAUSED"}, "token"),
+    ],
+)
+def test_a_player_no_device_has_is_refused_with_a_reason(
+    http: StarletteClient, fields: dict[str, Any], reason: str
+) -> None:
+    # A player that was not an object was ignored (the request sent with an idle player), and
+    # one playing no stream was sent as it was: a context.AudioPlayer PLAYING without a token,
+    # which no device reports.
+    response = http.post("/_simulator/api/turn", json={"simulation": ID, **fields})
+    assert response.status_code == 400, response.text
+    assert reason in response.json()["error"]

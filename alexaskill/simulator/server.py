@@ -258,9 +258,11 @@ class Simulator:
         if not 0 <= index < len(self.targets):
             raise BadRequest(f"skill: no skill {index} (there are {len(self.targets)})")
         player = None
-        if isinstance(asked.get("player"), dict):
+        if asked.get("player") is not None:
             from .session import player_state
 
+            if not isinstance(asked["player"], dict):
+                raise BadRequest("player: expected an object (activity, token, offset)")
             try:
                 player = player_state(asked["player"])
             except ValueError as exc:

@@ -437,7 +437,8 @@ def player_state(asked: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(activity, str) or activity not in _PLAYER_ACTIVITIES:
         raise ValueError(f"activity: expected one of {', '.join(sorted(_PLAYER_ACTIVITIES))}")
     player: dict[str, Any] = {"playerActivity": activity}
-    if asked.get("token") is not None:
+    if asked.get("token") is not None or activity != "IDLE":
+        # A player that is not idle holds a stream (its token), as every device reports it.
         player = {"token": _token(asked), "offsetInMilliseconds": _offset(asked), **player}
     return player
 
