@@ -1081,3 +1081,13 @@ def test_replay_standard_input_with_a_byte_order_mark(
     code, out, err = run("replay", "skillapp:skill", "-")
     assert (code, err) == (0, "")
     assert out.startswith("- (IntentRequest Hello)\n  speech:     hello there\n")
+
+
+def test_replay_standard_input_named_twice(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first "-" read all of it: the second said "standard input is empty: pipe a request
+    # in", of the input that held the requests.
+    monkeypatch.setattr(sys, "stdin", io.StringIO((workdir / "hello.json").read_text()))
+    code, out, err = run("replay", "skillapp:skill", "-", "-")
+    assert (code, out) == (2, "")
+    assert "- is named twice: standard input is read once" in err
+    assert "is empty" not in err

@@ -42,6 +42,8 @@ def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, 
     from ..testing import load_request
 
     loaded = []
+    if list(files).count("-") > 1:
+        raise UsageError("- is named twice: standard input is read once (all its requests)")
     for name in files:
         if name == "-":
             loaded.extend(_read_stdin())
