@@ -1083,3 +1083,27 @@ def test_a_player_no_device_has_is_refused_with_a_reason(
     response = http.post("/_simulator/api/turn", json={"simulation": ID, **fields})
     assert response.status_code == 400, response.text
     assert reason in response.json()["error"]
+
+
+def test_a_200_answer_that_is_not_json_is_refused_as_alexa_refuses_it(pki: TestPKI) -> None:
+    # An app whose route before the skill's mount answers its path with a web page: the page
+    # was read as {"error": <the page>}, an object taken for the skill's answer (nothing said,
+    # no problem, the session quietly over).
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    from alexaskill.simulator import with_simulator
+
+    skill = load_object(f"{SKILL_FILE}:skill")
+
+    async def page(request: Any) -> HTMLResponse:
+        return HTMLResponse("<html>hello</html>")
+
+    app = Starlette(routes=[Route("/a/", page, methods=["POST"]), skill.mount("/a")])
+    with _client(with_simulator(app, pki=pki)) as client:
+        result = turn(client, text="open the lighthouse")
+        assert result["turn"]["exchanges"][0]["status"] == 200
+        assert (
+            result["turn"]["problem"] == "There was a problem with the requested skill's response."
+        )

@@ -486,8 +486,9 @@ class Simulator:
             response = await self._http.post(path, content=body, headers=headers)
             try:
                 payload = response.json()
-            except ValueError:
-                payload = {"error": response.text[:200]} if response.text else None
+            except ValueError:  # a 200 that is not JSON is no envelope: Alexa refuses it
+                text = response.text[:200] or None
+                payload = text if response.status_code == 200 or text is None else {"error": text}
             return response.status_code, payload
         wait = f"{ANSWER_WAIT:g} s (Alexa waits about 8 s)"
         return 0, {"error": f"no answer from the skill within {wait}"}
