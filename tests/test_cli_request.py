@@ -369,3 +369,19 @@ def test_a_slot_given_no_value_is_sent_unfilled() -> None:
         code, out, err = run("request", *argv)
         assert (code, out) == (2, "")
         assert "--slot city=: " in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["IntentRequest", "--intent", "A", "--slot", "city=Z\udcfcrich"],
+        ["LaunchRequest", "--field", "note=caf\udce9"],
+        ["LaunchRequest", "--skill-id", "amzn1.ask.skill.\udcff"],
+    ],
+)
+def test_a_value_that_is_not_utf8_is_a_usage_error(argv: list[str]) -> None:
+    # Bytes that are not UTF-8 on the command line (a Latin-1 terminal) reach Python as lone
+    # surrogates, and were written back as those bytes: a request file no JSON reader takes.
+    code, out, err = run("request", *argv)
+    assert (code, out) == (2, "")
+    assert "not UTF-8 text" in err

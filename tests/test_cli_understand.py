@@ -269,3 +269,11 @@ def test_a_model_file_with_a_byte_order_mark(tmp_path: Path) -> None:
         "type": "IntentRequest",
         "intent": {"name": "TrackOrder", "confirmationStatus": "NONE"},
     }
+
+
+def test_an_utterance_that_is_not_utf8_is_a_usage_error() -> None:
+    # "weather in Z\xfcrich" typed in a Latin-1 terminal: its byte was written back into the
+    # JSON line, which no JSON reader takes.
+    code, out, err = run("understand", "--model", MODEL_FILE, "weather in Z\udcfcrich")
+    assert (code, out) == (2, "")
+    assert "not UTF-8 text" in err

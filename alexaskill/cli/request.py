@@ -153,11 +153,24 @@ def _own_id(skill: Skill | None) -> str | None:
     return min(skill.skill_ids) if skill is not None and skill.skill_ids else None
 
 
+def _check_text(args: argparse.Namespace) -> None:
+    """A usage error for an argument printed in the request that holds bytes that are not UTF-8
+    (a Latin-1 terminal): Python holds them as lone surrogates, which would be written back as
+    those bytes, a request file no JSON reader takes."""
+    given = [args.type, args.intent, args.skill_id, *args.slot, *args.field]
+    for value in [*given, *(args.interface or ())]:
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"{value!r}: not UTF-8 text") from None
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..models import GenericRequest, request_class
     from ..testing import DEFAULT_SKILL_ID, RequestFactory, intent_fields
     from ..testing.requests import can_fulfill_fields, session_ended_fields
 
+    _check_text(args)
     request_type: str = args.type
     if not request_type.strip():
         raise UsageError("TYPE is empty: name a request type, e.g. LaunchRequest")
