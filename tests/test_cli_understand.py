@@ -277,3 +277,18 @@ def test_an_utterance_that_is_not_utf8_is_a_usage_error() -> None:
     code, out, err = run("understand", "--model", MODEL_FILE, "weather in Z\udcfcrich")
     assert (code, out) == (2, "")
     assert "not UTF-8 text" in err
+
+
+def test_an_empty_skill_id_is_the_default_one_as_for_chat_and_request() -> None:
+    # --skill-id "" made the authorities "amzn1.er-authority.echo-sdk..PizzaSize" (no id);
+    # chat and request take an empty one for none given.
+    argv = ("understand", "--model", MODEL_FILE, "--skill-id", "", "I'd like a big pizza")
+    code, out, err = run(*argv)
+    assert (code, err) == (0, "")
+    [record] = lines(out)
+    request = record["request"]
+    assert isinstance(request, dict)
+    authority = request["intent"]["slots"]["size"]["resolutions"]["resolutionsPerAuthority"][0]
+    assert authority["authority"] == (
+        "amzn1.er-authority.echo-sdk.amzn1.ask.skill.00000000-0000-0000-0000-000000000000.PizzaSize"
+    )

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.model, locale=args.locale, invocation=args.invocation
     )
     skill_id = args.skill_id
-    if skill_id is None:
+    if not skill_id:  # (an empty one is none given, as for chat and request)
         skill_id = (
             min(skill.skill_ids) if skill is not None and skill.skill_ids else DEFAULT_SKILL_ID
         )
