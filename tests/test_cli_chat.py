@@ -722,3 +722,16 @@ def test_locale_command_with_a_locale_alexa_lacks_says_only_that(
     said = out.splitlines()[-1]
     assert said.startswith("  ('xx' is not a locale Alexa supports; they are ar-SA, ")
     assert said.endswith(", pt-BR)")
+
+
+def test_device_command_takes_its_word_in_any_case(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the commands' names, /audio's and /button's words: "/device Screen" was unknown.
+    code, out, err = chat(monkeypatch, "/device Screen\n/DEVICE SPEAKER\n", "cafe:skill")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-3:] == [
+        "  (now a device with a screen; a new session)",
+        "> /DEVICE SPEAKER",
+        "  (now a speaker; a new session)",
+    ]

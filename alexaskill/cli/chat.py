@@ -220,8 +220,8 @@ class _Chat:
         elif name == "json":
             self.show_json = not self.show_json
             self.out.write(f"  (JSON {'on' if self.show_json else 'off'})\n")
-        elif name == "device" and rest and rest[0] in ("screen", "speaker"):
-            self.screen = rest[0] == "screen"
+        elif name == "device" and rest and rest[0].lower() in ("screen", "speaker"):
+            self.screen = rest[0].lower() == "screen"
             self.forget_session()
             self.conversation = self._conversation()
             shown = "a device with a screen" if self.screen else "a speaker"
