@@ -1107,3 +1107,10 @@ def test_a_200_answer_that_is_not_json_is_refused_as_alexa_refuses_it(pki: TestP
         assert (
             result["turn"]["problem"] == "There was a problem with the requested skill's response."
         )
+
+
+def test_api_turn_for_another_method_names_the_one_it_answers(http: StarletteClient) -> None:
+    # A 405 says which methods the route takes (RFC 9110), as api/info's does: it said none.
+    response = http.get("/_simulator/api/turn")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"

@@ -26,9 +26,13 @@ _MAX_BODY: Final = 64 * 1024
 class BadRequest(Exception):
     """A request of the page's the API refuses: HTTP ``status`` with a short JSON reason."""
 
-    def __init__(self, reason: str, status: int = 400) -> None:
+    def __init__(
+        self, reason: str, status: int = 400, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(reason)
         self.status = status
+        #: The answer's headers (a 405's ``Allow``).
+        self.headers = headers
 
 
 def root(scope: Scope) -> str:
@@ -91,7 +95,7 @@ def check_caller(request: Any) -> None:
 async def read_json(request: Any) -> dict[str, Any]:
     """The JSON object the page POSTed (its caller checked already: `check_caller`)."""
     if request.method != "POST":
-        raise BadRequest("POST a JSON object", 405)
+        raise BadRequest("POST a JSON object", 405, {"Allow": "POST"})
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("application/json"):
         raise BadRequest("expected application/json", 415)

@@ -161,7 +161,7 @@ class Simulator:
         try:
             return json_response(await call(request))
         except BadRequest as exc:
-            return json_response({"error": str(exc)}, exc.status)
+            return json_response({"error": str(exc)}, exc.status, headers=exc.headers)
         except Exception as exc:
             logger.exception("the simulator failed")
             return json_response(
