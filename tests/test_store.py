@@ -1544,3 +1544,17 @@ async def test_a_sqlite_load_waiting_for_a_lock_gives_way_to_the_deadline(
     assert await store.load("user") == {}  # the lock free, the store works
     holder.close()
     await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_an_increment_of_a_name_no_store_can_hold_is_refused_before_writing(
+    store: Store,
+) -> None:
+    # An incremented name was never checked as the names of set values are: MemoryStore wrote
+    # it, then the save raised; SQLite raised a bare UnicodeEncodeError from its driver.
+    attributes = Attributes({}, key="user", store=store)
+    attributes["kept"] = 1
+    attributes.increment("count\ud800")
+    with pytest.raises(ResponseError, match="cannot be saved"):
+        await attributes.save()
+    assert await store.load("user") == {}  # nothing written, the valid change neither

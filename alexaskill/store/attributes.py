@@ -170,6 +170,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
             return None
         if self._store is None:
             return None
+        for name, by in increments.items():
+            _encode(name, by)  # the names pending() checked not: one no store can hold
         if self.key is None:
             raise ResponseError(
                 f"{type(self).__name__} changed, but the request names no user to save them for"
