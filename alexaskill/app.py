@@ -56,8 +56,8 @@ from .store import (
     PersonAttributes,
     Store,
     attributes_service,
-    open_store,
 )
+from .store.url import store_given
 
 if TYPE_CHECKING:
     import httpx
@@ -313,7 +313,7 @@ class Skill(Serving):
 
     def _binding_of(self, store: Store | str) -> _StoreBinding:
         """``store`` (opened if a URL) with attribute services over it, not put in place yet."""
-        opened = open_store(store) if isinstance(store, str) else store
+        opened = store_given(store)
         makers: dict[type, ServiceMakers] = {
             kind: attributes_service(
                 opened, per_person=kind is PersonAttributes, per_device=kind is DeviceAttributes

@@ -1558,3 +1558,25 @@ async def test_an_increment_of_a_name_no_store_can_hold_is_refused_before_writin
     with pytest.raises(ResponseError, match="cannot be saved"):
         await attributes.save()
     assert await store.load("user") == {}  # nothing written, the valid change neither
+
+
+def test_a_store_class_given_for_a_factory_makes_the_store() -> None:
+    # A class is a function returning a store; it was taken for a store, because it has the
+    # methods: each load called MemoryStore.load unbound, and every answer was the apology.
+    skill = _counting_skill(MemoryStore)
+    _answer(skill, _envelope())
+    assert "Visit 2." in _speech(_answer(skill, _envelope()))
+
+
+@pytest.mark.parametrize("given", [MemoryStore, SQLiteStore, MemoryStore().load, 42])
+def test_a_skill_refuses_what_is_not_a_store(given: Any) -> None:
+    # Skill(store=MemoryStore) served (every answer the apology) and failed at shutdown, when
+    # its lifespan called MemoryStore.aclose() on the class; a factory the same, at shutdown.
+    with pytest.raises(ConfigurationError, match="a store or a store URL") as raised:
+        Skill(SKILL_ID, store=given)
+    if isinstance(given, type):
+        assert f"{given.__name__}(" in str(raised.value)
+    skill = Skill(SKILL_ID, store="memory://")
+    with pytest.raises(ConfigurationError, match="a store or a store URL"):
+        skill.store = given
+    assert isinstance(skill.store, MemoryStore)

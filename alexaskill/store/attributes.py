@@ -305,7 +305,10 @@ def _store_getter(store: Store | str | Callable[[], Store]) -> Callable[[], Stor
     if isinstance(store, str):
         opened = open_store(store)
         return lambda: opened
-    if all(hasattr(store, name) for name in ("load", "update", "aclose")):
+    # A class has the methods too: it is a factory (`MemoryStore`), not a store.
+    if not isinstance(store, type) and all(
+        hasattr(store, name) for name in ("load", "update", "aclose")
+    ):
         ready: Store = store  # type: ignore[assignment]
         return lambda: ready
     if not callable(store):

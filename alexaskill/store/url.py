@@ -7,7 +7,7 @@ from typing import Final
 from ..exceptions import ConfigurationError
 from .base import Store
 
-__all__ = ["open_store", "url_without_password"]
+__all__ = ["open_store", "store_given", "url_without_password"]
 
 
 def open_store(url: str) -> Store:
@@ -46,6 +46,27 @@ def open_store(url: str) -> Store:
         return dynamodb_store_from_url(url)
     # Only the scheme goes into the message: the rest of a URL may hold a password.
     raise ConfigurationError(f"unknown store URL scheme {scheme!r}: {_STORE_URLS}")
+
+
+def store_given(store: Store | str) -> Store:
+    """The store given to ``Skill(store=…)``: a store, or one opened from its URL.
+
+    `ConfigurationError` for anything else, a store's class first: it has the methods, so it
+    was taken for a store, and each load and the shutdown's close called them unbound.
+    """
+    if isinstance(store, str):
+        return open_store(store)
+    if isinstance(store, type):
+        name = store.__name__
+        raise ConfigurationError(
+            f"the skill takes a store or a store URL, not the class {name}: give one, {name}(…)"
+        )
+    if not all(callable(getattr(store, name, None)) for name in ("load", "update", "aclose")):
+        raise ConfigurationError(
+            f"the skill takes a store or a store URL (sqlite:///skill.db), not {store!r}: "
+            "a store has the methods load, update and aclose"
+        )
+    return store
 
 
 def url_without_password(url: str) -> str:
