@@ -1580,3 +1580,17 @@ def test_a_skill_refuses_what_is_not_a_store(given: Any) -> None:
     with pytest.raises(ConfigurationError, match="a store or a store URL"):
         skill.store = given
     assert isinstance(skill.store, MemoryStore)
+
+
+@pytest.mark.parametrize("timeout", ["5", None, True, -1, float("nan"), float("inf"), 1e7])
+def test_a_sqlite_timeout_sqlite_cannot_wait_is_refused(tmp_path: Path, timeout: Any) -> None:
+    # Taken, and then each connection failed (a TypeError, every request) or waited for no lock
+    # at all: SQLite keeps the wait in an int of milliseconds, and one beyond it (inf, 1e7 s)
+    # or negative (nan too) is no wait, the message still saying "waited inf s".
+    with pytest.raises(ConfigurationError, match="SQLiteStore: timeout"):
+        SQLiteStore(tmp_path / "a.db", timeout=timeout)
+
+
+def test_a_sqlite_timeout_of_zero_or_days_is_taken(tmp_path: Path) -> None:
+    assert SQLiteStore(tmp_path / "a.db", timeout=0).timeout == 0
+    assert SQLiteStore(tmp_path / "a.db", timeout=20 * 86400).timeout == 20 * 86400

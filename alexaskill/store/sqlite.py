@@ -31,6 +31,9 @@ _UPSERT: Final = f"INSERT OR REPLACE INTO {_TABLE} (key, field, value) VALUES (?
 _DELETE: Final = f"DELETE FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
 _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  # noqa: S608
 
+#: The longest wait SQLite takes, in seconds: its milliseconds are a C int.
+_MAX_TIMEOUT: Final = 2**31 // 1000 - 1
+
 #: Idle connections a `SQLiteStore` keeps open for reuse.
 _MAX_IDLE: Final = 4
 
@@ -81,7 +84,7 @@ class SQLiteStore:
             raise ConfigurationError(f"SQLiteStore: the directory {directory} does not exist")
         #: The file's absolute path (a relative one is resolved when the store is made).
         self.path = path
-        self.timeout = timeout
+        self.timeout = _checked_timeout(timeout)
         self._lock = threading.Lock()
         # Held by the one connection that sets the file up (WAL, the table) in this process.
         self._setup_lock = threading.Lock()
@@ -270,6 +273,21 @@ class SQLiteStore:
                     connection.execute("ROLLBACK")
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+
+def _checked_timeout(timeout: float) -> float:
+    """``timeout``, if SQLite can wait that long; else `ConfigurationError`. SQLite keeps the
+    wait as an int of milliseconds: a longer one (``inf``) or a negative one is no wait at all."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ConfigurationError(
+            f"SQLiteStore: timeout is a number of seconds, not {type(timeout).__name__}"
+        )
+    if not 0 <= timeout <= _MAX_TIMEOUT:
+        raise ConfigurationError(
+            f"SQLiteStore: timeout {timeout!r} s is not one SQLite can wait: "
+            f"from 0 to {_MAX_TIMEOUT} s (about 24 days)"
+        )
+    return timeout
 
 
 def _busy(exc: sqlite3.Error) -> bool:
