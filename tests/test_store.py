@@ -1594,3 +1594,11 @@ def test_a_sqlite_timeout_sqlite_cannot_wait_is_refused(tmp_path: Path, timeout:
 def test_a_sqlite_timeout_of_zero_or_days_is_taken(tmp_path: Path) -> None:
     assert SQLiteStore(tmp_path / "a.db", timeout=0).timeout == 0
     assert SQLiteStore(tmp_path / "a.db", timeout=20 * 86400).timeout == 20 * 86400
+
+
+@pytest.mark.parametrize("url", [None, 42, b"memory://", Path("skill.db")])
+def test_open_store_refuses_what_is_no_url(url: Any) -> None:
+    # An AttributeError ('NoneType' object has no attribute 'partition'), or a TypeError: an
+    # unset environment variable's None said nothing of the store.
+    with pytest.raises(ConfigurationError, match="a store URL is a string"):
+        open_store(url)

@@ -17,6 +17,10 @@ def open_store(url: str) -> Store:
 
     Nothing is opened yet: connections are made on first use.
     """
+    if not isinstance(url, str):
+        raise ConfigurationError(
+            f"a store URL is a string, not {type(url).__name__}: {_STORE_URLS}"
+        )
     scheme, sep, rest = url.partition("://")
     scheme = scheme.lower()
     if not sep:
