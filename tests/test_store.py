@@ -1602,3 +1602,23 @@ def test_open_store_refuses_what_is_no_url(url: Any) -> None:
     # unset environment variable's None said nothing of the store.
     with pytest.raises(ConfigurationError, match="a store URL is a string"):
         open_store(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "rediss://cache:6380/0?ssl_password=topsecret",
+        "rediss://cache:6380/0?db=0&ssl_password=topsecret&ssl_cert_reqs=none",
+        "redis://cache:6379/0?PASSWORD=topsecret",
+    ],
+)
+def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
+    # redis-py takes ssl_password (the TLS key's passphrase) from the URL: Settings' repr,
+    # logged at start-up, showed it, only the option named exactly password= being hidden.
+    from alexaskill.settings import Settings
+    from alexaskill.store.url import url_without_password
+
+    shown = url_without_password(url)
+    assert "topsecret" not in shown and "=***" in shown
+    assert shown.startswith(url.partition("?")[0])
+    assert "topsecret" not in repr(Settings(skill_ids=("x",), store=url))

@@ -74,7 +74,7 @@ def store_given(store: Store | str) -> Store:
 
 
 def url_without_password(url: str) -> str:
-    """``url`` with its password, in the user part or a ``password=`` option, as ``***``: for
+    """``url`` with its password, in the user part or a ``…password=`` option, as ``***``: for
     showing a store URL (a repr, a log line). A ``dynamodb://`` URL's is the one of its
     ``endpoint_url`` option, percent-encoded or not."""
     import re
@@ -92,7 +92,8 @@ def url_without_password(url: str) -> str:
         )
         return f"{scheme}{sep}{_user_password_hidden(table)}{question}{query}"
     rest = _user_password_hidden(rest)
-    rest = re.sub(r"(?<=[?&;])(password=)[^&;#]*", r"\g<1>***", rest)
+    # Any option named ...password (redis-py takes ssl_password, the TLS key's passphrase).
+    rest = re.sub(r"(?<=[?&;])(\w*password=)[^&;#]*", r"\g<1>***", rest, flags=re.IGNORECASE)
     return f"{scheme}{sep}{rest}"
 
 
