@@ -162,3 +162,14 @@ def test_a_redis_cluster_client_given_is_refused_in_a_second_event_loop(
         await client.aclose()
 
     anyio.run(in_the_first_loop)
+
+
+@pytest.mark.parametrize("option", ["socket_timeout", "socket_connect_timeout"])
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_a_redis_url_timeout_that_cannot_work_is_refused(option: str, value: str) -> None:
+    # Taken: 0 or less timed out every command (each request's StoreError asking whether Redis
+    # was "overloaded or stuck"); nan and inf never gave a stuck Redis up, holding the save.
+    from alexaskill.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=f"{option} must be"):
+        RedisStore(f"redis://:hunter2@cache:6379/0?{option}={value}")

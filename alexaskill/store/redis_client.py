@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -95,6 +96,13 @@ def _check_url(url: str, client: Redis) -> None:
             f"{database!r}"
         )
     pool = client.connection_pool
+    for name in ("socket_timeout", "socket_connect_timeout"):
+        seconds = pool.connection_kwargs.get(name)
+        # 0 or less times every command out; nan and inf never give a stuck Redis up.
+        if seconds is not None and not 0 < seconds < math.inf:
+            raise ConfigurationError(
+                f"Redis store URL: {name} must be a number of seconds above 0, not {seconds}"
+            )
     try:
         pool.connection_class(**pool.connection_kwargs)  # builds it; connects on first use only
     except TypeError as exc:
