@@ -1622,3 +1622,15 @@ def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
     assert "topsecret" not in shown and "=***" in shown
     assert shown.startswith(url.partition("?")[0])
     assert "topsecret" not in repr(Settings(skill_ids=("x",), store=url))
+
+
+@pytest.mark.parametrize("returned", [None, "memory://", 42])
+def test_a_store_factory_returning_no_store_is_a_configuration_error(
+    returned: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Each request failed with an AttributeError ('NoneType' object has no attribute 'load'),
+    # the log naming neither the factory nor what it should return.
+    skill = _counting_skill(lambda: returned)
+    with caplog.at_level(logging.ERROR, logger="alexaskill"):
+        assert "Sorry" in _speech(_answer(skill, _envelope()))
+    assert "ConfigurationError: the store factory returned" in caplog.text

@@ -318,7 +318,16 @@ def _store_getter(store: Store | str | Callable[[], Store]) -> Callable[[], Stor
 
     def get() -> Store:
         if not made:
-            made.append(factory())
+            store = factory()
+            if isinstance(store, type) or not all(
+                hasattr(store, name) for name in ("load", "update", "aclose")
+            ):
+                # Only the type: a URL returned may hold a password.
+                raise ConfigurationError(
+                    f"the store factory returned {type(store).__name__}, not a store (with "
+                    "load, update and aclose): return MemoryStore(), say, or open_store(url)"
+                )
+            made.append(store)
         return made[0]
 
     return get
