@@ -1634,3 +1634,17 @@ def test_a_store_factory_returning_no_store_is_a_configuration_error(
     with caplog.at_level(logging.ERROR, logger="alexaskill"):
         assert "Sorry" in _speech(_answer(skill, _envelope()))
     assert "ConfigurationError: the store factory returned" in caplog.text
+
+
+@pytest.mark.anyio
+async def test_device_attributes_without_a_device_say_so() -> None:
+    # The message said "the request names no user" for DeviceAttributes too: a skill event,
+    # which names its user but no device, sent the reader after the wrong id.
+    attributes = DeviceAttributes({}, key=None, store=MemoryStore())
+    attributes["room"] = "kitchen"
+    with pytest.raises(ResponseError, match="names no device to save them for"):
+        await attributes.save()
+    person = PersonAttributes({}, key=None, store=MemoryStore())
+    person["name"] = "Ann"
+    with pytest.raises(ResponseError, match="names no user to save them for"):
+        await person.save()

@@ -45,6 +45,9 @@ class _StoredAttributes(MutableMapping[str, Any]):
 
     __slots__ = ("_data", "_increments", "_saved", "_store", "key")
 
+    #: What the key names, for messages.
+    _keyed_by = "user"
+
     def __init__(
         self,
         data: Mapping[str, Any] | None = None,
@@ -174,7 +177,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
             _encode(name, by)  # the names pending() checked not: one no store can hold
         if self.key is None:
             raise ResponseError(
-                f"{type(self).__name__} changed, but the request names no user to save them for"
+                f"{type(self).__name__} changed, but the request names no {self._keyed_by} "
+                "to save them for"
             )
         if increments and not _takes_increments(self._store):
             raise ConfigurationError(
@@ -260,6 +264,7 @@ class DeviceAttributes(_StoredAttributes):
     """
 
     __slots__ = ()
+    _keyed_by = "device"
 
     @classmethod
     def key_for(cls, envelope: Envelope) -> str | None:
