@@ -1648,3 +1648,12 @@ async def test_device_attributes_without_a_device_say_so() -> None:
     person["name"] = "Ann"
     with pytest.raises(ResponseError, match="names no user to save them for"):
         await person.save()
+
+
+def test_a_sqlite_path_with_a_nul_character_is_refused(tmp_path: Path) -> None:
+    # Taken, and every load and save then raised ValueError ("embedded null byte"), not even
+    # a StoreError: the path checks (os.path.isdir) take a NUL, SQLite's connect does not.
+    with pytest.raises(ConfigurationError, match="NUL"):
+        SQLiteStore(f"{tmp_path}/a\x00b.db")
+    with pytest.raises(ConfigurationError, match="NUL"):
+        open_store(f"sqlite:///{tmp_path}/a\x00b.db")

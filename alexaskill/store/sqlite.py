@@ -74,6 +74,8 @@ class SQLiteStore:
             raise ConfigurationError(
                 f"SQLiteStore needs a file path, not {path!r} (MemoryStore keeps data in memory)"
             )
+        if "\x00" in path:  # taken by os.path, refused by each connection (ValueError)
+            raise ConfigurationError(f"SQLiteStore: the path {path!r} holds a NUL character")
         if os.path.isdir(path):
             raise ConfigurationError(f"SQLiteStore: {path} is a directory; name a file in it")
         # Resolved now, once: each connection, opened when the pool needs one, would resolve a
