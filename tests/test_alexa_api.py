@@ -604,13 +604,12 @@ def test_a_slow_api_never_holds_the_handler() -> None:
     client = httpx.AsyncClient(transport=httpx.MockTransport(slow))
     api = AlexaApi(decode_envelope(json.dumps(raw)), client=client, timeout=0.05)
 
-    async def main() -> float:
-        started = anyio.current_time()
+    async def main() -> None:
+        # The answer comes after 10 s: a call that returns, rather than raises, waited for it.
         with pytest.raises(AlexaApiTimeout, match=r"within 0\.05 s"):
             await api.time_zone()
-        return anyio.current_time() - started
 
-    assert anyio.run(main) < 2
+    anyio.run(main)
 
 
 def test_reminder_values_decode_amazons_answer() -> None:
@@ -763,7 +762,8 @@ def test_the_fake_served_on_loopback_answers_alexa_api_over_http() -> None:
     with fake.serve() as url:
         assert url.startswith("http://127.0.0.1:")
         raw = RequestFactory(api_endpoint=url).intent("Ask")
-        api = AlexaApi(decode_envelope(json.dumps(raw)))
+        # Far past the default 2 s, which a loaded machine's stalled server thread may exceed.
+        api = AlexaApi(decode_envelope(json.dumps(raw)), timeout=30.0)
         assert _run(api.given_name()) == "Ada"
         assert _run(api.full_name()) is None
         api.timeout = 0.3

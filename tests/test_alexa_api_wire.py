@@ -77,7 +77,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 _TLS = ssl.create_default_context()
 
 
-def api(server: Server, token: str, *, timeout: float = 2.0, own_client: bool = False) -> AlexaApi:
+def api(server: Server, token: str, *, timeout: float = 30.0, own_client: bool = False) -> AlexaApi:
     """An `AlexaApi` for a request whose apiEndpoint is the server and whose token is ``token``.
 
     Its client keeps no connection alive, so that each ``anyio.run`` (a new event loop) opens
@@ -202,13 +202,12 @@ def test_timeout(
 ) -> None:
     client = api(server, "slow", timeout=0.2)
 
-    async def timed() -> float:
-        started = anyio.current_time()
+    async def timed() -> None:
+        # The server answers after 3 s: a call that returns, rather than raises, waited for it.
         with pytest.raises(AlexaApiTimeout):
             await getattr(client, method)(*args)
-        return anyio.current_time() - started
 
-    assert anyio.run(timed) < 2  # the server answers after 3 s
+    anyio.run(timed)
 
 
 @pytest.mark.parametrize(("token", "status"), [("throttled", 429), ("broken", 500)])
