@@ -505,14 +505,21 @@ async def test_aws_errors_become_store_errors_that_say_what_to_do(
 async def test_a_server_that_never_answers_costs_the_timeout(fake_dynamodb: FakeDynamoDB) -> None:
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
     # One answered call first, so that the client exists (making it can take longer than 0.5 s
-    # on a busy machine); then the server stops answering.
+    # on a busy machine, and so can the fake's answer: tried again then); then the server stops
+    # answering.
     fake_dynamodb.error = (400, "ResourceNotFoundException", "no table")
-    with anyio.fail_after(30), pytest.raises(StoreError, match="does not exist"):
-        await store.load(USER)
+    for _ in range(5):
+        with anyio.fail_after(30), pytest.raises(StoreError) as refused:
+            await store.load(USER)
+        if "does not exist" in str(refused.value):
+            break
+    else:
+        pytest.fail(f"the fake's error never came back within 0.5 s: {refused.value}")
+    fake_dynamodb.calls.clear()
     fake_dynamodb.error = None
-    with anyio.fail_after(10), pytest.raises(StoreError, match="no answer to UpdateItem within"):
+    with anyio.fail_after(30), pytest.raises(StoreError, match="no answer to UpdateItem within"):
         await store.update(USER, {"a": 1}, ())
-    assert fake_dynamodb.calls[:2] == ["GetItem", "UpdateItem"]
+    assert fake_dynamodb.calls[:1] == ["UpdateItem"]
     await store.aclose()
 
 
