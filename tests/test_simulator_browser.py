@@ -166,7 +166,7 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
     if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
         _unavailable(f"{CHROMIUM} not found: apt-get install chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _unavailable("Playwright for Python is not installed: pip install -e '.[test]'")
     port = _free_port()
@@ -207,7 +207,10 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
             try:
                 context.route("**/*", answer)
                 context.add_init_script(STAND_INS)
-                context.set_default_timeout(15_000)
+                # Generous bounds on waits, never reached when all is well: a loaded machine
+                # may stall the server or the browser for seconds (expect's own default is 5 s).
+                context.set_default_timeout(30_000)
+                expect.set_options(timeout=30_000)
                 _wait_for(base, process, log)
                 yield base, context
             finally:
@@ -271,7 +274,7 @@ def say(page: Any, text: str) -> None:
     expect(page.locator(USER_TURNS)).to_have_count(turns + 1)
 
 
-def wait_until(page: Any, script: str, timeout: float = 15.0) -> None:
+def wait_until(page: Any, script: str, timeout: float = 30.0) -> None:
     """Wait until ``script`` is true in the page (``page.wait_for_function`` would need eval,
     which the page's Content-Security-Policy forbids, rightly)."""
     deadline = time.monotonic() + timeout
@@ -551,7 +554,7 @@ def test_an_enqueue_after_the_stream_it_follows_has_ended_plays_it(page: Any) ->
 
     say(page, "ask the lighthouse to play the harbour")  # then the foghorn, queued
     events = page.locator("#history > li.turn.device .msg.device")
-    expect(events.last).to_contain_text("AudioPlayer.PlaybackFinished foghorn-1", timeout=15_000)
+    expect(events.last).to_contain_text("AudioPlayer.PlaybackFinished foghorn-1", timeout=30_000)
     say(page, "ask the lighthouse to queue the bell after the foghorn")
     wait_until(page, f"window.__played.some((item) => item.src === {BELL!r})")
     expect(page.locator("#now-playing")).to_contain_text("Bell")
