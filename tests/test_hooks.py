@@ -421,7 +421,7 @@ def test_hooks_run_inside_the_response_deadline(skill_client: Callable[..., Test
     @skill.before_request
     async def slow(request: Request) -> None:
         if request.type == "LaunchRequest":
-            await asyncio.sleep(5)  # cancelled at the deadline: the test never waits this long
+            await asyncio.sleep(60)  # cancelled at the deadline: the test never waits this long
 
     @skill.after_request
     def after() -> None:
@@ -430,7 +430,8 @@ def test_hooks_run_inside_the_response_deadline(skill_client: Callable[..., Test
     client = skill_client(skill, raise_handler_errors=False)
     started = time.monotonic()
     assert client.launch().speech == DEADLINE_REPLY
-    assert time.monotonic() - started < 4
+    # A bound, not an assertion on time: an answer held until the hook ended took 60 s.
+    assert time.monotonic() - started < 30
     assert calls == []  # neither the handler nor the after-request hook ran
     skill.deadline = None  # the next answer is no race against a busy machine's clock
     assert client.intent("GetWeather", city="Oslo").speech == "Sunny in Oslo."

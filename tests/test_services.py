@@ -242,9 +242,8 @@ async def test_the_timeout_bounds_the_whole_call(
 ) -> None:
     api_stub = stub(delay=5)
     api = AlexaApi(envelope(), client=api_stub.client, timeout=0.05)
-    started = asyncio.get_running_loop().time()
+    # The stub answers after 5 s: a call not bounded by the timeout returns True then.
     assert await api.progressive("Hmm") is False
-    assert asyncio.get_running_loop().time() - started < 2
     assert "progressive response timed out after 0.05 s" in caplog.text
     assert services.PROGRESSIVE_TIMEOUT == 2.0
 
