@@ -97,12 +97,12 @@ class RedisServers:
         ]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         self.started.append(process)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while not _answers_ping(port):
             if process.poll() is not None:
                 pytest.fail(f"redis-server exited with status {process.returncode}")
             if time.monotonic() > deadline:
-                pytest.fail("redis-server did not answer PING within 10 s")
+                pytest.fail("redis-server did not answer PING within 30 s")
             time.sleep(0.02)
         return process, port
 
