@@ -144,9 +144,8 @@ def test_a_def_handler_that_raises_stopiteration_gets_the_apology_at_once(
         return next(iter([]))
 
     with TestClient(skill, raise_handler_errors=False) as client:
-        started = time.monotonic()
+        # Not the 7 s deadline's answer (the speech tells them apart; no clock: CI stalls).
         assert client.launch().speech == "Sorry, something went wrong. Please try again later."
-        assert time.monotonic() - started < 5  # not the 7 s deadline's answer
     assert "RuntimeError: the call raised StopIteration" in caplog.text
     assert "cannot be raised into a Future" not in caplog.text
 
@@ -286,17 +285,21 @@ def test_a_call_whose_caller_gave_up_before_a_thread_was_free_is_not_run() -> No
     # its caller gives up is dropped. One already running still finishes (it cannot be stopped).
     pool = WorkerPool(max_workers=1)
     ran: list[str] = []
+    busy = threading.Event()
+    release = threading.Event()
 
     def block() -> None:
-        time.sleep(0.3)
+        busy.set()
+        release.wait(60)  # held until the test lets go: a stall cannot free the thread early
         ran.append("first")
 
     async def main() -> str:
         first = asyncio.ensure_future(pool.run(block, {}))
-        await asyncio.sleep(0.05)  # the one thread is busy
+        assert await asyncio.to_thread(busy.wait, 30)  # the one thread is busy
         waiting = asyncio.ensure_future(pool.run(lambda: ran.append("second"), {}))
         await asyncio.sleep(0.05)
         waiting.cancel()
+        release.set()
         await first
         await asyncio.sleep(0.1)  # the thread is free: it would run the queued call now
         return await pool.run(lambda: "third", {})  # and the pool still serves
