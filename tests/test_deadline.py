@@ -35,6 +35,7 @@ from alexaskill import (
 from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
 from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
 from alexaskill.deadline import DEFAULT_DEADLINE, RESOLUTION, Expired, Watchdog, call_in_thread
+from alexaskill.deadline_answering import DeadlineAnswering
 from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
 from alexaskill.services import AlexaApi
@@ -47,6 +48,9 @@ from alexaskill.threads import WorkerPool
 SHORT = 1.0
 # How long a test waits for a thread to report, at most.
 WAIT = 5.0
+# Longer than any stall of a loaded machine: what waits this long must be ended by the code
+# under test (or by the test), never by the wait running out.
+LONG = 60.0
 
 
 @pytest.fixture
@@ -67,7 +71,7 @@ def request_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 
 def wait_for(condition: Any) -> None:
-    deadline = time.monotonic() + WAIT
+    deadline = time.monotonic() + LONG
     while not condition():
         if time.monotonic() > deadline:
             pytest.fail("condition not met in time")
@@ -259,18 +263,21 @@ def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
         release.wait(WAIT)
         return speak("too late")
 
+    unblocked = threading.Event()
+
     @skill.exception(Exception)
     def anything(exc: Exception) -> Response:
         if isinstance(exc, DeadlineExceeded):
-            release.wait(WAIT)  # an incident record written with a blocking client, say
+            release.wait(LONG)  # an incident record written with a blocking client, say
+            unblocked.set()
         return speak(f"caught {type(exc).__name__}")
 
     with TestClient(skill) as client:
         for _ in range(pace.PROBATION + 2):
             assert client.intent("Boom").speech == "caught ValueError"
-        started = time.monotonic()
         assert client.intent("Slow").speech == DEADLINE_REPLY
-        assert time.monotonic() - started < WAIT - 1
+        assert not unblocked.is_set()  # answered while the exception handler still blocked
+        release.set()
 
 
 def test_a_failing_exception_handler_gets_the_default_reply() -> None:
@@ -427,7 +434,7 @@ def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
     async def launch() -> Response:
         while True:
             try:
-                await asyncio.sleep(WAIT)
+                await asyncio.sleep(LONG)
                 return speak("never")
             except asyncio.CancelledError:
                 swallowed.append(True)
@@ -435,9 +442,9 @@ def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
                     raise
 
     with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
-        started = time.monotonic()
         assert client.launch().speech == DEADLINE_REPLY
-        assert time.monotonic() - started < WAIT - 1
+        # Ended by the watchdog's cancellations: its sleeps would outlast the test.
+        wait_for(lambda: len(swallowed) == 3)
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1
     assert "swallows_the_cancellation_is_cancelled_again.<locals>.launch" in errors[0]
@@ -460,7 +467,7 @@ def test_an_exception_handler_that_swallows_the_cancellation_is_cancelled_again(
         swallowed = 0
         while True:
             try:
-                await asyncio.sleep(WAIT)
+                await asyncio.sleep(LONG)
                 return ask("too late as well")
             except asyncio.CancelledError:
                 swallowed += 1
@@ -468,9 +475,9 @@ def test_an_exception_handler_that_swallows_the_cancellation_is_cancelled_again(
                     raise
 
     with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
-        started = time.monotonic()
+        # Answered by the watchdog's cancellations: the handler's sleeps would outlast the test.
         assert client.launch().speech == DEADLINE_REPLY
-        assert time.monotonic() - started < WAIT - 1
+        release.set()
     assert "cancelled_again.<locals>.too_slow did not stop when the deadline" in caplog.text
     assert f"took over {DEADLINE_GRACE} s too" in caplog.text
 
@@ -809,7 +816,7 @@ def test_lambda_sends_the_automatic_progressive_response_for_a_def_handler(loop:
 @pytest.mark.parametrize(
     ("timeout", "takes", "said"),
     [
-        (2.0, 0.4, "Still thinking. Ask me again?"),  # within its grace
+        (2.0, 0.05, "Still thinking. Ask me again?"),  # within its grace
         (2.0, WAIT, DEADLINE_REPLY),  # past its grace
         (0.6, WAIT, DEADLINE_REPLY),  # less time left than the margin and the grace
         (0.2, WAIT, DEADLINE_REPLY),  # less time left than the margin
@@ -818,6 +825,7 @@ def test_lambda_sends_the_automatic_progressive_response_for_a_def_handler(loop:
 )
 def test_lambda_answers_through_the_deadline_handler_before_the_function_times_out(
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
     release: threading.Event,
     asynchronous: bool,
     timeout: float,
@@ -842,14 +850,24 @@ def test_lambda_answers_through_the_deadline_handler_before_the_function_times_o
         return ask("Still thinking. Ask me again?")
 
     skill.add_exception_handler(DeadlineExceeded, too_slow_async if asynchronous else too_slow)
+    # The grace the exception handler is given, as the code reckons it (not the clock's
+    # elapsed time, which a loaded CI machine stretches past a 0.2 s invocation).
+    graces: list[float] = []
+    recover_within = DeadlineAnswering._recover_within
+
+    async def noting(self: Any, exc: Any, call: Any, grace: float, *args: Any) -> Any:
+        graces.append(grace)
+        return await recover_within(self, exc, call, grace, *args)
+
+    monkeypatch.setattr(DeadlineAnswering, "_recover_within", noting)
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        started = time.monotonic()
         answer = handler(skill)(lambda_event("Slow"), Context(int(timeout * 1000)))
-        elapsed = time.monotonic() - started
     assert speech(answer) == said
-    assert elapsed < timeout  # the answer left before Lambda would have ended the function
     kept = max(0.0, timeout - LAMBDA_MARGIN - DEADLINE_GRACE)
     assert f"did not answer within {kept:g} s" in caplog.text
+    # The answer leaves before Lambda would end the function: the handler's time and the
+    # exception handler's grace fit in what the invocation had, less the margin.
+    assert all(0 < grace <= timeout - LAMBDA_MARGIN - kept for grace in graces), graces
     if timeout < LAMBDA_MARGIN:
         assert "no time was left for the exception handler for DeadlineExceeded" in caplog.text
 
@@ -979,6 +997,7 @@ def test_the_deadline_message_says_when_a_slow_store_held_the_handler_back(
 
     with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
         assert client.intent("Count").speech == DEADLINE_REPLY
+        release.set()  # the load ends: the client's loop need not wait out its thread
     assert "count did not answer within" in caplog.text
     assert "it was never started: making its Attributes (the store's load) took" in caplog.text
     assert "runs on" not in caplog.text
