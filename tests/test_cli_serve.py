@@ -123,10 +123,8 @@ def test_serve_stops_when_its_graceful_shutdown_timeout_is_up(servers: Any, tmp_
     while not started.exists():  # the handler is under way
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    stopping = time.monotonic()
     process.terminate()
-    process.wait(timeout=20)
-    assert time.monotonic() - stopping < 8  # not the 120 s of the handler
+    process.wait(timeout=60)  # not the 120 s of the handler (no clock: a loaded CI stalls)
     output = servers.output[process].read_text()
     assert "timeout graceful shutdown exceeded" in output, output
 
@@ -216,7 +214,9 @@ def serve(servers: Any, tmp_path: Path, cwd: Path, *argv: str, **env: str) -> tu
     port = servers.free_port()
     command = [sys.executable, "-m", "alexaskill", "serve", *argv, "--port", str(port)]
     environ = {**os.environ, DEV_PKI_ENV: str(tmp_path / "dev-pki"), **env}
-    return servers.start(command, port, cwd=cwd, env=environ), f"http://127.0.0.1:{port}/"
+    # (60 s to start: two workers spawned on a loaded CI machine took over 20)
+    started = servers.start(command, port, cwd=cwd, env=environ, timeout=60)
+    return started, f"http://127.0.0.1:{port}/"
 
 
 def signed_skill(tmp_path: Path, module: str, preamble: str = "") -> TestPKI:
@@ -236,7 +236,7 @@ def say_hello(url: str, pki: TestPKI) -> int:
     """The status of a signed Hello intent posted to ``url``."""
     body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
     headers = {"Content-Type": "application/json", **pki.sign(body)}
-    return httpx.post(url, content=body, headers=headers, timeout=5).status_code
+    return httpx.post(url, content=body, headers=headers, timeout=30).status_code
 
 
 def running(pid: int) -> bool:

@@ -164,7 +164,7 @@ def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
     port = servers.free_port()
     command = [sys.executable, "-m", "uvicorn", "signing:skill", "--workers", "2"]
     command += ["--port", str(port), "--http", "alexaskill.server:HttpProtocol"]
-    process = servers.start(command, port, cwd=tmp_path, env={**os.environ})
+    process = servers.start(command, port, cwd=tmp_path, env={**os.environ}, timeout=60)
     log = servers.output[process]
     _wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
     # Each worker notes itself as its lifespan starts: one killed before that is not said (seen
