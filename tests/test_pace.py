@@ -342,13 +342,15 @@ def test_twenty_requests_to_a_handler_that_starts_blocking_take_the_time_of_two(
     factory = RequestFactory()
     sleeping = False
     loop_thread: list[int] = []
-    together = threading.Barrier(19, timeout=10)
+    together = threading.Barrier(19, timeout=30)
+    on_loop: list[bool] = []
 
     @skill.intent("Slow")
     def slow() -> Response:
         if sleeping:
-            if threading.get_ident() not in loop_thread:
-                together.wait()
+            on_loop.append(threading.get_ident() in loop_thread)
+            if not on_loop[-1]:
+                together.wait()  # the nineteen at once, or the barrier breaks: a 500
             time.sleep(0.05)
         return speak("Done.")
 
@@ -378,13 +380,12 @@ def test_twenty_requests_to_a_handler_that_starts_blocking_take_the_time_of_two(
             assert handler.pace.inline
             sleeping = True
             twenty = signed(20)
-            started = time.perf_counter()
             answers = await asyncio.gather(*(post(request) for request in twenty))
-            return [a.status_code for a in answers], time.perf_counter() - started
+            return [a.status_code for a in answers]
 
-    statuses, elapsed = asyncio.run(serve())
-    assert statuses == [200] * 20
-    assert elapsed < 20 * 0.05
+    assert asyncio.run(serve()) == [200] * 20
+    # Held up once, not twenty times (counted, not timed: a loaded CI machine stalls).
+    assert sorted(on_loop) == [False] * 19 + [True]
 
 
 def _compute(seconds: float) -> None:
