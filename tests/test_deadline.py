@@ -689,7 +689,7 @@ def test_lambda_uses_the_remaining_time_when_it_is_shorter(
     skill = Skill(DEFAULT_SKILL_ID, store=MemoryStore())  # 7 s; the invocation has less left
 
     def slow() -> Response:
-        release.wait(WAIT)
+        release.wait(LONG)  # had the answer waited for it, the speech would say so
         return speak("too late")
 
     def slow_counting(attributes: Attributes) -> Response:  # a service: on the event loop
@@ -699,12 +699,9 @@ def test_lambda_uses_the_remaining_time_when_it_is_shorter(
 
     remaining = int((SHORT + LAMBDA_MARGIN) * 1000)
     with caplog.at_level(logging.INFO, "alexaskill"):
-        started = time.monotonic()
         answer = handler(skill)(lambda_event("Slow"), Context(remaining))
-        elapsed = time.monotonic() - started
-        assert speech(answer) == DEADLINE_REPLY
+        assert speech(answer) == DEADLINE_REPLY  # answered without waiting for the handler
         assert answer["response"]["shouldEndSession"] is False
-        assert elapsed < WAIT  # answered without waiting for the handler
         release.set()
         wait_for(lambda: "after its deadline; discarded" in caplog.text)
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
@@ -939,21 +936,21 @@ async def test_the_watchdog_cancels_again_until_the_task_ends_and_takes_every_on
         swallowed = 0
         for _ in range(4):
             try:
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(10.0)  # only a broken watchdog lets one end
             except asyncio.CancelledError:
                 swallowed += 1
                 if swallowed == 3:
                     break
+        seen["swallowed"] = swallowed
         seen["expired"] = watchdog.unwatch(task)
         seen["cancelling"] = task.cancelling()
         await asyncio.sleep(4 * RESOLUTION)  # no longer watched: not cancelled again
         return "done"
 
-    started = time.perf_counter()
     with caplog.at_level(logging.ERROR, "alexaskill"):
         assert await stubborn_task(stubborn) == "done"
-    assert time.perf_counter() - started < 2.5  # three cancellations, not three 1 s sleeps
-    assert seen == {"expired": True, "cancelling": 0}
+    # Three cancellations (counted, not timed: a loaded CI machine stalls).
+    assert seen == {"swallowed": 3, "expired": True, "cancelling": 0}
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1 and "stubborn" in errors[0]
 

@@ -50,7 +50,7 @@ def test_twenty_handlers_blocking_at_once_take_the_time_of_one() -> None:
 
     # All twenty must be inside the handler at once to pass the barrier: a hop that ran them
     # one after another (or on the event loop) breaks it, whatever the machine's load.
-    together = threading.Barrier(20, timeout=10)
+    together = threading.Barrier(20, timeout=30)
 
     @skill.intent("Slow")
     def slow() -> Response:
@@ -63,7 +63,7 @@ def test_twenty_handlers_blocking_at_once_take_the_time_of_one() -> None:
     skill.verifier = pki.verifier()
     factory = RequestFactory()
 
-    async def serve_twenty() -> tuple[list[httpx.Response], float]:
+    async def serve_twenty() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=skill)
         async with httpx.AsyncClient(transport=transport, base_url="http://skill") as client:
             # Signed before the clock starts: what is timed is serving, not the test's RSA signing.
@@ -77,16 +77,13 @@ def test_twenty_handlers_blocking_at_once_take_the_time_of_one() -> None:
             async def post(body: bytes, headers: dict[str, str]) -> httpx.Response:
                 return await client.post("/", content=body, headers=headers)
 
-            started = time.perf_counter()
-            answers = await asyncio.gather(*(post(body, headers) for body, headers in signed))
-            return answers, time.perf_counter() - started
+            return await asyncio.gather(*(post(body, headers) for body, headers in signed))
 
-    answers, elapsed = asyncio.run(serve_twenty())
+    answers = asyncio.run(serve_twenty())
     assert [a.status_code for a in answers] == [200] * 20
     assert all(a.json()["response"]["outputSpeech"]["text"] == "Done." for a in answers)
     assert peak.most == 20  # all twenty were sleeping at the same time, each in its own thread
-    assert len(peak.threads) == 20
-    assert elapsed < 20 * 0.05
+    assert len(peak.threads) == 20  # (the barrier, not the clock: a loaded CI machine stalls)
 
 
 def test_a_def_handler_runs_off_the_event_loop_with_the_callers_context() -> None:
