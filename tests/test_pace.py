@@ -360,7 +360,7 @@ def test_twenty_requests_to_a_handler_that_starts_blocking_take_the_time_of_two(
         ]
         return [(body, {**pki.sign(body), "Content-Type": "application/json"}) for body in bodies]
 
-    async def serve() -> tuple[list[int], float]:
+    async def serve() -> list[int]:
         nonlocal sleeping
         loop_thread.append(threading.get_ident())
         transport = httpx.ASGITransport(app=skill)
