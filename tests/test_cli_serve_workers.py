@@ -163,6 +163,8 @@ def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
     pki = signed_skill(tmp_path, "signing")
     port = servers.free_port()
     command = [sys.executable, "-m", "uvicorn", "signing:skill", "--workers", "2"]
+    # (uvicorn kills a worker that misses its 5 s health check: on a loaded machine, a fourth)
+    command += ["--timeout-worker-healthcheck", "60"]
     command += ["--port", str(port), "--http", "alexaskill.server:HttpProtocol"]
     process = servers.start(command, port, cwd=tmp_path, env={**os.environ}, timeout=60)
     log = servers.output[process]
