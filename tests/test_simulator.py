@@ -679,6 +679,8 @@ def test_a_skill_that_never_answers_ends_its_turn_and_not_the_simulator(
             "no answer from the skill within 0.5 s (Alexa waits about 8 s): Alexa says there "
             "was a problem with the skill's response, and the session ends"
         ]
+        # The next turn's skill answers: the wait is long again (0.5 s, a stall would end it).
+        monkeypatch.setattr(server, "ANSWER_WAIT", 30.0)
         other = {
             "simulation": "another-page-01",
             "action": "say",
