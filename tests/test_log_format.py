@@ -11,21 +11,16 @@ import pytest
 
 from alexaskill.logs import configure_logging
 
+from .logger_state import alexaskill_logger_kept
+
 
 @pytest.fixture
 def json_log() -> Iterator[io.StringIO]:
     """configure_logging(json=True) to a buffer; the "alexaskill" logger put back after."""
-    logger = logging.getLogger("alexaskill")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    stream = io.StringIO()
-    configure_logging("INFO", json=True, stream=stream)
-    yield stream
-    for handler in logger.handlers:
-        if handler not in saved[0]:
-            handler.close()
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
+    with alexaskill_logger_kept():
+        stream = io.StringIO()
+        configure_logging("INFO", json=True, stream=stream)
+        yield stream
 
 
 def test_a_cyclic_extra_is_written_as_its_repr(json_log: io.StringIO) -> None:

@@ -14,23 +14,18 @@ import alexaskill
 from alexaskill.log_values import _escape_args
 from alexaskill.logs import configure_logging
 
+from .logger_state import alexaskill_logger_kept
+
 FORGED = "cert\n2026-01-01 00:00:00,000 WARNING alexaskill: \x1b[2Kforged"
 
 
 @pytest.fixture
 def plain_log() -> Iterator[io.StringIO]:
     """configure_logging() to a buffer; the "alexaskill" logger put back after."""
-    logger = logging.getLogger("alexaskill")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    stream = io.StringIO()
-    configure_logging("INFO", stream=stream)
-    yield stream
-    for handler in logger.handlers:
-        if handler not in saved[0]:
-            handler.close()
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
+    with alexaskill_logger_kept():
+        stream = io.StringIO()
+        configure_logging("INFO", stream=stream)
+        yield stream
 
 
 def _child_loggers() -> set[str]:

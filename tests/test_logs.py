@@ -41,21 +41,16 @@ from alexaskill.models import Envelope, decode_envelope
 from alexaskill.settings import Settings, configure_logging_if_unset, settings_from_env
 from alexaskill.store import DEFAULT_STORE
 
+from .logger_state import alexaskill_logger_kept
+
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 
 
 @pytest.fixture(autouse=True)
 def restore_logger() -> Iterator[None]:
     """configure_logging changes the global "alexaskill" logger: put it back after each test."""
-    logger = logging.getLogger("alexaskill")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    yield
-    for handler in logger.handlers:
-        if handler not in saved[0]:
-            handler.close()
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
+    with alexaskill_logger_kept():
+        yield
 
 
 def envelope(name: str = "IntentRequest.GetWeather") -> Envelope:
