@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -231,18 +232,45 @@ def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
     # The refusal's lingering close half-closed the connection under the app still answering:
     # its write raised "Cannot call write() after write_eof()", logged as an exception in the
     # ASGI application. The app's answer is abandoned now, as for a client gone.
+    # The app answers when the test says so (not after a fixed time): once the refusal is out,
+    # the connection lingering, so a stall of either thread cannot reorder the steps.
     caplog.set_level(logging.INFO)
+    started, release, answered = threading.Event(), threading.Event(), threading.Event()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await answer_lifespan(receive, send)
+            return
+        started.set()
+        deadline = time.monotonic() + 30
+        while not release.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        try:
+            start = {"type": "http.response.start", "status": 200}
+            await send({**start, "headers": [(b"content-length", b"2")]})
+            await send({"type": "http.response.body", "body": b"ok"})
+        finally:
+            answered.set()  # (or failed: the log says how)
+
+    # (On h11 the pipelined garbage is read only once the answer is out: refused after it.)
+    refused_first = not (protocol is H11Protocol and case == "garbage-pipelined")
     config = uvicorn.Config(
-        slow_answer, port=0, http=protocol, loop=loop, log_config=None, log_level="info"
+        app, port=0, http=protocol, loop=loop, log_config=None, log_level="info"
     )
     with serving(config) as server:
         first, then = REFUSED_WHILE_ANSWERING[case]
         with _connected(server) as client:
             client.sendall(first)
-            time.sleep(0.1)  # the app is awaiting
+            assert started.wait(30), "the app was never called"
             client.sendall(then)
-            time.sleep(1)  # the connection still open when the app answers
             answer = b""
+            while refused_first and b"HTTP/1.1 400 " not in answer:
+                chunk = client.recv(65536)
+                assert chunk, answer
+                answer += chunk
+            release.set()  # the app answers now, the connection lingering after its refusal
+            assert answered.wait(30), "the app never finished its answer"
+            client.shutdown(socket.SHUT_WR)  # the lingering close ends
             while chunk := client.recv(65536):
                 answer += chunk
             assert b"HTTP/1.1 400 " in answer, answer
