@@ -10,6 +10,7 @@ deadline's sweep, which runs only while a connection waits for a request head.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,11 +28,13 @@ App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
 
 class Transport(asyncio.Transport):
-    """What a protocol wrote and whether it closed, as one list of events."""
+    """What a protocol wrote and whether it closed, as one list of events (and their times,
+    by `time.monotonic`, the clock of asyncio's loops)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.events: list[bytes | str] = []
+        self.times: list[float] = []
         self.closing = False
         self.protocol: asyncio.BaseProtocol = asyncio.Protocol()
 
@@ -39,10 +42,12 @@ class Transport(asyncio.Transport):
         assert not self.closing, "written after close"
         if data:  # h11 ends a sized body with an empty write: a no-op on a real transport
             self.events.append(bytes(data))
+            self.times.append(time.monotonic())
 
     def close(self) -> None:
         if not self.closing:
             self.events.append("close")
+            self.times.append(time.monotonic())
         self.closing = True
 
     def abort(self) -> None:
@@ -136,7 +141,7 @@ def test_a_head_never_waits_for_a_slow_body(protocol_class: type[Any]) -> None:
         writes = transport.writes()
         assert len(writes) == 1 and writes[0].startswith(b"HTTP/1.1 200 OK\r\n"), writes
         assert writes[0].endswith(b"\r\n\r\n")  # the head alone
-        await asyncio.sleep(1.5)
+        await until(lambda: len(transport.writes()) > 1, "the body never came")
         assert transport.writes()[1:] == [b'{"ok": true}']
         protocol.connection_lost(None)
 
@@ -255,6 +260,14 @@ def test_a_head_too_large_is_refused_with_a_json_reason(protocol_class: type[Any
 # --- the head sweep (alexaskill.sweep._Sweeper) -------------------------------------------------
 
 
+async def until(condition: Callable[[], object], what: str) -> None:
+    """Wait (30 s at most) for ``condition``, which the server's timers are to bring about."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, what
+        await asyncio.sleep(0.01)
+
+
 def pending_timers(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
     return [handle for handle in loop._scheduled if not handle.cancelled()]  # type: ignore[attr-defined]
 
@@ -272,20 +285,23 @@ def test_the_head_sweep_sleeps_while_no_connection_waits_for_a_head(
         loop = asyncio.get_running_loop()
         idle, idle_transport = await connect(Quick, answering(), keep_alive=1)
         idle.data_received(POST)  # answered: the connection idles until keep-alive closes it
-        await asyncio.sleep(1.6)  # 1 s, up to a sweep's 0.25 s late (httptools), and room
+        await until(lambda: "close" in idle_transport.events, "not closed after keep-alive")
         assert idle_transport.events[-1] == "close"
         idle.connection_lost(None)
         assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
         silent, silent_transport = await connect(Quick, answering())  # sends nothing
-        await asyncio.sleep(1.5)  # 0.6 s, up to a sweep's 0.25 s late, and room to spare
+        await until(lambda: silent_transport.events, "the silent connection was not swept")
         assert silent_transport.events == ["close"]  # swept: past its 0.6 s
-        await asyncio.sleep(0.3)
-        assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
+        # (The sweep's timer, already due when that connection went, runs once more.)
+        await until(
+            lambda: not [t for t in pending_timers(loop) if "sweep" in repr(t)],
+            "the sweep still runs with no connection waiting for a head",
+        )
         protocol, transport = await connect(Quick, answering())
         protocol.data_received(POST)
         await settle()
         protocol.data_received(POST[:20])  # the next head begins, and is never finished
-        await asyncio.sleep(1.5)
+        await until(lambda: "close" in transport.events, "the unfinished head was not cut off")
         answer, closed = transport.events[-2:]
         assert closed == "close" and isinstance(answer, bytes)
         assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
@@ -302,22 +318,45 @@ def test_keep_alive_needs_no_timer_a_request_on_httptools() -> None:
     # uvicorn arms a keep-alive timer after every response and cancels it at the next request;
     # alexaskill's httptools protocol leaves an idle connection to the sweep, which closes it
     # after --timeout-keep-alive as the timer would, and never closes a connection in use.
+    # (Two requests, each answered 1.2 s after its head: in use past the keep-alive's 1 s, the
+    # second sent as soon as the first is answered. The times are those of the writes and of
+    # the close, taken as they happen: a stall of the loop only makes the close later.)
     class Quick(server_module.HttpToolsProtocol):
-        pass
+        header_timeout = 300.0  # only the keep-alive closes it here
 
-    async def scenario() -> None:
+    async def attempt() -> bool:
+        """One connection's run; False if a stall let it idle past keep-alive between the two
+        requests (closed, rightly, before the second was sent)."""
         loop = asyncio.get_running_loop()
-        protocol, transport = await connect(Quick, answering(), keep_alive=1)
-        for _ in range(4):  # busy past 1 s: a request every 0.3 s, each answered
+        protocol, transport = await connect(Quick, answering(pause=1.2), keep_alive=1)
+        deadline = loop.time() + 30
+        for answers in (2, 4):  # head and body, of each request
+            if "close" in transport.events:  # (before the second: a stall, checked as one)
+                assert transport.times[-1] - transport.times[-2] >= 1 - 0.25, transport.times
+                protocol.connection_lost(None)
+                return False
             protocol.data_received(POST)
-            await settle()
-            assert not [t for t in pending_timers(loop) if "keep_alive" in repr(t)]
-            await asyncio.sleep(0.3)
-        assert "close" not in transport.events and len(transport.writes()) == 4
-        await asyncio.sleep(1.6)  # idle past 1 s (and a sweep's 0.25 s)
-        assert transport.events[-1] == "close"
+            while len(transport.writes()) < answers and "close" not in transport.events:
+                assert loop.time() < deadline, transport.events
+                assert not [t for t in pending_timers(loop) if "keep_alive" in repr(t)]
+                await asyncio.sleep(0.01)
+        while "close" not in transport.events:
+            assert loop.time() < deadline, transport.events
+            await asyncio.sleep(0.01)
+        # Both answered whole (head, then body) before the close, none cut off in use...
+        assert transport.events[:-1] == transport.writes() and len(transport.writes()) == 4
+        # ... and the close a keep-alive (less a sweep's 0.25 s) after the last answer.
+        last_answer, closed = transport.times[-2:]
+        assert closed - last_answer >= 1 - 0.25, transport.times
         protocol.connection_lost(None)
         assert not [t for t in pending_timers(loop) if "sweep" in repr(t)], pending_timers(loop)
+        return True
+
+    async def scenario() -> None:
+        for _ in range(5):
+            if await attempt():
+                return
+        pytest.fail("five stalls in a row")
 
     with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
         runner.run(scenario())
@@ -335,9 +374,9 @@ def test_one_connection_failing_to_close_does_not_end_the_sweep(
     async def scenario() -> None:
         failing, _ = await connect(Quick, answering())
         failing._head_timed_out = broken  # past its deadline at the first sweep, and raises
-        await asyncio.sleep(0.6)
+        await until(lambda: "deadline failed" in caplog.text, "the failing one was not swept")
         later, later_transport = await connect(Quick, answering())  # swept all the same
-        await asyncio.sleep(1.2)
+        await until(lambda: later_transport.events, "the later one was not swept")
         assert later_transport.events == ["close"]
         for one in (failing, later):
             one.connection_lost(None)
