@@ -181,7 +181,7 @@ def test_a_client_gone_before_the_answer_began_is_not_answered(through_asgi: lis
         protocol.connection_made(transport)
         protocol.data_received(signed(FACTORY.intent("Count")))
         protocol.connection_lost(None)  # before the request's task first ran
-        await asyncio.wait(list(protocol.tasks), timeout=5)
+        await asyncio.wait(list(protocol.tasks), timeout=30)
         return transport.events
 
     assert asyncio.run(scenario()) == ["close"]
