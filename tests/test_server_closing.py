@@ -359,16 +359,34 @@ def test_a_closing_connection_read_below_the_low_water_mark_keeps_its_deadline(
         large_answer, port=0, http=protocol, loop="asyncio", log_level="critical"
     )
     with serving(config) as server:
-        client = _slow_reader(server)
-        client.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n")
-        wanted = 200_000 - 20_000  # the last 20,000 bytes (and the head) left unread
-        got = 0
-        while got < wanted:
-            chunk = client.recv(min(4096, wanted - got))
-            assert chunk
-            got += len(chunk)
+        for _ in range(5):
+            client = _slow_reader(server)
+            if _read_all_but_the_end(client):
+                break
+            # The test thread stalled past the write deadline (1 s) as it read, on a loaded
+            # machine: dropped then, rightly. Again, on a new connection.
+            client.close()
+        else:
+            pytest.fail("five stalls in a row")
         _gone_in_time(server, "the connection was held, the rest of its answer unsent")
         client.close()
+
+
+def _read_all_but_the_end(client: socket.socket) -> bool:
+    """Ask for `large_answer`'s answer and read all but its last 20,000 bytes (and the head);
+    False if the server dropped the connection before."""
+    client.sendall(b"GET / HTTP/1.1\r\nhost: skill\r\nconnection: close\r\n\r\n")
+    wanted = 200_000 - 20_000
+    got = 0
+    while got < wanted:
+        try:
+            chunk = client.recv(min(4096, wanted - got))
+        except ConnectionError:
+            return False
+        if not chunk:
+            return False
+        got += len(chunk)
+    return True
 
 
 async def failing_midway(scope: Any, receive: Any, send: Any) -> None:
