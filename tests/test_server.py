@@ -335,7 +335,7 @@ def test_an_endless_header_is_cut_off(
         except ConnectionError:
             pass
         try:
-            return sent, await asyncio.wait_for(answer, 5)
+            return sent, await asyncio.wait_for(answer, 15)
         except ConnectionError:
             return sent, b""
         finally:
@@ -412,7 +412,7 @@ def test_a_request_refused_before_its_body_came_closes_its_connection(
         writer.write(b"x" * 20000 + HEALTH.replace(b"connection: close\r\n", b""))
         answer = b""
         with contextlib.suppress(ConnectionError, TimeoutError):
-            while chunk := await asyncio.wait_for(reader.read(65536), 5):
+            while chunk := await asyncio.wait_for(reader.read(65536), 20):
                 answer += chunk
             answer += b"<closed>"
         writer.close()
