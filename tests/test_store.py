@@ -1624,6 +1624,28 @@ def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
     assert "topsecret" not in repr(Settings(skill_ids=("x",), store=url))
 
 
+@pytest.mark.anyio
+async def test_a_redis_failure_is_told_without_any_password_option(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The messages hid only the value of the option named password: the TLS key's passphrase
+    # (ssl_password), taken from the URL as url_without_password hides it, went out as it was.
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    store = RedisStore("rediss://:user-pw@127.0.0.1:1/0?ssl_password=key-passphrase")
+
+    async def failing(name: str) -> dict[bytes, bytes]:
+        raise RedisConnectionError("the TLS key (key-passphrase) or the login (user-pw) failed")
+
+    monkeypatch.setattr(store._client, "hgetall", failing)
+    with pytest.raises(StoreError, match="cannot reach Redis") as info:
+        await store.load("user")
+    message = str(info.value)
+    assert "key-passphrase" not in message and "user-pw" not in message
+    assert "the TLS key (***) or the login (***) failed" in message
+    await store.aclose()
+
+
 @pytest.mark.parametrize("returned", [None, "memory://", 42])
 def test_a_store_factory_returning_no_store_is_a_configuration_error(
     returned: Any, caplog: pytest.LogCaptureFixture

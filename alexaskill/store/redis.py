@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .base import _decode, _encode_changes
 from .redis_client import REDIS_CLIENT_OPTIONS, _client_from_url, _like
+from .url import _is_password_option
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis, RedisCluster
@@ -358,9 +359,16 @@ class RedisStore:
         return f"Redis at {options.get('host', 'localhost')}:{options.get('port', 6379)}"
 
     def _scrubbed(self, text: str) -> str:
-        """``text`` without the password (as ``***``)."""
-        password = self._options().get("password")
-        return text.replace(str(password), "***") if password else text
+        """``text`` without the passwords (as ``***``): the value of every connection option
+        `url_without_password` hides in a URL (``password``, ``ssl_password``, …)."""
+        secrets = {
+            str(value)
+            for name, value in self._options().items()
+            if value and _is_password_option(name)
+        }
+        for secret in sorted(secrets, key=len, reverse=True):  # one inside another: the longer
+            text = text.replace(secret, "***")
+        return text
 
     def _failure(self, doing: str, exc: Exception) -> ResponseError | StoreError:
         """What a redis-py error stands for: the update script's refusal of a value (its own

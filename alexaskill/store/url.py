@@ -92,9 +92,20 @@ def url_without_password(url: str) -> str:
         )
         return f"{scheme}{sep}{_user_password_hidden(table)}{question}{query}"
     rest = _user_password_hidden(rest)
-    # Any option named ...password (redis-py takes ssl_password, the TLS key's passphrase).
-    rest = re.sub(r"(?<=[?&;])(\w*password=)[^&;#]*", r"\g<1>***", rest, flags=re.IGNORECASE)
+    rest = re.sub(
+        r"(?<=[?&;])(\w*)=[^&;#]*",
+        lambda found: f"{found[1]}=***" if _is_password_option(found[1]) else found[0],
+        rest,
+    )
     return f"{scheme}{sep}{rest}"
+
+
+def _is_password_option(name: str) -> bool:
+    """Whether the option ``name`` (of a store URL, or of the connection made from it) holds a
+    secret: any name that ends in ``password``, in any case (redis-py's ``password``, and its
+    ``ssl_password``, the TLS key's passphrase). What `url_without_password` hides in a URL,
+    and `RedisStore` in Redis's error messages."""
+    return name.lower().endswith("password")
 
 
 def _user_password_hidden(rest: str) -> str:
