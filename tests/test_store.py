@@ -1646,6 +1646,13 @@ async def test_a_redis_failure_is_told_without_any_password_option(
     await store.aclose()
 
 
+@pytest.mark.parametrize("prefix", [None, b"skill:", 3])
+def test_a_redis_prefix_that_is_no_string_is_refused_when_the_store_is_made(prefix: Any) -> None:
+    # Taken, it failed each load and save later (a TypeError adding it to the user's key).
+    with pytest.raises(ConfigurationError, match=r"RedisStore: prefix must be a string"):
+        RedisStore("redis://127.0.0.1:1/0", prefix=prefix)
+
+
 @pytest.mark.parametrize("returned", [None, "memory://", 42])
 def test_a_store_factory_returning_no_store_is_a_configuration_error(
     returned: Any, caplog: pytest.LogCaptureFixture

@@ -92,6 +92,11 @@ class RedisStore:
             raise ConfigurationError(
                 "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
             ) from exc
+        if not isinstance(prefix, str):
+            raise ConfigurationError(
+                f"RedisStore: prefix must be a string (the default: 'alexaskill:attributes:'), "
+                f"not {type(prefix).__name__}"
+            )
         own = client is None
         if client is None:
             client = _client_from_url(url)
