@@ -1219,6 +1219,50 @@ def test_handler_attributes_survive_sessions_and_load_only_when_asked() -> None:
     assert anyio.run(store.load, "u/bob") == {"mine": 1}
 
 
+def test_person_attributes_without_a_speaker_are_the_users_attributes_in_one_request() -> None:
+    # With no speaker recognised, PersonAttributes have the user's key, as documented: "the same
+    # values as Attributes". Both made for one handler, each loaded and saved its own copy: an
+    # increment of each showed 1 in both and saved 2, and a value set in one was not seen in
+    # the other (which of the two saves won depended on their order).
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Visit")
+    def visit(attributes: Attributes, person: PersonAttributes) -> Response:
+        first = attributes.increment("visits")
+        second = person.increment("visits")
+        person["name"] = "Ann"
+        return speak(f"{first} {second} {attributes['visits']} {attributes.get('name')}")
+
+    @skill.intent("Rename")
+    def rename(person: PersonAttributes, attributes: Attributes) -> Response:
+        attributes.increment("visits")
+        person["visits"] = 10  # replaces the increment, in both
+        del attributes["name"]
+        return speak(f"{person['visits']} {attributes['visits']} {person.get('name')}")
+
+    @skill.intent("Fail")
+    def fail(attributes: Attributes) -> Response:
+        attributes["visits"] = 1000
+        raise RuntimeError("boom")
+
+    @skill.exception(RuntimeError)
+    def sorry(exc: RuntimeError, person: PersonAttributes) -> Response:
+        # Its PersonAttributes are not the failed handler's Attributes, changes and all.
+        return speak(f"Sorry. {person['visits']}")
+
+    assert _speech(_answer(skill, _envelope("u", intent="Visit"))) == "1 2 2 Ann"
+    assert anyio.run(store.load, "u") == {"visits": 2, "name": "Ann"}
+    assert _speech(_answer(skill, _envelope("u", intent="Rename"))) == "10 10 None"
+    assert anyio.run(store.load, "u") == {"visits": 10}
+    assert _speech(_answer(skill, _envelope("u", intent="Fail"))) == "Sorry. 10"
+    assert anyio.run(store.load, "u") == {"visits": 10}
+    # A recognised speaker's are their own.
+    assert _speech(_answer(skill, _envelope("u", person_id="p", intent="Visit"))) == "11 1 11 None"
+    assert anyio.run(store.load, "u") == {"visits": 11}
+    assert anyio.run(store.load, "u/p") == {"visits": 1, "name": "Ann"}
+
+
 def _failing_store_url(backend: str, tmp_path: Path) -> str:
     """A store URL whose every load fails, for ``backend``."""
     if backend == "redis":

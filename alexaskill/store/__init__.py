@@ -14,7 +14,8 @@ value's JSON with the JSON it was loaded as, so a list changed in place counts t
 
 `Attributes` are keyed by the Amazon account (``context.System.user.userId``); `PersonAttributes`
 by the recognised speaker (``context.System.person.personId``) within it, falling back to the
-account when Alexa recognises nobody; `DeviceAttributes` by the device
+account when Alexa recognises nobody (then, in one request, the user's `Attributes` themselves:
+one dict, one save); `DeviceAttributes` by the device
 (``context.System.device.deviceId``). A handler may ask for any of them.
 
 Concurrency: each save writes only the keys the handler changed or deleted, atomically. Two

@@ -43,7 +43,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
     with one is never taken for the other when the app matches service types by subclass.
     """
 
-    __slots__ = ("_data", "_increments", "_saved", "_store", "key")
+    __slots__ = ("_data", "_increments", "_made_for", "_saved", "_store", "key")
 
     #: What the key names, for messages.
     _keyed_by = "user"
@@ -61,6 +61,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
         self._data: dict[str, Any] = dict(data) if data else {}
         self._saved = {name: _encode(name, value) for name, value in self._data.items()}
         self._increments: dict[str, int] = {}
+        #: The exception the code it was made for handles (None: the handler and its hooks).
+        self._made_for: BaseException | None = None
 
     @classmethod
     def key_for(cls, envelope: Envelope) -> str | None:
@@ -160,9 +162,17 @@ class _StoredAttributes(MutableMapping[str, Any]):
             await self._store.update(self.key, changes, deleted, increments=increments)  # type: ignore[call-arg]
         else:
             await self._store.update(self.key, changes, deleted)
-        self._saved = {name: _encode(name, value) for name, value in self._data.items()}
+        # In place: `PersonAttributes` sharing the user's item (`_twin`) share these dicts.
+        saved = {name: _encode(name, value) for name, value in self._data.items()}
+        self._saved.clear()
+        self._saved.update(saved)
         self._increments.clear()
         return True
+
+    def _share(self, twin: _StoredAttributes) -> None:
+        """Hold ``twin``'s values, changes and increments, the same dicts: one item, one save
+        (the other, finding nothing changed then, writes nothing)."""
+        self._data, self._saved, self._increments = twin._data, twin._saved, twin._increments
 
     def _check(self) -> tuple[dict[str, Any], list[str], dict[str, int]] | None:
         """What `save` would write (changes, deletions, increments), or None when nothing; raises
@@ -237,7 +247,9 @@ class PersonAttributes(_StoredAttributes):
     """A dict kept per recognised speaker (voice profile) across sessions.
 
     Keyed by ``userId/personId`` when Alexa recognises the speaker, else by the account's user id,
-    so without voice profiles it holds the same values as `Attributes`.
+    so without voice profiles it holds the same values as `Attributes`: made for the same request
+    from the same store, the two are then one item, a change to either seen in both and saved
+    once (two increments of ``"visits"``, one in each, add 2, the second returning the sum).
     """
 
     __slots__ = ()
@@ -298,12 +310,39 @@ def attributes_service(
     get_store = _store_getter(store)
 
     async def create(call: Call) -> _StoredAttributes:
-        return await cls.load(get_store(), call.envelope)
+        store = get_store()
+        twin = _twin(call, cls, store)
+        if twin is not None:
+            attributes = cls(key=twin.key, store=store)
+            attributes._share(twin)
+        else:
+            attributes = await cls.load(store, call.envelope)
+        attributes._made_for = call.exception
+        return attributes
 
     async def finish(attributes: _StoredAttributes) -> None:
         await attributes.save()
 
     return create, finish
+
+
+def _twin(call: Call, cls: type[_StoredAttributes], store: Store) -> _StoredAttributes | None:
+    """The `Attributes` made for ``call``'s code running now (not the failed code an exception
+    handler answers for) when ``cls`` is `PersonAttributes` of the same store and key (no
+    speaker recognised), or the other way round: else each loaded and saved a copy of one item,
+    and an increment of each counted twice, a value set in one was lost by the other's save."""
+    if cls is not Attributes and cls is not PersonAttributes:
+        return None
+    other = call.services.get(PersonAttributes if cls is Attributes else Attributes)
+    if (
+        isinstance(other, _StoredAttributes)
+        and other._store is store
+        and other._made_for is call.exception
+        and other.key is not None
+        and other.key == cls.key_for(call.envelope)
+    ):
+        return other
+    return None
 
 
 def _store_getter(store: Store | str | Callable[[], Store]) -> Callable[[], Store]:
