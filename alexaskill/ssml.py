@@ -42,7 +42,7 @@ from typing import Any, Final, SupportsIndex
 
 from .exceptions import ResponseError
 from .web_urls import _url_error
-from .xml_text import _character_error, _plain_str, _speak_root, _xml_text
+from .xml_text import _character_error, _speak_root, _xml_text
 
 __all__ = [
     "Ssml",
@@ -77,8 +77,7 @@ class Ssml(str):
 
     __slots__ = ()
 
-    # A ``<speak>`` document on either side makes the result one document: two roots side by
-    # side, or text after the root, are not XML, and Alexa refuses the response.
+    # A ``<speak>`` document on either side makes the result one document (two roots: no XML).
 
     def __add__(self, other: str) -> Ssml:
         if isinstance(other, str):
@@ -131,16 +130,17 @@ def _made(markup: str, parts: Iterable[str]) -> Ssml:
 def escape(text: str) -> Ssml:
     """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged.
 
-    A number is its digits; None or an `Enum` member (str() says "Topping.HAM") raises
-    `ResponseError`. A character XML cannot hold (a control character from a feed, a lone
-    surrogate, say) becomes a space: Alexa parses SSML as XML and would refuse the whole
-    response. A surrogate pair left as two code units is first joined into its character.
+    A number is its digits (an `IntEnum` member's too), a str subclass the text it holds; None
+    or another `Enum` member (str() says "Topping.HAM") raises `ResponseError`. A character XML
+    cannot hold (a lone surrogate, a control character) becomes a space: Alexa would refuse it.
     """
     if isinstance(text, Ssml):
         return text
     if not isinstance(text, str) and (text is None or isinstance(text, enum.Enum)):
-        raise ResponseError(f"SSML text is {text!r}: give the words to say (a str)")
-    text = _xml_text(_plain_str(text) if isinstance(text, str) else str(text))
+        if not isinstance(text, int):
+            raise ResponseError(f"SSML text is {text!r}: give the words to say (a str)")
+        text = int.__repr__(text)  # its digits, never "_Floor.TOP"
+    text = _xml_text(str.__str__(text) if isinstance(text, str) else str(text))
     return Ssml(
         text.replace("&", "&amp;")
         .replace("<", "&lt;")

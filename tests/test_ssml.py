@@ -572,3 +572,20 @@ def test_an_attribute_that_is_not_a_str_is_refused_by_name(build: Any, named: st
     # These raised AttributeError or "TypeError: expected string or bytes-like object".
     with pytest.raises(ResponseError, match=f"SSML {named}"):
         build()
+
+
+class _Level(enum.IntEnum):
+    HIGH = 3
+
+
+class _Floor(int, enum.Enum):  # str() of a member says "_Floor.TOP"
+    TOP = 12
+
+
+@pytest.mark.parametrize(("number", "digits"), [(_Level.HIGH, "3"), (_Floor.TOP, "12")])
+def test_an_int_enum_member_is_its_digits_as_any_number(number: Any, digits: str) -> None:
+    # An IntEnum member is a number (str() of it says "3"): refusing every Enum refused it too.
+    assert ssml.escape(number) == digits
+    said = f'<say-as interpret-as="cardinal">{digits}</say-as>'
+    assert ssml.say_as(number, "cardinal") == said
+    assert ssml.speak("Floor ", number) == f"<speak>Floor {digits}</speak>"
