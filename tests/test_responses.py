@@ -1037,3 +1037,37 @@ def test_a_permission_scope_with_white_space_is_refused(scope: str) -> None:
     # No scope holds white space: the card asked the user for a permission Alexa does not know.
     with pytest.raises(ResponseError, match=r"card\.permissions\[1\] must be a scope"):
         AskForPermissionsConsentCard(["alexa::profile:email:read", scope])
+
+
+def _python_calls(build: Any) -> list[str]:
+    """The Python functions ``build()`` calls, by qualified name (C functions left out)."""
+    import sys
+
+    called: list[str] = []
+
+    def note(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            called.append(frame.f_code.co_qualname)
+
+    before = sys.getprofile()
+    sys.setprofile(note)
+    try:
+        build()
+    finally:
+        sys.setprofile(before)
+    return called
+
+
+def test_the_usual_answers_call_no_helper_to_convert_their_parts() -> None:
+    # speak/ask run at every request: an SSML document, plain text and a list of directives
+    # need no conversion call. _plain_str under SsmlSpeech (a str subclass's text) and the
+    # Mapping check of a list of directives (abc's __instancecheck__ is Python) each cost one.
+    doc = ssml.speak("Hello ", ssml.break_("1s"))
+    stop = [AudioPlayer.Stop()]
+    builds = (lambda: speak(doc), lambda: ask("Hi"), lambda: speak("Hi", directives=stop))
+    for build in builds:
+        build()  # abc caches what it found at a first check
+        called = _python_calls(build)
+        assert "speak" in called or "ask" in called  # the profile saw the calls
+        assert not {"_plain_str", "ABCMeta.__instancecheck__"} & set(called), called
+    assert speak("Hi", directives=stop).directives == (AudioPlayer.Stop(),)

@@ -68,6 +68,8 @@ def _directives_of(field: str, directives: Iterable[Any]) -> tuple[Any, ...]:
     type's name) is a `ResponseError`: read as a list, it was its keys, or not iterable."""
     if type(directives) is tuple:
         return directives
+    if type(directives) is list:  # the usual, first: the Mapping check below is a Python call
+        return tuple(directives)
     if isinstance(directives, Mapping | Directive | str):
         raise ResponseError(
             f"{field} takes a list of directives, not one ({type(directives).__name__}): "
