@@ -8,7 +8,7 @@ import enum
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, TypedDict
 
@@ -1039,7 +1039,7 @@ def test_a_permission_scope_with_white_space_is_refused(scope: str) -> None:
         AskForPermissionsConsentCard(["alexa::profile:email:read", scope])
 
 
-def _python_calls(build: Any) -> list[str]:
+def _python_calls(build: Callable[[], object]) -> list[str]:
     """The Python functions ``build()`` calls, by qualified name (C functions left out)."""
     import sys
 
@@ -1064,7 +1064,11 @@ def test_the_usual_answers_call_no_helper_to_convert_their_parts() -> None:
     # Mapping check of a list of directives (abc's __instancecheck__ is Python) each cost one.
     doc = ssml.speak("Hello ", ssml.break_("1s"))
     stop = [AudioPlayer.Stop()]
-    builds = (lambda: speak(doc), lambda: ask("Hi"), lambda: speak("Hi", directives=stop))
+    builds: tuple[Callable[[], Response], ...] = (
+        lambda: speak(doc),
+        lambda: ask("Hi"),
+        lambda: speak("Hi", directives=stop),
+    )
     for build in builds:
         build()  # abc caches what it found at a first check
         called = _python_calls(build)
