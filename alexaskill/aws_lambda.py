@@ -174,21 +174,21 @@ class _Loop:
 
     @classmethod
     def run(cls, coro: Coroutine[Any, Any, T]) -> T:
-        import asyncio  # loaded once, at the first invocation
-
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:  # none: the Lambda runtime's call
-            pass
-        else:
-            # An async test calling the handler: asyncio's own error says nothing of what to
-            # do, and the answer's coroutine would be left unawaited.
-            coro.close()
-            raise RuntimeError(_FROM_A_LOOP)
         runner = cls.runner
         if runner is None:
+            import asyncio  # loaded once, at the first invocation
+
             runner = cls.runner = asyncio.Runner()
-        return runner.run(coro, context=contextvars.copy_context())
+        try:
+            return runner.run(coro, context=contextvars.copy_context())
+        except RuntimeError:
+            # Runner.run refuses a call from a running event loop (an async test) before it
+            # starts the coroutine: its error says nothing of what to do, and the coroutine
+            # would be left unawaited. A coroutine that ran and raised is closed (no frame).
+            if getattr(coro, "cr_frame", None) is None:
+                raise
+            coro.close()
+            raise RuntimeError(_FROM_A_LOOP) from None
 
 
 _FROM_A_LOOP = (

@@ -598,3 +598,25 @@ def test_a_def_handler_under_a_deadline_longer_than_a_thread_can_wait_is_answere
         return speak("Welcome.")
 
     assert speech(handler(skill)(event("LaunchRequest"), None)) == "Welcome."
+
+
+def test_an_invocation_on_the_loop_raises_nothing_to_find_no_running_loop() -> None:
+    # Each invocation of a skill on the event loop asked asyncio.get_running_loop(), which
+    # raises and is caught when there is none, as at every real invocation (~0.7 us): Runner.run
+    # checks that itself, so only its refusal is looked at now.
+    lambda_handler = handler(weather_skill())
+    assert speech(lambda_handler(event("LaunchRequest"), LambdaContext())) == "Welcome to Weather."
+    raised: list[str] = []
+
+    def note(frame: Any, what: str, arg: Any) -> None:
+        if what == "c_exception":
+            raised.append(getattr(arg, "__name__", repr(arg)))
+
+    before = sys.getprofile()
+    sys.setprofile(note)
+    try:
+        answer = lambda_handler(event("LaunchRequest"), LambdaContext())
+    finally:
+        sys.setprofile(before)
+    assert speech(answer) == "Welcome to Weather."
+    assert "get_running_loop" not in raised, raised
