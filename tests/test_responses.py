@@ -1032,9 +1032,18 @@ def test_session_attributes_that_are_no_json_object_are_refused(attributes: Any)
         encode_response(speak("x"), attributes)
 
 
-@pytest.mark.parametrize("scope", [" ", "alexa::profile:email:read ", "alexa::profile:name:read\n"])
+@pytest.mark.parametrize(
+    "scope",
+    [
+        " ",
+        "alexa::profile:email:read ",
+        "alexa::profile:name:read\n",
+        "alexa::profile:email:read alexa::profile:name:read",  # two, as OAuth writes scopes
+    ],
+)
 def test_a_permission_scope_with_white_space_is_refused(scope: str) -> None:
     # No scope holds white space: the card asked the user for a permission Alexa does not know.
+    # (Two scopes in one string: white space inside, which no strip() finds.)
     with pytest.raises(ResponseError, match=r"card\.permissions\[1\] must be a scope"):
         AskForPermissionsConsentCard(["alexa::profile:email:read", scope])
 
