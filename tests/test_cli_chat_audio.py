@@ -6,6 +6,7 @@ import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -330,3 +331,45 @@ def test_over_http_a_play_keeping_the_session_open_is_paused(
         assert (player.activity, player.starts) == ("PLAYING", 1)
     finally:
         transport.close()
+
+
+def test_over_http_an_event_s_answer_leaves_the_session_s_attributes_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alexa ignores the session in the answer to a request sent outside one (a media button,
+    # an audio event): its sessionAttributes were taken into the user's session all the same.
+    import json
+
+    import httpx
+
+    from alexaskill.cli.chat_http import HttpTransport
+    from alexaskill.cli.dev import DEV_PKI_ENV
+    from alexaskill.testing import FakeAlexaApi
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    answers = [
+        {"version": "1.0", "sessionAttributes": {"kept": 1}, "response": {}},
+        {"version": "1.0", "sessionAttributes": {"stray": 2}, "response": {}},
+        {"version": "1.0", "response": {"shouldEndSession": True}},
+    ]
+    bodies: list[dict[str, Any]] = []
+
+    def skill(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return httpx.Response(200, content=json.dumps(answers.pop(0)).encode())
+
+    transport = HttpTransport(
+        "https://skill.example.com/", "amzn1.ask.skill.x", "en-US", "podcast:skill", FakeAlexaApi()
+    )
+    transport.http = httpx.Client(transport=httpx.MockTransport(skill))
+    try:
+        transport.send({"type": "LaunchRequest"}, new_session=True)
+        transport.send({"type": "PlaybackController.NextCommandIssued"}, new_session=False)
+        transport.send(
+            {"type": "IntentRequest", "intent": {"name": "AMAZON.HelpIntent"}}, new_session=False
+        )
+    finally:
+        transport.close()
+    assert "session" not in bodies[1]
+    assert bodies[2]["session"]["attributes"] == {"kept": 1}
+    assert bodies[2]["session"]["new"] is False

@@ -50,6 +50,7 @@ class HttpTransport:
         import httpx
 
         from ..testing import SkillResponse
+        from ..testing.sessions import carried_session
 
         if new_session or self.session is None:
             if self.session is not None:  # that session is over: a stream paused in it plays
@@ -87,14 +88,8 @@ class HttpTransport:
             response.status_code, payload, api_calls=calls, request=envelope["request"]
         )
         self.factory.player.answered(envelope, result)  # what the device does with it
-        if isinstance(payload, dict) and isinstance(payload.get("sessionAttributes"), dict):
-            self.session = {
-                **self.session,
-                "new": False,
-                "attributes": payload["sessionAttributes"],
-            }
-        elif self.session is not None:
-            self.session = {**self.session, "new": False}
+        # (the answer to an AudioPlayer or PlaybackController event leaves the session alone)
+        self.session = carried_session(self.session, str(request["type"]), payload)
         return result
 
     def close(self) -> None:

@@ -167,6 +167,8 @@ class _Transport:
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
+        from ..testing.sessions import carried_session
+
         request_type = str(request["type"])
         if new_session or self.session is None:
             self.session = self.factory.session()
@@ -182,13 +184,8 @@ class _Transport:
         )
         if status != 200 or ended:
             self.session = None
-        elif isinstance(payload, dict):
-            attributes = payload.get("sessionAttributes")
-            self.session = {
-                **self.session,
-                "new": False,
-                "attributes": attributes if isinstance(attributes, dict) else {},
-            }
+        else:
+            self.session = carried_session(self.session, request_type, payload)
         return reply
 
 
