@@ -119,6 +119,18 @@ def test_a_session_ended_by_an_error_says_which() -> None:
     assert "error" not in plain
 
 
+@pytest.mark.parametrize("reason", ["USER_INITIATED", "EXCEEDED_MAX_REPROMPTS"])
+def test_an_error_with_a_reason_but_error_is_refused(reason: str) -> None:
+    # Alexa sends `error` only with reason ERROR: one given with USER_INITIATED was sent.
+    from alexaskill.testing.requests import session_ended_fields
+
+    given = {"type": "INVALID_RESPONSE", "message": "bad"}
+    with pytest.raises(ValueError, match=f"only with reason ERROR, not {reason}"):
+        session_ended_fields(reason, {"error": given})
+    with TestClient(diary()) as client, pytest.raises(ValueError, match="only with reason ERROR"):
+        client.session_ended(reason, error=given)
+
+
 def booking() -> Skill:
     skill = Skill(SKILL_ID)
     skill.add_slot_type("Dish", [{"name": "soup", "id": "SOUP", "synonyms": ["broth"]}])

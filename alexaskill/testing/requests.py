@@ -464,13 +464,13 @@ def dialog_state_for(
 
 def session_ended_fields(reason: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """The ``request`` fields of a SessionEndedRequest for ``reason``: with ERROR, the ``error``
-    Alexa sends with it (``type``, ``message``) unless ``fields`` give one. `ValueError` for a
-    reason Alexa does not send."""
+    Alexa sends with it (INVALID_RESPONSE, the one tests most meet) unless ``fields`` give one.
+    `ValueError` for a reason Alexa does not send, or an ``error`` with a reason but ERROR."""
     check_choice(reason, "reason", SESSION_END_REASONS)
     ended = {"reason": reason, **fields}
+    if reason != "ERROR" and "error" in ended:
+        raise ValueError(f"error: Alexa sends one only with reason ERROR, not {reason}")
     if reason == "ERROR" and "error" not in ended:
-        # Amazon's types: INVALID_RESPONSE, DEVICE_COMMUNICATION_ERROR, INTERNAL_SERVICE_ERROR,
-        # ENDPOINT_TIMEOUT; a reply Alexa could not use is the one a skill's tests most meet.
         ended["error"] = {
             "type": "INVALID_RESPONSE",
             "message": "The skill's response was not valid (made by alexaskill's test tools)",
