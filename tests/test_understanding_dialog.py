@@ -939,3 +939,30 @@ def test_a_dialog_directive_that_ends_the_session_is_refused(directive: dict[str
     assert skill.last["type"] == "SessionEndedRequest"
     assert skill.last["error"]["type"] == "INVALID_RESPONSE"
     assert not turn.session_open
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ({}, "the answer has no version (a response envelope needs one)"),
+        ({"response": {}}, "the answer has no version (a response envelope needs one)"),
+        ({"version": "1.0"}, "the answer has no response object (a response envelope needs one)"),
+        (
+            {"version": "1.0", "response": "Hello"},
+            "the answer has no response object (a response envelope needs one)",
+        ),
+    ],
+)
+def test_an_answer_that_is_no_response_envelope_is_refused(body: dict[str, Any], why: str) -> None:
+    # A 200 JSON object without "version" or "response" was taken as the skill's answer.
+    skill = Skill(body)
+    turn = conversation(skill).say("ask pizza palace for a large pizza")
+    assert skill.last == {
+        "type": "SessionEndedRequest",
+        "reason": "ERROR",
+        "error": {"type": "INVALID_RESPONSE", "message": why},
+    }
+    assert turn.exchanges[0].refusal == why
+    assert turn.notes == [f"Alexa refuses the answer ({why}): the session ends"]
+    assert turn.heard() == [PROBLEM]
+    assert not turn.session_open

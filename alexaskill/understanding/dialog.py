@@ -268,7 +268,7 @@ class Conversation(DialogAnswers):
             self._refuse(turn, exchange, what, note=note, kind=kind)
             return
         response = exchange.response
-        refusal = response_ssml_error(response)
+        refusal = _envelope_error(reply.json) or response_ssml_error(response)
         if refusal is not None:
             self._refuse(turn, exchange, refusal)
             return
@@ -409,6 +409,16 @@ class Conversation(DialogAnswers):
             dialog.pending = ("confirm_intent", None)
         dialog.from_skill = True
         dialog.state = "IN_PROGRESS"
+
+
+def _envelope_error(body: Mapping[str, Any]) -> str | None:
+    """Why Alexa refuses ``body`` as a response envelope (Amazon's Response Format: a
+    ``version`` and a ``response`` object), or None."""
+    if not isinstance(body.get("version"), str):
+        return "the answer has no version (a response envelope needs one)"
+    if not isinstance(body.get("response"), dict):
+        return "the answer has no response object (a response envelope needs one)"
+    return None
 
 
 def _utc_now() -> datetime.datetime:
