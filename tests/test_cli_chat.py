@@ -419,6 +419,46 @@ def test_standard_input_that_is_not_utf8(workdir: Path, monkeypatch: pytest.Monk
     assert err.getvalue() == "alexaskill chat: error: standard input: not UTF-8 text\n"
 
 
+def test_a_line_that_is_not_utf8_is_named_and_the_chat_goes_on(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read as a C locale's terminal reads it (surrogateescape), a line that is not UTF-8 keeps
+    # its bytes as lone surrogates: they were dropped unsaid, the rest sent as if typed so.
+    data = b"open the cafe\nan espresso \xff please\nan espresso please\n"
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err) == 0
+    shown = out.getvalue()
+    assert "the turn failed" not in shown
+    assert "  (the line is not UTF-8 text: nothing is sent to the skill)\n" in shown
+    assert shown.count("  skill:      One espresso. Anything else?\n") == 1  # the next line
+    assert "> an espresso \\xff please\n" in shown  # the bytes it could not read, named
+
+
+def test_a_line_typed_that_is_not_utf8_is_named_and_the_chat_goes_on(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # At a UTF-8 terminal input() cannot decode the line: the chat ended with a usage error.
+    said = iter([b"caf\xe9", "open the cafe"])
+
+    def typed(prompt: str) -> str:
+        sys.stdout.write(prompt)
+        line = next(said, None)
+        if line is None:
+            raise EOFError
+        if isinstance(line, bytes):
+            line.decode("utf-8")  # raises, as input() does
+        return str(line)
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", typed)
+    assert main(["chat", "cafe:skill", "--invocation", "the cafe"]) == 0
+    out = capsys.readouterr().out
+    assert "> " + "  (the line is not UTF-8 text: nothing is sent to the skill)\n" in out
+    assert "  skill:      Welcome to the cafe. What would you like?\n" in out
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

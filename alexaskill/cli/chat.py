@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
-from .chat_show import json_block, progressive_rows, request_line, row, understood_line
+from .chat_show import json_block, progressive_rows, request_line, row, shown_line, understood_line
 from .common import (
     UsageError,
     alexa_locale,
@@ -378,9 +378,10 @@ class _Chat:
             row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
 
 
-def _lines(interactive: bool) -> Iterator[str]:
+def _lines(interactive: bool) -> Iterator[str | None]:
     """The lines said: typed at the prompt, else read from the pipe as text files of any system
-    are written (a CR before each newline, a byte order mark first, as Windows editors save)."""
+    are written (a CR before each newline, a byte order mark first, as Windows editors save).
+    None for a line typed at the prompt that is not text in the terminal's encoding."""
     first = True
     while True:
         try:
@@ -389,7 +390,10 @@ def _lines(interactive: bool) -> Iterator[str]:
             sys.stdout.write("\n")
             return
         except UnicodeDecodeError as exc:
-            raise stdin_not_text(exc) from None
+            if not interactive:
+                raise stdin_not_text(exc) from None
+            yield None  # one line typed: the user types the next
+            continue
         if not interactive and not line:
             return
         if first:
@@ -416,7 +420,10 @@ def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:
         )
     for text in _lines(interactive):
         if not interactive:
-            out.write(f"> {text}\n")
+            out.write(f"> {shown_line(text or '')}\n")
+        if text is None or shown_line(text) != text:  # bytes not UTF-8: no words to send
+            out.write("  (the line is not UTF-8 text: nothing is sent to the skill)\n")
+            continue
         try:
             if not chat.line(text):
                 break

@@ -10,7 +10,25 @@ if TYPE_CHECKING:
     from ..testing import ApiCall
     from ..understanding.dialog import Turn
 
-__all__ = ["json_block", "progressive_rows", "request_line", "row", "understood_line"]
+__all__ = [
+    "json_block",
+    "progressive_rows",
+    "request_line",
+    "row",
+    "shown_line",
+    "understood_line",
+]
+
+
+def shown_line(text: str) -> str:
+    """``text`` as it can be written: the bytes a line read with surrogateescape (as a C
+    locale's terminal reads) could not decode, kept as lone surrogates, as ``\\xNN``; any
+    other lone surrogate as ``\\udNNN``. A line of text is itself."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode()
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def row(out: TextIO, label: str, value: str) -> None:
