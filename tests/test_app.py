@@ -635,6 +635,31 @@ def test_signed_body_that_is_not_an_envelope_gets_400() -> None:
             assert "Traceback" not in result.error
 
 
+#: Malformed envelopes, and where their reason must say the fault is (from the body's root).
+MALFORMED_AT = [
+    (b'{"version": "1.0", "request": null}', "$.request"),
+    (b'{"version": "1.0", "request": 5}', "$.request"),
+    (b'{"version": "1.0", "request": {"requestId": "r"}}', "$.request"),
+    (
+        b'{"request": {"type": "IntentRequest", "intent": {"name": "X", "slots": 5}}}',
+        "$.request.intent.slots",
+    ),
+    (b'{"request": {"type": "Some.NewType", "requestId": 5}}', "$.request.requestId"),
+    (b'{"session": {"new": 5}, "request": {"type": "LaunchRequest"}}', "$.session.new"),
+]
+
+
+@pytest.mark.parametrize(("body", "where"), MALFORMED_AT)
+def test_a_malformed_envelope_gets_400_naming_where_from_the_root(body: bytes, where: str) -> None:
+    # msgspec decodes the request apart from the envelope: its path began at the request, and a
+    # fault at the request itself (null, not an object, no type) named no place at all.
+    with TestClient(make_skill()) as client:
+        result = client.post(body, client.pki.sign(body))
+    assert result.status_code == 400, body
+    assert result.error is not None
+    assert result.error.endswith(f"- at `{where}`"), result.error
+
+
 def test_unsigned_request_gets_400_and_no_handler_runs() -> None:
     skill = Skill(SKILL_ID)
     ran: list[str] = []

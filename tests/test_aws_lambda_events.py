@@ -129,6 +129,26 @@ def test_a_malformed_alexa_request_keeps_its_precise_reason(runtime: Runtime) ->
     assert "not an Alexa request" not in error["errorMessage"]
 
 
+@pytest.mark.parametrize(
+    ("event", "where"),
+    [
+        ({"version": "1.0", "request": None}, "$.request"),
+        ({"version": "1.0", "request": []}, "$.request"),
+        (
+            {"request": {"type": "IntentRequest", "intent": {"name": "X", "slots": 5}}},
+            "$.request.intent.slots",
+        ),
+    ],
+)
+def test_a_malformed_alexa_request_says_where_from_the_events_root(
+    runtime: Runtime, event: dict[str, Any], where: str
+) -> None:
+    runtime.invoke(handler(_skill()), event)
+    [error] = runtime.errors
+    assert error["errorType"] == "MalformedRequestError"
+    assert error["errorMessage"].endswith(f"- at `{where}`"), error["errorMessage"]
+
+
 def test_a_burst_of_refused_events_is_counted_in_the_next_warning(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

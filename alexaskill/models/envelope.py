@@ -330,17 +330,44 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
 
 
 def _refusal(body: bytes | str, error: msgspec.ValidationError) -> MalformedRequestError:
-    """The `MalformedRequestError` for ``error``, its path (``$.offsetInMilliseconds``) said
-    from the body's root: the request is decoded on its own, so msgspec's path for a field in
-    it leaves out the ``request`` it is in."""
-    message = str(error)
+    """The `MalformedRequestError` for ``error``, its path said from the body's root.
+
+    The request is decoded apart from the envelope, so msgspec's path for a fault in it starts
+    at the request (or, for the request itself, ``null`` say, names no place). Only a refused
+    body pays for this: it is decoded again whole, the request typed as each step typed it.
+    """
+    return MalformedRequestError(f"malformed request: {_error_from_root(body) or error}")
+
+
+def _error_from_root(body: bytes | str) -> str | None:
     try:
-        _ENVELOPE_DECODER.decode(body)
-    except msgspec.DecodeError:
-        pass  # (the envelope's own error: its path starts at the root already)
-    else:
-        message = message.replace("- at `$", "- at `$.request", 1)
-    return MalformedRequestError(f"malformed request: {message}")
+        _ENVELOPE_DECODER.decode(body)  # the envelope's own fault first, as the fast path
+        head = _whole_decoder(_RequestHead).decode(body).request
+        cls = _CLASS_BY_TYPE.get(head.type)
+        if cls is not None:
+            _whole_decoder(cls).decode(body)
+        else:
+            _whole_decoder(Request).decode(body)
+            _whole_decoder(dict[str, Any]).decode(body)
+    except msgspec.ValidationError as exc:
+        return str(exc)
+    return None  # (not seen: the caller's error stands)
+
+
+@functools.cache
+def _whole_decoder(request: Any) -> msgspec.json.Decoder[Any]:
+    """A decoder of the whole envelope with its request typed as ``request``."""
+    envelope = msgspec.defstruct(
+        "_TypedEnvelope",
+        [
+            ("version", str | None, None),
+            ("session", Session | None, None),
+            ("context", Context | None, None),
+            ("request", request),
+        ],
+        kw_only=True,
+    )
+    return msgspec.json.Decoder(envelope)
 
 
 def _repair_envelope(data: dict[str, Any]) -> bool:
