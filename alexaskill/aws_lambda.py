@@ -167,20 +167,21 @@ class _Loop:
 
     Each invocation runs in a fresh copy of the invoking thread's context variables, as each
     request of the web service does: a value one user's invocation set is not the next one's
-    (the Runner would otherwise run every invocation in the one context it keeps).
+    (the Runner would otherwise run every invocation in the one context it keeps). The handler
+    makes the copy, notes the invocation's id in it, and passes it.
     """
 
     runner: asyncio.Runner | None = None
 
     @classmethod
-    def run(cls, coro: Coroutine[Any, Any, T]) -> T:
+    def run(cls, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
         runner = cls.runner
         if runner is None:
             import asyncio  # loaded once, at the first invocation
 
             runner = cls.runner = asyncio.Runner()
         try:
-            return runner.run(coro, context=contextvars.copy_context())
+            return runner.run(coro, context=context)
         except RuntimeError:
             # Runner.run refuses a call from a running event loop (an async test) before it
             # starts the coroutine: its error says nothing of what to do, and the coroutine
@@ -198,11 +199,11 @@ _FROM_A_LOOP = (
 )
 
 
-def _run_inline(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine that never suspends, without an event loop (and without asyncio), in a
-    fresh copy of the context variables (as `_Loop.run`)."""
+def _run_inline(coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
+    """Run a coroutine that never suspends, without an event loop (and without asyncio), in
+    the invocation's own context (as `_Loop.run`)."""
     try:
-        contextvars.copy_context().run(coro.send, None)
+        context.run(coro.send, None)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
     coro.close()
@@ -221,7 +222,7 @@ class _Plan(NamedTuple):
     """How a skill's invocations are answered, decided at its first."""
 
     #: `_Loop.run`, or `_run_inline` for a skill that never awaits anything.
-    run: Callable[[Coroutine[Any, Any, Any]], Any]
+    run: Callable[[Coroutine[Any, Any, Any], contextvars.Context], Any]
     loop: bool
     #: Seconds of the invocation's time kept back for an exception handler of DeadlineExceeded.
     grace: float
@@ -257,7 +258,12 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
     plans: list[_Plan] = []  # the skill's, once known: no lookup at each invocation
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        note_invocation(context)  # its id, for the lines of a handler of alexaskill's own
+        # Its id, for the lines of a handler of alexaskill's own: in a copy of the context made
+        # for this invocation alone, which its answer runs in (and the threads alexaskill runs
+        # def handlers in copy), so a def handler past its deadline, still running while the
+        # next invocation is answered, keeps its own id in its lines.
+        invocation = contextvars.copy_context()
+        invocation.run(note_invocation, context)
         if not plans:
             plans.append(_plan_of(skill))
         plan = plans[0]
@@ -298,7 +304,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
                 latest=latest,
             )
         try:
-            answer = plan.run(answering)
+            answer = plan.run(answering, invocation)
         except Exception:
             raise  # alexaskill's own bug: the runtime reports the invocation as failed
         except BaseException as exc:

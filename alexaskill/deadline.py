@@ -259,8 +259,8 @@ def call_in_thread(
             outcome.finished = True
             late = outcome.late
         outcome.done.set()
-        if late:
-            on_late(time.monotonic() - started, outcome.error)
+        if late:  # in the call's context: its line is the call's (its Lambda invocation's id)
+            context.run(on_late, time.monotonic() - started, outcome.error)
 
     thread = threading.Thread(target=run, name="alexaskill-deadline", daemon=True)
     thread.start()

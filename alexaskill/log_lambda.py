@@ -60,12 +60,15 @@ __all__ = [
     "runtime_takes_records",
 ]
 
-#: The invocation under way (or the last one), as the runtime keeps it: one invocation at a time
-#: in a process (Lambda's concurrent mode forks one process per concurrent invocation).
+#: The last invocation noted, as the runtime keeps it (one invocation at a time in a process:
+#: Lambda's concurrent mode forks one process per concurrent invocation), for a line written
+#: outside any invocation's context (a thread started bare, which copies no context).
 _aws_request_id: str = ""
-#: The invocation of the request a web server in Lambda is answering (noted by
-#: `alexaskill.lambda_web.note_request`): each
-#: request's own, however many are in flight (a web server may take several at once).
+#: The invocation a line is written for, in the context of its answer: the invocation's of
+#: `alexaskill.aws_lambda.handler` (`note_invocation`, in the context made for it), or that of the
+#: request a web server in Lambda is answering (`alexaskill.lambda_web.note_request`). Each its
+#: own, however many are under way: a handler past its deadline runs on in its thread while the
+#: next invocation is answered, and a web server may take several requests at once.
 _request_invocation: ContextVar[str] = ContextVar("alexaskill_aws_request_id", default="")
 
 
@@ -148,10 +151,12 @@ def lambda_log_floor(asked: int, environ: Mapping[str, str] | None = None) -> in
 
 
 def note_invocation(context: Any) -> None:
-    """Note the id of the invocation starting, ``context.aws_request_id``, for lines to carry."""
+    """Note the id of the invocation starting, ``context.aws_request_id``, for lines to carry:
+    in the current context (call it in the one made for the invocation) and as the last one."""
     global _aws_request_id
     request_id = getattr(context, "aws_request_id", None)
     _aws_request_id = request_id if isinstance(request_id, str) else ""
+    _request_invocation.set(_aws_request_id)
 
 
 def aws_request_id() -> str:

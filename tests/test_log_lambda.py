@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -540,3 +541,61 @@ def test_off_lambda_no_invocation_id_is_read_from_the_request(
     ):
         status, seen, _ = _post_on_lambda_server(monkeypatch, extra, lambda_env=False)
         assert status == 200 and seen == [""]
+
+
+@pytest.mark.parametrize("loop", [False, True], ids=["own-thread", "event-loop"])
+def test_a_late_handlers_lines_carry_its_own_invocations_id(
+    monkeypatch: pytest.MonkeyPatch, loop: bool
+) -> None:
+    # A def handler past its deadline runs on in its thread while the next invocation is
+    # answered: its lines, and alexaskill's that it ended late, are its invocation's. They
+    # carried the id of the invocation noted last, the next one's. No timing: the handler
+    # waits on an event set once the next invocation has returned (the deadline, 50 ms, gives
+    # up on it however loaded the machine; the next one's handler may be given up on too).
+    runtime = on_lambda_runtime(monkeypatch, LOG_JSON="1")
+    stderr = standard_error(monkeypatch)
+    settings_from_env().configure_logging()
+    release, finished = threading.Event(), threading.Event()
+    made = Skill(SKILL_ID, deadline=0.05)
+
+    @made.launch
+    def launch() -> Response:
+        try:
+            assert release.wait(60)
+            logging.getLogger("alexaskill.tests").warning("the late handler's line")
+        finally:
+            finished.set()
+        return speak("Welcome.")
+
+    if loop:  # an async handler: invocations are answered on an event loop
+
+        @made.intent("GetWeather")
+        async def weather() -> Response:
+            return speak("Sunny.")
+
+    else:
+
+        @made.intent("GetWeather")
+        def weather_now() -> Response:
+            return speak("Sunny.")
+
+    lambda_handler = handler(made)
+    assert runtime.invoke(lambda_handler, event("LaunchRequest")) is not None
+    first = runtime.request_id
+    assert runtime.invoke(lambda_handler, event("IntentRequest.GetWeather")) is not None
+    second = runtime.request_id
+    release.set()
+    assert finished.wait(60)
+    # alexaskill's line that the handler ended late comes after it returns, in its thread.
+    entries: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        entries = [json.loads(e) for e in stream_events(stderr.getvalue())]
+        if any(".launch returned" in e["message"] for e in entries):
+            break
+        time.sleep(0.01)
+    [late] = [e for e in entries if e["message"] == "the late handler's line"]
+    [ended] = [e for e in entries if ".launch returned" in e["message"]]
+    assert (late["aws_request_id"], ended["aws_request_id"]) == (first, first), entries
+    requests = [e for e in entries if e["logger"] == "alexaskill.request"]
+    assert [e["aws_request_id"] for e in requests] == [first, second]
