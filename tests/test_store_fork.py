@@ -50,24 +50,41 @@ def _in_a_fork(child: Callable[[], bool]) -> str:
 
 
 @contextlib.contextmanager
-def _held(lock: contextlib.AbstractContextManager[Any], *, moment: bool = False) -> Iterator[None]:
-    """``lock`` held by another thread meanwhile (only for a moment from now, if ``moment``),
-    as by a call in progress at a fork."""
+def _held(lock: contextlib.AbstractContextManager[Any]) -> Iterator[threading.Event]:
+    """``lock`` held by another thread meanwhile, as by a call in progress at a fork: until the
+    block ends, or until the event it is given is set."""
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         with lock:
             held.set()
-            release.wait(0.3 if moment else None)
+            release.wait()
 
     thread = threading.Thread(target=hold)
     thread.start()
     held.wait()
     try:
-        yield
+        yield release
     finally:
         release.set()
         thread.join()
+
+
+@contextlib.contextmanager
+def _on_acquiring(lock: Any, then: threading.Event) -> Iterator[None]:
+    """``then`` set as soon as this thread calls ``lock.acquire()`` (as a hook before a fork
+    does), before it waits for the lock: no time involved."""
+    parent = os.getpid()
+
+    def profile(frame: Any, event: str, arg: object) -> None:
+        if event == "c_call" and getattr(arg, "__self__", None) is lock and os.getpid() == parent:
+            then.set()
+
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(None)
 
 
 def _descriptors(path: Path) -> int:
@@ -86,8 +103,13 @@ def test_a_sqlite_store_works_in_a_child_forked_while_a_thread_held_its_lock(
     # while a thread of the parent held it waited for it for ever.
     store = SQLiteStore(tmp_path / "forked.db")
     anyio.run(store.update, "user", {"a": 1}, ())
-    with _held(store._lock, moment=True):
+    # The hook before the fork takes that lock too: the thread holds it until the hook asks
+    # for it, so that it is held when the fork begins, however slowly this test runs.
+    lock = store._lock
+    with _held(lock) as release, _on_acquiring(lock, release):
         answer = _in_a_fork(lambda: anyio.run(store.load, "user") == {"a": 1})
+        asked = release.is_set()
+    assert asked  # the fork's hook came to the lock while the thread held it
     assert answer == "yes"
     assert anyio.run(store.load, "user") == {"a": 1}  # the parent's store too
     anyio.run(store.aclose)
@@ -106,7 +128,7 @@ def test_a_sqlite_store_works_in_a_child_forked_while_a_thread_set_up_its_file(
         anyio.run(store.update, "user", {"a": 1}, ())
         return anyio.run(store.load, "user") == {"a": 1}
 
-    with _held(store._setup_lock, moment=True):
+    with _held(store._setup_lock):  # until the child has ended: held at the fork, always
         answer = _in_a_fork(child)
     assert answer == "yes"
     assert anyio.run(store.load, "user") == {"a": 1}  # the parent's store too, once released
