@@ -427,12 +427,17 @@ class FakeDynamoDB:
         self.error: tuple[int, str, str] | None = None
         self.calls: list[str] = []
         self.release = threading.Event()
+        self.accepted = self.seen = 0  # connections: accepted; whose request was recorded
+        self._count = threading.Lock()
         fake = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            counted = False
+
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 fake.calls.append(self.headers.get("X-Amz-Target", "").rpartition(".")[2])
+                self.finish_counting()
                 if fake.error is None:  # hang until the test ends
                     fake.release.wait(30)
                     return
@@ -446,11 +451,43 @@ class FakeDynamoDB:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def finish_counting(self) -> None:
+                with fake._count:
+                    fake.seen += not self.counted
+                    self.counted = True
+
+            def finish(self) -> None:
+                super().finish()
+                self.finish_counting()  # a connection that sent no POST
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.http = ThreadedHTTPServer(Handler)
         self.url = self.http.url
+        accept = self.http.server.process_request
+
+        def process_request(request: Any, address: Any) -> None:
+            with self._count:
+                self.accepted += 1
+            accept(request, address)
+
+        self.http.server.process_request = process_request  # type: ignore[method-assign,assignment]
+
+    def settle(self) -> None:
+        """Return once every request sent to the fake before this call is in `calls`: a GET
+        answered (a 501) was accepted after them all (one connection a request, accepted in
+        order); then each accepted connection is waited for. No time involved."""
+        import urllib.error
+        import urllib.request
+
+        with pytest.raises(urllib.error.HTTPError) as answered:
+            urllib.request.urlopen(self.url, timeout=30)
+        answered.value.close()
+        deadline = time.monotonic() + 30
+        while self.seen < self.accepted and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert self.seen == self.accepted, "the fake never read a request it accepted"
 
     def close(self) -> None:
         self.release.set()
@@ -523,8 +560,35 @@ async def test_a_server_that_never_answers_costs_the_timeout(fake_dynamodb: Fake
     await store.aclose()
 
 
+def _threads_ended(store: DynamoDBStore, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set when one of ``store``'s calls ends in its worker thread (botocore's retries of it
+    included): from then on, nothing more of that call can reach the server."""
+    ended = threading.Event()
+    in_thread = store._in_thread
+
+    def tracked(*args: Any) -> Any:
+        try:
+            return in_thread(*args)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(store, "_in_thread", tracked)
+    return ended
+
+
+async def _no_more_calls(fake: FakeDynamoDB, ended: threading.Event) -> None:
+    import anyio.to_thread
+
+    """Wait until the call's thread has ended (``ended``) and the fake has recorded all
+    that the thread sent: then `calls` holds every attempt the call could make."""
+    assert await anyio.to_thread.run_sync(ended.wait, 30), "the call's thread never ended"
+    await anyio.to_thread.run_sync(fake.settle)
+
+
 @pytest.mark.anyio
-async def test_a_write_that_adds_is_never_sent_twice(fake_dynamodb: FakeDynamoDB) -> None:
+async def test_a_write_that_adds_is_never_sent_twice(
+    fake_dynamodb: FakeDynamoDB, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # botocore retried an UpdateItem whose answer was lost (no answer in time, a 500) though
     # DynamoDB may have applied it: an increment was added twice (3 stored where 2 were due).
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
@@ -557,9 +621,10 @@ async def test_a_write_that_adds_is_never_sent_twice(fake_dynamodb: FakeDynamoDB
         pytest.fail(f"the fake's error never came back within 0.5 s: {refused.value}")
     fake_dynamodb.calls.clear()
     fake_dynamodb.error = None
+    ended = _threads_ended(store, monkeypatch)
     with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
         await store.update(USER, {}, (), increments={"n": 1})
-    await anyio.sleep(4)  # botocore would have tried again twice by now, after 0.5 s each
+    await _no_more_calls(fake_dynamodb, ended)  # botocore's read timeout (0.5 s) ends it
     assert fake_dynamodb.calls == ["UpdateItem"]
     await store.aclose()
 
@@ -599,13 +664,14 @@ async def test_a_save_given_up_is_not_sent_again_after_the_apology(
                 break
         fake_dynamodb.calls.clear()
         fake_dynamodb.error = None  # the UpdateItem hangs
+        ended = _threads_ended(store, monkeypatch)
         with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
             await store.update(USER, {"a": 1}, ())
         # Given up. The hanging attempt now ends (the connection closes) and the server errs:
         # botocore retries both, unless told that nobody waits for the answer any more.
         fake_dynamodb.error = (500, "InternalServerError", "oops")
         fake_dynamodb.release.set()
-        await anyio.sleep(4)  # botocore's two retries come within 3 s (backoff under 1 s, 2 s)
+        await _no_more_calls(fake_dynamodb, ended)
         assert fake_dynamodb.calls == ["UpdateItem"]
     finally:
         await store.aclose()
