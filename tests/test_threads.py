@@ -537,8 +537,12 @@ def test_the_threads_given_up_on_are_bounded_and_said_when_they_reach_it(
         assert pool.abandoned == 1  # the second one counts against the cap
         assert pool.threads == 2
         waiting = asyncio.ensure_future(pool.run(round, {"number": 1.5}))
-        await asyncio.sleep(0.1)
-        assert not waiting.done()  # the cap holds: no third thread
+        # Until the call has chosen: its job queued for a busy thread, or a thread started.
+        deadline = time.monotonic() + 30
+        while not pool._jobs.qsize() and pool.threads == 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert pool.threads == 2 and pool._jobs.qsize() == 1  # the cap holds: no third thread
+        assert not waiting.done()
         release.set()
         assert await asyncio.wait_for(waiting, 5) == 2
 
