@@ -28,3 +28,20 @@ def _forget(name: str) -> None:
         module for module in sys.modules if module.startswith((name, "_alexaskill_app"))
     ]:
         del sys.modules[module]
+
+
+#: twolocales.py: a skill of one intent with utterances in en-US and de-DE, for the CLI's
+#: ``model`` command.
+TWO_LOCALES = """
+from alexaskill import Skill, speak
+
+skill = Skill("*")
+
+@skill.intent(
+    "GetWeather",
+    utterances={"en-US": ["weather in {city}"], "de-DE": ["wetter in {city}"]},
+    slots={"city": "AMAZON.City"},
+)
+def weather(city: str):
+    return speak(city)
+"""

@@ -5,35 +5,20 @@ from __future__ import annotations
 import io
 import json
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from alexaskill.cli import main
 
+from .skill_modules import TWO_LOCALES
+
 OLD = '{"old": true}\n'
 
 
 @pytest.fixture
 def two_locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "twolocales.py").write_text(
-        textwrap.dedent(
-            """
-            from alexaskill import Skill, speak
-
-            skill = Skill("*")
-
-            @skill.intent(
-                "GetWeather",
-                utterances={"en-US": ["weather in {city}"], "de-DE": ["wetter in {city}"]},
-                slots={"city": "AMAZON.City"},
-            )
-            def weather(city: str):
-                return speak(city)
-            """
-        )
-    )
+    (tmp_path / "twolocales.py").write_text(TWO_LOCALES)
     monkeypatch.chdir(tmp_path)
     target = tmp_path / "models"
     target.mkdir()

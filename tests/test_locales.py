@@ -24,6 +24,8 @@ from alexaskill.interaction import (
 from alexaskill.locales import ALEXA_LOCALES, PerLocale
 from alexaskill.testing import TestClient
 
+from .skill_modules import TWO_LOCALES
+
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 
 
@@ -301,23 +303,7 @@ def test_dialog_prompts_come_from_the_catalogs_and_slot_samples_per_locale(
 
 def test_model_command_one_locale_or_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = tmp_path / "twolocales.py"
-    module.write_text(
-        textwrap.dedent(
-            """
-            from alexaskill import Skill, speak
-
-            skill = Skill("*")
-
-            @skill.intent(
-                "GetWeather",
-                utterances={"en-US": ["weather in {city}"], "de-DE": ["wetter in {city}"]},
-                slots={"city": "AMAZON.City"},
-            )
-            def weather(city: str):
-                return speak(city)
-            """
-        )
-    )
+    module.write_text(TWO_LOCALES)
     monkeypatch.chdir(tmp_path)
 
     def run(*argv: str) -> tuple[int, str, str]:
