@@ -1654,6 +1654,9 @@ def test_open_store_refuses_what_is_no_url(url: Any) -> None:
         "rediss://cache:6380/0?ssl_password=topsecret",
         "rediss://cache:6380/0?db=0&ssl_password=topsecret&ssl_cert_reqs=none",
         "redis://cache:6379/0?PASSWORD=topsecret",
+        # redis-py decodes option names: ssl%5Fpassword is ssl_password.
+        "rediss://cache:6380/0?ssl%5Fpassword=topsecret",
+        "redis://cache:6379/0?p%61ssword=topsecret&db=0",
     ],
 )
 def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:

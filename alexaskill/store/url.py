@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from ..exceptions import ConfigurationError
@@ -77,7 +78,6 @@ def url_without_password(url: str) -> str:
     """``url`` with its password, in the user part or a ``…password=`` option, as ``***``: for
     showing a store URL (a repr, a log line). A ``dynamodb://`` URL's is the one of its
     ``endpoint_url`` option, percent-encoded or not."""
-    import re
     import urllib.parse
 
     scheme, sep, rest = url.partition("://")
@@ -92,12 +92,18 @@ def url_without_password(url: str) -> str:
         )
         return f"{scheme}{sep}{_user_password_hidden(table)}{question}{query}"
     rest = _user_password_hidden(rest)
-    rest = re.sub(
-        r"(?<=[?&;])(\w*)=[^&;#]*",
-        lambda found: f"{found[1]}=***" if _is_password_option(found[1]) else found[0],
-        rest,
-    )
+    # Any option named ...password (redis-py takes ssl_password, the TLS key's passphrase),
+    # its name read as redis-py reads it, percent-decoded (ssl%5Fpassword is ssl_password).
+    rest = re.sub(r"(?<=[?&;])([^=&;#]*)=[^&;#]*", _password_option_hidden, rest)
     return f"{scheme}{sep}{rest}"
+
+
+def _password_option_hidden(option: re.Match[str]) -> str:
+    """A URL's ``name=value`` option, its value as ``***`` if the name holds a secret."""
+    import urllib.parse
+
+    name = urllib.parse.unquote_plus(option[1])
+    return f"{option[1]}=***" if _is_password_option(name) else option[0]
 
 
 def _is_password_option(name: str) -> bool:
