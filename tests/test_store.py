@@ -1626,7 +1626,10 @@ def test_a_skill_refuses_what_is_not_a_store(given: Any) -> None:
     assert isinstance(skill.store, MemoryStore)
 
 
-@pytest.mark.parametrize("timeout", ["5", None, True, -1, float("nan"), float("inf"), 1e7])
+# 2147484 s: the first whole second whose milliseconds overflow SQLite's int (2**31 - 1).
+@pytest.mark.parametrize(
+    "timeout", ["5", None, True, -1, float("nan"), float("inf"), 1e7, 2_147_484]
+)
 def test_a_sqlite_timeout_sqlite_cannot_wait_is_refused(tmp_path: Path, timeout: Any) -> None:
     # Taken, and then each connection failed (a TypeError, every request) or waited for no lock
     # at all: SQLite keeps the wait in an int of milliseconds, and one beyond it (inf, 1e7 s)
@@ -1638,6 +1641,8 @@ def test_a_sqlite_timeout_sqlite_cannot_wait_is_refused(tmp_path: Path, timeout:
 def test_a_sqlite_timeout_of_zero_or_days_is_taken(tmp_path: Path) -> None:
     assert SQLiteStore(tmp_path / "a.db", timeout=0).timeout == 0
     assert SQLiteStore(tmp_path / "a.db", timeout=20 * 86400).timeout == 20 * 86400
+    # The longest the message offers (2147482 s, its milliseconds within SQLite's int).
+    assert SQLiteStore(tmp_path / "a.db", timeout=2_147_482).timeout == 2_147_482
 
 
 @pytest.mark.parametrize("url", [None, 42, b"memory://", Path("skill.db")])
@@ -1700,7 +1705,7 @@ def test_a_redis_prefix_that_is_no_string_is_refused_when_the_store_is_made(pref
         RedisStore("redis://127.0.0.1:1/0", prefix=prefix)
 
 
-@pytest.mark.parametrize("returned", [None, "memory://", 42])
+@pytest.mark.parametrize("returned", [None, "memory://", 42, MemoryStore])
 def test_a_store_factory_returning_no_store_is_a_configuration_error(
     returned: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
