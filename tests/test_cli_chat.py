@@ -728,6 +728,7 @@ def test_chat_url_to_a_server_answering_200_with_no_json_is_a_refused_answer(
     assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
     assert "  → SessionEndedRequest ERROR INVALID_RESPONSE\n" in out
     assert '    answer: "<html>hello</html>"\n' in out  # what came, as --json shows it
+    assert "HTTP 200 with a body that is not a JSON object: Alexa says there was a problem" in out
 
 
 def test_a_windows_text_file_piped_in_is_read_as_its_lines(

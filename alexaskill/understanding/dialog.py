@@ -259,8 +259,10 @@ class Conversation(DialogAnswers):
             error = reply.json.get("error") if isinstance(reply.json, dict) else None
             if reply.status_code == 0:  # none came: a transport's timeout or error
                 what, kind = str(error or "no answer from the skill"), "ENDPOINT_TIMEOUT"
-            else:
+            else:  # a 200 is refused for its body (a web page, say): no response envelope
                 what, kind = f"the skill answered HTTP {reply.status_code}", "INVALID_RESPONSE"
+                if reply.status_code == 200:
+                    what += " with a body that is not a JSON object"
             note = (
                 f"{what}: Alexa says there was a problem with the skill's response, and the "
                 "session ends"
