@@ -1110,6 +1110,7 @@ def test_a_200_answer_that_is_not_json_is_refused_as_alexa_refuses_it(pki: TestP
             result["turn"]["problem"] == "There was a problem with the requested skill's response."
         )
         # Why, for the author: a 200 is refused for its body, not for its status.
+        assert result["turn"]["exchanges"][0]["response"] == "<html>hello</html>"  # shown
         refusal = result["turn"]["exchanges"][0]["refusal"]
         assert refusal == "the skill answered HTTP 200 with a body that is not a JSON object"
 
