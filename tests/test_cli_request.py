@@ -362,6 +362,9 @@ def test_a_slot_given_no_value_is_sent_unfilled() -> None:
     code, out, err = run("request", "IntentRequest", "--intent", "Plan", "--slot", "city=")
     assert (code, err) == (0, "")
     assert slot_of(out, "city") == {"name": "city", "confirmationStatus": "NONE"}
+    code, out, err = run("request", "IntentRequest", "--intent", "Plan", "--slot", "city= ")
+    assert (code, err) == (0, "")  # nor a blank one: unfilled too
+    assert slot_of(out, "city") == {"name": "city", "confirmationStatus": "NONE"}
     for argv in (
         ["CanFulfillIntentRequest", "--intent", "Plan", "--slot", "city="],
         ["IntentRequest", "--intent", "Plan", "--slot", "city=", "--slot", "city=x"],
@@ -377,6 +380,7 @@ def test_a_slot_given_no_value_is_sent_unfilled() -> None:
         ["IntentRequest", "--intent", "A", "--slot", "city=Z\udcfcrich"],
         ["LaunchRequest", "--field", "note=caf\udce9"],
         ["LaunchRequest", "--skill-id", "amzn1.ask.skill.\udcff"],
+        ["LaunchRequest", "--interface", "Alexa.Caf\udce9"],  # declared, with a note
     ],
 )
 def test_a_value_that_is_not_utf8_is_a_usage_error(argv: list[str]) -> None:
