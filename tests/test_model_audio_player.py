@@ -222,3 +222,14 @@ def test_the_podcast_example_passes_the_check() -> None:
     )
     assert code == 0, out
     assert "AudioPlayer" in out  # the reminder about its manifest
+
+
+def test_a_manifest_beginning_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Windows editors save skill.json with one, as they save the model file (read since
+    # 3b42c92): the manifest found beside the model was "not JSON", and model --check failed.
+    path = skill_package(tmp_path, [{"type": "AUDIO_PLAYER"}])
+    manifest = tmp_path / "skill-package" / "skill.json"
+    manifest.write_bytes(b"\xef\xbb\xbf" + manifest.read_bytes())
+    code, out, err = run("model", "--check", str(path))
+    assert (code, err) == (1, "")
+    assert "lacks AMAZON.PauseIntent" in out and "declares AUDIO_PLAYER" in out

@@ -881,3 +881,11 @@ def test_a_dialog_directive_without_should_end_session_keeps_the_session_open(ty
         second = speaker.intent("Order", dialog_state="IN_PROGRESS")
     assert seen == [True, False]
     assert second.session_attributes == {"turns": 2}
+
+
+def test_a_request_file_beginning_with_a_byte_order_mark_is_replayed(tmp_path: Path) -> None:
+    # alexaskill replay takes one (a Windows editor's); client.replay("launch.json") and
+    # load_request raised JSONDecodeError ("Unexpected UTF-8 BOM").
+    path = tmp_path / "launch.json"
+    path.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "IntentRequest.GetWeather.json").read_bytes())
+    assert load_request(path)["request"]["intent"]["name"] == "GetWeather"

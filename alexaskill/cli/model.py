@@ -114,7 +114,7 @@ def _manifest_interfaces(path: str) -> set[str]:
     model: the ``type`` of each of ``manifest.apis.custom.interfaces``."""
     data = read_input(path, label=f"--manifest {path}", what="a skill manifest")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte order mark (Windows) is no mistake
     except UnicodeDecodeError as exc:
         raise UsageError(f"--manifest {path}: cannot be read ({exc})") from None
     try:

@@ -483,7 +483,7 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
     if isinstance(source, Mapping):
         loaded: Any = json.loads(json.dumps(source))
     else:
-        with open(source, encoding="utf-8") as file:
+        with open(source, encoding="utf-8-sig") as file:  # a BOM first is no mistake
             loaded = json.load(file)
     if not isinstance(loaded, dict) or not isinstance(loaded.get("request"), dict):
         raise ValueError(f"{source}: not an Alexa request envelope (no 'request' object)")
