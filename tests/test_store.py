@@ -1738,3 +1738,12 @@ def test_a_sqlite_path_with_a_nul_character_is_refused(tmp_path: Path) -> None:
         SQLiteStore(f"{tmp_path}/a\x00b.db")
     with pytest.raises(ConfigurationError, match="NUL"):
         open_store(f"sqlite:///{tmp_path}/a\x00b.db")
+
+
+def test_a_skill_given_a_store_url_as_bytes_does_not_show_it() -> None:
+    # The refusal showed what it was given (its repr): a URL read as bytes (os.environb, a
+    # secret manager) put its password in the message, as open_store's, naming the type, does
+    # not.
+    with pytest.raises(ConfigurationError, match="a store or a store URL") as raised:
+        Skill(SKILL_ID, store=b"redis://:topsecret@cache:6379/0")  # type: ignore[arg-type]
+    assert "topsecret" not in str(raised.value) and "bytes" in str(raised.value)

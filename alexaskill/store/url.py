@@ -68,7 +68,9 @@ def store_given(store: Store | str) -> Store:
         )
     if not all(callable(getattr(store, name, None)) for name in ("load", "update", "aclose")):
         raise ConfigurationError(
-            f"the skill takes a store or a store URL (sqlite:///skill.db), not {store!r}: "
+            # The type only: a URL as bytes, say, would show its password.
+            f"the skill takes a store or a store URL (sqlite:///skill.db), not "
+            f"{type(store).__name__}: "
             "a store has the methods load, update and aclose"
         )
     return store
