@@ -235,9 +235,23 @@ def _plan(skill: LambdaSkill) -> _Plan:
     return _Plan(_Loop.run if loop else _run_inline, loop, deadline_grace(skill.registry))
 
 
-#: Each skill's plan, made at its first invocation through any of its handlers: a function that
-#: reads ``skill.lambda_handler`` at each invocation has a new handler each time.
-_plans: weakref.WeakKeyDictionary[LambdaSkill, _Plan] = weakref.WeakKeyDictionary()
+#: Each skill's plan by the skill's identity (``id``), made at its first invocation through any
+#: of its handlers: a function that reads ``skill.lambda_handler`` at each invocation has a new
+#: handler each time. By identity, not by the skill's ``__eq__``/``__hash__``: a Skill subclass
+#: may compare equal to another skill, or be unhashable. An entry goes with its skill.
+_plans: dict[int, _Plan] = {}
+#: The skills no weak reference can follow (``__slots__`` without ``__weakref__``): kept alive,
+#: so that their ``id`` is never another object's.
+_kept: list[LambdaSkill] = []
+
+
+def _remember(skill: LambdaSkill, plan: _Plan) -> None:
+    key = id(skill)
+    try:
+        weakref.finalize(skill, _plans.pop, key, None).atexit = False
+    except TypeError:
+        _kept.append(skill)
+    _plans[key] = plan
 
 
 def _plan_of(skill: LambdaSkill) -> _Plan:
@@ -245,11 +259,12 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
     risky in the set-up, once, and decide how to run: a skill whose handlers are all
     synchronous and use no service never awaits anything, so it runs without an event loop,
     and a cold start does not pay ~18 ms importing asyncio."""
-    plan = _plans.get(skill)
+    plan = _plans.get(id(skill))
     if plan is None:
         skill.start()
         _warn_of_sqlite(skill)
-        plan = _plans[skill] = _plan(skill)
+        plan = _plan(skill)
+        _remember(skill, plan)
     return plan
 
 
