@@ -1,8 +1,15 @@
-"""The session the offline loop's transports carry from one answer to the next request."""
+"""The session the offline loop's transports (``chat --url``, the simulator) carry from one
+answer to the next request."""
 
 from __future__ import annotations
 
-from alexaskill.testing.sessions import carried_session
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.testing.sessions import carried_session, session_after, session_for
 
 SESSION = {"sessionId": "s", "new": True, "attributes": {"kept": 1}}
 
@@ -20,3 +27,98 @@ def test_an_answer_to_an_event_sent_outside_the_session_leaves_it_alone() -> Non
     for event in ("AudioPlayer.PlaybackStarted", "PlaybackController.PauseCommandIssued"):
         assert carried_session(SESSION, event, answer) == SESSION
     assert carried_session(None, "IntentRequest", answer) is None
+
+
+def _http_transport(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: list[tuple[int, Any]]
+) -> tuple[Any, list[dict[str, Any]]]:
+    """A chat --url transport whose skill answers ``answers`` (status, JSON) in turn; the
+    bodies it was sent (signed as always)."""
+    import httpx
+
+    from alexaskill.cli.chat_http import HttpTransport
+    from alexaskill.cli.dev import DEV_PKI_ENV
+    from alexaskill.testing import FakeAlexaApi
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    bodies: list[dict[str, Any]] = []
+
+    def skill(request: httpx.Request) -> httpx.Response:
+        assert request.headers.get("Signature-256")  # signed, as Alexa's
+        bodies.append(json.loads(request.content))
+        status, answer = answers.pop(0)
+        if status == 0:  # no answer in time
+            raise httpx.ReadTimeout("no answer", request=request)
+        return httpx.Response(status, content=json.dumps(answer).encode())
+
+    transport = HttpTransport(
+        "https://skill.example.com/", "amzn1.ask.skill.x", "en-US", "podcast:skill", FakeAlexaApi()
+    )
+    transport.http = httpx.Client(transport=httpx.MockTransport(skill))
+    return transport, bodies
+
+
+HELP = {"type": "IntentRequest", "intent": {"name": "AMAZON.HelpIntent"}}
+OPEN = {"version": "1.0", "response": {"shouldEndSession": False}}
+
+
+def test_chat_url_ends_the_session_of_a_failed_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alexa ends the session of a request the skill failed: the next request opens a new one,
+    # as the simulator's transport sends it.
+    transport, bodies = _http_transport(
+        tmp_path, monkeypatch, [(200, OPEN), (500, {"error": "boom"}), (200, OPEN), (0, None)]
+    )
+    try:
+        transport.send({"type": "LaunchRequest"}, new_session=True)
+        transport.send(HELP, new_session=False)
+        assert transport.session is None
+        transport.send(HELP, new_session=False)
+        assert transport.send(HELP, new_session=False).status_code == 0
+        assert transport.session is None  # no answer at all: failed as well
+    finally:
+        transport.close()
+    assert bodies[1]["session"]["sessionId"] == bodies[0]["session"]["sessionId"]
+    assert bodies[2]["session"]["new"] is True
+    assert bodies[2]["session"]["sessionId"] != bodies[0]["session"]["sessionId"]
+
+
+def test_chat_url_opens_no_session_for_an_event_sent_outside_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = {"version": "1.0", "sessionAttributes": {"stray": 1}, "response": {}}
+    transport, bodies = _http_transport(tmp_path, monkeypatch, [(200, answer), (200, answer)])
+    try:
+        for event in ("PlaybackController.NextCommandIssued", "AudioPlayer.PlaybackStopped"):
+            transport.send({"type": event, "token": "0"}, new_session=False)
+            assert transport.session is None
+    finally:
+        transport.close()
+    assert all("session" not in body for body in bodies)
+
+
+def test_session_for_opens_one_only_for_a_request_sent_in_a_session() -> None:
+    def start() -> dict[str, Any]:
+        return {"sessionId": "new", "new": True, "attributes": {}}
+
+    assert session_for(None, "AudioPlayer.PlaybackStarted", new_session=False, start=start) is None
+    assert (
+        session_for(dict(SESSION), "AudioPlayer.PlaybackStarted", new_session=True, start=start)
+        is None
+    )
+    assert session_for(None, "IntentRequest", new_session=False, start=start) == start()
+    assert session_for(dict(SESSION), "IntentRequest", new_session=True, start=start) == start()
+    assert session_for(dict(SESSION), "IntentRequest", new_session=False, start=start) == SESSION
+
+
+def test_session_after_ends_it_when_the_exchange_ended_it() -> None:
+    ended = {"version": "1.0", "response": {"shouldEndSession": True}}
+    assert session_after(SESSION, "IntentRequest", 500, None) is None
+    assert session_after(SESSION, "IntentRequest", 0, {"error": "no answer"}) is None
+    assert session_after(SESSION, "IntentRequest", 200, ended) is None
+    assert session_after(SESSION, "SessionEndedRequest", 200, OPEN) is None
+    # an event's answer, failed or not, leaves the user's session alone
+    assert session_after(SESSION, "AudioPlayer.PlaybackFailed", 500, None) == SESSION
+    kept = session_after(SESSION, "IntentRequest", 200, OPEN)
+    assert kept == {"sessionId": "s", "new": False, "attributes": {}}

@@ -50,12 +50,15 @@ class HttpTransport:
         import httpx
 
         from ..testing import SkillResponse
-        from ..testing.sessions import carried_session
+        from ..testing.sessions import session_after, session_for
 
-        if new_session or self.session is None:
-            if self.session is not None:  # that session is over: a stream paused in it plays
-                self.factory.player.session_ended()
-            self.session = self.factory.session()
+        request_type = str(request["type"])
+        if new_session and self.session is not None:
+            # that session is over: a stream paused in it plays
+            self.factory.player.session_ended()
+        self.session = session_for(
+            self.session, request_type, new_session=new_session, start=self.factory.session
+        )
         envelope = self.factory.turn(request, self.session)
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
@@ -70,9 +73,9 @@ class HttpTransport:
             raise unreachable(self.url, exc, self.app_hint, timeout=self.timeout) from None
         except httpx.TimeoutException:
             said = f"no answer within {self.timeout:g} s (Alexa gives up after about 8 s)"
-            return SkillResponse(0, {"error": said})
+            return self._failed(envelope, said)
         except httpx.HTTPError as exc:
-            return SkillResponse(0, {"error": f"no answer ({type(exc).__name__}: {exc})"})
+            return self._failed(envelope, f"no answer ({type(exc).__name__}: {exc})")
         try:
             payload = response.json()
         except ValueError:
@@ -88,8 +91,20 @@ class HttpTransport:
             response.status_code, payload, api_calls=calls, request=envelope["request"]
         )
         self.factory.player.answered(envelope, result)  # what the device does with it
-        # (the answer to an AudioPlayer or PlaybackController event leaves the session alone)
-        self.session = carried_session(self.session, str(request["type"]), payload)
+        # As the simulator's: a failed or ending answer ends the session; the answer to an
+        # AudioPlayer or PlaybackController event leaves it alone.
+        self.session = session_after(self.session, request_type, response.status_code, payload)
+        return result
+
+    def _failed(self, envelope: Mapping[str, Any], said: str) -> SkillResponse:
+        """No answer came: the request failed, which ends its session as any failed one."""
+        from ..testing import SkillResponse
+        from ..testing.sessions import session_after
+
+        result = SkillResponse(0, {"error": said}, request=envelope["request"])
+        self.factory.player.answered(envelope, result)
+        request_type = str(envelope["request"]["type"])
+        self.session = session_after(self.session, request_type, 0, result.json)
         return result
 
     def close(self) -> None:

@@ -167,25 +167,17 @@ class _Transport:
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
-        from ..testing.sessions import carried_session
+        from ..testing.sessions import session_after, session_for
 
         request_type = str(request["type"])
-        if new_session or self.session is None:
-            self.session = self.factory.session()
+        self.session = session_for(
+            self.session, request_type, new_session=new_session, start=self.factory.session
+        )
         envelope = self.factory.turn(request, self.session)
         if self.player is not None and "AudioPlayer" in envelope["context"]:
             envelope["context"]["AudioPlayer"] = dict(self.player)
         reply = self._sign_and_post(envelope)
-        status, payload = reply.status_code, reply.json
-        ended = request_type == "SessionEndedRequest" or (
-            isinstance(payload, dict)
-            and isinstance(payload.get("response"), dict)
-            and payload["response"].get("shouldEndSession") is True
-        )
-        if status != 200 or ended:
-            self.session = None
-        else:
-            self.session = carried_session(self.session, request_type, payload)
+        self.session = session_after(self.session, request_type, reply.status_code, reply.json)
         return reply
 
 

@@ -6,12 +6,48 @@ they follow a session as Alexa does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .requests import SESSION_TYPES
 
-__all__ = ["carried_session"]
+__all__ = ["carried_session", "session_after", "session_for"]
+
+
+def session_for(
+    session: dict[str, Any] | None,
+    request_type: str,
+    *,
+    new_session: bool,
+    start: Callable[[], dict[str, Any]],
+) -> dict[str, Any] | None:
+    """The session a transport holds to send a ``request_type``: ``session`` (None when
+    ``new_session`` asks to forget it), else a new one from ``start`` for a request Alexa sends
+    in a session. An ``AudioPlayer.*`` or ``PlaybackController.*`` event opens none: Alexa
+    sends it outside any session."""
+    held = None if new_session else session
+    if held is None and request_type in SESSION_TYPES:
+        return start()
+    return held
+
+
+def session_after(
+    session: Mapping[str, Any] | None, request_type: str, status: int, payload: Any
+) -> dict[str, Any] | None:
+    """The session a transport holds once the skill answered ``payload`` with HTTP ``status``
+    to a ``request_type`` sent in ``session``: None when the exchange ended it (a
+    SessionEndedRequest, an answer with ``shouldEndSession: true``, or any answer but HTTP 200:
+    Alexa ends the session of a failed request), else `carried_session`. An event, sent
+    outside the session, leaves it as it was whatever its answer."""
+    if session is None or request_type not in SESSION_TYPES:
+        return carried_session(session, request_type, payload)
+    answer = payload.get("response") if isinstance(payload, dict) else None
+    ended = request_type == "SessionEndedRequest" or (
+        isinstance(answer, dict) and answer.get("shouldEndSession") is True
+    )
+    if status != 200 or ended:
+        return None
+    return carried_session(session, request_type, payload)
 
 
 def carried_session(
