@@ -304,8 +304,21 @@ def test_a_failing_exception_handler_gets_the_default_reply() -> None:
         client.launch()
 
 
-def test_a_handler_in_time_is_answered_as_usual(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_handler_in_time_is_answered_as_usual(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    # Each look of the watchdog: when it began, and whether the watchdog still ticks after it
+    # (False: nothing is watched, so nothing can fire until a new request is watched).
+    looks: list[tuple[float, bool]] = []
+    tick = Watchdog._tick
+
+    def looking(watchdog: Watchdog) -> None:
+        began = time.perf_counter()
+        tick(watchdog)
+        looks.append((began, watchdog._ticking))
+
+    monkeypatch.setattr(Watchdog, "_tick", looking)
 
     @skill.launch
     async def launch() -> Response:
@@ -319,7 +332,17 @@ def test_a_handler_in_time_is_answered_as_usual(caplog: pytest.LogCaptureFixture
     with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
         assert client.launch().speech == "in time"
         assert client.intent("Quick").speech == "quick"
-        time.sleep(SHORT + 2 * RESOLUTION)  # past the deadlines: nothing fires after the answer
+        answered = time.perf_counter()
+        past = answered + SHORT  # later than both requests' deadlines
+        # Once past the deadlines, and once the watchdog has looked since the answers, either
+        # after the deadlines (a stalled timer has not) or finding nothing left to watch (it
+        # stopped): nothing fires after the answers, at the next request either.
+        wait_for(
+            lambda: (
+                time.perf_counter() > past
+                and any(began > past or not ticking for began, ticking in looks if began > answered)
+            )
+        )
         assert client.intent("Quick").speech == "quick"
     assert [r.outcome for r in request_lines(caplog)] == ["ok"] * 3  # type: ignore[attr-defined]
     assert "did not answer" not in caplog.text
