@@ -191,10 +191,11 @@ class _Bounded:
                 self._sent_after()
                 return
             super().data_received(data)  # type: ignore[misc]
-            if whole:
+            if whole and not self._lingering:
                 # The request was whole and is still being answered: this is the next one,
                 # pipelined. No more is read until the answer is out (h11 does the same), so
                 # the parser holds at most this read of a head that the bounds do not yet see.
+                # (Refused, it lingers instead: reading on, to see the client's end.)
                 self.flow.pause_reading()
             return
         if self._head_since is None:  # the first byte after a response

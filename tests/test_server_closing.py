@@ -223,8 +223,18 @@ REFUSED_WHILE_ANSWERING = {
 }
 
 
+class UnboundedLingerHttp(HttpProtocol):
+    write_timeout = 600.0  # past the test's deadline: only the client's end closes it
+
+
+class UnboundedLingerH11(H11Protocol):
+    write_timeout = 600.0
+
+
 @pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
-@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+@pytest.mark.parametrize(
+    "protocol", [UnboundedLingerHttp, UnboundedLingerH11], ids=["httptools", "h11"]
+)
 @pytest.mark.parametrize("case", list(REFUSED_WHILE_ANSWERING))
 def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
     protocol: type[Any], loop: str, case: str, caplog: pytest.LogCaptureFixture
@@ -252,8 +262,10 @@ def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
         finally:
             answered.set()  # (or failed: the log says how)
 
+    # On httptools, reading was paused again after the refusal of garbage pipelined behind
+    # the request: the client's end never seen, the connection stayed until `write_timeout`.
     # (On h11 the pipelined garbage is read only once the answer is out: refused after it.)
-    refused_first = not (protocol is H11Protocol and case == "garbage-pipelined")
+    refused_first = not (issubclass(protocol, H11Protocol) and case == "garbage-pipelined")
     config = uvicorn.Config(
         app, port=0, http=protocol, loop=loop, log_config=None, log_level="info"
     )
