@@ -100,6 +100,8 @@ class ExchangeProtocol:
     #: Whether the connection, once its answer is out, lingers (`_linger`): its client sent
     #: more after a request that closes it (the subclass sets it).
     _closes_lingering = False
+    #: The exchange being answered when requests were queued behind it (maybe answered since).
+    _answering: Exchange | None = None
     #: Whether the request being parsed is being upgraded (to a WebSocket): not an exchange's.
     _upgrading = False
     #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).
@@ -141,6 +143,8 @@ class ExchangeProtocol:
         if previous is None or previous.response_complete:
             self._run(exchange, app)
         else:  # pipelined behind a request still being answered
+            if not self.pipeline:  # (no longer `cycle`: `_linger` abandons it by this name)
+                self._answering = previous
             self.flow.pause_reading()
             self.pipeline.appendleft((exchange, app))
 

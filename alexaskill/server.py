@@ -373,6 +373,7 @@ class _Bounded:
         self._head_since = self._idle_since = None
         self._lingering = True
         _abandon_answer(self.cycle)  # if a request is still being answered
+        _abandon_answer(getattr(self, "_answering", None))  # (httptools) with some queued
         transport.set_protocol(_Lingering(self))
         transport.write_eof()  # once the answer is out
         if self.flow.read_paused:
