@@ -263,7 +263,7 @@ def test_at_the_file_descriptor_limit_the_server_still_answers(
     command = dockerfile_cmd(port, *replace)
     server = servers.start(command, port, cwd=ROOT, preexec_fn=limit_files)
 
-    async def scenario() -> list[float]:
+    async def scenario() -> int:
         idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         for _ in range(4):  # in bursts, as a flood arrives
             idle += await asyncio.gather(
@@ -271,13 +271,20 @@ def test_at_the_file_descriptor_limit_the_server_still_answers(
             )
         await asyncio.sleep(0.5)
         try:
-            return [await genuine(port) for _ in range(5)]
+            for _ in range(5):
+                await genuine(port)
+            await asyncio.sleep(0)  # closes already read by the loop are noted on the readers
+            # Answered while idle ones still wait for their heads (5 s): room was made for the
+            # genuine requests, not freed by the header deadline, which closes them all at once.
+            # (No clock here: a stall of the test or of the server up to some 4 s changes
+            # nothing; the former 'each answer < 3 s' failed a 3.2 s one.)
+            return sum(not r.at_eof() and r.exception() is None for r, _ in idle)
         finally:
             for _, writer in idle:
                 writer.close()
 
-    times = run(scenario())
-    assert max(times) < PROMPTLY, times
+    still_open = run(scenario())
+    assert still_open >= 50, still_open  # (~130-190 here; none, had they timed out)
     log = servers.output[server].read_text(errors="replace")
     assert "Too many open files" not in log and "Traceback" not in log, log[-3000:]
     assert len(log) < 20_000
