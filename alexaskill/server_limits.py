@@ -77,19 +77,21 @@ def _connection_budget(loop: asyncio.AbstractEventLoop, config: Any) -> int:
     return budget
 
 
-def _eviction_order(connection: Any) -> tuple[bool, float]:
+def _eviction_order(connection: Any) -> tuple[bool, float, bool]:
     """Which waiting connection (`alexaskill.server`'s) makes room first: one whose client has
     sent no request for longer than the connection's ``silent_grace`` (a flood of connections
     that send nothing makes room among its own, not by closing clients' idle keep-alive
     connections, which Alexa reuses), then the one waiting longest. Within the grace a new
     connection is ranked by its age alone: its client (Alexa over TLS, one round trip after the
     handshake) may be sending its first request now, and a client holding idle connections at
-    the limit would otherwise get every newly opened one closed by opening more."""
+    the limit would otherwise get every newly opened one closed by opening more. At the same
+    age (uvloop's clock moves in whole milliseconds), an idle connection goes before a new one."""
     since = connection._waiting_since
-    silent = connection.cycle is None and connection.loop.time() - since >= min(
+    new = connection.cycle is None
+    silent = new and connection.loop.time() - since >= min(
         connection.silent_grace, connection.header_timeout / 4
     )
-    return not silent, since
+    return not silent, since, new
 
 
 def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
