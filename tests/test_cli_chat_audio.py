@@ -12,6 +12,7 @@ import pytest
 
 from alexaskill.cli import main
 
+from .chat_transports import mock_http_transport
 from .skill_modules import skill_module
 
 PODCAST = """
@@ -300,11 +301,6 @@ def test_over_http_a_play_keeping_the_session_open_is_paused(
 
     import httpx
 
-    from alexaskill.cli.chat_http import HttpTransport
-    from alexaskill.cli.dev import DEV_PKI_ENV
-    from alexaskill.testing import FakeAlexaApi
-
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     play = {
         "type": "AudioPlayer.Play",
         "audioItem": {"stream": {"url": "https://a/0.mp3", "token": "0"}},
@@ -317,10 +313,7 @@ def test_over_http_a_play_keeping_the_session_open_is_paused(
     def skill(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=json.dumps(answers.pop(0)).encode())
 
-    transport = HttpTransport(
-        "https://skill.example.com/", "amzn1.ask.skill.x", "en-US", "podcast:skill", FakeAlexaApi()
-    )
-    transport.http = httpx.Client(transport=httpx.MockTransport(skill))
+    transport = mock_http_transport(tmp_path, monkeypatch, skill)
     try:
         transport.send({"type": "LaunchRequest"}, new_session=True)
         player = transport.factory.player
@@ -342,11 +335,6 @@ def test_over_http_an_event_s_answer_leaves_the_session_s_attributes_alone(
 
     import httpx
 
-    from alexaskill.cli.chat_http import HttpTransport
-    from alexaskill.cli.dev import DEV_PKI_ENV
-    from alexaskill.testing import FakeAlexaApi
-
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     answers = [
         {"version": "1.0", "sessionAttributes": {"kept": 1}, "response": {}},
         {"version": "1.0", "sessionAttributes": {"stray": 2}, "response": {}},
@@ -358,10 +346,7 @@ def test_over_http_an_event_s_answer_leaves_the_session_s_attributes_alone(
         bodies.append(json.loads(request.content))
         return httpx.Response(200, content=json.dumps(answers.pop(0)).encode())
 
-    transport = HttpTransport(
-        "https://skill.example.com/", "amzn1.ask.skill.x", "en-US", "podcast:skill", FakeAlexaApi()
-    )
-    transport.http = httpx.Client(transport=httpx.MockTransport(skill))
+    transport = mock_http_transport(tmp_path, monkeypatch, skill)
     try:
         transport.send({"type": "LaunchRequest"}, new_session=True)
         transport.send({"type": "PlaybackController.NextCommandIssued"}, new_session=False)

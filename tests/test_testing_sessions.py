@@ -11,6 +11,8 @@ import pytest
 
 from alexaskill.testing.sessions import carried_session, session_after, session_for
 
+from .chat_transports import mock_http_transport
+
 SESSION = {"sessionId": "s", "new": True, "attributes": {"kept": 1}}
 
 
@@ -36,11 +38,6 @@ def _http_transport(
     bodies it was sent (signed as always)."""
     import httpx
 
-    from alexaskill.cli.chat_http import HttpTransport
-    from alexaskill.cli.dev import DEV_PKI_ENV
-    from alexaskill.testing import FakeAlexaApi
-
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     bodies: list[dict[str, Any]] = []
 
     def skill(request: httpx.Request) -> httpx.Response:
@@ -51,11 +48,7 @@ def _http_transport(
             raise httpx.ReadTimeout("no answer", request=request)
         return httpx.Response(status, content=json.dumps(answer).encode())
 
-    transport = HttpTransport(
-        "https://skill.example.com/", "amzn1.ask.skill.x", "en-US", "podcast:skill", FakeAlexaApi()
-    )
-    transport.http = httpx.Client(transport=httpx.MockTransport(skill))
-    return transport, bodies
+    return mock_http_transport(tmp_path, monkeypatch, skill), bodies
 
 
 HELP = {"type": "IntentRequest", "intent": {"name": "AMAZON.HelpIntent"}}

@@ -1,0 +1,35 @@
+"""``alexaskill chat --url``'s transport to a skill answered in the test, without a server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    import httpx
+
+    from alexaskill.cli.chat_http import HttpTransport
+
+
+def mock_http_transport(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    skill: Callable[[httpx.Request], httpx.Response],
+) -> HttpTransport:
+    """A chat --url transport whose requests (signed, with a development PKI kept under
+    ``tmp_path``) ``skill`` answers; close it after."""
+    import httpx
+
+    from alexaskill.cli.chat_http import HttpTransport
+    from alexaskill.cli.dev import DEV_PKI_ENV
+    from alexaskill.testing import FakeAlexaApi
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    transport = HttpTransport(
+        "https://skill.example.com/", "amzn1.ask.skill.x", "en-US", "podcast:skill", FakeAlexaApi()
+    )
+    transport.http = httpx.Client(transport=httpx.MockTransport(skill))
+    return transport
