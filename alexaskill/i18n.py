@@ -304,6 +304,19 @@ def _check_catalog_name(entry: Path) -> bool:
     return True
 
 
+def _check_plural(catalog: _gettext.GNUTranslations, compiled: Path) -> None:
+    """Raise `ConfigurationError` if the catalog's ``Plural-Forms`` rule fails for a count: the
+    first request with that count in that language would get the apology."""
+    for n in (*range(1001), 10**6, 10**9):
+        try:
+            catalog.plural(n)  # type: ignore[attr-defined]
+        except ArithmeticError as exc:
+            raise ConfigurationError(
+                f"translations: {compiled}: its Plural-Forms rule fails for n={n} ({exc}); "
+                "fix the header in its .po and compile it again"
+            ) from exc
+
+
 class Translations:
     """A skill's message catalogs: ``directory/<locale>/LC_MESSAGES/<domain>.mo``.
 
@@ -336,6 +349,7 @@ class Translations:
             )
         self._compiled: dict[str, bytes] = {}
         uncompiled: list[str] = []
+        seen: dict[str, Path] = {}
         for entry in sorted(self.directory.iterdir()):
             compiled = entry / "LC_MESSAGES" / f"{domain}.mo"
             if not (compiled.is_file() or compiled.with_suffix(".po").is_file()):
@@ -343,11 +357,17 @@ class Translations:
             if not _check_catalog_name(entry):
                 continue
             name = entry.name.replace("-", "_")
+            if name in seen:
+                raise ConfigurationError(
+                    f"translations: {seen[name]} and {entry} are one locale's catalogs: only "
+                    "one would be read; keep one directory"
+                )
+            seen[name] = entry
             if compiled.is_file():
                 data = compiled.read_bytes()
                 try:
-                    _gettext.GNUTranslations(io.BytesIO(data))
-                except (OSError, ValueError, UnicodeDecodeError) as exc:
+                    _check_plural(_gettext.GNUTranslations(io.BytesIO(data)), compiled)
+                except (OSError, ValueError, UnicodeDecodeError, LookupError) as exc:
                     raise ConfigurationError(
                         f"translations: {compiled} is not a compiled catalog ({exc}); make it "
                         f"again with pybabel compile -d {self.directory} -D {domain}"

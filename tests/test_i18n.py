@@ -573,3 +573,36 @@ def test_the_deadline_reply_is_in_the_requests_language(
     assert german.launch().speech == (
         "Entschuldigung, das dauert länger als erwartet. Bitte versuche es noch einmal."
     )
+
+
+def test_two_directories_of_one_locale_are_refused_not_one_silently_dropped(
+    tmp_path: Path,
+) -> None:
+    # de-DE and de_DE are the same catalog name: one of them would never be read.
+    catalog(tmp_path / "made", "de_DE", 'msgid "Hi"\nmsgstr "Hallo A"\n')
+    locales = tmp_path / "locales"
+    catalog(locales, "de_DE", 'msgid "Hi"\nmsgstr "Hallo B"\n')
+    (locales / "de-DE").mkdir()
+    (tmp_path / "made" / "de_DE" / "LC_MESSAGES").rename(locales / "de-DE" / "LC_MESSAGES")
+    with pytest.raises(ConfigurationError, match=r"de-DE and .*de_DE.* are one locale's"):
+        Translations(locales)
+
+
+def test_a_catalog_in_an_unknown_charset_is_a_configuration_error(tmp_path: Path) -> None:
+    catalog(tmp_path, "de", 'msgid "Hi"\nmsgstr "Hallo"\n')
+    compiled = tmp_path / "de" / "LC_MESSAGES" / "messages.mo"
+    data = compiled.read_bytes()
+    spelt = data[data.lower().index(b"charset=utf-8") :][: len(b"charset=utf-8")]
+    compiled.write_bytes(data.replace(spelt, b"charset=klingon"))
+    with pytest.raises(ConfigurationError, match=r"not a compiled catalog.*klingon"):
+        Translations(tmp_path)
+
+
+@pytest.mark.parametrize("rule", ["plural=(n % 0);", "plural=(1 / (n - 7));"])
+def test_a_plural_rule_that_fails_for_a_count_is_refused_at_start(
+    tmp_path: Path, rule: str
+) -> None:
+    # Else the first request with that count in that language got the apology, not its answer.
+    catalog(tmp_path, "de", 'msgid "Hi"\nmsgstr "Hallo"\n', plural_forms=f"nplurals=2; {rule}")
+    with pytest.raises(ConfigurationError, match=r"Plural-Forms.*fails for n="):
+        Translations(tmp_path)
