@@ -132,6 +132,10 @@ def language_of(locale: str) -> str:
     return locale.partition("-")[0]
 
 
+def _kind(value: object) -> str:
+    return "None" if value is None else type(value).__name__
+
+
 @dataclass(frozen=True, slots=True)
 class PerLocale(Generic[T]):
     """Items for every locale (``common``, the plain list) and per locale or language."""
@@ -150,14 +154,20 @@ class PerLocale(Generic[T]):
         if isinstance(value, str):
             raise ConfigurationError(f"{where} must be a list of strings, not a string")
         if not isinstance(value, Mapping):
+            if not isinstance(value, Iterable):
+                raise ConfigurationError(
+                    f"{where} must be a list of strings (or a dict by locale), not {_kind(value)}"
+                )
             return cls(tuple(convert(item) for item in value))
         by_locale: dict[str, tuple[T, ...]] = {}
         for key, items in value.items():
             check_locale(
                 key, f"{where} (keys are locales like 'de-DE', or a language: 'de')", language=True
             )
-            if isinstance(items, str):
-                raise ConfigurationError(f"{where}[{key!r}] must be a list of strings")
+            if isinstance(items, str) or not isinstance(items, Iterable):
+                raise ConfigurationError(
+                    f"{where}[{key!r}] must be a list of strings, not {_kind(items)}"
+                )
             by_locale[key] = tuple(convert(item) for item in items)
         return cls((), by_locale)
 

@@ -372,3 +372,22 @@ def test_a_catalog_of_a_locale_alexa_does_not_serve_makes_no_model(tmp_path: Pat
         return speak("hello")
 
     assert declared_locales(skill) == ("de-DE", "en-US")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (None, r"intent X: utterances must be a list of strings \(or a dict by locale\), not None"),
+        (5, r"intent X: utterances must be a list of strings \(or a dict by locale\), not int"),
+        ({"de-DE": None}, r"intent X: utterances\['de-DE'\] must be a list of strings, not None"),
+    ],
+)
+def test_utterances_that_are_no_list_name_the_intent_not_a_bare_type_error(
+    value: Any, reason: str
+) -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=reason):
+
+        @skill.intent("X", utterances=value)
+        def x() -> Response:
+            return speak("x")
