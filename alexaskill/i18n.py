@@ -184,10 +184,10 @@ class Translator:
         always: bool = False,
     ) -> str:
         if template is not source and template != source:
-            # A translation names the placeholders of its source ({n} aside: a plural form
-            # may leave it out, "ein Tag"). Checked with or without values: an added one would
-            # be spoken as "{name}", a dropped one loses what the user asked for.
-            added, dropped = _differences(_fields(template), _fields(source))
+            # A translation names the placeholders of its source ({n} aside in a plural form,
+            # `always`: it may leave it out, "ein Tag"). Checked with or without values: an
+            # added one would be spoken as "{name}", a dropped one loses what the user asked for.
+            added, dropped = _differences(_fields(template), _fields(source), plural=always)
             if added or dropped:
                 logger.warning(
                     "the %s translation of %r does not fit its placeholders (%s); the source "
@@ -244,12 +244,14 @@ def _fields(text: str) -> frozenset[str] | None:
 
 
 def _differences(
-    translated: frozenset[str] | None, source: frozenset[str] | None
+    translated: frozenset[str] | None, source: frozenset[str] | None, *, plural: bool
 ) -> tuple[set[str], set[str]]:
-    """The placeholders a translation adds and drops, ``{n}`` aside (a malformed text: "{")."""
+    """The placeholders a translation adds and drops, a plural form's ``{n}`` aside (a
+    malformed text: "{")."""
     translated = frozenset("{") if translated is None else translated
     source = frozenset("{") if source is None else source
-    return set(translated - source - {"n"}), set(source - translated - {"n"})
+    exempt = {"n"} if plural else set()
+    return set(translated - source - exempt), set(source - translated - exempt)
 
 
 def _format(template: str, params: Mapping[str, Any]) -> str:

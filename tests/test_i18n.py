@@ -606,3 +606,30 @@ def test_a_plural_rule_that_fails_for_a_count_is_refused_at_start(
     catalog(tmp_path, "de", 'msgid "Hi"\nmsgstr "Hallo"\n', plural_forms=f"nplurals=2; {rule}")
     with pytest.raises(ConfigurationError, match=r"Plural-Forms.*fails for n="):
         Translations(tmp_path)
+
+
+def test_n_is_exempt_from_the_placeholder_check_only_in_plural_forms(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A plural form may leave {n} out ("ein Tag"); a plain sentence's {n} is a value like any
+    # other: dropped, the number was lost; added, "{n}" was spoken as written.
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "{n} items are left."
+        msgstr "Es sind Artikel übrig."
+
+        msgid "Welcome."
+        msgstr "Willkommen, {n}."
+        """,
+    )
+    german = Translations(tmp_path).translator("de-DE")
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert german.gettext("{n} items are left.", n=3) == "3 items are left."
+        assert german.gettext("Welcome.") == "Welcome."
+        assert german.pgettext("shop", "{n} items are left.", n=2) == "2 items are left."
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 2  # pgettext: no translation in that context, the source as is
+    assert "'{n} items are left.' does not fit its placeholders (dropped: n)" in messages[0]
+    assert "'Welcome.' does not fit its placeholders (added: n)" in messages[1]
