@@ -307,16 +307,23 @@ def _check_catalog_name(entry: Path) -> bool:
 
 
 def _check_plural(catalog: _gettext.GNUTranslations, compiled: Path) -> None:
-    """Raise `ConfigurationError` if the catalog's ``Plural-Forms`` rule fails for a count: the
-    first request with that count in that language would get the apology."""
+    """Raise `ConfigurationError` if the catalog's ``Plural-Forms`` rule fails for a count (the
+    request would get the apology) or picks a form past ``nplurals`` (the source text, unsaid)."""
+    header = catalog.info().get("plural-forms", "")
+    forms = re.search(r"nplurals\s*=\s*(\d+)", header)
     for n in (*range(1001), 10**6, 10**9):
         try:
-            catalog.plural(n)  # type: ignore[attr-defined]
+            form = catalog.plural(n)  # type: ignore[attr-defined]
         except ArithmeticError as exc:
-            raise ConfigurationError(
-                f"translations: {compiled}: its Plural-Forms rule fails for n={n} ({exc}); "
-                "fix the header in its .po and compile it again"
-            ) from exc
+            problem = f"fails for n={n} ({exc})"
+        else:
+            if forms is None or 0 <= form < int(forms.group(1)):
+                continue
+            problem = f"picks form {form} for n={n}, outside {forms.group(0)}"
+        raise ConfigurationError(
+            f"translations: {compiled}: its Plural-Forms rule {problem}; fix the header in its "
+            ".po and compile it again"
+        )
 
 
 class Translations:

@@ -598,7 +598,7 @@ def test_a_catalog_in_an_unknown_charset_is_a_configuration_error(tmp_path: Path
         Translations(tmp_path)
 
 
-@pytest.mark.parametrize("rule", ["plural=(n % 0);", "plural=(1 / (n - 7));"])
+@pytest.mark.parametrize("rule", ["plural=(n % 0);", "plural=(n % (n - 7) != 0);"])
 def test_a_plural_rule_that_fails_for_a_count_is_refused_at_start(
     tmp_path: Path, rule: str
 ) -> None:
@@ -633,3 +633,18 @@ def test_n_is_exempt_from_the_placeholder_check_only_in_plural_forms(
     assert len(messages) == 2  # pgettext: no translation in that context, the source as is
     assert "'{n} items are left.' does not fit its placeholders (dropped: n)" in messages[0]
     assert "'Welcome.' does not fit its placeholders (added: n)" in messages[1]
+
+
+def test_a_plural_rule_that_names_a_form_the_catalog_has_not_is_refused_at_start(
+    tmp_path: Path,
+) -> None:
+    # Two forms, a rule that picks a third for n = 0 and n >= 3: every such count was spoken in
+    # the source language, with no warning.
+    catalog(
+        tmp_path,
+        "de",
+        'msgid "{n} day"\nmsgid_plural "{n} days"\nmsgstr[0] "{n} Tag"\nmsgstr[1] "{n} Tage"\n',
+        plural_forms="nplurals=2; plural=(n==1 ? 0 : n==2 ? 1 : 2);",
+    )
+    with pytest.raises(ConfigurationError, match=r"rule picks form 2 for n=0, outside nplurals=2"):
+        Translations(tmp_path)
