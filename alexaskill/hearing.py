@@ -39,7 +39,7 @@ def _pause_ms(attributes: Mapping[str, str]) -> float:
     if pause is not None:
         return min(pause[0], _MAX_PAUSE_MS)
     strength = attributes.get("strength") or "medium"
-    return _STRENGTH_MS.get(strength, 300)
+    return float(_STRENGTH_MS.get(strength, 300))  # a float, as pauses in a row merge
 
 
 def spoken_text(markup: str, *, pauses: bool = False, clips: bool = True) -> str:

@@ -70,3 +70,20 @@ def test_a_lone_surrogate_is_read_as_a_replacement_character() -> None:
     body = json.loads('{"ssml": "<speak>caf\\ud800 <break time=\\"1s\\"/> open</speak>"}')
     assert spoken_text(body["ssml"], pauses=True) == "caf\ufffd [pause 1 s] open"
     assert spoken_text("a\udfff b") == "a\ufffd b"
+
+
+@pytest.mark.parametrize(
+    ("markup", "shown"),
+    [
+        ('a<break strength="strong"/><break strength="strong"/>b', "a [pause 1.2 s] b"),
+        ("a<break/> <break/>b", "a [pause 0.6 s] b"),
+        ('a<break strength="x-strong"/><break time="1s"/>b', "a [pause 1.9 s] b"),
+        ('a<break time="1s"/><break strength="weak"/>b', "a [pause 1.3 s] b"),
+    ],
+)
+def test_breaks_by_strength_in_a_row_are_one_pause_as_breaks_by_time_are(
+    markup: str, shown: str
+) -> None:
+    # A pause by strength was an int, and only a float before it was merged into: two strong
+    # breaks showed as two pauses where two timed ones showed as one.
+    assert spoken_text(markup, pauses=True) == shown
