@@ -454,3 +454,50 @@ def test_typed_iso_forms_pass_through_to_the_slot() -> None:
     # A form that names nothing fills no slot.
     assert value("2026-13", "AMAZON.DATE") is None
     assert value("2026-W60", "AMAZON.DATE") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("peaches", "peach"),
+        ("sandwiches", "sandwich"),
+        ("dishes", "dish"),
+        ("movies", "movie"),
+        ("berries", "berry"),
+        ("boxes", "box"),
+        ("glasses", "glass"),
+        ("olives", "olive"),
+        ("caches", "cache"),
+    ],
+)
+def test_each_english_plural_resolves_to_its_singular_value(said: str, name: str) -> None:
+    # Only "-ies" → "-y", "-ses/-xes/-zes" and "-s" were tried: "peaches" was looked up as
+    # "peache" and "movies" as "movy", both ER_SUCCESS_NO_MATCH.
+    values = ["peach", "sandwich", "dish", "movie", "berry", "box", "glass", "olive", "cache"]
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "slot tester",
+                "intents": [{"name": "Say", "slots": [{"name": "food", "type": "Food"}]}],
+                "types": [{"name": "Food", "values": [{"name": {"value": v}} for v in values]}],
+            }
+        }
+    }
+    understander = Understander(InteractionModel.from_json(model), skill_id=SKILL_ID)
+    found = understander.resolutions("Say", "food", said)
+    assert found is not None
+    [authority] = found["resolutionsPerAuthority"]
+    assert authority["status"] == {"code": "ER_SUCCESS_MATCH"}
+    assert [entry["value"]["name"] for entry in authority["values"]] == [name]
+
+
+@pytest.mark.parametrize("given", ["", "  ", "?!"])
+def test_a_value_without_words_resolves_to_no_match_rather_than_failing(given: str) -> None:
+    # Looking for its singular took the last of no words: an IndexError out of
+    # `client.intent("Say", value="?!")` and `alexaskill request --slot value=`.
+    found = understander("Size").resolutions("Say", "value", given)
+    assert found == {
+        "resolutionsPerAuthority": [
+            {"authority": _authority("Size"), "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+        ]
+    }

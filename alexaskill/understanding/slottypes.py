@@ -185,15 +185,20 @@ def _key(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _singular(words: tuple[str, ...]) -> tuple[str, ...] | None:
+def _singulars(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The singulars the last word may be the plural of, likeliest first: "movies" is "movy"
+    or "movie", "peaches" "peach" or "peache". None at all for no words (a value of punctuation alone)."""
+    if not words:
+        return []
     last = words[-1]
+    forms = []
     if len(last) > 3 and last.endswith("ies"):
-        return (*words[:-1], last[:-3] + "y")
-    if len(last) > 3 and last.endswith("es") and last[-3] in "sxz":
-        return (*words[:-1], last[:-2])
+        forms.append(last[:-3] + "y")
+    if len(last) > 3 and last.endswith(("ses", "xes", "zes", "ches", "shes")):
+        forms.append(last[:-2])
     if len(last) > 2 and last.endswith("s") and not last.endswith("ss"):
-        return (*words[:-1], last[:-1])
-    return None
+        forms.append(last[:-1])
+    return [(*words[:-1], form) for form in forms]
 
 
 class _Custom:
@@ -225,10 +230,10 @@ class _Custom:
 
     def lookup(self, words: tuple[str, ...]) -> list[TypeValue] | None:
         found = self.index.get(words)
-        if found is None:
-            singular = _singular(words)
-            if singular is not None:
-                found = self.index.get(singular)
+        for singular in _singulars(words) if found is None else ():
+            found = self.index.get(singular)
+            if found is not None:
+                break
         return found
 
     def resolutions(self, matched: Sequence[TypeValue]) -> dict[str, Any]:
