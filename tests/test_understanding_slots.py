@@ -501,3 +501,20 @@ def test_a_value_without_words_resolves_to_no_match_rather_than_failing(given: s
             {"authority": _authority("Size"), "status": {"code": "ER_SUCCESS_NO_MATCH"}}
         ]
     }
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("12:30pm", "AMAZON.TIME", "12:30"),
+        ("3:30pm", "AMAZON.TIME", "15:30"),
+        ("7:05am", "AMAZON.TIME", "07:05"),
+        ("1.5hours", "AMAZON.DURATION", "PT1H30M"),
+    ],
+)
+def test_a_clock_time_or_decimal_written_against_its_unit_is_one_number(
+    said: str, slot_type: str, expected: str
+) -> None:
+    # "12:30pm" was cut "12:3", "0", "pm" (the number backed off a digit to let letters follow):
+    # the time slot stayed empty, and "1.5hours" was read as five hours.
+    assert value(said, slot_type) == expected

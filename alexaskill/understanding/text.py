@@ -41,8 +41,9 @@ _WORD: Final = re.compile(
     r"\d{4}-(?i:\d{2}-\d{2}|\d{2}|W\d{2}-WE|W\d{2}|WI|SP|SU|FA)(?![^\W_])"  # 2026-W49, typed
     r"|P(?=[\dT])(?:\d+[YMWD])*(?:T(?:\d+(?:\.\d+)?[HMS])+)?(?![^\W_])"  # PT5M, typed
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"  # 1,000 and 12,345.5: one number
-    r"|\d+(?:[:.]\d+)?(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
-    r"|\d+(?=[^\W\d_])"  # the 3 of 3pm (the letters follow as a word of their own)
+    # A number is taken whole (atomic: "12:30pm" never backs off to "12:3" and "0").
+    r"|(?>\d+(?:[:.]\d+)?)(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
+    r"|(?>\d+(?:[:.]\d+)?)(?=[^\W\d_])"  # 3 of 3pm, 12:30 of 12:30pm (the letters: a word)
     rf"|{_LETTERS}(?:'{_LETTERS})*",  # words, with inner apostrophes
 )
 
