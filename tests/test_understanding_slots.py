@@ -518,3 +518,12 @@ def test_a_clock_time_or_decimal_written_against_its_unit_is_one_number(
     # "12:30pm" was cut "12:3", "0", "pm" (the number backed off a digit to let letters follow):
     # the time slot stayed empty, and "1.5hours" was read as five hours.
     assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize("said", ["anna, ben", "anna , ben", "anna   ,   ben", "anna \r\n , ben"])
+def test_a_comma_after_any_spacing_separates_values(said: str) -> None:
+    # Only the two characters after a word were looked at: "anna  , ben" (two spaces) was one
+    # value, "anna ben".
+    found = slot(said, "AMAZON.FirstName", multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == ["anna", "ben"]

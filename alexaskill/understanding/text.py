@@ -47,6 +47,9 @@ _WORD: Final = re.compile(
     rf"|{_LETTERS}(?:'{_LETTERS})*",  # words, with inner apostrophes
 )
 
+#: A pause mark after a word, however much space comes before it.
+_PAUSE: Final = re.compile(r"\s*[,;]")
+
 
 @dataclass(frozen=True, slots=True)
 class Token:
@@ -73,10 +76,10 @@ def _words(text: str) -> list[tuple[str, str, bool]]:
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     words = []
     for match in _WORD.finditer(folded):
-        after = folded[match.end() : match.end() + 2].lstrip()
+        pause = _PAUSE.match(folded, match.end()) is not None
         # Only a number with thousands separators holds a comma: the number is without them.
         word = match.group().casefold().replace(",", "")
-        words.append((word, match.group(), after[:1] in (",", ";")))
+        words.append((word, match.group(), pause))
     return words
 
 
