@@ -187,7 +187,7 @@ def _key(words: Sequence[str]) -> tuple[str, ...]:
 
 def _singulars(words: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The singulars the last word may be the plural of, likeliest first: "movies" is "movy"
-    or "movie", "peaches" "peach" or "peache". None at all for no words (a value of punctuation alone)."""
+    or "movie", "peaches" "peach" or "peache". None at all for no words (punctuation alone)."""
     if not words:
         return []
     last = words[-1]
