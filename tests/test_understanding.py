@@ -663,3 +663,41 @@ def test_a_conversation_without_a_clock_reads_today_in_utc(monkeypatch: pytest.M
     nothing_sent = SimpleNamespace(send=None)  # the clock is read before anything is sent
     conversation = Conversation(Understander(model_from_skill(skill)), nothing_sent)
     assert conversation.now() == datetime.datetime(2026, 11, 29, 23, 30, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "weather in san diego today",
+        "um weather in san diego today",
+        "weather in uh san diego today",
+        "weather in san diego today please",
+    ],
+)
+def test_a_filler_left_out_still_lets_a_free_value_give_its_end_to_another_slot(
+    said: str,
+) -> None:
+    # Read without its fillers, the reading's word positions were those of the words kept, but
+    # the end of the city was looked for among all the words said: with a filler before the
+    # city, "today" stayed in it.
+    model = InteractionModel.from_json(
+        {
+            "interactionModel": {
+                "languageModel": {
+                    "invocationName": "weather tester",
+                    "intents": [
+                        {
+                            "name": "Weather",
+                            "slots": [
+                                {"name": "city", "type": "AMAZON.US_CITY"},
+                                {"name": "date", "type": "AMAZON.DATE"},
+                            ],
+                            "samples": ["weather in {city}"],
+                        },
+                        {"name": "AMAZON.FallbackIntent", "samples": []},
+                    ],
+                }
+            }
+        }
+    )
+    assert slots_of(Understander(model), said) == {"city": "san diego", "date": "2026-11-29"}

@@ -284,12 +284,13 @@ class Understander:
         if match is None:
             kept = [token for token in tokens if token.text not in self.language.fillers]
             if kept and len(kept) < len(tokens):
-                match = self.matcher.exact(SpanCache(kept, now))
+                kept_spans = SpanCache(kept, now)
+                match = self.matcher.exact(kept_spans)
                 if match is not None:
                     ignored = [token.text for token in tokens if token not in kept]
                     notes.append(f"ignored: {' '.join(ignored)}")
                     match = Match(match.sample, match.score, match.fills, exact=False)
-                    tokens = kept
+                    spans = kept_spans  # the reading's positions are among the words kept
         if match is None and not strict:
             match = self.matcher.loose(spans, self.model.fallback_sensitivity)
         if match is None:
