@@ -966,3 +966,23 @@ def test_an_answer_that_is_no_response_envelope_is_refused(body: dict[str, Any],
     assert turn.notes == [f"Alexa refuses the answer ({why}): the session ends"]
     assert turn.heard() == [PROBLEM]
     assert not turn.session_open
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ([{"type": "Simple", "value": "ham"}, {"type": "Simple"}], "ham"),
+        ([{"type": "Simple", "value": "ham"}, "olives", {"value": ""}], "ham"),
+        ([{"type": "Simple"}], None),
+        ("ham", None),
+    ],
+)
+def test_a_list_slot_value_is_said_by_the_values_it_holds(values: Any, said: str | None) -> None:
+    # A skill's updatedIntent may send a list item without a value: a prompt said "ham, None",
+    # and an item that is no object was an AttributeError out of the conversation.
+    from alexaskill.understanding.dialog_state import DialogState
+
+    slot_value = {"type": "List", "values": values}
+    dialog = DialogState({"name": "Order", "slots": {"t": {"slotValue": slot_value}}}, None)
+    assert dialog.value("t") == said
+    assert [value for value, _ in dialog.values("t")] == ([said] if said else [])

@@ -83,9 +83,19 @@ class DialogState:
         if value is None:
             slot_value = entry.get("slotValue")
             if isinstance(slot_value, dict) and slot_value.get("type") == "List":
-                values = slot_value.get("values") or []
-                return ", ".join(str(item.get("value")) for item in values) or None
+                return ", ".join(said for said, _ in self._listed(slot_value)) or None
         return None if value in (None, "") else str(value)
+
+    @staticmethod
+    def _listed(slot_value: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+        """The values a ``List`` slot value holds, each with its item (items without one, as a
+        skill's ``updatedIntent`` may send, left out)."""
+        items = slot_value.get("values")
+        return [
+            (str(item["value"]), item)
+            for item in (items if isinstance(items, list) else ())
+            if isinstance(item, dict) and item.get("value") not in (None, "")
+        ]
 
     def values(self, slot: str) -> list[tuple[str, Mapping[str, Any]]]:
         """Each value of ``slot`` with the object that carries its resolutions: one, or each of a
@@ -95,10 +105,7 @@ class DialogState:
             return []
         slot_value = entry.get("slotValue")
         if isinstance(slot_value, dict) and slot_value.get("type") == "List":
-            items = [item for item in slot_value.get("values") or () if isinstance(item, dict)]
-            return [
-                (str(item["value"]), item) for item in items if item.get("value") not in (None, "")
-            ]
+            return self._listed(slot_value)
         value = self.value(slot)
         return [] if value is None else [(value, entry)]
 
