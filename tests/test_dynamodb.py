@@ -619,6 +619,8 @@ async def test_a_write_that_adds_is_never_sent_twice(
             break
     else:
         pytest.fail(f"the fake's error never came back within 0.5 s: {refused.value}")
+    # A request given up on above may be recorded only now, by a stalled handler thread.
+    await anyio.to_thread.run_sync(fake_dynamodb.settle)
     fake_dynamodb.calls.clear()
     fake_dynamodb.error = None
     ended = _threads_ended(store, monkeypatch)
