@@ -76,8 +76,12 @@ __all__ = ["Skill"]
 logger = logging.getLogger("alexaskill")
 
 DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
-#: Characters no application id holds (whitespace aside): `_skill_ids` refuses them.
-_NOT_IN_IDS: Final = frozenset(",;<>")
+#: Characters no application id holds (whitespace and other unprintable ones aside): `_skill_ids`
+#: refuses them ("*" alone is "any skill"; within an id it matches nothing).
+_NOT_IN_IDS: Final = frozenset(",;<>*")
+#: What no path served to Alexa holds (whitespace and other unprintable ones aside): a query, a
+#: fragment, Starlette's ``{parameter}``.
+_NOT_IN_PATHS: Final = frozenset("?#{}")
 _DEF_HANDLERS: Final = ("adaptive", "threads")
 #: Seconds Alexa waits for an answer (about: Amazon's "Host a Custom Skill as a Web Service").
 ALEXA_WAITS: Final = 8.0
@@ -200,6 +204,20 @@ class Skill(Serving):
                 isinstance(value, str) and value.startswith("/")
             ):
                 raise ConfigurationError(f"{name} must start with '/' ('/alexa'), not {value!r}")
+            bad = next(
+                (
+                    c
+                    for c in value or ""
+                    if not c.isprintable() or c.isspace() or c in _NOT_IN_PATHS
+                ),
+                None,
+            )
+            if bad is not None:
+                raise ConfigurationError(
+                    f"{name} {value!r} holds {bad!r}: no request's path does (a query, a fragment, "
+                    "whitespace) or Starlette reads it as a parameter ({…}); give the path alone, "
+                    "'/alexa'"
+                )
         if path == health_path:
             raise ConfigurationError(
                 f"path and health_path are both {path!r}: the health check would hide the skill's "
@@ -234,6 +252,9 @@ class Skill(Serving):
                 raise ConfigurationError(
                     f"capture_dir is empty ({capture_dir!r}): a directory, or None for no capture"
                 )
+            if os.path.exists(capture_dir) and not os.path.isdir(capture_dir):
+                # Each request's capture would fail (a warning each), none ever written.
+                raise ConfigurationError(f"capture_dir {str(capture_dir)!r} is not a directory")
             from .capture import RequestCapture
 
             self.capture = RequestCapture(capture_dir)
@@ -378,7 +399,7 @@ def _skill_ids(skill_id: object) -> frozenset[str] | None:
     # what no id holds (two ids in one string, a placeholder) would refuse every request.
     ids = frozenset(i.strip() for i in ids)
     for i in ids:
-        if any(c.isspace() or c in _NOT_IN_IDS for c in i):
+        if i != "*" and any(not c.isprintable() or c.isspace() or c in _NOT_IN_IDS for c in i):
             raise ConfigurationError(
                 f"skill_id {i!r} is not an application id (amzn1.ask.skill.…): several ids go "
                 "in a list, Skill(skill_id=[id1, id2]), and a placeholder <…> takes the id the "

@@ -1311,3 +1311,39 @@ def test_a_deadline_past_alexas_8_seconds_is_a_warning(caplog: pytest.LogCapture
         Skill(SKILL_ID, deadline=10)
     [record] = caplog.records
     assert "deadline=10" in record.getMessage() and "8 s" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    "skill_id",
+    [
+        "amzn1.ask.skill.*",  # a wildcard, as if ids matched by pattern
+        ["amzn1.ask.skill.*", SKILL_ID],
+        "amzn1.ask.skill.\x00abc",  # a control character (a value read from a binary file)
+        "amzn1.ask.skill.\u200babc",  # a zero-width space, pasted from a web page
+    ],
+)
+def test_an_id_no_request_can_name_is_refused_when_the_skill_is_made(skill_id: Any) -> None:
+    # Taken before: every request was then refused at run time (400), the skill never answered.
+    with pytest.raises(ConfigurationError, match="is not an application id"):
+        Skill(skill_id)
+
+
+@pytest.mark.parametrize("path", ["/alexa?key=1", "/alexa#top", "/{name}", "/alexa ", "/alexa\t"])
+def test_a_path_no_request_can_have_is_refused_when_the_skill_is_made(path: str) -> None:
+    # Taken before: a query or fragment is no part of a request's path, whitespace (a value
+    # read from a file) is not in the URL given to Alexa, and Starlette reads {name} as a
+    # parameter: every POST was answered 404 or 405 at run time, or /health caught every GET.
+    given: list[dict[str, Any]] = [{"path": path}, {"health_path": path}]
+    for options in given:
+        with pytest.raises(ConfigurationError, match="holds"):
+            Skill(SKILL_ID, **options)
+
+
+def test_a_capture_dir_that_is_a_file_is_refused_when_the_skill_is_made(tmp_path: Any) -> None:
+    # Taken before: each request's capture then failed with a warning, none was ever written
+    # (`alexaskill serve --capture FILE` refuses it at start).
+    file = tmp_path / "captures"
+    file.write_text("")
+    with pytest.raises(ConfigurationError, match=r"capture_dir .* is not a directory"):
+        Skill(SKILL_ID, capture_dir=file)
+    Skill(SKILL_ID, capture_dir=tmp_path / "new")  # control: a directory to make is taken
