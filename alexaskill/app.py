@@ -78,7 +78,7 @@ logger = logging.getLogger("alexaskill")
 DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
 #: Characters no application id holds (whitespace and other unprintable ones aside): `_skill_ids`
 #: refuses them ("*" alone is "any skill"; within an id it matches nothing).
-_NOT_IN_IDS: Final = frozenset(",;<>*")
+_NOT_IN_IDS: Final = frozenset(",;<>*\"'")
 #: What no path served to Alexa holds (whitespace and other unprintable ones aside): a query, a
 #: fragment, Starlette's ``{parameter}``.
 _NOT_IN_PATHS: Final = frozenset("?#{}")
@@ -157,6 +157,13 @@ class Skill(Serving):
         if not isinstance(verify, bool):
             # Only False turns it off: not None (an unset setting), "false" or 0.
             raise ConfigurationError(f"verify must be True or False, not {verify!r}")
+        if verifier is not None:
+            from .verify import Verifier
+
+            if not isinstance(verifier, Verifier):
+                # The class itself failed the lifespan (a TypeError); anything else, each request.
+                hint = ": an instance, Verifier(…)" if isinstance(verifier, type) else ""
+                raise ConfigurationError(f"verifier must be a Verifier, not {verifier!r}{hint}")
         if not verify and verifier is not None:
             raise ConfigurationError("verify=False contradicts the verifier given")
         # Types first: a str would fail in a comparison below, a bool or 1.5 bytes pass.
@@ -402,8 +409,8 @@ def _skill_ids(skill_id: object) -> frozenset[str] | None:
         if i != "*" and any(not c.isprintable() or c.isspace() or c in _NOT_IN_IDS for c in i):
             raise ConfigurationError(
                 f"skill_id {i!r} is not an application id (amzn1.ask.skill.…): several ids go "
-                "in a list, Skill(skill_id=[id1, id2]), and a placeholder <…> takes the id the "
-                "developer console shows"
+                "in a list, Skill(skill_id=[id1, id2]), a placeholder <…> takes the id the "
+                "developer console shows, and quotes around it go (docker --env-file keeps them)"
             )
     if "*" in ids:
         if len(ids) > 1:

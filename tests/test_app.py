@@ -1347,3 +1347,20 @@ def test_a_capture_dir_that_is_a_file_is_refused_when_the_skill_is_made(tmp_path
     with pytest.raises(ConfigurationError, match=r"capture_dir .* is not a directory"):
         Skill(SKILL_ID, capture_dir=file)
     Skill(SKILL_ID, capture_dir=tmp_path / "new")  # control: a directory to make is taken
+
+
+@pytest.mark.parametrize("given", [f'"{SKILL_ID}"', f"'{SKILL_ID}'", [SKILL_ID, f'"{OTHER_ID}"']])
+def test_a_quoted_skill_id_is_refused_naming_the_quotes(given: str | list[str]) -> None:
+    # docker run --env-file (and systemd's Environment= without quoting rules) keeps the quotes
+    # of ALEXASKILL_SKILL_ID="amzn1.ask.skill.…": taken whole, every request was refused at run
+    # time as "for another skill".
+    with pytest.raises(ConfigurationError, match=r"not an application id.*quotes"):
+        Skill(given)
+
+
+@pytest.mark.parametrize("verifier", [Verifier, "amzn1.ask.skill.x", True])
+def test_a_verifier_that_is_not_one_is_refused_when_the_skill_is_made(verifier: Any) -> None:
+    # Taken before: the class itself (Verifier, not Verifier()) failed the lifespan with a
+    # TypeError traceback; anything else failed every request.
+    with pytest.raises(ConfigurationError, match=r"^verifier must be a Verifier"):
+        Skill(SKILL_ID, verifier=verifier)
