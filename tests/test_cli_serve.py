@@ -454,3 +454,21 @@ def test_serve_refuses_an_empty_host(capsys: pytest.CaptureFixture[str], host: s
     with pytest.raises(SystemExit):
         parser().parse_args(["serve", WEATHER, "--host", host])
     assert "every interface" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        # uvicorn's ImportFromStringError traceback, exit 1, once the server was starting.
+        (("--http", ""), "--http '': uvicorn's auto, h11 or httptools, or a class"),
+        (("--http", "nosuch"), "--http 'nosuch': uvicorn's auto, h11 or httptools, or a class"),
+        # `--capture "$DIR"`, the variable unset: served with no capture, silently.
+        (("--capture", ""), "--capture is empty"),
+        (("--capture", " "), "--capture is empty"),
+    ],
+)
+def test_serve_refuses_an_empty_or_unknown_option_value(argv: tuple[str, ...], error: str) -> None:
+    from alexaskill.cli.common import UsageError
+
+    with pytest.raises(UsageError, match=re.escape(error)):
+        options(*argv)

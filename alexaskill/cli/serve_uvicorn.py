@@ -52,13 +52,23 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
                 raise UsageError(f"{option} {path}: no such file")
         _check_tls(args.ssl_certfile, args.ssl_keyfile)
         options.update(ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    if args.capture is not None and not args.capture.strip():
+        # `--capture "$DIR"`, the variable unset: served with no capture, said nowhere.
+        raise UsageError("--capture is empty: give a directory, or leave the option out")
     if (
         args.capture is not None
         and os.path.exists(args.capture)
         and not os.path.isdir(args.capture)
     ):
         raise UsageError(f"--capture {args.capture}: not a directory")
-    if ":" in args.http:  # else one of uvicorn's names (auto, h11, httptools), which it checks
+    if ":" not in args.http:
+        from uvicorn.config import HTTP_PROTOCOLS
+
+        if args.http not in HTTP_PROTOCOLS:  # uvicorn failed with a traceback as it started
+            raise UsageError(
+                f"--http {args.http!r}: uvicorn's auto, h11 or httptools, or a class (module:Class)"
+            )
+    else:
         from uvicorn.importer import ImportFromStringError, import_from_string
 
         try:
