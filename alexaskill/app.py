@@ -259,10 +259,14 @@ class Skill(Serving):
                 raise ConfigurationError(
                     f"capture_dir is empty ({capture_dir!r}): a directory, or None for no capture"
                 )
-            if os.path.exists(capture_dir) and not os.path.isdir(capture_dir):
+            from .capture import RequestCapture, blocked_by_a_file
+
+            blocker = blocked_by_a_file(capture_dir)
+            if blocker is not None:
                 # Each request's capture would fail (a warning each), none ever written.
-                raise ConfigurationError(f"capture_dir {str(capture_dir)!r} is not a directory")
-            from .capture import RequestCapture
+                raise ConfigurationError(
+                    f"capture_dir {str(capture_dir)!r} is not a directory: {blocker} is a file"
+                )
 
             self.capture = RequestCapture(capture_dir)
         self.registry = Registry()

@@ -134,6 +134,15 @@ _encode: Final = msgspec.json.Encoder().encode
 _decode: Final = msgspec.json.Decoder(Capture).decode
 
 
+def blocked_by_a_file(directory: str | os.PathLike[str]) -> str | None:
+    """The file that stands where ``directory``, or a directory to make above it, would be;
+    None when it is (or can be made) a directory, as far as the file system shows now."""
+    path = Path(directory).absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return None if path.is_dir() else str(path)
+
+
 def load_capture(path: str | os.PathLike[str]) -> Capture:
     """Read a capture file; `ValueError` if it is not one (or larger than `MAX_CAPTURE_BYTES`)."""
     limit = MAX_CAPTURE_BYTES

@@ -1364,3 +1364,12 @@ def test_a_verifier_that_is_not_one_is_refused_when_the_skill_is_made(verifier: 
     # TypeError traceback; anything else failed every request.
     with pytest.raises(ConfigurationError, match=r"^verifier must be a Verifier"):
         Skill(SKILL_ID, verifier=verifier)
+
+
+def test_a_capture_dir_under_a_file_is_refused_when_the_skill_is_made(tmp_path: Any) -> None:
+    # Taken before (it does not exist): each request's capture then failed with a warning.
+    file = tmp_path / "captures"
+    file.write_text("")
+    with pytest.raises(ConfigurationError, match=r"capture_dir .* is not a directory"):
+        Skill(SKILL_ID, capture_dir=file / "today" / "x")
+    Skill(SKILL_ID, capture_dir=tmp_path / "new" / "today")  # control: directories to make

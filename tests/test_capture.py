@@ -218,9 +218,9 @@ def test_a_capture_that_cannot_be_written_does_not_fail_the_request(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     blocker = tmp_path / "file"
+    skill = make_skill(blocker)
+    # In the way once the skill is made (a capture_dir that is a file is refused then).
     blocker.write_text("in the way")
-    # (under the file: a capture_dir that is a file is refused when the skill is made)
-    skill = make_skill(blocker / "captures")
     with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
         assert client.launch().speech == "hello"
     assert "cannot write" in caplog.text

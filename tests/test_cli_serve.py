@@ -472,3 +472,14 @@ def test_serve_refuses_an_empty_or_unknown_option_value(argv: tuple[str, ...], e
 
     with pytest.raises(UsageError, match=re.escape(error)):
         options(*argv)
+
+
+def test_serve_refuses_a_capture_dir_under_a_file(tmp_path: Path) -> None:
+    # Only DIR itself was checked: served, each request's capture failing with a warning.
+    from alexaskill.cli.common import UsageError
+
+    file = tmp_path / "captures"
+    file.write_text("")
+    with pytest.raises(UsageError, match="not a directory"):
+        options("--capture", str(file / "today"))
+    options("--capture", str(tmp_path / "new" / "today"))  # control: directories to make

@@ -55,12 +55,12 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     if args.capture is not None and not args.capture.strip():
         # `--capture "$DIR"`, the variable unset: served with no capture, said nowhere.
         raise UsageError("--capture is empty: give a directory, or leave the option out")
-    if (
-        args.capture is not None
-        and os.path.exists(args.capture)
-        and not os.path.isdir(args.capture)
-    ):
-        raise UsageError(f"--capture {args.capture}: not a directory")
+    if args.capture is not None:
+        from ..capture import blocked_by_a_file
+
+        blocker = blocked_by_a_file(args.capture)
+        if blocker is not None:  # (the directories above it included)
+            raise UsageError(f"--capture {args.capture}: not a directory ({blocker} is a file)")
     if ":" not in args.http:
         from uvicorn.config import HTTP_PROTOCOLS
 
