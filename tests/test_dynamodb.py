@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -544,18 +544,7 @@ async def test_a_server_that_never_answers_costs_the_timeout(fake_dynamodb: Fake
     # One answered call first, so that the client exists (making it can take longer than 0.5 s
     # on a busy machine, and so can the fake's answer: tried again then); then the server stops
     # answering.
-    fake_dynamodb.error = (400, "ResourceNotFoundException", "no table")
-    for _ in range(5):
-        with anyio.fail_after(30), pytest.raises(StoreError) as refused:
-            await store.load(USER)
-        if "does not exist" in str(refused.value):
-            break
-    else:
-        pytest.fail(f"the fake's error never came back within 0.5 s: {refused.value}")
-    # A tried-again call the fake answered late is recorded before the list is emptied.
-    await anyio.to_thread.run_sync(fake_dynamodb.settle)
-    fake_dynamodb.calls.clear()
-    fake_dynamodb.error = None
+    await _clients_made(fake_dynamodb, lambda: store.load(USER))
     with anyio.fail_after(30), pytest.raises(StoreError, match="no answer to UpdateItem within"):
         await store.update(USER, {"a": 1}, ())
     assert fake_dynamodb.calls[:1] == ["UpdateItem"]
@@ -576,6 +565,24 @@ def _threads_ended(store: DynamoDBStore, monkeypatch: pytest.MonkeyPatch) -> thr
 
     monkeypatch.setattr(store, "_in_thread", tracked)
     return ended
+
+
+async def _clients_made(fake: FakeDynamoDB, call: Callable[[], Awaitable[Any]]) -> None:
+    """A store's clients made by ``call``, which the fake refuses ("no table"): tried again up
+    to five times, as on a loaded machine the fake's answer may take longer than the store's
+    timeout. Then every request sent is recorded (a stalled handler thread may record one given
+    up on late), forgotten, and the fake answers again."""
+    fake.error = (400, "ResourceNotFoundException", "no table")
+    for _ in range(5):
+        with anyio.fail_after(30), pytest.raises(StoreError) as refused:
+            await call()
+        if "does not exist" in str(refused.value):
+            break
+    else:
+        pytest.fail(f"the fake's error never came back in time: {refused.value}")
+    await anyio.to_thread.run_sync(fake.settle)
+    fake.calls.clear()
+    fake.error = None
 
 
 async def _no_more_calls(fake: FakeDynamoDB, ended: threading.Event) -> None:
@@ -612,19 +619,7 @@ async def test_a_write_that_adds_is_never_sent_twice(
 
     # No answer within the timeout: the write is abandoned, and never sent again.
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
-    fake_dynamodb.error = (400, "ResourceNotFoundException", "no table")
-    # Makes the clients; on a loaded machine the fake's answer may take longer than 0.5 s.
-    for _ in range(5):
-        with anyio.fail_after(30), pytest.raises(StoreError) as refused:
-            await store.update(USER, {}, (), increments={"n": 1})
-        if "does not exist" in str(refused.value):
-            break
-    else:
-        pytest.fail(f"the fake's error never came back within 0.5 s: {refused.value}")
-    # A request given up on above may be recorded only now, by a stalled handler thread.
-    await anyio.to_thread.run_sync(fake_dynamodb.settle)
-    fake_dynamodb.calls.clear()
-    fake_dynamodb.error = None
+    await _clients_made(fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1}))
     ended = _threads_ended(store, monkeypatch)
     with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
         await store.update(USER, {}, (), increments={"n": 1})
