@@ -154,15 +154,12 @@ def _own_id(skill: Skill | None) -> str | None:
 
 
 def _check_text(args: argparse.Namespace) -> None:
-    """A usage error for an argument printed in the request that holds bytes that are not UTF-8
-    (a Latin-1 terminal): Python holds them as lone surrogates, which would be written back as
-    those bytes, a request file no JSON reader takes."""
+    """A usage error for an argument printed in the request that is not UTF-8 text."""
+    from .understand import check_text
+
     given = [args.type, args.intent, args.skill_id, *args.slot, *args.field]
     for value in [*given, *(args.interface or ())]:
-        try:
-            str(value).encode("utf-8")
-        except UnicodeEncodeError:
-            raise UsageError(f"{value!r}: not UTF-8 text") from None
+        check_text(str(value))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -36,14 +36,15 @@ def _utterances(args: argparse.Namespace) -> Iterator[str]:
         raise stdin_not_text(exc) from None
 
 
-def _check_text(utterance: str) -> None:
-    """A usage error for bytes that are not UTF-8 (a Latin-1 terminal, or standard input read
-    with surrogateescape): Python holds them as lone surrogates, which would be written back
-    as those bytes into the JSON line, which no JSON reader takes."""
+def check_text(text: str) -> None:
+    """A usage error for an argument or a line read that holds bytes that are not UTF-8 (a
+    Latin-1 terminal, or standard input read with surrogateescape): Python holds them as lone
+    surrogates, which would be written back as those bytes into the JSON printed, which no
+    JSON reader takes."""
     try:
-        utterance.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(f"{utterance!r}: not UTF-8 text") from None
+        raise UsageError(f"{text!r}: not UTF-8 text") from None
 
 
 def _user_time(args: argparse.Namespace, now: datetime.datetime | None) -> datetime.datetime:
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     given = parse_now(args.now)
     _user_time(args, given)  # a --now or --time-zone that cannot be read: before any output
     for utterance in _utterances(args):
-        _check_text(utterance)
+        check_text(utterance)
         # What "today" means to Alexa: the date on the device's clock, at --now or else at the
         # time the utterance is read (as `chat` reads it).
         understood = understander.understand(utterance, now=_user_time(args, given))
