@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Mu
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError
-from .base import Store, _encode, _encode_changes
+from .base import Store, _encode, _encode_changes, _is_store
 from .url import open_store
 
 if TYPE_CHECKING:
@@ -349,10 +349,7 @@ def _store_getter(store: Store | str | Callable[[], Store]) -> Callable[[], Stor
     if isinstance(store, str):
         opened = open_store(store)
         return lambda: opened
-    # A class has the methods too: it is a factory (`MemoryStore`), not a store.
-    if not isinstance(store, type) and all(
-        hasattr(store, name) for name in ("load", "update", "aclose")
-    ):
+    if _is_store(store):  # (a class is a factory: `MemoryStore`)
         ready: Store = store  # type: ignore[assignment]
         return lambda: ready
     if not callable(store):
@@ -363,9 +360,7 @@ def _store_getter(store: Store | str | Callable[[], Store]) -> Callable[[], Stor
     def get() -> Store:
         if not made:
             store = factory()
-            if isinstance(store, type) or not all(
-                hasattr(store, name) for name in ("load", "update", "aclose")
-            ):
+            if not _is_store(store):
                 # Only the type: a URL returned may hold a password.
                 raise ConfigurationError(
                     f"the store factory returned {type(store).__name__}, not a store (with "

@@ -40,6 +40,14 @@ class Store(Protocol):
         ...
 
 
+def _is_store(obj: object) -> bool:
+    """Whether ``obj`` is a store: an object with the methods ``load``, ``update`` and
+    ``aclose`` (not a class, which has them too: `MemoryStore` is a factory of stores)."""
+    return not isinstance(obj, type) and all(
+        callable(getattr(obj, name, None)) for name in ("load", "update", "aclose")
+    )
+
+
 def _decode(name: str, text: str | bytes, where: str) -> Any:
     """The value a store kept as JSON text; `StoreError` naming the attribute if it is not JSON
     (another program wrote it, or a hand): one log line, not a handler's traceback.

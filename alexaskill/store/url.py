@@ -6,7 +6,7 @@ import re
 from typing import Final
 
 from ..exceptions import ConfigurationError
-from .base import Store
+from .base import Store, _is_store
 
 __all__ = ["open_store", "store_given", "url_without_password"]
 
@@ -66,7 +66,7 @@ def store_given(store: Store | str) -> Store:
         raise ConfigurationError(
             f"the skill takes a store or a store URL, not the class {name}: give one, {name}(…)"
         )
-    if not all(callable(getattr(store, name, None)) for name in ("load", "update", "aclose")):
+    if not _is_store(store):
         raise ConfigurationError(
             # The type only: a URL as bytes, say, would show its password.
             f"the skill takes a store or a store URL (sqlite:///skill.db), not "
