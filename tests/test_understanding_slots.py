@@ -527,3 +527,17 @@ def test_a_comma_after_any_spacing_separates_values(said: str) -> None:
     found = slot(said, "AMAZON.FirstName", multiple=True)
     assert found is not None
     assert [item["value"] for item in found["slotValue"]["values"]] == ["anna", "ben"]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("-3", "-3"), ("-2.5", "-2.5"), ("\u22127", "-7"), ("-1,000", "-1000"), ("3-4", None)],
+)
+def test_a_typed_minus_sign_makes_a_negative_number(said: str, expected: str | None) -> None:
+    # Amazon's AMAZON.NUMBER reference reads "-15" as -15; the tokenizer dropped the "-" as
+    # punctuation, so a typed "-3" was heard as 3. A hyphen between numbers is no sign.
+    assert value(said, "AMAZON.NUMBER") == expected
+
+
+def test_a_typed_negative_number_keeps_its_sign_in_a_free_form_slot() -> None:
+    assert value("-3 degrees", "AMAZON.SearchQuery") == "-3 degrees"

@@ -217,7 +217,8 @@ def _digit_string(words: Sequence[str]) -> str | None:
 
 
 def number(words: Sequence[str]) -> str | None:
-    """AMAZON.NUMBER: "twenty five" → "25", "minus three" → "-3", "two point five" → "2.5"."""
+    """AMAZON.NUMBER: "twenty five" → "25", "minus three" or "-3" → "-3", "two point five" →
+    "2.5"."""
     if not words:
         return None
     sign = ""
@@ -225,6 +226,8 @@ def number(words: Sequence[str]) -> str | None:
         sign, words = "-", words[1:]
         if not words:
             return None
+    elif words[0].startswith("-") and _DECIMAL.fullmatch(words[0][1:]):
+        sign, words = "-", [words[0][1:], *words[1:]]  # typed "-3" (the tokens keep the sign)
     if len(words) == 1 and _DECIMAL.fullmatch(words[0]):
         text = words[0]
         if "." in text:
