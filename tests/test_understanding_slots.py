@@ -541,3 +541,14 @@ def test_a_typed_minus_sign_makes_a_negative_number(said: str, expected: str | N
 
 def test_a_typed_negative_number_keeps_its_sign_in_a_free_form_slot() -> None:
     assert value("-3 degrees", "AMAZON.SearchQuery") == "-3 degrees"
+
+
+@pytest.mark.parametrize(
+    "said", ["february thirtieth", "february 30", "april 31", "the thirty first of june"]
+)
+def test_a_day_the_month_lacks_is_no_date(said: str) -> None:
+    # The date parser refused "february thirtieth", but loose matching then read "february"
+    # alone (the month, "2027-02") and dropped "thirtieth": a value the user never said. Like a
+    # typed "2026-02-30", the words name no date, so the sample does not match.
+    assert slot(said, "AMAZON.DATE") is None
+    assert value("february", "AMAZON.DATE") == "2027-02"  # the month alone still is one

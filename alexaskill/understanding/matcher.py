@@ -164,6 +164,14 @@ class SampleMatcher:
             if word not in language.function_words
         )
 
+    def _counts(self, word: str, now: datetime.datetime) -> bool:
+        """Whether ``word`` alone is a number or an ordinal in the language ("30", "thirtieth")."""
+        for slot_type in ("AMAZON.NUMBER", "AMAZON.Ordinal"):
+            parse = self.language.slot_parser(slot_type)
+            if parse is not None and parse([word], now) is not None:
+                return True
+        return False
+
     def _stem(self, word: str) -> str:
         found = self._stems.get(word)
         if found is None:
@@ -383,7 +391,7 @@ class SampleMatcher:
                 extra.append(detail)
             else:
                 missing.append(detail)
-        if _cut_value(sample, spans, fills, extra):
+        if _cut_value(sample, spans, fills, extra, self._counts):
             return None
         exact = (
             not extra
@@ -403,10 +411,15 @@ class SampleMatcher:
 
 
 def _cut_value(
-    sample: Sample, spans: SpanCache, fills: Sequence[tuple[str, Fill, int, int]], extra: list[int]
+    sample: Sample,
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: list[int],
+    counts: Callable[[str, datetime.datetime], bool],
 ) -> bool:
     """Whether a word left out next to a parsed slot value is a value of that type itself:
-    "count to nineteen ninety nine" read as 99 and an extra "nineteen" gives a wrong value."""
+    "count to nineteen ninety nine" read as 99 and an extra "nineteen" gives a wrong value; or
+    a number, which the value must have held: "february thirtieth", no day, is no "february"."""
     kinds = {
         element.name: element.kind for element in sample.elements if isinstance(element, SlotRef)
     }
@@ -417,6 +430,8 @@ def _cut_value(
             if at in extra:
                 alone = spans.fill(kinds[name], at, at + 1)
                 if alone is not None and alone.kind == "typed":
+                    return True
+                if counts(spans.words[at], spans.now):
                     return True
     return False
 
