@@ -552,3 +552,10 @@ def test_a_day_the_month_lacks_is_no_date(said: str) -> None:
     # typed "2026-02-30", the words name no date, so the sample does not match.
     assert slot(said, "AMAZON.DATE") is None
     assert value("february", "AMAZON.DATE") == "2027-02"  # the month alone still is one
+
+
+def test_february_twenty_ninth_without_a_year_is_the_next_leap_day() -> None:
+    # Only this year and the next were tried: in November 2026 the words named no date (and
+    # loose matching used to read "february twenty" as 2027-02-20).
+    assert value("february twenty ninth", "AMAZON.DATE") == "2028-02-29"
+    assert value("the 29th of february", "AMAZON.DATE") == "2028-02-29"

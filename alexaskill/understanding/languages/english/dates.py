@@ -184,13 +184,11 @@ def _month_day_year(words: Sequence[str], today: datetime.date) -> str | None:
             if found is not None:
                 return _day(found)
             continue
-        found = _valid(today.year, month, day)
-        if found is not None and found < today:
-            found = _valid(today.year + 1, month, day)
-        if found is None:
-            found = _valid(today.year + 1, month, day)
-        if found is not None:
-            return _day(found)
+        # The next such day: February 29th may be up to eight years away (2096 to 2104).
+        for year in range(today.year, min(today.year + 9, 10_000)):
+            found = _valid(year, month, day)
+            if found is not None and found >= today:
+                return _day(found)
     return None
 
 
