@@ -38,13 +38,11 @@ locale names (``de_DE``, ``de``; an Alexa-style ``de-DE`` directory works too).
 
 from __future__ import annotations
 
-import functools
 import gettext as _gettext
 import io
 import logging
 import os
 import re
-import string
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from pathlib import Path
@@ -52,8 +50,8 @@ from typing import Any, Final
 
 from .exceptions import ConfigurationError
 from .i18n_numbers import has_numbers, localised, number_marks
+from .i18n_placeholders import check_count, differences, fields, fill
 from .locales import ALEXA_LOCALES, check_locale, locale_problem, nearest_locale
-from .ssml import Ssml, _unwrap, escape
 
 __all__ = [
     "N_",
@@ -73,7 +71,6 @@ logger = logging.getLogger("alexaskill")
 _LOCALE: Final = re.compile(r"([a-z]{2,3})(?:[-_]([A-Z]{2}|[0-9]{3}))?")
 #: Translators made per locale at most; more distinct locales than this are not cached.
 _CACHE_SIZE: Final = 64
-_FORMATTER: Final = string.Formatter()
 
 
 def locale_chain(locale: str | None, default: str | None = None) -> tuple[str, ...]:
@@ -139,7 +136,7 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
         """The form for ``n`` (by the catalog's plural rule), placeholders and ``{n}`` filled."""
-        _count("ngettext", n)
+        check_count("ngettext", n, params)
         translated = self._catalog.ngettext(singular, plural, n)
         source = singular if n == 1 else plural
         return self._fill(
@@ -157,7 +154,7 @@ class Translator:
 
     def npgettext(self, context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
         """`ngettext` in ``context``."""
-        _count("npgettext", n)
+        check_count("npgettext", n, params)
         translated = self._catalog.npgettext(context, singular, plural, n)
         source = singular if n == 1 else plural
         return self._fill(
@@ -187,7 +184,7 @@ class Translator:
             # A translation names the placeholders of its source ({n} aside in a plural form,
             # `always`: it may leave it out, "ein Tag"). Checked with or without values: an
             # added one would be spoken as "{name}", a dropped one loses what the user asked for.
-            added, dropped = _differences(_fields(template), _fields(source), plural=always)
+            added, dropped = differences(fields(template), fields(source), plural=always)
             if added or dropped:
                 logger.warning(
                     "the %s translation of %r does not fit its placeholders (%s); the source "
@@ -209,7 +206,7 @@ class Translator:
                 if self._own is not None and template is not source and own(self._own) is source:
                     marks = self._source_marks  # a catalog of another language translated it
                 params = localised(params, marks)
-            return _format(template, params)
+            return fill(template, params)
         except (KeyError, IndexError, ValueError, AttributeError) as exc:
             if template == source:
                 raise  # the source text's own mistake: the handler's bug, reported as one
@@ -223,54 +220,7 @@ class Translator:
             )
             if self._source_marks is not None and has_numbers(params):
                 params = localised(params, self._source_marks)
-            return _format(source, params)
-
-
-def _count(function: str, n: object) -> None:
-    # gettext's catalogs refuse another type, NullTranslations (the source text) does not: the
-    # mistake would pass in the source language and fail in the others.
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"the count of {function} must be an int, not {type(n).__name__}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _fields(text: str) -> frozenset[str] | None:
-    """The names of ``text``'s placeholders (``{city.name}``: ``city``); None if malformed."""
-    try:
-        fields = [field for _, field, _, _ in _FORMATTER.parse(text) if field is not None]
-    except ValueError:
-        return None
-    return frozenset(re.split(r"[.\[]", field, maxsplit=1)[0] for field in fields)
-
-
-def _differences(
-    translated: frozenset[str] | None, source: frozenset[str] | None, *, plural: bool
-) -> tuple[set[str], set[str]]:
-    """The placeholders a translation adds and drops, a plural form's ``{n}`` aside (a
-    malformed text: "{")."""
-    translated = frozenset("{") if translated is None else translated
-    source = frozenset("{") if source is None else source
-    exempt = {"n"} if plural else set()
-    return set(translated - source - exempt), set(source - translated - exempt)
-
-
-def _format(template: str, params: Mapping[str, Any]) -> str:
-    """``template.format_map(params)``; `Ssml` with everything else escaped when a value is
-    `Ssml`."""
-    if not any(isinstance(value, Ssml) for value in params.values()):
-        return template.format_map(params)
-    parts: list[str] = []
-    for literal, field, spec, conversion in _FORMATTER.parse(template):
-        parts.append(escape(literal))
-        if field is None:
-            continue
-        value, _ = _FORMATTER.get_field(field, (), params)
-        if isinstance(value, Ssml) and not spec and not conversion:
-            parts.append(_unwrap(value))
-            continue
-        value = _FORMATTER.convert_field(value, conversion)
-        parts.append(escape(_FORMATTER.format_field(value, spec or "")))
-    return Ssml("".join(parts))
+            return fill(source, params)
 
 
 #: The translator outside a request, or of a skill without catalogs: the source text.

@@ -1,0 +1,65 @@
+"""The ``{placeholders}`` of `alexaskill.i18n`'s sentences: which a text names, how a
+translation's differ from its source's, filling them (escaped around `Ssml` values), and the
+checks of a plural form's count."""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .ssml import Ssml, _unwrap, escape
+
+__all__ = ["check_count", "differences", "fields", "fill"]
+
+_FORMATTER: Final = string.Formatter()
+
+
+def check_count(function: str, n: object, params: Mapping[str, Any]) -> None:
+    """Refuse a count that is no int, or a second ``n`` among the keywords."""
+    # gettext's catalogs refuse another type, NullTranslations (the source text) does not: the
+    # mistake would pass in the source language and fail in the others.
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"the count of {function} must be an int, not {type(n).__name__}")
+
+
+@functools.lru_cache(maxsize=4096)
+def fields(text: str) -> frozenset[str] | None:
+    """The names of ``text``'s placeholders (``{city.name}``: ``city``); None if malformed."""
+    try:
+        names = [field for _, field, _, _ in _FORMATTER.parse(text) if field is not None]
+    except ValueError:
+        return None
+    return frozenset(re.split(r"[.\[]", name, maxsplit=1)[0] for name in names)
+
+
+def differences(
+    translated: frozenset[str] | None, source: frozenset[str] | None, *, plural: bool
+) -> tuple[set[str], set[str]]:
+    """The placeholders a translation adds and drops, a plural form's ``{n}`` aside (a
+    malformed text: "{")."""
+    translated = frozenset("{") if translated is None else translated
+    source = frozenset("{") if source is None else source
+    exempt = {"n"} if plural else set()
+    return set(translated - source - exempt), set(source - translated - exempt)
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """``template.format_map(params)``; `Ssml` with everything else escaped when a value is
+    `Ssml`."""
+    if not any(isinstance(value, Ssml) for value in params.values()):
+        return template.format_map(params)
+    parts: list[str] = []
+    for literal, field, spec, conversion in _FORMATTER.parse(template):
+        parts.append(escape(literal))
+        if field is None:
+            continue
+        value, _ = _FORMATTER.get_field(field, (), params)
+        if isinstance(value, Ssml) and not spec and not conversion:
+            parts.append(_unwrap(value))
+            continue
+        value = _FORMATTER.convert_field(value, conversion)
+        parts.append(escape(_FORMATTER.format_field(value, spec or "")))
+    return Ssml("".join(parts))
