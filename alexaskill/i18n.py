@@ -18,7 +18,8 @@ reads the compiled catalogs at run time::
   source text. Outside a request they return the source text.
 - **Placeholders** are ``str.format`` fields filled from keywords, after translation, so a
   translator may move them: ``_("{n} days in {city}", n=3, city="Rome")``. ``ngettext`` also
-  offers ``{n}``, the count that chose the plural form (by the catalog's ``Plural-Forms``).
+  offers ``{n}``, the count that chose the plural form (by the catalog's ``Plural-Forms``); a
+  keyword ``n`` beside the count is a `TypeError`.
   A translation whose placeholders do not match is logged and the source text is used.
 - **Numbers** among the values (`int`, `float`, `Decimal`) are written as the language of the
   spoken text writes them: ``3,5`` in German, French, Spanish (Spain), Italian, Dutch and

@@ -23,6 +23,12 @@ def check_count(function: str, n: object, params: Mapping[str, Any]) -> None:
     # mistake would pass in the source language and fail in the others.
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"the count of {function} must be an int, not {type(n).__name__}")
+    if "n" in params:
+        # The keyword would fill {n} while the count chose the form: "5 apple" for n=1.
+        raise TypeError(
+            f"{function} got the count {n} and n={params['n']!r}: {{n}} is the count, pass "
+            "another placeholder name for another number"
+        )
 
 
 @functools.lru_cache(maxsize=4096)

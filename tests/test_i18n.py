@@ -648,3 +648,16 @@ def test_a_plural_rule_that_names_a_form_the_catalog_has_not_is_refused_at_start
     )
     with pytest.raises(ConfigurationError, match=r"rule picks form 2 for n=0, outside nplurals=2"):
         Translations(tmp_path)
+
+
+def test_a_keyword_n_beside_the_count_is_refused(locales: Path) -> None:
+    # ``ngettext("{n} apple", "{n} apples", 1, n=5)`` said "5 apple": the keyword filled {n} and
+    # the count chose the form. {n} is the count; the mismatch is now a TypeError.
+    for locale in ("de-DE", "en-US"):
+        translator = Translations(locales).translator(locale)
+        with pytest.raises(TypeError, match=r"ngettext got the count 1 and n=5: \{n\} is the"):
+            translator.ngettext("{n} day", "{n} days", 1, n=5)
+        with pytest.raises(TypeError, match=r"npgettext got the count 3 and n=3"):
+            translator.npgettext("days ahead", "{n} day", "{n} days", 3, n=3)
+    with pytest.raises(TypeError, match="ngettext got the count 3 and n=5"):
+        ngettext("{n} day", "{n} days", 3, n=5)  # outside a request: the source text
