@@ -21,10 +21,11 @@ reads the compiled catalogs at run time::
   offers ``{n}``, the count that chose the plural form (by the catalog's ``Plural-Forms``); a
   keyword ``n`` beside the count is a `TypeError`.
   A translation whose placeholders do not match is logged and the source text is used.
-- **Numbers** among the values (`int`, `float`, `Decimal`) are written as the language of the
-  spoken text writes them: ``3,5`` in German, French, Spanish (Spain), Italian, Dutch and
-  Portuguese, as Alexa's voice reads them there, and ``{n:,}`` groups ``12.500`` (in French
-  with CLDR's narrow no-break space, U+202F, between the groups); ``3.5`` elsewhere. A
+- **Numbers** among the values (`int`, `float`, `Decimal`), and those a field reaches in them
+  (``{weather.temp}``), are written as the language of the spoken text writes them: ``3,5`` in
+  German, French, Spanish (Spain), Italian, Dutch and Portuguese, as Alexa's voice reads them
+  there, and ``{n:,}`` groups ``12.500`` (in French with CLDR's narrow no-break space, U+202F,
+  between the groups); ``3.5`` elsewhere. A
   sentence spoken in the source text keeps the default locale's way.
 - **SSML** stays correct: a translation is plain text, spoken as written (``speak`` escapes it).
   When a placeholder's value is `Ssml` (``emphasis("sunny")``), the result is `Ssml` in which

@@ -59,7 +59,41 @@ class _Number:
         return repr(self.value)
 
     def __getattr__(self, name: str) -> Any:
-        return localised({"": getattr(self.value, name)}, self.marks)[""]
+        return _reached(getattr(self.value, name), self.marks)
+
+
+class _Holder:
+    """Another value, whose numbers a placeholder reaches (``{w.temp}``, ``{prices[0]}``) are
+    written with the locale's marks too; the value itself formats as it would."""
+
+    __slots__ = ("marks", "value")
+
+    def __init__(self, value: object, marks: dict[int, str]) -> None:
+        self.value = value
+        self.marks = marks
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __getattr__(self, name: str) -> Any:
+        return _reached(getattr(self.value, name), self.marks)
+
+    def __getitem__(self, key: Any) -> Any:
+        return _reached(self.value[key], self.marks)  # type: ignore[index]
+
+
+def _reached(value: Any, marks: dict[int, str]) -> Any:
+    if _is_number(value):
+        return _Number(value, marks)
+    if value is None or isinstance(value, (str, bytes, bool)):
+        return value  # a str (and `Ssml`) holds no number a field can reach
+    return _Holder(value, marks)
 
 
 def _is_number(value: object) -> bool:
@@ -67,14 +101,15 @@ def _is_number(value: object) -> bool:
 
 
 def has_numbers(params: Mapping[str, Any]) -> bool:
-    """Whether a value of ``params`` is a number (not a `bool`)."""
-    return any(_is_number(value) for value in params.values())
+    """Whether a value of ``params`` is a number (not a `bool`) or may hold one (not a str)."""
+    return any(
+        value is not None and not isinstance(value, (str, bytes, bool)) for value in params.values()
+    )
 
 
 def localised(params: Mapping[str, Any], marks: dict[int, str] | None) -> Mapping[str, Any]:
-    """``params`` with each number (not a `bool`) written with ``marks``."""
+    """``params`` with each number (not a `bool`) written with ``marks``, and the numbers that
+    fields reach in the other values (``{w.temp}``, ``{prices[0]}``)."""
     if marks is None:
         return params
-    return {
-        key: _Number(value, marks) if _is_number(value) else value for key, value in params.items()
-    }
+    return {key: _reached(value, marks) for key, value in params.items()}

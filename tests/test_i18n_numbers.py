@@ -114,3 +114,28 @@ def test_in_a_handler(translations: Translations) -> None:
     # Outside a request: the source text, Python's format.
     assert _("{x}", x=0.5) == "0.5"
     assert ngettext("{n} gram", "{n:,} grams", 2000) == "2,000 grams"
+
+
+def test_numbers_a_field_reaches_are_written_as_the_language_writes_them(tmp_path: Path) -> None:
+    # "{w.temp}" and "{prices[0]}" reach a number inside another value: German said "3.5",
+    # where "{temp}" alone said "3,5".
+    entries = (
+        'msgid "{w.temp} now, {p[0]} and {d[low]} then, {w}"\n'
+        'msgstr "{w.temp}|{p[0]}|{d[low]}|{w}"\n'
+    )
+    catalog(tmp_path / "locales", "de", entries, "nplurals=2; plural=(n != 1);")
+    german = Translations(tmp_path / "locales").translator("de-DE")
+
+    class Weather:
+        temp = 3.5
+
+        def __str__(self) -> str:
+            return "sunny"
+
+    said = german.gettext(
+        "{w.temp} now, {p[0]} and {d[low]} then, {w}",
+        w=Weather(),
+        p=[1.25],
+        d={"low": decimal.Decimal("0.5")},
+    )
+    assert said == "3,5|1,25|0,5|sunny"
