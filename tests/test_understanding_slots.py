@@ -559,3 +559,11 @@ def test_february_twenty_ninth_without_a_year_is_the_next_leap_day() -> None:
     # loose matching used to read "february twenty" as 2027-02-20).
     assert value("february twenty ninth", "AMAZON.DATE") == "2028-02-29"
     assert value("the 29th of february", "AMAZON.DATE") == "2028-02-29"
+
+
+@pytest.mark.parametrize("said", ["12:60", "7:99 pm", "1275 pm"])
+def test_a_minute_past_fifty_nine_is_no_time(said: str) -> None:
+    # A typed "12:60" was sent as the AMAZON.TIME value "12:60", which no clock shows (and
+    # alexaskill's own AlexaTime refuses).
+    assert slot(said, "AMAZON.TIME") is None
+    assert value("12:59", "AMAZON.TIME") == "12:59"

@@ -78,6 +78,8 @@ def _hour(words: Sequence[str]) -> int | None:
 def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
     if meridiem in ("am", "pm") and not 1 <= hour <= 12:
         return None
+    if not 0 <= minute <= 59:
+        return None  # typed "12:60", "1275 pm": no time
     later = meridiem in ("pm", "afternoon", "evening") or (meridiem == "night" and hour >= 5)
     if later and hour < 12:
         hour += 12
