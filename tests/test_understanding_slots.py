@@ -567,3 +567,12 @@ def test_a_minute_past_fifty_nine_is_no_time(said: str) -> None:
     # alexaskill's own AlexaTime refuses).
     assert slot(said, "AMAZON.TIME") is None
     assert value("12:59", "AMAZON.TIME") == "12:59"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("0000", None), ("0005", "0005"), ("march 0000", None), ("march 0042", "0042-03")],
+)
+def test_a_typed_year_is_four_digits_and_never_year_zero(said: str, expected: str | None) -> None:
+    # "0005" was sent as "5" and "0000" as "0", values no AMAZON.DATE reader (AlexaDate) takes.
+    assert value(said, "AMAZON.DATE") == expected

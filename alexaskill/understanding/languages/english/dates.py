@@ -350,7 +350,7 @@ def _date(words: list[str], today: datetime.date) -> str | None:
     if len(words) >= 2 and words[0] in MONTHS and words[1] not in MONTHS:
         month_year = year_number(words[1:])
         if month_year is not None and _month_day_year(words, today) is None:
-            return f"{month_year}-{MONTHS[words[0]]:02d}"
+            return f"{month_year:04d}-{MONTHS[words[0]]:02d}" if month_year >= 1 else None
     month_day = _month_day_year(words, today)
     if month_day is not None:
         return month_day
@@ -383,7 +383,7 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         words = words[1:]
     said_year = year_number(words)
     if said_year is not None and len(words) <= 4:
-        return str(said_year)
+        return f"{said_year:04d}" if said_year >= 1 else None  # "0005" is year 5, "0000" none
     return None
 
 
