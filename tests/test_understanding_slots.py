@@ -576,3 +576,9 @@ def test_a_minute_past_fifty_nine_is_no_time(said: str) -> None:
 def test_a_typed_year_is_four_digits_and_never_year_zero(said: str, expected: str | None) -> None:
     # "0005" was sent as "5" and "0000" as "0", values no AMAZON.DATE reader (AlexaDate) takes.
     assert value(said, "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize(("said", "expected"), [(".5", "0.5"), ("-.25", "-0.25"), ("3.", "3")])
+def test_a_typed_leading_decimal_point_is_kept(said: str, expected: str) -> None:
+    # The "." was punctuation: ".5" was heard as 5 (Amazon's reference: "point four two" → 0.42).
+    assert value(said, "AMAZON.NUMBER") == expected

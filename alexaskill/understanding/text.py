@@ -7,8 +7,8 @@ user who typed "What is the weather?":
   text is case-folded.
 - Words are runs of letters and their combining marks (with inner apostrophes: ``what's``,
   ``o'clock``; Hindi's vowel signs: ``नूडल्स``), numbers (``25``,
-  ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``, ``-3`` with a minus sign starting the
-  word), and the forms of AMAZON.DATE and
+  ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point
+  starting the word), and the forms of AMAZON.DATE and
   AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``, ``PT5M``), which the slot
   types take as they are; everything else (punctuation, hyphens, the periods of ``p.m.``)
   separates words.
@@ -42,8 +42,10 @@ _WORD: Final = re.compile(
     r"\d{4}-(?i:\d{2}-\d{2}|\d{2}|W\d{2}-WE|W\d{2}|WI|SP|SU|FA)(?![^\W_])"  # 2026-W49, typed
     r"|P(?=[\dT])(?:\d+[YMWD])*(?:T(?:\d+(?:\.\d+)?[HMS])+)?(?![^\W_])"  # PT5M, typed
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"  # 1,000 and 12,345.5: one number
-    # A minus sign starting a word belongs to its number: -3, -2.5, \u22123 (not 3-4, twenty-5).
-    r"|(?<!\S)[-\u2212](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w:-]|[.,]\d)"
+    # A minus sign or a decimal point starting a word belongs to its number: -3, -2.5, \u22123,
+    # .5, -.5 (not 3-4, twenty-5).
+    r"|(?<!\S)(?:[-\u2212](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[-\u2212]?\.\d+)"
+    r"(?![\w:-]|[.,]\d)"
     # A number is taken whole (atomic: "12:30pm" never backs off to "12:3" and "0").
     r"|(?>\d+(?:[:.]\d+)?)(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
     r"|(?>\d+(?:[:.]\d+)?)(?=[^\W\d_])"  # 3 of 3pm, 12:30 of 12:30pm (the letters: a word)

@@ -94,7 +94,7 @@ ORDINALS: Final = {
     "millionth": "million",
 }
 _DIGITS: Final = re.compile(r"[0-9]+")
-_DECIMAL: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_DECIMAL: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ORDINAL_DIGITS: Final = re.compile(r"([0-9]+)(?:st|nd|rd|th)")
 
 
@@ -232,7 +232,7 @@ def number(words: Sequence[str]) -> str | None:
         text = words[0]
         if "." in text:
             whole, fraction = text.split(".")
-            return f"{sign}{int(whole)}.{fraction}"
+            return f"{sign}{int(whole or 0)}.{fraction}"  # ".5" is 0.5
         return f"{sign}{int(text)}"
     if "point" in words:
         at = words.index("point")
