@@ -582,3 +582,14 @@ def test_a_typed_year_is_four_digits_and_never_year_zero(said: str, expected: st
 def test_a_typed_leading_decimal_point_is_kept(said: str, expected: str) -> None:
     # The "." was punctuation: ".5" was heard as 5 (Amazon's reference: "point four two" → 0.42).
     assert value(said, "AMAZON.NUMBER") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"), [("the thirtieth", "2027-03-30"), ("the twenty ninth", "2027-03-29")]
+)
+def test_a_day_of_the_month_february_lacks_is_in_march(said: str, expected: str) -> None:
+    # On 31 January only January and February were tried: "the thirtieth" named no date.
+    late_january = datetime.datetime(2027, 1, 31, 12, 0)
+    request = understander("AMAZON.DATE").understand(f"say {said}", now=late_january).request
+    assert request is not None
+    assert request["intent"]["slots"]["value"]["value"] == expected

@@ -357,11 +357,13 @@ def _date(words: list[str], today: datetime.date) -> str | None:
     if words[0] == "the" and len(words) >= 2:
         day_only = _day_number(words[1:]) if ordinal(words[1:]) is not None else None
         if day_only is not None:
-            found = _valid(today.year, today.month, day_only)
-            if found is None or found < today:
-                next_year, next_month = _add_months(today, 1)
-                found = _valid(next_year, next_month, day_only)
-            return None if found is None else _day(found)
+            # The next month that has the day: "the thirtieth" on 31 January is 30 March.
+            for ahead in range(3):
+                year, month = _add_months(today, ahead)
+                found = _valid(year, month, day_only) if year <= 9999 else None
+                if found is not None and found >= today:
+                    return _day(found)
+            return None
     decade_value = _decade(words, today)
     if decade_value is not None:
         return decade_value
