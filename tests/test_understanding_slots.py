@@ -593,3 +593,11 @@ def test_a_day_of_the_month_february_lacks_is_in_march(said: str, expected: str)
     request = understander("AMAZON.DATE").understand(f"say {said}", now=late_january).request
     assert request is not None
     assert request["intent"]["slots"]["value"]["value"] == expected
+
+
+@pytest.mark.parametrize("said", ["one hundred thousand million", "five thousand thousand"])
+def test_a_scale_word_left_out_of_a_number_is_no_smaller_number(said: str) -> None:
+    # Loose matching read "one hundred thousand" and dropped "million": 100000 for a number a
+    # million times larger. A number the words do not make is no match at all.
+    assert slot(said, "AMAZON.NUMBER") is None
+    assert value("one hundred thousand", "AMAZON.NUMBER") == "100000"

@@ -165,10 +165,13 @@ class SampleMatcher:
         )
 
     def _counts(self, word: str, now: datetime.datetime) -> bool:
-        """Whether ``word`` alone is a number or an ordinal in the language ("30", "thirtieth")."""
+        """Whether ``word`` is a number or an ordinal in the language ("30", "thirtieth"), or a
+        scale of one ("million": "1 million" is a number)."""
         for slot_type in ("AMAZON.NUMBER", "AMAZON.Ordinal"):
             parse = self.language.slot_parser(slot_type)
-            if parse is not None and parse([word], now) is not None:
+            if parse is not None and (
+                parse([word], now) is not None or parse(["1", word], now) is not None
+            ):
                 return True
         return False
 
