@@ -16,7 +16,8 @@ from typing import Any, Final, TypeVar
 import httpx
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import ExtensionOID
 from starlette.datastructures import Headers
 
 from alexaskill import verify as verify_module
@@ -1577,3 +1578,38 @@ def test_a_stale_or_early_timestamp_says_by_how_much(
         check_timestamp(request_type, (NOW + timedelta(seconds=seconds)).isoformat(), NOW)
     allowed = "60 min" if request_type.startswith("AlexaSkillEvent.") and seconds < 0 else "150 s"
     assert str(info.value) == f"timestamp: {said} this server's clock; {allowed} allowed)"
+
+
+@pytest.mark.parametrize(
+    "oid",
+    [
+        ExtensionOID.CERTIFICATE_POLICIES,
+        ExtensionOID.CRL_DISTRIBUTION_POINTS,
+        ExtensionOID.SUBJECT_KEY_IDENTIFIER,
+        ExtensionOID.ISSUER_ALTERNATIVE_NAME,
+    ],
+)
+def test_a_signing_certificate_with_an_unreadable_extension_is_refused_not_a_crash(
+    pki: TestPKI, oid: x509.ObjectIdentifier
+) -> None:
+    # cryptography's verifier passes over a non-critical extension its policy does not read,
+    # and the SAN check after it reads them all: one that is not valid DER was a ValueError,
+    # a 500 for the request, where every other chain refused is a 400.
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(pki.leaf.subject)
+        .issuer_name(pki.intermediate.subject)
+        .public_key(pki.leaf_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(pki.leaf.not_valid_before_utc)
+        .not_valid_after(pki.leaf.not_valid_after_utc)
+    )
+    for extension in pki.leaf.extensions:
+        if extension.oid != oid:
+            builder = builder.add_extension(extension.value, critical=extension.critical)
+    builder = builder.add_extension(x509.UnrecognizedExtension(oid, b"\x30\x05"), critical=False)
+    leaf = builder.sign(pki.intermediate_key, hashes.SHA256())
+    verifier = pki.verifier(chain=TestPKI.pem(leaf, pki.intermediate), now=lambda: NOW)
+    with pytest.raises(CertificateError) as info:
+        run(verifier.verify(pki.sign(BODY, sha1=False), BODY))
+    assert str(info.value) == "certificate chain: signing certificate has a malformed extension"

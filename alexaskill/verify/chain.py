@@ -109,7 +109,14 @@ def validate_chain(
         raise CertificateError(reason) from exc
     # The verifier matches the name as TLS does, so *.amazon.com passes it; Alexa's rule is
     # echo-api.amazon.com itself among the DNS names (what Amazon's SDKs compare).
-    names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    try:
+        names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except ValueError as exc:
+        # The verifier passes over the non-critical extensions its policy does not read; reading
+        # them here finds one that is not valid DER (certificate policies, say): a 400, not a 500.
+        raise CertificateError(
+            "certificate chain: signing certificate has a malformed extension"
+        ) from exc
     if ECHO_API_HOST not in (name.lower() for name in names.get_values_for_type(x509.DNSName)):
         raise CertificateError(
             f"certificate chain: {ECHO_API_HOST} is not a subjectAltName of the signing "
