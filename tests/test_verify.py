@@ -1613,3 +1613,28 @@ def test_a_signing_certificate_with_an_unreadable_extension_is_refused_not_a_cra
     with pytest.raises(CertificateError) as info:
         run(verifier.verify(pki.sign(BODY, sha1=False), BODY))
     assert str(info.value) == "certificate chain: signing certificate has a malformed extension"
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "now"),
+    [
+        ("2016-12-31T23:59:60Z", datetime(2017, 1, 1, 0, 0, 1, tzinfo=UTC)),
+        ("2016-12-31T23:59:60.500Z", datetime(2016, 12, 31, 23, 58, tzinfo=UTC)),
+        ("2017-01-01T00:59:60+01:00", datetime(2017, 1, 1, 0, 2, tzinfo=UTC)),
+    ],
+)
+def test_a_leap_second_timestamp_is_read_not_refused(timestamp: str, now: datetime) -> None:
+    # ISO 8601 (and RFC 3339) write a leap second as :60, which datetime.fromisoformat refuses:
+    # a request signed during one was refused as "not ISO 8601".
+    check_timestamp("IntentRequest", timestamp, now)
+    # Read as the instant it ends: its distance from now is still checked.
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp("IntentRequest", timestamp, now + timedelta(minutes=10))
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["2016-12-31T23:59:61Z", "2016-12-31T23:60:00Z", "60", "9999-12-31T23:59:60Z"]
+)
+def test_only_a_leap_second_is_read_as_one(timestamp: str) -> None:
+    with pytest.raises(TimestampError, match="not ISO 8601"):
+        check_timestamp("IntentRequest", timestamp, datetime(2017, 1, 1, tzinfo=UTC))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -15,6 +17,9 @@ __all__ = ["MAX_TIMESTAMP_TOLERANCE", "check_timestamp"]
 
 #: Amazon's limit on the distance between ``request.timestamp`` and now, in seconds.
 MAX_TIMESTAMP_TOLERANCE: Final = 150.0
+
+#: The seconds of a leap second (``23:59:60``), as ISO 8601 writes it and fromisoformat refuses.
+_LEAP_SECOND: Final = re.compile(r"T\d\d:\d\d:(60)(?![\d:])", re.A)
 
 _SKILL_EVENT_MAX_AGE: Final = timedelta(hours=1)
 _SKILL_EVENTS: Final = frozenset(
@@ -70,7 +75,7 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         try:
             sent = datetime.fromisoformat(timestamp)
         except (TypeError, ValueError):
-            raise TimestampError("timestamp: not ISO 8601") from None
+            sent = _leap_second(timestamp)
         if sent.tzinfo is None:
             raise TimestampError("timestamp: no UTC offset")
         if type(timestamp) is str:
@@ -84,6 +89,16 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         raise TimestampError(f"timestamp: too old ({_off(age, 'before', oldest)})")
     if -age > limit:
         raise TimestampError(f"timestamp: in the future ({_off(-age, 'after', limit)})")
+
+
+def _leap_second(timestamp: object) -> datetime:
+    """A timestamp in a leap second (``2016-12-31T23:59:60Z``), read as the instant it ends;
+    `TimestampError` for anything else fromisoformat refused."""
+    if isinstance(timestamp, str) and (match := _LEAP_SECOND.search(timestamp)) is not None:
+        with contextlib.suppress(ValueError, OverflowError):  # (9999-12-31T23:59:60Z ends later)
+            second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
+            return datetime.fromisoformat(second) + timedelta(seconds=1)
+    raise TimestampError("timestamp: not ISO 8601")
 
 
 def _off(distance: timedelta, side: str, limit: timedelta) -> str:
