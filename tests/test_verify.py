@@ -1638,3 +1638,20 @@ def test_a_leap_second_timestamp_is_read_not_refused(timestamp: str, now: dateti
 def test_only_a_leap_second_is_read_as_one(timestamp: str) -> None:
     with pytest.raises(TimestampError, match="not ISO 8601"):
         check_timestamp("IntentRequest", timestamp, datetime(2017, 1, 1, tzinfo=UTC))
+
+
+def test_a_sha1_only_request_refused_says_how_old_captures_pass(pki: TestPKI) -> None:
+    # A capture made before 2022 has only the legacy header: "Signature-256 header missing"
+    # alone did not tell the developer replaying it that the SHA-1 one came and what accepts it.
+    headers = pki.sign(BODY, sha1=True, sha256=False)
+    with pytest.raises(SignatureError) as info:
+        run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
+    assert str(info.value) == (
+        "signature: Signature-256 header missing (a SHA-1 Signature header came: "
+        "Verifier(allow_sha1=True) accepts it, for old captures)"
+    )
+    # Without either header, nothing is said of SHA-1.
+    del headers["Signature"]
+    with pytest.raises(SignatureError) as info:
+        run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
+    assert str(info.value) == "signature: Signature-256 header missing"

@@ -71,6 +71,19 @@ def _url_missing(headers: Mapping[str, str]) -> str:
     return message
 
 
+def _signature_missing(headers: Mapping[str, str], sha1_allowed: bool) -> str:
+    """The refusal of a request without the signature header it needs: one that has only the
+    legacy SHA-1 header (a capture from before 2022) is told what accepts it."""
+    if sha1_allowed:
+        return "signature: Signature-256 and Signature headers missing"
+    if _header(headers, "Signature", "signature") is None:
+        return "signature: Signature-256 header missing"
+    return (
+        "signature: Signature-256 header missing (a SHA-1 Signature header came: "
+        "Verifier(allow_sha1=True) accepts it, for old captures)"
+    )
+
+
 class _ArgumentError(ConfigurationError, ValueError):
     """A `Verifier` argument refused: a `ConfigurationError`, and the ValueError it was."""
 
@@ -307,11 +320,7 @@ class Verifier:
                 value = _header(headers, "Signature", "signature")
                 algorithm = _SHA1
             if value is None:
-                raise SignatureError(
-                    "signature: Signature-256 and Signature headers missing"
-                    if self.allow_sha1 is True
-                    else "signature: Signature-256 header missing"
-                )
+                raise SignatureError(_signature_missing(headers, self.allow_sha1 is True))
         signature = _decode_signature(
             value, "Signature-256 header" if algorithm is _SHA256 else "Signature header"
         )
