@@ -1655,3 +1655,16 @@ def test_a_sha1_only_request_refused_says_how_old_captures_pass(pki: TestPKI) ->
     with pytest.raises(SignatureError) as info:
         run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
     assert str(info.value) == "signature: Signature-256 header missing"
+
+
+def test_a_body_not_in_utf8_is_refused_from_a_memoryview_as_from_bytes(pki: TestPKI) -> None:
+    # decode_envelope checks the UTF-8 of bytes and bytearrays; a memoryview (which the verifier
+    # takes) skipped that check, and a body refused as bytes was accepted as a view of them.
+    body = BODY.replace(b'"version"', b'"x": "\xff", "version"', 1)
+    verifier = pki.verifier(now=lambda: NOW)
+    for raw in (body, bytearray(body), memoryview(body)):
+        with pytest.raises(RequestError, match="can't decode byte 0xff"):
+            run(verifier.verify_envelope(pki.sign(body), raw))  # type: ignore[arg-type]
+    # A view of good bytes is decoded, and its envelope keeps bytes.
+    envelope = run(verifier.verify_envelope(pki.sign(BODY), memoryview(BODY)))  # type: ignore[arg-type]
+    assert envelope.body == BODY and type(envelope.body) is bytes

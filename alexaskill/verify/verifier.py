@@ -84,6 +84,12 @@ def _signature_missing(headers: Mapping[str, str], sha1_allowed: bool) -> str:
     )
 
 
+def _as_bytes(body: bytes) -> bytes:
+    """``body`` for `decode_envelope`, which checks the UTF-8 of bytes and bytearrays only: a
+    memoryview (the verifier takes one) as the bytes it views."""
+    return body.tobytes() if isinstance(body, memoryview) else body
+
+
 class _ArgumentError(ConfigurationError, ValueError):
     """A `Verifier` argument refused: a `ConfigurationError`, and the ValueError it was."""
 
@@ -275,9 +281,9 @@ class Verifier:
         """
         if type(self).verify is not Verifier.verify:
             await self.verify(headers, body)
-            return decode_envelope(body)
+            return decode_envelope(_as_bytes(body))
         now = await self.verify_signature(headers, body)
-        envelope = decode_envelope(body)
+        envelope = decode_envelope(_as_bytes(body))
         request = envelope.request
         self.check_request_timestamp(request.type, request.timestamp, now)
         return envelope
