@@ -283,7 +283,8 @@ class Verifier:
             await self.verify(headers, body)
             return decode_envelope(_as_bytes(body))
         now = await self.verify_signature(headers, body)
-        envelope = decode_envelope(_as_bytes(body))
+        # (bytes, every request: no call)
+        envelope = decode_envelope(body if type(body) is bytes else _as_bytes(body))
         request = envelope.request
         self.check_request_timestamp(request.type, request.timestamp, now)
         return envelope
