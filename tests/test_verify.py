@@ -1668,3 +1668,15 @@ def test_a_body_not_in_utf8_is_refused_from_a_memoryview_as_from_bytes(pki: Test
     # A view of good bytes is decoded, and its envelope keeps bytes.
     envelope = run(verifier.verify_envelope(pki.sign(BODY), memoryview(BODY)))  # type: ignore[arg-type]
     assert envelope.body == BODY and type(envelope.body) is bytes
+
+
+def test_verify_refuses_a_body_not_in_utf8_as_not_json(pki: TestPKI) -> None:
+    # verify() reads only request.type and request.timestamp, and msgspec skips the rest without
+    # checking its UTF-8: a body with a 0xff in another field passed, where the README says a
+    # body that is not JSON (which is UTF-8) is a TimestampError.
+    body = BODY.replace(b'"version"', b'"x": "\xff", "version"', 1)
+    verifier = pki.verifier(now=lambda: NOW)
+    for raw in (body, bytearray(body), memoryview(body)):
+        with pytest.raises(TimestampError, match=r"^timestamp: body is not a JSON request$"):
+            run(verifier.verify(pki.sign(body), raw))  # type: ignore[arg-type]
+    run(verifier.verify(pki.sign(BODY), memoryview(BODY)))  # type: ignore[arg-type]

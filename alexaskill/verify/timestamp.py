@@ -118,6 +118,10 @@ def _span(distance: timedelta) -> str:
 
 def _check_body_timestamp(body: bytes, now: datetime, limit: timedelta) -> None:
     try:
+        if type(body) is not bytes and not isinstance(body, bytearray):  # a memoryview: no isascii
+            body = bytes(body)
+        if not body.isascii():
+            body.decode()  # msgspec skips the fields it does not read without checking UTF-8
         head = _decode_head(body)
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
         # (as decode_envelope: RecursionError past ~1000 levels of nesting)
