@@ -336,7 +336,11 @@ def test_over_http_an_event_s_answer_leaves_the_session_s_attributes_alone(
     import httpx
 
     answers = [
-        {"version": "1.0", "sessionAttributes": {"kept": 1}, "response": {}},
+        {
+            "version": "1.0",
+            "sessionAttributes": {"kept": 1},
+            "response": {"shouldEndSession": False},
+        },
         {"version": "1.0", "sessionAttributes": {"stray": 2}, "response": {}},
         {"version": "1.0", "response": {"shouldEndSession": True}},
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from alexaskill.testing.requests import SCREEN
 from alexaskill.testing.sessions import carried_session, session_after, session_for
 
 from .chat_transports import mock_http_transport
@@ -107,11 +108,49 @@ def test_session_for_opens_one_only_for_a_request_sent_in_a_session() -> None:
 
 def test_session_after_ends_it_when_the_exchange_ended_it() -> None:
     ended = {"version": "1.0", "response": {"shouldEndSession": True}}
-    assert session_after(SESSION, "IntentRequest", 500, None) is None
-    assert session_after(SESSION, "IntentRequest", 0, {"error": "no answer"}) is None
-    assert session_after(SESSION, "IntentRequest", 200, ended) is None
-    assert session_after(SESSION, "SessionEndedRequest", 200, OPEN) is None
+    assert session_after(SESSION, "IntentRequest", 500, None, interfaces=SCREEN) is None
+    assert (
+        session_after(SESSION, "IntentRequest", 0, {"error": "no answer"}, interfaces=SCREEN)
+        is None
+    )
+    assert session_after(SESSION, "IntentRequest", 200, ended, interfaces=SCREEN) is None
+    assert session_after(SESSION, "SessionEndedRequest", 200, OPEN, interfaces=SCREEN) is None
     # an event's answer, failed or not, leaves the user's session alone
-    assert session_after(SESSION, "AudioPlayer.PlaybackFailed", 500, None) == SESSION
-    kept = session_after(SESSION, "IntentRequest", 200, OPEN)
+    assert (
+        session_after(SESSION, "AudioPlayer.PlaybackFailed", 500, None, interfaces=SCREEN)
+        == SESSION
+    )
+    kept = session_after(SESSION, "IntentRequest", 200, OPEN, interfaces=SCREEN)
     assert kept == {"sessionId": "s", "new": False, "attributes": {}}
+
+
+def test_chat_url_follows_the_screenless_rule_for_an_answer_without_should_end_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chat --url is a speaker: an answer that leaves shouldEndSession out ends the session
+    # there (unless a dialog directive waits for the user), as `Conversation` and the
+    # TestClient have it; the transport kept it open, so its next request carried it on.
+    left_out = {"version": "1.0", "sessionAttributes": {"a": 1}, "response": {}}
+    delegate = {"version": "1.0", "response": {"directives": [{"type": "Dialog.Delegate"}]}}
+    transport, bodies = _http_transport(
+        tmp_path, monkeypatch, [(200, left_out), (200, delegate), (200, OPEN)]
+    )
+    try:
+        transport.send({"type": "LaunchRequest"}, new_session=True)
+        assert transport.session is None
+        transport.send(HELP, new_session=False)
+        assert transport.session is not None  # the dialog waits for the user's answer
+        transport.send(HELP, new_session=False)
+    finally:
+        transport.close()
+    assert bodies[1]["session"]["new"] is True
+    assert bodies[2]["session"]["sessionId"] == bodies[1]["session"]["sessionId"]
+
+
+def test_session_after_applies_the_device_rule_to_an_answer_without_should_end_session() -> None:
+    left_out = {"version": "1.0", "response": {}}
+    assert session_after(SESSION, "IntentRequest", 200, left_out, interfaces=()) is None
+    speaker = session_after(SESSION, "IntentRequest", 200, left_out, interfaces=("AudioPlayer",))
+    assert speaker is None
+    screen = session_after(SESSION, "IntentRequest", 200, left_out, interfaces=("Display",))
+    assert screen == {"sessionId": "s", "new": False, "attributes": {}}

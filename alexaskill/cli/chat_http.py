@@ -91,9 +91,16 @@ class HttpTransport:
             response.status_code, payload, api_calls=calls, request=envelope["request"]
         )
         self.factory.player.answered(envelope, result)  # what the device does with it
-        # As the simulator's: a failed or ending answer ends the session; the answer to an
-        # AudioPlayer or PlaybackController event leaves it alone.
-        self.session = session_after(self.session, request_type, response.status_code, payload)
+        # As the simulator's: a failed answer, or one that ends the session on this device
+        # (a speaker), ends it; the answer to an AudioPlayer or PlaybackController event
+        # leaves it alone.
+        self.session = session_after(
+            self.session,
+            request_type,
+            response.status_code,
+            payload,
+            interfaces=self.factory.interfaces,
+        )
         return result
 
     def _failed(self, envelope: Mapping[str, Any], said: str) -> SkillResponse:
@@ -104,7 +111,9 @@ class HttpTransport:
         result = SkillResponse(0, {"error": said}, request=envelope["request"])
         self.factory.player.answered(envelope, result)
         request_type = str(envelope["request"]["type"])
-        self.session = session_after(self.session, request_type, 0, result.json)
+        self.session = session_after(
+            self.session, request_type, 0, result.json, interfaces=self.factory.interfaces
+        )
         return result
 
     def close(self) -> None:

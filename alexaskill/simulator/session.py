@@ -177,7 +177,13 @@ class _Transport:
         if self.player is not None and "AudioPlayer" in envelope["context"]:
             envelope["context"]["AudioPlayer"] = dict(self.player)
         reply = self._sign_and_post(envelope)
-        self.session = session_after(self.session, request_type, reply.status_code, reply.json)
+        self.session = session_after(
+            self.session,
+            request_type,
+            reply.status_code,
+            reply.json,
+            interfaces=self.interfaces,
+        )
         return reply
 
 

@@ -6,9 +6,10 @@ they follow a session as Alexa does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from .player import ends_session
 from .requests import SESSION_TYPES
 
 __all__ = ["carried_session", "session_after", "session_for"]
@@ -32,20 +33,34 @@ def session_for(
 
 
 def session_after(
-    session: Mapping[str, Any] | None, request_type: str, status: int, payload: Any
+    session: Mapping[str, Any] | None,
+    request_type: str,
+    status: int,
+    payload: Any,
+    *,
+    interfaces: Iterable[str],
 ) -> dict[str, Any] | None:
     """The session a transport holds once the skill answered ``payload`` with HTTP ``status``
-    to a ``request_type`` sent in ``session``: None when the exchange ended it (a
-    SessionEndedRequest, an answer with ``shouldEndSession: true``, or any answer but HTTP 200:
-    Alexa ends the session of a failed request), else `carried_session`. An event, sent
-    outside the session, leaves it as it was whatever its answer."""
+    to a ``request_type`` sent in ``session`` by a device declaring ``interfaces``: None when
+    the exchange ended it (a SessionEndedRequest, any answer but HTTP 200: Alexa ends the
+    session of a failed request, or an answer that ends it on that device, `ends_session`:
+    ``shouldEndSession: true``, or left out on a device without a screen and with no dialog
+    directive), else `carried_session`. An event, sent outside the session, leaves it as it
+    was whatever its answer."""
     if session is None or request_type not in SESSION_TYPES:
         return carried_session(session, request_type, payload)
+    if status != 200 or request_type == "SessionEndedRequest":
+        return None
     answer = payload.get("response") if isinstance(payload, dict) else None
-    ended = request_type == "SessionEndedRequest" or (
-        isinstance(answer, dict) and answer.get("shouldEndSession") is True
-    )
-    if status != 200 or ended:
+    if not isinstance(answer, dict):
+        answer = {}
+    end = answer.get("shouldEndSession")
+    directives = answer.get("directives")
+    if ends_session(
+        end if isinstance(end, bool) else None,
+        interfaces,
+        directives if isinstance(directives, list) else (),
+    ):
         return None
     return carried_session(session, request_type, payload)
 
