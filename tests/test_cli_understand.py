@@ -292,3 +292,14 @@ def test_an_empty_skill_id_is_the_default_one_as_for_chat_and_request() -> None:
     assert authority["authority"] == (
         "amzn1.er-authority.echo-sdk.amzn1.ask.skill.00000000-0000-0000-0000-000000000000.PizzaSize"
     )
+
+
+def test_chat_and_understand_read_a_line_by_one_rule() -> None:
+    # The byte order mark and CR stripping was written out in chat and in understand: one
+    # helper now reads a line for both.
+    from alexaskill.cli.chat_show import line_said
+
+    assert line_said("\ufeffhello\r\n", first=True) == "hello"
+    assert line_said("\ufeffhello\r\n", first=False) == "\ufeffhello"
+    assert line_said("weather\n", first=False) == "weather"
+    assert line_said("last line", first=False) == "last line"

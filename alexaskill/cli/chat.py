@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
-from .chat_show import json_block, progressive_rows, request_line, row, shown_line, understood_line
+from .chat_show import (
+    json_block,
+    line_said,
+    progressive_rows,
+    request_line,
+    row,
+    shown_line,
+    understood_line,
+)
 from .common import (
     UsageError,
     alexa_locale,
@@ -396,9 +404,8 @@ def _lines(interactive: bool) -> Iterator[str | None]:
             continue
         if not interactive and not line:
             return
-        if first:
-            line, first = line.removeprefix("\ufeff"), False
-        yield line.rstrip("\r\n")
+        yield line_said(line, first=first)
+        first = False
 
 
 def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:

@@ -1,4 +1,5 @@
-"""``alexaskill chat``: how a turn is written in the terminal (the rows, the request line)."""
+"""``alexaskill chat``: how a turn is written in the terminal (the rows, the request line), and
+how a line read from standard input is taken (for ``understand`` too)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "json_block",
+    "line_said",
     "progressive_rows",
     "request_line",
     "row",
     "shown_line",
     "understood_line",
 ]
+
+
+def line_said(line: str, *, first: bool) -> str:
+    """What a ``line`` read from standard input says, as text files of any system are written:
+    without its line end (a CR before the newline, as Windows editors save), and, when it is
+    the ``first`` line, without a byte order mark (not part of what is said). `chat` and
+    `understand` read their lines so."""
+    return (line.removeprefix("\ufeff") if first else line).rstrip("\r\n")
 
 
 def shown_line(text: str) -> str:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
+from .chat_show import line_said
 from .common import (
     UsageError,
     alexa_locale,
@@ -27,9 +28,7 @@ def _utterances(args: argparse.Namespace) -> Iterator[str]:
         return
     try:
         for number, line in enumerate(sys.stdin):
-            # A text file as Windows editors save it: a CR before each newline, and a byte
-            # order mark first (not part of what is said).
-            said = (line.removeprefix("\ufeff") if number == 0 else line).rstrip("\r\n")
+            said = line_said(line, first=number == 0)
             if said.strip():
                 yield said
     except UnicodeDecodeError as exc:
