@@ -389,3 +389,68 @@ def test_a_value_that_is_not_utf8_is_a_usage_error(argv: list[str]) -> None:
     code, out, err = run("request", *argv)
     assert (code, out) == (2, "")
     assert "not UTF-8 text" in err
+
+
+def test_a_request_type_alexaskill_does_not_model_takes_any_field() -> None:
+    # --intent is refused for a type other than IntentRequest and CanFulfillIntentRequest,
+    # and --field intent was refused as "the intent is --intent": a type alexaskill does not
+    # model (a new one Amazon adds) could not be given an intent or a dialogState at all.
+    intent = '{"name": "Hello", "confirmationStatus": "NONE"}'
+    code, out, _ = run(
+        "request", "Custom.NewRequest", "--field", f"intent={intent}", "--field", "dialogState=X"
+    )
+    assert code == 0
+    request = json.loads(out)["request"]
+    assert request["intent"] == {"name": "Hello", "confirmationStatus": "NONE"}
+    assert request["dialogState"] == "X"
+    # a modelled type without an intent says so, not "the intent is --intent"
+    code, out, err = run("request", "LaunchRequest", "--field", 'intent={"name": "A"}')
+    assert (code, out) == (2, "")
+    assert "--field intent: LaunchRequest requests carry no intent" in err
+
+
+def test_an_intent_and_its_slots_can_be_sent_confirmed_or_denied() -> None:
+    code, out, err = run(
+        "request",
+        "IntentRequest",
+        "--intent",
+        "Order",
+        "--slot",
+        "drink=tea",
+        "--slot",
+        "size=",
+        "--confirm",
+        "DENIED",
+        "--confirm-slot",
+        "drink=CONFIRMED",
+    )
+    assert (code, err) == (0, "")
+    intent = json.loads(out)["request"]["intent"]
+    assert intent["confirmationStatus"] == "DENIED"
+    assert intent["slots"]["drink"]["confirmationStatus"] == "CONFIRMED"
+    assert intent["slots"]["size"]["confirmationStatus"] == "NONE"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--confirm-slot", "drink=YES"], "--confirm-slot drink=YES: a status is one of NONE"),
+        (["--confirm-slot", "city=CONFIRMED"], "--confirm-slot city: no --slot city=VALUE"),
+        (["--confirm-slot", "size=DENIED"], "--confirm-slot size: the slot has no value"),
+        (["--confirm-slot", "drink=DENIED"] * 2, "--confirm-slot drink: given twice"),
+    ],
+)
+def test_a_confirmation_that_cannot_be_sent_is_a_usage_error(argv: list[str], message: str) -> None:
+    base = ["request", "IntentRequest", "--intent", "Order", "--slot", "drink=tea"]
+    code, out, err = run(*base, "--slot", "size=", *argv)
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+@pytest.mark.parametrize("option", ["--confirm=CONFIRMED", "--confirm-slot=drink=CONFIRMED"])
+def test_a_confirmation_needs_an_intent_request(option: str) -> None:
+    # Alexa asks a CanFulfillIntentRequest outside any dialog: nothing is confirmed in it.
+    argv = ["--intent", "Order", "--slot", "drink=tea", option]
+    code, out, err = run("request", "CanFulfillIntentRequest", *argv)
+    assert (code, out) == (2, "")
+    assert "CanFulfillIntentRequest requests carry no confirmationStatus" in err

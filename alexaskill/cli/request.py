@@ -38,14 +38,62 @@ Resolve = Callable[[str, str], Mapping[str, Any] | None]
 #: parser does not import the testing package.
 DIALOG_STATES: Final = ("STARTED", "IN_PROGRESS", "COMPLETED")
 
+#: The ``confirmationStatus`` values of an intent or a slot (`--confirm`, `--confirm-slot`):
+#: `alexaskill.testing.requests.CONFIRMATION_STATUSES`, named here as `DIALOG_STATES` is.
+CONFIRMATION_STATUSES: Final = ("NONE", "DENIED", "CONFIRMED")
+
 #: The request's fields the command sets from its own arguments, which ``--field`` (any other
-#: field) may not take over: what sets each.
+#: field) may not take over: what sets each. ``intent`` and ``dialogState`` are the command's
+#: for a request that carries them (`_own_field`); a type alexaskill does not model takes them.
 _OWN_FIELDS: Final = {
     "type": "the request type is TYPE",
     "intent": "the intent is --intent NAME (and --slot NAME=VALUE)",
     "dialogState": "the dialog state is --dialog-state",
     "locale": "the locale is --locale",
 }
+
+
+def _own_field(name: str, request_type: str, modelled: bool) -> str | None:
+    """Why ``--field NAME`` may not set ``name`` in a ``request_type`` request (``modelled``:
+    a type alexaskill models), or None when it may."""
+    if name in ("type", "locale"):
+        return _OWN_FIELDS[name]
+    if name not in _OWN_FIELDS or not modelled:
+        return None
+    takes = {
+        "intent": ("IntentRequest", "CanFulfillIntentRequest"),
+        "dialogState": ("IntentRequest",),
+    }
+    if request_type in takes[name]:
+        return _OWN_FIELDS[name]
+    return f"{request_type} requests carry no {name}"
+
+
+def _confirmed(args: argparse.Namespace, request_type: str, intent: dict[str, Any]) -> None:
+    """Set the ``confirmationStatus`` of ``intent`` and of its slots as ``--confirm`` and
+    ``--confirm-slot`` give them: a usage error for a request that carries none, a slot not
+    given, or one without a value (Alexa confirms a value)."""
+    if args.confirm is None and not args.confirm_slot:
+        return
+    if request_type != "IntentRequest":
+        raise UsageError(f"{request_type} requests carry no confirmationStatus")
+    if args.confirm is not None:
+        intent["confirmationStatus"] = args.confirm
+    slots = intent.get("slots") or {}
+    seen: set[str] = set()
+    for name, status in pairs(args.confirm_slot, "--confirm-slot"):
+        if status not in CONFIRMATION_STATUSES:
+            choices = ", ".join(CONFIRMATION_STATUSES)
+            raise UsageError(f"--confirm-slot {name}={status}: a status is one of {choices}")
+        if name in seen:
+            raise UsageError(f"--confirm-slot {name}: given twice")
+        seen.add(name)
+        slot = slots.get(name)
+        if not isinstance(slot, dict):
+            raise UsageError(f"--confirm-slot {name}: no --slot {name}=VALUE")
+        if "value" not in slot and "slotValue" not in slot:
+            raise UsageError(f"--confirm-slot {name}: the slot has no value (Alexa confirms one)")
+        slot["confirmationStatus"] = status
 
 
 def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
@@ -175,9 +223,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
     interfaces = _interfaces(args.interface, err)
     fields: dict[str, Any] = {}
+    modelled = request_class(request_type) is not GenericRequest
     for name, text in pairs(args.field, "--field"):
-        if name in _OWN_FIELDS:
-            raise UsageError(f"--field {name}: {_OWN_FIELDS[name]}")
+        if (why := _own_field(name, request_type, modelled)) is not None:
+            raise UsageError(f"--field {name}: {why}")
         try:
             fields[name] = json.loads(text)
         except ValueError:
@@ -216,12 +265,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 args.intent, known.dialog_state, "NONE", slots, known.resolve, known.defined
             )
         )
+    _confirmed(args, request_type, fields.get("intent") or {})
     if request_type == "SessionEndedRequest":
         try:
             fields = session_ended_fields(str(fields.pop("reason", "USER_INITIATED")), fields)
         except ValueError as exc:  # a reason Alexa does not send
             raise UsageError(f"--field {exc}") from None
-    if request_class(request_type) is GenericRequest:
+    if not modelled:
         err.write(
             f"alexaskill request: note: alexaskill does not model {request_type!r} requests; "
             f"they reach the skill's fallback handler{_meant_type(request_type)}\n"
@@ -269,6 +319,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=[],
         metavar="NAME=VALUE",
         help="another field of the request object (VALUE is JSON, or else a string)",
+    )
+    command.add_argument(
+        "--confirm",
+        choices=CONFIRMATION_STATUSES,
+        help="the intent's confirmationStatus (IntentRequest; default: NONE): CONFIRMED or "
+        "DENIED as Alexa sends it once the user answered a confirmation of the intent",
+    )
+    command.add_argument(
+        "--confirm-slot",
+        action="append",
+        default=[],
+        metavar="NAME=STATUS",
+        help="a slot's confirmationStatus (NONE, DENIED or CONFIRMED; IntentRequest, a slot "
+        "given a value with --slot)",
     )
     command.add_argument(
         "--dialog-state",
