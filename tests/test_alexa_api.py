@@ -1087,3 +1087,38 @@ def test_a_url_httpx_cannot_build_is_an_alexa_api_error(url: str, own_client: bo
     with pytest.raises(AlexaApiError, match="cannot be sent to") as caught:
         _run(send(client, "op", "GET", url, {}, None, None, timeout=1.0))
     assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def test_the_fake_answers_only_the_token_and_devices_of_the_requests_sent() -> None:
+    # Alexa's APIs take the apiAccessToken Alexa sent the skill, and a device's settings only
+    # for that device: the fake took any token and any device id, so a skill that sent a
+    # wrong one passed its tests and failed on Alexa.
+    import anyio
+
+    skill, _ = api_skill()
+    fake = FakeAlexaApi(time_zone="Europe/Paris")
+    with TestClient(skill, api=fake) as client:
+        client.intent("Ask", what="given_name")
+        system = client.factory.context()["System"]
+    token, device = system["apiAccessToken"], system["device"]["deviceId"]
+
+    async def main() -> list[int]:
+        base = "https://api.amazonalexa.com"
+        asked = [
+            (token, device),
+            ("a-token-alexa-never-sent", device),
+            (token, "amzn1.ask.device.ANOTHER"),
+        ]
+        async with fake.client() as http:
+            return [
+                (
+                    await http.get(
+                        f"{base}/v2/devices/{device_id}/settings/System.timeZone",
+                        headers={"Authorization": f"Bearer {bearer}"},
+                    )
+                ).status_code
+                for bearer, device_id in asked
+            ]
+
+    assert anyio.run(main) == [200, 401, 403]
+    assert "FORBIDDEN" in str(fake.calls[-1].answer)

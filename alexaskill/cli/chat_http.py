@@ -63,6 +63,7 @@ class HttpTransport:
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         first_call = self.api.call_count
+        self.api.issued(envelope)  # its token and device are the skill's, for Alexa's APIs
         try:
             # While the server answers, its progressive responses for the request are taken.
             with self.api.answering(str(envelope["request"]["requestId"])):

@@ -144,6 +144,8 @@ class _Transport:
         listener = skill.on_handler_error
         request_id = str(envelope["request"].get("requestId"))
         self.request_ids.append(request_id)
+        if self.api is not None:  # its token and device are the skill's, for Alexa's APIs
+            self.api.issued(envelope)
         # While the skill answers, its progressive responses for the request are taken.
         answering = (
             self.api.answering(request_id) if self.api is not None else contextlib.nullcontext()

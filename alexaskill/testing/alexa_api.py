@@ -17,6 +17,8 @@ takes them ("Send the User a Progressive Response": none once the skill has retu
 response). The test client and chat mark each request they send (`FakeAlexaApi.answering`);
 one that names a request answered already, or one never sent, gets a 403 (Alexa's
 "Unrecognized requestId"), and the late ones are kept in ``late_progressive``.
+Once they sent one, a call with a token no request carried gets a 401, and one about a device
+that sent none a 403, as from Alexa (`AccessCheck.issued`, in ``api_access``).
 
 A fake may serve for days (the simulator's, in ``alexaskill serve --dev``): ``calls`` and
 ``late_progressive`` keep the most recent ``keep_calls`` (1000 by default), the oldest
@@ -49,6 +51,7 @@ from ..alexa_api import (
     Reminder,
     Scope,
 )
+from .api_access import AccessCheck
 from .api_calls import (
     JSON_TYPE,
     ApiCall,
@@ -57,6 +60,8 @@ from .api_calls import (
     _check_faults,
     _encoded,
     _error,
+    _keep,
+    _newest,
     _Raw,
     _reminder_problem,
     _retry_after,
@@ -84,7 +89,7 @@ KEPT_CALLS: Final = 1000
 
 
 @dataclass
-class FakeAlexaApi(ListsAndProducts):
+class FakeAlexaApi(ListsAndProducts, AccessCheck):
     """Alexa's service APIs for one simulated user and device, answered from the data given.
 
     Change a field between requests (``api.time_zone = "Asia/Tokyo"``); ``lists`` is read once,
@@ -278,9 +283,8 @@ class FakeAlexaApi(ListsAndProducts):
             match = pattern.fullmatch(path)
             if match is None or route_method != method:
                 continue
-            authorization = headers.get("authorization", "")
-            if not authorization.startswith("Bearer ") or not authorization[7:].strip():
-                return operation, *_error(401, "INVALID_TOKEN", "no bearer token")
+            if (refused := self._access_refused(path, headers)) is not None:
+                return operation, *refused  # not the token or device of a request (api_access)
             _check_faults(self.faults, _OPERATIONS)  # (changed in place, maybe)
             fault = self.faults.get(operation)
             if fault == TIMEOUT:
@@ -411,18 +415,6 @@ def _scopes(value: object) -> tuple[str, ...]:
         if not isinstance(scope, str) or not scope:
             raise ValueError(f"permissions[{index}] is {scope!r}: a scope name (Scope.GIVEN_NAME)")
     return scopes
-
-
-def _keep(kept: list[ApiCall], call: ApiCall, most: int) -> None:
-    """Add ``call`` to ``kept``, forgetting the oldest beyond ``most``."""
-    kept.append(call)
-    if len(kept) > most:
-        del kept[: len(kept) - most]
-
-
-def _newest(kept: list[ApiCall], new: int) -> list[ApiCall]:
-    """The ``new`` most recent of ``kept`` (fewer when some were forgotten)."""
-    return kept[-new:] if new > 0 else []
 
 
 def _setting(name: str) -> _Handler:

@@ -76,6 +76,18 @@ class _Asked:
     body: Any
 
 
+def _keep(kept: list[ApiCall], call: ApiCall, most: int) -> None:
+    """Add ``call`` to ``kept``, forgetting the oldest beyond ``most``."""
+    kept.append(call)
+    if len(kept) > most:
+        del kept[: len(kept) - most]
+
+
+def _newest(kept: list[ApiCall], new: int) -> list[ApiCall]:
+    """The ``new`` most recent of ``kept`` (fewer when some were forgotten)."""
+    return kept[-new:] if new > 0 else []
+
+
 def _error(status: int, code: str, message: str) -> _Answer:
     return status, {"code": code, "message": message}
 

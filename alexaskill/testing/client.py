@@ -282,6 +282,7 @@ class TestClient(Talking):
         first_call = self.api.call_count
         self._handler_errors.clear()
         request_id = request_id_of(body)
+        self.api.issued(body)  # its token and device are the skill's to call Alexa's APIs with
         # While it answers, the skill's progressive responses for this request are taken.
         answering = self.api.answering(request_id) if request_id else contextlib.nullcontext()
         with recording_violations() as heard, answering:

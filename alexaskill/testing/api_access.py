@@ -1,0 +1,98 @@
+"""`FakeAlexaApi`'s check of who calls: Alexa's service APIs take the ``apiAccessToken`` Alexa
+sent the skill in a request, and answer a device's settings (``/v1/devices/{id}/…``,
+``/v2/devices/{id}/…``) for the device that sent it only.
+
+The test client, chat and the simulator tell the fake what each request carried
+(`AccessCheck.issued`). From the first one on, a token never sent is refused with 401
+(``INVALID_TOKEN``) and a device never seen with 403 (the device APIs' "The authentication
+token is invalid or doesn't have access to the resource"). A fake no request was sent
+through (called directly in a test) takes any token and any device, as it always did.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any, Final
+
+import msgspec
+
+from .api_calls import _Answer, _error
+
+__all__ = ["AccessCheck"]
+
+#: How many tokens and devices a fake keeps (a `serve --dev` runs for days): the most recent.
+_KEPT: Final = 1000
+
+#: A path to a device's settings, and the device it names.
+_DEVICE_PATH: Final = re.compile(r"/v[12]/devices/(?P<device>[^/]+)/settings(?:/.*)?")
+
+
+class _System(msgspec.Struct):
+    apiAccessToken: str | None = None
+    device: dict[str, Any] | None = None
+
+
+class _Context(msgspec.Struct):
+    System: _System | None = None
+
+
+class _Envelope(msgspec.Struct):
+    context: _Context | None = None
+
+
+class AccessCheck:
+    """The access part of `FakeAlexaApi` (a base class of it)."""
+
+    _lock: threading.Lock
+
+    def _issued_to(self) -> tuple[dict[str, None], dict[str, None]]:
+        """The tokens and the devices sent in requests so far (made at the first use)."""
+        found = self.__dict__.get("_access")
+        if found is None:
+            found = self.__dict__["_access"] = ({}, {})
+        return found
+
+    def issued(self, envelope: bytes | Mapping[str, Any]) -> None:
+        """Alexa sent the skill the request ``envelope`` (its JSON, or its body): its
+        ``apiAccessToken`` and device are the caller's from now on. A body that is no
+        request envelope issues nothing."""
+        try:
+            if isinstance(envelope, bytes):
+                decoded = msgspec.json.decode(envelope, type=_Envelope)
+            else:
+                decoded = msgspec.convert(envelope, _Envelope)
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
+            return
+        system = decoded.context.System if decoded.context is not None else None
+        if system is None:
+            return
+        device = (system.device or {}).get("deviceId")
+        with self._lock:
+            tokens, devices = self._issued_to()
+            for kept, value in ((tokens, system.apiAccessToken), (devices, device)):
+                if isinstance(value, str) and value:
+                    kept.pop(value, None)
+                    kept[value] = None
+                    if len(kept) > _KEPT:
+                        del kept[next(iter(kept))]
+
+    def _access_refused(self, path: str, headers: Mapping[str, str]) -> _Answer | None:
+        """The refusal of a call with ``headers`` (lower-case names) to ``path``, or None."""
+        authorization = headers.get("authorization", "")
+        token = authorization[7:].strip() if authorization.startswith("Bearer ") else ""
+        if not token:
+            return _error(401, "INVALID_TOKEN", "no bearer token")
+        with self._lock:
+            tokens, devices = self._issued_to()
+            if tokens and token not in tokens:
+                return _error(401, "INVALID_TOKEN", "no request carried this apiAccessToken")
+            match = _DEVICE_PATH.fullmatch(path)
+            if devices and match is not None and match["device"] not in devices:
+                message = (
+                    "The authentication token is invalid or doesn't have access to the "
+                    "resource (no request came from this device)."
+                )
+                return 403, {"type": "FORBIDDEN", "message": message}
+        return None
