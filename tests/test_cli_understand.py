@@ -99,7 +99,7 @@ def test_standard_input_that_is_not_utf8(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     code, _, err = run("understand", "--model", MODEL_FILE)
     assert code == 2
-    assert err == "alexaskill understand: error: standard input: not UTF-8 text\n"
+    assert err.startswith("alexaskill understand: error: standard input, line 2: not UTF-8 text")
 
 
 def test_the_model_of_an_app(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -303,3 +303,23 @@ def test_chat_and_understand_read_a_line_by_one_rule() -> None:
     assert line_said("\ufeffhello\r\n", first=False) == "\ufeffhello"
     assert line_said("weather\n", first=False) == "weather"
     assert line_said("last line", first=False) == "last line"
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+def test_a_line_that_is_not_utf8_stops_understand_there_whatever_the_reading(
+    monkeypatch: pytest.MonkeyPatch, errors: str
+) -> None:
+    # A stream is answered line by line, and stops at a line that is not text, which is named.
+    # Read strictly (PYTHONIOENCODING=utf-8:strict), the whole block the bad byte was in
+    # failed, the lines before it in the block unanswered; read with surrogateescape (a C
+    # locale), they were answered and the line shown as "'\udcff…'", with no number.
+    data = b"weather in paris\n\xff\xfe caf\xe9\nhelp\n"
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, err = run("understand", "--model", MODEL_FILE)
+    assert code == 2
+    assert [record["utterance"] for record in lines(out)] == ["weather in paris"]
+    assert err == (
+        "alexaskill understand: error: standard input, line 2: not UTF-8 text: "
+        "\\xff\\xfe caf\\xe9\n"
+    )
