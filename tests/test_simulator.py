@@ -1120,3 +1120,21 @@ def test_api_turn_for_another_method_names_the_one_it_answers(http: StarletteCli
     response = http.get("/_simulator/api/turn")
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
+
+
+@pytest.mark.parametrize(("interfaces", "kept"), [((), False), (("Display",), True)])
+def test_the_transport_follows_the_device_rule_for_an_answer_without_should_end_session(
+    pki: TestPKI, interfaces: tuple[str, ...], kept: bool
+) -> None:
+    # An answer that leaves shouldEndSession out ends the session on a device without a
+    # screen and keeps it on one with a screen: the transport kept it open on both.
+    from alexaskill import Skill
+    from alexaskill.simulator.session import SkillTarget, _Transport
+
+    def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
+        return 200, {"version": "1.0", "response": {}}
+
+    target = SkillTarget("/", Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000"))
+    transport = _Transport(target, pki, post, "en-US", interfaces, "https://api.amazonalexa.com")
+    assert transport.send({"type": "LaunchRequest"}, new_session=True).status_code == 200
+    assert (transport.session is not None) is kept
