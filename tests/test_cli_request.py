@@ -454,3 +454,12 @@ def test_a_confirmation_needs_an_intent_request(option: str) -> None:
     code, out, err = run("request", "CanFulfillIntentRequest", *argv)
     assert (code, out) == (2, "")
     assert "CanFulfillIntentRequest requests carry no confirmationStatus" in err
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_interface_name_is_a_usage_error(name: str) -> None:
+    # The device declared an interface named "" ("supportedInterfaces": {"": {}}), which no
+    # device does, with only a note that alexaskill does not know it.
+    code, out, err = run("request", "LaunchRequest", "--interface", name)
+    assert (code, out) == (2, "")
+    assert f"--interface {name!r}: name an interface, e.g. Display" in err

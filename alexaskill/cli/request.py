@@ -97,12 +97,15 @@ def _confirmed(args: argparse.Namespace, request_type: str, intent: dict[str, An
 
 
 def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
-    """``--interface`` values: a known name in the wrong case (the skill's ``supports()`` would
-    not see it) is a usage error; a name alexaskill does not know is noted, and kept."""
+    """``--interface`` values: an empty name, or a known name in the wrong case (the skill's
+    ``supports()`` would not see it), is a usage error; a name alexaskill does not know is
+    noted, and kept."""
     from ..testing.requests import KNOWN_INTERFACES
 
     by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
     for name in names or ():
+        if not name.strip():
+            raise UsageError(f"--interface {name!r}: name an interface, e.g. Display")
         known = by_lower.get(name.strip().lower())
         if known is not None and known != name:
             raise UsageError(f"--interface {name!r}: interface names are case-sensitive: {known}")
