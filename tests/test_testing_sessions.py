@@ -154,3 +154,10 @@ def test_session_after_applies_the_device_rule_to_an_answer_without_should_end_s
     assert speaker is None
     screen = session_after(SESSION, "IntentRequest", 200, left_out, interfaces=("Display",))
     assert screen == {"sessionId": "s", "new": False, "attributes": {}}
+
+
+def test_session_after_ends_it_for_a_200_that_is_no_response_envelope() -> None:
+    # Alexa refuses such an answer (a web page, say) and ends the session, with a screen too:
+    # the transport of a device with a screen carried it on.
+    for payload in ("<html>Bad Gateway</html>", None, ["version"]):
+        assert session_after(SESSION, "IntentRequest", 200, payload, interfaces=SCREEN) is None

@@ -42,16 +42,16 @@ def session_after(
 ) -> dict[str, Any] | None:
     """The session a transport holds once the skill answered ``payload`` with HTTP ``status``
     to a ``request_type`` sent in ``session`` by a device declaring ``interfaces``: None when
-    the exchange ended it (a SessionEndedRequest, any answer but HTTP 200: Alexa ends the
-    session of a failed request, or an answer that ends it on that device, `ends_session`:
-    ``shouldEndSession: true``, or left out on a device without a screen and with no dialog
-    directive), else `carried_session`. An event, sent outside the session, leaves it as it
-    was whatever its answer."""
+    the exchange ended it (a SessionEndedRequest; a failed request, which Alexa ends the
+    session of: any answer but HTTP 200, or one that is no JSON object; or an answer that ends
+    it on that device, `ends_session`: ``shouldEndSession: true``, or left out on a device
+    without a screen and with no dialog directive), else `carried_session`. An event, sent
+    outside the session, leaves it as it was whatever its answer."""
     if session is None or request_type not in SESSION_TYPES:
         return carried_session(session, request_type, payload)
-    if status != 200 or request_type == "SessionEndedRequest":
-        return None
-    answer = payload.get("response") if isinstance(payload, dict) else None
+    if status != 200 or request_type == "SessionEndedRequest" or not isinstance(payload, dict):
+        return None  # (a 200 that is no response envelope: Alexa refuses it, as a failure)
+    answer = payload.get("response")
     if not isinstance(answer, dict):
         answer = {}
     end = answer.get("shouldEndSession")
