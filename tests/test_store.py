@@ -1747,3 +1747,23 @@ def test_a_skill_given_a_store_url_as_bytes_does_not_show_it() -> None:
     with pytest.raises(ConfigurationError, match="a store or a store URL") as raised:
         Skill(SKILL_ID, store=b"redis://:topsecret@cache:6379/0")  # type: ignore[arg-type]
     assert "topsecret" not in str(raised.value) and "bytes" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "dynamodb://user:topsecret@table",
+        "dynamodb://user:topsecret@table?region=us-east-1",
+        "memory://user:topsecret@",
+        "memory://user:top@secret@host",
+        "sqlite://user:topsecret@/skill.db",
+        "sqlite:///skill.db?password=topsecret",
+    ],
+)
+def test_every_store_url_refusal_hides_the_password(url: str) -> None:
+    # The DynamoDB, memory and SQLite refusals showed the URL (or the table part) as given,
+    # user:password@ included, where the Redis ones never did: one rule now, url_without_password.
+    with pytest.raises(ConfigurationError) as raised:
+        open_store(url)
+    message = str(raised.value)
+    assert "secret" not in message and "***" in message, message

@@ -35,6 +35,13 @@ def dynamodb_store_from_url(url: str) -> DynamoDBStore:
             f"DynamoDB store URL {url_without_password(url)!r}: write "
             "dynamodb://TABLE?region=us-east-1"
         )
+    if "@" in table:
+        # A user part (user:password@): DynamoDBStore's table-name check would repeat it whole.
+        raise ConfigurationError(
+            f"DynamoDB store URL {url_without_password(url)!r}: it takes no user or password "
+            "(the AWS credentials come from the environment): write "
+            "dynamodb://TABLE?region=us-east-1"
+        )
     options: dict[str, Any] = {}
     try:
         pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
