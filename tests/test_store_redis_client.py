@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import RedisStore
 
 
@@ -173,3 +174,39 @@ def test_a_redis_url_timeout_that_cannot_work_is_refused(option: str, value: str
 
     with pytest.raises(ConfigurationError, match=f"{option} must be"):
         RedisStore(f"redis://:hunter2@cache:6379/0?{option}={value}")
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("ssl_cert_reqs=none", "ssl_cert_reqs=none"),
+        ("db=0&ssl_cert_reqs=none", "ssl_cert_reqs=none"),
+        ("ssl_check_hostname=false", "ssl_check_hostname=false"),
+    ],
+)
+def test_a_rediss_url_turning_tls_checks_off_is_said_at_warning(
+    query: str, said: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Taken in silence: a URL option switched TLS's certificate (or host name) check off, and
+    # the start-up log said nothing of it. A security check off is said on alexaskill.security.
+    with caplog.at_level("WARNING", logger="alexaskill.security"):
+        RedisStore(f"rediss://:topsecret@cache:6380/0?{query}")
+    lines = [r for r in caplog.records if r.name == "alexaskill.security"]
+    assert len(lines) == 1 and lines[0].levelname == "WARNING", caplog.records
+    text = lines[0].getMessage()
+    assert said in text and "cache:6380" in text and "remove" in text, text
+    assert "topsecret" not in caplog.text
+
+
+def test_a_rediss_url_with_its_checks_on_says_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="alexaskill.security"):
+        RedisStore("rediss://cache:6380/0?ssl_cert_reqs=required&ssl_check_hostname=true")
+        RedisStore("rediss://cache:6380/0")
+    assert not [r for r in caplog.records if r.name == "alexaskill.security"], caplog.records
+
+
+def test_a_rediss_url_ssl_cert_reqs_redis_py_refuses_is_a_configuration_error() -> None:
+    # redis-py's RedisError came out of RedisStore(url) (it builds the connection to check the
+    # options), not the ConfigurationError every other refused URL option raises.
+    with pytest.raises(ConfigurationError, match="ssl_cert_reqs must be required"):
+        RedisStore("rediss://:topsecret@cache:6380/0?ssl_cert_reqs=NONE")

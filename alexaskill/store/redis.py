@@ -99,7 +99,7 @@ class RedisStore:
             )
         own = client is None
         if client is None:
-            client = _client_from_url(url)
+            client = _client_from_url(url, first=True)
         self.prefix = prefix
         # Typed as a Redis: a RedisCluster takes the same commands (and has no connection pool,
         # which the code that uses one looks for with getattr).

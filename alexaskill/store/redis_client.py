@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import ConfigurationError
+from ..logs import security_logger
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -37,8 +38,9 @@ def _like(client: Redis | None) -> Redis | None:
     return redis.asyncio.Redis.from_pool(new_pool)  # its aclose closes the pool
 
 
-def _client_from_url(url: str) -> Redis:
-    """A client for ``url`` with `REDIS_CLIENT_OPTIONS`, the URL checked (`_check_url`)."""
+def _client_from_url(url: str, *, first: bool = False) -> Redis:
+    """A client for ``url`` with `REDIS_CLIENT_OPTIONS`, the URL checked (`_check_url`); the
+    ``first`` (the store's, at start-up) says a TLS check the URL turns off (`_say_checks_off`)."""
     import redis.asyncio
 
     _check_url_parts(url)
@@ -51,7 +53,36 @@ def _client_from_url(url: str) -> Redis:
             text = "the port is not a number from 0 to 65535"
         raise ConfigurationError(f"Redis store URL: {text}") from None
     _check_url(url, client)
+    if first:
+        _say_checks_off(client)
     return client
+
+
+def _say_checks_off(client: Redis) -> None:
+    """Say at WARNING (``"alexaskill.security"``) what TLS check a ``rediss://`` URL turns off:
+    ``ssl_cert_reqs=none`` (no certificate check; redis-py then checks no host name either) or
+    ``ssl_check_hostname=false``, and how to turn it back on. Never the URL: it may hold a
+    password."""
+    import ssl
+
+    options = client.connection_pool.connection_kwargs
+    where = f"{options.get('host', 'localhost')}:{options.get('port', 6379)}"
+    checks = options.get("ssl_cert_reqs")
+    if checks == "none" or checks == ssl.CERT_NONE:
+        off, how = "ssl_cert_reqs=none", "TLS certificate checks are off"
+    elif options.get("ssl_check_hostname") is False:
+        off, how = "ssl_check_hostname=false", "the TLS host name check is off"
+    else:
+        return
+    security_logger.warning(
+        "Redis store at %s: %s (%s in its URL): anyone on the network path can pose as Redis, "
+        "read the attributes and the password, and change them; remove %s from the URL to "
+        "turn it back on (ssl_ca_certs=PATH trusts a private CA's certificate)",
+        where,
+        how,
+        off,
+        off.partition("=")[0],
+    )
 
 
 def _check_url_parts(url: str) -> None:
@@ -103,8 +134,17 @@ def _check_url(url: str, client: Redis) -> None:
             raise ConfigurationError(
                 f"Redis store URL: {name} must be a number of seconds above 0, not {seconds}"
             )
+    from redis.exceptions import RedisError
+
     try:
         pool.connection_class(**pool.connection_kwargs)  # builds it; connects on first use only
+    except RedisError:
+        # redis-py's TLS set-up refusing ssl_cert_reqs (its only such check): not a RedisError
+        # out of a store's constructor, which callers take for a failure of Redis's.
+        raise ConfigurationError(
+            "Redis store URL: ssl_cert_reqs must be required (the default), optional or none, in "
+            "lower case"
+        ) from None
     except TypeError as exc:
         unknown = re.search(r"unexpected keyword argument '([^']*)'", str(exc))
         option = unknown.group(1) if unknown else str(exc)
