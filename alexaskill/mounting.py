@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.routing import Match, Mount
 
+from .exceptions import ConfigurationError
+
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -22,8 +24,9 @@ class SkillMount(Mount):
     """``Mount(path, app=skill)`` that also answers ``path`` without a trailing slash."""
 
     def __init__(self, path: str, skill: ASGIApp, *, name: str | None = None) -> None:
-        if not path.startswith("/") or path == "/":
-            raise ValueError(f"a skill is mounted under a path like '/weather', not {path!r}")
+        _check_mount_path(path)
+        if not callable(skill):
+            raise ConfigurationError(f"SkillMount serves an ASGI app, not {type(skill).__name__}")
         super().__init__(path, app=skill, name=name)
         #: The skill served.
         self.skill = skill
@@ -58,3 +61,20 @@ def _route_path(path: str, root_path: str) -> str:
     if root_path and path.startswith(root_path + "/"):
         return path[len(root_path) :]
     return path
+
+
+def _check_mount_path(path: object) -> None:
+    """`ConfigurationError` (a TypeError) for a ``path`` that is no str, ValueError for one no
+    request reaches: not under ``/``, only slashes (Starlette strips them: the whole app), or
+    holding what no request's path holds (a query, a fragment, white space) or Starlette reads as
+    a parameter (``{…}``), as ``Skill(path=…)`` refuses."""
+    if not isinstance(path, str):
+        raise ConfigurationError(
+            f"a skill is mounted under a path like '/weather' (a str), not {type(path).__name__}"
+        )
+    if (
+        not path.startswith("/")
+        or not path.strip("/")
+        or any(not c.isprintable() or c.isspace() or c in "?#{}" for c in path)
+    ):
+        raise ValueError(f"a skill is mounted under a path like '/weather', not {path!r}")

@@ -1373,3 +1373,26 @@ def test_a_capture_dir_under_a_file_is_refused_when_the_skill_is_made(tmp_path: 
     with pytest.raises(ConfigurationError, match=r"capture_dir .* is not a directory"):
         Skill(SKILL_ID, capture_dir=file / "today" / "x")
     Skill(SKILL_ID, capture_dir=tmp_path / "new" / "today")  # control: directories to make
+
+
+@pytest.mark.parametrize("path", [None, 3, b"/weather"])
+def test_a_skill_mounted_under_no_path_string_says_what_was_given(path: object) -> None:
+    # An AttributeError ('NoneType' object has no attribute 'startswith'): None from an unset
+    # setting, say, read as a bug of alexaskill's.
+    with pytest.raises(ConfigurationError, match=f"not {type(path).__name__}"):
+        make_skill().mount(path)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", ["//", "/weather?x=1", "/{name}", "/a b", "/weather#top"])
+def test_a_skill_mount_path_no_request_reaches_is_refused(path: str) -> None:
+    # Taken: "//" mounted the skill over the whole app (Starlette strips it to ""), "{name}"
+    # was read as a path parameter, and a query, fragment or space is in no request's path.
+    with pytest.raises(ValueError, match="mounted under a path"):
+        make_skill().mount(path)
+
+
+def test_a_skill_mount_is_given_an_app() -> None:
+    from alexaskill.mounting import SkillMount
+
+    with pytest.raises(ConfigurationError, match="an ASGI app.*not NoneType"):
+        SkillMount("/weather", None)  # type: ignore[arg-type]
