@@ -284,6 +284,14 @@ def _level(level: str | int) -> int:
         raise ConfigurationError(
             f"unknown log level {level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
         )
+    if resolved > logging.NOTSET and logging.getLevelName(resolved) == f"Level {resolved}":
+        # A number logging names no level for: a typo (15), or above CRITICAL (100), which
+        # silenced every line, errors included.
+        raise ConfigurationError(
+            f"log level {level!r} is not one of logging's levels (10 DEBUG, 20 INFO, 30 WARNING, "
+            "40 ERROR, 50 CRITICAL, or one named with logging.addLevelName): use DEBUG, INFO, "
+            "WARNING, ERROR or CRITICAL"
+        )
     if resolved <= logging.NOTSET:
         # The logger would defer to the root's level (WARNING): the request lines would go.
         raise ConfigurationError(

@@ -1112,3 +1112,22 @@ def test_a_level_set_on_the_security_logger_before_alexaskill_loads_stays() -> N
     done = run_script(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [str(logging.ERROR)]
+
+
+@pytest.mark.parametrize("value", ["100", "55", "15", "0100"])
+def test_a_log_level_number_that_is_no_level_is_refused(value: str) -> None:
+    # Taken: ALEXASKILL_LOG_LEVEL=100 (above CRITICAL) silenced every line, errors included;
+    # 15 or 55 name no level, a typo's likely result.
+    with pytest.raises(ConfigurationError, match=r"^ALEXASKILL_LOG_LEVEL: .*not one of"):
+        settings_from_env({"ALEXASKILL_LOG_LEVEL": value})
+    with pytest.raises(ConfigurationError, match="not one of"):
+        configure_logging(int(value))
+
+
+def test_a_log_level_number_of_a_named_level_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings_from_env({"ALEXASKILL_LOG_LEVEL": "30"}).log_level == "30"
+    # A level an app names itself counts as one (logging's tables copied: the name goes after).
+    monkeypatch.setattr(logging, "_levelToName", dict(logging._levelToName))  # type: ignore[attr-defined]
+    monkeypatch.setattr(logging, "_nameToLevel", dict(logging._nameToLevel))  # type: ignore[attr-defined]
+    logging.addLevelName(25, "NOTICE")
+    assert settings_from_env({"ALEXASKILL_LOG_LEVEL": "25"}).log_level == "25"
