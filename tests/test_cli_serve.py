@@ -483,3 +483,21 @@ def test_serve_refuses_a_capture_dir_under_a_file(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not a directory"):
         options("--capture", str(file / "today"))
     options("--capture", str(tmp_path / "new" / "today"))  # control: directories to make
+
+
+def test_serve_refuses_more_workers_than_the_machine_can_use(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Taken: --workers 100000 had uvicorn start a hundred thousand processes, each importing
+    # the app, until the machine ran out of memory or process slots.
+    from alexaskill.cli.serve import max_workers
+
+    most = max_workers()
+    assert most >= 8
+    args = parser().parse_args(["serve", WEATHER, "--workers", str(most)])
+    assert args.workers == most
+    for bad in (str(most + 1), "100000"):
+        with pytest.raises(SystemExit):
+            parser().parse_args(["serve", WEATHER, "--workers", bad])
+        err = capsys.readouterr().err
+        assert f"{bad}: at most {most} here" in err, err

@@ -311,7 +311,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--workers",
         type=_workers,
         metavar="N",
-        help="serve with N processes, each importing APP (one without the option)",
+        help="serve with N processes, each importing APP (one without the option; at most 4 per "
+        "CPU, at least 8)",
     )
     command.add_argument(
         "--http",
@@ -389,7 +390,27 @@ def _workers(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
     if workers < 1:
         raise argparse.ArgumentTypeError(f"{workers}: at least one process")
+    most = max_workers()
+    if workers > most:
+        raise argparse.ArgumentTypeError(
+            f"{workers}: at most {most} here (4 per CPU this process may use, at least 8): each "
+            "worker is a whole process importing the app, and past a few per CPU more only add "
+            "memory and store connections"
+        )
     return workers
+
+
+def max_workers() -> int:
+    """The most ``serve --workers`` takes: 4 per CPU this process may run on, at least 8. An
+    async worker keeps its CPU busy alone; a few more leave room for blocking ``def`` handlers.
+    Without a bound, ``--workers 100000`` had uvicorn start processes until memory ran out."""
+    import os
+
+    try:
+        cpus = len(os.sched_getaffinity(0))  # a container's CPU set, where Linux has one
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(8, 4 * cpus)
 
 
 def _seconds(text: str) -> int:
