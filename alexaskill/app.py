@@ -45,7 +45,7 @@ from .deadline_answering import DEADLINE_REPLY as DEADLINE_REPLY
 from .deadline_answering import PROGRESSIVE_SPEECH as PROGRESSIVE_SPEECH
 from .dispatch import Registry
 from .endpoint import _Endpoint
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationError, ResponseError
 from .interaction import IntentDeclaration, SlotTypeDeclaration
 from .log_repeats import Repeats
 from .services import AlexaApi, alexa_api_factory
@@ -195,6 +195,7 @@ class Skill(Serving):
             raise ConfigurationError(
                 f"progressive_speech must be a non-empty str, not {progressive_speech!r}"
             )
+        _check_progressive_speech(progressive_speech)
         if progressive_after is not None and (
             deadline is None or not 0 < progressive_after < deadline
         ):
@@ -374,6 +375,18 @@ class Skill(Serving):
         from .aws_lambda import handler
 
         return handler(self)
+
+
+def _check_progressive_speech(speech: str) -> None:
+    """`ConfigurationError` now for a ``progressive_speech`` Amazon would refuse (over 600
+    characters as SSML, a ``<speak>`` document as plain text): else each request that waited
+    long enough logged that it was not sent."""
+    from .services.progressive import progressive_document
+
+    try:
+        progressive_document(speech)
+    except ResponseError as exc:
+        raise ConfigurationError(f"progressive_speech: {exc}") from None
 
 
 def _seconds(value: object) -> bool:

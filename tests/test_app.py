@@ -1396,3 +1396,18 @@ def test_a_skill_mount_is_given_an_app() -> None:
 
     with pytest.raises(ConfigurationError, match="an ASGI app.*not NoneType"):
         SkillMount("/weather", None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("speech", "why"),
+    [
+        ("x" * 600, "the limit is 600"),
+        ("<speak>One moment.</speak>", "plain text starting with <speak>"),
+    ],
+)
+def test_a_progressive_speech_amazon_refuses_is_refused_at_start(speech: str, why: str) -> None:
+    # Taken: each request slow enough to get it then logged "automatic progressive response
+    # not sent", and the user heard nothing while waiting.
+    with pytest.raises(ConfigurationError, match=f"^progressive_speech: .*{why}"):
+        make_skill(progressive_speech=speech, progressive_after=1.0)
+    make_skill(progressive_speech="x" * 500, progressive_after=1.0)  # within the limit

@@ -67,16 +67,7 @@ class ProgressiveApi(RequestApi):
                 "a progressive response is only for a LaunchRequest or an IntentRequest, "
                 f"not a {request.type} (Alexa plays none)"
             )
-        if not isinstance(speech, str) or not speech:
-            raise ResponseError("progressive response speech must be a non-empty str or Ssml")
-        # As for speak(): a plain str that is a whole <speak> document is refused (escaped, its
-        # tags would be read aloud). Only that check of the answer's speech: its other limits
-        # (8000 characters, 5 <audio> clips) are not a progressive response's.
-        if not isinstance(speech, ssml.Ssml) and _SPEAK_ROOT.match(speech):
-            _refuse_markup_as_text()
-        document = str(ssml.speak(speech))
-        _check_markup("progressive response speech", document)
-        _check_progressive(document, self._progressive_sent)
+        document = progressive_document(speech, self._progressive_sent)
         late = self._too_late()
         if late is not None:
             logger.error(
@@ -163,6 +154,23 @@ class ProgressiveApi(RequestApi):
         except RuntimeError as exc:  # not in a worker thread of a running event loop
             logger.warning("no progressive response from this thread: %s", exc)
             return False
+
+
+def progressive_document(speech: str | ssml.Ssml, sent: int = 0) -> str:
+    """The SSML document a progressive response of ``speech`` sends, the ``sent + 1``-th of its
+    request; `ResponseError` if Amazon would refuse it (`Skill` checks ``progressive_speech``
+    with it at start)."""
+    if not isinstance(speech, str) or not speech:
+        raise ResponseError("progressive response speech must be a non-empty str or Ssml")
+    # As for speak(): a plain str that is a whole <speak> document is refused (escaped, its
+    # tags would be read aloud). Only that check of the answer's speech: its other limits
+    # (8000 characters, 5 <audio> clips) are not a progressive response's.
+    if not isinstance(speech, ssml.Ssml) and _SPEAK_ROOT.match(speech):
+        _refuse_markup_as_text()
+    document = str(ssml.speak(speech))
+    _check_markup("progressive response speech", document)
+    _check_progressive(document, sent)
+    return document
 
 
 def _check_progressive(document: str, sent: int) -> None:
