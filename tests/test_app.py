@@ -1394,7 +1394,7 @@ def test_a_skill_mount_path_no_request_reaches_is_refused(path: str) -> None:
 def test_a_skill_mount_is_given_an_app() -> None:
     from alexaskill.mounting import SkillMount
 
-    with pytest.raises(ConfigurationError, match="an ASGI app.*not NoneType"):
+    with pytest.raises(ConfigurationError, match=r"an ASGI app.*not NoneType"):
         SkillMount("/weather", None)  # type: ignore[arg-type]
 
 

@@ -1127,7 +1127,7 @@ def test_a_log_level_number_that_is_no_level_is_refused(value: str) -> None:
 def test_a_log_level_number_of_a_named_level_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings_from_env({"ALEXASKILL_LOG_LEVEL": "30"}).log_level == "30"
     # A level an app names itself counts as one (logging's tables copied: the name goes after).
-    monkeypatch.setattr(logging, "_levelToName", dict(logging._levelToName))  # type: ignore[attr-defined]
-    monkeypatch.setattr(logging, "_nameToLevel", dict(logging._nameToLevel))  # type: ignore[attr-defined]
+    monkeypatch.setattr(logging, "_levelToName", dict(logging._levelToName))
+    monkeypatch.setattr(logging, "_nameToLevel", dict(logging._nameToLevel))
     logging.addLevelName(25, "NOTICE")
     assert settings_from_env({"ALEXASKILL_LOG_LEVEL": "25"}).log_level == "25"
