@@ -40,15 +40,23 @@ _Milliseconds = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
 _Int32 = Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)]
 
 
-def _masked(model: _Model, secrets: frozenset[str], ids: Mapping[str, str] | None = None) -> str:
-    """``repr(model)`` with the fields in ``secrets`` shown as ``'***'`` and those in ``ids`` as
-    the request line's 12-digit hash: a request quoted in an exception, or printed while
-    debugging, ends up in logs, which must never hold a token or a whole user id."""
+def _masked(
+    model: _Model,
+    secrets: frozenset[str],
+    ids: Mapping[str, str] | None = None,
+    json_fields: frozenset[str] = frozenset(),
+) -> str:
+    """``repr(model)`` with the fields in ``secrets`` shown as ``'***'``, those in ``ids`` as
+    the request line's 12-digit hash, and in the JSON of those in ``json_fields`` (an event's
+    body) the values of `_SECRET_KEYS` as ``'***'``: a request quoted in an exception, or
+    printed while debugging, ends up in logs, which must never hold a token or a whole user id."""
     parts = []
     for name in model.__struct_fields__:
         value = getattr(model, name)
         if value is not None and name in secrets:
             shown = "'***'"
+        elif name in json_fields:
+            shown = repr(_json_masked(value))
         elif value and ids is not None and name in ids:
             from ..logs import user_hash  # (at call time: alexaskill.logs builds on the models)
 
@@ -57,6 +65,28 @@ def _masked(model: _Model, secrets: frozenset[str], ids: Mapping[str, str] | Non
             shown = repr(value)
         parts.append(f"{name}={shown}")
     return f"{type(model).__name__}({', '.join(parts)})"
+
+
+#: The keys of an event's JSON whose values are credentials: the linked account's token
+#: (``AlexaSkillEvent.SkillAccountLinked``), an OAuth grant's code (``Alexa.Authorization.Grant``),
+#: and the like in a request alexaskill does not model (compared in lower case).
+_SECRET_KEYS: Final = frozenset(
+    ("accesstoken", "refreshtoken", "apiaccesstoken", "consenttoken", "code", "password")
+)
+
+
+def _json_masked(value: Any) -> Any:
+    """``value`` (JSON: dicts, lists, scalars) with the values of `_SECRET_KEYS` as ``'***'``."""
+    if isinstance(value, dict):
+        return {
+            key: "***"
+            if isinstance(key, str) and key.lower() in _SECRET_KEYS and item is not None
+            else _json_masked(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_json_masked(item) for item in value]
+    return value
 
 
 # --- context and session ---------------------------------------------------------------------

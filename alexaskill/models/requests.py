@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import msgspec
 
-from .context import AudioPlayerState, _Int32, _Milliseconds, _Model
+from .context import AudioPlayerState, _Int32, _masked, _Milliseconds, _Model
 from .intents import DialogState, Intent
 
 __all__ = [
@@ -243,11 +243,17 @@ class AuthorizationGrantRequest(Request, kw_only=True):
 
     body: dict[str, Any] | None = None
 
+    def __repr__(self) -> str:  # the grant's code as '***' (`_masked`)
+        return _masked(self, frozenset(), json_fields=_BODY)
+
 
 class _EventRequest(Request, kw_only=True):
     event_creation_time: str | None = None
     event_publishing_time: str | None = None
     body: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:  # an account-linking event's token as '***' (`_masked`)
+        return _masked(self, frozenset(), json_fields=_BODY)
 
 
 class AlexaSkillEventRequest(_EventRequest, kw_only=True):
@@ -292,3 +298,9 @@ class GenericRequest(Request, kw_only=True):
     """A request of a type alexaskill does not model; ``raw`` keeps all of its fields."""
 
     raw: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    def __repr__(self) -> str:  # any token in its fields as '***' (`_masked`)
+        return _masked(self, frozenset(), json_fields=frozenset(("raw",)))
+
+
+_BODY: Final = frozenset(("body",))
