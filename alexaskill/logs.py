@@ -247,6 +247,13 @@ def configure_logging(
     request lines at INFO among them; a WARNING says so (`alexaskill.log_lambda`).
     """
     resolved = _level(level)
+    if not isinstance(json, bool):  # "false", read from a setting, is true
+        raise ConfigurationError(f"json must be True or False, not {json!r}")
+    if stream is not None and not callable(getattr(stream, "write", None)):
+        raise ConfigurationError(
+            f"stream must be a text stream (sys.stdout, open(path, 'a')), not "
+            f"{type(stream).__name__}"
+        )
     for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
         logger.removeHandler(old)
         old.close()

@@ -1131,3 +1131,18 @@ def test_a_log_level_number_of_a_named_level_is_taken(monkeypatch: pytest.Monkey
     monkeypatch.setattr(logging, "_nameToLevel", dict(logging._nameToLevel))
     logging.addLevelName(25, "NOTICE")
     assert settings_from_env({"ALEXASKILL_LOG_LEVEL": "25"}).log_level == "25"
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        # "false" (a setting read as text) is true: every line came out as JSON.
+        ({"json": "false"}, "json must be True or False, not 'false'"),
+        ({"json": None}, "json must be True or False, not None"),
+        # A path: taken, and every line then failed in the handler ('str' has no 'write').
+        ({"stream": "/tmp/skill.log"}, "stream must be a text stream .* not str"),
+    ],
+)
+def test_configure_logging_refuses_options_it_would_misread(options: Any, why: str) -> None:
+    with pytest.raises(ConfigurationError, match=why):
+        configure_logging("INFO", **options)
