@@ -210,3 +210,20 @@ def test_a_rediss_url_ssl_cert_reqs_redis_py_refuses_is_a_configuration_error() 
     # options), not the ConfigurationError every other refused URL option raises.
     with pytest.raises(ConfigurationError, match="ssl_cert_reqs must be required"):
         RedisStore("rediss://:topsecret@cache:6380/0?ssl_cert_reqs=NONE")
+
+
+def test_a_rediss_url_asks_for_the_host_name_check_whatever_redis_py_defaults_to() -> None:
+    # redis-py before 6 (pyproject allows 5.0.1) checks no host name by default: any valid
+    # certificate, for any host, was taken. The store asks for the check itself.
+    store = RedisStore("rediss://:topsecret@cache:6380/0")
+    options = store._client.connection_pool.connection_kwargs
+    assert options["ssl_check_hostname"] is True
+    # Unless the URL says otherwise (said at WARNING), or checks no certificate at all (no
+    # host name to check then: redis-py 5 refused that pair at the first connection).
+    for query in ("ssl_check_hostname=false", "ssl_cert_reqs=none"):
+        store = RedisStore(f"rediss://cache:6380/0?{query}")
+        assert not store._client.connection_pool.connection_kwargs.get("ssl_check_hostname")
+    assert (
+        "ssl_check_hostname"
+        not in RedisStore("redis://cache:6379/0")._client.connection_pool.connection_kwargs
+    )

@@ -45,7 +45,7 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
 
     _check_url_parts(url)
     try:
-        client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS)
+        client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS, **_tls_options(url))
     except ValueError as exc:
         # urllib's own words for a port repeat it, and a port may be a password's first part.
         text = str(exc)
@@ -56,6 +56,21 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
     if first:
         _say_checks_off(client)
     return client
+
+
+def _tls_options(url: str) -> dict[str, Any]:
+    """``ssl_check_hostname=True`` for a ``rediss://`` URL that names no such option and checks
+    certificates: redis-py before 6 checks no host name by default (any valid certificate, for
+    any host, was taken), and refuses the check with ``ssl_cert_reqs=none``."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() != "rediss":
+        return {}
+    options = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+    if "ssl_check_hostname" in options or options.get("ssl_cert_reqs") == "none":
+        return {}
+    return {"ssl_check_hostname": True}
 
 
 def _say_checks_off(client: Redis) -> None:
