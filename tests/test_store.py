@@ -1767,3 +1767,11 @@ def test_every_store_url_refusal_hides_the_password(url: str) -> None:
         open_store(url)
     message = str(raised.value)
     assert "secret" not in message and "***" in message, message
+
+
+def test_a_store_url_whose_scheme_swallowed_its_password_does_not_show_it() -> None:
+    # A mistyped scheme (one slash) made everything up to a later '://' the "scheme", password
+    # included, and the unknown-scheme refusal showed it.
+    with pytest.raises(ConfigurationError, match="not a URL scheme") as raised:
+        open_store("redis:/:topsecret@cache:6379/0?x=http://y")
+    assert "topsecret" not in str(raised.value)
