@@ -501,3 +501,19 @@ def test_serve_refuses_more_workers_than_the_machine_can_use(
             parser().parse_args(["serve", WEATHER, "--workers", bad])
         err = capsys.readouterr().err
         assert f"{bad}: at most {most} here" in err, err
+
+
+def test_serve_refuses_a_host_that_does_not_resolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    # uvicorn started the app, then said only "[Errno -2] Name or service not known" (which
+    # name?) and exited 3. (No DNS: the lookup is made to fail here.)
+    import socket
+
+    def no_such_name(host: object, *args: object, **kwargs: object) -> object:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    from alexaskill.cli.common import UsageError
+
+    args = parser().parse_args(["serve", WEATHER, "--host", "skill-hots.example"])
+    with pytest.raises(UsageError, match=r"^--host skill-hots\.example: Name or service not"):
+        _options(args)

@@ -41,6 +41,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     if args.forwarded_allow_ips is not None:  # else uvicorn's: $FORWARDED_ALLOW_IPS or loopback
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     _trusts_every_proxy(args)  # a list uvicorn would misread is refused here
+    _check_host(args.host)
     if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
     if args.ssl_certfile is not None:
@@ -170,6 +171,21 @@ def _warn_if_alexa_refuses(certfile: str) -> None:
             certfile,
             problem,
         )
+
+
+def _check_host(host: str) -> None:
+    """`UsageError` for a ``--host`` this machine cannot resolve: uvicorn started the app, then
+    said only ``[Errno -2] Name or service not known``, naming no host, and exited."""
+    import socket
+
+    try:
+        socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:  # UnicodeError: a name IDNA refuses (a..b)
+        why = exc.strerror if isinstance(exc, socket.gaierror) else "not a host name"
+        raise UsageError(
+            f"--host {host}: {why}: give an address of this machine (127.0.0.1, 0.0.0.0, ::) "
+            "or a name it resolves"
+        ) from None
 
 
 class _Terminated(BaseException):
