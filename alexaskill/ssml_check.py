@@ -1,0 +1,93 @@
+"""Reading SSML back: its plain text (`strip_tags`), and whether Alexa would take it (`ssml_error`).
+
+The half of `alexaskill.ssml` that reads markup rather than builds it; `alexaskill.ssml`
+re-exports every name here, the place to import them from.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .xml_text import _character_error
+
+__all__ = [
+    "PROBLEM_WITH_RESPONSE",
+    "response_ssml_error",
+    "ssml_error",
+    "strip_tags",
+]
+
+_TAG = re.compile(r"""<!--.*?-->|<(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""", re.DOTALL)  # ">" quoted
+_PAUSE_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
+_SPACES = re.compile(r"\s+")
+
+
+def _replace_tag(match: re.Match[str]) -> str:
+    name = match.group(0).strip("</> \t\r\n").split(None, 1)
+    return " " if name and name[0] in _PAUSE_TAGS else ""
+
+
+def strip_tags(markup: str) -> str:
+    """The plain text of SSML: tags removed, entities unescaped, whitespace collapsed."""
+    return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip()
+
+
+#: What Alexa says in place of an answer it refuses (SSML it cannot parse, an HTTP error).
+PROBLEM_WITH_RESPONSE: Final = "There was a problem with the requested skill's response."
+
+
+def ssml_error(markup: str) -> str | None:
+    """Why Alexa would refuse ``markup`` as a response's SSML, or None if it takes it.
+
+    Alexa parses SSML as XML: a tag left open or closed out of order, a bare ``&`` or ``<``, an
+    entity other than XML's five (``&eacute;``), a character XML cannot hold (a control
+    character, a lone surrogate: reported, never raised), or a root other than ``<speak>``
+    fails the response, and the user hears "There was a problem with the requested skill's
+    response". The builders above never produce such markup; a hand-written ``Ssml("…")``
+    can. Tag names and attributes are not checked here. The test tools (`alexaskill.testing`,
+    ``alexaskill chat``, ``replay`` and the simulator) call this on every answer; the app does
+    not.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    roots: list[str] = []
+
+    def start(name: str, attributes: object) -> None:
+        if not roots:
+            roots.append(name)
+
+    parser.StartElementHandler = start
+    # Before parsing: expat raises UnicodeEncodeError on a lone surrogate, and says only
+    # "invalid token" of a control character.
+    error = _character_error(markup)
+    if error is not None:
+        return f"not XML: {error}"
+    try:
+        parser.Parse(markup, True)
+    except expat.ExpatError as exc:
+        return f"not well-formed XML ({exc})"
+    if roots != ["speak"]:
+        return f"the root element is <{roots[0]}>, not <speak>"
+    return None
+
+
+def response_ssml_error(response: Mapping[str, Any]) -> str | None:
+    """`ssml_error` of a ``response`` object's SSML speech and reprompt, naming the part."""
+    parts = [("outputSpeech", response.get("outputSpeech"))]
+    reprompt = response.get("reprompt")
+    if isinstance(reprompt, Mapping):
+        parts.append(("reprompt.outputSpeech", reprompt.get("outputSpeech")))
+    for where, speech in parts:
+        if not isinstance(speech, Mapping) or speech.get("type") != "SSML":
+            continue
+        markup = speech.get("ssml")
+        if not isinstance(markup, str):
+            return f"{where}.ssml: missing"
+        error = ssml_error(markup)
+        if error is not None:
+            return f"{where}.ssml: {error}"
+    return None
