@@ -387,17 +387,26 @@ def s(*parts: str) -> Ssml:
     return _element("s", {}, parts)
 
 
+def _said(tag: str, attribute: str, value: str) -> Ssml:
+    """``value`` escaped, an attribute that says what to speak, unless it is blank (once the
+    characters XML cannot hold are spaces): then `ResponseError`, since Alexa refuses an empty
+    ``<phoneme ph>``, and an empty ``<sub alias>`` leaves the text unsaid."""
+    said = escape(value)  # None or an Enum member: its ResponseError; a number: its digits
+    if not said.strip():
+        blank = "empty" if not said else f"blank ({value!r})"
+        raise ResponseError(f"SSML <{tag} {attribute}> is {blank}; give what to say")
+    return said
+
+
 def sub(text: str, alias: str) -> Ssml:
-    """Text that is written as ``text`` but spoken as ``alias``."""
-    return _element("sub", {"alias": alias}, (text,))
+    """Text that is written as ``text`` but spoken as ``alias`` (not blank)."""
+    return _element("sub", {"alias": _said("sub", "alias", alias)}, (text,))
 
 
 def phoneme(text: str, ph: str, alphabet: str = "ipa") -> Ssml:
-    """Text pronounced as ``ph`` in ``alphabet`` ('ipa' or 'x-sampa')."""
+    """Text pronounced as ``ph`` (not blank) in ``alphabet`` ('ipa' or 'x-sampa')."""
     _choose("phoneme", "alphabet", alphabet, ("ipa", "x-sampa"))
-    if not ph:
-        raise ResponseError("SSML <phoneme ph> is empty")
-    return _element("phoneme", {"alphabet": alphabet, "ph": ph}, (text,))
+    return _element("phoneme", {"alphabet": alphabet, "ph": _said("phoneme", "ph", ph)}, (text,))
 
 
 _LOCALE = re.compile(r"[a-z]{2,3}-[A-Z]{2}")

@@ -589,3 +589,19 @@ def test_an_int_enum_member_is_its_digits_as_any_number(number: Any, digits: str
     said = f'<say-as interpret-as="cardinal">{digits}</say-as>'
     assert ssml.say_as(number, "cardinal") == said
     assert ssml.speak("Floor ", number) == f"<speak>Floor {digits}</speak>"
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n", "\x0b"])
+def test_a_blank_sub_alias_or_phoneme_is_refused(blank: str) -> None:
+    # Alexa refuses an empty <phoneme ph>, and a blank <sub alias> leaves the text unsaid; both
+    # were built as they came (a control character becomes a space, so it is blank too).
+    with pytest.raises(ResponseError, match=r"SSML <sub alias> is (empty|blank)"):
+        ssml.sub("Al", blank)
+    with pytest.raises(ResponseError, match=r"SSML <phoneme ph> is (empty|blank)"):
+        ssml.phoneme("pecan", blank)
+
+
+def test_a_sub_alias_or_phoneme_with_something_to_say_is_kept_as_given() -> None:
+    assert ssml.sub("Al", " aluminium ") == '<sub alias=" aluminium ">Al</sub>'
+    assert ssml.sub("No.", 5) == '<sub alias="5">No.</sub>'  # type: ignore[arg-type]
+    assert ssml.phoneme("x", " p ") == '<phoneme alphabet="ipa" ph=" p ">x</phoneme>'
