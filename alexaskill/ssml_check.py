@@ -20,18 +20,25 @@ __all__ = [
     "strip_tags",
 ]
 
-_TAG = re.compile(r"""<!--.*?-->|<(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""", re.DOTALL)  # ">" quoted
+# A comment, a CDATA section (its text in group 1: a ">" in it ends nothing), or a tag.
+_TAG = re.compile(
+    r"""<!--.*?-->|<!\[CDATA\[(.*?)\]\]>|<(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""", re.DOTALL
+)  # ">" quoted
 _PAUSE_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
 _SPACES = re.compile(r"\s+")
 
 
 def _replace_tag(match: re.Match[str]) -> str:
+    cdata = match.group(1)
+    if cdata is not None:  # text as written: its "&" escaped, so that unescaping gives it back
+        return cdata.replace("&", "&amp;")
     name = match.group(0).strip("</> \t\r\n").split(None, 1)
     return " " if name and name[0] in _PAUSE_TAGS else ""
 
 
 def strip_tags(markup: str) -> str:
-    """The plain text of SSML: tags removed, entities unescaped, whitespace collapsed."""
+    """The plain text of SSML: tags removed, entities unescaped (the text of a CDATA section
+    kept as written), whitespace collapsed."""
     return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip()
 
 
@@ -46,10 +53,10 @@ def ssml_error(markup: str) -> str | None:
     entity other than XML's five (``&eacute;``), a character XML cannot hold (a control
     character, a lone surrogate: reported, never raised), or a root other than ``<speak>``
     fails the response, and the user hears "There was a problem with the requested skill's
-    response". The builders above never produce such markup; a hand-written ``Ssml("…")``
-    can. Tag names and attributes are not checked here. The test tools (`alexaskill.testing`,
-    ``alexaskill chat``, ``replay`` and the simulator) call this on every answer; the app does
-    not.
+    response". The builders of `alexaskill.ssml` never produce such markup; a hand-written
+    ``Ssml("…")`` can. Tag names and attributes are not checked here. The test tools
+    (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the simulator) call this on every
+    answer; the app does not.
     """
     from xml.parsers import expat
 

@@ -1084,3 +1084,9 @@ def test_the_usual_answers_call_no_helper_to_convert_their_parts() -> None:
         assert "speak" in called or "ask" in called  # the profile saw the calls
         assert not {"_plain_str", "ABCMeta.__instancecheck__"} & set(called), called
     assert speak("Hi", directives=stop).directives == (AudioPlayer.Stop(),)
+
+
+def test_a_card_from_ssml_shows_a_cdata_sections_text_whole() -> None:
+    # Its ">" ended the card's idea of a tag that began at "<![CDATA[": "Rock y ]]> roll".
+    card = SimpleCard("Quiz", Ssml("<speak>Is <![CDATA[ 3 > 2 ]]>? <p>Yes.</p></speak>"))
+    assert card.content == "Is 3 > 2 ?\nYes."

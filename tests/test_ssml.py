@@ -605,3 +605,12 @@ def test_a_sub_alias_or_phoneme_with_something_to_say_is_kept_as_given() -> None
     assert ssml.sub("Al", " aluminium ") == '<sub alias=" aluminium ">Al</sub>'
     assert ssml.sub("No.", 5) == '<sub alias="5">No.</sub>'  # type: ignore[arg-type]
     assert ssml.phoneme("x", " p ") == '<phoneme alphabet="ipa" ph=" p ">x</phoneme>'
+
+
+def test_strip_tags_keeps_the_text_of_a_cdata_section_as_written() -> None:
+    # A ">" in a CDATA section ended a "tag" that began at "<![CDATA[": the card showed
+    # "a y ]]>b" of "a<![CDATA[ x > y ]]>b"; and its text is not unescaped (XML does not).
+    markup = "<speak>Rock <![CDATA[ & roll > <b>jazz</b> &amp; ]]> <p>ok</p></speak>"
+    assert ssml.strip_tags(markup) == "Rock & roll > <b>jazz</b> &amp; ok"
+    assert ssml.ssml_error(markup) is None  # Alexa's XML parser takes it
+    assert ssml.strip_tags("a<![CDATA[x]]><![CDATA[>]]>b") == "ax>b"
