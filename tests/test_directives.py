@@ -775,3 +775,22 @@ def test_an_updated_intent_written_as_a_dict_has_valid_slots(
         Dialog.Delegate(updated_intent={"name": "PlanTrip", "slots": slots})
     kept = {"name": "PlanTrip", "slots": {"city": {"name": "city", "value": "Paris"}}}
     assert Dialog.Delegate(updated_intent=kept).updated_intent == kept
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [({}, "it has none"), ({"type": None}, "its type is None"), ({"type": 3}, "its type is 3")],
+)
+def test_the_type_of_a_raw_directive_without_a_string_type_is_a_clear_error(
+    raw: dict[str, Any], said: str
+) -> None:
+    # directive_type({}) was a bare KeyError, directive_kind({"type": 3}) an AttributeError.
+    from alexaskill.responses import directive_kind, directive_type
+
+    for function in (directive_type, directive_kind):
+        with pytest.raises(ResponseError, match=f'needs a non-empty string "type": {said}'):
+            function(raw)
+    with pytest.raises(ResponseError, match="a Directive or a mapping"):
+        directive_type(["Dialog.Delegate"])  # type: ignore[arg-type]
+    assert directive_kind({"type": "AudioPlayer.Stop"}) == "audio"
+    assert directive_type({"type": "Dialog.Delegate"}) == "Dialog.Delegate"

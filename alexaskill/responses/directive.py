@@ -46,14 +46,29 @@ def directive_type(directive: Directive | Mapping[str, Any]) -> str:
     if isinstance(directive, Directive):
         tag = type(directive).__struct_config__.tag
         return tag if isinstance(tag, str) else ""
-    return str(directive["type"])
+    return _raw_type(directive)
+
+
+def _raw_type(directive: object) -> str:
+    """The ``"type"`` of a raw directive; `ResponseError` saying what is wrong if it is no
+    mapping with a non-empty string type (a bare KeyError or AttributeError said nothing)."""
+    if not isinstance(directive, Mapping):
+        raise ResponseError(
+            'a directive is a Directive or a mapping with a string "type", '
+            f"not {type(directive).__name__}"
+        )
+    type_ = directive.get("type")
+    if isinstance(type_, str) and type_:
+        return type_
+    said = "it has none" if "type" not in directive else f"its type is {type_!r}"[:80]
+    raise ResponseError(f'a directive mapping needs a non-empty string "type": {said}')
 
 
 def directive_kind(directive: Directive | Mapping[str, Any]) -> str:
     """The directive's kind, "dialog", "audio" or "other"; a mapping's comes from its type."""
     if isinstance(directive, Directive):
         return directive.kind
-    type_ = directive["type"]
+    type_ = _raw_type(directive)
     for prefix, kind in _KIND_BY_PREFIX:
         if type_.startswith(prefix):
             return kind
