@@ -1775,3 +1775,15 @@ def test_a_store_url_whose_scheme_swallowed_its_password_does_not_show_it() -> N
     with pytest.raises(ConfigurationError, match="not a URL scheme") as raised:
         open_store("redis:/:topsecret@cache:6379/0?x=http://y")
     assert "topsecret" not in str(raised.value)
+
+
+def test_attributes_service_names_only_the_type_of_what_is_no_store() -> None:
+    # Its repr was in the message: a client or settings object's repr may hold a password.
+    class Settings:
+        def __repr__(self) -> str:
+            return "Settings(password='hunter2')"
+
+    with pytest.raises(ConfigurationError, match="not a store") as raised:
+        attributes_service(Settings())  # type: ignore[arg-type]
+    assert "hunter2" not in str(raised.value)
+    assert "a Settings" in str(raised.value)

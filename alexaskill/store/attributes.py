@@ -353,7 +353,11 @@ def _store_getter(store: Store | str | Callable[[], Store]) -> Callable[[], Stor
         ready: Store = store  # type: ignore[assignment]
         return lambda: ready
     if not callable(store):
-        raise ConfigurationError(f"not a store, store URL or store factory: {store!r}")
+        # Only the type: a repr may hold a password (a client's, a settings object's).
+        raise ConfigurationError(
+            f"not a store, store URL or store factory: a {type(store).__name__} (a store has "
+            "load, update and aclose)"
+        )
     factory: Callable[[], Store] = store
     made: list[Store] = []
 
