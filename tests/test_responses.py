@@ -324,7 +324,7 @@ APL = {
 
 def test_dict_directives_pass_through_verbatim() -> None:
     response = speak("Look", directives=[APL, {"type": "VideoApp.Launch", "videoItem": {}}])
-    assert response.directives[0] is APL
+    assert response.directives[0] == APL  # a copy: see test_a_raw_directive_is_copied_when_built
     assert wire(response)["directives"] == [APL, {"type": "VideoApp.Launch", "videoItem": {}}]
 
 
@@ -418,9 +418,9 @@ def test_session_attributes_that_do_not_encode() -> None:
 
 
 def test_response_that_does_not_encode_is_named() -> None:
-    bad = speak("x", directives=[{"type": "Custom", "value": object()}])
-    with pytest.raises(ResponseError, match="response is not JSON-encodable"):
-        encode_response(bad, {"fine": 1})
+    # Refused where it is built now (the raw directive is copied as JSON then), naming it.
+    with pytest.raises(ResponseError, match=r"directives\[0\] \(Custom\) is not JSON-encodable"):
+        speak("x", directives=[{"type": "Custom", "value": object()}])
 
 
 class Colour(enum.Enum):
@@ -1090,3 +1090,31 @@ def test_a_card_from_ssml_shows_a_cdata_sections_text_whole() -> None:
     # Its ">" ended the card's idea of a tag that began at "<![CDATA[": "Rock y ]]> roll".
     card = SimpleCard("Quiz", Ssml("<speak>Is <![CDATA[ 3 > 2 ]]>? <p>Yes.</p></speak>"))
     assert card.content == "Is 3 > 2 ?\nYes."
+
+
+def test_a_raw_directive_is_copied_when_built() -> None:
+    # A raw directive was kept as the caller's dict: changing it afterwards changed the
+    # response already built (and checked), or another response built from the same dict.
+    play = {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
+        "audioItem": {"stream": {"url": "https://cdn.example.com/1.mp3", "token": "user-1"}},
+    }
+    first = speak("Playing", directives=[play])
+    play["audioItem"]["stream"]["url"] = "http://cdn.example.com/2.mp3"  # type: ignore[index]
+    play["audioItem"]["stream"]["token"] = "user-2"  # type: ignore[index]
+    play["type"] = "Dialog.Delegate"
+    stream = wire(first)["directives"][0]["audioItem"]["stream"]
+    assert stream == {"url": "https://cdn.example.com/1.mp3", "token": "user-1"}
+    assert wire(first)["directives"][0]["type"] == "AudioPlayer.Play"
+    # Values are what the encoder sends: an Ssml its text, a date its ISO text.
+    apla = {
+        "type": "Custom.Thing",
+        "say": Ssml("<speak>Hi</speak>"),
+        "on": datetime.date(2026, 1, 2),
+    }
+    assert speak("x", directives=[apla]).directives[0] == {
+        "type": "Custom.Thing",
+        "say": "<speak>Hi</speak>",
+        "on": "2026-01-02",
+    }

@@ -154,6 +154,28 @@ def _check_named_slot(field: str, index: int, directive: Mapping[str, Any], name
         )
 
 
+def _enc_hook(obj: object) -> object:
+    # Called only for types msgspec does not know: str subclasses such as Ssml in raw directives.
+    if isinstance(obj, str):
+        return str.__str__(obj)  # its text, never what its __str__ says
+    raise TypeError(f"{type(obj).__name__} is not JSON-encodable")
+
+
+def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) -> Any:
+    """A raw directive as the JSON it says, in containers of its own: a change the caller
+    makes to its dict afterwards (the next user's token in a template reused, a URL made
+    http) changes no response already built, and cannot undo the checks made of it. Values
+    are what the encoder would send (a date its ISO text, an `Ssml` its markup); one it cannot
+    encode is refused here, naming the directive. (~0.5 µs a small directive; a 28 KB APL
+    document about as long as its encoding.)"""
+    try:
+        return msgspec.to_builtins(
+            directive if type(directive) is dict else dict(directive), enc_hook=_enc_hook
+        )
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        raise ResponseError(f"{field}[{index}] ({type_}) is not JSON-encodable: {exc}") from None
+
+
 def _directive(field: str, index: int, directive: object) -> object:
     """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (as a dict)."""
     if isinstance(directive, Directive):
@@ -172,8 +194,7 @@ def _directive(field: str, index: int, directive: object) -> object:
             _check_start_connection(field, index, directive)
         elif type_ in _NAMED_SLOT:
             _check_named_slot(field, index, directive, _NAMED_SLOT[type_])
-        # msgspec encodes dicts only; a dict is kept as is (not copied: it is the caller's JSON).
-        return directive if type(directive) is dict else dict(directive)
+        return _snapshot(field, index, type_, directive)
     raise ResponseError(
         f"{field}[{index}] must be a Directive or a mapping with a 'type', "
         f"not {type(directive).__name__}"

@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from ..exceptions import ResponseError
 from .cards import StandardCard
-from .directive import Directive, directive_type
+from .directive import Directive, _enc_hook, directive_type
 from .response import _EMPTY, Response
 
 __all__ = [
@@ -27,13 +27,6 @@ class _Envelope(msgspec.Struct, rename="camel", omit_defaults=True):
     version: str  # no default: omit_defaults must never drop it
     session_attributes: dict[str, Any] | UnsetType
     response: Response
-
-
-def _enc_hook(obj: object) -> object:
-    # Called only for types msgspec does not know: str subclasses such as Ssml in raw directives.
-    if isinstance(obj, str):
-        return str.__str__(obj)  # its text, never what its __str__ says
-    raise TypeError(f"{type(obj).__name__} is not JSON-encodable")
 
 
 _encoder: Final = msgspec.json.Encoder(enc_hook=_enc_hook)
