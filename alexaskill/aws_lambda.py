@@ -28,7 +28,8 @@ or `SkillIdError`: Lambda reports the invocation as failed and Alexa tells the u
 had a problem. There is never a half-made response. Alexa never sends an event that is no
 request envelope at all; a developer testing the function from the Lambda console does, or a
 trigger meant for something else: its error says what came, its shape only (`describe_event`),
-and what to send instead, and a warning says it in the log.
+and what to send instead, and a warning says it in the log. A warm-up ping from a scheduler is
+such an event: refused, a failed invocation each time (there is no warm-up mode).
 
 Errors inside handlers are answered as on the web service: with the spoken apology (or the
 skill's exception handler). So is anything else they let out (KeyboardInterrupt,
@@ -43,7 +44,9 @@ waiting for them. A skill whose handlers are all synchronous and ask for no serv
 without an event loop, and asyncio is not even imported; its handlers run on the invoking
 thread. Either way the handler must be called from synchronous code, as the Lambda runtime does:
 called from a running event loop (an async test), it raises a `RuntimeError` that says so
-(``await asyncio.to_thread(handler, event, context)`` calls it from async code).
+(``await asyncio.to_thread(handler, event, context)`` calls it from async code). Lambda never
+overlaps invocations in one process; called from several threads at once, invocations on the
+event loop take turns (`_Loop.lock`).
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
 remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`, and less
@@ -64,6 +67,7 @@ short (``benchmarks/bench_cold_import.py``).
 
 from __future__ import annotations
 
+import _thread
 import contextvars
 import sys
 import time
@@ -172,9 +176,20 @@ class _Loop:
     """
 
     runner: asyncio.Runner | None = None
+    #: Held while the loop runs an invocation: the Lambda runtime never overlaps them, but a
+    #: test or a local server calling the handler from several threads would (the loop can
+    #: run one at a time: the second was refused, said to come from a running event loop).
+    #: They take turns instead. Reentrant: a call from the loop's own thread (an async test)
+    #: gets the error below, not a deadlock. ``_thread``'s: no import at a cold start.
+    lock = _thread.RLock()
 
     @classmethod
     def run(cls, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
+        with cls.lock:
+            return cls._run(coro, context)
+
+    @classmethod
+    def _run(cls, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
         runner = cls.runner
         if runner is None:
             import asyncio  # loaded once, at the first invocation

@@ -620,3 +620,64 @@ def test_an_invocation_on_the_loop_raises_nothing_to_find_no_running_loop() -> N
         sys.setprofile(before)
     assert speech(answer) == "Welcome to Weather."
     assert "get_running_loop" not in raised, raised
+
+
+def test_invocations_from_several_threads_take_turns_on_the_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A second call while the first ran on the loop was refused with "called from a running
+    # event loop" (and a "Task exception was never retrieved" line); now it waits its turn.
+    from alexaskill import aws_lambda
+
+    waiting = threading.Event()
+
+    class SaysWhenWaited:
+        def __init__(self) -> None:
+            self.inner = threading.RLock()
+
+        def __enter__(self) -> None:
+            if not self.inner.acquire(blocking=False):
+                waiting.set()
+                self.inner.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.release()
+
+    monkeypatch.setattr(aws_lambda._Loop, "lock", SaysWhenWaited(), raising=False)
+    skill = Skill(SKILL_ID)
+    started, release = threading.Event(), threading.Event()
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        started.set()
+        await asyncio.to_thread(release.wait, 30)
+        return speak("Slow one.")
+
+    @skill.intent("Fast")
+    async def fast() -> Response:
+        return speak("Fast one.")
+
+    lambda_handler = handler(skill)
+    said: dict[str, Any] = {}
+
+    def invoke(intent: str) -> None:
+        try:
+            said[intent] = lambda_handler(intent_event(intent), LambdaContext(30_000))
+        except Exception as exc:
+            said[intent] = exc
+
+    first = threading.Thread(target=invoke, args=("Slow",))
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(target=invoke, args=("Fast",))
+    second.start()
+    deadline = time.monotonic() + 30
+    while not waiting.is_set() and second.is_alive() and time.monotonic() < deadline:
+        waiting.wait(0.05)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert isinstance(said["Fast"], dict), said["Fast"]
+    assert said["Fast"]["response"]["outputSpeech"]["text"] == "Fast one."
+    assert said["Slow"]["response"]["outputSpeech"]["text"] == "Slow one."
+    assert waiting.is_set()
