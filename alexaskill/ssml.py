@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import html
 import re
 from collections.abc import Iterable
 from typing import Final, SupportsIndex
@@ -176,8 +177,24 @@ def _content(parts: Iterable[str]) -> str:
 
 
 def _element(tag: str, attributes: dict[str, str], parts: Iterable[str]) -> Ssml:
-    attrs = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items())
+    attrs = "".join(
+        f' {name}="{_attribute(tag, name, value)}"' for name, value in attributes.items()
+    )
     return _made(f"<{tag}{attrs}>{_content(parts)}</{tag}>", parts)
+
+
+def _attribute(tag: str, name: str, value: str) -> str:
+    """An attribute's value, escaped. An attribute holds text, never markup: `Ssml` given (an
+    escaped text, say) is read as the text it says, then escaped (kept as it was, a quote in it
+    ended the attribute: no XML); one holding a tag is refused."""
+    if not isinstance(value, Ssml):
+        return escape(value)
+    if "<" in value:
+        raise ResponseError(
+            f"SSML <{tag} {name}> is given markup ({str.__str__(value)[:40]!r}): an attribute "
+            "holds text; give a str"
+        )
+    return escape(html.unescape(str.__str__(value)))  # (an Ssml without "&" comes back)
 
 
 def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str:

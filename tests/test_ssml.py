@@ -614,3 +614,18 @@ def test_strip_tags_keeps_the_text_of_a_cdata_section_as_written() -> None:
     assert ssml.strip_tags(markup) == "Rock & roll > <b>jazz</b> &amp; ok"
     assert ssml.ssml_error(markup) is None  # Alexa's XML parser takes it
     assert ssml.strip_tags("a<![CDATA[x]]><![CDATA[>]]>b") == "ax>b"
+
+
+def test_an_attribute_given_ssml_is_its_text_escaped() -> None:
+    # Ssml was put in the attribute as it was: a quote in it ended the attribute, and the
+    # builder's markup was no XML (Alexa refuses the response).
+    quoted = ssml.sub("x", Ssml('say "hi"'))
+    assert quoted == '<sub alias="say &quot;hi&quot;">x</sub>'
+    assert ssml.ssml_error(ssml.speak(quoted)) is None
+    # Escaped text is the text it says, escaped once.
+    assert ssml.sub("x", ssml.escape("Tom & Jerry")) == '<sub alias="Tom &amp; Jerry">x</sub>'
+    assert (
+        ssml.phoneme("x", Ssml("p&apos;i")) == '<phoneme alphabet="ipa" ph="p&apos;i">x</phoneme>'
+    )
+    with pytest.raises(ResponseError, match=r"SSML <sub alias> is given markup"):
+        ssml.sub("x", ssml.break_())
