@@ -794,3 +794,23 @@ def test_the_type_of_a_raw_directive_without_a_string_type_is_a_clear_error(
         directive_type(["Dialog.Delegate"])  # type: ignore[arg-type]
     assert directive_kind({"type": "AudioPlayer.Stop"}) == "audio"
     assert directive_type({"type": "Dialog.Delegate"}) == "Dialog.Delegate"
+
+
+def test_a_typed_directive_copies_the_mappings_it_is_given() -> None:
+    # The caller's dicts were kept: changing one after the directive was built (and checked)
+    # changed it, past its checks (a nameless updated intent, a document of another type).
+    intent = {"name": "OrderCoffee", "confirmationStatus": "NONE", "slots": {}}
+    delegate_ = Dialog.Delegate(updated_intent=intent)
+    document = {"type": "APL", "version": "2024.1", "mainTemplate": {"items": []}}
+    data = {"menu": {"items": ["tea"]}}
+    render = APL.RenderDocument(document, token="menu", datasources=data)
+    intent["name"] = ""
+    document["type"] = "APLA"
+    data["menu"]["items"].append("another user's order")  # type: ignore[index]
+    assert delegate_.updated_intent == {
+        "name": "OrderCoffee",
+        "confirmationStatus": "NONE",
+        "slots": {},
+    }
+    assert render.document["type"] == "APL"
+    assert render.datasources == {"menu": {"items": ["tea"]}}

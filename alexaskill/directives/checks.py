@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import msgspec
+
 from ..exceptions import ResponseError
+from ..responses.directive import _enc_hook
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for the directive modules beside this one
@@ -33,6 +36,14 @@ def _https(field: str, url: object, *, limit: int | None = None) -> str:
 
 
 def _mapping(field: str, value: object) -> dict[str, Any]:
+    """``value``, a mapping, copied as the JSON it says (as a raw directive is: a change the
+    caller makes to its dict afterwards changes no directive, nor undoes the checks made)."""
     if not isinstance(value, Mapping):
         raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
-    return value if type(value) is dict else dict(value)
+    try:
+        copied: dict[str, Any] = msgspec.to_builtins(
+            value if type(value) is dict else dict(value), enc_hook=_enc_hook
+        )
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        raise ResponseError(f"{field} is not JSON-encodable: {exc}") from None
+    return copied
