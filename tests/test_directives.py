@@ -806,7 +806,7 @@ def test_a_typed_directive_copies_the_mappings_it_is_given() -> None:
     render = APL.RenderDocument(document, token="menu", datasources=data)
     intent["name"] = ""
     document["type"] = "APLA"
-    data["menu"]["items"].append("another user's order")  # type: ignore[index]
+    data["menu"]["items"].append("another user's order")
     assert delegate_.updated_intent == {
         "name": "OrderCoffee",
         "confirmationStatus": "NONE",
