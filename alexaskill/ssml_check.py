@@ -20,10 +20,12 @@ __all__ = [
     "strip_tags",
 ]
 
-# A comment, a CDATA section (its text in group 1: a ">" in it ends nothing), or a tag.
+# A comment, a processing instruction, a CDATA section (its text in group 1), or a tag (its
+# ">" quoted in an attribute ends nothing); a ">" inside the first three ends nothing either.
 _TAG = re.compile(
-    r"""<!--.*?-->|<!\[CDATA\[(.*?)\]\]>|<(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""", re.DOTALL
-)  # ">" quoted
+    r"""<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(.*?)\]\]>|<(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""",
+    re.DOTALL,
+)
 _PAUSE_TAGS: Final = frozenset({"break", "p", "s", "speak", "audio"})
 _SPACES = re.compile(r"\s+")
 

@@ -629,3 +629,10 @@ def test_an_attribute_given_ssml_is_its_text_escaped() -> None:
     )
     with pytest.raises(ResponseError, match=r"SSML <sub alias> is given markup"):
         ssml.sub("x", ssml.break_())
+
+
+def test_strip_tags_ends_a_processing_instruction_at_its_own_end() -> None:
+    # A ">" inside one ended it: "a<?pi x > y?>b" showed as "a y?>b".
+    assert ssml.strip_tags("<speak>a<?pi x > y?>b</speak>") == "ab"
+    markup = '<?xml version="1.0"?><speak>Hi</speak>'
+    assert ssml.strip_tags(markup) == "Hi"
