@@ -323,7 +323,7 @@ def audio(src: str) -> Ssml:
             f"SSML <audio src={src!r}> is no URL Alexa can fetch: {error}; use an https:// URL "
             "with a host, or a soundbank:// sound"
         )
-    element = _Checked(f'<audio src="{escape(src)}"/>')
+    element = _Checked(f'<audio src="{_attribute("audio", "src", src)}"/>')
     if len(element) + len("<speak></speak>") > _MAX_SPEECH:
         raise ResponseError(
             f"SSML <audio src={src[:60]!r}…> is {len(element) + 15} characters as speech "

@@ -636,3 +636,10 @@ def test_strip_tags_ends_a_processing_instruction_at_its_own_end() -> None:
     assert ssml.strip_tags("<speak>a<?pi x > y?>b</speak>") == "ab"
     markup = '<?xml version="1.0"?><speak>Hi</speak>'
     assert ssml.strip_tags(markup) == "Hi"
+
+
+def test_an_audio_url_given_as_ssml_is_escaped_as_text() -> None:
+    # Put in as it was: a raw "&" of a query string (or a quote) made markup Alexa refuses.
+    clip = ssml.audio(Ssml("https://cdn.example.com/a.mp3?x=1&y=2"))
+    assert clip == '<audio src="https://cdn.example.com/a.mp3?x=1&amp;y=2"/>'
+    assert ssml.ssml_error(ssml.speak(clip)) is None
