@@ -814,3 +814,13 @@ def test_a_typed_directive_copies_the_mappings_it_is_given() -> None:
     }
     assert render.document["type"] == "APL"
     assert render.datasources == {"menu": {"items": ["tea"]}}
+
+
+def test_dialog_helpers_take_directives_none_or_refuse_one_directive_alone() -> None:
+    # None was "TypeError: Value after * must be an iterable"; one dict alone was read as its
+    # keys ("directives[1] must be a Directive or a mapping …, not str").
+    assert elicit_slot("city", "Which city?", directives=None).directives == (
+        Dialog.ElicitSlot("city"),
+    )
+    with pytest.raises(ResponseError, match="takes a list of directives, not one"):
+        confirm_slot("city", "Paris?", directives={"type": "Custom.Thing"})  # type: ignore[dict-item]

@@ -1118,3 +1118,21 @@ def test_a_raw_directive_is_copied_when_built() -> None:
         "say": "<speak>Hi</speak>",
         "on": "2026-01-02",
     }
+
+
+def test_directives_none_is_no_directives() -> None:
+    # As card=None is no card; it was "TypeError: 'NoneType' object is not iterable".
+    assert speak("x", directives=None).directives == ()
+    assert ask("x", directives=None).directives == ()
+    assert Response(directives=None).directives == ()  # type: ignore[arg-type]
+
+
+def test_a_raw_play_that_breaks_a_rule_is_named_by_its_index() -> None:
+    play = {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
+        "audioItem": {"stream": {"url": "https://a.example.com/a.mp3", "token": "t"}},
+    }
+    bad = {**play, "audioItem": {"stream": {"url": "https://a.example.com/a.mp3", "token": ""}}}
+    with pytest.raises(ResponseError, match=r"^directives\[1\]: AudioPlayer.Play .*token"):
+        speak("x", directives=[{"type": "Custom.Thing"}, bad])

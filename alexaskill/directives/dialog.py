@@ -12,6 +12,7 @@ from ..exceptions import ConfigurationError, ResponseError
 from ..interaction import SlotTypeDeclaration, SlotTypeValue
 from ..models import Intent
 from ..responses import Card, Directive, Reprompt, Response, output_speech
+from ..responses.response import _directives_of
 from ..ssml import Ssml
 from .checks import _one_of, _text
 from .intents import _intent_json
@@ -144,7 +145,7 @@ def _dialog_response(
     speech: str | Ssml | None,
     reprompt: str | Ssml | None,
     card: Card | None,
-    directives: Iterable[Directive | Mapping[str, Any]],
+    directives: Iterable[Directive | Mapping[str, Any]] | None,
 ) -> Response:
     return Response(
         output_speech=msgspec.UNSET if speech is None else output_speech(speech),
@@ -152,7 +153,7 @@ def _dialog_response(
         if reprompt is None
         else Reprompt(output_speech=output_speech(reprompt)),
         card=msgspec.UNSET if card is None else card,
-        directives=(directive, *directives),
+        directives=(directive, *_directives_of("directives", directives)),
         should_end_session=False,
     )
 
@@ -161,7 +162,7 @@ def delegate(
     updated_intent: Intent | Mapping[str, Any] | None = None,
     *,
     speech: str | Ssml | None = None,
-    directives: Iterable[Directive | Mapping[str, Any]] = (),
+    directives: Iterable[Directive | Mapping[str, Any]] | None = (),
 ) -> Response:
     """Let Alexa run the next dialog step, with the prompts of the dialog model.
 
@@ -183,7 +184,7 @@ def elicit_slot(
     reprompt: str | Ssml | None = None,
     updated_intent: Intent | Mapping[str, Any] | None = None,
     card: Card | None = None,
-    directives: Iterable[Directive | Mapping[str, Any]] = (),
+    directives: Iterable[Directive | Mapping[str, Any]] | None = (),
 ) -> Response:
     """Ask for the value of ``slot`` with ``speech`` (the reprompt defaults to the speech).
 
@@ -206,7 +207,7 @@ def confirm_slot(
     reprompt: str | Ssml | None = None,
     updated_intent: Intent | Mapping[str, Any] | None = None,
     card: Card | None = None,
-    directives: Iterable[Directive | Mapping[str, Any]] = (),
+    directives: Iterable[Directive | Mapping[str, Any]] | None = (),
 ) -> Response:
     """Ask the user to confirm ``slot`` with the yes-or-no question ``speech``."""
     return _dialog_response(
@@ -224,7 +225,7 @@ def confirm_intent(
     reprompt: str | Ssml | None = None,
     updated_intent: Intent | Mapping[str, Any] | None = None,
     card: Card | None = None,
-    directives: Iterable[Directive | Mapping[str, Any]] = (),
+    directives: Iterable[Directive | Mapping[str, Any]] | None = (),
 ) -> Response:
     """Ask the user to confirm the whole intent with the yes-or-no question ``speech``."""
     return _dialog_response(

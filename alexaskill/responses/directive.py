@@ -93,7 +93,10 @@ def _check_play(field: str, index: int, play: Mapping[str, Any]) -> None:
         "offset_in_milliseconds": stream.get("offsetInMilliseconds", 0),
         "expected_previous_token": stream.get("expectedPreviousToken"),
     }
-    AudioPlayer.Play(**fields)
+    try:
+        AudioPlayer.Play(**fields)
+    except ResponseError as exc:
+        raise ResponseError(f"{field}[{index}]: {exc}") from None
 
 
 def _check_clear_queue(field: str, index: int, directive: Mapping[str, Any]) -> None:

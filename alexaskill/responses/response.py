@@ -63,13 +63,15 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
             )
 
 
-def _directives_of(field: str, directives: Iterable[Any]) -> tuple[Any, ...]:
+def _directives_of(field: str, directives: Iterable[Any] | None) -> tuple[Any, ...]:
     """``directives`` as a tuple; one directive given alone (a mapping, a `Directive`, a
     type's name) is a `ResponseError`: read as a list, it was its keys, or not iterable."""
     if type(directives) is tuple:
         return directives
     if type(directives) is list:  # the usual, first: the Mapping check below is a Python call
         return tuple(directives)
+    if directives is None:  # none, as card=None is no card (it was "not iterable")
+        return ()
     if isinstance(directives, Mapping | Directive | str):
         raise ResponseError(
             f"{field} takes a list of directives, not one ({type(directives).__name__}): "
@@ -297,7 +299,7 @@ def speak(
     *,
     reprompt: str | Ssml | None = None,
     card: Card | None = None,
-    directives: Iterable[Directive | Mapping[str, Any]] = (),
+    directives: Iterable[Directive | Mapping[str, Any]] | None = (),
     end_session: bool | None = True,
 ) -> Response:
     """Say ``speech``; by default the session then ends (``end_session=None``: the key is omitted).
@@ -321,7 +323,7 @@ def ask(
     *,
     reprompt: str | Ssml | None = None,
     card: Card | None = None,
-    directives: Iterable[Directive | Mapping[str, Any]] = (),
+    directives: Iterable[Directive | Mapping[str, Any]] | None = (),
 ) -> Response:
     """Say ``speech`` and listen (shouldEndSession false); ``reprompt`` defaults to the speech."""
     # speak(speech, reprompt=…, card=card, directives=directives, end_session=False), written
