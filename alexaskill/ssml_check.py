@@ -44,6 +44,31 @@ def strip_tags(markup: str) -> str:
     return _SPACES.sub(" ", html.unescape(_TAG.sub(_replace_tag, markup))).strip()
 
 
+_LINE_TAGS: Final = frozenset({"p", "s"})
+
+
+def _text_lines(markup: str) -> list[str]:
+    """The plain text of SSML as `strip_tags` gives it, a line a paragraph or sentence (each
+    ``<p>`` and ``<s>`` tag ends one), empty lines left out: what a card shows. Tags are found
+    once, as `strip_tags` finds them: a ``<p>`` in a comment or a CDATA section ends no line."""
+    lines: list[str] = []
+    pieces: list[str] = []
+    at = 0
+    for match in _TAG.finditer(markup):
+        pieces.append(markup[at : match.start()])
+        at = match.end()
+        name = match.group(0).strip("</> \t\r\n").split(None, 1)
+        if match.group(1) is None and name and name[0] in _LINE_TAGS:
+            lines.append("".join(pieces))
+            pieces = []
+        else:
+            pieces.append(_replace_tag(match))
+    pieces.append(markup[at:])
+    lines.append("".join(pieces))
+    texts = (_SPACES.sub(" ", html.unescape(line)).strip() for line in lines)
+    return [text for text in texts if text]
+
+
 #: What Alexa says in place of an answer it refuses (SSML it cannot parse, an HTTP error).
 PROBLEM_WITH_RESPONSE: Final = "There was a problem with the requested skill's response."
 

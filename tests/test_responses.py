@@ -1136,3 +1136,14 @@ def test_a_raw_play_that_breaks_a_rule_is_named_by_its_index() -> None:
     bad = {**play, "audioItem": {"stream": {"url": "https://a.example.com/a.mp3", "token": ""}}}
     with pytest.raises(ResponseError, match=r"^directives\[1\]: AudioPlayer.Play .*token"):
         speak("x", directives=[{"type": "Custom.Thing"}, bad])
+
+
+def test_a_card_from_ssml_starts_no_line_at_a_p_in_a_comment_or_cdata() -> None:
+    # Lines were split at every "<p>"-like text first: one in a CDATA section cut it in two
+    # and the card showed "<![CDATA[ Use"; one in a comment showed the comment's end.
+    cdata = SimpleCard(
+        "Help", Ssml("<speak><s>Use <![CDATA[<p> for a pause]]></s><s>Ok</s></speak>")
+    )
+    assert cdata.content == "Use <p> for a pause\nOk"
+    comment = SimpleCard("Help", Ssml("<speak>One <!-- <p> --> two<p>Three</p></speak>"))
+    assert comment.content == "One two\nThree"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -11,7 +10,8 @@ from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
-from ..ssml import Ssml, strip_tags
+from ..ssml import Ssml
+from ..ssml_check import _text_lines
 from ..web_urls import _url_error
 from ..xml_text import _plain_str, _unprintable_xml_text, _xml_text
 from .speech import _BLANK, _check_length
@@ -32,14 +32,9 @@ MAX_CARD_TEXT: Final = 8000
 MAX_IMAGE_URL: Final = 2000
 
 
-# A paragraph's or a sentence's tag (<p>, </p>, <s …>; not <speak>, <sub>, <say-as>).
-_LINE_TAG: Final = re.compile(r"</?[ps](?:\s[^>]*)?/?>")
-
-
 def _shown_text(name: str, markup: Ssml) -> str:
     """The text a card shows for SSML: what it says, a line a paragraph or sentence."""
-    lines = (strip_tags(piece) for piece in _LINE_TAG.split(markup))
-    text = "\n".join(line for line in lines if line)
+    text = "\n".join(_text_lines(markup))
     if not text:
         # "" would show an empty card, as None would.
         raise ResponseError(
