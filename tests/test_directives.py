@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -824,3 +825,23 @@ def test_dialog_helpers_take_directives_none_or_refuse_one_directive_alone() -> 
     )
     with pytest.raises(ResponseError, match="takes a list of directives, not one"):
         confirm_slot("city", "Paris?", directives={"type": "Custom.Thing"})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize(
+    ("intent", "said"),
+    [
+        (5, "updatedIntent must be a mapping"),
+        ({"name": ""}, "updatedIntent.name must be a non-empty str"),
+        ({"name": "X", "confirmationStatus": "MAYBE"}, "updatedIntent.confirmationStatus"),
+    ],
+)
+def test_a_dialog_directive_written_as_a_dict_gets_its_updated_intent_checked(
+    intent: Any, said: str
+) -> None:
+    # Documented ("dialog directives written as dicts still get the checks of their typed
+    # forms"), but a dict's updatedIntent went out unchecked, and Alexa refused the response.
+    raw = {"type": "Dialog.ElicitSlot", "slotToElicit": "city", "updatedIntent": intent}
+    with pytest.raises(ResponseError, match=rf"^directives\[0\]: {re.escape(said)}"):
+        Response(output_speech=output_speech("Which city?"), directives=[raw])
+    good = {**raw, "updatedIntent": {"name": "Trip", "slots": {}}}
+    assert Response(output_speech=output_speech("Which city?"), directives=[good]).directives

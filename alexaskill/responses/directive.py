@@ -179,6 +179,25 @@ def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) 
         raise ResponseError(f"{field}[{index}] ({type_}) is not JSON-encodable: {exc}") from None
 
 
+#: The dialog directives that may carry an ``updatedIntent`` (Amazon's Dialog interface
+#: reference).
+_WITH_INTENT: Final = frozenset(
+    {"Dialog.Delegate", "Dialog.ElicitSlot", "Dialog.ConfirmSlot", "Dialog.ConfirmIntent"}
+)
+
+
+def _check_updated_intent(field: str, index: int, intent: object) -> None:
+    """Raise `ResponseError` where a dialog directive written as a mapping has an
+    ``updatedIntent`` the typed directives refuse (no name, a confirmationStatus Alexa does
+    not know, slots that are no mapping of slots)."""
+    from ..directives.intents import _intent_json  # (as in _check_play)
+
+    try:
+        _intent_json(intent)
+    except ResponseError as exc:
+        raise ResponseError(f"{field}[{index}]: {exc}") from None
+
+
 def _directive(field: str, index: int, directive: object) -> object:
     """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (as a dict)."""
     if isinstance(directive, Directive):
@@ -197,6 +216,8 @@ def _directive(field: str, index: int, directive: object) -> object:
             _check_start_connection(field, index, directive)
         elif type_ in _NAMED_SLOT:
             _check_named_slot(field, index, directive, _NAMED_SLOT[type_])
+        if type_ in _WITH_INTENT and directive.get("updatedIntent") is not None:
+            _check_updated_intent(field, index, directive["updatedIntent"])
         return _snapshot(field, index, type_, directive)
     raise ResponseError(
         f"{field}[{index}] must be a Directive or a mapping with a 'type', "
