@@ -1787,3 +1787,48 @@ def test_attributes_service_names_only_the_type_of_what_is_no_store() -> None:
         attributes_service(Settings())  # type: ignore[arg-type]
     assert "hunter2" not in str(raised.value)
     assert "a Settings" in str(raised.value)
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_file_deleted_while_open_is_made_afresh_not_written_unseen(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The pooled connections went on writing to the deleted file: every later save was lost,
+    # without a word, for whoever opened the path (another worker, the next restart).
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        await store.update("user", {"new": 2}, ())
+    assert "was deleted while the store had it open" in caplog.text
+    assert await store.load("user") == {"new": 2}
+    other = SQLiteStore(path)
+    assert await other.load("user") == {"new": 2}
+    await other.aclose()
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_file_replaced_while_open_is_the_one_read_and_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A backup restored over the file (os.replace): the store read and wrote the old one.
+    path = tmp_path / "attributes.db"
+    backup = SQLiteStore(tmp_path / "backup.db")
+    await backup.update("user", {"restored": True}, ())
+    await backup.aclose()
+    store = SQLiteStore(path)
+    await store.update("user", {"lost": 1}, ())
+    os.replace(tmp_path / "backup.db", path)
+    for name in ("attributes.db-wal", "attributes.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert await store.load("user") == {"restored": True}
+    assert "was replaced while the store had it open" in caplog.text
+    await store.update("user", {"after": 2}, ())
+    other = SQLiteStore(path)
+    assert await other.load("user") == {"restored": True, "after": 2}
+    await other.aclose()
+    await store.aclose()

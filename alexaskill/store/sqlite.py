@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 __all__ = ["SQLiteStore"]
 
 T = TypeVar("T")
+
+logger = logging.getLogger("alexaskill")
 
 _TABLE: Final = "alexaskill_attributes"
 _SCHEMA: Final = (
@@ -66,6 +69,11 @@ class SQLiteStore:
     A store made before the process forks (gunicorn ``--preload``, multiprocessing) works in
     the children: the idle connections are closed just before ``os.fork()``, so none crosses
     it (SQLite forbids using one across a fork), and a child starts with fresh locks.
+
+    A file deleted or replaced while the store has it open (moved away, restored from a
+    backup) is found when a call takes a connection: the pooled connections, which still write
+    to the old file where nobody reads it, are closed, a warning is logged, and the call opens
+    the file now at the path (a new, empty one if none is there).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
@@ -92,6 +100,8 @@ class SQLiteStore:
         self._setup_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._schema_ready = False
+        # (st_dev, st_ino) of the file the pooled connections have open; None: none yet.
+        self._file: tuple[int, int] | None = None
         # Bumped by aclose: a connection of an earlier generation is closed, not kept, when its
         # call ends (it was in use while the app shut down).
         self._generation = 0
@@ -194,11 +204,39 @@ class SQLiteStore:
         return result
 
     def _acquire(self) -> tuple[sqlite3.Connection, int]:
+        # A stat for each call, not one now and then: it costs microseconds, and each call
+        # between two checks would have written to a deleted file, lost without a word.
+        file = _identity(self.path)
         with self._lock:
+            if file != self._file:
+                if self._file is not None:
+                    self._forget_file(file is None)
+                self._file = file
             generation = self._generation
             if self._idle:
                 return self._idle.pop(), generation
-        return self._connect(), generation
+        connection = self._connect()
+        with self._lock:
+            if self._file is None and generation == self._generation:
+                self._file = _identity(self.path)
+        return connection, generation
+
+    def _forget_file(self, deleted: bool) -> None:
+        """Close the pooled connections to a file no longer at the path (with `_lock` held):
+        connections in use close when their call ends, the next ones open the path afresh."""
+        logger.warning(
+            "SQLite file %s was %s while the store had it open: its connections are "
+            "closed, and the store opens %s (a save made at that moment went to the old file)",
+            self.path,
+            "deleted" if deleted else "replaced",
+            "a new, empty file there" if deleted else "the file now at that path",
+        )
+        self._generation += 1
+        self._schema_ready = False
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            with contextlib.suppress(Exception):
+                connection.close()
 
     def _release(self, connection: sqlite3.Connection, generation: int) -> None:
         with self._lock:
@@ -290,6 +328,15 @@ def _checked_timeout(timeout: float) -> float:
             f"from 0 to {_MAX_TIMEOUT} s (about 24 days)"
         )
     return timeout
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of the file at ``path``, or None if there is none (or no stat)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _busy(exc: sqlite3.Error) -> bool:
