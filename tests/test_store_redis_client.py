@@ -227,3 +227,26 @@ def test_a_rediss_url_asks_for_the_host_name_check_whatever_redis_py_defaults_to
         "ssl_check_hostname"
         not in RedisStore("redis://cache:6379/0")._client.connection_pool.connection_kwargs
     )
+
+
+@pytest.mark.parametrize("seconds", [0, -1.5, float("inf"), float("nan")])
+@pytest.mark.parametrize("name", ["socket_timeout", "socket_connect_timeout"])
+def test_a_client_given_with_timeouts_no_redis_can_keep_is_refused(
+    name: str, seconds: float
+) -> None:
+    # Checked in a URL only: a client given with no usable timeout was taken, and the store's
+    # bound on each command (its connect and read timeouts) never gave a stuck Redis up (inf,
+    # nan) or gave every command up at once (0 or less).
+    import redis.asyncio
+
+    from alexaskill.exceptions import ConfigurationError
+
+    options: dict[str, Any] = {name: seconds}
+    client = redis.asyncio.Redis(**options)
+    with pytest.raises(ConfigurationError, match=f"client given.*{name} must be a number"):
+        RedisStore("redis://unused", client=client)
+    cluster = redis.asyncio.RedisCluster(host="127.0.0.1", port=7000, **options)
+    with pytest.raises(ConfigurationError, match=f"client given.*{name} must be a number"):
+        RedisStore("redis://unused", client=cluster)
+    fine = redis.asyncio.Redis(**{**options, name: 1.5})
+    assert RedisStore("redis://unused", client=fine)._given is fine

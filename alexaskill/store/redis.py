@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .base import _decode, _encode_changes
-from .redis_client import REDIS_CLIENT_OPTIONS, _client_from_url, _like
+from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
 from .url import _is_password_option
 
 if TYPE_CHECKING:
@@ -98,8 +98,7 @@ class RedisStore:
                 f"not {type(prefix).__name__}"
             )
         own = client is None
-        if client is None:
-            client = _client_from_url(url, first=True)
+        client = _client_from_url(url, first=True) if client is None else _checked_client(client)
         self.prefix = prefix
         # Typed as a Redis: a RedisCluster takes the same commands (and has no connection pool,
         # which the code that uses one looks for with getattr).

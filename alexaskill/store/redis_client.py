@@ -142,13 +142,7 @@ def _check_url(url: str, client: Redis) -> None:
             f"{database!r}"
         )
     pool = client.connection_pool
-    for name in ("socket_timeout", "socket_connect_timeout"):
-        seconds = pool.connection_kwargs.get(name)
-        # 0 or less times every command out; nan and inf never give a stuck Redis up.
-        if seconds is not None and not 0 < seconds < math.inf:
-            raise ConfigurationError(
-                f"Redis store URL: {name} must be a number of seconds above 0, not {seconds}"
-            )
+    _check_timeouts(pool.connection_kwargs, "Redis store URL")
     from redis.exceptions import RedisError
 
     try:
@@ -166,3 +160,31 @@ def _check_url(url: str, client: Redis) -> None:
         raise ConfigurationError(
             f"Redis store URL: unknown option {option!r} for a {parts.scheme}:// connection"
         ) from None
+
+
+def _checked_client(client: Any) -> Any:
+    """``client`` (a ``Redis`` or ``RedisCluster`` given to `RedisStore`), its timeouts checked
+    as a URL's are (`_check_timeouts`): the store gives up a command after them."""
+    pool = getattr(client, "connection_pool", None)
+    options = getattr(pool if pool is not None else client, "connection_kwargs", None)
+    if isinstance(options, Mapping):
+        _check_timeouts(options, "RedisStore: the client given (client=)")
+    return client
+
+
+def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
+    """`ConfigurationError` for a connect or read timeout that is not a number of seconds
+    above 0 (None, no timeout, is taken: the store then waits `REDIS_CLIENT_OPTIONS`')."""
+    for name in ("socket_timeout", "socket_connect_timeout"):
+        seconds = options.get(name)
+        if seconds is None:
+            continue
+        # 0 or less times every command out; nan and inf never give a stuck Redis up.
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not 0 < seconds < math.inf
+        ):
+            raise ConfigurationError(
+                f"{where}: {name} must be a number of seconds above 0, not {seconds!r}"
+            )
