@@ -1832,3 +1832,17 @@ async def test_a_sqlite_file_replaced_while_open_is_the_one_read_and_written(
     assert await other.load("user") == {"restored": True, "after": 2}
     await other.aclose()
     await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_every_store_refuses_empty_names_and_keys_in_the_same_words(store: Store) -> None:
+    # DynamoDB refused an empty attribute name, the other stores kept it; an empty key was
+    # taken by all but DynamoDB's loads: a skill moved to DynamoDB found its saves refused.
+    await store.update("user", {"kept": 1}, ())
+    for changes, deleted, increments in (({"": 1}, (), None), ({}, [""], None), ({}, (), {"": 1})):
+        with pytest.raises(ResponseError, match=r"^attribute '' cannot be saved: attribute names"):
+            await store.update("user", changes, deleted, increments=increments)  # type: ignore[call-arg]
+    with pytest.raises(ResponseError, match="under an empty key"):
+        await store.update("", {"a": 1}, ())
+    assert await store.load("") == {}
+    assert await store.load("user") == {"kept": 1}  # a refused save writes nothing

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
+from ..store.base import _names_checked
 from ..store.url import _passwords, url_without_password
 from .client import _drop_pools, _hook, _new_refresh_locks, _waited_for
 from .errors import _THROTTLED, _code, _explain, _operation_name
@@ -126,6 +127,8 @@ class DynamoDBStore:
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key`` (one strongly consistent ``GetItem``)."""
+        if not key:
+            return {}  # none can be saved (`_names_checked`), and DynamoDB refuses to look
         answer = await self._call(
             "get_item",
             Key=self._key(key),
@@ -159,6 +162,7 @@ class DynamoDBStore:
         (DynamoDB cannot test in a condition whether a number is whole: a stored 2.5 is
         incremented to 3.5 where the other stores refuse it.)
         """
+        deleted = _names_checked(key, changes, deleted, increments)
         plan = _plan(self.attribute_name, changes, deleted, increments)
         if plan is not None:
             await _write(self, key, plan)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
 from ..exceptions import ResponseError
+from ..store.base import _EMPTY_NAME
 from .values import _number, _to_dynamodb_checked
 
 __all__: list[str] = []
@@ -151,7 +152,7 @@ def _steps(
     steps.extend(("remove", name, None) for name in gone)
     for _, name, _ in steps:
         if not name:
-            raise ResponseError("attribute '' cannot be saved: DynamoDB names are not empty")
+            raise ResponseError(_EMPTY_NAME)
     return steps
 
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Mu
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError
-from .base import Store, _encode, _encode_changes, _is_store
+from .base import Store, _encode, _encode_changes, _is_store, _names_checked
 from .url import open_store
 
 if TYPE_CHECKING:
@@ -215,6 +215,7 @@ def check_saves(services: Iterable[object]) -> None:
         if pending is None:
             continue
         _encode_changes(pending[0])  # what every store checks; pending() checked JSON only
+        _names_checked(attributes.key or "", *pending)  # and the names (_check: a key)
         check = getattr(attributes._store, "check_update", None)
         if check is not None:
             check(*pending)

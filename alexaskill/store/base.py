@@ -32,6 +32,9 @@ class Store(Protocol):
         `ResponseError` ``update`` would raise for values beyond its own limits, without I/O:
         when a handler changed attributes of several kinds, the app checks them all before
         saving any (`DynamoDBStore` and `RedisStore` have one).
+
+        The stores here refuse an empty key or attribute name with `ResponseError`
+        (`_names_checked`), writing nothing: DynamoDB keeps neither.
         """
         ...
 
@@ -89,6 +92,26 @@ def _encode(name: str, value: Any) -> str:
     except (TypeError, ValueError, RecursionError) as exc:
         raise ResponseError(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     return text
+
+
+def _names_checked(
+    key: str,
+    changes: Mapping[str, Any],
+    deleted: Iterable[str],
+    increments: Mapping[str, int] | None,
+) -> list[str]:
+    """``deleted`` as a list; `ResponseError` first for an empty ``key`` or attribute name in an
+    update. DynamoDB keeps neither, so no store takes one: a skill moved from one store to
+    another finds the same names refused, with the same words."""
+    gone = list(deleted)
+    if not key:
+        raise ResponseError("attributes cannot be saved under an empty key: keys are not empty")
+    if "" in changes or "" in gone or (increments and "" in increments):
+        raise ResponseError(_EMPTY_NAME)
+    return gone
+
+
+_EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
 
 
 def _encode_changes(changes: Mapping[str, Any]) -> dict[str, str]:

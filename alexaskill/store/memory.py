@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .base import _decode, _encode_changes, _incremented
+from .base import _decode, _encode_changes, _incremented, _names_checked
 
 __all__ = ["MemoryStore"]
 
@@ -29,6 +29,7 @@ class MemoryStore:
         increments: Mapping[str, int] | None = None,
     ) -> None:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``."""
+        deleted = _names_checked(key, changes, deleted, increments)
         encoded = _encode_changes(changes)
         fields = self._data.get(key, {})
         for name, by in (increments or {}).items():

@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mappi
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from ..exceptions import ConfigurationError, ResponseError, StoreError
-from .base import _decode, _encode_changes
+from .base import _decode, _encode_changes, _names_checked
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
 from .url import _is_password_option
 
@@ -140,8 +140,8 @@ class RedisStore:
     ) -> None:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
         transaction."""
+        gone = _names_checked(key, changes, deleted, increments)
         encoded = _encode_changes(changes)
-        gone = list(deleted)
         if encoded or gone or increments:
             await self._update_script(self.prefix + key, encoded, gone, increments or {})
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..exceptions import ConfigurationError, StoreError
-from .base import _decode, _encode_changes, _incremented
+from .base import _decode, _encode_changes, _incremented, _names_checked
 
 if TYPE_CHECKING:
     import sqlite3
@@ -121,6 +121,7 @@ class SQLiteStore:
     ) -> None:
         """Set ``changes``, add ``increments`` and remove ``deleted`` under ``key``, in one
         transaction."""
+        deleted = _names_checked(key, changes, deleted, increments)
         rows = [(key, name, text) for name, text in _encode_changes(changes).items()]
         gone = [(key, name) for name in deleted]
         added = dict(increments or {})
