@@ -1846,3 +1846,54 @@ async def test_every_store_refuses_empty_names_and_keys_in_the_same_words(store:
         await store.update("", {"a": 1}, ())
     assert await store.load("") == {}
     assert await store.load("user") == {"kept": 1}  # a refused save writes nothing
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis", "dynamodb"])
+def test_person_attributes_from_a_second_store_of_the_skills_database_are_one_item(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # attributes_service(url) opens a store of its own: given the skill's URL, it was a second
+    # store over one file, not taken for the skill's, so without a speaker each kind loaded and
+    # saved its own copy of the user's item: an increment set over in the other was added on
+    # top of the value set (11 stored, not 10), and two increments each said 1.
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'attributes.db'}"
+    elif kind == "redis":
+        url = request.getfixturevalue("redis_url")
+    else:
+        endpoint = request.getfixturevalue("dynamodb_endpoint")
+        table = f"attributes-{uuid.uuid4().hex}"
+        url = f"dynamodb://{table}?endpoint_url={endpoint}&create_table=true&timeout=30"
+    skill = Skill(SKILL_ID, store=url)
+    second = attributes_service(url, per_person=True)
+    skill.add_service(PersonAttributes, *second)
+
+    @skill.intent("Visit")
+    def visit(attributes: Attributes, person: PersonAttributes) -> Response:
+        return speak(f"{attributes.increment('visits')} {person.increment('visits')}")
+
+    @skill.intent("Rename")
+    def rename(person: PersonAttributes, attributes: Attributes) -> Response:
+        attributes.increment("visits")
+        person["visits"] = 10  # replaces the increment, in both
+        return speak(f"{person['visits']} {attributes['visits']}")
+
+    user = f"user-{uuid.uuid4().hex}"  # one Redis serves the session's tests
+    try:
+        assert _speech(_answer(skill, _envelope(user, intent="Visit"))) == "1 2"
+        assert anyio.run(skill.store.load, user) == {"visits": 2}
+        assert _speech(_answer(skill, _envelope(user, intent="Rename"))) == "10 10"
+        assert anyio.run(skill.store.load, user) == {"visits": 10}
+    finally:
+        anyio.run(skill.store.aclose)
+
+
+def test_stores_of_other_files_or_memory_are_never_taken_for_one_database(tmp_path: Path) -> None:
+    from alexaskill.store.attributes import _one_database
+
+    one = SQLiteStore(tmp_path / "one.db")
+    assert _one_database(one, SQLiteStore(tmp_path / "one.db"))
+    assert not _one_database(one, SQLiteStore(tmp_path / "two.db"))
+    assert not _one_database(MemoryStore(), MemoryStore())
+    memory = MemoryStore()
+    assert _one_database(memory, memory)

@@ -337,12 +337,43 @@ def _twin(call: Call, cls: type[_StoredAttributes], store: Store) -> _StoredAttr
     other = call.services.get(PersonAttributes if cls is Attributes else Attributes)
     if (
         isinstance(other, _StoredAttributes)
-        and other._store is store
+        and other._store is not None
+        and _one_database(other._store, store)
         and other._made_for is call.exception
         and other.key is not None
         and other.key == cls.key_for(call.envelope)
     ):
         return other
+    return None
+
+
+def _one_database(one: Store, other: Store) -> bool:
+    """Whether two stores keep their items in one place: one store, or two of one kind over one
+    database (``attributes_service(url)`` opens a store of its own: the same URL as the
+    skill's is a second store over the skill's file or table)."""
+    if one is other:
+        return True
+    place = _place(one)
+    return place is not None and type(one) is type(other) and place == _place(other)
+
+
+def _place(store: Store) -> tuple[Any, ...] | None:
+    """What names the database of one of the stores here (None: another kind, or a
+    `MemoryStore`, whose items are its own)."""
+    import sys
+
+    sqlite = sys.modules.get("alexaskill.store.sqlite")
+    if sqlite is not None and isinstance(store, sqlite.SQLiteStore):
+        return (store.path,)
+    redis = sys.modules.get("alexaskill.store.redis")
+    if redis is not None and isinstance(store, redis.RedisStore):
+        # A client given: its own database, as far as anyone can tell without asking it.
+        return (store._url or id(store._given), store.prefix)
+    dynamodb = sys.modules.get("alexaskill.dynamodb.store")
+    if dynamodb is not None and isinstance(store, dynamodb.DynamoDBStore):
+        client = None if store._own_client else id(store._client)  # made: alike; given: its own
+        where = (store.table, store.region, store.endpoint_url, client)
+        return (*where, store.partition_key_name, store.attribute_name)
     return None
 
 
