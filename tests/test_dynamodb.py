@@ -3,13 +3,12 @@
 The store contract (load, update, concurrency) runs for DynamoDB in test_store.py. Here the
 DynamoDB API is moto's server (``moto_endpoint``, started by conftest.py on 127.0.0.1), except
 for the errors moto cannot make (throttling, refusals, a server that never answers), which come
-from a small fake DynamoDB in this module, also on 127.0.0.1.
+from a small fake DynamoDB (fake_dynamodb.py), also on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import copy
-import http.server
 import json
 import logging
 import subprocess
@@ -17,7 +16,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,14 @@ from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, open_store
 
-from .threaded_http import ThreadedHTTPServer
+from .fake_dynamodb import (
+    FakeDynamoDB,
+    RecordingClient,
+    clients_made,
+    no_more_calls,
+    one_attempt_store,
+    threads_ended,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
@@ -420,80 +426,6 @@ def test_botocore_loads_on_first_use_only_and_lambda_keeps_attributes(
 # --- AWS's errors: a clear line in the log, the apology, never a hang ----------------------------
 
 
-class FakeDynamoDB:
-    """A DynamoDB endpoint on 127.0.0.1 that answers every call with one error, or never."""
-
-    def __init__(self) -> None:
-        self.error: tuple[int, str, str] | None = None
-        self.calls: list[str] = []
-        self.release = threading.Event()
-        self.accepted = self.seen = 0  # connections: accepted; whose request was recorded
-        self._count = threading.Lock()
-        fake = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            counted = False
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                fake.calls.append(self.headers.get("X-Amz-Target", "").rpartition(".")[2])
-                self.finish_counting()
-                if fake.error is None:  # hang until the test ends
-                    fake.release.wait(30)
-                    return
-                status, code, message = fake.error
-                body = json.dumps(
-                    {"__type": f"com.amazonaws.dynamodb.v20120810#{code}"} | {"message": message}
-                ).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/x-amz-json-1.0")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def finish_counting(self) -> None:
-                with fake._count:
-                    fake.seen += not self.counted
-                    self.counted = True
-
-            def finish(self) -> None:
-                super().finish()
-                self.finish_counting()  # a connection that sent no POST
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.http = ThreadedHTTPServer(Handler)
-        self.url = self.http.url
-        accept = self.http.server.process_request
-
-        def process_request(request: Any, address: Any) -> None:
-            with self._count:
-                self.accepted += 1
-            accept(request, address)
-
-        self.http.server.process_request = process_request  # type: ignore[method-assign,assignment]
-
-    def settle(self) -> None:
-        """Return once every request sent to the fake before this call is in `calls`: a GET
-        answered (a 501) was accepted after them all (one connection a request, accepted in
-        order); then each accepted connection is waited for. No time involved."""
-        import urllib.error
-        import urllib.request
-
-        with pytest.raises(urllib.error.HTTPError) as answered:
-            urllib.request.urlopen(self.url, timeout=30)
-        answered.value.close()
-        deadline = time.monotonic() + 30
-        while self.seen < self.accepted and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert self.seen == self.accepted, "the fake never read a request it accepted"
-
-    def close(self) -> None:
-        self.release.set()
-        self.http.stop()
-
-
 @pytest.fixture
 def fake_dynamodb(aws_env: None) -> Iterator[FakeDynamoDB]:
     fake = FakeDynamoDB()
@@ -544,54 +476,11 @@ async def test_a_server_that_never_answers_costs_the_timeout(fake_dynamodb: Fake
     # One answered call first, so that the client exists (making it can take longer than 0.5 s
     # on a busy machine, and so can the fake's answer: tried again then); then the server stops
     # answering.
-    await _clients_made(fake_dynamodb, lambda: store.load(USER))
+    await clients_made(fake_dynamodb, lambda: store.load(USER))
     with anyio.fail_after(30), pytest.raises(StoreError, match="no answer to UpdateItem within"):
         await store.update(USER, {"a": 1}, ())
     assert fake_dynamodb.calls[:1] == ["UpdateItem"]
     await store.aclose()
-
-
-def _threads_ended(store: DynamoDBStore, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Set when one of ``store``'s calls ends in its worker thread (botocore's retries of it
-    included): from then on, nothing more of that call can reach the server."""
-    ended = threading.Event()
-    in_thread = store._in_thread
-
-    def tracked(*args: Any) -> Any:
-        try:
-            return in_thread(*args)
-        finally:
-            ended.set()
-
-    monkeypatch.setattr(store, "_in_thread", tracked)
-    return ended
-
-
-async def _clients_made(fake: FakeDynamoDB, call: Callable[[], Awaitable[Any]]) -> None:
-    """A store's clients made by ``call``, which the fake refuses ("no table"): tried again up
-    to five times, as on a loaded machine the fake's answer may take longer than the store's
-    timeout. Then every request sent is recorded (a stalled handler thread may record one given
-    up on late), forgotten, and the fake answers again."""
-    fake.error = (400, "ResourceNotFoundException", "no table")
-    for _ in range(5):
-        with anyio.fail_after(30), pytest.raises(StoreError) as refused:
-            await call()
-        if "does not exist" in str(refused.value):
-            break
-    else:
-        pytest.fail(f"the fake's error never came back in time: {refused.value}")
-    await anyio.to_thread.run_sync(fake.settle)
-    fake.calls.clear()
-    fake.error = None
-
-
-async def _no_more_calls(fake: FakeDynamoDB, ended: threading.Event) -> None:
-    import anyio.to_thread
-
-    """Wait until the call's thread has ended (``ended``) and the fake has recorded all
-    that the thread sent: then `calls` holds every attempt the call could make."""
-    assert await anyio.to_thread.run_sync(ended.wait, 30), "the call's thread never ended"
-    await anyio.to_thread.run_sync(fake.settle)
 
 
 @pytest.mark.anyio
@@ -619,11 +508,11 @@ async def test_a_write_that_adds_is_never_sent_twice(
 
     # No answer within the timeout: the write is abandoned, and never sent again.
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
-    await _clients_made(fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1}))
-    ended = _threads_ended(store, monkeypatch)
+    await clients_made(fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1}))
+    ended = threads_ended(store, monkeypatch)
     with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
         await store.update(USER, {}, (), increments={"n": 1})
-    await _no_more_calls(fake_dynamodb, ended)  # botocore's read timeout (0.5 s) ends it
+    await no_more_calls(fake_dynamodb, ended)  # botocore's read timeout (0.5 s) ends it
     assert fake_dynamodb.calls == ["UpdateItem"]
     await store.aclose()
 
@@ -663,31 +552,18 @@ async def test_a_save_given_up_is_not_sent_again_after_the_apology(
                 break
         fake_dynamodb.calls.clear()
         fake_dynamodb.error = None  # the UpdateItem hangs
-        ended = _threads_ended(store, monkeypatch)
+        ended = threads_ended(store, monkeypatch)
         with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
             await store.update(USER, {"a": 1}, ())
         # Given up. The hanging attempt now ends (the connection closes) and the server errs:
         # botocore retries both, unless told that nobody waits for the answer any more.
         fake_dynamodb.error = (500, "InternalServerError", "oops")
         fake_dynamodb.release.set()
-        await _no_more_calls(fake_dynamodb, ended)
+        await no_more_calls(fake_dynamodb, ended)
         assert fake_dynamodb.calls == ["UpdateItem"]
     finally:
         await store.aclose()
         client.close()
-
-
-def _one_attempt_store(url: str, **config: Any) -> tuple[Any, DynamoDBStore]:
-    """A botocore client of ``url`` that tries each call once (``config``: botocore's), and
-    a store on it, whose own timeout is longer than botocore's."""
-    import botocore.session
-    from botocore.config import Config
-
-    settings = Config(retries={"mode": "standard", "total_max_attempts": 1}, **config)
-    client = botocore.session.get_session().create_client(
-        "dynamodb", region_name="us-east-1", endpoint_url=url, config=settings
-    )
-    return client, DynamoDBStore("skill", client=client, timeout=20)
 
 
 @pytest.mark.anyio
@@ -697,7 +573,7 @@ async def test_a_read_timeout_says_the_write_may_have_been_made(
     # botocore's read timeout (the store's timeout too) could fire before the store's own
     # deadline: the line then said "cannot reach DynamoDB", though the UpdateItem had reached
     # it and may have been applied. Here botocore's fires first, always.
-    client, store = _one_attempt_store(fake_dynamodb.url, read_timeout=0.3)
+    client, store = one_attempt_store(fake_dynamodb.url, read_timeout=0.3)
     try:
         with anyio.fail_after(30), pytest.raises(StoreError) as info:
             await store.update(USER, {}, (), increments={"n": 1})
@@ -718,7 +594,6 @@ async def test_a_connection_closed_before_the_answer_is_said_so() -> None:
     # A server (or a proxy) that closes the connection once the request arrived: the write may
     # have been made, and the line says the connection closed, not that time ran out.
     import socket
-    import threading
 
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
@@ -735,7 +610,7 @@ async def test_a_connection_closed_before_the_answer_is_said_so() -> None:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    client, store = _one_attempt_store(f"http://127.0.0.1:{listener.getsockname()[1]}")
+    client, store = one_attempt_store(f"http://127.0.0.1:{listener.getsockname()[1]}")
     try:
         with anyio.fail_after(30), pytest.raises(StoreError) as info:
             await store.update(USER, {}, (), increments={"n": 1})
@@ -939,17 +814,6 @@ def test_two_kinds_of_attributes_one_beyond_dynamodb_save_neither(
 # --- DynamoDB's expression limits --------------------------------------------------------------
 
 
-class _RecordingClient:
-    """A client that takes every UpdateItem (its item has the map) and keeps the calls."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
-
-    def update_item(self, **params: Any) -> dict[str, Any]:
-        self.calls.append(params)
-        return {}
-
-
 _OPERATORS = r"\b(?:AND|OR|NOT)\b|attribute_\w+|if_not_exists|[+=]"
 
 
@@ -979,7 +843,7 @@ async def test_a_save_is_one_update_item_within_dynamodbs_limits_or_refused(
     # as several UpdateItems (not atomic); it is refused, writing nothing.
     import re
 
-    client = _RecordingClient()
+    client = RecordingClient()
     store = DynamoDBStore("table", client=client)
     if not fits:
         with pytest.raises(ResponseError, match=r"more than one DynamoDB UpdateItem takes"):
@@ -1003,7 +867,7 @@ async def test_a_save_that_alone_exceeds_400_kb_is_refused_before_it_is_sent() -
     # DynamoDB refuses an item over 400 KB. A save whose own names and text are over it was
     # sent, then refused as a StoreError (a store failure, logged as one), and it passed
     # check_update: a handler's Attributes saved before its DeviceAttributes was refused.
-    client = _RecordingClient()
+    client = RecordingClient()
     store = DynamoDBStore("table", client=client)
     big = {"history": ["é" * 1000] * 210}  # 420,000 bytes of UTF-8 in the strings alone
     with pytest.raises(ResponseError, match=r"'history'.*400 KB"):

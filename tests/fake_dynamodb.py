@@ -1,0 +1,173 @@
+"""A fake DynamoDB endpoint for the tests of `DynamoDBStore`, and helpers that use it.
+
+`FakeDynamoDB` answers every call with one error, or never: for what moto's server cannot make
+(throttling, refusals, a server that never answers). `RecordingClient` stands in for a botocore
+client and keeps the calls. Used by test_dynamodb.py.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import StoreError
+
+from .threaded_http import ThreadedHTTPServer
+
+__all__ = [
+    "FakeDynamoDB",
+    "RecordingClient",
+    "clients_made",
+    "no_more_calls",
+    "one_attempt_store",
+    "threads_ended",
+]
+
+
+class FakeDynamoDB:
+    """A DynamoDB endpoint on 127.0.0.1 that answers every call with one error, or never."""
+
+    def __init__(self) -> None:
+        self.error: tuple[int, str, str] | None = None
+        self.calls: list[str] = []
+        self.release = threading.Event()
+        self.accepted = self.seen = 0  # connections: accepted; whose request was recorded
+        self._count = threading.Lock()
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            counted = False
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                fake.calls.append(self.headers.get("X-Amz-Target", "").rpartition(".")[2])
+                self.finish_counting()
+                if fake.error is None:  # hang until the test ends
+                    fake.release.wait(30)
+                    return
+                status, code, message = fake.error
+                body = json.dumps(
+                    {"__type": f"com.amazonaws.dynamodb.v20120810#{code}"} | {"message": message}
+                ).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-amz-json-1.0")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def finish_counting(self) -> None:
+                with fake._count:
+                    fake.seen += not self.counted
+                    self.counted = True
+
+            def finish(self) -> None:
+                super().finish()
+                self.finish_counting()  # a connection that sent no POST
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.http = ThreadedHTTPServer(Handler)
+        self.url = self.http.url
+        accept = self.http.server.process_request
+
+        def process_request(request: Any, address: Any) -> None:
+            with self._count:
+                self.accepted += 1
+            accept(request, address)
+
+        self.http.server.process_request = process_request  # type: ignore[method-assign,assignment]
+
+    def settle(self) -> None:
+        """Return once every request sent to the fake before this call is in `calls`: a GET
+        answered (a 501) was accepted after them all (one connection a request, accepted in
+        order); then each accepted connection is waited for. No time involved."""
+        import urllib.error
+        import urllib.request
+
+        with pytest.raises(urllib.error.HTTPError) as answered:
+            urllib.request.urlopen(self.url, timeout=30)
+        answered.value.close()
+        deadline = time.monotonic() + 30
+        while self.seen < self.accepted and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert self.seen == self.accepted, "the fake never read a request it accepted"
+
+    def close(self) -> None:
+        self.release.set()
+        self.http.stop()
+
+
+def threads_ended(store: DynamoDBStore, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set when one of ``store``'s calls ends in its worker thread (botocore's retries of it
+    included): from then on, nothing more of that call can reach the server."""
+    ended = threading.Event()
+    in_thread = store._in_thread
+
+    def tracked(*args: Any) -> Any:
+        try:
+            return in_thread(*args)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(store, "_in_thread", tracked)
+    return ended
+
+
+async def clients_made(fake: FakeDynamoDB, call: Callable[[], Awaitable[Any]]) -> None:
+    """A store's clients made by ``call``, which the fake refuses ("no table"): tried again up
+    to five times, as on a loaded machine the fake's answer may take longer than the store's
+    timeout. Then every request sent is recorded (a stalled handler thread may record one given
+    up on late), forgotten, and the fake answers again."""
+    fake.error = (400, "ResourceNotFoundException", "no table")
+    for _ in range(5):
+        with anyio.fail_after(30), pytest.raises(StoreError) as refused:
+            await call()
+        if "does not exist" in str(refused.value):
+            break
+    else:
+        pytest.fail(f"the fake's error never came back in time: {refused.value}")
+    await anyio.to_thread.run_sync(fake.settle)
+    fake.calls.clear()
+    fake.error = None
+
+
+async def no_more_calls(fake: FakeDynamoDB, ended: threading.Event) -> None:
+    """Wait until the call's thread has ended (``ended``) and the fake has recorded all
+    that the thread sent: then `calls` holds every attempt the call could make."""
+    import anyio.to_thread
+
+    assert await anyio.to_thread.run_sync(ended.wait, 30), "the call's thread never ended"
+    await anyio.to_thread.run_sync(fake.settle)
+
+
+def one_attempt_store(url: str, **config: Any) -> tuple[Any, DynamoDBStore]:
+    """A botocore client of ``url`` that tries each call once (``config``: botocore's), and
+    a store on it, whose own timeout is longer than botocore's."""
+    import botocore.session
+    from botocore.config import Config
+
+    settings = Config(retries={"mode": "standard", "total_max_attempts": 1}, **config)
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=url, config=settings
+    )
+    return client, DynamoDBStore("skill", client=client, timeout=20)
+
+
+class RecordingClient:
+    """A client that takes every UpdateItem (its item has the map) and keeps the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        self.calls.append(params)
+        return {}
