@@ -882,3 +882,16 @@ async def test_a_save_that_alone_exceeds_400_kb_is_refused_before_it_is_sent() -
     store.check_update(fits, ())
     await store.update(USER, fits, ())
     assert len(client.calls) == 1
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), 1e308, 86401, "3", True, float("nan"), 0])
+def test_a_timeout_botocore_cannot_keep_is_refused(timeout: Any) -> None:
+    # inf and 1e308 were taken (the URL refused inf only), and every call then failed with
+    # botocore's "timestamp out of range for platform time_t"; "3" raised a bare TypeError,
+    # and True was taken as 1 s.
+    with pytest.raises(ConfigurationError, match="DynamoDBStore: timeout"):
+        DynamoDBStore("skill", region="us-east-1", timeout=timeout)
+    if isinstance(timeout, float) and timeout > 0:
+        with pytest.raises(ConfigurationError, match="timeout"):
+            open_store(f"dynamodb://skill?region=us-east-1&timeout={timeout!r}")
+    assert DynamoDBStore("skill", region="us-east-1", timeout=86400).timeout == 86400

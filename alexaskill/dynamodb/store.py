@@ -33,6 +33,24 @@ _CREATE_WAIT: Final = 60.0
 _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
 
 
+#: The longest ``timeout``, in seconds: a day. (botocore failed every call, "timestamp out of
+#: range for platform time_t", with a timeout of about 1e10 s or more; none is of use.)
+_MAX_TIMEOUT: Final = 86400.0
+
+
+def _check_timeout(timeout: object) -> None:
+    """`ConfigurationError` unless ``timeout`` is a number of seconds above 0, up to a day."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ConfigurationError(
+            f"DynamoDBStore: timeout is a number of seconds, not {type(timeout).__name__}"
+        )
+    if not 0 < timeout <= _MAX_TIMEOUT:
+        raise ConfigurationError(
+            f"DynamoDBStore: timeout must be above 0 s and at most {_MAX_TIMEOUT:g} s (a day), "
+            f"not {timeout!r}"
+        )
+
+
 # Every DynamoDBStore of the process, for the fork hook at the end of the module.
 _STORES: Final[weakref.WeakSet[DynamoDBStore]] = weakref.WeakSet()
 
@@ -45,8 +63,8 @@ class DynamoDBStore:
     (on Lambda, the function's role). ``partition_key_name`` and ``attribute_name`` name the
     table's string partition key and the map column, as the SDK's options of the same names do.
     ``create_table=True`` creates the table (on-demand capacity) on first use if it does not
-    exist, and waits until it is active. Each operation gives up after ``timeout`` seconds,
-    retries included, with a `StoreError`; so does every failure from AWS. A save with
+    exist, and waits until it is active. Each operation gives up after ``timeout`` seconds (at
+    most a day), retries included, with a `StoreError`; so does every failure from AWS. A save with
     increments is never sent twice, but for throttling (see `_call`); no attempt at all is sent
     once the store has given up on a call (its timeout passed): botocore would go on retrying
     in the thread left behind. ``client`` replaces the botocore DynamoDB clients the store would
@@ -89,8 +107,7 @@ class DynamoDBStore:
             raise ConfigurationError(
                 f"DynamoDBStore: {_SAVED_AT!r} is the store's own column (each item's last save)"
             )
-        if not timeout > 0:
-            raise ConfigurationError(f"DynamoDBStore: timeout must be positive, not {timeout!r}")
+        _check_timeout(timeout)
         if client is None and importlib.util.find_spec("botocore") is None:
             raise ConfigurationError(
                 "DynamoDBStore needs botocore: pip install 'alexaskill[dynamodb]'"
