@@ -1897,3 +1897,13 @@ def test_stores_of_other_files_or_memory_are_never_taken_for_one_database(tmp_pa
     assert not _one_database(MemoryStore(), MemoryStore())
     memory = MemoryStore()
     assert _one_database(memory, memory)
+
+
+@pytest.mark.parametrize("given", [b"/tmp/attributes.db", 5, None])
+def test_a_store_made_from_what_is_no_path_or_url_says_so(given: Any) -> None:
+    # SQLiteStore(b"…") and RedisStore(None) raised TypeErrors about startswith and bytes-like
+    # objects, naming neither the store nor what it wanted.
+    with pytest.raises(ConfigurationError, match=r"SQLiteStore: the path is a str"):
+        SQLiteStore(given)
+    with pytest.raises(ConfigurationError, match=r"RedisStore: the URL is a string"):
+        RedisStore(given)

@@ -43,6 +43,8 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
     ``first`` (the store's, at start-up) says a TLS check the URL turns off (`_say_checks_off`)."""
     import redis.asyncio
 
+    if not isinstance(url, str):  # the type only: bytes would show a password
+        raise ConfigurationError(f"RedisStore: the URL is a string, not {type(url).__name__}")
     _check_url_parts(url)
     try:
         client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS, **_tls_options(url))

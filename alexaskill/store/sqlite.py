@@ -77,7 +77,11 @@ class SQLiteStore:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
-        path = os.fspath(path)
+        path = os.fspath(path) if isinstance(path, str | os.PathLike) else path
+        if not isinstance(path, str):
+            raise ConfigurationError(
+                f"SQLiteStore: the path is a str or a pathlib.Path, not {type(path).__name__}"
+            )
         if not path or path == ":memory:" or path.startswith("file:"):
             raise ConfigurationError(
                 f"SQLiteStore needs a file path, not {path!r} (MemoryStore keeps data in memory)"
