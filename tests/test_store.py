@@ -1907,3 +1907,21 @@ def test_a_store_made_from_what_is_no_path_or_url_says_so(given: Any) -> None:
         SQLiteStore(given)
     with pytest.raises(ConfigurationError, match=r"RedisStore: the URL is a string"):
         RedisStore(given)
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_file_deleted_after_the_store_closed_is_no_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Closed (a test client's end), the store had no connection to the file: a test deleting
+    # it before the next one is no file "deleted while the store had it open". And the next
+    # load failed, "no such table": the store had set the file up once, and never again.
+    store = SQLiteStore(tmp_path / "attributes.db")
+    await store.update("user", {"old": 1}, ())
+    await store.aclose()
+    for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert await store.load("user") == {}
+    assert "while the store had it open" not in caplog.text
+    await store.aclose()

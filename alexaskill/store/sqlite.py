@@ -141,6 +141,9 @@ class SQLiteStore:
         """
         with self._lock:
             self._generation += 1
+            # No connection open: a file deleted from now on is no news, and made afresh.
+            self._file = None
+            self._schema_ready = False
             idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
