@@ -1925,3 +1925,15 @@ async def test_a_sqlite_file_deleted_after_the_store_closed_is_no_warning(
         assert await store.load("user") == {}
     assert "while the store had it open" not in caplog.text
     await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_every_store_refuses_a_name_both_set_and_incremented_in_one_update(
+    store: Store,
+) -> None:
+    # Redis kept the value set, the other stores the increment (over the value set): the same
+    # update gave 5 in one store and 1 in another. Attributes never sends both.
+    await store.update("user", {"kept": 1}, ())
+    with pytest.raises(ResponseError, match="'x' is both set and incremented in one update"):
+        await store.update("user", {"x": 5}, (), increments={"x": 1})  # type: ignore[call-arg]
+    assert await store.load("user") == {"kept": 1}

@@ -101,13 +101,17 @@ def _names_checked(
     increments: Mapping[str, int] | None,
 ) -> list[str]:
     """``deleted`` as a list; `ResponseError` first for an empty ``key`` or attribute name in an
-    update. DynamoDB keeps neither, so no store takes one: a skill moved from one store to
-    another finds the same names refused, with the same words."""
+    update (DynamoDB keeps neither, so no store takes one: a skill moved from one store to
+    another finds the same names refused, with the same words), or a name both in ``changes``
+    and in ``increments`` (`Attributes` never sends one: a set value replaces its increment)."""
     gone = list(deleted)
     if not key:
         raise ResponseError("attributes cannot be saved under an empty key: keys are not empty")
     if "" in changes or "" in gone or (increments and "" in increments):
         raise ResponseError(_EMPTY_NAME)
+    both = [name for name in increments or () if name in changes]
+    if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
+        raise ResponseError(f"attribute {both[0]!r} is both set and incremented in one update")
     return gone
 
 
