@@ -1827,6 +1827,7 @@ async def test_a_sqlite_file_replaced_while_open_is_the_one_read_and_written(
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         assert await store.load("user") == {"restored": True}
     assert "was replaced while the store had it open" in caplog.text
+    assert "-wal and -shm files removed" in caplog.text
     await store.update("user", {"after": 2}, ())
     other = SQLiteStore(path)
     assert await other.load("user") == {"restored": True, "after": 2}

@@ -37,6 +37,12 @@ _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  
 #: The longest wait SQLite takes, in seconds: its milliseconds are a C int.
 _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
 
+# SQLite reads a -wal file left by the file replaced into the one that replaced it.
+_REPLACE_SAFELY: Final = (
+    "; replace a file with the skill stopped and its -wal and -shm files removed: the old "
+    "file's -wal is read as the new one's"
+)
+
 #: Idle connections a `SQLiteStore` keeps open for reuse.
 _MAX_IDLE: Final = 4
 
@@ -234,10 +240,11 @@ class SQLiteStore:
         connections in use close when their call ends, the next ones open the path afresh."""
         logger.warning(
             "SQLite file %s was %s while the store had it open: its connections are "
-            "closed, and the store opens %s (a save made at that moment went to the old file)",
+            "closed, and the store opens %s (a save made at that moment went to the old file)%s",
             self.path,
             "deleted" if deleted else "replaced",
             "a new, empty file there" if deleted else "the file now at that path",
+            "" if deleted else _REPLACE_SAFELY,
         )
         self._generation += 1
         self._schema_ready = False
