@@ -307,3 +307,14 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def dynamodb_endpoint(moto_endpoint: str, aws_env: None) -> str:
     """moto's endpoint, with made-up credentials in the environment for botocore to sign with."""
     return moto_endpoint
+
+
+@pytest.fixture(scope="module")
+def module_redis_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServers]:
+    """redis-servers shared by a module's tests (skipped as ``redis_url``): for a server that
+    takes seconds to make ready and that no test stops."""
+    servers = _redis_servers(tmp_path_factory.mktemp("redis-module"))
+    try:
+        yield servers
+    finally:
+        servers.stop_all()

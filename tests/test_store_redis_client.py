@@ -40,6 +40,22 @@ def _cluster_of_one(redis_servers: Any) -> int:
     return int(port)
 
 
+@pytest.fixture(scope="module")
+def _shared_cluster(module_redis_servers: Any) -> int:
+    return _cluster_of_one(module_redis_servers)
+
+
+@pytest.fixture
+def cluster_port(_shared_cluster: int) -> int:
+    """The port of the module's `_cluster_of_one`, emptied for each test (made once: Redis
+    waits 2 s before a new cluster is ready)."""
+    import redis
+
+    with redis.Redis(port=_shared_cluster) as direct:
+        direct.flushall()
+    return _shared_cluster
+
+
 @pytest.mark.parametrize(
     ("prefix", "key"),
     [
@@ -50,16 +66,14 @@ def _cluster_of_one(redis_servers: Any) -> int:
     ],
 )
 @pytest.mark.anyio
-async def test_redis_store_saves_on_redis_cluster(
-    redis_servers: Any, prefix: str, key: str
-) -> None:
+async def test_redis_store_saves_on_redis_cluster(cluster_port: int, prefix: str, key: str) -> None:
     # The save's script names the user's hash and the save's token: they hashed to different
     # slots, and every save failed with CROSSSLOT ("Keys in request don't hash to the same
     # slot"). The user's key is unchanged (existing data stays readable); the token shares
     # its slot.
     import redis.asyncio
 
-    port = _cluster_of_one(redis_servers)
+    port = cluster_port
     client = redis.asyncio.RedisCluster(host="127.0.0.1", port=port)
     store = RedisStore("redis://unused", prefix=prefix, client=client)
     try:
@@ -71,13 +85,13 @@ async def test_redis_store_saves_on_redis_cluster(
 
 
 @pytest.mark.anyio
-async def test_redis_cluster_failures_name_the_cluster(redis_servers: Any) -> None:
+async def test_redis_cluster_failures_name_the_cluster(cluster_port: int) -> None:
     # Its messages said "Redis at localhost:6379", an address the skill never used.
     import redis.asyncio
 
     from alexaskill.exceptions import ResponseError
 
-    port = _cluster_of_one(redis_servers)
+    port = cluster_port
     client = redis.asyncio.RedisCluster(host="127.0.0.1", port=port)
     store = RedisStore("redis://unused", client=client)
     try:
@@ -133,7 +147,7 @@ def test_a_redis_client_given_is_used_from_one_event_loop_after_another(redis_ur
 
 
 def test_a_redis_cluster_client_given_is_refused_in_a_second_event_loop(
-    redis_servers: Any,
+    cluster_port: int,
 ) -> None:
     # A RedisCluster given was used as it was in every event loop: its nodes' connections
     # being the first loop's, every load and save in a second loop (TestClient without
@@ -146,7 +160,7 @@ def test_a_redis_cluster_client_given_is_refused_in_a_second_event_loop(
 
     from alexaskill.exceptions import StoreError
 
-    port = _cluster_of_one(redis_servers)
+    port = cluster_port
     client = redis.asyncio.RedisCluster(host="127.0.0.1", port=port)
     store = RedisStore("redis://unused", prefix=f"test:{uuid.uuid4().hex}:", client=client)
 
