@@ -248,7 +248,8 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
                 ", ".join(slots),
                 name,
             )
-        said = None if slot is None else slot.values
+        # An empty value is no value (the policy of `alexaskill.slots`): the slot is missing.
+        said = None if slot is None else [value for value in slot.values if value]
         if not said or slot is None:
             raise SlotError(name)
         # The value that does not convert: in a list, not always the first ("?" in ["3", "?"]).

@@ -486,3 +486,34 @@ def test_a_can_fulfill_probe_without_one_of_its_slots_is_no_sign_of_a_missing_sl
         fields = intent_fields("BookTrip", None, "NONE", {"origin": "Paris"})
         assert client.send("CanFulfillIntentRequest", **fields).status_code == 200
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+
+
+@pytest.mark.parametrize(
+    "slot",
+    [
+        {"name": "count", "value": ""},
+        {
+            "name": "count",
+            "slotValue": {"type": "List", "values": [{"type": "Simple", "value": ""}]},
+        },
+    ],
+)
+def test_a_required_slot_with_an_empty_value_is_missing_not_unconvertible(
+    slot: dict[str, Any],
+) -> None:
+    # The documented policy: an empty value counts as missing. It was told as a value that does
+    # not convert (SlotError.value ""), so the user heard "I can't use that" of words never said,
+    # and a dialog in progress was not delegated back to Alexa.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Count")
+    def count(count: int) -> Response:
+        return speak(str(count))
+
+    call = call_for(factory.intent("Count", count=slot))
+    handler = skill.registry.resolve(call.envelope)
+    assert handler is not None
+    with pytest.raises(SlotError) as raised:
+        handler.arguments(call)
+    assert raised.value.value is None
+    assert str(raised.value) == "slot 'count' is missing"
