@@ -8,6 +8,7 @@ annotation by `alexaskill.slots`. Answering a request is then one call per param
 
 from __future__ import annotations
 
+import enum
 import inspect
 import logging
 import types
@@ -441,14 +442,22 @@ def _service_type(annotation: Any, service_types: tuple[type, ...]) -> type | No
 
 def _may_be_service(annotation: Any) -> bool:
     """Whether ``annotation`` is a class of the skill's own (or a library's) that no slot fills:
-    a service, most likely, asked for before `Registration.add_service` added it."""
+    a service, most likely, asked for before `Registration.add_service` added it. Not an Enum
+    (meant for a slot: the slot's message says what it lacks), nor a standard library value
+    class (``Decimal``, ``datetime.datetime``: meant for a slot too)."""
     return (
         isinstance(annotation, type)
         and not isinstance(annotation, types.GenericAlias)
-        and annotation.__module__ != "builtins"
-        and annotation.__module__.partition(".")[0] != "alexaskill"
+        and not issubclass(annotation, enum.Enum)
+        and annotation.__module__.partition(".")[0] not in _NOT_SERVICES
         and not _slots.is_slot_annotation(annotation)
     )
+
+
+#: Modules whose classes are no service of a skill's own: values, and alexaskill's types.
+_NOT_SERVICES: Final = frozenset(
+    ("alexaskill", "builtins", "datetime", "decimal", "fractions", "ipaddress", "pathlib", "uuid")
+)
 
 
 def _service_getter(service_type: type) -> Getter:

@@ -517,3 +517,28 @@ def test_a_required_slot_with_an_empty_value_is_missing_not_unconvertible(
         handler.arguments(call)
     assert raised.value.value is None
     assert str(raised.value) == "slot 'count' is missing"
+
+
+def test_a_standard_library_or_enum_annotation_is_not_taken_for_a_service() -> None:
+    # Decimal, datetime.datetime or an Enum of ints were told "if Decimal is a service, call
+    # skill.add_service(...)": the author meant a slot, and is told what slots take instead.
+    import decimal
+    import enum
+
+    class Floor(enum.IntEnum):
+        GROUND = 0
+
+    skill = Skill(SKILL_ID)
+    for annotation, said in [
+        (decimal.Decimal, "cannot be filled from a slot; supported: str, int"),
+        (datetime.datetime, "cannot be filled from a slot; supported: str, int"),
+        (Floor, "has a member GROUND whose value is not a str"),
+    ]:
+
+        def handler(amount: Any) -> None: ...
+
+        handler.__annotations__["amount"] = annotation
+        with pytest.raises(ConfigurationError) as raised:
+            skill.intent("Pay")(handler)
+        assert said in str(raised.value)
+        assert "add_service" not in str(raised.value)
