@@ -761,3 +761,17 @@ def test_scalar_takes_the_first_value_of_every_shape() -> None:
     simple = SlotValue(value="cheese")
     assert as_str(Slot(name="toppings", value="ham", slot_value=simple)) == "ham"
     assert as_str(Slot(name="toppings", value="")) is MISSING
+
+
+def test_an_enum_with_two_values_equal_but_for_case_is_refused() -> None:
+    # Matching ignores case, so "x" and "X" are one slot value: the first member was never
+    # given for its own value (the second took it), without a word.
+    class Size(enum.Enum):
+        SMALL = "s"
+        LARGE = "S"
+
+    with pytest.raises(ConfigurationError) as raised:
+        converter_for("tests.handler", "size", Size)
+    message = str(raised.value)
+    assert "SMALL" in message and "LARGE" in message
+    assert "ignoring case" in message

@@ -46,7 +46,16 @@ def _enum_parser(where: str, cls: type[enum.Enum]) -> _EnumParser:
             )
         members.setdefault(member.name.casefold(), member)
     # A member's value wins over another member's name.
-    members.update({member.value.casefold(): member for member in cls})
+    by_value: dict[str, enum.Enum] = {}
+    for member in cls:
+        other = by_value.setdefault(member.value.casefold(), member)
+        if other is not member:
+            raise ConfigurationError(
+                f"{where}: {_describe(cls)} has members {other.name} ({other.value!r}) and "
+                f"{member.name} ({member.value!r}), whose values are equal ignoring case, as "
+                "slots are matched: give them values that differ in more than case"
+            )
+    members.update(by_value)
 
     def parse(raw: str, resolutions: Resolutions | None) -> Any:
         # Every value every authority matched, best first: the first one the enum names wins
