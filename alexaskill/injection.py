@@ -334,12 +334,14 @@ def analyse(
                     f"injected: requests of type {_types_of(request_classes)} carry no slots, and "
                     f"it is not one of {_injectable_names(service_types)}"
                 )
-            if Request in request_classes and param.default is param.empty and not optional:
-                # It answers requests that carry no slots (an unscoped hook, the fallback): a
-                # required slot would re-ask each of them.
+            slotless = [cls for cls in request_classes if not issubclass(cls, _INTENT_CLASSES)]
+            if slotless and param.default is param.empty and not optional:
+                # It answers requests that carry no slots (an unscoped hook, the fallback, a
+                # hook scoped to LaunchRequest too): a required slot would re-ask each of them.
+                which = "a launch, say" if Request in slotless else _types_of(slotless)
                 raise ConfigurationError(
                     f"{where}: slot parameter {param.name!r} is required, but it also answers "
-                    "requests that carry no slots (a launch, say): give it a default "
+                    f"requests that carry no slots ({which}): give it a default "
                     f"({param.name}: {_slot_type_name(param.annotation)} | None = None), or "
                     "scope it to intents"
                 )

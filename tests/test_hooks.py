@@ -435,3 +435,22 @@ def test_hooks_run_inside_the_response_deadline(skill_client: Callable[..., Test
     assert calls == []  # neither the handler nor the after-request hook ran
     skill.deadline = None  # the next answer is no race against a busy machine's clock
     assert client.intent("GetWeather", city="Oslo").speech == "Sunny in Oslo."
+
+
+def test_a_required_slot_in_a_hook_scoped_to_intents_and_slotless_requests_is_refused() -> None:
+    # Scoped to LaunchRequest as well as to an intent, the hook was accepted, and every launch
+    # was answered "Sorry, I didn't catch that": a launch never carries the slot.
+    skill = Skill(SKILL_ID)
+
+    def remember(city: str) -> None:
+        return None
+
+    with pytest.raises(ConfigurationError, match="slot parameter 'city' is required") as raised:
+        skill.add_before_request(remember, request_types=["LaunchRequest"], intents=["Weather"])
+    assert "LaunchRequest" in str(raised.value)
+
+    def remember_if_said(city: str | None = None) -> None:
+        return None
+
+    skill.add_before_request(remember_if_said, request_types=["LaunchRequest"], intents=["Weather"])
+    skill.add_before_request(remember, intents=["Weather"])  # intents alone: fine
