@@ -36,6 +36,8 @@ logger = logging.getLogger("alexaskill")
 
 def describe(func: Callable[..., Any]) -> str:
     """Where ``func`` comes from, for messages: ``module.qualname``."""
+    if isinstance(func, functools.partial):
+        return f"functools.partial({describe(func.func)})"
     module = getattr(func, "__module__", None) or "?"
     return f"{module}.{getattr(func, '__qualname__', repr(func))}"
 
@@ -46,16 +48,29 @@ def read_signature(func: Callable[..., Any]) -> inspect.Signature:
 
     A return annotation that can't be evaluated is left out: injection does not need it, and
     ``-> Response`` may name a type imported under ``TYPE_CHECKING`` only. ``Annotated[X, …]``
-    is X: its metadata is for other tools (PEP 593), and alexaskill reads none.
+    is X: its metadata is for other tools (PEP 593), and alexaskill reads none. The keywords a
+    `functools.partial` binds are left out, as its positional arguments are: they are the
+    partial's to give, not a slot's.
     """
     signature = _evaluated_signature(func)
+    bound = _bound_keywords(func)
     parameters = [
         param.replace(annotation=plain_annotation(param.annotation))
         for param in signature.parameters.values()
+        if not (param.name in bound and param.kind is param.KEYWORD_ONLY)
     ]
     return signature.replace(
         parameters=parameters, return_annotation=plain_annotation(signature.return_annotation)
     )
+
+
+def _bound_keywords(func: Callable[..., Any]) -> frozenset[str]:
+    """The names of the keyword arguments ``func`` binds, if it is a `functools.partial`."""
+    names: set[str] = set()
+    while isinstance(func, functools.partial):
+        names.update(func.keywords)
+        func = func.func
+    return frozenset(names)
 
 
 def plain_annotation(annotation: Any) -> Any:

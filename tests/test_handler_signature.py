@@ -352,3 +352,26 @@ def test_a_staticmethod_object_registered_directly_is_called_as_its_function(
     with TestClient(skill) as client:
         assert client.intent("Greet", name="Ann").speech == said
     assert "wrapper" not in caplog.text
+
+
+class _Database:
+    """A resource of the skill's own, bound to a handler with functools.partial."""
+
+
+def _lookup(name: str, db: _Database, greeting: str) -> Response:
+    return speak(f"{greeting} {name} ({type(db).__name__}).")
+
+
+def test_the_keywords_a_partial_binds_are_not_injected() -> None:
+    # As documented, but keywords bound by name stayed parameters with the bound value as
+    # default: a slot of that name replaced it ("evil Ann."), and a bound object no slot takes
+    # was refused as "no service added so far".
+    skill = Skill(SKILL_ID)
+    skill.intent("Greet")(functools.partial(_lookup, db=_Database(), greeting="Evening"))
+    handler = skill.registry.handlers["IntentRequest", "Greet"]
+    assert [name for name, _ in handler.slots] == ["name"]
+    # Named in messages by the function it calls, not by a repr with addresses and values.
+    assert handler.name == "functools.partial(tests.test_handler_signature._lookup)"
+    with TestClient(skill) as client:
+        said = client.intent("Greet", name="Ann", greeting="evil").speech
+    assert said == "Evening Ann (_Database)."
