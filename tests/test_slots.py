@@ -775,3 +775,14 @@ def test_an_enum_with_two_values_equal_but_for_case_is_refused() -> None:
     message = str(raised.value)
     assert "SMALL" in message and "LARGE" in message
     assert "ignoring case" in message
+
+
+def test_an_enum_without_members_is_refused() -> None:
+    # Nothing matches a member of none: every request was asked again, for ever.
+    class Nothing(enum.Enum):
+        pass
+
+    with pytest.raises(ConfigurationError, match="has no members"):
+        converter_for("tests.handler", "x", Nothing)
+    with pytest.raises(ConfigurationError, match="has no members"):
+        converter_for("tests.handler", "x", list[Nothing])

@@ -37,6 +37,10 @@ _EnumParser = Callable[[str, Resolutions | None], Any]
 
 
 def _enum_parser(where: str, cls: type[enum.Enum]) -> _EnumParser:
+    if not len(cls):
+        raise ConfigurationError(
+            f"{where}: {_describe(cls)} has no members, so no slot value matches one"
+        )
     members: dict[str, enum.Enum] = {}
     for member in cls:
         if not isinstance(member.value, str):
