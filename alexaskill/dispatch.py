@@ -90,6 +90,14 @@ class Registry:
         self._check_open(func)
         if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
             raise ConfigurationError(f"{describe(func)}: {exc_type!r} is not an exception type")
+        if not issubclass(exc_type, Exception) and exc_type is not BaseException:
+            # alexaskill.handler_bugs: a handler's sys.exit() is answered as its bug, a
+            # RuntimeError caused by it; a cancellation or a Ctrl-C goes on up. Never this class.
+            raise ConfigurationError(
+                f"{describe(func)}: {exc_type.__name__} never reaches an exception handler: a "
+                f"handler's {exc_type.__name__} is answered as a RuntimeError caused by it; "
+                "register for RuntimeError and read exc.__cause__"
+            )
         existing = self._exception_handlers.get(exc_type)
         if existing is not None:
             raise ConfigurationError(

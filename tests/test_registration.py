@@ -566,3 +566,22 @@ def test_generator_functions_are_refused_as_handlers_at_decoration() -> None:
             skill.intent("GetWeather")(func)
         with pytest.raises(ConfigurationError, match="generator"):
             skill.before_request(func)
+
+
+@pytest.mark.parametrize("exc_type", [SystemExit, KeyboardInterrupt, GeneratorExit])
+def test_an_exception_handler_for_a_base_exception_that_is_no_exception_is_refused(
+    exc_type: type[BaseException],
+) -> None:
+    # A handler's sys.exit() (or KeyboardInterrupt, GeneratorExit) reaches exception handlers
+    # as a RuntimeError caused by it: one registered for SystemExit was accepted and never
+    # called, the user hearing the default apology.
+    skill = Skill(SKILL_ID)
+
+    def on_exit(exc: BaseException) -> Response:
+        return speak("bye")
+
+    with pytest.raises(ConfigurationError) as raised:
+        skill.add_exception_handler(exc_type, on_exit)
+    message = str(raised.value)
+    assert exc_type.__name__ in message and "RuntimeError" in message
+    skill.add_exception_handler(BaseException, on_exit)  # a catch-all: it is called
