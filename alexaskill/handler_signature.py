@@ -38,8 +38,13 @@ def describe(func: Callable[..., Any]) -> str:
     """Where ``func`` comes from, for messages: ``module.qualname``."""
     if isinstance(func, functools.partial):
         return f"functools.partial({describe(func.func)})"
+    qualname = getattr(func, "__qualname__", None)
+    if not isinstance(qualname, str):
+        # An object with __call__: its class, never its repr (which may hold its fields).
+        cls = type(func)
+        return f"{cls.__module__}.{cls.__qualname__}()"
     module = getattr(func, "__module__", None) or "?"
-    return f"{module}.{getattr(func, '__qualname__', repr(func))}"
+    return f"{module}.{qualname}"
 
 
 def read_signature(func: Callable[..., Any]) -> inspect.Signature:

@@ -375,3 +375,22 @@ def test_the_keywords_a_partial_binds_are_not_injected() -> None:
     with TestClient(skill) as client:
         said = client.intent("Greet", name="Ann", greeting="evil").speech
     assert said == "Evening Ann (_Database)."
+
+
+class _Client:
+    """A callable object whose repr holds what must not reach a log line."""
+
+    def __call__(self, name: str) -> Response:
+        return speak(f"Hi {name}.")
+
+    def __repr__(self) -> str:
+        return "_Client(token='s3cret')"
+
+
+def test_a_callable_object_is_named_by_its_class_not_its_repr() -> None:
+    # Handler names go into messages and log lines: an object's repr put its fields there (a
+    # token, say), or an address that changes at every start.
+    skill = Skill(SKILL_ID)
+    skill.intent("Greet")(_Client())
+    handler = skill.registry.handlers["IntentRequest", "Greet"]
+    assert handler.name == "tests.test_handler_signature._Client()"
