@@ -12,6 +12,7 @@ import enum
 import inspect
 import logging
 import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -327,6 +328,12 @@ def analyse(
                 f"is a service, call skill.add_service({service_name}, create) before registering "
                 "the handlers and hooks that take it"
             )
+        if getter is None and _is_framework_union(annotation, service_types):
+            raise ConfigurationError(
+                f"{where}: parameter {param.name!r} is annotated {_union_name(annotation)}: a "
+                "parameter takes one framework type (Request for a request of any type, "
+                "X | None for one that may be absent); take one parameter for each"
+            )
         if getter is None:
             if not can_have_slots:
                 raise ConfigurationError(
@@ -460,6 +467,23 @@ def _may_be_service(annotation: Any) -> bool:
 _NOT_SERVICES: Final = frozenset(
     ("alexaskill", "builtins", "datetime", "decimal", "fractions", "ipaddress", "pathlib", "uuid")
 )
+
+
+def _is_framework_union(annotation: Any, service_types: tuple[type, ...]) -> bool:
+    """Whether ``annotation`` is a union (``None`` aside) with a framework or service type in it:
+    no parameter is filled by either of two types."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return False
+    framework = (*_INJECTED, Request, Intent, *service_types)
+    return any(
+        isinstance(member, type) and issubclass(member, framework)
+        for member in typing.get_args(annotation)
+    )
+
+
+def _union_name(annotation: Any) -> str:
+    members = typing.get_args(annotation)
+    return " | ".join("None" if m is type(None) else _type_name(m) for m in members)
 
 
 def _service_getter(service_type: type) -> Getter:

@@ -542,3 +542,19 @@ def test_a_standard_library_or_enum_annotation_is_not_taken_for_a_service() -> N
             skill.intent("Pay")(handler)
         assert said in str(raised.value)
         assert "add_service" not in str(raised.value)
+
+
+def test_a_union_of_framework_types_is_refused_as_such_not_as_a_slot() -> None:
+    # `IntentRequest | LaunchRequest` was taken for a slot: the message spoke of a required
+    # slot, or of slot types, and proposed `... | None = None`, which made it a slot never filled.
+    skill = Skill(SKILL_ID)
+
+    def either(req: Any) -> None: ...
+
+    for annotation in [IntentRequest | LaunchRequest, Session | User, Session | str]:
+        either.__annotations__["req"] = annotation
+        with pytest.raises(ConfigurationError) as raised:
+            skill.add_before_request(either)
+        message = str(raised.value).partition("parameter 'req'")[2]
+        assert "one framework type" in message, message
+        assert "slot" not in message, message
