@@ -786,3 +786,12 @@ def test_an_enum_without_members_is_refused() -> None:
         converter_for("tests.handler", "x", Nothing)
     with pytest.raises(ConfigurationError, match="has no members"):
         converter_for("tests.handler", "x", list[Nothing])
+
+
+def test_a_slot_with_only_empty_values_is_not_filled() -> None:
+    # An empty value is no value (the policy above), but `is_filled` said True of one, so a
+    # handler taking the Slot went on with "" where a str parameter would have asked again.
+    assert decode('{"name": "x", "value": ""}').is_filled is False
+    empty_list = '{"type": "List", "values": [{"type": "Simple", "value": ""}]}'
+    assert decode(f'{{"name": "x", "slotValue": {empty_list}}}').is_filled is False
+    assert decode('{"name": "x", "value": "Paris"}').is_filled is True

@@ -230,8 +230,8 @@ class Slot(_Model, kw_only=True):
 
     @property
     def is_filled(self) -> bool:
-        """Whether the user gave a value."""
-        return bool(self.values)
+        """Whether the user gave a value (an empty one is none)."""
+        return any(self.values)
 
 
 class Intent(_Model, kw_only=True):
