@@ -601,3 +601,12 @@ def test_a_scale_word_left_out_of_a_number_is_no_smaller_number(said: str) -> No
     # million times larger. A number the words do not make is no match at all.
     assert slot(said, "AMAZON.NUMBER") is None
     assert value("one hundred thousand", "AMAZON.NUMBER") == "100000"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("minus zero", "0"), ("-0", "0"), ("negative zero", "0"), ("minus zero point five", "-0.5")],
+)
+def test_zero_has_no_sign(said: str, expected: str) -> None:
+    # "minus zero" was sent as "-0", a value Alexa never sends for a number.
+    assert value(said, "AMAZON.NUMBER") == expected

@@ -228,12 +228,19 @@ def number(words: Sequence[str]) -> str | None:
             return None
     elif words[0].startswith("-") and _DECIMAL.fullmatch(words[0][1:]):
         sign, words = "-", [words[0][1:], *words[1:]]  # typed "-3" (the tokens keep the sign)
+    said = _unsigned(words)
+    if said is None or not sign or said.strip("0.") == "":
+        return said  # zero has no sign: "minus zero" is "0"
+    return sign + said
+
+
+def _unsigned(words: Sequence[str]) -> str | None:
     if len(words) == 1 and _DECIMAL.fullmatch(words[0]):
         text = words[0]
         if "." in text:
             whole, fraction = text.split(".")
-            return f"{sign}{int(whole or 0)}.{fraction}"  # ".5" is 0.5
-        return f"{sign}{int(text)}"
+            return f"{int(whole or 0)}.{fraction}"  # ".5" is 0.5
+        return str(int(text))
     if "point" in words:
         at = words.index("point")
         whole_words, fraction_words = words[:at], words[at + 1 :]
@@ -241,13 +248,13 @@ def number(words: Sequence[str]) -> str | None:
         decimals = _digit_string(fraction_words)
         if integer is None or decimals is None:
             return None
-        return f"{sign}{integer}.{decimals}"
+        return f"{integer}.{decimals}"
     value = cardinal(words)
     if value is not None:
-        return f"{sign}{value}"
+        return str(value)
     if len(words) > 1 and all(word in UNITS for word in words):
         # Digits said one by one: "one two three" is sent as "123".
-        return sign + "".join(str(UNITS[word]) for word in words)
+        return "".join(str(UNITS[word]) for word in words)
     return None
 
 
