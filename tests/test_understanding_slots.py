@@ -610,3 +610,20 @@ def test_a_scale_word_left_out_of_a_number_is_no_smaller_number(said: str) -> No
 def test_zero_has_no_sign(said: str, expected: str) -> None:
     # "minus zero" was sent as "-0", a value Alexa never sends for a number.
     assert value(said, "AMAZON.NUMBER") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("-PT5M", "AMAZON.DURATION"),
+        ("-3:30", "AMAZON.TIME"),
+        ("-3rd", "AMAZON.Ordinal"),
+        ("-2026-11-01", "AMAZON.DATE"),
+    ],
+)
+def test_a_typed_minus_sign_is_not_dropped_from_a_value(said: str, slot_type: str) -> None:
+    # The tokenizer took the "-" of "-PT5M" for punctuation: the slot was "PT5M", five minutes
+    # for minus five. Alexa sends no negative duration, time, ordinal or date: no value at all.
+    assert value(said, slot_type) is None
+    # A free-form slot keeps the value as typed, sign and all.
+    assert value(said, "AMAZON.SearchQuery") == said

@@ -8,7 +8,8 @@ user who typed "What is the weather?":
 - Words are runs of letters and their combining marks (with inner apostrophes: ``what's``,
   ``o'clock``; Hindi's vowel signs: ``नूडल्स``), numbers (``25``,
   ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point
-  starting the word), and the forms of AMAZON.DATE and
+  starting the word; a sign stays on any typed value it starts, ``-3:30``, ``-PT5M``, which
+  then parses as no value at all), and the forms of AMAZON.DATE and
   AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``, ``PT5M``), which the slot
   types take as they are; everything else (punctuation, hyphens, the periods of ``p.m.``)
   separates words.
@@ -46,6 +47,8 @@ _WORD: Final = re.compile(
     # .5, -.5 (not 3-4, twenty-5).
     r"|(?<!\S)(?:[-\u2212](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[-\u2212]?\.\d+)"
     r"(?![\w:-]|[.,]\d)"
+    # A minus sign starting any other typed value (-3:30, -3rd, -PT5M, -2026-11-27) stays on it.
+    r"|(?<!\S)[-\u2212](?=\d|P[\dT])"
     # A number is taken whole (atomic: "12:30pm" never backs off to "12:3" and "0").
     r"|(?>\d+(?:[:.]\d+)?)(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
     r"|(?>\d+(?:[:.]\d+)?)(?=[^\W\d_])"  # 3 of 3pm, 12:30 of 12:30pm (the letters: a word)
@@ -80,11 +83,17 @@ def split_words(text: str) -> list[tuple[str, str]]:
 def _words(text: str) -> list[tuple[str, str, bool]]:
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     words = []
+    sign_ends = -1
     for match in _WORD.finditer(folded):
         pause = _PAUSE.match(folded, match.end()) is not None
         # Only a number with thousands separators holds a comma: the number is without them.
         word = match.group().casefold().replace(",", "").replace("\u2212", "-")
-        words.append((word, match.group(), pause))
+        if match.start() == sign_ends:  # the value a lone sign starts: one word with it
+            sign, written, _ = words.pop()
+            words.append((sign + word, written + match.group(), pause))
+        else:
+            words.append((word, match.group(), pause))
+        sign_ends = match.end() if word == "-" else -1
     return words
 
 
