@@ -82,7 +82,7 @@ def split_words(text: str) -> list[tuple[str, str]]:
 
 def _words(text: str) -> list[tuple[str, str, bool]]:
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    words = []
+    words: list[tuple[str, str, bool]] = []
     sign_ends = -1
     for match in _WORD.finditer(folded):
         pause = _PAUSE.match(folded, match.end()) is not None
