@@ -627,3 +627,37 @@ def test_a_typed_minus_sign_is_not_dropped_from_a_value(said: str, slot_type: st
     assert value(said, slot_type) is None
     # A free-form slot keeps the value as typed, sign and all.
     assert value(said, "AMAZON.SearchQuery") == said
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("minus five minutes", "AMAZON.DURATION"),
+        ("negative five minutes", "AMAZON.DURATION"),
+        ("1.5e3", "AMAZON.NUMBER"),
+        ("13 pm", "AMAZON.TIME"),
+        ("13 am", "AMAZON.TIME"),
+        ("minus 3 pm", "AMAZON.TIME"),
+        ("minus third", "AMAZON.Ordinal"),
+        ("2026-W5", "AMAZON.DATE"),
+        ("the fifth week of 2026", "AMAZON.DATE"),
+    ],
+)
+def test_loose_matching_drops_no_word_that_changes_a_value(said: str, slot_type: str) -> None:
+    # Loose matching left out the words the parser refused and filled the slot with the rest:
+    # five minutes for "minus five minutes", 13:00 for "13 pm", 3 for "1.5e3", the year 2026
+    # for "2026-W5", 5 December for "the fifth week of 2026". No value beats a wrong one.
+    assert value(said, slot_type) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("five minutes", "AMAZON.DURATION", "PT5M"),
+        ("3 pm", "AMAZON.TIME", "15:00"),
+        ("at 3 am", "AMAZON.TIME", "03:00"),
+        ("2026-W05", "AMAZON.DATE", "2026-W05"),
+    ],
+)
+def test_values_said_whole_still_fill_their_slot(said: str, slot_type: str, expected: str) -> None:
+    assert value(said, slot_type) == expected

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .cut import cut_value
 from .languages import Language
 from .slottypes import FREE, TYPED, Fill, SlotKind
 from .text import Token
@@ -394,7 +395,7 @@ class SampleMatcher:
                 extra.append(detail)
             else:
                 missing.append(detail)
-        if _cut_value(sample, spans, fills, extra, self._counts):
+        if cut_value(sample, spans, fills, extra, self._counts, self.language):
             return None
         exact = (
             not extra
@@ -411,32 +412,6 @@ class SampleMatcher:
             quality=score / max(size, 1),
             extra_at=tuple(extra),
         )
-
-
-def _cut_value(
-    sample: Sample,
-    spans: SpanCache,
-    fills: Sequence[tuple[str, Fill, int, int]],
-    extra: list[int],
-    counts: Callable[[str, datetime.datetime], bool],
-) -> bool:
-    """Whether a word left out next to a parsed slot value is a value of that type itself:
-    "count to nineteen ninety nine" read as 99 and an extra "nineteen" gives a wrong value; or
-    a number, which the value must have held: "february thirtieth", no day, is no "february"."""
-    kinds = {
-        element.name: element.kind for element in sample.elements if isinstance(element, SlotRef)
-    }
-    for name, fill, start, end in fills:
-        if fill.kind != "typed":
-            continue
-        for at in (start - 1, end):
-            if at in extra:
-                alone = spans.fill(kinds[name], at, at + 1)
-                if alone is not None and alone.kind == "typed":
-                    return True
-                if counts(spans.words[at], spans.now):
-                    return True
-    return False
 
 
 def _better(current: _Best | None, candidate: _Best) -> _Best:

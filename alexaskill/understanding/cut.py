@@ -1,0 +1,82 @@
+"""Whether a loose reading cut a parsed slot value short, changing what the user said.
+
+Loose matching may leave words out. Next to a value of a built-in type with a format, a word
+left out can be part of that value: "count to nineteen ninety nine" read as 99 and an extra
+"nineteen"; "minus five minutes" read as five minutes; "13 pm" read as 13:00; "1.5e3" read as 3;
+"2026-W5" read as the year 2026. Such a reading gives a wrong value, and no match (the fallback
+intent) is better than a wrong value: the matcher drops it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .languages import Language
+    from .matcher import Sample, SpanCache
+    from .slottypes import Fill, SlotKind
+
+__all__ = ["cut_value"]
+
+#: How many words left out, either side of a value, may still have belonged to it.
+_REACH = 2
+
+
+def cut_value(
+    sample: Sample,
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    counts: Callable[[str, datetime.datetime], bool],
+    language: Language,
+) -> bool:
+    """Whether a word left out next to a parsed slot value (or one word further, past a word
+    that is no grammar word) could have been part of it: a value of that type itself, a number
+    or ordinal ("february thirtieth", no day, is no "february"), a word of the type's grammar
+    that is no grammar word of the language ("minus", "pm", "week"), a word that changes a
+    number said before it ("am"), or a typed minus sign."""
+    kinds = {
+        element.name: element.kind for element in sample.elements if not isinstance(element, str)
+    }
+    for name, fill, start, end in fills:
+        if fill.kind != "typed":
+            continue
+        kind = kinds[name]
+        for step, first in ((-1, start - 1), (1, end)):
+            at = first
+            while at in extra and abs(at - first) < _REACH:
+                if _part_of_value(kind, spans, at, step == 1, counts, language):
+                    return True
+                if spans.words[at] in language.function_words:
+                    break
+                at += step
+    return False
+
+
+def _part_of_value(
+    kind: SlotKind,
+    spans: SpanCache,
+    at: int,
+    after: bool,
+    counts: Callable[[str, datetime.datetime], bool],
+    language: Language,
+) -> bool:
+    word = spans.words[at]
+    alone = spans.fill(kind, at, at + 1)
+    if alone is not None and alone.kind == "typed":
+        return True
+    if word.startswith("-") or counts(word, spans.now):
+        return True
+    vocabulary = language.slot_vocabulary(kind.name)
+    parse = getattr(kind, "parse", None)
+    if vocabulary is not None and word in vocabulary and word not in language.function_words:
+        return True
+    if after and parse is not None:
+        # A word that changes the number said before it: "12 am" is not "12".
+        for said in ("1", "12"):
+            with_word = parse([said, word], spans.now)
+            if with_word is not None and with_word != parse([said], spans.now):
+                return True
+    return False
