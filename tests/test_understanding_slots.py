@@ -639,14 +639,14 @@ def test_a_typed_minus_sign_is_not_dropped_from_a_value(said: str, slot_type: st
         ("13 am", "AMAZON.TIME"),
         ("minus 3 pm", "AMAZON.TIME"),
         ("minus third", "AMAZON.Ordinal"),
-        ("2026-W5", "AMAZON.DATE"),
+        ("2026 W5", "AMAZON.DATE"),
         ("the fifth week of 2026", "AMAZON.DATE"),
     ],
 )
 def test_loose_matching_drops_no_word_that_changes_a_value(said: str, slot_type: str) -> None:
     # Loose matching left out the words the parser refused and filled the slot with the rest:
     # five minutes for "minus five minutes", 13:00 for "13 pm", 3 for "1.5e3", the year 2026
-    # for "2026-W5", 5 December for "the fifth week of 2026". No value beats a wrong one.
+    # for "2026 W5", 5 December for "the fifth week of 2026". No value beats a wrong one.
     assert value(said, slot_type) is None
 
 
@@ -661,3 +661,13 @@ def test_loose_matching_drops_no_word_that_changes_a_value(said: str, slot_type:
 )
 def test_values_said_whole_still_fill_their_slot(said: str, slot_type: str, expected: str) -> None:
     assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("2026-W5", "2026-W05"), ("2026-w5", "2026-W05"), ("2026-W5-WE", "2026-W05-WE")],
+)
+def test_a_typed_week_of_one_digit_is_sent_with_two(said: str, expected: str) -> None:
+    # Alexa writes AMAZON.DATE weeks with two digits ("2015-W48"). "2026-W5" was read as the
+    # year 2026 with "W5" left out.
+    assert value(said, "AMAZON.DATE") == expected

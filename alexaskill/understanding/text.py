@@ -40,7 +40,7 @@ _MARKS: Final = (
 _LETTERS: Final = rf"[^\W\d_]+(?:[{_MARKS}]+[^\W\d_]*)*"
 _APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _WORD: Final = re.compile(
-    r"\d{4}-(?i:\d{2}-\d{2}|\d{2}|W\d{2}-WE|W\d{2}|WI|SP|SU|FA)(?![^\W_])"  # 2026-W49, typed
+    r"\d{4}-(?i:\d{2}-\d{2}|\d{2}|W\d{1,2}-WE|W\d{1,2}|WI|SP|SU|FA)(?![^\W_])"  # 2026-W49, typed
     r"|P(?=[\dT])(?:\d+[YMWD])*(?:T(?:\d+(?:\.\d+)?[HMS])+)?(?![^\W_])"  # PT5M, typed
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"  # 1,000 and 12,345.5: one number
     # A minus sign or a decimal point starting a word belongs to its number: -3, -2.5, \u22123,

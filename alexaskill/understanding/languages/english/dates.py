@@ -93,6 +93,7 @@ HOLIDAYS: Final = {
     ("st", "patrick's", "day"): (3, 17),
 }
 _ISO_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_SHORT_WEEK: Final = re.compile(r"-W([0-9])(?=-|$)")
 
 
 def _day(value: datetime.date) -> str:
@@ -281,8 +282,10 @@ def _date(words: list[str], today: datetime.date) -> str | None:
             found = _valid(int(match[1]), int(match[2]), int(match[3]))
             return None if found is None else _day(found)
         if "-" in words[0]:  # the other forms of the value, typed ("2026-W49")
+            # Alexa writes a week with two digits: "2026-W5" is sent as "2026-W05".
+            typed = _SHORT_WEEK.sub(r"-W0\1", words[0].upper())
             try:
-                return AlexaDate.parse(words[0].upper()).raw
+                return AlexaDate.parse(typed).raw
             except ValueError:
                 return None
     simple = {
