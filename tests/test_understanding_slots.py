@@ -671,3 +671,15 @@ def test_a_typed_week_of_one_digit_is_sent_with_two(said: str, expected: str) ->
     # Alexa writes AMAZON.DATE weeks with two digits ("2015-W48"). "2026-W5" was read as the
     # year 2026 with "W5" left out.
     assert value(said, "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize(
+    "slot_type",
+    ["AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.DATE", "AMAZON.TIME", "AMAZON.DURATION"],
+)
+def test_a_number_too_long_to_read_is_no_value_not_a_crash(slot_type: str) -> None:
+    # int() refuses over 4,300 digits: a typed 5,000-digit number raised ValueError out of
+    # understand() (a traceback in chat, a 500 from the simulator).
+    huge = "9" * 5000
+    for said in (huge, f"{huge} minutes", f"{huge}-01-01", f"{huge}:30", f"-{huge}"):
+        assert value(said, slot_type) is None

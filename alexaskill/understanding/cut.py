@@ -36,7 +36,7 @@ def cut_value(
     that is no grammar word) could have been part of it: a value of that type itself, a number
     or ordinal ("february thirtieth", no day, is no "february"), a word of the type's grammar
     that is no grammar word of the language ("minus", "pm", "week"), a word that changes a
-    number said before it ("am"), or a typed minus sign."""
+    number said before it ("am"), a typed minus sign, or any word with a digit."""
     kinds = {
         element.name: element.kind for element in sample.elements if not isinstance(element, str)
     }
@@ -67,7 +67,7 @@ def _part_of_value(
     alone = spans.fill(kind, at, at + 1)
     if alone is not None and alone.kind == "typed":
         return True
-    if word.startswith("-") or counts(word, spans.now):
+    if word.startswith("-") or any(char.isdigit() for char in word) or counts(word, spans.now):
         return True
     vocabulary = language.slot_vocabulary(kind.name)
     parse = getattr(kind, "parse", None)

@@ -15,9 +15,23 @@ __all__ = ["LOCALES", "English"]
 LOCALES: Final = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
 
+#: The longest word a value holds: longer runs of digits are no value Alexa sends, and Python
+#: refuses to read a number of over 4,300 digits (a ValueError, not a refusal).
+_LONGEST_WORD: Final = 100
+
+
 def _undated(parse: Callable[[Sequence[str]], str | None]) -> SlotParser:
     def parser(words: Sequence[str], now: datetime.datetime) -> str | None:
         return parse(words)
+
+    return parser
+
+
+def _bounded(parse: SlotParser) -> SlotParser:
+    def parser(words: Sequence[str], now: datetime.datetime) -> str | None:
+        if any(len(word) > _LONGEST_WORD for word in words):
+            return None
+        return parse(words, now)
 
     return parser
 
@@ -53,6 +67,7 @@ class English:
             "AMAZON.TIME": clock.time,
             "AMAZON.DURATION": _undated(functools.partial(durations.duration, fortnight=fortnight)),
         }
+        self._parsers = {name: _bounded(parse) for name, parse in self._parsers.items()}
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
