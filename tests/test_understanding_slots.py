@@ -683,3 +683,11 @@ def test_a_number_too_long_to_read_is_no_value_not_a_crash(slot_type: str) -> No
     huge = "9" * 5000
     for said in (huge, f"{huge} minutes", f"{huge}-01-01", f"{huge}:30", f"-{huge}"):
         assert value(said, slot_type) is None
+
+
+@pytest.mark.parametrize("said", ["--5", "-\u22125", "--PT5M"])
+def test_two_minus_signs_are_not_dropped_either(said: str) -> None:
+    # The second sign of "--5" was read and the first dropped as punctuation: -5.
+    assert value(said, "AMAZON.NUMBER") is None
+    assert value(said, "AMAZON.DURATION") is None
+    assert value(said, "AMAZON.SearchQuery") == said

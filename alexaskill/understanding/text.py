@@ -48,7 +48,7 @@ _WORD: Final = re.compile(
     r"|(?<!\S)(?:[-\u2212](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[-\u2212]?\.\d+)"
     r"(?![\w:-]|[.,]\d)"
     # A minus sign starting any other typed value (-3:30, -3rd, -PT5M, -2026-11-27) stays on it.
-    r"|(?<!\S)[-\u2212](?=\d|P[\dT])"
+    r"|(?<!\S)[-\u2212]+(?=\d|\.\d|P[\dT])"
     # A number is taken whole (atomic: "12:30pm" never backs off to "12:3" and "0").
     r"|(?>\d+(?:[:.]\d+)?)(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
     r"|(?>\d+(?:[:.]\d+)?)(?=[^\W\d_])"  # 3 of 3pm, 12:30 of 12:30pm (the letters: a word)
@@ -93,7 +93,7 @@ def _words(text: str) -> list[tuple[str, str, bool]]:
             words.append((sign + word, written + match.group(), pause))
         else:
             words.append((word, match.group(), pause))
-        sign_ends = match.end() if word == "-" else -1
+        sign_ends = match.end() if word.strip("-") == "" else -1
     return words
 
 
