@@ -657,6 +657,9 @@ def test_loose_matching_drops_no_word_that_changes_a_value(said: str, slot_type:
         ("3 pm", "AMAZON.TIME", "15:00"),
         ("at 3 am", "AMAZON.TIME", "03:00"),
         ("2026-W05", "AMAZON.DATE", "2026-W05"),
+        # A date said with a time changes nothing in the time.
+        ("3 pm tomorrow", "AMAZON.TIME", "15:00"),
+        ("noon tomorrow", "AMAZON.TIME", "12:00"),
     ],
 )
 def test_values_said_whole_still_fill_their_slot(said: str, slot_type: str, expected: str) -> None:

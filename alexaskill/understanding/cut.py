@@ -22,6 +22,9 @@ __all__ = ["cut_value"]
 
 #: How many words left out, either side of a value, may still have belonged to it.
 _REACH = 2
+#: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
+#: a time (or the time's out of a date) change nothing in it.
+_COMPANIONS = {"AMAZON.TIME": "AMAZON.DATE", "AMAZON.DATE": "AMAZON.TIME"}
 
 
 def cut_value(
@@ -71,7 +74,12 @@ def _part_of_value(
         return True
     vocabulary = language.slot_vocabulary(kind.name)
     parse = getattr(kind, "parse", None)
-    if vocabulary is not None and word in vocabulary and word not in language.function_words:
+    if (
+        vocabulary is not None
+        and word in vocabulary
+        and word not in language.function_words
+        and not _companion_word(kind.name, word, language)
+    ):
         return True
     if after and parse is not None:
         # A word that changes the number said before it: "12 am" is not "12".
@@ -80,3 +88,13 @@ def _part_of_value(
             if with_word is not None and with_word != parse([said], spans.now):
                 return True
     return False
+
+
+def _companion_word(slot_type: str, word: str, language: Language) -> bool:
+    """Whether ``word`` belongs to the value of the type said along with ``slot_type``."""
+    companion = _COMPANIONS.get(slot_type)
+    if companion is None:
+        return False
+    theirs = language.slot_vocabulary(companion) or frozenset()
+    numbers = language.slot_vocabulary("AMAZON.NUMBER") or frozenset()
+    return word in theirs and word not in numbers
