@@ -641,6 +641,7 @@ def test_a_typed_minus_sign_is_not_dropped_from_a_value(said: str, slot_type: st
         ("minus third", "AMAZON.Ordinal"),
         ("2026 W5", "AMAZON.DATE"),
         ("the fifth week of 2026", "AMAZON.DATE"),
+        ("5 minutes", "AMAZON.TIME"),
     ],
 )
 def test_loose_matching_drops_no_word_that_changes_a_value(said: str, slot_type: str) -> None:
@@ -660,6 +661,8 @@ def test_loose_matching_drops_no_word_that_changes_a_value(said: str, slot_type:
         # A date said with a time changes nothing in the time.
         ("3 pm tomorrow", "AMAZON.TIME", "15:00"),
         ("noon tomorrow", "AMAZON.TIME", "12:00"),
+        ("5 pm friday", "AMAZON.DATE", "2026-12-04"),
+        ("the year 2000", "AMAZON.DATE", "2000"),
     ],
 )
 def test_values_said_whole_still_fill_their_slot(said: str, slot_type: str, expected: str) -> None:

@@ -52,8 +52,9 @@ def cut_value(
             while at in extra and abs(at - first) < _REACH:
                 if _part_of_value(kind, spans, at, step == 1, counts, language):
                     return True
-                if spans.words[at] in language.function_words:
-                    break
+                word = spans.words[at]
+                if word in language.function_words or _companion_word(kind.name, word, language):
+                    break  # past it, the words are another value's ("5 pm friday")
                 at += step
     return False
 

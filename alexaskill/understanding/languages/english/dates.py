@@ -386,6 +386,8 @@ def _date(words: list[str], today: datetime.date) -> str | None:
             return _shift(today, -amount[0], amount[1])
     if words[0] == "in" and len(words) > 1:
         words = words[1:]
+    if words[:2] == ["the", "year"] or words[:1] == ["year"]:  # "the year 2000"
+        words = words[words.index("year") + 1 :] or ["year"]
     said_year = year_number(words)
     if said_year is not None and len(words) <= 4:
         return f"{said_year:04d}" if said_year >= 1 else None  # "0005" is year 5, "0000" none
