@@ -1680,3 +1680,48 @@ def test_verify_refuses_a_body_not_in_utf8_as_not_json(pki: TestPKI) -> None:
         with pytest.raises(TimestampError, match=r"^timestamp: body is not a JSON request$"):
             run(verifier.verify(pki.sign(body), raw))  # type: ignore[arg-type]
     run(verifier.verify(pki.sign(BODY), memoryview(BODY)))  # type: ignore[arg-type]
+
+
+class _RefusingTimestamps(Verifier):
+    """A verifier whose own timestamp check refuses everything."""
+
+    def check_request_timestamp(self, request_type: str, timestamp: str, now: datetime) -> None:
+        raise TimestampError(f"timestamp: refused by the subclass ({request_type} {timestamp})")
+
+
+def test_verify_applies_an_overridden_timestamp_check_as_verify_envelope_does(
+    pki: TestPKI,
+) -> None:
+    # verify() checked the timestamp with the module's own function, so a subclass overriding
+    # check_request_timestamp was honoured by verify_envelope (the app) but not by verify (a
+    # server of one's own): a request it refuses passed.
+    verifier = _RefusingTimestamps(
+        trusted_roots=[pki.root], fetch_chain=pki.fetch_chain, now=lambda: NOW
+    )
+    reason = f"timestamp: refused by the subclass (IntentRequest {stamp(NOW)})"
+    for check in (verifier.verify, verifier.verify_envelope):
+        with pytest.raises(TimestampError) as info:
+            run(check(pki.sign(BODY), BODY))
+        assert str(info.value) == reason
+    # A numeric timestamp reaches the override as ISO 8601, as it does from verify_envelope.
+    body = BODY.replace(f'"{stamp(NOW)}"'.encode(), str(int(NOW.timestamp() * 1000)).encode())
+    for check in (verifier.verify, verifier.verify_envelope):
+        with pytest.raises(TimestampError) as info:
+            run(check(pki.sign(body), body))
+        iso = NOW.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        assert str(info.value) == f"timestamp: refused by the subclass (IntentRequest {iso})"
+
+
+@pytest.mark.parametrize("number", ["1e300", "-1e300", "100000000000000000000"])
+def test_a_numeric_timestamp_out_of_range_has_one_reason(pki: TestPKI, number: str) -> None:
+    # verify() said "timestamp: out of range", verify_envelope() msgspec's "Expected `str`, got
+    # `float`", as if a number were never allowed (the developer console sent epoch ms).
+    body = BODY.replace(f'"{stamp(NOW)}"'.encode(), number.encode())
+    verifier = pki.verifier(now=lambda: NOW)
+    reason = "a number, but no date in epoch milliseconds"
+    with pytest.raises(TimestampError) as info:
+        run(verifier.verify(pki.sign(body), body))
+    assert str(info.value) == f"timestamp: {reason}"
+    with pytest.raises(RequestError) as envelope_info:
+        run(verifier.verify_envelope(pki.sign(body), body))
+    assert str(envelope_info.value) == f"malformed request: request.timestamp: {reason}"

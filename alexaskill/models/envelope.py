@@ -286,6 +286,10 @@ def _decode_request(data: msgspec.Raw) -> Request:
 # --- the second pass: nulls and numeric timestamps ---------------------------------------------
 
 
+#: Why a numeric ``request.timestamp`` is refused: here, and by `Verifier.verify`.
+NUMBER_NOT_A_DATE: Final = "a number, but no date in epoch milliseconds"
+
+
 def epoch_ms_timestamp(milliseconds: object) -> str | None:
     """The ISO 8601 form (``2017-03-20T08:53:20.123Z``) of a timestamp in epoch milliseconds.
 
@@ -387,6 +391,11 @@ def _repair_envelope(data: dict[str, Any]) -> bool:
             if iso is not None:
                 request["timestamp"] = iso
                 changed = True
+            elif isinstance(timestamp, int | float) and not isinstance(timestamp, bool):
+                # (else msgspec's "Expected `str`, got `float`", as if no number were allowed)
+                raise MalformedRequestError(
+                    f"malformed request: request.timestamp: {NUMBER_NOT_A_DATE}"
+                )
     return changed
 
 

@@ -30,7 +30,7 @@ from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
 from .signature import _SHA1, _SHA256, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
-    _check_body_timestamp,
+    _body_timestamp,
     _check_timestamp,
     _tolerance,
 )
@@ -271,7 +271,9 @@ class Verifier:
         """Return if the request is provably from Alexa now, else raise a `VerificationError`
         (a body that is not JSON: `TimestampError`; ``body`` not bytes: ``TypeError``)."""
         now = await self.verify_signature(headers, body)
-        _check_body_timestamp(body, now, self._limit)
+        # Through the method, as `verify_envelope` does: a subclass's override applies to both.
+        request_type, timestamp = _body_timestamp(body)
+        self.check_request_timestamp(request_type, timestamp, now)
 
     async def verify_envelope(self, headers: Mapping[str, str], body: bytes) -> Envelope:
         """`verify`, then `decode_envelope`, with the body decoded once.
