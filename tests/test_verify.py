@@ -1725,3 +1725,27 @@ def test_a_numeric_timestamp_out_of_range_has_one_reason(pki: TestPKI, number: s
     with pytest.raises(RequestError) as envelope_info:
         run(verifier.verify_envelope(pki.sign(body), body))
     assert str(envelope_info.value) == f"malformed request: request.timestamp: {reason}"
+
+
+@pytest.mark.parametrize("header", ["SignatureCertChainUrl", "Signature-256", "Signature"])
+@pytest.mark.parametrize("kind", ["bytes", "int"])
+def test_a_header_value_not_a_str_is_a_clear_type_error(
+    pki: TestPKI, header: str, kind: str
+) -> None:
+    # A server of one's own passing raw header bytes (or a number) got a bare TypeError from
+    # deep inside ("cannot use a string pattern on a bytes-like object"), or, for bytes in
+    # Signature-256, silently passed where the URL's bytes did not.
+    headers: dict[str, Any] = pki.sign(
+        BODY, sha1=header == "Signature", sha256=header != "Signature"
+    )
+    headers[header] = headers[header].encode() if kind == "bytes" else 5
+    verifier = pki.verifier(now=lambda: NOW, allow_sha1=header == "Signature")
+    for check in (verifier.verify, verifier.verify_envelope):
+        with pytest.raises(
+            TypeError, match=rf"^Verifier: header {header} must be a str, not {kind} "
+        ):
+            run(check(headers, BODY))
+    # None is read as the header left out, as a mapping's get() says it.
+    headers[header] = None
+    with pytest.raises(VerificationError, match="missing"):
+        run(verifier.verify(headers, BODY))

@@ -62,6 +62,14 @@ def _header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
     return value
 
 
+def _not_text(name: str, value: object) -> TypeError:
+    """The error for a header value that is not a str (a caller's server passing raw bytes)."""
+    return TypeError(
+        f"Verifier: header {name} must be a str, not {type(value).__name__} ({value!r:.40}); "
+        "pass the headers decoded (Latin-1), as Starlette's request.headers gives them"
+    )
+
+
 def _url_missing(headers: Mapping[str, str]) -> str:
     """The refusal of a request without ``SignatureCertChainUrl``: one without any signing
     header is said to be so, as a proxy that drops them sends it."""
@@ -312,6 +320,8 @@ class Verifier:
             url = _header(headers, "SignatureCertChainUrl", "signaturecertchainurl")
         if url is None:
             raise CertificateUrlError(_url_missing(headers))
+        if not isinstance(url, str):
+            raise _not_text("SignatureCertChainUrl", url)
         try:
             url = check_cert_url(url)
         except CertificateUrlError:
@@ -330,6 +340,8 @@ class Verifier:
                 algorithm = _SHA1
             if value is None:
                 raise SignatureError(_signature_missing(headers, self.allow_sha1 is True))
+        if not isinstance(value, str):
+            raise _not_text("Signature-256" if algorithm is _SHA256 else "Signature", value)
         signature = _decode_signature(
             value, "Signature-256 header" if algorithm is _SHA256 else "Signature header"
         )
