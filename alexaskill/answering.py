@@ -108,13 +108,13 @@ class Answering(Registration):
         if system is not None and system.application:
             named_id = system.application.application_id
             if named_id not in skill_ids:
-                raise SkillIdError("request is for another skill", application_id=named_id)
+                raise SkillIdError.for_id(named_id)
             named = True
         session = envelope.session
         if session is not None and session.application is not None:
             named_id = session.application.application_id
             if named_id not in skill_ids:
-                raise SkillIdError("request is for another skill", application_id=named_id)
+                raise SkillIdError.for_id(named_id)
             named = True
         if not named:
             raise SkillIdError("request names no application id")

@@ -273,3 +273,11 @@ class SkillIdError(VerificationError):
         super().__init__(message)
         #: The application id the request named (for the log: it is no user data), if one.
         self.application_id = application_id
+
+    @classmethod
+    def for_id(cls, application_id: str) -> SkillIdError:
+        """The refusal of a request naming ``application_id``, not one of the skill's: an empty
+        one (``""`` or null on the wire) is said to name none, not to be another skill's."""
+        if not application_id:
+            return cls("request names no application id (applicationId empty or null)")
+        return cls("request is for another skill", application_id=application_id)

@@ -769,8 +769,7 @@ def test_skill_id_check_reads_every_application_id() -> None:
         (OTHER_ID, SKILL_ID),
         (SKILL_ID, OTHER_ID),
         (OTHER_ID, None),
-        (None, ""),
-        ("", None),
+        (OTHER_ID, ""),
     ):
         with pytest.raises(SkillIdError, match=r"^request is for another skill$"):
             skill.check_skill_id(envelope(*ids))
@@ -1411,3 +1410,19 @@ def test_a_progressive_speech_amazon_refuses_is_refused_at_start(speech: str, wh
     with pytest.raises(ConfigurationError, match=f"^progressive_speech: .*{why}"):
         make_skill(progressive_speech=speech, progressive_after=1.0)
     make_skill(progressive_speech="x" * 500, progressive_after=1.0)  # within the limit
+
+
+@pytest.mark.parametrize("where", ["context", "session", "both"])
+@pytest.mark.parametrize("value", ["", None])
+def test_an_empty_or_null_application_id_is_said_to_name_none(where: str, value: Any) -> None:
+    # Refused as "request is for another skill", and logged as "...: '', not amzn1...", which
+    # sent the developer looking for a mistyped skill id rather than the request's missing one.
+    with TestClient(make_skill()) as client:
+        envelope = client.factory.envelope("LaunchRequest")
+        if where in ("context", "both"):
+            envelope["context"]["System"]["application"]["applicationId"] = value
+        if where in ("session", "both"):
+            envelope["session"]["application"]["applicationId"] = value
+        result = client.send_envelope(envelope)
+    assert result.status_code == 400
+    assert result.error == "request names no application id (applicationId empty or null)"
