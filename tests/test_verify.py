@@ -1749,3 +1749,36 @@ def test_a_header_value_not_a_str_is_a_clear_type_error(
     headers[header] = None
     with pytest.raises(VerificationError, match="missing"):
         run(verifier.verify(headers, BODY))
+
+
+@pytest.mark.parametrize(
+    ("bits", "exponent", "reason"),
+    [
+        (1024, 65537, "signing key is RSA-1024, under 2048 bits"),
+        (2048, 3, "signing key's public exponent is 3, under 65537"),
+    ],
+)
+def test_a_signing_key_weaker_than_amazons_is_refused_from_a_trusted_ca(
+    pki: TestPKI, bits: int, exponent: int, reason: str
+) -> None:
+    # A 1024-bit or e=3 key, issued by a trusted CA for echo-api.amazon.com, was accepted:
+    # Amazon's own is RSA-2048, e=65537, so nothing genuine is refused by asking for as much.
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = rsa.generate_private_key(public_exponent=exponent, key_size=bits)
+    leaf = pki.issue(
+        pki.leaf.subject,
+        key,
+        issuer=(pki.intermediate, pki.intermediate_key),
+        not_before=pki.not_before,
+        not_after=pki.not_after,
+        dns_names=["echo-api.amazon.com"],
+    )
+    verifier = pki.verifier(now=lambda: NOW, chain=TestPKI.pem(leaf, pki.intermediate))
+    signature = base64.b64encode(key.sign(BODY, padding.PKCS1v15(), hashes.SHA256())).decode()
+    headers = {"SignatureCertChainUrl": pki.cert_url, "Signature-256": signature}
+    with pytest.raises(CertificateError) as info:
+        run(verifier.verify(headers, BODY))
+    assert str(info.value) == f"certificate chain: {reason}"
+    # The test PKI's own leaf (RSA-2048, e=65537) passes, as Amazon's does.
+    run(pki.verifier(now=lambda: NOW).verify(pki.sign(BODY), BODY))

@@ -128,12 +128,36 @@ def validate_chain(
         raise CertificateError("certificate chain: unusable signing key") from exc
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise CertificateError("certificate chain: signing key is not RSA")
+    _check_key_strength(public_key)
     return VerifiedChain(
         public_key,
         max(certificate.not_valid_before_utc for certificate in path),
         min(certificate.not_valid_after_utc for certificate in path),
         now,
     )
+
+
+#: The smallest signing key taken, in bits: Amazon's is RSA-2048, the CA/Browser Forum's floor.
+MIN_RSA_BITS: Final = 2048
+#: The smallest public exponent taken: Amazon's key, as nearly every CA-issued one, has 65537.
+MIN_RSA_EXPONENT: Final = 65537
+
+
+def _check_key_strength(public_key: rsa.RSAPublicKey) -> None:
+    """Refuse a signing key weaker than Amazon's, even from a trusted CA: a 1024-bit key may be
+    factored, and a small exponent (e=3) is what signature-forgery attacks on careless PKCS#1
+    v1.5 verifiers need. Neither is seen on a genuine chain, so refusing costs nothing."""
+    bits = public_key.key_size
+    if bits < MIN_RSA_BITS:
+        raise CertificateError(
+            f"certificate chain: signing key is RSA-{bits}, under {MIN_RSA_BITS} bits"
+        )
+    exponent = public_key.public_numbers().e
+    if exponent < MIN_RSA_EXPONENT:
+        raise CertificateError(
+            f"certificate chain: signing key's public exponent is {exponent}, under "
+            f"{MIN_RSA_EXPONENT}"
+        )
 
 
 def _short(exc: Exception) -> str:
