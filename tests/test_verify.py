@@ -1782,3 +1782,25 @@ def test_a_signing_key_weaker_than_amazons_is_refused_from_a_trusted_ca(
     assert str(info.value) == f"certificate chain: {reason}"
     # The test PKI's own leaf (RSA-2048, e=65537) passes, as Amazon's does.
     run(pki.verifier(now=lambda: NOW).verify(pki.sign(BODY), BODY))
+
+
+@pytest.mark.parametrize(
+    ("request_json", "where"),
+    [
+        ('{"type": "LaunchRequest", "timestamp": true}', "$.request.timestamp"),
+        ('{"type": "LaunchRequest", "timestamp": ["2017-06-01T12:00:00Z"]}', "$.request.timestamp"),
+        ('{"type": 5, "timestamp": "2017-06-01T12:00:00Z"}', "$.request.type"),
+        ("[]", "$.request"),
+    ],
+)
+def test_verify_says_which_field_of_a_json_body_has_the_wrong_type(
+    pki: TestPKI, request_json: str, where: str
+) -> None:
+    # Refused as "timestamp: body is not a JSON request" though it is JSON: the developer of a
+    # server of their own looked at the body's encoding rather than at the field.
+    body = b'{"version": "1.0", "request": ' + request_json.encode() + b"}"
+    with pytest.raises(TimestampError) as info:
+        run(pki.verifier(now=lambda: NOW).verify(pki.sign(body), body))
+    message = str(info.value)
+    assert message.startswith("timestamp: body is no request envelope (Expected ")
+    assert message.endswith(f" - at `{where}`)")

@@ -126,7 +126,10 @@ def _body_timestamp(body: bytes) -> tuple[str, str]:
         if not body.isascii():
             body.decode()  # msgspec skips the fields it does not read without checking UTF-8
         head = _decode_head(body)
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
+    except msgspec.ValidationError as exc:
+        # JSON, but its request or the fields read here of the wrong type: said where.
+        raise TimestampError(f"timestamp: body is no request envelope ({exc})") from None
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
         # (as decode_envelope: RecursionError past ~1000 levels of nesting)
         raise TimestampError("timestamp: body is not a JSON request") from None
     request = head.request
