@@ -1804,3 +1804,30 @@ def test_verify_says_which_field_of_a_json_body_has_the_wrong_type(
     message = str(info.value)
     assert message.startswith("timestamp: body is no request envelope (Expected ")
     assert message.endswith(f" - at `{where}`)")
+
+
+def test_headers_not_a_mapping_of_str_names_are_a_clear_type_error(pki: TestPKI) -> None:
+    # A server of one's own passing ASGI's raw header list, or None, got "'list' object has no
+    # attribute 'get'"; a dict of raw bytes names was refused as a request without any header,
+    # "not sent by Alexa, or dropped by a proxy in front", sending one to look at the proxy.
+    headers = pki.sign(BODY)
+    verifier = pki.verifier(now=lambda: NOW)
+    for wrong, kind in ((list(headers.items()), "list"), (None, "NoneType")):
+        for check in (verifier.verify, verifier.verify_envelope):
+            with pytest.raises(
+                TypeError, match=rf"^Verifier: headers must be a mapping .* {kind}$"
+            ):
+                run(check(wrong, BODY))  # type: ignore[arg-type]
+    raw = {name.encode(): value.encode() for name, value in headers.items()}
+    with pytest.raises(TypeError, match=r"^Verifier: header names must be str, not bytes$"):
+        run(verifier.verify(raw, BODY))  # type: ignore[arg-type]
+    # A plain dict of str, oddly capitalised, is read as ever.
+    run(verifier.verify({name.upper(): value for name, value in headers.items()}, BODY))
+
+
+@pytest.mark.parametrize("url", [None, 5, DEFAULT_CERT_URL.encode()])
+def test_check_cert_url_given_no_str_is_a_clear_type_error(url: object) -> None:
+    # "object of type 'NoneType' has no len()", "cannot use a string pattern on a bytes-like
+    # object": nothing said which argument or what it should be.
+    with pytest.raises(TypeError, match=r"^check_cert_url takes the URL as a str, not "):
+        check_cert_url(url)  # type: ignore[arg-type]

@@ -38,6 +38,8 @@ def check_cert_url(url: str) -> str:
     # (a string comparison, a tenth of the regex). A URL is kept only once it passed.
     if type(url) is str and url == _last_plain:
         return url
+    if not isinstance(url, str):
+        raise TypeError(f"check_cert_url takes the URL as a str, not {type(url).__name__}")
     if len(url) > MAX_CERT_URL:
         raise CertificateUrlError(f"certificate URL: longer than {MAX_CERT_URL} characters")
     if _PLAIN_CERT_URL.fullmatch(url):

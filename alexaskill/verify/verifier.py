@@ -315,10 +315,21 @@ class Verifier:
                 f"is over them), not {type(body).__name__}; pass the bytes the server read"
             )
         # The app's own mapping has lower-case keys: one get, then the helper's other spellings.
-        url = headers.get("signaturecertchainurl")
+        try:
+            url = headers.get("signaturecertchainurl")
+        except AttributeError:  # (a try costs nothing on the way through)
+            raise TypeError(
+                "Verifier: headers must be a mapping of names to str values (Starlette's "
+                f"request.headers, a dict), not {type(headers).__name__}"
+            ) from None
         if url is None:
             url = _header(headers, "SignatureCertChainUrl", "signaturecertchainurl")
         if url is None:
+            if any(not isinstance(name, str) for name in headers):  # (raw bytes: none found)
+                raise TypeError(
+                    "Verifier: header names must be str, not "
+                    f"{next(type(n).__name__ for n in headers if not isinstance(n, str))}"
+                )
             raise CertificateUrlError(_url_missing(headers))
         if not isinstance(url, str):
             raise _not_text("SignatureCertChainUrl", url)
