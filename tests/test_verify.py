@@ -1831,3 +1831,13 @@ def test_check_cert_url_given_no_str_is_a_clear_type_error(url: object) -> None:
     # object": nothing said which argument or what it should be.
     with pytest.raises(TypeError, match=r"^check_cert_url takes the URL as a str, not "):
         check_cert_url(url)  # type: ignore[arg-type]
+
+
+def test_a_bytearray_body_gives_an_envelope_holding_bytes(pki: TestPKI) -> None:
+    # A memoryview was copied to bytes, a bytearray kept as given: the envelope's body was the
+    # caller's buffer, which the caller may change after the signature was checked over it.
+    buffer = bytearray(BODY)
+    envelope = run(pki.verifier(now=lambda: NOW).verify_envelope(pki.sign(BODY), buffer))  # type: ignore[arg-type]
+    assert type(envelope.body) is bytes and envelope.body == BODY
+    buffer[:] = b"changed"
+    assert envelope.body == BODY

@@ -94,8 +94,11 @@ def _signature_missing(headers: Mapping[str, str], sha1_allowed: bool) -> str:
 
 def _as_bytes(body: bytes) -> bytes:
     """``body`` for `decode_envelope`, which checks the UTF-8 of bytes and bytearrays only: a
-    memoryview (the verifier takes one) as the bytes it views."""
-    return body.tobytes() if isinstance(body, memoryview) else body
+    memoryview or bytearray (the verifier takes both) as bytes, so that the `Envelope` keeps
+    bytes, not a view or a buffer the caller may change after the check."""
+    if isinstance(body, memoryview):
+        return body.tobytes()
+    return bytes(body) if isinstance(body, bytearray) else body
 
 
 class _ArgumentError(ConfigurationError, ValueError):
