@@ -1841,3 +1841,13 @@ def test_a_bytearray_body_gives_an_envelope_holding_bytes(pki: TestPKI) -> None:
     assert type(envelope.body) is bytes and envelope.body == BODY
     buffer[:] = b"changed"
     assert envelope.body == BODY
+
+
+@pytest.mark.parametrize("now", [NOW.replace(tzinfo=None), "2017-06-01T12:00:00Z"])
+def test_a_timestamp_check_given_a_naive_now_says_what_it_takes(pki: TestPKI, now: Any) -> None:
+    # "can't subtract offset-naive and offset-aware datetimes" named neither argument.
+    match = r"^the timestamp check's now must be an aware datetime \(datetime\.now\(UTC\)\)"
+    with pytest.raises(TypeError, match=match):
+        check_timestamp("IntentRequest", stamp(NOW), now)
+    with pytest.raises(TypeError, match=match):
+        pki.verifier(now=lambda: NOW).check_request_timestamp("IntentRequest", stamp(NOW), now)

@@ -85,6 +85,10 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         age = now - sent
     except OverflowError:
         raise TimestampError("timestamp: out of range") from None
+    except TypeError:  # the caller's ``now``: naive, or no datetime
+        raise TypeError(
+            f"the timestamp check's now must be an aware datetime (datetime.now(UTC)), not {now!r}"
+        ) from None
     oldest = _SKILL_EVENT_MAX_AGE if request_type in _SKILL_EVENTS else limit
     if age > oldest:
         raise TimestampError(f"timestamp: too old ({_off(age, 'before', oldest)})")
