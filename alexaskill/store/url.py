@@ -27,10 +27,12 @@ def open_store(url: str) -> Store:
     if not sep:
         # Not the URL itself: a scheme mistyped (redis:/:secret@host) leaves its password in it.
         raise ConfigurationError(f"the store URL has no scheme (no '://'): {_STORE_URLS}")
-    # The one rule for every scheme: a message shows the URL only as this, its password hidden.
-    shown = url_without_password(url)
+    # The one rule for every scheme: a message shows the URL only as url_without_password
+    # makes it, its password hidden (called where a message needs it: it imports urllib.parse,
+    # milliseconds of a Lambda cold start).
     if scheme == "sqlite":
         if not rest.startswith("/") or len(rest) < 2 or "?" in rest:
+            shown = url_without_password(url)
             raise ConfigurationError(
                 f"SQLite store URL {shown!r}: write sqlite:///relative.db or sqlite:////abs/path.db"
             )
@@ -43,6 +45,7 @@ def open_store(url: str) -> Store:
         return RedisStore(url)
     if scheme == "memory":
         if rest:
+            shown = url_without_password(url)
             raise ConfigurationError(f"memory store URL {shown!r}: write memory://")
         from .memory import MemoryStore
 
