@@ -18,7 +18,8 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
 - **Head size.** A head over ``max_header_size`` bytes (16 KiB, h11's own default) is answered
   ``431`` and the connection closed, before more of it is buffered.
 - Each of these answers, and the ``400`` for bytes the parser refuses, carries a short JSON
-  reason, as the app's own refusals do (uvicorn's ``400`` is plain text).
+  reason, as the app's own refusals do (uvicorn's ``400`` is plain text). On h11 a request
+  with both ``Content-Length`` and ``Transfer-Encoding`` is refused so too, as httptools does.
 - **Connections.** At most ``--limit-concurrency`` minus one connections are open (without that
   option, `DEFAULT_MAX_CONNECTIONS`), and never more than the file-descriptor limit allows (the
   soft limit is raised to the hard one at start). When a new connection would exceed that, the
@@ -439,8 +440,26 @@ def _waited_since(connection: _Bounded) -> float:
     return connection._waiting_since
 
 
+class _OneFraming(h11.Connection):
+    """h11's connection, refusing a request framed both by a length and by chunks (RFC 9112,
+    6.3), as httptools does: h11 goes by the chunks and keeps the connection, so bytes that a
+    proxy in front counted as this request's body would run as a request of their own."""
+
+    def next_event(self) -> Any:
+        event = super().next_event()
+        if type(event) is h11.Request:
+            names = [name for name, _ in event.headers]  # (h11's names are lower-case)
+            if b"transfer-encoding" in names and b"content-length" in names:
+                raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)
+        return event
+
+
 class H11Protocol(_Bounded, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.conn.__class__ = _OneFraming  # (uvicorn's __init__ made it)
+        super().connection_made(transport)
 
     def _closes_after_answer(self) -> bool:
         return self.conn.their_state is h11.MUST_CLOSE

@@ -390,3 +390,31 @@ def test_a_request_the_parser_refuses_gets_400_with_a_json_reason(
 def test_the_access_log_line_is_uvicorns() -> None:
     _, logs = same(echo, [post(b"x", path="/a?b=c")], access_log=True, log_level="info")
     assert logs == ['127.0.0.1:50000 - "POST /a?b=c HTTP/1.1" 200']
+
+
+#: A request framed two ways (RFC 9112, 6.3): a proxy in front that goes by the length would
+#: see one request, body and all; a server that goes by the chunks sees a second one in it.
+SMUGGLED = (
+    b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 40\r\ntransfer-encoding: chunked\r\n\r\n"
+    b"0\r\n\r\nGET /smuggled HTTP/1.1\r\nhost: x\r\n\r\n"
+)
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_request_with_a_length_and_chunks_is_refused_and_nothing_after_it_runs(
+    protocol_class: type[Any],
+) -> None:
+    # h11 went by the chunks and kept the connection open: the request hidden in the body ran.
+    # Refused with 400 and closed on either parser, as httptools does.
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await echo(scope, receive, send)
+
+    events, logs = serve(protocol_class, app, [SMUGGLED])
+    assert seen == [] and logs == ["Invalid HTTP request received."]
+    assert events[-1] == "close"
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert json.loads(body) == {"error": "invalid HTTP request"}
