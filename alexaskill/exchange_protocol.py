@@ -13,6 +13,7 @@ from uvicorn.protocols.http.flow_control import service_unavailable
 from uvicorn.protocols.utils import get_remote_addr
 
 from .exchange import _SPECIAL, Exchange
+from .server_writes import _refusal
 
 try:
     import httptools
@@ -56,6 +57,17 @@ def _say_over_limit(logger: logging.Logger, state: ServerState, now: float) -> N
     state._alexaskill_over_limit = [now, 0]  # type: ignore[attr-defined]
 
 
+_UPGRADE_WITH_BODY: Final = _refusal(b"400 Bad Request", "request body with an upgrade not served")
+
+
+def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request's headers (lower-case names) give it a body: chunks, or a length."""
+    for name, value in headers:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip(b" 0")):
+            return True
+    return False
+
+
 class ExchangeProtocol:
     """uvicorn's httptools protocol with `Exchange` as its request cycle (list it before
     uvicorn's ``HttpToolsProtocol`` among the bases).
@@ -91,6 +103,7 @@ class ExchangeProtocol:
         def _should_upgrade(self) -> bool: ...
         def _unset_keepalive_if_required(self) -> None: ...
         def _idle(self) -> None: ...
+        def _close(self, answer: bytes | None) -> None: ...
         def _closing(self) -> None: ...
         def _linger(self) -> None: ...
 
@@ -116,9 +129,13 @@ class ExchangeProtocol:
         if http_version != "1.1":
             scope["http_version"] = http_version
         self._upgrading = False
-        if parser.should_upgrade() and self._should_upgrade():
-            self._upgrading = True
-            return
+        if parser.should_upgrade():
+            if self._should_upgrade():
+                self._upgrading = True
+                return
+            if _has_body(scope["headers"]):  # served as a request (the upgrade not taken)
+                self._refuse_upgrade_with_body()
+                return
         url = httptools.parse_url(self.url)
         raw_path = url.path
         path = raw_path.decode("ascii")
@@ -147,6 +164,14 @@ class ExchangeProtocol:
                 self._answering = previous
             self.flow.pause_reading()
             self.pipeline.appendleft((exchange, app))
+
+    def _refuse_upgrade_with_body(self) -> None:
+        """A request asking for an upgrade not served (``h2c``, or a WebSocket without a library
+        for it), with a body: httptools stops at its head and never parses the body, which the
+        app would not get and which, come in a later read, would be parsed as a request of its
+        own (a request smuggled past a proxy that sent it as a body). Refused: 400, closed."""
+        self._upgrading = True  # nothing of it is an exchange's
+        self._close(_UPGRADE_WITH_BODY)
 
     def on_body(self, body: bytes) -> None:
         exchange = self.cycle
