@@ -101,6 +101,9 @@ class ExchangeProtocol:
         pipeline: deque[tuple[Any, Any]]
 
         def _should_upgrade(self) -> bool: ...
+        def handle_websocket_upgrade(self) -> None: ...
+        def _unsupported_upgrade_warning(self) -> None: ...
+        def send_400_response(self, msg: str) -> None: ...
         def _unset_keepalive_if_required(self) -> None: ...
         def _idle(self) -> None: ...
         def _close(self, answer: bytes | None) -> None: ...
@@ -164,6 +167,26 @@ class ExchangeProtocol:
                 self._answering = previous
             self.flow.pause_reading()
             self.pipeline.appendleft((exchange, app))
+
+    def data_received(self, data: bytes) -> None:
+        """uvicorn's, but after a request asking for an upgrade not taken (served as a plain
+        request) the rest of the read is parsed too: httptools stops at that request's head,
+        and uvicorn dropped what followed, requests pipelined behind it never answered."""
+        self._unset_keepalive_if_required()
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            msg = "Invalid HTTP request received."
+            self.logger.warning(msg)
+            self.send_400_response(msg)
+        except httptools.HttpParserUpgrade as upgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+                return
+            self._unsupported_upgrade_warning()
+            offset = upgrade.args[0] if upgrade.args else len(data)
+            if offset < len(data) and self.parser is not None and not self._upgrading:
+                self.data_received(data[offset:])  # (`_upgrading`: refused, closing)
 
     def _refuse_upgrade_with_body(self) -> None:
         """A request asking for an upgrade not served (``h2c``, or a WebSocket without a library

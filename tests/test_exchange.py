@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -458,3 +459,18 @@ def test_a_request_with_a_body_and_an_upgrade_not_taken_never_runs_its_body(
     answer, _, reason = first_write(wire(events)).partition(b"\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert json.loads(reason) == {"error": "request body with an upgrade not served"}
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_requests_pipelined_behind_an_upgrade_not_taken_are_answered(
+    protocol_class: type[Any],
+) -> None:
+    # httptools stops at a request asking to upgrade: uvicorn served it as a plain request
+    # (h2c is served by nobody) and dropped the rest of the read, the requests behind it never
+    # answered, a proxy in front left waiting (or handing their answers to the next ones).
+    upgrade = b"GET /%d HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: h2c\r\n\r\n"
+    plain = b"GET /%d HTTP/1.1\r\nhost: x\r\n\r\n"
+    events, _ = serve(protocol_class, echo, [upgrade % 1 + plain % 2 + upgrade % 3 + plain % 4])
+    answered = b"".join(event for event in events if isinstance(event, bytes))
+    assert answered.count(b"HTTP/1.1 200 OK\r\n") == 4
+    assert re.findall(rb'"path": "(/\d)"', answered) == [b"/1", b"/2", b"/3", b"/4"]
