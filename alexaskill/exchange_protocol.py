@@ -13,6 +13,7 @@ from uvicorn.protocols.http.flow_control import service_unavailable
 from uvicorn.protocols.utils import get_remote_addr
 
 from .exchange import _SPECIAL, Exchange
+from .server_limits import _say_rarely
 from .server_writes import _refusal
 
 try:
@@ -34,27 +35,12 @@ if TYPE_CHECKING:
 
 __all__ = ["ExchangeProtocol"]
 
-#: Seconds between two of uvicorn's "Exceeded concurrency limit." lines on one server.
-_SAY_OVER_LIMIT_EVERY: Final = 10.0
-
 
 def _say_over_limit(logger: logging.Logger, state: ServerState, now: float) -> None:
     """uvicorn's warning for a request refused past ``--limit-concurrency``, at most once every
-    `_SAY_OVER_LIMIT_EVERY` seconds a server, the next line counting those not said: under a
+    ten seconds a server (`_say_rarely`), the next line counting those not said: under a
     flood, a line a refused request is a write each (the attacker's requests, amplified)."""
-    said: list[float] | None = getattr(state, "_alexaskill_over_limit", None)  # [when, since]
-    if said is not None and now - said[0] < _SAY_OVER_LIMIT_EVERY:
-        said[1] += 1
-        return
-    if said is None or not said[1]:
-        logger.warning("Exceeded concurrency limit.")
-    else:
-        logger.warning(
-            "Exceeded concurrency limit. (and %d more in the %.0f s before)",
-            said[1],
-            now - said[0],
-        )
-    state._alexaskill_over_limit = [now, 0]  # type: ignore[attr-defined]
+    _say_rarely(logger, state, "Exceeded concurrency limit.", now)
 
 
 _UPGRADE_WITH_BODY: Final = _refusal(b"400 Bad Request", "request body with an upgrade not served")

@@ -74,6 +74,7 @@ from .server_limits import (
     _connection_budget,
     _eviction_order,
     _guard_accept,
+    _say_unsupported_upgrade,
     raise_open_file_limit,
 )
 from .server_writes import (
@@ -338,6 +339,9 @@ class _Bounded:
             return
         late = f"request head not received within {self.header_timeout:g} s"
         self._close(_refusal(b"408 Request Timeout", late))
+
+    def _unsupported_upgrade_warning(self) -> None:
+        _say_unsupported_upgrade(self)  # uvicorn's lines, said rarely: one a request flooded
 
     def send_400_response(self, msg: str) -> None:
         """A request the parser refused (uvicorn has logged ``msg``): 400 with a JSON reason,

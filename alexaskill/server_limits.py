@@ -16,6 +16,14 @@ logger = logging.getLogger("alexaskill.server")
 _RESERVED_FDS: Final = 64
 
 
+#: Seconds between two of a warning a client can cause on every request (`_say_rarely`).
+_SAY_EVERY: Final = 10.0
+#: uvicorn's advice after an upgrade it could not take.
+_NO_WEBSOCKETS: Final = (
+    "No supported WebSocket library detected. Please use \"pip install 'uvicorn[standard]'\", "
+    "or install 'websockets' or 'wsproto' manually."
+)
+
 _fd_limit: int | None = None
 _ACCEPT_FAILED: Final = "socket.accept() out of system resource"
 
@@ -92,6 +100,33 @@ def _eviction_order(connection: Any) -> tuple[bool, float, bool]:
         connection.silent_grace, connection.header_timeout / 4
     )
     return not silent, since, new
+
+
+def _say_rarely(logger: logging.Logger, state: Any, line: str, now: float) -> None:
+    """Warn ``line`` at most once every `_SAY_EVERY` seconds a server (``state``),
+    the next time counting the times not said."""
+    said_by_line: dict[str, list[float]] | None = getattr(state, "_alexaskill_said", None)
+    if said_by_line is None:
+        said_by_line = state._alexaskill_said = {}
+    said = said_by_line.get(line)  # [when, since]
+    if said is not None and now - said[0] < _SAY_EVERY:
+        said[1] += 1
+        return
+    if said is None or not said[1]:
+        logger.warning(line)
+    else:
+        logger.warning("%s (and %d more in the %.0f s before)", line, said[1], now - said[0])
+    said_by_line[line] = [now, 0]
+
+
+def _say_unsupported_upgrade(protocol: Any) -> None:
+    """uvicorn's warnings for a request asking for an upgrade it does not take (``h2c``, or a
+    WebSocket without a library), said rarely (`_say_rarely`): a line or two a request, which
+    a client sends again and again on one connection, would flood the log."""
+    logger, state, now = protocol.logger, protocol.server_state, protocol.loop.time()
+    _say_rarely(logger, state, "Unsupported upgrade request.", now)
+    if not protocol._should_upgrade_to_ws():
+        _say_rarely(logger, state, _NO_WEBSOCKETS, now)
 
 
 def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:

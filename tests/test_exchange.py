@@ -474,3 +474,14 @@ def test_requests_pipelined_behind_an_upgrade_not_taken_are_answered(
     answered = b"".join(event for event in events if isinstance(event, bytes))
     assert answered.count(b"HTTP/1.1 200 OK\r\n") == 4
     assert re.findall(rb'"path": "(/\d)"', answered) == [b"/1", b"/2", b"/3", b"/4"]
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_upgrades_not_taken_do_not_flood_the_log(protocol_class: type[Any]) -> None:
+    # uvicorn said two warnings for every request asking for an upgrade it does not take (h2c,
+    # or a WebSocket without a library), which a client sends on and on over one connection.
+    upgrade = b"GET / HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: h2c\r\n\r\n"
+    events, logs = serve(protocol_class, echo, [upgrade, 0.01, upgrade, 0.01, upgrade])
+    assert sum(isinstance(event, bytes) and b"HTTP/1.1 200 OK" in event for event in events) == 3
+    assert logs[0] == "Unsupported upgrade request."
+    assert len(logs) <= 2 and all("upgrade" in line or "WebSocket" in line for line in logs)
