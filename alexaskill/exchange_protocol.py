@@ -125,6 +125,11 @@ class ExchangeProtocol:
             if _has_body(scope["headers"]):  # served as a request (the upgrade not taken)
                 self._refuse_upgrade_with_body()
                 return
+        # RFC 9112, 3.2: one Host (HTTP/1.0 may have none), as h11 checks. Raised, the parser
+        # stops; uvicorn's handler (`data_received`) logs it and answers 400.
+        hosts = [value for name, value in scope["headers"] if name == b"host"]
+        if len(hosts) != 1 and (hosts or http_version == "1.1"):
+            raise ValueError("a request without one Host header")
         url = httptools.parse_url(self.url)
         raw_path = url.path
         path = raw_path.decode("ascii")

@@ -485,3 +485,33 @@ def test_upgrades_not_taken_do_not_flood_the_log(protocol_class: type[Any]) -> N
     assert sum(isinstance(event, bytes) and b"HTTP/1.1 200 OK" in event for event in events) == 3
     assert logs[0] == "Unsupported upgrade request."
     assert len(logs) <= 2 and all("upgrade" in line or "WebSocket" in line for line in logs)
+
+
+HOSTS = {
+    "none": b"POST / HTTP/1.1\r\ncontent-length: 2\r\n\r\n{}",
+    "two": b"POST / HTTP/1.1\r\nhost: a\r\nhost: b\r\ncontent-length: 2\r\n\r\n{}",
+    "two-http-1.0": b"POST / HTTP/1.0\r\nhost: a\r\nhost: b\r\ncontent-length: 2\r\n\r\n{}",
+}
+
+
+@pytest.mark.parametrize("hosts", HOSTS)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_request_without_one_host_is_refused(protocol_class: type[Any], hosts: str) -> None:
+    # RFC 9112, 3.2: an HTTP/1.1 request without a Host, or any with two, gets a 400. h11 did
+    # so; httptools served it (which host is it for? a proxy in front and the app may differ).
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await echo(scope, receive, send)
+
+    events, logs = serve(protocol_class, app, [HOSTS[hosts]])
+    assert seen == [] and logs == ["Invalid HTTP request received."]
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n") and events[-1] == "close"
+    assert json.loads(body) == {"error": "invalid HTTP request"}
+
+
+def test_an_http_1_0_request_needs_no_host() -> None:
+    events, _ = same(echo, [b"GET /old HTTP/1.0\r\n\r\n"])
+    assert first_write(events).startswith(b"HTTP/1.1 200 OK\r\n")
