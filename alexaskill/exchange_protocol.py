@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import asyncio
     import logging
     from collections import deque
+    from collections.abc import Iterator
 
     from uvicorn.config import Config
     from uvicorn.protocols.http.flow_control import FlowControl
@@ -52,6 +53,24 @@ def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
         if name == b"transfer-encoding" or (name == b"content-length" and value.strip(b" 0")):
             return True
     return False
+
+
+class _Trailers:
+    """Where httptools' reports of a chunked body's trailer fields go once the head is parsed
+    (uvicorn's ``on_header`` appends to ``self.headers``): nowhere. uvicorn added them to the
+    request's headers, which the proxy in front had checked (an ``x-forwarded-for`` there was
+    the address --proxy-headers believed), and kept every line, for as long as the body took."""
+
+    __slots__ = ()
+
+    def append(self, field: tuple[bytes, bytes]) -> None:
+        pass
+
+    def __iter__(self) -> Iterator[tuple[bytes, bytes]]:  # (uvicorn's `_get_upgrade` reads it)
+        return iter(())
+
+
+_TRAILERS: Final = _Trailers()
 
 
 class ExchangeProtocol:
@@ -84,6 +103,7 @@ class ExchangeProtocol:
         url: bytes
         scope: Any
         expect_100_continue: bool
+        headers: list[tuple[bytes, bytes]]
         pipeline: deque[tuple[Any, Any]]
 
         def _should_upgrade(self) -> bool: ...
@@ -130,6 +150,7 @@ class ExchangeProtocol:
         hosts = [value for name, value in scope["headers"] if name == b"host"]
         if len(hosts) != 1 and (hosts or http_version == "1.1"):
             raise ValueError("a request without one Host header")
+        self.headers = _TRAILERS  # type: ignore[assignment]  # (the scope keeps the head's)
         url = httptools.parse_url(self.url)
         raw_path = url.path
         path = raw_path.decode("ascii")
