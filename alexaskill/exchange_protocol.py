@@ -185,20 +185,25 @@ class ExchangeProtocol:
         request) the rest of the read is parsed too: httptools stops at that request's head,
         and uvicorn dropped what followed, requests pipelined behind it never answered."""
         self._unset_keepalive_if_required()
-        try:
-            self.parser.feed_data(data)
-        except httptools.HttpParserError:
-            msg = "Invalid HTTP request received."
-            self.logger.warning(msg)
-            self.send_400_response(msg)
-        except httptools.HttpParserUpgrade as upgrade:
-            if self._should_upgrade():
-                self.handle_websocket_upgrade()
-                return
-            self._unsupported_upgrade_warning()
-            offset = upgrade.args[0] if upgrade.args else len(data)
-            if offset < len(data) and self.parser is not None and not self._upgrading:
-                self.data_received(data[offset:])  # (`_upgrading`: refused, closing)
+        rest: bytes | memoryview = data
+        while True:
+            try:
+                self.parser.feed_data(rest)
+            except httptools.HttpParserError:
+                msg = "Invalid HTTP request received."
+                self.logger.warning(msg)
+                self.send_400_response(msg)
+            except httptools.HttpParserUpgrade as upgrade:
+                if self._should_upgrade():
+                    self.handle_websocket_upgrade()
+                    return
+                self._unsupported_upgrade_warning()
+                offset = upgrade.args[0] if upgrade.args else len(rest)
+                # The rest from where the parser stopped: in a loop, a view (no copy each).
+                if offset < len(rest) and not self._upgrading and not self.transport.is_closing():
+                    rest = memoryview(rest)[offset:]
+                    continue
+            return
 
     def _refuse_upgrade_with_body(self) -> None:
         """A request asking for an upgrade not served (``h2c``, or a WebSocket without a library

@@ -22,6 +22,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornPr
 from uvicorn.server import ServerState
 
 from alexaskill import server as server_module
+from alexaskill.server_limits import _NO_WEBSOCKETS
 from tests.test_server_writes import PROTOCOLS, Transport, first_write, settle
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
@@ -534,3 +535,15 @@ def test_trailer_fields_are_not_request_headers(protocol_class: type[Any]) -> No
     events, _ = serve(protocol_class, app, [head + b"2\r\n{}\r\n0\r\n" + trailers + b"\r\n"])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 200 OK\r\n")
     assert headers == [["host", "transfer-encoding"]]
+
+
+def test_many_requests_pipelined_behind_upgrades_not_taken_are_parsed_in_a_loop() -> None:
+    # Each request asking for an upgrade stops httptools; what follows it in the read is parsed
+    # again from there: in a loop, not a call deeper each (a read of such small requests, a
+    # few thousand, was a RecursionError), and from a view, not a copy of the rest each.
+    upgrade = b"GET /u HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: h2c\r\n\r\n"
+    count = 1500
+    events, logs = serve(server_module.HttpToolsProtocol, echo, [upgrade * count])
+    answered = b"".join(event for event in events if isinstance(event, bytes))
+    assert answered.count(b"HTTP/1.1 200 OK\r\n") == count
+    assert logs[:2] == ["Unsupported upgrade request.", _NO_WEBSOCKETS] and len(logs) == 2
