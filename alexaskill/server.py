@@ -349,7 +349,9 @@ class _Bounded:
         self._close(_400)
 
     def _close(self, answer: bytes | None) -> None:
-        if self._lingering:  # answered already (a 400, then the same read past the head's size)
+        # Answered already: a 400, then the same read past the head's size; or bytes that
+        # came after a refusal, the connection closing (over TLS, before its shutdown).
+        if self._lingering or self.transport.is_closing():
             return
         self._head_since = None
         if answer is None:
@@ -449,11 +451,16 @@ class _OneFraming(h11.Connection):
     6.3), as httptools does: h11 goes by the chunks and keeps the connection, so bytes that a
     proxy in front counted as this request's body would run as a request of their own."""
 
+    _refused = False
+
     def next_event(self) -> Any:
+        if self._refused:  # what comes after is not parsed, as after h11's own refusals
+            raise h11.RemoteProtocolError("a request refused before", 400)
         event = super().next_event()
         if type(event) is h11.Request:
             names = [name for name, _ in event.headers]  # (h11's names are lower-case)
             if b"transfer-encoding" in names and b"content-length" in names:
+                self._refused = True
                 raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)
         return event
 

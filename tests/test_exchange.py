@@ -547,3 +547,13 @@ def test_many_requests_pipelined_behind_upgrades_not_taken_are_parsed_in_a_loop(
     answered = b"".join(event for event in events if isinstance(event, bytes))
     assert answered.count(b"HTTP/1.1 200 OK\r\n") == count
     assert logs[:2] == ["Unsupported upgrade request.", _NO_WEBSOCKETS] and len(logs) == 2
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_bytes_after_a_request_with_two_framings_are_not_parsed(protocol_class: type[Any]) -> None:
+    # Over TLS a connection still gets what comes before its shutdown: on h11 the body of the
+    # refused request was parsed then, for a request never started (an AttributeError).
+    head = b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n"
+    events, _ = serve(protocol_class, echo, [head, b"5\r\nhello\r\n0\r\n\r\n"])
+    assert events[-1] == "close" and len(wire(events)) == 2
+    assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
