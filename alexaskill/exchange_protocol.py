@@ -126,6 +126,8 @@ class ExchangeProtocol:
     _answering: Exchange | None = None
     #: Whether the request being parsed is being upgraded (to a WebSocket): not an exchange's.
     _upgrading = False
+    #: Whether a request with a body asking for an upgrade was refused (`_refuse_upgrade_...`).
+    _refused_upgrade = False
     #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).
     _defaults: tuple[list[tuple[bytes, bytes]] | None, bytes | None] = (None, None)
 
@@ -184,6 +186,8 @@ class ExchangeProtocol:
         """uvicorn's, but after a request asking for an upgrade not taken (served as a plain
         request) the rest of the read is parsed too: httptools stops at that request's head,
         and uvicorn dropped what followed, requests pipelined behind it never answered."""
+        if self._refused_upgrade:  # what comes is that request's body: never parsed
+            return
         self._unset_keepalive_if_required()
         rest: bytes | memoryview = data
         while True:
@@ -210,7 +214,7 @@ class ExchangeProtocol:
         for it), with a body: httptools stops at its head and never parses the body, which the
         app would not get and which, come in a later read, would be parsed as a request of its
         own (a request smuggled past a proxy that sent it as a body). Refused: 400, closed."""
-        self._upgrading = True  # nothing of it is an exchange's
+        self._upgrading = self._refused_upgrade = True  # nothing of it is an exchange's
         self._close(_UPGRADE_WITH_BODY)
 
     def on_body(self, body: bytes) -> None:

@@ -557,3 +557,19 @@ def test_bytes_after_a_request_with_two_framings_are_not_parsed(protocol_class: 
     events, _ = serve(protocol_class, echo, [head, b"5\r\nhello\r\n0\r\n\r\n"])
     assert events[-1] == "close" and len(wire(events)) == 2
     assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+
+
+def test_a_body_after_an_upgrade_refused_is_never_parsed() -> None:
+    # Refused from its head, the connection closes; over TLS what comes before the shutdown
+    # still reaches the protocol: the body, parsed as a request, ran (its answer dropped).
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await echo(scope, receive, send)
+
+    upgrade = b"POST /x HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: h2c\r\n"
+    head = upgrade + b"content-length: %d\r\n\r\n" % len(HIDDEN)
+    events, _ = serve(server_module.HttpToolsProtocol, app, [head, HIDDEN])
+    assert seen == [] and events[-1] == "close"
+    assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
