@@ -195,7 +195,8 @@ class ExchangeProtocol:
                 self.parser.feed_data(rest)
             except httptools.HttpParserError:
                 msg = "Invalid HTTP request received."
-                self.logger.warning(msg)
+                # (uvicorn's line, said rarely: a flood of bad requests, a write each)
+                _say_rarely(self.logger, self.server_state, msg, self.loop.time())
                 self.send_400_response(msg)
             except httptools.HttpParserUpgrade as upgrade:
                 if self._should_upgrade():

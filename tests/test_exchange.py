@@ -573,3 +573,36 @@ def test_a_body_after_an_upgrade_refused_is_never_parsed() -> None:
     events, _ = serve(server_module.HttpToolsProtocol, app, [head, HIDDEN])
     assert seen == [] and events[-1] == "close"
     assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+
+
+def test_requests_the_parser_refuses_do_not_flood_the_log() -> None:
+    # A line each, on httptools (the Dockerfile's): a flood of bad requests, a write each.
+    config = Config(app=echo, lifespan="off", log_level="warning")
+    config.load()
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    async def scenario() -> None:
+        state = ServerState()
+        for _ in range(5):  # five connections of one server, each sending garbage
+            protocol = server_module.HttpToolsProtocol(
+                config=config, server_state=state, app_state={}
+            )
+            transport = Transport()
+            transport.protocol = protocol
+            protocol.connection_made(transport)
+            protocol.data_received(b"NOT HTTP AT ALL\r\n\r\n")
+            assert transport.events[-1] == "close"
+            protocol.connection_lost(None)
+            await settle()
+
+    handler = Collect()
+    logging.getLogger("uvicorn.error").addHandler(handler)
+    try:
+        asyncio.run(scenario())
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(handler)
+    assert records == ["Invalid HTTP request received."]
