@@ -138,6 +138,8 @@ class ExchangeProtocol:
         http_version = parser.get_http_version()
         scope["method"] = parser.get_method().decode("ascii")
         if http_version != "1.1":
+            if http_version != "1.0":  # 0.9 (no version), 2.0: no HTTP/1 request, ASGI's neither
+                raise ValueError(f"a request of HTTP/{http_version}")
             scope["http_version"] = http_version
         self._upgrading = False
         if parser.should_upgrade():

@@ -447,9 +447,10 @@ def _waited_since(connection: _Bounded) -> float:
 
 
 class _OneFraming(h11.Connection):
-    """h11's connection, refusing a request framed both by a length and by chunks (RFC 9112,
-    6.3), as httptools does: h11 goes by the chunks and keeps the connection, so bytes that a
-    proxy in front counted as this request's body would run as a request of their own."""
+    """h11's connection, refusing a request of no HTTP/1 version, and one framed both by a
+    length and by chunks (RFC 9112, 6.3), as httptools does: h11 goes by the chunks and keeps
+    the connection, so bytes that a proxy in front counted as this request's body would run
+    as a request of their own."""
 
     _refused = False
 
@@ -462,6 +463,9 @@ class _OneFraming(h11.Connection):
             if b"transfer-encoding" in names and b"content-length" in names:
                 self._refused = True
                 raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)
+            if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
+                self._refused = True
+                raise h11.RemoteProtocolError("not an HTTP/1 request", 400)
         return event
 
 

@@ -606,3 +606,22 @@ def test_requests_the_parser_refuses_do_not_flood_the_log() -> None:
     finally:
         logging.getLogger("uvicorn.error").removeHandler(handler)
     assert records == ["Invalid HTTP request received."]
+
+
+@pytest.mark.parametrize(
+    "line", [b"GET /x\r\n", b"GET /x HTTP/2.0\r\nhost: x\r\n", b"GET /x HTTP/0.9\r\n"]
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_request_of_another_http_version_is_refused(
+    protocol_class: type[Any], line: bytes
+) -> None:
+    # Served, with an HTTP/1.1 answer and a scope saying "2.0" or "0.9" (ASGI knows neither).
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["http_version"])
+        await echo(scope, receive, send)
+
+    events, logs = serve(protocol_class, app, [line + b"\r\n"])
+    assert seen == [] and logs == ["Invalid HTTP request received."]
+    assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
