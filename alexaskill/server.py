@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
+from .server_h11 import _OneFraming
 from .server_limits import (
     _connection_budget,
     _eviction_order,
@@ -444,29 +445,6 @@ class _Bounded:
 
 def _waited_since(connection: _Bounded) -> float:
     return connection._waiting_since
-
-
-class _OneFraming(h11.Connection):
-    """h11's connection, refusing a request of no HTTP/1 version, and one framed both by a
-    length and by chunks (RFC 9112, 6.3), as httptools does: h11 goes by the chunks and keeps
-    the connection, so bytes that a proxy in front counted as this request's body would run
-    as a request of their own."""
-
-    _refused = False
-
-    def next_event(self) -> Any:
-        if self._refused:  # what comes after is not parsed, as after h11's own refusals
-            raise h11.RemoteProtocolError("a request refused before", 400)
-        event = super().next_event()
-        if type(event) is h11.Request:
-            names = [name for name, _ in event.headers]  # (h11's names are lower-case)
-            if b"transfer-encoding" in names and b"content-length" in names:
-                self._refused = True
-                raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)
-            if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
-                self._refused = True
-                raise h11.RemoteProtocolError("not an HTTP/1 request", 400)
-        return event
 
 
 class H11Protocol(_Bounded, _H11):

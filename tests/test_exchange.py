@@ -625,3 +625,21 @@ def test_a_request_of_another_http_version_is_refused(
     events, logs = serve(protocol_class, app, [line + b"\r\n"])
     assert seen == [] and logs == ["Invalid HTTP request received."]
     assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_answer_before_the_body_came_says_the_connection_closes(
+    protocol_class: type[Any],
+) -> None:
+    # Answered from its head (a 413), the rest of the body unread: the connection closes after
+    # the answer, on either parser; on h11 the answer did not say so (a client could send its
+    # next request on it, to have it dropped).
+    async def refuse(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        headers = [(b"content-length", b"0")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    events, _ = serve(protocol_class, refuse, [post(b"0123456789")[:-7]])
+    head = first_write(wire(events)).partition(b"\r\n\r\n")[0].lower()
+    assert head.startswith(b"http/1.1 413 ") and b"\r\nconnection: close" in head
+    assert events[-1] == "close"

@@ -1,0 +1,44 @@
+"""h11's connection as `alexaskill.server.H11Protocol` uses it: stricter on what it takes, and
+saying when it closes (`_OneFraming`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import h11
+
+__all__: list[str] = []  # the server protocol's helper
+
+
+class _OneFraming(h11.Connection):
+    """h11's connection, refusing a request of no HTTP/1 version, and one framed both by a
+    length and by chunks (RFC 9112, 6.3), as httptools does: h11 goes by the chunks and keeps
+    the connection, so bytes that a proxy in front counted as this request's body would run
+    as a request of their own. And an answer sent before the request's body came whole says
+    ``connection: close``, as the connection closes after it."""
+
+    _refused = False
+
+    def next_event(self) -> Any:
+        if self._refused:  # what comes after is not parsed, as after h11's own refusals
+            raise h11.RemoteProtocolError("a request refused before", 400)
+        event = super().next_event()
+        if type(event) is h11.Request:
+            names = [name for name, _ in event.headers]  # (h11's names are lower-case)
+            if b"transfer-encoding" in names and b"content-length" in names:
+                self._refused = True
+                raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)
+            if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
+                self._refused = True
+                raise h11.RemoteProtocolError("not an HTTP/1 request", 400)
+        return event
+
+    def send(self, event: Any) -> bytes | None:  # type: ignore[override]  # (one signature)
+        # Answered before the request's body came whole: the connection closes after the
+        # answer (`_Bounded.on_response_complete` lingers), and the answer says so.
+        if type(event) is h11.Response and self.their_state is h11.SEND_BODY:
+            state = getattr(self, "_cstate", None)  # (h11's own, as for a Connection: close)
+            if state is not None:
+                state.process_keep_alive_disabled()
+        sent: bytes | None = super().send(event)
+        return sent
