@@ -31,6 +31,21 @@ class _OneFraming(h11.Connection):
             if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
                 self._refused = True
                 raise h11.RemoteProtocolError("not an HTTP/1 request", 400)
+            target = event.target
+            if target[:7].lower() == b"http://" or target[:8].lower() == b"https://":
+                # The absolute form (RFC 9112, 3.2.2), which a server must take: its path and
+                # query, as httptools gives (uvicorn took the whole URL for the path).
+                rest = target[target.index(b"//") + 2 :]  # the authority, then the rest
+                ends = [i for i in (rest.find(b"/"), rest.find(b"?")) if i >= 0]
+                target = rest[min(ends) :] if ends else b""
+                if not target.startswith(b"/"):  # "http://host", "http://host?query"
+                    target = b"/" + target
+                event = h11.Request(
+                    method=event.method,
+                    headers=event.headers,
+                    target=target,
+                    http_version=event.http_version,
+                )
         return event
 
     def send(self, event: Any) -> bytes | None:  # type: ignore[override]  # (one signature)

@@ -643,3 +643,13 @@ def test_an_answer_before_the_body_came_says_the_connection_closes(
     head = first_write(wire(events)).partition(b"\r\n\r\n")[0].lower()
     assert head.startswith(b"http/1.1 413 ") and b"\r\nconnection: close" in head
     assert events[-1] == "close"
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_absolute_form_target_is_its_path(protocol_class: type[Any]) -> None:
+    # RFC 9112, 3.2.2: a server MUST accept the absolute form. httptools gave the path; on
+    # h11 uvicorn took the whole URL for the path ("http://skill/a": a 404 for the skill).
+    target = b"GET http://skill/a%20b?c=d HTTP/1.1\r\nhost: skill\r\n\r\n"
+    events, _ = serve(protocol_class, echo, [target])
+    answer = json.loads(first_write(wire(events)).partition(b"\r\n\r\n")[2])
+    assert (answer["path"], answer["raw_path"], answer["query"]) == ("/a b", "/a%20b", "c=d")
