@@ -83,3 +83,28 @@ def test_a_model_file_is_replaced_not_written_over(two_locales: Path) -> None:
         f"wrote {two_locales / 'de-DE.json'}",
         f"wrote {two_locales / 'en-US.json'}",
     ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_pipe_or_device_named_as_output_is_written_to_not_replaced(two_locales: Path) -> None:
+    # A file renamed over /dev/null (for root), /dev/stdout or a pipe (`-o >(...)`) replaced
+    # the device or pipe itself: the model never reached its reader. The pipe's reader is
+    # opened first, not blocking, so the write goes into the pipe's buffer.
+    pipe = two_locales / "en-US.json"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        err = io.StringIO()
+        code = main(
+            ["model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(pipe)],
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+        assert code == 0, err.getvalue()
+        assert pipe.is_fifo()
+        received = os.read(reader, 1 << 16).decode()
+    finally:
+        os.close(reader)
+    model = json.loads(received)
+    assert model["interactionModel"]["languageModel"]["invocationName"] == "weather helper"
+    assert sorted(path.name for path in two_locales.iterdir()) == ["en-US.json"]

@@ -277,13 +277,23 @@ def _write_all(texts: dict[Path, str]) -> None:
     deploying) or after a crash or a full disk, and a file that cannot be written (a folder in
     its place) leaves the others as they were. (A rename failing after others were made, the
     only way to be left with some files new, needs the directory to change meanwhile.)
+
+    An output that is no regular file (``/dev/stdout``, ``/dev/null``, a pipe) is written to
+    once every temporary file is ready: a file renamed over it would replace the device or pipe
+    itself (``/dev/null`` with a file, for root).
     """
     import os
+    import stat
     import tempfile
 
     temps: dict[Path, str] = {}
+    streams: dict[Path, str] = {}
     try:
         for output, text in texts.items():
+            with contextlib.suppress(OSError):
+                if not stat.S_ISREG(os.stat(output).st_mode) and not output.is_dir():
+                    streams[output] = text
+                    continue
             target = Path(os.path.realpath(output))  # a symlink's file, as writing in place did
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)  # skill-package/…/custom
@@ -305,6 +315,12 @@ def _write_all(texts: dict[Path, str]) -> None:
                 ) from None
             except IsADirectoryError:
                 raise UsageError(f"cannot write {output}: it is a directory") from None
+            except OSError as exc:
+                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        for output, text in streams.items():
+            try:
+                with open(output, "w", encoding="utf-8") as stream:
+                    stream.write(text)
             except OSError as exc:
                 raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
         for target, temp in list(temps.items()):
