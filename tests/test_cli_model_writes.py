@@ -108,3 +108,17 @@ def test_a_pipe_or_device_named_as_output_is_written_to_not_replaced(two_locales
     model = json.loads(received)
     assert model["interactionModel"]["languageModel"]["invocationName"] == "weather helper"
     assert sorted(path.name for path in two_locales.iterdir()) == ["en-US.json"]
+
+
+@pytest.mark.parametrize("option", ["--output", "--output-dir"])
+def test_an_empty_output_is_refused_not_taken_for_stdout(two_locales: Path, option: str) -> None:
+    # `-o "$MODEL_FILE"` with the variable unset printed the model and said nothing.
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["model", "twolocales.py:skill", "--invocation", "weather helper", option, ""],
+        stdout=out,
+        stderr=err,
+    )
+    assert code == 2
+    assert f"{option} is empty" in err.getvalue()
+    assert out.getvalue() == ""

@@ -218,6 +218,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "--all-locales writes one file per locale: add --output-dir "
             "skill-package/interactionModels/custom"
         )
+    for option, value in (("--output", args.output), ("--output-dir", args.output_dir)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option} is empty: name a file, or leave it out for stdout")
     if args.output and args.output_dir:
         raise UsageError("--output or --output-dir, not both")
     common, by_locale = _invocations(args.invocation)
