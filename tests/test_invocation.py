@@ -58,3 +58,21 @@ def test_other_languages_keep_their_word_rule() -> None:
     assert invocation_name_warnings("echolocation facts", "en-US") == []
     # Japanese script in another locale is not looked through for Japanese wake words.
     assert invocation_problems("エコー占い", "en-US") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "word"), [("colour.helper", "colour.helper"), ("a.b.c. facts", "a.b.c.")]
+)
+def test_a_period_inside_a_word_of_the_invocation_name_is_a_warning(name: str, word: str) -> None:
+    # Amazon's requirements take periods in abbreviations only ("a. b. c."); certification
+    # refuses a name that joins words with one.
+    assert invocation_problems(name, "en-US") == []
+    assert any(
+        f"not inside {word!r}" in warning for warning in invocation_name_warnings(name, "en-US")
+    )
+
+
+@pytest.mark.parametrize("name", ["a. b. c. facts", "st. louis guide", "dr. who quiz"])
+def test_a_period_ending_an_abbreviation_is_no_warning(name: str) -> None:
+    assert invocation_problems(name, "en-US") == []
+    assert invocation_name_warnings(name, "en-US") == []
