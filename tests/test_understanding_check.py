@@ -512,3 +512,24 @@ def test_a_model_the_builder_writes_passes_the_check() -> None:
 
     found = check_model(model_from_skill(skill, invocation="city helper"))
     assert [finding for finding in found if finding.level == "error"] == []
+
+
+def test_samples_synonyms_or_values_that_are_no_list_of_strings_are_errors() -> None:
+    # They were dropped silently: a string of samples read as no samples ("needs sample
+    # utterances"), synonyms as none, a number as its digits; Amazon's schema has lists of
+    # strings there, and its build refuses anything else.
+    data = model(
+        intents=[
+            {
+                "name": "OrderIntent",
+                "samples": "order a pizza",
+                "slots": [{"name": "size", "type": "Size", "samples": ["{size}", 7]}],
+            }
+        ],
+        types=[{"name": "Size", "values": [{"name": {"value": "large", "synonyms": "big"}}]}],
+    )
+    assert messages(data) == [
+        "intent OrderIntent: slot size: samples: an item is not a string",
+        "intent OrderIntent: samples is not a list",
+        "slot type Size: synonyms is not a list",
+    ]

@@ -179,12 +179,6 @@ class InteractionModel:
         return _Reader(source).read(data)
 
 
-def _strings(value: Any) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(str(item) for item in value if isinstance(item, str | int | float))
-    return ()
-
-
 class _Reader:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -202,6 +196,13 @@ class _Reader:
             return value or []
         self.problem(f"{where} is not a list")
         return []
+
+    def strings(self, value: Any, where: str) -> tuple[str, ...]:
+        """``value`` if it is a list of strings; absent: empty; else a problem."""
+        listed = self.as_list(value, where)
+        if not all(isinstance(item, str) for item in listed):
+            self.problem(f"{where}: an item is not a string")
+        return tuple(item for item in listed if isinstance(item, str))
 
     def as_object(self, value: Any, where: str) -> Mapping[str, Any]:
         """``value`` if it is an object; absent (None): empty; else a problem, and empty."""
@@ -286,15 +287,12 @@ class _Reader:
                         "one: 'AMAZON.City', or a custom type of the model's types)"
                     )
                     continue
-                slots.append(
-                    ModelSlot(
-                        slot["name"],
-                        slot_type,
-                        multiple,
-                        _strings(slot.get("samples")),
-                    )
+                samples = self.strings(
+                    slot.get("samples"), f"{where}: slot {slot['name']}: samples"
                 )
-            intents.append(ModelIntent(entry["name"], tuple(slots), _strings(entry.get("samples"))))
+                slots.append(ModelSlot(slot["name"], slot_type, multiple, samples))
+            samples = self.strings(entry.get("samples"), f"{where}: samples")
+            intents.append(ModelIntent(entry["name"], tuple(slots), samples))
         return tuple(intents)
 
     def types(self, value: Any) -> dict[str, ModelType]:
@@ -316,7 +314,7 @@ class _Reader:
                     TypeValue(
                         name["value"],
                         str(value_id) if value_id not in (None, "") else None,
-                        _strings(name.get("synonyms")),
+                        self.strings(name.get("synonyms"), f"slot type {entry['name']}: synonyms"),
                     )
                 )
             types[entry["name"]] = ModelType(entry["name"], tuple(values))
@@ -398,7 +396,7 @@ class _Reader:
                     Validation(
                         str(rule.get("type")),
                         self.as_text(rule.get("prompt"), f"{where}: a validation's prompt"),
-                        _strings(rule.get("values")),
+                        self.strings(rule.get("values"), f"{where}: a validation's values"),
                         None if rule.get("value") is None else str(rule.get("value")),
                         self.as_text(rule.get("start"), f"{where}: a validation's start"),
                         self.as_text(rule.get("end"), f"{where}: a validation's end"),
