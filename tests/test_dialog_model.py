@@ -347,3 +347,26 @@ def test_a_prompt_is_ssml_whatever_its_roots_attributes_or_prolog(written: str, 
 
     prompts = {prompt["id"]: prompt["variations"] for prompt in built(skill)["prompts"]}
     assert prompts["Elicit.Slot.Go.city"] == [{"type": "SSML", "value": value}]
+
+
+@pytest.mark.parametrize(
+    "prompt", ["<speak>Which city?<break time='1s'/>", "<speak>Rock & roll city?</speak>"]
+)
+def test_a_prompt_in_ssml_alexa_refuses_is_a_problem(prompt: str) -> None:
+    # Written as an SSML variation all the same, the model failed Amazon's build (or the
+    # prompt failed when spoken); the builder and --check say which prompt.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "PlanTrip",
+        utterances=["plan a trip to {city}"],
+        slots={"city": DialogSlot("AMAZON.City", elicit=prompt)},
+    )
+    def plan(city: str) -> Any:
+        return speak("ok")
+
+    with pytest.raises(InteractionModelError) as caught:
+        build_interaction_model(skill, locale="en-US", invocation="trip planner")
+    [problem] = caught.value.problems
+    assert problem.startswith("prompt Elicit.Slot.PlanTrip.city: SSML Alexa refuses, not well-")
+    assert repr(prompt) in problem

@@ -533,3 +533,41 @@ def test_samples_synonyms_or_values_that_are_no_list_of_strings_are_errors() -> 
         "intent OrderIntent: samples is not a list",
         "slot type Size: synonyms is not a list",
     ]
+
+
+def test_a_prompt_variation_in_ssml_alexa_refuses_is_an_error() -> None:
+    data = model(
+        intents=[
+            {
+                "name": "OrderIntent",
+                "samples": ["order a {size} pizza"],
+                "slots": [{"name": "size", "type": "AMAZON.NUMBER"}],
+            }
+        ],
+    )
+    data["interactionModel"]["dialog"] = {
+        "intents": [
+            {
+                "name": "OrderIntent",
+                "slots": [
+                    {
+                        "name": "size",
+                        "type": "AMAZON.NUMBER",
+                        "elicitationRequired": True,
+                        "prompts": {"elicitation": "Elicit.Size"},
+                    }
+                ],
+            }
+        ]
+    }
+    data["interactionModel"]["prompts"] = [
+        {
+            "id": "Elicit.Size",
+            "variations": [
+                {"type": "PlainText", "value": "Salt & pepper size?"},
+                {"type": "SSML", "value": "<speak>Salt & pepper size?</speak>"},
+            ],
+        }
+    ]
+    [error] = messages(data)
+    assert error.startswith("prompt Elicit.Size: SSML Alexa refuses, not well-formed XML")

@@ -26,6 +26,7 @@ from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_t
 from ..exceptions import ConfigurationError
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
 from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
+from ..ssml_check import ssml_error
 from .declarations import (
     _SLOT_REFERENCE,
     IntentDeclaration,
@@ -411,4 +412,13 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
         translations = getattr(skill, "translations", None)
         translate = None if translations is None else translations.translator(locale).gettext
         model["dialog"], model["prompts"] = dialog_json(dialogs, translate)
+        # A catalog's translation can break the markup the source text had right.
+        broken = [
+            f"prompt {prompt['id']}: SSML Alexa refuses, {error}: {variation['value']!r}"
+            for prompt in model["prompts"]
+            for variation in prompt["variations"]
+            if variation["type"] == "SSML" and (error := ssml_error(variation["value"]))
+        ]
+        if broken:
+            raise InteractionModelError(broken)
     return {"interactionModel": model}

@@ -42,6 +42,7 @@ from ..exceptions import ConfigurationError
 from ..interaction.builder import sample_key, sample_problems, type_name_problem
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
+from ..ssml_check import ssml_error
 from .languages import supported_locales
 from .model import DialogIntentModel, InteractionModel, ModelIntent
 from .prompts import empty_slot_advice
@@ -301,7 +302,10 @@ class _Checker:
                 if prompt is None:
                     self.error(f"{what} names prompt {prompt_id}, which the model lacks")
                     continue
-                for _, text in prompt.variations:
+                for kind, text in prompt.variations:
+                    error = ssml_error(text) if kind == "SSML" else None
+                    if error is not None:
+                        self.error(f"prompt {prompt_id}: SSML Alexa refuses, {error}: {text!r}")
                     for reference in _SLOT.findall(text):
                         if intent.slot(reference) is None:
                             self.error(f"prompt {prompt_id} names unknown slot {{{reference}}}")
