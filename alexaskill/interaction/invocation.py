@@ -172,11 +172,11 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
             f"invocation name {name!r}: a two-word name may not use an article, preposition or "
             "pronoun ('the', 'a', 'for', 'my', ...)"
         )
-    inside = next((word for word in words if "." in word.rstrip(".")), None)
-    if inside is not None:
+    dotted = next((word for word in words if "." in word.rstrip(".")), None)
+    if dotted is not None:
         warnings.append(
             f"invocation name {name!r}: a period ends the abbreviation of a word, with a space "
-            f"after it ('a. b. c.'), not inside {inside!r} (Amazon's invocation name "
+            f"after it ('a. b. c.'), not inside {dotted!r} (Amazon's invocation name "
             "requirements)"
         )
     connecting = sorted(set(words) & _CONNECTING_WORDS) if locale.startswith("en-") else []
