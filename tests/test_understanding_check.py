@@ -571,3 +571,22 @@ def test_a_prompt_variation_in_ssml_alexa_refuses_is_an_error() -> None:
     ]
     [error] = messages(data)
     assert error.startswith("prompt Elicit.Size: SSML Alexa refuses, not well-formed XML")
+
+
+def test_a_sample_naming_one_slot_twice_is_a_warning() -> None:
+    # "from {city} to {city}": the user says two cities, the one slot carries one of them.
+    data = model(
+        intents=[
+            {
+                "name": "TripIntent",
+                "samples": ["from {city} to {city}", "to {city}"],
+                "slots": [{"name": "city", "type": "AMAZON.City"}],
+            }
+        ],
+    )
+    assert messages(data) == []
+    assert [message for message in messages(data, "warning") if "twice" in message] == [
+        "intent TripIntent: sample 'from {city} to {city}' names slot {city} twice; a slot "
+        "holds one value, so one of the two is lost: give each its own slot ({from_city}, "
+        "{to_city})"
+    ]

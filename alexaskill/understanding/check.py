@@ -220,6 +220,12 @@ class _Checker:
         slot_types = {slot.name: slot.type for slot in intent.slots}
         for problem in sample_problems(where, sample, slot_types):
             self.error(problem)
+        named = [reference.rpartition("|")[2].strip() for reference in _SLOT.findall(sample)]
+        for slot in sorted({name for name in named if named.count(name) > 1}):
+            self.warning(
+                f"{where}: sample {sample!r} names slot {{{slot}}} twice; a slot holds one value, "
+                "so one of the two is lost: give each its own slot ({from_city}, {to_city})"
+            )
 
     def types(self) -> None:
         used = {slot.type for intent in self.model.intents for slot in intent.slots}
