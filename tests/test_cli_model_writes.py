@@ -122,3 +122,28 @@ def test_an_empty_output_is_refused_not_taken_for_stdout(two_locales: Path, opti
     assert code == 2
     assert f"{option} is empty" in err.getvalue()
     assert out.getvalue() == ""
+
+
+def test_all_locales_says_which_invocation_names_a_locale_the_skill_lacks(
+    two_locales: Path,
+) -> None:
+    # --invocation fr-FR=... for a skill with no French: no fr-FR.json, and it said nothing.
+    err = io.StringIO()
+    code = main(
+        [
+            "model",
+            "twolocales.py:skill",
+            "--all-locales",
+            *("--invocation", "weather helper"),
+            *("--invocation", "fr-FR=assistant meteo"),
+            *("--output-dir", str(two_locales)),
+        ],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert code == 0, err.getvalue()
+    assert sorted(path.name for path in two_locales.iterdir()) == ["de-DE.json", "en-US.json"]
+    assert (
+        "alexaskill model: warning: --invocation fr-FR=... names a locale the skill declares "
+        "nothing for (its locales: de-DE, en-US), so no fr-FR.json is written"
+    ) in err.getvalue().splitlines()

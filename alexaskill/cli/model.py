@@ -229,6 +229,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     skill = load_skill(args.app)
     if args.all_locales:
         locales = declared_locales(skill)
+        for extra in sorted(set(by_locale) - set(locales)):
+            err.write(
+                f"alexaskill model: warning: --invocation {extra}=... names a locale the skill "
+                f"declares nothing for (its locales: {', '.join(locales)}), so no {extra}.json "
+                "is written\n"
+            )
     else:
         locales = (args.locale or default_locale(skill),)
     for warning in model_warnings(skill):
