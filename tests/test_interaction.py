@@ -553,3 +553,18 @@ def test_the_words_skill_and_app_are_warned_about_in_english() -> None:
         [warning] = invocation_name_warnings(name, "en-US")
         assert "must not contain the word" in warning, warning
     assert invocation_name_warnings("skillet recipes", "en-US") == []
+
+
+def test_a_standard_built_in_intent_with_a_slot_is_refused() -> None:
+    # Amazon's standard built-in intents take sample utterances but no slots; the model was
+    # written with one (after advice to declare its type) and Amazon's build refused it.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("AMAZON.HelpIntent", utterances=["help with {topic}"])
+    def help_(topic: str) -> Any:
+        return speak("Ask me about colours.")
+
+    assert problems(skill) == (
+        "intent AMAZON.HelpIntent: slot topic: a standard built-in intent has no slots "
+        "(Amazon's build refuses them); take them in a custom intent with its own samples",
+    )

@@ -590,3 +590,14 @@ def test_a_sample_naming_one_slot_twice_is_a_warning() -> None:
         "holds one value, so one of the two is lost: give each its own slot ({from_city}, "
         "{to_city})"
     ]
+
+
+def test_a_standard_built_in_intent_with_slots_is_an_error() -> None:
+    data = model()
+    help_intent = data["interactionModel"]["languageModel"]["intents"][1]
+    help_intent["slots"] = [{"name": "topic", "type": "AMAZON.SearchQuery"}]
+    help_intent["samples"] = ["help with {topic}"]
+    assert messages(data) == [
+        "intent AMAZON.HelpIntent: slot topic: a standard built-in intent has no slots "
+        "(Amazon's build refuses them); take them in a custom intent with its own samples"
+    ]

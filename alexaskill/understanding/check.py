@@ -39,7 +39,12 @@ from ..builtin_intents import (
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import validation_problems
 from ..exceptions import ConfigurationError
-from ..interaction.builder import sample_key, sample_problems, type_name_problem
+from ..interaction.builder import (
+    builtin_slots_problem,
+    sample_key,
+    sample_problems,
+    type_name_problem,
+)
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from ..ssml_check import ssml_error
@@ -158,6 +163,8 @@ class _Checker:
                 check_builtin_intent(intent.name)
             except ConfigurationError as exc:
                 self.error(f"intent {intent.name}: {exc}")
+        if builtin and intent.slots:
+            self.error(builtin_slots_problem(intent.name, [slot.name for slot in intent.slots]))
         if not builtin and not _NAME.fullmatch(intent.name):
             self.error(f"intent {intent.name!r}: a name is ASCII letters and underscores")
         if not builtin and not intent.samples:
