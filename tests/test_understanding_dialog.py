@@ -986,3 +986,21 @@ def test_a_list_slot_value_is_said_by_the_values_it_holds(values: Any, said: str
     dialog = DialogState({"name": "Order", "slots": {"t": {"slotValue": slot_value}}}, None)
     assert dialog.value("t") == said
     assert [value for value, _ in dialog.values("t")] == ([said] if said else [])
+
+
+@pytest.mark.parametrize("screen", [False, True])
+@pytest.mark.parametrize("end", [True, False, None, "false", 0, "true"])
+def test_a_conversation_ends_a_session_as_the_transports_do(screen: bool, end: object) -> None:
+    # One rule for an answer's shouldEndSession (`ends_session`): a value that is no JSON
+    # boolean counts as left out, for `Conversation` as for the transports' `session_after`.
+    from alexaskill.models import SCREEN_INTERFACES
+    from alexaskill.testing.sessions import session_after
+
+    reply = answer("Here you go.", end=None)
+    if end is not None:
+        reply["response"]["shouldEndSession"] = end
+    session = {"sessionId": "s", "new": True, "attributes": {}}
+    interfaces = SCREEN_INTERFACES if screen else ()
+    kept = session_after(session, "IntentRequest", 200, reply, interfaces=interfaces) is not None
+    assert conversation(Skill(reply), screen=screen).say("track my order").session_open is kept
+    assert kept is (end is False or (screen and not isinstance(end, bool)))

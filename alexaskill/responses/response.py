@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
+from ..models.context import SCREEN_INTERFACES
 from ..ssml import Ssml
 from .cards import Card
 from .directive import Directive, _directive, directive_type
@@ -20,8 +21,10 @@ __all__ = [
     "ExperimentTrigger",
     "Reprompt",
     "Response",
+    "answer_ends_session",
     "ask",
     "empty",
+    "ends_session",
     "speak",
     "updated_intent_name",
 ]
@@ -345,3 +348,36 @@ _EMPTY: Final = Response()
 def empty() -> Response:
     """A response with nothing in it: no speech, and shouldEndSession left to the device."""
     return _EMPTY
+
+
+def ends_session(
+    should_end_session: bool | None,
+    interfaces: Iterable[str],
+    directives: Iterable[object] = (),
+) -> bool:
+    """Whether an answer with ``should_end_session`` (None: left out) and ``directives`` (as
+    JSON) ends its session on a device declaring ``interfaces``: true ends it; left out, an
+    answer with a dialog directive keeps it open (the dialog waits for the user's answer), a
+    device with a screen keeps it open (without the microphone) and one without a screen ends
+    it (Amazon's "Keep the Session Open"). The one rule of the offline loop: `Conversation`,
+    the test client and the transports' `session_after` all follow it."""
+    if should_end_session is None:
+        if any(
+            isinstance(directive, Mapping) and directive.get("type") in DIALOG_DIRECTIVES
+            for directive in directives
+        ):
+            return False
+        return SCREEN_INTERFACES.isdisjoint(interfaces)
+    return should_end_session
+
+
+def answer_ends_session(response: Mapping[str, Any], interfaces: Iterable[str]) -> bool:
+    """`ends_session` for the ``response`` object of an answer: a ``shouldEndSession`` that is
+    no JSON boolean counts as left out, and so do ``directives`` that are no list."""
+    end = response.get("shouldEndSession")
+    directives = response.get("directives")
+    return ends_session(
+        end if isinstance(end, bool) else None,
+        interfaces,
+        directives if isinstance(directives, list) else (),
+    )

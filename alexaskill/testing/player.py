@@ -29,8 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from ..models import SCREEN_INTERFACES
-from ..responses.response import DIALOG_DIRECTIVES
+from ..responses.response import ends_session
 
 if TYPE_CHECKING:
     from .response import SkillResponse
@@ -48,26 +47,6 @@ PLAYER_EVENTS: Final = {
     "PlaybackStopped": "STOPPED",
     "PlaybackFailed": "STOPPED",
 }
-
-
-def ends_session(
-    should_end_session: bool | None,
-    interfaces: Iterable[str],
-    directives: Iterable[object] = (),
-) -> bool:
-    """Whether an answer with ``should_end_session`` (None: left out) and ``directives`` (as
-    JSON) ends its session on a device declaring ``interfaces``: true ends it; left out, an
-    answer with a dialog directive keeps it open (the dialog waits for the user's answer, as
-    `Conversation` has it), a device with a screen keeps it open (without the microphone) and
-    one without a screen ends it (Amazon's "Keep the Session Open")."""
-    if should_end_session is None:
-        if any(
-            isinstance(directive, Mapping) and directive.get("type") in DIALOG_DIRECTIVES
-            for directive in directives
-        ):
-            return False
-        return SCREEN_INTERFACES.isdisjoint(interfaces)
-    return should_end_session
 
 
 @dataclass(frozen=True)

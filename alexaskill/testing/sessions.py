@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .player import ends_session
+from ..responses.response import answer_ends_session
 from .requests import SESSION_TYPES
 
 __all__ = ["carried_session", "session_after", "session_for"]
@@ -52,15 +52,7 @@ def session_after(
     if status != 200 or request_type == "SessionEndedRequest" or not isinstance(payload, dict):
         return None  # (a 200 that is no response envelope: Alexa refuses it, as a failure)
     answer = payload.get("response")
-    if not isinstance(answer, dict):
-        answer = {}
-    end = answer.get("shouldEndSession")
-    directives = answer.get("directives")
-    if ends_session(
-        end if isinstance(end, bool) else None,
-        interfaces,
-        directives if isinstance(directives, list) else (),
-    ):
+    if answer_ends_session(answer if isinstance(answer, dict) else {}, interfaces):
         return None
     return carried_session(session, request_type, payload)
 

@@ -43,7 +43,8 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from ..responses.response import DIALOG_DIRECTIVES
+from ..models import SCREEN_INTERFACES
+from ..responses.response import DIALOG_DIRECTIVES, answer_ends_session
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
 from .dialog_answers import DialogAnswers
 from .dialog_state import (
@@ -284,8 +285,7 @@ class Conversation(DialogAnswers):
             self._dialog_directive(turn, exchange, step)
             return
         self.dialog = None
-        end = response.get("shouldEndSession")
-        if end is True or (end is None and not self.screen):
+        if answer_ends_session(response, SCREEN_INTERFACES if self.screen else ()):
             self._end_session()
 
     def _refuse(
