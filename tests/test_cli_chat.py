@@ -412,11 +412,19 @@ def test_mistakes(
 
 
 def test_standard_input_that_is_not_utf8(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = b"open the cafe\n\xff\xfe caf\xe9\n"  # as PYTHONIOENCODING=utf-8:strict reads it
+    # Read strictly (PYTHONIOENCODING=utf-8:strict), a line that is not UTF-8 is named and the
+    # chat goes on, as read with surrogateescape and as typed: it stopped the chat (exit 2),
+    # the line before it, in the same block, never answered.
+    data = b"open the cafe\n\xff\xfe caf\xe9\nan espresso please\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     out, err = io.StringIO(), io.StringIO()
-    assert main(["chat", "cafe:skill"], stdout=out, stderr=err) == 2
-    assert err.getvalue() == "alexaskill chat: error: standard input: not UTF-8 text\n"
+    assert main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err) == 0
+    shown = out.getvalue()
+    assert err.getvalue() == ""
+    assert "  skill:      Welcome to the cafe. What would you like?\n" in shown
+    bad = "> \\xff\\xfe caf\\xe9\n  (the line is not UTF-8 text: nothing is sent to the skill)\n"
+    assert bad in shown
+    assert shown.count("  skill:      One espresso. Anything else?\n") == 1
 
 
 def test_a_line_that_is_not_utf8_is_named_and_the_chat_goes_on(

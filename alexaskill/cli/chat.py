@@ -28,6 +28,7 @@ from .chat_show import (
     request_line,
     row,
     shown_line,
+    stdin_lines,
     understood_line,
 )
 from .common import (
@@ -41,7 +42,6 @@ from .common import (
     parse_now,
     refused_dev_key,
     shown_speech,
-    stdin_not_text,
     user_time,
 )
 
@@ -387,24 +387,22 @@ class _Chat:
 
 
 def _lines(interactive: bool) -> Iterator[str | None]:
-    """The lines said: typed at the prompt, else read from the pipe as text files of any system
-    are written (a CR before each newline, a byte order mark first, as Windows editors save).
-    None for a line typed at the prompt that is not text in the terminal's encoding."""
+    """The lines said: typed at the prompt (None for one that is not text in the terminal's
+    encoding), else read from the pipe (`stdin_lines`: one that is not text comes with the
+    bytes it could not decode as lone surrogates). Either is named, and the chat goes on."""
+    if not interactive:
+        yield from (said for _, said in stdin_lines())
+        return
     first = True
     while True:
         try:
-            line = input("> ") if interactive else sys.stdin.readline()
+            line: str | None = line_said(input("> "), first=first)
         except EOFError:  # Ctrl-D at the prompt: end its line, as a shell does
             sys.stdout.write("\n")
             return
-        except UnicodeDecodeError as exc:
-            if not interactive:
-                raise stdin_not_text(exc) from None
-            yield None  # one line typed: the user types the next
-            continue
-        if not interactive and not line:
-            return
-        yield line_said(line, first=first)
+        except UnicodeDecodeError:
+            line = None  # one line typed: the user types the next
+        yield line
         first = False
 
 

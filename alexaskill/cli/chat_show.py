@@ -4,7 +4,8 @@ how a line read from standard input is taken (for ``understand`` too)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ __all__ = [
     "request_line",
     "row",
     "shown_line",
+    "stdin_lines",
     "understood_line",
 ]
 
@@ -28,6 +30,28 @@ def line_said(line: str, *, first: bool) -> str:
     the ``first`` line, without a byte order mark (not part of what is said). `chat` and
     `understand` read their lines so."""
     return (line.removeprefix("\ufeff") if first else line).rstrip("\r\n")
+
+
+def stdin_lines() -> Iterator[tuple[int, str]]:
+    """Standard input's lines as they come (a pipe may be a program's output), numbered from 1
+    and taken as `line_said` takes them. Each is decoded alone, from the bytes under standard
+    input when it has them, in its encoding: a line that is not text in it comes with the bytes
+    it could not decode as lone surrogates (``shown_line`` differs from it), the lines before
+    and after it as they are, whether the stream decodes strictly or with surrogateescape.
+    (Decoded by the block, one bad byte failed the lines before it, unanswered, when read
+    strictly.) A text stream with no bytes under it that fails to decode: a usage error."""
+    from .common import stdin_not_text
+
+    encoding = getattr(sys.stdin, "encoding", None) or "utf-8"
+    raw = getattr(sys.stdin, "buffer", None)
+    lines = iter(raw.readline, b"") if raw is not None else iter(sys.stdin.readline, "")
+    try:
+        for number, line in enumerate(lines, start=1):
+            if isinstance(line, bytes):
+                line = line.decode(encoding, "surrogateescape")
+            yield number, line_said(line, first=number == 1)
+    except UnicodeDecodeError as exc:
+        raise stdin_not_text(exc) from None
 
 
 def shown_line(text: str) -> str:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from typing import NoReturn, TextIO
 
-from .chat_show import line_said, shown_line
+from .chat_show import shown_line, stdin_lines
 from .common import (
     UsageError,
     alexa_locale,
@@ -17,7 +17,6 @@ from .common import (
     load_understanding_model,
     make_understander,
     parse_now,
-    stdin_not_text,
     user_time,
 )
 
@@ -26,26 +25,14 @@ def _utterances(args: argparse.Namespace) -> Iterator[str]:
     if args.utterances:
         yield from args.utterances
         return
-    # A stream is answered line by line, as each comes (a pipe may be a program's output),
-    # and stops at a line that is not text, named by its number. Each line is decoded alone
-    # (from the bytes under standard input when it has them): decoded by the block, a bad
-    # byte failed the lines before it in its block, unanswered, when read strictly.
+    # A stream is answered line by line, as each comes, and stops at a line that is not text,
+    # named by its number (the lines before it answered).
     encoding = getattr(sys.stdin, "encoding", None) or "utf-8"
-    raw = getattr(sys.stdin, "buffer", None)
-    try:
-        for number, line in enumerate(raw if raw is not None else sys.stdin, start=1):
-            if isinstance(line, bytes):
-                try:
-                    line = line.decode(encoding)
-                except UnicodeDecodeError:
-                    _not_text(number, line.decode(encoding, "surrogateescape"), encoding)
-            said = line_said(line, first=number == 1)
-            if shown_line(said) != said:  # bytes not UTF-8, read with surrogateescape
-                _not_text(number, said, encoding)
-            if said.strip():
-                yield said
-    except UnicodeDecodeError as exc:  # a text stream with no bytes under it, read strictly
-        raise stdin_not_text(exc) from None
+    for number, said in stdin_lines():
+        if shown_line(said) != said:
+            _not_text(number, said, encoding)
+        if said.strip():
+            yield said
 
 
 def _not_text(number: int, line: str, encoding: str) -> NoReturn:
@@ -54,7 +41,7 @@ def _not_text(number: int, line: str, encoding: str) -> NoReturn:
     import codecs
 
     name = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
-    shown = shown_line(line_said(line, first=number == 1))
+    shown = shown_line(line)
     raise UsageError(f"standard input, line {number}: not {name} text: {shown}")
 
 
