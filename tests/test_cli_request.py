@@ -463,3 +463,38 @@ def test_an_empty_interface_name_is_a_usage_error(name: str) -> None:
     code, out, err = run("request", "LaunchRequest", "--interface", name)
     assert (code, out) == (2, "")
     assert f"--interface {name!r}: name an interface, e.g. Display" in err
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("requestId=5", "--field requestId: Expected `str`, got `int`"),
+        ("timestamp=yesterday", "--field timestamp: not ISO 8601, as 2026-11-29T12:00:00Z"),
+        ("timestamp=2026-11-29T12:00:00", "--field timestamp: no UTC offset"),
+        ("timestamp=true", "--field timestamp: Expected `str`, got `bool`"),
+        ("error=5", "--field error"),
+        ("x=1e400", "--field x: 1e400 holds a number too large for JSON"),
+    ],
+)
+def test_a_field_value_the_model_refuses_is_a_usage_error(field: str, message: str) -> None:
+    # Any value was printed: the file was then refused (HTTP 400) where it was replayed or
+    # served, or was no JSON at all (1e400 printed as Infinity).
+    code, out, err = run("request", "SessionEndedRequest", "--field", field)
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["requestId=x", "timestamp=5", "timestamp=2020-01-01T00:00:00Z", "x=NaN", "x=1.5"],
+)
+def test_a_field_value_the_model_takes_is_printed(field: str) -> None:
+    # A string requestId, epoch milliseconds, a stale time (a sample too); NaN is no JSON
+    # number, so it is the string "NaN".
+    from alexaskill.models import decode_envelope
+
+    code, out, err = run("request", "LaunchRequest", "--field", field)
+    assert (code, err) == (0, "")
+    name, value = field.split("=", 1)
+    assert str(json.loads(out)["request"][name]) == value
+    decode_envelope(out)

@@ -11,9 +11,10 @@ LaunchRequest) take only the skill id and locale from ``--model``: no model is b
 from __future__ import annotations
 
 import argparse
+import datetime
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
@@ -213,6 +214,41 @@ def _check_text(args: argparse.Namespace) -> None:
         check_text(str(value))
 
 
+def _no_constant(word: str) -> Any:
+    """NaN, Infinity: Python's JSON reads them, JSON has none (the value is then a string)."""
+    raise ValueError(word)
+
+
+def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
+    """A usage error naming the ``--field`` (``given``) whose value alexaskill's model of the
+    request refuses: of a type it does not take (a ``requestId`` that is no string), or a
+    ``timestamp`` that is no ISO 8601 time with its UTC offset (epoch milliseconds, a number,
+    are taken, as the model takes them). The file would be refused where it is sent. A time
+    far from now is kept: a stale request is a sample too."""
+    import re
+
+    from ..exceptions import MalformedRequestError, TimestampError
+    from ..models import decode_envelope
+    from ..verify import check_timestamp
+
+    try:
+        decode_envelope(json.dumps(envelope))
+    except MalformedRequestError as exc:
+        why = str(exc).removeprefix("malformed request: ")
+        found = re.search(r"`\$\.request\.(\w+)", why)
+        if found is None or found.group(1) not in given:  # pragma: no cover - the factory's own
+            raise UsageError(f"the request: {why}") from None
+        raise UsageError(f"--field {found.group(1)}: {why}") from None
+    request = envelope["request"]
+    stamp = request.get("timestamp")
+    if "timestamp" in given and isinstance(stamp, str):
+        try:
+            check_timestamp(str(request.get("type")), stamp, datetime.datetime.now(datetime.UTC))
+        except TimestampError as exc:
+            if "too old" not in str(exc) and "in the future" not in str(exc):
+                raise UsageError(f"--field {exc}, as 2026-11-29T12:00:00Z") from None
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..models import GenericRequest, request_class
     from ..testing import DEFAULT_SKILL_ID, RequestFactory, intent_fields
@@ -231,8 +267,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if (why := _own_field(name, request_type, modelled)) is not None:
             raise UsageError(f"--field {name}: {why}")
         try:
-            fields[name] = json.loads(text)
+            fields[name] = json.loads(text, parse_constant=_no_constant)
+            json.dumps(fields[name], allow_nan=False)
         except ValueError:
+            if name in fields:  # a number past a float's range: Python reads it as inf
+                raise UsageError(
+                    f"--field {name}: {text} holds a number too large for JSON"
+                ) from None
             fields[name] = text
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
@@ -285,6 +326,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         interfaces=interfaces,
     )
     envelope = factory.envelope(request_type, **fields)
+    _check_fields(envelope, fields.keys() & {name for name, _ in pairs(args.field, "--field")})
     out.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
     return 0
 
