@@ -1138,3 +1138,20 @@ def test_the_transport_follows_the_device_rule_for_an_answer_without_should_end_
     transport = _Transport(target, pki, post, "en-US", interfaces, "https://api.amazonalexa.com")
     assert transport.send({"type": "LaunchRequest"}, new_session=True).status_code == 200
     assert (transport.session is not None) is kept
+
+
+def test_the_fake_alexa_api_answers_the_token_a_turn_carried_only(http: StarletteClient) -> None:
+    # The simulator serves the fake Alexa API to its skill: the apiAccessToken its request
+    # carried is answered, another refused (401 INVALID_TOKEN), as Alexa's APIs do.
+    import httpx
+
+    envelope = turn(http, text="open the lighthouse")["turn"]["exchanges"][0]["envelope"]
+    system = envelope["context"]["System"]
+    url = system["apiEndpoint"] + "/v2/accounts/~current/settings/Profile.givenName"
+    statuses = {}
+    for token in (system["apiAccessToken"], "a-token-no-request-carried"):
+        answer = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        statuses[token] = (answer.status_code, answer.text)
+    assert statuses[system["apiAccessToken"]][0] in (200, 204)
+    wrong = statuses["a-token-no-request-carried"]
+    assert wrong[0] == 401 and "INVALID_TOKEN" in wrong[1]

@@ -161,3 +161,39 @@ def test_session_after_ends_it_for_a_200_that_is_no_response_envelope() -> None:
     # the transport of a device with a screen carried it on.
     for payload in ("<html>Bad Gateway</html>", None, ["version"]):
         assert session_after(SESSION, "IntentRequest", 200, payload, interfaces=SCREEN) is None
+
+
+def test_chat_url_serves_alexas_apis_to_the_tokens_its_requests_carried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # End to end over HTTP: chat --url to a local skill serves the fake Alexa API, which
+    # answers the apiAccessToken of the request sent and refuses another (401 INVALID_TOKEN).
+    import httpx
+
+    from alexaskill.cli.chat_http import HttpTransport
+    from alexaskill.cli.dev import DEV_PKI_ENV
+    from alexaskill.testing import FakeAlexaApi
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    seen: list[tuple[int, str]] = []
+
+    def skill(request: httpx.Request) -> httpx.Response:
+        system = json.loads(request.content)["context"]["System"]
+        url = system["apiEndpoint"] + "/v2/accounts/~current/settings/Profile.givenName"
+        for token in (system["apiAccessToken"], "a-token-no-request-carried"):
+            answer = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            seen.append((answer.status_code, answer.text))
+        return httpx.Response(200, content=json.dumps(OPEN).encode())
+
+    api = FakeAlexaApi()
+    local = "http://127.0.0.1:9/"  # a skill on this machine: the fake is served for it
+    transport = HttpTransport(local, "amzn1.ask.skill.x", "en-US", "podcast:skill", api)
+    transport.http = httpx.Client(transport=httpx.MockTransport(skill))
+    try:
+        reply = transport.send({"type": "LaunchRequest"}, new_session=True)
+    finally:
+        transport.close()
+    assert reply.status_code == 200
+    assert seen[0][0] in (200, 204)
+    assert seen[1][0] == 401 and "INVALID_TOKEN" in seen[1][1]
+    assert [call.status for call in reply.api_calls] == [seen[0][0], 401]
