@@ -786,3 +786,17 @@ def test_device_command_takes_its_word_in_any_case(
         "> /DEVICE SPEAKER",
         "  (now a speaker; a new session)",
     ]
+
+
+def test_a_command_given_a_wrong_argument_says_what_it_takes(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "/device tv" or "/locale" alone were an "unknown command", of commands /help lists.
+    code, out, err = chat(
+        monkeypatch, "/device tv\n/locale\n/locale en-GB fr-FR\n/nope\n", "cafe:skill"
+    )
+    assert code == 0, err
+    assert "  (/device tv: /device takes screen or speaker)\n" in out
+    assert "  (/locale: /locale takes one locale, as en-GB)\n" in out
+    assert "  (/locale en-GB fr-FR: /locale takes one locale, as en-GB)\n" in out
+    assert "  (unknown command /nope: /help lists them)\n" in out

@@ -143,8 +143,9 @@ def test_audio_commands_need_a_stream_and_know_their_words(
 ) -> None:
     out = chat(monkeypatch, "/audio started\n/audio sideways\n/button eject\n/player\n")
     assert "  (the player holds no stream: open the skill and have it play one)\n" in out
-    assert "  (unknown command /audio sideways: /help lists them)\n" in out
-    assert "  (unknown command /button eject: /help lists them)\n" in out
+    words = "one of started, nearly, finished, stopped, failed"
+    assert f"  (/audio sideways: /audio takes {words})\n" in out
+    assert "  (/button eject: /button takes one of play, pause, next, previous)\n" in out
     assert _after(out, "/player").rstrip() == "  player:     IDLE"
 
 

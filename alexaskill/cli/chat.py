@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
 from .chat_show import (
+    command_mistake,
     json_block,
     line_said,
     progressive_rows,
@@ -216,7 +217,7 @@ class _Chat:
         elif name in ("audio", "button") and rest:
             sent = device_request(self.client, self.transport, [name, *rest])
             if sent is None:
-                self.out.write(f"  (unknown command /{' '.join(words)}: /help lists them)\n")
+                self.out.write(f"  ({command_mistake(words)})\n")
             elif isinstance(sent, str):
                 self.out.write(f"  ({sent})\n")
             else:
@@ -247,7 +248,7 @@ class _Chat:
             else:
                 self.out.write(f"  (now {self.locale}; a new session)\n")
         else:
-            self.out.write(f"  (unknown command /{' '.join(words)}: /help lists them)\n")
+            self.out.write(f"  ({command_mistake(words)})\n")
         self._device_starts()
         return True
 
