@@ -1004,3 +1004,19 @@ def test_a_conversation_ends_a_session_as_the_transports_do(screen: bool, end: o
     kept = session_after(session, "IntentRequest", 200, reply, interfaces=interfaces) is not None
     assert conversation(Skill(reply), screen=screen).say("track my order").session_open is kept
     assert kept is (end is False or (screen and not isinstance(end, bool)))
+
+
+@pytest.mark.parametrize("screen", [False, True])
+def test_a_dialog_step_without_should_end_session_listens_for_the_answer(screen: bool) -> None:
+    # A dialog directive waits for the user's answer, shouldEndSession left out or not: a
+    # silence then hears the reprompt. It heard "the microphone is not open", the dialog
+    # still waiting for the slot.
+    step = {"type": "Dialog.ElicitSlot", "slotToElicit": "size"}
+    elicit = answer("Which size?", end=None, directives=[step])
+    elicit["response"]["reprompt"] = {"outputSpeech": {"type": "PlainText", "text": "What size?"}}
+    talk = conversation(Skill(elicit), screen=screen)
+    assert talk.say("order a pizza").expecting == "slot size"
+    silent = talk.silence()
+    assert silent.reprompt == "What size?"
+    assert silent.notes == ["silence: Alexa plays the reprompt"]
+    assert silent.session_open

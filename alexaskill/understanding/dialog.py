@@ -51,6 +51,7 @@ from .dialog_state import (
     DialogState,
     complete_intent,
     listening_after,
+    opens_microphone,
     outside_session,
     reprompt_of,
 )
@@ -197,7 +198,7 @@ class Conversation(DialogAnswers):
         self._new_session = not session_open
         self._listening, self._reprompt, self._reprompted = False, None, False
         if session_open and response is not None:
-            self._listening = response.get("shouldEndSession") is False
+            self._listening = opens_microphone(response)
             self._reprompt = reprompt_of(response)
 
     @property

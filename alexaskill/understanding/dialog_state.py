@@ -7,11 +7,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..responses.response import DIALOG_DIRECTIVES
 from .model import DialogIntentModel, InteractionModel
 from .result import Understanding
 from .turns import Turn, speech_of
 
-__all__ = ["DialogState", "complete_intent", "listening_after", "outside_session", "reprompt_of"]
+__all__ = [
+    "DialogState",
+    "complete_intent",
+    "listening_after",
+    "opens_microphone",
+    "outside_session",
+    "reprompt_of",
+]
 
 #: What Alexa sends the skill whose stream the device's player holds, for a built-in intent
 #: said without the skill's name (Amazon's AudioPlayer interface reference): "stop" and
@@ -175,7 +183,21 @@ def listening_after(turn: Turn) -> tuple[bool, str | None] | None:
     if not replies:
         return None
     response = replies[-1].response
-    return response.get("shouldEndSession") is False, reprompt_of(response)
+    return opens_microphone(response), reprompt_of(response)
+
+
+def opens_microphone(response: Mapping[str, Any]) -> bool:
+    """Whether Alexa listens for the user's answer after a ``response`` object:
+    ``shouldEndSession: false``, or left out beside a dialog directive (the dialog waits for
+    the user's answer, as `ends_session` keeps the session open for it)."""
+    end = response.get("shouldEndSession")
+    if isinstance(end, bool):
+        return not end
+    directives = response.get("directives")
+    return isinstance(directives, list) and any(
+        isinstance(directive, Mapping) and directive.get("type") in DIALOG_DIRECTIVES
+        for directive in directives
+    )
 
 
 def reprompt_of(response: Mapping[str, Any]) -> str | None:
