@@ -1020,3 +1020,16 @@ def test_a_dialog_step_without_should_end_session_listens_for_the_answer(screen:
     assert silent.reprompt == "What size?"
     assert silent.notes == ["silence: Alexa plays the reprompt"]
     assert silent.session_open
+
+
+@pytest.mark.parametrize("directives", [5, "Dialog.Delegate", {"type": "Dialog.Delegate"}])
+def test_directives_that_are_no_list_are_refused(directives: object) -> None:
+    # Read as a list: 5 raised TypeError out of say() (chat: "the turn failed"), and a
+    # directive object, not in a list, was taken for no directive at all.
+    reply = answer("Here you go.", end=False)
+    reply["response"]["directives"] = directives
+    skill = Skill(reply)
+    turn = conversation(skill).say("track my order")
+    assert turn.exchanges[0].refusal == "the answer's directives are not a list"
+    assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
+    assert not turn.session_open

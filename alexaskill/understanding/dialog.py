@@ -421,6 +421,9 @@ def _envelope_error(body: Mapping[str, Any]) -> str | None:
         return "the answer has no version (a response envelope needs one)"
     if not isinstance(body.get("response"), dict):
         return "the answer has no response object (a response envelope needs one)"
+    directives = body["response"].get("directives")
+    if directives is not None and not isinstance(directives, list):
+        return "the answer's directives are not a list"
     return None
 
 
