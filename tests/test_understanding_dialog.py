@@ -1033,3 +1033,13 @@ def test_directives_that_are_no_list_are_refused(directives: object) -> None:
     assert turn.exchanges[0].refusal == "the answer's directives are not a list"
     assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
     assert not turn.session_open
+
+
+@pytest.mark.parametrize("updated", [5, {"name": 5}, {"slots": {}}])
+def test_an_updated_intent_without_a_name_is_refused(updated: object) -> None:
+    # {"name": 5} was chained to ("the skill chains to 5", sent as intent 5); 5 was ignored.
+    skill = Skill(delegate(updated))  # type: ignore[arg-type]
+    turn = conversation(skill).say("order a pizza")
+    assert turn.exchanges[0].refusal == "Dialog.Delegate: updatedIntent is no intent with a name"
+    assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
+    assert len(skill.sent) == 2 and not turn.session_open

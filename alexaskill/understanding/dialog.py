@@ -346,6 +346,9 @@ class Conversation(DialogAnswers):
     def _dialog_directive(self, turn: Turn, exchange: Exchange, step: dict[str, Any]) -> None:
         kind = step.get("type")
         raw = step.get("updatedIntent")
+        if raw is not None and not (isinstance(raw, dict) and isinstance(raw.get("name"), str)):
+            self._refuse(turn, exchange, f"{kind}: updatedIntent is no intent with a name")
+            return
         updated = (
             complete_intent(copy.deepcopy(raw), self.understander.model)
             if isinstance(raw, dict)
