@@ -498,3 +498,10 @@ def test_a_field_value_the_model_takes_is_printed(field: str) -> None:
     name, value = field.split("=", 1)
     assert str(json.loads(out)["request"][name]) == value
     decode_envelope(out)
+
+
+def test_a_value_that_is_not_utf8_is_shown_as_its_bytes() -> None:
+    # The byte 0xE9 of a Latin-1 terminal was shown as Python holds it, '\udce9'.
+    code, _, err = run("request", "LaunchRequest", "--field", "note=caf\udce9")
+    assert code == 2
+    assert err == "alexaskill request: error: 'note=caf\\xe9': not UTF-8 text\n"

@@ -53,7 +53,8 @@ def check_text(text: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(f"{text!r}: not UTF-8 text") from None
+        # As the bytes read (\xNN), not as Python holds them ('\udcNN', no byte of the input)
+        raise UsageError(f"'{shown_line(text)}': not UTF-8 text") from None
 
 
 def _user_time(args: argparse.Namespace, now: datetime.datetime | None) -> datetime.datetime:
