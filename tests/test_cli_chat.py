@@ -800,3 +800,15 @@ def test_a_command_given_a_wrong_argument_says_what_it_takes(
     assert "  (/locale: /locale takes one locale, as en-GB)\n" in out
     assert "  (/locale en-GB fr-FR: /locale takes one locale, as en-GB)\n" in out
     assert "  (unknown command /nope: /help lists them)\n" in out
+
+
+def test_standard_input_closed_is_no_line(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Started with standard input closed (0<&-), Python has sys.stdin None: chat and
+    # understand ended in an AttributeError traceback; they read no line, as from /dev/null.
+    monkeypatch.setattr(sys, "stdin", None)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["chat", "cafe:skill"], stdout=out, stderr=err) == 0, err.getvalue()
+    assert out.getvalue().startswith("Talking to cafe:skill")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["understand", "--model", "cafe:skill"], stdout=out, stderr=err) == 0
+    assert (out.getvalue(), err.getvalue()) == ("", "")

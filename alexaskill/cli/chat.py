@@ -408,7 +408,7 @@ def _lines(interactive: bool) -> Iterator[str | None]:
 
 
 def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:
-    interactive = sys.stdin.isatty() and out is sys.stdout
+    interactive = sys.stdin is not None and sys.stdin.isatty() and out is sys.stdout
     where = args.url or args.app
     device = "a device with a screen" if chat.screen else "a speaker"
     out.write(

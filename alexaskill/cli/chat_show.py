@@ -40,9 +40,12 @@ def stdin_lines() -> Iterator[tuple[int, str]]:
     it could not decode as lone surrogates (``shown_line`` differs from it), the lines before
     and after it as they are, whether the stream decodes strictly or with surrogateescape.
     (Decoded by the block, one bad byte failed the lines before it, unanswered, when read
-    strictly.) A text stream with no bytes under it that fails to decode: a usage error."""
+    strictly.) A text stream with no bytes under it that fails to decode: a usage error.
+    Standard input closed gives no line, as an empty one."""
     from .common import stdin_not_text
 
+    if sys.stdin is None:  # closed (``0<&-``): Python has none, and no line comes
+        return
     encoding = getattr(sys.stdin, "encoding", None) or "utf-8"
     raw = getattr(sys.stdin, "buffer", None)
     lines = iter(raw.readline, b"") if raw is not None else iter(sys.stdin.readline, "")
