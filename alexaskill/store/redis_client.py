@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import ConfigurationError
-from ..logs import security_logger
+
+# alexaskill.logs's security logger, by name: the stores sit below the logs in README's module
+# map (alexaskill's package import has set its level, WARNING, before any store is made).
+security_logger = logging.getLogger("alexaskill.security")
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
