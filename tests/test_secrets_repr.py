@@ -39,3 +39,16 @@ def test_an_event_requests_repr_hides_its_tokens(request_: dict[str, Any]) -> No
     for shown in (repr(envelope), repr(envelope.request), str(envelope.request)):
         assert "topsecret" not in shown and "'***'" in shown, shown
     assert "topsecret" in json.dumps(envelope.raw)  # the data itself is untouched
+
+
+@pytest.mark.parametrize("depth", [200, 450])  # twice as many levels: a dict and a list each
+def test_a_deeply_nested_event_body_has_a_repr(depth: int) -> None:
+    # The decoder takes a body nested as deep as ~1000 levels; the masking walked it two Python
+    # frames a level, and a handler that printed the request raised RecursionError (test_fuzz
+    # found it: the spoken apology instead of the skill's answer).
+    nested: Any = {"accessToken": "topsecret"}
+    for _ in range(depth):
+        nested = {"a": [nested]}
+    envelope = decode_envelope(_envelope({"type": "Some.NewEvent", "payload": nested}))
+    shown = repr(envelope.request)
+    assert "topsecret" not in shown and "payload" in shown

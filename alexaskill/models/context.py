@@ -75,17 +75,25 @@ _SECRET_KEYS: Final = frozenset(
 )
 
 
-def _json_masked(value: Any) -> Any:
+#: Levels of a JSON value `_json_masked` shows; deeper ones are ``'…'``. A body may be nested
+#: ~1000 deep (the decoder's limit), and the walk takes two Python frames a level: a repr of it
+#: would raise RecursionError (in a handler that prints its request, say).
+_SHOWN_DEPTH: Final = 64
+
+
+def _json_masked(value: Any, depth: int = 0) -> Any:
     """``value`` (JSON: dicts, lists, scalars) with the values of `_SECRET_KEYS` as ``'***'``."""
+    if isinstance(value, dict | list) and depth >= _SHOWN_DEPTH:
+        return "…"
     if isinstance(value, dict):
         return {
             key: "***"
             if isinstance(key, str) and key.lower() in _SECRET_KEYS and item is not None
-            else _json_masked(item)
+            else _json_masked(item, depth + 1)
             for key, item in value.items()
         }
     if isinstance(value, list):
-        return [_json_masked(item) for item in value]
+        return [_json_masked(item, depth + 1) for item in value]
     return value
 
 
