@@ -39,9 +39,11 @@ error, it may block for another, and for `DeadlineExceeded` its time is the dead
 a handler marked `blocking`, a ``def`` wrapper of an ``async def`` handler (a decorator's,
 which may run the coroutine with ``asyncio.run``), a handler that asks for a service with a
 ``call_sync`` method (`AlexaApi`: its ``call_sync`` and ``progressive_sync`` reach the loop
-from the worker thread), and every handler of a ``Skill(def_handlers="threads")``, which
-keeps Starlette's rule that a ``def`` never runs on the loop. An inline call runs in a copy of
-the request's context variables, as a thread's does.
+from the worker thread), a handler whose own code names ``run_coroutine_threadsafe``,
+``run_in_loop`` or ``from_thread`` (waiting on the loop's own thread for the loop would hang
+every request for good: `_waits_for_the_loop`), and every handler of a
+``Skill(def_handlers="threads")``, which keeps Starlette's rule that a ``def`` never runs on
+the loop. An inline call runs in a copy of the request's context variables, as a thread's does.
 """
 
 from __future__ import annotations
@@ -118,8 +120,9 @@ class Pace:
         self.func = func
         #: Runs in worker threads whatever its calls take (marked, or it needs a thread). A
         #: def wrapper of an async def handler needs one: on the loop's thread, the
-        #: ``asyncio.run`` it runs the coroutine with raises.
-        self.pinned = pinned or _wraps_a_coroutine_function(func)
+        #: ``asyncio.run`` it runs the coroutine with raises. So does one whose code waits for
+        #: the event loop from its thread (`_waits_for_the_loop`).
+        self.pinned = pinned or _wraps_a_coroutine_function(func) or _waits_for_the_loop(func)
         #: Quick calls in threads this probation needs, and those made so far.
         self.probation = PROBATION
         self.quick_calls = 0
@@ -199,6 +202,40 @@ def _wraps_a_coroutine_function(func: Callable[..., Any]) -> bool:
     from .handler_signature import wrapped_coroutine_function
 
     return wrapped_coroutine_function(func) is not None
+
+
+#: Names that, in a handler's code, reach the event loop from its thread and wait for it:
+#: ``asyncio.run_coroutine_threadsafe(...).result()`` on the loop's own thread waits for ever
+#: (for the loop it holds up), and `alexaskill.threads.run_in_loop` and anyio's ``from_thread``
+#: raise there.
+_LOOP_HOPS: Final = frozenset(("run_coroutine_threadsafe", "run_in_loop", "from_thread"))
+
+
+def _waits_for_the_loop(func: Callable[..., Any]) -> bool:
+    """Whether ``func``'s code (a partial's function, an object's ``__call__``, what a
+    `functools.wraps` decorator wraps, and the functions defined in it) names one of
+    `_LOOP_HOPS`. Seen at registration, not in the calls: what a helper it calls does is not
+    seen (mark the handler `blocking`)."""
+    while isinstance(func, functools.partial):
+        func = func.func
+    if not hasattr(func, "__code__") and not isinstance(func, type):
+        func = getattr(type(func), "__call__", func)  # noqa: B004
+    codes = []
+    seen: set[int] = set()
+    link: Any = func
+    while link is not None and id(link) not in seen:  # the __wrapped__ chain, once round
+        seen.add(id(link))
+        link = getattr(link, "__func__", link)  # a method's function
+        code = getattr(link, "__code__", None)
+        if code is not None:
+            codes.append(code)
+        link = getattr(link, "__wrapped__", None)
+    while codes:
+        code = codes.pop()
+        if not _LOOP_HOPS.isdisjoint(code.co_names):
+            return True
+        codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
+    return False
 
 
 def _held_up(before: Any, cpu: float) -> bool:

@@ -226,11 +226,15 @@ def test_a_handler_that_needs_a_thread_goes_back_to_one(
     async def fetch() -> str:
         return "fetched"
 
+    def fetch_in_loop() -> str:
+        return run_in_loop(fetch)
+
     @skill.launch
     def launch() -> Response:
-        # Reaches the loop from its worker thread: on the loop's own thread, RuntimeError.
+        # Reaches the loop from its worker thread: on the loop's own thread, RuntimeError. (Through
+        # a helper: run_in_loop named in the handler's own code keeps it in threads from the start.)
         where.note()
-        return speak(run_in_loop(fetch))
+        return speak(fetch_in_loop())
 
     answers, on_loop = where.launches(skill, pace.PROBATION + 2, raise_handler_errors=False)
     assert answers == ["fetched"] * pace.PROBATION + [APOLOGY, "fetched"]
@@ -466,3 +470,85 @@ def test_the_probation_halves_after_a_long_run_of_calls_on_the_loop(
         handler.call(lambda: None, {}, "handler")
     assert handler.probation == pace.PROBATION
     assert handler.inline
+
+
+def test_a_handler_that_waits_for_the_loop_stays_in_threads(
+    quick_below: Callable[[float], None],
+) -> None:
+    # On the loop's thread, run_coroutine_threadsafe(...).result() waits for the loop it holds
+    # up: every request of the process hung for good. Quick in threads, it must stay there.
+    skill = Skill(DEFAULT_SKILL_ID)
+    seen: dict[str, Any] = {}
+
+    @skill.intent("Capture")
+    async def capture() -> Response:
+        seen["loop"] = asyncio.get_running_loop()
+        seen["loop thread"] = threading.get_ident()
+        return speak("Captured.")
+
+    async def fetch() -> str:
+        return "Fetched."
+
+    @skill.intent("Hop")
+    def hop() -> Response:
+        if threading.get_ident() == seen["loop thread"]:
+            return speak("Inline: this would wait for ever.")  # (what the test catches)
+        return speak(asyncio.run_coroutine_threadsafe(fetch(), seen["loop"]).result(30))
+
+    with TestClient(skill) as client:
+        client.intent("Capture")
+        spoken = [client.intent("Hop").speech for _ in range(pace.PROBATION * 2)]
+    assert spoken == ["Fetched."] * (pace.PROBATION * 2)
+
+
+def test_code_that_reaches_the_loop_from_its_thread_pins_a_handler() -> None:
+    import functools
+
+    from alexaskill import threads as alexaskill_threads
+
+    loop: Any = None
+
+    def by_attribute() -> None:
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result()
+
+    def by_module() -> None:
+        alexaskill_threads.run_in_loop(asyncio.sleep, 0)
+
+    def by_name() -> None:
+        run_in_loop(asyncio.sleep, 0)
+
+    def in_an_inner_function() -> None:
+        def fetch() -> None:
+            asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result()
+
+        fetch()
+
+    def decorated(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    class Caller:
+        def __call__(self) -> None:
+            by_attribute()
+            asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop)
+
+    for func in (
+        by_attribute,
+        by_module,
+        by_name,
+        in_an_inner_function,
+        decorated(by_attribute),
+        functools.partial(by_name),
+        Caller(),
+    ):
+        assert pace.Pace(func).pinned, func
+
+    def quick(name: str) -> str:
+        return name.upper()
+
+    assert not pace.Pace(quick).pinned
+    assert not pace.Pace(decorated(quick)).pinned
+    assert not pace.Pace(len).pinned  # a builtin: no code to look at
