@@ -488,13 +488,12 @@ def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -
     ``report_only``, the logging callback `call_in_thread` takes instead."""
 
     def report(seconds: float, error: BaseException | None) -> None:
-        late = time.perf_counter() - (call.deadline or 0.0)
-        what = "returned" if error is None else f"raised {type(error).__name__}"
-        logger.warning(
+        logger.warning(  # with a bug's traceback: it surfaced only after the deadline answered
             "%s %s %.2f s after its deadline; discarded (the deadline's answer was sent)",
             handler.name,
-            what,
-            late,
+            "returned" if error is None else f"raised {type(error).__name__}",
+            time.perf_counter() - (call.deadline or 0.0),
+            exc_info=error,
         )
 
     if report_only:

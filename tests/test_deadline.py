@@ -1050,3 +1050,32 @@ def test_the_deadline_message_of_a_slow_handler_whose_attributes_came_in_time(
         assert "its thread runs on, and what it returns will be discarded" in caplog.text
         assert "never started" not in caplog.text
         release.set()
+
+
+@pytest.mark.parametrize("on_lambda", [False, True])
+def test_a_handler_that_raises_after_its_deadline_is_logged_with_its_traceback(
+    caplog: pytest.LogCaptureFixture, release: threading.Event, on_lambda: bool
+) -> None:
+    # The bug surfaced after the deadline answered: its author needs where it raised, as for a
+    # handler that raised in time, not only the exception's type.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    def broken_late() -> Response:
+        release.wait(LONG)
+        raise ValueError("the late bug's own words")
+
+    skill.add_intent_handler("Broken", broken_late)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        if on_lambda:
+            answer = handler(skill)(lambda_event("Broken"), Context(60_000))
+            assert speech(answer) == DEADLINE_REPLY
+        else:
+            with TestClient(skill) as client:
+                assert client.intent("Broken").speech == DEADLINE_REPLY
+        release.set()
+        wait_for(lambda: "after its deadline; discarded" in caplog.text)
+    (late,) = [r for r in caplog.records if "after its deadline; discarded" in r.getMessage()]
+    assert "raised ValueError" in late.getMessage()
+    assert late.exc_info is not None and late.exc_info[1] is not None
+    assert str(late.exc_info[1]) == "the late bug's own words"
+    assert 'raise ValueError("the late bug' in caplog.text  # the traceback's line of source
