@@ -48,6 +48,8 @@ __all__ = [
     "DEADLINE_GRACE",
     "DEFAULT_DEADLINE",
     "LAMBDA_MARGIN",
+    "LATE_THREADS_ERROR",
+    "LATE_THREADS_EVERY",
     "RESOLUTION",
     "Expired",
     "Watchdog",
@@ -221,6 +223,46 @@ def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseExcepti
     return isinstance(exc, Expired)
 
 
+#: Threads of `call_in_thread` running calls given up on (their deadline answered) at once,
+#: from which each one more is said at ERROR (at most once every `LATE_THREADS_EVERY` seconds).
+#: A thread cannot be stopped: one stuck for good stays for the life of the process (on AWS
+#: Lambda, of the execution environment), so a handler that hangs on every call adds one each
+#: invocation.
+LATE_THREADS_ERROR: Final = 10
+#: Seconds between two such ERRORs, at least.
+LATE_THREADS_EVERY: Final = 10.0
+# How many such threads run now, and when that was last said (`time.monotonic`).
+_late = 0
+_late_said = -LATE_THREADS_EVERY
+_late_lock = threading.Lock()
+
+
+def _late_began() -> None:
+    """A call of `call_in_thread` was given up on, still running: counted, and said at ERROR
+    when that makes `LATE_THREADS_ERROR` or more."""
+    global _late, _late_said
+    with _late_lock:
+        _late += 1
+        stuck = _late
+        now = time.monotonic()
+        if stuck < LATE_THREADS_ERROR or now - _late_said < LATE_THREADS_EVERY:
+            return
+        _late_said = now
+    logger.error(
+        "%d threads are stuck in calls of def handlers that their deadline gave up on: a "
+        "thread cannot be stopped, so each stays until its call ends (on AWS Lambda, for the "
+        "life of the execution environment). Give what the handler waits for a timeout "
+        "shorter than the deadline.",
+        stuck,
+    )
+
+
+def _late_ended() -> None:
+    global _late
+    with _late_lock:
+        _late -= 1
+
+
 class _Outcome:
     __slots__ = ("done", "error", "finished", "late", "lock", "value")
 
@@ -260,6 +302,7 @@ def call_in_thread(
             late = outcome.late
         outcome.done.set()
         if late:  # in the call's context: its line is the call's (its Lambda invocation's id)
+            _late_ended()
             context.run(on_late, time.monotonic() - started, outcome.error)
 
     thread = threading.Thread(target=run, name="alexaskill-deadline", daemon=True)
@@ -269,6 +312,7 @@ def call_in_thread(
         with outcome.lock:
             if not outcome.finished:
                 outcome.late = True
+                _late_began()  # (under the lock: counted before its end can be)
                 raise Expired
     if outcome.error is not None:
         raise outcome.error

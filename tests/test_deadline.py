@@ -1079,3 +1079,33 @@ def test_a_handler_that_raises_after_its_deadline_is_logged_with_its_traceback(
     assert late.exc_info is not None and late.exc_info[1] is not None
     assert str(late.exc_info[1]) == "the late bug's own words"
     assert 'raise ValueError("the late bug' in caplog.text  # the traceback's line of source
+
+
+def test_threads_stuck_in_calls_given_up_on_on_lambda_are_counted_and_said(
+    caplog: pytest.LogCaptureFixture, release: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On AWS Lambda each call runs in a thread of its own: a handler that hangs on every call
+    # left one more thread each invocation, for the life of the environment, unsaid.
+    from alexaskill import deadline
+
+    monkeypatch.setattr(deadline, "LATE_THREADS_ERROR", 2)
+    monkeypatch.setattr(deadline, "_late_said", -deadline.LATE_THREADS_EVERY)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Hang")
+    def hang() -> Response:
+        release.wait(LONG)
+        return speak("too late")
+
+    answer = handler(skill)
+    wait_for(lambda: deadline._late == 0)  # (another test's threads, released, have ended)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert speech(answer(lambda_event("Hang"), Context(60_000))) == DEADLINE_REPLY
+        assert deadline._late == 1
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert speech(answer(lambda_event("Hang"), Context(60_000))) == DEADLINE_REPLY
+        assert deadline._late == 2
+        (said,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert "2 threads are stuck in calls of def handlers" in said.getMessage()
+        release.set()
+        wait_for(lambda: deadline._late == 0)  # each ended: no longer counted
