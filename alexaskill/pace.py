@@ -41,7 +41,8 @@ which may run the coroutine with ``asyncio.run``), a handler that asks for a ser
 ``call_sync`` method (`AlexaApi`: its ``call_sync`` and ``progressive_sync`` reach the loop
 from the worker thread), a handler whose own code names ``run_coroutine_threadsafe``,
 ``run_in_loop`` or ``from_thread`` (waiting on the loop's own thread for the loop would hang
-every request for good: `_waits_for_the_loop`), and every handler of a
+every request for good: `_waits_for_the_loop`) or runs an event loop of its own
+(``asyncio.run``, ``run_until_complete``: they raise there), and every handler of a
 ``Skill(def_handlers="threads")``, which keeps Starlette's rule that a ``def`` never runs on
 the loop. An inline call runs in a copy of the request's context variables, as a thread's does.
 """
@@ -207,15 +208,19 @@ def _wraps_a_coroutine_function(func: Callable[..., Any]) -> bool:
 #: Names that, in a handler's code, reach the event loop from its thread and wait for it:
 #: ``asyncio.run_coroutine_threadsafe(...).result()`` on the loop's own thread waits for ever
 #: (for the loop it holds up), and `alexaskill.threads.run_in_loop` and anyio's ``from_thread``
-#: raise there.
-_LOOP_HOPS: Final = frozenset(("run_coroutine_threadsafe", "run_in_loop", "from_thread"))
+#: raise there; or that run an event loop of its own, which raises there too.
+_LOOP_HOPS: Final = frozenset(
+    ("run_coroutine_threadsafe", "run_in_loop", "from_thread", "run_until_complete")
+)
+#: Modules whose ``run`` (``asyncio.run(main())``) runs an event loop.
+_LOOP_RUNNERS: Final = frozenset(("asyncio", "anyio", "trio"))
 
 
 def _waits_for_the_loop(func: Callable[..., Any]) -> bool:
     """Whether ``func``'s code (a partial's function, an object's ``__call__``, what a
     `functools.wraps` decorator wraps, and the functions defined in it) names one of
-    `_LOOP_HOPS`. Seen at registration, not in the calls: what a helper it calls does is not
-    seen (mark the handler `blocking`)."""
+    `_LOOP_HOPS`, or ``run`` beside one of `_LOOP_RUNNERS`. Seen at registration, not in the
+    calls: what a helper it calls does is not seen (mark the handler `blocking`)."""
     while isinstance(func, functools.partial):
         func = func.func
     if not hasattr(func, "__code__") and not isinstance(func, type):
@@ -232,7 +237,10 @@ def _waits_for_the_loop(func: Callable[..., Any]) -> bool:
         link = getattr(link, "__wrapped__", None)
     while codes:
         code = codes.pop()
-        if not _LOOP_HOPS.isdisjoint(code.co_names):
+        names = code.co_names
+        if not _LOOP_HOPS.isdisjoint(names):
+            return True
+        if "run" in names and not _LOOP_RUNNERS.isdisjoint(names):
             return True
         codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
     return False

@@ -552,3 +552,39 @@ def test_code_that_reaches_the_loop_from_its_thread_pins_a_handler() -> None:
     assert not pace.Pace(quick).pinned
     assert not pace.Pace(decorated(quick)).pinned
     assert not pace.Pace(len).pinned  # a builtin: no code to look at
+
+
+def test_a_handler_that_runs_its_own_event_loop_stays_in_threads(
+    quick_below: Callable[[float], None],
+) -> None:
+    # asyncio.run raises on the loop's thread: moved there, the handler's first call there got
+    # the apology (in each process of the server, after each start).
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    async def fetch() -> str:
+        await asyncio.sleep(0)
+        return "Fetched."
+
+    @skill.intent("OwnLoop")
+    def own_loop() -> Response:
+        return speak(asyncio.run(fetch()))
+
+    @skill.intent("OwnLoopByHand")
+    def own_loop_by_hand() -> Response:
+        loop = asyncio.new_event_loop()
+        try:
+            return speak(loop.run_until_complete(fetch()))
+        finally:
+            loop.close()
+
+    calls = pace.PROBATION * 2
+    with TestClient(skill, raise_handler_errors=False) as client:
+        for name in ("OwnLoop", "OwnLoopByHand"):
+            assert [client.intent(name).speech for _ in range(calls)] == ["Fetched."] * calls
+
+    def runs_a_program() -> None:
+        import subprocess
+
+        subprocess.run(["true"], check=False)
+
+    assert not pace.Pace(runs_a_program).pinned  # "run", but not an event loop's
