@@ -26,7 +26,8 @@ does (benchmarks/README.md, issue 14). So each handler keeps a `Pace`:
   After `FORGIVEN_AFTER` inline calls in a row that did not, the probation halves again.
 - **Back to threads for good** on an inline call that raised `RuntimeError`: what
   ``asyncio.run``, ``anyio.from_thread`` and `alexaskill.threads.run_in_loop` raise on the
-  loop's thread (that request got the apology).
+  loop's thread (that request got the apology); not its subclasses `NotImplementedError` and
+  `RecursionError`, a handler's own bugs.
 
 What counts as holding up the loop, where the OS tells (Linux): the call waited in the kernel
 (a voluntary context switch: it slept, or waited for I/O or a lock) or its own CPU time reached
@@ -152,6 +153,8 @@ class Pace:
         started = time.perf_counter()
         try:
             return contextvars.copy_context().run(func, **kwargs)
+        except (NotImplementedError, RecursionError):
+            raise  # RuntimeErrors, but a bug of the handler's: no sign that it needs a thread
         except RuntimeError as exc:
             self.inline = False
             self.pinned = True

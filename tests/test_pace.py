@@ -588,3 +588,24 @@ def test_a_handler_that_runs_its_own_event_loop_stays_in_threads(
         subprocess.run(["true"], check=False)
 
     assert not pace.Pace(runs_a_program).pinned  # "run", but not an event loop's
+
+
+@pytest.mark.parametrize("error", [NotImplementedError, RecursionError])
+def test_a_handler_bug_of_a_runtimeerror_subclass_leaves_it_on_the_loop(
+    quick_below: Callable[[float], None], caplog: pytest.LogCaptureFixture, error: type
+) -> None:
+    # NotImplementedError and RecursionError are RuntimeErrors, but no sign that the handler
+    # needs a thread: it stays on the loop, and no WARNING says it raised what asyncio.run does.
+    skill = Skill(DEFAULT_SKILL_ID)
+    where = Where(skill)
+
+    @skill.launch
+    def launch() -> Response:
+        where.note()
+        raise error("not written yet")
+
+    calls = pace.PROBATION + 3
+    answers, on_loop = where.launches(skill, calls, raise_handler_errors=False)
+    assert answers == [APOLOGY] * calls
+    assert on_loop == [False] * pace.PROBATION + [True] * 3
+    assert "on the event loop's thread" not in caplog.text
