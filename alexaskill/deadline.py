@@ -231,36 +231,43 @@ def expired(watched: tuple[Watchdog, asyncio.Task[Any]] | None, exc: BaseExcepti
 LATE_THREADS_ERROR: Final = 10
 #: Seconds between two such ERRORs, at least.
 LATE_THREADS_EVERY: Final = 10.0
-# How many such threads run now, and when that was last said (`time.monotonic`).
-_late = 0
-_late_said = -LATE_THREADS_EVERY
-_late_lock = threading.Lock()
 
 
-def _late_began() -> None:
-    """A call of `call_in_thread` was given up on, still running: counted, and said at ERROR
-    when that makes `LATE_THREADS_ERROR` or more."""
-    global _late, _late_said
-    with _late_lock:
-        _late += 1
-        stuck = _late
-        now = time.monotonic()
-        if stuck < LATE_THREADS_ERROR or now - _late_said < LATE_THREADS_EVERY:
-            return
-        _late_said = now
-    logger.error(
-        "%d threads are stuck in calls of def handlers that their deadline gave up on: a "
-        "thread cannot be stopped, so each stays until its call ends (on AWS Lambda, for the "
-        "life of the execution environment). Give what the handler waits for a timeout "
-        "shorter than the deadline.",
-        stuck,
-    )
+class _LateThreads:
+    """How many threads of `call_in_thread` run calls given up on, and when that was last said
+    (`time.monotonic`)."""
+
+    __slots__ = ("count", "lock", "said")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.said = -LATE_THREADS_EVERY
+        self.lock = threading.Lock()
+
+    def began(self) -> None:
+        """A call was given up on, still running: counted, and said at ERROR when that makes
+        `LATE_THREADS_ERROR` or more."""
+        with self.lock:
+            self.count += 1
+            stuck = self.count
+            now = time.monotonic()
+            if stuck < LATE_THREADS_ERROR or now - self.said < LATE_THREADS_EVERY:
+                return
+            self.said = now
+        logger.error(
+            "%d threads are stuck in calls of def handlers that their deadline gave up on: a "
+            "thread cannot be stopped, so each stays until its call ends (on AWS Lambda, for "
+            "the life of the execution environment). Give what the handler waits for a timeout "
+            "shorter than the deadline.",
+            stuck,
+        )
+
+    def ended(self) -> None:
+        with self.lock:
+            self.count -= 1
 
 
-def _late_ended() -> None:
-    global _late
-    with _late_lock:
-        _late -= 1
+_LATE = _LateThreads()
 
 
 class _Outcome:
@@ -289,6 +296,7 @@ def call_in_thread(
     it ends, with how long it ran and what it raised (None if it returned).
     """
     outcome = _Outcome()
+    late_threads = _LATE
     context = contextvars.copy_context()
     started = time.monotonic()
 
@@ -302,7 +310,7 @@ def call_in_thread(
             late = outcome.late
         outcome.done.set()
         if late:  # in the call's context: its line is the call's (its Lambda invocation's id)
-            _late_ended()
+            late_threads.ended()
             context.run(on_late, time.monotonic() - started, outcome.error)
 
     thread = threading.Thread(target=run, name="alexaskill-deadline", daemon=True)
@@ -312,7 +320,7 @@ def call_in_thread(
         with outcome.lock:
             if not outcome.finished:
                 outcome.late = True
-                _late_began()  # (under the lock: counted before its end can be)
+                late_threads.began()  # (under the lock: counted before its end can be)
                 raise Expired
     if outcome.error is not None:
         raise outcome.error
