@@ -174,3 +174,35 @@ def test_a_client_closed_during_the_call_is_an_alexa_api_error_that_says_so() ->
     assert type(error) is AlexaApiError
     assert error.status is None
     assert "closed" in str(error) and "api_client" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [("lists", ()), ("list_items", ("L",)), ("add_list_item", ("L", "milk"))],
+)
+def test_list_calls_refuse_an_endpoint_that_is_no_url_unsent(
+    method: str, args: tuple[str, ...]
+) -> None:
+    # The List Management API's own host is chosen from the endpoint before it is checked: an
+    # unclosed "[" (a forged request's) was a bare ValueError from urlsplit, which a skill's
+    # `except AlexaApiError` missed; it is the endpoint's refusal, as for every other call.
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    envelope = RequestFactory().intent("Ask")
+    envelope["context"]["System"]["apiEndpoint"] = "http://[::1"
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(envelope)), client=client)
+
+    async def main() -> None:
+        try:
+            with pytest.raises(AlexaApiError, match="is not Alexa's"):
+                await getattr(api, method)(*args)
+        finally:
+            await client.aclose()
+
+    anyio.run(main)
+    assert sent == []

@@ -159,8 +159,11 @@ class RecordsApi(RequestApi):
         # Loopback endpoints (tests, development tools) stand in for every Alexa host.
         from urllib.parse import urlsplit
 
-        endpoint = self.endpoint or ""
-        return None if is_loopback(urlsplit(endpoint).hostname) else _LISTS_ENDPOINT
+        try:
+            host = urlsplit(self.endpoint or "").hostname
+        except ValueError:  # no URL ("http://[::1"): the endpoint's check refuses it, unsent
+            return None
+        return None if is_loopback(host) else _LISTS_ENDPOINT
 
     # --- in-skill products ---------------------------------------------------------------------
     # https://developer.amazon.com/en-US/docs/alexa/in-skill-purchase/in-skill-product-service.html
