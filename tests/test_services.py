@@ -606,3 +606,47 @@ def test_a_silent_api_does_not_hold_the_answer_past_the_deadline(kind: str) -> N
 
     with TestClient(skill) as client:
         assert client.intent("Ask").speech == DEADLINE_REPLY
+
+
+@pytest.mark.parametrize("change", ["create_reminder", "delete_reminder", "add_list_item"])
+def test_a_handler_given_up_by_the_deadline_changes_nothing_at_alexa(change: str) -> None:
+    # The deadline's answer told the user to try again; the def handler's thread runs on. A
+    # reminder or list item it made then would be made twice by the retry: refused, unsent.
+    import datetime as dt
+    import threading
+
+    from alexaskill import AlexaApiError
+    from alexaskill.app import DEADLINE_REPLY
+
+    api_stub = AlexaApiStub(201)
+    skill = Skill(SKILL_ID, deadline=0.3)
+    skill.add_service(AlexaApi, alexa_api_factory(lambda: api_stub.client))
+    go, done = threading.Event(), threading.Event()
+    outcome: list[BaseException | None] = []
+    calls: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+        "create_reminder": (("hi",), {"after": dt.timedelta(minutes=5)}),
+        "delete_reminder": (("token-1",), {}),
+        "add_list_item": (("list-1", "milk"), {}),
+    }
+
+    @skill.intent("Ask")
+    def ask(api: AlexaApi) -> Response:
+        try:
+            go.wait(30)
+            args, kwargs = calls[change]
+            api.call_sync(getattr(api, change), *args, **kwargs)
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+            raise
+        finally:
+            done.set()
+        return speak("Done.")
+
+    with TestClient(skill) as client:
+        assert client.intent("Ask").speech == DEADLINE_REPLY
+        go.set()
+        assert done.wait(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], AlexaApiError)
+    assert "deadline" in str(outcome[0]) and "not sent" in str(outcome[0])
+    assert api_stub.requests == []

@@ -23,6 +23,9 @@ Decisions:
   the seconds of a 429's or 5xx's ``Retry-After`` (never acted on here: the skill has seconds
   to answer, and decides whether a retry fits in them); a call slower than ``timeout`` (2 s
   by default, the whole call) raises `AlexaApiTimeout`. Nothing hangs and nothing logs the token.
+  Once the skill's deadline has answered for the request, the calls that change what Alexa
+  keeps (reminders, list items) raise `AlexaApiError` unsent: the user's retry would make them
+  again.
 - **Progressive responses never break the answer**: `progressive` logs its failures at WARNING
   and returns False, because the interim speech matters less than the reply. Breaking one of
   Amazon's rules for them (Amazon's "Send the User a Progressive Response" page) is a bug in

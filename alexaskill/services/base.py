@@ -150,8 +150,20 @@ class RequestApi:
         headers: Mapping[str, str] | None = None,
         base: str | None = None,
         unauthorized_means_consent: bool = False,
+        changes: bool = False,
     ) -> Any:
-        """One request: the decoded answer, or None for "not set" (204); failures raise."""
+        """One request: the decoded answer, or None for "not set" (204); failures raise.
+
+        A call that ``changes`` what Alexa keeps (a reminder, a list item) is refused, unsent,
+        once the request's deadline has answered for it: the user heard "please try again", and
+        their retry makes the change again.
+        """
+        if changes and self._answering is not None and self._answering.expired:
+            raise AlexaApiError(
+                f"{operation}: the request's deadline passed and its answer went out "
+                "(Skill(deadline=...)): not sent, as the user's retry would make it again",
+                operation=operation,
+            )
         endpoint, token = self._base(operation)
         sent = {
             "Authorization": Masked("Bearer " + token),  # in the locals of send and _http too

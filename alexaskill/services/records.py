@@ -70,6 +70,7 @@ class RecordsApi(RequestApi):
                 scope=Scope.REMINDERS,
                 json=body,
                 unauthorized_means_consent=True,
+                changes=True,
             )
             or Reminder()
         )
@@ -102,6 +103,7 @@ class RecordsApi(RequestApi):
                 None,
                 scope=Scope.REMINDERS,
                 unauthorized_means_consent=True,
+                changes=True,
             )
         except AlexaApiError as exc:
             if exc.status == 404:
@@ -152,6 +154,7 @@ class RecordsApi(RequestApi):
             scope=Scope.LISTS_WRITE,
             json={"value": value, "status": status},
             base=self._lists_base(),
+            changes=True,
         )
         return item or ListItem(value=value, status=status)
 
