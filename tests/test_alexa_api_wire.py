@@ -290,3 +290,42 @@ def test_without_a_shared_client_each_call_opens_its_own(server: Server) -> None
     assert client.client is None
     assert run(client.given_name) == "John"
     assert run(client.distance_units) == "METRIC"
+
+
+def test_a_def_handler_may_call_on_an_event_loop_of_its_own(server: Server) -> None:
+    # The app's client keeps connections alive, on the app's event loop. A def handler that
+    # runs a call on a loop of its own (asyncio.run) reached them from there: httpx raised a bare
+    # RuntimeError (an Event "bound to a different event loop"). Such a call opens its own.
+    import asyncio
+
+    from alexaskill import Response, Skill, speak
+    from alexaskill.services import alexa_api_factory
+    from alexaskill.testing import TestClient
+
+    shared: list[httpx.AsyncClient] = []
+
+    def client() -> httpx.AsyncClient:
+        if not shared:
+            shared.append(httpx.AsyncClient(verify=_TLS))  # keeps connections, as the app's
+        return shared[0]
+
+    skill = Skill("amzn1.ask.skill.22222222-2222-2222-2222-222222222222")
+    skill.add_service(AlexaApi, alexa_api_factory(client, timeout=30.0))
+
+    @skill.intent("Ask")
+    def ask(api: AlexaApi) -> Response:
+        on_the_apps_loop = api.call_sync(api.distance_units)
+        on_its_own = asyncio.run(api.distance_units())
+        return speak(f"{on_the_apps_loop} {on_its_own}")
+
+    @skill.intent("Close")
+    async def close() -> Response:  # on the app's loop, whose the connections are
+        await shared[0].aclose()
+        return speak("Closed.")
+
+    with TestClient(skill, device_id=DEVICE_ID) as test_client:
+        test_client.factory.api_endpoint = server.url
+        try:
+            assert test_client.intent("Ask").speech == "METRIC METRIC"
+        finally:
+            test_client.intent("Close")
