@@ -206,3 +206,56 @@ def test_list_calls_refuse_an_endpoint_that_is_no_url_unsent(
 
     anyio.run(main)
     assert sent == []
+
+
+def _products_api(pages: list[dict[str, Any]]) -> tuple[AlexaApi, list[httpx.Request]]:
+    """An `AlexaApi` whose in-skill products API answers ``pages`` in turn (the last again)."""
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=pages[min(len(sent), len(pages)) - 1])
+
+    return _api(httpx.AsyncClient(transport=httpx.MockTransport(answer))), sent
+
+
+def _product(number: int) -> dict[str, Any]:
+    return {"productId": f"amzn1.adg.product.{number}", "name": f"Pack {number}"}
+
+
+def test_a_products_page_token_answered_again_is_an_error_not_the_page_again() -> None:
+    # A broken answer naming the token just followed: the same page was read up to ten times,
+    # each product listed ten times over.
+    page = {"inSkillProducts": [_product(1)], "isTruncated": True, "nextToken": "same"}
+    api, sent = _products_api([page])
+
+    async def main() -> None:
+        try:
+            with pytest.raises(AlexaApiError, match="nextToken"):
+                await api.in_skill_products()
+        finally:
+            await api.client.aclose()  # type: ignore[union-attr]
+
+    anyio.run(main)
+    assert len(sent) == 2
+
+
+def test_products_past_the_last_page_followed_are_not_dropped_silently(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pages = [
+        {"inSkillProducts": [_product(n)], "isTruncated": True, "nextToken": f"page-{n + 1}"}
+        for n in range(1, 15)
+    ]
+    api, sent = _products_api(pages)
+
+    async def main() -> list[Any]:
+        try:
+            return await api.in_skill_products()
+        finally:
+            await api.client.aclose()  # type: ignore[union-attr]
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        products = anyio.run(main)
+    assert len(products) == len(sent) == 10
+    assert any("more products" in r.getMessage() for r in caplog.records)

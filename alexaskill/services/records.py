@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from collections.abc import Sequence
 from typing import Final
 
@@ -24,6 +25,8 @@ from ..exceptions import AlexaApiError
 from .base import RequestApi, _segment, _utcnow
 
 __all__ = ["RecordsApi"]
+
+logger = logging.getLogger("alexaskill")
 
 # The List Management API has a single host, whatever the request's apiEndpoint ("The endpoint of
 # the List Management API is https://api.amazonalexa.com", Amazon's List Management reference).
@@ -178,7 +181,8 @@ class RecordsApi(RequestApi):
         purchasable: bool | None = None,
         product_type: str | None = None,
     ) -> list[InSkillProduct]:
-        """The skill's products as this user sees them, filtered if asked; every page."""
+        """The skill's products as this user sees them, filtered if asked; every page (10 at
+        most: the products past them are left out, with a WARNING)."""
         params: dict[str, str] = {}
         if entitled is not None:
             params["entitled"] = "ENTITLED" if entitled else "NOT_ENTITLED"
@@ -187,6 +191,7 @@ class RecordsApi(RequestApi):
         if product_type is not None:
             params["productType"] = product_type
         products: list[InSkillProduct] = []
+        followed: set[str] = set()
         for _ in range(_MAX_PAGES):
             page = await self._call(
                 "in_skill_products",
@@ -197,11 +202,24 @@ class RecordsApi(RequestApi):
                 headers={"Accept-Language": self.locale},
             )
             if page is None:
-                break
+                return products
             products.extend(page.in_skill_products)
             if not (page.is_truncated and page.next_token):
-                break
+                return products
+            if page.next_token in followed:  # that page again, and again: a broken answer
+                raise AlexaApiError(
+                    "in_skill_products: Alexa's answer names a nextToken already followed: "
+                    "its pages would repeat",
+                    operation="in_skill_products",
+                )
+            followed.add(page.next_token)
             params = {**params, "nextToken": page.next_token}
+        logger.warning(
+            "in_skill_products: Alexa has more products than the %d pages followed (%d "
+            "products): the rest are left out",
+            _MAX_PAGES,
+            len(products),
+        )
         return products
 
     async def in_skill_product(self, product_id: str) -> InSkillProduct | None:
