@@ -12,7 +12,7 @@ import anyio
 import httpx
 import pytest
 
-from alexaskill import AlexaApi, AlexaApiError
+from alexaskill import AlexaApi, AlexaApiError, PermissionRequired
 from alexaskill.alexa_api import retry_seconds
 from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory
@@ -259,3 +259,58 @@ def test_products_past_the_last_page_followed_are_not_dropped_silently(
         products = anyio.run(main)
     assert len(products) == len(sent) == 10
     assert any("more products" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("method", "answer", "expected"),
+    [
+        ("in_skill_products", {"inSkillProducts": None, "isTruncated": None}, []),
+        ("lists", {"lists": [{"listId": "L1", "name": "Mine", "statusMap": None}]}, ["L1"]),
+        (
+            "get_reminders",
+            {"alerts": [{"alertToken": None, "alertInfo": {"spokenInfo": {"content": None}}}]},
+            [""],
+        ),
+    ],
+)
+def test_a_null_field_of_an_answer_is_as_if_left_out(
+    method: str, answer: dict[str, Any], expected: list[str]
+) -> None:
+    # As the values' docs say: a field sent as null takes its default, as one left out does. A
+    # null list or id failed the whole call ("Expected `array`, got `null`").
+    client = httpx.AsyncClient(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json=answer))
+    )
+
+    async def main() -> Any:
+        try:
+            return await getattr(_api(client), method)()
+        finally:
+            await client.aclose()
+
+    found = anyio.run(main)
+    assert [
+        getattr(item, "list_id", None) or getattr(item, "alert_token", "") for item in found
+    ] == (expected)
+
+
+@pytest.mark.parametrize("status", [200, 403, 500])
+def test_an_answer_nested_too_deeply_is_an_alexa_api_error(status: int) -> None:
+    # JSON nested deeper than Python recurses (a hostile or broken endpoint's, well under the
+    # size bound): a RecursionError out of the call, which `except AlexaApiError` missed.
+    deep = b"[" * 200_000 + b"]" * 200_000
+    body = b'{"code": %s, "alerts": [{"trigger": {"recurrence": {"r": %s}}}]}' % (deep, deep)
+    client = httpx.AsyncClient(
+        transport=httpx.MockTransport(lambda r: httpx.Response(status, content=body))
+    )
+
+    async def main() -> None:
+        try:
+            with pytest.raises(AlexaApiError) as caught:
+                await _api(client).get_reminders()
+        finally:
+            await client.aclose()
+        assert caught.value.status == status
+        assert type(caught.value) is (PermissionRequired if status == 403 else AlexaApiError)
+
+    anyio.run(main)

@@ -3,8 +3,8 @@ the permission scopes they need.
 
 `alexaskill.services.AlexaApi` decodes Amazon's answers into these; `alexaskill.testing`'s fake
 API encodes them back. Field names are Amazon's, in snake_case (``addressLine1`` is
-``address_line1``); fields Amazon leaves out or sends as ``null`` are ``None``; fields it adds
-later are ignored. Amazon's pages:
+``address_line1``); fields Amazon leaves out or sends as ``null`` take their default (``None``;
+``""`` for an id, ``()`` for a list); fields it adds later are ignored. Amazon's pages:
 
 - Device Settings (address): https://developer.amazon.com/en-US/docs/alexa/custom-skills/device-settings-api-reference.html
 - Customer Profile: https://developer.amazon.com/en-US/docs/alexa/custom-skills/customer-profile-api-reference.html
@@ -36,6 +36,7 @@ from .values import (
     Scope,
     SpokenInfo,
     SpokenText,
+    decode_answer,
 )
 
 # The envelopes of answers `alexaskill.services.AlexaApi` decodes.
@@ -77,6 +78,7 @@ __all__ = [
     "SpokenInfo",
     "SpokenText",
     "check_endpoint",
+    "decode_answer",
     "error_of",
     "is_amazon_host",
     "is_loopback",

@@ -1,14 +1,17 @@
 """The typed values Alexa's service APIs answer with, and the permission scopes they need.
 
 Field names are Amazon's, in snake_case (``addressLine1`` is ``address_line1``); fields Amazon
-leaves out or sends as ``null`` are ``None``; fields it adds later are ignored.
+leaves out or sends as ``null`` take their default (``None``; ``""`` for an id, ``()`` for a
+list); fields it adds later are ignored.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import msgspec
+
+T = TypeVar("T")
 
 __all__ = [
     "Address",
@@ -25,6 +28,7 @@ __all__ = [
     "Scope",
     "SpokenInfo",
     "SpokenText",
+    "decode_answer",
 ]
 
 
@@ -268,3 +272,25 @@ class _Products(msgspec.Struct, rename="camel", kw_only=True):
     in_skill_products: list[InSkillProduct] = msgspec.field(default_factory=list)
     is_truncated: bool | None = None
     next_token: str | None = None
+
+
+# --- decoding an answer ---------------------------------------------------------------------
+
+
+def decode_answer(content: bytes, into: type[T]) -> T:
+    """``content`` (JSON) as an ``into``, each ``null`` member of an object taken as left out, so
+    that it takes its field's default (a null list is ``()``, not a failed call). Raises
+    `msgspec.DecodeError` (a `msgspec.ValidationError` for a value of the wrong type), also for
+    JSON nested deeper than Python's recursion goes (no answer of Amazon's is)."""
+    try:
+        return msgspec.convert(_without_nulls(msgspec.json.decode(content)), type=into)
+    except RecursionError:
+        raise msgspec.DecodeError("JSON nested too deeply") from None
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value

@@ -13,6 +13,7 @@ import msgspec
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
 from ..tls import tls_context
+from .values import decode_answer
 
 if TYPE_CHECKING:
     import httpx
@@ -53,7 +54,7 @@ def error_of(content: bytes) -> tuple[str | None, str | None]:
     """Amazon's error code and message from an error body, read defensively (any body may come)."""
     try:
         error = msgspec.json.decode(content, type=_Error)
-    except (msgspec.DecodeError, UnicodeDecodeError):
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):  # (nested too deeply)
         return None, None
     code = error.code if isinstance(error.code, str) else error.type
     code = code[:80] if isinstance(code, str) else None
@@ -455,13 +456,10 @@ def read_answer(
         if into is None:
             return True
         try:
-            return msgspec.json.decode(content, type=into)
+            return decode_answer(content, into)  # (a null member is as if left out)
         except msgspec.DecodeError as exc:
-            raise AlexaApiError(
-                f"{operation}: Alexa's answer does not decode: {exc}",
-                operation=operation,
-                status=status,
-            ) from None
+            failed = f"{operation}: Alexa's answer does not decode: {exc}"
+            raise AlexaApiError(failed, operation=operation, status=status) from None
     code, message = error_of(content)
     if scope is not None and (status == 403 or (status == 401 and unauthorized_means_consent)):
         raise PermissionRequired(scope, operation=operation, status=status, code=code)
