@@ -42,8 +42,9 @@ Decisions:
   it to answer in-process), else the ``httpx.AsyncClient`` the app's lifespan opens (shared with
   certificate downloads). Without either (a skill mounted in an app that runs no lifespan for it,
   or on AWS Lambda) each call opens and closes its own client: slower, but nothing is left open.
-  So does a call on another event loop than the request's (``asyncio.run`` in a ``def``
-  handler): an httpx client's pooled connections belong to the loop they were opened on.
+  A call on another event loop than its client's (``asyncio.run`` in a ``def`` handler) raises
+  `AlexaApiError`: an httpx client's pooled connections belong to the loop they were opened on;
+  a ``def`` handler calls through ``call_sync``.
 - **Import-light**: httpx and anyio are imported when a call is made, not with the module.
 
 `AlexaApi` is put together from one class per family of Amazon's APIs, each in its own module:

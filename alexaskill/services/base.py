@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import sys
 from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
@@ -34,15 +33,7 @@ _BEARER_TOKEN: Final = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 class RequestApi:
     """An `AlexaApi` without its calls: the request it is bound to and the one way out to Amazon."""
 
-    __slots__ = (
-        "_answering",
-        "_client",
-        "_envelope",
-        "_loop",
-        "_progressive_sent",
-        "_time_zone",
-        "timeout",
-    )
+    __slots__ = ("_answering", "_client", "_envelope", "_progressive_sent", "_time_zone", "timeout")
 
     def __init__(
         self,
@@ -58,8 +49,6 @@ class RequestApi:
         #: The request's `Call` in the app (`alexa_api_factory`): whether it was answered, and
         #: its deadline. None for an `AlexaApi` made by hand.
         self._answering: Any = None
-        # The event loop it was made on (the app's, for one made per request), or None.
-        self._loop = _running_loop()
         #: Seconds one call may take in all.
         self.timeout = check_timeout(timeout)
 
@@ -181,27 +170,32 @@ class RequestApi:
             "Accept": "application/json",
             **(headers or {}),
         }
-        client = self._client
-        if (
-            client is not None
-            and not hasattr(client, "alexa_api_call")
-            and self._loop is not None
-            and _running_loop() is not self._loop
-        ):
-            # An httpx client's pooled connections belong to the loop it was made on: from
-            # another (asyncio.run in a def handler, a thread's own loop) httpx fails with a
-            # bare RuntimeError. Such a call opens its own client, as without a shared one.
-            client = None
-        status, content, retry_after = await send(
-            client,
-            operation,
-            method,
-            (base or endpoint) + path,
-            sent,
-            json,
-            params,
-            timeout=self.timeout,
-        )
+        try:
+            status, content, retry_after = await send(
+                self._client,
+                operation,
+                method,
+                (base or endpoint) + path,
+                sent,
+                json,
+                params,
+                timeout=self.timeout,
+            )
+        except RuntimeError as exc:
+            # asyncio's "… is bound to a different event loop": an httpx client's pooled
+            # connections belong to the loop they were opened on (the app's, for its client).
+            if "different" not in str(exc) or "loop" not in str(exc):
+                raise
+            wrong_loop = True
+        else:
+            wrong_loop = False
+        if wrong_loop:  # raised here: the RuntimeError's frames, which hold the token, no context
+            raise AlexaApiError(
+                f"{operation}: called on another event loop than its HTTP client's "
+                "(asyncio.run in a def handler?): from a def handler, call "
+                "api.call_sync(api.method, …), which runs it on the app's loop",
+                operation=operation,
+            )
         return read_answer(
             operation,
             status,
@@ -211,18 +205,6 @@ class RequestApi:
             unauthorized_means_consent=unauthorized_means_consent,
             retry_after=retry_after,
         )
-
-
-def _running_loop() -> object | None:
-    """The running asyncio event loop, or None (none runs; trio's)."""
-    asyncio = sys.modules.get("asyncio")  # not imported: no asyncio loop runs
-    if asyncio is None:
-        return None
-    try:
-        loop: object = asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-    return loop
 
 
 def check_timeout(timeout: float) -> float:
