@@ -314,3 +314,19 @@ def test_an_answer_nested_too_deeply_is_an_alexa_api_error(status: int) -> None:
         assert type(caught.value) is (PermissionRequired if status == 403 else AlexaApiError)
 
     anyio.run(main)
+
+
+@pytest.mark.parametrize("kind", ["sync httpx", "other"])
+def test_a_client_calls_cannot_go_through_is_refused_where_it_is_given(kind: str) -> None:
+    # A synchronous httpx.Client (a natural slip) failed at each call of each request with
+    # "object Response can't be used in 'await' expression"; anything else with an
+    # AttributeError ('is_closed').
+    client: Any = httpx.Client() if kind == "sync httpx" else object()
+    raw = RequestFactory().intent("Ask")
+    try:
+        with pytest.raises(TypeError, match=r"httpx\.AsyncClient or an ApiTransport") as caught:
+            AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    finally:
+        if kind == "sync httpx":
+            client.close()
+    assert ("synchronous" in str(caught.value)) is (kind == "sync httpx")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
 from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
@@ -22,6 +23,7 @@ __all__ = ["API_TIMEOUT", "RequestApi", "check_timeout"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
+C = TypeVar("C")
 
 #: Seconds one call to Alexa's service APIs may take in all before it is given up.
 API_TIMEOUT: Final = 2.0
@@ -43,7 +45,7 @@ class RequestApi:
         timeout: float = API_TIMEOUT,
     ) -> None:
         self._envelope = envelope
-        self._client = client
+        self._client = _checked_client(client)
         self._time_zone: ZoneInfo | None = _NOT_ASKED
         self._progressive_sent = 0
         #: The request's `Call` in the app (`alexa_api_factory`): whether it was answered, and
@@ -205,6 +207,21 @@ class RequestApi:
             unauthorized_means_consent=unauthorized_means_consent,
             retry_after=retry_after,
         )
+
+
+def _checked_client(client: C) -> C:
+    """``client`` if calls can go through it (None, an ``httpx.AsyncClient``, an `ApiTransport`);
+    else `TypeError` here, rather than at each call of each request."""
+    if client is None or hasattr(client, "alexa_api_call"):
+        return client
+    httpx = sys.modules.get("httpx")  # (an httpx client was made: httpx is imported)
+    if httpx is not None and isinstance(client, httpx.AsyncClient):
+        return client
+    hint = " (httpx.Client is synchronous)" if type(client).__name__ == "Client" else ""
+    raise TypeError(
+        "an AlexaApi client (Skill.api_client, alexa_api_factory's) is an httpx.AsyncClient or "
+        f"an ApiTransport (with alexa_api_call), not a {type(client).__name__}{hint}"
+    )
 
 
 def check_timeout(timeout: float) -> float:
