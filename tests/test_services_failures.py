@@ -330,3 +330,16 @@ def test_a_client_calls_cannot_go_through_is_refused_where_it_is_given(kind: str
         if kind == "sync httpx":
             client.close()
     assert ("synchronous" in str(caught.value)) is (kind == "sync httpx")
+
+
+def test_call_sync_on_the_event_loops_thread_says_to_await() -> None:
+    # From an async def (the loop's own thread) anyio's error spoke of worker threads and
+    # "no event loop token was provided": nothing a skill author could act on.
+    raw = RequestFactory().intent("Ask")
+
+    async def main() -> None:
+        api = AlexaApi(decode_envelope(json.dumps(raw)))
+        with pytest.raises(RuntimeError, match=r"await api\.given_name"):
+            api.call_sync(api.given_name)
+
+    anyio.run(main)

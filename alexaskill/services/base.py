@@ -93,6 +93,7 @@ class RequestApi:
             return run_in_loop(call)
         except NotAWorkerThread:  # an anyio worker thread, maybe (a RuntimeError of the
             pass  # method's own goes to the caller: it must not be tried again anyio's way)
+        _refuse_on_the_loops_thread(getattr(method, "__name__", "method"))
         import anyio.from_thread
 
         return anyio.from_thread.run(call)
@@ -207,6 +208,22 @@ class RequestApi:
             unauthorized_means_consent=unauthorized_means_consent,
             retry_after=retry_after,
         )
+
+
+def _refuse_on_the_loops_thread(name: str) -> None:
+    """`RuntimeError` that says what to do, if an asyncio event loop runs in this thread (an
+    ``async def`` handler's): anyio's would speak of worker threads and event loop tokens."""
+    asyncio = sys.modules.get("asyncio")  # not imported: no asyncio loop runs
+    if asyncio is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(
+        f"call_sync is for def handlers, which run in a worker thread; this thread runs the "
+        f"event loop (an async def handler): await the method instead (await api.{name}(…))"
+    )
 
 
 def _checked_client(client: C) -> C:
