@@ -315,7 +315,7 @@ def test_a_call_on_an_event_loop_of_its_own_is_an_alexa_api_error(server: Server
 
     @skill.intent("Ask")
     def ask(api: AlexaApi) -> Response:
-        before = api.call_sync(api.distance_units)
+        before, failed = api.call_sync(api.distance_units), False
         try:
             asyncio.run(api.distance_units())
         except AlexaApiError as exc:
