@@ -343,3 +343,33 @@ def test_call_sync_on_the_event_loops_thread_says_to_await() -> None:
             api.call_sync(api.given_name)
 
     anyio.run(main)
+
+
+@pytest.mark.parametrize("database", [True, False])
+def test_an_unknown_time_zone_says_what_to_do_about_it(
+    monkeypatch: pytest.MonkeyPatch, database: bool
+) -> None:
+    # "(install tzdata)" was said of any name the database lacks, where it is installed too.
+    import zoneinfo
+
+    if not database:
+
+        def no_database(key: str) -> zoneinfo.ZoneInfo:
+            raise zoneinfo.ZoneInfoNotFoundError(key)
+
+        monkeypatch.setattr(zoneinfo, "ZoneInfo", no_database)
+    name = "Mars/Olympus_Mons" if database else "Europe/Paris"
+    client = httpx.AsyncClient(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json=name))
+    )
+
+    async def main() -> None:
+        try:
+            with pytest.raises(AlexaApiError, match=name) as caught:
+                await _api(client).time_zone()
+        finally:
+            await client.aclose()
+        assert ("update tzdata" in str(caught.value)) is database
+        assert ("install tzdata" in str(caught.value)) is not database
+
+    anyio.run(main)

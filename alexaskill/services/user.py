@@ -111,11 +111,15 @@ def _zone(operation: str, name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise AlexaApiError(
-            f"{operation}: Alexa answered the time zone {name[:60]!r}, which this system's "
-            "time-zone database does not know (install tzdata)",
-            operation=operation,
-        ) from None
+        pass
+    try:
+        ZoneInfo("Etc/UTC")  # in every time-zone database
+        why = "which this system's time-zone database does not know (a newer zone? update tzdata)"
+    except ZoneInfoNotFoundError:
+        why = "and this system has no time-zone database (install tzdata)"
+    raise AlexaApiError(
+        f"{operation}: Alexa answered the time zone {name[:60]!r}, {why}", operation=operation
+    )
 
 
 def _request_time(envelope: Envelope) -> _dt.datetime:
