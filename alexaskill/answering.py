@@ -6,7 +6,6 @@ import logging
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import messages
@@ -14,8 +13,7 @@ from .asking_again import ask_again
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import handler_bug
-from .handler_signature import wrapped_coroutine_function
+from .handler_bugs import handler_bug, not_a_reply
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .registration import Registration
@@ -260,7 +258,7 @@ class Answering(Registration):
             if translations is not None and token is not None:
                 translations.deactivate(token)
         if result is not None and not isinstance(result, Response):
-            raise _not_a_reply(handler, result)
+            raise not_a_reply(handler, result)
         return result
 
     async def _save(self, made: _Made, call: Call) -> None:
@@ -456,31 +454,6 @@ class Answering(Registration):
                 logger.error("the on_handler_error listener failed", exc_info=failure)
             finally:
                 _FAILED_REQUEST.reset(token)
-
-
-def _not_a_reply(handler: Handler, result: object) -> ResponseError:
-    """The error for ``result``, returned by ``handler``, which is no `Response` (nor None)."""
-    if isinstance(result, CoroutineType):
-        called = result.__qualname__
-        result.close()  # never to run: no "never awaited" RuntimeWarning when it is collected
-        name = handler.name
-        if handler.is_async:
-            fix = "await it"
-        elif wrapped_coroutine_function(handler.func) is not None:
-            # A decorator's def wrapper (functools.wraps: it has the handler's name).
-            name, fix = (
-                f"the wrapper of {name}",
-                "make the wrapper of it async def and await the call",
-            )
-        else:
-            fix = "make the handler async def and await it"
-        return ResponseError(
-            f"{name} returned a coroutine ({called}() called without await): {fix}"
-        )
-    return ResponseError(
-        f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
-        "(from speak(), ask(), …) or None"
-    )
 
 
 def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -> Any:

@@ -1,4 +1,5 @@
-"""Which exceptions that are no `Exception`, raised by a handler, are its bug.
+"""Which exceptions that are no `Exception`, raised by a handler, are its bug; what a handler
+returned that is no reply.
 
 `alexaskill.answering` answers a handler's bug with the apology and lets the rest go on up: the
 request's own cancellation (the deadline's), or a Ctrl-C.
@@ -7,11 +8,17 @@ request's own cancellation (the deadline's), or a Ctrl-C.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any
 
 from .deadline import Expired
+from .exceptions import ResponseError
+from .handler_signature import wrapped_coroutine_function
 
-__all__ = ["handler_bug"]
+if TYPE_CHECKING:
+    from .injection import Handler
+
+__all__ = ["handler_bug", "not_a_reply"]
 
 
 def handler_bug(exc: BaseException) -> RuntimeError | None:
@@ -67,3 +74,28 @@ def _stray_cancellation(asyncio: Any, exc: BaseException) -> RuntimeError | None
     )
     failure.__cause__ = exc
     return failure
+
+
+def not_a_reply(handler: Handler, result: object) -> ResponseError:
+    """The error for ``result``, returned by ``handler``, which is no `Response` (nor None)."""
+    if isinstance(result, CoroutineType):
+        called = result.__qualname__
+        result.close()  # never to run: no "never awaited" RuntimeWarning when it is collected
+        name = handler.name
+        if handler.is_async:
+            fix = "await it"
+        elif wrapped_coroutine_function(handler.func) is not None:
+            # A decorator's def wrapper (functools.wraps: it has the handler's name).
+            name, fix = (
+                f"the wrapper of {name}",
+                "make the wrapper of it async def and await the call",
+            )
+        else:
+            fix = "make the handler async def and await it"
+        return ResponseError(
+            f"{name} returned a coroutine ({called}() called without await): {fix}"
+        )
+    return ResponseError(
+        f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
+        "(from speak(), ask(), …) or None"
+    )
