@@ -14,6 +14,7 @@ from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .handler_bugs import handler_bug, not_a_reply
+from .leaving import END, LEAVING, ended
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .registration import Registration
@@ -56,11 +57,6 @@ PERMISSION_PROMPT: Final = messages.PERMISSION_PROMPT
 UNHANDLED: Final = messages.UNHANDLED
 
 _APOLOGY_BODY: Final = encode_response(speak(APOLOGY))
-#: Intents that end the session when the skill has no handler for them (nor a fallback).
-_LEAVING: Final = frozenset(
-    ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
-)
-_END: Final = Response(should_end_session=True)
 #: Seconds between two ERROR lines of one store failure (the same message).
 STORE_FAILURE_EVERY: Final = 10.0
 
@@ -146,6 +142,8 @@ class Answering(Registration):
             else:
                 response = await self._invoke(handler, call, threadpool, made)
                 outcome, name = "ok", handler.name
+            if outcome == "ok" and handler is not None and name == handler.name:
+                response = ended(response, envelope.request, handler, self.registry)
             body = encode_response(
                 check_reply(response, envelope, handler=name), call.session_attributes
             )
@@ -300,11 +298,11 @@ class Answering(Registration):
     def _unhandled(self, request: Request) -> Response | None:
         if isinstance(request, IntentRequest):
             name = request.intent.name
-            if name in _LEAVING:
+            if name in LEAVING:
                 # The user wants out: "Sorry, I can't help with that." with the microphone
                 # open would keep them in (every model alexaskill builds has these intents).
                 logger.info("no handler for %s: the session ends", name)
-                return _END
+                return END
             logger.warning("no handler for intent %r and no fallback", name)
             return ask(
                 self._say(UNHANDLED, request),

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import Response, Skill, speak
+from alexaskill import IntentRequest, Request, Response, Skill, ask, speak
 from alexaskill.aws_lambda import handler
 from alexaskill.deadline import Expired
 from alexaskill.models import decode_envelope
@@ -148,3 +148,36 @@ def test_what_stops_the_request_goes_on_up_from_the_on_handler_error_listener(
     with caplog.at_level(logging.INFO, "alexaskill"), pytest.raises(escapes):
         asyncio.run(skill.respond(envelope, threadpool=False))
     assert "the on_handler_error listener failed" not in caplog.text
+
+
+@pytest.mark.parametrize("catch_all", [False, True], ids=["fallback", "on_IntentRequest"])
+def test_a_fallback_that_keeps_the_session_open_for_stop_ends_it(
+    caplog: pytest.LogCaptureFixture, catch_all: bool
+) -> None:
+    # The fallback (or @skill.on("IntentRequest")) answered Stop and Cancel with its ask(): the
+    # user could not leave. Its reply is replaced by the session's end, with a warning; a reply
+    # that ends the session, and the fallback's reply to other intents, are left alone.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def fallback(request: Request) -> Response:
+        if isinstance(request, IntentRequest) and request.intent.name == "AMAZON.CancelIntent":
+            return speak("Bye then.")
+        return ask("Sorry, I can't help with that. Which city?")
+
+    if catch_all:
+        skill.on("IntentRequest")(fallback)
+    else:
+        skill.fallback(fallback)
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        for leaving in ("AMAZON.StopIntent", "AMAZON.NavigateHomeIntent"):
+            answer = client.intent(leaving)
+            assert answer.should_end_session is True, leaving
+            assert answer.speech is None
+        said = [r for r in caplog.records if "without ending the session" in r.getMessage()]
+        assert [r.levelname for r in said] == ["WARNING", "WARNING"]
+        assert said[0].getMessage().startswith(f"{__name__}.")
+        assert "answered AMAZON.StopIntent without ending the session" in said[0].getMessage()
+        assert client.intent("AMAZON.CancelIntent").speech == "Bye then."
+        other = client.intent("GetWeather")
+        assert other.should_end_session is False
+        assert other.speech == "Sorry, I can't help with that. Which city?"

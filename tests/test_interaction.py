@@ -15,9 +15,11 @@ from alexaskill import (
     ConfigurationError,
     Context,
     IntentRequest,
+    Response,
     Session,
     Skill,
     Slot,
+    ask,
     speak,
 )
 from alexaskill.interaction import (
@@ -568,3 +570,38 @@ def test_a_standard_built_in_intent_with_a_slot_is_refused() -> None:
         "intent AMAZON.HelpIntent: slot topic: a standard built-in intent has no slots "
         "(Amazon's build refuses them); take them in a custom intent with its own samples",
     )
+
+
+def test_a_fallback_answering_stop_and_cancel_is_warned_about() -> None:
+    # Without a handler of their own, Stop and Cancel reach the fallback, written for what the
+    # skill did not understand: an ask() there keeps the user in (Amazon's certification
+    # requires the session to end). The start-up warning (and `model --check`) names them.
+    skill = Skill(SKILL_ID)
+
+    @skill.fallback
+    def fallback() -> Response:
+        return ask("Sorry. Which city?")
+
+    [warning] = [w for w in model_warnings(skill) if "AMAZON.StopIntent" in w]
+    assert warning.startswith(
+        f"the fallback {__name__}.test_a_fallback_answering_stop_and_cancel_is_warned_about."
+        "<locals>.fallback answers AMAZON.StopIntent and AMAZON.CancelIntent, which have no "
+        "handler"
+    )
+    assert '@skill.intent("AMAZON.StopIntent")' in warning
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop() -> Response:
+        return speak("Goodbye.")
+
+    [warning] = [w for w in model_warnings(skill) if "AMAZON.CancelIntent" in w]
+    assert "answers AMAZON.CancelIntent, which has no handler" in warning
+    assert "AMAZON.StopIntent" not in warning
+
+    @skill.intent("AMAZON.CancelIntent")
+    def cancel() -> Response:
+        return speak("Goodbye.")
+
+    assert not [w for w in model_warnings(skill) if "AMAZON.CancelIntent" in w]
+    # Without a fallback, alexaskill ends the session itself: nothing to warn about.
+    assert not [w for w in model_warnings(Skill(SKILL_ID)) if "AMAZON.StopIntent" in w]

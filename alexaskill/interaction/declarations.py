@@ -22,6 +22,7 @@ from ..builtin_intents import (
 from ..builtin_slot_types import check_slot_type, contradicting_annotation
 from ..dialog_model import DialogSlot, IntentDialog
 from ..exceptions import ConfigurationError
+from ..leaving import leaving_warnings
 from ..locales import ALEXA_LOCALES, DEFAULT_LOCALE, PerLocale, is_locale, language_of
 
 if TYPE_CHECKING:
@@ -380,6 +381,7 @@ def model_warnings(source: ModelSource) -> list[str]:
       (``int`` for AMAZON.DATE).
     - A skill using the AudioPlayer interface (it handles AudioPlayer or PlaybackController
       requests) without handlers for AMAZON.PauseIntent and AMAZON.ResumeIntent.
+    - A fallback (or catch-all intent handler) that answers Stop or Cancel (`leaving_warnings`).
     - A before- or after-request hook scoped to an intent that no handler answers and the model
       lacks (with the model kept elsewhere: only one whose name is close to a handled one's).
     Each names the closest name the skill does have, when one is close.
@@ -432,6 +434,7 @@ def model_warnings(source: ModelSource) -> list[str]:
     signs = audio_player_signs(kind for kind, _ in source.registry.handlers)
     come = {*handled, *queried, *REQUIRED_INTENTS, *(AUDIO_PLAYER_INTENTS if signs else ())}
     warnings.extend(_hook_scope_warnings(source, come, in_code=bool(sampled)))
+    warnings.extend(leaving_warnings(source.registry))
     unhandled = [name for name in AUDIO_PLAYER_INTENTS if name not in handled]
     if signs and unhandled and not catch_all and source.registry.fallback is None:
         warnings.append(
