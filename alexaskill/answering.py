@@ -13,7 +13,7 @@ from .asking_again import ask_again
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import handler_bug, not_a_reply
+from .handler_bugs import failed_in, handler_bug, not_a_reply
 from .leaving import END, LEAVING, ended
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
@@ -155,7 +155,7 @@ class Answering(Registration):
         except Exception as exc:
             return await self._recover(exc, call, threadpool)
         except BaseException as exc:
-            failure = handler_bug(exc)
+            failure = handler_bug(exc, failed_in(self.registry, call.running))
             if failure is None:
                 raise  # the request itself is cancelled (its deadline, a shutdown), or Ctrl-C
             return await self._recover(failure, call, threadpool)
@@ -216,6 +216,7 @@ class Answering(Registration):
                 call.making = service_type
                 made[service_type] = call.services[service_type] = await create(call)
         call.making = None
+        call.running = handler
         kwargs = handler.arguments(call)
         translations = self.translations
         # While it runs, alexaskill.i18n's _() speaks the request's language (a def handler's
@@ -257,6 +258,7 @@ class Answering(Registration):
                 translations.deactivate(token)
         if result is not None and not isinstance(result, Response):
             raise not_a_reply(handler, result)
+        call.running = None
         return result
 
     async def _save(self, made: _Made, call: Call) -> None:
@@ -338,7 +340,7 @@ class Answering(Registration):
                 return Answer(self._apology_body(call), "handler_error")
             except BaseException as escaped:
                 # sys.exit() and the like: the same bugs as in a handler (see _answer).
-                bug = handler_bug(escaped)
+                bug = handler_bug(escaped, f"exception handler {handler.name}")
                 if bug is None:
                     raise
                 logger.error("exception handler %s failed", handler.name, exc_info=bug)
@@ -395,7 +397,9 @@ class Answering(Registration):
                 what = f"{request.type} {intent}"
                 logger.error("attributes not loaded or saved for %s: %s%s", what, exc, since)
         else:
-            logger.error("handler failed for %s %s", request.type, intent, exc_info=exc)
+            who = failed_in(self.registry, call.running)
+            where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
+            logger.error("handler failed for %s", where, exc_info=exc)
         self._tell(exc, call.envelope)
         return Answer(self._apology_body(call), "handler_error")
 

@@ -16,12 +16,13 @@ from .exceptions import ResponseError
 from .handler_signature import wrapped_coroutine_function
 
 if TYPE_CHECKING:
+    from .dispatch import Registry
     from .injection import Handler
 
-__all__ = ["handler_bug", "not_a_reply"]
+__all__ = ["failed_in", "handler_bug", "not_a_reply"]
 
 
-def handler_bug(exc: BaseException) -> RuntimeError | None:
+def handler_bug(exc: BaseException, who: str = "") -> RuntimeError | None:
     """A `BaseException` that is no `Exception` as the handler's bug, to be answered with the
     apology; None when it must go on up: the request's own cancellation, or a Ctrl-C.
 
@@ -29,18 +30,32 @@ def handler_bug(exc: BaseException) -> RuntimeError | None:
     ends for them. A KeyboardInterrupt too, except on the main thread while Python's own SIGINT
     handler is in place (a Ctrl-C raises it there): a server takes the signal itself (uvicorn's
     handler stops it gracefully) and a ``def`` handler runs in a thread, where no signal goes.
+    ``who`` names the code that raised it (`failed_in`); "" says "the handler".
     """
+    who = who or "the handler"
     if isinstance(exc, SystemExit):
-        failure = RuntimeError(f"the handler raised SystemExit({exc.code!r})")
+        failure = RuntimeError(f"{who} raised SystemExit({exc.code!r})")
     elif isinstance(exc, Expired) or (isinstance(exc, KeyboardInterrupt) and _ctrl_c_possible()):
         return None  # the deadline's, or maybe a Ctrl-C
     else:
         asyncio = sys.modules.get("asyncio")  # not imported here: a Lambda cold start may need none
         if asyncio is not None and isinstance(exc, asyncio.CancelledError):
-            return _stray_cancellation(asyncio, exc)
-        failure = RuntimeError(f"the handler raised {type(exc).__name__}")
+            return _stray_cancellation(asyncio, exc, who)
+        failure = RuntimeError(f"{who} raised {type(exc).__name__}")
     failure.__cause__ = exc
     return failure
+
+
+def failed_in(registry: Registry, running: Handler | None) -> str:
+    """Who raised, for the log line of a failed request: the handler (or fallback) by its name,
+    a hook as one ("the before-request hook module.check"); "" when none of them was running
+    (a service failed to be made, a reply broke one of Alexa's rules)."""
+    if running is None:
+        return ""
+    for when, hooks in (("before", registry.before_hooks), ("after", registry.after_hooks)):
+        if any(hook.handler is running for hook in hooks):
+            return f"the {when}-request hook {running.name}"
+    return ("the fallback " if running is registry.fallback else "") + running.name
 
 
 def _ctrl_c_possible() -> bool:
@@ -60,7 +75,7 @@ def _ctrl_c_possible() -> bool:
     return asyncio is not None and isinstance(runner, asyncio.Runner)
 
 
-def _stray_cancellation(asyncio: Any, exc: BaseException) -> RuntimeError | None:
+def _stray_cancellation(asyncio: Any, exc: BaseException, who: str) -> RuntimeError | None:
     """A CancelledError as the handler's bug when the request's own task was not asked for it
     (a task the handler awaited was cancelled elsewhere), else None."""
     try:
@@ -70,7 +85,7 @@ def _stray_cancellation(asyncio: Any, exc: BaseException) -> RuntimeError | None
     if task is None or task.cancelling():
         return None
     failure = RuntimeError(
-        "the handler let a CancelledError out: a task it awaited was cancelled, not the request"
+        f"{who} let a CancelledError out: a task it awaited was cancelled, not the request"
     )
     failure.__cause__ = exc
     return failure

@@ -74,6 +74,7 @@ class Call:
         "making",
         "queued",
         "response",
+        "running",
         "services",
         "session",
         "watched",
@@ -102,6 +103,8 @@ class Call:
         #: The service type being made for the code about to run (Attributes: the store's
         #: load), or None: what the deadline's warning says of a call held back by it.
         self.making: type | None = None
+        #: The handler or hook being called, left set when it raises (for the log), else None.
+        self.running: Handler | None = None
         #: The reply so far, while after-request hooks run (None: an empty reply).
         self.response: Any = None
         #: True once the answer is made, to be sent: Alexa plays no progressive response then.

@@ -64,7 +64,7 @@ def test_a_failing_on_handler_error_listener_still_gives_the_apology(
     assert lambda_answer["response"]["outputSpeech"]["text"] == APOLOGY
     assert [type(exc) for exc in told] == [ValueError, ValueError]
     assert "IntentRequest Fail -> handler_error (200)" in caplog.text
-    said = [r for r in caplog.records if "on_handler_error" in r.getMessage()]
+    said = [r for r in caplog.records if "on_handler_error listener" in r.getMessage()]
     assert len(said) == 2
     assert said[0].levelname == "ERROR"
     assert said[0].exc_info is not None
@@ -181,3 +181,46 @@ def test_a_fallback_that_keeps_the_session_open_for_stop_ends_it(
         other = client.intent("GetWeather")
         assert other.should_end_session is False
         assert other.speech == "Sorry, I can't help with that. Which city?"
+
+
+@pytest.mark.parametrize("raised", [ValueError, SystemExit], ids=["exception", "SystemExit"])
+def test_the_log_line_of_a_failure_names_the_handler_or_hook(
+    caplog: pytest.LogCaptureFixture, raised: type[BaseException]
+) -> None:
+    # "handler failed for IntentRequest Hook" named neither the hook nor the handler; for a
+    # SystemExit even the traceback said only "the handler raised SystemExit(1)".
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.before_request
+    def check(request: Request) -> None:
+        if isinstance(request, IntentRequest) and request.intent.name == "Hook":
+            raise raised(1)
+
+    @skill.intent("Hook")
+    def hooked() -> Response:
+        return speak("Unreachable.")
+
+    @skill.intent("Boom")
+    def boom() -> Response:
+        raise raised(1)
+
+    @skill.fallback
+    def fallback() -> Response:
+        raise raised(1)
+
+    with TestClient(skill, raise_handler_errors=False) as client, caplog.at_level(logging.ERROR):
+        for intent in ("Hook", "Boom", "Other"):
+            assert client.intent(intent).speech == APOLOGY
+    here = f"{__name__}.test_the_log_line_of_a_failure_names_the_handler_or_hook.<locals>"
+    assert [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage()] == [
+        f"handler failed for IntentRequest Hook (the before-request hook {here}.check)",
+        f"handler failed for IntentRequest Boom ({here}.boom)",
+        f"handler failed for IntentRequest Other (the fallback {here}.fallback)",
+    ]
+    if raised is SystemExit:
+        logged = [r.exc_info[1] for r in caplog.records if r.exc_info and "failed" in r.msg]
+        assert [str(exc) for exc in logged] == [
+            f"the before-request hook {here}.check raised SystemExit(1)",
+            f"{here}.boom raised SystemExit(1)",
+            f"the fallback {here}.fallback raised SystemExit(1)",
+        ]
