@@ -34,8 +34,10 @@ __all__ = [
 logger = logging.getLogger("alexaskill")
 
 
-def describe(func: Callable[..., Any]) -> str:
-    """Where ``func`` comes from, for messages: ``module.qualname``."""
+def describe(func: object) -> str:
+    """Where ``func`` comes from, for messages: ``module.qualname`` (a partial:
+    ``functools.partial(module.qualname)``, an object with ``__call__``: ``module.Class()``),
+    never a repr, which may hold bound values."""
     if isinstance(func, functools.partial):
         return f"functools.partial({describe(func.func)})"
     qualname = getattr(func, "__qualname__", None)

@@ -11,6 +11,7 @@ from .builtin_intents import CUSTOM_NAME, check_builtin_intent
 from .dialog_model import DialogSlot
 from .dispatch import Call, Handler, Hook, Registry
 from .exceptions import ConfigurationError
+from .handler_signature import describe
 from .interaction import (
     IntentDeclaration,
     SlotTypeDeclaration,
@@ -165,7 +166,7 @@ class Registration:
         request_types: Iterable[str] | None,
         intents: Iterable[str] | None,
     ) -> Hook:
-        where = f"{_name_of(func)}: the {when}-request hook"
+        where = f"{describe(func)}: the {when}-request hook"
         types = _names(request_types, f"{where}'s request_types")
         names = _names(intents, f"{where}'s intents")
         for request_type in types or ():
@@ -293,7 +294,7 @@ class Registration:
         """Decorator: answer with ``func(exc, …)`` when a handler raises ``exc_type``."""
         if not isinstance(exc_type, type) and callable(exc_type):
             raise ConfigurationError(
-                f"{_name_of(exc_type)}: @skill.exception needs the exception type: "
+                f"{describe(exc_type)}: @skill.exception needs the exception type: "
                 "@skill.exception(ValueError)"
             )
 
@@ -347,15 +348,11 @@ class Registration:
             logger.warning("%s", warning)
 
 
-def _name_of(func: object) -> str:
-    return getattr(func, "__qualname__", None) or repr(func)
-
-
 def _check_called(decorator: str, argument: object, example: str) -> None:
     """Refuse ``@skill.intent`` written without its argument (it would get the function)."""
     if not isinstance(argument, str) and callable(argument):
         raise ConfigurationError(
-            f"{_name_of(argument)}: @skill.{decorator} needs an argument: "
+            f"{describe(argument)}: @skill.{decorator} needs an argument: "
             f"@skill.{decorator}({example})"
         )
 
@@ -393,17 +390,17 @@ def _check_request_type(name: object, func: object) -> None:
     """Refuse a request type Alexa never sends: empty, or a misspelling of a known one (another
     case, a letter or two off). Other names are accepted: Amazon adds request types."""
     if not isinstance(name, str) or not name.strip():
-        raise ConfigurationError(f"{_name_of(func)}: {name!r} is no request type")
+        raise ConfigurationError(f"{describe(func)}: {name!r} is no request type")
     if name in REQUEST_TYPES:
         return
     meant = _meant_request_type(name)
     if meant is not None:
         raise ConfigurationError(
-            f"{_name_of(func)}: {name!r} is not a request type Alexa sends; did you mean {meant}?"
+            f"{describe(func)}: {name!r} is not a request type Alexa sends; did you mean {meant}?"
         )
     if name != name.strip() or any(c.isspace() for c in name):
-        raise ConfigurationError(f"{_name_of(func)}: {name!r}: a request type has no spaces")
-    refused = f"{_name_of(func)}: {name!r} is not a request type Alexa sends"
+        raise ConfigurationError(f"{describe(func)}: {name!r}: a request type has no spaces")
+    refused = f"{describe(func)}: {name!r} is not a request type Alexa sends"
     intent_hint = f"; an intent's name? @skill.intent({name!r})"
     if name[:7].upper() == "AMAZON.":
         raise ConfigurationError(refused + intent_hint)
@@ -464,13 +461,13 @@ def _check_intent_name(name: object, func: object) -> None:
     if not isinstance(name, str) or not name:
         what = "is a string" if not isinstance(name, str) else "must not be empty"
         raise ConfigurationError(
-            f"{_name_of(func)}: the handler needs the intent's name, which {what}: like "
+            f"{describe(func)}: the handler needs the intent's name, which {what}: like "
             f"'GetWeather', not {name!r}"
         )
     try:
         check_builtin_intent(name)
     except ConfigurationError as exc:
-        raise ConfigurationError(f"{_name_of(func)}: {exc}") from None
+        raise ConfigurationError(f"{describe(func)}: {exc}") from None
     if name[:7].upper() == "AMAZON." or CUSTOM_NAME.fullmatch(name):
         return
     words = re.findall(r"[A-Za-z]+", name)
@@ -480,6 +477,6 @@ def _check_intent_name(name: object, func: object) -> None:
     else:
         hint = " (spell numbers out)" if re.search("[0-9]", name) else ""
     raise ConfigurationError(
-        f"{_name_of(func)}: {name!r} is no intent name Amazon takes: an intent name is ASCII "
+        f"{describe(func)}: {name!r} is no intent name Amazon takes: an intent name is ASCII "
         f"letters and underscores, starting with a letter{hint}"
     )

@@ -139,7 +139,7 @@ def test_an_intent_name_amazon_refuses_is_refused_at_registration(name: str) -> 
         with pytest.raises(ConfigurationError) as caught:
             register(hello)
         message = str(caught.value)
-        assert message.startswith("hello: ")
+        assert message.startswith(f"{__name__}.hello: ")
         assert repr(name) in message
         assert "ASCII letters and underscores" in message
     assert not skill.registry.handlers
@@ -518,7 +518,9 @@ def test_a_request_type_alexa_never_sends_is_refused_with_what_was_meant(
     with pytest.raises(ConfigurationError) as caught:
         skill.on(request_type)(hello)
     message = str(caught.value)
-    assert message.startswith(f"hello: {request_type!r} is not a request type Alexa sends")
+    assert message.startswith(
+        f"{__name__}.hello: {request_type!r} is not a request type Alexa sends"
+    )
     assert said in message
     with pytest.raises(ConfigurationError, match=re.escape(said)):
         skill.add_before_request(hello, request_types=[request_type])
@@ -585,3 +587,44 @@ def test_an_exception_handler_for_a_base_exception_that_is_no_exception_is_refus
     message = str(raised.value)
     assert exc_type.__name__ in message and "RuntimeError" in message
     skill.add_exception_handler(BaseException, on_exit)  # a catch-all: it is called
+
+
+class _Greeter:
+    def __call__(self) -> None:
+        return None
+
+
+def _secret_handler(token: str) -> None:
+    return None
+
+
+def test_names_and_request_types_refused_name_the_function_as_elsewhere() -> None:
+    # The checks of intent names and request types named a lambda "<lambda>" without its
+    # module, and a functools.partial by its repr: its address and bound values (a secret).
+    import functools
+    from collections.abc import Callable
+
+    skill = Skill("*")
+    bound = functools.partial(_secret_handler, token="hunter2")
+    here = f"{__name__}.test_names_and_request_types_refused_name_the_function_as_elsewhere"
+    unnamed = lambda: None  # noqa: E731
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: skill.add_handler("Foo Bar", unnamed), f"{here}.<locals>.<lambda>: "),
+        (
+            lambda: skill.add_intent_handler("get-weather", bound),
+            f"functools.partial({__name__}._secret_handler): ",
+        ),
+        (lambda: skill.add_intent_handler("", _Greeter()), f"{__name__}._Greeter(): "),
+        (
+            lambda: skill.add_before_request(bound, intents=["Get Weather"]),
+            f"functools.partial({__name__}._secret_handler): ",
+        ),
+    ]
+    for register, expected in cases:
+        with pytest.raises(ConfigurationError) as caught:
+            register()
+        message = str(caught.value)
+        assert message.startswith(expected), message
+        assert "hunter2" not in message and " at 0x" not in message
+    with pytest.raises(ConfigurationError, match=f"^{re.escape(__name__)}._secret_handler: "):
+        skill.exception(_secret_handler)  # type: ignore[arg-type, type-var]
