@@ -209,3 +209,18 @@ def test_a_list_that_does_not_convert_names_the_value_that_does_not(
     assert [(e.value, e.reason) for e in errors] == [
         ("three", "value 2 of 3, 'three': not a number")
     ]
+
+
+def test_a_float_too_small_to_hold_is_no_value_not_zero() -> None:
+    # "0.000…01" with hundreds of zeros became 0.0: a number said, silently another one.
+    from alexaskill.slots import MISSING, converter_for
+
+    tiny = "0." + "0" * 400 + "1"
+    convert = converter_for("tests.handler", "x", float)
+    assert convert(Slot(name="x", value=tiny)) is MISSING
+    assert convert(Slot(name="x", value="-" + tiny)) is MISSING
+    assert _why(float, tiny) == "too small for a float (it would be 0.0)"
+    # A zero said as one is still 0.0; so is a tiny number that a float holds.
+    assert convert(Slot(name="x", value="0.000")) == 0.0
+    assert convert(Slot(name="x", value="-0")) == 0.0
+    assert convert(Slot(name="x", value="0." + "0" * 300 + "1")) == float("1e-301")

@@ -80,6 +80,8 @@ def _why(target: Any, value: str) -> str:
             if _FLOAT.fullmatch(value):
                 return "not a whole number (int)"
         elif _FLOAT.fullmatch(value):
+            if abs(float(value)) < 1:
+                return "too small for a float (it would be 0.0)"
             return "too large for a float"
         return "not a number"
     if target is datetime.date:

@@ -227,7 +227,9 @@ def _parse_float(raw: str) -> float | _Missing:
     if _FLOAT.fullmatch(raw) is None:
         return MISSING
     value = float(raw)
-    return value if math.isfinite(value) else MISSING
+    if not math.isfinite(value) or (not value and raw.strip("-0.")):
+        return MISSING  # too large, or too small: a number said is never another (0.0)
+    return value
 
 
 def _parse_date(raw: str) -> datetime.date | _Missing:
