@@ -12,10 +12,12 @@ registration, suggesting the closest name. Other ``AMAZON.`` names pass, as Amaz
 from __future__ import annotations
 
 import datetime
+import enum
 from typing import Any, Final
 
 from .exceptions import ConfigurationError
-from .slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
+from .models import Slot
+from .slots import MISSING, AlexaDate, AlexaDuration, AlexaTime, converter_for, unwrap_optional
 
 __all__ = ["BUILTIN_SLOT_TYPES", "check_slot_type", "contradicting_annotation", "meant_slot_type"]
 
@@ -211,9 +213,38 @@ def contradicting_annotation(slot_type: str, annotation: Any) -> str | None:
     args = getattr(target, "__args__", None)
     if getattr(target, "__origin__", None) is list and args:
         target = args[0]  # a multiple-value slot: each value converts alike
+    if isinstance(target, type) and issubclass(target, enum.Enum):
+        return None if _enum_matches(slot_type, target) else target.__name__
     converts = _CONVERTS.get(target)
     if converts is None or slot_type in converts:
         return None
     if target in (int, float) and slot_type in _MAYBE_NUMBERS:
         return None
     return str(getattr(target, "__name__", target))
+
+
+#: The built-in types whose values are data of one form, by what reads them: an Enum there
+#: matches a value only by a member named or valued like one ("MO" for AMAZON.TIME).
+_VALUES_AS: Final[dict[str, type]] = {
+    "AMAZON.DATE": AlexaDate,
+    "AMAZON.TIME": AlexaTime,
+    "AMAZON.DURATION": AlexaDuration,
+    "AMAZON.NUMBER": float,
+    "AMAZON.FOUR_DIGIT_NUMBER": int,
+    "AMAZON.Ordinal": int,
+}
+
+
+def _enum_matches(slot_type: str, cls: type[enum.Enum]) -> bool:
+    """Whether a value of the built-in ``slot_type`` may match a member of ``cls`` (its name or
+    value, ignoring case, as `alexaskill.slots` matches them); True for a type of words."""
+    form = _VALUES_AS.get(slot_type)
+    if form is None:
+        return True
+    read = converter_for("contradicting_annotation", "value", form)
+    keys = {str(key) for member in cls for key in (member.name, member.value)}
+    return any(
+        read(Slot(name="value", value=said)) is not MISSING
+        for key in keys
+        for said in (key, key.upper())
+    )

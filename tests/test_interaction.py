@@ -605,3 +605,35 @@ def test_a_fallback_answering_stop_and_cancel_is_warned_about() -> None:
     assert not [w for w in model_warnings(skill) if "AMAZON.CancelIntent" in w]
     # Without a fallback, alexaskill ends the session itself: nothing to warn about.
     assert not [w for w in model_warnings(Skill(SKILL_ID)) if "AMAZON.StopIntent" in w]
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+class _Part(enum.Enum):
+    MORNING = "MO"
+    EVENING = "EV"
+
+
+def test_an_enum_no_value_of_a_data_slot_type_matches_is_a_warning() -> None:
+    # An Enum on AMAZON.DATE was never flagged: no date matches "red", so it is never filled.
+    from alexaskill.builtin_slot_types import contradicting_annotation
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Paint", utterances=["paint on {day}"], slots={"day": "AMAZON.DATE"})
+    def paint(day: _Colour | None = None) -> None:
+        return None
+
+    (warning,) = [w for w in model_warnings(skill) if "converts to" in w]
+    assert "intent Paint" in warning and "'day' is annotated _Colour" in warning
+    assert "AMAZON.DATE" in warning
+    assert contradicting_annotation("AMAZON.NUMBER", list[_Colour]) == "_Colour"
+    # Members a value of the type may match: AMAZON.TIME's parts of the day, "PRESENT_REF".
+    assert contradicting_annotation("AMAZON.TIME", _Part) is None
+    assert contradicting_annotation("AMAZON.DATE", enum.Enum("Now", {"present_ref": "now"})) is None
+    # A type of words, or a custom one: an Enum may match its values.
+    assert contradicting_annotation("AMAZON.Color", _Colour) is None
+    assert contradicting_annotation("Colours", _Colour) is None
