@@ -69,6 +69,8 @@ class Registration:
         cls = request_class(request_type)
         if intent is not None and not issubclass(cls, IntentRequest | CanFulfillIntentRequest):
             raise ConfigurationError(f"{request_type} requests carry no intent to match {intent!r}")
+        if intent is not None:
+            _check_intent_name(intent, func)  # (again, from add_intent_handler: it is cheap)
         return self.registry.add((request_type, intent), func, cls)
 
     def add_intent_handler(

@@ -628,3 +628,14 @@ def test_names_and_request_types_refused_name_the_function_as_elsewhere() -> Non
         assert "hunter2" not in message and " at 0x" not in message
     with pytest.raises(ConfigurationError, match=f"^{re.escape(__name__)}._secret_handler: "):
         skill.exception(_secret_handler)  # type: ignore[arg-type, type-var]
+
+
+@pytest.mark.parametrize("intent", ["Get Weather", "", "AMAZON.StopIntnet"])
+def test_add_handler_refuses_an_intent_name_as_the_decorators_do(intent: str) -> None:
+    # skill.add_handler("IntentRequest", f, intent=…) took any name: a handler never called.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=f"^{re.escape(__name__)}.hello: "):
+        skill.add_handler("IntentRequest", hello, intent=intent)
+    with pytest.raises(ConfigurationError, match=f"^{re.escape(__name__)}.hello: "):
+        skill.add_handler("CanFulfillIntentRequest", hello, intent=intent)
+    assert not skill.registry.handlers
