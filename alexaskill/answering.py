@@ -141,9 +141,8 @@ class Answering(Registration):
                 response, outcome, name = self._unhandled(envelope.request), "unhandled", ""
             else:
                 response = await self._invoke(handler, call, threadpool, made)
-                outcome, name = "ok", handler.name
-            if outcome == "ok" and handler is not None and name == handler.name:
                 response = ended(response, envelope.request, handler, self.registry)
+                outcome, name = "ok", handler.name
             body = encode_response(
                 check_reply(response, envelope, handler=name), call.session_attributes
             )
@@ -178,6 +177,8 @@ class Answering(Registration):
                 response, outcome, name = self._unhandled(request), "unhandled", ""
             else:
                 response = await self._invoke(handler, call, threadpool, made)
+                # (before the after-request hooks: one adding a card to every reply keeps it)
+                response = ended(response, request, handler, self.registry)
                 outcome, name = "ok", handler.name
         response, name = await self._after(call, response, name, threadpool, made)
         return response, outcome, name

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
@@ -224,3 +225,21 @@ def test_the_log_line_of_a_failure_names_the_handler_or_hook(
             f"{here}.boom raised SystemExit(1)",
             f"the fallback {here}.fallback raised SystemExit(1)",
         ]
+
+
+def test_the_session_ends_for_stop_under_an_after_request_hook_too() -> None:
+    # An after-request hook that adds to every reply (a card, say) took the reply over, and the
+    # fallback's ask() to Stop kept the session open again: the end comes before the hooks.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.fallback
+    def fallback() -> Response:
+        return ask("Sorry, I can't help with that. Which city?")
+
+    @skill.after_request
+    def stamp(reply: Response) -> Response:
+        return msgspec.structs.replace(reply)  # a copy, as a hook adding a card returns
+
+    with TestClient(skill) as client:
+        assert client.intent("AMAZON.StopIntent").should_end_session is True
+        assert client.intent("GetWeather").should_end_session is False
