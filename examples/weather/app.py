@@ -259,6 +259,7 @@ async def help_(session: Session) -> Response:
 
 @skill.intent("AMAZON.StopIntent")
 @skill.intent("AMAZON.CancelIntent")
+@skill.intent("AMAZON.NavigateHomeIntent")
 async def stop() -> Response:
     return speak(_("Goodbye."))
 
