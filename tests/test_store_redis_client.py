@@ -264,3 +264,43 @@ def test_a_client_given_with_timeouts_no_redis_can_keep_is_refused(
         RedisStore("redis://unused", client=cluster)
     fine = redis.asyncio.Redis(**{**options, name: 1.5})
     assert RedisStore("redis://unused", client=fine)._given is fine
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ({"ssl_cert_reqs": "none"}, "ssl_cert_reqs=none"),
+        ({"ssl_check_hostname": False}, "ssl_check_hostname=false"),
+    ],
+)
+@pytest.mark.parametrize("cluster", [False, True])
+def test_a_client_given_with_tls_checks_off_is_said_at_warning(
+    options: dict[str, Any], said: str, cluster: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Said for a rediss:// URL only: a client given with the same options was taken in silence.
+    import redis.asyncio
+
+    kind = redis.asyncio.RedisCluster if cluster else redis.asyncio.Redis
+    client = kind(host="cache", port=6380, ssl=True, password="topsecret", **options)
+    with caplog.at_level("WARNING", logger="alexaskill.security"):
+        RedisStore("redis://unused", client=client)
+    lines = [r for r in caplog.records if r.name == "alexaskill.security"]
+    assert len(lines) == 1 and lines[0].levelname == "WARNING", caplog.records
+    text = lines[0].getMessage()
+    assert said in text and "client given" in text and "cache:6380" in text, text
+    assert "topsecret" not in caplog.text
+
+
+def test_a_client_given_with_tls_checks_on_or_no_tls_says_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import redis.asyncio
+
+    with caplog.at_level("WARNING", logger="alexaskill.security"):
+        for client in (
+            redis.asyncio.Redis(host="cache", ssl=True, ssl_check_hostname=True),
+            redis.asyncio.Redis(host="cache"),
+            redis.asyncio.RedisCluster(host="cache", port=7000),
+        ):
+            RedisStore("redis://unused", client=client)
+    assert not [r for r in caplog.records if r.name == "alexaskill.security"], caplog.records

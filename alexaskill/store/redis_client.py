@@ -60,7 +60,7 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
         raise ConfigurationError(f"Redis store URL: {text}") from None
     _check_url(url, client)
     if first:
-        _say_checks_off(client)
+        _say_checks_off(client.connection_pool.connection_kwargs, "in its URL")
     return client
 
 
@@ -79,30 +79,34 @@ def _tls_options(url: str) -> dict[str, Any]:
     return {"ssl_check_hostname": True}
 
 
-def _say_checks_off(client: Redis) -> None:
-    """Say at WARNING (``"alexaskill.security"``) what TLS check a ``rediss://`` URL turns off:
-    ``ssl_cert_reqs=none`` (no certificate check; redis-py then checks no host name either) or
-    ``ssl_check_hostname=false``, and how to turn it back on. Never the URL: it may hold a
-    password."""
+def _say_checks_off(options: Mapping[str, Any], origin: str, where: str | None = None) -> None:
+    """Say at WARNING (``"alexaskill.security"``) what TLS check a connection's ``options`` turn
+    off: ``ssl_cert_reqs=none`` (no certificate check; redis-py then checks no host name either)
+    or ``ssl_check_hostname=false``, and how to turn it back on. ``origin`` says where they come
+    from: ``"in its URL"`` (the option is removed from it) or ``"in the client given"`` (the
+    client is made without it); ``where``, the server (by default the options' host and port).
+    Never the URL: it may hold a password."""
     import ssl
 
-    options = client.connection_pool.connection_kwargs
-    where = f"{options.get('host', 'localhost')}:{options.get('port', 6379)}"
+    where = where or f"{options.get('host', 'localhost')}:{options.get('port', 6379)}"
     checks = options.get("ssl_cert_reqs")
     if checks == "none" or checks == ssl.CERT_NONE:
-        off, how = "ssl_cert_reqs=none", "TLS certificate checks are off"
+        off, how, on = "ssl_cert_reqs=none", "TLS certificate checks are off", "'required'"
     elif options.get("ssl_check_hostname") is False:
-        off, how = "ssl_check_hostname=false", "the TLS host name check is off"
+        off, how, on = "ssl_check_hostname=false", "the TLS host name check is off", "True"
     else:
         return
+    name = off.partition("=")[0]
+    fix = f"remove {name} from the URL" if "URL" in origin else f"make it with {name}={on}"
     security_logger.warning(
-        "Redis store at %s: %s (%s in its URL): anyone on the network path can pose as Redis, "
-        "read the attributes and the password, and change them; remove %s from the URL to "
-        "turn it back on (ssl_ca_certs=PATH trusts a private CA's certificate)",
+        "Redis store at %s: %s (%s %s): anyone on the network path can pose as Redis, read the "
+        "attributes and the password, and change them; %s to turn it back on (ssl_ca_certs=PATH "
+        "trusts a private CA's certificate)",
         where,
         how,
         off,
-        off.partition("=")[0],
+        origin,
+        fix,
     )
 
 
@@ -170,11 +174,16 @@ def _check_url(url: str, client: Redis) -> None:
 
 def _checked_client(client: Any) -> Any:
     """``client`` (a ``Redis`` or ``RedisCluster`` given to `RedisStore`), its timeouts checked
-    as a URL's are (`_check_timeouts`): the store gives up a command after them."""
+    as a URL's are (`_check_timeouts`): the store gives up a command after them; a TLS check it
+    turns off is said as a URL's is (`_say_checks_off`)."""
     pool = getattr(client, "connection_pool", None)
     options = getattr(pool if pool is not None else client, "connection_kwargs", None)
     if isinstance(options, Mapping):
         _check_timeouts(options, "RedisStore: the client given (client=)")
+        # A RedisCluster's options name no host: its start-up nodes do.
+        nodes = getattr(getattr(client, "nodes_manager", None), "startup_nodes", None)
+        where = ", ".join(nodes) if pool is None and isinstance(nodes, Mapping) else None
+        _say_checks_off(options, "in the client given", where)
     return client
 
 
