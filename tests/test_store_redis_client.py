@@ -304,3 +304,19 @@ def test_a_client_given_with_tls_checks_on_or_no_tls_says_nothing(
         ):
             RedisStore("redis://unused", client=client)
     assert not [r for r in caplog.records if r.name == "alexaskill.security"], caplog.records
+
+
+@pytest.mark.parametrize("seconds", [1e308, 86400.5, 10**12])
+@pytest.mark.parametrize("name", ["socket_timeout", "socket_connect_timeout"])
+def test_a_redis_timeout_longer_than_a_day_is_refused(name: str, seconds: float) -> None:
+    # Taken: 1e308 s is no timeout in practice, a stuck Redis holding each save for ever.
+    import redis.asyncio
+
+    with pytest.raises(ConfigurationError, match=f"URL: {name} must be .*at most 86400"):
+        RedisStore(f"redis://:hunter2@cache:6379/0?{name}={seconds!r}".replace("+", ""))
+    client = redis.asyncio.Redis(**{name: seconds})
+    with pytest.raises(ConfigurationError, match=f"client given.*{name} must be .*at most"):
+        RedisStore("redis://unused", client=client)
+    # A day itself is taken, in the URL and in a client.
+    assert RedisStore(f"redis://cache:6379/0?{name}=86400")
+    assert RedisStore("redis://unused", client=redis.asyncio.Redis(**{name: 86400}))

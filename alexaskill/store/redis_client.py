@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -187,19 +186,26 @@ def _checked_client(client: Any) -> Any:
     return client
 
 
+#: The longest connect or read timeout taken, in seconds: a day (as `DynamoDBStore`'s). One
+#: longer (1e308) held a save on a stuck Redis, and its request, for ever in practice.
+_MAX_TIMEOUT: Final = 86400
+
+
 def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
     """`ConfigurationError` for a connect or read timeout that is not a number of seconds
-    above 0 (None, no timeout, is taken: the store then waits `REDIS_CLIENT_OPTIONS`')."""
+    above 0, up to a day (None, no timeout, is taken: the store then waits
+    `REDIS_CLIENT_OPTIONS`')."""
     for name in ("socket_timeout", "socket_connect_timeout"):
         seconds = options.get(name)
         if seconds is None:
             continue
-        # 0 or less times every command out; nan and inf never give a stuck Redis up.
+        # 0 or less times every command out; nan, inf (or 1e308) never give a stuck Redis up.
         if (
             isinstance(seconds, bool)
             or not isinstance(seconds, int | float)
-            or not 0 < seconds < math.inf
+            or not 0 < seconds <= _MAX_TIMEOUT
         ):
             raise ConfigurationError(
-                f"{where}: {name} must be a number of seconds above 0, not {seconds!r}"
+                f"{where}: {name} must be a number of seconds above 0 and at most "
+                f"{_MAX_TIMEOUT} (a day), not {seconds!r}"
             )
