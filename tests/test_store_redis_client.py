@@ -314,9 +314,10 @@ def test_a_redis_timeout_longer_than_a_day_is_refused(name: str, seconds: float)
 
     with pytest.raises(ConfigurationError, match=f"URL: {name} must be .*at most 86400"):
         RedisStore(f"redis://:hunter2@cache:6379/0?{name}={seconds!r}".replace("+", ""))
-    client = redis.asyncio.Redis(**{name: seconds})
+    options: dict[str, Any] = {name: seconds}
     with pytest.raises(ConfigurationError, match=f"client given.*{name} must be .*at most"):
-        RedisStore("redis://unused", client=client)
+        RedisStore("redis://unused", client=redis.asyncio.Redis(**options))
     # A day itself is taken, in the URL and in a client.
     assert RedisStore(f"redis://cache:6379/0?{name}=86400")
-    assert RedisStore("redis://unused", client=redis.asyncio.Redis(**{name: 86400}))
+    options = {name: 86400}
+    assert RedisStore("redis://unused", client=redis.asyncio.Redis(**options))
