@@ -895,3 +895,21 @@ def test_a_timeout_botocore_cannot_keep_is_refused(timeout: Any) -> None:
         with pytest.raises(ConfigurationError, match="timeout"):
             open_store(f"dynamodb://skill?region=us-east-1&timeout={timeout!r}")
     assert DynamoDBStore("skill", region="us-east-1", timeout=86400).timeout == 86400
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("partition_key_name", 5),
+        ("attribute_name", b"attributes"),
+        ("region", 5),
+        ("endpoint_url", 8000),
+        ("create_table", "yes"),
+    ],
+)
+def test_an_option_of_the_wrong_type_is_refused_at_construction(option: str, value: object) -> None:
+    # Taken: every call then failed on botocore's parameter check (endpoint_url: an
+    # AttributeError out of the constructor instead of the ConfigurationError).
+    options: dict[str, Any] = {option: value}
+    with pytest.raises(ConfigurationError, match=f"DynamoDBStore: {option} must be .*not"):
+        DynamoDBStore("skill-table", client=object(), **options)

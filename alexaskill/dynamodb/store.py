@@ -38,6 +38,23 @@ _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:
 _MAX_TIMEOUT: Final = 86400.0
 
 
+def _check_types(**options: object) -> None:
+    """`ConfigurationError` for an option of the wrong type: taken before, botocore's parameter
+    check refused every call (an AttributeError at once for ``endpoint_url``). Names the type
+    only: an endpoint URL may hold a password."""
+    for name, value in options.items():
+        if name == "create_table":
+            fine, wanted = isinstance(value, bool), "True or False"
+        elif name in ("region", "endpoint_url"):
+            fine, wanted = value is None or isinstance(value, str), "a str or None"
+        else:
+            fine, wanted = isinstance(value, str), "a str"
+        if not fine:
+            raise ConfigurationError(
+                f"DynamoDBStore: {name} must be {wanted}, not {type(value).__name__}"
+            )
+
+
 def _check_timeout(timeout: object) -> None:
     """`ConfigurationError` unless ``timeout`` is a number of seconds above 0, up to a day."""
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
@@ -94,6 +111,13 @@ class DynamoDBStore:
                 f"DynamoDBStore: {table!r} is not a DynamoDB table name "
                 "(3 to 255 letters, digits, '_', '-' or '.')"
             )
+        _check_types(
+            region=region,
+            endpoint_url=endpoint_url,
+            partition_key_name=partition_key_name,
+            attribute_name=attribute_name,
+            create_table=create_table,
+        )
         if endpoint_url is not None and not endpoint_url.startswith(("http://", "https://")):
             raise ConfigurationError(
                 f"DynamoDBStore: endpoint_url {url_without_password(endpoint_url)!r} must start "
