@@ -282,6 +282,7 @@ class Skill(Serving):
                 if isinstance(translations, Translations)
                 else Translations(translations)
             )
+            _check_progressive_speech(progressive_speech, self.translations)
         #: Interaction-model declarations: utterances and slot types by intent, custom slot types.
         self.intent_declarations: dict[str, IntentDeclaration] = {}
         self.slot_types: dict[str, SlotTypeDeclaration] = {}
@@ -377,16 +378,25 @@ class Skill(Serving):
         return handler(self)
 
 
-def _check_progressive_speech(speech: str) -> None:
+def _check_progressive_speech(speech: str, translations: Translations | None = None) -> None:
     """`ConfigurationError` now for a ``progressive_speech`` Amazon would refuse (over 600
-    characters as SSML, a ``<speak>`` document as plain text): else each request that waited
-    long enough logged that it was not sent."""
+    characters as SSML, a ``<speak>`` document as plain text), or, with ``translations``, for
+    its translation in one of their catalogs: else each request that waited long enough (in
+    that locale) logged that it was not sent."""
     from .services.progressive import progressive_document
 
-    try:
-        progressive_document(speech)
-    except ResponseError as exc:
-        raise ConfigurationError(f"progressive_speech: {exc}") from None
+    if translations is None:
+        texts = {"": speech}
+    else:
+        texts = {
+            f" in {locale}": translations.lookup(speech, locale) or speech
+            for locale in translations.locales
+        }
+    for where, text in texts.items():
+        try:
+            progressive_document(text)
+        except ResponseError as exc:
+            raise ConfigurationError(f"progressive_speech{where}: {exc}") from None
 
 
 def _seconds(value: object) -> bool:
