@@ -318,7 +318,7 @@ async def test_a_redis_increment_past_64_bits_writes_nothing(
     store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
     try:
         await store.update("user", {"a": 1, "n": stored}, ())
-        with pytest.raises(ResponseError, match="attribute n is too large"):
+        with pytest.raises(ResponseError, match="attribute 'n' is too large"):
             await store.update("user", {"b": 2}, ["a"], increments={"a": 1, "n": by})
         assert await store.load("user") == {"a": 1, "n": stored}
         # 19 digits with room for any step: added.
@@ -1938,3 +1938,27 @@ async def test_every_store_refuses_a_name_both_set_and_incremented_in_one_update
     with pytest.raises(ResponseError, match="'x' is both set and incremented in one update"):
         await store.update("user", {"x": 5}, (), increments={"x": 1})  # type: ignore[call-arg]
     assert await store.load("user") == {"kept": 1}
+
+
+@pytest.mark.anyio
+async def test_every_store_refuses_an_increment_of_a_value_that_is_no_int_in_one_wording(
+    store: Store,
+) -> None:
+    # Redis said "attribute f holds no integer: not incremented", the others "attribute 'f'
+    # holds float: not incremented": one wording for all, naming the value's type.
+    values: dict[str, Any] = {
+        "s": "text",
+        "b": True,
+        "z": None,
+        "l": [1],
+        "d": {"a": 1},
+        "f": 1.5,
+    }
+    await store.update("user", values, ())
+    for name, value in values.items():
+        if name == "f" and isinstance(store, DynamoDBStore):
+            continue  # a number to DynamoDB, which adds to it
+        kind = type(value).__name__
+        with pytest.raises(ResponseError, match=f"^attribute '{name}' holds {kind}: not incr"):
+            await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
+    assert await store.load("user") == values
