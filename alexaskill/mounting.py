@@ -27,6 +27,13 @@ class SkillMount(Mount):
         _check_mount_path(path)
         if not callable(skill):
             raise ConfigurationError(f"SkillMount serves an ASGI app, not {type(skill).__name__}")
+        if name is not None and not isinstance(name, str):
+            # Starlette adds ":" to it in every url_path_for that passes the mount: a TypeError
+            # there, for the host app's own routes too.
+            raise ConfigurationError(
+                f"a mounted skill's name is a str (for url_path_for) or None, not "
+                f"{type(name).__name__}"
+            )
         super().__init__(path, app=skill, name=name)
         #: The skill served.
         self.skill = skill

@@ -1448,3 +1448,17 @@ def test_a_translated_progressive_speech_amazon_refuses_is_refused_at_start(
     catalog(tmp_path, "de_DE", 'msgid "Wait."\nmsgstr "Warten Sie."\n')
     assert make_skill(progressive_speech="Wait.", translations=Translations(tmp_path))
     assert make_skill(progressive_speech="Hold on.", translations=Translations(tmp_path))
+
+
+@pytest.mark.parametrize("name", [5, b"weather", ["weather"]])
+def test_a_mount_name_that_is_no_str_is_refused(name: Any) -> None:
+    # Taken: Starlette then raised a TypeError from every url_path_for passing the mount, the
+    # host app's own routes included.
+    from alexaskill.mounting import SkillMount
+
+    with pytest.raises(ConfigurationError, match="name is a str .* or None, not"):
+        SkillMount("/weather", make_skill(), name=name)
+    with pytest.raises(ConfigurationError, match="name is a str .* or None, not"):
+        make_skill().mount("/weather", name=name)
+    app = Starlette(routes=[SkillMount("/weather", make_skill(), name="weather")])
+    assert app.url_path_for("weather", path="/") == "/weather/"
