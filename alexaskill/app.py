@@ -255,6 +255,10 @@ class Skill(Serving):
         #: Writes received requests to files when ``capture_dir`` is set (None: off).
         self.capture: RequestCapture | None = None
         if capture_dir is not None:
+            if not isinstance(capture_dir, str | os.PathLike):
+                raise ConfigurationError(
+                    f"capture_dir is a directory's path or None, not {type(capture_dir).__name__}"
+                )
             if not str(capture_dir).strip():
                 # "" (CAPTURE_DIR unset, meant as off) would capture into the working directory.
                 raise ConfigurationError(
@@ -277,6 +281,11 @@ class Skill(Serving):
             # Imported only then: gettext is not on the path of a skill that does not use it.
             from .i18n import Translations
 
+            if not isinstance(translations, Translations | str | os.PathLike):
+                raise ConfigurationError(
+                    "translations is a Translations, a catalogs directory's path or None, not "
+                    f"{type(translations).__name__}"
+                )
             self.translations = (
                 translations
                 if isinstance(translations, Translations)

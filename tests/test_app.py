@@ -1456,9 +1456,20 @@ def test_a_mount_name_that_is_no_str_is_refused(name: Any) -> None:
     # host app's own routes included.
     from alexaskill.mounting import SkillMount
 
-    with pytest.raises(ConfigurationError, match="name is a str .* or None, not"):
+    with pytest.raises(ConfigurationError, match=r"name is a str .* or None, not"):
         SkillMount("/weather", make_skill(), name=name)
-    with pytest.raises(ConfigurationError, match="name is a str .* or None, not"):
+    with pytest.raises(ConfigurationError, match=r"name is a str .* or None, not"):
         make_skill().mount("/weather", name=name)
     app = Starlette(routes=[SkillMount("/weather", make_skill(), name="weather")])
     assert app.url_path_for("weather", path="/") == "/weather/"
+
+
+@pytest.mark.parametrize("option", ["translations", "capture_dir"])
+@pytest.mark.parametrize("value", [5, b"locales", ["locales"]])
+def test_a_directory_option_of_the_wrong_type_is_a_configuration_error(
+    option: str, value: object
+) -> None:
+    # A TypeError out of pathlib ("expected str, bytes or os.PathLike object") was raised,
+    # not the ConfigurationError every other refused Skill option raises.
+    with pytest.raises(ConfigurationError, match=f"^{option} is .* or None, not"):
+        make_skill(**{option: value})
