@@ -1962,3 +1962,13 @@ async def test_every_store_refuses_an_increment_of_a_value_that_is_no_int_in_one
         with pytest.raises(ResponseError, match=f"^attribute '{name}' holds {kind}: not incr"):
             await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
     assert await store.load("user") == values
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:////srv/skill.db?timeout=10", "sqlite:///skill.db?", "sqlite:///a.db?x"]
+)
+def test_a_sqlite_url_with_options_says_it_takes_none(url: str) -> None:
+    # The message said to write sqlite:///relative.db or sqlite:////abs/path.db, the form the
+    # URL already had: the query was the fault, and the timeout is the store's own option.
+    with pytest.raises(ConfigurationError, match=r"takes no options .*SQLiteStore\("):
+        open_store(url)

@@ -31,7 +31,13 @@ def open_store(url: str) -> Store:
     # makes it, its password hidden (called where a message needs it: it imports urllib.parse,
     # milliseconds of a Lambda cold start).
     if scheme == "sqlite":
-        if not rest.startswith("/") or len(rest) < 2 or "?" in rest:
+        if "?" in rest:
+            shown = url_without_password(url)
+            raise ConfigurationError(
+                f"SQLite store URL {shown!r}: it takes no options (?…); for a timeout, give "
+                "the store itself: SQLiteStore('skill.db', timeout=10)"
+            )
+        if not rest.startswith("/") or len(rest) < 2:
             shown = url_without_password(url)
             raise ConfigurationError(
                 f"SQLite store URL {shown!r}: write sqlite:///relative.db or sqlite:////abs/path.db"
