@@ -517,3 +517,15 @@ def test_serve_refuses_a_host_that_does_not_resolve(monkeypatch: pytest.MonkeyPa
     args = parser().parse_args(["serve", WEATHER, "--host", "skill-hots.example"])
     with pytest.raises(UsageError, match=r"^--host skill-hots\.example: Name or service not"):
         _options(args)
+
+
+@pytest.mark.parametrize("seconds", ["86401", "1" + "0" * 400])
+def test_serve_refuses_a_graceful_shutdown_longer_than_a_day(
+    capsys: pytest.CaptureFixture[str], seconds: str
+) -> None:
+    # Taken: uvicorn's wait_for at shutdown then raised OverflowError (a traceback, the requests
+    # under way never cancelled) for a number past a float, and a day is more than any stop.
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", WEATHER, "--timeout-graceful-shutdown", seconds])
+    assert "at most 86400 (a day)" in capsys.readouterr().err
+    assert options("--timeout-graceful-shutdown", "86400")["timeout_graceful_shutdown"] == 86400

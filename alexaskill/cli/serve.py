@@ -420,6 +420,8 @@ def _seconds(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
     if seconds < 1:
         raise argparse.ArgumentTypeError(f"{seconds}: at least 1 second")
+    if seconds > 86400:  # asyncio's wait_for raised OverflowError past a float, at shutdown
+        raise argparse.ArgumentTypeError(f"{seconds}: at most 86400 (a day)")
     return seconds
 
 
