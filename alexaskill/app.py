@@ -231,8 +231,11 @@ class Skill(Serving):
                 f"path and health_path are both {path!r}: the health check would hide the skill's "
                 "endpoint, or the other way round; give one another path (health_path=None: none)"
             )
-        if not 0 < body_timeout < float("inf"):
-            raise ConfigurationError(f"body_timeout must be positive seconds, not {body_timeout!r}")
+        if not 0 < body_timeout <= 86400:  # 1e308: no bound in practice on a body held back
+            raise ConfigurationError(
+                f"body_timeout must be positive seconds, at most 86400 (a day), not "
+                f"{body_timeout!r}"
+            )
         #: The application ids answered; None: any (``skill_id="*"``).
         self.skill_ids = skill_ids
         self.verify = verify
