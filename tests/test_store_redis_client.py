@@ -321,3 +321,14 @@ def test_a_redis_timeout_longer_than_a_day_is_refused(name: str, seconds: float)
     assert RedisStore(f"redis://cache:6379/0?{name}=86400")
     options = {name: 86400}
     assert RedisStore("redis://unused", client=redis.asyncio.Redis(**options))
+
+
+@pytest.mark.parametrize("value", ["-1", "-20"])
+def test_a_redis_url_max_connections_below_zero_is_said_as_such(value: str) -> None:
+    # redis-py's refusal ("max_connections" must be a positive integer) came out as "the port
+    # is not a number from 0 to 65535", sending the reader to a port that was fine.
+    with pytest.raises(ConfigurationError, match='"max_connections" must be a positive') as got:
+        RedisStore(f"redis://:hunter2@cache:6379/0?max_connections={value}")
+    assert "port" not in str(got.value) and "hunter2" not in str(got.value)
+    with pytest.raises(ConfigurationError, match="the port is not a number"):
+        RedisStore("redis://:hunter2@cache:63a79/0")  # a port's own error is still the port's

@@ -54,7 +54,9 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
     except ValueError as exc:
         # urllib's own words for a port repeat it, and a port may be a password's first part.
         text = str(exc)
-        if not text.startswith(("Invalid value for '", "Redis URL must specify")):
+        if not text.startswith(
+            ("Invalid value for '", "Redis URL must specify", '"max_connections" must be')
+        ):
             text = "the port is not a number from 0 to 65535"
         raise ConfigurationError(f"Redis store URL: {text}") from None
     _check_url(url, client)
