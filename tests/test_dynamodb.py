@@ -913,3 +913,17 @@ def test_an_option_of_the_wrong_type_is_refused_at_construction(option: str, val
     options: dict[str, Any] = {option: value}
     with pytest.raises(ConfigurationError, match=f"DynamoDBStore: {option} must be .*not"):
         DynamoDBStore("skill-table", client=object(), **options)
+
+
+@pytest.mark.parametrize("region", ["us east", "", "us-east-1 ", "-us-east-1", "eu_west_1"])
+def test_a_region_botocore_refuses_is_refused_at_construction(region: str) -> None:
+    # Taken: every load and save then failed with botocore's InvalidRegionError (a StoreError
+    # each request), the skill having started fine.
+    with pytest.raises(ConfigurationError, match="is not an AWS region name"):
+        DynamoDBStore("skill-table", region=region)
+    assert DynamoDBStore("skill-table", region="us-east-1").region == "us-east-1"
+
+
+def test_a_store_url_region_botocore_refuses_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="is not an AWS region name"):
+        open_store("dynamodb://skill-table?region=us%20east")

@@ -31,6 +31,9 @@ _ATTEMPTS: Final = 3
 _CREATE_WAIT: Final = 60.0
 # DynamoDB's table names: 3 to 255 of these characters (or an ARN, for a table of another account).
 _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
+# A region name botocore takes (else every call failed with its InvalidRegionError): a host
+# name's label, letters, digits and inner hyphens ("us-east-1").
+_REGION: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 #: The longest ``timeout``, in seconds: a day. (botocore failed every call, "timestamp out of
@@ -118,6 +121,10 @@ class DynamoDBStore:
             attribute_name=attribute_name,
             create_table=create_table,
         )
+        if region is not None and not _REGION.fullmatch(region):
+            raise ConfigurationError(
+                f"DynamoDBStore: {region!r} is not an AWS region name (like 'us-east-1')"
+            )
         if endpoint_url is not None and not endpoint_url.startswith(("http://", "https://")):
             raise ConfigurationError(
                 f"DynamoDBStore: endpoint_url {url_without_password(endpoint_url)!r} must start "
