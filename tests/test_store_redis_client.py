@@ -332,3 +332,16 @@ def test_a_redis_url_max_connections_below_zero_is_said_as_such(value: str) -> N
     assert "port" not in str(got.value) and "hunter2" not in str(got.value)
     with pytest.raises(ConfigurationError, match="the port is not a number"):
         RedisStore("redis://:hunter2@cache:63a79/0")  # a port's own error is still the port's
+
+
+def test_a_client_given_that_is_no_asyncio_redis_client_is_refused() -> None:
+    # Taken: redis-py's blocking client (whose commands return no awaitable) or a URL passed
+    # as the client failed each load and save with a TypeError or AttributeError.
+    import redis
+
+    blocking = redis.Redis(host="cache", password="topsecret")
+    with pytest.raises(ConfigurationError, match=r"not redis\..*Redis: use redis\.asyncio") as got:
+        RedisStore("redis://unused", client=blocking)  # type: ignore[arg-type]
+    assert "topsecret" not in str(got.value)
+    with pytest.raises(ConfigurationError, match=r"RedisCluster, not builtins\.str$"):
+        RedisStore("redis://unused", client="redis://:topsecret@cache:6379/0")  # type: ignore[arg-type]

@@ -176,7 +176,16 @@ def _check_url(url: str, client: Redis) -> None:
 def _checked_client(client: Any) -> Any:
     """``client`` (a ``Redis`` or ``RedisCluster`` given to `RedisStore`), its timeouts checked
     as a URL's are (`_check_timeouts`): the store gives up a command after them; a TLS check it
-    turns off is said as a URL's is (`_say_checks_off`)."""
+    turns off is said as a URL's is (`_say_checks_off`). Any other client (redis-py's blocking
+    ``redis.Redis``, a URL) is a `ConfigurationError`: each load and save failed instead."""
+    import redis.asyncio
+
+    if not isinstance(client, redis.asyncio.Redis | redis.asyncio.RedisCluster):
+        hint = ": use redis.asyncio.Redis" if type(client).__module__.startswith("redis") else ""
+        raise ConfigurationError(
+            "RedisStore: the client given (client=) is a redis.asyncio.Redis or RedisCluster, "
+            f"not {type(client).__module__}.{type(client).__qualname__}{hint}"
+        )
     pool = getattr(client, "connection_pool", None)
     options = getattr(pool if pool is not None else client, "connection_kwargs", None)
     if isinstance(options, Mapping):
