@@ -1972,3 +1972,19 @@ def test_a_sqlite_url_with_options_says_it_takes_none(url: str) -> None:
     # URL already had: the query was the fault, and the timeout is the store's own option.
     with pytest.raises(ConfigurationError, match=r"takes no options .*SQLiteStore\("):
         open_store(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite:///skill.db\n", "sqlite:///skill.db ", "sqlite:/// skill.db", "sqlite:///a\tb.db"],
+)
+def test_a_sqlite_url_whose_path_has_white_space_at_an_end_is_refused(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Taken: ALEXASKILL_STORE read from a file with its newline made "skill.db\n", another
+    # file than skill.db, in silence; a restart with the URL fixed found none of its data.
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigurationError, match="white space, or holds a control character"):
+        open_store(url)
+    assert list(tmp_path.iterdir()) == []
+    assert isinstance(open_store("sqlite:///my skill.db"), SQLiteStore)  # inner spaces are fine

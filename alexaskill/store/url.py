@@ -37,6 +37,14 @@ def open_store(url: str) -> Store:
                 f"SQLite store URL {shown!r}: it takes no options (?…); for a timeout, give "
                 "the store itself: SQLiteStore('skill.db', timeout=10)"
             )
+        path = rest[1:]
+        if path != path.strip() or not path.isprintable():
+            # A newline from a file or a variable named another file, made there in silence:
+            # the attributes saved to it were not found under the name meant.
+            raise ConfigurationError(
+                f"SQLite store URL {shown!r}: the path starts or ends with white space, or holds "
+                "a control character (a newline from a file or variable?)"
+            )
         if not rest.startswith("/") or len(rest) < 2:
             shown = url_without_password(url)
             raise ConfigurationError(
@@ -44,7 +52,7 @@ def open_store(url: str) -> Store:
             )
         from .sqlite import SQLiteStore  # each store's module loads when its URL is used
 
-        return SQLiteStore(rest[1:])
+        return SQLiteStore(path)
     if scheme in ("redis", "rediss", "unix"):
         from .redis import RedisStore
 
