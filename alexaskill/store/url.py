@@ -38,7 +38,8 @@ def open_store(url: str) -> Store:
                 "the store itself: SQLiteStore('skill.db', timeout=10)"
             )
         path = rest[1:]
-        if path != path.strip() or not path.isprintable():
+        # (A NUL is SQLiteStore's to refuse, by name.)
+        if path != path.strip() or not path.replace("\0", "").isprintable():
             # A newline from a file or a variable named another file, made there in silence:
             # the attributes saved to it were not found under the name meant.
             raise ConfigurationError(
