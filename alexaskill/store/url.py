@@ -42,6 +42,7 @@ def open_store(url: str) -> Store:
         if path != path.strip() or not path.replace("\0", "").isprintable():
             # A newline from a file or a variable named another file, made there in silence:
             # the attributes saved to it were not found under the name meant.
+            shown = url_without_password(url)
             raise ConfigurationError(
                 f"SQLite store URL {shown!r}: the path starts or ends with white space, or holds "
                 "a control character (a newline from a file or variable?)"
