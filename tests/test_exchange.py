@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import uvicorn
@@ -549,7 +549,8 @@ def test_many_requests_pipelined_behind_upgrades_not_taken_are_parsed_in_a_loop(
     # few thousand, was a RecursionError), and from a view, not a copy of the rest each.
     upgrade = b"GET /u HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: h2c\r\n\r\n"
     count = 1500
-    events, logs = serve(server_module.HttpToolsProtocol, echo, [upgrade * count])
+    # (ws="none": with a WebSocket library installed uvicorn gives no advice to install one)
+    events, logs = serve(server_module.HttpToolsProtocol, echo, [upgrade * count], ws="none")
     answered = b"".join(event for event in events if isinstance(event, bytes))
     assert answered.count(b"HTTP/1.1 200 OK\r\n") == count
     assert logs[:2] == ["Unsupported upgrade request.", _NO_WEBSOCKETS] and len(logs) == 2
@@ -659,3 +660,38 @@ def test_an_absolute_form_target_is_its_path(protocol_class: type[Any]) -> None:
     events, _ = serve(protocol_class, echo, [target])
     answer = json.loads(first_write(wire(events)).partition(b"\r\n\r\n")[2])
     assert (answer["path"], answer["raw_path"], answer["query"]) == ("/a b", "/a%20b", "c=d")
+
+
+class HandedOver(asyncio.Protocol):
+    """uvicorn's WebSocket protocol, as a library would give it (``Config(ws=...)`` takes a
+    class): what the HTTP protocol hands it on an upgrade, with or without ``websockets``."""
+
+    heads: ClassVar[list[bytes]] = []
+
+    def __init__(self, config: Config, server_state: ServerState, app_state: Any) -> None:
+        pass
+
+    def data_received(self, data: bytes) -> None:
+        self.heads.append(bytes(data))
+
+
+WEBSOCKET = (
+    b"GET /ws?a=1 HTTP/1.1\r\nhost: x\r\nconnection: Upgrade\r\nupgrade: websocket\r\n"
+    b"sec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("feed", "answers"),
+    [([WEBSOCKET], 0), ([WEBSOCKET[:30], 0.01, WEBSOCKET[30:]], 0), ([post(b"{}") + WEBSOCKET], 1)],
+    ids=["one-read", "two-reads", "behind-a-request"],
+)
+def test_a_websocket_upgrade_is_handed_over_as_by_uvicorn(feed: Feed, answers: int) -> None:
+    # alexaskill's httptools protocol parses the reads itself (`data_received`): an upgrade
+    # a WebSocket library takes still goes to it, the head as uvicorn hands it, nothing
+    # answered over HTTP for it.
+    HandedOver.heads = []
+    events, logs = same(echo, feed, ws=HandedOver)
+    assert HandedOver.heads == [WEBSOCKET, WEBSOCKET] and logs == []  # uvicorn's, then ours
+    written = b"".join(event for event in events if isinstance(event, bytes))
+    assert written.count(b"HTTP/1.1 ") == answers

@@ -74,6 +74,9 @@ class Transport(asyncio.Transport):
     def get_protocol(self) -> asyncio.BaseProtocol:
         return self.protocol
 
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:  # (a WebSocket upgrade)
+        self.protocol = protocol
+
     def writes(self) -> list[bytes]:
         return [event for event in self.events if isinstance(event, bytes)]
 
