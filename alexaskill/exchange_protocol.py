@@ -156,7 +156,7 @@ class ExchangeProtocol:
             raise ValueError("a request without one Host header")
         self.headers = _TRAILERS  # type: ignore[assignment]  # (the scope keeps the head's)
         url = httptools.parse_url(self.url)
-        raw_path = url.path
+        raw_path = url.path or b"/"  # ("http://host", the absolute form: no path, "/")
         path = raw_path.decode("ascii")
         if "%" in path:
             path = urllib.parse.unquote(path)
