@@ -457,6 +457,18 @@ class H11Protocol(_Bounded, _H11):
     def _closes_after_answer(self) -> bool:
         return self.conn.their_state is h11.MUST_CLOSE
 
+    def on_response_complete(self) -> None:
+        before = self.cycle
+        super().on_response_complete()
+        # A request pipelined behind, begun just now (uvicorn's handle_events), answers through
+        # `_HeldWrites` too: uvicorn's cycle closes the transport itself when h11 says the
+        # connection closes (an answer before the body came whole, `_OneFraming.send`), and
+        # `_HeldWrites.close` lingers then, as for a request begun in `data_received`.
+        cycle, writes = self.cycle, self._writes
+        if cycle is not before and writes is not None and cycle.transport is writes.transport:
+            cycle.transport = writes
+            writes.hold_next = True
+
     def timeout_keep_alive_handler(self) -> None:
         """uvicorn's keep-alive timeout: the connection closes (its answers maybe unsent),
         unless it lingers (`_linger`: `write_timeout` bounds it)."""

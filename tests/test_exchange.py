@@ -70,6 +70,7 @@ def serve(
     feed: Feed,
     *,
     lose: bool = False,
+    transport_class: type[Transport] = Transport,
     **config: Any,
 ) -> tuple[list[bytes | str], list[str]]:
     """Feed ``feed`` to a new connection of ``protocol_class``; its events and error logs."""
@@ -97,7 +98,7 @@ def serve(
         state = ServerState()
         state.default_headers = list(settings.encoded_headers)
         protocol = protocol_class(config=settings, server_state=state, app_state={})
-        transport = Transport()
+        transport = transport_class()
         transport.protocol = protocol
         protocol.connection_made(transport)
         for part in feed:

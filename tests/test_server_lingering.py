@@ -19,8 +19,10 @@ import uvicorn
 from alexaskill.server import H11Protocol, HttpProtocol
 
 from .self_signed import self_signed
+from .test_exchange import post, serve
 from .test_server_closing import _connected
 from .test_server_tls import _client, answer_lifespan, serving
+from .test_server_writes import PROTOCOLS, Transport
 
 
 async def refusing(scope: Any, receive: Any, send: Any) -> None:
@@ -314,3 +316,38 @@ def test_a_tls_client_still_sending_after_a_refusal_gets_the_answer(
             while chunk := client.recv(65536):
                 answer += chunk
             assert answer.startswith(status), answer[:200]
+
+
+class HalfClosing(Transport):
+    """A transport that can half-close, as plain TCP: lingering ends its writing with "eof"."""
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def write_eof(self) -> None:
+        self.events.append("eof")
+
+
+@pytest.mark.parametrize("pipelined", [False, True])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_answer_before_the_body_came_lingers_behind_another_request(
+    protocol_class: type[Any], pipelined: bool
+) -> None:
+    # Answered from its head (413), its body still coming: the connection lingers, its client
+    # reading the answer. On h11, behind a request answered in the same read, uvicorn's cycle
+    # closed the transport itself once h11 was told the connection closes (the answer's
+    # "connection: close"): a close with the body unread, which resets it, answer and all.
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["path"] != "/big":
+            await receive()
+        status = 413 if scope["path"] == "/big" else 200
+        headers = [(b"content-length", b"0")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    big = post(b"0123456789", path="/big")[: -len(b"3456789")]  # its body's first bytes
+    feed = [post(b"{}") + big if pipelined else big]
+    events, _ = serve(protocol_class, app, feed, transport_class=HalfClosing)
+    answers = [event[:12] for event in events if isinstance(event, bytes)]
+    assert answers == ([b"HTTP/1.1 200"] if pipelined else []) + [b"HTTP/1.1 413"]
+    assert events.index("eof") < events.index("close")  # lingered: its end came first
