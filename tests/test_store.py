@@ -1988,3 +1988,63 @@ def test_a_sqlite_url_whose_path_has_white_space_at_an_end_is_refused(
         open_store(url)
     assert list(tmp_path.iterdir()) == []
     assert isinstance(open_store("sqlite:///my skill.db"), SQLiteStore)  # inner spaces are fine
+
+
+@pytest.mark.anyio
+async def test_a_late_stat_of_the_file_replaced_is_no_second_replacement(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two threads stat the path around a replacement: the one that saw the old file took the
+    # lock second, called the new file "replaced" by the old one (a second warning, the pool
+    # closed again) and kept the old file's identity, so the next call warned a third time.
+    from alexaskill.store import sqlite as sqlite_module
+
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    stale = sqlite_module._identity(str(path))
+    os.replace(path, tmp_path / "moved.db")
+    for name in ("attributes.db-wal", "attributes.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    restored = SQLiteStore(path)
+    await restored.update("user", {"new": 2}, ())
+    await restored.aclose()
+    real = sqlite_module._identity
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert await store.load("user") == {"new": 2}  # the replacement seen: one warning
+        late = iter([stale])  # the next call's stat, taken before the replacement
+        monkeypatch.setattr(sqlite_module, "_identity", lambda p: next(late, None) or real(p))
+        assert await store.load("user") == {"new": 2}
+        assert await store.load("user") == {"new": 2}
+    assert caplog.text.count("while the store had it open") == 1
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_file_deleted_while_another_call_sets_it_up_is_set_up_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A call setting the old file up (its table) finished after another had seen the file
+    # deleted and forgotten it: it marked the store set up, so the new file never got its table
+    # and every call failed "no such table".
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    await store.aclose()  # the next connection sets the file up again
+    set_up = SQLiteStore._set_up
+
+    def deleted_meanwhile(self: SQLiteStore, connection: sqlite3.Connection) -> None:
+        set_up(self, connection)
+        monkeypatch.setattr(SQLiteStore, "_set_up", set_up)
+        for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
+            (tmp_path / name).unlink(missing_ok=True)
+        with self._lock:  # what another thread's call does on seeing the file gone
+            self._forget_file(deleted=True)
+            self._file = None
+
+    monkeypatch.setattr(SQLiteStore, "_set_up", deleted_meanwhile)
+    assert await store.load("user") == {"old": 1}  # read from the file it had open
+    assert await store.load("user") == {}
+    await store.update("user", {"new": 2}, ())
+    assert await store.load("user") == {"new": 2}
+    await store.aclose()

@@ -223,13 +223,17 @@ class SQLiteStore:
         file = _identity(self.path)
         with self._lock:
             if file != self._file:
+                # Again under the lock: a stat taken before another thread's, which saw a
+                # replacement first, would call the old file the new one's replacement.
+                file = _identity(self.path)
+            if file != self._file:
                 if self._file is not None:
                     self._forget_file(file is None)
                 self._file = file
             generation = self._generation
             if self._idle:
                 return self._idle.pop(), generation
-        connection = self._connect()
+        connection = self._connect(generation)
         with self._lock:
             if self._file is None and generation == self._generation:
                 self._file = _identity(self.path)
@@ -282,7 +286,7 @@ class SQLiteStore:
         _INHERITED.extend(self._idle)
         self._idle = []
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, generation: int) -> sqlite3.Connection:
         import sqlite3
 
         # isolation_level=None: no implicit transactions; _write opens its own, explicitly.
@@ -296,7 +300,8 @@ class SQLiteStore:
                 with self._setup_lock:
                     if not self._schema_ready:
                         self._set_up(connection)
-                        self._schema_ready = True
+                        with self._lock:  # not if the file was forgotten meanwhile: the next
+                            self._schema_ready = generation == self._generation  # is set up
         except BaseException:
             connection.close()
             raise
