@@ -529,3 +529,24 @@ def test_serve_refuses_a_graceful_shutdown_longer_than_a_day(
         parser().parse_args(["serve", WEATHER, "--timeout-graceful-shutdown", seconds])
     assert "at most 86400 (a day)" in capsys.readouterr().err
     assert options("--timeout-graceful-shutdown", "86400")["timeout_graceful_shutdown"] == 86400
+
+
+@pytest.mark.parametrize(("cpus", "most"), [(1, 8), (2, 8), (3, 12), (16, 64)])
+def test_the_workers_bound_follows_the_cpus_this_process_may_use(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, most: int
+) -> None:
+    # A container given one CPU (sched_getaffinity) still takes 8 workers; above two CPUs, 4
+    # each. (The test above checks the machine's own bound, 8 on a two-core CI either way.)
+    import os
+
+    from alexaskill.cli.serve import max_workers
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1000)  # not asked where the affinity answers
+    assert max_workers() == most
+    assert parser().parse_args(["serve", WEATHER, "--workers", str(most)]).workers == most
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # macOS, Windows: no affinity
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert max_workers() == most
+    monkeypatch.setattr(os, "cpu_count", lambda: None)  # "undetermined"
+    assert max_workers() == 8
