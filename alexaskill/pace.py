@@ -54,7 +54,8 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 __all__ = [
@@ -222,13 +223,14 @@ _LOOP_RUNNERS: Final = frozenset(("asyncio", "anyio", "trio"))
 def _waits_for_the_loop(func: Callable[..., Any]) -> bool:
     """Whether ``func``'s code (a partial's function, an object's ``__call__``, what a
     `functools.wraps` decorator wraps, and the functions defined in it) names one of
-    `_LOOP_HOPS`, or ``run`` beside one of `_LOOP_RUNNERS`. Seen at registration, not in the
+    `_LOOP_HOPS`, or ``run`` beside one of `_LOOP_RUNNERS`, a module global by what it is
+    (``from asyncio import run``, ``import asyncio as aio``). Seen at registration, not in the
     calls: what a helper it calls does is not seen (mark the handler `blocking`)."""
     while isinstance(func, functools.partial):
         func = func.func
     if not hasattr(func, "__code__") and not isinstance(func, type):
         func = getattr(type(func), "__call__", func)  # noqa: B004
-    codes = []
+    codes: list[tuple[Any, Mapping[str, Any]]] = []
     seen: set[int] = set()
     link: Any = func
     while link is not None and id(link) not in seen:  # the __wrapped__ chain, once round
@@ -236,17 +238,32 @@ def _waits_for_the_loop(func: Callable[..., Any]) -> bool:
         link = getattr(link, "__func__", link)  # a method's function
         code = getattr(link, "__code__", None)
         if code is not None:
-            codes.append(code)
+            namespace = getattr(link, "__globals__", None)
+            codes.append((code, namespace if isinstance(namespace, dict) else {}))
         link = getattr(link, "__wrapped__", None)
     while codes:
-        code = codes.pop()
-        names = code.co_names
+        code, namespace = codes.pop()
+        names = {*code.co_names, *_imported_as(code.co_names, namespace)}
         if not _LOOP_HOPS.isdisjoint(names):
             return True
         if "run" in names and not _LOOP_RUNNERS.isdisjoint(names):
             return True
-        codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
+        codes.extend((const, namespace) for const in code.co_consts if hasattr(const, "co_names"))
     return False
+
+
+def _imported_as(names: Iterable[str], namespace: Mapping[str, Any]) -> set[str]:
+    """The names that the module globals among ``names`` have themselves: a module imported
+    under another (``import asyncio as aio``: "asyncio"), a function imported by name (``from
+    asyncio import run``: "run" and "asyncio", its module's package)."""
+    found: set[str] = set()
+    for name in names:
+        value = namespace.get(name)
+        if isinstance(value, types.ModuleType):
+            found.add(value.__name__.rpartition(".")[2])
+        elif isinstance(value, types.FunctionType) and value.__name__ in _LOOP_HOPS | {"run"}:
+            found.update((value.__name__, str(value.__module__).partition(".")[0]))
+    return found
 
 
 def _held_up(before: Any, cpu: float) -> bool:

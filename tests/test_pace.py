@@ -8,12 +8,15 @@ change a verdict.
 from __future__ import annotations
 
 import asyncio
+import asyncio as aio
 import logging
 import sys
 import threading
 import time
 import types
+from asyncio import run as run_own_loop
 from collections.abc import Callable
+from subprocess import run as run_program
 from typing import Any
 
 import httpx
@@ -609,3 +612,28 @@ def test_a_handler_bug_of_a_runtimeerror_subclass_leaves_it_on_the_loop(
     assert answers == [APOLOGY] * calls
     assert on_loop == [False] * pace.PROBATION + [True] * 3
     assert "on the event loop's thread" not in caplog.text
+
+
+def test_a_runner_imported_at_module_level_under_any_name_pins_a_handler() -> None:
+    # "from asyncio import run" at the top of a skill's module, "run(main())" in the handler:
+    # its code named "run" alone, no module, so the handler was moved to the loop, where its
+    # first call raised (that user got the apology). Likewise a module imported under an alias.
+    async def main() -> None:
+        await asyncio.sleep(0)
+
+    def by_imported_name() -> None:
+        run_own_loop(main())
+
+    def by_module_alias() -> None:
+        aio.run(main())
+
+    def by_hop_alias(loop: Any) -> None:
+        aio.run_coroutine_threadsafe(main(), loop).result()
+
+    for func in (by_imported_name, by_module_alias, by_hop_alias):
+        assert pace.Pace(func).pinned, func
+
+    def runs_a_program() -> None:  # a run imported by name, not an event loop's
+        run_program(["true"], check=False)
+
+    assert not pace.Pace(runs_a_program).pinned
