@@ -46,7 +46,8 @@ thread. Either way the handler must be called from synchronous code, as the Lamb
 called from a running event loop (an async test), it raises a `RuntimeError` that says so
 (``await asyncio.to_thread(handler, event, context)`` calls it from async code). Lambda never
 overlaps invocations in one process; called from several threads at once, invocations on the
-event loop take turns (`_Loop.lock`).
+event loop take turns (`_Loop.lock`). Called by a handler, whose invocation holds the loop, it
+raises a `RuntimeError` (its turn would never come).
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
 remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`, and less
@@ -185,7 +186,13 @@ class _Loop:
 
     @classmethod
     def run(cls, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
+        if _ON_THE_LOOP.get():
+            # Called by a handler (its worker thread copies the invocation's context): the
+            # loop is held by the invocation waiting for that handler; its turn never comes.
+            coro.close()
+            raise RuntimeError(_FROM_AN_INVOCATION)
         with cls.lock:
+            context.run(_ON_THE_LOOP.set, True)
             return cls._run(coro, context)
 
     @classmethod
@@ -207,6 +214,13 @@ class _Loop:
             raise RuntimeError(_FROM_A_LOOP) from None
 
 
+#: Set in the context of an invocation answered on the loop, which threads of its handlers copy.
+_ON_THE_LOOP: contextvars.ContextVar[bool] = contextvars.ContextVar("_ON_THE_LOOP", default=False)
+_FROM_AN_INVOCATION = (
+    "the Lambda handler was called from inside an invocation (by a handler, or a thread with its"
+    " context): the invocation holds the event loop until that handler returns, so this call's"
+    " turn would never come; answer the other request in the handler itself"
+)
 _FROM_A_LOOP = (
     "the Lambda handler was called from a running event loop: it answers on an event loop of its"
     " own, so call it from synchronous code, as Lambda's runtime does (from async code, an async"

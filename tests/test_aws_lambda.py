@@ -681,3 +681,38 @@ def test_invocations_from_several_threads_take_turns_on_the_loop(
     assert said["Fast"]["response"]["outputSpeech"]["text"] == "Fast one."
     assert said["Slow"]["response"]["outputSpeech"]["text"] == "Slow one."
     assert waiting.is_set()
+
+
+def test_a_handler_calling_the_lambda_handler_is_refused_not_left_waiting_for_itself() -> None:
+    # A def handler runs in a worker thread while its invocation holds the loop; calling the
+    # Lambda handler from there waited for the loop (held by the invocation waiting for this
+    # very handler): no answer, ever, without a deadline. It is refused, as before the turns.
+    skill = Skill(SKILL_ID, deadline=None)
+    inner: list[object] = []
+
+    @skill.intent("Outer")
+    def outer() -> Response:
+        try:
+            inner.append(lambda_handler(intent_event("Inner"), LambdaContext()))
+        except RuntimeError as exc:
+            inner.append(exc)
+        return speak("Outer one.")
+
+    @skill.intent("Inner")
+    async def inner_intent() -> Response:  # async: the skill answers on the event loop
+        return speak("Inner one.")
+
+    lambda_handler = handler(skill)
+    said: list[dict[str, Any]] = []
+    invoking = threading.Thread(
+        target=lambda: said.append(lambda_handler(intent_event("Outer"), LambdaContext())),
+        daemon=True,  # left waiting forever on the old code
+    )
+    invoking.start()
+    invoking.join(30)
+    assert not invoking.is_alive(), "the invocation never answered"
+    assert speech(said[0]) == "Outer one."
+    assert len(inner) == 1 and isinstance(inner[0], RuntimeError), inner
+    assert "from inside an invocation" in str(inner[0])
+    # The loop is free again: the next invocation is answered.
+    assert speech(lambda_handler(intent_event("Inner"), LambdaContext())) == "Inner one."
