@@ -697,3 +697,12 @@ def test_two_minus_signs_are_not_dropped_either(said: str) -> None:
     assert value(said, "AMAZON.NUMBER") is None
     assert value(said, "AMAZON.DURATION") is None
     assert value(said, "AMAZON.SearchQuery") == said
+
+
+@pytest.mark.parametrize("said", ["twenty first", "one hundred first"])
+def test_an_ordinal_said_is_no_number_short_of_its_last_word(said: str) -> None:
+    # Loose matching may leave out no number or ordinal word beside a typed value (the matcher's
+    # `_counts`): read as a number, "twenty first" was 20 with "first" dropped. No test held
+    # that part of the check (it could go with every test passing).
+    assert slot(said, "AMAZON.NUMBER") is None
+    assert value("twenty one", "AMAZON.NUMBER") == "21"
