@@ -64,28 +64,31 @@ class _Number:
 
 class _Holder:
     """Another value, whose numbers a placeholder reaches (``{w.temp}``, ``{prices[0]}``) are
-    written with the locale's marks too; the value itself formats as it would."""
+    written with the locale's marks too; the value itself formats as it would. Every attribute
+    is the value's (``{w.value}``, an enum's ``{c.value}``): the holder's own are reached through
+    ``object.__getattribute__``."""
 
-    __slots__ = ("marks", "value")
+    __slots__ = ("_held",)
 
     def __init__(self, value: object, marks: dict[int, str]) -> None:
-        self.value = value
-        self.marks = marks
+        object.__setattr__(self, "_held", (value, marks))
 
     def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
+        return format(object.__getattribute__(self, "_held")[0], spec)
 
     def __str__(self) -> str:
-        return str(self.value)
+        return str(object.__getattribute__(self, "_held")[0])
 
     def __repr__(self) -> str:
-        return repr(self.value)
+        return repr(object.__getattribute__(self, "_held")[0])
 
-    def __getattr__(self, name: str) -> Any:
-        return _reached(getattr(self.value, name), self.marks)
+    def __getattribute__(self, name: str) -> Any:
+        value, marks = object.__getattribute__(self, "_held")
+        return _reached(getattr(value, name), marks)
 
     def __getitem__(self, key: Any) -> Any:
-        return _reached(self.value[key], self.marks)  # type: ignore[index]
+        value, marks = object.__getattribute__(self, "_held")
+        return _reached(value[key], marks)
 
 
 def _reached(value: Any, marks: dict[int, str]) -> Any:

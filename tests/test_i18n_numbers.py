@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import enum
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,22 @@ def test_numbers_a_field_reaches_are_written_as_the_language_writes_them(tmp_pat
         d={"low": decimal.Decimal("0.5")},
     )
     assert said == "3,5|1,25|0,5|sunny"
+
+
+def test_a_field_named_as_the_wrappers_own_reaches_the_value_s(tmp_path: Path) -> None:
+    # The wrapper that writes reached numbers with the locale's marks kept its own ``value``
+    # and ``marks``: "{t.value}" said the whole object ("Reading(value=3.5, ...)"), and an
+    # enum's "{c.value}" its name, where the source language said the field.
+    entries = 'msgid "{t.value} {t.marks} {c.value}"\nmsgstr "{t.value}|{t.marks}|{c.value}"\n'
+    catalog(tmp_path / "locales", "de", entries, "nplurals=2; plural=(n != 1);")
+    german = Translations(tmp_path / "locales").translator("de-DE")
+
+    class Reading:
+        value = 3.5
+        marks = 2
+
+    class Colour(enum.Enum):
+        RED = "rot"
+
+    said = german.gettext("{t.value} {t.marks} {c.value}", t=Reading(), c=Colour.RED)
+    assert said == "3,5|2|rot"
