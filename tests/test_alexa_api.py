@@ -1122,3 +1122,33 @@ def test_the_fake_answers_only_the_token_and_devices_of_the_requests_sent() -> N
 
     assert anyio.run(main) == [200, 401, 403]
     assert "FORBIDDEN" in str(fake.calls[-1].answer)
+
+
+def test_chat_url_tells_the_fake_the_token_and_device_of_each_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chat --url's transport tells its fake each envelope it sends, as the test client and the
+    # simulator do: a skill served elsewhere calling with another token or device is refused
+    # there too. (Nothing held this: without it the fake took any token, and no test failed.)
+    from .chat_transports import mock_http_transport
+
+    statuses: list[int] = []
+
+    def skill(request: httpx.Request) -> httpx.Response:
+        system = json.loads(request.content)["context"]["System"]
+        token, device = system["apiAccessToken"], system["device"]["deviceId"]
+        for bearer, device_id in ((token, device), ("not-sent", device), (token, "other")):
+            url = f"{system['apiEndpoint']}/v2/devices/{device_id}/settings/System.timeZone"
+            headers = {"Authorization": f"Bearer {bearer}"}
+            status, _, _ = asyncio.run(transport.api.alexa_api_call("GET", url, headers, None, {}))
+            statuses.append(status)
+        answer = {"version": "1.0", "response": {"shouldEndSession": True}}
+        return httpx.Response(200, content=json.dumps(answer).encode())
+
+    transport = mock_http_transport(tmp_path, monkeypatch, skill)
+    try:
+        transport.send({"type": "LaunchRequest"}, new_session=True)
+    finally:
+        transport.close()
+    assert statuses[1:] == [401, 403]
+    assert statuses[0] in (200, 204)
