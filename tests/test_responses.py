@@ -1147,3 +1147,30 @@ def test_a_card_from_ssml_starts_no_line_at_a_p_in_a_comment_or_cdata() -> None:
     assert cdata.content == "Use <p> for a pause\nOk"
     comment = SimpleCard("Help", Ssml("<speak>One <!-- <p> --> two<p>Three</p></speak>"))
     assert comment.content == "One two\nThree"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<speak><![CDATA[]]></speak>",
+        "<speak><p><![CDATA[ \n ]]></p></speak>",
+        "<speak><![CDATA[\u200b]]><!-- x --><![CDATA[\ufeff]]></speak>",
+    ],
+)
+def test_ssml_whose_cdata_sections_hold_nothing_says_nothing(markup: str) -> None:
+    # A CDATA section is text, as written: one of blank characters says nothing, as that text
+    # would; it counted as something to say, and Alexa got speech it refuses.
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml says nothing"):
+        SsmlSpeech(Ssml(markup))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<speak><![CDATA[Hi]]></speak>",
+        "<speak><![CDATA[ &#8203; ]]></speak>",  # the characters "&#8203;", not a reference
+        "<speak><![CDATA[ ]]>&#8203;<![CDATA[<]]></speak>",
+    ],
+)
+def test_ssml_whose_cdata_section_holds_text_says_something(markup: str) -> None:
+    assert SsmlSpeech(Ssml(markup)).ssml == markup

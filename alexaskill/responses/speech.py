@@ -93,20 +93,28 @@ _WRAPPERS: Final = (
 #: The attributes of a tag, after its name: quoted values may hold ``>`` (XML allows it there),
 #: never ``<``. Possessive: no backtracking.
 _ATTRIBUTES: Final = r"""(?:\s(?:[^<>"']++|"[^<"]*+"|'[^<']*+')*+)?"""
-#: SSML with nothing to hear: characters of `_BLANK`, comments, processing instructions, and the
-#: tags of elements in `_WRAPPERS` (the ``<speak>`` root, an empty ``<p>``: ``ssml.p(feed)`` of
-#: a feed that returned ""). Possessive: no backtracking.
+#: SSML with nothing to hear: characters of `_BLANK`, comments, processing instructions, CDATA
+#: sections of `_BLANK` characters, and the tags of elements in `_WRAPPERS` (the ``<speak>``
+#: root, an empty ``<p>``: ``ssml.p(feed)`` of a feed that returned ""). Possessive: no
+#: backtracking.
 _NOTHING_SAID: Final = re.compile(
     rf"(?:[{_BLANK_CHARACTERS}]++|<!--(?:[^-]|-(?!->))*+-->|<\?(?:[^?]|\?(?!>))*+\?>"
+    rf"|<!\[CDATA\[[{_BLANK_CHARACTERS}]*+\]\]>"
     rf"|</?(?:{_WRAPPERS})(?=[\s/>]){_ATTRIBUTES}/?>)*+"
 )
-#: A character reference (``&#8203;``, ``&#x200B;``): XML reads it as the character.
-_CHARACTER_REFERENCE: Final = re.compile(r"&#(?:([0-9]++)|x([0-9a-fA-F]++));")
+#: A character reference (``&#8203;``, ``&#x200B;``): XML reads it as the character; or a CDATA
+#: section (group 3), whose ``&#8203;`` is those seven characters, never a reference.
+_CHARACTER_REFERENCE: Final = re.compile(
+    r"&#(?:([0-9]++)|x([0-9a-fA-F]++));|(<!\[CDATA\[.*?(?:\]\]>|\Z))", re.DOTALL
+)
 
 
 def _blank_reference(reference: re.Match[str]) -> str:
-    """The character a reference stands for if it is blank (`_BLANK`), else the reference."""
-    decimal, hexadecimal = reference.groups()
+    """The character a reference stands for if it is blank (`_BLANK`), else the reference (or
+    the CDATA section, as it is)."""
+    decimal, hexadecimal, cdata = reference.groups()
+    if cdata is not None:
+        return cdata
     digits = (decimal or hexadecimal).lstrip("0")
     if len(digits) > 7:  # past any character (and int() refuses 4300 digits)
         return reference.group()
