@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime
 import enum
 import html
+import math
 import re
 from collections.abc import Iterable
 from typing import Final, SupportsIndex
@@ -242,13 +243,18 @@ def _break_ms(time: str | float | datetime.timedelta) -> tuple[float, str]:
     if isinstance(time, datetime.timedelta):
         milliseconds = time / datetime.timedelta(milliseconds=1)
     elif isinstance(time, int | float) and not isinstance(time, bool):
-        milliseconds = float(time)
+        try:
+            milliseconds = float(time)
+        except OverflowError:  # an int past any float: past the limit as well
+            milliseconds = math.inf
     else:
         raise ResponseError(
             f"SSML <break time> takes '500ms', '2s', milliseconds or a timedelta, not {time!r}"
         )
     if not milliseconds >= 0:  # NaN too, which no comparison holds
         raise ResponseError(f"SSML <break time> is negative or not a number: {time!r}")
+    if milliseconds > _MAX_BREAK_MS:  # refused by break_: said as it is (infinity has no round)
+        return milliseconds, f"{milliseconds:g}ms"
     # Whole milliseconds: Alexa's own examples never use fractions.
     return milliseconds, f"{round(milliseconds)}ms"
 

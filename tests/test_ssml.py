@@ -643,3 +643,13 @@ def test_an_audio_url_given_as_ssml_is_escaped_as_text() -> None:
     clip = ssml.audio(Ssml("https://cdn.example.com/a.mp3?x=1&y=2"))
     assert clip == '<audio src="https://cdn.example.com/a.mp3?x=1&amp;y=2"/>'
     assert ssml.ssml_error(ssml.speak(clip)) is None
+
+
+@pytest.mark.parametrize(
+    ("time", "said"), [(float("inf"), "infms"), (10**400, "infms"), (1e300, "1e\\+300ms")]
+)
+def test_a_break_past_any_number_is_refused_as_over_the_limit(time: float, said: str) -> None:
+    # round() of infinity raised OverflowError, and float() of a huge int too: a traceback
+    # where the builder says what is wrong; 1e300 was said in 301 digits.
+    with pytest.raises(ResponseError, match=rf"^SSML <break time='{said}.*the limit is 10 s"):
+        ssml.break_(time)
