@@ -341,9 +341,10 @@ def audio(src: str) -> Ssml:
 _RATES: Final = ("x-slow", "slow", "medium", "fast", "x-fast")
 _PITCHES: Final = ("x-low", "low", "medium", "high", "x-high")
 _VOLUMES: Final = ("silent", "x-soft", "soft", "medium", "loud", "x-loud")
-_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
-_SIGNED_PERCENT = re.compile(r"[+-]\d+(?:\.\d+)?%")
-_DECIBELS = re.compile(r"[+-]\d+(?:\.\d+)?dB")
+# ASCII digits only: float() reads any Unicode digit ("٣٠"), Alexa reads 0-9.
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%", re.ASCII)
+_SIGNED_PERCENT = re.compile(r"[+-]\d+(?:\.\d+)?%", re.ASCII)
+_DECIBELS = re.compile(r"[+-]\d+(?:\.\d+)?dB", re.ASCII)
 # Limits from Amazon's SSML reference: rate at least 20 %, pitch between -33.3 % and +50 %.
 _MIN_RATE: Final = 20.0
 _PITCH_RANGE: Final = (-33.3, 50.0)

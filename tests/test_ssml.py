@@ -653,3 +653,22 @@ def test_a_break_past_any_number_is_refused_as_over_the_limit(time: float, said:
     # where the builder says what is wrong; 1e300 was said in 301 digits.
     with pytest.raises(ResponseError, match=rf"^SSML <break time='{said}.*the limit is 10 s"):
         ssml.break_(time)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: ssml.prosody("x", rate="\u0663\u0660%"),  # Arabic-Indic "30%"
+        lambda: ssml.prosody("x", pitch="+\u0663%"),
+        lambda: ssml.prosody("x", volume="+\u0663dB"),
+        lambda: ssml.prosody("x", rate="\uff13\uff10%"),  # fullwidth "30%"
+    ],
+)
+def test_prosody_numbers_are_ascii_digits(build: Any) -> None:
+    # "\d" took any Unicode digit, and Python's float() reads them: the builder sent
+    # rate="٣٠%", a number to Python and none to Alexa.
+    with pytest.raises(ResponseError, match=r"^SSML <prosody (rate|pitch|volume)="):
+        build()
+    assert ssml.prosody("x", rate="30%", pitch="+3%", volume="+3dB") == (
+        '<prosody rate="30%" pitch="+3%" volume="+3dB">x</prosody>'
+    )
