@@ -254,7 +254,7 @@ def _break_ms(time: str | float | datetime.timedelta) -> tuple[float, str]:
     if not milliseconds >= 0:  # NaN too, which no comparison holds
         raise ResponseError(f"SSML <break time> is negative or not a number: {time!r}")
     if milliseconds > _MAX_BREAK_MS:  # refused by break_: said as it is (infinity has no round)
-        return milliseconds, f"{milliseconds:g}ms"
+        return milliseconds, f"{milliseconds:.15g}ms"
     # Whole milliseconds: Alexa's own examples never use fractions.
     return milliseconds, f"{round(milliseconds)}ms"
 
@@ -273,7 +273,7 @@ def break_(
     milliseconds, attribute = _break_ms(time)
     if milliseconds > _MAX_BREAK_MS:
         raise ResponseError(
-            f"SSML <break time={attribute!r}> is {milliseconds:g} ms; the limit is 10 s"
+            f"SSML <break time={attribute!r}> is {milliseconds:.15g} ms; the limit is 10 s"
         )
     return _Checked(f'<break time="{attribute}"/>')
 

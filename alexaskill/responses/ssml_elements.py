@@ -87,7 +87,7 @@ def _element_error(name: str, attributes: str) -> str | None:
             return f"<break time={time!r}> is not a duration like '500ms' or '2s'"
         milliseconds = pause[0]
         if milliseconds > _MAX_BREAK_MS:
-            return f"<break time={time!r}> is {milliseconds:g} ms; the limit is 10 s"
+            return f"<break time={time!r}> is {milliseconds:.15g} ms; the limit is 10 s"
         return None
     src = values.get("src")
     if src is None:
