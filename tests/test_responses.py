@@ -1184,3 +1184,24 @@ def test_a_break_just_over_ten_seconds_says_its_length() -> None:
         ssml.break_("10000.0000001ms")
     with pytest.raises(ResponseError, match=r"<break time='10000\.0000001ms'> is 10000\.0000001"):
         ssml.break_(10000.0000001)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<!DOCTYPE speak><speak>Hi</speak>",
+        "<?xml version='1.0'?>\n<!DOCTYPE speak [<!ENTITY name 'Ada'>]><speak>Hi &name;</speak>",
+    ],
+)
+def test_hand_written_ssml_with_a_doctype_is_refused_where_it_is_built(markup: str) -> None:
+    # A DOCTYPE is no part of the prolog the speech keeps: the markup was wrapped whole in
+    # <speak>, a DOCTYPE inside the root, which is no XML, and Alexa refused the response.
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml has a DOCTYPE"):
+        SsmlSpeech(Ssml(markup))
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.ssml has a DOCTYPE"):
+        ask("Which city?", reprompt=Ssml(markup))
+
+
+def test_a_doctype_in_a_comment_or_cdata_section_is_text() -> None:
+    markup = "<speak>Hi <!-- <!DOCTYPE speak> --><![CDATA[<!DOCTYPE x>]]></speak>"
+    assert SsmlSpeech(Ssml(markup)).ssml == markup

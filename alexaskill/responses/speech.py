@@ -22,7 +22,7 @@ from ..xml_text import (
     _unprintable_xml_text,
     _xml_text,
 )
-from .ssml_elements import _audio_clips, _check_elements
+from .ssml_elements import _audio_clips, _check_elements, _check_no_doctype
 
 __all__ = [
     "MAX_AUDIO_CLIPS",
@@ -220,6 +220,8 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # elements checked where built: not again here (microseconds a tag).
         checked = type(self.ssml) is _Checked
         markup = _exact_str("outputSpeech.ssml", self.ssml)
+        if "<!DOCTYPE" in markup:
+            _check_no_doctype("outputSpeech.ssml", markup)
         root = _speak_root(markup)
         if root < 0:
             markup = str(_speak_document(Ssml(markup)))

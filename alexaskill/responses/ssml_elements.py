@@ -6,6 +6,7 @@ its speech is built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a
 most 10 s, each ``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://``
 sound. The count of ``<audio>`` clips is `_audio_clips`. What a comment, a CDATA section, a
 processing instruction or an attribute value holds is text, never checked.
+A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside ``<speak>``.
 """
 
 from __future__ import annotations
@@ -117,3 +118,14 @@ def _check_elements(field: str, markup: str) -> None:
                             "and ssml.audio refuse it too)"
                         )
             start = markup.find(opening, start + len(opening))
+
+
+def _check_no_doctype(field: str, markup: str) -> None:
+    """`ResponseError` naming ``field`` if ``markup`` has a DOCTYPE (not the text
+    ``<!DOCTYPE`` of a comment or a CDATA section): the speech keeps no DOCTYPE before its
+    root, and one inside ``<speak>`` is no XML."""
+    if any(piece.group(1) == "!DOCTYPE" for piece in _MARKUP.finditer(markup)):
+        raise ResponseError(
+            f"{field} has a DOCTYPE (<!DOCTYPE …>): Amazon's SSML has none, and the speech "
+            "would hold it inside <speak>, which is no XML; leave it out"
+        )
