@@ -73,14 +73,18 @@ def _text_lines(markup: str) -> list[str]:
 PROBLEM_WITH_RESPONSE: Final = "There was a problem with the requested skill's response."
 
 
+class _DoctypeFound(Exception):
+    """Raised by `ssml_error`'s parser at a DOCTYPE, to stop there."""
+
+
 def ssml_error(markup: str) -> str | None:
     """Why Alexa would refuse ``markup`` as a response's SSML, or None if it takes it.
 
     Alexa parses SSML as XML: a tag left open or closed out of order, a bare ``&`` or ``<``, an
     entity other than XML's five (``&eacute;``), a character XML cannot hold (a control
-    character, a lone surrogate: reported, never raised), or a root other than ``<speak>``
-    fails the response, and the user hears "There was a problem with the requested skill's
-    response". The builders of `alexaskill.ssml` never produce such markup; a hand-written
+    character, a lone surrogate: reported, never raised), a DOCTYPE, or a root other than
+    ``<speak>`` fails the response, and the user hears "There was a problem with the requested
+    skill's response". The builders of `alexaskill.ssml` never produce such markup; a hand-written
     ``Ssml("…")`` can. Tag names and attributes are not checked here. The test tools
     (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the simulator) call this on every
     answer; the app does not.
@@ -94,7 +98,11 @@ def ssml_error(markup: str) -> str | None:
         if not roots:
             roots.append(name)
 
+    def doctype(*declaration: object) -> None:
+        raise _DoctypeFound  # read no further: its entities (&name;) would be expanded
+
     parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
     # Before parsing: expat raises UnicodeEncodeError on a lone surrogate, and says only
     # "invalid token" of a control character.
     error = _character_error(markup)
@@ -104,6 +112,8 @@ def ssml_error(markup: str) -> str | None:
         parser.Parse(markup, True)
     except expat.ExpatError as exc:
         return f"not well-formed XML ({exc})"
+    except _DoctypeFound:
+        return "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"
     if roots != ["speak"]:
         return f"the root element is <{roots[0]}>, not <speak>"
     return None
