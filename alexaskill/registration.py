@@ -346,7 +346,9 @@ class Registration:
                 "are answered",
                 name,
             )
-        for warning in model_warnings(self):
+        from .interaction.slot_warnings import slot_warnings
+
+        for warning in model_warnings(self) + slot_warnings(self):
             logger.warning("%s", warning)
 
 

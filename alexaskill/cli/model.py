@@ -30,6 +30,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from ..builtin_intents import audio_player_signs
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError, model_warnings
+    from ..interaction.slot_warnings import slot_warnings
     from ..understanding import (
         DEFAULT_SKILL_ID,
         InteractionModel,
@@ -62,6 +63,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             skill = load_skill(args.app)
             found += [("warning", warning) for warning in model_warnings(skill)]
+            # A built-in intent's slots are found in the model, by check_model.
+            found += [("warning", w) for w in slot_warnings(skill, builtin_slots=False)]
             found += _audio_player_findings(skill, manifest, interfaces)
             signs = audio_player_signs(kind for kind, _ in skill.registry.handlers)
             if signs and audio_player is None:
@@ -237,7 +240,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
     else:
         locales = (args.locale or default_locale(skill),)
-    for warning in model_warnings(skill):
+    from ..interaction.slot_warnings import slot_warnings
+
+    for warning in model_warnings(skill) + slot_warnings(skill):
         err.write(f"alexaskill model: warning: {warning}\n")
     texts: dict[str, str] = {}
     failed = False

@@ -184,7 +184,7 @@ class _ModelBuilder:
         derived, multiple, enum_type = _slot_type_of(annotation)
         slot = intent.slots.get(param)
         if slot is None:
-            if derived is None and not intent.name.startswith("AMAZON."):  # no slots at all
+            if derived is None:
                 shown = getattr(annotation, "__name__", None)
                 if annotation is inspect.Parameter.empty:
                     shown = "no annotation"
@@ -206,8 +206,6 @@ class _ModelBuilder:
                 f"intent {intent.name}: no sample utterances; add some with "
                 f"@skill.intent({intent.name!r}, utterances=[...])"
             )
-        if builtin and intent.slots:
-            self.problem(builtin_slots_problem(intent.name, intent.slots))
         for slot in intent.slots:
             if not _NAME.fullmatch(slot):
                 self.problem(
@@ -294,14 +292,6 @@ class _ModelBuilder:
             return SlotTypeDeclaration(name, (SlotTypeValue(name),))
         self.problems += value_problems(name, values)
         return SlotTypeDeclaration(name, tuple(values))
-
-
-def builtin_slots_problem(intent: str, slots: Sequence[str] | Mapping[str, Any]) -> str:
-    """Amazon's standard built-in intents take no slots: its build refuses them."""
-    return (
-        f"intent {intent}: slot {', '.join(slots)}: a standard built-in intent has no slots "
-        "(Amazon's build refuses them); take them in a custom intent with its own samples"
-    )
 
 
 def type_name_problem(name: str) -> str | None:

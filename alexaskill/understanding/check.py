@@ -32,6 +32,7 @@ from typing import Final
 
 from ..builtin_intents import (
     AUDIO_PLAYER_INTENTS,
+    BUILTIN_INTENTS,
     REQUIRED_INTENTS,
     check_builtin_intent,
     did_you_mean,
@@ -39,14 +40,10 @@ from ..builtin_intents import (
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import validation_problems
 from ..exceptions import ConfigurationError
-from ..interaction.builder import (
-    builtin_slots_problem,
-    sample_key,
-    sample_problems,
-    type_name_problem,
-)
+from ..interaction.builder import sample_key, sample_problems, type_name_problem
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
+from ..interaction.slot_warnings import builtin_slots_warning
 from ..ssml_check import ssml_error
 from .languages import supported_locales
 from .model import DialogIntentModel, InteractionModel, ModelIntent
@@ -163,8 +160,8 @@ class _Checker:
                 check_builtin_intent(intent.name)
             except ConfigurationError as exc:
                 self.error(f"intent {intent.name}: {exc}")
-        if builtin and intent.slots:
-            self.error(builtin_slots_problem(intent.name, [slot.name for slot in intent.slots]))
+        if intent.name in BUILTIN_INTENTS and intent.slots:  # not the library's: they have some
+            self.warning(builtin_slots_warning(intent.name, [slot.name for slot in intent.slots]))
         if not builtin and not _NAME.fullmatch(intent.name):
             self.error(f"intent {intent.name!r}: a name is ASCII letters and underscores")
         if not builtin and not intent.samples:

@@ -1,0 +1,80 @@
+"""Start-up and ``alexaskill model`` warnings about slots: what the model is written with, but
+may not work as the author meant.
+
+- A slot on one of Amazon's standard built-in intents (a ``topic`` parameter of an
+  ``AMAZON.HelpIntent`` handler). Amazon documents these intents with sample utterances only
+  ("Standard Built-in Intents": "You do not need to provide any sample utterances for these
+  intents, although you can if you want to extend the intent") and says nothing of slots; that
+  its build refuses them could not be confirmed, so the slot is written and the author warned.
+  The built-in intent library's intents (``AMAZON.SearchAction<object@WeatherForecast>``) have
+  slots, and are not concerned.
+- A parameter annotated with an Enum whose slot is declared with another type
+  (``slots={"colour": "AMAZON.Color"}``): that type's values are not the Enum's, so most
+  never convert and the parameter is left unfilled.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..builtin_intents import BUILTIN_INTENTS
+from ..slots import unwrap_optional
+
+if TYPE_CHECKING:
+    from .declarations import ModelSource
+
+__all__ = ["builtin_slots_warning", "slot_warnings"]
+
+
+def builtin_slots_warning(intent: str, slots: Iterable[str]) -> str:
+    """The warning for ``slots`` on the standard built-in intent ``intent``."""
+    return (
+        f"intent {intent}: slot {', '.join(slots)}: Amazon documents its standard built-in "
+        "intents with sample utterances only, not slots, so its build may refuse the model (the "
+        "slot is written); a custom intent with its own samples takes slots for sure"
+    )
+
+
+def _enum_of(annotation: object) -> type[enum.Enum] | None:
+    target, _ = unwrap_optional(annotation)
+    args = getattr(target, "__args__", None)
+    if getattr(target, "__origin__", None) is list and args:
+        target = args[0]
+    if isinstance(target, type) and issubclass(target, enum.Enum):
+        return target
+    return None
+
+
+def slot_warnings(source: ModelSource, *, builtin_slots: bool = True) -> list[str]:
+    """The warnings of the module docstring for ``source``'s handlers and declarations;
+    ``builtin_slots=False`` leaves out the first kind (``model --check`` finds it in the model)."""
+    warnings = []
+    slots_of: dict[str, list[str]] = {}
+    for (request_type, name), handler in source.registry.handlers.items():
+        if name is None or request_type not in ("IntentRequest", "CanFulfillIntentRequest"):
+            continue
+        declared = source.intent_declarations.get(name)
+        types = declared.slots if declared is not None else {}
+        for param, annotation in handler.slots:
+            listed = slots_of.setdefault(name, [])
+            if param not in listed:
+                listed.append(param)
+            enum_type = _enum_of(annotation)
+            slot_type = types.get(param)
+            if enum_type is not None and slot_type and slot_type != enum_type.__name__:
+                warnings.append(
+                    f"intent {name}: parameter {param!r} of {handler.name} is an Enum "
+                    f"({enum_type.__name__}) but its slot is declared {slot_type}, whose values "
+                    f"are not the Enum's: those no member matches leave it unfilled; declare "
+                    f"the slot {enum_type.__name__} (or drop its type) to use the Enum's values"
+                )
+    for name, declaration in source.intent_declarations.items():
+        listed = slots_of.setdefault(name, [])
+        listed += [slot for slot in declaration.slots if slot not in listed]
+    if builtin_slots:
+        for name, slots in slots_of.items():
+            if name in BUILTIN_INTENTS and slots:
+                warnings.append(builtin_slots_warning(name, slots))
+    return warnings
