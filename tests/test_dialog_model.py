@@ -370,3 +370,23 @@ def test_a_prompt_in_ssml_alexa_refuses_is_a_problem(prompt: str) -> None:
     [problem] = caught.value.problems
     assert problem.startswith("prompt Elicit.Slot.PlanTrip.city: SSML Alexa refuses, not well-")
     assert repr(prompt) in problem
+
+
+def test_a_prompt_in_ssml_alexa_refuses_is_listed_with_the_other_problems() -> None:
+    # It was checked only once every other problem was fixed: the author saw it last.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "PlanTrip",
+        utterances=["plan a trip to {city}", "plan 2 trips to {city}"],
+        slots={"city": DialogSlot("AMAZON.City", elicit="<speak>Which city?<break/>")},
+    )
+    def plan(city: str) -> Any:
+        return speak("ok")
+
+    with pytest.raises(InteractionModelError) as caught:
+        build_interaction_model(skill, locale="en-US", invocation="trip planner")
+    found = caught.value.problems
+    assert len(found) == 2, found
+    assert found[0].endswith("spell numbers out in words"), found
+    assert found[1].startswith("prompt Elicit.Slot.PlanTrip.city: SSML Alexa refuses"), found

@@ -399,8 +399,6 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
             builder.problems.extend(problems)
             dialogs.append((intent.name, slot_types, intent.dialog))
     types = builder.types()
-    if builder.problems:
-        raise InteractionModelError(builder.problems)
     model: dict[str, Any] = {
         "languageModel": {
             "invocationName": invocation,
@@ -412,13 +410,14 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
         translations = getattr(skill, "translations", None)
         translate = None if translations is None else translations.translator(locale).gettext
         model["dialog"], model["prompts"] = dialog_json(dialogs, translate)
-        # A catalog's translation can break the markup the source text had right.
-        broken = [
+        # A catalog's translation can break the markup the source text had right. Checked
+        # before any problem is raised: every problem is listed at once.
+        builder.problems += [
             f"prompt {prompt['id']}: SSML Alexa refuses, {error}: {variation['value']!r}"
             for prompt in model["prompts"]
             for variation in prompt["variations"]
             if variation["type"] == "SSML" and (error := ssml_error(variation["value"]))
         ]
-        if broken:
-            raise InteractionModelError(broken)
+    if builder.problems:
+        raise InteractionModelError(builder.problems)
     return {"interactionModel": model}
