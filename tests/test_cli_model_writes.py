@@ -147,3 +147,27 @@ def test_all_locales_says_which_invocation_names_a_locale_the_skill_lacks(
         "alexaskill model: warning: --invocation fr-FR=... names a locale the skill declares "
         "nothing for (its locales: de-DE, en-US), so no fr-FR.json is written"
     ) in err.getvalue().splitlines()
+
+
+def test_a_file_in_a_folder_that_cannot_be_written_in_is_written_in_place(
+    two_locales: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The user may write the files but not their folder (no temporary file beside them): the
+    # model was refused with "Permission denied". (Faked: root may write in any folder.)
+    import tempfile
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    for name in ("de-DE.json", "en-US.json"):
+        (two_locales / name).write_text(OLD)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    code, err = run_model(two_locales)
+    assert code == 0, err
+    assert json.loads((two_locales / "de-DE.json").read_text())["interactionModel"]
+    assert json.loads((two_locales / "en-US.json").read_text())["interactionModel"]
+    # A new file cannot be made there at all: that is still the clear error.
+    (two_locales / "en-US.json").unlink()
+    code, err = run_model(two_locales)
+    assert code == 2
+    assert f"cannot write {two_locales / 'en-US.json'}: Permission denied" in err

@@ -294,7 +294,8 @@ def _write_all(texts: dict[Path, str]) -> None:
 
     An output that is no regular file (``/dev/stdout``, ``/dev/null``, a pipe) is written to
     once every temporary file is ready: a file renamed over it would replace the device or pipe
-    itself (``/dev/null`` with a file, for root).
+    itself (``/dev/null`` with a file, for root). So is a file the user may write in a folder
+    they may not (no temporary file can be made beside it).
     """
     import os
     import stat
@@ -314,9 +315,15 @@ def _write_all(texts: dict[Path, str]) -> None:
                 if target.is_dir():
                     raise IsADirectoryError(f"{output} is a directory")
                 mode = target.stat().st_mode & 0o777 if target.exists() else _new_file_mode()
-                fd, temps[target] = tempfile.mkstemp(
-                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-                )
+                try:
+                    fd, temps[target] = tempfile.mkstemp(
+                        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                    )
+                except PermissionError:
+                    if not (target.is_file() and os.access(target, os.W_OK)):
+                        raise
+                    streams[target] = text  # a folder we may not write in: the file in place
+                    continue
                 with os.fdopen(fd, "w", encoding="utf-8") as file:
                     file.write(text)
                     file.flush()
