@@ -391,3 +391,83 @@ def test_utterances_that_are_no_list_name_the_intent_not_a_bare_type_error(
         @skill.intent("X", utterances=value)
         def x() -> Response:
             return speak("x")
+
+
+def test_a_prompt_translation_naming_other_slots_is_warned_about(tmp_path: Path) -> None:
+    # The model fell back to the English prompt with only a log line at build time.
+    from alexaskill.interaction.slot_warnings import prompt_translation_warnings
+
+    compile_catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "Is {city} right?"
+        msgstr "Ist {stadt} richtig?"
+
+        msgid "For which city?"
+        msgstr "Für welche Stadt?"
+        """,
+    )
+    skill = Skill(SKILL_ID, translations=tmp_path)
+
+    @skill.intent(
+        "GetForecast",
+        utterances={"en-US": ["forecast for {city}"], "de-DE": ["vorhersage für {city}"]},
+        slots={
+            "city": DialogSlot("AMAZON.City", elicit="For which city?", confirm="Is {city} right?")
+        },
+    )
+    def forecast(city: str) -> Response:
+        return speak(city)
+
+    assert prompt_translation_warnings(skill, "de-DE") == [
+        "intent GetForecast: the de-DE translation of dialog prompt 'Is {city} right?' ('Ist "
+        "{stadt} richtig?') adds {stadt}; drops {city}, so the model has the source text; fix "
+        "the catalog"
+    ]
+    assert prompt_translation_warnings(skill, "en-US") == []
+    german = language_model(skill, "de-DE")["prompts"]
+    values = {prompt["id"]: prompt["variations"][0]["value"] for prompt in german}
+    assert values["Confirm.Slot.GetForecast.city"] == "Is {city} right?"
+
+
+def test_model_and_check_warn_of_a_prompt_translation_naming_other_slots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compile_catalog(
+        tmp_path / "locales",
+        "de",
+        """\
+        msgid "Is {city} right?"
+        msgstr "Ist {stadt} richtig?"
+        """,
+    )
+    (tmp_path / "confirming.py").write_text(
+        textwrap.dedent(
+            f"""\
+            from pathlib import Path
+            from alexaskill import DialogSlot, Skill, speak
+
+            skill = Skill({SKILL_ID!r}, translations=Path(__file__).parent / "locales")
+
+            @skill.intent(
+                "GetForecast",
+                utterances={{"en-US": ["forecast for {{city}}"], "de-DE": ["für {{city}}"]}},
+                slots={{"city": DialogSlot("AMAZON.City", confirm="Is {{city}} right?")}},
+            )
+            def forecast(city: str):
+                return speak(city)
+            """
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    for check in ([], ["--check"]):
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["model", "confirming.py:skill", "--locale", "de-DE", "--invocation", "wetter hilfe"]
+        code = main(argv + check, stdout=out, stderr=err)
+        said = err.getvalue() + out.getvalue()
+        assert code == 0, said
+        assert (
+            "intent GetForecast: the de-DE translation of dialog prompt 'Is {city} right?' ('Ist "
+            "{stadt} richtig?') adds {stadt}; drops {city}"
+        ) in said, said

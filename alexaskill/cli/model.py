@@ -30,7 +30,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from ..builtin_intents import audio_player_signs
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError, model_warnings
-    from ..interaction.slot_warnings import slot_warnings
+    from ..interaction.slot_warnings import prompt_translation_warnings, slot_warnings
     from ..understanding import (
         DEFAULT_SKILL_ID,
         InteractionModel,
@@ -65,6 +65,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             found += [("warning", warning) for warning in model_warnings(skill)]
             # A built-in intent's slots are found in the model, by check_model.
             found += [("warning", w) for w in slot_warnings(skill, builtin_slots=False)]
+            found += [("warning", w) for w in prompt_translation_warnings(skill, locale)]
             found += _audio_player_findings(skill, manifest, interfaces)
             signs = audio_player_signs(kind for kind, _ in skill.registry.handlers)
             if signs and audio_player is None:
@@ -240,7 +241,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
     else:
         locales = (args.locale or default_locale(skill),)
-    from ..interaction.slot_warnings import slot_warnings
+    from ..interaction.slot_warnings import prompt_translation_warnings, slot_warnings
 
     for warning in model_warnings(skill) + slot_warnings(skill):
         err.write(f"alexaskill model: warning: {warning}\n")
@@ -265,6 +266,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             failed = True
             continue
         warnings = invocation_name_warnings(invocation, locale) + locale_warnings(skill, locale)
+        warnings += prompt_translation_warnings(skill, locale)
         for warning in warnings:
             err.write(f"alexaskill model: warning: {prefix}{warning}\n")
         texts[locale] = json.dumps(model, indent=2, ensure_ascii=False) + "\n"

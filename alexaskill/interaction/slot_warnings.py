@@ -11,6 +11,8 @@ may not work as the author meant.
 - A parameter annotated with an Enum whose slot is declared with another type
   (``slots={"colour": "AMAZON.Color"}``): that type's values are not the Enum's, so most
   never convert and the parameter is left unfilled.
+- A dialog prompt whose translation names other ``{slot}`` placeholders than its source text:
+  the model is given the source text instead (`alexaskill.i18n`), in the source language.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..builtin_intents import BUILTIN_INTENTS
+from ..i18n_placeholders import differences, fields
 from ..slots import unwrap_optional
 
 if TYPE_CHECKING:
     from .declarations import ModelSource
 
-__all__ = ["builtin_slots_warning", "slot_warnings"]
+__all__ = ["builtin_slots_warning", "prompt_translation_warnings", "slot_warnings"]
 
 
 def builtin_slots_warning(intent: str, slots: Iterable[str]) -> str:
@@ -77,4 +80,38 @@ def slot_warnings(source: ModelSource, *, builtin_slots: bool = True) -> list[st
         for name, slots in slots_of.items():
             if name in BUILTIN_INTENTS and slots:
                 warnings.append(builtin_slots_warning(name, slots))
+    return warnings
+
+
+def prompt_translation_warnings(source: ModelSource, locale: str) -> list[str]:
+    """The dialog prompts whose ``locale`` translation in ``source``'s catalogs does not name
+    the source text's placeholders, which the model so has in the source language."""
+    translations = getattr(source, "translations", None)
+    if translations is None:
+        return []
+    warnings = []
+    for declaration in source.intent_declarations.values():
+        dialog = declaration.dialog
+        if dialog is None:
+            continue
+        texts = list(dialog.confirm)
+        for dialog_slot in dialog.slots.values():
+            texts += [*dialog_slot.elicit, *dialog_slot.confirm]
+            texts += [text for rule in dialog_slot.validations for text in rule.prompt]
+        for text in dict.fromkeys(texts):
+            translated = translations.lookup(text, locale)
+            if translated is None or translated == text:
+                continue
+            added, dropped = differences(fields(translated), fields(text), plural=False)
+            if added or dropped:
+                said = "; ".join(
+                    f"{what} {', '.join('{' + name + '}' for name in sorted(names))}"
+                    for what, names in (("adds", added), ("drops", dropped))
+                    if names
+                )
+                warnings.append(
+                    f"intent {declaration.name}: the {locale} translation of dialog prompt "
+                    f"{text!r} ({translated!r}) {said}, so the model has the source text; fix "
+                    "the catalog"
+                )
     return warnings
