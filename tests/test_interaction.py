@@ -676,3 +676,18 @@ def test_an_enum_parameter_whose_slot_has_another_type_is_warned_about() -> None
     [warning] = slot_warnings(skill)
     assert warning.startswith("intent PaintIntent: parameter 'colour' of "), warning
     assert "is an Enum (Color) but its slot is declared AMAZON.Color" in warning, warning
+
+
+def test_the_slot_warnings_are_logged_at_start_up(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("PaintIntent", utterances=["paint it {colour}"], slots={"colour": "AMAZON.Color"})
+    def paint(colour: Color) -> Any:
+        return speak("Done.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        skill.start()
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("is an Enum (Color) but its slot is declared AMAZON.Color" in m for m in logged)
