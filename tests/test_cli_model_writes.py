@@ -171,3 +171,23 @@ def test_a_file_in_a_folder_that_cannot_be_written_in_is_written_in_place(
     code, err = run_model(two_locales)
     assert code == 2
     assert f"cannot write {two_locales / 'en-US.json'}: Permission denied" in err
+
+
+def test_two_invocation_names_for_one_locale_are_refused(two_locales: Path) -> None:
+    # The last one silently won, while two names for every locale were refused.
+    err = io.StringIO()
+    code = main(
+        [
+            "model",
+            "twolocales.py:skill",
+            *("--invocation", "en-US=weather helper"),
+            *("--invocation", "en-US=rain helper"),
+        ],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert code == 2
+    assert (
+        "two invocation names for en-US, 'weather helper' and 'rain helper': give one"
+        in err.getvalue()
+    ), err.getvalue()

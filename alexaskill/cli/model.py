@@ -182,7 +182,12 @@ def _invocations(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
     for value in values or ():
         locale, equals, name = value.partition("=")
         if equals and is_locale(locale.strip()):
-            by_locale[locale.strip()] = name.strip()
+            previous = by_locale.setdefault(locale.strip(), name.strip())
+            if previous != name.strip():  # the last one silently won
+                raise UsageError(
+                    f"two invocation names for {locale.strip()}, {previous!r} and "
+                    f"{name.strip()!r}: give one"
+                )
         elif common is not None:
             raise UsageError(
                 f"two invocation names, {common!r} and {value!r}: give one, or one per locale "
