@@ -191,3 +191,15 @@ def test_two_invocation_names_for_one_locale_are_refused(two_locales: Path) -> N
         "two invocation names for en-US, 'weather helper' and 'rain helper': give one"
         in err.getvalue()
     ), err.getvalue()
+
+
+@pytest.mark.parametrize("locale", ["en-us", "EN-US", "en_US"])
+def test_an_invocation_for_a_locale_written_in_another_case_says_so(
+    two_locales: Path, locale: str
+) -> None:
+    # The whole value was taken for the name: "character '-' is not allowed".
+    err = io.StringIO()
+    argv = ["model", "twolocales.py:skill", "--invocation", f"{locale}=weather helper"]
+    code = main(argv, stdout=io.StringIO(), stderr=err)
+    assert code == 2
+    assert f"--invocation {locale}=weather helper: the locale is written en-US" in err.getvalue()

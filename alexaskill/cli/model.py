@@ -188,6 +188,9 @@ def _invocations(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
                     f"two invocation names for {locale.strip()}, {previous!r} and "
                     f"{name.strip()!r}: give one"
                 )
+        elif equals and is_locale(fixed := _locale_case(locale.strip())):
+            # Else the whole value was taken for a name, refused for its '-' and '='.
+            raise UsageError(f"--invocation {value}: the locale is written {fixed}")
         elif common is not None:
             raise UsageError(
                 f"two invocation names, {common!r} and {value!r}: give one, or one per locale "
@@ -196,6 +199,12 @@ def _invocations(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
         else:
             common = value
     return common, by_locale
+
+
+def _locale_case(text: str) -> str:
+    """``text`` as a locale is written: ``en-us`` is ``en-US``."""
+    language, dash, region = text.replace("_", "-").partition("-")
+    return f"{language.lower()}{dash}{region.upper()}"
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
