@@ -691,3 +691,20 @@ def test_the_slot_warnings_are_logged_at_start_up(caplog: pytest.LogCaptureFixtu
         skill.start()
     logged = [record.getMessage() for record in caplog.records]
     assert any("is an Enum (Color) but its slot is declared AMAZON.Color" in m for m in logged)
+
+
+class Size2(enum.Enum):
+    SMALL = "small"
+
+
+def test_an_enum_whose_name_is_no_slot_type_name_says_to_rename_it() -> None:
+    # The type is made from the Enum's name: the message named no declaration to fix.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("OrderIntent", utterances=["a {size} one"])
+    def order(size: Size2) -> Any:
+        return speak("Done.")
+
+    [problem] = problems(skill)
+    assert problem.startswith("slot type 'Size2': a custom slot type name is ASCII letters")
+    assert problem.endswith("(it is an Enum's name: rename the Enum, or declare the slot's type)")

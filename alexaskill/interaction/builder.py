@@ -268,6 +268,8 @@ class _ModelBuilder:
             result.append(_type_json(generated_type.name, generated_type.values))
         for entry in result:
             problem = type_name_problem(entry["name"])
+            if problem is not None and entry["name"] in generated:  # no declaration to fix
+                problem += " (it is an Enum's name: rename the Enum, or declare the slot's type)"
             if problem is not None:
                 self.problem(problem)
         return result
