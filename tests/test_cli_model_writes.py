@@ -203,3 +203,14 @@ def test_an_invocation_for_a_locale_written_in_another_case_says_so(
     code = main(argv, stdout=io.StringIO(), stderr=err)
     assert code == 2
     assert f"--invocation {locale}=weather helper: the locale is written en-US" in err.getvalue()
+
+
+def test_an_invocation_for_another_locale_only_is_named_in_the_error(two_locales: Path) -> None:
+    # "no invocation name for en-US" said nothing of the en-GB=... given (a typing mistake).
+    err = io.StringIO()
+    argv = ["model", "twolocales.py:skill", "--invocation", "en-GB=weather helper"]
+    code = main(argv, stdout=io.StringIO(), stderr=err)
+    assert code == 2
+    assert (
+        "alexaskill model: error: no invocation name for en-US (--invocation gives en-GB's only)"
+    ) in err.getvalue(), err.getvalue()

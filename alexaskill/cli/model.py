@@ -266,8 +266,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         prefix = f"{locale}: " if len(locales) > 1 else ""
         invocation = by_locale.get(locale, common)
         if invocation is None:
+            others = sorted(set(by_locale) - set(locales))  # a typing mistake, or --locale's
+            given = f" (--invocation gives {', '.join(others)}'s only)" if others else ""
             err.write(
-                f"alexaskill model: error: {prefix}no invocation name for {locale}: add "
+                f"alexaskill model: error: {prefix}no invocation name for {locale}{given}: add "
                 f'--invocation {locale}="..." (or one --invocation for every locale)\n'
             )
             failed = True
