@@ -27,8 +27,9 @@ Amazon's build would fail on (names, characters, a sample naming a slot the inte
 have); `invocation_name_warnings` lists what only certification would object to.
 
 Its modules: `alexaskill.interaction.declarations` (what `Skill` records, the start-up
-warnings), `alexaskill.interaction.builder` (the model and its checks) and
-`alexaskill.interaction.invocation` (the invocation name's rules, Japanese ones included).
+warnings), `alexaskill.interaction.builder` (the model and its checks),
+`alexaskill.interaction.invocation` (the invocation name's rules, Japanese ones included) and
+`alexaskill.interaction.slot_warnings` (slots the model is written with that may not work).
 """
 
 from __future__ import annotations
