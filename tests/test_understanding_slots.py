@@ -706,3 +706,33 @@ def test_an_ordinal_said_is_no_number_short_of_its_last_word(said: str) -> None:
     # that part of the check (it could go with every test passing).
     assert slot(said, "AMAZON.NUMBER") is None
     assert value("twenty one", "AMAZON.NUMBER") == "21"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("1st", "1"),
+        ("2nd", "2"),
+        ("3rd", "3"),
+        ("4th", "4"),
+        ("11th", "11"),
+        ("12th", "12"),
+        ("13th", "13"),
+        ("21st", "21"),
+        ("22nd", "22"),
+        ("111th", "111"),
+        ("101st", "101"),
+        ("0th", None),
+        ("1th", None),
+        ("21th", None),
+        ("11st", None),
+        ("12nd", None),
+        ("3th", None),
+        ("112nd", None),
+    ],
+)
+def test_an_ordinal_in_digits_needs_the_suffix_english_writes_for_it(
+    said: str, expected: str | None
+) -> None:
+    # "21th" or "0th" is no ordinal: it was read as 21 and 0, a guess at what was meant.
+    assert value(said, "AMAZON.Ordinal") == expected

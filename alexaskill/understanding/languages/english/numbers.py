@@ -95,7 +95,14 @@ ORDINALS: Final = {
 }
 _DIGITS: Final = re.compile(r"[0-9]+")
 _DECIMAL: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
-_ORDINAL_DIGITS: Final = re.compile(r"([0-9]+)(?:st|nd|rd|th)")
+_ORDINAL_DIGITS: Final = re.compile(r"([0-9]+)(st|nd|rd|th)")
+
+
+def _ordinal_suffix(value: int) -> str:
+    """The suffix English writes after ``value`` as an ordinal: 1st, 2nd, 3rd, 11th, 21st."""
+    if value % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
 
 
 def _below_hundred(words: Sequence[str], start: int) -> tuple[int, int] | None:
@@ -263,7 +270,11 @@ def ordinal(words: Sequence[str]) -> str | None:
     if len(words) == 1:
         match = _ORDINAL_DIGITS.fullmatch(words[0])
         if match:
-            return str(int(match.group(1)))
+            # "21th" and "0th" are no ordinals: no value rather than a guess at what was meant.
+            value = int(match.group(1))
+            if value == 0 or match.group(2) != _ordinal_suffix(value):
+                return None
+            return str(value)
     if not words or words[-1] not in ORDINALS:
         return None
     cardinal_words = [*words[:-1], ORDINALS[words[-1]]]
