@@ -736,3 +736,21 @@ def test_an_ordinal_in_digits_needs_the_suffix_english_writes_for_it(
 ) -> None:
     # "21th" or "0th" is no ordinal: it was read as 21 and 0, a guess at what was meant.
     assert value(said, "AMAZON.Ordinal") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("3pm", "AMAZON.City", "3pm"),
+        ("Dinner at 12:30PM", "AMAZON.SearchQuery", "Dinner at 12:30PM"),
+        ("room 4b", "Size", "room 4b"),
+        ("route 66th", "Size", "route 66th"),
+        ("3 pm", "AMAZON.City", "3 pm"),
+        ("New-York", "AMAZON.City", "New York"),
+    ],
+)
+def test_a_free_value_keeps_words_written_together_together(
+    said: str, slot_type: str, expected: str
+) -> None:
+    # "3pm" is two words to the matcher ("3" and "pm"); the value was rejoined with a space.
+    assert value(said, slot_type) == expected

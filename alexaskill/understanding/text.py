@@ -73,41 +73,46 @@ class Token:
     parts: int = 1
     #: Whether a comma (or another pause mark) follows the written word.
     pause: bool = False
+    #: Whether the written word follows the one before it with nothing between ("pm" of "3pm").
+    glued: bool = False
 
 
 def split_words(text: str) -> list[tuple[str, str]]:
     """The words of ``text`` as (normalised, as written) pairs."""
-    return [(word, written) for word, written, _ in _words(text)]
+    return [(word, written) for word, written, _, _ in _words(text)]
 
 
-def _words(text: str) -> list[tuple[str, str, bool]]:
+def _words(text: str) -> list[tuple[str, str, bool, bool]]:
+    """(normalised, as written, pause after, glued to the word before) for each word."""
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    words: list[tuple[str, str, bool]] = []
+    words: list[tuple[str, str, bool, bool]] = []
     sign_ends = -1
+    last_end = -1
     for match in _WORD.finditer(folded):
         pause = _PAUSE.match(folded, match.end()) is not None
         # Only a number with thousands separators holds a comma: the number is without them.
         word = match.group().casefold().replace(",", "").replace("\u2212", "-")
         if match.start() == sign_ends:  # the value a lone sign starts: one word with it
-            sign, written, _ = words.pop()
-            words.append((sign + word, written + match.group(), pause))
+            sign, written, _, glued = words.pop()
+            words.append((sign + word, written + match.group(), pause, glued))
         else:
-            words.append((word, match.group(), pause))
+            words.append((word, match.group(), pause, match.start() == last_end))
         sign_ends = match.end() if word.strip("-") == "" else -1
+        last_end = match.end()
     return words
 
 
 def tokenize(text: str, rewrites: Mapping[str, tuple[str, ...]]) -> list[Token]:
     """The tokens of ``text``, rewritten by the language's table (contractions expanded)."""
     tokens: list[Token] = []
-    for index, (word, written, pause) in enumerate(_words(text)):
+    for index, (word, written, pause, glued) in enumerate(_words(text)):
         expansion = rewrites.get(word)
         if expansion is None:
-            tokens.append(Token(word, written, index, pause=pause))
+            tokens.append(Token(word, written, index, pause=pause, glued=glued))
         else:
             count = len(expansion)
             tokens.extend(
-                Token(part, written, index, number, count, pause and number == count - 1)
+                Token(part, written, index, number, count, pause and number == count - 1, glued)
                 for number, part in enumerate(expansion)
             )
     return tokens
@@ -117,9 +122,10 @@ def surface(tokens: Sequence[Token]) -> str:
     """The words the user wrote for ``tokens``, in the user's case.
 
     A written word appears once however many tokens it gave; a span holding only part of a
-    contraction ("is" of "what's") gives the expanded words instead.
+    contraction ("is" of "what's") gives the expanded words instead. Words written together
+    stay together ("3pm", not "3 pm").
     """
-    words: list[str] = []
+    text = ""
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -127,9 +133,9 @@ def surface(tokens: Sequence[Token]) -> str:
         while end + 1 < len(tokens) and tokens[end + 1].word == token.word:
             end += 1
         whole = token.part == 0 and tokens[end].part == token.parts - 1
-        if whole:
-            words.append(token.source)
-        else:
-            words.extend(part.text for part in tokens[index : end + 1])
+        said = token.source if whole else " ".join(part.text for part in tokens[index : end + 1])
+        if text and not (whole and token.glued and tokens[index - 1].word == token.word - 1):
+            text += " "
+        text += said
         index = end + 1
-    return " ".join(words)
+    return text
