@@ -271,10 +271,10 @@ def ordinal(words: Sequence[str]) -> str | None:
         match = _ORDINAL_DIGITS.fullmatch(words[0])
         if match:
             # "21th" and "0th" are no ordinals: no value rather than a guess at what was meant.
-            value = int(match.group(1))
-            if value == 0 or match.group(2) != _ordinal_suffix(value):
+            written = int(match.group(1))
+            if written == 0 or match.group(2) != _ordinal_suffix(written):
                 return None
-            return str(value)
+            return str(written)
     if not words or words[-1] not in ORDINALS:
         return None
     cardinal_words = [*words[:-1], ORDINALS[words[-1]]]
