@@ -754,3 +754,38 @@ def test_a_free_value_keeps_words_written_together_together(
 ) -> None:
     # "3pm" is two words to the matcher ("3" and "pm"); the value was rejoined with a space.
     assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("one and a half", "AMAZON.NUMBER"),
+        ("three halves", "AMAZON.NUMBER"),
+        ("two quarters", "AMAZON.NUMBER"),
+        ("5 or 6", "AMAZON.NUMBER"),
+        ("five and six", "AMAZON.NUMBER"),
+        ("an hour or two", "AMAZON.DURATION"),
+        ("five minutes ago", "AMAZON.DURATION"),
+        ("five minutes or ten", "AMAZON.DURATION"),
+    ],
+)
+def test_a_number_read_without_the_words_that_change_it_is_no_value(
+    said: str, slot_type: str
+) -> None:
+    # Loose matching left the words out as extra: "one and a half" was 1, "5 or 6" was 6,
+    # "five minutes ago" PT5M. No value is better than a wrong one.
+    assert value(said, slot_type) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("five", "AMAZON.NUMBER", "5"),
+        ("one hundred and five", "AMAZON.NUMBER", "105"),
+        ("an hour and a half", "AMAZON.DURATION", "PT1H30M"),
+        ("half an hour", "AMAZON.DURATION", "PT30M"),
+        ("five minutes please", "AMAZON.DURATION", "PT5M"),
+    ],
+)
+def test_a_number_said_whole_still_has_its_value(said: str, slot_type: str, expected: str) -> None:
+    assert value(said, slot_type) == expected

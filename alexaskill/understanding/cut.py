@@ -3,8 +3,9 @@
 Loose matching may leave words out. Next to a value of a built-in type with a format, a word
 left out can be part of that value: "count to nineteen ninety nine" read as 99 and an extra
 "nineteen"; "minus five minutes" read as five minutes; "13 pm" read as 13:00; "1.5e3" read as 3;
-"2026-W5" read as the year 2026. Such a reading gives a wrong value, and no match (the fallback
-intent) is better than a wrong value: the matcher drops it.
+"2026-W5" read as the year 2026; "5 or 6" read as 6 and "one and a half" as 1. Such a reading
+gives a wrong value, and no match (the fallback intent) is better than a wrong value: the
+matcher drops it.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ def cut_value(
                 if _part_of_value(kind, spans, at, step == 1, counts, language):
                     return True
                 word = spans.words[at]
+                if word in language.list_separators and _joined_value(
+                    kind, spans, at + step, step, extra, counts, language
+                ):
+                    return True  # "5 or 6", "an hour or two", "one and a half"
                 if word in language.function_words or _companion_word(kind.name, word, language):
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
@@ -88,6 +93,25 @@ def _part_of_value(
             with_word = parse([said, word], spans.now)
             if with_word is not None and with_word != parse([said], spans.now):
                 return True
+    return False
+
+
+def _joined_value(
+    kind: SlotKind,
+    spans: SpanCache,
+    at: int,
+    step: int,
+    extra: Collection[int],
+    counts: Callable[[str, datetime.datetime], bool],
+    language: Language,
+) -> bool:
+    """Whether the first word past a list separator ("or", "and"), and past any grammar words
+    after it ("and *a* half"), is part of a value of ``kind``: a second value, or the rest of
+    this one, that the reading left out."""
+    while at in extra:
+        if spans.words[at] not in language.function_words:
+            return _part_of_value(kind, spans, at, step == 1, counts, language)
+        at += step
     return False
 
 

@@ -37,6 +37,11 @@ _NUMBERS: Final = frozenset(
         "triple",
     }
 )
+#: Words that make a fraction of the number said before them ("three halves", "one and a half"):
+#: no number Alexa's AMAZON.NUMBER sends, but a number read without them is a wrong one.
+_FRACTIONS: Final = _words(
+    "half halves quarter quarters thirds fourths fifths sixths sevenths eighths ninths tenths"
+)
 _ORDINALS: Final = _NUMBERS | frozenset(ORDINALS)
 _DATE: Final = (
     _ORDINALS
@@ -62,12 +67,12 @@ _TIME: Final = (
     )
 )
 _DURATION: Final = (
-    _NUMBERS | frozenset(DURATION_UNITS) | _words("half quarter of quarters couple for")
+    _NUMBERS | frozenset(DURATION_UNITS) | _words("half quarter of quarters couple for ago")
 )
 _LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 SLOT_VOCABULARIES: Final = {
-    "AMAZON.NUMBER": _NUMBERS,
+    "AMAZON.NUMBER": _NUMBERS | _FRACTIONS,
     "AMAZON.Ordinal": _ORDINALS,
     "AMAZON.FOUR_DIGIT_NUMBER": _NUMBERS,
     "AMAZON.PhoneNumber": _NUMBERS,
