@@ -789,3 +789,36 @@ def test_a_number_read_without_the_words_that_change_it_is_no_value(
 )
 def test_a_number_said_whole_still_has_its_value(said: str, slot_type: str, expected: str) -> None:
     assert value(said, slot_type) == expected
+
+
+def test_a_built_in_type_refuses_words_outside_its_vocabulary_without_parsing_them() -> None:
+    # `Language.slot_vocabulary` is documented as the words a type's values hold, "spans with
+    # other words are refused unparsed"; the slot types never asked for it.
+    from alexaskill.understanding.slottypes import slot_kind
+    from alexaskill.understanding.text import tokenize
+
+    english = language_for("en-US")
+    parsed: list[list[str]] = []
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(english, name)
+
+        def slot_parser(self, slot_type: str) -> Any:
+            parse = english.slot_parser(slot_type)
+            assert parse is not None
+
+            def counted(words: list[str], now: datetime.datetime) -> str | None:
+                parsed.append(list(words))
+                return parse(words, now)
+
+            return counted
+
+    kind = slot_kind(
+        "AMAZON.NUMBER", language=Counting(), types={}, skill_id=SKILL_ID, tokenize=None
+    )
+    assert kind.fill(tokenize("large pizza", english.rewrites), NOW) is None
+    assert parsed == []
+    fill = kind.fill(tokenize("twenty five", english.rewrites), NOW)
+    assert fill is not None and fill.value == "25"
+    assert parsed == [["twenty", "five"]]

@@ -358,7 +358,9 @@ def slot_kind(
     builtin: SlotKind | None = None
     if type_name.startswith("AMAZON."):
         builtin = (
-            _Typed(type_name, parser) if parser is not None else _Free(type_name, language.fillers)
+            _Typed(type_name, parser, language.slot_vocabulary(type_name))
+            if parser is not None
+            else _Free(type_name, language.fillers)
         )
     declared = types.get(type_name)
     if declared is not None and declared.values:
