@@ -822,3 +822,50 @@ def test_a_built_in_type_refuses_words_outside_its_vocabulary_without_parsing_th
     fill = kind.fill(tokenize("twenty five", english.rewrites), NOW)
     assert fill is not None and fill.value == "25"
     assert parsed == [["twenty", "five"]]
+
+
+def _date_and_time() -> Understander:
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "slot tester",
+                "intents": [
+                    {
+                        "name": "Book",
+                        "slots": [
+                            {"name": "day", "type": "AMAZON.DATE"},
+                            {"name": "time", "type": "AMAZON.TIME"},
+                        ],
+                        "samples": ["book {day}"],
+                    },
+                    {"name": "AMAZON.FallbackIntent", "samples": []},
+                ],
+            }
+        }
+    }
+    return Understander(InteractionModel.from_json(model), skill_id=SKILL_ID)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("book friday 5 pm", {"day": "2026-12-04", "time": "17:00"}),
+        ("book friday 17:30", {"day": "2026-12-04", "time": "17:30"}),
+        ("book 5 pm friday", {"day": "2026-12-04", "time": "17:00"}),
+        ("book friday 13 pm", None),
+        ("book friday 5", None),
+    ],
+)
+def test_a_time_said_after_a_date_is_no_part_of_the_date(
+    said: str, expected: dict[str, str] | None
+) -> None:
+    # "friday 5 pm" was no reading at all: "5" has a digit, so it was taken for a word of the
+    # date left out. A clear time is the time; "13 pm" or a lone "5" still may be the date's.
+    request = _date_and_time().understand(said, now=NOW).request
+    assert request is not None
+    if expected is None:
+        assert request["intent"]["name"] == "AMAZON.FallbackIntent"
+        return
+    assert request["intent"]["name"] == "Book"
+    slots = request["intent"]["slots"]
+    assert {name: slots[name].get("value") for name in slots} == expected

@@ -49,6 +49,8 @@ def cut_value(
             continue
         kind = kinds[name]
         for step, first in ((-1, start - 1), (1, end)):
+            if _companion_value(kind.name, spans, first, step, extra, language):
+                continue  # "friday 5 pm": the time said with the date, not part of it
             at = first
             while at in extra and abs(at - first) < _REACH:
                 if _part_of_value(kind, spans, at, step == 1, counts, language):
@@ -112,6 +114,32 @@ def _joined_value(
         if spans.words[at] not in language.function_words:
             return _part_of_value(kind, spans, at, step == 1, counts, language)
         at += step
+    return False
+
+
+def _companion_value(
+    slot_type: str,
+    spans: SpanCache,
+    first: int,
+    step: int,
+    extra: Collection[int],
+    language: Language,
+) -> bool:
+    """Whether the words left out from ``first`` on are a clear value of the type said along
+    with ``slot_type``: two words or more ("5 pm"), or a clock time ("5:30"), not a lone "5"."""
+    companion = _COMPANIONS.get(slot_type)
+    parse = language.slot_parser(companion) if companion is not None else None
+    if parse is None:
+        return False
+    run: list[int] = []
+    at = first
+    while at in extra and len(run) < 4:
+        run.append(at)
+        at += step
+    for size in range(len(run), 0, -1):
+        said = [spans.words[index] for index in sorted(run[:size])]
+        if (size > 1 or ":" in said[0]) and parse(said, spans.now) is not None:
+            return True
     return False
 
 
