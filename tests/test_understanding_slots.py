@@ -762,6 +762,7 @@ def test_a_free_value_keeps_words_written_together_together(
         ("one and a half", "AMAZON.NUMBER"),
         ("three halves", "AMAZON.NUMBER"),
         ("two quarters", "AMAZON.NUMBER"),
+        ("2 dozen", "AMAZON.NUMBER"),
         ("5 or 6", "AMAZON.NUMBER"),
         ("five and six", "AMAZON.NUMBER"),
         ("an hour or two", "AMAZON.DURATION"),

@@ -37,10 +37,11 @@ _NUMBERS: Final = frozenset(
         "triple",
     }
 )
-#: Words that make a fraction of the number said before them ("three halves", "one and a half"):
-#: no number Alexa's AMAZON.NUMBER sends, but a number read without them is a wrong one.
-_FRACTIONS: Final = _words(
-    "half halves quarter quarters thirds fourths fifths sixths sevenths eighths ninths tenths"
+#: Words that change the number said before them ("three halves", "one and a half", "two
+#: dozen"): no number Alexa's AMAZON.NUMBER sends, but a number read without them is a wrong one.
+_CHANGING: Final = _words(
+    """half halves quarter quarters thirds fourths fifths sixths sevenths eighths ninths tenths
+    dozen dozens"""
 )
 _ORDINALS: Final = _NUMBERS | frozenset(ORDINALS)
 _DATE: Final = (
@@ -72,7 +73,7 @@ _DURATION: Final = (
 _LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 SLOT_VOCABULARIES: Final = {
-    "AMAZON.NUMBER": _NUMBERS | _FRACTIONS,
+    "AMAZON.NUMBER": _NUMBERS | _CHANGING,
     "AMAZON.Ordinal": _ORDINALS,
     "AMAZON.FOUR_DIGIT_NUMBER": _NUMBERS,
     "AMAZON.PhoneNumber": _NUMBERS,
