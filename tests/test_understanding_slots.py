@@ -870,3 +870,17 @@ def test_a_time_said_after_a_date_is_no_part_of_the_date(
     assert request["intent"]["name"] == "Book"
     slots = request["intent"]["slots"]
     assert {name: slots[name].get("value") for name in slots} == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("friday after next", "2026-12-11"),
+        ("the friday after next", "2026-12-11"),
+        ("monday after next", "2026-12-07"),
+        ("next friday", "2026-12-04"),
+    ],
+)
+def test_a_weekday_after_next_is_a_week_past_next_weeks(said: str, expected: str) -> None:
+    # "after next" was left out as extra words: "friday after next" was next week's friday.
+    assert value(said, "AMAZON.DATE") == expected

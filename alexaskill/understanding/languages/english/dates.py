@@ -316,6 +316,10 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         if found < today:
             found = _valid(today.year + 1, month, day)  # None after 9999
         return None if found is None else _day(found)
+    after_next = words[-2:] == ["after", "next"] and len(words) - 2 == 1 + (words[0] == "the")
+    if after_next and words[-3] in WEEKDAYS:  # "(the) friday after next": a week past next's
+        later = _weekday("next", WEEKDAYS[words[-3]], today) + datetime.timedelta(days=7)
+        return _day(later)
     kind, rest = _modifier(words)
     if len(rest) == 1:
         word = rest[0]
