@@ -884,3 +884,30 @@ def test_a_time_said_after_a_date_is_no_part_of_the_date(
 def test_a_weekday_after_next_is_a_week_past_next_weeks(said: str, expected: str) -> None:
     # "after next" was left out as extra words: "friday after next" was next week's friday.
     assert value(said, "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("say friday at 5 pm", "2026-12-04"),
+        ("say tomorrow at five thirty", "2026-11-30"),
+        ("say friday at 5 pm please", "2026-12-04"),
+        ("say friday at 13 pm", None),
+    ],
+)
+def test_a_date_said_with_a_time_fills_a_date_slot(said: str, expected: str | None) -> None:
+    # As Alexa does: the time is read along with the date. Counted as noise, "at 5 pm" made the
+    # reading too poor and the utterance went to the fallback intent.
+    request = understander("AMAZON.DATE").understand(said, now=NOW).request
+    assert request is not None
+    if expected is None:
+        assert request["intent"]["name"] == "AMAZON.FallbackIntent"
+    else:
+        assert request["intent"]["slots"]["value"]["value"] == expected
+
+
+def test_a_time_said_with_the_date_fills_the_intents_time_slot() -> None:
+    request = _date_and_time().understand("book friday at 5 pm", now=NOW).request
+    assert request is not None and request["intent"]["name"] == "Book"
+    slots = request["intent"]["slots"]
+    assert (slots["day"]["value"], slots["time"]["value"]) == ("2026-12-04", "17:00")

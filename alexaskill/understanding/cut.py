@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .matcher import Sample, SpanCache
     from .slottypes import Fill, SlotKind
 
-__all__ = ["cut_value"]
+__all__ = ["cut_value", "said_along"]
 
 #: How many words left out, either side of a value, may still have belonged to it.
 _REACH = 2
@@ -49,7 +49,7 @@ def cut_value(
             continue
         kind = kinds[name]
         for step, first in ((-1, start - 1), (1, end)):
-            if _companion_value(kind.name, spans, first, step, extra, language):
+            if _companion_run(kind.name, spans, first, step, extra, language):
                 continue  # "friday 5 pm": the time said with the date, not part of it
             at = first
             while at in extra and abs(at - first) < _REACH:
@@ -117,30 +117,57 @@ def _joined_value(
     return False
 
 
-def _companion_value(
+def said_along(
+    sample: Sample,
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    language: Language,
+) -> list[int]:
+    """The words left out right next to a parsed date or time that are a clear value of the
+    other ("at 5 pm" of "friday at 5 pm"): Alexa reads them along with it, they are no noise."""
+    kinds = {
+        element.name: element.kind for element in sample.elements if not isinstance(element, str)
+    }
+    found: list[int] = []
+    for name, fill, start, end in fills:
+        if fill.kind == "typed":
+            for step, first in ((-1, start - 1), (1, end)):
+                found.extend(_companion_run(kinds[name].name, spans, first, step, extra, language))
+    return found
+
+
+def _companion_run(
     slot_type: str,
     spans: SpanCache,
     first: int,
     step: int,
     extra: Collection[int],
     language: Language,
-) -> bool:
-    """Whether the words left out from ``first`` on are a clear value of the type said along
-    with ``slot_type``: two words or more ("5 pm"), or a clock time ("5:30"), not a lone "5"."""
+) -> list[int]:
+    """The words left out from ``first`` on that are a clear value of the type said along with
+    ``slot_type`` (two words or more, "5 pm", or a clock time, "5:30", not a lone "5"), if any."""
     companion = _COMPANIONS.get(slot_type)
-    parse = language.slot_parser(companion) if companion is not None else None
+    if companion is None:
+        return []
+    parse = language.slot_parser(companion)
     if parse is None:
-        return False
+        return []
     run: list[int] = []
     at = first
     while at in extra and len(run) < 4:
         run.append(at)
         at += step
+    theirs = language.slot_vocabulary(companion) or frozenset()
     for size in range(len(run), 0, -1):
         said = [spans.words[index] for index in sorted(run[:size])]
+        if size < len(run):  # "at 13" of "at 13 pm" is no time: what follows must not be its
+            past = spans.words[run[size]]
+            if past in theirs or any(char.isdigit() for char in past):
+                continue
         if (size > 1 or ":" in said[0]) and parse(said, spans.now) is not None:
-            return True
-    return False
+            return run[:size]
+    return []
 
 
 def _companion_word(slot_type: str, word: str, language: Language) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .cut import cut_value
+from .cut import cut_value, said_along
 from .languages import Language
 from .slottypes import FREE, TYPED, Fill, SlotKind
 from .text import Token
@@ -397,6 +397,12 @@ class SampleMatcher:
                 missing.append(detail)
         if cut_value(sample, spans, fills, extra, self._counts, self.language):
             return None
+        # A time said along with a date ("friday at 5 pm") is no noise: Alexa reads it, so it
+        # costs the reading nothing in how well it covers the words (its score is kept).
+        along = said_along(sample, spans, fills, extra, self.language)
+        refund = sum(
+            _EXTRA_FUNCTION_WORD if words[at] in function_words else _EXTRA_WORD for at in along
+        )
         exact = (
             not extra
             and not missing
@@ -409,7 +415,7 @@ class SampleMatcher:
             exact=exact,
             extra=tuple(words[at] for at in extra),
             missing=tuple(missing),
-            quality=score / max(size, 1),
+            quality=(score + refund) / max(size, 1),
             extra_at=tuple(extra),
         )
 
