@@ -1152,3 +1152,67 @@ def test_chat_url_tells_the_fake_the_token_and_device_of_each_request(
         transport.close()
     assert statuses[1:] == [401, 403]
     assert statuses[0] in (200, 204)
+
+
+def _gzip_stream(data: bytes) -> httpx.AsyncByteStream:
+    """A streamed body of ``data`` in one chunk (a MockTransport's Response(content=...) is
+    read, and so decoded, before the client sees it)."""
+
+    class One(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            yield data
+
+    return One()
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it_whole() -> None:
+    # 48 MiB of spaces compress to ~50 kB, one chunk: httpx's decoder would inflate it whole
+    # (with the bytearray it is added to: over 100 MB at once) before the cap was looked at.
+    import tracemalloc
+    import zlib
+
+    from alexaskill.alexa_api import MAX_ANSWER_BYTES
+
+    deflater = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    megabyte = b" " * (1 << 20)
+    bomb = b"".join(deflater.compress(megabyte) for _ in range(48)) + deflater.flush()
+    assert len(bomb) < 1 << 20 and MAX_ANSWER_BYTES < 48 << 20
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        assert request.headers["accept-encoding"] == "gzip"
+        headers = {"content-type": "application/json", "content-encoding": "gzip"}
+        return httpx.Response(200, stream=_gzip_stream(bomb), headers=headers)
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    tracemalloc.start()
+    try:
+        with pytest.raises(AlexaApiError, match="larger than") as caught:
+            _run(api.distance_units())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert caught.value.status == 200
+    assert peak < 4 * MAX_ANSWER_BYTES  # the cap and a piece, not the 48 MiB inflated
+
+
+def test_a_gzip_answer_is_read_and_another_encoding_refused() -> None:
+    import gzip
+
+    encoding = "gzip"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "content-encoding": encoding}
+        return httpx.Response(200, stream=_gzip_stream(gzip.compress(b'"METRIC"')), headers=headers)
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    assert _run(api.distance_units()) == "METRIC"
+    encoding = "compress"
+    with pytest.raises(AlexaApiError, match="content-encoding 'compress', not gzip"):
+        _run(api.distance_units())
+    encoding = "identity"  # gzip bytes said to be plain: they do not decode as JSON
+    with pytest.raises(AlexaApiError, match="does not decode"):
+        _run(api.distance_units())

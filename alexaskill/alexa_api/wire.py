@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import contextvars
 import datetime as _dt
-import logging
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import msgspec
 
 from .. import ssml
 from ..exceptions import AlexaApiError, AlexaApiTimeout, PermissionRequired
 from ..tls import tls_context
+from .reading import MAX_ANSWER_BYTES, read, too_large
 from .values import decode_answer
 
 if TYPE_CHECKING:
     import httpx
 
 T = TypeVar("T")
-
-#: Bytes of an answer read at most (decompressed): past that, the answer is refused unread.
-#: Amazon's largest (a page of 100 in-skill products, a long household list) are far smaller.
-MAX_ANSWER_BYTES: Final = 4 * 1024 * 1024
 
 __all__ = [
     "MAX_ANSWER_BYTES",
@@ -266,7 +261,7 @@ async def send(
                 method, url, headers, json, params
             )
             if len(content) > MAX_ANSWER_BYTES:  # as over HTTP
-                raise _too_large(operation, status)
+                raise too_large(operation, status)
             return status, content, retry_after[0] if retry_after else None
         return await _http(client, operation, method, url, headers, json, params, timeout)
 
@@ -312,10 +307,10 @@ async def _http(
             request = client.build_request(
                 method, url, json=json, params=params, headers=headers, timeout=timeout
             )
-            return await _read(client, request, operation)
+            return await read(client, request, operation)
         async with httpx.AsyncClient(timeout=timeout, verify=tls_context()) as own:
             request = own.build_request(method, url, json=json, params=params, headers=headers)
-            return await _read(own, request, operation)
+            return await read(own, request, operation)
     except httpx.TimeoutException:
         timed_out = True
     except httpx.HTTPError as exc:
@@ -366,72 +361,6 @@ def _without_request(exc: httpx.HTTPError) -> BaseException | None:
         return None
     bare.__suppress_context__ = True
     return bare
-
-
-async def _read(
-    client: httpx.AsyncClient, request: httpx.Request, operation: str
-) -> tuple[int, bytes, str | None]:
-    """Send ``request``; the status, at most `MAX_ANSWER_BYTES` of the body (else raise) and
-    the ``Retry-After`` header."""
-    _hide_ids_from_httpx_log()
-    # httpx logs "HTTP Request: GET <url>" at INFO: the URL holds the device id, a list id (the
-    # account id, in base64); the line shows where and which operation instead.
-    shown = _SHOWN_URL.set(f"{request.url.scheme}://{request.url.netloc.decode()}/… ({operation})")
-    try:
-        reply = await client.send(request, stream=True, follow_redirects=False)
-    finally:
-        _SHOWN_URL.reset(shown)
-    try:
-        status = reply.status_code
-        declared = reply.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
-            raise _too_large(operation, status)
-        body = bytearray()
-        async for chunk in reply.aiter_bytes():
-            body += chunk
-            if len(body) > MAX_ANSWER_BYTES:
-                raise _too_large(operation, status)
-        return status, bytes(body), reply.headers.get("retry-after")
-    finally:
-        await reply.aclose()
-
-
-# The URL httpx's log line shows for the call being sent in this context, if one is.
-_SHOWN_URL: Final[contextvars.ContextVar[str | None]] = contextvars.ContextVar(
-    "alexaskill_api_url_shown", default=None
-)
-
-
-class _HideIds(logging.Filter):
-    """On the ``httpx`` logger: the URL of an `AlexaApi` call's line without its ids."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        shown = _SHOWN_URL.get()
-        args = record.args
-        if (
-            shown is not None
-            and isinstance(args, tuple)
-            and len(args) >= 2
-            and isinstance(record.msg, str)
-            and record.msg.startswith("HTTP Request:")
-        ):
-            record.args = (args[0], shown, *args[2:])
-        return True
-
-
-def _hide_ids_from_httpx_log() -> None:
-    httpx_logger = logging.getLogger("httpx")
-    if not any(isinstance(f, _HideIds) for f in httpx_logger.filters):
-        httpx_logger.addFilter(_HideIds())
-
-
-def _too_large(operation: str, status: int) -> AlexaApiError:
-    return AlexaApiError(
-        f"{operation}: Alexa's answer (HTTP {status}) is larger than {MAX_ANSWER_BYTES} bytes: "
-        "not read",
-        operation=operation,
-        status=status,
-    )
 
 
 def read_answer(
