@@ -171,3 +171,7 @@ class RecordingClient:
     def update_item(self, **params: Any) -> dict[str, Any]:
         self.calls.append(params)
         return {}
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        self.calls.append(params)
+        return {}

@@ -927,3 +927,30 @@ def test_a_region_botocore_refuses_is_refused_at_construction(region: str) -> No
 def test_a_store_url_region_botocore_refuses_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="is not an AWS region name"):
         open_store("dynamodb://skill-table?region=us%20east")
+
+
+class _TableLike:
+    """Shaped as boto3's ``Table`` (and its service resource): item methods without
+    ``TableName``, and a ``meta`` that holds the client."""
+
+    class meta:  # (boto3's attribute name)
+        client = RecordingClient()
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        raise AssertionError("not to be called")
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        raise AssertionError("not to be called")
+
+
+def test_a_client_that_is_not_a_dynamodb_client_is_refused_at_construction() -> None:
+    # Taken: every load and save then failed with an AttributeError (or botocore's parameter
+    # check, for a boto3 Table), not at start. The message names the type, never the value.
+    with pytest.raises(ConfigurationError, match=r"boto3 resource \(_TableLike\).*meta\.client"):
+        DynamoDBStore("skill", client=_TableLike())
+    with pytest.raises(ConfigurationError, match=r"a str has no get_item, update_item$") as caught:
+        DynamoDBStore("skill", client="SECRET-KEY")
+    assert "SECRET" not in str(caught.value)
+    with pytest.raises(ConfigurationError, match=r"has no describe_table, create_table$"):
+        DynamoDBStore("skill", client=RecordingClient(), create_table=True)
+    DynamoDBStore("skill", client=RecordingClient())  # a stand-in with what is called is fine

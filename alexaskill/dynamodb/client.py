@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from ..exceptions import ConfigurationError
+
 __all__: list[str] = []
 
 
@@ -26,6 +28,28 @@ def _refuse_if_given_up(**_: Any) -> None:
     given_up: threading.Event | None = getattr(_waited_for, "given_up", None)
     if given_up is not None and given_up.is_set():
         raise _GivenUp
+
+
+def _check_client(client: Any, create_table: bool) -> None:
+    """`ConfigurationError` unless ``client`` has the methods the store calls (a botocore
+    DynamoDB client, or a test's stand-in that has them): a boto3 resource or ``Table`` given
+    by mistake failed on every call, with an AttributeError, instead of at start. The message
+    names the type given, never the value (a client holds its credentials)."""
+    kind = type(client).__name__
+    if getattr(getattr(client, "meta", None), "client", None) is not None:
+        raise ConfigurationError(
+            f"DynamoDBStore: client= is a boto3 resource ({kind}), not a DynamoDB client: give "
+            "its .meta.client (or boto3.client('dynamodb'))"
+        )
+    needed = ["get_item", "update_item"]
+    if create_table:
+        needed += ["describe_table", "create_table"]
+    missing = [name for name in needed if not callable(getattr(client, name, None))]
+    if missing:
+        raise ConfigurationError(
+            f"DynamoDBStore: client= must be a botocore DynamoDB client "
+            f"(boto3.client('dynamodb')); a {kind} has no {', '.join(missing)}"
+        )
 
 
 def _hook(client: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar
 from ..exceptions import ConfigurationError, StoreError
 from ..store.base import _names_checked
 from ..store.url import _passwords, url_without_password
-from .client import _drop_pools, _hook, _new_refresh_locks, _waited_for
+from .client import _check_client, _drop_pools, _hook, _new_refresh_locks, _waited_for
 from .errors import _THROTTLED, _code, _explain, _operation_name
 from .saving import _ConditionFailed, _write
 from .update import _SAVED_AT, _plan
@@ -139,6 +139,8 @@ class DynamoDBStore:
                 f"DynamoDBStore: {_SAVED_AT!r} is the store's own column (each item's last save)"
             )
         _check_timeout(timeout)
+        if client is not None:
+            _check_client(client, create_table)
         if client is None and importlib.util.find_spec("botocore") is None:
             raise ConfigurationError(
                 "DynamoDBStore needs botocore: pip install 'alexaskill[dynamodb]'"
