@@ -1216,3 +1216,40 @@ def test_a_gzip_answer_is_read_and_another_encoding_refused() -> None:
     encoding = "identity"  # gzip bytes said to be plain: they do not decode as JSON
     with pytest.raises(AlexaApiError, match="does not decode"):
         _run(api.distance_units())
+
+
+@pytest.mark.parametrize(
+    ("call", "scope"),
+    [
+        (lambda api: api.lists(), Scope.LISTS_READ),
+        (lambda api: api.list_items("list-1"), Scope.LISTS_READ),
+        (lambda api: api.add_list_item("list-1", "tea"), Scope.LISTS_WRITE),
+    ],
+)
+def test_a_list_api_403_with_the_scope_granted_asks_for_no_consent_again(
+    call: Callable[[AlexaApi], Any], scope: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Amazon's List API is deprecated: it may refuse a skill (403) whatever the user granted.
+    # A consent card then asked the user for a permission they had, again and again.
+    import logging
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"code": "ACCESS_DENIED", "message": "no"})
+
+    def api_granting(*granted: str) -> AlexaApi:
+        raw = RequestFactory().intent("Ask")
+        scopes = {name: {"status": "GRANTED"} for name in granted}
+        raw["context"]["System"]["user"]["permissions"] = {"scopes": scopes}
+        client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+        return AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+
+    refused = pytest.raises(AlexaApiError, match="though the user granted")
+    with caplog.at_level(logging.WARNING, "alexaskill"), refused as caught:
+        _run(call(api_granting(scope)))
+    assert not isinstance(caught.value, PermissionRequired)
+    assert caught.value.status == 403 and caught.value.code == "ACCESS_DENIED"
+    assert any(scope in record.getMessage() for record in caplog.records)
+    other = Scope.LISTS_WRITE if scope == Scope.LISTS_READ else Scope.LISTS_READ
+    with pytest.raises(PermissionRequired) as asked:  # not granted: the consent card, as before
+        _run(call(api_granting(other)))
+    assert asked.value.scope == scope

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from .. import ssml
 from ..alexa_api import (
@@ -21,7 +21,7 @@ from ..alexa_api import (
     is_loopback,
     reminder_body,
 )
-from ..exceptions import AlexaApiError
+from ..exceptions import AlexaApiError, PermissionRequired
 from .base import RequestApi, _segment, _utcnow
 
 __all__ = ["RecordsApi"]
@@ -121,27 +121,15 @@ class RecordsApi(RequestApi):
 
     async def lists(self) -> list[AlexaList]:
         """The household's lists (shopping, to-do, the user's own). Needs `Scope.LISTS_READ`."""
-        answer = await self._call(
-            "lists",
-            "GET",
-            "/v2/householdlists/",
-            _Lists,
-            scope=Scope.LISTS_READ,
-            base=self._lists_base(),
+        answer = await self._list_call(
+            "lists", "GET", "/v2/householdlists/", _Lists, Scope.LISTS_READ
         )
         return [] if answer is None else list(answer.lists)
 
     async def list_items(self, list_id: str, status: str = "active") -> list[ListItem]:
         """The items of a list with ``status`` (``active`` or ``completed``)."""
         path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/{_segment(status, 'status')}"
-        answer = await self._call(
-            "list_items",
-            "GET",
-            path,
-            _ListItems,
-            scope=Scope.LISTS_READ,
-            base=self._lists_base(),
-        )
+        answer = await self._list_call("list_items", "GET", path, _ListItems, Scope.LISTS_READ)
         return [] if answer is None else list(answer.items)
 
     async def add_list_item(self, list_id: str, value: str, status: str = "active") -> ListItem:
@@ -149,17 +137,61 @@ class RecordsApi(RequestApi):
         if not value:
             raise ValueError("add_list_item needs a non-empty value")
         path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/items"
-        item = await self._call(
+        item = await self._list_call(
             "add_list_item",
             "POST",
             path,
             ListItem,
-            scope=Scope.LISTS_WRITE,
+            Scope.LISTS_WRITE,
             json={"value": value, "status": status},
-            base=self._lists_base(),
             changes=True,
         )
         return item or ListItem(value=value, status=status)
+
+    async def _list_call(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        into: type[Any],
+        scope: str,
+        *,
+        json: object = None,
+        changes: bool = False,
+    ) -> Any:
+        """A List API call. Its 403 is a `PermissionRequired` (the consent card) only if the
+        request does not say ``scope`` is granted: the deprecated API may refuse a skill
+        whatever the user granted, and asking again would not help, again and again."""
+        try:
+            return await self._call(
+                operation,
+                method,
+                path,
+                into,
+                scope=scope,
+                json=json,
+                base=self._lists_base(),
+                changes=changes,
+            )
+        except PermissionRequired as exc:
+            system = self._system()
+            if system is None or system.user is None or not system.user.granted(scope):
+                raise
+            status, code = exc.status, exc.code
+        logger.warning(
+            "%s: Amazon's List API refused the call (HTTP %s) though the user granted %s: "
+            "the API is deprecated (June 2024) and may refuse skills; no consent card sent",
+            operation,
+            status,
+            scope,
+        )
+        raise AlexaApiError(
+            f"{operation}: HTTP {status}, refused though the user granted {scope} (Amazon's "
+            "List API is deprecated and may refuse this skill)",
+            operation=operation,
+            status=status,
+            code=code,
+        )
 
     def _lists_base(self) -> str | None:
         # Loopback endpoints (tests, development tools) stand in for every Alexa host.
