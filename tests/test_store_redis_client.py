@@ -345,3 +345,28 @@ def test_a_client_given_that_is_no_asyncio_redis_client_is_refused() -> None:
     assert "topsecret" not in str(got.value)
     with pytest.raises(ConfigurationError, match=r"RedisCluster, not builtins\.str$"):
         RedisStore("redis://unused", client="redis://:topsecret@cache:6379/0")  # type: ignore[arg-type]
+
+
+def test_a_blank_ssl_check_hostname_in_a_rediss_url_leaves_the_check_on() -> None:
+    # redis-py skips a blank URL option; the store took its name for the user's choice and did
+    # not ask for the check: on redis-py before 6 the host name went unchecked, unsaid.
+    for query in ("ssl_check_hostname=", "ssl_check_hostname=&db=0"):
+        store = RedisStore(f"rediss://:topsecret@cache:6380/0?{query}")
+        assert store._client.connection_pool.connection_kwargs["ssl_check_hostname"] is True
+
+
+@pytest.mark.parametrize("interval", ["-5", "9" * 400, "86401"])
+def test_a_redis_url_health_check_interval_out_of_range_is_refused(interval: str) -> None:
+    # Taken: a negative one sent a PING before every command; one past a float (400 digits)
+    # raised OverflowError on each command, as a StoreError.
+    url = f"redis://:topsecret@cache:6379/0?health_check_interval={interval}"
+    with pytest.raises(ConfigurationError, match="health_check_interval must be") as caught:
+        RedisStore(url)
+    assert "topsecret" not in str(caught.value)
+    assert len(str(caught.value)) < 300
+
+
+def test_a_redis_url_health_check_interval_in_range_is_taken() -> None:
+    for interval in (0, 30, 86400):
+        store = RedisStore(f"redis://cache:6379/0?health_check_interval={interval}")
+        assert store._client.connection_pool.connection_kwargs["health_check_interval"] == interval

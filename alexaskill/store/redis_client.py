@@ -75,7 +75,8 @@ def _tls_options(url: str) -> dict[str, Any]:
     if parts.scheme.lower() != "rediss":
         return {}
     options = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
-    if "ssl_check_hostname" in options or options.get("ssl_cert_reqs") == "none":
+    # A blank value is no choice: redis-py skips it (and would leave the check off before 6).
+    if options.get("ssl_check_hostname") or options.get("ssl_cert_reqs") == "none":
         return {}
     return {"ssl_check_hostname": True}
 
@@ -205,7 +206,7 @@ _MAX_TIMEOUT: Final = 86400
 def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
     """`ConfigurationError` for a connect or read timeout that is not a number of seconds
     above 0, up to a day (None, no timeout, is taken: the store then waits
-    `REDIS_CLIENT_OPTIONS`')."""
+    `REDIS_CLIENT_OPTIONS`'), or a health check interval not from 0 to a day."""
     for name in ("socket_timeout", "socket_connect_timeout"):
         seconds = options.get(name)
         if seconds is None:
@@ -220,3 +221,15 @@ def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
                 f"{where}: {name} must be a number of seconds above 0 and at most "
                 f"{_MAX_TIMEOUT} (a day), not {seconds!r}"
             )
+    # 0 is none; below, a PING went before every command; past a float, each command failed.
+    interval = options.get("health_check_interval", 0)
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, int | float)
+        or not 0 <= interval <= _MAX_TIMEOUT
+    ):
+        shown = repr(interval) if len(repr(interval)) <= 20 else "a number of over 20 digits"
+        raise ConfigurationError(
+            f"{where}: health_check_interval must be a number of seconds from 0 (no check) to "
+            f"{_MAX_TIMEOUT} (a day), not {shown}"
+        )
