@@ -812,3 +812,20 @@ def test_standard_input_closed_is_no_line(workdir: Path, monkeypatch: pytest.Mon
     out, err = io.StringIO(), io.StringIO()
     assert main(["understand", "--model", "cafe:skill"], stdout=out, stderr=err) == 0
     assert (out.getvalue(), err.getvalue()) == ("", "")
+
+
+def test_a_command_that_takes_no_argument_given_one_says_so(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "/json maybe", "/launch now", "/device screen extra": the words after were dropped unsaid
+    # and the command run, as if the user had typed only its name.
+    said = "/json maybe\n/launch now\n/player extra\n/device screen extra\n/quit now\n/json\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill")
+    assert code == 0, err
+    assert "  (/json maybe: /json takes no argument)\n" in out
+    assert "  (/launch now: /launch takes no argument)\n" in out
+    assert "  (/player extra: /player takes no argument)\n" in out
+    assert "  (/device screen extra: /device takes screen or speaker)\n" in out
+    assert "  (/quit now: /quit takes no argument)\n" in out
+    assert "LaunchRequest" not in out and "player:" not in out and "(now " not in out
+    assert out.endswith("> /json\n  (JSON on)\n")  # the one run, and the chat went on to it

@@ -17,12 +17,12 @@ import logging
 import sys
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
+from .chat_commands import HELP, command_mistake
 from .chat_show import (
-    command_mistake,
     json_block,
     line_said,
     progressive_rows,
@@ -50,19 +50,6 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..understanding import InteractionModel
     from ..understanding.dialog import Conversation, Reply, Turn
-
-HELP: Final = """\
-commands:
-  /launch            open the skill (a LaunchRequest in a new session)
-  /end               end the session (a SessionEndedRequest)
-  /silence           say nothing: the reprompt, then the session ends
-  /json              show each turn's requests and answers as JSON (again: stop)
-  /device screen     a device with a screen (or: speaker, the default)
-  /locale en-GB      speak another locale (a new session)
-{audio}
-  /help              this list
-  /quit              leave (as does the end of input)
-anything else is said to the skill."""
 
 
 class _Chat:
@@ -203,6 +190,10 @@ class _Chat:
         return True
 
     def command(self, words: list[str]) -> bool:
+        mistake = command_mistake(words)
+        if mistake is not None:  # run only with the words it takes: none dropped unsaid
+            self.out.write(f"  ({mistake})\n")
+            return True
         name, rest = (words[0].lower(), words[1:]) if words else ("help", [])
         if name in ("quit", "exit", "q"):
             return False
@@ -214,13 +205,11 @@ class _Chat:
             self.show(self.conversation.end())
         elif name == "silence":
             self.show(self.conversation.silence())
-        elif name in ("audio", "button") and rest:
+        elif name in ("audio", "button"):
             sent = device_request(self.client, self.transport, [name, *rest])
-            if sent is None:
-                self.out.write(f"  ({command_mistake(words)})\n")
-            elif isinstance(sent, str):
+            if isinstance(sent, str):
                 self.out.write(f"  ({sent})\n")
-            else:
+            elif sent is not None:  # (None: words it does not know, refused above)
                 self.show_device_request(sent)
         elif name == "player":
             shown = player_of(self._sender()).describe()
@@ -229,13 +218,13 @@ class _Chat:
         elif name == "json":
             self.show_json = not self.show_json
             self.out.write(f"  (JSON {'on' if self.show_json else 'off'})\n")
-        elif name == "device" and rest and rest[0].lower() in ("screen", "speaker"):
+        elif name == "device":
             self.screen = rest[0].lower() == "screen"
             self.forget_session()
             self.conversation = self._conversation()
             shown = "a device with a screen" if self.screen else "a speaker"
             self.out.write(f"  (now {shown}; a new session)\n")
-        elif name == "locale" and len(rest) == 1:
+        else:  # /locale LOCALE
             before = self.model, self.locale
             try:
                 alexa_locale(rest[0])  # as --locale says it, before any model is built for it
@@ -247,8 +236,6 @@ class _Chat:
                 self.out.write(f"  ({exc})\n")
             else:
                 self.out.write(f"  (now {self.locale}; a new session)\n")
-        else:
-            self.out.write(f"  ({command_mistake(words)})\n")
         self._device_starts()
         return True
 

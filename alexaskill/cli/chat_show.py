@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from ..understanding.dialog import Turn
 
 __all__ = [
-    "command_mistake",
     "json_block",
     "line_said",
     "progressive_rows",
@@ -140,24 +139,6 @@ def request_line(request: Mapping[str, Any], turn: Turn) -> str:
     if understood is not None and understood.sample and request is turn.exchanges[0].request:
         parts.append(f'  [sample: "{understood.sample}"]')
     return " ".join(parts)
-
-
-def command_mistake(words: list[str]) -> str:
-    """What chat says of ``/WORDS`` it cannot run: for a command that takes an argument, given
-    none or one it does not know, what it takes; else that no command is so named."""
-    from .chat_audio import BUTTONS, EVENTS
-
-    takes = {
-        "device": "screen or speaker",
-        "locale": "one locale, as en-GB",
-        "audio": "one of " + ", ".join(EVENTS),
-        "button": "one of " + ", ".join(BUTTONS),
-    }
-    said = "/" + " ".join(words)
-    name = words[0].lower() if words else ""
-    if name in takes:
-        return f"{said}: /{name} takes {takes[name]}"
-    return f"unknown command {said}: /help lists them"
 
 
 def json_block(label: str, value: Any) -> str:
