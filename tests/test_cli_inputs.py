@@ -730,3 +730,28 @@ def test_the_command_modules_are_the_packages_attributes_as_before() -> None:
         "chat.x False",
         " False",
     ]
+
+
+def test_an_argument_that_is_not_utf8_is_shown_as_its_bytes(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given from a Latin-1 terminal, "wé" arrives as b"w\xe9", which Python holds as "w\udce9":
+    # the errors showed that ('w\udce9'), a character no one typed, not the byte given.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    for argv, shown in [
+        (["chat", "inputsapp:skill", "--invocation", "w\udce9"], "invocation name 'w\\xe9'"),
+        (["chat", "inputsapp:sk\udce9"], "no attribute 'sk\\xe9'"),
+        (["chat", "inputsapp:skill", "--model", "m\udce9.json"], "m\\xe9.json: no such file"),
+        (["understand", "--model", "inputsapp:skill", "--now", "2020\udce9"], "'2020\\xe9'"),
+    ]:
+        code, _, err = run(*argv)
+        assert code == 2 and shown in err, (argv, err)
+        assert "\\udc" not in err and "\udce9" not in err
+    # argparse's own errors too
+    assert run("chat", "inputsapp:skill", "--locale", "en\udce9")[0] == 2
+    assert "argument --locale: 'en\\xe9' is not a locale" in capsys.readouterr().err
+    assert run("ch\udce9")[0] == 2
+    assert "invalid choice: 'ch\\xe9'" in capsys.readouterr().err
+    # A backslash typed is not a byte: 'w\\udce9' stays as repr() writes it.
+    code, _, err = run("chat", "inputsapp:skill", "--invocation", "w\\udce9")
+    assert code == 2 and "'w\\\\udce9'" in err, err

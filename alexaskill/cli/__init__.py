@@ -37,7 +37,7 @@ import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from .common import UsageError, load_skill
@@ -102,11 +102,21 @@ EXIT_STATUSES: Final = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors show an argument's bytes that are not UTF-8 as read
+    (``\\xe9``), not as Python holds them (``\\udce9``); its subcommands' parsers are one too."""
+
+    def error(self, message: str) -> NoReturn:
+        from .chat_show import shown_error
+
+        super().error(shown_error(message))
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``alexaskill`` command."""
     from .common import help_text
 
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="alexaskill",
         description="Test, serve and describe an alexaskill skill.",
         epilog=help_text("Run `alexaskill COMMAND --help` for a command's options.", EXIT_STATUSES),
@@ -147,7 +157,9 @@ def main(
         out.flush()  # here, where a closed pipe is caught, not at exit
         return status
     except UsageError as exc:
-        err.write(f"alexaskill {args.command}: error: {exc}\n")
+        from .chat_show import shown_error
+
+        err.write(f"alexaskill {args.command}: error: {shown_error(str(exc))}\n")
         return 2
     except KeyboardInterrupt:
         return 130

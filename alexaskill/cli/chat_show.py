@@ -4,9 +4,10 @@ how a line read from standard input is taken (for ``understand`` too)."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
     from ..testing import ApiCall
@@ -18,6 +19,7 @@ __all__ = [
     "progressive_rows",
     "request_line",
     "row",
+    "shown_error",
     "shown_line",
     "stdin_lines",
     "understood_line",
@@ -66,6 +68,18 @@ def shown_line(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode("utf-8", "backslashreplace").decode()
     return raw.decode("utf-8", "backslashreplace")
+
+
+#: A byte surrogateescape could not decode, as ``repr()`` writes it (``\\udce9``): after an
+#: even number of backslashes (an odd one is the escape of a backslash typed, ``\\\\udce9``).
+_REPR_BYTE: Final = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")
+
+
+def shown_error(message: str) -> str:
+    """An error ``message`` as it can be written, with the bytes of an argument that is not
+    UTF-8 (given from a Latin-1 terminal, or a file name) as the ``\\xNN`` read, not as Python
+    holds them: a lone surrogate, itself or as ``repr()`` writes it (``'w\\udce9'``)."""
+    return _REPR_BYTE.sub(r"\1\\x\2", shown_line(message))
 
 
 def row(out: TextIO, label: str, value: str) -> None:
