@@ -829,3 +829,18 @@ def test_a_command_that_takes_no_argument_given_one_says_so(
     assert "  (/quit now: /quit takes no argument)\n" in out
     assert "LaunchRequest" not in out and "player:" not in out and "(now " not in out
     assert out.endswith("> /json\n  (JSON on)\n")  # the one run, and the chat went on to it
+
+
+def test_a_line_not_text_in_standard_inputs_encoding_names_that_encoding(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Standard input in ASCII (PYTHONIOENCODING=ascii): b"caf\xe9" is not ASCII text, and the
+    # note said "not UTF-8 text" whatever the encoding was.
+    data = b"caf\xe9\nopen the cafe\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="ascii"))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["chat", "cafe:skill", "--invocation", "the cafe"], stdout=out, stderr=err) == 0
+    shown = out.getvalue()
+    assert "> caf\\xe9\n  (the line is not ascii text: nothing is sent to the skill)\n" in shown
+    assert "UTF-8" not in shown
+    assert "  skill:      Welcome to the cafe. What would you like?\n" in shown

@@ -29,6 +29,7 @@ from .chat_show import (
     request_line,
     row,
     shown_line,
+    stdin_encoding,
     stdin_lines,
     understood_line,
 )
@@ -414,8 +415,9 @@ def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:
     for text in _lines(interactive):
         if not interactive:
             out.write(f"> {shown_line(text or '')}\n")
-        if text is None or shown_line(text) != text:  # bytes not UTF-8: no words to send
-            out.write("  (the line is not UTF-8 text: nothing is sent to the skill)\n")
+        if text is None or shown_line(text) != text:  # bytes not text: no words to send
+            name = stdin_encoding()
+            out.write(f"  (the line is not {name} text: nothing is sent to the skill)\n")
             continue
         try:
             if not chat.line(text):

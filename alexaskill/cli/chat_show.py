@@ -21,6 +21,7 @@ __all__ = [
     "row",
     "shown_error",
     "shown_line",
+    "stdin_encoding",
     "stdin_lines",
     "understood_line",
 ]
@@ -57,6 +58,19 @@ def stdin_lines() -> Iterator[tuple[int, str]]:
             yield number, line_said(line, first=number == 1)
     except UnicodeDecodeError as exc:
         raise stdin_not_text(exc) from None
+
+
+def stdin_encoding() -> str:
+    """The name of the encoding standard input is read in, for a note on a line not text in
+    it: ``UTF-8`` (by any of its spellings), else as Python names it (``ascii``, ``cp1252``)."""
+    import codecs
+
+    encoding = getattr(sys.stdin, "encoding", None) or "utf-8"
+    try:
+        known = codecs.lookup(encoding).name
+    except LookupError:
+        return str(encoding)
+    return "UTF-8" if known == "utf-8" else str(encoding)
 
 
 def shown_line(text: str) -> str:
