@@ -844,3 +844,18 @@ def test_a_line_not_text_in_standard_inputs_encoding_names_that_encoding(
     assert "> caf\\xe9\n  (the line is not ascii text: nothing is sent to the skill)\n" in shown
     assert "UTF-8" not in shown
     assert "  skill:      Welcome to the cafe. What would you like?\n" in shown
+
+
+def test_a_locale_chat_cannot_understand_leaves_the_session_open(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "/locale de-DE" (a locale Alexa has, a language the understanding lacks) was refused, but
+    # the session was forgotten first: the next line, said in the open session, was "not
+    # routed to the skill" and the session shown ended.
+    said = "open the cafe\n/locale de-DE\nan espresso please\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    assert "> /locale de-DE\n  (locale 'de-DE': " in out
+    assert "would not route" not in out
+    assert out.count("  skill:      One espresso. Anything else?\n") == 1
+    assert "(now " not in out

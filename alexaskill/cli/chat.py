@@ -49,7 +49,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..app import Skill
-    from ..understanding import InteractionModel
+    from ..understanding import InteractionModel, Understander
     from ..understanding.dialog import Conversation, Reply, Turn
 
 
@@ -111,13 +111,14 @@ class _Chat:
             return self._served_id
         return DEFAULT_SKILL_ID
 
-    def _conversation(self) -> Conversation:
+    def _conversation(self, understander: Understander | None = None) -> Conversation:
         from ..testing import SCREEN, TestClient
         from ..testing.talking import ClientTransport
         from ..understanding.dialog import Conversation
         from .chat_http import SPEAKER, HttpTransport
 
-        understander = make_understander(self.model, self.locale, self.skill_id())
+        if understander is None:
+            understander = make_understander(self.model, self.locale, self.skill_id())
         interfaces = SCREEN if self.screen else SPEAKER
         if self.args.url is not None:
             if self.transport is None:
@@ -225,17 +226,17 @@ class _Chat:
             self.conversation = self._conversation()
             shown = "a device with a screen" if self.screen else "a speaker"
             self.out.write(f"  (now {shown}; a new session)\n")
-        else:  # /locale LOCALE
-            before = self.model, self.locale
+        else:  # /locale LOCALE: one that cannot be spoken leaves the session as it was
             try:
                 alexa_locale(rest[0])  # as --locale says it, before any model is built for it
-                self.model, self.locale = self._model(rest[0])
-                self.forget_session()
-                self.conversation = self._conversation()
+                model, locale = self._model(rest[0])
+                understander = make_understander(model, locale, self.skill_id())
             except (UsageError, argparse.ArgumentTypeError) as exc:
-                self.model, self.locale = before
                 self.out.write(f"  ({exc})\n")
             else:
+                self.model, self.locale = model, locale
+                self.forget_session()
+                self.conversation = self._conversation(understander)
                 self.out.write(f"  (now {self.locale}; a new session)\n")
         self._device_starts()
         return True
