@@ -755,3 +755,16 @@ def test_an_argument_that_is_not_utf8_is_shown_as_its_bytes(
     # A backslash typed is not a byte: 'w\\udce9' stays as repr() writes it.
     code, _, err = run("chat", "inputsapp:skill", "--invocation", "w\\udce9")
     assert code == 2 and "'w\\\\udce9'" in err, err
+
+
+def test_a_module_path_without_its_colon_is_meant_with_skill(workdir: Path) -> None:
+    # "pkg.app" for pkg/app.py suggested "pkg:app" (the module pkg, attribute app), which is
+    # not there: the module's own file is, so what was meant is pkg.app:skill.
+    (workdir / "pkg").mkdir()
+    (workdir / "pkg" / "__init__.py").write_text("")
+    (workdir / "pkg" / "app.py").write_text(APP)
+    code, _, err = run("replay", "pkg.app", "hello.json")
+    assert code == 2
+    assert err.endswith("path/to/app.py:skill; did you mean pkg.app:skill?\n"), err
+    code, _, err = run("replay", "pkg.skill", "hello.json")  # no pkg/skill.py: pkg:skill
+    assert err.endswith("; did you mean pkg:skill?\n"), err

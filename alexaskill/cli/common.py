@@ -127,10 +127,10 @@ def load_object(spec: str) -> Any:
 
 
 def _meant(spec: str) -> str:
-    """The APP a spec without its colon likely meant, as a hint: "app.skill" → app:skill."""
+    """What a colonless APP meant: app.skill → app:skill, pkg.app (pkg/app.py) → pkg.app:skill."""
     if ":" in spec:
         return ""
-    if spec.endswith(".py"):
+    if spec.endswith(".py") or Path(spec.replace(".", os.sep) + ".py").is_file():
         return f"; did you mean {spec}:skill?"
     module, dot, attribute = spec.rpartition(".")
     if dot and module and attribute.isidentifier():
