@@ -859,3 +859,15 @@ def test_a_locale_chat_cannot_understand_leaves_the_session_open(
     assert "would not route" not in out
     assert out.count("  skill:      One espresso. Anything else?\n") == 1
     assert "(now " not in out
+
+
+def test_an_alexa_api_time_zone_that_is_no_string_is_a_usage_error(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # {"time_zone": 5} (a status meant for "faults", say) failed every turn with Python's
+    # "TypeError: expected str, bytes or os.PathLike object, not int".
+    (workdir / "api.json").write_text('{"time_zone": 5}')
+    code, out, err = chat(monkeypatch, "open the cafe\n", "cafe:skill", "--alexa-api", "api.json")
+    assert code == 2
+    assert "TypeError" not in out + err
+    assert err == "alexaskill chat: error: --alexa-api: unknown time zone 5\n"

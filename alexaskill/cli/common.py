@@ -307,7 +307,7 @@ def user_time(
 
     try:
         return device_time(now, time_zone)
-    except ValueError:
+    except (ValueError, TypeError):  # (TypeError: a zone given as no string, 5 say)
         raise UsageError(f"{zone_option}: unknown time zone {time_zone!r}") from None
     except OverflowError:  # 9999-12-31T23:59-05:00, say
         raise UsageError(
