@@ -27,8 +27,8 @@ NO_ARGUMENT: Final = frozenset({"launch", "end", "silence", "json", "player", "q
 def command_mistake(words: list[str]) -> str | None:
     """What chat says of ``/WORDS`` it will not run, or None to run it: for a command that
     takes an argument, given none or one it does not know, what it takes; for one that takes
-    none, given some, that it takes none (the words were dropped unsaid, the command run);
-    for a name no command has, that none is so named."""
+    none, given some, that it takes none; for a name no command has, that none is so named.
+    A command so refused is not run (none is run with words it would drop unsaid)."""
     from .chat_audio import BUTTONS, EVENTS
 
     said = "/" + " ".join(words)
