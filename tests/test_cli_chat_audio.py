@@ -363,3 +363,26 @@ def test_over_http_an_event_s_answer_leaves_the_session_s_attributes_alone(
     assert "session" not in bodies[1]
     assert bodies[2]["session"]["attributes"] == {"kept": 1}
     assert bodies[2]["session"]["new"] is False
+
+
+def test_an_event_no_device_sends_from_the_players_state_is_refused(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stream that finished or stopped was reported finished, nearly finished or stopped
+    # again, and the skill answered events no device sends.
+    out = chat(
+        monkeypatch,
+        "open the podcast\n/audio stopped\n/audio stopped\n/audio finished\n/audio nearly\n",
+    )
+    assert _after(out, "/audio stopped").startswith("  → AudioPlayer.PlaybackStopped 0 at 0 ms")
+    assert out.count("→ AudioPlayer.PlaybackStopped") == 1
+    assert "→ AudioPlayer.PlaybackFinished" not in out
+    assert "→ AudioPlayer.PlaybackNearlyFinished" not in out
+    assert (
+        "> /audio stopped\n  (the player is STOPPED: a device sends PlaybackStopped only of a "
+        "stream playing or paused)\n"
+    ) in out
+    assert (
+        "> /audio finished\n  (the player is STOPPED: a device sends PlaybackFinished only of a "
+        "stream playing)\n"
+    ) in out

@@ -30,6 +30,14 @@ HELP: Final = """\
                      (PlaybackStarted is sent by itself when a stream starts, as a device
                      does; chat --audio-events manual leaves it to /audio started)"""
 
+#: The activities a device reports an event from (a stream that finished does not finish, nor
+#: stop, again); the others, Started and Failed, from any.
+_REPORTED_FROM: Final = {
+    "PlaybackNearlyFinished": ("PLAYING", "BUFFER_UNDERRUN"),
+    "PlaybackFinished": ("PLAYING", "BUFFER_UNDERRUN"),
+    "PlaybackStopped": ("PLAYING", "BUFFER_UNDERRUN", "PAUSED"),
+}
+
 NO_STREAM: Final = "the player holds no stream: open the skill and have it play one"
 #: How the line of a request the device sends on its own ends.
 AUTOMATIC: Final = " (sent by the device on its own)"
@@ -52,6 +60,11 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
         event = EVENTS[word]
         if player.token is None:
             return NO_STREAM
+        if player.activity not in _REPORTED_FROM.get(event, (player.activity,)):
+            return (
+                f"the player is {player.activity}: a device sends {event} only of a stream "
+                f"{'playing or paused' if event == 'PlaybackStopped' else 'playing'}"
+            )
         if client is not None:
             reply: SkillResponse = client.audio_event(event)
             return reply
