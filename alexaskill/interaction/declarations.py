@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -331,14 +331,7 @@ def locale_warnings(skill: ModelSource, locale: str) -> list[str]:
         )
     translations = getattr(skill, "translations", None)
     untranslated = []
-    for declaration in skill.intent_declarations.values():
-        dialog = declaration.dialog
-        if dialog is None:
-            continue
-        texts = list(dialog.confirm)
-        for dialog_slot in dialog.slots.values():
-            texts += [*dialog_slot.elicit, *dialog_slot.confirm]
-            texts += [text for rule in dialog_slot.validations for text in rule.prompt]
+    for declaration, texts in dialog_prompts(skill):
         for text in texts:
             # Only a catalog of the locale's own language counts, not the default locale's.
             if translations is None or translations.lookup(text, locale) is None:
@@ -349,6 +342,19 @@ def locale_warnings(skill: ModelSource, locale: str) -> list[str]:
             f"catalogs and are spoken in {default}: " + "; ".join(untranslated)
         )
     return warnings
+
+
+def dialog_prompts(source: ModelSource) -> Iterator[tuple[IntentDeclaration, list[str]]]:
+    """Each intent with a dialog, and its prompts' texts (confirmations, elicitations, …)."""
+    for declaration in source.intent_declarations.values():
+        dialog = declaration.dialog
+        if dialog is None:
+            continue
+        texts = list(dialog.confirm)
+        for dialog_slot in dialog.slots.values():
+            texts += [*dialog_slot.elicit, *dialog_slot.confirm]
+            texts += [text for rule in dialog_slot.validations for text in rule.prompt]
+        yield declaration, texts
 
 
 class ModelSource(Protocol):

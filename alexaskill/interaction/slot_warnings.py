@@ -89,15 +89,10 @@ def prompt_translation_warnings(source: ModelSource, locale: str) -> list[str]:
     translations = getattr(source, "translations", None)
     if translations is None:
         return []
+    from .declarations import dialog_prompts
+
     warnings = []
-    for declaration in source.intent_declarations.values():
-        dialog = declaration.dialog
-        if dialog is None:
-            continue
-        texts = list(dialog.confirm)
-        for dialog_slot in dialog.slots.values():
-            texts += [*dialog_slot.elicit, *dialog_slot.confirm]
-            texts += [text for rule in dialog_slot.validations for text in rule.prompt]
+    for declaration, texts in dialog_prompts(source):
         for text in dict.fromkeys(texts):
             translated = translations.lookup(text, locale)
             if translated is None or translated == text:
