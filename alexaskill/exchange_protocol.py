@@ -293,8 +293,9 @@ class ExchangeProtocol:
 
     @functools.cached_property
     def _reset_contextvars(self) -> bool:
-        # Read once a connection, not a request (older uvicorn releases lack the option).
-        return bool(getattr(self.config, "reset_contextvars", False))
+        # Read once a connection, not a request. uvicorn before 0.45 lacks the option and
+        # gives every request a fresh context, as it does now with the option set.
+        return bool(getattr(self.config, "reset_contextvars", True))
 
     def _run(self, exchange: Exchange, app: Any) -> None:
         coroutine = exchange.run_asgi(app)

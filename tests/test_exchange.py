@@ -9,6 +9,8 @@ only grouped into fewer writes.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import inspect
 import json
 import logging
 import re
@@ -708,3 +710,30 @@ def test_a_websocket_upgrade_is_handed_over_as_by_uvicorn(feed: Feed, answers: i
     assert HandedOver.heads == [WEBSOCKET, WEBSOCKET] and logs == []  # uvicorn's, then ours
     written = b"".join(event for event in events if isinstance(event, bytes))
     assert written.count(b"HTTP/1.1 ") == answers
+
+
+REQUEST_PATH: contextvars.ContextVar[str] = contextvars.ContextVar("request_path", default="")
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_each_request_starts_in_a_fresh_context_as_on_uvicorn(protocol_class: type[Any]) -> None:
+    # uvicorn before 0.45 (pyproject's floor is 0.42) ran every request in a fresh context,
+    # without an option; later ones do so with ``reset_contextvars``. alexaskill's httptools
+    # protocol read that option and, where it was missing, ran a pipelined request in the
+    # context of the one before it: one request's context variables (a user, a trace) seen
+    # by the next client's.
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(REQUEST_PATH.get())
+        REQUEST_PATH.set(scope["path"])
+        await echo(scope, receive, send)
+
+    options = {}
+    if "reset_contextvars" in inspect.signature(Config).parameters:
+        options["reset_contextvars"] = True
+    events, _ = serve(
+        protocol_class, app, [post(b"x", path="/first") + post(b"y", path="/second")], **options
+    )
+    assert b"".join(e for e in events if isinstance(e, bytes)).count(b"HTTP/1.1 200") == 2
+    assert seen == ["", ""]
