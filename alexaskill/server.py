@@ -75,6 +75,7 @@ from .server_limits import (
     _connection_budget,
     _eviction_order,
     _guard_accept,
+    _RareWarnings,
     _say_unsupported_upgrade,
     raise_open_file_limit,
 )
@@ -452,6 +453,10 @@ class H11Protocol(_Bounded, _H11):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.conn.__class__ = _OneFraming  # (uvicorn's __init__ made it)
+        # uvicorn's warnings for a request refused (unparsable, past --limit-concurrency),
+        # said rarely: a flood of them, a log write each.
+        rare = _RareWarnings(self.logger, self.server_state, self.loop)
+        self.logger = rare  # type: ignore[assignment]  # (a logger to uvicorn's code)
         super().connection_made(transport)
 
     def _closes_after_answer(self) -> bool:

@@ -119,6 +119,30 @@ def _say_rarely(logger: logging.Logger, state: Any, line: str, now: float) -> No
     said_by_line[line] = [now, 0]
 
 
+#: uvicorn's warnings a client can cause on every request, which its h11 protocol says inline.
+_SAID_RARELY: Final = frozenset({"Invalid HTTP request received.", "Exceeded concurrency limit."})
+
+
+class _RareWarnings:
+    """uvicorn's error logger as an h11 connection (`alexaskill.server.H11Protocol`) uses it:
+    the warnings of `_SAID_RARELY` said rarely (`_say_rarely`), as on httptools; all else as
+    the logger says it."""
+
+    __slots__ = ("_logger", "_loop", "_state")
+
+    def __init__(self, logger: logging.Logger, state: Any, loop: asyncio.AbstractEventLoop):
+        self._logger, self._state, self._loop = logger, state, loop
+
+    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        if not args and not kwargs and msg in _SAID_RARELY:
+            _say_rarely(self._logger, self._state, str(msg), self._loop.time())
+        else:
+            self._logger.warning(msg, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._logger, name)
+
+
 def _say_unsupported_upgrade(protocol: Any) -> None:
     """uvicorn's warnings for a request asking for an upgrade it does not take (``h2c``, or a
     WebSocket without a library), said rarely (`_say_rarely`): a line or two a request, which

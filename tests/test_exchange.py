@@ -729,7 +729,7 @@ def test_each_request_starts_in_a_fresh_context_as_on_uvicorn(protocol_class: ty
         REQUEST_PATH.set(scope["path"])
         await echo(scope, receive, send)
 
-    options = {}
+    options: dict[str, Any] = {}
     if "reset_contextvars" in inspect.signature(Config).parameters:
         options["reset_contextvars"] = True
     events, _ = serve(
@@ -737,3 +737,52 @@ def test_each_request_starts_in_a_fresh_context_as_on_uvicorn(protocol_class: ty
     )
     assert b"".join(e for e in events if isinstance(e, bytes)).count(b"HTTP/1.1 200") == 2
     assert seen == ["", ""]
+
+
+@pytest.mark.parametrize(
+    ("feed", "line", "options"),
+    [
+        (b"NOT HTTP AT ALL\r\n\r\n", "Invalid HTTP request received.", {}),
+        (post(b"x"), "Exceeded concurrency limit.", {"limit_concurrency": 0}),
+    ],
+    ids=["invalid", "over-the-limit"],
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_flood_of_refused_requests_is_one_line_on_either_parser(
+    protocol_class: type[Any], feed: bytes, line: str, options: dict[str, Any]
+) -> None:
+    # On h11 (a plain install's parser) uvicorn said each of these lines once a request: a
+    # flood of bad requests, a log write each. Said once, as on httptools (`_say_rarely`).
+    config = Config(app=echo, lifespan="off", log_level="warning", **options)
+    config.load()
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    async def scenario() -> int:
+        state, answered = ServerState(), 0
+        for _ in range(5):  # five connections of one server
+            protocol = protocol_class(config=config, server_state=state, app_state={})
+            transport = Transport()
+            transport.protocol = protocol
+            protocol.connection_made(transport)
+            protocol.data_received(feed)
+            for _ in range(100):  # (the 503 comes from a task)
+                await settle()
+                if transport.events:
+                    break
+            answered += first_write(transport.events).startswith(b"HTTP/1.1 ")
+            protocol.connection_lost(None)
+            await settle()
+        return answered
+
+    handler = Collect()
+    logging.getLogger("uvicorn.error").addHandler(handler)
+    try:
+        answered = asyncio.run(scenario())
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(handler)
+    assert answered == 5
+    assert records == [line]
