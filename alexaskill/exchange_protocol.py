@@ -14,6 +14,7 @@ from uvicorn.protocols.utils import get_remote_addr
 
 from .exchange import _SPECIAL, Exchange
 from .server_limits import _say_rarely
+from .server_target import absolute_form, with_host
 from .server_writes import _refusal
 
 try:
@@ -155,6 +156,12 @@ class ExchangeProtocol:
         if len(hosts) != 1 and (hosts or http_version == "1.1"):
             raise ValueError("a request without one Host header")
         self.headers = _TRAILERS  # type: ignore[assignment]  # (the scope keeps the head's)
+        if self.url[:1] != b"/":
+            # The absolute form (RFC 9112, 3.2.2): the URL's host for the Host header's (a
+            # URL of no host raises ValueError: a 400, as above).
+            form = absolute_form(self.url)
+            if form is not None:
+                scope["headers"] = with_host(scope["headers"], form[0])
         url = httptools.parse_url(self.url)
         raw_path = url.path or b"/"  # ("http://host", the absolute form: no path, "/")
         path = raw_path.decode("ascii")

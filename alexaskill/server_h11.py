@@ -7,6 +7,8 @@ from typing import Any
 
 import h11
 
+from .server_target import absolute_form, with_host
+
 __all__: list[str] = []  # the server protocol's helper
 
 
@@ -31,18 +33,19 @@ class _OneFraming(h11.Connection):
             if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
                 self._refused = True
                 raise h11.RemoteProtocolError("not an HTTP/1 request", 400)
-            target = event.target
-            if target[:7].lower() == b"http://" or target[:8].lower() == b"https://":
+            try:
+                form = absolute_form(event.target)
+            except ValueError as error:
+                self._refused = True
+                raise h11.RemoteProtocolError(str(error), 400) from None
+            if form is not None:
                 # The absolute form (RFC 9112, 3.2.2), which a server must take: its path and
-                # query, as httptools gives (uvicorn took the whole URL for the path).
-                rest = target[target.index(b"//") + 2 :]  # the authority, then the rest
-                ends = [i for i in (rest.find(b"/"), rest.find(b"?")) if i >= 0]
-                target = rest[min(ends) :] if ends else b""
-                if not target.startswith(b"/"):  # "http://host", "http://host?query"
-                    target = b"/" + target
+                # query, as httptools gives (uvicorn took the whole URL for the path), and its
+                # host for the Host header's.
+                authority, target = form
                 event = h11.Request(
                     method=event.method,
-                    headers=event.headers,
+                    headers=with_host(list(event.headers), authority),
                     target=target,
                     http_version=event.http_version,
                 )

@@ -786,3 +786,43 @@ def test_a_flood_of_refused_requests_is_one_line_on_either_parser(
         logging.getLogger("uvicorn.error").removeHandler(handler)
     assert answered == 5
     assert records == [line]
+
+
+#: An absolute-form target, the request's line, and the host the app must see (RFC 9112,
+#: 3.2.2: the target's, never the Host header's).
+HOST_OF_TARGET = {
+    "replaced": (
+        b"GET http://skill.example:8443/a HTTP/1.1\r\nhost: other\r\n",
+        "skill.example:8443",
+    ),
+    "ipv6": (b"GET https://[::1]/a?b=c HTTP/1.1\r\nhost: other\r\n", "[::1]"),
+    "http-1.0-without": (b"GET http://skill.example/a HTTP/1.0\r\n", "skill.example"),
+}
+
+
+@pytest.mark.parametrize("case", HOST_OF_TARGET)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_absolute_form_target_gives_the_host(protocol_class: type[Any], case: str) -> None:
+    # Both protocols kept the Host header (a proxy's, a client's other name), which Starlette's
+    # `request.url` and the simulator's host check read, not the URL's host the RFC requires.
+    line, host = HOST_OF_TARGET[case]
+    events, _ = serve(protocol_class, echo, [line + b"\r\n"])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+    headers = json.loads(body)["headers"]
+    assert [value for name, value in headers if name == "host"] == [host]
+    assert json.loads(body)["path"] == "/a"
+
+
+@pytest.mark.parametrize(
+    "target", [b"http://user@skill/a", b"http:///a", b"http://sk ill/a", b"http://skill:x/a"]
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_absolute_form_target_without_a_host_is_refused(
+    protocol_class: type[Any], target: bytes
+) -> None:
+    # RFC 9110, 4.2.1 and 4.2.4: an http URL with an empty host is invalid, and one with a
+    # user is an error: 400, not served under another host.
+    events, logs = serve(protocol_class, echo, [b"GET %b HTTP/1.1\r\nhost: x\r\n\r\n" % target])
+    assert first_write(wire(events)).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert logs == ["Invalid HTTP request received."] and events[-1] == "close"

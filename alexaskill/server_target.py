@@ -1,0 +1,39 @@
+"""The absolute form of a request's target (``GET http://host/path HTTP/1.1``, RFC 9112,
+3.2.2), as `alexaskill.server`'s protocols take it: its path for the request's path, and its
+host for the request's ``host`` header, whatever the Host header said."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__: list[str] = []  # the server protocols' helper
+
+#: A URL's host (RFC 3986, 3.2.2: a name, an IPv4 address or a bracketed IP literal) and port,
+#: without a user (RFC 9110, 4.2.4: an error in an http URL).
+_AUTHORITY: Final = re.compile(rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::[0-9]*)?")
+
+
+def absolute_form(target: bytes) -> tuple[bytes, bytes] | None:
+    """The authority (host and port) and the origin form (path and query) of ``target``, if it
+    is a URL (``http://`` or ``https://``); None for another form. ValueError for a URL whose
+    authority is no host (empty, a user's: RFC 9110, 4.2.1 and 4.2.4)."""
+    if target[:7].lower() != b"http://" and target[:8].lower() != b"https://":
+        return None
+    rest = target[target.index(b"//") + 2 :]
+    ends = [i for i in (rest.find(b"/"), rest.find(b"?"), rest.find(b"#")) if i >= 0]
+    end = min(ends) if ends else len(rest)
+    authority, origin = rest[:end], rest[end:]
+    if not _AUTHORITY.fullmatch(authority):
+        raise ValueError("a request's URL without a host")
+    if not origin.startswith(b"/"):  # "http://host", "http://host?query"
+        origin = b"/" + origin
+    return authority, origin
+
+
+def with_host(headers: list[tuple[bytes, bytes]], host: bytes) -> list[tuple[bytes, bytes]]:
+    """``headers`` (lower-case names) with ``host`` for their ``host`` (added if none)."""
+    replaced = [(name, host if name == b"host" else value) for name, value in headers]
+    if not any(name == b"host" for name, _ in headers):  # (HTTP/1.0 may have none)
+        replaced.append((b"host", host))
+    return replaced
