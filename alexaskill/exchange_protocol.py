@@ -9,11 +9,10 @@ import urllib.parse
 from typing import TYPE_CHECKING, Any, Final
 
 from uvicorn.logging import TRACE_LOG_LEVEL
-from uvicorn.protocols.http.flow_control import service_unavailable
 from uvicorn.protocols.utils import get_remote_addr
 
 from .exchange import _SPECIAL, Exchange
-from .server_limits import _say_rarely
+from .server_limits import _over_limit, _say_rarely
 from .server_target import absolute_form, with_host
 from .server_writes import _refusal
 
@@ -174,7 +173,7 @@ class ExchangeProtocol:
         limit = self.limit_concurrency
         app = self.app
         if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
-            app = service_unavailable
+            app = _over_limit  # (uvicorn's 503, with a JSON reason)
             _say_over_limit(self.logger, self.server_state, self.loop.time())
         previous = self.cycle
         exchange = self.cycle = Exchange(

@@ -143,6 +143,21 @@ class _RareWarnings:
         return getattr(self._logger, name)
 
 
+_OVER_LIMIT: Final = b'{"error": "over the server\'s concurrency limit"}'
+_OVER_LIMIT_HEAD: Final = [
+    (b"content-type", b"application/json"),
+    (b"content-length", b"%d" % len(_OVER_LIMIT)),
+    (b"connection", b"close"),
+]
+
+
+async def _over_limit(scope: Any, receive: Any, send: Any) -> None:
+    """The app a request past ``--limit-concurrency`` gets: uvicorn's 503 (its
+    ``service_unavailable``), with a short JSON reason as every refusal of alexaskill's."""
+    await send({"type": "http.response.start", "status": 503, "headers": _OVER_LIMIT_HEAD})
+    await send({"type": "http.response.body", "body": _OVER_LIMIT})
+
+
 def _say_unsupported_upgrade(protocol: Any) -> None:
     """uvicorn's warnings for a request asking for an upgrade it does not take (``h2c``, or a
     WebSocket without a library), said rarely (`_say_rarely`): a line or two a request, which

@@ -310,7 +310,8 @@ def test_after_the_response_receive_reports_the_disconnect() -> None:
 
 def test_default_headers_and_the_concurrency_limit() -> None:
     same(echo, [post(b"x")], headers=[("X-Served-By", "alexaskill")])
-    events, logs = same(echo, [post(b"x")], limit_concurrency=1)
+    # (Past the limit the 503 has a JSON reason, not uvicorn's text: see the test of it.)
+    events, logs = serve(server_module.HttpToolsProtocol, echo, [post(b"x")], limit_concurrency=1)
     assert first_write(events).startswith(b"HTTP/1.1 503")
     assert logs == ["Exceeded concurrency limit."]
 
@@ -826,3 +827,14 @@ def test_an_absolute_form_target_without_a_host_is_refused(
     events, logs = serve(protocol_class, echo, [b"GET %b HTTP/1.1\r\nhost: x\r\n\r\n" % target])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert logs == ["Invalid HTTP request received."] and events[-1] == "close"
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_past_the_concurrency_limit_the_503_has_a_json_reason(protocol_class: type[Any]) -> None:
+    # As every refusal of alexaskill's (uvicorn's 503 is plain text), on either parser.
+    events, logs = serve(protocol_class, echo, [post(b"x")], limit_concurrency=1)
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 503 Service Unavailable\r\n"), head
+    assert b"content-type: application/json" in head and b"connection: close" in head
+    assert json.loads(body) == {"error": "over the server's concurrency limit"}
+    assert logs == ["Exceeded concurrency limit."] and events[-1] == "close"
