@@ -13,11 +13,11 @@ __all__: list[str] = []  # the server protocol's helper
 
 
 class _OneFraming(h11.Connection):
-    """h11's connection, refusing a request of no HTTP/1 version, and one framed both by a
-    length and by chunks (RFC 9112, 6.3), as httptools does: h11 goes by the chunks and keeps
-    the connection, so bytes that a proxy in front counted as this request's body would run
-    as a request of their own. And an answer sent before the request's body came whole says
-    ``connection: close``, as the connection closes after it."""
+    """h11's connection, refusing a request of no HTTP/1 version, a ``CONNECT``, and one framed
+    both by a length and by chunks (RFC 9112, 6.3), as httptools does: h11 goes by the chunks
+    and keeps the connection, so bytes that a proxy in front counted as this request's body
+    would run as a request of their own. And an answer sent before the request's body came
+    whole says ``connection: close``, as the connection closes after it."""
 
     _refused = False
 
@@ -33,6 +33,9 @@ class _OneFraming(h11.Connection):
             if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
                 self._refused = True
                 raise h11.RemoteProtocolError("not an HTTP/1 request", 400)
+            if event.method == b"CONNECT":  # (a 2xx to it switches h11 to a tunnel)
+                self._refused = True
+                raise h11.RemoteProtocolError("a CONNECT request (no proxy here)", 400)
             try:
                 form = absolute_form(event.target)
             except ValueError as error:

@@ -838,3 +838,21 @@ def test_past_the_concurrency_limit_the_503_has_a_json_reason(protocol_class: ty
     assert b"content-type: application/json" in head and b"connection: close" in head
     assert json.loads(body) == {"error": "over the server's concurrency limit"}
     assert logs == ["Exceeded concurrency limit."] and events[-1] == "close"
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_connect_request_is_refused_on_either_parser(protocol_class: type[Any]) -> None:
+    # httptools refused it (400); h11 served it, and an app's 2xx switched h11 to another
+    # protocol: the app's body then failed in h11, a traceback in the log ("Exception in ASGI
+    # application") and no body on the wire.
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["method"])
+        await echo(scope, receive, send)
+
+    events, logs = serve(protocol_class, app, [b"CONNECT skill:443 HTTP/1.1\r\nhost: x\r\n\r\n"])
+    assert seen == [] and logs == ["Invalid HTTP request received."]
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n") and events[-1] == "close"
+    assert json.loads(body) == {"error": "invalid HTTP request"}
