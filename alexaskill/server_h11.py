@@ -41,17 +41,24 @@ class _OneFraming(h11.Connection):
             except ValueError as error:
                 self._refused = True
                 raise h11.RemoteProtocolError(str(error), 400) from None
+            target, headers = event.target, list(event.headers)
             if form is not None:
                 # The absolute form (RFC 9112, 3.2.2), which a server must take: its path and
                 # query, as httptools gives (uvicorn took the whole URL for the path), and its
                 # host for the Host header's.
                 authority, target = form
-                event = h11.Request(
-                    method=event.method,
-                    headers=with_host(list(event.headers), authority),
-                    target=target,
-                    http_version=event.http_version,
-                )
+                headers = with_host(headers, authority)
+            if form is not None or b"#" in target:  # (a fragment, which no client sends:
+                try:  # dropped, as by httptools)
+                    event = h11.Request(
+                        method=event.method,
+                        headers=headers,
+                        target=target.partition(b"#")[0],
+                        http_version=event.http_version,
+                    )
+                except h11.LocalProtocolError:  # ("#x": no target left)
+                    self._refused = True
+                    raise h11.RemoteProtocolError("an invalid request target", 400) from None
         return event
 
     def send(self, event: Any) -> bytes | None:  # type: ignore[override]  # (one signature)

@@ -856,3 +856,21 @@ def test_a_connect_request_is_refused_on_either_parser(protocol_class: type[Any]
     head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n") and events[-1] == "close"
     assert json.loads(body) == {"error": "invalid HTTP request"}
+
+
+@pytest.mark.parametrize("target", [b"/a?b=c#frag", b"http://skill/a?b=c#frag", b"/a#frag?d"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_fragment_in_the_target_is_not_the_path(protocol_class: type[Any], target: bytes) -> None:
+    # A client sends no fragment (RFC 9112, 3.2); httptools drops one, h11 kept it in the path
+    # or the query ("/a#frag": a 404 for the skill's "/a").
+    events, _ = serve(protocol_class, echo, [b"GET %b HTTP/1.1\r\nhost: x\r\n\r\n" % target])
+    answer = json.loads(first_write(wire(events)).partition(b"\r\n\r\n")[2])
+    assert (answer["path"], answer["query"]) == ("/a", "" if target == b"/a#frag?d" else "b=c")
+
+
+def test_a_target_that_is_only_a_fragment_is_refused_on_h11() -> None:
+    # (Dropping the fragment left no target, which h11 refused with an exception of its own,
+    # uncaught: a traceback, the connection left hanging.)
+    events, logs = serve(server_module.H11Protocol, echo, [b"GET #x HTTP/1.1\r\nhost: x\r\n\r\n"])
+    assert first_write(wire(events)).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert logs == ["Invalid HTTP request received."] and events[-1] == "close"
