@@ -8,7 +8,7 @@ import enum
 import json
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, TypedDict
 
@@ -17,6 +17,7 @@ import pytest
 from msgspec import UNSET, UnsetType
 
 from alexaskill import responses, ssml
+from alexaskill.directives import APL as TypedAPL
 from alexaskill.directives import AudioPlayer, Dialog
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import (
@@ -1118,6 +1119,60 @@ def test_a_raw_directive_is_copied_when_built() -> None:
         "say": "<speak>Hi</speak>",
         "on": "2026-01-02",
     }
+
+
+class _TwoFaced(Mapping[str, Any]):
+    """A mapping whose ``get`` (what checks used to read) says another stream than its items
+    (what its copy is made of)."""
+
+    def __init__(self, shown: dict[str, Any], sent: dict[str, Any]) -> None:
+        self.shown, self.sent = shown, sent
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.shown.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.sent[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sent)
+
+    def __len__(self) -> int:
+        return len(self.sent)
+
+
+def test_a_raw_directive_is_checked_as_it_is_sent() -> None:
+    # The checks read the caller's mapping, the copy sent was made of it afterwards: the two
+    # could differ, and an http:// stream went out checked as https. The checks read the copy.
+    def play(url: str) -> dict[str, Any]:
+        stream = {"url": url, "token": "t"}
+        return {
+            "type": "AudioPlayer.Play",
+            "playBehavior": "REPLACE_ALL",
+            "audioItem": {"stream": stream},
+        }
+
+    two_faced = _TwoFaced(
+        play("https://cdn.example.com/1.mp3"), play("http://cdn.example.com/1.mp3")
+    )
+    with pytest.raises(ResponseError, match=r"directives\[0\]: .*HTTPS"):
+        speak("Playing", directives=[two_faced])
+
+
+def test_a_built_raw_directive_is_not_copied_again() -> None:
+    # The rules rebuild a response from the directives they keep, an after-request hook with
+    # replace(): a directive already copied and checked is taken as it is, not copied again.
+    document = {"type": "APL", "mainTemplate": {"items": [{"type": "Text", "text": "Hi"}]}}
+    raw = {"type": "Alexa.Presentation.APL.RenderDocument", "token": "t", "document": document}
+    first = speak("Hi", directives=[raw])
+    again = Response(directives=first.directives)
+    assert again.directives[0] is first.directives[0]
+    assert first.replace(card=SimpleCard("T", "c")).directives[0] is first.directives[0]
+    assert again.directives[0] == raw
+    assert wire(again)["directives"] == [raw]
+    # So is a typed directive's document, given to another directive.
+    typed = TypedAPL.RenderDocument(document, token="t")
+    assert TypedAPL.RenderDocument(typed.document, token="u").document is typed.document
 
 
 def test_directives_none_is_no_directives() -> None:

@@ -9,7 +9,8 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..responses import Directive
-from .checks import _mapping, _text
+from ..responses.directive import _Encoded
+from .checks import _mapping, _sent_mapping, _text
 
 __all__ = [
     "APL",
@@ -58,15 +59,21 @@ class APL:
 
         def __post_init__(self) -> None:
             where = "Alexa.Presentation.APL.RenderDocument"
-            document = _mapping(f"{where} document", self.document)
-            _check_document(where, document)
-            force_setattr(self, "document", document)
+            document = self.document
+            if isinstance(document, Mapping):  # checked as sent: what str subclasses send
+                if type(document) is not dict and not isinstance(document, _Encoded):
+                    document = dict(document)  # read once: the keys checked are those encoded
+                head = {key: document.get(key) for key in ("type", "src")}
+                _check_document(
+                    where, {k: str.__str__(v) if isinstance(v, str) else v for k, v in head.items()}
+                )
+            force_setattr(self, "document", _sent_mapping(f"{where} document", document))
             if self.token is not None:
                 _text(f"{where} token", self.token)
             for field in ("datasources", "sources"):
                 value = getattr(self, field)
                 if value is not None:
-                    force_setattr(self, field, _mapping(f"{where} {field}", value))
+                    force_setattr(self, field, _sent_mapping(f"{where} {field}", value))
 
     class ExecuteCommands(Directive, tag="Alexa.Presentation.APL.ExecuteCommands", frozen=True):
         """Run APL ``commands`` against the document rendered with ``token``."""

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from ..exceptions import ResponseError
-from ..responses.directive import _enc_hook
+from ..responses.directive import _ENCODE_ERRORS, _enc_hook, _Encoded, _encoded
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for the directive modules beside this one
@@ -47,3 +47,16 @@ def _mapping(field: str, value: object) -> dict[str, Any]:
     except (TypeError, ValueError, OverflowError, RecursionError) as exc:
         raise ResponseError(f"{field} is not JSON-encodable: {exc}") from None
     return copied
+
+
+def _sent_mapping(field: str, value: object) -> _Encoded:
+    """``value``, a mapping, as the JSON it sends (`_encoded`: a large APL document is encoded
+    once, where a copy then the response's encoding did it three times over)."""
+    if isinstance(value, _Encoded):
+        return value  # bytes already: nothing can change them
+    if not isinstance(value, Mapping):
+        raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
+    try:
+        return _Encoded(_encoded(value))
+    except _ENCODE_ERRORS as exc:
+        raise ResponseError(f"{field} is not JSON-encodable: {exc}") from None

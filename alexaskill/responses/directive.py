@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Final
 
 import msgspec
@@ -157,26 +157,90 @@ def _check_named_slot(field: str, index: int, directive: Mapping[str, Any], name
         )
 
 
+class _Encoded(Mapping[str, Any]):
+    """A JSON object held as the bytes it encodes to (``raw``, a `msgspec.Raw` the response's
+    encoder copies as it is), read as a mapping: decoded on the first read of a member."""
+
+    __slots__ = ("_data", "raw")
+
+    def __init__(self, raw: msgspec.Raw, data: dict[str, Any] | None = None) -> None:
+        self.raw: Final = raw
+        self._data = data
+
+    def _json(self) -> dict[str, Any]:
+        data = self._data
+        if data is None:
+            data = self._data = msgspec.json.decode(self.raw)
+        return data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._json()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._json())
+
+    def __len__(self) -> int:
+        return len(self._json())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Encoded) and self.raw == other.raw:
+            return True
+        return self._json() == other if isinstance(other, Mapping) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as a dict's
+
+    def __repr__(self) -> str:
+        return repr(self._json())
+
+
+class _EncodedDirective(_Encoded):
+    """A raw directive checked and encoded; its ``type`` is read without decoding the rest."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, raw: msgspec.Raw, type_: str, data: dict[str, Any] | None) -> None:
+        super().__init__(raw, data)
+        self.type: Final = type_
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "type":
+            return self.type
+        return self._json()[key]
+
+
 def _enc_hook(obj: object) -> object:
-    # Called only for types msgspec does not know: str subclasses such as Ssml in raw directives.
+    # Called only for types msgspec does not know: a snapshot (its bytes, copied as they are),
+    # str subclasses such as Ssml in raw directives.
+    if isinstance(obj, _Encoded):
+        return obj.raw
     if isinstance(obj, str):
         return str.__str__(obj)  # its text, never what its __str__ says
     raise TypeError(f"{type(obj).__name__} is not JSON-encodable")
 
 
-def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) -> Any:
-    """A raw directive as the JSON it says, in containers of its own: a change the caller
-    makes to its dict afterwards (the next user's token in a template reused, a URL made
-    http) changes no response already built, and cannot undo the checks made of it. Values
-    are what the encoder would send (a date its ISO text, an `Ssml` its markup); one it cannot
-    encode is refused here, naming the directive. (~0.5 µs a small directive; a 24 KB APL
-    document ~40 µs, nearly twice its encoding, paid at each response that carries it.)"""
+_encode: Final = msgspec.json.Encoder(enc_hook=_enc_hook).encode
+_ENCODE_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
+
+
+def _encoded(value: Mapping[str, Any]) -> msgspec.Raw:
+    """``value`` encoded as the response will send it (`TypeError`, … when it cannot be).
+
+    This is the copy that keeps a response as it was checked: a change the caller makes to its
+    dict afterwards (a template reused for the next user's token, a URL made http) changes no
+    bytes already made. It costs the encoding alone, once: the response's encoder then copies
+    the bytes (a 24 KB APL document ~25 µs, as before the copy; a copy of the dicts as
+    `msgspec.to_builtins` makes them was that twice over, then encoded again, ~60 µs)."""
+    return msgspec.Raw(_encode(value if type(value) is dict else dict(value)))
+
+
+def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) -> _Encoded:
+    """A raw directive as the JSON it sends (see `_encoded`), the members the checks read
+    decoded from those bytes; one that cannot be encoded is refused, naming the directive."""
     try:
-        return msgspec.to_builtins(
-            directive if type(directive) is dict else dict(directive), enc_hook=_enc_hook
-        )
-    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        raw = _encoded(directive)
+    except _ENCODE_ERRORS as exc:
         raise ResponseError(f"{field}[{index}] ({type_}) is not JSON-encodable: {exc}") from None
+    return _EncodedDirective(raw, type_, msgspec.json.decode(raw) if type_ in _CHECKED else None)
 
 
 #: The dialog directives that may carry an ``updatedIntent`` (Amazon's Dialog interface
@@ -198,27 +262,41 @@ def _check_updated_intent(field: str, index: int, intent: object) -> None:
         raise ResponseError(f"{field}[{index}]: {exc}") from None
 
 
+#: The raw directives whose members are checked (small ones): decoded from their bytes.
+_CHECKED: Final = frozenset(
+    {"AudioPlayer.Play", "AudioPlayer.ClearQueue", "Connections.StartConnection"}
+    | {"Dialog.UpdateDynamicEntities", "Dialog.ConfirmIntent", "Dialog.Delegate"}
+    | _NAMED_SLOT.keys()
+)
+
+
 def _directive(field: str, index: int, directive: object) -> object:
-    """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (as a dict)."""
-    if isinstance(directive, Directive):
+    """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (encoded, its
+    checks made of what it sends; one already checked so, in another response, is kept)."""
+    if isinstance(directive, Directive) or type(directive) is _EncodedDirective:
         return directive
     if isinstance(directive, Mapping):
         type_ = directive.get("type")
         if not isinstance(type_, str) or not type_:
             raise ResponseError(f'{field}[{index}] has no string "type"')
+        type_ = str.__str__(type_)  # as sent (a str Enum's member its text)
+        snapshot = _snapshot(field, index, type_, directive)
+        sent = snapshot._data
+        if sent is None:
+            return snapshot
         if type_ == "AudioPlayer.Play":
-            _check_play(field, index, directive)
+            _check_play(field, index, sent)
         elif type_ == "Dialog.UpdateDynamicEntities":
-            _check_dynamic_entities(field, index, directive)
+            _check_dynamic_entities(field, index, sent)
         elif type_ == "AudioPlayer.ClearQueue":
-            _check_clear_queue(field, index, directive)
+            _check_clear_queue(field, index, sent)
         elif type_ == "Connections.StartConnection":
-            _check_start_connection(field, index, directive)
+            _check_start_connection(field, index, sent)
         elif type_ in _NAMED_SLOT:
-            _check_named_slot(field, index, directive, _NAMED_SLOT[type_])
-        if type_ in _WITH_INTENT and directive.get("updatedIntent") is not None:
-            _check_updated_intent(field, index, directive["updatedIntent"])
-        return _snapshot(field, index, type_, directive)
+            _check_named_slot(field, index, sent, _NAMED_SLOT[type_])
+        if type_ in _WITH_INTENT and sent.get("updatedIntent") is not None:
+            _check_updated_intent(field, index, sent["updatedIntent"])
+        return snapshot
     raise ResponseError(
         f"{field}[{index}] must be a Directive or a mapping with a 'type', "
         f"not {type(directive).__name__}"
