@@ -35,8 +35,9 @@ Decisions:
   `ask`, or ``speak(…, reprompt=…, end_session=False)``. A reprompt with the key absent is
   allowed (screen devices may keep the session open).
 - **Directives** are `Directive` structs (typed ones live in `alexaskill.directives`) or plain
-  mappings with a string ``"type"``, passed through verbatim (copied as JSON when the response is
-  built, so a later change to the caller's dict changes no response): the escape hatch for
+  mappings with a string ``"type"``, passed through verbatim (encoded when the response is built
+  and kept as a read-only mapping of those bytes, so a later change to the caller's dict changes
+  no response; the checks read what is sent): the escape hatch for
   whatever Amazon adds next. `directive_kind` sorts both into "dialog" / "audio" / "other".
 - **Rules that need only the response are checked here**, when it is built: one dialog directive
   per response and never with ``shouldEndSession: true``; a ``Dialog.Delegate`` without a
