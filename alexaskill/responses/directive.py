@@ -164,7 +164,7 @@ class _Encoded(Mapping[str, Any]):
     __slots__ = ("_data", "raw")
 
     def __init__(self, raw: msgspec.Raw, data: dict[str, Any] | None = None) -> None:
-        self.raw: Final = raw
+        self.raw = raw
         self._data = data
 
     def _json(self) -> dict[str, Any]:
@@ -199,7 +199,8 @@ class _EncodedDirective(_Encoded):
     __slots__ = ("type",)
 
     def __init__(self, raw: msgspec.Raw, type_: str, data: dict[str, Any] | None) -> None:
-        super().__init__(raw, data)
+        self.raw = raw  # (as _Encoded: set here, one call fewer a directive)
+        self._data = data
         self.type: Final = type_
 
     def __getitem__(self, key: str) -> Any:
@@ -211,8 +212,9 @@ class _EncodedDirective(_Encoded):
 def _enc_hook(obj: object) -> object:
     # Called only for types msgspec does not know: a snapshot (its bytes, copied as they are),
     # str subclasses such as Ssml in raw directives.
-    if isinstance(obj, _Encoded):
-        return obj.raw
+    kind = type(obj)
+    if kind is _EncodedDirective or kind is _Encoded:  # (isinstance of a Mapping: slower)
+        return obj.raw  # type: ignore[attr-defined]
     if isinstance(obj, str):
         return str.__str__(obj)  # its text, never what its __str__ says
     raise TypeError(f"{type(obj).__name__} is not JSON-encodable")
@@ -279,7 +281,8 @@ def _directive(field: str, index: int, directive: object) -> object:
         type_ = directive.get("type")
         if not isinstance(type_, str) or not type_:
             raise ResponseError(f'{field}[{index}] has no string "type"')
-        type_ = str.__str__(type_)  # as sent (a str Enum's member its text)
+        if type(type_) is not str:
+            type_ = str.__str__(type_)  # as sent (a str Enum's member its text)
         snapshot = _snapshot(field, index, type_, directive)
         sent = snapshot._data
         if sent is None:
