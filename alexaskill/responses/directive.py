@@ -229,9 +229,11 @@ def _encoded(value: Mapping[str, Any]) -> msgspec.Raw:
 
     This is the copy that keeps a response as it was checked: a change the caller makes to its
     dict afterwards (a template reused for the next user's token, a URL made http) changes no
-    bytes already made. It costs the encoding alone, once: the response's encoder then copies
-    the bytes (a 24 KB APL document ~25 µs, as before the copy; a copy of the dicts as
-    `msgspec.to_builtins` makes them was that twice over, then encoded again, ~60 µs)."""
+    bytes already made. It costs the encoding alone, done once: the response's encoder copies
+    the bytes. Measured (speak + encode_response, best of 8 interleaved runs): a response with a
+    24 KB APL document takes ~1.05x what it took with no copy at all, where a
+    `msgspec.to_builtins` copy, encoded again, took ~2.8x; one small directive whose members
+    are checked (decoded back from its bytes) ~1.06x the to_builtins copy, one unchecked 1.0x."""
     return msgspec.Raw(_encode(value if type(value) is dict else dict(value)))
 
 
