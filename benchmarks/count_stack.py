@@ -137,7 +137,9 @@ def total_instructions(
                 )
             requests = result.requests
     finally:
-        load.stop(process)
+        # valgrind writes callgrind's totals as the server exits, slowly on a busy machine: 5 s
+        # and a SIGKILL lost them ("no totals" at a load average of ~10).
+        load.stop(process, grace=120.0)
     return count_instructions._total(output), requests
 
 

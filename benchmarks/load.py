@@ -483,12 +483,12 @@ def wait_until_listening(
     raise BenchmarkError(f"server did not answer within 30 s:\n{_tail(log)}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a server this harness started: SIGTERM, and SIGKILL if it lingers."""
+def stop(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """Stop a server this harness started: SIGTERM, and SIGKILL if it lingers ``grace`` s."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=5)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
