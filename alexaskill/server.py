@@ -70,12 +70,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
-from .server_h11 import _OneFraming
+from .server_h11 import _JsonOverLimit, _OneFraming
 from .server_limits import (
     _connection_budget,
     _eviction_order,
     _guard_accept,
-    _over_limit,
     _RareWarnings,
     _say_unsupported_upgrade,
     raise_open_file_limit,
@@ -449,7 +448,7 @@ def _waited_since(connection: _Bounded) -> float:
     return connection._waiting_since
 
 
-class H11Protocol(_Bounded, _H11):
+class H11Protocol(_Bounded, _JsonOverLimit, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -457,39 +456,11 @@ class H11Protocol(_Bounded, _H11):
         # uvicorn's warnings for a request refused (unparsable, past --limit-concurrency),
         # said rarely: a flood of them, a log write each.
         rare = _RareWarnings(self.logger, self.server_state, self.loop)
-        self.logger = rare  # type: ignore[assignment]  # (a logger to uvicorn's code)
+        self.logger = rare  # (a logger to uvicorn's code)
         super().connection_made(transport)
 
     def _closes_after_answer(self) -> bool:
         return self.conn.their_state is h11.MUST_CLOSE
-
-    #: The app, and ``--limit-concurrency`` while uvicorn parses (`handle_events`).
-    _app: Any = None
-    _limit: int | None = None
-
-    def handle_events(self) -> None:
-        # uvicorn's own check of --limit-concurrency answers a plain-text 503: off while it
-        # parses, the app it reads for each request (`app`) checks the limit instead.
-        limit = self._limit = self.limit_concurrency
-        self.limit_concurrency = None
-        try:
-            super().handle_events()
-        finally:
-            self.limit_concurrency, self._limit = limit, None
-
-    @property
-    def app(self) -> Any:
-        """The app; past ``--limit-concurrency``, while uvicorn parses, a 503 with a JSON
-        reason (`_over_limit`), as on httptools."""
-        limit = self._limit
-        if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
-            self.logger.warning("Exceeded concurrency limit.")  # (said rarely: `_RareWarnings`)
-            return _over_limit
-        return self._app
-
-    @app.setter
-    def app(self, app: Any) -> None:
-        self._app = app
 
     def on_response_complete(self) -> None:
         before = self.cycle

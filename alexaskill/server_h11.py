@@ -7,6 +7,7 @@ from typing import Any
 
 import h11
 
+from .server_limits import _over_limit
 from .server_target import absolute_form, with_host
 
 __all__: list[str] = []  # the server protocol's helper
@@ -70,3 +71,40 @@ class _OneFraming(h11.Connection):
                 state.process_keep_alive_disabled()
         sent: bytes | None = super().send(event)
         return sent
+
+
+class _JsonOverLimit:
+    """For uvicorn's h11 protocol: past ``--limit-concurrency`` a 503 with a JSON reason
+    (`alexaskill.server_limits._over_limit`), as on httptools, not uvicorn's plain text."""
+
+    limit_concurrency: int | None
+    connections: set[Any]
+    tasks: set[Any]
+    logger: Any
+    #: The app, and ``--limit-concurrency`` while uvicorn parses (`handle_events`).
+    _app: Any = None
+    _limit: int | None = None
+
+    def handle_events(self) -> None:
+        # uvicorn's own check of --limit-concurrency answers a plain-text 503: off while it
+        # parses, the app it reads for each request (`app`) checks the limit instead.
+        limit = self._limit = self.limit_concurrency
+        self.limit_concurrency = None
+        try:
+            super().handle_events()  # type: ignore[misc]  # (uvicorn's, next in the MRO)
+        finally:
+            self.limit_concurrency, self._limit = limit, None
+
+    @property
+    def app(self) -> Any:
+        """The app; past ``--limit-concurrency``, while uvicorn parses, a 503 with a JSON
+        reason (`_over_limit`), as on httptools."""
+        limit = self._limit
+        if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
+            self.logger.warning("Exceeded concurrency limit.")  # (said rarely: `_RareWarnings`)
+            return _over_limit
+        return self._app
+
+    @app.setter
+    def app(self, app: Any) -> None:
+        self._app = app
