@@ -1429,27 +1429,6 @@ def test_an_empty_or_null_application_id_is_said_to_name_none(where: str, value:
     assert result.error == "request names no application id (applicationId empty or null)"
 
 
-def test_a_translated_progressive_speech_amazon_refuses_is_refused_at_start(
-    tmp_path: Any,
-) -> None:
-    # Only the source text was checked: a German translation over 600 characters was taken,
-    # and each German request slow enough to get it logged that it was not sent.
-    from alexaskill.i18n import Translations
-
-    from .catalogs import catalog
-
-    catalog(tmp_path, "de_DE", f'msgid "Wait."\nmsgstr "{"x" * 600}"\n')
-    catalog(tmp_path, "fr_FR", 'msgid "Wait."\nmsgstr "Attendez."\n')
-    with pytest.raises(ConfigurationError, match=r"^progressive_speech in de-DE: .*limit is 600"):
-        make_skill(progressive_speech="Wait.", translations=Translations(tmp_path))
-    with pytest.raises(ConfigurationError, match=r"^progressive_speech in de-DE: .*limit is 600"):
-        make_skill(progressive_speech="Wait.", translations=str(tmp_path))
-    # A translation within the limit, and a sentence no catalog translates, are taken.
-    catalog(tmp_path, "de_DE", 'msgid "Wait."\nmsgstr "Warten Sie."\n')
-    assert make_skill(progressive_speech="Wait.", translations=Translations(tmp_path))
-    assert make_skill(progressive_speech="Hold on.", translations=Translations(tmp_path))
-
-
 @pytest.mark.parametrize("name", [5, b"weather", ["weather"]])
 def test_a_mount_name_that_is_no_str_is_refused(name: Any) -> None:
     # Taken: Starlette then raised a TypeError from every url_path_for passing the mount, the

@@ -661,3 +661,23 @@ def test_a_keyword_n_beside_the_count_is_refused(locales: Path) -> None:
             translator.npgettext("days ahead", "{n} day", "{n} days", 3, n=3)
     with pytest.raises(TypeError, match="ngettext got the count 3 and n=5"):
         ngettext("{n} day", "{n} days", 3, n=5)  # outside a request: the source text
+
+
+def test_a_translated_progressive_speech_amazon_refuses_is_refused_at_start(
+    tmp_path: Path,
+) -> None:
+    # Only the source text was checked: a German translation over 600 characters was taken,
+    # and each German request slow enough to get it logged that it was not sent. (Here, not in
+    # test_app.py: .ci/run runs that file again at the dependency floors, without babel, which
+    # the catalogs are compiled with.)
+    catalog(tmp_path, "de_DE", f'msgid "Wait."\nmsgstr "{"x" * 600}"\n')
+    catalog(tmp_path, "fr_FR", 'msgid "Wait."\nmsgstr "Attendez."\n')
+    for translations in (Translations(tmp_path), str(tmp_path)):
+        with pytest.raises(
+            ConfigurationError, match=r"^progressive_speech in de-DE: .*limit is 600"
+        ):
+            Skill(SKILL_ID, progressive_speech="Wait.", translations=translations)
+    # A translation within the limit, and a sentence no catalog translates, are taken.
+    catalog(tmp_path, "de_DE", 'msgid "Wait."\nmsgstr "Warten Sie."\n')
+    assert Skill(SKILL_ID, progressive_speech="Wait.", translations=Translations(tmp_path))
+    assert Skill(SKILL_ID, progressive_speech="Hold on.", translations=Translations(tmp_path))
