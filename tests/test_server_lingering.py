@@ -50,6 +50,18 @@ MANY = 900 * 1024
 SMALL_BUFFER = 64 * 1024
 
 
+def _refused_while_sending(client: socket.socket, head: bytes, status: bytes) -> None:
+    """Send a refused request's head, then a large body behind it, and read the answer to its
+    end: the refusal's ``status``, not a reset."""
+    client.sendall(head)
+    time.sleep(0.2)  # answered meanwhile
+    client.sendall(b"x" * MANY)
+    answer = b""
+    while chunk := client.recv(65536):
+        answer += chunk
+    assert answer.startswith(status), answer[:200]
+
+
 def _small_buffers(transport: Any) -> None:
     sock = transport.get_extra_info("socket")
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_BUFFER)
@@ -108,13 +120,7 @@ def test_a_client_still_sending_after_a_refusal_gets_the_answer(
     with _lingering_server(protocol, loop) as server:
         with _connected(server) as client:
             client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_BUFFER)
-            client.sendall(head)
-            time.sleep(0.2)  # answered meanwhile
-            client.sendall(b"x" * MANY)
-            answer = b""
-            while chunk := client.recv(65536):
-                answer += chunk
-            assert answer.startswith(status), answer[:200]
+            _refused_while_sending(client, head, status)
             client.shutdown(socket.SHUT_WR)
         deadline = time.monotonic() + 30
         while server.server_state.connections:
@@ -309,13 +315,7 @@ def test_a_tls_client_still_sending_after_a_refusal_gets_the_answer(
     with serving(config) as server, _connected(server) as raw:
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_BUFFER)
         with _client().wrap_socket(raw) as client:
-            client.sendall(head)
-            time.sleep(0.2)  # answered meanwhile
-            client.sendall(b"x" * MANY)
-            answer = b""
-            while chunk := client.recv(65536):
-                answer += chunk
-            assert answer.startswith(status), answer[:200]
+            _refused_while_sending(client, head, status)
 
 
 class HalfClosing(Transport):
