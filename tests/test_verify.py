@@ -1851,3 +1851,86 @@ def test_a_timestamp_check_given_a_naive_now_says_what_it_takes(pki: TestPKI, no
         check_timestamp("IntentRequest", stamp(NOW), now)
     with pytest.raises(TypeError, match=match):
         pki.verifier(now=lambda: NOW).check_request_timestamp("IntentRequest", stamp(NOW), now)
+
+
+def test_chain_refuses_an_expired_leaf_fresh_or_expiring_in_the_cache(pki: TestPKI) -> None:
+    # Verifier.chain(), public, answers "valid now" as verify does: a chain whose leaf has
+    # expired is refused when downloaded, and one cached while valid is refused (after a
+    # fresh download of the still expired file) once it has expired.
+    expired = pki.issue_leaf(not_before=NOW - timedelta(days=30), not_after=NOW - timedelta(days=1))
+    verifier = pki.verifier(chain=pki.pem(expired, pki.intermediate), now=lambda: NOW)
+    with pytest.raises(CertificateError, match="expired"):
+        run(verifier.chain(DEFAULT_CERT_URL))
+    ending = pki.issue_leaf(not_before=NOW - timedelta(days=30), not_after=NOW + timedelta(hours=1))
+    fetch = Fetcher(pki.pem(ending, pki.intermediate))
+    now = clock()
+    verifier = pki.verifier(fetch_chain=fetch, now=now)
+    assert run(verifier.chain(DEFAULT_CERT_URL)).not_after == ending.not_valid_after_utc
+    now.at = NOW + timedelta(hours=2)  # type: ignore[attr-defined]
+    with pytest.raises(CertificateError, match="expired"):
+        run(verifier.chain(DEFAULT_CERT_URL))
+    assert len(fetch.calls) == 2
+
+
+def test_chain_refuses_a_joined_download_that_is_not_valid_at_its_own_now(pki: TestPKI) -> None:
+    # A call joining a download already in flight gets the chain validated at that download's
+    # start: chain() returned it even when it had expired by the joining call's clock (verify
+    # refused it; chain() did not check).
+    ending = pki.issue_leaf(not_before=NOW - timedelta(days=30), not_after=NOW + timedelta(hours=1))
+    fetch = Fetcher(pki.pem(ending, pki.intermediate))
+    now = clock()
+    verifier = pki.verifier(fetch_chain=fetch, now=now)
+
+    async def both() -> tuple[object, object]:
+        first = asyncio.ensure_future(verifier.chain(DEFAULT_CERT_URL))
+        for _ in range(50):  # until its download runs (the Fetcher then yields three times)
+            if fetch.calls:
+                break
+            await asyncio.sleep(0)
+        assert fetch.calls == [DEFAULT_CERT_URL]
+        now.at = NOW + timedelta(hours=2)  # type: ignore[attr-defined]
+        late = asyncio.ensure_future(verifier.chain(DEFAULT_CERT_URL))
+        results = await asyncio.gather(first, late, return_exceptions=True)
+        return results[0], results[1]
+
+    first, late = run(both())
+    assert fetch.calls == [DEFAULT_CERT_URL]  # one download, shared
+    assert getattr(first, "not_after", None) == ending.not_valid_after_utc
+    assert isinstance(late, CertificateError)
+    assert str(late) == "certificate chain: not valid now"
+
+
+class _PinnedChain(Verifier):
+    """A verifier whose `chain` is its own: one chain for every URL, counting the calls."""
+
+    def __init__(self, chain: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pinned = chain
+        self.asked: list[str] = []
+
+    async def chain(self, url: str) -> Any:
+        self.asked.append(url)
+        return self.pinned
+
+
+def test_an_overridden_chain_is_asked_on_every_path(pki: TestPKI, stranger: TestPKI) -> None:
+    # verify_signature read the cache and downloaded itself, so a subclass's chain() (the
+    # documented way to get the chain for a URL) was never asked: not by the app's
+    # verify_envelope, nor by verify.
+    stranger_chain = run(stranger.verifier(now=lambda: NOW).chain(DEFAULT_CERT_URL))
+    verifier = _PinnedChain(
+        stranger_chain, trusted_roots=[pki.root], fetch_chain=pki.fetch_chain, now=lambda: NOW
+    )
+    checks = (verifier.verify, verifier.verify_envelope, verifier.verify_signature)
+    for check in checks:  # the pinned key is the stranger's: pki's signature does not match it
+        with pytest.raises(SignatureError, match="does not match"):
+            run(check(pki.sign(BODY), BODY))
+        run(check(stranger.sign(BODY), BODY))
+    assert verifier.asked == [DEFAULT_CERT_URL] * 6
+    # What an override returns must be valid now all the same.
+    verifier.pinned = verify_module.VerifiedChain(
+        stranger_chain.public_key, NOW - timedelta(days=2), NOW - timedelta(days=1), NOW
+    )
+    for check in checks:
+        with pytest.raises(CertificateError, match=r"^certificate chain: not valid now$"):
+            run(check(stranger.sign(BODY), BODY))

@@ -27,6 +27,7 @@ from ..exceptions import (
 from ..logs import security_logger
 from ..models import Envelope, decode_envelope
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
+from .fetch import read_chain
 from .signature import _SHA1, _SHA256, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
@@ -362,18 +363,19 @@ class Verifier:
         now = self._now()
         if now.tzinfo is None:  # checked at construction; a clock may still change its mind
             raise ConfigurationError("Verifier(now=...) must return an aware datetime")
-        chain = self._cache.get(url)
-        if chain is not None and chain.not_before <= now <= chain.not_after:
-            try:  # noqa: SIM105 - every request: a try costs nothing, suppress() a call
-                self._cache.move_to_end(url)
-            except KeyError:  # evicted meanwhile by a request on another thread's event loop
-                pass
+        if type(self).chain is Verifier.chain:
+            chain = self._cache.get(url)
+            if chain is not None and chain.not_before <= now <= chain.not_after:
+                try:  # noqa: SIM105 - every request: a try costs nothing, suppress() a call
+                    self._cache.move_to_end(url)
+                except KeyError:  # evicted meanwhile by a request on another thread's event loop
+                    pass
+            else:
+                chain = await self._fetch(url, chain, now)
         else:
-            if chain is not None:
-                # Out of its dates in the cache: Amazon renews its certificate under the same
-                # URL, so the file is fetched afresh for this very request.
-                self._cache.pop(url, None)
-            chain = await self._load(url, now)
+            # A subclass's `chain` is the one asked, on every request (the app's path too); what
+            # it returns must be valid now all the same.
+            chain = await self.chain(url)
             if not chain.not_before <= now <= chain.not_after:
                 raise CertificateError("certificate chain: not valid now")
         _verify_signature(chain.public_key, body, signature, algorithm)
@@ -387,12 +389,17 @@ class Verifier:
         _check_timestamp(request_type, timestamp, now, self._limit)
 
     async def chain(self, url: str) -> VerifiedChain:
-        """The validated chain for a certificate URL, from the cache or downloaded now."""
+        """The validated chain for a certificate URL, from the cache or downloaded now, valid now
+        (else `CertificateError`, a cached chain out of its dates fetched afresh first).
+
+        `verify_signature` (so `verify` and `verify_envelope`) asks a subclass's override for
+        every request's chain, and refuses what it returns unless it is valid now.
+        """
         url = check_cert_url(url)
-        chain = self._cache.get(url)
         now = self._now()
+        chain = self._cache.get(url)
         if chain is None or not chain.not_before <= now <= chain.not_after:
-            chain = await self._load(url, now)
+            chain = await self._fetch(url, chain, now)
         return chain
 
     def use_http_client(self, client: httpx.AsyncClient | None) -> None:
@@ -412,6 +419,19 @@ class Verifier:
             await client.aclose()
 
     # -- chain loading --
+
+    async def _fetch(self, url: str, cached: VerifiedChain | None, now: datetime) -> VerifiedChain:
+        """The chain for ``url`` downloaded (or the download in flight joined), valid at ``now``;
+        ``cached``, out of its dates, is dropped first."""
+        if cached is not None:
+            # Out of its dates in the cache: Amazon renews its certificate under the same URL,
+            # so the file is fetched afresh for this very request.
+            self._cache.pop(url, None)
+        chain = await self._load(url, now)
+        # (A download in flight, joined, was validated at its own start's time.)
+        if not chain.not_before <= now <= chain.not_after:
+            raise CertificateError("certificate chain: not valid now")
+        return chain
 
     async def _load(self, url: str, now: datetime) -> VerifiedChain:
         return await self._downloads.get(url, lambda: self._fetch_and_validate(url, now))
@@ -468,41 +488,12 @@ class Verifier:
                     follow_redirects=False, verify=tls_context()
                 )
         try:
-            return await self._read(client, url)
+            return await read_chain(
+                client, url, timeout=self.download_timeout, limit=self.max_chain_size
+            )
         except VerificationError:
             raise
         except httpx.TimeoutException as exc:
             raise CertificateUnavailableError("certificate chain: download timed out") from exc
         except Exception as exc:
             raise CertificateUnavailableError("certificate chain: download failed") from exc
-
-    async def _read(self, client: httpx.AsyncClient, url: str) -> bytes:
-        limit = self.max_chain_size
-        # Identity encoding only (checked before reading), so the size cap bounds the memory held.
-        async with client.stream(
-            "GET",
-            url,
-            headers={"Accept-Encoding": "identity"},
-            timeout=self.download_timeout,
-            follow_redirects=False,
-        ) as response:
-            if response.status_code != 200:
-                # 5xx and 429 may pass; 403 or 404 (S3's answers for a made-up URL) will not.
-                status = response.status_code
-                kind = (
-                    CertificateUnavailableError
-                    if status >= 500 or status == 429
-                    else CertificateError
-                )
-                raise kind(f"certificate chain: download answered HTTP {status}")
-            if response.headers.get("Content-Encoding", "identity").lower() != "identity":
-                raise CertificateError("certificate chain: download is content-encoded")
-            length = response.headers.get("Content-Length")
-            if length is not None and length.isdigit() and int(length) > limit:
-                raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
-            data = bytearray()
-            async for chunk in response.aiter_bytes():
-                data += chunk
-                if len(data) > limit:
-                    raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
-        return bytes(data)
