@@ -1934,3 +1934,35 @@ def test_an_overridden_chain_is_asked_on_every_path(pki: TestPKI, stranger: Test
     for check in checks:
         with pytest.raises(CertificateError, match=r"^certificate chain: not valid now$"):
             run(check(stranger.sign(BODY), BODY))
+
+
+@pytest.mark.parametrize(
+    "signature", [None, 5, b"", "signature-as-bytes"], ids=["None", "int", "empty-bytes", "bytes"]
+)
+def test_check_signature_given_no_str_is_refused_as_a_signature_not_base64_is(
+    pki: TestPKI, signature: object
+) -> None:
+    # A bytes, None or int signature was cryptography's or binascii's bare TypeError (or, as
+    # bytes of base64, checked): a SignatureError naming the header, as for one not base64,
+    # and still a TypeError.
+    key = pki.leaf_key.public_key()
+    if signature == "signature-as-bytes":
+        signature = pki.signature(BODY).encode()
+    for sha1, header in ((False, "Signature-256"), (True, "Signature")):
+        with pytest.raises(SignatureError) as info:
+            check_signature(key, BODY, signature, sha1=sha1)  # type: ignore[arg-type]
+        assert isinstance(info.value, TypeError)
+        assert str(info.value) == (
+            f"signature: {header} header is not a str but {type(signature).__name__} "
+            "(pass the header's base64 text)"
+        )
+    with pytest.raises(SignatureError, match=r"^signature: Signature-256 header is not base64$"):
+        check_signature(key, BODY, "%%%")
+
+
+def test_check_signature_given_a_str_body_or_no_key_is_a_clear_type_error(pki: TestPKI) -> None:
+    key = pki.leaf_key.public_key()
+    with pytest.raises(TypeError, match="the body must be the request's raw bytes"):
+        check_signature(key, BODY.decode(), pki.signature(BODY))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"the key must be an RSA public key .*, not NoneType"):
+        check_signature(None, BODY, pki.signature(BODY))  # type: ignore[arg-type]

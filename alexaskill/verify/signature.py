@@ -27,14 +27,38 @@ def _decode_signature(value: str, header: str = "signature header") -> bytes:
         raise SignatureError(f"signature: {header} is not base64") from exc
 
 
+class _NotText(SignatureError, TypeError):
+    """A signature given as no str: refused as one that is not base64 is (a `SignatureError`),
+    and a `TypeError` as it was."""
+
+
 def check_signature(
     public_key: rsa.RSAPublicKey, body: bytes, signature: str, *, sha1: bool = False
 ) -> None:
     """Check one base64 signature header value: RSA PKCS#1 v1.5 over the raw ``body``.
 
     SHA-256 (the ``Signature-256`` header) unless ``sha1`` (the legacy ``Signature`` header).
+    A ``signature`` that is no str (bytes, None) is a `SignatureError` (also a ``TypeError``);
+    a ``body`` that is no bytes, or a key that is no RSA public key, a ``TypeError``.
     """
-    _verify_signature(public_key, body, _decode_signature(signature), _SHA1 if sha1 else _SHA256)
+    header = "Signature header" if sha1 else "Signature-256 header"
+    if not isinstance(signature, str):
+        raise _NotText(
+            f"signature: {header} is not a str but {type(signature).__name__} (pass the "
+            "header's base64 text)"
+        )
+    if not isinstance(body, bytes | bytearray | memoryview):
+        raise TypeError(
+            "check_signature: the body must be the request's raw bytes as received (the "
+            f"signature is over them), not {type(body).__name__}"
+        )
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise TypeError(
+            "check_signature: the key must be an RSA public key (VerifiedChain.public_key), "
+            f"not {type(public_key).__name__}"
+        )
+    algorithm = _SHA1 if sha1 else _SHA256
+    _verify_signature(public_key, body, _decode_signature(signature, header), algorithm)
 
 
 def _verify_signature(
