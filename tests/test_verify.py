@@ -1966,3 +1966,41 @@ def test_check_signature_given_a_str_body_or_no_key_is_a_clear_type_error(pki: T
         check_signature(key, BODY.decode(), pki.signature(BODY))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"the key must be an RSA public key .*, not NoneType"):
         check_signature(None, BODY, pki.signature(BODY))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "sent"),
+    [
+        ("2026-12-02t19:00:00z", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
+        ("2026-12-02T19:00:00z", datetime(2026, 12, 2, 19, 0, tzinfo=UTC)),
+        ("2026-12-02t19:00:00.250z", datetime(2026, 12, 2, 19, 0, 0, 250000, tzinfo=UTC)),
+        ("2016-12-31t23:59:60z", datetime(2017, 1, 1, tzinfo=UTC)),  # a leap second, too
+    ],
+)
+def test_a_timestamp_with_a_lower_case_t_or_z_is_the_same_instant(
+    timestamp: str, sent: datetime
+) -> None:
+    # RFC 3339 (section 5.6, the profile of ISO 8601 Alexa's timestamps follow) allows "t" and
+    # "z" in lower case: a lower-case z (fromisoformat takes a lower-case t) was refused as
+    # "not ISO 8601". Read as the same instant, its distance from now still checked.
+    check_timestamp("IntentRequest", timestamp, sent + timedelta(seconds=150))
+    check_timestamp("IntentRequest", timestamp, sent - timedelta(seconds=150))
+    with pytest.raises(TimestampError, match="too old"):
+        check_timestamp("IntentRequest", timestamp, sent + timedelta(seconds=151))
+    with pytest.raises(TimestampError, match="in the future"):
+        check_timestamp("IntentRequest", timestamp, sent - timedelta(seconds=151))
+
+
+@pytest.mark.parametrize("timestamp", ["2026-12-02T19:00:00zz", "2026-12-02T19:00:00+00:00z", "z"])
+def test_only_a_trailing_lower_case_z_is_read_as_utc(timestamp: str) -> None:
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        check_timestamp("IntentRequest", timestamp, datetime(2026, 12, 2, 19, tzinfo=UTC))
+
+
+def test_a_request_whose_timestamp_ends_in_a_lower_case_z_is_accepted(pki: TestPKI) -> None:
+    body = make_body(stamp(NOW).lower())
+    verifier = pki.verifier(now=lambda: NOW)
+    run(verifier.verify(pki.sign(body), body))
+    assert (
+        run(verifier.verify_envelope(pki.sign(body), body)).request.timestamp == stamp(NOW).lower()
+    )

@@ -19,8 +19,9 @@ __all__ = ["MAX_TIMESTAMP_TOLERANCE", "check_timestamp"]
 #: Amazon's limit on the distance between ``request.timestamp`` and now, in seconds.
 MAX_TIMESTAMP_TOLERANCE: Final = 150.0
 
-#: The seconds of a leap second (``23:59:60``), as ISO 8601 writes it and fromisoformat refuses.
-_LEAP_SECOND: Final = re.compile(r"T\d\d:\d\d:(60)(?![\d:])", re.A)
+#: The seconds of a leap second (``23:59:60``), as ISO 8601 writes it and fromisoformat refuses
+#: (after a ``T``, or the ``t`` RFC 3339 allows).
+_LEAP_SECOND: Final = re.compile(r"[Tt]\d\d:\d\d:(60)(?![\d:])", re.A)
 
 _SKILL_EVENT_MAX_AGE: Final = timedelta(hours=1)
 _SKILL_EVENTS: Final = frozenset(
@@ -76,7 +77,7 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         try:
             sent = datetime.fromisoformat(timestamp)
         except (TypeError, ValueError):
-            sent = _leap_second(timestamp)
+            sent = _unusual(timestamp)
         if sent.tzinfo is None:
             raise TimestampError("timestamp: no UTC offset")
         if type(timestamp) is str:
@@ -96,9 +97,15 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         raise TimestampError(f"timestamp: in the future ({_off(-age, 'after', limit)})")
 
 
-def _leap_second(timestamp: object) -> datetime:
-    """A timestamp in a leap second (``2016-12-31T23:59:60Z``), read as the instant it ends;
-    `TimestampError` for anything else fromisoformat refused."""
+def _unusual(timestamp: object) -> datetime:
+    """A timestamp fromisoformat refused that RFC 3339 allows: one ending in a lower-case ``z``
+    (RFC 3339, section 5.6: "T" and "Z" may be lower case; fromisoformat takes a ``t`` only),
+    one in a leap second (``2016-12-31T23:59:60Z``), read as the instant it ends, or both;
+    `TimestampError` for anything else."""
+    if isinstance(timestamp, str) and timestamp.endswith("z") and timestamp[-2:-1].isdigit():
+        timestamp = timestamp[:-1] + "Z"
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(timestamp)
     if isinstance(timestamp, str) and (match := _LEAP_SECOND.search(timestamp)) is not None:
         with contextlib.suppress(ValueError, OverflowError):  # (9999-12-31T23:59:60Z ends later)
             second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
