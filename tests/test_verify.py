@@ -2004,3 +2004,34 @@ def test_a_request_whose_timestamp_ends_in_a_lower_case_z_is_accepted(pki: TestP
     assert (
         run(verifier.verify_envelope(pki.sign(body), body)).request.timestamp == stamp(NOW).lower()
     )
+
+
+@pytest.mark.parametrize("returned", ["a PEM as str", None, 5])
+def test_a_fetch_chain_returning_no_bytes_is_a_clear_configuration_error(
+    pki: TestPKI, returned: object
+) -> None:
+    # cryptography's "'str' object is not an instance of 'bytes'" (a TypeError from the PEM
+    # parser, or 'NoneType' has no count) named neither fetch_chain nor what it must return.
+    async def fetch_chain(url: str) -> Any:
+        return returned
+
+    verifier = Verifier(trusted_roots=[pki.root], fetch_chain=fetch_chain, now=lambda: NOW)
+    for check in (verifier.verify, verifier.verify_envelope):
+        with pytest.raises(ConfigurationError) as info:
+            run(check(pki.sign(BODY), BODY))
+        assert str(info.value) == (
+            "Verifier(fetch_chain=...) must return the chain file's bytes (PEM), not "
+            f"{type(returned).__name__}"
+        )
+    with pytest.raises(TypeError, match=r"^load_chain takes the PEM file's bytes, not "):
+        load_chain(returned)  # type: ignore[arg-type]
+
+
+def test_a_fetch_chain_may_return_a_bytearray_or_memoryview(pki: TestPKI) -> None:
+    for kind in (bytearray, memoryview):
+
+        async def fetch_chain(url: str, kind: Any = kind) -> Any:
+            return kind(pki.chain_pem)
+
+        verifier = Verifier(trusted_roots=[pki.root], fetch_chain=fetch_chain, now=lambda: NOW)
+        run(verifier.verify(pki.sign(BODY), BODY))

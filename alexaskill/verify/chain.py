@@ -59,6 +59,8 @@ class VerifiedChain:
 
 def load_chain(pem: bytes) -> list[x509.Certificate]:
     """Parse every certificate of a PEM chain file, signing certificate first."""
+    if not isinstance(pem, bytes):  # (a str: cryptography's TypeError named no parameter)
+        raise TypeError(f"load_chain takes the PEM file's bytes, not {type(pem).__name__}")
     try:
         certificates = x509.load_pem_x509_certificates(pem)
     except (ValueError, x509.InvalidVersion) as exc:  # (InvalidVersion is no ValueError)

@@ -469,11 +469,19 @@ class Verifier:
         # time limit is `Downloads`', around this call and the wait for a slot before it.
         if self._fetch_chain is not None:
             try:
-                return await self._fetch_chain(url)
+                pem = await self._fetch_chain(url)
             except VerificationError:
                 raise
             except Exception as exc:
                 raise CertificateUnavailableError("certificate chain: download failed") from exc
+            if type(pem) is not bytes:  # the caller's function: said as such, not as a PEM error
+                if not isinstance(pem, bytearray | memoryview):
+                    raise ConfigurationError(
+                        "Verifier(fetch_chain=...) must return the chain file's bytes (PEM), "
+                        f"not {type(pem).__name__}"
+                    )
+                pem = bytes(pem)
+            return pem
         import httpx
 
         client = self._client
