@@ -1,0 +1,170 @@
+"""Forged requests through a skill, with verification on (ALEXA.md section 2): each one is an
+HTTP 400 with a short JSON reason naming the check, never a 500 and never an answer; a genuine
+request before and after them is answered."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from alexaskill import Response, Skill, speak
+from alexaskill.testing import TestClient, TestPKI
+
+SKILL_ID = "amzn1.ask.skill.forgeries"
+
+#: A forged request: (body, headers) made from a genuine body and the client's PKI.
+Forge = Callable[[bytes, TestPKI], tuple[bytes, dict[str, str]]]
+
+
+def _with(**changes: str) -> Forge:
+    """The genuine body, signed, with these headers changed (``Signature_256`` for
+    ``Signature-256``; "" for an empty value)."""
+
+    def forge(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
+        headers = pki.sign(body)
+        headers.update({name.replace("_", "-"): value for name, value in changes.items()})
+        return body, headers
+
+    return forge
+
+
+def _without(*names: str) -> Forge:
+    def forge(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
+        headers = pki.sign(body)
+        return body, {name: value for name, value in headers.items() if name not in names}
+
+    return forge
+
+
+def _resigned(change: Callable[[dict[str, Any]], object]) -> Forge:
+    """The genuine envelope changed by ``change``, then signed by the client's own PKI: what a
+    replay or a skill-id check must refuse though the signature is good."""
+
+    def forge(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
+        envelope = json.loads(body)
+        change(envelope)
+        changed = json.dumps(envelope).encode()
+        return changed, pki.sign(changed)
+
+    return forge
+
+
+def _timestamp(value: object) -> Callable[[dict[str, Any]], object]:
+    return lambda envelope: envelope["request"].__setitem__("timestamp", value)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stranger(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
+    return body, TestPKI(key_set=1).sign(body)
+
+
+def _body_changed(body: bytes, pki: TestPKI) -> tuple[bytes, dict[str, str]]:
+    return body.replace(b'"LaunchRequest"', b'"SessionEndedRequest"'), pki.sign(body)
+
+
+def _raw(body: bytes) -> Forge:
+    return lambda _, pki: (body, pki.sign(body))
+
+
+NOW = datetime.now(UTC)
+ECHO = "https://s3.amazonaws.com/echo.api/"
+
+FORGERIES: dict[str, tuple[Forge, str]] = {
+    "signed by another key": (_stranger, "signature: Signature-256 does not match the body"),
+    "body changed after signing": (_body_changed, "signature: Signature-256 does not match"),
+    "no signing headers": (
+        _without("SignatureCertChainUrl", "Signature-256", "Signature"),
+        "certificate URL: SignatureCertChainUrl header missing",
+    ),
+    "SHA-1 only": (_without("Signature-256"), "signature: Signature-256 header missing"),
+    "empty signature": (_with(Signature_256=""), "signature: Signature-256 header is empty"),
+    "signature not base64": (_with(Signature_256="@@@"), "not base64"),
+    "signature one byte": (_with(Signature_256="AA=="), "does not match"),
+    "http URL": (_with(SignatureCertChainUrl="http" + ECHO[5:] + "c.pem"), "scheme"),
+    "other host": (_with(SignatureCertChainUrl="https://evil.example/echo.api/c.pem"), "host"),
+    "other port": (_with(SignatureCertChainUrl=ECHO.replace(".com", ".com:444") + "c"), "port"),
+    "path out of echo.api": (_with(SignatureCertChainUrl=ECHO + "../c.pem"), "path"),
+    "userinfo": (_with(SignatureCertChainUrl=ECHO.replace("//", "//u@") + "c.pem"), "userinfo"),
+    "percent-escape": (_with(SignatureCertChainUrl=ECHO + "%2e%2e/c.pem"), "percent"),
+    "URL too long": (_with(SignatureCertChainUrl=ECHO + "c" * 2000), "longer than"),
+    "empty URL": (_with(SignatureCertChainUrl=""), "SignatureCertChainUrl header is empty"),
+    "replayed 10 min late": (
+        _resigned(_timestamp(_stamp(NOW - timedelta(minutes=10)))),
+        "timestamp: too old",
+    ),
+    "dated 10 min ahead": (
+        _resigned(_timestamp(_stamp(NOW + timedelta(minutes=10)))),
+        "timestamp: in the future",
+    ),
+    "timestamp without offset": (
+        _resigned(_timestamp(NOW.strftime("%Y-%m-%dT%H:%M:%S"))),
+        "timestamp: no UTC offset",
+    ),
+    "timestamp not a date": (_resigned(_timestamp("yesterday")), "timestamp: not ISO 8601"),
+    "timestamp missing": (_resigned(lambda e: e["request"].pop("timestamp")), "missing"),
+    "timestamp a list": (_resigned(_timestamp([])), "request.timestamp"),
+    "timestamp far off epoch": (_resigned(_timestamp(1e300)), "request.timestamp"),
+    "another skill": (
+        _resigned(
+            lambda e: e["context"]["System"]["application"].__setitem__("applicationId", "x")
+        ),
+        "request is for another skill",
+    ),
+    "another skill in the session": (
+        _resigned(lambda e: e["session"]["application"].__setitem__("applicationId", "x")),
+        "request is for another skill",
+    ),
+    "empty body": (_raw(b""), "malformed request"),
+    "not UTF-8": (_raw(b"\xff\xfe{}"), "malformed request"),
+    "nested too deep": (_raw(b"[" * 100_000), "malformed request"),
+    "no envelope": (_raw(b'{"request": null}'), "malformed request"),
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hello.")
+
+    with TestClient(skill) as client:
+        yield client
+
+
+def _genuine(client: TestClient) -> bytes:
+    envelope = client.factory.envelope("LaunchRequest")
+    envelope["request"]["timestamp"] = _stamp(datetime.now(UTC))
+    return json.dumps(envelope).encode()
+
+
+@pytest.mark.parametrize("name", list(FORGERIES))
+def test_a_forged_request_is_a_400_with_a_short_reason(client: TestClient, name: str) -> None:
+    forge, reason = FORGERIES[name]
+    genuine = _genuine(client)
+    assert client.post(genuine, client.pki.sign(genuine)).speech == "Hello."
+    body, headers = forge(genuine, client.pki)
+    result = client.post(body, headers)
+    assert result.status_code == 400, result.json
+    assert set(result.json) == {"error"}
+    error = result.error
+    assert error is not None
+    assert reason in error
+    assert len(error) <= 200
+    assert "Traceback" not in error
+    assert client.post(genuine, client.pki.sign(genuine)).speech == "Hello."
+
+
+def test_a_genuine_request_with_a_lower_case_timestamp_is_answered(client: TestClient) -> None:
+    envelope = json.loads(_genuine(client))
+    envelope["request"]["timestamp"] = envelope["request"]["timestamp"].lower()
+    body = json.dumps(envelope).encode()
+    assert client.post(body, client.pki.sign(body)).speech == "Hello."
