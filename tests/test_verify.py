@@ -2035,3 +2035,21 @@ def test_a_fetch_chain_may_return_a_bytearray_or_memoryview(pki: TestPKI) -> Non
 
         verifier = Verifier(trusted_roots=[pki.root], fetch_chain=fetch_chain, now=lambda: NOW)
         run(verifier.verify(pki.sign(BODY), BODY))
+
+
+@pytest.mark.parametrize("timestamp", [NOW, b"2026-12-02T19:00:00Z", None, 1_700_000_000_000])
+def test_a_timestamp_check_given_no_str_says_what_it_takes(pki: TestPKI, timestamp: Any) -> None:
+    # A datetime (or bytes, None, a number) was refused as "timestamp: not ISO 8601", as if the
+    # request had sent a bad date: it is the caller's mistake (a request's timestamp reaches
+    # the check as a str, epoch milliseconds converted), told as such.
+    reason = (
+        "the timestamp check takes request.timestamp as its ISO 8601 str, not "
+        f"{type(timestamp).__name__}"
+    )
+    with pytest.raises(TypeError) as info:
+        check_timestamp("IntentRequest", timestamp, NOW)
+    assert str(info.value) == reason
+    assert not isinstance(info.value, TimestampError)
+    if timestamp is not None:  # (None is "timestamp: missing" there, as "" is)
+        with pytest.raises(TypeError, match=re.escape(reason)):
+            pki.verifier(now=lambda: NOW).check_request_timestamp("IntentRequest", timestamp, NOW)

@@ -101,12 +101,17 @@ def _unusual(timestamp: object) -> datetime:
     """A timestamp fromisoformat refused that RFC 3339 allows: one ending in a lower-case ``z``
     (RFC 3339, section 5.6: "T" and "Z" may be lower case; fromisoformat takes a ``t`` only),
     one in a leap second (``2016-12-31T23:59:60Z``), read as the instant it ends, or both;
-    `TimestampError` for anything else."""
-    if isinstance(timestamp, str) and timestamp.endswith("z") and timestamp[-2:-1].isdigit():
+    `TimestampError` for anything else (a ``TypeError`` for no str: the caller's mistake)."""
+    if not isinstance(timestamp, str):  # (a request's, from the verifier, is always a str)
+        raise TypeError(
+            "the timestamp check takes request.timestamp as its ISO 8601 str, not "
+            f"{type(timestamp).__name__}"
+        )
+    if timestamp.endswith("z") and timestamp[-2:-1].isdigit():
         timestamp = timestamp[:-1] + "Z"
         with contextlib.suppress(ValueError):
             return datetime.fromisoformat(timestamp)
-    if isinstance(timestamp, str) and (match := _LEAP_SECOND.search(timestamp)) is not None:
+    if (match := _LEAP_SECOND.search(timestamp)) is not None:
         with contextlib.suppress(ValueError, OverflowError):  # (9999-12-31T23:59:60Z ends later)
             second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
             return datetime.fromisoformat(second) + timedelta(seconds=1)
