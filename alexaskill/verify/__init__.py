@@ -18,6 +18,10 @@ The app calls `Verifier.verify_envelope`: the same checks, in the same order, ex
 step 5 reads the timestamp from the envelope it decodes for the handler instead of from a second
 pass over the body (`verify_signature` is steps 1 to 4; `check_request_timestamp` step 5). The
 skill-id check comes last and belongs to the app.
+
+A subclass's own `verify` is called whole by `verify_envelope`; its own `verify_signature`,
+`check_request_timestamp` or `chain` (step 3's chain for a URL) is used by `verify` and
+`verify_envelope` alike, on every request.
 """
 
 from .chain import ECHO_API_HOST, VerifiedChain, load_chain, validate_chain
