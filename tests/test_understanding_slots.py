@@ -911,3 +911,40 @@ def test_a_time_said_with_the_date_fills_the_intents_time_slot() -> None:
     assert request is not None and request["intent"]["name"] == "Book"
     slots = request["intent"]["slots"]
     assert (slots["day"]["value"], slots["time"]["value"]) == ("2026-12-04", "17:00")
+
+
+@pytest.mark.parametrize(
+    "said", ["the 31st of february", "the thirtieth of february", "the 31st of april"]
+)
+def test_a_day_said_of_a_month_that_lacks_it_is_no_date(said: str) -> None:
+    # The cut check stopped at "of": "the 31st" was read alone (2026-12-31) and "of february"
+    # left out. An impossible date is no date, as "february 31st" already was.
+    assert slot(said, "AMAZON.DATE") is None
+    assert value("the 31st of march", "AMAZON.DATE") == "2027-03-31"
+
+
+@pytest.mark.parametrize("said", ["5 to 6", "five to six", "5 through 6", "5 of 6"])
+def test_a_range_of_numbers_is_no_one_number(said: str) -> None:
+    # "5 to 6" filled AMAZON.NUMBER with 6, "5 to" left out: one end of a range, given quietly.
+    assert slot(said, "AMAZON.NUMBER") is None
+    assert value("10 to 6", "AMAZON.TIME") == "05:50"  # a time said so is still one
+
+
+def test_an_ordinal_said_after_a_number_is_not_part_of_it() -> None:
+    intent = {
+        "name": "PlayEpisode",
+        "slots": [{"name": "number", "type": "AMAZON.NUMBER"}],
+        "samples": ["put on episode {number}"],
+    }
+    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
+    language_model = {"invocationName": "pod", "intents": [intent, fallback]}
+    model = {"interactionModel": {"languageModel": language_model}}
+    podcast = Understander(InteractionModel.from_json(model))
+    # Since loose matching counted any ordinal next to a number as cut from it, "five first"
+    # went to the fallback intent, though "first" joins "five" into no number.
+    understood = podcast.understand("put on episode five first", now=NOW)
+    assert understood.intent == "PlayEpisode"
+    assert understood.slots[0].value == "5"
+    # "twenty first" is one ordinal: 20 would be a number cut short.
+    twenty_first = podcast.understand("put on episode twenty first", now=NOW)
+    assert twenty_first.intent == "AMAZON.FallbackIntent"

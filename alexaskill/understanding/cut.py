@@ -26,6 +26,8 @@ _REACH = 2
 #: Types said together: "3 pm tomorrow" is a time and a date, and the date's words left out of
 #: a time (or the time's out of a date) change nothing in it.
 _COMPANIONS = {"AMAZON.TIME": "AMAZON.DATE", "AMAZON.DATE": "AMAZON.TIME"}
+#: Types whose values are cardinal numbers: an ordinal said next to one is another word.
+_CARDINALS = frozenset({"AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"})
 
 
 def cut_value(
@@ -52,33 +54,43 @@ def cut_value(
             if _companion_run(kind.name, spans, first, step, extra, language):
                 continue  # "friday 5 pm": the time said with the date, not part of it
             at = first
+            value = (start, end)
             while at in extra and abs(at - first) < _REACH:
-                if _part_of_value(kind, spans, at, step == 1, counts, language):
+                if _part_of_value(kind, spans, at, value, counts, language):
                     return True
                 word = spans.words[at]
-                if word in language.list_separators and _joined_value(
-                    kind, spans, at + step, step, extra, counts, language
-                ):
-                    return True  # "5 or 6", "an hour or two", "one and a half"
+                if (
+                    word in language.list_separators or word in _joiners(language)
+                ) and _joined_value(kind, spans, at + step, step, value, extra, counts, language):
+                    return True  # "5 or 6", "one and a half", "5 to 6", "the 31st of february"
                 if word in language.function_words or _companion_word(kind.name, word, language):
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
     return False
 
 
+def _joiners(language: Language) -> frozenset[str]:
+    # A `Language` written before `joiners` was part of the interface has none.
+    found: frozenset[str] = getattr(language, "joiners", frozenset())
+    return found
+
+
 def _part_of_value(
     kind: SlotKind,
     spans: SpanCache,
     at: int,
-    after: bool,
+    value: tuple[int, int],
     counts: Callable[[str, datetime.datetime], bool],
     language: Language,
 ) -> bool:
     word = spans.words[at]
+    after = at >= value[1]
     alone = spans.fill(kind, at, at + 1)
     if alone is not None and alone.kind == "typed":
         return True
-    if word.startswith("-") or any(char.isdigit() for char in word) or counts(word, spans.now):
+    if word.startswith("-") or any(char.isdigit() for char in word):
+        return True
+    if counts(word, spans.now) and not _apart_from_number(kind, spans, at, value, language):
         return True
     vocabulary = language.slot_vocabulary(kind.name)
     parse = getattr(kind, "parse", None)
@@ -98,21 +110,38 @@ def _part_of_value(
     return False
 
 
+def _apart_from_number(
+    kind: SlotKind, spans: SpanCache, at: int, value: tuple[int, int], language: Language
+) -> bool:
+    """Whether ``at`` holds an ordinal said apart from the number of a number slot: "episode
+    five *first*" is episode 5, where "twenty *first*" would be one ordinal, cut short."""
+    if kind.name not in _CARDINALS:
+        return False
+    ordinal = language.slot_parser("AMAZON.Ordinal")
+    if ordinal is None:
+        return False
+    said = spans.words[value[0] : value[1]]
+    word = spans.words[at]
+    joined = [*said, word] if at >= value[1] else [word, *said]
+    return ordinal(joined, spans.now) is None
+
+
 def _joined_value(
     kind: SlotKind,
     spans: SpanCache,
     at: int,
     step: int,
+    value: tuple[int, int],
     extra: Collection[int],
     counts: Callable[[str, datetime.datetime], bool],
     language: Language,
 ) -> bool:
-    """Whether the first word past a list separator ("or", "and"), and past any grammar words
-    after it ("and *a* half"), is part of a value of ``kind``: a second value, or the rest of
-    this one, that the reading left out."""
+    """Whether the first word past a list separator ("or", "and") or a joining word ("to",
+    "of"), and past any grammar words after it ("and *a* half"), is part of a value of
+    ``kind``: a second value, or the rest of this one, that the reading left out."""
     while at in extra:
         if spans.words[at] not in language.function_words:
-            return _part_of_value(kind, spans, at, step == 1, counts, language)
+            return _part_of_value(kind, spans, at, value, counts, language)
         at += step
     return False
 

@@ -62,6 +62,9 @@ class Language(Protocol):
     #: German it would be "*um* zwölf", "*am* Freitag"): a dialog prompt that says the value
     #: back as the user said it leaves a leading one out.
     value_carriers: frozenset[str]
+    #: Words that join two values into a range or one value's parts ("5 *to* 6", "the 31st
+    #: *of* february"): a reading that leaves one out, and a value past it, is cut short.
+    joiners: frozenset[str]
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -125,6 +128,7 @@ class _Unknown:
     fillers: frozenset[str] = frozenset()
     list_separators: frozenset[str] = frozenset()
     value_carriers: frozenset[str] = frozenset()
+    joiners: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale

@@ -51,6 +51,7 @@ class English:
     list_separators: frozenset[str] = phrases.LIST_SEPARATORS
     function_words: frozenset[str] = phrases.FUNCTION_WORDS
     value_carriers: frozenset[str] = phrases.VALUE_CARRIERS
+    joiners: frozenset[str] = phrases.JOINERS
 
     def __init__(self, locale: str) -> None:
         self.locale = locale

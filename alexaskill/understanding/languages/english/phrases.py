@@ -15,6 +15,7 @@ __all__ = [
     "CONNECTORS",
     "FILLERS",
     "FUNCTION_WORDS",
+    "JOINERS",
     "LAUNCH_VERBS",
     "LIST_SEPARATORS",
     "REWRITES",
@@ -262,6 +263,9 @@ LIST_SEPARATORS: Final = frozenset({"and", "or"})
 # "at noon", "on friday", "for two", "by monday", "in ten minutes": said before a value of a
 # built-in type, and no part of it when a prompt says the value back.
 VALUE_CARRIERS: Final = frozenset({"at", "on", "in", "for", "by"})
+# "5 to 6", "monday through friday", "the 31st of february": two values made a range, or a
+# day joined to its month.
+JOINERS: Final = frozenset({"to", "through", "thru", "till", "until", "of"})
 _FUNCTION_WORDS = """
     a an the this that these those to for of in on at by from with about into as and or but
     is are am was were be been being do does did have has had will would can could shall should
