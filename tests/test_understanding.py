@@ -701,3 +701,27 @@ def test_a_filler_left_out_still_lets_a_free_value_give_its_end_to_another_slot(
         }
     )
     assert slots_of(Understander(model), said) == {"city": "san diego", "date": "2026-11-29"}
+
+
+def test_without_an_invocation_name_a_loose_sample_opening_with_play_is_no_skills_name() -> None:
+    # "play episode 5 now" opened a skill named "episode 5 now": only a whole sample counted
+    # against a name, and "now" is no word of "play episode {number}".
+    skill = Skill("amzn1.ask.skill.1")
+
+    @skill.intent(
+        "PlayEpisode", utterances=["play episode {number}"], slots={"number": "AMAZON.NUMBER"}
+    )
+    def episode(number: int) -> None: ...
+
+    @skill.intent("PlayPodcast", utterances=["play the podcast"])
+    def podcast() -> None: ...
+
+    anonymous = Understander(model_from_skill(skill))
+    assert anonymous.model.invocation is None
+    for said in ("play episode 5 now", "play episode five now"):
+        understood = anonymous.understand(said, now=NOW)
+        assert understood.intent == "PlayEpisode", said
+        assert understood.slots[0].value == "5"
+    # A loose reading whose sample does not open with the verb said leaves the name alone.
+    for said in ("open the podcast", "play corner cafe"):
+        assert anonymous.understand(said, now=NOW).request == {"type": "LaunchRequest"}, said

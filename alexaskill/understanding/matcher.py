@@ -280,6 +280,14 @@ class SampleMatcher:
                 best = match
         return best
 
+    def opening(self, spans: SpanCache, words: Sequence[str], sensitivity: str) -> Match | None:
+        """The best loose reading, if its sample opens with ``words`` as the tokens do: "play
+        episode 5 now" is "play episode {number}" read loosely, the word "play" its own."""
+        match = self.loose(spans, sensitivity)
+        if match is None or match.sample.elements[: len(words)] != tuple(words):
+            return None
+        return match if not set(range(len(words))) & set(match.extra_at) else None
+
     def closest(self, spans: SpanCache) -> Match | None:
         """The best loose reading whatever its coverage (for a model without a fallback)."""
         matches = [self.align(sample, spans) for sample in self.candidates(spans.tokens)]

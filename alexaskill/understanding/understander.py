@@ -200,7 +200,7 @@ class Understander:
                 end = after + size
                 said_name = " ".join(words[after:end])
                 if end == len(words):
-                    if name is None and self._is_sample(tokens, now):
+                    if name is None and self._is_sample(tokens, now, verb):
                         return None
                     if verb in self.language.launch_verbs:
                         return Understanding(
@@ -249,11 +249,17 @@ class Understander:
             return []
         return [size for size in range(1, 5) if after + size <= len(words)]
 
-    def _is_sample(self, tokens: Sequence[Token], now: datetime.datetime) -> bool:
+    def _is_sample(
+        self, tokens: Sequence[Token], now: datetime.datetime, verb: Sequence[str] = ()
+    ) -> bool:
         """Whether ``tokens`` are a whole sample with words of its own, or slots whose words
         their types know (a listed value, a date): a sample of slots alone ("{drink}") takes
-        any words, and that says nothing against a skill's name ("open corner cafe")."""
-        match = self.matcher.exact(SpanCache(tokens, now))
+        any words, and that says nothing against a skill's name ("open corner cafe"). With
+        ``verb``, a loose reading of a sample opening with it is one (`SampleMatcher.opening`)."""
+        spans = SpanCache(tokens, now)
+        match = self.matcher.exact(spans)
+        if match is None and verb:
+            match = self.matcher.opening(spans, verb, self.model.fallback_sensitivity)
         if match is None:
             return False
         return bool(match.sample.words) or any(fill.weight > FREE for _, fill, _, _ in match.fills)
