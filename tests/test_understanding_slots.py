@@ -948,3 +948,19 @@ def test_an_ordinal_said_after_a_number_is_not_part_of_it() -> None:
     # "twenty first" is one ordinal: 20 would be a number cut short.
     twenty_first = podcast.understand("put on episode twenty first", now=NOW)
     assert twenty_first.intent == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("not friday", "AMAZON.DATE"),
+        ("not on friday", "AMAZON.DATE"),
+        ("never at 5 pm", "AMAZON.TIME"),
+        ("any day except friday", "AMAZON.DATE"),
+    ],
+)
+def test_a_value_the_user_denies_fills_no_slot(said: str, slot_type: str) -> None:
+    # Loose matching left "not" out: "not friday" filled the date slot with friday, the day
+    # the user refused. No reading (the fallback intent) is less surprising.
+    assert slot(said, slot_type) is None
+    assert value("friday", "AMAZON.DATE") == "2026-12-04"

@@ -5,7 +5,7 @@ left out can be part of that value: "count to nineteen ninety nine" read as 99 a
 "nineteen"; "minus five minutes" read as five minutes; "13 pm" read as 13:00; "1.5e3" read as 3;
 "2026-W5" read as the year 2026; "5 or 6" read as 6 and "one and a half" as 1. Such a reading
 gives a wrong value, and no match (the fallback intent) is better than a wrong value: the
-matcher drops it.
+matcher drops it. So does a reading that leaves out a word denying a value ("not friday").
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ def cut_value(
         element.name: element.kind for element in sample.elements if not isinstance(element, str)
     }
     for name, fill, start, end in fills:
+        if _negated(spans, start, extra, language):
+            return True
         if fill.kind != "typed":
             continue
         kind = kinds[name]
@@ -66,6 +68,20 @@ def cut_value(
                 if word in language.function_words or _companion_word(kind.name, word, language):
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
+    return False
+
+
+def _negated(spans: SpanCache, start: int, extra: Collection[int], language: Language) -> bool:
+    """Whether a word left out before the value at ``start``, past grammar words, denies it:
+    "not friday" is no friday, and "not on friday" none either."""
+    negations: frozenset[str] = getattr(language, "negations", frozenset())
+    at = start - 1
+    while at in extra and start - at <= _REACH:
+        if spans.words[at] in negations:
+            return True
+        if spans.words[at] not in language.function_words:
+            return False
+        at -= 1
     return False
 
 

@@ -65,6 +65,9 @@ class Language(Protocol):
     #: Words that join two values into a range or one value's parts ("5 *to* 6", "the 31st
     #: *of* february"): a reading that leaves one out, and a value past it, is cut short.
     joiners: frozenset[str]
+    #: Words that deny the value said after them ("*not* friday", "*never* on monday"): a
+    #: reading that leaves one out fills the slot with what the user refused.
+    negations: frozenset[str]
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -129,6 +132,7 @@ class _Unknown:
     list_separators: frozenset[str] = frozenset()
     value_carriers: frozenset[str] = frozenset()
     joiners: frozenset[str] = frozenset()
+    negations: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale

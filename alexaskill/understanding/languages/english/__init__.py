@@ -52,6 +52,7 @@ class English:
     function_words: frozenset[str] = phrases.FUNCTION_WORDS
     value_carriers: frozenset[str] = phrases.VALUE_CARRIERS
     joiners: frozenset[str] = phrases.JOINERS
+    negations: frozenset[str] = phrases.NEGATIONS
 
     def __init__(self, locale: str) -> None:
         self.locale = locale

@@ -18,6 +18,7 @@ __all__ = [
     "JOINERS",
     "LAUNCH_VERBS",
     "LIST_SEPARATORS",
+    "NEGATIONS",
     "REWRITES",
     "SESSION_END",
     "TRAILING_CONNECTORS",
@@ -266,6 +267,9 @@ VALUE_CARRIERS: Final = frozenset({"at", "on", "in", "for", "by"})
 # "5 to 6", "monday through friday", "the 31st of february": two values made a range, or a
 # day joined to its month.
 JOINERS: Final = frozenset({"to", "through", "thru", "till", "until", "of"})
+# "not friday", "never on monday", "any day except sunday": the value is what the user refuses.
+# Not "no": "no friday" is as often "no, friday", the answer corrected.
+NEGATIONS: Final = frozenset({"not", "never", "except"})
 _FUNCTION_WORDS = """
     a an the this that these those to for of in on at by from with about into as and or but
     is are am was were be been being do does did have has had will would can could shall should
