@@ -964,3 +964,20 @@ def test_a_value_the_user_denies_fills_no_slot(said: str, slot_type: str) -> Non
     # the user refused. No reading (the fallback intent) is less surprising.
     assert slot(said, slot_type) is None
     assert value("friday", "AMAZON.DATE") == "2026-12-04"
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("⅔", "AMAZON.TIME"),
+        ("½", "AMAZON.TIME"),
+        ("2/3", "AMAZON.TIME"),
+        ("3½", "AMAZON.NUMBER"),
+        ("1½ hours", "AMAZON.DURATION"),
+    ],
+)
+def test_a_typed_fraction_fills_no_slot(said: str, slot_type: str) -> None:
+    # NFKC folds "⅔" to 2, U+2044, 3, and the fraction slash split it: AMAZON.TIME read "2 3" as
+    # 02:03, and "3½" was the number 31 followed by 2.
+    assert slot(said, slot_type) is None
+    assert value("24/7", "AMAZON.SearchQuery") == "24/7"  # free-form words keep it as typed
