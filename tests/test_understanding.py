@@ -725,3 +725,14 @@ def test_without_an_invocation_name_a_loose_sample_opening_with_play_is_no_skill
     # A loose reading whose sample does not open with the verb said leaves the name alone.
     for said in ("open the podcast", "play corner cafe"):
         assert anonymous.understand(said, now=NOW).request == {"type": "LaunchRequest"}, said
+
+
+@pytest.mark.parametrize("name", [5, ["pizza place"], {"value": "pizza place"}])
+def test_an_invocation_name_that_is_no_string_is_refused(name: object) -> None:
+    # It was read as no invocation name at all: `understand` then took any name ("open
+    # anything" a LaunchRequest) where Amazon's schema refuses the file.
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["interactionModel"]["languageModel"]["invocationName"] = name
+    message = r"languageModel\.invocationName is not a string"
+    with pytest.raises(InteractionModelError, match=message):
+        InteractionModel.from_json(data)

@@ -231,7 +231,7 @@ class _Reader:
             raise InteractionModelError(
                 [f"{self.source}: no interactionModel.languageModel (is this an ASK model file?)"]
             )
-        invocation = language.get("invocationName")
+        invocation = self.as_text(language.get("invocationName"), "languageModel.invocationName")
         intents = self.intents(language.get("intents"))
         types = self.types(language.get("types"))
         prompts = self.prompts(root.get("prompts"))
