@@ -981,3 +981,11 @@ def test_a_typed_fraction_fills_no_slot(said: str, slot_type: str) -> None:
     # 02:03, and "3½" was the number 31 followed by 2.
     assert slot(said, slot_type) is None
     assert value("24/7", "AMAZON.SearchQuery") == "24/7"  # free-form words keep it as typed
+
+
+@pytest.mark.parametrize("said", ["¼ past 5", "1/4 past 5", "2/3 past 5"])
+def test_a_time_word_that_dates_share_does_not_end_the_cut_check(said: str) -> None:
+    # "past" is a word of dates too ("the past week"): the cut check stopped there, so "past 5"
+    # read as "5" (05:00) with the quarter dropped.
+    assert slot(said, "AMAZON.TIME") is None
+    assert value("quarter past 5", "AMAZON.TIME") == "05:15"

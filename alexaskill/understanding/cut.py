@@ -52,6 +52,8 @@ def cut_value(
         if fill.kind != "typed":
             continue
         kind = kinds[name]
+        # A word of both types ("past" of "¼ past 5") may be this value's: it is looked past.
+        own = language.slot_vocabulary(kind.name) or frozenset()
         for step, first in ((-1, start - 1), (1, end)):
             if _companion_run(kind.name, spans, first, step, extra, language):
                 continue  # "friday 5 pm": the time said with the date, not part of it
@@ -65,7 +67,9 @@ def cut_value(
                     word in language.list_separators or word in _joiners(language)
                 ) and _joined_value(kind, spans, at + step, step, value, extra, counts, language):
                     return True  # "5 or 6", "one and a half", "5 to 6", "the 31st of february"
-                if word in language.function_words or _companion_word(kind.name, word, language):
+                if word in language.function_words or (
+                    _companion_word(kind.name, word, language) and word not in own
+                ):
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
     return False
