@@ -989,3 +989,13 @@ def test_a_time_word_that_dates_share_does_not_end_the_cut_check(said: str) -> N
     # read as "5" (05:00) with the quarter dropped.
     assert slot(said, "AMAZON.TIME") is None
     assert value("quarter past 5", "AMAZON.TIME") == "05:15"
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [("10¹⁰", "AMAZON.NUMBER"), ("10¹⁰", "AMAZON.DATE"), ("10^6", "AMAZON.TIME")],
+)
+def test_a_typed_power_fills_no_slot(said: str, slot_type: str) -> None:
+    # NFKC folds superscript digits into the number before them: "10¹⁰" was 1010 (the year
+    # 1010 for AMAZON.DATE), and "10^6" 10:06.
+    assert slot(said, slot_type) is None

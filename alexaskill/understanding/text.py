@@ -9,8 +9,8 @@ user who typed "What is the weather?":
   ``o'clock``; Hindi's vowel signs: ``नूडल्स``), numbers (``25``,
   ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point
   starting the word; a sign stays on any typed value it starts, ``-3:30``, ``-PT5M``, which
-  then parses as no value at all; fractions, ``2/3`` and ``⅔`` as ``2/3``, which no slot type
-  reads), and the forms of AMAZON.DATE and
+  then parses as no value at all; fractions and powers, ``2/3``, ``⅔`` as ``2/3``, ``10²`` as
+  ``10^2``, which no slot type reads), and the forms of AMAZON.DATE and
   AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``, ``PT5M``), which the slot
   types take as they are; everything else (punctuation, hyphens, the periods of ``p.m.``)
   separates words.
@@ -52,6 +52,7 @@ _WORD: Final = re.compile(
     r"|(?<!\S)[-\u2212]+(?=\d|\.\d|P[\dT])"
     # A fraction is one word (2/3, and ⅔ that NFKC folds to 2\u20443), which no type reads.
     r"|\d+[/\u2044]\d*(?:/\d+)*"
+    r"|\d+\^\d+"  # 10^6, and 10⁶ (a power: NFKC would fold it to 106)
     # A number is taken whole (atomic: "12:30pm" never backs off to "12:3" and "0").
     r"|(?>\d+(?:[:.]\d+)?)(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
     r"|(?>\d+(?:[:.]\d+)?)(?=[^\W\d_])"  # 3 of 3pm, 12:30 of 12:30pm (the letters: a word)
@@ -61,6 +62,8 @@ _WORD: Final = re.compile(
 #: Unicode's vulgar fractions, which NFKC folds to digits around a fraction slash: "3½" would
 #: be "31\u20442", so a space is put before each first.
 _VULGAR_FRACTIONS: Final = re.compile("[\u00bc-\u00be\u2150-\u215f\u2189]")
+#: Superscript digits, which NFKC folds to digits: "10¹⁰" (ten to the tenth) would be 1010.
+_SUPERSCRIPTS: Final = re.compile("[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+")
 
 #: A pause mark after a word, however much space comes before it.
 _PAUSE: Final = re.compile(r"\s*[,;]")
@@ -92,6 +95,7 @@ def split_words(text: str) -> list[tuple[str, str]]:
 def _words(text: str) -> list[tuple[str, str, bool, bool]]:
     """(normalised, as written, pause after, glued to the word before) for each word."""
     spaced = _VULGAR_FRACTIONS.sub(lambda fraction: " " + fraction.group(), text)
+    spaced = _SUPERSCRIPTS.sub(lambda power: "^" + power.group(), spaced)
     folded = unicodedata.normalize("NFKC", spaced).translate(_APOSTROPHES)
     words: list[tuple[str, str, bool, bool]] = []
     sign_ends = -1
