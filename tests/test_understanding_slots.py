@@ -999,3 +999,19 @@ def test_a_typed_power_fills_no_slot(said: str, slot_type: str) -> None:
     # NFKC folds superscript digits into the number before them: "10¹⁰" was 1010 (the year
     # 1010 for AMAZON.DATE), and "10^6" 10:06.
     assert slot(said, slot_type) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("the 5th of next month", "2026-12-05"),
+        ("the twentieth of next month", "2026-12-20"),
+        ("the 5th of this month", "2026-11-05"),
+        ("the 31st of this month", None),  # November has no 31st
+    ],
+)
+def test_a_day_of_this_or_next_month_is_that_months(said: str, expected: str | None) -> None:
+    # The date parser did not read "of next month": loose matching read "the 5th" alone, the
+    # next 5th (right only late in a month), and since "of" no longer ends the cut check the
+    # words were no date at all.
+    assert value(said, "AMAZON.DATE") == expected

@@ -193,6 +193,18 @@ def _month_day_year(words: Sequence[str], today: datetime.date) -> str | None:
     return None
 
 
+def _day_of_month(words: Sequence[str], today: datetime.date) -> str | None:
+    """ "the 5th of next month", "the twentieth of this month": that day of that month."""
+    if len(words) < 4 or list(words[-3:]) not in (["of", "this", "month"], ["of", "next", "month"]):
+        return None
+    day = _day_number(words[1:-3] if words[0] == "the" else words[:-3])
+    if day is None:
+        return None
+    year, month = _add_months(today, 1 if words[-2] == "next" else 0)
+    found = _valid(year, month, day) if year <= 9999 else None
+    return None if found is None else _day(found)
+
+
 def _weekday(kind: str, weekday: int, today: datetime.date) -> datetime.date:
     if kind == "next":
         monday = today + datetime.timedelta(days=7 - today.weekday())
@@ -358,7 +370,7 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         month_year = year_number(words[1:])
         if month_year is not None and _month_day_year(words, today) is None:
             return f"{month_year:04d}-{MONTHS[words[0]]:02d}" if month_year >= 1 else None
-    month_day = _month_day_year(words, today)
+    month_day = _month_day_year(words, today) or _day_of_month(words, today)
     if month_day is not None:
         return month_day
     if words[0] == "the" and len(words) >= 2:
