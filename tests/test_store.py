@@ -2048,3 +2048,67 @@ async def test_a_file_deleted_while_another_call_sets_it_up_is_set_up_again(
     await store.update("user", {"new": 2}, ())
     assert await store.load("user") == {"new": 2}
     await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_backup_restored_through_sqlite_while_serving_is_read_and_kept(
+    tmp_path: Path,
+) -> None:
+    # A backup copied over the file in place (cp, the same inode) is seen by no one while the
+    # -wal holds pages: they were read over the copy's, and the next save failed "malformed"
+    # (probed). The way the store's messages give, SQLite's backup API, is safe while serving.
+    backup_path = tmp_path / "backup.db"
+    backup = SQLiteStore(backup_path)
+    await backup.update("user", {"restored": True}, ())
+    await backup.aclose()
+    store = SQLiteStore(tmp_path / "attributes.db")
+    for i in range(20):
+        await store.update(f"user{i}", {"lost": i, "pad": "x" * 300}, ())
+    assert os.path.getsize(tmp_path / "attributes.db-wal") > 0  # the pages are in the -wal
+    source = sqlite3.connect(backup_path)
+    target = sqlite3.connect(tmp_path / "attributes.db")
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    assert await store.load("user") == {"restored": True}
+    assert await store.load("user3") == {}
+    await store.update("user", {"after": 2}, ())
+    await store.aclose()
+    check = sqlite3.connect(tmp_path / "attributes.db")
+    try:
+        assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        check.close()
+    other = SQLiteStore(tmp_path / "attributes.db")
+    assert await other.load("user") == {"restored": True, "after": 2}
+    await other.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_damaged_or_replaced_sqlite_file_is_told_how_to_restore_safely(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The message said "restore it from a backup": copied over the file while the skill runs,
+    # the old -wal's pages are read over the copy's, and it is damaged again.
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all " * 200)
+    broken = SQLiteStore(garbage)
+    with pytest.raises(StoreError) as info:
+        await broken.load("u")
+    await broken.aclose()
+    assert f"sqlite3 {garbage} '.restore BACKUP'" in str(info.value)
+    assert "never copy a file over it while it is open" in str(info.value)
+    path = tmp_path / "attributes.db"
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    fresh = SQLiteStore(tmp_path / "fresh.db")
+    await fresh.update("user", {"new": 1}, ())
+    await fresh.aclose()
+    os.replace(tmp_path / "fresh.db", path)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        await store.load("user")
+    assert "was replaced while the store had it open" in caplog.text
+    assert f"sqlite3 {path} '.restore BACKUP'" in caplog.text
+    await store.aclose()

@@ -37,10 +37,15 @@ _SELECT_ONE: Final = f"SELECT value FROM {_TABLE} WHERE key = ? AND field = ?"  
 #: The longest wait SQLite takes, in seconds: its milliseconds are a C int.
 _MAX_TIMEOUT: Final = 2**31 // 1000 - 1
 
-# SQLite reads a -wal file left by the file replaced into the one that replaced it.
-_REPLACE_SAFELY: Final = (
-    "; replace a file with the skill stopped and its -wal and -shm files removed: the old "
-    "file's -wal is read as the new one's"
+# How to restore a backup safely, said wherever a file was (or may have been) replaced. SQLite
+# reads a -wal file left by the file replaced into the one that replaced it; and a backup copied
+# over the file in place (cp: the same inode) is seen by no one, neither the store nor SQLite,
+# while the -wal holds pages: they are read over the copy's, which damages it (probed). SQLite's
+# backup API writes the backup through the lock and the -wal, as any save: safe while serving.
+_RESTORE: Final = (
+    "restore a backup through SQLite, safe while the skill runs: sqlite3 {path} '.restore "
+    "BACKUP'; or with the skill stopped, the -wal and -shm files removed (never copy a file "
+    "over it while it is open: the old -wal is read over the copy)"
 )
 
 #: Idle connections a `SQLiteStore` keeps open for reuse.
@@ -79,7 +84,10 @@ class SQLiteStore:
     A file deleted or replaced while the store has it open (moved away, restored from a
     backup) is found when a call takes a connection: the pooled connections, which still write
     to the old file where nobody reads it, are closed, a warning is logged, and the call opens
-    the file now at the path (a new, empty one if none is there).
+    the file now at the path (a new, empty one if none is there). A backup copied over the file
+    in place (``cp``, the same inode) is not seen, by the store nor by SQLite, and the pages in
+    the ``-wal`` are read over the copy's: restore through SQLite instead (``sqlite3 FILE
+    '.restore BACKUP'``, or `sqlite3.Connection.backup`), which is safe while serving.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
@@ -197,8 +205,8 @@ class SQLiteStore:
             )
         if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
             return (
-                f"{file} is not a SQLite database, or is damaged ({exc}): restore it from a "
-                "backup, or move it away and start afresh"
+                f"{file} is not a SQLite database, or is damaged ({exc}): move it away and "
+                f"start afresh, or {_RESTORE.format(path=self.path)}"
             )
         if code == sqlite3.SQLITE_IOERR:
             return (
@@ -248,7 +256,7 @@ class SQLiteStore:
             self.path,
             "deleted" if deleted else "replaced",
             "a new, empty file there" if deleted else "the file now at that path",
-            "" if deleted else _REPLACE_SAFELY,
+            "" if deleted else "; " + _RESTORE.format(path=self.path),
         )
         self._generation += 1
         self._schema_ready = False
