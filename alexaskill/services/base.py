@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import re
 import sys
 from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
 from ..alexa_api import Masked, check_endpoint, read_answer, send
-from ..exceptions import AlexaApiError
+from ..exceptions import AlexaApiError, PermissionRequired
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -24,6 +25,8 @@ __all__ = ["API_TIMEOUT", "RequestApi", "check_timeout"]
 T = TypeVar("T")
 P = ParamSpec("P")
 C = TypeVar("C")
+
+logger = logging.getLogger("alexaskill")
 
 #: Seconds one call to Alexa's service APIs may take in all before it is given up.
 API_TIMEOUT: Final = 2.0
@@ -154,12 +157,17 @@ class RequestApi:
         base: str | None = None,
         unauthorized_means_consent: bool = False,
         changes: bool = False,
+        refused_note: str = "",
     ) -> Any:
         """One request: the decoded answer, or None for "not set" (204); failures raise.
 
         A call that ``changes`` what Alexa keeps (a reminder, a list item) is refused, unsent,
         once the request's deadline has answered for it: the user heard "please try again", and
         their retry makes the change again.
+
+        A refusal for ``scope`` is `PermissionRequired` (the consent card) only if the request
+        does not say the user granted it; if it does, an `AlexaApiError` and a WARNING (with
+        ``refused_note``, the likely reason), whichever API refused.
         """
         if changes and self._answering is not None and self._answering.expired:
             raise AlexaApiError(
@@ -199,14 +207,48 @@ class RequestApi:
                 "api.call_sync(api.method, …), which runs it on the app's loop",
                 operation=operation,
             )
-        return read_answer(
+        try:
+            return read_answer(
+                operation,
+                status,
+                content,
+                into,
+                scope=scope,
+                unauthorized_means_consent=unauthorized_means_consent,
+                retry_after=retry_after,
+            )
+        except PermissionRequired as exc:
+            if not self._granted(exc.scope):
+                raise
+            refused = exc
+        raise self._refused_though_granted(refused, refused_note)
+
+    def _granted(self, scope: str) -> bool:
+        """Whether the request says the user granted ``scope`` (``context.System.user
+        .permissions.scopes``; the deprecated ``consentToken`` names no scope: not enough)."""
+        system = self._system()
+        return system is not None and system.user is not None and system.user.granted(scope)
+
+    @staticmethod
+    def _refused_though_granted(exc: PermissionRequired, note: str) -> AlexaApiError:
+        """A 403 (or reminders' 401) for a scope the request says is granted: an `AlexaApiError`
+        and a WARNING, not `PermissionRequired`. Its consent card would ask the user for what
+        they gave, and the next request be refused again: asked again and again."""
+        operation, status, scope = exc.operation, exc.status, exc.scope
+        logger.warning(
+            "%s: Alexa refused the call (HTTP %s) though the request says the user granted %s: "
+            "no consent card sent%s",
             operation,
             status,
-            content,
-            into,
-            scope=scope,
-            unauthorized_means_consent=unauthorized_means_consent,
-            retry_after=retry_after,
+            scope,
+            note and f" ({note})",
+        )
+        return AlexaApiError(
+            f"{operation}: HTTP {status}, refused though the user granted {scope}"
+            + (note and f" ({note})"),
+            operation=operation,
+            status=status,
+            code=exc.code,
         )
 
 

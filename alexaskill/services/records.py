@@ -21,7 +21,7 @@ from ..alexa_api import (
     is_loopback,
     reminder_body,
 )
-from ..exceptions import AlexaApiError, PermissionRequired
+from ..exceptions import AlexaApiError
 from .base import RequestApi, _segment, _utcnow
 
 __all__ = ["RecordsApi"]
@@ -159,38 +159,17 @@ class RecordsApi(RequestApi):
         json: object = None,
         changes: bool = False,
     ) -> Any:
-        """A List API call. Its 403 is a `PermissionRequired` (the consent card) only if the
-        request does not say ``scope`` is granted: the deprecated API may refuse a skill
-        whatever the user granted, and asking again would not help, again and again."""
-        try:
-            return await self._call(
-                operation,
-                method,
-                path,
-                into,
-                scope=scope,
-                json=json,
-                base=self._lists_base(),
-                changes=changes,
-            )
-        except PermissionRequired as exc:
-            system = self._system()
-            if system is None or system.user is None or not system.user.granted(scope):
-                raise
-            status, code = exc.status, exc.code
-        logger.warning(
-            "%s: Amazon's List API refused the call (HTTP %s) though the user granted %s: "
-            "the API is deprecated (June 2024) and may refuse skills; no consent card sent",
+        """A List API call: to its one host, with the reason a granted scope may be refused."""
+        return await self._call(
             operation,
-            status,
-            scope,
-        )
-        raise AlexaApiError(
-            f"{operation}: HTTP {status}, refused though the user granted {scope} (Amazon's "
-            "List API is deprecated and may refuse this skill)",
-            operation=operation,
-            status=status,
-            code=code,
+            method,
+            path,
+            into,
+            scope=scope,
+            json=json,
+            base=self._lists_base(),
+            changes=changes,
+            refused_note="Amazon's List API is deprecated (June 2024) and may refuse this skill",
         )
 
     def _lists_base(self) -> str | None:
