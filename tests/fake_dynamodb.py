@@ -2,7 +2,7 @@
 
 `FakeDynamoDB` answers every call with one error, or never: for what moto's server cannot make
 (throttling, refusals, a server that never answers). `RecordingClient` stands in for a botocore
-client and keeps the calls. Used by test_dynamodb.py.
+client and keeps the calls. Used by test_dynamodb*.py.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     elif request.param == "dynamodb":
         endpoint = request.getfixturevalue("dynamodb_endpoint")
         table = f"attributes-{uuid.uuid4().hex}"
-        # moto is slow on a shared machine: the timeout under test is test_dynamodb.py's
+        # moto is slow on a shared machine: the timeout under test is test_dynamodb_errors.py's
         made = DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=30)
     else:
         url = request.getfixturevalue("redis_url")

@@ -1,0 +1,193 @@
+"""DynamoDBStore's configuration: its URL and options, each refused at start if unusable, and
+botocore loaded on first use only (test_dynamodb.py has the layout and the rest).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.store import open_store
+
+from .dynamodb_shared import ROOT, SKILL_ID, event_dict, new_table
+from .fake_dynamodb import RecordingClient
+
+
+def test_open_store_reads_every_option() -> None:
+    store = open_store(
+        "dynamodb://my-skill.attributes?region=eu-west-1&endpoint_url=http://127.0.0.1:8000"
+        "&partition_key_name=pk&attribute_name=data&create_table=true&timeout=1.5"
+    )
+    assert isinstance(store, DynamoDBStore)
+    assert (store.table, store.region, store.endpoint_url) == (
+        "my-skill.attributes",
+        "eu-west-1",
+        "http://127.0.0.1:8000",
+    )
+    assert (store.partition_key_name, store.attribute_name) == ("pk", "data")
+    assert store.create_table is True and store.timeout == 1.5
+    plain = open_store("dynamodb://skill")
+    assert isinstance(plain, DynamoDBStore)
+    assert (plain.partition_key_name, plain.attribute_name) == ("id", "attributes")
+    assert plain.create_table is False and plain.region is None
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("dynamodb://", "write dynamodb://TABLE"),
+        ("dynamodb://a/b", "write dynamodb://TABLE"),
+        ("dynamodb://ab", "not a DynamoDB table name"),
+        ("dynamodb://bad$name", "not a DynamoDB table name"),
+        ("dynamodb://skill?regoin=us-east-1", "unknown option 'regoin'"),
+        ("dynamodb://skill?region=a&region=b", "given twice"),
+        ("dynamodb://skill?region=", "has no value"),
+        ("dynamodb://skill?create_table=maybe", "not true or false"),
+        ("dynamodb://skill?timeout=0", "not a number of seconds"),
+        ("dynamodb://skill?timeout=soon", "not a number of seconds"),
+        ("dynamodb://skill?endpoint_url=127.0.0.1:8000", "must start with http"),
+        ("dynamodb://skill?attribute_name=id", "two non-empty names"),
+    ],
+)
+def test_bad_urls_are_configuration_errors(url: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        open_store(url)
+
+
+def test_without_botocore_the_store_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name == "botocore" else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.raises(ConfigurationError, match=r"pip install 'alexaskill\[dynamodb\]'"):
+        open_store("dynamodb://skill?region=us-east-1")
+
+
+_LAZY = """
+import sys
+from alexaskill import Attributes, Skill, speak
+
+skill = Skill("{skill_id}", store="dynamodb://{table}?endpoint_url={endpoint}&create_table=true")
+
+@skill.intent("GetWeather")
+def weather(attributes: Attributes):
+    attributes["n"] = attributes.get("n", 0) + 1
+    return speak(f"Visit {{attributes['n']}}.")
+
+@skill.launch
+def launch():
+    return speak("Hello.")
+
+handler = skill.lambda_handler
+event = {event}
+assert "botocore" not in sys.modules, "imported with the skill"
+launch = dict(event, request=dict(event["request"], type="LaunchRequest"))
+launch["request"].pop("intent")
+handler(launch, None)
+assert "botocore" not in sys.modules, "imported for a handler that uses no attributes"
+answers = [handler(event, None) for _ in range(2)]
+assert "botocore" in sys.modules
+print(answers[-1]["response"]["outputSpeech"]["text"])
+"""
+
+
+def test_botocore_loads_on_first_use_only_and_lambda_keeps_attributes(
+    dynamodb_endpoint: str,
+) -> None:
+    program = _LAZY.format(
+        skill_id=SKILL_ID,
+        table=new_table(),
+        endpoint=dynamodb_endpoint,
+        event=repr(event_dict()),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Visit 2."
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), 1e308, 86401, "3", True, float("nan"), 0])
+def test_a_timeout_botocore_cannot_keep_is_refused(timeout: Any) -> None:
+    # inf and 1e308 were taken (the URL refused inf only), and every call then failed with
+    # botocore's "timestamp out of range for platform time_t"; "3" raised a bare TypeError,
+    # and True was taken as 1 s.
+    with pytest.raises(ConfigurationError, match="DynamoDBStore: timeout"):
+        DynamoDBStore("skill", region="us-east-1", timeout=timeout)
+    if isinstance(timeout, float) and timeout > 0:
+        with pytest.raises(ConfigurationError, match="timeout"):
+            open_store(f"dynamodb://skill?region=us-east-1&timeout={timeout!r}")
+    assert DynamoDBStore("skill", region="us-east-1", timeout=86400).timeout == 86400
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("partition_key_name", 5),
+        ("attribute_name", b"attributes"),
+        ("region", 5),
+        ("endpoint_url", 8000),
+        ("create_table", "yes"),
+    ],
+)
+def test_an_option_of_the_wrong_type_is_refused_at_construction(option: str, value: object) -> None:
+    # Taken: every call then failed on botocore's parameter check (endpoint_url: an
+    # AttributeError out of the constructor instead of the ConfigurationError).
+    options: dict[str, Any] = {option: value}
+    with pytest.raises(ConfigurationError, match=f"DynamoDBStore: {option} must be .*not"):
+        DynamoDBStore("skill-table", client=object(), **options)
+
+
+@pytest.mark.parametrize("region", ["us east", "", "us-east-1 ", "-us-east-1", "eu_west_1"])
+def test_a_region_botocore_refuses_is_refused_at_construction(region: str) -> None:
+    # Taken: every load and save then failed with botocore's InvalidRegionError (a StoreError
+    # each request), the skill having started fine.
+    with pytest.raises(ConfigurationError, match="is not an AWS region name"):
+        DynamoDBStore("skill-table", region=region)
+    assert DynamoDBStore("skill-table", region="us-east-1").region == "us-east-1"
+
+
+def test_a_store_url_region_botocore_refuses_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="is not an AWS region name"):
+        open_store("dynamodb://skill-table?region=us%20east")
+
+
+class _TableLike:
+    """Shaped as boto3's ``Table`` (and its service resource): item methods without
+    ``TableName``, and a ``meta`` that holds the client."""
+
+    class meta:  # (boto3's attribute name)
+        client = RecordingClient()
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        raise AssertionError("not to be called")
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        raise AssertionError("not to be called")
+
+
+def test_a_client_that_is_not_a_dynamodb_client_is_refused_at_construction() -> None:
+    # Taken: every load and save then failed with an AttributeError (or botocore's parameter
+    # check, for a boto3 Table), not at start. The message names the type, never the value.
+    with pytest.raises(ConfigurationError, match=r"boto3 resource \(_TableLike\).*meta\.client"):
+        DynamoDBStore("skill", client=_TableLike())
+    with pytest.raises(ConfigurationError, match=r"a str has no get_item, update_item$") as caught:
+        DynamoDBStore("skill", client="SECRET-KEY")
+    assert "SECRET" not in str(caught.value)
+    with pytest.raises(ConfigurationError, match=r"has no describe_table, create_table$"):
+        DynamoDBStore("skill", client=RecordingClient(), create_table=True)
+    DynamoDBStore("skill", client=RecordingClient())  # a stand-in with what is called is fine

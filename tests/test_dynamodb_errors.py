@@ -1,0 +1,275 @@
+"""DynamoDBStore and AWS's errors: a clear line in the log, the apology, never a hang.
+
+Errors moto cannot make (throttling, refusals, a server that never answers) come from a small
+fake DynamoDB (fake_dynamodb.py) on 127.0.0.1; the rest from moto's server (``moto_endpoint``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterator
+
+import anyio
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import StoreError
+from alexaskill.responses import Response
+from alexaskill.store import Attributes
+
+from .dynamodb_shared import SKILL_ID, USER, envelope
+from .fake_dynamodb import (
+    FakeDynamoDB,
+    clients_made,
+    no_more_calls,
+    one_attempt_store,
+    threads_ended,
+)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def fake_dynamodb(aws_env: None) -> Iterator[FakeDynamoDB]:
+    fake = FakeDynamoDB()
+    try:
+        yield fake
+    finally:
+        fake.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("status", "code", "message", "expected"),
+    [
+        (400, "ThrottlingException", "Rate exceeded", "throttled GetItem"),
+        (400, "ProvisionedThroughputExceededException", "slow down", "throttled GetItem"),
+        (
+            400,
+            "AccessDeniedException",
+            "User: arn:aws:sts::1:assumed-role/skill is not authorized to perform: "
+            "dynamodb:GetItem",
+            "needs dynamodb:GetItem and dynamodb:UpdateItem",
+        ),
+        (
+            400,
+            "ValidationException",
+            "Item size has exceeded the maximum allowed size",
+            "exceed DynamoDB's 400 KB",
+        ),
+        (500, "InternalServerError", "oops", r"GetItem failed \(InternalServerError: oops\)"),
+    ],
+)
+async def test_aws_errors_become_store_errors_that_say_what_to_do(
+    fake_dynamodb: FakeDynamoDB, status: int, code: str, message: str, expected: str
+) -> None:
+    fake_dynamodb.error = (status, code, message)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError, match=expected):
+        await store.load(USER)
+    await store.aclose()
+    retried = code in ("ThrottlingException", "ProvisionedThroughputExceededException")
+    retried = retried or status == 500
+    assert fake_dynamodb.calls == ["GetItem"] * (3 if retried else 1)
+
+
+@pytest.mark.anyio
+async def test_a_server_that_never_answers_costs_the_timeout(fake_dynamodb: FakeDynamoDB) -> None:
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
+    # One answered call first, so that the client exists (making it can take longer than 0.5 s
+    # on a busy machine, and so can the fake's answer: tried again then); then the server stops
+    # answering.
+    await clients_made(fake_dynamodb, lambda: store.load(USER))
+    with anyio.fail_after(30), pytest.raises(StoreError, match="no answer to UpdateItem within"):
+        await store.update(USER, {"a": 1}, ())
+    assert fake_dynamodb.calls[:1] == ["UpdateItem"]
+    await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_write_that_adds_is_never_sent_twice(
+    fake_dynamodb: FakeDynamoDB, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # botocore retried an UpdateItem whose answer was lost (no answer in time, a 500) though
+    # DynamoDB may have applied it: an increment was added twice (3 stored where 2 were due).
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    fake_dynamodb.error = (500, "InternalServerError", "oops")
+    with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
+        await store.update(USER, {"a": 1}, (), increments={"n": 1})
+    assert fake_dynamodb.calls == ["UpdateItem"]
+    fake_dynamodb.calls.clear()
+    with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
+        await store.update(USER, {"a": 1}, ())  # sets and removes: safe to repeat, retried
+    assert fake_dynamodb.calls == ["UpdateItem"] * 3
+    # Throttled: refused before anything was applied, so tried again, increments or not.
+    fake_dynamodb.calls.clear()
+    fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
+    with anyio.fail_after(30), pytest.raises(StoreError, match="throttled UpdateItem"):
+        await store.update(USER, {}, (), increments={"n": 1})
+    assert fake_dynamodb.calls == ["UpdateItem"] * 3
+    await store.aclose()
+
+    # No answer within the timeout: the write is abandoned, and never sent again.
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
+    await clients_made(fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1}))
+    ended = threads_ended(store, monkeypatch)
+    with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+        await store.update(USER, {}, (), increments={"n": 1})
+    await no_more_calls(fake_dynamodb, ended)  # botocore's read timeout (0.5 s) ends it
+    assert fake_dynamodb.calls == ["UpdateItem"]
+    await store.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("own_client", [True, False])
+async def test_a_save_given_up_is_not_sent_again_after_the_apology(
+    fake_dynamodb: FakeDynamoDB, own_client: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store gave up at its deadline (the user hears the apology) while botocore, in the
+    # thread left behind, went on retrying the UpdateItem: applied after the apology, it could
+    # overwrite what the user's next request saved meanwhile. A botocore read timeout longer
+    # than the store's deadline keeps the first attempt hanging until the store has given up.
+    import botocore.config
+    import botocore.session
+
+    config = botocore.config.Config
+    monkeypatch.setattr(
+        botocore.config, "Config", lambda **options: config(**{**options, "read_timeout": 20})
+    )
+    client = botocore.session.get_session().create_client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=fake_dynamodb.url,
+        config=config(read_timeout=20, retries={"mode": "standard", "total_max_attempts": 3}),
+    )
+    if own_client:
+        store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
+    else:
+        store = DynamoDBStore("skill", client=client, timeout=0.5)
+    try:
+        fake_dynamodb.error = (400, "ResourceNotFoundException", "no table")
+        for _ in range(5):  # makes the client (slow on a loaded machine) before the deadline
+            with anyio.fail_after(30), pytest.raises(StoreError) as refused:
+                await store.load(USER)
+            if "does not exist" in str(refused.value):
+                break
+        fake_dynamodb.calls.clear()
+        fake_dynamodb.error = None  # the UpdateItem hangs
+        ended = threads_ended(store, monkeypatch)
+        with anyio.fail_after(30), pytest.raises(StoreError, match="may have been made"):
+            await store.update(USER, {"a": 1}, ())
+        # Given up. The hanging attempt now ends (the connection closes) and the server errs:
+        # botocore retries both, unless told that nobody waits for the answer any more.
+        fake_dynamodb.error = (500, "InternalServerError", "oops")
+        fake_dynamodb.release.set()
+        await no_more_calls(fake_dynamodb, ended)
+        assert fake_dynamodb.calls == ["UpdateItem"]
+    finally:
+        await store.aclose()
+        client.close()
+
+
+@pytest.mark.anyio
+async def test_a_read_timeout_says_the_write_may_have_been_made(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # botocore's read timeout (the store's timeout too) could fire before the store's own
+    # deadline: the line then said "cannot reach DynamoDB", though the UpdateItem had reached
+    # it and may have been applied. Here botocore's fires first, always.
+    client, store = one_attempt_store(fake_dynamodb.url, read_timeout=0.3)
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {}, (), increments={"n": 1})
+        message = str(info.value)
+        assert "no answer to UpdateItem within" in message, message
+        assert "(the write may have been made)" in message
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.load(USER)
+        assert "no answer to GetItem within" in str(info.value)
+        assert "may have been made" not in str(info.value)
+    finally:
+        client.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("aws_env")
+async def test_a_connection_closed_before_the_answer_is_said_so() -> None:
+    # A server (or a proxy) that closes the connection once the request arrived: the write may
+    # have been made, and the line says the connection closed, not that time ran out.
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65536)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client, store = one_attempt_store(f"http://127.0.0.1:{listener.getsockname()[1]}")
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {}, (), increments={"n": 1})
+        message = str(info.value)
+        assert "the connection closed before the answer to UpdateItem" in message, message
+        assert "(the write may have been made)" in message
+        assert "read timeout" not in message
+    finally:
+        client.close()
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+@pytest.mark.anyio
+async def test_missing_table_no_credentials_no_region(
+    dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = DynamoDBStore("no-such-table", endpoint_url=dynamodb_endpoint, timeout=30)
+    with pytest.raises(StoreError, match=r"'no-such-table' does not exist.*create_table=true"):
+        await missing.load(USER)
+    await missing.aclose()
+
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    anonymous = DynamoDBStore("skill", endpoint_url=dynamodb_endpoint, timeout=30)
+    with pytest.raises(StoreError, match="no AWS credentials for GetItem"):
+        await anonymous.load(USER)
+    await anonymous.aclose()
+
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    nowhere = DynamoDBStore("skill", timeout=30)
+    with pytest.raises(StoreError, match=r"no AWS region.*\?region="):
+        await nowhere.load(USER)
+    await nowhere.aclose()
+
+
+def test_the_skill_answers_a_store_error_with_the_apology_and_one_line(
+    dynamodb_endpoint: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    skill = Skill(SKILL_ID, store=f"dynamodb://no-such-table?endpoint_url={dynamodb_endpoint}")
+
+    @skill.intent("GetWeather")
+    def weather(attributes: Attributes) -> Response:
+        return speak("never")
+
+    with caplog.at_level(logging.ERROR, logger="alexaskill"):
+        body = json.loads(anyio.run(skill.answer, envelope()))
+    assert "Sorry" in body["response"]["outputSpeech"]["text"]
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.exc_info is None
+    assert "IntentRequest GetWeather" in record.getMessage()
+    assert "'no-such-table' does not exist" in record.getMessage()
