@@ -370,3 +370,39 @@ def test_a_redis_url_health_check_interval_in_range_is_taken() -> None:
     for interval in (0, 30, 86400):
         store = RedisStore(f"redis://cache:6379/0?health_check_interval={interval}")
         assert store._client.connection_pool.connection_kwargs["health_check_interval"] == interval
+
+
+@pytest.mark.anyio
+async def test_a_redis_pool_at_max_connections_or_a_database_redis_lacks_is_said_so(
+    redis_url: str,
+) -> None:
+    # Both were "cannot reach Redis … is it running?", and a save added "nor could the save be
+    # cancelled …: if it reached Redis, it may still be applied", though nothing was sent.
+    import asyncio
+
+    from alexaskill.exceptions import StoreError
+
+    store = RedisStore(redis_url + "?max_connections=1", prefix=f"test:{time.monotonic_ns()}:")
+    try:
+        results = await asyncio.gather(
+            *(store.update("user", {f"k{i}": i}, ()) for i in range(4)), return_exceptions=True
+        )
+        failures = [result for result in results if isinstance(result, BaseException)]
+        assert failures, "four saves at once through one connection: some find none free"
+        for failure in failures:
+            assert isinstance(failure, StoreError)
+            text = str(failure)
+            assert "no connection free for the save, nothing sent" in text
+            assert "max_connections (1)" in text
+            assert "cannot reach" not in text and "may still be applied" not in text
+    finally:
+        await store.aclose()
+    lacking = RedisStore(redis_url.rpartition("/")[0] + "/99")
+    try:
+        with pytest.raises(StoreError, match=r"has no database 99 for the save") as caught:
+            await lacking.update("user", {"a": 1}, ())
+        assert "may still be applied" not in str(caught.value)
+        with pytest.raises(StoreError, match=r"has no database 99 for the load"):
+            await lacking.load("user")
+    finally:
+        await lacking.aclose()

@@ -220,6 +220,8 @@ class RedisStore:
         to host:port", "Timeout connecting to server": nothing was sent on that connection)."""
         if isinstance(exc, asyncio.CancelledError):  # given up on by _bounded
             return True
+        if _pool_full(exc) or _no_database(exc):  # no connection to send on, or its SELECT
+            return False  # refused before any command
         return isinstance(exc, self._unanswered) and "connecting to" not in str(exc)
 
     async def _cancel(self, token: str, failure: StoreError) -> None:
@@ -400,6 +402,21 @@ class RedisStore:
                 "overloaded or stuck? (the URL's socket_timeout and socket_connect_timeout, "
                 "default 2 s)"
             )
+        if isinstance(exc, exceptions.ConnectionError) and _pool_full(exc):
+            pool = getattr(self._client, "connection_pool", None)
+            limit = getattr(pool, "max_connections", "?")
+            return StoreError(
+                f"{where}: no connection free for the {doing}, nothing sent: the store's "
+                f"connection pool is at its max_connections ({limit}), each in use by another "
+                "request; raise max_connections in the store URL, or leave it out (no limit)"
+            )
+        if _no_database(exc):  # a ResponseError, or (redis-py's own words) a ConnectionError
+            database = self._options().get("db", 0)
+            return StoreError(
+                f"{where} has no database {database} for the {doing} ({text}): the store URL's "
+                "database (redis://host:6379/N) must be below Redis's 'databases' setting "
+                "(16 by default)"
+            )
         if isinstance(exc, exceptions.ConnectionError):
             return StoreError(
                 f"cannot reach {where} for the {doing} ({text}): is it running, and can this "
@@ -457,6 +474,17 @@ async def _closing(client: Redis) -> AsyncGenerator[None, None]:
         yield
     finally:
         await client.aclose()
+
+
+def _pool_full(exc: BaseException) -> bool:
+    """Whether redis-py gave no connection, its pool at ``max_connections`` (its words, as its
+    ``MaxConnectionsError`` is recent): nothing was sent, and Redis is not to blame."""
+    return "Too many connections" in str(exc)
+
+
+def _no_database(exc: BaseException) -> bool:
+    """Whether a new connection's ``SELECT`` was refused: Redis has no such database."""
+    return any(words in str(exc) for words in ("DB index is out of range", "Invalid Database"))
 
 
 def _text(name: bytes | str) -> str:
