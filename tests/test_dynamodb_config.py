@@ -191,3 +191,25 @@ def test_a_client_that_is_not_a_dynamodb_client_is_refused_at_construction() -> 
     with pytest.raises(ConfigurationError, match=r"has no describe_table, create_table$"):
         DynamoDBStore("skill", client=RecordingClient(), create_table=True)
     DynamoDBStore("skill", client=RecordingClient())  # a stand-in with what is called is fine
+
+
+@pytest.mark.parametrize(
+    "endpoint_url",
+    ["http://[::1", "http://", "http://host:99999", "http://ho st", "https://:s3cret@[::1:8000"],
+)
+def test_an_endpoint_url_botocore_cannot_use_is_refused_at_construction(
+    endpoint_url: str,
+) -> None:
+    # Taken: every load and save then raised botocore's ValueError ("Invalid IPv6 URL",
+    # "Invalid endpoint", "Port out of range"), no StoreError, the skill having started fine.
+    with pytest.raises(ConfigurationError, match="is not a URL botocore can use") as caught:
+        DynamoDBStore("skill-table", region="us-east-1", endpoint_url=endpoint_url)
+    assert "s3cret" not in str(caught.value)
+    with pytest.raises(ConfigurationError, match="is not a URL botocore can use"):
+        open_store(f"dynamodb://skill-table?region=us-east-1&endpoint_url={endpoint_url}")
+    for fine in (
+        "http://127.0.0.1:8000",
+        "https://dynamodb.eu-west-1.amazonaws.com",
+        "http://[::1]",
+    ):
+        DynamoDBStore("skill-table", region="us-east-1", endpoint_url=fine)

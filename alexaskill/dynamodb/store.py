@@ -130,6 +130,8 @@ class DynamoDBStore:
                 f"DynamoDBStore: endpoint_url {url_without_password(endpoint_url)!r} must start "
                 "with http:// or https://"
             )
+        if endpoint_url is not None:
+            _check_endpoint_url(endpoint_url)
         if not partition_key_name or not attribute_name or partition_key_name == attribute_name:
             raise ConfigurationError(
                 "DynamoDBStore: partition_key_name and attribute_name must be two non-empty names"
@@ -455,3 +457,21 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _check_endpoint_url(url: str) -> None:
+    """`ConfigurationError` now for an ``endpoint_url`` botocore refuses at each call (a
+    ValueError out of every load and save): no host, white space, a port past 65535, an IPv6
+    address without its closing bracket. The message shows the URL without its password."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+        fine = bool(parts.hostname) and (parts.port is None or parts.port >= 0)  # .port checks
+    except ValueError:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port not a number
+        fine = False
+    if not fine or any(character.isspace() for character in url):
+        raise ConfigurationError(
+            f"DynamoDBStore: endpoint_url {url_without_password(url)!r} is not a URL botocore "
+            "can use: write http(s)://HOST[:PORT], e.g. http://127.0.0.1:8000"
+        )
