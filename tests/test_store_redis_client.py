@@ -406,3 +406,17 @@ async def test_a_redis_pool_at_max_connections_or_a_database_redis_lacks_is_said
             await lacking.load("user")
     finally:
         await lacking.aclose()
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://:hunter2@[::1/0", "redis://[::1:6379/0", "rediss://u:hunter2@[::1"]
+)
+def test_a_redis_url_with_an_unclosed_ipv6_bracket_is_a_configuration_error(url: str) -> None:
+    # urllib's ValueError ("Invalid IPv6 URL") went out of the store's constructor as it was.
+    from alexaskill.store import open_store
+
+    with pytest.raises(ConfigurationError, match=r"brackets, both: redis://\[::1\]") as info:
+        open_store(url)
+    assert "hunter" not in str(info.value)
+    with pytest.raises(ConfigurationError, match="brackets"):
+        RedisStore(url)

@@ -122,7 +122,12 @@ def _check_url_parts(url: str) -> None:
     """
     import urllib.parse
 
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # urllib's "Invalid IPv6 URL": a '[' without its ']'
+        raise ConfigurationError(
+            "Redis store URL: an IPv6 address is written in brackets, both: redis://[::1]:6379/0"
+        ) from None
     names = [name for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)]
     if (
         "@" in parts.path
