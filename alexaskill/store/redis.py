@@ -408,7 +408,8 @@ class RedisStore:
             return StoreError(
                 f"{where}: no connection free for the {doing}, nothing sent: the store's "
                 f"connection pool is at its max_connections ({limit}), each in use by another "
-                "request; raise max_connections in the store URL, or leave it out (no limit)"
+                "request past the wait for one (the URL's socket_connect_timeout); raise "
+                "max_connections in the store URL, or leave it out (no limit)"
             )
         if _no_database(exc):  # a ResponseError, or (redis-py's own words) a ConnectionError
             database = self._options().get("db", 0)
@@ -478,8 +479,9 @@ async def _closing(client: Redis) -> AsyncGenerator[None, None]:
 
 def _pool_full(exc: BaseException) -> bool:
     """Whether redis-py gave no connection, its pool at ``max_connections`` (its words, as its
-    ``MaxConnectionsError`` is recent): nothing was sent, and Redis is not to blame."""
-    return "Too many connections" in str(exc)
+    ``MaxConnectionsError`` is recent; a `BlockingConnectionPool`'s after its wait): nothing
+    was sent, and Redis is not to blame."""
+    return any(words in str(exc) for words in ("Too many connections", "No connection available"))
 
 
 def _no_database(exc: BaseException) -> bool:

@@ -37,7 +37,9 @@ def _like(client: Redis | None) -> Redis | None:
     if pool is None:
         return None
     options = {**pool.connection_kwargs, "max_connections": pool.max_connections}
-    new_pool = redis.asyncio.ConnectionPool(connection_class=pool.connection_class, **options)
+    if isinstance(pool, redis.asyncio.BlockingConnectionPool):  # waits for a free connection
+        options["timeout"] = pool.timeout
+    new_pool = type(pool)(connection_class=pool.connection_class, **options)
     return redis.asyncio.Redis.from_pool(new_pool)  # its aclose closes the pool
 
 
@@ -50,7 +52,11 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
         raise ConfigurationError(f"RedisStore: the URL is a string, not {type(url).__name__}")
     _check_url_parts(url)
     try:
-        client = redis.asyncio.Redis.from_url(url, **REDIS_CLIENT_OPTIONS, **_tls_options(url))
+        options = {**REDIS_CLIENT_OPTIONS, **_tls_options(url)}
+        if _limits_connections(url):
+            client = redis.asyncio.Redis.from_pool(_waiting_pool(url, options))
+        else:
+            client = redis.asyncio.Redis.from_url(url, **options)
     except ValueError as exc:
         # urllib's own words for a port repeat it, and a port may be a password's first part.
         text = str(exc)
@@ -63,6 +69,27 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
     if first:
         _say_checks_off(client.connection_pool.connection_kwargs, "in its URL")
     return client
+
+
+def _limits_connections(url: str) -> bool:
+    """Whether ``url`` sets ``max_connections`` (then `_waiting_pool` makes its pool)."""
+    import urllib.parse
+
+    query = urllib.parse.urlsplit(url).query
+    names = [name for name, _ in urllib.parse.parse_qsl(query, keep_blank_values=True)]
+    return "max_connections" in names
+
+
+def _waiting_pool(url: str, options: Mapping[str, Any]) -> Any:
+    """A pool for a URL that limits its connections: a load or save finding them all in use
+    waits for one, up to the connect timeout, as redis-py's `BlockingConnectionPool` does.
+    Its plain pool failed it at once ("Too many connections"): one request more than the
+    limit at a moment, and a save was lost."""
+    import redis.asyncio
+
+    connect = redis.asyncio.ConnectionPool.from_url(url, **options).connection_kwargs
+    wait = connect.get("socket_connect_timeout") or REDIS_CLIENT_OPTIONS["socket_connect_timeout"]
+    return redis.asyncio.BlockingConnectionPool.from_url(url, timeout=wait, **options)
 
 
 def _tls_options(url: str) -> dict[str, Any]:
