@@ -4,7 +4,6 @@ request cycle (see that module for what it does less than uvicorn's, and why).""
 from __future__ import annotations
 
 import contextvars
-import functools
 import urllib.parse
 from typing import TYPE_CHECKING, Any, Final
 
@@ -302,17 +301,10 @@ class ExchangeProtocol:
         type(self)._defaults = (headers, encoded)  # shared by the server's connections
         return encoded
 
-    @functools.cached_property
-    def _reset_contextvars(self) -> bool:
-        # Read once a connection, not a request. uvicorn before 0.45 lacks the option and
-        # gives every request a fresh context, as it does now with the option set.
-        return bool(getattr(self.config, "reset_contextvars", True))
-
     def _run(self, exchange: Exchange, app: Any) -> None:
-        coroutine = exchange.run_asgi(app)
-        if self._reset_contextvars:
-            task = self.loop.create_task(coroutine, context=contextvars.Context())
-        else:
-            task = self.loop.create_task(coroutine)
+        # Each request in a fresh context, as uvicorn before 0.45 always ran one (later ones
+        # only with ``reset_contextvars``, off by default): a request queued behind another
+        # starts from that one's task, and would see the context variables its handler set.
+        task = self.loop.create_task(exchange.run_asgi(app), context=contextvars.Context())
         task.add_done_callback(self.tasks.discard)
         self.tasks.add(task)

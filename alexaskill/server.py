@@ -457,6 +457,10 @@ class H11Protocol(_Bounded, _JsonOverLimit, _H11):
         # said rarely: a flood of them, a log write each.
         rare = _RareWarnings(self.logger, self.server_state, self.loop)
         self.logger = rare  # (a logger to uvicorn's code)
+        # Each request in a fresh context, as on httptools (`ExchangeProtocol._run`) and as
+        # uvicorn before 0.45 always did: from 0.45 only with this option, off by default.
+        if getattr(self.config, "reset_contextvars", True) is not True:
+            self.config.reset_contextvars = True  # (the server's, whose protocol this is)
         super().connection_made(transport)
 
     def _closes_after_answer(self) -> bool:

@@ -611,3 +611,79 @@ def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
             assert b"\r\ndone\r\n" in done[0]  # and the busy ones were never touched
 
     run(scenario())
+
+
+# --- context variables -------------------------------------------------------------------------
+
+#: An app answering each request with what a context variable held when it began, then set to
+#: the request's path (as a handler's own variable: a user, a trace id).
+CONTEXT_APP = """
+import contextvars
+
+SEEN = contextvars.ContextVar("seen", default="")
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    more = True
+    while more:
+        more = (await receive()).get("more_body", False)
+    before = SEEN.get()
+    SEEN.set(scope["path"])
+    body = ("[" + before + "]").encode()
+    headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "http"),
+    [
+        ("dockerfile", "alexaskill.server:HttpProtocol"),
+        ("dockerfile", "alexaskill.server:H11Protocol"),
+        ("alexaskill-serve", "alexaskill.server:HttpProtocol"),
+    ],
+    ids=["dockerfile", "dockerfile-h11", "alexaskill-serve"],
+)
+def test_a_request_never_sees_the_context_variables_of_the_one_before(
+    servers: Any, tmp_path: Path, how: str, http: str
+) -> None:
+    # uvicorn from 0.45 gives each request a fresh context only with its reset_contextvars
+    # option, off by default: a request pipelined behind another on its connection began in
+    # that one's context, and saw what its handler had set (on uvicorn 0.42, the floor, never).
+    (tmp_path / "ctxapp.py").write_text(CONTEXT_APP)
+    port = servers.free_port()
+    command = COMMANDS[how](port)
+    command[command.index("examples.weather.app:skill")] = "ctxapp:app"
+    if "--http" in command:
+        command[command.index("--http") + 1] = http
+    else:
+        command += ["--http", http]
+    servers.start(command, port, cwd=tmp_path)
+
+    def ask(path: str) -> bytes:
+        return f"GET {path} HTTP/1.1\r\nhost: skill\r\n\r\n".encode()
+
+    async def scenario() -> list[bytes]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(ask("/first") + ask("/second") + ask("/third"))  # pipelined
+            await writer.drain()
+            answers = b""
+            while answers.count(b"]") < 3:
+                read = await reader.read(4096)
+                assert read, answers
+                answers += read
+            writer.write(ask("/fourth"))  # and one more on the same connection, later
+            await writer.drain()
+            while answers.count(b"]") < 4:
+                read = await reader.read(4096)
+                assert read, answers
+                answers += read
+        finally:
+            writer.close()
+        return re.findall(rb"\r\n\r\n(\[[^]]*\])", answers)
+
+    assert run(scenario()) == [b"[]"] * 4
