@@ -12,7 +12,7 @@ from uvicorn.protocols.utils import get_remote_addr
 
 from .exchange import _SPECIAL, Exchange
 from .server_limits import _over_limit, _say_rarely
-from .server_target import absolute_form, with_host
+from .server_target import absolute_form, origin_form_or_asterisk, with_host
 from .server_writes import _refusal
 
 try:
@@ -165,6 +165,8 @@ class ExchangeProtocol:
             form = absolute_form(self.url)
             if form is not None:
                 scope["headers"] = with_host(scope["headers"], form[0])
+            elif not origin_form_or_asterisk(self.url):  # (as on h11: `_OneFraming`)
+                raise ValueError("an invalid request target")
         url = httptools.parse_url(self.url)
         raw_path = url.path or b"/"  # ("http://host", the absolute form: no path, "/")
         path = raw_path.decode("ascii")

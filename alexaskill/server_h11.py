@@ -8,7 +8,7 @@ from typing import Any
 import h11
 
 from .server_limits import _over_limit
-from .server_target import absolute_form, with_host
+from .server_target import absolute_form, origin_form_or_asterisk, with_host
 
 __all__: list[str] = []  # the server protocol's helper
 
@@ -39,6 +39,8 @@ class _OneFraming(h11.Connection):
                 raise h11.RemoteProtocolError("a CONNECT request (no proxy here)", 400)
             try:
                 form = absolute_form(event.target)
+                if form is None and not origin_form_or_asterisk(event.target):
+                    raise ValueError("an invalid request target")
             except ValueError as error:
                 self._refused = True
                 raise h11.RemoteProtocolError(str(error), 400) from None

@@ -26,9 +26,18 @@ def absolute_form(target: bytes) -> tuple[bytes, bytes] | None:
     authority, origin = rest[:end], rest[end:]
     if not _AUTHORITY.fullmatch(authority):
         raise ValueError("a request's URL without a host")
+    if origin[:1] == b"#":  # ("http://host#f": httptools' parser refuses it)
+        raise ValueError("a request's URL with a fragment after its host")
     if not origin.startswith(b"/"):  # "http://host", "http://host?query"
         origin = b"/" + origin
     return authority, origin
+
+
+def origin_form_or_asterisk(target: bytes) -> bool:
+    """Whether ``target``, no URL, is of a form a server takes: a path (``/…``) or ``*``. Any
+    other (``?a``, ``a/b``, ``ftp://host/``) is refused (400) on either parser: httptools
+    refused some and served others, h11 gave the ASGI app a path not beginning with ``/``."""
+    return target[:1] == b"/" or target == b"*"
 
 
 def with_host(headers: list[tuple[bytes, bytes]], host: bytes) -> list[tuple[bytes, bytes]]:

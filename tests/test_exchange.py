@@ -874,3 +874,40 @@ def test_a_target_that_is_only_a_fragment_is_refused_on_h11() -> None:
     events, logs = serve(server_module.H11Protocol, echo, [b"GET #x HTTP/1.1\r\nhost: x\r\n\r\n"])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert logs == ["Invalid HTTP request received."] and events[-1] == "close"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [b"?a", b"?a=b#f", b"a/b", b"a?b", b"ftp://skill/a", b"http:/a", b"http://skill#f"],
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_target_neither_a_path_nor_an_http_url_is_refused_on_either_parser(
+    protocol_class: type[Any], target: bytes
+) -> None:
+    # h11 served "?a" and "a?b" to the app with a path of "" or "a" (ASGI's begins with "/"),
+    # "ftp://skill/a" and "http:/a" as paths, and "http://skill#f" as "/" of host "skill";
+    # httptools refused all but "ftp://…" (served as "/"). Now a 400 with a JSON reason on both.
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await echo(scope, receive, send)
+
+    events, logs = serve(protocol_class, app, [b"POST %b HTTP/1.1\r\nhost: x\r\n\r\n" % target])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), head
+    assert json.loads(body) == {"error": "invalid HTTP request"}
+    assert seen == [] and logs == ["Invalid HTTP request received."] and events[-1] == "close"
+
+
+@pytest.mark.parametrize(
+    ("target", "path"), [(b"*", "*"), (b"/a#f", "/a"), (b"http://skill?q#f", "/"), (b"//a", "//a")]
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_the_targets_either_parser_serves_are_served_alike(
+    protocol_class: type[Any], target: bytes, path: str
+) -> None:
+    events, _ = serve(protocol_class, echo, [b"OPTIONS %b HTTP/1.1\r\nhost: x\r\n\r\n" % target])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+    assert json.loads(body)["path"] == path
