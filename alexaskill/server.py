@@ -70,7 +70,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol as _H11
 
-from .server_h11 import _JsonOverLimit, _OneFraming
+from .server_h11 import _JsonOverLimit, _OneFraming, _Refusals
 from .server_limits import (
     _connection_budget,
     _eviction_order,
@@ -448,7 +448,7 @@ def _waited_since(connection: _Bounded) -> float:
     return connection._waiting_since
 
 
-class H11Protocol(_Bounded, _JsonOverLimit, _H11):
+class H11Protocol(_Bounded, _JsonOverLimit, _Refusals, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:

@@ -3,12 +3,15 @@ saying when it closes (`_OneFraming`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import h11
 
 from .server_limits import _over_limit
 from .server_target import absolute_form, origin_form_or_asterisk, with_host
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__: list[str] = []  # the server protocol's helper
 
@@ -110,3 +113,21 @@ class _JsonOverLimit:
     @app.setter
     def app(self, app: Any) -> None:
         self._app = app
+
+
+class _Refusals:
+    """For uvicorn's h11 protocol: its refusals made whole (`alexaskill.server.H11Protocol`)."""
+
+    if TYPE_CHECKING:
+        transport: asyncio.Transport
+        _lingering: bool
+
+    def shutdown(self) -> None:
+        """uvicorn's graceful shutdown; a connection refused (answered by alexaskill, not h11,
+        and lingering or closing) just closes. uvicorn told h11 the connection closed, which
+        h11, a request received and no response sent by it, raised on: the server stopped with
+        a traceback, the other connections and the lifespan's shutdown not seen to."""
+        if self._lingering or self.transport.is_closing():
+            self.transport.close()
+            return
+        super().shutdown()  # type: ignore[misc]  # (uvicorn's, next in the MRO)

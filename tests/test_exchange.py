@@ -25,7 +25,7 @@ from uvicorn.server import ServerState
 
 from alexaskill import server as server_module
 from alexaskill.server_limits import _NO_WEBSOCKETS
-from tests.test_server_writes import PROTOCOLS, Transport, first_write, settle
+from tests.test_server_writes import PROTOCOLS, Transport, connect, first_write, settle
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 UVICORN = tuple(int(part) for part in uvicorn.__version__.split(".")[:2])
@@ -911,3 +911,31 @@ def test_the_targets_either_parser_serves_are_served_alike(
     head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
     assert json.loads(body)["path"] == path
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        b"CONNECT skill:443 HTTP/1.1\r\nhost: x\r\n\r\n",
+        b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 1\r\ntransfer-encoding: chunked\r\n\r\n",
+    ],
+    ids=["connect", "two-framings"],
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_the_server_stops_with_a_refused_request_on_a_connection(
+    protocol_class: type[Any], refused: bytes
+) -> None:
+    # uvicorn's shutdown told h11 that such a connection closed, which h11 (a request
+    # received, no response of its own sent) raised on: the server stopped with a traceback
+    # (LocalProtocolError), its other connections and the lifespan's shutdown not seen to.
+    async def scenario() -> list[bytes | str]:
+        protocol, transport = await connect(protocol_class, echo)
+        protocol.data_received(refused)
+        await settle()
+        protocol.shutdown()  # (as uvicorn's server does, stopping, to each connection)
+        protocol.connection_lost(None)
+        return transport.events
+
+    events = asyncio.run(scenario())
+    assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert events[-1] == "close"
