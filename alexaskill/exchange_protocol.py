@@ -11,9 +11,8 @@ from uvicorn.logging import TRACE_LOG_LEVEL
 from uvicorn.protocols.utils import get_remote_addr
 
 from .exchange import _SPECIAL, Exchange
-from .server_limits import _over_limit, _say_rarely
+from .server_limits import _has_body, _over_limit, _say_rarely, upgrade_refusal
 from .server_target import absolute_form, origin_form_or_asterisk, with_host
-from .server_writes import _refusal
 
 try:
     import httptools
@@ -41,17 +40,6 @@ def _say_over_limit(logger: logging.Logger, state: ServerState, now: float) -> N
     ten seconds a server (`_say_rarely`), the next line counting those not said: under a
     flood, a line a refused request is a write each (the attacker's requests, amplified)."""
     _say_rarely(logger, state, "Exceeded concurrency limit.", now)
-
-
-_UPGRADE_WITH_BODY: Final = _refusal(b"400 Bad Request", "request body with an upgrade not served")
-
-
-def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
-    """Whether a request's headers (lower-case names) give it a body: chunks, or a length."""
-    for name, value in headers:
-        if name == b"transfer-encoding" or (name == b"content-length" and value.strip(b" 0")):
-            return True
-    return False
 
 
 class _Trailers:
@@ -230,7 +218,7 @@ class ExchangeProtocol:
         app would not get and which, come in a later read, would be parsed as a request of its
         own (a request smuggled past a proxy that sent it as a body). Refused: 400, closed."""
         self._upgrading = self._refused_upgrade = True  # nothing of it is an exchange's
-        self._close(_UPGRADE_WITH_BODY)
+        self._close(upgrade_refusal(self.scope["headers"]))
 
     def on_body(self, body: bytes) -> None:
         exchange = self.cycle

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import h11
 
-from .server_limits import _over_limit
+from .server_limits import _has_body, _over_limit, upgrade_refusal
 from .server_target import absolute_form, origin_form_or_asterisk, with_host
 
 if TYPE_CHECKING:
@@ -116,11 +116,38 @@ class _JsonOverLimit:
 
 
 class _Refusals:
-    """For uvicorn's h11 protocol: its refusals made whole (`alexaskill.server.H11Protocol`)."""
+    """For uvicorn's h11 protocol (`alexaskill.server.H11Protocol`): a request with a body
+    asking for an upgrade not taken (``h2c``, a WebSocket without a library) refused as on
+    httptools, whose parser never reads such a body (400 with a JSON reason, closed: served on
+    one parser and refused on the other, a client that worked on a plain install failed
+    behind ``alexaskill[fast]``, the Docker image's); and its refusals seen to at shutdown."""
 
     if TYPE_CHECKING:
         transport: asyncio.Transport
+        headers: list[tuple[bytes, bytes]]
         _lingering: bool
+
+        def _close(self, answer: bytes | None) -> None: ...
+        def _get_upgrade(self) -> bytes | None: ...
+
+    #: The refusal of the request whose head was just parsed, or None.
+    _refusing: bytes | None = None
+
+    def _should_upgrade(self) -> bool:
+        # (uvicorn's `handle_events` hands a request said True for to the next method)
+        if super()._should_upgrade():  # type: ignore[misc]  # (uvicorn's, next in the MRO)
+            return True
+        if self._get_upgrade() is None or not _has_body(self.headers):
+            return False
+        self._refusing = upgrade_refusal(self.headers)
+        return True
+
+    def handle_websocket_upgrade(self, event: Any) -> None:
+        refusing, self._refusing = self._refusing, None
+        if refusing is None:
+            super().handle_websocket_upgrade(event)  # type: ignore[misc]
+        else:
+            self._close(refusing)  # (`_Bounded._close`: answered, then lingering)
 
     def shutdown(self) -> None:
         """uvicorn's graceful shutdown; a connection refused (answered by alexaskill, not h11,

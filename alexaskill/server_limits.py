@@ -7,6 +7,8 @@ import asyncio
 import logging
 from typing import Any, Final
 
+from .server_writes import _refusal
+
 __all__ = ["raise_open_file_limit"]
 
 logger = logging.getLogger("alexaskill.server")
@@ -166,6 +168,32 @@ def _say_unsupported_upgrade(protocol: Any) -> None:
     _say_rarely(logger, state, "Unsupported upgrade request.", now)
     if not protocol._should_upgrade_to_ws():
         _say_rarely(logger, state, _NO_WEBSOCKETS, now)
+
+
+#: The answers to a request with a body asking for an upgrade not taken (`upgrade_refusal`).
+_H2C_WITH_BODY: Final = _refusal(
+    b"400 Bad Request", "HTTP/2 upgrade (h2c) is not supported: send the request as HTTP/1.1"
+)
+_UPGRADE_WITH_BODY: Final = _refusal(
+    b"400 Bad Request", "an upgrade with a request body is not supported: send it without one"
+)
+
+
+def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request's headers (lower-case names) give it a body: chunks, or a length."""
+    for name, value in headers:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip(b" 0")):
+            return True
+    return False
+
+
+def upgrade_refusal(headers: list[tuple[bytes, bytes]]) -> bytes:
+    """The 400 for a request with a body asking for an upgrade the server does not take (on
+    either parser): for ``h2c`` (``curl --http2`` to ``http://``), saying to send HTTP/1.1."""
+    for name, value in headers:
+        if name == b"upgrade" and b"h2c" in [t.strip() for t in value.lower().split(b",")]:
+            return _H2C_WITH_BODY
+    return _UPGRADE_WITH_BODY
 
 
 def _guard_accept(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
