@@ -11,21 +11,28 @@ __all__: list[str] = []  # the server protocols' helper
 
 #: A URL's host (RFC 3986, 3.2.2: a name, an IPv4 address or a bracketed IP literal) and port,
 #: without a user (RFC 9110, 4.2.4: an error in an http URL).
-_AUTHORITY: Final = re.compile(rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::[0-9]*)?")
+_AUTHORITY: Final = re.compile(
+    rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::([0-9]*))?"
+)
 
 
 def absolute_form(target: bytes) -> tuple[bytes, bytes] | None:
     """The authority (host and port) and the origin form (path and query) of ``target``, if it
     is a URL (``http://`` or ``https://``); None for another form. ValueError for a URL whose
-    authority is no host (empty, a user's: RFC 9110, 4.2.1 and 4.2.4)."""
+    authority is no host (empty, a user's: RFC 9110, 4.2.1 and 4.2.4), or whose port is empty
+    or over 65535 (which httptools refuses; h11 took them)."""
     if target[:7].lower() != b"http://" and target[:8].lower() != b"https://":
         return None
     rest = target[target.index(b"//") + 2 :]
     ends = [i for i in (rest.find(b"/"), rest.find(b"?"), rest.find(b"#")) if i >= 0]
     end = min(ends) if ends else len(rest)
     authority, origin = rest[:end], rest[end:]
-    if not _AUTHORITY.fullmatch(authority):
+    host = _AUTHORITY.fullmatch(authority)
+    if host is None:
         raise ValueError("a request's URL without a host")
+    port = host[1]
+    if port is not None and not (port and int(port) <= 65535):  # (as httptools' URL parser)
+        raise ValueError("a request's URL with an invalid port")
     if origin[:1] == b"#":  # ("http://host#f": httptools' parser refuses it)
         raise ValueError("a request's URL with a fragment after its host")
     if not origin.startswith(b"/"):  # "http://host", "http://host?query"

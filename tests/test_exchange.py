@@ -964,3 +964,24 @@ def test_an_upgrade_with_a_body_is_refused_saying_what_to_send_on_either_parser(
     answer, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n") and events[-1] == "close"
     assert json.loads(body) == {"error": reason}
+
+
+@pytest.mark.parametrize(
+    ("target", "answer"),
+    [
+        (b"http://skill:65536/a", 400),
+        (b"http://skill:/a", 400),
+        (b"http://[::1]:70000/a", 400),
+        (b"http://skill:99999", 400),
+        (b"http://skill:65535/a", 200),
+        (b"http://skill:0080/a", 200),
+    ],
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_url_target_of_no_port_there_can_be_is_refused_on_either_parser(
+    protocol_class: type[Any], target: bytes, answer: int
+) -> None:
+    # httptools' URL parser refused a port over 65535, or empty; h11 served the request, its
+    # host header the URL's ("skill:65536").
+    events, _ = serve(protocol_class, echo, [b"GET %b HTTP/1.1\r\nhost: x\r\n\r\n" % target])
+    assert first_write(wire(events)).startswith(b"HTTP/1.1 %d " % answer)
