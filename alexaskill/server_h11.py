@@ -3,7 +3,8 @@ saying when it closes (`_OneFraming`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING, Any, Final
 
 import h11
 
@@ -16,12 +17,17 @@ if TYPE_CHECKING:
 __all__: list[str] = []  # the server protocol's helper
 
 
+#: A control character (but HTAB) in a header's value: httptools refuses them (RFC 9110, 5.5).
+_CONTROL: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 class _OneFraming(h11.Connection):
-    """h11's connection, refusing a request of no HTTP/1 version, a ``CONNECT``, and one framed
-    both by a length and by chunks (RFC 9112, 6.3), as httptools does: h11 goes by the chunks
-    and keeps the connection, so bytes that a proxy in front counted as this request's body
-    would run as a request of their own. And an answer sent before the request's body came
-    whole says ``connection: close``, as the connection closes after it."""
+    """h11's connection, refusing a request of no HTTP/1 version, a ``CONNECT``, a control
+    character in a header's value, and one framed both by a length and by chunks (RFC 9112,
+    6.3), as httptools does: h11 goes by the chunks and keeps the connection, so bytes that a
+    proxy in front counted as this request's body would run as a request of their own. And an
+    answer sent before the request's body came whole says ``connection: close``, as the
+    connection closes after it."""
 
     _refused = False
 
@@ -34,6 +40,9 @@ class _OneFraming(h11.Connection):
             if b"transfer-encoding" in names and b"content-length" in names:
                 self._refused = True
                 raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)
+            if any(_CONTROL.search(value) for _, value in event.headers):
+                self._refused = True  # (h11 took them: an ESC, into the app's log lines)
+                raise h11.RemoteProtocolError("a control character in a header's value", 400)
             if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
                 self._refused = True
                 raise h11.RemoteProtocolError("not an HTTP/1 request", 400)

@@ -985,3 +985,25 @@ def test_a_url_target_of_no_port_there_can_be_is_refused_on_either_parser(
     # host header the URL's ("skill:65536").
     events, _ = serve(protocol_class, echo, [b"GET %b HTTP/1.1\r\nhost: x\r\n\r\n" % target])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 %d " % answer)
+
+
+@pytest.mark.parametrize(
+    ("value", "answer"),
+    [
+        (b"a\x1b[31mb", 400),  # an ESC: a terminal's colours, in whatever logs the value
+        (b"a\x01b", 400),
+        (b"a\x7fb", 400),
+        (b"a\x0bb", 400),
+        (b"a\tb", 200),
+        (b"caf\xc3\xa9", 200),  # (obs-text, taken)
+    ],
+    ids=["esc", "soh", "del", "vt", "tab", "obs-text"],
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_control_character_in_a_header_value_is_refused_on_either_parser(
+    protocol_class: type[Any], value: bytes, answer: int
+) -> None:
+    # httptools refused them (RFC 9110, 5.5: no control but HTAB); h11 handed them to the app.
+    request = b"GET / HTTP/1.1\r\nhost: x\r\nuser-agent: %b\r\n\r\n" % value
+    events, _ = serve(protocol_class, echo, [request])
+    assert first_write(wire(events)).startswith(b"HTTP/1.1 %d " % answer)
