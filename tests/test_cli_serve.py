@@ -3,6 +3,7 @@ on real servers on 127.0.0.1 stopped by PID (``--dev`` with ``replay --url``: te
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
@@ -550,3 +551,16 @@ def test_the_workers_bound_follows_the_cpus_this_process_may_use(
     assert max_workers() == most
     monkeypatch.setattr(os, "cpu_count", lambda: None)  # "undetermined"
     assert max_workers() == 8
+
+
+@pytest.mark.parametrize("http", ["h11", "httptools", "alexaskill.server:HttpProtocol"])
+def test_serve_runs_each_request_in_a_fresh_context_whatever_the_protocol(http: str) -> None:
+    # uvicorn's own protocols (--http h11, httptools) from 0.45 give a request a fresh context
+    # only with reset_contextvars, off by default: serve turns it on where uvicorn has it (and
+    # passes no option uvicorn 0.42, the floor, would refuse; it gave every request one).
+    served = options("--http", http)
+    if "reset_contextvars" in inspect.signature(uvicorn.Config).parameters:
+        assert served["reset_contextvars"] is True
+        uvicorn.Config(WEATHER, **served)  # type: ignore[arg-type]  # (taken)
+    else:
+        assert "reset_contextvars" not in served

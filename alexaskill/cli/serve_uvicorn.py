@@ -77,6 +77,14 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         except (ImportFromStringError, ImportError) as exc:
             # ImportError: a dotted module uvicorn's importer lets through (nosuch.module:Proto).
             raise UsageError(f"--http {args.http}: cannot import it ({exc})") from None
+    # Each request in a fresh context whatever --http names (alexaskill's protocols do so
+    # themselves): uvicorn's own from 0.45 only with this option, which 0.42 has not.
+    import inspect
+
+    import uvicorn
+
+    if "reset_contextvars" in inspect.signature(uvicorn.Config).parameters:
+        options["reset_contextvars"] = True
     return options
 
 
