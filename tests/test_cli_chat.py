@@ -871,3 +871,24 @@ def test_an_alexa_api_time_zone_that_is_no_string_is_a_usage_error(
     assert code == 2
     assert "TypeError" not in out + err
     assert err == "alexaskill chat: error: --alexa-api: unknown time zone 5\n"
+
+
+def test_control_characters_are_shown_escaped_not_sent_to_the_terminal(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A line piped in with "\x1b[31m" (a colour), "\x07" (the bell) or "\r" (back to the start
+    # of the line) was echoed raw after ">": the terminal acted on it, as on a skill's answer
+    # holding a CR or a C1 control (U+009B, a CSI to some terminals).
+    (workdir / "loud.py").write_text(
+        "from alexaskill import Skill, ask\n"
+        "skill = Skill('amzn1.ask.skill.44444444-4444-4444-4444-444444444444')\n"
+        "@skill.launch\n"
+        "def launch():\n"
+        "    return ask('Hi\\r\\x9b[2J there', reprompt='Again?')\n"
+    )
+    said = "open loud\n\x1b[31mred\x07 bell\rback\x7f\n"
+    code, out, err = chat(monkeypatch, said, "loud:skill", "--invocation", "loud")
+    assert code == 0, err
+    assert not {"\x1b", "\x07", "\r", "\x7f", "\x9b"} & set(out)
+    assert "> \\x1b[31mred\\x07 bell\\x0dback\\x7f\n" in out
+    assert "  skill:      Hi\\x0d\\x9b[2J there\n" in out

@@ -17,12 +17,13 @@ import logging
 import sys
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
 from .chat_commands import HELP, command_mistake
 from .chat_show import (
+    TerminalSafe,
     json_block,
     line_said,
     progressive_rows,
@@ -396,8 +397,7 @@ def _lines(interactive: bool) -> Iterator[str | None]:
         first = False
 
 
-def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO) -> None:
-    interactive = sys.stdin is not None and sys.stdin.isatty() and out is sys.stdout
+def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: bool) -> None:
     where = args.url or args.app
     device = "a device with a screen" if chat.screen else "a speaker"
     out.write(
@@ -440,9 +440,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The skill's warnings (a handler's traceback) go to stderr; set up before the skill
     # starts, so that its start-up does not configure the request line at INFO as a server's.
     with log_to(err, logging.WARNING):
-        chat = _Chat(args, out)
+        interactive = sys.stdin is not None and sys.stdin.isatty() and out is sys.stdout
+        # Said or answered, a control character is shown, not acted on by the terminal.
+        shown = cast("TextIO", TerminalSafe(out))
+        chat = _Chat(args, shown)
         try:
-            _converse(chat, args, out)
+            _converse(chat, args, shown, interactive)
         finally:
             chat.close()
     return 0

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..understanding.dialog import Turn
 
 __all__ = [
+    "TerminalSafe",
     "json_block",
     "line_said",
     "progressive_rows",
@@ -23,6 +24,7 @@ __all__ = [
     "shown_line",
     "stdin_encoding",
     "stdin_lines",
+    "terminal_safe",
     "understood_line",
 ]
 
@@ -94,6 +96,34 @@ def shown_error(message: str) -> str:
     UTF-8 (given from a Latin-1 terminal, or a file name) as the ``\\xNN`` read, not as Python
     holds them: a lone surrogate, itself or as ``repr()`` writes it (``'w\\udce9'``)."""
     return _REPR_BYTE.sub(r"\1\\x\2", shown_line(message))
+
+
+#: The control characters a terminal acts on, as ``\\xNN``: ESC (a colour, a cursor move, a
+#: window title), BEL, CR (back over the line), the rest of C0 but the tab and the newline,
+#: DEL, and C1 (U+009B is a CSI to some terminals).
+_CONTROLS: Final = {
+    code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (9, 10)
+}
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with the control characters a terminal would act on written out (``\\x1b``),
+    as chat and replay write what the user said and what the skill answered: a line piped in,
+    or a skill's speech, that holds one does not recolour, ring, or overwrite the terminal."""
+    return text.translate(_CONTROLS)
+
+
+class TerminalSafe:
+    """A text stream that writes to ``out`` with `terminal_safe`: chat's whole transcript."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(terminal_safe(text))
+
+    def flush(self) -> None:
+        self._out.flush()
 
 
 def row(out: TextIO, label: str, value: str) -> None:

@@ -199,7 +199,7 @@ def _failure(result: SkillResponse) -> str | None:
 
 
 def _show(result: SkillResponse, out: TextIO) -> None:
-    from .chat_show import progressive_rows
+    from .chat_show import progressive_rows, terminal_safe
 
     # Heard before the answer, or refused by Alexa (not heard): as chat shows them.
     lines = progressive_rows(result.api_calls)
@@ -239,7 +239,7 @@ def _show(result: SkillResponse, out: TextIO) -> None:
     if not lines:
         lines.append(("answer", "an empty response"))
     for key, value in lines:
-        out.write(f"  {(key + ':').ljust(11)} {value}\n")
+        out.write(f"  {(key + ':').ljust(11)} {terminal_safe(value)}\n")  # shown, not acted on
 
 
 def _can_fulfill(result: SkillResponse) -> str | None:
