@@ -1103,3 +1103,16 @@ def test_replay_shows_control_characters_of_an_answer_escaped(workdir: Path) -> 
     assert code == 0, err
     assert "\r" not in out and "\x9b" not in out
     assert "  speech:     Hi\\x0d\\x9b[2J there\n" in out
+
+
+@pytest.mark.parametrize("command", ["replay", "chat"])
+def test_an_alexa_api_file_that_is_not_utf8_says_so(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    # It said "--alexa-api api.json: not JSON ('utf-8' codec can't decode byte 0xe9 ...)".
+    (workdir / "api.json").write_bytes(b'{"given_name": "Ad\xe9"}')
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    argv = [command, "skillapp:skill", *(["hello.json"] if command == "replay" else [])]
+    code, out, err = run(*argv, "--alexa-api", "api.json")
+    assert (code, out) == (2, "")
+    assert err == f"alexaskill {command}: error: --alexa-api api.json: not UTF-8 text\n"

@@ -470,10 +470,8 @@ def is_local_url(url: str) -> bool:
 
 
 def fake_alexa_api(path: str | None) -> FakeAlexaApi:
-    """The fake Alexa service APIs a command's skill calls, with the data of ``--alexa-api``.
-
-    ``path`` names a JSON object of `FakeAlexaApi` fields; None: a user who set nothing.
-    """
+    """The fake Alexa service APIs a command's skill calls, with the data of ``--alexa-api``:
+    ``path`` names a JSON object of `FakeAlexaApi` fields; None: a user who set nothing."""
     import json
 
     from ..testing import FakeAlexaApi
@@ -485,10 +483,11 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
     )
     try:
         data = json.loads(text.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--alexa-api {path}: not JSON ({exc})") from None
-    except RecursionError:
-        raise UsageError(f"--alexa-api {path}: not JSON (nested too deeply)") from None
+    except UnicodeDecodeError:  # (a ValueError: said first)
+        raise UsageError(f"--alexa-api {path}: not UTF-8 text") from None
+    except (ValueError, RecursionError) as exc:
+        why = exc if isinstance(exc, ValueError) else "nested too deeply"
+        raise UsageError(f"--alexa-api {path}: not JSON ({why})") from None
     if not isinstance(data, dict):
         raise UsageError(f"--alexa-api {path}: expected a JSON object")
     if "request" in data and "version" in data:  # a request file named by mistake
