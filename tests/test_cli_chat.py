@@ -892,3 +892,17 @@ def test_control_characters_are_shown_escaped_not_sent_to_the_terminal(
     assert not {"\x1b", "\x07", "\r", "\x7f", "\x9b"} & set(out)
     assert "> \\x1b[31mred\\x07 bell\\x0dback\\x7f\n" in out
     assert "  skill:      Hi\\x0d\\x9b[2J there\n" in out
+
+
+def test_a_slash_and_a_space_before_a_commands_name_is_no_command(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "/ json" ran /json (the words after "/" were split on spaces), "/ end" ended the session:
+    # a command is "/" and its name, and the list says so.
+    said = "/ json\n/  launch\n/json\n/help\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill")
+    assert code == 0, err
+    assert "> / json\n  (unknown command / json: no space after the /, as /json)\n" in out
+    assert "> /  launch\n  (unknown command /  launch: no space after the /, as /launch)\n" in out
+    assert "→ LaunchRequest" not in out and out.count("(JSON on)") == 1
+    assert "a command is / and its name" in out  # /help

@@ -181,7 +181,7 @@ class _Chat:
     def line(self, text: str) -> bool:
         """Handle one line; False to stop."""
         if text.startswith("/"):
-            return self.command(text[1:].split())
+            return self.command(text[1:])
         if not text.strip():
             return True
         # Said outside a session, "pause" reaches the skill whose audio the player holds.
@@ -192,11 +192,13 @@ class _Chat:
         self._device_starts()
         return True
 
-    def command(self, words: list[str]) -> bool:
-        mistake = command_mistake(words)
+    def command(self, line: str) -> bool:
+        """Run the command ``/LINE``; False to stop."""
+        mistake = command_mistake(line)
         if mistake is not None:  # run only with the words it takes: none dropped unsaid
             self.out.write(f"  ({mistake})\n")
             return True
+        words = line.split()
         name, rest = (words[0].lower(), words[1:]) if words else ("help", [])
         if name in ("quit", "exit", "q"):
             return False

@@ -18,19 +18,24 @@ commands:
 {audio}
   /help              this list
   /quit              leave (as does the end of input)
+a command is / and its name, with no space between (/json);
 anything else is said to the skill."""
 
 #: The commands that take no word after them (``/help`` shows the list whatever follows it).
 NO_ARGUMENT: Final = frozenset({"launch", "end", "silence", "json", "player", "quit", "exit", "q"})
 
 
-def command_mistake(words: list[str]) -> str | None:
-    """What chat says of ``/WORDS`` it will not run, or None to run it: for a command that
-    takes an argument, given none or one it does not know, what it takes; for one that takes
-    none, given some, that it takes none; for a name no command has, that none is so named.
-    A command so refused is not run (none is run with words it would drop unsaid)."""
+def command_mistake(line: str) -> str | None:
+    """What chat says of the command ``/LINE`` (the words after the ``/``) it will not run, or
+    None to run it: for a command that takes an argument, given none or one it does not know,
+    what it takes; for one that takes none, given some, that it takes none; for a name no
+    command has, or a space between the ``/`` and the name (``/ json``), that none is so
+    named. A command so refused is not run (none is run with words it would drop unsaid)."""
     from .chat_audio import BUTTONS, EVENTS
 
+    words = line.split()
+    if words and line[:1].isspace():
+        return f"unknown command /{line.rstrip()}: no space after the /, as /{words[0].lower()}"
     said = "/" + " ".join(words)
     name, rest = (words[0].lower(), words[1:]) if words else ("help", [])
     lowered = [word.lower() for word in rest]
