@@ -906,3 +906,32 @@ def test_a_slash_and_a_space_before_a_commands_name_is_no_command(
     assert "> /  launch\n  (unknown command /  launch: no space after the /, as /launch)\n" in out
     assert "→ LaunchRequest" not in out and out.count("(JSON on)") == 1
     assert "a command is / and its name" in out  # /help
+
+
+def test_chat_url_requests_carry_the_scopes_alexa_api_grants(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chat --url sent no context.System.user.permissions, whatever --alexa-api granted.
+    import json
+
+    from alexaskill.alexa_api import Scope
+
+    from .chat_transports import mock_http_transport
+
+    seen: list[dict[str, dict[str, dict[str, dict[str, object]]]]] = []
+
+    def skill(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        return httpx.Response(200, json={"version": "1.0", "response": {}})
+
+    transport = mock_http_transport(tmp_path, monkeypatch, skill)
+    try:
+        transport.api.permissions = [Scope.NAME]
+        assert transport.send({"type": "LaunchRequest"}, new_session=True).status_code == 200
+    finally:
+        transport.close()
+    permissions = seen[0]["context"]["System"]["user"]["permissions"]
+    assert permissions == {
+        "consentToken": seen[0]["context"]["System"]["apiAccessToken"],
+        "scopes": {Scope.NAME: {"status": "GRANTED"}},
+    }

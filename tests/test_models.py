@@ -1103,8 +1103,9 @@ def test_every_documented_field_is_reachable() -> None:
 
 
 def test_a_user_without_permissions_has_granted_none() -> None:
-    # The test client's requests carry no permissions (user.permissions is None), as do those
-    # of a user who never saw the consent card: user.granted() is False, no AttributeError.
+    # The requests of a test client granting nothing carry no permissions (user.permissions is
+    # None), as do those of a user who never saw the consent card: user.granted() is False, no
+    # AttributeError.
     from alexaskill import Skill, speak
     from alexaskill.testing import TestClient
 
@@ -1114,7 +1115,7 @@ def test_a_user_without_permissions_has_granted_none() -> None:
     def launch(user: User) -> Any:
         return speak(f"{user.granted('alexa::profile:email:read')}")
 
-    with TestClient(skill) as client:
+    with TestClient(skill, permissions=[]) as client:
         assert client.launch().speech == "False"
     granted = models.Scope(status="GRANTED")
     permissions = models.Permissions(scopes={"alexa::profile:email:read": granted})

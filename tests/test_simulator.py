@@ -1155,3 +1155,22 @@ def test_the_fake_alexa_api_answers_the_token_a_turn_carried_only(http: Starlett
     assert statuses[system["apiAccessToken"]][0] in (200, 204)
     wrong = statuses["a-token-no-request-carried"]
     assert wrong[0] == 401 and "INVALID_TOKEN" in wrong[1]
+
+
+def test_the_requests_carry_the_scopes_the_fake_apis_grant(pki: TestPKI) -> None:
+    # The simulator's requests carried no context.System.user.permissions, whatever its
+    # FakeAlexaApi granted: a skill checking user.granted(...) could not be tried in it.
+    from alexaskill.alexa_api import Scope
+    from alexaskill.simulator import with_simulator
+    from alexaskill.testing import FakeAlexaApi
+
+    skill = load_object(f"{SKILL_FILE}:skill")
+    app = with_simulator(skill, pki=pki, api=FakeAlexaApi(permissions=[Scope.EMAIL]))
+    with _client(app) as http:
+        sent = turn(http, "launch")["turn"]["exchanges"][0]["envelope"]
+    system = sent["context"]["System"]
+    assert system["user"]["permissions"] == {
+        "consentToken": system["apiAccessToken"],
+        "scopes": {Scope.EMAIL: {"status": "GRANTED"}},
+    }
+    assert sent["session"]["user"]["permissions"] == system["user"]["permissions"]

@@ -50,6 +50,7 @@ class HttpTransport:
         import httpx
 
         from ..testing import SkillResponse
+        from ..testing.grants import grant_scopes
         from ..testing.sessions import session_after, session_for
 
         request_type = str(request["type"])
@@ -60,6 +61,7 @@ class HttpTransport:
             self.session, request_type, new_session=new_session, start=self.factory.session
         )
         envelope = self.factory.turn(request, self.session)
+        grant_scopes(envelope, self.api.permissions)  # what the user granted, as Alexa says it
         body = json.dumps(envelope, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         first_call = self.api.call_count

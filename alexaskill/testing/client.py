@@ -14,6 +14,7 @@ from ..exceptions import ResponseError
 from ..ssml import response_ssml_error
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
+from .grants import grant_scopes
 from .options import SkillClientFactory, check_options
 from .pki import TestPKI
 from .player import PLAYER_EVENTS, DevicePlayer, ends_session
@@ -380,6 +381,7 @@ class TestClient(Talking):
             now=self._clock(),
             **fields,
         )
+        grant_scopes(envelope, self.api.permissions)  # what the user granted, as Alexa says it
         result = self.send_envelope(envelope)
         if own_session:
             self._follow(request_type, result)
