@@ -935,3 +935,16 @@ def test_chat_url_requests_carry_the_scopes_alexa_api_grants(
         "consentToken": seen[0]["context"]["System"]["apiAccessToken"],
         "scopes": {Scope.NAME: {"status": "GRANTED"}},
     }
+
+
+def test_asking_the_skill_by_name_in_an_open_session_says_a_new_one_starts(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "ask the cafe for ..." said in an open session is a one-shot request in a new session
+    # (README): the session's attributes were gone, and the transcript only said "open".
+    said = "open the cafe\nan espresso please\nask the cafe for an espresso please\n"
+    code, out, err = chat(monkeypatch, said, "cafe:skill", "--invocation", "the cafe")
+    assert code == 0, err
+    note = "  (said with the skill's name: a new session; the one open before is left)\n"
+    assert out.count(note) == 1
+    assert out.index(note) > out.index("> ask the cafe for an espresso please\n")

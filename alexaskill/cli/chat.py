@@ -23,6 +23,7 @@ from .chat_audio import AUTOMATIC, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
 from .chat_commands import HELP, command_mistake
 from .chat_show import (
+    NEW_SESSION_NOTE,
     TerminalSafe,
     json_block,
     line_said,
@@ -188,7 +189,8 @@ class _Chat:
         player = player_of(self._sender())
         playing = "AudioPlayer" in self._sender().factory.interfaces
         self.conversation.player = player.context() if playing else None
-        self.show(self.conversation.say(text))
+        was_open = self.conversation.in_session  # (a name said in it leaves it: show)
+        self.show(self.conversation.say(text), left_open=was_open)
         self._device_starts()
         return True
 
@@ -261,7 +263,7 @@ class _Chat:
 
     # --- printing ---
 
-    def show(self, turn: Turn) -> None:
+    def show(self, turn: Turn, *, left_open: bool = False) -> None:
         out = self.out
         heard = understood_line(turn) if not turn.exchanges else ""
         if heard:
@@ -289,6 +291,8 @@ class _Chat:
         if turn.expecting:
             waiting = f"{turn.dialog_intent} {turn.dialog_state}, waiting for {turn.expecting}"
             row(out, "dialog", waiting)
+        if left_open and turn.understood and turn.understood.new_session and turn.exchanges:
+            turn.notes.append(NEW_SESSION_NOTE)  # (the README: one-shot, in a new session)
         for note in turn.notes:
             out.write(f"  ({note})\n")
         self.late_notes()

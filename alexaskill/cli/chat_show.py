@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..understanding.dialog import Turn
 
 __all__ = [
+    "NEW_SESSION_NOTE",
     "TerminalSafe",
     "json_block",
     "line_said",
@@ -27,6 +28,11 @@ __all__ = [
     "terminal_safe",
     "understood_line",
 ]
+
+
+#: Said in an open session, a request with the skill's name ("ask ... to ...", "open ...")
+#: starts a new session: the one open is left, its attributes with it.
+NEW_SESSION_NOTE: Final = "said with the skill's name: a new session; the one open before is left"
 
 
 def line_said(line: str, *, first: bool) -> str:
