@@ -889,3 +889,20 @@ def test_a_request_file_beginning_with_a_byte_order_mark_is_replayed(tmp_path: P
     path = tmp_path / "launch.json"
     path.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "IntentRequest.GetWeather.json").read_bytes())
     assert load_request(path)["request"]["intent"]["name"] == "GetWeather"
+
+
+@pytest.mark.parametrize("said", [None, b"open the skill", 5])
+def test_say_of_something_not_text_is_a_clear_type_error(said: Any) -> None:
+    # It was Python's "normalize() argument 2 must be str, not NoneType", from deep inside the
+    # understanding, for client.say(None) (a variable not set) or bytes read from a file.
+    skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+
+    @skill.intent("Hello", utterances=["say hello"])
+    def hello() -> Response:
+        return speak("Hello.")
+
+    with TestClient(skill) as client, pytest.raises(TypeError) as raised:
+        client.say(said)
+    assert str(raised.value) == (
+        f"say() takes what the user says as a str, not {type(said).__name__}: {said!r}"
+    )

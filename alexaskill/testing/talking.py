@@ -147,6 +147,9 @@ class Talking:
         answers alone (an auto-delegated dialog asking for a slot): then ``status_code`` is 0
         and ``json`` None.
         """
+        if not isinstance(utterance, str):  # (None, bytes: a mistake deep in understanding)
+            kind = type(utterance).__name__
+            raise TypeError(f"say() takes what the user says as a str, not {kind}: {utterance!r}")
         return self._talk(lambda conversation: conversation.say(utterance))
 
     def silence(self) -> SkillResponse:
