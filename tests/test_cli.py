@@ -1116,3 +1116,14 @@ def test_an_alexa_api_file_that_is_not_utf8_says_so(
     code, out, err = run(*argv, "--alexa-api", "api.json")
     assert (code, out) == (2, "")
     assert err == f"alexaskill {command}: error: --alexa-api api.json: not UTF-8 text\n"
+
+
+def test_replay_of_an_empty_request_file_says_it_is_empty(workdir: Path) -> None:
+    # It said "empty.json: not JSON (line 1: Expecting value)"; standard input says it is empty.
+    (workdir / "empty.json").write_text(" \n")
+    code, out, err = run("replay", "skillapp:skill", "empty.json")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill replay: error: empty.json: empty, no request in it: `alexaskill request "
+        "LaunchRequest > empty.json` writes one\n"
+    )

@@ -51,6 +51,11 @@ def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, 
         if Path(name).is_dir():
             raise UsageError(f"{name}: is a directory; name the request files in it")
         data = read_input(name, label=name, what="a request file")
+        if not data.strip():  # (not "not JSON (line 1: Expecting value)")
+            raise UsageError(
+                f"{name}: empty, no request in it: `alexaskill request LaunchRequest > "
+                f"{shlex.quote(name)}` writes one"
+            )
         try:
             # (utf-8-sig: a byte order mark, as Windows editors write, is no mistake)
             document = json.loads(data.decode("utf-8-sig"))
