@@ -1095,11 +1095,15 @@ def test_replay_standard_input_named_twice(workdir: Path, monkeypatch: pytest.Mo
 def test_replay_shows_control_characters_of_an_answer_escaped(workdir: Path) -> None:
     # A skill's speech holding "\r" (back over the line) or U+009B (a CSI to some terminals)
     # was written raw: the terminal acted on it, as chat's transcript did.
-    (workdir / "loud.py").write_text(
+    (workdir / "ctrl_replay.py").write_text(
         f"from alexaskill import Skill, speak\nskill = Skill({SKILL_ID!r})\n"
         "@skill.intent('Hello')\ndef hello():\n    return speak('Hi\\r\\x9b[2J there')\n"
     )
-    code, out, err = run("replay", "loud:skill", "hello.json")
+    sys.modules.pop("ctrl_replay", None)  # (another test's)
+    try:
+        code, out, err = run("replay", "ctrl_replay:skill", "hello.json")
+    finally:
+        sys.modules.pop("ctrl_replay", None)
     assert code == 0, err
     assert "\r" not in out and "\x9b" not in out
     assert "  speech:     Hi\\x0d\\x9b[2J there\n" in out

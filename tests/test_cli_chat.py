@@ -879,7 +879,8 @@ def test_control_characters_are_shown_escaped_not_sent_to_the_terminal(
     # A line piped in with "\x1b[31m" (a colour), "\x07" (the bell) or "\r" (back to the start
     # of the line) was echoed raw after ">": the terminal acted on it, as on a skill's answer
     # holding a CR or a C1 control (U+009B, a CSI to some terminals).
-    (workdir / "loud.py").write_text(
+    monkeypatch.delitem(sys.modules, "ctrl_chat", raising=False)  # (another test's)
+    (workdir / "ctrl_chat.py").write_text(
         "from alexaskill import Skill, ask\n"
         "skill = Skill('amzn1.ask.skill.44444444-4444-4444-4444-444444444444')\n"
         "@skill.launch\n"
@@ -887,7 +888,10 @@ def test_control_characters_are_shown_escaped_not_sent_to_the_terminal(
         "    return ask('Hi\\r\\x9b[2J there', reprompt='Again?')\n"
     )
     said = "open loud\n\x1b[31mred\x07 bell\rback\x7f\n"
-    code, out, err = chat(monkeypatch, said, "loud:skill", "--invocation", "loud")
+    try:
+        code, out, err = chat(monkeypatch, said, "ctrl_chat:skill", "--invocation", "loud")
+    finally:
+        sys.modules.pop("ctrl_chat", None)
     assert code == 0, err
     assert not {"\x1b", "\x07", "\r", "\x7f", "\x9b"} & set(out)
     assert "> \\x1b[31mred\\x07 bell\\x0dback\\x7f\n" in out
