@@ -505,3 +505,37 @@ def test_a_value_that_is_not_utf8_is_shown_as_its_bytes() -> None:
     code, _, err = run("request", "LaunchRequest", "--field", "note=caf\udce9")
     assert code == 2
     assert err == "alexaskill request: error: 'note=caf\\xe9': not UTF-8 text\n"
+
+
+def test_an_audio_player_event_is_printed_as_alexa_sends_one() -> None:
+    # "request AudioPlayer.PlaybackStarted" printed an event with no token and no offset (Alexa's
+    # carry both: ALEXA.md), and from a device declaring no AudioPlayer (--interface Display),
+    # which Alexa never sends: a sample file no skill's stream matches.
+    code, out, err = run("request", "AudioPlayer.PlaybackStarted")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill request: error: AudioPlayer.PlaybackStarted is about the stream the device "
+        "plays: name its token, --field token=TOKEN (the token of the skill's AudioPlayer.Play)\n"
+    )
+    code, out, err = run(
+        "request", "AudioPlayer.PlaybackStopped", "--field", "token=t1", "--interface", "Display"
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill request: error: AudioPlayer.PlaybackStopped: Alexa sends AudioPlayer events "
+        "only from a device declaring AudioPlayer: add --interface AudioPlayer\n"
+    )
+    code, out, err = run("request", "AudioPlayer.PlaybackNearlyFinished", "--field", "token=t1")
+    assert code == 0, err
+    request = json.loads(out)["request"]
+    assert (request["token"], request["offsetInMilliseconds"]) == ("t1", 0)
+    code, out, err = run(
+        "request",
+        "AudioPlayer.PlaybackStarted",
+        "--field",
+        "token=t1",
+        "--field",
+        "offsetInMilliseconds=1500",
+    )
+    assert code == 0, err
+    assert json.loads(out)["request"]["offsetInMilliseconds"] == 1500

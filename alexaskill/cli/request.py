@@ -118,6 +118,22 @@ def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
     return tuple(names or ("AudioPlayer",))
 
 
+def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[str, ...]) -> None:
+    """An AudioPlayer event as Alexa sends one: from a device declaring AudioPlayer, about the
+    stream it plays (``token``), at ``offsetInMilliseconds`` (default: 0)."""
+    if "AudioPlayer" not in interfaces:
+        raise UsageError(
+            f"{request_type}: Alexa sends AudioPlayer events only from a device declaring "
+            "AudioPlayer: add --interface AudioPlayer"
+        )
+    if "token" not in fields:
+        raise UsageError(
+            f"{request_type} is about the stream the device plays: name its token, --field "
+            "token=TOKEN (the token of the skill's AudioPlayer.Play)"
+        )
+    fields.setdefault("offsetInMilliseconds", 0)
+
+
 @dataclass
 class _FromModel:
     """What ``--model`` says of the request: its skill id and locale, and of an intent, what
@@ -277,6 +293,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields[name] = text
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
+    if modelled and request_type.startswith("AudioPlayer."):
+        _audio_event(request_type, fields, interfaces)
     slots: dict[str, Any] = {}
     unfilled: set[str] = set()
     for name, value in pairs(args.slot, "--slot"):
