@@ -539,3 +539,18 @@ def test_an_audio_player_event_is_printed_as_alexa_sends_one() -> None:
     )
     assert code == 0, err
     assert json.loads(out)["request"]["offsetInMilliseconds"] == 1500
+
+
+def test_a_media_button_press_comes_from_a_device_declaring_audio_player() -> None:
+    # As TestClient.send refuses it: "PlaybackController.PauseCommandIssued --interface Display"
+    # printed a press from a device Alexa never sends one from.
+    argv = ("request", "PlaybackController.PauseCommandIssued")
+    code, out, err = run(*argv, "--interface", "Display")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill request: error: PlaybackController.PauseCommandIssued: Alexa sends it only "
+        "from a device declaring AudioPlayer: add --interface AudioPlayer\n"
+    )
+    code, out, err = run(*argv)
+    assert code == 0, err
+    assert "token" not in json.loads(out)["request"]  # (the context's player says which stream)

@@ -119,13 +119,17 @@ def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
 
 
 def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[str, ...]) -> None:
-    """An AudioPlayer event as Alexa sends one: from a device declaring AudioPlayer, about the
-    stream it plays (``token``), at ``offsetInMilliseconds`` (default: 0)."""
+    """An AudioPlayer event as Alexa sends one: from a device declaring AudioPlayer (as a
+    PlaybackController press), about the stream it plays (``token``), at
+    ``offsetInMilliseconds`` (default: 0)."""
     if "AudioPlayer" not in interfaces:
+        events = "AudioPlayer events" if request_type.startswith("AudioPlayer.") else "it"
         raise UsageError(
-            f"{request_type}: Alexa sends AudioPlayer events only from a device declaring "
-            "AudioPlayer: add --interface AudioPlayer"
+            f"{request_type}: Alexa sends {events} only from a device declaring AudioPlayer: "
+            "add --interface AudioPlayer"
         )
+    if request_type.startswith("PlaybackController."):
+        return
     if "token" not in fields:
         raise UsageError(
             f"{request_type} is about the stream the device plays: name its token, --field "
@@ -293,7 +297,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields[name] = text
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
-    if modelled and request_type.startswith("AudioPlayer."):
+    if modelled and request_type.startswith(("AudioPlayer.", "PlaybackController.")):
         _audio_event(request_type, fields, interfaces)
     slots: dict[str, Any] = {}
     unfilled: set[str] = set()
