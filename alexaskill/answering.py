@@ -14,7 +14,7 @@ from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .handler_bugs import failed_in, handler_bug, not_a_reply
-from .leaving import END, LEAVING, ended
+from .leaving import LEAVING, ended, unhandled
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .registration import Registration
@@ -89,6 +89,7 @@ class Answering(Registration):
     def_handlers: str
     #: When each store failure's ERROR line was said (`STORE_FAILURE_EVERY`).
     _store_failures_said: Repeats
+    _leaving_said: Repeats  # (`alexaskill.leaving.ended`)
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless every application id in ``envelope`` is one of ours."""
@@ -141,7 +142,8 @@ class Answering(Registration):
                 response, outcome, name = self._unhandled(envelope.request), "unhandled", ""
             else:
                 response = await self._invoke(handler, call, threadpool, made)
-                response = ended(response, envelope.request, handler, self.registry)
+                if handler.catch_all:  # it may answer Stop with an ask() (alexaskill.leaving)
+                    response = ended(response, envelope.request, handler, self._leaving_said)
                 outcome, name = "ok", handler.name
             body = encode_response(
                 check_reply(response, envelope, handler=name), call.session_attributes
@@ -178,7 +180,8 @@ class Answering(Registration):
             else:
                 response = await self._invoke(handler, call, threadpool, made)
                 # (before the after-request hooks: one adding a card to every reply keeps it)
-                response = ended(response, request, handler, self.registry)
+                if handler.catch_all:
+                    response = ended(response, request, handler, self._leaving_said)
                 outcome, name = "ok", handler.name
         response, name = await self._after(call, response, name, threadpool, made)
         return response, outcome, name
@@ -302,10 +305,7 @@ class Answering(Registration):
         if isinstance(request, IntentRequest):
             name = request.intent.name
             if name in LEAVING:
-                # The user wants out: "Sorry, I can't help with that." with the microphone
-                # open would keep them in (every model alexaskill builds has these intents).
-                logger.info("no handler for %s: the session ends", name)
-                return END
+                return unhandled(name)  # the user wants out: the session ends
             logger.warning("no handler for intent %r and no fallback", name)
             return ask(
                 self._say(UNHANDLED, request),

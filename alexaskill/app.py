@@ -47,6 +47,7 @@ from .dispatch import Registry
 from .endpoint import _Endpoint
 from .exceptions import ConfigurationError, ResponseError
 from .interaction import IntentDeclaration, SlotTypeDeclaration
+from .leaving import WARNING_EVERY as LEAVING_WARNING_EVERY
 from .log_repeats import Repeats
 from .services import AlexaApi, alexa_api_factory
 from .store import (
@@ -302,6 +303,7 @@ class Skill(Serving):
         self._app: ASGIApp | None = None
         self._refusals_said = Repeats(REFUSAL_WARNING_EVERY)
         self._store_failures_said = Repeats(STORE_FAILURE_EVERY)
+        self._leaving_said = Repeats(LEAVING_WARNING_EVERY)
         self._started = False
         self._endpoint = _Endpoint(self)
         self._http_client: httpx.AsyncClient | None = None

@@ -8,6 +8,7 @@ name) and one call per parameter.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import types
 import typing
@@ -66,6 +67,8 @@ class Registry:
                 f"{describe(func)}: {what} already has a handler, {existing.name}"
             )
         handler = analyse(func, (request_cls,), service_types=self.service_types)
+        if key == ("IntentRequest", None):  # it answers Stop if nothing else does (leaving.py)
+            handler = dataclasses.replace(handler, catch_all=True)
         self._handlers[key] = handler
         return handler
 
@@ -80,7 +83,8 @@ class Registry:
             raise ConfigurationError(
                 f"{describe(func)}: the skill already has a fallback, {self._fallback.name}"
             )
-        self._fallback = analyse(func, (Request,), service_types=self.service_types)
+        fallback = analyse(func, (Request,), service_types=self.service_types)
+        self._fallback = dataclasses.replace(fallback, catch_all=True)
         return self._fallback
 
     def add_exception_handler(

@@ -4,7 +4,10 @@ Without a handler of their own these intents end the session in silence (`alexas
 A fallback (or an ``@skill.on("IntentRequest")`` handler) answers them too, and one written for
 what the skill did not understand keeps the microphone open (``ask("Sorry, which city?")``):
 the user could not leave, and Amazon's certification requires Stop and Cancel to end the
-session. Such a reply is replaced by the session's end, and the skill is warned at start-up.
+session. Such a reply is replaced by the session's end, and the skill is warned at start-up,
+and with a WARNING line (once a handler and intent every `WARNING_EVERY` seconds, with how many
+went unsaid). Whether a handler is such a catch-all is decided when it is registered
+(`Handler.catch_all`): the replies of the others are never looked at.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from .responses import Response
 
 if TYPE_CHECKING:
     from .dispatch import Handler, Registry
+    from .log_repeats import Repeats
     from .models import Request
 
-__all__ = ["END", "LEAVING", "ended", "leaving_warnings"]
+__all__ = ["END", "LEAVING", "WARNING_EVERY", "ended", "leaving_warnings", "unhandled"]
 
 logger = logging.getLogger("alexaskill")
 
@@ -30,28 +34,61 @@ LEAVING: Final = frozenset(
 #: The ones Amazon's certification tests (a skill must end the session for them).
 _CERTIFIED: Final = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 END: Final = Response(should_end_session=True)
+#: Seconds between two warnings of one handler's replies to one leaving intent (`ended`).
+WARNING_EVERY: Final = 10.0
 
 
 def ended(
-    response: Response | None, request: Request, handler: Handler, registry: Registry
+    response: Response | None, request: Request, handler: Handler, said: Repeats
 ) -> Response | None:
-    """``response``, made by ``handler`` for ``request``, or the session's end if ``handler``
-    answers a leaving intent it was not registered for and ``response`` leaves it open."""
+    """``response``, made by the catch-all ``handler`` (`Handler.catch_all`: the fallback, or the
+    handler of every IntentRequest) for ``request``, or the session's end if ``request`` is a
+    leaving intent (which has no handler of its own) and ``response`` leaves the session open.
+
+    A handler's replies to one intent are warned of once every `WARNING_EVERY` seconds (``said``
+    remembers when: the skill's).
+    """
     if (response is not None and response.should_end_session is True) or not isinstance(
         request, IntentRequest
     ):
         return response
     name = request.intent.name
-    if name not in LEAVING or ("IntentRequest", name) in registry.handlers:
+    if name not in LEAVING:
         return response
-    logger.warning(
-        "%s answered %s without ending the session: the session ends instead (the user wants "
-        "out); handle %s to say goodbye",
-        handler.name,
-        name,
-        name,
-    )
+    kind = f"{handler.name} answered {name}"
+    unsaid = said.unsaid(kind, _say_unsaid)
+    if unsaid is not None:
+        since = f" ({unsaid} more since the last such line)" if unsaid else ""
+        logger.warning(
+            "%s without ending the session: the session ends instead (the user wants out); "
+            "handle %s to say goodbye%s",
+            kind,
+            name,
+            since,
+        )
     return END
+
+
+def unhandled(name: str) -> Response:
+    """The reply to the leaving intent ``name`` when nothing handles it: the session's end.
+
+    "Sorry, I can't help with that." with the microphone open would keep the user in (every
+    model alexaskill builds has these intents).
+    """
+    logger.info("no handler for %s: the session ends", name)
+    return END
+
+
+def _say_unsaid(kind: str, unsaid: int) -> None:
+    """The replacements of ``kind`` left unsaid when their window ended, or at shutdown."""
+    times = "time" if unsaid == 1 else "times"
+    logger.warning(
+        "%s without ending the session %d more %s since the last such line: the session ended "
+        "instead",
+        kind,
+        unsaid,
+        times,
+    )
 
 
 def leaving_warnings(registry: Registry) -> list[str]:

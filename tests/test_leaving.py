@@ -1,0 +1,102 @@
+"""The session's end for Stop, Cancel and NavigateHome answered by a catch-all handler
+(`alexaskill.leaving`): which handlers are checked, and how often the warning is said."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+import alexaskill.answering
+import alexaskill.leaving
+from alexaskill import Response, Skill, ask
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+_REPLACED = "without ending the session"
+
+
+def _open() -> Response:
+    return ask("Sorry, I can't help with that. Which city?")
+
+
+def test_only_catch_all_handlers_are_marked_to_have_their_replies_checked() -> None:
+    # Decided once, when registered: a handler of its own intent (Stop's included) or of a
+    # request type other than IntentRequest never answers a leaving intent it was not meant for.
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.intent("AMAZON.StopIntent")(_open)
+    skill.intent("GetWeather")(_open)
+    skill.on("LaunchRequest")(_open)
+    skill.on("IntentRequest")(_open)
+    skill.fallback(_open)
+    handlers = skill.registry.handlers
+    assert handlers[("IntentRequest", "AMAZON.StopIntent")].catch_all is False
+    assert handlers[("IntentRequest", "GetWeather")].catch_all is False
+    assert handlers[("LaunchRequest", None)].catch_all is False
+    assert handlers[("IntentRequest", None)].catch_all is True
+    fallback = skill.registry.fallback
+    assert fallback is not None and fallback.catch_all is True
+
+
+@pytest.mark.parametrize("hooked", [False, True], ids=["plain", "hooked"])
+def test_the_replies_of_a_handler_of_its_own_intent_are_not_checked(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, hooked: bool
+) -> None:
+    # The check ran for every answer (about 1,000 instructions a request for nothing); now for
+    # the catch-all handlers only. A Stop handler that keeps the session open ("Do you really
+    # want to stop?") is its author's choice and goes out as it is, without a warning.
+    checked: list[str] = []
+    real = alexaskill.leaving.ended
+
+    def spy(response: Any, request: Any, handler: Any, said: Any) -> Any:
+        checked.append(handler.name)
+        return real(response, request, handler, said)
+
+    monkeypatch.setattr(alexaskill.answering, "ended", spy)
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop() -> Response:
+        return ask("Do you really want to stop?")
+
+    skill.intent("GetWeather")(_open)
+    skill.fallback(_open)
+    if hooked:
+        skill.before_request(lambda: None)
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        answer = client.intent("AMAZON.StopIntent")
+        assert answer.should_end_session is False
+        assert answer.speech == "Do you really want to stop?"
+        assert client.intent("GetWeather").should_end_session is False
+        assert checked == []
+        assert client.intent("AMAZON.CancelIntent").should_end_session is True
+        assert checked == [f"{__name__}._open"]
+    said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
+    assert [m.split(" without")[0] for m in said] == [
+        f"{__name__}._open answered AMAZON.CancelIntent"
+    ]
+
+
+def test_two_stops_answered_by_the_fallback_give_one_warning_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Every Stop the fallback answered with its ask() wrote the warning again; now once a
+    # handler and intent every WARNING_EVERY s, the count of the ones unsaid said at shutdown.
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.fallback(_open)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        with TestClient(skill) as client:
+            for _ in range(2):
+                assert client.intent("AMAZON.StopIntent").should_end_session is True
+            assert client.intent("AMAZON.CancelIntent").should_end_session is True
+            said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
+            assert [m.split(" without")[0] for m in said] == [
+                f"{__name__}._open answered AMAZON.StopIntent",
+                f"{__name__}._open answered AMAZON.CancelIntent",
+            ]
+            assert all(r.levelname == "WARNING" for r in caplog.records if _REPLACED in r.msg)
+        unsaid = [r.getMessage() for r in caplog.records if "more time" in r.getMessage()]
+    assert unsaid == [
+        f"{__name__}._open answered AMAZON.StopIntent without ending the session 1 more time "
+        "since the last such line: the session ended instead"
+    ]
