@@ -179,8 +179,7 @@ class Answering(Registration):
                 response, outcome, name = self._unhandled(request), "unhandled", ""
             else:
                 response = await self._invoke(handler, call, threadpool, made)
-                # (before the after-request hooks: one adding a card to every reply keeps it)
-                if handler.catch_all:
+                if handler.catch_all:  # (before the after hooks: one adding a card keeps it)
                     response = ended(response, request, handler, self._leaving_said)
                 outcome, name = "ok", handler.name
         response, name = await self._after(call, response, name, threadpool, made)
@@ -328,6 +327,7 @@ class Answering(Registration):
                 # from the failed code's), and the after-request hooks share them.
                 made: _Made = {}
                 reply = await self._invoke(handler, call, threadpool, made)
+                reply = ended(reply, call.envelope.request, handler, self._leaving_said)
                 name = handler.name
                 if self.registry.after_hooks:
                     reply, name = await self._after(call, reply, name, threadpool, made)

@@ -119,6 +119,7 @@ class Registry:
             extra={first.name: lambda call: call.exception},
             service_types=self.service_types,
         )
+        handler = dataclasses.replace(handler, catch_all=True)  # it answers Stop too (leaving.py)
         # Never on the loop's thread (alexaskill.pace): quick for one error, an exception handler
         # may block for another, DeadlineExceeded's included, whose answer it would then hold up.
         handler.pace.pinned = True

@@ -171,7 +171,7 @@ class Handler:
     #: nothing to do without a value of each (an after-request hook that takes the `Response`).
     required: tuple[type, ...] = ()
     #: Whether it answers intents not registered for it (the fallback, the handler of every
-    #: IntentRequest): only its replies to Stop and Cancel are checked (`alexaskill.leaving`).
+    #: IntentRequest, an exception handler): only its replies to Stop are checked (leaving.py).
     catch_all: bool = False
     #: Where a ``def`` function's calls run, by how long they took (`alexaskill.pace`).
     pace: Pace = field(kw_only=True, compare=False, repr=False)

@@ -100,3 +100,34 @@ def test_two_stops_answered_by_the_fallback_give_one_warning_line(
         f"{__name__}._open answered AMAZON.StopIntent without ending the session 1 more time "
         "since the last such line: the session ended instead"
     ]
+
+
+def test_an_exception_handler_that_keeps_the_session_open_for_stop_ends_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The Stop handler failed and the skill's exception handler, written for any failure,
+    # asked "what now?": the user who said "stop" was kept in, as by a fallback's ask().
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop() -> Response:
+        raise ValueError("the goodbye service is down")
+
+    @skill.intent("GetWeather")
+    def weather() -> Response:
+        raise ValueError("the weather service is down")
+
+    @skill.exception(ValueError)
+    def failed(exc: ValueError) -> Response:
+        return ask("Something went wrong. What would you like to do?")
+
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        answer = client.intent("AMAZON.StopIntent")
+        assert answer.should_end_session is True
+        assert answer.speech is None
+        assert client.intent("GetWeather").should_end_session is False
+    said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
+    assert [m.split(" without")[0] for m in said] == [
+        f"{__name__}.test_an_exception_handler_that_keeps_the_session_open_for_stop_ends_it."
+        "<locals>.failed answered AMAZON.StopIntent"
+    ]
