@@ -167,21 +167,21 @@ class Answering(Registration):
         """The before-request hooks, the handler (unless a hook answered), the after-request
         hooks: the reply, the outcome and who made the reply. Services are made once for all
         of them, in ``made``, for the caller to finish."""
-        request = call.envelope.request
+        request, answering = call.envelope.request, handler  # (who made the reply)
         for hook in self.registry.before_hooks:
             if hook.applies(request):
                 response = await self._invoke(hook.handler, call, threadpool, made)
                 if response is not None:
-                    outcome, name = "before_request", hook.handler.name
+                    answering, outcome = hook.handler, "before_request"
                     break
         else:
             if handler is None:
-                response, outcome, name = self._unhandled(request), "unhandled", ""
+                response, outcome = self._unhandled(request), "unhandled"
             else:
-                response = await self._invoke(handler, call, threadpool, made)
-                if handler.catch_all:  # (before the after hooks: one adding a card keeps it)
-                    response = ended(response, request, handler, self._leaving_said)
-                outcome, name = "ok", handler.name
+                response, outcome = await self._invoke(handler, call, threadpool, made), "ok"
+        name = "" if answering is None else answering.name
+        if answering is not None and answering.catch_all:  # (before the after hooks: they
+            response = ended(response, request, answering, self._leaving_said)  # keep the end)
         response, name = await self._after(call, response, name, threadpool, made)
         return response, outcome, name
 

@@ -141,6 +141,9 @@ class Registry:
         ``request_classes`` (the requests of that scope)."""
         self._check_open(func)
         handler = analyse(func, request_classes, by_type=by_type, service_types=self.service_types)
+        if "IntentRequest" in (request_types or ()) or (request_types is None and intents is None):
+            # A hook of every intent answers Stop too, though not written for it (leaving.py).
+            handler = dataclasses.replace(handler, catch_all=True)
         hook = Hook(handler, request_types, intents)
         if when == "before":
             self.before_hooks = (*self.before_hooks, hook)

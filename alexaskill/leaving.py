@@ -1,14 +1,14 @@
 """The intents by which a user leaves (Stop, Cancel, NavigateHome): their replies end the session.
 
 Without a handler of their own these intents end the session in silence (`alexaskill.answering`).
-A fallback (or an ``@skill.on("IntentRequest")`` handler, or an exception handler when their
-handler failed) answers them too, and one written for what the skill did not understand keeps
-the microphone open (``ask("Sorry, which city?")``): the user could not leave, and Amazon's
-certification requires Stop and Cancel to end the session. Such a reply is replaced by the
-session's end, and the skill is warned at start-up, and with a WARNING line (once a handler and
-intent every `WARNING_EVERY` seconds, with how many went unsaid). Whether a handler is such a
-catch-all is decided when it is registered (`Handler.catch_all`): the replies of the others are
-never looked at.
+A fallback (or an ``@skill.on("IntentRequest")`` handler, a before-request hook of every intent,
+an exception handler when their handler failed) answers them too, and one written for what the
+skill did not understand keeps the microphone open (``ask("Sorry, which city?")``): the user
+could not leave, and Amazon's certification requires Stop and Cancel to end the session. Such a
+reply is replaced by the session's end, and the skill is warned at start-up, and with a WARNING
+line (once a handler and intent every `WARNING_EVERY` seconds, with how many went unsaid).
+Whether a handler is such a catch-all is decided when it is registered (`Handler.catch_all`):
+the replies of the others are never looked at.
 """
 
 from __future__ import annotations

@@ -131,3 +131,50 @@ def test_an_exception_handler_that_keeps_the_session_open_for_stop_ends_it(
         f"{__name__}.test_an_exception_handler_that_keeps_the_session_open_for_stop_ends_it."
         "<locals>.failed answered AMAZON.StopIntent"
     ]
+
+
+@pytest.mark.parametrize("scope", ["every request", "IntentRequest"])
+def test_a_before_request_hook_that_keeps_the_session_open_for_stop_ends_it(
+    caplog: pytest.LogCaptureFixture, scope: str
+) -> None:
+    # A hook that gates every request ("link your account first") answered Stop with its ask()
+    # too: the user who said "stop" could not leave.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def gate() -> Response:
+        return ask("Please link your account first. Shall I send the card?")
+
+    if scope == "every request":
+        skill.add_before_request(gate)
+    else:
+        skill.add_before_request(gate, request_types=["IntentRequest"])
+    skill.fallback(_open)
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        answer = client.intent("AMAZON.StopIntent")
+        assert answer.should_end_session is True
+        assert answer.speech is None
+        assert client.intent("GetWeather").should_end_session is False
+    said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
+    assert [m.split(" without")[0] for m in said] == [
+        f"{__name__}.test_a_before_request_hook_that_keeps_the_session_open_for_stop_ends_it."
+        "<locals>.gate answered AMAZON.StopIntent"
+    ]
+
+
+def test_a_before_request_hook_scoped_to_stop_is_not_checked(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Scoped to the intent by name, its reply is its author's choice, as a Stop handler's is.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def confirm() -> Response:
+        return ask("Do you really want to stop?")
+
+    skill.add_before_request(confirm, intents=["AMAZON.StopIntent"])
+    hook = skill.registry.before_hooks[0]
+    assert hook.handler.catch_all is False
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        answer = client.intent("AMAZON.StopIntent")
+        assert answer.should_end_session is False
+        assert answer.speech == "Do you really want to stop?"
+    assert _REPLACED not in caplog.text
