@@ -89,7 +89,7 @@ class Answering(Registration):
     def_handlers: str
     #: When each store failure's ERROR line was said (`STORE_FAILURE_EVERY`).
     _store_failures_said: Repeats
-    _leaving_said: Repeats  # (`alexaskill.leaving.ended`)
+    _handling_said: Repeats  # (no handler; a catch-all's reply to Stop: leaving.ended)
 
     def check_skill_id(self, envelope: Envelope) -> None:
         """Raise `SkillIdError` unless every application id in ``envelope`` is one of ours."""
@@ -143,7 +143,7 @@ class Answering(Registration):
             else:
                 response = await self._invoke(handler, call, threadpool, made)
                 if handler.catch_all:  # it may answer Stop with an ask() (alexaskill.leaving)
-                    response = ended(response, envelope.request, handler, self._leaving_said)
+                    response = ended(response, envelope.request, handler, self._handling_said)
                 outcome, name = "ok", handler.name
             body = encode_response(
                 check_reply(response, envelope, handler=name), call.session_attributes
@@ -181,7 +181,7 @@ class Answering(Registration):
                 response, outcome = await self._invoke(handler, call, threadpool, made), "ok"
         name = "" if answering is None else answering.name
         if answering is not None and answering.catch_all:  # (before the after hooks: they
-            response = ended(response, request, answering, self._leaving_said)  # keep the end)
+            response = ended(response, request, answering, self._handling_said)  # keep the end)
         response, name = await self._after(call, response, name, threadpool, made)
         return response, outcome, name
 
@@ -305,13 +305,13 @@ class Answering(Registration):
             name = request.intent.name
             if name in LEAVING:
                 return unhandled(name)  # the user wants out: the session ends
-            logger.warning("no handler for intent %r and no fallback", name)
+            self._handling_said.warn(logger, f"no handler for intent {name!r} and no fallback")
             return ask(
                 self._say(UNHANDLED, request),
                 reprompt=self._say(messages.UNHANDLED_REPROMPT, request),
             )
         if isinstance(request, LaunchRequest):
-            logger.warning("no handler for LaunchRequest and no fallback")
+            self._handling_said.warn(logger, "no handler for LaunchRequest and no fallback")
         return None
 
     async def _recover(self, exc: Exception, call: Call, threadpool: bool) -> Answer:
@@ -327,7 +327,7 @@ class Answering(Registration):
                 # from the failed code's), and the after-request hooks share them.
                 made: _Made = {}
                 reply = await self._invoke(handler, call, threadpool, made)
-                reply = ended(reply, call.envelope.request, handler, self._leaving_said)
+                reply = ended(reply, call.envelope.request, handler, self._handling_said)
                 name = handler.name
                 if self.registry.after_hooks:
                     reply, name = await self._after(call, reply, name, threadpool, made)

@@ -303,7 +303,7 @@ class Skill(Serving):
         self._app: ASGIApp | None = None
         self._refusals_said = Repeats(REFUSAL_WARNING_EVERY)
         self._store_failures_said = Repeats(STORE_FAILURE_EVERY)
-        self._leaving_said = Repeats(LEAVING_WARNING_EVERY)
+        self._handling_said = Repeats(LEAVING_WARNING_EVERY)  # (answering's warnings)
         self._started = False
         self._endpoint = _Endpoint(self)
         self._http_client: httpx.AsyncClient | None = None

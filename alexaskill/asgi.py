@@ -53,7 +53,7 @@ class Serving(DeadlineAnswering):
     _mounted_at: str = ""
     #: When the warning of each kind of refusal was said (`_warn_refused`).
     _refusals_said: Repeats
-    _leaving_said: Repeats
+    _handling_said: Repeats
     _endpoint: _Endpoint
     _http_client: httpx.AsyncClient | None
     #: Requests inside `_handle` (in this worker, on any event loop).
@@ -208,7 +208,7 @@ class Serving(DeadlineAnswering):
                 # What the warnings' timers had yet to say, which end with the loop.
                 self._refusals_said.say_unsaid()
                 self._store_failures_said.say_unsaid()
-                self._leaving_said.say_unsaid()
+                self._handling_said.say_unsaid()
                 self._http_client = None
                 if verifier is not None:
                     verifier.use_http_client(None)

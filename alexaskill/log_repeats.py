@@ -10,6 +10,7 @@ the count of its last seconds is not lost when it stops.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -58,6 +59,13 @@ class Repeats:
         self._said[kind] = [now, 0, None]
         return 0 if said is None else int(said[1])
 
+    def warn(self, logger: logging.Logger, line: str) -> None:
+        """Log ``line`` at WARNING, unless it was said less than `every` seconds ago: then it is
+        counted, and the count said when the window ends (`unsaid`)."""
+        unsaid = self.unsaid(line, lambda kind, count: _warn(logger, kind, count))
+        if unsaid is not None:
+            _warn(logger, line, unsaid)
+
     def say_unsaid(self) -> None:
         """Say every count still unsaid, now (at shutdown: the timers will not run)."""
         for kind, said in list(self._said.items()):
@@ -74,6 +82,13 @@ class Repeats:
             # Said as a line of the kind: the next window starts now, and its count is new.
             said[0], said[1], said[2] = now, 0, None
             say(kind, count)
+
+
+def _warn(logger: logging.Logger, line: str, unsaid: int) -> None:
+    if unsaid:
+        logger.warning("%s (%d more since the last such line)", line, unsaid)
+    else:
+        logger.warning("%s", line)
 
 
 def _call_later(delay: float, callback: Callable[..., object], *args: object) -> None:

@@ -1,5 +1,6 @@
 """The session's end for Stop, Cancel and NavigateHome answered by a catch-all handler
-(`alexaskill.leaving`): which handlers are checked, and how often the warning is said."""
+(`alexaskill.leaving`): which handlers are checked, and how often the warning is said; and how
+often the warning of a request no handler answers is said."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ import pytest
 
 import alexaskill.answering
 import alexaskill.leaving
+import alexaskill.log_repeats
 from alexaskill import Response, Skill, ask
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 _REPLACED = "without ending the session"
+
+
+def _stop_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No window of the warnings ends during the test, however slow the machine."""
+    monkeypatch.setattr(alexaskill.log_repeats, "_monotonic", lambda: 1000.0)
 
 
 def _open() -> Response:
@@ -78,10 +85,11 @@ def test_the_replies_of_a_handler_of_its_own_intent_are_not_checked(
 
 
 def test_two_stops_answered_by_the_fallback_give_one_warning_line(
-    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Every Stop the fallback answered with its ask() wrote the warning again; now once a
     # handler and intent every WARNING_EVERY s, the count of the ones unsaid said at shutdown.
+    _stop_the_clock(monkeypatch)
     skill = Skill(DEFAULT_SKILL_ID)
     skill.fallback(_open)
     with caplog.at_level(logging.INFO, "alexaskill"):
@@ -178,3 +186,38 @@ def test_a_before_request_hook_scoped_to_stop_is_not_checked(
         assert answer.should_end_session is False
         assert answer.speech == "Do you really want to stop?"
     assert _REPLACED not in caplog.text
+
+
+def test_the_warning_of_an_intent_without_a_handler_is_said_once_a_window(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A skill without a fallback wrote "no handler for intent …" on every such request (and
+    # "no handler for LaunchRequest" on every launch): now once an intent every 10 s, with the
+    # count of the ones unsaid said at shutdown.
+    _stop_the_clock(monkeypatch)
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.intent("GetWeather")(_open)
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        with TestClient(skill) as client:
+            for _ in range(2):
+                assert client.intent("Unknown").speech == "Sorry, I can't help with that."
+                assert client.intent("Other").should_end_session is False
+                assert client.launch().json["response"] == {}
+        said = [r for r in caplog.records if r.getMessage().startswith("no handler for")]
+    assert [(r.levelname, r.getMessage()) for r in said] == [
+        ("WARNING", "no handler for intent 'Unknown' and no fallback"),
+        ("WARNING", "no handler for intent 'Other' and no fallback"),
+        ("WARNING", "no handler for LaunchRequest and no fallback"),
+        (
+            "WARNING",
+            "no handler for intent 'Unknown' and no fallback (1 more since the last such line)",
+        ),
+        (
+            "WARNING",
+            "no handler for intent 'Other' and no fallback (1 more since the last such line)",
+        ),
+        (
+            "WARNING",
+            "no handler for LaunchRequest and no fallback (1 more since the last such line)",
+        ),
+    ]
