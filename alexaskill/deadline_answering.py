@@ -12,6 +12,7 @@ from .answering import Answer, Answering
 from .deadline import DEADLINE_GRACE, Watchdog, expired, watch
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
+from .leaving import END, LEAVING
 from .models import Envelope, decode_envelope
 from .responses import Response, ask, encode_response
 from .services import AlexaApi
@@ -267,9 +268,12 @@ class _Progressive:
 
 def _deadline_body(call: Call, text: str, reply: Response | None) -> bytes:
     """``text`` (`DEADLINE_REPLY`, in the request's language), keeping the session (and its
-    attributes) open, where Alexa takes speech; else ``reply``, the silent one."""
+    attributes) open, where Alexa takes speech; else ``reply``, the silent one. To Stop, Cancel
+    and NavigateHome, the session's end: "please try again" with the microphone open would keep
+    in a user who wants out (`alexaskill.leaving`)."""
     if reply is None:
-        reply = ask(text)
+        intent = getattr(call.envelope.request, "intent", None)
+        reply = END if intent is not None and intent.name in LEAVING else ask(text)
     try:
         return encode_response(reply, call.session_attributes)
     except ResponseError:

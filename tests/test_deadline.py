@@ -1119,3 +1119,27 @@ def test_threads_stuck_in_calls_given_up_on_on_lambda_are_counted_and_said(
         assert line.startswith("2 threads are stuck in calls of def handlers")
         release.set()
         wait_for(lambda: late.count == 0)  # each ended: no longer counted
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent", "GetWeather"])
+async def test_the_deadline_reply_to_stop_ends_the_session(intent: str) -> None:
+    # "Sorry, that is taking longer than expected. Please try again." with the microphone open
+    # kept in a user who said "stop" (their handler's goodbye saved to a slow store, say).
+    skill = Skill(DEFAULT_SKILL_ID)
+    called: list[bool] = []
+
+    @skill.intent(intent)
+    def slow() -> Response:
+        called.append(True)
+        return speak("never")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent(intent)).encode())
+    answer = await skill._respond_by(envelope, None, time.perf_counter() - 0.1, 7.0)
+    response = json.loads(answer.body)["response"]
+    assert answer.outcome == "deadline" and called == []
+    if intent == "GetWeather":
+        assert response["outputSpeech"]["text"] == DEADLINE_REPLY
+        assert response["shouldEndSession"] is False
+    else:
+        assert response == {"shouldEndSession": True}
