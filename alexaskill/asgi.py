@@ -301,6 +301,9 @@ class Serving(DeadlineAnswering):
         if named is not None and self.skill_ids is not None:
             # The id it named and ours (no user data) tell a stray request from a mistyped id.
             reason = f"{reason}: {named[:100]!r}, not {', '.join(sorted(self.skill_ids))}"
+        detail = getattr(exc, "detail", None)  # a certificate download's error: what to check
+        if detail:
+            reason = f"{reason} ({detail})"
         if not unsaid:
             logger.warning("refused request: %s", reason)
         else:

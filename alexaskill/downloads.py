@@ -95,7 +95,10 @@ class Downloads(Generic[T]):
         self._loading: dict[str, _Download] = {}
         self._queue: list[_Download] = []
         self._active = 0
-        self._failures: OrderedDict[str, tuple[float, type[CertificateError], str]] = OrderedDict()
+        #: URL -> (until, the error's class, its message, its detail for the log).
+        self._failures: OrderedDict[str, tuple[float, type[CertificateError], str, str | None]] = (
+            OrderedDict()
+        )
         self._order = itertools.count()
         #: The event loop the downloads in flight (tasks, slots) belong to.
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -119,9 +122,12 @@ class Downloads(Generic[T]):
         """
         failure = self._failures.get(url)
         if failure is not None:
-            until, kind, reason = failure
+            until, kind, reason, detail = failure
             if self._clock() < until:
-                raise kind(f"{reason} (a recent failure: not tried again yet)")
+                again = kind(f"{reason} (a recent failure: not tried again yet)")
+                if isinstance(again, CertificateUnavailableError):
+                    again.detail = detail
+                raise again
             self._failures.pop(url, None)  # (a request on another thread may have done so)
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
@@ -178,15 +184,17 @@ class Downloads(Generic[T]):
                     f"{_TOO_MANY} (no slot free within {self.timeout:g} s)"
                 ) from exc
             reason = "certificate chain: download timed out"
+            detail = unreachable(url, TimeoutError(f"no answer within {self.timeout:g} s"))
             if loading - started <= self.timeout / 2:
-                self._remember(url, CertificateUnavailableError, reason)
+                self._remember(url, CertificateUnavailableError, reason, detail)
             else:
                 # Most of the time went waiting for the slot (other downloads held them, a
                 # flood of forged URLs maybe): no failure of this URL's, which is tried again.
                 reason += " (after waiting for a download slot)"
-            raise CertificateUnavailableError(reason) from exc
+                detail = None
+            raise CertificateUnavailableError(reason, detail=detail) from exc
         except CertificateError as exc:
-            self._remember(url, type(exc), str(exc))
+            self._remember(url, type(exc), str(exc), getattr(exc, "detail", None))
             raise
         finally:
             if download is not None:
@@ -224,14 +232,16 @@ class Downloads(Generic[T]):
                 return
         self._active -= 1
 
-    def _remember(self, url: str, kind: type[CertificateError], reason: str) -> None:
+    def _remember(
+        self, url: str, kind: type[CertificateError], reason: str, detail: str | None = None
+    ) -> None:
         ttl = self.failure_ttl
         if issubclass(kind, CertificateUnavailableError):
             ttl = min(ttl, TRANSIENT_FAILURE_TTL)
         if ttl <= 0:
             return
         failures = self._failures
-        failures[url] = (self._clock() + ttl, kind, reason)
+        failures[url] = (self._clock() + ttl, kind, reason, detail)
         failures.move_to_end(url)
         while len(failures) > self.failure_cache_size:
             failures.popitem(last=False)
@@ -246,3 +256,13 @@ def _consume_exception(task: asyncio.Future[Any]) -> None:
     # every caller has gone away meanwhile.
     if not task.cancelled():
         task.exception()
+
+
+def unreachable(url: str, exc: Exception) -> str:
+    """What the log says of a chain download that failed: the error, and what to check."""
+    said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return (
+        f"GET {url[:200]}: {said}; this server must reach Amazon's certificate URLs over HTTPS "
+        "to verify Alexa's requests: allow outbound HTTPS to them, check DNS, or set "
+        "HTTPS_PROXY to the proxy it must use"
+    )

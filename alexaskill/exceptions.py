@@ -251,6 +251,11 @@ class CertificateUnavailableError(CertificateError):
 
     reason = "certificate unavailable"
 
+    def __init__(self, message: str | None = None, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        #: For the server's log only (not the client's reason): what failed, and what to do.
+        self.detail = detail
+
 
 class SignatureError(VerificationError):
     """The signature header is missing, not base64, or does not match the body."""

@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import verification
 
-from ..downloads import Downloads
+from ..downloads import Downloads, unreachable
 from ..exceptions import (
     CertificateError,
     CertificateUnavailableError,
@@ -473,7 +473,10 @@ class Verifier:
             except VerificationError:
                 raise
             except Exception as exc:
-                raise CertificateUnavailableError("certificate chain: download failed") from exc
+                detail = f"fetch_chain({url[:200]}): {type(exc).__name__}: {exc}"
+                raise CertificateUnavailableError(
+                    "certificate chain: download failed", detail=detail
+                ) from exc
             if type(pem) is not bytes:  # the caller's function: said as such, not as a PEM error
                 if not isinstance(pem, bytearray | memoryview):
                     raise ConfigurationError(
@@ -502,6 +505,10 @@ class Verifier:
         except VerificationError:
             raise
         except httpx.TimeoutException as exc:
-            raise CertificateUnavailableError("certificate chain: download timed out") from exc
+            raise CertificateUnavailableError(
+                "certificate chain: download timed out", detail=unreachable(url, exc)
+            ) from exc
         except Exception as exc:
-            raise CertificateUnavailableError("certificate chain: download failed") from exc
+            raise CertificateUnavailableError(
+                "certificate chain: download failed", detail=unreachable(url, exc)
+            ) from exc

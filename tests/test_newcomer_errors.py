@@ -1,0 +1,70 @@
+"""What a newcomer's first mistakes log: each message says what went wrong and what to do."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+import pytest
+from starlette.testclient import TestClient as StarletteClient
+
+from alexaskill import Skill, speak
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
+from alexaskill.verify import Verifier
+
+
+def _unreachable_skill(pki: TestPKI, exc: Exception) -> Skill:
+    """A skill whose verifier cannot download Amazon's certificate chain: ``exc`` each time."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(refuse))
+    skill = Skill(
+        DEFAULT_SKILL_ID, store="memory://", verifier=Verifier([pki.root], http_client=client)
+    )
+
+    @skill.launch
+    def launch() -> object:
+        return speak("Hello.")
+
+    return skill
+
+
+@pytest.mark.parametrize(
+    ("exc", "said", "refusal"),
+    [
+        (
+            httpx.ConnectError("[Errno -3] Temporary failure in name resolution"),
+            "ConnectError: [Errno -3] Temporary failure in name resolution",
+            "certificate chain: download failed",
+        ),
+        (
+            httpx.ConnectTimeout("timed out"),
+            "ConnectTimeout: timed out",
+            "certificate chain: download timed out",
+        ),
+    ],
+)
+def test_a_certificate_download_that_fails_logs_why_and_what_to_do(
+    caplog: pytest.LogCaptureFixture, exc: Exception, said: str, refusal: str
+) -> None:
+    # A server that cannot reach s3.amazonaws.com (no outbound HTTPS, a proxy not set, no DNS)
+    # refuses every request from Alexa: its log must say so, not only "download failed".
+    pki = TestPKI()
+    body = json.dumps(RequestFactory().envelope("LaunchRequest")).encode()
+    skill = _unreachable_skill(pki, exc)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), StarletteClient(skill) as client:
+        answer = client.post(
+            "/", content=body, headers={**pki.sign(body), "Content-Type": "application/json"}
+        )
+    assert answer.status_code == 400
+    # The client is told as little as before: the reason is for the server's operator.
+    assert answer.json() == {"error": refusal}
+    refused = [r.getMessage() for r in caplog.records if "refused request" in r.getMessage()]
+    assert len(refused) == 1, refused
+    assert refusal in refused[0]
+    assert said in refused[0]
+    assert "https://s3.amazonaws.com/echo.api/" in refused[0]
+    assert "HTTPS_PROXY" in refused[0]
