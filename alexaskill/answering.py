@@ -13,7 +13,7 @@ from .asking_again import ask_again
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import failed_in, handler_bug, not_a_reply
+from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply
 from .leaving import LEAVING, ended, unhandled
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
@@ -305,7 +305,9 @@ class Answering(Registration):
             name = request.intent.name
             if name in LEAVING:
                 return unhandled(name)  # the user wants out: the session ends
-            self._handling_said.warn(logger, f"no handler for intent {name!r} and no fallback")
+            self._handling_said.warn(
+                logger, no_handler(name, (k for _, k in self.registry.handlers))
+            )
             return ask(
                 self._say(UNHANDLED, request),
                 reprompt=self._say(messages.UNHANDLED_REPROMPT, request),

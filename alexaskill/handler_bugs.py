@@ -8,9 +8,11 @@ request's own cancellation (the deadline's), or a Ctrl-C.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
+from .builtin_intents import close_matches
 from .deadline import Expired
 from .exceptions import ResponseError
 from .handler_signature import wrapped_coroutine_function
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from .dispatch import Registry
     from .injection import Handler
 
-__all__ = ["failed_in", "handler_bug", "not_a_reply"]
+__all__ = ["failed_in", "handler_bug", "no_handler", "not_a_reply"]
 
 
 def handler_bug(exc: BaseException, who: str = "") -> RuntimeError | None:
@@ -113,4 +115,20 @@ def not_a_reply(handler: Handler, result: object) -> ResponseError:
     return ResponseError(
         f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
         "(from speak(), ask(), …) or None"
+    )
+
+
+def no_handler(name: str, handled: Iterable[str | None]) -> str:
+    """The warning for intent ``name``, which has no handler and the skill no fallback: it names
+    the handled intent (of ``handled``) it looks like, a typing mistake in either spelling."""
+    close = close_matches(name, [each for each in handled if each is not None])
+    if not close:
+        return (
+            f"no handler for intent {name!r} and no fallback: add @skill.intent({name!r}), or a "
+            "@skill.fallback for every intent without a handler"
+        )
+    return (
+        f"no handler for intent {name!r} and no fallback; is the handler of {close[0]!r} meant "
+        f"for it? Name it as the interaction model does, @skill.intent({name!r}), or add a "
+        "@skill.fallback for every intent without a handler"
     )

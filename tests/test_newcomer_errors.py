@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient as StarletteClient
 
 from alexaskill import Skill, speak
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier
 
 
@@ -68,3 +68,31 @@ def test_a_certificate_download_that_fails_logs_why_and_what_to_do(
     assert said in refused[0]
     assert "https://s3.amazonaws.com/echo.api/" in refused[0]
     assert "HTTPS_PROXY" in refused[0]
+
+
+def test_an_intent_without_a_handler_names_the_handler_it_may_be_a_typo_of(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The console's model says GetWeather, the code GetWeathr: every request for it is answered
+    # "Sorry, I can't help with that." The warning must point at the handler's spelling.
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    @skill.intent("GetWeathr", utterances=["weather in {city}"], slots={"city": "AMAZON.City"})
+    def weather(city: str) -> object:
+        return speak(f"Sunny in {city}.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        answer = client.intent("GetWeather", city="Paris")
+        client.intent("OrderPizza")
+    assert answer.speech == "Sorry, I can't help with that."
+    said = [r.getMessage() for r in caplog.records if "no handler for intent" in r.getMessage()]
+    assert said[0] == (
+        "no handler for intent 'GetWeather' and no fallback; is the handler of 'GetWeathr' "
+        "meant for it? Name it as the interaction model does, @skill.intent('GetWeather'), or "
+        "add a @skill.fallback for every intent without a handler"
+    )
+    # No handler's name is close: no guess.
+    assert said[1] == (
+        "no handler for intent 'OrderPizza' and no fallback: add @skill.intent('OrderPizza'), "
+        "or a @skill.fallback for every intent without a handler"
+    )
