@@ -96,3 +96,24 @@ def test_an_intent_without_a_handler_names_the_handler_it_may_be_a_typo_of(
         "no handler for intent 'OrderPizza' and no fallback: add @skill.intent('OrderPizza'), "
         "or a @skill.fallback for every intent without a handler"
     )
+
+
+@pytest.mark.parametrize(("declared", "meant"), [("City", "AMAZON.City"), ("DATE", "AMAZON.DATE")])
+def test_a_built_in_slot_type_named_without_its_prefix_is_named_in_the_model_error(
+    declared: str, meant: str
+) -> None:
+    from alexaskill.interaction import InteractionModelError, build_interaction_model
+
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    @skill.intent("GetWeather", utterances=["weather in {city}"], slots={"city": declared})
+    def weather(city: str) -> object:
+        return speak(f"Sunny in {city}.")
+
+    with pytest.raises(InteractionModelError) as info:
+        build_interaction_model(skill, locale="en-US", invocation="weather helper")
+    assert info.value.problems == (
+        f"intent GetWeather, slot city: slot type {declared!r} is never declared; did you mean "
+        f"{meant}, Amazon's built-in type? Else declare it with skill.add_slot_type({declared!r}, "
+        "[...]) or annotate the parameter with an Enum of that name",
+    )

@@ -22,6 +22,7 @@ from ..builtin_intents import (
     audio_player_signs,
     did_you_mean,
 )
+from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_type
 from ..exceptions import ConfigurationError
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
@@ -242,11 +243,14 @@ class _ModelBuilder:
                 enum_class = slot.enum_class
                 if enum_class is None:
                     known = {*declared, *self.enum_names()}
+                    hint = did_you_mean(slot_type, known) + "; declare"
+                    builtin = _builtin_without_prefix(slot_type)
+                    if builtin is not None:  # "City" for AMAZON.City
+                        hint = f"; did you mean {builtin}, Amazon's built-in type? Else declare"
                     self.problem(
                         f"intent {intent.name}, slot {name}: slot type {slot_type!r} is never "
-                        f"declared{did_you_mean(slot_type, known)}; declare it with "
-                        f"skill.add_slot_type({slot_type!r}, [...]) or annotate the parameter "
-                        "with an Enum of that name"
+                        f"declared{hint} it with skill.add_slot_type({slot_type!r}, [...]) or "
+                        "annotate the parameter with an Enum of that name"
                     )
                     continue
                 previous = generated.setdefault(slot_type, enum_class)
@@ -294,6 +298,13 @@ class _ModelBuilder:
             return SlotTypeDeclaration(name, (SlotTypeValue(name),))
         self.problems += value_problems(name, values)
         return SlotTypeDeclaration(name, tuple(values))
+
+
+def _builtin_without_prefix(name: str) -> str | None:
+    """The built-in slot type ``name`` is, or misspells, but for its ``AMAZON.`` prefix."""
+    if f"AMAZON.{name}" in BUILTIN_SLOT_TYPES:
+        return f"AMAZON.{name}"
+    return meant_slot_type(f"AMAZON.{name}")
 
 
 def type_name_problem(name: str) -> str | None:
