@@ -300,7 +300,11 @@ class Serving(DeadlineAnswering):
         named = exc.application_id if isinstance(exc, SkillIdError) else None
         if named is not None and self.skill_ids is not None:
             # The id it named and ours (no user data) tell a stray request from a mistyped id.
-            reason = f"{reason}: {named[:100]!r}, not {', '.join(sorted(self.skill_ids))}"
+            reason = (
+                f"{reason}: {named[:100]!r}, not {', '.join(sorted(self.skill_ids))} (if it is "
+                "this skill's id, as the developer console shows it, give it to "
+                "Skill(skill_id=...), or set ALEXASKILL_SKILL_ID for settings_from_env())"
+            )
         detail = getattr(exc, "detail", None)  # a certificate download's error: what to check
         if detail:
             reason = f"{reason} ({detail})"

@@ -117,3 +117,30 @@ def test_a_built_in_slot_type_named_without_its_prefix_is_named_in_the_model_err
         f"{meant}, Amazon's built-in type? Else declare it with skill.add_slot_type({declared!r}, "
         "[...]) or annotate the parameter with an Enum of that name",
     )
+
+
+def test_a_request_for_another_skill_id_says_where_the_skill_id_is_set(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The usual first deployment: the code still has the examples' placeholder id, and every
+    # request from Alexa, for the skill's real id, is refused.
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    @skill.launch
+    def launch() -> object:
+        return speak("Hello.")
+
+    real = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+    with (
+        caplog.at_level(logging.WARNING, logger="alexaskill"),
+        TestClient(skill, skill_id=real) as client,
+    ):
+        answer = client.launch()
+    assert answer.status_code == 400
+    assert answer.error == "request is for another skill"
+    refused = [r.getMessage() for r in caplog.records if "refused request" in r.getMessage()]
+    assert refused == [
+        f"refused request: request is for another skill: {real!r}, not {DEFAULT_SKILL_ID} (if "
+        "it is this skill's id, as the developer console shows it, give it to "
+        "Skill(skill_id=...), or set ALEXASKILL_SKILL_ID for settings_from_env())"
+    ]
