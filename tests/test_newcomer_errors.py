@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import httpx
 import pytest
@@ -144,3 +145,46 @@ def test_a_request_for_another_skill_id_says_where_the_skill_id_is_set(
         "it is this skill's id, as the developer console shows it, give it to "
         "Skill(skill_id=...), or set ALEXASKILL_SKILL_ID for settings_from_env())"
     ]
+
+
+SKILL_MODULE = """
+from alexaskill import Skill, speak
+
+skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000", store="memory://")
+
+
+@skill.launch
+def launch():
+    return speak("Hello.")
+
+
+async def asgi_app(scope, receive, send):
+    pass
+"""
+
+
+def test_serve_refuses_a_handler_named_in_place_of_the_skill(tmp_path: Path) -> None:
+    # `alexaskill serve app.py:launch` served the handler as an ASGI app: uvicorn started, and
+    # every request was a TypeError traceback and a 500.
+    from .test_cli import run
+
+    path = tmp_path / "newcomer_app.py"
+    path.write_text(SKILL_MODULE)
+    # --reload with --workers is refused too, after APP is checked: a regression fails here
+    # rather than start a server.
+    code, out, err = run("serve", f"{path}:launch", "--reload", "--workers", "2")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill serve: error: {path}:launch is a function, not an ASGI app: name the Skill "
+        f"object, as in {path}:skill (or the Starlette or FastAPI app that mounts skills)\n"
+    )
+
+
+def test_serve_takes_an_asgi_function_and_apps_mounting_skills(tmp_path: Path) -> None:
+    from alexaskill.cli.common import load_app
+    from alexaskill.cli.serve import asgi_problem
+
+    path = tmp_path / "newcomer_app2.py"
+    path.write_text(SKILL_MODULE)
+    assert asgi_problem(f"{path}:asgi_app", load_app(f"{path}:asgi_app")) is None
+    assert asgi_problem(f"{path}:skill", load_app(f"{path}:skill")) is None

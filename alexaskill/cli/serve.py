@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import os
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -193,8 +194,29 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def asgi_problem(spec: str, app: Any) -> str | None:
+    """Why the function ``app`` cannot be an ASGI app (a handler named in place of its skill),
+    or None: an ASGI app is called with three arguments (scope, receive, send)."""
+    if not inspect.isfunction(app) or skills_in(app):
+        return None
+    try:
+        inspect.signature(app).bind(None, None, None)
+    except TypeError:
+        pass
+    else:
+        if inspect.iscoroutinefunction(app):
+            return None
+    module = spec.rpartition(":")[0]
+    return (
+        f"{spec} is a function, not an ASGI app: name the Skill object, as in {module}:skill "
+        "(or the Starlette or FastAPI app that mounts skills)"
+    )
+
+
 def _serve(args: argparse.Namespace) -> None:
     app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
+    if (problem := asgi_problem(args.app, app)) is not None:
+        raise UsageError(problem)
     if args.model is not None and not args.dev:
         raise UsageError("--model is the simulator's: add --dev")
     if args.reload and args.workers is not None:
