@@ -184,7 +184,9 @@ class Downloads(Generic[T]):
                     f"{_TOO_MANY} (no slot free within {self.timeout:g} s)"
                 ) from exc
             reason = "certificate chain: download timed out"
-            detail = unreachable(url, TimeoutError(f"no answer within {self.timeout:g} s"))
+            detail: str | None = unreachable(
+                url, TimeoutError(f"no answer within {self.timeout:g} s")
+            )
             if loading - started <= self.timeout / 2:
                 self._remember(url, CertificateUnavailableError, reason, detail)
             else:

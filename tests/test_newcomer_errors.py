@@ -10,7 +10,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import Skill, speak
+from alexaskill import Response, Skill, speak
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 from alexaskill.verify import Verifier
 
@@ -27,7 +27,7 @@ def _unreachable_skill(pki: TestPKI, exc: Exception) -> Skill:
     )
 
     @skill.launch
-    def launch() -> object:
+    def launch() -> Response:
         return speak("Hello.")
 
     return skill
@@ -79,7 +79,7 @@ def test_an_intent_without_a_handler_names_the_handler_it_may_be_a_typo_of(
     skill = Skill(DEFAULT_SKILL_ID, store="memory://")
 
     @skill.intent("GetWeathr", utterances=["weather in {city}"], slots={"city": "AMAZON.City"})
-    def weather(city: str) -> object:
+    def weather(city: str) -> Response:
         return speak(f"Sunny in {city}.")
 
     with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
@@ -108,7 +108,7 @@ def test_a_built_in_slot_type_named_without_its_prefix_is_named_in_the_model_err
     skill = Skill(DEFAULT_SKILL_ID, store="memory://")
 
     @skill.intent("GetWeather", utterances=["weather in {city}"], slots={"city": declared})
-    def weather(city: str) -> object:
+    def weather(city: str) -> Response:
         return speak(f"Sunny in {city}.")
 
     with pytest.raises(InteractionModelError) as info:
@@ -128,7 +128,7 @@ def test_a_request_for_another_skill_id_says_where_the_skill_id_is_set(
     skill = Skill(DEFAULT_SKILL_ID, store="memory://")
 
     @skill.launch
-    def launch() -> object:
+    def launch() -> Response:
         return speak("Hello.")
 
     real = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
@@ -148,7 +148,7 @@ def test_a_request_for_another_skill_id_says_where_the_skill_id_is_set(
 
 
 SKILL_MODULE = """
-from alexaskill import Skill, speak
+from alexaskill import Response, Skill, speak
 
 skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000", store="memory://")
 
@@ -188,3 +188,29 @@ def test_serve_takes_an_asgi_function_and_apps_mounting_skills(tmp_path: Path) -
     path.write_text(SKILL_MODULE)
     assert asgi_problem(f"{path}:asgi_app", load_app(f"{path}:asgi_app")) is None
     assert asgi_problem(f"{path}:skill", load_app(f"{path}:skill")) is None
+
+
+def test_a_certificate_download_without_an_answer_in_time_says_what_to_check() -> None:
+    # A firewall that drops the packets: no error, only no answer, until the download's time is up.
+    import asyncio
+
+    from alexaskill.exceptions import CertificateUnavailableError
+
+    async def never(request: httpx.Request) -> httpx.Response:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    pki = TestPKI()
+    body = json.dumps(RequestFactory().envelope("LaunchRequest")).encode()
+
+    async def verify() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(never)) as client:
+            verifier = Verifier([pki.root], http_client=client, download_timeout=0.05)
+            await verifier.verify(pki.sign(body), body)
+
+    with pytest.raises(CertificateUnavailableError) as info:
+        asyncio.run(verify())
+    assert str(info.value) == "certificate chain: download timed out"
+    assert info.value.detail is not None
+    assert "TimeoutError: no answer within 0.05 s" in info.value.detail
+    assert "HTTPS_PROXY" in info.value.detail
