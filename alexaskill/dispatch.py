@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import logging
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -29,6 +30,8 @@ from .models import Envelope, Request
 
 __all__ = ["Call", "Handler", "HandlerKey", "Hook", "Registry", "analyse"]
 
+logger = logging.getLogger("alexaskill")
+
 
 class Registry:
     """The handlers of one skill, looked up by (request type, intent name)."""
@@ -39,6 +42,8 @@ class Registry:
         self._handlers: dict[HandlerKey, Handler] = {}
         self._fallback: Handler | None = None
         self._exception_handlers: dict[type[BaseException], Handler] = {}
+        #: The intent names `_say_typo` looked at (each is said once at most).
+        self._typos_said: set[str] = set()
         #: The before- and after-request hooks, in the order they run (registration order).
         self.before_hooks: tuple[Hook, ...] = ()
         self.after_hooks: tuple[Hook, ...] = ()
@@ -187,7 +192,37 @@ class Registry:
             handler = handlers.get((request.type, intent.name))
             if handler is not None:
                 return handler
+            answering = handlers.get((request.type, None)) or self._fallback
+            if answering is not None and intent.name not in self._typos_said:
+                self._say_typo(request.type, intent.name, answering)
+            return answering
         return handlers.get((request.type, None)) or self._fallback
+
+    def _say_typo(self, request_type: str, name: str, answering: Handler) -> None:
+        """Warn, once for each intent name, when the one a fallback (or a catch-all) answers
+        looks like an intent with a handler: the model and the code spell it differently."""
+        from .builtin_intents import close_matches
+
+        if len(self._typos_said) >= 100:  # bounded: a name comes from a request
+            return
+        self._typos_said.add(name)
+        # Built-in names are checked at registration (a misspelt one is refused), and look
+        # alike (AMAZON.StopIntent, AMAZON.PauseIntent); custom ones only nearly the same.
+        custom = not name.startswith("AMAZON.")
+        known = [k for t, k in self._handlers if t == request_type and k and "." not in k]
+        close = close_matches(name, known, cutoff=0.85) if custom else []
+        if close:
+            what = "the fallback" if answering is self._fallback else f"the {request_type} handler"
+            logger.warning(
+                "intent %r has no handler of its own: %s (%s) answers it; is the handler of %r "
+                "meant for it? Name it as the interaction model does, @skill.intent(%r) (said "
+                "once for each intent)",
+                name,
+                what,
+                answering.name,
+                close[0],
+                name,
+            )
 
     def exception_handler(
         self, exc: BaseException, *, stop_at: type[BaseException] | None = None

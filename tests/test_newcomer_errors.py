@@ -214,3 +214,60 @@ def test_a_certificate_download_without_an_answer_in_time_says_what_to_check() -
     assert info.value.detail is not None
     assert "TimeoutError: no answer within 0.05 s" in info.value.detail
     assert "HTTPS_PROXY" in info.value.detail
+
+
+def test_an_intent_the_fallback_answers_names_the_handler_it_may_be_a_typo_of(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # With a fallback (most skills have one), the typo was answered "Sorry, I can't help" and
+    # logged as any fallback turn: nothing pointed at the handler's spelling.
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    @skill.intent("GetWeathr")
+    def weather(city: str) -> Response:
+        return speak(f"Sunny in {city}.")
+
+    @skill.fallback
+    def fallback() -> Response:
+        return speak("Sorry, I can't help with that.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        for _ in range(2):
+            assert (
+                client.intent("GetWeather", city="Paris").speech == "Sorry, I can't help with that."
+            )
+        client.intent("OrderPizza")
+        assert client.intent("GetWeathr", city="Paris").speech == "Sunny in Paris."
+    said = [r.getMessage() for r in caplog.records if "of its own" in r.getMessage()]
+    assert skill.registry.fallback is not None
+    assert said == [
+        f"intent 'GetWeather' has no handler of its own: the fallback "
+        f"({skill.registry.fallback.name}) answers it; is the handler of 'GetWeathr' meant for "
+        "it? Name it as the interaction model does, @skill.intent('GetWeather') (said once for "
+        "each intent)"
+    ]
+
+
+def test_no_typo_is_guessed_between_built_in_intents_or_different_custom_ones(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    @skill.intent("AMAZON.PauseIntent")
+    @skill.intent("OrderPizza")
+    def pause() -> Response:
+        return speak("Paused.")
+
+    @skill.on("IntentRequest")
+    def other() -> Response:
+        return speak("Goodbye.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.intent("AMAZON.StopIntent")
+        client.intent("OrderPasta")
+        client.intent("OrderPizzas")
+    said = [r.getMessage() for r in caplog.records if "of its own" in r.getMessage()]
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        "intent 'OrderPizzas' has no handler of its own: the IntentRequest handler ("
+    )
