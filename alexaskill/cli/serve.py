@@ -334,7 +334,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=_workers,
         metavar="N",
         help="serve with N processes, each importing APP (one without the option; at most 4 per "
-        "CPU, at least 8)",
+        "CPU, or 8 where that is fewer)",
     )
     command.add_argument(
         "--http",
@@ -415,7 +415,7 @@ def _workers(text: str) -> int:
     most = max_workers()
     if workers > most:
         raise argparse.ArgumentTypeError(
-            f"{workers}: at most {most} here (4 per CPU this process may use, at least 8): each "
+            f"{workers}: at most {most} here (4 per CPU this process may use, or 8): each "
             "worker is a whole process importing the app, and past a few per CPU more only add "
             "memory and store connections"
         )
