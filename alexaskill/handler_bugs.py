@@ -121,7 +121,10 @@ def not_a_reply(handler: Handler, result: object) -> ResponseError:
 def no_handler(name: str, handled: Iterable[str | None]) -> str:
     """The warning for intent ``name``, which has no handler and the skill no fallback: it names
     the handled intent (of ``handled``) it looks like, a typing mistake in either spelling."""
-    close = close_matches(name, [each for each in handled if each is not None])
+    # Built-in names look alike (AMAZON.NextIntent, AMAZON.PauseIntent), and a misspelt one is
+    # refused at registration: only custom ones are compared.
+    custom = [each for each in handled if each is not None and "." not in each]
+    close = close_matches(name, custom) if not name.startswith("AMAZON.") else []
     if not close:
         return (
             f"no handler for intent {name!r} and no fallback: add @skill.intent({name!r}), or a "

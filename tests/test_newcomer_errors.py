@@ -271,3 +271,22 @@ def test_no_typo_is_guessed_between_built_in_intents_or_different_custom_ones(
     assert said[0].startswith(
         "intent 'OrderPizzas' has no handler of its own: the IntentRequest handler ("
     )
+
+
+def test_no_built_in_intent_is_guessed_for_an_intent_without_a_handler(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    @skill.intent("AMAZON.PauseIntent")
+    def pause() -> Response:
+        return speak("Paused.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.intent("AMAZON.NextIntent")
+    said = [r.getMessage() for r in caplog.records if "no handler for intent" in r.getMessage()]
+    assert said == [
+        "no handler for intent 'AMAZON.NextIntent' and no fallback: add "
+        "@skill.intent('AMAZON.NextIntent'), or a @skill.fallback for every intent without a "
+        "handler"
+    ]
