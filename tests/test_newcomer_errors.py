@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 from pathlib import Path
@@ -290,3 +291,36 @@ def test_no_built_in_intent_is_guessed_for_an_intent_without_a_handler(
         "@skill.intent('AMAZON.NextIntent'), or a @skill.fallback for every intent without a "
         "handler"
     ]
+
+
+@pytest.mark.parametrize(
+    ("param", "suggested"),
+    [
+        ("name", "AMAZON.FirstName"),  # the README's first skill: hello(name: str = "world")
+        ("first_name", "AMAZON.FirstName"),
+        ("country", "AMAZON.Country"),
+        ("drink", "AMAZON.Drink"),
+        ("street_name", "AMAZON.StreetName"),
+        ("flavour", "AMAZON.City"),  # no type named so: the example as before
+    ],
+)
+def test_a_str_slot_without_a_type_is_given_an_example_type_fitting_its_name(
+    param: str, suggested: str
+) -> None:
+    from alexaskill.interaction import InteractionModelError, build_interaction_model
+
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    def handler(**slots: str) -> Response:
+        return speak("Hello.")
+
+    handler.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(param, inspect.Parameter.KEYWORD_ONLY, annotation=str, default="x")]
+    )
+    skill.intent("HelloIntent", utterances=[f"hello {{{param}}}"])(handler)
+    with pytest.raises(InteractionModelError) as info:
+        build_interaction_model(skill, locale="en-US", invocation="hello app")
+    assert info.value.problems[0].endswith(
+        f"has no slot type; declare one, e.g. @skill.intent('HelloIntent', "
+        f"slots={{{param!r}: {suggested!r}}})"
+    )

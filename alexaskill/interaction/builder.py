@@ -192,7 +192,7 @@ class _ModelBuilder:
                 self.problem(
                     f"intent {intent.name}: parameter {param!r} of {where} "
                     f"({shown or annotation!r}) has no slot type; declare one, e.g. "
-                    f"@skill.intent({intent.name!r}, slots={{{param!r}: 'AMAZON.City'}})"
+                    f"@skill.intent({intent.name!r}, slots={{{param!r}: {_example_type(param)!r}}})"
                 )
             intent.slots[param] = _Slot(derived, multiple, enum_type)
             return
@@ -298,6 +298,18 @@ class _ModelBuilder:
             return SlotTypeDeclaration(name, (SlotTypeValue(name),))
         self.problems += value_problems(name, values)
         return SlotTypeDeclaration(name, tuple(values))
+
+
+def _example_type(param: str) -> str:
+    """The built-in slot type shown as an example for the parameter ``param``: the one named
+    so (city: AMAZON.City, street_name: AMAZON.StreetName), a first name's for a name."""
+    key = param.replace("_", "").casefold()
+    if key in ("name", "firstname"):
+        return "AMAZON.FirstName"
+    for known in sorted(BUILTIN_SLOT_TYPES):
+        if known.removeprefix("AMAZON.").replace("_", "").casefold() == key:
+            return known
+    return "AMAZON.City"
 
 
 def _builtin_without_prefix(name: str) -> str | None:
