@@ -184,16 +184,13 @@ class Downloads(Generic[T]):
                     f"{_TOO_MANY} (no slot free within {self.timeout:g} s)"
                 ) from exc
             reason = "certificate chain: download timed out"
-            detail: str | None = unreachable(
-                url, TimeoutError(f"no answer within {self.timeout:g} s")
-            )
+            detail = unreachable(url, TimeoutError(f"no answer within {self.timeout:g} s"))
             if loading - started <= self.timeout / 2:
                 self._remember(url, CertificateUnavailableError, reason, detail)
             else:
                 # Most of the time went waiting for the slot (other downloads held them, a
                 # flood of forged URLs maybe): no failure of this URL's, which is tried again.
                 reason += " (after waiting for a download slot)"
-                detail = None
             raise CertificateUnavailableError(reason, detail=detail) from exc
         except CertificateError as exc:
             self._remember(url, type(exc), str(exc), getattr(exc, "detail", None))
