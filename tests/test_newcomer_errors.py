@@ -5,6 +5,8 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -164,6 +166,16 @@ async def asgi_app(scope, receive, send):
 """
 
 
+@pytest.fixture
+def importing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """sys.path and sys.modules as they were once the test ends (an APP file is imported)."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    yield
+    for name in ("newcomer_app", "newcomer_app2"):
+        sys.modules.pop(name, None)
+
+
+@pytest.mark.usefixtures("importing")
 def test_serve_refuses_a_handler_named_in_place_of_the_skill(tmp_path: Path) -> None:
     # `alexaskill serve app.py:launch` served the handler as an ASGI app: uvicorn started, and
     # every request was a TypeError traceback and a 500.
@@ -181,6 +193,7 @@ def test_serve_refuses_a_handler_named_in_place_of_the_skill(tmp_path: Path) -> 
     )
 
 
+@pytest.mark.usefixtures("importing")
 def test_serve_takes_an_asgi_function_and_apps_mounting_skills(tmp_path: Path) -> None:
     from alexaskill.cli.common import load_app
     from alexaskill.cli.serve import asgi_problem
