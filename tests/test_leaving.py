@@ -204,20 +204,20 @@ def test_the_warning_of_an_intent_without_a_handler_is_said_once_a_window(
                 assert client.intent("Other").should_end_session is False
                 assert client.launch().json["response"] == {}
         said = [r for r in caplog.records if r.getMessage().startswith("no handler for")]
+
+    def intent(name: str) -> str:
+        return (
+            f"no handler for intent {name!r} and no fallback: add @skill.intent({name!r}), "
+            "or a @skill.fallback for every intent without a handler"
+        )
+
+    again = " (1 more since the last such line)"
+    launch = "no handler for LaunchRequest and no fallback"
     assert [(r.levelname, r.getMessage()) for r in said] == [
-        ("WARNING", "no handler for intent 'Unknown' and no fallback"),
-        ("WARNING", "no handler for intent 'Other' and no fallback"),
-        ("WARNING", "no handler for LaunchRequest and no fallback"),
-        (
-            "WARNING",
-            "no handler for intent 'Unknown' and no fallback (1 more since the last such line)",
-        ),
-        (
-            "WARNING",
-            "no handler for intent 'Other' and no fallback (1 more since the last such line)",
-        ),
-        (
-            "WARNING",
-            "no handler for LaunchRequest and no fallback (1 more since the last such line)",
-        ),
+        ("WARNING", intent("Unknown")),
+        ("WARNING", intent("Other")),
+        ("WARNING", launch),
+        ("WARNING", intent("Unknown") + again),
+        ("WARNING", intent("Other") + again),
+        ("WARNING", launch + again),
     ]
