@@ -22,6 +22,13 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 from alexaskill.threads import WorkerPool, run_in_loop, run_sync
 
+# The longest a test waits for a thread to do something: a loaded CI machine (two cores, three
+# workers) stalls a thread for seconds; only a broken pool makes a test wait this long.
+WAIT = 30.0
+# How long a handler the test holds waits at most: longer than WAIT, so that no stall ends it
+# before the test lets it go (each test releases it, in a finally where it matters).
+HELD = 60.0
+
 
 class Peak:
     """Counts calls running at once, and the most seen."""
@@ -148,7 +155,7 @@ def test_a_def_handler_that_raises_stopiteration_gets_the_apology_at_once(
 
     async def main() -> None:
         with pytest.raises(RuntimeError) as raised:
-            await asyncio.wait_for(WorkerPool().run(_exhausted, {}), 5)
+            await asyncio.wait_for(WorkerPool().run(_exhausted, {}), WAIT)
         assert isinstance(raised.value.__cause__, StopIteration)
 
     asyncio.run(main())
@@ -193,7 +200,7 @@ def test_the_pool_keeps_to_its_cap_and_stops_idle_threads() -> None:
     assert asyncio.run(main()) == [n * n for n in range(10)]
     assert peak.most == 3
     assert pool.threads == 3
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + WAIT
     while pool.threads and time.monotonic() < deadline:
         time.sleep(0.02)
     assert pool.threads == 0
@@ -206,7 +213,7 @@ def test_a_cancelled_wait_leaves_the_pool_working() -> None:
     release = threading.Event()
 
     async def main() -> int:
-        waiting = asyncio.ensure_future(pool.run(release.wait, {"timeout": 5}))
+        waiting = asyncio.ensure_future(pool.run(release.wait, {"timeout": HELD}))
         await asyncio.sleep(0.01)
         waiting.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -223,7 +230,7 @@ def test_a_result_for_a_closed_loop_is_dropped() -> None:
     finished = threading.Event()
 
     def late() -> None:
-        release.wait(5)
+        release.wait(HELD)
         finished.set()
 
     async def main() -> None:
@@ -233,7 +240,7 @@ def test_a_result_for_a_closed_loop_is_dropped() -> None:
 
     asyncio.run(main())  # cancels the wait and closes the loop, the call still running
     release.set()
-    assert finished.wait(5)
+    assert finished.wait(WAIT)
     # The worker survived delivering to a closed loop.
     assert asyncio.run(_square(pool, 9)) == 81
 
@@ -319,7 +326,7 @@ def test_calls_waiting_for_a_busy_pool_are_logged_once_in_a_while(
 
     def block() -> None:
         running.release()
-        release.wait(5)
+        release.wait(HELD)
 
     def busy_warnings() -> list[str]:
         return [r.getMessage() for r in caplog.records if "worker threads" in r.getMessage()]
@@ -327,7 +334,7 @@ def test_calls_waiting_for_a_busy_pool_are_logged_once_in_a_while(
     async def main() -> None:
         first = [asyncio.ensure_future(pool.run(block, {})) for _ in range(2)]
         for _ in range(2):  # both threads busy
-            await asyncio.to_thread(running.acquire, timeout=5)
+            assert await asyncio.to_thread(running.acquire, timeout=WAIT)
         assert busy_warnings() == []
         waiting = [asyncio.ensure_future(pool.run(round, {"number": 1.5})) for _ in range(3)]
         await asyncio.sleep(0)
@@ -369,7 +376,7 @@ def test_a_call_whose_caller_gave_up_lets_go_of_its_arguments_at_once(
         pass
 
     async def main() -> int:
-        stuck = asyncio.ensure_future(pool.run(release.wait, {"timeout": 5}))
+        stuck = asyncio.ensure_future(pool.run(release.wait, {"timeout": HELD}))
         await asyncio.sleep(0.05)  # the one thread is taken
         for _ in range(20):
             big = _Big()
@@ -450,7 +457,7 @@ def test_a_worker_that_cannot_start_leaves_the_call_to_the_threads_alive(
     release = threading.Event()
 
     async def main() -> list[Any]:
-        busy: asyncio.Future[Any] = asyncio.ensure_future(pool.run(release.wait, {"timeout": 5}))
+        busy: asyncio.Future[Any] = asyncio.ensure_future(pool.run(release.wait, {"timeout": HELD}))
         await asyncio.sleep(0.05)  # one thread, busy
         starts.failing = True
         waiting = asyncio.ensure_future(pool.run(round, {"number": 7.2}))
@@ -478,12 +485,12 @@ def test_threads_stuck_in_calls_given_up_on_do_not_starve_the_others(
 
     def stuck() -> None:
         running.release()
-        release.wait(10)
+        release.wait(HELD)
 
     async def main() -> list[float]:
         given_up = [asyncio.ensure_future(pool.run(stuck, {})) for _ in range(2)]
         for _ in range(2):
-            await asyncio.to_thread(running.acquire, timeout=5)
+            assert await asyncio.to_thread(running.acquire, timeout=WAIT)
         queued = asyncio.ensure_future(pool.run(round, {"number": 1.5}))  # waits for a thread
         await asyncio.sleep(0)
         for call in given_up:  # as a deadline does
@@ -491,9 +498,9 @@ def test_threads_stuck_in_calls_given_up_on_do_not_starve_the_others(
         await asyncio.gather(*given_up, return_exceptions=True)
         assert pool.abandoned == 2
         # The call that was waiting, and new ones, run while the two threads stay stuck.
-        served = [await asyncio.wait_for(queued, 5)]
+        served = [await asyncio.wait_for(queued, WAIT)]
         served += await asyncio.wait_for(
-            asyncio.gather(*(pool.run(round, {"number": n}) for n in (2.5, 3.5))), 5
+            asyncio.gather(*(pool.run(round, {"number": n}) for n in (2.5, 3.5))), WAIT
         )
         return served
 
@@ -504,7 +511,7 @@ def test_threads_stuck_in_calls_given_up_on_do_not_starve_the_others(
     finally:
         release.set()
     # Once their calls end, the stuck threads are the pool's again, within its cap.
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + WAIT
     while pool.abandoned and time.monotonic() < deadline:
         time.sleep(0.01)
     assert pool.abandoned == 0
@@ -522,11 +529,11 @@ def test_the_threads_given_up_on_are_bounded_and_said_when_they_reach_it(
 
     def stuck() -> None:
         running.release()
-        release.wait(10)
+        release.wait(HELD)
 
     async def give_up_on_one() -> None:
         call = asyncio.ensure_future(pool.run(stuck, {}))
-        await asyncio.to_thread(running.acquire, timeout=5)
+        assert await asyncio.to_thread(running.acquire, timeout=WAIT)
         call.cancel()
         await asyncio.gather(call, return_exceptions=True)
 
@@ -544,7 +551,7 @@ def test_the_threads_given_up_on_are_bounded_and_said_when_they_reach_it(
         assert pool.threads == 2 and pool._jobs.qsize() == 1  # the cap holds: no third thread
         assert not waiting.done()
         release.set()
-        assert await asyncio.wait_for(waiting, 5) == 2
+        assert await asyncio.wait_for(waiting, WAIT) == 2
 
     try:
         with caplog.at_level(logging.WARNING, "alexaskill"):
@@ -609,7 +616,7 @@ def test_threads_given_up_on_that_come_back_leave_the_pool_within_its_cap() -> N
 
     def stuck() -> None:
         running.release()
-        release.wait(10)
+        release.wait(HELD)
 
     lock = threading.Lock()
     at_once = [0, 0]  # now, most
@@ -620,28 +627,28 @@ def test_threads_given_up_on_that_come_back_leave_the_pool_within_its_cap() -> N
             at_once[0] += 1
             at_once[1] = max(at_once)
         running.release()
-        go_on.wait(10)
+        go_on.wait(HELD)
         with lock:
             at_once[0] -= 1
 
     async def main() -> None:
         for _ in range(3):  # three calls given up on, as a deadline does
             call = asyncio.ensure_future(pool.run(stuck, {}))
-            await asyncio.to_thread(running.acquire, timeout=5)
+            assert await asyncio.to_thread(running.acquire, timeout=WAIT)
             call.cancel()
             await asyncio.gather(call, return_exceptions=True)
         assert (pool.threads, pool.abandoned) == (3, 3)
         release.set()
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + WAIT
         while pool.abandoned and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
         assert (pool.threads, pool.abandoned) == (1, 0)
         calls = asyncio.gather(*(pool.run(counted, {}) for _ in range(3)))
-        await asyncio.to_thread(running.acquire, timeout=5)
+        assert await asyncio.to_thread(running.acquire, timeout=WAIT)
         await asyncio.sleep(0.1)  # (time for another thread, were there one, to start a call)
         assert at_once == [1, 1]
         go_on.set()
-        await asyncio.wait_for(calls, 5)
+        await asyncio.wait_for(calls, WAIT)
 
     try:
         asyncio.run(main())
