@@ -7,6 +7,7 @@ import asyncio
 import gc
 import json
 import logging
+import signal
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -146,8 +147,15 @@ def test_what_stops_the_request_goes_on_up_from_the_on_handler_error_listener(
     # not stop the program, nor would the deadline or a shutdown stop the request.
     skill = _listener_raising(raised)
     envelope = decode_envelope(json.dumps(RequestFactory(skill_id=DEFAULT_SKILL_ID).intent("Fail")))
-    with caplog.at_level(logging.INFO, "alexaskill"), pytest.raises(escapes):
-        asyncio.run(skill.respond(envelope, threadpool=False))
+    # Python's own SIGINT handler, as in a terminal, whatever pytest was started with: a shell
+    # starts a background job (a CI runner's, say) with SIGINT ignored, and there a
+    # KeyboardInterrupt cannot be a Ctrl-C.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with caplog.at_level(logging.INFO, "alexaskill"), pytest.raises(escapes):
+            asyncio.run(skill.respond(envelope, threadpool=False))
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert "the on_handler_error listener failed" not in caplog.text
 
 
