@@ -11,6 +11,9 @@ Each document is followed as a new user would, in an empty working directory:
   any lines; nothing shown: exit status 0 is enough). ``alexaskill serve`` keeps running in the
   background until the block ends, while the block's next commands talk to it.
 
+A long document runs in parts (`PARTS`), tests of their own: each part in a new directory that
+holds the files the python blocks before it write.
+
 A block that cannot run here (it needs a deployed HTTPS endpoint, a tunnel, Docker) says why in
 an HTML comment on the line before it: ``<!-- not run: <reason> -->``.
 
@@ -335,9 +338,56 @@ def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
     shutil.rmtree(tmp_path / "home", ignore_errors=True)
 
 
-@pytest.mark.parametrize("document", DOCUMENTS)
-def test_the_document_runs_as_written(document: str, reader: Reader) -> None:
-    for block in read_blocks(document):
+#: The headings where a document's next part begins. The parts run as tests of their own (in
+#: parallel under xdist: README.md whole took one worker 21 s, 89 s under load, the longest),
+#: each in a new directory holding the files the parts before it write (python blocks that name
+#: a file: written, not run); a part's first python block does not continue one before it.
+PARTS: Final = {"README.md": ["## Testing your skill", "## Talking to your skill"]}
+
+
+def read_parts(document: str) -> list[tuple[list[Block], list[Block]]]:
+    """(the blocks before it, its blocks) for each part of ``document`` (`PARTS`)."""
+    lines = (ROOT / document).read_text().splitlines()
+    starts = [0]
+    for heading in PARTS.get(document, []):
+        assert heading in lines, f"{document}: no line {heading!r} (tests/test_docs.py PARTS)"
+        starts.append(lines.index(heading) + 1)
+    blocks = read_blocks(document)
+    parts = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines) + 1
+        parts.append(
+            (
+                [block for block in blocks if block.line < start],
+                [block for block in blocks if start <= block.line < end],
+            )
+        )
+    return parts
+
+
+_PART_IDS: Final = [
+    (document, number)
+    for document in DOCUMENTS
+    for number in range(len(PARTS.get(document, [])) + 1)
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "part"), _PART_IDS, ids=[f"{d}-part{n + 1}" for d, n in _PART_IDS]
+)
+def test_the_document_runs_as_written(document: str, part: int, reader: Reader) -> None:
+    before, blocks = read_parts(document)[part]
+    for block in before:
+        named = FILE.fullmatch(block.text.split("\n", 1)[0].strip())
+        if block.language == "python" and named is not None:
+            path = reader.workdir / named.group(1)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(block.text)
+    first = next((block for block in blocks if block.language == "python"), None)
+    assert first is None or not first.text.startswith(CONTINUES), (
+        f"{first.where} continues a block of the part before: move the part's heading (PARTS)"
+    )
+    for block in blocks:
         if block.not_run is None:
             reader.run(block)
     assert not reader.failures, "\n\n".join(reader.failures)
@@ -409,3 +459,10 @@ def test_the_quick_starts_answers_are_the_apps(reader: Reader) -> None:
         health = http.get("/health")
     assert f"`{refused.text}`" in readme
     assert f"`GET /health` answers\n`{health.text}`" in readme
+
+
+def test_the_parts_of_a_document_are_all_of_it() -> None:
+    for document in DOCUMENTS:
+        parts = read_parts(document)
+        assert [block for _, blocks in parts for block in blocks] == read_blocks(document)
+        assert len(parts) == len(PARTS.get(document, [])) + 1
