@@ -148,7 +148,7 @@ class Servers:
         cwd: Path | None = None,
         env: dict[str, str] | None = None,
         preexec_fn: Any = None,
-        timeout: float = 20,
+        timeout: float = 60,
         tls: bool = False,
     ) -> subprocess.Popen[bytes]:
         """Run ``command`` and wait until ``GET /health`` on ``port`` answers 200 (over TLS if

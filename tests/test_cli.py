@@ -499,7 +499,7 @@ def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
     thread = threading.Thread(target=server.run)
     thread.start()
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         while not server.started and thread.is_alive() and time.monotonic() < deadline:
             time.sleep(0.02)
         assert server.started

@@ -120,7 +120,7 @@ def test_serve_stops_when_its_graceful_shutdown_timeout_is_up(servers: Any, tmp_
         target=lambda: httpx.post(url, content=body, headers=headers, timeout=30), daemon=True
     )
     posting.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while not started.exists():  # the handler is under way
         assert time.monotonic() < deadline
         time.sleep(0.05)

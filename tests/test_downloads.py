@@ -131,7 +131,7 @@ def test_a_full_queue_refuses_at_once_and_a_slotless_wait_ends_in_time() -> None
         try:
             await never.wait()
         except asyncio.CancelledError:
-            await asyncio.wait_for(queued_ended.wait(), 5)  # (5 s: a broken queue fails)
+            await asyncio.wait_for(queued_ended.wait(), 30)  # (30 s: a broken queue fails)
             raise
         return "never"
 

@@ -508,7 +508,7 @@ async def test_a_redis_save_cancelled_by_its_caller_is_not_applied_late(redis_ur
         proxy.holding = True
         proxy.once = True
         save = asyncio.ensure_future(store.update("user", {"n": 2}, ()))
-        until = time.monotonic() + 10
+        until = time.monotonic() + 30
         while not proxy.held:
             assert time.monotonic() < until, "the save never reached the proxy"
             await asyncio.sleep(0.01)
