@@ -27,6 +27,12 @@ def _port(redis_url: str) -> int:
     return int(redis_url.rsplit(":", 1)[1].split("/")[0])
 
 
+#: The store's timeouts where no command goes unanswered (a lost answer closes its connection):
+#: long, so that a redis-server or proxy thread a loaded CI machine stalls past the default 2 s
+#: cannot fail the test; only a broken store waits them out.
+_PATIENT = "socket_timeout=30&socket_connect_timeout=30"
+
+
 class _AnswerLosingProxy(_Forwarder):
     """A TCP proxy to Redis that loses the answer to the first command naming ``trigger`` once
     armed: Redis has applied the command; the client sees its connection close instead of the
@@ -86,7 +92,7 @@ async def test_a_redis_save_whose_answer_was_lost_is_not_made_again(
         direct.hset(key, mapping={"n": "2", "draft": '"theirs"'})
 
     proxy = _AnswerLosingProxy(port, key.encode(), meanwhile)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, (), increments=increments)
         proxy.armed = True
@@ -118,7 +124,7 @@ async def test_a_redis_save_whose_answer_was_lost_is_not_checked_again(redis_url
     direct = redis.Redis(port=port)
     direct.hset(key, mapping={"visits": str(near)})
     proxy = _AnswerLosingProxy(port, key.encode(), lambda: None)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
@@ -145,7 +151,7 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
     direct = redis.Redis(port=port)
     direct.hset(key, mapping={"visits": '"many"'})
     proxy = _AnswerLosingProxy(port, key.encode(), lambda: None)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
@@ -271,7 +277,7 @@ async def test_a_redis_save_applied_though_both_answers_were_lost_succeeds(
         proxy.armed = len(losses) == 1
 
     proxy = _AnswerLosingProxy(port, key.encode(), lose_the_next_answer_too)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
@@ -475,7 +481,7 @@ async def test_a_redis_save_found_made_keeps_its_token_a_day(redis_url: str) -> 
     port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     proxy = _AnswerLosingProxy(port, f"{prefix}user".encode(), lambda: None)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
@@ -502,7 +508,7 @@ async def test_a_redis_save_cancelled_by_its_caller_is_not_applied_late(redis_ur
     prefix = f"test:{uuid.uuid4().hex}:"
     direct = redis.Redis(port=port)
     proxy = _HoldingProxy(port, b"EVALSHA")
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
     try:
         await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
         proxy.holding = True
