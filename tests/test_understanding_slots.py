@@ -1015,3 +1015,19 @@ def test_a_day_of_this_or_next_month_is_that_months(said: str, expected: str | N
     # next 5th (right only late in a month), and since "of" no longer ends the cut check the
     # words were no date at all.
     assert value(said, "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("the first of the month", "2026-12-01"),
+        ("the 1st of the month", "2026-12-01"),
+        ("the 15th of the month", "2026-12-15"),
+        ("the thirtieth of the month", "2026-11-30"),
+    ],
+)
+def test_a_day_of_the_month_is_the_next_such_day(said: str, expected: str) -> None:
+    # Since "of" joins values, loose matching no longer reads "the first" with "of the month"
+    # left out: the date parser must read the words whole, as the next such day ("the first").
+    assert value(said, "AMAZON.DATE") == expected
+    assert value(said.removesuffix(" of the month"), "AMAZON.DATE") == expected

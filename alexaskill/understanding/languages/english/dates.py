@@ -374,7 +374,9 @@ def _date(words: list[str], today: datetime.date) -> str | None:
     if month_day is not None:
         return month_day
     if words[0] == "the" and len(words) >= 2:
-        day_only = _day_number(words[1:]) if ordinal(words[1:]) is not None else None
+        # "the first of the month" is the next first, as "the first" alone is.
+        said = words[1:-3] if words[-3:] == ["of", "the", "month"] else words[1:]
+        day_only = _day_number(said) if said and ordinal(said) is not None else None
         if day_only is not None:
             # The next month that has the day: "the thirtieth" on 31 January is 30 March.
             for ahead in range(3):
