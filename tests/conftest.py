@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import shutil
 import socket
@@ -15,6 +16,39 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+
+# --- a hung test ends its worker, with every thread's traceback -------------------------------
+
+# CI gives the whole run 90 minutes: a test that hangs (a deadlock, a server that never answers)
+# would take all of them and say nothing. Past this many seconds (the slowest test takes about 90
+# on a loaded two-core machine), faulthandler writes each thread's traceback to standard error and
+# ends the process: xdist reports the test as crashed and goes on in a new worker; without xdist
+# the run ends, failed. ALEXASKILL_TEST_HANG_LIMIT=0 turns it off (a debugger's breakpoint).
+_HANG_LIMIT = float(os.environ.get("ALEXASKILL_TEST_HANG_LIMIT", "600"))
+_STDERR = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Standard error as it is now, between captures (a test's capture takes fd 2 over, and what is
+    # written there is lost when the process ends), as pytest's own faulthandler plugin keeps it.
+    config.stash[_STDERR] = os.dup(2)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    os.close(config.stash[_STDERR])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    if _HANG_LIMIT <= 0:
+        yield
+        return
+    faulthandler.dump_traceback_later(_HANG_LIMIT, exit=True, file=item.config.stash[_STDERR])
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
 
 # --- the working directory stays as it was -----------------------------------------------------
 
