@@ -1343,3 +1343,24 @@ def test_a_granted_scope_refused_is_the_apology_not_the_consent_card(
     assert result.api_calls[0].status == 403
     assert isinstance(result.handler_error, AlexaApiError)
     assert not isinstance(result.handler_error, PermissionRequired)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "moment"),
+    [
+        # RFC 3339's lower-case z, and a leap second (read as the instant it ends), both taken by
+        # the verifier: the user's "now" fell back to this server's clock.
+        ("2026-12-01T12:00:00z", dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)),
+        ("2016-12-31T23:59:60Z", dt.datetime(2017, 1, 1, 0, 0, tzinfo=dt.UTC)),
+        ("2016-12-31t23:59:60z", dt.datetime(2017, 1, 1, 0, 0, tzinfo=dt.UTC)),
+        ("2026-12-01T13:00:00+01:00", dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)),
+    ],
+)
+def test_the_requests_moment_is_its_timestamp_as_the_verifier_reads_it(
+    stamp: str, moment: dt.datetime
+) -> None:
+    from alexaskill.services.user import _request_time
+
+    raw = RequestFactory().intent("When")
+    raw["request"]["timestamp"] = stamp
+    assert _request_time(decode_envelope(json.dumps(raw))) == moment

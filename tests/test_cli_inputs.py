@@ -768,3 +768,18 @@ def test_a_module_path_without_its_colon_is_meant_with_skill(workdir: Path) -> N
     assert err.endswith("path/to/app.py:skill; did you mean pkg.app:skill?\n"), err
     code, _, err = run("replay", "pkg.skill", "hello.json")  # no pkg/skill.py: pkg:skill
     assert err.endswith("; did you mean pkg:skill?\n"), err
+
+
+def test_capture_age_reads_the_timestamp_as_the_endpoint_does() -> None:
+    import datetime as dt
+
+    from alexaskill.cli.probes import capture_age_problem
+
+    now = dt.datetime(2017, 1, 1, 0, 0, 30, tzinfo=dt.UTC)
+    # A lower-case z and a leap second, both accepted by the endpoint's verifier: the capture
+    # was called one the endpoint would refuse (None), and replayed while still fresh.
+    for stamp in ("2017-01-01T00:00:00z", "2016-12-31T23:59:60Z"):
+        assert capture_age_problem(_capture_at(stamp), now) == (  # type: ignore[arg-type]
+            "the captured request is 30 s old: the endpoint may still accept it. Replay it in "
+            "126 s, once it is too old to be accepted"
+        ), stamp

@@ -194,11 +194,14 @@ def replay_probes(capture: Capture) -> Iterator[Probe]:
 
 def capture_age_problem(capture: Capture, now: dt.datetime | None = None) -> str | None:
     """Why replaying ``capture`` now would prove nothing (it is still fresh), or None."""
+    from ..exceptions import TimestampError
+    from ..timestamps import read_timestamp  # the endpoint's reading: z, leap seconds
+
     try:
         request = json.loads(capture.body_bytes())["request"]
-        sent = dt.datetime.fromisoformat(request["timestamp"])
+        sent = read_timestamp(request["timestamp"])
         request_type = str(request.get("type", ""))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, TimestampError):
         return None  # not a request the endpoint could accept anyway
     if sent.tzinfo is None:
         return None

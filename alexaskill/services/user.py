@@ -6,7 +6,8 @@ import datetime as _dt
 from typing import TYPE_CHECKING
 
 from ..alexa_api import Address, CountryAndPostalCode, PhoneNumber, Scope
-from ..exceptions import AlexaApiError
+from ..exceptions import AlexaApiError, TimestampError
+from ..timestamps import read_timestamp  # the verifier's reading: z, leap seconds
 from .base import _NOT_ASKED, RequestApi, _utcnow
 
 if TYPE_CHECKING:
@@ -123,10 +124,10 @@ def _zone(operation: str, name: str) -> ZoneInfo:
 
 
 def _request_time(envelope: Envelope) -> _dt.datetime:
-    """When the user spoke: the request's timestamp, or the clock if it has none usable."""
-    stamp = envelope.request.timestamp
+    """When the user spoke: the request's timestamp, read as the verifier reads it, or the clock
+    if it has none usable (UTC if it names no offset)."""
     try:
-        moment = _dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
+        moment = read_timestamp(envelope.request.timestamp)
+    except (TimestampError, TypeError):
         return _utcnow()
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=_dt.UTC)

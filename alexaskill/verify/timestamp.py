@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -13,15 +11,12 @@ import msgspec
 from ..exceptions import TimestampError
 from ..models import epoch_ms_timestamp
 from ..models.envelope import NUMBER_NOT_A_DATE
+from ..timestamps import read_timestamp
 
 __all__ = ["MAX_TIMESTAMP_TOLERANCE", "check_timestamp"]
 
 #: Amazon's limit on the distance between ``request.timestamp`` and now, in seconds.
 MAX_TIMESTAMP_TOLERANCE: Final = 150.0
-
-#: The seconds of a leap second (``23:59:60``), as ISO 8601 writes it and fromisoformat refuses
-#: (after a ``T``, or the ``t`` RFC 3339 allows).
-_LEAP_SECOND: Final = re.compile(r"[Tt]\d\d:\d\d:(60)(?![\d:])", re.A)
 
 _SKILL_EVENT_MAX_AGE: Final = timedelta(hours=1)
 _SKILL_EVENTS: Final = frozenset(
@@ -74,10 +69,7 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
     if type(timestamp) is str and last[0] == timestamp:
         sent = last[1]
     else:
-        try:
-            sent = datetime.fromisoformat(timestamp)
-        except (TypeError, ValueError):
-            sent = _unusual(timestamp)
+        sent = read_timestamp(timestamp)
         if sent.tzinfo is None:
             raise TimestampError("timestamp: no UTC offset")
         if type(timestamp) is str:
@@ -95,27 +87,6 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         raise TimestampError(f"timestamp: too old ({_off(age, 'before', oldest)})")
     if -age > limit:
         raise TimestampError(f"timestamp: in the future ({_off(-age, 'after', limit)})")
-
-
-def _unusual(timestamp: object) -> datetime:
-    """A timestamp fromisoformat refused that RFC 3339 allows: one ending in a lower-case ``z``
-    (RFC 3339, section 5.6: "T" and "Z" may be lower case; fromisoformat takes a ``t`` only),
-    one in a leap second (``2016-12-31T23:59:60Z``), read as the instant it ends, or both;
-    `TimestampError` for anything else (a ``TypeError`` for no str: the caller's mistake)."""
-    if not isinstance(timestamp, str):  # (a request's, from the verifier, is always a str)
-        raise TypeError(
-            "the timestamp check takes request.timestamp as its ISO 8601 str, not "
-            f"{type(timestamp).__name__}"
-        )
-    if timestamp.endswith("z") and timestamp[-2:-1].isdigit():
-        timestamp = timestamp[:-1] + "Z"
-        with contextlib.suppress(ValueError):
-            return datetime.fromisoformat(timestamp)
-    if (match := _LEAP_SECOND.search(timestamp)) is not None:
-        with contextlib.suppress(ValueError, OverflowError):  # (9999-12-31T23:59:60Z ends later)
-            second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
-            return datetime.fromisoformat(second) + timedelta(seconds=1)
-    raise TimestampError("timestamp: not ISO 8601")
 
 
 def _off(distance: timedelta, side: str, limit: timedelta) -> str:

@@ -1,0 +1,52 @@
+"""``request.timestamp`` read as the verifier reads it: `read_timestamp`.
+
+The one reading, for the verifier's check, `AlexaApi.now` and ``certify --replay``'s age of a
+capture. Its own module, out of `alexaskill.verify`: a handler asking ``now`` on AWS Lambda,
+where nothing is verified, loads no cryptography.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import datetime, timedelta
+from typing import Final
+
+from .exceptions import TimestampError
+
+__all__ = ["read_timestamp"]
+
+#: The seconds of a leap second (``23:59:60``), as ISO 8601 writes it and fromisoformat refuses
+#: (after a ``T``, or the ``t`` RFC 3339 allows).
+_LEAP_SECOND: Final = re.compile(r"[Tt]\d\d:\d\d:(60)(?![\d:])", re.A)
+
+
+def read_timestamp(timestamp: str) -> datetime:
+    """``request.timestamp`` (ISO 8601) read as the verifier reads it, the one reading of it for
+    every module: RFC 3339's lower-case ``z`` and a leap second taken (`_unusual`); naive if it
+    has no UTC offset (which the verifier refuses); `TimestampError` if it is not ISO 8601."""
+    try:
+        return datetime.fromisoformat(timestamp)
+    except (TypeError, ValueError):
+        return _unusual(timestamp)
+
+
+def _unusual(timestamp: object) -> datetime:
+    """A timestamp fromisoformat refused that RFC 3339 allows: one ending in a lower-case ``z``
+    (RFC 3339, section 5.6: "T" and "Z" may be lower case; fromisoformat takes a ``t`` only),
+    one in a leap second (``2016-12-31T23:59:60Z``), read as the instant it ends, or both;
+    `TimestampError` for anything else (a ``TypeError`` for no str: the caller's mistake)."""
+    if not isinstance(timestamp, str):  # (a request's, from the verifier, is always a str)
+        raise TypeError(
+            "the timestamp check takes request.timestamp as its ISO 8601 str, not "
+            f"{type(timestamp).__name__}"
+        )
+    if timestamp.endswith("z") and timestamp[-2:-1].isdigit():
+        timestamp = timestamp[:-1] + "Z"
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(timestamp)
+    if (match := _LEAP_SECOND.search(timestamp)) is not None:
+        with contextlib.suppress(ValueError, OverflowError):  # (9999-12-31T23:59:60Z ends later)
+            second = timestamp[: match.start(1)] + "59" + timestamp[match.end(1) :]
+            return datetime.fromisoformat(second) + timedelta(seconds=1)
+    raise TimestampError("timestamp: not ISO 8601")
