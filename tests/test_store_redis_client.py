@@ -437,3 +437,53 @@ async def test_saves_past_a_redis_urls_max_connections_wait_for_a_connection(
         assert await store.load("user") == {f"k{i}": i for i in range(6)}
     finally:
         await store.aclose()
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("retry_on_timeout=maybe", "retry_on_timeout"),
+        # redis-py reads every string but 0, f, false, n and no as true: off too.
+        ("retry_on_timeout=off", "retry_on_timeout"),
+        ("socket_keepalive=disabled", "socket_keepalive"),
+        ("legacy_responses=nope", "legacy_responses"),
+        ("db=0&ssl_check_hostname=nah", "ssl_check_hostname"),
+    ],
+)
+def test_a_redis_url_boolean_that_is_not_true_or_false_is_refused(query: str, name: str) -> None:
+    # Taken: each was read as true, whatever was meant.
+    with pytest.raises(ConfigurationError, match=f"URL: {name}=.* is not true or false") as got:
+        RedisStore(f"rediss://:hunter2@cache:6380/0?{query}")
+    assert "hunter2" not in str(got.value)
+
+
+def test_a_redis_url_boolean_written_plainly_is_read_as_written() -> None:
+    for text, meant in [("true", True), ("False", False), ("1", True), ("0", False)]:
+        for value in (text, text.upper(), "yes" if meant else "no"):
+            store = RedisStore(f"redis://cache:6379/0?retry_on_timeout={value}")
+            assert store._client.connection_pool.connection_kwargs["retry_on_timeout"] is meant
+
+
+@pytest.mark.parametrize(
+    ("url", "message", "fine"),
+    [
+        # redis-py reads port 0 as no port: the store went to 6379, unsaid.
+        ("redis://:hunter2@cache:0/0", "the port is not a number from 1 to 65535", "cache:1/0"),
+        ("rediss://:hunter2@cache:00/0", "the port is not a number from 1 to 65535", "cache:1/0"),
+        # 0 was read as no limit at all.
+        ("redis://:hunter2@cache/0?max_connections=0", "max_connections must be", "=2"),
+        ("redis://:hunter2@cache/0?socket_read_size=0", "socket_read_size must be", "=2"),
+        # Said as "ssl_cert_reqs must be required (the default), optional or none".
+        ("redis://:hunter2@cache/0?protocol=7", "protocol must be 2 or 3", "=3"),
+        # A pool's wait of 0 or less failed every request finding all connections in use.
+        ("redis://:hunter2@cache/0?max_connections=2&timeout=-1", "timeout must be", "=1"),
+        ("redis://:hunter2@cache/0?max_connections=2&timeout=nan", "timeout must be", "=1"),
+    ],
+)
+def test_a_redis_url_number_redis_py_misreads_is_refused(url: str, message: str, fine: str) -> None:
+    with pytest.raises(ConfigurationError, match=message) as got:
+        RedisStore(url)
+    assert "hunter2" not in str(got.value)
+    # The same URL with a value it takes: taken.
+    cut = url.rindex("=") if fine.startswith("=") else url.index("@") + 1
+    assert RedisStore(url[:cut] + fine)

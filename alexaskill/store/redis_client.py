@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Mapping
@@ -51,6 +52,7 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
     if not isinstance(url, str):  # the type only: bytes would show a password
         raise ConfigurationError(f"RedisStore: the URL is a string, not {type(url).__name__}")
     _check_url_parts(url)
+    _check_misread_options(url)
     try:
         options = {**REDIS_CLIENT_OPTIONS, **_tls_options(url)}
         if _limits_connections(url):
@@ -63,7 +65,7 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
         if not text.startswith(
             ("Invalid value for '", "Redis URL must specify", '"max_connections" must be')
         ):
-            text = "the port is not a number from 0 to 65535"
+            text = _BAD_PORT
         raise ConfigurationError(f"Redis store URL: {text}") from None
     _check_url(url, client)
     if first:
@@ -167,6 +169,51 @@ def _check_url_parts(url: str) -> None:
             "options) after the host part ends: a password holding '/', '?', '#' or '@' must "
             "be percent-encoded (%2F, %3F, %23, %40): redis://:PASSWORD@host:6379/0"
         )
+
+
+_BAD_PORT: Final = "the port is not a number from 1 to 65535"
+#: What redis-py reads as true (any text but these, ``off`` and ``maybe`` too) and as false.
+_TRUE: Final = frozenset({"1", "true", "yes", "y", "t", "on"})
+_FALSE: Final = frozenset({"0", "false", "no", "n", "f"})
+_BOOLEANS: Final = (
+    "retry_on_timeout",
+    "socket_keepalive",
+    "ssl_check_hostname",
+    "legacy_responses",
+)
+
+
+def _check_misread_options(url: str) -> None:
+    """`ConfigurationError` for what redis-py reads in ``url`` other than as written: port 0 (no
+    port: 6379), a boolean option neither true nor false (true), ``max_connections=0`` (no
+    limit), ``socket_read_size`` under 1, a ``protocol`` but 2 or 3 (said as ssl_cert_reqs's
+    fault), a pool ``timeout`` not above 0 (every wait for a connection failed at once). Text
+    redis-py refuses itself is left to it. Messages name the option, never the URL."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    with contextlib.suppress(ValueError):  # (redis-py's, said as _BAD_PORT)
+        if parts.port == 0:
+            raise ConfigurationError(f"Redis store URL: {_BAD_PORT}")
+    for name, text in urllib.parse.parse_qsl(parts.query):
+        lowered = text.lower()
+        if name in _BOOLEANS and lowered not in _TRUE | _FALSE:
+            raise ConfigurationError(
+                f"Redis store URL: {name}={text[:20]!r} is not true or false (write true or false)"
+            )
+        if name in ("max_connections", "socket_read_size") and text.strip() in ("0", "-0"):
+            raise ConfigurationError(f"Redis store URL: {name} must be a whole number above 0")
+        if name == "socket_read_size" and text.strip().startswith("-"):
+            raise ConfigurationError(f"Redis store URL: {name} must be a whole number above 0")
+        if name == "protocol" and text.strip() not in ("2", "3"):
+            raise ConfigurationError(f"Redis store URL: protocol must be 2 or 3, not {text[:20]!r}")
+        if name == "timeout":
+            with contextlib.suppress(ValueError):  # (redis-py's "Invalid value"; nan: refused)
+                if not 0 < float(text) <= _MAX_TIMEOUT:
+                    raise ConfigurationError(
+                        f"Redis store URL: timeout must be a number of seconds above 0 and at "
+                        f"most {_MAX_TIMEOUT} (the wait for a free connection), not {text[:20]!r}"
+                    )
 
 
 def _check_url(url: str, client: Redis) -> None:
