@@ -2053,3 +2053,31 @@ def test_a_timestamp_check_given_no_str_says_what_it_takes(pki: TestPKI, timesta
     if timestamp is not None:  # (None is "timestamp: missing" there, as "" is)
         with pytest.raises(TypeError, match=re.escape(reason)):
             pki.verifier(now=lambda: NOW).check_request_timestamp("IntentRequest", timestamp, NOW)
+
+
+@pytest.mark.parametrize("later", [NOW.replace(tzinfo=None), None, "2024-01-01T00:00:00Z"])
+def test_a_clock_that_turns_naive_is_said_alike_by_chain_and_verify_signature(
+    pki: TestPKI, later: Any
+) -> None:
+    # Checked at construction; a clock that changes its mind after it was a bare TypeError
+    # (or an AttributeError) out of chain(), and out of verify_signature for no datetime.
+    answers = iter([NOW])
+    verifier = pki.verifier(now=lambda: next(answers, later))
+    with pytest.raises(ConfigurationError, match=r"Verifier\(now=\.\.\.\) must return an aware"):
+        run(verifier.chain(DEFAULT_CERT_URL))
+    with pytest.raises(ConfigurationError, match=r"Verifier\(now=\.\.\.\) must return an aware"):
+        run(verifier.verify_signature(pki.sign(BODY), BODY))
+
+
+def test_a_fetch_chain_of_ones_own_is_held_to_max_chain_size(pki: TestPKI) -> None:
+    # A download over the limit is refused; what a fetch_chain returned was taken at any size.
+    padded = pki.chain_pem + b"\n" * 2000
+    small = pki.verifier(fetch_chain=Fetcher(padded), now=lambda: NOW, max_chain_size=2000)
+    with pytest.raises(CertificateError, match=r"certificate chain: .*exceeds 2000 bytes"):
+        run(small.verify(pki.sign(BODY), BODY))
+    roomy = len(padded)  # (the limit itself is taken, as a download's)
+    run(
+        pki.verifier(fetch_chain=Fetcher(padded), now=lambda: NOW, max_chain_size=roomy).chain(
+            DEFAULT_CERT_URL
+        )
+    )

@@ -190,7 +190,7 @@ class Verifier:
     the app's lifespan lends its client, or one is created and closed by `aclose`).
     ``cache_size``: how many chains (by URL) to keep.
     ``download_timeout``/``max_chain_size``: limits on one download, in seconds (waiting for a
-    download slot included) and bytes.
+    download slot included) and bytes (what a ``fetch_chain`` returns held to both).
 
     Forged requests may name any made-up URL under ``/echo.api/`` (`alexaskill.downloads` tells
     how they are kept in check): ``max_downloads`` chains (distinct URLs) download at once, and
@@ -360,9 +360,7 @@ class Verifier:
         signature = _decode_signature(
             value, "Signature-256 header" if algorithm is _SHA256 else "Signature header"
         )
-        now = self._now()
-        if now.tzinfo is None:  # checked at construction; a clock may still change its mind
-            raise ConfigurationError("Verifier(now=...) must return an aware datetime")
+        now = self._clock()
         if type(self).chain is Verifier.chain:
             chain = self._cache.get(url)
             if chain is not None and chain.not_before <= now <= chain.not_after:
@@ -396,11 +394,18 @@ class Verifier:
         every request's chain, and refuses what it returns unless it is valid now.
         """
         url = check_cert_url(url)
-        now = self._now()
+        now = self._clock()
         chain = self._cache.get(url)
         if chain is None or not chain.not_before <= now <= chain.not_after:
             chain = await self._fetch(url, chain, now)
         return chain
+
+    def _clock(self) -> datetime:
+        now = self._now()
+        # Checked at construction; a clock may still change its mind (said alike everywhere).
+        if not isinstance(now, datetime) or now.tzinfo is None:
+            raise ConfigurationError("Verifier(now=...) must return an aware datetime")
+        return now
 
     def use_http_client(self, client: httpx.AsyncClient | None) -> None:
         """Download through ``client`` from now on, unless this verifier was made with its own
@@ -484,6 +489,8 @@ class Verifier:
                         f"not {type(pem).__name__}"
                     )
                 pem = bytes(pem)
+            if len(pem) > self.max_chain_size:  # held to the limit of a download
+                raise CertificateError(f"certificate chain: exceeds {self.max_chain_size} bytes")
             return pem
         import httpx
 
