@@ -760,8 +760,9 @@ async def test_sqlite_failures_are_store_errors_that_say_what_to_do(tmp_path: Pa
         holder.close()
         await store.aclose()
     garbage = tmp_path / "garbage.db"
-    garbage.write_bytes(b"not a database at all " * 200)
     broken = SQLiteStore(garbage)
+    # Damaged once the store is made (a file no database when it is made is refused then).
+    garbage.write_bytes(b"not a database at all " * 200)
     with pytest.raises(StoreError, match=r"garbage\.db is not a SQLite database, or is damaged"):
         await broken.load("u")
     await broken.aclose()
@@ -1272,9 +1273,7 @@ def _failing_store_url(backend: str, tmp_path: Path) -> str:
             nowhere.bind(("127.0.0.1", 0))
             port = nowhere.getsockname()[1]
         return f"redis://:hunter2@127.0.0.1:{port}/0"  # nothing listens there
-    garbage = tmp_path / "garbage.db"
-    garbage.write_bytes(b"not a database at all " * 200)
-    return f"sqlite:///{garbage}"
+    return f"sqlite:///{tmp_path / 'garbage.db'}"  # made garbage once the skill has its store
 
 
 @pytest.mark.parametrize("with_handler", [False, True])
@@ -1288,6 +1287,7 @@ def test_a_store_that_fails_is_a_store_error_for_the_skill(
     from alexaskill.testing import TestClient
 
     skill = Skill(SKILL_ID, store=_failing_store_url(backend, tmp_path))
+    (tmp_path / "garbage.db").write_bytes(b"not a database at all " * 200)  # (sqlite's only)
 
     @skill.intent("Count")
     def count(attributes: Attributes) -> Response:
@@ -2093,8 +2093,9 @@ async def test_a_damaged_or_replaced_sqlite_file_is_told_how_to_restore_safely(
     # The message said "restore it from a backup": copied over the file while the skill runs,
     # the old -wal's pages are read over the copy's, and it is damaged again.
     garbage = tmp_path / "garbage.db"
-    garbage.write_bytes(b"not a database at all " * 200)
     broken = SQLiteStore(garbage)
+    # Damaged once the store is made (a file no database when it is made is refused then).
+    garbage.write_bytes(b"not a database at all " * 200)
     with pytest.raises(StoreError) as info:
         await broken.load("u")
     await broken.aclose()
@@ -2112,3 +2113,30 @@ async def test_a_damaged_or_replaced_sqlite_file_is_told_how_to_restore_safely(
     assert "was replaced while the store had it open" in caplog.text
     assert f"sqlite3 {path} '.restore BACKUP'" in caplog.text
     await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_store_over_a_file_that_is_no_sqlite_database_is_refused_when_made(
+    tmp_path: Path,
+) -> None:
+    # Taken: the first load or save of the first request failed ("file is not a database").
+    garbage = tmp_path / "notes.txt"
+    garbage.write_bytes(b"not a database at all " * 200)
+    with pytest.raises(ConfigurationError, match=r"notes\.txt is not a SQLite database"):
+        SQLiteStore(garbage)
+    with pytest.raises(ConfigurationError, match=r"notes\.txt is not a SQLite database"):
+        open_store(f"sqlite:///{garbage}")
+    short = tmp_path / "short.db"
+    short.write_bytes(b"x")
+    with pytest.raises(ConfigurationError, match=r"short\.db is not a SQLite database"):
+        SQLiteStore(short)
+    # An empty file is taken (SQLite writes one on first use), as is a database, or none.
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    database = tmp_path / "real.db"
+    sqlite3.connect(database).execute("CREATE TABLE t (x)").connection.close()
+    for path in (empty, database, tmp_path / "new.db"):
+        store = SQLiteStore(path)
+        await store.update("user", {"a": 1}, ())
+        assert await store.load("user") == {"a": 1}
+        await store.aclose()

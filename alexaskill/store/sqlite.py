@@ -75,7 +75,9 @@ class SQLiteStore:
 
     SQLite work runs in worker threads, never on the event loop, on a small pool of connections
     opened on first use. WAL needs shared memory between the processes: use a local disk, not
-    a network file system, and one machine (use `RedisStore` for several).
+    a network file system, and one machine (use `RedisStore` for several). A file at ``path``
+    that is no SQLite database (its first bytes) is a `ConfigurationError` when the store is
+    made; one damaged later fails the call that finds it, a `StoreError`.
 
     A store made before the process forks (gunicorn ``--preload``, multiprocessing) works in
     the children: the idle connections are closed just before ``os.fork()``, so none crosses
@@ -110,6 +112,7 @@ class SQLiteStore:
         directory = os.path.dirname(path)
         if not os.path.isdir(directory):
             raise ConfigurationError(f"SQLiteStore: the directory {directory} does not exist")
+        _check_is_sqlite(path)
         #: The file's absolute path (a relative one is resolved when the store is made).
         self.path = path
         self.timeout = _checked_timeout(timeout)
@@ -341,6 +344,29 @@ class SQLiteStore:
                     connection.execute("ROLLBACK")
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+
+#: The first bytes of every SQLite database file.
+_HEADER: Final = b"SQLite format 3\x00"
+
+
+def _check_is_sqlite(path: str) -> None:
+    """`ConfigurationError` for a file at ``path`` that is no SQLite database, found when the
+    store is made rather than by the first request's load. Its first 16 bytes read, nothing
+    opened through SQLite: of a regular file only (a FIFO would block); an empty one is taken
+    (SQLite writes it on first use), as is one it cannot read (SQLite's error says why)."""
+    if not os.path.isfile(path):
+        return
+    try:
+        with open(path, "rb") as file:
+            head = file.read(len(_HEADER))
+    except OSError:
+        return
+    if not _HEADER.startswith(head):  # (a prefix: being written by another process's SQLite)
+        raise ConfigurationError(
+            f"SQLiteStore: {path} is not a SQLite database (it does not start as one does): "
+            "name another file, or move this one away"
+        )
 
 
 def _checked_timeout(timeout: float) -> float:
