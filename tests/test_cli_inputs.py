@@ -783,3 +783,31 @@ def test_capture_age_reads_the_timestamp_as_the_endpoint_does() -> None:
             "the captured request is 30 s old: the endpoint may still accept it. Replay it in "
             "126 s, once it is too old to be accepted"
         ), stamp
+
+
+def test_capture_age_of_epoch_milliseconds_and_of_skill_events_is_the_endpoints() -> None:
+    import datetime as dt
+
+    from alexaskill.capture import Capture
+    from alexaskill.cli.probes import capture_age_problem
+
+    def capture(request_type: str, timestamp: object) -> Capture:
+        body = json.dumps({"request": {"type": request_type, "timestamp": timestamp}})
+        return Capture(received_at="2026-12-01T12:00:00Z", path="/", headers=[], body=body)
+
+    now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+    # Epoch milliseconds, which the endpoint takes (the developer console's, 2017): it was
+    # called a capture the endpoint would refuse, and replayed while still fresh.
+    thirty_s_ago = int((now - dt.timedelta(seconds=30)).timestamp() * 1000)
+    assert capture_age_problem(capture("LaunchRequest", thirty_s_ago), now) == (
+        "the captured request is 30 s old: the endpoint may still accept it. Replay it in 126 s, "
+        "once it is too old to be accepted"
+    )
+    # Only the five skill events the endpoint takes an hour old get an hour: another
+    # AlexaSkillEvent ten minutes old is refused (a replay proves something now), not
+    # "Replay it in 3006 s".
+    ten_min_ago = "2026-12-01T11:50:00Z"
+    other = capture("AlexaSkillEvent.ProactiveSubscriptionChanged", ten_min_ago)
+    assert capture_age_problem(other, now) is None
+    enabled = capture("AlexaSkillEvent.SkillEnabled", ten_min_ago)
+    assert "Replay it in 3006 s" in (capture_age_problem(enabled, now) or "")

@@ -195,19 +195,21 @@ def replay_probes(capture: Capture) -> Iterator[Probe]:
 def capture_age_problem(capture: Capture, now: dt.datetime | None = None) -> str | None:
     """Why replaying ``capture`` now would prove nothing (it is still fresh), or None."""
     from ..exceptions import TimestampError
+    from ..models import epoch_ms_timestamp
     from ..timestamps import read_timestamp  # the endpoint's reading: z, leap seconds
+    from ..verify.timestamp import _SKILL_EVENTS  # the five the endpoint takes an hour old
 
     try:
         request = json.loads(capture.body_bytes())["request"]
-        sent = read_timestamp(request["timestamp"])
+        stamp = request["timestamp"]
+        # Epoch milliseconds, as the endpoint takes them (the developer console's, 2017).
+        sent = read_timestamp(stamp if isinstance(stamp, str) else epoch_ms_timestamp(stamp) or "")
         request_type = str(request.get("type", ""))
     except (ValueError, KeyError, TypeError, TimestampError):
         return None  # not a request the endpoint could accept anyway
     if sent.tzinfo is None:
         return None
-    tolerance = (
-        _SKILL_EVENT_TOLERANCE if request_type.startswith("AlexaSkillEvent.") else _TOLERANCE
-    )
+    tolerance = _SKILL_EVENT_TOLERANCE if request_type in _SKILL_EVENTS else _TOLERANCE
     age = ((now or dt.datetime.now(dt.UTC)) - sent).total_seconds()
     # Out of the tolerance either way, it is refused for its timestamp: a proof as good.
     if abs(age) <= tolerance + 5:
