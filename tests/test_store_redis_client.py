@@ -487,3 +487,29 @@ def test_a_redis_url_number_redis_py_misreads_is_refused(url: str, message: str,
     # The same URL with a value it takes: taken.
     cut = url.rindex("=") if fine.startswith("=") else url.index("@") + 1
     assert RedisStore(url[:cut] + fine)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        # redis-py took the first of two and dropped the other, unsaid.
+        ("redis://:hunter2@cache/0?db=5&db=6", "option 'db' given twice"),
+        ("rediss://:hunter2@cache/0?ssl_check_hostname=false&ssl_check_hostname=true", "twice"),
+        # The query's database won over the path's.
+        ("redis://:hunter2@cache/3?db=5", "database '3' in its path and db='5'"),
+        # An int no TLS version has: each connection failed as it was made.
+        ("rediss://:hunter2@cache/0?ssl_min_version=99", "ssl_min_version must be"),
+    ],
+)
+def test_a_redis_url_option_read_other_than_written_is_refused(url: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message) as got:
+        RedisStore(url)
+    assert "hunter2" not in str(got.value)
+
+
+def test_a_redis_url_database_named_alike_twice_and_a_tls_version_are_taken() -> None:
+    import ssl
+
+    assert RedisStore("redis://cache/4?db=4")._client.connection_pool.connection_kwargs["db"] == 4
+    version = ssl.TLSVersion.TLSv1_2.value
+    assert RedisStore(f"rediss://cache/0?ssl_min_version={version}")

@@ -195,7 +195,18 @@ def _check_misread_options(url: str) -> None:
     with contextlib.suppress(ValueError):  # (redis-py's, said as _BAD_PORT)
         if parts.port == 0:
             raise ConfigurationError(f"Redis store URL: {_BAD_PORT}")
-    for name, text in urllib.parse.parse_qsl(parts.query):
+    pairs = urllib.parse.parse_qsl(parts.query)
+    names = [name for name, _ in pairs]
+    for name in names:
+        if names.count(name) > 1:  # redis-py takes the first, unsaid
+            raise ConfigurationError(f"Redis store URL: option {name!r} given twice")
+    database = parts.path.strip("/")
+    if "db" in names and database and database != dict(pairs)["db"].strip():
+        raise ConfigurationError(  # (the query's won)
+            f"Redis store URL: database {database[:20]!r} in its path and db="
+            f"{dict(pairs)['db'][:20]!r} in its query: name it once"
+        )
+    for name, text in pairs:
         lowered = text.lower()
         if name in _BOOLEANS and lowered not in _TRUE | _FALSE:
             raise ConfigurationError(
@@ -207,6 +218,14 @@ def _check_misread_options(url: str) -> None:
             raise ConfigurationError(f"Redis store URL: {name} must be a whole number above 0")
         if name == "protocol" and text.strip() not in ("2", "3"):
             raise ConfigurationError(f"Redis store URL: protocol must be 2 or 3, not {text[:20]!r}")
+        if name == "ssl_min_version" and text.strip().lstrip("-").isdigit():
+            import ssl
+
+            if int(text) not in {version.value for version in ssl.TLSVersion}:
+                raise ConfigurationError(
+                    f"Redis store URL: ssl_min_version must be a value of ssl.TLSVersion "
+                    f"({ssl.TLSVersion.TLSv1_2.value} for TLS 1.2), not {text[:20]!r}"
+                )
         if name == "timeout":
             with contextlib.suppress(ValueError):  # (redis-py's "Invalid value"; nan: refused)
                 if not 0 < float(text) <= _MAX_TIMEOUT:
