@@ -2081,3 +2081,21 @@ def test_a_fetch_chain_of_ones_own_is_held_to_max_chain_size(pki: TestPKI) -> No
             DEFAULT_CERT_URL
         )
     )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        # No cap at all on a chain file a forged request names: memory without bound.
+        ({"max_chain_size": float("inf")}, "max_chain_size must be a positive number"),
+        # Each request was then refused "certificate chain: download failed", saying nothing
+        # of the function; a clock that is no function was a bare TypeError.
+        ({"fetch_chain": "https://example.com/chain.pem"}, "fetch_chain must be a function"),
+        ({"now": NOW}, "now must be a function"),
+    ],
+)
+def test_a_verifier_argument_that_would_fail_every_request_is_refused_when_made(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        Verifier(**kwargs)

@@ -232,10 +232,13 @@ class Verifier:
             tolerance = MAX_TIMESTAMP_TOLERANCE
         if not _number(cache_size) or cache_size < 1:
             raise _ArgumentError(f"cache_size must be at least 1, not {cache_size!r}")
-        if not _number(max_chain_size) or max_chain_size < 1:
+        if not _number(max_chain_size) or not 1 <= max_chain_size < float("inf"):
             raise _ArgumentError(
                 f"max_chain_size must be a positive number of bytes, not {max_chain_size!r}"
             )
+        for name, given in (("fetch_chain", fetch_chain), ("now", now)):
+            if given is not None and not callable(given):  # else every request failed
+                raise _ArgumentError(f"{name} must be a function, not {type(given).__name__}")
         roots = None if trusted_roots is None else _trusted_roots(trusted_roots)
         clock = now or _utcnow
         if not isinstance(checked := clock(), datetime) or checked.tzinfo is None:
