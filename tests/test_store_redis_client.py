@@ -513,3 +513,18 @@ def test_a_redis_url_database_named_alike_twice_and_a_tls_version_are_taken() ->
     assert RedisStore("redis://cache/4?db=4")._client.connection_pool.connection_kwargs["db"] == 4
     version = ssl.TLSVersion.TLSv1_2.value
     assert RedisStore(f"rediss://cache/0?ssl_min_version={version}")
+
+
+@pytest.mark.parametrize("name", ["ssl_ca_certs", "ssl_certfile", "ssl_keyfile", "ssl_ca_path"])
+def test_a_rediss_url_naming_a_tls_file_that_is_not_there_is_refused(
+    name: str, tmp_path: Any
+) -> None:
+    # Taken: every connection then failed as it was made, each request a StoreError.
+    missing = tmp_path / "missing.pem"
+    with pytest.raises(ConfigurationError, match=f"URL: {name} names nothing: .*missing.pem"):
+        RedisStore(f"rediss://:hunter2@cache:6380/0?{name}={missing}")
+    there = tmp_path / "there.pem"
+    there.write_text("")
+    assert RedisStore(
+        f"rediss://:hunter2@cache:6380/0?{name}={there if 'path' not in name else tmp_path}"
+    )

@@ -187,7 +187,8 @@ def _check_misread_options(url: str) -> None:
     """`ConfigurationError` for what redis-py reads in ``url`` other than as written: port 0 (no
     port: 6379), a boolean option neither true nor false (true), ``max_connections=0`` (no
     limit), ``socket_read_size`` under 1, a ``protocol`` but 2 or 3 (said as ssl_cert_reqs's
-    fault), a pool ``timeout`` not above 0 (every wait for a connection failed at once). Text
+    fault), a pool ``timeout`` not above 0 (every wait for a connection failed at once), an
+    option twice, two databases, a TLS file that is not there, an unknown TLS version. Text
     redis-py refuses itself is left to it. Messages name the option, never the URL."""
     import urllib.parse
 
@@ -218,6 +219,11 @@ def _check_misread_options(url: str) -> None:
             raise ConfigurationError(f"Redis store URL: {name} must be a whole number above 0")
         if name == "protocol" and text.strip() not in ("2", "3"):
             raise ConfigurationError(f"Redis store URL: protocol must be 2 or 3, not {text[:20]!r}")
+        if name in ("ssl_ca_certs", "ssl_certfile", "ssl_keyfile", "ssl_ca_path"):
+            import os
+
+            if text and not os.path.exists(text):  # else found by each connection
+                raise ConfigurationError(f"Redis store URL: {name} names nothing: {text!r}")
         if name == "ssl_min_version" and text.strip().lstrip("-").isdigit():
             import ssl
 
