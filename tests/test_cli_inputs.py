@@ -811,3 +811,24 @@ def test_capture_age_of_epoch_milliseconds_and_of_skill_events_is_the_endpoints(
     assert capture_age_problem(other, now) is None
     enabled = capture("AlexaSkillEvent.SkillEnabled", ten_min_ago)
     assert "Replay it in 3006 s" in (capture_age_problem(enabled, now) or "")
+
+
+def test_a_skill_event_capture_ahead_of_the_clock_is_refused_as_the_endpoint_does() -> None:
+    import datetime as dt
+
+    from alexaskill.capture import Capture
+    from alexaskill.cli.probes import capture_age_problem
+
+    def capture(timestamp: str) -> Capture:
+        request = {"type": "AlexaSkillEvent.SkillEnabled", "timestamp": timestamp}
+        body = json.dumps({"request": request})
+        return Capture(received_at=timestamp, path="/", headers=[], body=body)
+
+    now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+    # A skill event may be an hour late, never early: ten minutes ahead, the endpoint refuses
+    # it (150 s), so a replay proves something; it was "may still accept it".
+    assert capture_age_problem(capture("2026-12-01T12:10:00Z"), now) is None
+    assert capture_age_problem(capture("2026-12-01T12:01:00Z"), now) == (
+        "the captured request's timestamp is 60 s in the future: the endpoint may still accept "
+        "it. Replay it in 3666 s, once it is too old to be accepted"
+    )

@@ -211,8 +211,9 @@ def capture_age_problem(capture: Capture, now: dt.datetime | None = None) -> str
         return None
     tolerance = _SKILL_EVENT_TOLERANCE if request_type in _SKILL_EVENTS else _TOLERANCE
     age = ((now or dt.datetime.now(dt.UTC)) - sent).total_seconds()
-    # Out of the tolerance either way, it is refused for its timestamp: a proof as good.
-    if abs(age) <= tolerance + 5:
+    # Out of the tolerance either way, it is refused for its timestamp: a proof as good. (A
+    # skill event may be an hour late, never early: 150 s ahead at most, as any request.)
+    if -(_TOLERANCE + 5) <= age <= tolerance + 5:
         wait = int(tolerance + 6 - age)
         said = (
             f"the captured request's timestamp is {int(-age)} s in the future"
