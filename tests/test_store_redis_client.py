@@ -511,6 +511,9 @@ def test_a_redis_url_database_named_alike_twice_and_a_tls_version_are_taken() ->
     import ssl
 
     assert RedisStore("redis://cache/4?db=4")._client.connection_pool.connection_kwargs["db"] == 4
+    # A unix:// URL's path is its socket's: its database is db= alone.
+    store = RedisStore("unix:///tmp/redis.sock?db=2")
+    assert store._client.connection_pool.connection_kwargs["db"] == 2
     version = ssl.TLSVersion.TLSv1_2.value
     assert RedisStore(f"rediss://cache/0?ssl_min_version={version}")
 

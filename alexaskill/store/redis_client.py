@@ -201,7 +201,7 @@ def _check_misread_options(url: str) -> None:
     for name in names:
         if names.count(name) > 1:  # redis-py takes the first, unsaid
             raise ConfigurationError(f"Redis store URL: option {name!r} given twice")
-    database = parts.path.strip("/")
+    database = parts.path.strip("/") if parts.scheme.lower() != "unix" else ""  # (a socket)
     if "db" in names and database and database != dict(pairs)["db"].strip():
         raise ConfigurationError(  # (the query's won)
             f"Redis store URL: database {database[:20]!r} in its path and db="
