@@ -63,6 +63,16 @@ class _Download:
         self.task: asyncio.Future[Any] | None = None
 
 
+#: The names of `Downloads`' limits, as `Verifier` takes them.
+_LIMITS: Final = (
+    "max_downloads",
+    "max_queued_downloads",
+    "download_timeout",
+    "failure_ttl",
+    "failure_cache_size",
+)
+
+
 class Downloads(Generic[T]):
     """Runs ``load()`` for a URL under the limits in the module docstring; see `get`."""
 
@@ -76,6 +86,10 @@ class Downloads(Generic[T]):
         failure_cache_size: int = 1024,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        numbers = (max_downloads, max_queued, timeout, failure_ttl, failure_cache_size)
+        for name, value in zip(_LIMITS, numbers, strict=True):
+            if isinstance(value, bool) or not isinstance(value, int | float):  # (said by name)
+                raise TypeError(f"{name} must be a number, not {value!r}")
         if max_downloads < 1:
             raise ValueError(f"max_downloads must be at least 1, not {max_downloads!r}")
         if max_queued < 0:
