@@ -2105,7 +2105,7 @@ def test_a_verifier_argument_that_would_fail_every_request_is_refused_when_made(
     "name", ["download_timeout", "max_downloads", "max_queued_downloads", "failure_ttl"]
 )
 @pytest.mark.parametrize("value", ["5", True, None])
-def test_a_download_limit_that_is_no_number_is_refused_by_name(name: str, value: object) -> None:
+def test_a_download_limit_that_is_no_number_is_refused_by_name(name: str, value: Any) -> None:
     # A str was refused as "'>' not supported between instances of 'str' and 'int'", naming
     # no argument; True was taken as 1.
     with pytest.raises(ConfigurationError, match=f"^{name} must be a number, not {value!r}"):
