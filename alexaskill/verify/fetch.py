@@ -1,15 +1,16 @@
-"""One download of a chain file over HTTP, within a size cap: `read_chain`."""
+"""One download of a chain file over HTTP, within a size cap (`read_chain`), or what a
+``fetch_chain`` of the caller's gave (`fetched_chain`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..exceptions import CertificateError, CertificateUnavailableError
+from ..exceptions import CertificateError, CertificateUnavailableError, ConfigurationError
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["read_chain"]
+__all__ = ["fetched_chain", "read_chain"]
 
 
 async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, limit: int) -> bytes:
@@ -41,3 +42,17 @@ async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, lim
             if len(data) > limit:
                 raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
     return bytes(data)
+
+
+def fetched_chain(pem: object, limit: int) -> bytes:
+    """What ``Verifier(fetch_chain=...)`` returned, as bytes held to a download's ``limit``."""
+    if type(pem) is not bytes:  # the caller's function: said as such, not as a PEM error
+        if not isinstance(pem, bytearray | memoryview):
+            raise ConfigurationError(
+                "Verifier(fetch_chain=...) must return the chain file's bytes (PEM), "
+                f"not {type(pem).__name__}"
+            )
+        pem = bytes(pem)
+    if len(pem) > limit:  # held to the limit of a download
+        raise CertificateError(f"certificate chain: exceeds {limit} bytes")
+    return pem

@@ -27,7 +27,7 @@ from ..exceptions import (
 from ..logs import security_logger
 from ..models import Envelope, decode_envelope
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
-from .fetch import read_chain
+from .fetch import fetched_chain, read_chain
 from .signature import _SHA1, _SHA256, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
@@ -485,16 +485,7 @@ class Verifier:
                 raise CertificateUnavailableError(
                     "certificate chain: download failed", detail=detail
                 ) from exc
-            if type(pem) is not bytes:  # the caller's function: said as such, not as a PEM error
-                if not isinstance(pem, bytearray | memoryview):
-                    raise ConfigurationError(
-                        "Verifier(fetch_chain=...) must return the chain file's bytes (PEM), "
-                        f"not {type(pem).__name__}"
-                    )
-                pem = bytes(pem)
-            if len(pem) > self.max_chain_size:  # held to the limit of a download
-                raise CertificateError(f"certificate chain: exceeds {self.max_chain_size} bytes")
-            return pem
+            return fetched_chain(pem, self.max_chain_size)
         import httpx
 
         client = self._client
