@@ -57,6 +57,18 @@ def _timestamp(value: object) -> Callable[[dict[str, Any]], object]:
     return lambda envelope: envelope["request"].__setitem__("timestamp", value)
 
 
+def _sent(off: timedelta, *, offset: bool = True) -> Callable[[dict[str, Any]], object]:
+    """A timestamp ``off`` from the moment the forgery is made (not from the module's import:
+    under xdist a test may run minutes after it, and "10 min ahead" would then be on time)."""
+
+    def change(envelope: dict[str, Any]) -> object:
+        moment = datetime.now(UTC) + off
+        sent = _stamp(moment) if offset else moment.strftime("%Y-%m-%dT%H:%M:%S")
+        return _timestamp(sent)(envelope)
+
+    return change
+
+
 def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -73,7 +85,6 @@ def _raw(body: bytes) -> Forge:
     return lambda _, pki: (body, pki.sign(body))
 
 
-NOW = datetime.now(UTC)
 ECHO = "https://s3.amazonaws.com/echo.api/"
 
 FORGERIES: dict[str, tuple[Forge, str]] = {
@@ -96,15 +107,15 @@ FORGERIES: dict[str, tuple[Forge, str]] = {
     "URL too long": (_with(SignatureCertChainUrl=ECHO + "c" * 2000), "longer than"),
     "empty URL": (_with(SignatureCertChainUrl=""), "SignatureCertChainUrl header is empty"),
     "replayed 10 min late": (
-        _resigned(_timestamp(_stamp(NOW - timedelta(minutes=10)))),
+        _resigned(_sent(timedelta(minutes=-10))),
         "timestamp: too old",
     ),
     "dated 10 min ahead": (
-        _resigned(_timestamp(_stamp(NOW + timedelta(minutes=10)))),
+        _resigned(_sent(timedelta(minutes=10))),
         "timestamp: in the future",
     ),
     "timestamp without offset": (
-        _resigned(_timestamp(NOW.strftime("%Y-%m-%dT%H:%M:%S"))),
+        _resigned(_sent(timedelta(0), offset=False)),
         "timestamp: no UTC offset",
     ),
     "timestamp not a date": (_resigned(_timestamp("yesterday")), "timestamp: not ISO 8601"),
