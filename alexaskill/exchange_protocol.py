@@ -4,6 +4,7 @@ request cycle (see that module for what it does less than uvicorn's, and why).""
 from __future__ import annotations
 
 import contextvars
+import functools
 import urllib.parse
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     import asyncio
     import logging
     from collections import deque
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from uvicorn.config import Config
     from uvicorn.protocols.http.flow_control import FlowControl
@@ -115,6 +116,8 @@ class ExchangeProtocol:
     _upgrading = False
     #: Whether a request with a body asking for an upgrade was refused (`_refuse_upgrade_...`).
     _refused_upgrade = False
+    #: The refusal of a request pipelined behind answers still due, sent after them (`_refuse`).
+    _refusal_due: Callable[[], None] | None = None
     #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).
     _defaults: tuple[list[tuple[bytes, bytes]] | None, bytes | None] = (None, None)
 
@@ -199,7 +202,8 @@ class ExchangeProtocol:
                 msg = "Invalid HTTP request received."
                 # (uvicorn's line, said rarely: a flood of bad requests, a write each)
                 _say_rarely(self.logger, self.server_state, msg, self.loop.time())
-                self.send_400_response(msg)
+                if not self._refuse(functools.partial(self.send_400_response, msg)):
+                    self.send_400_response(msg)
             except httptools.HttpParserUpgrade as upgrade:
                 if self._should_upgrade():
                     self.handle_websocket_upgrade()
@@ -218,7 +222,22 @@ class ExchangeProtocol:
         app would not get and which, come in a later read, would be parsed as a request of its
         own (a request smuggled past a proxy that sent it as a body). Refused: 400, closed."""
         self._upgrading = self._refused_upgrade = True  # nothing of it is an exchange's
-        self._close(upgrade_refusal(self.scope["headers"]))
+        answer = upgrade_refusal(self.scope["headers"])
+        if not self._refuse(functools.partial(self._close, answer)):
+            self._close(answer)
+
+    def _refuse(self, refusal: Callable[[], None]) -> bool:
+        """Whether the ``refusal`` of the request just parsed waits for the answers due to the
+        whole requests before it, pipelined: made after them (`on_response_complete`), in the
+        order the client reads. Made at once, it took the place of the answer being sent (its
+        handler ran, its answer was lost) and of those queued."""
+        cycle = self.cycle  # (the one being answered, or the last queued behind it)
+        if cycle is None or cycle.response_complete or cycle.more_body:
+            return False  # (a request whose body is still coming: refused with its body)
+        if self._refusal_due is None:  # (the first refusal: nothing after it is parsed)
+            self._refusal_due = refusal
+        self.flow.pause_reading()
+        return True
 
     def on_body(self, body: bytes) -> None:
         exchange = self.cycle
@@ -248,6 +267,9 @@ class ExchangeProtocol:
             if flow.read_paused and exchange.more_body:
                 flow.resume_reading()
             self._run(exchange, app)
+        elif self._refusal_due is not None:  # (`_refuse`: after the answers due before it)
+            refusal, self._refusal_due = self._refusal_due, None
+            refusal()
         else:
             if flow.read_paused:
                 flow.resume_reading()

@@ -1007,3 +1007,41 @@ def test_a_control_character_in_a_header_value_is_refused_on_either_parser(
     request = b"GET / HTTP/1.1\r\nhost: x\r\nuser-agent: %b\r\n\r\n" % value
     events, _ = serve(protocol_class, echo, [request])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 %d " % answer)
+
+
+#: Requests refused from their head (400, closed), each pipelined behind good ones below.
+REFUSED_BEHIND = {
+    "target": b"GET ?a HTTP/1.1\r\nhost: x\r\n\r\n",
+    "two-hosts": b"GET / HTTP/1.1\r\nhost: x\r\nhost: y\r\n\r\n",
+    "not-http": b"\x01\x02 nonsense\r\n\r\n",
+    "h2c-with-body": (
+        b"POST /x HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: h2c\r\n"
+        b"content-length: 2\r\n\r\n{}"
+    ),
+}
+
+
+@pytest.mark.parametrize("refused", REFUSED_BEHIND)
+@pytest.mark.parametrize("before", [1, 2], ids=["one-before", "two-before"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_refused_request_pipelined_behind_others_is_answered_after_them(
+    protocol_class: type[Any], before: int, refused: str
+) -> None:
+    # On httptools the 400 went out at once, in place of the answers still due to the requests
+    # before it (their handlers ran, their answers were never sent; the client read the 400
+    # as the first request's answer). Answered in order, as on h11, then closed.
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await echo(scope, receive, send)
+
+    good = b"".join(b"GET /r%d HTTP/1.1\r\nhost: x\r\n\r\n" % i for i in range(before))
+    events, _ = serve(protocol_class, app, [good + REFUSED_BEHIND[refused]], ws="none")
+    joined = wire(events)
+    assert seen == [f"/r{i}" for i in range(before)] and joined[-1] == "close", joined
+    answers = first_write(joined).split(b"HTTP/1.1 ")[1:]
+    assert [answer.split(b"\r\n", 1)[0] for answer in answers] == [b"200 OK"] * before + [
+        b"400 Bad Request"
+    ], answers
+    assert [json.loads(a.partition(b"\r\n\r\n")[2])["path"] for a in answers[:-1]] == seen

@@ -151,10 +151,10 @@ def test_a_client_that_never_stops_sending_after_a_refusal_is_cut_off(
 
 
 REFUSED_WHILE_ANSWERING = {
-    # httptools refuses the bytes pipelined behind a request still being answered (h11 reads
-    # nothing more until the answer is out), h11 a chunked body gone bad while the app runs.
+    # Bytes pipelined behind a request still being answered, refused once its answer is out;
+    # a chunked body gone bad while the app runs, refused at once.
     "garbage-pipelined": (b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n", b"NOT HTTP\r\n\r\n"),
-    # (httptools pauses reading for the queued request, then refuses what follows it.)
+    # (Refused after the answers of both requests.)
     "request-and-garbage-pipelined": (
         b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n",
         b"GET /b HTTP/1.1\r\nhost: skill\r\n\r\nNOT HTTP\r\n\r\n",
@@ -207,8 +207,9 @@ def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
 
     # On httptools, reading was paused again after the refusal of garbage pipelined behind
     # the request: the client's end never seen, the connection stayed until `write_timeout`.
-    # (On h11 the pipelined garbage is read only once the answer is out: refused after it.)
-    refused_first = not (issubclass(protocol, H11Protocol) and "pipelined" in case)
+    # (Garbage pipelined behind whole requests is refused after their answers, on either
+    # parser: h11 reads it only once the answer is out, httptools holds its refusal.)
+    refused_first = "pipelined" not in case
     config = uvicorn.Config(
         app, port=0, http=protocol, loop=loop, log_config=None, log_level="info"
     )
