@@ -38,7 +38,6 @@ from .chat_show import (
 from .common import (
     UsageError,
     alexa_locale,
-    fake_alexa_api,
     help_text,
     load_understanding_model,
     log_to,
@@ -48,6 +47,7 @@ from .common import (
     shown_speech,
     user_time,
 )
+from .inputs import fake_alexa_api
 
 if TYPE_CHECKING:
     from ..app import Skill

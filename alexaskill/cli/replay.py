@@ -23,7 +23,6 @@ from .common import (
     APP_HELP,
     UsageError,
     alexa_locale,
-    fake_alexa_api,
     help_text,
     is_local_url,
     load_skill,
@@ -36,6 +35,7 @@ from .common import (
     unreachable,
 )
 from .dev import dev_pki
+from .inputs import fake_alexa_api
 
 
 def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, Any]]]:
