@@ -952,3 +952,25 @@ def test_asking_the_skill_by_name_in_an_open_session_says_a_new_one_starts(
     note = "  (said with the skill's name: a new session; the one open before is left)\n"
     assert out.count(note) == 1
     assert out.index(note) > out.index("> ask the cafe for an espresso please\n")
+
+
+def test_ctrl_c_at_the_prompt_ends_the_line_and_exits_130_quietly(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The shell's next prompt came right after "> ", on the chat's last line, as for Ctrl-D.
+    said = iter(["open the cafe"])
+
+    def typed(prompt: str) -> str:
+        sys.stdout.write(prompt)
+        try:
+            return next(said)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", typed)
+    assert main(["chat", "cafe:skill", "--invocation", "the cafe"]) == 130
+    out, err = capsys.readouterr()
+    assert "  skill:      Welcome to the cafe. What would you like?\n" in out
+    assert out.endswith("  session:    open\n> \n")
+    assert err == ""

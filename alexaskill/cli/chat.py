@@ -16,7 +16,6 @@ import json
 import logging
 import sys
 import warnings
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from .chat_audio import AUTOMATIC, device_request, player_of
@@ -26,13 +25,12 @@ from .chat_show import (
     NEW_SESSION_NOTE,
     TerminalSafe,
     json_block,
-    line_said,
     progressive_rows,
     request_line,
     row,
+    said_lines,
     shown_line,
     stdin_encoding,
-    stdin_lines,
     understood_line,
 )
 from .common import (
@@ -383,26 +381,6 @@ class _Chat:
             row(out, "alexa api", f"{call.operation or call.path} -> {call.status}{said}")
 
 
-def _lines(interactive: bool) -> Iterator[str | None]:
-    """The lines said: typed at the prompt (None for one that is not text in the terminal's
-    encoding), else read from the pipe (`stdin_lines`: one that is not text comes with the
-    bytes it could not decode as lone surrogates). Either is named, and the chat goes on."""
-    if not interactive:
-        yield from (said for _, said in stdin_lines())
-        return
-    first = True
-    while True:
-        try:
-            line: str | None = line_said(input("> "), first=first)
-        except EOFError:  # Ctrl-D at the prompt: end its line, as a shell does
-            sys.stdout.write("\n")
-            return
-        except UnicodeDecodeError:
-            line = None  # one line typed: the user types the next
-        yield line
-        first = False
-
-
 def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: bool) -> None:
     where = args.url or args.app
     device = "a device with a screen" if chat.screen else "a speaker"
@@ -419,7 +397,7 @@ def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: b
             f"({chat.api.time_zone or 'UTC'}), but the requests carry the real time, which the "
             "server checks: the skill's AlexaApi.now() and today() are the real ones)\n"
         )
-    for text in _lines(interactive):
+    for text in said_lines(interactive):
         if not interactive:
             out.write(f"> {shown_line(text or '')}\n")
         if text is None or shown_line(text) != text:  # bytes not text: no words to send

@@ -68,6 +68,30 @@ def stdin_lines() -> Iterator[tuple[int, str]]:
         raise stdin_not_text(exc) from None
 
 
+def said_lines(interactive: bool) -> Iterator[str | None]:
+    """The lines said: typed at the prompt (None for one that is not text in the terminal's
+    encoding), else read from the pipe (`stdin_lines`: one that is not text comes with the
+    bytes it could not decode as lone surrogates). Either is named, and the chat goes on.
+    Ctrl-C at the prompt ends its line, as Ctrl-D does, and stops the chat (exit status 130)."""
+    if not interactive:
+        yield from (said for _, said in stdin_lines())
+        return
+    first = True
+    while True:
+        try:
+            line: str | None = line_said(input("> "), first=first)
+        except EOFError:  # Ctrl-D at the prompt: end its line, as a shell does
+            sys.stdout.write("\n")
+            return
+        except KeyboardInterrupt:  # (the shell's prompt came after chat's "> ")
+            sys.stdout.write("\n")
+            raise
+        except UnicodeDecodeError:
+            line = None  # one line typed: the user types the next
+        yield line
+        first = False
+
+
 def stdin_encoding() -> str:
     """The name of the encoding standard input is read in, for a note on a line not text in
     it: ``UTF-8`` (by any of its spellings), else as Python names it (``ascii``, ``cp1252``)."""
