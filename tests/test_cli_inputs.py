@@ -832,3 +832,61 @@ def test_a_skill_event_capture_ahead_of_the_clock_is_refused_as_the_endpoint_doe
         "the captured request's timestamp is 60 s in the future: the endpoint may still accept "
         "it. Replay it in 3666 s, once it is too old to be accepted"
     )
+
+
+# --- empty option values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["chat", "inputsapp:skill", "--model", ""], "argument --model: empty path"),
+        (["understand", "--model", "", "hi"], "argument --model: empty path"),
+        (["request", "IntentRequest", "--intent", "Hello", "--model", ""], "--model: empty path"),
+        (["replay", "inputsapp:skill", ""], "argument FILE: empty path"),
+        (["replay", "inputsapp:skill", "hello.json", "--alexa-api", ""], "--alexa-api: empty"),
+        (["chat", "inputsapp:skill", "--alexa-api", ""], "argument --alexa-api: empty path"),
+    ],
+)
+def test_an_empty_path_is_a_usage_error_naming_its_option(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    shown: str,
+) -> None:
+    # An empty path read as the current directory (": no en-US.json in it", ": is a
+    # directory") or as a file named nothing ("--alexa-api : no such file").
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, out, err = run(*argv)
+    err += capsys.readouterr().err  # (argparse's errors: on sys.stderr)
+    assert (code, out) == (2, ""), err
+    assert shown in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["chat", "inputsapp:skill"],
+        ["request", "LaunchRequest"],
+        ["request", "IntentRequest", "--intent", "Hello", "--model", "inputsapp:skill"],
+        ["understand", "--model", "inputsapp:skill", "say hello"],
+        ["replay", "inputsapp:skill", "hello.json"],
+        ["certify", "http://127.0.0.1:9/"],  # (refused before any connection)
+    ],
+)
+@pytest.mark.parametrize("skill_id", ["", "  "])
+def test_an_empty_skill_id_is_a_usage_error_in_every_command(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    skill_id: str,
+) -> None:
+    # chat, request, understand and certify took it as none given (the default id), replay
+    # sent it (refused: "request names no application id"): refused alike, before anything runs.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, out, err = run(*argv, "--skill-id", skill_id)
+    err += capsys.readouterr().err  # (argparse's errors: on sys.stderr)
+    assert (code, out) == (2, ""), err
+    assert "argument --skill-id: empty: name the skill's id" in err, err

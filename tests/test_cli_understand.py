@@ -279,19 +279,16 @@ def test_an_utterance_that_is_not_utf8_is_a_usage_error() -> None:
     assert "not UTF-8 text" in err
 
 
-def test_an_empty_skill_id_is_the_default_one_as_for_chat_and_request() -> None:
-    # --skill-id "" made the authorities "amzn1.er-authority.echo-sdk..PizzaSize" (no id);
-    # chat and request take an empty one for none given.
+def test_an_empty_skill_id_is_refused_as_in_every_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --skill-id "" made the authorities "amzn1.er-authority.echo-sdk..PizzaSize" (no id); then
+    # it was taken as none given. Now every command taking --skill-id refuses it (a usage error,
+    # before any output): no id is the option left out, not given empty.
     argv = ("understand", "--model", MODEL_FILE, "--skill-id", "", "I'd like a big pizza")
-    code, out, err = run(*argv)
-    assert (code, err) == (0, "")
-    [record] = lines(out)
-    request = record["request"]
-    assert isinstance(request, dict)
-    authority = request["intent"]["slots"]["size"]["resolutions"]["resolutionsPerAuthority"][0]
-    assert authority["authority"] == (
-        "amzn1.er-authority.echo-sdk.amzn1.ask.skill.00000000-0000-0000-0000-000000000000.PizzaSize"
-    )
+    code, out, _ = run(*argv)
+    assert (code, out) == (2, "")
+    assert "argument --skill-id: empty: name the skill's id" in capsys.readouterr().err
 
 
 def test_chat_and_understand_read_a_line_by_one_rule() -> None:

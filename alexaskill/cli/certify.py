@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .common import UsageError, help_text
 from .dev import DEV_PKI_ENV, dev_pki
+from .inputs import given_skill_id
 from .probes import (
     ALEXA_TIMEOUT,
     Result,
@@ -209,6 +210,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--skill-id",
+        type=given_skill_id,
         help="the skill's id, which every probe carries (default: a test id); a probe refused "
         "only for its skill id fails, as it shows nothing of its own defect",
     )

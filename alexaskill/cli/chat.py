@@ -45,7 +45,7 @@ from .common import (
     shown_speech,
     user_time,
 )
-from .inputs import fake_alexa_api
+from .inputs import ALEXA_API_FILE, MODEL_FILE, fake_alexa_api, given_skill_id
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -460,7 +460,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument("app", metavar="APP", nargs="?", help="the skill, run in this process")
     command.add_argument("--url", help="talk to the skill served at URL by `serve --dev`")
-    command.add_argument("--model", metavar="FILE", help="an ASK CLI interaction model file")
+    command.add_argument(
+        "--model", type=MODEL_FILE, metavar="FILE", help="an ASK CLI interaction model file"
+    )
     command.add_argument(
         "--locale", type=alexa_locale, help="the locale (default: the model file's, else en-US)"
     )
@@ -479,6 +481,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--skill-id",
+        type=given_skill_id,
         help="the application id (default: the APP's; with --url and no APP, the one the "
         "--dev server's simulator names)",
     )
@@ -492,6 +495,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--alexa-api",
+        type=ALEXA_API_FILE,
         metavar="FILE",
         help="a JSON object of what Alexa's service APIs answer, as for `replay --alexa-api`",
     )

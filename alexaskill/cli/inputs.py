@@ -1,8 +1,10 @@
-"""What a command is given, read and checked: the ``--alexa-api`` file (`fake_alexa_api`).
-Split from `common`, which holds the rest of what the commands share."""
+"""What a command is given, read and checked: option values (`nonempty_path`,
+`given_skill_id`) and the ``--alexa-api`` file (`fake_alexa_api`). Split from `common`."""
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .common import UsageError, read_input
@@ -58,3 +60,33 @@ def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
             raise UsageError(
                 f"--alexa-api {path}: {key!r} is not a field of {kind.__name__} ({hint})"
             )
+
+
+def nonempty_path(what: str) -> Callable[[str], str]:
+    """An argparse ``type`` for an option naming a file: the path as given, or an error for an
+    empty one, which names ``what`` to give ("a request file"). Opened, "" read as the current
+    directory (": is a directory") or as no file (" : no such file")."""
+
+    def path(text: str) -> str:
+        if not text:
+            raise argparse.ArgumentTypeError(f"empty path: name {what}")
+        return text
+
+    return path
+
+
+def given_skill_id(text: str) -> str:
+    """``--skill-id``'s type: an id given empty (or blank) is an error, not the default id."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "empty: name the skill's id (amzn1.ask.skill.…), or leave --skill-id out for the "
+            "default"
+        )
+    return text
+
+
+#: The ``type`` of the options and arguments naming a file of each kind.
+MODEL_FILE = nonempty_path("an ASK CLI interaction model file, e.g. en-US.json")
+MODEL = nonempty_path("an ASK CLI interaction model file (en-US.json) or an APP (app:skill)")
+REQUEST_FILE = nonempty_path("a request file, or - for standard input")
+ALEXA_API_FILE = nonempty_path('a JSON file of FakeAlexaApi\'s fields, as {"given_name": "Ada"}')

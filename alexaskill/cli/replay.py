@@ -35,7 +35,7 @@ from .common import (
     unreachable,
 )
 from .dev import dev_pki
-from .inputs import fake_alexa_api
+from .inputs import ALEXA_API_FILE, REQUEST_FILE, fake_alexa_api, given_skill_id
 
 
 def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, Any]]]:
@@ -429,6 +429,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument("app", metavar="APP", help=APP_HELP)
     command.add_argument(
         "files",
+        type=REQUEST_FILE,
         metavar="FILE",
         nargs="+",
         help="a request envelope (JSON); - reads them from standard input",
@@ -437,12 +438,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--keep-skill-id", action="store_true", help="send the application ids in the files"
     )
-    command.add_argument("--skill-id", help="the application id to send (default: the skill's)")
+    command.add_argument(
+        "--skill-id", type=given_skill_id, help="the application id to send (default: the skill's)"
+    )
     command.add_argument(
         "--locale", type=alexa_locale, help="replace each request's locale (e.g. en-GB)"
     )
     command.add_argument(
         "--alexa-api",
+        type=ALEXA_API_FILE,
         metavar="FILE",
         help="a JSON object of what Alexa's service APIs answer (FakeAlexaApi's fields: "
         '{"time_zone": "Europe/Paris", "given_name": "Ada", "permissions": [...]}); '

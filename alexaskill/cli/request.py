@@ -27,6 +27,7 @@ from .common import (
     model_source,
     pairs,
 )
+from .inputs import MODEL, given_skill_id
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -409,6 +410,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--model",
+        type=MODEL,
         metavar="MODEL",
         help="an APP or an ASK CLI model file: an IntentRequest is checked against it and "
         "carries every slot of the intent, its values with the entity resolution Alexa sends",
@@ -420,6 +422,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--skill-id",
+        type=given_skill_id,
         help="the application id (default: the --model APP's, else a placeholder)",
     )
     command.add_argument(

@@ -19,6 +19,7 @@ from .common import (
     parse_now,
     user_time,
 )
+from .inputs import MODEL, given_skill_id
 
 
 def _utterances(args: argparse.Namespace) -> Iterator[str]:
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.model, locale=args.locale, invocation=args.invocation
     )
     skill_id = args.skill_id
-    if not skill_id:  # (an empty one is none given, as for chat and request)
+    if skill_id is None:  # (an empty one is refused: `given_skill_id`)
         skill_id = (
             min(skill.skill_ids) if skill is not None and skill.skill_ids else DEFAULT_SKILL_ID
         )
@@ -113,7 +114,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     command.add_argument(
-        "--model", required=True, metavar="MODEL", help="an ASK CLI model file, or an APP"
+        "--model",
+        required=True,
+        type=MODEL,
+        metavar="MODEL",
+        help="an ASK CLI model file, or an APP",
     )
     command.add_argument(
         "--locale",
@@ -137,7 +142,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--invocation", help="the invocation name (default: the model's; an APP has none)"
     )
     command.add_argument(
-        "--skill-id", help="the skill id of entity-resolution authorities (default: the APP's)"
+        "--skill-id",
+        type=given_skill_id,
+        help="the skill id of entity-resolution authorities (default: the APP's)",
     )
     command.add_argument(
         "--explain", action="store_true", help="add how each utterance was understood"
