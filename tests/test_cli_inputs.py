@@ -890,3 +890,19 @@ def test_an_empty_skill_id_is_a_usage_error_in_every_command(
     err += capsys.readouterr().err  # (argparse's errors: on sys.stderr)
     assert (code, out) == (2, ""), err
     assert "argument --skill-id: empty: name the skill's id" in err, err
+
+
+@pytest.mark.parametrize("content", ["", " \n"])
+def test_an_empty_alexa_api_file_says_it_is_empty(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, content: str
+) -> None:
+    # It said "not JSON (Expecting value: line 1 column 1 (char 0))".
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    (workdir / "api.json").write_text(content)
+    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
+        code, out, err = run(*argv, "--alexa-api", "api.json")
+        assert (code, out) == (2, ""), err
+        assert err.endswith(
+            ": error: --alexa-api api.json: empty: write a JSON object of FakeAlexaApi's "
+            'fields in it, as {"given_name": "Ada"}, or {} for a user who set nothing\n'
+        ), err

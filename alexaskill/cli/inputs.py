@@ -25,6 +25,11 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
     text = read_input(
         path, label=f"--alexa-api {path}", what="a JSON object of FakeAlexaApi's fields"
     )
+    if not text.strip():  # (not "not JSON (Expecting value…)")
+        raise UsageError(
+            f"--alexa-api {path}: empty: write a JSON object of FakeAlexaApi's fields in it, as "
+            '{"given_name": "Ada"}, or {} for a user who set nothing'
+        )
     try:
         data = json.loads(text.decode("utf-8-sig"))
     except UnicodeDecodeError:  # (a ValueError: said first)
