@@ -554,3 +554,37 @@ def test_a_media_button_press_comes_from_a_device_declaring_audio_player() -> No
     code, out, err = run(*argv)
     assert code == 0, err
     assert "token" not in json.loads(out)["request"]  # (the context's player says which stream)
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["--intent", "Get\x01Weather"], "--intent 'Get\\x01Weather': no intent name Alexa sends"),
+        (["--intent", "Get Weather"], "--intent 'Get Weather': no intent name Alexa sends"),
+        (["--intent", "GetWeather2"], "--intent 'GetWeather2': no intent name Alexa sends"),
+        (["--intent", "AMAZON.StopIntnet"], "did you mean AMAZON.StopIntent?"),
+        (["--intent", "Order", "--slot", "my drink=tea"], "--slot 'my drink': no slot name"),
+        (["--intent", "Order", "--slot", "drink\x7f=tea"], "--slot 'drink\\x7f': no slot name"),
+        (["--intent", "Order", "--slot", "2=tea"], "--slot '2': no slot name"),
+    ],
+)
+def test_without_a_model_names_alexa_never_sends_are_refused(argv: list[str], shown: str) -> None:
+    # Without --model nothing checked the names: a control character, a space, a digit, all
+    # written into the request, which no skill is ever sent.
+    code, out, err = run("request", "IntentRequest", *argv)
+    assert (code, out) == (2, ""), err
+    assert shown in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--intent", "Order_Drink", "--slot", "the_drink=tea"],
+        ["--intent", "AMAZON.HelpIntent"],
+        ["--intent", "AMAZON.SearchAction<object@WeatherForecast>", "--slot", "object.time=now"],
+    ],
+)
+def test_without_a_model_the_names_alexa_sends_are_taken(argv: list[str]) -> None:
+    code, out, err = run("request", "IntentRequest", *argv)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["request"]["intent"]["name"] == argv[1]

@@ -222,6 +222,36 @@ def _from_model(
     )
 
 
+def _check_names(intent: str, slots: Collection[str]) -> None:
+    """A usage error for an intent or slot name Alexa never sends ("Intent and slot name
+    requirements"): a custom one is ASCII letters and underscores, starting with a letter; a
+    built-in intent is one of Amazon's (`check_builtin_intent`), and the built-in intent
+    library's slots are such names joined by dots (``object.location.addressLocality.name``)."""
+    import re
+
+    from ..builtin_intents import CUSTOM_NAME, check_builtin_intent
+    from ..exceptions import ConfigurationError
+
+    builtin = intent[:7].upper() == "AMAZON."
+    if builtin:
+        try:
+            check_builtin_intent(intent)
+        except ConfigurationError as exc:
+            raise UsageError(f"--intent {exc}") from None
+    elif not CUSTOM_NAME.fullmatch(intent):
+        raise UsageError(
+            f"--intent {intent!r}: no intent name Alexa sends: a custom intent's name is ASCII "
+            "letters and underscores, starting with a letter (e.g. GetWeather)"
+        )
+    dotted = re.compile(rf"{CUSTOM_NAME.pattern}(\.{CUSTOM_NAME.pattern})*")
+    for name in slots:
+        if not (dotted if builtin else CUSTOM_NAME).fullmatch(name):
+            raise UsageError(
+                f"--slot {name!r}: no slot name Alexa sends: a slot's name is ASCII letters and "
+                "underscores, starting with a letter (e.g. city)"
+            )
+
+
 def _own_id(skill: Skill | None) -> str | None:
     return min(skill.skill_ids) if skill is not None and skill.skill_ids else None
 
@@ -323,6 +353,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{request_type} requests carry no intent; drop --intent")
     if args.dialog_state is not None and request_type != "IntentRequest":
         raise UsageError(f"{request_type} requests carry no dialogState; drop --dialog-state")
+    if args.model is None and args.intent is not None:  # (else the model's names are checked)
+        _check_names(args.intent, slots)
     known = _from_model(args, args.intent, slots, can_fulfill=request_type != "IntentRequest")
     if request_type == "CanFulfillIntentRequest":
         fields.update(can_fulfill_fields(args.intent, slots, known.resolve))
