@@ -320,3 +320,14 @@ def test_a_line_that_is_not_utf8_stops_understand_there_whatever_the_reading(
         "alexaskill understand: error: standard input, line 2: not UTF-8 text: "
         "\\xff\\xfe caf\\xe9\n"
     )
+
+
+@pytest.mark.parametrize("zone", ["", " "])
+def test_an_empty_time_zone_is_refused_not_taken_for_utc(zone: str) -> None:
+    # --time-zone "" was UTC, as if it were left out: a shell variable that was not set, say.
+    code, out, err = run("understand", "--model", MODEL_FILE, "--time-zone", zone, "a pizza")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill understand: error: --time-zone is empty: name an IANA time zone, e.g. "
+        "Europe/Paris, or leave it out for UTC\n"
+    )

@@ -75,6 +75,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             min(skill.skill_ids) if skill is not None and skill.skill_ids else DEFAULT_SKILL_ID
         )
     understander = make_understander(model, locale, skill_id)
+    if args.time_zone is not None and not args.time_zone.strip():  # (else read as UTC)
+        raise UsageError(
+            "--time-zone is empty: name an IANA time zone, e.g. Europe/Paris, or leave it out "
+            "for UTC"
+        )
     given = parse_now(args.now)
     _user_time(args, given)  # a --now or --time-zone that cannot be read: before any output
     for utterance in _utterances(args):
