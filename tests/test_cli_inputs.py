@@ -906,3 +906,35 @@ def test_an_empty_alexa_api_file_says_it_is_empty(
             ": error: --alexa-api api.json: empty: write a JSON object of FakeAlexaApi's "
             'fields in it, as {"given_name": "Ada"}, or {} for a user who set nothing\n'
         ), err
+
+
+@pytest.mark.parametrize(
+    "skill_id", [f" {SKILL_ID}", f"{SKILL_ID}\n", "amzn1.ask.skill.a\x01b", "amzn1 ask"]
+)
+def test_a_skill_id_with_a_space_or_control_character_is_refused(
+    workdir: Path, capsys: pytest.CaptureFixture[str], skill_id: str
+) -> None:
+    # Pasted with a space, it was sent as it is: the skill refused every request for another
+    # skill's id ("request for skill ' amzn1…'"), or the request carried a control character.
+    for argv in (["request", "LaunchRequest"], ["replay", "inputsapp:skill", "hello.json"]):
+        code, out, err = run(*argv, "--skill-id", skill_id)
+        err += capsys.readouterr().err
+        assert (code, out) == (2, ""), err
+        assert "argument --skill-id: " in err and "a space or control character" in err, err
+
+
+def test_a_skill_id_not_utf8_is_refused_in_every_command(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # From a Latin-1 terminal: replay ended in a UnicodeEncodeError traceback as it sent it.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    for argv in (
+        ["replay", "inputsapp:skill", "hello.json"],
+        ["chat", "inputsapp:skill"],
+        ["understand", "--model", "inputsapp:skill", "say hello"],
+        ["request", "LaunchRequest"],
+    ):
+        code, out, err = run(*argv, "--skill-id", "amzn1.\udce9")
+        err += capsys.readouterr().err
+        assert (code, out) == (2, ""), err
+        assert "'amzn1.\\xe9': not UTF-8 text" in err and "Traceback" not in err, err

@@ -81,11 +81,20 @@ def nonempty_path(what: str) -> Callable[[str], str]:
 
 
 def given_skill_id(text: str) -> str:
-    """``--skill-id``'s type: an id given empty (or blank) is an error, not the default id."""
+    """``--skill-id``'s type: an id given empty (or blank) is an error, not the default id, as
+    is one holding a space or a control character (sent, it would be another skill's id) or a
+    byte that is not UTF-8 (which no request can carry: replay failed with a traceback)."""
     if not text.strip():
         raise argparse.ArgumentTypeError(
             "empty: name the skill's id (amzn1.ask.skill.…), or leave --skill-id out for the "
             "default"
+        )
+    if any("\ud800" <= char <= "\udfff" for char in text):  # (a byte that is not UTF-8)
+        raise argparse.ArgumentTypeError(f"{text!r}: not UTF-8 text")
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} holds a space or control character, which no skill id has "
+            "(amzn1.ask.skill.…)"
         )
     return text
 
