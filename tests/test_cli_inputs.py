@@ -938,3 +938,16 @@ def test_a_skill_id_not_utf8_is_refused_in_every_command(
         err += capsys.readouterr().err
         assert (code, out) == (2, ""), err
         assert "'amzn1.\\xe9': not UTF-8 text" in err and "Traceback" not in err, err
+
+
+def test_a_url_not_utf8_is_a_usage_error(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # From a Latin-1 terminal: replay ended in a UnicodeEncodeError traceback (exit status 1)
+    # as httpx quoted the URL. (127.0.0.1:9: nothing is sent, to the Internet least of all.)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    url = "http://127.0.0.1:9/sk\udce9"
+    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
+        code, out, err = run(*argv, "--url", url)
+        assert (code, out) == (2, ""), err
+        assert err.endswith(": error: --url 'http://127.0.0.1:9/sk\\xe9': not UTF-8 text\n"), err

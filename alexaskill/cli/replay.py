@@ -140,6 +140,10 @@ URL_TIMEOUT = 15.0
 
 def _check_url(url: str) -> str:
     try:
+        url.encode("utf-8")  # (a byte that is not UTF-8, as Python holds it: httpx raised)
+    except UnicodeEncodeError:
+        raise UsageError(f"--url {url!r}: not UTF-8 text") from None
+    try:
         parts = urlsplit(url)
     except ValueError as exc:  # an unclosed [ of an IPv6 address
         raise UsageError(f"--url {url!r}: not a URL ({exc})") from None
