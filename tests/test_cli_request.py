@@ -592,3 +592,19 @@ def test_without_a_model_the_names_alexa_sends_are_taken(argv: list[str]) -> Non
     code, out, err = run("request", "IntentRequest", *argv)
     assert (code, err) == (0, "")
     assert json.loads(out)["request"]["intent"]["name"] == argv[1]
+
+
+@pytest.mark.parametrize("request_type", ["Launch Request", "Launch\x01Request", "Launch-Request"])
+def test_a_request_type_alexa_never_sends_is_refused(request_type: str) -> None:
+    # It was a note ("alexaskill does not model 'Launch Request' requests ... did you mean
+    # LaunchRequest?") and the request written, exit status 0.
+    code, out, err = run("request", request_type)
+    assert (code, out) == (2, ""), err
+    assert f"TYPE {request_type!r}: no request type Alexa sends" in err, err
+    assert "(did you mean LaunchRequest?)" in err
+
+
+def test_a_request_type_alexaskill_does_not_model_is_still_written() -> None:
+    code, out, err = run("request", "Alexa.Presentation.APLT.UserEvent2")
+    assert code == 0 and "does not model" in err
+    assert json.loads(out)["request"]["type"] == "Alexa.Presentation.APLT.UserEvent2"

@@ -14,6 +14,7 @@ import argparse
 import datetime
 import functools
 import json
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -53,6 +54,11 @@ _OWN_FIELDS: Final = {
     "dialogState": "the dialog state is --dialog-state",
     "locale": "the locale is --locale",
 }
+
+
+#: A request type's form: names of letters and digits joined by dots (``LaunchRequest``,
+#: ``Alexa.Presentation.APL.UserEvent``); a space, a dash or a control character is none.
+_TYPE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*")
 
 
 def _own_field(name: str, request_type: str, modelled: bool) -> str | None:
@@ -227,8 +233,6 @@ def _check_names(intent: str, slots: Collection[str]) -> None:
     requirements"): a custom one is ASCII letters and underscores, starting with a letter; a
     built-in intent is one of Amazon's (`check_builtin_intent`), and the built-in intent
     library's slots are such names joined by dots (``object.location.addressLocality.name``)."""
-    import re
-
     from ..builtin_intents import CUSTOM_NAME, check_builtin_intent
     from ..exceptions import ConfigurationError
 
@@ -276,8 +280,6 @@ def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
     ``timestamp`` that is no ISO 8601 time with its UTC offset (epoch milliseconds, a number,
     are taken, as the model takes them). The file would be refused where it is sent. A time
     far from now is kept: a stale request is a sample too."""
-    import re
-
     from ..exceptions import MalformedRequestError, TimestampError
     from ..models import decode_envelope
     from ..verify import check_timestamp
@@ -309,6 +311,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     request_type: str = args.type
     if not request_type.strip():
         raise UsageError("TYPE is empty: name a request type, e.g. LaunchRequest")
+    if not _TYPE_NAME.fullmatch(request_type):  # Alexa's are dotted names: Connections.Response
+        raise UsageError(
+            f"TYPE {request_type!r}: no request type Alexa sends (letters and digits, parts "
+            f"joined by dots){_meant_type(request_type)}"
+        )
     if args.intent is not None and not args.intent.strip():
         raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
     interfaces = _interfaces(args.interface, err)
