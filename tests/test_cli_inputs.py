@@ -951,3 +951,28 @@ def test_a_url_not_utf8_is_a_usage_error(
         code, out, err = run(*argv, "--url", url)
         assert (code, out) == (2, ""), err
         assert err.endswith(": error: --url 'http://127.0.0.1:9/sk\\xe9': not UTF-8 text\n"), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["chat", "inputsapp:skill", "--model", "-"], "argument --model: - (standard input)"),
+        (["understand", "--model", "-", "hi"], "argument --model: - (standard input)"),
+        (["request", "IntentRequest", "--intent", "Hello", "--model", "-"], "--model: - (stan"),
+        (["replay", "inputsapp:skill", "-", "--alexa-api", "-"], "--alexa-api: - (standard"),
+    ],
+)
+def test_standard_input_named_for_a_file_it_is_not_read_for_says_so(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    shown: str,
+) -> None:
+    # "--alexa-api -: no such file", "APP '-': expected module:attribute": as if "-" were no
+    # more than an odd name, where replay's FILE takes it for standard input.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, out, err = run(*argv)
+    err += capsys.readouterr().err
+    assert (code, out) == (2, ""), err
+    assert shown in err and "is not read here: name " in err, err

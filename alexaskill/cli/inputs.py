@@ -67,14 +67,17 @@ def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
             )
 
 
-def nonempty_path(what: str) -> Callable[[str], str]:
+def nonempty_path(what: str, *, stdin: bool = False) -> Callable[[str], str]:
     """An argparse ``type`` for an option naming a file: the path as given, or an error for an
     empty one, which names ``what`` to give ("a request file"). Opened, "" read as the current
-    directory (": is a directory") or as no file (" : no such file")."""
+    directory (": is a directory") or as no file (" : no such file"). ``-`` is standard input
+    where it is read (``stdin``), else an error (./- names a file called so)."""
 
     def path(text: str) -> str:
         if not text:
             raise argparse.ArgumentTypeError(f"empty path: name {what}")
+        if text == "-" and not stdin:
+            raise argparse.ArgumentTypeError(f"- (standard input) is not read here: name {what}")
         return text
 
     return path
@@ -102,5 +105,5 @@ def given_skill_id(text: str) -> str:
 #: The ``type`` of the options and arguments naming a file of each kind.
 MODEL_FILE = nonempty_path("an ASK CLI interaction model file, e.g. en-US.json")
 MODEL = nonempty_path("an ASK CLI interaction model file (en-US.json) or an APP (app:skill)")
-REQUEST_FILE = nonempty_path("a request file, or - for standard input")
+REQUEST_FILE = nonempty_path("a request file, or - for standard input", stdin=True)
 ALEXA_API_FILE = nonempty_path('a JSON file of FakeAlexaApi\'s fields, as {"given_name": "Ada"}')
