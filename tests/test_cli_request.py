@@ -608,3 +608,21 @@ def test_a_request_type_alexaskill_does_not_model_is_still_written() -> None:
     code, out, err = run("request", "Alexa.Presentation.APLT.UserEvent2")
     assert code == 0 and "does not model" in err
     assert json.loads(out)["request"]["type"] == "Alexa.Presentation.APLT.UserEvent2"
+
+
+def test_a_field_refused_where_the_request_copies_it_names_the_field() -> None:
+    # "the request: Expected `int` >= 0 - at `$.context.AudioPlayer.offsetInMilliseconds`":
+    # refused in the player's state the event carries, the --field given was not named.
+    argv = ["AudioPlayer.PlaybackStarted", "--field", "token=a"]
+    code, out, err = run("request", *argv, "--field", "offsetInMilliseconds=-5")
+    assert (code, out) == (2, "")
+    assert err.startswith("alexaskill request: error: --field offsetInMilliseconds: "), err
+
+
+def test_a_number_given_for_a_string_field_says_how_to_quote_it() -> None:
+    # --field token=5 is the JSON number 5: "Expected `str | null`, got `int`" said nothing of
+    # how to give the string "5".
+    code, out, err = run("request", "AudioPlayer.PlaybackStarted", "--field", "token=5")
+    assert (code, out) == (2, "")
+    assert err.startswith("alexaskill request: error: --field token: Expected `str"), err
+    assert err.endswith("""; for the string "5", quote it as JSON: --field 'token="5"'\n"""), err

@@ -288,10 +288,17 @@ def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
         decode_envelope(json.dumps(envelope))
     except MalformedRequestError as exc:
         why = str(exc).removeprefix("malformed request: ")
-        found = re.search(r"`\$\.request\.(\w+)", why)
+        # (An AudioPlayer event's token and offset are copied to its context's player state.)
+        found = re.search(r"`\$\.(?:request|context\.AudioPlayer)\.(\w+)", why)
         if found is None or found.group(1) not in given:  # pragma: no cover - the factory's own
             raise UsageError(f"the request: {why}") from None
-        raise UsageError(f"--field {found.group(1)}: {why}") from None
+        name = found.group(1)
+        value = envelope["request"].get(name)
+        if "Expected `str" in why and isinstance(value, int | float | bool):
+            text = json.dumps(value)  # (read as JSON: token=5 is a number)
+            quoted = json.dumps(text)
+            why += f"; for the string {quoted}, quote it as JSON: --field '{name}={quoted}'"
+        raise UsageError(f"--field {name}: {why}") from None
     request = envelope["request"]
     stamp = request.get("timestamp")
     if "timestamp" in given and isinstance(stamp, str):
