@@ -626,3 +626,21 @@ def test_a_number_given_for_a_string_field_says_how_to_quote_it() -> None:
     assert (code, out) == (2, "")
     assert err.startswith("alexaskill request: error: --field token: Expected `str"), err
     assert err.endswith("""; for the string "5", quote it as JSON: --field 'token="5"'\n"""), err
+
+
+def test_a_launch_request_with_a_model_directory_holding_no_model_is_refused(
+    tmp_path: Path,
+) -> None:
+    # No model is built for a LaunchRequest, but the directory was not looked in either: the
+    # request was written for en-US, as from a model that is not there.
+    (tmp_path / "models").mkdir()
+    code, out, err = run("request", "LaunchRequest", "--model", str(tmp_path / "models"))
+    assert (code, out) == (2, "")
+    assert "models: no en-US.json in it, nor any model file (LOCALE.json)" in err, err
+    (tmp_path / "models" / "de-DE.json").write_text("{}")
+    code, out, err = run("request", "LaunchRequest", "--model", str(tmp_path / "models"))
+    assert (code, out) == (2, "")
+    assert "no en-US.json in it (it holds de-DE.json): choose one with --locale de-DE" in err
+    argv = ("request", "LaunchRequest", "--model", str(tmp_path / "models"), "--locale", "de-DE")
+    code, out, err = run(*argv)
+    assert code == 0 and json.loads(out)["request"]["locale"] == "de-DE", err

@@ -374,7 +374,10 @@ def model_source(spec: str, *, locale: str | None) -> tuple[str, Skill | None]:
 
         if not Path(spec).exists():
             raise UsageError(f"{spec}: no such file")
-        return locale or locale_of_file(spec) or "en-US", None
+        chosen = locale or locale_of_file(spec) or "en-US"
+        if Path(spec).is_dir() and not (Path(spec) / f"{chosen}.json").is_file():
+            raise UsageError(_missing_locale(spec, chosen))  # (as when the model is built)
+        return chosen, None
     return locale or "en-US", load_skill(spec)
 
 
