@@ -220,8 +220,8 @@ class _LateAtTheEnd:
     def isatty(self) -> bool:
         return False
 
-    def readline(self) -> str:
-        line = self.lines.readline()
+    def readline(self, size: int = -1) -> str:  # (as a text stream: a size bound)
+        line = self.lines.readline(size)
         if not line and not self.sent:
             import asyncio
 

@@ -976,3 +976,22 @@ def test_standard_input_named_for_a_file_it_is_not_read_for_says_so(
     err += capsys.readouterr().err
     assert (code, out) == (2, ""), err
     assert shown in err and "is not read here: name " in err, err
+
+
+@pytest.mark.parametrize(
+    "argv", [["understand", "--model", "inputsapp:skill"], ["chat", "inputsapp:skill"]]
+)
+def test_a_line_of_standard_input_too_long_is_refused_not_read_whole(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, small_bound: int, argv: list[str]
+) -> None:
+    # A line was read whole, however long: `understand < /dev/zero` filled the memory (a line
+    # of NULs that never ends), and a long one was understood and echoed back.
+    data = b"say hello\n" + b"a" * (small_bound + 1) + b"\nsay hello\n"
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, err = run(*argv)
+    assert code == 2, err
+    assert err.endswith(
+        ": error: standard input, line 2: longer than 4 KiB, too long for something said\n"
+    ), err
+    assert "a" * small_bound not in out

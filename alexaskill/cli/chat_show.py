@@ -50,22 +50,29 @@ def stdin_lines() -> Iterator[tuple[int, str]]:
     it could not decode as lone surrogates (``shown_line`` differs from it), the lines before
     and after it as they are, whether the stream decodes strictly or with surrogateescape.
     (Decoded by the block, one bad byte failed the lines before it, unanswered, when read
-    strictly.) A text stream with no bytes under it that fails to decode: a usage error.
-    Standard input closed gives no line, as an empty one."""
-    from .common import stdin_not_text
+    strictly.) A text stream with no bytes under it that fails to decode: a usage error, as is
+    a line longer than `MAX_INPUT_BYTES`. Standard input closed gives no line, as an empty one."""
+    from . import common
 
     if sys.stdin is None:  # closed (``0<&-``): Python has none, and no line comes
         return
     encoding = getattr(sys.stdin, "encoding", None) or "utf-8"
     raw = getattr(sys.stdin, "buffer", None)
-    lines = iter(raw.readline, b"") if raw is not None else iter(sys.stdin.readline, "")
+    limit = common.MAX_INPUT_BYTES  # (a line of /dev/zero never ends: not read whole)
+    read = raw.readline if raw is not None else sys.stdin.readline
+    lines = iter(lambda: read(limit + 1), b"" if raw is not None else "")
     try:
         for number, line in enumerate(lines, start=1):
+            if len(line) > limit:
+                raise common.UsageError(
+                    f"standard input, line {number}: longer than {common.size_text(limit)}, "
+                    "too long for something said"
+                )
             if isinstance(line, bytes):
                 line = line.decode(encoding, "surrogateescape")
             yield number, line_said(line, first=number == 1)
     except UnicodeDecodeError as exc:
-        raise stdin_not_text(exc) from None
+        raise common.stdin_not_text(exc) from None
 
 
 def said_lines(interactive: bool) -> Iterator[str | None]:
