@@ -644,3 +644,19 @@ def test_a_launch_request_with_a_model_directory_holding_no_model_is_refused(
     argv = ("request", "LaunchRequest", "--model", str(tmp_path / "models"), "--locale", "de-DE")
     code, out, err = run(*argv)
     assert code == 0 and json.loads(out)["request"]["locale"] == "de-DE", err
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Dis\x01play", "--interface 'Dis\\x01play': no interface name"),
+        (" Display", "--interface ' Display': no interface name (letters and digits, parts "),
+        ("Alexa Presentation", "--interface 'Alexa Presentation': no interface name"),
+    ],
+)
+def test_an_interface_name_no_device_declares_is_refused(name: str, shown: str) -> None:
+    # A control character was declared with a note ("alexaskill does not know it"), and
+    # " Display" was said to be in the wrong case.
+    code, out, err = run("request", "LaunchRequest", "--interface", name)
+    assert (code, out) == (2, ""), err
+    assert shown in err, err

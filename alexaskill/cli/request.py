@@ -56,8 +56,8 @@ _OWN_FIELDS: Final = {
 }
 
 
-#: A request type's form: names of letters and digits joined by dots (``LaunchRequest``,
-#: ``Alexa.Presentation.APL.UserEvent``); a space, a dash or a control character is none.
+#: A request type's form, and an interface's: names of letters and digits joined by dots
+#: (``Alexa.Presentation.APL.UserEvent``); a space, a dash or a control character is none.
 _TYPE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*")
 
 
@@ -114,6 +114,11 @@ def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
     for name in names or ():
         if not name.strip():
             raise UsageError(f"--interface {name!r}: name an interface, e.g. Display")
+        if not _TYPE_NAME.fullmatch(name):  # (a dotted name, as a request type's)
+            raise UsageError(
+                f"--interface {name!r}: no interface name (letters and digits, parts joined "
+                "by dots, e.g. Alexa.Presentation.APL)"
+            )
         known = by_lower.get(name.strip().lower())
         if known is not None and known != name:
             raise UsageError(f"--interface {name!r}: interface names are case-sensitive: {known}")
