@@ -995,3 +995,14 @@ def test_a_line_of_standard_input_too_long_is_refused_not_read_whole(
         ": error: standard input, line 2: longer than 4 KiB, too long for something said\n"
     ), err
     assert "a" * small_bound not in out
+
+
+def test_replay_skill_id_and_keep_skill_id_together_are_refused(workdir: Path) -> None:
+    # --skill-id was ignored without a word: --keep-skill-id sent the file's id.
+    argv = ("replay", "inputsapp:skill", "hello.json", "--keep-skill-id")
+    code, out, err = run(*argv, "--skill-id", "amzn1.ask.skill.other")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill replay: error: --skill-id and --keep-skill-id: choose one (--keep-skill-id "
+        "sends the ids in the files, --skill-id this one)\n"
+    )

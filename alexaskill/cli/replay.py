@@ -336,6 +336,11 @@ def _send_url(
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.skill_id is not None and args.keep_skill_id:  # (--skill-id was ignored)
+        raise UsageError(
+            "--skill-id and --keep-skill-id: choose one (--keep-skill-id sends the ids in the "
+            "files, --skill-id this one)"
+        )
     skill = load_skill(args.app)
     requests = _load_requests(args.files, args.app)
     if args.url is not None:
