@@ -1006,3 +1006,27 @@ def test_replay_skill_id_and_keep_skill_id_together_are_refused(workdir: Path) -
         "alexaskill replay: error: --skill-id and --keep-skill-id: choose one (--keep-skill-id "
         "sends the ids in the files, --skill-id this one)\n"
     )
+
+
+def test_alexa_api_with_a_url_to_another_machine_is_refused(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fake is served only to a skill on this machine: for another, the file was read and
+    # its data never used (the skill there calls Amazon's APIs), without a word.
+    import httpx
+
+    def nothing_sent(self: object, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("(the test sends nothing)", request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", nothing_sent)
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    (workdir / "api.json").write_text('{"given_name": "Ada"}')
+    url = "https://skill.example.com/alexa"
+    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
+        code, out, err = run(*argv, "--url", url, "--alexa-api", "api.json")
+        assert (code, out) == (2, ""), err
+        assert err.endswith(
+            f": error: --alexa-api api.json: the fake Alexa APIs are served only to a skill on "
+            f"this machine, and {url} is not (its skill calls Amazon's): drop --alexa-api\n"
+        ), err

@@ -45,7 +45,7 @@ from .common import (
     shown_speech,
     user_time,
 )
-from .inputs import ALEXA_API_FILE, MODEL_FILE, fake_alexa_api, given_skill_id
+from .inputs import ALEXA_API_FILE, MODEL_FILE, alexa_api_reaches, fake_alexa_api, given_skill_id
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -77,6 +77,7 @@ class _Chat:
         self.client: Any = None
         self.transport: Any = None
         #: Alexa's service APIs, answered in this process (or served on 127.0.0.1 for --url).
+        alexa_api_reaches(args.url, args.alexa_api)
         self.api = fake_alexa_api(args.alexa_api)
         #: How many of the fake's late progressive responses the chat has named.
         self._late_seen = self.api.late_count

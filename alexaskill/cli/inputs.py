@@ -107,3 +107,21 @@ MODEL_FILE = nonempty_path("an ASK CLI interaction model file, e.g. en-US.json")
 MODEL = nonempty_path("an ASK CLI interaction model file (en-US.json) or an APP (app:skill)")
 REQUEST_FILE = nonempty_path("a request file, or - for standard input", stdin=True)
 ALEXA_API_FILE = nonempty_path('a JSON file of FakeAlexaApi\'s fields, as {"given_name": "Ada"}')
+
+
+def alexa_api_reaches(url: str | None, path: str | None) -> None:
+    """A usage error for ``--alexa-api`` (``path``) with a ``--url`` to another machine: the
+    fake is served on 127.0.0.1 only, so the skill there never calls it (it calls Amazon's)."""
+    from .common import is_local_url
+
+    if url is None or path is None:
+        return
+    try:
+        local = is_local_url(url)
+    except ValueError:  # (not a URL: said where --url is checked)
+        return
+    if not local:
+        raise UsageError(
+            f"--alexa-api {path}: the fake Alexa APIs are served only to a skill on this "
+            f"machine, and {url} is not (its skill calls Amazon's): drop --alexa-api"
+        )

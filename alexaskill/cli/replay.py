@@ -35,7 +35,13 @@ from .common import (
     unreachable,
 )
 from .dev import dev_pki
-from .inputs import ALEXA_API_FILE, REQUEST_FILE, fake_alexa_api, given_skill_id
+from .inputs import (
+    ALEXA_API_FILE,
+    REQUEST_FILE,
+    alexa_api_reaches,
+    fake_alexa_api,
+    given_skill_id,
+)
 
 
 def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, Any]]]:
@@ -345,6 +351,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     requests = _load_requests(args.files, args.app)
     if args.url is not None:
         _check_url(args.url)
+        alexa_api_reaches(args.url, args.alexa_api)
     send = _send_url if args.url is not None else _send_local
     failed = violations = 0
     with log_to(err, logging.WARNING):
