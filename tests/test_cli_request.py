@@ -660,3 +660,12 @@ def test_an_interface_name_no_device_declares_is_refused(name: str, shown: str) 
     code, out, err = run("request", "LaunchRequest", "--interface", name)
     assert (code, out) == (2, ""), err
     assert shown in err, err
+
+
+@pytest.mark.parametrize("name", ["a b", "reason\x01", "-x", "é"])
+def test_a_field_name_no_request_has_is_refused(name: str) -> None:
+    # Written into the request as given: a name with a space or a control character, which no
+    # request of Alexa's has (its fields are names of letters and digits: requestId).
+    code, out, err = run("request", "LaunchRequest", f"--field={name}=1")  # (-x: no option)
+    assert (code, out) == (2, ""), err
+    assert f"--field {name!r}: no field name" in err, err

@@ -60,6 +60,9 @@ _OWN_FIELDS: Final = {
 #: (``Alexa.Presentation.APL.UserEvent``); a space, a dash or a control character is none.
 _TYPE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*")
 
+#: A request field's name: ``requestId``, ``offsetInMilliseconds``.
+_FIELD_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
 
 def _own_field(name: str, request_type: str, modelled: bool) -> str | None:
     """Why ``--field NAME`` may not set ``name`` in a ``request_type`` request (``modelled``:
@@ -334,6 +337,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fields: dict[str, Any] = {}
     modelled = request_class(request_type) is not GenericRequest
     for name, text in pairs(args.field, "--field"):
+        if not _FIELD_NAME.fullmatch(name):  # (written into the request as given)
+            raise UsageError(
+                f"--field {name!r}: no field name a request has (ASCII letters and digits, "
+                "e.g. requestId)"
+            )
         if (why := _own_field(name, request_type, modelled)) is not None:
             raise UsageError(f"--field {name}: {why}")
         try:
