@@ -669,3 +669,11 @@ def test_a_field_name_no_request_has_is_refused(name: str) -> None:
     code, out, err = run("request", "LaunchRequest", f"--field={name}=1")  # (-x: no option)
     assert (code, out) == (2, ""), err
     assert f"--field {name!r}: no field name" in err, err
+
+
+@pytest.mark.parametrize("value", ["Par\x01is", "Paris\n", "Par\tis"])
+def test_a_slot_value_with_a_control_character_is_refused(value: str) -> None:
+    # Alexa sends the words it heard: never a control character, which was written as given.
+    code, out, err = run("request", "IntentRequest", "--intent", "Go", "--slot", f"city={value}")
+    assert (code, out) == (2, ""), err
+    assert f"--slot city={value!r}: a control character" in err, err

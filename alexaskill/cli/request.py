@@ -360,6 +360,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     slots: dict[str, Any] = {}
     unfilled: set[str] = set()
     for name, value in pairs(args.slot, "--slot"):
+        if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):  # (C0, C1)
+            raise UsageError(
+                f"--slot {name}={value!r}: a control character, which Alexa never hears in what "
+                "is said (it sends the words it heard)"
+            )
         if not value.strip():  # Alexa sends no empty value: an unfilled slot has none
             if request_type == "CanFulfillIntentRequest":
                 raise UsageError(f"--slot {name}=: Alexa asks with the slots heard only")
