@@ -1030,3 +1030,12 @@ def test_alexa_api_with_a_url_to_another_machine_is_refused(
             f": error: --alexa-api api.json: the fake Alexa APIs are served only to a skill on "
             f"this machine, and {url} is not (its skill calls Amazon's): drop --alexa-api\n"
         ), err
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
+def test_replay_an_empty_device_is_not_told_to_write_a_request_into_it(workdir: Path) -> None:
+    # "/dev/null: empty, no request in it: `alexaskill request LaunchRequest > /dev/null`
+    # writes one": a request written there is gone.
+    code, out, err = run("replay", "inputsapp:skill", "/dev/null")
+    assert (code, out) == (2, "")
+    assert err == "alexaskill replay: error: /dev/null: empty, no request in it (not a file)\n"
