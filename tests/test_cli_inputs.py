@@ -1039,3 +1039,17 @@ def test_replay_an_empty_device_is_not_told_to_write_a_request_into_it(workdir: 
     code, out, err = run("replay", "inputsapp:skill", "/dev/null")
     assert (code, out) == (2, "")
     assert err == "alexaskill replay: error: /dev/null: empty, no request in it (not a file)\n"
+
+
+def test_a_file_holding_only_a_byte_order_mark_is_empty(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a Windows editor saves an empty file: "not JSON (line 1: Expecting value)".
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    (workdir / "bom.json").write_bytes(b"\xef\xbb\xbf\r\n")
+    code, out, err = run("replay", "inputsapp:skill", "bom.json")
+    assert (code, out) == (2, "")
+    assert err.startswith("alexaskill replay: error: bom.json: empty, no request in it"), err
+    code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "bom.json")
+    assert (code, out) == (2, "")
+    assert err.startswith("alexaskill replay: error: --alexa-api bom.json: empty: "), err

@@ -25,7 +25,7 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
     text = read_input(
         path, label=f"--alexa-api {path}", what="a JSON object of FakeAlexaApi's fields"
     )
-    if not text.strip():  # (not "not JSON (Expecting value…)")
+    if not text.removeprefix(b"\xef\xbb\xbf").strip():  # (not "not JSON (…)"; a BOM)
         raise UsageError(
             f"--alexa-api {path}: empty: write a JSON object of FakeAlexaApi's fields in it, as "
             '{"given_name": "Ada"}, or {} for a user who set nothing'

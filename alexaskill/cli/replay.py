@@ -57,7 +57,7 @@ def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, 
         if Path(name).is_dir():
             raise UsageError(f"{name}: is a directory; name the request files in it")
         data = read_input(name, label=name, what="a request file")
-        if not data.strip():  # (not "not JSON (line 1: Expecting value)")
+        if not data.removeprefix(b"\xef\xbb\xbf").strip():  # (not "not JSON (…)"; a BOM)
             if not Path(name).is_file():  # /dev/null: nothing written there stays
                 raise UsageError(f"{name}: empty, no request in it (not a file)")
             raise UsageError(
