@@ -1053,3 +1053,29 @@ def test_a_file_holding_only_a_byte_order_mark_is_empty(
     code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "bom.json")
     assert (code, out) == (2, "")
     assert err.startswith("alexaskill replay: error: --alexa-api bom.json: empty: "), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["certify", "http://127.0.0.1:9/", "--allow-local", "--replay", ""], "--replay: empty"),
+        (["certify", "http://127.0.0.1:9/", "--allow-local", "--cafile", ""], "--cafile: empty"),
+        (["model", "", "--check"], "argument APP: empty path"),
+        (["model", "inputsapp:skill", "--check", "--manifest", ""], "--manifest: empty path"),
+        (["serve", "inputsapp:skill", "--dev", "--model", ""], "argument --model: empty path"),
+    ],
+)
+def test_an_empty_path_is_a_usage_error_in_the_other_commands_too(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    shown: str,
+) -> None:
+    # certify --cafile "" trusted certifi's CAs without a word (and tried to connect); the
+    # others read "" as the current directory or as " : no such file".
+    monkeypatch.setenv(DEV_PKI_ENV, str(workdir / "dev-pki"))  # (serve --dev's, not ~'s)
+    code, out, err = run(*argv)
+    err += capsys.readouterr().err
+    assert (code, out) == (2, ""), err
+    assert shown in err, err

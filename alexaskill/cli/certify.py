@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .common import UsageError, help_text
 from .dev import DEV_PKI_ENV, dev_pki
-from .inputs import given_skill_id
+from .inputs import CAPTURE_FILE, PEM_FILE, given_skill_id
 from .probes import (
     ALEXA_TIMEOUT,
     Result,
@@ -199,6 +199,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument("--json", action="store_true", help="print one JSON report (for CI)")
     command.add_argument(
         "--replay",
+        type=CAPTURE_FILE,
         metavar="CAPTURE",
         help="also re-send this captured request exactly as received; it must be refused for "
         "its timestamp",
@@ -220,7 +221,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="allow http:// and any port on a loopback address (tests); never for a deployment",
     )
     command.add_argument(
-        "--cafile", metavar="PEM", help="trust these CA certificates instead of certifi's"
+        "--cafile",
+        type=PEM_FILE,
+        metavar="PEM",
+        help="trust these CA certificates instead of certifi's",
     )
     command.add_argument(
         "--timeout",

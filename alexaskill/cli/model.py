@@ -18,6 +18,7 @@ from .common import (
     read_input,
     read_model_json,
 )
+from .inputs import MANIFEST_FILE, MODEL
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -406,7 +407,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=formatter,
     )
     command.add_argument(
-        "app", metavar="APP", help=APP_HELP + " (with --check, also an ASK CLI model file)"
+        "app",
+        type=MODEL,
+        metavar="APP",
+        help=APP_HELP + " (with --check, also an ASK CLI model file)",
     )
     command.add_argument(
         "--locale",
@@ -435,6 +439,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--manifest",
+        type=MANIFEST_FILE,
         metavar="FILE",
         help="with --check: the skill's manifest (the ASK CLI's skill-package/skill.json, found "
         "beside a model file in that layout), to check the interfaces it declares: a skill "

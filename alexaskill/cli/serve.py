@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
+from .inputs import MODEL_FILE
 from .serve_uvicorn import (
     _graceful_seconds,
     _options,
@@ -323,6 +324,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--model",
+        type=MODEL_FILE,
         metavar="PATH",
         help="with --dev: the simulator understands what the user says with this ASK CLI "
         "interaction model file (its locale from its name, en-US.json) or directory of them "
