@@ -291,7 +291,9 @@ class RedisStore:
         try:
             try:
                 return await self._bounded(operation(client))
-            except self._connection_errors:
+            except self._connection_errors as exc:
+                if _pool_full(exc):  # waited for one already: no dead connection to replace
+                    raise
                 # The other idle connections are most likely dead too (Redis restarted), or lead
                 # to the old primary: close them, so that the second try, and the requests after
                 # it, connect afresh.

@@ -38,9 +38,12 @@ def _like(client: Redis | None) -> Redis | None:
     if pool is None:
         return None
     options = {**pool.connection_kwargs, "max_connections": pool.max_connections}
+    # Redis-py's two pool classes only: a subclass (a Sentinel's) takes arguments of its own.
+    kind: type[redis.asyncio.ConnectionPool] = redis.asyncio.ConnectionPool
     if isinstance(pool, redis.asyncio.BlockingConnectionPool):  # waits for a free connection
         options["timeout"] = pool.timeout
-    new_pool = type(pool)(connection_class=pool.connection_class, **options)
+        kind = redis.asyncio.BlockingConnectionPool
+    new_pool = kind(connection_class=pool.connection_class, **options)
     return redis.asyncio.Redis.from_pool(new_pool)  # its aclose closes the pool
 
 
