@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from alexaskill import Envelope, Skill, User, speak
+from alexaskill import (
+    AlexaApi,
+    AlexaApiError,
+    Envelope,
+    PermissionRequired,
+    Response,
+    Skill,
+    User,
+    speak,
+)
 from alexaskill.alexa_api import Scope
 from alexaskill.testing import SkillClientFactory
 
@@ -51,3 +60,30 @@ def test_permissions_a_test_sets_on_the_user_are_kept(skill_client: SkillClientF
     client.factory.user = {"permissions": own}
     assert client.intent("Check").speech == "0 granted: "
     assert seen[-1]["context"]["System"]["user"]["permissions"] == own
+
+
+def test_the_consent_card_is_tested_by_leaving_the_scope_out_not_by_a_403_fault(
+    skill_client: SkillClientFactory,
+) -> None:
+    # README's way to the consent card offline; a 403 fault with the scope granted (the
+    # default) is Alexa refusing a granted scope: an AlexaApiError, the apology, no card.
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    async def greet(api: AlexaApi) -> Response:
+        return speak(f"Hello {await api.given_name()}")
+
+    card = {"type": "AskForPermissionsConsent", "permissions": [Scope.GIVEN_NAME]}
+    for permissions in ([], [Scope.EMAIL]):
+        result = skill_client(skill, given_name="Ada", permissions=permissions).launch()
+        assert result.card == card
+    for granted in (None, [Scope.GIVEN_NAME]):
+        client = skill_client(
+            skill, permissions=granted, faults={"given_name": 403}, raise_handler_errors=False
+        )
+        result = client.launch()
+        assert result.card is None
+        assert isinstance(result.handler_error, AlexaApiError)
+        assert not isinstance(result.handler_error, PermissionRequired)
+    result = skill_client(skill, permissions=[], faults={"given_name": 403}).launch()
+    assert result.card == card
