@@ -386,11 +386,7 @@ async def test_a_redis_pool_at_max_connections_or_a_database_redis_lacks_is_said
     try:
         await store.load("user")  # the client made, in this event loop
         pool = store._client.connection_pool
-        # Another request's connection, held for longer than the wait for one. redis-py 5.0
-        # requires a command name here, and redis-py 6 and later warn that it is deprecated.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            held = await pool.get_connection("PING")  # type: ignore[no-untyped-call]
+        held = await _another_requests_connection(pool)  # held past the wait for one
         try:
             with pytest.raises(StoreError) as caught:
                 await store.update("user", {"a": 1}, ())
@@ -547,7 +543,7 @@ def test_a_given_client_of_a_pool_subclass_is_copied_for_another_event_loop() ->
 
     from alexaskill.store.redis_client import _like
 
-    given = Sentinel([("127.0.0.1", 26379)]).master_for("mymaster")  # nothing connects yet
+    given = Sentinel([("127.0.0.1", 26379)]).master_for("mymaster")  # type: ignore[no-untyped-call]
     copy = _like(given)
     assert copy is not None
     assert copy.connection_pool is not given.connection_pool
@@ -566,8 +562,6 @@ async def test_a_full_redis_pool_is_waited_for_once_not_twice(redis_url: str) ->
     # The pool's "No connection available" is a ConnectionError, which the store took for dead
     # connections and tried again: a second wait, twice the URL's socket_connect_timeout in all
     # (4 s of Alexa's 8 with the defaults), though the README says the wait is up to it.
-    import warnings
-
     from alexaskill.exceptions import StoreError
 
     url = redis_url + "?max_connections=1&socket_connect_timeout=0.5"
@@ -575,15 +569,13 @@ async def test_a_full_redis_pool_is_waited_for_once_not_twice(redis_url: str) ->
     try:
         await store.load("user")  # the client made, in this event loop
         pool = store._client.connection_pool
-        with warnings.catch_warnings():  # (see the pool-full message test)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            held = await pool.get_connection("PING")  # type: ignore[no-untyped-call]
+        held = await _another_requests_connection(pool)
         asked: list[object] = []
         real = pool.get_connection
 
         async def counted(*args: Any, **kwargs: Any) -> Any:
             asked.append(args)
-            return await real(*args, **kwargs)
+            return await real(*args, **kwargs)  # type: ignore[no-untyped-call]
 
         pool.get_connection = counted  # type: ignore[method-assign]
         try:
@@ -597,3 +589,11 @@ async def test_a_full_redis_pool_is_waited_for_once_not_twice(redis_url: str) ->
         assert await store.load("user") == {"a": 2}
     finally:
         await store.aclose()
+
+
+async def _another_requests_connection(pool: Any) -> Any:
+    """One of ``pool``'s connections, taken as a request would. redis-py 5.0 requires a command
+    name here, and redis-py 6 and later warn that it is deprecated."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return await pool.get_connection("PING")
