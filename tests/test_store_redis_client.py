@@ -597,3 +597,29 @@ async def _another_requests_connection(pool: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         return await pool.get_connection("PING")
+
+
+@pytest.mark.anyio
+async def test_a_full_pool_of_redis_pys_default_limit_says_to_name_one(redis_url: str) -> None:
+    # redis-py 8's plain pool stops at 100 connections (redis-py 5's at 2**31) and fails the
+    # next load or save at once; its message told to "leave [max_connections] out (no limit)",
+    # already out, and spoke of a wait there was not. (1 here stands for that default.)
+    from alexaskill.exceptions import StoreError
+
+    store = RedisStore(redis_url, prefix=f"test:{time.monotonic_ns()}:")
+    try:
+        await store.load("user")  # the client made, in this event loop
+        pool = store._client.connection_pool
+        pool.max_connections = 1
+        held = await _another_requests_connection(pool)
+        try:
+            with pytest.raises(StoreError) as caught:
+                await store.update("user", {"a": 1}, ())
+        finally:
+            await pool.release(held)
+        text = str(caught.value)
+        assert "no connection free for the save, nothing sent" in text
+        assert "redis-py's default, the URL naming none" in text
+        assert "no limit" not in text and "past the wait" not in text
+    finally:
+        await store.aclose()

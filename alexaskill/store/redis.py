@@ -407,11 +407,22 @@ class RedisStore:
         if isinstance(exc, exceptions.ConnectionError) and _pool_full(exc):
             pool = getattr(self._client, "connection_pool", None)
             limit = getattr(pool, "max_connections", "?")
+            if self._url is None:  # the pool of a client given
+                why = "(the client given: raise its pool's max_connections)"
+            elif "No connection available" in str(exc):  # a URL's limit: waited for one
+                why = (
+                    "past the wait for one (the URL's socket_connect_timeout); raise "
+                    "max_connections in the store URL"
+                )
+            else:  # a plain pool: redis-py's own limit (100 in redis-py 8)
+                why = (
+                    "(redis-py's default, the URL naming none); name a max_connections in the "
+                    "store URL: past it a load or save waits for a connection"
+                )
             return StoreError(
                 f"{where}: no connection free for the {doing}, nothing sent: the store's "
                 f"connection pool is at its max_connections ({limit}), each in use by another "
-                "request past the wait for one (the URL's socket_connect_timeout); raise "
-                "max_connections in the store URL, or leave it out (no limit)"
+                f"request {why}"
             )
         if _no_database(exc):  # a ResponseError, or (redis-py's own words) a ConnectionError
             database = self._options().get("db", 0)
