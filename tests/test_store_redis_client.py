@@ -623,3 +623,16 @@ async def test_a_full_pool_of_redis_pys_default_limit_says_to_name_one(redis_url
         assert "no limit" not in text and "past the wait" not in text
     finally:
         await store.aclose()
+
+
+def test_a_blank_max_connections_in_a_redis_url_sets_no_limit_of_its_own() -> None:
+    # redis-py skips a blank URL option; the store took "max_connections=" for a limit and made
+    # a waiting pool of BlockingConnectionPool's default size (50), which the URL never asked.
+    import redis.asyncio
+
+    plain = RedisStore("redis://cache:6379/0")._client.connection_pool
+    blank = RedisStore("redis://cache:6379/0?max_connections=")._client.connection_pool
+    assert type(blank) is redis.asyncio.ConnectionPool
+    assert blank.max_connections == plain.max_connections
+    named = RedisStore("redis://cache:6379/0?max_connections=7")._client.connection_pool
+    assert type(named) is redis.asyncio.BlockingConnectionPool and named.max_connections == 7

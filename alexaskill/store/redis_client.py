@@ -77,12 +77,12 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
 
 
 def _limits_connections(url: str) -> bool:
-    """Whether ``url`` sets ``max_connections`` (then `_waiting_pool` makes its pool)."""
+    """Whether ``url`` sets ``max_connections`` (then `_waiting_pool` makes its pool); a blank
+    one, which redis-py skips, does not."""
     import urllib.parse
 
     query = urllib.parse.urlsplit(url).query
-    names = [name for name, _ in urllib.parse.parse_qsl(query, keep_blank_values=True)]
-    return "max_connections" in names
+    return "max_connections" in dict(urllib.parse.parse_qsl(query))
 
 
 def _waiting_pool(url: str, options: Mapping[str, Any]) -> Any:
