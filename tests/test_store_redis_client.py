@@ -228,7 +228,7 @@ def test_a_rediss_url_ssl_cert_reqs_redis_py_refuses_is_a_configuration_error() 
 
 
 def test_a_rediss_url_asks_for_the_host_name_check_whatever_redis_py_defaults_to() -> None:
-    # redis-py before 6 (pyproject allows 5.0.1) checks no host name by default: any valid
+    # redis-py before 6 (pyproject allows 5.0.2) checks no host name by default: any valid
     # certificate, for any host, was taken. The store asks for the check itself.
     store = RedisStore("rediss://:topsecret@cache:6380/0")
     options = store._client.connection_pool.connection_kwargs
@@ -636,3 +636,26 @@ def test_a_blank_max_connections_in_a_redis_url_sets_no_limit_of_its_own() -> No
     assert blank.max_connections == plain.max_connections
     named = RedisStore("redis://cache:6379/0?max_connections=7")._client.connection_pool
     assert type(named) is redis.asyncio.BlockingConnectionPool and named.max_connections == 7
+
+
+@pytest.mark.anyio
+async def test_a_waiting_pool_that_cannot_connect_fails_the_load_and_the_next() -> None:
+    # redis-py 5.0.1's BlockingConnectionPool connected while holding its lock and released a
+    # failed connection under the same lock (redis-py issue #3056): the first load through a
+    # URL with max_connections to a Redis not reached hung for ever, and every later one
+    # with it. redis-py 5.0.2 connects outside the lock: pyproject's floor.
+    import asyncio
+
+    from alexaskill.exceptions import StoreError
+
+    from .blackhole import unconnectable_port
+
+    with unconnectable_port() as port:
+        url = f"redis://127.0.0.1:{port}/0?max_connections=2&socket_connect_timeout=0.5"
+        store = RedisStore(url)
+        try:
+            for _ in range(2):
+                with pytest.raises(StoreError, match="Timeout connecting"):
+                    await asyncio.wait_for(store.load("user"), 30)  # (hung: TimeoutError)
+        finally:
+            await store.aclose()
