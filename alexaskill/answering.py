@@ -14,7 +14,7 @@ from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply
-from .leaving import LEAVING, ended, unhandled
+from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .registration import Registration
@@ -194,12 +194,14 @@ class Answering(Registration):
         made: _Made,
     ) -> tuple[Response | None, str]:
         """The reply once the after-request hooks that apply have seen (and changed) it."""
-        request = call.envelope.request
+        request, said = call.envelope.request, self._handling_said
         for hook in self.registry.after_hooks:
             if hook.applies(request) and (response is not None or not hook.handler.required):
                 call.response = response
                 changed = await self._invoke(hook.handler, call, threadpool, made)
                 if changed is not None:
+                    if hook.handler.catch_all:  # it may reopen the end of a Stop (leaving.py)
+                        changed = kept_ended(response, changed, request, hook.handler, said)
                     response, name = changed, hook.handler.name
         return response, name
 

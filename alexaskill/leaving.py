@@ -5,8 +5,10 @@ A fallback (or an ``@skill.on("IntentRequest")`` handler, a before-request hook 
 an exception handler when their handler failed) answers them too, and one written for what the
 skill did not understand keeps the microphone open (``ask("Sorry, which city?")``): the user
 could not leave, and Amazon's certification requires Stop and Cancel to end the session. Such a
-reply is replaced by the session's end, and the skill is warned at start-up, and with a WARNING
-line (once a handler and intent every `WARNING_EVERY` seconds, with how many went unsaid).
+reply is replaced by the session's end (a goodbye that leaves ``shouldEndSession`` out is kept,
+ending it), and the skill is warned at start-up, and with a WARNING line (once a handler and
+intent every `WARNING_EVERY` seconds, with how many went unsaid). An after-request hook of every
+intent that reopens a reply that ended the session has its change dropped (`kept_ended`).
 Whether a handler is such a catch-all is decided when it is registered (`Handler.catch_all`):
 the replies of the others are never looked at.
 """
@@ -16,15 +18,27 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Final
 
+from msgspec import UNSET
+
 from .models import IntentRequest
 from .responses import Response
+from .responses.directive import directive_type
+from .responses.response import DIALOG_DIRECTIVES
 
 if TYPE_CHECKING:
     from .dispatch import Handler, Registry
     from .log_repeats import Repeats
     from .models import Request
 
-__all__ = ["END", "LEAVING", "WARNING_EVERY", "ended", "leaving_warnings", "unhandled"]
+__all__ = [
+    "END",
+    "LEAVING",
+    "WARNING_EVERY",
+    "ended",
+    "kept_ended",
+    "leaving_warnings",
+    "unhandled",
+]
 
 logger = logging.getLogger("alexaskill")
 
@@ -35,6 +49,9 @@ LEAVING: Final = frozenset(
 #: The ones Amazon's certification tests (a skill must end the session for them).
 _CERTIFIED: Final = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 END: Final = Response(should_end_session=True)
+#: Directives that never go with ``shouldEndSession: true``: the dialog's (they continue it),
+#: VideoApp.Launch (Alexa refuses it with ``shouldEndSession``; `alexaskill.rules` drops it).
+_OPEN_ONLY: Final = DIALOG_DIRECTIVES | {"VideoApp.Launch"}
 #: Seconds between two warnings of one handler's replies to one leaving intent (`ended`).
 WARNING_EVERY: Final = 10.0
 
@@ -45,6 +62,9 @@ def ended(
     """``response``, made by the catch-all ``handler`` (`Handler.catch_all`: the fallback, or the
     handler of every IntentRequest) for ``request``, or the session's end if ``request`` is a
     leaving intent (which has no handler of its own) and ``response`` leaves the session open.
+
+    A ``response`` that leaves ``shouldEndSession`` out, without a reprompt or a directive that
+    needs the session open (a goodbye with ``AudioPlayer.Stop``), is kept, ending the session.
 
     A handler's replies to one intent are warned of once every `WARNING_EVERY` seconds (``said``
     remembers when: the skill's).
@@ -67,7 +87,37 @@ def ended(
             name,
             since,
         )
-    return END
+    return _closing(response)
+
+
+def kept_ended(
+    before: Response | None,
+    response: Response,
+    request: Request,
+    hook: Handler,
+    said: Repeats,
+) -> Response | None:
+    """``response``, the change an after-request ``hook`` that is a catch-all made to the reply
+    ``before``, unless ``before`` ended the session of a leaving intent and ``response`` opens it
+    again (an ``ask("Anything else?")`` added to every reply): then ``before`` stands (or
+    ``response`` ending the session, as `ended` keeps it), with `ended`'s warning."""
+    if before is None or before.should_end_session is not True:
+        return response
+    closed = ended(response, request, hook, said)
+    return before if closed is END else closed
+
+
+def _closing(response: Response | None) -> Response:
+    """``response`` ending the session where Alexa takes it so, else the session's end."""
+    if (
+        response is None
+        or response.should_end_session is not UNSET
+        or response.reprompt is not UNSET
+        or response.can_fulfill_intent is not UNSET
+        or any(directive_type(d) in _OPEN_ONLY for d in response.directives)
+    ):
+        return END
+    return response.replace(should_end_session=True)
 
 
 def unhandled(name: str) -> Response:

@@ -12,7 +12,7 @@ import pytest
 import alexaskill.answering
 import alexaskill.leaving
 import alexaskill.log_repeats
-from alexaskill import Response, Skill, ask
+from alexaskill import AudioPlayer, Intent, Response, SimpleCard, Skill, ask, elicit_slot, speak
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 _REPLACED = "without ending the session"
@@ -221,3 +221,99 @@ def test_the_warning_of_an_intent_without_a_handler_is_said_once_a_window(
         ("WARNING", intent("Other") + again),
         ("WARNING", launch + again),
     ]
+
+
+def _reopen(response: Response) -> Response:
+    return ask("Anything else?")
+
+
+def test_an_after_request_hook_of_every_request_that_reopens_stop_is_checked(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The check ran before the after-request hooks: one that asks "Anything else?" on every
+    # reply kept the user who said "stop" (or "cancel") in. Now its change of a reply that
+    # ended the session is dropped: the reply before it goes out, with the warning.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop() -> Response:
+        return speak("Goodbye.")
+
+    skill.intent("GetWeather")(lambda: speak("Sunny."))
+    skill.add_after_request(_reopen)
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        answer = client.intent("AMAZON.StopIntent")
+        assert (answer.speech, answer.should_end_session) == ("Goodbye.", True)
+        cancel = client.intent("AMAZON.CancelIntent")  # no handler: the silent end
+        assert (cancel.speech, cancel.should_end_session) == (None, True)
+        weather = client.intent("GetWeather")  # not a leaving intent: the hook's reply
+        assert (weather.speech, weather.should_end_session) == ("Anything else?", False)
+    said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
+    assert [m.split(" without")[0] for m in said] == [
+        f"{__name__}._reopen answered AMAZON.StopIntent",
+        f"{__name__}._reopen answered AMAZON.CancelIntent",
+    ]
+
+
+def test_after_request_hooks_that_keep_the_end_or_are_scoped_to_stop_are_not_overruled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A catch-all hook's change that still ends the session (a card) goes out; a hook scoped
+    # to Stop by name is its author's choice, as is a Stop handler that keeps the session open.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("AMAZON.StopIntent")
+    def stop() -> Response:
+        return speak("Goodbye.")
+
+    @skill.intent("AMAZON.CancelIntent")
+    def cancel() -> Response:
+        return ask("Do you really want to cancel?")
+
+    def card(response: Response) -> Response:
+        return response.replace(card=SimpleCard("Bye", "See you soon."))
+
+    skill.add_after_request(card)
+    skill.add_after_request(_reopen, intents=["AMAZON.StopIntent"])
+    assert [hook.handler.catch_all for hook in skill.registry.after_hooks] == [True, False]
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        answer = client.intent("AMAZON.StopIntent")
+        assert (answer.speech, answer.should_end_session) == ("Anything else?", False)
+        answer = client.intent("AMAZON.CancelIntent")
+        assert answer.should_end_session is False
+        assert answer.json["response"]["card"]["title"] == "Bye"
+    assert _REPLACED not in caplog.text
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_after_request(card)
+    with TestClient(skill) as client:
+        answer = client.intent("AMAZON.StopIntent")
+        assert answer.should_end_session is True
+        assert answer.json["response"]["card"]["title"] == "Bye"
+
+
+def test_a_catch_all_goodbye_without_should_end_session_is_kept_and_ends_the_session(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A fallback that answered Stop with a goodbye and AudioPlayer.Stop, leaving
+    # shouldEndSession out (the device decides: a screen keeps the session open), was replaced
+    # by the silent end. Now its speech and directives go out, ending the session; a reply
+    # Alexa takes only with the session open (a reprompt, a dialog directive) is still replaced.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.fallback
+    def fallback(intent: Intent | None) -> Response:
+        if intent is not None and intent.name == "AMAZON.StopIntent":
+            return speak("Goodbye.", directives=[AudioPlayer.Stop()], end_session=None)
+        return elicit_slot("city", "Which city?")
+
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        answer = client.intent("AMAZON.StopIntent")
+        assert answer.json["response"] == {
+            "outputSpeech": {"type": "PlainText", "text": "Goodbye."},
+            "directives": [{"type": "AudioPlayer.Stop"}],
+            "shouldEndSession": True,
+        }
+        assert client.intent("AMAZON.CancelIntent").json["response"] == {"shouldEndSession": True}
+    said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
+    assert len(said) == 2
