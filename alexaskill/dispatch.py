@@ -184,7 +184,11 @@ class Registry:
         return self._fallback
 
     def resolve(self, envelope: Envelope) -> Handler | None:
-        """The handler for ``envelope``: exact key, then any intent of its type, then fallback."""
+        """The handler for ``envelope``: exact key, then any intent of its type, then fallback.
+
+        Never the fallback for a CanFulfillIntentRequest: Alexa's probe must change nothing
+        (the fallback's code is written for a user, its saves included), and is answered NO.
+        """
         request = envelope.request
         handlers = self._handlers
         intent = getattr(request, "intent", None)
@@ -192,7 +196,9 @@ class Registry:
             handler = handlers.get((request.type, intent.name))
             if handler is not None:
                 return handler
-            answering = handlers.get((request.type, None)) or self._fallback
+            answering = handlers.get((request.type, None))
+            if answering is None and request.type != "CanFulfillIntentRequest":
+                answering = self._fallback
             if answering is not None and intent.name not in self._typos_said:
                 self._say_typo(request.type, intent.name, answering)
             return answering

@@ -14,10 +14,11 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
 
 - **CanFulfillIntentRequest** gets ``canFulfillIntent`` and nothing else (`can_fulfill`). A
   request no ``can_fulfill`` handler answers (or a handler returning None) gets
-  ``canFulfill: NO``; so does a reply without ``canFulfillIntent`` (speech from the fallback,
-  say), with a warning. Answering MAYBE for every intent the skill has would route users to
-  it for slot values it may not handle, and Amazon measures that; NO costs only the traffic,
-  and one decorator per intent turns it into a real answer. ``canFulfillIntent`` in reply to
+  ``canFulfill: NO`` (the fallback never answers a probe: `Registry.resolve`); so does a reply
+  without ``canFulfillIntent`` (speech from an exception handler, say), with a warning.
+  Answering MAYBE for every intent the skill has would route users to it for slot values it
+  may not handle, and Amazon measures that; NO costs only the traffic, and one decorator per
+  intent turns it into a real answer. ``canFulfillIntent`` in reply to
   any other request raises.
 - **Dialog directives** (Delegate, ElicitSlot, ConfirmSlot, ConfirmIntent) answer an
   IntentRequest, or a LaunchRequest when their ``updatedIntent`` names the intent to start

@@ -12,7 +12,18 @@ import pytest
 import alexaskill.answering
 import alexaskill.leaving
 import alexaskill.log_repeats
-from alexaskill import AudioPlayer, Intent, Response, SimpleCard, Skill, ask, elicit_slot, speak
+from alexaskill import (
+    AudioPlayer,
+    Intent,
+    Request,
+    Response,
+    SimpleCard,
+    Skill,
+    ask,
+    can_fulfill,
+    elicit_slot,
+    speak,
+)
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 _REPLACED = "without ending the session"
@@ -317,3 +328,35 @@ def test_a_catch_all_goodbye_without_should_end_session_is_kept_and_ends_the_ses
         assert client.intent("AMAZON.CancelIntent").json["response"] == {"shouldEndSession": True}
     said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
     assert len(said) == 2
+
+
+def test_a_can_fulfill_probe_without_a_handler_is_answered_no_without_the_fallback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Alexa's CanFulfillIntentRequest probe of an intent without a can_fulfill handler ran the
+    # fallback (its code and its saves, for a probe that must change nothing) and logged a
+    # WARNING each time for its reply. Now it is answered NO without it; a handler of every
+    # probe (@skill.on("CanFulfillIntentRequest")) still answers them.
+    skill = Skill(DEFAULT_SKILL_ID)
+    ran: list[str] = []
+
+    @skill.fallback
+    def fallback(request: Request) -> Response:
+        ran.append(request.type)
+        return _open()
+
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        answer = client.can_fulfill("PlanTrip", city="Lisbon")
+        assert answer.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
+        assert ran == []
+        assert client.intent("PlanTrip").should_end_session is False
+        assert ran == ["IntentRequest"]
+    warned = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in warned if "CanFulfillIntentRequest" in r.getMessage()]
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.fallback(_open)
+    skill.on("CanFulfillIntentRequest")(lambda: can_fulfill("MAYBE"))
+    with TestClient(skill) as client:
+        answer = client.can_fulfill("PlanTrip")
+        assert answer.json["response"] == {"canFulfillIntent": {"canFulfill": "MAYBE"}}

@@ -219,11 +219,12 @@ def test_intent_without_can_fulfill_handler_is_answered_no() -> None:
     assert result.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
 
 
-def test_fallback_speech_to_a_can_fulfill_request_becomes_no(
+def test_speech_in_reply_to_a_can_fulfill_request_becomes_no(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # (The fallback never answers a probe: tests/test_leaving.py.)
     skill = Skill(SKILL_ID)
-    skill.fallback(lambda: ask("Sorry, I can't help with that."))
+    skill.add_can_fulfill_handler("Anything", lambda: ask("Sorry, I can't help with that."))
     with TestClient(skill) as client:
         result = can_fulfill_request(client, "Anything")
     assert result.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
