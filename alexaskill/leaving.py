@@ -143,20 +143,49 @@ def _say_unsaid(kind: str, unsaid: int) -> None:
 
 
 def leaving_warnings(registry: Registry) -> list[str]:
-    """The start-up warning of a skill whose fallback (or catch-all intent handler) answers
-    AMAZON.StopIntent or AMAZON.CancelIntent, for want of a handler of their own."""
-    answering = registry.handlers.get(("IntentRequest", None)) or registry.fallback
-    if answering is None:
-        return []
+    """The start-up warning of a skill whose catch-alls answer AMAZON.StopIntent or
+    AMAZON.CancelIntent, for want of a handler of their own: the fallback (or catch-all intent
+    handler), and the hooks of every intent, and then the exception handlers, each kind named
+    once."""
     unhandled = [name for name in _CERTIFIED if ("IntentRequest", name) not in registry.handlers]
     if not unhandled:
         return []
-    what = "the fallback" if answering is registry.fallback else "the intent handler"
+    answering = registry.handlers.get(("IntentRequest", None)) or registry.fallback
+    kinds = [
+        (kind, list(dict.fromkeys(hook.handler.name for hook in hooks if hook.handler.catch_all)))
+        for kind, hooks in (
+            ("before-request hook", registry.before_hooks),
+            ("after-request hook", registry.after_hooks),
+        )
+    ]
+    if answering is None and not any(names for _, names in kinds):
+        return []
+    # They fail too, or the handler does: then an exception handler answers Stop.
+    kinds.append(("exception handler", [h.name for h in registry.exception_handlers.values()]))
+    others = _listed(
+        [
+            f"the {kind}{'s' if len(names) > 1 else ''} {_listed(names)}"
+            for kind, names in kinds
+            if names
+        ]
+    )
     names = " and ".join(unhandled)
     has, them = ("has", "it") if len(unhandled) == 1 else ("have", "them")
+    if answering is None:
+        run = "runs" if sum(len(found) for _, found in kinds) == 1 else "run"
+        who = f"{others} {run} for {names}, which {has} no handler"
+    else:
+        what = "the fallback" if answering is registry.fallback else "the intent handler"
+        who = f"{what} {answering.name} answers {names}, which {has} no handler"
+        if others:
+            who += f" ({others} run for {them} too)"
     return [
-        f"{what} {answering.name} answers {names}, which {has} no handler: where its "
-        "reply leaves the session open, the session ends without it (Amazon requires "
-        f'Stop and Cancel to end the session); handle {them} to say goodbye: @skill.intent("'
-        f'{unhandled[0]}")'
+        f"{who}: where a reply leaves the session open, the session ends without it (Amazon "
+        f"requires Stop and Cancel to end the session); handle {them} to say goodbye: @skill."
+        f'intent("{unhandled[0]}")'
     ]
+
+
+def _listed(items: list[str]) -> str:
+    """``items`` as English lists them: "a", "a and b", "a, b and c"."""
+    return " and ".join(filter(None, (", ".join(items[:-1]), items[-1]))) if items else ""

@@ -360,3 +360,61 @@ def test_a_can_fulfill_probe_without_a_handler_is_answered_no_without_the_fallba
     with TestClient(skill) as client:
         answer = client.can_fulfill("PlanTrip")
         assert answer.json["response"] == {"canFulfillIntent": {"canFulfill": "MAYBE"}}
+
+
+def test_the_start_up_warning_names_each_kind_of_catch_all_that_runs_for_stop_once() -> None:
+    # It named the fallback alone: an after-request hook of every intent ("Anything else?"), a
+    # before-request hook gating every intent and the exception handlers run for an unhandled
+    # Stop too, and may leave the session open. Each kind is named once, with its functions.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def gate() -> None:
+        return None
+
+    def stamp() -> None:
+        return None
+
+    def failed(exc: ValueError) -> Response:
+        return _open()
+
+    skill.add_before_request(gate, request_types=["IntentRequest"])
+    skill.add_after_request(_reopen)
+    skill.add_after_request(stamp)
+    skill.add_after_request(stamp, intents=["GetWeather"])  # scoped: not named
+    skill.exception(ValueError)(failed)
+    [warning] = alexaskill.leaving.leaving_warnings(skill.registry)
+    where = f"{__name__}.{gate.__qualname__.rsplit('.', 1)[0]}"
+    assert warning.startswith(
+        f"the before-request hook {where}.gate, the after-request hooks {__name__}._reopen and "
+        f"{where}.stamp and the exception handler {where}.failed run for AMAZON.StopIntent "
+        "and AMAZON.CancelIntent, which have no handler: where a reply leaves the session "
+        "open, the session ends without it"
+    )
+    skill.fallback(_open)
+    [warning] = alexaskill.leaving.leaving_warnings(skill.registry)
+    assert warning.startswith(
+        f"the fallback {__name__}._open answers AMAZON.StopIntent and AMAZON.CancelIntent, "
+        f"which have no handler (the before-request hook {where}.gate, "
+    )
+    assert warning.count("after-request hooks") == 1
+    skill.intent("AMAZON.StopIntent")(lambda: speak("Goodbye."))
+    skill.intent("AMAZON.CancelIntent")(lambda: speak("Goodbye."))
+    assert alexaskill.leaving.leaving_warnings(skill.registry) == []
+
+    # Hooks scoped by name, exception handlers alone: Stop ends in silence, nothing to say.
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_before_request(gate, intents=["GetWeather"])
+    skill.exception(ValueError)(failed)
+    assert alexaskill.leaving.leaving_warnings(skill.registry) == []
+
+
+def test_the_start_up_warning_of_one_hook_alone() -> None:
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_after_request(_reopen)
+    skill.add_after_request(_reopen, request_types=["IntentRequest"])  # the same, named once
+    assert alexaskill.leaving.leaving_warnings(skill.registry) == [
+        f"the after-request hook {__name__}._reopen runs for AMAZON.StopIntent and "
+        "AMAZON.CancelIntent, which have no handler: where a reply leaves the session open, the "
+        "session ends without it (Amazon requires Stop and Cancel to end the session); handle "
+        'them to say goodbye: @skill.intent("AMAZON.StopIntent")'
+    ]

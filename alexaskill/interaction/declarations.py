@@ -387,7 +387,7 @@ def model_warnings(source: ModelSource) -> list[str]:
       (``int`` for AMAZON.DATE).
     - A skill using the AudioPlayer interface (it handles AudioPlayer or PlaybackController
       requests) without handlers for AMAZON.PauseIntent and AMAZON.ResumeIntent.
-    - A fallback (or catch-all intent handler) that answers Stop or Cancel (`leaving_warnings`).
+    - A fallback (catch-all handler, hook) that answers Stop or Cancel (`leaving_warnings`).
     - A before- or after-request hook scoped to an intent that no handler answers and the model
       lacks (with the model kept elsewhere: only one whose name is close to a handled one's).
     Each names the closest name the skill does have, when one is close.
