@@ -49,9 +49,15 @@ LEAVING: Final = frozenset(
 #: The ones Amazon's certification tests (a skill must end the session for them).
 _CERTIFIED: Final = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 END: Final = Response(should_end_session=True)
-#: Directives that never go with ``shouldEndSession: true``: the dialog's (they continue it),
-#: VideoApp.Launch (Alexa refuses it with ``shouldEndSession``; `alexaskill.rules` drops it).
-_OPEN_ONLY: Final = DIALOG_DIRECTIVES | {"VideoApp.Launch"}
+#: Directives no goodbye carries: the dialog's (they continue it, never with
+#: ``shouldEndSession: true``), and those that start something for a user who wants out (a
+#: stream, a video (Alexa takes no ``shouldEndSession`` with it), another skill).
+_NOT_GOODBYE: Final = DIALOG_DIRECTIVES | {
+    "AudioPlayer.Play",
+    "VideoApp.Launch",
+    "Connections.StartConnection",
+    "Connections.SendRequest",
+}
 #: Seconds between two warnings of one handler's replies to one leaving intent (`ended`).
 WARNING_EVERY: Final = 10.0
 
@@ -64,7 +70,8 @@ def ended(
     leaving intent (which has no handler of its own) and ``response`` leaves the session open.
 
     A ``response`` that leaves ``shouldEndSession`` out, without a reprompt or a directive that
-    needs the session open (a goodbye with ``AudioPlayer.Stop``), is kept, ending the session.
+    continues or starts something (a dialog's, ``AudioPlayer.Play``: `_NOT_GOODBYE`), is kept,
+    ending the session: a goodbye with ``AudioPlayer.Stop``.
 
     A handler's replies to one intent are warned of once every `WARNING_EVERY` seconds (``said``
     remembers when: the skill's).
@@ -114,7 +121,7 @@ def _closing(response: Response | None) -> Response:
         or response.should_end_session is not UNSET
         or response.reprompt is not UNSET
         or response.can_fulfill_intent is not UNSET
-        or any(directive_type(d) in _OPEN_ONLY for d in response.directives)
+        or any(directive_type(d) in _NOT_GOODBYE for d in response.directives)
     ):
         return END
     return response.replace(should_end_session=True)

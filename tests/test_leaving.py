@@ -316,6 +316,11 @@ def test_a_catch_all_goodbye_without_should_end_session_is_kept_and_ends_the_ses
     def fallback(intent: Intent | None) -> Response:
         if intent is not None and intent.name == "AMAZON.StopIntent":
             return speak("Goodbye.", directives=[AudioPlayer.Stop()], end_session=None)
+        if intent is not None and intent.name == "AMAZON.NavigateHomeIntent":
+            stream = "https://radio.example/live.mp3"
+            return speak(
+                "Playing.", directives=[AudioPlayer.Play(stream, "live")], end_session=None
+            )
         return elicit_slot("city", "Which city?")
 
     with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
@@ -326,8 +331,10 @@ def test_a_catch_all_goodbye_without_should_end_session_is_kept_and_ends_the_ses
             "shouldEndSession": True,
         }
         assert client.intent("AMAZON.CancelIntent").json["response"] == {"shouldEndSession": True}
+        home = client.intent("AMAZON.NavigateHomeIntent")  # no stream starts for a user leaving
+        assert home.json["response"] == {"shouldEndSession": True}
     said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
-    assert len(said) == 2
+    assert len(said) == 3
 
 
 def test_a_can_fulfill_probe_without_a_handler_is_answered_no_without_the_fallback(
