@@ -63,7 +63,12 @@ WARNING_EVERY: Final = 10.0
 
 
 def ended(
-    response: Response | None, request: Request, handler: Handler, said: Repeats
+    response: Response | None,
+    request: Request,
+    handler: Handler,
+    said: Repeats,
+    *,
+    after: bool = False,
 ) -> Response | None:
     """``response``, made by the catch-all ``handler`` (`Handler.catch_all`: the fallback, or the
     handler of every IntentRequest) for ``request``, or the session's end if ``request`` is a
@@ -74,7 +79,7 @@ def ended(
     ending the session: a goodbye with ``AudioPlayer.Stop``.
 
     A handler's replies to one intent are warned of once every `WARNING_EVERY` seconds (``said``
-    remembers when: the skill's).
+    remembers when: the skill's); ``after``: ``handler`` is an after-request hook (`kept_ended`).
     """
     if (response is not None and response.should_end_session is True) or not isinstance(
         request, IntentRequest
@@ -83,15 +88,17 @@ def ended(
     name = request.intent.name
     if name not in LEAVING:
         return response
-    kind = f"{handler.name} answered {name}"
+    kind = f"{handler.name} {'changed the reply to' if after else 'answered'} {name}"
     unsaid = said.unsaid(kind, _say_unsaid)
     if unsaid is not None:
         since = f" ({unsaid} more since the last such line)" if unsaid else ""
+        # A hook's change is dropped whether the intent has a handler or not: it is the hook
+        # that must leave the reply alone.
+        advice = f"return None from it for {name}" if after else f"handle {name} to say goodbye"
         logger.warning(
-            "%s without ending the session: the session ends instead (the user wants out); "
-            "handle %s to say goodbye%s",
+            "%s without ending the session: the session ends instead (the user wants out); %s%s",
             kind,
-            name,
+            advice,
             since,
         )
     return _closing(response)
@@ -110,7 +117,7 @@ def kept_ended(
     ``response`` ending the session, as `ended` keeps it), with `ended`'s warning."""
     if before is None or before.should_end_session is not True:
         return response
-    closed = ended(response, request, hook, said)
+    closed = ended(response, request, hook, said, after=True)
     return before if closed is END else closed
 
 

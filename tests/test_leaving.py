@@ -261,9 +261,11 @@ def test_an_after_request_hook_of_every_request_that_reopens_stop_is_checked(
         assert (weather.speech, weather.should_end_session) == ("Anything else?", False)
     said = [r.getMessage() for r in caplog.records if _REPLACED in r.getMessage()]
     assert [m.split(" without")[0] for m in said] == [
-        f"{__name__}._reopen answered AMAZON.StopIntent",
-        f"{__name__}._reopen answered AMAZON.CancelIntent",
+        f"{__name__}._reopen changed the reply to AMAZON.StopIntent",
+        f"{__name__}._reopen changed the reply to AMAZON.CancelIntent",
     ]
+    # Not "handle AMAZON.StopIntent": it has a handler; the hook must leave its reply alone.
+    assert said[0].endswith("; return None from it for AMAZON.StopIntent")
 
 
 def test_after_request_hooks_that_keep_the_end_or_are_scoped_to_stop_are_not_overruled(
