@@ -88,6 +88,8 @@ def ended(
     name = request.intent.name
     if name not in LEAVING:
         return response
+    if response is None:  # nothing to say, nothing dropped: the end it would get unhandled
+        return END
     kind = f"{handler.name} {'changed the reply to' if after else 'answered'} {name}"
     unsaid = said.unsaid(kind, _say_unsaid)
     if unsaid is not None:

@@ -427,3 +427,15 @@ def test_the_start_up_warning_of_one_hook_alone() -> None:
         "session ends without it (Amazon requires Stop and Cancel to end the session); handle "
         'them to say goodbye: @skill.intent("AMAZON.StopIntent")'
     ]
+
+
+def test_a_catch_all_that_returns_nothing_for_stop_ends_the_session_without_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A fallback returning None for what it does not answer got the session's end for Stop,
+    # but with the WARNING that its reply was dropped, though there was none to drop.
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.fallback(lambda: None)
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        assert client.intent("AMAZON.StopIntent").json["response"] == {"shouldEndSession": True}
+    assert _REPLACED not in caplog.text
