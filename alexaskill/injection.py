@@ -170,8 +170,8 @@ class Handler:
     #: The types of ``analyse(by_type=…)`` its parameters take without ``| None``: it has
     #: nothing to do without a value of each (an after-request hook that takes the `Response`).
     required: tuple[type, ...] = ()
-    #: Whether it answers intents not registered for it (the fallback, the handler or a before
-    #: hook of every IntentRequest, an exception handler): its replies to Stop are checked.
+    #: Whether it answers intents not registered for it (the fallback, the handler or a hook of
+    #: every IntentRequest, an exception handler): its replies to Stop are checked.
     catch_all: bool = False
     #: Where a ``def`` function's calls run, by how long they took (`alexaskill.pace`).
     pace: Pace = field(kw_only=True, compare=False, repr=False)
