@@ -1031,3 +1031,12 @@ def test_a_day_of_the_month_is_the_next_such_day(said: str, expected: str) -> No
     # left out: the date parser must read the words whole, as the next such day ("the first").
     assert value(said, "AMAZON.DATE") == expected
     assert value(said.removesuffix(" of the month"), "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize(("said", "expected"), [("5/", "5"), ("5 /", "5"), ("12/", "12")])
+def test_a_slash_typed_after_a_number_is_punctuation(said: str, expected: str) -> None:
+    # The fraction pattern let any fraction end at its slash (for ⅟, which NFKC folds to
+    # 1\u2044): a typed "5/" was one word, a fraction no type reads, and no number 5.
+    assert value(said, "AMAZON.NUMBER") == expected
+    assert slot("⅟", "AMAZON.NUMBER") is None  # the vulgar fraction is still one word
+    assert slot("⅟5", "AMAZON.NUMBER") is None

@@ -50,8 +50,9 @@ _WORD: Final = re.compile(
     r"(?![\w:-]|[.,]\d)"
     # A minus sign starting any other typed value (-3:30, -3rd, -PT5M, -2026-11-27) stays on it.
     r"|(?<!\S)[-\u2212]+(?=\d|\.\d|P[\dT])"
-    # A fraction is one word (2/3, and ⅔ that NFKC folds to 2\u20443), which no type reads.
-    r"|\d+[/\u2044]\d*(?:/\d+)*"
+    # A fraction is one word (2/3, and ⅔ that NFKC folds to 2\u20443), which no type reads;
+    # only the fraction slash may end it (⅟ folds to 1\u2044): a typed "5/" is the number 5.
+    r"|\d+(?:/\d+|\u2044\d*)(?:/\d+)*"
     r"|\d+\^\d+"  # 10^6, and 10⁶ (a power: NFKC would fold it to 106)
     # A number is taken whole (atomic: "12:30pm" never backs off to "12:3" and "0").
     r"|(?>\d+(?:[:.]\d+)?)(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
