@@ -736,3 +736,59 @@ def test_an_invocation_name_that_is_no_string_is_refused(name: object) -> None:
     message = r"languageModel\.invocationName is not a string"
     with pytest.raises(InteractionModelError, match=message):
         InteractionModel.from_json(data)
+
+
+def _city_weather() -> Understander:
+    intent = {
+        "name": "Weather",
+        "slots": [
+            {"name": "city", "type": "AMAZON.City"},
+            {"name": "date", "type": "AMAZON.DATE"},
+        ],
+        "samples": ["weather in {city}", "weather for {city} {date}"],
+    }
+    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
+    language_model = {"invocationName": "weather tester", "intents": [intent, fallback]}
+    return Understander(
+        InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "why"),
+    [
+        ("weather in london not tomorrow", "'not tomorrow' denies the value"),
+        ("weather for paris not tomorrow", "'not tomorrow' denies the value"),
+        ("weather in paris from friday to sunday", "'friday to sunday' is a range, not one value"),
+        (
+            "weather for the 31st of february in paris",
+            "'for the 31st of february' read as 'for the 31st' would leave out 'of february'",
+        ),
+    ],
+)
+def test_a_free_form_value_does_not_swallow_the_words_that_void_a_date(said: str, why: str) -> None:
+    # The city took the words that deny or join the date ("london not" + tomorrow, "paris from"
+    # + friday, "the 31st of" + february): a wrong date, given quietly. No reading is better.
+    understood = _city_weather().understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes[-1] == f"no sample is close enough: {why}"
+    kept = _city_weather().understand("weather in new york tomorrow", now=NOW)
+    assert [(slot.name, slot.value) for slot in kept.slots] == [
+        ("city", "new york"),
+        ("date", "2026-11-30"),
+    ]
+
+
+def test_a_reading_dropped_as_cutting_a_value_short_is_named_in_the_explanation() -> None:
+    # The fallback intent said "no sample is close enough", though a sample was: its reading
+    # was dropped because it gave one end of a range.
+    skill = Skill("amzn1.ask.skill.1")
+
+    @skill.intent("Count", utterances=["count {number}"], slots={"number": "AMAZON.NUMBER"})
+    def count(number: int) -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand("count 5 to 6", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.explain().splitlines()[-1] == (
+        "  note: no sample is close enough: '5 to 6' is a range, not one value"
+    )

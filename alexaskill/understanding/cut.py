@@ -11,7 +11,7 @@ matcher drops it. So does a reading that leaves out a word denying a value ("not
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .matcher import Sample, SpanCache
     from .slottypes import Fill, SlotKind
 
-__all__ = ["cut_value", "said_along"]
+__all__ = ["cut_reason", "cut_value", "said_along", "why_no_reading"]
 
 #: How many words left out, either side of a value, may still have belonged to it.
 _REACH = 2
@@ -37,18 +37,35 @@ def cut_value(
     extra: Collection[int],
     counts: Callable[[str, datetime.datetime], bool],
     language: Language,
-) -> bool:
-    """Whether a word left out next to a parsed slot value (or one word further, past a word
-    that is no grammar word) could have been part of it: a value of that type itself, a number
-    or ordinal ("february thirtieth", no day, is no "february"), a word of the type's grammar
-    that is no grammar word of the language ("minus", "pm", "week"), a word that changes a
-    number said before it ("am"), a typed minus sign, or any word with a digit."""
+) -> str | None:
+    """Why a word left out next to a parsed slot value (or one word further, past a word that
+    is no grammar word) could have been part of it, if it could: a value of that type itself, a
+    number or ordinal ("february thirtieth", no day, is no "february"), a word of the type's
+    grammar that is no grammar word of the language ("minus", "pm", "week"), a word that
+    changes a number said before it ("am"), a typed minus sign, or any word with a digit."""
     kinds = {
         element.name: element.kind for element in sample.elements if not isinstance(element, str)
     }
+    return cut_reason(kinds, spans, fills, extra, counts, language)
+
+
+def cut_reason(
+    kinds: Mapping[str, SlotKind],
+    spans: SpanCache,
+    fills: Sequence[tuple[str, Fill, int, int]],
+    extra: Collection[int],
+    counts: Callable[[str, datetime.datetime], bool],
+    language: Language,
+    *,
+    taken: bool = False,
+) -> str | None:
+    """`cut_value` for the slots of ``kinds`` (those of a sample, or of an intent). With
+    ``taken``, the words in ``extra`` are a free-form slot's ("london not" of "london not
+    tomorrow"): only those that void the value count, a denial and a joined second value."""
     for name, fill, start, end in fills:
-        if _negated(spans, start, extra, language):
-            return True
+        denied = _negated(spans, start, extra, language)
+        if denied is not None:
+            return f"{_said(spans, denied, end)!r} denies the value"
         if fill.kind != "typed":
             continue
         kind = kinds[name]
@@ -60,33 +77,65 @@ def cut_value(
             at = first
             value = (start, end)
             while at in extra and abs(at - first) < _REACH:
-                if _part_of_value(kind, spans, at, value, counts, language):
-                    return True
+                if not taken and _part_of_value(kind, spans, at, value, counts, language):
+                    return _left_out(spans, value, at, at + 1)
                 word = spans.words[at]
-                if (
-                    word in language.list_separators or word in _joiners(language)
-                ) and _joined_value(kind, spans, at + step, step, value, extra, counts, language):
-                    return True  # "5 or 6", "one and a half", "5 to 6", "the 31st of february"
+                if word in language.list_separators or word in _joiners(language):
+                    other = _joined_value(
+                        kind, spans, at + step, step, value, extra, counts, language
+                    )
+                    if (
+                        other is not None
+                    ):  # "5 or 6", "one and a half", "5 to 6", "the 31st of february"
+                        said = _said(spans, min(start, other), max(end, other + 1))
+                        if word in language.list_separators:
+                            return f"{said!r} is more than one value"
+                        if word in _RANGES:
+                            return f"{said!r} is a range, not one value"
+                        return _left_out(spans, value, min(at, other), max(at, other) + 1)
                 if word in language.function_words or (
                     _companion_word(kind.name, word, language) and word not in own
                 ):
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
-    return False
+    return None
 
 
-def _negated(spans: SpanCache, start: int, extra: Collection[int], language: Language) -> bool:
-    """Whether a word left out before the value at ``start``, past grammar words, denies it:
+#: Joining words that make two values a range (in every language's joiners that are English).
+_RANGES = frozenset({"to", "through", "thru", "till", "until"})
+
+
+def _said(spans: SpanCache, start: int, end: int) -> str:
+    return " ".join(spans.words[start:end])
+
+
+def _left_out(spans: SpanCache, value: tuple[int, int], start: int, end: int) -> str:
+    whole = _said(spans, min(value[0], start), max(value[1], end))
+    value_said, left = _said(spans, *value), _said(spans, start, end)
+    return f"{whole!r} read as {value_said!r} would leave out {left!r}"
+
+
+def why_no_reading(spans: SpanCache) -> str:
+    """The note of an utterance no sample read: why a reading was dropped, if one was."""
+    if spans.cut:
+        return f"no sample is close enough: {spans.cut[0]}"
+    return "no sample is close enough"
+
+
+def _negated(
+    spans: SpanCache, start: int, extra: Collection[int], language: Language
+) -> int | None:
+    """Where a word left out before the value at ``start``, past grammar words, denies it:
     "not friday" is no friday, and "not on friday" none either."""
     negations: frozenset[str] = getattr(language, "negations", frozenset())
     at = start - 1
     while at in extra and start - at <= _REACH:
         if spans.words[at] in negations:
-            return True
+            return at
         if spans.words[at] not in language.function_words:
-            return False
+            return None
         at -= 1
-    return False
+    return None
 
 
 def _joiners(language: Language) -> frozenset[str]:
@@ -155,15 +204,15 @@ def _joined_value(
     extra: Collection[int],
     counts: Callable[[str, datetime.datetime], bool],
     language: Language,
-) -> bool:
-    """Whether the first word past a list separator ("or", "and") or a joining word ("to",
-    "of"), and past any grammar words after it ("and *a* half"), is part of a value of
+) -> int | None:
+    """Where the first word past a list separator ("or", "and") or a joining word ("to",
+    "of"), past any grammar words after it ("and *a* half"), is, if it is part of a value of
     ``kind``: a second value, or the rest of this one, that the reading left out."""
     while at in extra:
         if spans.words[at] not in language.function_words:
-            return _part_of_value(kind, spans, at, value, counts, language)
+            return at if _part_of_value(kind, spans, at, value, counts, language) else None
         at += step
-    return False
+    return None
 
 
 def said_along(

@@ -9,15 +9,44 @@ word the intent's samples put before that slot ("in" of "weather in {city}").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from .matcher import Match, Sample, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
 from .slottypes import Fill, SlotKind
 
-__all__ = ["carriers", "fill_leftovers", "split_free_tails"]
+__all__ = ["carriers", "fill_leftovers", "generalise", "split_free_tails"]
 
+_FREE = ("free", "unlisted")
 KindOf = Callable[[ModelSlot], SlotKind]
+Fills = Sequence[tuple[str, Fill, int, int]]
+#: Why values of slots (of these kinds) are cut short by the words left out, if they are.
+CutCheck = Callable[[Mapping[str, SlotKind], SpanCache, Fills, Collection[int], bool], str | None]
+
+
+def generalise(
+    match: Match,
+    spans: SpanCache,
+    intent: ModelIntent,
+    kind_of: KindOf,
+    carried: Mapping[str, set[str]],
+    cut: CutCheck,
+) -> Match | None:
+    """`split_free_tails`, then `fill_leftovers`; None when a value is cut short by words a
+    free-form slot took ("paris not" of "weather for paris not tomorrow") or is split off."""
+    free = {
+        at for _, fill, start, end in match.fills if fill.kind in _FREE for at in range(start, end)
+    }
+    if free:
+        kinds = {slot.name: kind_of(slot) for slot in intent.slots}
+        reason = cut(kinds, spans, match.fills, {*match.extra_at, *free}, True)
+        if reason is not None:
+            spans.cut.append(reason)
+            return None
+    split = split_free_tails(match, spans, intent, kind_of, carried, cut)
+    if split is None or not split.extra_at:
+        return split
+    return fill_leftovers(split, spans, intent, kind_of, carried)
 
 
 def carriers(samples: Sequence[Sample], intent: str) -> dict[str, set[str]]:
@@ -57,13 +86,20 @@ def split_free_tails(
     intent: ModelIntent,
     kind_of: KindOf,
     carried: Mapping[str, set[str]],
-) -> Match:
+    cut: CutCheck,
+) -> Match | None:
     """Give the end of free-form words to another slot of the intent that reads it.
 
     "what's the weather like in san diego today" matches "... like in {city}": "today" is the
     intent's date, not part of the city; in "book a trip to berlin for three people", "for" is
     what the samples put before the travellers, whose number is three. Only slots whose type
     parses the words take them, and at most two words after the value are left over.
+
+    The value split off is checked as a loose reading's is (`cut.cut_value`), the free words
+    before it counted as left out: in "weather in london not tomorrow" the city does not take
+    "not" to leave the date tomorrow, nor "paris from" the friday of "from friday to sunday".
+    Such a split makes no reading at all (None, with the reason in ``spans.cut``): the date
+    would be wrong, and the free-form value without it would hold the words that deny it.
     """
     used = {name for name, _, _, _ in match.fills}
     words = spans.words
@@ -72,16 +108,24 @@ def split_free_tails(
     changed = False
     for index, (name, fill, start, end) in enumerate(match.fills):
         own = intent.slot(name)
-        if fill.kind not in ("free", "unlisted") or end - start < 2 or own is None:
+        if fill.kind not in _FREE or end - start < 2 or own is None:
             continue
         split = _split(intent, used, carried, kind_of, spans, start, end)
         if split is None:
             continue
-        cut, taken, left = split
-        head = spans.fill(kind_of(own), start, cut)
+        at, taken, left = split
+        kinds = {slot.name: kind_of(slot) for slot in intent.slots}
+        left_out = {*extra_at, *left}
+        reason = cut(kinds, spans, [taken], left_out, False) or cut(
+            kinds, spans, [taken], {*left_out, *range(start, taken[2])}, True
+        )
+        if reason is not None:
+            spans.cut.append(reason)
+            return None
+        head = spans.fill(kind_of(own), start, at)
         if head is None:
             continue
-        fills[index] = (name, head, start, cut)
+        fills[index] = (name, head, start, at)
         fills.append(taken)
         used.add(taken[0])
         extra_at.extend(left)

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .cut import cut_value, said_along
+from .cut import cut_reason, cut_value, said_along
 from .languages import Language
 from .slottypes import FREE, TYPED, Fill, SlotKind
 from .text import Token
@@ -104,6 +104,8 @@ class SpanCache:
         self.words = [token.text for token in tokens]
         self._fills: dict[tuple[int, int, int], Fill | None] = {}
         self._stems: list[str] | None = None
+        #: Why readings were dropped as cutting a value short ("'5 to 6' is a range ...").
+        self.cut: list[str] = []
 
     def stems(self, stem: Callable[[str], str]) -> list[str]:
         """The words' stems, worked out once."""
@@ -175,6 +177,17 @@ class SampleMatcher:
             ):
                 return True
         return False
+
+    def cut(
+        self,
+        kinds: Mapping[str, SlotKind],
+        spans: SpanCache,
+        fills: Sequence[tuple[str, Fill, int, int]],
+        extra: Collection[int],
+        taken: bool,
+    ) -> str | None:
+        """Why a reading's values of slots of ``kinds`` are cut short, if they are (`.cut`)."""
+        return cut_reason(kinds, spans, fills, extra, self._counts, self.language, taken=taken)
 
     def _stem(self, word: str) -> str:
         found = self._stems.get(word)
@@ -403,7 +416,9 @@ class SampleMatcher:
                 extra.append(detail)
             else:
                 missing.append(detail)
-        if cut_value(sample, spans, fills, extra, self._counts, self.language):
+        cut = cut_value(sample, spans, fills, extra, self._counts, self.language)
+        if cut is not None:
+            spans.cut.append(cut)
             return None
         # A time said along with a date ("friday at 5 pm") is no noise: Alexa reads it, so it
         # costs the reading nothing in how well it covers the words (its score is kept).

@@ -27,7 +27,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from ..exceptions import ConfigurationError
-from .generalise import carriers, fill_leftovers, split_free_tails
+from .cut import why_no_reading
+from .generalise import carriers, generalise
 from .languages import Language, resolving_language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, typed_share
 from .model import InteractionModel, ModelIntent, ModelSlot
@@ -303,9 +304,10 @@ class Understander:
             if strict:
                 return None
             return self._fallback(text, spans, notes)
-        match = self._split_free_tails(match, spans)
-        if match.extra_at:
-            match = self._fill_leftovers(match, spans)
+        generalised = self._generalise(match, spans)
+        if generalised is None:  # a value split off free-form words was cut short: no reading
+            return None if strict else self._fallback(text, spans, notes)
+        match = generalised
         if not match.exact:
             if match.extra:
                 notes.append(f"words not in the sample: {' '.join(match.extra)}")
@@ -319,17 +321,12 @@ class Understander:
             found = self._carrier_cache[intent.name] = carriers(self.matcher.samples, intent.name)
         return found
 
-    def _split_free_tails(self, match: Match, spans: SpanCache) -> Match:
+    def _generalise(self, match: Match, spans: SpanCache) -> Match | None:
         intent = self.intents.get(match.sample.intent)
         if intent is None:
             return match
-        return split_free_tails(match, spans, intent, self._slot_kind, self._carriers(intent))
-
-    def _fill_leftovers(self, match: Match, spans: SpanCache) -> Match:
-        intent = self.intents.get(match.sample.intent)
-        if intent is None:
-            return match
-        return fill_leftovers(match, spans, intent, self._slot_kind, self._carriers(intent))
+        carried = self._carriers(intent)
+        return generalise(match, spans, intent, self._slot_kind, carried, self.matcher.cut)
 
     def _slot_kind(self, slot: ModelSlot) -> SlotKind:
         return self.kind(slot.type, slot.multiple)
@@ -343,7 +340,7 @@ class Understander:
                 intent=FALLBACK,
                 exact=False,
                 fallback=True,
-                notes=(*notes, "no sample is close enough"),
+                notes=(*notes, why_no_reading(spans)),
             )
         closest = self.matcher.closest(spans)
         if closest is not None:
