@@ -1040,3 +1040,24 @@ def test_a_slash_typed_after_a_number_is_punctuation(said: str, expected: str) -
     assert value(said, "AMAZON.NUMBER") == expected
     assert slot("⅟", "AMAZON.NUMBER") is None  # the vulgar fraction is still one word
     assert slot("⅟5", "AMAZON.NUMBER") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("friday of next week", "2026-12-04"),
+        ("monday of next week", "2026-11-30"),
+        ("friday of this week", "2026-11-27"),  # NOW is a sunday: this (ISO) week's friday
+        ("monday of last week", "2026-11-16"),
+        ("the week of the 5th", "2026-W49"),
+        ("the week of december 12th", "2026-W50"),
+        ("the 5th of last month", "2026-10-05"),
+        ("the week of next month", None),  # no day: no week
+    ],
+)
+def test_a_day_of_a_week_a_week_of_a_day_and_a_day_of_last_month(
+    said: str, expected: str | None
+) -> None:
+    # Since "of" joins values, these were the fallback intent ("friday of next week" had
+    # been read as "next week", 2026-W49, before): AMAZON.DATE reads them whole.
+    assert value(said, "AMAZON.DATE") == expected

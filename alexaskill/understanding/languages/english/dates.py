@@ -194,15 +194,33 @@ def _month_day_year(words: Sequence[str], today: datetime.date) -> str | None:
 
 
 def _day_of_month(words: Sequence[str], today: datetime.date) -> str | None:
-    """ "the 5th of next month", "the twentieth of this month": that day of that month."""
-    if len(words) < 4 or list(words[-3:]) not in (["of", "this", "month"], ["of", "next", "month"]):
+    """ "the 5th of next month", "the twentieth of this month", "the 5th of last month"."""
+    if len(words) < 4 or words[-3] != "of" or words[-1] != "month":
         return None
+    shift = {"this": 0, "next": 1, "last": -1}.get(words[-2])
     day = _day_number(words[1:-3] if words[0] == "the" else words[:-3])
-    if day is None:
+    if day is None or shift is None:
         return None
-    year, month = _add_months(today, 1 if words[-2] == "next" else 0)
-    found = _valid(year, month, day) if year <= 9999 else None
+    year, month = _add_months(today, shift)
+    found = _valid(year, month, day) if 1 <= year <= 9999 else None
     return None if found is None else _day(found)
+
+
+def _of_week(words: Sequence[str], today: datetime.date) -> str | None:
+    """ "friday of next week" (that week's friday), "the week of the 5th" (the 5th's week)."""
+    if len(words) == 4 and words[0] in WEEKDAYS and words[1] == "of" and words[3] == "week":
+        shift = {"this": 0, "next": 7, "last": -7}.get(words[2])
+        if shift is None:
+            return None
+        monday = today - datetime.timedelta(days=today.weekday() - shift)
+        return _day(monday + datetime.timedelta(days=WEEKDAYS[words[0]]))
+    said = words[2:] if words[:2] == ["week", "of"] else words[3:]
+    if (words[:2] != ["week", "of"] and words[:3] != ["the", "week", "of"]) or not said:
+        return None
+    day = _date(list(said), today)
+    if day is None or _ISO_DAY.fullmatch(day) is None:
+        return None  # "the week of next month" names no week
+    return _week(datetime.date.fromisoformat(day))
 
 
 def _weekday(kind: str, weekday: int, today: datetime.date) -> datetime.date:
@@ -370,7 +388,9 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         month_year = year_number(words[1:])
         if month_year is not None and _month_day_year(words, today) is None:
             return f"{month_year:04d}-{MONTHS[words[0]]:02d}" if month_year >= 1 else None
-    month_day = _month_day_year(words, today) or _day_of_month(words, today)
+    month_day = (
+        _month_day_year(words, today) or _day_of_month(words, today) or _of_week(words, today)
+    )
     if month_day is not None:
         return month_day
     if words[0] == "the" and len(words) >= 2:
