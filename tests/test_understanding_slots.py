@@ -1061,3 +1061,31 @@ def test_a_day_of_a_week_a_week_of_a_day_and_a_day_of_last_month(
     # Since "of" joins values, these were the fallback intent ("friday of next week" had
     # been read as "next week", 2026-W49, before): AMAZON.DATE reads them whole.
     assert value(said, "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "why"),
+    [
+        ("5 or 6", "AMAZON.NUMBER", "'5 or 6' is more than one value"),
+        ("five through six", "AMAZON.NUMBER", "'five through six' is a range, not one value"),
+        (
+            "one and a half",
+            "AMAZON.NUMBER",
+            "'one and a half' read as 'one' would leave out 'and a half'",
+        ),
+        (
+            "the 31st of february",
+            "AMAZON.DATE",
+            "'the 31st of february' read as 'the 31st' would leave out 'of february'",
+        ),
+        ("not friday", "AMAZON.DATE", "'not friday' denies the value"),
+        ("13 pm", "AMAZON.TIME", "'13 pm' read as '13' would leave out 'pm'"),
+    ],
+)
+def test_the_explanation_names_the_value_a_dropped_reading_cut(
+    said: str, slot_type: str, why: str
+) -> None:
+    # "and a half" is the rest of one value, not a second one, and "of february" no second date.
+    understood = understander(slot_type).understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes == (f"no sample is close enough: {why}",)

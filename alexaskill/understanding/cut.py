@@ -84,15 +84,10 @@ def cut_reason(
                     other = _joined_value(
                         kind, spans, at + step, step, value, extra, counts, language
                     )
-                    if (
-                        other is not None
-                    ):  # "5 or 6", "one and a half", "5 to 6", "the 31st of february"
-                        said = _said(spans, min(start, other), max(end, other + 1))
-                        if word in language.list_separators:
-                            return f"{said!r} is more than one value"
-                        if word in _RANGES:
-                            return f"{said!r} is a range, not one value"
-                        return _left_out(spans, value, min(at, other), max(at, other) + 1)
+                    # "5 or 6", "5 to 6": a second value; "one and a half", "the 31st of
+                    # february": the rest of this one.
+                    if other is not None:
+                        return _joined(kind, spans, value, at, other, language)
                 if word in language.function_words or (
                     _companion_word(kind.name, word, language) and word not in own
                 ):
@@ -107,6 +102,26 @@ _RANGES = frozenset({"to", "through", "thru", "till", "until"})
 
 def _said(spans: SpanCache, start: int, end: int) -> str:
     return " ".join(spans.words[start:end])
+
+
+def _joined(
+    kind: SlotKind,
+    spans: SpanCache,
+    value: tuple[int, int],
+    at: int,
+    other: int,
+    language: Language,
+) -> str:
+    """Why a value joined by the word at ``at`` to the word at ``other`` is no value alone."""
+    second = spans.fill(kind, other, other + 1)
+    word = spans.words[at]
+    said = _said(spans, min(value[0], other), max(value[1], other + 1))
+    if second is not None and second.kind == "typed":
+        if word in _RANGES:
+            return f"{said!r} is a range, not one value"
+        if word in language.list_separators:
+            return f"{said!r} is more than one value"
+    return _left_out(spans, value, min(at, other), max(at, other) + 1)
 
 
 def _left_out(spans: SpanCache, value: tuple[int, int], start: int, end: int) -> str:
