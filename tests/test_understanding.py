@@ -771,7 +771,7 @@ def test_a_free_form_value_does_not_swallow_the_words_that_void_a_date(said: str
     # + friday, "the 31st of" + february): a wrong date, given quietly. No reading is better.
     understood = _city_weather().understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
-    assert understood.notes[-1] == f"no sample is close enough: {why}"
+    assert understood.notes[-1] == f"no sample is close enough (a reading was dropped: {why})"
     kept = _city_weather().understand("weather in new york tomorrow", now=NOW)
     assert [(slot.name, slot.value) for slot in kept.slots] == [
         ("city", "new york"),
@@ -790,5 +790,6 @@ def test_a_reading_dropped_as_cutting_a_value_short_is_named_in_the_explanation(
     understood = Understander(model_from_skill(skill)).understand("count 5 to 6", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
     assert understood.explain().splitlines()[-1] == (
-        "  note: no sample is close enough: '5 to 6' is a range, not one value"
+        "  note: no sample is close enough (a reading was dropped: '5 to 6' is a range, "
+        "not one value)"
     )

@@ -1088,4 +1088,4 @@ def test_the_explanation_names_the_value_a_dropped_reading_cut(
     # "and a half" is the rest of one value, not a second one, and "of february" no second date.
     understood = understander(slot_type).understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
-    assert understood.notes == (f"no sample is close enough: {why}",)
+    assert understood.notes == (f"no sample is close enough (a reading was dropped: {why})",)

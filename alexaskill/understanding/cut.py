@@ -133,7 +133,7 @@ def _left_out(spans: SpanCache, value: tuple[int, int], start: int, end: int) ->
 def why_no_reading(spans: SpanCache) -> str:
     """The note of an utterance no sample read: why a reading was dropped, if one was."""
     if spans.cut:
-        return f"no sample is close enough: {spans.cut[0]}"
+        return f"no sample is close enough (a reading was dropped: {spans.cut[0]})"
     return "no sample is close enough"
 
 
