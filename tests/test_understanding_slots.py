@@ -1089,3 +1089,32 @@ def test_the_explanation_names_the_value_a_dropped_reading_cut(
     understood = understander(slot_type).understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
     assert understood.notes == (f"no sample is close enough (a reading was dropped: {why})",)
+
+
+@pytest.mark.parametrize(
+    ("said", "today", "expected"),
+    [
+        ("next week", datetime.date(1, 1, 1), "0001-W02"),
+        ("next month", datetime.date(1, 1, 1), "0001-02"),
+        ("next winter", datetime.date(1, 6, 1), "0001-WI"),
+        ("last year", datetime.date(1, 6, 1), None),
+        ("next year", datetime.date(9999, 6, 1), None),
+        ("this weekend", datetime.date(9999, 12, 31), None),  # it ends in the year 10000
+        ("next winter", datetime.date(9999, 1, 1), None),
+        ("the eighties", datetime.date(1, 1, 1), None),
+        ("this decade", datetime.date(5, 1, 1), None),
+    ],
+)
+def test_a_date_near_the_first_or_last_year_is_written_as_alexa_writes_it_or_is_none(
+    said: str, today: datetime.date, expected: str | None
+) -> None:
+    # Years were written as they are ("1-W02", "10000", "-18X"), which no AMAZON.DATE value
+    # is and alexaskill.slots refuses, and a weekend or winter ending in the year 10000 was
+    # given as one that `AlexaDate` cannot read.
+    now = datetime.datetime.combine(today, datetime.time(12))
+    request = understander("AMAZON.DATE").understand(f"say {said}", now=now).request
+    assert request is not None
+    slots = request["intent"].get("slots", {})
+    assert slots.get("value", {}).get("value") == expected
+    if expected is not None:
+        assert AlexaDate.parse(expected).raw == expected

@@ -102,7 +102,13 @@ def _day(value: datetime.date) -> str:
 
 def _week(value: datetime.date, weekend: bool = False) -> str:
     year, week, _ = value.isocalendar()
-    return f"{year}-W{week:02d}" + ("-WE" if weekend else "")
+    return f"{year:04d}-W{week:02d}" + ("-WE" if weekend else "")
+
+
+def _in_year(year: int, rest: str = "") -> str | None:
+    """A value of ``year`` as Alexa writes it (four digits), or None past the years 1 to 9999
+    that dates have ("next year" in 9999)."""
+    return f"{year:04d}{rest}" if 1 <= year <= 9999 else None
 
 
 def _add_months(value: datetime.date, months: int) -> tuple[int, int]:
@@ -241,7 +247,7 @@ def _season_of(value: datetime.date) -> tuple[int, str]:
     return value.year, _SEASON_ORDER[(value.month - 3) // 3]
 
 
-def _season(kind: str, code: str, today: datetime.date) -> str:
+def _season(kind: str, code: str, today: datetime.date) -> str | None:
     year, current = _season_of(today)
     # Seasons as one sequence: index = year * 4 + position.
     now_index = year * 4 + _SEASON_ORDER.index(current)
@@ -253,7 +259,7 @@ def _season(kind: str, code: str, today: datetime.date) -> str:
         index = now_index + 4
     else:
         index = upcoming
-    return f"{index // 4}-{_SEASON_ORDER[index % 4]}"
+    return _in_year(index // 4, f"-{_SEASON_ORDER[index % 4]}")
 
 
 def _relative_amount(words: Sequence[str]) -> tuple[int, str] | None:
@@ -292,12 +298,16 @@ def _shift(today: datetime.date, amount: int, unit: str) -> str | None:
 def date(words: Sequence[str], now: datetime.datetime) -> str | None:
     """AMAZON.DATE for the words of one slot, relative to the user's local ``now``."""
     try:
-        return _date(list(words), now.date())
-    except OverflowError:
+        found = _date(list(words), now.date())
+        if found is not None:
+            AlexaDate.parse(found)
+    except (OverflowError, ValueError):
         # A day before 0001-01-01 or after 9999-12-31 (the day after 9999-12-31, two billion
-        # days from now): Python cannot name it, so the words name no date, as a day that
-        # does not exist ("february thirtieth") names none.
+        # days from now, the weekend or winter that ends in 10000): Python cannot name it, so
+        # the words name no date, as a day that does not exist ("february thirtieth") names
+        # none.
         return None
+    return found
 
 
 def _date(words: list[str], today: datetime.date) -> str | None:
@@ -363,12 +373,12 @@ def _date(words: list[str], today: datetime.date) -> str | None:
             return _week(today + datetime.timedelta(days=shift))
         if word == "month" and kind:
             year, month = _add_months(today, {"next": 1, "last": -1}.get(kind, 0))
-            return f"{year}-{month:02d}"
+            return _in_year(year, f"-{month:02d}")
         if word == "year" and kind:
-            return str(today.year + {"next": 1, "last": -1}.get(kind, 0))
+            return _in_year(today.year + {"next": 1, "last": -1}.get(kind, 0))
         if word == "decade" and kind:
             decade = today.year // 10 + {"next": 1, "last": -1}.get(kind, 0)
-            return f"{decade}X"
+            return f"{decade:03d}X" if 1 <= decade <= 999 else None
         if word in SEASONS:
             return _season(kind, SEASONS[word], today)
         if word in MONTHS:
@@ -379,7 +389,7 @@ def _date(words: list[str], today: datetime.date) -> str | None:
                 year = today.year + 1 if month <= today.month else today.year
             else:
                 year = today.year if month >= today.month else today.year + 1
-            return f"{year}-{month:02d}"
+            return _in_year(year, f"-{month:02d}")
     if words == ["the", "weekend"] or words == ["weekend"]:
         return _week(today, weekend=True)
     if words in (["the", "week", "after", "next"], ["week", "after", "next"]):
@@ -448,4 +458,4 @@ def _decade(words: Sequence[str], today: datetime.date) -> str | None:
     century = today.year // 100
     if century * 100 + tens * 10 > today.year:
         century -= 1
-    return f"{century}{tens}X"
+    return f"{century * 10 + tens:03d}X" if century >= 0 else None  # "the eighties" in 50 AD
