@@ -793,3 +793,33 @@ def test_a_reading_dropped_as_cutting_a_value_short_is_named_in_the_explanation(
         "  note: no sample is close enough (a reading was dropped: '5 to 6' is a range, "
         "not one value)"
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "task"),
+    [
+        ("remind me to go to the week of fun friday", "go to the week of fun"),
+        ("remind me to buy milk and eggs tomorrow", "buy milk and eggs"),
+        ("remind me to not forget tomorrow", "not forget"),
+    ],
+)
+def test_free_form_words_void_a_date_only_by_a_denial_or_a_value_joined_right_beside_it(
+    said: str, task: str
+) -> None:
+    # "week of" one word away from "friday" made the whole reading the fallback intent: a
+    # free-form value's own words count only when they deny the date or join it right next to it.
+    intent = {
+        "name": "Remind",
+        "slots": [
+            {"name": "task", "type": "AMAZON.SearchQuery"},
+            {"name": "date", "type": "AMAZON.DATE"},
+        ],
+        "samples": ["remind me to {task}", "remind me to {task} {date}"],
+    }
+    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
+    language_model = {"invocationName": "reminders", "intents": [intent, fallback]}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model).understand(said, now=NOW)
+    assert understood.intent == "Remind"
+    slots = {slot.name: slot.value for slot in understood.slots}
+    assert (slots["task"], slots["date"] is not None) == (task, True)

@@ -61,7 +61,8 @@ def cut_reason(
 ) -> str | None:
     """`cut_value` for the slots of ``kinds`` (those of a sample, or of an intent). With
     ``taken``, the words in ``extra`` are a free-form slot's ("london not" of "london not
-    tomorrow"): only those that void the value count, a denial and a joined second value."""
+    tomorrow"): only those that void the value count, a denial and a value joined right next
+    to it ("the 31st of" + "february"; not "week of fun" + "friday")."""
     for name, fill, start, end in fills:
         denied = _negated(spans, start, extra, language)
         if denied is not None:
@@ -76,7 +77,7 @@ def cut_reason(
                 continue  # "friday 5 pm": the time said with the date, not part of it
             at = first
             value = (start, end)
-            while at in extra and abs(at - first) < _REACH:
+            while at in extra and abs(at - first) < (1 if taken else _REACH):
                 if not taken and _part_of_value(kind, spans, at, value, counts, language):
                     return _left_out(spans, value, at, at + 1)
                 word = spans.words[at]
