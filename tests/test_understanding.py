@@ -823,3 +823,26 @@ def test_free_form_words_void_a_date_only_by_a_denial_or_a_value_joined_right_be
     assert understood.intent == "Remind"
     slots = {slot.name: slot.value for slot in understood.slots}
     assert (slots["task"], slots["date"] is not None) == (task, True)
+
+
+def test_without_a_fallback_intent_the_closest_intents_note_names_the_reading_dropped() -> None:
+    # Without AMAZON.FallbackIntent the closest intent is sent; its note did not say why the
+    # reading with the date ("london not" + tomorrow) was dropped.
+    intent = {
+        "name": "Weather",
+        "slots": [
+            {"name": "city", "type": "AMAZON.City"},
+            {"name": "date", "type": "AMAZON.DATE"},
+        ],
+        "samples": ["weather in {city}", "weather for {city} {date}"],
+    }
+    joke = {"name": "Joke", "samples": ["tell me a joke"]}
+    language_model = {"invocationName": "weather tester", "intents": [intent, joke]}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model).understand("weather in london not tomorrow", now=NOW)
+    assert understood.intent == "Weather"
+    assert [slot.name for slot in understood.slots] == ["city"]  # no date the user denied
+    assert understood.notes[-1] == (
+        "no sample is close enough (a reading was dropped: 'not tomorrow' denies the value) and "
+        "the model has no AMAZON.FallbackIntent: Alexa sends the closest intent"
+    )

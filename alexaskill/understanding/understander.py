@@ -356,7 +356,7 @@ class Understander:
                 True,
                 notes=(
                     *understood.notes,
-                    "no sample is close enough and the model has no AMAZON.FallbackIntent: "
+                    f"{why_no_reading(spans)} and the model has no AMAZON.FallbackIntent: "
                     "Alexa sends the closest intent",
                 ),
                 fills=understood.fills,
