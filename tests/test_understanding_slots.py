@@ -1118,3 +1118,19 @@ def test_a_date_near_the_first_or_last_year_is_written_as_alexa_writes_it_or_is_
     assert slots.get("value", {}).get("value") == expected
     if expected is not None:
         assert AlexaDate.parse(expected).raw == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("friday next week", "2026-12-04"),
+        ("next week friday", "2026-12-04"),
+        ("friday this week", "2026-11-27"),
+        ("this week monday", "2026-11-23"),
+        ("friday week next", None),
+    ],
+)
+def test_a_weekday_said_with_its_week_without_of(said: str, expected: str | None) -> None:
+    # Only "friday of next week" was read: without "of", the week was a date word left out
+    # of "friday", and the reading dropped (the fallback intent).
+    assert value(said, "AMAZON.DATE") == expected

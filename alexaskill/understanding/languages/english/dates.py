@@ -213,13 +213,22 @@ def _day_of_month(words: Sequence[str], today: datetime.date) -> str | None:
 
 
 def _of_week(words: Sequence[str], today: datetime.date) -> str | None:
-    """ "friday of next week" (that week's friday), "the week of the 5th" (the 5th's week)."""
-    if len(words) == 4 and words[0] in WEEKDAYS and words[1] == "of" and words[3] == "week":
-        shift = {"this": 0, "next": 7, "last": -7}.get(words[2])
+    """ "friday of next week", "friday next week", "next week friday" (that week's friday),
+    "the week of the 5th" (the 5th's week)."""
+    said_day = [word for word in words if word in WEEKDAYS]
+    rest = [word for word in words if word not in WEEKDAYS and word != "of"]
+    day_first = words[1:] in (rest, ["of", *rest])
+    if (
+        len(said_day) == 1
+        and len(rest) == 2
+        and rest[1] == "week"
+        and (day_first or words[2:] == said_day)
+    ):
+        shift = {"this": 0, "next": 7, "last": -7}.get(rest[0])
         if shift is None:
             return None
         monday = today - datetime.timedelta(days=today.weekday() - shift)
-        return _day(monday + datetime.timedelta(days=WEEKDAYS[words[0]]))
+        return _day(monday + datetime.timedelta(days=WEEKDAYS[said_day[0]]))
     said = words[2:] if words[:2] == ["week", "of"] else words[3:]
     if (words[:2] != ["week", "of"] and words[:3] != ["the", "week", "of"]) or not said:
         return None
