@@ -38,7 +38,8 @@ def generalise(
         at for _, fill, start, end in match.fills if fill.kind in _FREE for at in range(start, end)
     }
     if free:
-        kinds = {slot.name: kind_of(slot) for slot in intent.slots}
+        elements = match.sample.elements
+        kinds = {ref.name: ref.kind for ref in elements if isinstance(ref, SlotRef)}
         reason = cut(kinds, spans, match.fills, {*match.extra_at, *free}, True)
         if reason is not None:
             spans.cut.append(reason)
@@ -95,11 +96,12 @@ def split_free_tails(
     what the samples put before the travellers, whose number is three. Only slots whose type
     parses the words take them, and at most two words after the value are left over.
 
-    The value split off is checked as a loose reading's is (`cut.cut_value`), the free words
-    before it counted as left out: in "weather in london not tomorrow" the city does not take
-    "not" to leave the date tomorrow, nor "paris from" the friday of "from friday to sunday".
-    Such a split makes no reading at all (None, with the reason in ``spans.cut``): the date
-    would be wrong, and the free-form value without it would hold the words that deny it.
+    The value split off is checked as a loose reading's is (`cut.cut_value`), and the free
+    words before it for those that void it: in "weather in london not tomorrow" the city does
+    not take "not" to leave the date tomorrow, nor "paris from" the friday of "from friday to
+    sunday". Such a split makes no reading at all (None, with the reason in ``spans.cut``):
+    the date would be wrong, and the free-form value without it would hold the words that
+    deny it.
     """
     used = {name for name, _, _, _ in match.fills}
     words = spans.words
