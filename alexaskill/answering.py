@@ -142,7 +142,7 @@ class Answering(Registration):
                 response, outcome, name = self._unhandled(envelope.request), "unhandled", ""
             else:
                 response = await self._invoke(handler, call, threadpool, made)
-                if handler.catch_all:  # it may answer Stop with an ask() (alexaskill.leaving)
+                if handler.catch_all or response is None:  # a Stop's ask(), or its silence
                     response = ended(response, envelope.request, handler, self._handling_said)
                 outcome, name = "ok", handler.name
             body = encode_response(
@@ -180,8 +180,9 @@ class Answering(Registration):
             else:
                 response, outcome = await self._invoke(handler, call, threadpool, made), "ok"
         name = "" if answering is None else answering.name
-        if answering is not None and answering.catch_all:  # (before the after hooks: they
-            response = ended(response, request, answering, self._handling_said)  # keep the end)
+        if answering is not None and (answering.catch_all or response is None):  # (before the
+            # after hooks: they keep the end; None to Stop keeps the session open on a screen)
+            response = ended(response, request, answering, self._handling_said)
         response, name = await self._after(call, response, name, threadpool, made)
         return response, outcome, name
 

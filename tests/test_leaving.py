@@ -439,3 +439,22 @@ def test_a_catch_all_that_returns_nothing_for_stop_ends_the_session_without_a_wa
     with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
         assert client.intent("AMAZON.StopIntent").json["response"] == {"shouldEndSession": True}
     assert _REPLACED not in caplog.text
+
+
+@pytest.mark.parametrize("hooked", [False, True])
+@pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
+def test_a_leaving_intents_own_handler_returning_none_ends_the_session(
+    intent: str, hooked: bool
+) -> None:
+    # None is an empty answer; to Stop or Cancel it was sent as {} with shouldEndSession left
+    # out, which keeps the session open on a device with a screen (Alexa's rule for an absent
+    # shouldEndSession), where the user asked to leave. It ends the session now, as an unhandled
+    # Stop does; what the handler returns for any other intent is untouched.
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.intent(intent)(lambda: None)
+    skill.intent("Quiet")(lambda: None)
+    if hooked:
+        skill.before_request(lambda: None)
+    with TestClient(skill) as client:
+        assert client.intent(intent).should_end_session is True
+        assert client.intent("Quiet").json["response"] == {}
