@@ -118,6 +118,8 @@ class ExchangeProtocol:
     _refused_upgrade = False
     #: The refusal of a request pipelined behind answers still due, sent after them (`_refuse`).
     _refusal_due: Callable[[], None] | None = None
+    #: The request (its scope) whose transfer codings `on_chunk_header` checked.
+    _codings_checked: Any = None
     #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).
     _defaults: tuple[list[tuple[bytes, bytes]] | None, bytes | None] = (None, None)
 
@@ -238,6 +240,25 @@ class ExchangeProtocol:
             self._refusal_due = refusal
         self.flow.pause_reading()
         return True
+
+    def on_chunk_header(self) -> None:
+        """A chunk's size line came: the request's transfer codings checked, once a request (a
+        request of chunks only: never on a valid request's path, framed by its length).
+        httptools goes by the last coding, ``chunked``, and handed the app a body still in the
+        codings before it (``gzip, chunked``), which nothing here undoes: refused as on h11
+        (400, closed; RFC 9112, 6.1 lets a server refuse a coding it does not know)."""
+        scope = self.scope
+        if self._codings_checked is scope:
+            return
+        self._codings_checked = scope
+        codings = [
+            coding.strip().lower()
+            for name, value in scope["headers"]
+            if name == b"transfer-encoding"
+            for coding in value.split(b",")
+        ]
+        if codings != [b"chunked"]:  # (raised, the parser stops: `data_received`'s 400)
+            raise ValueError("a transfer coding other than chunked")
 
     def on_body(self, body: bytes) -> None:
         exchange = self.cycle

@@ -452,7 +452,7 @@ class H11Protocol(_Bounded, _JsonOverLimit, _Refusals, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.conn.__class__ = _OneFraming  # (uvicorn's __init__ made it)
+        _OneFraming.adopt(self.conn)  # (uvicorn's __init__ made it)
         # uvicorn's warnings for a request refused (unparsable, past --limit-concurrency),
         # said rarely: a flood of them, a log write each.
         rare = _RareWarnings(self.logger, self.server_state, self.loop)

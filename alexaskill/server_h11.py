@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 import h11
+from h11._receivebuffer import ReceiveBuffer  # (h11's own, since 0.10: what reads the bytes)
 
 from .server_limits import _has_body, _over_limit, upgrade_refusal
 from .server_target import absolute_form, origin_form_or_asterisk, with_host
@@ -17,13 +18,68 @@ if TYPE_CHECKING:
 __all__: list[str] = []  # the server protocol's helper
 
 
-#: A control character (but HTAB) in a header's value: httptools refuses them (RFC 9110, 5.5).
-_CONTROL: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+#: What httptools refuses in a request's head or a chunked body's trailers, and h11 took: a
+#: control character but HTAB, CR and LF (RFC 9110, 5.5; h11 refuses them but in a value), a
+#: line folded (obs-fold, RFC 9112, 5.2: refused or unfolded; h11 unfolded it). (With a line
+#: ended by a bare LF, RFC 9112, 2.2, and a Content-Length twice or a list, 6.3, which a server
+#: may refuse too: `_StrictBuffer._extract`.) A search of the head's bytes, where a valid
+#: request's head has none of them.
+_LOOSE_HEAD: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\n[ \t]")
+#: A Content-Length that is a list (searched only in a head with a comma).
+_LENGTH_LIST: Final = re.compile(rb"\ncontent-length[ \t]*:[^\r\n]*,", re.IGNORECASE)
+#: A chunk's size followed by whitespace (RFC 9112, 7.1: none there; h11 took it, httptools
+#: refuses it).
+_LOOSE_CHUNK: Final = re.compile(rb"[0-9A-Fa-f]+[ \t]")
+#: The methods httptools (llhttp, 0.9) parses in a request; it refuses any other token, a lower-case
+#: ``post`` too (RFC 9110, 9.1: methods are case-sensitive), which h11 served.
+_METHODS: Final = frozenset(
+    b"DELETE GET HEAD POST PUT CONNECT OPTIONS TRACE COPY LOCK MKCOL MOVE PROPFIND PROPPATCH "
+    b"SEARCH UNLOCK BIND REBIND UNBIND ACL REPORT MKACTIVITY CHECKOUT MERGE M-SEARCH NOTIFY "
+    b"SUBSCRIBE UNSUBSCRIBE PATCH PURGE MKCALENDAR LINK UNLINK SOURCE QUERY".split()
+)
+#: Fields that frame a message: in a chunked body's trailers, refused as by httptools.
+_FRAMING: Final = frozenset((b"content-length", b"transfer-encoding"))
+
+
+class _StrictBuffer(ReceiveBuffer):
+    """h11's receive buffer, refusing (`_LOOSE_HEAD`, `_LOOSE_CHUNK`) what httptools refuses in
+    the bytes of a head, of its trailers and of a chunk's size line: h11 reads them as lines,
+    their line ends and folds gone."""
+
+    _lines = False
+
+    def maybe_extract_lines(self) -> Any:  # (a head's, or a chunked body's trailers)
+        self._lines = True  # (left so when raised: h11 reads nothing more then)
+        lines = super().maybe_extract_lines()
+        self._lines = False
+        return lines
+
+    def maybe_extract_next_line(self) -> Any:  # (only ever a chunk's size line)
+        line = super().maybe_extract_next_line()
+        if line is not None and _LOOSE_CHUNK.match(line):
+            raise h11.RemoteProtocolError("whitespace after a chunk's size", 400)
+        return line
+
+    #: How many lines the last head had, its blank line too (`_OneFraming.next_event`).
+    lines = 0
+
+    def _extract(self, count: int) -> bytearray:
+        out: bytearray = super()._extract(count)
+        if self._lines:
+            lines = self.lines = out.count(b"\n")
+            if (
+                lines != out.count(b"\r\n")  # a bare LF
+                or _LOOSE_HEAD.search(out)
+                or (b"," in out and _LENGTH_LIST.search(out))
+            ):
+                raise h11.RemoteProtocolError("a malformed or ambiguous head", 400)
+        return out
 
 
 class _OneFraming(h11.Connection):
-    """h11's connection, refusing a request of no HTTP/1 version, a ``CONNECT``, a control
-    character in a header's value, and one framed both by a length and by chunks (RFC 9112,
+    """h11's connection, refusing a request of no HTTP/1 version, a ``CONNECT``, a method
+    httptools does not parse, what `_StrictBuffer` refuses, a framing field in trailers, and
+    one framed both by a length and by chunks (RFC 9112,
     6.3), as httptools does: h11 goes by the chunks and keeps the connection, so bytes that a
     proxy in front counted as this request's body would run as a request of their own. And an
     answer sent before the request's body came whole says ``connection: close``, as the
@@ -31,18 +87,28 @@ class _OneFraming(h11.Connection):
 
     _refused = False
 
+    @classmethod
+    def adopt(cls, connection: h11.Connection) -> None:
+        """Make uvicorn's h11 connection (just made, nothing received) one of this class."""
+        connection.__class__ = cls
+        connection._receive_buffer.__class__ = _StrictBuffer
+
     def next_event(self) -> Any:
         if self._refused:  # what comes after is not parsed, as after h11's own refusals
             raise h11.RemoteProtocolError("a request refused before", 400)
         event = super().next_event()
         if type(event) is h11.Request:
+            if event.method not in _METHODS:
+                self._refused = True
+                raise h11.RemoteProtocolError("a method httptools does not parse", 400)
+            # A line of the head dropped by h11: a Content-Length as the one before it.
+            if len(event.headers) + 2 != self._receive_buffer.lines:  # type: ignore[attr-defined]
+                self._refused = True
+                raise h11.RemoteProtocolError("Content-Length twice", 400)
             names = [name for name, _ in event.headers]  # (h11's names are lower-case)
             if b"transfer-encoding" in names and b"content-length" in names:
                 self._refused = True
                 raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)
-            if any(_CONTROL.search(value) for _, value in event.headers):
-                self._refused = True  # (h11 took them: an ESC, into the app's log lines)
-                raise h11.RemoteProtocolError("a control character in a header's value", 400)
             if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
                 self._refused = True
                 raise h11.RemoteProtocolError("not an HTTP/1 request", 400)
@@ -74,6 +140,13 @@ class _OneFraming(h11.Connection):
                 except h11.LocalProtocolError:  # ("#x": no target left)
                     self._refused = True
                     raise h11.RemoteProtocolError("an invalid request target", 400) from None
+        elif (
+            type(event) is h11.EndOfMessage  # (a chunked body's trailers, if any)
+            and event.headers
+            and any(name in _FRAMING for name, _ in event.headers)
+        ):
+            self._refused = True
+            raise h11.RemoteProtocolError("a framing field in a body's trailers", 400)
         return event
 
     def send(self, event: Any) -> bytes | None:  # type: ignore[override]  # (one signature)

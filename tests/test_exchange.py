@@ -1045,3 +1045,145 @@ def test_a_refused_request_pipelined_behind_others_is_answered_after_them(
         b"400 Bad Request"
     ], answers
     assert [json.loads(a.partition(b"\r\n\r\n")[2])["path"] for a in answers[:-1]] == seen
+
+
+#: Requests httptools refused and h11 served: a proxy in front that reads them as h11 did (or
+#: as httptools did) and the server here may see different requests in the same bytes.
+LOOSE = {
+    # RFC 9112, 5.2: a folded line refused (400) or unfolded; h11 unfolded it.
+    "obs-fold": b"POST / HTTP/1.1\r\nhost: x\r\nx-a: one\r\n two\r\ncontent-length: 2\r\n\r\n{}",
+    "obs-fold-tab": (
+        b"POST / HTTP/1.1\r\nhost: x\r\nx-a: one\r\n\ttwo\r\ncontent-length: 2\r\n\r\n{}"
+    ),
+    # RFC 9112, 2.2: a server MAY take a bare LF as a line's end (so may refuse it).
+    "bare-lf": b"POST / HTTP/1.1\nhost: x\ncontent-length: 2\n\n{}",
+    "one-bare-lf": b"POST / HTTP/1.1\r\nhost: x\ncontent-length: 2\r\n\r\n{}",
+    # RFC 9110, 9.1: methods are case-sensitive: "post" is no POST, and httptools knows it not.
+    "lower-case-method": b"post / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}",
+    "unknown-method": b"FOO / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}",
+    # RFC 9112, 6.3: a server MAY take equal lengths as one (so may refuse them).
+    "length-twice": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\ncontent-length: 2\r\n\r\n{}"
+    ),
+    "length-list": b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 2, 2\r\n\r\n{}",
+    # RFC 9112, 7.1: nothing between a chunk's size and its line's end (or its ";").
+    "chunk-size-space": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n2 \r\n{}\r\n0\r\n\r\n"
+    ),
+    "chunk-size-tab": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n2\t\r\n{}\r\n0\r\n\r\n"
+    ),
+    # RFC 9110, 6.5.1: framing fields cannot be trailers.
+    "length-in-trailers": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+        b"2\r\n{}\r\n0\r\ncontent-length: 5\r\n\r\n"
+    ),
+    "coding-in-trailers": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+        b"2\r\n{}\r\n0\r\ntransfer-encoding: chunked\r\n\r\n"
+    ),
+    "folded-trailer": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+        b"2\r\n{}\r\n0\r\nx-a: one\r\n two\r\n\r\n"
+    ),
+}
+
+
+def refused_whole(protocol_class: type[Any], request: bytes) -> tuple[list[bytes | str], bool]:
+    """What a connection wrote on ``request`` until it closed (its peer gone then, ending the
+    app's task, which a refusal from a body's bytes has started); whether the app got a body."""
+    bodies: list[bytes] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        message = await receive()
+        bodies.append(message.get("body", b""))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def scenario() -> list[bytes | str]:
+        protocol, transport = await connect(protocol_class, app)
+        protocol.data_received(request)
+        await settle()
+        events = list(transport.events)
+        protocol.connection_lost(None)
+        tasks: set[asyncio.Task[None]] = protocol.tasks
+        if tasks:
+            await asyncio.wait(list(tasks), timeout=30)
+        return events
+
+    events = asyncio.run(scenario())
+    return wire(events), any(bodies)
+
+
+@pytest.mark.parametrize("loose", LOOSE)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_head_httptools_refuses_is_refused_on_h11_too(
+    protocol_class: type[Any], loose: str
+) -> None:
+    # h11 served each (unfolded, its lengths merged, its trailers dropped); httptools refused
+    # it. Refused on both, each answered alike: 400 with a JSON reason, closed (a body before
+    # its trailers has reached the app on either parser, its answer never sent).
+    events, got_body = refused_whole(protocol_class, LOOSE[loose])
+    assert (not got_body or "trailer" in loose) and events[-1] == "close", events
+    head, _, body = first_write(events).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), head
+    assert json.loads(body) == {"error": "invalid HTTP request"}
+
+
+#: What RFC 9112 has a server take, taken on both parsers alike (kept so by the checks above).
+TAKEN = {
+    "chunk-extension": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n2;a=b\r\n{}\r\n0\r\n\r\n"
+    ),
+    "trailer": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+        b"2\r\n{}\r\n0\r\nx-a: b\r\n\r\n"
+    ),
+    "coding-in-capitals": (  # (RFC 9112, 7: a coding's name is case-insensitive)
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+    ),
+    "tab-in-value": b"POST / HTTP/1.1\r\nhost: x\r\nx-a: a\tb\r\ncontent-length: 2\r\n\r\n{}",
+    "length-in-capitals": b"POST / HTTP/1.1\r\nhost: x\r\nContent-Length: 2\r\n\r\n{}",
+    "patch": b"PATCH / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}",
+}
+
+
+@pytest.mark.parametrize("request_bytes", TAKEN.values(), ids=TAKEN.keys())
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_what_a_server_must_take_is_served_on_either_parser(
+    protocol_class: type[Any], request_bytes: bytes
+) -> None:
+    events, _ = serve(protocol_class, echo, [request_bytes])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+    assert json.loads(body)["body"] == "{}"
+
+
+@pytest.mark.parametrize(
+    "codings",
+    [b"gzip, chunked", b"gzip\r\ntransfer-encoding: chunked", b"deflate ,chunked"],
+    ids=["gzip-chunked", "two-fields", "deflate-chunked"],
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_transfer_coding_but_chunked_is_refused_on_either_parser(
+    protocol_class: type[Any], codings: bytes
+) -> None:
+    # httptools went by the last coding (chunked) and handed the app the body still gzipped;
+    # h11 refused it. RFC 9112, 6.1: a coding the server does not know is refused (400 here,
+    # as h11 answered, with a JSON reason), the body never the app's.
+    request = b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: %b\r\n\r\n" % codings
+    events, got_body = refused_whole(protocol_class, request + b"2\r\n\x1f\x8b\r\n0\r\n\r\n")
+    assert not got_body and events[-1] == "close", events
+    head, _, body = first_write(events).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), head
+    assert json.loads(body) == {"error": "invalid HTTP request"}
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_url_with_an_ipv6_zone_is_refused_on_either_parser(protocol_class: type[Any]) -> None:
+    # RFC 6874, 4: a client removes a zone (meaningful only on its own host) before it sends a
+    # URL; RFC 9110, 4.2.1's host (RFC 3986's IP-literal) has none. Refused (400) on both.
+    zoned = b"GET http://[fe80::1%25eth0]/ HTTP/1.1\r\nhost: x\r\n\r\n"
+    events, _ = serve(protocol_class, echo, [zoned])
+    assert first_write(wire(events)).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert wire(events)[-1] == "close"
