@@ -27,9 +27,9 @@ __all__: list[str] = []  # the server protocol's helper
 _LOOSE_HEAD: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\n[ \t]")
 #: A Content-Length that is a list (searched only in a head with a comma).
 _LENGTH_LIST: Final = re.compile(rb"\ncontent-length[ \t]*:[^\r\n]*,", re.IGNORECASE)
-#: A chunk's size followed by whitespace (RFC 9112, 7.1: none there; h11 took it, httptools
-#: refuses it).
-_LOOSE_CHUNK: Final = re.compile(rb"[0-9A-Fa-f]+[ \t]")
+#: A chunk's size followed by whitespace (RFC 9112, 7.1: none there), or past 64 bits: h11
+#: took them (up to 20 digits), httptools refuses them.
+_LOOSE_CHUNK: Final = re.compile(rb"[0-9A-Fa-f]+[ \t]|0*[1-9A-Fa-f][0-9A-Fa-f]{16}")
 #: The methods httptools (llhttp, 0.9) parses in a request; it refuses any other token, a lower-case
 #: ``post`` too (RFC 9110, 9.1: methods are case-sensitive), which h11 served.
 _METHODS: Final = frozenset(
@@ -57,7 +57,7 @@ class _StrictBuffer(ReceiveBuffer):
     def maybe_extract_next_line(self) -> Any:  # (only ever a chunk's size line)
         line = super().maybe_extract_next_line()
         if line is not None and _LOOSE_CHUNK.match(line):
-            raise h11.RemoteProtocolError("whitespace after a chunk's size", 400)
+            raise h11.RemoteProtocolError("a malformed chunk size", 400)
         return line
 
     #: How many lines the last head had, its blank line too (`_OneFraming.next_event`).

@@ -1073,6 +1073,10 @@ LOOSE = {
     "chunk-size-tab": (
         b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n2\t\r\n{}\r\n0\r\n\r\n"
     ),
+    "chunk-size-past-64-bits": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+        b"10000000000000000\r\n{}\r\n0\r\n\r\n"
+    ),
     # RFC 9110, 6.5.1: framing fields cannot be trailers.
     "length-in-trailers": (
         b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
@@ -1141,6 +1145,10 @@ TAKEN = {
     ),
     "coding-in-capitals": (  # (RFC 9112, 7: a coding's name is case-insensitive)
         b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+    ),
+    "zeros-before-a-chunk-size": (
+        b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+        b"00000000000000000002\r\n{}\r\n0\r\n\r\n"
     ),
     "tab-in-value": b"POST / HTTP/1.1\r\nhost: x\r\nx-a: a\tb\r\ncontent-length: 2\r\n\r\n{}",
     "length-in-capitals": b"POST / HTTP/1.1\r\nhost: x\r\nContent-Length: 2\r\n\r\n{}",
