@@ -41,6 +41,13 @@ _METHODS: Final = frozenset(
 _FRAMING: Final = frozenset((b"content-length", b"transfer-encoding"))
 
 
+#: Whether h11's receive buffer has the methods `_StrictBuffer` reads its bytes through.
+_STRICT_READ: Final = all(
+    callable(getattr(ReceiveBuffer, name, None))
+    for name in ("_extract", "maybe_extract_lines", "maybe_extract_next_line")
+)
+
+
 class _StrictBuffer(ReceiveBuffer):
     """h11's receive buffer, refusing (`_LOOSE_HEAD`, `_LOOSE_CHUNK`) what httptools refuses in
     the bytes of a head, of its trailers and of a chunk's size line: h11 reads them as lines,
@@ -91,7 +98,10 @@ class _OneFraming(h11.Connection):
     def adopt(cls, connection: h11.Connection) -> None:
         """Make uvicorn's h11 connection (just made, nothing received) one of this class."""
         connection.__class__ = cls
-        connection._receive_buffer.__class__ = _StrictBuffer
+        # The buffer's methods are h11's own, not its API (the same from 0.12 to 0.16): where
+        # they differ, h11 reads the head as it does itself rather than every request refused.
+        if _STRICT_READ and type(connection._receive_buffer) is ReceiveBuffer:
+            connection._receive_buffer.__class__ = _StrictBuffer
 
     def next_event(self) -> Any:
         if self._refused:  # what comes after is not parsed, as after h11's own refusals
@@ -102,7 +112,8 @@ class _OneFraming(h11.Connection):
                 self._refused = True
                 raise h11.RemoteProtocolError("a method httptools does not parse", 400)
             # A line of the head dropped by h11: a Content-Length as the one before it.
-            if len(event.headers) + 2 != self._receive_buffer.lines:  # type: ignore[attr-defined]
+            lines = getattr(self._receive_buffer, "lines", 0)  # (none: no _StrictBuffer)
+            if lines > 1 and len(event.headers) + 2 != lines:
                 self._refused = True
                 raise h11.RemoteProtocolError("Content-Length twice", 400)
             names = [name for name, _ in event.headers]  # (h11's names are lower-case)

@@ -1195,3 +1195,25 @@ def test_a_url_with_an_ipv6_zone_is_refused_on_either_parser(protocol_class: typ
     events, _ = serve(protocol_class, echo, [zoned])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert wire(events)[-1] == "close"
+
+
+def test_h11_reads_heads_as_it_does_itself_where_its_buffer_is_not_the_one_known(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The strict reading of a head's bytes goes through h11's private receive buffer: if a
+    # release of h11 changes it, the connection keeps h11's own buffer and a valid request is
+    # still read (only the checks of the raw bytes are lost), never every request refused.
+    import h11
+
+    import alexaskill.server_h11 as server_h11
+
+    head = b"POST /alexa HTTP/1.1\r\nhost: skill\r\ncontent-length: 2\r\n\r\n{}"
+    for strict in (True, False):
+        monkeypatch.setattr(server_h11, "_STRICT_READ", strict)
+        connection = h11.Connection(h11.SERVER)
+        server_h11._OneFraming.adopt(connection)
+        assert (type(connection._receive_buffer) is server_h11._StrictBuffer) is strict
+        connection.receive_data(head)
+        request = connection.next_event()
+        assert type(request) is h11.Request and request.target == b"/alexa"
+        assert connection.next_event() == h11.Data(data=b"{}")
