@@ -381,7 +381,9 @@ async def test_a_redis_pool_at_max_connections_or_a_database_redis_lacks_is_said
     # cancelled …: if it reached Redis, it may still be applied", though nothing was sent.
     from alexaskill.exceptions import StoreError
 
-    url = redis_url + "?max_connections=1&socket_connect_timeout=0.5"
+    # The pool's wait for the held connection is short (timeout=); connecting is not: a
+    # loaded CI can stall a connect to the test's Redis past half a second.
+    url = redis_url + "?max_connections=1&socket_connect_timeout=30&timeout=0.5"
     store = RedisStore(url, prefix=f"test:{time.monotonic_ns()}:")
     try:
         await store.load("user")  # the client made, in this event loop
@@ -564,7 +566,9 @@ async def test_a_full_redis_pool_is_waited_for_once_not_twice(redis_url: str) ->
     # (4 s of Alexa's 8 with the defaults), though the README says the wait is up to it.
     from alexaskill.exceptions import StoreError
 
-    url = redis_url + "?max_connections=1&socket_connect_timeout=0.5"
+    # The pool's wait for the held connection is short (timeout=); connecting is not: a
+    # loaded CI can stall a connect to the test's Redis past half a second.
+    url = redis_url + "?max_connections=1&socket_connect_timeout=30&timeout=0.5"
     store = RedisStore(url, prefix=f"test:{time.monotonic_ns()}:")
     try:
         await store.load("user")  # the client made, in this event loop
