@@ -1079,3 +1079,26 @@ def test_an_empty_path_is_a_usage_error_in_the_other_commands_too(
     err += capsys.readouterr().err
     assert (code, out) == (2, ""), err
     assert shown in err, err
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http:///alexa", "expected an http(s) URL"),  # (no host)
+        ("http://:8000/", "expected an http(s) URL"),
+        ("http://[::1]]:8000/", "not a URL"),  # (a bracket too many: httpx's InvalidURL)
+    ],
+)
+def test_a_url_that_is_none_is_said_so_with_alexa_api_too(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, shown: str
+) -> None:
+    # With --alexa-api, chat said such a URL was "not on this machine" (its --alexa-api check
+    # ran before the URL's), and replay ended in httpx's InvalidURL traceback for "[::1]]".
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    (workdir / "api.json").write_text('{"given_name": "Ada"}')
+    for argv in (["replay", "inputsapp:skill", "hello.json"], ["chat", "inputsapp:skill"]):
+        for api in ([], ["--alexa-api", "api.json"]):
+            code, out, err = run(*argv, "--url", url, *api)
+            assert (code, out) == (2, ""), err
+            assert f"error: --url {url!r}: {shown}" in err and "Traceback" not in err, err

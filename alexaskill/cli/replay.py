@@ -161,6 +161,12 @@ def _check_url(url: str) -> str:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
         raise UsageError(f"--url {url!r}: the port is not a number from 0 to 65535") from None
+    import httpx  # (sent through it: what urllib lets by, "[::1]]", httpx refuses)
+
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise UsageError(f"--url {url!r}: not a URL ({exc})") from None
     return url
 
 
