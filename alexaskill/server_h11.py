@@ -23,8 +23,10 @@ __all__: list[str] = []  # the server protocol's helper
 #: line folded (obs-fold, RFC 9112, 5.2: refused or unfolded; h11 unfolded it). (With a line
 #: ended by a bare LF, RFC 9112, 2.2, and a Content-Length twice or a list, 6.3, which a server
 #: may refuse too: `_StrictBuffer._extract`.) A search of the head's bytes, where a valid
-#: request's head has none of them.
-_LOOSE_HEAD: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\n[ \t]")
+#: request's head has none of them. (Two searches: one pattern of both alternatives scanned
+#: the bytes at half the speed, on every request's head.)
+_LOOSE_HEAD: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FOLDED: Final = re.compile(rb"\n[ \t]")
 #: A Content-Length that is a list (searched only in a head with a comma).
 _LENGTH_LIST: Final = re.compile(rb"\ncontent-length[ \t]*:[^\r\n]*,", re.IGNORECASE)
 #: A chunk's size followed by whitespace (RFC 9112, 7.1: none there), or past 64 bits: h11
@@ -49,9 +51,9 @@ _STRICT_READ: Final = all(
 
 
 class _StrictBuffer(ReceiveBuffer):
-    """h11's receive buffer, refusing (`_LOOSE_HEAD`, `_LOOSE_CHUNK`) what httptools refuses in
-    the bytes of a head, of its trailers and of a chunk's size line: h11 reads them as lines,
-    their line ends and folds gone."""
+    """h11's receive buffer, refusing (`_LOOSE_HEAD`, `_FOLDED`, `_LOOSE_CHUNK`) what httptools
+    refuses in the bytes of a head, of its trailers and of a chunk's size line: h11 reads them as
+    lines, their line ends and folds gone."""
 
     _lines = False
 
@@ -77,6 +79,7 @@ class _StrictBuffer(ReceiveBuffer):
             if (
                 lines != out.count(b"\r\n")  # a bare LF
                 or _LOOSE_HEAD.search(out)
+                or _FOLDED.search(out)
                 or (b"," in out and _LENGTH_LIST.search(out))
             ):
                 raise h11.RemoteProtocolError("a malformed or ambiguous head", 400)
