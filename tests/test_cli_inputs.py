@@ -1102,3 +1102,30 @@ def test_a_url_that_is_none_is_said_so_with_alexa_api_too(
             code, out, err = run(*argv, "--url", url, *api)
             assert (code, out) == (2, ""), err
             assert f"error: --url {url!r}: {shown}" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # What uvicorn prints when it listens on every interface: a connection to it reaches
+        # this machine, so the skill there calls the fake (said "not on this machine" before).
+        "http://0.0.0.0:8000/",
+        "http://[::]:8000/",
+        "http://[::ffff:127.0.0.1]:8000/",  # (loopback, written as IPv4-mapped IPv6)
+        "http://127.0.0.1:8000/",
+        "http://localhost:8000/",
+    ],
+)
+def test_alexa_api_is_taken_with_a_url_to_this_machine(url: str) -> None:
+    from alexaskill.cli.inputs import alexa_api_reaches
+
+    alexa_api_reaches(url, "api.json")
+
+
+def test_alexa_api_reaches_refuses_ipv4_mapped_and_named_other_machines() -> None:
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.inputs import alexa_api_reaches
+
+    for url in ("http://10.1.2.3:8000/", "http://[::ffff:10.1.2.3]/", "https://skill.example/"):
+        with pytest.raises(UsageError, match="drop --alexa-api"):
+            alexa_api_reaches(url, "api.json")

@@ -462,10 +462,20 @@ def unreachable(url: str, exc: Exception, app: str, *, timeout: float) -> UsageE
 
 
 def is_local_url(url: str) -> bool:
-    """Whether ``url`` names this machine (a loopback address or ``localhost``)."""
+    """Whether ``url`` names this machine: ``localhost``, a loopback address (also written as
+    IPv4-mapped IPv6), or the unspecified address a server prints when it listens on every
+    interface (``0.0.0.0``, ``::``), which a connection takes to this machine."""
+    import ipaddress
     from urllib.parse import urlsplit
 
     from ..alexa_api import is_loopback
 
     host = urlsplit(url).hostname
-    return host == "localhost" or is_loopback(host)
+    if host == "localhost" or is_loopback(host):
+        return True
+    try:
+        address = ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)  # (::ffff:127.0.0.1: not loopback to 3.11)
+    return address.is_unspecified or (mapped is not None and mapped.is_loopback)
