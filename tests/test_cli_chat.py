@@ -254,21 +254,29 @@ def test_what_was_heard_is_shown_as_said(workdir: Path, monkeypatch: pytest.Monk
     assert '  (heard: Order drink="café")\n' in out
 
 
-def test_ctrl_d_at_the_prompt_ends_the_line(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def _types_at_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, lines: list[str], *, then: type[BaseException]
 ) -> None:
-    # At a terminal the shell's next prompt came right after "> ", on the chat's last line.
-    said = iter(["open the cafe"])
+    """Standard input a terminal where ``lines`` are typed at chat's prompt, then ``then``
+    (Ctrl-D's EOFError, Ctrl-C's KeyboardInterrupt) raised by ``input``."""
+    said = iter(lines)
 
     def typed(prompt: str) -> str:
         sys.stdout.write(prompt)
         try:
             return next(said)
         except StopIteration:
-            raise EOFError from None
+            raise then from None
 
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr("builtins.input", typed)
+
+
+def test_ctrl_d_at_the_prompt_ends_the_line(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # At a terminal the shell's next prompt came right after "> ", on the chat's last line.
+    _types_at_a_terminal(monkeypatch, ["open the cafe"], then=EOFError)
     assert main(["chat", "cafe:skill", "--invocation", "the cafe"]) == 0
     out = capsys.readouterr().out
     assert "  skill:      Welcome to the cafe. What would you like?\n" in out
@@ -958,17 +966,7 @@ def test_ctrl_c_at_the_prompt_ends_the_line_and_exits_130_quietly(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The shell's next prompt came right after "> ", on the chat's last line, as for Ctrl-D.
-    said = iter(["open the cafe"])
-
-    def typed(prompt: str) -> str:
-        sys.stdout.write(prompt)
-        try:
-            return next(said)
-        except StopIteration:
-            raise KeyboardInterrupt from None
-
-    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr("builtins.input", typed)
+    _types_at_a_terminal(monkeypatch, ["open the cafe"], then=KeyboardInterrupt)
     assert main(["chat", "cafe:skill", "--invocation", "the cafe"]) == 130
     out, err = capsys.readouterr()
     assert "  skill:      Welcome to the cafe. What would you like?\n" in out
