@@ -846,3 +846,26 @@ def test_without_a_fallback_intent_the_closest_intents_note_names_the_reading_dr
         "no sample is close enough (a reading was dropped: 'not tomorrow' denies the value) and "
         "the model has no AMAZON.FallbackIntent: Alexa sends the closest intent"
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "slots"),
+    [
+        ("weather for london not tomorrow", None),
+        ("paris from friday to sunday", None),
+        ("london tomorrow", [("city", "london"), ("date", "2026-11-30")]),
+        ("new york", [("city", "new york")]),
+    ],
+)
+def test_a_dialog_answer_splits_and_voids_free_form_words_as_an_utterance_does(
+    said: str, slots: list[tuple[str, str]] | None
+) -> None:
+    # Answers skipped the check utterances get: "weather for london not tomorrow" filled the
+    # city "london not" and the date the user denied, and "london tomorrow" was one city.
+    answer = _city_weather().answer(said, intent="Weather", slot="city", now=NOW)
+    if slots is None:
+        assert answer is None
+        assert _city_weather().understand(f"weather in {said}", now=NOW).fallback
+    else:
+        assert answer is not None
+        assert [(slot.name, slot.value) for slot in answer.slots] == slots

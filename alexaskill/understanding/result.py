@@ -8,7 +8,7 @@ List, no top-level ``value``), per Amazon's "Request Types Reference" (IntentReq
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..models.intents import sent_slot, simple_value
@@ -91,6 +91,10 @@ class Understanding:
         lines.extend(f"  {slot.describe()}" for slot in self.slots)
         lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)
+
+    def in_new_session(self, note: str) -> Understanding:
+        """This understanding, said addressing the skill by name: a new session, noted first."""
+        return replace(self, new_session=True, notes=(note, *self.notes))
 
     def to_json(self) -> dict[str, Any]:
         """The understanding as JSON (for tools and the simulator)."""

@@ -228,7 +228,7 @@ class Understander:
                         # A sample of slots alone reads any words: where the unknown name ends
                         # is left to a connector, or to the name taking all ("open corner cafe").
                         continue
-                return _one_shot(inner, f'asked the skill "{said_name}" in one go')
+                return inner.in_new_session(f'asked the skill "{said_name}" in one go')
         for at in range(1, len(words) - 1):
             if words[at] not in self.language.trailing_connectors:
                 continue
@@ -239,7 +239,7 @@ class Understander:
                 continue
             inner = self._read(text, tokens[:at], now, strict=True)
             if inner is not None:
-                return _one_shot(inner, f'asked the skill "{" ".join(name_words)}" in one go')
+                return inner.in_new_session(f'asked the skill "{" ".join(name_words)}" in one go')
         return None
 
     def _name_sizes(self, words: Sequence[str], after: int) -> list[int]:
@@ -445,7 +445,11 @@ class Understander:
         if match is None:
             kept = [token for token in tokens if token.text not in self.language.fillers]
             if kept and len(kept) < len(tokens):
-                match = matcher.exact(SpanCache(kept, now))
+                spans = SpanCache(kept, now)
+                match = matcher.exact(spans)
+        # As for an utterance: free-form words give the intent's other slots what they read,
+        # unless that cuts a value short or leaves out the word denying it ("london not").
+        match = None if match is None else self._generalise(match, spans)
         if match is None:
             return None
         return self._from_match(text, match, [f"an answer for slot {slot}"])
@@ -488,23 +492,6 @@ class Understander:
 def _worded(sample: str | None) -> bool:
     """Whether the sample utterance ``sample`` has a word besides its ``{slot}`` references."""
     return sample is not None and bool(_SLOT.sub("", sample).strip())
-
-
-def _one_shot(inner: Understanding, note: str) -> Understanding:
-    return Understanding(
-        inner.utterance,
-        inner.request,
-        inner.kind,
-        inner.intent,
-        inner.sample,
-        inner.slots,
-        inner.exact,
-        inner.fallback,
-        new_session=True,
-        notes=(note, *inner.notes),
-        score=inner.score,
-        fills=inner.fills,
-    )
 
 
 def _clock() -> datetime.datetime:
