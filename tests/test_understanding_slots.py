@@ -1134,3 +1134,14 @@ def test_a_weekday_said_with_its_week_without_of(said: str, expected: str | None
     # Only "friday of next week" was read: without "of", the week was a date word left out
     # of "friday", and the reading dropped (the fallback intent).
     assert value(said, "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize("said", ["from 5 to 6 pm", "from five to six", "from ten to six"])
+def test_a_time_range_opened_by_from_fills_no_time_slot(said: str) -> None:
+    # "from" was left out and "5 to 6 pm" read as five to six, 17:55: a range said as a time
+    # Alexa cannot send. "Five to six" alone, and a range whose start is no time, stay one time.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes[-1].endswith(f"'{said}' is a range, not one value)")
+    assert value("5 to 6 pm", "AMAZON.TIME") == "17:55"
+    assert value("from quarter to six", "AMAZON.TIME") == "05:45"

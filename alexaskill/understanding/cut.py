@@ -70,6 +70,9 @@ def cut_reason(
         if fill.kind != "typed":
             continue
         kind = kinds[name]
+        opened = _range_opened(kind, spans, start, end, extra)
+        if opened is not None:
+            return f"{_said(spans, opened, end)!r} is a range, not one value"
         # A word of both types ("past" of "¼ past 5") may be this value's: it is looked past.
         own = language.slot_vocabulary(kind.name) or frozenset()
         for step, first in ((-1, start - 1), (1, end)):
@@ -99,6 +102,8 @@ def cut_reason(
 
 #: Joining words that make two values a range (in every language's joiners that are English).
 _RANGES = frozenset({"to", "through", "thru", "till", "until"})
+#: Words said before the first of two values joined into a range ("from 5 to 6").
+_RANGE_OPENERS = frozenset({"from", "between"})
 
 
 def _said(spans: SpanCache, start: int, end: int) -> str:
@@ -151,6 +156,23 @@ def _negated(
         if spans.words[at] not in language.function_words:
             return None
         at -= 1
+    return None
+
+
+def _range_opened(
+    kind: SlotKind, spans: SpanCache, start: int, end: int, extra: Collection[int]
+) -> int | None:
+    """Where a word left out right before the value opens a range that the value's own words
+    close: "from 5 to 6 pm" is no 17:55 ("5 to 6", five to six, alone is), "from ten to six"
+    the hours of a shop. Each end must be a value of the type: "from quarter to six" is one."""
+    opener = start - 1
+    if opener not in extra or spans.words[opener] not in _RANGE_OPENERS:
+        return None
+    for at in range(start + 1, end - 1):
+        if spans.words[at] in _RANGES:
+            first, second = spans.fill(kind, start, at), spans.fill(kind, at + 1, end)
+            if first is not None and second is not None:
+                return opener
     return None
 
 
