@@ -1145,3 +1145,14 @@ def test_a_time_range_opened_by_from_fills_no_time_slot(said: str) -> None:
     assert understood.notes[-1].endswith(f"'{said}' is a range, not one value)")
     assert value("5 to 6 pm", "AMAZON.TIME") == "17:55"
     assert value("from quarter to six", "AMAZON.TIME") == "05:45"
+
+
+@pytest.mark.parametrize("said", ["5 to", "5 past", "five after", "ten to"])
+def test_a_time_half_said_fills_no_time_slot(said: str) -> None:
+    # The utterance ended before the hour: "5 to" was 05:00, the word "to" left out. Which hour
+    # it was to or past is unknown: no value, as "13 pm" gives none.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes[-1].endswith(f"would leave out '{said.split()[-1]}')")
+    assert value("5 past 6", "AMAZON.TIME") == "06:05"
+    assert value("at 5", "AMAZON.TIME") == "05:00"

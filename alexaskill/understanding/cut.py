@@ -214,6 +214,8 @@ def _part_of_value(
             with_word = parse([said, word], spans.now)
             if with_word is not None and with_word != parse([said], spans.now):
                 return True
+        if at == len(spans.words) - 1 and parse(["1", word, "1"], spans.now) is not None:
+            return True  # the utterance ends with the value half said: "5 to", "5 past"
     return False
 
 
