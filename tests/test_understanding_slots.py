@@ -1156,3 +1156,12 @@ def test_a_time_half_said_fills_no_time_slot(said: str) -> None:
     assert understood.notes[-1].endswith(f"would leave out '{said.split()[-1]}')")
     assert value("5 past 6", "AMAZON.TIME") == "06:05"
     assert value("at 5", "AMAZON.TIME") == "05:00"
+
+
+@pytest.mark.parametrize("said", ["ten k", "10k", "five grand"])
+def test_a_number_with_a_thousands_word_fills_no_number_slot(said: str) -> None:
+    # "k" was left out: "ten k" was 10, a thousandth of what was said. No value, as for "two
+    # dozen"; "ten percent" is still ten (of something), and "10k" still an AlphaNumeric.
+    assert slot(said, "AMAZON.NUMBER") is None
+    assert value("ten percent", "AMAZON.NUMBER") == "10"
+    assert value("10k", "AMAZON.AlphaNumeric") == "10k"

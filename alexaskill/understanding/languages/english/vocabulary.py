@@ -38,10 +38,11 @@ _NUMBERS: Final = frozenset(
     }
 )
 #: Words that change the number said before them ("three halves", "one and a half", "two
-#: dozen"): no number Alexa's AMAZON.NUMBER sends, but a number read without them is a wrong one.
+#: dozen", "ten k", "five grand"): no number Alexa's AMAZON.NUMBER sends, but a number read
+#: without them is a wrong one.
 _CHANGING: Final = _words(
     """half halves quarter quarters thirds fourths fifths sixths sevenths eighths ninths tenths
-    dozen dozens"""
+    dozen dozens k grand"""
 )
 _ORDINALS: Final = _NUMBERS | frozenset(ORDINALS)
 _DATE: Final = (
