@@ -1165,3 +1165,12 @@ def test_a_number_with_a_thousands_word_fills_no_number_slot(said: str) -> None:
     assert slot(said, "AMAZON.NUMBER") is None
     assert value("ten percent", "AMAZON.NUMBER") == "10"
     assert value("10k", "AMAZON.AlphaNumeric") == "10k"
+
+
+@pytest.mark.parametrize("said", ["3::30", "3:30:00", "3:.30"])
+def test_a_garbled_clock_time_fills_no_time_slot(said: str) -> None:
+    # The tokenizer split "3::30" at its colons into 3 and 30, which AMAZON.TIME read as
+    # "three thirty", 03:30: a typing slip taken for a time. "3:30" is one.
+    assert slot(said, "AMAZON.TIME") is None
+    assert value("3:30", "AMAZON.TIME") == "03:30"
+    assert value("12:30pm", "AMAZON.TIME") == "12:30"

@@ -10,10 +10,10 @@ user who typed "What is the weather?":
   ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point
   starting the word; a sign stays on any typed value it starts, ``-3:30``, ``-PT5M``, which
   then parses as no value at all; fractions and powers, ``2/3``, ``⅔`` as ``2/3``, ``10²`` as
-  ``10^2``, which no slot type reads), and the forms of AMAZON.DATE and
-  AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``, ``PT5M``), which the slot
-  types take as they are; everything else (punctuation, hyphens, the periods of ``p.m.``)
-  separates words.
+  ``10^2``, and digits run together with colons, ``3::30``, which no slot type reads), and the
+  forms of AMAZON.DATE and AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``,
+  ``PT5M``), which the slot types take as they are; everything else (punctuation, hyphens, the
+  periods of ``p.m.``) separates words.
 - The language rewrites some words: contractions expanded (``what's`` → ``what is``), one
   spelling for words said either way (``an`` → ``a``). Each rewritten word remembers the word it
   came from, so that a slot value is reported as the user wrote it.
@@ -54,6 +54,9 @@ _WORD: Final = re.compile(
     # only the fraction slash may end it (⅟ folds to 1\u2044): a typed "5/" is the number 5.
     r"|\d+(?:/\d+|\u2044\d*)(?:/\d+)*"
     r"|\d+\^\d+"  # 10^6, and 10⁶ (a power: NFKC would fold it to 106)
+    # Digits run together with colons and points in no form a value has (3::30, 3:30:00): one
+    # word, which no type reads, not the numbers either side (3 and 30, read as 03:30).
+    r"|(?!\d+(?:[:.]\d+)?(?![\d:.]))\d+(?=[\d.]*:)[\d:.]*\d"
     # A number is taken whole (atomic: "12:30pm" never backs off to "12:3" and "0").
     r"|(?>\d+(?:[:.]\d+)?)(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
     r"|(?>\d+(?:[:.]\d+)?)(?=[^\W\d_])"  # 3 of 3pm, 12:30 of 12:30pm (the letters: a word)
