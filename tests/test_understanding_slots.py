@@ -1174,3 +1174,19 @@ def test_a_garbled_clock_time_fills_no_time_slot(said: str) -> None:
     assert slot(said, "AMAZON.TIME") is None
     assert value("3:30", "AMAZON.TIME") == "03:30"
     assert value("12:30pm", "AMAZON.TIME") == "12:30"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ten to midnight", "23:50"),
+        ("quarter past noon", "12:15"),
+        ("quarter past midnight", "00:15"),
+        ("half past midday", "12:30"),
+    ],
+)
+def test_a_time_said_to_or_past_noon_or_midnight_is_read(said: str, expected: str) -> None:
+    # The hour after "to" or "past" had to be a number: "ten to midnight" was no time at all
+    # (its reading dropped as the range "ten to midnight").
+    assert value(said, "AMAZON.TIME") == expected
+    assert slot(f"{said} pm", "AMAZON.TIME") is None  # noon and midnight take no "pm"

@@ -17,6 +17,8 @@ from .numbers import UNITS, _below_hundred, cardinal
 __all__ = ["MERIDIEM", "PARTS_OF_DAY", "time"]
 
 _CLOCK: Final = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+#: The hours named, that a time can be said to or past: "ten to midnight", "quarter past noon".
+_NAMED_HOURS: Final = {"noon": 12, "midday": 12, "midnight": 24}
 
 
 PARTS_OF_DAY: Final = {
@@ -140,7 +142,9 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
                 offset = offset_value
             if sign < 0 and offset == 30:
                 return None
-            hour = _hour(hour_words)
+            hour = _NAMED_HOURS.get(" ".join(hour_words)) if meridiem is None else None
+            if hour is None:
+                hour = _hour(hour_words)
             if hour is None:
                 return None
             total = (hour * 60 + sign * offset) % (24 * 60)
