@@ -1190,3 +1190,14 @@ def test_a_time_said_to_or_past_noon_or_midnight_is_read(said: str, expected: st
     # (its reading dropped as the range "ten to midnight").
     assert value(said, "AMAZON.TIME") == expected
     assert slot(f"{said} pm", "AMAZON.TIME") is None  # noon and midnight take no "pm"
+
+
+@pytest.mark.parametrize("said", ["next friday the 13th", "next monday the 7th"])
+def test_a_second_date_said_after_a_grammar_word_voids_the_date(said: str) -> None:
+    # The cut check stopped at "the": "next friday the 13th" was 2026-12-04, a friday that is
+    # no 13th, where "friday the 13th" already filled no slot. Which day was meant is unknown.
+    understood = understander("AMAZON.DATE").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert understood.notes[-1].endswith(f"would leave out 'the {said.split()[-1]}')")
+    assert value("friday", "AMAZON.DATE") == "2026-12-04"
+    assert value("5 pm this evening", "AMAZON.TIME") == "17:00"  # said twice, the same time

@@ -95,6 +95,11 @@ def cut_reason(
                 if word in language.function_words or (
                     _companion_word(kind.name, word, language) and word not in own
                 ):
+                    second = (
+                        None if taken else _numbered_value(kind, spans, at, step, extra, counts)
+                    )
+                    if second is not None:  # "next friday *the 13th*": which day was meant?
+                        return _left_out(spans, value, *second)
                     break  # past it, the words are another value's ("5 pm friday")
                 at += step
     return None
@@ -157,6 +162,27 @@ def _negated(
             return None
         at -= 1
     return None
+
+
+def _numbered_value(
+    kind: SlotKind,
+    spans: SpanCache,
+    at: int,
+    step: int,
+    extra: Collection[int],
+    counts: Callable[[str, datetime.datetime], bool],
+) -> tuple[int, int] | None:
+    """Where the grammar word at ``at`` and a number or ordinal past it, both left out, are a
+    value of ``kind`` of their own ("the 13th" after "next friday"), if they are."""
+    beyond = at + step
+    if beyond not in extra:
+        return None
+    word = spans.words[beyond]
+    if not (counts(word, spans.now) or any(char.isdigit() for char in word)):
+        return None
+    start, end = min(at, beyond), max(at, beyond) + 1
+    second = spans.fill(kind, start, end)
+    return (start, end) if second is not None and second.kind == "typed" else None
 
 
 def _range_opened(
