@@ -1260,3 +1260,43 @@ def test_hand_written_ssml_with_a_doctype_is_refused_where_it_is_built(markup: s
 def test_a_doctype_in_a_comment_or_cdata_section_is_text() -> None:
     markup = "<speak>Hi <!-- <!DOCTYPE speak> --><![CDATA[<!DOCTYPE x>]]></speak>"
     assert SsmlSpeech(Ssml(markup)).ssml == markup
+
+
+@pytest.mark.parametrize("value", [5, 2.5, True, object()])
+def test_directives_that_are_no_list_at_all_are_a_response_error(value: Any) -> None:
+    # directives=5 raised TypeError "'int' object is not iterable", from speak, ask, Response
+    # and Reprompt alike: no word of which argument was wrong.
+    expected = rf"^directives must be a list of directives, not {type(value).__name__}"
+    for build in (speak, ask):
+        with pytest.raises(ResponseError, match=expected):
+            build("x", directives=value)
+    with pytest.raises(ResponseError, match=expected):
+        Response(directives=value)
+    with pytest.raises(ResponseError, match=r"^reprompt\.directives must be a list"):
+        Reprompt(output_speech=output_speech("x"), directives=value)
+
+
+@pytest.mark.parametrize("value", [None, 5, object()])
+def test_permissions_that_are_no_list_at_all_are_a_response_error(value: Any) -> None:
+    # AskForPermissionsConsentCard(None) raised TypeError "'NoneType' object is not iterable".
+    with pytest.raises(ResponseError, match=r"^card\.permissions must be a list of scopes"):
+        AskForPermissionsConsentCard(value)
+
+
+@pytest.mark.parametrize("value", [None, 5])
+def test_triggered_experiments_that_are_no_list_are_a_response_error(value: Any) -> None:
+    from alexaskill.responses import ExperimentTrigger
+
+    # ExperimentTrigger(None) raised TypeError "'NoneType' object is not iterable".
+    with pytest.raises(ResponseError, match=r"triggeredExperiments must be a list of ids"):
+        ExperimentTrigger(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"outputSpeech": {"type": "PlainText", "text": "Hi"}}, "Hi", output_speech("Hi")],
+)
+def test_encode_response_of_no_response_is_a_response_error(value: Any) -> None:
+    # A dict, a str or a speech raised AttributeError "'dict' object has no attribute 'card'".
+    with pytest.raises(ResponseError, match=r"^encode_response takes a Response or None, not "):
+        encode_response(value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 import msgspec
@@ -196,6 +196,9 @@ class AskForPermissionsConsentCard(Card, tag="AskForPermissionsConsent", frozen=
     def __post_init__(self) -> None:
         if isinstance(self.permissions, str):
             raise ResponseError("card.permissions must be a list of scopes, not one string")
+        if not isinstance(self.permissions, Iterable):  # None was a TypeError "not iterable"
+            kind = type(self.permissions).__name__
+            raise ResponseError(f"card.permissions must be a list of scopes, not {kind}")
         permissions = tuple(self.permissions)
         if not permissions:
             raise ResponseError("card.permissions is empty; name at least one permission scope")

@@ -159,6 +159,11 @@ def encode_response(
     """
     if response is None:
         response = _EMPTY
+    elif not isinstance(response, Response):  # a dict had no attribute 'card'
+        raise ResponseError(
+            f"encode_response takes a Response or None, not {type(response).__name__} (build "
+            "one with speak(), ask() or Response(...))"
+        )
     else:
         if type(response.card) is StandardCard:
             response = msgspec.structs.replace(response, card=response.card._wire())

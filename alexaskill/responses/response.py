@@ -68,7 +68,8 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
 
 def _directives_of(field: str, directives: Iterable[Any] | None) -> tuple[Any, ...]:
     """``directives`` as a tuple; one directive given alone (a mapping, a `Directive`, a
-    type's name) is a `ResponseError`: read as a list, it was its keys, or not iterable."""
+    type's name), or a value that is no list at all, is a `ResponseError`: read as a list, it
+    was its keys, or not iterable."""
     if type(directives) is tuple:
         return directives
     if type(directives) is list:  # the usual, first: the Mapping check below is a Python call
@@ -79,6 +80,10 @@ def _directives_of(field: str, directives: Iterable[Any] | None) -> tuple[Any, .
         raise ResponseError(
             f"{field} takes a list of directives, not one ({type(directives).__name__}): "
             f"{field.rpartition('.')[2]}=[…]"
+        )
+    if not isinstance(directives, Iterable):  # 5: it was TypeError "not iterable"
+        raise ResponseError(
+            f"{field} must be a list of directives, not {type(directives).__name__}"
         )
     return tuple(directives)
 
@@ -159,7 +164,7 @@ class ExperimentTrigger(msgspec.Struct, frozen=True, rename="camel"):
 
     def __post_init__(self) -> None:
         ids = self.triggered_experiments
-        if isinstance(ids, str):
+        if isinstance(ids, str) or not isinstance(ids, Iterable):  # None was a TypeError
             raise ResponseError("experimentation.triggeredExperiments must be a list of ids")
         checked = tuple(ids)
         for index, experiment in enumerate(checked):
