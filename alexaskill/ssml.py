@@ -130,16 +130,21 @@ def _made(markup: str, parts: Iterable[str]) -> Ssml:
     return _Checked(markup)
 
 
+#: Values whose ``str()`` is their repr, never words: bytes (``b'Paris'``) and containers.
+_NO_WORDS: Final = (bytes, bytearray, memoryview, list, tuple, dict, set, frozenset)
+
+
 def escape(text: str) -> Ssml:
     """Escape ``& < > " '`` so plain text can sit in SSML; `Ssml` values come back unchanged.
 
-    A number is its digits (an `IntEnum` member's too), a str subclass the text it holds; None
-    or another `Enum` member (str() says "Topping.HAM") raises `ResponseError`. A character XML
-    cannot hold (a lone surrogate, a control character) becomes a space: Alexa would refuse it.
+    A number is its digits (an `IntEnum` member's too), a str subclass the text it holds; None,
+    another `Enum` member (str() says "Topping.HAM"), bytes or a container (a list, a dict, …:
+    str() says ``b'Paris'``, ``['a', 'b']``) raises `ResponseError`. A character XML cannot hold
+    (a lone surrogate, a control character) becomes a space: Alexa would refuse it.
     """
     if isinstance(text, Ssml):
         return text
-    if not isinstance(text, str) and (text is None or isinstance(text, enum.Enum)):
+    if not isinstance(text, str) and (text is None or isinstance(text, (enum.Enum, *_NO_WORDS))):
         if not isinstance(text, int):
             raise ResponseError(f"SSML text is {text!r}: give the words to say (a str)")
         text = int.__repr__(text)  # its digits, never "_Floor.TOP"

@@ -686,3 +686,32 @@ def test_ssml_error_names_a_doctype(markup: str) -> None:
     # entity other than XML's five, which ssml_error says Alexa refuses.
     assert ssml.ssml_error(markup) == "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"
     assert ssml.ssml_error("<speak>Hi <!-- <!DOCTYPE x> --></speak>") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (b"Paris", r"b'Paris'"),
+        (bytearray(b"Paris"), r"bytearray\(b'Paris'\)"),
+        (["Paris", "Rome"], r"\['Paris', 'Rome'\]"),
+        (("Paris",), r"\('Paris',\)"),
+        ({"city": "Paris"}, r"\{'city': 'Paris'\}"),
+        ({"Paris"}, r"\{'Paris'\}"),
+    ],
+)
+def test_bytes_or_a_container_is_refused_rather_than_spoken_as_its_repr(
+    value: Any, shown: str
+) -> None:
+    # b"Paris" (a body read from a feed) was spoken "b'Paris'", a list of cities as its
+    # brackets and quotes: plain speech refuses both (speech must be a str), the builders did not.
+    refused = rf"^SSML text is {shown}: give the words to say \(a str\)"
+    with pytest.raises(ResponseError, match=refused):
+        ssml.escape(value)
+    with pytest.raises(ResponseError, match=refused):
+        ssml.speak("The city is ", value)
+    with pytest.raises(ResponseError, match=refused):
+        ssml.p(value)
+    with pytest.raises(ResponseError, match=refused):
+        Ssml(", ").join(["a", value])
+    with pytest.raises(ResponseError, match=refused):
+        ssml.sub("x", value)
