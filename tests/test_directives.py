@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from collections.abc import Callable
@@ -845,3 +846,38 @@ def test_a_dialog_directive_written_as_a_dict_gets_its_updated_intent_checked(
         Response(output_speech=output_speech("Which city?"), directives=[raw])
     good = {**raw, "updatedIntent": {"name": "Trip", "slots": {}}}
     assert Response(output_speech=output_speech("Which city?"), directives=[good]).directives
+
+
+class _Media(str, enum.Enum):  # noqa: UP042  (str() of a member says "_Media.STREAM")
+    STREAM = "https://cdn.example.com/a.mp3"
+    ART = "https://cdn.example.com/a.png"
+    TOKEN = "ep-42"
+    TASK = "connection://AMAZON.PrintPDF/1"
+    ORDER = "OrderIntent"
+
+
+def test_a_str_enum_member_is_checked_and_sent_as_the_text_it_holds() -> None:
+    # The checks read str() of the value, which for a str Enum's member is "_Media.STREAM":
+    # an HTTPS stream URL was refused as "not '_Media.STREAM'", and an intent name given as a
+    # member went to Alexa as "_Media.ORDER".
+    play = AudioPlayer.Play(
+        _Media.STREAM,
+        _Media.TOKEN,
+        metadata=AudioMetadata(title=_Media.TOKEN, art=_Media.ART),
+    )
+    video = VideoApp.Launch(_Media.STREAM, title=_Media.TOKEN)
+    task = Connections.StartConnection(_Media.TASK)
+    sent = json.loads(encode_response(Response(directives=[play])))["response"]["directives"]
+    stream = sent[0]["audioItem"]["stream"]
+    assert (stream["url"], stream["token"]) == (_Media.STREAM.value, "ep-42")
+    assert sent[0]["audioItem"]["metadata"]["art"] == {"sources": [{"url": _Media.ART.value}]}
+    for directive, path, text in (
+        (video, ("videoItem", "source"), _Media.STREAM),
+        (task, ("uri",), _Media.TASK),
+    ):
+        sent = json.loads(encode_response(Response(directives=[directive])))["response"]
+        value = sent["directives"][0]
+        for key in path:
+            value = value[key]
+        assert value == text.value
+    assert updated_intent(_Media.ORDER)["name"] == "OrderIntent"

@@ -20,11 +20,13 @@ def _one_of(field: str, value: object, allowed: Sequence[str]) -> None:
 
 
 def _text(field: str, value: object, *, limit: int | None = None) -> str:
+    """``value``, a non-empty str within ``limit``, as the text it holds: a str subclass's
+    (a str Enum's member its value, never what its ``__str__`` says, "Media.STREAM")."""
     if not isinstance(value, str) or not value:
         raise ResponseError(f"{field} must be a non-empty str, not {value!r}")
     if limit is not None and len(value) > limit:
         raise ResponseError(f"{field} is {len(value)} characters; the limit is {limit}")
-    return str(value)
+    return str.__str__(value)
 
 
 def _https(field: str, url: object, *, limit: int | None = None) -> str:
