@@ -158,8 +158,10 @@ def escape(text: str) -> Ssml:
     )
 
 
-# A ``<speak>`` tag, opening or closing; in plain text ``<`` is escaped, so only markup matches.
-_SPEAK_TAG = re.compile(r"</?speak(?:\s[^>]*)?>")
+# A ``<speak>`` tag, opening, closing or empty (``<speak/>``), whose quoted attribute values may
+# hold ``>`` (XML allows it there); in plain text ``<`` is escaped, so only markup matches.
+# Possessive: no backtracking.
+_SPEAK_TAG = re.compile(r"""</?speak(?=[\s/>])(?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+>""")
 
 
 def _is_document(part: str) -> bool:

@@ -715,3 +715,26 @@ def test_bytes_or_a_container_is_refused_rather_than_spoken_as_its_repr(
         Ssml(", ").join(["a", value])
     with pytest.raises(ResponseError, match=refused):
         ssml.sub("x", value)
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["<speak/>", "<speak />", "<speak xml:lang='en-US'/>", "<speak\n/>"],
+)
+def test_an_empty_speak_document_composes_without_a_nested_root(document: str) -> None:
+    # "<speak/>" was left inside the new root ("<speak><speak/>hi</speak>"): a <speak> nested
+    # in <speak>, where composing promises one document with one root.
+    empty = Ssml(document)
+    assert ssml.speak(empty, "hi") == "<speak>hi</speak>"
+    assert empty + "hi" == "<speak>hi</speak>"
+    assert "hi" + empty == "<speak>hi</speak>"
+    assert Ssml(" ").join([empty, "hi"]) == "<speak> hi</speak>"
+    assert empty * 2 == "<speak></speak>"
+
+
+def test_a_speak_root_with_a_greater_than_in_an_attribute_is_unwrapped_whole() -> None:
+    # XML allows ">" in a quoted attribute value; the root's start tag ended there, and the
+    # rest of it ('b">') was spoken.
+    document = Ssml("""<speak xml:lang="en-US" data-note='a>b'>Hi</speak>""")
+    assert ssml.speak(document, " there") == "<speak>Hi there</speak>"
+    assert ssml.p(document) == "<p>Hi</p>"
