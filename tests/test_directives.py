@@ -881,3 +881,21 @@ def test_a_str_enum_member_is_checked_and_sent_as_the_text_it_holds() -> None:
             value = value[key]
         assert value == text.value
     assert updated_intent(_Media.ORDER)["name"] == "OrderIntent"
+
+
+class _Size(str, enum.Enum):  # noqa: UP042  (str() of a member says "_Size.LARGE")
+    LARGE = "large"
+
+
+class _Floor(int, enum.Enum):  # str() of a member says "_Floor.TOP"
+    TOP = 12
+
+
+def test_a_slot_value_given_as_an_enum_member_is_sent_as_its_value() -> None:
+    # updated_intent(..., size=_Size.LARGE) sent the slot value "_Size.LARGE" (str() of the
+    # member), and a (int, Enum) member "_Floor.TOP": Alexa's dialog then had that as the
+    # user's answer.
+    sent = updated_intent("OrderIntent", size=_Size.LARGE, floor=_Floor.TOP)["slots"]
+    assert sent["size"] == {"name": "size", "value": "large", "confirmationStatus": "NONE"}
+    assert sent["floor"] == {"name": "floor", "value": "12", "confirmationStatus": "NONE"}
+    assert type(sent["size"]["value"]) is str

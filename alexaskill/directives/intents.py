@@ -49,7 +49,8 @@ def _slot_json(name: str, value: object, old: Slot | None) -> dict[str, Any]:
         return {"name": name, "confirmationStatus": "NONE"}
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ResponseError(f"slot {name}: give a str, an int, a Slot or None, not {value!r}")
-    text = str(value)
+    # The text it holds: str() of a str or (int, Enum) member says "Size.LARGE".
+    text = str.__str__(value) if isinstance(value, str) else int.__repr__(value)
     if old is not None and old.value == text:
         return _whole_slot(name, old)  # unchanged: as the user gave and confirmed it
     # A value the skill changes is no longer what the user confirmed.
