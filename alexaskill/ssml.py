@@ -274,7 +274,8 @@ def break_(
         raise ResponseError("SSML <break> takes a time or a strength, not both")
     if strength is not None:
         _choose("break", "strength", strength, _BREAK_STRENGTHS)
-        return _Checked(f'<break strength="{strength}"/>')
+        # The text it holds: str() of a str Enum's member says "Pause.WEAK".
+        return _Checked(f'<break strength="{str.__str__(strength)}"/>')
     if time is None:
         return _Checked("<break/>")
     milliseconds, attribute = _break_ms(time)

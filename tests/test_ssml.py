@@ -738,3 +738,12 @@ def test_a_speak_root_with_a_greater_than_in_an_attribute_is_unwrapped_whole() -
     document = Ssml("""<speak xml:lang="en-US" data-note='a>b'>Hi</speak>""")
     assert ssml.speak(document, " there") == "<speak>Hi there</speak>"
     assert ssml.p(document) == "<p>Hi</p>"
+
+
+def test_a_break_strength_given_as_a_str_enum_member_is_written_as_its_value() -> None:
+    class Pause(str, enum.Enum):  # noqa: UP042  (str() of a member says "Pause.WEAK")
+        WEAK = "weak"
+
+    # The member passed the check (it equals "weak") and was written with str():
+    # <break strength="Pause.WEAK"/>, a strength Alexa does not know.
+    assert ssml.break_(strength=Pause.WEAK) == '<break strength="weak"/>'
