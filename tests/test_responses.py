@@ -1300,3 +1300,20 @@ def test_encode_response_of_no_response_is_a_response_error(value: Any) -> None:
     # A dict, a str or a speech raised AttributeError "'dict' object has no attribute 'card'".
     with pytest.raises(ResponseError, match=r"^encode_response takes a Response or None, not "):
         encode_response(value)
+
+
+def test_a_card_or_directive_class_not_called_is_named_as_such() -> None:
+    # card=LinkAccountCard and directives=[AudioPlayer.Stop] (the parentheses forgotten) said
+    # "must be a Card, not StructMeta": the name of msgspec's metaclass, not of the mistake.
+    with pytest.raises(
+        ResponseError,
+        match=r"^card must be a Card, not the class LinkAccountCard "
+        r"\(call it: LinkAccountCard\(\)\)",
+    ):
+        speak("x", card=LinkAccountCard)  # type: ignore[arg-type]
+    with pytest.raises(
+        ResponseError,
+        match=r"^directives\[0\] must be a Directive .*, not the class AudioPlayer\.Stop "
+        r"\(call it: AudioPlayer\.Stop\(\)\)",
+    ):
+        speak("x", directives=[AudioPlayer.Stop])  # type: ignore[list-item]

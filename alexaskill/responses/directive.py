@@ -274,6 +274,14 @@ _CHECKED: Final = frozenset(
 )
 
 
+def _kind_of(value: object) -> str:
+    """What ``value`` is, for an error: its type's name, or of a class (a card or a directive
+    not called: ``card=LinkAccountCard``) that it is the class, and to call it."""
+    if isinstance(value, type):
+        return f"the class {value.__qualname__} (call it: {value.__qualname__}())"
+    return type(value).__name__
+
+
 def _directive(field: str, index: int, directive: object) -> object:
     """A valid directive: a `Directive`, or a mapping with a string ``"type"`` (encoded, its
     checks made of what it sends; one already checked so, in another response, is kept)."""
@@ -304,5 +312,5 @@ def _directive(field: str, index: int, directive: object) -> object:
         return snapshot
     raise ResponseError(
         f"{field}[{index}] must be a Directive or a mapping with a 'type', "
-        f"not {type(directive).__name__}"
+        f"not {_kind_of(directive)}"
     )

@@ -13,7 +13,7 @@ from ..exceptions import ResponseError
 from ..models.context import SCREEN_INTERFACES
 from ..ssml import Ssml
 from .cards import Card
-from .directive import Directive, _directive, directive_type
+from .directive import Directive, _directive, _kind_of, directive_type
 from .speech import OutputSpeech, output_speech
 
 __all__ = [
@@ -124,7 +124,7 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
                 f"not {type(self.output_speech).__name__}"
             )
         if self.card is not UNSET and not isinstance(self.card, Card):
-            raise ResponseError(f"card must be a Card, not {type(self.card).__name__}")
+            raise ResponseError(f"card must be a Card, not {_kind_of(self.card)}")
         if self.reprompt is not UNSET:
             if not isinstance(self.reprompt, Reprompt):
                 raise ResponseError(
