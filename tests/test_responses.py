@@ -1317,3 +1317,9 @@ def test_a_card_or_directive_class_not_called_is_named_as_such() -> None:
         r"\(call it: AudioPlayer\.Stop\(\)\)",
     ):
         speak("x", directives=[AudioPlayer.Stop])  # type: ignore[list-item]
+    with pytest.raises(
+        ResponseError,
+        match=r"^outputSpeech must be .*, not the class PlainTextSpeech "
+        r"\(call it: PlainTextSpeech\(…\)\)",
+    ):
+        Response(output_speech=PlainTextSpeech)  # type: ignore[arg-type]

@@ -278,7 +278,10 @@ def _kind_of(value: object) -> str:
     """What ``value`` is, for an error: its type's name, or of a class (a card or a directive
     not called: ``card=LinkAccountCard``) that it is the class, and to call it."""
     if isinstance(value, type):
-        return f"the class {value.__qualname__} (call it: {value.__qualname__}())"
+        fields = getattr(value, "__struct_fields__", ())
+        defaults = getattr(value, "__struct_defaults__", ())
+        arguments = "…" if len(fields) > len(defaults) else ""  # SimpleCard(…), Stop()
+        return f"the class {value.__qualname__} (call it: {value.__qualname__}({arguments}))"
     return type(value).__name__
 
 

@@ -47,7 +47,7 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
         if speech is not UNSET and not isinstance(speech, OutputSpeech):
             raise ResponseError(
                 "reprompt.outputSpeech must be PlainTextSpeech or SsmlSpeech, "
-                f"not {type(speech).__name__}"
+                f"not {_kind_of(speech)}"
             )
         directives = self.directives
         if directives or type(directives) is not tuple:  # the usual () needs no call
@@ -121,15 +121,13 @@ class Response(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
         if self.output_speech is not UNSET and not isinstance(self.output_speech, OutputSpeech):
             raise ResponseError(
                 "outputSpeech must be PlainTextSpeech or SsmlSpeech (see output_speech()), "
-                f"not {type(self.output_speech).__name__}"
+                f"not {_kind_of(self.output_speech)}"
             )
         if self.card is not UNSET and not isinstance(self.card, Card):
             raise ResponseError(f"card must be a Card, not {_kind_of(self.card)}")
         if self.reprompt is not UNSET:
             if not isinstance(self.reprompt, Reprompt):
-                raise ResponseError(
-                    f"reprompt must be a Reprompt, not {type(self.reprompt).__name__}"
-                )
+                raise ResponseError(f"reprompt must be a Reprompt, not {_kind_of(self.reprompt)}")
             if self.should_end_session is True:
                 raise ResponseError(
                     "a reprompt needs an open session, but shouldEndSession is true "
