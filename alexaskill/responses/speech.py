@@ -248,7 +248,11 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
                 first = markup[said : said + 1]
             if not (first.isascii() and first.isalnum()) and _says_nothing(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
-        _check_length("outputSpeech.ssml", markup, MAX_SPEECH)
+        if len(markup) > MAX_SPEECH:
+            raise ResponseError(
+                f"outputSpeech.ssml is {len(markup)} characters; the limit is {MAX_SPEECH} "
+                "(counted in the whole SSML document: its tags, escapes and <speak> root)"
+            )
         if "<audio" in markup:
             if markup.count("<audio") > MAX_AUDIO_CLIPS:
                 clips = _audio_clips(markup)
