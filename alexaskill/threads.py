@@ -303,15 +303,18 @@ class WorkerPool:
                 with lock:
                     self._idle += 1
                 continue
+            # Marked before the look below: a caller that gives up from now on abandons this
+            # thread. (Marked after it, a caller giving up between the two let go of a call
+            # that ran all the same, its thread counted against the cap however long it ran.)
+            job.append(_RUNNING)
             if future.cancelled():
                 # Its caller gave up while the call waited for a thread (a deadline passed):
                 # not run, so that under overload the answered requests' calls do not delay
                 # the others'. (A call under way cannot be stopped: it finishes, unheard.)
-                del job, loop, future, context, func, kwargs, pace
-                with lock:
-                    self._idle += 1
-                continue
-            job.append(_RUNNING)  # (a caller that gives up from now on abandons this thread)
+                del loop, future, context, func, kwargs, pace
+                if self._done(job):
+                    continue
+                return
             _here.loop = loop
             started = time.perf_counter()
             deliver: Callable[[asyncio.Future[Any], Any], None]
@@ -329,18 +332,23 @@ class WorkerPool:
             # Drop the references before waiting, so that a result is not kept alive for up to
             # idle_seconds by an idle thread.
             del loop, future, context, func, kwargs, pace, result
-            with lock:
-                if job and job[0] is _ABANDONED:
-                    self._abandoned -= 1  # counted against the cap again
-                    if self._threads - self._abandoned > self.max_workers:
-                        # Others took its place meanwhile: kept, it would be one call too
-                        # many running at once (a database pool sized to the cap overflows).
-                        self._threads -= 1
-                        job.clear()
-                        return
-                job.clear()
-                self._idle += 1
-            del job
+            if not self._done(job):
+                return
+
+    def _done(self, job: _Job) -> bool:
+        """A worker is done with ``job``: whether it stays in the pool (else it ends)."""
+        with self._lock:
+            if job and job[0] is _ABANDONED:
+                self._abandoned -= 1  # counted against the cap again
+                if self._threads - self._abandoned > self.max_workers:
+                    # Others took its place meanwhile: kept, it would be one call too many
+                    # running at once (a database pool sized to the cap overflows).
+                    self._threads -= 1
+                    job.clear()
+                    return False
+            job.clear()
+            self._idle += 1
+        return True
 
 
 def _deliver(

@@ -657,3 +657,83 @@ def test_threads_given_up_on_that_come_back_leave_the_pool_within_its_cap() -> N
         go_on.set()
     assert at_once == [0, 1]
     assert pool.threads == 1
+
+
+class _GivingUpLoop(asyncio.SelectorEventLoop):
+    """An event loop whose futures let a test act at the moment a worker thread looks whether
+    a call's caller gave up (``future.cancelled()``), before the worker takes the call: the
+    test's ``at_look`` runs then, in the worker, and what the look saw before it is returned
+    (``afterwards=False``) or what it sees after it (``afterwards=True``)."""
+
+    at_look: Any = None
+    afterwards = False
+
+    def create_future(self) -> asyncio.Future[Any]:
+        return _LookedAt(loop=self)
+
+
+class _LookedAt(asyncio.Future):  # type: ignore[type-arg]
+    def cancelled(self) -> bool:
+        loop: Any = self.get_loop()
+        at_look, seen = loop.at_look, super().cancelled()
+        if at_look is None or threading.current_thread().name != "alexaskill-worker":
+            return seen
+        loop.at_look = None
+        at_look()
+        return super().cancelled() if loop.afterwards else seen
+
+
+@pytest.mark.parametrize("afterwards", [False, True], ids=["look first", "give up first"])
+def test_a_caller_giving_up_as_a_thread_takes_its_call_leaves_the_thread_given_up_on(
+    afterwards: bool,
+) -> None:
+    # The worker looked whether the caller had given up, then marked the call as running: a
+    # caller that gave up between the two (its deadline passing then) saw a call not yet taken
+    # and let it go, but the worker ran it, counted against the cap for as long as it ran. A
+    # call that never returns took one of the threads for good, and with every thread lost so,
+    # every def handler waited for a thread. The call is now marked before the look.
+    pool = WorkerPool(max_workers=1)
+    release = threading.Event()
+    ran: list[str] = []
+
+    def stuck() -> None:
+        ran.append("stuck")
+        release.wait(HELD)
+
+    async def main() -> float:
+        loop: Any = asyncio.get_running_loop()
+        gave_up = threading.Event()
+        call = asyncio.ensure_future(pool.run(stuck, {}))
+
+        def give_up_now() -> None:  # in the worker, as it looks
+            loop.call_soon_threadsafe(call.cancel)
+            assert gave_up.wait(WAIT)
+
+        loop.at_look, loop.afterwards = give_up_now, afterwards
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        gave_up.set()
+        if not afterwards:  # the worker runs the call, given up on: its thread no longer counts
+            assert await asyncio.to_thread(lambda: _until(lambda: bool(ran)))
+            assert pool.abandoned == 1
+        # The next call gets a thread, the stuck one or not.
+        return await asyncio.wait_for(pool.run(round, {"number": 2.5, "ndigits": 1}), WAIT)
+
+    try:
+        with asyncio.Runner(loop_factory=_GivingUpLoop) as runner:
+            assert runner.run(main()) == 2.5
+    finally:
+        release.set()
+    assert ran == ([] if afterwards else ["stuck"])
+    assert _until(lambda: pool.abandoned == 0)
+    assert pool.threads <= 1
+
+
+def _until(condition: Any) -> bool:
+    """Whether ``condition()`` came true within `WAIT` seconds."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
