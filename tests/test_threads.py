@@ -737,3 +737,59 @@ def _until(condition: Any) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def test_what_a_def_handler_sets_in_its_context_stays_in_its_own_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One worker thread serves both requests, and the first one's handler sets a context
+    # variable: the second sees its own request's value, not the thread's left-overs (a hop
+    # that ran each call in a context kept per thread, or in the thread's own, would leak it).
+    pool = WorkerPool(max_workers=1)
+    monkeypatch.setattr(threads, "_POOL", pool)
+    skill = Skill(DEFAULT_SKILL_ID, def_handlers="threads")
+    user: contextvars.ContextVar[str] = contextvars.ContextVar("user", default="nobody")
+    seen: list[tuple[str, int]] = []
+
+    @skill.intent("Who")
+    def who() -> Response:
+        seen.append((user.get(), threading.get_ident()))
+        user.set("set by the handler")
+        return speak("Noted.")
+
+    factory = RequestFactory(skill_id=DEFAULT_SKILL_ID)
+    body = json.dumps(factory.intent("Who")).encode()
+
+    async def ask(name: str) -> str:
+        user.set(name)
+        answer = await skill.respond(decode_envelope(body))
+        return user.get() if answer.outcome == "ok" else answer.outcome
+
+    async def main() -> list[str]:
+        # Each in a task of its own, as each request is served.
+        return [await asyncio.create_task(ask(name)) for name in ("first", "second")]
+
+    assert asyncio.run(main()) == ["first", "second"]  # the request's own, after the handler
+    assert [value for value, _ in seen] == ["first", "second"]
+    assert len({thread for _, thread in seen}) == 1  # (the same thread for both)
+
+
+def test_a_def_handler_that_raises_is_logged_once_with_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, def_handlers="threads")
+
+    @skill.launch
+    def launch() -> Response:
+        raise LookupError("no such city")
+
+    with (
+        caplog.at_level(logging.INFO, "alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        assert client.launch().speech == "Sorry, something went wrong. Please try again later."
+    failed = [r for r in caplog.records if r.exc_info is not None]
+    assert len(failed) == 1 and failed[0].levelname == "ERROR"
+    assert failed[0].exc_info is not None and isinstance(failed[0].exc_info[1], LookupError)
+    assert caplog.text.count("LookupError: no such city") == 1
+    assert "in launch" in caplog.text  # the handler's own frame, in the thread, is in it
