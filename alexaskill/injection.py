@@ -91,7 +91,7 @@ class Call:
         self.services: dict[type, Any] = {}
         #: The exception being handled, while an exception handler runs.
         self.exception: BaseException | None = None
-        #: When the answer is due (`time.monotonic`), or None; True once that time has passed
+        #: When the answer is due (`time.perf_counter`), or None; True once that time has passed
         #: without one (the app answered through `DeadlineExceeded`).
         self.deadline: float | None = None
         self.expired = False
