@@ -6,14 +6,19 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 
-from .test_cli import ROOT, WEATHER
+from alexaskill.app import DEADLINE_REPLY
+from alexaskill.testing import RequestFactory, TestPKI
+
+from .test_cli import ROOT, SKILL_ID, WEATHER
 from .test_cli_serve import serve, signed_skill
 
 
@@ -113,3 +118,58 @@ def test_serve_stopped_while_it_loads_the_app_exits_0(tmp_path: Path) -> None:
             process.wait()
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
+
+
+_BLOCKING_APP = """
+import pathlib, threading
+from alexaskill import Skill, speak
+from alexaskill.testing import TestPKI
+
+skill = Skill("{skill_id}", deadline=1.0, verifier=TestPKI.load({pki!r}).verifier())
+never = threading.Event()
+
+
+@skill.intent("Hello")
+def hello():
+    pathlib.Path({started!r}).write_text("")
+    never.wait()  # a def handler that never returns, in its worker thread
+    return speak("hello")
+"""
+
+
+def test_serve_stopped_while_a_def_handler_blocks_answers_it_and_exits_0(
+    servers: Any, tmp_path: Path
+) -> None:
+    # SIGTERM with a def handler's call stuck in a worker thread: the request still gets the
+    # deadline's spoken answer, the server stops gracefully (the stuck thread holds up neither
+    # the shutdown nor the process's exit), with no traceback.
+    pki = TestPKI()
+    pki.save(tmp_path)
+    started = tmp_path / "started"
+    (tmp_path / "blocking.py").write_text(
+        _BLOCKING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
+    )
+    process, url = serve(servers, tmp_path, tmp_path, "blocking:skill")
+    body = RequestFactory(skill_id=SKILL_ID).intent("Hello")
+    content = httpx.Request("POST", url, json=body).content
+    headers = {"Content-Type": "application/json", **pki.sign(content)}
+    answers: list[httpx.Response] = []
+    posting = threading.Thread(
+        target=lambda: answers.append(
+            httpx.post(url, content=content, headers=headers, timeout=60)
+        ),
+        daemon=True,
+    )
+    posting.start()
+    deadline = time.monotonic() + 60
+    while not started.exists():  # the handler is under way, in its thread
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    posting.join(60)
+    output = servers.output[process].read_text()
+    assert [a.status_code for a in answers] == [200], output
+    assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    assert "Application shutdown complete." in output, output
+    assert "Traceback" not in output and "ERROR" not in output, output
