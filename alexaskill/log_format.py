@@ -6,6 +6,7 @@ its ``format`` makes of the record `alexaskill.logs.log_request` would log.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import reprlib
@@ -15,9 +16,9 @@ from typing import Any, Final
 
 import msgspec
 
-from .log_values import shown
+from .log_values import escaped_args, shown
 
-__all__ = ["JsonFormatter"]
+__all__ = ["EscapingFormatter", "JsonFormatter"]
 
 _REQUEST_LOGGER: Final = "alexaskill.request"
 
@@ -157,7 +158,38 @@ def _without_surrogates(value: Any) -> Any:
 _PLAIN_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class _PlainFormatter(logging.Formatter):
+class EscapingFormatter(logging.Formatter):
+    """A `logging.Formatter` whose text a value from a request cannot forge a line with.
+
+    The record's arguments are `printable` (a newline in a slot value a skill's handler logs
+    comes out as ``\\n``, an ANSI escape as ``\\x1b``), and the text made: every line after the
+    first indented by two spaces (a traceback's; the lines of a message written with newlines
+    of its own), their control characters escaped. The record itself is left as it came (other
+    handlers see it unchanged). For every plain-text handler alexaskill installs: its own
+    (`configure_logging`), ``alexaskill serve``'s for the other loggers, ``alexaskill chat``'s.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record's lines, escaped, every one after the first indented by two spaces."""
+        args = record.args
+        if args:
+            escaped = escaped_args(args)
+            if escaped is not args:
+                record = copy.copy(record)
+                record.args = escaped
+        text = super().format(record)
+        if not text.isprintable():
+            # A traceback's last line quotes the exception's message, which may hold a value
+            # of a request (a slot value in a handler's ValueError). Indented, no line of it can
+            # pass for a record of its own: each of those starts with its date (or level). Its
+            # other control characters (an ANSI escape that erases lines on the operator's
+            # terminal, a NUL) are escaped, as the message's arguments are.
+            first, *rest = text.splitlines() or [""]
+            text = "\n".join([shown(first), *[f"  {shown(line)}" for line in rest]])
+        return text
+
+
+class _PlainFormatter(EscapingFormatter):
     """`_PLAIN_FORMAT`, with the date and time text made once a second, not once a line."""
 
     def __init__(self) -> None:
@@ -168,19 +200,6 @@ class _PlainFormatter(logging.Formatter):
         if datefmt is not None or self.converter is not time.localtime:
             return super().formatTime(record, datefmt)
         return f"{_LOCAL_SECONDS.text(record.created)},{int(record.msecs):03d}"
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The record's lines, every one after the first indented by two spaces."""
-        text = super().format(record)
-        if not text.isprintable():
-            # A traceback's last line quotes the exception's message, which may hold a value
-            # of a request (a slot value in a handler's ValueError). Indented, no line of it can
-            # pass for a record of its own: each of those starts with its date. Its other
-            # control characters (an ANSI escape that erases lines on the operator's terminal,
-            # a NUL) are escaped, as the message's arguments are (`alexaskill.log_values`).
-            first, *rest = text.splitlines()
-            text = "\n".join([shown(first), *[f"  {shown(line)}" for line in rest]])
-        return text
 
     def _request_line(self, created: float, message: str) -> str:
         """What `format` makes of the request line's record, made without the record."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from os import PathLike
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from unicodedata import category
 
 from .exceptions import (
@@ -19,7 +19,7 @@ from .exceptions import (
     VerificationError,
 )
 
-__all__ = ["printable", "refusal", "shown", "user_hash"]
+__all__ = ["escaped_args", "printable", "refusal", "shown", "user_hash"]
 
 _CHECKS: Final[tuple[tuple[type[RequestError], str], ...]] = (
     (MalformedRequestError, "malformed"),
@@ -101,12 +101,24 @@ def shown(line: str) -> str:
 
 def _escape_args(record: logging.LogRecord) -> bool:
     """Filter on the "alexaskill" logger: its messages interpolate values from requests."""
-    args = record.args
-    if isinstance(args, tuple):
-        record.args = tuple(_escaped(arg) for arg in args)
-    elif isinstance(args, Mapping):
-        record.args = {name: _escaped(arg) for name, arg in args.items()}
+    record.args = escaped_args(record.args)
     return True
+
+
+def escaped_args(args: Any) -> Any:
+    """A record's ``args`` with every str (and path, and exception) `printable`: the same
+    object when there is nothing to escape, as almost always."""
+    if isinstance(args, tuple):
+        escaped = tuple(_escaped(arg) for arg in args)
+        if all(new is old for new, old in zip(escaped, args, strict=True)):
+            return args
+        return escaped
+    if isinstance(args, Mapping):
+        mapped = {name: _escaped(arg) for name, arg in args.items()}
+        if all(mapped[name] is arg for name, arg in args.items()):
+            return args
+        return mapped
+    return args
 
 
 def _escaped(arg: object) -> object:

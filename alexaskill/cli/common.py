@@ -262,10 +262,13 @@ def stdin_not_text(exc: UnicodeDecodeError) -> UsageError:
 
 @contextlib.contextmanager
 def log_to(stream: TextIO, level: int) -> Iterator[None]:
-    """Show the skill's log records of ``level`` and above on ``stream`` meanwhile."""
+    """Show the skill's log records of ``level`` and above on ``stream`` meanwhile, escaped
+    (`alexaskill.log_format.EscapingFormatter`)."""
+    from ..log_format import EscapingFormatter
+
     handler = logging.StreamHandler(stream)
     handler.setLevel(level)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     try:
         yield

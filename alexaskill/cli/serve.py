@@ -51,7 +51,8 @@ def _configure_server_logging() -> None:
 
     That is `configure_logging` from ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` (as the
     app does at start-up, `configure_logging_if_unset`), before the app's start-up could find
-    another handler; other loggers' warnings then show in uvicorn's style.
+    another handler; other loggers' warnings then show in uvicorn's style, escaped as alexaskill's
+    own lines are (`alexaskill.log_format.EscapingFormatter`).
     """
     from ..exceptions import ConfigurationError
     from ..settings import configure_logging_if_unset
@@ -60,7 +61,13 @@ def _configure_server_logging() -> None:
         configure_logging_if_unset()
     except ConfigurationError as exc:  # a level or a boolean that does not parse
         raise UsageError(str(exc)) from None
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:     %(name)s: %(message)s")
+    # Escaped as alexaskill's own lines are: a skill's handler logging a slot value with a
+    # newline or an ANSI escape in it must not forge a line or colour the operator's terminal.
+    from ..log_format import EscapingFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(EscapingFormatter("%(levelname)s:     %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
 
 
 def _seal(options: dict[str, str]) -> str:
