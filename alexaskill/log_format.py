@@ -107,10 +107,13 @@ def _json_line(entry: object) -> str:
         # surrogateescape), which UTF-8 cannot encode: written as Python writes it, \udce9.
         builtins = msgspec.to_builtins(entry, enc_hook=repr)
         line = _JSON_ENCODER.encode(_without_surrogates(builtins)).decode()
-    if not line.isascii() and _LINE_BREAKS.search(line):
+    if not line.isascii() and _RAW_UNSAFE.search(line):
         # JSON allows these raw in strings, but str.splitlines() and some log viewers break
-        # lines there: a value from a request could split one line into two.
-        line = _LINE_BREAKS.sub(_json_escape, line)
+        # lines at U+0085, U+2028 and U+2029: a value from a request could split one line into
+        # two. A C1 control (U+009B, an ANSI escape in one character) acts on a terminal that
+        # shows the line (tail -f), a bidirectional override reorders what it shows. Written as
+        # \uXXXX, which any JSON reader reads back as the same character.
+        line = _RAW_UNSAFE.sub(_json_escape, line)
     return line
 
 
@@ -237,7 +240,10 @@ def _msecs(created: float) -> str:
     return str(int((created - int(created)) * 1000) + 1000)[1:]
 
 
-_LINE_BREAKS: Final = re.compile("[\x85\u2028\u2029]")
+#: What msgspec writes raw in a string (it escapes only below U+0020, ", \\) and a JSON line
+#: must not hold raw: C1 controls (U+0085 a line break among them), line and paragraph
+#: separators, bidirectional marks, embeddings, overrides and isolates.
+_RAW_UNSAFE: Final = re.compile("[\x80-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _json_escape(match: re.Match[str]) -> str:
