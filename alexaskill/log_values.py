@@ -19,7 +19,7 @@ from .exceptions import (
     VerificationError,
 )
 
-__all__ = ["escaped_args", "printable", "refusal", "shown", "user_hash"]
+__all__ = ["bounded", "cut", "escaped_args", "printable", "refusal", "shown", "user_hash"]
 
 _CHECKS: Final[tuple[tuple[type[RequestError], str], ...]] = (
     (MalformedRequestError, "malformed"),
@@ -86,6 +86,22 @@ def printable(text: str) -> str:
         else c.encode("unicode_escape").decode()
         for c in text
     )
+
+
+#: The most characters of one value from a request (its id, type, intent name, locale) a
+#: request line shows: Alexa's are far shorter (a request id ~80); a forged or broken one of
+#: 100,000 made every line of it (twice over in JSON) that long.
+MAX_VALUE: Final = 256
+
+
+def cut(text: str) -> str:
+    """``text`` cut at `MAX_VALUE` characters, with how many more it had: ``…(+99744)``."""
+    return text if len(text) <= MAX_VALUE else f"{text[:MAX_VALUE]}…(+{len(text) - MAX_VALUE})"
+
+
+def bounded(text: str) -> str:
+    """``text`` `cut`, then `printable`: a value from a request as a plain line shows it."""
+    return printable(cut(text))
 
 
 def shown(line: str) -> str:

@@ -42,7 +42,7 @@ from .log_lambda import (
     on_lambda,
     runtime_takes_records,
 )
-from .log_values import _escape_args, printable, refusal, user_hash
+from .log_values import MAX_VALUE, _escape_args, bounded, cut, printable, refusal, user_hash
 from .log_writes import pipe_buf, whole_writes
 
 if TYPE_CHECKING:
@@ -382,17 +382,19 @@ def _args(
     found = getattr(request, "intent", None)  # Envelope.intent, without the property's call
     intent = found.name if found is not None else None
     request_id = request.request_id
+    most = MAX_VALUE  # longer, a value is cut (`bounded`): Alexa's are far shorter
     return (
-        (request_type if request_type.isprintable() else printable(request_type))
-        if request_type
-        else "-",
-        (f" {intent}" if intent.isprintable() else f" {printable(intent)}") if intent else "",
+        (request_type if len(request_type) <= most and request_type.isprintable() else
+            bounded(request_type)) if request_type else "-",
+        (f" {intent}" if len(intent) <= most and intent.isprintable() else f" {bounded(intent)}")
+        if intent else "",
         outcome,
         status_text,
         handler,
         verify,
-        (request_id if request_id.isprintable() else printable(request_id)) if request_id else "-",
-    )
+        (request_id if len(request_id) <= most and request_id.isprintable() else
+            bounded(request_id)) if request_id else "-",
+    )  # fmt: skip
 
 
 def _message(
@@ -430,11 +432,14 @@ def _field_values(
         return (None, None, None, None, outcome, status, handler, verify, None)
     request = envelope.request
     found = getattr(request, "intent", None)  # Envelope.intent, without the property's call
+    # Cut to MAX_VALUE characters (`bounded`); JSON escapes the rest of what `printable` would.
+    id, type_, locale = request.request_id or None, request.type, request.locale
+    intent = found.name if found is not None else None
     return (
-        request.request_id or None,
-        request.type,
-        found.name if found is not None else None,
-        request.locale,
+        id if id is None or len(id) <= MAX_VALUE else cut(id),
+        type_ if type_ is None or len(type_) <= MAX_VALUE else cut(type_),
+        intent if intent is None or len(intent) <= MAX_VALUE else cut(intent),
+        locale if locale is None or len(locale) <= MAX_VALUE else cut(locale),
         outcome,
         status,
         handler,

@@ -1149,3 +1149,52 @@ def test_a_log_level_number_of_a_named_level_is_taken(monkeypatch: pytest.Monkey
 def test_configure_logging_refuses_options_it_would_misread(options: Any, why: str) -> None:
     with pytest.raises(ConfigurationError, match=why):
         configure_logging("INFO", **options)
+
+
+def _long_values(type_: bool) -> Envelope:
+    """The GetWeather request, its id, intent name (or type) and locale 100,000 characters."""
+    raw = json.loads((FIXTURES / "IntentRequest.GetWeather.json").read_bytes())
+    long = "A" * 99_999 + "\x1b"
+    raw["request"].update(requestId=f"id{long}", locale=f"en{long}")
+    if type_:  # (not an IntentRequest then: no intent)
+        raw["request"]["type"] = f"Type{long}"
+    else:
+        raw["request"]["intent"]["name"] = f"Intent{long}"
+    return decode_envelope(json.dumps(raw).encode())
+
+
+@pytest.mark.parametrize("type_", [False, True], ids=["intent", "type"])
+@pytest.mark.parametrize("as_json", [False, True], ids=["plain", "json"])
+def test_a_very_long_value_of_a_request_is_cut_in_its_line(as_json: bool, type_: bool) -> None:
+    # A request id, type, intent name or locale of 100,000 characters (a forged request on a
+    # skill that does not verify, a broken client) made its line that long, twice over in
+    # JSON (the message and the field). Each is cut at 256 characters, saying how many more.
+    request = _long_values(type_)
+    stream = io.StringIO()
+    configure_logging("INFO", json=as_json, stream=stream)
+    log_request(request, outcome="ok", status=200, handler_ms=1.0, verify_ms=1.0)
+    text = stream.getvalue()
+    assert len(text) < 3_000 and text.count("\n") == 1 and "\x1b" not in text
+    message = json.loads(text)["message"] if as_json else text
+    cut_id = "id" + "A" * 254 + "…(+99746)"
+    if type_:
+        assert "Type" + "A" * 252 + "…(+99748) -> ok" in message
+    else:
+        assert "IntentRequest Intent" + "A" * 250 + "…(+99750) -> ok" in message
+    assert message.endswith(f" id={cut_id}\n" if not as_json else f" id={cut_id}")
+    if as_json:
+        line = json.loads(text)
+        assert line["request_id"] == cut_id
+        assert line["locale"] == "en" + "A" * 254 + "…(+99746)"
+        assert len(line["request_type" if type_ else "intent"]) == 256 + len("…(+99748)")
+    # The standard record (for a handler of the application) has the same, cut.
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign, assignment]
+    logging.getLogger("alexaskill.request").addHandler(handler)
+    try:
+        log_request(request, outcome="ok", status=200)
+    finally:
+        logging.getLogger("alexaskill.request").removeHandler(handler)
+    [record] = records
+    assert len(record.getMessage()) < 1_000 and record.__dict__["request_id"] == cut_id
