@@ -2,14 +2,16 @@
 
 With ``--workers N`` every worker writes to one inherited standard error, a pipe under Docker
 or systemd. The kernel keeps one write() to a pipe whole only up to PIPE_BUF bytes: a longer one
-may be split and interleaved with another worker's, tearing lines apart.
+may be split and interleaved with another worker's, tearing lines apart. And a request line's
+record handed to the application's filters and handlers (`handled`), never raising.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
-__all__ = ["pipe_buf", "whole_writes"]
+__all__ = ["handled", "pipe_buf", "whole_writes"]
 
 
 def pipe_buf() -> int:
@@ -37,3 +39,20 @@ def whole_writes(
         size += length
     groups.append(group)
     return [(terminator.join(group) + terminator, group) for group in groups]
+
+
+def handled(logger: logging.Logger, record: logging.LogRecord) -> None:
+    """``logger.handle(record)``, for a request's line: an exception of a filter or a handler
+    the application added (which `logging` lets out of the log call) is reported on standard
+    error as `logging` reports a record a handler cannot write, not raised into the request,
+    whose answer it would have turned into an error."""
+    try:
+        logger.handle(record)
+    except RecursionError:  # as logging's handlers do: not a failure of the log alone
+        raise
+    except Exception:
+        _REPORTER.handleError(record)
+
+
+#: What reports a failed request line, as any handler reports a record it could not write.
+_REPORTER = logging.NullHandler()

@@ -43,7 +43,7 @@ from .log_lambda import (
     runtime_takes_records,
 )
 from .log_values import MAX_VALUE, _escape_args, bounded, cut, printable, refusal, user_hash
-from .log_writes import pipe_buf, whole_writes
+from .log_writes import handled, pipe_buf, whole_writes
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
@@ -354,7 +354,7 @@ def log_request(
         if line is not None:
             handler._write_line(line, call, deferrable)
             return
-    request_logger.handle(_record(*call))
+    handled(request_logger, _record(*call))  # an application's filter's error reported
 
 
 #: The arguments of `log_request`, kept to make the record of a line, should it need one.

@@ -1198,3 +1198,43 @@ def test_a_very_long_value_of_a_request_is_cut_in_its_line(as_json: bool, type_:
         logging.getLogger("alexaskill.request").removeHandler(handler)
     [record] = records
     assert len(record.getMessage()) < 1_000 and record.__dict__["request_id"] == cut_id
+
+
+@pytest.mark.parametrize("broken", ["filter", "handler"])
+def test_an_applications_failing_filter_or_handler_does_not_fail_the_request(
+    broken: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # logging lets a filter's exception (and a handler's outside emit) out of the log call:
+    # the request line's raised into the request, which a web server then answered with an
+    # error, the skill's answer lost. Now reported as logging reports a line it cannot write.
+    from alexaskill import Skill, speak
+    from alexaskill.testing import TestClient
+
+    skill = Skill("amzn1.ask.skill.logs-test", store="memory://")
+
+    @skill.launch
+    def launch() -> Any:
+        return speak("hi")
+
+    def fails(record: logging.LogRecord) -> bool:
+        raise ValueError("the application's bug")
+
+    class Failing(logging.Handler):
+        def handle(self, record: logging.LogRecord) -> bool:
+            return fails(record)
+
+    configure_logging("INFO", stream=io.StringIO())
+    request_logger = logging.getLogger("alexaskill.request")
+    added: Any = fails if broken == "filter" else Failing()
+    (request_logger.addFilter if broken == "filter" else request_logger.addHandler)(added)
+    try:
+        with TestClient(skill) as client:
+            assert client.launch().speech == "hi"
+            refused = client.post(b"{}", headers={"content-type": "application/json"})
+            assert refused.status_code == 400
+    finally:
+        request_logger.removeFilter(added)
+        request_logger.removeHandler(added)
+    reported = capsys.readouterr().err
+    assert reported.count("--- Logging error ---") == 2
+    assert "ValueError: the application's bug" in reported
