@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 
 from .deadline import expired, watch
+from .logs import log_request
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -25,6 +26,14 @@ logger = logging.getLogger("alexaskill")
 
 _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
 _TOO_LARGE: Final = b'{"error": "request body too large"}'
+#: The request line's outcome for a POST refused before the skill's checks, by its status.
+_REFUSED: Final = {
+    405: "refused:method",
+    400: "refused:headers",
+    415: "refused:media_type",
+    413: "refused:too_large",
+    408: "refused:body_timeout",
+}
 #: The request headers `_Endpoint` passes on, by their lower-case wire names, with the names
 #: its refusals give them.
 _SHOWN: Final = {
@@ -69,30 +78,38 @@ class _Endpoint:
         self.skill = skill
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Each POST refused here has its request line too (`_REFUSED`), as one the skill's
+        # checks refuse has (`Serving._handle`): every request to the skill's path, one line.
         if scope["method"] != "POST":
+            log_request(None, outcome=_REFUSED[405], status=405)
             await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
             return
         try:
             headers = _read_headers(scope["headers"])
         except _ConflictingHeaders as exc:
+            log_request(None, outcome=_REFUSED[400], status=400)
             await _send(send, 400, exc.body())
             return
         refused = self._refusal(headers)
         if refused is not None:
+            log_request(None, outcome=_REFUSED[refused[0]], status=refused[0])
             await _send(send, *refused)
             return
         try:
             body = await self._read_body_in_time(receive, self.skill.max_body_size)
         except _Disconnected:
-            # Nobody waits for an answer: not verified, answered or logged as a refusal.
+            # Nobody waits for an answer: not verified or answered; its line says it went.
             logger.debug("the client went away before its request's body came whole")
+            log_request(None, outcome="disconnected")
             return
         except TimeoutError:
             # A client that dribbles its body (or stops sending it) keeps no connection open.
             reason = f"request body not received within {self.skill.body_timeout:g} s"
+            log_request(None, outcome=_REFUSED[408], status=408)
             await _send(send, 408, _error_body(reason), close=True)
             return
         if body is None:
+            log_request(None, outcome=_REFUSED[413], status=413)
             await _send(send, 413, _TOO_LARGE)
             return
         await _send(send, *await self.skill._handle(scope, headers, body))
@@ -119,14 +136,16 @@ class _Endpoint:
         try:
             headers = _read_headers(scope["headers"])
         except _ConflictingHeaders as exc:
+            log_request(None, outcome=_REFUSED[400], status=400)
             await _send(send, 400, exc.body())
             return
         refused = self._refusal(headers)
+        if refused is None and len(body) > self.skill.max_body_size:
+            refused = 413, _TOO_LARGE
         if refused is None:
-            if len(body) > self.skill.max_body_size:
-                refused = 413, _TOO_LARGE
-            else:
-                refused = await self.skill._handle(scope, headers, body)
+            refused = await self.skill._handle(scope, headers, body)
+        else:
+            log_request(None, outcome=_REFUSED[refused[0]], status=refused[0])
         await _send(send, *refused)
 
     def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:

@@ -1238,3 +1238,54 @@ def test_an_applications_failing_filter_or_handler_does_not_fail_the_request(
     reported = capsys.readouterr().err
     assert reported.count("--- Logging error ---") == 2
     assert "ValueError: the application's bug" in reported
+
+
+def test_every_post_refused_before_the_skills_checks_has_its_request_line() -> None:
+    # The endpoint's own refusals (method, media type, size, conflicting headers) and a client
+    # that went away before its body came whole wrote no request line: a scan or a flood of
+    # them left no trace at INFO, where every request is said to have one line.
+    from starlette.testclient import TestClient as HttpClient
+
+    from alexaskill import Skill
+
+    skill = Skill("amzn1.ask.skill.logs-test", store="memory://", max_body_size=1000)
+    stream = io.StringIO()
+    configure_logging("INFO", json=True, stream=stream)
+    path = skill.path
+    json_type = {"content-type": "application/json"}
+    with HttpClient(skill) as http:
+        assert http.get(path).status_code == 405
+        text = {"content-type": "text/plain"}
+        assert http.post(path, content=b"{}", headers=text).status_code == 415
+        assert http.post(path, content=b" " * 2000, headers=json_type).status_code == 413
+        twice = [("content-type", "application/json"), ("signature", "a"), ("signature", "b")]
+        assert http.post(path, content=b"{}", headers=twice).status_code == 400
+        assert http.post(path, content=b"{}", headers=json_type).status_code == 400  # unsigned
+
+        async def went_away() -> None:
+            scope = {
+                "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+                "root_path": "", "query_string": b"", "client": ("127.0.0.1", 1),
+                "server": ("127.0.0.1", 80), "headers": [(b"content-type", b"application/json")],
+            }  # fmt: skip
+
+            async def receive() -> dict[str, Any]:
+                return {"type": "http.disconnect"}
+
+            async def send(message: Any) -> None:
+                raise AssertionError(f"nobody to answer: {message}")
+
+            await skill(scope, receive, send)
+
+        http.portal.call(went_away)  # type: ignore[union-attr]
+    lines = [line for line in json_lines(stream) if line["logger"] == "alexaskill.request"]
+    assert [(line["outcome"], line["status"]) for line in lines] == [
+        ("refused:method", 405),
+        ("refused:media_type", 415),
+        ("refused:too_large", 413),
+        ("refused:headers", 400),
+        ("refused:certificate_url", 400),
+        ("disconnected", None),
+    ]
+    assert all(line["request_id"] is None and line["user"] is None for line in lines)
