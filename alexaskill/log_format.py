@@ -18,7 +18,7 @@ import msgspec
 
 from .log_values import escaped_args, shown
 
-__all__ = ["EscapingFormatter", "JsonFormatter"]
+__all__ = ["EscapingFormatter", "JsonFormatter", "escape_last_resort"]
 
 _REQUEST_LOGGER: Final = "alexaskill.request"
 
@@ -190,6 +190,19 @@ class EscapingFormatter(logging.Formatter):
             first, *rest = text.splitlines() or [""]
             text = "\n".join([shown(first), *[f"  {shown(line)}" for line in rest]])
         return text
+
+
+def escape_last_resort() -> None:
+    """Have `logging.lastResort` escape what it writes, as `EscapingFormatter` does.
+
+    Python writes there the warnings of a logger no handler takes: a skill's own loggers' when
+    the application set up no logging (``uvicorn app:skill``, as the Docker image runs it, and
+    ``alexaskill chat``). Left as Python made it (a handler without a formatter of its own):
+    its text, ``%(message)s``, is the same, escaped. One replaced by the application is its own.
+    """
+    last = logging.lastResort
+    if last is not None and last.formatter is None:
+        last.setFormatter(EscapingFormatter())
 
 
 class _PlainFormatter(EscapingFormatter):

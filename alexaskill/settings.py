@@ -112,4 +112,9 @@ def configure_logging_if_unset() -> bool:
         return False
     settings = settings_from_env()
     configure_logging(settings.log_level, json=settings.log_json)
+    if not on_lambda():
+        # A skill's own loggers' warnings go to Python's last resort, unescaped.
+        from .log_format import escape_last_resort
+
+        escape_last_resort()
     return True

@@ -90,3 +90,36 @@ def test_alexaskill_chat_shows_records_escaped() -> None:
         "WARNING alexaskill: the user said rain",
         "  2026-12-02 10:00:00,000 INFO alexaskill.request: forged\\x1b[31m red",
     ]
+
+
+@pytest.fixture
+def last_resort(monkeypatch: pytest.MonkeyPatch) -> logging.Handler:
+    """Python's `logging.lastResort` as Python made it, its formatter put back after."""
+    last = logging.lastResort
+    assert last is not None
+    monkeypatch.setattr(last, "formatter", None)
+    return last
+
+
+def test_uvicorn_app_without_logging_escapes_a_skills_own_warnings(
+    root_kept: logging.Logger, last_resort: logging.Handler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``uvicorn app:skill`` (the Docker image) sets up alexaskill's logger alone: a skill's own
+    # logger's warning goes to Python's last resort, which wrote it raw.
+    from alexaskill.settings import configure_logging_if_unset
+
+    for name in ("ALEXASKILL_LOG_LEVEL", "ALEXASKILL_LOG_JSON", "AWS_LAMBDA_FUNCTION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    root_kept.handlers[:] = []
+    assert configure_logging_if_unset()
+    assert last_resort.format(_record("heard %s", FORGED)) == (
+        "heard rain\\n2026-12-02 10:00:00,000 INFO alexaskill.request: forged\\x1b[31m red"
+    )
+
+
+def test_alexaskill_chat_escapes_a_skills_own_warnings(last_resort: logging.Handler) -> None:
+    with alexaskill_logger_kept(), log_to(io.StringIO(), logging.WARNING):
+        shown = last_resort.format(_record(f"said {FORGED}"))
+    assert shown == (
+        "said rain\n  2026-12-02 10:00:00,000 INFO alexaskill.request: forged\\x1b[31m red"
+    )

@@ -264,8 +264,9 @@ def stdin_not_text(exc: UnicodeDecodeError) -> UsageError:
 def log_to(stream: TextIO, level: int) -> Iterator[None]:
     """Show the skill's log records of ``level`` and above on ``stream`` meanwhile, escaped
     (`alexaskill.log_format.EscapingFormatter`)."""
-    from ..log_format import EscapingFormatter
+    from ..log_format import EscapingFormatter, escape_last_resort
 
+    escape_last_resort()  # where the skill's own loggers' warnings go
     handler = logging.StreamHandler(stream)
     handler.setLevel(level)
     handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
