@@ -397,3 +397,70 @@ def test_the_container_refuses_a_bad_setting_in_one_line(
     assert "Traceback" not in completed.stderr, completed.stderr
     (line,) = completed.stderr.splitlines()
     assert line.startswith("alexaskill: ") and named in line, line
+
+
+def healthcheck_run(port: int, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The image's HEALTHCHECK command against 127.0.0.1:``port``, run with ``env``."""
+    (arguments,) = instructions("HEALTHCHECK")
+    command = json.loads(arguments.split(" CMD ", 1)[1])
+    assert command[0] == "python"
+    command = [sys.executable, *(part.replace(":8080/", f":{port}/") for part in command[1:])]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=30)
+
+
+def test_the_healthcheck_asks_through_no_proxy(served: str) -> None:
+    # Docker copies the client's proxy settings into containers (HTTP_PROXY, http_proxy): urllib
+    # sent the health check to that proxy (here, a port where nothing listens), and a healthy
+    # container was marked unhealthy; NO_PROXY=localhost did not cover 127.0.0.1 either.
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "HTTP_PROXY": nowhere, "http_proxy": nowhere, "NO_PROXY": "localhost"}
+    checked = healthcheck_run(int(served.rsplit(":", 1)[1]), env)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_the_healthcheck_works_when_the_container_serves_tls(tmp_path: Path) -> None:
+    # README: "To terminate TLS in the container itself, add --ssl-certfile and --ssl-keyfile":
+    # the plain-HTTP health check then failed every time, and the container was unhealthy.
+    from .self_signed import self_signed
+
+    cert, key = self_signed(tmp_path, common_name="skill.example.com", dns=["skill.example.com"])
+    port = free_port()
+    tls = ["--ssl-certfile", str(cert), "--ssl-keyfile", str(key)]
+    env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID)
+    process = subprocess.Popen(
+        [*container_command(port), *tls],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"https://127.0.0.1:{port}/health", verify=False).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "did not start"
+            time.sleep(0.1)
+        checked = healthcheck_run(port, dict(os.environ))
+        assert checked.returncode == 0, checked.stderr
+    finally:
+        stop_container(process)
+
+
+def test_the_healthcheck_says_why_a_server_is_unhealthy(served: str) -> None:
+    # One line for `docker inspect`'s health log; an answer other than 200 fails too.
+    port = int(served.rsplit(":", 1)[1])
+    closed = healthcheck_run(free_port(), dict(os.environ))
+    assert closed.returncode == 1
+    (line,) = closed.stderr.splitlines()
+    assert line.startswith("unhealthy: http://127.0.0.1:") and "Connection" in line, line
+    command = json.loads(instructions("HEALTHCHECK")[0].split(" CMD ", 1)[1])
+    url = f"http://127.0.0.1:{port}/no-such-page"
+    missing = subprocess.run(
+        [sys.executable, *command[1:-1], url], capture_output=True, text=True, timeout=30
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == f"unhealthy: {url}: HTTP 404", missing.stderr

@@ -1,0 +1,76 @@
+"""``python -m alexaskill.healthcheck [URL]``: the Docker image's ``HEALTHCHECK``.
+
+Asks ``GET /health`` of the server in the same container (``http://127.0.0.1:8080/health``
+unless told otherwise) and exits 0 if it answers 200, else 1 with the reason in one line (Docker
+keeps it in ``docker inspect``'s health log). Standard library only: the image has no curl.
+
+Two things a bare ``urllib.request.urlopen`` got wrong there: it sends the request through
+``$HTTP_PROXY`` (which Docker copies into containers from the client's proxy settings) unless
+``$NO_PROXY`` names the exact host, so a healthy server was reported unhealthy; and a server
+that terminates TLS itself (``--ssl-certfile`` added to ``CMD``, as the README shows) cannot
+answer plain HTTP. Here no proxy is used, and when a plain request meets a TLS server the same
+URL is asked again over HTTPS, without checking the certificate: it names the skill's public
+domain, not 127.0.0.1, and what is checked is that this server answers, not who it is.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ssl
+import sys
+import urllib.error
+import urllib.request
+from typing import Final
+
+#: What the image's HEALTHCHECK asks: the port its ``CMD`` serves on.
+DEFAULT_URL: Final = "http://127.0.0.1:8080/health"
+
+
+def _status(url: str, timeout: float) -> int:
+    """The status ``url`` answers with, asked without any proxy."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # a loopback liveness check, see the module's docstring
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context)
+    )
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:  # an answer, not a failure to get one
+        return exc.code
+
+
+def check(url: str = DEFAULT_URL, *, timeout: float = 4.0) -> str | None:
+    """None if ``url`` answers 200 (over HTTPS if a plain request meets a TLS server), else why
+    not, in one line."""
+    try:
+        try:
+            status = _status(url, timeout)
+        except (http.client.HTTPException, ConnectionError) as exc:
+            if not url.startswith("http://"):
+                raise
+            try:  # a server that speaks TLS drops a plain request unanswered
+                status = _status("https://" + url.removeprefix("http://"), timeout)
+            except (OSError, http.client.HTTPException):
+                raise exc from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        return f"{url}: {type(reason).__name__}: {reason}"
+    return None if status == 200 else f"{url}: HTTP {status}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if len(arguments) > 1:
+        print("usage: python -m alexaskill.healthcheck [URL]", file=sys.stderr)
+        return 2
+    problem = check(arguments[0] if arguments else DEFAULT_URL)
+    if problem is not None:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
