@@ -1,6 +1,9 @@
 # The weather example served by uvicorn on port 8080, as an unprivileged user (uid 10001).
 # Alexa requires HTTPS: put a TLS proxy (or a load balancer) in front of this port.
-FROM python:3.11-slim
+# Debian's release pinned (trixie, Debian 13), not only Python's: python:3.11-slim moves to the
+# next Debian release when it comes out (bookworm to trixie, then forky), and with it glibc and
+# OpenSSL, in a rebuild that changed nothing else. A rebuild still takes both's security updates.
+FROM python:3.11-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

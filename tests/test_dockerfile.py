@@ -464,3 +464,11 @@ def test_the_healthcheck_says_why_a_server_is_unhealthy(served: str) -> None:
     )
     assert missing.returncode == 1
     assert missing.stderr.strip() == f"unhealthy: {url}: HTTP 404", missing.stderr
+
+
+def test_the_base_image_pins_its_debian_release() -> None:
+    # python:3.11-slim follows Debian's newest release: a rebuild of an unchanged Dockerfile
+    # moved from bookworm to trixie (glibc, OpenSSL), and will move again. A digest may follow.
+    (base,) = instructions("FROM")
+    assert re.fullmatch(r"python:3\.11(\.\d+)?-slim-[a-z]+(@sha256:[0-9a-f]{64})?", base), base
+    assert "trixie" in base and "trixie" in (ROOT / "README.md").read_text()
