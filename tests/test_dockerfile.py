@@ -472,3 +472,19 @@ def test_the_base_image_pins_its_debian_release() -> None:
     (base,) = instructions("FROM")
     assert re.fullmatch(r"python:3\.11(\.\d+)?-slim-[a-z]+(@sha256:[0-9a-f]{64})?", base), base
     assert "trixie" in base and "trixie" in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.parametrize("value", [" ", ",", " , "])
+def test_the_container_refuses_a_skill_id_that_names_none(tmp_path: Path, value: str) -> None:
+    # The ENTRYPOINT's check lets a non-empty value through; the example skill then read no id
+    # in it and served its built-in example id, which no real request carries: the container
+    # started, and refused every request from Alexa, where the README promises it refuses to
+    # start without a skill id.
+    completed = start_refused(container_env(tmp_path, ALEXASKILL_SKILL_ID=value))
+    assert completed.returncode != 0
+    assert "Traceback" not in completed.stderr, completed.stderr
+    (line,) = completed.stderr.splitlines()
+    assert line == (
+        f"alexaskill: ALEXASKILL_SKILL_ID={value!r} names no skill id: set it to the skill's id "
+        "(amzn1.ask.skill.…), or leave it unset for the example's"
+    ), line
