@@ -564,3 +564,34 @@ def test_serve_runs_each_request_in_a_fresh_context_whatever_the_protocol(http: 
         uvicorn.Config(WEATHER, **served)  # type: ignore[arg-type]  # (taken)
     else:
         assert "reset_contextvars" not in served
+
+
+@pytest.mark.parametrize(
+    ("host", "hint"),
+    [
+        ("[::1]", "an IPv6 address goes without brackets: --host ::1"),
+        ("[::]:8080", "an IPv6 address goes without brackets: --host :: --port 8080"),
+        ("127.0.0.1:8000", "the port goes in --port: --host 127.0.0.1 --port 8000"),
+        (
+            "http://0.0.0.0:8080",
+            "give an address, not a URL (the port has --port, TLS --ssl-certfile)",
+        ),
+    ],
+)
+def test_serve_says_what_to_give_for_a_host_written_as_in_a_url(
+    monkeypatch: pytest.MonkeyPatch, host: str, hint: str
+) -> None:
+    # An address as a URL writes it ([::1], host:port, http://…) does not resolve: the error
+    # said "give an address of this machine (…) or a name it resolves", as for a misspelt name.
+    import socket
+
+    def no_such_name(host: object, *args: object, **kwargs: object) -> object:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    from alexaskill.cli.common import UsageError
+
+    args = parser().parse_args(["serve", WEATHER, "--host", host])
+    with pytest.raises(UsageError) as raised:
+        _options(args)
+    assert str(raised.value) == f"--host {host}: Name or service not known: {hint}"

@@ -190,10 +190,24 @@ def _check_host(host: str) -> None:
         socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as exc:  # UnicodeError: a name IDNA refuses (a..b)
         why = exc.strerror if isinstance(exc, socket.gaierror) else "not a host name"
-        raise UsageError(
-            f"--host {host}: {why}: give an address of this machine (127.0.0.1, 0.0.0.0, ::) "
-            "or a name it resolves"
-        ) from None
+        raise UsageError(f"--host {host}: {why}: {_host_hint(host)}") from None
+
+
+def _host_hint(host: str) -> str:
+    """What to give ``--host`` instead of ``host``, which did not resolve: a URL's spelling of an
+    address (``[::1]``, ``127.0.0.1:8000``, ``http://…``) said as such, not as a name."""
+    if "://" in host:
+        return "give an address, not a URL (the port has --port, TLS --ssl-certfile)"
+    if host.startswith("[") and "]" in host:
+        inner, _, rest = host[1:].partition("]")
+        port = rest.removeprefix(":")
+        return f"an IPv6 address goes without brackets: --host {inner}" + (
+            f" --port {port}" if port.isdigit() else ""
+        )
+    name, colon, port = host.rpartition(":")
+    if colon and ":" not in name and port.isdigit():
+        return f"the port goes in --port: --host {name} --port {port}"
+    return "give an address of this machine (127.0.0.1, 0.0.0.0, ::) or a name it resolves"
 
 
 class _Terminated(BaseException):
