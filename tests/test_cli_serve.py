@@ -595,3 +595,21 @@ def test_serve_says_what_to_give_for_a_host_written_as_in_a_url(
     with pytest.raises(UsageError) as raised:
         _options(args)
     assert str(raised.value) == f"--host {host}: Name or service not known: {hint}"
+
+
+def test_serve_refuses_a_capture_dir_it_cannot_make_or_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only a file in the way was checked: served, every request's capture failing with a
+    # WARNING ("request capture: cannot write to …"), the capture asked for never made.
+    from alexaskill.cli.common import UsageError
+
+    too_long = tmp_path / ("x" * 300) / "today"  # a name no file system takes
+    with pytest.raises(UsageError, match=r"^--capture .*: cannot make it \(File name too long\)"):
+        options("--capture", str(too_long))
+    made = tmp_path / "new" / "today"
+    options("--capture", str(made))
+    assert made.is_dir()  # made at start, as the capture would make it
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)  # (root may write anywhere)
+    with pytest.raises(UsageError, match=r"^--capture .*: this user cannot write to it$"):
+        options("--capture", str(made))

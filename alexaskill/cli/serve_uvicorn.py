@@ -8,6 +8,7 @@ import logging
 import math
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from .common import UsageError, logger
@@ -59,9 +60,13 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     if args.capture is not None:
         from ..capture import blocked_by_a_file
 
-        blocker = blocked_by_a_file(args.capture)
+        try:
+            blocker = blocked_by_a_file(args.capture)
+        except OSError:  # a name too long even to look up: said below, as not made
+            blocker = None
         if blocker is not None:  # (the directories above it included)
             raise UsageError(f"--capture {args.capture}: not a directory ({blocker} is a file)")
+        _check_capture_writable(args.capture)
     if ":" not in args.http:
         from uvicorn.config import HTTP_PROTOCOLS
 
@@ -179,6 +184,17 @@ def _warn_if_alexa_refuses(certfile: str) -> None:
             certfile,
             problem,
         )
+
+
+def _check_capture_writable(directory: str) -> None:
+    """`UsageError` for a ``--capture`` directory that cannot be made or written to, made here
+    (as the capture would make it): served, every request's capture failed with a warning."""
+    try:
+        Path(directory).mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--capture {directory}: cannot make it ({exc.strerror})") from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UsageError(f"--capture {directory}: this user cannot write to it")
 
 
 def _check_host(host: str) -> None:
