@@ -47,8 +47,12 @@ def check(url: str = DEFAULT_URL, *, timeout: float = 4.0) -> str | None:
     try:
         try:
             status = _status(url, timeout)
-        except (http.client.HTTPException, ConnectionError) as exc:
-            if not url.startswith("http://"):
+        except (OSError, http.client.HTTPException) as exc:
+            # (a TLS server may reset the connection as the request is sent, or answer it with
+            # an alert; not after a timeout: Docker's own, 5 s, would end the second try)
+            if not url.startswith("http://") or isinstance(
+                getattr(exc, "reason", exc), TimeoutError
+            ):
                 raise
             try:  # a server that speaks TLS drops a plain request unanswered
                 status = _status("https://" + url.removeprefix("http://"), timeout)

@@ -1,0 +1,36 @@
+"""alexaskill.healthcheck, the Docker image's HEALTHCHECK, on its own (tests/test_dockerfile.py
+runs it against the image's CMD: through no proxy, over TLS, its one-line reasons)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from alexaskill.healthcheck import check, main
+
+
+def test_a_server_that_never_answers_is_asked_once() -> None:
+    # A plain request that times out is not asked again over HTTPS: Docker's own timeout (5 s)
+    # would end the second try, and with it the reason.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        problem = check(f"http://127.0.0.1:{port}/health", timeout=0.5)
+        assert problem is not None and "timed out" in problem, problem
+        listener.setblocking(False)
+        connections = []
+        try:
+            while True:
+                connections.append(listener.accept()[0])
+        except BlockingIOError:
+            pass
+        for connection in connections:
+            connection.close()
+    assert len(connections) == 1
+
+
+def test_one_url_at_most(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["http://127.0.0.1:1/health", "another"]) == 2
+    assert capsys.readouterr().err == "usage: python -m alexaskill.healthcheck [URL]\n"
