@@ -4,10 +4,11 @@
 the response (one dialog directive, no ``shouldEndSession: true`` with it, …) are checked
 earlier, when the `Response` is built (see `alexaskill.responses`).
 
-A broken rule either raises `ResponseError`, which the app logs with its traceback and answers
-with its apology, or drops the offending part. Dropping is chosen where refusing would hurt the
-user more than the dropped part: where Alexa takes no speech (an apology would be refused too),
-and where the device lacks a screen (the speech is still worth hearing). A part dropped because
+A broken rule either raises `ResponseError` (its message naming the handler), which the app logs
+with its traceback and answers with its apology, or drops the offending part. Dropping is chosen
+where refusing would hurt the user more than the dropped part: where Alexa takes no speech (an
+apology would be refused too), and where the device lacks a screen (the speech is still worth
+hearing). A part dropped because
 the handler broke Alexa's rule is a `RuleViolation`: logged at ERROR, naming the handler, the
 request and the part, and collected by the test client so that a test fails. A part dropped
 because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a DEBUG line.
@@ -23,7 +24,8 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
 - **Dialog directives** (Delegate, ElicitSlot, ConfirmSlot, ConfirmIntent) answer an
   IntentRequest, or a LaunchRequest when their ``updatedIntent`` names the intent to start
   (intent chaining); anything else raises. A Delegate carries speech only when it starts
-  another intent than the request's. (``Dialog.UpdateDynamicEntities`` and Alexa
+  another intent than the request's. The slots they name must be slots of the intent, where the
+  skill declares it (`alexaskill.rules_dialog`). (``Dialog.UpdateDynamicEntities`` and Alexa
   Conversations' ``Dialog.DelegateRequest`` are not dialog-management directives: not limited.)
 - **Replies to AudioPlayer.\\*, PlaybackController.\\* and System.ExceptionEncountered** carry
   no speech, card or reprompt, and only the AudioPlayer directives each event takes (Amazon's
@@ -79,18 +81,18 @@ import msgspec
 from msgspec import UNSET
 
 from .exceptions import ResponseError, RuleViolation
-from .models import Device, Envelope, IntentRequest, LaunchRequest, Request
+from .interaction import IntentDeclaration
+from .models import Device, Envelope, Request
 from .responses import (
-    DIALOG_DIRECTIVES,
     Directive,
     Response,
     can_fulfill,
     directive_kind,
     directive_type,
     empty,
-    updated_intent_name,
 )
 from .rules_audio import enqueue_violations, open_session_play
+from .rules_dialog import check_dialog
 
 __all__ = [
     "INTERFACE_PREFIXES",
@@ -221,13 +223,16 @@ def failure_reply(request: Request, *, in_session: bool = True) -> Response | No
 def check_reply(
     response: Response | None,
     envelope: Envelope,
+    declarations: Mapping[str, IntentDeclaration] | None = None,
     *,
     handler: str = "",
     violations: list[RuleViolation] | None = None,
 ) -> Response | None:
     """``response`` made fit for ``envelope``'s request, or `ResponseError` if it cannot be.
 
-    ``handler`` names the function that returned ``response``, for the log. Each part dropped
+    ``handler`` names the function that returned ``response``, for the log, and in the message
+    of the `ResponseError`. ``declarations`` (the skill's intents by name) let the dialog
+    directives' slots be checked against the intents the skill declares. Each part dropped
     because it broke Alexa's rule is logged at ERROR as a `RuleViolation` (in the record's
     ``rule_violation`` attribute) and appended to ``violations`` when given.
     """
@@ -246,8 +251,8 @@ def check_reply(
     if response is None:
         return None
     if response.can_fulfill_intent is not UNSET:
-        raise ResponseError(
-            f"canFulfillIntent answers a CanFulfillIntentRequest, not {request.type}"
+        raise _refused(
+            f"canFulfillIntent answers a CanFulfillIntentRequest, not {request.type}", handler
         )
     type_ = request.type
     if type_ in _CONVERSATION:
@@ -258,7 +263,10 @@ def check_reply(
         return _ended(response)
     if not response.directives:
         return response
-    _check_dialog(response, request)
+    try:
+        check_dialog(response, request, declarations)
+    except ResponseError as exc:
+        raise _refused(str(exc), handler) from None
     response = _supported(response, envelope, handler, violations)
     # Rules Alexa takes the reply with all the same: said, and sent as it is.
     for violation in enqueue_violations(response, envelope, handler):
@@ -272,6 +280,11 @@ def check_reply(
     ):
         response = msgspec.structs.replace(response, should_end_session=UNSET)
     return response
+
+
+def _refused(message: str, handler: str) -> ResponseError:
+    """The `ResponseError` for a reply Alexa would refuse, naming the handler that made it."""
+    return ResponseError(f"{message} (the reply of {handler})" if handler else message)
 
 
 def _report(
@@ -363,30 +376,6 @@ def _ended(response: Response) -> Response | None:
             ", ".join(dropped),
         )
     return Response(directives=kept) if kept else None
-
-
-def _check_dialog(response: Response, request: Request) -> None:
-    for directive in response.directives:
-        type_ = directive_type(directive)
-        if type_ not in DIALOG_DIRECTIVES:
-            continue
-        target = updated_intent_name(directive)
-        if isinstance(request, IntentRequest):
-            if (
-                type_ == "Dialog.Delegate"
-                and response.output_speech is not UNSET
-                and target == request.intent.name
-            ):
-                raise ResponseError(
-                    f"Dialog.Delegate carries speech only when it starts another intent; this "
-                    f"one continues {target} (Alexa speaks the dialog model's prompt)"
-                )
-        elif not (isinstance(request, LaunchRequest) and target is not None):
-            raise ResponseError(
-                f"{type_} answers an IntentRequest, or a LaunchRequest naming the intent to start "
-                f"in updatedIntent; not a {request.type}"
-                + (" without updatedIntent" if isinstance(request, LaunchRequest) else "")
-            )
 
 
 def _device(envelope: Envelope) -> Device | None:

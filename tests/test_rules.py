@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, Final, Literal
 
 import pytest
@@ -790,3 +791,95 @@ def test_can_fulfill_reply_carries_no_session_attributes() -> None:
     }
     # Any other request in a session still gets its attributes back.
     assert launched.json["sessionAttributes"] == {"lastCity": "Paris"}
+
+
+# --- dialog directives name slots of their intent; a refused reply names its handler -------------
+
+
+def _trip_skill(reply: Callable[[IntentRequest], Response]) -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("PlanTrip", utterances=["plan a trip to {city}"], slots={"city": "AMAZON.City"})
+    def plan(request: IntentRequest) -> Response:
+        return reply(request)
+
+    @skill.intent("Undescribed")  # no utterances, no slots: its model is not known here
+    def undescribed(request: IntentRequest) -> Response:
+        return reply(request)
+
+    return skill
+
+
+@pytest.mark.parametrize(
+    ("reply", "refusal"),
+    [
+        (
+            lambda request: elicit_slot("town", "Which town?"),
+            "Dialog.ElicitSlot slotToElicit 'town' is no slot of intent PlanTrip (its slots: city)",
+        ),
+        (
+            lambda request: Response(
+                output_speech=speak("Paris?").output_speech,
+                directives=({"type": "Dialog.ConfirmSlot", "slotToConfirm": "town"},),
+                should_end_session=False,
+            ),
+            "Dialog.ConfirmSlot slotToConfirm 'town' is no slot of intent PlanTrip",
+        ),
+        (
+            lambda request: delegate(updated_intent(request.intent, town="Paris")),
+            "Dialog.Delegate updatedIntent sets town: no slot of intent PlanTrip",
+        ),
+        (
+            lambda request: elicit_slot(
+                "city", "Where?", updated_intent=updated_intent("PlanTrip", when="now")
+            ),
+            "Dialog.ElicitSlot updatedIntent sets when: no slot of intent PlanTrip",
+        ),
+    ],
+)
+def test_dialog_directives_name_slots_the_declared_intent_has(
+    reply: Callable[[IntentRequest], Response], refusal: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Alexa refuses a dialog directive naming a slot its intent lacks: the handler's bug is
+    # logged where its name is known, and the user hears the apology, not Alexa's error.
+    with TestClient(_trip_skill(reply), raise_handler_errors=False) as client:
+        assert client.intent("PlanTrip", dialog_state="STARTED").speech == APOLOGY
+    assert refusal in caplog.text
+    assert f"(the reply of {__name__}._trip_skill.<locals>.plan)" in caplog.text
+
+
+def test_dialog_directive_slots_pass_where_the_model_is_not_known_or_alexa_sent_them() -> None:
+    asked = _trip_skill(lambda request: elicit_slot("town", "Which town?"))
+    with TestClient(asked) as client:
+        # an intent the skill does not describe, a slot the request carries
+        assert client.intent("Undescribed").directives[0]["slotToElicit"] == "town"
+        assert client.intent("PlanTrip", town="Lyon").directives[0]["slotToElicit"] == "town"
+    kept = _trip_skill(lambda request: delegate(updated_intent(request.intent, city="Paris")))
+    with TestClient(kept) as client:
+        sent = client.intent("PlanTrip", dialog_state="STARTED").directives[0]
+    assert sent["updatedIntent"]["slots"]["city"]["value"] == "Paris"
+
+
+def test_a_reply_alexa_would_refuse_names_its_handler(caplog: pytest.LogCaptureFixture) -> None:
+    # "handler failed for LaunchRequest" said which rule, never whose reply broke it.
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def welcome() -> Response:
+        return delegate()
+
+    @skill.on("Alexa.Presentation.APL.UserEvent")
+    def pressed() -> Response:
+        return can_fulfill("YES")
+
+    with TestClient(
+        skill, interfaces=("Alexa.Presentation.APL",), raise_handler_errors=False
+    ) as client:
+        assert client.launch().speech == APOLOGY
+        assert client.send("Alexa.Presentation.APL.UserEvent", arguments=[]).speech == APOLOGY
+    assert (
+        "not a LaunchRequest without updatedIntent (the reply of "
+        f"{__name__}.test_a_reply_alexa_would_refuse_names_its_handler.<locals>.welcome)"
+    ) in caplog.text
+    assert "not Alexa.Presentation.APL.UserEvent (the reply of " in caplog.text
+    assert ".<locals>.pressed)" in caplog.text

@@ -1,0 +1,106 @@
+"""The dialog directive rules that need the request, for `alexaskill.rules.check_reply`.
+
+A reply breaking one raises `ResponseError` (the app logs it and speaks its apology):
+
+- a dialog-management directive (Delegate, ElicitSlot, ConfirmSlot, ConfirmIntent) answers an
+  IntentRequest, or a LaunchRequest whose ``updatedIntent`` names the intent to start (intent
+  chaining); a Delegate carries speech only when it starts another intent than the request's;
+- where the skill declares the intent the directive acts on (``updatedIntent``'s, else the
+  request's) with utterances or slots (``@skill.intent(..., slots=...)``, the interaction model
+  ``alexaskill model`` prints), ``slotToElicit``, ``slotToConfirm`` and the slots of
+  ``updatedIntent`` are slots of that intent: Alexa refuses a reply naming another (Amazon's
+  Dialog Interface Reference). A slot the request itself carries for that intent passes
+  whatever the declaration says: Alexa sent it, from the model it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from msgspec import UNSET
+
+from .exceptions import ResponseError
+from .interaction import IntentDeclaration
+from .models import IntentRequest, LaunchRequest, Request
+from .responses import DIALOG_DIRECTIVES, Directive, Response, directive_type, updated_intent_name
+
+__all__ = ["check_dialog"]
+
+#: The field naming the slot a directive asks about (Amazon's Dialog Interface Reference).
+_NAMED_SLOT = {"Dialog.ElicitSlot": "slotToElicit", "Dialog.ConfirmSlot": "slotToConfirm"}
+
+
+def check_dialog(
+    response: Response,
+    request: Request,
+    declarations: Mapping[str, IntentDeclaration] | None = None,
+) -> None:
+    """Raise `ResponseError` if a dialog directive of ``response`` cannot answer ``request``;
+    ``declarations`` are the skill's intents by name (`Skill.intent_declarations`)."""
+    for directive in response.directives:
+        type_ = directive_type(directive)
+        if type_ not in DIALOG_DIRECTIVES:
+            continue
+        target = updated_intent_name(directive)
+        if isinstance(request, IntentRequest):
+            if (
+                type_ == "Dialog.Delegate"
+                and response.output_speech is not UNSET
+                and target == request.intent.name
+            ):
+                raise ResponseError(
+                    f"Dialog.Delegate carries speech only when it starts another intent; this "
+                    f"one continues {target} (Alexa speaks the dialog model's prompt)"
+                )
+        elif not (isinstance(request, LaunchRequest) and target is not None):
+            raise ResponseError(
+                f"{type_} answers an IntentRequest, or a LaunchRequest naming the intent to start "
+                f"in updatedIntent; not a {request.type}"
+                + (" without updatedIntent" if isinstance(request, LaunchRequest) else "")
+            )
+        if declarations:
+            _check_slots(type_, directive, target, request, declarations)
+
+
+def _check_slots(
+    type_: str,
+    directive: Directive | Mapping[str, Any],
+    target: str | None,
+    request: Request,
+    declarations: Mapping[str, IntentDeclaration],
+) -> None:
+    asked = request.intent if isinstance(request, IntentRequest) else None
+    name = target if target is not None else (asked.name if asked is not None else None)
+    declaration = None if name is None else declarations.get(name)
+    if declaration is None or not (declaration.utterances or declaration.slots):
+        return  # an intent the skill does not describe: its model is not known here
+    if declaration.name.startswith("AMAZON."):
+        return  # a built-in intent has slots of Amazon's, which a declaration may leave out
+    known = set(declaration.slots)
+    if asked is not None and asked.name == name and asked.slots:
+        known.update(asked.slots)  # as Alexa sent them, from the model it runs
+    have = ", ".join(sorted(known)) or "none"
+    field = _NAMED_SLOT.get(type_)
+    slot, intent = _parts(directive, field)
+    if field is not None and isinstance(slot, str) and slot not in known:
+        raise ResponseError(
+            f"{type_} {field} {slot!r} is no slot of intent {name} (its slots: {have}); Alexa "
+            "refuses the reply"
+        )
+    slots = intent.get("slots") if isinstance(intent, Mapping) else None
+    unknown = sorted(str(s) for s in slots if s not in known) if isinstance(slots, Mapping) else []
+    if unknown:
+        raise ResponseError(
+            f"{type_} updatedIntent sets {', '.join(unknown)}: no slot of intent {name} (its "
+            f"slots: {have}); Alexa refuses the reply"
+        )
+
+
+def _parts(directive: Directive | Mapping[str, Any], field: str | None) -> tuple[Any, Any]:
+    """The slot a directive names in ``field`` (None without one) and its ``updatedIntent``."""
+    if isinstance(directive, Directive):
+        attribute = {"slotToElicit": "slot_to_elicit", "slotToConfirm": "slot_to_confirm"}
+        slot = getattr(directive, attribute[field], None) if field is not None else None
+        return slot, getattr(directive, "updated_intent", None)
+    return (directive.get(field) if field is not None else None), directive.get("updatedIntent")
