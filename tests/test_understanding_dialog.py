@@ -1043,3 +1043,53 @@ def test_an_updated_intent_without_a_name_is_refused(updated: object) -> None:
     assert turn.exchanges[0].refusal == "Dialog.Delegate: updatedIntent is no intent with a name"
     assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
     assert len(skill.sent) == 2 and not turn.session_open
+
+
+@pytest.mark.parametrize(
+    ("updated", "refusal"),
+    [
+        (
+            {"name": "OrderPizza", "slots": {"crust": {"name": "crust", "value": "thin"}}},
+            "Dialog.Delegate: updatedIntent sets crust: no slot of intent OrderPizza in the model",
+        ),
+        (
+            {"name": "OrderPizza", "confirmationStatus": "YES", "slots": {}},
+            "Dialog.Delegate: updatedIntent confirmationStatus is 'YES', not one of NONE, "
+            "CONFIRMED, DENIED",
+        ),
+        (
+            {"name": "OrderPizza", "slots": {"size": {"name": "size", "confirmationStatus": "OK"}}},
+            "Dialog.Delegate: updatedIntent slot size confirmationStatus is 'OK'",
+        ),
+        (
+            {"name": "OrderPizza", "slots": {"size": "large"}},
+            "Dialog.Delegate: updatedIntent slots is no object of slot objects",
+        ),
+    ],
+)
+def test_an_updated_intent_alexa_would_refuse_is_refused(
+    updated: dict[str, Any], refusal: str
+) -> None:
+    # Each was taken: a slot the model lacks went on in the next request, an unknown status
+    # was kept as if valid, a slot given as a string was taken for an unfilled slot.
+    skill = Skill(delegate(updated))
+    turn = conversation(skill).say("order a pizza")
+    assert turn.exchanges[0].refusal == refusal
+    assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
+    assert not turn.session_open
+
+
+@pytest.mark.parametrize("kind", ["Dialog.ElicitSlot", "Dialog.ConfirmSlot"])
+def test_a_slot_directive_without_its_slot_is_refused(kind: str) -> None:
+    # "intent OrderPizza has no slot None" was the reason given; a ConfirmSlot naming its slot
+    # in slotToElicit was taken.
+    skill = Skill(answer("Which?", end=False, directives=[{"type": kind, "slotToElicit": "x"}]))
+    turn = conversation(skill).say("order a pizza")
+    field = "slotToElicit" if kind == "Dialog.ElicitSlot" else "slotToConfirm"
+    expected = f"{kind} names no slot ({field} is None)"
+    if kind == "Dialog.ElicitSlot":
+        expected = f"{kind}: intent OrderPizza has no slot x"
+    assert turn.exchanges[0].refusal == expected
+    missing = Skill(answer("Which?", end=False, directives=[{"type": kind}]))
+    turn = conversation(missing).say("order a pizza")
+    assert turn.exchanges[0].refusal == f"{kind} names no slot ({field} is None)"

@@ -19,8 +19,9 @@ Interface Reference":
   (CONFIRMED for yes, DENIED for no), sent back to the skill IN_PROGRESS. The skill must speak
   the question: one left without ``outputSpeech`` is noted, and the user hears nothing (the
   dialog model's prompt is not filled in). A directive for an intent without a dialog model,
-  naming a slot its intent does not have, or sent with ``shouldEndSession: true`` (it waits for
-  the user's answer) is refused (INVALID_RESPONSE).
+  naming no slot or a slot its intent does not have, or sent with ``shouldEndSession: true`` (it
+  waits for the user's answer) is refused (INVALID_RESPONSE); so is an ``updatedIntent`` with a
+  confirmationStatus Alexa does not know, or setting a slot the model does not give the intent.
 - ``updatedIntent`` replaces the intent's slots and confirmation; a ``Dialog.Delegate`` naming
   another intent (from a LaunchRequest, say) starts that intent's dialog (intent chaining). A
   built-in intent (``AMAZON.HelpIntent``) cannot be chained to: that is refused too.
@@ -54,6 +55,7 @@ from .dialog_state import (
     opens_microphone,
     outside_session,
     reprompt_of,
+    updated_intent_problem,
 )
 from .prompts import Prompter
 from .turns import Exchange, Reply, Transport, Turn, speech_of
@@ -349,6 +351,10 @@ class Conversation(DialogAnswers):
         if raw is not None and not (isinstance(raw, dict) and isinstance(raw.get("name"), str)):
             self._refuse(turn, exchange, f"{kind}: updatedIntent is no intent with a name")
             return
+        problem = None if raw is None else updated_intent_problem(raw, self.understander.model)
+        if problem is not None:
+            self._refuse(turn, exchange, f"{kind}: {problem}")
+            return
         updated = (
             complete_intent(copy.deepcopy(raw), self.understander.model)
             if isinstance(raw, dict)
@@ -394,7 +400,11 @@ class Conversation(DialogAnswers):
                 return
             self._next_step(turn)
             return
-        slot = step.get("slotToElicit") or step.get("slotToConfirm")
+        field = "slotToElicit" if kind == "Dialog.ElicitSlot" else "slotToConfirm"
+        slot = step.get(field)
+        if kind != "Dialog.ConfirmIntent" and not isinstance(slot, str):
+            self._refuse(turn, exchange, f"{kind} names no slot ({field} is {slot!r})")
+            return
         if kind != "Dialog.ConfirmIntent":
             defined = self.understander.model.intent(dialog.name)
             if defined is None or defined.slot(str(slot)) is None:

@@ -19,7 +19,11 @@ __all__ = [
     "opens_microphone",
     "outside_session",
     "reprompt_of",
+    "updated_intent_problem",
 ]
+
+#: The confirmation statuses Alexa knows, of an intent and of a slot.
+_STATUSES: Final = ("NONE", "CONFIRMED", "DENIED")
 
 #: What Alexa sends the skill whose stream the device's player holds, for a built-in intent
 #: said without the skill's name (Amazon's AudioPlayer interface reference): "stop" and
@@ -172,6 +176,31 @@ def complete_intent(intent: dict[str, Any], model: InteractionModel) -> dict[str
     if slots or "slots" in intent:
         intent["slots"] = slots
     return intent
+
+
+def updated_intent_problem(raw: Mapping[str, Any], model: InteractionModel) -> str | None:
+    """Why Alexa refuses a dialog directive's ``updatedIntent`` (``raw``, an object with a
+    name), or None: a confirmationStatus it does not know, slots that are no object of slot
+    objects, or a slot the model does not give the intent (Amazon's Dialog Interface
+    Reference: ``updatedIntent`` is the intent with its slots, as a request carries them)."""
+    name = str(raw.get("name"))
+    status = raw.get("confirmationStatus", "NONE")
+    if status not in _STATUSES:
+        return f"updatedIntent confirmationStatus is {status!r}, not one of {', '.join(_STATUSES)}"
+    slots = raw.get("slots")
+    if slots is None:
+        return None
+    if not isinstance(slots, Mapping) or not all(isinstance(s, Mapping) for s in slots.values()):
+        return "updatedIntent slots is no object of slot objects"
+    for slot, entry in slots.items():
+        status = entry.get("confirmationStatus", "NONE")
+        if status not in _STATUSES:
+            return f"updatedIntent slot {slot} confirmationStatus is {status!r}"
+    defined = model.intent(name)
+    unknown = sorted(str(s) for s in slots if defined is not None and defined.slot(str(s)) is None)
+    if unknown:
+        return f"updatedIntent sets {', '.join(unknown)}: no slot of intent {name} in the model"
+    return None
 
 
 def listening_after(turn: Turn) -> tuple[bool, str | None] | None:
