@@ -4,7 +4,8 @@ A reply breaking one raises `ResponseError` (the app logs it and speaks its apol
 
 - a dialog-management directive (Delegate, ElicitSlot, ConfirmSlot, ConfirmIntent) answers an
   IntentRequest, or a LaunchRequest whose ``updatedIntent`` names the intent to start (intent
-  chaining); a Delegate carries speech only when it starts another intent than the request's;
+  chaining); a Delegate carries speech only when it starts another intent than the request's,
+  and never continues a dialog that is COMPLETED (Alexa has no step left: it refuses the reply);
 - where the skill declares the intent the directive acts on (``updatedIntent``'s, else the
   request's) with utterances or slots (``@skill.intent(..., slots=...)``, the interaction model
   ``alexaskill model`` prints), ``slotToElicit``, ``slotToConfirm`` and the slots of
@@ -52,6 +53,16 @@ def check_dialog(
                 raise ResponseError(
                     f"Dialog.Delegate carries speech only when it starts another intent; this "
                     f"one continues {target} (Alexa speaks the dialog model's prompt)"
+                )
+            if (
+                type_ == "Dialog.Delegate"
+                and request.dialog_state == "COMPLETED"
+                and target in (None, request.intent.name)
+            ):
+                raise ResponseError(
+                    f"Dialog.Delegate answers {request.intent.name} with dialogState COMPLETED: "
+                    "Alexa has no step left to take; act on the intent (check "
+                    'request.dialog_state != "COMPLETED" before delegating)'
                 )
         elif not (isinstance(request, LaunchRequest) and target is not None):
             raise ResponseError(

@@ -883,3 +883,23 @@ def test_a_reply_alexa_would_refuse_names_its_handler(caplog: pytest.LogCaptureF
     ) in caplog.text
     assert "not Alexa.Presentation.APL.UserEvent (the reply of " in caplog.text
     assert ".<locals>.pressed)" in caplog.text
+
+
+def test_delegate_never_continues_a_completed_dialog(caplog: pytest.LogCaptureFixture) -> None:
+    # The delegating handler that forgets to check dialogState: the reply went out, and Alexa
+    # refuses a Delegate with no step left (the emulation refused it; the app did not).
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("PlanTrip")
+    def plan(request: IntentRequest) -> Response:
+        return delegate()
+
+    @skill.intent("AMAZON.YesIntent")
+    def yes(request: IntentRequest) -> Response:
+        return delegate(updated_intent("PlanTrip"))  # chaining: another intent, allowed
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        assert client.intent("PlanTrip", dialog_state="IN_PROGRESS").directives
+        assert client.intent("PlanTrip", dialog_state="COMPLETED").speech == APOLOGY
+        assert client.intent("AMAZON.YesIntent", dialog_state="COMPLETED").directives
+    assert "Dialog.Delegate answers PlanTrip with dialogState COMPLETED" in caplog.text
