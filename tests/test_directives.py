@@ -899,3 +899,22 @@ def test_a_slot_value_given_as_an_enum_member_is_sent_as_its_value() -> None:
     assert sent["size"] == {"name": "size", "value": "large", "confirmationStatus": "NONE"}
     assert sent["floor"] == {"name": "floor", "value": "12", "confirmationStatus": "NONE"}
     assert type(sent["size"]["value"]) is str
+
+
+def test_an_updated_intent_holds_only_what_alexa_takes() -> None:
+    # An Intent built with a status Alexa does not know went out as it was; a slot filed under
+    # another name than its own was sent too. Alexa refuses both.
+    with pytest.raises(ResponseError, match=r"updatedIntent.confirmationStatus is 'yes'"):
+        updated_intent(Intent(name="PlanTrip", confirmation_status="yes"))  # type: ignore[arg-type]
+    with pytest.raises(ResponseError, match=r"updatedIntent.confirmationStatus is 'yes'"):
+        delegate(Intent(name="PlanTrip", confirmation_status="yes"))  # type: ignore[arg-type]
+    misfiled = {"name": "PlanTrip", "slots": {"city": {"name": "town", "value": "Paris"}}}
+    with pytest.raises(ResponseError, match=r"updatedIntent.slots.city is named 'town'"):
+        Dialog.ElicitSlot("city", updated_intent=misfiled)
+    raw = {"type": "Dialog.Delegate", "updatedIntent": misfiled}
+    with pytest.raises(ResponseError, match=r"^directives\[0\]: updatedIntent.slots.city is named"):
+        Response(directives=[raw], should_end_session=False)
+    confirmed = Intent(name="PlanTrip", confirmation_status="CONFIRMED")
+    assert updated_intent(confirmed)["confirmationStatus"] == "CONFIRMED"
+    named = {"name": "PlanTrip", "slots": {"city": {"name": "city", "value": "Paris"}}}
+    assert Dialog.ElicitSlot("city", updated_intent=named).updated_intent == named

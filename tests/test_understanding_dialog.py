@@ -1065,6 +1065,10 @@ def test_an_updated_intent_without_a_name_is_refused(updated: object) -> None:
             {"name": "OrderPizza", "slots": {"size": "large"}},
             "Dialog.Delegate: updatedIntent slots is no object of slot objects",
         ),
+        (
+            {"name": "OrderPizza", "slots": {"size": {"name": "count", "value": "large"}}},
+            "Dialog.Delegate: updatedIntent slot size is named 'count'",
+        ),
     ],
 )
 def test_an_updated_intent_alexa_would_refuse_is_refused(

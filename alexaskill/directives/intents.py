@@ -76,6 +76,7 @@ def updated_intent(intent: Intent | str, /, **slots: str | int | Slot | None) ->
         raise ResponseError(
             f"updated_intent needs an Intent or a name, not {type(intent).__name__}"
         )
+    _one_of("updatedIntent.confirmationStatus", current.confirmation_status, CONFIRMATION_STATUSES)
     existing = current.slots or {}
     result: dict[str, dict[str, Any]] = {}
     for name, slot in existing.items():
@@ -111,6 +112,11 @@ def _intent_json(value: object) -> dict[str, Any] | None:
             raise ResponseError(
                 f"updatedIntent.slots.{name} must be a mapping (name, value, "
                 f"confirmationStatus), not {type(slot).__name__}"
+            )
+        if "name" in slot and slot["name"] != name:
+            raise ResponseError(
+                f"updatedIntent.slots.{name} is named {slot['name']!r}: a slot goes under its "
+                "own name"
             )
         if "confirmationStatus" in slot:
             _one_of(

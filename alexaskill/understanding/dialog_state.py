@@ -193,6 +193,8 @@ def updated_intent_problem(raw: Mapping[str, Any], model: InteractionModel) -> s
     if not isinstance(slots, Mapping) or not all(isinstance(s, Mapping) for s in slots.values()):
         return "updatedIntent slots is no object of slot objects"
     for slot, entry in slots.items():
+        if entry.get("name", slot) != slot:
+            return f"updatedIntent slot {slot} is named {entry.get('name')!r}"
         status = entry.get("confirmationStatus", "NONE")
         if status not in _STATUSES:
             return f"updatedIntent slot {slot} confirmationStatus is {status!r}"
