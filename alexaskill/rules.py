@@ -243,8 +243,9 @@ def check_reply(
         if response.can_fulfill_intent is UNSET:
             logger.warning(
                 "reply to CanFulfillIntentRequest %s has no canFulfillIntent: answered NO "
-                "(Alexa takes only can_fulfill(...) here)",
+                "(Alexa takes only can_fulfill(...) here)%s",
                 getattr(getattr(request, "intent", None), "name", ""),
+                f" (the reply of {handler})" if handler else "",
             )
             return _CANNOT
         return response

@@ -903,3 +903,23 @@ def test_delegate_never_continues_a_completed_dialog(caplog: pytest.LogCaptureFi
         assert client.intent("PlanTrip", dialog_state="COMPLETED").speech == APOLOGY
         assert client.intent("AMAZON.YesIntent", dialog_state="COMPLETED").directives
     assert "Dialog.Delegate answers PlanTrip with dialogState COMPLETED" in caplog.text
+
+
+def test_a_dialog_directive_answering_a_can_fulfill_probe_names_its_handler(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Answered NO (Alexa takes only canFulfillIntent here), with a warning that named no handler.
+    skill = Skill(SKILL_ID)
+
+    @skill.can_fulfill("PlanTrip")
+    def probe() -> Response:
+        return delegate()
+
+    with TestClient(skill) as client:
+        result = can_fulfill_request(client, "PlanTrip")
+    assert result.json["response"] == {"canFulfillIntent": {"canFulfill": "NO"}}
+    assert (
+        "has no canFulfillIntent: answered NO (Alexa takes only can_fulfill(...) here) (the reply "
+        f"of {__name__}.test_a_dialog_directive_answering_a_can_fulfill_probe_names_its_handler"
+        ".<locals>.probe)"
+    ) in caplog.text
