@@ -10,7 +10,7 @@ from typing import Any, Final, Literal
 
 import pytest
 
-from alexaskill import Skill, rules
+from alexaskill import DialogSlot, Skill, rules
 from alexaskill.directives import (
     APL,
     AudioPlayer,
@@ -799,7 +799,12 @@ def test_can_fulfill_reply_carries_no_session_attributes() -> None:
 def _trip_skill(reply: Callable[[IntentRequest], Response]) -> Skill:
     skill = Skill(SKILL_ID)
 
-    @skill.intent("PlanTrip", utterances=["plan a trip to {city}"], slots={"city": "AMAZON.City"})
+    @skill.intent(
+        "PlanTrip",
+        utterances=["plan a trip to {city}"],
+        slots={"city": DialogSlot("AMAZON.City", elicit="Where to?")},
+        auto_delegate=False,
+    )
     def plan(request: IntentRequest) -> Response:
         return reply(request)
 
