@@ -36,6 +36,7 @@ Schema" (``dialog`` and ``prompts``) and "Validate Slot Values" (the validation 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -309,8 +310,12 @@ def _slot_sample(item: object) -> str:
 
 
 def _set(values: Sequence[str], kind: str) -> tuple[str, ...]:
+    if isinstance(values, str):  # (a sequence too: of its letters)
+        raise ConfigurationError(f"{kind} takes a list of values, not the string {values!r}")
     if not values:
         raise ConfigurationError(f"{kind} needs at least one value")
+    if not all(isinstance(value, str) and value for value in values):
+        raise ConfigurationError(f"{kind}: each value is a non-empty string: {values!r}")
     return tuple(values)
 
 
@@ -320,7 +325,13 @@ def _durations(kind: str, start: str | None, end: str | None) -> None:
 
 
 def _n(limit: float) -> str:
-    return str(int(limit)) if float(limit).is_integer() else str(limit)
+    try:  # (a bool is an int to Python: True was the limit 1; nan and inf are no number)
+        number = math.nan if isinstance(limit, bool) else float(limit)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ConfigurationError(f"a number rule's limit is a finite number, not {limit!r}")
+    return str(int(number)) if number.is_integer() else str(limit)
 
 
 @dataclass(frozen=True, slots=True, init=False)

@@ -390,3 +390,27 @@ def test_a_prompt_in_ssml_alexa_refuses_is_listed_with_the_other_problems() -> N
     assert len(found) == 2, found
     assert found[0].endswith("spell numbers out in words"), found
     assert found[1].startswith("prompt Elicit.Slot.PlanTrip.city: SSML Alexa refuses"), found
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        # A string is a sequence of its letters: the model's set was "a", "i", "s", "l", "e".
+        (lambda: Validate.in_set("aisle", "No."), "isInSet takes a list of values, not the str"),
+        (lambda: Validate.not_in_set(["red", 3], "No."), "isNotInSet: each value is a non-empty"),  # type: ignore[list-item]
+        (lambda: Validate.in_set(["red", ""], "No."), "isInSet: each value is a non-empty"),
+        # True was the limit 1; nan and inf went into the model as "nan" and "inf".
+        (lambda: Validate.less_than(True, "No."), "limit is a finite number, not True"),
+        (lambda: Validate.at_least(float("nan"), "No."), "limit is a finite number, not nan"),
+        (lambda: Validate.greater_than(float("inf"), "No."), "limit is a finite number, not inf"),
+        (lambda: Validate.at_most("ten", "No."), "limit is a finite number, not 'ten'"),  # type: ignore[arg-type]
+    ],
+)
+def test_validation_values_alexa_cannot_read_fail_where_they_are_made(
+    make: Any, message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        make()
+    assert Validate.at_most(2.5, "No.").value == "2.5"
+    assert Validate.at_most(1e20, "No.").value == "100000000000000000000"
+    assert Validate.in_set(("red", "blue"), "No.").values == ("red", "blue")
