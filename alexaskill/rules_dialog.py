@@ -11,7 +11,8 @@ A reply breaking one raises `ResponseError` (the app logs it and speaks its apol
   ``alexaskill model`` prints), ``slotToElicit``, ``slotToConfirm`` and the slots of
   ``updatedIntent`` are slots of that intent: Alexa refuses a reply naming another (Amazon's
   Dialog Interface Reference). A slot the request itself carries for that intent passes
-  whatever the declaration says: Alexa sent it, from the model it runs.
+  whatever the declaration says: Alexa sent it, from the model it runs. Built-in intents
+  (``AMAZON.*``) are not checked: Amazon gives some slots a declaration may leave out.
 """
 
 from __future__ import annotations
