@@ -6,6 +6,9 @@ A reply breaking one raises `ResponseError` (the app logs it and speaks its apol
   IntentRequest, or a LaunchRequest whose ``updatedIntent`` names the intent to start (intent
   chaining); a Delegate carries speech only when it starts another intent than the request's,
   and never continues a dialog that is COMPLETED (Alexa has no step left: it refuses the reply);
+  intent chaining (an ``updatedIntent`` naming another intent) starts one of the skill's own
+  intents, never a built-in one such as ``AMAZON.HelpIntent`` (Amazon's Alexa blog, "Use Intent
+  Chaining to Enter Dialog Management from a Different Intent");
 - where the skill declares the intent the directive acts on (``updatedIntent``'s, else the
   request's) with utterances or slots (``@skill.intent(..., slots=...)``, the interaction model
   ``alexaskill model`` prints), ``slotToElicit``, ``slotToConfirm`` and the slots of
@@ -70,6 +73,12 @@ def check_dialog(
                 f"{type_} answers an IntentRequest, or a LaunchRequest naming the intent to start "
                 f"in updatedIntent; not a {request.type}"
                 + (" without updatedIntent" if isinstance(request, LaunchRequest) else "")
+            )
+        current = request.intent.name if isinstance(request, IntentRequest) else None
+        if target is not None and target != current and target.startswith("AMAZON."):
+            raise ResponseError(
+                f"{type_} updatedIntent {target}: intent chaining starts one of the skill's own "
+                "intents, never a built-in one; Alexa refuses the reply"
             )
         if declarations:
             _check_slots(type_, directive, target, request, declarations)

@@ -928,3 +928,26 @@ def test_a_dialog_directive_answering_a_can_fulfill_probe_names_its_handler(
         f"of {__name__}.test_a_dialog_directive_answering_a_can_fulfill_probe_names_its_handler"
         ".<locals>.probe)"
     ) in caplog.text
+
+
+def test_intent_chaining_never_starts_a_built_in_intent(caplog: pytest.LogCaptureFixture) -> None:
+    # Alexa refuses a chain into AMAZON.HelpIntent (the emulation refused it; the app sent it).
+    skill = Skill(SKILL_ID)
+    skill.launch(lambda: delegate(updated_intent("AMAZON.HelpIntent"), speech="Hi."))
+
+    @skill.intent("AMAZON.YesIntent")
+    def yes(request: IntentRequest) -> Response:
+        return elicit_slot("x", "Which?", updated_intent=updated_intent("AMAZON.StopIntent"))
+
+    @skill.intent("AMAZON.NoIntent")
+    def no(request: IntentRequest) -> Response:
+        return delegate(updated_intent(request.intent))  # its own intent: no chaining
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        assert client.launch().speech == APOLOGY
+        assert client.intent("AMAZON.YesIntent").speech == APOLOGY
+        assert client.intent("AMAZON.NoIntent").directives[0]["type"] == "Dialog.Delegate"
+    for target in ("AMAZON.HelpIntent", "AMAZON.StopIntent"):
+        assert f"updatedIntent {target}: intent chaining starts one of the skill's own" in (
+            caplog.text
+        )
