@@ -1097,3 +1097,22 @@ def test_a_slot_directive_without_its_slot_is_refused(kind: str) -> None:
     missing = Skill(answer("Which?", end=False, directives=[{"type": kind}]))
     turn = conversation(missing).say("order a pizza")
     assert turn.exchanges[0].refusal == f"{kind} names no slot ({field} is None)"
+
+
+def test_a_dialog_directive_needs_a_dialog_model_in_the_skill() -> None:
+    # Chaining into an intent was taken (sent "as it is") from a skill whose model has no
+    # dialog model at all; Alexa takes dialog directives only from a skill with one.
+    data = json.loads(MODEL_FILE.read_text())
+    del data["interactionModel"]["dialog"]
+    understander = Understander(InteractionModel.from_json(data))
+    chain = delegate({"name": "TrackOrder"})
+    skill = Skill(chain)
+    turn = Conversation(understander, skill, now=lambda: NOW).launch()
+    assert turn.exchanges[0].refusal == (
+        "Dialog.Delegate: the skill's interaction model has no dialog model"
+    )
+    assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
+    # with a dialog model, the chain into an intent without one goes as it is
+    skill = Skill(chain)
+    conversation(skill).launch()
+    assert skill.last["type"] == "IntentRequest" and skill.last["intent"]["name"] == "TrackOrder"

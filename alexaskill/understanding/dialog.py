@@ -21,7 +21,8 @@ Interface Reference":
   dialog model's prompt is not filled in). A directive for an intent without a dialog model,
   naming no slot or a slot its intent does not have, or sent with ``shouldEndSession: true`` (it
   waits for the user's answer) is refused (INVALID_RESPONSE); so is an ``updatedIntent`` with a
-  confirmationStatus Alexa does not know, or setting a slot the model does not give the intent.
+  confirmationStatus Alexa does not know, or setting a slot the model does not give the intent,
+  and any dialog directive from a skill whose model has no dialog model at all.
 - ``updatedIntent`` replaces the intent's slots and confirmation; a ``Dialog.Delegate`` naming
   another intent (from a LaunchRequest, say) starts that intent's dialog (intent chaining). A
   built-in intent (``AMAZON.HelpIntent``) cannot be chained to: that is refused too.
@@ -352,6 +353,10 @@ class Conversation(DialogAnswers):
             self._refuse(turn, exchange, f"{kind}: updatedIntent is no intent with a name")
             return
         problem = None if raw is None else updated_intent_problem(raw, self.understander.model)
+        if not self.understander.model.dialog:
+            # Amazon's Dialog Interface Reference: the skill needs a dialog model (an intent with
+            # a required slot, a confirmation, or auto delegation) to send these directives.
+            problem = "the skill's interaction model has no dialog model"
         if problem is not None:
             self._refuse(turn, exchange, f"{kind}: {problem}")
             return
