@@ -613,3 +613,25 @@ def test_serve_refuses_a_capture_dir_it_cannot_make_or_write(
     monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)  # (root may write anywhere)
     with pytest.raises(UsageError, match=r"^--capture .*: this user cannot write to it$"):
         options("--capture", str(made))
+
+
+    "argv",
+    [
+        ("--ssl-certfile", "", "--ssl-keyfile", "key.pem"),
+        ("--ssl-certfile", "cert.pem", "--ssl-keyfile", ""),
+        ("--ssl-certfile", "", "--ssl-keyfile", ""),
+        ("--ssl-keyfile", ""),
+    ],
+)
+def test_serve_names_the_tls_option_given_an_empty_path(
+    argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--ssl-certfile "$CERT"`, the variable unset: said "--ssl-certfile and --ssl-keyfile go
+    # together" (both were given), or "--ssl-certfile : no such file".
+    empty = argv[argv.index("") - 1]
+    with pytest.raises(SystemExit) as stopped:
+        parser().parse_args(["serve", WEATHER, *argv])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {empty}: empty path: name " in err, err
+    assert "go together" not in err

@@ -110,6 +110,8 @@ CAPTURE_FILE = nonempty_path("a captured request file (serve --capture writes th
 PEM_FILE = nonempty_path("a PEM file of CA certificates")
 MANIFEST_FILE = nonempty_path("the skill's manifest, e.g. skill-package/skill.json")
 ALEXA_API_FILE = nonempty_path('a JSON file of FakeAlexaApi\'s fields, as {"given_name": "Ada"}')
+CERT_CHAIN_FILE = nonempty_path("the PEM file of the certificate chain to serve")
+PRIVATE_KEY_FILE = nonempty_path("the PEM file of the certificate's private key")
 
 
 def alexa_api_reaches(url: str | None, path: str | None) -> None:

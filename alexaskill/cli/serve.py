@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
-from .inputs import MODEL_FILE
+from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
 from .serve_uvicorn import (
     _graceful_seconds,
     _options,
@@ -393,11 +393,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--ssl-certfile",
+        type=CERT_CHAIN_FILE,
         metavar="PEM",
         help="serve HTTPS with this certificate chain (a connection that has not finished its "
         "TLS handshake within 10 s is closed)",
     )
-    command.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
+    command.add_argument(
+        "--ssl-keyfile", type=PRIVATE_KEY_FILE, metavar="PEM", help="the certificate's private key"
+    )
     command.add_argument(
         "--log-level",
         default="info",
