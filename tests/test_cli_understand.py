@@ -331,3 +331,12 @@ def test_an_empty_time_zone_is_refused_not_taken_for_utc(zone: str) -> None:
         "alexaskill understand: error: --time-zone is empty: name an IANA time zone, e.g. "
         "Europe/Paris, or leave it out for UTC\n"
     )
+
+
+@pytest.mark.parametrize("said", ["", "   ", "\t"])
+def test_an_empty_utterance_given_is_a_usage_error_before_any_output(said: str) -> None:
+    # Printed {"utterance": "", "request": null} with status 0 (`understand --model M "$TEXT"`,
+    # the variable unset); an empty line read is skipped, as chat skips one.
+    code, out, err = run("understand", "--model", MODEL_FILE, "track my order", said)
+    assert (code, out) == (2, ""), out
+    assert "error: UTTERANCE 2 is empty: " in err, err

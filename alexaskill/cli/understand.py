@@ -80,6 +80,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "--time-zone is empty: name an IANA time zone, e.g. Europe/Paris, or leave it out "
             "for UTC"
         )
+    for number, said in enumerate(args.utterances, start=1):  # (a line read empty: skipped)
+        if not said.strip():
+            raise UsageError(
+                f"UTTERANCE {number} is empty: nothing said, no request (Alexa sends none); "
+                "give the words the user says"
+            )
     given = parse_now(args.now)
     _user_time(args, given)  # a --now or --time-zone that cannot be read: before any output
     for utterance in _utterances(args):
