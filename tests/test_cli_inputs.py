@@ -1129,3 +1129,30 @@ def test_alexa_api_reaches_refuses_ipv4_mapped_and_named_other_machines() -> Non
     for url in ("http://10.1.2.3:8000/", "http://[::ffff:10.1.2.3]/", "https://skill.example/"):
         with pytest.raises(UsageError, match="drop --alexa-api"):
             alexa_api_reaches(url, "api.json")
+
+
+class _Typed(io.StringIO):
+    """Standard input at a terminal (``isatty``), with ``text`` typed into it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_understand_and_replay_say_they_read_a_terminal_not_a_pipe(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, typed: bool
+) -> None:
+    # Both waited, silent, for what a user at a terminal did not know to type.
+    hint = "from the terminal; Ctrl-D ends\n"
+    kind = _Typed if typed else io.StringIO
+    monkeypatch.setattr(sys, "stdin", kind("say hello\n"))
+    code, out, err = run("understand", "--model", "inputsapp:skill")
+    assert code == 0 and '"utterance": "say hello"' in out, err
+    assert (err == f"alexaskill understand: reading utterances, one a line, {hint}") is typed, err
+    hello = (workdir / "hello.json").read_text()
+    monkeypatch.setattr(sys, "stdin", kind(hello))
+    code, out, err = run("replay", "inputsapp:skill", "-")
+    assert code == 0 and "hello there" in out, err
+    assert (err == f"alexaskill replay: reading request envelopes (JSON) {hint}") is typed, err
+    code, out, err = run("understand", "--model", "inputsapp:skill", "say hello")  # (no stdin)
+    assert code == 0 and err == ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .common import UsageError, read_input
 
@@ -128,3 +128,18 @@ def alexa_api_reaches(url: str | None, path: str | None) -> None:
             f"--alexa-api {path}: the fake Alexa APIs are served only to a skill on this "
             f"machine, and {url} is not (its skill calls Amazon's): drop --alexa-api"
         )
+
+
+def hint_at_a_terminal(err: TextIO, command: str, what: str) -> None:
+    """Say on ``err`` that ``command`` reads ``what`` from standard input, when that is a
+    terminal: it waits for typing, which looked like a hang. Said nowhere when piped."""
+    import sys
+
+    try:
+        typed = sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed
+        typed = False
+    if typed:
+        end = "Ctrl-Z, Enter" if sys.platform == "win32" else "Ctrl-D"
+        err.write(f"alexaskill {command}: reading {what} from the terminal; {end} ends\n")
+        err.flush()

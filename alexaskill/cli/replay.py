@@ -41,6 +41,7 @@ from .inputs import (
     alexa_api_reaches,
     fake_alexa_api,
     given_skill_id,
+    hint_at_a_terminal,
 )
 
 
@@ -356,6 +357,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "files, --skill-id this one)"
         )
     skill = load_skill(args.app)
+    if "-" in args.files:
+        hint_at_a_terminal(err, "replay", "request envelopes (JSON)")
     requests = _load_requests(args.files, args.app)
     if args.url is not None:
         _check_url(args.url)

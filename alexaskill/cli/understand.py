@@ -19,7 +19,7 @@ from .common import (
     parse_now,
     user_time,
 )
-from .inputs import MODEL, given_skill_id
+from .inputs import MODEL, given_skill_id, hint_at_a_terminal
 
 
 def _utterances(args: argparse.Namespace) -> Iterator[str]:
@@ -88,6 +88,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
     given = parse_now(args.now)
     _user_time(args, given)  # a --now or --time-zone that cannot be read: before any output
+    if not args.utterances:
+        hint_at_a_terminal(err, "understand", "utterances, one a line,")
     for utterance in _utterances(args):
         check_text(utterance)
         # What "today" means to Alexa: the date on the device's clock, at --now or else at the
