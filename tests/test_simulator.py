@@ -1174,3 +1174,21 @@ def test_the_requests_carry_the_scopes_the_fake_apis_grant(pki: TestPKI) -> None
         "scopes": {Scope.EMAIL: {"status": "GRANTED"}},
     }
     assert sent["session"]["user"]["permissions"] == system["user"]["permissions"]
+
+
+def test_a_request_with_the_skills_name_in_a_session_notes_the_new_session_as_chat_does(
+    http: StarletteClient,
+) -> None:
+    # chat says so; the page showed nothing, the session's attributes gone unexplained.
+    from alexaskill.cli.chat_show import NEW_SESSION_NOTE
+
+    turn(http, "launch")
+    named = turn(http, text="ask the lighthouse how is the sea")["turn"]
+    assert named["exchanges"][0]["envelope"]["session"]["new"] is True
+    assert NEW_SESSION_NOTE in named["notes"]
+    # Not said for the first session, nor for a request in the one open.
+    assert NEW_SESSION_NOTE not in turn(http, text="how is the sea")["turn"]["notes"]
+    turn(http, "new_session")
+    first = turn(http, text="ask the lighthouse how is the sea")["turn"]
+    assert first["exchanges"][0]["envelope"]["session"]["new"] is True
+    assert NEW_SESSION_NOTE not in first["notes"]

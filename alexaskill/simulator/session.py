@@ -288,8 +288,19 @@ class Simulation:
     # --- what the page asks for (each runs in a worker thread) ----------------------------------
 
     def say(self, text: str) -> dict[str, Any]:
-        """The user says ``text``."""
-        return self._run(lambda: self.conversation.say(text))
+        """The user says ``text``: said with the skill's name in an open session, noted as
+        `chat` notes it (a new session, the one open left)."""
+        from ..cli.chat_show import NEW_SESSION_NOTE
+
+        def step() -> Turn:
+            was_open = self.conversation.in_session
+            turn = self.conversation.say(text)
+            understood = turn.understood
+            if was_open and understood is not None and understood.new_session and turn.exchanges:
+                turn.notes.append(NEW_SESSION_NOTE)
+            return turn
+
+        return self._run(step)
 
     def launch(self) -> dict[str, Any]:
         """The user opens the skill: a LaunchRequest in a new session."""
