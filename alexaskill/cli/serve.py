@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import inspect
 import logging
 import os
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -15,6 +14,8 @@ from ..logs import security_logger
 from .common import APP_HELP, UsageError, help_text, load_app, logger, port, skills_in
 from .dev import DEV_PKI_ENV, trust_dev_pki
 from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
+from .serve_app import asgi_problem as asgi_problem
+from .serve_app import served_app
 from .serve_uvicorn import (
     _graceful_seconds,
     _options,
@@ -135,7 +136,7 @@ def serve_factory() -> Any:
     # first connection.
     trusting_everyone_said()
     spec = os.environ[_SERVE_APP_ENV]
-    app = load_app(spec)  # first: a logging set-up of the app's own is left alone
+    app = served_app(spec, load_app(spec))  # first: an app's own logging set-up is left alone
     _configure_server_logging()
     dev = os.environ.get(_SERVE_DEV_ENV) == "1"
     model = os.environ.get(_SERVE_MODEL_ENV) or None
@@ -202,29 +203,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def asgi_problem(spec: str, app: Any) -> str | None:
-    """Why the function ``app`` cannot be an ASGI app (a handler named in place of its skill),
-    or None: an ASGI app is called with three arguments (scope, receive, send)."""
-    if not inspect.isfunction(app) or skills_in(app):
-        return None
-    try:
-        inspect.signature(app).bind(None, None, None)
-    except TypeError:
-        pass
-    else:
-        if inspect.iscoroutinefunction(app):
-            return None
-    module = spec.rpartition(":")[0]
-    return (
-        f"{spec} is a function, not an ASGI app: name the Skill object, as in {module}:skill "
-        "(or the Starlette or FastAPI app that mounts skills)"
-    )
-
-
 def _serve(args: argparse.Namespace) -> None:
-    app = load_app(args.app)  # a mistake in APP is reported here, not by uvicorn
-    if (problem := asgi_problem(args.app, app)) is not None:
-        raise UsageError(problem)
+    # A mistake in APP is reported here, not by uvicorn; a factory's app is made here.
+    app = served_app(args.app, load_app(args.app))
     if args.model is not None and not args.dev:
         raise UsageError("--model is the simulator's: add --dev")
     if args.reload and args.workers is not None:
@@ -318,7 +299,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "app",
         metavar="APP",
         help=f"{APP_HELP}; or a Starlette or FastAPI app mounting skills (--dev and --capture "
-        "then apply to each)",
+        "then apply to each), or a function of no argument that returns one (an app factory)",
     )
     command.add_argument(
         "--host", type=_host, default="127.0.0.1", help="address to bind (127.0.0.1)"

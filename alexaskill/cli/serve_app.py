@@ -1,0 +1,83 @@
+"""What ``alexaskill serve`` serves of the APP named: the app itself, or what an app factory
+returns (as uvicorn calls one), and why a function named cannot be served. Split from `serve`."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from .common import UsageError, _import_failure, skills_in
+
+
+def asgi_problem(spec: str, app: Any) -> str | None:
+    """Why the function ``app`` cannot be an ASGI app (a handler named in place of its skill),
+    or None: an ASGI app is called with three arguments (scope, receive, send)."""
+    if not inspect.isfunction(app) or skills_in(app):
+        return None
+    try:
+        inspect.signature(app).bind(None, None, None)
+    except TypeError:
+        pass
+    else:
+        if inspect.iscoroutinefunction(app):
+            return None
+        # uvicorn would take it for an ASGI 2 app, and every request would be a TypeError
+        return (
+            f"{spec} is not async: an ASGI app is an async function of (scope, receive, send) "
+            "(async def); or name the Skill object"
+        )
+    module = spec.rpartition(":")[0]
+    return (
+        f"{spec} is a function, not an ASGI app: name the Skill object, as in {module}:skill "
+        "(or the Starlette or FastAPI app that mounts skills)"
+    )
+
+
+def _factory(app: Any) -> bool:
+    """Whether ``app`` is a function called with no argument: an app factory, which uvicorn
+    calls (with a warning, unless told ``--factory``) and serves what it returns."""
+    if not inspect.isfunction(app) or inspect.iscoroutinefunction(app):
+        return False
+    try:
+        inspect.signature(app).bind()
+    except TypeError:
+        return False
+    return not _registered(app)
+
+
+def _registered(func: Any) -> bool:
+    """Whether ``func`` is a function a skill of its module calls (a handler, a hook): named
+    in place of the skill, it is not called as a factory (`asgi_problem` says so)."""
+    import sys
+
+    from ..app import Skill
+
+    module = sys.modules.get(getattr(func, "__module__", ""))
+    found = vars(module).values() if module is not None else ()
+    skills = [value for value in found if isinstance(value, Skill)]
+    return any(
+        handler.func is func for skill in skills for handler in skill.registry.handlers_called()
+    )
+
+
+def served_app(spec: str, app: Any) -> Any:
+    """The ASGI app to serve for ``app``, which APP ``spec`` names: what a factory returns,
+    else ``app``; a `UsageError` for a factory that fails or returns no app, or a function
+    that is no ASGI app (`asgi_problem`)."""
+    if _factory(app):
+        try:
+            made = app()
+        except (Exception, SystemExit) as exc:
+            failure = _import_failure(f"{spec}()", exc).removeprefix(f"importing {spec}() ")
+            raise UsageError(f"calling the app factory {spec}() {failure}") from None
+        if not callable(made) or _factory(made):
+            raise UsageError(
+                f"{spec}() returned {type(made).__name__ if made is not None else 'None'}, not "
+                "an ASGI app: an app factory returns the app (a Skill, or the Starlette or "
+                "FastAPI app that mounts skills)"
+            )
+        spec, app = f"{spec}()", made
+    problem = asgi_problem(spec, app)
+    if problem is not None:
+        raise UsageError(problem)
+    return app
