@@ -677,3 +677,16 @@ def test_a_slot_value_with_a_control_character_is_refused(value: str) -> None:
     code, out, err = run("request", "IntentRequest", "--intent", "Go", "--slot", f"city={value}")
     assert (code, out) == (2, ""), err
     assert f"--slot city={value!r}: a control character" in err, err
+
+
+@pytest.mark.parametrize("event", ["AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackFailed"])
+def test_an_audio_player_event_with_a_null_token_is_refused_as_one_without(event: str) -> None:
+    # --field reads its VALUE as JSON: token=null is null, which passed for a token named and
+    # printed an event about no stream ("token": null, the player's state holding none), which
+    # Alexa never sends. The string "null" is quoted, as the help says.
+    code, out, err = run("request", event, "--field", "token=null")
+    assert (code, out) == (2, "")
+    assert "plays: name its token, --field token=TOKEN" in err, err
+    code, out, err = run("request", event, "--field", 'token="null"')
+    assert code == 0, err
+    assert json.loads(out)["request"]["token"] == "null"

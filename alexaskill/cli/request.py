@@ -145,7 +145,7 @@ def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[st
         )
     if request_type.startswith("PlaybackController."):
         return
-    if "token" not in fields:
+    if fields.get("token") is None:  # (token=null too: Alexa's is the stream's string)
         raise UsageError(
             f"{request_type} is about the stream the device plays: name its token, --field "
             "token=TOKEN (the token of the skill's AudioPlayer.Play)"
