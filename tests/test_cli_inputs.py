@@ -1156,3 +1156,22 @@ def test_understand_and_replay_say_they_read_a_terminal_not_a_pipe(
     assert (err == f"alexaskill replay: reading request envelopes (JSON) {hint}") is typed, err
     code, out, err = run("understand", "--model", "inputsapp:skill", "say hello")  # (no stdin)
     assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (("understand", "--model", "inputsapp:skill", "--invocation", "", "hi"), "empty"),
+        (("understand", "--model", "inputsapp:skill", "--invocation", "  ", "hi"), "empty"),
+        (("model", "inputsapp:skill", "--invocation", ""), "empty"),
+        (("model", "inputsapp:skill", "--invocation", "de-DE= "), "empty for de-DE"),
+    ],
+)
+def test_an_empty_invocation_name_is_an_error_naming_the_option(
+    workdir: Path, argv: tuple[str, ...], shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Said "the invocation name is empty", naming no option (`--invocation "$NAME"`, unset).
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    err += capsys.readouterr().err  # (argparse's own errors: on sys.stderr)
+    assert f"error: argument --invocation: {shown}: give the invocation name users say" in err

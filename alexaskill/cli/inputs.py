@@ -143,3 +143,19 @@ def hint_at_a_terminal(err: TextIO, command: str, what: str) -> None:
         end = "Ctrl-Z, Enter" if sys.platform == "win32" else "Ctrl-D"
         err.write(f"alexaskill {command}: reading {what} from the terminal; {end} ends\n")
         err.flush()
+
+
+def given_invocation(text: str) -> str:
+    """``--invocation``'s type: a name given empty or blank (``--invocation "$NAME"``, the
+    variable unset), also as ``LOCALE=`` (`model`'s one-locale form), is an error naming the
+    option, not "the invocation name is empty" from the model's checks."""
+    from ..locales import is_locale
+
+    locale, equals, name = text.partition("=")
+    one_locale = bool(equals) and is_locale(locale.strip())
+    if not (name if one_locale else text).strip():
+        where = f" for {locale.strip()}" if one_locale else ""
+        raise argparse.ArgumentTypeError(
+            f'empty{where}: give the invocation name users say, e.g. "weather helper"'
+        )
+    return text

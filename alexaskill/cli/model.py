@@ -18,7 +18,7 @@ from .common import (
     read_input,
     read_model_json,
 )
-from .inputs import MANIFEST_FILE, MODEL
+from .inputs import MANIFEST_FILE, MODEL, given_invocation
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -426,6 +426,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--invocation",
         action="append",
+        type=given_invocation,
         metavar="NAME",
         help='the invocation name, e.g. "weather helper"; LOCALE=NAME for one locale '
         '(de-DE="wetter helfer"); repeat for several',

@@ -19,7 +19,7 @@ from .common import (
     parse_now,
     user_time,
 )
-from .inputs import MODEL, given_skill_id, hint_at_a_terminal
+from .inputs import MODEL, given_invocation, given_skill_id, hint_at_a_terminal
 
 
 def _utterances(args: argparse.Namespace) -> Iterator[str]:
@@ -152,7 +152,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "device with none set): the date there is what 'today' means",
     )
     command.add_argument(
-        "--invocation", help="the invocation name (default: the model's; an APP has none)"
+        "--invocation",
+        type=given_invocation,
+        help="the invocation name (default: the model's; an APP has none)",
     )
     command.add_argument(
         "--skill-id",
