@@ -737,3 +737,18 @@ def test_serve_never_calls_a_handler_of_no_argument_as_a_factory(
     code, _, err = run("serve", "factories:opened")
     assert code == 2
     assert "factories:opened is a function, not an ASGI app: name the Skill object" in err, err
+
+
+def test_serve_dev_on_port_0_names_no_port_0(caplog: pytest.LogCaptureFixture) -> None:
+    # --port 0 (the system chooses one) said "the simulator is at http://127.0.0.1:0/_simulator/",
+    # a URL that reaches nothing, and "whoever reaches port 0".
+    from alexaskill.cli.serve import _log_simulator
+
+    args = parser().parse_args(["serve", WEATHER, "--dev", "--host", "0.0.0.0", "--port", "0"])
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        _log_simulator(args)
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 2, said
+    assert not any(":0/" in message or "port 0" in message for message in said), said
+    assert "the simulator is at /_simulator/ on the port uvicorn names below" in said[0]
+    assert "whoever reaches the port can drive the skill" in said[1]

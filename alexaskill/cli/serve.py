@@ -249,18 +249,23 @@ def _log_simulator(args: argparse.Namespace) -> None:
     if args.dev:
         scheme = "https" if args.ssl_certfile is not None else "http"
         host = f"[{args.host}]" if ":" in args.host else args.host
-        logger.info("--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port)
+        if args.port == 0:  # the system chooses it as uvicorn binds: not known yet
+            logger.info("--dev: the simulator is at /_simulator/ on the port uvicorn names below")
+        else:
+            logger.info(
+                "--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port
+            )
         _warn_beyond_loopback(args.host, args.port)
 
 
 def _warn_beyond_loopback(host: str, port: object) -> None:
     if not _loopback(host):
         security_logger.warning(
-            "--dev on %s, not a loopback address: whoever reaches port %s can drive the "
+            "--dev on %s, not a loopback address: whoever reaches %s can drive the "
             "skill through the simulator and read the requests the development key signs. "
             "Serve --dev on 127.0.0.1 (the default), or keep the port behind a firewall.",
             host,
-            port,
+            "the port" if str(port) == "0" else f"port {port}",
         )
 
 
