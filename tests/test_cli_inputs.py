@@ -1175,3 +1175,21 @@ def test_an_empty_invocation_name_is_an_error_naming_the_option(
     assert (code, out) == (2, "")
     err += capsys.readouterr().err  # (argparse's own errors: on sys.stderr)
     assert f"error: argument --invocation: {shown}: give the invocation name users say" in err
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://exa mple.com/", "http://127.0.0.1:9/ x", "http://127.0.0.1:9/\tx", "http://h\x7f/"],
+)
+def test_a_url_with_a_space_or_control_character_is_refused_before_any_connection(
+    workdir: Path, url: str
+) -> None:
+    # Sent as given (a host "exa mple.com" looked up, a path's space percent-encoded), then
+    # reported as a server not running: a quoting mistake, said so.
+    said = "holds a space or a control character, which no URL has (a space in a path is %20)"
+    code, out, err = run("replay", "inputsapp:skill", "hello.json", "--url", url)
+    assert (code, out) == (2, "")
+    assert f"error: --url {url!r}: {said}" in err, err
+    code, out, err = run("certify", url.replace("http:", "https:"))
+    assert (code, out) == (2, ""), out
+    assert f"error: {url.replace('http:', 'https:')!r}: {said}" in err, err

@@ -80,6 +80,10 @@ class Target:
 
 def check_url(url: str, *, allow_local: bool) -> None:
     """`UsageError` unless ``url`` is an https URL, or http to a loopback host with the flag."""
+    from .inputs import url_blemish
+
+    if (blemish := url_blemish(url)) is not None:
+        raise UsageError(f"{url!r}: {blemish}")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a bad port

@@ -159,3 +159,12 @@ def given_invocation(text: str) -> str:
             f'empty{where}: give the invocation name users say, e.g. "weather helper"'
         )
     return text
+
+
+def url_blemish(url: str) -> str | None:
+    """What no URL holds and ``url`` does: a space or a control character (a quoting
+    mistake, or a line end pasted in), which httpx would send on, percent-encoded in a path,
+    looked up in a host; None if it holds neither."""
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return "holds a space or a control character, which no URL has (a space in a path is %20)"
+    return None

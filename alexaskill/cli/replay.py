@@ -42,6 +42,7 @@ from .inputs import (
     fake_alexa_api,
     given_skill_id,
     hint_at_a_terminal,
+    url_blemish,
 )
 
 
@@ -152,6 +153,8 @@ def _check_url(url: str) -> str:
         url.encode("utf-8")  # (a byte that is not UTF-8, as Python holds it: httpx raised)
     except UnicodeEncodeError:
         raise UsageError(f"--url {url!r}: not UTF-8 text") from None
+    if (blemish := url_blemish(url)) is not None:
+        raise UsageError(f"--url {url!r}: {blemish}")
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # an unclosed [ of an IPv6 address
