@@ -214,3 +214,16 @@ def test_an_invocation_for_another_locale_only_is_named_in_the_error(two_locales
     assert (
         "alexaskill model: error: no invocation name for en-US (--invocation gives en-GB's only)"
     ) in err.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("option", "said"), [("--output", "name a file"), ("--output-dir", "name a directory")]
+)
+def test_an_empty_output_option_says_what_to_name(
+    two_locales: Path, option: str, said: str
+) -> None:
+    # --output-dir "" said "name a file".
+    err = io.StringIO()
+    argv = ["model", "twolocales.py:skill", "--invocation", "weather helper", option, ""]
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
+    assert f"error: {option} is empty: {said}, or leave it out for stdout" in err.getvalue()

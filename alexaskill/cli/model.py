@@ -239,7 +239,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     for option, value in (("--output", args.output), ("--output-dir", args.output_dir)):
         if value is not None and not value.strip():
-            raise UsageError(f"{option} is empty: name a file, or leave it out for stdout")
+            what = "a directory" if option == "--output-dir" else "a file"
+            raise UsageError(f"{option} is empty: name {what}, or leave it out for stdout")
     if args.output and args.output_dir:
         raise UsageError("--output or --output-dir, not both")
     common, by_locale = _invocations(args.invocation)
