@@ -690,3 +690,26 @@ def test_an_audio_player_event_with_a_null_token_is_refused_as_one_without(event
     code, out, err = run("request", event, "--field", 'token="null"')
     assert code == 0, err
     assert json.loads(out)["request"]["token"] == "null"
+
+
+def test_a_playback_failed_event_carries_its_error_and_the_state_before_it() -> None:
+    # ALEXA.md: PlaybackFailed adds `error` and `currentPlaybackState`, which chat and the
+    # simulator send; `request` printed the event without either.
+    code, out, err = run("request", "AudioPlayer.PlaybackFailed", "--field", "token=t1")
+    assert code == 0, err
+    request = json.loads(out)["request"]
+    assert request["error"] == {"type": "MEDIA_ERROR_UNKNOWN", "message": "unknown"}
+    assert request["currentPlaybackState"] == {
+        "token": "t1",
+        "offsetInMilliseconds": 0,
+        "playerActivity": "PLAYING",
+    }
+    error = '{"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE", "message": "503"}'
+    argv = ("--field", "token=t1", "--field", "offsetInMilliseconds=5", "--field", f"error={error}")
+    code, out, err = run("request", "AudioPlayer.PlaybackFailed", *argv)
+    assert code == 0, err
+    request = json.loads(out)["request"]
+    assert request["error"] == json.loads(error)  # as given
+    assert request["currentPlaybackState"]["offsetInMilliseconds"] == 5
+    code, out, _ = run("request", "AudioPlayer.PlaybackStopped", "--field", "token=t1")
+    assert "error" not in json.loads(out)["request"]

@@ -168,3 +168,14 @@ def url_blemish(url: str) -> str | None:
     if any(char.isspace() or not char.isprintable() for char in url):
         return "holds a space or a control character, which no URL has (a space in a path is %20)"
     return None
+
+
+def failed_playback(request_type: str, fields: dict[str, Any]) -> None:
+    """Complete ``fields`` of an ``AudioPlayer.PlaybackFailed`` event (its token and offset
+    set) as Alexa sends it, and as `chat` and the simulator do: with the ``error`` and the
+    ``currentPlaybackState`` the player was in (playing that stream), unless given."""
+    if request_type != "AudioPlayer.PlaybackFailed":
+        return
+    fields.setdefault("error", {"type": "MEDIA_ERROR_UNKNOWN", "message": "unknown"})
+    state = {"token": fields["token"], "offsetInMilliseconds": fields["offsetInMilliseconds"]}
+    fields.setdefault("currentPlaybackState", {**state, "playerActivity": "PLAYING"})

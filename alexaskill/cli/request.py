@@ -28,7 +28,7 @@ from .common import (
     model_source,
     pairs,
 )
-from .inputs import MODEL, given_skill_id
+from .inputs import MODEL, failed_playback, given_skill_id
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -151,6 +151,7 @@ def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[st
             "token=TOKEN (the token of the skill's AudioPlayer.Play)"
         )
     fields.setdefault("offsetInMilliseconds", 0)
+    failed_playback(request_type, fields)  # (its error, and the state before it)
 
 
 @dataclass
