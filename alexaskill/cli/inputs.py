@@ -1,5 +1,7 @@
 """What a command is given, read and checked: option values (`nonempty_path`,
-`given_skill_id`) and the ``--alexa-api`` file (`fake_alexa_api`). Split from `common`."""
+`given_skill_id`, `given_invocation`, `url_blemish`), the ``--alexa-api`` file
+(`fake_alexa_api`), standard input at a terminal (`hint_at_a_terminal`), and the fields of a
+PlaybackFailed event `request` prints (`failed_playback`). Split from `common`."""
 
 from __future__ import annotations
 
