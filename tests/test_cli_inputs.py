@@ -1193,3 +1193,15 @@ def test_a_url_with_a_space_or_control_character_is_refused_before_any_connectio
     code, out, err = run("certify", url.replace("http:", "https:"))
     assert (code, out) == (2, ""), out
     assert f"error: {url.replace('http:', 'https:')!r}: {said}" in err, err
+
+
+def test_certify_replay_of_an_empty_file_says_it_is_empty(workdir: Path) -> None:
+    # Said "not an alexaskill capture file (Input data was truncated)".
+    (workdir / "empty.capture.json").write_bytes(b"")
+    argv = ("certify", "http://127.0.0.1:9/", "--allow-local", "--replay", "empty.capture.json")
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill certify: error: --replay empty.capture.json: empty, no captured request in "
+        "it (serve --capture writes them)\n"
+    )

@@ -27,8 +27,14 @@ _MAX_TIMEOUT = 86400
 
 
 def _load(path: str) -> Capture:
+    import os
+
     from ..capture import load_capture
 
+    if os.path.isfile(path) and os.path.getsize(path) == 0:  # (not "Input data was truncated")
+        raise UsageError(
+            f"--replay {path}: empty, no captured request in it (serve --capture writes them)"
+        )
     try:
         capture = load_capture(path)
     except FileNotFoundError:
