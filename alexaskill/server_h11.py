@@ -72,6 +72,14 @@ class _StrictBuffer(ReceiveBuffer):
     #: How many lines the last head had, its blank line too (`_OneFraming.next_event`).
     lines = 0
 
+    def skip_empty_lines(self) -> None:
+        """Drop the CRs and LFs before a request line (RFC 9112, 2.2: a server SHOULD ignore
+        at least one empty line there), as httptools does: h11 refused them (400), a CRLF
+        sent after a keep-alive request's body too. (Called only between requests.)"""
+        data = self._data
+        if data[:1] in (b"\r", b"\n"):
+            ReceiveBuffer._extract(self, len(data) - len(data.lstrip(b"\r\n")))
+
     def _extract(self, count: int) -> bytearray:
         out: bytearray = super()._extract(count)
         if self._lines:
@@ -87,7 +95,8 @@ class _StrictBuffer(ReceiveBuffer):
 
 
 class _OneFraming(h11.Connection):
-    """h11's connection, refusing a request of no HTTP/1 version, a ``CONNECT``, a method
+    """h11's connection, skipping empty lines before a request line as httptools does, and
+    refusing a request of no HTTP/1 version, a ``CONNECT``, a method
     httptools does not parse, what `_StrictBuffer` refuses, a framing field in trailers, and
     one framed both by a length and by chunks (RFC 9112,
     6.3), as httptools does: h11 goes by the chunks and keeps the connection, so bytes that a
@@ -109,6 +118,9 @@ class _OneFraming(h11.Connection):
     def next_event(self) -> Any:
         if self._refused:  # what comes after is not parsed, as after h11's own refusals
             raise h11.RemoteProtocolError("a request refused before", 400)
+        buffer = self._receive_buffer
+        if type(buffer) is _StrictBuffer and self.their_state is h11.IDLE:
+            buffer.skip_empty_lines()
         event = super().next_event()
         if type(event) is h11.Request:
             if event.method not in _METHODS:

@@ -1217,3 +1217,35 @@ def test_h11_reads_heads_as_it_does_itself_where_its_buffer_is_not_the_one_known
         request = connection.next_event()
         assert type(request) is h11.Request and request.target == b"/alexa"
         assert connection.next_event() == h11.Data(data=b"{}")
+
+
+#: Empty lines before a request line (RFC 9112, 2.2: a server SHOULD ignore at least one):
+#: httptools skipped any run of CR and LF there; h11 refused them (400), a CRLF after a
+#: keep-alive request's body, as some clients send, too. Each with the paths answered.
+BLANK_LINES_BEFORE = {
+    "crlf": ([b"\r\nGET /a HTTP/1.1\r\nhost: x\r\n\r\n"], ["/a"]),
+    "crlfs": ([b"\r\n\r\n\r\nGET /a HTTP/1.1\r\nhost: x\r\n\r\n"], ["/a"]),
+    "lf": ([b"\nGET /a HTTP/1.1\r\nhost: x\r\n\r\n"], ["/a"]),
+    "between-pipelined": (
+        [b"GET /a HTTP/1.1\r\nhost: x\r\n\r\n\r\nGET /b HTTP/1.1\r\nhost: x\r\n\r\n"],
+        ["/a", "/b"],
+    ),
+    "after-a-body": ([post(b"{}", path="/a") + b"\r\n", post(b"{}", path="/b")], ["/a", "/b"]),
+    "split-between-reads": (
+        [b"GET /a HTTP/1.1\r\nhost: x\r\n\r\n\r", b"\nGET /b HTTP/1.1\r\nhost: x\r\n\r\n"],
+        ["/a", "/b"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BLANK_LINES_BEFORE)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_empty_lines_before_a_request_line_are_ignored_on_either_parser(
+    protocol_class: type[Any], case: str
+) -> None:
+    feed, paths = BLANK_LINES_BEFORE[case]
+    events, logs = serve(protocol_class, echo, feed)
+    answers = first_write(wire(events)).split(b"HTTP/1.1 ")[1:]
+    assert [answer.split(b"\r\n", 1)[0] for answer in answers] == [b"200 OK"] * len(paths)
+    assert [json.loads(answer.partition(b"\r\n\r\n")[2])["path"] for answer in answers] == paths
+    assert logs == []
