@@ -13,7 +13,13 @@ from uvicorn.protocols.utils import get_remote_addr
 
 from .exchange import _SPECIAL, Exchange
 from .server_limits import _has_body, _over_limit, _say_rarely, upgrade_refusal
-from .server_target import absolute_form, origin_form_or_asterisk, with_host
+from .server_target import (
+    VALID_HOSTS,
+    absolute_form,
+    invalid_host,
+    origin_form_or_asterisk,
+    with_host,
+)
 
 try:
     import httptools
@@ -146,11 +152,15 @@ class ExchangeProtocol:
         # Counted in a plain loop: a list comprehension is a function call on Python 3.11, and
         # built a list besides (~1,400 instructions a request of eight headers, counted).
         hosts = 0
-        for name, _ in scope["headers"]:
+        for name, value in scope["headers"]:
             if name == b"host":
                 hosts += 1
-        if hosts != 1 and (hosts or http_version == "1.1"):
-            raise ValueError("a request without one Host header")
+                host = value
+        if hosts != 1:
+            if hosts or http_version == "1.1":
+                raise ValueError("a request without one Host header")
+        elif host not in VALID_HOSTS and invalid_host(host):  # (RFC 9112, 3.2: a 400 too)
+            raise ValueError("an invalid Host header")
         self.headers = _TRAILERS  # type: ignore[assignment]  # (the scope keeps the head's)
         if self.url[:1] != b"/":
             # The absolute form (RFC 9112, 3.2.2): the URL's host for the Host header's (a

@@ -10,7 +10,13 @@ import h11
 from h11._receivebuffer import ReceiveBuffer  # (h11's own, since 0.10: what reads the bytes)
 
 from .server_limits import _has_body, _over_limit, upgrade_refusal
-from .server_target import absolute_form, origin_form_or_asterisk, with_host
+from .server_target import (
+    VALID_HOSTS,
+    absolute_form,
+    invalid_host,
+    origin_form_or_asterisk,
+    with_host,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -132,6 +138,10 @@ class _OneFraming(h11.Connection):
                 self._refused = True
                 raise h11.RemoteProtocolError("Content-Length twice", 400)
             names = [name for name, _ in event.headers]  # (h11's names are lower-case)
+            host = event.headers[names.index(b"host")][1] if b"host" in names else b""
+            if host not in VALID_HOSTS and invalid_host(host):
+                self._refused = True  # (RFC 9112, 3.2; h11 checks only that there is one)
+                raise h11.RemoteProtocolError("an invalid Host header", 400)
             if b"transfer-encoding" in names and b"content-length" in names:
                 self._refused = True
                 raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)

@@ -1249,3 +1249,40 @@ def test_empty_lines_before_a_request_line_are_ignored_on_either_parser(
     assert [answer.split(b"\r\n", 1)[0] for answer in answers] == [b"200 OK"] * len(paths)
     assert [json.loads(answer.partition(b"\r\n\r\n")[2])["path"] for answer in answers] == paths
     assert logs == []
+
+
+#: Host values (RFC 9112, 3.2: an invalid one is answered 400) and the answer to each.
+HOST_VALUES = {
+    b"skill.example.com": 200,
+    b"skill.example.com:8443": 200,
+    b"127.0.0.1:80": 200,
+    b"[::1]:8080": 200,
+    b"[v1.fe80::a+en1]": 200,  # (RFC 3986's IPvFuture)
+    b"xn--caf-dma.example": 200,
+    b"a%2Db": 200,
+    b"": 200,  # (RFC 9110, 7.2: a target of no authority)
+    b"a b": 400,
+    b"a/b": 400,
+    b"user@skill": 400,
+    b"skill:80a": 400,
+    b"a:b:c": 400,
+    b"[::1": 400,
+    b"caf\xc3\xa9.example": 400,  # (a name not in its ASCII form)
+    b"a%zz": 400,
+    b"skill?x": 400,
+}
+
+
+@pytest.mark.parametrize("host", HOST_VALUES, ids=[h.decode("latin-1") for h in HOST_VALUES])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_invalid_host_is_refused_on_either_parser(
+    protocol_class: type[Any], host: bytes
+) -> None:
+    # Both parsers served a Host of a space, a user or a path; RFC 9112, 3.2: a 400.
+    events, _ = serve(protocol_class, echo, [b"GET /a HTTP/1.1\r\nhost: %b\r\n\r\n" % host])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d " % HOST_VALUES[host]), head
+    if HOST_VALUES[host] == 400:
+        assert json.loads(body) == {"error": "invalid HTTP request"} and events[-1] == "close"
+    else:
+        assert json.loads(body)["path"] == "/a"
