@@ -83,7 +83,7 @@ class _StrictBuffer(ReceiveBuffer):
         at least one empty line there), as httptools does: h11 refused them (400), a CRLF
         sent after a keep-alive request's body too. (Called only between requests.)"""
         data = self._data
-        if data[:1] in (b"\r", b"\n"):
+        if data.startswith((b"\r", b"\n")):
             ReceiveBuffer._extract(self, len(data) - len(data.lstrip(b"\r\n")))
 
     def _extract(self, count: int) -> bytearray:
