@@ -33,6 +33,8 @@ __all__: list[str] = []  # the server protocol's helper
 #: the bytes at half the speed, on every request's head.)
 _LOOSE_HEAD: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FOLDED: Final = re.compile(rb"\n[ \t]")
+#: Spaces between a request line's parts, more than one.
+_SPACES: Final = re.compile(rb"(?<=[^ ]) {2,}(?=[^ ])")
 #: A Content-Length that is a list (searched only in a head with a comma).
 _LENGTH_LIST: Final = re.compile(rb"\ncontent-length[ \t]*:[^\r\n]*,", re.IGNORECASE)
 #: A chunk's size followed by whitespace (RFC 9112, 7.1: none there), or past 64 bits: h11
@@ -82,9 +84,13 @@ class _StrictBuffer(ReceiveBuffer):
         """Drop the CRs and LFs before a request line (RFC 9112, 2.2: a server SHOULD ignore
         at least one empty line there), as httptools does: h11 refused them (400), a CRLF
         sent after a keep-alive request's body too. (Called only between requests.)"""
+        self._request = True  # (the next head extracted is a request's)
         data = self._data
         if data.startswith((b"\r", b"\n")):
             ReceiveBuffer._extract(self, len(data) - len(data.lstrip(b"\r\n")))
+
+    #: Whether the next head extracted is a request's (not a chunked body's trailers).
+    _request = False
 
     def _extract(self, count: int) -> bytearray:
         out: bytearray = super()._extract(count)
@@ -97,6 +103,14 @@ class _StrictBuffer(ReceiveBuffer):
                 or (b"," in out and _LENGTH_LIST.search(out))
             ):
                 raise h11.RemoteProtocolError("a malformed or ambiguous head", 400)
+            if self._request:
+                # Runs of spaces between the request line's parts read as one (RFC 9112, 3: a
+                # server MAY), as httptools reads them: h11 refused them. (Leading or trailing
+                # ones are left, refused on both.)
+                self._request = False
+                end = out.find(b"\r\n")
+                if out.find(b"  ", 0, end) >= 0:
+                    out[:end] = _SPACES.sub(b" ", out[:end])
         return out
 
 

@@ -1286,3 +1286,31 @@ def test_an_invalid_host_is_refused_on_either_parser(
         assert json.loads(body) == {"error": "invalid HTTP request"} and events[-1] == "close"
     else:
         assert json.loads(body)["path"] == "/a"
+
+
+#: Request lines of more than one space between their parts, and the answer to each: httptools
+#: took runs of spaces between the method, the target and the version (RFC 9112, 3: a server
+#: MAY parse on whitespace); h11 refused them (400). Leading or trailing ones refused on both.
+SPACED_LINES = {
+    b"GET  /a HTTP/1.1": 200,
+    b"GET /a  HTTP/1.1": 200,
+    b"GET   /a   HTTP/1.1": 200,
+    b" GET /a HTTP/1.1": 400,
+    b"GET /a HTTP/1.1 ": 400,
+    b"GET\t/a HTTP/1.1": 400,
+}
+
+
+@pytest.mark.parametrize("line", SPACED_LINES, ids=[line.decode() for line in SPACED_LINES])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_runs_of_spaces_in_a_request_line_are_read_alike_on_either_parser(
+    protocol_class: type[Any], line: bytes
+) -> None:
+    request = line + b"\r\nhost: x\r\nx-a: two  spaces\r\n\r\n"
+    events, _ = serve(protocol_class, echo, [request, request.lstrip()])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d " % SPACED_LINES[line]), head
+    if SPACED_LINES[line] == 200:  # (the next request's answer follows: the first's body)
+        answer = json.loads(body.split(b"HTTP/1.1 ")[0])
+        assert answer["path"] == "/a" and ["x-a", "two  spaces"] in answer["headers"]
+        assert body.count(b"HTTP/1.1 200 OK") == 1
