@@ -40,6 +40,14 @@ _LENGTH_LIST: Final = re.compile(rb"\ncontent-length[ \t]*:[^\r\n]*,", re.IGNORE
 #: A chunk's size followed by whitespace (RFC 9112, 7.1: none there), or past 64 bits: h11
 #: took them (up to 20 digits), httptools refuses them.
 _LOOSE_CHUNK: Final = re.compile(rb"[0-9A-Fa-f]+[ \t]|0*[1-9A-Fa-f][0-9A-Fa-f]{16}")
+#: A chunk's extensions as httptools (llhttp) takes them, from their first ";" (h11 took
+#: anything there but an LF): each a token name (empty only before a "="), maybe a "=" and a
+#: token or quoted value, the last value maybe empty; no whitespace, no control character.
+_T: Final = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
+_CHUNK_EXTENSIONS: Final = re.compile(
+    rb'(?:;%b*=(?:%b+|"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t\x20-\x7e\x80-\xff])*")'
+    rb"|;%b+)*(?:;%b*=)?\r\n" % (_T, _T, _T, _T)
+)
 #: The methods httptools (llhttp, 0.9) parses in a request; it refuses any other token, a lower-case
 #: ``post`` too (RFC 9110, 9.1: methods are case-sensitive), which h11 served.
 _METHODS: Final = frozenset(
@@ -59,8 +67,9 @@ _STRICT_READ: Final = all(
 
 
 class _StrictBuffer(ReceiveBuffer):
-    """h11's receive buffer, refusing (`_LOOSE_HEAD`, `_FOLDED`, `_LOOSE_CHUNK`) what httptools
-    refuses in the bytes of a head, of its trailers and of a chunk's size line: h11 reads them as
+    """h11's receive buffer, refusing (`_LOOSE_HEAD`, `_FOLDED`, `_LOOSE_CHUNK`,
+    `_CHUNK_EXTENSIONS`) what httptools refuses in the bytes of a head, of its trailers and of a
+    chunk's size line (a bare LF there too): h11 reads them as
     lines, their line ends and folds gone."""
 
     _lines = False
@@ -73,8 +82,13 @@ class _StrictBuffer(ReceiveBuffer):
 
     def maybe_extract_next_line(self) -> Any:  # (only ever a chunk's size line)
         line = super().maybe_extract_next_line()
-        if line is not None and _LOOSE_CHUNK.match(line):
-            raise h11.RemoteProtocolError("a malformed chunk size", 400)
+        if line is None:
+            if b"\n" in self._data:  # (a line ended by a bare LF: h11 waited for a CRLF)
+                raise h11.RemoteProtocolError("a malformed chunk size line", 400)
+        elif _LOOSE_CHUNK.match(line) or (
+            b";" in line and not _CHUNK_EXTENSIONS.fullmatch(line, line.index(b";"))
+        ):
+            raise h11.RemoteProtocolError("a malformed chunk size line", 400)
         return line
 
     #: How many lines the last head had, its blank line too (`_OneFraming.next_event`).

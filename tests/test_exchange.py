@@ -1314,3 +1314,56 @@ def test_runs_of_spaces_in_a_request_line_are_read_alike_on_either_parser(
         answer = json.loads(body.split(b"HTTP/1.1 ")[0])
         assert answer["path"] == "/a" and ["x-a", "two  spaces"] in answer["headers"]
         assert body.count(b"HTTP/1.1 200 OK") == 1
+
+
+#: Chunk-size lines httptools refused and h11 took (it took anything after a ";" but an LF),
+#: and those both take: chunk extensions are read alike (a proxy in front reading one as h11
+#: did, the other as httptools did, would see different bodies in the same bytes).
+CHUNK_LINES = {
+    b";": 400,
+    b";a;": 400,
+    b";a=b;": 400,
+    b"; a=b": 400,
+    b";a =b": 400,
+    b";a=b c": 400,
+    b";a=b=c": 400,
+    b';a="x"y': 400,
+    b';a="unended': 400,
+    b";a=\x01": 400,
+    b";a=b\rc": 400,
+    b";a=\xff": 400,
+    b';a="\x01"': 400,
+    b";a": 200,
+    b";a=b;c=d": 200,
+    b';a="q x\\"y"': 200,
+    b';a="\xff"': 200,
+    b";a=": 200,
+}
+
+
+@pytest.mark.parametrize(
+    "extension", CHUNK_LINES, ids=[repr(extension)[2:-1] for extension in CHUNK_LINES]
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_chunk_extensions_are_read_alike_on_either_parser(
+    protocol_class: type[Any], extension: bytes
+) -> None:
+    request = b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+    request += b"2%b\r\n{}\r\n0\r\n\r\n" % extension
+    events, _ = refused_whole(protocol_class, request)
+    head, _, body = first_write(events).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d " % CHUNK_LINES[extension]), head
+    if CHUNK_LINES[extension] == 400:
+        assert json.loads(body) == {"error": "invalid HTTP request"} and events[-1] == "close"
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_chunk_size_line_ended_by_a_bare_lf_is_refused_at_once_on_either_parser(
+    protocol_class: type[Any],
+) -> None:
+    # httptools refused it as it came; h11 waited for a CRLF that never comes (until the
+    # Skill's body deadline, 408), the bytes after it piling up.
+    request = b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n2\n{}"
+    events, got_body = refused_whole(protocol_class, request)
+    assert not got_body and events[-1] == "close", events
+    assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
