@@ -109,6 +109,7 @@ def serve(
             else:
                 protocol.data_received(part)
             await settle()
+        lost = lose
         if lose:
             protocol.connection_lost(None)
             await settle()
@@ -116,9 +117,17 @@ def serve(
         # task starts when the one before it has answered, maybe while this waits).
         deadline = asyncio.get_running_loop().time() + 30
         while state.tasks and asyncio.get_running_loop().time() < deadline:
+            if transport.closing and not lost:
+                # The protocol closed the connection (a refusal from a body's bytes, say): the
+                # loop reports it lost then, which ends a task waiting for the rest of a body.
+                # (Not reported, such a task waited out the deadline: 30 s, and a failure.)
+                protocol.connection_lost(None)
+                lost = True
+                await settle()
+                continue
             await asyncio.wait(list(state.tasks), timeout=2)
         assert not state.tasks, "a request's task did not end"
-        if not lose:
+        if not lost:
             protocol.connection_lost(None)
         return transport.events
 
@@ -1367,3 +1376,16 @@ def test_a_chunk_size_line_ended_by_a_bare_lf_is_refused_at_once_on_either_parse
     events, got_body = refused_whole(protocol_class, request)
     assert not got_body and events[-1] == "close", events
     assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+
+
+@pytest.mark.parametrize("loose", ["length-in-trailers", "chunk-size-space"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_the_serve_harness_sees_a_request_refused_mid_body_end(
+    protocol_class: type[Any], loose: str
+) -> None:
+    # `serve` waited 30 s for the task of a request refused from its body's bytes (its app
+    # waiting for the rest of a body, the connection closed but never reported lost), then
+    # failed, unless the caller passed lose=True.
+    events, logs = serve(protocol_class, echo, [LOOSE[loose]])
+    assert first_write(wire(events)).startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert wire(events)[-1] == "close" and logs == ["Invalid HTTP request received."]
