@@ -1389,3 +1389,30 @@ def test_the_serve_harness_sees_a_request_refused_mid_body_end(
     events, logs = serve(protocol_class, echo, [LOOSE[loose]])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert wire(events)[-1] == "close" and logs == ["Invalid HTTP request received."]
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_app_mounted_beside_a_skill_that_raises_leaks_nothing_and_the_server_goes_on(
+    protocol_class: type[Any],
+) -> None:
+    # Not the Skill's path: the host app's own 500 (Starlette's, plain text) is the answer, as
+    # for any app uvicorn serves; the traceback goes to the log only, and the next connection
+    # is served.
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Route
+
+    from alexaskill import Skill
+
+    async def fails(request: Any) -> Any:
+        raise RuntimeError("a secret of the handler's")
+
+    skill = Skill(skill_id="amzn1.ask.skill.mounted")
+    other = Starlette(routes=[Route("/fails", fails)])
+    app = Starlette(routes=[skill.mount("/alexa"), Mount("/other", app=other)])
+    events, logs = serve(protocol_class, app, [b"GET /other/fails HTTP/1.1\r\nhost: x\r\n\r\n"])
+    answer = first_write(wire(events))
+    assert answer.startswith(b"HTTP/1.1 500 Internal Server Error\r\n"), answer
+    assert answer.endswith(b"\r\n\r\nInternal Server Error") and b"secret" not in answer
+    assert "Exception in ASGI application" in logs
+    events, logs = serve(protocol_class, app, [b"GET /alexa/health HTTP/1.1\r\nhost: x\r\n\r\n"])
+    assert first_write(wire(events)).startswith(b"HTTP/1.1 200 OK\r\n") and logs == []
