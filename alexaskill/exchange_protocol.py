@@ -189,7 +189,8 @@ class ExchangeProtocol:
             self,
             scope,
             keep_alive=http_version != "1.0" and parser.should_keep_alive(),
-            expect_100_continue=self.expect_100_continue,
+            # (RFC 9110, 10.1.1: ignored in an HTTP/1.0 request, as on h11; uvicorn sent it)
+            expect_100_continue=self.expect_100_continue and http_version == "1.1",
         )
         if previous is None or previous.response_complete:
             self._run(exchange, app)

@@ -1416,3 +1416,20 @@ def test_an_app_mounted_beside_a_skill_that_raises_leaks_nothing_and_the_server_
     assert "Exception in ASGI application" in logs
     events, logs = serve(protocol_class, app, [b"GET /alexa/health HTTP/1.1\r\nhost: x\r\n\r\n"])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 200 OK\r\n") and logs == []
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_an_http_1_0_request_expecting_100_continue_gets_no_interim_answer(
+    protocol_class: type[Any],
+) -> None:
+    # RFC 9110, 10.1.1: a server MUST ignore a 100-continue expectation in an HTTP/1.0
+    # request (a 1.0 client knows no interim answer: it reads "100 Continue" as the answer).
+    # httptools (uvicorn's cycle, and alexaskill's) sent one; h11 did not.
+    request = b"POST / HTTP/1.0\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 2\r\n\r\n"
+    events, _ = serve(protocol_class, echo, [request, b"{}"])
+    answer = first_write(wire(events))
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and b"100 Continue" not in answer, answer
+    assert json.loads(answer.partition(b"\r\n\r\n")[2])["body"] == "{}"
+    # (An HTTP/1.1 request still gets it.)
+    events, _ = serve(protocol_class, echo, [request.replace(b"HTTP/1.0", b"HTTP/1.1"), b"{}"])
+    assert first_write(wire(events)).startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK")
