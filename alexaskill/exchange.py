@@ -27,6 +27,10 @@ request:
   quarter of a second late.
 - **No ASGI for a Skill's POST whose body is here**: the Skill's endpoint answers it directly
   (`Exchange.run_asgi`), with the same checks, answers and log line.
+
+Where uvicorn's cycle broke HTTP it answers as h11 does instead: a response of no length to an
+HTTP/1.0 request is not chunked (RFC 9112, 6.1) but ended by the close; an HTTP/1.0 request's
+``Expect: 100-continue`` is ignored (`ExchangeProtocol.on_headers_complete`).
 """
 
 from __future__ import annotations
@@ -85,6 +89,7 @@ class Exchange(HeldHead):
     __slots__ = (
         "body",
         "chunked",
+        "close_delimited",
         "disconnected",
         "ended",
         "expected_length",
@@ -125,6 +130,8 @@ class Exchange(HeldHead):
         self.response_complete = False
         #: Whether the response is chunked (None: not decided yet); the body bytes still due.
         self.chunked: bool | None = None
+        #: Whether the "chunked" body goes as it comes, ended by the close (HTTP/1.0).
+        self.close_delimited = False
         self.expected_length = 0
         #: The response's head, waiting to go out with its first body (or at the turn's end).
         self.held: bytes | None = None
@@ -292,6 +299,8 @@ class Exchange(HeldHead):
                         self.expected_length = int(value.decode())
                         self.chunked = False
                 elif name == b"transfer-encoding":
+                    if scope["http_version"] == "1.0":
+                        continue  # (RFC 9112, 6.1: none to HTTP/1.0; its body as it comes)
                     if value.lower() == b"chunked":
                         self.expected_length = 0
                         self.chunked = True
@@ -303,7 +312,13 @@ class Exchange(HeldHead):
             head.append(b"connection: close\r\n")
         if self.chunked is None and scope["method"] != "HEAD" and status not in (204, 304):
             self.chunked = True  # neither a length nor chunked: uvicorn chunks it
-            head.append(b"transfer-encoding: chunked\r\n")
+            if scope["http_version"] == "1.0":
+                # RFC 9112, 6.1: no Transfer-Encoding to HTTP/1.0 (whose client reads the
+                # chunks' sizes as the body); the body as it comes, ended by the close (6.3),
+                # as h11 sends it. (An HTTP/1.0 request never keeps its connection here.)
+                self.close_delimited = True
+            else:
+                head.append(b"transfer-encoding: chunked\r\n")
         head.append(b"\r\n")
         self.held = b"".join(head)
         protocol.loop.call_soon(self.flush)
@@ -313,9 +328,12 @@ class Exchange(HeldHead):
             self.expected_length = 0
             data = b""
         elif self.chunked:
-            data = b"%x\r\n%b\r\n" % (len(body), body) if body else b""
-            if not more_body:
-                data += b"0\r\n\r\n"
+            if self.close_delimited:
+                data = body
+            else:
+                data = b"%x\r\n%b\r\n" % (len(body), body) if body else b""
+                if not more_body:
+                    data += b"0\r\n\r\n"
         else:
             if len(body) > self.expected_length:
                 raise RuntimeError("Response content longer than Content-Length")

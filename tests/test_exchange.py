@@ -1433,3 +1433,30 @@ def test_an_http_1_0_request_expecting_100_continue_gets_no_interim_answer(
     # (An HTTP/1.1 request still gets it.)
     events, _ = serve(protocol_class, echo, [request.replace(b"HTTP/1.0", b"HTTP/1.1"), b"{}"])
     assert first_write(wire(events)).startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK")
+
+
+def _streams(headers: list[tuple[bytes, bytes]]) -> App:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ab", "more_body": True})
+        await send({"type": "http.response.body", "body": b"cd"})
+
+    return app
+
+
+@pytest.mark.parametrize(
+    "headers", [[], [(b"transfer-encoding", b"chunked")]], ids=["no-length", "chunked-by-the-app"]
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_response_without_a_length_to_http_1_0_is_not_chunked(
+    protocol_class: type[Any], headers: list[tuple[bytes, bytes]]
+) -> None:
+    # RFC 9112, 6.1: no Transfer-Encoding in a response to an HTTP/1.0 request (its client
+    # reads the chunks' sizes as the body; nginx's proxy_pass speaks HTTP/1.0 by default).
+    # httptools (uvicorn's cycle, and alexaskill's) chunked it; h11 sends it as it comes and
+    # ends it by closing, as RFC 9112, 6.3 has it.
+    events, logs = serve(protocol_class, _streams(headers), [b"GET / HTTP/1.0\r\n\r\n"])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"transfer-encoding" not in head.lower()
+    assert b"connection: close" in head.lower() and body == b"abcd" and logs == []
+    assert wire(events)[-1] == "close"
