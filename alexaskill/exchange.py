@@ -29,7 +29,8 @@ request:
   (`Exchange.run_asgi`), with the same checks, answers and log line.
 
 Where uvicorn's cycle broke HTTP it answers as h11 does instead: a response of no length to an
-HTTP/1.0 request is not chunked (RFC 9112, 6.1) but ended by the close; an HTTP/1.0 request's
+HTTP/1.0 request is not chunked (RFC 9112, 6.1) but ended by the close; a chunked response
+loses a Content-Length its app also set (6.2); an HTTP/1.0 request's
 ``Expect: 100-continue`` is ignored (`ExchangeProtocol.on_headers_complete`).
 """
 
@@ -63,6 +64,14 @@ _ERROR_HEADERS: Final = [
     (b"content-length", b"21"),
     (b"connection", b"close"),
 ]
+
+
+def _drop_length(head: list[bytes]) -> None:
+    """Remove the Content-Length field from the parts of a response's head being built."""
+    for i in range(len(head) - 3):
+        if head[i] == b"content-length" and head[i + 1] == b": ":
+            del head[i : i + 4]
+            return
 
 
 class HeldHead:
@@ -298,10 +307,14 @@ class Exchange(HeldHead):
                     if self.chunked is None:
                         self.expected_length = int(value.decode())
                         self.chunked = False
+                    elif self.chunked:
+                        continue  # (RFC 9112, 6.2: no length with chunks; h11 drops it too)
                 elif name == b"transfer-encoding":
                     if scope["http_version"] == "1.0":
                         continue  # (RFC 9112, 6.1: none to HTTP/1.0; its body as it comes)
                     if value.lower() == b"chunked":
+                        if self.chunked is False:  # a length came before: dropped
+                            _drop_length(head)
                         self.expected_length = 0
                         self.chunked = True
                 elif b"close" in [token.lower().strip() for token in value.split(b",")]:

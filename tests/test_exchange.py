@@ -1460,3 +1460,20 @@ def test_a_response_without_a_length_to_http_1_0_is_not_chunked(
     assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"transfer-encoding" not in head.lower()
     assert b"connection: close" in head.lower() and body == b"abcd" and logs == []
     assert wire(events)[-1] == "close"
+
+
+@pytest.mark.parametrize("length_first", [True, False], ids=["length-first", "coding-first"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_response_with_a_length_and_chunked_goes_chunked_without_the_length(
+    protocol_class: type[Any], length_first: bool
+) -> None:
+    # RFC 9112, 6.2: no Content-Length in a message with a Transfer-Encoding. httptools sent
+    # both (a client going by the length reads the chunk sizes as the body, and the rest as
+    # the next answer); h11 drops the length and chunks, as now on either parser.
+    headers = [(b"content-length", b"4"), (b"transfer-encoding", b"chunked")]
+    app = _streams(headers if length_first else headers[::-1])
+    events, logs = serve(protocol_class, app, [b"GET / HTTP/1.1\r\nhost: x\r\n\r\n"])
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"content-length" not in head.lower()
+    assert b"transfer-encoding: chunked" in head.lower(), head
+    assert body == b"2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n" and logs == []
