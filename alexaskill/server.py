@@ -220,8 +220,9 @@ class _Bounded:
                 cycle.transport = writes
                 writes.hold_next = True
             return
-        self._head_bytes += len(data)
-        self._head_tail = data[-3:]
+        if self._head_bytes or data.strip(b"\r\n"):  # (not a read of empty lines alone)
+            self._head_bytes += len(data)
+            self._head_tail = data[-3:]
         if self._head_bytes > self.max_header_size:
             self._refuse_head()
 
@@ -245,8 +246,10 @@ class _Bounded:
         read: one that comes whole, or ends, in a read is measured here, before it is parsed."""
         tail = self._head_tail if self._head_bytes else b""  # an end that began in the last read
         seen = tail + data
+        # (Searched after empty lines before the request line, skipped by both parsers.)
+        start = 0 if self._head_bytes else len(seen) - len(seen.lstrip(b"\r\n"))
         marks = (b"\r\n\r\n", b"\n\n")  # h11 also ends a head at a blank line of a bare LF
-        ends = [i + len(mark) for mark in marks if (i := seen.find(mark)) >= 0]
+        ends = [i + len(mark) for mark in marks if (i := seen.find(mark, start)) >= 0]
         return bool(ends) and self._head_bytes - len(tail) + min(ends) > self.max_header_size
 
     def _refuse_head(self) -> None:

@@ -420,3 +420,39 @@ def test_asyncio_tls_with_other_internals_keeps_its_own_close(missing: str) -> N
         protocol._app_transport._closed = True  # never opened: no "unclosed transport" warning
     finally:
         loop.close()
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [b"\r\n", b"\r\n\r\n", b"\n\n", b"\r\n\r\n|"],
+    ids=["crlf", "two-crlf", "lfs", "two-crlf-a-read-before"],
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_empty_lines_before_a_head_too_large_do_not_let_it_through(
+    protocol_class: type[Any], lead: bytes
+) -> None:
+    # The head's size was measured to the first blank line in the read: empty lines before the
+    # request line (which both parsers skip) ended it there, and a head of any size, whole in
+    # one read, went through.
+    class Small(protocol_class):  # type: ignore[misc]
+        max_header_size = 1024
+
+    called: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        called.append(scope["path"])
+        await answering()(scope, receive, send)
+
+    async def scenario() -> list[bytes | str]:
+        protocol, transport = await connect(Small, app)
+        head = b"POST /big HTTP/1.1\r\nhost: x\r\nx-long: " + b"a" * 2000
+        for data in (lead + head + b"\r\ncontent-length: 2\r\n\r\n{}").split(b"|"):
+            protocol.data_received(data)
+        await settle()
+        protocol.connection_lost(None)
+        return transport.events
+
+    answer, closed = asyncio.run(scenario())[-2:]
+    assert closed == "close" and isinstance(answer, bytes)
+    assert answer.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"), answer[:60]
+    assert called == []
