@@ -305,7 +305,8 @@ class Exchange(HeldHead):
             if name in _SPECIAL:
                 if name == b"content-length":
                     if self.chunked is None:
-                        self.expected_length = int(value.decode())
+                        # (A 304's is the length of the body it stands for: RFC 9110, 8.6.)
+                        self.expected_length = int(value.decode()) if status != 304 else 0
                         self.chunked = False
                     elif self.chunked:
                         continue  # (RFC 9112, 6.2: no length with chunks; h11 drops it too)

@@ -1477,3 +1477,29 @@ def test_a_response_with_a_length_and_chunked_goes_chunked_without_the_length(
     assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"content-length" not in head.lower()
     assert b"transfer-encoding: chunked" in head.lower(), head
     assert body == b"2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n" and logs == []
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_304_with_the_length_of_the_body_it_stands_for_is_answered_without_an_error(
+    protocol_class: type[Any],
+) -> None:
+    # RFC 9110, 8.6: a 304's Content-Length is the length the 200 would have had; it has no
+    # body. httptools (uvicorn's cycle, and alexaskill's) took the length for its body's: the
+    # empty body "shorter than Content-Length", an error logged, the connection closed.
+    app = _streams([(b"content-length", b"4")])
+
+    async def not_modified(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["path"] == "/next":
+            await app(scope, receive, send)
+            return
+        headers = [(b"content-length", b"5"), (b"etag", b'"v1"')]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    request = b'GET / HTTP/1.1\r\nhost: x\r\nif-none-match: "v1"\r\n\r\n'
+    events, logs = serve(
+        protocol_class, not_modified, [request, request.replace(b"/", b"/next", 1)]
+    )
+    answers = first_write(wire(events)).split(b"HTTP/1.1 ")[1:]
+    assert [answer.split(b"\r\n", 1)[0] for answer in answers] == [b"304 Not Modified", b"200 OK"]
+    assert answers[0].endswith(b"\r\n\r\n") and logs == []
