@@ -616,6 +616,7 @@ def test_serve_refuses_a_capture_dir_it_cannot_make_or_write(
         options("--capture", str(made))
 
 
+@pytest.mark.parametrize(
     "argv",
     [
         ("--ssl-certfile", "", "--ssl-keyfile", "key.pem"),
