@@ -209,7 +209,7 @@ class Translator:
                     marks = self._source_marks  # a catalog of another language translated it
                 params = localised(params, marks)
             return fill(template, params)
-        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
             if template == source:
                 raise  # the source text's own mistake: the handler's bug, reported as one
             logger.warning(

@@ -681,3 +681,33 @@ def test_a_translated_progressive_speech_amazon_refuses_is_refused_at_start(
     catalog(tmp_path, "de_DE", 'msgid "Wait."\nmsgstr "Warten Sie."\n')
     assert Skill(SKILL_ID, progressive_speech="Wait.", translations=Translations(tmp_path))
     assert Skill(SKILL_ID, progressive_speech="Hold on.", translations=Translations(tmp_path))
+
+
+def test_a_translation_that_indexes_or_formats_a_value_wrongly_falls_back_to_the_source(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A translation naming the right placeholder but using it as its value cannot be used
+    # ({t[0]} of a number, a format spec the value's type refuses) raised TypeError: the user
+    # heard the apology instead of the source text, as for a KeyError or ValueError.
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "It is {t} degrees."
+        msgstr "Es sind {t[0]} Grad."
+
+        msgid "Hello {name}."
+        msgstr "Hallo {name:>10}."
+        """,
+    )
+    german = Translations(tmp_path).translator("de-DE")
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert german.gettext("It is {t} degrees.", t=21) == "It is 21 degrees."
+        assert german.gettext("It is {t} degrees.", t=None) == "It is None degrees."
+        assert german.gettext("Hello {name}.", name=None) == "Hello None."
+        spoken = german.gettext("It is {t} degrees.", t=3, u=emphasis("x"))
+        assert spoken == Ssml("It is 3 degrees.")
+    assert caplog.text.count("de-DE translation of 'It is {t} degrees.' does not fit") == 3
+    assert "(TypeError: " in caplog.text
+    with pytest.raises(TypeError):  # the source text's own mistake stays the handler's bug
+        german.gettext("Hi {name[0]}.", name=3)
