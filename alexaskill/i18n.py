@@ -207,7 +207,7 @@ class Translator:
                 marks = self._source_marks if template is source else self._marks
                 if self._own is not None and template is not source and own(self._own) is source:
                     marks = self._source_marks  # a catalog of another language translated it
-                params = localised(params, marks)
+                return fill(template, localised(params, marks))
             return fill(template, params)
         except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
             if template == source:

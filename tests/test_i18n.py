@@ -711,3 +711,17 @@ def test_a_translation_that_indexes_or_formats_a_value_wrongly_falls_back_to_the
     assert "(TypeError: " in caplog.text
     with pytest.raises(TypeError):  # the source text's own mistake stays the handler's bug
         german.gettext("Hi {name[0]}.", name=3)
+
+
+def test_the_source_text_spoken_instead_of_a_broken_translation_writes_numbers_its_way(
+    tmp_path: Path,
+) -> None:
+    # The values were written with the request language's marks before the translation was
+    # tried, and kept them when it failed: an English source text said "3,5" to a German user
+    # (README: "a sentence spoken in the source text keeps the default locale's way").
+    catalog(tmp_path, "de", 'msgid "It is {t:,} degrees."\nmsgstr "Es sind {t:q} Grad."\n')
+    catalog(tmp_path, "fr", 'msgid "Es sind {t:,} Grad."\nmsgstr "Il fait {t:q} degrés."\n')
+    english = Translations(tmp_path).translator("de-DE")
+    assert english.gettext("It is {t:,} degrees.", t=1234.5) == "It is 1,234.5 degrees."
+    german = Translations(tmp_path, default_locale="de-DE").translator("fr-FR")
+    assert german.gettext("Es sind {t:,} Grad.", t=1234.5) == "Es sind 1.234,5 Grad."
