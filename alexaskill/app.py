@@ -61,6 +61,8 @@ from .store import (
 from .store.url import store_given
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     import httpx
     from starlette.types import ASGIApp
 
@@ -118,8 +120,8 @@ class Skill(Serving):
     (None: off, the default; "" is refused) writes every request the endpoint receives, exactly
     as received, to a file in that directory for ``alexaskill certify --replay``: the files hold
     user ids and access tokens (see `alexaskill.capture`). ``translations`` (a `Translations`, or
-    the directory of the gettext catalogs) lets handlers speak each request's language with
-    `alexaskill.i18n`'s ``_()``.
+    the directory of the gettext catalogs: a path, or package data) lets handlers speak each
+    request's language with `alexaskill.i18n`'s ``_()``.
 
     ``deadline`` is how long, in seconds from a request's arrival, the skill may take to answer
     (default 7, a second under Alexa's limit; None: no limit). A handler still running then is
@@ -148,7 +150,7 @@ class Skill(Serving):
         health_path: str | None = "/health",
         store: Store | str = DEFAULT_STORE,
         capture_dir: str | os.PathLike[str] | None = None,
-        translations: Translations | str | os.PathLike[str] | None = None,
+        translations: Translations | str | os.PathLike[str] | Traversable | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         progressive_after: float | None = None,
         progressive_speech: str = PROGRESSIVE_SPEECH,
@@ -283,9 +285,11 @@ class Skill(Serving):
         self.translations: Translations | None = None
         if translations is not None:
             # Imported only then: gettext is not on the path of a skill that does not use it.
+            from importlib.resources.abc import Traversable
+
             from .i18n import Translations
 
-            if not isinstance(translations, Translations | str | os.PathLike):
+            if not isinstance(translations, Translations | str | os.PathLike | Traversable):
                 raise ConfigurationError(
                     "translations is a Translations, a catalogs directory's path or None, not "
                     f"{type(translations).__name__}"

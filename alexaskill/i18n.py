@@ -47,6 +47,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Final
 
@@ -230,7 +231,7 @@ SOURCE: Final = Translator("", _gettext.NullTranslations())
 _current: ContextVar[Translator] = ContextVar("alexaskill_translator", default=SOURCE)
 
 
-def _check_catalog_name(entry: Path) -> bool:
+def _check_catalog_name(entry: Traversable) -> bool:
     """Whether to read the catalog in ``entry``, a directory named after a locale or language.
 
     A name that is one of Alexa's written otherwise (``en_UK``, ``en-us``, ``German``: a typo,
@@ -258,7 +259,7 @@ def _check_catalog_name(entry: Path) -> bool:
     return True
 
 
-def _check_plural(catalog: _gettext.GNUTranslations, compiled: Path) -> None:
+def _check_plural(catalog: _gettext.GNUTranslations, compiled: Traversable) -> None:
     """Raise `ConfigurationError` if the catalog's ``Plural-Forms`` rule fails for a count (the
     request would get the apology) or picks a form past ``nplurals`` (the source text, unsaid)."""
     header = catalog.info().get("plural-forms", "")
@@ -289,16 +290,21 @@ class Translations:
     ``German``) and a ``default_locale`` that is no locale of Alexa's. A directory named after
     a locale Alexa does not serve (``de_AT``) is read with a warning; one named as no locale
     is written (``zh_Hans``, ``de_DE@formal``) is skipped with a warning.
+
+    ``directory`` is a path, or package data that may be in a zip, as
+    ``importlib.resources.files(__package__) / "locales"`` gives it.
     """
 
     def __init__(
         self,
-        directory: str | os.PathLike[str],
+        directory: str | os.PathLike[str] | Traversable,
         *,
         domain: str = "messages",
         default_locale: str = "en-US",
     ) -> None:
-        self.directory = Path(directory)
+        self.directory: Path | Traversable = (
+            Path(directory) if isinstance(directory, str | os.PathLike) else directory
+        )
         self.domain = domain
         # A locale requests carry: the default's model is built and its catalog looked in.
         check_locale(default_locale, "default_locale (a locale is written like 'en-US')")
@@ -310,10 +316,11 @@ class Translations:
             )
         self._compiled: dict[str, bytes] = {}
         uncompiled: list[str] = []
-        seen: dict[str, Path] = {}
-        for entry in sorted(self.directory.iterdir()):
+        seen: dict[str, Traversable] = {}
+        for entry in sorted(self.directory.iterdir(), key=lambda entry: entry.name):
             compiled = entry / "LC_MESSAGES" / f"{domain}.mo"
-            if not (compiled.is_file() or compiled.with_suffix(".po").is_file()):
+            source = entry / "LC_MESSAGES" / f"{domain}.po"
+            if not (compiled.is_file() or source.is_file()):
                 continue  # not a catalog's directory (templates, __pycache__)
             if not _check_catalog_name(entry):
                 continue
@@ -334,8 +341,8 @@ class Translations:
                         f"again with pybabel compile -d {self.directory} -D {domain}"
                     ) from exc
                 self._compiled[name] = data
-            elif compiled.with_suffix(".po").is_file():
-                uncompiled.append(str(compiled.with_suffix(".po")))
+            elif source.is_file():
+                uncompiled.append(str(source))
         if uncompiled:
             raise ConfigurationError(
                 f"translations: {', '.join(uncompiled)} not compiled; run pybabel compile -d "

@@ -725,3 +725,41 @@ def test_the_source_text_spoken_instead_of_a_broken_translation_writes_numbers_i
     assert english.gettext("It is {t:,} degrees.", t=1234.5) == "It is 1,234.5 degrees."
     german = Translations(tmp_path, default_locale="de-DE").translator("fr-FR")
     assert german.gettext("Es sind {t:,} Grad.", t=1234.5) == "Es sind 1.234,5 Grad."
+
+
+def test_catalogs_are_read_from_package_data_in_a_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A skill imported from a zip (a zipapp, a zipped package) finds its catalogs with
+    # importlib.resources.files(), a Traversable that is no path: Translations and Skill refused
+    # it (a bare TypeError), and importlib.resources.as_file cannot extract a directory (3.11).
+    import importlib.resources
+    import sys
+    import zipfile
+
+    package = tmp_path / "src" / "zipped_skill_i18n"
+    catalog(package / "locales", "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
+    catalog(package / "locales", "fr", 'msgid "x"\nmsgstr "y"\n')
+    (package / "__init__.py").write_text("")
+    archive = tmp_path / "skill.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for file in sorted((tmp_path / "src").rglob("*")):
+            if file.is_file():
+                zipped.write(file, file.relative_to(tmp_path / "src").as_posix())
+    monkeypatch.syspath_prepend(str(archive))
+    monkeypatch.delitem(sys.modules, "zipped_skill_i18n", raising=False)
+    folder = importlib.resources.files("zipped_skill_i18n") / "locales"
+    assert not isinstance(folder, Path)  # a zipfile.Path: really read from the zip
+    translations = Translations(folder)
+    assert translations.locales == ("de", "fr")
+    assert translations.translator("de-DE").gettext("Hello.") == "Hallo."
+    skill = Skill(SKILL_ID, translations=folder)
+    assert skill.translations is not None
+    assert skill.translations.translator("de-DE").gettext("Hello.") == "Hallo."
+    with pytest.raises(ConfigurationError, match=r"skill\.zip/zipped_skill_i18n/nothing"):
+        Translations(importlib.resources.files("zipped_skill_i18n") / "nothing")
+    # An uncompiled .po in the zip is named as one on disk is.
+    with zipfile.ZipFile(archive, "a") as zipped:
+        zipped.writestr("zipped_skill_i18n/other/it/LC_MESSAGES/messages.po", "")
+    with pytest.raises(ConfigurationError, match=r"it/LC_MESSAGES/messages\.po not compiled"):
+        Translations(zipfile.Path(archive, "zipped_skill_i18n/other/"))
