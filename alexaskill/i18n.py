@@ -20,7 +20,8 @@ reads the compiled catalogs at run time::
   translator may move them: ``_("{n} days in {city}", n=3, city="Rome")``. ``ngettext`` also
   offers ``{n}``, the count that chose the plural form (by the catalog's ``Plural-Forms``); a
   keyword ``n`` beside the count is a `TypeError`.
-  A translation whose placeholders do not match is logged and the source text is used.
+  A translation whose placeholders do not match is logged (at start too, as the catalogs are
+  read) and the source text is used.
 - **Numbers** among the values (`int`, `float`, `Decimal`), and those a field reaches in them
   (``{weather.temp}``), are written as the language of the spoken text writes them: ``3,5`` in
   German, French, Spanish (Spain), Italian, Dutch and Portuguese, as Alexa's voice reads them
@@ -53,7 +54,7 @@ from typing import Any, Final
 
 from .exceptions import ConfigurationError
 from .i18n_numbers import has_numbers, localised, number_marks
-from .i18n_placeholders import check_count, differences, fields, fill
+from .i18n_placeholders import check_count, describe, differences, fields, fill, misfits
 from .locales import ALEXA_LOCALES, check_locale, locale_problem, nearest_locale
 
 __all__ = [
@@ -194,11 +195,7 @@ class Translator:
                     "text is spoken instead",
                     self.locale,
                     source,
-                    "; ".join(
-                        f"{what}: {', '.join(sorted(names))}"
-                        for what, names in (("added", added), ("dropped", dropped))
-                        if names
-                    ),
+                    describe(added, dropped),
                 )
                 template = source
         if not params and not always:
@@ -334,12 +331,21 @@ class Translations:
             if compiled.is_file():
                 data = compiled.read_bytes()
                 try:
-                    _check_plural(_gettext.GNUTranslations(io.BytesIO(data)), compiled)
+                    parsed = _gettext.GNUTranslations(io.BytesIO(data))
+                    _check_plural(parsed, compiled)
                 except (OSError, ValueError, UnicodeDecodeError, LookupError) as exc:
                     raise ConfigurationError(
                         f"translations: {compiled} is not a compiled catalog ({exc}); make it "
                         f"again with pybabel compile -d {self.directory} -D {domain}"
                     ) from exc
+                for message, how in misfits(parsed):
+                    logger.warning(
+                        "translations: %s: the translation of %r does not fit its placeholders "
+                        "(%s); the source text is spoken instead",
+                        compiled,
+                        message,
+                        how,
+                    )
                 self._compiled[name] = data
             elif source.is_file():
                 uncompiled.append(str(source))

@@ -5,14 +5,15 @@ checks of a plural form's count."""
 from __future__ import annotations
 
 import functools
+import gettext
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from .ssml import Ssml, _unwrap, escape
 
-__all__ = ["check_count", "differences", "fields", "fill"]
+__all__ = ["check_count", "describe", "differences", "fields", "fill", "misfits"]
 
 _FORMATTER: Final = string.Formatter()
 
@@ -50,6 +51,29 @@ def differences(
     source = frozenset("{") if source is None else source
     exempt = {"n"} if plural else set()
     return set(translated - source - exempt), set(source - translated - exempt)
+
+
+def describe(added: set[str], dropped: set[str]) -> str:
+    """``added: a, b; dropped: c``, the parts that have names."""
+    return "; ".join(
+        f"{what}: {', '.join(sorted(names))}"
+        for what, names in (("added", added), ("dropped", dropped))
+        if names
+    )
+
+
+def misfits(catalog: gettext.GNUTranslations) -> Iterator[tuple[str, str]]:
+    """The source text of each translation whose placeholders differ from its source's, and
+    how (`describe`). Plural forms are left out: the catalog does not keep the plural source
+    text, and a form may drop ``{n}``; they are checked when spoken."""
+    entries: Mapping[object, str] = getattr(catalog, "_catalog", {})
+    for key, translated in entries.items():
+        if not isinstance(key, str) or not key or not translated:
+            continue  # a plural form ((msgid, i)), the header (""), an empty translation
+        source = key.rpartition("\x04")[2]  # pgettext's "context\x04message"
+        added, dropped = differences(fields(translated), fields(source), plural=False)
+        if added or dropped:
+            yield source, describe(added, dropped)
 
 
 def fill(template: str, params: Mapping[str, Any]) -> str:

@@ -268,6 +268,8 @@ def test_a_translation_must_name_the_placeholders_of_its_source(
         """,
     )
     german = Translations(tmp_path).translator("de-DE")
+    assert len(caplog.records) == 2  # said at start too (the plural form is checked when used)
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         assert german.gettext("Welcome.") == "Welcome."
         assert (
@@ -625,6 +627,8 @@ def test_n_is_exempt_from_the_placeholder_check_only_in_plural_forms(
         """,
     )
     german = Translations(tmp_path).translator("de-DE")
+    assert len(caplog.records) == 2  # said at start too
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         assert german.gettext("{n} items are left.", n=3) == "3 items are left."
         assert german.gettext("Welcome.") == "Welcome."
@@ -763,3 +767,47 @@ def test_catalogs_are_read_from_package_data_in_a_zip(
         zipped.writestr("zipped_skill_i18n/other/it/LC_MESSAGES/messages.po", "")
     with pytest.raises(ConfigurationError, match=r"it/LC_MESSAGES/messages\.po not compiled"):
         Translations(zipfile.Path(archive, "zipped_skill_i18n/other/"))
+
+
+def test_a_translation_that_does_not_fit_its_placeholders_is_logged_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # It was found only when a user's request spoke it (and the source text was said): a
+    # translator's typo stayed unseen until then. Now each is logged as the catalogs are read,
+    # naming the file, the sentence and the names (in a context too; plural forms are checked
+    # when spoken, as a form may leave {n} out).
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "It will be sunny in {city}."
+        msgstr "In {stadt} wird es sonnig."
+
+        msgctxt "shop"
+        msgid "{count} items are left."
+        msgstr "Es sind Artikel übrig."
+
+        msgid "Hello {name}."
+        msgstr "Hallo {name}."
+
+        msgid "Broken."
+        msgstr "Kaputt {."
+
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "ein Tag"
+        msgstr[1] "{n} Tage"
+        """,
+    )
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        Translations(tmp_path)
+    messages = sorted(record.getMessage() for record in caplog.records)
+    compiled = tmp_path / "de" / "LC_MESSAGES" / "messages.mo"
+    assert messages == [
+        f"translations: {compiled}: the translation of 'Broken.' does not fit its placeholders "
+        "(added: {); the source text is spoken instead",
+        f"translations: {compiled}: the translation of 'It will be sunny in {{city}}.' does not "
+        "fit its placeholders (added: stadt; dropped: city); the source text is spoken instead",
+        f"translations: {compiled}: the translation of '{{count}} items are left.' does not fit "
+        "its placeholders (dropped: count); the source text is spoken instead",
+    ]
