@@ -34,12 +34,15 @@ def check_count(function: str, n: object, params: Mapping[str, Any]) -> None:
 
 @functools.lru_cache(maxsize=4096)
 def fields(text: str) -> frozenset[str] | None:
-    """The names of ``text``'s placeholders (``{city.name}``: ``city``); None if malformed."""
+    """The names of ``text``'s placeholders, and what each reaches in its value (``{city.name}``:
+    ``city`` and ``city.name``); None if malformed. A translation must name the same: it may
+    not follow another attribute or index of a value (``{w.__init__.__globals__[KEY]}``)."""
     try:
         names = [field for _, field, _, _ in _FORMATTER.parse(text) if field is not None]
     except ValueError:
         return None
-    return frozenset(re.split(r"[.\[]", name, maxsplit=1)[0] for name in names)
+    heads = {re.split(r"[.\[]", name, maxsplit=1)[0] for name in names}
+    return frozenset(heads.union(names))
 
 
 def differences(

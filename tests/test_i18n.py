@@ -811,3 +811,44 @@ def test_a_translation_that_does_not_fit_its_placeholders_is_logged_at_start(
         f"translations: {compiled}: the translation of '{{count}} items are left.' does not fit "
         "its placeholders (dropped: count); the source text is spoken instead",
     ]
+
+
+#: Read by the translation below through a value's attributes (it must never be spoken).
+TOKEN_FOR_THE_TEST = "secret-token-0001"
+
+
+def test_a_translation_reaches_only_what_its_source_reaches_in_a_value(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Only a field's first name was compared with the source's: a translation could follow
+    # any attribute or index of a value ({w.__init__.__globals__[...]}) and speak a module's
+    # secrets, or another field of the value than the one the source text said.
+    class Weather:
+        def __init__(self, temp: float, wind: float) -> None:
+            self.temp = temp
+            self.wind = wind
+
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "It is {w.temp} degrees."
+        msgstr "Es sind {w.__init__.__globals__[TOKEN_FOR_THE_TEST]} Grad."
+
+        msgid "Wind {w.wind} km/h."
+        msgstr "Wind {w.temp} km/h."
+
+        msgid "{w.temp} degrees, {p[0]} euros."
+        msgstr "{w.temp:.1f} Grad, {p[0]} Euro."
+        """,
+    )
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        german = Translations(tmp_path).translator("de-DE")
+        weather = Weather(3.5, 20)
+        assert german.gettext("It is {w.temp} degrees.", w=weather) == "It is 3.5 degrees."
+        assert german.gettext("Wind {w.wind} km/h.", w=weather) == "Wind 20 km/h."
+        spoken = german.gettext("{w.temp} degrees, {p[0]} euros.", w=weather, p=[2.5])
+        assert spoken == "3,5 Grad, 2,5 Euro."  # the same fields, formatted otherwise: taken
+    assert TOKEN_FOR_THE_TEST not in caplog.text
+    assert "(added: w.__init__.__globals__[TOKEN_FOR_THE_TEST]; dropped: w.temp)" in caplog.text
+    assert "(added: w.temp; dropped: w.wind)" in caplog.text
