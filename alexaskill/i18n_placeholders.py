@@ -38,11 +38,20 @@ def fields(text: str) -> frozenset[str] | None:
     ``city`` and ``city.name``); None if malformed. A translation must name the same: it may
     not follow another attribute or index of a value (``{w.__init__.__globals__[KEY]}``)."""
     try:
-        names = [field for _, field, _, _ in _FORMATTER.parse(text) if field is not None]
-    except ValueError:
+        names = list(_named(text))
+    except (ValueError, RecursionError):  # RecursionError: specs nested past reason
         return None
     heads = {re.split(r"[.\[]", name, maxsplit=1)[0] for name in names}
     return frozenset(heads.union(names))
+
+
+def _named(text: str) -> Iterator[str]:
+    """The fields of ``text``, those in a format spec too (``{t:{width}}``: it is filled)."""
+    for _, field, spec, _ in _FORMATTER.parse(text):
+        if field is not None:
+            yield field
+        if spec:
+            yield from _named(spec)
 
 
 def differences(

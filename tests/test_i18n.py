@@ -852,3 +852,31 @@ def test_a_translation_reaches_only_what_its_source_reaches_in_a_value(
     assert TOKEN_FOR_THE_TEST not in caplog.text
     assert "(added: w.__init__.__globals__[TOKEN_FOR_THE_TEST]; dropped: w.temp)" in caplog.text
     assert "(added: w.temp; dropped: w.wind)" in caplog.text
+
+
+def test_a_translation_names_no_other_value_in_a_format_spec(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A field inside a format spec ({t:{x}}) is filled too, and was not compared with the
+    # source's: a translation could read any value there (the error then logged it).
+    class Weather:
+        def __init__(self) -> None:
+            self.temp = 3.5
+
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "It is {w.temp} degrees."
+        msgstr "Es sind {w.temp:{w.__init__.__globals__[TOKEN_FOR_THE_TEST]}} Grad."
+
+        msgid "It is {t:{width}} degrees."
+        msgstr "Es sind {t:{width}} Grad."
+        """,
+    )
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        german = Translations(tmp_path).translator("de-DE")
+        assert german.gettext("It is {w.temp} degrees.", w=Weather()) == "It is 3.5 degrees."
+        assert german.gettext("It is {t:{width}} degrees.", t=2, width=">3") == "Es sind   2 Grad."
+    assert TOKEN_FOR_THE_TEST not in caplog.text
+    assert "(added: w.__init__.__globals__[TOKEN_FOR_THE_TEST])" in caplog.text
