@@ -224,3 +224,38 @@ def test_a_float_too_small_to_hold_is_no_value_not_zero() -> None:
     assert convert(Slot(name="x", value="0.000")) == 0.0
     assert convert(Slot(name="x", value="-0")) == 0.0
     assert convert(Slot(name="x", value="0." + "0" * 300 + "1")) == float("1e-301")
+
+
+def test_a_value_heard_that_does_not_convert_is_logged_when_the_default_is_taken(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `count: int = 1` with "1.5", `when: date | None` with a weekend: the handler got 1 and
+    # None, and nothing in the log said the user had said something else.
+    skill = Skill(DEFAULT_SKILL_ID)
+    got: list[tuple[Any, Any, Any]] = []
+
+    @skill.intent("Book", slots={"when": "AMAZON.DATE", "count": "AMAZON.NUMBER"})
+    def book(when: datetime.date | None, count: int = 1, colour: Colour | None = None) -> Response:
+        got.append((when, count, colour))
+        return speak("Booked.")
+
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with TestClient(skill) as client:
+        client.intent("Book", when="2026-W48-WE", count="1.5", colour="purple")
+        lines = [r.getMessage() for r in caplog.records if r.name == "alexaskill"]
+        assert got == [(None, 1, None)]
+        assert sorted(lines) == [
+            "Book: slot 'colour' has a value that does not convert: 'purple', no member of "
+            "tests.test_slot_reasons.Colour: neither a member's value or name, nor resolved to "
+            "one; colour gets its default, None",
+            "Book: slot 'count' has a value that does not convert: '1.5', not a whole number "
+            "(int); count gets its default, 1",
+            "Book: slot 'when' has a value that does not convert: '2026-W48-WE', a weekend, not "
+            f"one day ({DATE_NOTE}); when gets None",
+        ]
+        # A slot unfilled, empty or converted takes its default without a word.
+        caplog.clear()
+        client.intent("Book", when=None, count="", colour="red")
+        client.intent("Book", when="2026-11-27", count="3")
+        assert [r.getMessage() for r in caplog.records if r.name == "alexaskill"] == []
+    assert got[1:] == [(None, 1, Colour.RED), (datetime.date(2026, 11, 27), 3, None)]

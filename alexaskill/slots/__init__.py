@@ -35,8 +35,10 @@ annotation, counts as missing. A missing slot gives the parameter its default; f
 guessed or rounded: ``"2.5"`` is no ``int``, ``"2015-W48"`` no ``datetime.date``, ``"P1M"`` no
 ``timedelta``, and in a list one value that does not convert makes the whole list missing. The
 value as Alexa sent it stays available in the request (``request.intent.slot(name)``), in the
-``raw`` field of the rich types, and in `SlotError`. Any other annotation (``bool`` among them:
-which words would be true?) raises `ConfigurationError` when the handler is registered.
+``raw`` field of the rich types, and in `SlotError`; a value that does not convert where the
+parameter takes its default or None is said in an INFO log line (`log_fallback`). Any other
+annotation (``bool`` among them: which words would be true?) raises `ConfigurationError` when
+the handler is registered.
 
 Seasons follow the meteorological calendar of the northern hemisphere: spring is March to May,
 summer June to August, autumn September to November, and winter December of the year named to
@@ -45,14 +47,15 @@ February of the next. Skills for the southern hemisphere use `AlexaDate.season` 
 The package: ``values`` parses one string into each supported type (the rich types live there),
 ``converters`` picks the converter of a parameter from its annotation (enums, lists, optionals),
 ``reasons`` says why a value did not convert (`why_unconverted`, for `SlotError.reason`), and
-which value of a list (`unconverted_value`, for `SlotError.value`).
+which value of a list (`unconverted_value`, for `SlotError.value`), and logs a value dropped
+for a default (`log_fallback`).
 Import from ``alexaskill.slots``: the submodules are its layout.
 """
 
 from __future__ import annotations
 
 from .converters import Converter, converter_for, is_slot_annotation, unwrap_optional
-from .reasons import unconverted_value, why_unconverted
+from .reasons import log_fallback, unconverted_value, why_unconverted
 from .values import (
     MISSING,
     AlexaDate,
@@ -76,6 +79,7 @@ __all__ = [
     "TimeOfDay",
     "converter_for",
     "is_slot_annotation",
+    "log_fallback",
     "unconverted_value",
     "unwrap_optional",
     "why_unconverted",

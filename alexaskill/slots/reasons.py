@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime
 import enum
+import logging
+import reprlib
 import typing
 from typing import Any, Final
 
-from ..models import Slot
+from ..exceptions import SlotError
+from ..models import Intent, Slot
 from .converters import converter_for, unwrap_optional
 from .values import (
     _DURATION,
@@ -30,7 +33,9 @@ from .values import (
     _parse_any_duration,
 )
 
-__all__ = ["unconverted_value", "why_unconverted"]
+__all__ = ["log_fallback", "unconverted_value", "why_unconverted"]
+
+logger = logging.getLogger("alexaskill")
 
 _NOT_UNDERSTOOD: Final = "'?', Alexa's mark for a number it heard but did not understand"
 _DATE_NOTE: Final = "datetime.date takes one day; AlexaDate takes every AMAZON.DATE form"
@@ -118,3 +123,23 @@ def _why(target: Any, value: str) -> str:
     if target in _NOT_A:
         return _NOT_A[target]
     return f"does not convert to {getattr(target, '__qualname__', target)}"
+
+
+def log_fallback(
+    intent: Intent | None, slot: Slot, annotation: Any, default: Any, has_default: bool
+) -> None:
+    """Say in the log (INFO) that ``slot`` was heard but its value does not convert to
+    ``annotation``, so that its parameter gets its default (or None): the user's words are not
+    dropped unseen, and the line reads as the one of a required slot asked again."""
+    unconverted = unconverted_value(annotation, slot)
+    if unconverted is None:  # (not seen: the converter found no value to convert)
+        return
+    value, reason = unconverted
+    given = f"its default, {reprlib.repr(default)}" if has_default else "None"
+    logger.info(
+        "%s: %s; %s gets %s",
+        "?" if intent is None else intent.name,
+        SlotError(slot.name, value, reason),
+        slot.name,
+        given,
+    )
