@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 import logging
+import re
 from typing import Any
 
 import msgspec
@@ -44,7 +45,8 @@ DURATION_TOO_LONG = (
         (datetime.date, "2026", f"a year, not one day ({DATE_NOTE})"),
         (datetime.date, "201X", f"a decade, not one day ({DATE_NOTE})"),
         (datetime.date, "PRESENT_REF", f"now, not one day ({DATE_NOTE})"),
-        (datetime.date, "2026-02-30", "not an AMAZON.DATE value"),
+        (datetime.date, "2026-02-30", "no day 30 in 2026-02, which has 28 days"),
+        (datetime.date, "2026-11-25T10:00", "not an AMAZON.DATE value"),
         (datetime.date | None, "2026-W48-WE", f"a weekend, not one day ({DATE_NOTE})"),
         (AlexaDate, "next week", "not an AMAZON.DATE value"),
         (int, "?", "'?', Alexa's mark for a number it heard but did not understand"),
@@ -259,3 +261,32 @@ def test_a_value_heard_that_does_not_convert_is_logged_when_the_default_is_taken
         client.intent("Book", when="2026-11-27", count="3")
         assert [r.getMessage() for r in caplog.records if r.name == "alexaskill"] == []
     assert got[1:] == [(None, 1, Colour.RED), (datetime.date(2026, 11, 27), 3, None)]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2021-W53", "no week 53 in 2021, which has 52 (ISO 8601 weeks)"),
+        ("2021-W53-WE", "no week 53 in 2021, which has 52 (ISO 8601 weeks)"),
+        ("2020-W00", "no week 0 in 2020, which has 53 (ISO 8601 weeks)"),
+        ("2026-02-29", "no day 29 in 2026-02, which has 28 days"),
+        ("2026-04-31", "no day 31 in 2026-04, which has 30 days"),
+        ("2026-13", "no month 13"),
+        ("2026-00-10", "no month 0"),
+        ("0000", "no year 0 (years run from 1 to 9999)"),
+        ("000X", "no year 0 (years run from 1 to 9999)"),
+        ("9999-WI", "past the last day a datetime.date holds (9999-12-31)"),
+    ],
+)
+def test_a_date_in_amazons_form_naming_no_day_says_which_part_does_not_exist(
+    value: str, reason: str
+) -> None:
+    # "2021-W53" and "2026-02-29" are in AMAZON.DATE's form, but name no week and no day: the
+    # reason said "not an AMAZON.DATE value", sending the author to the format, not the calendar.
+    assert _why(AlexaDate, value) == reason
+    assert _why(datetime.date, value) == reason
+    with pytest.raises(ValueError, match=re.escape(f"names no date: {value!r} ({reason})")):
+        AlexaDate.parse(value)
+    # Words are still not AMAZON.DATE values; a date that exists converts.
+    assert _why(AlexaDate, "next week") == "not an AMAZON.DATE value"
+    assert _why(AlexaDate, "2020-W53") is None

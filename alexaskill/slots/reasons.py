@@ -28,6 +28,7 @@ from .values import (
     AlexaTime,
     DateKind,
     TimeKind,
+    _no_such_date,
     _parse_alexa_date,
     _parse_alexa_time,
     _parse_any_duration,
@@ -92,7 +93,7 @@ def _why(target: Any, value: str) -> str:
     if target is datetime.date:
         date = _parse_alexa_date(value)
         if date is MISSING:
-            return _NOT_A[AlexaDate]
+            return _no_such_date(value) or _NOT_A[AlexaDate]
         what = "now" if date.kind is DateKind.PRESENT else f"a {date.kind.value}"
         return f"{what}, not one day ({_DATE_NOTE})"
     if target is datetime.time:
@@ -120,6 +121,8 @@ def _why(target: Any, value: str) -> str:
             f"no member of {target.__module__}.{target.__qualname__}: neither a member's value "
             "or name, nor resolved to one"
         )
+    if target is AlexaDate:
+        return _no_such_date(value) or _NOT_A[AlexaDate]
     if target in _NOT_A:
         return _NOT_A[target]
     return f"does not convert to {getattr(target, '__qualname__', target)}"

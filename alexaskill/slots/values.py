@@ -81,6 +81,9 @@ class AlexaDate(msgspec.Struct, frozen=True, kw_only=True):
         """Parse an AMAZON.DATE value; raise ``ValueError`` if it is not one."""
         value = _parse_alexa_date(raw)
         if value is MISSING:
+            why = _no_such_date(raw)
+            if why is not None:
+                raise ValueError(f"AMAZON.DATE value that names no date: {raw!r} ({why})")
             raise ValueError(f"not an AMAZON.DATE value: {raw!r}")
         return value
 
@@ -289,6 +292,30 @@ def _parse_alexa_date(raw: str) -> AlexaDate | _Missing:
     except ValueError:  # no such day, week or year (2015-02-30, 2021-W53, 0000, winter 9999)
         return MISSING
     return AlexaDate(kind=kind, start=start, end=end, season=season, raw=raw)
+
+
+def _no_such_date(raw: str) -> str | None:
+    """Why ``raw``, in the form of an AMAZON.DATE value, names no date (``"no week 53 in
+    2021, which has 52 (ISO 8601 weeks)"``); None if it is not in that form, or names one."""
+    match = _DATE.fullmatch(raw)
+    if match is None or _parse_alexa_date(raw) is not MISSING:
+        return None
+    groups = match.groupdict()
+    if groups["present"] is not None:  # (not seen: now is a date)
+        return None
+    year = int(groups["year"]) if groups["decade"] is None else int(groups["decade"]) * 10
+    if year < 1:
+        return "no year 0 (years run from 1 to 9999)"
+    if groups["week"] is not None:
+        week, weeks = int(groups["week"]), datetime.date(year, 12, 28).isocalendar().week
+        return f"no week {week} in {year}, which has {weeks} (ISO 8601 weeks)"
+    if groups["month"] is not None:
+        month = int(groups["month"])
+        if not 1 <= month <= 12:
+            return f"no month {month}"
+        days = calendar.monthrange(year, month)[1]
+        return f"no day {int(groups['day'])} in {year:04}-{month:02}, which has {days} days"
+    return "past the last day a datetime.date holds (9999-12-31)"  # winter 9999
 
 
 def _parse_time(raw: str) -> datetime.time | _Missing:
