@@ -232,7 +232,7 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
             return value
         if has_default or optional:
             if slot is not None and slot.is_filled:  # heard but not converted: said in the log
-                _slots.log_fallback(intent, slot, annotation, default, has_default)
+                _slots.log_fallback(intent, name, slot, annotation, default, has_default)
             return default if has_default else None
         if (
             slot is None

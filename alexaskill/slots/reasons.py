@@ -129,9 +129,9 @@ def _why(target: Any, value: str) -> str:
 
 
 def log_fallback(
-    intent: Intent | None, slot: Slot, annotation: Any, default: Any, has_default: bool
+    intent: Intent | None, name: str, slot: Slot, annotation: Any, default: Any, has_default: bool
 ) -> None:
-    """Say in the log (INFO) that ``slot`` was heard but its value does not convert to
+    """Say in the log (INFO) that slot ``name`` was heard but its value does not convert to
     ``annotation``, so that its parameter gets its default (or None): the user's words are not
     dropped unseen, and the line reads as the one of a required slot asked again."""
     unconverted = unconverted_value(annotation, slot)
@@ -139,10 +139,5 @@ def log_fallback(
         return
     value, reason = unconverted
     given = f"its default, {reprlib.repr(default)}" if has_default else "None"
-    logger.info(
-        "%s: %s; %s gets %s",
-        "?" if intent is None else intent.name,
-        SlotError(slot.name, value, reason),
-        slot.name,
-        given,
-    )
+    where = f"{intent.name}: " if intent is not None and intent.name else ""
+    logger.info("%s%s; %s gets %s", where, SlotError(name, value, reason), name, given)
