@@ -24,9 +24,11 @@ from .injection import (
     Handler,
     HandlerKey,
     Hook,
+    _slot_type_name,
     analyse,
 )
 from .models import Envelope, Request
+from .slots import unwrap_optional
 
 __all__ = ["Call", "Handler", "HandlerKey", "Hook", "Registry", "analyse"]
 
@@ -146,6 +148,8 @@ class Registry:
         ``request_classes`` (the requests of that scope)."""
         self._check_open(func)
         handler = analyse(func, request_classes, by_type=by_type, service_types=self.service_types)
+        if when == "after":
+            _check_after_hook_slots(handler, func)
         if "IntentRequest" in (request_types or ()) or (request_types is None and intents is None):
             # A hook of every intent answers Stop too, though not written for it (leaving.py).
             handler = dataclasses.replace(handler, catch_all=True)
@@ -270,3 +274,19 @@ def _check_exception_parameter(
         f"{name}: annotate it {name} or a base class of it; the exception comes first "
         f"(def handler(exc: {name}, …))"
     )
+
+
+def _check_after_hook_slots(handler: Handler, func: Callable[..., Any]) -> None:
+    """Refuse a required slot parameter in an after-request hook: it runs once the handler has
+    answered, so asking the user again for the slot would throw that reply away and, on the
+    answer, run the handler (and what it did: a booking, a purchase) a second time."""
+    parameters = read_signature(func).parameters
+    for name, annotation in handler.slots:
+        param = parameters[name]
+        if param.default is param.empty and not unwrap_optional(annotation)[1]:
+            raise ConfigurationError(
+                f"{handler.name}: slot parameter {name!r} is required, but an after-request hook "
+                "runs once the handler has answered: asking the user again for it would run "
+                f"the handler a second time; give it a default ({name}: "
+                f"{_slot_type_name(annotation)} | None = None), or read it in the handler"
+            )

@@ -1,0 +1,59 @@
+"""Slot parameters where a request's handler has already answered: after-request hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from alexaskill import Response, Skill, Slot, speak
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+
+def _skill(booked: list[str]) -> Skill:
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("Book", slots={"city": "AMAZON.City", "count": "AMAZON.NUMBER"})
+    def book(city: str, count: int | None = None) -> Response:
+        booked.append(city)
+        return speak(f"Booked {city}.")
+
+    return skill
+
+
+def _count_as_int(response: Response, count: int) -> None:
+    pass
+
+
+def _count_as_slot(response: Response, count: Slot) -> None:
+    pass
+
+
+@pytest.mark.parametrize("hook", [_count_as_int, _count_as_slot])
+def test_an_after_request_hook_may_not_require_a_slot(hook: Callable[..., None]) -> None:
+    # It runs once the handler has answered (and booked): a SlotError there threw the reply
+    # away and asked the user again, whose answer ran the handler, and booked, a second time.
+    skill = _skill([])
+    with pytest.raises(ConfigurationError) as raised:
+        skill.add_after_request(hook, intents=["Book"])
+    message = str(raised.value)
+    assert hook.__name__ in message
+    assert "slot parameter 'count' is required" in message
+    assert "after-request hook" in message and "default" in message
+
+
+def test_an_after_request_hook_takes_an_optional_slot_and_the_reply_stands() -> None:
+    booked: list[str] = []
+    counts: list[int | None] = []
+    skill = _skill(booked)
+
+    def count_bookings(response: Response, count: int | None = None) -> None:
+        counts.append(count)
+
+    skill.add_after_request(count_bookings, intents=["Book"])
+    with TestClient(skill) as client:
+        assert client.intent("Book", city="Paris", count="x").speech == "Booked Paris."
+        assert client.intent("Book", city="Rome", count="2").speech == "Booked Rome."
+    assert booked == ["Paris", "Rome"]
+    assert counts == [None, 2]
