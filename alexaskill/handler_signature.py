@@ -99,7 +99,7 @@ def plain_annotation(annotation: Any) -> Any:
 def _evaluated_signature(func: Callable[..., Any]) -> inspect.Signature:
     try:
         return inspect.signature(func, eval_str=True)
-    except (NameError, TypeError, SyntaxError):
+    except Exception:  # noqa: S110 (an annotation that does not evaluate: said below, by parameter)
         pass
     try:
         signature = inspect.signature(func)
@@ -112,10 +112,10 @@ def _evaluated_signature(func: Callable[..., Any]) -> inspect.Signature:
             annotation = _evaluated(param.annotation, names)
         except NameError as exc:
             raise ConfigurationError(_undefined(describe(func), param, exc, names)) from exc
-        except (TypeError, SyntaxError) as exc:
+        except Exception as exc:  # datetime.dat, list[int][0], …: whatever the expression raises
             raise ConfigurationError(
                 f"{describe(func)}: parameter {param.name!r} is annotated {param.annotation}, "
-                f"which cannot be evaluated: {exc}"
+                f"which cannot be evaluated: {exc}{_attribute_meant(exc)}"
             ) from exc
         parameters.append(param.replace(annotation=annotation))
     return signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
@@ -141,6 +141,15 @@ def _undefined(where: str, param: inspect.Parameter, exc: NameError, names: dict
         f"{where}: parameter {param.name!r} is annotated {param.annotation}, a name not defined "
         f"in module {module} ({missing}); {fix}"
     )
+
+
+def _attribute_meant(exc: Exception) -> str:
+    """``"; did you mean date?"`` for an AttributeError of a name close to one ``obj`` has."""
+    if not isinstance(exc, AttributeError) or exc.name is None:
+        return ""
+    from .builtin_intents import did_you_mean
+
+    return did_you_mean(exc.name, [name for name in dir(exc.obj) if not name.startswith("_")])
 
 
 def check_returns(where: str, annotation: Any) -> None:

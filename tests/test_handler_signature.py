@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import functools
 import logging
 from typing import Annotated, Any, Optional
@@ -394,3 +395,33 @@ def test_a_callable_object_is_named_by_its_class_not_its_repr() -> None:
     skill.intent("Greet")(_Client())
     handler = skill.registry.handlers["IntentRequest", "Greet"]
     assert handler.name == "tests.test_handler_signature._Client()"
+
+
+def test_an_annotation_naming_a_missing_attribute_names_the_parameter() -> None:
+    # `datetime.dat` for `datetime.date`: registration raised the AttributeError itself ("module
+    # 'datetime' has no attribute 'dat'"), naming neither the handler nor the parameter.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+
+        @skill.intent("Book")
+        def book(when: datetime.dat) -> Response:  # type: ignore[name-defined]
+            return speak(str(when))
+
+    message = str(caught.value)
+    assert "book: parameter 'when' is annotated datetime.dat" in message
+    assert "module 'datetime' has no attribute 'dat'" in message
+    assert "did you mean date?" in message
+    assert not skill.registry.handlers
+
+
+def test_an_annotation_that_raises_when_evaluated_names_the_parameter() -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+
+        @skill.intent("Book")
+        def book(count: 1 / 0) -> Response:  # type: ignore[valid-type]
+            return speak(str(count))
+
+    message = str(caught.value)
+    assert "book: parameter 'count' is annotated 1 / 0, which cannot be evaluated" in message
+    assert "division by zero" in message
