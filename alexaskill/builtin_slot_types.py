@@ -242,7 +242,7 @@ def _enum_matches(slot_type: str, cls: type[enum.Enum]) -> bool:
     if form is None:
         return True
     read = converter_for("contradicting_annotation", "value", form)
-    keys = {str(key) for member in cls for key in (member.name, member.value)}
+    keys = {str(key) for name, member in cls.__members__.items() for key in (name, member.value)}
     return any(
         read(Slot(name="value", value=said)) is not MISSING
         for key in keys

@@ -795,3 +795,17 @@ def test_a_slot_with_only_empty_values_is_not_filled() -> None:
     empty_list = '{"type": "List", "values": [{"type": "Simple", "value": ""}]}'
     assert decode(f'{{"name": "x", "slotValue": {empty_list}}}').is_filled is False
     assert decode('{"name": "x", "value": "Paris"}').is_filled is True
+
+
+def test_an_enum_alias_name_matches_its_member() -> None:
+    # `BIG = "large"` beside `LARGE = "large"` is an alias of LARGE (Size["BIG"] is LARGE); the
+    # slot value "big" matched nothing, as the members were read without their aliases.
+    class Size(enum.Enum):
+        SMALL = "small"
+        LARGE = "large"
+        BIG = "large"
+
+    assert convert(Size, "big") is Size.LARGE
+    assert convert(Size, "Large") is Size.LARGE
+    assert convert(Size, "small") is Size.SMALL
+    assert convert(Size, "huge") is MISSING

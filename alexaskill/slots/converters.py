@@ -48,7 +48,9 @@ def _enum_parser(where: str, cls: type[enum.Enum]) -> _EnumParser:
                 f"{where}: {_describe(cls)} has a member {member.name} whose value is not a str; "
                 "slots are matched by string"
             )
-        members.setdefault(member.name.casefold(), member)
+    # Names by __members__, aliases included: BIG = "large" beside LARGE = "large" is LARGE.
+    for name, member in cls.__members__.items():
+        members.setdefault(name.casefold(), member)
     # A member's value wins over another member's name.
     by_value: dict[str, enum.Enum] = {}
     for member in cls:
