@@ -62,13 +62,55 @@ def read_signature(func: Callable[..., Any]) -> inspect.Signature:
     signature = _evaluated_signature(func)
     bound = _bound_keywords(func)
     parameters = [
-        param.replace(annotation=plain_annotation(param.annotation))
+        param.replace(annotation=_unquoted(func, param, plain_annotation(param.annotation)))
         for param in signature.parameters.values()
         if not (param.name in bound and param.kind is param.KEYWORD_ONLY)
     ]
     return signature.replace(
         parameters=parameters, return_annotation=plain_annotation(signature.return_annotation)
     )
+
+
+def _is_quoted(annotation: Any) -> bool:
+    """Whether ``annotation`` is, or holds in a union or a list, a name still quoted: a str or a
+    ForwardRef (``Optional["Size"]``, ``list["Size"]``, ``"Size"`` under ``from __future__
+    import annotations``), which evaluating the annotation leaves as it is."""
+    if isinstance(annotation, str | typing.ForwardRef):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union) or origin is list:
+        return any(map(_is_quoted, typing.get_args(annotation)))
+    return False
+
+
+def _unquoted(func: Callable[..., Any], param: inspect.Parameter, annotation: Any) -> Any:
+    """``annotation`` with its quoted names evaluated in ``func``'s module, as the annotation
+    itself was; `ConfigurationError` naming the parameter if one cannot be."""
+    if not _is_quoted(annotation):
+        return annotation
+    names = _globals_of(func)
+
+    def evaluated(part: Any) -> Any:
+        if isinstance(part, typing.ForwardRef):
+            part = part.__forward_arg__
+        if isinstance(part, str):
+            return evaluated(plain_annotation(_evaluated(part, names)))
+        origin, args = typing.get_origin(part), typing.get_args(part)
+        if origin in (types.UnionType, typing.Union):
+            return typing.Union[tuple(map(evaluated, args))]  # noqa: UP007
+        if origin is list and len(args) == 1:
+            return list[evaluated(args[0])]  # type: ignore[misc]
+        return part
+
+    try:
+        return evaluated(annotation)
+    except NameError as exc:
+        raise ConfigurationError(_undefined(describe(func), param, exc, names)) from exc
+    except Exception as exc:
+        raise ConfigurationError(
+            f"{describe(func)}: parameter {param.name!r} is annotated {param.annotation}, "
+            f"which cannot be evaluated: {exc}{_attribute_meant(exc)}"
+        ) from exc
 
 
 def _bound_keywords(func: Callable[..., Any]) -> frozenset[str]:

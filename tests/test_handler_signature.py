@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import enum
 import functools
 import logging
 from typing import Annotated, Any, Optional
@@ -425,3 +426,39 @@ def test_an_annotation_that_raises_when_evaluated_names_the_parameter() -> None:
     message = str(caught.value)
     assert "book: parameter 'count' is annotated 1 / 0, which cannot be evaluated" in message
     assert "division by zero" in message
+
+
+def test_quoted_names_inside_annotations_are_evaluated_as_the_annotation_is() -> None:
+    # `Optional["Size"]`, `list["Size"]`, `"Size"` (a name quoted, as forward references are
+    # written): the quoted part stayed a string or a ForwardRef, and registration said the
+    # type "cannot be filled from a slot; supported: ... an Enum with str values", which it is.
+    skill = Skill(SKILL_ID)
+    got: list[Any] = []
+
+    @skill.intent("Order")
+    def order(
+        size: Optional["_QuotedSize"] = None,  # noqa: UP037, UP045
+        sizes: list["_QuotedSize"] | None = None,  # noqa: UP037
+        first: "_QuotedSize | None" = None,  # noqa: UP037
+    ) -> Response:
+        got.append((size, sizes, first))
+        return speak("Ordered.")
+
+    with TestClient(skill) as client:
+        client.intent("Order", size="large", sizes=["small", "large"], first="small")
+    assert got == [(_QuotedSize.LARGE, [_QuotedSize.SMALL, _QuotedSize.LARGE], _QuotedSize.SMALL)]
+
+    with pytest.raises(ConfigurationError) as caught:
+
+        @Skill(SKILL_ID).intent("Pick")
+        def pick(size: Optional["_QuotedSise"] = None) -> Response:  # type: ignore[name-defined]  # noqa: F821, UP037, UP045
+            return speak("Picked.")
+
+    message = str(caught.value)
+    assert "pick: parameter 'size' is annotated" in message
+    assert "did you mean _QuotedSize?" in message
+
+
+class _QuotedSize(enum.Enum):
+    SMALL = "small"
+    LARGE = "large"
