@@ -207,8 +207,11 @@ class _Loop:
         except RuntimeError:
             # Runner.run refuses a call from a running event loop (an async test) before it
             # starts the coroutine: its error says nothing of what to do, and the coroutine
-            # would be left unawaited. A coroutine that ran and raised is closed (no frame).
-            if getattr(coro, "cr_frame", None) is None:
+            # would be left unawaited. Any other (a coroutine that ran and raised, or one cut
+            # off mid-way: a handler stopped the loop) is what it says.
+            import inspect  # loaded with asyncio already
+
+            if inspect.getcoroutinestate(coro) != inspect.CORO_CREATED:
                 raise
             coro.close()
             raise RuntimeError(_FROM_A_LOOP) from None

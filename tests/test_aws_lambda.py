@@ -716,3 +716,29 @@ def test_a_handler_calling_the_lambda_handler_is_refused_not_left_waiting_for_it
     assert "from inside an invocation" in str(inner[0])
     # The loop is free again: the next invocation is answered.
     assert speech(lambda_handler(intent_event("Inner"), LambdaContext())) == "Inner one."
+
+
+def test_a_handler_that_stops_the_loop_gets_its_own_error_not_a_call_from_a_loop() -> None:
+    # Runner.run's RuntimeError once the answer had started (a handler stopped the loop) was
+    # taken for its refusal of a call from a running event loop: the error said to call the
+    # handler from synchronous code, as it was, and the answer was closed mid-way (a
+    # GeneratorExit logged as the handler's failure).
+    skill = Skill(SKILL_ID, deadline=None)
+
+    @skill.intent("Stop")
+    async def stop() -> Response:
+        asyncio.get_running_loop().stop()
+        await asyncio.sleep(0)
+        return speak("Stopped.")
+
+    @skill.intent("Hello")
+    async def hello() -> Response:
+        return speak("Hello.")
+
+    lambda_handler = handler(skill)
+    with pytest.raises(RuntimeError) as raised:
+        lambda_handler(intent_event("Stop"), LambdaContext())
+    assert "Event loop stopped" in str(raised.value)
+    assert "synchronous code" not in str(raised.value)
+    # The loop serves the next invocation.
+    assert speech(lambda_handler(intent_event("Hello"), LambdaContext())) == "Hello."
