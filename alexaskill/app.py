@@ -343,6 +343,11 @@ class Skill(Serving):
             )
         self._store_binding = self._binding_of(store)
 
+    def _store_serves(self, kind: type) -> bool:
+        """Whether handlers asking for ``kind`` (`Attributes`, …) get it from `store`, not from
+        a service added over it (``add_service(Attributes, *attributes_service(…))``)."""
+        return self._services.get(kind) is self._binding.makers.get(kind)
+
     @property
     def _store_binding(self) -> _StoreBinding:
         """The store and the attribute services in place, as one value (the same object until

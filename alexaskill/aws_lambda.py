@@ -137,6 +137,9 @@ class LambdaSkill(Protocol):
     def store(self) -> Store:
         """Where the attribute services load and save."""
 
+    def _store_serves(self, kind: type) -> bool:
+        """Whether handlers asking for ``kind`` get it from `store` (no service added over it)."""
+
     def respond(
         self, envelope: Envelope, *, threadpool: bool = ...
     ) -> Coroutine[Any, Any, _Answer]:
@@ -380,8 +383,10 @@ def _warn_of_sqlite(skill: LambdaSkill) -> None:
         return
     from .store import Attributes, DeviceAttributes, PersonAttributes
 
-    kinds = (Attributes, PersonAttributes, DeviceAttributes)
-    if any(set(kinds) & set(h.services) for h in skill.registry.handlers_called()):
+    # Only the kinds the store serves: `add_service(Attributes, …)` puts another store in its
+    # place (the SQLite default then unused).
+    kinds = {k for k in (Attributes, PersonAttributes, DeviceAttributes) if skill._store_serves(k)}
+    if any(kinds & set(h.services) for h in skill.registry.handlers_called()):
         logger.warning(
             "the attribute store is the SQLite file %s, which does not suit AWS Lambda: the code "
             "directory is read-only (every load and save fails there) and /tmp belongs to one "

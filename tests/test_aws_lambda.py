@@ -742,3 +742,25 @@ def test_a_handler_that_stops_the_loop_gets_its_own_error_not_a_call_from_a_loop
     assert "synchronous code" not in str(raised.value)
     # The loop serves the next invocation.
     assert speech(lambda_handler(intent_event("Hello"), LambdaContext())) == "Hello."
+
+
+def test_no_sqlite_warning_when_the_attributes_come_from_a_service_added_over_another_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # skill.add_service(Attributes, *attributes_service(...)) replaces what skill.store serves:
+    # the warning named the SQLite default as the attribute store, which no handler used.
+    monkeypatch.chdir(tmp_path)
+    skill = Skill(SKILL_ID)  # the default store: sqlite:///alexaskill.db
+    skill.add_service(Attributes, *attributes_service(MemoryStore()))
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit number {attributes['visits']}.")
+
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    lambda_handler = handler(skill)
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 2."
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not (tmp_path / "alexaskill.db").exists()
