@@ -456,8 +456,18 @@ def describe_event(event: Any) -> str:
             return "a boolean"
         if isinstance(event, int | float):
             return "a number"
-        if isinstance(event, str):
-            return f"a string ({len(event)} characters)"
+        if isinstance(event, str | bytes | bytearray):
+            said = (
+                f"a string ({len(event)} characters)"
+                if isinstance(event, str)
+                else f"{type(event).__name__} ({len(event)}), not a JSON object"
+            )
+            if _json_object_text(event):
+                said += (
+                    ": the JSON text of an object, where the event is the object itself, decoded"
+                    " (json.loads), as Lambda's runtime passes a payload; was it encoded twice?"
+                )
+            return said
         if isinstance(event, list | tuple):
             return f"a JSON array ({len(event)} items)"
         return f"a {type(event).__name__}, not a JSON object"
@@ -471,6 +481,16 @@ def describe_event(event: Any) -> str:
         if all(key in event for key in needed):
             return f"{source}, a JSON object with the keys {said}"
     return f"a JSON object with the keys {said}"
+
+
+def _json_object_text(text: str | bytes | bytearray) -> bool:
+    """Whether ``text`` is the JSON text of an object (an event encoded once too often)."""
+    if text.lstrip()[:1] not in ("{", b"{"):
+        return False
+    try:
+        return isinstance(msgspec.json.decode(text), dict)
+    except (msgspec.DecodeError, RecursionError):
+        return False
 
 
 def _encode_event(event: dict[str, Any]) -> bytes:

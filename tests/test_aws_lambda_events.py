@@ -171,3 +171,18 @@ def test_a_burst_of_refused_events_is_counted_in_the_next_warning(
     assert warnings[1].endswith("(4 more refused:malformed since the last such line)")
     refused = [r for r in caplog.records if r.name == "alexaskill.request"]
     assert len(refused) == 6
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, str], ids=["bytes", "bytearray", "str"])
+def test_json_text_instead_of_the_decoded_event_is_said_to_be_json_text(
+    runtime: Runtime, kind: type
+) -> None:
+    # A payload encoded twice (a string holding the JSON), or a test passing the raw body: the
+    # error said "a bytes, not a JSON object", or "a string (…)", and nothing of the JSON in it.
+    text = '{"version": "1.0", "request": {"type": "LaunchRequest"}, "x": "' + SECRET + '"}'
+    event = text if kind is str else kind(text.encode())
+    runtime.invoke(handler(_skill()), event)
+    [error] = runtime.errors
+    message = error["errorMessage"]
+    assert "a bytes" not in message and SECRET not in message
+    assert "JSON text" in message and "json.loads" in message, message
