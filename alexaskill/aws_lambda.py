@@ -322,11 +322,12 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             body, envelope = _decode(event)
             skill.check_skill_id(envelope)
         except RequestError as exc:
-            log_request(envelope, outcome=refusal(exc))
+            # Its lines in the invocation's context, as all of them: they carry its id.
+            invocation.run(log_request, envelope, outcome=refusal(exc))
             # Why, as the web service says it (at most every 10 s a kind): what came, if no
             # Alexa request (a test from the console); the id the event named and ours, which
             # tell a stray event from a mistyped ALEXASKILL_SKILL_ID.
-            skill._warn_refused(exc)
+            invocation.run(skill._warn_refused, exc)
             # A refusal, not a crash: the runtime reports the message (and prints a traceback
             # of this frame alone, not one through the parsing of the event).
             raise exc.with_traceback(None) from None
@@ -362,9 +363,9 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             # Lambda sends the function no SIGINT and cancels no invocation: a KeyboardInterrupt
             # (taken for a Ctrl-C, raised in a def handler's thread, say) or a CancelledError
             # that got here is a handler's bug, answered as on the web service.
-            answer = skill._apology_for(envelope, exc)
+            answer = invocation.run(skill._apology_for, envelope, exc)
         handler_ms = (time.perf_counter() - started) * 1000
-        log_request(envelope, outcome=answer.outcome, handler_ms=handler_ms)
+        invocation.run(log_request, envelope, outcome=answer.outcome, handler_ms=handler_ms)
         return _RESPONSE_DECODER.decode(answer.body)
 
     return lambda_handler

@@ -764,3 +764,67 @@ def test_no_sqlite_warning_when_the_attributes_come_from_a_service_added_over_an
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 2."
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert not (tmp_path / "alexaskill.db").exists()
+
+
+def test_each_request_line_carries_its_own_invocations_id_when_threads_take_turns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The request line was written outside the invocation's context, so it carried the id of
+    # the last invocation noted: with a second call waiting for the loop, the first's line
+    # named the second's invocation (alexaskill's own Lambda formatters).
+    from alexaskill.log_lambda import LambdaJsonFormatter
+
+    class Context(LambdaContext):
+        def __init__(self, request_id: str, noted: threading.Event | None = None) -> None:
+            super().__init__(60_000)
+            self.aws_request_id = request_id
+            self.noted = noted
+
+        def get_remaining_time_in_millis(self) -> int:
+            if self.noted is not None:  # read after the invocation noted its id
+                self.noted.set()
+            return super().get_remaining_time_in_millis()
+
+    skill = Skill(SKILL_ID, deadline=60.0)  # (the remaining time is read under a deadline)
+    started, second_noted = threading.Event(), threading.Event()
+
+    @skill.intent("Slow")
+    def slow() -> Response:
+        started.set()
+        second_noted.wait(30)
+        return speak("Slow one.")
+
+    @skill.intent("Fast")
+    async def fast() -> Response:  # async: the skill answers on the event loop
+        return speak("Fast one.")
+
+    lines: list[dict[str, Any]] = []
+
+    class Formatted(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(json.loads(self.format(record)))  # as it is written, not later
+
+    formatted = Formatted()
+    formatted.setFormatter(LambdaJsonFormatter())
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    request_logger = logging.getLogger("alexaskill.request")
+    request_logger.addHandler(formatted)
+    lambda_handler = handler(skill)
+    try:
+        first = threading.Thread(
+            target=lambda_handler, args=(intent_event("Slow"), Context("first-invocation"))
+        )
+        first.start()
+        assert started.wait(30)
+        second = threading.Thread(
+            target=lambda_handler,
+            args=(intent_event("Fast"), Context("second-invocation", second_noted)),
+        )
+        second.start()
+        first.join(30)
+        second.join(30)
+        assert not first.is_alive() and not second.is_alive()
+    finally:
+        request_logger.removeHandler(formatted)
+    said = {line["intent"]: line["aws_request_id"] for line in lines}
+    assert said == {"Slow": "first-invocation", "Fast": "second-invocation"}, lines
