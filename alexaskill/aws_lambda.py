@@ -103,8 +103,13 @@ __all__ = [
 
 T = TypeVar("T")
 
-#: What Lambda calls: ``(event, context) -> response``.
-LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+class LambdaHandler(Protocol):
+    """What Lambda calls: ``(event, context) -> response``; the context may be left out (a
+    test's call), as if None."""
+
+    def __call__(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]: ...
+
 
 _RESPONSE_DECODER = msgspec.json.Decoder(dict[str, Any])
 
@@ -307,7 +312,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
     """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
     plans: list[_Plan] = []  # the skill's, once known: no lookup at each invocation
 
-    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def lambda_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         # Its id, for the lines of a handler of alexaskill's own: in a copy of the context made
         # for this invocation alone, which its answer runs in (and the threads alexaskill runs
         # def handlers in copy), so a def handler past its deadline, still running while the

@@ -828,3 +828,10 @@ def test_each_request_line_carries_its_own_invocations_id_when_threads_take_turn
         request_logger.removeHandler(formatted)
     said = {line["intent"]: line["aws_request_id"] for line in lines}
     assert said == {"Slow": "first-invocation", "Fast": "second-invocation"}, lines
+
+
+def test_the_context_may_be_left_out() -> None:
+    # A test or a script calling the handler with the event alone got Python's TypeError (a
+    # missing positional argument); None was needed, which the Lambda runtime never passes.
+    lambda_handler = handler(weather_skill())
+    assert speech(lambda_handler(event("LaunchRequest"))) == "Welcome to Weather."
