@@ -447,6 +447,10 @@ _SOURCES = (
     (("Records",), "an event of an S3, SQS, SNS, DynamoDB or Kinesis trigger"),
     (("source", "detail-type"), "an EventBridge event"),
     (("key1", "key2", "key3"), "the Lambda console's default test event"),
+    (
+        ("directive",),
+        "an Alexa smart home directive (this handler answers a custom skill's requests)",
+    ),
 )
 #: How many keys `describe_event` names, and how much of each.
 _KEYS_SAID, _KEY_CHARS = 8, 40

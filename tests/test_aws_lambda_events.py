@@ -186,3 +186,20 @@ def test_json_text_instead_of_the_decoded_event_is_said_to_be_json_text(
     message = error["errorMessage"]
     assert "a bytes" not in message and SECRET not in message
     assert "JSON text" in message and "json.loads" in message, message
+
+
+def test_a_smart_home_directive_is_said_to_be_one(runtime: Runtime) -> None:
+    # A smart home skill's Lambda trigger (or an Alexa.Discovery test) sends a directive, no
+    # request: the error listed its one key, which did not say the function answers custom
+    # skills only.
+    directive = {
+        "directive": {
+            "header": {"namespace": "Alexa.Discovery", "name": "Discover", "messageId": SECRET},
+            "payload": {"scope": {"type": "BearerToken", "token": SECRET}},
+        }
+    }
+    runtime.invoke(handler(_skill()), directive)
+    [error] = runtime.errors
+    message = error["errorMessage"]
+    assert "smart home directive" in message and "custom skill" in message, message
+    assert SECRET not in message
