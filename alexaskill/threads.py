@@ -42,6 +42,7 @@ hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import logging
 import os
@@ -410,8 +411,27 @@ def run_in_loop(func: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
     """From a worker thread of `run_sync`: run ``func(*args)`` on the event loop, wait for it.
 
     `NotAWorkerThread` (a `RuntimeError`) in any other thread; what ``func`` raises otherwise.
+    A `RuntimeError` too if the loop stops running before it runs ``func`` (AWS Lambda runs its
+    loop only during an invocation: a handler the deadline gave up on outlives its own). The
+    wait would otherwise last until the next invocation, and ``func`` run in that one.
     """
     loop: asyncio.AbstractEventLoop | None = getattr(_here, "loop", None)
     if loop is None:
         raise NotAWorkerThread("not in a worker thread of alexaskill.threads")
-    return asyncio.run_coroutine_threadsafe(func(*args), loop).result()
+    if not loop.is_running():
+        raise RuntimeError(_LOOP_STOPPED)
+    future = asyncio.run_coroutine_threadsafe(func(*args), loop)
+    while not concurrent.futures.wait((future,), _LOOK_EVERY).done:
+        if not loop.is_running():
+            if not loop.is_closed():  # (a closed loop runs nothing: no cancellation to send)
+                future.cancel()  # at its next run, the loop cancels the task before it starts
+            raise RuntimeError(_LOOP_STOPPED)
+    return future.result()
+
+
+# Seconds between looks, while a worker thread waits for a call on the loop, whether it runs.
+_LOOK_EVERY: Final = 0.5
+_LOOP_STOPPED: Final = (
+    "the event loop is not running (the request's answer went out: AWS Lambda's invocation "
+    "ended after the deadline, or the server shut down): the call did not run, or not to its end"
+)

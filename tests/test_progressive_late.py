@@ -230,3 +230,42 @@ def test_a_progressive_response_goes_to_no_other_host(
         assert asyncio.run(kept[0].progressive("Still there?")) is False
     assert sent == []
     assert "not Alexa's" in caplog.text
+
+
+def test_a_def_handler_past_an_invocations_end_on_lambda_is_refused_not_left_waiting(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # On AWS Lambda the event loop runs only during an invocation: a def handler the deadline
+    # gave up on that called progressive_sync or call_sync after the answer waited, its thread
+    # stuck, until the next invocation ran the loop (and its call then ran in that one).
+    skill = Skill(DEFAULT_SKILL_ID, deadline=0.2)
+    release = threading.Event()
+    results: list[Any] = []
+
+    @skill.launch
+    def launch(api: AlexaApi) -> Response:
+        release.wait(WAIT)
+        results.append(api.progressive_sync("Still working on it"))
+        try:
+            results.append(api.call_sync(api.given_name))
+        except RuntimeError as exc:
+            results.append(exc)
+        return speak("Too late.")
+
+    sent: list[Any] = []
+    skill.api_client = recording(sent)
+    try:
+        with caplog.at_level(logging.WARNING, "alexaskill"):
+            answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), Context())
+            assert answer["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+            release.set()
+            started = time.monotonic()
+            while len(results) < 2 and time.monotonic() - started < WAIT:
+                time.sleep(0.01)
+    finally:
+        release.set()
+    assert len(results) == 2, "the handler's thread is still waiting for the event loop"
+    refused, error = results
+    assert refused is False and isinstance(error, RuntimeError) and sent == []
+    assert "not running" in str(error)
+    assert "no progressive response from this thread" in caplog.text

@@ -85,7 +85,8 @@ class RequestApi:
         ``name = api.call_sync(api.given_name)``,
         ``api.call_sync(api.in_skill_products, entitled=True)``. A ``def`` handler runs in a
         worker thread; the call runs on the app's event loop meanwhile. `RuntimeError` in any
-        other thread.
+        other thread, or once that loop stops running (on AWS Lambda, after the invocation
+        answered: a handler the deadline gave up on).
         """
         from functools import partial
 
