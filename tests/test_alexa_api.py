@@ -1364,3 +1364,20 @@ def test_the_requests_moment_is_its_timestamp_as_the_verifier_reads_it(
     raw = RequestFactory().intent("When")
     raw["request"]["timestamp"] = stamp
     assert _request_time(decode_envelope(json.dumps(raw))) == moment
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_says_it_was_not_followed_not_that_alexa_refused(status: int) -> None:
+    # "HTTP 302, refused" read as Amazon's refusal of the call; it was a redirect left unfollowed.
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, headers={"location": "https://elsewhere.example/x"})
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError) as caught:
+        _run(api.given_name())
+    message = str(caught.value)
+    assert caught.value.status == status
+    assert "redirect" in message and "not followed" in message and "refused" not in message
+    assert "elsewhere.example" not in message

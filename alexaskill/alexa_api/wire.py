@@ -398,6 +398,9 @@ def read_answer(
         404: "not found",
         429: "throttled by Amazon (too many requests)",
     }.get(status, "server error" if status >= 500 else "refused")
+    if 300 <= status < 400:
+        # Never followed (`read`): the token goes to the request's apiEndpoint and nowhere else.
+        reason = "a redirect, not followed (the token goes to the request's apiEndpoint only)"
     wait = retry_seconds(retry_after) if status == 429 or status >= 500 else None
     if wait is not None:
         reason += f"; retry after {wait:.0f} s"
