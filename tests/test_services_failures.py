@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import json
 import logging
+import threading
 from typing import Any
 
 import anyio
@@ -371,5 +372,47 @@ def test_an_unknown_time_zone_says_what_to_do_about_it(
             await client.aclose()
         assert ("update tzdata" in str(caught.value)) is database
         assert ("install tzdata" in str(caught.value)) is not database
+
+    anyio.run(main)
+
+
+def test_call_sync_from_a_thread_not_the_apps_says_which_thread_it_needs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # From a thread the handler started (or no app at all) anyio's error spoke of "an AnyIO
+    # worker thread" and "no event loop token": not what a skill author set up, nor a fix.
+    raw = RequestFactory().intent("Ask")
+    api = AlexaApi(decode_envelope(json.dumps(raw)))
+    caught: list[BaseException] = []
+
+    def elsewhere() -> None:
+        try:
+            api.call_sync(api.given_name)
+        except BaseException as exc:
+            caught.append(exc)
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join(30)
+    [error] = caught
+    assert isinstance(error, RuntimeError)
+    assert "def handler" in str(error) and "worker thread" in str(error)
+    assert "AnyIO" not in str(error) and "token" not in str(error)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert api.progressive_sync("One moment") is False
+    assert "def handler" in caplog.text and "AnyIO" not in caplog.text
+
+
+def test_call_sync_lets_a_runtime_error_of_the_method_itself_through() -> None:
+    # Only a call that never started is said to come from the wrong thread.
+    raw = RequestFactory().intent("Ask")
+    api = AlexaApi(decode_envelope(json.dumps(raw)))
+
+    async def broken() -> None:
+        raise RuntimeError("the method's own")
+
+    async def main() -> None:
+        with pytest.raises(RuntimeError, match="the method's own"):
+            await anyio.to_thread.run_sync(api.call_sync, broken)
 
     anyio.run(main)

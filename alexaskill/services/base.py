@@ -97,10 +97,30 @@ class RequestApi:
             return run_in_loop(call)
         except NotAWorkerThread:  # an anyio worker thread, maybe (a RuntimeError of the
             pass  # method's own goes to the caller: it must not be tried again anyio's way)
-        _refuse_on_the_loops_thread(getattr(method, "__name__", "method"))
+        name = getattr(method, "__name__", "method")
+        _refuse_on_the_loops_thread(name)
         import anyio.from_thread
 
-        return anyio.from_thread.run(call)
+        started = False
+
+        async def run() -> T:
+            nonlocal started
+            started = True
+            return await call()
+
+        try:
+            return anyio.from_thread.run(run)
+        except RuntimeError:
+            if started:  # the method's own
+                raise
+        # Raised here, not in the except block: anyio's error (an "AnyIO worker thread", an
+        # "event loop token") speaks of nothing the skill set up.
+        raise RuntimeError(
+            f"call_sync is for def handlers, in the worker thread the app runs them in; this "
+            f"thread is not one (a thread the handler started, or no app running): call "
+            f"api.call_sync(api.{name}, …) from the handler itself, or await api.{name}(…) "
+            "in an async def"
+        )
 
     # --- the one way out -----------------------------------------------------------------------
 
