@@ -334,3 +334,17 @@ def test_a_call_on_an_event_loop_of_its_own_is_an_alexa_api_error(server: Server
             assert test_client.intent("Ask").speech == "METRIC True METRIC"
         finally:
             test_client.intent("Close")
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
+def test_a_call_to_a_loopback_endpoint_goes_through_no_proxy(
+    server: Server, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    # Each call's own client (no app lifespan: AWS Lambda, a mounted skill) took the
+    # environment's proxy for the loopback stand-in too: behind a proxy the call failed
+    # (the proxy cannot reach this machine's 127.0.0.1), the token sent to it in clear text.
+    monkeypatch.setenv(variable, "http://127.0.0.1:9")  # (the discard port: nothing answers)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = api(server, "ok", own_client=True)
+    assert run(client.given_name) == "John"

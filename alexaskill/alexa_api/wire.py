@@ -308,7 +308,12 @@ async def _http(
                 method, url, json=json, params=params, headers=headers, timeout=timeout
             )
             return await read(client, request, operation)
-        async with httpx.AsyncClient(timeout=timeout, verify=tls_context()) as own:
+        # No proxy for a loopback stand-in (the environment's would be asked for its own
+        # 127.0.0.1, the token in clear text); Alexa's hosts through one, if set, as ever.
+        direct = is_loopback(httpx.URL(url).host)
+        async with httpx.AsyncClient(
+            timeout=timeout, verify=tls_context(), trust_env=not direct
+        ) as own:
             request = own.build_request(method, url, json=json, params=params, headers=headers)
             return await read(own, request, operation)
     except httpx.TimeoutException:
