@@ -166,9 +166,9 @@ def check_endpoint(operation: str, endpoint: str) -> str:
     Alexa's own hosts over https (``https://api.amazonalexa.com``, ``…eu…``, ``…fe…``), or a
     loopback address over http or https (the testing fake, the development tools). Anything else
     (another host, a host name of other than ASCII letters, digits and hyphens, user info in the
-    URL, a character that is not printable ASCII, a URL that does not parse) is refused before
-    a byte is sent: the request carrying it was not Alexa's, and the user's token must not leave
-    for it.
+    URL, a query or a fragment, a character that is not printable ASCII, a URL that does not
+    parse) is refused before a byte is sent: the request carrying it was not Alexa's, and the
+    user's token must not leave for it.
     """
     # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
     from urllib.parse import urlsplit
@@ -186,7 +186,9 @@ def check_endpoint(operation: str, endpoint: str) -> str:
     )
     # Printable ASCII without spaces, as Alexa's is: what is not fails in httpx, or is no URL.
     printable = endpoint.isascii() and endpoint.isprintable() and " " not in endpoint
-    if not allowed or has_user or not printable:
+    # No query or fragment, as Alexa's has none: the call's path would be put after it.
+    bare = "?" not in endpoint and "#" not in endpoint
+    if not allowed or has_user or not printable or not bare:
         raise AlexaApiError(
             f"{operation}: apiEndpoint {_shown(endpoint)!r} is not Alexa's (https to "
             "amazonalexa.com or one of its subdomains; http or https to 127.0.0.1 or [::1] "
