@@ -650,3 +650,45 @@ def test_a_handler_given_up_by_the_deadline_changes_nothing_at_alexa(change: str
     assert len(outcome) == 1 and isinstance(outcome[0], AlexaApiError)
     assert "deadline" in str(outcome[0]) and "not sent" in str(outcome[0])
     assert api_stub.requests == []
+
+
+def _zone_asker(status: int, asked: list[str]) -> AlexaApi:
+    async def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        await asyncio.sleep(0.01)  # the other calls start meanwhile (no timing is asserted)
+        return httpx.Response(status, json="Europe/Paris")
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    return AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+
+
+def test_the_time_zone_is_asked_once_for_calls_made_at_the_same_time() -> None:
+    # asyncio.gather(api.now(), api.today()) asked Amazon once per call, not once per request.
+    asked: list[str] = []
+    api = _zone_asker(200, asked)
+
+    async def main() -> list[Any]:
+        return list(await asyncio.gather(api.now(), api.today(), api.time_zone()))
+
+    now, today, zone = asyncio.run(main())
+    assert str(zone) == "Europe/Paris" and now.tzinfo is zone and today == now.date()
+    assert len(asked) == 1
+
+
+def test_calls_waiting_for_a_failed_time_zone_call_fail_too_and_the_next_asks_again() -> None:
+    from alexaskill import AlexaApiError
+
+    asked: list[str] = []
+    api = _zone_asker(500, asked)
+
+    async def main() -> list[Any]:
+        return list(await asyncio.gather(api.now(), api.today(), return_exceptions=True))
+
+    first, waiter = asyncio.run(main())
+    assert isinstance(first, AlexaApiError) and first.status == 500
+    assert isinstance(waiter, AlexaApiError) and "failed" in str(waiter)
+    assert len(asked) == 1
+    with pytest.raises(AlexaApiError):
+        asyncio.run(api.time_zone())
+    assert len(asked) == 2

@@ -38,7 +38,15 @@ _BEARER_TOKEN: Final = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 class RequestApi:
     """An `AlexaApi` without its calls: the request it is bound to and the one way out to Amazon."""
 
-    __slots__ = ("_answering", "_client", "_envelope", "_progressive_sent", "_time_zone", "timeout")
+    __slots__ = (
+        "_answering",
+        "_client",
+        "_envelope",
+        "_progressive_sent",
+        "_time_zone",
+        "_time_zone_asked",
+        "timeout",
+    )
 
     def __init__(
         self,
@@ -50,6 +58,9 @@ class RequestApi:
         self._envelope = envelope
         self._client = _checked_client(client)
         self._time_zone: ZoneInfo | None = _NOT_ASKED
+        #: Set when the time zone call under way ends (None: none is): calls made meanwhile
+        #: wait for its answer rather than ask again.
+        self._time_zone_asked: Any = None
         self._progressive_sent = 0
         #: The request's `Call` in the app (`alexa_api_factory`): whether it was answered, and
         #: its deadline. None for an `AlexaApi` made by hand.

@@ -28,12 +28,34 @@ class UserApi(RequestApi):
     # (no permission needed; 204 when the user set no value)
 
     async def time_zone(self) -> ZoneInfo | None:
-        """The device's time zone (``ZoneInfo("Europe/Paris")``), or None if none is set."""
-        if self._time_zone is _NOT_ASKED:
+        """The device's time zone (``ZoneInfo("Europe/Paris")``), or None if none is set.
+
+        Asked once per request: calls made while it is asked (``asyncio.gather(api.now(),
+        api.today())``) wait for that answer; if it fails, they raise `AlexaApiError` too, and
+        the next call asks again.
+        """
+        if self._time_zone is not _NOT_ASKED:
+            return self._time_zone
+        asked = self._time_zone_asked
+        if asked is not None:
+            await asked.wait()
+            if self._time_zone is _NOT_ASKED:  # (its caller got the reason)
+                raise AlexaApiError(
+                    "time_zone: the call for it made at the same time failed",
+                    operation="time_zone",
+                )
+            return self._time_zone
+        import anyio  # (imported by the call anyway: httpx needs it)
+
+        asked = self._time_zone_asked = anyio.Event()
+        try:
             name = await self._get(
                 "time_zone", f"/v2/devices/{self._device_id()}/settings/System.timeZone", str
             )
             self._time_zone = None if not name else _zone("time_zone", name)
+        finally:
+            self._time_zone_asked = None
+            asked.set()
         return self._time_zone
 
     async def distance_units(self) -> str | None:
