@@ -44,7 +44,8 @@ class UserApi(RequestApi):
                     "time_zone: the call for it made at the same time failed",
                     operation="time_zone",
                 )
-            return self._time_zone
+            zone: ZoneInfo | None = self._time_zone
+            return zone
         import anyio  # (imported by the call anyway: httpx needs it)
 
         asked = self._time_zone_asked = anyio.Event()
