@@ -269,3 +269,46 @@ def test_a_def_handler_past_an_invocations_end_on_lambda_is_refused_not_left_wai
     assert refused is False and isinstance(error, RuntimeError) and sent == []
     assert "not running" in str(error)
     assert "no progressive response from this thread" in caplog.text
+
+
+def test_a_call_sync_under_way_when_a_lambda_invocation_ends_is_given_up_not_finished_later() -> (
+    None
+):
+    # The invocation ended (its deadline answered) while the handler's thread waited for its
+    # call on the loop: the thread waited on, and the call ran to its end in the next one.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=0.3)
+    results: list[Any] = []
+    finished: list[str] = []
+    ended = threading.Event()
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        try:
+            await asyncio.sleep(WAIT)  # past the invocation's end: only a cancellation ends it
+        except asyncio.CancelledError:
+            finished.append("cancelled")
+            raise
+        finished.append("answered")
+        return httpx.Response(200, json="Ada")
+
+    @skill.launch
+    def launch(api: AlexaApi) -> Response:
+        try:
+            results.append(api.call_sync(api.given_name))
+        except RuntimeError as exc:
+            results.append(exc)
+        ended.set()
+        return speak("Too late.")
+
+    @skill.intent("Next")
+    async def next_one() -> Response:
+        return speak("Next.")
+
+    skill.api_client = httpx.AsyncClient(transport=httpx.MockTransport(slow))
+    answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), Context())
+    assert answer["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    assert ended.wait(WAIT), "the handler's thread is still waiting for the event loop"
+    [error] = results
+    assert isinstance(error, RuntimeError) and "not running" in str(error)
+    answer = handler(skill)(RequestFactory().intent("Next"), Context())
+    assert answer["response"]["outputSpeech"]["text"] == "Next."
+    assert "answered" not in finished  # cancelled at the next run of the loop (or never begun)
