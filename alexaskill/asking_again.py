@@ -23,9 +23,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Final, NamedTuple
 
+import msgspec
+
 from . import messages
 from .exceptions import SlotError
-from .models import IntentRequest, Request
+from .models import Intent, IntentRequest, Request
 from .responses import Response, ask
 from .ssml import Ssml, escape
 from .xml_text import _speak_root
@@ -80,9 +82,32 @@ def ask_again(
         return Question(ask(prompt), source)  # not a slot of the intent's: nothing to elicit
     from .directives import elicit_slot, updated_intent
 
-    cleared = updated_intent(intent, **{exc.slot_name: None})
+    cleared = updated_intent(_documented_statuses(intent), **{exc.slot_name: None})
     cleared["confirmationStatus"] = "NONE"  # a confirmation of the value now cleared holds no more
     return Question(elicit_slot(exc.slot_name, prompt, updated_intent=cleared), source)
+
+
+def _documented_statuses(intent: Intent) -> Intent:
+    """``intent`` with each confirmationStatus Amazon does not document read as NONE.
+
+    The request's model keeps such a value (a str) for handlers, but the intent sent back is
+    the skill's own reply, which Alexa refuses with one: asking again must not fail on it.
+    """
+    from .directives import CONFIRMATION_STATUSES
+
+    slots = intent.slots
+    if slots is not None and any(
+        slot.confirmation_status not in CONFIRMATION_STATUSES for slot in slots.values()
+    ):
+        slots = {
+            name: slot
+            if slot.confirmation_status in CONFIRMATION_STATUSES
+            else msgspec.structs.replace(slot, confirmation_status="NONE")
+            for name, slot in slots.items()
+        }
+    if slots is intent.slots and intent.confirmation_status in CONFIRMATION_STATUSES:
+        return intent
+    return msgspec.structs.replace(intent, confirmation_status="NONE", slots=slots)
 
 
 def elicitation_prompt(

@@ -1,0 +1,66 @@
+"""Odd request envelopes, signed as Alexa signs them: what reaches a handler, and what is refused.
+
+Each test posts a body alexaskill's own request builders would not write (a value Amazon does not
+document, a byte order mark, …) and checks the answer: the handler's reply, or a short JSON 400.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any, Final
+
+from alexaskill import Response, Skill, speak
+from alexaskill.testing import TestClient
+
+SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
+FIXTURES: Final = Path(__file__).parent / "fixtures" / "requests"
+
+
+def _fixture(name: str) -> dict[str, Any]:
+    envelope: dict[str, Any] = json.loads((FIXTURES / name).read_text("utf-8"))
+    envelope["request"]["timestamp"] = "2026-11-26T12:00:10Z"
+    return envelope
+
+
+def _booking() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Book")
+    def book(day: datetime.date, people: int | None = None) -> Response:
+        return speak(f"Booked for {day:%A}.")
+
+    return skill
+
+
+def test_a_confirmation_status_alexa_does_not_document_does_not_break_asking_again() -> None:
+    """A slot that does not convert, in a dialog, is elicited again with the intent sent back:
+    a confirmationStatus Amazon does not document (the model keeps it, a str, for handlers) is
+    sent back as NONE, not refused as the skill's own error (an apology)."""
+    envelope = _fixture("IntentRequest.GetWeather.json")
+    envelope["request"]["dialogState"] = "IN_PROGRESS"
+    envelope["request"]["intent"] = {
+        "name": "Book",
+        "confirmationStatus": "MAYBE",
+        "slots": {
+            "day": {"name": "day", "value": "2026-W48-WE", "confirmationStatus": "NONE"},
+            "people": {"name": "people", "value": "2", "confirmationStatus": "PENDING"},
+        },
+    }
+    with TestClient(_booking(), now=lambda: NOW, raise_handler_errors=False) as client:
+        result = client.send_envelope(envelope)
+    assert result.status_code == 200, result.json
+    assert result.handler_error is None, result.handler_error
+    (directive,) = result.json["response"]["directives"]
+    assert directive["type"] == "Dialog.ElicitSlot"
+    assert directive["slotToElicit"] == "day"
+    updated = directive["updatedIntent"]
+    assert updated["confirmationStatus"] == "NONE"
+    assert updated["slots"]["people"] == {
+        "name": "people",
+        "value": "2",
+        "confirmationStatus": "NONE",
+    }
+    assert updated["slots"]["day"] == {"name": "day", "confirmationStatus": "NONE"}
