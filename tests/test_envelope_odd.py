@@ -64,3 +64,42 @@ def test_a_confirmation_status_alexa_does_not_document_does_not_break_asking_aga
         "confirmationStatus": "NONE",
     }
     assert updated["slots"]["day"] == {"name": "day", "confirmationStatus": "NONE"}
+
+
+def _weather() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("GetWeather")
+    def weather(city: str | None = None) -> Response:
+        return speak("Sunny.")
+
+    @skill.fallback
+    def fallback() -> Response:
+        return speak("Fallback.")
+
+    return skill
+
+
+def test_an_intent_request_without_an_intent_name_is_refused() -> None:
+    """Amazon's IntentRequest and CanFulfillIntentRequest always name their intent: one that
+    does not (``intent`` null, absent, or without ``name``) is a malformed request, refused
+    with a short JSON 400, not handed to the fallback as an intent named ''."""
+    for request_type in ("IntentRequest", "CanFulfillIntentRequest"):
+        for intent in (None, {}, {"name": None}, {"name": ""}, "absent"):
+            envelope = _fixture("IntentRequest.GetWeather.json")
+            envelope["request"]["type"] = request_type
+            if intent == "absent":
+                del envelope["request"]["intent"]
+            else:
+                envelope["request"]["intent"] = intent
+            with TestClient(_weather(), now=lambda: NOW, raise_handler_errors=False) as client:
+                result = client.send_envelope(envelope)
+            assert result.status_code == 400, (request_type, intent, result.json)
+            assert result.json == {
+                "error": f"malformed request: request.intent.name: missing (a {request_type} "
+                "names its intent)"
+            }
+        envelope = _fixture("IntentRequest.GetWeather.json")
+        envelope["request"]["type"] = request_type
+        with TestClient(_weather(), now=lambda: NOW) as client:
+            assert client.send_envelope(envelope).status_code == 200

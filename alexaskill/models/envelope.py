@@ -214,6 +214,8 @@ def decode_envelope(body: bytes | str) -> Envelope:
                 request = _decode_request(raw.request)
         except msgspec.ValidationError as exc:
             return _decode_repaired(body, exc)
+        if type(request) in _NAMING_INTENT:
+            _check_intent_name(request)
     except (msgspec.DecodeError, UnicodeError, RecursionError) as exc:
         # msgspec raises UnicodeDecodeError for invalid UTF-8 inside a string it decodes, and
         # RecursionError past ~1000 levels of nesting: both mean a malformed body.
@@ -225,6 +227,20 @@ def decode_envelope(body: bytes | str) -> Envelope:
         request=request,
         body=body,  # kept for Envelope.raw, which decodes it only if a handler asks
     )
+
+
+#: The request types that always name an intent (Amazon's Request Types Reference).
+_NAMING_INTENT: Final = frozenset((IntentRequest, CanFulfillIntentRequest))
+
+
+def _check_intent_name(request: Request) -> None:
+    """Refuse an IntentRequest (or CanFulfillIntentRequest) whose intent has no name: Alexa
+    always sends one, and a handler must not be chosen for an intent named ''."""
+    intent: Intent = getattr(request, "intent")  # noqa: B009  (one of _NAMING_INTENT)
+    if not intent.name:
+        raise MalformedRequestError(
+            f"malformed request: request.intent.name: missing (a {request.type} names its intent)"
+        )
 
 
 #: A JSON escape: ``\\uXXXX`` (its four digits kept) or a backslash and the character after it.
@@ -324,6 +340,8 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
         request = _decode_request(raw.request)
     except msgspec.ValidationError:
         raise _refusal(body, error) from error
+    if type(request) in _NAMING_INTENT:
+        _check_intent_name(request)
     return Envelope(
         version=raw.version or "1.0",
         session=raw.session,
