@@ -103,3 +103,25 @@ def test_an_intent_request_without_an_intent_name_is_refused() -> None:
         envelope["request"]["type"] = request_type
         with TestClient(_weather(), now=lambda: NOW) as client:
             assert client.send_envelope(envelope).status_code == 200
+
+
+def test_a_byte_order_mark_is_refused_with_a_reason_that_names_it() -> None:
+    """JSON sent over HTTP has no byte order mark (RFC 8259, 8.1) and Alexa sends none: a body
+    saved with one (by an editor, say) is refused, its reason naming the mark rather than
+    "invalid character (byte 0)"."""
+    body = json.dumps(_fixture("LaunchRequest.json")).encode()
+    with TestClient(_weather(), now=lambda: NOW) as client:
+        assert client.post(body, client.pki.sign(body)).status_code == 200
+        for mark, name in (
+            (b"\xef\xbb\xbf", "UTF-8"),
+            (b"\xff\xfe", "UTF-16"),
+            (b"\xfe\xff", "UTF-16"),
+        ):
+            encoding = "utf-16-le" if mark == b"\xff\xfe" else "utf-16-be"
+            sent = mark + (body if name == "UTF-8" else body.decode().encode(encoding))
+            result = client.post(sent, client.pki.sign(sent))
+            assert result.status_code == 400, (mark, result.json)
+            assert result.json == {
+                "error": f"malformed request: a {name} byte order mark before the JSON: "
+                "a request body is UTF-8 JSON without one"
+            }

@@ -243,6 +243,13 @@ def _check_intent_name(request: Request) -> None:
         )
 
 
+#: The byte order marks a body saved by an editor may start with (RFC 8259 forbids them).
+_BYTE_ORDER_MARKS: Final = (
+    (b"\xef\xbb\xbf", "UTF-8"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
 #: A JSON escape: ``\\uXXXX`` (its four digits kept) or a backslash and the character after it.
 _ESCAPE: Final = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
 
@@ -254,6 +261,12 @@ def _what_is_wrong(body: bytes | str, error: BaseException) -> str:
     data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
     if not data.strip():
         return "empty body"
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return (
+                f"a {encoding} byte order mark before the JSON: "
+                "a request body is UTF-8 JSON without one"
+            )
     if isinstance(error, msgspec.DecodeError) and not isinstance(error, msgspec.ValidationError):
         lone = _lone_surrogate(data)
         if lone is not None:
