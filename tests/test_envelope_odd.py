@@ -125,3 +125,19 @@ def test_a_byte_order_mark_is_refused_with_a_reason_that_names_it() -> None:
                 "error": f"malformed request: a {name} byte order mark before the JSON: "
                 "a request body is UTF-8 JSON without one"
             }
+
+
+def test_an_empty_request_type_is_refused() -> None:
+    """A request type alexaskill does not know reaches the fallback (Amazon adds types), but an
+    empty one is no type at all: a malformed request, refused with a short JSON 400."""
+    with TestClient(_weather(), now=lambda: NOW, raise_handler_errors=False) as client:
+        for request_type in ("", "Alexa.NewFeature.SomethingHappened"):
+            envelope = _fixture("LaunchRequest.json")
+            envelope["request"]["type"] = request_type
+            result = client.send_envelope(envelope)
+            if request_type:
+                assert result.status_code == 200, result.json
+                assert result.json["response"]["outputSpeech"]["text"] == "Fallback."
+            else:
+                assert result.status_code == 400, result.json
+                assert result.json == {"error": "malformed request: request.type: empty"}

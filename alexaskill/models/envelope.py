@@ -300,6 +300,8 @@ def _decode_request(data: msgspec.Raw) -> Request:
     if decoder is not None:
         request: Request = decoder.decode(data)
         return request
+    if not request_type:  # (an unknown type goes to the fallback; an empty one is none)
+        raise MalformedRequestError("malformed request: request.type: empty")
     # Decode the common fields with the base class: a GenericRequest decoder would also read a
     # wire field named "raw" and reject it unless it is an object.
     head = _BASE_DECODER.decode(data)
