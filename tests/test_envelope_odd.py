@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from pathlib import Path
 from typing import Any, Final
 
 from alexaskill import Response, Skill, speak
+from alexaskill.models import GenericRequest, Request
 from alexaskill.testing import TestClient
 
 SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -141,3 +143,33 @@ def test_an_empty_request_type_is_refused() -> None:
             else:
                 assert result.status_code == 400, result.json
                 assert result.json == {"error": "malformed request: request.type: empty"}
+
+
+def test_a_number_past_any_range_in_a_request_of_an_unknown_type_reaches_the_fallback() -> None:
+    """Fields alexaskill does not type take any JSON number, as `Envelope.raw` documents (one
+    past any range an infinity, as ``json.loads`` reads it): in a request of a type alexaskill
+    does not know, every field but type, id, timestamp and locale is such a field."""
+    seen: list[dict[str, Any]] = []
+    skill = Skill(SKILL_ID)
+
+    @skill.fallback
+    def fallback(request: Request) -> None:
+        assert isinstance(request, GenericRequest)
+        seen.append(request.raw)
+
+    envelope = _fixture("Alexa.NewFeature.SomethingHappened.json")
+    envelope["request"]["huge"] = "__HUGE__"
+    envelope["request"]["long"] = "__LONG__"
+    body = (
+        json.dumps(envelope)
+        .replace('"__HUGE__"', "1e999")
+        .replace('"__LONG__"', "9" * 5000)
+        .encode()
+    )
+    with TestClient(skill, now=lambda: NOW) as client:
+        result = client.post(body, client.pki.sign(body))
+    assert result.status_code == 200, result.json
+    (raw,) = seen
+    assert raw["huge"] == math.inf
+    assert raw["long"] == math.inf  # past the digits Python reads into an int, as Envelope.raw
+    assert raw["type"] == "Alexa.NewFeature.SomethingHappened"

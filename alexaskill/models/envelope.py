@@ -305,12 +305,18 @@ def _decode_request(data: msgspec.Raw) -> Request:
     # Decode the common fields with the base class: a GenericRequest decoder would also read a
     # wire field named "raw" and reject it unless it is an object.
     head = _BASE_DECODER.decode(data)
+    try:
+        raw: dict[str, Any] = _DICT_DECODER.decode(data)
+    except msgspec.ValidationError:
+        # A number past any range (1e999, an int of 5,000 digits) in a field no type reads:
+        # read as Envelope.raw reads it, an infinity, not refused.
+        raw = json.loads(bytes(memoryview(data)), parse_int=_json_int)
     return GenericRequest(
         type=head.type,
         request_id=head.request_id,
         timestamp=head.timestamp,
         locale=head.locale,
-        raw=_DICT_DECODER.decode(data),
+        raw=raw,
     )
 
 
