@@ -173,3 +173,36 @@ def test_a_number_past_any_range_in_a_request_of_an_unknown_type_reaches_the_fal
     assert raw["huge"] == math.inf
     assert raw["long"] == math.inf  # past the digits Python reads into an int, as Envelope.raw
     assert raw["type"] == "Alexa.NewFeature.SomethingHappened"
+
+
+def test_a_number_past_any_range_in_session_attributes_is_refused_naming_where() -> None:
+    """Session attributes go back in the reply, where no JSON number holds 1e999: refused, the
+    reason saying where (``$.session.attributes``), not a path of bare ``[...]``."""
+    envelope = _fixture("IntentRequest.GetWeather.json")
+    envelope["session"]["attributes"] = {"k": "__HUGE__"}
+    body = json.dumps(envelope).replace('"__HUGE__"', "1e999").encode()
+    with TestClient(_weather(), now=lambda: NOW) as client:
+        result = client.post(body, client.pki.sign(body))
+    assert result.status_code == 400, result.json
+    assert result.json == {
+        "error": "malformed request: Number out of range - at `$.session.attributes[...]`"
+    }
+
+
+def test_an_explicit_null_is_accepted_beside_a_number_past_any_range_in_an_untyped_field() -> None:
+    """Each alone is accepted (a null where a field may be left out, 1e999 where no type reads
+    it); together too. And a number past any range in a typed field is still refused, naming
+    the field, whatever else the body holds."""
+    envelope = _fixture("SessionEndedRequest.ERROR.json")
+    envelope["request"]["error"]["type"] = None
+    envelope["request"]["untyped"] = "__HUGE__"
+    body = json.dumps(envelope).replace('"__HUGE__"', "1e999").encode()
+    with TestClient(_weather(), now=lambda: NOW) as client:
+        result = client.post(body, client.pki.sign(body))
+        assert result.status_code == 200, result.json
+        envelope["request"]["untyped"] = None
+        envelope["context"]["AudioPlayer"] = {"offsetInMilliseconds": "__HUGE__"}
+        body = json.dumps(envelope).replace('"__HUGE__"', "1e999").encode()
+        result = client.post(body, client.pki.sign(body))
+    assert result.status_code == 400, result.json
+    assert "`$.context.AudioPlayer.offsetInMilliseconds`" in result.json["error"], result.json

@@ -353,7 +353,12 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
     attributes, APL arguments, …) are the sender's data and stay. If nothing needed repair, or
     the repaired body still does not fit, the first error stands.
     """
-    data = _ANY_DECODER.decode(body)
+    try:
+        data = _ANY_DECODER.decode(body)
+    except msgspec.ValidationError:
+        # A number past any range somewhere (1e999): kept as its text, which the typed decode
+        # below refuses in a typed field (naming it) and skips in an untyped one.
+        data = json.loads(body, parse_int=_int_or_text, parse_float=_float_or_text)
     if not isinstance(data, dict) or not _repair_envelope(data):
         raise _refusal(body, error) from error
     try:
@@ -370,6 +375,20 @@ def _decode_repaired(body: bytes | str, error: msgspec.ValidationError) -> Envel
         request=request,
         body=body,
     )
+
+
+def _float_or_text(text: str) -> float | msgspec.Raw:
+    value = float(text)
+    return value if math.isfinite(value) else msgspec.Raw(text.encode())
+
+
+def _int_or_text(text: str) -> int | float | msgspec.Raw:
+    """An int in msgspec's range, else a float (as msgspec reads one past it), else the text."""
+    try:
+        value = int(text)
+    except ValueError:  # past the digits Python reads into an int
+        return _float_or_text(text)
+    return value if -(2**63) <= value < 2**64 else _float_or_text(text)
 
 
 def _refusal(body: bytes | str, error: msgspec.ValidationError) -> MalformedRequestError:
