@@ -6,14 +6,18 @@ document, a byte order mark, …) and checks the answer: the handler's reply, or
 
 from __future__ import annotations
 
+import copy
 import datetime
+import itertools
 import json
 import math
 from pathlib import Path
 from typing import Any, Final
 
+import msgspec
+
 from alexaskill import Response, Skill, speak
-from alexaskill.models import GenericRequest, Request
+from alexaskill.models import GenericRequest, Request, decode_envelope
 from alexaskill.testing import TestClient
 
 SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -206,3 +210,62 @@ def test_an_explicit_null_is_accepted_beside_a_number_past_any_range_in_an_untyp
         result = client.post(body, client.pki.sign(body))
     assert result.status_code == 400, result.json
     assert "`$.context.AudioPlayer.offsetInMilliseconds`" in result.json["error"], result.json
+
+
+# --- a property: a field alexaskill does not type never changes what it decodes ---------------
+
+#: Values an unknown field is given; placeholders are written into the JSON text as they are.
+_ODD_UNKNOWN: Final = (None, "x", 0, True, {}, [None], {"a": None}, "__HUGE__", "__LONG__")
+
+
+def _struct_objects(node: Any, typed: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The paths of the JSON objects in ``node`` that decoded into a typed value (a Struct of
+    alexaskill's, not a `GenericRequest`, whose ``raw`` holds every field)."""
+    found: list[tuple[Any, ...]] = []
+    if isinstance(typed, msgspec.Struct) and isinstance(node, dict):
+        if not isinstance(typed, GenericRequest):
+            found.append(path)
+        for field in msgspec.structs.fields(typed):
+            if field.encode_name in node:
+                value = getattr(typed, field.name)
+                found += _struct_objects(node[field.encode_name], value, (*path, field.encode_name))
+    elif isinstance(typed, dict) and isinstance(node, dict):
+        for key in typed.keys() & node.keys():
+            found += _struct_objects(node[key], typed[key], (*path, key))
+    elif isinstance(typed, list) and isinstance(node, list) and len(typed) == len(node):
+        for index, (item, typed_item) in enumerate(zip(node, typed, strict=True)):
+            found += _struct_objects(item, typed_item, (*path, index))
+    return found
+
+
+def test_an_unknown_field_of_any_value_changes_nothing_decoded() -> None:
+    """Amazon adds fields without notice: one alexaskill does not know, in any object it types,
+    holding any JSON (null, a number past any range, nested arrays), leaves the envelope
+    decoded as before. Every such object of every sample request, with null, 1e999 and another value
+    (about two thousand decodes, no server)."""
+    samples = [json.loads(path.read_text("utf-8")) for path in sorted(FIXTURES.glob("*.json"))]
+    repaired = _fixture("SessionEndedRequest.ERROR.json")
+    repaired["request"]["error"]["type"] = None  # (decoded by the second pass, which reads nulls)
+    samples.append(repaired)
+    checked = 0
+    deepest = 0
+    for sample in samples:
+        expected = decode_envelope(json.dumps(sample).encode())
+        paths = _struct_objects(sample, expected)
+        assert () in paths
+        for path, value in itertools.product(paths, (None, "__HUGE__", "other")):
+            mutated = copy.deepcopy(sample)
+            target = mutated
+            for step in path:
+                target = target[step]
+            if value == "other":  # the others in turn
+                value = _ODD_UNKNOWN[checked % len(_ODD_UNKNOWN)]
+            target["zzNotYetDocumented"] = value
+            text = json.dumps(mutated)
+            text = text.replace('"__HUGE__"', "1e999").replace('"__LONG__"', "9" * 5000)
+            got = decode_envelope(text.encode())
+            assert got == expected, (sample["request"]["type"], path)
+            assert type(got.request) is type(expected.request)
+            checked += 1
+            deepest = max(deepest, len(path))
+    assert checked > 10 * len(samples) and deepest >= 5, (checked, deepest)
