@@ -215,7 +215,17 @@ def test_an_explicit_null_is_accepted_beside_a_number_past_any_range_in_an_untyp
 # --- a property: a field alexaskill does not type never changes what it decodes ---------------
 
 #: Values an unknown field is given; placeholders are written into the JSON text as they are.
-_ODD_UNKNOWN: Final = (None, "x", 0, True, {}, [None], {"a": None}, "__HUGE__", "__LONG__")
+_ODD_UNKNOWN: Final[tuple[Any, ...]] = (
+    None,
+    "x",
+    0,
+    True,
+    {},
+    [None],
+    {"a": None},
+    "__HUGE__",
+    "__LONG__",
+)
 
 
 def _struct_objects(node: Any, typed: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
