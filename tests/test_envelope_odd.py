@@ -102,8 +102,8 @@ def test_an_intent_request_without_an_intent_name_is_refused() -> None:
                 result = client.send_envelope(envelope)
             assert result.status_code == 400, (request_type, intent, result.json)
             assert result.json == {
-                "error": f"malformed request: request.intent.name: missing (a {request_type} "
-                "names its intent)"
+                "error": "malformed request: request.intent.name: missing (Alexa names the "
+                f"intent of every {request_type})"
             }
         envelope = _fixture("IntentRequest.GetWeather.json")
         envelope["request"]["type"] = request_type

@@ -239,7 +239,8 @@ def _check_intent_name(request: Request) -> None:
     intent: Intent = getattr(request, "intent")  # noqa: B009  (one of _NAMING_INTENT)
     if not intent.name:
         raise MalformedRequestError(
-            f"malformed request: request.intent.name: missing (a {request.type} names its intent)"
+            f"malformed request: request.intent.name: missing (Alexa names the intent of "
+            f"every {request.type})"
         )
 
 
