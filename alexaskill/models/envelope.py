@@ -2,7 +2,8 @@
 
 Decoding happens in two steps: the envelope with the request kept as raw bytes, then the request
 with the decoder its ``type`` selects. A single tagged union would reject types it does not know,
-and Amazon adds request types without notice.
+and Amazon adds request types without notice. An empty ``type``, and an IntentRequest or
+CanFulfillIntentRequest whose intent has no name, are refused: Alexa never sends them.
 
 Two shapes Alexa has really sent take a slower second pass, so that the usual request pays
 nothing for them: an explicit ``null`` in a field typed without one (``request.error.type``, say)
