@@ -708,3 +708,27 @@ def test_an_enum_whose_name_is_no_slot_type_name_says_to_rename_it() -> None:
     [problem] = problems(skill)
     assert problem.startswith("slot type 'Size2': a custom slot type name is ASCII letters")
     assert problem.endswith("(it is an Enum's name: rename the Enum, or declare the slot's type)")
+
+
+def test_a_sample_naming_one_slot_twice_is_warned_about_at_start_up() -> None:
+    # "from {city} to {city}": the slot carries one of the two cities the user says. Only
+    # `model --check` said so; the start-up and `alexaskill model` warnings now do too.
+    from alexaskill.interaction.slot_warnings import slot_warnings
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "TripIntent",
+        utterances=["from {city} to {city}", "to {city}"],
+        slots={"city": "AMAZON.City"},
+    )
+    def trip(city: str) -> Any:
+        return speak("Done.")
+
+    assert slot_warnings(skill) == [
+        "intent TripIntent: sample 'from {city} to {city}' names slot {city} twice; a slot "
+        "holds one value, so one of the two is lost: give each its own slot ({from_city}, "
+        "{to_city})"
+    ]
+    # `model --check` finds it in the model it builds: not listed a second time.
+    assert slot_warnings(skill, repeated_slots=False) == []

@@ -64,8 +64,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             skill = load_skill(args.app)
             found += [("warning", warning) for warning in model_warnings(skill)]
-            # A built-in intent's slots are found in the model, by check_model.
-            found += [("warning", w) for w in slot_warnings(skill, builtin_slots=False)]
+            # A built-in intent's slots and a sample naming a slot twice are found in the
+            # model, by check_model.
+            found += [
+                ("warning", w)
+                for w in slot_warnings(skill, builtin_slots=False, repeated_slots=False)
+            ]
             found += [("warning", w) for w in prompt_translation_warnings(skill, locale)]
             found += _audio_player_findings(skill, manifest, interfaces)
             signs = audio_player_signs(kind for kind, _ in skill.registry.handlers)

@@ -11,6 +11,9 @@ may not work as the author meant.
 - A parameter annotated with an Enum whose slot is declared with another type
   (``slots={"colour": "AMAZON.Color"}``): that type's values are not the Enum's, so most
   never convert and the parameter is left unfilled.
+- A sample utterance naming one slot twice (``"from {city} to {city}"``): the slot holds one
+  value, so one of the two the user says is lost. Amazon's build may refuse it too; that could
+  not be confirmed, so it is a warning (as ``model --check`` gives it).
 - A dialog prompt whose translation names other ``{slot}`` placeholders than its source text:
   the model is given the source text instead (`alexaskill.i18n`), in the source language.
 """
@@ -18,8 +21,9 @@ may not work as the author meant.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..builtin_intents import BUILTIN_INTENTS
 from ..i18n_placeholders import differences, fields
@@ -28,7 +32,14 @@ from ..slots import unwrap_optional
 if TYPE_CHECKING:
     from .declarations import ModelSource
 
-__all__ = ["builtin_slots_warning", "prompt_translation_warnings", "slot_warnings"]
+__all__ = [
+    "builtin_slots_warning",
+    "prompt_translation_warnings",
+    "repeated_slot_warnings",
+    "slot_warnings",
+]
+
+_SLOT: Final = re.compile(r"\{([^{}]*)\}")
 
 
 def builtin_slots_warning(intent: str, slots: Iterable[str]) -> str:
@@ -50,9 +61,22 @@ def _enum_of(annotation: object) -> type[enum.Enum] | None:
     return None
 
 
-def slot_warnings(source: ModelSource, *, builtin_slots: bool = True) -> list[str]:
+def repeated_slot_warnings(where: str, sample: str) -> list[str]:
+    """The warning for each slot the sample ``sample`` of ``where`` (its intent) names twice."""
+    named = [reference.rpartition("|")[2].strip() for reference in _SLOT.findall(sample)]
+    return [
+        f"{where}: sample {sample!r} names slot {{{slot}}} twice; a slot holds one value, so one "
+        f"of the two is lost: give each its own slot ({{from_{slot}}}, {{to_{slot}}})"
+        for slot in sorted({name for name in named if named.count(name) > 1})
+    ]
+
+
+def slot_warnings(
+    source: ModelSource, *, builtin_slots: bool = True, repeated_slots: bool = True
+) -> list[str]:
     """The warnings of the module docstring for ``source``'s handlers and declarations;
-    ``builtin_slots=False`` leaves out the first kind (``model --check`` finds it in the model)."""
+    ``builtin_slots=False`` and ``repeated_slots=False`` leave out the slots of built-in intents
+    and the slots a sample names twice (``model --check`` finds those in the model)."""
     warnings = []
     slots_of: dict[str, list[str]] = {}
     for (request_type, name), handler in source.registry.handlers.items():
@@ -80,6 +104,13 @@ def slot_warnings(source: ModelSource, *, builtin_slots: bool = True) -> list[st
         for name, slots in slots_of.items():
             if name in BUILTIN_INTENTS and slots:
                 warnings.append(builtin_slots_warning(name, slots))
+    for name, declaration in source.intent_declarations.items() if repeated_slots else ():
+        for sample in dict.fromkeys(declaration.utterances):
+            warnings += repeated_slot_warnings(f"intent {name}", sample)
+        dialog_slots = declaration.dialog.slots if declaration.dialog is not None else {}
+        for slot, dialog_slot in dialog_slots.items():
+            for sample in dict.fromkeys(dialog_slot.samples):
+                warnings += repeated_slot_warnings(f"intent {name}, slot {slot}", sample)
     return warnings
 
 
