@@ -732,3 +732,35 @@ def test_a_sample_naming_one_slot_twice_is_warned_about_at_start_up() -> None:
     ]
     # `model --check` finds it in the model it builds: not listed a second time.
     assert slot_warnings(skill, repeated_slots=False) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        # Written into the model as the synonym "None" (or "5"), without a word.
+        ({"name": "red", "synonyms": [None]}, "value 'red': a synonym is a string, not None"),
+        ({"name": "red", "synonyms": ["crimson", 5]}, "value 'red': a synonym is a string, not 5"),
+        ({"name": "red", "id": {"code": 1}}, "value 'red': its id is a string, not {'code': 1}"),
+        # A misspelt key was dropped: the value had no synonyms.
+        (
+            {"name": "red", "synonym": ["crimson"]},
+            "value 'red': unknown key 'synonym'; did you mean synonyms?; a value is "
+            "{'name': ..., 'id': ..., 'synonyms': [...]}",
+        ),
+    ],
+)
+def test_a_slot_type_value_is_refused_naming_what_is_wrong(value: Any, message: str) -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+        skill.add_slot_type("Colour", [value])
+    assert str(caught.value) == f"slot type Colour: {message}"
+
+
+def test_a_slot_type_value_as_amazons_model_writes_it_is_taken() -> None:
+    # Values copied from a model the console wrote: {"id", "name": {"value", "synonyms"}}.
+    # They were refused as "not a value name, SlotTypeValue or mapping", though a mapping.
+    skill = Skill(SKILL_ID)
+    declared = skill.add_slot_type(
+        "Colour", [{"id": "R", "name": {"value": "red", "synonyms": ["crimson"]}}]
+    )
+    assert declared.values == (SlotTypeValue("red", "R", ("crimson",)),)

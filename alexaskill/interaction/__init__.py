@@ -28,7 +28,8 @@ have); `invocation_name_warnings` lists what only certification would object to.
 
 Its modules: `alexaskill.interaction.declarations` (what `Skill` records, the start-up
 warnings), `alexaskill.interaction.builder` (the model and its checks),
-`alexaskill.interaction.invocation` (the invocation name's rules, Japanese ones included) and
+`alexaskill.interaction.invocation` (the invocation name's rules, Japanese ones included),
+`alexaskill.interaction.slot_values` (a custom slot type's values) and
 `alexaskill.interaction.slot_warnings` (slots the model is written with that may not work).
 """
 

@@ -24,6 +24,7 @@ from ..dialog_model import DialogSlot, IntentDialog
 from ..exceptions import ConfigurationError
 from ..leaving import leaving_warnings
 from ..locales import ALEXA_LOCALES, DEFAULT_LOCALE, PerLocale, is_locale, language_of
+from .slot_values import SlotTypeValue, slot_type_value, value_problems
 
 if TYPE_CHECKING:
     from ..dispatch import Handler, Registry
@@ -90,15 +91,6 @@ class IntentDeclaration:
 
 
 @dataclass(frozen=True, slots=True)
-class SlotTypeValue:
-    """One value of a custom slot type: its canonical name, optional id and synonyms."""
-
-    name: str
-    id: str | None = None
-    synonyms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class SlotTypeDeclaration:
     """A custom slot type and its values."""
 
@@ -119,23 +111,7 @@ class SlotTypeDeclaration:
         a list, or by locale (``{"en-US": [...], "de-DE": [...]}``)."""
 
         def convert(value: object) -> SlotTypeValue:
-            if isinstance(value, str):
-                return SlotTypeValue(value)
-            if isinstance(value, SlotTypeValue):
-                return value
-            if isinstance(value, Mapping) and isinstance(value.get("name"), str):
-                synonyms = value.get("synonyms") or ()
-                if not isinstance(synonyms, Sequence) or isinstance(synonyms, str):
-                    raise ConfigurationError(f"slot type {name}: synonyms must be a list")
-                value_id = value.get("id")
-                return SlotTypeValue(
-                    str(value["name"]),
-                    None if value_id is None else str(value_id),
-                    tuple(str(s) for s in synonyms),
-                )
-            raise ConfigurationError(
-                f"slot type {name}: {value!r} is not a value name, SlotTypeValue or mapping"
-            )
+            return slot_type_value(name, value)
 
         by_locale = PerLocale.build(values, convert, f"slot type {name}: values")
         if not by_locale.common and not by_locale.by_locale:
@@ -148,54 +124,6 @@ class SlotTypeDeclaration:
         if problems:
             raise ConfigurationError("; ".join(problems))
         return cls(name, by_locale.everything(), by_locale)
-
-
-#: The longest slot value (or synonym) Amazon's build takes: the developer console refuses a
-#: longer one, "Slot value length exceeds the limit of 140 characters".
-MAX_VALUE_CHARACTERS: Final = 140
-
-
-def _shown(text: str) -> str:
-    """``text`` quoted for a problem, its first 40 characters if it is longer."""
-    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
-
-
-def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]:
-    """What Amazon's build refuses in one locale's values of a custom slot type: an empty value
-    or synonym, one longer than 140 characters, a value listed twice, two values with one id."""
-    problems = []
-    names: set[str] = set()
-    ids: dict[str, str] = {}
-    for value in values:
-        if not value.name.strip():
-            problems.append(f"slot type {type_name}: a value is empty")
-            continue
-        if len(value.name) > MAX_VALUE_CHARACTERS:
-            problems.append(
-                f"slot type {type_name}: value {_shown(value.name)} is {len(value.name)} "
-                f"characters long; Amazon takes at most {MAX_VALUE_CHARACTERS}"
-            )
-        if any(not synonym.strip() for synonym in value.synonyms):
-            problems.append(f"slot type {type_name}: value {value.name!r} has an empty synonym")
-        for synonym in value.synonyms:
-            if len(synonym) > MAX_VALUE_CHARACTERS:
-                problems.append(
-                    f"slot type {type_name}: value {_shown(value.name)} has a synonym of "
-                    f"{len(synonym)} characters ({_shown(synonym)}); Amazon takes at most "
-                    f"{MAX_VALUE_CHARACTERS}"
-                )
-        key = " ".join(value.name.casefold().split())
-        if key in names:
-            problems.append(f"slot type {type_name}: value {value.name!r} is listed twice")
-        names.add(key)
-        if value.id is not None:
-            other = ids.setdefault(value.id, value.name)
-            if other != value.name:
-                problems.append(
-                    f"slot type {type_name}: values {other!r} and {value.name!r} have the same "
-                    f"id {value.id!r}"
-                )
-    return problems
 
 
 def _sample(item: object) -> str:

@@ -1,0 +1,119 @@
+"""A custom slot type's values: how `add_slot_type` takes them, and what Amazon's build refuses.
+
+A value is given as its name (``"large"``), a `SlotTypeValue`, a mapping ``{"name": "large",
+"id": "L", "synonyms": ["big"]}``, or as Amazon's model writes it, ``{"id": "L", "name":
+{"value": "large", "synonyms": ["big"]}}``. A synonym is a string; an id a string (or an int,
+written as its digits). A key of another name is refused (a misspelt ``"synonym"`` would drop
+the synonyms without a word).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from ..builtin_intents import did_you_mean
+from ..exceptions import ConfigurationError
+
+__all__ = ["MAX_VALUE_CHARACTERS", "SlotTypeValue", "slot_type_value", "value_problems"]
+
+#: The longest slot value (or synonym) Amazon's build takes: the developer console refuses a
+#: longer one, "Slot value length exceeds the limit of 140 characters".
+MAX_VALUE_CHARACTERS: Final = 140
+_KEYS: Final = ("name", "id", "synonyms")
+_AMAZON_NAME_KEYS: Final = ("value", "synonyms")
+_SHAPE: Final = "a value is {'name': ..., 'id': ..., 'synonyms': [...]}"
+
+
+@dataclass(frozen=True, slots=True)
+class SlotTypeValue:
+    """One value of a custom slot type: its canonical name, optional id and synonyms."""
+
+    name: str
+    id: str | None = None
+    synonyms: tuple[str, ...] = ()
+
+
+def _unknown_key(where: str, given: Mapping[object, object], known: Sequence[str]) -> None:
+    for key in given:
+        if key not in known:
+            hint = did_you_mean(str(key), known) if isinstance(key, str) else ""
+            raise ConfigurationError(f"{where}: unknown key {key!r}{hint}; {_SHAPE}")
+
+
+def slot_type_value(type_name: str, value: object) -> SlotTypeValue:
+    """``value`` (see the module docstring) of the slot type ``type_name`` as a `SlotTypeValue`."""
+    if isinstance(value, str):
+        return SlotTypeValue(value)
+    if isinstance(value, SlotTypeValue):
+        return value
+    name = value.get("name") if isinstance(value, Mapping) else None
+    if not isinstance(value, Mapping) or not isinstance(name, str | Mapping):
+        raise ConfigurationError(
+            f"slot type {type_name}: {value!r} is not a value name, SlotTypeValue or mapping "
+            "with a 'name'"
+        )
+    synonyms = value.get("synonyms")
+    if isinstance(name, Mapping):  # as Amazon's model writes it
+        _unknown_key(f"slot type {type_name}: value {value!r}", name, _AMAZON_NAME_KEYS)
+        synonyms, name = name.get("synonyms"), name.get("value")
+        if not isinstance(name, str) or "synonyms" in value:
+            raise ConfigurationError(
+                f"slot type {type_name}: {value!r}: as Amazon's model writes a value, 'name' "
+                "is {'value': ..., 'synonyms': [...]}; " + _SHAPE
+            )
+    where = f"slot type {type_name}: value {name!r}"
+    _unknown_key(where, value, _KEYS)
+    if not isinstance(synonyms, Sequence | None) or isinstance(synonyms, str):
+        raise ConfigurationError(f"slot type {type_name}: synonyms must be a list")
+    for synonym in synonyms or ():
+        if not isinstance(synonym, str):
+            raise ConfigurationError(f"{where}: a synonym is a string, not {synonym!r}")
+    value_id = value.get("id")
+    if isinstance(value_id, bool) or not isinstance(value_id, str | int | None):
+        raise ConfigurationError(f"{where}: its id is a string, not {value_id!r}")
+    return SlotTypeValue(name, None if value_id is None else str(value_id), tuple(synonyms or ()))
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a problem, its first 40 characters if it is longer."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+
+
+def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]:
+    """What Amazon's build refuses in one locale's values of a custom slot type: an empty value
+    or synonym, one longer than 140 characters, a value listed twice, two values with one id."""
+    problems = []
+    names: set[str] = set()
+    ids: dict[str, str] = {}
+    for value in values:
+        if not value.name.strip():
+            problems.append(f"slot type {type_name}: a value is empty")
+            continue
+        if len(value.name) > MAX_VALUE_CHARACTERS:
+            problems.append(
+                f"slot type {type_name}: value {_shown(value.name)} is {len(value.name)} "
+                f"characters long; Amazon takes at most {MAX_VALUE_CHARACTERS}"
+            )
+        if any(not synonym.strip() for synonym in value.synonyms):
+            problems.append(f"slot type {type_name}: value {value.name!r} has an empty synonym")
+        for synonym in value.synonyms:
+            if len(synonym) > MAX_VALUE_CHARACTERS:
+                problems.append(
+                    f"slot type {type_name}: value {_shown(value.name)} has a synonym of "
+                    f"{len(synonym)} characters ({_shown(synonym)}); Amazon takes at most "
+                    f"{MAX_VALUE_CHARACTERS}"
+                )
+        key = " ".join(value.name.casefold().split())
+        if key in names:
+            problems.append(f"slot type {type_name}: value {value.name!r} is listed twice")
+        names.add(key)
+        if value.id is not None:
+            other = ids.setdefault(value.id, value.name)
+            if other != value.name:
+                problems.append(
+                    f"slot type {type_name}: values {other!r} and {value.name!r} have the same "
+                    f"id {value.id!r}"
+                )
+    return problems
