@@ -158,6 +158,7 @@ class PerLocale(Generic[T]):
                 raise ConfigurationError(
                     f"{where} must be a list of strings (or a dict by locale), not {_kind(value)}"
                 )
+            _ordered(value, where)
             return cls(tuple(convert(item) for item in value))
         by_locale: dict[str, tuple[T, ...]] = {}
         for key, items in value.items():
@@ -168,6 +169,7 @@ class PerLocale(Generic[T]):
                 raise ConfigurationError(
                     f"{where}[{key!r}] must be a list of strings, not {_kind(items)}"
                 )
+            _ordered(items, f"{where}[{key!r}]")
             by_locale[key] = tuple(convert(item) for item in items)
         return cls((), by_locale)
 
@@ -196,3 +198,12 @@ class PerLocale(Generic[T]):
     def keys(self) -> tuple[str, ...]:
         """The locales and languages given items of their own."""
         return tuple(self.by_locale)
+
+
+def _ordered(items: Iterable[object], where: str) -> None:
+    """Refuse a set: its order changes from run to run, and so would the model written."""
+    if isinstance(items, set | frozenset):
+        raise ConfigurationError(
+            f"{where} are a set, whose order changes from run to run (and so the model written "
+            "from them): give a list, e.g. sorted(...)"
+        )

@@ -764,3 +764,16 @@ def test_a_slot_type_value_as_amazons_model_writes_it_is_taken() -> None:
         "Colour", [{"id": "R", "name": {"value": "red", "synonyms": ["crimson"]}}]
     )
     assert declared.values == (SlotTypeValue("red", "R", ("crimson",)),)
+
+
+@pytest.mark.parametrize("kind", [set, frozenset])
+def test_utterances_or_values_in_a_set_are_refused(kind: Any) -> None:
+    # A set's order changes from run to run: the model written was never the same twice.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"^slot type Colour: values are a set, whose "):
+        skill.add_slot_type("Colour", kind({"red", "blue"}))
+    with pytest.raises(ConfigurationError, match=r"^intent A: utterances\['en-US'\] are a set"):
+
+        @skill.intent("A", utterances={"en-US": kind({"hi there", "hello there"})})
+        def greet() -> Any:
+            return speak("Hello.")
