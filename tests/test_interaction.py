@@ -777,3 +777,46 @@ def test_utterances_or_values_in_a_set_are_refused(kind: Any) -> None:
         @skill.intent("A", utterances={"en-US": kind({"hi there", "hello there"})})
         def greet() -> Any:
             return speak("Hello.")
+
+
+@pytest.mark.parametrize(
+    ("sample", "message"),
+    [
+        # It said "'new york|city' is not a Python name, so no parameter can take it".
+        (
+            "go to {new york|city}",
+            "sample 'go to {new york|city}' gives slot {city} an example value ('new york'), "
+            'which Amazon\'s build refuses ("A value may not be supplied for the slot"): write '
+            "{city} (that form is only AMAZON.LITERAL's)",
+        ),
+        # It said "' city ' is not a Python name" too.
+        (
+            "go to { city }",
+            "sample 'go to { city }' has spaces inside the braces of {city}: write {city}",
+        ),
+    ],
+)
+def test_a_slot_written_otherwise_than_by_its_name_in_braces_is_refused_so(
+    sample: str, message: str
+) -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+
+        @skill.intent("TripIntent", utterances=[sample], slots={"city": "AMAZON.City"})
+        def trip(city: str) -> Any:
+            return speak("Done.")
+
+    assert str(caught.value).startswith("intent TripIntent (")
+    assert str(caught.value).endswith(f"trip): {message}")
+
+
+def test_an_example_value_in_braces_is_an_amazon_literal_slots_form() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "EchoIntent", utterances=["say {hello world|phrase}"], slots={"phrase": "AMAZON.LITERAL"}
+    )
+    def echo(phrase: str) -> Any:
+        return speak(phrase)
+
+    assert intents(skill)["EchoIntent"]["samples"] == ["say {hello world|phrase}"]

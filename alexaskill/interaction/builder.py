@@ -36,6 +36,7 @@ from .declarations import (
     SlotTypeValue,
     _declared_keys,
     default_locale,
+    slot_reference_problem,
     value_problems,
 )
 from .invocation import first_non_letter, invocation_name_warnings, invocation_problems
@@ -350,8 +351,12 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
     if "{" in text or "}" in text:
         problems.append(f"{said}: unbalanced braces; a slot is written {{name}}")
     for reference in references:
-        # A hand-written model may name a slot with an example value: {new york|city}.
-        slot = reference.rpartition("|")[2].strip()
+        problem = slot_reference_problem(said, reference, slot_types)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        # An AMAZON.LITERAL slot of a hand-written model has an example value: {new york|city}.
+        slot = reference.rpartition("|")[2]
         if slot not in slot_types:
             known = ", ".join(slot_types) or "none"
             problems.append(

@@ -39,6 +39,7 @@ __all__ = [
     "default_locale",
     "locale_warnings",
     "model_warnings",
+    "slot_reference_problem",
     "value_problems",
 ]
 
@@ -146,12 +147,16 @@ def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> li
         return []
     where = f"intent {declaration.name} ({handler.name})"
     referenced: dict[str, str] = {}
+    problems = []
     for sample in declaration.utterances:
         for reference in _SLOT_REFERENCE.findall(sample):
-            referenced.setdefault(reference, sample)
+            said = f"{where}: sample {sample!r}"
+            problem = slot_reference_problem(said, reference, declaration.slots)
+            if problem is not None:
+                problems.append(problem)
+            referenced.setdefault(reference.rpartition("|")[2].strip(), sample)
     declared = {*referenced, *declaration.slots}
     parameters = [name for name, _ in handler.slots]
-    problems = []
     for name in parameters if declaration.utterances else ():
         if name not in declared:
             problems.append(
@@ -181,6 +186,26 @@ def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> li
                     f"{did_you_mean(name, parameters)}; {add}"
                 )
     return problems
+
+
+def slot_reference_problem(
+    said: str, reference: str, slot_types: Mapping[str, str | None]
+) -> str | None:
+    """What Amazon's build refuses in ``{reference}``, a slot named in the sample ``said`` of an
+    intent whose slots are ``slot_types``: spaces inside the braces, or an example value
+    (``{new york|city}``), which only an AMAZON.LITERAL slot takes."""
+    example, bar, slot = reference.rpartition("|")
+    if slot != slot.strip() or example != example.strip():
+        return (
+            f"{said} has spaces inside the braces of {{{slot.strip()}}}: write {{{slot.strip()}}}"
+        )
+    if bar and slot_types.get(slot) != "AMAZON.LITERAL":
+        return (
+            f"{said} gives slot {{{slot}}} an example value ({example!r}), which Amazon's build "
+            f'refuses ("A value may not be supplied for the slot"): write {{{slot}}} (that form '
+            "is only AMAZON.LITERAL's)"
+        )
+    return None
 
 
 def _can_be_parameter(name: str) -> bool:
