@@ -820,3 +820,35 @@ def test_an_example_value_in_braces_is_an_amazon_literal_slots_form() -> None:
         return speak(phrase)
 
     assert intents(skill)["EchoIntent"]["samples"] == ["say {hello world|phrase}"]
+
+
+def test_a_sample_of_only_slots_in_a_dialog_intent_is_warned_about() -> None:
+    # Amazon's build has refused it: "When using a Dialog Model, sample utterances for intents
+    # cannot contain only slots". What users answer when asked belongs in the slot's samples.
+    from alexaskill.dialog_model import DialogSlot
+    from alexaskill.interaction.slot_warnings import slot_warnings
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "PlanTrip",
+        utterances=["plan a trip to {city}", "{city}", "{city} {date}"],
+        slots={
+            "city": DialogSlot("AMAZON.City", elicit="Where to?", samples=["{city}"]),
+            "date": "AMAZON.DATE",
+        },
+    )
+    def plan(city: str, date: datetime.date | None = None) -> Any:
+        return speak("Done.")
+
+    @skill.intent("GetCity", utterances=["{city}"], slots={"city": "AMAZON.City"})
+    def get_city(city: str) -> Any:  # no dialog model: Amazon takes it
+        return speak("Done.")
+
+    assert slot_warnings(skill) == [
+        f"intent PlanTrip: sample {sample!r} is only slots, in an intent with a dialog model: "
+        "Amazon's build has refused that (\"When using a Dialog Model, sample utterances for "
+        'intents cannot contain only slots"); add words to it, and leave what users answer '
+        "when asked to the slot's samples="
+        for sample in ("{city}", "{city} {date}")
+    ]

@@ -14,6 +14,10 @@ may not work as the author meant.
 - A sample utterance naming one slot twice (``"from {city} to {city}"``): the slot holds one
   value, so one of the two the user says is lost. Amazon's build may refuse it too; that could
   not be confirmed, so it is a warning (as ``model --check`` gives it).
+- A sample utterance made of slots only (``"{city}"``) in an intent with a dialog model: Amazon's
+  build has refused it ("When using a Dialog Model, sample utterances for intents cannot contain
+  only slots", reported in 2017), which may no longer hold; what users answer when asked
+  belongs in the slot's ``samples=``.
 - A dialog prompt whose translation names other ``{slot}`` placeholders than its source text:
   the model is given the source text instead (`alexaskill.i18n`), in the source language.
 """
@@ -71,6 +75,15 @@ def repeated_slot_warnings(where: str, sample: str) -> list[str]:
     ]
 
 
+def _only_slots_warning(intent: str, sample: str) -> str:
+    return (
+        f"intent {intent}: sample {sample!r} is only slots, in an intent with a dialog model: "
+        "Amazon's build has refused that (\"When using a Dialog Model, sample utterances for "
+        'intents cannot contain only slots"); add words to it, and leave what users answer '
+        "when asked to the slot's samples="
+    )
+
+
 def slot_warnings(
     source: ModelSource, *, builtin_slots: bool = True, repeated_slots: bool = True
 ) -> list[str]:
@@ -104,6 +117,12 @@ def slot_warnings(
         for name, slots in slots_of.items():
             if name in BUILTIN_INTENTS and slots:
                 warnings.append(builtin_slots_warning(name, slots))
+    for name, declaration in source.intent_declarations.items():
+        if declaration.dialog is None:
+            continue
+        for sample in dict.fromkeys(declaration.utterances):
+            if _SLOT.findall(sample) and not _SLOT.sub("", sample).strip():
+                warnings.append(_only_slots_warning(name, sample))
     for name, declaration in source.intent_declarations.items() if repeated_slots else ():
         for sample in dict.fromkeys(declaration.utterances):
             warnings += repeated_slot_warnings(f"intent {name}", sample)
