@@ -852,3 +852,31 @@ def test_a_sample_of_only_slots_in_a_dialog_intent_is_warned_about() -> None:
         "when asked to the slot's samples="
         for sample in ("{city}", "{city} {date}")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        # Said as "alexa's helper": the wake word is there, its possessive hid it.
+        (
+            "alexa's helper",
+            "invocation name \"alexa's helper\": must not contain the wake word 'alexa'",
+        ),
+        (
+            "echo\u2019s trivia",
+            "invocation name 'echo\u2019s trivia': must not contain the wake word 'echo'",
+        ),
+        (
+            "amazon. deals",
+            "invocation name 'amazon. deals': must not contain the wake word 'amazon'",
+        ),
+        # No letter at all, or none first: nothing to say.
+        ("''", "invocation name \"''\": must begin with a letter"),
+        ("..", "invocation name '..': must begin with a letter"),
+        ("'colour helper", 'invocation name "\'colour helper": must begin with a letter'),
+    ],
+)
+def test_what_an_invocation_name_hides_behind_punctuation_is_refused(
+    name: str, problem: str
+) -> None:
+    assert problems(Skill(SKILL_ID), invocation=name) == (problem,)

@@ -5,9 +5,10 @@ invocation name requirements (in English and in Japanese):
 https://developer.amazon.com/en-US/docs/alexa/custom-skills/choose-the-invocation-name-for-a-custom-skill.html
 
 - Lower case, letters, single spaces, apostrophes and the periods of abbreviations; numbers
-  spelled out; 2 to 50 characters. Japanese names may hold hiragana, katakana, kanji, lower
-  case Latin letters and spaces only.
-- No wake word ("alexa", "アレクサ"), no launch phrase ("ask", "開いて"): the build refuses.
+  spelled out; 2 to 50 characters, the first a letter. Japanese names may hold hiragana,
+  katakana, kanji, lower case Latin letters and spaces only.
+- No wake word ("alexa", "アレクサ"), no launch phrase ("ask", "開いて"): the build refuses. A
+  word is taken as said, without its possessive or periods: "alexa's" is the wake word.
 - Two or more words unless the name is a brand the developer owns (German names, often one
   compound, excepted); a two-word English name without an article, preposition or pronoun; no
   connecting word; not the words "skill" or "app" (in Japanese, "スキル" or "アプリ"):
@@ -114,6 +115,14 @@ def _japanese_wake_words(name: str) -> tuple[list[str], list[tuple[str, str]]]:
     return alone, inside
 
 
+def _bare(word: str) -> str:
+    """``word`` without its possessive ending or its periods and apostrophes: the word said
+    ("alexa's": alexa, "amazon.": amazon)."""
+    for ending in ("'s", "\u2019s"):
+        word = word.removesuffix(ending)
+    return word.strip(".'\u2019")
+
+
 def invocation_problems(name: str, locale: str) -> list[str]:
     """What Amazon's build refuses in the invocation name ``name`` of ``locale``."""
     where = f"invocation name {name!r}"
@@ -143,7 +152,10 @@ def invocation_problems(name: str, locale: str) -> list[str]:
                 f"{where}: character {bad!r} is not allowed; only letters, spaces, apostrophes "
                 "and the periods of abbreviations ('a. b. c.')"
             )
-    words = set(name.lower().split())
+    first = name.strip()[0]
+    if not first.isdigit() and unicodedata.category(first)[0] != "L":
+        problems.append(f"{where}: must begin with a letter")
+    words = {_bare(word) for word in name.lower().split()}
     wake = sorted(words & _WAKE_WORDS)
     if japanese and not wake:
         wake = _japanese_wake_words(name)[0]
