@@ -880,3 +880,35 @@ def test_what_an_invocation_name_hides_behind_punctuation_is_refused(
     name: str, problem: str
 ) -> None:
     assert problems(Skill(SKILL_ID), invocation=name) == (problem,)
+
+
+@pytest.mark.parametrize(
+    ("slots", "message"),
+    [
+        # A crash (AttributeError: 'list' object has no attribute 'items') at registration.
+        (
+            ["city"],
+            "intent A: slots= maps each slot's name to its type, e.g. "
+            "{'city': 'AMAZON.City'}, not a list",
+        ),
+        # A crash (TypeError) in build_interaction_model.
+        ({1: "AMAZON.City"}, "intent A: slots= names a slot 1; a slot name is a string"),
+        # Was "slot type '' is never declared; declare it with skill.add_slot_type('', [...])".
+        (
+            {"city": " "},
+            "intent A: slot 'city' is declared with an empty type; give its type "
+            "('AMAZON.City') or a DialogSlot",
+        ),
+    ],
+)
+def test_slots_declared_in_another_shape_are_refused_at_registration(
+    slots: Any, message: str
+) -> None:
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+
+        @skill.intent("A", utterances=["hi there"], slots=slots)
+        def handler(request: IntentRequest) -> Any:
+            return speak("Done.")
+
+    assert str(caught.value) == message

@@ -75,7 +75,22 @@ class IntentDeclaration:
         samples = PerLocale.build(utterances, _sample, f"intent {name}: utterances")
         types: dict[str, str] = {}
         dialog_slots: dict[str, DialogSlot] = {}
+        if not isinstance(slots, Mapping | None):
+            kind = "a string" if isinstance(slots, str) else f"a {type(slots).__name__}"
+            raise ConfigurationError(
+                f"intent {name}: slots= maps each slot's name to its type, e.g. "
+                f"{{'city': 'AMAZON.City'}}, not {kind}"
+            )
         for slot, declared in (slots or {}).items():
+            if not isinstance(slot, str):
+                raise ConfigurationError(
+                    f"intent {name}: slots= names a slot {slot!r}; a slot name is a string"
+                )
+            if isinstance(declared, str) and not declared.strip():
+                raise ConfigurationError(
+                    f"intent {name}: slot {slot!r} is declared with an empty type; give its type "
+                    "('AMAZON.City') or a DialogSlot"
+                )
             if isinstance(declared, DialogSlot):
                 types[slot] = declared.type
                 dialog_slots[slot] = declared
