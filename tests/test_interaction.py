@@ -912,3 +912,18 @@ def test_slots_declared_in_another_shape_are_refused_at_registration(
             return speak("Done.")
 
     assert str(caught.value) == message
+
+
+def test_a_slot_type_named_by_no_string_or_misspelling_a_built_in_one_is_refused() -> None:
+    skill = Skill(SKILL_ID)
+    # A crash (TypeError) in build_interaction_model.
+    with pytest.raises(ConfigurationError, match=r"^a slot type's name is a string, like 'Size', "):
+        skill.add_slot_type(5, ["five"])  # type: ignore[arg-type]
+    # Written into the model, which Amazon's build refuses: AMAZON.Citty is no type of its.
+    with pytest.raises(ConfigurationError) as caught:
+        skill.add_slot_type("AMAZON.Citty", ["gotham"])
+    assert str(caught.value) == (
+        "slot type 'AMAZON.Citty': 'AMAZON.Citty' is not one of Amazon's built-in slot types, "
+        "so Amazon's build refuses it; did you mean AMAZON.City?"
+    )
+    assert skill.slot_types == {}

@@ -126,6 +126,10 @@ class SlotTypeDeclaration:
         """Accept values as plain names, `SlotTypeValue`, or ``{"name", "id", "synonyms"}``; as
         a list, or by locale (``{"en-US": [...], "de-DE": [...]}``)."""
 
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigurationError(f"a slot type's name is a string, like 'Size', not {name!r}")
+        check_slot_type(name, f"slot type {name!r}")
+
         def convert(value: object) -> SlotTypeValue:
             return slot_type_value(name, value)
 
