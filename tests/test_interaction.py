@@ -927,3 +927,41 @@ def test_a_slot_type_named_by_no_string_or_misspelling_a_built_in_one_is_refused
         "so Amazon's build refuses it; did you mean AMAZON.City?"
     )
     assert skill.slot_types == {}
+
+
+@pytest.mark.parametrize(
+    ("sample", "problem"),
+    [
+        (
+            "...",
+            "intent A: sample '...': '...' is no word; a period, an apostrophe, a hyphen or an "
+            'underscore belongs to one ("a. b. c.", "sam\'s", "x-ray")',
+        ),
+        (
+            "hello -",
+            "intent A: sample 'hello -': '-' is no word; a period, an apostrophe, a "
+            'hyphen or an underscore belongs to one ("a. b. c.", "sam\'s", "x-ray")',
+        ),
+        # A period passed for AMAZON.SearchQuery's carrier phrase.
+        (
+            "{query} .",
+            "intent A: sample '{query} .': '.' is no word; a period, an apostrophe, a "
+            'hyphen or an underscore belongs to one ("a. b. c.", "sam\'s", "x-ray")',
+        ),
+    ],
+)
+def test_a_sample_word_of_punctuation_only_is_refused(sample: str, problem: str) -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("A", utterances=[sample], slots={"query": "AMAZON.SearchQuery"})
+    def search(request: IntentRequest) -> Any:
+        return speak("Done.")
+
+    found = problems(skill)
+    assert found[0] == problem
+    if "{query}" in sample:
+        assert found[1:] == (
+            "intent A: sample '{query} .': an AMAZON.SearchQuery slot needs a carrier phrase",
+        )
+    else:
+        assert found[1:] == ()

@@ -350,6 +350,17 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
     problems = []
     if "{" in text or "}" in text:
         problems.append(f"{said}: unbalanced braces; a slot is written {{name}}")
+    words = text.replace("{", " ").replace("}", " ").split()
+    # Amazon's build takes those marks inside a word only ("... each token must consist only
+    # of unicode characters ... periods for abbreviations, underscores, possessive apostrophes
+    # and hyphens").
+    marks = next((word for word in words if set(word) <= _SAMPLE_PUNCTUATION), None)
+    if marks is not None:
+        problems.append(
+            f"{said}: {marks!r} is no word; a period, an apostrophe, a hyphen or an underscore "
+            'belongs to one ("a. b. c.", "sam\'s", "x-ray")'
+        )
+    spoken = [word for word in words if not set(word) <= _SAMPLE_PUNCTUATION]
     for reference in references:
         problem = slot_reference_problem(said, reference, slot_types)
         if problem is not None:
@@ -363,7 +374,7 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
                 f"{said} names slot {{{reference}}}, which its intent does not have (its "
                 f"slots: {known})"
             )
-        elif slot_types[slot] == "AMAZON.SearchQuery" and not text.strip():
+        elif slot_types[slot] == "AMAZON.SearchQuery" and not spoken:
             problems.append(f"{said}: an AMAZON.SearchQuery slot needs a carrier phrase")
     if any(char.isdigit() for char in text):
         problems.append(f"{said}: spell numbers out in words")
