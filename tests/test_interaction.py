@@ -965,3 +965,16 @@ def test_a_sample_word_of_punctuation_only_is_refused(sample: str, problem: str)
         )
     else:
         assert found[1:] == ()
+
+
+@pytest.mark.parametrize(
+    "value", [{"name": "red", "id": ""}, {"name": "red", "id": " "}, SlotTypeValue("red", "")]
+)
+def test_a_slot_type_value_with_an_empty_id_is_refused(value: Any) -> None:
+    # Written into the model as "id": "", and sent as the resolution's id: meant as no id.
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError) as caught:
+        skill.add_slot_type("Colour", [value])
+    assert str(caught.value) == (
+        "slot type Colour: value 'red': its id is empty; give one, or leave it out"
+    )

@@ -2,9 +2,9 @@
 
 A value is given as its name (``"large"``), a `SlotTypeValue`, a mapping ``{"name": "large",
 "id": "L", "synonyms": ["big"]}``, or as Amazon's model writes it, ``{"id": "L", "name":
-{"value": "large", "synonyms": ["big"]}}``. A synonym is a string; an id a string (or an int,
-written as its digits). A key of another name is refused (a misspelt ``"synonym"`` would drop
-the synonyms without a word).
+{"value": "large", "synonyms": ["big"]}}``. A synonym is a string; an id a non-empty string
+(or an int, written as its digits). A key of another name is refused (a misspelt ``"synonym"``
+would drop the synonyms without a word).
 """
 
 from __future__ import annotations
@@ -42,11 +42,17 @@ def _unknown_key(where: str, given: Mapping[object, object], known: Sequence[str
             raise ConfigurationError(f"{where}: unknown key {key!r}{hint}; {_SHAPE}")
 
 
+def _check_id(where: str, value_id: object) -> None:
+    if isinstance(value_id, str) and not value_id.strip():
+        raise ConfigurationError(f"{where}: its id is empty; give one, or leave it out")
+
+
 def slot_type_value(type_name: str, value: object) -> SlotTypeValue:
     """``value`` (see the module docstring) of the slot type ``type_name`` as a `SlotTypeValue`."""
     if isinstance(value, str):
         return SlotTypeValue(value)
     if isinstance(value, SlotTypeValue):
+        _check_id(f"slot type {type_name}: value {value.name!r}", value.id)
         return value
     name = value.get("name") if isinstance(value, Mapping) else None
     if not isinstance(value, Mapping) or not isinstance(name, str | Mapping):
@@ -73,6 +79,7 @@ def slot_type_value(type_name: str, value: object) -> SlotTypeValue:
     value_id = value.get("id")
     if isinstance(value_id, bool) or not isinstance(value_id, str | int | None):
         raise ConfigurationError(f"{where}: its id is a string, not {value_id!r}")
+    _check_id(where, value_id)
     return SlotTypeValue(name, None if value_id is None else str(value_id), tuple(synonyms or ()))
 
 
