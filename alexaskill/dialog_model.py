@@ -362,7 +362,7 @@ class DialogSlot:
         samples: Sequence[str] | Mapping[str, Sequence[str]] = (),
         validations: Sequence[SlotValidation] = (),
     ) -> None:
-        if not isinstance(type, str) or not type:
+        if not isinstance(type, str) or not type.strip():
             raise ConfigurationError("DialogSlot needs the slot's type, e.g. 'AMAZON.City'")
         by_locale = PerLocale.build(samples, _slot_sample, "DialogSlot: samples")
         for rule in validations:

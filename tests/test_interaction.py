@@ -978,3 +978,11 @@ def test_a_slot_type_value_with_an_empty_id_is_refused(value: Any) -> None:
     assert str(caught.value) == (
         "slot type Colour: value 'red': its id is empty; give one, or leave it out"
     )
+
+
+def test_a_dialog_slot_with_a_blank_type_is_refused() -> None:
+    # It was taken, and `alexaskill model` said to declare a slot type named '  '.
+    from alexaskill.dialog_model import DialogSlot
+
+    with pytest.raises(ConfigurationError, match=r"^DialogSlot needs the slot's type"):
+        DialogSlot("  ", elicit="Which city?")
