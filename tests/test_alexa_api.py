@@ -568,6 +568,12 @@ def test_amazons_https_and_loopback_endpoints_are_allowed(endpoint: str) -> None
         "https://-api.amazonalexa.com",
         "https://api..amazonalexa.com",
         "https://api.amazonalexa.com/v1\x00",
+        # A query or fragment: the call's path was put after it ("…amazonalexa.com?x=/v2/…"
+        # asked the host's root, and Amazon's 404 told nothing of the endpoint that caused it).
+        "https://api.amazonalexa.com?x=",
+        "https://api.amazonalexa.com/?next=1",
+        "https://api.amazonalexa.com#part",
+        "http://127.0.0.1:9?x",
     ],
 )
 def test_the_token_goes_to_no_host_but_amazons(endpoint: str) -> None:
@@ -1381,29 +1387,3 @@ def test_a_redirect_says_it_was_not_followed_not_that_alexa_refused(status: int)
     assert caught.value.status == status
     assert "redirect" in message and "not followed" in message and "refused" not in message
     assert "elsewhere.example" not in message
-
-
-@pytest.mark.parametrize(
-    "endpoint",
-    [
-        "https://api.amazonalexa.com?x=",
-        "https://api.amazonalexa.com/?next=1",
-        "https://api.amazonalexa.com#part",
-        "http://127.0.0.1:9?x",
-    ],
-)
-def test_an_endpoint_with_a_query_or_fragment_is_refused_unsent(endpoint: str) -> None:
-    # The call's path was put after it: "…amazonalexa.com?x=/v2/accounts/…" asked the host's
-    # root, and Amazon's 404 told nothing of the endpoint that caused it (Alexa's has neither).
-    sent: list[httpx.Request] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(200, json="Ada")
-
-    raw = RequestFactory(api_endpoint=endpoint).intent("Ask")
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
-    with pytest.raises(AlexaApiError, match="not Alexa's"):
-        _run(api.given_name())
-    assert sent == []
