@@ -248,3 +248,61 @@ def test_the_request_line_is_logged_once_either_way(caplog: pytest.LogCaptureFix
     assert len(lines) == 2
     assert "LaunchRequest -> ok (200)" in lines[0]
     assert "refused:signature (400)" in lines[1]
+
+
+def test_a_whole_post_refused_before_the_skills_checks_has_one_request_line(
+    through_asgi: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The endpoint's own refusals of a whole body (`_Endpoint.answer_whole`, no ASGI) write
+    # their request line as those through ASGI do: one each, its outcome its status's.
+    skill = make_skill(max_body_size=500)
+    ours(skill, [signed()], **DOCKER)
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    big = FACTORY.envelope("LaunchRequest")
+    big["session"]["attributes"] = {"padding": "x" * 1000}
+    body = json.dumps(big).encode()
+    chunked = (
+        b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        b"transfer-encoding: chunked\r\n\r\n%x\r\n%b\r\n0\r\n\r\n" % (len(body), body)
+    )
+    cases = [
+        (signed(headers=("content-type: text/plain",)), 415, "refused:media_type"),
+        (
+            signed(headers=("content-type: application/json", "signature: x")),
+            400,
+            "refused:headers",
+        ),
+        (signed(big), 413, "refused:too_large"),  # declared too large
+        (chunked, 413, "refused:too_large"),  # found so (no length declared)
+    ]
+    for request, status, outcome in cases:
+        caplog.clear()
+        through_asgi.clear()
+        assert statuses(ours(skill, [request], **DOCKER)) == [status]
+        assert through_asgi == []  # answered without ASGI
+        lines = [r for r in caplog.records if r.name == "alexaskill.request"]
+        assert [(r.__dict__["outcome"], r.__dict__["status"]) for r in lines] == [
+            (outcome, status)
+        ], outcome
+
+
+@pytest.mark.parametrize("lose", [False, True], ids=["body-timeout", "client-gone"])
+def test_a_post_whose_body_never_came_whole_has_one_request_line(
+    caplog: pytest.LogCaptureFixture, lose: bool
+) -> None:
+    # Through ASGI (the body is not whole): the body's deadline passing (408), or the client
+    # going away before it came, is the request's one line. (No time is a condition: the test
+    # waits for the request's task to end, however late, and the client goes away long before
+    # a deadline of 60 s.)
+    skill = make_skill(body_timeout=60 if lose else 0.2)
+    ours(skill, [signed()], **DOCKER)
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    caplog.clear()
+    request = signed()
+    events, _ = serve(HttpToolsProtocol, skill, [request[:-5]], lose=lose, **DOCKER)
+    lines = [r for r in caplog.records if r.name == "alexaskill.request"]
+    outcome = [(r.__dict__["outcome"], r.__dict__["status"]) for r in lines]
+    if lose:
+        assert outcome == [("disconnected", None)] and statuses(wire(events)) == []
+    else:
+        assert outcome == [("refused:body_timeout", 408)] and statuses(wire(events)) == [408]
