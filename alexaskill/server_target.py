@@ -63,6 +63,8 @@ _HOST: Final = re.compile(
 )
 #: Host values found valid, at most `_HOSTS_KEPT`: a server is sent the same few again and
 #: again, each looked up here (~200 instructions a request, counted), not matched (~11,000).
+#: Full, they are forgotten, for those that come next: 64 values a scanner sent first would
+#: otherwise keep the skill's own Host from it for as long as the server runs.
 VALID_HOSTS: Final[set[bytes]] = set()
 _HOSTS_KEPT: Final = 64
 
@@ -72,6 +74,7 @@ def invalid_host(value: bytes) -> bool:
     ``user@host`` or ``host/path``. Callers look in `VALID_HOSTS` first."""
     if _HOST.fullmatch(value) is None:
         return True
-    if len(VALID_HOSTS) < _HOSTS_KEPT:
-        VALID_HOSTS.add(value)
+    if len(VALID_HOSTS) >= _HOSTS_KEPT:
+        VALID_HOSTS.clear()  # (a client's many values: the skill's own comes back at once)
+    VALID_HOSTS.add(value)
     return False

@@ -1503,3 +1503,29 @@ def test_a_304_with_the_length_of_the_body_it_stands_for_is_answered_without_an_
     answers = first_write(wire(events)).split(b"HTTP/1.1 ")[1:]
     assert [answer.split(b"\r\n", 1)[0] for answer in answers] == [b"304 Not Modified", b"200 OK"]
     assert answers[0].endswith(b"\r\n\r\n") and logs == []
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_hosts_a_client_sent_first_do_not_keep_the_skills_own_from_its_quick_check(
+    protocol_class: type[Any],
+) -> None:
+    # The Host values found valid are kept (64 at most) so that a request's costs a set lookup,
+    # not the grammar's match. Once 64 others had come (a scanner's or a client's, in any
+    # order), no value was kept again: the skill's own Host was matched at every request for
+    # as long as the server ran. Now the values kept make room for those that come since.
+    from alexaskill.server_target import VALID_HOSTS, invalid_host
+
+    kept = set(VALID_HOSTS)
+    try:
+        VALID_HOSTS.clear()
+        for n in range(64):
+            assert not invalid_host(b"scan-%d.example" % n)
+        host = b"skill.example.com:443"
+        request = b"GET /a HTTP/1.1\r\nhost: %b\r\n\r\n" % host
+        events, _ = serve(protocol_class, echo, [request])
+        assert first_write(wire(events)).startswith(b"HTTP/1.1 200 OK\r\n")
+        assert host in VALID_HOSTS
+        assert len(VALID_HOSTS) <= 64
+    finally:
+        VALID_HOSTS.clear()
+        VALID_HOSTS.update(kept)
