@@ -78,8 +78,9 @@ class _Endpoint:
         self.skill = skill
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Each POST refused here has its request line too (`_REFUSED`), as one the skill's
-        # checks refuse has (`Serving._handle`): every request to the skill's path, one line.
+        # Each request refused here (another method than POST too) has its request line
+        # (`_REFUSED`), as one the skill's checks refuse has (`Serving._handle`): every request
+        # to the skill's path, one line.
         if scope["method"] != "POST":
             log_request(None, outcome=_REFUSED[405], status=405)
             await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
