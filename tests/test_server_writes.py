@@ -456,3 +456,16 @@ def test_empty_lines_before_a_head_too_large_do_not_let_it_through(
     assert closed == "close" and isinstance(answer, bytes)
     assert answer.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"), answer[:60]
     assert called == []
+
+
+@pytest.mark.parametrize(
+    "lead", [b"\r\n|\r\n", b"\n|\n", b"\r\n\r\n|\r\n"], ids=["crlf", "lf", "more"]
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_empty_lines_split_between_reads_before_a_head_too_large_do_not_let_it_through(
+    protocol_class: type[Any], lead: bytes
+) -> None:
+    # A read of empty lines alone is not counted in the head's size: counted, its last bytes
+    # and the next read's empty lines made a blank line there, taken for the head's end, and a
+    # head of any size whole in that next read went through.
+    test_empty_lines_before_a_head_too_large_do_not_let_it_through(protocol_class, lead)
