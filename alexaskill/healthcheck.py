@@ -44,6 +44,9 @@ def _status(url: str, timeout: float) -> int:
 def check(url: str = DEFAULT_URL, *, timeout: float = 4.0) -> str | None:
     """None if ``url`` answers 200 (over HTTPS if a plain request meets a TLS server), else why
     not, in one line."""
+    # urllib would also read a data:, file: or ftp: URL (with no status to check)
+    if not url.lower().startswith(("http://", "https://")):
+        return f"{url}: not an http:// or https:// URL"
     try:
         try:
             status = _status(url, timeout)

@@ -34,3 +34,13 @@ def test_a_server_that_never_answers_is_asked_once() -> None:
 def test_one_url_at_most(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["http://127.0.0.1:1/health", "another"]) == 2
     assert capsys.readouterr().err == "usage: python -m alexaskill.healthcheck [URL]\n"
+
+
+@pytest.mark.parametrize("url", ["data:,hello", "file:///etc/hostname", "ftp://127.0.0.1:1/x"])
+def test_a_url_that_is_not_http_is_refused_in_one_line(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # urllib's opener also reads data:, file: and ftp: URLs: a data: or file: one "answered"
+    # with no status, and int(None) escaped as a traceback instead of the one-line reason.
+    assert main([url]) == 1
+    assert capsys.readouterr().err == f"unhealthy: {url}: not an http:// or https:// URL\n"
