@@ -753,3 +753,27 @@ def test_serve_dev_on_port_0_names_no_port_0(caplog: pytest.LogCaptureFixture) -
     assert not any(":0/" in message or "port 0" in message for message in said), said
     assert "the simulator is at /_simulator/ on the port uvicorn names below" in said[0]
     assert "whoever reaches the port can drive the skill" in said[1]
+
+
+def test_serve_never_calls_a_handler_its_module_imported_as_a_factory(
+    factories: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handler written in a module of handlers and registered by the APP's module's skill:
+    # only the skills of the handler's own module were searched, so it was called (here, it
+    # would exit) as an app factory.
+    from alexaskill.cli import serve
+
+    (factories / "factory_handlers.py").write_text(
+        "def opened():\n    raise SystemExit('called')\n"
+    )
+    module = factories / "factories.py"
+    module.write_text(
+        module.read_text() + "\n\nfrom factory_handlers import opened\n\nskill.launch(opened)\n"
+    )
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: pytest.fail("served"))
+    try:
+        code, _, err = run("serve", "factories:opened")
+    finally:
+        sys.modules.pop("factory_handlers", None)
+    assert code == 2
+    assert "factories:opened is a function, not an ASGI app: name the Skill object" in err, err

@@ -33,7 +33,7 @@ def asgi_problem(spec: str, app: Any) -> str | None:
     )
 
 
-def _factory(app: Any) -> bool:
+def _factory(app: Any, spec: str = "") -> bool:
     """Whether ``app`` is a function called with no argument: an app factory, which uvicorn
     calls (with a warning, unless told ``--factory``) and serves what it returns."""
     if not inspect.isfunction(app) or inspect.iscoroutinefunction(app):
@@ -42,18 +42,19 @@ def _factory(app: Any) -> bool:
         inspect.signature(app).bind()
     except TypeError:
         return False
-    return not _registered(app)
+    return not _registered(app, spec.rpartition(":")[0])
 
 
-def _registered(func: Any) -> bool:
-    """Whether ``func`` is a function a skill of its module calls (a handler, a hook): named
-    in place of the skill, it is not called as a factory (`asgi_problem` says so)."""
+def _registered(func: Any, named_in: str) -> bool:
+    """Whether ``func`` is a function a skill calls (a handler, a hook), a skill of its own
+    module or of module ``named_in``, which APP names (it may import its handlers): named in
+    place of the skill, it is not called as a factory (`asgi_problem` says so)."""
     import sys
 
     from ..app import Skill
 
-    module = sys.modules.get(getattr(func, "__module__", ""))
-    found = vars(module).values() if module is not None else ()
+    modules = {sys.modules.get(getattr(func, "__module__", "")), sys.modules.get(named_in)}
+    found = [value for module in modules if module is not None for value in vars(module).values()]
     skills = [value for value in found if isinstance(value, Skill)]
     return any(
         handler.func is func for skill in skills for handler in skill.registry.handlers_called()
@@ -64,7 +65,7 @@ def served_app(spec: str, app: Any) -> Any:
     """The ASGI app to serve for ``app``, which APP ``spec`` names: what a factory returns,
     else ``app``; a `UsageError` for a factory that fails or returns no app, or a function
     that is no ASGI app (`asgi_problem`)."""
-    if _factory(app):
+    if _factory(app, spec):
         try:
             made = app()
         except (Exception, SystemExit) as exc:
