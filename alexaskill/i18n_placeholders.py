@@ -5,13 +5,15 @@ checks of a plural form's count."""
 from __future__ import annotations
 
 import functools
-import gettext
 import re
 import string
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .ssml import Ssml, _unwrap, escape
+
+if TYPE_CHECKING:  # not imported: the slot checks load this module, translations or none
+    import gettext
 
 __all__ = ["check_count", "describe", "differences", "fields", "fill", "misfits"]
 

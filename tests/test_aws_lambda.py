@@ -835,3 +835,22 @@ def test_the_context_may_be_left_out() -> None:
     # missing positional argument); None was needed, which the Lambda runtime never passes.
     lambda_handler = handler(weather_skill())
     assert speech(lambda_handler(event("LaunchRequest"))) == "Welcome to Weather."
+
+
+def test_a_skill_without_translations_imports_no_gettext_on_lambda() -> None:
+    # The first call's slot checks import alexaskill.i18n_placeholders, which came to import
+    # gettext (and locale) for a type annotation alone: a cold start paid for it without
+    # any translations.
+    listed = 'or m in ("alexaskill.verify",'
+    program = _LIGHT.replace(listed, listed.replace("(", '("gettext", "alexaskill.i18n", '))
+    assert program != _LIGHT
+    result = subprocess.run(
+        [sys.executable, "-c", program, SKILL_ID],
+        input=json.dumps(event("IntentRequest.GetWeather")),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"import": [], "first_call": []}
