@@ -101,6 +101,8 @@ class _StoreBinding:
 
     store: Store
     makers: Mapping[type, ServiceMakers]
+    #: The makers made over ``store`` (``makers`` may hold a service added in their place).
+    own: Mapping[type, ServiceMakers]
 
     def __repr__(self) -> str:
         return f"{self.store!r} (with its attribute services)"
@@ -346,7 +348,7 @@ class Skill(Serving):
     def _store_serves(self, kind: type) -> bool:
         """Whether handlers asking for ``kind`` (`Attributes`, …) get it from `store`, not from
         a service added over it (``add_service(Attributes, *attributes_service(…))``)."""
-        return self._services.get(kind) is self._binding.makers.get(kind)
+        return self._services.get(kind) is self._binding.own.get(kind)
 
     @property
     def _store_binding(self) -> _StoreBinding:
@@ -357,7 +359,7 @@ class Skill(Serving):
         if any(self._services[kind] is not binding.makers[kind] for kind in _ATTRIBUTES):
             # add_service replaced one since: what requests use now is what is given back.
             makers: dict[type, ServiceMakers] = {kind: self._services[kind] for kind in _ATTRIBUTES}
-            binding = self._binding = _StoreBinding(binding.store, makers)
+            binding = self._binding = _StoreBinding(binding.store, makers, binding.own)
         return binding
 
     @_store_binding.setter
@@ -377,7 +379,7 @@ class Skill(Serving):
             )
             for kind in _ATTRIBUTES
         }
-        return _StoreBinding(opened, makers)
+        return _StoreBinding(opened, makers, makers)
 
     def mount(self, path: str, *, name: str | None = None) -> SkillMount:
         """A Starlette route serving this skill under ``path`` (``"/weather"``).

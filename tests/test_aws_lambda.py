@@ -854,3 +854,27 @@ def test_a_skill_without_translations_imports_no_gettext_on_lambda() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"import": [], "first_call": []}
+
+
+def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_client_swapped_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Reading the skill's store binding (as TestClient(store=…) does to give it back) took the
+    # added service's makers for the store's own: the SQLite warning named the default store
+    # again, though no handler's attributes came from it.
+    from alexaskill.testing import TestClient
+
+    monkeypatch.chdir(tmp_path)
+    skill = Skill(SKILL_ID)  # the default store: sqlite:///alexaskill.db
+    skill.add_service(Attributes, *attributes_service(MemoryStore()))
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit number {attributes['visits']}.")
+
+    with TestClient(skill, store=MemoryStore()):
+        pass
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert speech(handler(skill)(intent_event("Count"), None)) == "Visit number 1."
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
