@@ -63,6 +63,8 @@ def check(url: str = DEFAULT_URL, *, timeout: float = 4.0) -> str | None:
                 raise exc from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
+        if not isinstance(reason, BaseException):  # URLError's text ("no host given")
+            return f"{url}: {type(exc).__name__}: {reason}"
         return f"{url}: {type(reason).__name__}: {reason}"
     return None if status == 200 else f"{url}: HTTP {status}"
 

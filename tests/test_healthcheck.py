@@ -44,3 +44,8 @@ def test_a_url_that_is_not_http_is_refused_in_one_line(
     # with no status, and int(None) escaped as a traceback instead of the one-line reason.
     assert main([url]) == 1
     assert capsys.readouterr().err == f"unhealthy: {url}: not an http:// or https:// URL\n"
+
+
+def test_a_reason_urllib_gives_as_text_is_named_as_its_error() -> None:
+    # URLError's reason is sometimes a str ("no host given"): the line named its type, "str".
+    assert check("http:///health") == "http:///health: URLError: no host given"
