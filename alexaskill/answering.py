@@ -145,7 +145,7 @@ class Answering(Registration):
                 if handler.catch_all or response is None:  # a Stop's ask(), or its silence
                     response = ended(response, envelope.request, handler, self._handling_said)
                 outcome, name = "ok", handler.name
-            checked = check_reply(response, envelope, self.intent_declarations, handler=name)
+            checked = check_reply(response, envelope, self, handler=name)
             body = encode_response(checked, call.session_attributes)
             if made:
                 # Saved once the reply is known to go out: an answer that ends in the apology
@@ -335,7 +335,7 @@ class Answering(Registration):
                 name = handler.name
                 if self.registry.after_hooks:
                     reply, name = await self._after(call, reply, name, threadpool, made)
-                response = check_reply(reply, call.envelope, self.intent_declarations, handler=name)
+                response = check_reply(reply, call.envelope, self, handler=name)
                 body = encode_response(response, call.session_attributes)
                 await self._save(made, call)  # once the reply is good, as in _answer
                 return Answer(body, "exception_handler")

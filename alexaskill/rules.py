@@ -81,7 +81,7 @@ import msgspec
 from msgspec import UNSET
 
 from .exceptions import ResponseError, RuleViolation
-from .interaction import IntentDeclaration
+from .interaction import ModelSource
 from .models import Device, Envelope, Request
 from .responses import (
     Directive,
@@ -223,7 +223,7 @@ def failure_reply(request: Request, *, in_session: bool = True) -> Response | No
 def check_reply(
     response: Response | None,
     envelope: Envelope,
-    declarations: Mapping[str, IntentDeclaration] | None = None,
+    skill: ModelSource | None = None,
     *,
     handler: str = "",
     violations: list[RuleViolation] | None = None,
@@ -231,8 +231,8 @@ def check_reply(
     """``response`` made fit for ``envelope``'s request, or `ResponseError` if it cannot be.
 
     ``handler`` names the function that returned ``response``, for the log, and in the message
-    of the `ResponseError`. ``declarations`` (the skill's intents by name) let the dialog
-    directives' slots be checked against the intents the skill declares. Each part dropped
+    of the `ResponseError`. ``skill`` (the `Skill` answering) lets the dialog directives' slots
+    be checked against the intents it declares. Each part dropped
     because it broke Alexa's rule is logged at ERROR as a `RuleViolation` (in the record's
     ``rule_violation`` attribute) and appended to ``violations`` when given.
     """
@@ -265,7 +265,7 @@ def check_reply(
     if not response.directives:
         return response
     try:
-        check_dialog(response, request, declarations)
+        check_dialog(response, request, skill)
     except ResponseError as exc:
         raise _refused(str(exc), handler) from None
     response = _supported(response, envelope, handler, violations)

@@ -10,12 +10,13 @@ A reply breaking one raises `ResponseError` (the app logs it and speaks its apol
   intents, never a built-in one such as ``AMAZON.HelpIntent`` (Amazon's Alexa blog, "Use Intent
   Chaining to Enter Dialog Management from a Different Intent");
 - where the skill declares the intent the directive acts on (``updatedIntent``'s, else the
-  request's) with utterances or slots (``@skill.intent(..., slots=...)``, the interaction model
-  ``alexaskill model`` prints), ``slotToElicit``, ``slotToConfirm`` and the slots of
-  ``updatedIntent`` are slots of that intent: Alexa refuses a reply naming another (Amazon's
-  Dialog Interface Reference). A slot the request itself carries for that intent passes
-  whatever the declaration says: Alexa sent it, from the model it runs. Built-in intents
-  (``AMAZON.*``) are not checked: Amazon gives some slots a declaration may leave out.
+  request's) with utterances or slots, ``slotToElicit``, ``slotToConfirm`` and the slots of
+  ``updatedIntent`` are slots the interaction model ``alexaskill model`` prints gives that
+  intent (those of ``@skill.intent(..., slots=...)`` and the slot parameters of the intent's
+  handlers): Alexa refuses a reply naming another (Amazon's Dialog Interface Reference). A slot
+  the request itself carries for that intent passes whatever the declaration says: Alexa sent
+  it, from the model it runs. Built-in intents (``AMAZON.*``) are not checked: Amazon gives
+  some slots a declaration may leave out.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ from typing import Any
 from msgspec import UNSET
 
 from .exceptions import ResponseError
-from .interaction import IntentDeclaration
+from .interaction import ModelSource
 from .models import IntentRequest, LaunchRequest, Request
 from .responses import DIALOG_DIRECTIVES, Directive, Response, directive_type, updated_intent_name
 
 __all__ = ["check_dialog"]
 
+#: The requests whose handlers' slot parameters are slots of the model's intent (as for
+#: `alexaskill.interaction.builder`).
+_SLOTTED = ("IntentRequest", "CanFulfillIntentRequest")
 #: The field naming the slot a directive asks about (Amazon's Dialog Interface Reference).
 _NAMED_SLOT = {"Dialog.ElicitSlot": "slotToElicit", "Dialog.ConfirmSlot": "slotToConfirm"}
 
@@ -39,10 +43,10 @@ _NAMED_SLOT = {"Dialog.ElicitSlot": "slotToElicit", "Dialog.ConfirmSlot": "slotT
 def check_dialog(
     response: Response,
     request: Request,
-    declarations: Mapping[str, IntentDeclaration] | None = None,
+    skill: ModelSource | None = None,
 ) -> None:
     """Raise `ResponseError` if a dialog directive of ``response`` cannot answer ``request``;
-    ``declarations`` are the skill's intents by name (`Skill.intent_declarations`)."""
+    ``skill`` (its declarations and handlers) gives the intents' slots."""
     for directive in response.directives:
         type_ = directive_type(directive)
         if type_ not in DIALOG_DIRECTIVES:
@@ -80,8 +84,8 @@ def check_dialog(
                 f"{type_} updatedIntent {target}: intent chaining starts one of the skill's own "
                 "intents, never a built-in one; Alexa refuses the reply"
             )
-        if declarations:
-            _check_slots(type_, directive, target, request, declarations)
+        if skill is not None:
+            _check_slots(type_, directive, target, request, skill)
 
 
 def _check_slots(
@@ -89,16 +93,20 @@ def _check_slots(
     directive: Directive | Mapping[str, Any],
     target: str | None,
     request: Request,
-    declarations: Mapping[str, IntentDeclaration],
+    skill: ModelSource,
 ) -> None:
     asked = request.intent if isinstance(request, IntentRequest) else None
     name = target if target is not None else (asked.name if asked is not None else None)
-    declaration = None if name is None else declarations.get(name)
+    declaration = None if name is None else skill.intent_declarations.get(name)
     if declaration is None or not (declaration.utterances or declaration.slots):
         return  # an intent the skill does not describe: its model is not known here
     if declaration.name.startswith("AMAZON."):
         return  # a built-in intent has slots of Amazon's, which a declaration may leave out
     known = set(declaration.slots)
+    for kind in _SLOTTED:
+        handler = skill.registry.handlers.get((kind, declaration.name))
+        if handler is not None:
+            known.update(param for param, _ in handler.slots)
     if asked is not None and asked.name == name and asked.slots:
         known.update(asked.slots)  # as Alexa sent them, from the model it runs
     have = ", ".join(sorted(known)) or "none"

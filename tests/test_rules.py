@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import logging
 from collections.abc import Callable
@@ -951,3 +952,36 @@ def test_intent_chaining_never_starts_a_built_in_intent(caplog: pytest.LogCaptur
         assert f"updatedIntent {target}: intent chaining starts one of the skill's own" in (
             caplog.text
         )
+
+
+def test_chaining_sets_a_slot_the_model_takes_from_a_handler_parameter(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `alexaskill model` gives an intent the slots of its handlers' parameters ("day", typed
+    # AMAZON.DATE by its annotation) besides those declared in slots=: Alexa takes a chain setting
+    # one. Only the declared slots were known, and the reply was refused as naming no slot.
+    skill = Skill(SKILL_ID)
+    skill.launch(lambda: delegate(updated_intent("PlanTrip", day="2026-12-05"), speech="Hi."))
+
+    @skill.intent(
+        "PlanTrip",
+        utterances=["plan a trip to {city} {day}"],
+        slots={"city": DialogSlot("AMAZON.City", elicit="Where to?")},
+        auto_delegate=False,
+    )
+    def plan(city: str | None = None, day: datetime.date | None = None) -> Response:
+        return speak("Booked.")
+
+    @skill.can_fulfill("PlanTrip")
+    def probe(city: str | None = None, people: int | None = None) -> Response:
+        return can_fulfill("MAYBE")
+
+    @skill.intent("AMAZON.YesIntent")
+    def yes() -> Response:
+        return delegate(updated_intent("PlanTrip", people=2))  # a slot of the probe's
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        chained = client.launch().directives[0]["updatedIntent"]
+        assert chained["slots"]["day"]["value"] == "2026-12-05"
+        assert client.intent("AMAZON.YesIntent").directives[0]["type"] == "Dialog.Delegate"
+    assert "no slot of intent" not in caplog.text
