@@ -985,3 +985,19 @@ def test_chaining_sets_a_slot_the_model_takes_from_a_handler_parameter(
         assert chained["slots"]["day"]["value"] == "2026-12-05"
         assert client.intent("AMAZON.YesIntent").directives[0]["type"] == "Dialog.Delegate"
     assert "no slot of intent" not in caplog.text
+
+
+def test_a_built_in_intent_declared_with_utterances_may_name_amazons_slots() -> None:
+    # AMAZON.SelectIntent has slots of Amazon's (ListPosition) that an extending declaration
+    # leaves out: a directive naming one is not checked against the declaration.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("AMAZON.SelectIntent", utterances=["the {side} one"], slots={"side": "Side"})
+    def select(side: str | None = None) -> Response:
+        return elicit_slot("ListPosition", "Which one?")
+
+    skill.add_slot_type("Side", ["left", "right"])
+    fields = intent_fields("AMAZON.SelectIntent", None, "NONE", {})
+    with TestClient(skill) as client:
+        sent = client.send("IntentRequest", **fields).directives[0]
+    assert sent["slotToElicit"] == "ListPosition"

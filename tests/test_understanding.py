@@ -869,3 +869,17 @@ def test_a_dialog_answer_splits_and_voids_free_form_words_as_an_utterance_does(
     else:
         assert answer is not None
         assert [(slot.name, slot.value) for slot in answer.slots] == slots
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("ask pizza palace to track my order", "pizza palace"),
+        ("track my order with pizza palace", "pizza palace"),
+    ],
+)
+def test_a_one_shot_request_is_noted_first(pizza: Understander, said: str, name: str) -> None:
+    # Understanding.in_new_session (it replaced a copy made field by field) puts the note first.
+    understood = pizza.understand(said, now=NOW)
+    assert understood.new_session
+    assert understood.notes[0] == f'asked the skill "{name}" in one go'
