@@ -1201,3 +1201,20 @@ def test_a_second_date_said_after_a_grammar_word_voids_the_date(said: str) -> No
     assert understood.notes[-1].endswith(f"would leave out 'the {said.split()[-1]}')")
     assert value("friday", "AMAZON.DATE") == "2026-12-04"
     assert value("5 pm this evening", "AMAZON.TIME") == "17:00"  # said twice, the same time
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("friday the", "AMAZON.DATE", "2026-12-04"),
+        ("next friday for", "AMAZON.DATE", "2026-12-04"),
+        ("5 pm the", "AMAZON.TIME", "17:00"),
+        ("5 at", "AMAZON.TIME", "05:00"),
+    ],
+)
+def test_a_grammar_word_ending_the_utterance_after_a_value(
+    said: str, slot_type: str, expected: str
+) -> None:
+    # The look for a second value past a left-out grammar word ("next friday the 13th") stops
+    # at the utterance's end: nothing past the word, the value stands as it did.
+    assert value(said, slot_type) == expected
