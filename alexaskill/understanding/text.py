@@ -55,8 +55,10 @@ _WORD: Final = re.compile(
     r"|\d+(?:/\d+|\u2044\d*)(?:/\d+)*"
     r"|\d+\^\d+"  # 10^6, and 10⁶ (a power: NFKC would fold it to 106)
     # Digits run together with colons and points in no form a value has (3::30, 3:30:00): one
-    # word, which no type reads, not the numbers either side (3 and 30, read as 03:30).
-    r"|(?!\d+(?:[:.]\d+)?(?![\d:.]))\d+(?=[\d.]*:)[\d:.]*\d"
+    # word, which no type reads, not the numbers either side (3 and 30, read as 03:30). The
+    # colon is looked for within 64 characters: tried at each digit of "1.1.1…", an unbounded
+    # look scanned to the run's end each time (80,000 typed characters took seconds).
+    r"|(?!\d+(?:[:.]\d+)?(?![\d:.]))\d+(?=[\d.]{0,64}:)[\d:.]*\d"
     # A number is taken whole (atomic: "12:30pm" never backs off to "12:3" and "0").
     r"|(?>\d+(?:[:.]\d+)?)(?:st|nd|rd|th)?(?![^\W\d_])"  # 25, 2.5, 3:30, 3rd
     r"|(?>\d+(?:[:.]\d+)?)(?=[^\W\d_])"  # 3 of 3pm, 12:30 of 12:30pm (the letters: a word)
