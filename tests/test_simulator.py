@@ -1192,3 +1192,33 @@ def test_a_request_with_the_skills_name_in_a_session_notes_the_new_session_as_ch
     first = turn(http, text="ask the lighthouse how is the sea")["turn"]
     assert first["exchanges"][0]["envelope"]["session"]["new"] is True
     assert NEW_SESSION_NOTE not in first["notes"]
+
+
+@pytest.mark.parametrize("path", ["/_simulator", "/_simulator/skill", "/_SIMULATOR/skill"])
+def test_a_skill_mounted_where_the_simulator_answers_is_refused(
+    path: str, pki: TestPKI, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The simulator answers every path below /_simulator: such a skill was accepted, its
+    # simulator turns answered (they reach the app directly), and every request Alexa sent it
+    # answered 404 by the simulator.
+    from starlette.applications import Starlette
+
+    from alexaskill import Skill
+    from alexaskill.simulator import with_simulator
+
+    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-00000000000f")
+    app = Starlette(routes=[skill.mount(path)])
+    if path.startswith("/_SIMULATOR"):  # paths are case-sensitive: this one is the skill's
+        with_simulator(app, pki=pki)
+        return
+    with pytest.raises(ValueError, match="/_simulator"):
+        with_simulator(app, pki=pki)
+    from alexaskill.cli.dev_verifier import DevVerifier
+
+    assert not isinstance(skill.verifier, DevVerifier)  # refused before it trusts the key
+    # serve --dev says so as a mistake on its command line (not one of --model's).
+    from alexaskill.cli import UsageError
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    with pytest.raises(UsageError, match=r"^--dev: the skill at /_simulator"):
+        _prepare("app", app, True, None)

@@ -176,11 +176,13 @@ def _with_simulator(app: Any, model: str | None) -> Any:
     """``with_simulator(app, model=model)``, a model that cannot serve reported as usage."""
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
-    from ..simulator import with_simulator
+    from ..simulator import PathTaken, with_simulator
 
     try:
         served = with_simulator(app, model=model)
         served.simulator.load_model()  # a broken model file is reported now, not on a turn
+    except PathTaken as exc:
+        raise UsageError(f"--dev: {exc}") from None
     except ValueError as exc:
         raise UsageError(f"--model {exc}") from None
     except InteractionModelError as exc:

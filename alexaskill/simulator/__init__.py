@@ -28,7 +28,19 @@ if TYPE_CHECKING:
 
     from ..testing import FakeAlexaApi, TestPKI
 
-__all__ = ["PREFIX", "Simulator", "SimulatorApp", "SkillTarget", "find_skills", "with_simulator"]
+__all__ = [
+    "PREFIX",
+    "PathTaken",
+    "Simulator",
+    "SimulatorApp",
+    "SkillTarget",
+    "find_skills",
+    "with_simulator",
+]
+
+
+class PathTaken(ValueError):
+    """A skill mounted below `PREFIX`, where the simulator answers (`with_simulator`)."""
 
 
 def find_skills(app: Any) -> list[SkillTarget]:
@@ -75,6 +87,10 @@ def _is_simulator_path(scope: Scope) -> bool:
     root: str = scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root) :]
+    return _under_prefix(path)
+
+
+def _under_prefix(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
@@ -93,7 +109,8 @@ def with_simulator(
     for development only. ``api`` answers the skills' calls to Alexa's service APIs (default: a
     `FakeAlexaApi` of a user who set nothing). What the user says is understood with the
     interaction model built from the skill's code, or with ``model``, an ASK CLI model file or
-    directory (`Simulator`). `ValueError` if ``app`` serves no skill, or ``model`` cannot serve.
+    directory (`Simulator`). `ValueError` if ``app`` serves no skill, serves one below
+    ``/_simulator`` (the simulator's paths), or ``model`` cannot serve.
     """
     from ..cli.dev import dev_pki, trust_dev_pki
 
@@ -103,6 +120,12 @@ def with_simulator(
             "the simulator found no skill: pass a Skill, or an app whose routes mount one "
             "(skill.mount('/path') or Mount('/path', app=skill))"
         )
+    for target in targets:
+        if _under_prefix(target.path):
+            raise PathTaken(
+                f"the skill at {target.path} is where the simulator answers ({PREFIX}/): every "
+                "request Alexa sent it would reach the simulator; mount it elsewhere"
+            )
     simulator = Simulator(app, targets, pki=dev_pki() if pki is None else pki, api=api, model=model)
     for target in targets:
         trust_dev_pki(target.skill, simulator.pki)
