@@ -1222,3 +1222,27 @@ def test_a_skill_mounted_where_the_simulator_answers_is_refused(
     monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
     with pytest.raises(UsageError, match=r"^--dev: the skill at /_simulator"):
         _prepare("app", app, True, None)
+
+
+def test_a_process_serving_the_simulator_without_its_lifespan_exits(dev_dir: Path) -> None:
+    # Mounted in another app (whose lifespan a Mount does not pass on) or under
+    # `uvicorn --lifespan off`, the app's shutdown never closes the simulator: the process then
+    # hung at exit, after a turn, stopping the fake service APIs' server thread as the
+    # interpreter had frozen it.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from starlette.testclient import TestClient\n"
+        "from alexaskill.cli.common import load_object\n"
+        "from alexaskill.simulator import with_simulator\n"
+        "from alexaskill.testing import TestPKI\n"
+        "pki = TestPKI.load_or_create(Path(sys.argv[2]), cert_url=sys.argv[3])\n"
+        "app = with_simulator(load_object(sys.argv[1] + ':skill'), pki=pki)\n"
+        "client = TestClient(app, base_url='http://localhost')\n"
+        "body = {'simulation': 'simulation-0001', 'action': 'say', 'text': 'help'}\n"
+        "print(client.post('/_simulator/api/turn', json=body).status_code)\n"
+    )
+    argv = [sys.executable, "-c", script, str(SKILL_FILE), str(dev_dir), DEV_CERT_URL]
+    # A deadline only to tell a hang from an exit, far past the second or two it takes.
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "200"), done.stderr[-2000:]

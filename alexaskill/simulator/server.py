@@ -455,13 +455,12 @@ class Simulator:
 
     def _start(self) -> None:
         """Serve the fake service APIs (once); called on the event loop's thread."""
-        import contextlib
-
         import httpx
 
+        from .session import serve_api
+
         if self._stack is None:
-            self._stack = contextlib.ExitStack()
-            self._api_endpoint = self._stack.enter_context(self.api.serve())
+            self._stack, self._api_endpoint = serve_api(self.api)
         if self._http is None:
             # Through the whole app, as Alexa's requests come: its middleware and mounts too.
             # An exception of the app is its HTTP 500, as a server would answer.

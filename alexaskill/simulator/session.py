@@ -35,6 +35,7 @@ __all__ = [
     "audio_event",
     "button_press",
     "player_state",
+    "serve_api",
 ]
 
 #: Posts a signed body to a path of the app: ``(path, body, headers) -> (status, JSON or None)``.
@@ -61,6 +62,22 @@ _REMEMBERED_REQUESTS: Final = 256
 #: The longest stream token Amazon allows (AudioPlayer.Play's audioItem.stream.token).
 _MAX_TOKEN: Final = 1024
 _MAX_ERROR: Final = 2000
+
+
+def serve_api(api: FakeAlexaApi) -> tuple[contextlib.ExitStack, str]:
+    """Serve ``api``, the fake service APIs the simulations call: what stops it, and its URL.
+
+    Stopped as the interpreter exits at the latest (the app's shutdown stops it first, if the
+    app's lifespan reaches the simulator): stopped later, by the garbage collector, its server
+    thread would be frozen already, and the process hung at exit.
+    """
+    import atexit
+
+    stack = contextlib.ExitStack()
+    endpoint = stack.enter_context(api.serve())
+    atexit.register(stack.close)
+    stack.callback(atexit.unregister, stack.close)
+    return stack, endpoint
 
 
 @dataclass(frozen=True)
