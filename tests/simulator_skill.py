@@ -247,6 +247,16 @@ def ended() -> None:
     return None
 
 
+#: Markup in what the skill says: the page must show it as text, never make it elements.
+HOSTILE = '<img src="x" class="hostile" onerror="window.__xss = 1">'
+
+
+@skill.intent("ShowMarkup", utterances=["show the markup card"])
+def show_markup(session: Session) -> Response:
+    session.attributes["markup"] = HOSTILE
+    return ask(HOSTILE, reprompt=HOSTILE, card=SimpleCard(HOSTILE, HOSTILE))
+
+
 async def home(request: object) -> PlainTextResponse:
     return PlainTextResponse("the portal's own page")
 

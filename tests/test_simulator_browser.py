@@ -723,3 +723,25 @@ def test_readme_screenshot(page: Any, shots: Path) -> None:
     target = os.environ.get("ALEXASKILL_README_SCREENSHOT")
     if target:
         page.screenshot(path=ROOT / target)
+
+
+def test_markup_the_skill_or_the_user_sends_is_shown_as_text(page: Any) -> None:
+    # Speech, reprompt, card, session attributes and the user's own words are text: none may
+    # become an element of the page (the Content-Security-Policy would stop an inline handler
+    # too, but a page building HTML from them would show something else than was sent).
+    from playwright.sync_api import expect
+
+    HOSTILE = '<img src="x" class="hostile" onerror="window.__xss = 1">'  # simulator_skill's
+
+    page.get_by_label("Device with a screen").check()
+    say(page, "ask the lighthouse to show the markup card")
+    turn = last_turn(page)
+    expect(answer(page)).to_have_text(HOSTILE)
+    expect(turn.locator(".reprompt")).to_contain_text(HOSTILE)
+    expect(turn.locator(".card-title")).to_have_text(HOSTILE)
+    expect(page.locator("#screen .card-text")).to_have_text(HOSTILE)
+    expect(page.locator("#attributes")).to_contain_text("onerror")
+    say(page, HOSTILE)
+    expect(last_turn(page).locator(".msg.user")).to_contain_text(HOSTILE)
+    assert page.locator("img.hostile, [onerror]").count() == 0
+    assert page.evaluate("window.__xss") is None
