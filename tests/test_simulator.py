@@ -1246,3 +1246,23 @@ def test_a_process_serving_the_simulator_without_its_lifespan_exits(dev_dir: Pat
     # A deadline only to tell a hang from an exit, far past the second or two it takes.
     done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert (done.returncode, done.stdout.strip()) == (0, "200"), done.stderr[-2000:]
+
+
+def test_a_number_too_long_to_read_is_named_not_called_not_json(http: StarletteClient) -> None:
+    # JSON allows it; Python reads no integer of more than 4300 digits: the page was told its
+    # body was not JSON.
+    body = b'{"simulation": "simulation-1", "action": "say", "skill": ' + b"9" * 5000 + b"}"
+    response = http.post(
+        "/_simulator/api/turn", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "the body holds a number too long to read (more than 4300 digits)"
+    }
+    # A body that is not UTF-8 is still not JSON.
+    response = http.post(
+        "/_simulator/api/turn",
+        content=b'{"text": "\xff"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.json() == {"error": "the body is not JSON"}

@@ -113,8 +113,15 @@ async def read_json(request: Any) -> dict[str, Any]:
         raise BadRequest("the body is not JSON (nested too deeply)") from None
     except UnicodeEncodeError:
         raise BadRequest("the body holds text that is not Unicode (a lone surrogate)") from None
-    except ValueError:
+    except (json.JSONDecodeError, UnicodeDecodeError):
         raise BadRequest("the body is not JSON") from None
+    except ValueError:  # JSON, but an integer longer than Python reads
+        import sys
+
+        digits = sys.get_int_max_str_digits()
+        raise BadRequest(
+            f"the body holds a number too long to read (more than {digits} digits)"
+        ) from None
     if not isinstance(value, dict):
         raise BadRequest("expected a JSON object")
     return value
