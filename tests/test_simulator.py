@@ -1266,3 +1266,11 @@ def test_a_number_too_long_to_read_is_named_not_called_not_json(http: StarletteC
         headers={"Content-Type": "application/json"},
     )
     assert response.json() == {"error": "the body is not JSON"}
+
+
+def test_a_file_of_the_page_posted_to_answers_405_with_a_reason(http: StarletteClient) -> None:
+    # Its 405 had no body, where every other refusal of the simulator's says why in JSON.
+    response = http.post("/_simulator/", json={})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "GET" in response.json()["error"]

@@ -62,6 +62,7 @@ DEVICES: Final = {
     "screen": ("AudioPlayer", "Display", "Alexa.Presentation.APL"),
 }
 _DEFAULT_LOCALE: Final = "en-US"
+_GET: Final = {"Allow": "GET, HEAD"}
 _ACTIONS: Final = frozenset(
     {"say", "launch", "end", "silence", "new_session", "configure", "audio", "button"}
 )
@@ -146,9 +147,7 @@ class Simulator:
         elif path == "/api/info" and request.method in ("GET", "HEAD"):
             response = await self._json_call(request, self._info)
         elif path == "/api/info":
-            response = json_response(
-                {"error": "api/info answers GET"}, 405, headers={"Allow": "GET, HEAD"}
-            )
+            response = json_response({"error": "api/info answers GET"}, 405, headers=_GET)
         elif path == "/api/turn":
             response = await self._json_call(request, self._turn)
         elif path.startswith("/api/"):
@@ -173,7 +172,7 @@ class Simulator:
 
         name = "index.html" if path == "/" else path.removeprefix("/")
         if method not in ("GET", "HEAD"):
-            return Response(status_code=405, headers={"Allow": "GET, HEAD"})
+            return json_response({"error": f"{name} answers GET"}, 405, headers=_GET)
         if name not in _STATIC:
             return json_response({"error": f"no such file: {path}"}, 404)
         body = resources.files(__package__).joinpath("static", name).read_bytes()
