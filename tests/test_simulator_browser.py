@@ -745,3 +745,24 @@ def test_markup_the_skill_or_the_user_sends_is_shown_as_text(page: Any) -> None:
     expect(last_turn(page).locator(".msg.user")).to_contain_text(HOSTILE)
     assert page.locator("img.hostile, [onerror]").count() == 0
     assert page.evaluate("window.__xss") is None
+
+
+def test_an_answer_the_page_cannot_show_is_not_blamed_on_the_server(page: Any) -> None:
+    # The page failing to show an answer (here one of a shape it does not expect) said "The
+    # server did not answer: is `alexaskill serve --dev` still running?", the server running.
+    from playwright.sync_api import expect
+
+    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
+    answered = {"turn": {"exchanges": 5}, "notes": [], "state": state}
+    page.route(
+        "**/_simulator/api/turn",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(answered)
+        ),
+    )
+    page.get_by_label("What you say to Alexa").fill("help")
+    page.keyboard.press("Enter")
+    status = page.locator("#status")
+    expect(status).to_contain_text("could not show the answer")
+    expect(status).not_to_contain_text("did not answer")
+    expect(page.locator("body[data-busy]")).to_have_count(0)

@@ -664,15 +664,23 @@
     document.body.dataset.busy = "true";
     setStatus("Waiting for the skill…");
     try {
-      const response = await fetch(api("turn"), {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({
-          simulation: state.simulation, action, text,
-          locale: state.locale, interfaces: state.interfaces, skill: state.skill,
-          player: playerState(),
-        }),
-      });
+      let response;
+      try {
+        response = await fetch(api("turn"), {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            simulation: state.simulation, action, text,
+            locale: state.locale, interfaces: state.interfaces, skill: state.skill,
+            player: playerState(),
+          }),
+        });
+      } catch (error) {
+        const reason = "The server did not answer: is `alexaskill serve --dev` still running?";
+        addToHistory(noteItem(reason, "error"));
+        setStatus(reason, "error");
+        return;
+      }
       let result = null;
       try {
         result = await response.json();
@@ -692,7 +700,9 @@
       showState(result);
       setStatus("");
     } catch (error) {
-      const reason = "The server did not answer: is `alexaskill serve --dev` still running?";
+      // The server answered; this page failed to show it: its own defect, said as such.
+      console.error(error);
+      const reason = `The page could not show the answer (${error}): see the browser's console.`;
       addToHistory(noteItem(reason, "error"));
       setStatus(reason, "error");
     } finally {
