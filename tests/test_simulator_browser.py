@@ -766,3 +766,22 @@ def test_an_answer_the_page_cannot_show_is_not_blamed_on_the_server(page: Any) -
     expect(status).to_contain_text("could not show the answer")
     expect(status).not_to_contain_text("did not answer")
     expect(page.locator("body[data-busy]")).to_have_count(0)
+
+
+def test_a_device_events_answer_the_page_cannot_show_is_said_not_dropped(page: Any) -> None:
+    # An error showing the answer to a device's event (here of a shape the page does not
+    # expect) was swallowed: nothing in the history, the event seemingly never sent.
+    from playwright.sync_api import expect
+
+    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
+    answered = {"turn": {"exchanges": 5}, "notes": [], "state": state}
+    page.route(
+        "**/_simulator/api/turn",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(answered)
+        ),
+    )
+    page.get_by_role("button", name="⏭ Next").click()
+    expect(page.locator("#history")).to_contain_text(
+        "PlaybackController.NextCommandIssued: the page could not show the answer"
+    )

@@ -748,7 +748,11 @@
       simulation: state.simulation, locale: state.locale, interfaces: state.interfaces,
       skill: state.skill, ...fields,
     };
-    state.events = state.events.then(() => sendDeviceEvent(body, name, detail)).catch(() => {});
+    state.events = state.events.then(() => sendDeviceEvent(body, name, detail)).catch((error) => {
+      // The server answered (sendDeviceEvent says when it did not); this page failed to show it.
+      console.error(error);
+      addToHistory(noteItem(`${name}: the page could not show the answer (${error})`, "error"));
+    }).catch(() => {}); // the next events are sent whatever happened to this one
   }
 
   async function sendDeviceEvent(body, name, detail) {
