@@ -785,3 +785,24 @@ def test_a_device_events_answer_the_page_cannot_show_is_said_not_dropped(page: A
     expect(page.locator("#history")).to_contain_text(
         "PlaybackController.NextCommandIssued: the page could not show the answer"
     )
+
+
+def test_the_reason_the_api_refuses_the_page_is_shown(simulator: tuple[str, Any]) -> None:
+    # Opened by a name the simulator refuses (mybox.local, say), the page said only "The
+    # simulator's API did not answer (HTTP 403)", not the reason, which names what to use.
+    from playwright.sync_api import expect
+
+    server, browser = simulator
+    tab = browser.new_page()
+    reason = "host mybox.local may not use the simulator: use localhost or the machine's address"
+    tab.route(
+        "**/_simulator/api/info",
+        lambda route: route.fulfill(
+            status=403, content_type="application/json", body=json.dumps({"error": reason})
+        ),
+    )
+    try:
+        tab.goto(f"{server}/_simulator/")
+        expect(tab.locator("#status")).to_contain_text(reason)
+    finally:
+        tab.close()

@@ -1022,12 +1022,25 @@
       if (event.key === "Escape") voice.stop();
     });
     listen();
+    let response;
     try {
-      const response = await fetch(api("info"));
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      setUp(await response.json());
+      response = await fetch(api("info"));
     } catch (error) {
       setStatus(`The simulator's API did not answer (${error.message}).`, "error");
+      return;
+    }
+    if (!response.ok) {
+      // Its reason says what to do (a host the simulator refuses names the ones to use).
+      const refused = await response.json().catch(() => null);
+      const reason = (refused && refused.error) || `HTTP ${response.status}`;
+      setStatus(`The simulator's API refused the page: ${reason}`, "error");
+      return;
+    }
+    try {
+      setUp(await response.json());
+    } catch (error) {
+      console.error(error);
+      setStatus(`The page could not start (${error}): see the browser's console.`, "error");
     }
   }
 
