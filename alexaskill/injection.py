@@ -70,6 +70,7 @@ class Call:
         "envelope",
         "exception",
         "expired",
+        "fallbacks_said",
         "has_session",
         "making",
         "queued",
@@ -109,6 +110,9 @@ class Call:
         self.response: Any = None
         #: True once the answer is made, to be sent: Alexa plays no progressive response then.
         self.answered = False
+
+    #: Slots whose value not converted is logged (once a request: `slots.log_fallback`); unset.
+    fallbacks_said: set[str]
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:
@@ -231,8 +235,9 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
         if value is not missing:
             return value
         if has_default or optional:
-            if slot is not None and slot.is_filled:  # heard but not converted: said in the log
-                _slots.log_fallback(intent, name, slot, annotation, default, has_default)
+            # Heard but not converted: logged. (A slot Alexa sends unfilled has neither value.)
+            if slot is not None and (slot.value or slot.slot_value is not None):
+                _slots.log_fallback(call, intent, name, slot, annotation, default, has_default)
             return default if has_default else None
         if (
             slot is None

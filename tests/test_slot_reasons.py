@@ -290,3 +290,41 @@ def test_a_date_in_amazons_form_naming_no_day_says_which_part_does_not_exist(
     # Words are still not AMAZON.DATE values; a date that exists converts.
     assert _why(AlexaDate, "next week") == "not an AMAZON.DATE value"
     assert _why(AlexaDate, "2020-W53") is None
+
+
+def test_a_value_that_does_not_convert_is_logged_once_a_request_however_many_take_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A before-request hook, the handler and an after-request hook each take `count` with a
+    # default: the one value dropped made three identical INFO lines for one request.
+    skill = Skill(DEFAULT_SKILL_ID)
+    got: list[int] = []
+
+    def before(count: int = 1) -> None:
+        got.append(count)
+
+    def after(response: Response, count: int | None = None) -> None:
+        got.append(count or 0)
+
+    @skill.intent("Book", slots={"count": "AMAZON.NUMBER"})
+    def book(count: int = 2) -> Response:
+        got.append(count)
+        return speak("Booked.")
+
+    skill.add_before_request(before, intents=["Book"])
+    skill.add_after_request(after, intents=["Book"])
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with TestClient(skill) as client:
+        for _ in range(2):  # once each request
+            assert client.intent("Book", count="1.5").speech == "Booked."
+        # A multiple-value slot (its values in slotValue alone) is logged too.
+        assert client.intent("Book", count=["x", "3"]).speech == "Booked."
+    lines = [r.getMessage() for r in caplog.records if r.name == "alexaskill"]
+    assert got == [1, 2, 0] * 3
+    assert lines == [
+        "Book: slot 'count' has a value that does not convert: '1.5', not a whole number "
+        "(int); count gets its default, 1"
+    ] * 2 + [
+        "Book: slot 'count' has a value that does not convert: 'x', not a number; count gets "
+        "its default, 1"
+    ]

@@ -16,6 +16,9 @@ from typing import Any, Final
 
 from ..exceptions import SlotError
 from ..models import Intent, Slot
+
+if typing.TYPE_CHECKING:
+    from ..injection import Call
 from .converters import converter_for, unwrap_optional
 from .values import (
     _DURATION,
@@ -129,11 +132,26 @@ def _why(target: Any, value: str) -> str:
 
 
 def log_fallback(
-    intent: Intent | None, name: str, slot: Slot, annotation: Any, default: Any, has_default: bool
+    call: Call,
+    intent: Intent | None,
+    name: str,
+    slot: Slot,
+    annotation: Any,
+    default: Any,
+    has_default: bool,
 ) -> None:
     """Say in the log (INFO) that slot ``name`` was heard but its value does not convert to
     ``annotation``, so that its parameter gets its default (or None): the user's words are not
-    dropped unseen, and the line reads as the one of a required slot asked again."""
+    dropped unseen, and the line reads as the one of a required slot asked again. Once in
+    ``call`` (a request), for the first hook or handler that takes the slot."""
+    if not slot.is_filled:
+        return
+    said: set[str] | None = getattr(call, "fallbacks_said", None)
+    if said is None:
+        call.fallbacks_said = said = set()
+    elif name in said:
+        return
+    said.add(name)
     unconverted = unconverted_value(annotation, slot)
     if unconverted is None:  # (not seen: the converter found no value to convert)
         return
