@@ -104,13 +104,8 @@ def _unquoted(func: Callable[..., Any], param: inspect.Parameter, annotation: An
 
     try:
         return evaluated(annotation)
-    except NameError as exc:
-        raise ConfigurationError(_undefined(describe(func), param, exc, names)) from exc
     except Exception as exc:
-        raise ConfigurationError(
-            f"{describe(func)}: parameter {param.name!r} is annotated {param.annotation}, "
-            f"which cannot be evaluated: {exc}{_attribute_meant(exc)}"
-        ) from exc
+        raise _not_evaluated(func, param, exc, names) from exc
 
 
 def _bound_keywords(func: Callable[..., Any]) -> frozenset[str]:
@@ -152,15 +147,22 @@ def _evaluated_signature(func: Callable[..., Any]) -> inspect.Signature:
     for param in signature.parameters.values():
         try:
             annotation = _evaluated(param.annotation, names)
-        except NameError as exc:
-            raise ConfigurationError(_undefined(describe(func), param, exc, names)) from exc
         except Exception as exc:  # datetime.dat, list[int][0], …: whatever the expression raises
-            raise ConfigurationError(
-                f"{describe(func)}: parameter {param.name!r} is annotated {param.annotation}, "
-                f"which cannot be evaluated: {exc}{_attribute_meant(exc)}"
-            ) from exc
+            raise _not_evaluated(func, param, exc, names) from exc
         parameters.append(param.replace(annotation=annotation))
     return signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
+
+
+def _not_evaluated(
+    func: Callable[..., Any], param: inspect.Parameter, exc: Exception, names: dict[str, Any]
+) -> ConfigurationError:
+    """The error for ``param``'s annotation, whose evaluation in ``names`` raised ``exc``."""
+    if isinstance(exc, NameError):
+        return ConfigurationError(_undefined(describe(func), param, exc, names))
+    return ConfigurationError(
+        f"{describe(func)}: parameter {param.name!r} is annotated {param.annotation}, which "
+        f"cannot be evaluated: {exc}{_attribute_meant(exc)}"
+    )
 
 
 def _undefined(where: str, param: inspect.Parameter, exc: NameError, names: dict[str, Any]) -> str:

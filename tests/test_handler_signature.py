@@ -462,3 +462,18 @@ def test_quoted_names_inside_annotations_are_evaluated_as_the_annotation_is() ->
 class _QuotedSize(enum.Enum):
     SMALL = "small"
     LARGE = "large"
+
+
+def test_a_quoted_name_inside_an_annotation_that_raises_names_the_parameter() -> None:
+    # The quoted part is evaluated on its own (Optional["datetime.dat"]): what it raises is
+    # said as for an annotation evaluated whole, with the handler, the parameter and a guess.
+    with pytest.raises(ConfigurationError) as caught:
+
+        @Skill(SKILL_ID).intent("Book")
+        def book(when: Optional["datetime.dat"] = None) -> Response:  # type: ignore[name-defined]  # noqa: UP037, UP045
+            return speak(str(when))
+
+    message = str(caught.value)
+    assert "book: parameter 'when' is annotated" in message
+    assert "which cannot be evaluated: module 'datetime' has no attribute 'dat'" in message
+    assert "did you mean date?" in message
