@@ -328,3 +328,12 @@ def test_a_value_that_does_not_convert_is_logged_once_a_request_however_many_tak
         "Book: slot 'count' has a value that does not convert: 'x', not a number; count gets "
         "its default, 1"
     ]
+
+
+@pytest.mark.parametrize("value", ["9999-W52", "9999-W52-WE"])
+def test_a_week_that_exists_but_ends_past_9999_is_not_said_to_be_no_week(value: str) -> None:
+    # 9999 has 52 ISO weeks; its week 52 ends in 10000, past what a datetime.date holds: the
+    # reason said "no week 52 in 9999, which has 52".
+    reason = "past the last day a datetime.date holds (9999-12-31)"
+    assert _why(AlexaDate, value) == reason
+    assert _why(AlexaDate, "9999-W53") == "no week 53 in 9999, which has 52 (ISO 8601 weeks)"

@@ -308,14 +308,15 @@ def _no_such_date(raw: str) -> str | None:
         return "no year 0 (years run from 1 to 9999)"
     if groups["week"] is not None:
         week, weeks = int(groups["week"]), datetime.date(year, 12, 28).isocalendar().week
-        return f"no week {week} in {year}, which has {weeks} (ISO 8601 weeks)"
-    if groups["month"] is not None:
+        if not 1 <= week <= weeks:
+            return f"no week {week} in {year}, which has {weeks} (ISO 8601 weeks)"
+    elif groups["month"] is not None:
         month = int(groups["month"])
         if not 1 <= month <= 12:
             return f"no month {month}"
         days = calendar.monthrange(year, month)[1]
         return f"no day {int(groups['day'])} in {year:04}-{month:02}, which has {days} days"
-    return "past the last day a datetime.date holds (9999-12-31)"  # winter 9999
+    return "past the last day a datetime.date holds (9999-12-31)"  # winter 9999, 9999-W52
 
 
 def _parse_time(raw: str) -> datetime.time | _Missing:
