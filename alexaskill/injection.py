@@ -111,8 +111,7 @@ class Call:
         #: True once the answer is made, to be sent: Alexa plays no progressive response then.
         self.answered = False
 
-    #: Slots whose value not converted is logged (once a request: `slots.log_fallback`); unset.
-    fallbacks_said: set[str]
+    fallbacks_said: set[str]  # slots whose dropped value is logged (`log_fallback`), once set
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:
@@ -235,8 +234,7 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
         if value is not missing:
             return value
         if has_default or optional:
-            # Heard but not converted: logged. (A slot Alexa sends unfilled has neither value.)
-            if slot is not None and (slot.value or slot.slot_value is not None):
+            if slot is not None and (slot.value or slot.slot_value is not None):  # heard: logged
                 _slots.log_fallback(call, intent, name, slot, annotation, default, has_default)
             return default if has_default else None
         if (
