@@ -692,3 +692,35 @@ def test_calls_waiting_for_a_failed_time_zone_call_fail_too_and_the_next_asks_ag
     with pytest.raises(AlexaApiError):
         asyncio.run(api.time_zone())
     assert len(asked) == 2
+
+
+def test_a_call_waiting_for_a_time_zone_call_whose_caller_gave_up_asks_itself() -> None:
+    # A caller cancelled (asyncio.wait_for's timeout, a TaskGroup's sibling failing) failed
+    # nothing: the call that waited for its answer raised "the call ... failed" all the same.
+    asked: list[str] = []
+    answer_now = asyncio.Event()
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if len(asked) == 1:
+            await answer_now.wait()  # the first call is still asked when it is cancelled
+        return httpx.Response(200, json="Europe/Paris")
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+
+    async def main() -> Any:
+        first = asyncio.create_task(api.time_zone())
+        while not asked:  # the first call reached Amazon
+            await asyncio.sleep(0)
+        waiter = asyncio.create_task(api.time_zone())
+        for _ in range(20):  # the waiter is waiting (it never asks while the first call is)
+            await asyncio.sleep(0)
+        assert not waiter.done() and len(asked) == 1
+        first.cancel()
+        return await waiter
+
+    zone = asyncio.run(main())
+    assert str(zone) == "Europe/Paris"
+    assert len(asked) == 2

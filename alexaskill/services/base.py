@@ -58,8 +58,8 @@ class RequestApi:
         self._envelope = envelope
         self._client = _checked_client(client)
         self._time_zone: ZoneInfo | None = _NOT_ASKED
-        #: Set when the time zone call under way ends (None: none is): calls made meanwhile
-        #: wait for its answer rather than ask again.
+        #: The time zone call under way (None: none is): an event set when it ends, and a list
+        #: that holds True if it failed. Calls made meanwhile wait for its answer, not ask again.
         self._time_zone_asked: Any = None
         self._progressive_sent = 0
         #: The request's `Call` in the app (`alexa_api_factory`): whether it was answered, and

@@ -32,28 +32,32 @@ class UserApi(RequestApi):
 
         Asked once per request: calls made while it is asked (``asyncio.gather(api.now(),
         api.today())``) wait for that answer; if it fails, they raise `AlexaApiError` too, and
-        the next call asks again.
+        the next call asks again. If its caller is cancelled instead, one of them asks.
         """
-        if self._time_zone is not _NOT_ASKED:
-            return self._time_zone
-        asked = self._time_zone_asked
-        if asked is not None:
+        while self._time_zone is _NOT_ASKED and self._time_zone_asked is not None:
+            asked, outcome = self._time_zone_asked
             await asked.wait()
-            if self._time_zone is _NOT_ASKED:  # (its caller got the reason)
+            if outcome:  # (its caller got the reason; a cancelled caller failed nothing)
                 raise AlexaApiError(
                     "time_zone: the call for it made at the same time failed",
                     operation="time_zone",
                 )
+        if self._time_zone is not _NOT_ASKED:
             zone: ZoneInfo | None = self._time_zone
             return zone
         import anyio  # (imported by the call anyway: httpx needs it)
 
-        asked = self._time_zone_asked = anyio.Event()
+        failed: list[bool] = []
+        asked = anyio.Event()
+        self._time_zone_asked = (asked, failed)
         try:
             name = await self._get(
                 "time_zone", f"/v2/devices/{self._device_id()}/settings/System.timeZone", str
             )
             self._time_zone = None if not name else _zone("time_zone", name)
+        except Exception:
+            failed.append(True)
+            raise
         finally:
             self._time_zone_asked = None
             asked.set()
