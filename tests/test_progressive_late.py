@@ -311,4 +311,56 @@ def test_a_call_sync_under_way_when_a_lambda_invocation_ends_is_given_up_not_fin
     assert isinstance(error, RuntimeError) and "not running" in str(error)
     answer = handler(skill)(RequestFactory().intent("Next"), Context())
     assert answer["response"]["outputSpeech"]["text"] == "Next."
-    assert "answered" not in finished  # cancelled at the next run of the loop (or never begun)
+    # (That the call is cancelled, not run on, is the next test's: this one's ends at the
+    # request's deadline, cancelled by run_in_loop or not, and sleeps WAIT before "answered".)
+
+
+def test_a_call_sync_with_no_timeout_of_its_own_is_cancelled_when_the_invocation_ends() -> None:
+    # A call that sets no timeout (a coroutine of the skill's own given to call_sync): only
+    # run_in_loop's cancellation ends it. Left alone, it went on running in the invocations
+    # that followed, for a thread that had stopped waiting for it.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=0.3)
+    began = threading.Event()
+    ended = threading.Event()
+    outcome: list[str] = []
+    results: list[Any] = []
+
+    async def wait_long() -> str:
+        began.set()
+        try:
+            await asyncio.sleep(WAIT)  # no timeout cuts it: a cancellation or nothing
+        except asyncio.CancelledError:
+            outcome.append("cancelled")
+            raise
+        outcome.append("ran on")
+        return "late"
+
+    @skill.launch
+    def launch(api: AlexaApi) -> Response:
+        try:
+            results.append(api.call_sync(wait_long))
+        except RuntimeError as exc:
+            results.append(exc)
+        ended.set()
+        return speak("Too late.")
+
+    @skill.intent("Next")
+    async def next_one() -> Response:
+        return speak("Next.")
+
+    answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), Context())
+    assert answer["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    assert ended.wait(WAIT)
+    [error] = results
+    assert isinstance(error, RuntimeError) and "not running" in str(error)
+    if not began.is_set():
+        # A stalled machine: the thread asked only after the deadline, and the call never ran
+        # (run_in_loop refused it, the loop not running); nothing is left to cancel.
+        handler(skill)(RequestFactory().intent("Next"), Context())
+        assert outcome == []
+        return
+    deadline = time.monotonic() + WAIT
+    while not outcome and time.monotonic() < deadline:  # cancelled when the loop next runs
+        answer = handler(skill)(RequestFactory().intent("Next"), Context())
+        assert answer["response"]["outputSpeech"]["text"] == "Next."
+    assert outcome == ["cancelled"]
