@@ -238,7 +238,7 @@ def test_a_def_handler_past_an_invocations_end_on_lambda_is_refused_not_left_wai
     # On AWS Lambda the event loop runs only during an invocation: a def handler the deadline
     # gave up on that called progressive_sync or call_sync after the answer waited, its thread
     # stuck, until the next invocation ran the loop (and its call then ran in that one).
-    skill = Skill(DEFAULT_SKILL_ID, deadline=0.2)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=1.0)
     release = threading.Event()
     results: list[Any] = []
 
@@ -276,7 +276,7 @@ def test_a_call_sync_under_way_when_a_lambda_invocation_ends_is_given_up_not_fin
 ):
     # The invocation ended (its deadline answered) while the handler's thread waited for its
     # call on the loop: the thread waited on, and the call ran to its end in the next one.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=0.3)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=1.0)
     results: list[Any] = []
     finished: list[str] = []
     ended = threading.Event()
@@ -319,7 +319,7 @@ def test_a_call_sync_with_no_timeout_of_its_own_is_cancelled_when_the_invocation
     # A call that sets no timeout (a coroutine of the skill's own given to call_sync): only
     # run_in_loop's cancellation ends it. Left alone, it went on running in the invocations
     # that followed, for a thread that had stopped waiting for it.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=0.3)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=1.0)
     began = threading.Event()
     ended = threading.Event()
     outcome: list[str] = []
