@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .deadline import deadline_grace, lambda_deadline
 from .deadline_answering import DeadlineAnswering
-from .endpoint import _Endpoint, _error_body, _send
+from .endpoint import AnsweredCancellation, _Endpoint, _error_body, _send
 from .exceptions import ConfigurationError, RequestError, SkillIdError
 from .lambda_web import note_request
 from .log_lambda import on_lambda
@@ -265,16 +266,26 @@ class Serving(DeadlineAnswering):
                     self.capture.write(scope["path"], scope["headers"], body, refused=refused)
             decoded = time.perf_counter()
             deadline = self.deadline
-            if deadline is None:
-                answer = await self.respond(envelope)
-            else:
-                latest = None
-                if remaining is not None:  # Lambda would end the function, answered or not
-                    grace = self._lambda_grace
-                    deadline, latest = lambda_deadline(started, deadline, remaining, grace)
-                answer = await self._respond_by(
-                    envelope, body, started + deadline, deadline, latest=latest
-                )
+            cancelled = False
+            try:
+                if deadline is None:
+                    answer = await self.respond(envelope)
+                else:
+                    latest = None
+                    if remaining is not None:  # Lambda would end the function, answered or not
+                        grace = self._lambda_grace
+                        deadline, latest = lambda_deadline(started, deadline, remaining, grace)
+                    answer = await self._respond_by(
+                        envelope, body, started + deadline, deadline, latest=latest
+                    )
+            except BaseException as exc:
+                if not _cancellation(exc):
+                    raise
+                # Cancelled from outside (uvicorn past its --timeout-graceful-shutdown): the
+                # server would answer HTTP 500, with a traceback. The deadline's apology instead,
+                # sent by the endpoint before the cancellation goes on (`AnsweredCancellation`).
+                answer = self._answer_cancelled(envelope, body)
+                cancelled = True
             handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(
                 envelope,
@@ -284,6 +295,8 @@ class Serving(DeadlineAnswering):
                 verify_ms=verify_ms,
                 deferrable=self._in_flight > 1,  # the line may go out with theirs (logs._Handler)
             )
+            if cancelled:
+                raise AnsweredCancellation(200, answer.body)
             return 200, answer.body
         finally:
             self._in_flight -= 1
@@ -340,6 +353,13 @@ def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
     if isinstance(app, Serving) and type(app).__call__ is Serving.__call__:
         return app._endpoint
     return None
+
+
+def _cancellation(exc: BaseException) -> bool:
+    """Whether ``exc`` is asyncio's ``CancelledError`` (asyncio is loaded only if it runs: AWS
+    Lambda with only def handlers never loads it)."""
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
 
 
 def _check_proxies(receive: Receive) -> None:

@@ -112,6 +112,23 @@ class DeadlineAnswering(Answering):
             call, body, limit, threadpool, loop, latest, started=False
         )
 
+    def _answer_cancelled(self, envelope: Envelope, body: bytes) -> Answer:
+        """The deadline's answer to a request whose task was cancelled from outside while its
+        handler ran (uvicorn's ``--timeout-graceful-shutdown`` passed, say): an apology, not the
+        server's HTTP 500. Said in one WARNING line, without a traceback."""
+        handler = self.registry.resolve(envelope)
+        logger.warning(
+            "%s was cancelled before it answered (the server shutting down, past its "
+            "--timeout-graceful-shutdown?): answered %r",
+            "the request" if handler is None else handler.name,
+            DEADLINE_REPLY,
+        )
+        call = Call(envelope)
+        with contextlib.suppress(MalformedRequestError):  # a def handler's session left aside
+            call = Call(decode_envelope(body))
+        text = self._say(DEADLINE_REPLY, call.envelope.request)
+        return Answer(_deadline_body(call, text, self._silent_reply(call)), "cancelled")
+
     def _answered_late(self, call: Call, at: float) -> None:
         """Say that the answer to ``call``, due at `time.perf_counter` ``at``, is late though the
         watchdog never acted: the event loop was held up past the deadline (a def handler on the

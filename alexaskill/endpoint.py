@@ -113,7 +113,12 @@ class _Endpoint:
             log_request(None, outcome=_REFUSED[413], status=413)
             await _send(send, 413, _TOO_LARGE)
             return
-        await _send(send, *await self.skill._handle(scope, headers, body))
+        try:
+            answer = await self.skill._handle(scope, headers, body)
+        except AnsweredCancellation as cancelled:
+            await cancelled.send(send)
+            return
+        await _send(send, *answer)
 
     def takes(self, scope: Scope) -> bool:
         """Whether `answer_whole` may answer ``scope``: a POST to the skill's path, which
@@ -144,7 +149,11 @@ class _Endpoint:
         if refused is None and len(body) > self.skill.max_body_size:
             refused = 413, _TOO_LARGE
         if refused is None:
-            refused = await self.skill._handle(scope, headers, body)
+            try:
+                refused = await self.skill._handle(scope, headers, body)
+            except AnsweredCancellation as cancelled:
+                await cancelled.send(send)
+                return
         else:
             log_request(None, outcome=_REFUSED[refused[0]], status=refused[0])
         await _send(send, *refused)
@@ -183,6 +192,28 @@ class _Endpoint:
             raise
         watched[0].unwatch(watched[1])
         return body
+
+
+class AnsweredCancellation(BaseException):
+    """`Serving._handle`'s task was cancelled from outside (uvicorn's shutdown past its
+    ``--timeout-graceful-shutdown``): the answer it made instead, for the endpoint to send."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(status, body)
+        self.status = status
+        self.body = body
+
+    async def send(self, send: Send) -> None:
+        """Send the answer, then take back the cancellation it stands for: the server (uvicorn
+        and alexaskill's own) would log a cancellation that reaches it as "Exception in ASGI
+        application", with a traceback, though the request was answered. Another cancellation
+        still pending (a caller's own) goes on."""
+        import asyncio
+
+        await _send(send, self.status, self.body)
+        task = asyncio.current_task()
+        if task is not None and task.uncancel() > 0:
+            raise asyncio.CancelledError
 
 
 class _ConflictingHeaders(Exception):

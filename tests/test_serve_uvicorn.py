@@ -173,3 +173,76 @@ def test_serve_stopped_while_a_def_handler_blocks_answers_it_and_exits_0(
     assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
     assert "Application shutdown complete." in output, output
     assert "Traceback" not in output and "ERROR" not in output, output
+
+
+_SLEEPING_APP = """
+import asyncio, pathlib, time
+from alexaskill import Skill, speak
+from alexaskill.testing import TestPKI
+
+skill = Skill("{skill_id}", deadline=None, verifier=TestPKI.load({pki!r}).verifier())
+
+
+@skill.intent("Hello")
+async def hello():
+    pathlib.Path({started!r}).write_text("")
+    await asyncio.sleep(600)  # longer than the server's graceful shutdown waits
+    return speak("hello")
+
+
+@skill.intent("Goodbye")
+def goodbye():
+    pathlib.Path({started!r}).write_text("")
+    time.sleep(600)
+    return speak("bye")
+"""
+
+
+@pytest.mark.parametrize(
+    ("http", "intent"),
+    [
+        ("alexaskill.server:HttpProtocol", "Hello"),
+        ("alexaskill.server:HttpProtocol", "Goodbye"),
+        ("h11", "Hello"),
+    ],
+)
+def test_serve_stopped_past_its_graceful_timeout_still_answers(
+    servers: Any, tmp_path: Path, http: str, intent: str
+) -> None:
+    # SIGTERM with a handler that outlasts --timeout-graceful-shutdown (no deadline here):
+    # uvicorn cancels the request's task, and the cancellation reached the server, which logged
+    # "Exception in ASGI application" with its traceback and answered HTTP 500. The request now
+    # gets the deadline's spoken apology, said in one WARNING line.
+    pki = TestPKI()
+    pki.save(tmp_path)
+    started = tmp_path / "started"
+    (tmp_path / "sleeping.py").write_text(
+        _SLEEPING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
+    )
+    argv = ["sleeping:skill", "--timeout-graceful-shutdown", "1", "--http", http]
+    process, url = serve(servers, tmp_path, tmp_path, *argv)
+    body = RequestFactory(skill_id=SKILL_ID).intent(intent)
+    content = httpx.Request("POST", url, json=body).content
+    headers = {"Content-Type": "application/json", **pki.sign(content)}
+    answers: list[httpx.Response] = []
+    posting = threading.Thread(
+        target=lambda: answers.append(
+            httpx.post(url, content=content, headers=headers, timeout=60)
+        ),
+        daemon=True,
+    )
+    posting.start()
+    deadline = time.monotonic() + 60
+    while not started.exists():  # the handler is under way
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    posting.join(60)
+    output = servers.output[process].read_text()
+    assert [a.status_code for a in answers] == [200], output
+    assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    # (uvicorn's own ERROR, "Cancel 1 running task(s)", stays: the server's to say)
+    assert "Traceback" not in output and "Exception in ASGI" not in output, output
+    warnings = [line for line in output.splitlines() if "WARNING alexaskill:" in line]
+    assert len(warnings) == 1 and "was cancelled before it answered" in warnings[0], output
