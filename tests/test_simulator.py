@@ -1274,3 +1274,20 @@ def test_a_file_of_the_page_posted_to_answers_405_with_a_reason(http: StarletteC
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD"
     assert "GET" in response.json()["error"]
+
+
+def test_an_app_let_go_without_its_lifespan_stops_its_fake_service_apis(pki: TestPKI) -> None:
+    # Their stop was held for the interpreter's exit: each app a test suite made (a TestClient
+    # used without 'with') kept a server thread and its socket until then, and the exit stopped
+    # them one after another.
+    import gc
+    import threading
+
+    before = set(threading.enumerate())
+    client = _client(_served("skill", pki))
+    assert spoken(turn(client, "launch"))
+    (server,) = [t for t in set(threading.enumerate()) - before if t.name == "fake-alexa-api"]
+    del client
+    gc.collect()
+    server.join(timeout=30)  # a deadline only to tell a stop from none
+    assert not server.is_alive()

@@ -19,14 +19,12 @@ import logging
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    import contextlib
-
     import httpx
     from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -123,7 +121,7 @@ class Simulator:
         self._lock = threading.Lock()
         self._http: httpx.AsyncClient | None = None
         self._api_endpoint: str | None = None
-        self._stack: contextlib.ExitStack | None = None
+        self._stack: Callable[[], object] | None = None  # stops the fake service APIs
 
     # --- ASGI --------------------------------------------------------------------------------
 
@@ -459,7 +457,7 @@ class Simulator:
         from .session import serve_api
 
         if self._stack is None:
-            self._stack, self._api_endpoint = serve_api(self.api)
+            self._stack, self._api_endpoint = serve_api(self.api, self)
         if self._http is None:
             # Through the whole app, as Alexa's requests come: its middleware and mounts too.
             # An exception of the app is its HTTP 500, as a server would answer.
@@ -497,7 +495,7 @@ class Simulator:
             await self._http.aclose()
             self._http = None
         if self._stack is not None:
-            self._stack.close()
+            self._stack()
             self._stack = None
 
 

@@ -64,20 +64,20 @@ _MAX_TOKEN: Final = 1024
 _MAX_ERROR: Final = 2000
 
 
-def serve_api(api: FakeAlexaApi) -> tuple[contextlib.ExitStack, str]:
-    """Serve ``api``, the fake service APIs the simulations call: what stops it, and its URL.
+def serve_api(api: FakeAlexaApi, owner: object) -> tuple[Callable[[], object], str]:
+    """Serve ``api``, the fake service APIs ``owner``'s simulations call: what stops it (once,
+    whoever calls it first), and its URL.
 
-    Stopped as the interpreter exits at the latest (the app's shutdown stops it first, if the
-    app's lifespan reaches the simulator): stopped later, by the garbage collector, its server
-    thread would be frozen already, and the process hung at exit.
+    Stopped when ``owner`` is collected, or as the interpreter exits at the latest (the app's
+    shutdown stops it first, if the app's lifespan reaches the simulator): not held for the
+    exit while the owner lives no more, nor left to the interpreter's last collection, its
+    server thread frozen by then and the process hung at exit.
     """
-    import atexit
+    import weakref
 
     stack = contextlib.ExitStack()
     endpoint = stack.enter_context(api.serve())
-    atexit.register(stack.close)
-    stack.callback(atexit.unregister, stack.close)
-    return stack, endpoint
+    return weakref.finalize(owner, stack.close), endpoint
 
 
 @dataclass(frozen=True)
