@@ -24,6 +24,7 @@ __all__ = ["serve_fake_api"]
 # A "timeout" fault holds the connection this long (AlexaApi gives up after 2 s by default).
 _HOLD_SECONDS: Final = 30.0
 _MAX_BODY: Final = 1024 * 1024
+_POLL_SECONDS: Final = 0.05
 
 
 @contextlib.contextmanager
@@ -37,7 +38,14 @@ def serve_fake_api(api: FakeAlexaApi, host: str = "127.0.0.1", port: int = 0) ->
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="fake-alexa-api", daemon=True)
+    # Its stop waits for the loop to look up (every 0.5 s by default): a test suite's hundred
+    # simulators, each stopped at its app's shutdown, waited that long each.
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": _POLL_SECONDS},
+        name="fake-alexa-api",
+        daemon=True,
+    )
     thread.start()
     bound_port = server.server_address[1]
     shown = f"[{host}]" if ":" in host else host
