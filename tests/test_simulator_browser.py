@@ -752,14 +752,7 @@ def test_an_answer_the_page_cannot_show_is_not_blamed_on_the_server(page: Any) -
     # server did not answer: is `alexaskill serve --dev` still running?", the server running.
     from playwright.sync_api import expect
 
-    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
-    answered = {"turn": {"exchanges": 5}, "notes": [], "state": state}
-    page.route(
-        "**/_simulator/api/turn",
-        lambda route: route.fulfill(
-            status=200, content_type="application/json", body=json.dumps(answered)
-        ),
-    )
+    answer_every_turn_in_a_shape_the_page_does_not_expect(page)
     page.get_by_label("What you say to Alexa").fill("help")
     page.keyboard.press("Enter")
     status = page.locator("#status")
@@ -773,14 +766,7 @@ def test_a_device_events_answer_the_page_cannot_show_is_said_not_dropped(page: A
     # expect) was swallowed: nothing in the history, the event seemingly never sent.
     from playwright.sync_api import expect
 
-    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
-    answered = {"turn": {"exchanges": 5}, "notes": [], "state": state}
-    page.route(
-        "**/_simulator/api/turn",
-        lambda route: route.fulfill(
-            status=200, content_type="application/json", body=json.dumps(answered)
-        ),
-    )
+    answer_every_turn_in_a_shape_the_page_does_not_expect(page)
     page.get_by_role("button", name="⏭ Next").click()
     expect(page.locator("#history")).to_contain_text(
         "PlaybackController.NextCommandIssued: the page could not show the answer"
@@ -806,3 +792,15 @@ def test_the_reason_the_api_refuses_the_page_is_shown(simulator: tuple[str, Any]
         expect(tab.locator("#status")).to_contain_text(reason)
     finally:
         tab.close()
+
+
+def answer_every_turn_in_a_shape_the_page_does_not_expect(page: Any) -> None:
+    """The server's answer to each turn as the page cannot show it ("exchanges" a number)."""
+    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
+    answered = {"turn": {"exchanges": 5}, "notes": [], "state": state}
+    page.route(
+        "**/_simulator/api/turn",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(answered)
+        ),
+    )
