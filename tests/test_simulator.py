@@ -1291,3 +1291,16 @@ def test_an_app_let_go_without_its_lifespan_stops_its_fake_service_apis(pki: Tes
     gc.collect()
     server.join(timeout=30)  # a deadline only to tell a stop from none
     assert not server.is_alive()
+
+
+def test_a_post_to_no_file_of_the_page_is_not_told_the_file_answers_get(
+    http: StarletteClient,
+) -> None:
+    # A POST below /_simulator/ (as to a skill mounted there) was told "nosuch answers GET",
+    # a file the page does not have; a GET of it answers 404.
+    for method in ("GET", "POST"):
+        response = http.request(method, "/_simulator/nosuch", json={})
+        assert response.status_code == 404
+        assert response.json() == {"error": "no such file: /nosuch"}
+    # The page's own files still answer a POST 405.
+    assert http.post("/_simulator/simulator.js", json={}).status_code == 405

@@ -169,10 +169,10 @@ class Simulator:
         from starlette.responses import Response
 
         name = "index.html" if path == "/" else path.removeprefix("/")
-        if method not in ("GET", "HEAD"):
-            return json_response({"error": f"{name} answers GET"}, 405, headers=_GET)
         if name not in _STATIC:
             return json_response({"error": f"no such file: {path}"}, 404)
+        if method not in ("GET", "HEAD"):
+            return json_response({"error": f"{name} answers GET"}, 405, headers=_GET)
         body = resources.files(__package__).joinpath("static", name).read_bytes()
         headers = {
             "Cache-Control": "no-cache",
