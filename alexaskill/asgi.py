@@ -266,7 +266,7 @@ class Serving(DeadlineAnswering):
                     self.capture.write(scope["path"], scope["headers"], body, refused=refused)
             decoded = time.perf_counter()
             deadline = self.deadline
-            cancelled = False
+            cancelled: BaseException | None = None
             try:
                 if deadline is None:
                     answer = await self.respond(envelope)
@@ -285,7 +285,7 @@ class Serving(DeadlineAnswering):
                 # server would answer HTTP 500, with a traceback. The deadline's apology instead,
                 # sent by the endpoint before the cancellation goes on (`AnsweredCancellation`).
                 answer = self._answer_cancelled(envelope, body)
-                cancelled = True
+                cancelled = exc
             handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(
                 envelope,
@@ -295,8 +295,8 @@ class Serving(DeadlineAnswering):
                 verify_ms=verify_ms,
                 deferrable=self._in_flight > 1,  # the line may go out with theirs (logs._Handler)
             )
-            if cancelled:
-                raise AnsweredCancellation(200, answer.body)
+            if cancelled is not None:
+                raise AnsweredCancellation(200, answer.body, cancelled)
             return 200, answer.body
         finally:
             self._in_flight -= 1

@@ -198,22 +198,19 @@ class AnsweredCancellation(BaseException):
     """`Serving._handle`'s task was cancelled from outside (uvicorn's shutdown past its
     ``--timeout-graceful-shutdown``): the answer it made instead, for the endpoint to send."""
 
-    def __init__(self, status: int, body: bytes) -> None:
+    def __init__(self, status: int, body: bytes, cancellation: BaseException) -> None:
         super().__init__(status, body)
         self.status = status
         self.body = body
+        self.cancellation = cancellation  # asyncio's CancelledError, as it came (its message)
 
     async def send(self, send: Send) -> None:
-        """Send the answer, then take back the cancellation it stands for: the server (uvicorn
-        and alexaskill's own) would log a cancellation that reaches it as "Exception in ASGI
-        application", with a traceback, though the request was answered. Another cancellation
-        still pending (a caller's own) goes on."""
-        import asyncio
-
+        """Send the answer, then let the cancellation go on: whoever cancelled the request (a
+        server's shutdown, a caller's timeout such as the simulator's) still sees it cancelled.
+        (alexaskill's server logs nothing for a cancellation after a whole answer; uvicorn's
+        own protocols log it as "Exception in ASGI application", the answer gone all the same.)"""
         await _send(send, self.status, self.body)
-        task = asyncio.current_task()
-        if task is not None and task.uncancel() > 0:
-            raise asyncio.CancelledError
+        raise self.cancellation  # itself: a cancel scope (anyio's) knows its own by its message
 
 
 class _ConflictingHeaders(Exception):

@@ -192,7 +192,10 @@ class Exchange(HeldHead):
             else:
                 result = await app(self.scope, self.receive, self.send)
         except BaseException as exc:
-            logger.error("Exception in ASGI application\n", exc_info=exc)
+            if not (isinstance(exc, asyncio.CancelledError) and self.response_complete):
+                # (Cancelled once its answer went whole, the apology for a request that the
+                # shutdown cut short (`AnsweredCancellation`): nothing failed that needs a log.)
+                logger.error("Exception in ASGI application\n", exc_info=exc)
             if not self.response_started:
                 await self._send_500()
             else:

@@ -242,7 +242,9 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
     output = servers.output[process].read_text()
     assert [a.status_code for a in answers] == [200], output
     assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
-    # (uvicorn's own ERROR, "Cancel 1 running task(s)", stays: the server's to say)
-    assert "Traceback" not in output and "Exception in ASGI" not in output, output
+    # (uvicorn's own ERROR, "Cancel 1 running task(s)", stays: the server's to say; and its
+    # h11 protocol logs the cancellation that goes on after the answer, with a traceback)
+    if http != "h11":
+        assert "Traceback" not in output and "Exception in ASGI" not in output, output
     warnings = [line for line in output.splitlines() if "WARNING alexaskill:" in line]
     assert len(warnings) == 1 and "was cancelled before it answered" in warnings[0], output
