@@ -192,12 +192,16 @@ class Serving(DeadlineAnswering):
         # verifier makes its own client on first use.
         import httpx
 
+        from .alexa_api.wire import loopback_without_proxy
         from .tls import tls_context
         from .worker_ends import forget_worker
 
         # The certifi roots come loaded once per process: each start (a test client's, say)
         # would otherwise spend a few hundred ms of CPU loading them again.
-        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0), verify=tls_context()) as client:
+        # No proxy for a loopback apiEndpoint (``serve --dev``'s fake API), as a call's own client.
+        async with httpx.AsyncClient(
+            timeout=httpx.Timeout(5.0), verify=tls_context(), mounts=loopback_without_proxy()
+        ) as client:
             self._http_client = client
             verifier = self.verifier
             if verifier is not None:

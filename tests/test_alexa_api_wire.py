@@ -348,3 +348,35 @@ def test_a_call_to_a_loopback_endpoint_goes_through_no_proxy(
     monkeypatch.delenv("no_proxy", raising=False)
     client = api(server, "ok", own_client=True)
     assert run(client.given_name) == "John"
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
+def test_the_app_s_shared_client_takes_no_proxy_to_a_loopback_endpoint(
+    server: Server, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    # The lifespan's client (``serve``, ``serve --dev`` and its simulator's fake API) took the
+    # environment's proxy for a loopback apiEndpoint: the token sent to the proxy, the call failed.
+    from alexaskill import Response, Skill, speak
+    from alexaskill.testing import TestClient
+
+    monkeypatch.setenv(variable, "http://127.0.0.1:9")  # (the discard port: nothing answers)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    skill = Skill("amzn1.ask.skill.33333333-3333-3333-3333-333333333333")
+
+    @skill.intent("Ask")
+    async def ask(api: AlexaApi) -> Response:
+        try:
+            name = await api.given_name()
+        except AlexaApiError as exc:
+            name = f"failed: {exc}"
+        return speak(f"Name {name}.")
+
+    with TestClient(skill, device_id=DEVICE_ID) as test_client:
+        fake, skill.api_client = skill.api_client, None  # the lifespan's client, not the fake's
+        test_client.factory.api_endpoint = server.url
+        try:
+            speech = test_client.intent("Ask").speech
+        finally:
+            skill.api_client = fake
+    assert speech == "Name John."

@@ -27,6 +27,7 @@ __all__ = [
     "error_of",
     "is_amazon_host",
     "is_loopback",
+    "loopback_without_proxy",
     "read_answer",
     "reminder_body",
     "retry_seconds",
@@ -135,6 +136,16 @@ def is_loopback(host: str | None) -> bool:
         return host is not None and ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def loopback_without_proxy() -> dict[str, None]:
+    """``mounts`` for a long-lived httpx client: no proxy of the environment's for the loopback
+    addresses `is_loopback` allows most often (a proxy cannot reach this machine's 127.0.0.1,
+    and would be sent the token in clear text); every other host as the environment says.
+
+    A pattern names one host: a client made per call takes `is_loopback` for the whole range.
+    """
+    return {f"all://{host}": None for host in ("127.0.0.1", "[::1]", "localhost")}
 
 
 def is_amazon_host(host: str | None) -> bool:
