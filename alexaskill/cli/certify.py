@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .common import UsageError, help_text
 from .dev import DEV_PKI_ENV, dev_pki
-from .inputs import CAPTURE_FILE, PEM_FILE, given_skill_id
+from .inputs import CAPTURE_FILE, PEM_FILE, given_skill_id, shown_url
 from .probes import (
     ALEXA_TIMEOUT,
     Result,
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.flush()
 
     if not args.json:
-        out.write(f"certifying {args.url}\n")
+        out.write(f"certifying {shown_url(args.url)}\n")
     results = run_probes(target, capture, on_result=show)
     failed = [r.name for r in results if r.passed is False]
     if args.json:

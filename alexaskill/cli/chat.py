@@ -383,7 +383,9 @@ class _Chat:
 
 
 def _converse(chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: bool) -> None:
-    where = args.url or args.app
+    from .inputs import shown_url
+
+    where = shown_url(args.url) if args.url is not None else args.app
     device = "a device with a screen" if chat.screen else "a speaker"
     out.write(
         f"Talking to {where} ({chat.locale}, {device}). Type what you would say; "

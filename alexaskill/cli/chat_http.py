@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .common import is_local_url, unreachable
+from .inputs import shown_url
 
 if TYPE_CHECKING:
     from ..testing import FakeAlexaApi, SkillResponse
@@ -73,7 +74,9 @@ class HttpTransport:
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             # (a ConnectTimeout is a TimeoutException too: the request never left, so it is
             # no skill that failed to answer in time)
-            raise unreachable(self.url, exc, self.app_hint, timeout=self.timeout) from None
+            raise unreachable(
+                shown_url(self.url), exc, self.app_hint, timeout=self.timeout
+            ) from None
         except httpx.TimeoutException:
             said = f"no answer within {self.timeout:g} s (Alexa gives up after about 8 s)"
             return self._failed(envelope, said)

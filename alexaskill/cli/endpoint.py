@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..testing import TestPKI
 
 from .common import UsageError
+from .inputs import shown_url
 
 #: How long Alexa waits for an answer, about: a probe not answered by then fails.
 ALEXA_TIMEOUT: Final = 8.0
@@ -83,22 +84,24 @@ def check_url(url: str, *, allow_local: bool) -> None:
     from .inputs import url_blemish
 
     if (blemish := url_blemish(url)) is not None:
-        raise UsageError(f"{url!r}: {blemish}")
+        raise UsageError(f"{shown_url(url)!r}: {blemish}")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
-        raise UsageError(f"{url!r}: not a URL with a valid port") from None
+        raise UsageError(f"{shown_url(url)!r}: not a URL with a valid port") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{url!r}: expected the skill's https:// endpoint URL")
+        raise UsageError(f"{shown_url(url)!r}: expected the skill's https:// endpoint URL")
     if parts.scheme == "http":
         if not allow_local:
             raise UsageError(
-                f"{url}: Alexa only calls https:// endpoints. For a server on this machine "
-                "(a test), pass --allow-local"
+                f"{shown_url(url)}: Alexa only calls https:// endpoints. For a server on this "
+                "machine (a test), pass --allow-local"
             )
         if not is_loopback(parts.hostname):
-            raise UsageError(f"{url}: --allow-local allows http:// only to a loopback address")
+            raise UsageError(
+                f"{shown_url(url)}: --allow-local allows http:// only to a loopback address"
+            )
 
 
 def is_loopback(host: str) -> bool:
@@ -148,7 +151,7 @@ def connect_failure(target: Target, exc: BaseException) -> str:
         why = f"no address found for {target.host} ({os_error.strerror or os_error})"
     else:
         why = getattr(os_error, "strerror", None) or str(exc) or type(exc).__name__
-    return f"cannot reach {target.url}: {why}"
+    return f"cannot reach {shown_url(target.url)}: {why}"
 
 
 def endpoint_checks(target: Target) -> tuple[list[Result], ssl.SSLContext | bool]:

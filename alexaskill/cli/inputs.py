@@ -1,5 +1,5 @@
 """What a command is given, read and checked: option values (`nonempty_path`,
-`given_skill_id`, `given_invocation`, `url_blemish`), the ``--alexa-api`` file
+`given_skill_id`, `given_invocation`, `url_blemish`, `shown_url`), the ``--alexa-api`` file
 (`fake_alexa_api`), standard input at a terminal (`hint_at_a_terminal`), and the fields of a
 PlaybackFailed event `request` prints (`failed_playback`). Split from `common`."""
 
@@ -128,7 +128,7 @@ def alexa_api_reaches(url: str | None, path: str | None) -> None:
     if not is_local_url(url):
         raise UsageError(
             f"--alexa-api {path}: the fake Alexa APIs are served only to a skill on this "
-            f"machine, and {url} is not (its skill calls Amazon's): drop --alexa-api"
+            f"machine, and {shown_url(url)} is not (its skill calls Amazon's): drop --alexa-api"
         )
 
 
@@ -170,6 +170,15 @@ def url_blemish(url: str) -> str | None:
     if any(char.isspace() or not char.isprintable() for char in url):
         return "holds a space or a control character, which no URL has (a space in a path is %20)"
     return None
+
+
+def shown_url(url: str) -> str:
+    """``url`` as a message may quote it: a password in it (``http://ann:pw@host/``) shown as
+    ``***`` (``http://ann:***@host/``). Only text is looked at: a URL that is none is kept."""
+    import re
+
+    # The user info ends at the authority's last "@" (one in a password may be unescaped).
+    return re.sub(r"^([A-Za-z][\w+.-]*://[^/?#@:]*):[^/?#]*@", r"\1:***@", url)
 
 
 def failed_playback(request_type: str, fields: dict[str, Any]) -> None:

@@ -42,6 +42,7 @@ from .inputs import (
     fake_alexa_api,
     given_skill_id,
     hint_at_a_terminal,
+    shown_url,
     url_blemish,
 )
 
@@ -152,25 +153,29 @@ def _check_url(url: str) -> str:
     try:
         url.encode("utf-8")  # (a byte that is not UTF-8, as Python holds it: httpx raised)
     except UnicodeEncodeError:
-        raise UsageError(f"--url {url!r}: not UTF-8 text") from None
+        raise UsageError(f"--url {shown_url(url)!r}: not UTF-8 text") from None
     if (blemish := url_blemish(url)) is not None:
-        raise UsageError(f"--url {url!r}: {blemish}")
+        raise UsageError(f"--url {shown_url(url)!r}: {blemish}")
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # an unclosed [ of an IPv6 address
-        raise UsageError(f"--url {url!r}: not a URL ({exc})") from None
+        raise UsageError(f"--url {shown_url(url)!r}: not a URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--url {url!r}: expected an http(s) URL, e.g. http://127.0.0.1:8000/")
+        raise UsageError(
+            f"--url {shown_url(url)!r}: expected an http(s) URL, e.g. http://127.0.0.1:8000/"
+        )
     try:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
-        raise UsageError(f"--url {url!r}: the port is not a number from 0 to 65535") from None
+        raise UsageError(
+            f"--url {shown_url(url)!r}: the port is not a number from 0 to 65535"
+        ) from None
     import httpx  # (sent through it: what urllib lets by, "[::1]]", httpx refuses)
 
     try:
         httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise UsageError(f"--url {url!r}: not a URL ({exc})") from None
+        raise UsageError(f"--url {shown_url(url)!r}: not a URL ({exc})") from None
     return url
 
 
@@ -337,7 +342,7 @@ def _send_url(
                 response = http.post(url, content=body, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # (a ConnectTimeout is a TimeoutException too: the request never left)
-                raise unreachable(url, exc, args.app, timeout=URL_TIMEOUT) from None
+                raise unreachable(shown_url(url), exc, args.app, timeout=URL_TIMEOUT) from None
             except httpx.TimeoutException:
                 said = f"no answer within {URL_TIMEOUT:g} s (Alexa gives up after about 8 s)"
                 result = SkillResponse(0, {"error": said})

@@ -1,0 +1,121 @@
+"""A password in a ``--url`` (``http://ann:pw@host/``) is never echoed by the commands that take
+one (replay, chat, certify): their messages show it as ``***``."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.cli.inputs import shown_url
+from alexaskill.testing import RequestFactory
+
+SKILL_ID = "amzn1.ask.skill.44444444-4444-4444-4444-444444444444"
+SECRET = "s3cr3t-pw"
+
+APP = f"""
+from alexaskill import Skill, speak
+
+skill = Skill({SKILL_ID!r})
+
+
+@skill.intent("Hello", utterances=["say hello"])
+def hello():
+    return speak("hello")
+"""
+
+
+def run(stdin: str, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    sys_stdin = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(argv), stdout=out, stderr=err)
+    finally:
+        sys.stdin = sys_stdin
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A current directory holding ``pwapp.py`` and ``hello.json``; no connection leaves."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    (tmp_path / "pwapp.py").write_text(APP)
+    (tmp_path / "hello.json").write_text(
+        json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello"))
+    )
+
+    def refused(self: object, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refused)
+    yield tmp_path
+    for name in [name for name in sys.modules if name.startswith("pwapp")]:
+        del sys.modules[name]
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (it refuses a connection)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://ann:pw@127.0.0.1:8000/", "http://ann:***@127.0.0.1:8000/"),
+        ("https://:pw@example.com/x?a=b:c@d", "https://:***@example.com/x?a=b:c@d"),
+        ("http://ann:p@w@host/", "http://ann:***@host/"),  # an "@" left unescaped
+        ("http://ann@host/", "http://ann@host/"),  # no password
+        ("https://host/a:b@c", "https://host/a:b@c"),  # a path's, not a password
+        ("not a url: x@y", "not a url: x@y"),
+    ],
+)
+def test_shown_url(url: str, shown: str) -> None:
+    assert shown_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        # A URL refused for what it is
+        (f"http://ann:{SECRET}@127.0.0.1:99999/", "the port is not a number"),
+        (f"ftp://ann:{SECRET}@127.0.0.1/", "expected an http(s) URL"),
+        # One that nothing answered
+        (f"http://ann:{SECRET}@127.0.0.1:8000/", "cannot connect to http://ann:***@127.0.0.1"),
+    ],
+)
+@pytest.mark.parametrize("command", ["replay", "chat"])
+def test_replay_and_chat_do_not_echo_the_url_s_password(
+    workdir: Path, command: str, url: str, said: str
+) -> None:
+    given = ["pwapp:skill", "hello.json"] if command == "replay" else ["pwapp:skill"]
+    code, out, err = run("open the skill\n", command, *given, "--url", url)
+    assert code == 2, (out, err)
+    assert said in err, err
+    assert "ann:***@127.0.0.1" in err, err
+    assert SECRET not in out + err
+
+
+def test_certify_does_not_echo_the_url_s_password(workdir: Path) -> None:
+    # Refused: http:// without --allow-local
+    code, out, err = run("", "certify", f"http://ann:{SECRET}@127.0.0.1:8000/")
+    assert code == 2, (out, err)
+    assert "http://ann:***@127.0.0.1:8000/: Alexa only calls https://" in err, err
+    assert SECRET not in out + err
+    # Not reached: said in the report
+    url = f"http://ann:{SECRET}@127.0.0.1:{closed_port()}/"
+    code, out, err = run("", "certify", url, "--allow-local", "--skill-id", SKILL_ID)
+    assert code != 0, (out, err)
+    assert "cannot reach http://ann:***@127.0.0.1:" in out, out
+    assert SECRET not in out + err
