@@ -213,3 +213,26 @@ def test_an_endpoint_url_botocore_cannot_use_is_refused_at_construction(
         "http://[::1]",
     ):
         DynamoDBStore("skill-table", region="us-east-1", endpoint_url=fine)
+
+
+@pytest.mark.parametrize("missing", ["jmespath", "dateutil", "urllib3"])
+def test_botocore_without_its_dependencies_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    # botocore installed alone (``pip install --no-deps``, a layer that vendors it): the store
+    # was made, and every first request failed with a ModuleNotFoundError, a handler error.
+    import importlib.util
+
+    from alexaskill.dynamodb import DynamoDBStore
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name == missing else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    expected = rf"{missing}.*pip install 'alexaskill\[dynamodb\]'"
+    with pytest.raises(ConfigurationError, match=expected):
+        open_store("dynamodb://skill?region=us-east-1")
+    with pytest.raises(ConfigurationError, match=expected):
+        DynamoDBStore("skill", region="us-east-1")

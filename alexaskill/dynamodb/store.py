@@ -36,6 +36,8 @@ _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:
 _REGION: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
+#: botocore and the modules it imports at once (one installed with ``--no-deps`` lacks them).
+_AWS_MODULES: Final = ("botocore", "jmespath", "dateutil", "urllib3")
 #: The longest ``timeout``, in seconds: a day. (botocore failed every call, "timestamp out of
 #: range for platform time_t", with a timeout of about 1e10 s or more; none is of use.)
 _MAX_TIMEOUT: Final = 86400.0
@@ -143,10 +145,15 @@ class DynamoDBStore:
         _check_timeout(timeout)
         if client is not None:
             _check_client(client, create_table)
-        if client is None and importlib.util.find_spec("botocore") is None:
-            raise ConfigurationError(
-                "DynamoDBStore needs botocore: pip install 'alexaskill[dynamodb]'"
-            )
+        if client is None:
+            # Looked for, not imported (a cold start's cost): else the first request failed.
+            missing = [name for name in _AWS_MODULES if importlib.util.find_spec(name) is None]
+            if missing:
+                what = "botocore" if "botocore" in missing else f"botocore's {', '.join(missing)}"
+                raise ConfigurationError(
+                    f"DynamoDBStore needs {what}: install the dynamodb extra, "
+                    "pip install 'alexaskill[dynamodb]'"
+                )
         self.table = table
         self.region = region
         self.endpoint_url = endpoint_url
