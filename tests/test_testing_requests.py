@@ -331,3 +331,24 @@ def test_a_screen_device_describes_its_viewport_as_an_echo_show_does() -> None:
     assert viewport["touch"] == ["SINGLE"]
     assert viewport["experiences"][0]["canRotate"] is False
     assert viewport["video"]["codecs"]
+
+
+@pytest.mark.parametrize("request_type", ["IntentRequest", "CanFulfillIntentRequest"])
+@pytest.mark.parametrize("intent", ["absent", None, {}, {"name": ""}, {"name": 3}])
+def test_send_of_an_intent_request_without_an_intent_name_is_a_value_error(
+    request_type: str, intent: Any
+) -> None:
+    # Alexa names the intent of each: sent without one, the skill answered a 400, which the
+    # test then read as the skill's own failure.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Hello", utterances=["say hello"])
+    def hello() -> Any:
+        return speak("Hello.")
+
+    fields = {} if intent == "absent" else {"intent": intent}
+    with TestClient(skill) as client:
+        with pytest.raises(ValueError, match=f"{request_type}: pass the intent"):
+            client.send(request_type, **fields)
+        named = client.send(request_type, intent={"name": "Hello", "confirmationStatus": "NONE"})
+        assert named.status_code == 200, named.json

@@ -15,7 +15,7 @@ from ..ssml import response_ssml_error
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
 from .grants import grant_scopes
-from .options import SkillClientFactory, check_options
+from .options import SkillClientFactory, check_intent_named, check_options
 from .pki import TestPKI
 from .player import PLAYER_EVENTS, DevicePlayer, ends_session
 from .requests import (
@@ -363,8 +363,10 @@ class TestClient(Talking):
         An ``AudioPlayer.*`` event comes from the client's `player`: its ``token`` and
         ``offsetInMilliseconds`` unless given, and the player takes the activity it reports.
         `ValueError` for one, or a ``PlaybackController.*`` press, from a device that does not
-        declare AudioPlayer: Alexa sends none from it.
+        declare AudioPlayer: Alexa sends none from it; for an ``IntentRequest`` (or
+        ``CanFulfillIntentRequest``) without ``intent={"name": …}``.
         """
+        check_intent_named(request_type, fields)
         if request_type.startswith(_AUDIO_PREFIXES) and "AudioPlayer" not in self.interfaces:
             raise ValueError(
                 f"{request_type}: the device declares no AudioPlayer interface (interfaces="

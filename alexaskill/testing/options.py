@@ -1,4 +1,5 @@
-"""What `TestClient` takes: the type of the ``skill_client`` fixture, and the keyword check."""
+"""What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, and
+the intent `TestClient.send` needs (`check_intent_named`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from ..app import Skill
     from .client import TestClient
 
-__all__ = ["SkillClientFactory", "check_options"]
+__all__ = ["SkillClientFactory", "check_intent_named", "check_options"]
 
 
 class SkillClientFactory(Protocol):
@@ -36,3 +37,18 @@ def check_options(api_data: Mapping[str, Any], init: Callable[..., None]) -> Non
             close = difflib.get_close_matches(name, sorted(known | own), n=1)
             meant = f"; did you mean {close[0]}?" if close else ""
             raise TypeError(f"TestClient(): no option {name!r}{meant}")
+
+
+def check_intent_named(request_type: str, fields: Mapping[str, Any]) -> None:
+    """`ValueError` for an IntentRequest or CanFulfillIntentRequest whose ``intent`` field has
+    no name: Alexa names the intent of each, and the skill would answer it with a 400."""
+    if request_type not in ("IntentRequest", "CanFulfillIntentRequest"):
+        return
+    intent = fields.get("intent")
+    name = intent.get("name") if isinstance(intent, Mapping) else None
+    if not isinstance(name, str) or not name:
+        raise ValueError(
+            f"{request_type}: pass the intent, send({request_type!r}, intent={{'name': "
+            "'GetWeather', ...}) (Alexa names the intent of every one; client.intent(name) "
+            "sends an IntentRequest). A malformed request on purpose: send_envelope"
+        )
