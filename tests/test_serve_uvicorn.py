@@ -149,22 +149,9 @@ def test_serve_stopped_while_a_def_handler_blocks_answers_it_and_exits_0(
     (tmp_path / "blocking.py").write_text(
         _BLOCKING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
     )
-    process, url = serve(servers, tmp_path, tmp_path, "blocking:skill")
-    body = RequestFactory(skill_id=SKILL_ID).intent("Hello")
-    content = httpx.Request("POST", url, json=body).content
-    headers = {"Content-Type": "application/json", **pki.sign(content)}
-    answers: list[httpx.Response] = []
-    posting = threading.Thread(
-        target=lambda: answers.append(
-            httpx.post(url, content=content, headers=headers, timeout=60)
-        ),
-        daemon=True,
+    process, answers, posting = _posted_under_way(
+        servers, tmp_path, pki, started, "Hello", "blocking:skill"
     )
-    posting.start()
-    deadline = time.monotonic() + 60
-    while not started.exists():  # the handler is under way, in its thread
-        assert time.monotonic() < deadline and process.poll() is None
-        time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
     posting.join(60)
@@ -220,6 +207,26 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
         _SLEEPING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
     )
     argv = ["sleeping:skill", "--timeout-graceful-shutdown", "1", "--http", http]
+    process, answers, posting = _posted_under_way(servers, tmp_path, pki, started, intent, *argv)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    posting.join(60)
+    output = servers.output[process].read_text()
+    assert [a.status_code for a in answers] == [200], output
+    assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    # (uvicorn's own ERROR, "Cancel 1 running task(s)", stays: the server's to say; and its
+    # h11 protocol logs the cancellation that goes on after the answer, with a traceback)
+    if http != "h11":
+        assert "Traceback" not in output and "Exception in ASGI" not in output, output
+    warnings = [line for line in output.splitlines() if "WARNING alexaskill:" in line]
+    assert len(warnings) == 1 and "was cancelled before it answered" in warnings[0], output
+
+
+def _posted_under_way(
+    servers: Any, tmp_path: Path, pki: TestPKI, started: Path, intent: str, *argv: str
+) -> tuple[Any, list[httpx.Response], threading.Thread]:
+    """Serve ``argv``, POST a signed ``intent`` from a thread, and wait (60 s at most) until its
+    handler is under way (it made ``started``): the server, the answers, the posting thread."""
     process, url = serve(servers, tmp_path, tmp_path, *argv)
     body = RequestFactory(skill_id=SKILL_ID).intent(intent)
     content = httpx.Request("POST", url, json=body).content
@@ -233,18 +240,7 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
     )
     posting.start()
     deadline = time.monotonic() + 60
-    while not started.exists():  # the handler is under way
+    while not started.exists():
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) == 0
-    posting.join(60)
-    output = servers.output[process].read_text()
-    assert [a.status_code for a in answers] == [200], output
-    assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
-    # (uvicorn's own ERROR, "Cancel 1 running task(s)", stays: the server's to say; and its
-    # h11 protocol logs the cancellation that goes on after the answer, with a traceback)
-    if http != "h11":
-        assert "Traceback" not in output and "Exception in ASGI" not in output, output
-    warnings = [line for line in output.splitlines() if "WARNING alexaskill:" in line]
-    assert len(warnings) == 1 and "was cancelled before it answered" in warnings[0], output
+    return process, answers, posting
