@@ -918,3 +918,42 @@ def test_an_updated_intent_holds_only_what_alexa_takes() -> None:
     assert updated_intent(confirmed)["confirmationStatus"] == "CONFIRMED"
     named = {"name": "PlanTrip", "slots": {"city": {"name": "city", "value": "Paris"}}}
     assert Dialog.ElicitSlot("city", updated_intent=named).updated_intent == named
+
+
+_METADATA = r"^directives\[0\]: AudioPlayer\.Play audioItem\.metadata"
+
+
+def _play_with_metadata(metadata: object) -> dict[str, Any]:
+    play = _raw_play()
+    play["audioItem"]["metadata"] = metadata
+    return play
+
+
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        (
+            {"art": {"sources": [{"url": "http://cdn.example.com/a.png"}]}},
+            r"\.art\.sources\[0\]\.url must be an HTTPS URL",
+        ),
+        (
+            {"backgroundImage": {"sources": [{"url": "https://cdn.example.com/b.png"}, {}]}},
+            r"\.backgroundImage\.sources\[1\]\.url must be a non-empty str",
+        ),
+        ({"art": "https://cdn.example.com/a.png"}, r"\.art must be an image"),
+        ({"title": 42}, r"\.title must be a str"),
+        ("Episode 42", r" must be an object, not str"),
+    ],
+)
+def test_a_play_written_as_a_dict_has_its_metadata_checked(metadata: object, message: str) -> None:
+    # A Play dict's metadata went out unchecked (an http:// cover, a bare URL for an image),
+    # while AudioMetadata refuses the same: Alexa does not fetch the image.
+    with pytest.raises(ResponseError, match=_METADATA + message):
+        Response(directives=(_play_with_metadata(metadata),))
+    good = {
+        "title": "Episode 42",
+        "art": {"sources": [{"url": "https://cdn.example.com/a.png", "size": "LARGE"}]},
+    }
+    response = Response(directives=(_play_with_metadata(good),))
+    body = json.loads(encode_response(response))
+    assert body["response"]["directives"][0]["audioItem"]["metadata"] == good

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Final, Literal
 
 import msgspec
@@ -58,6 +59,29 @@ class AudioMetadata(msgspec.Struct, frozen=True, kw_only=True):
         if self.background_image is not None:
             wire["backgroundImage"] = {"sources": [{"url": self.background_image}]}
         return wire
+
+
+def _check_metadata_json(metadata: object) -> None:
+    """Raise `ResponseError` where a Play's ``audioItem.metadata`` written as JSON breaks a rule
+    `AudioMetadata` checks: an object, its title and subtitle text, each image source's URL
+    HTTPS (what ``art`` and ``backgroundImage`` hold: ``{"sources": [{"url": …}, …]}``)."""
+    where = "AudioPlayer.Play audioItem.metadata"
+    if not isinstance(metadata, Mapping):
+        raise ResponseError(f"{where} must be an object, not {type(metadata).__name__}")
+    for name in ("title", "subtitle"):
+        if name in metadata and not isinstance(metadata[name], str):
+            raise ResponseError(f"{where}.{name} must be a str, not {metadata[name]!r}"[:200])
+    for name in ("art", "backgroundImage"):
+        if name not in metadata:
+            continue
+        image = metadata[name]
+        sources = image.get("sources") if isinstance(image, Mapping) else None
+        if not isinstance(sources, list) or not all(isinstance(s, Mapping) for s in sources):
+            raise ResponseError(
+                f'{where}.{name} must be an image: {{"sources": [{{"url": "https://…"}}]}}'
+            )
+        for index, source in enumerate(sources):
+            _https(f"{where}.{name}.sources[{index}].url", source.get("url"))
 
 
 class AudioPlayer:

@@ -78,9 +78,10 @@ def directive_kind(directive: Directive | Mapping[str, Any]) -> str:
 def _check_play(field: str, index: int, play: Mapping[str, Any]) -> None:
     """Raise `ResponseError` where an AudioPlayer.Play written as a mapping breaks a rule the
     typed `alexaskill.directives.AudioPlayer.Play` checks (HTTPS, lengths, the previous token
-    exactly with ENQUEUE); the mapping itself goes out as written."""
+    exactly with ENQUEUE, the metadata's text and image URLs); the mapping itself goes out as
+    written."""
     # Imported here: alexaskill.directives builds on this module.
-    from ..directives.audio import AudioPlayer
+    from ..directives.audio import AudioPlayer, _check_metadata_json
 
     item = play.get("audioItem")
     stream = item.get("stream") if isinstance(item, Mapping) else None
@@ -95,6 +96,8 @@ def _check_play(field: str, index: int, play: Mapping[str, Any]) -> None:
     }
     try:
         AudioPlayer.Play(**fields)
+        if isinstance(item, Mapping) and "metadata" in item:
+            _check_metadata_json(item["metadata"])
     except ResponseError as exc:
         raise ResponseError(f"{field}[{index}]: {exc}") from None
 
