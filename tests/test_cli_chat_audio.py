@@ -386,3 +386,23 @@ def test_an_event_no_device_sends_from_the_players_state_is_refused(
         "> /audio finished\n  (the player is STOPPED: a device sends PlaybackFinished only of a "
         "stream playing)\n"
     ) in out
+
+
+STOPPED = "  → AudioPlayer.PlaybackStopped 0 at 0 ms (sent by the device on its own)"
+
+
+def test_the_device_reports_a_stream_a_directive_stops_on_its_own(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A device sends AudioPlayer.PlaybackStopped when a Stop stops its stream (Amazon's
+    # AudioPlayer reference); chat sent none, and refused /audio stopped once the player was
+    # STOPPED: the skill's PlaybackStopped handler never ran after "pause".
+    out = chat(monkeypatch, "open the podcast\npause\n/player\nresume\n")
+    paused = _after(out, "pause")
+    assert "directives: AudioPlayer.Stop" in paused
+    assert paused.rstrip("\n").endswith(STOPPED)
+    assert out.count("PlaybackStopped") == 1
+    assert _after(out, "/player").rstrip() == "  player:     STOPPED 0 at 0 ms"
+    assert _after(out, "resume").rstrip("\n").endswith(STARTED.format(0))
+    manual = chat(monkeypatch, "open the podcast\npause\n", "--audio-events", "manual")
+    assert "PlaybackStopped" not in manual

@@ -500,3 +500,25 @@ def test_an_event_about_the_queued_stream_moves_the_player_on_to_it() -> None:
     player.report("PlaybackFinished", {})
     player.finished()
     assert (player.token, player.activity) == ("1", "FINISHED")
+
+
+def test_a_directive_that_stops_a_playing_stream_counts_a_playback_stopped() -> None:
+    # Amazon's AudioPlayer reference: the device sends PlaybackStopped when a Stop, or a
+    # ClearQueue with CLEAR_ALL, stops its stream; the player counted only the streams started.
+    stop = {"type": "AudioPlayer.Stop"}
+    player = DevicePlayer("0", activity="PLAYING")
+    player.follow([stop])
+    assert (player.activity, player.stops) == ("STOPPED", 1)
+    player.follow([stop])  # nothing playing: nothing stopped
+    assert player.stops == 1
+    player = DevicePlayer("0", activity="PLAYING")
+    player.follow([{"type": "AudioPlayer.ClearQueue", "clearBehavior": "CLEAR_ENQUEUED"}])
+    assert (player.activity, player.stops) == ("PLAYING", 0)
+    player.follow([{"type": "AudioPlayer.ClearQueue", "clearBehavior": "CLEAR_ALL"}])
+    assert (player.activity, player.stops) == ("STOPPED", 1)
+    # A stream paused at once for the session never started: its Stop reports nothing.
+    play = AudioPlayer.Play(EPISODES[0], "0")._wire()
+    player = DevicePlayer()
+    player.follow([play], session_open=True)
+    player.follow([stop])
+    assert (player.activity, player.stops, player.starts) == ("STOPPED", 0, 0)

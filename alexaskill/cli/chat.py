@@ -18,7 +18,7 @@ import sys
 import warnings
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from .chat_audio import AUTOMATIC, device_request, player_of
+from .chat_audio import AUTOMATIC, device_request, player_event, player_of
 from .chat_audio import HELP as AUDIO_HELP
 from .chat_commands import HELP, command_mistake
 from .chat_show import (
@@ -83,9 +83,11 @@ class _Chat:
         self._late_seen = self.api.late_count
         self.screen = args.device == "screen"
         self.conversation = self._conversation()
-        #: The audio player's state last shown (a row when it changes), and its streams started.
+        #: The audio player's state last shown (a row when it changes), its streams started
+        #: and stopped.
         self._player_shown = player_of(self._sender()).describe()
         self._starts = player_of(self._sender()).starts
+        self._stops = player_of(self._sender()).stops
 
     def _model(self, locale: str | None) -> tuple[InteractionModel, str]:
         if self.args.model is not None:
@@ -252,9 +254,17 @@ class _Chat:
         player_of(self._sender()).session_ended()
 
     def _device_starts(self) -> None:
-        """A device reports each stream it starts (PlaybackStarted) unasked: so does chat,
-        unless --audio-events manual leaves it to /audio started."""
-        if player_of(self._sender()).starts != self._starts and self.args.audio_events == "auto":
+        """A device reports each stream a directive stops (PlaybackStopped) and each it starts
+        (PlaybackStarted) unasked: so does chat, unless --audio-events manual leaves it to
+        /audio."""
+        player = player_of(self._sender())
+        auto = self.args.audio_events == "auto"
+        # Of the stream the player holds, still stopped (not one a later Play replaced).
+        if player.stops != self._stops and auto and player.activity == "STOPPED":
+            stopped = player_event(self.client, self.transport, "PlaybackStopped")
+            self.show_device_request(stopped, AUTOMATIC)
+        self._stops = player.stops
+        if player.starts != self._starts and auto:
             reply = device_request(self.client, self.transport, ["audio", "started"])
             if reply is not None and not isinstance(reply, str):
                 self.show_device_request(reply, AUTOMATIC)
@@ -493,8 +503,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--audio-events",
         choices=("auto", "manual"),
         default="auto",
-        help="auto (default): a stream that starts sends AudioPlayer.PlaybackStarted, as on a "
-        "device; manual: only /audio started does",
+        help="auto (default): a stream that starts sends AudioPlayer.PlaybackStarted, and one a "
+        "directive stops PlaybackStopped, as on a device; manual: only /audio does",
     )
     command.add_argument(
         "--alexa-api",

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from ..testing import DevicePlayer, SkillResponse
 
-__all__ = ["AUTOMATIC", "BUTTONS", "EVENTS", "HELP", "device_request", "player_of"]
+__all__ = [
+    "AUTOMATIC",
+    "BUTTONS",
+    "EVENTS",
+    "HELP",
+    "device_request",
+    "player_event",
+    "player_of",
+]
 
 #: ``/audio WORD``: the audio player's events (``AudioPlayer.<event>``).
 EVENTS: Final = {
@@ -27,8 +35,9 @@ HELP: Final = """\
   /button next       a media button pressed (also: play, pause, previous):
                      PlaybackController.NextCommandIssued
   /player            what the device's audio player holds
-                     (PlaybackStarted is sent by itself when a stream starts, as a device
-                     does; chat --audio-events manual leaves it to /audio started)"""
+                     (PlaybackStarted is sent by itself when a stream starts, and
+                     PlaybackStopped when a Stop or ClearQueue stops one, as a device
+                     does; chat --audio-events manual leaves them to /audio)"""
 
 #: The activities a device reports an event from (a stream that finished does not finish, nor
 #: stop, again); the others, Started and Failed, from any.
@@ -65,22 +74,29 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
                 f"the player is {player.activity}: a device sends {event} only of a stream "
                 f"{'playing or paused' if event == 'PlaybackStopped' else 'playing'}"
             )
-        if client is not None:
-            reply: SkillResponse = client.audio_event(event)
-            return reply
-        fields = player.report(event, {})
-        reply = transport.send({"type": f"AudioPlayer.{event}", **fields}, new_session=False)
-        if event == "PlaybackFinished" and reply.status_code == 200:
-            player.finished()
-        return reply
+        return player_event(client, transport, event)
     if command == "button" and word in BUTTONS:
         if player.token is None:
             # Alexa sends a button press to the skill playing, or the one that played last.
             return NO_STREAM
         request = {"type": f"PlaybackController.{BUTTONS[word]}CommandIssued"}
         if client is not None:
-            reply = client.send(request["type"])
+            reply: SkillResponse = client.send(request["type"])
             return reply
         reply = transport.send(request, new_session=False)
         return reply
     return None
+
+
+def player_event(client: Any, transport: Any, event: str) -> SkillResponse:
+    """Send ``AudioPlayer.<event>`` about the stream the player holds (as `device_request`,
+    without asking whether the player's state allows it: what the device sends on its own)."""
+    if client is not None:
+        reply: SkillResponse = client.audio_event(event)
+        return reply
+    player = player_of(transport)
+    fields = player.report(event, {})
+    reply = transport.send({"type": f"AudioPlayer.{event}", **fields}, new_session=False)
+    if event == "PlaybackFinished" and reply.status_code == 200:
+        player.finished()
+    return reply

@@ -13,7 +13,9 @@ and what it is doing) follows from the skill's answers, as on a real device (Ama
   ``expectedPreviousToken`` is the token of the stream the player holds: the device ignores it
   otherwise (the app reports that as a `RuleViolation` with ``kept``).
 - ``AudioPlayer.Stop`` stops the stream (``STOPPED``, the token and offset kept, for a resume);
-  ``ClearQueue`` empties the queue, and with ``CLEAR_ALL`` stops the stream as well.
+  ``ClearQueue`` empties the queue, and with ``CLEAR_ALL`` stops the stream as well. Either
+  makes the device send ``PlaybackStopped`` (``stops`` counts them, as ``starts`` counts the
+  ``PlaybackStarted`` of the streams that start).
 - The device's own events say what it does: ``PlaybackStarted`` and ``PlaybackNearlyFinished``
   while ``PLAYING``, ``PlaybackStopped`` and ``PlaybackFailed`` once ``STOPPED``,
   ``PlaybackFinished`` once ``FINISHED``; after that event's answer the next stream in the
@@ -78,6 +80,11 @@ class DevicePlayer:
     #: a PlaybackStarted the device sends on its own (``alexaskill chat`` sends it; a test
     #: sends it with ``client.audio_event``).
     starts: int = field(default=0, init=False, compare=False, repr=False)
+    #: How many times a directive stopped a stream the player was playing (``Stop``,
+    #: ``ClearQueue`` with ``CLEAR_ALL``): each is a PlaybackStopped the device sends on its own
+    #: (Amazon's AudioPlayer reference; ``alexaskill chat`` sends it, a test with
+    #: ``client.audio_event``).
+    stops: int = field(default=0, init=False, compare=False, repr=False)
     #: Whether the stream held is paused while Alexa listens in the session (a Play in a reply
     #: that kept it open), to play when the session ends (`session_ended`).
     paused_for_session: bool = field(default=False, init=False, compare=False, repr=False)
@@ -182,9 +189,11 @@ class DevicePlayer:
         self.offset_in_milliseconds = stream.offset_in_milliseconds
 
     def _stop(self) -> None:
-        self.paused_for_session = False
         if self.activity in ("PLAYING", "PAUSED", "BUFFER_UNDERRUN"):
+            if not self.paused_for_session:  # (one paused so never started: none to report)
+                self.stops += 1
             self.activity = "STOPPED"
+        self.paused_for_session = False
 
     # --- the device's own events ---
 
