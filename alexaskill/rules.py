@@ -87,7 +87,6 @@ from .responses import (
     Directive,
     Response,
     can_fulfill,
-    directive_kind,
     directive_type,
     empty,
 )
@@ -142,6 +141,8 @@ class DeviceDrop:
 # reference. A type not listed takes any AudioPlayer directive.
 _STOP_OR_CLEAR: Final = frozenset({"AudioPlayer.Stop", "AudioPlayer.ClearQueue"})
 _NO_RESPONSE: Final[frozenset[str]] = frozenset()
+#: The AudioPlayer interface's directives: a mapping of another "AudioPlayer." type is none.
+_AUDIO_DIRECTIVES: Final = frozenset({"AudioPlayer.Play"}) | _STOP_OR_CLEAR
 _AUDIO_REPLIES: Final[dict[str, frozenset[str]]] = {
     # "Can't respond with more than 0 play directives" is Alexa's answer to a Play here.
     "AudioPlayer.PlaybackStarted": _STOP_OR_CLEAR,
@@ -329,7 +330,7 @@ def _only_audio(
     kept = []
     for directive in response.directives:
         type_ = directive_type(directive)
-        if directive_kind(directive) == "audio" and (allowed is None or type_ in allowed):
+        if type_ in (_AUDIO_DIRECTIVES if allowed is None else allowed):
             kept.append(directive)
         else:
             dropped.append(type_)
@@ -337,6 +338,14 @@ def _only_audio(
         rule = _audio_rule(request_type, allowed)
         if allowed is None or allowed:
             rule += ", and no speech, card or reprompt"
+        unknown = [
+            t for t in dropped if t.startswith("AudioPlayer.") and t not in _AUDIO_DIRECTIVES
+        ]
+        if unknown:
+            rule += (
+                f"; {' and '.join(unknown)} is no AudioPlayer directive, which are "
+                f"{', '.join(sorted(_AUDIO_DIRECTIVES))}"
+            )
         _report(
             RuleViolation(
                 request_type,

@@ -1001,3 +1001,31 @@ def test_a_built_in_intent_declared_with_utterances_may_name_amazons_slots() -> 
     with TestClient(skill) as client:
         sent = client.send("IntentRequest", **fields).directives[0]
     assert sent["slotToElicit"] == "ListPosition"
+
+
+def test_a_reply_to_an_audio_event_keeps_only_the_audioplayer_directives_alexa_knows() -> None:
+    # A dict of another AudioPlayer.* type (a made-up AudioPlayer.Pause) went out in reply to an
+    # audio event or a media button as an AudioPlayer directive: Alexa has three, and refuses
+    # the reply (System.ExceptionEncountered), the next stream never queued.
+    skill = Skill(SKILL_ID)
+    enqueue = AudioPlayer.Play(
+        URL, "ep-43", play_behavior="ENQUEUE", expected_previous_token="ep-42"
+    )
+    skill.on("AudioPlayer.PlaybackNearlyFinished")(
+        lambda: Response(directives=({"type": "AudioPlayer.Pause"}, enqueue))
+    )
+    skill.on("PlaybackController.PauseCommandIssued")(
+        lambda: Response(directives=({"type": "AudioPlayer.Pause"},))
+    )
+    with TestClient(skill, raise_handler_errors=False) as client:
+        nearly = client.send("AudioPlayer.PlaybackNearlyFinished", token="ep-42")
+        paused = client.send("PlaybackController.PauseCommandIssued")
+    assert [d["type"] for d in nearly.json["response"]["directives"]] == ["AudioPlayer.Play"]
+    assert paused.json["response"] == {}
+    for result in (nearly, paused):
+        [violation] = result.violations
+        assert violation.dropped == ("AudioPlayer.Pause",)
+        assert (
+            "AudioPlayer.Pause is no AudioPlayer directive, which are AudioPlayer.ClearQueue, "
+            "AudioPlayer.Play, AudioPlayer.Stop" in str(violation)
+        )
