@@ -406,3 +406,16 @@ def test_the_device_reports_a_stream_a_directive_stops_on_its_own(
     assert _after(out, "resume").rstrip("\n").endswith(STARTED.format(0))
     manual = chat(monkeypatch, "open the podcast\npause\n", "--audio-events", "manual")
     assert "PlaybackStopped" not in manual
+
+
+def test_the_device_reports_the_stream_a_play_replaced_stopped_on_its_own(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "next" plays another stream over the one playing: the device says the first stopped
+    # (where it was), then the second started; chat sent only the start.
+    out = chat(monkeypatch, "open the podcast\n/button next\n")
+    assert _after(out, "/button next") == (
+        "  → PlaybackController.NextCommandIssued\n"
+        "  directives: AudioPlayer.Play\n"
+        "  player:     PLAYING 1 at 0 ms\n" + STOPPED + "\n" + STARTED.format(1) + "\n"
+    )

@@ -14,6 +14,7 @@ from alexaskill.exceptions import RuleViolation
 from alexaskill.models import AudioPlayerRequest, Context, IntentRequest, decode_envelope
 from alexaskill.responses import Response, speak
 from alexaskill.testing import DevicePlayer, RequestFactory, TestClient
+from alexaskill.testing.player import QueuedStream
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 EPISODES = [f"https://cdn.example.com/podcast/episode-{n}.mp3" for n in range(3)]
@@ -522,3 +523,21 @@ def test_a_directive_that_stops_a_playing_stream_counts_a_playback_stopped() -> 
     player.follow([play], session_open=True)
     player.follow([stop])
     assert (player.activity, player.stops, player.starts) == ("STOPPED", 0, 0)
+
+
+def test_a_play_replacing_the_stream_playing_reports_that_one_stopped() -> None:
+    # Amazon's AudioPlayer reference: a REPLACE_ALL Play stops the stream playing, and the
+    # device sends PlaybackStopped of it; the player counted no stop, and a PlaybackStopped
+    # of the old token made the player hold that one again, STOPPED, the new one lost.
+    player = DevicePlayer("0", activity="PLAYING", offset_in_milliseconds=7_000)
+    player.follow([AudioPlayer.Play(EPISODES[1], "1")._wire()])
+    assert (player.stops, player.stopped) == (1, QueuedStream("0", None, 7_000))
+    assert player.report("PlaybackStopped", {"token": "0"}) == {
+        "token": "0",
+        "offsetInMilliseconds": 7_000,
+    }
+    assert (player.token, player.activity, player.url) == ("1", "PLAYING", EPISODES[1])
+    # Played again from the start (the same token), or after a Stop: no second stop counted.
+    player.follow([{"type": "AudioPlayer.Stop"}])
+    player.follow([AudioPlayer.Play(EPISODES[1], "1")._wire()])
+    assert (player.stops, player.stopped) == (2, QueuedStream("1", EPISODES[1], 0))

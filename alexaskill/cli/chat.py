@@ -18,7 +18,7 @@ import sys
 import warnings
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from .chat_audio import AUTOMATIC, device_request, player_event, player_of
+from .chat_audio import AUTOMATIC, device_reports, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
 from .chat_commands import HELP, command_mistake
 from .chat_show import (
@@ -257,18 +257,12 @@ class _Chat:
         """A device reports each stream a directive stops (PlaybackStopped) and each it starts
         (PlaybackStarted) unasked: so does chat, unless --audio-events manual leaves it to
         /audio."""
-        player = player_of(self._sender())
-        auto = self.args.audio_events == "auto"
-        # Of the stream the player holds, still stopped (not one a later Play replaced).
-        if player.stops != self._stops and auto and player.activity == "STOPPED":
-            stopped = player_event(self.client, self.transport, "PlaybackStopped")
-            self.show_device_request(stopped, AUTOMATIC)
-        self._stops = player.stops
-        if player.starts != self._starts and auto:
-            reply = device_request(self.client, self.transport, ["audio", "started"])
-            if reply is not None and not isinstance(reply, str):
+        if self.args.audio_events == "auto":
+            sent = device_reports(self.client, self.transport, self._starts, self._stops)
+            for reply in sent:
                 self.show_device_request(reply, AUTOMATIC)
-        self._starts = player_of(self._sender()).starts
+        player = player_of(self._sender())
+        self._starts, self._stops = player.starts, player.stops
 
     # --- printing ---
 

@@ -13,6 +13,7 @@ __all__ = [
     "BUTTONS",
     "EVENTS",
     "HELP",
+    "device_reports",
     "device_request",
     "player_event",
     "player_of",
@@ -36,8 +37,8 @@ HELP: Final = """\
                      PlaybackController.NextCommandIssued
   /player            what the device's audio player holds
                      (PlaybackStarted is sent by itself when a stream starts, and
-                     PlaybackStopped when a Stop or ClearQueue stops one, as a device
-                     does; chat --audio-events manual leaves them to /audio)"""
+                     PlaybackStopped when a directive stops one, as a device does;
+                     chat --audio-events manual leaves them to /audio)"""
 
 #: The activities a device reports an event from (a stream that finished does not finish, nor
 #: stop, again); the others, Started and Failed, from any.
@@ -88,15 +89,33 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
     return None
 
 
-def player_event(client: Any, transport: Any, event: str) -> SkillResponse:
-    """Send ``AudioPlayer.<event>`` about the stream the player holds (as `device_request`,
-    without asking whether the player's state allows it: what the device sends on its own)."""
+def player_event(client: Any, transport: Any, event: str, **given: Any) -> SkillResponse:
+    """Send ``AudioPlayer.<event>`` about the stream the player holds, or the one ``given``
+    names (as `device_request`, without asking whether the player's state allows it: what the
+    device sends on its own)."""
     if client is not None:
-        reply: SkillResponse = client.audio_event(event)
+        reply: SkillResponse = client.audio_event(event, **given)
         return reply
     player = player_of(transport)
-    fields = player.report(event, {})
+    fields = player.report(event, given)
     reply = transport.send({"type": f"AudioPlayer.{event}", **fields}, new_session=False)
     if event == "PlaybackFinished" and reply.status_code == 200:
         player.finished()
     return reply
+
+
+def device_reports(client: Any, transport: Any, starts: int, stops: int) -> list[SkillResponse]:
+    """Send what the device reports on its own since its player counted ``starts`` streams
+    started and ``stops`` stopped: PlaybackStopped of the stream a directive stopped (the one
+    held, or one a Play replaced; not one a Play played again), then PlaybackStarted of the one
+    that started. The replies, in order."""
+    player = player_of(client if client is not None else transport)
+    sent = []
+    stopped = player.stopped
+    # (A Play of the stream stopped plays it again: what stopped is no longer to be told.)
+    again = stopped is not None and stopped.token == player.token and player.activity != "STOPPED"
+    if player.stops != stops and stopped is not None and not again:
+        sent.append(player_event(client, transport, "PlaybackStopped", token=stopped.token))
+    if player.starts != starts:
+        sent.append(player_event(client, transport, "PlaybackStarted"))
+    return sent

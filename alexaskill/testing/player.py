@@ -13,8 +13,9 @@ and what it is doing) follows from the skill's answers, as on a real device (Ama
   ``expectedPreviousToken`` is the token of the stream the player holds: the device ignores it
   otherwise (the app reports that as a `RuleViolation` with ``kept``).
 - ``AudioPlayer.Stop`` stops the stream (``STOPPED``, the token and offset kept, for a resume);
-  ``ClearQueue`` empties the queue, and with ``CLEAR_ALL`` stops the stream as well. Either
-  makes the device send ``PlaybackStopped`` (``stops`` counts them, as ``starts`` counts the
+  ``ClearQueue`` empties the queue, and with ``CLEAR_ALL`` stops the stream as well. Either,
+  or a ``REPLACE_ALL`` Play over a stream playing, makes the device send ``PlaybackStopped``
+  (``stops`` counts them, ``stopped`` is the last stream stopped, as ``starts`` counts the
   ``PlaybackStarted`` of the streams that start).
 - The device's own events say what it does: ``PlaybackStarted`` and ``PlaybackNearlyFinished``
   while ``PLAYING``, ``PlaybackStopped`` and ``PlaybackFailed`` once ``STOPPED``,
@@ -81,10 +82,12 @@ class DevicePlayer:
     #: sends it with ``client.audio_event``).
     starts: int = field(default=0, init=False, compare=False, repr=False)
     #: How many times a directive stopped a stream the player was playing (``Stop``,
-    #: ``ClearQueue`` with ``CLEAR_ALL``): each is a PlaybackStopped the device sends on its own
-    #: (Amazon's AudioPlayer reference; ``alexaskill chat`` sends it, a test with
-    #: ``client.audio_event``).
+    #: ``ClearQueue`` with ``CLEAR_ALL``, a ``REPLACE_ALL`` Play of another): each is a
+    #: PlaybackStopped the device sends on its own (Amazon's AudioPlayer reference;
+    #: ``alexaskill chat`` sends it, a test with ``client.audio_event``).
     stops: int = field(default=0, init=False, compare=False, repr=False)
+    #: The stream the last of those stopped, where it stopped (the one held, or one replaced).
+    stopped: QueuedStream | None = field(default=None, init=False, compare=False, repr=False)
     #: Whether the stream held is paused while Alexa listens in the session (a Play in a reply
     #: that kept it open), to play when the session ends (`session_ended`).
     paused_for_session: bool = field(default=False, init=False, compare=False, repr=False)
@@ -151,6 +154,7 @@ class DevicePlayer:
             self.queue[:] = [queued]
         else:
             self.queue.clear()
+            self._stopping()  # the stream playing, replaced
             self._hold(queued)
             self.paused_for_session = session_open
             if session_open:  # sent to the device, then paused at once to listen
@@ -190,10 +194,18 @@ class DevicePlayer:
 
     def _stop(self) -> None:
         if self.activity in ("PLAYING", "PAUSED", "BUFFER_UNDERRUN"):
-            if not self.paused_for_session:  # (one paused so never started: none to report)
-                self.stops += 1
+            self._stopping()
             self.activity = "STOPPED"
         self.paused_for_session = False
+
+    def _stopping(self) -> None:
+        """Count the stream held as stopped by a directive, if it played (one paused for the
+        session never started: none to report)."""
+        if self.token is None or self.paused_for_session:
+            return
+        if self.activity in ("PLAYING", "PAUSED", "BUFFER_UNDERRUN"):
+            self.stops += 1
+            self.stopped = QueuedStream(self.token, self.url, self.offset_in_milliseconds)
 
     # --- the device's own events ---
 
@@ -216,6 +228,19 @@ class DevicePlayer:
                 "offsetInMilliseconds": 0,
                 "error": {"type": "MEDIA_ERROR_UNKNOWN", "message": "unknown"},
                 "currentPlaybackState": self.context(),
+                **fields,
+            }
+        stopped = self.stopped
+        if (
+            event == "PlaybackStopped"
+            and token != self.token
+            and stopped
+            and stopped.token == token
+        ):
+            # The stream a Play replaced as it played: the one that replaced it plays on.
+            return {
+                "token": token,
+                "offsetInMilliseconds": stopped.offset_in_milliseconds,
                 **fields,
             }
         if token != self.token:
