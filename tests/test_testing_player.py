@@ -541,3 +541,36 @@ def test_a_play_replacing_the_stream_playing_reports_that_one_stopped() -> None:
     player.follow([{"type": "AudioPlayer.Stop"}])
     player.follow([AudioPlayer.Play(EPISODES[1], "1")._wire()])
     assert (player.stops, player.stopped) == (2, QueuedStream("1", EPISODES[1], 0))
+
+
+def _answer(request_type: str, response: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from alexaskill.testing import SkillResponse
+
+    request = {"type": request_type}
+    return {"request": request}, SkillResponse(200, {"version": "1.0", "response": response})
+
+
+def test_the_device_does_nothing_of_an_answer_alexa_refuses_to_an_audio_event() -> None:
+    # Over HTTP (chat --url) the answer comes from any server: a Play in reply to
+    # PlaybackStarted ("Can't respond with more than 0 play directives"), or speech in reply to
+    # a media button, is refused whole by Alexa; the player played the stream all the same.
+    play = AudioPlayer.Play(EPISODES[1], "1")._wire()
+    speech = {"type": "PlainText", "text": "Next one."}
+    refused: list[tuple[str, dict[str, Any]]] = [
+        ("AudioPlayer.PlaybackStarted", {"directives": [play]}),
+        ("AudioPlayer.PlaybackStopped", {"directives": [{"type": "AudioPlayer.Stop"}]}),
+        ("PlaybackController.NextCommandIssued", {"outputSpeech": speech, "directives": [play]}),
+        ("AudioPlayer.PlaybackNearlyFinished", {"directives": [{"type": "AudioPlayer.Pause"}]}),
+    ]
+    for request_type, response in refused:
+        player = DevicePlayer("0", activity="PLAYING")
+        player.answered(*_answer(request_type, response))
+        assert (player.token, player.activity, player.starts) == ("0", "PLAYING", 0), request_type
+    # What Alexa takes, the device does.
+    player = DevicePlayer("0", activity="PLAYING")
+    player.answered(*_answer("PlaybackController.NextCommandIssued", {"directives": [play]}))
+    assert (player.token, player.activity, player.starts) == ("1", "PLAYING", 1)
+    player.answered(
+        *_answer("AudioPlayer.PlaybackStarted", {"directives": [{"type": "AudioPlayer.Stop"}]})
+    )
+    assert player.activity == "STOPPED"

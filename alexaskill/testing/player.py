@@ -52,6 +52,10 @@ PLAYER_EVENTS: Final = {
 }
 
 
+#: The AudioPlayer interface's directives.
+_AUDIO_DIRECTIVES: Final = ("AudioPlayer.Play", "AudioPlayer.Stop", "AudioPlayer.ClearQueue")
+
+
 @dataclass(frozen=True)
 class QueuedStream:
     """A stream waiting in the player's queue, as its Play directive gave it."""
@@ -165,14 +169,14 @@ class DevicePlayer:
 
     def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
         """Do what the skill's answer ``result`` to ``envelope`` tells the device to: `follow`
-        its directives (an answer other than HTTP 200 has none that play), and when the
-        request was in a session that is now over (ended by the answer, `ends_session` for the
-        request's device and the answer's directives, a SessionEndedRequest, or a failed
-        request), `session_ended`."""
-        if result.status_code == 200:
-            self.follow(result.directives, session_open=result.should_end_session is False)
+        its directives (an answer other than HTTP 200 has none that play, nor has one Alexa
+        refuses: `_alexa_takes`), and when the request was in a session that is now over
+        (ended by the answer, `ends_session` for the request's device and the answer's
+        directives, a SessionEndedRequest, or a failed request), `session_ended`."""
         request = envelope.get("request")
         request_type = request.get("type") if isinstance(request, Mapping) else None
+        if result.status_code == 200 and _alexa_takes(str(request_type), result):
+            self.follow(result.directives, session_open=result.should_end_session is False)
         over = (
             request_type == "SessionEndedRequest"
             or result.status_code != 200
@@ -285,6 +289,23 @@ class DevicePlayer:
             self._hold(self.queue.pop(0))
             self.activity = "PLAYING"
             self.starts += 1
+
+
+def _alexa_takes(request_type: str, result: SkillResponse) -> bool:
+    """Whether Alexa takes ``result`` in reply to ``request_type``: not one to an AudioPlayer
+    or PlaybackController event (or System.ExceptionEncountered) with speech, a card, a
+    reprompt or a directive the event does not take (Amazon's AudioPlayer reference; a server
+    not made with alexaskill may send one): Alexa refuses it whole, and the device does none
+    of it."""
+    from ..rules import audio_directives_allowed, takes_only_audio
+
+    if not takes_only_audio(request_type):
+        return True
+    if result.speech is not None or result.card is not None or result.reprompt is not None:
+        return False
+    allowed = audio_directives_allowed(request_type)
+    known = allowed if allowed is not None else _AUDIO_DIRECTIVES
+    return all(directive.get("type") in known for directive in result.directives)
 
 
 def _interfaces(envelope: Mapping[str, Any]) -> list[str]:
