@@ -419,3 +419,51 @@ def test_the_device_reports_the_stream_a_play_replaced_stopped_on_its_own(
         "  directives: AudioPlayer.Play\n"
         "  player:     PLAYING 1 at 0 ms\n" + STOPPED + "\n" + STARTED.format(1) + "\n"
     )
+
+
+JINGLE = """
+from alexaskill import Response, Skill, speak
+from alexaskill.directives import AudioPlayer
+
+skill = Skill("amzn1.ask.skill.55555555-5555-5555-5555-555555555555")
+
+
+@skill.launch
+def launch():
+    return speak("A jingle.", directives=[AudioPlayer.Play("https://cdn.example.com/j.mp3", "j")])
+
+
+@skill.on("AudioPlayer.PlaybackStarted")
+def started():
+    return Response(directives=(AudioPlayer.Stop(),))
+
+
+@skill.intent("AMAZON.PauseIntent")
+def pause():
+    return Response(directives=(AudioPlayer.Stop(),), should_end_session=True)
+
+
+@skill.intent("AMAZON.ResumeIntent")
+def resume():
+    return Response(should_end_session=True)
+"""
+
+
+def test_a_stream_stopped_in_answer_to_its_playback_started_is_reported_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Stop answering the device's own PlaybackStarted stopped the stream, and the
+    # PlaybackStopped the device then sends was never sent (counted as already told).
+    for _ in skill_module(tmp_path, monkeypatch, "jingle", JINGLE):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("open the jingle\n/player\n"))
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["chat", "jingle:skill", "--invocation", "the jingle"]
+        assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    opened = _after(out.getvalue(), "open the jingle")
+    assert opened.endswith(
+        "  → AudioPlayer.PlaybackStarted j at 0 ms (sent by the device on its own)\n"
+        "  directives: AudioPlayer.Stop\n"
+        "  player:     STOPPED j at 0 ms\n"
+        "  → AudioPlayer.PlaybackStopped j at 0 ms (sent by the device on its own)"
+    )
+    assert _after(out.getvalue(), "/player").rstrip() == "  player:     STOPPED j at 0 ms"

@@ -257,12 +257,17 @@ class _Chat:
         """A device reports each stream a directive stops (PlaybackStopped) and each it starts
         (PlaybackStarted) unasked: so does chat, unless --audio-events manual leaves it to
         /audio."""
-        if self.args.audio_events == "auto":
-            sent = device_reports(self.client, self.transport, self._starts, self._stops)
+        player = player_of(self._sender())
+        for _ in range(3):  # (the answer to one may stop the stream: a Stop for PlaybackStarted)
+            counted = player.starts, player.stops
+            if counted == (self._starts, self._stops):
+                break
+            sent = []
+            if self.args.audio_events == "auto":
+                sent = device_reports(self.client, self.transport, self._starts, self._stops)
+            self._starts, self._stops = counted
             for reply in sent:
                 self.show_device_request(reply, AUTOMATIC)
-        player = player_of(self._sender())
-        self._starts, self._stops = player.starts, player.stops
 
     # --- printing ---
 
