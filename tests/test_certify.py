@@ -671,3 +671,12 @@ def test_a_name_that_does_not_resolve_is_said_so_through_httpx_chain() -> None:
         "cannot reach https://skill.example.test/: no address found for skill.example.test "
         "(Name or service not known)"
     )
+
+
+def test_the_json_report_masks_a_password_in_the_url_as_the_text_does() -> None:
+    # The text said "certifying http://ann:***@host/"; the JSON report's "url" kept the password.
+    url = f"http://ann:s3cret@127.0.0.1:{free_port()}/"
+    code, report = certify(url, "--allow-local")
+    assert code == 1
+    assert report["url"] == url.replace("s3cret", "***")
+    assert "s3cret" not in json.dumps(report)

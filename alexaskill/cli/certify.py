@@ -151,7 +151,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     failed = [r.name for r in results if r.passed is False]
     if args.json:
         report: dict[str, Any] = {
-            "url": args.url,
+            "url": shown_url(args.url),
             "passed": not failed,
             "failed": failed,
             "checks": [r.to_json() for r in results],
