@@ -680,3 +680,22 @@ def test_the_json_report_masks_a_password_in_the_url_as_the_text_does() -> None:
     assert code == 1
     assert report["url"] == url.replace("s3cret", "***")
     assert "s3cret" not in json.dumps(report)
+
+
+def test_an_answer_whose_body_does_not_decode_fails_the_probe_without_a_traceback() -> None:
+    # A body that its Content-Encoding does not decode (gzip that is none): httpx's
+    # DecodingError, neither a timeout nor a transport error, ended certify with a traceback.
+    from .canned_answer import canned_answer_port
+
+    answer = (
+        b"HTTP/1.1 400 Bad Request\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n"
+        b"Connection: close\r\n\r\nhello"
+    )
+    with canned_answer_port(answer) as port:
+        code, report = certify(f"http://127.0.0.1:{port}/", "--allow-local")
+    assert code == 1
+    assert report["failed"] == PROBES
+    assert detail(report, "not-json") == (
+        "answered a body that is not JSON with HTTP 400 and a body that does not decode "
+        "(Content-Encoding: gzip)"
+    )

@@ -236,7 +236,19 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
         # As bytes: httpx encodes str headers as ASCII, and a captured header may hold any byte
         # (the capture keeps each as the latin-1 character of the same number).
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in probe.headers.items()]
-        response = client.post(url, content=probe.body, headers=headers)
+        request = client.build_request("POST", url, content=probe.body, headers=headers)
+        response = client.send(request, stream=True)  # (read below: its headers kept)
+        try:
+            response.read()
+        except httpx.DecodingError:
+            # Answered, with a body its Content-Encoding does not decode (gzip that is none).
+            ms = (time.perf_counter() - started) * 1000
+            encoding = response.headers.get("content-encoding", "")
+            said = f"{probe.what} with HTTP {response.status_code} and a body that does not decode"
+            detail = f"answered {said} (Content-Encoding: {encoding})"
+            return Result(probe.name, False, detail, response.status_code, ms)
+        finally:
+            response.close()
     except httpx.ConnectTimeout:
         raise  # the endpoint was not reached: not a probe it failed to answer (run_probes)
     except httpx.TimeoutException:
