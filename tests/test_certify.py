@@ -699,3 +699,32 @@ def test_an_answer_whose_body_does_not_decode_fails_the_probe_without_a_tracebac
         "answered a body that is not JSON with HTTP 400 and a body that does not decode "
         "(Content-Encoding: gzip)"
     )
+
+
+def test_the_text_report_writes_out_control_characters_the_endpoint_answered() -> None:
+    # The endpoint's reason went to the terminal as it was: an escape sequence in it cleared
+    # the screen (or recoloured, or rewrote, the lines of the report above it).
+    from .canned_answer import canned_answer_port
+
+    answer = (
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n"
+        b"Connection: close\r\n\r\n\x1b[2Jcleared\x07"
+    )
+    out = io.StringIO()
+    with canned_answer_port(answer) as port:
+        url = f"http://127.0.0.1:{port}/"
+        assert main(["certify", url, "--allow-local"], stdout=out, stderr=io.StringIO()) == 0
+    text = out.getvalue()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "refused a body that is not JSON: \\x1b[2Jcleared\\x07 [400 in" in text
+    # A line end in the answer does not make a line of the report (a forged "PASS ...").
+    answer = (
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n"
+        b"Connection: close\r\n\r\nno\nPASS  fake"
+    )
+    out = io.StringIO()
+    with canned_answer_port(answer) as port:
+        url = f"http://127.0.0.1:{port}/"
+        assert main(["certify", url, "--allow-local"], stdout=out, stderr=io.StringIO()) == 0
+    assert not any(line.startswith("PASS  fake") for line in out.getvalue().splitlines())
+    assert "refused a body that is not JSON: no\\nPASS  fake [400 in" in out.getvalue()

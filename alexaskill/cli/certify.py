@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .chat_show import terminal_safe
 from .common import UsageError, help_text
 from .dev import DEV_PKI_ENV, dev_pki
 from .inputs import CAPTURE_FILE, PEM_FILE, given_skill_id, shown_url
@@ -142,7 +143,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def show(result: Result) -> None:
         if not args.json:
             timing = f" [{result.status} in {result.ms:.0f} ms]" if result.status else ""
-            out.write(f"{_MARK[result.passed]}  {result.name:<22}{result.detail}{timing}\n")
+            # What the endpoint answered is in it: written out, one line, never acted on.
+            detail = terminal_safe(result.detail).replace("\n", "\\n")
+            out.write(f"{_MARK[result.passed]}  {result.name:<22}{detail}{timing}\n")
             out.flush()
 
     if not args.json:
@@ -166,7 +169,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
     else:
         for note in notes:
-            out.write(f"note: {note}\n")
+            out.write(f"note: {terminal_safe(note)}\n")  # (a capture's refusal is in one)
         checked = sum(r.passed is not None for r in results)
         verdict = f"{len(failed)} failed: {', '.join(failed)}" if failed else "all passed"
         out.write(f"{checked} checks: {verdict}\n")
