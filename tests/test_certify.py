@@ -728,3 +728,21 @@ def test_the_text_report_writes_out_control_characters_the_endpoint_answered() -
         assert main(["certify", url, "--allow-local"], stdout=out, stderr=io.StringIO()) == 0
     assert not any(line.startswith("PASS  fake") for line in out.getvalue().splitlines())
     assert "refused a body that is not JSON: no\\nPASS  fake [400 in" in out.getvalue()
+
+
+def test_a_valid_request_answered_with_a_server_error_is_not_said_refused() -> None:
+    # "a valid LaunchRequest was refused with HTTP 500": a 500 is the skill failing, not
+    # refusing; the hint to look for a proxy changing the body or a wrong --skill-id misled.
+    from .canned_answer import canned_answer_port
+
+    answer = (
+        b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+        b"Content-Length: 8\r\nConnection: close\r\n\r\ncrashed!"
+    )
+    with canned_answer_port(answer) as port:
+        code, report = certify(f"http://127.0.0.1:{port}/", "--allow-local", "--dev")
+    assert code == 1
+    assert detail(report, "valid-request") == (
+        "answered a valid LaunchRequest with HTTP 500 (crashed!): a server error, where Alexa "
+        "needs HTTP 200 with a response"
+    )

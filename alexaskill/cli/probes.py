@@ -285,6 +285,11 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
 
 def _mismatch(probe: Probe, status: int, reason: str) -> str:
     said = f" ({reason})" if reason else ""
+    if probe.expect == 200 and status >= 500:  # the skill failed, it did not refuse
+        return (
+            f"answered {probe.what} with HTTP {status}{said}: a server error, where Alexa needs "
+            "HTTP 200 with a response"
+        )
     if probe.expect == 200:
         hint = ""
         if "signature" in reason.lower():
