@@ -283,6 +283,10 @@ class RequestCapture:
                 fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:
                 continue
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+            except BaseException:
+                file.unlink(missing_ok=True)  # cut short, no capture: not left to be replayed
+                raise
             return file

@@ -237,3 +237,32 @@ def test_an_empty_capture_dir_is_refused_not_the_working_directory() -> None:
     # Skill(capture_dir=os.environ.get("CAPTURE_DIR", "")) captured into the working directory.
     with pytest.raises(ConfigurationError, match="capture_dir is empty"):
         Skill(DEFAULT_SKILL_ID, capture_dir="")
+
+
+def test_a_capture_that_fails_half_written_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A write that failed (a full disk) left the file made for it, empty or cut short: not a
+    # capture (certify --replay refused it as corrupt), and it took a place in the next
+    # process's quota.
+    import os
+
+    class FullDisk:
+        def __init__(self, fd: int, mode: str) -> None:
+            os.close(fd)
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *exc_info: object) -> None:
+            pass
+
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+    capture = RequestCapture(tmp_path)
+    monkeypatch.setattr(os, "fdopen", FullDisk)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert capture.write("/", [], b"{}", refused=None) is None
+    assert "No space left on device" in caplog.text
+    assert list(tmp_path.iterdir()) == []
