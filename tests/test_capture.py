@@ -266,3 +266,32 @@ def test_a_capture_that_fails_half_written_leaves_no_file(
         assert capture.write("/", [], b"{}", refused=None) is None
     assert "No space left on device" in caplog.text
     assert list(tmp_path.iterdir()) == []
+
+
+def test_replay_of_a_capture_file_says_what_it_is_and_which_command_sends_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `alexaskill replay APP capture.json` said only "not an Alexa request envelope".
+    import io
+
+    from alexaskill.cli import main
+
+    envelope = RequestFactory().envelope("LaunchRequest")
+    file = RequestCapture(tmp_path).write("/", [], json.dumps(envelope).encode(), refused=None)
+    assert file is not None
+    (tmp_path / "app.py").write_text(
+        f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    err = io.StringIO()
+    assert main(["replay", "app.py:skill", str(file)], stdout=io.StringIO(), stderr=err) == 2
+    assert (
+        f"{file}: not an Alexa request envelope (no 'request' object): a capture of `serve "
+        "--capture`, which `alexaskill certify URL --replay FILE` sends as received"
+    ) in err.getvalue()
+    monkeypatch.setattr("sys.stdin", io.StringIO(file.read_text()))
+    err = io.StringIO()
+    assert main(["replay", "app.py:skill", "-"], stdout=io.StringIO(), stderr=err) == 2
+    assert "standard input: not an Alexa request envelope (no 'request' object): a capture" in (
+        err.getvalue()
+    )

@@ -86,10 +86,19 @@ def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, 
         except RecursionError:
             raise UsageError(f"{name}: not JSON (nested too deeply)") from None
         except ValueError:
-            raise UsageError(
-                f"{name}: not an Alexa request envelope (no 'request' object)"
-            ) from None
+            raise UsageError(f"{name}: {_not_an_envelope(document)}") from None
     return loaded
+
+
+def _not_an_envelope(document: Any) -> str:
+    """Why ``document`` is no request to replay; a capture of ``serve --capture`` said so."""
+    said = "not an Alexa request envelope (no 'request' object)"
+    if isinstance(document, dict) and {"received_at", "headers"} <= document.keys():
+        said += (
+            ": a capture of `serve --capture`, which `alexaskill certify URL --replay FILE` "
+            "sends as received; the request in it is its \"body\" (a JSON string)"
+        )
+    return said
 
 
 def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
@@ -130,9 +139,7 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
         try:
             loaded.append((label, load_request(document)))
         except (TypeError, ValueError):
-            raise UsageError(
-                "standard input: not an Alexa request envelope (no 'request' object)"
-            ) from None
+            raise UsageError(f"standard input: {_not_an_envelope(document)}") from None
         except RecursionError:  # decoded, but its copy goes deeper
             raise UsageError("standard input: not JSON (nested too deeply)") from None
     if not loaded:
