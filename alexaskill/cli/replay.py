@@ -96,7 +96,7 @@ def _not_an_envelope(document: Any) -> str:
     if isinstance(document, dict) and {"received_at", "headers"} <= document.keys():
         said += (
             ": a capture of `serve --capture`, which `alexaskill certify URL --replay FILE` "
-            "sends as received; the request in it is its \"body\" (a JSON string)"
+            'sends as received; the request in it is its "body" (a JSON string)'
         )
     return said
 
