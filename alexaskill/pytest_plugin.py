@@ -58,5 +58,14 @@ def skill_client(test_pki: TestPKI) -> Iterator[SkillClientFactory]:
         return client
 
     yield make
+    # Every client is closed, even after one failed at its close (a late progressive
+    # response): each gives its skill back its own verifier and store. The first failure is
+    # the test's error.
+    failures: list[BaseException] = []
     while clients:
-        clients.pop().__exit__(None, None, None)
+        try:
+            clients.pop().__exit__(None, None, None)
+        except Exception as exc:
+            failures.append(exc)
+    if failures:
+        raise failures[0]

@@ -906,3 +906,38 @@ def test_say_of_something_not_text_is_a_clear_type_error(said: Any) -> None:
     assert str(raised.value) == (
         f"say() takes what the user says as a str, not {type(said).__name__}: {said!r}"
     )
+
+
+def test_plugin_closes_every_client_when_one_fails_at_its_close(
+    pytester: pytest.Pytester,
+) -> None:
+    # A client whose close raised (a progressive response sent after the answer) stopped the
+    # teardown: the clients made before it stayed open, their skills trusting the test PKI for
+    # the rest of the session.
+    pytester.makepyfile(
+        test_closing="""
+        from alexaskill import Skill, speak
+        from alexaskill.testing import TestPKI
+
+        VERIFIER = TestPKI(key_set=1).verifier()
+        FIRST = Skill("amzn1.ask.skill.x", verifier=VERIFIER)
+        FIRST.add_intent_handler("Hello", lambda: speak("hello"))
+        SECOND = Skill("amzn1.ask.skill.y")
+        SECOND.add_intent_handler("Hello", lambda: speak("hello"))
+
+        def test_a_client_fails_at_its_close(skill_client):
+            skill_client(FIRST)
+            second = skill_client(SECOND)
+
+            def late(when="at the request after"):
+                raise RuntimeError(f"late progressive {when}")
+
+            second._check_late_progressive = late
+
+        def test_the_first_clients_verifier_is_back():
+            assert FIRST.verifier is VERIFIER
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-q")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*RuntimeError: late progressive at its close*"])
