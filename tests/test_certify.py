@@ -181,7 +181,7 @@ def test_text_output_is_one_line_per_check(weather: str) -> None:
     assert lines[0] == f"certifying {weather}"
     assert any(line.startswith("PASS  cert-url-path-case ") for line in lines)
     assert any(line.startswith("SKIP  tls-version ") for line in lines)
-    assert lines[-1] == "15 checks: all passed"
+    assert lines[-1] == "16 checks: all passed"
 
 
 # --- broken endpoints fail, naming the probe ----------------------------------------------------
@@ -745,4 +745,51 @@ def test_a_valid_request_answered_with_a_server_error_is_not_said_refused() -> N
     assert detail(report, "valid-request") == (
         "answered a valid LaunchRequest with HTTP 500 (crashed!): a server error, where Alexa "
         "needs HTTP 200 with a response"
+    )
+
+
+def test_with_dev_a_valid_sha1_signature_beside_a_wrong_signature_256_is_probed() -> None:
+    # Amazon's rule: SHA-1 never as a fallback when Signature-256 is there and fails. No probe
+    # sent that request: an endpoint falling back to the legacy header passed every check.
+    import base64
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from alexaskill.cli.probes import Target, probes
+
+    pki = TestPKI()
+    target = Target("http://127.0.0.1:1/", allow_local=True, signer=pki, skill_id="x")
+    (probe,) = [p for p in probes(target) if p.name == "sha1-fallback"]
+    assert probe.expect == 400
+    key = pki.leaf_key.public_key()
+    sha1 = base64.b64decode(probe.headers["Signature"])
+    key.verify(sha1, probe.body, padding.PKCS1v15(), hashes.SHA1())
+    sha256 = base64.b64decode(probe.headers["Signature-256"])
+    with pytest.raises(InvalidSignature):
+        key.verify(sha256, probe.body, padding.PKCS1v15(), hashes.SHA256())
+    assert probe.headers["SignatureCertChainUrl"] == pki.cert_url
+    # Without a key the endpoint trusts it would be one more invalid signature: not sent.
+    unsigned = Target("http://127.0.0.1:1/", allow_local=True, skill_id="x")
+    assert "sha1-fallback" not in [p.name for p in probes(unsigned)]
+
+
+def test_an_endpoint_that_accepts_everything_fails_the_sha1_fallback_probe() -> None:
+    from .canned_answer import canned_answer_port
+
+    body = b'{"version": "1.0", "response": {}}'
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
+    with canned_answer_port(answer) as port:
+        code, report = certify(f"http://127.0.0.1:{port}/", "--allow-local", "--dev")
+    assert code == 1
+    assert report["failed"] == [*PROBES, "sha1-fallback"]
+    assert detail(report, "sha1-fallback") == (
+        "accepted a valid SHA-1 Signature beside a Signature-256 that does not match (HTTP "
+        "200): Amazon expects 400 Bad Request"
     )

@@ -190,7 +190,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "443, TLS 1.2 or later, a certificate valid for the host, and how fast the endpoint "
             "answers. One line per check; exit status 1 if any failed.",
             "--dev signs the probes with the development key `alexaskill serve --dev` trusts, so "
-            "each probe has exactly one defect and a valid request must be answered. --replay "
+            "each probe has exactly one defect, a valid SHA-1 signature beside a wrong SHA-256 one "
+            "is sent (and must be refused), and a valid request must be answered. --replay "
             "sends a request Alexa really signed (captured with Skill(capture_dir=...) or "
             "`alexaskill serve --capture DIR`) byte for byte: it must be refused for its "
             "timestamp, not its signature, which proves that the proxy in front of the skill "

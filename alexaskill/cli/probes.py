@@ -171,6 +171,18 @@ def probes(target: Target) -> Iterator[Probe]:
     other = body(skill_id=_OTHER_SKILL)
     yield Probe("another-skill", "a request for another skill id", other, signed(other))
     if signer is not None:
+        # Amazon's rule: the legacy SHA-1 Signature never stands in for a Signature-256 that
+        # fails. (Without a trusted key, one more signature that cannot verify: not sent.)
+        yield probe(
+            "sha1-fallback",
+            "a valid SHA-1 Signature beside a Signature-256 that does not match",
+            launch,
+            {
+                **signed(launch),
+                "Signature-256": _garbage_signature(),
+                "Signature": signer.signature(launch, sha1=True),
+            },
+        )
         yield Probe("valid-request", "a valid LaunchRequest", launch, signed(launch), expect=200)
 
 
