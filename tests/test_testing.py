@@ -941,3 +941,23 @@ def test_plugin_closes_every_client_when_one_fails_at_its_close(
     result = pytester.runpytest_inprocess("-p", "no:randomly", "-q")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*RuntimeError: late progressive at its close*"])
+
+
+def test_replay_of_an_envelope_without_a_request_names_no_whole_envelope() -> None:
+    # The ValueError began with the whole envelope given (its tokens, user id, all of it).
+    envelope = {"version": "1.0", "session": {"user": {"accessToken": "secret-token"}}}
+    with pytest.raises(ValueError) as raised:
+        load_request(envelope)
+    assert str(raised.value) == (
+        "the envelope given: not an Alexa request envelope (no 'request' object)"
+    )
+
+
+def test_replay_takes_keep_skill_id_or_skill_id_not_both() -> None:
+    # replay(keep_skill_id=True, skill_id=...) sent the file's id and ignored skill_id
+    # without a word (`alexaskill replay` refuses the pair of options).
+    skill = Skill(SKILL_ID)
+    envelope = RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
+    match = "keep_skill_id=True or skill_id=, not both"
+    with TestClient(skill) as client, pytest.raises(ValueError, match=match):
+        client.replay(envelope, keep_skill_id=True, skill_id=SKILL_ID)

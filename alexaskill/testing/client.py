@@ -479,6 +479,8 @@ class TestClient(Talking):
         skill. ``locale`` replaces the request's locale. The request keeps its own session: a
         replay neither joins nor changes the client's conversation.
         """
+        if keep_skill_id and skill_id is not None:  # (the file's ids, or this one?)
+            raise ValueError("replay() takes keep_skill_id=True or skill_id=, not both")
         envelope = load_request(source)
         if not keep_skill_id and skill_id is None:
             skill_id = self.skill_id

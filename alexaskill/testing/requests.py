@@ -481,12 +481,12 @@ def session_ended_fields(reason: str, fields: Mapping[str, Any]) -> dict[str, An
 def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
     """A request envelope from a JSON file, or a deep copy of a parsed one."""
     if isinstance(source, Mapping):
-        loaded: Any = json.loads(json.dumps(source))
+        loaded, named = json.loads(json.dumps(source)), "the envelope given"  # (not its data)
     else:
         with open(source, encoding="utf-8-sig") as file:  # a BOM first is no mistake
-            loaded = json.load(file)
+            loaded, named = json.load(file), os.fspath(source)
     if not isinstance(loaded, dict) or not isinstance(loaded.get("request"), dict):
-        raise ValueError(f"{source}: not an Alexa request envelope (no 'request' object)")
+        raise ValueError(f"{named}: not an Alexa request envelope (no 'request' object)")
     return loaded
 
 
