@@ -961,3 +961,26 @@ def test_replay_takes_keep_skill_id_or_skill_id_not_both() -> None:
     match = "keep_skill_id=True or skill_id=, not both"
     with TestClient(skill) as client, pytest.raises(ValueError, match=match):
         client.replay(envelope, keep_skill_id=True, skill_id=SKILL_ID)
+
+
+def test_a_client_whose_skill_id_changes_resolves_slots_under_the_new_ids_authority() -> None:
+    # The model the client built on first use kept the first id: after client.skill_id = ...
+    # each custom slot value came with the other skill's entity-resolution authority.
+    other = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
+    skill = Skill([SKILL_ID, other])
+    skill.add_slot_type("Drink", ["coffee", "tea"])
+
+    @skill.intent("Order", utterances=["a {drink}"], slots={"drink": "Drink"})
+    def order(drink: str | None = None) -> Any:
+        return speak(f"a {drink}")
+
+    def authority(result: SkillResponse) -> str:
+        assert result.request is not None
+        resolutions = result.request["intent"]["slots"]["drink"]["resolutions"]
+        return str(resolutions["resolutionsPerAuthority"][0]["authority"])
+
+    with TestClient(skill, skill_id=SKILL_ID) as client:
+        assert authority(client.intent("Order", drink="coffee")).endswith(f"{SKILL_ID}.Drink")
+        client.skill_id = other
+        assert authority(client.intent("Order", drink="coffee")).endswith(f"{other}.Drink")
+        assert authority(client.say("a tea")).endswith(f"{other}.Drink")

@@ -82,7 +82,7 @@ class Talking:
 
         Built on first use from the client's ``model`` (an ASK CLI model file, its JSON, or an
         `InteractionModel`; by default the one ``alexaskill model`` builds from the skill's
-        code) and locale; built again when the locale changes.
+        code) and locale; built again when the locale or the skill id changes.
         """
         from ..understanding.dialog import Conversation
 
@@ -101,11 +101,16 @@ class Talking:
 
     def _understander(self) -> Understander:
         """The client's model, understood in its locale: built on first use (by `say`, or to
-        resolve `intent`'s slot values), and again when the locale changes."""
+        resolve `intent`'s slot values), and again when the locale or the skill id (which names
+        the entity-resolution authorities) changes."""
         from ..understanding import InteractionModel, Understander, load_model, model_from_skill
 
         understander = self._understanding
-        if understander is None or understander.locale != self.factory.locale:
+        if (
+            understander is None
+            or understander.locale != self.factory.locale
+            or understander.skill_id != self.factory.skill_id
+        ):
             if self._model is None:
                 model = model_from_skill(
                     self.skill, locale=self.factory.locale, invocation=self.invocation
