@@ -984,3 +984,30 @@ def test_a_client_whose_skill_id_changes_resolves_slots_under_the_new_ids_author
         client.skill_id = other
         assert authority(client.intent("Order", drink="coffee")).endswith(f"{other}.Drink")
         assert authority(client.say("a tea")).endswith(f"{other}.Drink")
+
+
+def test_an_error_that_is_no_text_is_no_reason(tmp_path: Path) -> None:
+    # SkillResponse.error gave {"error": 5}'s 5 as the reason (typed str), and `replay --url`
+    # to a server answering it ended with a traceback (int has no startswith).
+    import io
+
+    from alexaskill.cli import main
+
+    from .canned_answer import canned_answer_port
+
+    assert SkillResponse(400, {"error": 5}).error is None
+    assert SkillResponse(400, {"error": "bad"}).error == "bad"
+    request = tmp_path / "launch.json"
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    app = tmp_path / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({SKILL_ID!r})\n")
+    body = b'{"error": 5}'
+    answer = (
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
+        b"Connection: close\r\n\r\n" + body
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with canned_answer_port(answer) as port:
+        argv = ["replay", f"{app}:skill", str(request), "--url"]
+        assert main([*argv, f"http://127.0.0.1:{port}/"], stdout=out, stderr=err) == 1
+    assert '  FAILED: HTTP 400: {"error": 5}\n' in out.getvalue()

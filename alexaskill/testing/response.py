@@ -139,5 +139,6 @@ class SkillResponse:
 
     @property
     def error(self) -> str | None:
-        """The reason of a refused request (``{"error": …}``), else None."""
-        return self.json.get("error") if isinstance(self.json, dict) else None
+        """The reason of a refused request (``{"error": …}``, text), else None."""
+        error = self.json.get("error") if isinstance(self.json, dict) else None
+        return error if isinstance(error, str) else None
