@@ -258,7 +258,11 @@ def _show(result: SkillResponse, out: TextIO) -> None:
         shown = f"[{title}] {text}" if title else str(text)
         lines.append(("card", shown or str(card.get("type"))))
     if result.directives:
-        lines.append(("directives", ", ".join(str(d.get("type")) for d in result.directives)))
+        kinds = [  # (a server's answer may hold anything: --url)
+            str(d.get("type")) if isinstance(d, dict) else f"{json.dumps(d)} (not an object)"
+            for d in result.directives
+        ]
+        lines.append(("directives", ", ".join(kinds)))
     verdict = _can_fulfill(result)
     if verdict is not None:
         lines.append(("can fulfill", verdict))

@@ -1,0 +1,43 @@
+"""`alexaskill replay --url` against a server that answers what no skill should: said, never a
+traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from alexaskill.cli import main
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
+
+from .canned_answer import canned_answer_port
+
+
+def replay_against(tmp_path: Path, payload: Any) -> tuple[int, str]:
+    """Replay a LaunchRequest to a server answering HTTP 200 with ``payload``: the exit
+    status and the output."""
+    request = tmp_path / "launch.json"
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    app = tmp_path / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    body = json.dumps(payload).encode()
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
+    out = io.StringIO()
+    with canned_answer_port(answer) as port:
+        argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
+        code = main(argv, stdout=out, stderr=io.StringIO())
+    return code, out.getvalue()
+
+
+def test_directives_that_are_not_objects_are_shown_not_a_traceback(tmp_path: Path) -> None:
+    # _show read each directive's "type" with .get: a string among them was an AttributeError.
+    payload = {"version": "1.0", "response": {"directives": ["x", {"type": "AudioPlayer.Stop"}]}}
+    code, out = replay_against(tmp_path, payload)
+    assert code == 0
+    assert '  directives: "x" (not an object), AudioPlayer.Stop\n' in out
