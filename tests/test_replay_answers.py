@@ -41,3 +41,16 @@ def test_directives_that_are_not_objects_are_shown_not_a_traceback(tmp_path: Pat
     code, out = replay_against(tmp_path, payload)
     assert code == 0
     assert '  directives: "x" (not an object), AudioPlayer.Stop\n' in out
+
+
+def test_ssml_alexa_would_refuse_fails_the_replay_with_url_too(tmp_path: Path) -> None:
+    # In process, an answer whose SSML is not well-formed failed the replay (Alexa refuses it
+    # whole); sent to a server with --url, the same answer was "all answered".
+    payload = {
+        "version": "1.0",
+        "response": {"outputSpeech": {"type": "SSML", "ssml": "<speak>unclosed <p>x</speak>"}},
+    }
+    code, out = replay_against(tmp_path, payload)
+    assert code == 1
+    assert "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: not well-formed" in out
+    assert out.endswith("1 request: 1 failed\n")
