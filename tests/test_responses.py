@@ -1335,3 +1335,78 @@ def test_ssml_over_the_limit_says_what_it_counts() -> None:
         ResponseError, match=rf"^reprompt\.outputSpeech\.ssml is 10015 char.*{counted}"
     ):
         ask("Hi", reprompt=ssml.speak("&" * 2000))
+
+
+# --- values JSON would change, in what a handler writes as a mapping ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (float("nan"), r"\['v'\] is nan: JSON has no such number, and Alexa would get null"),
+        ({"n": [1, float("-inf")]}, r"\['v'\]\['n'\]\[1\] is -inf: JSON has no such number"),
+        (
+            {1: "a"},
+            r"\['v'\] has the key 1 \(int\): JSON keys are strings, and Alexa would get '1'",
+        ),
+        (b"ab", r"\['v'\] is bytes: Alexa would get it as base64 text"),
+        ([bytearray(b"a")], r"\['v'\]\[0\] is bytearray: Alexa would get it as base64 text"),
+        ({"s": {2, 1}}, r"\['v'\]\['s'\] is a set: Alexa would get a list in no set order"),
+        (frozenset({1}), r"\['v'\] is a frozenset: Alexa would get a list"),
+    ],
+)
+def test_a_mapping_json_would_change_is_refused_naming_the_value(value: Any, said: str) -> None:
+    # NaN went as null, {1: "a"} as {"1": "a"}, bytes as base64, a set as a list: Alexa got
+    # something else than the handler wrote, without a word.
+    with pytest.raises(ResponseError, match=rf"^directives\[0\] \(Custom\.Thing\){said}"):
+        speak("x", directives=[{"type": "Custom.Thing", "v": value}])
+    with pytest.raises(ResponseError, match=rf"^apiResponse{said}"):
+        Response(api_response={"v": value})
+    with pytest.raises(
+        ResponseError, match=rf"^Alexa\.Presentation\.APL\.RenderDocument document{said}"
+    ):
+        TypedAPL.RenderDocument(document={"type": "APL", "v": value}, token="t")
+    with pytest.raises(ResponseError, match=r"^directives\[0\] \(Custom\.Thing\) has the key 2"):
+        speak("x", directives=[{"type": "Custom.Thing", 2: "b"}])  # type: ignore[dict-item]
+
+
+def test_a_mapping_json_spells_its_own_way_goes_as_ever() -> None:
+    # A tuple, a date, a UUID, a Decimal, a str Enum member have no other spelling: not refused.
+    class Color(enum.StrEnum):
+        RED = "red"
+
+    written = {
+        "type": "Custom.Thing",
+        "t": (1, 2.5),
+        "on": datetime.date(2026, 1, 2),
+        "id": uuid.UUID(int=1),
+        "price": decimal.Decimal("1.50"),
+        "color": Color.RED,
+        "deep": [{"x": None, "y": float("1e300")}],
+    }
+    assert wire(speak("x", directives=[written]))["directives"][0] == {
+        "type": "Custom.Thing",
+        "t": [1, 2.5],
+        "on": "2026-01-02",
+        "id": "00000000-0000-0000-0000-000000000001",
+        "price": "1.50",
+        "color": "red",
+        "deep": [{"x": None, "y": 1e300}],
+    }
+
+
+def test_a_handler_writing_nan_in_a_directive_is_its_error() -> None:
+    from alexaskill import Skill
+    from alexaskill.testing import TestClient
+
+    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hi", directives=[{"type": "Custom.Thing", "score": float("nan")}])
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch()
+    assert result.status_code == 200
+    assert "score" in str(result.handler_error)
+    assert result.json["response"].get("directives") is None

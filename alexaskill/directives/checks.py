@@ -8,7 +8,8 @@ from typing import Any
 import msgspec
 
 from ..exceptions import ResponseError
-from ..responses.directive import _ENCODE_ERRORS, _enc_hook, _Encoded, _encoded
+from ..responses.as_written import check_as_written
+from ..responses.directive import _ENCODE_ERRORS, _Encoded, _encoded
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for the directive modules beside this one
@@ -42,12 +43,12 @@ def _mapping(field: str, value: object) -> dict[str, Any]:
     caller makes to its dict afterwards changes no directive, nor undoes the checks made)."""
     if not isinstance(value, Mapping):
         raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
+    written = value if type(value) is dict else dict(value)
     try:
-        copied: dict[str, Any] = msgspec.to_builtins(
-            value if type(value) is dict else dict(value), enc_hook=_enc_hook
-        )
-    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        copied: dict[str, Any] = msgspec.json.decode(_encoded(written))
+    except _ENCODE_ERRORS as exc:
         raise ResponseError(f"{field} is not JSON-encodable: {exc}") from None
+    check_as_written(field, written, copied)
     return copied
 
 
@@ -58,7 +59,11 @@ def _sent_mapping(field: str, value: object) -> _Encoded:
         return value  # bytes already: nothing can change them
     if not isinstance(value, Mapping):
         raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
+    written = value if type(value) is dict else dict(value)
     try:
-        return _Encoded(_encoded(value))
+        raw = _encoded(written)
     except _ENCODE_ERRORS as exc:
         raise ResponseError(f"{field} is not JSON-encodable: {exc}") from None
+    sent = msgspec.json.decode(raw)
+    check_as_written(field, written, sent)
+    return _Encoded(raw, sent)

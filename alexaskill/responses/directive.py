@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Final
 import msgspec
 
 from ..exceptions import ResponseError
+from .as_written import check_as_written
 
 __all__ = [
     "Directive",
@@ -236,7 +237,9 @@ def _encoded(value: Mapping[str, Any]) -> msgspec.Raw:
     the bytes. Measured (speak + encode_response, best of 8 interleaved runs): a response with a
     24 KB APL document takes ~1.05x what it took with no copy at all, where a
     `msgspec.to_builtins` copy, encoded again, took ~2.8x; one small directive whose members
-    are checked (decoded back from its bytes) ~1.06x the to_builtins copy, one unchecked 1.0x."""
+    are checked (decoded back from its bytes) ~1.06x the to_builtins copy, one unchecked 1.0x.
+    `_snapshot` then decodes the bytes to compare them with what was written (`check_as_written`):
+    on a loaded machine, a 27 KB APL document's response took ~145 µs where it took ~37 µs."""
     return msgspec.Raw(_encode(value if type(value) is dict else dict(value)))
 
 
@@ -247,7 +250,9 @@ def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) 
         raw = _encoded(directive)
     except _ENCODE_ERRORS as exc:
         raise ResponseError(f"{field}[{index}] ({type_}) is not JSON-encodable: {exc}") from None
-    return _EncodedDirective(raw, type_, msgspec.json.decode(raw) if type_ in _CHECKED else None)
+    sent = msgspec.json.decode(raw)
+    check_as_written(f"{field}[{index}] ({type_})", directive, sent)
+    return _EncodedDirective(raw, type_, sent if type_ in _CHECKED else None)
 
 
 #: The dialog directives that may carry an ``updatedIntent`` (Amazon's Dialog interface

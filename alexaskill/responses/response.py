@@ -12,8 +12,9 @@ from msgspec.structs import force_setattr
 from ..exceptions import ResponseError
 from ..models.context import SCREEN_INTERFACES
 from ..ssml import Ssml
+from .as_written import check_as_written
 from .cards import Card
-from .directive import Directive, _directive, _kind_of, directive_type
+from .directive import _ENCODE_ERRORS, Directive, _directive, _encoded, _kind_of, directive_type
 from .speech import OutputSpeech, output_speech
 
 __all__ = [
@@ -182,7 +183,14 @@ def _check_extras(response: Response) -> None:
                 f"apiResponse must be a mapping (JSON object), not {type(api_response).__name__}"
             )
         if type(api_response) is not dict:
-            force_setattr(response, "api_response", dict(api_response))
+            api_response = dict(api_response)
+            force_setattr(response, "api_response", api_response)
+        try:
+            sent = msgspec.json.decode(_encoded(api_response))
+        except _ENCODE_ERRORS:
+            pass  # refused when the response is encoded, naming the part
+        else:
+            check_as_written("apiResponse", api_response, sent)
     if response.experimentation is not UNSET and not isinstance(
         response.experimentation, ExperimentTrigger
     ):

@@ -1,0 +1,79 @@
+"""Refuse a raw directive's JSON that Alexa would receive other than as the handler wrote it.
+
+msgspec encodes more than JSON holds: NaN and the infinities as ``null``, ``{1: "a"}`` as
+``{"1": "a"}``, bytes as base64 text, a set as a list in no set order. A directive written as a
+mapping (an APL data source, a ``Connections`` input, a custom directive) holding one of those
+went out changed, without a word. Here the first such value is named, as a `ResponseError`
+raised where the directive is made: in a handler, the handler's error (a spoken apology and a
+log line naming it). What JSON has no other spelling for goes as ever: a tuple as a list, a
+``date`` or a ``UUID`` as its text, a ``Decimal`` as its digits in a string.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+from ..exceptions import ResponseError
+
+__all__ = ["check_as_written"]
+
+_BYTES: Final = (bytes, bytearray, memoryview)
+_SETS: Final = (set, frozenset)
+
+
+def check_as_written(field: str, written: Any, sent: Any) -> None:
+    """`ResponseError` naming the first value of ``written`` that JSON changes, when ``sent``
+    (``written`` encoded and decoded again) differs from it; nothing when they are equal.
+
+    The comparison is C's (``==``, the common case, costs a few microseconds a KB); only a
+    mapping that differs (a tuple, a date, as often as a refused value) is walked in Python.
+    """
+    if sent == written:
+        return
+    try:
+        found = _altered(written)
+    except RecursionError:  # as deep as msgspec encodes, deeper than Python's calls go
+        return
+    if found is not None:
+        path, what = found
+        where = "".join(f"[{step!r}]" for step in path)
+        raise ResponseError(f"{field}{where} {what}")
+
+
+def _altered(value: Any) -> tuple[list[Any], str] | None:
+    """(the path to the first value JSON would change, what it is), or None."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return [], (
+                    f"has the key {key!r} ({type(key).__name__}): JSON keys are strings, and "
+                    f"Alexa would get {str(key)!r}; write that"
+                )
+            found = _altered(item)
+            if found is not None:
+                found[0].insert(0, key)
+                return found
+        return None
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _altered(item)
+            if found is not None:
+                found[0].insert(0, index)
+                return found
+        return None
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        return [], f"is {value!r}: JSON has no such number, and Alexa would get null"
+    if isinstance(value, _BYTES):
+        return [], (
+            f"is {type(value).__name__}: Alexa would get it as base64 text; give a str "
+            "(.decode() it, or base64-encode it yourself)"
+        )
+    if isinstance(value, _SETS):
+        return [], (
+            f"is a {type(value).__name__}: Alexa would get a list in no set order; give a "
+            "list (sorted(...))"
+        )
+    return None
