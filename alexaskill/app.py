@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -82,6 +83,8 @@ DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
 #: Characters no application id holds (whitespace and other unprintable ones aside): `_skill_ids`
 #: refuses them ("*" alone is "any skill"; within an id it matches nothing).
 _NOT_IN_IDS: Final = frozenset(",;<>*\"'")
+#: The UUID ending an application id (any case: compared as Alexa sends it).
+_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 #: What no path served to Alexa holds (whitespace and other unprintable ones aside): a query, a
 #: fragment, Starlette's ``{parameter}``.
 _NOT_IN_PATHS: Final = frozenset("?#{}")
@@ -468,4 +471,25 @@ def _skill_ids(skill_id: object) -> frozenset[str] | None:
         if len(ids) > 1:
             raise ConfigurationError("skill_id '*' (any skill) cannot be listed with other ids")
         return None
+    for i in ids:
+        _check_id_form(i)
     return ids
+
+
+def _check_id_form(skill_id: str) -> None:
+    """`ConfigurationError` for an id that no request can carry: Alexa's application ids begin
+    ``amzn1.`` (``amzn1.ask.skill.<uuid>``, ``amzn1.echo-sdk-ams.app.…`` for old skills), and
+    an ``amzn1.ask.skill.`` one whose UUID lost or gained a character in copying matches none:
+    every request would be refused with HTTP 400. Short made-up ids (tests') are let through."""
+    problem = ""
+    if not skill_id.startswith("amzn1."):
+        problem = "Alexa's application ids begin amzn1."
+    elif skill_id.startswith("amzn1.ask.skill."):  # old ids' ends vary (000000-d0ed-…)
+        uuid = skill_id.removeprefix("amzn1.ask.skill.")
+        if uuid.count("-") == 4 and not _UUID.fullmatch(uuid):
+            problem = f"{uuid!r} is no UUID (8-4-4-4-12 hex digits): a character lost or added?"
+    if problem:
+        raise ConfigurationError(
+            f"skill_id {skill_id!r} is not an application id: {problem} (the developer console "
+            "shows the skill's, amzn1.ask.skill.<uuid>; every request would be refused)"
+        )

@@ -1,0 +1,44 @@
+"""The form of the ids given to Skill(skill_id=...): one no request can carry is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from alexaskill import Skill
+from alexaskill.exceptions import ConfigurationError
+
+UUID = "0123abcd-4567-89ef-0123-456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("skill_id", "said"),
+    [
+        ("my-weather-skill", "Alexa's application ids begin amzn1."),
+        (UUID, "Alexa's application ids begin amzn1."),  # the console's id without its prefix
+        (f"Amzn1.ask.skill.{UUID}", "Alexa's application ids begin amzn1."),
+        (f"amzn1.ask.skill.{UUID[1:]}", f"'{UUID[1:]}' is no UUID .*: a character lost"),
+        (f"amzn1.ask.skill.{UUID}0", f"'{UUID}0' is no UUID"),
+        (f"amzn1.ask.skill.{UUID[:-1]}o", f"'{UUID[:-1]}o' is no UUID"),
+        ([f"amzn1.ask.skill.{UUID}", "other-skill"], "'other-skill' is not an application id"),
+    ],
+)
+def test_an_id_no_request_can_carry_is_refused(skill_id: str | list[str], said: str) -> None:
+    # Taken before: every request, for the skill's real id, was then refused with a 400.
+    with pytest.raises(ConfigurationError, match=rf"^skill_id .*{said}"):
+        Skill(skill_id)
+
+
+@pytest.mark.parametrize(
+    "skill_id",
+    [
+        f"amzn1.ask.skill.{UUID}",
+        f"amzn1.ask.skill.{UUID.upper()}",
+        f"amzn1.echo-sdk-ams.app.{UUID}",  # the older skills' form
+        "amzn1.echo-sdk-ams.app.000000-d0ed-0000-ad00-000000d00ebe",  # (Amazon's sample's)
+        "amzn1.ask.skill.1",  # a short made-up id, as tests use
+        "amzn1.ask.skill.logs-test",
+        "*",
+    ],
+)
+def test_application_ids_and_made_up_ones_are_taken(skill_id: str) -> None:
+    Skill(skill_id)
