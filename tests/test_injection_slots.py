@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -57,3 +59,38 @@ def test_an_after_request_hook_takes_an_optional_slot_and_the_reply_stands() -> 
         assert client.intent("Book", city="Rome", count="2").speech == "Booked Rome."
     assert booked == ["Paris", "Rome"]
     assert counts == [None, 2]
+
+
+class Drink(enum.Enum):
+    TEA = "tea"
+    COFFEE = "coffee"
+
+
+def test_a_one_value_parameter_given_several_values_says_it_took_the_first(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A multiple-value slot (the model's multipleValues) fed to `food: str` gave "ham" alone and
+    # dropped "eggs" without a word.
+    skill = Skill(DEFAULT_SKILL_ID)
+    taken: list[object] = []
+
+    @skill.intent("Order")
+    def order(food: str, drink: Drink | None = None, sides: list[str] | None = None) -> Response:
+        taken.append((food, drink, sides))
+        return speak("Ordered.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.intent("Order", food=["ham", "eggs"], drink=["tea", "coffee"], sides=["a", "b"])
+        said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        caplog.clear()
+        client.intent("Order", food=["ham"], drink="tea", sides=["a"])
+        client.intent("Order", food="ham")
+        assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []
+    assert taken[0] == ("ham", Drink.TEA, ["a", "b"])
+    assert len(said) == 2
+    assert (
+        "parameter 'food' takes one value, so it got the first of the 2 values of the " in (said[0])
+    )
+    assert "multiple-value slot food and the others were dropped; annotate it list" in said[0]
+    assert "order" in said[0].partition(":")[0]
+    assert "parameter 'drink' takes one value" in said[1]

@@ -4,7 +4,8 @@ A handler parameter that is not a framework type receives the slot of the same n
 according to its annotation:
 
 - ``str`` (or no annotation, or ``Any``): the value as Alexa sent it; the first value of a
-  multiple-value slot.
+  multiple-value slot (a WARNING naming the handler says so when the slot held more: this, an
+  ``int`` or an ``Enum`` parameter drops the others; ``list[...]`` takes them all).
 - ``int``, ``float``: AMAZON.NUMBER (``"5"``, ``"-3"``, ``"2.5"``). ``"?"``, which Alexa sends
   when it heard a number it did not understand, is not a number; nor is ``"2.5"`` an ``int``.
   An ``int`` is 64 bits (-2**63 to 2**63-1): a number of more digits does not convert.

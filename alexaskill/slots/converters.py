@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import logging
 import types
 import typing
 from collections.abc import Callable
@@ -23,6 +24,9 @@ __all__ = [
 
 #: A function from the slot (``None`` when the intent has no slot of that name) to its value.
 Converter = Callable[[Slot | None], Any]
+
+
+logger = logging.getLogger("alexaskill")
 
 
 # --- enums: matched against entity resolution, then the value --------------------------------
@@ -83,7 +87,27 @@ def _slot_itself(slot: Slot | None) -> Any:
     return MISSING if slot is None else slot
 
 
-def _scalar(parse: Callable[[str], Any]) -> Converter:
+def _first_of_many(where: str | None, name: str, slot: Slot, converted: Any) -> Any:
+    """``converted``, the first value of ``slot`` converted for a parameter that takes one; a
+    WARNING (once a request and parameter: one conversion each) when the slot held more, which
+    the parameter drops: the model made the slot a multiple-value one, the code did not."""
+    sv = slot.slot_value
+    if where is None or converted is MISSING or sv is None or sv.type != "List":
+        return converted
+    heard = sum(1 for item in sv.values or () if item.value)
+    if heard > 1:
+        logger.warning(
+            "%s: parameter %r takes one value, so it got the first of the %d values of the "
+            "multiple-value slot %s and the others were dropped; annotate it list[...] for all",
+            where,
+            name,
+            heard,
+            slot.name,
+        )
+    return converted
+
+
+def _scalar(parse: Callable[[str], Any], where: str | None, name: str) -> Converter:
     def convert(slot: Slot | None) -> Any:
         if slot is not None:
             # The usual slot, one value and no multiple-value slotValue: read without building
@@ -94,7 +118,7 @@ def _scalar(parse: Callable[[str], Any]) -> Converter:
                 return parse(value)
             for value in slot.values:
                 if value:
-                    return parse(value)
+                    return _first_of_many(where, name, slot, parse(value))
         return MISSING
 
     return convert
@@ -116,12 +140,12 @@ def _list(parse: Callable[[str], Any]) -> Converter:
     return convert
 
 
-def _scalar_enum(parse: _EnumParser) -> Converter:
+def _scalar_enum(parse: _EnumParser, where: str | None, name: str) -> Converter:
     def convert(slot: Slot | None) -> Any:
         if slot is not None:
             for value, resolutions in _items(slot):
                 if value:
-                    return parse(value, resolutions)
+                    return _first_of_many(where, name, slot, parse(value, resolutions))
         return MISSING
 
     return convert
@@ -165,12 +189,17 @@ def _is_enum(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, enum.Enum)
 
 
-def converter_for(where: str, name: str, annotation: Any) -> Converter:
+def converter_for(
+    where: str, name: str, annotation: Any, *, say_first_of_many: bool = True
+) -> Converter:
     """The converter of parameter ``name`` of handler ``where``; `ConfigurationError` if none.
 
     ``annotation`` is the evaluated annotation (``inspect.Parameter.empty`` when there is none).
     Defaults are the caller's business: a converter returns `MISSING` and the caller decides.
+    A parameter that takes one value, given a multiple-value slot that holds several, gets the
+    first and logs a WARNING naming ``where`` (unless not ``say_first_of_many``).
     """
+    said = where if say_first_of_many else None
     target, _ = unwrap_optional(annotation)
     if target is inspect.Parameter.empty or target is Any:
         target = str
@@ -184,7 +213,7 @@ def converter_for(where: str, name: str, annotation: Any) -> Converter:
             target = str
     if _is_enum(target):
         parse_enum = _enum_parser(where, target)
-        return _list_enum(parse_enum) if many else _scalar_enum(parse_enum)
+        return _list_enum(parse_enum) if many else _scalar_enum(parse_enum, said, name)
     parse = _PARSERS.get(target)
     if parse is None:
         shown = _describe(annotation)
@@ -199,13 +228,13 @@ def converter_for(where: str, name: str, annotation: Any) -> Converter:
             f"{where}: parameter {name!r} is annotated {shown}, which cannot be filled from a "
             f"slot; {hint}"
         )
-    return _list(parse) if many else _scalar(parse)
+    return _list(parse) if many else _scalar(parse, said, name)
 
 
 def is_slot_annotation(annotation: Any) -> bool:
     """Whether a parameter with this annotation can be filled from a slot."""
     try:
-        converter_for("?", "?", annotation)
+        converter_for("?", "?", annotation, say_first_of_many=False)
     except ConfigurationError:
         return False
     return True

@@ -60,7 +60,7 @@ def why_unconverted(annotation: Any, slot: Slot) -> str | None:
 def unconverted_value(annotation: Any, slot: Slot) -> tuple[str, str] | None:
     """The value of ``slot`` that does not convert to ``annotation``, and `why_unconverted`'s
     reason: for a multiple-value slot, the first value that does not. None if it converts."""
-    if converter_for("?", "?", annotation)(slot) is not MISSING:
+    if converter_for("?", "?", annotation, say_first_of_many=False)(slot) is not MISSING:
         return None
     target, _ = unwrap_optional(annotation)
     if target is list or typing.get_origin(target) is list:
