@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import msgspec
 
@@ -143,9 +143,14 @@ def loopback_without_proxy() -> dict[str, None]:
     addresses `is_loopback` allows most often (a proxy cannot reach this machine's 127.0.0.1,
     and would be sent the token in clear text); every other host as the environment says.
 
-    A pattern names one host: a client made per call takes `is_loopback` for the whole range.
+    A pattern names one host: a call to another loopback address (``127.0.0.2``) is sent by a
+    client of its own, without proxy (`_http`), as every call made without a long-lived client.
     """
     return {f"all://{host}": None for host in ("127.0.0.1", "[::1]", "localhost")}
+
+
+#: The loopback hosts `loopback_without_proxy` names (as `httpx.URL.host` says them).
+_UNPROXIED: Final = frozenset(("127.0.0.1", "::1", "localhost"))
 
 
 def is_amazon_host(host: str | None) -> bool:
@@ -313,7 +318,13 @@ async def _http(
     timed_out = False
     failure: AlexaApiError
     try:
-        if client is not None:
+        host = httpx.URL(url).host
+        # No proxy for a loopback stand-in (the environment's would be asked for its own
+        # 127.0.0.1, the token in clear text); Alexa's hosts through one, if set, as ever. A
+        # long-lived client's mounts name 3 hosts (`loopback_without_proxy`): another loopback
+        # address (127.0.0.2) gets a client of its own, as without one.
+        direct = is_loopback(host)
+        if client is not None and not (direct and host not in _UNPROXIED):
             if client.is_closed:
                 raise _closed(operation)
             # Never followed, whatever the client's own setting: the token goes nowhere else.
@@ -321,9 +332,6 @@ async def _http(
                 method, url, json=json, params=params, headers=headers, timeout=timeout
             )
             return await read(client, request, operation)
-        # No proxy for a loopback stand-in (the environment's would be asked for its own
-        # 127.0.0.1, the token in clear text); Alexa's hosts through one, if set, as ever.
-        direct = is_loopback(httpx.URL(url).host)
         async with httpx.AsyncClient(
             timeout=timeout, verify=tls_context(), trust_env=not direct
         ) as own:
