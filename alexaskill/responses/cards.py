@@ -26,7 +26,8 @@ __all__ = [
     "StandardCard",
 ]
 
-#: Characters of card text (title, content or text, and image URLs together).
+#: Characters of card text (title, content or text, and image URLs together), in code points
+#: as `MAX_SPEECH` (whether Alexa counts UTF-16 units is not said).
 MAX_CARD_TEXT: Final = 8000
 #: Characters in one card image URL.
 MAX_IMAGE_URL: Final = 2000

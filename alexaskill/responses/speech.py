@@ -33,7 +33,9 @@ __all__ = [
     "output_speech",
 ]
 
-#: Characters of speech (the text, or the whole SSML document) Alexa accepts.
+#: Characters of speech (the text, or the whole SSML document) Alexa accepts. Counted in code
+#: points (``len``): Amazon's Request and Response JSON Reference says "characters" without
+#: saying whether an emoji counts once or, as UTF-16 units, twice.
 MAX_SPEECH: Final = 8000
 #: ``<audio>`` clips in one SSML speech. Amazon's SSML reference (``audio``) allows five in a
 #: response; its Request and Response JSON Reference sets the audio limits of a response per
