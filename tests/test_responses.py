@@ -1410,3 +1410,29 @@ def test_a_handler_writing_nan_in_a_directive_is_its_error() -> None:
     assert result.status_code == 200
     assert "score" in str(result.handler_error)
     assert result.json["response"].get("directives") is None
+
+
+class _NotJson:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ({True: 1}, r"\['v'\] has the key True \(bool\), where JSON takes a str"),
+        ({"n": [1, _NotJson()]}, r"\['v'\]\['n'\]\[1\] is of type _NotJson"),
+        ({(1, 2): "a"}, r"\['v'\] has the key \(1, 2\) \(tuple\), where JSON takes a str"),
+    ],
+)
+def test_a_value_that_does_not_encode_is_named_where_it_is(value: Any, said: str) -> None:
+    # "bool is not JSON-encodable" said of a bool key (a bool value encodes), and no message
+    # said where in a large directive or APL document the value was.
+    with pytest.raises(
+        ResponseError, match=rf"^directives\[0\] \(Custom\) is not JSON-encodable: {said}$"
+    ):
+        speak("x", directives=[{"type": "Custom", "v": value}])
+    with pytest.raises(
+        ResponseError,
+        match=rf"^Alexa\.Presentation\.APL\.RenderDocument document is not JSON-encodable: {said}$",
+    ):
+        TypedAPL.RenderDocument(document={"type": "APL", "v": value}, token="t")

@@ -9,7 +9,7 @@ import msgspec
 
 from ..exceptions import ResponseError
 from ..responses.as_written import check_as_written
-from ..responses.directive import _ENCODE_ERRORS, _Encoded, _encoded
+from ..responses.directive import _ENCODE_ERRORS, _Encoded, _encoded, _not_encodable
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for the directive modules beside this one
@@ -47,7 +47,7 @@ def _mapping(field: str, value: object) -> dict[str, Any]:
     try:
         copied: dict[str, Any] = msgspec.json.decode(_encoded(written))
     except _ENCODE_ERRORS as exc:
-        raise ResponseError(f"{field} is not JSON-encodable: {exc}") from None
+        raise _not_encodable(field, written, exc) from None
     check_as_written(field, written, copied)
     return copied
 
@@ -63,7 +63,7 @@ def _sent_mapping(field: str, value: object) -> _Encoded:
     try:
         raw = _encoded(written)
     except _ENCODE_ERRORS as exc:
-        raise ResponseError(f"{field} is not JSON-encodable: {exc}") from None
+        raise _not_encodable(field, written, exc) from None
     sent = msgspec.json.decode(raw)
     check_as_written(field, written, sent)
     return _Encoded(raw, sent)

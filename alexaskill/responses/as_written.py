@@ -12,14 +12,16 @@ log line naming it). What JSON has no other spelling for goes as ever: a tuple a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Final
 
 from ..exceptions import ResponseError
 
-__all__ = ["check_as_written"]
+__all__ = ["check_as_written", "unencodable"]
 
 _BYTES: Final = (bytes, bytearray, memoryview)
 _SETS: Final = (set, frozenset)
+_REFUSALS: Final = (TypeError, ValueError, OverflowError)
 
 
 def check_as_written(field: str, written: Any, sent: Any) -> None:
@@ -76,4 +78,45 @@ def _altered(value: Any) -> tuple[list[Any], str] | None:
             f"is a {type(value).__name__}: Alexa would get a list in no set order; give a "
             "list (sorted(...))"
         )
+    return None
+
+
+def unencodable(written: Any, encode: Callable[[Any], bytes]) -> str | None:
+    """Where ``written``, which ``encode`` refused, holds what it cannot encode: ``"['a'] has
+    the key True (bool)"``, ``"['a'][1] is of type Foo"``; None if not found. msgspec's own
+    message names a type alone ("bool is not JSON-encodable", of a key: a bool value is)."""
+    try:
+        found = _refused(written, encode)
+    except RecursionError:
+        return None
+    if found is None:
+        return None
+    path, what = found
+    return "".join(f"[{step!r}]" for step in path) + f" {what}"
+
+
+def _refused(value: Any, encode: Callable[[Any], bytes]) -> tuple[list[Any], str] | None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                try:
+                    encode({key: None})
+                except _REFUSALS:
+                    return [], f"has the key {key!r} ({type(key).__name__}), where JSON takes a str"
+            found = _refused(item, encode)
+            if found is not None:
+                found[0].insert(0, key)
+                return found
+        return None
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _refused(item, encode)
+            if found is not None:
+                found[0].insert(0, index)
+                return found
+        return None
+    try:
+        encode(value)
+    except _REFUSALS:
+        return [], f"is of type {type(value).__name__}"
     return None

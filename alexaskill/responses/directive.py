@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Final
 import msgspec
 
 from ..exceptions import ResponseError
-from .as_written import check_as_written
+from .as_written import check_as_written, unencodable
 
 __all__ = [
     "Directive",
@@ -243,13 +243,19 @@ def _encoded(value: Mapping[str, Any]) -> msgspec.Raw:
     return msgspec.Raw(_encode(value if type(value) is dict else dict(value)))
 
 
+def _not_encodable(field: str, written: Mapping[str, Any], exc: Exception) -> ResponseError:
+    """`ResponseError`: ``field`` (``written``) does not encode; where, if it can be found."""
+    where = unencodable(written if type(written) is dict else dict(written), _encode)
+    return ResponseError(f"{field} is not JSON-encodable: {exc if where is None else where}")
+
+
 def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) -> _Encoded:
     """A raw directive as the JSON it sends (see `_encoded`), the members the checks read
     decoded from those bytes; one that cannot be encoded is refused, naming the directive."""
     try:
         raw = _encoded(directive)
     except _ENCODE_ERRORS as exc:
-        raise ResponseError(f"{field}[{index}] ({type_}) is not JSON-encodable: {exc}") from None
+        raise _not_encodable(f"{field}[{index}] ({type_})", directive, exc) from None
     sent = msgspec.json.decode(raw)
     check_as_written(f"{field}[{index}] ({type_})", directive, sent)
     return _EncodedDirective(raw, type_, sent if type_ in _CHECKED else None)
