@@ -6,7 +6,8 @@ mapping (an APL data source, a ``Connections`` input, a custom directive) holdin
 went out changed, without a word. Here the first such value is named, as a `ResponseError`
 raised where the directive is made: in a handler, the handler's error (a spoken apology and a
 log line naming it). What JSON has no other spelling for goes as ever: a tuple as a list, a
-``date`` or a ``UUID`` as its text, a ``Decimal`` as its digits in a string.
+``date`` or a ``UUID`` as its text, a ``Decimal`` as its digits in a string. A mapping that
+does not encode at all is said where it fails (`unencodable`).
 """
 
 from __future__ import annotations
