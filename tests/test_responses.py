@@ -1436,3 +1436,18 @@ def test_a_value_that_does_not_encode_is_named_where_it_is(value: Any, said: str
         match=rf"^Alexa\.Presentation\.APL\.RenderDocument document is not JSON-encodable: {said}$",
     ):
         TypedAPL.RenderDocument(document={"type": "APL", "v": value}, token="t")
+
+
+def test_an_api_response_that_does_not_encode_is_refused_where_built_naming_where() -> None:
+    # It failed only when encoded, as "response is not JSON-encodable: bool is not
+    # JSON-encodable", naming neither apiResponse nor the key.
+    with pytest.raises(
+        ResponseError,
+        match=r"^apiResponse is not JSON-encodable: \['a'\] has the key True \(bool\), where JSON",
+    ):
+        Response(api_response={"a": {True: 1}})
+    with pytest.raises(
+        ResponseError,
+        match=r"^apiResponse is not JSON-encodable: \['a'\]\[0\] is of type _NotJson$",
+    ):
+        Response(api_response={"a": [_NotJson()]})

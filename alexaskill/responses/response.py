@@ -14,7 +14,15 @@ from ..models.context import SCREEN_INTERFACES
 from ..ssml import Ssml
 from .as_written import check_as_written
 from .cards import Card
-from .directive import _ENCODE_ERRORS, Directive, _directive, _encoded, _kind_of, directive_type
+from .directive import (
+    _ENCODE_ERRORS,
+    Directive,
+    _directive,
+    _encoded,
+    _kind_of,
+    _not_encodable,
+    directive_type,
+)
 from .speech import OutputSpeech, output_speech
 
 __all__ = [
@@ -187,10 +195,9 @@ def _check_extras(response: Response) -> None:
             force_setattr(response, "api_response", api_response)
         try:
             sent = msgspec.json.decode(_encoded(api_response))
-        except _ENCODE_ERRORS:
-            pass  # refused when the response is encoded, naming the part
-        else:
-            check_as_written("apiResponse", api_response, sent)
+        except _ENCODE_ERRORS as exc:
+            raise _not_encodable("apiResponse", api_response, exc) from None
+        check_as_written("apiResponse", api_response, sent)
     if response.experimentation is not UNSET and not isinstance(
         response.experimentation, ExperimentTrigger
     ):
