@@ -466,3 +466,15 @@ def test_the_parts_of_a_document_are_all_of_it() -> None:
         parts = read_parts(document)
         assert [block for _, blocks in parts for block in blocks] == read_blocks(document)
         assert len(parts) == len(PARTS.get(document, [])) + 1
+
+
+def test_every_console_block_runs_or_says_why() -> None:
+    # A console block is run when a `$` line of it runs `alexaskill`: a transcript shown
+    # without the command that makes it (the chat's audio player, once) was never checked,
+    # and had drifted from what the command prints.
+    for document in DOCUMENTS:
+        for block in read_blocks(document):
+            if block.language != "console" or block.not_run is not None:
+                continue
+            ran = [command for command, _ in commands(block.text) if "alexaskill" in command]
+            assert ran, f"{block.where}: no `$ alexaskill …` line, and no <!-- not run: … -->"
