@@ -478,3 +478,45 @@ def test_every_console_block_runs_or_says_why() -> None:
                 continue
             ran = [command for command, _ in commands(block.text) if "alexaskill" in command]
             assert ran, f"{block.where}: no `$ alexaskill …` line, and no <!-- not run: … -->"
+
+
+def _unreleased(changelog: str) -> str:
+    return changelog.split("\n## Unreleased\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _resolves(dotted: str) -> bool:
+    """Whether ``alexaskill.a.b`` (or ``alexaskill.a:b``) is a module or a name in one."""
+    import importlib
+
+    parts = dotted.replace(":", ".").split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            value: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for name in parts[cut:]:
+                value = getattr(value, name)
+        except AttributeError:
+            return False
+        return True
+    return False
+
+
+def test_the_alexaskill_names_the_documents_give_exist() -> None:
+    # `alexaskill.x.NAME` in README.md and in the changelog's Unreleased section: importable as
+    # written (the changelog named a constant in the module it had left). Not a module: the
+    # loggers' names (`getLogger("alexaskill.security")`) and the SQLite file `alexaskill.db`.
+    source = "\n".join(path.read_text() for path in (ROOT / "alexaskill").rglob("*.py"))
+    loggers = set(re.findall(r'getLogger\(\s*"(alexaskill\.[\w.]+)"', source))
+    texts = {
+        "README.md": (ROOT / "README.md").read_text(),
+        "CHANGELOG.md (Unreleased)": _unreleased((ROOT / "CHANGELOG.md").read_text()),
+    }
+    wrong = []
+    for document, text in texts.items():
+        for dotted in set(re.findall(r"`(alexaskill(?:\.\w+)+(?::\w+)?)", text)):
+            if dotted not in loggers | {"alexaskill.db"} and not _resolves(dotted):
+                wrong.append(f"{document}: {dotted}")
+    assert len(loggers) >= 2  # the walk finds them
+    assert sorted(wrong) == []
