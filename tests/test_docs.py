@@ -520,3 +520,102 @@ def test_the_alexaskill_names_the_documents_give_exist() -> None:
                 wrong.append(f"{document}: {dotted}")
     assert len(loggers) >= 2  # the walk finds them
     assert sorted(wrong) == []
+
+
+def test_the_module_map_names_only_modules_there_are_each_in_one_row() -> None:
+    # tests/test_layers.py checks that every module is named; this, that no row names one that
+    # is not there (moved, renamed, removed) and that no module has two rows.
+    from .test_layers import module_map
+
+    package = ROOT / "alexaskill"
+    rows = module_map()
+    named = [name for names, _ in rows for name in names]
+    assert len(named) > 40 and "models" in named  # the table is found
+    assert sorted(name for name in set(named) if named.count(name) > 1) == []
+    missing = []
+    for names, row in rows:
+        first, what = row.split("|")[1:3]
+        packages = [package / n for n in re.findall(r"`([^`]+)/`", first)]
+        for name in re.findall(r"`([^`]+)`", first):
+            if not (package / name).exists():
+                missing.append(name)
+        for name in re.findall(r"`([\w/]+(?:\.py|/))`", what):
+            places = packages or [package]
+            if not any(list(place.rglob(name.rstrip("/"))) for place in places):
+                missing.append(f"{name} ({'/'.join(sorted(names))})")
+    assert missing == [], f"README's module map names what alexaskill/ does not hold: {missing}"
+
+
+def _github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation (backticks too) dropped,
+    spaces made hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _prose(document: str) -> str:
+    """``document`` without its fenced blocks."""
+    kept, fenced = [], False
+    for line in (ROOT / document).read_text().splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _anchors(document: str) -> set[str]:
+    anchors: set[str] = set()
+    for heading in re.findall(r"^#+ (.+)$", _prose(document), re.MULTILINE):
+        anchor = base = _github_anchor(heading)
+        number = 0
+        while anchor in anchors:  # GitHub's for a heading met again: -1, -2, …
+            number += 1
+            anchor = f"{base}-{number}"
+        anchors.add(anchor)
+    return anchors
+
+
+def test_the_links_between_and_within_the_documents_resolve() -> None:
+    broken = []
+    for document in DOCUMENTS:
+        links = re.findall(r"\]\(([^)\s]+)\)", _prose(document))
+        assert document != "README.md" or len(links) > 50  # the links are found
+        for link in links:
+            if link.startswith(("http://", "https://")):
+                continue
+            path, _, anchor = link.partition("#")
+            target = str((Path(document).parent / path).as_posix()) if path else document
+            target = os.path.normpath(target)
+            if not (ROOT / target).exists():
+                broken.append(f"{document}: {link} (no file {target})")
+            elif anchor and target.endswith(".md") and anchor not in _anchors(target):
+                broken.append(f"{document}: {link} (no heading #{anchor} in {target})")
+    assert broken == []
+
+
+def test_the_options_the_readme_gives_a_command_are_the_commands() -> None:
+    # `alexaskill chat … --flag`, in prose or in a command line: --flag is an option of chat.
+    import argparse
+
+    from alexaskill.cli import parser
+
+    options: dict[str, set[str]] = {}
+    for action in parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command, sub in action.choices.items():
+                options[command] = {o for a in sub._actions for o in a.option_strings}
+    text = re.sub(r"\\\n\s*", " ", (ROOT / "README.md").read_text())  # lines continued
+    uses = re.findall(r"`([^`\n]*)`", text) + [
+        line for line in text.splitlines() if "alexaskill " in line and "`" not in line
+    ]
+    unknown, seen = [], 0
+    for use in uses:
+        for command, rest in re.findall(r"\balexaskill ([a-z]+)((?: +[^ |;&]+)*)", use):
+            if command not in options:
+                continue  # prose: "alexaskill checks that …"
+            seen += 1
+            for option in re.findall(r"(?<![\w-])(--[a-z][\w-]*)", rest):
+                if option not in options[command]:
+                    unknown.append(f"alexaskill {command} {option}")
+    assert seen > 30  # the commands are found
+    assert sorted(set(unknown)) == []
