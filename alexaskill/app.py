@@ -356,7 +356,7 @@ class Skill(Serving):
     @property
     def _store_binding(self) -> _StoreBinding:
         """The store and the attribute services in place, as one value (the same object until
-        either changes): what `alexaskill.testing.SkillSwap` saves and puts back, whenever the
+        either changes): what `alexaskill.testing.swap.SkillSwap` saves and puts back, whenever the
         skill serves (tests share one skill)."""
         binding = self._binding
         if any(self._services[kind] is not binding.makers[kind] for kind in _ATTRIBUTES):

@@ -619,3 +619,19 @@ def test_the_options_the_readme_gives_a_command_are_the_commands() -> None:
                     unknown.append(f"alexaskill {command} {option}")
     assert seen > 30  # the commands are found
     assert sorted(set(unknown)) == []
+
+
+def test_the_alexaskill_names_the_docstrings_and_comments_give_exist() -> None:
+    # As in the documents, in alexaskill's and the examples' own docstrings and comments: the
+    # reader of `alexaskill.testing.SkillSwap` looks for it there (it is in testing.swap).
+    files = [*(ROOT / "alexaskill").rglob("*.py"), *(ROOT / "examples").rglob("*.py")]
+    texts = {path: path.read_text() for path in files}
+    loggers = set(re.findall(r'getLogger\(\s*"(alexaskill\.[\w.]+)"', "\n".join(texts.values())))
+    wrong = [
+        f"{path.relative_to(ROOT)}: {dotted}"
+        for path, text in texts.items()
+        for dotted in set(re.findall(r"`+(alexaskill(?:\.\w+)+(?::\w+)?)", text))
+        if dotted not in loggers | {"alexaskill.db"} and not _resolves(dotted)
+    ]
+    assert len(texts) > 100 and loggers  # the files are found
+    assert sorted(wrong) == []

@@ -496,5 +496,5 @@ def _worded(sample: str | None) -> bool:
 
 def _clock() -> datetime.datetime:
     """The user's time when none is given: the clock in UTC, the time on a device with no time
-    zone set (`alexaskill.testing.device_time`), not this machine's local time."""
+    zone set (`alexaskill.testing.requests.device_time`), not this machine's local time."""
     return datetime.datetime.now(datetime.UTC)
