@@ -635,3 +635,23 @@ def test_the_alexaskill_names_the_docstrings_and_comments_give_exist() -> None:
     ]
     assert len(texts) > 100 and loggers  # the files are found
     assert sorted(wrong) == []
+
+
+def test_every_option_of_every_command_is_in_the_readme() -> None:
+    # What `alexaskill COMMAND --help` lists, the README names (`chat --device` it did not).
+    import argparse
+
+    from alexaskill.cli import parser
+
+    readme = (ROOT / "README.md").read_text()
+    unnamed, commands_seen = [], 0
+    for action in parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command, sub in action.choices.items():
+                commands_seen += 1
+                assert f"alexaskill {command}" in readme, command
+                for option in (o for a in sub._actions for o in a.option_strings):
+                    if option.startswith("--") and option != "--help" and option not in readme:
+                        unnamed.append(f"alexaskill {command} {option}")
+    assert commands_seen >= 7
+    assert unnamed == []
