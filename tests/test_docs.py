@@ -655,3 +655,18 @@ def test_every_option_of_every_command_is_in_the_readme() -> None:
                         unnamed.append(f"alexaskill {command} {option}")
     assert commands_seen >= 7
     assert unnamed == []
+
+
+def test_the_environment_variables_the_readme_names_are_read() -> None:
+    # Each ALEXASKILL_… variable README.md names is read by alexaskill (its settings, the CLI)
+    # or, for the test suite's own, by tests/.
+    readme = (ROOT / "README.md").read_text()
+    named = set(re.findall(r"\b(ALEXASKILL_[A-Z0-9_]*[A-Z0-9])\b", readme))
+    code = "\n".join(
+        path.read_text()
+        for folder in ("alexaskill", "tests")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.name != "test_docs.py"
+    )
+    assert {"ALEXASKILL_SKILL_ID", "ALEXASKILL_STORE"} <= named
+    assert sorted(name for name in named if f'"{name}"' not in code) == []
