@@ -4,11 +4,13 @@
 
     skill = Skill(skill_id="amzn1.ask.skill.…")
 
-    @skill.intent("HelloIntent")
+    @skill.intent("HelloIntent", utterances=["say hello to {name}", "say hello"],
+                  slots={"name": "AMAZON.FirstName"})
     def hello(name: str = "world"):
         return speak(f"Hello, {name}!")
 
-Serve it with ``uvicorn app:skill``.
+Serve it with ``alexaskill serve app:skill`` (uvicorn, bounded: README.md, "Running the
+server"); ``alexaskill model app:skill --invocation "hello world"`` writes its interaction model.
 """
 
 from __future__ import annotations

@@ -670,3 +670,26 @@ def test_the_environment_variables_the_readme_names_are_read() -> None:
     )
     assert {"ALEXASKILL_SKILL_ID", "ALEXASKILL_STORE"} <= named
     assert sorted(name for name in named if f'"{name}"' not in code) == []
+
+
+def test_the_package_docstrings_skill_answers_and_builds_its_model() -> None:
+    # `help(alexaskill)` is many a reader's first sight of it: its skill is one that works,
+    # `alexaskill model` included (its intent had no samples, its slot no type), served as the
+    # quick start serves one.
+    import textwrap
+
+    import alexaskill
+    from alexaskill.interaction import build_interaction_model
+    from alexaskill.testing import TestClient
+
+    doc = alexaskill.__doc__ or ""
+    code = textwrap.dedent("\n".join(line for line in doc.splitlines() if line.startswith("    ")))
+    namespace: dict[str, Any] = {"__name__": "app"}
+    exec(compile(code, "alexaskill.__doc__", "exec"), namespace)
+    skill = namespace["skill"]
+    model = build_interaction_model(skill, locale="en-US", invocation="hello world")
+    intents = {i["name"]: i for i in model["interactionModel"]["languageModel"]["intents"]}
+    assert intents["HelloIntent"]["samples"]
+    with TestClient(skill) as client:
+        assert client.intent("HelloIntent", name="Ann").speech == "Hello, Ann!"
+    assert "alexaskill serve app:skill" in doc
