@@ -693,3 +693,25 @@ def test_the_package_docstrings_skill_answers_and_builds_its_model() -> None:
     with TestClient(skill) as client:
         assert client.intent("HelloIntent", name="Ann").speech == "Hello, Ann!"
     assert "alexaskill serve app:skill" in doc
+
+
+def test_the_installing_table_has_a_row_for_each_extra_naming_what_it_brings() -> None:
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    section = (ROOT / "README.md").read_text().split("\n## Installing\n", 1)[1].split("\n## ")[0]
+    rows = {
+        cells[1].strip().strip("`"): cells[2]
+        for cells in (line.split("|") for line in section.splitlines())
+        if len(cells) > 3 and cells[1].strip().startswith("`")
+    }
+    assert sorted(rows) == sorted(extras)
+    for extra, requirements in extras.items():
+        if extra == "test":
+            continue  # "the above, ruff, mypy": all of it is in .ci/run's install
+        brings = {name.strip() for name in rows[extra].split(",")}
+        assert brings == {Requirement(r).name for r in requirements}, extra
