@@ -715,3 +715,24 @@ def test_the_installing_table_has_a_row_for_each_extra_naming_what_it_brings() -
             continue  # "the above, ruff, mypy": all of it is in .ci/run's install
         brings = {name.strip() for name in rows[extra].split(",")}
         assert brings == {Requirement(r).name for r in requirements}, extra
+
+
+@pytest.mark.parametrize("example", ["dialog", "podcast", "weather"])
+def test_each_examples_sample_requests_replay_answered(
+    example: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # .ci/run replays the weather example's; the other examples' are samples to copy too.
+    import io
+
+    from alexaskill.cli import main
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("ALEXASKILL_SKILL_ID", raising=False)
+    requests = sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "examples" / example).glob("requests/*.json")
+    )
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["replay", f"examples.{example}.app:skill", *requests], stdout=out, stderr=err)
+    assert status == 0, out.getvalue() + err.getvalue()
+    assert len(requests) > 1
+    assert out.getvalue().endswith(f"{len(requests)} requests: all answered\n"), out.getvalue()
