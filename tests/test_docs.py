@@ -736,3 +736,29 @@ def test_each_examples_sample_requests_replay_answered(
     assert status == 0, out.getvalue() + err.getvalue()
     assert len(requests) > 1
     assert out.getvalue().endswith(f"{len(requests)} requests: all answered\n"), out.getvalue()
+
+
+@pytest.mark.parametrize("example", ["dialog", "podcast", "weather"])
+@pytest.mark.parametrize(
+    "ids", ["", f"{SKILL_ID}, amzn1.ask.skill.11111111-1111-1111-1111-111111111111"]
+)
+def test_each_example_reads_its_skill_ids_as_the_readme_says(
+    example: str, ids: str, tmp_path: Path
+) -> None:
+    # ALEXASKILL_SKILL_ID: "several separated by commas" (README, "Configuration from the
+    # environment"); empty, the example's id, as unset. The dialog and podcast examples took the
+    # variable whole: a ConfigurationError for two ids, and for an empty one.
+    code = f"import examples.{example}.app as app\nprint(sorted(app.skill.skill_ids))\n"
+    env = {**os.environ, "ALEXASKILL_SKILL_ID": ids, "PYTHONPATH": str(ROOT)}
+    env.pop("ALEXASKILL_STORE", None)
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    expected = [part.strip() for part in ids.split(",")] if ids else [SKILL_ID]
+    assert completed.stdout.strip() == str(sorted(expected))

@@ -18,7 +18,6 @@ and the skill
 from __future__ import annotations
 
 import datetime
-import os
 
 from alexaskill import (
     DialogSlot,
@@ -28,13 +27,16 @@ from alexaskill import (
     Skill,
     Validate,
     ask,
+    settings_from_env,
     speak,
 )
 from alexaskill.directives import delegate, elicit_slot, updated_intent
 from alexaskill.responses import can_fulfill
 
-SKILL_ID = os.environ.get(
-    "ALEXASKILL_SKILL_ID", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+# ALEXASKILL_SKILL_ID as a deployed skill reads it (one id, or several separated by commas;
+# README, "Configuration from the environment"); unset or empty, the example id.
+SKILL_ID = settings_from_env().skill_ids or (
+    "amzn1.ask.skill.00000000-0000-0000-0000-000000000000",
 )
 
 skill = Skill(skill_id=SKILL_ID)

@@ -21,7 +21,6 @@ skill keeps it in persistent storage, since the process can restart between two 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 
 from alexaskill import (
@@ -37,12 +36,15 @@ from alexaskill import (
     Validate,
     ask,
     elicit_slot,
+    settings_from_env,
     speak,
 )
 from alexaskill.directives import AudioMetadata, AudioPlayer
 
-SKILL_ID = os.environ.get(
-    "ALEXASKILL_SKILL_ID", "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+# ALEXASKILL_SKILL_ID as a deployed skill reads it (one id, or several separated by commas;
+# README, "Configuration from the environment"); unset or empty, the example id.
+SKILL_ID = settings_from_env().skill_ids or (
+    "amzn1.ask.skill.00000000-0000-0000-0000-000000000000",
 )
 
 logger = logging.getLogger(__name__)
