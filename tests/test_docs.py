@@ -762,3 +762,16 @@ def test_each_example_reads_its_skill_ids_as_the_readme_says(
     assert completed.returncode == 0, completed.stderr
     expected = [part.strip() for part in ids.split(",")] if ids else [SKILL_ID]
     assert completed.stdout.strip() == str(sorted(expected))
+
+
+def test_the_repository_paths_the_documents_name_exist() -> None:
+    # `tests/test_x.py`, `examples/…`, `alexaskill/…`: where a reader goes next (benchmarks'
+    # README sent them to alexaskill/dynamodb.py, a package since).
+    missing = []
+    for document in DOCUMENTS:
+        text = (ROOT / document).read_text()
+        folders = r"(?:tests|examples|benchmarks|alexaskill|docs|\.ci)"
+        for path in set(re.findall(rf"(?<![\w/.-])({folders}/[\w./-]*\w)", text)):
+            if not (ROOT / path).exists():
+                missing.append(f"{document}: {path}")
+    assert sorted(missing) == []
