@@ -20,6 +20,12 @@ an HTML comment on the line before it: ``<!-- not run: <reason> -->``.
 The commands see ``ALEXASKILL_SKILL_ID`` set to the example id, a ``HOME`` of their own (shown
 as ``/home/you``), the examples of this repository (``examples/``) in the working directory, and
 port 8000 moved to a free port (shown as 8000).
+
+Beside the runs, what the documents name exists as named: the `alexaskill.x.NAME`s (the
+changelog's Unreleased section's, and the docstrings' too), the repository's paths, the links
+and their anchors, each command's options (and every option is named), the environment
+variables, the module map's modules and the Installing table's extras; the package docstring's
+skill works, and every example reads its skill ids and replays its sample requests.
 """
 
 from __future__ import annotations
