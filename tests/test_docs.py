@@ -783,3 +783,56 @@ def test_the_repository_paths_the_documents_name_exist() -> None:
             if not (ROOT / path).exists():
                 missing.append(f"{document}: {path}")
     assert sorted(missing) == []
+
+
+def test_the_request_lines_shown_are_the_ones_written() -> None:
+    # README's Logging shows the request line, plain and JSON, and a table of the JSON fields:
+    # the same fields in the same order, the same plain shape, as a request writes them.
+    import io
+    import json
+
+    from alexaskill import Skill, configure_logging, speak
+    from alexaskill.testing import TestClient
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n### Logging\n", 1)[1].split("\n### ", 1)[0]
+    shown_plain = section.split("```text\n", 1)[1].split("\n", 1)[0]
+    shown_json = json.loads(section.split("```json\n", 1)[1].split("\n", 1)[0])
+    table = section.split("| Field | Meaning |", 1)[1].split("\n\n", 1)[0]
+    tabled = [
+        n for row in table.splitlines()[2:] for n in re.findall(r"`(\w+)`", row.split("|")[1])
+    ]
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("GetWeather")
+    def weather() -> Any:
+        return speak("Sunny.")
+
+    written = {}
+    logger = logging.getLogger("alexaskill")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    try:
+        for form in ("plain", "json"):
+            stream = io.StringIO()
+            configure_logging("INFO", json=form == "json", stream=stream)
+            with TestClient(skill) as client:
+                client.intent("GetWeather")
+            written[form] = [
+                line for line in stream.getvalue().splitlines() if "alexaskill.request" in line
+            ][-1]
+    finally:  # as the block found it (configure_logging replaced its handlers)
+        logger.handlers[:] = saved[0]
+        logger.setLevel(saved[1])
+        logger.propagate = saved[2]
+
+    def shape(line: str) -> str:
+        line = re.sub(r"^\S+ \S+ ", "TIME ", line)
+        line = re.sub(r"id=\S+", "id=ID", line)
+        return re.sub(r"\d+(\.\d+)?", "N", line)
+
+    assert shape(written["plain"]) == shape(shown_plain)
+    line = json.loads(written["json"])
+    assert list(line) == list(shown_json)
+    assert shape(line["message"]) == shape(shown_json["message"])
+    assert sorted(tabled) == sorted(set(line) - {"time", "level", "logger", "message"})
