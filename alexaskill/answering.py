@@ -14,6 +14,7 @@ from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply
+from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
 from .models import Envelope, IntentRequest, LaunchRequest, Request
@@ -242,22 +243,29 @@ class Answering(Registration):
                 # loads asyncio, ~18 ms of an AWS Lambda cold start that needs none.
                 from .threads import run_sync
 
-                # Under a deadline, through a wrapper that reports a result that came too late
-                # (and, starting, that the call is no longer waiting for a thread).
-                if call.deadline is None:
-                    func = handler.func
-                else:
-                    func = _late_reporter(handler, call)
-                    call.queued = handler.name
                 pace = handler.pace if self.def_handlers == "adaptive" else None
-                result = await run_sync(func, kwargs, pace)
+                if call.deadline is None:
+                    result = await run_sync(handler.func, kwargs, pace)
+                else:
+                    # A result that comes too late is said once (alexaskill.late_results).
+                    late = LateResult(handler, call)
+                    call.queued = handler.name
+                    try:
+                        result = await run_sync(late.run, kwargs, pace)
+                    except BaseException as exc:
+                        late.given_up(exc)
+                        raise
             elif call.deadline is None:
                 result = handler.func(**kwargs)
             else:
                 # AWS Lambda: a thread of its own, so that the deadline can stop waiting for it.
-                late = _late_reporter(handler, call, report_only=True)
                 seconds = call.deadline - time.perf_counter()
-                result = call_in_thread(handler.func, kwargs, seconds, late)
+                result = call_in_thread(
+                    handler.func,
+                    kwargs,
+                    seconds,
+                    lambda _seconds, error: report_late(handler, call, error),
+                )
         finally:
             if translations is not None and token is not None:
                 translations.deactivate(token)
@@ -461,35 +469,3 @@ class Answering(Registration):
                 logger.error("the on_handler_error listener failed", exc_info=failure)
             finally:
                 _FAILED_REQUEST.reset(token)
-
-
-def _late_reporter(handler: Handler, call: Call, *, report_only: bool = False) -> Any:
-    """``handler.func`` wrapped to log its end when the deadline gave up on it; with
-    ``report_only``, the logging callback `call_in_thread` takes instead."""
-
-    def report(seconds: float, error: BaseException | None) -> None:
-        logger.warning(  # with a bug's traceback: it surfaced only after the deadline answered
-            "%s %s %.2f s after its deadline; discarded (the deadline's answer was sent)",
-            handler.name,
-            "returned" if error is None else f"raised {type(error).__name__}",
-            time.perf_counter() - (call.deadline or 0.0),
-            exc_info=error,
-        )
-
-    if report_only:
-        return report
-    func = handler.func
-
-    def run(**kwargs: Any) -> Any:
-        call.queued = None
-        try:
-            result = func(**kwargs)
-        except BaseException as exc:
-            if call.expired:
-                report(0.0, exc)
-            raise
-        if call.expired:
-            report(0.0, None)
-        return result
-
-    return run

@@ -1150,3 +1150,49 @@ async def test_the_deadline_reply_to_stop_ends_the_session(intent: str) -> None:
         assert response["shouldEndSession"] is False
     else:
         assert response == {"shouldEndSession": True}
+
+
+@pytest.mark.parametrize("raises", [False, True])
+def test_a_def_handler_ending_as_the_deadline_cancels_is_still_said_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, raises: bool
+) -> None:
+    # The worker thread judged the call late by the request's "expired" mark, set only after the
+    # cancellation reached the answering: a call that ended in between (here: while the watchdog
+    # holds the loop right after cancelling) had its result dropped without a word.
+    cancelled, delivered = threading.Event(), threading.Event()
+    tick = Watchdog._tick
+
+    def tick_then_hold(self: Watchdog) -> None:
+        before = len(self._expired)
+        tick(self)
+        if len(self._expired) > before:  # it cancelled the request: let the call end now
+            cancelled.set()
+            delivered.wait(LONG)
+
+    deliver = threads._deliver
+
+    def deliver_and_say(*args: Any) -> None:
+        deliver(*args)
+        delivered.set()
+
+    monkeypatch.setattr(Watchdog, "_tick", tick_then_hold)
+    monkeypatch.setattr(threads, "_deliver", deliver_and_say)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Slow")
+    @pace.blocking  # in a worker thread whatever its pace
+    def slow() -> Response:
+        cancelled.wait(LONG)
+        if raises:
+            raise LookupError("late and broken")
+        return speak("too late")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Slow").speech == DEADLINE_REPLY
+    lines = [r for r in caplog.records if "discarded (" in r.getMessage()]
+    (line,) = lines
+    assert line.levelno == logging.WARNING
+    outcome = "raised LookupError" if raises else "returned"
+    assert f"said_once.<locals>.slow {outcome}" in line.getMessage()
+    assert "after its deadline" in line.getMessage()
+    assert (line.exc_info is not None) is raises
