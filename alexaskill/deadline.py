@@ -20,6 +20,9 @@ Two ways of stopping, for the two ways code runs:
   has no worker threads to hop to), it runs in a thread of its own, waited for until the
   deadline.
 
+Under another event loop than asyncio's (trio, through anyio), which has no tasks to cancel,
+`alexaskill.deadline_answering` puts the request's work in an anyio cancel scope instead.
+
 A deadline that is never reached must cost next to nothing, since every request has one: the
 watchdog keeps no timer per request (``asyncio.timeout`` makes one, and a timer costs more than
 all the rest: ``benchmarks/bench_dispatch.py`` times both). A request enters a dictionary and

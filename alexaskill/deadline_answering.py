@@ -78,6 +78,8 @@ class DeadlineAnswering(Answering):
         seconds = at - time.perf_counter()
         if seconds > 0:  # else spent before the handler's turn (a slow certificate download)
             watched = watch(self._watchdog, at) if loop else None
+            if loop and watched is None:  # another event loop than asyncio's (trio)
+                return await self._respond_in_scope(call, body, at, limit, threadpool, latest)
             if watched is not None:
                 self._watchdog = watched[0]
                 call.watched = watched
@@ -111,6 +113,31 @@ class DeadlineAnswering(Answering):
         return await self._answer_deadline(
             call, body, limit, threadpool, loop, latest, started=False
         )
+
+    async def _respond_in_scope(
+        self,
+        call: Call,
+        body: bytes | None,
+        at: float,
+        limit: float,
+        threadpool: bool,
+        latest: float | None,
+    ) -> Answer:
+        """`_respond_in_time` under another event loop than asyncio's (trio, through anyio),
+        which has no tasks for the watchdog to cancel: an anyio cancel scope ends the work at
+        ``at`` instead (a timer per request; no automatic progressive response)."""
+        import anyio
+
+        answer: Answer | None = None
+        with anyio.move_on_after(max(at - time.perf_counter(), 0.0)) as scope:
+            call.watched = scope  # (what `Answering._save` stands down before saving)
+            answer = await self._answer(call, threadpool)
+        if answer is not None:
+            if time.perf_counter() > at and not scope.cancel_called:
+                self._answered_late(call, at)
+            return answer
+        call.expired = True
+        return await self._answer_deadline(call, body, limit, threadpool, True, latest)
 
     def _answer_cancelled(self, envelope: Envelope, body: bytes) -> Answer:
         """The deadline's answer to a request whose task was cancelled from outside while its
@@ -250,6 +277,23 @@ class DeadlineAnswering(Answering):
         """The exception handler's answer to ``exc``, if it gives one within ``grace`` seconds."""
         call.deadline = time.perf_counter() + grace
         watched = watch(self._watchdog, call.deadline) if loop else None
+        if loop and watched is None:  # another event loop than asyncio's (trio)
+            import anyio
+
+            with anyio.move_on_after(grace):
+                answer = await self._recover(exc, call, threadpool)
+                return (
+                    Answer(answer.body, "deadline")
+                    if answer.outcome == "exception_handler"
+                    else None
+                )
+            call.expired = True
+            logger.error(
+                "the exception handler for DeadlineExceeded took over %.2g s too: answered %r",
+                grace,
+                DEADLINE_REPLY,
+            )
+            return None
         try:
             answer = await self._recover(exc, call, threadpool)
         except BaseException as error:

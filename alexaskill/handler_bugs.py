@@ -43,6 +43,9 @@ def handler_bug(exc: BaseException, who: str = "") -> RuntimeError | None:
         asyncio = sys.modules.get("asyncio")  # not imported here: a Lambda cold start may need none
         if asyncio is not None and isinstance(exc, asyncio.CancelledError):
             return _stray_cancellation(asyncio, exc, who)
+        trio = sys.modules.get("trio")
+        if trio is not None and isinstance(exc, trio.Cancelled):
+            return None  # a cancel scope's, around the request (its deadline, a shutdown)
         failure = RuntimeError(f"{who} raised {type(exc).__name__}")
     failure.__cause__ = exc
     return failure

@@ -36,7 +36,7 @@ hop is what Starlette's ``run_in_threadpool`` does, for a fraction of its cost:
   another thread), they count again, and an ERROR says so once every `BUSY_WARNING_EVERY`
   seconds at most.
 - Only asyncio loops (uvicorn's, uvloop); under another event loop (trio) `run_sync` uses
-  anyio's threads instead.
+  anyio's threads instead, a call given up on when its request is cancelled (its deadline).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import functools
 import logging
 import os
 import queue
@@ -397,10 +398,22 @@ async def run_sync(func: Callable[..., T], kwargs: dict[str, Any], pace: Pace | 
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # not asyncio (trio, through anyio): anyio's threads work everywhere
-        from starlette.concurrency import run_in_threadpool
-
-        return await run_in_threadpool(func, **kwargs)
+        return await _anyio_run_sync(func, kwargs)
     return await _POOL.run(func, kwargs, pace)
+
+
+async def _anyio_run_sync(func: Callable[..., T], kwargs: dict[str, Any]) -> T:
+    """`run_sync` under another event loop (trio): anyio's worker thread, given up on when the
+    request is cancelled (its deadline), as `WorkerPool.run` is: the call runs on, unheard."""
+    import inspect
+
+    import anyio.to_thread
+
+    call = functools.partial(contextvars.copy_context().run, func, **kwargs)
+    run = anyio.to_thread.run_sync
+    if "abandon_on_cancel" in inspect.signature(run).parameters:
+        return await run(call, abandon_on_cancel=True)
+    return await run(call, cancellable=True)  # anyio before 4.1 named it so
 
 
 class NotAWorkerThread(RuntimeError):

@@ -1196,3 +1196,60 @@ def test_a_def_handler_ending_as_the_deadline_cancels_is_still_said_once(
     assert f"said_once.<locals>.slow {outcome}" in line.getMessage()
     assert "after its deadline" in line.getMessage()
     assert (line.exc_info is not None) is raises
+
+
+async def _answer_slow_handlers(release: threading.Event) -> list[tuple[str, str]]:
+    """Intents Async and Def of a skill whose handlers outlast its deadline, each answered
+    through `_respond_by`: (outcome, speech) of each."""
+    import anyio
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Async")
+    async def slow_async() -> Response:
+        await anyio.sleep(WAIT)
+        return speak("too late")
+
+    @skill.intent("Def")
+    @pace.blocking
+    def slow_def() -> Response:
+        release.wait(WAIT)
+        return speak("too late")
+
+    answers = []
+    for name in ("Async", "Def"):
+        envelope = decode_envelope(json.dumps(RequestFactory().intent(name)).encode())
+        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+        answers.append((answer.outcome, speech(json.loads(answer.body))))
+    return answers
+
+
+@pytest.mark.anyio
+async def test_without_asyncio_tasks_a_cancel_scope_keeps_the_deadline(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # Under trio (Hypercorn's trio worker, through anyio) there is no asyncio task for the
+    # watchdog to cancel, and the deadline never acted: handlers ran as long as they liked and
+    # Alexa gave up first. The same path, on asyncio, with the watchdog out of reach:
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answers = await _answer_slow_handlers(release)
+    assert answers == [("deadline", DEADLINE_REPLY)] * 2
+    assert "slow_async did not answer within" in caplog.text
+    assert "slow_def did not answer within" in caplog.text
+
+
+def test_under_trio_the_deadline_acts(
+    caplog: pytest.LogCaptureFixture, release: threading.Event
+) -> None:
+    pytest.importorskip("trio")  # not among the test dependencies: skipped where absent
+    import anyio
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answers = anyio.run(_answer_slow_handlers, release, backend="trio")
+        release.set()
+        wait_for(lambda: "slow_def returned" in caplog.text)  # its late result, said
+    assert answers == [("deadline", DEADLINE_REPLY)] * 2
+    assert "raised Cancelled" not in caplog.text  # trio's cancellation is no handler bug
