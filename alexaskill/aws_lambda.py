@@ -80,6 +80,7 @@ import msgspec
 
 from .deadline import LAMBDA_MARGIN, deadline_grace, lambda_deadline, remaining_time
 from .exceptions import MalformedRequestError, RequestError
+from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
 from .log_values import printable
 from .logs import log_request, logger, refusal
@@ -211,7 +212,7 @@ class _Loop:
 
             runner = cls.runner = asyncio.Runner()
         try:
-            return runner.run(coro, context=context)
+            return run_saying_tasks(runner, coro, context)  # (and what it left running)
         except RuntimeError:
             # Runner.run refuses a call from a running event loop (an async test) before it
             # starts the coroutine: its error says nothing of what to do, and the coroutine

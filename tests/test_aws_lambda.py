@@ -878,3 +878,42 @@ def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_clien
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(handler(skill)(intent_event("Count"), None)) == "Visit number 1."
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_task_a_handler_leaves_running_is_said_when_the_invocation_ends(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Lambda runs the event loop only during an invocation: a task a handler started and did
+    # not await ("fire and forget", as on the web service) stopped with the answer, silently,
+    # and went on only in later invocations, amid other users' requests.
+    skill = Skill(SKILL_ID)
+    left: list[tuple[asyncio.Event, asyncio.Task[None]]] = []
+
+    async def audit(go: asyncio.Event) -> None:
+        await go.wait()
+
+    @skill.intent("Start")
+    async def start() -> Response:
+        go = asyncio.Event()
+        left.append((go, asyncio.create_task(audit(go))))
+        return speak("started")
+
+    @skill.intent("Finish")
+    async def finish() -> Response:
+        go, task = left.pop()
+        go.set()
+        await task  # the task ends in this invocation: nothing left behind on the shared loop
+        return speak("finished")
+
+    answer = handler(skill)
+
+    def said() -> list[str]:
+        return [r.getMessage() for r in caplog.records if "still pending" in r.getMessage()]
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert speech(answer(intent_event("Start"), None)) == "started"
+        (line,) = said()
+        assert "1 asyncio task it started still pending" in line
+        assert "when_the_invocation_ends.<locals>.audit" in line
+        assert speech(answer(intent_event("Finish"), None)) == "finished"
+    assert len(said()) == 1  # said once, by the invocation that started it
