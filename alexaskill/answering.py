@@ -431,7 +431,9 @@ class Answering(Registration):
         failure.__cause__ = exc
         request = envelope.request
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
-        logger.error("handler failed for %s %s", request.type, intent, exc_info=failure)
+        handler = self.registry.resolve(envelope)  # named, as `_recover`'s line names it
+        where = f"{request.type} {intent}".rstrip() + (f" ({handler.name})" if handler else "")
+        logger.error("handler failed for %s", where, exc_info=failure)
         self._tell(failure, envelope)
         return Answer(self._apology_body(Call(envelope)), "handler_error")
 

@@ -917,3 +917,24 @@ def test_a_task_a_handler_leaves_running_is_said_when_the_invocation_ends(
         assert "when_the_invocation_ends.<locals>.audit" in line
         assert speech(answer(intent_event("Finish"), None)) == "finished"
     assert len(said()) == 1  # said once, by the invocation that started it
+
+
+@pytest.mark.parametrize("deadline", [7.0, None])
+def test_a_bug_that_left_the_answering_is_logged_with_the_handlers_name(
+    caplog: pytest.LogCaptureFixture, deadline: float | None
+) -> None:
+    # Without an event loop, a def handler's CancelledError goes on up to the Lambda handler,
+    # which answers the apology: its ERROR line said "handler failed for IntentRequest Fail"
+    # without naming the handler, as every other handler failure's line does.
+    skill = Skill(SKILL_ID, deadline=deadline)
+
+    @skill.intent("Fail")
+    def fail() -> Response:
+        raise asyncio.CancelledError
+
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert speech(handler(skill)(intent_event("Fail"), None)) == APOLOGY
+    [line] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    message = line.getMessage()
+    assert message.startswith("handler failed for IntentRequest Fail (")
+    assert message.endswith("_logged_with_the_handlers_name.<locals>.fail)")
