@@ -100,8 +100,12 @@ class DeadlineAnswering(Answering):
                     elif watchdog.unwatch(task):
                         # Cancelled, yet it answered (the handler caught CancelledError): a late
                         # answer is still an answer.
+                        handler = self.registry.resolve(call.envelope)
                         logger.warning(
-                            "a handler caught the deadline's cancellation and answered late"
+                            "%s caught the deadline's cancellation and answered %.2f s late "
+                            "(the answer went out as it was): let CancelledError through",
+                            "a handler" if handler is None else handler.name,
+                            time.perf_counter() - at,
                         )
                 return answer
             finally:

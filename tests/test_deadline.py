@@ -1253,3 +1253,25 @@ def test_under_trio_the_deadline_acts(
         wait_for(lambda: "slow_def returned" in caplog.text)  # its late result, said
     assert answers == [("deadline", DEADLINE_REPLY)] * 2
     assert "raised Cancelled" not in caplog.text  # trio's cancellation is no handler bug
+
+
+def test_a_handler_that_swallows_the_cancellation_and_answers_is_named(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Its late answer's WARNING said "a handler caught the deadline's cancellation": which one,
+    # in a skill of many, was left to guess.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Stubborn")
+    async def stubborn() -> Response:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(WAIT)
+        return speak("late but here")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Stubborn").speech == "late but here"
+    (line,) = [r for r in caplog.records if "caught the deadline's cancellation" in r.getMessage()]
+    assert line.levelno == logging.WARNING
+    assert "_is_named.<locals>.stubborn caught the deadline's cancellation and answered" in (
+        line.getMessage()
+    )
