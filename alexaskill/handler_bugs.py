@@ -36,7 +36,7 @@ def handler_bug(exc: BaseException, who: str = "") -> RuntimeError | None:
     """
     who = who or "the handler"
     if isinstance(exc, SystemExit):
-        failure = RuntimeError(f"{who} raised SystemExit({exc.code!r})")
+        failure = RuntimeError(f"{who} raised SystemExit({_shown(exc.code)})")
     elif isinstance(exc, Expired) or (isinstance(exc, KeyboardInterrupt) and _ctrl_c_possible()):
         return None  # the deadline's, or maybe a Ctrl-C
     else:
@@ -49,6 +49,15 @@ def handler_bug(exc: BaseException, who: str = "") -> RuntimeError | None:
         failure = RuntimeError(f"{who} raised {type(exc).__name__}")
     failure.__cause__ = exc
     return failure
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, or what it is when its ``__repr__`` raises (a handler's object: the
+    error about it must not fail in turn)."""
+    try:
+        return repr(value)
+    except Exception:
+        return f"<{type(value).__name__} object: its repr() failed>"
 
 
 def failed_in(registry: Registry, running: Handler | None) -> str:

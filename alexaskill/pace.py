@@ -163,7 +163,7 @@ class Pace:
                 "%s raised RuntimeError on the event loop's thread (%s); its calls run in "
                 "worker threads from now on. Mark it @blocking if it needs one.",
                 name,
-                exc,
+                _said(exc),
             )
             raise
         finally:
@@ -200,6 +200,15 @@ class Pace:
             self.probation,
             STALL_SECONDS * 1000,
         )
+
+
+def _said(exc: BaseException) -> str:
+    """``str(exc)`` for a log line, or what it is when its ``__str__`` raises (a handler's
+    exception: the line must not fail in turn, and be lost)."""
+    try:
+        return str(exc)
+    except Exception:
+        return f"<{type(exc).__name__}: its str() failed>"
 
 
 def _wraps_a_coroutine_function(func: Callable[..., Any]) -> bool:
