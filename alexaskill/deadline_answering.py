@@ -26,6 +26,8 @@ logger = logging.getLogger("alexaskill")
 DEADLINE_REPLY: Final = messages.DEADLINE_REPLY
 PROGRESSIVE_SPEECH: Final = messages.PROGRESSIVE_SPEECH
 _PROGRESSIVE_REQUESTS: Final = frozenset(("LaunchRequest", "IntentRequest"))
+#: Whether the process said that `progressive_after` does not act under its event loop (trio).
+_progressive_refused_said = False
 
 
 class DeadlineAnswering(Answering):
@@ -132,6 +134,14 @@ class DeadlineAnswering(Answering):
         ``at`` instead (a timer per request; no automatic progressive response)."""
         import anyio
 
+        global _progressive_refused_said
+        if self.progressive_after is not None and not _progressive_refused_said:
+            _progressive_refused_said = True
+            logger.warning(
+                "progressive_after= sends no automatic progressive response here: it needs an "
+                "asyncio event loop, and this one is another library's (trio). The deadline "
+                "still acts."
+            )
         answer: Answer | None = None
         with anyio.move_on_after(max(at - time.perf_counter(), 0.0)) as scope:
             call.watched = scope  # (what `Answering._save` stands down before saving)

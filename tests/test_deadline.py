@@ -1275,3 +1275,30 @@ def test_a_handler_that_swallows_the_cancellation_and_answers_is_named(
     assert "_is_named.<locals>.stubborn caught the deadline's cancellation and answered" in (
         line.getMessage()
     )
+
+
+@pytest.mark.anyio
+async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under trio the automatic progressive response (an asyncio timer) was silently never sent.
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(
+        alexaskill.deadline_answering, "_progressive_refused_said", False, raising=False
+    )
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT * 5, progressive_after=SHORT)
+
+    @skill.intent("Quick")
+    async def quick() -> Response:
+        return speak("quick")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Quick")).encode())
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        for _ in range(2):
+            answer = await skill._respond_by(envelope, None, time.perf_counter() + 5.0, 5.0)
+            assert speech(json.loads(answer.body)) == "quick"
+    lines = [r for r in caplog.records if "progressive_after=" in r.getMessage()]
+    assert len(lines) == 1  # once a process
+    assert "needs an asyncio event loop" in lines[0].getMessage()
