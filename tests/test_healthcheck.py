@@ -4,6 +4,7 @@ runs it against the image's CMD: through no proxy, over TLS, its one-line reason
 from __future__ import annotations
 
 import socket
+from types import SimpleNamespace
 
 import pytest
 
@@ -49,3 +50,60 @@ def test_a_url_that_is_not_http_is_refused_in_one_line(
 def test_a_reason_urllib_gives_as_text_is_named_as_its_error() -> None:
     # URLError's reason is sometimes a str ("no host given"): the line named its type, "str".
     assert check("http:///health") == "http:///health: URLError: no host given"
+
+
+class _Clock:
+    """time.monotonic for `check`, moved on by the tries it makes."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(("first_took", "second_timeout"), [(1.0, 3.0), (3.25, 0.75)])
+def test_the_https_try_gets_only_the_time_the_plain_one_left(
+    monkeypatch: pytest.MonkeyPatch, first_took: float, second_timeout: float
+) -> None:
+    # Each try had its own 4 s: a plain try the server was slow to reset, then the HTTPS one,
+    # outlasted Docker's HEALTHCHECK timeout (5 s), which killed the check and its reason.
+    import alexaskill.healthcheck as healthcheck
+
+    clock = _Clock()
+    asked: list[tuple[str, float]] = []
+
+    def status(url: str, timeout: float) -> int:
+        asked.append((url, timeout))
+        if url.startswith("http://"):
+            clock.now += first_took
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return 200
+
+    monkeypatch.setattr(healthcheck, "time", SimpleNamespace(monotonic=clock), raising=False)
+    monkeypatch.setattr(healthcheck, "_status", status)
+    assert check("http://127.0.0.1:8080/health", timeout=4.0) is None
+    assert asked == [
+        ("http://127.0.0.1:8080/health", 4.0),
+        ("https://127.0.0.1:8080/health", second_timeout),
+    ]
+
+
+def test_no_https_try_when_the_plain_one_left_too_little(monkeypatch: pytest.MonkeyPatch) -> None:
+    import alexaskill.healthcheck as healthcheck
+
+    clock = _Clock()
+    asked: list[str] = []
+
+    def status(url: str, timeout: float) -> int:
+        asked.append(url)
+        clock.now += 3.75
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    monkeypatch.setattr(healthcheck, "time", SimpleNamespace(monotonic=clock), raising=False)
+    monkeypatch.setattr(healthcheck, "_status", status)
+    problem = check("http://127.0.0.1:8080/health", timeout=4.0)
+    assert problem == (
+        "http://127.0.0.1:8080/health: ConnectionResetError: [Errno 104] Connection reset by peer"
+    )
+    assert asked == ["http://127.0.0.1:8080/health"]
