@@ -777,3 +777,28 @@ def test_serve_never_calls_a_handler_its_module_imported_as_a_factory(
         sys.modules.pop("factory_handlers", None)
     assert code == 2
     assert "factories:opened is a function, not an ASGI app: name the Skill object" in err, err
+
+
+def test_serve_calls_a_partial_app_factory(
+    factories: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # functools.partial(make_app, ...) is a factory as a function of no argument is: it was
+    # served as the app itself (uvicorn called it with scope, receive and send: a TypeError on
+    # every request), and --dev or --capture refused it as "no Skill and mounts none".
+    from starlette.applications import Starlette
+
+    from alexaskill.cli import serve
+
+    module = factories / "factories.py"
+    module.write_text(
+        module.read_text()
+        + "\n\nimport functools\n\n\ndef make_named(path):\n"
+        + "    return Starlette(routes=[Mount(path, app=skill)])\n\n\n"
+        + "partial_app = functools.partial(make_named, '/alexa')\n"
+    )
+    served: list[object] = []
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: served.append(app))
+    code, _, err = run("serve", "factories:partial_app", "--capture", str(factories / "got"))
+    assert code == 0, err
+    (app,) = served
+    assert isinstance(app, Starlette)

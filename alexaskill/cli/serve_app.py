@@ -3,6 +3,7 @@ returns (as uvicorn calls one), and why a function named cannot be served. Split
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -34,15 +35,17 @@ def asgi_problem(spec: str, app: Any) -> str | None:
 
 
 def _factory(app: Any, spec: str = "") -> bool:
-    """Whether ``app`` is a function called with no argument: an app factory, which uvicorn
-    calls (with a warning, unless told ``--factory``) and serves what it returns."""
-    if not inspect.isfunction(app) or inspect.iscoroutinefunction(app):
+    """Whether ``app`` is a function called with no argument, or a `functools.partial` of
+    one given its arguments: an app factory, which uvicorn calls (with a warning, unless told
+    ``--factory``) and serves what it returns."""
+    func = app.func if isinstance(app, functools.partial) else app
+    if not inspect.isfunction(func) or inspect.iscoroutinefunction(func):
         return False
     try:
         inspect.signature(app).bind()
-    except TypeError:
+    except (TypeError, ValueError):  # (ValueError: a partial given an argument it lacks)
         return False
-    return not _registered(app, spec.rpartition(":")[0])
+    return not _registered(func, spec.rpartition(":")[0])
 
 
 def _registered(func: Any, named_in: str) -> bool:
