@@ -802,3 +802,20 @@ def test_serve_calls_a_partial_app_factory(
     assert code == 0, err
     (app,) = served
     assert isinstance(app, Starlette)
+
+
+def test_serve_dev_refuses_a_model_that_is_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --model /dev/null (or a pipe, which the simulator cannot read again at each turn) was
+    # "--model /dev/null: no such file or directory", of a path that is there.
+    from alexaskill.cli import serve
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "pki"))
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: pytest.fail("served"))
+    code, out, err = run("serve", WEATHER, "--dev", "--model", "/dev/null")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "alexaskill serve: error: --model /dev/null: not a file: name an ASK CLI interaction "
+        "model file (en-US.json) or a directory of them\n"
+    ), err

@@ -340,3 +340,31 @@ def test_an_empty_utterance_given_is_a_usage_error_before_any_output(said: str) 
     code, out, err = run("understand", "--model", MODEL_FILE, "track my order", said)
     assert (code, out) == (2, ""), out
     assert "error: UTTERANCE 2 is empty: " in err, err
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "empty.json"])
+def test_an_empty_model_file_is_said_empty(
+    device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /dev/null (no regular file) was taken for an APP: "expected module:attribute"; an empty
+    # file was "not JSON (line 1: Expecting value)".
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.json").write_bytes(b"")
+    code, out, err = run("understand", "--model", device, "a pizza")
+    assert (code, out) == (2, "")
+    assert err == f"alexaskill understand: error: {device}: empty\n"
+
+
+def test_a_model_read_from_a_pipe_is_understood(tmp_path: Path) -> None:
+    # `--model <(...)`, a pipe the shell names /dev/fd/N, was taken for an APP.
+    import os
+
+    reading, writing = os.pipe()
+    with os.fdopen(writing, "wb") as pipe:
+        pipe.write(Path(MODEL_FILE).read_bytes())  # (smaller than a pipe's buffer)
+    try:
+        code, out, err = run("understand", "--model", f"/dev/fd/{reading}", "help")
+    finally:
+        os.close(reading)
+    assert code == 0, err
+    assert lines(out)[0]["request"]["intent"]["name"] == "AMAZON.HelpIntent"  # type: ignore[index]

@@ -45,7 +45,14 @@ from .common import (
     shown_speech,
     user_time,
 )
-from .inputs import ALEXA_API_FILE, MODEL_FILE, alexa_api_reaches, fake_alexa_api, given_skill_id
+from .inputs import (
+    ALEXA_API_FILE,
+    MODEL_FILE,
+    alexa_api_reaches,
+    fake_alexa_api,
+    given_invocation,
+    given_skill_id,
+)
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -478,7 +485,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--locale", type=alexa_locale, help="the locale (default: the model file's, else en-US)"
     )
-    command.add_argument("--invocation", help="the invocation name (default: the model's)")
+    command.add_argument(
+        "--invocation", type=given_invocation, help="the invocation name (default: the model's)"
+    )
     command.add_argument(
         "--now",
         metavar="DATETIME",

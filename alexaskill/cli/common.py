@@ -283,7 +283,7 @@ def log_to(stream: TextIO, level: int) -> Iterator[None]:
 def is_model_file(spec: str) -> bool:
     """Whether MODEL names an interaction model file (or directory) rather than an APP."""
     return (
-        spec.endswith(".json") or Path(spec).is_dir() or (Path(spec).is_file() and ":" not in spec)
+        spec.endswith(".json") or Path(spec).is_dir() or (Path(spec).exists() and ":" not in spec)
     )
 
 
@@ -347,8 +347,9 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
         return json.loads(data.decode("utf-8-sig")), label
     except UnicodeDecodeError as exc:
         raise UsageError(f"{label}: cannot be read ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except json.JSONDecodeError as exc:  # (an empty file, /dev/null say, is said empty)
+        why = f"not JSON (line {exc.lineno}: {exc.msg})" if exc.doc.strip() else "empty"
+        raise UsageError(f"{label}: {why}") from None
     except RecursionError:
         raise UsageError(f"{label}: not JSON (nested too deeply)") from None
 
