@@ -819,3 +819,40 @@ def test_serve_dev_refuses_a_model_that_is_no_file(
         "alexaskill serve: error: --model /dev/null: not a file: name an ASK CLI interaction "
         "model file (en-US.json) or a directory of them\n"
     ), err
+
+
+@pytest.mark.parametrize(
+    ("option", "environment", "said"),
+    [
+        (("--forwarded-allow-ips", ""), None, "--forwarded-allow-ips ''"),
+        (("--forwarded-allow-ips", " , "), "10.0.0.5", "--forwarded-allow-ips ' , '"),
+        ((), "", "FORWARDED_ALLOW_IPS=''"),
+    ],
+)
+def test_serve_says_an_empty_proxy_list_trusts_no_proxy(
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    option: tuple[str, ...],
+    environment: str | None,
+    said: str,
+) -> None:
+    # uvicorn reads an empty list as no proxy at all, not its default (the loopback addresses):
+    # `--forwarded-allow-ips "$IPS"` with IPS unset ignored a local proxy's X-Forwarded-For,
+    # without a word.
+    from alexaskill.cli.serve_uvicorn import _say_at_start
+
+    if environment is None:
+        monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    else:
+        monkeypatch.setenv("FORWARDED_ALLOW_IPS", environment)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        _say_at_start(parser().parse_args(["serve", WEATHER, *option]))
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.startswith(f"{said} trusts no proxy, not even on the loopback addresses"), (
+        warning
+    )
+    caplog.clear()
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.5")
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        _say_at_start(parser().parse_args(["serve", WEATHER]))
+    assert caplog.records == []

@@ -376,7 +376,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="IP addresses and networks, comma-separated (or exactly *: every address, said "
         "at start), whose X-Forwarded-For and X-Forwarded-Proto are believed: a proxy in front "
         "(uvicorn's option; default $FORWARDED_ALLOW_IPS, else uvicorn's: the loopback "
-        "addresses); an entry uvicorn would not read as one is refused",
+        "addresses; empty: no proxy, said at start); an entry uvicorn would not read as one "
+        "is refused",
     )
     command.add_argument(
         "--capture",

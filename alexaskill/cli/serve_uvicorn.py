@@ -99,11 +99,9 @@ def _trusts_every_proxy(args: argparse.Namespace) -> tuple[str, str] | None:
     (`check_forwarded_allow_ips`). The value checked is the one uvicorn reads: the option's,
     else ``$FORWARDED_ALLOW_IPS`` (ignored when the option is given)."""
     from ..exceptions import ConfigurationError
-    from ..proxies import FORWARDED_ALLOW_IPS, check_forwarded_allow_ips
+    from ..proxies import check_forwarded_allow_ips
 
-    value, source = args.forwarded_allow_ips, "--forwarded-allow-ips"
-    if value is None:
-        value, source = os.environ.get(FORWARDED_ALLOW_IPS), FORWARDED_ALLOW_IPS
+    source, value = _proxies_given(args)
     if value is None:  # uvicorn's default: the loopback addresses
         return None
     try:
@@ -112,14 +110,33 @@ def _trusts_every_proxy(args: argparse.Namespace) -> tuple[str, str] | None:
         raise UsageError(str(exc)) from None
 
 
+def _proxies_given(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The setting uvicorn reads its trusted proxies from, and its value (None: not set, and
+    uvicorn trusts the loopback addresses): the option's, else ``$FORWARDED_ALLOW_IPS``."""
+    from ..proxies import FORWARDED_ALLOW_IPS
+
+    if args.forwarded_allow_ips is not None:
+        return "--forwarded-allow-ips", args.forwarded_allow_ips
+    return FORWARDED_ALLOW_IPS, os.environ.get(FORWARDED_ALLOW_IPS)
+
+
 def _say_at_start(args: argparse.Namespace) -> None:
     """Warn, once logging is set up, of what `_options` let through: proxies trusted from every
-    address, a certificate Alexa refuses."""
+    address or from none (an empty list), a certificate Alexa refuses."""
     from ..proxies import say_trusting_everyone
 
     everyone = _trusts_every_proxy(args)
     if everyone is not None:
         say_trusting_everyone(*everyone)
+    source, value = _proxies_given(args)
+    if value is not None and not value.replace(",", "").strip():
+        # (`--forwarded-allow-ips "$IPS"`, the variable unset, is easily meant as the default)
+        shown = f"{source} {value!r}" if source.startswith("-") else f"{source}={value!r}"
+        logger.warning(
+            "%s trusts no proxy, not even on the loopback addresses (uvicorn's default): "
+            "X-Forwarded-For and X-Forwarded-Proto are ignored from every address",
+            shown,
+        )
     if args.ssl_certfile is not None:
         _warn_if_alexa_refuses(args.ssl_certfile)
 
