@@ -338,7 +338,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=_workers,
         metavar="N",
         help="serve with N processes, each importing APP (one without the option; at most 4 per "
-        "CPU, or 8 where that is fewer)",
+        "CPU, or 8 where that is fewer); this one imports it too, an app factory called once, "
+        "to check it",
     )
     command.add_argument(
         "--http",
