@@ -227,3 +227,15 @@ def test_an_empty_output_option_says_what_to_name(
     argv = ["model", "twolocales.py:skill", "--invocation", "weather helper", option, ""]
     assert main(argv, stdout=io.StringIO(), stderr=err) == 2
     assert f"error: {option} is empty: {said}, or leave it out for stdout" in err.getvalue()
+
+
+def test_an_invocation_name_not_utf8_is_shown_as_the_bytes_given(two_locales: Path) -> None:
+    # From a Latin-1 terminal: the model's problem was written as Python holds the byte,
+    # 'caf\udce9', no byte of the argument (chat and understand show it as read, \xe9).
+    err = io.StringIO()
+    argv = ["model", "twolocales.py:skill", "--invocation", "caf\udce9"]
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
+    assert "alexaskill model: error: invocation name 'caf\\xe9': character '\\xe9'" in (
+        err.getvalue()
+    ), err.getvalue()
+    assert "udc" not in err.getvalue()

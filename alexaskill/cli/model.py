@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from .chat_show import shown_error
 from .common import (
     APP_HELP,
     UsageError,
@@ -264,7 +265,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..interaction.slot_warnings import prompt_translation_warnings, slot_warnings
 
     for warning in model_warnings(skill) + slot_warnings(skill):
-        err.write(f"alexaskill model: warning: {warning}\n")
+        err.write(shown_error(f"alexaskill model: warning: {warning}\n"))
     texts: dict[str, str] = {}
     failed = False
     for locale in locales:
@@ -284,13 +285,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             model = build_interaction_model(skill, locale=locale, invocation=invocation)
         except InteractionModelError as exc:
             for problem in exc.problems:
-                err.write(f"alexaskill model: error: {prefix}{problem}\n")
+                err.write(shown_error(f"alexaskill model: error: {prefix}{problem}\n"))
             failed = True
             continue
         warnings = invocation_name_warnings(invocation, locale) + locale_warnings(skill, locale)
         warnings += prompt_translation_warnings(skill, locale)
         for warning in warnings:
-            err.write(f"alexaskill model: warning: {prefix}{warning}\n")
+            err.write(shown_error(f"alexaskill model: warning: {prefix}{warning}\n"))
         texts[locale] = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
     if failed:
         return 2  # nothing written: every locale's model is made, or none
