@@ -156,12 +156,11 @@ def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | N
     if model is not None and not dev:
         raise UsageError("--model is the simulator's: add --dev")
     # /dev/null or a pipe: the simulator would say "no such file" (it reads the file anew)
-    if model is not None and os.path.exists(model) and not os.path.isfile(model):
-        if not os.path.isdir(model):
-            raise UsageError(
-                f"--model {model}: not a file: name an ASK CLI interaction model file "
-                "(en-US.json) or a directory of them"
-            )
+    if model is not None and os.path.exists(model) and not _file_or_directory(model):
+        raise UsageError(
+            f"--model {model}: not a file: name an ASK CLI interaction model file (en-US.json) "
+            "or a directory of them"
+        )
     skills = skills_in(app) if dev or capture else []
     if (dev or capture) and not skills:
         option = "--dev" if dev else "--capture"
@@ -177,6 +176,10 @@ def _prepare(spec: str, app: Any, dev: bool, capture: str | None, model: str | N
     if dev:
         return _with_simulator(app, model)
     return app
+
+
+def _file_or_directory(path: str) -> bool:
+    return os.path.isfile(path) or os.path.isdir(path)
 
 
 def _with_simulator(app: Any, model: str | None) -> Any:
