@@ -77,14 +77,21 @@ def check(url: str = DEFAULT_URL, *, timeout: float = 4.0) -> str | None:
     return None if status == 200 else f"{url}: HTTP {status}"
 
 
+#: The control characters a reason could hold (a URL given with a line end), written out: the
+#: reason stays one line in Docker's health log.
+_CONTROLS: Final = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """0 if healthy, else 1 with the reason on stderr: never 2, which Docker reserves (its
+    HEALTHCHECK takes 0 for healthy, 1 for unhealthy), not even for a mistake in the command."""
     arguments = sys.argv[1:] if argv is None else argv
     if len(arguments) > 1:
         print("usage: python -m alexaskill.healthcheck [URL]", file=sys.stderr)
-        return 2
+        return 1
     problem = check(arguments[0] if arguments else DEFAULT_URL)
     if problem is not None:
-        print(f"unhealthy: {problem}", file=sys.stderr)
+        print(f"unhealthy: {problem.translate(_CONTROLS)}", file=sys.stderr)
         return 1
     return 0
 

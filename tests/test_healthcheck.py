@@ -33,7 +33,8 @@ def test_a_server_that_never_answers_is_asked_once() -> None:
 
 
 def test_one_url_at_most(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["http://127.0.0.1:1/health", "another"]) == 2
+    # Status 1, unhealthy: Docker reserves 2 ("do not use this exit code").
+    assert main(["http://127.0.0.1:1/health", "another"]) == 1
     assert capsys.readouterr().err == "usage: python -m alexaskill.healthcheck [URL]\n"
 
 
@@ -107,3 +108,12 @@ def test_no_https_try_when_the_plain_one_left_too_little(monkeypatch: pytest.Mon
         "http://127.0.0.1:8080/health: ConnectionResetError: [Errno 104] Connection reset by peer"
     )
     assert asked == ["http://127.0.0.1:8080/health"]
+
+
+def test_a_reason_stays_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # A URL given with a line end (a CMD written across lines) split the reason in two in
+    # Docker's health log.
+    assert main(["http://127.0.0.1:1/he\nalth"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err.startswith("unhealthy: http://127.0.0.1:1/he\\x0aalth: InvalidURL: "), err
