@@ -60,13 +60,13 @@ def check(url: str = DEFAULT_URL, *, timeout: float = 4.0) -> str | None:
             # an alert; not after a timeout: Docker's own, 5 s, would end the second try)
             left = timeout - (time.monotonic() - started)
             if (
-                not url.startswith("http://")
+                not url.lower().startswith("http://")  # (a scheme is read in any case)
                 or isinstance(getattr(exc, "reason", exc), TimeoutError)
                 or left < _LEAST_FOR_RETRY
             ):
                 raise
             try:  # a server that speaks TLS drops a plain request unanswered
-                status = _status("https://" + url.removeprefix("http://"), left)
+                status = _status("https://" + url[len("http://") :], left)
             except (OSError, http.client.HTTPException):
                 raise exc from None
     except (OSError, http.client.HTTPException, ValueError) as exc:

@@ -117,3 +117,21 @@ def test_a_reason_stays_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.endswith("\n"), err
     assert err.startswith("unhealthy: http://127.0.0.1:1/he\\x0aalth: InvalidURL: "), err
+
+
+def test_a_scheme_in_capitals_is_asked_again_over_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    # HTTP://… was read, but never asked again over HTTPS: a TLS server was reported unhealthy.
+    import alexaskill.healthcheck as healthcheck
+
+    asked: list[str] = []
+
+    def status(url: str, timeout: float) -> int:
+        asked.append(url)
+        if not url.startswith("https://"):
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return 200
+
+    monkeypatch.setattr(healthcheck, "_status", status)
+    monkeypatch.setattr(healthcheck, "time", SimpleNamespace(monotonic=_Clock()), raising=False)
+    assert check("HTTP://127.0.0.1:8080/health") is None
+    assert asked == ["HTTP://127.0.0.1:8080/health", "https://127.0.0.1:8080/health"]
