@@ -239,3 +239,12 @@ def test_an_invocation_name_not_utf8_is_shown_as_the_bytes_given(two_locales: Pa
         err.getvalue()
     ), err.getvalue()
     assert "udc" not in err.getvalue()
+
+
+def test_a_file_name_not_utf8_is_said_written_as_given(two_locales: Path) -> None:
+    # "wrote out\udce9.json": the name as Python holds it, not the byte given (\xe9).
+    err = io.StringIO()
+    argv = ["model", "twolocales.py:skill", "--invocation", "weather helper"]
+    assert main([*argv, "--output", "out\udce9.json"], stdout=io.StringIO(), stderr=err) == 0
+    assert err.getvalue() == "wrote out\\xe9.json\n"
+    assert os.listdir(os.fsencode(two_locales.parent)).count(b"out\xe9.json") == 1

@@ -304,7 +304,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     _write_all({outputs[locale]: texts[locale] for locale in outputs})
     for output in outputs.values():
-        err.write(f"wrote {output}\n")
+        err.write(shown_error(f"wrote {output}\n"))
     return 0
 
 
