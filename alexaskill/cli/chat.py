@@ -480,7 +480,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument("app", metavar="APP", nargs="?", help="the skill, run in this process")
     command.add_argument("--url", help="talk to the skill served at URL by `serve --dev`")
     command.add_argument(
-        "--model", type=MODEL_FILE, metavar="FILE", help="an ASK CLI interaction model file"
+        "--model",
+        type=MODEL_FILE,
+        metavar="FILE",
+        help="an ASK CLI interaction model file (en-US.json), or the directory of them "
+        "(interactionModels/custom: the --locale's file)",
     )
     command.add_argument(
         "--locale", type=alexa_locale, help="the locale (default: the model file's, else en-US)"

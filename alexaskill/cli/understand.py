@@ -131,7 +131,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         required=True,
         type=MODEL,
         metavar="MODEL",
-        help="an ASK CLI model file, or an APP",
+        help="an ASK CLI model file, or the directory of them (interactionModels/custom: the "
+        "--locale's file), or an APP",
     )
     command.add_argument(
         "--locale",
