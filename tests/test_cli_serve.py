@@ -856,3 +856,35 @@ def test_serve_says_an_empty_proxy_list_trusts_no_proxy(
     with caplog.at_level(logging.WARNING, "alexaskill"):
         _say_at_start(parser().parse_args(["serve", WEATHER]))
     assert caplog.records == []
+
+
+def test_serve_reload_watches_the_directory_of_an_app_file_outside_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # uvicorn watches the current directory alone: `serve ../skill/app.py:skill --reload` never
+    # restarted when app.py changed.
+    from alexaskill.cli import serve
+
+    (tmp_path / "skill").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "skill" / "reloaded.py").write_text(
+        f"from alexaskill import Skill\n\nskill = Skill({SKILL_ID!r})\n"
+    )
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # (serve hands its options over there)
+    ran: list[dict[str, object]] = []
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: ran.append(options))
+    try:
+        code, _, err = run("serve", "../skill/reloaded.py:skill", "--reload")
+        assert code == 0, err
+        code, _, err = run("serve", "../skill/reloaded.py:skill")
+        assert code == 0, err
+    finally:
+        sys.modules.pop("reloaded", None)
+        sys.modules.pop("_alexaskill_app_reloaded", None)
+    here = str(Path.cwd())
+    assert ran[0]["reload_dirs"] == [here, str((tmp_path / "skill").resolve())]
+    assert "reload_dirs" not in ran[1]
+    assert serve._watched("reloaded:skill") == [here]
+    assert serve._watched("./sub/app.py:skill") == [here]

@@ -243,6 +243,7 @@ def _serve(args: argparse.Namespace) -> None:
             options["workers"] = args.workers
         else:
             options["reload"] = True
+            options["reload_dirs"] = _watched(args.app)
         # uvicorn imports the app in each server process it starts (and restarts): hand the
         # options over through the environment, which those processes inherit.
         os.environ.update(
@@ -255,6 +256,19 @@ def _serve(args: argparse.Namespace) -> None:
     _log_simulator(args)
     _say_at_start(args)
     _run_uvicorn(app, **options)
+
+
+def _watched(spec: str) -> list[str]:
+    """The directories ``--reload`` watches: the current one (uvicorn's default), and that of
+    an APP named as a file outside it (``../skills/app.py:skill``), whose edits went unseen."""
+    from pathlib import Path
+
+    here = Path.cwd()
+    target = spec.rpartition(":")[0]
+    if not (target.endswith(".py") or "/" in target or os.sep in target):
+        return [str(here)]  # a module: imported from here, or installed (not watched)
+    directory = Path(target).resolve().parent
+    return [str(here)] if directory.is_relative_to(here.resolve()) else [str(here), str(directory)]
 
 
 def _log_simulator(args: argparse.Namespace) -> None:
