@@ -888,3 +888,22 @@ def test_serve_reload_watches_the_directory_of_an_app_file_outside_this_one(
     assert "reload_dirs" not in ran[1]
     assert serve._watched("reloaded:skill") == [here]
     assert serve._watched("./sub/app.py:skill") == [here]
+
+
+@pytest.mark.parametrize("option", ["--ssl-certfile", "--ssl-keyfile"])
+def test_serve_says_a_tls_file_that_is_no_file_is_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    # A directory (or /dev/null) named was "no such file", of a path that is there.
+    from alexaskill.cli import serve
+
+    cert, key = _certificate(tmp_path, days=(-1, 30), names=["skill.example.com"])
+    files = {"--ssl-certfile": cert, "--ssl-keyfile": key, option: str(tmp_path)}
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: pytest.fail("served"))
+    argv = [arg for pair in files.items() for arg in pair]
+    code, out, err = run("serve", WEATHER, *argv)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"alexaskill serve: error: {option} {tmp_path}: not a file (a directory, a device or a "
+        "pipe)\n"
+    )

@@ -50,8 +50,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
             ("--ssl-certfile", args.ssl_certfile),
             ("--ssl-keyfile", args.ssl_keyfile),
         ):
-            if not os.path.isfile(path):
-                raise UsageError(f"{option} {path}: no such file")
+            _check_readable(option, path)
         _check_tls(args.ssl_certfile, args.ssl_keyfile)
         options.update(ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     if args.capture is not None and not args.capture.strip():
@@ -149,6 +148,20 @@ def _graceful_seconds(skills: Any) -> int:
 
     deadlines = [skill.deadline for skill in skills if skill.deadline is not None]
     return math.ceil(max(deadlines, default=DEFAULT_DEADLINE) + DEADLINE_GRACE) + 1
+
+
+def _check_readable(option: str, path: str) -> None:
+    """`UsageError` naming ``option`` unless ``path`` is a file this process can read: a
+    directory or a device was "no such file", one unreadable "not a PEM certificate"."""
+    if not os.path.exists(path):
+        raise UsageError(f"{option} {path}: no such file")
+    if not os.path.isfile(path):
+        raise UsageError(f"{option} {path}: not a file (a directory, a device or a pipe)")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: {exc.strerror or exc}") from None
 
 
 def _check_tls(certfile: str, keyfile: str) -> None:
