@@ -248,6 +248,11 @@ class Serving(DeadlineAnswering):
                         verifier = self.verifier = Verifier()
                     try:
                         envelope = await verifier.verify_envelope(headers, body)
+                    except BaseException as exc:
+                        if not _cancellation(exc):
+                            raise
+                        verify_ms = (time.perf_counter() - started) * 1000
+                        raise _cancelled_unverified(exc, verify_ms) from None
                     finally:
                         verify_ms = (time.perf_counter() - started) * 1000
                 else:
@@ -357,6 +362,24 @@ def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
     if isinstance(app, Serving) and type(app).__call__ is Serving.__call__:
         return app._endpoint
     return None
+
+
+_CANCELLED_UNVERIFIED: Final = _error_body(
+    "request cancelled before its signature was checked (the server shutting down?)"
+)
+
+
+def _cancelled_unverified(cancellation: BaseException, verify_ms: float) -> AnsweredCancellation:
+    """The answer to a request whose task was cancelled from outside while its signature was
+    being checked (its chain downloading, uvicorn past ``--timeout-graceful-shutdown``): not
+    verified, so never handled nor apologised to, but a short 503 as the endpoint sends a
+    handler's cancellation (`AnsweredCancellation`), not the server's HTTP 500 and traceback."""
+    logger.warning(
+        "a request was cancelled before its signature was checked (the server shutting down, "
+        "past its --timeout-graceful-shutdown?): answered HTTP 503"
+    )
+    log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
+    return AnsweredCancellation(503, _CANCELLED_UNVERIFIED, cancellation)
 
 
 def _cancellation(exc: BaseException) -> bool:

@@ -1,0 +1,86 @@
+"""A request whose task is cancelled from outside while its signature is being checked (its
+certificate chain downloading; uvicorn's shutdown past ``--timeout-graceful-shutdown``, say) is
+answered a short JSON 503, as a raw ASGI call, and stays cancelled: not the server's HTTP 500 and
+traceback (tests/test_cancelled_answer.py has the same for a request cancelled in its handler)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import MutableMapping
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.testing import RequestFactory, TestPKI
+
+from .test_app import post_scope
+
+SKILL_ID = "amzn1.ask.skill.verify-cancelled"
+
+
+async def _post_cancelled_while_verifying(
+    *, whole: bool
+) -> tuple[list[MutableMapping[str, Any]], BaseException | None, list[str]]:
+    """POST a signed Hello whose chain download waits for ever, cancel the request's task once
+    the download began: what it sent, what it raised, and the handler's calls (none)."""
+    skill = Skill(SKILL_ID, deadline=None)
+    pki = TestPKI.default()
+    downloading = asyncio.Event()
+
+    async def fetch_chain(url: str) -> bytes:
+        downloading.set()
+        await asyncio.Event().wait()
+        raise AssertionError("never reached")
+
+    skill.verifier = pki.verifier(fetch_chain=fetch_chain)
+    called: list[str] = []
+
+    @skill.intent("Hello")
+    def hello() -> Any:
+        called.append("Hello")
+        return speak("hello")
+
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    headers = [(b"content-type", b"application/json")]
+    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    if whole:  # alexaskill's own server: the endpoint without ASGI's receive
+        call = skill._endpoint.answer_whole(post_scope(headers), body, send)
+    else:
+        call = skill(post_scope(headers), receive, send)
+    task = asyncio.ensure_future(call)
+    await asyncio.wait_for(downloading.wait(), 30)
+    task.cancel()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), 30)
+    except asyncio.CancelledError as exc:
+        return sent, exc, called
+    return sent, None, called
+
+
+@pytest.mark.parametrize("whole", [False, True], ids=["asgi", "whole_body"])
+def test_a_request_cancelled_while_its_signature_is_checked_is_answered_503(
+    whole: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    sent, raised, called = asyncio.run(_post_cancelled_while_verifying(whole=whole))
+    assert [message["type"] for message in sent] == ["http.response.start", "http.response.body"]
+    assert sent[0]["status"] == 503
+    reason = json.loads(sent[1]["body"])["error"]
+    assert "cancelled" in reason
+    assert len(reason) <= 200
+    # Unverified: never handled. Still cancelled, for whoever cancelled it (a server's shutdown).
+    assert called == []
+    assert isinstance(raised, asyncio.CancelledError)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "cancelled before its signature was checked" in caplog.text
