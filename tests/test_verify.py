@@ -2110,3 +2110,86 @@ def test_a_download_limit_that_is_no_number_is_refused_by_name(name: str, value:
     # no argument; True was taken as 1.
     with pytest.raises(ConfigurationError, match=f"^{name} must be a number, not {value!r}"):
         Verifier(**{name: value})
+
+
+def _leaf_with_key_usage(pki: TestPKI, usage: x509.KeyUsage | None) -> x509.Certificate:
+    """``pki``'s signing certificate again, for its key, with ``usage`` (None: no KeyUsage)."""
+    key = pki.leaf_key.public_key()
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(pki.leaf.subject)
+        .issuer_name(pki.intermediate.subject)
+        .public_key(key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(pki.not_before)
+        .not_valid_after(pki.not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.intermediate_key.public_key()),
+            critical=False,
+        )
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("echo-api.amazon.com")]), critical=False
+        )
+    )
+    if usage is not None:
+        builder = builder.add_extension(usage, critical=True)
+    return builder.sign(pki.intermediate_key, hashes.SHA256())
+
+
+def _key_usage(**asserted: bool) -> x509.KeyUsage:
+    usage = dict.fromkeys(
+        (
+            "digital_signature",
+            "content_commitment",
+            "key_encipherment",
+            "data_encipherment",
+            "key_agreement",
+            "key_cert_sign",
+            "crl_sign",
+            "encipher_only",
+            "decipher_only",
+        ),
+        False,
+    )
+    return x509.KeyUsage(**(usage | asserted))
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        _key_usage(key_encipherment=True),
+        _key_usage(key_agreement=True),
+        _key_usage(data_encipherment=True),
+    ],
+    ids=["keyEncipherment", "keyAgreement", "dataEncipherment"],
+)
+def test_a_signing_certificate_whose_key_usage_forbids_signatures_is_refused(
+    pki: TestPKI, usage: x509.KeyUsage
+) -> None:
+    # RFC 5280 4.2.1.3: a key whose KeyUsage does not assert digitalSignature may not verify
+    # signatures. Such a leaf from a trusted CA, with echo-api.amazon.com, was accepted.
+    leaf = _leaf_with_key_usage(pki, usage)
+    with pytest.raises(CertificateError) as info:
+        verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+    assert str(info.value) == (
+        "certificate chain: the signing certificate's key usage does not allow signatures "
+        "(no digitalSignature)"
+    )
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        None,
+        _key_usage(digital_signature=True),
+        _key_usage(digital_signature=True, key_encipherment=True),
+    ],
+    ids=["no KeyUsage", "digitalSignature", "digitalSignature+keyEncipherment"],
+)
+def test_a_signing_certificate_whose_key_usage_allows_signatures_is_taken(
+    pki: TestPKI, usage: x509.KeyUsage | None
+) -> None:
+    # Amazon's certificate: digitalSignature and keyEncipherment; no KeyUsage at all is no limit.
+    verify_with_chain(pki, pki.pem(_leaf_with_key_usage(pki, usage), pki.intermediate))

@@ -131,6 +131,7 @@ def validate_chain(
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise CertificateError("certificate chain: signing key is not RSA")
     _check_key_strength(public_key)
+    _check_key_usage(leaf)
     return VerifiedChain(
         public_key,
         max(certificate.not_valid_before_utc for certificate in path),
@@ -159,6 +160,21 @@ def _check_key_strength(public_key: rsa.RSAPublicKey) -> None:
         raise CertificateError(
             f"certificate chain: signing key's public exponent is {exponent}, under "
             f"{MIN_RSA_EXPONENT}"
+        )
+
+
+def _check_key_usage(leaf: x509.Certificate) -> None:
+    """Refuse a signing certificate whose KeyUsage does not assert digitalSignature: its key may
+    not verify signatures (RFC 5280, 4.2.1.3), and the web-PKI policy does not ask. Amazon's
+    asserts it (with keyEncipherment); a certificate without KeyUsage sets no limit."""
+    try:
+        usage = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return
+    if not usage.digital_signature:
+        raise CertificateError(
+            "certificate chain: the signing certificate's key usage does not allow signatures "
+            "(no digitalSignature)"
         )
 
 
