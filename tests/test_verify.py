@@ -2193,3 +2193,48 @@ def test_a_signing_certificate_whose_key_usage_allows_signatures_is_taken(
 ) -> None:
     # Amazon's certificate: digitalSignature and keyEncipherment; no KeyUsage at all is no limit.
     verify_with_chain(pki, pki.pem(_leaf_with_key_usage(pki, usage), pki.intermediate))
+
+
+def test_a_signing_certificate_with_an_ec_key_is_refused_from_a_trusted_ca(pki: TestPKI) -> None:
+    # Alexa signs with RSA (PKCS#1 v1.5): an EC leaf for echo-api.amazon.com, trusted and in its
+    # dates, is a CertificateError (400) saying so, not a TypeError (500) at the signature.
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(pki.leaf.subject)
+        .issuer_name(pki.intermediate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(pki.not_before)
+        .not_valid_after(pki.not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.intermediate_key.public_key()),
+            critical=False,
+        )
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("echo-api.amazon.com")]), critical=False
+        )
+        .sign(pki.intermediate_key, hashes.SHA256())
+    )
+    signature = base64.b64encode(key.sign(BODY, ec.ECDSA(hashes.SHA256()))).decode()
+    headers = {"SignatureCertChainUrl": pki.cert_url, "Signature-256": signature}
+    verifier = pki.verifier(now=lambda: NOW, chain=TestPKI.pem(leaf, pki.intermediate))
+    with pytest.raises(CertificateError) as info:
+        run(verifier.verify(headers, BODY))
+    assert str(info.value) == "certificate chain: signing key is not RSA"
+
+
+def test_a_chain_file_with_a_ca_first_says_the_signing_certificate_must_come_first(
+    pki: TestPKI,
+) -> None:
+    # It said "leaf server certificate has no subjectAltName", of a file whose leaf has one.
+    for pem in (pki.pem(pki.intermediate, pki.leaf), pki.pem(pki.root, pki.leaf, pki.intermediate)):
+        with pytest.raises(CertificateError) as info:
+            verify_with_chain(pki, pem)
+        assert str(info.value) == (
+            "certificate chain: the first certificate is a CA's; the signing certificate must "
+            "come first"
+        )

@@ -103,6 +103,11 @@ def validate_chain(
         # valid ASN.1): not trusted, and a 400 as every other chain refused, never a 500.
         raise CertificateError("certificate chain: not trusted (malformed certificate)") from exc
     except verification.VerificationError as exc:
+        if _is_ca(leaf):  # (cryptography's reason, the CA's missing SAN, would mislead)
+            raise CertificateError(
+                "certificate chain: the first certificate is a CA's; the signing certificate "
+                "must come first"
+            ) from exc
         reason = f"certificate chain: not trusted ({_short(exc)})"
         if any(not c.not_valid_before_utc <= now <= c.not_valid_after_utc for c in certificates):
             # A certificate of the file out of its dates, an intermediate say: renewed at the
@@ -161,6 +166,15 @@ def _check_key_strength(public_key: rsa.RSAPublicKey) -> None:
             f"certificate chain: signing key's public exponent is {exponent}, under "
             f"{MIN_RSA_EXPONENT}"
         )
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    """Whether ``certificate`` says it is a CA's (BasicConstraints cA), readably."""
+    try:
+        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return constraints.value.ca
 
 
 def _check_key_usage(leaf: x509.Certificate) -> None:
