@@ -249,7 +249,7 @@ class Serving(DeadlineAnswering):
                     try:
                         envelope = await verifier.verify_envelope(headers, body)
                     except BaseException as exc:
-                        if not _cancellation(exc):
+                        if not _cancelled_here(exc):
                             raise
                         verify_ms = (time.perf_counter() - started) * 1000
                         raise _cancelled_unverified(exc, verify_ms) from None
@@ -380,6 +380,17 @@ def _cancelled_unverified(cancellation: BaseException, verify_ms: float) -> Answ
     )
     log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
     return AnsweredCancellation(503, _CANCELLED_UNVERIFIED, cancellation)
+
+
+def _cancelled_here(exc: BaseException) -> bool:
+    """Whether ``exc`` is the cancellation of the request's own task (not a stray
+    ``CancelledError`` that a verifier of one's own let out: its bug, raised as it was)."""
+    if not _cancellation(exc):
+        return False
+    import asyncio
+
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
 
 
 def _cancellation(exc: BaseException) -> bool:

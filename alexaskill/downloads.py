@@ -271,7 +271,7 @@ def _consume_exception(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-def unreachable(url: str, exc: Exception) -> str:
+def unreachable(url: str, exc: BaseException) -> str:
     """What the log says of a chain download that failed: the error, and what to check."""
     said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return (

@@ -84,3 +84,50 @@ def test_a_request_cancelled_while_its_signature_is_checked_is_answered_503(
     assert isinstance(raised, asyncio.CancelledError)
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert "cancelled before its signature was checked" in caplog.text
+
+
+def test_a_fetch_chain_that_lets_a_stray_cancellation_out_is_a_failed_download() -> None:
+    # A fetch_chain awaiting a task cancelled elsewhere let CancelledError out: the request was
+    # not being cancelled, yet the server answered HTTP 500 (the CancelledError went on).
+    skill = Skill(SKILL_ID, deadline=None)
+    pki = TestPKI.default()
+    calls: list[str] = []
+
+    async def fetch_chain(url: str) -> bytes:
+        calls.append(url)
+        task = asyncio.ensure_future(asyncio.sleep(60))
+        task.cancel()
+        await task
+        raise AssertionError("never reached")
+
+    skill.verifier = pki.verifier(fetch_chain=fetch_chain)
+
+    @skill.intent("Hello")
+    def hello() -> Any:
+        return speak("hello")
+
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    headers = [(b"content-type", b"application/json")]
+    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
+
+    async def post() -> tuple[int, str]:
+        sent: list[MutableMapping[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            sent.append(message)
+
+        await skill(post_scope(headers), receive, send)
+        return sent[0]["status"], json.loads(sent[1]["body"])["error"]
+
+    async def twice() -> list[tuple[int, str]]:
+        return [await post(), await post()]
+
+    first, again = asyncio.run(twice())
+    assert first == (400, "certificate chain: download failed")
+    # Remembered as a failure that may pass, as any other failed download: not fetched again.
+    assert again[0] == 400
+    assert again[1].startswith("certificate chain: download failed")
+    assert len(calls) == 1

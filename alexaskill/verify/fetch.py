@@ -1,16 +1,79 @@
 """One download of a chain file over HTTP, within a size cap (`read_chain`), or what a
-``fetch_chain`` of the caller's gave (`fetched_chain`)."""
+``fetch_chain`` of the caller's gave (`fetched_chain`); each with whatever goes wrong said as a
+`CertificateError` (`download_chain`, `call_fetch_chain`): the sender's problem, a 400, never a
+500."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from ..exceptions import CertificateError, CertificateUnavailableError, ConfigurationError
+from ..downloads import unreachable
+from ..exceptions import (
+    CertificateError,
+    CertificateUnavailableError,
+    ConfigurationError,
+    VerificationError,
+)
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["fetched_chain", "read_chain"]
+__all__ = ["call_fetch_chain", "download_chain", "fetched_chain", "read_chain"]
+
+_FAILED = "certificate chain: download failed"
+
+
+async def call_fetch_chain(
+    fetch_chain: Callable[[str], Awaitable[bytes]], url: str, limit: int
+) -> bytes:
+    """What ``Verifier(fetch_chain=...)`` returns for ``url`` (`fetched_chain`); its failure a
+    `CertificateUnavailableError` (its own `VerificationError` as it raised it)."""
+    try:
+        pem = await fetch_chain(url)
+    except VerificationError:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, Exception):
+            said = f"{type(exc).__name__}: {exc}"
+        elif _stray_cancellation(exc):
+            said = "a task it awaited was cancelled elsewhere (CancelledError)"
+        else:
+            raise
+        detail = f"fetch_chain({url[:200]}): {said}"
+        raise CertificateUnavailableError(_FAILED, detail=detail) from exc
+    return fetched_chain(pem, limit)
+
+
+async def download_chain(
+    client: httpx.AsyncClient, url: str, *, timeout: float, limit: int
+) -> bytes:
+    """`read_chain`, its transport failures (and a timeout) `CertificateUnavailableError`s."""
+    import httpx
+
+    try:
+        return await read_chain(client, url, timeout=timeout, limit=limit)
+    except VerificationError:
+        raise
+    except httpx.TimeoutException as exc:
+        raise CertificateUnavailableError(
+            "certificate chain: download timed out", detail=unreachable(url, exc)
+        ) from exc
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _stray_cancellation(exc):
+            raise
+        raise CertificateUnavailableError(_FAILED, detail=unreachable(url, exc)) from exc
+
+
+def _stray_cancellation(exc: BaseException) -> bool:
+    """Whether ``exc`` is a CancelledError a download let out while its own task was not being
+    cancelled (a task it awaited was, elsewhere): a failed download, not a cancellation to pass
+    on (the server's shutdown, or `Downloads`' time limit, which cancel the task itself)."""
+    if not isinstance(exc, asyncio.CancelledError):
+        return False
+    task = asyncio.current_task()
+    return task is not None and not task.cancelling()
 
 
 async def read_chain(client: httpx.AsyncClient, url: str, *, timeout: float, limit: int) -> bytes:

@@ -14,20 +14,18 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import verification
 
-from ..downloads import Downloads, unreachable
+from ..downloads import Downloads
 from ..exceptions import (
     CertificateError,
-    CertificateUnavailableError,
     CertificateUrlError,
     ConfigurationError,
     SignatureError,
     TimestampError,
-    VerificationError,
 )
 from ..logs import security_logger
 from ..models import Envelope, decode_envelope
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
-from .fetch import fetched_chain, read_chain
+from .fetch import call_fetch_chain, download_chain
 from .signature import _SHA1, _SHA256, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
@@ -476,16 +474,7 @@ class Verifier:
         # Whatever goes wrong while fetching is the sender's problem (a 400), never a 500. The
         # time limit is `Downloads`', around this call and the wait for a slot before it.
         if self._fetch_chain is not None:
-            try:
-                pem = await self._fetch_chain(url)
-            except VerificationError:
-                raise
-            except Exception as exc:
-                detail = f"fetch_chain({url[:200]}): {type(exc).__name__}: {exc}"
-                raise CertificateUnavailableError(
-                    "certificate chain: download failed", detail=detail
-                ) from exc
-            return fetched_chain(pem, self.max_chain_size)
+            return await call_fetch_chain(self._fetch_chain, url, self.max_chain_size)
         import httpx
 
         client = self._client
@@ -499,17 +488,6 @@ class Verifier:
                 client = self._own_client = httpx.AsyncClient(
                     follow_redirects=False, verify=tls_context()
                 )
-        try:
-            return await read_chain(
-                client, url, timeout=self.download_timeout, limit=self.max_chain_size
-            )
-        except VerificationError:
-            raise
-        except httpx.TimeoutException as exc:
-            raise CertificateUnavailableError(
-                "certificate chain: download timed out", detail=unreachable(url, exc)
-            ) from exc
-        except Exception as exc:
-            raise CertificateUnavailableError(
-                "certificate chain: download failed", detail=unreachable(url, exc)
-            ) from exc
+        return await download_chain(
+            client, url, timeout=self.download_timeout, limit=self.max_chain_size
+        )
