@@ -2238,3 +2238,39 @@ def test_a_chain_file_with_a_ca_first_says_the_signing_certificate_must_come_fir
             "certificate chain: the first certificate is a CA's; the signing certificate must "
             "come first"
         )
+
+
+@pytest.mark.parametrize("method", ["verify", "verify_envelope"])
+def test_the_timestamp_is_judged_at_the_end_of_a_slow_download(pki: TestPKI, method: str) -> None:
+    # A request 100 s old when it came, whose chain took 100 s (a long download_timeout) to
+    # come: 200 s old when judged, past the 150 s. It was judged at the clock read before the
+    # download, and accepted.
+    moment = [NOW]
+
+    async def slow_fetch(url: str) -> bytes:
+        moment[0] += timedelta(seconds=100)
+        return pki.chain_pem
+
+    verifier = pki.verifier(fetch_chain=slow_fetch, now=lambda: moment[0])
+    body = make_body(stamp(NOW - timedelta(seconds=100)))
+    with pytest.raises(TimestampError, match="too old"):
+        run(getattr(verifier, method)(pki.sign(body), body))
+    # The chain is cached now: a request 100 s old, with no download, passes.
+    moment[0] = NOW + timedelta(seconds=300)
+    body = make_body(stamp(moment[0] - timedelta(seconds=100)))
+    run(getattr(verifier, method)(pki.sign(body), body))
+
+
+def test_a_chain_that_expires_during_its_download_is_refused(pki: TestPKI) -> None:
+    # Valid when the request came, expired once the download ended: not valid at the time the
+    # request is judged, so refused (it was accepted).
+    leaf = pki.issue_leaf(not_after=NOW + timedelta(seconds=30))
+    moment = [NOW]
+
+    async def slow_fetch(url: str) -> bytes:
+        moment[0] += timedelta(seconds=60)
+        return pki.pem(leaf, pki.intermediate)
+
+    verifier = pki.verifier(fetch_chain=slow_fetch, now=lambda: moment[0])
+    with pytest.raises(CertificateError, match="not valid now"):
+        run(verifier.verify(pki.sign(BODY), BODY))

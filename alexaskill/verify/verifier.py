@@ -308,9 +308,10 @@ class Verifier:
         """`verify` without the timestamp: the URL, the chain and the signature of ``body``
         (the raw bytes as received: anything else is a ``TypeError``).
 
-        Returns the time the chain was checked at; pass it to `check_request_timestamp` with the
-        request's own type and timestamp once the body is decoded (the app does so: it decodes
-        the body once, where `verify` reads it a second time for the timestamp).
+        Returns the time the chain was checked at (read again after a download, which may take
+        seconds: the timestamp is not judged early); pass it to `check_request_timestamp` with
+        the request's own type and timestamp once the body is decoded (the app does so: it
+        decodes the body once, where `verify` reads it a second time for the timestamp).
         """
         if type(body) is not bytes and not isinstance(body, bytearray | memoryview):
             # Told here, before a download: cryptography's own TypeError comes after it, and
@@ -371,12 +372,12 @@ class Verifier:
                     pass
             else:
                 chain = await self._fetch(url, chain, now)
+                now = self._after_download(chain)
         else:
             # A subclass's `chain` is the one asked, on every request (the app's path too); what
             # it returns must be valid now all the same.
             chain = await self.chain(url)
-            if not chain.not_before <= now <= chain.not_after:
-                raise CertificateError("certificate chain: not valid now")
+            now = self._after_download(chain)
         _verify_signature(chain.public_key, body, signature, algorithm)
         return now
 
@@ -400,6 +401,14 @@ class Verifier:
         if chain is None or not chain.not_before <= now <= chain.not_after:
             chain = await self._fetch(url, chain, now)
         return chain
+
+    def _after_download(self, chain: VerifiedChain) -> datetime:
+        """The clock read again once a download (or a subclass's `chain`) ended, which may take
+        seconds: the timestamp is judged, and ``chain`` must be valid, at the time it ended."""
+        now = self._clock()
+        if not chain.not_before <= now <= chain.not_after:
+            raise CertificateError("certificate chain: not valid now")
+        return now
 
     def _clock(self) -> datetime:
         now = self._now()
