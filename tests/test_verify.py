@@ -2274,3 +2274,63 @@ def test_a_chain_that_expires_during_its_download_is_refused(pki: TestPKI) -> No
     verifier = pki.verifier(fetch_chain=slow_fetch, now=lambda: moment[0])
     with pytest.raises(CertificateError, match="not valid now"):
         run(verifier.verify(pki.sign(BODY), BODY))
+
+
+def test_a_verifier_of_its_own_client_downloads_from_one_event_loop_after_another(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server of one's own running each check in its own event loop (asyncio.run per request):
+    # the client the verifier made kept its pooled connection, bound to the first loop, and the
+    # next download failed ("RuntimeError: Event loop is closed"), refused as unreachable.
+    import http.server
+    import threading
+
+    chain = pki.chain_pem
+
+    class Serve(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: the connection is pooled
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(chain)))
+            self.end_headers()
+            self.wfile.write(chain)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Serve)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    local = f"http://127.0.0.1:{server.server_address[1]}"
+
+    class ToLocal(httpx.AsyncBaseTransport):
+        """Real sockets and pooling (httpx's own transport), to the local server."""
+
+        def __init__(self, limits: httpx.Limits) -> None:
+            self.inner = httpx.AsyncHTTPTransport(limits=limits)
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            request.url = httpx.URL(local + request.url.raw_path.decode())
+            return await self.inner.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+    real = httpx.AsyncClient
+
+    def made(**options: Any) -> httpx.AsyncClient:
+        limits = options.pop("limits", None) or httpx.Limits()
+        return real(transport=ToLocal(limits), **options)  # as the verifier's, to the server
+
+    monkeypatch.setattr(httpx, "AsyncClient", made)
+    verifier = Verifier([pki.root], now=lambda: NOW)
+    try:
+        for name in ("a", "b", "c"):  # another URL each time: each one downloads
+            url = f"https://s3.amazonaws.com/echo.api/{name}.pem"
+            run(verifier.verify(pki.sign(BODY, cert_url=url), BODY))
+    finally:
+        run(verifier.aclose())
+        server.shutdown()
+        server.server_close()
+        thread.join(30)

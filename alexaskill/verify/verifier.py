@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -278,6 +279,7 @@ class Verifier:
         self._client = http_client  # the user's: used always, closed never
         self._lent_client: httpx.AsyncClient | None = None  # the app lifespan's
         self._own_client: httpx.AsyncClient | None = None  # made here, closed by aclose()
+        self._own_loop: object = None  # the event loop its pooled connections belong to
         self._cache: OrderedDict[str, VerifiedChain] = OrderedDict()
 
     async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
@@ -428,9 +430,10 @@ class Verifier:
         self._downloads.forget_failures()
 
     async def aclose(self) -> None:
-        """Close the HTTP client this verifier created, if it created one."""
+        """Close the HTTP client this verifier created, if it created one (made on another event
+        loop, one ended maybe, it is let go: its connections cannot be closed from this one)."""
         client, self._own_client = self._own_client, None
-        if client is not None:
+        if client is not None and self._own_loop is asyncio.get_running_loop():
             await client.aclose()
 
     # -- chain loading --
@@ -491,12 +494,20 @@ class Verifier:
             client = self._lent_client
         if client is None:
             client = self._own_client
-            if client is None:
+            loop = asyncio.get_running_loop()
+            if client is None or self._own_loop is not loop:
+                # A client belongs to the event loop it is used on: another loop (asyncio.run
+                # per request, a second thread) gets one of its own; the one before is let go,
+                # its loop gone maybe. Connections are not kept (a download is rare): a kept one
+                # failed the next loop's download ("Event loop is closed"), or leaked its socket.
                 from ..tls import tls_context  # the process's: no certifi load of its own
 
                 client = self._own_client = httpx.AsyncClient(
-                    follow_redirects=False, verify=tls_context()
+                    follow_redirects=False,
+                    verify=tls_context(),
+                    limits=httpx.Limits(max_keepalive_connections=0),
                 )
+                self._own_loop = loop
         return await download_chain(
             client, url, timeout=self.download_timeout, limit=self.max_chain_size
         )
