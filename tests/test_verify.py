@@ -2334,3 +2334,22 @@ def test_a_verifier_of_its_own_client_downloads_from_one_event_loop_after_anothe
         server.shutdown()
         server.server_close()
         thread.join(30)
+
+
+@pytest.mark.parametrize(
+    ("client", "named"),
+    [
+        (httpx.Client(), "httpx.Client"),
+        ("https://proxy.example:3128", "str"),
+        (object(), "object"),
+    ],
+    ids=["sync httpx.Client", "a URL", "object"],
+)
+def test_an_http_client_that_is_no_async_httpx_client_is_refused_when_made(
+    pki: TestPKI, client: object, named: str
+) -> None:
+    # It was taken, and every download failed: each request from Alexa refused, the log
+    # blaming this server's outbound HTTPS ("TypeError: '_GeneratorContextManager' ...").
+    with pytest.raises(ConfigurationError) as info:
+        Verifier([pki.root], http_client=client)  # type: ignore[arg-type]
+    assert f"http_client must be an httpx.AsyncClient, not {named}" in str(info.value)

@@ -20,7 +20,14 @@ from ..exceptions import (
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["call_fetch_chain", "download_chain", "fetched_chain", "read_chain"]
+__all__ = [
+    "call_fetch_chain",
+    "download_chain",
+    "fetched_chain",
+    "is_async_client",
+    "read_chain",
+    "type_name",
+]
 
 _FAILED = "certificate chain: download failed"
 
@@ -64,6 +71,19 @@ async def download_chain(
         if not isinstance(exc, Exception) and not _stray_cancellation(exc):
             raise
         raise CertificateUnavailableError(_FAILED, detail=unreachable(url, exc)) from exc
+
+
+def is_async_client(client: object) -> bool:
+    """Whether ``client`` is an ``httpx.AsyncClient``, which a download can go through."""
+    import httpx
+
+    return isinstance(client, httpx.AsyncClient)
+
+
+def type_name(value: object) -> str:
+    """``value``'s type as an error names it: ``httpx.Client``, ``str``."""
+    kind = type(value)
+    return f"httpx.{kind.__name__}" if kind.__module__.startswith("httpx") else kind.__name__
 
 
 def _stray_cancellation(exc: BaseException) -> bool:

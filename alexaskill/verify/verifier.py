@@ -26,7 +26,7 @@ from ..exceptions import (
 from ..logs import security_logger
 from ..models import Envelope, decode_envelope
 from .chain import VerifiedChain, _certifi_roots, load_chain, validate_chain
-from .fetch import call_fetch_chain, download_chain
+from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
 from .signature import _SHA1, _SHA256, _decode_signature, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
@@ -238,6 +238,11 @@ class Verifier:
         for name, given in (("fetch_chain", fetch_chain), ("now", now)):
             if given is not None and not callable(given):  # else every request failed
                 raise _ArgumentError(f"{name} must be a function, not {type(given).__name__}")
+        if http_client is not None and not is_async_client(http_client):
+            # (Found here, not as every request refused, the log blaming outbound HTTPS.)
+            raise _ArgumentError(
+                f"http_client must be an httpx.AsyncClient, not {type_name(http_client)}"
+            )
         roots = None if trusted_roots is None else _trusted_roots(trusted_roots)
         clock = now or _utcnow
         if not isinstance(checked := clock(), datetime) or checked.tzinfo is None:
