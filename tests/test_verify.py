@@ -2353,3 +2353,18 @@ def test_an_http_client_that_is_no_async_httpx_client_is_refused_when_made(
     with pytest.raises(ConfigurationError) as info:
         Verifier([pki.root], http_client=client)  # type: ignore[arg-type]
     assert f"http_client must be an httpx.AsyncClient, not {named}" in str(info.value)
+
+
+def test_a_fetch_chain_that_is_no_async_function_is_a_clear_configuration_error(
+    pki: TestPKI,
+) -> None:
+    # A def fetch_chain returning the bytes: "TypeError: object bytes can't be used in 'await'
+    # expression" was a failed download, every request from Alexa a 400 (retried, refused...).
+    verifier = pki.verifier(fetch_chain=lambda url: pki.chain_pem, now=lambda: NOW)
+    for check in (verifier.verify, verifier.verify_envelope):
+        with pytest.raises(ConfigurationError) as info:
+            run(check(pki.sign(BODY), BODY))
+        assert str(info.value) == (
+            "Verifier(fetch_chain=...) must be an async function (async def fetch_chain(url) "
+            "-> bytes): it returned bytes, not an awaitable"
+        )

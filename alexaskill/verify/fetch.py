@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -36,9 +37,12 @@ async def call_fetch_chain(
     fetch_chain: Callable[[str], Awaitable[bytes]], url: str, limit: int
 ) -> bytes:
     """What ``Verifier(fetch_chain=...)`` returns for ``url`` (`fetched_chain`); its failure a
-    `CertificateUnavailableError` (its own `VerificationError` as it raised it)."""
+    `CertificateUnavailableError` (its own `VerificationError` as it raised it); a
+    ``fetch_chain`` that is no async function a `ConfigurationError`."""
+    pending: object = None
     try:
-        pem = await fetch_chain(url)
+        pending = fetch_chain(url)
+        pem: object = await pending if inspect.isawaitable(pending) else None
     except VerificationError:
         raise
     except BaseException as exc:
@@ -50,6 +54,11 @@ async def call_fetch_chain(
             raise
         detail = f"fetch_chain({url[:200]}): {said}"
         raise CertificateUnavailableError(_FAILED, detail=detail) from exc
+    if not inspect.isawaitable(pending):  # the caller's function: said as such (a 500)
+        raise ConfigurationError(
+            "Verifier(fetch_chain=...) must be an async function (async def fetch_chain(url) "
+            f"-> bytes): it returned {type(pending).__name__}, not an awaitable"
+        )
     return fetched_chain(pem, limit)
 
 
