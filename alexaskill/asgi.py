@@ -252,7 +252,9 @@ class Serving(DeadlineAnswering):
                         if not _cancelled_here(exc):
                             raise
                         verify_ms = (time.perf_counter() - started) * 1000
-                        raise _cancelled_unverified(exc, verify_ms) from None
+                        self._refusals_said.warn(logger, _CANCELLED_WARNING)
+                        log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
+                        raise AnsweredCancellation(503, _CANCELLED_UNVERIFIED, exc) from None
                     finally:
                         verify_ms = (time.perf_counter() - started) * 1000
                 else:
@@ -364,22 +366,18 @@ def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
     return None
 
 
+#: The answer to a request whose task was cancelled from outside while its signature was being
+#: checked (its chain downloading, uvicorn past ``--timeout-graceful-shutdown``): not verified,
+#: so never handled nor apologised to, but a short 503 sent as a handler's cancellation is
+#: (`AnsweredCancellation`), not the server's HTTP 500 and traceback. Its WARNING is said once
+#: a while (`Repeats`): such requests may be forged ones, any number of them.
 _CANCELLED_UNVERIFIED: Final = _error_body(
     "request cancelled before its signature was checked (the server shutting down?)"
 )
-
-
-def _cancelled_unverified(cancellation: BaseException, verify_ms: float) -> AnsweredCancellation:
-    """The answer to a request whose task was cancelled from outside while its signature was
-    being checked (its chain downloading, uvicorn past ``--timeout-graceful-shutdown``): not
-    verified, so never handled nor apologised to, but a short 503 as the endpoint sends a
-    handler's cancellation (`AnsweredCancellation`), not the server's HTTP 500 and traceback."""
-    logger.warning(
-        "a request was cancelled before its signature was checked (the server shutting down, "
-        "past its --timeout-graceful-shutdown?): answered HTTP 503"
-    )
-    log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
-    return AnsweredCancellation(503, _CANCELLED_UNVERIFIED, cancellation)
+_CANCELLED_WARNING: Final = (
+    "a request was cancelled before its signature was checked (the server shutting down, past "
+    "its --timeout-graceful-shutdown?): answered HTTP 503"
+)
 
 
 def _cancelled_here(exc: BaseException) -> bool:

@@ -131,3 +131,50 @@ def test_a_fetch_chain_that_lets_a_stray_cancellation_out_is_a_failed_download()
     assert again[0] == 400
     assert again[1].startswith("certificate chain: download failed")
     assert len(calls) == 1
+
+
+def test_requests_cancelled_while_verifying_are_warned_of_once_a_while(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Unverified requests may be forged ones, any number of them under way at shutdown: one
+    # WARNING each was a flood (refusals are said once a kind every 10 s, their count after).
+    skill = Skill(SKILL_ID, deadline=None)
+    pki = TestPKI.default()
+    urls: list[str] = []
+    all_under_way = asyncio.Event()
+
+    async def fetch_chain(url: str) -> bytes:
+        urls.append(url)
+        if len(urls) == 3:
+            all_under_way.set()
+        await asyncio.Event().wait()
+        raise AssertionError("never reached")
+
+    skill.verifier = pki.verifier(fetch_chain=fetch_chain)
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    async def scenario() -> None:
+        tasks = []
+        for name in ("a", "b", "c"):  # three URLs: three downloads under way
+            signed = pki.sign(body, cert_url=f"https://s3.amazonaws.com/echo.api/{name}.pem")
+            headers = [(b"content-type", b"application/json")]
+            headers += [(key.lower().encode(), value.encode()) for key, value in signed.items()]
+            tasks.append(asyncio.ensure_future(skill(post_scope(headers), receive, send)))
+        await asyncio.wait_for(all_under_way.wait(), 30)
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks, timeout=30)
+        assert all(task.cancelled() for task in tasks)
+
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    asyncio.run(scenario())
+    assert [message["status"] for message in sent if "status" in message] == [503] * 3
+    said = [r for r in caplog.records if "cancelled before its signature" in r.getMessage()]
+    assert len(said) == 1
