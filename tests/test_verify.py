@@ -2324,7 +2324,7 @@ def test_a_verifier_of_its_own_client_downloads_from_one_event_loop_after_anothe
         return real(transport=ToLocal(limits), **options)  # as the verifier's, to the server
 
     monkeypatch.setattr(httpx, "AsyncClient", made)
-    verifier = Verifier([pki.root], now=lambda: NOW)
+    verifier = Verifier([pki.root], now=lambda: NOW, download_timeout=30)  # (a loaded CI)
     try:
         for name in ("a", "b", "c"):  # another URL each time: each one downloads
             url = f"https://s3.amazonaws.com/echo.api/{name}.pem"
