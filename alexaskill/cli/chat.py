@@ -18,7 +18,7 @@ import sys
 import warnings
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from .chat_audio import AUTOMATIC, device_reports, device_request, player_of
+from .chat_audio import AUTOMATIC, audio_option, device_reports, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
 from .chat_commands import HELP, command_mistake
 from .chat_show import (
@@ -511,13 +511,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--dev server's simulator names)",
     )
     command.add_argument("--json", action="store_true", help="show requests and answers as JSON")
-    command.add_argument(
-        "--audio-events",
-        choices=("auto", "manual"),
-        default="auto",
-        help="auto (default): a stream that starts sends AudioPlayer.PlaybackStarted, and one a "
-        "directive stops PlaybackStopped, as on a device; manual: only /audio does",
-    )
+    audio_option(command)
     command.add_argument(
         "--alexa-api",
         type=ALEXA_API_FILE,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
+    import argparse
+
     from ..testing import DevicePlayer, SkillResponse
 
 __all__ = [
@@ -13,6 +15,7 @@ __all__ = [
     "BUTTONS",
     "EVENTS",
     "HELP",
+    "audio_option",
     "device_reports",
     "device_request",
     "player_event",
@@ -119,3 +122,14 @@ def device_reports(client: Any, transport: Any, starts: int, stops: int) -> list
     if player.starts != starts:
         sent.append(player_event(client, transport, "PlaybackStarted"))
     return sent
+
+
+def audio_option(command: argparse.ArgumentParser) -> None:
+    """chat's ``--audio-events``: whether the player's own events go out as on a device."""
+    command.add_argument(
+        "--audio-events",
+        choices=("auto", "manual"),
+        default="auto",
+        help="auto (default): a stream that starts sends AudioPlayer.PlaybackStarted, and one a "
+        "directive stops PlaybackStopped, as on a device; manual: only /audio does",
+    )
