@@ -2140,3 +2140,33 @@ async def test_a_sqlite_store_over_a_file_that_is_no_sqlite_database_is_refused_
         await store.update("user", {"a": 1}, ())
         assert await store.load("user") == {"a": 1}
         await store.aclose()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Accepted, then each load and save failed with Redis's "value is not an integer or out
+        # of range" (no database this large can be), or "DB index is out of range".
+        "redis://:hunter2@cache:6379/99999999999999999999",
+        "redis://:hunter2@cache:6379/2147483648",
+        "redis://:hunter2@cache:6379?db=-1",
+        "redis://:hunter2@cache:6379?db=99999999999999999999",
+        "unix://:hunter2@/run/redis.sock?db=-3",
+        # A digit to str.isdigit, not to int(): redis-py read it as database 0, unsaid.
+        "redis://:hunter2@cache:6379/²",
+    ],
+)
+def test_a_redis_database_no_redis_can_have_is_refused_when_the_store_is_made(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="Redis store URL: the database") as info:
+        open_store(url)
+    assert "hunter2" not in str(info.value)
+
+
+def test_a_redis_client_given_with_a_database_no_redis_can_have_is_refused() -> None:
+    import redis.asyncio
+
+    client = redis.asyncio.Redis(host="cache", password="hunter2", db=-1)
+    with pytest.raises(ConfigurationError, match=r"the client given.*database") as info:
+        RedisStore("redis://cache", client=client)
+    assert "hunter2" not in str(info.value)
+    anyio.run(client.aclose)

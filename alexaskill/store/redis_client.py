@@ -255,13 +255,15 @@ def _check_url(url: str, client: Redis) -> None:
 
     parts = urllib.parse.urlsplit(url)
     database = parts.path.strip("/")
-    if parts.scheme in ("redis", "rediss") and database and not database.isdigit():
+    # ASCII digits: redis-py reads a path int() refuses ("²", a digit to isdigit) as database 0.
+    if parts.scheme in ("redis", "rediss") and database and not _is_number(database):
         raise ConfigurationError(
             f"Redis store URL: the database must be a number (redis://host:6379/0), not "
             f"{database!r}"
         )
     pool = client.connection_pool
     _check_timeouts(pool.connection_kwargs, "Redis store URL")
+    _check_database(pool.connection_kwargs, "Redis store URL")
     from redis.exceptions import RedisError
 
     try:
@@ -298,6 +300,7 @@ def _checked_client(client: Any) -> Any:
     options = getattr(pool if pool is not None else client, "connection_kwargs", None)
     if isinstance(options, Mapping):
         _check_timeouts(options, "RedisStore: the client given (client=)")
+        _check_database(options, "RedisStore: the client given (client=)")
         # A RedisCluster's options name no host: its start-up nodes do.
         nodes = getattr(getattr(client, "nodes_manager", None), "startup_nodes", None)
         where = ", ".join(nodes) if pool is None and isinstance(nodes, Mapping) else None
@@ -308,6 +311,32 @@ def _checked_client(client: Any) -> Any:
 #: The longest connect or read timeout taken, in seconds: a day (as `DynamoDBStore`'s). One
 #: longer (1e308) held a save on a stuck Redis, and its request, for ever in practice.
 _MAX_TIMEOUT: Final = 86400
+
+
+#: The highest database number Redis takes (``SELECT`` reads a C int; ``databases`` is one).
+_MAX_DATABASE: Final = 2**31 - 1
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _check_database(options: Mapping[str, Any], where: str) -> None:
+    """`ConfigurationError` for a database number no Redis has (negative, or past a C int):
+    else each load and save failed, with Redis's "value is not an integer or out of range"."""
+    database = options.get("db", 0)
+    if isinstance(database, str) and _is_number(database.strip()):
+        database = int(database)
+    if (
+        isinstance(database, bool)
+        or not isinstance(database, int)
+        or not 0 <= database <= _MAX_DATABASE
+    ):
+        shown = repr(database) if len(repr(database)) <= 20 else "a number of over 20 digits"
+        raise ConfigurationError(
+            f"{where}: the database must be a number from 0 to {_MAX_DATABASE}, below Redis's "
+            f"'databases' setting (16 by default), not {shown}"
+        )
 
 
 def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
