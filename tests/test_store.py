@@ -2170,3 +2170,29 @@ def test_a_redis_client_given_with_a_database_no_redis_can_have_is_refused() -> 
         RedisStore("redis://cache", client=client)
     assert "hunter2" not in str(info.value)
     anyio.run(client.aclose)
+
+
+@pytest.mark.anyio
+async def test_a_redis_key_that_is_no_hash_is_said_so_with_what_to_do(redis_url: str) -> None:
+    # Another program's value under the store's prefix (a SET of its own): the load and the
+    # save failed with Redis's bare "WRONGTYPE Operation against a key holding the wrong kind
+    # of value", the save's with the script's SHA and line besides.
+    store = RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+    try:
+        await store._client.set(store.prefix + "user", "another program's")
+        calls: list[Any] = [
+            lambda: store.load("user"),
+            lambda: store.update("user", {"a": 1}, ()),
+            lambda: store.update("user", {}, (), increments={"a": 1}),
+        ]
+        for call in calls:
+            with pytest.raises(StoreError) as info:
+                await call()
+            message = str(info.value)
+            assert "is not a hash" in message, message
+            assert f"prefix {store.prefix!r}" in message
+            assert "script:" not in message and "user_script" not in message
+            assert "'user'" not in message  # the key, a user id, is never said in full
+        assert await store._client.get(store.prefix + "user") == b"another program's"
+    finally:
+        await store.aclose()

@@ -446,6 +446,12 @@ class RedisStore:
                 f"{where} is out of memory (maxmemory) and refused the {doing}: raise "
                 "maxmemory, or free memory"
             )
+        if type(exc) is exceptions.ResponseError and text.startswith("WRONGTYPE"):
+            return StoreError(
+                f"{where}: the {doing} found the user's key is not a hash (WRONGTYPE): another "
+                f"program's value under the store's prefix {self.prefix!r}? give the store a "
+                "prefix of its own (RedisStore(url, prefix=…)), or move that program's keys"
+            )
         if isinstance(exc, exceptions.NoPermissionError):
             return StoreError(
                 f"{where}: the URL's user may not run the {doing}'s commands ({text}): it needs "
