@@ -273,3 +273,52 @@ def test_the_skill_answers_a_store_error_with_the_apology_and_one_line(
     assert record.exc_info is None
     assert "IntentRequest GetWeather" in record.getMessage()
     assert "'no-such-table' does not exist" in record.getMessage()
+
+
+@pytest.mark.anyio
+async def test_a_table_whose_key_is_not_the_stores_is_said_so_with_what_to_do(
+    dynamodb_endpoint: str,
+) -> None:
+    # A table made for another layout (its key "userId", as some SDK samples name it): every
+    # load and save failed with DynamoDB's bare "The provided key element does not match the
+    # schema", naming neither the store's key nor partition_key_name.
+    from .dynamodb_shared import botocore_client, new_table
+
+    table = new_table()
+    client = botocore_client(dynamodb_endpoint)
+    client.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.close()
+    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=30)
+    try:
+        for call in (lambda: store.load(USER), lambda: store.update(USER, {"a": 1}, ())):
+            with pytest.raises(StoreError) as info:
+                await call()
+            message = str(info.value)
+            assert "does not match the schema" in message
+            assert "partition key named 'id'" in message
+            assert "partition_key_name=" in message
+    finally:
+        await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_key_of_another_type_is_said_as_a_key_not_the_stores(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # DynamoDB's words for a numeric key, as moto gives them (DynamoDB says "does not match").
+    fake_dynamodb.error = (
+        400,
+        "ValidationException",
+        "One or more parameter values were invalid: Type mismatch for key userId expected: N "
+        "actual: S",
+    )
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, partition_key_name="userId")
+    with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        await store.load(USER)
+    await store.aclose()
+    assert "partition key named 'userId'" in str(info.value)

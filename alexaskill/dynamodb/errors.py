@@ -21,13 +21,24 @@ _REFUSED: Final = frozenset(
     }
 )
 
+# DynamoDB's words for a key that is not the table's (its name or type, or a sort key missing);
+# moto's, for a key of another type.
+_NOT_THE_KEY: Final = ("key element does not match the schema", "Type mismatch for key")
+
 
 def _explain(
-    name: str, where: Callable[[], str], secrets: Iterable[str], doing: str, code: str, exc: Any
+    name: str,
+    where: Callable[[], str],
+    secrets: Iterable[str],
+    doing: str,
+    code: str,
+    exc: Any,
+    key_name: str = "id",
 ) -> str:
     """A log line that says what went wrong with ``doing`` on the table named ``name`` (its
-    AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, and each
-    of ``secrets`` (a password of the endpoint's URL) is shown as ``***``."""
+    AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, each
+    of ``secrets`` (a password of the endpoint's URL) is shown as ``***``, and ``key_name`` is
+    the store's partition key (``partition_key_name``)."""
     table = f"DynamoDB table {name!r}"
     message = _message(exc)
     for secret in secrets:
@@ -56,6 +67,13 @@ def _explain(
         return (
             f"{table}: no AWS region for {doing}: add ?region=… to the store URL, pass "
             "region=…, or set AWS_REGION"
+        )
+    if code == "ValidationException" and any(words in message for words in _NOT_THE_KEY):
+        return (
+            f"{table}: {doing} refused, the table's key is not the store's ({message}): the "
+            f"store reads and writes a table keyed by one string partition key named "
+            f"{key_name!r}, no sort key: name the table's with partition_key_name=…, or give "
+            "the store a table made for it (create_table=true)"
         )
     if code == "ValidationException" and "size" in message.lower():
         return f"{table}: {doing} refused, the item would exceed DynamoDB's 400 KB ({message})"

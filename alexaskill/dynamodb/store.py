@@ -443,7 +443,8 @@ class DynamoDBStore:
 
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
         """A log line that says what went wrong and what to do, from an AWS error."""
-        return _explain(self.table, self._where, self._secrets, doing, code, exc)
+        where, secrets = self._where, self._secrets
+        return _explain(self.table, where, secrets, doing, code, exc, self.partition_key_name)
 
     def _where(self) -> str:
         if self._endpoint_shown:
