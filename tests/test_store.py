@@ -2196,3 +2196,33 @@ async def test_a_redis_key_that_is_no_hash_is_said_so_with_what_to_do(redis_url:
         assert await store._client.get(store.prefix + "user") == b"another program's"
     finally:
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_bytes_not_utf8_through_a_decoding_client_given_are_a_store_error(
+    redis_url: str,
+) -> None:
+    # Another program's bytes, read through a client made with decode_responses=True: redis-py
+    # raised UnicodeDecodeError out of the load, no StoreError: the log said "handler failed"
+    # with a traceback, on every request of that user. (Through the store's own client, the
+    # bytes reach the store, which says so already.)
+    import redis.asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
+    store = RedisStore(redis_url, prefix=prefix, client=client)
+    try:
+        await store.update("good", {"a": [1, 2]}, ())
+        await client.hset(prefix + "user", "a", "1")
+        raw = redis.asyncio.Redis.from_url(redis_url)
+        await raw.hset(prefix + "user", "b", b"\xff\xfe")
+        await raw.aclose()
+        with pytest.raises(StoreError, match="not UTF-8") as info:
+            await store.load("user")
+        assert "decode_responses" in str(info.value)
+        assert await store.load("good") == {"a": [1, 2]}  # the connection is still of use
+        await store.update("user", {}, ["b"])  # deleting it mends the user
+        assert await store.load("user") == {"a": 1}
+    finally:
+        await store.aclose()
+        await client.aclose()

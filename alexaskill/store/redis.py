@@ -121,12 +121,15 @@ class RedisStore:
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
         name = self.prefix + key
-        fields = await self._retrying("load", lambda client: client.hgetall(name))
-        where = self._where()
         try:
+            fields = await self._retrying("load", lambda client: client.hgetall(name))
             names = [_text(field) for field in fields]
         except UnicodeDecodeError as exc:  # written by another program
-            raise StoreError(f"{where}: a stored attribute name is not UTF-8 ({exc})") from exc
+            raise StoreError(  # (raised by redis-py itself in a client decode_responses=True)
+                f"{self._where()}: a stored attribute name or value is not UTF-8 ({exc}): "
+                "delete it (a client given with decode_responses=True reads no value that is not)"
+            ) from exc
+        where = self._where()
         return {
             name: _decode(name, value, where)
             for name, value in zip(names, fields.values(), strict=True)
