@@ -86,10 +86,13 @@ class SQLiteStore:
     A file deleted or replaced while the store has it open (moved away, restored from a
     backup) is found when a call takes a connection: the pooled connections, which still write
     to the old file where nobody reads it, are closed, a warning is logged, and the call opens
-    the file now at the path (a new, empty one if none is there). A backup copied over the file
-    in place (``cp``, the same inode) is not seen, by the store nor by SQLite, and the pages in
-    the ``-wal`` are read over the copy's: restore through SQLite instead (``sqlite3 FILE
-    '.restore BACKUP'``, or `sqlite3.Connection.backup`), which is safe while serving.
+    the file now at the path (a new, empty one if none is there), through the ``-wal`` the old
+    file left beside it if there is one: SQLite reads it as the new file's, its pages over the
+    new file's (a backup moved there reads, in part or whole, as the file it replaced). A
+    backup copied over the file in place (``cp``, the same inode) is not seen, by the store nor
+    by SQLite, and the pages in the ``-wal`` are read over the copy's. So restore through
+    SQLite (``sqlite3 FILE '.restore BACKUP'``, or `sqlite3.Connection.backup`), which is safe
+    while serving, or with the skill stopped and the ``-wal`` and ``-shm`` files removed.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
