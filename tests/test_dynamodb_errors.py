@@ -322,3 +322,22 @@ async def test_a_key_of_another_type_is_said_as_a_key_not_the_stores(
         await store.load(USER)
     await store.aclose()
     assert "partition key named 'userId'" in str(info.value)
+
+
+@pytest.mark.anyio
+async def test_an_item_grown_past_400_kb_is_said_with_what_to_do(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # A save that fits by itself, not with what the item holds: the line said DynamoDB refused
+    # it, and every save of that user failed so, with no word of what to do.
+    fake_dynamodb.error = (
+        400,
+        "ValidationException",
+        "Item size to update has exceeded the maximum allowed size",
+    )
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        await store.update(USER, {"a": 1}, ())
+    await store.aclose()
+    assert "exceed DynamoDB's 400 KB" in str(info.value)
+    assert "keep large data elsewhere" in str(info.value)

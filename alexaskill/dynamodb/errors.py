@@ -76,7 +76,11 @@ def _explain(
             "the store a table made for it (create_table=true)"
         )
     if code == "ValidationException" and "size" in message.lower():
-        return f"{table}: {doing} refused, the item would exceed DynamoDB's 400 KB ({message})"
+        return (
+            f"{table}: {doing} refused, the item would exceed DynamoDB's 400 KB ({message}): "
+            "keep large data elsewhere (S3, say) with its key in the attributes, and delete "
+            "what the user's item no longer needs"
+        )
     if code in ("ReadTimeoutError", "ConnectionClosedError"):
         # Sent, and no answer came: a write may have been applied all the same (as when
         # the store's own deadline in _run passes first: the same words).
