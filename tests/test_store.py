@@ -2226,3 +2226,13 @@ async def test_bytes_not_utf8_through_a_decoding_client_given_are_a_store_error(
     finally:
         await store.aclose()
         await client.aclose()
+
+
+def test_a_redis_client_given_selecting_no_database_is_taken() -> None:
+    # redis-py selects no database for db=None (database 0): not one to refuse.
+    import redis.asyncio
+
+    for database in (None, 0, "3"):
+        client = redis.asyncio.Redis(host="cache", db=database)
+        RedisStore("redis://cache", client=client)
+        anyio.run(client.aclose)
