@@ -2232,7 +2232,8 @@ def test_a_redis_client_given_selecting_no_database_is_taken() -> None:
     # redis-py selects no database for db=None (database 0): not one to refuse.
     import redis.asyncio
 
-    for database in (None, 0, "3"):
+    databases: list[Any] = [None, 0, "3"]
+    for database in databases:
         client = redis.asyncio.Redis(host="cache", db=database)
         RedisStore("redis://cache", client=client)
         anyio.run(client.aclose)
