@@ -2237,3 +2237,15 @@ def test_a_redis_client_given_selecting_no_database_is_taken() -> None:
         client = redis.asyncio.Redis(host="cache", db=database)
         RedisStore("redis://cache", client=client)
         anyio.run(client.aclose)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["redis://:hunter2@cache:6379?db=", "redis://:hunter2@cache:6379/?db=%20", "unix:///s?db="],
+)
+def test_a_redis_url_with_a_blank_database_option_is_refused(url: str) -> None:
+    # redis-py skips a blank option: database 0, unsaid, where a variable meant to name one
+    # (?db=$REDIS_DB) was empty.
+    with pytest.raises(ConfigurationError, match="db= has no value") as info:
+        open_store(url)
+    assert "hunter2" not in str(info.value)

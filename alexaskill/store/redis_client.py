@@ -200,6 +200,10 @@ def _check_misread_options(url: str) -> None:
         if parts.port == 0:
             raise ConfigurationError(f"Redis store URL: {_BAD_PORT}")
     pairs = urllib.parse.parse_qsl(parts.query)
+    every = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    if any(name == "db" and not text.strip() for name, text in every):
+        # redis-py skips it: database 0, where a variable meant to name one was empty.
+        raise ConfigurationError("Redis store URL: db= has no value: name the database, or no db=")
     names = [name for name, _ in pairs]
     for name in names:
         if names.count(name) > 1:  # redis-py takes the first, unsaid
