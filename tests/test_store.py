@@ -2249,3 +2249,23 @@ def test_a_redis_url_with_a_blank_database_option_is_refused(url: str) -> None:
     with pytest.raises(ConfigurationError, match="db= has no value") as info:
         open_store(url)
     assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize("text", ['"\\ud83d"', '["ok", {"k": "x\\uDC00"}]'])
+async def test_a_stored_lone_surrogate_is_a_store_error_naming_it(
+    kind: str, text: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # JSON another program wrote, half of an emoji's surrogate pair escaped (a string cut
+    # short): it loaded, then the attributes made of it raised ResponseError "attribute
+    # 'name' cannot be saved as JSON", a traceback on every request of that user.
+    store = _json_store(kind, request, tmp_path)
+    try:
+        await _write_raw(store, "user", "name", text)
+        with pytest.raises(StoreError, match=r"stored value of attribute 'name' is not JSON"):
+            await Attributes.load(store, _envelope("user"))
+        await store.update("user", {}, ["name"])  # deleting it mends it
+        assert "name" not in (await Attributes.load(store, _envelope("user")))
+    finally:
+        await store.aclose()

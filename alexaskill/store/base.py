@@ -59,7 +59,12 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
     them. The key (a user id) is not in the message: logs never hold one in full.
     """
     try:
-        return json.loads(text, parse_constant=_not_json)
+        value = json.loads(text, parse_constant=_not_json)
+        if "\\u" in text if isinstance(text, str) else b"\\u" in text:
+            # An escape may stand for half a surrogate pair (a string cut short): no text,
+            # and the attributes made of it failed, saying it "cannot be saved".
+            json.dumps(value, ensure_ascii=False).encode()
+        return value
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
         raise StoreError(
             f"{where}: the stored value of attribute {name!r} is not JSON ({exc}): written by "
