@@ -317,7 +317,9 @@ async def test_a_key_of_another_type_is_said_as_a_key_not_the_stores(
         "One or more parameter values were invalid: Type mismatch for key userId expected: N "
         "actual: S",
     )
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, partition_key_name="userId")
+    store = DynamoDBStore(
+        "skill", endpoint_url=fake_dynamodb.url, partition_key_name="userId", timeout=20
+    )
     with anyio.fail_after(30), pytest.raises(StoreError) as info:
         await store.load(USER)
     await store.aclose()
