@@ -343,3 +343,24 @@ async def test_an_item_grown_past_400_kb_is_said_with_what_to_do(
     await store.aclose()
     assert "exceed DynamoDB's 400 KB" in str(info.value)
     assert "keep large data elsewhere" in str(info.value)
+
+
+@pytest.mark.anyio
+async def test_a_server_error_is_said_as_dynamodbs_and_a_write_as_maybe_made(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # DynamoDB's 500 ("InternalServerError") may come after a write was applied (AWS says so):
+    # the line said only "UpdateItem failed", as if nothing was written, and no more.
+    fake_dynamodb.error = (500, "InternalServerError", "Internal server error")
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as load:
+            await store.load(USER)
+        with anyio.fail_after(30), pytest.raises(StoreError) as save:
+            await store.update(USER, {"a": 1}, ())
+    finally:
+        await store.aclose()
+    for failure in (load, save):
+        assert "an error on DynamoDB's side (HTTP 500)" in str(failure.value)
+    assert "the write may have been made" not in str(load.value)
+    assert "the write may have been made" in str(save.value)

@@ -90,7 +90,26 @@ def _explain(
         return f"{table}: no answer to {doing} within the read timeout ({message}){made}"
     if code in ("EndpointConnectionError", "ConnectTimeoutError"):
         return f"{table}: cannot reach DynamoDB at {where()} for {doing} ({message})"
+    status = _status(exc)
+    if status is not None and status >= 500:
+        # AWS: a write answered so may have been applied (the store retries it where safe).
+        made = " (the write may have been made)" if doing == "UpdateItem" else ""
+        return (
+            f"{table}: {doing} failed ({code}: {message}): an error on DynamoDB's side (HTTP "
+            f"{status}){made}, which passes by itself; if it lasts, see the AWS Health Dashboard"
+        )
     return f"{table}: {doing} failed ({code}: {message})"
+
+
+def _status(exc: Any) -> int | None:
+    """The HTTP status of an AWS error's answer (None: no answer, or none said)."""
+    response = getattr(exc, "response", None)
+    status = (
+        response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if isinstance(response, dict)
+        else None
+    )
+    return status if isinstance(status, int) else None
 
 
 def _code(exc: Any) -> str:
