@@ -2269,3 +2269,25 @@ async def test_a_stored_lone_surrogate_is_a_store_error_naming_it(
         assert "name" not in (await Attributes.load(store, _envelope("user")))
     finally:
         await store.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_sqlite_file_replaced_beside_the_old_wal_is_warned_it_may_read_the_old_values(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A backup moved over the file while the skill runs, the old file's -wal left beside it:
+    # SQLite reads that -wal's pages over the backup's (here the old values come back), and
+    # the warning said the store "opens the file now at that path", as if the backup were read.
+    path = tmp_path / "attributes.db"
+    backup = SQLiteStore(tmp_path / "backup.db")
+    await backup.update("user", {"restored": True}, ())
+    await backup.aclose()
+    store = SQLiteStore(path)
+    await store.update("user", {"old": 1}, ())
+    os.replace(tmp_path / "backup.db", path)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        await store.load("user")
+    await store.aclose()
+    assert "was replaced while the store had it open" in caplog.text
+    assert f"the old file's -wal ({path}-wal) is still beside it" in caplog.text
+    assert "may be the old file's or damaged" in caplog.text

@@ -256,12 +256,21 @@ class SQLiteStore:
     def _forget_file(self, deleted: bool) -> None:
         """Close the pooled connections to a file no longer at the path (with `_lock` held):
         connections in use close when their call ends, the next ones open the path afresh."""
+        stale = ""  # the old file's -wal, which SQLite reads as the new file's
+        with contextlib.suppress(OSError):
+            if not deleted and os.path.getsize(f"{self.path}-wal") > 0:
+                stale = (
+                    f"; the old file's -wal ({self.path}-wal) is still beside it, and SQLite "
+                    "reads its pages over the new file's: what is read now may be the old file's "
+                    "or damaged"
+                )
         logger.warning(
             "SQLite file %s was %s while the store had it open: its connections are "
-            "closed, and the store opens %s (a save made at that moment went to the old file)%s",
+            "closed, and the store opens %s (a save made at that moment went to the old file)%s%s",
             self.path,
             "deleted" if deleted else "replaced",
             "a new, empty file there" if deleted else "the file now at that path",
+            stale,
             "" if deleted else "; " + _RESTORE.format(path=self.path),
         )
         self._generation += 1
