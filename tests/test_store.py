@@ -2291,3 +2291,21 @@ async def test_a_sqlite_file_replaced_beside_the_old_wal_is_warned_it_may_read_t
     assert "was replaced while the store had it open" in caplog.text
     assert f"the old file's -wal ({path}-wal) is still beside it" in caplog.text
     assert "may be the old file's or damaged" in caplog.text
+
+
+@pytest.mark.anyio
+async def test_a_tls_url_to_a_redis_without_tls_is_said_as_maybe_that(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # rediss:// to a Redis that speaks no TLS: the handshake gets no answer, and the line
+    # asked whether Redis was "overloaded or stuck", never whether it speaks TLS.
+    url = redis_url.replace("redis://", "rediss://") + "?ssl_cert_reqs=none"
+    url += "&socket_connect_timeout=0.5&socket_timeout=0.5"
+    with caplog.at_level(logging.WARNING, logger="alexaskill.security"):
+        store = RedisStore(url)
+    try:
+        with pytest.raises(StoreError) as info:
+            await store.load("user")
+    finally:
+        await store.aclose()
+    assert "rediss:// to a Redis that speaks no TLS?" in str(info.value)

@@ -387,6 +387,8 @@ class RedisStore:
         replies begin ``attribute``), else a `StoreError` that says what to do."""
         from redis import exceptions
 
+        from .redis_client import _tls_hint
+
         text = str(exc).removeprefix("ERR ").strip()
         if type(exc) is exceptions.ResponseError and text.startswith("attribute "):
             return ResponseError(text)
@@ -405,7 +407,7 @@ class RedisStore:
             return StoreError(
                 f"{where} did not answer the {doing} in time, tried twice ({text}): is it "
                 "overloaded or stuck? (the URL's socket_timeout and socket_connect_timeout, "
-                "default 2 s)"
+                f"default 2 s){_tls_hint(self._client, text)}"
             )
         if isinstance(exc, exceptions.ConnectionError) and _pool_full(exc):
             pool = getattr(self._client, "connection_pool", None)
@@ -437,7 +439,7 @@ class RedisStore:
         if isinstance(exc, exceptions.ConnectionError):
             return StoreError(
                 f"cannot reach {where} for the {doing} ({text}): is it running, and can this "
-                "machine reach it?"
+                f"machine reach it?{_tls_hint(self._client, text)}"
             )
         if isinstance(exc, exceptions.ReadOnlyError):
             return StoreError(

@@ -373,3 +373,14 @@ def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
             f"{where}: health_check_interval must be a number of seconds from 0 (no check) to "
             f"{_MAX_TIMEOUT} (a day), not {shown}"
         )
+
+
+def _tls_hint(client: Any, text: str) -> str:
+    """For a failure to connect (its words ``text``) through TLS, which a Redis speaking no TLS
+    answers with silence (a timeout) or garbage: the question whether that is it."""
+    from redis.asyncio.connection import SSLConnection
+
+    kind = getattr(getattr(client, "connection_pool", None), "connection_class", None)
+    if "connecting" in text and isinstance(kind, type) and issubclass(kind, SSLConnection):
+        return "; or is this rediss:// to a Redis that speaks no TLS?"
+    return ""
