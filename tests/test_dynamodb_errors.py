@@ -364,3 +364,29 @@ async def test_a_server_error_is_said_as_dynamodbs_and_a_write_as_maybe_made(
         assert "an error on DynamoDB's side (HTTP 500)" in str(failure.value)
     assert "the write may have been made" not in str(load.value)
     assert "the write may have been made" in str(save.value)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("ExpiredTokenException", "The security token included in the request is expired"),
+        ("UnrecognizedClientException", "The security token included in the request is invalid."),
+        ("InvalidSignatureException", "Signature expired: 20261203T000000Z is now earlier"),
+        ("MissingAuthenticationTokenException", "Request is missing Authentication Token"),
+    ],
+)
+async def test_credentials_aws_refuses_are_not_said_as_missing_permissions(
+    fake_dynamodb: FakeDynamoDB, code: str, message: str
+) -> None:
+    # Credentials expired, wrong or signed with a clock far off: the line said the role needs
+    # dynamodb:GetItem and dynamodb:UpdateItem, sending the reader to IAM policies for nothing.
+    fake_dynamodb.error = (400, code, message)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        await store.load(USER)
+    await store.aclose()
+    text = str(info.value)
+    assert f"AWS refused the credentials for GetItem ({code}: {message})" in text
+    assert "needs dynamodb:GetItem" not in text
+    assert "AWS_ACCESS_KEY_ID" in text and "clock" in text

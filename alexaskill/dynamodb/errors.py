@@ -11,9 +11,10 @@ __all__: list[str] = []
 _THROTTLED: Final = frozenset(
     {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 )
-_REFUSED: Final = frozenset(
+_REFUSED: Final = frozenset({"AccessDeniedException"})
+#: The credentials themselves refused: expired, unknown, or signed with a clock far off.
+_BAD_CREDENTIALS: Final = frozenset(
     {
-        "AccessDeniedException",
         "UnrecognizedClientException",
         "InvalidSignatureException",
         "ExpiredTokenException",
@@ -57,6 +58,13 @@ def _explain(
         return (
             f"{table}: AWS refused {doing} ({code}: {message}); the function's role needs "
             "dynamodb:GetItem and dynamodb:UpdateItem on the table"
+        )
+    if code in _BAD_CREDENTIALS:
+        return (
+            f"{table}: AWS refused the credentials for {doing} ({code}: {message}): expired, "
+            "or not AWS's (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN or "
+            "AWS_PROFILE; on Lambda the function's role gives them), or this machine's clock is "
+            "off by minutes"
         )
     if code == "NoCredentialsError":
         return (
