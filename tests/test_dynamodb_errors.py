@@ -390,3 +390,41 @@ async def test_credentials_aws_refuses_are_not_said_as_missing_permissions(
     assert f"AWS refused the credentials for GetItem ({code}: {message})" in text
     assert "needs dynamodb:GetItem" not in text
     assert "AWS_ACCESS_KEY_ID" in text and "clock" in text
+
+
+@pytest.mark.anyio
+async def test_an_endpoint_that_is_no_dynamodb_is_said_so_on_one_line(aws_env: None) -> None:
+    # An endpoint_url leading to some web server (a wrong port): botocore takes its HTTP status
+    # for the error code and its page for the message, which went into the log line whole,
+    # over many lines; a 5xx was said as DynamoDB's own error.
+    import http.server
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b"<html>\n<body>\n<h1>Bad Gateway</h1>\n</body>\n</html>\n"
+            self.send_response(502)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    store = DynamoDBStore("skill", endpoint_url=url, timeout=20)
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.load(USER)
+    finally:
+        await store.aclose()
+        server.shutdown()
+        server.server_close()
+    text = str(info.value)
+    assert "\n" not in text
+    assert f"HTTP 502 from {url}, not an answer of DynamoDB's" in text
+    assert "DynamoDB's side" not in text

@@ -44,6 +44,7 @@ def _explain(
     message = _message(exc)
     for secret in secrets:
         message = message.replace(secret, "***")
+    message = _one_line(message)  # (after: a password cut in two is found by neither half)
     if code == "ResourceNotFoundException":
         return (
             f"{table} does not exist in {where()} ({doing}): create it (README: "
@@ -98,6 +99,11 @@ def _explain(
         return f"{table}: no answer to {doing} within the read timeout ({message}){made}"
     if code in ("EndpointConnectionError", "ConnectTimeoutError"):
         return f"{table}: cannot reach DynamoDB at {where()} for {doing} ({message})"
+    if code.isdigit():  # botocore's code for an answer that is no AWS error: a web page
+        return (
+            f"{table}: {doing} got HTTP {code} from {where()}, not an answer of DynamoDB's "
+            f"({message}): does the endpoint_url lead to DynamoDB (or DynamoDB Local, moto)?"
+        )
     status = _status(exc)
     if status is not None and status >= 500:
         # AWS: a write answered so may have been applied (the store retries it where safe).
@@ -132,6 +138,17 @@ def _message(exc: Any) -> str:
         if text:
             return str(text)
     return str(exc)
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line and at most `_MESSAGE_CHARS` long: a web page's HTML, answered by
+    an endpoint that is no DynamoDB, is an error's message for botocore."""
+    text = " ".join(text.split())
+    return text if len(text) <= _MESSAGE_CHARS else text[: _MESSAGE_CHARS - 1] + "…"
+
+
+#: The longest AWS error message put in a log line.
+_MESSAGE_CHARS: Final = 300
 
 
 def _operation_name(operation: str) -> str:
