@@ -1244,7 +1244,6 @@ async def test_without_asyncio_tasks_a_cancel_scope_keeps_the_deadline(
 def test_under_trio_the_deadline_acts(
     caplog: pytest.LogCaptureFixture, release: threading.Event
 ) -> None:
-    pytest.importorskip("trio")  # not among the test dependencies: skipped where absent
     import anyio
 
     with caplog.at_level(logging.WARNING, "alexaskill"):

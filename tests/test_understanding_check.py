@@ -437,7 +437,7 @@ def test_check_a_model_file_with_conflicts_exits_1(tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("nonexist.json", None, "nonexist.json: no such file"),
-        ("empty.json", b"", "empty.json: not JSON (line 1: Expecting value)"),
+        ("empty.json", b"", "empty.json: empty"),
         ("broken.json", b"{nope", "broken.json: not JSON (line 1: "),
         ("latin1.json", b'{"x": "caf\xe9"}', "latin1.json: cannot be read ("),
         ("custom", "directory", "custom: no en-US.json in it, nor any model file"),
