@@ -2368,3 +2368,40 @@ def test_a_fetch_chain_that_is_no_async_function_is_a_clear_configuration_error(
             "Verifier(fetch_chain=...) must be an async function (async def fetch_chain(url) "
             "-> bytes): it returned bytes, not an awaitable"
         )
+
+
+def test_a_signing_certificate_with_an_extension_twice_is_a_certificate_error(
+    pki: TestPKI,
+) -> None:
+    # cryptography refuses such a chain (a VerificationError: duplicate extension); the check for
+    # a CA first that follows read the leaf's extensions again, and cryptography's
+    # DuplicateExtension (no ValueError) went out of the verifier: HTTP 500, not 400.
+    key = pki.leaf_key.public_key()
+    constraints = x509.BasicConstraints(ca=False, path_length=None)
+    extensions = [
+        x509.Extension(ExtensionOID.BASIC_CONSTRAINTS, True, constraints),
+        x509.Extension(ExtensionOID.BASIC_CONSTRAINTS, True, constraints),
+        x509.Extension(
+            ExtensionOID.SUBJECT_ALTERNATIVE_NAME,
+            False,
+            x509.SubjectAlternativeName([x509.DNSName("echo-api.amazon.com")]),
+        ),
+        x509.Extension(
+            ExtensionOID.AUTHORITY_KEY_IDENTIFIER,
+            False,
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.intermediate_key.public_key()),
+        ),
+    ]
+    # (The builder refuses an extension added twice; given in a list, it writes both.)
+    leaf = x509.CertificateBuilder(
+        issuer_name=pki.intermediate.subject,
+        subject_name=pki.leaf.subject,
+        public_key=key,
+        serial_number=x509.random_serial_number(),
+        not_valid_before=pki.not_before,
+        not_valid_after=pki.not_after,
+        extensions=extensions,
+    ).sign(pki.intermediate_key, hashes.SHA256())
+    with pytest.raises(CertificateError) as info:
+        verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
+    assert str(info.value).startswith("certificate chain: not trusted (")

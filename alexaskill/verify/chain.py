@@ -169,10 +169,12 @@ def _check_key_strength(public_key: rsa.RSAPublicKey) -> None:
 
 
 def _is_ca(certificate: x509.Certificate) -> bool:
-    """Whether ``certificate`` says it is a CA's (BasicConstraints cA), readably."""
+    """Whether ``certificate`` says it is a CA's (BasicConstraints cA), readably. Asked of a
+    refused chain only, whose extensions may not even parse (one twice: DuplicateExtension,
+    which is no ValueError): that is no CA's, and the chain is refused all the same."""
     try:
         constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
-    except (x509.ExtensionNotFound, ValueError):
+    except (x509.ExtensionNotFound, x509.DuplicateExtension, ValueError):
         return False
     return constraints.value.ca
 
