@@ -2405,3 +2405,45 @@ def test_a_signing_certificate_with_an_extension_twice_is_a_certificate_error(
     with pytest.raises(CertificateError) as info:
         verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
     assert str(info.value).startswith("certificate chain: not trusted (")
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "no intermediate"])
+def test_a_signing_certificate_naming_an_edi_party_is_a_certificate_error(
+    pki: TestPKI, trusted: bool
+) -> None:
+    # A subjectAltName holding an EDIPartyName beside echo-api.amazon.com: the verifier passes
+    # over it, and reading the names for Alexa's own rule (or, the chain refused, for a CA
+    # first) raised cryptography's UnsupportedGeneralNameType (no ValueError): HTTP 500.
+    def tlv(tag: int, content: bytes) -> bytes:
+        return bytes([tag, len(content)]) + content  # (short contents only)
+
+    names = tlv(0x82, b"echo-api.amazon.com") + tlv(0xA5, tlv(0xA1, tlv(0x0C, b"x")))
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(pki.leaf.subject)
+        .issuer_name(pki.intermediate.subject)
+        .public_key(pki.leaf_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(pki.not_before)
+        .not_valid_after(pki.not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.intermediate_key.public_key()),
+            critical=False,
+        )
+        .add_extension(
+            x509.UnrecognizedExtension(ExtensionOID.SUBJECT_ALTERNATIVE_NAME, tlv(0x30, names)),
+            critical=False,
+        )
+        .sign(pki.intermediate_key, hashes.SHA256())
+    )
+    chain = pki.pem(leaf, pki.intermediate) if trusted else pki.pem(leaf)
+    with pytest.raises(CertificateError) as info:
+        verify_with_chain(pki, chain)
+    if trusted:
+        assert str(info.value) == (
+            "certificate chain: signing certificate has a subjectAltName of a type that cannot "
+            "be read (x400Address, EDIPartyName)"
+        )
+    else:
+        assert str(info.value).startswith("certificate chain: not trusted (")

@@ -124,6 +124,11 @@ def validate_chain(
         raise CertificateError(
             "certificate chain: signing certificate has a malformed extension"
         ) from exc
+    except x509.UnsupportedGeneralNameType as exc:  # (no ValueError: a 500 otherwise)
+        raise CertificateError(
+            "certificate chain: signing certificate has a subjectAltName of a type that cannot "
+            "be read (x400Address, EDIPartyName)"
+        ) from exc
     if ECHO_API_HOST not in (name.lower() for name in names.get_values_for_type(x509.DNSName)):
         raise CertificateError(
             f"certificate chain: {ECHO_API_HOST} is not a subjectAltName of the signing "
@@ -170,11 +175,17 @@ def _check_key_strength(public_key: rsa.RSAPublicKey) -> None:
 
 def _is_ca(certificate: x509.Certificate) -> bool:
     """Whether ``certificate`` says it is a CA's (BasicConstraints cA), readably. Asked of a
-    refused chain only, whose extensions may not even parse (one twice: DuplicateExtension,
-    which is no ValueError): that is no CA's, and the chain is refused all the same."""
+    refused chain only, whose extensions may not even parse (one twice: DuplicateExtension; a
+    name cryptography does not support: UnsupportedGeneralNameType; neither is a ValueError):
+    that is no CA's, and the chain is refused all the same."""
     try:
         constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
-    except (x509.ExtensionNotFound, x509.DuplicateExtension, ValueError):
+    except (
+        x509.ExtensionNotFound,
+        x509.DuplicateExtension,
+        x509.UnsupportedGeneralNameType,
+        ValueError,
+    ):
         return False
     return constraints.value.ca
 
