@@ -2376,32 +2376,9 @@ def test_a_signing_certificate_with_an_extension_twice_is_a_certificate_error(
     # cryptography refuses such a chain (a VerificationError: duplicate extension); the check for
     # a CA first that follows read the leaf's extensions again, and cryptography's
     # DuplicateExtension (no ValueError) went out of the verifier: HTTP 500, not 400.
-    key = pki.leaf_key.public_key()
     constraints = x509.BasicConstraints(ca=False, path_length=None)
-    extensions = [
-        x509.Extension(ExtensionOID.BASIC_CONSTRAINTS, True, constraints),
-        x509.Extension(ExtensionOID.BASIC_CONSTRAINTS, True, constraints),
-        x509.Extension(
-            ExtensionOID.SUBJECT_ALTERNATIVE_NAME,
-            False,
-            x509.SubjectAlternativeName([x509.DNSName("echo-api.amazon.com")]),
-        ),
-        x509.Extension(
-            ExtensionOID.AUTHORITY_KEY_IDENTIFIER,
-            False,
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.intermediate_key.public_key()),
-        ),
-    ]
-    # (The builder refuses an extension added twice; given in a list, it writes both.)
-    leaf = x509.CertificateBuilder(
-        issuer_name=pki.intermediate.subject,
-        subject_name=pki.leaf.subject,
-        public_key=key,
-        serial_number=x509.random_serial_number(),
-        not_valid_before=pki.not_before,
-        not_valid_after=pki.not_after,
-        extensions=extensions,
-    ).sign(pki.intermediate_key, hashes.SHA256())
+    names = x509.SubjectAlternativeName([x509.DNSName("echo-api.amazon.com")])
+    leaf = _leaf_with_extensions(pki, (constraints, True), (constraints, True), (names, False))
     with pytest.raises(CertificateError) as info:
         verify_with_chain(pki, pki.pem(leaf, pki.intermediate))
     assert str(info.value).startswith("certificate chain: not trusted (")
@@ -2418,24 +2395,13 @@ def test_a_signing_certificate_naming_an_edi_party_is_a_certificate_error(
         return bytes([tag, len(content)]) + content  # (short contents only)
 
     names = tlv(0x82, b"echo-api.amazon.com") + tlv(0xA5, tlv(0xA1, tlv(0x0C, b"x")))
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(pki.leaf.subject)
-        .issuer_name(pki.intermediate.subject)
-        .public_key(pki.leaf_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(pki.not_before)
-        .not_valid_after(pki.not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.intermediate_key.public_key()),
-            critical=False,
-        )
-        .add_extension(
+    leaf = _leaf_with_extensions(
+        pki,
+        (x509.BasicConstraints(ca=False, path_length=None), True),
+        (
             x509.UnrecognizedExtension(ExtensionOID.SUBJECT_ALTERNATIVE_NAME, tlv(0x30, names)),
-            critical=False,
-        )
-        .sign(pki.intermediate_key, hashes.SHA256())
+            False,
+        ),
     )
     chain = pki.pem(leaf, pki.intermediate) if trusted else pki.pem(leaf)
     with pytest.raises(CertificateError) as info:
@@ -2447,3 +2413,23 @@ def test_a_signing_certificate_naming_an_edi_party_is_a_certificate_error(
         )
     else:
         assert str(info.value).startswith("certificate chain: not trusted (")
+
+
+def _leaf_with_extensions(
+    pki: TestPKI, *extensions: tuple[x509.ExtensionType, bool]
+) -> x509.Certificate:
+    """``pki``'s signing certificate again, for its key, with ``extensions`` (each with whether
+    it is critical) as given, one twice even (the builder's methods refuse that), and the AKI."""
+    issuer_key = x509.AuthorityKeyIdentifier.from_issuer_public_key(
+        pki.intermediate_key.public_key()
+    )
+    listed = [*extensions, (issuer_key, False)]
+    return x509.CertificateBuilder(
+        issuer_name=pki.intermediate.subject,
+        subject_name=pki.leaf.subject,
+        public_key=pki.leaf_key.public_key(),
+        serial_number=x509.random_serial_number(),
+        not_valid_before=pki.not_before,
+        not_valid_after=pki.not_after,
+        extensions=[x509.Extension(value.oid, critical, value) for value, critical in listed],
+    ).sign(pki.intermediate_key, hashes.SHA256())
