@@ -43,29 +43,19 @@ async def _post_cancelled_while_verifying(
         called.append("Hello")
         return speak("hello")
 
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
-    headers = [(b"content-type", b"application/json")]
-    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
+    post = _SignedPost(pki)
     if whole:  # alexaskill's own server: the endpoint without ASGI's receive
-        call = skill._endpoint.answer_whole(post_scope(headers), body, send)
+        call = skill._endpoint.answer_whole(post_scope(post.headers), post.body, post.send)
     else:
-        call = skill(post_scope(headers), receive, send)
+        call = skill(post_scope(post.headers), post.receive, post.send)
     task = asyncio.ensure_future(call)
     await asyncio.wait_for(downloading.wait(), 30)
     task.cancel()
     try:
         await asyncio.wait_for(asyncio.shield(task), 30)
     except asyncio.CancelledError as exc:
-        return sent, exc, called
-    return sent, None, called
+        return post.sent, exc, called
+    return post.sent, None, called
 
 
 @pytest.mark.parametrize("whole", [False, True], ids=["asgi", "whole_body"])
@@ -106,21 +96,10 @@ def test_a_fetch_chain_that_lets_a_stray_cancellation_out_is_a_failed_download()
     def hello() -> Any:
         return speak("hello")
 
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
-    headers = [(b"content-type", b"application/json")]
-    headers += [(name.lower().encode(), value.encode()) for name, value in pki.sign(body).items()]
-
     async def post() -> tuple[int, str]:
-        sent: list[MutableMapping[str, Any]] = []
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: MutableMapping[str, Any]) -> None:
-            sent.append(message)
-
-        await skill(post_scope(headers), receive, send)
-        return sent[0]["status"], json.loads(sent[1]["body"])["error"]
+        sent = _SignedPost(pki)
+        await skill(post_scope(sent.headers), sent.receive, sent.send)
+        return sent.sent[0]["status"], json.loads(sent.sent[1]["body"])["error"]
 
     async def twice() -> list[tuple[int, str]]:
         return [await post(), await post()]
@@ -151,22 +130,14 @@ def test_requests_cancelled_while_verifying_are_warned_of_once_a_while(
         raise AssertionError("never reached")
 
     skill.verifier = pki.verifier(fetch_chain=fetch_chain)
-    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
     sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
 
     async def scenario() -> None:
         tasks = []
         for name in ("a", "b", "c"):  # three URLs: three downloads under way
-            signed = pki.sign(body, cert_url=f"https://s3.amazonaws.com/echo.api/{name}.pem")
-            headers = [(b"content-type", b"application/json")]
-            headers += [(key.lower().encode(), value.encode()) for key, value in signed.items()]
-            tasks.append(asyncio.ensure_future(skill(post_scope(headers), receive, send)))
+            post = _SignedPost(pki, f"https://s3.amazonaws.com/echo.api/{name}.pem", sent)
+            call = skill(post_scope(post.headers), post.receive, post.send)
+            tasks.append(asyncio.ensure_future(call))
         await asyncio.wait_for(all_under_way.wait(), 30)
         for task in tasks:
             task.cancel()
@@ -178,3 +149,71 @@ def test_requests_cancelled_while_verifying_are_warned_of_once_a_while(
     assert [message["status"] for message in sent if "status" in message] == [503] * 3
     said = [r for r in caplog.records if "cancelled before its signature" in r.getMessage()]
     assert len(said) == 1
+
+
+def test_a_verifiers_stray_cancellation_is_not_answered_as_the_requests_cancellation(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A verifier of one's own whose chain() awaits a task cancelled elsewhere lets CancelledError
+    # out while the request's task is not being cancelled: its bug, raised as it came, not the
+    # 503 and WARNING of a request cancelled from outside (a server's shutdown). Only the
+    # request's own task being cancelled makes that answer.
+    from alexaskill.verify import Verifier
+
+    pki = TestPKI.default()
+
+    class Stray(Verifier):
+        async def chain(self, url: str) -> Any:
+            task = asyncio.ensure_future(asyncio.sleep(60))
+            task.cancel()
+            await task
+            raise AssertionError("never reached")
+
+    skill = Skill(SKILL_ID, deadline=None)
+    skill.verifier = Stray([pki.root])
+    sent = _SignedPost(pki)
+    scope = post_scope(sent.headers)
+
+    async def post(whole: bool) -> tuple[bool, int]:
+        if whole:
+            call = skill._endpoint.answer_whole(scope, sent.body, sent.send)
+        else:
+            call = skill(scope, sent.receive, sent.send)
+        try:
+            await call
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            assert task is not None
+            return True, task.cancelling()
+        return False, 0
+
+    async def both() -> list[tuple[bool, int]]:
+        return [await post(whole=False), await post(whole=True)]
+
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    assert asyncio.run(both()) == [(True, 0), (True, 0)]  # raised, the task not cancelled
+    assert sent.sent == []  # no 503
+    assert "cancelled before its signature" not in caplog.text
+
+
+class _SignedPost:
+    """A Hello signed by ``pki`` (its chain at ``cert_url``), as ASGI's ``receive`` gives it,
+    and what the app sent to ``send`` (into ``sent``, if given)."""
+
+    def __init__(
+        self,
+        pki: TestPKI,
+        cert_url: str | None = None,
+        sent: list[MutableMapping[str, Any]] | None = None,
+    ) -> None:
+        self.body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+        signed = pki.sign(self.body, cert_url=cert_url)
+        self.headers = [(b"content-type", b"application/json")]
+        self.headers += [(name.lower().encode(), value.encode()) for name, value in signed.items()]
+        self.sent: list[MutableMapping[str, Any]] = [] if sent is None else sent
+
+    async def receive(self) -> dict[str, Any]:
+        return {"type": "http.request", "body": self.body, "more_body": False}
+
+    async def send(self, message: MutableMapping[str, Any]) -> None:
+        self.sent.append(message)
