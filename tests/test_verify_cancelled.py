@@ -91,6 +91,9 @@ def test_a_fetch_chain_that_lets_a_stray_cancellation_out_is_a_failed_download()
         raise AssertionError("never reached")
 
     skill.verifier = pki.verifier(fetch_chain=fetch_chain)
+    # The failure is remembered 2 s: a clock that stands still, so that a loaded CI stalling
+    # between the two requests does not see it forgotten (and fetched again).
+    skill.verifier._downloads._clock = lambda: 0.0
 
     @skill.intent("Hello")
     def hello() -> Any:
