@@ -2433,3 +2433,46 @@ def _leaf_with_extensions(
         not_valid_after=pki.not_after,
         extensions=[x509.Extension(value.oid, critical, value) for value, critical in listed],
     ).sign(pki.intermediate_key, hashes.SHA256())
+
+
+@pytest.mark.parametrize("method", ["verify", "verify_envelope"])
+def test_a_subclass_chain_taking_its_time_has_the_timestamp_judged_at_its_end(
+    pki: TestPKI, method: str
+) -> None:
+    # A subclass's chain() (asked on every request) that took 100 s, for a request 100 s old
+    # when it came: 200 s old when judged, past the 150 s. The change that judges the timestamp
+    # after a download covers this path too; no test held it there.
+    moment = [NOW]
+
+    class Slow(Verifier):
+        async def chain(self, url: str) -> Any:
+            chain = await super().chain(url)
+            moment[0] += timedelta(seconds=100)
+            return chain
+
+    verifier = Slow([pki.root], fetch_chain=pki.fetch_chain, now=lambda: moment[0])
+    body = make_body(stamp(NOW - timedelta(seconds=100)))
+    with pytest.raises(TimestampError, match="too old"):
+        run(getattr(verifier, method)(pki.sign(body), body))
+
+
+def test_a_download_that_lets_a_stray_cancellation_out_is_a_failed_download(pki: TestPKI) -> None:
+    # An http_client whose transport awaits a task cancelled elsewhere lets CancelledError out
+    # while nothing cancels the download: a failed download (400, tried again after 2 s), as a
+    # fetch_chain's is (test_verify_cancelled), not a CancelledError out of the verifier.
+    class Stray(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            task = asyncio.ensure_future(asyncio.sleep(60))
+            task.cancel()
+            await task
+            raise AssertionError("never reached")
+
+    async def check() -> None:
+        async with httpx.AsyncClient(transport=Stray()) as client:
+            verifier = Verifier([pki.root], now=lambda: NOW, http_client=client)
+            with pytest.raises(CertificateUnavailableError) as info:
+                await verifier.verify(pki.sign(BODY), BODY)
+            assert str(info.value) == "certificate chain: download failed"
+            assert "CancelledError" in str(info.value.detail)
+
+    run(check())
