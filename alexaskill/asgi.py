@@ -105,6 +105,9 @@ class Serving(DeadlineAnswering):
                 await self._endpoint(scope, receive, send)
                 return
         elif scope["type"] == "lifespan":
+            if not _on_asyncio():
+                await _startup_failed(receive, send, ConfigurationError(_NEEDS_ASYNCIO))
+                return
             _check_proxies(receive)
         await app(scope, receive, send)
 
@@ -425,6 +428,23 @@ async def _not_started(scope: Scope, send: Send) -> None:
         await _send(send, 500, _NOT_STARTED)
     elif scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1011})
+
+
+_NEEDS_ASYNCIO: Final = (
+    "alexaskill is served on an asyncio event loop (uvicorn; Hypercorn's asyncio workers), not "
+    "on trio: the download of Amazon's signing certificate needs asyncio"
+)
+
+
+def _on_asyncio() -> bool:
+    """Whether the server runs this app on an asyncio event loop (trio's has none)."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 async def _startup_failed(receive: Receive, send: Send, exc: Exception) -> None:

@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import pytest
@@ -1301,3 +1301,26 @@ async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
     lines = [r for r in caplog.records if "progressive_after=" in r.getMessage()]
     assert len(lines) == 1  # once a process
     assert "needs an asyncio event loop" in lines[0].getMessage()
+
+
+def test_under_trio_the_skill_refuses_to_start() -> None:
+    # Served on trio (Hypercorn's trio worker), the app started, and every request whose
+    # signing certificate was not cached yet failed with "no running event loop": the
+    # download needs asyncio. The lifespan's startup now fails, saying so, and the server stops.
+    import anyio
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "lifespan.startup"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(dict(message))
+
+    async def start() -> None:
+        await skill({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+
+    anyio.run(start, backend="trio")
+    assert [message["type"] for message in sent] == ["lifespan.startup.failed"]
+    assert "not on trio" in sent[0]["message"]
