@@ -222,6 +222,11 @@ class Serving(DeadlineAnswering):
                     verifier.use_http_client(None)
                     await verifier.aclose()
                 await self.store.aclose()
+                # And those add_service(…, *attributes_service(url or factory)) opened.
+                from .store.attributes import services_stores
+
+                for store in services_stores(self._services.values(), besides=self.store):
+                    await store.aclose()
 
     async def _handle(
         self, scope: Scope, headers: Mapping[str, str], body: bytes

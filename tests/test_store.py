@@ -2309,3 +2309,50 @@ async def test_a_tls_url_to_a_redis_without_tls_is_said_as_maybe_that(
     finally:
         await store.aclose()
     assert "rediss:// to a Redis that speaks no TLS?" in str(info.value)
+
+
+class _ClosedCounting(MemoryStore):
+    """A `MemoryStore` that counts its `aclose` calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+def test_stores_of_attribute_services_are_closed_at_shutdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # add_service(…, *attributes_service(url or factory)) opens a store of its own: the lifespan
+    # closed skill.store only, and a Redis's or DynamoDB's connections were left to the GC.
+    from alexaskill.testing import TestClient
+
+    closed: list[str] = []
+
+    async def aclose(self: SQLiteStore) -> None:
+        closed.append(str(self.path))
+
+    monkeypatch.setattr(SQLiteStore, "aclose", aclose)
+    own, given, made = _ClosedCounting(), _ClosedCounting(), _ClosedCounting()
+
+    def never() -> Store:
+        raise AssertionError("a factory no request called is not called to close its store")
+
+    skill = Skill(SKILL_ID, store=own)
+    skill.add_service(Attributes, *attributes_service(f"sqlite:///{tmp_path}/url.db"))
+    skill.add_service(PersonAttributes, *attributes_service(lambda: made, per_person=True))
+    skill.add_service(DeviceAttributes, *attributes_service(given, per_device=True))
+    skill.add_service(_ClosedCounting, *attributes_service(never))  # (no handler asks)
+
+    @skill.launch
+    def launch(one: Attributes, two: PersonAttributes, three: DeviceAttributes) -> Response:
+        one["a"] = two["b"] = three["c"] = 1
+        return speak("Hi.")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Hi."
+        assert closed == [] and (own.closed, made.closed, given.closed) == (0, 0, 0)
+    assert closed == [str(tmp_path / "url.db")]
+    assert (own.closed, made.closed, given.closed) == (1, 1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -308,7 +309,7 @@ def attributes_service(
     cls: type[_StoredAttributes] = (
         PersonAttributes if per_person else DeviceAttributes if per_device else Attributes
     )
-    get_store = _store_getter(store)
+    get_store, opened = _store_getter(store)
 
     async def create(call: Call) -> _StoredAttributes:
         store = get_store()
@@ -324,7 +325,30 @@ def attributes_service(
     async def finish(attributes: _StoredAttributes) -> None:
         await attributes.save()
 
+    _OPENED_BY[create] = opened
     return create, finish
+
+
+#: The store of each ``create`` that `attributes_service` made, None while its factory has not
+#: been called: what `services_stores` finds for the app to close at shutdown.
+_OPENED_BY: weakref.WeakKeyDictionary[Callable[..., Any], Callable[[], Store | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def services_stores(
+    makers: Iterable[tuple[Callable[..., Any], Any]], besides: Store
+) -> list[Store]:
+    """The stores opened for the services ``makers`` (``(create, finish)`` pairs) by
+    `attributes_service`, each once, ``besides`` not (the skill's, closed already): a URL's
+    store, a store given, one a factory made (a factory not called yet made none)."""
+    found: list[Store] = []
+    for create, _ in makers:
+        opened = _OPENED_BY.get(create)
+        store = None if opened is None else opened()
+        if store is not None and all(store is not other for other in (besides, *found)):
+            found.append(store)
+    return found
 
 
 def _twin(call: Call, cls: type[_StoredAttributes], store: Store) -> _StoredAttributes | None:
@@ -377,13 +401,16 @@ def _place(store: Store) -> tuple[Any, ...] | None:
     return None
 
 
-def _store_getter(store: Store | str | Callable[[], Store]) -> Callable[[], Store]:
+def _store_getter(
+    store: Store | str | Callable[[], Store],
+) -> tuple[Callable[[], Store], Callable[[], Store | None]]:
+    """(the store, made on the first call if ``store`` is a factory; the store if made yet)."""
     if isinstance(store, str):
         opened = open_store(store)
-        return lambda: opened
+        return (lambda: opened), (lambda: opened)
     if _is_store(store):  # (a class is a factory: `MemoryStore`)
         ready: Store = store  # type: ignore[assignment]
-        return lambda: ready
+        return (lambda: ready), (lambda: ready)
     if not callable(store):
         # Only the type: a repr may hold a password (a client's, a settings object's).
         raise ConfigurationError(
@@ -405,4 +432,4 @@ def _store_getter(store: Store | str | Callable[[], Store]) -> Callable[[], Stor
             made.append(store)
         return made[0]
 
-    return get
+    return get, lambda: made[0] if made else None
