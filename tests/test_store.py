@@ -2356,3 +2356,55 @@ def test_stores_of_attribute_services_are_closed_at_shutdown(
         assert closed == [] and (own.closed, made.closed, given.closed) == (0, 0, 0)
     assert closed == [str(tmp_path / "url.db")]
     assert (own.closed, made.closed, given.closed) == (1, 1, 1)
+
+
+class _PlainDefStore:
+    """A store of one's own with ``load`` written as a plain def."""
+
+    def load(self, key: str) -> dict[str, Any]:
+        return {}
+
+    async def update(self, key: str, changes: Mapping[str, Any], deleted: Iterable[str]) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_a_store_with_a_method_that_is_a_plain_def_is_refused_when_given() -> None:
+    # Taken, then every request that asked for attributes failed with Python's "object dict
+    # can't be used in 'await' expression", a traceback each.
+    with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
+        Skill(SKILL_ID, store=_PlainDefStore())  # type: ignore[arg-type]
+    skill = Skill(SKILL_ID)
+    with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
+        skill.store = _PlainDefStore()  # type: ignore[assignment]
+    with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
+        attributes_service(_PlainDefStore())  # type: ignore[arg-type]
+    get = attributes_service(lambda: _PlainDefStore())[0]  # type: ignore[arg-type,return-value]
+    with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
+        anyio.run(get, None)
+
+
+def test_stores_whose_methods_return_awaitables_otherwise_are_taken(tmp_path: Path) -> None:
+    # Not only async def: a def decorated by a wrapper (functools.wraps) of an async def, or
+    # AsyncMock's; the stores here.
+    import functools
+    from unittest import mock
+
+    def traced(method: Any) -> Any:
+        @functools.wraps(method)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return method(*args, **kwargs)
+
+        return wrapper
+
+    class Traced(MemoryStore):
+        load = traced(MemoryStore.load)
+
+    mocked = mock.Mock(load=mock.AsyncMock(), update=mock.AsyncMock(), aclose=mock.AsyncMock())
+    stores: list[Any] = [Traced(), mocked, MemoryStore(), SQLiteStore(tmp_path / "s.db")]
+    stores += [RedisStore("redis://127.0.0.1:1/0"), DynamoDBStore("skill", region="eu-west-1")]
+    for store in stores:
+        Skill(SKILL_ID, store=store)
+        attributes_service(store)

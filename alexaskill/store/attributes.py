@@ -8,7 +8,14 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Mu
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import ConfigurationError, ResponseError
-from .base import Store, _encode, _encode_changes, _is_store, _names_checked
+from .base import (
+    Store,
+    _check_awaitable,
+    _encode,
+    _encode_changes,
+    _is_store,
+    _names_checked,
+)
 from .url import open_store
 
 if TYPE_CHECKING:
@@ -410,6 +417,7 @@ def _store_getter(
         return (lambda: opened), (lambda: opened)
     if _is_store(store):  # (a class is a factory: `MemoryStore`)
         ready: Store = store  # type: ignore[assignment]
+        _check_awaitable(ready, "attributes_service")
         return (lambda: ready), (lambda: ready)
     if not callable(store):
         # Only the type: a repr may hold a password (a client's, a settings object's).
@@ -429,6 +437,7 @@ def _store_getter(
                     f"the store factory returned {type(store).__name__}, not a store (with "
                     "load, update and aclose): return MemoryStore(), say, or open_store(url)"
                 )
+            _check_awaitable(store, "the store factory's store")
             made.append(store)
         return made[0]
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Protocol
 
-from ..exceptions import ResponseError, StoreError
+from ..exceptions import ConfigurationError, ResponseError, StoreError
 
 __all__ = ["DEFAULT_STORE", "Store"]
 
@@ -49,6 +49,25 @@ def _is_store(obj: object) -> bool:
     return not isinstance(obj, type) and all(
         callable(getattr(obj, name, None)) for name in ("load", "update", "aclose")
     )
+
+
+def _check_awaitable(store: object, where: str) -> None:
+    """`ConfigurationError` naming a method of ``store`` (``load``, ``update``, ``aclose``)
+    written as a plain ``def``: the app awaits each, and each request that asked for attributes
+    failed with Python's "can't be used in 'await' expression". A def wrapping an async def
+    (``functools.wraps``, a decorator's), and what is no Python function (a mock), are taken."""
+    import inspect
+
+    for name in ("load", "update", "aclose"):
+        method = getattr(store, name)
+        function = getattr(method, "__func__", method)
+        if inspect.isfunction(function) and not inspect.iscoroutinefunction(
+            inspect.unwrap(function)
+        ):
+            raise ConfigurationError(
+                f"{where}: {type(store).__name__}.{name} is a plain def, and the app awaits it: "
+                f"write async def {name}(…) (as the Store protocol's)"
+            )
 
 
 def _decode(name: str, text: str | bytes, where: str) -> Any:
