@@ -2383,7 +2383,7 @@ def test_a_store_with_a_method_that_is_a_plain_def_is_refused_when_given() -> No
         attributes_service(_PlainDefStore())  # type: ignore[arg-type]
     get = attributes_service(lambda: _PlainDefStore())[0]  # type: ignore[arg-type,return-value]
     with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
-        anyio.run(get, None)
+        anyio.run(get, None)  # type: ignore[arg-type]
 
 
 def test_stores_whose_methods_return_awaitables_otherwise_are_taken(tmp_path: Path) -> None:
