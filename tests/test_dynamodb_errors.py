@@ -428,3 +428,46 @@ async def test_an_endpoint_that_is_no_dynamodb_is_said_so_on_one_line(aws_env: N
     assert "\n" not in text
     assert f"HTTP 502 from {url}, not an answer of DynamoDB's" in text
     assert "DynamoDB's side" not in text
+
+
+@pytest.mark.anyio
+async def test_a_generic_5xx_page_from_aws_is_said_as_dynamodbs_error_not_a_wrong_endpoint(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # AWS's own front end answers now and then with a bare HTML page ("Service Unavailable"):
+    # botocore takes its status for the code, as for a web server that is no DynamoDB, and the
+    # line asked whether "the endpoint_url" (none was given) leads to DynamoDB, and no longer
+    # said the write may have been made. (AWS_ENDPOINT_URL_DYNAMODB stands in for AWS here:
+    # the store is given no endpoint_url.)
+    import http.server
+
+    class Unavailable(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b"<html><body><b>Http/1.1 Service Unavailable</b></body></html>"
+            self.send_response(503)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    store = DynamoDBStore("skill", region="us-east-1", timeout=20)
+    try:
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {"a": 1}, ())
+    finally:
+        await store.aclose()
+        server.shutdown()
+        server.server_close()
+    text = str(info.value)
+    assert "an error on DynamoDB's side (HTTP 503)" in text, text
+    assert "the write may have been made" in text
+    assert "endpoint_url" not in text

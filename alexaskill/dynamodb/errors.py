@@ -35,11 +35,13 @@ def _explain(
     code: str,
     exc: Any,
     key_name: str = "id",
+    endpoint_given: bool = True,
 ) -> str:
     """A log line that says what went wrong with ``doing`` on the table named ``name`` (its
     AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, each
     of ``secrets`` (a password of the endpoint's URL) is shown as ``***``, and ``key_name`` is
-    the store's partition key (``partition_key_name``)."""
+    the store's partition key (``partition_key_name``); ``endpoint_given``, whether the store was
+    given an ``endpoint_url`` (else it asks AWS's own)."""
     table = f"DynamoDB table {name!r}"
     message = _message(exc)
     for secret in secrets:
@@ -99,7 +101,9 @@ def _explain(
         return f"{table}: no answer to {doing} within the read timeout ({message}){made}"
     if code in ("EndpointConnectionError", "ConnectTimeoutError"):
         return f"{table}: cannot reach DynamoDB at {where()} for {doing} ({message})"
-    if code.isdigit():  # botocore's code for an answer that is no AWS error: a web page
+    # botocore's code for an answer that is no AWS error, a web page: from an endpoint_url, what
+    # answers there is most likely no DynamoDB; from AWS's own, its front end's 5xx page.
+    if code.isdigit() and endpoint_given:
         return (
             f"{table}: {doing} got HTTP {code} from {where()}, not an answer of DynamoDB's "
             f"({message}): does the endpoint_url lead to DynamoDB (or DynamoDB Local, moto)?"

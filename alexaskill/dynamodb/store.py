@@ -443,8 +443,9 @@ class DynamoDBStore:
 
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
         """A log line that says what went wrong and what to do, from an AWS error."""
-        where, secrets = self._where, self._secrets
-        return _explain(self.table, where, secrets, doing, code, exc, self.partition_key_name)
+        where, secrets, key = self._where, self._secrets, self.partition_key_name
+        given = self.endpoint_url is not None
+        return _explain(self.table, where, secrets, doing, code, exc, key, endpoint_given=given)
 
     def _where(self) -> str:
         if self._endpoint_shown:
