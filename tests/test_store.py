@@ -2408,3 +2408,18 @@ def test_stores_whose_methods_return_awaitables_otherwise_are_taken(tmp_path: Pa
     for store in stores:
         Skill(SKILL_ID, store=store)
         attributes_service(store)
+
+
+def test_a_redis_6_script_error_for_a_key_that_is_no_hash_is_said_so_too() -> None:
+    # Redis before 7 wraps an error a script's redis.call raised: the save's WRONGTYPE came as
+    # "Error running script …: WRONGTYPE …", and was said as Redis's bare words, script and all.
+    from redis.exceptions import ResponseError as RedisResponseError
+
+    store = RedisStore("redis://127.0.0.1:1/0", prefix="skill:")
+    text = (
+        "ERR Error running script (call to f_0123456789abcdef0123456789abcdef01234567): "
+        "@user_script:20: WRONGTYPE Operation against a key holding the wrong kind of value"
+    )
+    failure = store._failure("save", RedisResponseError(text))
+    assert isinstance(failure, StoreError)
+    assert "is not a hash" in str(failure) and "prefix 'skill:'" in str(failure)

@@ -451,7 +451,7 @@ class RedisStore:
                 f"{where} is out of memory (maxmemory) and refused the {doing}: raise "
                 "maxmemory, or free memory"
             )
-        if type(exc) is exceptions.ResponseError and text.startswith("WRONGTYPE"):
+        if type(exc) is exceptions.ResponseError and "WRONGTYPE" in text:  # (Redis 6: wrapped)
             return StoreError(
                 f"{where}: the {doing} found the user's key is not a hash (WRONGTYPE): another "
                 f"program's value under the store's prefix {self.prefix!r}? give the store a "
