@@ -6,6 +6,7 @@ fake DynamoDB (fake_dynamodb.py) on 127.0.0.1; the rest from moto's server (``mo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -397,33 +398,14 @@ async def test_an_endpoint_that_is_no_dynamodb_is_said_so_on_one_line(aws_env: N
     # An endpoint_url leading to some web server (a wrong port): botocore takes its HTTP status
     # for the error code and its page for the message, which went into the log line whole,
     # over many lines; a 5xx was said as DynamoDB's own error.
-    import http.server
-
-    class Page(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            body = b"<html>\n<body>\n<h1>Bad Gateway</h1>\n</body>\n</html>\n"
-            self.send_response(502)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    store = DynamoDBStore("skill", endpoint_url=url, timeout=20)
-    try:
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
-            await store.load(USER)
-    finally:
-        await store.aclose()
-        server.shutdown()
-        server.server_close()
+    page = b"<html>\n<body>\n<h1>Bad Gateway</h1>\n</body>\n</html>\n"
+    with _web_server(502, page) as url:
+        store = DynamoDBStore("skill", endpoint_url=url, timeout=20)
+        try:
+            with anyio.fail_after(30), pytest.raises(StoreError) as info:
+                await store.load(USER)
+        finally:
+            await store.aclose()
     text = str(info.value)
     assert "\n" not in text
     assert f"HTTP 502 from {url}, not an answer of DynamoDB's" in text
@@ -439,35 +421,44 @@ async def test_a_generic_5xx_page_from_aws_is_said_as_dynamodbs_error_not_a_wron
     # line asked whether "the endpoint_url" (none was given) leads to DynamoDB, and no longer
     # said the write may have been made. (AWS_ENDPOINT_URL_DYNAMODB stands in for AWS here:
     # the store is given no endpoint_url.)
-    import http.server
-
-    class Unavailable(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            body = b"<html><body><b>Http/1.1 Service Unavailable</b></body></html>"
-            self.send_response(503)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{server.server_address[1]}")
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    store = DynamoDBStore("skill", region="us-east-1", timeout=20)
-    try:
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
-            await store.update(USER, {"a": 1}, ())
-    finally:
-        await store.aclose()
-        server.shutdown()
-        server.server_close()
+    page = b"<html><body><b>Http/1.1 Service Unavailable</b></body></html>"
+    with _web_server(503, page) as url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", url)
+        monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+        store = DynamoDBStore("skill", region="us-east-1", timeout=20)
+        try:
+            with anyio.fail_after(30), pytest.raises(StoreError) as info:
+                await store.update(USER, {"a": 1}, ())
+        finally:
+            await store.aclose()
     text = str(info.value)
     assert "an error on DynamoDB's side (HTTP 503)" in text, text
     assert "the write may have been made" in text
     assert "endpoint_url" not in text
+
+
+@contextlib.contextmanager
+def _web_server(status: int, page: bytes) -> Iterator[str]:
+    """The URL of a web server that answers every POST with ``status`` and the HTML ``page``."""
+    import http.server
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
