@@ -1451,3 +1451,15 @@ def test_an_api_response_that_does_not_encode_is_refused_where_built_naming_wher
         match=r"^apiResponse is not JSON-encodable: \['a'\]\[0\] is of type _NotJson$",
     ):
         Response(api_response={"a": [_NotJson()]})
+
+
+def test_a_str_that_does_not_encode_is_not_said_to_be_of_a_type_json_refuses() -> None:
+    # A str holding a lone surrogate (a file name read with surrogateescape) was said to be
+    # "of type str", as if JSON took no text; the reason (UTF-8 cannot encode it) went unsaid.
+    said = r"\['v'\]\[1\] is a str that does not encode: 'utf-8' codec can't encode"
+    with pytest.raises(
+        ResponseError, match=rf"^directives\[0\] \(Custom\) is not JSON-encodable: {said}"
+    ):
+        speak("x", directives=[{"type": "Custom", "v": ["ok", "a\udc80b"]}])
+    with pytest.raises(ResponseError, match=rf"^apiResponse is not JSON-encodable: {said}"):
+        Response(api_response={"v": ["ok", "a\udc80b"]})

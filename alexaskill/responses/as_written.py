@@ -118,6 +118,8 @@ def _refused(value: Any, encode: Callable[[Any], bytes]) -> tuple[list[Any], str
         return None
     try:
         encode(value)
-    except _REFUSALS:
+    except TypeError:
         return [], f"is of type {type(value).__name__}"
+    except _REFUSALS as exc:  # a type JSON takes, this value not (a str with a lone surrogate)
+        return [], f"is a {type(value).__name__} that does not encode: {exc}"
     return None
