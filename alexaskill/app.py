@@ -491,5 +491,6 @@ def _check_id_form(skill_id: str) -> None:
     if problem:
         raise ConfigurationError(
             f"skill_id {skill_id!r} is not an application id: {problem} (the developer console "
-            "shows the skill's, amzn1.ask.skill.<uuid>; every request would be refused)"
+            "shows the skill's, amzn1.ask.skill.<uuid>; every request would be refused); from "
+            "settings_from_env(), set ALEXASKILL_SKILL_ID to it"
         )

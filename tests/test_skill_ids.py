@@ -42,3 +42,13 @@ def test_an_id_no_request_can_carry_is_refused(skill_id: str | list[str], said: 
 )
 def test_application_ids_and_made_up_ones_are_taken(skill_id: str) -> None:
     Skill(skill_id)
+
+
+def test_an_id_from_the_environment_that_no_request_can_carry_names_the_variable() -> None:
+    # The README's deployment reads the id from ALEXASKILL_SKILL_ID (settings_from_env); the
+    # refusal named only skill_id, which that code never spells.
+    from alexaskill import settings_from_env
+
+    settings = settings_from_env({"ALEXASKILL_SKILL_ID": UUID})
+    with pytest.raises(ConfigurationError, match=r"^skill_id .*ALEXASKILL_SKILL_ID"):
+        Skill(settings.skill_ids)
