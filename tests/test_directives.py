@@ -957,3 +957,15 @@ def test_a_play_written_as_a_dict_has_its_metadata_checked(metadata: object, mes
     response = Response(directives=(_play_with_metadata(good),))
     body = json.loads(encode_response(response))
     assert body["response"]["directives"][0]["audioItem"]["metadata"] == good
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [None, {"title": None, "subtitle": None, "art": None, "backgroundImage": None}],
+)
+def test_a_play_dict_whose_metadata_is_null_goes_out_as_before(metadata: object) -> None:
+    # The metadata check new today refused a null metadata (or a null title or image), which
+    # went out before; AudioMetadata and the stream's checks take None as not given.
+    response = Response(directives=(_play_with_metadata(metadata),))
+    body = json.loads(encode_response(response))
+    assert body["response"]["directives"][0]["audioItem"]["metadata"] == metadata

@@ -97,7 +97,7 @@ def _check_play(field: str, index: int, play: Mapping[str, Any]) -> None:
     }
     try:
         AudioPlayer.Play(**fields)
-        if isinstance(item, Mapping) and "metadata" in item:
+        if isinstance(item, Mapping) and item.get("metadata") is not None:  # None: not given
             _check_metadata_json(item["metadata"])
     except ResponseError as exc:
         raise ResponseError(f"{field}[{index}]: {exc}") from None
