@@ -35,7 +35,7 @@ def check_as_written(field: str, written: Any, sent: Any) -> None:
     if sent == written:
         return
     try:
-        found = _altered(written)
+        found = _first(written, _altered_key, _altered)
     except RecursionError:  # as deep as msgspec encodes, deeper than Python's calls go
         return
     if found is not None:
@@ -44,38 +44,54 @@ def check_as_written(field: str, written: Any, sent: Any) -> None:
         raise ResponseError(f"{field}{where} {what}")
 
 
-def _altered(value: Any) -> tuple[list[Any], str] | None:
-    """(the path to the first value JSON would change, what it is), or None."""
+def _first(
+    value: Any, key_problem: Callable[[Any], str | None], problem: Callable[[Any], str | None]
+) -> tuple[list[Any], str] | None:
+    """(the path to the first key or value of ``value`` found wrong, what is wrong), or None:
+    ``key_problem`` judges each key that is no str, ``problem`` each value that is no dict,
+    list or tuple (those are looked into)."""
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                return [], (
-                    f"has the key {key!r} ({type(key).__name__}): JSON keys are strings, and "
-                    f"Alexa would get {str(key)!r}; write that"
-                )
-            found = _altered(item)
+                what = key_problem(key)
+                if what is not None:
+                    return [], what
+            found = _first(item, key_problem, problem)
             if found is not None:
                 found[0].insert(0, key)
                 return found
         return None
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            found = _altered(item)
+            found = _first(item, key_problem, problem)
             if found is not None:
                 found[0].insert(0, index)
                 return found
         return None
+    what = problem(value)
+    return None if what is None else ([], what)
+
+
+def _altered_key(key: Any) -> str:
+    return (
+        f"has the key {key!r} ({type(key).__name__}): JSON keys are strings, and "
+        f"Alexa would get {str(key)!r}; write that"
+    )
+
+
+def _altered(value: Any) -> str | None:
+    """What JSON would change of ``value`` (no dict, list or tuple), or None."""
     if isinstance(value, float):
         if math.isfinite(value):
             return None
-        return [], f"is {value!r}: JSON has no such number, and Alexa would get null"
+        return f"is {value!r}: JSON has no such number, and Alexa would get null"
     if isinstance(value, _BYTES):
-        return [], (
+        return (
             f"is {type(value).__name__}: Alexa would get it as base64 text; give a str "
             "(.decode() it, or base64-encode it yourself)"
         )
     if isinstance(value, _SETS):
-        return [], (
+        return (
             f"is a {type(value).__name__}: Alexa would get a list in no set order; give a "
             "list (sorted(...))"
         )
@@ -86,40 +102,28 @@ def unencodable(written: Any, encode: Callable[[Any], bytes]) -> str | None:
     """Where ``written``, which ``encode`` refused, holds what it cannot encode: ``"['a'] has
     the key True (bool)"``, ``"['a'][1] is of type Foo"``; None if not found. msgspec's own
     message names a type alone ("bool is not JSON-encodable", of a key: a bool value is)."""
+
+    def refused_key(key: Any) -> str | None:
+        try:
+            encode({key: None})
+        except _REFUSALS:
+            return f"has the key {key!r} ({type(key).__name__}), where JSON takes a str"
+        return None
+
+    def refused(value: Any) -> str | None:
+        try:
+            encode(value)
+        except TypeError:
+            return f"is of type {type(value).__name__}"
+        except _REFUSALS as exc:  # a type JSON takes, this value not (a str with a lone surrogate)
+            return f"is a {type(value).__name__} that does not encode: {exc}"
+        return None
+
     try:
-        found = _refused(written, encode)
+        found = _first(written, refused_key, refused)
     except RecursionError:
         return None
     if found is None:
         return None
     path, what = found
     return "".join(f"[{step!r}]" for step in path) + f" {what}"
-
-
-def _refused(value: Any, encode: Callable[[Any], bytes]) -> tuple[list[Any], str] | None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                try:
-                    encode({key: None})
-                except _REFUSALS:
-                    return [], f"has the key {key!r} ({type(key).__name__}), where JSON takes a str"
-            found = _refused(item, encode)
-            if found is not None:
-                found[0].insert(0, key)
-                return found
-        return None
-    if isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found = _refused(item, encode)
-            if found is not None:
-                found[0].insert(0, index)
-                return found
-        return None
-    try:
-        encode(value)
-    except TypeError:
-        return [], f"is of type {type(value).__name__}"
-    except _REFUSALS as exc:  # a type JSON takes, this value not (a str with a lone surrogate)
-        return [], f"is a {type(value).__name__} that does not encode: {exc}"
-    return None

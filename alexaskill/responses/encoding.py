@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from ..exceptions import ResponseError
+from .as_written import _first
 from .cards import StandardCard
 from .directive import Directive, _enc_hook, directive_type
 from .response import _EMPTY, Response
@@ -108,29 +109,19 @@ def _plain(attributes: dict[str, Any]) -> bool:
 
 def _changed(value: Any) -> tuple[list[Any], str] | None:
     """(the path to the first value JSON would change, what it is), or None."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                return [], f"has the key {key!r} ({type(key).__name__})"
-            if not isinstance(item, _PLAIN):
-                found = _changed(item)
-                if found is not None:
-                    found[0].insert(0, key)
-                    return found
-        return None
-    if isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            if not isinstance(item, _PLAIN):
-                found = _changed(item)
-                if found is not None:
-                    found[0].insert(0, index)
-                    return found
-        return None
+    return _first(value, _changed_key, _changed_value)
+
+
+def _changed_key(key: Any) -> str:
+    return f"has the key {key!r} ({type(key).__name__})"
+
+
+def _changed_value(value: Any) -> str | None:
     if isinstance(value, float):
-        return None if math.isfinite(value) else ([], f"is {value!r}")
+        return None if math.isfinite(value) else f"is {value!r}"
     if isinstance(value, _PLAIN):
         return None
-    return [], f"is of type {type(value).__name__}"
+    return f"is of type {type(value).__name__}"
 
 
 def _diagnose(exc: Exception, session_attributes: dict[str, Any] | UnsetType) -> ResponseError:
