@@ -65,3 +65,22 @@ def test_the_shared_client_takes_no_proxy_to_any_loopback_address(
             return await api.given_name()
 
     assert anyio.run(main) == "John"
+
+
+def test_a_closed_client_sends_nothing_to_another_loopback_address(
+    elsewhere_on_loopback: str,
+) -> None:
+    # A closed client is refused ("nothing was sent") whatever the host; a call to 127.0.0.2,
+    # given a client of its own since today, was sent through that one instead.
+    from alexaskill.exceptions import AlexaApiError
+
+    raw = RequestFactory(api_endpoint=elsewhere_on_loopback).intent("Ask")
+
+    async def main() -> str | None:
+        client = httpx.AsyncClient(mounts=loopback_without_proxy())
+        await client.aclose()
+        api = AlexaApi(decode_envelope(json.dumps(raw)), timeout=30.0, client=client)
+        return await api.given_name()
+
+    with pytest.raises(AlexaApiError, match="HTTP client for Alexa's API is closed"):
+        anyio.run(main)

@@ -324,9 +324,9 @@ async def _http(
         # long-lived client's mounts name 3 hosts (`loopback_without_proxy`): another loopback
         # address (127.0.0.2) gets a client of its own, as without one.
         direct = is_loopback(host)
+        if client is not None and client.is_closed:
+            raise _closed(operation)  # (whatever the host: a closed client sends nothing)
         if client is not None and not (direct and host not in _UNPROXIED):
-            if client.is_closed:
-                raise _closed(operation)
             # Never followed, whatever the client's own setting: the token goes nowhere else.
             request = client.build_request(
                 method, url, json=json, params=params, headers=headers, timeout=timeout
