@@ -574,3 +574,14 @@ def test_the_device_does_nothing_of_an_answer_alexa_refuses_to_an_audio_event() 
         *_answer("AudioPlayer.PlaybackStarted", {"directives": [{"type": "AudioPlayer.Stop"}]})
     )
     assert player.activity == "STOPPED"
+
+
+def test_the_device_does_nothing_of_an_answer_with_a_directive_that_is_no_object() -> None:
+    # Over HTTP (chat --url) the answer comes from any server: a directive that is no JSON
+    # object (`"directives": [5]`) made `answered` fail with AttributeError ('int' object has
+    # no attribute 'get'), and chat said "the turn failed". Alexa refuses such an answer whole.
+    play = AudioPlayer.Play(EPISODES[1], "1")._wire()
+    for request_type in ("IntentRequest", "AudioPlayer.PlaybackStarted"):
+        player = DevicePlayer("0", activity="PLAYING")
+        player.answered(*_answer(request_type, {"directives": [play, 5]}))
+        assert (player.token, player.activity, player.starts) == ("0", "PLAYING", 0)

@@ -296,9 +296,11 @@ def _alexa_takes(request_type: str, result: SkillResponse) -> bool:
     or PlaybackController event (or System.ExceptionEncountered) with speech, a card, a
     reprompt or a directive the event does not take (Amazon's AudioPlayer reference; a server
     not made with alexaskill may send one): Alexa refuses it whole, and the device does none
-    of it."""
+    of it. Nor one with a directive that is no JSON object, to any request."""
     from ..rules import audio_directives_allowed, takes_only_audio
 
+    if not all(isinstance(directive, Mapping) for directive in result.directives):
+        return False
     if not takes_only_audio(request_type):
         return True
     if result.speech is not None or result.card is not None or result.reprompt is not None:
