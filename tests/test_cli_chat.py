@@ -985,3 +985,34 @@ def test_an_empty_invocation_name_is_refused_naming_the_option(
     assert "alexaskill chat: error: argument --invocation: empty: give the invocation name" in (
         capsys.readouterr().err
     )
+
+
+def test_chat_url_plays_nothing_of_an_answer_alexa_refuses_for_its_ssml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SSML that is not well-formed: Alexa refuses the whole answer ("There was a problem with
+    # the requested skill's response"), its Play with it. The chat said so, yet its player
+    # played the stream and sent the device's PlaybackStarted.
+    import json
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    sent: list[str] = []
+    play = {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
+        "audioItem": {"stream": {"url": "https://cdn.example.com/a.mp3", "token": "a"}},
+    }
+
+    def a_broken_answer(self: object, request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content)["request"]["type"])
+        speech = {"type": "SSML", "ssml": "<speak>Playing<p></speak>"}
+        response = {"outputSpeech": speech, "directives": [play], "shouldEndSession": True}
+        return httpx.Response(200, json={"version": "1.0", "response": response}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", a_broken_answer)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "open pizza palace\n/player\n", *argv)
+    assert (code, err) == (0, "")
+    assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
+    assert out.endswith("> /player\n  player:     IDLE\n"), out
+    assert "AudioPlayer.PlaybackStarted" not in sent

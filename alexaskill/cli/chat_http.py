@@ -52,6 +52,7 @@ class HttpTransport:
 
         from ..testing import SkillResponse
         from ..testing.grants import grant_scopes
+        from ..testing.response import ssml_refusal
         from ..testing.sessions import session_after, session_for
 
         request_type = str(request["type"])
@@ -94,7 +95,11 @@ class HttpTransport:
                 payload = {"error": text} if text else None
         calls = tuple(self.api.calls_since(first_call))
         result = SkillResponse(
-            response.status_code, payload, api_calls=calls, request=envelope["request"]
+            response.status_code,
+            payload,
+            api_calls=calls,
+            request=envelope["request"],
+            refusal=ssml_refusal(response.status_code, payload),  # (the player does none of it)
         )
         self.factory.player.answered(envelope, result)  # what the device does with it
         # As the simulator's: a failed answer, or one that ends the session on this device

@@ -328,8 +328,8 @@ def _send_url(
 ) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
     import httpx
 
-    from ..ssml import response_ssml_error
     from ..testing import DEFAULT_SKILL_ID, SkillResponse, refresh
+    from ..testing.response import ssml_refusal
 
     url = _check_url(args.url)
     pki = dev_pki()
@@ -367,12 +367,7 @@ def _send_url(
                     payload = {"error": response.text[:200]} if response.text else None
                 calls = tuple(api.calls_since(first_call))
                 # Whether Alexa would refuse the answer whole, as judged in process.
-                answer = payload.get("response") if isinstance(payload, dict) else None
-                refusal = (
-                    response_ssml_error(answer)
-                    if response.status_code == 200 and isinstance(answer, dict)
-                    else None
-                )
+                refusal = ssml_refusal(response.status_code, payload)
                 result = SkillResponse(response.status_code, payload, calls, refusal=refusal)
             yield name, envelope, result
 

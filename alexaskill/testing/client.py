@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ResponseError
-from ..ssml import response_ssml_error
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
 from .grants import grant_scopes
@@ -30,7 +29,7 @@ from .requests import (
     refresh,
     session_ended_fields,
 )
-from .response import SkillResponse
+from .response import SkillResponse, ssml_refusal
 from .swap import SkillSwap
 from .talking import Talking
 from .violations import failure_to_raise, recording_violations, request_id_of
@@ -301,12 +300,7 @@ class TestClient(Talking):
         unsupported = heard.unsupported(request_id)
         error = self._handler_errors[0] if self._handler_errors else None
         self._handler_errors.clear()
-        answer = payload.get("response") if isinstance(payload, dict) else None
-        refusal = (
-            response_ssml_error(answer)
-            if response.status_code == 200 and isinstance(answer, dict)
-            else None
-        )
+        refusal = ssml_refusal(response.status_code, payload)
         if self.raise_handler_errors:
             failure = failure_to_raise(error, violations, refusal)
             if failure is not None:

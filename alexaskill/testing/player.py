@@ -296,9 +296,12 @@ def _alexa_takes(request_type: str, result: SkillResponse) -> bool:
     or PlaybackController event (or System.ExceptionEncountered) with speech, a card, a
     reprompt or a directive the event does not take (Amazon's AudioPlayer reference; a server
     not made with alexaskill may send one): Alexa refuses it whole, and the device does none
-    of it. Nor one with a directive that is no JSON object, to any request."""
+    of it. Nor, to any request, one Alexa refuses for its SSML (``refusal``) or with a
+    directive that is no JSON object."""
     from ..rules import audio_directives_allowed, takes_only_audio
 
+    if getattr(result, "refusal", None) is not None:  # (a stand-in of a result may have none)
+        return False
     if not all(isinstance(directive, Mapping) for directive in result.directives):
         return False
     if not takes_only_audio(request_type):

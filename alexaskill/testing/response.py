@@ -13,7 +13,18 @@ if TYPE_CHECKING:
     from ..understanding import Understanding
     from ..understanding.dialog import Turn
 
-__all__ = ["SkillResponse"]
+__all__ = ["SkillResponse", "ssml_refusal"]
+
+
+def ssml_refusal(status_code: int, payload: Any) -> str | None:
+    """`SkillResponse.refusal` of an HTTP answer: why Alexa refuses its response's SSML
+    (`alexaskill.ssml.response_ssml_error`), None but for HTTP 200 with a response object."""
+    from ..ssml import response_ssml_error
+
+    answer = payload.get("response") if isinstance(payload, dict) else None
+    if status_code != 200 or not isinstance(answer, dict):
+        return None
+    return response_ssml_error(answer)
 
 
 @dataclass(frozen=True)
