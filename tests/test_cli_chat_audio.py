@@ -467,3 +467,22 @@ def test_a_stream_stopped_in_answer_to_its_playback_started_is_reported_stopped(
         "  → AudioPlayer.PlaybackStopped j at 0 ms (sent by the device on its own)"
     )
     assert _after(out.getvalue(), "/player").rstrip() == "  player:     STOPPED j at 0 ms"
+
+
+def test_with_manual_audio_events_the_stopped_stream_is_reported_with_audio_stopped(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --audio-events manual "leaves them to /audio": yet once a Stop had stopped the stream,
+    # `/audio stopped` was refused ("the player is STOPPED"), so the PlaybackStopped a device
+    # sends then could not be sent at all.
+    said = "open the podcast\npause\n/audio stopped\n/player\n/audio stopped\n"
+    out = chat(monkeypatch, said, "--audio-events", "manual")
+    assert "directives: AudioPlayer.Stop" in _after(out, "pause")
+    assert "PlaybackStopped" not in _after(out, "pause")
+    assert _after(out, "/audio stopped") == "  → AudioPlayer.PlaybackStopped 0 at 0 ms"
+    # Told once: a device does not report that stop again, nor does chat send it by itself.
+    refused = "  (the player is STOPPED: a device sends PlaybackStopped only of a stream playing"
+    assert out.endswith(f"> /audio stopped\n{refused} or paused)\n"), out
+    auto = chat(monkeypatch, "open the podcast\npause\n/audio stopped\n")
+    assert auto.count("PlaybackStopped") == 2  # the device's own, then the refusal's words
+    assert auto.endswith(f"> /audio stopped\n{refused} or paused)\n"), auto

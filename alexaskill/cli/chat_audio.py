@@ -73,7 +73,11 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
         event = EVENTS[word]
         if player.token is None:
             return NO_STREAM
-        if player.activity not in _REPORTED_FROM.get(event, (player.activity,)):
+        # (a stream a directive stopped is STOPPED, its PlaybackStopped still to send: manual)
+        untold = player.activity == "STOPPED" and player.stops > player.stops_told
+        if player.activity not in _REPORTED_FROM.get(event, (player.activity,)) and not (
+            event == "PlaybackStopped" and untold
+        ):
             return (
                 f"the player is {player.activity}: a device sends {event} only of a stream "
                 f"{'playing or paused' if event == 'PlaybackStopped' else 'playing'}"

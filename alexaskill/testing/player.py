@@ -92,6 +92,9 @@ class DevicePlayer:
     stops: int = field(default=0, init=False, compare=False, repr=False)
     #: The stream the last of those stopped, where it stopped (the one held, or one replaced).
     stopped: QueuedStream | None = field(default=None, init=False, compare=False, repr=False)
+    #: ``stops`` as it was at the last PlaybackStopped `report`ed: fewer, a stop not yet told
+    #: (which ``alexaskill chat --audio-events manual`` leaves to ``/audio stopped``).
+    stops_told: int = field(default=0, init=False, compare=False, repr=False)
     #: Whether the stream held is paused while Alexa listens in the session (a Play in a reply
     #: that kept it open), to play when the session ends (`session_ended`).
     paused_for_session: bool = field(default=False, init=False, compare=False, repr=False)
@@ -221,6 +224,8 @@ class DevicePlayer:
         activity the event reports. With no token given or held, ``fields`` as they are."""
         if event not in PLAYER_EVENTS:
             raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
+        if event == "PlaybackStopped":
+            self.stops_told = self.stops
         token = fields.get("token", self.token)
         if not isinstance(token, str) or not token:
             return dict(fields)  # no stream to speak of: sent as given (a test of a bad request)
