@@ -733,7 +733,14 @@ def test_each_examples_sample_requests_replay_answered(
     from alexaskill.cli import main
 
     monkeypatch.chdir(ROOT)
-    monkeypatch.delenv("ALEXASKILL_SKILL_ID", raising=False)
+    # The examples read these at import: the shell's (a store URL, a log level) are not theirs.
+    for name in (
+        "ALEXASKILL_SKILL_ID",
+        "ALEXASKILL_STORE",
+        "ALEXASKILL_LOG_LEVEL",
+        "ALEXASKILL_LOG_JSON",
+    ):
+        monkeypatch.delenv(name, raising=False)
     requests = sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "examples" / example).glob("requests/*.json")
     )
