@@ -907,3 +907,25 @@ def test_serve_says_a_tls_file_that_is_no_file_is_none(
         f"alexaskill serve: error: {option} {tmp_path}: not a file (a directory, a device or a "
         "pipe)\n"
     )
+
+
+def test_serve_says_why_a_tls_file_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A key file the server's user may not read (mode 600, another owner) was "not a PEM
+    # certificate" or the like; it is said as the system says it. (Root reads any file: the
+    # refusal is made here, where serve opens the file.)
+    from alexaskill.cli import serve, serve_uvicorn
+
+    cert, key = _certificate(tmp_path, days=(-1, 30), names=["skill.example.com"])
+
+    def refused(path: str, *args: object, **kwargs: object) -> object:
+        if path == key:
+            raise PermissionError(13, "Permission denied", path)
+        return open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(serve_uvicorn, "open", refused, raising=False)
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: pytest.fail("served"))
+    code, out, err = run("serve", WEATHER, "--ssl-certfile", cert, "--ssl-keyfile", key)
+    assert (code, out) == (2, "")
+    assert err == f"alexaskill serve: error: --ssl-keyfile {key}: Permission denied\n"
