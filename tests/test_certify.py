@@ -793,3 +793,23 @@ def test_an_endpoint_that_accepts_everything_fails_the_sha1_fallback_probe() -> 
         "accepted a valid SHA-1 Signature beside a Signature-256 that does not match (HTTP "
         "200): Amazon expects 400 Bad Request"
     )
+
+
+def test_an_answer_nested_too_deeply_to_decode_fails_its_probe_without_a_traceback() -> None:
+    # json.loads of 100000 "[" raises RecursionError, no ValueError: certify ended with a
+    # traceback reading the refusal's reason (or the valid request's answer).
+    from .canned_answer import canned_answer_port
+
+    body = b"[" * 100_000
+    for status in (b"400 Bad Request", b"200 OK"):
+        answer = b"HTTP/1.1 %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (
+            status,
+            len(body),
+        )
+        with canned_answer_port(answer + body) as port:
+            code, report = certify(f"http://127.0.0.1:{port}/", "--allow-local", "--dev")
+        assert code == 1
+        if status.startswith(b"200"):
+            assert detail(report, "valid-request") == "answered 200 without a response envelope"
+        else:
+            assert detail(report, "not-json").startswith("refused a body that is not JSON: [[[")

@@ -1016,3 +1016,20 @@ def test_chat_url_plays_nothing_of_an_answer_alexa_refuses_for_its_ssml(
     assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
     assert out.endswith("> /player\n  player:     IDLE\n"), out
     assert "AudioPlayer.PlaybackStarted" not in sent
+
+
+def test_chat_url_to_a_server_answering_json_nested_too_deeply_is_a_refused_answer(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # json.loads of 100000 "[" raises RecursionError, no ValueError: the turn failed with it.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    def nested(self: object, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"[" * 100_000, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", nested)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    assert (code, err) == (0, "")
+    assert "RecursionError" not in out
+    assert "HTTP 200 with a body that is not a JSON object: Alexa says there was a problem" in out

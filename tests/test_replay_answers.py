@@ -54,3 +54,21 @@ def test_ssml_alexa_would_refuse_fails_the_replay_with_url_too(tmp_path: Path) -
     assert code == 1
     assert "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: not well-formed" in out
     assert out.endswith("1 request: 1 failed\n")
+
+
+def test_an_answer_nested_too_deeply_to_decode_is_no_json_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    # json.loads of 100000 "[" raises RecursionError, which is no ValueError: replay --url
+    # ended with a traceback; it is an answer that is not JSON, as any other.
+    request = tmp_path / "launch.json"
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    app = tmp_path / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    body = b"[" * 100_000
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+    out = io.StringIO()
+    with canned_answer_port(answer + body) as port:
+        argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
+        assert main(argv, stdout=out, stderr=io.StringIO()) == 1
+    assert out.getvalue().endswith("1 request: 1 failed\n"), out.getvalue()

@@ -85,7 +85,7 @@ class HttpTransport:
             return self._failed(envelope, f"no answer ({type(exc).__name__}: {exc})")
         try:
             payload = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
             text = response.text[:200]
             if response.status_code == 200:
                 # Not a response envelope (a web page, say): Alexa refuses it. A dict here
@@ -144,7 +144,7 @@ def served_skill_id(url: str) -> str | None:
     try:
         info = httpx.get(f"{parts.scheme}://{parts.netloc}/_simulator/api/info", timeout=5).json()
         skills = [s for s in info["skills"] if isinstance(s.get("skillId"), str)]
-    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
+    except (httpx.HTTPError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
         return None
     path = parts.path.rstrip("/") + "/"
     chosen = [s for s in skills if str(s.get("path", "")).rstrip("/") + "/" == path]

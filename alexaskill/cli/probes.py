@@ -283,7 +283,7 @@ def send(client: httpx.Client, url: str, probe: Probe) -> Result:
     if probe.expect == 200:
         try:
             answer = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
             answer = None
         if not isinstance(answer, dict) or "response" not in answer:
             return Result(probe.name, False, "answered 200 without a response envelope", status, ms)
@@ -343,7 +343,7 @@ def _skill_id_refusal(probe: Probe, reason: str) -> str:
 def _reason(response: httpx.Response) -> str:
     try:
         payload = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
         return response.text.strip()[:120]
     if isinstance(payload, dict) and isinstance(payload.get("error"), str):
         return str(payload["error"])[:120]

@@ -363,7 +363,7 @@ def _send_url(
             else:
                 try:
                     payload = response.json()
-                except ValueError:
+                except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
                     payload = {"error": response.text[:200]} if response.text else None
                 calls = tuple(api.calls_since(first_call))
                 # Whether Alexa would refuse the answer whole, as judged in process.
