@@ -585,3 +585,17 @@ def test_the_device_does_nothing_of_an_answer_with_a_directive_that_is_no_object
         player = DevicePlayer("0", activity="PLAYING")
         player.answered(*_answer(request_type, {"directives": [play, 5]}))
         assert (player.token, player.activity, player.starts) == ("0", "PLAYING", 0)
+
+
+def test_a_directive_whose_type_is_no_string_is_refused_not_an_error() -> None:
+    # `{"type": ["x"]}` from a server (chat --url): _alexa_takes and ends_session looked the
+    # type up in a set, a TypeError (unhashable type: 'list'); Alexa refuses such an answer.
+    play = AudioPlayer.Play(EPISODES[1], "1")._wire()
+    for request_type in (
+        "LaunchRequest",
+        "AudioPlayer.PlaybackStarted",
+        "PlaybackController.NextCommandIssued",
+    ):
+        player = DevicePlayer("0", activity="PLAYING")
+        player.answered(*_answer(request_type, {"directives": [play, {"type": ["x"]}]}))
+        assert (player.token, player.activity, player.starts) == ("0", "PLAYING", 0)

@@ -180,10 +180,11 @@ class DevicePlayer:
         request_type = request.get("type") if isinstance(request, Mapping) else None
         if result.status_code == 200 and _alexa_takes(str(request_type), result):
             self.follow(result.directives, session_open=result.should_end_session is False)
+        directives = [d for d in result.directives if _directive_object(d)]  # (from any server)
         over = (
             request_type == "SessionEndedRequest"
             or result.status_code != 200
-            or ends_session(result.should_end_session, _interfaces(envelope), result.directives)
+            or ends_session(result.should_end_session, _interfaces(envelope), directives)
         )
         if envelope.get("session") is not None and over:
             self.session_ended()
@@ -302,12 +303,12 @@ def _alexa_takes(request_type: str, result: SkillResponse) -> bool:
     reprompt or a directive the event does not take (Amazon's AudioPlayer reference; a server
     not made with alexaskill may send one): Alexa refuses it whole, and the device does none
     of it. Nor, to any request, one Alexa refuses for its SSML (``refusal``) or with a
-    directive that is no JSON object."""
+    directive that is no JSON object with a string type."""
     from ..rules import audio_directives_allowed, takes_only_audio
 
     if getattr(result, "refusal", None) is not None:  # (a stand-in of a result may have none)
         return False
-    if not all(isinstance(directive, Mapping) for directive in result.directives):
+    if not all(_directive_object(directive) for directive in result.directives):
         return False
     if not takes_only_audio(request_type):
         return True
@@ -316,6 +317,11 @@ def _alexa_takes(request_type: str, result: SkillResponse) -> bool:
     allowed = audio_directives_allowed(request_type)
     known = allowed if allowed is not None else _AUDIO_DIRECTIVES
     return all(directive.get("type") in known for directive in result.directives)
+
+
+def _directive_object(directive: Any) -> bool:
+    """Whether ``directive`` (from an answer's JSON) is an object whose type is a string."""
+    return isinstance(directive, Mapping) and isinstance(directive.get("type"), str)
 
 
 def _interfaces(envelope: Mapping[str, Any]) -> list[str]:
