@@ -80,7 +80,7 @@ class DeadlineAnswering(Answering):
         seconds = at - time.perf_counter()
         if seconds > 0:  # else spent before the handler's turn (a slow certificate download)
             watched = watch(self._watchdog, at) if loop else None
-            if loop and watched is None:  # another event loop than asyncio's (trio)
+            if loop and watched is None and _another_loop():  # (trio)
                 return await self._respond_in_scope(call, body, at, limit, threadpool, latest)
             if watched is not None:
                 self._watchdog = watched[0]
@@ -291,7 +291,7 @@ class DeadlineAnswering(Answering):
         """The exception handler's answer to ``exc``, if it gives one within ``grace`` seconds."""
         call.deadline = time.perf_counter() + grace
         watched = watch(self._watchdog, call.deadline) if loop else None
-        if loop and watched is None:  # another event loop than asyncio's (trio)
+        if loop and watched is None and _another_loop():  # (trio)
             import anyio
 
             with anyio.move_on_after(grace):
@@ -323,6 +323,19 @@ class DeadlineAnswering(Answering):
         if watched is not None:
             watched[0].unwatch(watched[1])
         return Answer(answer.body, "deadline") if answer.outcome == "exception_handler" else None
+
+
+def _another_loop() -> bool:
+    """Whether this runs under another event loop than asyncio's (trio, through anyio), where a
+    cancel scope stands in for the watchdog. Not on asyncio outside any task (a coroutine a
+    callback steps), which anyio's scopes refuse: answered without the deadline there, as ever."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return True
+    return False
 
 
 class _Progressive:

@@ -1234,6 +1234,7 @@ async def test_without_asyncio_tasks_a_cancel_scope_keeps_the_deadline(
     import alexaskill.deadline_answering
 
     monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answers = await _answer_slow_handlers(release)
     assert answers == [("deadline", DEADLINE_REPLY)] * 2
@@ -1284,6 +1285,7 @@ async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
     import alexaskill.deadline_answering
 
     monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
     monkeypatch.setattr(
         alexaskill.deadline_answering, "_progressive_refused_said", False, raising=False
     )
@@ -1324,3 +1326,41 @@ def test_under_trio_the_skill_refuses_to_start() -> None:
     anyio.run(start, backend="trio")
     assert [message["type"] for message in sent] == ["lifespan.startup.failed"]
     assert "not on trio" in sent[0]["message"]
+
+
+def test_on_asyncio_outside_any_task_the_answer_is_given_as_before() -> None:
+    # A coroutine an asyncio loop runs outside any task (stepped by a callback: a server or
+    # task factory of its own) has no task for the watchdog, and was answered without the
+    # deadline. The cancel scope meant for trio took that case too, and anyio refuses it (no
+    # task: TypeError, or "not running on any asynchronous event loop"): an error, no answer.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=WAIT)
+
+    @skill.intent("Quick")
+    async def quick() -> Response:
+        return speak("quick")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Quick")).encode())
+    outcomes: list[Any] = []
+
+    def step() -> None:  # on the loop's thread, in no task
+        coroutine = skill._respond_by(envelope, None, time.perf_counter() + WAIT, WAIT)
+        try:
+            coroutine.send(None)
+        except StopIteration as returned:
+            outcomes.append(returned.value)
+        except BaseException as exc:
+            outcomes.append(exc)
+        else:
+            coroutine.close()
+            outcomes.append("suspended")
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.call_soon(step)
+        loop.run_until_complete(asyncio.sleep(0))
+    finally:
+        loop.close()
+    (answer,) = outcomes
+    assert isinstance(answer, tuple), answer
+    assert answer.outcome == "ok"
+    assert speech(json.loads(answer.body)) == "quick"
