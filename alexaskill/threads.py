@@ -402,16 +402,24 @@ async def run_sync(func: Callable[..., T], kwargs: dict[str, Any], pace: Pace | 
     return await _POOL.run(func, kwargs, pace)
 
 
+#: Whether anyio's ``to_thread.run_sync`` takes ``abandon_on_cancel`` (4.1 on), looked up at
+#: the first call: `inspect.signature` costs ~16 µs, a fifth of the hop, too much for each.
+_abandon_named: bool | None = None
+
+
 async def _anyio_run_sync(func: Callable[..., T], kwargs: dict[str, Any]) -> T:
     """`run_sync` under another event loop (trio): anyio's worker thread, given up on when the
     request is cancelled (its deadline), as `WorkerPool.run` is: the call runs on, unheard."""
-    import inspect
-
     import anyio.to_thread
 
-    call = functools.partial(contextvars.copy_context().run, func, **kwargs)
+    global _abandon_named
     run = anyio.to_thread.run_sync
-    if "abandon_on_cancel" in inspect.signature(run).parameters:
+    if _abandon_named is None:
+        import inspect
+
+        _abandon_named = "abandon_on_cancel" in inspect.signature(run).parameters
+    call = functools.partial(contextvars.copy_context().run, func, **kwargs)
+    if _abandon_named:
         return await run(call, abandon_on_cancel=True)
     return await run(call, cancellable=True)  # anyio before 4.1 named it so
 

@@ -32,6 +32,7 @@ from alexaskill import (
     speak,
     threads,
 )
+from alexaskill.answering import Answer
 from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
 from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
 from alexaskill.deadline import DEFAULT_DEADLINE, RESOLUTION, Expired, Watchdog, call_in_thread
@@ -1368,6 +1369,6 @@ def test_on_asyncio_outside_any_task_the_answer_is_given_as_before() -> None:
     finally:
         loop.close()
     (answer,) = outcomes
-    assert isinstance(answer, tuple), answer
+    assert isinstance(answer, Answer), answer
     assert answer.outcome == "ok"
     assert speech(json.loads(answer.body)) == "quick"
