@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import time
 from typing import Any, Final
 
@@ -147,7 +148,12 @@ class DeadlineAnswering(Answering):
             call.watched = scope  # (what `Answering._save` stands down before saving)
             answer = await self._answer(call, threadpool)
         if answer is not None:
-            if time.perf_counter() > at and not scope.cancel_called:
+            # (Unless a save stood the scope down, its deadline now infinite: it said that.)
+            if (
+                time.perf_counter() > at
+                and not scope.cancel_called
+                and math.isfinite(scope.deadline)
+            ):
                 self._answered_late(call, at)
             return answer
         call.expired = True

@@ -1372,3 +1372,63 @@ def test_on_asyncio_outside_any_task_the_answer_is_given_as_before() -> None:
     assert isinstance(answer, Answer), answer
     assert answer.outcome == "ok"
     assert speech(json.loads(answer.body)) == "quick"
+
+
+class Ledger:
+    """A service whose finish (its save) the next test makes slow."""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("slow", ["save", "handler"])
+async def test_without_asyncio_tasks_a_late_answer_is_said_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, slow: str
+) -> None:
+    # Under trio (simulated on asyncio, as above), a save that outlasted the deadline (stood
+    # down for it, as on asyncio) got its own WARNING and then a second one blaming an event
+    # loop held up by blocking code, which never happened. The clock alexaskill reads is moved
+    # past the deadline during the save (or the handler, which blocked the loop: that one is
+    # said); the real one (the cancel scope's) never gets there.
+    import alexaskill.answering
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
+    skipped = [0.0]
+
+    class Clock:
+        @staticmethod
+        def perf_counter() -> float:
+            return time.perf_counter() + skipped[0]
+
+    for module in (alexaskill.answering, alexaskill.deadline_answering):
+        monkeypatch.setattr(module, "time", Clock)
+
+    async def make(call: Any) -> Ledger:
+        return Ledger()
+
+    async def save(ledger: Ledger) -> None:
+        skipped[0] = 2 * WAIT  # the save took that long
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=WAIT)
+    skill.add_service(Ledger, make, save)
+
+    @skill.intent("Note")
+    async def note(ledger: Ledger) -> Response:
+        return speak("noted")
+
+    @skill.intent("Block")
+    async def block() -> Response:  # (no save: past the deadline, a save takes its cancellation)
+        skipped[0] = 2 * WAIT  # it blocked the event loop that long
+        return speak("noted")
+
+    intent = "Note" if slow == "save" else "Block"
+    envelope = decode_envelope(json.dumps(RequestFactory().intent(intent)).encode())
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = await skill._respond_by(envelope, None, Clock.perf_counter() + WAIT, WAIT)
+    assert (answer.outcome, speech(json.loads(answer.body))) == ("ok", "noted")
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1, lines
+    if slow == "save":
+        assert lines[0].startswith("the deadline passed while the attributes were being saved")
+    else:
+        assert "block answered 5.00 s after its deadline" in lines[0]
