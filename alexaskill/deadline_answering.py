@@ -301,34 +301,35 @@ class DeadlineAnswering(Answering):
             import anyio
 
             with anyio.move_on_after(grace):
-                answer = await self._recover(exc, call, threadpool)
-                return (
-                    Answer(answer.body, "deadline")
-                    if answer.outcome == "exception_handler"
-                    else None
-                )
-            call.expired = True
-            logger.error(
-                "the exception handler for DeadlineExceeded took over %.2g s too: answered %r",
-                grace,
-                DEADLINE_REPLY,
-            )
+                return _as_deadlines(await self._recover(exc, call, threadpool))
+            _grace_spent(call, grace)
             return None
         try:
             answer = await self._recover(exc, call, threadpool)
         except BaseException as error:
             if not expired(watched, error):
                 raise
-            call.expired = True
-            logger.error(
-                "the exception handler for DeadlineExceeded took over %.2g s too: answered %r",
-                grace,
-                DEADLINE_REPLY,
-            )
+            _grace_spent(call, grace)
             return None
         if watched is not None:
             watched[0].unwatch(watched[1])
-        return Answer(answer.body, "deadline") if answer.outcome == "exception_handler" else None
+        return _as_deadlines(answer)
+
+
+def _as_deadlines(answer: Answer) -> Answer | None:
+    """The exception handler's ``answer`` to `DeadlineExceeded` as the deadline's, if it gave
+    one (else None: the deadline's own reply goes out)."""
+    return Answer(answer.body, "deadline") if answer.outcome == "exception_handler" else None
+
+
+def _grace_spent(call: Call, grace: float) -> None:
+    """Say that the exception handler for `DeadlineExceeded` outlasted its ``grace`` too."""
+    call.expired = True
+    logger.error(
+        "the exception handler for DeadlineExceeded took over %.2g s too: answered %r",
+        grace,
+        DEADLINE_REPLY,
+    )
 
 
 def _another_loop() -> bool:

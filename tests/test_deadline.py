@@ -1432,3 +1432,37 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
         assert lines[0].startswith("the deadline passed while the attributes were being saved")
     else:
         assert "block answered 5.00 s after its deadline" in lines[0]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("quick", [True, False])
+async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, quick: bool
+) -> None:
+    # The cancel scope's path (trio, simulated on asyncio as above) for the exception handler
+    # of DeadlineExceeded: its answer within DEADLINE_GRACE, else the deadline's own reply.
+    import anyio
+
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        await anyio.sleep(LONG)  # ended by the deadline
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded) -> Response:
+        if not quick:
+            await anyio.sleep(LONG)  # ended by its grace
+        return speak("caught it")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Slow")).encode())
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+    assert answer.outcome == "deadline"
+    assert speech(json.loads(answer.body)) == ("caught it" if quick else DEADLINE_REPLY)
+    assert (f"took over {DEADLINE_GRACE} s too" in caplog.text) is not quick
