@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator, MutableMapping
@@ -1466,3 +1467,24 @@ async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace
     assert answer.outcome == "deadline"
     assert speech(json.loads(answer.body)) == ("caught it" if quick else DEADLINE_REPLY)
     assert (f"took over {DEADLINE_GRACE} s too" in caplog.text) is not quick
+
+
+def test_a_cancel_scopes_cancellation_under_trio_is_no_handler_bug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # trio is no test dependency (test_under_trio_the_deadline_acts is skipped without it): a
+    # stand-in module, so that this runs everywhere. trio.Cancelled, the deadline's cancel
+    # scope ending the request (or a shutdown), goes on up; it was answered as a handler bug.
+    import types
+
+    from alexaskill.handler_bugs import handler_bug
+
+    class Cancelled(BaseException):
+        pass
+
+    class Other(BaseException):
+        pass
+
+    monkeypatch.setitem(sys.modules, "trio", types.SimpleNamespace(Cancelled=Cancelled))
+    assert handler_bug(Cancelled()) is None
+    assert isinstance(handler_bug(Other()), RuntimeError)  # any other is the handler's bug
