@@ -793,3 +793,32 @@ def test_a_def_handler_that_raises_is_logged_once_with_its_traceback(
     assert failed[0].exc_info is not None and isinstance(failed[0].exc_info[1], LookupError)
     assert caplog.text.count("LookupError: no such city") == 1
     assert "in launch" in caplog.text  # the handler's own frame, in the thread, is in it
+
+
+def test_under_another_loop_a_cancelled_call_is_given_up_on() -> None:
+    # run_sync's path for loops other than asyncio's (trio: anyio's threads), run here through
+    # anyio on asyncio: the request's cancellation (its deadline) ends the waiting at once and
+    # the call runs on, unheard. (starlette's run_in_threadpool waited for the thread.)
+    import anyio
+
+    started, release = threading.Event(), threading.Event()
+    ended: list[bool] = []
+
+    def block() -> None:
+        started.set()
+        release.wait(WAIT)
+        ended.append(True)
+
+    async def main() -> bool:
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(threads._anyio_run_sync, block, {})
+            give_up = time.monotonic() + WAIT
+            while not started.is_set() and time.monotonic() < give_up:
+                await anyio.sleep(0.01)
+            tasks.cancel_scope.cancel()
+        return not ended  # given up on while the call still ran
+
+    try:
+        assert anyio.run(main, backend="asyncio")
+    finally:
+        release.set()
