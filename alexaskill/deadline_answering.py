@@ -101,15 +101,7 @@ class DeadlineAnswering(Answering):
                         if time.perf_counter() > at:
                             self._answered_late(call, at)
                     elif watchdog.unwatch(task):
-                        # Cancelled, yet it answered (the handler caught CancelledError): a late
-                        # answer is still an answer.
-                        handler = self.registry.resolve(call.envelope)
-                        logger.warning(
-                            "%s caught the deadline's cancellation and answered %.2f s late "
-                            "(the answer went out as it was): let CancelledError through",
-                            "a handler" if handler is None else handler.name,
-                            time.perf_counter() - at,
-                        )
+                        self._caught_cancellation(call, at)
                 return answer
             finally:
                 if progressive is not None:
@@ -148,12 +140,10 @@ class DeadlineAnswering(Answering):
             call.watched = scope  # (what `Answering._save` stands down before saving)
             answer = await self._answer(call, threadpool)
         if answer is not None:
+            if scope.cancel_called:
+                self._caught_cancellation(call, at)
             # (Unless a save stood the scope down, its deadline now infinite: it said that.)
-            if (
-                time.perf_counter() > at
-                and not scope.cancel_called
-                and math.isfinite(scope.deadline)
-            ):
+            elif time.perf_counter() > at and math.isfinite(scope.deadline):
                 self._answered_late(call, at)
             return answer
         call.expired = True
@@ -175,6 +165,18 @@ class DeadlineAnswering(Answering):
             call = Call(decode_envelope(body))
         text = self._say(DEADLINE_REPLY, call.envelope.request)
         return Answer(_deadline_body(call, text, self._silent_reply(call)), "cancelled")
+
+    def _caught_cancellation(self, call: Call, at: float) -> None:
+        """Say that the answer to ``call`` came though the deadline (due at `time.perf_counter`
+        ``at``) cancelled it: the handler caught the cancellation. A late answer is still an
+        answer."""
+        handler = self.registry.resolve(call.envelope)
+        logger.warning(
+            "%s caught the deadline's cancellation and answered %.2f s late "
+            "(the answer went out as it was): let CancelledError through",
+            "a handler" if handler is None else handler.name,
+            time.perf_counter() - at,
+        )
 
     def _answered_late(self, call: Call, at: float) -> None:
         """Say that the answer to ``call``, due at `time.perf_counter` ``at``, is late though the

@@ -1488,3 +1488,33 @@ def test_a_cancel_scopes_cancellation_under_trio_is_no_handler_bug(
     monkeypatch.setitem(sys.modules, "trio", types.SimpleNamespace(Cancelled=Cancelled))
     assert handler_bug(Cancelled()) is None
     assert isinstance(handler_bug(Other()), RuntimeError)  # any other is the handler's bug
+
+
+@pytest.mark.anyio
+async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is_named(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On asyncio a handler that caught the deadline's cancellation and answered late is said in
+    # a WARNING naming it; under the cancel scope (trio, simulated on asyncio) it went silently.
+    import anyio
+
+    import alexaskill.deadline_answering
+
+    monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
+    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Stubborn")
+    async def stubborn() -> Response:
+        with contextlib.suppress(anyio.get_cancelled_exc_class()):
+            await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        return speak("late but here")
+
+    envelope = decode_envelope(json.dumps(RequestFactory().intent("Stubborn")).encode())
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+    assert speech(json.loads(answer.body)) == "late but here"
+    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "swallows_the_cancellation_is_named.<locals>.stubborn caught the deadline's" in (
+        line.getMessage()
+    )
