@@ -14,7 +14,7 @@ from .asking_again import ask_again
 from .deadline import call_in_thread
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
-from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply
+from .handler_bugs import failed_in, handler_bug, let_through_by, no_handler, not_a_reply
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
@@ -431,8 +431,8 @@ class Answering(Registration):
         failure.__cause__ = exc
         request = envelope.request
         intent = getattr(getattr(request, "intent", None), "name", "") or ""
-        handler = self.registry.resolve(envelope)  # named, as `_recover`'s line names it
-        where = f"{request.type} {intent}".rstrip() + (f" ({handler.name})" if handler else "")
+        who = let_through_by()  # (the handler, a hook...), named as in `_recover`'s line
+        where = f"{request.type} {intent}".rstrip() + (f" ({who})" if who else "")
         logger.error("handler failed for %s", where, exc_info=failure)
         self._tell(failure, envelope)
         return Answer(self._apology_body(Call(envelope)), "handler_error")

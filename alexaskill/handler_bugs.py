@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from contextvars import ContextVar
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,18 @@ if TYPE_CHECKING:
     from .dispatch import Registry
     from .injection import Handler
 
-__all__ = ["failed_in", "handler_bug", "no_handler", "not_a_reply"]
+__all__ = ["failed_in", "handler_bug", "let_through_by", "no_handler", "not_a_reply"]
+
+
+#: Who raised the last `BaseException` that `handler_bug` let go on up, in this context (an AWS
+#: Lambda invocation's): what `let_through_by` tells.
+_LET_THROUGH_BY: ContextVar[str] = ContextVar("alexaskill_let_through_by", default="")
+
+
+def let_through_by() -> str:
+    """Who raised the `BaseException` that left the answering (`failed_in`'s words), for the
+    AWS Lambda handler's line; "" when unknown."""
+    return _LET_THROUGH_BY.get()
 
 
 def handler_bug(exc: BaseException, who: str = "") -> RuntimeError | None:
@@ -33,7 +45,16 @@ def handler_bug(exc: BaseException, who: str = "") -> RuntimeError | None:
     handler is in place (a Ctrl-C raises it there): a server takes the signal itself (uvicorn's
     handler stops it gracefully) and a ``def`` handler runs in a thread, where no signal goes.
     ``who`` names the code that raised it (`failed_in`); "" says "the handler".
+    Who raised one that goes on up is noted, for `let_through_by`.
     """
+    failure = _handler_bug(exc, who)
+    if failure is None:
+        _LET_THROUGH_BY.set(who)
+    return failure
+
+
+def _handler_bug(exc: BaseException, who: str) -> RuntimeError | None:
+    """`handler_bug`, without the note."""
     who = who or "the handler"
     if isinstance(exc, SystemExit):
         failure = RuntimeError(f"{who} raised SystemExit({_shown(exc.code)})")

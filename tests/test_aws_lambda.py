@@ -980,3 +980,36 @@ def test_a_task_left_running_is_said_once_though_it_stays_pending(
         assert len(said()) == 1  # the task, still pending, is not said again
         assert speech(answer(intent_event("Finish"), None)) == "finished"
     assert len(said()) == 1
+
+
+@pytest.mark.parametrize("raiser", ["before-request hook", "exception handler"])
+def test_a_bug_that_left_the_answering_names_the_code_that_raised_it(
+    caplog: pytest.LogCaptureFixture, raiser: str
+) -> None:
+    # The ERROR line of a bug that went on up to the Lambda handler named the request's handler
+    # whatever raised: a before-request hook's KeyboardInterrupt (the handler never ran), or
+    # an exception handler's, was put on the intent's handler. (Main thread, no loop: Python's
+    # SIGINT handler in place, a KeyboardInterrupt is taken for a Ctrl-C and goes on up.)
+    skill = Skill(SKILL_ID)
+
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    def interrupt_too(exc: RuntimeError) -> Response:
+        raise KeyboardInterrupt
+
+    def broken() -> Response:
+        raise RuntimeError("the weather service is down")
+
+    if raiser == "before-request hook":
+        skill.add_before_request(interrupt)
+    else:
+        skill.add_exception_handler(RuntimeError, interrupt_too)
+    skill.add_intent_handler("Fail", broken)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert speech(handler(skill)(intent_event("Fail"), None)) == APOLOGY
+    [line] = [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage()]
+    assert "broken" not in line, line
+    name = "interrupt" if raiser == "before-request hook" else "interrupt_too"
+    assert line.endswith(f".<locals>.{name})"), line
+    assert ("the before-request hook " if name == "interrupt" else "(exception handler ") in line
