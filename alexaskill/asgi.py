@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from .deadline import deadline_grace, lambda_deadline
+from .deadline import deadline_grace, lambda_deadline, on_asyncio
 from .deadline_answering import DeadlineAnswering
 from .endpoint import AnsweredCancellation, _Endpoint, _error_body, _send
 from .exceptions import ConfigurationError, RequestError, SkillIdError
@@ -105,7 +105,7 @@ class Serving(DeadlineAnswering):
                 await self._endpoint(scope, receive, send)
                 return
         elif scope["type"] == "lifespan":
-            if not _on_asyncio():
+            if not on_asyncio():
                 await _startup_failed(receive, send, ConfigurationError(_NEEDS_ASYNCIO))
                 return
             _check_proxies(receive)
@@ -439,17 +439,6 @@ _NEEDS_ASYNCIO: Final = (
     "alexaskill is served on an asyncio event loop (uvicorn; Hypercorn's asyncio workers), not "
     "on trio: the download of Amazon's signing certificate needs asyncio"
 )
-
-
-def _on_asyncio() -> bool:
-    """Whether the server runs this app on an asyncio event loop (trio's has none)."""
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 async def _startup_failed(receive: Receive, send: Send, exc: Exception) -> None:

@@ -60,6 +60,7 @@ __all__ = [
     "deadline_grace",
     "expired",
     "lambda_deadline",
+    "on_asyncio",
     "remaining_time",
     "watch",
 ]
@@ -369,3 +370,16 @@ def remaining_time(context: Any) -> float | None:
     except Exception:  # a context of a test or another runtime: its clock is no reason to fail
         return None
     return None if math.isnan(seconds) else seconds
+
+
+def on_asyncio() -> bool:
+    """Whether an asyncio event loop runs this code (under trio, through anyio, none does). On
+    asyncio outside any task (a coroutine a callback steps) too: anyio's cancel scopes refuse
+    that, so the deadline answers there as it always has, without one."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

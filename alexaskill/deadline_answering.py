@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from . import messages
 from .answering import Answer, Answering
-from .deadline import DEADLINE_GRACE, Watchdog, expired, watch
+from .deadline import DEADLINE_GRACE, Watchdog, expired, on_asyncio, watch
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
 from .leaving import END, LEAVING
@@ -81,7 +81,7 @@ class DeadlineAnswering(Answering):
         seconds = at - time.perf_counter()
         if seconds > 0:  # else spent before the handler's turn (a slow certificate download)
             watched = watch(self._watchdog, at) if loop else None
-            if loop and watched is None and _another_loop():  # (trio)
+            if loop and watched is None and not on_asyncio():  # (trio)
                 return await self._respond_in_scope(call, body, at, limit, threadpool, latest)
             if watched is not None:
                 self._watchdog = watched[0]
@@ -299,7 +299,7 @@ class DeadlineAnswering(Answering):
         """The exception handler's answer to ``exc``, if it gives one within ``grace`` seconds."""
         call.deadline = time.perf_counter() + grace
         watched = watch(self._watchdog, call.deadline) if loop else None
-        if loop and watched is None and _another_loop():  # (trio)
+        if loop and watched is None and not on_asyncio():  # (trio)
             import anyio
 
             with anyio.move_on_after(grace):
@@ -332,19 +332,6 @@ def _grace_spent(call: Call, grace: float) -> None:
         grace,
         DEADLINE_REPLY,
     )
-
-
-def _another_loop() -> bool:
-    """Whether this runs under another event loop than asyncio's (trio, through anyio), where a
-    cancel scope stands in for the watchdog. Not on asyncio outside any task (a coroutine a
-    callback steps), which anyio's scopes refuse: answered without the deadline there, as ever."""
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return True
-    return False
 
 
 class _Progressive:

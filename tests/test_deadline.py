@@ -1243,7 +1243,7 @@ async def test_without_asyncio_tasks_a_cancel_scope_keeps_the_deadline(
     import alexaskill.deadline_answering
 
     monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answers = await _answer_slow_handlers(release)
     assert answers == [("deadline", DEADLINE_REPLY)] * 2
@@ -1294,7 +1294,7 @@ async def test_without_asyncio_tasks_progressive_after_says_it_does_not_act(
     import alexaskill.deadline_answering
 
     monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
     monkeypatch.setattr(
         alexaskill.deadline_answering, "_progressive_refused_said", False, raising=False
     )
@@ -1393,7 +1393,7 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
     import alexaskill.deadline_answering
 
     monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
     skipped = [0.0]
 
     class Clock:
@@ -1447,7 +1447,7 @@ async def test_without_asyncio_tasks_the_deadline_exceeded_handler_has_its_grace
     import alexaskill.deadline_answering
 
     monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.intent("Slow")
@@ -1501,7 +1501,7 @@ async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is
     import alexaskill.deadline_answering
 
     monkeypatch.setattr(alexaskill.deadline_answering, "watch", lambda *args: None)
-    monkeypatch.setattr(alexaskill.deadline_answering, "_another_loop", lambda: True)
+    monkeypatch.setattr(alexaskill.deadline_answering, "on_asyncio", lambda: False)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
 
     @skill.intent("Stubborn")
