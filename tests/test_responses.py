@@ -1558,3 +1558,15 @@ def test_the_fast_look_and_the_naming_walk_agree(value: Any) -> None:
 
     found = as_written._first(value, as_written._altered_key, as_written._altered)
     assert as_written._unaltered(value) is (found is None)
+
+
+def test_a_directive_written_as_another_mapping_is_refused_as_a_dict_is() -> None:
+    # A MappingProxyType (or any Mapping not a dict) holding NaN went out with null, unsaid:
+    # the check compared it whole and, finding no dict, looked no further.
+    said = r"\['v'\]\[1\] is nan: JSON has no such number, and Alexa would get null"
+    with pytest.raises(ResponseError, match=rf"^directives\[0\] \(Custom\){said}$"):
+        speak("x", directives=[MappingProxyType({"type": "Custom", "v": (1, float("nan"))})])
+    response = speak("x", directives=[MappingProxyType({"type": "Custom", "v": (1, 2.5)})])
+    assert json.loads(encode_response(response))["response"]["directives"] == [
+        {"type": "Custom", "v": [1, 2.5]}
+    ]

@@ -252,12 +252,13 @@ def _not_encodable(field: str, written: Mapping[str, Any], exc: Exception) -> Re
 def _snapshot(field: str, index: int, type_: str, directive: Mapping[str, Any]) -> _Encoded:
     """A raw directive as the JSON it sends (see `_encoded`), the members the checks read
     decoded from those bytes; one that cannot be encoded is refused, naming the directive."""
+    written = directive if type(directive) is dict else dict(directive)  # a Mapping's items
     try:
-        raw = _encoded(directive)
+        raw = _encoded(written)
     except _ENCODE_ERRORS as exc:
-        raise _not_encodable(f"{field}[{index}] ({type_})", directive, exc) from None
+        raise _not_encodable(f"{field}[{index}] ({type_})", written, exc) from None
     sent = msgspec.json.decode(raw)
-    check_as_written(f"{field}[{index}] ({type_})", directive, sent)
+    check_as_written(f"{field}[{index}] ({type_})", written, sent)
     return _EncodedDirective(raw, type_, sent if type_ in _CHECKED else None)
 
 
