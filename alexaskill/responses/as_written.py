@@ -16,6 +16,8 @@ import math
 from collections.abc import Callable
 from typing import Any, Final
 
+import msgspec
+
 from ..exceptions import ResponseError
 
 __all__ = ["check_as_written", "unencodable"]
@@ -125,8 +127,18 @@ def _first(
 def _altered_key(key: Any) -> str:
     return (
         f"has the key {key!r} ({type(key).__name__}): JSON keys are strings, and "
-        f"Alexa would get {str(key)!r}; write that"
+        f"Alexa would get {_key_sent(key)!r}; write that"
     )
+
+
+def _key_sent(key: Any) -> str:
+    """The string msgspec writes for ``key``: an Enum member's value (``str()`` says
+    ``'Color.RED'``), a float's shortest digits (``'1e20'``, where ``str()`` says ``'1e+20'``)."""
+    try:
+        sent: dict[str, None] = msgspec.json.decode(msgspec.json.encode({key: None}))
+    except (TypeError, ValueError, OverflowError):  # (encoded once already: not expected)
+        return str(key)
+    return next(iter(sent))
 
 
 def _altered(value: Any) -> str | None:
