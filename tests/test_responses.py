@@ -1580,3 +1580,21 @@ def test_a_key_that_is_no_str_is_refused_naming_the_text_alexa_would_get() -> No
             speak("x", directives=[{"type": "Custom", "v": {key: 1}}])
         body = msgspec.json.decode(msgspec.json.encode({key: 1}))
         assert body == {sent: 1}  # (what msgspec writes, the message says)
+
+
+def test_a_value_json_changes_nested_deeper_than_python_calls_go_is_refused() -> None:
+    # msgspec encodes a little deeper than _first, a call a level, can look: there a NaN went
+    # out as null, unsaid (the walk's RecursionError was taken for nothing found).
+    import sys
+
+    from alexaskill.responses.as_written import check_as_written
+
+    deep: Any = [float("nan")]
+    for _ in range(sys.getrecursionlimit() + 50):
+        deep = [deep]
+    with pytest.raises(ResponseError, match=r"^d holds NaN, .* nested too deeply to say where"):
+        check_as_written("d", {"v": deep}, {"v": None})
+    fine: Any = [1.5]
+    for _ in range(sys.getrecursionlimit() + 50):
+        fine = (fine,)
+    check_as_written("d", {"v": fine}, {"v": None})  # nothing JSON changes: nothing said

@@ -40,7 +40,10 @@ def check_as_written(field: str, written: Any, sent: Any) -> None:
     try:
         found = _first(written, _altered_key, _altered)
     except RecursionError:  # as deep as msgspec encodes, deeper than Python's calls go
-        return
+        raise ResponseError(
+            f"{field} holds NaN, an infinity, a key that is no str, bytes or a set, nested too "
+            "deeply to say where: JSON would change it"
+        ) from None
     if found is not None:
         path, what = found
         where = "".join(f"[{step!r}]" for step in path)
