@@ -136,9 +136,12 @@ def _altered_key(key: Any) -> str:
 
 def _key_sent(key: Any) -> str:
     """The string msgspec writes for ``key``: an Enum member's value (``str()`` says
-    ``'Color.RED'``), a float's shortest digits (``'1e20'``, where ``str()`` says ``'1e+20'``)."""
+    ``'Color.RED'``), a float's shortest digits (``'1e20'``, where ``str()`` says ``'1e+20'``).
+    Encoded as the directive was, its enc_hook included (older msgspec hands it a str Enum key)."""
+    from .directive import _encode  # (it imports this module)
+
     try:
-        sent: dict[str, None] = msgspec.json.decode(msgspec.json.encode({key: None}))
+        sent: dict[str, None] = msgspec.json.decode(_encode({key: None}))
     except (TypeError, ValueError, OverflowError):  # (encoded once already: not expected)
         return str(key)
     return next(iter(sent))
