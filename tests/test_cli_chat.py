@@ -1033,3 +1033,36 @@ def test_chat_url_to_a_server_answering_json_nested_too_deeply_is_a_refused_answ
     assert (code, err) == (0, "")
     assert "RecursionError" not in out
     assert "HTTP 200 with a body that is not a JSON object: Alexa says there was a problem" in out
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        # A directive type that is no string reached `ends_session`'s set lookup: "the turn
+        # failed: TypeError: unhashable type".
+        ({"directives": [{"type": ["x"]}]}, "  session:    ended\n"),
+        ({"directives": [{"type": {"a": 1}}]}, "  session:    ended\n"),
+        # A reprompt that is no object: "the turn failed: AttributeError".
+        ({"reprompt": "x", "shouldEndSession": True}, "  session:    ended\n"),
+        # Directives that are a number: "the turn failed: TypeError: ... not iterable".
+        ({"directives": 5}, "  session:    ended\n"),
+    ],
+)
+def test_chat_url_to_a_server_answering_ill_shaped_parts_does_not_fail_the_turn(
+    workdir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: dict[str, object],
+    shown: str,
+) -> None:
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    def ill_shaped(self: object, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", ill_shaped)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    assert (code, err) == (0, "")
+    assert "the turn failed" not in out
+    assert out.endswith(shown), out

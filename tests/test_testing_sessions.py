@@ -197,3 +197,16 @@ def test_chat_url_serves_alexas_apis_to_the_tokens_its_requests_carried(
     assert seen[0][0] in (200, 204)
     assert seen[1][0] == 401 and "INVALID_TOKEN" in seen[1][1]
     assert [call.status for call in reply.api_calls] == [seen[0][0], 401]
+
+
+@pytest.mark.parametrize("kind", [["Dialog.Delegate"], {"a": 1}, None, 5])
+def test_a_directive_type_that_is_no_string_is_no_dialog_directive(kind: object) -> None:
+    # The type went to a set lookup: a list or an object raised TypeError (unhashable) out of
+    # session_after, and chat --url failed the turn with it.
+    session = {"sessionId": "s", "new": True, "attributes": {}}
+    payload = {"version": "1.0", "response": {"directives": [{"type": kind}]}}
+    assert session_after(session, "LaunchRequest", 200, payload, interfaces=()) is None
+    assert session_after(session, "LaunchRequest", 200, payload, interfaces=SCREEN) == {
+        **session,
+        "new": False,
+    }

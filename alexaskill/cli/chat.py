@@ -24,6 +24,7 @@ from .chat_commands import HELP, command_mistake
 from .chat_show import (
     NEW_SESSION_NOTE,
     TerminalSafe,
+    answer_rows,
     json_block,
     progressive_rows,
     request_line,
@@ -372,20 +373,8 @@ class _Chat:
         calls = [call for call in getattr(reply, "api_calls", ()) if id(call) not in late]
         for label, value in progressive_rows(calls):
             row(out, label, value)
-        speech = shown_speech(response.get("outputSpeech"))
-        if speech:
-            row(out, "skill", speech)
-        reprompt = shown_speech((response.get("reprompt") or {}).get("outputSpeech"))
-        if reprompt:
-            row(out, "reprompt", reprompt)
-        card = response.get("card")
-        if isinstance(card, dict):
-            text = card.get("content") or card.get("text") or ""
-            title = card.get("title")
-            row(out, "card", f"{f'[{title}] ' if title else ''}{text or card.get('type')}")
-        directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
-        if directives:
-            row(out, "directives", ", ".join(str(d.get("type")) for d in directives))
+        for label, value in answer_rows(response):
+            row(out, label, value)
         for dropped in getattr(reply, "unsupported", ()):
             row(out, "dropped", f"{dropped} (the device lacks it)")
         for violation in getattr(reply, "violations", ()):

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NEW_SESSION_NOTE",
     "TerminalSafe",
+    "answer_rows",
     "json_block",
     "line_said",
     "progressive_rows",
@@ -181,6 +182,32 @@ def progressive_rows(calls: Iterable[ApiCall]) -> list[tuple[str, str]]:
         else:
             refused = f"a progressive response refused: HTTP {call.status}"
             rows.append(("not heard", f"{call.speech} ({refused})"))
+    return rows
+
+
+def answer_rows(response: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The rows of an answer's ``response`` object: its speech, reprompt, card and directives,
+    each shown if it is there; a part of the wrong shape (a reprompt that is no object,
+    directives that are no list) is passed over, never a failed turn."""
+    from .common import shown_speech
+
+    rows = []
+    speech = shown_speech(response.get("outputSpeech"))
+    if speech:
+        rows.append(("skill", speech))
+    found = response.get("reprompt")
+    reprompt = shown_speech(found.get("outputSpeech") if isinstance(found, dict) else None)
+    if reprompt:
+        rows.append(("reprompt", reprompt))
+    card = response.get("card")
+    if isinstance(card, dict):
+        text = card.get("content") or card.get("text") or ""
+        title = card.get("title")
+        rows.append(("card", f"{f'[{title}] ' if title else ''}{text or card.get('type')}"))
+    found = response.get("directives")
+    directives = [d for d in found if isinstance(d, dict)] if isinstance(found, list) else []
+    if directives:
+        rows.append(("directives", ", ".join(str(d.get("type")) for d in directives)))
     return rows
 
 

@@ -381,7 +381,9 @@ def ends_session(
     the test client and the transports' `session_after` all follow it."""
     if should_end_session is None:
         if any(
-            isinstance(directive, Mapping) and directive.get("type") in DIALOG_DIRECTIVES
+            isinstance(directive, Mapping)
+            and isinstance(kind := directive.get("type"), str)  # (no str: no dialog)
+            and kind in DIALOG_DIRECTIVES
             for directive in directives
         ):
             return False

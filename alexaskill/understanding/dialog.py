@@ -280,7 +280,7 @@ class Conversation(DialogAnswers):
             self._refuse(turn, exchange, refusal)
             return
         directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
-        step = next((d for d in directives if d.get("type") in DIALOG_DIRECTIVES), None)
+        step = next((d for d in directives if _dialog_type(d.get("type"))), None)
         if step is not None and response.get("shouldEndSession") is True:
             # A dialog directive waits for the user's answer; it never ends the session.
             self._refuse(turn, exchange, f"{step.get('type')} with shouldEndSession true")
@@ -447,3 +447,8 @@ def _envelope_error(body: Mapping[str, Any]) -> str | None:
 
 def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
+
+
+def _dialog_type(kind: object) -> bool:
+    """Whether a directive's ``type`` (any JSON) names a dialog directive."""
+    return isinstance(kind, str) and kind in DIALOG_DIRECTIVES

@@ -226,7 +226,9 @@ def opens_microphone(response: Mapping[str, Any]) -> bool:
         return not end
     directives = response.get("directives")
     return isinstance(directives, list) and any(
-        isinstance(directive, Mapping) and directive.get("type") in DIALOG_DIRECTIVES
+        isinstance(directive, Mapping)
+        and isinstance(kind := directive.get("type"), str)
+        and kind in DIALOG_DIRECTIVES
         for directive in directives
     )
 
