@@ -148,3 +148,23 @@ def test_a_collection_hears_only_the_checks_of_its_own_context() -> None:
             rules.check_reply(speak("Enjoy!"), envelope)
     assert [v.dropped for v in outer] == [("AudioPlayer.Play",)]
     assert [v.dropped for v in inner] == [("outputSpeech",)]
+
+
+def test_the_clients_note_is_added_once_to_an_exception_raised_again() -> None:
+    # A handler raising the same exception instance on each request: each failure_to_raise
+    # added the client's note again, and the traceback repeated it once per request.
+    skill = Skill(skill_id=RequestFactory().skill_id)
+    same = RuntimeError("the same instance")
+
+    @skill.launch
+    def launch() -> Response:
+        raise same
+
+    client = TestClient(skill)
+    for _ in range(3):
+        with pytest.raises(RuntimeError) as raised:
+            client.launch()
+        assert raised.value is same
+    notes = getattr(same, "__notes__", [])
+    assert len(notes) == 1, notes
+    assert notes[0].startswith("(raised by alexaskill's TestClient")

@@ -75,11 +75,15 @@ def request_id_of(body: bytes) -> str:
     return "" if request is None else request.request_id
 
 
+_NOTED = "(raised by alexaskill's TestClient"
+
+
 def failure_to_raise(
     error: Exception | None, violations: Sequence[RuleViolation], refusal: str | None
 ) -> Exception | None:
-    """What the test client raises for one answer, noted as raised by it: the handler's
-    ``error``, else the first of the ``violations``, else Alexa's ``refusal``; None if none."""
+    """What the test client raises for one answer, noted as raised by it (once: an instance
+    raised again keeps its one note): the handler's ``error``, else the first of the
+    ``violations``, else Alexa's ``refusal``; None if none."""
     if error is not None:
         raised: Exception = error
         hears = "the apology"
@@ -94,8 +98,10 @@ def failure_to_raise(
         hears = f'"{PROBLEM_WITH_RESPONSE}"'
     else:
         return None
+    if any(note.startswith(_NOTED) for note in getattr(raised, "__notes__", ())):
+        return raised  # (an instance raised again: noted once, not once per request)
     raised.add_note(
-        f"(raised by alexaskill's TestClient, although Alexa would hear {hears}; "
+        f"{_NOTED}, although Alexa would hear {hears}; "
         "TestClient(raise_handler_errors=False) returns the answer instead, with "
         "the exception as .handler_error, the dropped parts as .violations and why "
         "Alexa would refuse it as .refusal)"
