@@ -72,3 +72,17 @@ def test_an_answer_nested_too_deeply_to_decode_is_no_json_not_a_traceback(
         argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
         assert main(argv, stdout=out, stderr=io.StringIO()) == 1
     assert out.getvalue().endswith("1 request: 1 failed\n"), out.getvalue()
+
+
+def test_an_answer_of_the_wrong_shape_fails_the_replay_with_url(tmp_path: Path) -> None:
+    # chat --url refuses these answers as Alexa does (no response object, directives that are
+    # no list, no version); replay --url reported each as "all answered".
+    for payload, why in [
+        ({"version": "1.0", "response": []}, "the answer has no response object"),
+        ({"response": {}}, "the answer has no version"),
+        ({"version": "1.0", "response": {"directives": "x"}}, "the answer's directives are not a"),
+    ]:
+        code, out = replay_against(tmp_path, payload)
+        assert code == 1, (payload, out)
+        assert f"  FAILED: Alexa would refuse the answer ({why}" in out, out
+        assert out.endswith("1 request: 1 failed\n")

@@ -329,7 +329,7 @@ def _send_url(
     import httpx
 
     from ..testing import DEFAULT_SKILL_ID, SkillResponse, refresh
-    from ..testing.response import ssml_refusal
+    from ..testing.response import envelope_refusal, ssml_refusal
 
     url = _check_url(args.url)
     pki = dev_pki()
@@ -361,13 +361,19 @@ def _send_url(
             except httpx.HTTPError as exc:
                 result = SkillResponse(0, {"error": f"no answer ({type(exc).__name__}: {exc})"})
             else:
+                shape = None
                 try:
                     payload = response.json()
                 except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
                     payload = {"error": response.text[:200]} if response.text else None
+                else:  # (Alexa takes no answer to a SessionEndedRequest: any shape will do)
+                    if response.status_code == 200 and isinstance(payload, dict):
+                        ended = envelope["request"].get("type") == "SessionEndedRequest"
+                        shape = None if ended else envelope_refusal(payload)
                 calls = tuple(api.calls_since(first_call))
-                # Whether Alexa would refuse the answer whole, as judged in process.
-                refusal = ssml_refusal(response.status_code, payload)
+                # Whether Alexa would refuse the answer whole, as judged in process (and as
+                # chat --url judges its shape).
+                refusal = shape or ssml_refusal(response.status_code, payload)
                 result = SkillResponse(response.status_code, payload, calls, refusal=refusal)
             yield name, envelope, result
 
