@@ -86,3 +86,13 @@ def test_an_answer_of_the_wrong_shape_fails_the_replay_with_url(tmp_path: Path) 
         assert code == 1, (payload, out)
         assert f"  FAILED: Alexa would refuse the answer ({why}" in out, out
         assert out.endswith("1 request: 1 failed\n")
+
+
+def test_an_answer_whose_parts_are_of_the_wrong_shape_is_not_said_empty(tmp_path: Path) -> None:
+    # A reprompt or card that is no object is not shown; replay then said "an empty
+    # response", which the answer is not.
+    payload = {"version": "1.0", "response": {"reprompt": "x", "card": "y"}}
+    code, out = replay_against(tmp_path, payload)
+    assert code == 0
+    assert "an empty response" not in out
+    assert "  answer:     none of its parts is of a shape shown here (card, reprompt)\n" in out

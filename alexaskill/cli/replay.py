@@ -279,8 +279,9 @@ def _show(result: SkillResponse, out: TextIO) -> None:
     for call in result.api_calls:
         said = f": {call.speech}" if call.speech is not None else ""
         lines.append(("alexa api", f"{call.operation or call.path} -> {call.status}{said}"))
-    if not lines:
-        lines.append(("answer", "an empty response"))
+    if not lines:  # (a server's parts of the wrong shape are not shown: name them)
+        parts = f"none of its parts is of a shape shown here ({', '.join(sorted(response))})"
+        lines.append(("answer", parts if response else "an empty response"))
     for key, value in lines:
         out.write(f"  {(key + ':').ljust(11)} {terminal_safe(value)}\n")  # shown, not acted on
 
