@@ -18,8 +18,10 @@ from __future__ import annotations
 import http.client
 import ssl
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Final
 
@@ -27,6 +29,9 @@ from typing import Final
 DEFAULT_URL: Final = "http://127.0.0.1:8080/health"
 #: The least time left worth a second try over HTTPS (a TLS handshake and a request on loopback).
 _LEAST_FOR_RETRY: Final = 0.5
+#: How much longer than ``timeout`` the whole check waits, so that a try's own timeout (which
+#: names what timed out) usually ends it first.
+_GRACE: Final = 0.25
 
 
 def _status(url: str, timeout: float) -> int:
@@ -46,11 +51,32 @@ def _status(url: str, timeout: float) -> int:
 
 def check(url: str = DEFAULT_URL, *, timeout: float = 4.0) -> str | None:
     """None if ``url`` answers 200 (over HTTPS if a plain request meets a TLS server), else why
-    not, in one line. ``timeout`` is shared by both tries: the HTTPS one gets what the plain
-    one left (none if under half a second), so that the two fit Docker's 5 s together."""
+    not, in one line. ``timeout`` bounds the whole check, not each socket operation: a server
+    that trickles its answer a byte at a time is unhealthy once ``timeout`` has passed, rather
+    than keeping the check (and Docker's HEALTHCHECK, 5 s) waiting."""
     # urllib would also read a data:, file: or ftp: URL (with no status to check)
     if not url.lower().startswith(("http://", "https://")):
         return f"{url}: not an http:// or https:// URL"
+    try:  # (urllib would try port 99999 and report what the connection did, not the port)
+        _ = urllib.parse.urlsplit(url).port
+    except ValueError as exc:
+        return f"{url}: ValueError: {exc}"
+    outcome: list[str | None] = []
+    # The tries run in a daemon thread that is left behind if it overruns: urllib's timeout is
+    # per socket operation, and a process that exits (the HEALTHCHECK) does not wait for it.
+    worker = threading.Thread(
+        target=lambda: outcome.append(_tries(url, timeout)), name="healthcheck", daemon=True
+    )
+    worker.start()
+    worker.join(timeout + _GRACE)
+    if not outcome:
+        return f"{url}: TimeoutError: timed out: no full answer within {timeout:g} s"
+    return outcome[0]
+
+
+def _tries(url: str, timeout: float) -> str | None:
+    """`check`'s tries, each socket operation bounded by ``timeout`` (`check` bounds them all):
+    the HTTPS try gets what the plain one left (none if under half a second)."""
     started = time.monotonic()
     try:
         try:

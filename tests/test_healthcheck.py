@@ -135,3 +135,45 @@ def test_a_scheme_in_capitals_is_asked_again_over_https(monkeypatch: pytest.Monk
     monkeypatch.setattr(healthcheck, "time", SimpleNamespace(monotonic=_Clock()), raising=False)
     assert check("HTTP://127.0.0.1:8080/health") is None
     assert asked == ["HTTP://127.0.0.1:8080/health", "https://127.0.0.1:8080/health"]
+
+
+def test_a_server_that_trickles_its_answer_is_unhealthy_within_the_timeout() -> None:
+    # The timeout bounded each socket operation, not the check: a server sending a byte every
+    # tenth of a second never let a read time out, and kept the check (and Docker) waiting.
+    import threading
+
+    stop = threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+
+        def trickle() -> None:
+            connection = listener.accept()[0]
+            with connection:
+                connection.sendall(b"HTTP/1.1 200 OK\r\n")
+                # headers without end for up to 60 s, or until the test is done
+                for _ in range(600):
+                    if stop.wait(0.1):
+                        break
+                    try:
+                        connection.sendall(b"X")
+                    except OSError:
+                        break
+
+        server = threading.Thread(target=trickle, daemon=True)
+        server.start()
+        try:
+            problem = check(f"http://127.0.0.1:{port}/health", timeout=1.0)
+        finally:
+            stop.set()
+            server.join(30)
+    assert problem is not None and "timed out" in problem, problem
+
+
+@pytest.mark.parametrize("port", ["99999", "x"])
+def test_a_port_out_of_range_is_named_as_such(port: str) -> None:
+    # Port 99999 was tried, and reported as "Connection refused".
+    problem = check(f"http://127.0.0.1:{port}/health")
+    assert problem is not None and "port" in problem.lower(), problem
+    assert "refused" not in problem.lower(), problem
