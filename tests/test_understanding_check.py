@@ -614,3 +614,13 @@ def test_a_library_intent_with_slots_is_no_built_in_slot_warning() -> None:
     )
     assert messages(data) == []
     assert not [w for w in messages(data, "warning") if "slot location" in w]
+
+
+@pytest.mark.parametrize("app", ["examples.weather.app:skil", "examples.weather.nosuchmodule"])
+def test_model_says_what_is_wrong_with_app_before_asking_for_the_invocation(app: str) -> None:
+    # A misspelt APP was met with "the invocation name is missing"; adding one only then showed
+    # that the APP was wrong.
+    code, _, err = run("model", app)
+    assert code == 2
+    assert "invocation name is missing" not in err, err
+    assert app.split(":")[0] in err, err

@@ -249,9 +249,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output and args.output_dir:
         raise UsageError("--output or --output-dir, not both")
     common, by_locale = _invocations(args.invocation)
+    # APP first: a misspelt APP is the thing to fix, not the invocation name that comes after
+    skill = load_skill(args.app)
     if common is None and not by_locale:
         raise UsageError('the invocation name is missing: add --invocation "weather helper"')
-    skill = load_skill(args.app)
     if args.all_locales:
         locales = declared_locales(skill)
         for extra in sorted(set(by_locale) - set(locales)):
