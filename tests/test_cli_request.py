@@ -713,3 +713,17 @@ def test_a_playback_failed_event_carries_its_error_and_the_state_before_it() -> 
     assert request["currentPlaybackState"]["offsetInMilliseconds"] == 5
     code, out, _ = run("request", "AudioPlayer.PlaybackStopped", "--field", "token=t1")
     assert "error" not in json.loads(out)["request"]
+
+
+@pytest.mark.parametrize("app", ["examples.weather.app:skill", "path/to/app.py:skill"])
+def test_an_app_given_as_type_is_told_that_request_takes_no_app(app: str) -> None:
+    # "TYPE 'app:skill': no request type" gave no hint that request takes no APP at all.
+    code, _, err = run("request", app, "--intent", "GetWeather")
+    assert code == 2
+    assert "takes no APP" in err and "replay" in err and "chat" in err, err
+
+
+def test_a_type_of_letters_gets_no_app_hint() -> None:
+    code, _, err = run("request", "Launch-Request")
+    assert code == 2
+    assert "no request type" in err and "APP" not in err, err

@@ -180,6 +180,16 @@ def _meant_type(request_type: str) -> str:
     return f" (did you mean {found}?)" if found else ""
 
 
+def _app_hint(request_type: str) -> str:
+    """A hint for a TYPE that looks like an APP (``app:skill``), or ""."""
+    if ":" not in request_type:
+        return ""
+    return (
+        "; request takes no APP, it writes a request to stdout: give the APP with --model, "
+        "or send requests to it with alexaskill replay APP FILE or alexaskill chat APP"
+    )
+
+
 def _from_model(
     args: argparse.Namespace, intent: str | None, slots: Mapping[str, Any], *, can_fulfill: bool
 ) -> _FromModel:
@@ -330,7 +340,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not _TYPE_NAME.fullmatch(request_type):  # Alexa's are dotted names: Connections.Response
         raise UsageError(
             f"TYPE {request_type!r}: no request type Alexa sends (letters and digits, parts "
-            f"joined by dots){_meant_type(request_type)}"
+            f"joined by dots){_meant_type(request_type)}{_app_hint(request_type)}"
         )
     if args.intent is not None and not args.intent.strip():
         raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
