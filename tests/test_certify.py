@@ -585,7 +585,7 @@ def test_an_endpoint_nobody_listens_on_says_so_once() -> None:
         f"FAIL  connect               cannot reach {url}: connection refused (nothing listens "
         "on that port); no probe was sent"
     ) in lines
-    assert lines[-1] == "1 checks: 1 failed: connect"
+    assert lines[-1] == "1 check: 1 failed: connect"  # (not "1 checks")
 
 
 def test_an_endpoint_no_connection_reaches_in_time_is_not_reached() -> None:
@@ -813,3 +813,11 @@ def test_an_answer_nested_too_deeply_to_decode_fails_its_probe_without_a_traceba
             assert detail(report, "valid-request") == "answered 200 without a response envelope"
         else:
             assert detail(report, "not-json").startswith("refused a body that is not JSON: [[[")
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://[::1/"])
+def test_a_bracket_left_open_is_not_called_a_bad_port(url: str) -> None:
+    # "http://[::1" was "not a URL with a valid port": it has no port to be wrong.
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["certify", url, "--allow-local"], stdout=out, stderr=err) == 2
+    assert "not a valid URL" in err.getvalue() and "port" not in err.getvalue(), err.getvalue()

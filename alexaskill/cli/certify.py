@@ -172,7 +172,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"note: {terminal_safe(note)}\n")  # (a capture's refusal is in one)
         checked = sum(r.passed is not None for r in results)
         verdict = f"{len(failed)} failed: {', '.join(failed)}" if failed else "all passed"
-        out.write(f"{checked} checks: {verdict}\n")
+        out.write(f"{checked} check{'' if checked == 1 else 's'}: {verdict}\n")
     return 1 if failed else 0
 
 

@@ -88,8 +88,9 @@ def check_url(url: str, *, allow_local: bool) -> None:
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise UsageError(f"{shown_url(url)!r}: not a URL with a valid port") from None
+    except ValueError as exc:  # a bad port, or a bracket left open ("http://[::1")
+        what = "not a URL with a valid port" if "port" in str(exc).lower() else "not a valid URL"
+        raise UsageError(f"{shown_url(url)!r}: {what} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{shown_url(url)!r}: expected the skill's https:// endpoint URL")
     if parts.scheme == "http":
