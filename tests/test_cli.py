@@ -466,7 +466,7 @@ def test_json_nested_too_deeply_to_read_is_not_json(
 
 
 def test_argparse_mistakes_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["model", "app:skill"]) == 2
+    assert main(["model", WEATHER]) == 2  # (an APP that loads: a missing one is named first)
     assert "--invocation" in capsys.readouterr().err
     assert main(["serve", "app:skill", "--port", "http"]) == 2
     assert "'http' is not a port number" in capsys.readouterr().err
