@@ -443,7 +443,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="list what Amazon's build would refuse and the conflicts it lets pass (samples "
         "in two intents or understood as another intent, values shared by two slot types of "
-        "one intent); exit status 1 on errors, 2 for a model file that is missing or not JSON",
+        "one intent); exit status 1 on errors (JSON not shaped as a model included), 2 for a "
+        "model file that is missing or not JSON",
     )
     command.add_argument(
         "--manifest",
