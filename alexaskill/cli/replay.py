@@ -329,8 +329,9 @@ def _send_url(
 ) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
     import httpx
 
+    from ..responses.response import envelope_refusal
     from ..testing import DEFAULT_SKILL_ID, SkillResponse, refresh
-    from ..testing.response import envelope_refusal, ssml_refusal
+    from ..testing.response import ssml_refusal
 
     url = _check_url(args.url)
     pki = dev_pki()

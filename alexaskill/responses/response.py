@@ -368,6 +368,31 @@ def empty() -> Response:
     return _EMPTY
 
 
+def is_dialog_step(directive: object) -> bool:
+    """Whether ``directive`` (as JSON, any shape) is one of the `DIALOG_DIRECTIVES`."""
+    if not isinstance(directive, Mapping):
+        return False
+    kind = directive.get("type")
+    return isinstance(kind, str) and kind in DIALOG_DIRECTIVES  # (a list is no type: unhashable)
+
+
+def envelope_refusal(payload: object) -> str | None:
+    """Why Alexa refuses ``payload``, answered with HTTP 200, as a response envelope (Amazon's
+    Response Format: a ``version``, a ``response`` object, ``directives`` a list), or None. The
+    one shape check of the offline loop: ``chat --url`` and ``replay --url`` both use it."""
+    if not isinstance(payload, Mapping):
+        return "the answer is not a JSON object"
+    if not isinstance(payload.get("version"), str):
+        return "the answer has no version (a response envelope needs one)"
+    answer = payload.get("response")
+    if not isinstance(answer, Mapping):
+        return "the answer has no response object (a response envelope needs one)"
+    directives = answer.get("directives")
+    if directives is not None and not isinstance(directives, list):
+        return "the answer's directives are not a list"
+    return None
+
+
 def ends_session(
     should_end_session: bool | None,
     interfaces: Iterable[str],
@@ -380,12 +405,7 @@ def ends_session(
     it (Amazon's "Keep the Session Open"). The one rule of the offline loop: `Conversation`,
     the test client and the transports' `session_after` all follow it."""
     if should_end_session is None:
-        if any(
-            isinstance(directive, Mapping)
-            and isinstance(kind := directive.get("type"), str)  # (no str: no dialog)
-            and kind in DIALOG_DIRECTIVES
-            for directive in directives
-        ):
+        if any(is_dialog_step(directive) for directive in directives):
             return False
         return SCREEN_INTERFACES.isdisjoint(interfaces)
     return should_end_session

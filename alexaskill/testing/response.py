@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..understanding import Understanding
     from ..understanding.dialog import Turn
 
-__all__ = ["SkillResponse", "envelope_refusal", "ssml_refusal"]
+__all__ = ["SkillResponse", "ssml_refusal"]
 
 
 def ssml_refusal(status_code: int, payload: Any) -> str | None:
@@ -25,23 +25,6 @@ def ssml_refusal(status_code: int, payload: Any) -> str | None:
     if status_code != 200 or not isinstance(answer, dict):
         return None
     return response_ssml_error(answer)
-
-
-def envelope_refusal(payload: Any) -> str | None:
-    """Why Alexa refuses a JSON object answered with HTTP 200 as a response envelope
-    (Amazon's Response Format: a ``version``, a ``response`` object, ``directives`` a list),
-    or None: the shape ``alexaskill chat --url`` refuses too."""
-    if not isinstance(payload, dict):
-        return "the answer is not a JSON object"
-    if not isinstance(payload.get("version"), str):
-        return "the answer has no version (a response envelope needs one)"
-    answer = payload.get("response")
-    if not isinstance(answer, dict):
-        return "the answer has no response object (a response envelope needs one)"
-    directives = answer.get("directives")
-    if directives is not None and not isinstance(directives, list):
-        return "the answer's directives are not a list"
-    return None
 
 
 @dataclass(frozen=True)

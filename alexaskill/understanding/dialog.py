@@ -46,7 +46,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ..models import SCREEN_INTERFACES
-from ..responses.response import DIALOG_DIRECTIVES, answer_ends_session
+from ..responses.response import answer_ends_session, envelope_refusal, is_dialog_step
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
 from .dialog_answers import DialogAnswers
 from .dialog_state import (
@@ -275,12 +275,12 @@ class Conversation(DialogAnswers):
             self._refuse(turn, exchange, what, note=note, kind=kind)
             return
         response = exchange.response
-        refusal = _envelope_error(reply.json) or response_ssml_error(response)
+        refusal = envelope_refusal(reply.json) or response_ssml_error(response)
         if refusal is not None:
             self._refuse(turn, exchange, refusal)
             return
         directives = [d for d in response.get("directives") or () if isinstance(d, dict)]
-        step = next((d for d in directives if _dialog_type(d.get("type"))), None)
+        step = next((d for d in directives if is_dialog_step(d)), None)
         if step is not None and response.get("shouldEndSession") is True:
             # A dialog directive waits for the user's answer; it never ends the session.
             self._refuse(turn, exchange, f"{step.get('type')} with shouldEndSession true")
@@ -432,23 +432,5 @@ class Conversation(DialogAnswers):
         dialog.state = "IN_PROGRESS"
 
 
-def _envelope_error(body: Mapping[str, Any]) -> str | None:
-    """Why Alexa refuses ``body`` as a response envelope (Amazon's Response Format: a
-    ``version`` and a ``response`` object), or None."""
-    if not isinstance(body.get("version"), str):
-        return "the answer has no version (a response envelope needs one)"
-    if not isinstance(body.get("response"), dict):
-        return "the answer has no response object (a response envelope needs one)"
-    directives = body["response"].get("directives")
-    if directives is not None and not isinstance(directives, list):
-        return "the answer's directives are not a list"
-    return None
-
-
 def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
-
-
-def _dialog_type(kind: object) -> bool:
-    """Whether a directive's ``type`` (any JSON) names a dialog directive."""
-    return isinstance(kind, str) and kind in DIALOG_DIRECTIVES

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..responses.response import DIALOG_DIRECTIVES
+from ..responses.response import is_dialog_step
 from .model import DialogIntentModel, InteractionModel
 from .result import Understanding
 from .turns import Turn, speech_of
@@ -225,12 +225,7 @@ def opens_microphone(response: Mapping[str, Any]) -> bool:
     if isinstance(end, bool):
         return not end
     directives = response.get("directives")
-    return isinstance(directives, list) and any(
-        isinstance(directive, Mapping)
-        and isinstance(kind := directive.get("type"), str)
-        and kind in DIALOG_DIRECTIVES
-        for directive in directives
-    )
+    return isinstance(directives, list) and any(map(is_dialog_step, directives))
 
 
 def reprompt_of(response: Mapping[str, Any]) -> str | None:
