@@ -63,13 +63,19 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     ``ALEXASKILL_LOG_LEVEL`` and ``ALEXASKILL_LOG_JSON`` from ``environ`` (default: os.environ).
 
     `ConfigurationError` for a log level or boolean that does not parse, for a skill id ``*``
-    (answering any skill is written in code: ``Skill(skill_id="*")``). ``FORWARDED_ALLOW_IPS``,
-    uvicorn's, is left to the server that reads it (`alexaskill.proxies`).
+    (answering any skill is written in code: ``Skill(skill_id="*")``), and for a skill id
+    variable that is set but names no id (blank, commas only; empty is unset).
+    ``FORWARDED_ALLOW_IPS``, uvicorn's, is left to the server that reads it
+    (`alexaskill.proxies`).
     """
     env = os.environ if environ is None else environ
-    skill_ids = tuple(
-        part.strip() for part in env.get("ALEXASKILL_SKILL_ID", "").split(",") if part.strip()
-    )
+    raw_ids = env.get("ALEXASKILL_SKILL_ID", "")
+    skill_ids = tuple(part.strip() for part in raw_ids.split(",") if part.strip())
+    if raw_ids and not skill_ids:  # set, but blank or commas: a deployment's mistake, not unset
+        raise ConfigurationError(
+            f"ALEXASKILL_SKILL_ID={raw_ids!r} names no skill id: set it to the skill's id "
+            "(amzn1.ask.skill.…), or unset it"
+        )
     if "*" in skill_ids:
         # The README's promise: answering any skill is written in code, never set by accident.
         raise ConfigurationError(

@@ -486,5 +486,5 @@ def test_the_container_refuses_a_skill_id_that_names_none(tmp_path: Path, value:
     (line,) = completed.stderr.splitlines()
     assert line == (
         f"alexaskill: ALEXASKILL_SKILL_ID={value!r} names no skill id: set it to the skill's id "
-        "(amzn1.ask.skill.…), or leave it unset for the example's"
+        "(amzn1.ask.skill.…), or unset it"
     ), line

@@ -52,3 +52,25 @@ def test_an_id_from_the_environment_that_no_request_can_carry_names_the_variable
     settings = settings_from_env({"ALEXASKILL_SKILL_ID": UUID})
     with pytest.raises(ConfigurationError, match=r"^skill_id .*ALEXASKILL_SKILL_ID"):
         Skill(settings.skill_ids)
+
+
+@pytest.mark.parametrize("value", [" ", ",", " , ", "\t,\n"])
+def test_settings_refuse_a_skill_id_variable_that_names_none(value: str) -> None:
+    # settings_from_env read a set but blank value (or commas) as unset: each example then
+    # repeated the same check by hand (dialog and podcast had forgotten it once), and a skill
+    # written from the README served no id, or the wrong one, instead of stopping.
+    from alexaskill import ConfigurationError, settings_from_env
+
+    with pytest.raises(ConfigurationError) as raised:
+        settings_from_env({"ALEXASKILL_SKILL_ID": value})
+    assert str(raised.value) == (
+        f"ALEXASKILL_SKILL_ID={value!r} names no skill id: set it to the skill's id "
+        "(amzn1.ask.skill.…), or unset it"
+    )
+
+
+def test_settings_take_an_empty_skill_id_variable_as_unset() -> None:
+    from alexaskill import settings_from_env
+
+    assert settings_from_env({"ALEXASKILL_SKILL_ID": ""}).skill_ids == ()
+    assert settings_from_env({}).skill_ids == ()

@@ -21,7 +21,6 @@ skill keeps it in persistent storage, since the process can restart between two 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 
 from alexaskill import (
@@ -45,15 +44,9 @@ from alexaskill.directives import AudioMetadata, AudioPlayer
 
 # ALEXASKILL_SKILL_ID as a deployed skill reads it (one id, or several separated by commas;
 # README, "Configuration from the environment"); unset or empty, the example id. A value that
-# names no id (blank, commas only) is a mistake: the server stops in one line, not a traceback.
+# names no id (blank, commas only) is refused: the server stops in one line, not a traceback.
 try:
-    _given = os.environ.get("ALEXASKILL_SKILL_ID", "")
     _settings = settings_from_env()
-    if _given and not _settings.skill_ids:
-        raise ConfigurationError(
-            f"ALEXASKILL_SKILL_ID={_given!r} names no skill id: set it to the skill's id "
-            "(amzn1.ask.skill.…), or leave it unset for the example's"
-        )
 except ConfigurationError as exc:
     raise SystemExit(f"alexaskill: {exc}") from None
 SKILL_ID = _settings.skill_ids or ("amzn1.ask.skill.00000000-0000-0000-0000-000000000000",)

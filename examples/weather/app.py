@@ -54,12 +54,6 @@ try:
     if "ALEXASKILL_LOG_LEVEL" in os.environ or "ALEXASKILL_LOG_JSON" in os.environ:
         # Only when asked: importing the skill (in tests, say) leaves logging alone otherwise.
         configure_logging(settings.log_level, json=settings.log_json)
-    given = os.environ.get("ALEXASKILL_SKILL_ID", "")
-    if given and not settings.skill_ids:  # blank, or commas: a mistake, not "no id set"
-        raise ConfigurationError(
-            f"ALEXASKILL_SKILL_ID={given!r} names no skill id: set it to the skill's id "
-            "(amzn1.ask.skill.…), or leave it unset for the example's"
-        )
     SKILL_ID = settings.skill_ids or ("amzn1.ask.skill.00000000-0000-0000-0000-000000000000",)
 
     # The compiled catalogs ship beside the code (see the docstring for the commands that make
