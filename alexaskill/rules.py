@@ -25,8 +25,12 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   IntentRequest, or a LaunchRequest when their ``updatedIntent`` names the intent to start
   (intent chaining); anything else raises. A Delegate carries speech only when it starts
   another intent than the request's. The slots they name must be slots of the intent, where the
-  skill declares it (`alexaskill.rules_dialog`). (``Dialog.UpdateDynamicEntities`` and Alexa
-  Conversations' ``Dialog.DelegateRequest`` are not dialog-management directives: not limited.)
+  skill declares it (`alexaskill.rules_dialog`). (Alexa Conversations' ``Dialog.DelegateRequest``
+  is no dialog-management directive: not limited.)
+- **Dialog.UpdateDynamicEntities** answers an IntentRequest only (Amazon's Dialog Interface
+  Reference); in a reply to any other request it is dropped as a `RuleViolation` (the rest of
+  the reply, a greeting say, still goes out). With ``shouldEndSession: true`` it is refused
+  when the response is built.
 - **Replies to AudioPlayer.\\*, PlaybackController.\\* and System.ExceptionEncountered** carry
   no speech, card or reprompt, and only the AudioPlayer directives each event takes (Amazon's
   AudioPlayer interface reference): ``PlaybackStarted`` and ``PlaybackFinished`` take only
@@ -36,8 +40,7 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   ``shouldEndSession`` is dropped silently (those requests have no session).
 - **SessionEndedRequest** takes no response (Amazon's request types reference): whatever the
   handler returned is dropped with a DEBUG line (a goodbye returned from a shared handler is no
-  mistake), and the reply carries no ``sessionAttributes``: the session is over. Only a
-  ``Dialog.UpdateDynamicEntities`` stays, the clearing Amazon's samples send then.
+  mistake), and the reply carries no ``sessionAttributes``: the session is over.
 - **Requests outside a session** (skill events, Messaging.MessageReceived, …) have no one
   listening: a handler that fails, or runs past the deadline, gets an empty acknowledgement
   instead of the spoken apology.
@@ -265,6 +268,8 @@ def check_reply(
         return _ended(response)
     if not response.directives:
         return response
+    if type_ != "IntentRequest":
+        response = _no_dynamic_entities(response, request, handler, violations)
     try:
         check_dialog(response, request, skill)
     except ResponseError as exc:
@@ -361,10 +366,33 @@ def _only_audio(
     return response
 
 
+def _no_dynamic_entities(
+    response: Response,
+    request: Request,
+    handler: str,
+    violations: list[RuleViolation] | None,
+) -> Response:
+    """``response`` without a ``Dialog.UpdateDynamicEntities``, which answers only an
+    IntentRequest (Amazon's Dialog Interface Reference): the rest is still worth hearing."""
+    kept = tuple(d for d in response.directives if directive_type(d) != _DYNAMIC_ENTITIES)
+    if len(kept) == len(response.directives):
+        return response
+    rule = f"{_DYNAMIC_ENTITIES} answers an IntentRequest, not a {request.type}"
+    _report(
+        RuleViolation(
+            request.type,
+            (_DYNAMIC_ENTITIES,),
+            rule,
+            handler=handler,
+            request_id=request.request_id,
+        ),
+        violations,
+    )
+    return msgspec.structs.replace(response, directives=kept)
+
+
 def _ended(response: Response) -> Response | None:
-    """The reply to SessionEndedRequest: none, but for a clearing of the session's dynamic
-    entities (Amazon's samples send one then); what is dropped is named in a DEBUG line."""
-    kept = tuple(d for d in response.directives if directive_type(d) == _DYNAMIC_ENTITIES)
+    """The reply to SessionEndedRequest: none; what is dropped is named in a DEBUG line."""
     dropped = [
         name
         for name, part in (
@@ -377,15 +405,13 @@ def _ended(response: Response) -> Response | None:
         )
         if part is not UNSET
     ]
-    dropped += [
-        type_ for type_ in map(directive_type, response.directives) if type_ != _DYNAMIC_ENTITIES
-    ]
+    dropped += map(directive_type, response.directives)
     if dropped:
         logger.debug(
             "reply to SessionEndedRequest: dropped %s (Alexa takes no response to it)",
             ", ".join(dropped),
         )
-    return Response(directives=kept) if kept else None
+    return None
 
 
 def _device(envelope: Envelope) -> Device | None:

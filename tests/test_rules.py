@@ -91,7 +91,8 @@ def test_delegate_speaks_only_to_start_another_intent() -> None:
 def test_other_dialog_directives_are_not_limited() -> None:
     entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
     conversations = {"type": "Dialog.DelegateRequest", "target": "AMAZON.Conversations"}
-    assert speak("Bye", directives=[entities, conversations]).should_end_session is True
+    assert speak("Bye", directives=[conversations]).should_end_session is True
+    assert ask("Which?", directives=[entities, conversations]).should_end_session is False
     assert elicit_slot("fruit", "Which?", directives=[entities]).directives[1] is entities
 
 
@@ -690,29 +691,6 @@ def test_a_reply_to_session_ended_is_empty_and_keeps_no_session(
     assert record.getMessage().endswith(" (Alexa takes no response to it)")
 
 
-def test_a_reply_to_session_ended_keeps_its_clearing_of_the_dynamic_entities(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    # Amazon's samples clear the session's dynamic entities when it ends: that directive goes
-    # out (whether Alexa acts on it or not, it does no harm); the rest is dropped as before.
-    skill = Skill(SKILL_ID)
-    clear = Dialog.UpdateDynamicEntities("CLEAR")
-    skill.session_ended(lambda: speak("Bye", directives=[clear]))
-    with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
-        result = client.session_ended("USER_INITIATED")
-    assert result.json == {
-        "version": "1.0",
-        "response": {
-            "directives": [{"type": "Dialog.UpdateDynamicEntities", "updateBehavior": "CLEAR"}]
-        },
-    }
-    [record] = [r for r in caplog.records if r.name == "alexaskill"]
-    assert record.getMessage() == (
-        "reply to SessionEndedRequest: dropped outputSpeech, shouldEndSession "
-        "(Alexa takes no response to it)"
-    )
-
-
 def test_the_dropped_parts_of_a_reply_to_session_ended_are_named(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -1029,3 +1007,69 @@ def test_a_reply_to_an_audio_event_keeps_only_the_audioplayer_directives_alexa_k
             "AudioPlayer.Pause is no AudioPlayer directive, which are AudioPlayer.ClearQueue, "
             "AudioPlayer.Play, AudioPlayer.Stop" in str(violation)
         )
+
+
+# --- Dialog.UpdateDynamicEntities answers an IntentRequest, with the session open ---------------
+
+
+def test_dynamic_entities_never_go_with_should_end_session_true() -> None:
+    # Amazon's Dialog Interface Reference: the dialog directives, UpdateDynamicEntities among
+    # them, never end the session; the entities were for turns that would not come.
+    entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
+    with pytest.raises(ResponseError, match=r"Dialog.UpdateDynamicEntities .* shouldEndSession"):
+        speak("Bye", directives=[entities])
+    with pytest.raises(ResponseError, match=r"Dialog.UpdateDynamicEntities .* shouldEndSession"):
+        Response(
+            directives=[{"type": "Dialog.UpdateDynamicEntities", "updateBehavior": "CLEAR"}],
+            should_end_session=True,
+        )
+    assert ask("Which fruit?", directives=[entities]).directives == (entities,)
+    assert speak("Which?", directives=[entities], end_session=None).directives == (entities,)
+
+
+@pytest.mark.parametrize("request_type", ["LaunchRequest", "Display.ElementSelected"])
+def test_dynamic_entities_answer_only_an_intent_request(
+    request_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Dropped rather than refused: the greeting is still worth hearing; the violation is logged
+    # at ERROR and fails the handler's test.
+    skill = Skill(SKILL_ID)
+    entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
+    skill.on(request_type)(lambda: ask("Which fruit?", directives=[entities]))
+    skill.intent("PickFruit")(lambda: ask("Which fruit?", directives=[entities]))
+    with TestClient(skill, raise_handler_errors=False) as client:
+        other = client.send(request_type)
+        intent = client.intent("PickFruit")
+    assert [d["type"] for d in intent.json["response"]["directives"]] == [
+        "Dialog.UpdateDynamicEntities"
+    ]
+    assert intent.violations == ()
+    response = other.json["response"]
+    assert "directives" not in response
+    assert response["outputSpeech"]["text"] == "Which fruit?"
+    assert response["shouldEndSession"] is False
+    [violation] = other.violations
+    assert (violation.request_type, violation.dropped) == (
+        request_type,
+        ("Dialog.UpdateDynamicEntities",),
+    )
+    assert "answers an IntentRequest" in violation.rule
+    [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert record.levelno == logging.ERROR
+
+
+def test_a_reply_to_session_ended_drops_dynamic_entities_too(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = Skill(SKILL_ID)
+    clear = Dialog.UpdateDynamicEntities("CLEAR")
+    skill.session_ended(lambda: Response(directives=[clear]))
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
+        result = client.session_ended("USER_INITIATED")
+    assert result.json == {"version": "1.0", "response": {}}
+    assert result.violations == ()
+    [record] = [r for r in caplog.records if r.name == "alexaskill"]
+    assert record.getMessage() == (
+        "reply to SessionEndedRequest: dropped Dialog.UpdateDynamicEntities "
+        "(Alexa takes no response to it)"
+    )

@@ -213,8 +213,9 @@ def _check_extras(response: Response) -> None:
 DIALOG_DIRECTIVES: Final = frozenset(
     {"Dialog.Delegate", "Dialog.ElicitSlot", "Dialog.ConfirmSlot", "Dialog.ConfirmIntent"}
 )
+_DYNAMIC_ENTITIES: Final = "Dialog.UpdateDynamicEntities"
 # Directive types Alexa takes at most once per response.
-_ONCE: Final = ("Dialog.UpdateDynamicEntities", "AudioPlayer.Play", "VideoApp.Launch")
+_ONCE: Final = (_DYNAMIC_ENTITIES, "AudioPlayer.Play", "VideoApp.Launch")
 # Skill connections' directives, which take no audio or video player directive beside them
 # (Amazon's "Use Skill Connections to Request Tasks").
 _HANDOVERS: Final = ("Connections.StartConnection", "Tasks.CompleteTask")
@@ -294,6 +295,12 @@ def _check_rules(response: Response) -> None:
                     "Dialog.Delegate carries no outputSpeech (Alexa speaks the dialog model's "
                     "prompt), except to start another intent: give it that updatedIntent"
                 )
+    if response.should_end_session is True and _DYNAMIC_ENTITIES in types:
+        # Amazon's Dialog Interface Reference: the entities serve the turns to come.
+        raise ResponseError(
+            f"{_DYNAMIC_ENTITIES} serves the next turns of the session, but shouldEndSession is "
+            "true: keep the session open (ask(), or end_session=False / None)"
+        )
     for once in _ONCE:
         if types.count(once) > 1:
             raise ResponseError(f"at most one {once} per response, but it has {types.count(once)}")
