@@ -58,6 +58,7 @@ _NOT_GOODBYE: Final = DIALOG_DIRECTIVES | {
     "Connections.StartConnection",
     "Connections.SendRequest",
 }
+_DYNAMIC_ENTITIES: Final = "Dialog.UpdateDynamicEntities"
 #: Seconds between two warnings of one handler's replies to one leaving intent (`ended`).
 WARNING_EVERY: Final = 10.0
 
@@ -133,6 +134,11 @@ def _closing(response: Response | None) -> Response:
         or any(directive_type(d) in _NOT_GOODBYE for d in response.directives)
     ):
         return END
+    directives = response.directives
+    if any(directive_type(d) == _DYNAMIC_ENTITIES for d in directives):
+        # For turns that will not come, and never with shouldEndSession true: left out.
+        directives = tuple(d for d in directives if directive_type(d) != _DYNAMIC_ENTITIES)
+        return response.replace(should_end_session=True, directives=directives)
     return response.replace(should_end_session=True)
 
 

@@ -458,3 +458,21 @@ def test_a_leaving_intents_own_handler_returning_none_ends_the_session(
     with TestClient(skill) as client:
         assert client.intent(intent).should_end_session is True
         assert client.intent("Quiet").json["response"] == {}
+
+
+def test_a_goodbye_closed_for_stop_goes_without_its_dynamic_entities() -> None:
+    # A catch-all's goodbye that leaves shouldEndSession out is closed for Stop; a
+    # Dialog.UpdateDynamicEntities in it (for turns that will not come) never goes with
+    # shouldEndSession true: it is left out, and the goodbye is said, not the apology.
+    from alexaskill.directives import Dialog
+
+    entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.fallback(lambda: speak("Goodbye", directives=[entities], end_session=None))
+    with TestClient(skill, raise_handler_errors=False) as client:
+        answer = client.intent("AMAZON.StopIntent")
+    assert answer.handler_error is None
+    assert answer.json["response"] == {
+        "outputSpeech": {"type": "PlainText", "text": "Goodbye"},
+        "shouldEndSession": True,
+    }
