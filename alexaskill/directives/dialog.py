@@ -105,7 +105,8 @@ class Dialog:
             force_setattr(self, "updated_intent", _intent_json(self.updated_intent))
 
     class UpdateDynamicEntities(Directive, tag="Dialog.UpdateDynamicEntities", frozen=True):
-        """Add slot values for this session (``REPLACE``) or remove them all (``CLEAR``).
+        """Add slot values for this session (``REPLACE``) or remove them all (``CLEAR``): in a
+        reply to an IntentRequest that keeps the session open (`alexaskill.rules`).
 
         ``types`` maps a slot type name to its values, given as for `Skill.add_slot_type`
         (names, `SlotTypeValue`, or ``{"name", "id", "synonyms"}``); a value without an id
