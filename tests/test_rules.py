@@ -1073,3 +1073,17 @@ def test_a_reply_to_session_ended_drops_dynamic_entities_too(
         "reply to SessionEndedRequest: dropped Dialog.UpdateDynamicEntities "
         "(Alexa takes no response to it)"
     )
+
+
+@pytest.mark.parametrize("event", AUDIO_EVENTS)
+def test_a_reply_to_an_audio_event_or_a_media_button_drops_dynamic_entities(
+    audio_client: Any, event: str
+) -> None:
+    _Reply.part = Response(
+        directives=(Dialog.UpdateDynamicEntities("CLEAR"), AudioPlayer.Stop()),
+    )
+    result = audio_client.send(event, token="ep-42", offsetInMilliseconds=0)
+    kept = [d["type"] for d in result.json["response"].get("directives", [])]
+    assert kept == ([] if not KEPT[event] else ["AudioPlayer.Stop"])
+    [violation] = result.violations
+    assert "Dialog.UpdateDynamicEntities" in violation.dropped
