@@ -241,16 +241,17 @@ class _Bounded:
             self.flow.pause_reading()
 
     def _head_ends_late(self, data: bytes) -> bool:
-        """Whether the head ends in ``data`` past the size limit. The parsers take a whole head
-        of any size, and `data_received` counts the bytes of a head still incomplete after a
-        read: one that comes whole, or ends, in a read is measured here, before it is parsed."""
+        """Whether the head ends in ``data`` past the size limit, or does not end in it and is
+        past it already. The parsers take a whole head of any size (h11 up to its own limit):
+        measured here, before it is parsed."""
         tail = self._head_tail if self._head_bytes else b""  # an end that began in the last read
         seen = tail + data
         # (Searched after empty lines before the request line, skipped by both parsers.)
         start = 0 if self._head_bytes else len(seen) - len(seen.lstrip(b"\r\n"))
         marks = (b"\r\n\r\n", b"\n\n")  # h11 also ends a head at a blank line of a bare LF
         ends = [i + len(mark) for mark in marks if (i := seen.find(mark, start)) >= 0]
-        return bool(ends) and self._head_bytes - len(tail) + min(ends) > self.max_header_size
+        end = min(ends) if ends else len(seen) - start  # (no end: h11 must not buffer it)
+        return self._head_bytes - len(tail) + end > self.max_header_size
 
     def _refuse_head(self) -> None:
         if not self.transport.is_closing():
@@ -455,7 +456,7 @@ class H11Protocol(_Bounded, _JsonOverLimit, _Refusals, _H11):
     """uvicorn's h11 protocol (pure Python), with the bounds of this module."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        _OneFraming.adopt(self.conn)  # (uvicorn's __init__ made it)
+        _OneFraming.adopt(self.conn, self.max_header_size)  # (uvicorn's __init__ made it)
         # uvicorn's warnings for a request refused (unparsable, past --limit-concurrency),
         # said rarely: a flood of them, a log write each.
         rare = _RareWarnings(self.logger, self.server_state, self.loop)

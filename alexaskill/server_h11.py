@@ -141,9 +141,13 @@ class _OneFraming(h11.Connection):
     _refused = False
 
     @classmethod
-    def adopt(cls, connection: h11.Connection) -> None:
-        """Make uvicorn's h11 connection (just made, nothing received) one of this class."""
+    def adopt(cls, connection: h11.Connection, max_header_size: int = 0) -> None:
+        """Make uvicorn's h11 connection (just made, nothing received) one of this class, its
+        own bound on a head (``--h11-max-incomplete-event-size``, 16 KiB) never below the
+        protocol's ``max_header_size``: under it, a larger head was refused there (400)."""
         connection.__class__ = cls
+        limit = max(connection._max_incomplete_event_size, max_header_size)
+        connection._max_incomplete_event_size = limit
         # The buffer's methods are h11's own, not its API (the same from 0.12 to 0.16): where
         # they differ, h11 reads the head as it does itself rather than every request refused.
         if _STRICT_READ and type(connection._receive_buffer) is ReceiveBuffer:
