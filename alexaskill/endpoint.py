@@ -25,6 +25,9 @@ __all__: list[str] = []  # the Skill's endpoint, made by `Serving`
 logger = logging.getLogger("alexaskill")
 
 _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
+#: The scope's key by which `alexaskill.server`'s protocols say that the parser refused the
+#: request's body (answered ``400``): the body's end is then no client gone.
+REFUSED_BODY: Final = "alexaskill.refused_body"
 _TOO_LARGE: Final = b'{"error": "request body too large"}'
 #: The request line's outcome for a POST refused before the skill's checks, by its status.
 _REFUSED: Final = {
@@ -99,6 +102,9 @@ class _Endpoint:
         try:
             body = await self._read_body_in_time(receive, self.skill.max_body_size)
         except _Disconnected:
+            if scope.get(REFUSED_BODY):  # the server answered 400 for bytes of the body
+                log_request(None, outcome="refused:body", status=400)
+                return
             # Nobody waits for an answer: not verified or answered; its line says it went.
             logger.debug("the client went away before its request's body came whole")
             log_request(None, outcome="disconnected")

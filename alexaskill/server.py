@@ -85,6 +85,7 @@ from .server_writes import (
     _drain_tls_shutdown,
     _HeldWrites,
     _Lingering,
+    _mark_body_refused,
     _refusal,
 )
 from .sweep import _Sweeper, _sweeper
@@ -350,8 +351,8 @@ class _Bounded:
         _say_unsupported_upgrade(self)  # uvicorn's lines, said rarely: one a request flooded
 
     def send_400_response(self, msg: str) -> None:
-        """A request the parser refused (uvicorn has logged ``msg``): 400 with a JSON reason,
-        as every refusal of alexaskill's (uvicorn's own is plain text), and close."""
+        """The parser refused a request: 400, a JSON reason (uvicorn's: plain text); close."""
+        _mark_body_refused(self.cycle)
         self._close(_400)
 
     def _close(self, answer: bytes | None) -> None:

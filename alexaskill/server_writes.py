@@ -9,6 +9,7 @@ import ssl
 from asyncio import sslproto
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from .endpoint import REFUSED_BODY
 from .exchange import HeldHead
 
 if TYPE_CHECKING:
@@ -48,6 +49,14 @@ def _abandon_answer(cycle: Any) -> None:
     event = getattr(cycle, "message_event", None)  # (uvicorn h11's)
     if event is not None:
         event.set()
+
+
+def _mark_body_refused(cycle: Any) -> None:
+    """The parser refused the body of the request ``cycle`` still reads (a bad chunk size, a
+    transfer coding but ``chunked``): the server answers ``400`` for it. Said in its scope, so
+    that the endpoint's request line says so, not that the client went away (`REFUSED_BODY`)."""
+    if cycle is not None and not cycle.response_complete and cycle.more_body:
+        cycle.scope[REFUSED_BODY] = True
 
 
 #: The attributes of asyncio's SSLProtocol (3.11 on) `_DrainingSSLProtocol` uses.

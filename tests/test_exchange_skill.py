@@ -306,3 +306,38 @@ def test_a_post_whose_body_never_came_whole_has_one_request_line(
         assert outcome == [("disconnected", None)] and statuses(wire(events)) == []
     else:
         assert outcome == [("refused:body_timeout", 408)] and statuses(wire(events)) == [408]
+
+
+@pytest.mark.parametrize(
+    ("coding", "body"),
+    [
+        (b"chunked", b"zz\r\n{}\r\n0\r\n\r\n"),
+        (b"chunked", b"10000000000000002\r\n{}\r\n0\r\n\r\n"),
+        (b"gzip, chunked", b"2\r\n{}\r\n0\r\n\r\n"),
+    ],
+    ids=["bad-chunk-size", "chunk-size-past-64-bits", "a-coding-but-chunked"],
+)
+@pytest.mark.parametrize("protocol_name", ["H11Protocol", "HttpToolsProtocol"])
+def test_a_body_the_parser_refuses_has_a_400_request_line_not_disconnected(
+    caplog: pytest.LogCaptureFixture, protocol_name: str, coding: bytes, body: bytes
+) -> None:
+    # The server answers 400 for the body's bytes and ends the request: its request line said
+    # "disconnected" (status null), as if the client had gone away, the 400 sent unsaid.
+    from alexaskill import server as server_module
+
+    skill = make_skill()
+    ours(skill, [signed()], **DOCKER)  # (the app built)
+    caplog.set_level(logging.INFO, logger="alexaskill.request")
+    caplog.clear()
+    head = (
+        b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        b"transfer-encoding: %b\r\n\r\n" % coding
+    )
+    protocol_class = getattr(server_module, protocol_name)
+    events, _ = serve(protocol_class, skill, [head, body], **DOCKER)
+    assert statuses(wire(events)) == [400]
+    lines = [r for r in caplog.records if r.name == "alexaskill.request"]
+    # (h11 refuses a coding but chunked at the head: the app never runs, as for every head.)
+    at_head = protocol_name == "H11Protocol" and coding != b"chunked"
+    expected = [] if at_head else [("refused:body", 400)]
+    assert [(r.__dict__["outcome"], r.__dict__["status"]) for r in lines] == expected
