@@ -186,7 +186,11 @@ class Serving(DeadlineAnswering):
         if self.health_path is not None:
             routes.append(Route(self.health_path, health, methods=["GET", "HEAD"]))
         errors = {HTTPException: http_error}
-        return Starlette(routes=routes, exception_handlers=errors, lifespan=self._lifespan)
+        app = Starlette(routes=routes, exception_handlers=errors, lifespan=self._lifespan)
+        # Another path is a 404 in JSON: never a redirect (a slash added or removed, 307 with
+        # an empty body), which Alexa does not follow.
+        app.router.redirect_slashes = False
+        return app
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[None]:

@@ -1461,3 +1461,21 @@ def test_a_body_timeout_longer_than_a_day_is_refused(seconds: float) -> None:
     with pytest.raises(ConfigurationError, match=r"body_timeout .*at most 86400 \(a day\)"):
         make_skill(body_timeout=seconds)
     assert make_skill(body_timeout=86400).body_timeout == 86400
+
+
+def test_a_path_with_a_slash_added_or_removed_is_404_in_json_not_a_redirect() -> None:
+    # The README: another path is 404 {"error": ...}. Starlette's router answered POST
+    # /alexa/ with a redirect to /alexa (HTTP 307, an empty body): Alexa, given the endpoint
+    # with the slash, follows no redirect, and nothing said why its requests failed.
+    skill = make_skill(path="/alexa")
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")).encode()
+    headers = {"content-type": "application/json", **pki.sign(body)}
+    with StarletteClient(skill, follow_redirects=False) as http:
+        assert http.post("/alexa", content=body, headers=headers).status_code == 200
+        for method, path in [("POST", "/alexa/"), ("GET", "/alexa/"), ("GET", "/health/")]:
+            answer = http.request(method, path, content=body, headers=headers)
+            assert answer.status_code == 404, (method, path)
+            assert answer.json() == {"error": "not found"}
+        assert http.get("/health").json() == {"status": "ok"}
