@@ -2,7 +2,8 @@
 
 Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO", "AF", "EV",
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
-"03:30"); "noon" is "12:00", "midnight" "00:00".
+"03:30"); "noon" is "12:00", "midnight" "00:00". British "half five" is half past five (05:30),
+American "quarter of seven" a quarter to seven (06:45).
 """
 
 from __future__ import annotations
@@ -125,7 +126,9 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
         if words[0].isdigit() and len(words[0]) in (3, 4) and meridiem is not None:
             return _apply(int(words[0][:-2]), int(words[0][-2:]), meridiem)
     # "half past three", "quarter to four", "ten past six", "twenty minutes to five"
-    for link, sign in (("past", 1), ("after", 1), ("to", -1), ("before", -1), ("til", -1)):
+    # "quarter of seven", "ten of six": American English for "to".
+    links = (("past", 1), ("after", 1), ("to", -1), ("before", -1), ("til", -1), ("of", -1))
+    for link, sign in links:
         if link in words:
             at = words.index(link)
             before, hour_words = words[:at], words[at + 1 :]
@@ -149,6 +152,9 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
                 return None
             total = (hour * 60 + sign * offset) % (24 * 60)
             return _apply(total // 60, total % 60, meridiem)
+    if len(words) > 1 and words[0] == "half":  # British "half five": half past five
+        hour = _hour(words[1:])  # said on a twelve-hour clock: "half twenty" is no time
+        return None if hour is None or not 1 <= hour <= 12 else _apply(hour, 30, meridiem)
     for split in range(1, min(len(words), 2) + 1):
         hour = _hour(words[:split])
         if hour is None:

@@ -407,6 +407,9 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         month_year = year_number(words[1:])
         if month_year is not None and _month_day_year(words, today) is None:
             return f"{month_year:04d}-{MONTHS[words[0]]:02d}" if month_year >= 1 else None
+    named = _weekday_and_day(words, today) if words[0] in WEEKDAYS and len(words) > 1 else None
+    if named is not None:
+        return named
     month_day = (
         _month_day_year(words, today) or _day_of_month(words, today) or _of_week(words, today)
     )
@@ -437,6 +440,12 @@ def _date(words: list[str], today: datetime.date) -> str | None:
             amount = _relative_amount(words[: -len(tail)])
             if amount is not None:
                 return _shift(today, *amount)
+    if "from" in words[1:-1]:  # "a week from tomorrow", "two days from next friday"
+        at = words.index("from")
+        amount = _relative_amount(words[:at])
+        start = _date(words[at + 1 :], today) if amount is not None else None
+        if amount is not None and start is not None and _ISO_DAY.fullmatch(start):
+            return _shift(datetime.date.fromisoformat(start), *amount)
     if words[-1] == "ago":
         amount = _relative_amount(words[:-1])
         if amount is not None:
@@ -448,6 +457,30 @@ def _date(words: list[str], today: datetime.date) -> str | None:
     said_year = year_number(words)
     if said_year is not None and len(words) <= 4:
         return f"{said_year:04d}" if said_year >= 1 else None  # "0005" is year 5, "0000" none
+    return None
+
+
+def _weekday_and_day(words: Sequence[str], today: datetime.date) -> str | None:
+    """ "friday the 4th", "friday december 4th", "friday the 4th of december": the day said,
+    which must be that weekday; "friday the 13th" with no month is the next friday the 13th."""
+    weekday, rest = WEEKDAYS[words[0]], list(words[1:])
+    if any(word in MONTHS for word in rest):
+        said = _month_day_year(rest, today)
+        if said is None or _ISO_DAY.fullmatch(said) is None:
+            return None
+        found = datetime.date.fromisoformat(said)
+        return said if found.weekday() == weekday else None  # which of the two was meant?
+    if rest[0] == "the":
+        rest = rest[1:]
+    day = _day_number(rest) if rest and ordinal(rest) is not None else None
+    if day is None:
+        return None
+    # Each day of the month falls on each weekday within 28 years; most within one or two.
+    for ahead in range(12 * 28 + 1):
+        year, month = _add_months(today, ahead)
+        on_day = _valid(year, month, day) if year <= 9999 else None
+        if on_day is not None and on_day >= today and on_day.weekday() == weekday:
+            return _day(on_day)
     return None
 
 

@@ -65,7 +65,7 @@ _TIME: Final = (
     | frozenset(word for words in MERIDIEM for word in words)
     | _words(
         """noon midday midnight noontime lunchtime in the this at tomorrow during o'clock half
-        quarter past after to before til minutes minute hundred hours around about by"""
+        quarter past after to before til of minutes minute hundred hours around about by"""
     )
 )
 _DURATION: Final = (
