@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -13,6 +14,7 @@ import pytest
 from alexaskill.cli import main
 from alexaskill.interaction import InteractionModelError
 from alexaskill.understanding import InteractionModel, check_model
+from alexaskill.understanding.limits import limit_problems
 
 MODEL_FILE = Path(__file__).parent / "fixtures" / "models" / "en-US.json"
 
@@ -624,3 +626,53 @@ def test_model_says_what_is_wrong_with_app_before_asking_for_the_invocation(app:
     assert code == 2
     assert "invocation name is missing" not in err, err
     assert app.split(":")[0] in err, err
+
+
+def _letters(number: int) -> str:
+    """A name of ASCII letters for ``number``: intent and type names take no digits."""
+    name = ""
+    while True:
+        number, digit = divmod(number, 26)
+        name += "abcdefghijklmnopqrstuvwxyz"[digit]
+        if not number:
+            return name
+
+
+def test_more_intents_than_amazon_takes_is_an_error() -> None:
+    # 251 intents (five built-in ones among them) were "no problems found"; Amazon's build
+    # takes at most 250.
+    custom = [{"name": f"Ask_{_letters(n)}", "samples": [f"ask {_letters(n)}"]} for n in range(246)]
+    errors = messages(model(intents=custom))
+    assert [e for e in errors if "intents" in e] == [
+        "the model has 251 intents; Amazon's build takes at most 250, built-in intents "
+        "included: remove 1 (or merge intents that differ only in a word into one intent with "
+        "a slot)"
+    ]
+    assert limit_problems(InteractionModel.from_json(model(intents=custom[:-1]))) == []
+
+
+def test_more_slot_values_than_amazon_takes_is_an_error() -> None:
+    # 50,001 values over two custom types were "no problems found"; synonyms do not count.
+    data = model(
+        intents=[
+            {
+                "name": "Order",
+                "slots": [{"name": "dish", "type": "Dish"}, {"name": "drink", "type": "Drink"}],
+                "samples": ["order {dish}", "drink {drink}"],
+            }
+        ],
+        types=[
+            {"name": "Dish", "values": [_value(f"dish {n}") for n in range(30_000)]},
+            {"name": "Drink", "values": [_value(f"drink {n}") for n in range(20_001)]},
+        ],
+    )
+    dishes = data["interactionModel"]["languageModel"]["types"][0]["values"]
+    dishes[0] = _value("dish 0", synonyms=[f"plate {n}" for n in range(100)])
+    read = InteractionModel.from_json(data)
+    assert [f.message for f in check_model(read) if "values in all" in f.message] == [
+        "the model's slot types have 50001 values in all; Amazon's build takes at most 50000 "
+        "across every custom slot type (the largest: Dish 30000, Drink 20001); remove 1"
+    ]
+    drink = read.types["Drink"]
+    fewer = {**read.types, "Drink": dataclasses.replace(drink, values=drink.values[:-1])}
+    assert limit_problems(dataclasses.replace(read, types=fewer)) == []  # 50,000 is taken

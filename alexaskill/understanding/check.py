@@ -3,7 +3,8 @@
 `check_model` lists `Finding` values, errors and warnings:
 
 - What the developer console's build refuses (Amazon's "Interaction Model Schema" and "Create
-  Intents, Utterances, and Slots"): invocation name rules, intent and slot names, sample
+  Intents, Utterances, and Slots"): more intents or slot values than Amazon takes (`.limits`),
+  invocation name rules, intent and slot names, sample
   characters (no digits, no symbols), a sample naming a slot its intent lacks, an undeclared slot
   type, a custom intent without samples, a custom type without values or with values the
   builder refuses in its own models (empty, listed twice, two with one id), a slot type name
@@ -46,6 +47,7 @@ from ..interaction.invocation import invocation_name_warnings, invocation_proble
 from ..interaction.slot_warnings import builtin_slots_warning
 from ..ssml_check import ssml_error
 from .languages import supported_locales
+from .limits import limit_problems
 from .model import DialogIntentModel, InteractionModel, ModelIntent
 from .prompts import empty_slot_advice
 from .understander import DEFAULT_SKILL_ID, Understander
@@ -113,6 +115,8 @@ class _Checker:
 
     def run(self) -> list[Finding]:
         self.invocation()
+        for problem in limit_problems(self.model):
+            self.error(problem)
         self.intents()
         self.types()
         self.dialog()
