@@ -1282,3 +1282,45 @@ def test_british_half_five_and_american_quarter_of_seven(said: str, expected: st
 @pytest.mark.parametrize("said", ["half twenty", "half midnight", "half of seven"])
 def test_half_with_no_twelve_hour_clock_hour_is_no_time(said: str) -> None:
     assert slot(said, "AMAZON.TIME") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("week from tomorrow", "2026-12-07"),
+        ("the day after friday", "2026-12-05"),
+        ("two days after friday", "2026-12-06"),
+        ("in a couple of days", "2026-12-01"),
+        ("a couple of days ago", "2026-11-27"),
+        ("couple of weeks from friday", "2026-12-18"),
+        ("the weekend after next", "2026-W50-WE"),
+    ],
+)
+def test_more_days_counted_from_another(said: str, expected: str) -> None:
+    # "week from tomorrow" and "the day after friday" were sent as tomorrow and friday, the
+    # words counting from them dropped; the others filled no slot.
+    assert value(said, "AMAZON.DATE") == expected
+
+
+@pytest.mark.parametrize("said", ["weeks from tomorrow", "days from friday", "weeks after friday"])
+def test_units_counting_from_a_date_are_never_dropped(said: str) -> None:
+    # "weeks from tomorrow" (no amount said) was sent as tomorrow: no reading is better.
+    understood = understander("AMAZON.DATE").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("ten till seven", "AMAZON.TIME", "06:50"),
+        ("quarter till ten", "AMAZON.TIME", "09:45"),
+        ("quarter of an hour", "AMAZON.DURATION", "PT15M"),
+        ("a quarter of an hour", "AMAZON.DURATION", "PT15M"),
+        ("a quarter hour", "AMAZON.DURATION", "PT15M"),
+    ],
+)
+def test_till_for_to_and_a_quarter_of_an_hour(said: str, slot_type: str, expected: str) -> None:
+    # "ten till seven" was dropped as a range; "quarter of an hour" (its "an" read as "a")
+    # filled no slot, though "three quarters of an hour" did.
+    assert value(said, slot_type) == expected
+    assert slot("from ten till seven", "AMAZON.TIME") is None  # still a range

@@ -84,6 +84,8 @@ def cut_reason(
                 if not taken and _part_of_value(kind, spans, at, value, counts, language):
                     return _left_out(spans, value, at, at + 1)
                 word = spans.words[at]
+                if step < 0 and not taken and _counted_from(kind.name, spans, at, extra):
+                    return _left_out(spans, value, at - 1, at + 1)
                 if word in language.list_separators or word in _joiners(language):
                     other = _joined_value(
                         kind, spans, at + step, step, value, extra, counts, language
@@ -109,6 +111,24 @@ def cut_reason(
 _RANGES = frozenset({"to", "through", "thru", "till", "until"})
 #: Words said before the first of two values joined into a range ("from 5 to 6").
 _RANGE_OPENERS = frozenset({"from", "between"})
+
+
+#: Units a day is counted in, and the words counting from it: "weeks from tomorrow" and "the
+#: day after friday", left out of "tomorrow" and "friday", name other days.
+_DATE_UNITS = frozenset(
+    ["day", "days", "week", "weeks", "month", "months", "year", "years", "fortnight", "fortnights"]
+)
+_COUNTING = frozenset({"from", "after"})
+
+
+def _counted_from(slot_type: str, spans: SpanCache, at: int, extra: Collection[int]) -> bool:
+    """Whether the left-out words ending at ``at``, before a date, count days from it."""
+    return (
+        slot_type == "AMAZON.DATE"
+        and spans.words[at] in _COUNTING
+        and at - 1 in extra
+        and spans.words[at - 1] in _DATE_UNITS
+    )
 
 
 def _said(spans: SpanCache, start: int, end: int) -> str:

@@ -127,7 +127,15 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
             return _apply(int(words[0][:-2]), int(words[0][-2:]), meridiem)
     # "half past three", "quarter to four", "ten past six", "twenty minutes to five"
     # "quarter of seven", "ten of six": American English for "to".
-    links = (("past", 1), ("after", 1), ("to", -1), ("before", -1), ("til", -1), ("of", -1))
+    links = (
+        ("past", 1),
+        ("after", 1),
+        ("to", -1),
+        ("before", -1),
+        ("til", -1),
+        ("till", -1),
+        ("of", -1),
+    )
     for link, sign in links:
         if link in words:
             at = words.index(link)

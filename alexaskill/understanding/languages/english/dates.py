@@ -281,6 +281,8 @@ def _relative_amount(words: Sequence[str]) -> tuple[int, str] | None:
     amount_words = words[:-1]
     if amount_words in (["a"], ["an"], ["one"]):
         amount = 1
+    elif amount_words in (["a", "couple", "of"], ["a", "couple"], ["couple", "of"]):
+        amount = 2  # "in a couple of days"
     else:
         value = cardinal(amount_words)
         if value is None:
@@ -403,6 +405,8 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         return _week(today, weekend=True)
     if words in (["the", "week", "after", "next"], ["week", "after", "next"]):
         return _week(today + datetime.timedelta(days=14))
+    if words in (["the", "weekend", "after", "next"], ["weekend", "after", "next"]):
+        return _week(today + datetime.timedelta(days=14), weekend=True)
     if len(words) >= 2 and words[0] in MONTHS and words[1] not in MONTHS:
         month_year = year_number(words[1:])
         if month_year is not None and _month_day_year(words, today) is None:
@@ -440,9 +444,14 @@ def _date(words: list[str], today: datetime.date) -> str | None:
             amount = _relative_amount(words[: -len(tail)])
             if amount is not None:
                 return _shift(today, *amount)
-    if "from" in words[1:-1]:  # "a week from tomorrow", "two days from next friday"
-        at = words.index("from")
-        amount = _relative_amount(words[:at])
+    # "a week from tomorrow", "two days after next friday", "the day after friday"
+    at = next((i for i, word in enumerate(words[1:-1], 1) if word in ("from", "after")), 0)
+    if at:
+        # "the day after friday" is saturday; "the week after friday" may be a week, not a day.
+        said = ["day"] if words[:at] == ["the", "day"] else words[:at]
+        # "week from tomorrow": a unit alone (not "weeks") is one of it.
+        unit = said in (["day"], ["week"], ["month"], ["year"], ["fortnight"])
+        amount = _relative_amount(["a", *said] if unit else said)
         start = _date(words[at + 1 :], today) if amount is not None else None
         if amount is not None and start is not None and _ISO_DAY.fullmatch(start):
             return _shift(datetime.date.fromisoformat(start), *amount)

@@ -63,6 +63,9 @@ def _amount(words: Sequence[str]) -> Fraction | None:
         ["a", "quarter", "of", "an"],
         ["a", "quarter", "of", "a"],
         ["quarter", "of", "an"],
+        ["quarter", "of", "a"],  # "quarter of an hour", "an" normalised to "a"
+        ["a", "quarter"],  # "a quarter hour"
+        ["quarter"],
     ):
         return Fraction(1, 4)
     if words in (["three", "quarters", "of", "an"], ["three", "quarters", "of", "a"]):

@@ -56,6 +56,7 @@ _DATE: Final = (
         """today tonight tomorrow yesterday the day after before now right at moment currently
         this next last coming past previous week weekend month year decade of on for by in ago
         from later days weeks months years fortnight fortnights morning afternoon evening night
+        couple
         """
     )
 )
@@ -65,7 +66,7 @@ _TIME: Final = (
     | frozenset(word for words in MERIDIEM for word in words)
     | _words(
         """noon midday midnight noontime lunchtime in the this at tomorrow during o'clock half
-        quarter past after to before til of minutes minute hundred hours around about by"""
+        quarter past after to before til till of minutes minute hundred hours around about by"""
     )
 )
 _DURATION: Final = (
