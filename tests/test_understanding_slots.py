@@ -1324,3 +1324,20 @@ def test_till_for_to_and_a_quarter_of_an_hour(said: str, slot_type: str, expecte
     # filled no slot, though "three quarters of an hour" did.
     assert value(said, slot_type) == expected
     assert slot("from ten till seven", "AMAZON.TIME") is None  # still a range
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("one oh one", "AMAZON.NUMBER", "101"),
+        ("five o five", "AMAZON.NUMBER", "505"),
+        ("five five five oh one two three", "AMAZON.PhoneNumber", "5550123"),
+        ("oh one two three", "AMAZON.PhoneNumber", "0123"),
+        ("oh oh seven", "AMAZON.PhoneNumber", "007"),
+    ],
+)
+def test_oh_among_digits_is_a_zero(said: str, slot_type: str, expected: str) -> None:
+    # "oh" was dropped as a filler word: "one oh one" was sent as 11, and the phone number
+    # "five five five oh one two three" as 555123, a digit lost.
+    assert value(said, slot_type) == expected
+    assert value("oh five", "AMAZON.NUMBER") == "5"  # an "oh" first is an exclamation

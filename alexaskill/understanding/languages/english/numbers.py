@@ -259,9 +259,10 @@ def _unsigned(words: Sequence[str]) -> str | None:
     value = cardinal(words)
     if value is not None:
         return str(value)
-    if len(words) > 1 and all(word in UNITS for word in words):
-        # Digits said one by one: "one two three" is sent as "123".
-        return "".join(str(UNITS[word]) for word in words)
+    if len(words) > 1 and words[0] in UNITS and all(word in DIGIT_WORDS for word in words[1:]):
+        # Digits said one by one: "one two three" is sent as "123", "one oh one" as "101" (an
+        # "oh" first is no digit: "oh, five" is an exclamation and a five).
+        return "".join(str(DIGIT_WORDS[word]) for word in words)
     return None
 
 
@@ -330,6 +331,10 @@ def phone_number(words: Sequence[str]) -> str | None:
     digits: list[str] = []
     index = 0
     while index < len(words):
+        if words[index] in ("oh", "o"):  # "oh two oh seven": a zero, first or not
+            digits.append("0")
+            index += 1
+            continue
         single = _digit_string(words[index : index + 2])
         if words[index] in ("double", "triple") and single is not None:
             digits.append(single)
