@@ -1341,3 +1341,25 @@ def test_oh_among_digits_is_a_zero(said: str, slot_type: str, expected: str) -> 
     # "five five five oh one two three" as 555123, a digit lost.
     assert value(said, slot_type) == expected
     assert value("oh five", "AMAZON.NUMBER") == "5"  # an "oh" first is an exclamation
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        (
+            "zero two zero seven nine four six zero zero zero zero",
+            "AMAZON.PhoneNumber",
+            "02079460000",
+        ),
+        (
+            "four four seven nine one one two three four five six seven eight",
+            "AMAZON.PhoneNumber",
+            "4479112345678",
+        ),
+        ("a b one two three four five six seven eight nine", "AMAZON.AlphaNumeric", "ab123456789"),
+    ],
+)
+def test_values_said_in_more_than_ten_words(said: str, slot_type: str, expected: str) -> None:
+    # A value of a built-in type held at most ten words: an eleven-digit phone number said
+    # digit by digit filled no slot (or lost its first digits to a loose reading).
+    assert value(said, slot_type) == expected

@@ -62,6 +62,10 @@ _FREE_WORDS: Final = {
     "AMAZON.Genre": 4,
 }
 _DEFAULT_FREE_WORDS: Final = 8
+#: Words of a built-in type with a format: a phone number said digit by digit is up to 15
+#: digits (ITU-T E.164), "double" and "triple" besides; letters and digits alike.
+_TYPED_WORDS: Final = {"AMAZON.PhoneNumber": 20, "AMAZON.AlphaNumeric": 20}
+_DEFAULT_TYPED_WORDS: Final = 10
 
 
 class Fill:
@@ -149,7 +153,7 @@ class _Typed:
         self.parse = parse
         #: Every word a value can have (besides numbers in digits), to refuse a span at once.
         self.vocabulary = vocabulary
-        self.max_words = 10
+        self.max_words = _TYPED_WORDS.get(name, _DEFAULT_TYPED_WORDS)
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         vocabulary = self.vocabulary
