@@ -1363,3 +1363,15 @@ def test_values_said_in_more_than_ten_words(said: str, slot_type: str, expected:
     # A value of a built-in type held at most ten words: an eleven-digit phone number said
     # digit by digit filled no slot (or lost its first digits to a loose reading).
     assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize(
+    "said", ["second to last", "the second to last", "second last", "third from the end"]
+)
+def test_an_ordinal_counted_from_the_end_is_no_ordinal(said: str) -> None:
+    # "second to last" was sent as AMAZON.Ordinal 2, "to last" dropped: the second item, not
+    # the one before the last.
+    understood = understander("AMAZON.Ordinal").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert "counts from the end" in understood.notes[-1]
+    assert value("second from the top", "AMAZON.Ordinal") == "2"

@@ -3,7 +3,8 @@
 Loose matching may leave words out. Next to a value of a built-in type with a format, a word
 left out can be part of that value: "count to nineteen ninety nine" read as 99 and an extra
 "nineteen"; "minus five minutes" read as five minutes; "13 pm" read as 13:00; "1.5e3" read as 3;
-"2026-W5" read as the year 2026; "5 or 6" read as 6 and "one and a half" as 1. Such a reading
+"2026-W5" read as the year 2026; "5 or 6" read as 6 and "one and a half" as 1; "weeks from
+tomorrow" read as tomorrow; "second to last" read as 2. Such a reading
 gives a wrong value, and no match (the fallback intent) is better than a wrong value: the
 matcher drops it. So does a reading that leaves out a word denying a value ("not friday").
 """
@@ -70,6 +71,9 @@ def cut_reason(
         if fill.kind != "typed":
             continue
         kind = kinds[name]
+        back = _counted_back(spans, end, extra) if kind.name == "AMAZON.Ordinal" else None
+        if back is not None:
+            return f"{_said(spans, start, back + 1)!r} counts from the end, not the start"
         opened = _range_opened(kind, spans, start, end, extra)
         if opened is not None:
             return f"{_said(spans, opened, end)!r} is a range, not one value"
@@ -129,6 +133,20 @@ def _counted_from(slot_type: str, spans: SpanCache, at: int, extra: Collection[i
         and at - 1 in extra
         and spans.words[at - 1] in _DATE_UNITS
     )
+
+
+#: Words after an ordinal that count it from the end ("second to last", "third from the end",
+#: "second last"): the ordinal alone names another item.
+_FROM_END = frozenset({"last", "end", "bottom"})
+_TOWARDS = frozenset({"to", "from", "the"})
+
+
+def _counted_back(spans: SpanCache, end: int, extra: Collection[int]) -> int | None:
+    """Where a word left out after the ordinal ending at ``end`` counts it from the end."""
+    at = end
+    while at in extra and spans.words[at] in _TOWARDS and at - end < 2:
+        at += 1
+    return at if at in extra and spans.words[at] in _FROM_END else None
 
 
 def _said(spans: SpanCache, start: int, end: int) -> str:
