@@ -5,13 +5,16 @@ msgspec encodes more than JSON holds: NaN and the infinities as ``null``, ``{1: 
 mapping (an APL data source, a ``Connections`` input, a custom directive) holding one of those
 went out changed, without a word. Here the first such value is named, as a `ResponseError`
 raised where the directive is made: in a handler, the handler's error (a spoken apology and a
-log line naming it). What JSON has no other spelling for goes as ever: a tuple as a list, a
-``date`` or a ``UUID`` as its text, a ``Decimal`` as its digits in a string. A mapping that
-does not encode at all is said where it fails (`unencodable`).
+log line naming it). The values of a `msgspec.Struct`, a dataclass or an attrs instance inside
+the mapping are looked into as a dict's are (each goes as an object of its fields). What JSON
+has no other spelling for goes as ever: a tuple as a list, a ``date`` or a ``UUID`` as its
+text, a ``Decimal`` as its digits in a string. A mapping that does not encode at all is said
+where it fails (`unencodable`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from typing import Any, Final
@@ -38,7 +41,7 @@ def check_as_written(field: str, written: Any, sent: Any) -> None:
     if sent == written or _unaltered(written):
         return
     try:
-        found = _first(written, _altered_key, _altered)
+        found = _first(written, _altered_key, _altered, objects=True)
     except RecursionError:  # as deep as msgspec encodes, deeper than Python's calls go
         raise ResponseError(
             f"{field} holds NaN, an infinity, a key that is no str, bytes or a set, nested too "
@@ -46,8 +49,32 @@ def check_as_written(field: str, written: Any, sent: Any) -> None:
         ) from None
     if found is not None:
         path, what = found
-        where = "".join(f"[{step!r}]" for step in path)
-        raise ResponseError(f"{field}{where} {what}")
+        raise ResponseError(f"{field}{_where(path)} {what}")
+
+
+class _Field(str):
+    """A step of a path that is the field of an object (a Struct's, a dataclass's): ``.name``."""
+
+    __slots__ = ()
+
+
+def _where(path: list[Any]) -> str:
+    """``['data'].price[0]``: a path as Python reaches it."""
+    return "".join(f".{step}" if type(step) is _Field else f"[{step!r}]" for step in path)
+
+
+def _fields(value: object) -> dict[str, Any] | None:
+    """The fields msgspec encodes of ``value``, a `msgspec.Struct`, a dataclass or an attrs
+    instance, by name; None for any other value."""
+    if isinstance(value, msgspec.Struct):
+        return {name: getattr(value, name) for name in value.__struct_fields__}
+    kind = type(value)
+    if dataclasses.is_dataclass(kind):
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(kind)}
+    attributes = getattr(kind, "__attrs_attrs__", None)
+    if attributes is not None:
+        return {attribute.name: getattr(value, attribute.name) for attribute in attributes}
+    return None
 
 
 def _unaltered(written: Any) -> bool:
@@ -96,35 +123,53 @@ def _unaltered(written: Any) -> bool:
                 push(value)
             elif _altered(value) is not None:
                 return False
+            else:
+                fields = _fields(value)
+                if fields is not None:
+                    push(fields)
     return True
 
 
 def _first(
-    value: Any, key_problem: Callable[[Any], str | None], problem: Callable[[Any], str | None]
+    value: Any,
+    key_problem: Callable[[Any], str | None],
+    problem: Callable[[Any], str | None],
+    *,
+    objects: bool = False,
 ) -> tuple[list[Any], str] | None:
     """(the path to the first key or value of ``value`` found wrong, what is wrong), or None:
     ``key_problem`` judges each key that is no str, ``problem`` each value that is no dict,
-    list or tuple (those are looked into)."""
+    list or tuple (those are looked into); with ``objects``, a value ``problem`` finds nothing
+    wrong with is looked into too when it is a Struct, a dataclass or an attrs instance."""
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 what = key_problem(key)
                 if what is not None:
                     return [], what
-            found = _first(item, key_problem, problem)
+            found = _first(item, key_problem, problem, objects=objects)
             if found is not None:
                 found[0].insert(0, key)
                 return found
         return None
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            found = _first(item, key_problem, problem)
+            found = _first(item, key_problem, problem, objects=objects)
             if found is not None:
                 found[0].insert(0, index)
                 return found
         return None
     what = problem(value)
-    return None if what is None else ([], what)
+    if what is not None:
+        return [], what
+    fields = _fields(value) if objects else None
+    if fields is not None:
+        for name, item in fields.items():
+            found = _first(item, key_problem, problem, objects=objects)
+            if found is not None:
+                found[0].insert(0, _Field(name))
+                return found
+    return None
 
 
 def _altered_key(key: Any) -> str:
@@ -179,6 +224,8 @@ def unencodable(written: Any, encode: Callable[[Any], bytes]) -> str | None:
         return None
 
     def refused(value: Any) -> str | None:
+        if _fields(value) is not None:
+            return None  # a Struct or a dataclass is refused for a field: looked into
         try:
             encode(value)
         except TypeError:
@@ -188,10 +235,10 @@ def unencodable(written: Any, encode: Callable[[Any], bytes]) -> str | None:
         return None
 
     try:
-        found = _first(written, refused_key, refused)
+        found = _first(written, refused_key, refused, objects=True)
     except RecursionError:
         return None
     if found is None:
         return None
     path, what = found
-    return "".join(f"[{step!r}]" for step in path) + f" {what}"
+    return f"{_where(path)} {what}"

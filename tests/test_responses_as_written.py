@@ -1,0 +1,131 @@
+"""A raw directive's values inside objects (a Struct, a dataclass) checked as a dict's are."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import attrs
+import msgspec
+import pytest
+
+from alexaskill import Response, speak
+from alexaskill.directives import APL as TypedAPL
+from alexaskill.exceptions import ResponseError
+from alexaskill.responses import encode_response
+
+
+class _Point(msgspec.Struct):
+    x: Any
+    label: str = "p"
+
+
+@dataclasses.dataclass
+class _Row:
+    x: Any
+    label: str = "r"
+
+
+@attrs.define
+class _Cell:
+    x: Any
+
+
+class _NotJson:
+    pass
+
+
+_WRAPS = [
+    pytest.param(_Point, id="struct"),
+    pytest.param(_Row, id="dataclass"),
+    pytest.param(_Cell, id="attrs"),
+]
+
+
+@pytest.mark.parametrize("wrap", _WRAPS)
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (float("nan"), r" is nan: JSON has no such number, and Alexa would get null"),
+        (float("-inf"), r" is -inf: JSON has no such number"),
+        (b"ab", r" is bytes: Alexa would get it as base64 text"),
+        ({1, 2}, r" is a set: Alexa would get a list in no set order"),
+        ([{3: "k"}], r"\[0\] has the key 3 \(int\): JSON keys are strings"),
+    ],
+)
+def test_a_value_json_changes_inside_a_struct_or_dataclass_is_refused(
+    wrap: Any, value: Any, said: str
+) -> None:
+    # as_written looked into dicts, lists and tuples only: inside a Struct or a dataclass a NaN
+    # went out as null, bytes as base64, a set as a list, all unsaid.
+    written = {"data": [wrap(value)]}
+    where = r"\['data'\]\[0\]\.x"
+    with pytest.raises(ResponseError, match=rf"^directives\[0\] \(Custom\){where}{said}"):
+        speak("x", directives=[{"type": "Custom", **written}])
+    with pytest.raises(ResponseError, match=rf"^apiResponse{where}{said}"):
+        Response(api_response=written)
+    with pytest.raises(
+        ResponseError,
+        match=rf"^Alexa\.Presentation\.APL\.RenderDocument datasources{where}{said}",
+    ):
+        TypedAPL.RenderDocument(document={"type": "APL"}, token="t", datasources=written)
+
+
+@pytest.mark.parametrize("wrap", _WRAPS)
+def test_a_struct_or_dataclass_of_plain_values_goes_as_its_fields(wrap: Any) -> None:
+    inner = wrap([1, (2.5, "a")])
+    response = speak("x", directives=[{"type": "Custom", "v": {"in": inner}}])
+    sent = json.loads(encode_response(response))["response"]["directives"][0]
+    assert sent["v"]["in"]["x"] == [1, [2.5, "a"]]
+
+
+def test_an_object_nested_in_an_object_is_looked_into() -> None:
+    written = {"type": "Custom", "v": _Point(_Row({"k": (1, _Point(float("nan")))}))}
+    with pytest.raises(
+        ResponseError, match=r"^directives\[0\] \(Custom\)\['v'\]\.x\.x\['k'\]\[1\]\.x is nan"
+    ):
+        speak("x", directives=[written])
+
+
+def test_a_value_inside_a_struct_that_does_not_encode_is_named_there() -> None:
+    # The message named the Struct ("is of type _Point"), which encodes: its field does not.
+    with pytest.raises(
+        ResponseError,
+        match=r"^directives\[0\] \(Custom\) is not JSON-encodable: \['v'\]\.x is of type _NotJson$",
+    ):
+        speak("x", directives=[{"type": "Custom", "v": _Point(_NotJson())}])
+
+
+def test_a_handler_writing_nan_inside_a_struct_is_its_error() -> None:
+    from alexaskill import Skill
+    from alexaskill.testing import TestClient
+
+    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hi", directives=[{"type": "Custom.Thing", "p": _Point(float("nan"))}])
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch()
+    assert result.status_code == 200
+    assert "['p'].x is nan" in str(result.handler_error)
+    assert result.json["response"].get("directives") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"v": _Point(1)},
+        {"v": [_Row((1, _Point(float("nan"))))]},
+        {"v": _Cell(b"x")},
+        {"v": (_Point({1: 2}),)},
+        {"v": _Row(_NotJson())},
+    ],
+)
+def test_the_fast_look_and_the_naming_walk_agree_on_objects(value: Any) -> None:
+    from alexaskill.responses import as_written
+
+    found = as_written._first(value, as_written._altered_key, as_written._altered, objects=True)
+    assert as_written._unaltered(value) is (found is None)
