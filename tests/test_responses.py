@@ -1371,7 +1371,7 @@ def test_a_mapping_json_would_change_is_refused_naming_the_value(value: Any, sai
 
 
 def test_a_mapping_json_spells_its_own_way_goes_as_ever() -> None:
-    # A tuple, a date, a UUID, a Decimal, a str Enum member have no other spelling: not refused.
+    # A tuple, a date, a UUID, a str Enum member have no other spelling: not refused.
     class Color(enum.StrEnum):
         RED = "red"
 
@@ -1380,7 +1380,6 @@ def test_a_mapping_json_spells_its_own_way_goes_as_ever() -> None:
         "t": (1, 2.5),
         "on": datetime.date(2026, 1, 2),
         "id": uuid.UUID(int=1),
-        "price": decimal.Decimal("1.50"),
         "color": Color.RED,
         "deep": [{"x": None, "y": float("1e300")}],
     }
@@ -1389,7 +1388,6 @@ def test_a_mapping_json_spells_its_own_way_goes_as_ever() -> None:
         "t": [1, 2.5],
         "on": "2026-01-02",
         "id": "00000000-0000-0000-0000-000000000001",
-        "price": "1.50",
         "color": "red",
         "deep": [{"x": None, "y": 1e300}],
     }
@@ -1472,7 +1470,7 @@ _DEEP = {"a": [{"b": ({"c": (1, [2.5, (datetime.date(2024, 1, 2),)])},)}]}
     "value",
     [
         (1, (2, ("x", (True, None)))),
-        {"a": [{"b": (datetime.date(2024, 1, 2), uuid.UUID(int=7), decimal.Decimal("1.5"))}]},
+        {"a": [{"b": (datetime.date(2024, 1, 2), uuid.UUID(int=7))}]},
         _DEEP,
     ],
 )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import json
+import re
 from typing import Any
 
 import attrs
@@ -129,3 +131,36 @@ def test_the_fast_look_and_the_naming_walk_agree_on_objects(value: Any) -> None:
 
     found = as_written._first(value, as_written._altered_key, as_written._altered, objects=True)
     assert as_written._unaltered(value) is (found is None)
+
+
+@pytest.mark.parametrize(
+    ("value", "sent"),
+    [
+        (decimal.Decimal("1.50"), "1.50"),
+        (decimal.Decimal("NaN"), "NaN"),
+        (decimal.Decimal("1E+3"), "1E+3"),
+    ],
+)
+def test_a_decimal_in_a_directive_is_refused_saying_what_to_give(
+    value: decimal.Decimal, sent: str
+) -> None:
+    # A Decimal went out as a JSON string of its digits: an APL data source's price, a number
+    # where Alexa reads one, arrived as text. Whether the number or its text is meant is the
+    # handler's to say (Amazon Pay takes an amount as a string).
+    said = (
+        rf"is {re.escape(repr(value))}: Alexa would get the string '{re.escape(sent)}', not a "
+        r"number; give float\(\.\.\.\) for a number, str\(\.\.\.\) for its text$"
+    )
+    with pytest.raises(ResponseError, match=rf"^directives\[0\] \(Custom\)\['v'\]\[1\] {said}"):
+        speak("x", directives=[{"type": "Custom", "v": [1, value]}])
+    with pytest.raises(ResponseError, match=rf"^apiResponse\['v'\]\[1\] {said}"):
+        Response(api_response={"v": [1, value]})
+    with pytest.raises(ResponseError, match=rf"datasources\['d'\]\.x {said}"):
+        TypedAPL.RenderDocument(document={"type": "APL"}, token="t", datasources={"d": _Row(value)})
+
+
+def test_a_decimal_made_a_float_or_a_str_goes_as_the_handler_chose() -> None:
+    price = decimal.Decimal("1.50")
+    response = speak("x", directives=[{"type": "Custom", "n": float(price), "s": str(price)}])
+    sent = json.loads(encode_response(response))["response"]["directives"][0]
+    assert sent == {"type": "Custom", "n": 1.5, "s": "1.50"}
