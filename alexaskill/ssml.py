@@ -353,9 +353,11 @@ _VOLUMES: Final = ("silent", "x-soft", "soft", "medium", "loud", "x-loud")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%", re.ASCII)
 _SIGNED_PERCENT = re.compile(r"[+-]\d+(?:\.\d+)?%", re.ASCII)
 _DECIBELS = re.compile(r"[+-]\d+(?:\.\d+)?dB", re.ASCII)
-# Limits from Amazon's SSML reference: rate at least 20 %, pitch between -33.3 % and +50 %.
+# Limits from Amazon's SSML reference: rate at least 20 %, pitch between -33.3 % and +50 %,
+# volume raised by "about +4.08dB" at most (no least: a large cut is near silence).
 _MIN_RATE: Final = 20.0
 _PITCH_RANGE: Final = (-33.3, 50.0)
+_MAX_DECIBELS: Final = 4.08
 
 
 def _prosody_rate(rate: str) -> str:
@@ -385,12 +387,19 @@ def _prosody_pitch(pitch: str) -> str:
 
 
 def _prosody_volume(volume: str) -> str:
-    if volume in _VOLUMES or (isinstance(volume, str) and _DECIBELS.fullmatch(volume)):
+    if volume in _VOLUMES:
         return volume
-    raise ResponseError(
-        f"SSML <prosody volume={volume!r}> must be one of {', '.join(_VOLUMES)} "
-        "or a signed decibel change like '+2dB'"
-    )
+    if not isinstance(volume, str) or not _DECIBELS.fullmatch(volume):
+        raise ResponseError(
+            f"SSML <prosody volume={volume!r}> must be one of {', '.join(_VOLUMES)} "
+            "or a signed decibel change like '+2dB'"
+        )
+    if float(volume[:-2]) > _MAX_DECIBELS:
+        raise ResponseError(
+            f"SSML <prosody volume={volume!r}> is above Alexa's maximum of +{_MAX_DECIBELS}dB "
+            "(use 'x-loud' for the loudest)"
+        )
+    return volume
 
 
 def prosody(

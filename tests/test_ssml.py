@@ -747,3 +747,19 @@ def test_a_break_strength_given_as_a_str_enum_member_is_written_as_its_value() -
     # The member passed the check (it equals "weak") and was written with str():
     # <break strength="Pause.WEAK"/>, a strength Alexa does not know.
     assert ssml.break_(strength=Pause.WEAK) == '<break strength="weak"/>'
+
+
+@pytest.mark.parametrize("volume", ["+100dB", "+6dB", "+4.1dB", "+4.09dB"])
+def test_prosody_volume_above_alexas_maximum_is_refused(volume: str) -> None:
+    # Amazon's SSML reference: "The maximum positive value is about +4.08dB". '+100dB' was
+    # accepted and sent.
+    with pytest.raises(
+        ResponseError,
+        match=rf"^SSML <prosody volume='\{volume}'> is above Alexa's maximum of \+4\.08dB",
+    ):
+        ssml.prosody("x", volume=volume)
+
+
+@pytest.mark.parametrize("volume", ["+4.08dB", "+4dB", "+0dB", "-100dB", "-6.5dB", "x-loud"])
+def test_prosody_volume_within_alexas_range_is_kept(volume: str) -> None:
+    assert ssml.prosody("x", volume=volume) == f'<prosody volume="{volume}">x</prosody>'
