@@ -1,4 +1,4 @@
-"""A raw directive's values inside objects (a Struct, a dataclass) checked as a dict's are."""
+"""A response goes out as written: values JSON would change, and card scopes, are refused."""
 
 from __future__ import annotations
 
@@ -164,3 +164,28 @@ def test_a_decimal_made_a_float_or_a_str_goes_as_the_handler_chose() -> None:
     response = speak("x", directives=[{"type": "Custom", "n": float(price), "s": str(price)}])
     sent = json.loads(encode_response(response))["response"]["directives"][0]
     assert sent == {"type": "Custom", "n": 1.5, "s": "1.50"}
+
+
+@pytest.mark.parametrize(
+    "scope",
+    ["alexa::profile:email:read\u200b", "\ufeffalexa::profile:name:read", "alexa::\x00x"],
+)
+def test_a_permission_scope_with_an_invisible_character_is_refused(scope: str) -> None:
+    # A zero-width space or a byte-order mark copied from a web page along with the scope went
+    # out in the card: Alexa knows no such scope.
+    from alexaskill.responses import AskForPermissionsConsentCard
+
+    with pytest.raises(
+        ResponseError, match=r"^card\.permissions\[1\] must be a scope, .*invisible"
+    ):
+        AskForPermissionsConsentCard(["alexa::profile:name:read", scope])
+
+
+@pytest.mark.parametrize(
+    "scope",
+    ["alexa::profile:name:read", "read::alexa:device:all:address", "payments:autopay_consent"],
+)
+def test_permission_scopes_of_every_form_are_kept(scope: str) -> None:
+    from alexaskill.responses import AskForPermissionsConsentCard
+
+    assert AskForPermissionsConsentCard([scope]).permissions == (scope,)

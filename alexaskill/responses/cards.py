@@ -204,10 +204,13 @@ class AskForPermissionsConsentCard(Card, tag="AskForPermissionsConsent", frozen=
         if not permissions:
             raise ResponseError("card.permissions is empty; name at least one permission scope")
         for index, scope in enumerate(permissions):
-            # No scope is empty or holds white space ("alexa::profile:email:read").
-            if not isinstance(scope, str) or scope.split() != [scope]:
+            # No scope is empty or holds white space ("alexa::profile:email:read"), nor a
+            # character that prints nothing (a zero-width space copied from a web page along
+            # with the scope): Alexa would know no such scope.
+            if not isinstance(scope, str) or scope.split() != [scope] or not scope.isprintable():
                 raise ResponseError(
                     f"card.permissions[{index}] must be a scope, a non-empty str without white "
-                    f"space like 'alexa::profile:email:read', not {scope!r}"
+                    f"space or invisible characters like 'alexa::profile:email:read', not "
+                    f"{scope!r}"
                 )
         force_setattr(self, "permissions", permissions)
