@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .deadline import deadline_grace, lambda_deadline, on_asyncio
 from .deadline_answering import DeadlineAnswering
-from .endpoint import AnsweredCancellation, _Endpoint, _error_body, _send
+from .endpoint import AnsweredCancellation, _Endpoint, _send
+from .error_bodies import error_body
 from .exceptions import ConfigurationError, RequestError, SkillIdError
 from .lambda_web import note_request
 from .log_lambda import on_lambda
@@ -179,7 +180,7 @@ class Serving(DeadlineAnswering):
             # Starlette's 404 and 405 (another path, a method /health does not take), in JSON
             # as every other refusal of the skill, not in plain text.
             assert isinstance(exc, HTTPException)
-            body = _error_body(exc.detail.lower())
+            body = error_body(exc.detail.lower())
             return Response(body, exc.status_code, exc.headers, "application/json")
 
         routes = [Route(self.path, self._endpoint)]
@@ -283,7 +284,7 @@ class Serving(DeadlineAnswering):
                     verify_ms=verify_ms,
                     deferrable=self._in_flight > 1,
                 )
-                return 400, _error_body(str(exc))
+                return 400, error_body(str(exc))
             finally:
                 if self.capture is not None:
                     self.capture.write(scope["path"], scope["headers"], body, refused=refused)
@@ -383,7 +384,7 @@ def whole_body_endpoint(app: object, *, access_log: bool) -> _Endpoint | None:
 #: so never handled nor apologised to, but a short 503 sent as a handler's cancellation is
 #: (`AnsweredCancellation`), not the server's HTTP 500 and traceback. Its WARNING is said once
 #: a while (`Repeats`): such requests may be forged ones, any number of them.
-_CANCELLED_UNVERIFIED: Final = _error_body(
+_CANCELLED_UNVERIFIED: Final = error_body(
     "request cancelled before its signature was checked (the server shutting down?)"
 )
 _CANCELLED_WARNING: Final = (
@@ -427,7 +428,7 @@ def _check_proxies(receive: Receive) -> None:
         note_worker(config)
 
 
-_NOT_STARTED: Final = b'{"error": "the skill could not start; the server\'s log says why"}'
+_NOT_STARTED: Final = error_body("the skill could not start; the server's log says why")
 
 
 async def _not_started(scope: Scope, send: Send) -> None:

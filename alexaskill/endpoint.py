@@ -10,9 +10,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-import msgspec
-
 from .deadline import expired, watch
+from .error_bodies import error_body
 from .logs import log_request
 
 if TYPE_CHECKING:
@@ -28,7 +27,10 @@ _JSON_HEADERS: Final = [(b"content-type", b"application/json")]
 #: The scope's key by which `alexaskill.server`'s protocols say that the parser refused the
 #: request's body (answered ``400``): the body's end is then no client gone.
 REFUSED_BODY: Final = "alexaskill.refused_body"
-_TOO_LARGE: Final = b'{"error": "request body too large"}'
+_TOO_LARGE: Final = error_body("request body too large")
+_NOT_POST: Final = error_body("method not allowed; Alexa POSTs")
+_NOT_JSON: Final = error_body("expected application/json")
+_BAD_LENGTH: Final = error_body("invalid content-length")
 #: The request line's outcome for a POST refused before the skill's checks, by its status.
 _REFUSED: Final = {
     405: "refused:method",
@@ -68,10 +70,6 @@ def _utf8_json(content_type: str) -> bool:
     return True
 
 
-def _error_body(reason: str) -> bytes:
-    return msgspec.json.encode({"error": reason[:200]})
-
-
 class _Endpoint:
     """The raw ASGI endpoint that answers Alexa's POSTs (no Request/Response objects: speed)."""
 
@@ -86,7 +84,7 @@ class _Endpoint:
         # to the skill's path, one line.
         if scope["method"] != "POST":
             log_request(None, outcome=_REFUSED[405], status=405)
-            await _send(send, 405, b'{"error": "method not allowed; Alexa POSTs"}', allow=True)
+            await _send(send, 405, _NOT_POST, allow=True)
             return
         try:
             headers = _read_headers(scope["headers"])
@@ -113,7 +111,7 @@ class _Endpoint:
             # A client that dribbles its body (or stops sending it) keeps no connection open.
             reason = f"request body not received within {self.skill.body_timeout:g} s"
             log_request(None, outcome=_REFUSED[408], status=408)
-            await _send(send, 408, _error_body(reason), close=True)
+            await _send(send, 408, error_body(reason), close=True)
             return
         if body is None:
             log_request(None, outcome=_REFUSED[413], status=413)
@@ -169,13 +167,13 @@ class _Endpoint:
         content_type = headers.get("content-type", "")
         # Parsed only when it is not one of the two spellings Alexa and the test tools send.
         if content_type not in _ALEXA_TYPES and not _utf8_json(content_type):
-            return 415, b'{"error": "expected application/json"}'
+            return 415, _NOT_JSON
         declared = headers.get("content-length")
         if declared is not None:
             # ASCII digits only ("²".isdigit() is true) and no more of them than any real body
             # needs (int() refuses over 4,300): a server in front may pass on what uvicorn refuses.
             if not (declared.isascii() and declared.isdigit()) or len(declared) > 18:
-                return 400, b'{"error": "invalid content-length"}'
+                return 400, _BAD_LENGTH
             if int(declared) > self.skill.max_body_size:
                 return 413, _TOO_LARGE
         return None
@@ -223,7 +221,7 @@ class _ConflictingHeaders(Exception):
     """A header `_Endpoint` reads came twice, with two values (its lower-case name)."""
 
     def body(self) -> bytes:
-        return _error_body(f"conflicting {_SHOWN[self.args[0]]} headers")
+        return error_body(f"conflicting {_SHOWN[self.args[0]]} headers")
 
 
 def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:

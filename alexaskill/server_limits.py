@@ -7,6 +7,7 @@ import asyncio
 import logging
 from typing import Any, Final
 
+from .error_bodies import error_body
 from .server_writes import _refusal
 
 __all__ = ["raise_open_file_limit"]
@@ -145,7 +146,7 @@ class _RareWarnings:
         return getattr(self._logger, name)
 
 
-_OVER_LIMIT: Final = b'{"error": "over the server\'s concurrency limit"}'
+_OVER_LIMIT: Final = error_body("over the server's concurrency limit")
 _OVER_LIMIT_HEAD: Final = [
     (b"content-type", b"application/json"),
     (b"content-length", b"%d" % len(_OVER_LIMIT)),

@@ -10,6 +10,7 @@ from asyncio import sslproto
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from .endpoint import REFUSED_BODY
+from .error_bodies import error_body
 from .exchange import HeldHead
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ __all__: list[str] = []  # the server protocols' helpers
 
 def _refusal(status: bytes, reason: str) -> bytes:
     """A whole answer that closes the connection, with a short JSON reason as the app gives."""
-    body = b'{"error": "%s"}' % reason.encode("ascii")
+    body = error_body(reason)
     head = b"HTTP/1.1 %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n" % (
         status,
         len(body),

@@ -1,0 +1,20 @@
+"""The JSON body of every refusal alexaskill answers itself: ``{"error": "reason"}``."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import msgspec
+
+__all__: list[str] = []  # for the app's endpoint and the server's protocols
+
+#: Characters of a reason kept: a refusal is a short answer, whatever its cause said.
+_MAX_REASON: Final = 200
+
+
+def error_body(reason: str) -> bytes:
+    """``{"error": "reason"}`` in UTF-8, spaced as README shows it; the reason escaped as JSON
+    (a quote or a control character in it, or in what it quotes of a request, stays valid) and
+    cut to its first 200 characters. Every refusal's body is made here, so all read alike:
+    they were written by hand in some places, by ``msgspec`` (``{"error":"…"}``) in others."""
+    return b'{"error": %s}' % msgspec.json.encode(reason[:_MAX_REASON])
