@@ -763,3 +763,38 @@ def test_prosody_volume_above_alexas_maximum_is_refused(volume: str) -> None:
 @pytest.mark.parametrize("volume", ["+4.08dB", "+4dB", "+0dB", "-100dB", "-6.5dB", "x-loud"])
 def test_prosody_volume_within_alexas_range_is_kept(volume: str) -> None:
     assert ssml.prosody("x", volume=volume) == f'<prosody volume="{volume}">x</prosody>'
+
+
+@pytest.mark.parametrize(
+    ("markup", "said"),
+    [
+        ('<prosody volume="+100dB">x</prosody>', r"<prosody volume='\+100dB'> is above Alexa's"),
+        ("<p><prosody rate='10%'>x</prosody></p>", r"<prosody rate='10%'> is below the minimum"),
+        ('<prosody\npitch="+60%">x</prosody>', r"<prosody pitch='\+60%'> is outside -33\.3%"),
+        ('<prosody volume="very loud">x</prosody>', r"<prosody volume='very loud'> must be one"),
+    ],
+)
+def test_hand_written_prosody_is_held_to_the_builders_limits(markup: str, said: str) -> None:
+    # ssml.prosody refused these; the same element written by hand went out as it was.
+    from alexaskill import speak
+
+    with pytest.raises(
+        ResponseError,
+        match=rf"^outputSpeech\.ssml has SSML {said}.*ssml\.prosody refuses it too\)$",
+    ):
+        speak(ssml.Ssml(f"<speak>Hi {markup}</speak>"))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<speak>Hi <prosody volume="+4dB" rate="x-fast" pitch="-10%">x</prosody></speak>',
+        '<speak>Hi <prosody>x</prosody><!-- <prosody volume="+9dB"> --></speak>',
+        "<speak>Hi <sub alias='prosody volume=\"+9dB\"'>x</sub></speak>",
+    ],
+)
+def test_hand_written_prosody_within_the_limits_is_sent(markup: str) -> None:
+    from alexaskill import speak
+
+    speech = speak(ssml.Ssml(markup)).output_speech
+    assert speech is not None and getattr(speech, "ssml", None) == markup

@@ -265,7 +265,7 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
                     )
             if not checked:
                 _check_elements("outputSpeech.ssml", markup)
-        elif not checked and "<break" in markup:
+        elif not checked and ("<break" in markup or "<prosody" in markup):
             _check_elements("outputSpeech.ssml", markup)
         _check_play_behavior(self.play_behavior)
 

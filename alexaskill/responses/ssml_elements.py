@@ -1,11 +1,13 @@
 """The elements of hand-written SSML held to Amazon's limits, as the builders hold their own.
 
-`alexaskill.ssml.break_` and `alexaskill.ssml.audio` refuse a pause over 10 s and a URL Alexa
-cannot fetch; ``Ssml("<speak><break time='20s'/></speak>")`` written by hand is checked here when
-its speech is built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at
-most 10 s, each ``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://``
-sound. The count of ``<audio>`` clips is `_audio_clips`. What a comment, a CDATA section, a
-processing instruction or an attribute value holds is text, never checked.
+`alexaskill.ssml.break_`, `alexaskill.ssml.audio` and `alexaskill.ssml.prosody` refuse a pause
+over 10 s, a URL Alexa cannot fetch and a prosody value out of Amazon's range;
+``Ssml("<speak><break time='20s'/></speak>")`` written by hand is checked here when its speech is
+built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at most 10 s, each
+``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://`` sound, each
+``<prosody>`` ``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes. The count
+of ``<audio>`` clips is `_audio_clips`. What a comment, a CDATA section, a processing
+instruction or an attribute value holds is text, never checked.
 A DOCTYPE is refused (`_check_no_doctype`): the speech would hold it inside ``<speak>``.
 """
 
@@ -17,7 +19,7 @@ import re
 from typing import Final
 
 from ..exceptions import ResponseError
-from ..ssml import _MAX_BREAK_MS, _break_time_ms
+from ..ssml import _MAX_BREAK_MS, _break_time_ms, _prosody_pitch, _prosody_rate, _prosody_volume
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for alexaskill.responses.speech
@@ -31,13 +33,25 @@ _MARKUP: Final = re.compile(
     r"|<(?!/)([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>",
     re.DOTALL,
 )
-#: A ``<break>`` or ``<audio>`` start tag: group 1 its name, group 2 its attributes. It may be
-#: text inside a comment, …: `_element_starts` tells.
+#: A ``<break>``, ``<audio>`` or ``<prosody>`` start tag: group 1 its name, group 2 its
+#: attributes. It may be text inside a comment, …: `_element_starts` tells.
 _LIMITED_TAG: Final = re.compile(
-    r"""<(break|audio)(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
+    r"""<(break|audio|prosody)(?=[\s/>])((?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+)>"""
+)
+#: The elements `_check_elements` looks at, by the text that opens them.
+_LIMITED_OPENINGS: Final = ("<break", "<audio", "<prosody")
+#: The checks of `alexaskill.ssml.prosody`, by attribute.
+_PROSODY_CHECKS: Final = (
+    ("rate", _prosody_rate),
+    ("pitch", _prosody_pitch),
+    ("volume", _prosody_volume),
 )
 #: One attribute of a tag: group 1 its name, group 2 or 3 its value (double or single quotes).
 _ATTRIBUTE: Final = re.compile(r"""([^\s=/<>"']++)\s*+=\s*+(?:"([^"<]*+)"|'([^'<]*+)')""")
+
+
+#: The builder of each element `_check_elements` looks at, named in its errors.
+_BUILDERS: Final = {"break": "break_", "audio": "audio", "prosody": "prosody"}
 
 
 def _audio_clips(markup: str) -> int:
@@ -77,8 +91,18 @@ def _element_starts(markup: str) -> frozenset[int]:
 # verdicts are kept, which makes a tag's check a dictionary lookup.
 @functools.lru_cache(maxsize=256)
 def _element_error(name: str, attributes: str) -> str | None:
-    """Why a ``<break>`` or ``<audio>`` tag with ``attributes`` breaks Amazon's limits, or None."""
+    """Why a ``<break>``, ``<audio>`` or ``<prosody>`` tag with ``attributes`` breaks Amazon's
+    limits, or None."""
     values = _attributes(attributes)
+    if name == "prosody":
+        for attribute, check in _PROSODY_CHECKS:
+            value = values.get(attribute)
+            if value is not None:
+                try:
+                    check(value)
+                except ResponseError as exc:  # "SSML <prosody volume='+9dB'> is above …"
+                    return str(exc).removeprefix("SSML ")
+        return None
     if name == "break":
         time = values.get("time")
         if time is None:
@@ -100,10 +124,10 @@ def _element_error(name: str, attributes: str) -> str | None:
 
 
 def _check_elements(field: str, markup: str) -> None:
-    """`ResponseError` naming ``field`` if a ``<break>`` or ``<audio>`` element of ``markup``
-    breaks Amazon's limits (see the module)."""
+    """`ResponseError` naming ``field`` if a ``<break>``, ``<audio>`` or ``<prosody>`` element
+    of ``markup`` breaks Amazon's limits (see the module)."""
     elements: frozenset[int] | None = None  # found once, when a tag breaks the limits
-    for opening in ("<break", "<audio"):
+    for opening in _LIMITED_OPENINGS:
         start = markup.find(opening)
         while start >= 0:
             tag = _LIMITED_TAG.match(markup, start)
@@ -114,8 +138,8 @@ def _check_elements(field: str, markup: str) -> None:
                         elements = _element_starts(markup)
                     if start in elements:
                         raise ResponseError(
-                            f"{field} has SSML {error} (Amazon's SSML reference; ssml.break_ "
-                            "and ssml.audio refuse it too)"
+                            f"{field} has SSML {error} (Amazon's SSML reference; "
+                            f"ssml.{_BUILDERS[tag.group(1)]} refuses it too)"
                         )
             start = markup.find(opening, start + len(opening))
 
