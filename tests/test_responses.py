@@ -324,9 +324,10 @@ APL = {
 
 
 def test_dict_directives_pass_through_verbatim() -> None:
-    response = speak("Look", directives=[APL, {"type": "VideoApp.Launch", "videoItem": {}}])
+    video = {"type": "VideoApp.Launch", "videoItem": {"source": "https://cdn.example.com/v.mp4"}}
+    response = speak("Look", directives=[APL, video])
     assert response.directives[0] == APL  # a copy: see test_a_raw_directive_is_copied_when_built
-    assert wire(response)["directives"] == [APL, {"type": "VideoApp.Launch", "videoItem": {}}]
+    assert wire(response)["directives"] == [APL, video]
 
 
 def test_no_directives_means_no_key() -> None:

@@ -130,6 +130,33 @@ def _check_start_connection(field: str, index: int, directive: Mapping[str, Any]
         raise ResponseError(f"{field}[{index}]: {exc}") from None
 
 
+def _check_video_launch(field: str, index: int, directive: Mapping[str, Any]) -> None:
+    """Raise `ResponseError` where a ``VideoApp.Launch`` written as a mapping breaks a rule the
+    typed `alexaskill.directives.VideoApp.Launch` checks: a ``videoItem`` object whose
+    ``source`` is an HTTPS URL, a ``metadata`` object whose title and subtitle are text."""
+    from ..directives.video import VideoApp  # (as in _check_play)
+
+    item = directive.get("videoItem")
+    if not isinstance(item, Mapping):
+        raise ResponseError(f"{field}[{index}]: VideoApp.Launch has no videoItem object")
+    metadata = item.get("metadata")
+    if metadata is None:
+        metadata = {}
+    elif not isinstance(metadata, Mapping):
+        raise ResponseError(
+            f"{field}[{index}]: VideoApp.Launch videoItem.metadata must be an object, not "
+            f"{type(metadata).__name__}"
+        )
+    try:
+        VideoApp.Launch(
+            source=item.get("source"),  # type: ignore[arg-type]  # checked there
+            title=metadata.get("title"),
+            subtitle=metadata.get("subtitle"),
+        )
+    except ResponseError as exc:
+        raise ResponseError(f"{field}[{index}]: {exc}") from None
+
+
 #: ``updateBehavior`` values Alexa knows (Amazon's ask-sdk-model, ``er.dynamic.UpdateBehavior``).
 _UPDATE_BEHAVIORS: Final = ("REPLACE", "CLEAR")
 
@@ -283,7 +310,7 @@ def _check_updated_intent(field: str, index: int, intent: object) -> None:
 
 #: The raw directives whose members are checked (small ones): decoded from their bytes.
 _CHECKED: Final = frozenset(
-    {"AudioPlayer.Play", "AudioPlayer.ClearQueue", "Connections.StartConnection"}
+    {"AudioPlayer.Play", "AudioPlayer.ClearQueue", "Connections.StartConnection", "VideoApp.Launch"}
     | {"Dialog.UpdateDynamicEntities", "Dialog.ConfirmIntent", "Dialog.Delegate"}
     | _NAMED_SLOT.keys()
 )
@@ -323,6 +350,8 @@ def _directive(field: str, index: int, directive: object) -> object:
             _check_clear_queue(field, index, sent)
         elif type_ == "Connections.StartConnection":
             _check_start_connection(field, index, sent)
+        elif type_ == "VideoApp.Launch":
+            _check_video_launch(field, index, sent)
         elif type_ in _NAMED_SLOT:
             _check_named_slot(field, index, sent, _NAMED_SLOT[type_])
         if type_ in _WITH_INTENT and sent.get("updatedIntent") is not None:
