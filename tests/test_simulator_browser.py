@@ -804,3 +804,22 @@ def answer_every_turn_in_a_shape_the_page_does_not_expect(page: Any) -> None:
             status=200, content_type="application/json", body=json.dumps(answered)
         ),
     )
+
+
+def test_an_enqueue_or_replace_enqueued_after_a_stop_plays_at_once(page: Any) -> None:
+    # A device starts its queue when a Play adds to it while nothing plays (the AVS Device
+    # SDK's AudioPlayer, from STOPPED as from FINISHED), as testing.DevicePlayer does: the page
+    # queued the stream after the one the skill had stopped, and it never played.
+    from playwright.sync_api import expect
+
+    events = page.locator("#history > li.turn.device .msg.device")
+    # ENQUEUE after the tide (the foghorn), then REPLACE_ENQUEUED (the bell).
+    for queue, url, token in (("foghorn", FOGHORN, "foghorn-2"), ("bell instead", BELL, "bell-1")):
+        say(page, "ask the lighthouse to play the tide")
+        expect(events.last).to_contain_text("AudioPlayer.PlaybackStarted tide-1")
+        say(page, "stop")  # the skill's AudioPlayer.Stop
+        expect(events.last).to_contain_text("AudioPlayer.PlaybackStopped tide-1")
+        say(page, f"ask the lighthouse to queue the {queue}")
+        wait_until(page, f"window.__played.some((item) => item.src === {url!r})")
+        expect(page.locator("#queue")).to_have_text("")
+        expect(events.last).to_contain_text(f"AudioPlayer.PlaybackFinished {token}")

@@ -599,3 +599,44 @@ def test_a_directive_whose_type_is_no_string_is_refused_not_an_error() -> None:
         player = DevicePlayer("0", activity="PLAYING")
         player.answered(*_answer(request_type, {"directives": [play, {"type": ["x"]}]}))
         assert (player.token, player.activity, player.starts) == ("0", "PLAYING", 0)
+
+
+def test_an_enqueue_after_a_stream_stopped_or_over_plays_at_once() -> None:
+    # The AVS Device SDK's AudioPlayer starts its queue when an ENQUEUE (or a REPLACE_ENQUEUED)
+    # comes while nothing plays (IDLE, STOPPED, FINISHED), as the simulator's page does; the
+    # player queued the stream and left it there, STOPPED or FINISHED, never to play.
+    def enqueue(token: str, after: str) -> dict[str, Any]:
+        url = EPISODES[int(token)]
+        stream = {"url": url, "token": token, "expectedPreviousToken": after}
+        item = {"stream": stream}
+        return {"type": "AudioPlayer.Play", "playBehavior": "ENQUEUE", "audioItem": item}
+
+    for activity in ("STOPPED", "FINISHED"):
+        player = DevicePlayer("0", activity=activity, offset_in_milliseconds=4_000)
+        player.follow([enqueue("1", "0")])
+        assert (player.token, player.url, player.activity) == ("1", EPISODES[1], "PLAYING")
+        assert (player.offset_in_milliseconds, player.queue, player.starts) == (0, [], 1)
+        # Kept paused in a reply that keeps the session open, as a REPLACE_ALL is.
+        player = DevicePlayer("0", activity=activity)
+        player.follow([enqueue("1", "0")], session_open=True)
+        assert (player.token, player.activity, player.starts) == ("1", "PAUSED", 0)
+        player.session_ended()
+        assert (player.activity, player.starts) == ("PLAYING", 1)
+    # Playing or paused, it waits its turn; after another stream, it is ignored.
+    for activity in ("PLAYING", "PAUSED"):
+        player = DevicePlayer("0", activity=activity)
+        player.follow([enqueue("1", "0")])
+        assert (player.token, player.activity, player.starts) == ("0", activity, 0)
+        assert [stream.token for stream in player.queue] == ["1"]
+    player = DevicePlayer("0", activity="STOPPED")
+    player.follow([enqueue("2", "1")])
+    assert (player.token, player.activity, player.queue, player.starts) == ("0", "STOPPED", [], 0)
+    # REPLACE_ENQUEUED too: the queue it replaces plays at once when nothing plays.
+    replace = {**enqueue("1", "0"), "playBehavior": "REPLACE_ENQUEUED"}
+    del replace["audioItem"]["stream"]["expectedPreviousToken"]
+    for held in (DevicePlayer(), DevicePlayer("0", activity="STOPPED")):
+        held.follow([replace])
+        assert (held.token, held.activity, held.queue, held.starts) == ("1", "PLAYING", [], 1)
+    player = DevicePlayer("0", activity="PLAYING")
+    player.follow([replace])
+    assert (player.token, [stream.token for stream in player.queue]) == ("0", ["1"])

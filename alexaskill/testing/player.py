@@ -11,7 +11,9 @@ and what it is doing) follows from the skill's answers, as on a real device (Ama
   and plays it once the session ends, unless an answer stopped or replaced it meanwhile.
   ``REPLACE_ENQUEUED`` replaces the queue; ``ENQUEUE`` adds to it only when its
   ``expectedPreviousToken`` is the token of the stream the player holds: the device ignores it
-  otherwise (the app reports that as a `RuleViolation` with ``kept``).
+  otherwise (the app reports that as a `RuleViolation` with ``kept``). Either, when nothing
+  plays (``IDLE``, ``STOPPED``, ``FINISHED``), starts the queue at once, as a device does (the
+  AVS Device SDK's AudioPlayer; the simulator's page does the same).
 - ``AudioPlayer.Stop`` stops the stream (``STOPPED``, the token and offset kept, for a resume);
   ``ClearQueue`` empties the queue, and with ``CLEAR_ALL`` stops the stream as well. Either,
   or a ``REPLACE_ALL`` Play over a stream playing, makes the device send ``PlaybackStopped``
@@ -51,6 +53,10 @@ PLAYER_EVENTS: Final = {
     "PlaybackFailed": "STOPPED",
 }
 
+
+#: The activities of a player that plays nothing: an ENQUEUE starts its queue at once (the AVS
+#: Device SDK's AudioPlayer: a Play initiates playback from IDLE, STOPPED and FINISHED).
+_IDLE: Final = ("IDLE", "STOPPED", "FINISHED")
 
 #: The AudioPlayer interface's directives.
 _AUDIO_DIRECTIVES: Final = ("AudioPlayer.Play", "AudioPlayer.Stop", "AudioPlayer.ClearQueue")
@@ -155,20 +161,29 @@ class DevicePlayer:
         behavior = directive.get("playBehavior", "REPLACE_ALL")
         if behavior == "ENQUEUE":
             # "If the tokens don't match, ignore the stream" (About the AVS AudioPlayer).
-            if self.token is not None and stream.get("expectedPreviousToken") == self.token:
-                self.queue.append(queued)
+            if self.token is None or stream.get("expectedPreviousToken") != self.token:
+                return
+            self.queue.append(queued)
         elif behavior == "REPLACE_ENQUEUED":
             self.queue[:] = [queued]
+        if behavior in ("ENQUEUE", "REPLACE_ENQUEUED"):
+            if self.activity in _IDLE:
+                # Nothing plays (stopped, or over): the device starts its queue at once.
+                self._start(self.queue.pop(0), session_open)
         else:
             self.queue.clear()
             self._stopping()  # the stream playing, replaced
-            self._hold(queued)
-            self.paused_for_session = session_open
-            if session_open:  # sent to the device, then paused at once to listen
-                self.activity = "PAUSED"
-            else:
-                self.activity = "PLAYING"
-                self.starts += 1
+            self._start(queued, session_open)
+
+    def _start(self, stream: QueuedStream, session_open: bool) -> None:
+        """Play ``stream``, or, in a reply keeping the session open, hold it paused."""
+        self._hold(stream)
+        self.paused_for_session = session_open
+        if session_open:  # sent to the device, then paused at once to listen
+            self.activity = "PAUSED"
+        else:
+            self.activity = "PLAYING"
+            self.starts += 1
 
     def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
         """Do what the skill's answer ``result`` to ``envelope`` tells the device to: `follow`

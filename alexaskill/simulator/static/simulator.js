@@ -393,12 +393,16 @@
         subtitle: item.metadata && item.metadata.subtitle,
       };
       const behavior = directive.playBehavior || "REPLACE_ALL";
-      // A stream held paused for the session is the one the queue follows, as one playing.
-      const playing = (player.src && !player.ended) || state.held;
+      // A stream held paused for the session is the one the queue follows, as one playing;
+      // one the skill stopped (paused) or that is over plays no more (STOPPED, FINISHED).
+      const current = state.stream;
+      const playing = Boolean(state.held ||
+        (current && !current.stopped && player.getAttribute("src") && !player.ended));
       if (behavior === "ENQUEUE") {
         // The device ignores an ENQUEUE that does not follow the stream it holds (or last
         // played), and one with nothing to follow (expectedPreviousToken; as
-        // testing.DevicePlayer does). One that follows a stream already over plays next: now.
+        // testing.DevicePlayer does). With nothing playing, the queue plays at once (the AVS
+        // Device SDK's AudioPlayer starts it when STOPPED or FINISHED).
         const holds = state.held ? state.held.token
           : state.stream ? state.stream.token : state.lastToken;
         if (!holds || stream.expectedPreviousToken !== holds) {
@@ -406,7 +410,9 @@
         } else if (playing) {
           state.queue.push(entry);
         } else {
-          speechOver.then(() => startStream(entry));
+          state.queue.push(entry);
+          const first = state.queue.shift();
+          speechOver.then(() => startStream(first));
         }
       } else if (behavior === "REPLACE_ENQUEUED" && playing) {
         state.queue = [entry]; // every queued stream replaced; the one playing goes on
@@ -424,6 +430,7 @@
         speechOver.then(() => startStream(entry));
       }
     } else if (directive.type === "AudioPlayer.Stop") {
+      if (state.stream) state.stream.stopped = true;
       player.pause();
       stopHeld();
     } else if (directive.type === "AudioPlayer.ClearQueue") {
@@ -983,6 +990,7 @@
       const stream = state.stream;
       if (stream && !stream.started) {
         stream.started = true;
+        stream.stopped = false;
         state.lastToken = stream.token;
         audioEvent("PlaybackStarted", stream);
       }
@@ -1000,6 +1008,7 @@
       const stream = state.stream;
       if (stream && stream.started && !player.ended) {
         stream.started = false; // playing again is a new PlaybackStarted
+        stream.stopped = true; // STOPPED: an ENQUEUE now plays at once
         audioEvent("PlaybackStopped", stream);
       }
     });
