@@ -486,3 +486,35 @@ def test_with_manual_audio_events_the_stopped_stream_is_reported_with_audio_stop
     auto = chat(monkeypatch, "open the podcast\npause\n/audio stopped\n")
     assert auto.count("PlaybackStopped") == 2  # the device's own, then the refusal's words
     assert auto.endswith(f"> /audio stopped\n{refused} or paused)\n"), auto
+
+
+def test_audio_started_is_refused_when_no_stream_has_just_started(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A device sends PlaybackStarted once, when a stream starts: /audio started was sent in any
+    # state (a second time, of a stream stopped, of one paused while Alexa listens), and the
+    # skill heard of a start that never happened.
+    def replies(out: str, line: str) -> list[str]:
+        return [part.split("\n> ", 1)[0] for part in out.split(f"> {line}\n")[1:]]
+
+    manual = ("--audio-events", "manual")
+    out = chat(monkeypatch, "open the podcast\n/audio started\n/audio started\n", *manual)
+    first, again = replies(out, "/audio started")
+    assert first.rstrip("\n") == "  → AudioPlayer.PlaybackStarted 0 at 0 ms"
+    assert again.rstrip("\n") == (
+        "  (the device sent PlaybackStarted of 0 already: it sends it once, when a stream starts)"
+    )
+    out = chat(monkeypatch, "open the podcast\n/audio started\npause\n/audio started\n", *manual)
+    assert replies(out, "/audio started")[1].rstrip("\n") == (
+        "  (the player is STOPPED: a device sends PlaybackStarted only when a stream starts "
+        "(a Play of the skill's, or the next one queued))"
+    )
+    out = chat(monkeypatch, "ask the podcast to play and ask\n/audio started\n", *manual)
+    assert _after(out, "/audio started").rstrip("\n") == (
+        "  (the player is PAUSED: its stream starts, and the device sends PlaybackStarted, "
+        "once the session ends)"
+    )
+    # Sent by the device on its own (the default), it is not sent again.
+    out = chat(monkeypatch, "open the podcast\n/audio started\n")
+    assert out.count("AudioPlayer.PlaybackStarted") == 1
+    assert "the device sent PlaybackStarted of 0 already" in _after(out, "/audio started")

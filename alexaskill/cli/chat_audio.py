@@ -44,7 +44,7 @@ HELP: Final = """\
                      chat --audio-events manual leaves them to /audio)"""
 
 #: The activities a device reports an event from (a stream that finished does not finish, nor
-#: stop, again); the others, Started and Failed, from any.
+#: stop, again); Failed from any, Started once per start (`_not_started`).
 _REPORTED_FROM: Final = {
     "PlaybackNearlyFinished": ("PLAYING", "BUFFER_UNDERRUN"),
     "PlaybackFinished": ("PLAYING", "BUFFER_UNDERRUN"),
@@ -73,6 +73,8 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
         event = EVENTS[word]
         if player.token is None:
             return NO_STREAM
+        if event == "PlaybackStarted":
+            return _not_started(player) or player_event(client, transport, event)
         # (a stream a directive stopped is STOPPED, its PlaybackStopped still to send: manual)
         untold = player.activity == "STOPPED" and player.stops > player.stops_told
         if player.activity not in _REPORTED_FROM.get(event, (player.activity,)) and not (
@@ -93,6 +95,27 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
             return reply
         reply = transport.send(request, new_session=False)
         return reply
+    return None
+
+
+def _not_started(player: DevicePlayer) -> str | None:
+    """Why the device would not send PlaybackStarted now, or None: it sends it once, when a
+    stream starts (a Play, the next one queued, one paused for the session once it ends)."""
+    if player.activity == "PAUSED" and player.paused_for_session:
+        return (
+            "the player is PAUSED: its stream starts, and the device sends PlaybackStarted, "
+            "once the session ends"
+        )
+    if player.activity != "PLAYING":
+        return (
+            f"the player is {player.activity}: a device sends PlaybackStarted only when a "
+            "stream starts (a Play of the skill's, or the next one queued)"
+        )
+    if player.starts <= player.starts_told:
+        return (
+            f"the device sent PlaybackStarted of {player.token} already: it sends it once, "
+            "when a stream starts"
+        )
     return None
 
 

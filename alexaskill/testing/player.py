@@ -101,6 +101,9 @@ class DevicePlayer:
     #: ``stops`` as it was at the last PlaybackStopped `report`ed: fewer, a stop not yet told
     #: (which ``alexaskill chat --audio-events manual`` leaves to ``/audio stopped``).
     stops_told: int = field(default=0, init=False, compare=False, repr=False)
+    #: ``starts`` as it was at the last PlaybackStarted `report`ed: fewer, a start not yet told
+    #: (which ``alexaskill chat --audio-events manual`` leaves to ``/audio started``).
+    starts_told: int = field(default=0, init=False, compare=False, repr=False)
     #: Whether the stream held is paused while Alexa listens in the session (a Play in a reply
     #: that kept it open), to play when the session ends (`session_ended`).
     paused_for_session: bool = field(default=False, init=False, compare=False, repr=False)
@@ -242,6 +245,8 @@ class DevicePlayer:
             raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
         if event == "PlaybackStopped":
             self.stops_told = self.stops
+        elif event == "PlaybackStarted":
+            self.starts_told = self.starts
         token = fields.get("token", self.token)
         if not isinstance(token, str) or not token:
             return dict(fields)  # no stream to speak of: sent as given (a test of a bad request)
