@@ -823,3 +823,20 @@ def test_an_enqueue_or_replace_enqueued_after_a_stop_plays_at_once(page: Any) ->
         wait_until(page, f"window.__played.some((item) => item.src === {url!r})")
         expect(page.locator("#queue")).to_have_text("")
         expect(events.last).to_contain_text(f"AudioPlayer.PlaybackFinished {token}")
+
+
+def test_the_audio_element_s_play_does_not_restart_a_stream_the_skill_stopped(page: Any) -> None:
+    # Its own play button played the stream the skill had stopped, and the page told the
+    # skill PlaybackStarted: a device plays it again only on the skill's AudioPlayer.Play.
+    from playwright.sync_api import expect
+
+    events = page.locator("#history > li.turn.device .msg.device")
+    say(page, "ask the lighthouse to play the tide")
+    expect(events.last).to_contain_text("AudioPlayer.PlaybackStarted tide-1")
+    say(page, "stop")  # the skill's AudioPlayer.Stop
+    expect(events.last).to_contain_text("AudioPlayer.PlaybackStopped tide-1")
+    sent = events.count()
+    page.locator("#player").evaluate("(player) => player.play()")
+    expect(page.locator("#status")).to_contain_text("plays it again only when the skill sends")
+    wait_until(page, "document.querySelector('#player').paused")
+    assert events.count() == sent  # no PlaybackStarted of it

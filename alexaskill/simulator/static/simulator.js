@@ -430,7 +430,7 @@
         speechOver.then(() => startStream(entry));
       }
     } else if (directive.type === "AudioPlayer.Stop") {
-      if (state.stream) state.stream.stopped = true;
+      if (state.stream) Object.assign(state.stream, { stopped: true, halted: true });
       player.pause();
       stopHeld();
     } else if (directive.type === "AudioPlayer.ClearQueue") {
@@ -988,7 +988,16 @@
     // Amazon's AudioPlayer events, as a device sends them while it plays a stream.
     player.addEventListener("playing", () => {
       const stream = state.stream;
-      if (stream && !stream.started) {
+      if (!stream || stream.halted) {
+        // The audio element's own play button: a device plays a stream the skill stopped (or
+        // one that is over) again only on the skill's AudioPlayer.Play, and says so then.
+        player.pause();
+        setStatus("The skill stopped this stream (or it is over): a device plays it again only " +
+          "when the skill sends AudioPlayer.Play. Say \u201cresume\u201d, or press \u25b6 Play " +
+          "(the media button): the skill decides.", "error");
+        return;
+      }
+      if (!stream.started) {
         stream.started = true;
         stream.stopped = false;
         state.lastToken = stream.token;
