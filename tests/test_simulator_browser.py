@@ -840,3 +840,22 @@ def test_the_audio_element_s_play_does_not_restart_a_stream_the_skill_stopped(pa
     expect(page.locator("#status")).to_contain_text("plays it again only when the skill sends")
     wait_until(page, "document.querySelector('#player').paused")
     assert events.count() == sent  # no PlaybackStarted of it
+
+
+def test_an_enqueue_after_a_stop_in_an_open_session_waits_for_the_session_to_end(
+    page: Any,
+) -> None:
+    # Nothing playing, the ENQUEUE starts the queue; its reply keeps the session open, so
+    # Alexa holds the stream paused while it listens, as for a REPLACE_ALL (and as
+    # testing.DevicePlayer does): the page played it at once.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide and ask")
+    say(page, "pause")  # the skill's AudioPlayer.Stop: tide-2 STOPPED, the session over
+    expect(last_turn(page).locator(".turn-state")).to_have_text("session ended")
+    say(page, "ask the lighthouse to queue the bell after the tide")  # ask(): the session open
+    expect(page.locator("#now-playing")).to_contain_text("paused while Alexa listens")
+    expect(page.locator("#now-playing")).to_contain_text("Bell")
+    assert not page.evaluate(f"window.__played.some((item) => item.src === {BELL!r})")
+    say(page, "stop")  # the session ends: Alexa plays what it paused
+    wait_until(page, f"window.__played.some((item) => item.src === {BELL!r})")

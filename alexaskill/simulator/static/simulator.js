@@ -398,36 +398,33 @@
       const current = state.stream;
       const playing = Boolean(state.held ||
         (current && !current.stopped && player.getAttribute("src") && !player.ended));
-      if (behavior === "ENQUEUE") {
-        // The device ignores an ENQUEUE that does not follow the stream it holds (or last
-        // played), and one with nothing to follow (expectedPreviousToken; as
-        // testing.DevicePlayer does). With nothing playing, the queue plays at once (the AVS
-        // Device SDK's AudioPlayer starts it when STOPPED or FINISHED).
-        const holds = state.held ? state.held.token
-          : state.stream ? state.stream.token : state.lastToken;
-        if (!holds || stream.expectedPreviousToken !== holds) {
-          // ignored: the turn's rule violation says why
-        } else if (playing) {
-          state.queue.push(entry);
+      // The device ignores an ENQUEUE that does not follow the stream it holds (or last
+      // played), and one with nothing to follow (expectedPreviousToken; as
+      // testing.DevicePlayer does).
+      const holds = state.held ? state.held.token
+        : state.stream ? state.stream.token : state.lastToken;
+      const queues = behavior === "ENQUEUE" || behavior === "REPLACE_ENQUEUED";
+      if (behavior === "ENQUEUE" && (!holds || stream.expectedPreviousToken !== holds)) {
+        // ignored: the turn's rule violation says why
+      } else if (queues && playing) {
+        if (behavior === "ENQUEUE") state.queue.push(entry);
+        else state.queue = [entry]; // every queued stream replaced; the one playing goes on
+      } else {
+        // REPLACE_ALL, or a stream queued while nothing plays: the queue starts at once (the
+        // AVS Device SDK's AudioPlayer starts it when IDLE, STOPPED or FINISHED).
+        state.queue = behavior === "ENQUEUE" ? [...state.queue, entry] : [entry];
+        const first = state.queue.shift();
+        if (sessionOpen) {
+          // It replaces the one playing (the device reports it stopped: the element's pause
+          // event), and is held paused while Alexa listens.
+          player.pause();
+          state.held = first;
+          $("now-playing").replaceChildren(el("strong", {}, first.title || "A stream"),
+            " — paused while Alexa listens for the answer: it plays when the session ends");
         } else {
-          state.queue.push(entry);
-          const first = state.queue.shift();
+          state.held = null;
           speechOver.then(() => startStream(first));
         }
-      } else if (behavior === "REPLACE_ENQUEUED" && playing) {
-        state.queue = [entry]; // every queued stream replaced; the one playing goes on
-      } else if (sessionOpen) {
-        // The new stream replaces the one playing (the device reports it stopped: the
-        // element's pause event), and is held paused while Alexa listens.
-        state.queue = [];
-        player.pause();
-        state.held = entry;
-        $("now-playing").replaceChildren(el("strong", {}, entry.title || "A stream"),
-          " — paused while Alexa listens for the answer: it plays when the session ends");
-      } else {
-        state.queue = [];
-        state.held = null;
-        speechOver.then(() => startStream(entry));
       }
     } else if (directive.type === "AudioPlayer.Stop") {
       if (state.stream) Object.assign(state.stream, { stopped: true, halted: true });
