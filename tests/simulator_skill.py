@@ -257,6 +257,13 @@ def show_markup(session: Session) -> Response:
     return ask(HOSTILE, reprompt=HOSTILE, card=SimpleCard(HOSTILE, HOSTILE))
 
 
+@skill.intent("PlayBroken", utterances=["play the broken stream"])
+def play_broken() -> Response:
+    # The browser tests answer no .ogg: the stream fails to load.
+    broken = AudioPlayer.Play("https://streams.example.com/broken.ogg", "broken-1")
+    return speak("Playing it.", directives=[broken])
+
+
 async def home(request: object) -> PlainTextResponse:
     return PlainTextResponse("the portal's own page")
 

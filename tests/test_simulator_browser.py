@@ -859,3 +859,20 @@ def test_an_enqueue_after_a_stop_in_an_open_session_waits_for_the_session_to_end
     assert not page.evaluate(f"window.__played.some((item) => item.src === {BELL!r})")
     say(page, "stop")  # the session ends: Alexa plays what it paused
     wait_until(page, f"window.__played.some((item) => item.src === {BELL!r})")
+
+
+def test_a_stream_that_fails_is_held_stopped_as_the_device_reports_it(page: Any) -> None:
+    # After PlaybackFailed the device holds the stream that failed, STOPPED (as
+    # testing.DevicePlayer does); the page's next request said IDLE, as if it held none.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the broken stream")
+    events = page.locator("#history > li.turn.device .msg.device")
+    expect(events.last).to_contain_text("AudioPlayer.PlaybackFailed broken-1")
+    say(page, "ask the lighthouse how is the sea")
+    request = json.loads(last_turn(page).locator("details.raw pre").first.text_content() or "{}")
+    assert request["context"]["AudioPlayer"] == {
+        "token": "broken-1",
+        "offsetInMilliseconds": 0,
+        "playerActivity": "STOPPED",
+    }

@@ -1021,7 +1021,11 @@
     player.addEventListener("error", () => {
       const stream = state.stream;
       if (stream && player.error) {
-        audioEvent("PlaybackFailed", stream, { error: player.error.message || "media error" });
+        // The device holds the stream that failed, STOPPED, and does not try it again alone.
+        state.lastToken = stream.token;
+        Object.assign(stream, { started: false, stopped: true, halted: true });
+        const error = String(player.error.message || "media error").slice(0, 2000);
+        audioEvent("PlaybackFailed", stream, { error });
       }
     });
     player.addEventListener("ended", () => {
