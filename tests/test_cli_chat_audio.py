@@ -518,3 +518,15 @@ def test_audio_started_is_refused_when_no_stream_has_just_started(
     out = chat(monkeypatch, "open the podcast\n/audio started\n")
     assert out.count("AudioPlayer.PlaybackStarted") == 1
     assert "the device sent PlaybackStarted of 0 already" in _after(out, "/audio started")
+
+
+def test_a_play_of_the_stream_playing_reports_it_stopped_then_started(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A REPLACE_ALL Play stops the stream playing, whatever its token (the AVS Device SDK's
+    # AudioPlayer stops it before it plays the new one), and the device says so, as the
+    # simulator's page does: chat sent no PlaybackStopped when the token was the same.
+    out = chat(monkeypatch, "open the podcast\nask the podcast to resume\n/player\n")
+    resumed = _after(out, "ask the podcast to resume")
+    assert resumed.endswith(STOPPED + "\n" + STARTED.format(0))
+    assert _after(out, "/player").rstrip() == "  player:     PLAYING 0 at 0 ms"

@@ -640,3 +640,17 @@ def test_an_enqueue_after_a_stream_stopped_or_over_plays_at_once() -> None:
     player = DevicePlayer("0", activity="PLAYING")
     player.follow([replace])
     assert (player.token, [stream.token for stream in player.queue]) == ("0", ["1"])
+
+
+def test_a_play_of_the_same_token_plays_on_after_the_old_one_s_stop() -> None:
+    # A REPLACE_ALL Play of the token playing stops that stream and starts it anew: its
+    # PlaybackStopped (chat sends it now, as the page does) made the player STOPPED, the stream
+    # that replaced it lost.
+    player = DevicePlayer("0", activity="PLAYING", offset_in_milliseconds=7_000)
+    player.follow([AudioPlayer.Play(EPISODES[0], "0")._wire()])
+    assert (player.stops, player.stopped) == (1, QueuedStream("0", None, 7_000))
+    assert player.report("PlaybackStopped", {}) == {"token": "0", "offsetInMilliseconds": 7_000}
+    assert (player.token, player.activity, player.offset_in_milliseconds) == ("0", "PLAYING", 0)
+    # Told, a PlaybackStopped is the stream playing stopping.
+    player.report("PlaybackStopped", {})
+    assert player.activity == "STOPPED"

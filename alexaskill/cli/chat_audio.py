@@ -137,14 +137,12 @@ def player_event(client: Any, transport: Any, event: str, **given: Any) -> Skill
 def device_reports(client: Any, transport: Any, starts: int, stops: int) -> list[SkillResponse]:
     """Send what the device reports on its own since its player counted ``starts`` streams
     started and ``stops`` stopped: PlaybackStopped of the stream a directive stopped (the one
-    held, or one a Play replaced; not one a Play played again), then PlaybackStarted of the one
-    that started. The replies, in order."""
+    held, or one a Play replaced, whatever its token), then PlaybackStarted of the one that
+    started. The replies, in order."""
     player = player_of(client if client is not None else transport)
     sent = []
     stopped = player.stopped
-    # (A Play of the stream stopped plays it again: what stopped is no longer to be told.)
-    again = stopped is not None and stopped.token == player.token and player.activity != "STOPPED"
-    if player.stops != stops and stopped is not None and not again:
+    if player.stops != stops and stopped is not None:
         sent.append(player_event(client, transport, "PlaybackStopped", token=stopped.token))
     if player.starts != starts:
         sent.append(player_event(client, transport, "PlaybackStarted"))

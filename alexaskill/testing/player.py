@@ -243,6 +243,7 @@ class DevicePlayer:
         activity the event reports. With no token given or held, ``fields`` as they are."""
         if event not in PLAYER_EVENTS:
             raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
+        untold = self.stops > self.stops_told
         if event == "PlaybackStopped":
             self.stops_told = self.stops
         elif event == "PlaybackStarted":
@@ -263,11 +264,12 @@ class DevicePlayer:
         stopped = self.stopped
         if (
             event == "PlaybackStopped"
-            and token != self.token
             and stopped
             and stopped.token == token
+            and (token != self.token or (untold and self.activity == "PLAYING"))
         ):
-            # The stream a Play replaced as it played: the one that replaced it plays on.
+            # The stream a Play replaced as it played (its stop not yet told, when the Play
+            # was of the same token): the one that replaced it plays on.
             return {
                 "token": token,
                 "offsetInMilliseconds": stopped.offset_in_milliseconds,
