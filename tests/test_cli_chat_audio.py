@@ -530,3 +530,17 @@ def test_a_play_of_the_stream_playing_reports_it_stopped_then_started(
     resumed = _after(out, "ask the podcast to resume")
     assert resumed.endswith(STOPPED + "\n" + STARTED.format(0))
     assert _after(out, "/player").rstrip() == "  player:     PLAYING 0 at 0 ms"
+
+
+def test_audio_nearly_is_sent_once_per_stream(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A device sends PlaybackNearlyFinished once per stream (as the simulator's page does): a
+    # second /audio nearly went out, and the skill queued the next episode twice.
+    out = chat(monkeypatch, "open the podcast\n/audio nearly\n/audio nearly\n/player\n")
+    assert out.count("→ AudioPlayer.PlaybackNearlyFinished") == 1
+    assert (
+        "> /audio nearly\n  (the device sent PlaybackNearlyFinished of 0 already: it sends it "
+        "once per stream)\n"
+    ) in out
+    assert _after(out, "/player").rstrip() == "  player:     PLAYING 0 at 0 ms, then 1"

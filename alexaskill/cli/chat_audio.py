@@ -75,6 +75,11 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
             return NO_STREAM
         if event == "PlaybackStarted":
             return _not_started(player) or player_event(client, transport, event)
+        if event == "PlaybackNearlyFinished" and player.nearly_told == player.starts:
+            return (
+                f"the device sent PlaybackNearlyFinished of {player.token} already: it sends it "
+                "once per stream"
+            )
         # (a stream a directive stopped is STOPPED, its PlaybackStopped still to send: manual)
         untold = player.activity == "STOPPED" and player.stops > player.stops_told
         if player.activity not in _REPORTED_FROM.get(event, (player.activity,)) and not (

@@ -104,6 +104,9 @@ class DevicePlayer:
     #: ``starts`` as it was at the last PlaybackStarted `report`ed: fewer, a start not yet told
     #: (which ``alexaskill chat --audio-events manual`` leaves to ``/audio started``).
     starts_told: int = field(default=0, init=False, compare=False, repr=False)
+    #: ``starts`` as it was at the last PlaybackNearlyFinished `report`ed (None: none yet): a
+    #: device sends it once per stream started.
+    nearly_told: int | None = field(default=None, init=False, compare=False, repr=False)
     #: Whether the stream held is paused while Alexa listens in the session (a Play in a reply
     #: that kept it open), to play when the session ends (`session_ended`).
     paused_for_session: bool = field(default=False, init=False, compare=False, repr=False)
@@ -248,6 +251,8 @@ class DevicePlayer:
             self.stops_told = self.stops
         elif event == "PlaybackStarted":
             self.starts_told = self.starts
+        elif event == "PlaybackNearlyFinished":
+            self.nearly_told = self.starts
         token = fields.get("token", self.token)
         if not isinstance(token, str) or not token:
             return dict(fields)  # no stream to speak of: sent as given (a test of a bad request)
