@@ -544,3 +544,17 @@ def test_audio_nearly_is_sent_once_per_stream(
         "once per stream)\n"
     ) in out
     assert _after(out, "/player").rstrip() == "  player:     PLAYING 0 at 0 ms, then 1"
+
+
+def test_audio_failed_only_of_a_stream_the_device_is_playing(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A device reports PlaybackFailed of a stream it tries to play: /audio failed of a stream
+    # the skill had stopped went out, and the skill heard of a failure that never happened.
+    out = chat(monkeypatch, "open the podcast\npause\n/audio failed\nresume\n/audio failed\n")
+    assert out.count("→ AudioPlayer.PlaybackFailed") == 1
+    assert (
+        "> /audio failed\n  (the player is STOPPED: a device sends PlaybackFailed only of a "
+        "stream playing)\n"
+    ) in out
+    assert out.rsplit("> /audio failed\n", 1)[1].startswith("  → AudioPlayer.PlaybackFailed 0")

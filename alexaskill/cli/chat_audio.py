@@ -44,10 +44,11 @@ HELP: Final = """\
                      chat --audio-events manual leaves them to /audio)"""
 
 #: The activities a device reports an event from (a stream that finished does not finish, nor
-#: stop, again); Failed from any, Started once per start (`_not_started`).
+#: stop, again; one stopped or over does not fail); Started once per start (`_not_started`).
 _REPORTED_FROM: Final = {
     "PlaybackNearlyFinished": ("PLAYING", "BUFFER_UNDERRUN"),
     "PlaybackFinished": ("PLAYING", "BUFFER_UNDERRUN"),
+    "PlaybackFailed": ("PLAYING", "BUFFER_UNDERRUN"),
     "PlaybackStopped": ("PLAYING", "BUFFER_UNDERRUN", "PAUSED"),
 }
 
