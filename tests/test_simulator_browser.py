@@ -876,3 +876,19 @@ def test_a_stream_that_fails_is_held_stopped_as_the_device_reports_it(page: Any)
         "offsetInMilliseconds": 0,
         "playerActivity": "STOPPED",
     }
+
+
+def test_a_device_without_an_audio_player_plays_no_stream(page: Any) -> None:
+    # Unticking AudioPlayer left the stream playing, its events dropped unsaid (the page
+    # reports none for a device without the interface), and the queue waiting.
+    from playwright.sync_api import expect
+
+    say(page, "ask the lighthouse to play the tide")
+    events = page.locator("#history > li.turn.device .msg.device")
+    expect(events.last).to_contain_text("AudioPlayer.PlaybackStarted tide-1")
+    say(page, "ask the lighthouse to queue the foghorn")
+    expect(page.locator("#queue")).to_have_text("Next: Foghorn")
+    page.get_by_role("checkbox", name="AudioPlayer").uncheck()
+    wait_until(page, "document.querySelector('#player').paused")
+    expect(page.locator("#now-playing")).to_contain_text("no AudioPlayer interface")
+    expect(page.locator("#queue")).to_have_text("")

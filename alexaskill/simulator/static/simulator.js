@@ -824,7 +824,23 @@
 
   function configure() {
     voice.stop();
+    if (!state.interfaces.includes("AudioPlayer")) dropPlayer();
     return call("configure", "", null);
+  }
+
+  // A device without the AudioPlayer interface plays no stream, and reports none: what the
+  // page's player held is gone (it played on, its events dropped unsaid).
+  function dropPlayer() {
+    if (!state.stream && !state.held && !state.lastToken && !state.queue.length) return;
+    state.stream = null; // first: the pause below reports nothing
+    state.held = null;
+    state.lastToken = null;
+    state.queue = [];
+    const player = $("player");
+    player.pause();
+    player.removeAttribute("src");
+    $("now-playing").textContent = "Nothing is playing: the device has no AudioPlayer interface.";
+    $("queue").textContent = "";
   }
 
   function setUp(info) {
