@@ -1003,9 +1003,10 @@
       const stream = state.stream;
       if (!stream || stream.halted) {
         // The audio element's own play button: a device plays a stream the skill stopped (or
-        // one that is over) again only on the skill's AudioPlayer.Play, and says so then.
+        // one that is over, or failed) again only on the skill's AudioPlayer.Play.
         player.pause();
-        setStatus("The skill stopped this stream (or it is over): a device plays it again only " +
+        setStatus("The skill stopped this stream (or it ended, or failed): a device plays it " +
+          "again only " +
           "when the skill sends AudioPlayer.Play. Say \u201cresume\u201d, or press \u25b6 Play " +
           "(the media button): the skill decides.", "error");
         return;
