@@ -226,12 +226,10 @@ class Serving(DeadlineAnswering):
                 if verifier is not None:
                     verifier.use_http_client(None)
                     await verifier.aclose()
-                await self.store.aclose()
-                # And those add_service(…, *attributes_service(url or factory)) opened.
-                from .store.attributes import services_stores
+                # The skill's store, and those add_service(…, *attributes_service(…)) opened.
+                from .store.closing import close_stores
 
-                for store in services_stores(self._services.values(), besides=self.store):
-                    await store.aclose()
+                await close_stores(self.store, self._services.values())
 
     async def _handle(
         self, scope: Scope, headers: Mapping[str, str], body: bytes

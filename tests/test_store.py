@@ -2371,19 +2371,26 @@ class _PlainDefStore:
         pass
 
 
-def test_a_store_with_a_method_that_is_a_plain_def_is_refused_when_given() -> None:
+def test_a_store_with_a_method_that_is_a_plain_def_is_refused_when_called() -> None:
     # Taken, then every request that asked for attributes failed with Python's "object dict
-    # can't be used in 'await' expression", a traceback each.
-    with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
-        Skill(SKILL_ID, store=_PlainDefStore())  # type: ignore[arg-type]
-    skill = Skill(SKILL_ID)
-    with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
-        skill.store = _PlainDefStore()  # type: ignore[assignment]
-    with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
-        attributes_service(_PlainDefStore())  # type: ignore[arg-type]
-    get = attributes_service(lambda: _PlainDefStore())[0]  # type: ignore[arg-type,return-value]
-    with pytest.raises(ConfigurationError, match=r"_PlainDefStore\.load is a plain def"):
-        anyio.run(get, None)  # type: ignore[arg-type]
+    # can't be used in 'await' expression", which named neither the store nor the fix. Refused
+    # at the call (not when given: a plain def may return a coroutine, `_DelegatingStore`).
+    from alexaskill.testing import TestClient
+
+    said = r"_PlainDefStore\.load returned dict, which is not awaitable \(a plain def\?\).*def load"
+    for given in (_PlainDefStore(), "via attributes_service", "via a factory"):
+        skill = Skill(SKILL_ID, store=given if isinstance(given, _PlainDefStore) else "memory://")  # type: ignore[arg-type]
+        if given == "via attributes_service":
+            skill.add_service(Attributes, *attributes_service(_PlainDefStore()))  # type: ignore[arg-type]
+        elif given == "via a factory":
+            skill.add_service(Attributes, *attributes_service(_PlainDefStore))  # type: ignore[arg-type]
+
+        @skill.launch
+        def launch(attributes: Attributes) -> Response:
+            return speak("Hi.")
+
+        with TestClient(skill) as client, pytest.raises(ConfigurationError, match=said):
+            client.launch()
 
 
 def test_stores_whose_methods_return_awaitables_otherwise_are_taken(tmp_path: Path) -> None:
@@ -2423,3 +2430,109 @@ def test_a_redis_6_script_error_for_a_key_that_is_no_hash_is_said_so_too() -> No
     failure = store._failure("save", RedisResponseError(text))
     assert isinstance(failure, StoreError)
     assert "is not a hash" in str(failure) and "prefix 'skill:'" in str(failure)
+
+
+class _DelegatingStore:
+    """A store over another, its methods plain defs returning the other's coroutines."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.calls: list[str] = []
+
+    def load(self, key: str) -> Any:
+        self.calls.append("load")
+        return self.inner.load(key)
+
+    def update(self, key: str, changes: Any, deleted: Any, increments: Any = None) -> Any:
+        self.calls.append("update")
+        return self.inner.update(key, changes, deleted, increments=increments)  # type: ignore[call-arg]
+
+    def aclose(self) -> Any:
+        self.calls.append("aclose")
+        return self.inner.aclose()
+
+
+def test_a_store_whose_plain_defs_return_coroutines_is_taken_and_used(tmp_path: Path) -> None:
+    # Valid Python to await, yet refused when given ("is a plain def"): a store wrapping
+    # another (to log, to count, to route) could not be used.
+    from alexaskill.testing import TestClient
+
+    own, added = _DelegatingStore(MemoryStore()), _DelegatingStore(SQLiteStore(tmp_path / "a.db"))
+    skill = Skill(SKILL_ID, store=own)
+    skill.add_service(DeviceAttributes, *attributes_service(added, per_device=True))
+
+    @skill.launch
+    def launch(attributes: Attributes, device: DeviceAttributes) -> Response:
+        device["room"] = "kitchen"
+        return speak(f"Visit {attributes.increment('visits')}.")
+
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Visit 1."
+        assert client.launch().speech == "Visit 2."
+    assert own.calls == ["load", "update", "load", "update", "aclose"]
+    assert added.calls == ["load", "update", "load", "aclose"]  # the second changed nothing
+    stored = anyio.run(own.inner.load, client.factory.user_id)
+    assert stored == {"visits": 2}
+
+
+class _PlainDefUpdate(MemoryStore):
+    def update(self, key: str, changes: Any, deleted: Any, increments: Any = None) -> None:  # type: ignore[override]
+        pass
+
+
+class _PlainDefClose(MemoryStore):
+    def aclose(self) -> None:  # type: ignore[override]
+        pass
+
+
+def test_a_store_method_returning_nothing_to_await_is_named_when_called(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID, store=_PlainDefUpdate())  # type: ignore[arg-type]
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        attributes["seen"] = True
+        return speak("Hi.")
+
+    said = r"_PlainDefUpdate\.update returned NoneType, which is not awaitable.*async def update"
+    with TestClient(skill) as client, pytest.raises(ConfigurationError, match=said):
+        client.launch()
+
+    # At shutdown: logged, and the other stores closed still.
+    skill = Skill(SKILL_ID, store=_PlainDefClose())  # type: ignore[arg-type]
+    other = _ClosedCounting()
+    skill.add_service(DeviceAttributes, *attributes_service(other, per_device=True))
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="alexaskill"), TestClient(skill):
+        pass
+    assert other.closed == 1
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.getMessage() == "closing the store _PlainDefClose failed"
+    assert "_PlainDefClose.aclose returned NoneType" in caplog.text
+
+
+class _FailingClose(MemoryStore):
+    async def aclose(self) -> None:
+        raise StoreError("the store's server is gone")
+
+
+def test_a_store_failing_to_close_leaves_the_others_closed_and_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The first failure ended the shutdown: the lifespan failed, and the attribute services'
+    # stores were never closed.
+    from alexaskill.testing import TestClient
+
+    skill = Skill(SKILL_ID, store=_FailingClose())
+    others = _ClosedCounting(), _ClosedCounting()
+    skill.add_service(DeviceAttributes, *attributes_service(others[0], per_device=True))
+    skill.add_service(PersonAttributes, *attributes_service(others[1], per_person=True))
+    with caplog.at_level(logging.ERROR, logger="alexaskill"), TestClient(skill):
+        pass
+    assert [other.closed for other in others] == [1, 1]
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.getMessage() == "closing the store _FailingClose failed"
+    assert "the store's server is gone" in caplog.text

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..exceptions import ConfigurationError, ResponseError
 from .base import (
     Store,
-    _check_awaitable,
+    _awaited,
     _encode,
     _encode_changes,
     _is_store,
@@ -81,7 +81,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
     async def load(cls: type[A], store: Store, envelope: Envelope) -> A:
         """The attributes of the user ``envelope`` comes from, read from ``store``."""
         key = cls.key_for(envelope)
-        data = await store.load(key) if key is not None else None
+        data = await _awaited(store, "load", store.load(key)) if key is not None else None
         return cls(data, key=key, store=store)
 
     def __getitem__(self, name: str) -> Any:
@@ -166,10 +166,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
             return False
         changes, deleted, increments = pending
         assert self._store is not None and self.key is not None  # _check made sure
+        store = self._store
         if increments:
-            await self._store.update(self.key, changes, deleted, increments=increments)  # type: ignore[call-arg]
+            written = store.update(self.key, changes, deleted, increments=increments)  # type: ignore[call-arg]
         else:
-            await self._store.update(self.key, changes, deleted)
+            written = store.update(self.key, changes, deleted)
+        await _awaited(store, "update", written)
         # In place: `PersonAttributes` sharing the user's item (`_twin`) share these dicts.
         saved = {name: _encode(name, value) for name, value in self._data.items()}
         self._saved.clear()
@@ -417,7 +419,6 @@ def _store_getter(
         return (lambda: opened), (lambda: opened)
     if _is_store(store):  # (a class is a factory: `MemoryStore`)
         ready: Store = store  # type: ignore[assignment]
-        _check_awaitable(ready, "attributes_service")
         return (lambda: ready), (lambda: ready)
     if not callable(store):
         # Only the type: a repr may hold a password (a client's, a settings object's).
@@ -437,7 +438,6 @@ def _store_getter(
                     f"the store factory returned {type(store).__name__}, not a store (with "
                     "load, update and aclose): return MemoryStore(), say, or open_store(url)"
                 )
-            _check_awaitable(store, "the store factory's store")
             made.append(store)
         return made[0]
 

@@ -15,7 +15,11 @@ DEFAULT_STORE: Final = "sqlite:///alexaskill.db"
 
 
 class Store(Protocol):
-    """Where attributes live: a dict of JSON values per key (a user, or a person)."""
+    """Where attributes live: a dict of JSON values per key (a user, or a person).
+
+    The app awaits what each method returns: write them as ``async def``, or as a ``def``
+    returning an awaitable (another store's coroutine, for a store wrapping one).
+    """
 
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key`` (an empty dict for a key never written)."""
@@ -51,23 +55,23 @@ def _is_store(obj: object) -> bool:
     )
 
 
-def _check_awaitable(store: object, where: str) -> None:
-    """`ConfigurationError` naming a method of ``store`` (``load``, ``update``, ``aclose``)
-    written as a plain ``def``: the app awaits each, and each request that asked for attributes
-    failed with Python's "can't be used in 'await' expression". A def wrapping an async def
-    (``functools.wraps``, a decorator's), and what is no Python function (a mock), are taken."""
+async def _awaited(store: object, name: str, result: Any) -> Any:
+    """What ``result``, returned by ``store``'s method ``name`` (``load``, ``update``,
+    ``aclose``), gives when awaited; `ConfigurationError` naming the method if it is nothing to
+    await (a plain ``def`` returning a dict, say), where Python's "can't be used in 'await'
+    expression" named neither the store nor the fix.
+
+    Checked here, at the call, not when the store is given: a plain ``def`` may return what is
+    awaited (a store delegating to another store returns that one's coroutine)."""
     import inspect
 
-    for name in ("load", "update", "aclose"):
-        method = getattr(store, name)
-        function = getattr(method, "__func__", method)
-        if inspect.isfunction(function) and not inspect.iscoroutinefunction(
-            inspect.unwrap(function)
-        ):
-            raise ConfigurationError(
-                f"{where}: {type(store).__name__}.{name} is a plain def, and the app awaits it: "
-                f"write async def {name}(…) (as the Store protocol's)"
-            )
+    if not inspect.isawaitable(result):
+        raise ConfigurationError(
+            f"{type(store).__name__}.{name} returned {type(result).__name__}, which is not "
+            f"awaitable (a plain def?), and the app awaits it: write async def {name}(…) (as the "
+            "Store protocol's), or return an awaitable"
+        )
+    return await result
 
 
 def _decode(name: str, text: str | bytes, where: str) -> Any:

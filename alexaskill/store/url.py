@@ -6,7 +6,7 @@ import re
 from typing import Final
 
 from ..exceptions import ConfigurationError
-from .base import Store, _check_awaitable, _is_store
+from .base import Store, _is_store
 
 __all__ = ["open_store", "store_given", "url_without_password"]
 
@@ -99,7 +99,6 @@ def store_given(store: Store | str) -> Store:
             f"{type(store).__name__}: "
             "a store has the methods load, update and aclose"
         )
-    _check_awaitable(store, "the skill's store")
     return store
 
 
