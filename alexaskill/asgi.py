@@ -225,11 +225,24 @@ class Serving(DeadlineAnswering):
                 self._http_client = None
                 if verifier is not None:
                     verifier.use_http_client(None)
-                    await verifier.aclose()
-                # The skill's store, and those add_service(…, *attributes_service(…)) opened.
-                from .store.closing import close_stores
+                await self.aclose()
 
-                await close_stores(self.store, self._services.values())
+    async def aclose(self) -> None:
+        """Close what the skill opened: its store, the stores its attribute services opened
+        (``add_service(…, *attributes_service(…))``), and the HTTP client its verifier made for
+        itself. A request after it opens them again.
+
+        The app's shutdown (its ASGI lifespan) calls it. A host app that mounts the skill
+        (`Skill.mount`) runs no lifespan of the skill's: call it in the host's own, after its
+        ``yield`` (``await skill.aclose()``). The AWS Lambda handler calls it when the Python
+        process exits (a local run's, a test's; AWS Lambda ends its own without an exit).
+        """
+        from .store.closing import close_stores
+
+        verifier = self.verifier
+        if verifier is not None:
+            await verifier.aclose()
+        await close_stores(self.store, self._services.values())
 
     async def _handle(
         self, scope: Scope, headers: Mapping[str, str], body: bytes

@@ -36,7 +36,8 @@ skill's exception handler). So is anything else they let out (KeyboardInterrupt,
 CancelledError), which Lambda's runtime would not survive.
 
 Each invocation runs on one event loop kept for the life of the Lambda process, so clients bound
-to a loop (a Redis connection pool) are reused from one invocation to the next. ``def``
+to a loop (a Redis connection pool) are reused from one invocation to the next (the skill's
+stores close at the process's exit: `alexaskill.lambda_exit`). ``def``
 handlers run in worker threads, as on the web service (`Skill(def_handlers=...)` applies): the
 loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline can stop
 waiting for them. A skill whose handlers are all synchronous and ask for no service (no
@@ -59,8 +60,7 @@ until the deadline. A save of attributes under way is waited for, bounded only b
 own timeouts: cut short, it would still be made (and made again by the user's retry), and an
 answer sent first would freeze it with the function until the next invocation.
 
-A SQLite store (the default, ``ALEXASKILL_STORE`` unset) does not suit Lambda: when a handler
-uses attributes, the first invocation says so in a warning.
+A SQLite store (the default) does not suit Lambda: the first invocation to use it warns.
 
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
@@ -80,6 +80,7 @@ import msgspec
 
 from .deadline import LAMBDA_MARGIN, deadline_grace, lambda_deadline, remaining_time
 from .exceptions import MalformedRequestError, RequestError
+from .lambda_exit import close_at_exit
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
 from .log_values import printable
@@ -304,8 +305,9 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
     if plan is None:
         skill.start()
         _warn_of_sqlite(skill)
-        plan = _plan(skill)
-        _remember(skill, plan)
+        _remember(skill, plan := _plan(skill))
+        if plan.loop:  # stores it opens, on the loop, are closed at exit (`lambda_exit`)
+            close_at_exit(skill)
     return plan
 
 

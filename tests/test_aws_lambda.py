@@ -978,3 +978,52 @@ def test_a_bug_that_left_the_answering_names_the_code_that_raised_it(
     name = "interrupt" if raiser == "before-request hook" else "interrupt_too"
     assert line.endswith(f".<locals>.{name})"), line
     assert ("the before-request hook " if name == "interrupt" else "(exception handler ") in line
+
+
+_CLOSED_AT_EXIT = """
+import atexit, sys
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import handler
+from alexaskill.store import Attributes, MemoryStore
+from alexaskill.testing import RequestFactory
+
+class Store(MemoryStore):
+    async def aclose(self):
+        print("closed", type(self).__name__)
+
+class Added(Store):
+    pass
+
+skill = Skill(sys.argv[1], store=Store())
+skill.add_service(Attributes, *__import__("alexaskill.store").store.attributes_service(Added()))
+
+@skill.launch
+def launch(attributes: Attributes):
+    return speak(f"Visit {attributes.increment('visits')}.")
+
+lambda_handler = handler(skill)
+envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
+atexit.register(lambda: print(lambda_handler(envelope)["response"]["outputSpeech"]["text"]))
+print(lambda_handler(envelope)["response"]["outputSpeech"]["text"])
+"""
+
+
+def test_the_stores_of_a_skill_answered_by_the_lambda_handler_are_closed_at_exit() -> None:
+    # No lifespan, no shutdown: a Redis store's connections were left to the garbage collector
+    # when the process exited (a ResourceWarning each). An invocation after that, from an
+    # atexit function registered before the first (so run after), gets a loop of its own.
+    result = subprocess.run(
+        [sys.executable, "-W", "error::ResourceWarning", "-c", _CLOSED_AT_EXIT, SKILL_ID],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n") == [
+        "Visit 1.",
+        "closed Store",
+        "closed Added",
+        "Visit 2.",
+        "",
+    ], result.stderr

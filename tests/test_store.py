@@ -2536,3 +2536,31 @@ def test_a_store_failing_to_close_leaves_the_others_closed_and_is_logged(
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert record.getMessage() == "closing the store _FailingClose failed"
     assert "the store's server is gone" in caplog.text
+
+
+def test_a_mounted_skill_s_stores_are_closed_by_skill_aclose_in_the_host_s_lifespan() -> None:
+    # A host app runs no lifespan of its skills': the stores of a skill.mount(…) were never
+    # closed. The host closes them in its own lifespan.
+    import contextlib
+
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient as HostClient
+
+    own, added = _ClosedCounting(), _ClosedCounting()
+    skill = Skill(SKILL_ID, store=own)
+    skill.add_service(DeviceAttributes, *attributes_service(added, per_device=True))
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Hi.")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await skill.aclose()
+
+    host = Starlette(routes=[skill.mount("/weather")], lifespan=lifespan)
+    with HostClient(host) as client:
+        assert client.get("/weather/health").json() == {"status": "ok"}
+        assert (own.closed, added.closed) == (0, 0)
+    assert (own.closed, added.closed) == (1, 1)

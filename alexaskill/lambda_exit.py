@@ -1,0 +1,61 @@
+"""AWS Lambda handler: the stores of the skills it answered on its event loop, closed when the
+Python process exits.
+
+What calls the handler in a process that ends normally (a test run, a local script, a server
+of one's own) would otherwise leave a Redis store's connections to the garbage collector, with
+a ``ResourceWarning`` each. AWS Lambda itself freezes an execution environment between
+invocations and ends it without letting Python exit (no ``atexit``): there the stores are
+never closed, and their connections end with the environment (the servers see them drop).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import weakref
+from typing import Any
+
+__all__ = ["close_at_exit"]
+
+logger = logging.getLogger("alexaskill")
+
+#: The skills whose stores close at exit (one that no weak reference can follow: kept).
+_skills: weakref.WeakSet[Any] = weakref.WeakSet()
+_kept: list[Any] = []
+_registered: list[bool] = []
+
+#: Seconds the stores of one skill may take to close at exit.
+CLOSE_TIMEOUT = 10.0
+
+
+def close_at_exit(skill: Any) -> None:
+    """Close ``skill``'s stores (`Skill.aclose`) on the handler's event loop at exit."""
+    try:
+        _skills.add(skill)
+    except TypeError:
+        _kept.append(skill)
+    if not _registered:
+        _registered.append(True)
+        atexit.register(_close_all)
+
+
+def _close_all() -> None:
+    """`Skill.aclose` of each skill, on the handler's loop, which then closes (a later
+    invocation, from another ``atexit`` function, makes a new one)."""
+    import asyncio  # loaded already: the loop ran
+
+    from .aws_lambda import _Loop
+
+    with _Loop.lock:
+        runner, _Loop.runner = _Loop.runner, None
+        if runner is None:
+            return  # no invocation ran on a loop: nothing was opened
+        for skill in [*_skills, *_kept]:
+            aclose = getattr(skill, "aclose", None)
+            if aclose is None:
+                continue
+            try:  # bounded: a store whose server does not answer must not hold up the exit
+                runner.run(asyncio.wait_for(aclose(), CLOSE_TIMEOUT))
+            except Exception:
+                logger.exception("closing the stores of %s at exit failed", type(skill).__name__)
+        runner.close()
