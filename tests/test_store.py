@@ -2564,3 +2564,34 @@ def test_a_mounted_skill_s_stores_are_closed_by_skill_aclose_in_the_host_s_lifes
         assert client.get("/weather/health").json() == {"status": "ok"}
         assert (own.closed, added.closed) == (0, 0)
     assert (own.closed, added.closed) == (1, 1)
+
+
+def test_a_sqlite_attribute_name_stored_as_a_blob_is_a_store_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Another program's row whose name is a BLOB came back as a bytes key: the handler's
+    # Attributes then failed as "attribute names are strings, not bytes" (a ResponseError, with
+    # a traceback), as if the handler had set it.
+    from alexaskill.app import APOLOGY
+    from alexaskill.testing import TestClient
+
+    store = SQLiteStore(tmp_path / "attributes.db")
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        return speak("Hi.")
+
+    client = TestClient(skill, raise_handler_errors=False)
+    anyio.run(_write_raw, store, client.factory.user_id, "other", "1")
+    with sqlite3.connect(store.path) as connection:
+        row = (client.factory.user_id, b"\xffname", "1")
+        connection.execute("INSERT INTO alexaskill_attributes VALUES (?, ?, ?)", row)
+    connection.close()
+    with caplog.at_level(logging.ERROR, logger="alexaskill"), client:
+        assert client.launch().speech == APOLOGY
+    [record] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert record.exc_info is None
+    assert "a stored attribute name is not text (b'\\xffname')" in record.getMessage()
+    with pytest.raises(StoreError, match="not text"):
+        anyio.run(store.load, client.factory.user_id)

@@ -134,7 +134,8 @@ class SQLiteStore:
     async def load(self, key: str) -> dict[str, Any]:
         """All the values stored under ``key``."""
         rows = await self._run("load", _select, key)
-        return {name: _decode(name, text, f"SQLite file {self.path}") for name, text in rows}
+        where = f"SQLite file {self.path}"
+        return {_text_name(name, where): _decode(name, text, where) for name, text in rows}
 
     async def update(
         self,
@@ -410,6 +411,17 @@ def _busy(exc: sqlite3.Error) -> bool:
     import sqlite3
 
     return (exc.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _text_name(name: str | bytes, where: str) -> str:
+    """A stored attribute name; `StoreError` for one another program wrote as a BLOB (bytes),
+    which no attributes can hold: it failed the handler as one it had set."""
+    if isinstance(name, str):
+        return name
+    raise StoreError(
+        f"{where}: a stored attribute name is not text ({name[:40]!r}): written by another "
+        "program? delete its row"
+    )
 
 
 def _select(connection: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
