@@ -2595,3 +2595,28 @@ def test_a_sqlite_attribute_name_stored_as_a_blob_is_a_store_error(
     assert "a stored attribute name is not text (b'\\xffname')" in record.getMessage()
     with pytest.raises(StoreError, match="not text"):
         anyio.run(store.load, client.factory.user_id)
+
+
+def test_a_store_factory_that_cannot_make_a_store_is_refused_when_given() -> None:
+    # An async def factory was called and its coroutine called "not a store" at the first
+    # request (and left never awaited, a RuntimeWarning); a store's class that needs arguments
+    # (taken as a factory) failed each request with Python's "missing 1 required positional
+    # argument".
+    import warnings
+
+    async def make() -> Store:
+        return MemoryStore()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no coroutine made, none left unawaited
+        with pytest.raises(ConfigurationError, match=r"the store factory make is an async def"):
+            attributes_service(make)  # type: ignore[arg-type]
+    said = r"the store factory SQLiteStore takes arguments.*give a store, SQLiteStore\(…\)"
+    with pytest.raises(ConfigurationError, match=said):
+        attributes_service(SQLiteStore)  # type: ignore[arg-type]
+    attributes_service(MemoryStore)  # a class that needs none is a factory still
+
+    def defaults(path: str = "x.db") -> Store:
+        return SQLiteStore(path)
+
+    attributes_service(defaults)

@@ -360,6 +360,31 @@ def services_stores(
     return found
 
 
+def _check_factory(factory: Callable[..., Any]) -> None:
+    """`ConfigurationError` now for a store factory no request could use: an ``async def``
+    (called, not awaited: a coroutine, no store) or one that needs arguments (a store's class,
+    ``SQLiteStore``), where each request that asked for attributes failed."""
+    import inspect
+
+    name = getattr(factory, "__name__", type(factory).__name__)
+    if inspect.iscoroutinefunction(inspect.unwrap(factory)):
+        raise ConfigurationError(
+            f"the store factory {name} is an async def, and the app calls it without awaiting: "
+            "write a def returning the store (stores connect at their first load or save)"
+        )
+    try:
+        signature = inspect.signature(factory)
+    except (TypeError, ValueError):
+        return  # no signature to read (a builtin): called as it is
+    try:
+        signature.bind()
+    except TypeError:
+        raise ConfigurationError(
+            f"the store factory {name} takes arguments, and the app calls it with none: give a "
+            f"store, {name}(…), or its URL"
+        ) from None
+
+
 def _twin(call: Call, cls: type[_StoredAttributes], store: Store) -> _StoredAttributes | None:
     """The `Attributes` made for ``call``'s code running now (not the failed code an exception
     handler answers for) when ``cls`` is `PersonAttributes` of the same store and key (no
@@ -427,6 +452,7 @@ def _store_getter(
             "load, update and aclose)"
         )
     factory: Callable[[], Store] = store
+    _check_factory(factory)
     made: list[Store] = []
 
     def get() -> Store:
