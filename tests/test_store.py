@@ -2620,3 +2620,28 @@ def test_a_store_factory_that_cannot_make_a_store_is_refused_when_given() -> Non
         return SQLiteStore(path)
 
     attributes_service(defaults)
+
+
+def test_a_store_load_returning_no_dict_of_named_values_is_named() -> None:
+    # A store of one's own returning what is no dict failed in dict() ("'int' object is not
+    # iterable"), and a name that is no string as if the handler had set it (ResponseError).
+    from alexaskill.testing import TestClient
+
+    for returned, said in (
+        (5, r"_Loading\.load returned int, not a dict of the attributes stored"),
+        ("abc", r"_Loading\.load returned str, not a dict"),
+        ({1: "a"}, r"_Loading\.load returned the attribute name 1 \(int\): names are strings"),
+    ):
+
+        class _Loading(MemoryStore):
+            async def load(self, key: str, returned: Any = returned) -> Any:
+                return returned
+
+        skill = Skill(SKILL_ID, store=_Loading())
+
+        @skill.launch
+        def launch(attributes: Attributes) -> Response:
+            return speak("Hi.")
+
+        with TestClient(skill) as client, pytest.raises(ConfigurationError, match=said):
+            client.launch()

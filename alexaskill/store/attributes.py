@@ -82,6 +82,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
         """The attributes of the user ``envelope`` comes from, read from ``store``."""
         key = cls.key_for(envelope)
         data = await _awaited(store, "load", store.load(key)) if key is not None else None
+        if data is not None:
+            _check_loaded(store, data)
         return cls(data, key=key, store=store)
 
     def __getitem__(self, name: str) -> Any:
@@ -206,6 +208,22 @@ class _StoredAttributes(MutableMapping[str, Any]):
                 "Attributes.increment needs a store that adds atomically"
             )
         return changes, deleted, increments
+
+
+def _check_loaded(store: Store, data: object) -> None:
+    """`ConfigurationError` naming the store's ``load`` if it returned no dict of values by
+    names (a store of one's own): a name no string failed as if the handler had set it."""
+    where = f"{type(store).__name__}.load"
+    if not isinstance(data, Mapping):
+        raise ConfigurationError(
+            f"{where} returned {type(data).__name__}, not a dict of the attributes stored"
+        )
+    for name in data:
+        if not isinstance(name, str):
+            raise ConfigurationError(
+                f"{where} returned the attribute name {name!r} ({type(name).__name__}): names "
+                "are strings"
+            )
 
 
 def check_saves(services: Iterable[object]) -> None:
