@@ -390,7 +390,8 @@ class Skill(Serving):
         ``Starlette(routes=[skill.mount("/weather")])``; in FastAPI,
         ``app.router.routes.append(skill.mount("/weather"))``. Unlike ``Mount("/weather",
         app=skill)``, it answers ``POST /weather`` itself, where Starlette's router would
-        redirect it to ``/weather/`` (HTTP 307), which Alexa does not follow.
+        redirect it to ``/weather/`` (HTTP 307), which Alexa does not follow. The host app runs
+        no lifespan of the skill's: close its stores in the host's (``await skill.aclose()``).
         """
         from .mounting import SkillMount
 
