@@ -218,10 +218,6 @@ class Serving(DeadlineAnswering):
                 yield
             finally:
                 forget_worker()  # ended as it should (`alexaskill.worker_ends`)
-                # What the warnings' timers had yet to say, which end with the loop.
-                self._refusals_said.say_unsaid()
-                self._store_failures_said.say_unsaid()
-                self._handling_said.say_unsaid()
                 self._http_client = None
                 if verifier is not None:
                     verifier.use_http_client(None)
@@ -230,7 +226,8 @@ class Serving(DeadlineAnswering):
     async def aclose(self) -> None:
         """Close what the skill opened: its store, the stores its attribute services opened
         (``add_service(…, *attributes_service(…))``), and the HTTP client its verifier made for
-        itself. A request after it opens them again.
+        itself; and say the counts its repeated warnings had yet to say (their timers end with
+        the event loop). A request after it opens them again.
 
         The app's shutdown (its ASGI lifespan) calls it. A host app that mounts the skill
         (`Skill.mount`) runs no lifespan of the skill's: call it in the host's own, after its
@@ -239,6 +236,10 @@ class Serving(DeadlineAnswering):
         """
         from .store.closing import close_stores
 
+        # What the warnings' timers had yet to say, which end with the loop.
+        self._refusals_said.say_unsaid()
+        self._store_failures_said.say_unsaid()
+        self._handling_said.say_unsaid()
         verifier = self.verifier
         if verifier is not None:
             await verifier.aclose()

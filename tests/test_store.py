@@ -2645,3 +2645,32 @@ def test_a_store_load_returning_no_dict_of_named_values_is_named() -> None:
 
         with TestClient(skill) as client, pytest.raises(ConfigurationError, match=said):
             client.launch()
+
+
+def test_a_mounted_skill_s_aclose_says_the_counts_its_warnings_had_yet_to_say(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Said at the end of a skill's own lifespan; a mounted skill's counts were lost at shutdown.
+    import contextlib
+
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient as HostClient
+
+    from alexaskill import log_repeats
+
+    monkeypatch.setattr(log_repeats, "_call_later", lambda *args: None)  # no timer says them
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await skill.aclose()
+
+    host = Starlette(routes=[skill.mount("/weather")], lifespan=lifespan)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), HostClient(host) as client:
+        for _ in range(3):
+            answer = client.post("/weather", json={})  # unsigned: refused
+            assert answer.status_code == 400
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused request")]
+    assert len(said) == 2 and "more" not in said[0]
+    assert said[1] == "refused request: 2 more refused:certificate_url since the last such line"
