@@ -24,7 +24,8 @@ _skills: weakref.WeakSet[Any] = weakref.WeakSet()
 _kept: list[Any] = []
 _registered: list[bool] = []
 
-#: Seconds the stores of one skill may take to close at exit.
+#: Seconds the stores of one skill may take to close at exit, and an invocation still running
+#: (in a daemon thread) to end before they are closed.
 CLOSE_TIMEOUT = 10.0
 
 
@@ -46,7 +47,12 @@ def _close_all() -> None:
 
     from .aws_lambda import _Loop
 
-    with _Loop.lock:
+    # An invocation still running in a daemon thread (a local server's) holds the loop: not
+    # waited for beyond the bound, nor closed under it.
+    if not _Loop.lock.acquire(timeout=CLOSE_TIMEOUT):
+        logger.warning("the skills' stores were not closed at exit: an invocation still runs")
+        return
+    try:
         runner, _Loop.runner = _Loop.runner, None
         if runner is None:
             return  # no invocation ran on a loop: nothing was opened
@@ -59,3 +65,5 @@ def _close_all() -> None:
             except Exception:
                 logger.exception("closing the stores of %s at exit failed", type(skill).__name__)
         runner.close()
+    finally:
+        _Loop.lock.release()

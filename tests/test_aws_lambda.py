@@ -1027,3 +1027,43 @@ def test_the_stores_of_a_skill_answered_by_the_lambda_handler_are_closed_at_exit
         "Visit 2.",
         "",
     ], result.stderr
+
+
+_STILL_RUNNING_AT_EXIT = """
+import asyncio, sys, threading
+from alexaskill import Skill, speak
+from alexaskill import lambda_exit
+from alexaskill.aws_lambda import handler
+from alexaskill.testing import RequestFactory
+
+lambda_exit.CLOSE_TIMEOUT = 0.5  # (the bound on the wait: the invocation never ends)
+skill = Skill(sys.argv[1], store="memory://", deadline=None)  # no deadline ends it
+started = threading.Event()
+
+@skill.launch
+async def launch():
+    started.set()
+    await asyncio.Event().wait()  # for ever
+    return speak("Never.")
+
+lambda_handler = handler(skill)
+envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
+threading.Thread(target=lambda_handler, args=(envelope,), daemon=True).start()
+assert started.wait(30)
+print("exiting")
+"""
+
+
+def test_an_invocation_still_running_at_exit_does_not_hold_up_the_exit() -> None:
+    # A daemon thread (a local server's) in an invocation holds the loop: the exit waited for
+    # it to close the stores, for ever.
+    result = subprocess.run(
+        [sys.executable, "-c", _STILL_RUNNING_AT_EXIT, SKILL_ID],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert result.stdout == "exiting\n", result.stderr
+    assert "stores were not closed at exit: an invocation still runs" in result.stderr
