@@ -2674,3 +2674,22 @@ def test_a_mounted_skill_s_aclose_says_the_counts_its_warnings_had_yet_to_say(
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused request")]
     assert len(said) == 2 and "more" not in said[0]
     assert said[1] == "refused request: 2 more refused:certificate_url since the last such line"
+
+
+def test_a_store_missing_a_method_is_told_which() -> None:
+    # "a store has the methods load, update and aclose" left the author to find which one
+    # their class lacked (aclose, for a store with nothing to release).
+    class _NoClose:
+        async def load(self, key: str) -> dict[str, Any]:
+            return {}
+
+        async def update(self, key: str, changes: Any, deleted: Any) -> None:
+            pass
+
+    said = r"_NoClose has no aclose \(nothing to release\? async def aclose\(self\): pass\)"
+    with pytest.raises(ConfigurationError, match=said):
+        Skill(SKILL_ID, store=_NoClose())  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=said):
+        attributes_service(_NoClose())  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=r"the store factory returned _NoClose.*no aclose"):
+        anyio.run(attributes_service(_NoClose)[0], None)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from .base import (
     _encode,
     _encode_changes,
     _is_store,
+    _lacking,
     _names_checked,
 )
 from .url import open_store
@@ -464,6 +465,11 @@ def _store_getter(
         ready: Store = store  # type: ignore[assignment]
         return (lambda: ready), (lambda: ready)
     if not callable(store):
+        lacking = _lacking(store)
+        if lacking is not None:
+            raise ConfigurationError(
+                f"attributes_service: {lacking}: a store has the methods load, update and aclose"
+            )
         # Only the type: a repr may hold a password (a client's, a settings object's).
         raise ConfigurationError(
             f"not a store, store URL or store factory: a {type(store).__name__} (a store has "
@@ -478,9 +484,11 @@ def _store_getter(
             store = factory()
             if not _is_store(store):
                 # Only the type: a URL returned may hold a password.
+                lacking = _lacking(store)
                 raise ConfigurationError(
                     f"the store factory returned {type(store).__name__}, not a store (with "
                     "load, update and aclose): return MemoryStore(), say, or open_store(url)"
+                    + (f" ({lacking})" if lacking else "")
                 )
             made.append(store)
         return made[0]

@@ -55,6 +55,19 @@ def _is_store(obj: object) -> bool:
     )
 
 
+def _lacking(obj: object) -> str | None:
+    """The one method of a store's that ``obj``, which has the two others, lacks, for a message
+    ("X has no aclose"); None if it lacks none, or more (no store meant: a dict has update)."""
+    names = ("load", "update", "aclose")
+    missing = [name for name in names if not callable(getattr(obj, name, None))]
+    if len(missing) != 1:
+        return None
+    said = f"{type(obj).__name__} has no {missing[0]}"
+    if missing == ["aclose"]:
+        said += " (nothing to release? async def aclose(self): pass)"
+    return said
+
+
 async def _awaited(store: object, name: str, result: Any) -> Any:
     """What ``result``, returned by ``store``'s method ``name`` (``load``, ``update``,
     ``aclose``), gives when awaited; `ConfigurationError` naming the method if it is nothing to

@@ -6,7 +6,7 @@ import re
 from typing import Final
 
 from ..exceptions import ConfigurationError
-from .base import Store, _is_store
+from .base import Store, _is_store, _lacking
 
 __all__ = ["open_store", "store_given", "url_without_password"]
 
@@ -93,6 +93,11 @@ def store_given(store: Store | str) -> Store:
             f"the skill takes a store or a store URL, not the class {name}: give one, {name}(…)"
         )
     if not _is_store(store):
+        lacking = _lacking(store)
+        if lacking is not None:
+            raise ConfigurationError(
+                f"the skill's store {lacking}: a store has the methods load, update and aclose"
+            )
         raise ConfigurationError(
             # The type only: a URL as bytes, say, would show its password.
             f"the skill takes a store or a store URL (sqlite:///skill.db), not "
