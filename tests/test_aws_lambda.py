@@ -984,7 +984,7 @@ _CLOSED_AT_EXIT = """
 import atexit, sys
 from alexaskill import Skill, speak
 from alexaskill.aws_lambda import handler
-from alexaskill.store import Attributes, MemoryStore
+from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import RequestFactory
 
 class Store(MemoryStore):
@@ -995,7 +995,7 @@ class Added(Store):
     pass
 
 skill = Skill(sys.argv[1], store=Store())
-skill.add_service(Attributes, *__import__("alexaskill.store").store.attributes_service(Added()))
+skill.add_service(Attributes, *attributes_service(Added()))
 
 @skill.launch
 def launch(attributes: Attributes):
