@@ -2659,6 +2659,7 @@ def test_a_mounted_skill_s_aclose_says_the_counts_its_warnings_had_yet_to_say(
     from alexaskill import log_repeats
 
     monkeypatch.setattr(log_repeats, "_call_later", lambda *args: None)  # no timer says them
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: 1000.0)  # nor a window that ends
     skill = Skill(SKILL_ID, store="memory://")
 
     @contextlib.asynccontextmanager
