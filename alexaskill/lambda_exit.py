@@ -41,8 +41,10 @@ def close_at_exit(skill: Any) -> None:
 
 
 def _close_all() -> None:
-    """`Skill.aclose` of each skill, on the handler's loop, which then closes (a later
-    invocation, from another ``atexit`` function, makes a new one)."""
+    """`Skill.aclose` of each skill, on the handler's loop. The loop itself is left as it was,
+    not closed: closing would cancel, and wait for, the tasks handlers left running (one that
+    ignores its cancellation would hold up the exit); a later invocation (from another
+    ``atexit`` function) runs on it still, its stores opened again."""
     import asyncio  # loaded already: the loop ran
 
     from .aws_lambda import _Loop
@@ -53,7 +55,7 @@ def _close_all() -> None:
         logger.warning("the skills' stores were not closed at exit: an invocation still runs")
         return
     try:
-        runner, _Loop.runner = _Loop.runner, None
+        runner = _Loop.runner
         if runner is None:
             return  # no invocation ran on a loop: nothing was opened
         for skill in [*_skills, *_kept]:
@@ -64,6 +66,5 @@ def _close_all() -> None:
                 runner.run(asyncio.wait_for(aclose(), CLOSE_TIMEOUT))
             except Exception:
                 logger.exception("closing the stores of %s at exit failed", type(skill).__name__)
-        runner.close()
     finally:
         _Loop.lock.release()
