@@ -141,7 +141,7 @@ class DeadlineAnswering(Answering):
             answer = await self._answer(call, threadpool)
         if answer is not None:
             if scope.cancel_called:
-                self._caught_cancellation(call, at)
+                self._caught_cancellation(call, at, _cancellation_name(anyio))
             # (Unless a save stood the scope down, its deadline now infinite: it said that.)
             elif time.perf_counter() > at and math.isfinite(scope.deadline):
                 self._answered_late(call, at)
@@ -166,16 +166,19 @@ class DeadlineAnswering(Answering):
         text = self._say(DEADLINE_REPLY, call.envelope.request)
         return Answer(_deadline_body(call, text, self._silent_reply(call)), "cancelled")
 
-    def _caught_cancellation(self, call: Call, at: float) -> None:
+    def _caught_cancellation(
+        self, call: Call, at: float, cancellation: str = "CancelledError"
+    ) -> None:
         """Say that the answer to ``call`` came though the deadline (due at `time.perf_counter`
-        ``at``) cancelled it: the handler caught the cancellation. A late answer is still an
-        answer."""
+        ``at``) cancelled it: the handler caught the cancellation (``cancellation``, the event
+        loop's name for it). A late answer is still an answer."""
         handler = self.registry.resolve(call.envelope)
         logger.warning(
             "%s caught the deadline's cancellation and answered %.2f s late "
-            "(the answer went out as it was): let CancelledError through",
+            "(the answer went out as it was): let %s through",
             "a handler" if handler is None else handler.name,
             time.perf_counter() - at,
+            cancellation,
         )
 
     def _answered_late(self, call: Call, at: float) -> None:
@@ -316,6 +319,15 @@ class DeadlineAnswering(Answering):
         if watched is not None:
             watched[0].unwatch(watched[1])
         return _as_deadlines(answer)
+
+
+def _cancellation_name(anyio: Any) -> str:
+    """The running event loop's cancellation exception, as a handler would catch it:
+    ``CancelledError`` on asyncio, ``trio.Cancelled`` under trio."""
+    cls = anyio.get_cancelled_exc_class()
+    if cls.__name__ == "CancelledError":
+        return "CancelledError"
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _as_deadlines(answer: Answer) -> Answer | None:

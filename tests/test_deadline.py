@@ -1518,3 +1518,33 @@ async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is
     assert "swallows_the_cancellation_is_named.<locals>.stubborn caught the deadline's" in (
         line.getMessage()
     )
+
+
+def test_under_trio_a_handler_that_swallows_the_cancellation_is_told_trios_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Under trio the WARNING for a handler that caught the deadline's cancellation told it to
+    # "let CancelledError through": asyncio's name, which a trio handler never sees. It names
+    # trio.Cancelled there (and asyncio's CancelledError stays on asyncio, tested above).
+    import anyio
+    import trio
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Stubborn")
+    async def stubborn() -> Response:
+        with contextlib.suppress(trio.Cancelled):
+            await trio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        return speak("late but here")
+
+    async def answer() -> Answer:
+        envelope = decode_envelope(json.dumps(RequestFactory().intent("Stubborn")).encode())
+        return await skill._respond_by(envelope, None, time.perf_counter() + SHORT, SHORT)
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answered = anyio.run(answer, backend="trio")
+    assert speech(json.loads(answered.body)) == "late but here"
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "caught the deadline's cancellation" in line
+    assert line.endswith("let trio.Cancelled through")
+    assert "CancelledError" not in line
