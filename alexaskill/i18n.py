@@ -256,6 +256,19 @@ def _check_catalog_name(entry: Traversable) -> bool:
     return True
 
 
+def _unreached(locale: str, language: str, locales: tuple[str, ...]) -> str:
+    """What to do, for a message, when catalogs of ``locale``'s language are for other regions
+    alone (``fr-FR`` for ``fr-CA``, which looks in ``fr_CA`` and ``fr``); else nothing."""
+    others = [name for name in locales if name.partition("-")[0] == language]
+    if not others:
+        return ""
+    what = f"the {others[0]} catalog serves {others[0]} requests alone: name its"
+    if len(others) > 1:
+        what = f"the {', '.join(others)} catalogs serve their own locales alone: name one's"
+    own = locale.replace("-", "_")
+    return f"; {what} directory {language} to serve every locale of that language, or add {own}"
+
+
 def _check_plural(catalog: _gettext.GNUTranslations, compiled: Traversable) -> None:
     """Raise `ConfigurationError` if the catalog's ``Plural-Forms`` rule fails for a count (the
     request would get the apology) or picks a form past ``nplurals`` (the source text, unsaid)."""
@@ -403,11 +416,12 @@ class Translations:
             self._warned.add(locale)
             logger.warning(
                 "translations: no catalog of %s for %s requests (catalogs: %s): their "
-                "sentences are the default locale's, %s",
+                "sentences are the default locale's, %s%s",
                 language,
                 locale,
                 ", ".join(self.locales),
                 self.default_locale,
+                _unreached(locale, language, self.locales),
             )
         own: _gettext.NullTranslations | None = None
         if own_names and len(own_names) < len(names):

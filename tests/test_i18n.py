@@ -880,3 +880,25 @@ def test_a_translation_names_no_other_value_in_a_format_spec(
         assert german.gettext("It is {t:{width}} degrees.", t=2, width=">3") == "Es sind   2 Grad."
     assert TOKEN_FOR_THE_TEST not in caplog.text
     assert "(added: w.__init__.__globals__[TOKEN_FOR_THE_TEST])" in caplog.text
+
+
+def test_a_locale_whose_language_has_a_catalog_of_another_region_is_told_how_to_reach_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A fr_FR catalog serves fr-FR alone (fr-CA looks in fr_CA, then fr). The WARNING said "no
+    # catalog of fr for fr-CA requests (catalogs: fr-FR)", a contradiction that left the author
+    # to guess; it names the catalog that is not reached and the directory name that would be.
+    catalog(tmp_path, "fr_FR", 'msgid "Hello."\nmsgstr "Bonjour."\n')
+    catalog(tmp_path, "es", 'msgid "Hello."\nmsgstr "Hola."\n')
+    translations = Translations(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert translations.translator("fr-CA").gettext("Hello.") == "Hello."
+        assert translations.translator("pt-BR").gettext("Hello.") == "Hello."
+    said = [r.getMessage() for r in caplog.records]
+    assert said == [
+        "translations: no catalog of fr for fr-CA requests (catalogs: es, fr-FR): their "
+        "sentences are the default locale's, en-US; the fr-FR catalog serves fr-FR requests "
+        "alone: name its directory fr to serve every locale of that language, or add fr_CA",
+        "translations: no catalog of pt for pt-BR requests (catalogs: es, fr-FR): their "
+        "sentences are the default locale's, en-US",
+    ]
