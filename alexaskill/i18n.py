@@ -73,6 +73,8 @@ logger = logging.getLogger("alexaskill")
 
 #: The shape of an Alexa locale ("de-DE") or a language alone ("de"); gettext also writes "_".
 _LOCALE: Final = re.compile(r"([a-z]{2,3})(?:[-_]([A-Z]{2}|[0-9]{3}))?")
+#: What to do about a translation that does not fit its placeholders, for the log.
+_MEND: Final = "; correct it in the .po and compile it again (pybabel compile)"
 #: Translators made per locale at most; more distinct locales than this are not cached.
 _CACHE_SIZE: Final = 64
 
@@ -192,10 +194,11 @@ class Translator:
             if added or dropped:
                 logger.warning(
                     "the %s translation of %r does not fit its placeholders (%s); the source "
-                    "text is spoken instead",
+                    "text is spoken instead%s",
                     self.locale,
                     source,
                     describe(added, dropped),
+                    _MEND,
                 )
                 template = source
         if not params and not always:
@@ -212,11 +215,12 @@ class Translator:
                 raise  # the source text's own mistake: the handler's bug, reported as one
             logger.warning(
                 "the %s translation of %r does not fit its placeholders (%s: %s); the source "
-                "text is spoken instead",
+                "text is spoken instead%s",
                 self.locale,
                 source,
                 type(exc).__name__,
                 exc,
+                _MEND,
             )
             if self._source_marks is not None and has_numbers(params):
                 params = localised(params, self._source_marks)
@@ -354,10 +358,11 @@ class Translations:
                 for message, how in misfits(parsed):
                     logger.warning(
                         "translations: %s: the translation of %r does not fit its placeholders "
-                        "(%s); the source text is spoken instead",
+                        "(%s); the source text is spoken instead%s",
                         compiled,
                         message,
                         how,
+                        _MEND,
                     )
                 self._compiled[name] = data
             elif source.is_file():

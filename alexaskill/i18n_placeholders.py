@@ -68,7 +68,11 @@ def differences(
 
 
 def describe(added: set[str], dropped: set[str]) -> str:
-    """``added: a, b; dropped: c``, the parts that have names."""
+    """``added: a, b; dropped: c``, the parts that have names; a text whose braces do not pair
+    (`differences` says "{"), as such."""
+    if "{" in added or "{" in dropped:
+        # (What else it names is unknown: the text cannot be read past the brace.)
+        return "a brace without its pair: write {{ or }} for one spoken"
     return "; ".join(
         f"{what}: {', '.join(sorted(names))}"
         for what, names in (("added", added), ("dropped", dropped))

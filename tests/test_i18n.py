@@ -803,13 +803,16 @@ def test_a_translation_that_does_not_fit_its_placeholders_is_logged_at_start(
         Translations(tmp_path)
     messages = sorted(record.getMessage() for record in caplog.records)
     compiled = tmp_path / "de" / "LC_MESSAGES" / "messages.mo"
+    fix = "; correct it in the .po and compile it again (pybabel compile)"
     assert messages == [
         f"translations: {compiled}: the translation of 'Broken.' does not fit its placeholders "
-        "(added: {); the source text is spoken instead",
+        "(a brace without its pair: write {{ or }} for one spoken); the source text is spoken "
+        f"instead{fix}",
         f"translations: {compiled}: the translation of 'It will be sunny in {{city}}.' does not "
-        "fit its placeholders (added: stadt; dropped: city); the source text is spoken instead",
+        "fit its placeholders (added: stadt; dropped: city); the source text is spoken "
+        f"instead{fix}",
         f"translations: {compiled}: the translation of '{{count}} items are left.' does not fit "
-        "its placeholders (dropped: count); the source text is spoken instead",
+        f"its placeholders (dropped: count); the source text is spoken instead{fix}",
     ]
 
 
@@ -902,3 +905,41 @@ def test_a_locale_whose_language_has_a_catalog_of_another_region_is_told_how_to_
         "translations: no catalog of pt for pt-BR requests (catalogs: es, fr-FR): their "
         "sentences are the default locale's, en-US",
     ]
+
+
+def test_a_translation_that_does_not_fit_says_what_to_do_and_names_a_stray_brace(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A translation whose braces do not pair ("Kaputt {.") was said as "(added: {)", as if it
+    # named a placeholder "{"; and neither line said where to mend it (the .mo is compiled).
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "Broken in {city}."
+        msgstr "Kaputt in {city {."
+
+        msgid "It will be sunny in {city}."
+        msgstr "In {stadt} wird es sonnig."
+        """,
+    )
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        german = Translations(tmp_path).translator("de-DE")
+        at_start = sorted(record.getMessage() for record in caplog.records)
+        caplog.clear()
+        assert german.gettext("Broken in {city}.", city="Bonn") == "Broken in Bonn."
+        (spoken,) = [record.getMessage() for record in caplog.records]
+    fix = "; correct it in the .po and compile it again (pybabel compile)"
+    compiled = tmp_path / "de" / "LC_MESSAGES" / "messages.mo"
+    brace = "a brace without its pair: write {{ or }} for one spoken"
+    assert at_start == [
+        f"translations: {compiled}: the translation of 'Broken in {{city}}.' does not fit its "
+        f"placeholders ({brace}); the source text is spoken instead{fix}",
+        f"translations: {compiled}: the translation of 'It will be sunny in {{city}}.' does not "
+        "fit its placeholders (added: stadt; dropped: city); the source text is spoken "
+        f"instead{fix}",
+    ]
+    assert spoken == (
+        f"the de-DE translation of 'Broken in {{city}}.' does not fit its placeholders "
+        f"({brace}); the source text is spoken instead{fix}"
+    )
