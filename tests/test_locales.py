@@ -471,3 +471,26 @@ def test_model_and_check_warn_of_a_prompt_translation_naming_other_slots(
             "intent GetForecast: the de-DE translation of dialog prompt 'Is {city} right?' ('Ist "
             "{stadt} richtig?') adds {stadt}; drops {city}"
         ) in said, said
+
+
+def test_a_prompt_translation_whose_braces_do_not_pair_is_said_as_such(tmp_path: Path) -> None:
+    # It read "adds {{}; drops {city}": a placeholder named "{", and {city} said missing though
+    # the translation has it.
+    from alexaskill.interaction.slot_warnings import prompt_translation_warnings
+
+    compile_catalog(tmp_path, "de", 'msgid "Is {city} right?"\nmsgstr "Ist {city richtig?"\n')
+    skill = Skill(SKILL_ID, translations=tmp_path)
+
+    @skill.intent(
+        "GetForecast",
+        utterances={"en-US": ["forecast for {city}"], "de-DE": ["vorhersage für {city}"]},
+        slots={"city": DialogSlot("AMAZON.City", confirm="Is {city} right?")},
+    )
+    def forecast(city: str) -> Response:
+        return speak(city)
+
+    assert prompt_translation_warnings(skill, "de-DE") == [
+        "intent GetForecast: the de-DE translation of dialog prompt 'Is {city} right?' ('Ist "
+        "{city richtig?') has a brace without its pair (write {{ or }} for one spoken), so the "
+        "model has the source text; fix the catalog"
+    ]

@@ -148,15 +148,19 @@ def prompt_translation_warnings(source: ModelSource, locale: str) -> list[str]:
             if translated is None or translated == text:
                 continue
             added, dropped = differences(fields(translated), fields(text), plural=False)
-            if added or dropped:
+            if not (added or dropped):
+                continue
+            if "{" in added or "{" in dropped:  # (the text cannot be read past the brace)
+                said = "has a brace without its pair (write {{ or }} for one spoken)"
+            else:
                 said = "; ".join(
                     f"{what} {', '.join('{' + name + '}' for name in sorted(names))}"
                     for what, names in (("adds", added), ("drops", dropped))
                     if names
                 )
-                warnings.append(
-                    f"intent {declaration.name}: the {locale} translation of dialog prompt "
-                    f"{text!r} ({translated!r}) {said}, so the model has the source text; fix "
-                    "the catalog"
-                )
+            warnings.append(
+                f"intent {declaration.name}: the {locale} translation of dialog prompt "
+                f"{text!r} ({translated!r}) {said}, so the model has the source text; fix "
+                "the catalog"
+            )
     return warnings
