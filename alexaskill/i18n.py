@@ -355,7 +355,7 @@ class Translations:
                         f"translations: {compiled} is not a compiled catalog ({exc}); make it "
                         f"again with pybabel compile -d {self.directory} -D {domain}"
                     ) from exc
-                for message, how in misfits(parsed):
+                for message, how in misfits(parsed, data):
                     logger.warning(
                         "translations: %s: the translation of %r does not fit its placeholders "
                         "(%s); the source text is spoken instead%s",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+import struct
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -80,10 +81,11 @@ def describe(added: set[str], dropped: set[str]) -> str:
     )
 
 
-def misfits(catalog: gettext.GNUTranslations) -> Iterator[tuple[str, str]]:
+def misfits(catalog: gettext.GNUTranslations, data: bytes = b"") -> Iterator[tuple[str, str]]:
     """The source text of each translation whose placeholders differ from its source's, and
-    how (`describe`). Plural forms are left out: the catalog does not keep the plural source
-    text, and a form may drop ``{n}``; they are checked when spoken."""
+    how (`describe`). Plural forms, from ``data`` (the compiled catalog: gettext keeps no
+    plural source text), by their msgid, each form against its source as pybabel fills an
+    empty one (``msgstr[0]``, the singular; the others, the plural), ``{n}`` aside."""
     entries: Mapping[object, str] = getattr(catalog, "_catalog", {})
     for key, translated in entries.items():
         if not isinstance(key, str) or not key or not translated:
@@ -92,6 +94,32 @@ def misfits(catalog: gettext.GNUTranslations) -> Iterator[tuple[str, str]]:
         added, dropped = differences(fields(translated), fields(source), plural=False)
         if added or dropped:
             yield source, describe(added, dropped)
+    charset = getattr(catalog, "_charset", None) or "ascii"
+    for singular, plural, forms in _plural_entries(data, charset):
+        for index, form in enumerate(forms):
+            own = singular if index == 0 else plural
+            added, dropped = differences(fields(form), fields(own), plural=True)
+            if form and (added or dropped):
+                yield singular, f"msgstr[{index}]: {describe(added, dropped)}"
+
+
+def _plural_entries(data: bytes, charset: str) -> Iterator[tuple[str, str, list[str]]]:
+    """(singular, plural, forms) of each plural entry of the compiled catalog ``data``, which
+    gettext has read already (GNU's .mo layout: a header, then two tables of (length,
+    offset), of the source texts and of their translations)."""
+    if len(data) < 20:
+        return
+    order = "<" if data[:4] == b"\xde\x12\x04\x95" else ">"
+    count, originals, translations = struct.unpack(order + "4xIII", data[4:20])
+    for index in range(count):
+        length, offset = struct.unpack_from(order + "II", data, originals + 8 * index)
+        key = data[offset : offset + length]
+        if b"\x00" not in key:
+            continue
+        length, offset = struct.unpack_from(order + "II", data, translations + 8 * index)
+        singular, _, plural = key.decode(charset).partition("\x00")
+        forms = data[offset : offset + length].decode(charset).split("\x00")
+        yield singular.rpartition("\x04")[2], plural, forms
 
 
 def fill(template: str, params: Mapping[str, Any]) -> str:

@@ -774,8 +774,8 @@ def test_a_translation_that_does_not_fit_its_placeholders_is_logged_at_start(
 ) -> None:
     # It was found only when a user's request spoke it (and the source text was said): a
     # translator's typo stayed unseen until then. Now each is logged as the catalogs are read,
-    # naming the file, the sentence and the names (in a context too; plural forms are checked
-    # when spoken, as a form may leave {n} out).
+    # naming the file, the sentence and the names (in a context too; a plural form may leave
+    # {n} out).
     catalog(
         tmp_path,
         "de",
@@ -943,3 +943,54 @@ def test_a_translation_that_does_not_fit_says_what_to_do_and_names_a_stray_brace
         f"the de-DE translation of 'Broken in {{city}}.' does not fit its placeholders "
         f"({brace}); the source text is spoken instead{fix}"
     )
+
+
+def test_a_plural_form_that_does_not_fit_its_placeholders_is_logged_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Plural forms were checked only when spoken (the compiled catalog as gettext reads it
+    # keeps no plural source text): a translator's typo in one stayed unseen until a user's
+    # request hit it. Each form is checked at start now against its source ({n} may be left
+    # out), in a context too; forms that fit are not logged.
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "{n} day in {city}"
+        msgid_plural "{n} days in {city}"
+        msgstr[0] "ein Tag in {city}"
+        msgstr[1] "{n} Tage in {stadt}"
+
+        msgctxt "shop"
+        msgid "{n} item for {name}"
+        msgid_plural "{n} items for {name}"
+        msgstr[0] "{n} Artikel für {name"
+        msgstr[1] "{n} Artikel für {name}"
+
+        msgid "{n} week"
+        msgid_plural "{n} weeks"
+        msgstr[0] "eine Woche"
+        msgstr[1] "{n} Wochen"
+        """,
+    )
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        german = Translations(tmp_path).translator("de-DE")
+    compiled = tmp_path / "de" / "LC_MESSAGES" / "messages.mo"
+    fix = "; correct it in the .po and compile it again (pybabel compile)"
+    assert sorted(record.getMessage() for record in caplog.records) == [
+        f"translations: {compiled}: the translation of '{{n}} day in {{city}}' does not fit its "
+        f"placeholders (msgstr[1]: added: stadt; dropped: city); the source text is spoken "
+        f"instead{fix}",
+        f"translations: {compiled}: the translation of '{{n}} item for {{name}}' does not fit "
+        "its placeholders (msgstr[0]: a brace without its pair: write {{ or }} for one spoken); "
+        f"the source text is spoken instead{fix}",
+    ]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):  # as when spoken, as before
+        assert german.ngettext("{n} day in {city}", "{n} days in {city}", 1, city="Rom") == (
+            "ein Tag in Rom"
+        )
+        assert german.ngettext("{n} day in {city}", "{n} days in {city}", 2, city="Rom") == (
+            "2 days in Rom"
+        )
+    assert len(caplog.records) == 1
