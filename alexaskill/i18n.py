@@ -56,6 +56,7 @@ from .exceptions import ConfigurationError
 from .i18n_numbers import has_numbers, localised, number_marks
 from .i18n_placeholders import check_count, describe, differences, fields, fill, misfits
 from .locales import ALEXA_LOCALES, check_locale, locale_problem, nearest_locale
+from .log_repeats import Repeats
 
 __all__ = [
     "N_",
@@ -75,6 +76,9 @@ logger = logging.getLogger("alexaskill")
 _LOCALE: Final = re.compile(r"([a-z]{2,3})(?:[-_]([A-Z]{2}|[0-9]{3}))?")
 #: What to do about a translation that does not fit its placeholders, for the log.
 _MEND: Final = "; correct it in the .po and compile it again (pybabel compile)"
+#: Seconds between two WARNINGs of one translation that does not fit, as it is spoken (the
+#: catalogs' reading said it too): a sentence of every request is not said beside each.
+MISFIT_EVERY: Final = 60.0
 #: Translators made per locale at most; more distinct locales than this are not cached.
 _CACHE_SIZE: Final = 64
 
@@ -107,7 +111,16 @@ class Translator:
     ``own`` is the catalogs of the locale's language alone, to tell which).
     """
 
-    __slots__ = ("_catalog", "_localises", "_marks", "_own", "_source_marks", "catalogs", "locale")
+    __slots__ = (
+        "_catalog",
+        "_localises",
+        "_marks",
+        "_misfits",
+        "_own",
+        "_source_marks",
+        "catalogs",
+        "locale",
+    )
 
     def __init__(
         self,
@@ -123,6 +136,8 @@ class Translator:
         #: The catalogs looked in, in order (gettext's names: "de_DE", "de").
         self.catalogs = catalogs
         self._catalog = catalog
+        #: The WARNINGs of translations that do not fit, each said once a `MISFIT_EVERY` s.
+        self._misfits = Repeats(MISFIT_EVERY)
         self._source_marks = number_marks(source_locale)
         language = _alexa_name(locale).partition("-")[0]
         speaks = any(_alexa_name(name).partition("-")[0] == language for name in catalogs)
@@ -192,13 +207,10 @@ class Translator:
             # added one would be spoken as "{name}", a dropped one loses what the user asked for.
             added, dropped = differences(fields(template), fields(source), plural=always)
             if added or dropped:
-                logger.warning(
-                    "the %s translation of %r does not fit its placeholders (%s); the source "
-                    "text is spoken instead%s",
-                    self.locale,
-                    source,
-                    describe(added, dropped),
-                    _MEND,
+                self._misfits.warn(
+                    logger,
+                    f"the {self.locale} translation of {source!r} does not fit its placeholders "
+                    f"({describe(added, dropped)}); the source text is spoken instead{_MEND}",
                 )
                 template = source
         if not params and not always:
@@ -213,14 +225,10 @@ class Translator:
         except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
             if template == source:
                 raise  # the source text's own mistake: the handler's bug, reported as one
-            logger.warning(
-                "the %s translation of %r does not fit its placeholders (%s: %s); the source "
-                "text is spoken instead%s",
-                self.locale,
-                source,
-                type(exc).__name__,
-                exc,
-                _MEND,
+            self._misfits.warn(
+                logger,
+                f"the {self.locale} translation of {source!r} does not fit its placeholders "
+                f"({type(exc).__name__}: {exc}); the source text is spoken instead{_MEND}",
             )
             if self._source_marks is not None and has_numbers(params):
                 params = localised(params, self._source_marks)

@@ -711,7 +711,8 @@ def test_a_translation_that_indexes_or_formats_a_value_wrongly_falls_back_to_the
         assert german.gettext("Hello {name}.", name=None) == "Hello None."
         spoken = german.gettext("It is {t} degrees.", t=3, u=emphasis("x"))
         assert spoken == Ssml("It is 3 degrees.")
-    assert caplog.text.count("de-DE translation of 'It is {t} degrees.' does not fit") == 3
+    # (Said once: the same line again within MISFIT_EVERY seconds is counted, not said.)
+    assert caplog.text.count("de-DE translation of 'It is {t} degrees.' does not fit") == 1
     assert "(TypeError: " in caplog.text
     with pytest.raises(TypeError):  # the source text's own mistake stays the handler's bug
         german.gettext("Hi {name[0]}.", name=3)
@@ -994,3 +995,31 @@ def test_a_plural_form_that_does_not_fit_its_placeholders_is_logged_at_start(
             "2 days in Rom"
         )
     assert len(caplog.records) == 1
+
+
+def test_a_translation_that_does_not_fit_is_not_logged_on_every_request(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Said at start, then again each time the sentence was spoken: a sentence of every request
+    # wrote a WARNING beside every request line. Once a minute a sentence now, with the count.
+    catalog(
+        tmp_path,
+        "de",
+        """\
+        msgid "Hello {name}."
+        msgstr "Hallo {nme}."
+
+        msgid "It is {t} degrees."
+        msgstr "Es sind {t[0]} Grad."
+        """,
+    )
+    german = Translations(tmp_path).translator("de-DE")
+    caplog.clear()  # (the lines said at start)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        for _ in range(5):
+            assert german.gettext("Hello {name}.", name="Ada") == "Hello Ada."
+            assert german.gettext("It is {t} degrees.", t=3) == "It is 3 degrees."
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 2, said
+    assert said[0].startswith("the de-DE translation of 'Hello {name}.' does not fit")
+    assert said[1].startswith("the de-DE translation of 'It is {t} degrees.' does not fit")
