@@ -305,8 +305,11 @@ class DeadlineAnswering(Answering):
         if loop and watched is None and not on_asyncio():  # (trio)
             import anyio
 
-            with anyio.move_on_after(grace):
-                return _as_deadlines(await self._recover(exc, call, threadpool))
+            with anyio.move_on_after(grace) as scope:
+                answer = await self._recover(exc, call, threadpool)
+                if scope.cancel_called:
+                    self._grace_caught(exc, call, answer, grace, _cancellation_name(anyio))
+                return _as_deadlines(answer)
             _grace_spent(call, grace)
             return None
         try:
@@ -316,9 +319,27 @@ class DeadlineAnswering(Answering):
                 raise
             _grace_spent(call, grace)
             return None
-        if watched is not None:
-            watched[0].unwatch(watched[1])
+        if watched is not None and watched[0].unwatch(watched[1]):
+            self._grace_caught(exc, call, answer, grace, "CancelledError")
         return _as_deadlines(answer)
+
+    def _grace_caught(
+        self, exc: DeadlineExceeded, call: Call, answer: Answer, grace: float, cancellation: str
+    ) -> None:
+        """Say that the exception handler for ``exc`` answered though its ``grace`` ended: it
+        caught the cancellation (``cancellation``, the event loop's name for it)."""
+        handler = self.registry.exception_handler(exc)
+        if answer.outcome != "exception_handler" or handler is None:
+            return  # (it failed: the deadline's own reply goes out, and the failure was said)
+        logger.warning(
+            "the exception handler for DeadlineExceeded, %s, caught the cancellation that ended "
+            "its %g s grace and answered %.2f s late (the answer went out as it was): let %s "
+            "through",
+            handler.name,
+            grace,
+            time.perf_counter() - (call.deadline or 0.0),
+            cancellation,
+        )
 
 
 def _cancellation_name(anyio: Any) -> str:

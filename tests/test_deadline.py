@@ -1548,3 +1548,45 @@ def test_under_trio_a_handler_that_swallows_the_cancellation_is_told_trios_name(
     assert "caught the deadline's cancellation" in line
     assert line.endswith("let trio.Cancelled through")
     assert "CancelledError" not in line
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
+    caplog: pytest.LogCaptureFixture, backend: str
+) -> None:
+    # The exception handler for DeadlineExceeded that caught the cancellation ending its grace
+    # and answered later went out without a word (a handler doing so is said, above): the
+    # log now says which did, how late, and what to let through on that event loop.
+    import anyio
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+
+    @skill.intent("Slow")
+    async def slow() -> Response:
+        await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded) -> Response:
+        with contextlib.suppress(anyio.get_cancelled_exc_class()):
+            await anyio.sleep(LONG)  # ended by its grace
+        return speak("caught it late")
+
+    async def answer() -> Answer:
+        body = json.dumps(RequestFactory().intent("Slow")).encode()
+        return await skill._respond_by(
+            decode_envelope(body), body, time.perf_counter() + SHORT, SHORT
+        )
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answered = anyio.run(answer, backend=backend)
+    assert (answered.outcome, speech(json.loads(answered.body))) == ("deadline", "caught it late")
+    (line,) = [r for r in caplog.records if "the exception handler" in r.getMessage()]
+    assert line.levelno == logging.WARNING
+    cancelled = "CancelledError" if backend == "asyncio" else "trio.Cancelled"
+    assert re.fullmatch(
+        r"the exception handler for DeadlineExceeded, \S+\.too_slow, caught the cancellation "
+        rf"that ended its {DEADLINE_GRACE} s grace and answered \d+\.\d\d s late \(the answer "
+        rf"went out as it was\): let {cancelled} through",
+        line.getMessage(),
+    ), line.getMessage()
