@@ -117,8 +117,8 @@ def _plural_entries(data: bytes, charset: str) -> Iterator[tuple[str, str, list[
         if b"\x00" not in key:
             continue
         length, offset = struct.unpack_from(order + "II", data, translations + 8 * index)
-        singular, _, plural = key.decode(charset).partition("\x00")
-        forms = data[offset : offset + length].decode(charset).split("\x00")
+        singular, _, plural = key.decode(charset, "replace").partition("\x00")
+        forms = data[offset : offset + length].decode(charset, "replace").split("\x00")
         yield singular.rpartition("\x04")[2], plural, forms
 
 
