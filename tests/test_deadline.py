@@ -1432,7 +1432,10 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
     if slow == "save":
         assert lines[0].startswith("the deadline passed while the attributes were being saved")
     else:
-        assert "block answered 5.00 s after its deadline" in lines[0]
+        # (5 s of the clock moved on, and the real time the test took: more than 5 ms on a
+        # loaded machine, which "5.00" did not allow for)
+        late = re.search(r"block answered (\d+\.\d\d) s after its deadline", lines[0])
+        assert late is not None and float(late.group(1)) >= 5.0, lines[0]
 
 
 @pytest.mark.anyio
