@@ -158,6 +158,7 @@ def test_requests_outside_a_session_send_no_session_attributes() -> None:
 
 def test_session_ended_without_handler_gets_an_empty_envelope() -> None:
     with TestClient(make_skill()) as client:
+        client.launch()  # (Alexa ends an open session only)
         result = client.session_ended(reason="USER_INITIATED")
         assert result.status_code == 200
         assert result.json["version"] == "1.0"
@@ -353,7 +354,9 @@ def test_a_failed_session_ended_handler_gets_no_spoken_apology() -> None:
     def ended() -> None:
         raise RuntimeError("kaboom")
 
+    skill.launch(lambda: ask("Hello?"))
     with TestClient(skill, raise_handler_errors=False) as client:
+        client.launch()  # (Alexa ends an open session only)
         result = client.session_ended(reason="ERROR")
     assert result.status_code == 200 and isinstance(result.handler_error, RuntimeError)
     assert result.json == {"version": "1.0", "response": {}}

@@ -642,7 +642,9 @@ def test_requests_that_take_no_progressive_response_get_none() -> None:
     async def ended() -> None:
         await asyncio.sleep(0.2)
 
+    skill.launch(lambda: ask("Hello?"))
     with TestClient(skill) as client:
+        client.launch()  # (Alexa ends an open session only)
         assert client.session_ended().progressive == []
 
 

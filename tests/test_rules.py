@@ -696,8 +696,11 @@ def test_the_dropped_parts_of_a_reply_to_session_ended_are_named(
 ) -> None:
     skill = Skill(SKILL_ID)
     skill.session_ended(lambda: ask("Goodbye!", card=SimpleCard("Bye", "See you")))
-    with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
-        result = client.session_ended("USER_INITIATED")
+    skill.launch(lambda: ask("Hello?"))
+    with TestClient(skill) as client:
+        client.launch()  # (Alexa ends an open session only)
+        with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+            result = client.session_ended("USER_INITIATED")
     assert result.json == {"version": "1.0", "response": {}}
     [record] = [r for r in caplog.records if r.name == "alexaskill"]
     assert record.getMessage() == (
@@ -716,8 +719,11 @@ def test_a_failed_or_late_session_ended_handler_gets_the_empty_reply() -> None:
             raise RuntimeError("the goodbye failed")
         await asyncio.sleep(5)
 
+    skill.launch(lambda: ask("Hello?"))
     with TestClient(skill, raise_handler_errors=False) as client:
+        client.launch()  # (Alexa ends an open session only)
         failed = client.session_ended("ERROR")
+        client.launch()
         late = client.session_ended("USER_INITIATED")
     assert failed.json == {"version": "1.0", "response": {}}
     assert late.json == {"version": "1.0", "response": {}}
@@ -1064,8 +1070,11 @@ def test_a_reply_to_session_ended_drops_dynamic_entities_too(
     skill = Skill(SKILL_ID)
     clear = Dialog.UpdateDynamicEntities("CLEAR")
     skill.session_ended(lambda: Response(directives=[clear]))
-    with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
-        result = client.session_ended("USER_INITIATED")
+    skill.launch(lambda: ask("Hello?"))
+    with TestClient(skill) as client:
+        client.launch()  # (Alexa ends an open session only)
+        with caplog.at_level(logging.DEBUG, logger="alexaskill"):
+            result = client.session_ended("USER_INITIATED")
     assert result.json == {"version": "1.0", "response": {}}
     assert result.violations == ()
     [record] = [r for r in caplog.records if r.name == "alexaskill"]

@@ -17,7 +17,7 @@ from alexaskill import Skill, services
 from alexaskill.alexa_api import ApiTransport
 from alexaskill.exceptions import ResponseError
 from alexaskill.models import Envelope, decode_envelope
-from alexaskill.responses import Response, speak
+from alexaskill.responses import Response, ask, speak
 from alexaskill.services import AlexaApi, alexa_api_factory
 from alexaskill.ssml import Ssml, audio, emphasis
 from alexaskill.testing import RequestFactory, TestClient
@@ -522,9 +522,12 @@ def test_progressive_responses_only_for_launch_and_intent_requests(
 ) -> None:
     api_stub = stub()
     caught: list[str] = []
-    with TestClient(limits_skill(api_stub, caught)) as client:
+    skill = limits_skill(api_stub, caught)
+    skill.add_intent_handler("More", lambda: ask("More?"))
+    with TestClient(skill) as client:
         launched = client.launch()
         nearly = client.send("AudioPlayer.PlaybackNearlyFinished", token="ep-1")
+        client.intent("More")  # (Alexa ends an open session only)
         ended = client.session_ended()
     assert launched.speech == "sent 1"
     assert (nearly.status_code, ended.status_code) == (200, 200)

@@ -1011,3 +1011,22 @@ def test_an_error_that_is_no_text_is_no_reason(tmp_path: Path) -> None:
         argv = ["replay", f"{app}:skill", str(request), "--url"]
         assert main([*argv, f"http://127.0.0.1:{port}/"], stdout=out, stderr=err) == 1
     assert '  FAILED: HTTP 400: {"error": 5}\n' in out.getvalue()
+
+
+def test_session_ended_with_no_session_open_is_refused_naming_what_to_do() -> None:
+    # Alexa sends a SessionEndedRequest to end an open session, never in one of its own: the
+    # client sent one in a brand-new session (new: true), after an answer that had ended it.
+    skill, _ = recording_skill()
+    with TestClient(skill) as client:
+        with pytest.raises(ValueError, match=r"no session is open.*launch\(\) or intent\("):
+            client.session_ended()
+        assert client.intent("Done").should_end_session is True  # the answer ended it
+        with pytest.raises(ValueError, match="no session is open"):
+            client.session_ended(reason="EXCEEDED_MAX_REPROMPTS")
+        assert client.api.call_count == 0 and client.last is not None
+        assert client.last.request is not None and client.last.request["type"] == "IntentRequest"
+        client.intent("Count")
+        ended = client.session_ended(reason="EXCEEDED_MAX_REPROMPTS")
+        assert ended.status_code == 200
+        with pytest.raises(ValueError, match="no session is open"):
+            client.session_ended()  # that request ended it

@@ -104,7 +104,9 @@ def test_today_at_the_clients_clock_is_the_date_in_the_devices_zone() -> None:
 
 def test_a_session_ended_by_an_error_says_which() -> None:
     # Alexa sends an `error` with every SessionEndedRequest whose reason is ERROR.
-    with TestClient(diary()) as client:
+    skill = diary()
+    skill.launch(lambda: ask("Which day?"))  # (Alexa ends an open session only)
+    with TestClient(skill) as client:
         client.launch()
         request = client.session_ended("ERROR").request
         given = {"type": "DEVICE_COMMUNICATION_ERROR", "message": "lost"}

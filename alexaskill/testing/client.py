@@ -454,9 +454,21 @@ class TestClient(Talking):
         return self.send("CanFulfillIntentRequest", session=self.factory.session(), **fields)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:
-        """Send a SessionEndedRequest; with ``reason="ERROR"``, an ``error`` as Alexa sends one
-        (``INVALID_RESPONSE``) unless ``error=`` gives it."""
-        return self.send("SessionEndedRequest", **session_ended_fields(reason, fields))
+        """End the open session with a SessionEndedRequest, as Alexa does when the user leaves
+        it (or stays silent, or a response failed); with ``reason="ERROR"``, an ``error`` as
+        Alexa sends one (``INVALID_RESPONSE``) unless ``error=`` gives it.
+
+        `ValueError` when no session is open (none yet, or an answer ended it): Alexa sends none
+        then. `send` builds any request, this one included."""
+        ended = session_ended_fields(reason, fields)
+        if self._session is None:
+            raise ValueError(
+                "session_ended(): no session is open, and Alexa sends a SessionEndedRequest only "
+                "to end an open one (never after an answer that ended it, with shouldEndSession "
+                "true or, on a device without a screen, left out): open a session first with "
+                "launch() or intent(...), and keep it open (ask(...))"
+            )
+        return self.send("SessionEndedRequest", **ended)
 
     def replay(
         self,
