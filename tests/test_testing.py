@@ -1030,3 +1030,37 @@ def test_session_ended_with_no_session_open_is_refused_naming_what_to_do() -> No
         assert ended.status_code == 200
         with pytest.raises(ValueError, match="no session is open"):
             client.session_ended()  # that request ended it
+
+
+def test_an_answer_alexa_refuses_ends_the_session_and_its_attributes_are_not_carried() -> None:
+    # Alexa refuses an answer whose SSML is not well-formed ("There was a problem with the
+    # requested skill's response") and ends the session: the client carried the refused
+    # answer's sessionAttributes to the next request, in the same session (new: false).
+    from alexaskill.directives import AudioPlayer
+
+    skill = Skill(SKILL_ID)
+    seen: list[tuple[bool, dict[str, Any]]] = []
+
+    @skill.launch
+    def launch(session: Session) -> Response:
+        seen.append((session.new, dict(session.attributes)))
+        session.attributes["step"] = "launched"
+        stream = AudioPlayer.Play("https://example.com/a.mp3", "a")
+        return ask("Playing. Anything else?", directives=[stream])
+
+    @skill.intent("Broken")
+    def broken(session: Session) -> Response:
+        seen.append((session.new, dict(session.attributes)))
+        session.attributes["step"] = "refused"
+        return ask(Ssml("<speak>a <b>broken</speak>"))
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        client.launch()
+        assert client.player.activity == "PAUSED"  # while Alexa listens in the session
+        refused = client.intent("Broken")
+        assert refused.refusal is not None and refused.session_attributes == {"step": "refused"}
+        assert client.player.activity == "PLAYING"  # the session over, the stream plays
+        with pytest.raises(ValueError, match="no session is open"):
+            client.session_ended()
+        client.launch()
+    assert seen == [(True, {}), (False, {"step": "launched"}), (True, {})]

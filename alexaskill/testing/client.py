@@ -261,11 +261,14 @@ class TestClient(Talking):
         if self._session is None or request_type not in SESSION_TYPES:
             return
         # A session ends as on the device: an answer with shouldEndSession true, or (on a
-        # device without a screen) one that leaves it out and has no dialog directive.
+        # device without a screen) one that leaves it out and has no dialog directive. An
+        # answer Alexa refuses (an HTTP error, SSML it cannot read) ends it too: the user hears
+        # "There was a problem with the requested skill's response", and its attributes are
+        # never carried.
         ended = request_type == "SessionEndedRequest" or ends_session(
             result.should_end_session, self.interfaces, result.directives
         )
-        if result.status_code != 200 or ended:
+        if result.status_code != 200 or result.refusal is not None or ended:
             self._session = None
             return
         self._session = {

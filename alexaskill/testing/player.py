@@ -196,15 +196,17 @@ class DevicePlayer:
         its directives (an answer other than HTTP 200 has none that play, nor has one Alexa
         refuses: `_alexa_takes`), and when the request was in a session that is now over
         (ended by the answer, `ends_session` for the request's device and the answer's
-        directives, a SessionEndedRequest, or a failed request), `session_ended`."""
+        directives, a SessionEndedRequest, a failed request, or an answer Alexa refuses),
+        `session_ended`."""
         request = envelope.get("request")
         request_type = request.get("type") if isinstance(request, Mapping) else None
-        if result.status_code == 200 and _alexa_takes(str(request_type), result):
+        taken = result.status_code == 200 and _alexa_takes(str(request_type), result)
+        if taken:
             self.follow(result.directives, session_open=result.should_end_session is False)
         directives = [d for d in result.directives if _directive_object(d)]  # (from any server)
         over = (
             request_type == "SessionEndedRequest"
-            or result.status_code != 200
+            or not taken  # (refused: Alexa ends the session of the request)
             or ends_session(result.should_end_session, _interfaces(envelope), directives)
         )
         if envelope.get("session") is not None and over:
