@@ -1064,3 +1064,21 @@ def test_an_answer_alexa_refuses_ends_the_session_and_its_attributes_are_not_car
             client.session_ended()
         client.launch()
     assert seen == [(True, {}), (False, {"step": "launched"}), (True, {})]
+
+
+def test_the_device_can_be_changed_between_requests_and_starts_a_new_session() -> None:
+    # The docstring said device_id could be changed between requests, as user_id can, but the
+    # client had no such attribute: `client.device_id = ...` set one nobody read, and the
+    # requests went on coming from the first device, in its session.
+    skill, seen = recording_skill()
+    other = "amzn1.ask.device.OTHER"
+    with TestClient(skill) as client:
+        client.intent("Count")
+        first = client.device_id
+        client.device_id = other
+        assert client.device_id == other
+        client.intent("Count")
+        client.intent("Who")
+    assert first != other
+    assert [entry["new"] for entry in seen[:2]] == [True, True]  # a session is a device's
+    assert seen[2]["device"] == other

@@ -14,7 +14,7 @@ from ..exceptions import ResponseError
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
 from .grants import grant_scopes
-from .options import SkillClientFactory, check_intent_named, check_options
+from .options import SkillClientFactory, check_intent_named, check_options, checked_clock
 from .pki import TestPKI
 from .player import PLAYER_EVENTS, DevicePlayer, ends_session
 from .requests import (
@@ -116,7 +116,7 @@ class TestClient(Talking):
         self.api = api if api is not None else FakeAlexaApi(**api_data)
 
         self.skill = skill
-        moment = _checked_clock(now)
+        moment = checked_clock(now)
         if pki is None or pki is TestPKI.default():  # (the pytest plugin's test_pki)
             pki = TestPKI.default()
             # The shared PKI is valid from yesterday for a year: for a clock outside that, the
@@ -238,6 +238,17 @@ class TestClient(Talking):
     @user_id.setter
     def user_id(self, value: str) -> None:
         self.factory.user_id = value
+        self.new_session()
+
+    @property
+    def device_id(self) -> str:
+        """The simulated device's id; changing it starts a new session (a session is held on
+        one device)."""
+        return self.factory.device_id
+
+    @device_id.setter
+    def device_id(self, value: str) -> None:
+        self.factory.device_id = value
         self.new_session()
 
     # --- conversations ---
@@ -406,7 +417,7 @@ class TestClient(Talking):
         return self.send(f"AudioPlayer.{event}", **fields)
 
     def _clock(self) -> _dt.datetime | None:
-        return _checked_clock(self._now)
+        return checked_clock(self._now)
 
     def launch(self) -> SkillResponse:
         """Send a LaunchRequest ("Alexa, open …")."""
@@ -500,18 +511,3 @@ class TestClient(Talking):
             locale=locale,
         )
         return self.send_envelope(envelope)
-
-
-def _checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None:
-    """The time ``now`` gives, which dates and verifies the client's requests: an aware
-    datetime, for a naive one is no moment (Alexa's timestamps are in UTC)."""
-    if now is None:
-        return None
-    moment = now()
-    if not isinstance(moment, _dt.datetime) or moment.utcoffset() is None:
-        raise TypeError(
-            f"TestClient(now=...) must return an aware datetime, not {moment!r}: a time without "
-            "a zone is no moment. Give one, e.g. datetime(2026, 11, 27, 9, 30, "
-            "tzinfo=datetime.UTC); the user's local time for `say` is local_now=..."
-        )
-    return moment

@@ -1,9 +1,10 @@
-"""What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, and
-the intent `TestClient.send` needs (`check_intent_named`)."""
+"""What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, the
+intent `TestClient.send` needs (`check_intent_named`), and its clock (`checked_clock`)."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from ..app import Skill
     from .client import TestClient
 
-__all__ = ["SkillClientFactory", "check_intent_named", "check_options"]
+__all__ = ["SkillClientFactory", "check_intent_named", "check_options", "checked_clock"]
 
 
 class SkillClientFactory(Protocol):
@@ -52,3 +53,18 @@ def check_intent_named(request_type: str, fields: Mapping[str, Any]) -> None:
             "'GetWeather', ...}) (Alexa names the intent of every one; client.intent(name) "
             "sends an IntentRequest). A malformed request on purpose: send_envelope"
         )
+
+
+def checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None:
+    """The time ``now`` gives, which dates and verifies the client's requests: an aware
+    datetime, for a naive one is no moment (Alexa's timestamps are in UTC)."""
+    if now is None:
+        return None
+    moment = now()
+    if not isinstance(moment, _dt.datetime) or moment.utcoffset() is None:
+        raise TypeError(
+            f"TestClient(now=...) must return an aware datetime, not {moment!r}: a time without "
+            "a zone is no moment. Give one, e.g. datetime(2026, 11, 27, 9, 30, "
+            "tzinfo=datetime.UTC); the user's local time for `say` is local_now=..."
+        )
+    return moment
