@@ -654,3 +654,26 @@ def test_a_play_of_the_same_token_plays_on_after_the_old_one_s_stop() -> None:
     # Told, a PlaybackStopped is the stream playing stopping.
     player.report("PlaybackStopped", {})
     assert player.activity == "STOPPED"
+
+
+def test_a_request_in_a_session_of_its_own_leaves_the_paused_stream_paused() -> None:
+    # A CanFulfillIntentRequest probe, or a replayed request, comes in a session that is not the
+    # client's: its answer ending that session started the stream paused for the client's,
+    # which was still open (the user had not answered yet).
+    skill = _asking_podcast([])
+
+    @skill.can_fulfill("AMAZON.NoIntent")
+    def probe() -> None:
+        return None
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        client.intent("PlayAndAsk")
+        assert client.player.activity == "PAUSED"
+        client.can_fulfill("AMAZON.NoIntent")
+        help_request = RequestFactory(skill_id=SKILL_ID).envelope(
+            "IntentRequest", intent={"name": "AMAZON.NoIntent", "confirmationStatus": "NONE"}
+        )
+        client.replay(help_request)
+        assert (client.player.activity, client.player.starts) == ("PAUSED", 0)
+        client.intent("AMAZON.NoIntent")  # the client's session ends: now it plays
+        assert (client.player.activity, client.player.starts) == ("PLAYING", 1)

@@ -360,7 +360,14 @@ class TestClient(Talking):
         if isinstance(request, Mapping):
             result = dataclasses.replace(result, request=json.loads(json.dumps(request)))
             self.last = result
-        self.factory.player.answered(envelope, result)
+        # (a CanFulfillIntent probe's session, or a replayed one's, is not the client's)
+        session = envelope.get("session")
+        ours = (
+            isinstance(session, Mapping)
+            and self._session is not None
+            and session.get("sessionId") == self._session["sessionId"]
+        )
+        self.factory.player.answered(envelope, result, own_session=ours)
         return result
 
     def send(

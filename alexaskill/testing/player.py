@@ -191,13 +191,17 @@ class DevicePlayer:
             self.activity = "PLAYING"
             self.starts += 1
 
-    def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
+    def answered(
+        self, envelope: Mapping[str, Any], result: SkillResponse, *, own_session: bool = True
+    ) -> None:
         """Do what the skill's answer ``result`` to ``envelope`` tells the device to: `follow`
         its directives (an answer other than HTTP 200 has none that play, nor has one Alexa
         refuses: `_alexa_takes`), and when the request was in a session that is now over
         (ended by the answer, `ends_session` for the request's device and the answer's
         directives, a SessionEndedRequest, a failed request, or an answer Alexa refuses),
-        `session_ended`."""
+        `session_ended`; unless ``own_session`` is false: that session was not the device's
+        conversation (a CanFulfillIntentRequest probe, a replayed request), and the stream
+        paused for the conversation stays paused."""
         request = envelope.get("request")
         request_type = request.get("type") if isinstance(request, Mapping) else None
         taken = result.status_code == 200 and _alexa_takes(str(request_type), result)
@@ -209,7 +213,7 @@ class DevicePlayer:
             or not taken  # (refused: Alexa ends the session of the request)
             or ends_session(result.should_end_session, _interfaces(envelope), directives)
         )
-        if envelope.get("session") is not None and over:
+        if own_session and envelope.get("session") is not None and over:
             self.session_ended()
 
     def session_ended(self) -> None:
