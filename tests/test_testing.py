@@ -1082,3 +1082,22 @@ def test_the_device_can_be_changed_between_requests_and_starts_a_new_session() -
     assert first != other
     assert [entry["new"] for entry in seen[:2]] == [True, True]  # a session is a device's
     assert seen[2]["device"] == other
+
+
+def test_after_a_raised_handler_error_the_session_is_the_one_alexa_would_hold() -> None:
+    # Alexa hears the apology, which ends the session; the client raised the handler's error
+    # and left its session open, so that the next request came with new: false and the
+    # attributes from before the failure.
+    skill, seen = recording_skill()
+
+    @skill.intent("Boom")
+    def boom(session: Session) -> Response:
+        session.attributes["n"] = 99
+        raise RuntimeError("kaboom")
+
+    with TestClient(skill) as client:
+        client.intent("Count")
+        with pytest.raises(RuntimeError, match="kaboom"):
+            client.intent("Boom")
+        assert client.intent("Count").speech == "1"
+    assert [entry["new"] for entry in seen] == [True, True]

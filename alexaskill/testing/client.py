@@ -10,7 +10,6 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ResponseError
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
 from .grants import grant_scopes
@@ -32,7 +31,12 @@ from .requests import (
 from .response import SkillResponse, ssml_refusal
 from .swap import SkillSwap
 from .talking import Talking
-from .violations import failure_to_raise, recording_violations, request_id_of
+from .violations import (
+    failure_to_raise,
+    late_progressive_error,
+    recording_violations,
+    request_id_of,
+)
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -145,6 +149,7 @@ class TestClient(Talking):
         #: Whether a handler's exception is raised from the call (else: ``handler_error``).
         self.raise_handler_errors = raise_handler_errors
         self._handler_errors: list[Exception] = []
+        self._raised_answer: SkillResponse | None = None  # (`post` raised its failure)
         #: How many of the fake's ``late_progressive`` the client has reported.
         self._late_seen = self.api.late_count
         # The test's verifier trusts its PKI for the test's own requests: no warning of its own.
@@ -315,10 +320,6 @@ class TestClient(Talking):
         error = self._handler_errors[0] if self._handler_errors else None
         self._handler_errors.clear()
         refusal = ssml_refusal(response.status_code, payload)
-        if self.raise_handler_errors:
-            failure = failure_to_raise(error, violations, refusal)
-            if failure is not None:
-                raise failure
         result = SkillResponse(
             response.status_code,
             payload,
@@ -328,6 +329,11 @@ class TestClient(Talking):
             refusal=refusal,
             unsupported=unsupported,
         )
+        if self.raise_handler_errors:
+            failure = failure_to_raise(error, violations, refusal)
+            if failure is not None:
+                self._raised_answer = result
+                raise failure
         self.last = result
         return result
 
@@ -336,39 +342,38 @@ class TestClient(Talking):
         refused since the last request because their request was answered already (a task
         the handler left running): the user never hears them."""
         late, self._late_seen = self.api._late_read(self._late_seen)
-        if not late or not self.raise_handler_errors:
-            return
-        said = "; ".join(
-            f"{call.speech!r} for request {call.body['header']['requestId']}" for call in late
-        )
-        error = ResponseError(
-            f"progressive response sent after the skill had answered: {said}. Alexa refuses it "
-            "(403, Unrecognized requestId) and the user hears nothing of it: await "
-            "api.progressive(...) in the handler, before it returns"
-        )
-        error.add_note(
-            f"(raised by alexaskill's TestClient {when}; "
-            "TestClient(raise_handler_errors=False) leaves it in client.api.late_progressive)"
-        )
-        raise error
+        if late and self.raise_handler_errors:
+            raise late_progressive_error(late, when)
 
     def send_envelope(self, envelope: Mapping[str, Any]) -> SkillResponse:
         """Sign ``envelope`` as Alexa would and send it."""
         body = json.dumps(envelope, ensure_ascii=False).encode()
-        result = self.post(body, self.pki.sign(body))
+        self._raised_answer = None
+        try:
+            result = self.post(body, self.pki.sign(body))
+        except Exception:
+            if self._raised_answer is not None:  # (a test may go on: as Alexa leaves things)
+                self._answered(envelope, self._raised_answer)
+            raise
         request = envelope.get("request")
         if isinstance(request, Mapping):
             result = dataclasses.replace(result, request=json.loads(json.dumps(request)))
             self.last = result
-        # (a CanFulfillIntent probe's session, or a replayed one's, is not the client's)
-        session = envelope.get("session")
+        self._answered(envelope, result)
+        return result
+
+    def _answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
+        """The device, and the client's session if the request came in it, follow ``result``
+        (a CanFulfillIntent probe's session, or a replayed one's, is not the client's)."""
+        session, request = envelope.get("session"), envelope.get("request")
         ours = (
             isinstance(session, Mapping)
             and self._session is not None
             and session.get("sessionId") == self._session["sessionId"]
         )
         self.factory.player.answered(envelope, result, own_session=ours)
-        return result
+        if ours and isinstance(request, Mapping):
+            self._follow(str(request.get("type")), result)
 
     def send(
         self, request_type: str, *, session: Mapping[str, Any] | None = None, **fields: Any
@@ -388,7 +393,6 @@ class TestClient(Talking):
                 f"{self.interfaces!r}), and Alexa sends AudioPlayer events and PlaybackController "
                 "presses only from a device that plays the skill's streams: add AudioPlayer"
             )
-        own_session = session is None
         event = request_type.removeprefix("AudioPlayer.")
         if event in PLAYER_EVENTS:
             fields = self.factory.player.report(event, fields)
@@ -400,8 +404,6 @@ class TestClient(Talking):
         )
         grant_scopes(envelope, self.api.permissions)  # what the user granted, as Alexa says it
         result = self.send_envelope(envelope)
-        if own_session:
-            self._follow(request_type, result)
         if event == "PlaybackFinished" and result.status_code == 200:
             self.factory.player.finished()
         return result
@@ -475,12 +477,9 @@ class TestClient(Talking):
         return self.send("CanFulfillIntentRequest", session=self.factory.session(), **fields)
 
     def session_ended(self, reason: str = "USER_INITIATED", **fields: Any) -> SkillResponse:
-        """End the open session with a SessionEndedRequest, as Alexa does when the user leaves
-        it (or stays silent, or a response failed); with ``reason="ERROR"``, an ``error`` as
-        Alexa sends one (``INVALID_RESPONSE``) unless ``error=`` gives it.
-
-        `ValueError` when no session is open (none yet, or an answer ended it): Alexa sends none
-        then. `send` builds any request, this one included."""
+        """End the open session with a SessionEndedRequest (`ValueError` if none is open: Alexa
+        sends none then); with ``reason="ERROR"``, an ``error`` as Alexa sends one
+        (``INVALID_RESPONSE``) unless ``error=`` gives it. `send` builds any request."""
         ended = session_ended_fields(reason, fields)
         if self._session is None:
             raise ValueError(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -22,7 +23,16 @@ from ..exceptions import ResponseError, RuleViolation
 from ..rules import DeviceDrop, reporting_to
 from ..ssml import PROBLEM_WITH_RESPONSE
 
-__all__ = ["Heard", "failure_to_raise", "recording_violations", "request_id_of"]
+if TYPE_CHECKING:
+    from .alexa_api import ApiCall
+
+__all__ = [
+    "Heard",
+    "failure_to_raise",
+    "late_progressive_error",
+    "recording_violations",
+    "request_id_of",
+]
 
 
 class Heard(list[RuleViolation]):
@@ -107,3 +117,21 @@ def failure_to_raise(
         "Alexa would refuse it as .refusal)"
     )
     return raised
+
+
+def late_progressive_error(late: Sequence[ApiCall], when: str) -> ResponseError:
+    """What the test client raises ``when`` it finds the progressive responses ``late`` that
+    Alexa refused because their request was answered already: the user heard none of them."""
+    said = "; ".join(
+        f"{call.speech!r} for request {call.body['header']['requestId']}" for call in late
+    )
+    error = ResponseError(
+        f"progressive response sent after the skill had answered: {said}. Alexa refuses it "
+        "(403, Unrecognized requestId) and the user hears nothing of it: await "
+        "api.progressive(...) in the handler, before it returns"
+    )
+    error.add_note(
+        f"(raised by alexaskill's TestClient {when}; "
+        "TestClient(raise_handler_errors=False) leaves it in client.api.late_progressive)"
+    )
+    return error
