@@ -354,3 +354,14 @@ def test_send_of_an_intent_request_without_an_intent_name_is_a_value_error(
             client.send(request_type, **fields)
         named = client.send(request_type, intent={"name": "Hello", "confirmationStatus": "NONE"})
         assert named.status_code == 200, named.json
+
+
+@pytest.mark.parametrize("name", [123, None, b"Help", ""])
+def test_an_intent_named_by_no_text_is_refused_naming_the_argument(name: Any) -> None:
+    # client.intent(123) said "IntentRequest: pass the intent, send('IntentRequest',
+    # intent=...)": advice for send(), to a call that had been given an intent, not a name.
+    with TestClient(diary()) as client:
+        for call in (client.intent, client.can_fulfill):
+            with pytest.raises((TypeError, ValueError), match=r"the intent's name as a str"):
+                call(name)
+    assert client.api.call_count == 0
