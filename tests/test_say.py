@@ -324,3 +324,18 @@ def test_a_slot_called_name_is_a_slot() -> None:
 
     with TestClient(skill) as client:
         assert client.intent("HelloIntent", name="Ada").speech == "Hello, Ada!"
+
+
+def test_a_new_session_forgets_the_dialog_of_the_last(client: TestClient) -> None:
+    # client.new_session() (or a new user) forgot the client's session but not say()'s dialog:
+    # the next utterance went on with it, an IntentRequest IN_PROGRESS in a brand-new session.
+    assert client.say("reserve a room").prompt == "How many nights?"
+    client.new_session()
+    after = client.say("three")
+    assert after.turn is not None
+    sent = [(e.request["type"], e.request.get("dialogState")) for e in after.turn.exchanges]
+    assert ("IntentRequest", "IN_PROGRESS") not in sent
+    assert after.speech != "3 nights reserved."
+    assert client.say("reserve a room").prompt == "How many nights?"
+    client.user_id = "amzn1.ask.account.SOMEONE_ELSE"
+    assert client.say("three").speech != "3 nights reserved."

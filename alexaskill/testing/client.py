@@ -259,12 +259,12 @@ class TestClient(Talking):
     # --- conversations ---
 
     def new_session(self) -> None:
-        """Forget the current session: the next request starts a new one. That session over,
-        a stream the device paused while Alexa listened in it plays
+        """Forget the current session, and `say`'s dialog in it: the next request starts a new
+        one. That session over, a stream the device paused while Alexa listened in it plays
         (`DevicePlayer.session_ended`)."""
         if self._session is not None:
             self.factory.player.session_ended()
-        self._session = None
+        self._session = self._said = None  # (the next `say` takes the session as it is now)
 
     def _session_for(self, request_type: str) -> dict[str, Any] | None:
         if request_type not in SESSION_TYPES:
