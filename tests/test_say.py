@@ -339,3 +339,23 @@ def test_a_new_session_forgets_the_dialog_of_the_last(client: TestClient) -> Non
     assert client.say("reserve a room").prompt == "How many nights?"
     client.user_id = "amzn1.ask.account.SOMEONE_ELSE"
     assert client.say("three").speech != "3 nights reserved."
+
+
+def test_a_call_that_raised_ends_the_dialog_as_its_apology_ended_the_session() -> None:
+    # Alexa heard the apology, which ended the session: say() went on with its dialog, in a
+    # brand-new session.
+    skill = make_skill()
+
+    def boom() -> Any:
+        raise RuntimeError("kaboom")
+
+    skill.add_intent_handler("Boom", boom, utterances=["break it"])
+    with TestClient(skill, invocation="the cafe", local_now=sunday) as client:
+        assert client.say("reserve a room").prompt == "How many nights?"
+        with pytest.raises(RuntimeError, match="kaboom"):
+            client.intent("Boom")
+        after = client.say("three")
+    assert after.turn is not None
+    sent = [(e.request["type"], e.request.get("dialogState")) for e in after.turn.exchanges]
+    assert ("IntentRequest", "IN_PROGRESS") not in sent
+    assert after.speech != "3 nights reserved."

@@ -354,6 +354,7 @@ class TestClient(Talking):
         except Exception:
             if self._raised_answer is not None:  # (a test may go on: as Alexa leaves things)
                 self._answered(envelope, self._raised_answer)
+                self._said = None  # (the next `say` takes the session as it is now)
             raise
         request = envelope.get("request")
         if isinstance(request, Mapping):
