@@ -365,3 +365,20 @@ def test_an_intent_named_by_no_text_is_refused_naming_the_argument(name: Any) ->
             with pytest.raises((TypeError, ValueError), match=r"the intent's name as a str"):
                 call(name)
     assert client.api.call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda c: c.send(None), "send\\(\\) takes the request type as a str"),
+        (lambda c: c.send(""), "send\\(\\) takes the request type as a str"),
+        (lambda c: c.send("LaunchRequest", session="abc"), "session= is the session object"),
+        (lambda c: c.send("LaunchRequest", session=[1]), "session= is the session object"),
+    ],
+)
+def test_send_of_what_is_no_request_says_what_it_takes(call: Any, named: str) -> None:
+    # send(None) ended in AttributeError ('NoneType' object has no attribute 'startswith'),
+    # session="abc" in "dictionary update sequence element #0 has length 1".
+    with TestClient(diary()) as client, pytest.raises((TypeError, ValueError), match=named):
+        call(client)
+    assert client.api.call_count == 0 and client.last is None

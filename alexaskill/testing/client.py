@@ -387,7 +387,7 @@ class TestClient(Talking):
         declare AudioPlayer: Alexa sends none from it; for an ``IntentRequest`` (or
         ``CanFulfillIntentRequest``) without ``intent={"name": …}``.
         """
-        check_intent_named(request_type, fields)
+        check_intent_named(request_type, fields, session)
         if request_type.startswith(_AUDIO_PREFIXES) and "AudioPlayer" not in self.interfaces:
             raise ValueError(
                 f"{request_type}: the device declares no AudioPlayer interface (interfaces="

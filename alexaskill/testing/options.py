@@ -40,9 +40,21 @@ def check_options(api_data: Mapping[str, Any], init: Callable[..., None]) -> Non
             raise TypeError(f"TestClient(): no option {name!r}{meant}")
 
 
-def check_intent_named(request_type: str, fields: Mapping[str, Any]) -> None:
+def check_intent_named(
+    request_type: str, fields: Mapping[str, Any], session: object = None
+) -> None:
     """`ValueError` for an IntentRequest or CanFulfillIntentRequest whose ``intent`` field has
-    no name: Alexa names the intent of each, and the skill would answer it with a 400."""
+    no name: Alexa names the intent of each, and the skill would answer it with a 400. And
+    `TypeError` for a ``request_type`` that is no text, or a ``session`` that is no object."""
+    if not isinstance(request_type, str) or not request_type:
+        raise TypeError(
+            f'send() takes the request type as a str ("LaunchRequest"), not {request_type!r}'
+        )
+    if session is not None and not isinstance(session, Mapping):
+        raise TypeError(
+            "session= is the session object of the request (a dict: client.factory.session() "
+            f"makes one), not {session!r}"
+        )
     if request_type not in ("IntentRequest", "CanFulfillIntentRequest"):
         return
     intent = fields.get("intent")
