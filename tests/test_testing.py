@@ -1101,3 +1101,18 @@ def test_after_a_raised_handler_error_the_session_is_the_one_alexa_would_hold() 
             client.intent("Boom")
         assert client.intent("Count").speech == "1"
     assert [entry["new"] for entry in seen] == [True, True]
+
+
+@pytest.mark.parametrize("value", [None, 5, ""])
+@pytest.mark.parametrize("field", ["user_id", "device_id"])
+def test_a_user_or_device_id_that_is_no_text_is_refused_naming_it(field: str, value: Any) -> None:
+    # client.user_id = None sent "userId": null, which the skill took; device_id = 5 made the
+    # skill answer HTTP 400 (malformed request), read as the skill's own failure.
+    skill, _ = recording_skill()
+    if value is not None:  # (None given is the default: an id of Alexa's shape)
+        with pytest.raises(TypeError, match=f"{field} is an id: a str"):
+            TestClient(skill, **{field: value})
+    with TestClient(skill) as client:
+        with pytest.raises(TypeError, match=f"{field} is an id: a str"):
+            setattr(client, field, value)
+        assert client.intent("Count").status_code == 200

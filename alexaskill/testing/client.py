@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
 from .grants import grant_scopes
-from .options import SkillClientFactory, check_intent_named, check_options, checked_clock
+from .options import (
+    SkillClientFactory,
+    check_intent_named,
+    check_options,
+    check_sent_by_device,
+    checked_clock,
+    checked_id,
+)
 from .pki import TestPKI
 from .player import PLAYER_EVENTS, DevicePlayer, ends_session
 from .requests import (
@@ -45,9 +52,6 @@ if TYPE_CHECKING:
     from ..understanding.dialog import Conversation
 
 __all__ = ["SkillClientFactory", "SkillResponse", "TestClient"]
-
-#: The requests only a device declaring AudioPlayer sends: its player's events, its buttons.
-_AUDIO_PREFIXES = ("AudioPlayer.", "PlaybackController.")
 
 
 class TestClient(Talking):
@@ -134,9 +138,9 @@ class TestClient(Talking):
             skill_id=skill_id, locale=locale, interfaces=check_interfaces(interfaces)
         )
         if user_id is not None:
-            self.factory.user_id = user_id
+            self.factory.user_id = checked_id("user_id", user_id)
         if device_id is not None:
-            self.factory.device_id = device_id
+            self.factory.device_id = checked_id("device_id", device_id)
         self.path = path if path is not None else skill.path
         self._now = now
         if skill.verify and skill.verifier is None:
@@ -242,7 +246,7 @@ class TestClient(Talking):
 
     @user_id.setter
     def user_id(self, value: str) -> None:
-        self.factory.user_id = value
+        self.factory.user_id = checked_id("user_id", value)
         self.new_session()
 
     @property
@@ -253,7 +257,7 @@ class TestClient(Talking):
 
     @device_id.setter
     def device_id(self, value: str) -> None:
-        self.factory.device_id = value
+        self.factory.device_id = checked_id("device_id", value)
         self.new_session()
 
     # --- conversations ---
@@ -388,12 +392,7 @@ class TestClient(Talking):
         ``CanFulfillIntentRequest``) without ``intent={"name": …}``.
         """
         check_intent_named(request_type, fields, session)
-        if request_type.startswith(_AUDIO_PREFIXES) and "AudioPlayer" not in self.interfaces:
-            raise ValueError(
-                f"{request_type}: the device declares no AudioPlayer interface (interfaces="
-                f"{self.interfaces!r}), and Alexa sends AudioPlayer events and PlaybackController "
-                "presses only from a device that plays the skill's streams: add AudioPlayer"
-            )
+        check_sent_by_device(request_type, self.interfaces)
         event = request_type.removeprefix("AudioPlayer.")
         if event in PLAYER_EVENTS:
             fields = self.factory.player.report(event, fields)

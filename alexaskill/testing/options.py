@@ -1,5 +1,6 @@
 """What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, the
-intent `TestClient.send` needs (`check_intent_named`), and its clock (`checked_clock`)."""
+intent `TestClient.send` needs (`check_intent_named`), the device's requests
+(`check_sent_by_device`), its clock and ids (`checked_clock`, `checked_id`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ if TYPE_CHECKING:
     from ..app import Skill
     from .client import TestClient
 
-__all__ = ["SkillClientFactory", "check_intent_named", "check_options", "checked_clock"]
+__all__ = [
+    "SkillClientFactory",
+    "check_intent_named",
+    "check_options",
+    "check_sent_by_device",
+    "checked_clock",
+    "checked_id",
+]
 
 
 class SkillClientFactory(Protocol):
@@ -80,3 +88,26 @@ def checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None
             "tzinfo=datetime.UTC); the user's local time for `say` is local_now=..."
         )
     return moment
+
+
+def checked_id(field: str, value: object) -> str:
+    """``value`` for the client's ``field`` (``user_id``, ``device_id``): `TypeError` unless it
+    is a str that is not empty, as Alexa's ids are (``amzn1.ask.account.…``)."""
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{field} is an id: a str such as 'amzn1.ask.account.A1B2', not {value!r}")
+    return value
+
+
+#: The requests only a device declaring AudioPlayer sends: its player's events, its buttons.
+_AUDIO_PREFIXES = ("AudioPlayer.", "PlaybackController.")
+
+
+def check_sent_by_device(request_type: str, interfaces: tuple[str, ...]) -> None:
+    """`ValueError` for an ``AudioPlayer.*`` event or ``PlaybackController.*`` press from a
+    device whose ``interfaces`` lack AudioPlayer: Alexa sends none from it."""
+    if request_type.startswith(_AUDIO_PREFIXES) and "AudioPlayer" not in interfaces:
+        raise ValueError(
+            f"{request_type}: the device declares no AudioPlayer interface (interfaces="
+            f"{interfaces!r}), and Alexa sends AudioPlayer events and PlaybackController "
+            "presses only from a device that plays the skill's streams: add AudioPlayer"
+        )
