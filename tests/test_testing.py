@@ -1116,3 +1116,16 @@ def test_a_user_or_device_id_that_is_no_text_is_refused_naming_it(field: str, va
         with pytest.raises(TypeError, match=f"{field} is an id: a str"):
             setattr(client, field, value)
         assert client.intent("Count").status_code == 200
+
+
+def test_changing_the_devices_interfaces_starts_a_new_session() -> None:
+    # Another set of interfaces is another device, and a session is held on one (as the
+    # simulator's device picker does): the session went on, across devices.
+    skill, seen = recording_skill()
+    with TestClient(skill, interfaces=["AudioPlayer"]) as client:
+        client.intent("Count")
+        client.interfaces = SCREEN
+        client.intent("Count")
+        client.interfaces = SCREEN  # the same device: the session goes on
+        client.intent("Count")
+    assert [entry["new"] for entry in seen] == [True, True, False]

@@ -217,12 +217,14 @@ class TestClient(Talking):
 
     @property
     def interfaces(self) -> tuple[str, ...]:
-        """The interfaces the simulated device declares."""
+        """The interfaces the simulated device declares; other ones start a new session."""
         return self.factory.interfaces
 
     @interfaces.setter
     def interfaces(self, value: Iterable[str]) -> None:
-        self.factory.interfaces = check_interfaces(value)
+        interfaces, self.factory.interfaces = self.factory.interfaces, check_interfaces(value)
+        if set(self.factory.interfaces) != set(interfaces):  # (another device)
+            self.new_session()
 
     @property
     def player(self) -> DevicePlayer:
@@ -368,8 +370,7 @@ class TestClient(Talking):
         return result
 
     def _answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
-        """The device, and the client's session if the request came in it, follow ``result``
-        (a CanFulfillIntent probe's session, or a replayed one's, is not the client's)."""
+        """The device, and the client's session if the request came in it, follow ``result``."""
         session, request = envelope.get("session"), envelope.get("request")
         ours = (
             isinstance(session, Mapping)
