@@ -46,6 +46,7 @@ import io
 import logging
 import os
 import re
+import struct
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from importlib.resources.abc import Traversable
@@ -358,7 +359,8 @@ class Translations:
                 try:
                     parsed = _gettext.GNUTranslations(io.BytesIO(data))
                     _check_plural(parsed, compiled)
-                except (OSError, ValueError, UnicodeDecodeError, LookupError) as exc:
+                # (struct.error: a header or table cut short, or pointing past the file)
+                except (OSError, ValueError, UnicodeDecodeError, LookupError, struct.error) as exc:
                     raise ConfigurationError(
                         f"translations: {compiled} is not a compiled catalog ({exc}); make it "
                         f"again with pybabel compile -d {self.directory} -D {domain}"

@@ -1023,3 +1023,22 @@ def test_a_translation_that_does_not_fit_is_not_logged_on_every_request(
     assert len(said) == 2, said
     assert said[0].startswith("the de-DE translation of 'Hello {name}.' does not fit")
     assert said[1].startswith("the de-DE translation of 'It is {t} degrees.' does not fit")
+
+
+@pytest.mark.parametrize("cut", [12, 30, -3])
+def test_a_truncated_or_corrupt_catalog_is_a_configuration_error_not_a_traceback(
+    tmp_path: Path, cut: int
+) -> None:
+    # gettext reads a .mo whose header or tables end early (a copy cut short, a table offset
+    # past the file) with struct.unpack, whose struct.error is no OSError or ValueError: the
+    # start ended in a traceback instead of naming the catalog and how to make it again.
+    catalog(tmp_path, "de", 'msgid "Hi"\nmsgstr "Hallo"\n')
+    compiled = tmp_path / "de" / "LC_MESSAGES" / "messages.mo"
+    data = compiled.read_bytes()
+    if cut < 0:  # the translations' table said to start past the file's end
+        data = data[:16] + (len(data) + 100).to_bytes(4, "little") + data[20:]
+    else:
+        data = data[:cut]
+    compiled.write_bytes(data)
+    with pytest.raises(ConfigurationError, match=r"messages\.mo is not a compiled catalog"):
+        Translations(tmp_path)
