@@ -1375,3 +1375,17 @@ def test_an_ordinal_counted_from_the_end_is_no_ordinal(said: str) -> None:
     assert understood.intent == "AMAZON.FallbackIntent", understood.request
     assert "counts from the end" in understood.notes[-1]
     assert value("second from the top", "AMAZON.Ordinal") == "2"
+
+
+@pytest.mark.parametrize(
+    "said", ["the week after friday", "the month after christmas", "the week after next friday"]
+)
+def test_the_week_or_month_after_a_day_is_not_sent_as_a_day(said: str) -> None:
+    # "the week after friday" may be that week, "the month after christmas" is January: the
+    # date reading refused them, but the loose match left "the" out and read "week after
+    # friday" as one week after friday (2026-12-11), "month after christmas" as 2027-01-25.
+    understood = understander("AMAZON.DATE").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert value("a week after friday", "AMAZON.DATE") == "2026-12-11"  # a day, as said
+    assert value("the day after friday", "AMAZON.DATE") == "2026-12-05"
+    assert value("week from tomorrow", "AMAZON.DATE") == "2026-12-07"

@@ -451,7 +451,10 @@ def _date(words: list[str], today: datetime.date) -> str | None:
         said = ["day"] if words[:at] == ["the", "day"] else words[:at]
         # "week from tomorrow": a unit alone (not "weeks") is one of it.
         unit = said in (["day"], ["week"], ["month"], ["year"], ["fortnight"])
-        amount = _relative_amount(["a", *said] if unit else said)
+        # But "week after friday" is what is left of "the week after friday" (a loose match
+        # leaves "the" out): that week, or a day of it; which is unknown.
+        vague = unit and said != ["day"] and words[at] == "after"
+        amount = None if vague else _relative_amount(["a", *said] if unit else said)
         start = _date(words[at + 1 :], today) if amount is not None else None
         if amount is not None and start is not None and _ISO_DAY.fullmatch(start):
             return _shift(datetime.date.fromisoformat(start), *amount)
