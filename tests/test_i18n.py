@@ -1042,3 +1042,40 @@ def test_a_truncated_or_corrupt_catalog_is_a_configuration_error_not_a_traceback
     compiled.write_bytes(data)
     with pytest.raises(ConfigurationError, match=r"messages\.mo is not a compiled catalog"):
         Translations(tmp_path)
+
+
+def test_a_big_endian_catalogs_plural_forms_are_checked_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GNU msgfmt on a big-endian machine writes the .mo's numbers big-endian; gettext reads
+    # either. The plural forms' start-time check reads the file itself: the same catalog,
+    # its numbers swapped, says the same (and is read, not a traceback).
+    import struct
+
+    catalog(
+        tmp_path,
+        "de",
+        'msgid "{n} day in {city}"\nmsgid_plural "{n} days in {city}"\n'
+        'msgstr[0] "ein Tag in {city}"\nmsgstr[1] "{n} Tage in {stadt}"\n',
+    )
+    compiled = tmp_path / "de" / "LC_MESSAGES" / "messages.mo"
+    data = compiled.read_bytes()
+    assert data[:4] == b"\xde\x12\x04\x95"  # little-endian, as babel writes it
+    count, originals, translations, hashes, hashed = struct.unpack("<5I", data[8:28])
+    head = (0x950412DE, 0, count, originals, translations, hashes, hashed)
+    tables = struct.unpack_from(f"<{4 * count}I", data, originals)
+    assert translations == originals + 8 * count and hashes == 0
+    swapped = bytearray(data)
+    swapped[:28] = struct.pack(">7I", *head)
+    swapped[originals : originals + 16 * count] = struct.pack(f">{4 * count}I", *tables)
+    compiled.write_bytes(bytes(swapped))
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        german = Translations(tmp_path).translator("de-DE")
+    assert [record.getMessage() for record in caplog.records] == [
+        f"translations: {compiled}: the translation of '{{n}} day in {{city}}' does not fit its "
+        "placeholders (msgstr[1]: added: stadt; dropped: city); the source text is spoken "
+        "instead; correct it in the .po and compile it again (pybabel compile)"
+    ]
+    assert german.ngettext("{n} day in {city}", "{n} days in {city}", 1, city="Rom") == (
+        "ein Tag in Rom"
+    )
