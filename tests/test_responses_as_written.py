@@ -189,3 +189,55 @@ def test_permission_scopes_of_every_form_are_kept(scope: str) -> None:
     from alexaskill.responses import AskForPermissionsConsentCard
 
     assert AskForPermissionsConsentCard([scope]).permissions == (scope,)
+
+
+class _Tagged(msgspec.Struct, omit_defaults=True):
+    name: str
+    tags: frozenset[str] = frozenset()
+    seen: set[str] = set()
+    limit: float = float("inf")
+
+
+@attrs.define
+class _Private:
+    x: int
+    _raw: Any = b"\x00"
+
+
+@dataclasses.dataclass
+class _Late:
+    x: int
+    later: Any = dataclasses.field(init=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "sent"),
+    [
+        (_Tagged("a"), {"name": "a"}),
+        (_Private(1), {"x": 1}),
+        (_Late(1), {"x": 1}),
+    ],
+    ids=["omit-defaults-struct", "attrs-private-field", "dataclass-field-never-set"],
+)
+def test_what_msgspec_leaves_out_of_an_object_is_not_looked_into(value: Any, sent: Any) -> None:
+    # msgspec sends no omit_defaults Struct field at its default, no attrs field whose name
+    # starts with "_", no field never set: a set, bytes or an infinity there goes nowhere.
+    # Those were refused (or, a field never set, an AttributeError) though sent as written.
+    response = speak("x", directives=[{"type": "Custom", "v": [value]}])
+    assert json.loads(encode_response(response))["response"]["directives"][0]["v"] == [sent]
+    assert Response(api_response={"v": value}).api_response == {"v": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (_Tagged("a", tags=frozenset({"x"})), r"\.tags is a frozenset"),
+        (_Tagged("a", seen={"x"}), r"\.seen is a set"),
+        (_Tagged("a", limit=float("-inf")), r"\.limit is -inf"),
+    ],
+)
+def test_an_omit_defaults_struct_field_away_from_its_default_is_still_looked_into(
+    value: Any, said: str
+) -> None:
+    with pytest.raises(ResponseError, match=rf"^directives\[0\] \(Custom\)\['v'\]{said}"):
+        speak("x", directives=[{"type": "Custom", "v": value}])
