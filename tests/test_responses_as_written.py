@@ -241,3 +241,31 @@ def test_an_omit_defaults_struct_field_away_from_its_default_is_still_looked_int
 ) -> None:
     with pytest.raises(ResponseError, match=rf"^directives\[0\] \(Custom\)\['v'\]{said}"):
         speak("x", directives=[{"type": "Custom", "v": value}])
+
+
+@attrs.define
+class _Node:
+    name: str
+    _parent: Any = None
+
+
+def test_an_object_pointing_back_through_a_field_msgspec_leaves_out_is_sent() -> None:
+    # A tree's back-reference in a private attrs field: msgspec sends {"name": "a"}, but the
+    # check walked into _parent and back without end (a thread spinning for good). Run in a
+    # thread so that a walk without end fails the test instead of hanging the run.
+    import threading
+
+    child = _Node("a")
+    child._parent = _Node("root", child)
+    built: list[Any] = []
+    walk = threading.Thread(
+        target=lambda: built.append(speak("x", directives=[{"type": "Custom", "n": [child]}])),
+        daemon=True,
+    )
+    walk.start()
+    walk.join(timeout=60)
+    assert not walk.is_alive(), "the check walked the cycle without end"
+    [response] = built
+    assert json.loads(encode_response(response))["response"]["directives"][0]["n"] == [
+        {"name": "a"}
+    ]
