@@ -156,12 +156,23 @@ def _unaltered(written: Any) -> bool:
                 push(value)
             elif _altered(value) is not None:
                 return False
-            elif id(value) not in expanded:  # (an object met again has the same fields)
+            elif kind not in _FIELDLESS and id(value) not in expanded:
                 fields = _fields(value)
-                if fields is not None:
+                if fields is None:
+                    if len(_FIELDLESS) < _FIELDLESS_KEPT:
+                        _FIELDLESS.add(kind)
+                else:  # (an object met again has the same fields: looked into once)
                     expanded.add(id(value))
                     push(fields)
     return True
+
+
+#: Types `_fields` found to be no Struct, dataclass or attrs class (a date, a UUID, an Enum):
+#: `_unaltered` asks once a type (asking costs ~1-2 us a value: an Enum class answers
+#: ``hasattr`` slowly), so a document of dates or Enum members is checked as fast as before
+#: objects were looked into.
+_FIELDLESS: Final[set[type]] = set()
+_FIELDLESS_KEPT: Final = 512
 
 
 def _first(
