@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..exceptions import ConfigurationError, ResponseError
 from .base import (
     Store,
-    _awaited,
+    _awaitable,
     _encode,
     _encode_changes,
     _is_store,
@@ -82,7 +82,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
     async def load(cls: type[A], store: Store, envelope: Envelope) -> A:
         """The attributes of the user ``envelope`` comes from, read from ``store``."""
         key = cls.key_for(envelope)
-        data = await _awaited(store, "load", store.load(key)) if key is not None else None
+        data = await _awaitable(store, "load", store.load(key)) if key is not None else None
         if data is not None:
             _check_loaded(store, data)
         return cls(data, key=key, store=store)
@@ -174,7 +174,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
             written = store.update(self.key, changes, deleted, increments=increments)  # type: ignore[call-arg]
         else:
             written = store.update(self.key, changes, deleted)
-        await _awaited(store, "update", written)
+        await _awaitable(store, "update", written)
         # In place: `PersonAttributes` sharing the user's item (`_twin`) share these dicts.
         saved = {name: _encode(name, value) for name, value in self._data.items()}
         self._saved.clear()
@@ -214,6 +214,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
 def _check_loaded(store: Store, data: object) -> None:
     """`ConfigurationError` naming the store's ``load`` if it returned no dict of values by
     names (a store of one's own): a name no string failed as if the handler had set it."""
+    if type(data) is dict:  # what the stores here return: each name checked, no more
+        for name in data:
+            if type(name) is not str:
+                break
+        else:
+            return
     where = f"{type(store).__name__}.load"
     if not isinstance(data, Mapping):
         raise ConfigurationError(

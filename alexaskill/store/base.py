@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import types
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Protocol
 
@@ -12,6 +13,8 @@ __all__ = ["DEFAULT_STORE", "Store"]
 
 #: The store when none is named: a SQLite file in the working directory.
 DEFAULT_STORE: Final = "sqlite:///alexaskill.db"
+
+_COROUTINE: Final = types.CoroutineType
 
 
 class Store(Protocol):
@@ -68,14 +71,17 @@ def _lacking(obj: object) -> str | None:
     return said
 
 
-async def _awaited(store: object, name: str, result: Any) -> Any:
-    """What ``result``, returned by ``store``'s method ``name`` (``load``, ``update``,
-    ``aclose``), gives when awaited; `ConfigurationError` naming the method if it is nothing to
-    await (a plain ``def`` returning a dict, say), where Python's "can't be used in 'await'
-    expression" named neither the store nor the fix.
+def _awaitable(store: object, name: str, result: Any) -> Any:
+    """``result``, returned by ``store``'s method ``name`` (``load``, ``update``, ``aclose``),
+    for the app to await; `ConfigurationError` naming the method if it is nothing to await (a
+    plain ``def`` returning a dict, say), where Python's "can't be used in 'await' expression"
+    named neither the store nor the fix.
 
     Checked here, at the call, not when the store is given: a plain ``def`` may return what is
-    awaited (a store delegating to another store returns that one's coroutine)."""
+    awaited (a store delegating to another store returns that one's coroutine). A function, not
+    a coroutine: each load and save of a request pays a type check, not a coroutine more."""
+    if type(result) is _COROUTINE:  # an async def's: every store here
+        return result
     import inspect
 
     if not inspect.isawaitable(result):
@@ -84,7 +90,7 @@ async def _awaited(store: object, name: str, result: Any) -> Any:
             f"awaitable (a plain def?), and the app awaits it: write async def {name}(…) (as the "
             "Store protocol's), or return an awaitable"
         )
-    return await result
+    return result
 
 
 def _decode(name: str, text: str | bytes, where: str) -> Any:

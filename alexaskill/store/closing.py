@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .base import Store, _awaited
+from .base import Store, _awaitable
 
 __all__ = ["close_stores"]
 
@@ -24,6 +24,6 @@ async def close_stores(store: Store, makers: Iterable[tuple[Callable[..., Any], 
 
     for one in (store, *services_stores(makers, besides=store)):
         try:
-            await _awaited(one, "aclose", one.aclose())
+            await _awaitable(one, "aclose", one.aclose())
         except Exception:
             logger.exception("closing the store %s failed", type(one).__name__)
