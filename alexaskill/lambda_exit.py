@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import time
 import weakref
 from typing import Any
 
@@ -24,8 +25,8 @@ _skills: weakref.WeakSet[Any] = weakref.WeakSet()
 _kept: list[Any] = []
 _registered: list[bool] = []
 
-#: Seconds the stores of one skill may take to close at exit, and an invocation still running
-#: (in a daemon thread) to end before they are closed.
+#: Seconds the exit may spend closing the stores, all skills together, an invocation still
+#: running (in a daemon thread) waited for first.
 CLOSE_TIMEOUT = 10.0
 
 
@@ -41,14 +42,13 @@ def close_at_exit(skill: Any) -> None:
 
 
 def _close_all() -> None:
-    """`Skill.aclose` of each skill, on the handler's loop. The loop itself is left as it was,
-    not closed: closing would cancel, and wait for, the tasks handlers left running (one that
-    ignores its cancellation would hold up the exit); a later invocation (from another
-    ``atexit`` function) runs on it still, its stores opened again."""
-    import asyncio  # loaded already: the loop ran
-
+    """`Skill.aclose` of each skill, on the handler's loop, within `CLOSE_TIMEOUT` in all. The
+    loop itself is left as it was, not closed: closing would cancel, and wait for, the tasks
+    handlers left running (one that ignores its cancellation would hold up the exit); a later
+    invocation (from another ``atexit`` function) runs on it still, its stores opened again."""
     from .aws_lambda import _Loop
 
+    end = time.monotonic() + CLOSE_TIMEOUT
     # An invocation still running in a daemon thread (a local server's) holds the loop: not
     # waited for beyond the bound, nor closed under it.
     if not _Loop.lock.acquire(timeout=CLOSE_TIMEOUT):
@@ -58,13 +58,26 @@ def _close_all() -> None:
         runner = _Loop.runner
         if runner is None:
             return  # no invocation ran on a loop: nothing was opened
+        import asyncio  # loaded already: the loop ran
+
         for skill in [*_skills, *_kept]:
             aclose = getattr(skill, "aclose", None)
             if aclose is None:
                 continue
+            name = type(skill).__name__
+            left = end - time.monotonic()
+            if left <= 0:  # one bound for them all: the exit is not held up once per skill
+                logger.warning(_NOT_CLOSED, name, CLOSE_TIMEOUT)
+                continue
             try:  # bounded: a store whose server does not answer must not hold up the exit
-                runner.run(asyncio.wait_for(aclose(), CLOSE_TIMEOUT))
-            except Exception:
-                logger.exception("closing the stores of %s at exit failed", type(skill).__name__)
+                runner.run(asyncio.wait_for(aclose(), left))
+            except Exception as exc:
+                if isinstance(exc, TimeoutError) and time.monotonic() >= end:
+                    logger.warning(_NOT_CLOSED, name, CLOSE_TIMEOUT)  # (no traceback: ours)
+                else:
+                    logger.exception("closing the stores of %s at exit failed", name)
     finally:
         _Loop.lock.release()
+
+
+_NOT_CLOSED = "the stores of %s were not closed at exit: closing took over %g s"

@@ -1067,3 +1067,55 @@ def test_an_invocation_still_running_at_exit_does_not_hold_up_the_exit() -> None
     )
     assert result.stdout == "exiting\n", result.stderr
     assert "stores were not closed at exit: an invocation still runs" in result.stderr
+
+
+_TWO_HANGING_AT_EXIT = """
+import asyncio, sys
+from alexaskill import Skill, speak
+from alexaskill import lambda_exit
+from alexaskill.aws_lambda import handler
+from alexaskill.store import Attributes, MemoryStore
+from alexaskill.testing import RequestFactory
+
+lambda_exit.CLOSE_TIMEOUT = 0.5  # (the bound on the exit: these closes never end)
+
+class Hanging(MemoryStore):
+    async def aclose(self):
+        print("closing", self.name, flush=True)
+        await asyncio.Event().wait()  # for ever: a server that never answers
+
+skills = []
+for name in ("first", "second"):
+    store = Hanging()
+    store.name = name
+    skill = Skill(sys.argv[1], store=store)
+    skills.append(skill)
+
+    @skill.launch
+    def launch(attributes: Attributes):
+        return speak("Hi.")
+
+    envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
+    print(handler(skill)(envelope)["response"]["outputSpeech"]["text"], flush=True)
+"""
+
+
+def test_the_stores_closed_at_exit_share_one_bound_however_many_skills() -> None:
+    # Each skill had CLOSE_TIMEOUT of its own (after as long a wait for an invocation still
+    # running): a process that answered several skills whose stores' servers did not answer
+    # took that many times 10 s to exit. Once the bound is spent, the others are said left.
+    result = subprocess.run(
+        [sys.executable, "-c", _TWO_HANGING_AT_EXIT, SKILL_ID],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.split("\n")
+    assert said[:2] == ["Hi.", "Hi."] and said[-1] == "", result.stderr
+    assert len(said) == 4 and said[2] in ("closing first", "closing second"), result.stderr
+    said_left = "the stores of Skill were not closed at exit: closing took over 0.5 s"
+    assert result.stderr.count(said_left) == 2, result.stderr  # the one cut short, the other
+    assert "Traceback" not in result.stderr
