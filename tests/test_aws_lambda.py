@@ -1115,7 +1115,9 @@ def test_the_stores_closed_at_exit_share_one_bound_however_many_skills() -> None
     assert result.returncode == 0, result.stderr
     said = result.stdout.split("\n")
     assert said[:2] == ["Hi.", "Hi."] and said[-1] == "", result.stderr
-    assert len(said) == 4 and said[2] in ("closing first", "closing second"), result.stderr
+    # One close started at most (none if a stalled CI ran out the 0.5 s before the first).
+    assert set(said[2:-1]) <= {"closing first", "closing second"}, result.stderr
+    assert len(said) <= 4, result.stderr
     said_left = "the stores of Skill were not closed at exit: closing took over 0.5 s"
     assert result.stderr.count(said_left) == 2, result.stderr  # the one cut short, the other
     assert "Traceback" not in result.stderr
