@@ -14,15 +14,17 @@ import atexit
 import logging
 import time
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["close_at_exit"]
 
 logger = logging.getLogger("alexaskill")
 
-#: The skills whose stores close at exit (one that no weak reference can follow: kept).
-_skills: weakref.WeakSet[Any] = weakref.WeakSet()
-_kept: list[Any] = []
+#: The skills whose stores close at exit, by identity (``id``), as the handler keys its plans:
+#: not by their ``__eq__`` and ``__hash__`` (two skills may compare equal, one be unhashable).
+#: A weak reference each, or the skill itself for one no weak reference can follow (kept).
+_skills: dict[int, Callable[[], Any]] = {}
 _registered: list[bool] = []
 
 #: Seconds the exit may spend closing the stores, all skills together, an invocation still
@@ -32,10 +34,12 @@ CLOSE_TIMEOUT = 10.0
 
 def close_at_exit(skill: Any) -> None:
     """Close ``skill``'s stores (`Skill.aclose`) on the handler's event loop at exit."""
+    key = id(skill)
     try:
-        _skills.add(skill)
+        _skills[key] = weakref.ref(skill)
+        weakref.finalize(skill, _skills.pop, key, None).atexit = False  # its id, free again
     except TypeError:
-        _kept.append(skill)
+        _skills[key] = lambda: skill  # kept alive: its id is no other's
     if not _registered:
         _registered.append(True)
         atexit.register(_close_all)
@@ -60,7 +64,8 @@ def _close_all() -> None:
             return  # no invocation ran on a loop: nothing was opened
         import asyncio  # loaded already: the loop ran
 
-        for skill in [*_skills, *_kept]:
+        for follow in list(_skills.values()):
+            skill = follow()  # (None: gone since)
             aclose = getattr(skill, "aclose", None)
             if aclose is None:
                 continue

@@ -1121,3 +1121,54 @@ def test_the_stores_closed_at_exit_share_one_bound_however_many_skills() -> None
     said_left = "the stores of Skill were not closed at exit: closing took over 0.5 s"
     assert result.stderr.count(said_left) == 2, result.stderr  # the one cut short, the other
     assert "Traceback" not in result.stderr
+
+
+_EQUAL_SKILLS_AT_EXIT = """
+import sys
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import handler
+from alexaskill.store import Attributes, MemoryStore
+from alexaskill.testing import RequestFactory
+
+class Store(MemoryStore):
+    async def aclose(self):
+        print("closed", self.name)
+
+class SameSkill(Skill):
+    # Equal by skill id (one per locale, say): two such skills are one set member.
+    def __eq__(self, other):
+        return isinstance(other, Skill) and other.skill_ids == self.skill_ids
+
+    def __hash__(self):
+        return hash(repr(self.skill_ids))
+
+skills = []  # (alive at exit)
+for name in ("first", "second"):
+    store = Store()
+    store.name = name
+    skill = SameSkill(sys.argv[1], store=store)
+    skills.append(skill)
+
+    @skill.launch
+    def launch(attributes: Attributes):
+        return speak("Hi.")
+
+    envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
+    print(handler(skill)(envelope)["response"]["outputSpeech"]["text"], flush=True)
+"""
+
+
+def test_skills_that_compare_equal_each_have_their_stores_closed_at_exit() -> None:
+    # The skills were kept in a WeakSet, by their __eq__ and __hash__: of two equal skills only
+    # one had its stores closed (the handler keys its plans by identity for this reason).
+    result = subprocess.run(
+        [sys.executable, "-c", _EQUAL_SKILLS_AT_EXIT, SKILL_ID],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.split("\n")
+    assert said[:2] == ["Hi.", "Hi."] and sorted(said[2:]) == ["", "closed first", "closed second"]
