@@ -60,7 +60,7 @@ until the deadline. A save of attributes under way is waited for, bounded only b
 own timeouts: cut short, it would still be made (and made again by the user's retry), and an
 answer sent first would freeze it with the function until the next invocation.
 
-A SQLite store (the default) does not suit Lambda: the first invocation to use it warns.
+A SQLite store (the default) does not suit Lambda: the first invocation warns if a handler uses it.
 
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
