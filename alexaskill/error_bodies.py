@@ -17,4 +17,9 @@ def error_body(reason: str) -> bytes:
     (a quote or a control character in it, or in what it quotes of a request, stays valid) and
     cut to its first 200 characters. Every refusal's body is made here, so all read alike:
     they were written by hand in some places, by ``msgspec`` (``{"error":"…"}``) in others."""
-    return b'{"error": %s}' % msgspec.json.encode(reason[:_MAX_REASON])
+    shown = reason[:_MAX_REASON]
+    try:
+        return b'{"error": %s}' % msgspec.json.encode(shown)
+    except UnicodeEncodeError:  # a lone surrogate (surrogateescape'd bytes): shown as \udcff
+        shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")
+        return b'{"error": %s}' % msgspec.json.encode(shown)

@@ -71,3 +71,12 @@ def test_no_module_writes_an_error_body_of_its_own() -> None:
         if by_hand.search(line)
     ]
     assert found == []
+
+
+def test_an_error_body_is_made_for_a_reason_with_a_lone_surrogate() -> None:
+    # A reason holding a lone surrogate (text decoded with surrogateescape, from a verifier of
+    # one's own, say) made msgspec raise UnicodeEncodeError: the refusal became a 500.
+    said = json.loads(error_body("bad byte: \udcff here"))["error"]
+    assert said == "bad byte: \\udcff here"
+    body = _refusal(b"400 Bad Request", "\ud800").partition(b"\r\n\r\n")[2]
+    assert json.loads(body) == {"error": "\\ud800"}
