@@ -558,3 +558,18 @@ def test_audio_failed_only_of_a_stream_the_device_is_playing(
         "stream playing)\n"
     ) in out
     assert out.rsplit("> /audio failed\n", 1)[1].startswith("  → AudioPlayer.PlaybackFailed 0")
+
+
+def test_a_play_of_the_stream_playing_with_the_session_open_plays_once_it_ends(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stream playing replaced by a Play of its own token in a reply that keeps the session
+    # open: chat reported it stopped, as it should, and that report made the player STOPPED,
+    # so the stream held for the session was lost and never played when the session ended.
+    out = chat(monkeypatch, "open the podcast\nask the podcast to play and ask\n/player\nstop\n")
+    asked = _after(out, "ask the podcast to play and ask")
+    assert asked.rstrip("\n").endswith(STOPPED)
+    assert _after(out, "/player") == "  player:     PAUSED 0 at 0 ms"
+    stopped = _after(out, "stop")
+    assert "  player:     PLAYING 0 at 0 ms\n  session:    ended\n" in stopped
+    assert stopped.rstrip("\n").endswith(STARTED.format(0))

@@ -677,3 +677,17 @@ def test_a_request_in_a_session_of_its_own_leaves_the_paused_stream_paused() -> 
         assert (client.player.activity, client.player.starts) == ("PAUSED", 0)
         client.intent("AMAZON.NoIntent")  # the client's session ends: now it plays
         assert (client.player.activity, client.player.starts) == ("PLAYING", 1)
+
+
+def test_a_play_of_the_same_token_held_for_the_session_outlives_the_old_one_s_stop() -> None:
+    # A REPLACE_ALL Play of the token playing, in a reply keeping the session open: the stream
+    # playing stops (its PlaybackStopped, as chat and the page send it) and the new one is held
+    # paused while Alexa listens. That PlaybackStopped made the player STOPPED, the held stream
+    # lost: it never played once the session ended.
+    player = DevicePlayer("0", activity="PLAYING", offset_in_milliseconds=7_000)
+    player.follow([AudioPlayer.Play(EPISODES[0], "0")._wire()], session_open=True)
+    assert (player.activity, player.paused_for_session, player.stops) == ("PAUSED", True, 1)
+    assert player.report("PlaybackStopped", {}) == {"token": "0", "offsetInMilliseconds": 7_000}
+    assert (player.token, player.activity, player.paused_for_session) == ("0", "PAUSED", True)
+    player.session_ended()
+    assert (player.activity, player.starts) == ("PLAYING", 1)

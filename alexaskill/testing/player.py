@@ -277,10 +277,14 @@ class DevicePlayer:
             event == "PlaybackStopped"
             and stopped
             and stopped.token == token
-            and (token != self.token or (untold and self.activity == "PLAYING"))
+            and (
+                token != self.token
+                or (untold and (self.activity == "PLAYING" or self.paused_for_session))
+            )
         ):
             # The stream a Play replaced as it played (its stop not yet told, when the Play
-            # was of the same token): the one that replaced it plays on.
+            # was of the same token): the one that replaced it plays on, or stays held paused
+            # for the session.
             return {
                 "token": token,
                 "offsetInMilliseconds": stopped.offset_in_milliseconds,
