@@ -691,3 +691,29 @@ def test_a_play_of_the_same_token_held_for_the_session_outlives_the_old_one_s_st
     assert (player.token, player.activity, player.paused_for_session) == ("0", "PAUSED", True)
     player.session_ended()
     assert (player.activity, player.starts) == ("PLAYING", 1)
+
+
+def test_after_a_playback_finished_that_raised_the_next_stream_queued_plays() -> None:
+    # The skill's PlaybackFinished handler failed: Alexa heard its answer (HTTP 200, nothing
+    # to do) and the device went on to the next stream queued, as with
+    # raise_handler_errors=False. The test that goes on after the raise found the player
+    # FINISHED, the queue waiting.
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AudioPlayer.PlaybackFinished")
+    def finished() -> None:
+        raise RuntimeError("kaboom")
+
+    def held() -> DevicePlayer:
+        return DevicePlayer("0", activity="PLAYING", queue=[QueuedStream("1", EPISODES[1])])
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        client.player = held()
+        assert client.audio_event("PlaybackFinished").status_code == 200
+        heard = (client.player.token, client.player.activity, client.player.queue)
+    assert heard == ("1", "PLAYING", [])
+    with TestClient(skill) as client:
+        client.player = held()
+        with pytest.raises(RuntimeError, match="kaboom"):
+            client.audio_event("PlaybackFinished")
+        assert (client.player.token, client.player.activity, client.player.queue) == heard

@@ -378,8 +378,11 @@ class TestClient(Talking):
             and session.get("sessionId") == self._session["sessionId"]
         )
         self.factory.player.answered(envelope, result, own_session=ours)
-        if ours and isinstance(request, Mapping):
-            self._follow(str(request.get("type")), result)
+        kind = request.get("type") if isinstance(request, Mapping) else None
+        if kind == "AudioPlayer.PlaybackFinished" and result.status_code == 200:
+            self.factory.player.finished()  # (the next stream queued plays)
+        if ours:
+            self._follow(str(kind), result)
 
     def send(
         self, request_type: str, *, session: Mapping[str, Any] | None = None, **fields: Any
@@ -404,10 +407,7 @@ class TestClient(Talking):
             **fields,
         )
         grant_scopes(envelope, self.api.permissions)  # what the user granted, as Alexa says it
-        result = self.send_envelope(envelope)
-        if event == "PlaybackFinished" and result.status_code == 200:
-            self.factory.player.finished()
-        return result
+        return self.send_envelope(envelope)
 
     def audio_event(self, event: str, **fields: Any) -> SkillResponse:
         """The device's audio player reports ``event`` (``"PlaybackStarted"``,
