@@ -717,3 +717,27 @@ def test_after_a_playback_finished_that_raised_the_next_stream_queued_plays() ->
         with pytest.raises(RuntimeError, match="kaboom"):
             client.audio_event("PlaybackFinished")
         assert (client.player.token, client.player.activity, client.player.queue) == heard
+
+
+def test_a_device_without_an_audio_player_holds_no_stream() -> None:
+    # As the simulator's page drops its player when AudioPlayer is unticked: the client's
+    # player went on holding the stream on a device that plays none (and started the one
+    # paused for the session), so AudioPlayer declared again found it PLAYING.
+    seen: list[object] = []
+    with TestClient(_asking_podcast(seen), raise_handler_errors=False) as client:
+        client.intent("PlayAndAsk")
+        queued = QueuedStream("1", EPISODES[1])
+        client.player.queue.append(queued)
+        assert (client.player.token, client.player.activity) == ("0", "PAUSED")
+        client.interfaces = ("Display",)
+        player = client.player
+        assert (player.token, player.url, player.activity, player.queue) == (None, None, "IDLE", [])
+        assert (player.starts, player.paused_for_session) == (0, False)
+        client.interfaces = ("AudioPlayer",)
+        client.intent("AMAZON.NoIntent")
+        # Interfaces that keep AudioPlayer keep the player (the page's too): the session over,
+        # the stream paused for it plays.
+        client.intent("PlayAndAsk")
+        client.interfaces = ("AudioPlayer", "Display")
+        assert (client.player.token, client.player.activity) == ("0", "PLAYING")
+    assert seen == [(None, None, "IDLE"), (None, None, "IDLE"), (None, None, "IDLE")]

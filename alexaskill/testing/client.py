@@ -223,6 +223,8 @@ class TestClient(Talking):
     @interfaces.setter
     def interfaces(self, value: Iterable[str]) -> None:
         interfaces, self.factory.interfaces = self.factory.interfaces, check_interfaces(value)
+        if "AudioPlayer" not in self.factory.interfaces:
+            self.factory.player.forget()
         if set(self.factory.interfaces) != set(interfaces):  # (another device)
             self.new_session()
 

@@ -223,6 +223,14 @@ class DevicePlayer:
             self.starts += 1
         self.paused_for_session = False
 
+    def forget(self) -> None:
+        """The device declares no AudioPlayer interface: it holds no stream, nor a queue (the
+        simulator's page drops its player the same way)."""
+        self.token = self.url = self.stopped = None
+        self.activity, self.offset_in_milliseconds = "IDLE", 0
+        self.queue.clear()
+        self.paused_for_session = False
+
     def _hold(self, stream: QueuedStream) -> None:
         self.token, self.url = stream.token, stream.url
         self.offset_in_milliseconds = stream.offset_in_milliseconds
