@@ -1129,3 +1129,13 @@ def test_changing_the_devices_interfaces_starts_a_new_session() -> None:
         client.interfaces = SCREEN  # the same device: the session goes on
         client.intent("Count")
     assert [entry["new"] for entry in seen] == [True, True, False]
+
+
+def test_a_device_id_that_is_no_text_is_refused_with_a_device_id_as_the_example() -> None:
+    # The refusal showed an account id (amzn1.ask.account.…) as the example of a device id.
+    skill, _ = recording_skill()
+    with pytest.raises(TypeError, match=r"device_id is an id: a str such as 'amzn1\.ask\.device"):
+        TestClient(skill, device_id=5)  # type: ignore[arg-type]
+    account = r"user_id is an id: a str such as 'amzn1\.ask\.account"
+    with TestClient(skill) as client, pytest.raises(TypeError, match=account):
+        client.user_id = None  # type: ignore[assignment]

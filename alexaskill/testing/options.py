@@ -94,7 +94,8 @@ def checked_id(field: str, value: object) -> str:
     """``value`` for the client's ``field`` (``user_id``, ``device_id``): `TypeError` unless it
     is a str that is not empty, as Alexa's ids are (``amzn1.ask.account.…``)."""
     if not isinstance(value, str) or not value:
-        raise TypeError(f"{field} is an id: a str such as 'amzn1.ask.account.A1B2', not {value!r}")
+        shape = "device" if field == "device_id" else "account"
+        raise TypeError(f"{field} is an id: a str such as 'amzn1.ask.{shape}.A1B2', not {value!r}")
     return value
 
 
