@@ -1060,6 +1060,7 @@ def test_an_answer_alexa_refuses_ends_the_session_and_its_attributes_are_not_car
         refused = client.intent("Broken")
         assert refused.refusal is not None and refused.session_attributes == {"step": "refused"}
         assert client.player.activity == "PLAYING"  # the session over, the stream plays
+        client.session_ended("ERROR")  # (Alexa's, in the session it ends: INVALID_RESPONSE)
         with pytest.raises(ValueError, match="no session is open"):
             client.session_ended()
         client.launch()
@@ -1139,3 +1140,33 @@ def test_a_device_id_that_is_no_text_is_refused_with_a_device_id_as_the_example(
     account = r"user_id is an id: a str such as 'amzn1\.ask\.account"
     with TestClient(skill) as client, pytest.raises(TypeError, match=account):
         client.user_id = None  # type: ignore[assignment]
+
+
+def test_after_an_answer_alexa_refuses_its_session_ends_with_a_session_ended_request_in_it() -> (
+    None
+):
+    # Alexa ends the session of an answer it refuses with a SessionEndedRequest (ERROR,
+    # INVALID_RESPONSE) in that session, as say() sends it: once the client ended the session
+    # at the refusal, say()'s went in a brand-new session (new: true, another id), and
+    # client.session_ended("ERROR") was refused as if no session were open.
+    skill = Skill(SKILL_ID)
+    skill.launch(lambda: ask("Yes?"))
+    skill.intent("Broken", utterances=["break it"])(lambda: ask(Ssml("<speak>a <b>x</speak>")))
+    ended: list[tuple[bool, str, dict[str, Any]]] = []
+
+    @skill.session_ended
+    def record(session: Session) -> None:
+        ended.append((session.new, session.session_id, dict(session.attributes)))
+
+    with TestClient(skill, invocation="the cafe", raise_handler_errors=False) as client:
+        client.say("open the cafe")
+        assert client._session is not None
+        opened = client._session["sessionId"]
+        client.say("break it")
+        client.launch()
+        assert client.intent("Broken").refusal is not None
+        client.session_ended("ERROR")
+        with pytest.raises(ValueError, match="no session is open"):
+            client.session_ended()  # that one ended it
+    assert [(new, attributes) for new, _, attributes in ended] == [(False, {}), (False, {})]
+    assert ended[0][1] == opened and ended[1][1] != opened

@@ -164,6 +164,8 @@ class TestClient(Talking):
         self.store = skill.store
         self.http = StarletteClient(skill, raise_server_exceptions=True)
         self._session: dict[str, Any] | None = None
+        #: The session of an answer Alexa refused, which its SessionEndedRequest (ERROR) ends.
+        self._ending: dict[str, Any] | None = None
         self.last: SkillResponse | None = None
         self._model = model
         self.invocation = invocation
@@ -272,13 +274,15 @@ class TestClient(Talking):
         (`DevicePlayer.session_ended`)."""
         if self._session is not None:
             self.factory.player.session_ended()
-        self._session = self._said = None  # (the next `say` takes the session as it is now)
+        self._session = self._said = self._ending = None  # (`say` takes the session as it is)
 
     def _session_for(self, request_type: str) -> dict[str, Any] | None:
         if request_type not in SESSION_TYPES:
             return None
         if self._session is None:
-            self._session = self.factory.session()
+            ending, self._ending = self._ending, None  # (a refused answer's: Alexa ends it)
+            ends = ending if request_type == "SessionEndedRequest" else None
+            self._session = {**ends, "new": False} if ends is not None else self.factory.session()
         return self._session
 
     def _follow(self, request_type: str, result: SkillResponse) -> None:
@@ -293,7 +297,7 @@ class TestClient(Talking):
             result.should_end_session, self.interfaces, result.directives
         )
         if result.status_code != 200 or result.refusal is not None or ended:
-            self._session = None
+            self._session, self._ending = None, None if ended else self._session
             return
         self._session = {
             **self._session,
@@ -484,7 +488,7 @@ class TestClient(Talking):
         sends none then); with ``reason="ERROR"``, an ``error`` as Alexa sends one
         (``INVALID_RESPONSE``) unless ``error=`` gives it. `send` builds any request."""
         ended = session_ended_fields(reason, fields)
-        if self._session is None:
+        if self._session is None and self._ending is None:
             raise ValueError(
                 "session_ended(): no session is open, and Alexa sends a SessionEndedRequest only "
                 "to end an open one (never after an answer that ended it, with shouldEndSession "
