@@ -1170,3 +1170,25 @@ def test_after_an_answer_alexa_refuses_its_session_ends_with_a_session_ended_req
             client.session_ended()  # that one ended it
     assert [(new, attributes) for new, _, attributes in ended] == [(False, {}), (False, {})]
     assert ended[0][1] == opened and ended[1][1] != opened
+
+
+def test_a_refused_answer_that_said_end_keeps_its_session_for_alexas_ending_request() -> None:
+    # An answer Alexa refuses is followed by a SessionEndedRequest (ERROR) in its session,
+    # whatever shouldEndSession it said: the client kept the session for it only when the
+    # refused answer would have kept the session open (speak()'s true lost it).
+    skill = Skill(SKILL_ID)
+    skill.launch(lambda: ask("Yes?"))
+    skill.intent("Broken")(lambda: speak(Ssml("<speak>a <b>x</speak>")))
+    ended: list[str] = []
+
+    @skill.session_ended
+    def record(session: Session) -> None:
+        ended.append(session.session_id)
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        client.launch()
+        assert client._session is not None
+        opened = client._session["sessionId"]
+        assert client.intent("Broken").refusal is not None
+        client.session_ended("ERROR")
+    assert ended == [opened]

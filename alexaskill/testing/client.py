@@ -22,7 +22,7 @@ from .options import (
     checked_id,
 )
 from .pki import TestPKI
-from .player import PLAYER_EVENTS, DevicePlayer, ends_session
+from .player import PLAYER_EVENTS, DevicePlayer
 from .requests import (
     DEFAULT_SKILL_ID,
     SESSION_TYPES,
@@ -36,6 +36,7 @@ from .requests import (
     session_ended_fields,
 )
 from .response import SkillResponse, ssml_refusal
+from .sessions import session_after
 from .swap import SkillSwap
 from .talking import Talking
 from .violations import (
@@ -288,22 +289,14 @@ class TestClient(Talking):
     def _follow(self, request_type: str, result: SkillResponse) -> None:
         if self._session is None or request_type not in SESSION_TYPES:
             return
-        # A session ends as on the device: an answer with shouldEndSession true, or (on a
-        # device without a screen) one that leaves it out and has no dialog directive. An
-        # answer Alexa refuses (an HTTP error, SSML it cannot read) ends it too: the user hears
-        # "There was a problem with the requested skill's response", and its attributes are
-        # never carried.
-        ended = request_type == "SessionEndedRequest" or ends_session(
-            result.should_end_session, self.interfaces, result.directives
-        )
-        if result.status_code != 200 or result.refusal is not None or ended:
-            self._session, self._ending = None, None if ended else self._session
-            return
-        self._session = {
-            **self._session,
-            "new": False,
-            "attributes": result.session_attributes,
-        }
+        # A session ends as on the device (`session_after`, the transports' rule). An answer
+        # Alexa refuses (an HTTP error, SSML it cannot read) ends it whatever it said: the user
+        # hears "There was a problem with the requested skill's response", its attributes are
+        # never carried, and Alexa's SessionEndedRequest (ERROR) goes in it (`_ending`).
+        session, failed = self._session, result.status_code != 200 or result.refusal is not None
+        after = session_after(session, request_type, 200, result.json, interfaces=self.interfaces)
+        self._session = None if failed else after
+        self._ending = session if failed and request_type != "SessionEndedRequest" else None
 
     # --- sending ---
 
