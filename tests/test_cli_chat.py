@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import socket
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -1066,3 +1068,27 @@ def test_chat_url_to_a_server_answering_ill_shaped_parts_does_not_fail_the_turn(
     assert (code, err) == (0, "")
     assert "the turn failed" not in out
     assert out.endswith(shown), out
+
+
+def test_chat_url_sends_the_error_ending_in_the_session_of_the_failed_answer(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alexa's SessionEndedRequest (ERROR) after an answer that failed goes in the session of
+    # that answer (same sessionId, not new): chat --url sent it in a brand-new session.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    bodies: list[dict[str, Any]] = []
+
+    def fails(self: object, request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return httpx.Response(500, text="boom", request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", fails)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    assert (code, err) == (0, "")
+    assert "  → SessionEndedRequest ERROR INVALID_RESPONSE\n" in out
+    failed, ended = bodies
+    assert ended["request"]["reason"] == "ERROR"
+    assert ended["session"]["sessionId"] == failed["session"]["sessionId"]
+    assert ended["session"]["new"] is False
+    assert ended["session"]["attributes"] == failed["session"]["attributes"]

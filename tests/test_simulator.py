@@ -1304,3 +1304,41 @@ def test_a_post_to_no_file_of_the_page_is_not_told_the_file_answers_get(
         assert response.json() == {"error": "no such file: /nosuch"}
     # The page's own files still answer a POST 405.
     assert http.post("/_simulator/simulator.js", json={}).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        (500, {"error": "boom"}),
+        (200, {"version": "1.0", "sessionAttributes": {"lost": 1}, "response": {"ssml": 1}}),
+    ],
+    ids=["500", "refused"],
+)
+def test_the_transport_sends_the_error_ending_in_the_refused_answers_session(
+    pki: TestPKI, failure: tuple[int, Any]
+) -> None:
+    # The Conversation follows an answer Alexa refused with a SessionEndedRequest (ERROR):
+    # Alexa sends it in that answer's session (same id, not new), with the attributes from
+    # before it. The transport sent it in a brand-new session after an HTTP error.
+    from alexaskill import Skill
+    from alexaskill.simulator.session import SkillTarget, _Transport
+
+    opened = {"version": "1.0", "sessionAttributes": {"a": 1}, "response": {}}
+    answers = [(200, opened), failure, (200, {"version": "1.0", "response": {}})]
+
+    def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
+        return answers.pop(0)
+
+    target = SkillTarget("/", Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000"))
+    transport = _Transport(target, pki, post, "en-US", ("Display",), "https://a.example.com")
+    transport.send({"type": "LaunchRequest"}, new_session=True)
+    transport.send({"type": "IntentRequest", "intent": {"name": "X"}}, new_session=False)
+    error = {"type": "INVALID_RESPONSE", "message": "refused"}
+    ending = {"type": "SessionEndedRequest", "reason": "ERROR", "error": error}
+    transport.send(ending, new_session=False)
+    launched, refused, ended = (sent.envelope for sent in transport.sent)
+    assert ended["request"]["reason"] == "ERROR"
+    assert ended["session"]["sessionId"] == launched["session"]["sessionId"]
+    assert ended["session"]["new"] is False
+    assert ended["session"]["attributes"] == {"a": 1} == refused["session"]["attributes"]
+    assert transport.session is None

@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 
 from alexaskill.testing.requests import SCREEN
-from alexaskill.testing.sessions import carried_session, session_after, session_for
+from alexaskill.testing.sessions import (
+    carried_session,
+    refused_session,
+    session_after,
+    session_for,
+)
 
 from .chat_transports import mock_http_transport
 
@@ -210,3 +215,64 @@ def test_a_directive_type_that_is_no_string_is_no_dialog_directive(kind: object)
         **session,
         "new": False,
     }
+
+
+def test_refused_session_is_the_session_before_the_refused_answer() -> None:
+    assert refused_session(SESSION, "IntentRequest") == {**SESSION, "new": False}
+    assert refused_session(SESSION, "SessionEndedRequest") is None  # nothing left to end
+    assert refused_session(SESSION, "AudioPlayer.PlaybackFailed") is None  # outside it
+    assert refused_session(None, "IntentRequest") is None
+
+
+def test_session_for_sends_a_session_ending_in_the_refused_answers_session() -> None:
+    def start() -> dict[str, Any]:
+        return {"sessionId": "new", "new": True, "attributes": {}}
+
+    ending = {"sessionId": "s", "new": False, "attributes": {"kept": 1}}
+    ended = session_for(None, "SessionEndedRequest", new_session=False, start=start, ending=ending)
+    assert ended == ending
+    assert session_for(None, "IntentRequest", new_session=False, start=start, ending=ending) == (
+        start()
+    )
+    forgot = session_for(None, "SessionEndedRequest", new_session=True, start=start, ending=ending)
+    assert forgot == start()
+
+
+BAD_SSML = {
+    "version": "1.0",
+    "sessionAttributes": {"lost": True},
+    "response": {
+        "outputSpeech": {"type": "SSML", "ssml": "<speak>oops"},
+        "shouldEndSession": True,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "failure", [(500, {"error": "boom"}), (0, None), (200, BAD_SSML)], ids=["500", "none", "ssml"]
+)
+def test_chat_url_sends_alexas_error_ending_in_the_session_of_the_refused_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: tuple[int, Any]
+) -> None:
+    # The Conversation follows a refused answer with a SessionEndedRequest (ERROR): Alexa sends
+    # it in that answer's session, with the attributes from before it. chat --url sent it in a
+    # brand-new session (or, for bad SSML, with the refused answer's attributes).
+    said = {"outputSpeech": {"type": "PlainText", "text": "Hi"}, "shouldEndSession": False}
+    opened = {"version": "1.0", "sessionAttributes": {"a": 1}, "response": said}
+    transport, bodies = _http_transport(
+        tmp_path, monkeypatch, [(200, opened), failure, (200, OPEN)]
+    )
+    try:
+        transport.send({"type": "LaunchRequest"}, new_session=True)
+        transport.send(HELP, new_session=False)
+        error = {"type": "INVALID_RESPONSE", "message": "refused"}
+        ending = {"type": "SessionEndedRequest", "reason": "ERROR", "error": error}
+        transport.send(ending, new_session=False)
+        assert transport.session is None
+    finally:
+        transport.close()
+    launched, refused, ended = bodies
+    assert ended["request"]["reason"] == "ERROR"
+    assert ended["session"]["sessionId"] == launched["session"]["sessionId"]
+    assert ended["session"]["new"] is False
+    assert ended["session"]["attributes"] == {"a": 1} == refused["session"]["attributes"]

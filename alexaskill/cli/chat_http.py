@@ -39,6 +39,9 @@ class HttpTransport:
         self.http = httpx.Client(timeout=httpx.Timeout(self.timeout))
         self.app_hint = app_hint
         self.session: dict[str, Any] | None = None
+        #: The session of the last request, which a SessionEndedRequest (ERROR) ends if Alexa
+        #: refused its answer (`refused_session`).
+        self.ending: dict[str, Any] | None = None
         # A skill served on this machine calls Alexa's service APIs at each request's
         # apiEndpoint: a fake served here answers them, so that nothing reaches Amazon.
         self.api = api
@@ -53,15 +56,23 @@ class HttpTransport:
         from ..testing import SkillResponse
         from ..testing.grants import grant_scopes
         from ..testing.response import ssml_refusal
-        from ..testing.sessions import session_after, session_for
+        from ..testing.sessions import refused_session, session_after, session_for
 
         request_type = str(request["type"])
         if new_session and self.session is not None:
             # that session is over: a stream paused in it plays
             self.factory.player.session_ended()
+        # Alexa's SessionEndedRequest (ERROR) after an answer it refused goes in that answer's
+        # session, as it was before it (the simulator's transport and TestClient do the same).
+        ending = self.ending if request.get("reason") == "ERROR" else None
         self.session = session_for(
-            self.session, request_type, new_session=new_session, start=self.factory.session
+            self.session,
+            request_type,
+            new_session=new_session,
+            start=self.factory.session,
+            ending=ending,
         )
+        self.ending = refused_session(self.session, request_type)
         envelope = self.factory.turn(request, self.session)
         grant_scopes(envelope, self.api.permissions)  # what the user granted, as Alexa says it
         body = json.dumps(envelope, ensure_ascii=False).encode()

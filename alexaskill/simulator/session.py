@@ -123,6 +123,9 @@ class _Transport:
     #: responses as Alexa does (None: not told).
     api: FakeAlexaApi | None = None
     session: dict[str, Any] | None = None
+    #: The session of the last request, which a SessionEndedRequest (ERROR) ends if Alexa
+    #: refused its answer (`refused_session`).
+    ending: dict[str, Any] | None = None
     #: The page's audio player, as the context's ``AudioPlayer`` (None: an idle player).
     player: dict[str, Any] | None = None
     sent: list[_Sent] = field(default_factory=list)
@@ -190,12 +193,20 @@ class _Transport:
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
-        from ..testing.sessions import session_after, session_for
+        from ..testing.sessions import refused_session, session_after, session_for
 
         request_type = str(request["type"])
+        # Alexa's SessionEndedRequest (ERROR) after an answer it refused goes in that answer's
+        # session, as it was before it.
+        ending = self.ending if request.get("reason") == "ERROR" else None
         self.session = session_for(
-            self.session, request_type, new_session=new_session, start=self.factory.session
+            self.session,
+            request_type,
+            new_session=new_session,
+            start=self.factory.session,
+            ending=ending,
         )
+        self.ending = refused_session(self.session, request_type)
         envelope = self.factory.turn(request, self.session)
         if self.player is not None and "AudioPlayer" in envelope["context"]:
             envelope["context"]["AudioPlayer"] = dict(self.player)

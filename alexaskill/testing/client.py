@@ -36,7 +36,7 @@ from .requests import (
     session_ended_fields,
 )
 from .response import SkillResponse, ssml_refusal
-from .sessions import session_after
+from .sessions import refused_session, session_after, session_for
 from .swap import SkillSwap
 from .talking import Talking
 from .violations import (
@@ -280,23 +280,23 @@ class TestClient(Talking):
     def _session_for(self, request_type: str) -> dict[str, Any] | None:
         if request_type not in SESSION_TYPES:
             return None
-        if self._session is None:
-            ending, self._ending = self._ending, None  # (a refused answer's: Alexa ends it)
-            ends = ending if request_type == "SessionEndedRequest" else None
-            self._session = {**ends, "new": False} if ends is not None else self.factory.session()
+        ending, self._ending = self._ending, None  # (a refused answer's: Alexa ends it)
+        start, held = self.factory.session, self._session
+        self._session = session_for(
+            held, request_type, new_session=False, start=start, ending=ending
+        )
         return self._session
 
     def _follow(self, request_type: str, result: SkillResponse) -> None:
         if self._session is None or request_type not in SESSION_TYPES:
             return
         # A session ends as on the device (`session_after`, the transports' rule). An answer
-        # Alexa refuses (an HTTP error, SSML it cannot read) ends it whatever it said: the user
-        # hears "There was a problem with the requested skill's response", its attributes are
-        # never carried, and Alexa's SessionEndedRequest (ERROR) goes in it (`_ending`).
+        # Alexa refuses (an HTTP error, bad SSML) ends it whatever it said, its attributes never
+        # carried: Alexa's SessionEndedRequest (ERROR) goes in it (`refused_session`).
         session, failed = self._session, result.status_code != 200 or result.refusal is not None
         after = session_after(session, request_type, 200, result.json, interfaces=self.interfaces)
         self._session = None if failed else after
-        self._ending = session if failed and request_type != "SessionEndedRequest" else None
+        self._ending = refused_session(session, request_type) if failed else None
 
     # --- sending ---
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..responses.response import answer_ends_session
 from .requests import SESSION_TYPES
 
-__all__ = ["carried_session", "session_after", "session_for"]
+__all__ = ["carried_session", "refused_session", "session_after", "session_for"]
 
 
 def session_for(
@@ -21,11 +21,16 @@ def session_for(
     *,
     new_session: bool,
     start: Callable[[], dict[str, Any]],
+    ending: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     """The session a transport holds to send a ``request_type``: ``session`` (None when
     ``new_session`` asks to forget it), else a new one from ``start`` for a request Alexa sends
     in a session. An ``AudioPlayer.*`` or ``PlaybackController.*`` event opens none: Alexa
-    sends it outside any session."""
+    sends it outside any session. A SessionEndedRequest goes in ``ending`` when one is given
+    (unless ``new_session``): the session of an answer Alexa refused (`refused_session`), which
+    Alexa's SessionEndedRequest (ERROR) ends, never a new one."""
+    if ending is not None and not new_session and request_type == "SessionEndedRequest":
+        return ending
     held = None if new_session else session
     if held is None and request_type in SESSION_TYPES:
         return start()
@@ -55,6 +60,20 @@ def session_after(
     if answer_ends_session(answer if isinstance(answer, dict) else {}, interfaces):
         return None
     return carried_session(session, request_type, payload)
+
+
+def refused_session(session: Mapping[str, Any] | None, request_type: str) -> dict[str, Any] | None:
+    """The session Alexa's SessionEndedRequest (ERROR) goes in when it refuses the answer to a
+    ``request_type`` sent in ``session`` (an HTTP error, no answer, SSML it cannot read, a
+    wrong envelope): that same session, no longer new, with the attributes it had before the
+    refused answer (whose own are never carried), whatever the answer said of ending it. None
+    when there is none to end: the request was itself a SessionEndedRequest, or an event sent
+    outside any session."""
+    if session is None or request_type not in SESSION_TYPES:
+        return None
+    if request_type == "SessionEndedRequest":
+        return None
+    return {**session, "new": False}
 
 
 def carried_session(
