@@ -359,3 +359,34 @@ def test_a_call_that_raised_ends_the_dialog_as_its_apology_ended_the_session() -
     sent = [(e.request["type"], e.request.get("dialogState")) for e in after.turn.exchanges]
     assert ("IntentRequest", "IN_PROGRESS") not in sent
     assert after.speech != "3 nights reserved."
+
+
+def test_say_sends_alexas_error_ending_in_the_session_as_it_was_before_the_refused_answer() -> None:
+    # A dialog directive from a skill with no dialog model: Alexa refuses the answer (the
+    # Conversation sees it, TestClient does not) and ends the session with a
+    # SessionEndedRequest (ERROR) carrying the attributes from before the refused answer. The
+    # test client's transport carried the refused answer's own.
+    skill = Skill(SKILL_ID)
+    ended: list[tuple[str, bool, dict[str, Any]]] = []
+
+    @skill.launch
+    def launch(session: Session) -> Any:
+        session.attributes["kept"] = 1
+        return ask("Say go.")
+
+    @skill.intent("Go", utterances=["go"])
+    def go(session: Session) -> Any:
+        session.attributes["refused"] = 1
+        return delegate()
+
+    @skill.on("SessionEndedRequest")
+    def end(session: Session) -> None:
+        ended.append((session.session_id, session.new, dict(session.attributes)))
+
+    with TestClient(skill) as client:
+        client.launch()
+        opened = client._session
+        refused = client.say("go")
+    assert opened is not None
+    assert refused.turn is not None and refused.turn.exchanges[0].refusal is not None
+    assert ended == [(opened["sessionId"], False, {"kept": 1})]

@@ -198,10 +198,27 @@ class ClientTransport:
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
+        #: The session of the last request as it was sent: a SessionEndedRequest (ERROR) ends
+        #: it if the `Conversation` refused the answer (`refused_session`).
+        self.ending: dict[str, Any] | None = None
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> SkillResponse:
-        """Send the ``request`` object in the client's session (a new one if asked)."""
+        """Send the ``request`` object in the client's session (a new one if asked). Alexa's
+        SessionEndedRequest (ERROR) after an answer it refused goes in that answer's session
+        with the attributes from before it, though the client (which does not see refusals
+        such as a dialog directive without a dialog model) carried the refused answer's."""
+        from .requests import SESSION_TYPES
+        from .sessions import refused_session
+
+        client, kind = self.client, str(request["type"])
         if new_session:
-            self.client.new_session()
+            client.new_session()
+        if client._session is None and kind in SESSION_TYPES and kind != "SessionEndedRequest":
+            client._session = client.factory.session()  # (as the client opens one)
+        sent_in = client._session
+        if request.get("reason") == "ERROR" and self.ending is not None and not new_session:
+            client._ending = self.ending  # (the client sends a SessionEndedRequest in it)
         fields = {key: value for key, value in request.items() if key != "type"}
-        return self.client.send(str(request["type"]), **fields)
+        result = client.send(kind, **fields)
+        self.ending = refused_session(sent_in, kind)
+        return result
