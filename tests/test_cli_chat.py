@@ -1092,3 +1092,42 @@ def test_chat_url_sends_the_error_ending_in_the_session_of_the_failed_answer(
     assert ended["session"]["sessionId"] == failed["session"]["sessionId"]
     assert ended["session"]["new"] is False
     assert ended["session"]["attributes"] == failed["session"]["attributes"]
+
+
+def test_chat_url_refuses_an_answer_the_app_refuses_and_shows_violations(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server's Play with an unknown playBehavior was played as REPLACE_ALL (only its shape
+    # and SSML were judged); Alexa refuses it, as the app does in process. Speech answering an
+    # AudioPlayer event was shown as heard, where in process it is a violation.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    stream = {"url": "https://a.example/0.mp3", "token": "0", "offsetInMilliseconds": 0}
+    play = {"type": "AudioPlayer.Play", "playBehavior": "LOUDLY", "audioItem": {"stream": stream}}
+    launches: list[object] = []
+
+    def skill(self: object, request: httpx.Request) -> httpx.Response:
+        sent = json.loads(request.content)["request"]["type"]
+        answer: dict[str, object] = {}  # (to the SessionEndedRequest after the refusal)
+        if sent == "LaunchRequest":  # the first Play Alexa refuses; the second it takes
+            good = {**play, "playBehavior": "REPLACE_ALL"} if launches else play
+            answer = {"directives": [good], "shouldEndSession": True}
+            launches.append(good)
+        elif sent.startswith("PlaybackController."):
+            answer = {"outputSpeech": {"type": "PlainText", "text": "Next one."}}
+        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "open pizza palace\n/launch\n/button next\n", *argv)
+    assert (code, err) == (0, ""), out
+    refused, _, taken = out.partition("> /launch")
+    assert "  Alexa:      There was a problem with the requested skill's response.\n" in refused
+    assert "AudioPlayer.Play playBehavior is 'LOUDLY'" in refused
+    assert "  player:" not in refused, out  # nothing played
+    assert "  player:     PLAYING 0 at 0 ms\n" in taken, out
+    assert (
+        "  violation:  the reply answered PlaybackController.NextCommandIssued with outputSpeech: "
+        "sent all the same (in process the app drops it) (Alexa takes only AudioPlayer "
+        "directives in reply to PlaybackController.NextCommandIssued, and no speech, card or "
+        "reprompt)\n"
+    ) in out

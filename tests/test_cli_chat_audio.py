@@ -302,8 +302,9 @@ def test_over_http_a_play_keeping_the_session_open_is_paused(
 
     import httpx
 
-    play = {
+    play = {  # (playBehavior: without it, Alexa refuses the answer, as the app does)
         "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
         "audioItem": {"stream": {"url": "https://a/0.mp3", "token": "0"}},
     }
     answers = [

@@ -37,10 +37,11 @@ def replay_against(tmp_path: Path, payload: Any) -> tuple[int, str]:
 
 def test_directives_that_are_not_objects_are_shown_not_a_traceback(tmp_path: Path) -> None:
     # _show read each directive's "type" with .get: a string among them was an AttributeError.
+    # (Since the answer is judged by the app's rules, such an answer is refused, as in process.)
     payload = {"version": "1.0", "response": {"directives": ["x", {"type": "AudioPlayer.Stop"}]}}
     code, out = replay_against(tmp_path, payload)
-    assert code == 0
-    assert '  directives: "x" (not an object), AudioPlayer.Stop\n' in out
+    assert code == 1
+    assert "  FAILED: Alexa would refuse the answer (directives[0] is no JSON object)" in out
 
 
 def test_ssml_alexa_would_refuse_fails_the_replay_with_url_too(tmp_path: Path) -> None:
@@ -91,8 +92,101 @@ def test_an_answer_of_the_wrong_shape_fails_the_replay_with_url(tmp_path: Path) 
 def test_an_answer_whose_parts_are_of_the_wrong_shape_is_not_said_empty(tmp_path: Path) -> None:
     # A reprompt or card that is no object is not shown; replay then said "an empty
     # response", which the answer is not.
+    # (Since the answer is judged by the app's rules, such an answer is refused, as in process.)
     payload = {"version": "1.0", "response": {"reprompt": "x", "card": "y"}}
     code, out = replay_against(tmp_path, payload)
-    assert code == 0
+    assert code == 1
     assert "an empty response" not in out
-    assert "  answer:     none of its parts is of a shape shown here (card, reprompt)\n" in out
+    assert "  FAILED: Alexa would refuse the answer (card: Expected `object`, got `str`)" in out
+
+
+def replay_one(tmp_path: Path, request_type: str, payload: Any) -> tuple[int, str]:
+    """Replay one request of ``request_type`` to a server answering HTTP 200 with ``payload``:
+    the exit status and the output."""
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(RequestFactory().envelope(request_type)))
+    app = tmp_path / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    body = json.dumps(payload).encode()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(
+        body
+    )
+    out = io.StringIO()
+    with canned_answer_port(head + b"Connection: close\r\n\r\n" + body) as port:
+        argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
+        code = main(argv, stdout=out, stderr=io.StringIO())
+    return code, out.getvalue()
+
+
+def _play(behavior: str = "REPLACE_ALL", url: str = "https://a.example/0.mp3") -> dict[str, Any]:
+    stream = {"url": url, "token": "0", "offsetInMilliseconds": 0}
+    return {"type": "AudioPlayer.Play", "playBehavior": behavior, "audioItem": {"stream": stream}}
+
+
+def test_replay_url_refuses_what_the_app_refuses_in_process(tmp_path: Path) -> None:
+    # A server's answer was judged only for its shape and SSML: a Play with an unknown
+    # playBehavior or an http stream, a dialog directive answering a LaunchRequest, or speech
+    # over 8000 characters were "all answered", where Alexa refuses each (as the app does).
+    for payload, why in [
+        ({"directives": [_play("LOUDLY")], "shouldEndSession": True}, "playBehavior is 'LOUDLY'"),
+        (
+            {"directives": [_play(url="http://a.example/0.mp3")], "shouldEndSession": True},
+            "audioItem.stream.url must be an HTTPS URL",
+        ),
+        ({"directives": [{"type": "Dialog.Delegate"}]}, "Dialog.Delegate answers an IntentRequest"),
+        (
+            {"outputSpeech": {"type": "PlainText", "text": "a" * 8001}},
+            "outputSpeech.text is 8001 characters; the limit is 8000",
+        ),
+    ]:
+        code, out = replay_one(tmp_path, "LaunchRequest", {"version": "1.0", "response": payload})
+        assert code == 1, (payload, out)
+        assert (
+            f"  FAILED: Alexa would refuse the answer (directives[0]: AudioPlayer.Play {why}"
+            in (out)
+            or f"  FAILED: Alexa would refuse the answer ({why}" in out
+        ), out
+        assert out.endswith("1 request: 1 failed\n"), out
+
+
+def test_replay_url_reports_the_rules_the_app_drops_or_keeps_as_violations(
+    tmp_path: Path,
+) -> None:
+    # Speech in reply to an AudioPlayer event (the app drops it), a Play keeping the session
+    # open (Alexa takes it, and pauses the stream): violations in process, none with --url.
+    speech = {"outputSpeech": {"type": "PlainText", "text": "Now playing."}}
+    code, out = replay_one(
+        tmp_path, "AudioPlayer.PlaybackStarted", {"version": "1.0", "response": speech}
+    )
+    assert code == 1, out
+    assert (
+        "  violation:  the reply answered AudioPlayer.PlaybackStarted with outputSpeech: sent all "
+        "the same (in process the app drops it) (Alexa takes only AudioPlayer.ClearQueue or "
+        "AudioPlayer.Stop in reply to AudioPlayer.PlaybackStarted, and no speech, card or "
+        "reprompt)\n"
+    ) in out
+    assert out.endswith("1 request: all answered, 1 rule violation\n"), out
+    open_play = {"directives": [_play()], "shouldEndSession": False}
+    code, out = replay_one(tmp_path, "LaunchRequest", {"version": "1.0", "response": open_play})
+    assert code == 1, out
+    assert "with AudioPlayer.Play, shouldEndSession: false: the stream is paused at once" in out
+    assert out.endswith("1 request: all answered, 1 rule violation\n"), out
+
+
+def test_replay_url_passes_an_answer_keeping_the_rules(tmp_path: Path) -> None:
+    # (the judging refuses no good answer: a Play ending the session, a card, a reprompt)
+    for request_type, payload in [
+        ("LaunchRequest", {"directives": [_play()], "shouldEndSession": True}),
+        (
+            "LaunchRequest",
+            {
+                "outputSpeech": {"type": "SSML", "ssml": "<speak>Hi</speak>"},
+                "reprompt": {"outputSpeech": {"type": "PlainText", "text": "Well?"}},
+                "card": {"type": "Standard", "title": "T", "text": "x", "image": None},
+                "shouldEndSession": False,
+            },
+        ),
+        ("AudioPlayer.PlaybackNearlyFinished", {"directives": [_play("REPLACE_ENQUEUED")]}),
+    ]:
+        code, out = replay_one(tmp_path, request_type, {"version": "1.0", "response": payload})
+        assert (code, out.splitlines()[-1]) == (0, "1 request: all answered"), out

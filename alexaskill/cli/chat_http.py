@@ -54,6 +54,7 @@ class HttpTransport:
         import httpx
 
         from ..testing import SkillResponse
+        from ..testing.answer_rules import answer_verdict
         from ..testing.grants import grant_scopes
         from ..testing.response import ssml_refusal
         from ..testing.sessions import refused_session, session_after, session_for
@@ -105,12 +106,18 @@ class HttpTransport:
             else:  # the reason of a refusal, shown on its HTTP line
                 payload = {"error": text} if text else None
         calls = tuple(self.api.calls_since(first_call))
+        status = response.status_code
+        refusal = ssml_refusal(status, payload)
+        # the rules the app keeps in process, judged with the request sent
+        judged = None if refusal else answer_verdict(envelope, status, payload)
+        refusal, broken = judged or (refusal, ())
         result = SkillResponse(
-            response.status_code,
+            status,
             payload,
             api_calls=calls,
+            violations=broken,
             request=envelope["request"],
-            refusal=ssml_refusal(response.status_code, payload),  # (the player does none of it)
+            refusal=refusal,  # (the player does none of it)
         )
         self.factory.player.answered(envelope, result)  # what the device does with it
         # As the simulator's: a failed answer, or one that ends the session on this device

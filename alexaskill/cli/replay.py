@@ -331,6 +331,7 @@ def _send_url(
 
     from ..responses.response import envelope_refusal
     from ..testing import DEFAULT_SKILL_ID, SkillResponse, refresh
+    from ..testing.answer_rules import answer_verdict
     from ..testing.response import ssml_refusal
 
     url = _check_url(args.url)
@@ -373,10 +374,13 @@ def _send_url(
                         ended = envelope["request"].get("type") == "SessionEndedRequest"
                         shape = None if ended else envelope_refusal(payload)
                 calls = tuple(api.calls_since(first_call))
-                # Whether Alexa would refuse the answer whole, as judged in process (and as
-                # chat --url judges its shape).
-                refusal = shape or ssml_refusal(response.status_code, payload)
-                result = SkillResponse(response.status_code, payload, calls, refusal=refusal)
+                # Whether Alexa would refuse the answer whole, as judged in process (and the
+                # rules the app keeps there: their violations too).
+                status = response.status_code
+                refusal = shape or ssml_refusal(status, payload)
+                judged = None if refusal else answer_verdict(envelope, status, payload, skill)
+                refusal, broken = judged or (refusal, ())
+                result = SkillResponse(status, payload, calls, broken, refusal=refusal)
             yield name, envelope, result
 
 
@@ -416,8 +420,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "request"
                 )
             failed += problem is not None
-            # Parts the app dropped for breaking Alexa's rules (in this process only: a
-            # server's are in its log).
+            # Parts the app dropped for breaking Alexa's rules (a server's: those it sent).
             broken = [str(violation) for violation in result.violations]
             violations += len(broken)
             if args.json:

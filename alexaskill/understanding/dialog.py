@@ -275,7 +275,12 @@ class Conversation(DialogAnswers):
             self._refuse(turn, exchange, what, note=note, kind=kind)
             return
         response = exchange.response
-        refusal = envelope_refusal(reply.json) or response_ssml_error(response)
+        # (a transport's reply may say why too: chat --url judges a server's by the app's rules)
+        refusal = (
+            envelope_refusal(reply.json)
+            or response_ssml_error(response)
+            or getattr(reply, "refusal", None)
+        )
         if refusal is not None:
             self._refuse(turn, exchange, refusal)
             return

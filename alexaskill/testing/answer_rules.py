@@ -1,0 +1,177 @@
+"""Alexa's response rules applied to an answer from a server (``chat --url``, ``replay --url``).
+
+In process the app checks each reply as it builds it (`alexaskill.responses.Response`) and
+against its request (`alexaskill.rules.check_reply`). A server's answer arrives as JSON: here
+it is decoded into the same typed `Response` and put through the same checks, with the request
+envelope that was sent, so that an answer Alexa refuses (an AudioPlayer.Play with an unknown
+``playBehavior`` or an ``http`` stream, a dialog directive answering a LaunchRequest, speech
+longer than 8000 characters) is reported as one, not played.
+
+`answer_verdict` tells apart, as the test client does in process:
+
+- a **refusal**: a rule whose break makes the app raise (its apology) and Alexa refuse the reply
+  whole (the user hears "There was a problem with the requested skill's response");
+- **violations**: the parts the app would have dropped (speech in reply to an AudioPlayer event)
+  and those Alexa takes for the device to ignore (``kept``), as `RuleViolation` values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from typing import Any, Final
+
+import msgspec
+
+from ..exceptions import MalformedRequestError, ResponseError, RuleViolation
+from ..models import decode_envelope
+from ..responses import Reprompt, Response
+from ..responses.cards import (
+    AskForPermissionsConsentCard,
+    LinkAccountCard,
+    SimpleCard,
+    StandardCard,
+    _StandardCardWire,
+)
+from ..responses.fulfillment import CanFulfillIntent
+from ..responses.response import ExperimentTrigger
+from ..responses.speech import PlainTextSpeech, SsmlSpeech
+
+__all__ = ["answer_verdict"]
+
+_SPEECH: Final = PlainTextSpeech | SsmlSpeech
+_CARDS: Final = SimpleCard | _StandardCardWire | LinkAccountCard | AskForPermissionsConsentCard
+#: What the server sent is no handler's: the app drops nothing of it.
+_SENT: Final = "sent all the same (in process the app drops it)"
+
+# While an answer is judged, the rule checks' log lines are left out: the verdict says it all.
+_judging: ContextVar[bool] = ContextVar("alexaskill_judging_answer", default=False)
+
+
+def _quiet(record: logging.LogRecord) -> bool:
+    return not _judging.get()
+
+
+@contextlib.contextmanager
+def _unlogged() -> Iterator[None]:
+    logger = logging.getLogger("alexaskill")
+    token = _judging.set(True)
+    logger.addFilter(_quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_quiet)
+        _judging.reset(token)
+
+
+def _no_nulls(value: Any) -> Any:
+    """``value`` with the members of its objects that are JSON null left out (as absent)."""
+    if isinstance(value, Mapping):
+        return {key: _no_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_no_nulls(item) for item in value]
+    return value
+
+
+def _typed(value: Any, into: Any, field: str) -> Any:
+    try:
+        return msgspec.convert(_no_nulls(value), into)
+    except msgspec.ValidationError as exc:
+        said = str(exc)  # (a check of the struct's own names its field already)
+        raise ResponseError(said if said.startswith(field) else f"{field}: {said}") from None
+
+
+def _card(value: Any) -> Any:
+    card = _typed(value, _CARDS, "card")
+    if isinstance(card, _StandardCardWire):  # laid out flat, for StandardCard's checks
+        image = card.image
+        small = getattr(image, "small_image_url", msgspec.UNSET)
+        large = getattr(image, "large_image_url", msgspec.UNSET)
+        return StandardCard(
+            card.title,
+            card.text,
+            small_image_url=None if small is msgspec.UNSET else small,
+            large_image_url=None if large is msgspec.UNSET else large,
+        )
+    return card
+
+
+def _reprompt(value: Any) -> Reprompt:
+    if not isinstance(value, Mapping):
+        raise ResponseError("reprompt must be an object")
+    speech = value.get("outputSpeech")
+    directives = value.get("directives")
+    return Reprompt(
+        output_speech=msgspec.UNSET if speech is None else _typed(speech, _SPEECH, "reprompt"),
+        directives=() if directives is None else directives,
+    )
+
+
+def decode_answer(answer: Mapping[str, Any]) -> Response:
+    """The ``response`` object of an answer as a `Response`, checked as one built in process;
+    `ResponseError` where Alexa refuses it. A part given as JSON null counts as left out."""
+    parts: dict[str, Any] = {}
+    speech = answer.get("outputSpeech")
+    if speech is not None:
+        parts["output_speech"] = _typed(speech, _SPEECH, "outputSpeech")
+    if answer.get("card") is not None:
+        parts["card"] = _card(answer["card"])
+    if answer.get("reprompt") is not None:
+        parts["reprompt"] = _reprompt(answer["reprompt"])
+    directives = answer.get("directives")
+    if directives is not None:
+        for index, directive in enumerate(directives if isinstance(directives, list) else ()):
+            if not isinstance(directive, Mapping):  # (said of a Python value otherwise)
+                raise ResponseError(f"directives[{index}] is no JSON object")
+        parts["directives"] = directives
+    if answer.get("shouldEndSession") is not None:
+        parts["should_end_session"] = answer["shouldEndSession"]
+    if answer.get("canFulfillIntent") is not None:
+        parts["can_fulfill_intent"] = _typed(
+            answer["canFulfillIntent"], CanFulfillIntent, "canFulfillIntent"
+        )
+    if answer.get("apiResponse") is not None:
+        parts["api_response"] = answer["apiResponse"]
+    if answer.get("experimentation") is not None:
+        parts["experimentation"] = _typed(
+            answer["experimentation"], ExperimentTrigger, "experimentation"
+        )
+    return Response(**parts)
+
+
+def answer_verdict(
+    envelope: Mapping[str, Any], status: int, payload: Any, skill: Any = None
+) -> tuple[str | None, tuple[RuleViolation, ...]]:
+    """Why Alexa refuses ``payload`` (answered with HTTP ``status`` to the request ``envelope``, as
+    sent; only a 200 is judged) by the rules the app keeps in process, or None; and
+    the rules it breaks that Alexa lets pass or the app would have dropped. ``skill`` (a
+    `Skill`) lets the dialog directives' slots be checked against its intents. An answer of no
+    envelope's shape, or to a request that does not decode, is not judged here
+    (`envelope_refusal` says why Alexa refuses it)."""
+    from ..rules import check_reply
+
+    answer = payload.get("response") if isinstance(payload, Mapping) else None
+    if status != 200 or not isinstance(answer, Mapping):
+        return None, ()
+    try:
+        request = decode_envelope(msgspec.json.encode(envelope))
+    except (MalformedRequestError, msgspec.MsgspecError, TypeError):
+        return None, ()
+    if request.request.type == "SessionEndedRequest":
+        return None, ()  # Alexa ignores whatever answers it
+    found: list[RuleViolation] = []
+    try:
+        with _unlogged():
+            response = decode_answer(answer)
+            check_reply(response, request, skill, violations=found)
+    except ResponseError as exc:
+        return str(exc), ()
+    violations = tuple(
+        v
+        if v.kept
+        else RuleViolation(v.request_type, v.dropped, v.rule, request_id=v.request_id, fate=_SENT)
+        for v in found
+    )
+    return None, violations
