@@ -190,3 +190,25 @@ def test_replay_url_passes_an_answer_keeping_the_rules(tmp_path: Path) -> None:
     ]:
         code, out = replay_one(tmp_path, request_type, {"version": "1.0", "response": payload})
         assert (code, out.splitlines()[-1]) == (0, "1 request: all answered"), out
+
+
+def test_replay_url_judges_as_alexa_where_the_app_s_builders_differ(tmp_path: Path) -> None:
+    # A reprompt with shouldEndSession true, which the app refuses to build, was a refusal
+    # "Alexa would ignore the reprompt": Alexa takes the answer. A VideoApp.Launch with
+    # shouldEndSession, which the app leaves out silently, passed: Alexa refuses it.
+    speech = {"type": "PlainText", "text": "Bye."}
+    ended = {"outputSpeech": speech, "reprompt": {"outputSpeech": speech}, "shouldEndSession": True}
+    code, out = replay_one(tmp_path, "LaunchRequest", {"version": "1.0", "response": ended})
+    assert code == 1, out
+    assert (
+        "  violation:  the reply answered LaunchRequest with reprompt: Alexa ignores it (a "
+        "reprompt needs an open session, and shouldEndSession is true)\n"
+    ) in out
+    assert out.endswith("1 request: all answered, 1 rule violation\n"), out
+    video = {"type": "VideoApp.Launch", "videoItem": {"source": "https://a.example/v.mp4"}}
+    launch = {"outputSpeech": speech, "directives": [video], "shouldEndSession": True}
+    code, out = replay_one(tmp_path, "LaunchRequest", {"version": "1.0", "response": launch})
+    assert code == 1, out
+    assert (
+        "  FAILED: Alexa would refuse the answer (VideoApp.Launch takes no shouldEndSession" in out
+    )

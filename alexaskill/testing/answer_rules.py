@@ -162,6 +162,9 @@ def answer_verdict(
     if request.request.type == "SessionEndedRequest":
         return None, ()  # Alexa ignores whatever answers it
     found: list[RuleViolation] = []
+    refusal, answer = _as_alexa_takes(answer, request.request, found)
+    if refusal is not None:
+        return refusal, ()
     try:
         with _unlogged():
             response = decode_answer(answer)
@@ -175,3 +178,38 @@ def answer_verdict(
         for v in found
     )
     return None, violations
+
+
+def _as_alexa_takes(
+    answer: Mapping[str, Any], request: Any, found: list[RuleViolation]
+) -> tuple[str | None, Mapping[str, Any]]:
+    """Where Alexa and the app's builders differ on an answer: a reprompt with
+    ``shouldEndSession: true``, which the app refuses to build, Alexa takes and ignores (a
+    violation, kept: the answer is judged without it); ``shouldEndSession`` beside a
+    ``VideoApp.Launch``, which the app leaves out silently, Alexa refuses (the refusal)."""
+    end = answer.get("shouldEndSession")
+    directives = answer.get("directives")
+    types = (
+        [d.get("type") for d in directives if isinstance(d, Mapping)]
+        if isinstance(directives, list)
+        else []
+    )
+    if end is not None and "VideoApp.Launch" in types:
+        return (
+            "VideoApp.Launch takes no shouldEndSession: Alexa refuses an answer with both",
+            answer,
+        )
+    if end is True and answer.get("reprompt") is not None:
+        rule = "a reprompt needs an open session, and shouldEndSession is true"
+        found.append(
+            RuleViolation(
+                request.type,
+                ("reprompt",),
+                rule,
+                request_id=request.request_id,
+                kept=True,
+                fate="Alexa ignores it",
+            )
+        )
+        answer = {key: value for key, value in answer.items() if key != "reprompt"}
+    return None, answer
