@@ -574,3 +574,33 @@ def test_a_play_of_the_stream_playing_with_the_session_open_plays_once_it_ends(
     stopped = _after(out, "stop")
     assert "  player:     PLAYING 0 at 0 ms\n  session:    ended\n" in stopped
     assert stopped.rstrip("\n").endswith(STARTED.format(0))
+
+
+def test_over_http_an_answer_to_session_ended_request_plays_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alexa takes no response to a SessionEndedRequest (the app drops it in process); a
+    # server's Play there was followed by the device's player, which started the stream.
+    import json
+
+    import httpx
+
+    play = {
+        "type": "AudioPlayer.Play",
+        "playBehavior": "REPLACE_ALL",
+        "audioItem": {"stream": {"url": "https://a/0.mp3", "token": "0"}},
+    }
+    answer = {"version": "1.0", "response": {"directives": [play]}}
+
+    def skill(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=json.dumps(answer).encode())
+
+    transport = mock_http_transport(tmp_path, monkeypatch, skill)
+    try:
+        transport.send(
+            {"type": "SessionEndedRequest", "reason": "USER_INITIATED"}, new_session=True
+        )
+        player = transport.factory.player
+        assert (player.activity, player.starts, player.token) == ("IDLE", 0, None)
+    finally:
+        transport.close()

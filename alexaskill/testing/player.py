@@ -348,10 +348,13 @@ def _alexa_takes(request_type: str, result: SkillResponse) -> bool:
     reprompt or a directive the event does not take (Amazon's AudioPlayer reference; a server
     not made with alexaskill may send one): Alexa refuses it whole, and the device does none
     of it. Nor, to any request, one Alexa refuses for its SSML (``refusal``) or with a
-    directive that is no JSON object with a string type."""
+    directive that is no JSON object with a string type; nor any answer to a
+    SessionEndedRequest, which takes none."""
     from ..rules import audio_directives_allowed, takes_only_audio
 
     if getattr(result, "refusal", None) is not None:  # (a stand-in of a result may have none)
+        return False
+    if request_type == "SessionEndedRequest":  # Alexa takes no response to it
         return False
     if not all(_directive_object(directive) for directive in result.directives):
         return False
