@@ -212,3 +212,16 @@ def test_replay_url_judges_as_alexa_where_the_app_s_builders_differ(tmp_path: Pa
     assert (
         "  FAILED: Alexa would refuse the answer (VideoApp.Launch takes no shouldEndSession" in out
     )
+
+
+def test_replay_url_refuses_an_answer_over_alexa_s_size_limit(tmp_path: Path) -> None:
+    # In process an answer over 120 KB is refused when encoded; a server's passed.
+    payload = {
+        "version": "1.0",
+        "sessionAttributes": {"notes": "x" * (121 * 1024)},
+        "response": {"outputSpeech": {"type": "PlainText", "text": "Noted."}},
+    }
+    code, out = replay_one(tmp_path, "LaunchRequest", payload)
+    assert code == 1, out[:300]
+    assert "  FAILED: Alexa would refuse the answer (the answer is 124" in out, out[:300]
+    assert "bytes as compact JSON; the limit is 122880 bytes" in out

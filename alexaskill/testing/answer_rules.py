@@ -27,7 +27,7 @@ import msgspec
 
 from ..exceptions import MalformedRequestError, ResponseError, RuleViolation
 from ..models import decode_envelope
-from ..responses import Reprompt, Response
+from ..responses import MAX_RESPONSE_BYTES, Reprompt, Response
 from ..responses.cards import (
     AskForPermissionsConsentCard,
     LinkAccountCard,
@@ -161,6 +161,12 @@ def answer_verdict(
         return None, ()
     if request.request.type == "SessionEndedRequest":
         return None, ()  # Alexa ignores whatever answers it
+    size = len(msgspec.json.encode(payload))  # (the body as sent is no smaller)
+    if size > MAX_RESPONSE_BYTES:
+        return (
+            f"the answer is {size} bytes as compact JSON; the limit is {MAX_RESPONSE_BYTES} bytes "
+            "(the whole response, with its sessionAttributes)"
+        ), ()
     found: list[RuleViolation] = []
     refusal, answer = _as_alexa_takes(answer, request.request, found)
     if refusal is not None:
