@@ -37,7 +37,9 @@ class SkillResponse:
     api_calls: tuple[ApiCall, ...] = ()
     #: What the app dropped from the handler's reply because it broke one of Alexa's rules
     #: (logged at ERROR), and what it sent for the device to ignore (``kept``: an ENQUEUE
-    #: after another stream than the one playing): empty when the reply kept every rule.
+    #: after another stream than the one playing): empty when the reply kept every rule. Of a
+    #: server's answer (``chat --url``, ``replay --url``): the parts the app would have
+    #: dropped, which the server sent, and those sent for the device to ignore.
     violations: tuple[RuleViolation, ...] = ()
     #: The ``request`` object that was sent (None when no request was: see `say`).
     request: dict[str, Any] | None = None
