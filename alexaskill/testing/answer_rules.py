@@ -126,8 +126,11 @@ def decode_answer(answer: Mapping[str, Any]) -> Response:
             if not isinstance(directive, Mapping):  # (said of a Python value otherwise)
                 raise ResponseError(f"directives[{index}] is no JSON object")
         parts["directives"] = directives
-    if answer.get("shouldEndSession") is not None:
-        parts["should_end_session"] = answer["shouldEndSession"]
+    end = answer.get("shouldEndSession")
+    if end is not None and not isinstance(end, bool):  # (said of Python's values otherwise)
+        raise ResponseError(f"shouldEndSession is {str(end)[:40]!r}, no JSON true or false")
+    if end is not None:
+        parts["should_end_session"] = end
     if answer.get("canFulfillIntent") is not None:
         parts["can_fulfill_intent"] = _typed(
             answer["canFulfillIntent"], CanFulfillIntent, "canFulfillIntent"
