@@ -241,9 +241,11 @@ class Serving(DeadlineAnswering):
         self._store_failures_said.say_unsaid()
         self._handling_said.say_unsaid()
         verifier = self.verifier
-        if verifier is not None:
-            await verifier.aclose()
-        await close_stores(self.store, self._services.values())
+        try:
+            if verifier is not None:
+                await verifier.aclose()
+        finally:  # its failure raises, the stores closed still
+            await close_stores(self.store, self._services.values())
 
     async def _handle(
         self, scope: Scope, headers: Mapping[str, str], body: bytes

@@ -1482,3 +1482,24 @@ def test_a_path_with_a_slash_added_or_removed_is_404_in_json_not_a_redirect() ->
             assert answer.status_code == 404, (method, path)
             assert answer.json() == {"error": "not found"}
         assert http.get("/health").json() == {"status": "ok"}
+
+
+def test_aclose_closes_the_stores_when_the_verifier_fails_to_close() -> None:
+    # Skill.aclose closed the verifier's HTTP client first: its failure raised out of aclose
+    # and left the skill's store open (a Redis store's connections to the garbage collector).
+    from alexaskill.store.memory import MemoryStore
+
+    closed: list[str] = []
+
+    class Store(MemoryStore):
+        async def aclose(self) -> None:
+            closed.append("store")
+
+    class FailingVerifier(Verifier):
+        async def aclose(self) -> None:
+            raise RuntimeError("the client would not close")
+
+    skill = make_skill(store=Store(), verifier=FailingVerifier())
+    with pytest.raises(RuntimeError, match="would not close"):
+        asyncio.run(skill.aclose())
+    assert closed == ["store"]
