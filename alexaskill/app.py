@@ -391,7 +391,8 @@ class Skill(Serving):
         ``app.router.routes.append(skill.mount("/weather"))``. Unlike ``Mount("/weather",
         app=skill)``, it answers ``POST /weather`` itself, where Starlette's router would
         redirect it to ``/weather/`` (HTTP 307), which Alexa does not follow. The host app runs
-        no lifespan of the skill's: close its stores in the host's (``await skill.aclose()``).
+        no lifespan of the skill's: close its stores in the host's (``await skill.aclose()``);
+        ``alexaskill serve`` closes them at shutdown itself.
         """
         from .mounting import SkillMount
 

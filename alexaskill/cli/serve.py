@@ -16,6 +16,7 @@ from .dev import DEV_PKI_ENV, trust_dev_pki
 from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
 from .serve_app import asgi_problem as asgi_problem
 from .serve_app import served_app
+from .serve_closing import closing_mounted
 from .serve_uvicorn import (
     _graceful_seconds,
     _options,
@@ -137,6 +138,7 @@ def serve_factory() -> Any:
     trusting_everyone_said()
     spec = os.environ[_SERVE_APP_ENV]
     app = served_app(spec, load_app(spec))  # first: an app's own logging set-up is left alone
+    app = closing_mounted(app)  # the mounted skills' stores, closed at shutdown
     _configure_server_logging()
     dev = os.environ.get(_SERVE_DEV_ENV) == "1"
     model = os.environ.get(_SERVE_MODEL_ENV) or None
@@ -252,7 +254,7 @@ def _serve(args: argparse.Namespace) -> None:
         _run_uvicorn("alexaskill.cli.serve:serve_factory", factory=True, **options)
         return
     _configure_server_logging()
-    app = _prepare(args.app, app, args.dev, args.capture, args.model)
+    app = _prepare(args.app, closing_mounted(app), args.dev, args.capture, args.model)
     _log_simulator(args)
     _say_at_start(args)
     _run_uvicorn(app, **options)

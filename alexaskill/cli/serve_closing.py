@@ -1,0 +1,77 @@
+"""`closing_mounted`: ``alexaskill serve`` closes the stores of the skills an app mounts at
+shutdown, which the host app's lifespan does not (Starlette runs no lifespan of a mounted app)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["CLOSE_TIMEOUT", "closing_mounted"]
+
+logger = logging.getLogger("alexaskill")
+
+#: Seconds the shutdown may spend closing the mounted skills' stores, all skills together: a
+#: store whose server does not answer must not hold up the server's exit.
+CLOSE_TIMEOUT = 10.0
+
+
+def closing_mounted(app: Any) -> Any:
+    """``app``, made to close the skills it mounts (`Skill.aclose`) once its own lifespan has
+    shut down; a `Skill` served itself is ``app`` as it is (its lifespan closes it)."""
+    from ..app import Skill
+
+    if isinstance(app, Skill):
+        return app
+    return _ClosingMounted(app)
+
+
+class _ClosingMounted:
+    """``app`` whose lifespan shutdown also closes the skills its routes mount."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    @property
+    def routes(self) -> Any:
+        """The app's routes (the tools that look for mounted skills find them)."""
+        return getattr(self.app, "routes", [])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_after_closing(message: Message) -> None:
+            if message["type"] in ("lifespan.shutdown.complete", "lifespan.shutdown.failed"):
+                await _close_skills(self.app)
+            await send(message)
+
+        await self.app(scope, receive, send_after_closing)
+
+
+async def _close_skills(app: Any) -> None:
+    """`Skill.aclose` of each skill ``app`` mounts (a second close, after the host's own, is
+    harmless), within `CLOSE_TIMEOUT` in all; a failure is logged, the others closed still."""
+    from ..served import served_skills
+
+    loop = asyncio.get_running_loop()
+    end = loop.time() + CLOSE_TIMEOUT
+    for path, skill in served_skills(app):
+        left = end - loop.time()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            await asyncio.wait_for(skill.aclose(), left)
+        except TimeoutError:
+            logger.warning(
+                "the stores of the skill at %s were not closed at shutdown: closing took over "
+                "%g seconds",
+                path,
+                CLOSE_TIMEOUT,
+            )
+        except Exception:
+            logger.exception("closing the stores of the skill at %s failed", path)

@@ -1,0 +1,120 @@
+"""``alexaskill serve`` closes the stores of the skills a host app mounts, at its shutdown."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient as StarletteClient
+
+from .test_cli import run
+
+PORTAL = """
+import asyncio
+import contextlib
+
+from starlette.applications import Starlette
+
+from alexaskill import Skill
+from alexaskill.store.memory import MemoryStore
+from alexaskill.verify import Verifier
+
+events = []
+
+
+class Store(MemoryStore):
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+    async def aclose(self):
+        if self.name == "hangs":
+            await asyncio.Event().wait()
+        events.append(f"{self.name} closed")
+
+
+class FailingVerifier(Verifier):
+    async def aclose(self):
+        raise RuntimeError("the client would not close")
+
+
+weather = Skill("amzn1.ask.skill.44444444-4444-4444-4444-444444444444", store=Store("weather"))
+trips = Skill(
+    "amzn1.ask.skill.55555555-5555-5555-5555-555555555555",
+    store=Store("trips"),
+    verifier=FailingVerifier(),
+)
+slow = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666", store=Store("hangs"))
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    yield
+    events.append("host shut down")
+
+
+app = Starlette(routes=[weather.mount("/weather"), trips.mount("/trips")], lifespan=lifespan)
+stuck = Starlette(routes=[slow.mount("/slow"), weather.mount("/weather")])
+"""
+
+
+@pytest.fixture
+def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """The module ``portal``; what serve would run with uvicorn, recorded and not run."""
+    from alexaskill.cli import serve
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "portal.py").write_text(PORTAL)
+    served: list[Any] = []
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: served.append(app))
+    yield served
+    sys.modules.pop("portal", None)
+
+
+@pytest.mark.parametrize("dev", [False, True])
+def test_serve_closes_the_mounted_skills_stores_at_shutdown(
+    portal: list[Any], dev: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Starlette runs no lifespan of a mounted app: the skills' stores stayed open at shutdown
+    # unless the host's own lifespan closed them. One skill's failure to close (its verifier's)
+    # is logged, and the other's stores are closed still.
+    code, _, err = run("serve", "portal:app", *(["--dev"] if dev else []))
+    assert code == 0, err
+    (app,) = portal
+    events = sys.modules["portal"].events
+    with caplog.at_level(logging.ERROR, "alexaskill"), StarletteClient(app):
+        assert events == []
+    assert events == ["host shut down", "weather closed", "trips closed"]
+    (failed,) = [r for r in caplog.records if "closing the stores" in r.getMessage()]
+    assert "/trips" in failed.getMessage()
+    assert "would not close" in str(failed.exc_info)
+
+
+def test_a_store_that_hangs_at_shutdown_holds_it_up_for_a_bounded_time(
+    portal: list[Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from alexaskill.cli import serve_closing
+
+    monkeypatch.setattr(serve_closing, "CLOSE_TIMEOUT", 0.2)
+    code, _, err = run("serve", "portal:stuck")
+    assert code == 0, err
+    (app,) = portal
+    with caplog.at_level(logging.WARNING, "alexaskill"), StarletteClient(app):
+        pass
+    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
+    assert said and "/slow" in said[0]
+
+
+def test_serve_leaves_a_skill_served_itself_to_its_own_lifespan(portal: list[Any]) -> None:
+    code, _, err = run("serve", "portal:weather")
+    assert code == 0, err
+    (app,) = portal
+    assert app is sys.modules["portal"].weather
+    with StarletteClient(app):
+        pass
+    assert sys.modules["portal"].events == ["weather closed"]
