@@ -221,7 +221,15 @@ class Serving(DeadlineAnswering):
                 self._http_client = None
                 if verifier is not None:
                     verifier.use_http_client(None)
-                await self.aclose()
+                await self._close_at_shutdown()
+
+    async def _close_at_shutdown(self) -> None:
+        # Bounded: uvicorn waits for the lifespan's shutdown for good (its graceful timeout
+        # bounds the requests only), and a store whose server does not answer held up the exit.
+        from .store import closing
+
+        what = f"the stores of the skill at {self.path}"
+        await closing.close_within(self.aclose, closing.CLOSE_TIMEOUT, what)
 
     async def aclose(self) -> None:
         """Close what the skill opened: its store, the stores its attribute services opened

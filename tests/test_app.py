@@ -1503,3 +1503,31 @@ def test_aclose_closes_the_stores_when_the_verifier_fails_to_close() -> None:
     with pytest.raises(RuntimeError, match="would not close"):
         asyncio.run(skill.aclose())
     assert closed == ["store"]
+
+
+def test_a_store_that_hangs_at_shutdown_does_not_hold_up_the_exit(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # uvicorn waits for the lifespan's shutdown without a bound (its graceful timeout bounds
+    # the requests only): a store whose aclose never returned kept the server from exiting.
+    from alexaskill.store import closing
+    from alexaskill.store.memory import MemoryStore
+
+    class Hanging(MemoryStore):
+        async def aclose(self) -> None:
+            await asyncio.Event().wait()
+
+    monkeypatch.setattr(closing, "CLOSE_TIMEOUT", 0.2)
+    skill = make_skill(store=Hanging(), path="/alexa")
+    done = threading.Event()
+
+    def serve_and_stop() -> None:
+        with StarletteClient(skill):
+            pass
+        done.set()
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        threading.Thread(target=serve_and_stop, daemon=True).start()
+        assert done.wait(30), "the shutdown waited for the store for good"
+    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
+    assert said and "/alexa" in said[0]

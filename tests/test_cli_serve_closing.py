@@ -98,9 +98,9 @@ def test_serve_closes_the_mounted_skills_stores_at_shutdown(
 def test_a_store_that_hangs_at_shutdown_holds_it_up_for_a_bounded_time(
     portal: list[Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from alexaskill.cli import serve_closing
+    from alexaskill.store import closing
 
-    monkeypatch.setattr(serve_closing, "CLOSE_TIMEOUT", 0.2)
+    monkeypatch.setattr(closing, "CLOSE_TIMEOUT", 0.2)
     code, _, err = run("serve", "portal:stuck")
     assert code == 0, err
     (app,) = portal

@@ -3,20 +3,15 @@ shutdown, which the host app's lifespan does not (Starlette runs no lifespan of 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CLOSE_TIMEOUT", "closing_mounted"]
+__all__ = ["closing_mounted"]
 
 logger = logging.getLogger("alexaskill")
-
-#: Seconds the shutdown may spend closing the mounted skills' stores, all skills together: a
-#: store whose server does not answer must not hold up the server's exit.
-CLOSE_TIMEOUT = 10.0
 
 
 def closing_mounted(app: Any) -> Any:
@@ -55,23 +50,17 @@ class _ClosingMounted:
 
 async def _close_skills(app: Any) -> None:
     """`Skill.aclose` of each skill ``app`` mounts (a second close, after the host's own, is
-    harmless), within `CLOSE_TIMEOUT` in all; a failure is logged, the others closed still."""
-    from ..served import served_skills
+    harmless), within `alexaskill.store.closing.CLOSE_TIMEOUT` in all; a failure is logged, the
+    others closed still."""
+    import anyio
 
-    loop = asyncio.get_running_loop()
-    end = loop.time() + CLOSE_TIMEOUT
+    from ..served import served_skills
+    from ..store import closing
+
+    end = anyio.current_time() + closing.CLOSE_TIMEOUT
     for path, skill in served_skills(app):
-        left = end - loop.time()
+        what = f"the stores of the skill at {path}"
         try:
-            if left <= 0:
-                raise TimeoutError
-            await asyncio.wait_for(skill.aclose(), left)
-        except TimeoutError:
-            logger.warning(
-                "the stores of the skill at %s were not closed at shutdown: closing took over "
-                "%g seconds",
-                path,
-                CLOSE_TIMEOUT,
-            )
+            await closing.close_within(skill.aclose, end - anyio.current_time(), what)
         except Exception:
             logger.exception("closing the stores of the skill at %s failed", path)

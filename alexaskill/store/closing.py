@@ -1,16 +1,22 @@
-"""`close_stores`: the skill's store and those its attribute services opened, closed once each."""
+"""`close_stores`: the skill's store and those its attribute services opened, closed once each;
+`close_within`: a skill's closing at shutdown, bounded."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from .base import Store, _awaitable
 
-__all__ = ["close_stores"]
+__all__ = ["CLOSE_TIMEOUT", "close_stores", "close_within"]
 
 logger = logging.getLogger("alexaskill")
+
+#: Seconds a server's shutdown spends closing a skill's stores (`Skill.aclose`), or the mounted
+#: skills' together (``alexaskill serve``): uvicorn waits for an app's lifespan shutdown without a
+#: bound, and a store whose server does not answer would hold up the exit for good.
+CLOSE_TIMEOUT = 5.0
 
 
 async def close_stores(store: Store, makers: Iterable[tuple[Callable[..., Any], Any]]) -> None:
@@ -27,3 +33,18 @@ async def close_stores(store: Store, makers: Iterable[tuple[Callable[..., Any], 
             await _awaitable(one, "aclose", one.aclose())
         except Exception:
             logger.exception("closing the store %s failed", type(one).__name__)
+
+
+async def close_within(close: Callable[[], Awaitable[None]], seconds: float, what: str) -> bool:
+    """Await ``close()`` for ``seconds`` at most (asyncio or trio alike); past that it is
+    cancelled, and a warning names ``what`` was left open. Whether it ended in time."""
+    import anyio
+
+    with anyio.move_on_after(max(seconds, 0)) as scope:
+        await close()
+    if scope.cancelled_caught:
+        logger.warning(
+            "%s not closed at shutdown: closing took over %g seconds", what, CLOSE_TIMEOUT
+        )
+        return False
+    return True
