@@ -56,12 +56,13 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   without device information keeps the directives. Handlers ask
   ``device.supports(APL.INTERFACE)`` to choose what to send.
 - **AudioPlayer.Play with ENQUEUE** names the stream it follows (``expectedPreviousToken``);
-  the device adds it to its queue only if that is the stream it plays, else ignores it
-  (Amazon's "About the AVS AudioPlayer", playback queue management), and playback stops at
-  the end of the current stream. Where the request tells what the player holds
-  (``context.AudioPlayer.token``), a reply enqueuing after another stream, or after none, is a
-  `RuleViolation` with ``kept``: the directive goes out as it is (the device decides, and a
-  skill may know of a change the request predates), with a WARNING.
+  the device adds it to its queue only if that is the last stream queued, or, with none
+  queued, the stream it holds, else ignores it (Amazon's "About the AVS AudioPlayer", playback
+  queue management; the AVS Device SDK's AudioPlayer). The request names the stream held
+  (``context.AudioPlayer.token``) but not the queue, so only what no queue makes right is a
+  `RuleViolation` with ``kept``: an ENQUEUE when the player holds no stream, and one after the
+  reply's own ClearQueue that names another stream than the one held. The directive goes out
+  as it is, with a WARNING.
 - **AudioPlayer.Play that starts a stream** (``REPLACE_ALL``) in a reply to a LaunchRequest, an
   IntentRequest or another request in a session ends the session: with ``shouldEndSession: false``
   Alexa sends the stream to the device, then pauses it at once to listen for the user (Amazon's

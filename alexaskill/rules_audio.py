@@ -3,14 +3,20 @@
 Each check returns the `RuleViolation` (``kept``: the reply goes out as it is) that
 `alexaskill.rules.check_reply` logs at WARNING and hands to the test client:
 
-- an ``AudioPlayer.Play`` with ``ENQUEUE`` after another stream than the one the request says
-  the player holds: the device ignores it (Amazon's "About the AVS AudioPlayer", playback
-  queue management; the AudioPlayer Interface Reference, ``expectedPreviousToken``);
-- an ``AudioPlayer.Play`` that starts a stream (``REPLACE_ALL``) in a reply to a LaunchRequest, an
-  IntentRequest or another request in a session that keeps the session open (``shouldEndSession:
-  false``): Amazon has the reply with the Play end the session, and otherwise sends the stream to
-  the device, then pauses it at once to listen for the user's answer ("Stream Long-Form Audio with
-  AudioPlayer", playback control; the AudioPlayer Interface Reference, Play directive).
+- an ``AudioPlayer.Play`` with ``ENQUEUE`` the device ignores whatever its queue holds: a device
+  takes one whose ``expectedPreviousToken`` is the token of the last stream queued, or of the
+  stream it holds when nothing is queued (the AVS Device SDK's AudioPlayer; Amazon's "About the
+  AVS AudioPlayer", playback queue management). The request names only the stream held
+  (``context.AudioPlayer.token``), not the queue, so an ENQUEUE after another token may be right
+  (after a stream queued earlier); what is flagged is an ENQUEUE when the player holds no stream
+  (nothing to follow), and one after a ClearQueue of the same reply (the queue emptied) that
+  names another stream than the one held;
+- an ``AudioPlayer.Play`` that starts a stream (``REPLACE_ALL``) in a reply to a LaunchRequest,
+  an IntentRequest or another request in a session that keeps the session open
+  (``shouldEndSession: false``): Amazon has the reply with the Play end the session, and
+  otherwise sends the stream to the device, then pauses it at once to listen for the user's
+  answer ("Stream Long-Form Audio with AudioPlayer", playback control; the AudioPlayer Interface
+  Reference, Play directive).
 """
 
 from __future__ import annotations
@@ -28,34 +34,48 @@ __all__ = ["enqueue_violations", "open_session_play"]
 def enqueue_violations(
     response: Response, envelope: Envelope, handler: str
 ) -> Iterator[RuleViolation]:
-    """The ENQUEUEs of ``response`` after another stream than the one the player holds (none
-    when the request does not say what it holds: the device decides alone)."""
+    """The ENQUEUEs of ``response`` the device ignores whatever its queue holds (none when the
+    request does not say what the player holds: the device decides alone)."""
     context = envelope.context
     player = None if context is None else context.audio_player
     if player is None:
         return
-    playing = player.token
+    playing = player.token or None
+    # The token an ENQUEUE must name when the request and the reply tell it (a reply has one
+    # Play at most): none will do with no stream held (""); after a ClearQueue of the reply, the
+    # stream held; else None, the queue unknown.
+    last: str | None = "" if playing is None else None
     for directive in response.directives:
-        if _behavior(directive) != "ENQUEUE":
-            continue
-        expected = _stream(directive).get("expectedPreviousToken")
-        if not isinstance(expected, str) or expected == playing:
-            continue
-        holds = f"holds {playing!r}" if playing else "holds no stream"
-        rule = (
-            f"an ENQUEUE follows the stream the player holds, and the device ignores one that "
-            f"expects {expected!r} while it {holds} (context.AudioPlayer.token): playback stops "
-            "at the end of the current stream"
+        if directive_type(directive) == "AudioPlayer.ClearQueue":
+            last = playing or ""
+        elif _behavior(directive) == "ENQUEUE":
+            expected = _stream(directive).get("expectedPreviousToken")
+            if isinstance(expected, str) and last is not None and expected != last:
+                yield _ignored(expected, last, envelope, handler)
+
+
+def _ignored(expected: str, last: str, envelope: Envelope, handler: str) -> RuleViolation:
+    if last:
+        holds = (
+            f"holds {last!r} (context.AudioPlayer.token) and the reply's ClearQueue empties "
+            "the queue"
         )
-        request = envelope.request
-        yield RuleViolation(
-            request.type,
-            ("AudioPlayer.Play",),
-            rule,
-            handler=handler,
-            request_id=request.request_id,
-            kept=True,
-        )
+    else:
+        holds = "holds no stream (context.AudioPlayer.token), nor a queue"
+    rule = (
+        "an ENQUEUE follows the last stream queued, or the stream the player holds when "
+        f"nothing is queued, and the device ignores one that expects {expected!r} while it "
+        f"{holds}: nothing is queued after the current stream"
+    )
+    request = envelope.request
+    return RuleViolation(
+        request.type,
+        ("AudioPlayer.Play",),
+        rule,
+        handler=handler,
+        request_id=request.request_id,
+        kept=True,
+    )
 
 
 def open_session_play(response: Response, envelope: Envelope, handler: str) -> RuleViolation | None:

@@ -264,6 +264,19 @@ def play_broken() -> Response:
     return speak("Playing it.", directives=[broken])
 
 
+@skill.intent("QueueBellNext", utterances=["queue the bell next"])
+def queue_bell_next() -> Response:
+    # After the foghorn QueueFoghorn queued: the last stream queued, not the one playing.
+    bell = AudioPlayer.Play(
+        BELL,
+        "bell-5",
+        play_behavior="ENQUEUE",
+        expected_previous_token="foghorn-2",
+        metadata=AudioMetadata(title="Bell"),
+    )
+    return Response(directives=(bell,))
+
+
 async def home(request: object) -> PlainTextResponse:
     return PlainTextResponse("the portal's own page")
 

@@ -184,32 +184,53 @@ def _enqueuing(expected: str) -> Skill:
     return skill
 
 
-def test_an_enqueue_after_another_stream_fails_the_test() -> None:
+def test_an_enqueue_after_another_stream_is_ignored_by_the_device_alone() -> None:
+    # The request names the stream held, not the queue: an ENQUEUE after another token may
+    # follow a stream queued earlier, so the app cannot call it a violation; the device, which
+    # knows its queue is empty, ignores it.
     with TestClient(_enqueuing("episode-0")) as client:
-        client.player = DevicePlayer("0", activity="PLAYING")
-        with pytest.raises(RuleViolation) as raised:
-            client.audio_event("PlaybackNearlyFinished")
-    assert raised.value.kept
-    assert "the device ignores it" in str(raised.value)
-    assert "'episode-0' while it holds '0'" in raised.value.rule
-
-
-def test_the_enqueue_goes_out_as_it_was_and_the_device_ignores_it(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    with (
-        caplog.at_level(logging.WARNING, logger="alexaskill"),
-        TestClient(_enqueuing("episode-0"), raise_handler_errors=False) as client,
-    ):
-        caplog.clear()  # the start-up warnings aside (no AMAZON.PauseIntent handler)
         client.player = DevicePlayer("0", activity="PLAYING")
         result = client.audio_event("PlaybackNearlyFinished")
     [directive] = result.directives
     assert directive["audioItem"]["stream"]["expectedPreviousToken"] == "episode-0"
+    assert result.violations == ()
+    assert client.player.queue == []  # the device ignored it
+
+
+def test_an_enqueue_after_the_reply_s_clear_queue_goes_out_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The reply's ClearQueue empties the queue: whatever it held, the ENQUEUE must follow the
+    # stream held ("0"), and one after "1" is ignored.
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AudioPlayer.PlaybackNearlyFinished")
+    def nearly() -> Response:
+        play = AudioPlayer.Play(
+            EPISODES[2], "2", play_behavior="ENQUEUE", expected_previous_token="1"
+        )
+        return Response(directives=(AudioPlayer.ClearQueue("CLEAR_ENQUEUED"), play))
+
+    with TestClient(skill) as client:
+        client.player = DevicePlayer("0", activity="PLAYING")
+        client.player.queue.append(QueuedStream("1", EPISODES[1]))
+        with pytest.raises(RuleViolation) as raised:
+            client.audio_event("PlaybackNearlyFinished")
+    assert raised.value.kept
+    assert "expects '1' while it holds '0'" in raised.value.rule
+    with (
+        caplog.at_level(logging.WARNING, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        caplog.clear()  # the start-up warnings aside (no AMAZON.PauseIntent handler)
+        client.player = DevicePlayer("0", activity="PLAYING")
+        client.player.queue.append(QueuedStream("1", EPISODES[1]))
+        result = client.audio_event("PlaybackNearlyFinished")
+    assert len(result.directives) == 2  # sent as they were
     [violation] = result.violations
     assert violation.dropped == ("AudioPlayer.Play",)
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
-    assert client.player.queue == []  # the device ignored it
+    assert client.player.queue == []  # cleared, and "2" ignored
 
 
 def test_an_enqueue_after_the_stream_playing_is_queued() -> None:
@@ -248,7 +269,12 @@ def test_check_reply_leaves_an_enqueue_alone_when_the_player_is_unknown() -> Non
     checked = rules.check_reply(reply, decode_envelope(json.dumps(envelope)), violations=found)
     assert checked is reply
     assert found == []
+    # Holding "0", the device may have "9" queued last: only the device knows.
     envelope["context"]["AudioPlayer"] = {"token": "0", "playerActivity": "PLAYING"}
+    rules.check_reply(reply, decode_envelope(json.dumps(envelope)), violations=found)
+    assert found == []
+    # Holding no stream, it has nothing to follow.
+    envelope["context"]["AudioPlayer"] = {"playerActivity": "IDLE"}
     rules.check_reply(reply, decode_envelope(json.dumps(envelope)), violations=found)
     [violation] = found
     assert violation.kept
@@ -741,3 +767,33 @@ def test_a_device_without_an_audio_player_holds_no_stream() -> None:
         client.interfaces = ("AudioPlayer", "Display")
         assert (client.player.token, client.player.activity) == ("0", "PLAYING")
     assert seen == [(None, None, "IDLE"), (None, None, "IDLE"), (None, None, "IDLE")]
+
+
+def test_an_enqueue_after_the_last_stream_queued_is_queued() -> None:
+    # The AVS Device SDK's AudioPlayer checks expectedPreviousToken against the last stream
+    # queued, or the stream held when none is: a second ENQUEUE follows the first.
+    def enqueue(token: str, after: str) -> dict[str, Any]:
+        stream = {"url": EPISODES[int(token) % 3], "token": token, "expectedPreviousToken": after}
+        item = {"stream": stream}
+        return {"type": "AudioPlayer.Play", "playBehavior": "ENQUEUE", "audioItem": item}
+
+    player = DevicePlayer("0", activity="PLAYING")
+    player.follow([enqueue("1", "0")])
+    player.follow([enqueue("2", "1")])
+    assert [stream.token for stream in player.queue] == ["1", "2"]
+    player.follow([enqueue("3", "0")])  # no longer the last: ignored
+    assert [stream.token for stream in player.queue] == ["1", "2"]
+    player.activity = "FINISHED"  # ("0" is over)
+    player.finished()
+    assert (player.token, [stream.token for stream in player.queue]) == ("1", ["2"])
+
+
+def test_a_second_enqueue_through_the_test_client_is_no_violation() -> None:
+    # The request names the stream held ("0"), not the queue ("x"): the app cannot tell the
+    # ENQUEUE after "x" is wrong, and it is not.
+    with TestClient(_enqueuing("x")) as client:
+        queue = [QueuedStream("x", EPISODES[2])]
+        client.player = DevicePlayer("0", activity="PLAYING", queue=queue)
+        result = client.audio_event("PlaybackNearlyFinished")
+    assert result.violations == ()
+    assert [stream.token for stream in client.player.queue] == ["x", "1"]

@@ -10,10 +10,12 @@ and what it is doing) follows from the skill's answers, as on a real device (Ama
   user's answer ("Stream Long-Form Audio with AudioPlayer"): the player holds it ``PAUSED``,
   and plays it once the session ends, unless an answer stopped or replaced it meanwhile.
   ``REPLACE_ENQUEUED`` replaces the queue; ``ENQUEUE`` adds to it only when its
-  ``expectedPreviousToken`` is the token of the stream the player holds: the device ignores it
-  otherwise (the app reports that as a `RuleViolation` with ``kept``). Either, when nothing
-  plays (``IDLE``, ``STOPPED``, ``FINISHED``), starts the queue at once, as a device does (the
-  AVS Device SDK's AudioPlayer; the simulator's page does the same).
+  ``expectedPreviousToken`` is the token of the last stream queued, or of the stream the player
+  holds when nothing is queued (the AVS Device SDK's AudioPlayer): the device ignores it
+  otherwise (the app reports a `RuleViolation` with ``kept`` only where the request and the
+  reply show it, `alexaskill.rules_audio`: the request does not carry the queue). Either, when
+  nothing plays (``IDLE``, ``STOPPED``, ``FINISHED``), starts the queue at once, as a device
+  does (the AVS Device SDK's AudioPlayer; the simulator's page does the same).
 - ``AudioPlayer.Stop`` stops the stream (``STOPPED``, the token and offset kept, for a resume);
   ``ClearQueue`` empties the queue, and with ``CLEAR_ALL`` stops the stream as well. Either,
   or a ``REPLACE_ALL`` Play over a stream playing, makes the device send ``PlaybackStopped``
@@ -166,8 +168,10 @@ class DevicePlayer:
         )
         behavior = directive.get("playBehavior", "REPLACE_ALL")
         if behavior == "ENQUEUE":
-            # "If the tokens don't match, ignore the stream" (About the AVS AudioPlayer).
-            if self.token is None or stream.get("expectedPreviousToken") != self.token:
+            # "If the tokens don't match, ignore the stream" (About the AVS AudioPlayer): the
+            # last stream queued, or the one held when none is (the AVS Device SDK's check).
+            follows = self.queue[-1].token if self.queue else self.token
+            if follows is None or stream.get("expectedPreviousToken") != follows:
                 return
             self.queue.append(queued)
         elif behavior == "REPLACE_ENQUEUED":

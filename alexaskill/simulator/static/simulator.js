@@ -398,13 +398,14 @@
       const current = state.stream;
       const playing = Boolean(state.held ||
         (current && !current.stopped && player.getAttribute("src") && !player.ended));
-      // The device ignores an ENQUEUE that does not follow the stream it holds (or last
-      // played), and one with nothing to follow (expectedPreviousToken; as
-      // testing.DevicePlayer does).
+      // The device ignores an ENQUEUE that does not follow the last stream queued, or, with
+      // none queued, the stream it holds (or last played), and one with nothing to follow
+      // (expectedPreviousToken; the AVS Device SDK's check, as testing.DevicePlayer does).
       const holds = state.held ? state.held.token
         : state.stream ? state.stream.token : state.lastToken;
+      const follows = state.queue.length ? state.queue[state.queue.length - 1].token : holds;
       const queues = behavior === "ENQUEUE" || behavior === "REPLACE_ENQUEUED";
-      if (behavior === "ENQUEUE" && (!holds || stream.expectedPreviousToken !== holds)) {
+      if (behavior === "ENQUEUE" && (!follows || stream.expectedPreviousToken !== follows)) {
         // ignored: the turn's rule violation says why
       } else if (queues && playing) {
         if (behavior === "ENQUEUE") state.queue.push(entry);
