@@ -63,7 +63,9 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   `RuleViolation` with ``kept``: an ENQUEUE when the player holds no stream, and one after the
   reply's own ClearQueue that names another stream than the one held. The directive goes out
   as it is, with a WARNING.
-- **AudioPlayer.Play that starts a stream** (``REPLACE_ALL``) in a reply to a LaunchRequest, an
+- **AudioPlayer.Play that starts a stream** (``REPLACE_ALL``; an ``ENQUEUE`` or
+  ``REPLACE_ENQUEUED`` too when the request says the player plays nothing, which starts its
+  queue at once) in a reply to a LaunchRequest, an
   IntentRequest or another request in a session ends the session: with ``shouldEndSession: false``
   Alexa sends the stream to the device, then pauses it at once to listen for the user (Amazon's
   "Stream Long-Form Audio with AudioPlayer"). Alexa takes such a reply, so it goes out as it is, a

@@ -11,12 +11,13 @@ Each check returns the `RuleViolation` (``kept``: the reply goes out as it is) t
   (after a stream queued earlier); what is flagged is an ENQUEUE when the player holds no stream
   (nothing to follow), and one after a ClearQueue of the same reply (the queue emptied) that
   names another stream than the one held;
-- an ``AudioPlayer.Play`` that starts a stream (``REPLACE_ALL``) in a reply to a LaunchRequest,
-  an IntentRequest or another request in a session that keeps the session open
-  (``shouldEndSession: false``): Amazon has the reply with the Play end the session, and
-  otherwise sends the stream to the device, then pauses it at once to listen for the user's
-  answer ("Stream Long-Form Audio with AudioPlayer", playback control; the AudioPlayer Interface
-  Reference, Play directive).
+- an ``AudioPlayer.Play`` that starts a stream (``REPLACE_ALL``; any behaviour when the request
+  says the player plays nothing, ``IDLE``, ``STOPPED`` or ``FINISHED``: the device starts its
+  queue at once) in a reply to a LaunchRequest, an IntentRequest or another request in a session
+  that keeps the session open (``shouldEndSession: false``): Amazon has the reply with the Play
+  end the session, and otherwise sends the stream to the device, then pauses it at once to
+  listen for the user's answer ("Stream Long-Form Audio with AudioPlayer", playback control; the
+  AudioPlayer Interface Reference, Play directive).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from .models import Envelope
 from .responses import Directive, Response, directive_type
 
 __all__ = ["enqueue_violations", "open_session_play"]
+
+#: The activities of a player that plays nothing: a Play of any behaviour starts a stream.
+_IDLE = ("IDLE", "STOPPED", "FINISHED")
 
 
 def enqueue_violations(
@@ -84,7 +88,15 @@ def open_session_play(response: Response, envelope: Envelope, handler: str) -> R
     purchase's Connections.Response, a screen's UserEvent), else None."""
     if response.should_end_session is not False:
         return None  # ended, or omitted (the device decides, as Amazon's Response reference says)
-    if not any(_behavior(directive) == "REPLACE_ALL" for directive in response.directives):
+    context = envelope.context
+    player = None if context is None else context.audio_player
+    # A player that plays nothing starts its queue at once (the AVS Device SDK's AudioPlayer,
+    # from IDLE, STOPPED or FINISHED), so an ENQUEUE or a REPLACE_ENQUEUED starts a stream too.
+    idle = player is not None and player.player_activity in _IDLE
+    # (An ENQUEUE with no stream held has nothing to follow: ignored, `enqueue_violations`.)
+    queued = ("REPLACE_ENQUEUED", "ENQUEUE") if player and player.token else ("REPLACE_ENQUEUED",)
+    starting = ("REPLACE_ALL", *queued) if idle else ("REPLACE_ALL",)
+    if not any(_behavior(directive) in starting for directive in response.directives):
         return None
     rule = (
         "a reply with an AudioPlayer.Play that starts a stream ends the session "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -128,3 +128,23 @@ def test_any_reply_in_a_session_is_held_to_it() -> None:
         assert [v.dropped for v in found] == [("AudioPlayer.Play", "shouldEndSession: false")], (
             request_type
         )
+
+
+@pytest.mark.parametrize("behavior", ["ENQUEUE", "REPLACE_ENQUEUED"])
+def test_a_queued_play_that_starts_a_stream_with_the_session_open_is_a_violation(
+    behavior: Literal["ENQUEUE", "REPLACE_ENQUEUED"],
+) -> None:
+    # Nothing playing (STOPPED), the device starts its queue at once (the AVS Device SDK's
+    # AudioPlayer): the stream is paused at once, as a REPLACE_ALL's is.
+    expected = "ep-1" if behavior == "ENQUEUE" else None
+    play = AudioPlayer.Play(URL, "ep-2", play_behavior=behavior, expected_previous_token=expected)
+    with TestClient(_skill(ask("Queued. Anything else?", directives=[play]))) as client:
+        client.player.token, client.player.activity = "ep-1", "STOPPED"
+        with pytest.raises(RuleViolation) as raised:
+            client.intent("PlayPodcast")
+        assert raised.value.dropped == ("AudioPlayer.Play", "shouldEndSession: false")
+        assert (client.player.token, client.player.activity) == ("ep-2", "PAUSED")
+        # Playing, it waits its turn: nothing starts now.
+        client.player.token, client.player.activity = "ep-1", "PLAYING"
+        client.player.queue.clear()
+        assert client.intent("PlayPodcast").violations == ()
