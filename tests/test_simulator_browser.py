@@ -910,3 +910,7 @@ def test_a_second_enqueue_follows_the_last_stream_queued(page: Any) -> None:
     expect(page.locator("#queue")).to_have_text("Next: Foghorn, Bell")
     say(page, "ask the lighthouse to queue the foghorn")  # after the tide: no longer the last
     expect(page.locator("#queue")).to_have_text("Next: Foghorn, Bell")
+    # No rule violation (the request shows no queue), but the page says what the device did.
+    expect(last_turn(page).locator(".note")).to_have_text(
+        "The device ignores the ENQUEUE of foghorn-2: it expects tide-1, but follows bell-5."
+    )

@@ -380,8 +380,10 @@
   // A stream starts once the speech of the answer that plays it is over (Alexa speaks first).
   // One started by an answer that keeps the session open is sent, then paused at once while
   // Alexa listens ("Stream Long-Form Audio with AudioPlayer"): it plays when the session ends.
+  // Returns a note on what the device ignored, else "".
   function audioDirective(directive, speechOver = Promise.resolve(), sessionOpen = false) {
     const player = $("player");
+    let ignored = "";
     if (directive.type === "AudioPlayer.Play") {
       const item = directive.audioItem || {};
       const stream = item.stream || {};
@@ -406,7 +408,10 @@
       const follows = state.queue.length ? state.queue[state.queue.length - 1].token : holds;
       const queues = behavior === "ENQUEUE" || behavior === "REPLACE_ENQUEUED";
       if (behavior === "ENQUEUE" && (!follows || stream.expectedPreviousToken !== follows)) {
-        // ignored: the turn's rule violation says why
+        // Ignored. The app's rule violation says why only where the request shows it (not
+        // the queue's part): the page says it in any case.
+        ignored = `The device ignores the ENQUEUE of ${stream.token}: it expects ` +
+          `${stream.expectedPreviousToken}, but follows ${follows || "no stream"}.`;
       } else if (queues && playing) {
         if (behavior === "ENQUEUE") state.queue.push(entry);
         else state.queue = [entry]; // every queued stream replaced; the one playing goes on
@@ -442,6 +447,7 @@
     }
     $("queue").textContent = state.queue.length
       ? `Next: ${state.queue.map((entry) => entry.title).join(", ")}` : "";
+    return ignored;
   }
 
   // The session is over (a new one, another device or locale): the stream held for it plays.
@@ -625,7 +631,8 @@
     if (interrupt || segments.length) voice.play(segments);
     const speechOver = segments.length ? voice.finished : Promise.resolve();
     for (const { directive, sessionOpen } of audio) {
-      audioDirective(directive, speechOver, sessionOpen);
+      const ignored = audioDirective(directive, speechOver, sessionOpen);
+      if (ignored) item.append(el("p", { class: "note" }, ignored));
     }
     // The user's session is over: Alexa plays what it paused.
     if (interrupt && !turn.sessionOpen) playHeld(speechOver);
