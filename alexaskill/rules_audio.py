@@ -93,10 +93,18 @@ def open_session_play(response: Response, envelope: Envelope, handler: str) -> R
     # A player that plays nothing starts its queue at once (the AVS Device SDK's AudioPlayer,
     # from IDLE, STOPPED or FINISHED), so an ENQUEUE or a REPLACE_ENQUEUED starts a stream too.
     idle = player is not None and player.player_activity in _IDLE
-    # (An ENQUEUE with no stream held has nothing to follow: ignored, `enqueue_violations`.)
-    queued = ("REPLACE_ENQUEUED", "ENQUEUE") if player and player.token else ("REPLACE_ENQUEUED",)
-    starting = ("REPLACE_ALL", *queued) if idle else ("REPLACE_ALL",)
-    if not any(_behavior(directive) in starting for directive in response.directives):
+    held = player.token if player is not None else None
+
+    def starts(directive: Directive | Mapping[str, Any]) -> bool:
+        behavior = _behavior(directive)
+        if behavior == "ENQUEUE":
+            # Only one after the stream held is sure to be taken (one after none, or after
+            # another token, is ignored unless the queue, which the request does not show,
+            # ends with it).
+            return idle and bool(held) and _stream(directive).get("expectedPreviousToken") == held
+        return behavior == "REPLACE_ALL" or (idle and behavior == "REPLACE_ENQUEUED")
+
+    if not any(starts(directive) for directive in response.directives):
         return None
     rule = (
         "a reply with an AudioPlayer.Play that starts a stream ends the session "

@@ -148,3 +148,12 @@ def test_a_queued_play_that_starts_a_stream_with_the_session_open_is_a_violation
         client.player.token, client.player.activity = "ep-1", "PLAYING"
         client.player.queue.clear()
         assert client.intent("PlayPodcast").violations == ()
+
+
+def test_an_enqueue_the_stopped_player_ignores_is_not_called_a_paused_stream() -> None:
+    # After another stream than the one held: the device ignores it, nothing starts.
+    play = AudioPlayer.Play(URL, "ep-2", play_behavior="ENQUEUE", expected_previous_token="ep-9")
+    with TestClient(_skill(ask("Queued. Anything else?", directives=[play]))) as client:
+        client.player.token, client.player.activity = "ep-1", "STOPPED"
+        assert client.intent("PlayPodcast").violations == ()
+        assert (client.player.token, client.player.activity) == ("ep-1", "STOPPED")
