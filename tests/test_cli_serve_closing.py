@@ -118,3 +118,44 @@ def test_serve_leaves_a_skill_served_itself_to_its_own_lifespan(portal: list[Any
     with StarletteClient(app):
         pass
     assert sys.modules["portal"].events == ["weather closed"]
+
+
+LEGACY = """
+class App:
+    # An ASGI 2 app (called with the scope, then its instance with receive and send), which
+    # uvicorn tells from an ASGI 3 one by its __call__ (not async) and serves as such.
+    def __call__(self, scope):
+        return Instance(scope)
+
+
+class Instance:
+    def __init__(self, scope):
+        self.scope = scope
+
+    async def __call__(self, receive, send):
+        if self.scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"legacy"})
+
+
+app = App()
+"""
+
+
+def test_serve_leaves_an_app_that_mounts_no_skill_as_it_is(
+    portal: list[Any], tmp_path: Path
+) -> None:
+    # Wrapped for the mounted skills' closing, an ASGI 2 app looked like an ASGI 3 one (the
+    # wrapper's async __call__) to uvicorn, and each request was a TypeError: with no skill to
+    # close, the app is served as it is.
+    (tmp_path / "legacy.py").write_text(LEGACY)
+    try:
+        code, _, err = run("serve", "legacy:app")
+        assert code == 0, err
+        (app,) = portal
+        assert app is sys.modules["legacy"].app
+        # (Starlette's test client tells an ASGI 2 app as uvicorn does; no lifespan run.)
+        assert StarletteClient(app).get("/").text == "legacy"
+    finally:
+        sys.modules.pop("legacy", None)

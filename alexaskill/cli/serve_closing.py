@@ -16,10 +16,13 @@ logger = logging.getLogger("alexaskill")
 
 def closing_mounted(app: Any) -> Any:
     """``app``, made to close the skills it mounts (`Skill.aclose`) once its own lifespan has
-    shut down; a `Skill` served itself is ``app`` as it is (its lifespan closes it)."""
+    shut down; a `Skill` served itself is ``app`` as it is (its lifespan closes it), and so is
+    an app that mounts no skill (nothing to close; an ASGI 2 app, say, which uvicorn tells by
+    its ``__call__``, stays one)."""
     from ..app import Skill
+    from ..served import served_skills
 
-    if isinstance(app, Skill):
+    if isinstance(app, Skill) or not served_skills(app):
         return app
     return _ClosingMounted(app)
 
