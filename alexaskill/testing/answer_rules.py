@@ -83,7 +83,15 @@ def _typed(value: Any, into: Any, field: str) -> Any:
         raise ResponseError(said if said.startswith(field) else f"{field}: {said}") from None
 
 
+#: A card's text fields that Amazon's SDKs leave out when unset (Alexa shows the card all the
+#: same): judged as empty, so that the card's own check says whether anything shows.
+_CARD_TEXTS: Final = {"Simple": ("title", "content"), "Standard": ("title", "text")}
+
+
 def _card(value: Any) -> Any:
+    if isinstance(value, Mapping) and isinstance(value.get("type"), str):
+        texts = _CARD_TEXTS.get(value["type"], ())
+        value = {**{name: "" for name in texts}, **_no_nulls(value)}
     card = _typed(value, _CARDS, "card")
     if isinstance(card, _StandardCardWire):  # laid out flat, for StandardCard's checks
         image = card.image
