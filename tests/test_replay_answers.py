@@ -254,3 +254,32 @@ def test_replay_url_takes_a_card_that_leaves_a_text_field_out(tmp_path: Path) ->
     payload = {"card": {"type": "Simple", "title": " "}}
     code, out = replay_one(tmp_path, "LaunchRequest", {"version": "1.0", "response": payload})
     assert code != 0 and "Alexa would refuse the answer (card" in out, out
+
+
+def test_judging_in_two_threads_keeps_the_rule_lines_quiet_until_both_are_done() -> None:
+    # The filter leaving the rule checks' log lines out while an answer is judged was added and
+    # removed by each judging: a thread done first removed it under another still judging,
+    # whose lines were then logged (and a test client's caplog saw them).
+    import logging
+    import threading
+
+    from alexaskill.testing import answer_rules
+
+    logger = logging.getLogger("alexaskill")
+    entered, first_done = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def second() -> None:
+        with answer_rules._unlogged():
+            entered.set()
+            assert first_done.wait(30)
+            seen.append(bool(logger.filter(logging.makeLogRecord({}))))
+
+    thread = threading.Thread(target=second)
+    with answer_rules._unlogged():
+        thread.start()
+        assert entered.wait(30)
+    first_done.set()
+    thread.join(30)
+    assert seen == [False]  # (a filter still leaves the second thread's lines out)
+    assert answer_rules._quiet not in logger.filters  # (and none is left once both are done)

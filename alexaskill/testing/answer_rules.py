@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, Final
@@ -54,15 +55,26 @@ def _quiet(record: logging.LogRecord) -> bool:
     return not _judging.get()
 
 
+# The filter stays while any thread judges (a count): one done first must not remove it.
+_filtering = threading.Lock()
+_judges = 0
+
+
 @contextlib.contextmanager
 def _unlogged() -> Iterator[None]:
+    global _judges
     logger = logging.getLogger("alexaskill")
     token = _judging.set(True)
-    logger.addFilter(_quiet)
+    with _filtering:
+        _judges += 1
+        logger.addFilter(_quiet)
     try:
         yield
     finally:
-        logger.removeFilter(_quiet)
+        with _filtering:
+            _judges -= 1
+            if not _judges:
+                logger.removeFilter(_quiet)
         _judging.reset(token)
 
 
