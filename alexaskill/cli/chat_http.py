@@ -57,23 +57,17 @@ class HttpTransport:
         from ..testing.answer_rules import answer_verdict
         from ..testing.grants import grant_scopes
         from ..testing.response import ssml_refusal
-        from ..testing.sessions import refused_session, session_after, session_for
+        from ..testing.sessions import session_after, sessions_to_send
 
         request_type = str(request["type"])
         if new_session and self.session is not None:
             # that session is over: a stream paused in it plays
             self.factory.player.session_ended()
         # Alexa's SessionEndedRequest (ERROR) after an answer it refused goes in that answer's
-        # session, as it was before it (the simulator's transport and TestClient do the same).
-        ending = self.ending if request.get("reason") == "ERROR" else None
-        self.session = session_for(
-            self.session,
-            request_type,
-            new_session=new_session,
-            start=self.factory.session,
-            ending=ending,
+        # session, as it was before it (as in chat --url, the simulator and TestClient).
+        self.session, self.ending = sessions_to_send(
+            self.session, self.ending, request, new_session=new_session, start=self.factory.session
         )
-        self.ending = refused_session(self.session, request_type)
         envelope = self.factory.turn(request, self.session)
         grant_scopes(envelope, self.api.permissions)  # what the user granted, as Alexa says it
         body = json.dumps(envelope, ensure_ascii=False).encode()

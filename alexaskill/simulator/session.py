@@ -193,20 +193,14 @@ class _Transport:
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
-        from ..testing.sessions import refused_session, session_after, session_for
+        from ..testing.sessions import session_after, sessions_to_send
 
         request_type = str(request["type"])
         # Alexa's SessionEndedRequest (ERROR) after an answer it refused goes in that answer's
-        # session, as it was before it.
-        ending = self.ending if request.get("reason") == "ERROR" else None
-        self.session = session_for(
-            self.session,
-            request_type,
-            new_session=new_session,
-            start=self.factory.session,
-            ending=ending,
+        # session, as it was before it (as in chat --url, the simulator and TestClient).
+        self.session, self.ending = sessions_to_send(
+            self.session, self.ending, request, new_session=new_session, start=self.factory.session
         )
-        self.ending = refused_session(self.session, request_type)
         envelope = self.factory.turn(request, self.session)
         if self.player is not None and "AudioPlayer" in envelope["context"]:
             envelope["context"]["AudioPlayer"] = dict(self.player)

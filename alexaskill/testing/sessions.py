@@ -12,7 +12,7 @@ from typing import Any
 from ..responses.response import answer_ends_session
 from .requests import SESSION_TYPES
 
-__all__ = ["carried_session", "refused_session", "session_after", "session_for"]
+__all__ = ["carried_session", "refused_session", "session_after", "session_for", "sessions_to_send"]
 
 
 def session_for(
@@ -74,6 +74,26 @@ def refused_session(session: Mapping[str, Any] | None, request_type: str) -> dic
     if request_type == "SessionEndedRequest":
         return None
     return {**session, "new": False}
+
+
+def sessions_to_send(
+    session: dict[str, Any] | None,
+    ending: dict[str, Any] | None,
+    request: Mapping[str, Any],
+    *,
+    new_session: bool,
+    start: Callable[[], dict[str, Any]],
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """A transport holding ``session``, and ``ending`` (`refused_session` of its last request),
+    sends ``request``: the session it goes in (`session_for`; Alexa's SessionEndedRequest
+    (ERROR) after a refused answer goes in that answer's session, ``ending``), and the one to
+    hold as ``ending`` for the next request."""
+    request_type = str(request["type"])
+    refused = ending if request.get("reason") == "ERROR" else None
+    sent_in = session_for(
+        session, request_type, new_session=new_session, start=start, ending=refused
+    )
+    return sent_in, refused_session(sent_in, request_type)
 
 
 def carried_session(
