@@ -283,3 +283,20 @@ def test_judging_in_two_threads_keeps_the_rule_lines_quiet_until_both_are_done()
     thread.join(30)
     assert seen == [False]  # (a filter still leaves the second thread's lines out)
     assert answer_rules._quiet not in logger.filters  # (and none is left once both are done)
+
+
+def test_a_deeply_nested_unknown_field_is_no_traceback(tmp_path: Path) -> None:
+    # An unknown field of a card or of the speech nested a few hundred levels deep (JSON that
+    # decodes) made the judging's null-stripping recurse past Python's limit: RecursionError,
+    # a traceback out of replay --url and chat --url.
+    deep: list[Any] = []
+    for _ in range(600):
+        deep = [deep]
+    speech = {"type": "PlainText", "text": "Hi", "extra": deep}
+    card = {"type": "Simple", "title": "T", "content": "c", "extra": deep}
+    code, out = replay_one(
+        tmp_path,
+        "LaunchRequest",
+        {"version": "1.0", "response": {"outputSpeech": speech, "card": card}},
+    )
+    assert (code, out.splitlines()[-1]) == (0, "1 request: all answered"), out

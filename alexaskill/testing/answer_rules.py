@@ -79,12 +79,27 @@ def _unlogged() -> Iterator[None]:
 
 
 def _no_nulls(value: Any) -> Any:
-    """``value`` with the members of its objects that are JSON null left out (as absent)."""
-    if isinstance(value, Mapping):
-        return {key: _no_nulls(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [_no_nulls(item) for item in value]
-    return value
+    """``value`` with the members of its objects that are JSON null left out (as absent).
+    Walked with a stack, not recursion: JSON that decodes may nest deeper than Python recurses."""
+    if not isinstance(value, (Mapping, list)):
+        return value
+    top: Any = {} if isinstance(value, Mapping) else []
+    stack = [(value, top)]
+    while stack:
+        source, copy = stack.pop()
+        pairs = source.items() if isinstance(source, Mapping) else enumerate(source)
+        for key, item in pairs:
+            if item is None and isinstance(source, Mapping):
+                continue
+            if isinstance(item, (Mapping, list)):
+                child: Any = {} if isinstance(item, Mapping) else []
+                stack.append((item, child))
+                item = child
+            if isinstance(copy, dict):
+                copy[key] = item
+            else:
+                copy.append(item)
+    return top
 
 
 def _typed(value: Any, into: Any, field: str) -> Any:
