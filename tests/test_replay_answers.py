@@ -300,3 +300,12 @@ def test_a_deeply_nested_unknown_field_is_no_traceback(tmp_path: Path) -> None:
         {"version": "1.0", "response": {"outputSpeech": speech, "card": card}},
     )
     assert (code, out.splitlines()[-1]) == (0, "1 request: all answered"), out
+
+
+def test_replay_url_does_not_judge_an_answer_to_a_session_ended_request(tmp_path: Path) -> None:
+    # Alexa ignores whatever answers a SessionEndedRequest: a Play the app would refuse there
+    # is no refusal (nothing guarded the judging's skip of it).
+    play = _play(behavior="SOMETIMES", url="http://a.example/0.mp3")
+    payload = {"version": "1.0", "response": {"directives": [play]}}
+    code, out = replay_one(tmp_path, "SessionEndedRequest", payload)
+    assert (code, out.splitlines()[-1]) == (0, "1 request: all answered"), out
