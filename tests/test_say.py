@@ -390,3 +390,26 @@ def test_say_sends_alexas_error_ending_in_the_session_as_it_was_before_the_refus
     assert opened is not None
     assert refused.turn is not None and refused.turn.exchanges[0].refusal is not None
     assert ended == [(opened["sessionId"], False, {"kept": 1})]
+
+
+def test_an_error_ending_asked_in_a_new_session_does_not_go_in_the_refused_one() -> None:
+    # The transport's ending (the refused answer's session) is for a SessionEndedRequest
+    # (ERROR) sent in that session: asked in a new one (the session forgotten in between), it
+    # goes in the new one (nothing guarded the transport's check of new_session).
+    from alexaskill.testing.talking import ClientTransport
+
+    skill = Skill(SKILL_ID)
+    ended: list[str] = []
+
+    @skill.on("SessionEndedRequest")
+    def end(session: Session) -> None:
+        ended.append(session.session_id)
+
+    with TestClient(skill) as client:
+        transport = ClientTransport(client)
+        refused = {**client.factory.session(), "new": False}
+        transport.ending = refused
+        error = {"type": "INVALID_RESPONSE", "message": "refused"}
+        request = {"type": "SessionEndedRequest", "reason": "ERROR", "error": error}
+        transport.send(request, new_session=True)
+    assert len(ended) == 1 and ended[0] != refused["sessionId"]
