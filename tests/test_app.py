@@ -1531,34 +1531,3 @@ def test_a_store_that_hangs_at_shutdown_does_not_hold_up_the_exit(
         assert done.wait(30), "the shutdown waited for the store for good"
     said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
     assert said and "/alexa" in said[0]
-
-
-@pytest.mark.parametrize("backend", ["asyncio", "trio"])
-def test_close_within_bounds_a_close_that_hangs_on_either_event_loop(
-    backend: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    # The lifespan's closing runs under uvicorn (asyncio) or a trio server (Hypercorn): the
-    # bound holds on both, a close that ends in time is awaited to its end.
-    import anyio
-
-    from alexaskill.store import closing
-
-    ended: list[str] = []
-
-    async def hangs() -> None:
-        await anyio.sleep_forever()
-
-    async def ends() -> None:
-        await anyio.sleep(0)
-        ended.append("closed")
-
-    async def both() -> tuple[bool, bool]:
-        cut = await closing.close_within(hangs, 0.1, "the stores of the skill at /hangs")
-        whole = await closing.close_within(ends, 30, "the stores of the skill at /ends")
-        return cut, whole
-
-    with caplog.at_level(logging.WARNING, "alexaskill"):
-        assert anyio.run(both, backend=backend) == (False, True)
-    assert ended == ["closed"]
-    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
-    assert len(said) == 1 and "/hangs" in said[0]

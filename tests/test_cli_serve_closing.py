@@ -159,3 +159,34 @@ def test_serve_leaves_an_app_that_mounts_no_skill_as_it_is(
         assert StarletteClient(app).get("/").text == "legacy"
     finally:
         sys.modules.pop("legacy", None)
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_close_within_bounds_a_close_that_hangs_on_either_event_loop(
+    backend: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The lifespan's closing runs under uvicorn (asyncio) or a trio server (Hypercorn): the
+    # bound holds on both, a close that ends in time is awaited to its end.
+    import anyio
+
+    from alexaskill.store import closing
+
+    ended: list[str] = []
+
+    async def hangs() -> None:
+        await anyio.sleep_forever()
+
+    async def ends() -> None:
+        await anyio.sleep(0)
+        ended.append("closed")
+
+    async def both() -> tuple[bool, bool]:
+        cut = await closing.close_within(hangs, 0.1, "the stores of the skill at /hangs")
+        whole = await closing.close_within(ends, 30, "the stores of the skill at /ends")
+        return cut, whole
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        assert anyio.run(both, backend=backend) == (False, True)
+    assert ended == ["closed"]
+    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
+    assert len(said) == 1 and "/hangs" in said[0]
