@@ -980,6 +980,37 @@ def test_a_bug_that_left_the_answering_names_the_code_that_raised_it(
     assert ("the before-request hook " if name == "interrupt" else "(exception handler ") in line
 
 
+#: Two skills of ``{skill}``, each with a ``{store}`` named first and second, answer a launch
+#: through the Lambda handler and are kept alive to the exit.
+_TWO_SKILLS_ANSWER = """
+skills = []
+for name in ("first", "second"):
+    store = {store}()
+    store.name = name
+    skill = {skill}(sys.argv[1], store=store)
+    skills.append(skill)
+
+    @skill.launch
+    def launch(attributes: Attributes):
+        return speak("Hi.")
+
+    envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
+    print(handler(skill)(envelope)["response"]["outputSpeech"]["text"], flush=True)
+"""
+
+
+def _at_exit(program: str, *options: str) -> subprocess.CompletedProcess[str]:
+    """``program`` run by a Python of its own with the skill id as its argument."""
+    return subprocess.run(
+        [sys.executable, *options, "-c", program, SKILL_ID],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+
+
 _CLOSED_AT_EXIT = """
 import atexit, sys
 from alexaskill import Skill, speak
@@ -1012,13 +1043,7 @@ def test_the_stores_of_a_skill_answered_by_the_lambda_handler_are_closed_at_exit
     # No lifespan, no shutdown: a Redis store's connections were left to the garbage collector
     # when the process exited (a ResourceWarning each). An invocation after that, from an
     # atexit function registered before the first (so run after), gets a loop of its own.
-    result = subprocess.run(
-        [sys.executable, "-W", "error::ResourceWarning", "-c", _CLOSED_AT_EXIT, SKILL_ID],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    result = _at_exit(_CLOSED_AT_EXIT, "-W", "error::ResourceWarning")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n") == [
         "Visit 1.",
@@ -1057,14 +1082,7 @@ print("exiting")
 def test_an_invocation_still_running_at_exit_does_not_hold_up_the_exit() -> None:
     # A daemon thread (a local server's) in an invocation holds the loop: the exit waited for
     # it to close the stores, for ever.
-    result = subprocess.run(
-        [sys.executable, "-c", _STILL_RUNNING_AT_EXIT, SKILL_ID],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        timeout=120,
-    )
+    result = _at_exit(_STILL_RUNNING_AT_EXIT)
     assert result.stdout == "exiting\n", result.stderr
     assert "stores were not closed at exit: an invocation still runs" in result.stderr
 
@@ -1084,34 +1102,14 @@ class Hanging(MemoryStore):
         print("closing", self.name, flush=True)
         await asyncio.Event().wait()  # for ever: a server that never answers
 
-skills = []
-for name in ("first", "second"):
-    store = Hanging()
-    store.name = name
-    skill = Skill(sys.argv[1], store=store)
-    skills.append(skill)
-
-    @skill.launch
-    def launch(attributes: Attributes):
-        return speak("Hi.")
-
-    envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
-    print(handler(skill)(envelope)["response"]["outputSpeech"]["text"], flush=True)
-"""
+""" + _TWO_SKILLS_ANSWER.format(store="Hanging", skill="Skill")
 
 
 def test_the_stores_closed_at_exit_share_one_bound_however_many_skills() -> None:
     # Each skill had CLOSE_TIMEOUT of its own (after as long a wait for an invocation still
     # running): a process that answered several skills whose stores' servers did not answer
     # took that many times 10 s to exit. Once the bound is spent, the others are said left.
-    result = subprocess.run(
-        [sys.executable, "-c", _TWO_HANGING_AT_EXIT, SKILL_ID],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        timeout=120,
-    )
+    result = _at_exit(_TWO_HANGING_AT_EXIT)
     assert result.returncode == 0, result.stderr
     said = result.stdout.split("\n")
     assert said[:2] == ["Hi.", "Hi."] and said[-1] == "", result.stderr
@@ -1142,33 +1140,13 @@ class SameSkill(Skill):
     def __hash__(self):
         return hash(repr(self.skill_ids))
 
-skills = []  # (alive at exit)
-for name in ("first", "second"):
-    store = Store()
-    store.name = name
-    skill = SameSkill(sys.argv[1], store=store)
-    skills.append(skill)
-
-    @skill.launch
-    def launch(attributes: Attributes):
-        return speak("Hi.")
-
-    envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
-    print(handler(skill)(envelope)["response"]["outputSpeech"]["text"], flush=True)
-"""
+""" + _TWO_SKILLS_ANSWER.format(store="Store", skill="SameSkill")
 
 
 def test_skills_that_compare_equal_each_have_their_stores_closed_at_exit() -> None:
     # The skills were kept in a WeakSet, by their __eq__ and __hash__: of two equal skills only
     # one had its stores closed (the handler keys its plans by identity for this reason).
-    result = subprocess.run(
-        [sys.executable, "-c", _EQUAL_SKILLS_AT_EXIT, SKILL_ID],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        timeout=120,
-    )
+    result = _at_exit(_EQUAL_SKILLS_AT_EXIT)
     assert result.returncode == 0, result.stderr
     said = result.stdout.split("\n")
     assert said[:2] == ["Hi.", "Hi."] and sorted(said[2:]) == ["", "closed first", "closed second"]
