@@ -90,6 +90,15 @@ class Downloads(Generic[T]):
         for name, value in zip(_LIMITS, numbers, strict=True):
             if isinstance(value, bool) or not isinstance(value, int | float):  # (said by name)
                 raise TypeError(f"{name} must be a number, not {value!r}")
+        for name, count in (
+            ("max_downloads", max_downloads),
+            ("max_queued_downloads", max_queued),
+            ("failure_cache_size", failure_cache_size),
+        ):
+            # NaN passed every comparison below and bounded nothing: max_downloads=nan refused
+            # every download, failure_cache_size=nan (or inf) remembered failures without end.
+            if not _whole(count):
+                raise ValueError(f"{name} must be a whole number, not {count!r}")
         if max_downloads < 1:
             raise ValueError(f"max_downloads must be at least 1, not {max_downloads!r}")
         if max_queued < 0:
@@ -258,6 +267,11 @@ class Downloads(Generic[T]):
         failures.move_to_end(url)
         while len(failures) > self.failure_cache_size:
             failures.popitem(last=False)
+
+
+def _whole(count: float) -> bool:
+    """Whether ``count`` (a number) is a whole one: an int, or a float such as 4.0."""
+    return isinstance(count, int) or count.is_integer()  # (False for NaN and infinities)
 
 
 def _priority(download: _Download) -> tuple[int, int]:

@@ -2476,3 +2476,23 @@ def test_a_download_that_lets_a_stray_cancellation_out_is_a_failed_download(pki:
             assert "CancelledError" in str(info.value.detail)
 
     run(check())
+
+
+@pytest.mark.parametrize(
+    "name", ["cache_size", "max_downloads", "max_queued_downloads", "failure_cache_size"]
+)
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 2.5])
+def test_a_count_that_is_no_whole_number_is_refused_when_made(name: str, value: Any) -> None:
+    # NaN passed every comparison: max_downloads=nan refused every request ("no slot free"),
+    # cache_size=nan or inf kept every chain and failure_cache_size every failed URL, unbounded.
+    with pytest.raises(ConfigurationError, match=f"^{name} must be a whole number") as refused:
+        Verifier(**{name: value})
+    assert isinstance(refused.value, ValueError)
+
+
+def test_counts_given_as_whole_floats_are_taken_and_bound_the_cache(pki: TestPKI) -> None:
+    verifier = pki.verifier(now=lambda: NOW, cache_size=2.0, max_downloads=1.0)
+    for n in range(3):
+        url = f"https://s3.amazonaws.com/echo.api/cert-{n}.pem"
+        run(verifier.verify(pki.sign(BODY, cert_url=url), BODY))
+    assert len(verifier._cache) == 2
