@@ -21,14 +21,23 @@ __all__ = ["read_timestamp"]
 _LEAP_SECOND: Final = re.compile(r"[Tt]\d\d:\d\d:(60)(?![\d:])", re.A)
 
 
+#: What Python 3.11's fromisoformat passes over and no ISO 8601 timestamp holds: a control or
+#: non-ASCII character (it stops reading the time at a NUL: ``…19Z\x00junk``), or any one
+#: character between the time and its UTC offset (``…:19xZ``, ``…:19 +02:00``).
+_JUNK: Final = re.compile(r"[^\x20-\x7e]|[^\d][+\-Zz][\d:.]*\Z")
+
+
 def read_timestamp(timestamp: str) -> datetime:
     """``request.timestamp`` (ISO 8601) read as the verifier reads it, the one reading of it for
     every module: RFC 3339's lower-case ``z`` and a leap second taken (`_unusual`); naive if it
     has no UTC offset (which the verifier refuses); `TimestampError` if it is not ISO 8601."""
     try:
-        return datetime.fromisoformat(timestamp)
+        moment = datetime.fromisoformat(timestamp)
     except (TypeError, ValueError):
-        return _unusual(timestamp)
+        moment = _unusual(timestamp)
+    if _JUNK.search(timestamp) is not None:
+        raise TimestampError("timestamp: not ISO 8601")
+    return moment
 
 
 def _unusual(timestamp: object) -> datetime:

@@ -2496,3 +2496,21 @@ def test_counts_given_as_whole_floats_are_taken_and_bound_the_cache(pki: TestPKI
         url = f"https://s3.amazonaws.com/echo.api/cert-{n}.pem"
         run(verifier.verify(pki.sign(BODY, cert_url=url), BODY))
     assert len(verifier._cache) == 2
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["xZ", " Z", "\tZ", "x+00:00", " +00:00", "xz", "Z\x00", "Z\x00junk", "\x00Z"],
+    ids=repr,
+)
+def test_a_timestamp_with_junk_python_would_pass_over_is_not_iso_8601(
+    pki: TestPKI, tail: str
+) -> None:
+    # Python 3.11's fromisoformat reads "…:19xZ" as "…:19Z" and stops at a NUL: such a
+    # timestamp, no ISO 8601, was accepted. (A space between date and time still is: RFC 3339.)
+    sent = NOW.strftime("%Y-%m-%dT%H:%M:%S") + tail
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        check_timestamp("IntentRequest", sent, NOW)
+    with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
+        verify_body(pki, make_body(sent))
+    check_timestamp("IntentRequest", NOW.strftime("%Y-%m-%d %H:%M:%S+00:00"), NOW)
