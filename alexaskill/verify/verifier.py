@@ -229,11 +229,8 @@ class Verifier:
                 MAX_TIMESTAMP_TOLERANCE,
             )
             tolerance = MAX_TIMESTAMP_TOLERANCE
-        if not _number(cache_size) or not cache_size >= 1 or not _whole(cache_size):
-            # (NaN or infinity bounded nothing: every chain was kept)
-            raise _ArgumentError(
-                f"cache_size must be a whole number, at least 1, not {cache_size!r}"
-            )
+        if not _number(cache_size) or not _whole(cache_size) or cache_size < 1:  # (NaN, inf too)
+            raise _ArgumentError(f"cache_size must be a whole number >= 1, not {cache_size!r}")
         if not _number(max_chain_size) or not 1 <= max_chain_size < float("inf"):
             raise _ArgumentError(
                 f"max_chain_size must be a positive number of bytes, not {max_chain_size!r}"
