@@ -263,8 +263,10 @@ class Downloads(Generic[T]):
         if ttl <= 0:
             return
         failures = self._failures
+        # Taken out and put back at the end, never moved there: another thread's request may
+        # evict it in between (a KeyError out of move_to_end, a 500 for this request).
+        failures.pop(url, None)
         failures[url] = (self._clock() + ttl, kind, reason, detail)
-        failures.move_to_end(url)
         while len(failures) > self.failure_cache_size:
             failures.popitem(last=False)
 

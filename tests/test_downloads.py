@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
@@ -453,3 +454,22 @@ def test_an_expired_failure_another_thread_forgot_meanwhile_is_no_keyerror() -> 
 
     assert run(downloads.get("url", load)) == "chain"
     assert downloads.remembered_failures == 0
+
+
+def test_a_failure_another_thread_evicts_as_it_is_remembered_is_no_keyerror() -> None:
+    # Two threads' requests on a full failure memory: the other's eviction came between this
+    # one's remembering a URL and moving it to the end (a KeyError, a 500, instead of a 400).
+    downloads: Downloads[str] = Downloads(failure_cache_size=1)
+
+    class EvictedMeanwhile(OrderedDict[str, Any]):  # the memory, as the other thread leaves it
+        def __setitem__(self, key: str, value: Any) -> None:
+            super().__setitem__(key, value)
+            self.pop(key)  # the other thread's eviction, just after
+
+    downloads._failures = EvictedMeanwhile()
+
+    async def failing() -> str:
+        raise CertificateError("certificate chain: download answered HTTP 403")
+
+    with pytest.raises(CertificateError, match="HTTP 403"):
+        run(downloads.get(forged("evicted"), failing))
