@@ -30,7 +30,8 @@ _JUNK: Final = re.compile(r"[^\x20-\x7e]|[^\d][+\-Zz][\d:.]*\Z")
 def read_timestamp(timestamp: str) -> datetime:
     """``request.timestamp`` (ISO 8601) read as the verifier reads it, the one reading of it for
     every module: RFC 3339's lower-case ``z`` and a leap second taken (`_unusual`); naive if it
-    has no UTC offset (which the verifier refuses); `TimestampError` if it is not ISO 8601."""
+    has no UTC offset (which the verifier refuses); `TimestampError` if it is not ISO 8601,
+    junk fromisoformat passes over (`_JUNK`) included."""
     try:
         moment = datetime.fromisoformat(timestamp)
     except (TypeError, ValueError):
