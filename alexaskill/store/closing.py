@@ -44,7 +44,7 @@ async def close_within(close: Callable[[], Awaitable[None]], seconds: float, wha
         await close()
     if scope.cancelled_caught:
         logger.warning(
-            "%s not closed at shutdown: closing took over %g seconds", what, CLOSE_TIMEOUT
+            "%s not closed at shutdown: closing took over %g seconds", what, max(seconds, 0)
         )
         return False
     return True
