@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import anyio
 import pytest
 
-from alexaskill.store import closing
+from alexaskill import Skill, speak
+from alexaskill.responses import Response
+from alexaskill.store import Attributes, closing
+from alexaskill.testing import TestClient
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 
 def test_close_within_names_the_bound_it_was_given(caplog: pytest.LogCaptureFixture) -> None:
@@ -19,3 +25,37 @@ def test_close_within_names_the_bound_it_was_given(caplog: pytest.LogCaptureFixt
         assert not anyio.run(closing.close_within, hangs, 0.25, "the stores of X")
     (said,) = [r.getMessage() for r in caplog.records if "not closed" in r.getMessage()]
     assert said == "the stores of X not closed at shutdown: closing took over 0.25 seconds"
+
+
+def _counting_skill(store: str) -> Skill:
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.launch
+    def launch(attributes: Attributes) -> Response:
+        return speak(f"Visit {attributes.increment('visits')}.")
+
+    return skill
+
+
+def test_a_test_client_closed_without_with_closes_the_store_it_opened(tmp_path: Path) -> None:
+    # Without `with` no lifespan runs, and close() left the SQLite connections of the store
+    # the client opened from its URL (and of the skill's own) open for good. SQLite removes a
+    # file's -wal as its last connection closes: what a test can see.
+    given, own = tmp_path / "given.db", tmp_path / "own.db"
+    skill = _counting_skill(f"sqlite:///{own}")
+    client = TestClient(skill, store=f"sqlite:///{given}")
+    assert client.launch().speech == "Visit 1."
+    assert Path(f"{given}-wal").exists()
+    client.close()
+    assert not Path(f"{given}-wal").exists()
+    assert given.exists()
+    assert skill.store.path == str(own)  # (given back)
+
+    client = TestClient(skill, user_id="amzn1.ask.account.SAME")
+    assert client.launch().speech == "Visit 1."
+    assert Path(f"{own}-wal").exists()
+    client.close()
+    assert not Path(f"{own}-wal").exists()
+    with TestClient(skill, user_id="amzn1.ask.account.SAME") as again:  # opened again by the next client
+        assert again.launch().speech == "Visit 2."
+    assert not Path(f"{own}-wal").exists()

@@ -60,9 +60,9 @@ class TestClient(Talking):
 
     For the client's lifetime (until `close`, or the end of the ``with`` block) the skill trusts a
     throwaway signing PKI and nothing else: verification stays on, with certificates made for the
-    test. Use it as a context manager to run the skill's lifespan. Unless a call passes its own
-    ``session``, requests in a session carry the attributes of the previous answer (and
-    ``new: false``) until an answer ends the session.
+    test. Use it as a context manager to run the skill's lifespan, or `close` it. Unless a call
+    passes its own ``session``, requests in a session carry the attributes of the previous answer
+    (and ``new: false``) until an answer ends the session.
 
     ``skill_id`` (default: the skill's own), ``locale``, ``interfaces`` (the device's
     ``supportedInterfaces``: ``"AudioPlayer"``, ``"Display"``, ``"Alexa.Presentation.APL"``,
@@ -145,9 +145,8 @@ class TestClient(Talking):
         self.path = path if path is not None else skill.path
         self._now = now
         if skill.verify and skill.verifier is None:
-            # The verifier the app would make on first use. Made now, so that what is restored
-            # at close is a verifier: restoring None to a skill whose app is already built would
-            # leave it checking nothing.
+            # The verifier the app would make on first use, made now: restoring None at close to
+            # a skill whose app is already built would leave it checking nothing.
             from ..verify import Verifier
 
             skill.verifier = Verifier()
@@ -170,8 +169,8 @@ class TestClient(Talking):
         self.last: SkillResponse | None = None
         self._model = model
         self.invocation = invocation
-        #: The user's local date and time, for what `say` hears ("tomorrow"); default: the
-        #: client's clock (else the real one) in the device's time zone, else in UTC.
+        #: The user's local time, for what `say` hears ("tomorrow"); default: the client's
+        #: clock (else the real one) in the device's time zone, else in UTC.
         self.local_now = local_now
         self._understanding: Understander | None = None
         self._conversation: Conversation | None = None
@@ -181,6 +180,7 @@ class TestClient(Talking):
 
     def __enter__(self) -> TestClient:
         self.http.__enter__()
+        self._swap.served = True  # (the lifespan's shutdown closes the stores)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -194,8 +194,9 @@ class TestClient(Talking):
     def close(self) -> None:
         """Stop trusting the test PKI and answering its API calls: the skill gets its own back,
         and its store when the client had one of its own (`SkillSwap.restore`: clients closed in
-        any order; what the test set itself stays)."""
-        self._swap.restore()
+        any order; what the test set itself stays). Used without ``with``, it closes the skill's
+        stores first, as the lifespan's shutdown would (`Skill.aclose`)."""
+        self._swap.end(self.http.async_backend)
 
     # --- the simulated user and device ---
 

@@ -67,7 +67,24 @@ class SkillSwap:
             setattr(skill, name, value)
         self._order = next(_made)
         self._restored = False
+        #: Whether the skill's lifespan ran (a client within ``with``): its shutdown closes the
+        #: stores; else `end` does.
+        self.served = False
         _in_place.add(self)
+
+    def end(self, async_backend: Any) -> None:
+        """`restore`, after closing what the skill's requests opened (`Skill.aclose`: its stores'
+        connections, an SQLite file's, DynamoDB's pool) if no lifespan's shutdown closed them (a
+        client used without ``with``), on an event loop of ``async_backend`` (Starlette's
+        ``TestClient.async_backend``) for the time. Restored even if the closing fails."""
+        try:
+            if not self.served and not self._restored:
+                import anyio.from_thread
+
+                with anyio.from_thread.start_blocking_portal(**async_backend) as portal:
+                    portal.call(self.skill._close_at_shutdown)  # as the lifespan's shutdown
+        finally:
+            self.restore()
 
     def restore(self) -> None:
         """Give the skill back what was there before (once; later calls do nothing)."""
