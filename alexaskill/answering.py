@@ -149,9 +149,9 @@ class Answering(Registration):
                 outcome, name = "ok", handler.name
             checked = check_reply(response, envelope, self, handler=name)
             body = encode_response(checked, call.session_attributes)
-            if made:
-                # Saved once the reply is known to go out: an answer that ends in the apology
-                # (a reply that does not encode, say) saves nothing, so a retry is not a double.
+            if made:  # saved once the reply is sure to go out: an apology saves nothing, so a
+                # retry is no double; a value JSON cannot hold fails in the handler's name
+                call.running = handler if outcome == "ok" else None
                 await self._save(made, call)
             return Answer(body, outcome)
         except Exception as exc:

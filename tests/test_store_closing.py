@@ -1,4 +1,4 @@
-"""Closing stores: the bound of `close_within`, a `TestClient` used without ``with``."""
+"""Closing stores (`close_within`, a `TestClient` used without ``with``); a save that fails."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from alexaskill import Skill, speak
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, closing
+from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, closing
 from alexaskill.testing import TestClient
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -56,6 +56,41 @@ def test_a_test_client_closed_without_with_closes_the_store_it_opened(tmp_path: 
     assert Path(f"{own}-wal").exists()
     client.close()
     assert not Path(f"{own}-wal").exists()
-    with TestClient(skill, user_id="amzn1.ask.account.SAME") as again:  # opened again by the next client
+    with TestClient(
+        skill, user_id="amzn1.ask.account.SAME"
+    ) as again:  # opened again by the next client
         assert again.launch().speech == "Visit 2."
     assert not Path(f"{own}-wal").exists()
+
+
+def test_a_value_json_cannot_hold_fails_the_save_naming_attribute_and_handler(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The line said "handler failed for LaunchRequest": not which handler set the value. And
+    # nothing is saved, of any kind of attributes, the values that do encode included.
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    class Thing:
+        pass
+
+    @skill.launch
+    def launch(attributes: Attributes, device: DeviceAttributes) -> Response:
+        attributes["fine"] = 1
+        device["fine"] = 2
+        attributes["thing"] = Thing()
+        return speak("Hello.")
+
+    with (
+        caplog.at_level(logging.ERROR, "alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        assert client.launch().handler_error is not None
+        assert anyio.run(store.load, client.user_id) == {}
+        assert anyio.run(store.load, client.device_id) == {}
+    (line,) = [r for r in caplog.records if r.getMessage().startswith("handler failed")]
+    assert (
+        line.getMessage() == f"handler failed for LaunchRequest ({__name__}.{launch.__qualname__})"
+    )
+    assert line.exc_info is not None
+    assert "attribute 'thing' cannot be saved as JSON" in str(line.exc_info[1])
