@@ -9,8 +9,16 @@ import anyio
 import pytest
 
 from alexaskill import Skill, speak
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, DeviceAttributes, MemoryStore, closing
+from alexaskill.store import (
+    Attributes,
+    DeviceAttributes,
+    MemoryStore,
+    SQLiteStore,
+    closing,
+    open_store,
+)
 from alexaskill.testing import TestClient
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -94,3 +102,17 @@ def test_a_value_json_cannot_hold_fails_the_save_naming_attribute_and_handler(
     )
     assert line.exc_info is not None
     assert "attribute 'thing' cannot be saved as JSON" in str(line.exc_info[1])
+
+
+def test_a_sqlite_path_under_a_file_or_a_tilde_is_refused_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both said "the directory … does not exist": of a file that exists, and of a "~" that a
+    # shell would have expanded, where the path named a directory "~" in the working one.
+    (tmp_path / "notes").write_text("")
+    with pytest.raises(ConfigurationError, match=r"notes is a file, not a directory$"):
+        SQLiteStore(tmp_path / "notes" / "skill.db")
+    monkeypatch.chdir(tmp_path)
+    said = r"~ does not exist \(~/skill\.db is relative: ~ is not expanded\)$"
+    with pytest.raises(ConfigurationError, match=said):
+        open_store("sqlite:///~/skill.db")

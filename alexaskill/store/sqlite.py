@@ -111,10 +111,13 @@ class SQLiteStore:
             raise ConfigurationError(f"SQLiteStore: {path} is a directory; name a file in it")
         # Resolved now, once: each connection, opened when the pool needs one, would resolve a
         # relative path against the working directory of its moment.
-        path = os.path.abspath(path)
+        given, path = path, os.path.abspath(path)
         directory = os.path.dirname(path)
         if not os.path.isdir(directory):
-            raise ConfigurationError(f"SQLiteStore: the directory {directory} does not exist")
+            said = "is a file, not a directory" if os.path.exists(directory) else "does not exist"
+            if given.startswith("~"):  # a shell's, not Python's nor SQLite's
+                said += f" ({given} is relative: ~ is not expanded)"
+            raise ConfigurationError(f"SQLiteStore: the directory {directory} {said}")
         _check_is_sqlite(path)
         #: The file's absolute path (a relative one is resolved when the store is made).
         self.path = path
