@@ -57,7 +57,7 @@ def test_a_test_client_closed_without_with_closes_the_store_it_opened(tmp_path: 
     client.close()
     assert not Path(f"{given}-wal").exists()
     assert given.exists()
-    assert skill.store.path == str(own)  # (given back)
+    assert isinstance(skill.store, SQLiteStore) and skill.store.path == str(own)  # (given back)
 
     client = TestClient(skill, user_id="amzn1.ask.account.SAME")
     assert client.launch().speech == "Visit 1."
