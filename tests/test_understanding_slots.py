@@ -1389,3 +1389,25 @@ def test_the_week_or_month_after_a_day_is_not_sent_as_a_day(said: str) -> None:
     assert value("a week after friday", "AMAZON.DATE") == "2026-12-11"  # a day, as said
     assert value("the day after friday", "AMAZON.DATE") == "2026-12-05"
     assert value("week from tomorrow", "AMAZON.DATE") == "2026-12-07"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "1234567890123456",
+        "one two three four five six seven eight nine zero one two three four five six",
+        "12345678 90123456",
+    ],
+)
+def test_a_phone_number_of_more_than_fifteen_digits_is_no_phone_number(said: str) -> None:
+    # ITU-T E.164 numbers have at most fifteen digits: sixteen were sent as a phone number.
+    understood = understander("AMAZON.PhoneNumber").understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert value("123456789012345", "AMAZON.PhoneNumber") == "123456789012345"
+    assert (
+        value(
+            "four four seven nine one one two three four five six seven eight nine one",
+            "AMAZON.PhoneNumber",
+        )
+        == "447911234567891"
+    )

@@ -96,6 +96,8 @@ ORDINALS: Final = {
 _DIGITS: Final = re.compile(r"[0-9]+")
 _DECIMAL: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ORDINAL_DIGITS: Final = re.compile(r"([0-9]+)(st|nd|rd|th)")
+#: The most digits of a phone number (ITU-T E.164).
+_LONGEST_PHONE_NUMBER: Final = 15
 
 
 def _ordinal_suffix(value: int) -> str:
@@ -327,7 +329,8 @@ def year_number(words: Sequence[str]) -> int | None:
 
 
 def phone_number(words: Sequence[str]) -> str | None:
-    """AMAZON.PhoneNumber: the digits of a number said digit by digit or in groups."""
+    """AMAZON.PhoneNumber: the digits of a number said digit by digit or in groups, three to
+    fifteen of them (ITU-T E.164 numbers have at most fifteen: more are no phone number)."""
     digits: list[str] = []
     index = 0
     while index < len(words):
@@ -350,7 +353,7 @@ def phone_number(words: Sequence[str]) -> str | None:
         else:
             return None
     text = "".join(digits)
-    return text if len(text) >= 3 else None
+    return text if 3 <= len(text) <= _LONGEST_PHONE_NUMBER else None
 
 
 def alphanumeric(words: Sequence[str]) -> str | None:
