@@ -1411,3 +1411,34 @@ def test_a_phone_number_of_more_than_fifteen_digits_is_no_phone_number(said: str
         )
         == "447911234567891"
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type"),
+    [
+        ("one two oh three four", "AMAZON.FOUR_DIGIT_NUMBER"),
+        ("twenty oh twenty six", "AMAZON.FOUR_DIGIT_NUMBER"),
+        (
+            "one two three four five six seven eight nine oh one two three four five six",
+            "AMAZON.PhoneNumber",
+        ),
+    ],
+)
+def test_an_oh_inside_a_value_is_not_dropped_as_a_filler(said: str, slot_type: str) -> None:
+    # A reading with the filler words left out dropped the "oh" (a zero) from inside the
+    # value: "one two oh three four" was the four-digit number 1234, and sixteen digits a
+    # fifteen-digit phone number.
+    understood = understander(slot_type).understand(f"say {said}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.request
+    assert "read without 'oh' would change the value" in understood.notes[-1]
+    assert value("um six oh four five", "AMAZON.FOUR_DIGIT_NUMBER") == "6045"
+    assert value("five uh five", "AMAZON.NUMBER") == "55"  # a hesitation, no digit
+
+
+def test_an_oh_inside_an_answer_is_not_dropped_as_a_filler() -> None:
+    # Likewise for an answer to Alexa asking for the slot: "one two oh three four" was 1234.
+    four_digits = understander("AMAZON.FOUR_DIGIT_NUMBER")
+    assert four_digits.answer("one two oh three four", intent="Say", slot="value", now=NOW) is None
+    answered = four_digits.answer("um six oh four five", intent="Say", slot="value", now=NOW)
+    assert answered is not None
+    assert [reading.value for reading in answered.slots] == ["6045"]

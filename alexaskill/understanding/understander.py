@@ -28,6 +28,7 @@ from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from .cut import why_no_reading
+from .fillers import exact_without_fillers
 from .generalise import carriers, generalise
 from .languages import Language, resolving_language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache, typed_share
@@ -289,15 +290,12 @@ class Understander:
             if loose is not None and loose.score > match.score:
                 match = loose
         if match is None:
-            kept = [token for token in tokens if token.text not in self.language.fillers]
-            if kept and len(kept) < len(tokens):
-                kept_spans = SpanCache(kept, now)
-                match = self.matcher.exact(kept_spans)
-                if match is not None:
-                    ignored = [token.text for token in tokens if token not in kept]
-                    notes.append(f"ignored: {' '.join(ignored)}")
-                    match = Match(match.sample, match.score, match.fills, exact=False)
-                    spans = kept_spans  # the reading's positions are among the words kept
+            match, kept_spans = exact_without_fillers(self.matcher, spans, self.language)
+            if match is not None:
+                ignored = [token.text for token in tokens if token not in kept_spans.tokens]
+                notes.append(f"ignored: {' '.join(ignored)}")
+                match = Match(match.sample, match.score, match.fills, exact=False)
+                spans = kept_spans  # the reading's positions are among the words kept
         if match is None and not strict:
             match = self.matcher.loose(spans, self.model.fallback_sensitivity)
         if match is None:
@@ -443,10 +441,7 @@ class Understander:
         spans = SpanCache(tokens, now)
         match = matcher.exact(spans)
         if match is None:
-            kept = [token for token in tokens if token.text not in self.language.fillers]
-            if kept and len(kept) < len(tokens):
-                spans = SpanCache(kept, now)
-                match = matcher.exact(spans)
+            match, spans = exact_without_fillers(matcher, spans, self.language)
         # As for an utterance: free-form words give the intent's other slots what they read,
         # unless that cuts a value short or leaves out the word denying it ("london not").
         match = None if match is None else self._generalise(match, spans)

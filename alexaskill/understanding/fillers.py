@@ -1,0 +1,62 @@
+"""Reading an utterance with its filler words left out ("um", "please", "oh"), as Alexa ignores
+them, unless leaving one out changes a value: "oh" is a filler and a zero, and "one two oh
+three four" is no four-digit 1234.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .languages import Language
+from .matcher import Match, SampleMatcher, SpanCache
+
+__all__ = ["exact_without_fillers"]
+
+
+def exact_without_fillers(
+    matcher: SampleMatcher, spans: SpanCache, language: Language
+) -> tuple[Match | None, SpanCache]:
+    """The exact reading of the words with filler words left out, and the spans of the words
+    it reads: those fillers at either end of a run of them first ("um six oh four five" keeps
+    its "oh"), then all. None (and ``spans``) when there is no filler, no exact reading, or when
+    leaving one out changes a value (then ``spans.cut`` says why)."""
+    tokens, fillers = spans.tokens, language.fillers
+    said = [token.text not in fillers for token in tokens]
+    inner = [
+        at
+        for at in range(len(tokens))
+        if said[at] or (0 < at < len(tokens) - 1 and said[at - 1] and said[at + 1])
+    ]
+    for kept in {len(inner): inner, sum(said): [at for at in inner if said[at]]}.values():
+        if not kept or len(kept) == len(tokens):
+            continue
+        kept_spans = SpanCache([tokens[at] for at in kept], spans.now)
+        match = matcher.exact(kept_spans)
+        if match is None:
+            continue
+        dropped = _dropped_from_value(match, kept, spans.words, language)
+        if dropped is not None:
+            spans.cut.append(dropped)
+            return None, spans
+        return match, kept_spans
+    return None, spans
+
+
+def _dropped_from_value(
+    match: Match, kept: Sequence[int], words: Sequence[str], language: Language
+) -> str | None:
+    """Why ``match``, a reading of the words at ``kept`` among ``words``, changes a parsed
+    value, if it does: a filler the value's type knows was said inside it and left out."""
+    kinds = {
+        element.name: element.kind
+        for element in match.sample.elements
+        if not isinstance(element, str)
+    }
+    for name, fill, start, end in match.fills:
+        own = language.slot_vocabulary(kinds[name].name) or frozenset()
+        first, last = kept[start], kept[end - 1]
+        for at in range(first + 1, last) if fill.kind == "typed" else ():
+            if words[at] in own and at not in kept:
+                said = " ".join(words[first : last + 1])
+                return f"{said!r} read without {words[at]!r} would change the value"
+    return None
