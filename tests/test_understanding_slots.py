@@ -1442,3 +1442,45 @@ def test_an_oh_inside_an_answer_is_not_dropped_as_a_filler() -> None:
     answered = four_digits.answer("um six oh four five", intent="Say", slot="value", now=NOW)
     assert answered is not None
     assert [reading.value for reading in answered.slots] == ["6045"]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("monday week", "2026-12-07"),
+        ("friday week", "2026-12-11"),
+        ("tomorrow week", "2026-12-07"),
+        ("a week today", "2026-12-06"),
+        ("a week tomorrow", "2026-12-07"),
+        ("a week on friday", "2026-12-11"),
+        ("two weeks today", "2026-12-13"),
+        ("a fortnight on monday", "2026-12-14"),
+    ],
+)
+def test_british_days_a_week_on(said: str, expected: str) -> None:
+    # British "monday week" (a week after monday), "a week today", "tomorrow week" filled no
+    # AMAZON.DATE slot. A weekday is the one "monday" alone reads, as "a week from monday" is.
+    assert value(said, "AMAZON.DATE", locale="en-GB") == expected
+    assert value(said, "AMAZON.DATE", locale="en-AU") == expected
+    assert value(said, "AMAZON.DATE", locale="en-US") is None  # no American English
+
+
+@pytest.mark.parametrize(
+    "said", ["monday weeks", "a week yesterday", "week today", "a day today", "a week on"]
+)
+def test_no_other_days_a_week_on(said: str) -> None:
+    assert value(said, "AMAZON.DATE", locale="en-GB") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("7.30", "07:30"), ("7.30pm", "19:30"), ("7.30 p m", "19:30"), ("19.45", "19:45")],
+)
+def test_a_time_typed_with_a_dot(said: str, expected: str) -> None:
+    # British English writes "7.30" for 7:30: it filled no AMAZON.TIME slot.
+    assert value(said, "AMAZON.TIME") == expected
+
+
+@pytest.mark.parametrize("said", ["7.75", "7.5", "25.30", "13.30pm"])
+def test_no_time_typed_with_a_dot_that_is_none(said: str) -> None:
+    assert value(said, "AMAZON.TIME") is None

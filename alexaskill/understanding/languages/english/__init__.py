@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from .. import SlotParser
-from . import clock, dates, durations, numbers, phrases, vocabulary
+from . import clock, dates, durations, numbers, phrases, vocabulary, weeks_on
 
 __all__ = ["LOCALES", "English"]
 
@@ -36,6 +36,12 @@ def _bounded(parse: SlotParser) -> SlotParser:
     return parser
 
 
+def _british_dates(words: Sequence[str], now: datetime.datetime) -> str | None:
+    """AMAZON.DATE, with the days British English says a week on ("monday week")."""
+    found = dates.date(words, now)
+    return found if found is not None else weeks_on.week_on(words, now, dates.date)
+
+
 class English:
     """English as Alexa's English locales speak it."""
 
@@ -56,8 +62,9 @@ class English:
 
     def __init__(self, locale: str) -> None:
         self.locale = locale
-        # "A fortnight" is two weeks in British, Australian and Indian English; Americans
-        # rarely say it, and Alexa's en-US duration grammar is not documented to accept it.
+        # "A fortnight" is two weeks in British, Australian and Indian English, as "monday
+        # week" is a week after monday; Americans rarely say either, and Alexa's en-US grammar
+        # is not documented to accept them.
         fortnight = locale != "en-US"
         self._parsers: dict[str, SlotParser] = {
             "AMAZON.NUMBER": _undated(numbers.number),
@@ -65,7 +72,7 @@ class English:
             "AMAZON.FOUR_DIGIT_NUMBER": _undated(numbers.four_digit_number),
             "AMAZON.PhoneNumber": _undated(numbers.phone_number),
             "AMAZON.AlphaNumeric": _undated(numbers.alphanumeric),
-            "AMAZON.DATE": dates.date,
+            "AMAZON.DATE": _british_dates if fortnight else dates.date,
             "AMAZON.TIME": clock.time,
             "AMAZON.DURATION": _undated(functools.partial(durations.duration, fortnight=fortnight)),
         }

@@ -3,7 +3,8 @@
 Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO", "AF", "EV",
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
 "03:30"); "noon" is "12:00", "midnight" "00:00". British "half five" is half past five (05:30),
-American "quarter of seven" a quarter to seven (06:45).
+American "quarter of seven" a quarter to seven (06:45). A time typed with a dot, "7.30", is
+7:30.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from .numbers import UNITS, _below_hundred, cardinal
 
 __all__ = ["MERIDIEM", "PARTS_OF_DAY", "time"]
 
-_CLOCK: Final = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+#: A time typed "7:30", or "7.30" as British English writes it.
+_CLOCK: Final = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
 #: The hours named, that a time can be said to or past: "ten to midnight", "quarter past noon".
 _NAMED_HOURS: Final = {"noon": 12, "midday": 12, "midnight": 24}
 
