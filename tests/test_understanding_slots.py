@@ -1484,3 +1484,28 @@ def test_a_time_typed_with_a_dot(said: str, expected: str) -> None:
 @pytest.mark.parametrize("said", ["7.75", "7.5", "25.30", "13.30pm"])
 def test_no_time_typed_with_a_dot_that_is_none(said: str) -> None:
     assert value(said, "AMAZON.TIME") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("an hour and a quarter", "PT1H15M"),
+        ("one and a quarter hours", "PT1H15M"),
+        ("two hours and three quarters", "PT2H45M"),
+        ("two and three quarter hours", "PT2H45M"),
+        ("a day and a quarter", "P1DT6H"),
+        ("an hour and a half", "PT1H30M"),
+    ],
+)
+def test_a_duration_and_a_quarter(said: str, expected: str) -> None:
+    # "an hour and a half" was read, "an hour and a quarter" filled no AMAZON.DURATION slot.
+    assert value(said, "AMAZON.DURATION") == expected
+
+
+@pytest.mark.parametrize(
+    "said", ["an hour and a quarters", "an hour and two quarters", "an hour and three quarter"]
+)
+def test_no_duration_and_other_parts(said: str) -> None:
+    assert value(said, "AMAZON.DURATION") is None
+    assert value("three quarters of an hour and a quarter", "AMAZON.DURATION") is None
+    assert value("a quarter and a half hours", "AMAZON.DURATION") is None

@@ -1,8 +1,8 @@
 """English durations, resolved to the ISO 8601 strings Alexa sends for AMAZON.DURATION.
 
 Amazon's slot type reference ("AMAZON.DURATION"): "PnYnMnDTnHnMnS" ("PT10M", "P2Y"); weeks alone
-are "PnW". Amounts are kept as said ("ninety minutes" is "PT90M"); a half goes down a unit ("an
-hour and a half" is "PT1H30M").
+are "PnW". Amounts are kept as said ("ninety minutes" is "PT90M"); a half or a quarter goes down
+a unit ("an hour and a half" is "PT1H30M", "an hour and a quarter" "PT1H15M").
 """
 
 from __future__ import annotations
@@ -54,6 +54,15 @@ _DOWN: Final = {
 }
 
 
+#: The parts said after a whole amount: "one and a half hours", "an hour and a quarter".
+_PARTS: Final = {
+    ("and", "a", "half"): Fraction(1, 2),
+    ("and", "a", "quarter"): Fraction(1, 4),
+    ("and", "three", "quarters"): Fraction(3, 4),
+    ("and", "three", "quarter"): Fraction(3, 4),  # "two and three quarter hours"
+}
+
+
 def _amount(words: Sequence[str]) -> Fraction | None:
     if words in (["a"], ["an"], ["one"]):
         return Fraction(1)
@@ -72,9 +81,10 @@ def _amount(words: Sequence[str]) -> Fraction | None:
         return Fraction(3, 4)
     if words[:2] == ["a", "couple"] and words[2:] in ([], ["of"]):
         return Fraction(2)
-    if len(words) >= 4 and words[-3:] == ["and", "a", "half"]:
-        whole = _amount(words[:-3])
-        return None if whole is None else whole + Fraction(1, 2)
+    part = _PARTS.get(tuple(words[-3:])) if len(words) >= 4 else None
+    if part is not None:
+        whole = _amount(words[:-3])  # a whole amount: "a quarter and a half" is none
+        return None if whole is None or whole.denominator != 1 else whole + part
     said = number(words)
     if said is None or said.startswith("-"):
         return None
@@ -115,8 +125,11 @@ def duration(words: Sequence[str], fortnight: bool = True) -> str | None:
         if unit in amounts:
             return None
         index += 1
-        if words[index : index + 3] == ["and", "a", "half"]:
-            amount += Fraction(1, 2)
+        part = _PARTS.get(tuple(words[index : index + 3]))
+        if part is not None and words[index + 1 : index + 3] != ["three", "quarter"]:
+            if amount.denominator != 1:
+                return None  # "half an hour and a quarter"
+            amount += part
             index += 3
         if unit == "F":
             unit, amount = "W", amount * 2
