@@ -1509,3 +1509,30 @@ def test_no_duration_and_other_parts(said: str) -> None:
     assert value(said, "AMAZON.DURATION") is None
     assert value("three quarters of an hour and a quarter", "AMAZON.DURATION") is None
     assert value("a quarter and a half hours", "AMAZON.DURATION") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("one hundred and five", "AMAZON.NUMBER", "105"),
+        ("a thousand and one", "AMAZON.NUMBER", "1001"),
+        ("two thousand and twenty six", "AMAZON.FOUR_DIGIT_NUMBER", "2026"),
+        ("an hour and a half", "AMAZON.DURATION", "PT1H30M"),
+        ("five minutes and thirty seconds", "AMAZON.DURATION", "PT5M30S"),
+    ],
+)
+def test_one_value_said_with_and_in_a_multiple_value_slot(
+    said: str, slot_type: str, expected: str
+) -> None:
+    # A multiple-value slot split every value at "and": "one hundred and five" was the list
+    # 100, 5, and "an hour and a half" no reading at all.
+    found = slot(said, slot_type, multiple=True)
+    assert found is not None
+    assert (found["value"], found["slotValue"]) == (expected, {"type": "Simple", "value": expected})
+    listed = slot("five and six", "AMAZON.NUMBER", multiple=True)
+    assert listed is not None
+    assert [item["value"] for item in listed["slotValue"]["values"]] == ["5", "6"]
+    paused = slot("five, six", "AMAZON.NUMBER", multiple=True)  # not the digits 56
+    assert paused is not None
+    assert [item["value"] for item in paused["slotValue"]["values"]] == ["5", "6"]
+    assert value("one hundred and five, please", "AMAZON.NUMBER", multiple=True) == "105"

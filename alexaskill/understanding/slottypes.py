@@ -302,6 +302,12 @@ class _List:
                 return single
             split = self._listed_run(tokens, now)
             return split if split is not None else single
+        if not any(token.pause for token in tokens[:-1]):
+            # One value said with "and" ("one hundred and five", "an hour and a half") is
+            # that value, not a list of its parts (100 and 5).
+            whole = self.base.fill(tokens, now)
+            if whole is not None and whole.kind == "typed":
+                return whole
         fills = [self.base.fill(part, now) for part in parts]
         if any(fill is None for fill in fills):
             return None
