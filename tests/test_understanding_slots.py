@@ -1536,3 +1536,26 @@ def test_one_value_said_with_and_in_a_multiple_value_slot(
     assert paused is not None
     assert [item["value"] for item in paused["slotValue"]["values"]] == ["5", "6"]
     assert value("one hundred and five, please", "AMAZON.NUMBER", multiple=True) == "105"
+
+
+@pytest.mark.parametrize(
+    "slot_type",
+    ["AMAZON.NUMBER", "AMAZON.PhoneNumber", "AMAZON.DATE", "AMAZON.TIME", "AMAZON.DURATION"],
+)
+def test_odd_typed_input_fills_no_built_in_slot(slot_type: str) -> None:
+    # A guard (no defect was found): emoji, punctuation alone, a 10,000-character word, or
+    # 10,000 characters of dots and digits ("7.30" run together) are read without a traceback
+    # and give no value.
+    odd_inputs = [
+        "say 😀",
+        "say " + "?" * 10_000,
+        "say " + "x" * 10_000,
+        "say " + "7.30" * 2_500,
+        "say " + "1." * 5_000,
+        "say " + "-" * 10_000 + "5",
+    ]
+    understanding = understander(slot_type, locale="en-GB")
+    for said in odd_inputs:
+        request = understanding.understand(said, now=NOW).request
+        filled = (request or {}).get("intent", {}).get("slots", {}).get("value", {})
+        assert "value" not in filled, (said[:20], request)
