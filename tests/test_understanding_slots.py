@@ -1559,3 +1559,41 @@ def test_odd_typed_input_fills_no_built_in_slot(slot_type: str) -> None:
         request = understanding.understand(said, now=NOW).request
         filled = (request or {}).get("intent", {}).get("slots", {}).get("value", {})
         assert "value" not in filled, (said[:20], request)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("\u20137", "-7"), ("\u20132.5", "-2.5"), ("\u20131,000", "-1000"), ("3\u20134", None)],
+)
+def test_an_en_dash_typed_as_a_minus_sign_keeps_the_sign(said: str, expected: str | None) -> None:
+    # Typeset text writes a minus as an en dash: "\u20137" was read as 7, its sign dropped as
+    # punctuation. Between numbers it is still no sign.
+    assert value(said, "AMAZON.NUMBER") == expected
+    assert value(said, "AMAZON.TIME") is None  # it was 07:00
+    assert value("\u2013PT5M", "AMAZON.DURATION") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("9-5", "AMAZON.TIME", None),  # it was 09:05
+        ("10-11", "AMAZON.TIME", None),  # 10:11
+        ("5-6 pm", "AMAZON.TIME", None),  # 17:06
+        ("3\u20134", "AMAZON.TIME", None),
+        ("12-25", "AMAZON.DATE", None),  # the year 1225
+        ("3-4", "AMAZON.NUMBER", None),
+        ("9-5", "AMAZON.SearchQuery", "9-5"),  # "9 5"
+        ("555-1234", "AMAZON.PhoneNumber", "5551234"),
+        ("1-800-555-1212", "AMAZON.PhoneNumber", "18005551212"),
+        ("(555) 123-4567", "AMAZON.PhoneNumber", "5551234567"),
+        ("12345-6789", "AMAZON.AlphaNumeric", "123456789"),
+    ],
+)
+def test_numbers_joined_by_a_hyphen_are_one_word(
+    said: str, slot_type: str, expected: str | None
+) -> None:
+    # The hyphen of "9-5" was dropped as punctuation and the numbers read as said apart: a
+    # range of hours was the time 09:05, "12-25" the year 1225, and a free-form value lost its
+    # hyphen. Digits joined by hyphens are one word now, which a phone number or an
+    # alphanumeric value reads digit by digit.
+    assert value(said, slot_type) == expected

@@ -10,7 +10,9 @@ user who typed "What is the weather?":
   ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point
   starting the word; a sign stays on any typed value it starts, ``-3:30``, ``-PT5M``, which
   then parses as no value at all; fractions and powers, ``2/3``, ``⅔`` as ``2/3``, ``10²`` as
-  ``10^2``, and digits run together with colons, ``3::30``, which no slot type reads), and the
+  ``10^2``, and digits run together with colons, ``3::30``, which no slot type reads; numbers
+  joined by hyphens, ``9-5``, ``555-1234``, which only phone numbers and alphanumeric values
+  read), and the
   forms of AMAZON.DATE and AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``,
   ``PT5M``), which the slot types take as they are; everything else (punctuation, hyphens, the
   periods of ``p.m.``) separates words.
@@ -44,16 +46,19 @@ _WORD: Final = re.compile(
     r"\d{4}-(?i:\d{2}-\d{2}|\d{2}|W\d{1,2}-WE|W\d{1,2}|WI|SP|SU|FA)(?![^\W_])"  # 2026-W49, typed
     r"|P(?=[\dT])(?:\d+[YMWD])*(?:T(?:\d+(?:\.\d+)?[HMS])+)?(?![^\W_])"  # PT5M, typed
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"  # 1,000 and 12,345.5: one number
-    # A minus sign or a decimal point starting a word belongs to its number: -3, -2.5, \u22123,
-    # .5, -.5 (not 3-4, twenty-5).
-    r"|(?<!\S)(?:[-\u2212](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[-\u2212]?\.\d+)"
+    # A minus sign (or an en dash) or a decimal point starting a word belongs to its number:
+    # -3, -2.5, \u22123, \u20133, .5, -.5 (not 3-4, twenty-5).
+    r"|(?<!\S)(?:[-\u2212\u2013](?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[-\u2212\u2013]?\.\d+)"
     r"(?![\w:-]|[.,]\d)"
     # A minus sign starting any other typed value (-3:30, -3rd, -PT5M, -2026-11-27) stays on it.
-    r"|(?<!\S)[-\u2212]+(?=\d|\.\d|P[\dT])"
+    r"|(?<!\S)[-\u2212\u2013]+(?=\d|\.\d|P[\dT])"
     # A fraction is one word (2/3, and ⅔ that NFKC folds to 2\u20443), which no type reads;
     # only the fraction slash may end it (⅟ folds to 1\u2044): a typed "5/" is the number 5.
     r"|\d+(?:/\d+|\u2044\d*)(?:/\d+)*"
     r"|\d+\^\d+"  # 10^6, and 10⁶ (a power: NFKC would fold it to 106)
+    # Numbers joined by hyphens are one word ("9-5", "555-1234"): a range is no time 09:05,
+    # nor "12-25" the year 1225; phone numbers and alphanumeric values read its digits.
+    r"|(?>\d+(?:[-\u2013]\d+)+)(?![.:]\d)"
     # Digits run together with colons and points in no form a value has (3::30, 3:30:00): one
     # word, which no type reads, not the numbers either side (3 and 30, read as 03:30). The
     # colon is looked for within 64 characters: tried at each digit of "1.1.1…", an unbounded
@@ -65,6 +70,8 @@ _WORD: Final = re.compile(
     rf"|{_LETTERS}(?:'{_LETTERS})*",  # words, with inner apostrophes
 )
 
+#: The minus sign and the en dash typeset text writes for one ("\u22123", "\u20133"): "-".
+_MINUS_SIGNS: Final = str.maketrans({"\u2212": "-", "\u2013": "-"})
 #: Unicode's vulgar fractions, which NFKC folds to digits around a fraction slash: "3½" would
 #: be "31\u20442", so a space is put before each first.
 _VULGAR_FRACTIONS: Final = re.compile("[\u00bc-\u00be\u2150-\u215f\u2189]")
@@ -109,7 +116,7 @@ def _words(text: str) -> list[tuple[str, str, bool, bool]]:
     for match in _WORD.finditer(folded):
         pause = _PAUSE.match(folded, match.end()) is not None
         # Only a number with thousands separators holds a comma: the number is without them.
-        word = match.group().casefold().replace(",", "").replace("\u2212", "-")
+        word = match.group().casefold().replace(",", "").translate(_MINUS_SIGNS)
         word = word.replace("\u2044", "/")
         if match.start() == sign_ends:  # the value a lone sign starts: one word with it
             sign, written, _, glued = words.pop()

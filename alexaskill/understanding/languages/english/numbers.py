@@ -96,6 +96,7 @@ ORDINALS: Final = {
 _DIGITS: Final = re.compile(r"[0-9]+")
 _DECIMAL: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _ORDINAL_DIGITS: Final = re.compile(r"([0-9]+)(st|nd|rd|th)")
+_HYPHENATED: Final = re.compile(r"[0-9]+(?:-[0-9]+)+")
 #: The most digits of a phone number (ITU-T E.164).
 _LONGEST_PHONE_NUMBER: Final = 15
 
@@ -328,9 +329,19 @@ def year_number(words: Sequence[str]) -> int | None:
     return None
 
 
+def _unhyphenated(words: Sequence[str]) -> list[str]:
+    """The words with numbers joined by hyphens ("555-1234", one word) split apart."""
+    return [
+        part
+        for word in words
+        for part in (word.split("-") if _HYPHENATED.fullmatch(word) else (word,))
+    ]
+
+
 def phone_number(words: Sequence[str]) -> str | None:
     """AMAZON.PhoneNumber: the digits of a number said digit by digit or in groups, three to
     fifteen of them (ITU-T E.164 numbers have at most fifteen: more are no phone number)."""
+    words = _unhyphenated(words)
     digits: list[str] = []
     index = 0
     while index < len(words):
@@ -358,6 +369,7 @@ def phone_number(words: Sequence[str]) -> str | None:
 
 def alphanumeric(words: Sequence[str]) -> str | None:
     """AMAZON.AlphaNumeric: letters and digits said one by one ("sixteen a" → "16a")."""
+    words = _unhyphenated(words)
     parts: list[str] = []
     index = 0
     while index < len(words):
