@@ -1597,3 +1597,19 @@ def test_numbers_joined_by_a_hyphen_are_one_word(
     # hyphen. Digits joined by hyphens are one word now, which a phone number or an
     # alphanumeric value reads digit by digit.
     assert value(said, slot_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("5 o clock", "05:00"),
+        ("five oclock pm", "17:00"),
+        ("seven o clock in the evening", "19:00"),
+    ],
+)
+def test_o_clock_typed_apart_or_together(said: str, expected: str) -> None:
+    # Only "o'clock" was read: "5 o clock" was no time, "five oclock" read with "oclock"
+    # left out as a word not in the sample.
+    understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
+    assert [reading.value for reading in understood.slots] == [expected]
+    assert understood.exact, understood.notes

@@ -117,6 +117,8 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
         if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
             meridiem, words = kind, words[: -len(suffix)]
             break
+    if words[-2:] == ["o", "clock"] or words[-1:] == ["oclock"]:  # typed "o clock", "oclock"
+        words = [*words[: -2 if words[-1] == "clock" else -1], "o'clock"]
     if words and words[-1] == "o'clock":
         words = words[:-1]
         if not words:

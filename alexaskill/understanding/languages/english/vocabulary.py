@@ -66,7 +66,8 @@ _TIME: Final = (
     | frozenset(word for words in MERIDIEM for word in words)
     | _words(
         """noon midday midnight noontime lunchtime in the this at tomorrow during o'clock half
-        quarter past after to before til till of minutes minute hundred hours around about by"""
+        quarter past after to before til till of minutes minute hundred hours around about by
+        clock oclock"""
     )
 )
 _DURATION: Final = (
