@@ -1613,3 +1613,20 @@ def test_o_clock_typed_apart_or_together(said: str, expected: str) -> None:
     understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
     assert [reading.value for reading in understood.slots] == [expected]
     assert understood.exact, understood.notes
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("tues", "2026-12-01"),
+        ("next thurs", "2026-12-03"),
+        ("weds", "2026-12-02"),
+        ("a week from fri", "2026-12-11"),
+        ("mon", "2026-11-30"),
+        ("thu", "2026-12-03"),
+    ],
+)
+def test_a_weekday_typed_short(said: str, expected: str) -> None:
+    # "dec 5" and "sept 5" were read, "tues" and "next thurs" filled no AMAZON.DATE slot.
+    assert value(said, "AMAZON.DATE") == expected
+    assert value("sat", "AMAZON.DATE") is None  # an English word: no abbreviation read

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ....slots import AlexaDate
+from .holidays import HOLIDAYS
 from .numbers import cardinal, ordinal, year_number
 
 __all__ = ["DECADES", "HOLIDAYS", "MONTHS", "SEASONS", "WEEKDAYS", "date"]
@@ -58,6 +59,15 @@ WEEKDAYS: Final = {
     "friday": 4,
     "saturday": 5,
     "sunday": 6,
+    # Written short: not "wed", "sat" or "sun", which are other words.
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "weds": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
 }
 SEASONS: Final = {"winter": "WI", "spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA"}
 # Seasons in the order of their year label: winter YYYY starts in December YYYY.
@@ -73,24 +83,6 @@ DECADES: Final = {
     "seventies": 7,
     "eighties": 8,
     "nineties": 9,
-}
-#: Fixed-date holidays (month, day) that AMAZON.DATE resolves.
-HOLIDAYS: Final = {
-    ("christmas",): (12, 25),
-    ("christmas", "day"): (12, 25),
-    ("christmas", "eve"): (12, 24),
-    ("boxing", "day"): (12, 26),
-    ("new", "year's", "day"): (1, 1),
-    ("new", "years", "day"): (1, 1),
-    ("new", "year's", "eve"): (12, 31),
-    ("new", "years", "eve"): (12, 31),
-    ("halloween",): (10, 31),
-    ("valentine's", "day"): (2, 14),
-    ("valentines", "day"): (2, 14),
-    ("independence", "day"): (7, 4),
-    ("the", "fourth", "of", "july"): (7, 4),
-    ("saint", "patrick's", "day"): (3, 17),
-    ("st", "patrick's", "day"): (3, 17),
 }
 _ISO_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _SHORT_WEEK: Final = re.compile(r"-W([0-9])(?=-|$)")
