@@ -55,7 +55,7 @@ _DOWN: Final = {
 
 
 #: The parts said after a whole amount: "one and a half hours", "an hour and a quarter".
-_PARTS: Final = {
+_PARTS: Final[dict[tuple[str, ...], Fraction]] = {
     ("and", "a", "half"): Fraction(1, 2),
     ("and", "a", "quarter"): Fraction(1, 4),
     ("and", "three", "quarters"): Fraction(3, 4),
