@@ -1553,6 +1553,7 @@ def test_odd_typed_input_fills_no_built_in_slot(slot_type: str) -> None:
         "say " + "7.30" * 2_500,
         "say " + "1." * 5_000,
         "say " + "-" * 10_000 + "5",
+        "say " + "1-" * 5_000 + "1.5",
     ]
     understanding = understander(slot_type, locale="en-GB")
     for said in odd_inputs:

@@ -57,8 +57,10 @@ _WORD: Final = re.compile(
     r"|\d+(?:/\d+|\u2044\d*)(?:/\d+)*"
     r"|\d+\^\d+"  # 10^6, and 10⁶ (a power: NFKC would fold it to 106)
     # Numbers joined by hyphens are one word ("9-5", "555-1234"): a range is no time 09:05,
-    # nor "12-25" the year 1225; phone numbers and alphanumeric values read its digits.
-    r"|(?>\d+(?:[-\u2013]\d+)+)(?![.:]\d)"
+    # nor "12-25" the year 1225; phone numbers and alphanumeric values read its digits. Points
+    # and colons after it stay in it ("3-4.5"): a look past the run that failed would scan
+    # the run again from each of its numbers ("1-1-1-…-1.5" took seconds).
+    r"|(?>\d+(?:[-\u2013]\d+)+(?:[.:]\d+)*)"
     # Digits run together with colons and points in no form a value has (3::30, 3:30:00): one
     # word, which no type reads, not the numbers either side (3 and 30, read as 03:30). The
     # colon is looked for within 64 characters: tried at each digit of "1.1.1…", an unbounded
