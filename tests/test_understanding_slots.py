@@ -1631,3 +1631,12 @@ def test_a_weekday_typed_short(said: str, expected: str) -> None:
     # "dec 5" and "sept 5" were read, "tues" and "next thurs" filled no AMAZON.DATE slot.
     assert value(said, "AMAZON.DATE") == expected
     assert value("sat", "AMAZON.DATE") is None  # an English word: no abbreviation read
+
+
+def test_an_oh_kept_inside_a_number_with_other_fillers_about() -> None:
+    # "um six oh four five please" left every filler out, "oh" too: the number 645.
+    assert value("um six oh four five please", "AMAZON.NUMBER") == "6045"
+    assert value("um six oh four five please", "AMAZON.FOUR_DIGIT_NUMBER") == "6045"
+    # Other fillers inside free-form words are still left out, as before.
+    search = understander("AMAZON.SearchQuery").understand("um say thriller uh song", now=NOW)
+    assert [reading.value for reading in search.slots] == ["thriller song"]

@@ -16,10 +16,12 @@ __all__ = ["exact_without_fillers"]
 def exact_without_fillers(
     matcher: SampleMatcher, spans: SpanCache, language: Language
 ) -> tuple[Match | None, SpanCache]:
-    """The exact reading of the words with filler words left out, and the spans of the words
-    it reads: those fillers at either end of a run of them first ("um six oh four five" keeps
-    its "oh"), then all. None (and ``spans``) when there is no filler, no exact reading, or when
-    leaving one out changes a value (then ``spans.cut`` says why)."""
+    """The exact reading of the words with the filler words left out, and the spans of the
+    words it reads. Leaving out one said inside a value it is part of ("oh", a zero, in "six oh
+    four five") changes the value: then the fillers inside the words are kept, only those at
+    either end of a run of them left out ("um six oh four five please"). None (and ``spans``)
+    when there is no filler or no exact reading (``spans.cut`` says when a value would change).
+    """
     tokens, fillers = spans.tokens, language.fillers
     said = [token.text not in fillers for token in tokens]
     inner = [
@@ -27,7 +29,7 @@ def exact_without_fillers(
         for at in range(len(tokens))
         if said[at] or (0 < at < len(tokens) - 1 and said[at - 1] and said[at + 1])
     ]
-    for kept in {len(inner): inner, sum(said): [at for at in inner if said[at]]}.values():
+    for kept in {sum(said): [at for at in inner if said[at]], len(inner): inner}.values():
         if not kept or len(kept) == len(tokens):
             continue
         kept_spans = SpanCache([tokens[at] for at in kept], spans.now)
@@ -37,7 +39,7 @@ def exact_without_fillers(
         dropped = _dropped_from_value(match, kept, spans.words, language)
         if dropped is not None:
             spans.cut.append(dropped)
-            return None, spans
+            continue
         return match, kept_spans
     return None, spans
 
