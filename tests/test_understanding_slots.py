@@ -1640,3 +1640,21 @@ def test_an_oh_kept_inside_a_number_with_other_fillers_about() -> None:
     # Other fillers inside free-form words are still left out, as before.
     search = understander("AMAZON.SearchQuery").understand("um say thriller uh song", now=NOW)
     assert [reading.value for reading in search.slots] == ["thriller song"]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("1700 hours", "17:00"),
+        ("0730 hours", "07:30"),
+        ("17:00 hours", "17:00"),
+        ("7:30 hours", "07:30"),
+    ],
+)
+def test_a_time_typed_in_hours_as_the_military_says_it(said: str, expected: str) -> None:
+    # "seventeen hundred hours" was 17:00, "1700 hours" typed no time.
+    assert value(said, "AMAZON.TIME") == expected
+    assert value("1760 hours", "AMAZON.TIME") is None
+    assert value("1700", "AMAZON.TIME") is None  # without "hours": a number as likely
+    assert value("1700 hours", "AMAZON.DURATION") == "PT1700H"
+    assert value("17 hours", "AMAZON.TIME") is None  # a duration

@@ -123,6 +123,11 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
         words = words[:-1]
         if not words:
             return None
+    if len(words) == 2 and words[1] == "hours" and meridiem is None:  # "1700 hours"
+        if len(words[0]) == 4 and words[0].isdigit():
+            words = [f"{words[0][:2]}:{words[0][2:]}"]
+        elif _CLOCK.fullmatch(words[0]):
+            words = words[:1]
     if len(words) == 1:
         match = _CLOCK.fullmatch(words[0])
         if match:
