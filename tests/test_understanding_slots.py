@@ -1658,3 +1658,22 @@ def test_a_time_typed_in_hours_as_the_military_says_it(said: str, expected: str)
     assert value("1700", "AMAZON.TIME") is None  # without "hours": a number as likely
     assert value("1700 hours", "AMAZON.DURATION") == "PT1700H"
     assert value("17 hours", "AMAZON.TIME") is None  # a duration
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("one hundred and five and six", "AMAZON.NUMBER", ["105", "6"]),
+        ("five and six and one hundred and one", "AMAZON.NUMBER", ["5", "6", "101"]),
+        ("an hour and a half or ten minutes", "AMAZON.DURATION", ["PT1H30M", "PT10M"]),
+        ("five, six and seven", "AMAZON.NUMBER", ["5", "6", "7"]),
+    ],
+)
+def test_values_said_with_and_among_other_values_of_a_multiple_value_slot(
+    said: str, slot_type: str, expected: list[str]
+) -> None:
+    # A value said with "and" was read whole only when it was the only one: "one hundred and
+    # five and six" was 100, 5, 6, and "an hour and a half or ten minutes" no reading.
+    found = slot(said, slot_type, multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == expected

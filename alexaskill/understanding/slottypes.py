@@ -66,6 +66,9 @@ _DEFAULT_FREE_WORDS: Final = 8
 #: digits (ITU-T E.164), "double" and "triple" besides; letters and digits alike.
 _TYPED_WORDS: Final = {"AMAZON.PhoneNumber": 20, "AMAZON.AlphaNumeric": 20}
 _DEFAULT_TYPED_WORDS: Final = 10
+#: The most parts of a list said with "and" that one value can make: "two hours and thirty
+#: minutes and ten seconds".
+_JOINED_PARTS: Final = 3
 
 
 class Fill:
@@ -284,14 +287,18 @@ class _List:
         self.max_words = max(base.max_words * 3, 12)
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
-        parts: list[list[Token]] = [[]]
-        for token in tokens:
+        # Each part as the positions of its tokens; whether a pause (not a word) ends it.
+        parts: list[list[int]] = [[]]
+        paused: list[bool] = []
+        for at, token in enumerate(tokens):
             if token.text in self.separators:
                 parts.append([])
+                paused.append(False)
                 continue
-            parts[-1].append(token)
+            parts[-1].append(at)
             if token.pause:
                 parts.append([])
+                paused.append(True)
         if parts and not parts[-1]:
             parts.pop()
         if any(not part for part in parts):
@@ -302,16 +309,29 @@ class _List:
                 return single
             split = self._listed_run(tokens, now)
             return split if split is not None else single
-        if not any(token.pause for token in tokens[:-1]):
-            # One value said with "and" ("one hundred and five", "an hour and a half") is
-            # that value, not a list of its parts (100 and 5).
-            whole = self.base.fill(tokens, now)
-            if whole is not None and whole.kind == "typed":
-                return whole
-        fills = [self.base.fill(part, now) for part in parts]
-        if any(fill is None for fill in fills):
+        fills = self._values(tokens, parts, paused, now)
+        if fills is None:
             return None
-        return self._combine(tokens, [fill for fill in fills if fill is not None])
+        return fills[0] if len(fills) == 1 else self._combine(tokens, fills)
+
+    def _values(
+        self, tokens: Sequence[Token], parts: list[list[int]], paused: list[bool], now: Any
+    ) -> list[Fill] | None:
+        """The values of the parts, as few as can be: parts joined by a word that make one
+        value of a built-in type ("one hundred and five", "an hour and a half") are that one
+        value, not a list of its parts (100 and 5)."""
+        best: list[list[Fill] | None] = [[], *([None] * len(parts))]
+        for end in range(1, len(parts) + 1):
+            for start in range(max(0, end - _JOINED_PARTS), end):
+                before, now_best = best[start], best[end]
+                if before is None or any(paused[start : end - 1]):
+                    continue
+                if now_best is not None and len(now_best) <= len(before) + 1:
+                    continue
+                fill = self.base.fill(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
+                if fill is not None and (end - start == 1 or fill.kind == "typed"):
+                    best[end] = [*before, fill]
+        return best[-1]
 
     def _listed_run(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         """Listed values said one after the other without "and" ("ham cheese olives")."""
