@@ -604,3 +604,43 @@ def test_over_http_an_answer_to_session_ended_request_plays_nothing(
         assert (player.activity, player.starts, player.token) == ("IDLE", 0, None)
     finally:
         transport.close()
+
+
+ASTRAY = """
+from alexaskill import Response, Skill, speak
+from alexaskill.directives import AudioPlayer
+
+skill = Skill("amzn1.ask.skill.44444444-4444-4444-4444-444444444444")
+
+
+@skill.launch
+def launch():
+    return speak("Playing.", directives=[AudioPlayer.Play("https://cdn.example.com/0.mp3", "0")])
+
+
+@skill.on("AudioPlayer.PlaybackNearlyFinished")
+def nearly():
+    play = AudioPlayer.Play(
+        "https://cdn.example.com/1.mp3", "1", play_behavior="ENQUEUE",
+        expected_previous_token="7",
+    )
+    return Response(directives=(play,))
+"""
+
+
+def test_chat_says_when_the_device_ignores_an_enqueue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An ENQUEUE after another stream than the one the player holds: the device ignores it
+    # (the request shows no queue, so the app reports no violation), and chat said nothing:
+    # the user saw the Play directive, and the stream never came.
+    for _ in skill_module(tmp_path, monkeypatch, "astray", ASTRAY):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("open astray\n/audio nearly\n"))
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["chat", "astray:skill", "--invocation", "astray"]
+        assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    assert _after(out.getvalue(), "/audio nearly") == (
+        "  → AudioPlayer.PlaybackNearlyFinished 0 at 0 ms\n"
+        "  directives: AudioPlayer.Play\n"
+        "  (the device ignores the ENQUEUE of 1: it expects 7, but the device follows 0)\n"
+    )

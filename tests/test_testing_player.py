@@ -797,3 +797,28 @@ def test_a_second_enqueue_through_the_test_client_is_no_violation() -> None:
         result = client.audio_event("PlaybackNearlyFinished")
     assert result.violations == ()
     assert [stream.token for stream in client.player.queue] == ["x", "1"]
+
+
+def test_the_player_says_which_enqueue_it_ignored() -> None:
+    # The device ignored an ENQUEUE in silence: a test (and chat, which shows each) had only
+    # the queue left unchanged to see it by.
+    with TestClient(_enqueuing("episode-0")) as client:
+        client.player = DevicePlayer("0", activity="PLAYING")
+        client.audio_event("PlaybackNearlyFinished")
+        assert client.player.ignored == [
+            "the device ignores the ENQUEUE of 1: it expects episode-0, but the device follows 0"
+        ]
+    played = DevicePlayer()
+    played.follow(
+        [
+            {
+                "type": "AudioPlayer.Play",
+                "playBehavior": "ENQUEUE",
+                "audioItem": {"stream": {"url": "https://a/1.mp3", "token": "1"}},
+            }
+        ]
+    )
+    assert played.ignored == [
+        "the device ignores the ENQUEUE of 1: it names no expectedPreviousToken, but the device "
+        "follows no stream"
+    ]

@@ -337,7 +337,11 @@ class _Chat:
             self.out.write(f"  ({call.late_note()})\n")
 
     def _player_row(self) -> None:
-        """The player's state, when the last request changed it."""
+        """What the device ignored of the answers, and the player's state, if they changed it."""
+        from .chat_audio import ignored_notes
+
+        for note in ignored_notes(player_of(self._sender())):
+            self.out.write(f"  ({note})\n")
         shown = player_of(self._sender()).describe()
         if shown != self._player_shown:
             self._player_shown = shown

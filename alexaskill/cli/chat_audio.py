@@ -18,6 +18,7 @@ __all__ = [
     "audio_option",
     "device_reports",
     "device_request",
+    "ignored_notes",
     "player_event",
     "player_of",
 ]
@@ -102,6 +103,15 @@ def device_request(client: Any, transport: Any, words: list[str]) -> SkillRespon
         reply = transport.send(request, new_session=False)
         return reply
     return None
+
+
+def ignored_notes(player: DevicePlayer) -> list[str]:
+    """What the device ignored of the skill's directives since last asked (an ENQUEUE that
+    follows another stream), taken from the player: each is said once, as the simulator's page
+    notes it."""
+    notes = list(player.ignored)
+    player.ignored.clear()
+    return notes
 
 
 def _not_started(player: DevicePlayer) -> str | None:

@@ -12,8 +12,9 @@ and what it is doing) follows from the skill's answers, as on a real device (Ama
   ``REPLACE_ENQUEUED`` replaces the queue; ``ENQUEUE`` adds to it only when its
   ``expectedPreviousToken`` is the token of the last stream queued, or of the stream the player
   holds when nothing is queued (the AVS Device SDK's AudioPlayer): the device ignores it
-  otherwise (the app reports a `RuleViolation` with ``kept`` only where the request and the
-  reply show it, `alexaskill.rules_audio`: the request does not carry the queue). Either, when
+  otherwise, and says so in ``ignored`` (the app reports a `RuleViolation` with ``kept`` only
+  where the request and the reply show it, `alexaskill.rules_audio`: the request does not
+  carry the queue). Either, when
   nothing plays (``IDLE``, ``STOPPED``, ``FINISHED``), starts the queue at once, as a device
   does (the AVS Device SDK's AudioPlayer; the simulator's page does the same).
 - ``AudioPlayer.Stop`` stops the stream (``STOPPED``, the token and offset kept, for a resume);
@@ -112,6 +113,9 @@ class DevicePlayer:
     #: Whether the stream held is paused while Alexa listens in the session (a Play in a reply
     #: that kept it open), to play when the session ends (`session_ended`).
     paused_for_session: bool = field(default=False, init=False, compare=False, repr=False)
+    #: What the device ignored of the skill's directives, in words, oldest first (an ENQUEUE
+    #: that does not follow the stream last queued): ``alexaskill chat`` shows each once.
+    ignored: list[str] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.activity not in ACTIVITIES:
@@ -171,7 +175,15 @@ class DevicePlayer:
             # "If the tokens don't match, ignore the stream" (About the AVS AudioPlayer): the
             # last stream queued, or the one held when none is (the AVS Device SDK's check).
             follows = self.queue[-1].token if self.queue else self.token
-            if follows is None or stream.get("expectedPreviousToken") != follows:
+            expected = stream.get("expectedPreviousToken")
+            if follows is None or expected != follows:
+                said = (
+                    "names no expectedPreviousToken" if expected is None else f"expects {expected}"
+                )
+                self.ignored.append(
+                    f"the device ignores the ENQUEUE of {queued.token}: it {said}, but the "
+                    f"device follows {follows or 'no stream'}"
+                )
                 return
             self.queue.append(queued)
         elif behavior == "REPLACE_ENQUEUED":
