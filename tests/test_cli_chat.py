@@ -1131,3 +1131,29 @@ def test_chat_url_refuses_an_answer_the_app_refuses_and_shows_violations(
         "directives in reply to PlaybackController.NextCommandIssued, and no speech, card or "
         "reprompt)\n"
     ) in out
+
+
+def test_chat_url_says_a_directive_the_device_lacks_the_interface_of(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In process the app drops an APL document sent to a speaker, and chat says so; a server's
+    # answer with one was shown as if the device took it.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
+
+    def skill(self: object, request: httpx.Request) -> httpx.Response:
+        speech = {"type": "PlainText", "text": "Here it is."}
+        answer = {"outputSpeech": speech, "directives": [apl], "shouldEndSession": False}
+        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "open pizza palace\n/device screen\n/launch\n", *argv)
+    assert (code, err) == (0, ""), out
+    speaker, _, screen = out.partition("> /device screen")
+    assert (
+        "  device:     lacks Alexa.Presentation.APL: the server sent "
+        "Alexa.Presentation.APL.RenderDocument all the same (in process the app drops it)\n"
+    ) in speaker
+    assert "  device:" not in screen
+    assert "  directives: Alexa.Presentation.APL.RenderDocument\n" in screen

@@ -26,6 +26,7 @@ from .chat_show import (
     TerminalSafe,
     answer_rows,
     json_block,
+    lacking_rows,
     progressive_rows,
     request_line,
     row,
@@ -379,8 +380,9 @@ class _Chat:
             row(out, label, value)
         for label, value in answer_rows(response):
             row(out, label, value)
-        for dropped in getattr(reply, "unsupported", ()):
-            row(out, "dropped", f"{dropped} (the device lacks it)")
+        served = self.args.url is not None
+        for label, value in lacking_rows(getattr(reply, "unsupported", ()), served=served):
+            row(out, label, value)
         for violation in getattr(reply, "violations", ()):
             row(out, "violation", str(violation))
         attributes = body.get("sessionAttributes")

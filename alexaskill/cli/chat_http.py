@@ -103,7 +103,11 @@ class HttpTransport:
         status = response.status_code
         refusal = ssml_refusal(status, payload)
         # the rules the app keeps in process, judged with the request sent
-        judged = None if refusal else answer_verdict(envelope, status, payload)
+        # (and the directives for an interface the device lacks, which the app drops)
+        unsupported: list[str] = []
+        judged = (
+            None if refusal else answer_verdict(envelope, status, payload, unsupported=unsupported)
+        )
         refusal, broken = judged or (refusal, ())
         result = SkillResponse(
             status,
@@ -112,6 +116,7 @@ class HttpTransport:
             violations=broken,
             request=envelope["request"],
             refusal=refusal,  # (the player does none of it)
+            unsupported=() if refusal else tuple(unsupported),
         )
         self.factory.player.answered(envelope, result)  # what the device does with it
         # As the simulator's: a failed answer, or one that ends the session on this device

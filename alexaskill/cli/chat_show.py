@@ -18,6 +18,7 @@ __all__ = [
     "TerminalSafe",
     "answer_rows",
     "json_block",
+    "lacking_rows",
     "line_said",
     "progressive_rows",
     "request_line",
@@ -209,6 +210,24 @@ def answer_rows(response: Mapping[str, Any]) -> list[tuple[str, str]]:
     if directives:
         rows.append(("directives", ", ".join(str(d.get("type")) for d in directives)))
     return rows
+
+
+def lacking_rows(types: Iterable[str], *, served: bool) -> list[tuple[str, str]]:
+    """The rows of the directives of an answer for an interface the device does not declare:
+    the app drops them from its handler's reply; a ``served`` answer (``chat --url``) sent
+    them all the same, for a device that has no use for them."""
+    from ..rules import directive_interface
+
+    if not served:
+        return [("dropped", f"{type_} (the device lacks it)") for type_ in types]
+    return [
+        (
+            "device",
+            f"lacks {directive_interface({'type': type_}) or 'the interface'}: the server sent "
+            f"{type_} all the same (in process the app drops it)",
+        )
+        for type_ in types
+    ]
 
 
 def understood_line(turn: Turn) -> str:

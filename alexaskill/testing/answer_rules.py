@@ -180,15 +180,26 @@ def decode_answer(answer: Mapping[str, Any]) -> Response:
 
 
 def answer_verdict(
-    envelope: Mapping[str, Any], status: int, payload: Any, skill: Any = None
+    envelope: Mapping[str, Any],
+    status: int,
+    payload: Any,
+    skill: Any = None,
+    *,
+    unsupported: list[str] | None = None,
 ) -> tuple[str | None, tuple[RuleViolation, ...]]:
     """Why Alexa refuses ``payload`` (answered with HTTP ``status`` to the request ``envelope``, as
     sent; only a 200 is judged) by the rules the app keeps in process, or None; and
     the rules it breaks that Alexa lets pass or the app would have dropped. ``skill`` (a
     `Skill`) lets the dialog directives' slots be checked against its intents. An answer of no
     envelope's shape, or to a request that does not decode, is not judged here
-    (`envelope_refusal` says why Alexa refuses it)."""
-    from ..rules import check_reply
+    (`envelope_refusal` says why Alexa refuses it). ``unsupported``, given, gets the types of
+    the directives sent for an interface the request's device does not declare (an APL
+    document to a speaker), which the app drops in process with a WARNING."""
+    from ..rules import DeviceDrop, check_reply, reporting_to
+
+    def heard(found: RuleViolation | DeviceDrop) -> None:
+        if isinstance(found, DeviceDrop) and unsupported is not None:
+            unsupported.extend(found.directives)
 
     answer = payload.get("response") if isinstance(payload, Mapping) else None
     if status != 200 or not isinstance(answer, Mapping):
@@ -210,7 +221,7 @@ def answer_verdict(
     if refusal is not None:
         return refusal, ()
     try:
-        with _unlogged():
+        with _unlogged(), reporting_to(heard):
             response = decode_answer(answer)
             check_reply(response, request, skill, violations=found)
     except ResponseError as exc:
