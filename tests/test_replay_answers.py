@@ -309,3 +309,51 @@ def test_replay_url_does_not_judge_an_answer_to_a_session_ended_request(tmp_path
     payload = {"version": "1.0", "response": {"directives": [play]}}
     code, out = replay_one(tmp_path, "SessionEndedRequest", payload)
     assert (code, out.splitlines()[-1]) == (0, "1 request: all answered"), out
+
+
+def test_a_server_s_refused_answer_is_advised_in_json_not_in_handler_code() -> None:
+    # The rule checks advise a handler's author (use delegate(), end_session=False, ask
+    # device.supports(...)); said of a server's answer (chat --url, replay --url), whose user
+    # sees its JSON and no handler, the advice names the answer's fields.
+    from alexaskill.testing.answer_rules import answer_verdict
+
+    factory = RequestFactory(skill_id=DEFAULT_SKILL_ID, interfaces=("AudioPlayer",))
+    intent = {"name": "Book", "confirmationStatus": "NONE", "slots": {}}
+    asked = factory.envelope("IntentRequest", intent=intent, dialogState="STARTED")
+    launch = factory.envelope("LaunchRequest")
+    text = {"type": "PlainText", "text": "Here."}
+    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {}}
+    entities = {"type": "Dialog.UpdateDynamicEntities", "updateBehavior": "CLEAR"}
+    answers: list[tuple[dict[str, Any], dict[str, Any], str]] = [
+        (
+            asked,
+            {"directives": [{"type": "Dialog.Delegate"}], "shouldEndSession": True},
+            "the answer must keep the session open (shouldEndSession false, or left out)",
+        ),
+        (
+            asked,
+            {"directives": [{"type": "Dialog.ElicitSlot", "slotToElicit": "people"}]},
+            "the answer must carry the question as outputSpeech, or be a Dialog.Delegate",
+        ),
+        (
+            asked,
+            {"outputSpeech": text, "directives": [entities], "shouldEndSession": True},
+            "the answer must keep the session open (shouldEndSession false, or left out)",
+        ),
+        (
+            launch,
+            {"outputSpeech": {"type": "PlainText", "text": " "}},
+            "To say nothing, the answer must leave outputSpeech out",
+        ),
+        (launch, {"directives": [apl]}, "the answer needs speech too, or the directive only"),
+        (
+            launch,
+            {"outputSpeech": text, "directives": [_play()], "shouldEndSession": False},
+            "ends the session (shouldEndSession true); with the session open",
+        ),
+    ]
+    for envelope, answer, advice in answers:
+        refusal, violations = answer_verdict(envelope, 200, {"version": "1.0", "response": answer})
+        said = " ".join([refusal or "", *map(str, violations)])
+        assert advice in said, said
+        assert "()" not in said and "end_session" not in said, said

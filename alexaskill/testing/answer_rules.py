@@ -47,6 +47,48 @@ _CARDS: Final = SimpleCard | _StandardCardWire | LinkAccountCard | AskForPermiss
 #: What the server sent is no handler's: the app drops nothing of it.
 _SENT: Final = "sent all the same (in process the app drops it)"
 
+#: The advice of the rule checks written for a handler's author (the Python to write), and
+#: what it says of a server's answer, whose JSON is all the user of ``--url`` sees.
+_SERVER_ADVICE: Final = (
+    (
+        ": use delegate(), elicit_slot(), confirm_slot(), confirm_intent(), or end_session=False",
+        ": the answer must keep the session open (shouldEndSession false, or left out)",
+    ),
+    (
+        "; give elicit_slot(), confirm_slot() or confirm_intent() the question, or answer "
+        "delegate() to use the model's prompts",
+        "; the answer must carry the question as outputSpeech, or be a Dialog.Delegate to use "
+        "the model's prompts",
+    ),
+    (
+        "keep the session open (ask(), or end_session=False / None)",
+        "the answer must keep the session open (shouldEndSession false, or left out)",
+    ),
+    (
+        "To say nothing, leave it out: Response(should_end_session=True) ends the session in "
+        "silence, and speak(…, end_session=False) listens without a reprompt",
+        "To say nothing, the answer must leave outputSpeech out",
+    ),
+    (
+        "answer with speech too, or ask device.supports(...)",
+        "the answer needs speech too, or the directive only for a device whose "
+        "supportedInterfaces name it",
+    ),
+    (
+        "(shouldEndSession true: speak(), or Response(..., should_end_session=True))",
+        "(shouldEndSession true)",
+    ),
+)
+
+
+def _for_a_server(text: str) -> str:
+    """``text``, a rule check's message, with the advice meant for a handler's author said of
+    a server's answer."""
+    for handler_advice, server_advice in _SERVER_ADVICE:
+        text = text.replace(handler_advice, server_advice)
+    return text
+
+
 # While an answer is judged, the rule checks' log lines are left out: the verdict says it all.
 _judging: ContextVar[bool] = ContextVar("alexaskill_judging_answer", default=False)
 
@@ -225,11 +267,16 @@ def answer_verdict(
             response = decode_answer(answer)
             check_reply(response, request, skill, violations=found)
     except ResponseError as exc:
-        return str(exc), ()
+        return _for_a_server(str(exc)), ()
     violations = tuple(
-        v
-        if v.kept
-        else RuleViolation(v.request_type, v.dropped, v.rule, request_id=v.request_id, fate=_SENT)
+        RuleViolation(
+            v.request_type,
+            v.dropped,
+            _for_a_server(v.rule),
+            request_id=v.request_id,
+            kept=v.kept,
+            fate=v.fate if v.kept else _SENT,
+        )
         for v in found
     )
     return None, violations
