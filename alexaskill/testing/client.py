@@ -430,7 +430,7 @@ class TestClient(Talking):
         return checked_clock(self._now)
 
     def launch(self) -> SkillResponse:
-        """Send a LaunchRequest ("Alexa, open …")."""
+        """Send a LaunchRequest ("Alexa, open …"), in the session open if any (``new`` false)."""
         return self.send("LaunchRequest")
 
     def intent(
@@ -453,8 +453,9 @@ class TestClient(Talking):
         An intent of the dialog model comes with the ``dialogState`` Alexa sends first:
         ``STARTED`` when the skill delegates the dialog itself (``auto_delegate=False``),
         ``COMPLETED`` when Alexa runs it alone (auto delegation); ``dialog_state`` gives another
-        (``"IN_PROGRESS"``, the next turns). Any other intent has none: a ``dialog_state`` for
-        it is a `ValueError` (`send` builds any request).
+        (``"IN_PROGRESS"``, the next turns: sent as given, in a new session if none is open).
+        Any other intent has none: a ``dialog_state`` for it is a `ValueError` (`send` builds
+        any request).
         """
         model = self._intent_model(name)
         state = dialog_state_for(name, dialog_state, model.delegation, known=model.known)
