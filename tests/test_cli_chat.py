@@ -1157,3 +1157,30 @@ def test_chat_url_says_a_directive_the_device_lacks_the_interface_of(
     ) in speaker
     assert "  device:" not in screen
     assert "  directives: Alexa.Presentation.APL.RenderDocument\n" in screen
+
+
+def test_chat_url_does_not_show_an_answer_to_session_ended_request_as_heard(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alexa takes no response to a SessionEndedRequest (the app drops it in process); a
+    # server's speech there was shown as the skill's, with its session attributes, as if heard
+    # and carried on.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    def skill(self: object, request: httpx.Request) -> httpx.Response:
+        sent = json.loads(request.content)["request"]["type"]
+        answer: dict[str, Any] = {"outputSpeech": {"type": "PlainText", "text": f"{sent}."}}
+        answer["shouldEndSession"] = sent != "LaunchRequest"
+        body = {"version": "1.0", "sessionAttributes": {"turns": 1}, "response": answer}
+        return httpx.Response(200, json=body, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "/launch\n/end\n", *argv)
+    assert (code, err) == (0, ""), out
+    assert out.split("> /end\n", 1)[1] == (
+        "  → SessionEndedRequest USER_INITIATED\n"
+        '  ignored:    skill: SessionEndedRequest.; attributes: {"turns": 1} (Alexa takes no '
+        "response to a SessionEndedRequest)\n"
+        "  session:    ended\n"
+    )

@@ -25,6 +25,7 @@ from .chat_show import (
     NEW_SESSION_NOTE,
     TerminalSafe,
     answer_rows,
+    ignored_rows,
     json_block,
     lacking_rows,
     progressive_rows,
@@ -378,7 +379,8 @@ class _Chat:
         calls = [call for call in getattr(reply, "api_calls", ()) if id(call) not in late]
         for label, value in progressive_rows(calls):
             row(out, label, value)
-        for label, value in answer_rows(response):
+        ignored = ignored_rows(body, getattr(reply, "request", None))  # (to SessionEnded)
+        for label, value in answer_rows(response) if ignored is None else ignored:
             row(out, label, value)
         served = self.args.url is not None
         for label, value in lacking_rows(getattr(reply, "unsupported", ()), served=served):
@@ -386,7 +388,7 @@ class _Chat:
         for violation in getattr(reply, "violations", ()):
             row(out, "violation", str(violation))
         attributes = body.get("sessionAttributes")
-        if attributes:
+        if attributes and ignored is None:
             row(out, "attributes", json.dumps(attributes, ensure_ascii=False))
         for call in getattr(reply, "api_calls", ()):
             said = f": {call.speech}" if call.speech is not None else ""

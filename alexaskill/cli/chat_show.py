@@ -17,6 +17,7 @@ __all__ = [
     "NEW_SESSION_NOTE",
     "TerminalSafe",
     "answer_rows",
+    "ignored_rows",
     "json_block",
     "lacking_rows",
     "line_said",
@@ -210,6 +211,23 @@ def answer_rows(response: Mapping[str, Any]) -> list[tuple[str, str]]:
     if directives:
         rows.append(("directives", ", ".join(str(d.get("type")) for d in directives)))
     return rows
+
+
+def ignored_rows(body: Mapping[str, Any], request: Any) -> list[tuple[str, str]] | None:
+    """For an answer (``body``) to a SessionEndedRequest, which Alexa takes no response to
+    (Amazon's request types reference): what it carried, in one ``ignored`` row (none if it
+    carried nothing); None for an answer to another ``request``. (The app drops such a reply
+    in process; a server may send one.)"""
+    if not isinstance(request, Mapping) or request.get("type") != "SessionEndedRequest":
+        return None
+    found = body.get("response")
+    parts = [f"{label}: {value}" for label, value in answer_rows(found or {})]
+    attributes = body.get("sessionAttributes")
+    if attributes:
+        parts.append(f"attributes: {json.dumps(attributes, ensure_ascii=False)}")
+    if not parts:
+        return []
+    return [("ignored", f"{'; '.join(parts)} (Alexa takes no response to a SessionEndedRequest)")]
 
 
 def lacking_rows(types: Iterable[str], *, served: bool) -> list[tuple[str, str]]:
