@@ -1192,3 +1192,31 @@ def test_a_refused_answer_that_said_end_keeps_its_session_for_alexas_ending_requ
         assert client.intent("Broken").refusal is not None
         client.session_ended("ERROR")
     assert ended == [opened]
+
+
+def test_a_closed_client_says_so_instead_of_sending() -> None:
+    # Used after its with block, the client signed with its test keys a request the skill, its
+    # verifier given back, refused: "certificate chain: download failed" (a download tried
+    # from Amazon's URL), an HTTP 400 a test could take for the skill's answer.
+    import httpx
+
+    from alexaskill.verify import Verifier
+
+    fetched: list[str] = []
+
+    def offline(request: httpx.Request) -> httpx.Response:
+        fetched.append(str(request.url))
+        return httpx.Response(403)
+
+    verifier = Verifier(http_client=httpx.AsyncClient(transport=httpx.MockTransport(offline)))
+    skill = Skill(SKILL_ID, verifier=verifier)
+    skill.launch(lambda: speak("Hello."))
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Hello."
+    with pytest.raises(RuntimeError, match="this TestClient is closed"):
+        client.launch()
+    other = TestClient(skill)
+    other.close()
+    with pytest.raises(RuntimeError, match="this TestClient is closed"):
+        other.say("open it")
+    assert fetched == []

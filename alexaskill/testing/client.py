@@ -303,6 +303,7 @@ class TestClient(Talking):
 
     def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> SkillResponse:
         """POST raw ``body`` with exactly ``headers`` (nothing signed): for testing refusals."""
+        self._swap.check_open()  # (closed, the skill verifies as it would in production)
         self._check_late_progressive()
         first_call = self.api.call_count
         self._handler_errors.clear()
@@ -310,12 +311,9 @@ class TestClient(Talking):
         self.api.issued(body)  # its token and device are the skill's to call Alexa's APIs with
         # While it answers, the skill's progressive responses for this request are taken.
         answering = self.api.answering(request_id) if request_id else contextlib.nullcontext()
+        sent = {"Content-Type": "application/json", **(headers or {})}
         with recording_violations() as heard, answering:
-            response = self.http.post(
-                self.path,
-                content=body,
-                headers={"Content-Type": "application/json", **(headers or {})},
-            )
+            response = self.http.post(self.path, content=body, headers=sent)
         try:
             payload = response.json()
         except ValueError:

@@ -86,6 +86,16 @@ class SkillSwap:
         finally:
             self.restore()
 
+    def check_open(self) -> None:
+        """`RuntimeError` once restored: the client that made the swap is closed."""
+        if self._restored:
+            raise RuntimeError(
+                "this TestClient is closed (its with block is over, or close() was called): the "
+                "skill verifies requests as in production again, and would refuse the client's "
+                "test signature after fetching a certificate chain from Amazon. Send the "
+                "requests inside the with block, or open another TestClient"
+            )
+
     def restore(self) -> None:
         """Give the skill back what was there before (once; later calls do nothing)."""
         if self._restored:
