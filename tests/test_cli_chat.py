@@ -1184,3 +1184,31 @@ def test_chat_url_does_not_show_an_answer_to_session_ended_request_as_heard(
         "response to a SessionEndedRequest)\n"
         "  session:    ended\n"
     )
+
+
+def test_chat_says_a_reprompt_is_never_played_when_should_end_session_is_left_out(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alexa plays the reprompt only if the user is silent while it listens: an answer leaving
+    # shouldEndSession out (null) ends the session on a speaker, or leaves it open on a screen
+    # without listening (/silence: nothing happens), yet chat showed its reprompt as any other.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    ends = iter([None, False])
+
+    def skill(self: object, request: httpx.Request) -> httpx.Response:
+        reprompt = {"outputSpeech": {"type": "PlainText", "text": "Still there?"}}
+        answer = {"outputSpeech": {"type": "PlainText", "text": "Hi."}, "reprompt": reprompt}
+        if json.loads(request.content)["request"]["type"] == "LaunchRequest":
+            answer["shouldEndSession"] = next(ends)
+        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "/device screen\n/launch\n/launch\n", *argv)
+    assert (code, err) == (0, ""), out
+    left_out, kept_open = out.split("> /launch\n")[1:]
+    assert (
+        "  reprompt:   Still there? (never played: shouldEndSession is left out, so Alexa does "
+        "not listen)\n"
+    ) in left_out
+    assert "  reprompt:   Still there?\n" in kept_open

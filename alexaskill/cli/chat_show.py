@@ -191,6 +191,7 @@ def answer_rows(response: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The rows of an answer's ``response`` object: its speech, reprompt, card and directives,
     each shown if it is there; a part of the wrong shape (a reprompt that is no object,
     directives that are no list) is passed over, never a failed turn."""
+    from ..understanding.dialog_state import opens_microphone
     from .common import shown_speech
 
     rows = []
@@ -200,6 +201,11 @@ def answer_rows(response: Mapping[str, Any]) -> list[tuple[str, str]]:
     found = response.get("reprompt")
     reprompt = shown_speech(found.get("outputSpeech") if isinstance(found, dict) else None)
     if reprompt:
+        if response.get("shouldEndSession") is None and not opens_microphone(response):
+            # Played only if the user is silent while Alexa listens, which false asks for (or a
+            # dialog directive): left out, the session ends on a speaker, or stays open on a
+            # screen without listening. (With true, Alexa refuses or ignores it: said apart.)
+            reprompt += " (never played: shouldEndSession is left out, so Alexa does not listen)"
         rows.append(("reprompt", reprompt))
     card = response.get("card")
     if isinstance(card, dict):
