@@ -1212,3 +1212,22 @@ def test_chat_says_a_reprompt_is_never_played_when_should_end_session_is_left_ou
         "not listen)\n"
     ) in left_out
     assert "  reprompt:   Still there?\n" in kept_open
+
+
+def test_chat_url_shows_no_speech_for_ssml_that_is_null(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An SSML outputSpeech whose ssml is null (Alexa refuses it) was shown as the words
+    # "None", not heard: as if the skill had said "None".
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    def skill(self: object, request: httpx.Request) -> httpx.Response:
+        answer = {"outputSpeech": {"type": "SSML", "ssml": None}, "shouldEndSession": False}
+        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "/launch\n", *argv)
+    assert (code, err) == (0, ""), out
+    assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
+    assert "None" not in out, out

@@ -246,10 +246,10 @@ def shown_speech(output: Any) -> str | None:
 
     if not isinstance(output, dict):
         return None
-    if output.get("type") == "SSML":
-        return spoken_text(str(output.get("ssml", "")), pauses=True)
-    text = output.get("text")
-    return None if text is None else str(text)
+    if output.get("type") == "SSML":  # (SSML that is no string, null say, has nothing to hear)
+        ssml = output.get("ssml")
+        return spoken_text(ssml, pauses=True) if isinstance(ssml, str) else None
+    return None if output.get("text") is None else str(output["text"])
 
 
 def stdin_not_text(exc: UnicodeDecodeError) -> UsageError:
