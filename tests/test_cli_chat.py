@@ -1231,3 +1231,29 @@ def test_chat_url_shows_no_speech_for_ssml_that_is_null(
     assert (code, err) == (0, ""), out
     assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
     assert "None" not in out, out
+
+
+def test_chat_url_goes_on_when_a_server_that_answered_stops_answering(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server restarting (a code change, say) between two turns: the chat stopped with
+    # "cannot connect", its conversation lost. Alexa meets an endpoint that does not answer
+    # as a failed request: the turn fails, the session ends, and the chat goes on.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    up = iter([True, False, True])
+
+    def skill(self: object, request: httpx.Request) -> httpx.Response:
+        if not next(up, True):
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        speech = {"type": "PlainText", "text": "Hi."}
+        answer = {"outputSpeech": speech, "shouldEndSession": False}
+        return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "/launch\n/launch\n/launch\n", *argv)
+    assert (code, err) == (0, ""), out
+    _, down, again = out.split("> /launch\n")[1:]
+    assert "  cannot connect to http://192.0.2.1:8000/: is the server running?" in down
+    assert down.endswith("  session:    ended\n"), down
+    assert again == "  → LaunchRequest\n  skill:      Hi.\n  session:    open\n"

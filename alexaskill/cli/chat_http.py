@@ -38,6 +38,9 @@ class HttpTransport:
         self.timeout = URL_TIMEOUT
         self.http = httpx.Client(timeout=httpx.Timeout(self.timeout))
         self.app_hint = app_hint
+        #: Whether the server has answered a request: one that does not answer any more
+        #: (restarting, say) fails its request, as Alexa meets it, rather than the chat.
+        self.answered = False
         self.session: dict[str, Any] | None = None
         #: The session of the last request, which a SessionEndedRequest (ERROR) ends if Alexa
         #: refused its answer (`refused_session`).
@@ -81,14 +84,16 @@ class HttpTransport:
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             # (a ConnectTimeout is a TimeoutException too: the request never left, so it is
             # no skill that failed to answer in time)
-            raise unreachable(
-                shown_url(self.url), exc, self.app_hint, timeout=self.timeout
-            ) from None
+            error = unreachable(shown_url(self.url), exc, self.app_hint, timeout=self.timeout)
+            if self.answered:  # (a URL that never answered is the chat's error)
+                return self._failed(envelope, str(error))
+            raise error from None
         except httpx.TimeoutException:
             said = f"no answer within {self.timeout:g} s (Alexa gives up after about 8 s)"
             return self._failed(envelope, said)
         except httpx.HTTPError as exc:
             return self._failed(envelope, f"no answer ({type(exc).__name__}: {exc})")
+        self.answered = True
         try:
             payload = response.json()
         except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
