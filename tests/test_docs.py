@@ -251,11 +251,19 @@ class Reader:
         reader = threading.Thread(target=_drain, args=(server, lines), daemon=True)
         reader.start()
         deadline = time.monotonic() + 60
+        started = False
         while time.monotonic() < deadline and server.poll() is None:
-            if any("Uvicorn running on" in line for line in lines):
+            started = any("Uvicorn running on" in line for line in lines)
+            if started:
                 break
             time.sleep(0.05)
-        assert_matches(expected, self.shown("".join(lines), port), command)
+        shown = self.shown("".join(lines), port)
+        # A server that exited (a bad option, a missing file), or never said it serves, fails
+        # its block: the output the block shows may be none, which any output would match.
+        assert started and server.poll() is None, (
+            f"`{command}` did not start serving (exit status {server.poll()}):\n{shown}"
+        )
+        assert_matches(expected, shown, command)
 
     def shown(self, output: str, port: int) -> str:
         """``output`` as the document shows it: /home/you for HOME, port 8000, and the time of
@@ -853,3 +861,15 @@ def test_the_request_lines_shown_are_the_ones_written() -> None:
     assert list(line) == list(shown_json)
     assert shape(line["message"]) == shape(shown_json["message"])
     assert sorted(tabled) == sorted(set(line) - {"time", "level", "logger", "message"})
+
+
+def test_a_server_block_whose_server_does_not_start_fails(reader: Reader) -> None:
+    # A console block that starts `alexaskill serve` and shows no output matched any output:
+    # a server that exited at once (a missing --model file) passed as if it had served.
+    block = Block(
+        "README.md", 1, "console", "$ alexaskill serve app:skill --model no-such-folder\n"
+    )
+    reader.run(block)
+    assert len(reader.failures) == 1
+    assert "did not start serving (exit status 2)" in reader.failures[0]
+    assert "no-such-folder" in reader.failures[0]
