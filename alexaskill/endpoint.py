@@ -31,6 +31,11 @@ _TOO_LARGE: Final = error_body("request body too large")
 _NOT_POST: Final = error_body("method not allowed; Alexa POSTs")
 _NOT_JSON: Final = error_body("expected application/json")
 _BAD_LENGTH: Final = error_body("invalid content-length")
+#: The refusals from a request's headers made for its declared length (400: invalid, 413: too
+#: large): its body is not read, and what the client sends next is not a request (RFC 9112,
+#: 6.3), so the answer says ``connection: close``, for any server to close after it. (Behind
+#: alexaskill's servers the connection closes anyway, answered before the body came whole.)
+_UNREAD_BODY: Final = frozenset((400, 413))
 #: The request line's outcome for a POST refused before the skill's checks, by its status.
 _REFUSED: Final = {
     405: "refused:method",
@@ -90,12 +95,13 @@ class _Endpoint:
             headers = _read_headers(scope["headers"])
         except _ConflictingHeaders as exc:
             log_request(None, outcome=_REFUSED[400], status=400)
-            await _send(send, 400, exc.body())
+            await _send(send, 400, exc.body(), close=exc.frames)
             return
         refused = self._refusal(headers)
         if refused is not None:
-            log_request(None, outcome=_REFUSED[refused[0]], status=refused[0])
-            await _send(send, *refused)
+            status = refused[0]
+            log_request(None, outcome=_REFUSED[status], status=status)
+            await _send(send, *refused, close=status in _UNREAD_BODY)
             return
         try:
             body = await self._read_body_in_time(receive, self.skill.max_body_size)
@@ -147,19 +153,23 @@ class _Endpoint:
             headers = _read_headers(scope["headers"])
         except _ConflictingHeaders as exc:
             log_request(None, outcome=_REFUSED[400], status=400)
-            await _send(send, 400, exc.body())
+            await _send(send, 400, exc.body(), close=exc.frames)
             return
         refused = self._refusal(headers)
-        if refused is None and len(body) > self.skill.max_body_size:
+        if refused is not None:  # (closing as `__call__` does: the same answer either way)
+            status = refused[0]
+            log_request(None, outcome=_REFUSED[status], status=status)
+            await _send(send, *refused, close=status in _UNREAD_BODY)
+            return
+        if len(body) > self.skill.max_body_size:
             refused = 413, _TOO_LARGE
-        if refused is None:
+            log_request(None, outcome=_REFUSED[413], status=413)
+        else:
             try:
                 refused = await self.skill._handle(scope, headers, body)
             except AnsweredCancellation as cancelled:
                 await cancelled.send(send)
                 return
-        else:
-            log_request(None, outcome=_REFUSED[refused[0]], status=refused[0])
         await _send(send, *refused)
 
     def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
@@ -222,6 +232,11 @@ class _ConflictingHeaders(Exception):
 
     def body(self) -> bytes:
         return error_body(f"conflicting {_SHOWN[self.args[0]]} headers")
+
+    @property
+    def frames(self) -> bool:
+        """Whether the header is the body's length: the body's framing is then unknown."""
+        return bool(self.args[0] == "content-length")
 
 
 def _read_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:

@@ -1531,3 +1531,33 @@ def test_a_store_that_hangs_at_shutdown_does_not_hold_up_the_exit(
         assert done.wait(30), "the shutdown waited for the store for good"
     said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
     assert said and "/alexa" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("lengths", "status"),
+    [
+        ([b"1234567890123456789"], 400),  # 19 digits: a server may pass it on
+        ([b"+12"], 400),
+        ([b"12", b"13"], 400),  # two values
+        ([b"99999999"], 413),  # declared past max_body_size
+    ],
+    ids=["19-digits", "plus", "two-values", "too-large"],
+)
+def test_a_refused_content_length_closes_the_connection(lengths: list[bytes], status: int) -> None:
+    # Refused from its declared length, the body is never read: the client's next bytes (the
+    # rest of that body, or a body whose length the server in front read another way) are no
+    # request. The answer says `connection: close`, so that any server closes after it (on
+    # uvicorn's own protocols the connection was kept, and the rest of the body was waited for).
+    sent: list[Message] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"{}", "more_body": True}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    headers = [(b"content-type", b"application/json")]
+    headers += [(b"content-length", length) for length in lengths]
+    asyncio.run(asyncio.wait_for(make_skill()(post_scope(headers), receive, send), 30))
+    assert sent[0]["status"] == status
+    assert (b"connection", b"close") in sent[0]["headers"]
