@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import urllib.parse
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from uvicorn.logging import TRACE_LOG_LEVEL
 from uvicorn.protocols.utils import get_remote_addr
@@ -20,6 +20,7 @@ from .server_target import (
     origin_form_or_asterisk,
     with_host,
 )
+from .server_writes import _mark_body_refused, _over_limit_refusal
 
 try:
     import httptools
@@ -51,20 +52,25 @@ def _say_over_limit(logger: logging.Logger, state: ServerState, now: float) -> N
 
 class _Trailers:
     """Where httptools' reports of a chunked body's trailer fields go once the head is parsed
-    (uvicorn's ``on_header`` appends to ``self.headers``): nowhere. uvicorn added them to the
-    request's headers, which the proxy in front had checked (an ``x-forwarded-for`` there was
-    the address --proxy-headers believed), and kept every line, for as long as the body took."""
+    (uvicorn's ``on_header`` appends to ``self.headers``): nowhere, only counted. uvicorn added
+    them to the request's headers, which the proxy in front had checked (an ``x-forwarded-for``
+    there was the address --proxy-headers believed), and kept every line, for as long as the
+    body took. Past ``limit`` bytes (a head's), refused: `ExchangeProtocol._parse_refusal`."""
 
-    __slots__ = ()
+    __slots__ = ("limit", "size")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        #: The bytes of the request's trailer fields so far (each as its line would take).
+        self.size = 0
 
     def append(self, field: tuple[bytes, bytes]) -> None:
-        pass
+        size = self.size = self.size + len(field[0]) + len(field[1]) + 4
+        if size > self.limit:  # (raised, the parser stops: `data_received` answers)
+            raise ValueError("trailers over the limit")
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:  # (uvicorn's `_get_upgrade` reads it)
         return iter(())
-
-
-_TRAILERS: Final = _Trailers()
 
 
 class ExchangeProtocol:
@@ -99,6 +105,7 @@ class ExchangeProtocol:
         expect_100_continue: bool
         headers: list[tuple[bytes, bytes]]
         pipeline: deque[tuple[Any, Any]]
+        max_header_size: ClassVar[int]
 
         def _should_upgrade(self) -> bool: ...
         def handle_websocket_upgrade(self) -> None: ...
@@ -128,6 +135,19 @@ class ExchangeProtocol:
     _codings_checked: Any = None
     #: uvicorn's default headers last encoded, and their encoding (None: one decides framing).
     _defaults: tuple[list[tuple[bytes, bytes]] | None, bytes | None] = (None, None)
+    #: Where a chunked body's trailer fields go (`_Trailers`), one a connection.
+    _trailers: _Trailers
+    #: The request whose body is read (`_framing_of`), and the bytes read for it, since the
+    #: last read that brought some of its body, that brought none: `_bound_framing`.
+    _framing_of: Exchange | None = None
+    _framing_bytes = 0
+    #: Whether a chunk's size line came and none of its data since: the last chunk's, when
+    #: bytes come that are no data (a trailer), up to `on_chunk_complete` (after the trailers).
+    _chunk_open = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._trailers = _Trailers(self.max_header_size)
+        super().connection_made(transport)  # type: ignore[misc]  # (uvicorn's)
 
     def on_headers_complete(self) -> None:
         """Start the request's exchange (or queue it behind the one being answered)."""
@@ -161,7 +181,9 @@ class ExchangeProtocol:
                 raise ValueError("a request without one Host header")
         elif host not in VALID_HOSTS and invalid_host(host):  # (RFC 9112, 3.2: a 400 too)
             raise ValueError("an invalid Host header")
-        self.headers = _TRAILERS  # type: ignore[assignment]  # (the scope keeps the head's)
+        trailers = self._trailers  # (the scope keeps the head's fields)
+        trailers.size = 0
+        self.headers = trailers  # type: ignore[assignment]
         if self.url[:1] != b"/":
             # The absolute form (RFC 9112, 3.2.2): the URL's host for the Host header's (a
             # URL of no host raises ValueError: a 400, as above).
@@ -207,6 +229,11 @@ class ExchangeProtocol:
         if self._refused_upgrade:  # what comes is that request's body: never parsed
             return
         self._unset_keepalive_if_required()
+        exchange = self.cycle  # (a request whose body is read: how much of it came, after)
+        if exchange is not None and exchange.more_body and not exchange.response_started:
+            held = len(exchange.body)
+        else:
+            held = -1
         rest: bytes | memoryview = data
         while True:
             try:
@@ -217,6 +244,7 @@ class ExchangeProtocol:
                 _say_rarely(self.logger, self.server_state, msg, self.loop.time())
                 if not self._refuse(functools.partial(self.send_400_response, msg)):
                     self.send_400_response(msg)
+                return
             except httptools.HttpParserUpgrade as upgrade:
                 if self._should_upgrade():
                     self.handle_websocket_upgrade()
@@ -227,7 +255,35 @@ class ExchangeProtocol:
                 if offset < len(rest) and not self._upgrading and not self.transport.is_closing():
                     rest = memoryview(rest)[offset:]
                     continue
-            return
+                return
+            break
+        if held >= 0 and exchange is not None:  # (never None then: for mypy)
+            if exchange.more_body and len(exchange.body) == held and self.cycle is exchange:
+                self._bound_framing(exchange, len(data))  # (none of the body came)
+            elif self._framing_of is exchange:
+                self._framing_bytes = 0
+
+    def _bound_framing(self, exchange: Exchange, count: int) -> None:
+        """``count`` bytes came for the body of ``exchange`` and none of them were body: a
+        chunk's size line and extensions, or trailer fields, which httptools takes without a
+        bound (a field's bytes held until it ends, the extensions of a chunk for ever). Past a
+        head's limit (``max_header_size``) of them since the body's last bytes, refused as h11
+        refuses them: ``431`` for trailers, ``400`` for a chunk's line; closed. (The read that
+        brought the body's last bytes is not counted: at most one read more.)"""
+        if self._framing_of is not exchange:
+            self._framing_of = exchange
+            self._framing_bytes = 0
+        self._framing_bytes += count
+        limit = self.max_header_size
+        if self._framing_bytes > limit and not self.transport.is_closing():
+            _mark_body_refused(exchange)
+            self._close(_over_limit_refusal("trailers" if self._chunk_open else "chunk", limit))
+
+    def _parse_refusal(self) -> bytes | None:
+        """The answer to a request the parser refused, if not a plain ``400``: trailers past
+        the limit (`_Trailers`)."""
+        limit = self._trailers.limit
+        return _over_limit_refusal("trailers", limit) if self._trailers.size > limit else None
 
     def _refuse_upgrade_with_body(self) -> None:
         """A request asking for an upgrade not served (``h2c``, or a WebSocket without a library
@@ -258,6 +314,7 @@ class ExchangeProtocol:
         httptools goes by the last coding, ``chunked``, and handed the app a body still in the
         codings before it (``gzip, chunked``), which nothing here undoes: refused as on h11
         (400, closed; RFC 9112, 6.1 lets a server refuse a coding it does not know)."""
+        self._chunk_open = True
         scope = self.scope
         if self._codings_checked is scope:
             return
@@ -270,6 +327,9 @@ class ExchangeProtocol:
         ]
         if codings != [b"chunked"]:  # (raised, the parser stops: `data_received`'s 400)
             raise ValueError("a transfer coding other than chunked")
+
+    def on_chunk_complete(self) -> None:
+        self._chunk_open = False
 
     def on_body(self, body: bytes) -> None:
         exchange = self.cycle

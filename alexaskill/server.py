@@ -16,7 +16,8 @@ classes are uvicorn's own protocols with four bounds added, on either parser:
   Idle keep-alive connections are closed after ``--timeout-keep-alive`` (5 s): by uvicorn's
   timer on h11, by the same sweep on httptools (up to a quarter of a second late).
 - **Head size.** A head over ``max_header_size`` bytes (16 KiB, h11's own default) is answered
-  ``431`` and the connection closed, before more of it is buffered.
+  ``431`` and the connection closed, before more of it is buffered; so are a chunked body's
+  trailers (a chunk's size line: ``400``), on both parsers.
 - Each of these answers, and the ``400`` for bytes the parser refuses, carries a short JSON
   reason, as the app's own refusals do (uvicorn's ``400`` is plain text). On h11 a request
   with both ``Content-Length`` and ``Transfer-Encoding`` is refused so too, as httptools does.
@@ -155,6 +156,8 @@ class _Bounded:
         cycle: Any  # and its transport, response_complete and more_body (h11's, httptools')
         flow: FlowControl
         limit_concurrency: int | None
+
+        def _parse_refusal(self) -> bytes | None: ...  # (each parser's protocol: 431, None)
 
     #: When the head the connection waits for began (`loop.time`), or None: none awaited.
     _head_since: float | None = None
@@ -351,9 +354,9 @@ class _Bounded:
         _say_unsupported_upgrade(self)  # uvicorn's lines, said rarely: one a request flooded
 
     def send_400_response(self, msg: str) -> None:
-        """The parser refused a request: 400, a JSON reason (uvicorn's: plain text); close."""
+        """The parser refused a request: 400 (or 431), a JSON reason (uvicorn's: text); close."""
         _mark_body_refused(self.cycle)
-        self._close(_400)
+        self._close(self._parse_refusal() or _400)
 
     def _close(self, answer: bytes | None) -> None:
         # Answered already: a 400, then the same read past the head's size; or bytes that
@@ -432,7 +435,7 @@ class _Bounded:
             elif other._waiting_for_client():
                 waiting.append(other)
         if closing:
-            victim = min(closing, key=_waited_since)
+            victim = min(closing, key=lambda other: other._waiting_since)
         else:
             victim = min(waiting, key=_eviction_order, default=self)
         logger.debug("connection limit (%d) reached: closing the one waiting longest", most)
@@ -447,10 +450,6 @@ class _Bounded:
         # Counted out at once: uvicorn's connection_lost comes a loop iteration later, maybe
         # after another connection's request, which would then find the limit reached (503).
         self.connections.discard(self)
-
-
-def _waited_since(connection: _Bounded) -> float:
-    return connection._waiting_since
 
 
 class H11Protocol(_Bounded, _JsonOverLimit, _Refusals, _H11):

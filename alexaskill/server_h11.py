@@ -17,6 +17,7 @@ from .server_target import (
     origin_form_or_asterisk,
     with_host,
 )
+from .server_writes import _over_limit_refusal
 
 if TYPE_CHECKING:
     import asyncio
@@ -139,6 +140,9 @@ class _OneFraming(h11.Connection):
     connection closes after it."""
 
     _refused = False
+    #: The answer to a request refused for a chunked body's trailers, or a chunk's size line,
+    #: over the limit (h11's on an incomplete event, a head's): `_Refusals._parse_refusal`.
+    refusal: bytes | None = None
 
     @classmethod
     def adopt(cls, connection: h11.Connection, max_header_size: int = 0) -> None:
@@ -159,7 +163,15 @@ class _OneFraming(h11.Connection):
         buffer = self._receive_buffer
         if type(buffer) is _StrictBuffer and self.their_state is h11.IDLE:
             buffer.skip_empty_lines()
-        event = super().next_event()
+        reader, state = self._reader, self.their_state  # (as before h11 refused)
+        try:
+            event = super().next_event()
+        except h11.RemoteProtocolError as error:  # (h11's own, for its buffer past the limit)
+            if error.error_status_hint == 431 and state is h11.SEND_BODY:
+                # Not a head (the protocol bounds those first): trailers, or a chunk's line.
+                what = "trailers" if getattr(reader, "_reading_trailer", False) else "chunk"
+                self.refusal = _over_limit_refusal(what, self._max_incomplete_event_size)
+            raise
         if type(event) is h11.Request:
             if event.method not in _METHODS:
                 self._refused = True
@@ -208,13 +220,18 @@ class _OneFraming(h11.Connection):
                 except h11.LocalProtocolError:  # ("#x": no target left)
                     self._refused = True
                     raise h11.RemoteProtocolError("an invalid request target", 400) from None
-        elif (
-            type(event) is h11.EndOfMessage  # (a chunked body's trailers, if any)
-            and event.headers
-            and any(name in _FRAMING for name, _ in event.headers)
-        ):
-            self._refused = True
-            raise h11.RemoteProtocolError("a framing field in a body's trailers", 400)
+        elif type(event) is h11.EndOfMessage and event.headers:  # (a chunked body's trailers)
+            if any(name in _FRAMING for name, _ in event.headers):
+                self._refused = True
+                raise h11.RemoteProtocolError("a framing field in a body's trailers", 400)
+            # Trailers that came whole in one read, past the limit: refused as h11 refuses
+            # those it buffers past it, and as on httptools (`exchange_protocol._Trailers`).
+            size = sum(len(name) + len(value) + 4 for name, value in event.headers)
+            limit = self._max_incomplete_event_size
+            if size > limit:
+                self._refused = True
+                self.refusal = _over_limit_refusal("trailers", limit)
+                raise h11.RemoteProtocolError("trailers over the limit", 431)
         return event
 
     def send(self, event: Any) -> bytes | None:  # type: ignore[override]  # (one signature)
@@ -275,6 +292,7 @@ class _Refusals:
     if TYPE_CHECKING:
         transport: asyncio.Transport
         headers: list[tuple[bytes, bytes]]
+        conn: h11.Connection
         _lingering: bool
 
         def _close(self, answer: bytes | None) -> None: ...
@@ -282,6 +300,12 @@ class _Refusals:
 
     #: The refusal of the request whose head was just parsed, or None.
     _refusing: bytes | None = None
+
+    def _parse_refusal(self) -> bytes | None:
+        """The answer to a request h11 refused, if not a plain ``400``: trailers past the
+        limit (`_OneFraming`), ``431`` as on httptools (uvicorn answers 400 to any)."""
+        refusal: bytes | None = getattr(self.conn, "refusal", None)  # (an `_OneFraming`'s)
+        return refusal
 
     def _should_upgrade(self) -> bool:
         # (uvicorn's `handle_events` hands a request said True for to the next method)

@@ -29,6 +29,17 @@ def _refusal(status: bytes, reason: str) -> bytes:
     return head + b"connection: close\r\n\r\n" + body
 
 
+def _over_limit_refusal(what: str, limit: int) -> bytes:
+    """The answer to a request's chunked body whose trailers (``what`` "trailers": ``431``) or
+    a chunk's size line ("chunk"), with its extensions, took over ``limit`` bytes (on either
+    parser: `exchange_protocol.ExchangeProtocol._bound_framing`, `server_h11._OneFraming`)."""
+    if what == "trailers":
+        return _refusal(
+            b"431 Request Header Fields Too Large", f"request trailers over {limit} bytes"
+        )
+    return _refusal(b"400 Bad Request", f"a chunk size line over {limit} bytes")
+
+
 def _can_write_eof(transport: asyncio.BaseTransport) -> bool:
     """Whether ``transport`` can half-close (plain TCP can, TLS cannot)."""
     try:

@@ -1529,3 +1529,53 @@ def test_hosts_a_client_sent_first_do_not_keep_the_skills_own_from_its_quick_che
     finally:
         VALID_HOSTS.clear()
         VALID_HOSTS.update(kept)
+
+
+_CHUNKED_HEAD = b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+_FIELD = b"x-t: " + b"a" * 1000 + b"\r\n"
+_NEXT = b"GET /next HTTP/1.1\r\nhost: x\r\n\r\n"
+#: Chunked bodies whose trailers, or a chunk's size line, never end or take over 16 KiB, as
+#: reads; the status and reason each is refused with.
+OVER_LIMIT: dict[str, tuple[Feed, int, str]] = {
+    "trailers-in-reads": (
+        [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\n", *[_FIELD] * 40, b"\r\n" + _NEXT],
+        431,
+        "request trailers over 16384 bytes",
+    ),
+    "trailers-in-one-read": (
+        [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\n" + _FIELD * 200 + b"\r\n" + _NEXT],
+        431,
+        "request trailers over 16384 bytes",
+    ),
+    "endless-trailer": (
+        [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\nx-t: ", *[b"a" * 1000] * 40],
+        431,
+        "request trailers over 16384 bytes",
+    ),
+    "endless-chunk-extension": (
+        [_CHUNKED_HEAD + b"2;e=", *[b"a" * 1000] * 40],
+        400,
+        "a chunk size line over 16384 bytes",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OVER_LIMIT)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_trailers_or_a_chunk_line_past_the_limit_are_refused_alike_on_either_parser(
+    protocol_class: type[Any], case: str
+) -> None:
+    # httptools took trailers of any size (dropped them, and served the request), and held a
+    # trailer field that never ends, all of it, in memory; and a chunk's extensions that never
+    # end kept the connection for as long as the client liked. h11 refused those it buffered
+    # past 16 KiB (400, its reason "invalid HTTP request") and served those that came in one
+    # read. Now both refuse them as a head past the limit is: a JSON reason, closed, nothing
+    # after it answered.
+    feed, status, reason = OVER_LIMIT[case]
+    events, logs = serve(protocol_class, echo, feed)
+    joined = wire(events)
+    head, _, body = first_write(joined).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d " % status), head
+    assert json.loads(body) == {"error": reason}
+    assert joined[-1] == "close" and len(joined) == 2, joined
+    assert not any("Exception" in line for line in logs), logs
