@@ -230,10 +230,7 @@ class ExchangeProtocol:
             return
         self._unset_keepalive_if_required()
         exchange = self.cycle  # (a request whose body is read: how much of it came, after)
-        if exchange is not None and exchange.more_body and not exchange.response_started:
-            held = len(exchange.body)
-        else:
-            held = -1
+        held = len(exchange.body) if exchange is not None and exchange.more_body else -1
         rest: bytes | memoryview = data
         while True:
             try:

@@ -1579,3 +1579,22 @@ def test_trailers_or_a_chunk_line_past_the_limit_are_refused_alike_on_either_par
     assert json.loads(body) == {"error": reason}
     assert joined[-1] == "close" and len(joined) == 2, joined
     assert not any("Exception" in line for line in logs), logs
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_endless_trailers_are_bounded_while_the_answer_is_under_way(
+    protocol_class: type[Any],
+) -> None:
+    # An app that starts its answer before it reads the body: on httptools the trailers were
+    # counted only until the answer began, then held without a bound again. The connection
+    # closes (the app's task ends: `serve` waits for it), as on h11.
+    async def answers_first(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        headers = [(b"content-length", b"2")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        while (await receive()).get("more_body", False):
+            pass
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    feed = [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\nx-t: ", *[b"a" * 1000] * 40]
+    events, _ = serve(protocol_class, answers_first, feed)
+    assert wire(events)[-1] == "close", events
