@@ -231,8 +231,7 @@ class _Bounded:
             self._refuse_head()
 
     def _closes_after_answer(self) -> bool:
-        """Whether the request being answered closes the connection (``connection: close``,
-        HTTP/1.0): each protocol's subclass says (h11's state, httptools' exchange)."""
+        """Whether the request being answered closes the connection: each protocol says."""
         return False
 
     def _sent_after(self) -> None:
@@ -368,7 +367,9 @@ class _Bounded:
             self.transport.close()
             self._closing()
             return
-        self.transport.write(answer)
+        cycle = self.cycle  # (its answer under way: none inside it, which the close cuts off)
+        if cycle is None or not cycle.response_started or cycle.response_complete:
+            self.transport.write(answer)
         self._linger()  # the client may be sending still (the rest of a head, more requests)
 
     def _linger(self) -> None:
@@ -504,8 +505,7 @@ if _HttpTools is not None:
             super().connection_made(transport)
 
         def _closes_after_answer(self) -> bool:
-            """Whether the request being answered closes the connection (``connection:
-            close``, HTTP/1.0, or the app's ``connection: close``)."""
+            """Whether the request being answered closes the connection (its exchange's)."""
             cycle = self.cycle
             return cycle is not None and not cycle.keep_alive
 
