@@ -273,6 +273,9 @@ class ExchangeProtocol:
         self._framing_bytes += count
         limit = self.max_header_size
         if self._framing_bytes > limit and not self.transport.is_closing():
+            # (uvicorn's line for a request refused, as h11's refusal of them says it)
+            msg = "Invalid HTTP request received."
+            _say_rarely(self.logger, self.server_state, msg, self.loop.time())
             _mark_body_refused(exchange)
             self._close(_over_limit_refusal("trailers" if self._chunk_open else "chunk", limit))
 

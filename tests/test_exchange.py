@@ -1578,7 +1578,7 @@ def test_trailers_or_a_chunk_line_past_the_limit_are_refused_alike_on_either_par
     assert head.startswith(b"HTTP/1.1 %d " % status), head
     assert json.loads(body) == {"error": reason}
     assert joined[-1] == "close" and len(joined) == 2, joined
-    assert not any("Exception" in line for line in logs), logs
+    assert logs == ["Invalid HTTP request received."]  # (uvicorn's line, on either parser)
 
 
 @pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
