@@ -80,8 +80,10 @@ class ExchangeProtocol:
     The subclass provides ``_idle()``: called when a response is complete and no request is
     pipelined behind it, where uvicorn would arm its keep-alive timer; ``_closing()``: called
     when the connection closes after a response, its answer maybe not all sent; ``_linger()``:
-    called to close instead while the client still sends its request's body; and
-    ``_whole_body_endpoint``: the served Skill's endpoint, or None (see `Exchange.run_asgi`).
+    called to close instead while the client still sends its request's body; ``_close()``: to
+    answer a refusal and close; ``max_header_size``: the bytes a chunked body's trailers (or a
+    chunk's size line) may take too (`_bound_framing`); and ``_whole_body_endpoint``: the
+    served Skill's endpoint, or None (see `Exchange.run_asgi`).
     """
 
     # uvicorn's attributes this class relies on.
