@@ -56,6 +56,8 @@ _METHODS: Final = frozenset(
     b"SEARCH UNLOCK BIND REBIND UNBIND ACL REPORT MKACTIVITY CHECKOUT MERGE M-SEARCH NOTIFY "
     b"SUBSCRIBE UNSUBSCRIBE PATCH PURGE MKCALENDAR LINK UNLINK SOURCE QUERY".split()
 )
+#: The largest Content-Length httptools takes (h11 takes up to 20 digits: refused past it).
+_MAX_LENGTH: Final = 2**64 - 1
 #: Fields that frame a message: in a chunked body's trailers, refused as by httptools.
 _FRAMING: Final = frozenset((b"content-length", b"transfer-encoding"))
 
@@ -189,6 +191,11 @@ class _OneFraming(h11.Connection):
             if b"transfer-encoding" in names and b"content-length" in names:
                 self._refused = True
                 raise h11.RemoteProtocolError("both Content-Length and Transfer-Encoding", 400)
+            if b"content-length" in names:  # (h11 took 20 digits, past 64 bits; httptools not)
+                length = event.headers[names.index(b"content-length")][1]
+                if len(length) == 20 and int(length) > _MAX_LENGTH:
+                    self._refused = True
+                    raise h11.RemoteProtocolError("a Content-Length past 64 bits", 400)
             if event.http_version not in (b"1.1", b"1.0"):  # (h11 takes HTTP/2.0, HTTP/0.9)
                 self._refused = True
                 raise h11.RemoteProtocolError("not an HTTP/1 request", 400)

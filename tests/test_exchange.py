@@ -1619,3 +1619,20 @@ def test_a_body_refused_once_its_answer_began_closes_without_a_second_answer(
         joined = wire(events)
         assert joined[-1] == "close", joined
         assert b"".join(e for e in joined if isinstance(e, bytes)).count(b"HTTP/1.1") == 1
+
+
+@pytest.mark.parametrize(
+    "length", [b"18446744073709551616", b"99999999999999999999", b"0018446744073709551616"]
+)
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_content_length_past_64_bits_is_refused_on_either_parser(
+    protocol_class: type[Any], length: bytes
+) -> None:
+    # httptools refuses a length past 2**64 - 1 (as a chunk's size past it, on both); h11 took
+    # it and waited for that body. Refused alike: 400 with a JSON reason, closed.
+    request = b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: %b\r\n\r\n{}" % length
+    events, got_body = refused_whole(protocol_class, request)
+    assert not got_body and events[-1] == "close", events
+    head, _, body = first_write(events).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), head
+    assert json.loads(body) == {"error": "invalid HTTP request"}
