@@ -13,8 +13,9 @@
 
 Exit status (`EXIT_STATUSES`, also in ``alexaskill --help``): 0 when all went well; 1 when a
 replayed request, a certify check or ``model --check`` found a problem; 2 for a mistake in how
-the command was called (a bad APP, a missing file, a server that is not running, ...), reported
-in one line on stderr that says what to do, never with a traceback; 3 when ``serve`` could not
+the command was called (a bad APP, a missing file, a server that is not running, a port in
+use, ...), reported in one line on stderr that says what to do, never with a traceback; 3 when
+``serve`` could not
 start the app; 130 when interrupted (Ctrl-C); 141 when the reader of the output went away
 (``| head``). A replayed
 request fails when the answer is not HTTP 200 with a response envelope, and also when a handler

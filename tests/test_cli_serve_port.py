@@ -1,0 +1,65 @@
+"""``alexaskill serve`` given a port it cannot bind: one line naming the port, exit status 2,
+before uvicorn starts the app (uvicorn said ``[Errno 98] Address already in use``, with
+``--workers`` naming neither host nor port, after the app's start-up, and exited 3)."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from .test_cli import WEATHER, run
+
+
+@pytest.fixture
+def taken() -> Iterator[int]:
+    """A port of 127.0.0.1 a listening socket holds (as another server would)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("extra", [(), ("--workers", "2"), ("--reload",)])
+def test_serve_says_the_port_is_in_use(taken: int, extra: tuple[str, ...]) -> None:
+    code, out, err = run("serve", WEATHER, "--port", str(taken), *extra)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        f"alexaskill serve: error: --port {taken}: 127.0.0.1:{taken} is already in use (another "
+        "server, or one still stopping): stop it, or choose another --port"
+    )
+
+
+def test_serve_on_a_name_checks_each_of_its_addresses(taken: int) -> None:
+    # localhost: uvicorn binds each address the name resolves to, 127.0.0.1 among them.
+    code, _, err = run("serve", WEATHER, "--host", "localhost", "--port", str(taken))
+    assert code == 2
+    assert f"--port {taken}: 127.0.0.1:{taken} is already in use" in err
+
+
+def test_serve_says_an_address_is_not_this_machines() -> None:
+    # 192.0.2.1: TEST-NET-1, documentation only, an address of no machine.
+    code, out, err = run("serve", WEATHER, "--host", "192.0.2.1", "--port", "8000")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill serve: error: --host 192.0.2.1: not an address of this machine: give one of "
+        "its own (127.0.0.1, 0.0.0.0 for every interface, ::)\n"
+    )
+
+
+def test_serve_says_a_port_this_user_may_not_bind(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (the suite may run as root, who may bind any port: the refusal is the kernel's, faked)
+    class Unprivileged(socket.socket):
+        def bind(self, address: object) -> None:
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(socket, "socket", Unprivileged)
+    code, _, err = run("serve", WEATHER, "--port", "443")
+    assert code == 2
+    assert err == (
+        "alexaskill serve: error: --port 443: this user may not bind 127.0.0.1:443 (Permission "
+        "denied; ports below 1024 need privileges): choose one from 1024 up, with a TLS proxy on "
+        "443 in front\n"
+    )
