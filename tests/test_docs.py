@@ -873,3 +873,13 @@ def test_a_server_block_whose_server_does_not_start_fails(reader: Reader) -> Non
     assert len(reader.failures) == 1
     assert "did not start serving (exit status 2)" in reader.failures[0]
     assert "no-such-folder" in reader.failures[0]
+
+
+def test_the_top_level_options_are_in_the_readme() -> None:
+    # `alexaskill --help` lists --version, which the README never named.
+    from alexaskill.cli import parser
+
+    readme = (ROOT / "README.md").read_text()
+    options = [o for a in parser()._actions for o in a.option_strings if o.startswith("--")]
+    assert "--version" in options
+    assert [o for o in options if o != "--help" and f"alexaskill {o}" not in readme] == []
