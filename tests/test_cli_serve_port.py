@@ -5,6 +5,7 @@ before uvicorn starts the app (uvicorn said ``[Errno 98] Address already in use`
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from collections.abc import Iterator
 
@@ -26,10 +27,12 @@ def taken() -> Iterator[int]:
 def test_serve_says_the_port_is_in_use(taken: int, extra: tuple[str, ...]) -> None:
     code, out, err = run("serve", WEATHER, "--port", str(taken), *extra)
     assert (code, out) == (2, "")
-    assert err.splitlines()[-1] == (
+    assert err == (
         f"alexaskill serve: error: --port {taken}: 127.0.0.1:{taken} is already in use (another "
-        "server, or one still stopping): stop it, or choose another --port"
+        "server, or one still stopping): stop it, or choose another --port\n"
     )
+    # Refused before anything was set up for the server processes (nothing handed over).
+    assert [name for name in os.environ if name.startswith("_ALEXASKILL_SERVE")] == []
 
 
 def test_serve_on_a_name_checks_each_of_its_addresses(taken: int) -> None:

@@ -18,6 +18,7 @@ from .serve_app import asgi_problem as asgi_problem
 from .serve_app import served_app
 from .serve_closing import closing_mounted
 from .serve_uvicorn import (
+    _check_port,
     _graceful_seconds,
     _options,
     _run_uvicorn,
@@ -225,6 +226,8 @@ def _serve(args: argparse.Namespace) -> None:
     if args.reload and args.workers is not None:
         raise UsageError("--reload runs one server process: drop --workers")
     options = _options(args)
+    # (before anything is set up for the server: logging, the environment handed over)
+    _check_port(args.host, args.port, one_socket=args.reload or (args.workers or 1) > 1)
     if args.timeout_graceful_shutdown is None:
         options["timeout_graceful_shutdown"] = _graceful_seconds(skills_in(app))
     if args.reload or args.workers is not None:

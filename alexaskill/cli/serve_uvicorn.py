@@ -273,9 +273,6 @@ def _run_uvicorn(app: Any, **options: Any) -> None:
     import uvicorn
 
     supervisor = None
-    if "port" in options:  # (serve always gives it)
-        one_socket = options.get("reload", False) or options.get("workers", 1) > 1
-        _check_port(options.get("host", "127.0.0.1"), options["port"], one_socket=one_socket)
     with stopped_by_sigterm():
         if options.get("workers", 1) <= 1:
             uvicorn.run(app, **options)
