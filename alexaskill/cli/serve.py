@@ -18,7 +18,6 @@ from .serve_app import asgi_problem as asgi_problem
 from .serve_app import served_app
 from .serve_closing import closing_mounted
 from .serve_uvicorn import (
-    _check_port,
     _graceful_seconds,
     _options,
     _run_uvicorn,
@@ -226,8 +225,6 @@ def _serve(args: argparse.Namespace) -> None:
     if args.reload and args.workers is not None:
         raise UsageError("--reload runs one server process: drop --workers")
     options = _options(args)
-    # (before anything is set up for the server: logging, the environment handed over)
-    _check_port(args.host, args.port, one_socket=args.reload or (args.workers or 1) > 1)
     if args.timeout_graceful_shutdown is None:
         options["timeout_graceful_shutdown"] = _graceful_seconds(skills_in(app))
     if args.reload or args.workers is not None:
@@ -251,10 +248,8 @@ def _serve(args: argparse.Namespace) -> None:
             options["reload_dirs"] = _watched(args.app)
         # uvicorn imports the app in each server process it starts (and restarts): hand the
         # options over through the environment, which those processes inherit.
-        os.environ.update(
-            _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
-        )
-        _run_uvicorn("alexaskill.cli.serve:serve_factory", factory=True, **options)
+        handed = _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
+        _run_uvicorn("alexaskill.cli.serve:serve_factory", factory=True, env=handed, **options)
         return
     _configure_server_logging()
     app = _prepare(args.app, closing_mounted(app), args.dev, args.capture, args.model)

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -267,11 +267,17 @@ def _terminated(signum: int, frame: object) -> None:
     raise _Terminated
 
 
-def _run_uvicorn(app: Any, **options: Any) -> None:
+def _run_uvicorn(app: Any, *, env: Mapping[str, str] | None = None, **options: Any) -> None:
     """``uvicorn.run(app, **options)``, `stopped_by_sigterm`; with ``workers`` over 1, its
-    workers watched by `_supervisor` (uvicorn's, saying how a worker ended)."""
+    workers watched by `_supervisor` (uvicorn's, saying how a worker ended). First the port is
+    checked (`_check_port`), and then ``env`` set in this process's environment (the options
+    handed to the server processes uvicorn starts): a port refused leaves it as it was."""
     import uvicorn
 
+    if "port" in options:  # (serve always gives it)
+        one_socket = options.get("reload", False) or options.get("workers", 1) > 1
+        _check_port(options.get("host", "127.0.0.1"), options["port"], one_socket=one_socket)
+    os.environ.update(env or {})
     supervisor = None
     with stopped_by_sigterm():
         if options.get("workers", 1) <= 1:
