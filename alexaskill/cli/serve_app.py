@@ -39,13 +39,20 @@ def _factory(app: Any, spec: str = "") -> bool:
     one given its arguments: an app factory, which uvicorn calls (with a warning, unless told
     ``--factory``) and serves what it returns."""
     func = app.func if isinstance(app, functools.partial) else app
+    if inspect.isclass(func):  # (uvicorn calls one too: its object is the app)
+        return _takes_nothing(app)
     if not inspect.isfunction(func) or inspect.iscoroutinefunction(func):
         return False
+    return _takes_nothing(app) and not _registered(func, spec.rpartition(":")[0])
+
+
+def _takes_nothing(app: Any) -> bool:
+    """Whether ``app`` can be called with no argument."""
     try:
         inspect.signature(app).bind()
     except (TypeError, ValueError):  # (ValueError: a partial given an argument it lacks)
         return False
-    return not _registered(func, spec.rpartition(":")[0])
+    return True
 
 
 def _registered(func: Any, named_in: str) -> bool:
@@ -64,10 +71,39 @@ def _registered(func: Any, named_in: str) -> bool:
     )
 
 
+def _class_problem(spec: str, app: type) -> str | None:
+    """Why the class ``app`` cannot be served, or None: a class that takes no argument is an app
+    factory (as to uvicorn); any other uvicorn takes for an ASGI 2 app, made with each request's
+    scope. So the Skill class (``app:Skill``, a slip for ``app:skill``), or a class that takes
+    more than the scope, answered every request HTTP 500 with a traceback."""
+    from ..app import Skill
+
+    if issubclass(app, Skill):
+        return (
+            f"{spec} is the Skill class, not a skill: name the Skill object made with it, as in "
+            f"{spec.rpartition(':')[0]}:skill"
+        )
+    try:
+        inspect.signature(app).bind(None)  # (the scope)
+    except TypeError:
+        return (
+            f"{spec} is a class, not an ASGI app: name the app object made with it (a Skill, or "
+            "the Starlette or FastAPI app that mounts skills)"
+        )
+    except ValueError:  # no signature to read (a built-in): uvicorn's to judge
+        pass
+    return None
+
+
 def served_app(spec: str, app: Any) -> Any:
     """The ASGI app to serve for ``app``, which APP ``spec`` names: what a factory returns,
-    else ``app``; a `UsageError` for a factory that fails or returns no app, or a function
-    that is no ASGI app (`asgi_problem`)."""
+    else ``app``; a `UsageError` for a factory that fails or returns no app, or a function or a
+    class that is no ASGI app (`asgi_problem`, `_class_problem`)."""
+    if inspect.isclass(app) and not _factory(app, spec):
+        problem = _class_problem(spec, app)
+        if problem is not None:
+            raise UsageError(problem)
+        return app
     if _factory(app, spec):
         try:
             made = app()
