@@ -42,6 +42,14 @@ class Asgi2:
 class NeedsTwo:
     def __init__(self, a, b):
         pass
+
+
+class SyncCall:
+    def __call__(self, scope, receive, send):
+        pass
+
+
+sync_object = SyncCall()
 """
 
 
@@ -101,3 +109,15 @@ def test_serve_serves_an_asgi2_class(served: list[object]) -> None:
     assert code == 0, err
     # uvicorn makes one with each request's scope: served as it is.
     assert [getattr(app, "__name__", None) for app in served] == ["Asgi2"]
+
+
+@pytest.mark.parametrize("name", ["sync_object", "SyncCall"])
+def test_serve_refuses_an_object_whose_call_is_not_async(served: list[object], name: str) -> None:
+    # uvicorn took it for an ASGI 2 app, as it takes a def: every request a TypeError, HTTP 500.
+    code, out, err = run("serve", f"classes:{name}")
+    assert (code, out, served) == (2, "", [])
+    spec = "classes:SyncCall()" if name == "SyncCall" else "classes:sync_object"
+    assert err == (
+        f"alexaskill serve: error: {spec} is not async: an ASGI app is called with (scope, "
+        "receive, send) by an async def __call__; or name the Skill object\n"
+    )

@@ -13,7 +13,9 @@ from .common import UsageError, _import_failure, skills_in
 def asgi_problem(spec: str, app: Any) -> str | None:
     """Why the function ``app`` cannot be an ASGI app (a handler named in place of its skill),
     or None: an ASGI app is called with three arguments (scope, receive, send)."""
-    if not inspect.isfunction(app) or skills_in(app):
+    if not inspect.isfunction(app):
+        return _object_problem(spec, app)
+    if skills_in(app):
         return None
     try:
         inspect.signature(app).bind(None, None, None)
@@ -31,6 +33,25 @@ def asgi_problem(spec: str, app: Any) -> str | None:
     return (
         f"{spec} is a function, not an ASGI app: name the Skill object, as in {module}:skill "
         "(or the Starlette or FastAPI app that mounts skills)"
+    )
+
+
+def _object_problem(spec: str, app: Any) -> str | None:
+    """Why the object ``app`` cannot be an ASGI app, or None: a ``__call__`` of (scope, receive,
+    send) that is a ``def``, which uvicorn takes for an ASGI 2 app's, as a ``def`` function
+    (every request a TypeError, HTTP 500)."""
+    call = inspect.getattr_static(type(app), "__call__", None)
+    if inspect.isclass(app) or not inspect.isfunction(call) or inspect.iscoroutinefunction(call):
+        return None
+    try:
+        inspect.signature(app).bind(None, None, None)
+    except (TypeError, ValueError):  # ASGI 2's (scope), or another: uvicorn's to judge
+        return None
+    if skills_in(app):
+        return None
+    return (
+        f"{spec} is not async: an ASGI app is called with (scope, receive, send) by an async "
+        "def __call__; or name the Skill object"
     )
 
 
