@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import UsageError, logger
+from .serve_port import check_port
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -74,13 +75,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
                 f"--http {args.http!r}: uvicorn's auto, h11 or httptools, or a class (module:Class)"
             )
     else:
-        from uvicorn.importer import ImportFromStringError, import_from_string
-
-        try:
-            import_from_string(args.http)
-        except (ImportFromStringError, ImportError) as exc:
-            # ImportError: a dotted module uvicorn's importer lets through (nosuch.module:Proto).
-            raise UsageError(f"--http {args.http}: cannot import it ({exc})") from None
+        _check_protocol_class(args.http)
     # Each request in a fresh context whatever --http names (alexaskill's protocols do so
     # themselves): uvicorn's own from 0.45 only with this option, which 0.42 has not.
     import inspect
@@ -90,6 +85,32 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     if "reset_contextvars" in inspect.signature(uvicorn.Config).parameters:
         options["reset_contextvars"] = True
     return options
+
+
+def _check_protocol_class(http: str) -> None:
+    """`UsageError` unless ``--http`` names (module:Class) an HTTP protocol class uvicorn can
+    serve with: one that imports, and an `asyncio.Protocol` (uvicorn makes one per connection).
+    A module that raised as it was imported was a traceback; anything else named was served,
+    every connection then failing."""
+    import asyncio
+
+    from uvicorn.importer import ImportFromStringError, import_from_string
+
+    from .common import _import_failure
+
+    try:
+        found = import_from_string(http)
+    except (ImportFromStringError, ImportError) as exc:
+        # ImportError: a dotted module uvicorn's importer lets through (nosuch.module:Proto).
+        raise UsageError(f"--http {http}: cannot import it ({exc})") from None
+    except (Exception, SystemExit) as exc:  # the module's own failure
+        module = http.partition(":")[0]
+        raise UsageError(f"--http {http}: {_import_failure(module, exc)}") from None
+    if not (isinstance(found, type) and issubclass(found, asyncio.Protocol)):
+        raise UsageError(
+            f"--http {http}: not an HTTP protocol class (an asyncio.Protocol, such as "
+            "alexaskill.server:HttpProtocol or a subclass of it)"
+        )
 
 
 def _trusts_every_proxy(args: argparse.Namespace) -> tuple[str, str] | None:
@@ -270,13 +291,13 @@ def _terminated(signum: int, frame: object) -> None:
 def _run_uvicorn(app: Any, *, env: Mapping[str, str] | None = None, **options: Any) -> None:
     """``uvicorn.run(app, **options)``, `stopped_by_sigterm`; with ``workers`` over 1, its
     workers watched by `_supervisor` (uvicorn's, saying how a worker ended). First the port is
-    checked (`_check_port`), and then ``env`` set in this process's environment (the options
+    checked (`check_port`), and then ``env`` set in this process's environment (the options
     handed to the server processes uvicorn starts): a port refused leaves it as it was."""
     import uvicorn
 
     if "port" in options:  # (serve always gives it)
         one_socket = options.get("reload", False) or options.get("workers", 1) > 1
-        _check_port(options.get("host", "127.0.0.1"), options["port"], one_socket=one_socket)
+        check_port(options.get("host", "127.0.0.1"), options["port"], one_socket=one_socket)
     os.environ.update(env or {})
     supervisor = None
     with stopped_by_sigterm():
@@ -289,59 +310,6 @@ def _run_uvicorn(app: Any, *, env: Mapping[str, str] | None = None, **options: A
             supervisor.run()
     if getattr(supervisor, "failed_to_start", False):
         raise SystemExit(_STARTUP_FAILURE)
-
-
-def _check_port(host: str, port: int, *, one_socket: bool) -> None:
-    """`UsageError` for a ``--port`` uvicorn could not bind on ``--host``: in use, or below 1024
-    for this user; or a ``--host`` that is no address of this machine. uvicorn started the app,
-    then said ``[Errno 98] ... address already in use`` (with ``--workers`` or ``--reload``
-    naming neither host nor port) and exited 3. The addresses are bound as uvicorn binds them:
-    one socket (``one_socket``: its supervisor's or reloader's), else asyncio's, one per address
-    the host resolves to. The check and uvicorn's bind race: a port taken between is uvicorn's
-    to report."""
-    import errno
-    import socket
-
-    if port == 0:  # the system chooses a free one
-        return
-    if one_socket:  # uvicorn's Config.bind_socket
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        addresses: list[tuple[Any, Any]] = [(family, (host, port))]
-    else:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-        addresses = list(dict.fromkeys((info[0], info[4]) for info in found))
-    for family, address in addresses:
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn and asyncio
-            if family == socket.AF_INET6 and not one_socket:  # as asyncio's create_server
-                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            try:
-                probe.bind(address)
-            except OSError as exc:
-                _say_unbindable(exc, errno, host, port, address, only=len(addresses) == 1)
-
-
-def _say_unbindable(
-    exc: OSError, errno: Any, host: str, port: int, address: tuple[Any, ...], *, only: bool
-) -> None:
-    """`UsageError` for ``exc``, raised binding ``address``, where it is the command's mistake
-    (``only``: the one address tried); any other error is left to uvicorn."""
-    shown = f"[{address[0]}]:{port}" if ":" in address[0] else f"{address[0]}:{port}"
-    if exc.errno == errno.EADDRINUSE:
-        raise UsageError(
-            f"--port {port}: {shown} is already in use (another server, or one still "
-            "stopping): stop it, or choose another --port"
-        ) from None
-    if exc.errno == errno.EACCES:
-        raise UsageError(
-            f"--port {port}: this user may not bind {shown} ({exc.strerror}; ports below 1024 "
-            "need privileges): choose one from 1024 up, with a TLS proxy on 443 in front"
-        ) from None
-    if exc.errno == errno.EADDRNOTAVAIL and only:  # (else asyncio skips it, as a family off)
-        raise UsageError(
-            f"--host {host}: not an address of this machine: give one of its own (127.0.0.1, "
-            "0.0.0.0 for every interface, ::)"
-        ) from None
 
 
 #: uvicorn's exit status for a server that cannot start (a worker's, then serve's).

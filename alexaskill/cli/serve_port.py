@@ -1,0 +1,62 @@
+"""``alexaskill serve``'s port, checked free before uvicorn binds it (`check_port`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import UsageError
+
+__all__ = ["check_port"]
+
+
+def check_port(host: str, port: int, *, one_socket: bool) -> None:
+    """`UsageError` for a ``--port`` uvicorn could not bind on ``--host``: in use, or below 1024
+    for this user; or a ``--host`` that is no address of this machine. uvicorn started the app,
+    then said ``[Errno 98] ... address already in use`` (with ``--workers`` or ``--reload``
+    naming neither host nor port) and exited 3. The addresses are bound as uvicorn binds them:
+    one socket (``one_socket``: its supervisor's or reloader's), else asyncio's, one per address
+    the host resolves to. The check and uvicorn's bind race: a port taken between is uvicorn's
+    to report."""
+    import errno
+    import socket
+
+    if port == 0:  # the system chooses a free one
+        return
+    if one_socket:  # uvicorn's Config.bind_socket
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        addresses: list[tuple[Any, Any]] = [(family, (host, port))]
+    else:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        addresses = list(dict.fromkeys((info[0], info[4]) for info in found))
+    for family, address in addresses:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn and asyncio
+            if family == socket.AF_INET6 and not one_socket:  # as asyncio's create_server
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                _say_unbindable(exc, errno, host, port, address, only=len(addresses) == 1)
+
+
+def _say_unbindable(
+    exc: OSError, errno: Any, host: str, port: int, address: tuple[Any, ...], *, only: bool
+) -> None:
+    """`UsageError` for ``exc``, raised binding ``address``, where it is the command's mistake
+    (``only``: the one address tried); any other error is left to uvicorn."""
+    shown = f"[{address[0]}]:{port}" if ":" in address[0] else f"{address[0]}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        raise UsageError(
+            f"--port {port}: {shown} is already in use (another server, or one still "
+            "stopping): stop it, or choose another --port"
+        ) from None
+    if exc.errno == errno.EACCES:
+        raise UsageError(
+            f"--port {port}: this user may not bind {shown} ({exc.strerror}; ports below 1024 "
+            "need privileges): choose one from 1024 up, with a TLS proxy on 443 in front"
+        ) from None
+    if exc.errno == errno.EADDRNOTAVAIL and only:  # (else asyncio skips it, as a family off)
+        raise UsageError(
+            f"--host {host}: not an address of this machine: give one of its own (127.0.0.1, "
+            "0.0.0.0 for every interface, ::)"
+        ) from None
