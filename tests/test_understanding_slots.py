@@ -1677,3 +1677,22 @@ def test_values_said_with_and_among_other_values_of_a_multiple_value_slot(
     found = slot(said, slot_type, multiple=True)
     assert found is not None
     assert [item["value"] for item in found["slotValue"]["values"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("an hour and ten minutes and an hour", ["PT1H10M", "PT1H"]),
+        ("two hours and thirty minutes and ten seconds and a day", ["PT2H30M10S", "P1D"]),
+        ("five minutes and thirty seconds and ten minutes", ["PT5M30S", "PT10M"]),
+    ],
+)
+def test_a_value_said_with_and_is_read_from_the_left_in_a_multiple_value_slot(
+    said: str, expected: list[str]
+) -> None:
+    # Of two readings with as many values, the later parts were joined: "an hour and ten
+    # minutes and an hour" was PT1H and "ten minutes and an hour" (PT1H10M), the value said
+    # first losing its minutes to the one said after it.
+    found = slot(said, "AMAZON.DURATION", multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == expected

@@ -319,19 +319,22 @@ class _List:
     ) -> list[Fill] | None:
         """The values of the parts, as few as can be: parts joined by a word that make one
         value of a built-in type ("one hundred and five", "an hour and a half") are that one
-        value, not a list of its parts (100 and 5)."""
-        best: list[list[Fill] | None] = [[], *([None] * len(parts))]
-        for end in range(1, len(parts) + 1):
-            for start in range(max(0, end - _JOINED_PARTS), end):
-                before, now_best = best[start], best[end]
-                if before is None or any(paused[start : end - 1]):
+        value, not a list of its parts (100 and 5). Of readings with as many values, the one
+        read from the left, each value as long as can be: "an hour and ten minutes and an
+        hour" is PT1H10M and PT1H."""
+        # best[start]: the values of the parts from ``start`` on, filled from the right.
+        best: list[list[Fill] | None] = [*([None] * len(parts)), []]
+        for start in range(len(parts) - 1, -1, -1):
+            for end in range(min(len(parts), start + _JOINED_PARTS), start, -1):
+                after, found = best[end], best[start]
+                if after is None or any(paused[start : end - 1]):
                     continue
-                if now_best is not None and len(now_best) <= len(before) + 1:
+                if found is not None and len(found) <= len(after) + 1:
                     continue
                 fill = self.base.fill(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
                 if fill is not None and (end - start == 1 or fill.kind == "typed"):
-                    best[end] = [*before, fill]
-        return best[-1]
+                    best[start] = [fill, *after]
+        return best[0]
 
     def _listed_run(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         """Listed values said one after the other without "and" ("ham cheese olives")."""
