@@ -1696,3 +1696,21 @@ def test_a_value_said_with_and_is_read_from_the_left_in_a_multiple_value_slot(
     found = slot(said, "AMAZON.DURATION", multiple=True)
     assert found is not None
     assert [item["value"] for item in found["slotValue"]["values"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("um one oh five and six", "AMAZON.NUMBER", ["105", "6"]),
+        ("um six and one oh five", "AMAZON.NUMBER", ["6", "105"]),
+        ("um one two oh three and four five six seven", "AMAZON.PhoneNumber", ["1203", "4567"]),
+    ],
+)
+def test_an_oh_inside_a_value_of_a_multiple_value_slot_is_not_dropped(
+    said: str, slot_type: str, expected: list[str]
+) -> None:
+    # The "oh" kept inside one value was dropped inside a list of them: "um one oh five and
+    # six" was the numbers 15 and 6.
+    found = slot(said, slot_type, multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == expected

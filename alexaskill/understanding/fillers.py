@@ -56,9 +56,15 @@ def _dropped_from_value(
     }
     for name, fill, start, end in match.fills:
         own = language.slot_vocabulary(kinds[name].name) or frozenset()
-        first, last = kept[start], kept[end - 1]
-        for at in range(first + 1, last) if fill.kind == "typed" else ():
-            if words[at] in own and at not in kept:
-                said = " ".join(words[first : last + 1])
-                return f"{said!r} read without {words[at]!r} would change the value"
+        # Each value a multiple-value slot holds ("one oh five and six"), as its positions.
+        offsets = {id(token): start + offset for offset, token in enumerate(fill.tokens)}
+        for value in fill.parts if fill.kind == "list" else (fill,):
+            if value.kind != "typed" or not value.tokens:
+                continue
+            first = kept[offsets.get(id(value.tokens[0]), start)]
+            last = kept[offsets.get(id(value.tokens[-1]), end - 1)]
+            for at in range(first + 1, last):
+                if words[at] in own and at not in kept:
+                    said = " ".join(words[first : last + 1])
+                    return f"{said!r} read without {words[at]!r} would change the value"
     return None
