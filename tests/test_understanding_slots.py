@@ -1714,3 +1714,24 @@ def test_an_oh_inside_a_value_of_a_multiple_value_slot_is_not_dropped(
     found = slot(said, slot_type, multiple=True)
     assert found is not None
     assert [item["value"] for item in found["slotValue"]["values"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ten minutes and an hour", ["PT10M", "PT1H"]),
+        ("ten minutes and an hour and a half", ["PT10M", "PT1H30M"]),
+        ("thirty seconds and two hours and ten minutes", ["PT30S", "PT2H10M"]),
+    ],
+)
+def test_durations_listed_smaller_first_stay_a_list_in_a_multiple_value_slot(
+    said: str, expected: list[str]
+) -> None:
+    # A list of durations became one value when its parts read as one in any order: "ten
+    # minutes and an hour" was PT1H10M, though one duration is said largest unit first and a
+    # multiple-value slot read it as PT10M and PT1H before values said with "and" were joined.
+    found = slot(said, "AMAZON.DURATION", multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == expected
+    assert value("an hour and ten minutes", "AMAZON.DURATION", multiple=True) == "PT1H10M"
+    assert value("ten minutes and an hour", "AMAZON.DURATION") == "PT1H10M"  # one value: as before

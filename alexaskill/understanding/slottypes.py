@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Protocol
 
@@ -332,9 +333,23 @@ class _List:
                 if found is not None and len(found) <= len(after) + 1:
                     continue
                 fill = self.base.fill(tokens[parts[start][0] : parts[end - 1][-1] + 1], now)
-                if fill is not None and (end - start == 1 or fill.kind == "typed"):
+                if fill is None or (end - start > 1 and fill.kind != "typed"):
+                    continue
+                if end - start == 1 or self._in_order(tokens, parts[start:end], now):
                     best[start] = [fill, *after]
         return best[0]
+
+    def _in_order(self, tokens: Sequence[Token], parts: list[list[int]], now: Any) -> bool:
+        """Whether parts joined into one duration are said largest unit first, as one is ("an
+        hour and ten minutes"): "ten minutes and an hour" is two. Other types read in order."""
+        if self.name != "AMAZON.DURATION":
+            return True
+        ranks = []
+        for part in parts:
+            fill = self.base.fill(tokens[part[0] : part[-1] + 1], now)
+            if fill is not None and fill.kind == "typed":  # not "a half" of "an hour and a half"
+                ranks.append(_largest_unit(fill.value))
+        return all(earlier < later for earlier, later in itertools.pairwise(ranks))
 
     def _listed_run(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
         """Listed values said one after the other without "and" ("ham cheese olives")."""
@@ -361,6 +376,16 @@ class _List:
     def _combine(tokens: Sequence[Token], fills: list[Fill]) -> Fill:
         weight = sum(fill.weight for fill in fills) / len(fills)
         return Fill(fills[0].value, tokens, "list", weight, parts=tuple(fills))
+
+
+def _largest_unit(duration: str) -> int:
+    """The rank of an ISO 8601 duration's largest unit: 0 for years to 6 for seconds."""
+    date, _, time = duration.removeprefix("P").partition("T")
+    for units, first, said in (("YMWD", 0, date), ("HMS", 4, time)):
+        for letter in said:
+            if letter in units:
+                return first + units.index(letter)
+    return 7
 
 
 def entity_resolution(kind: SlotKind, words: Sequence[str]) -> dict[str, Any] | None:
