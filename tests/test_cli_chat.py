@@ -1257,3 +1257,27 @@ def test_chat_url_goes_on_when_a_server_that_answered_stops_answering(
     assert "  cannot connect to http://192.0.2.1:8000/: is the server running?" in down
     assert down.endswith("  session:    ended\n"), down
     assert again == "  → LaunchRequest\n  skill:      Hi.\n  session:    open\n"
+
+
+def test_chat_url_an_answer_to_session_ended_request_of_no_object_fails_no_chat(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The ignored: row read the answer's response as an object: a server answering a
+    # SessionEndedRequest with "response": [...] (or a string) ended the chat with a traceback
+    # (AttributeError), where a part of the wrong shape is passed over.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+
+    def skill(self: object, request: httpx.Request) -> httpx.Response:
+        sent = json.loads(request.content)["request"]["type"]
+        answer: Any = {"outputSpeech": {"type": "PlainText", "text": "Hi."}}
+        answer["shouldEndSession"] = False
+        body = {"version": "1.0", "response": answer if sent == "LaunchRequest" else ["Bye."]}
+        return httpx.Response(200, json=body, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "/launch\n/end\n", *argv)
+    assert (code, err) == (0, ""), out
+    assert out.split("> /end\n", 1)[1] == (
+        "  → SessionEndedRequest USER_INITIATED\n  session:    ended\n"
+    ), out

@@ -227,7 +227,8 @@ def ignored_rows(body: Mapping[str, Any], request: Any) -> list[tuple[str, str]]
     if not isinstance(request, Mapping) or request.get("type") != "SessionEndedRequest":
         return None
     found = body.get("response")
-    parts = [f"{label}: {value}" for label, value in answer_rows(found or {})]
+    response = found if isinstance(found, dict) else {}  # (no object: passed over, as in chat)
+    parts = [f"{label}: {value}" for label, value in answer_rows(response)]
     attributes = body.get("sessionAttributes")
     if attributes:
         parts.append(f"attributes: {json.dumps(attributes, ensure_ascii=False)}")
