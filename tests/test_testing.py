@@ -1220,3 +1220,25 @@ def test_a_closed_client_says_so_instead_of_sending() -> None:
     with pytest.raises(RuntimeError, match="this TestClient is closed"):
         other.say("open it")
     assert fetched == []
+
+
+def test_a_closed_client_entered_again_with_with_says_so_at_once() -> None:
+    # `with client:` after its with block (or close()) ran the skill's lifespan again (its
+    # shutdown closing the stores), on the skill given back its own verifier, and only a
+    # request sent in it said the client was closed.
+    import alexaskill.store
+
+    closed: list[str] = []
+
+    class Counted(alexaskill.store.MemoryStore):
+        async def aclose(self) -> None:
+            closed.append("closed")
+
+    skill = Skill(SKILL_ID, store=Counted())
+    skill.launch(lambda: speak("Hello."))
+    with TestClient(skill) as client:
+        assert client.launch().speech == "Hello."
+    assert closed == ["closed"]  # (the lifespan's shutdown)
+    with pytest.raises(RuntimeError, match="this TestClient is closed"), client:
+        pass
+    assert closed == ["closed"]  # no lifespan ran again

@@ -179,6 +179,7 @@ class TestClient(Talking):
     # --- lifetime ---
 
     def __enter__(self) -> TestClient:
+        self._swap.check_open()  # (closed: no lifespan run for a client that cannot send)
         self.http.__enter__()
         self._swap.served = True  # (the lifespan's shutdown closes the stores)
         return self
