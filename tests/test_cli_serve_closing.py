@@ -59,6 +59,8 @@ async def lifespan(app):
 
 app = Starlette(routes=[weather.mount("/weather"), trips.mount("/trips")], lifespan=lifespan)
 stuck = Starlette(routes=[slow.mount("/slow"), weather.mount("/weather")])
+slower = Skill("amzn1.ask.skill.77777777-7777-7777-7777-777777777777", store=Store("hangs"))
+stuck_twice = Starlette(routes=[slow.mount("/slow"), slower.mount("/slower")])
 """
 
 
@@ -190,3 +192,23 @@ def test_close_within_bounds_a_close_that_hangs_on_either_event_loop(
     assert ended == ["closed"]
     said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
     assert len(said) == 1 and "/hangs" in said[0]
+
+
+def test_a_skill_left_no_time_by_the_one_before_it_is_said_so(
+    portal: list[Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The skills share one bound: the second hanging skill had none of it left, and its warning
+    # said "closing took over 0 seconds" (or 1.2e-05), as if it had been given no time at all.
+    from alexaskill.store import closing
+
+    monkeypatch.setattr(closing, "CLOSE_TIMEOUT", 0.2)
+    code, _, err = run("serve", "portal:stuck_twice")
+    assert code == 0, err
+    (app,) = portal
+    with caplog.at_level(logging.WARNING, "alexaskill"), StarletteClient(app):
+        pass
+    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
+    assert len(said) == 2, said
+    assert "/slow/ " in said[0] and "/slower/ " in said[1]
+    for line in said:
+        assert line.endswith("the 0.2 seconds for closing every mounted skill's stores ran out")

@@ -60,10 +60,12 @@ async def _close_skills(app: Any) -> None:
     from ..served import served_skills
     from ..store import closing
 
-    end = anyio.current_time() + closing.CLOSE_TIMEOUT
+    bound = closing.CLOSE_TIMEOUT
+    end = anyio.current_time() + bound
     for path, skill in served_skills(app):
         what = f"the stores of the skill at {path}"
         try:
-            await closing.close_within(skill.aclose, end - anyio.current_time(), what)
+            left = end - anyio.current_time()
+            await closing.close_within(skill.aclose, left, what, shared=bound)
         except Exception:
             logger.exception("closing the stores of the skill at %s failed", path)

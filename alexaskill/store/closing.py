@@ -35,16 +35,30 @@ async def close_stores(store: Store, makers: Iterable[tuple[Callable[..., Any], 
             logger.exception("closing the store %s failed", type(one).__name__)
 
 
-async def close_within(close: Callable[[], Awaitable[None]], seconds: float, what: str) -> bool:
+async def close_within(
+    close: Callable[[], Awaitable[None]], seconds: float, what: str, *, shared: float = 0
+) -> bool:
     """Await ``close()`` for ``seconds`` at most (asyncio or trio alike); past that it is
-    cancelled, and a warning names ``what`` was left open. Whether it ended in time."""
+    cancelled, and a warning names ``what`` was left open. Whether it ended in time.
+
+    ``shared``: ``seconds`` are what is left of a bound of that many for several skills
+    (`alexaskill serve`'s mounted skills), which the warning names: a skill the ones before it
+    left no time had been said to take "over 0 seconds"."""
     import anyio
 
     with anyio.move_on_after(max(seconds, 0)) as scope:
         await close()
     if scope.cancelled_caught:
-        logger.warning(
-            "%s not closed at shutdown: closing took over %g seconds", what, max(seconds, 0)
-        )
+        if shared:
+            logger.warning(
+                "%s not closed at shutdown: the %g seconds for closing every mounted skill's "
+                "stores ran out",
+                what,
+                shared,
+            )
+        else:
+            logger.warning(
+                "%s not closed at shutdown: closing took over %g seconds", what, max(seconds, 0)
+            )
         return False
     return True
