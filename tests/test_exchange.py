@@ -1581,6 +1581,15 @@ def test_trailers_or_a_chunk_line_past_the_limit_are_refused_alike_on_either_par
     assert logs == ["Invalid HTTP request received."]  # (uvicorn's line, on either parser)
 
 
+async def _answers_first(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An app that starts its answer before it reads the body, then reads it all."""
+    headers = [(b"content-length", b"2")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    while (await receive()).get("more_body", False):
+        pass
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
 @pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
 def test_endless_trailers_are_bounded_while_the_answer_is_under_way(
     protocol_class: type[Any],
@@ -1588,15 +1597,8 @@ def test_endless_trailers_are_bounded_while_the_answer_is_under_way(
     # An app that starts its answer before it reads the body: on httptools the trailers were
     # counted only until the answer began, then held without a bound again. The connection
     # closes (the app's task ends: `serve` waits for it), as on h11.
-    async def answers_first(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        headers = [(b"content-length", b"2")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        while (await receive()).get("more_body", False):
-            pass
-        await send({"type": "http.response.body", "body": b"ok"})
-
     feed = [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\nx-t: ", *[b"a" * 1000] * 40]
-    events, _ = serve(protocol_class, answers_first, feed)
+    events, _ = serve(protocol_class, _answers_first, feed)
     assert wire(events)[-1] == "close", events
 
 
@@ -1607,15 +1609,8 @@ def test_a_body_refused_once_its_answer_began_closes_without_a_second_answer(
     # The parser refused bytes of a body whose answer had begun (the app answers before it
     # reads): the refusal's status line went out inside that answer, read by the client as
     # the answer's body. The answer under way is cut off by the close, with nothing after it.
-    async def answers_first(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        headers = [(b"content-length", b"2")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        while (await receive()).get("more_body", False):
-            pass
-        await send({"type": "http.response.body", "body": b"ok"})
-
     for bad in ([b"2\r\n{}\r\nzz\r\n"], [b"2\r\n{}\r\n0\r\nx-t: ", b"a" * 20000]):
-        events, _ = serve(protocol_class, answers_first, [_CHUNKED_HEAD, *bad])
+        events, _ = serve(protocol_class, _answers_first, [_CHUNKED_HEAD, *bad])
         joined = wire(events)
         assert joined[-1] == "close", joined
         assert b"".join(e for e in joined if isinstance(e, bytes)).count(b"HTTP/1.1") == 1
