@@ -2514,3 +2514,29 @@ def test_a_timestamp_with_junk_python_would_pass_over_is_not_iso_8601(
     with pytest.raises(TimestampError, match=r"^timestamp: not ISO 8601$"):
         verify_body(pki, make_body(sent))
     check_timestamp("IntentRequest", NOW.strftime("%Y-%m-%d %H:%M:%S+00:00"), NOW)
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ("2026-12-03T10:51:13Z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        ("2026-12-03t10:51:13z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        ("2026-12-03T10:51:13.123Z", datetime(2026, 12, 3, 10, 51, 13, 123000, tzinfo=UTC)),
+        ("2026-12-03T10:51:13,5Z", datetime(2026, 12, 3, 10, 51, 13, 500000, tzinfo=UTC)),
+        ("2026-12-03T05:51:13-05:00", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        ("2026-12-03T16:21:13.5+0530", datetime(2026, 12, 3, 10, 51, 13, 500000, tzinfo=UTC)),
+        ("2026-12-03T15:51:13+05", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        ("20261203T105113Z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        ("2026-W49-4T10:51:13Z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        ("2026-12-31T23:59:60Z", datetime(2027, 1, 1, tzinfo=UTC)),
+        ("2026-12-03 10:51:13Z", datetime(2026, 12, 3, 10, 51, 13, tzinfo=UTC)),
+        ("2026-12-03", datetime(2026, 12, 3)),  # (naive: the verifier refuses it for that)
+        ("2026-W49-4", datetime(2026, 12, 3)),
+    ],
+)
+def test_valid_iso_8601_timestamps_are_not_taken_for_junk(sent: str, read: datetime) -> None:
+    # The junk check (`timestamps._junk`) passes over every form a client may write: offsets
+    # behind UTC, fractions (with a comma too), lower case, basic and week dates, a date alone.
+    from alexaskill.timestamps import read_timestamp
+
+    assert read_timestamp(sent) == read
