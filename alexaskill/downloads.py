@@ -267,8 +267,11 @@ class Downloads(Generic[T]):
         # evict it in between (a KeyError out of move_to_end, a 500 for this request).
         failures.pop(url, None)
         failures[url] = (self._clock() + ttl, kind, reason, detail)
-        while len(failures) > self.failure_cache_size:
-            failures.popitem(last=False)
+        try:  # (emptied meanwhile by those threads' trimming: nothing left to evict)
+            while len(failures) > self.failure_cache_size:
+                failures.popitem(last=False)
+        except KeyError:
+            pass
 
 
 def _whole(count: float) -> bool:

@@ -473,3 +473,24 @@ def test_a_failure_another_thread_evicts_as_it_is_remembered_is_no_keyerror() ->
 
     with pytest.raises(CertificateError, match="HTTP 403"):
         run(downloads.get(forged("evicted"), failing))
+
+
+def test_a_failure_memory_emptied_by_another_thread_as_it_is_trimmed_is_no_keyerror() -> None:
+    # Two threads' requests trimming a full failure memory at once: the other's eviction came
+    # between this one's count of the memory and its eviction of the oldest entry, leaving it
+    # empty (a KeyError out of popitem, a 500, instead of the failure's 400).
+    downloads: Downloads[str] = Downloads(failure_cache_size=1)
+
+    class EmptiedMeanwhile(OrderedDict[str, Any]):  # the memory, as the other thread leaves it
+        def popitem(self, last: bool = True) -> tuple[str, Any]:
+            self.clear()  # the other thread's evictions, just before
+            return super().popitem(last)
+
+    downloads._failures = EmptiedMeanwhile()
+    downloads._failures["other"] = (float("inf"), CertificateError, "another URL's", None)
+
+    async def failing() -> str:
+        raise CertificateError("certificate chain: download answered HTTP 403")
+
+    with pytest.raises(CertificateError, match="HTTP 403"):
+        run(downloads.get(forged("emptied"), failing))
