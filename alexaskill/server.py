@@ -87,6 +87,7 @@ from .server_writes import (
     _HeldWrites,
     _Lingering,
     _mark_body_refused,
+    _no_answer_sent,
     _refusal,
 )
 from .sweep import _Sweeper, _sweeper
@@ -367,8 +368,7 @@ class _Bounded:
             self.transport.close()
             self._closing()
             return
-        cycle = self.cycle  # (its answer under way: none inside it, which the close cuts off)
-        if cycle is None or not cycle.response_started or cycle.response_complete:
+        if _no_answer_sent(self.cycle):  # (none inside an answer under way: the close cuts it)
             self.transport.write(answer)
         self._linger()  # the client may be sending still (the rest of a head, more requests)
 

@@ -63,6 +63,19 @@ def _abandon_answer(cycle: Any) -> None:
         event.set()
 
 
+def _no_answer_sent(cycle: Any) -> bool:
+    """Whether none of the answer to the request ``cycle`` is on its way to the client, so a
+    refusal may go in its place: none begun, or all sent; or only begun, its head still held
+    (an `Exchange`'s, until its first body or the loop's next turn: uvloop may read the
+    socket before that turn), which is then dropped. An answer under way is cut by the close."""
+    if cycle is None or not cycle.response_started or cycle.response_complete:
+        return True
+    if getattr(cycle, "held", None) is None:  # (h11's head: flushed before each read's parse)
+        return False
+    cycle.held = None
+    return True
+
+
 def _mark_body_refused(cycle: Any) -> None:
     """The parser refused the body of the request ``cycle`` still reads (a bad chunk size, a
     transfer coding but ``chunked``): the server answers ``400`` for it. Said in its scope, so

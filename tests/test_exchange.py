@@ -1631,3 +1631,35 @@ def test_a_content_length_past_64_bits_is_refused_on_either_parser(
     head, _, body = first_write(events).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), head
     assert json.loads(body) == {"error": "invalid HTTP request"}
+
+
+def test_a_body_refused_while_its_answers_head_is_held_gets_the_refusal_in_its_place() -> None:
+    # An Exchange holds a response's head until its first body (or the loop's next turn): the
+    # parser may refuse bytes of the body before that turn (uvloop reads the socket before it
+    # runs the callbacks the app's turn queued). Nothing of the answer went out then: the
+    # refusal goes in its place, and the held head never after it.
+    protocols: list[Any] = []
+
+    async def answers_first(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        headers = [(b"content-length", b"2")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        protocols[0].data_received(b"zz\r\n")  # a bad chunk size, read before the head's flush
+        while (await receive()).get("more_body", False):
+            pass
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def scenario() -> list[bytes | str]:
+        protocol, transport = await connect(server_module.HttpToolsProtocol, answers_first)
+        protocols.append(protocol)
+        protocol.data_received(_CHUNKED_HEAD)
+        for _ in range(100):
+            await settle()
+            if transport.closing and protocol.cycle.ended:
+                break
+        return transport.events
+
+    joined = wire(asyncio.run(asyncio.wait_for(scenario(), 30)))
+    head, _, body = first_write(joined).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), joined
+    assert json.loads(body) == {"error": "invalid HTTP request"}
+    assert joined[-1] == "close" and len(joined) == 2, joined
