@@ -1663,3 +1663,21 @@ def test_a_body_refused_while_its_answers_head_is_held_gets_the_refusal_in_its_p
     assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), joined
     assert json.loads(body) == {"error": "invalid HTTP request"}
     assert joined[-1] == "close" and len(joined) == 2, joined
+
+
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+def test_a_chunked_body_of_many_small_chunks_each_line_a_read_of_its_own_is_served(
+    protocol_class: type[Any],
+) -> None:
+    # Each chunk's size line (with an extension) comes in a read of its own, its data in the
+    # next: over 16 KiB of size lines in all, but never 16 KiB without body bytes between them,
+    # which is all the bound on a chunk's line counts (`_bound_framing`).
+    feed: list[bytes | float] = [_CHUNKED_HEAD]
+    for _ in range(1100):
+        feed += [b"1;ext=abcdefgh\r\n", b"a\r\n"]  # 16 bytes of size line, then its data
+    feed.append(b"0\r\n\r\n")
+    events, logs = serve(protocol_class, echo, feed)
+    head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+    assert json.loads(body)["body"] == "a" * 1100
+    assert logs == [], logs  # (no "Invalid HTTP request received.")
