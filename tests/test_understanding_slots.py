@@ -1735,3 +1735,24 @@ def test_durations_listed_smaller_first_stay_a_list_in_a_multiple_value_slot(
     assert [item["value"] for item in found["slotValue"]["values"]] == expected
     assert value("an hour and ten minutes", "AMAZON.DURATION", multiple=True) == "PT1H10M"
     assert value("ten minutes and an hour", "AMAZON.DURATION") == "PT1H10M"  # one value: as before
+
+
+@pytest.mark.parametrize(
+    ("said", "slot_type", "expected"),
+    [
+        ("five, six, and seven", "AMAZON.NUMBER", ["5", "6", "7"]),
+        ("ham, cheese, and olives", "AMAZON.FirstName", ["ham", "cheese", "olives"]),
+        ("big, tiny, or extra large", "Size", ["big", "tiny", "extra large"]),
+        ("five, and six", "AMAZON.NUMBER", ["5", "6"]),
+        ("one hundred, and five", "AMAZON.NUMBER", ["100", "5"]),
+    ],
+)
+def test_a_list_with_a_comma_before_its_last_and_keeps_every_value(
+    said: str, slot_type: str, expected: list[str]
+) -> None:
+    # The comma before "and" (the serial comma) left an empty value between them, so the slot
+    # took only the values before it: "five, six, and seven" was 5 and 6, "seven" dropped
+    # without a word, and "ham, cheese, and olives" no reading.
+    found = slot(said, slot_type, multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == expected

@@ -293,6 +293,8 @@ class _List:
         paused: list[bool] = []
         for at, token in enumerate(tokens):
             if token.text in self.separators:
+                if paused and paused[-1] and not parts[-1]:
+                    continue  # "ham, cheese, and olives": the pause already ended the part
                 parts.append([])
                 paused.append(False)
                 continue
