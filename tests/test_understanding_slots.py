@@ -1756,3 +1756,29 @@ def test_a_list_with_a_comma_before_its_last_and_keeps_every_value(
     found = slot(said, slot_type, multiple=True)
     assert found is not None
     assert [item["value"] for item in found["slotValue"]["values"]] == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "24:30",
+        "24.30",
+        "2430 hours",
+        "24:00",
+        "twenty four thirty",
+        "twenty four hundred",
+        "half past twenty four",
+        "ten to twenty four",
+    ],
+)
+def test_an_hour_24_is_no_time(said: str) -> None:
+    # "24:30" (and "2430 hours", "24.30") was read as 00:30: there is no such time, and
+    # AMAZON.TIME documents no hour 24, so it fills no AMAZON.TIME slot.
+    parse = language_for("en-US").slot_parser("AMAZON.TIME")
+    assert parse is not None
+    assert parse(said.split(), NOW) is None
+    assert value(said, "AMAZON.TIME") is None
+    # Midnight by name still counts: the hour after 23.
+    assert value("ten to midnight", "AMAZON.TIME") == "23:50"
+    assert value("ten past midnight", "AMAZON.TIME") == "00:10"
+    assert value("23:59", "AMAZON.TIME") == "23:59"

@@ -2,7 +2,8 @@
 
 Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO", "AF", "EV",
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
-"03:30"); "noon" is "12:00", "midnight" "00:00". British "half five" is half past five (05:30),
+"03:30"); "noon" is "12:00", "midnight" "00:00"; an hour 24 typed or said ("24:30",
+"twenty four hundred") is no time. British "half five" is half past five (05:30),
 American "quarter of seven" a quarter to seven (06:45). A time typed with a dot, "7.30", is
 7:30.
 """
@@ -77,7 +78,9 @@ def _hour(words: Sequence[str]) -> int | None:
     found = _below_hundred(words, 0)
     if found is None or found[1] != len(words):
         return None
-    return found[0] if 0 <= found[0] <= 24 else None
+    # No hour 24: "24:30" is no time (not 00:30), and AMAZON.TIME documents none, "24:00"
+    # neither; midnight said by name ("ten to midnight") is the one hour after 23.
+    return found[0] if 0 <= found[0] <= 23 else None
 
 
 def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
@@ -89,8 +92,6 @@ def _apply(hour: int, minute: int, meridiem: str | None) -> str | None:
     if later and hour < 12:
         hour += 12
     elif meridiem in ("am", "morning", "night") and hour == 12:
-        hour = 0
-    if hour == 24:
         hour = 0
     if not 0 <= hour <= 23:
         return None
