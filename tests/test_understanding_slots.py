@@ -1782,3 +1782,17 @@ def test_an_hour_24_is_no_time(said: str) -> None:
     assert value("ten to midnight", "AMAZON.TIME") == "23:50"
     assert value("ten past midnight", "AMAZON.TIME") == "00:10"
     assert value("23:59", "AMAZON.TIME") == "23:59"
+
+
+@pytest.mark.parametrize(
+    ("locale", "british"),
+    [("en-US", False), ("en-CA", False), ("en-GB", True), ("en-AU", True), ("en-IN", True)],
+)
+def test_only_british_australian_and_indian_english_say_fortnight_and_monday_week(
+    locale: str, british: bool
+) -> None:
+    # The British forms were read in every locale but en-US, en-CA among them, though the rule
+    # meant British, Australian and Indian English.
+    fortnight = value("a fortnight", "AMAZON.DURATION", locale=locale)
+    week_on = value("monday week", "AMAZON.DATE", locale=locale)
+    assert (fortnight, week_on) == (("P2W", "2026-12-07") if british else (None, None))

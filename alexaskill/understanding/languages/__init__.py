@@ -4,7 +4,7 @@ A `Language` is a small interface: how words are contracted, which phrasings the
 intents have, how users open a skill, the words said with a value ("at noon"), and the parsers
 that turn the words of a built-in slot type (AMAZON.NUMBER, DATE, TIME, DURATION, ...) into the
 value Alexa sends. English serves en-US, en-GB, en-CA, en-AU and en-IN, with the few differences
-between them (a "fortnight" is a duration outside the United States). Another language is one
+between them (a "fortnight" is a duration in en-GB, en-AU and en-IN). Another language is one
 module that implements the interface and one `register_language` call.
 """
 

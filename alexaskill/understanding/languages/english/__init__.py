@@ -15,6 +15,9 @@ __all__ = ["LOCALES", "English"]
 LOCALES: Final = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
 
+#: The locales that say "a fortnight" and "monday week": British, Australian, Indian English.
+_FORTNIGHT_LOCALES: Final = frozenset({"en-GB", "en-AU", "en-IN"})
+
 #: The longest word a value holds: longer runs of digits are no value Alexa sends, and Python
 #: refuses to read a number of over 4,300 digits (a ValueError, not a refusal).
 _LONGEST_WORD: Final = 100
@@ -63,9 +66,9 @@ class English:
     def __init__(self, locale: str) -> None:
         self.locale = locale
         # "A fortnight" is two weeks in British, Australian and Indian English, as "monday
-        # week" is a week after monday; Americans rarely say either, and Alexa's en-US grammar
-        # is not documented to accept them.
-        fortnight = locale != "en-US"
+        # week" is a week after monday; Americans and Canadians rarely say either, and Alexa's
+        # en-US and en-CA grammars are not documented to accept them.
+        fortnight = locale in _FORTNIGHT_LOCALES
         self._parsers: dict[str, SlotParser] = {
             "AMAZON.NUMBER": _undated(numbers.number),
             "AMAZON.Ordinal": _undated(numbers.ordinal),
