@@ -1796,3 +1796,13 @@ def test_only_british_australian_and_indian_english_say_fortnight_and_monday_wee
     fortnight = value("a fortnight", "AMAZON.DURATION", locale=locale)
     week_on = value("monday week", "AMAZON.DATE", locale=locale)
     assert (fortnight, week_on) == (("P2W", "2026-12-07") if british else (None, None))
+
+
+def test_a_duration_said_in_four_parts_with_and_is_one_value_in_a_multiple_value_slot() -> None:
+    # At most three parts said with "and" made one value: "a day and two hours and thirty
+    # minutes and ten seconds" was the list P1DT2H30M, PT10S.
+    said = "a day and two hours and thirty minutes and ten seconds"
+    assert value(said, "AMAZON.DURATION", multiple=True) == "P1DT2H30M10S"
+    found = slot(f"{said} and an hour", "AMAZON.DURATION", multiple=True)
+    assert found is not None
+    assert [item["value"] for item in found["slotValue"]["values"]] == ["P1DT2H30M10S", "PT1H"]

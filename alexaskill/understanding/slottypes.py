@@ -67,9 +67,9 @@ _DEFAULT_FREE_WORDS: Final = 8
 #: digits (ITU-T E.164), "double" and "triple" besides; letters and digits alike.
 _TYPED_WORDS: Final = {"AMAZON.PhoneNumber": 20, "AMAZON.AlphaNumeric": 20}
 _DEFAULT_TYPED_WORDS: Final = 10
-#: The most parts of a list said with "and" that one value can make: "two hours and thirty
-#: minutes and ten seconds".
-_JOINED_PARTS: Final = 3
+#: The most parts of a list said with "and" that one value can make: "a day and two hours and
+#: thirty minutes and ten seconds". Reading a list takes at most this many fills per part.
+_JOINED_PARTS: Final = 4
 
 
 class Fill:
