@@ -10,9 +10,10 @@ user who typed "What is the weather?":
   ``2.5``, ``3:30``, ``3rd``, ``1,000`` read as ``1000``, ``-3`` and ``.5`` with a sign or point
   starting the word; a sign stays on any typed value it starts, ``-3:30``, ``-PT5M``, which
   then parses as no value at all; fractions and powers, ``2/3``, ``⅔`` as ``2/3``, ``10²`` as
-  ``10^2``, and digits run together with colons, ``3::30``, which no slot type reads; numbers
-  joined by hyphens, ``9-5``, ``555-1234``, which only phone numbers and alphanumeric values
-  read), and the
+  ``10^2``, and digits run together with colons, ``3::30``, which no number, date or time
+  reads; numbers joined by hyphens, ``9-5``, ``555-1234``, which none reads either, though
+  phone numbers and alphanumeric values read their digits; free-form slots and custom types
+  keep each of these whole, as typed), and the
   forms of AMAZON.DATE and AMAZON.DURATION values (``2026-11-27``, ``2026-W49``, ``2026-12``,
   ``PT5M``), which the slot types take as they are; everything else (punctuation, hyphens, the
   periods of ``p.m.``) separates words.
