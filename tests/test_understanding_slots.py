@@ -1806,3 +1806,23 @@ def test_a_duration_said_in_four_parts_with_and_is_one_value_in_a_multiple_value
     found = slot(f"{said} and an hour", "AMAZON.DURATION", multiple=True)
     assert found is not None
     assert [item["value"] for item in found["slotValue"]["values"]] == ["P1DT2H30M10S", "PT1H"]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("oh nine oh five", "09:05"),
+        ("zero seven hundred hours", "07:00"),
+        ("oh seven hundred", "07:00"),
+        ("zero zero thirty", "00:30"),
+    ],
+)
+def test_a_twenty_four_hour_time_said_with_its_leading_zero(said: str, expected: str) -> None:
+    # The zero said before an hour below ten was read as no part of the time: "oh nine oh
+    # five" and "zero seven hundred hours" fell back (the zero could not be left out as a
+    # filler), though "0905" and "0700 hours" typed were times.
+    parse = language_for("en-US").slot_parser("AMAZON.TIME")
+    assert parse is not None
+    assert parse(said.split(), NOW) == expected
+    assert value(said, "AMAZON.TIME") == expected
+    assert parse(["oh", "five"], NOW) is None  # an exclamation and a five: no time

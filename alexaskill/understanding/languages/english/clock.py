@@ -4,8 +4,8 @@ Amazon's slot type reference ("AMAZON.TIME"): "14:30"; the parts of the day "MO"
 "NI". A time said without "a m"/"p m" or a part of the day is taken as said ("three thirty" is
 "03:30"); "noon" is "12:00", "midnight" "00:00"; an hour 24 typed or said ("24:30",
 "twenty four hundred") is no time. British "half five" is half past five (05:30),
-American "quarter of seven" a quarter to seven (06:45). A time typed with a dot, "7.30", is
-7:30.
+American "quarter of seven" a quarter to seven (06:45), "oh nine oh five" on the
+twenty-four-hour clock 09:05. A time typed with a dot, "7.30", is 7:30.
 """
 
 from __future__ import annotations
@@ -124,6 +124,15 @@ def time(words: Sequence[str], now: datetime.datetime | None = None) -> str | No
         words = words[:-1]
         if not words:
             return None
+    # The twenty-four-hour clock says an hour below ten with its zero: "oh nine oh five",
+    # "zero seven hundred hours" (as "0905", "0700 hours" are typed).
+    if (
+        meridiem is None
+        and len(words) >= 3
+        and words[0] in ("oh", "o", "zero")
+        and words[1] in UNITS
+    ):
+        words = words[1:]
     if len(words) == 2 and words[1] == "hours" and meridiem is None:  # "1700 hours"
         if len(words[0]) == 4 and words[0].isdigit():
             words = [f"{words[0][:2]}:{words[0][2:]}"]
