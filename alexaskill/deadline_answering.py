@@ -40,6 +40,9 @@ class DeadlineAnswering(Answering):
     progressive_after: float | None
     progressive_speech: str
     _progressive_tasks: set[Any]
+    #: Why a request is cancelled from outside while its handler runs, as its WARNING says it:
+    #: a server's shutdown; ``alexaskill chat``, whose requests end only with it, says Ctrl-C.
+    _cancelled_because: str = "the server shutting down, past its --timeout-graceful-shutdown?"
 
     async def _respond_by(
         self,
@@ -155,9 +158,9 @@ class DeadlineAnswering(Answering):
         server's HTTP 500. Said in one WARNING line, without a traceback."""
         handler = self.registry.resolve(envelope)
         logger.warning(
-            "%s was cancelled before it answered (the server shutting down, past its "
-            "--timeout-graceful-shutdown?): answered %r",
+            "%s was cancelled before it answered (%s): answered %r",
             "the request" if handler is None else handler.name,
+            self._cancelled_because,
             DEADLINE_REPLY,
         )
         call = Call(envelope)

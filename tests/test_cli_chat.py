@@ -1281,3 +1281,40 @@ def test_chat_url_an_answer_to_session_ended_request_of_no_object_fails_no_chat(
     assert out.split("> /end\n", 1)[1] == (
         "  → SessionEndedRequest USER_INITIATED\n  session:    ended\n"
     ), out
+
+
+INTERRUPTED_SKILL = """
+import asyncio, os, signal
+from alexaskill import Skill, ask
+
+skill = Skill("amzn1.ask.skill.66666666-6666-6666-6666-666666666666")
+
+
+@skill.intent("Slow", utterances=["take your time"])
+async def slow():
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the handler runs
+    await asyncio.sleep(120)  # (cancelled as chat closes its client)
+    return ask("Done.")
+"""
+
+
+@pytest.fixture
+def interrupted_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from skill_module(tmp_path, monkeypatch, "interrupted", INTERRUPTED_SKILL)
+
+
+def test_ctrl_c_while_the_skill_answers_says_the_user_interrupted_chat(
+    interrupted_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cancelled handler's WARNING said "the server shutting down, past its
+    # --timeout-graceful-shutdown?", a server's words: chat has neither.
+    said = "ask slow helper to take your time\n"
+    code, out, err = chat(monkeypatch, said, "interrupted:skill", "--invocation", "slow helper")
+    assert code == 130, out + err
+    assert (
+        "interrupted.slow was cancelled before it answered (Ctrl-C: the user interrupted chat, "
+        "which shows no answer): answered "
+    ) in err
+    assert "server" not in err, err
+    skill = sys.modules["interrupted"].skill
+    assert "_cancelled_because" not in vars(skill)  # a server of it says its shutdown again

@@ -220,6 +220,8 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
         assert "Traceback" not in output and "Exception in ASGI" not in output, output
     warnings = [line for line in output.splitlines() if "WARNING alexaskill:" in line]
     assert len(warnings) == 1 and "was cancelled before it answered" in warnings[0], output
+    # (a server's words: chat says the user's Ctrl-C instead)
+    assert "(the server shutting down, past its --timeout-graceful-shutdown?)" in warnings[0]
 
 
 def _posted_under_way(

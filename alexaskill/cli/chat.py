@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from .chat_audio import AUTOMATIC, audio_option, device_reports, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
-from .chat_commands import HELP, command_mistake
+from .chat_commands import HELP, INTERRUPTED, command_mistake
 from .chat_show import (
     NEW_SESSION_NOTE,
     TerminalSafe,
@@ -154,6 +154,7 @@ class _Chat:
                     **self._skill_clock(),
                 )
                 self.client.__enter__()
+                self.skill._cancelled_because = INTERRUPTED  # (a server's: its shutting down)
             self.client.locale = self.locale
             self.client.interfaces = interfaces
             transport = ClientTransport(self.client)
@@ -185,6 +186,7 @@ class _Chat:
     def close(self) -> None:
         if self.client is not None:
             self.client.__exit__(None, None, None)
+            vars(self.skill).pop("_cancelled_because", None)  # (the skill's own again)
         if self.transport is not None:
             self.transport.close()
 

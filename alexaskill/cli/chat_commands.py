@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["HELP", "command_mistake"]
+__all__ = ["HELP", "INTERRUPTED", "command_mistake"]
 
 HELP: Final = """\
 commands:
@@ -20,6 +20,10 @@ commands:
   /quit              leave (as does the end of input)
 a command is / and its name, with no space between (/json);
 anything else is said to the skill."""
+
+#: Why a handler still running when chat stops (Ctrl-C) is cancelled, in its WARNING line: the
+#: client's close cancels it, which a server says of its shutdown.
+INTERRUPTED: Final = "Ctrl-C: the user interrupted chat, which shows no answer"
 
 #: The commands that take no word after them (``/help`` shows the list whatever follows it).
 NO_ARGUMENT: Final = frozenset({"launch", "end", "silence", "json", "player", "quit", "exit", "q"})
