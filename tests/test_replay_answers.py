@@ -357,3 +357,37 @@ def test_a_server_s_refused_answer_is_advised_in_json_not_in_handler_code() -> N
         said = " ".join([refusal or "", *map(str, violations)])
         assert advice in said, said
         assert "()" not in said and "end_session" not in said, said
+
+
+def test_replay_url_says_a_directive_the_device_lacks_the_interface_of(tmp_path: Path) -> None:
+    # chat --url shows a server's APL document sent to a speaker in a device: row; replay --url
+    # showed it among the directives as if the device took it.
+    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
+    speech = {"type": "PlainText", "text": "Here it is."}
+    answer = {"outputSpeech": speech, "directives": [apl], "shouldEndSession": False}
+    code, out = replay_against(tmp_path, {"version": "1.0", "response": answer})
+    assert code == 0, out
+    assert (
+        "  device:     lacks Alexa.Presentation.APL: the server sent "
+        "Alexa.Presentation.APL.RenderDocument all the same (in process the app drops it)\n"
+    ) in out
+
+
+def test_replay_in_process_says_a_directive_the_device_lacks_is_dropped(tmp_path: Path) -> None:
+    # As chat shows it: the app dropped the document (only its WARNING, on stderr, said so).
+    request = tmp_path / "launch.json"
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    app = tmp_path / "app.py"
+    app.write_text(
+        "from alexaskill import Skill, speak\n"
+        "from alexaskill.directives import APL\n"
+        f"skill = Skill({DEFAULT_SKILL_ID!r})\n"
+        "skill.launch(lambda: speak('Here.', directives=[APL.RenderDocument({'type': 'APL'})]))\n"
+    )
+    out = io.StringIO()
+    code = main(["replay", f"{app}:skill", str(request)], stdout=out, stderr=io.StringIO())
+    assert code == 0, out.getvalue()
+    assert (
+        "  dropped:    Alexa.Presentation.APL.RenderDocument (the device lacks it)\n"
+        in out.getvalue()
+    )

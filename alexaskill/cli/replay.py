@@ -29,7 +29,6 @@ from .common import (
     log_to,
     read_input,
     refused_dev_key,
-    shown_speech,
     size_text,
     stdin_not_text,
     unreachable,
@@ -45,6 +44,7 @@ from .inputs import (
     shown_url,
     url_blemish,
 )
+from .replay_show import show_answer
 
 
 def _load_requests(files: Sequence[str], app: str) -> list[tuple[str, dict[str, Any]]]:
@@ -237,71 +237,6 @@ def _failure(result: SkillResponse) -> str | None:
     return None
 
 
-def _show(result: SkillResponse, out: TextIO) -> None:
-    from .chat_show import progressive_rows, terminal_safe
-
-    # Heard before the answer, or refused by Alexa (not heard): as chat shows them.
-    lines = progressive_rows(result.api_calls)
-    body = result.json.get("response") if isinstance(result.json, dict) else None
-    response: dict[str, Any] = body if isinstance(body, dict) else {}
-    speech = shown_speech(response.get("outputSpeech"))
-    if speech is not None:
-        lines.append(("speech", speech))
-    reprompt = response.get("reprompt")
-    shown = shown_speech(reprompt.get("outputSpeech") if isinstance(reprompt, dict) else None)
-    if shown is not None:
-        lines.append(("reprompt", shown))
-    card = result.card
-    if card is not None:
-        text = card.get("content") or card.get("text") or ""
-        title = card.get("title")
-        shown = f"[{title}] {text}" if title else str(text)
-        lines.append(("card", shown or str(card.get("type"))))
-    if result.directives:
-        kinds = [  # (a server's answer may hold anything: --url)
-            str(d.get("type")) if isinstance(d, dict) else f"{json.dumps(d)} (not an object)"
-            for d in result.directives
-        ]
-        lines.append(("directives", ", ".join(kinds)))
-    verdict = _can_fulfill(result)
-    if verdict is not None:
-        lines.append(("can fulfill", verdict))
-    end = result.should_end_session
-    if end is not None or (lines and verdict is None):  # a can-fulfill answer has no session
-        session = {
-            True: "ends (shouldEndSession: true)",
-            False: "stays open, microphone on (shouldEndSession: false)",
-            None: "left to the device (no shouldEndSession)",
-        }[end]
-        lines.append(("session", session))
-    if result.session_attributes:
-        lines.append(("attributes", json.dumps(result.session_attributes, ensure_ascii=False)))
-    for call in result.api_calls:
-        said = f": {call.speech}" if call.speech is not None else ""
-        lines.append(("alexa api", f"{call.operation or call.path} -> {call.status}{said}"))
-    if not lines:  # (a server's parts of the wrong shape are not shown: name them)
-        parts = f"none of its parts is of a shape shown here ({', '.join(sorted(response))})"
-        lines.append(("answer", parts if response else "an empty response"))
-    for key, value in lines:
-        out.write(f"  {(key + ':').ljust(11)} {terminal_safe(value)}\n")  # shown, not acted on
-
-
-def _can_fulfill(result: SkillResponse) -> str | None:
-    """The ``canFulfillIntent`` answer: the verdict, then each slot's."""
-    body = result.json.get("response") if isinstance(result.json, dict) else None
-    answer = body.get("canFulfillIntent") if isinstance(body, dict) else None
-    if not isinstance(answer, dict):
-        return None
-    slots = answer.get("slots")
-    shown = [
-        f"{name}: understand {slot.get('canUnderstand')}, fulfill {slot.get('canFulfill')}"
-        for name, slot in (slots.items() if isinstance(slots, dict) else ())
-        if isinstance(slot, dict)
-    ]
-    verdict = str(answer.get("canFulfill"))
-    return f"{verdict} ({'; '.join(shown)})" if shown else verdict
-
-
 def _send_local(
     skill: Skill, requests: list[tuple[str, dict[str, Any]]], args: argparse.Namespace
 ) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
@@ -378,9 +313,16 @@ def _send_url(
                 # rules the app keeps there: their violations too).
                 status = response.status_code
                 refusal = shape or ssml_refusal(status, payload)
-                judged = None if refusal else answer_verdict(envelope, status, payload, skill)
+                lacks: list[str] = []  # (directives for an interface the device lacks)
+                judged = (
+                    None
+                    if refusal
+                    else answer_verdict(envelope, status, payload, skill, unsupported=lacks)
+                )
                 refusal, broken = judged or (refusal, ())
-                result = SkillResponse(status, payload, calls, broken, refusal=refusal)
+                result = SkillResponse(
+                    status, payload, calls, broken, refusal=refusal, unsupported=tuple(lacks)
+                )
             yield name, envelope, result
 
 
@@ -449,7 +391,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if problem is not None:
                 out.write(f"  FAILED: {problem}\n")
             else:
-                _show(result, out)
+                show_answer(result, out, served=args.url is not None)
             for violation in broken:
                 out.write(f"  violation:  {violation}\n")
     if not args.json:

@@ -1,0 +1,82 @@
+"""``alexaskill replay``: how the skill's answer to one request file is shown, row by row."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .common import shown_speech
+
+if TYPE_CHECKING:
+    from ..testing import SkillResponse
+
+__all__ = ["show_answer"]
+
+
+def show_answer(result: SkillResponse, out: TextIO, *, served: bool) -> None:
+    """Write the rows of the skill's answer to one request; ``served`` says the answer is a
+    server's (``--url``)."""
+    from .chat_show import lacking_rows, progressive_rows, terminal_safe
+
+    # Heard before the answer, or refused by Alexa (not heard): as chat shows them.
+    lines = progressive_rows(result.api_calls)
+    body = result.json.get("response") if isinstance(result.json, dict) else None
+    response: dict[str, Any] = body if isinstance(body, dict) else {}
+    speech = shown_speech(response.get("outputSpeech"))
+    if speech is not None:
+        lines.append(("speech", speech))
+    reprompt = response.get("reprompt")
+    shown = shown_speech(reprompt.get("outputSpeech") if isinstance(reprompt, dict) else None)
+    if shown is not None:
+        lines.append(("reprompt", shown))
+    card = result.card
+    if card is not None:
+        text = card.get("content") or card.get("text") or ""
+        title = card.get("title")
+        shown = f"[{title}] {text}" if title else str(text)
+        lines.append(("card", shown or str(card.get("type"))))
+    if result.directives:
+        kinds = [  # (a server's answer may hold anything: --url)
+            str(d.get("type")) if isinstance(d, dict) else f"{json.dumps(d)} (not an object)"
+            for d in result.directives
+        ]
+        lines.append(("directives", ", ".join(kinds)))
+    # Those for an interface the device lacks: dropped in process, sent all the same by a server.
+    lines.extend(lacking_rows(result.unsupported, served=served))
+    verdict = _can_fulfill(result)
+    if verdict is not None:
+        lines.append(("can fulfill", verdict))
+    end = result.should_end_session
+    if end is not None or (lines and verdict is None):  # a can-fulfill answer has no session
+        session = {
+            True: "ends (shouldEndSession: true)",
+            False: "stays open, microphone on (shouldEndSession: false)",
+            None: "left to the device (no shouldEndSession)",
+        }[end]
+        lines.append(("session", session))
+    if result.session_attributes:
+        lines.append(("attributes", json.dumps(result.session_attributes, ensure_ascii=False)))
+    for call in result.api_calls:
+        said = f": {call.speech}" if call.speech is not None else ""
+        lines.append(("alexa api", f"{call.operation or call.path} -> {call.status}{said}"))
+    if not lines:  # (a server's parts of the wrong shape are not shown: name them)
+        parts = f"none of its parts is of a shape shown here ({', '.join(sorted(response))})"
+        lines.append(("answer", parts if response else "an empty response"))
+    for key, value in lines:
+        out.write(f"  {(key + ':').ljust(11)} {terminal_safe(value)}\n")  # shown, not acted on
+
+
+def _can_fulfill(result: SkillResponse) -> str | None:
+    """The ``canFulfillIntent`` answer: the verdict, then each slot's."""
+    body = result.json.get("response") if isinstance(result.json, dict) else None
+    answer = body.get("canFulfillIntent") if isinstance(body, dict) else None
+    if not isinstance(answer, dict):
+        return None
+    slots = answer.get("slots")
+    shown = [
+        f"{name}: understand {slot.get('canUnderstand')}, fulfill {slot.get('canFulfill')}"
+        for name, slot in (slots.items() if isinstance(slots, dict) else ())
+        if isinstance(slot, dict)
+    ]
+    verdict = str(answer.get("canFulfill"))
+    return f"{verdict} ({'; '.join(shown)})" if shown else verdict
