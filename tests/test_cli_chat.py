@@ -1318,3 +1318,29 @@ def test_ctrl_c_while_the_skill_answers_says_the_user_interrupted_chat(
     assert "server" not in err, err
     skill = sys.modules["interrupted"].skill
     assert "_cancelled_because" not in vars(skill)  # a server of it says its shutdown again
+
+
+def test_chat_url_says_session_attributes_that_are_no_object_are_lost(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server's sessionAttributes of [1, 2] were shown, then the next request in the session
+    # carried none ({}), unsaid.
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    carried: list[object] = []
+
+    def skill(self: object, request: httpx.Request) -> httpx.Response:
+        carried.append(json.loads(request.content)["session"]["attributes"])
+        answer = {"outputSpeech": {"type": "PlainText", "text": "Hi."}, "shouldEndSession": False}
+        body = {"version": "1.0", "sessionAttributes": [1, 2], "response": answer}
+        return httpx.Response(200, json=body, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    code, out, err = chat(monkeypatch, "open pizza palace\nwhere is my order\n", *argv)
+    assert (code, err) == (0, ""), out
+    assert carried == [{}, {}]
+    assert (
+        "  violation:  the reply answered LaunchRequest with sessionAttributes: lost: the next "
+        "request in the session carries no attributes (sessionAttributes must be a JSON object, "
+        "not [1,2])\n"
+    ) in out

@@ -391,3 +391,13 @@ def test_replay_in_process_says_a_directive_the_device_lacks_is_dropped(tmp_path
         "  dropped:    Alexa.Presentation.APL.RenderDocument (the device lacks it)\n"
         in out.getvalue()
     )
+
+
+def test_replay_url_counts_session_attributes_that_are_no_object(tmp_path: Path) -> None:
+    # Shown as the answer's attributes and passed: no session could carry them on.
+    speech = {"type": "PlainText", "text": "Hi."}
+    payload = {"version": "1.0", "sessionAttributes": "x", "response": {"outputSpeech": speech}}
+    code, out = replay_against(tmp_path, payload)
+    assert code == 1, out
+    assert 'sessionAttributes must be a JSON object, not "x")\n' in out
+    assert out.endswith("1 request: all answered, 1 rule violation\n")
