@@ -401,3 +401,31 @@ def test_replay_url_counts_session_attributes_that_are_no_object(tmp_path: Path)
     assert code == 1, out
     assert 'sessionAttributes must be a JSON object, not "x")\n' in out
     assert out.endswith("1 request: all answered, 1 rule violation\n")
+
+
+def test_ctrl_c_while_the_skill_answers_a_replay_says_the_user_interrupted(
+    tmp_path: Path,
+) -> None:
+    # The cancelled handler's WARNING said "the server shutting down, past its
+    # --timeout-graceful-shutdown?": replay runs no server.
+    request = tmp_path / "launch.json"
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    app = tmp_path / "interrupted_replay.py"
+    app.write_text(
+        "import asyncio, os, signal\n"
+        "from alexaskill import Skill, speak\n"
+        f"skill = Skill({DEFAULT_SKILL_ID!r})\n"
+        "@skill.launch\n"
+        "async def launch():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the handler runs\n"
+        "    await asyncio.sleep(120)  # (cancelled as replay closes its client)\n"
+        "    return speak('Hi.')\n"
+    )
+    err = io.StringIO()
+    code = main(["replay", f"{app}:skill", str(request)], stdout=io.StringIO(), stderr=err)
+    assert code == 130, err.getvalue()
+    assert (
+        "interrupted_replay.launch was cancelled before it answered (Ctrl-C: the user interrupted "
+        "replay, which shows no answer): answered "
+    ) in err.getvalue()
+    assert "server" not in err.getvalue()

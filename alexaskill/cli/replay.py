@@ -248,15 +248,23 @@ def _send_local(
 
     from ..testing import TestClient
 
-    with TestClient(
-        skill,
-        skill_id=args.skill_id,
-        api=fake_alexa_api(args.alexa_api),
-        raise_handler_errors=False,
-    ) as client:
-        for name, envelope in requests:
-            result = client.replay(envelope, keep_skill_id=args.keep_skill_id, locale=args.locale)
-            yield name, envelope, result
+    # A handler still running when the client closes was interrupted (Ctrl-C): its WARNING
+    # says so, not a server's shutdown.
+    skill._cancelled_because = "Ctrl-C: the user interrupted replay, which shows no answer"
+    try:
+        with TestClient(
+            skill,
+            skill_id=args.skill_id,
+            api=fake_alexa_api(args.alexa_api),
+            raise_handler_errors=False,
+        ) as client:
+            for name, envelope in requests:
+                answered = client.replay(
+                    envelope, keep_skill_id=args.keep_skill_id, locale=args.locale
+                )
+                yield name, envelope, answered
+    finally:
+        vars(skill).pop("_cancelled_because", None)  # (the skill's own again)
 
 
 def _send_url(
