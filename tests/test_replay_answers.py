@@ -14,9 +14,9 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 from .canned_answer import canned_answer_port
 
 
-def replay_against(tmp_path: Path, payload: Any) -> tuple[int, str]:
-    """Replay a LaunchRequest to a server answering HTTP 200 with ``payload``: the exit
-    status and the output."""
+def replay_against(tmp_path: Path, payload: Any, *options: str) -> tuple[int, str]:
+    """Replay a LaunchRequest to a server answering HTTP 200 with ``payload`` (with replay's
+    ``options``): the exit status and the output."""
     request = tmp_path / "launch.json"
     request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
     app = tmp_path / "app.py"
@@ -31,7 +31,7 @@ def replay_against(tmp_path: Path, payload: Any) -> tuple[int, str]:
     out = io.StringIO()
     with canned_answer_port(answer) as port:
         argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
-        code = main(argv, stdout=out, stderr=io.StringIO())
+        code = main([*argv, *options], stdout=out, stderr=io.StringIO())
     return code, out.getvalue()
 
 
@@ -429,3 +429,13 @@ def test_ctrl_c_while_the_skill_answers_a_replay_says_the_user_interrupted(
         "replay, which shows no answer): answered "
     ) in err.getvalue()
     assert "server" not in err.getvalue()
+
+
+def test_replay_json_names_the_directives_the_device_lacks(tmp_path: Path) -> None:
+    # The text output's dropped:/device: rows had no counterpart in the JSON records.
+    apl = {"type": "Alexa.Presentation.APL.RenderDocument", "document": {"type": "APL"}}
+    answer = {"outputSpeech": {"type": "PlainText", "text": "Here."}, "directives": [apl]}
+    code, out = replay_against(tmp_path, {"version": "1.0", "response": answer}, "--json")
+    assert code == 0, out
+    [record] = [json.loads(line) for line in out.splitlines()]
+    assert record["unsupported"] == ["Alexa.Presentation.APL.RenderDocument"]

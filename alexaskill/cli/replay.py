@@ -379,6 +379,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "status": result.status_code,
                     "response": result.json,
                     "violations": broken,
+                    # the directives for an interface the device lacks (`dropped:`, `device:`)
+                    "unsupported": list(result.unsupported),
                     "alexa_api": [
                         {
                             "operation": c.operation,
