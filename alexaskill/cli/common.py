@@ -70,6 +70,10 @@ def load_skill(spec: str) -> Skill:
     from ..app import Skill
 
     value = load_object(spec)
+    if isinstance(value, type) and issubclass(value, Skill):  # (as serve says it)
+        from .serve_app import skill_class_problem
+
+        raise UsageError(skill_class_problem(spec))
     if not isinstance(value, Skill):
         raise UsageError(
             f"{spec} is not an alexaskill Skill (it is of type {type(value).__name__}): name "

@@ -92,6 +92,15 @@ def _registered(func: Any, named_in: str) -> bool:
     )
 
 
+def skill_class_problem(spec: str) -> str:
+    """What is wrong with APP ``spec`` naming the Skill class (or a subclass of it), a slip
+    for the skill object: the message every command taking an APP gives."""
+    return (
+        f"{spec} is the Skill class, not a skill: name the Skill object made with it, as in "
+        f"{spec.rpartition(':')[0]}:skill"
+    )
+
+
 def _class_problem(spec: str, app: type) -> str | None:
     """Why the class ``app`` cannot be served, or None: a class that takes no argument is an app
     factory (as to uvicorn); any other uvicorn takes for an ASGI 2 app, made with each request's
@@ -100,10 +109,7 @@ def _class_problem(spec: str, app: type) -> str | None:
     from ..app import Skill
 
     if issubclass(app, Skill):
-        return (
-            f"{spec} is the Skill class, not a skill: name the Skill object made with it, as in "
-            f"{spec.rpartition(':')[0]}:skill"
-        )
+        return skill_class_problem(spec)
     try:
         inspect.signature(app).bind(None)  # (the scope)
     except TypeError:
