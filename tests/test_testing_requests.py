@@ -382,3 +382,22 @@ def test_send_of_what_is_no_request_says_what_it_takes(call: Any, named: str) ->
     with TestClient(diary()) as client, pytest.raises((TypeError, ValueError), match=named):
         call(client)
     assert client.api.call_count == 0 and client.last is None
+
+
+def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(tmp_path: Any) -> None:
+    # replay('{…}') was a bare FileNotFoundError; a file not JSON a JSONDecodeError without its
+    # name ("Expecting value: line 1 column 1 (char 0)"), one not UTF-8 a UnicodeDecodeError.
+    text = '{"version": "1.0", "request": {"type": "LaunchRequest"}}'
+    (tmp_path / "bad.json").write_text("nope {")
+    (tmp_path / "latin.json").write_bytes(b'{"request": {"type": "caf\xe9"}}')
+    with TestClient(diary()) as client:
+        with pytest.raises(ValueError, match=r"is JSON text, .* pass json\.loads\(text\)$"):
+            client.replay(text)
+        bad = str(tmp_path / "bad.json")
+        with pytest.raises(ValueError, match=rf"^{re.escape(bad)}: not JSON \(line 1, column 1"):
+            client.replay(bad)
+        with pytest.raises(ValueError, match=r"latin\.json: not JSON \(not UTF-8 text\)$"):
+            client.replay(tmp_path / "latin.json")
+        with pytest.raises(FileNotFoundError, match=r"missing\.json"):
+            client.replay(tmp_path / "missing.json")
+        assert client.last is None

@@ -8,7 +8,6 @@ import datetime as _dt
 import decimal
 import enum
 import functools
-import json
 import math
 import os
 import uuid
@@ -21,6 +20,7 @@ from ..locales import check_locale
 from ..models import SCREEN_INTERFACES
 from ..models.intents import sent_slot, simple_value
 from .player import PLAYER_EVENTS, DevicePlayer
+from .request_files import load_request
 
 __all__ = [
     "CONFIRMATION_STATUSES",
@@ -476,18 +476,6 @@ def session_ended_fields(reason: str, fields: Mapping[str, Any]) -> dict[str, An
             "message": "The skill's response was not valid (made by alexaskill's test tools)",
         }
     return ended
-
-
-def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
-    """A request envelope from a JSON file, or a deep copy of a parsed one."""
-    if isinstance(source, Mapping):
-        loaded, named = json.loads(json.dumps(source)), "the envelope given"  # (not its data)
-    else:
-        with open(source, encoding="utf-8-sig") as file:  # a BOM first is no mistake
-            loaded, named = json.load(file), os.fspath(source)
-    if not isinstance(loaded, dict) or not isinstance(loaded.get("request"), dict):
-        raise ValueError(f"{named}: not an Alexa request envelope (no 'request' object)")
-    return loaded
 
 
 def refresh(
