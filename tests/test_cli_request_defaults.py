@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from alexaskill.cli import main
+from alexaskill.models import decode_envelope
 
 APP = """
 from alexaskill import Skill
@@ -58,3 +61,105 @@ def test_an_app_naming_the_skill_class_is_told_as_serve_tells_it(
         "error: classapp:Skill is the Skill class, not a skill: name the Skill object made with "
         "it, as in classapp:skill\n"
     ), err
+
+
+def printed(*argv: str) -> dict[str, Any]:
+    code, out, err = run("request", *argv)
+    assert (code, err) == (0, ""), err
+    return cast(dict[str, Any], json.loads(out))
+
+
+@pytest.mark.parametrize(
+    ("request_type", "check"),
+    [
+        (
+            "System.ExceptionEncountered",
+            lambda r: (
+                r.error.type == "INVALID_RESPONSE"
+                and r.error.message != ""
+                and r.cause["requestId"].startswith("amzn1.echo-api.request.")
+            ),
+        ),
+        (
+            "Connections.Response",
+            lambda r: (
+                r.name == "Buy"
+                and r.status == {"code": "200", "message": "OK"}
+                and r.token == "correlationToken"
+                and r.payload["purchaseResult"] == "ACCEPTED"
+                and r.payload["productId"].startswith("amzn1.adg.product.")
+            ),
+        ),
+        (
+            "Alexa.Presentation.APL.UserEvent",
+            lambda r: (
+                r.token == "documentToken"
+                and r.arguments == ["buttonPressed"]
+                and r.source == {"type": "TouchWrapper", "handler": "Press", "id": "button"}
+                and r.components == {}
+            ),
+        ),
+        (
+            "Alexa.Presentation.APL.RuntimeError",
+            lambda r: r.token == "documentToken" and r.errors[0]["type"] == "LIST_ERROR",
+        ),
+        (
+            "Alexa.Presentation.APL.LoadIndexListData",
+            lambda r: (
+                (r.list_id, r.start_index, r.count, r.correlation_token) == ("list", 20, 10, "101")
+            ),
+        ),
+        (
+            "Alexa.Presentation.APL.LoadTokenListData",
+            lambda r: (r.list_id, r.page_token) == ("list", "nextPage"),
+        ),
+        ("Display.ElementSelected", lambda r: r.token == "item_1"),
+        (
+            "SessionResumedRequest",
+            lambda r: (
+                r.cause["type"] == "ConnectionCompleted"
+                and r.cause["status"] == {"code": "200", "message": "OK"}
+            ),
+        ),
+        (
+            "CustomInterfaceController.EventsReceived",
+            lambda r: r.token == "eventHandlerToken" and r.events[0]["header"]["name"] == "Event",
+        ),
+        (
+            "CustomInterfaceController.Expired",
+            lambda r: r.token == "eventHandlerToken" and r.expiration_payload == {},
+        ),
+        ("Messaging.MessageReceived", lambda r: r.message == {}),
+    ],
+)
+def test_a_request_carries_the_fields_alexa_always_sends_with_its_type(
+    request_type: str, check: Callable[[Any], bool]
+) -> None:
+    # Was the bare envelope: type, requestId, timestamp and locale, and nothing else.
+    request = decode_envelope(json.dumps(printed(request_type))).request
+    assert request.type == request_type
+    assert check(request), request
+
+
+def test_a_field_given_replaces_the_default_one() -> None:
+    error = {"type": "DEVICE_COMMUNICATION_ERROR", "message": "lost"}
+    request = printed("System.ExceptionEncountered", "--field", f"error={json.dumps(error)}")[
+        "request"
+    ]
+    assert request["error"] == error
+    assert list(request)[-2:] == ["error", "cause"]
+    request = printed("Connections.Response", "--field", "token=mine", "--field", "name=Upsell")[
+        "request"
+    ]
+    assert (request["token"], request["name"], request["status"]["code"]) == (
+        "mine",
+        "Upsell",
+        "200",
+    )
+    # A request of a type with no more fields, or one alexaskill does not know, is as it was.
+    assert sorted(printed("LaunchRequest")["request"]) == [
+        "locale",
+        "requestId",
+        "timestamp",
+        "type",
+    ]

@@ -331,6 +331,7 @@ def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..models import GenericRequest, request_class
     from ..testing import DEFAULT_SKILL_ID, RequestFactory, intent_fields
+    from ..testing.request_defaults import default_fields
     from ..testing.requests import can_fulfill_fields, session_ended_fields
 
     _check_text(args)
@@ -366,6 +367,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields[name] = text
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
+    fields = {**default_fields(request_type), **fields}  # (what Alexa always sends with it)
     if modelled and request_type.startswith(("AudioPlayer.", "PlaybackController.")):
         _audio_event(request_type, fields, interfaces)
     slots: dict[str, Any] = {}

@@ -1,0 +1,138 @@
+"""The fields Alexa always sends with a request type, made up for a sample request: what
+``alexaskill request TYPE`` prints beside the common ones (``--field`` replaces any of them).
+
+Minimal, in the shapes of Amazon's request reference: the fields a handler reads (an error and
+its cause, a purchase's result, an APL event's arguments), not every optional one."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any, Final
+
+__all__ = ["default_fields", "default_interfaces"]
+
+#: The token of the APL document a sample APL request is about (its RenderDocument's token).
+_DOCUMENT: Final = "documentToken"
+#: The token a skill gave its ``Connections.SendRequest`` (or ``StartConnection``): a purchase's.
+_CORRELATION: Final = "correlationToken"
+
+
+def _request_id() -> str:
+    return f"amzn1.echo-api.request.{uuid.uuid4()}"
+
+
+def _exception() -> dict[str, Any]:
+    # The error of the skill's response Alexa could not use, and that request (`cause`).
+    return {
+        "error": {"type": "INVALID_RESPONSE", "message": "Invalid directive in the response"},
+        "cause": {"requestId": _request_id()},
+    }
+
+
+def _purchase() -> dict[str, Any]:
+    # The answer to the skill's Connections.SendRequest "Buy": the user bought the product.
+    return {
+        "name": "Buy",
+        "status": {"code": "200", "message": "OK"},
+        "token": _CORRELATION,
+        "payload": {"purchaseResult": "ACCEPTED", "productId": f"amzn1.adg.product.{uuid.uuid4()}"},
+    }
+
+
+def _user_event() -> dict[str, Any]:
+    # A touch on a TouchWrapper whose onPress is SendEvent with one argument.
+    return {
+        "token": _DOCUMENT,
+        "arguments": ["buttonPressed"],
+        "source": {"type": "TouchWrapper", "handler": "Press", "id": "button"},
+        "components": {},
+    }
+
+
+def _runtime_error() -> dict[str, Any]:
+    return {
+        "token": _DOCUMENT,
+        "errors": [
+            {
+                "type": "LIST_ERROR",
+                "reason": "INCONSISTENT_RANGE",
+                "listId": "list",
+                "message": "The list's range is not what the skill sent before",
+            }
+        ],
+    }
+
+
+def _resumed() -> dict[str, Any]:
+    # The session paused for a Connections.StartConnection goes on: the task completed.
+    return {
+        "cause": {
+            "type": "ConnectionCompleted",
+            "token": _CORRELATION,
+            "status": {"code": "200", "message": "OK"},
+            "result": {},
+        }
+    }
+
+
+_DEFAULTS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
+    "System.ExceptionEncountered": _exception,
+    "Connections.Response": _purchase,
+    "SessionResumedRequest": _resumed,
+    "Alexa.Presentation.APL.UserEvent": _user_event,
+    "Alexa.Presentation.APLT.UserEvent": _user_event,
+    "Alexa.Presentation.APL.RuntimeError": _runtime_error,
+    "Alexa.Presentation.APL.LoadIndexListData": lambda: {
+        "token": _DOCUMENT,
+        "correlationToken": "101",
+        "listId": "list",
+        "startIndex": 20,
+        "count": 10,
+    },
+    "Alexa.Presentation.APL.LoadTokenListData": lambda: {
+        "token": _DOCUMENT,
+        "correlationToken": "101",
+        "listId": "list",
+        "pageToken": "nextPage",
+    },
+    "Display.ElementSelected": lambda: {"token": "item_1"},
+    "CustomInterfaceController.EventsReceived": lambda: {
+        "token": "eventHandlerToken",
+        "events": [
+            {
+                "header": {"namespace": "Custom.Gadget", "name": "Event"},
+                "endpoint": {"endpointId": "amzn1.ask.endpoint.gadget"},
+                "payload": {},
+            }
+        ],
+    },
+    "CustomInterfaceController.Expired": lambda: {
+        "token": "eventHandlerToken",
+        "expirationPayload": {},
+    },
+    "Messaging.MessageReceived": lambda: {"message": {}},
+}
+
+#: The interfaces a device sending requests of a type declares, when none are given: an APL
+#: event comes from a screen with APL, an ElementSelected from one with Display.
+_INTERFACES: Final = {
+    "Alexa.Presentation.APL.": ("AudioPlayer", "Alexa.Presentation.APL"),
+    "Display.": ("AudioPlayer", "Display"),
+}
+
+
+def default_fields(request_type: str) -> dict[str, Any]:
+    """The fields (fresh ones) Alexa sends with a ``request_type`` request besides ``type``,
+    ``requestId``, ``timestamp`` and ``locale``; none for a type with no more, or unknown."""
+    make = _DEFAULTS.get(request_type)
+    return make() if make is not None else {}
+
+
+def default_interfaces(request_type: str) -> tuple[str, ...]:
+    """The interfaces of a device that sends ``request_type`` requests: AudioPlayer, the
+    default device's, unless the type needs a screen."""
+    for prefix, names in _INTERFACES.items():
+        if request_type.startswith(prefix):
+            return names
+    return ("AudioPlayer",)
