@@ -163,3 +163,24 @@ def test_a_field_given_replaces_the_default_one() -> None:
         "timestamp",
         "type",
     ]
+
+
+@pytest.mark.parametrize(
+    ("request_type", "interfaces"),
+    [
+        ("Alexa.Presentation.APL.UserEvent", ["AudioPlayer", "Alexa.Presentation.APL"]),
+        ("Alexa.Presentation.APL.LoadIndexListData", ["AudioPlayer", "Alexa.Presentation.APL"]),
+        ("Display.ElementSelected", ["AudioPlayer", "Display"]),
+        ("LaunchRequest", ["AudioPlayer"]),
+    ],
+)
+def test_a_screen_event_comes_from_a_device_with_that_screen(
+    request_type: str, interfaces: list[str]
+) -> None:
+    # Was a device declaring AudioPlayer alone, which never sends an APL or Display event.
+    context = printed(request_type)["context"]
+    assert list(context["System"]["device"]["supportedInterfaces"]) == interfaces
+    assert ("Viewport" in context) == (len(interfaces) > 1)
+    # --interface says otherwise.
+    context = printed(request_type, "--interface", "VideoApp")["context"]
+    assert list(context["System"]["device"]["supportedInterfaces"]) == ["VideoApp"]

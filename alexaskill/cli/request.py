@@ -107,10 +107,11 @@ def _confirmed(args: argparse.Namespace, request_type: str, intent: dict[str, An
         slot["confirmationStatus"] = status
 
 
-def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
-    """``--interface`` values: an empty name, or a known name in the wrong case (the skill's
-    ``supports()`` would not see it), is a usage error; a name alexaskill does not know is
-    noted, and kept."""
+def _interfaces(names: list[str] | None, err: TextIO, request_type: str) -> tuple[str, ...]:
+    """``--interface`` values (default: those of a device sending ``request_type``): an empty
+    name, or a known name in the wrong case (the skill's ``supports()`` would not see it), is a
+    usage error; a name alexaskill does not know is noted, and kept."""
+    from ..testing.request_defaults import default_interfaces
     from ..testing.requests import KNOWN_INTERFACES
 
     by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
@@ -130,7 +131,7 @@ def _interfaces(names: list[str] | None, err: TextIO) -> tuple[str, ...]:
                 f"alexaskill request: note: alexaskill does not know the interface {name!r} "
                 f"(it knows {', '.join(KNOWN_INTERFACES)}); the device declares it all the same\n"
             )
-    return tuple(names or ("AudioPlayer",))
+    return tuple(names or default_interfaces(request_type))
 
 
 def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[str, ...]) -> None:
@@ -345,7 +346,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if args.intent is not None and not args.intent.strip():
         raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
-    interfaces = _interfaces(args.interface, err)
+    interfaces = _interfaces(args.interface, err, request_type)
     fields: dict[str, Any] = {}
     modelled = request_class(request_type) is not GenericRequest
     for name, text in pairs(args.field, "--field"):
@@ -506,6 +507,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--interface",
         action="append",
         metavar="NAME",
-        help="an interface the device supports: AudioPlayer (default), Display, "
+        help="an interface the device supports: AudioPlayer (default; with Alexa.Presentation.APL "
+        "for an APL event, Display for Display.ElementSelected), Display, "
         "Alexa.Presentation.APL, VideoApp; repeat for several",
     )
