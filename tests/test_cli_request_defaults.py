@@ -12,7 +12,12 @@ from typing import Any, cast
 import pytest
 
 from alexaskill.cli import main
-from alexaskill.models import decode_envelope
+from alexaskill.models import (
+    AlexaSkillEventRequest,
+    HouseholdListEventRequest,
+    ReminderEventRequest,
+    decode_envelope,
+)
 
 APP = """
 from alexaskill import Skill
@@ -184,3 +189,32 @@ def test_a_screen_event_comes_from_a_device_with_that_screen(
     # --interface says otherwise.
     context = printed(request_type, "--interface", "VideoApp")["context"]
     assert list(context["System"]["device"]["supportedInterfaces"]) == ["VideoApp"]
+
+
+EVENT_TYPES = [
+    *AlexaSkillEventRequest.types,
+    *HouseholdListEventRequest.types,
+    *ReminderEventRequest.types,
+]
+
+
+@pytest.mark.parametrize("request_type", EVENT_TYPES)
+def test_a_skill_list_or_reminder_event_says_when_it_was_made_and_carries_its_body(
+    request_type: str,
+) -> None:
+    # Was the bare envelope: no eventCreationTime, eventPublishingTime or body.
+    envelope = printed(request_type)
+    request = decode_envelope(json.dumps(envelope)).request
+    assert request.event_creation_time == request.event_publishing_time == request.timestamp
+    if request_type.endswith(("SkillEnabled", "SkillDisabled")):
+        assert request.body is None
+    else:
+        assert isinstance(request.body, dict) and request.body, request.body
+    assert "session" not in envelope
+
+
+def test_a_grant_carries_its_authorization_code() -> None:
+    request = decode_envelope(json.dumps(printed("Alexa.Authorization.Grant"))).request
+    assert request.body == {
+        "grant": {"type": "OAuth2.AuthorizationCode", "code": "authorization-code"}
+    }

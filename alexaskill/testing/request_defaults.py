@@ -6,9 +6,12 @@ its cause, a purchase's result, an APL event's arguments), not every optional on
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable
 from typing import Any, Final
+
+from .requests import timestamp
 
 __all__ = ["default_fields", "default_interfaces"]
 
@@ -16,6 +19,8 @@ __all__ = ["default_fields", "default_interfaces"]
 _DOCUMENT: Final = "documentToken"
 #: The token a skill gave its ``Connections.SendRequest`` (or ``StartConnection``): a purchase's.
 _CORRELATION: Final = "correlationToken"
+#: How a list, an item or a reminder changed: ``AlexaHouseholdListEvent.ItemsCreated``, ….
+_CHANGES: Final = ("Created", "Updated", "Deleted")
 
 
 def _request_id() -> str:
@@ -76,7 +81,38 @@ def _resumed() -> dict[str, Any]:
     }
 
 
+def _event(body: dict[str, Any] | None = None) -> Callable[[], dict[str, Any]]:
+    """A skill, list or reminder event's fields: when it was made and sent (now), its body."""
+
+    def fields() -> dict[str, Any]:
+        now = timestamp()
+        made = {"eventCreationTime": now, "eventPublishingTime": now}
+        return made if body is None else {**made, "body": copy.deepcopy(body)}
+
+    return fields
+
+
+_ITEMS: Final = {"listId": "list", "listItemIds": ["item"]}
+_PERMISSIONS: Final = {"acceptedPermissions": [{"scope": "alexa::profile:email:read"}]}
+
 _DEFAULTS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
+    "AlexaSkillEvent.SkillEnabled": _event(),
+    "AlexaSkillEvent.SkillDisabled": _event(),
+    "AlexaSkillEvent.SkillPermissionAccepted": _event(_PERMISSIONS),
+    "AlexaSkillEvent.SkillPermissionChanged": _event(_PERMISSIONS),
+    "AlexaSkillEvent.SkillAccountLinked": _event({"accessToken": "linked-account-access-token"}),
+    "AlexaSkillEvent.ProactiveSubscriptionChanged": _event(
+        {"subscriptions": [{"eventName": "AMAZON.MessageAlert.Activated"}]}
+    ),
+    **{f"AlexaHouseholdListEvent.Items{what}": _event(_ITEMS) for what in _CHANGES},
+    **{f"AlexaHouseholdListEvent.List{what}": _event({"listId": "list"}) for what in _CHANGES},
+    **{
+        f"Reminders.Reminder{what}": _event({"alertToken": "reminderAlertToken"})
+        for what in (*_CHANGES, "StatusChanged", "Started")
+    },
+    "Alexa.Authorization.Grant": lambda: {
+        "body": {"grant": {"type": "OAuth2.AuthorizationCode", "code": "authorization-code"}}
+    },
     "System.ExceptionEncountered": _exception,
     "Connections.Response": _purchase,
     "SessionResumedRequest": _resumed,
