@@ -204,7 +204,7 @@ def test_a_skill_list_or_reminder_event_says_when_it_was_made_and_carries_its_bo
 ) -> None:
     # Was the bare envelope: no eventCreationTime, eventPublishingTime or body.
     envelope = printed(request_type)
-    request = decode_envelope(json.dumps(envelope)).request
+    request: Any = decode_envelope(json.dumps(envelope)).request
     assert request.event_creation_time == request.event_publishing_time == request.timestamp
     if request_type.endswith(("SkillEnabled", "SkillDisabled")):
         assert request.body is None
@@ -214,7 +214,7 @@ def test_a_skill_list_or_reminder_event_says_when_it_was_made_and_carries_its_bo
 
 
 def test_a_grant_carries_its_authorization_code() -> None:
-    request = decode_envelope(json.dumps(printed("Alexa.Authorization.Grant"))).request
+    request: Any = decode_envelope(json.dumps(printed("Alexa.Authorization.Grant"))).request
     assert request.body == {
         "grant": {"type": "OAuth2.AuthorizationCode", "code": "authorization-code"}
     }
