@@ -135,6 +135,13 @@ def printed(*argv: str) -> dict[str, Any]:
             lambda r: r.token == "eventHandlerToken" and r.expiration_payload == {},
         ),
         ("Messaging.MessageReceived", lambda r: r.message == {}),
+        (
+            "GameEngine.InputHandlerEvent",
+            lambda r: (
+                r.originating_request_id.startswith("amzn1.echo-api.request.")
+                and r.events[0]["inputEvents"][0]["action"] == "down"
+            ),
+        ),
     ],
 )
 def test_a_request_carries_the_fields_alexa_always_sends_with_its_type(

@@ -148,6 +148,24 @@ _DEFAULTS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
         "expirationPayload": {},
     },
     "Messaging.MessageReceived": lambda: {"message": {}},
+    "GameEngine.InputHandlerEvent": lambda: {
+        # An Echo Button pressed, as the skill's StartInputHandler (that request) asked.
+        "originatingRequestId": _request_id(),
+        "events": [
+            {
+                "name": "buttonPressed",
+                "inputEvents": [
+                    {
+                        "gadgetId": "amzn1.ask.gadget.button",
+                        "timestamp": timestamp(),
+                        "action": "down",
+                        "color": "FF0000",
+                        "feature": "press",
+                    }
+                ],
+            }
+        ],
+    },
 }
 
 #: The interfaces a device sending requests of a type declares, when none are given: an APL
