@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from alexaskill import AlexaApi, DialogSlot, IntentRequest, Skill, ask, speak
-from alexaskill.testing import RequestFactory, SkillResponse, TestClient, refresh, timestamp
+from alexaskill.testing import (
+    RequestFactory,
+    SkillResponse,
+    TestClient,
+    load_request,
+    refresh,
+    timestamp,
+)
 
 SKILL_ID = "amzn1.ask.skill.55555555-5555-5555-5555-555555555555"
 UTC = datetime.UTC
@@ -401,3 +408,12 @@ def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(tmp_path: An
         with pytest.raises(FileNotFoundError, match=r"missing\.json"):
             client.replay(tmp_path / "missing.json")
         assert client.last is None
+
+
+def test_load_request_refuses_what_is_neither_a_path_nor_json_data() -> None:
+    # load_request(n) opened file descriptor n, read it and closed it (open() takes an int); a
+    # dict holding a date was "Object of type date is not JSON serializable", naming nothing.
+    with pytest.raises(TypeError, match=r"^a request is a file's path or a parsed envelope .*int$"):
+        load_request(10**6)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^the envelope given: not JSON data, .*date"):
+        load_request({"request": {"type": "LaunchRequest", "on": datetime.date(2026, 12, 3)}})

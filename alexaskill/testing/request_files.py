@@ -18,8 +18,18 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
     text given in place of a path (``'{"request": …}'``) is refused as such, not looked for as
     a file: parse it first (``json.loads``). A missing file is `FileNotFoundError`."""
     if isinstance(source, Mapping):
-        loaded, named = json.loads(json.dumps(source)), "the envelope given"  # (not its data)
+        named = "the envelope given"  # (not its data)
+        try:
+            loaded = json.loads(json.dumps(source))
+        except (TypeError, ValueError, RecursionError) as exc:  # a date, a set, a cycle
+            raise ValueError(f"{named}: not JSON data, as Alexa sends ({exc})") from None
     else:
+        if not isinstance(source, str | os.PathLike) or isinstance(source, bool):
+            # (open() takes an int for a file descriptor: it would read and close that one)
+            raise TypeError(
+                f"a request is a file's path or a parsed envelope (a dict), not a "
+                f"{type(source).__name__}"
+            )
         named = os.fspath(source)
         if (
             isinstance(named, str)
