@@ -225,3 +225,20 @@ def test_a_grant_carries_its_authorization_code() -> None:
     assert request.body == {
         "grant": {"type": "OAuth2.AuthorizationCode", "code": "authorization-code"}
     }
+
+
+def test_a_field_named_as_a_parameter_of_the_factory_is_the_request_objects() -> None:
+    # --field session=5 was a traceback (TypeError: 'int' object is not iterable), and
+    # --field 'session={}' put a session in the envelope; now, request_type and self were
+    # tracebacks too (a timestamp of 5, "got multiple values for argument").
+    code, out, err = run("request", "LaunchRequest", "--field", "session={}")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "error: --field session: the session is the envelope's, not the request object's: "
+        "TYPE says if there is one\n"
+    ), err
+    request = printed(
+        "LaunchRequest", "--field", "now=5", "--field", "request_type=x", "--field", "self=true"
+    )["request"]
+    assert (request["now"], request["request_type"], request["self"]) == (5, "x", True)
+    assert request["type"] == "LaunchRequest"

@@ -53,6 +53,7 @@ _OWN_FIELDS: Final = {
     "intent": "the intent is --intent NAME (and --slot NAME=VALUE)",
     "dialogState": "the dialog state is --dialog-state",
     "locale": "the locale is --locale",
+    "session": "the session is the envelope's, not the request object's: TYPE says if there is one",
 }
 
 
@@ -67,7 +68,7 @@ _FIELD_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 def _own_field(name: str, request_type: str, modelled: bool) -> str | None:
     """Why ``--field NAME`` may not set ``name`` in a ``request_type`` request (``modelled``:
     a type alexaskill models), or None when it may."""
-    if name in ("type", "locale"):
+    if name in ("type", "locale", "session"):
         return _OWN_FIELDS[name]
     if name not in _OWN_FIELDS or not modelled:
         return None
@@ -426,7 +427,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         locale=known.locale,
         interfaces=interfaces,
     )
-    envelope = factory.envelope(request_type, **fields)
+    held = {name: fields.pop(name) for name in ("self", "request_type", "now") if name in fields}
+    envelope = factory.envelope(request_type, **fields)  # (held: names of its own parameters)
+    envelope["request"].update(held)
     _check_fields(envelope, fields.keys() & {name for name, _ in pairs(args.field, "--field")})
     out.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
     return 0
