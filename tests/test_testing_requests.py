@@ -391,7 +391,9 @@ def test_send_of_what_is_no_request_says_what_it_takes(call: Any, named: str) ->
     assert client.api.call_count == 0 and client.last is None
 
 
-def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(tmp_path: Any) -> None:
+def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # replay('{…}') was a bare FileNotFoundError; a file not JSON a JSONDecodeError without its
     # name ("Expecting value: line 1 column 1 (char 0)"), one not UTF-8 a UnicodeDecodeError.
     text = '{"version": "1.0", "request": {"type": "LaunchRequest"}}'
@@ -407,6 +409,10 @@ def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(tmp_path: An
             client.replay(tmp_path / "latin.json")
         with pytest.raises(FileNotFoundError, match=r"missing\.json"):
             client.replay(tmp_path / "missing.json")
+        # A relative path starting with "{" is a path all the same ("{x}.json": no such file).
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(FileNotFoundError, match=r"\{x\}\.json"):
+            client.replay("{x}.json")
         assert client.last is None
 
 

@@ -31,11 +31,7 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
                 f"{type(source).__name__}"
             )
         named = os.fspath(source)
-        if (
-            isinstance(named, str)
-            and named.lstrip()[:1] in ("{", "[")
-            and not os.path.exists(named)
-        ):
+        if isinstance(source, str) and _json_text(source) and not os.path.exists(source):
             raise ValueError(
                 f"{_short(named)} is JSON text, and a request is given as a file's path or a "
                 "parsed envelope (a dict): pass json.loads(text)"
@@ -52,6 +48,13 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
     if not isinstance(loaded, dict) or not isinstance(loaded.get("request"), dict):
         raise ValueError(f"{named}: not an Alexa request envelope (no 'request' object)")
     return loaded
+
+
+def _json_text(text: str) -> bool:
+    """Whether ``text``, given for a path, is a JSON object or array (a file named "{x}.json"
+    is not)."""
+    text = text.strip()
+    return text[:1] + text[-1:] in ("{}", "[]")
 
 
 def _short(text: str) -> str:
