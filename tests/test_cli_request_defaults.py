@@ -54,6 +54,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         ["model", "classapp:Skill"],
         ["replay", "classapp:Skill", "launch.json"],
         ["request", "LaunchRequest", "--model", "classapp:Skill"],
+        ["understand", "--model", "classapp:Skill", "hello"],
+        ["chat", "classapp:Skill"],
     ],
 )
 def test_an_app_naming_the_skill_class_is_told_as_serve_tells_it(
