@@ -170,6 +170,8 @@ def test_a_field_given_replaces_the_default_one() -> None:
         "Upsell",
         "200",
     )
+    # An APLT event (a character display: no touch, so no TouchWrapper) is as it was.
+    assert "source" not in printed("Alexa.Presentation.APLT.UserEvent")["request"]
     # A request of a type with no more fields, or one alexaskill does not know, is as it was.
     assert sorted(printed("LaunchRequest")["request"]) == [
         "locale",

@@ -117,7 +117,6 @@ _DEFAULTS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
     "Connections.Response": _purchase,
     "SessionResumedRequest": _resumed,
     "Alexa.Presentation.APL.UserEvent": _user_event,
-    "Alexa.Presentation.APLT.UserEvent": _user_event,
     "Alexa.Presentation.APL.RuntimeError": _runtime_error,
     "Alexa.Presentation.APL.LoadIndexListData": lambda: {
         "token": _DOCUMENT,
