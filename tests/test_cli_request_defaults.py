@@ -246,3 +246,11 @@ def test_a_field_named_as_a_parameter_of_the_factory_is_the_request_objects() ->
     )["request"]
     assert (request["now"], request["request_type"], request["self"]) == (5, "x", True)
     assert request["type"] == "LaunchRequest"
+
+
+def test_an_event_given_a_timestamp_was_made_and_sent_then() -> None:
+    # Its eventCreationTime and eventPublishingTime were now, after the request's time.
+    stamp = "2026-11-29T12:00:00Z"
+    request = printed("AlexaSkillEvent.SkillEnabled", "--field", f"timestamp={stamp}")["request"]
+    assert request["eventCreationTime"] == request["eventPublishingTime"] == stamp
+    assert request["timestamp"] == stamp

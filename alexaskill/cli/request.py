@@ -369,7 +369,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields[name] = text
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
-    fields = {**default_fields(request_type), **fields}  # (what Alexa always sends with it)
+    fields = {**default_fields(request_type, fields), **fields}  # (what Alexa always sends with it)
     if modelled and request_type.startswith(("AudioPlayer.", "PlaybackController.")):
         _audio_event(request_type, fields, interfaces)
     slots: dict[str, Any] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from .requests import timestamp
@@ -175,11 +175,16 @@ _INTERFACES: Final = {
 }
 
 
-def default_fields(request_type: str) -> dict[str, Any]:
+def default_fields(request_type: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The fields (fresh ones) Alexa sends with a ``request_type`` request besides ``type``,
-    ``requestId``, ``timestamp`` and ``locale``; none for a type with no more, or unknown."""
+    ``requestId``, ``timestamp`` and ``locale``; none for a type with no more, or unknown. An
+    event is made and sent at the ``timestamp`` ``given`` (an ISO 8601 one), else now."""
     make = _DEFAULTS.get(request_type)
-    return make() if make is not None else {}
+    fields = make() if make is not None else {}
+    stamp = (given or {}).get("timestamp")
+    if isinstance(stamp, str) and "eventCreationTime" in fields:
+        fields.update(eventCreationTime=stamp, eventPublishingTime=stamp)
+    return fields
 
 
 def default_interfaces(request_type: str) -> tuple[str, ...]:
