@@ -503,7 +503,7 @@ def test_a_deployed_endpoint_must_be_on_port_443(
         (["https://skill.example.com/", "--timeout", "0"], "positive"),
         (["http://127.0.0.1:9/", "--allow-local", "--timeout", "nan"], "positive"),
         (["http://127.0.0.1:9/", "--allow-local", "--timeout", "inf"], "at most 86400 (a day)"),
-        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "1e300"], "--timeout 1e+300: "),
+        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "1e300"], "--timeout 1e300: "),
         (["http://127.0.0.1:9/", "--allow-local", "--timeout", "86401"], "at most 86400"),
     ],
 )
@@ -821,3 +821,19 @@ def test_a_bracket_left_open_is_not_called_a_bad_port(url: str) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["certify", url, "--allow-local"], stdout=out, stderr=err) == 2
     assert "not a valid URL" in err.getvalue() and "port" not in err.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [("0", "--timeout 0: must"), ("-5", "--timeout -5: must"), ("abc", "'abc' is not a number")],
+)
+def test_a_bad_timeout_is_shown_as_given(
+    given: str, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # (it was shown as Python's float: 0.0, -5.0); argparse's own errors go to sys.stderr
+    err = io.StringIO()
+    code = main(["certify", "http://127.0.0.1:9/", "--allow-local", "--timeout", given], stderr=err)
+    said = err.getvalue() + capsys.readouterr().err
+    assert code == 2
+    assert shown in said
+    assert f"{given}.0" not in said

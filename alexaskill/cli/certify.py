@@ -27,6 +27,21 @@ _MARK = {True: "PASS", False: "FAIL", None: "SKIP"}
 _MAX_TIMEOUT = 86400
 
 
+class _Seconds(float):
+    """``--timeout``'s value, which keeps the text given (``0``, not ``0.0``) for messages."""
+
+    given: str
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = _Seconds(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    value.given = text
+    return value
+
+
 def _load(path: str) -> Capture:
     import os
 
@@ -121,8 +136,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_url(args.url, allow_local=args.allow_local)
     # Capped where every platform's socket timeout can hold it (inf overflows them all).
     if not 0 < args.timeout <= _MAX_TIMEOUT:
+        given = getattr(args.timeout, "given", args.timeout)
         raise UsageError(
-            f"--timeout {args.timeout}: must be a positive number of seconds, at most "
+            f"--timeout {given}: must be a positive number of seconds, at most "
             f"{_MAX_TIMEOUT} (a day)"
         )
     if args.cafile is not None:
@@ -238,7 +254,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     command.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=ALEXA_TIMEOUT,
         help=f"seconds to wait for each answer ({ALEXA_TIMEOUT:g}, about Alexa's limit)",
     )
