@@ -119,6 +119,10 @@ def load_object(spec: str) -> Any:
         try:
             value = getattr(value, part)
         except AttributeError:
+            from .shadowing import stdlib_named
+
+            if value is module and (shadowed := stdlib_named(module, target, attribute)):
+                raise UsageError(shadowed) from None  # (a random.py: Python's random came)
             skills = sorted(key for key, item in vars(module).items() if isinstance(item, Skill))
             hint = (
                 f"its Skill objects: {', '.join(skills)}"
@@ -192,6 +196,11 @@ def _import_failure(name: str, exc: BaseException) -> str:
     # A module that calls sys.exit() as it is imported (a missing setting, a script's
     # argparse): the command's own exit status and message, not the module's status (1 reads
     # as "a request failed") and its bare message.
+    if isinstance(exc, (ImportError, AttributeError)):  # (an http.py of the directory, say)
+        from .shadowing import shadowing_problem
+
+        if shadowed := shadowing_problem(exc):
+            return f"importing {name} failed: {shadowed}"
     said = f"it called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else None
     where = ""
     if isinstance(exc, SyntaxError) and exc.filename:

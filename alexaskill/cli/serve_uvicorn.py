@@ -97,14 +97,17 @@ def _check_protocol_class(http: str) -> None:
     from uvicorn.importer import ImportFromStringError, import_from_string
 
     from .common import _import_failure
+    from .shadowing import shadowing_problem
 
     try:
         found = import_from_string(http)
-    except (ImportFromStringError, ImportError) as exc:
-        # ImportError: a dotted module uvicorn's importer lets through (nosuch.module:Proto).
-        raise UsageError(f"--http {http}: cannot import it ({exc})") from None
-    except (Exception, SystemExit) as exc:  # the module's own failure
-        module = http.partition(":")[0]
+    except (Exception, SystemExit) as exc:
+        if shadowed := shadowing_problem(exc):  # (an http.py of the directory: not --http's)
+            raise UsageError(shadowed) from None
+        if isinstance(exc, (ImportFromStringError, ImportError)):
+            # ImportError: a dotted module uvicorn's importer lets through (nosuch.module:Proto).
+            raise UsageError(f"--http {http}: cannot import it ({exc})") from None
+        module = http.partition(":")[0]  # the module's own failure
         raise UsageError(f"--http {http}: {_import_failure(module, exc)}") from None
     if not (isinstance(found, type) and issubclass(found, asyncio.Protocol)):
         raise UsageError(

@@ -1,0 +1,85 @@
+"""A file of the directory named like a standard-library module (``http.py``, ``random.py``):
+one line that says to rename it, not a traceback nor a misleading message."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alexaskill.cli import main
+
+SKILL = """
+from alexaskill import Skill
+
+skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+
+
+@skill.launch
+def launch():
+    return "Hello"
+"""
+
+# The console script's way (the directory is not on sys.path until the command puts it there).
+COMMAND = [
+    sys.executable,
+    "-I",
+    "-c",
+    "import sys; from alexaskill.cli import main; sys.exit(main())",
+]
+
+
+@pytest.mark.parametrize("shadow", ["http.py", "asyncio.py", "http/__init__.py"])
+def test_a_file_that_shadows_a_module_serve_needs_is_named(tmp_path: Path, shadow: str) -> None:
+    (tmp_path / "skillapp.py").write_text(SKILL)
+    (tmp_path / shadow).parent.mkdir(exist_ok=True)
+    (tmp_path / shadow).write_text("value = 1\n")
+    done = subprocess.run(
+        [*COMMAND, "serve", "skillapp:skill", "--port", "0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr  # (http.py was a traceback, asyncio.py too)
+    shown = shadow.removesuffix("/__init__.py")
+    module = shown.removesuffix(".py")
+    assert f"{shown} shadows the standard library's module {module}" in lines[0]
+    assert "rename it" in lines[0]
+    assert "--http" not in lines[0]  # (the option was not given)
+
+
+def test_an_app_named_like_an_imported_standard_module_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "random.py").write_text(SKILL)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    err = io.StringIO()
+    assert main(["model", "random:skill", "--invocation", "weather helper"], stderr=err) == 2
+    said = err.getvalue()
+    # (it said "random has no attribute 'skill'": Python's random had been imported)
+    assert "random is the standard library's module random, not your random.py" in said
+    assert "rename the file" in said
+    assert "has no attribute" not in said
+
+
+def test_a_missing_attribute_of_the_own_module_is_still_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "shadowing_probe_app.py").write_text(SKILL)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    err = io.StringIO()
+    assert (
+        main(["model", "shadowing_probe_app:skil", "--invocation", "weather helper"], stderr=err)
+        == 2
+    )
+    assert (
+        "shadowing_probe_app has no attribute 'skil' (its Skill objects: skill)" in err.getvalue()
+    )
