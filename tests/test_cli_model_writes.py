@@ -248,3 +248,21 @@ def test_a_file_name_not_utf8_is_said_written_as_given(two_locales: Path) -> Non
     assert main([*argv, "--output", "out\udce9.json"], stdout=io.StringIO(), stderr=err) == 0
     assert err.getvalue() == "wrote out\\xe9.json\n"
     assert os.listdir(os.fsencode(two_locales.parent)).count(b"out\xe9.json") == 1
+
+
+def test_help_says_what_output_makes_as_it_does(
+    two_locales: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Both options make the missing folders; --help said so of --output-dir only.
+    assert main(["model", "--help"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "write to FILE, not stdout (its folders are made)" in shown
+    assert "write DIR/LOCALE.json (the folders are made)" in shown
+    target = two_locales / "made" / "here" / "en-US.json"
+    code = main(
+        ["model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(target)],
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    assert code == 0
+    assert json.loads(target.read_text())["interactionModel"]

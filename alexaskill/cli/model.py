@@ -455,7 +455,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "handling AudioPlayer or PlaybackController requests declares AUDIO_PLAYER, and its "
         "model then needs AMAZON.PauseIntent and AMAZON.ResumeIntent",
     )
-    command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
+    command.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE, not stdout (its folders are made)"
+    )
     command.add_argument(
         "--output-dir", metavar="DIR", help="write DIR/LOCALE.json (the folders are made)"
     )
