@@ -15,9 +15,8 @@ Exit status (`EXIT_STATUSES`, also in ``alexaskill --help``): 0 when all went we
 replayed request, a certify check or ``model --check`` found a problem; 2 for a mistake in how
 the command was called (a bad APP, a missing file, a server that is not running, a port in
 use, ...), reported in one line on stderr that says what to do, never with a traceback; 3 when
-``serve`` could not
-start the app; 130 when interrupted (Ctrl-C); 141 when the reader of the output went away
-(``| head``). A replayed
+``serve`` could not start the app; 130 when interrupted (Ctrl-C); 143 when stopped by SIGTERM
+(``serve``: 0); 141 when the reader of the output went away (``| head``). A replayed
 request fails when the answer is not HTTP 200 with a response envelope, and also when a handler
 raised (Alexa would hear the framework's apology, "Sorry, something went wrong..."), which is what
 replaying sample requests is meant to catch (the handler's traceback is logged on stderr).
@@ -33,10 +32,11 @@ production.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
@@ -98,8 +98,8 @@ def _command(name: str) -> ModuleType:
 EXIT_STATUSES: Final = (
     "exit status: 0 when all went well; 1 when a replayed request, a certify check or model "
     "--check found a problem; 2 for a mistake in the command (one line on stderr says what); "
-    "3 when serve could not start the app; 130 when interrupted (Ctrl-C); 141 when the output's "
-    "reader closed it (| head)"
+    "3 when serve could not start the app; 130 when interrupted (Ctrl-C); 143 when stopped by "
+    "SIGTERM (serve: 0); 141 when the output's reader closed it (| head)"
 )
 
 
@@ -154,9 +154,13 @@ def main(
     from .common import UsageError
 
     try:
-        status: int = _command(args.command).run(args, out, err)
-        out.flush()  # here, where a closed pipe is caught, not at exit
+        with _terminable(args.command):
+            status: int = _command(args.command).run(args, out, err)
+            out.flush()  # here, where a closed pipe is caught, not at exit
         return status
+    except _Terminated:
+        err.write(f"alexaskill {args.command}: stopped (SIGTERM)\n")
+        return 143  # 128 + SIGTERM, as the shell reports a process ended by it
     except UsageError as exc:
         from .chat_show import shown_error
 
@@ -179,6 +183,38 @@ def main(
         if out is sys.stdout:
             _silence_stdout()
         return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped this way
+
+
+class _Terminated(BaseException):
+    """A SIGTERM that reached a one-shot command (raised as Ctrl-C raises KeyboardInterrupt)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _terminable(command: str) -> Iterator[None]:
+    """Within it, a SIGTERM ends a one-shot command as Ctrl-C does: by an exception, its
+    ``finally`` blocks run (a model's temporary files removed), a status of 143 and one line,
+    where Python's default was to die of the signal. Not for ``serve`` and ``chat``, which
+    stop on their own terms; nor in a thread other than the main one, nor when the program
+    that calls `main` has a SIGTERM handler of its own."""
+    import signal
+    import threading
+
+    if (
+        command in ("serve", "chat")
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _silence_stdout() -> None:

@@ -1,0 +1,62 @@
+"""SIGTERM ends a one-shot command as Ctrl-C does: one line, status 143, no traceback (it was
+killed by the signal, status -15, its ``finally`` blocks never run)."""
+
+from __future__ import annotations
+
+import io
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def test_sigterm_while_certify_waits_for_an_answer_is_a_clean_exit() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:  # accepts, never answers
+        server.settimeout(60)
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+        command = [sys.executable, "-m", "alexaskill", "certify", url, "--allow-local"]
+        process = subprocess.Popen(
+            [*command, "--timeout", "300"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            connection, _ = server.accept()  # the command is under way, waiting
+            with connection:
+                process.send_signal(signal.SIGTERM)
+                _, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert process.returncode == 143, err
+    assert err == "alexaskill certify: stopped (SIGTERM)\n"
+
+
+def test_a_handler_of_the_caller_is_left_in_place() -> None:
+    # A program that runs main() with its own SIGTERM handler keeps it, during and after.
+    from alexaskill.cli import main
+
+    def own(signum: int, frame: object) -> None:
+        raise AssertionError("not called")
+
+    previous = signal.signal(signal.SIGTERM, own)
+    try:
+        assert main(["request", "LaunchRequest"], stdout=io.StringIO()) == 0
+        assert signal.getsignal(signal.SIGTERM) is own
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_the_default_is_put_back_after_a_command() -> None:
+    from alexaskill.cli import main
+
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        pytest.skip("the test runner handles SIGTERM itself")
+    assert main(["request", "LaunchRequest"], stdout=io.StringIO()) == 0
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
