@@ -256,7 +256,7 @@ def test_help_says_what_output_makes_as_it_does(
     # Both options make the missing folders; --help said so of --output-dir only.
     assert main(["model", "--help"]) == 0
     shown = " ".join(capsys.readouterr().out.split())
-    assert "write to FILE, not stdout (its folders are made)" in shown
+    assert "write to FILE, not stdout (its folders are made; -: stdout)" in shown
     assert "write DIR/LOCALE.json (the folders are made)" in shown
     target = two_locales / "made" / "here" / "en-US.json"
     code = main(
@@ -266,3 +266,17 @@ def test_help_says_what_output_makes_as_it_does(
     )
     assert code == 0
     assert json.loads(target.read_text())["interactionModel"]
+
+
+def test_output_dash_is_standard_output(two_locales: Path) -> None:
+    # (it wrote a file named "-" in the current directory)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["model", "twolocales.py:skill", "--invocation", "weather helper", "-o", "-"],
+        stdout=out,
+        stderr=err,
+    )
+    assert code == 0, err.getvalue()
+    assert json.loads(out.getvalue())["interactionModel"]
+    assert not (two_locales.parent / "-").exists()
+    assert "wrote" not in err.getvalue()

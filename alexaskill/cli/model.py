@@ -298,7 +298,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2  # nothing written: every locale's model is made, or none
     if args.output_dir:
         outputs = {locale: Path(args.output_dir) / f"{locale}.json" for locale in texts}
-    elif args.output:
+    elif args.output and args.output != "-":  # (-: standard output, as replay reads it)
         outputs = {locales[0]: Path(args.output)}
     else:
         out.write(texts[locales[0]])
@@ -456,7 +456,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "model then needs AMAZON.PauseIntent and AMAZON.ResumeIntent",
     )
     command.add_argument(
-        "--output", "-o", metavar="FILE", help="write to FILE, not stdout (its folders are made)"
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to FILE, not stdout (its folders are made; -: stdout)",
     )
     command.add_argument(
         "--output-dir", metavar="DIR", help="write DIR/LOCALE.json (the folders are made)"
