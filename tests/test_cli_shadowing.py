@@ -83,3 +83,24 @@ def test_a_missing_attribute_of_the_own_module_is_still_said_so(
     assert (
         "shadowing_probe_app has no attribute 'skil' (its Skill objects: skill)" in err.getvalue()
     )
+
+
+def test_a_failure_raised_from_the_shadowed_import_is_named(tmp_path: Path) -> None:
+    # anyio's LookupError "Backend 'asyncio' is not available", raised from queue.py's
+    # ImportError, was a traceback of three.
+    (tmp_path / "skillapp.py").write_text(SKILL)
+    (tmp_path / "queue.py").write_text("value = 1\n")
+    request = subprocess.run(
+        [*COMMAND, "request", "LaunchRequest"], capture_output=True, text=True, timeout=60
+    )
+    (tmp_path / "launch.json").write_text(request.stdout)
+    done = subprocess.run(
+        [*COMMAND, "replay", "skillapp:skill", "launch.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "queue.py shadows the standard library's module queue" in done.stderr

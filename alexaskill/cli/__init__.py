@@ -168,14 +168,6 @@ def main(
         return 2
     except KeyboardInterrupt:
         return 130
-    except (ImportError, AttributeError) as exc:  # an http.py of the directory, say
-        from .shadowing import shadowing_problem
-
-        shadowed = shadowing_problem(exc)
-        if shadowed is None:
-            raise
-        err.write(f"alexaskill {args.command}: error: {shadowed}\n")
-        return 2
     except BrokenPipeError:
         # The reader went away (`alexaskill request … | head -1`): stop quietly, as a shell
         # tool does. What is left in the buffer goes nowhere, so that Python's own flush at
@@ -183,6 +175,14 @@ def main(
         if out is sys.stdout:
             _silence_stdout()
         return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped this way
+    except Exception as exc:  # an http.py of the directory, say: a failure of (or from) its import
+        from .shadowing import shadowing_problem
+
+        shadowed = shadowing_problem(exc)
+        if shadowed is None:
+            raise
+        err.write(f"alexaskill {args.command}: error: {shadowed}\n")
+        return 2
 
 
 class _Terminated(BaseException):
