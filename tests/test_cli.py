@@ -1131,3 +1131,19 @@ def test_replay_of_an_empty_request_file_says_it_is_empty(workdir: Path) -> None
         "alexaskill replay: error: empty.json: empty, no request in it: `alexaskill request "
         "LaunchRequest > empty.json` writes one\n"
     )
+
+
+def test_replay_given_json_text_for_a_file_says_to_use_standard_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `alexaskill replay APP '{...}'` said only "{...}: no such file": the envelope pasted where
+    # a file name goes. The message now says how to give it, on standard input (-).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    pasted = '{"version": "1.0", "request": {"type": "LaunchRequest"}}'
+    code, _, err = run("replay", "examples.weather.app:skill", pasted)
+    assert code == 2
+    assert "no such file" in err
+    assert "JSON text, not a file name: give it on standard input (-)" in err
+    code, _, err = run("replay", "examples.weather.app:skill", "missing.json")
+    assert code == 2 and "JSON text" not in err  # (a file name stays a file name)

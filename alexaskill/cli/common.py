@@ -52,7 +52,9 @@ def read_input(path: str, *, label: str, what: str) -> bytes:
         with open(path, "rb") as file:
             data = file.read(limit + 1)
     except FileNotFoundError:
-        raise UsageError(f"{label}: no such file") from None
+        pasted = path.lstrip()[:1] in ("{", "[")  # (an envelope pasted where a name goes)
+        hint = "; this is JSON text, not a file name: give it on standard input (-)"
+        raise UsageError(f"{label}: no such file{hint if pasted else ''}") from None
     except IsADirectoryError:
         raise UsageError(f"{label}: is a directory") from None
     except OSError as exc:
