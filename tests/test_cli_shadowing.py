@@ -104,3 +104,25 @@ def test_a_failure_raised_from_the_shadowed_import_is_named(tmp_path: Path) -> N
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
     assert "queue.py shadows the standard library's module queue" in done.stderr
+
+
+def test_the_skill_s_own_import_of_its_own_module_is_not_called_shadowing(
+    tmp_path: Path,
+) -> None:
+    # A secrets.py of the skill's keys, imported on purpose by the skill: a name it lacks was
+    # said as "secrets.py shadows the standard library's module secrets, which the framework
+    # needs", hiding the missing name (no framework import had failed).
+    (tmp_path / "secrets.py").write_text("API_KEY = 'k'\n")
+    (tmp_path / "skillapp.py").write_text("from secrets import API_TOKEN\n" + SKILL)
+    done = subprocess.run(
+        [*COMMAND, "model", "skillapp:skill", "--invocation", "weather helper"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "shadows" not in done.stderr
+    assert "cannot import name 'API_TOKEN' from 'secrets'" in done.stderr
+    assert "skillapp.py:1)" in done.stderr  # (where the skill imports it)

@@ -22,13 +22,17 @@ def _own_file(module: ModuleType) -> Path | None:
     file = getattr(module, "__file__", None)
     if not isinstance(file, str):
         return None
-    path = os.path.realpath(file)
+    return Path(file) if _own_path(os.path.realpath(file)) else None
+
+
+def _own_path(path: str) -> bool:
+    """Whether the real ``path`` lies outside Python's prefixes and any installed packages."""
     installed = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     if any(path.startswith(prefix + os.sep) for prefix in installed):
-        return None
-    if f"{os.sep}site-packages{os.sep}" in path or f"{os.sep}dist-packages{os.sep}" in path:
-        return None
-    return Path(file)
+        return False
+    return not (
+        f"{os.sep}site-packages{os.sep}" in path or f"{os.sep}dist-packages{os.sep}" in path
+    )
 
 
 def shadowing_problem(exc: BaseException) -> str | None:
@@ -46,7 +50,7 @@ def shadowing_problem(exc: BaseException) -> str | None:
         top = (name or "").partition(".")[0]
         module = sys.modules.get(top) if top in sys.stdlib_module_names else None
         file = _own_file(module) if module is not None else None
-        if file is not None:
+        if file is not None and not _by_own_code(cause):
             shown = file.parent if file.name == "__init__.py" else file
             return (
                 f"{shown} shadows the standard library's module {top}, which the framework "
@@ -54,6 +58,23 @@ def shadowing_problem(exc: BaseException) -> str | None:
             )
         cause = cause.__cause__ or cause.__context__
     return None
+
+
+def _by_own_code(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised in the user's own code (a skill's ``from secrets import
+    API_TOKEN`` of its own secrets.py), not in the framework's, a package's or Python's."""
+    framework = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep
+    tb = exc.__traceback__
+    innermost = None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if not name.startswith("<"):  # (not <frozen importlib._bootstrap>)
+            innermost = name
+        tb = tb.tb_next
+    if innermost is None:
+        return False
+    path = os.path.realpath(innermost)
+    return not path.startswith(framework) and _own_path(path)
 
 
 def stdlib_named(module: ModuleType, target: str, attribute: str) -> str | None:
