@@ -126,3 +126,20 @@ def test_the_skill_s_own_import_of_its_own_module_is_not_called_shadowing(
     assert "shadows" not in done.stderr
     assert "cannot import name 'API_TOKEN' from 'secrets'" in done.stderr
     assert "skillapp.py:1)" in done.stderr  # (where the skill imports it)
+
+
+def test_an_import_error_naming_no_string_is_said_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ImportError(name=...) takes any object (a module, by a slip): the check for a shadowed
+    # module raised AttributeError ('module' object has no attribute 'partition'), a traceback.
+    (tmp_path / "oddimport_probe_app.py").write_text(
+        "import json\nraise ImportError('no backend', name=json)\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    err = io.StringIO()
+    argv = ["model", "oddimport_probe_app:skill", "--invocation", "weather helper"]
+    assert main(argv, stderr=err) == 2
+    assert "ImportError: no backend" in err.getvalue()
+    assert err.getvalue().count("\n") == 1, err.getvalue()

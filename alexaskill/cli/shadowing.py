@@ -44,10 +44,10 @@ def shadowing_problem(exc: BaseException) -> str | None:
     while cause is not None and id(cause) not in seen:
         seen.add(id(cause))
         named = getattr(cause, "obj", None) if isinstance(cause, AttributeError) else None
-        name = named.__name__ if isinstance(named, ModuleType) else None
+        name = getattr(named, "__name__", None) if isinstance(named, ModuleType) else None
         if isinstance(cause, ImportError):
-            name = cause.name
-        top = (name or "").partition(".")[0]
+            name = cause.name  # (any object a raise gave it)
+        top = name.partition(".")[0] if isinstance(name, str) else ""
         module = sys.modules.get(top) if top in sys.stdlib_module_names else None
         file = _own_file(module) if module is not None else None
         if file is not None and not _by_own_code(cause):
