@@ -439,3 +439,21 @@ def test_replay_json_names_the_directives_the_device_lacks(tmp_path: Path) -> No
     assert code == 0, out
     [record] = [json.loads(line) for line in out.splitlines()]
     assert record["unsupported"] == ["Alexa.Presentation.APL.RenderDocument"]
+
+
+def test_session_attributes_no_object_outside_a_session_are_not_said_lost_to_its_next() -> None:
+    # An AudioPlayer event is outside any session: its answer's attributes go nowhere whatever
+    # their shape, and there is no "next request in the session" to lose them.
+    from alexaskill.testing.answer_rules import answer_verdict
+
+    payload = {"version": "1.0", "sessionAttributes": "x", "response": {}}
+    event = RequestFactory().envelope("AudioPlayer.PlaybackStarted")
+    assert "session" not in event
+    refusal, [violation] = answer_verdict(event, 200, payload)
+    assert refusal is None
+    assert "next request" not in violation.fate, violation.fate
+    assert "outside a session" in violation.fate, violation.fate
+    # In a session, the wording stays.
+    launch = RequestFactory().envelope("LaunchRequest")
+    _, [in_session] = answer_verdict(launch, 200, payload)
+    assert in_session.fate == "lost: the next request in the session carries no attributes"

@@ -279,19 +279,24 @@ def answer_verdict(
         )
         for v in found
     )
-    return None, violations + _attributes_kept(payload, request.request)
+    return None, violations + _attributes_kept(payload, request)
 
 
-def _attributes_kept(payload: Mapping[str, Any], request: Any) -> tuple[RuleViolation, ...]:
+def _attributes_kept(payload: Mapping[str, Any], envelope: Any) -> tuple[RuleViolation, ...]:
     """``sessionAttributes`` that are no JSON object: no attributes the session can carry (its
     next request has none), a violation rather than a silent loss. JSON null is left out."""
     found = payload.get("sessionAttributes")
     if found is None or isinstance(found, Mapping):
         return ()
+    request = envelope.request
     shown = msgspec.json.encode(found).decode()
     shown = shown if len(shown) <= 40 else shown[:40] + "…"
     rule = f"sessionAttributes must be a JSON object, not {shown}"
-    fate = "lost: the next request in the session carries no attributes"
+    fate = (
+        "lost: the next request in the session carries no attributes"
+        if envelope.session is not None
+        else "ignored: the request is outside a session, so no request carries them on"
+    )
     dropped = ("sessionAttributes",)
     return (RuleViolation(request.type, dropped, rule, request_id=request.request_id, fate=fate),)
 
