@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,34 @@ def test_the_default_is_put_back_after_a_command() -> None:
         pytest.skip("the test runner handles SIGTERM itself")
     assert main(["request", "LaunchRequest"], stdout=io.StringIO()) == 0
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_a_handler_the_skill_sets_as_it_is_imported_is_not_undone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command put back SIG_DFL whatever the handler then was: a skill module's own SIGTERM
+    # handler (its stores flushed, say), set while the command ran, was silently removed.
+    from alexaskill.cli import main
+
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        pytest.skip("the test runner handles SIGTERM itself")
+    (tmp_path / "sigterm_probe_app.py").write_text(
+        "import signal\n"
+        "from alexaskill import Skill\n"
+        "def flush(signum, frame):\n"
+        "    raise SystemExit(0)\n"
+        "signal.signal(signal.SIGTERM, flush)\n"
+        "skill = Skill('amzn1.ask.skill.00000000-0000-0000-0000-000000000000')\n"
+        "skill.launch(lambda: 'Hello')\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setitem(sys.modules, "sigterm_probe_app", None)
+    monkeypatch.delitem(sys.modules, "sigterm_probe_app")
+    try:
+        argv = ["model", "sigterm_probe_app:skill", "--invocation", "weather helper"]
+        assert main(argv, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+        handler = signal.getsignal(signal.SIGTERM)
+        assert getattr(handler, "__name__", None) == "flush", handler
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)

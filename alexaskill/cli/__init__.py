@@ -214,7 +214,8 @@ def _terminable(command: str) -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if signal.getsignal(signal.SIGTERM) is _terminated:  # (not one the skill set since)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _silence_stdout() -> None:
