@@ -1344,3 +1344,22 @@ def test_chat_url_says_session_attributes_that_are_no_object_are_lost(
         "request in the session carries no attributes (sessionAttributes must be a JSON object, "
         "not [1,2])\n"
     ) in out
+
+
+def test_the_skill_s_cancellation_words_are_put_back_when_closing_chat_is_interrupted(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A second Ctrl-C while chat closes its client (it waits for the handlers it cancels) left
+    # the skill saying "Ctrl-C: the user interrupted chat" of a server's shutdown afterwards.
+    from alexaskill.testing import TestClient
+
+    closing = TestClient.__exit__
+
+    def interrupted(self: TestClient, *exc: object) -> None:
+        closing(self, *exc)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(TestClient, "__exit__", interrupted)
+    code, out, err = chat(monkeypatch, "open the cafe\n", "cafe:skill", "--invocation", "the cafe")
+    assert code == 130, out + err
+    assert "_cancelled_because" not in vars(sys.modules["cafe"].skill)

@@ -144,8 +144,7 @@ class _Chat:
         else:
             if self.client is None:
                 assert self.skill is not None
-                # As Alexa hears it: a handler that raises is the spoken apology (and its
-                # traceback on stderr), not the end of the chat.
+                # A handler that raises is Alexa's spoken apology, not the end of the chat.
                 self.client = TestClient(
                     self.skill,
                     skill_id=self.skill_id(),
@@ -185,8 +184,10 @@ class _Chat:
 
     def close(self) -> None:
         if self.client is not None:
-            self.client.__exit__(None, None, None)
-            vars(self.skill).pop("_cancelled_because", None)  # (the skill's own again)
+            try:
+                self.client.__exit__(None, None, None)
+            finally:  # (a second Ctrl-C as it closes, too)
+                vars(self.skill).pop("_cancelled_because", None)  # (the skill's own again)
         if self.transport is not None:
             self.transport.close()
 
