@@ -32,18 +32,19 @@ COMMAND = [
 ]
 
 
+def command_in(directory: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``alexaskill ARGV`` run as the console script runs it, in ``directory``."""
+    return subprocess.run(
+        [*COMMAND, *argv], cwd=directory, capture_output=True, text=True, timeout=60
+    )
+
+
 @pytest.mark.parametrize("shadow", ["http.py", "asyncio.py", "http/__init__.py"])
 def test_a_file_that_shadows_a_module_serve_needs_is_named(tmp_path: Path, shadow: str) -> None:
     (tmp_path / "skillapp.py").write_text(SKILL)
     (tmp_path / shadow).parent.mkdir(exist_ok=True)
     (tmp_path / shadow).write_text("value = 1\n")
-    done = subprocess.run(
-        [*COMMAND, "serve", "skillapp:skill", "--port", "0"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = command_in(tmp_path, "serve", "skillapp:skill", "--port", "0")
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr  # (http.py was a traceback, asyncio.py too)
@@ -94,13 +95,7 @@ def test_a_failure_raised_from_the_shadowed_import_is_named(tmp_path: Path) -> N
         [*COMMAND, "request", "LaunchRequest"], capture_output=True, text=True, timeout=60
     )
     (tmp_path / "launch.json").write_text(request.stdout)
-    done = subprocess.run(
-        [*COMMAND, "replay", "skillapp:skill", "launch.json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = command_in(tmp_path, "replay", "skillapp:skill", "launch.json")
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
     assert "queue.py shadows the standard library's module queue" in done.stderr
@@ -114,13 +109,7 @@ def test_the_skill_s_own_import_of_its_own_module_is_not_called_shadowing(
     # needs", hiding the missing name (no framework import had failed).
     (tmp_path / "secrets.py").write_text("API_KEY = 'k'\n")
     (tmp_path / "skillapp.py").write_text("from secrets import API_TOKEN\n" + SKILL)
-    done = subprocess.run(
-        [*COMMAND, "model", "skillapp:skill", "--invocation", "weather helper"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = command_in(tmp_path, "model", "skillapp:skill", "--invocation", "weather helper")
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
     assert "shadows" not in done.stderr
