@@ -254,3 +254,23 @@ def test_an_event_given_a_timestamp_was_made_and_sent_then() -> None:
     request = printed("AlexaSkillEvent.SkillEnabled", "--field", f"timestamp={stamp}")["request"]
     assert request["eventCreationTime"] == request["eventPublishingTime"] == stamp
     assert request["timestamp"] == stamp
+
+
+def test_an_event_is_made_and_sent_at_the_requests_own_time_when_the_clock_ticks_between(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The event's times and the request's timestamp were two readings of the clock: a second
+    # passing between them (a loaded machine) made them differ, and the event sent after the
+    # request was made. A clock that ticks a second at each reading shows it every time.
+    from alexaskill.testing import request_defaults, requests
+
+    real = requests.timestamp
+    ticks = iter(range(60))
+
+    def ticking(now: Any = None) -> str:
+        return real(now) if now is not None else f"2026-11-29T12:00:{next(ticks):02d}Z"
+
+    monkeypatch.setattr(requests, "timestamp", ticking)
+    monkeypatch.setattr(request_defaults, "timestamp", ticking)
+    request = printed("AlexaSkillEvent.SkillEnabled")["request"]
+    assert request["eventCreationTime"] == request["eventPublishingTime"] == request["timestamp"]

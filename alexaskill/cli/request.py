@@ -334,7 +334,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..models import GenericRequest, request_class
     from ..testing import DEFAULT_SKILL_ID, RequestFactory, intent_fields
     from ..testing.request_defaults import default_fields
-    from ..testing.requests import can_fulfill_fields, session_ended_fields
+    from ..testing.requests import can_fulfill_fields, session_ended_fields, timestamp
 
     _check_text(args)
     request_type: str = args.type
@@ -369,7 +369,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields[name] = text
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
-    fields = {**default_fields(request_type, fields), **fields}  # (what Alexa always sends with it)
+    # What Alexa always sends with the type; an event is made and sent at the request's time,
+    # read from the clock once (two readings may fall either side of a second).
+    made = datetime.datetime.now(datetime.UTC)
+    fields = {**default_fields(request_type, {"timestamp": timestamp(made), **fields}), **fields}
     if modelled and request_type.startswith(("AudioPlayer.", "PlaybackController.")):
         _audio_event(request_type, fields, interfaces)
     slots: dict[str, Any] = {}
@@ -428,7 +431,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         interfaces=interfaces,
     )
     held = {name: fields.pop(name) for name in ("self", "request_type", "now") if name in fields}
-    envelope = factory.envelope(request_type, **fields)  # (held: names of its own parameters)
+    # (held: names of its own parameters)
+    envelope = factory.envelope(request_type, now=made, **fields)
     envelope["request"].update(held)
     _check_fields(envelope, fields.keys() & {name for name, _ in pairs(args.field, "--field")})
     out.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
