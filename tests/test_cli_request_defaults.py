@@ -274,3 +274,15 @@ def test_an_event_is_made_and_sent_at_the_requests_own_time_when_the_clock_ticks
     monkeypatch.setattr(request_defaults, "timestamp", ticking)
     request = printed("AlexaSkillEvent.SkillEnabled")["request"]
     assert request["eventCreationTime"] == request["eventPublishingTime"] == request["timestamp"]
+
+
+def test_a_character_display_event_comes_from_a_device_declaring_aplt() -> None:
+    # An Alexa.Presentation.APLT.UserEvent (a character display's, an Echo Dot with clock)
+    # came from a device declaring AudioPlayer alone, which never sends one; its device has no
+    # screen, so no Viewport either.
+    context = printed("Alexa.Presentation.APLT.UserEvent")["context"]
+    assert list(context["System"]["device"]["supportedInterfaces"]) == [
+        "AudioPlayer",
+        "Alexa.Presentation.APLT",
+    ]
+    assert "Viewport" not in context

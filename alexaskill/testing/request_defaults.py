@@ -168,9 +168,11 @@ _DEFAULTS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
 }
 
 #: The interfaces a device sending requests of a type declares, when none are given: an APL
-#: event comes from a screen with APL, an ElementSelected from one with Display.
+#: event comes from a screen with APL, an APLT one from a character display (no screen), an
+#: ElementSelected from a screen with Display.
 _INTERFACES: Final = {
     "Alexa.Presentation.APL.": ("AudioPlayer", "Alexa.Presentation.APL"),
+    "Alexa.Presentation.APLT.": ("AudioPlayer", "Alexa.Presentation.APLT"),
     "Display.": ("AudioPlayer", "Display"),
 }
 
