@@ -423,3 +423,15 @@ def test_load_request_refuses_what_is_neither_a_path_nor_json_data() -> None:
         load_request(10**6)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^the envelope given: not JSON data, .*date"):
         load_request({"request": {"type": "LaunchRequest", "on": datetime.date(2026, 12, 3)}})
+
+
+def test_load_request_reads_a_file_named_like_json_text_that_exists(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Text in braces is taken for JSON text only when no such file exists: a file named "{x}"
+    # is read, as any path.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "{x}").write_text('{"request": {"type": "LaunchRequest"}}')
+    assert load_request("{x}") == {"request": {"type": "LaunchRequest"}}
+    with pytest.raises(ValueError, match=r"^'\{y\}' is JSON text"):
+        load_request("{y}")
