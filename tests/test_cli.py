@@ -1147,3 +1147,18 @@ def test_replay_given_json_text_for_a_file_says_to_use_standard_input(
     assert "JSON text, not a file name: give it on standard input (-)" in err
     code, _, err = run("replay", "examples.weather.app:skill", "missing.json")
     assert code == 2 and "JSON text" not in err  # (a file name stays a file name)
+
+
+@pytest.mark.parametrize("stdin", ['"missing.json"', '"hello.json"', '["hello.json"]'])
+def test_replay_of_a_json_string_on_standard_input_is_no_request(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, stdin: str
+) -> None:
+    # A JSON string read from standard input went to load_request as a path: a file it names
+    # was replayed ("hello.json"), and one missing was a FileNotFoundError traceback.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code, out, err = run("replay", "skillapp:skill", "-")
+    assert (code, out) == (2, "")
+    assert err == (
+        "alexaskill replay: error: standard input: not an Alexa request envelope "
+        "(no 'request' object)\n"
+    )

@@ -137,6 +137,8 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
         except RecursionError:
             raise UsageError("standard input: not JSON (nested too deeply)") from None
         try:
+            if not isinstance(document, dict):  # (a JSON string is no path to a file)
+                raise ValueError("not an object")
             loaded.append((label, load_request(document)))
         except (TypeError, ValueError):
             raise UsageError(f"standard input: {_not_an_envelope(document)}") from None
