@@ -369,9 +369,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields[name] = text
         except RecursionError:
             raise UsageError(f"--field {name}: JSON nested too deeply") from None
-    # What Alexa always sends with the type; an event is made and sent at the request's time,
-    # read from the clock once (two readings may fall either side of a second).
-    made = datetime.datetime.now(datetime.UTC)
+    made = datetime.datetime.now(datetime.UTC)  # (one reading: an event's times are the request's)
     fields = {**default_fields(request_type, {"timestamp": timestamp(made), **fields}), **fields}
     if modelled and request_type.startswith(("AudioPlayer.", "PlaybackController.")):
         _audio_event(request_type, fields, interfaces)
@@ -431,8 +429,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         interfaces=interfaces,
     )
     held = {name: fields.pop(name) for name in ("self", "request_type", "now") if name in fields}
-    # (held: names of its own parameters)
-    envelope = factory.envelope(request_type, now=made, **fields)
+    envelope = factory.envelope(request_type, now=made, **fields)  # (held: its parameters' names)
     envelope["request"].update(held)
     _check_fields(envelope, fields.keys() & {name for name, _ in pairs(args.field, "--field")})
     out.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
