@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -11,13 +10,14 @@ from typing import Any, cast
 
 import pytest
 
-from alexaskill.cli import main
 from alexaskill.models import (
     AlexaSkillEventRequest,
     HouseholdListEventRequest,
     ReminderEventRequest,
     decode_envelope,
 )
+
+from .test_cli import run
 
 APP = """
 from alexaskill import Skill
@@ -29,12 +29,6 @@ skill = Skill("amzn1.ask.skill.11111111-1111-1111-1111-111111111111")
 def launch():
     return "hello"
 """
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
