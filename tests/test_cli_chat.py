@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,16 @@ def chat(monkeypatch: pytest.MonkeyPatch, stdin: str, *argv: str) -> tuple[int, 
     out, err = io.StringIO(), io.StringIO()
     code = main(["chat", *argv], stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
+
+
+def chat_with_server(
+    monkeypatch: pytest.MonkeyPatch, answer: Callable[..., httpx.Response], stdin: str
+) -> tuple[int, str, str]:
+    """`chat` ``--url`` a server whose answers ``answer(transport, request)`` makes (httpx's
+    transport patched: nothing listens), with the pizza model, the user typing ``stdin``."""
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", answer)
+    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
+    return chat(monkeypatch, stdin, *argv)
 
 
 def test_a_conversation_piped_in(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -721,9 +731,7 @@ def test_chat_url_to_a_server_too_slow_to_answer_says_so(
     def no_answer(self: object, request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", no_answer)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, no_answer, "open pizza palace\n")
     assert (code, err) == (0, "")
     assert "  no answer within 15 s (Alexa gives up after about 8 s)\n" in out
     assert "HTTP 0" not in out and "ReadTimeout" not in out
@@ -1011,9 +1019,7 @@ def test_chat_url_plays_nothing_of_an_answer_alexa_refuses_for_its_ssml(
         response = {"outputSpeech": speech, "directives": [play], "shouldEndSession": True}
         return httpx.Response(200, json={"version": "1.0", "response": response}, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", a_broken_answer)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "open pizza palace\n/player\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, a_broken_answer, "open pizza palace\n/player\n")
     assert (code, err) == (0, "")
     assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
     assert out.endswith("> /player\n  player:     IDLE\n"), out
@@ -1029,9 +1035,7 @@ def test_chat_url_to_a_server_answering_json_nested_too_deeply_is_a_refused_answ
     def nested(self: object, request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"[" * 100_000, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", nested)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, nested, "open pizza palace\n")
     assert (code, err) == (0, "")
     assert "RecursionError" not in out
     assert "HTTP 200 with a body that is not a JSON object: Alexa says there was a problem" in out
@@ -1062,9 +1066,7 @@ def test_chat_url_to_a_server_answering_ill_shaped_parts_does_not_fail_the_turn(
     def ill_shaped(self: object, request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", ill_shaped)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, ill_shaped, "open pizza palace\n")
     assert (code, err) == (0, "")
     assert "the turn failed" not in out
     assert out.endswith(shown), out
@@ -1082,9 +1084,7 @@ def test_chat_url_sends_the_error_ending_in_the_session_of_the_failed_answer(
         bodies.append(json.loads(request.content))
         return httpx.Response(500, text="boom", request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", fails)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "open pizza palace\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, fails, "open pizza palace\n")
     assert (code, err) == (0, "")
     assert "  → SessionEndedRequest ERROR INVALID_RESPONSE\n" in out
     failed, ended = bodies
@@ -1116,9 +1116,9 @@ def test_chat_url_refuses_an_answer_the_app_refuses_and_shows_violations(
             answer = {"outputSpeech": {"type": "PlainText", "text": "Next one."}}
         return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "open pizza palace\n/launch\n/button next\n", *argv)
+    code, out, err = chat_with_server(
+        monkeypatch, skill, "open pizza palace\n/launch\n/button next\n"
+    )
     assert (code, err) == (0, ""), out
     refused, _, taken = out.partition("> /launch")
     assert "  Alexa:      There was a problem with the requested skill's response.\n" in refused
@@ -1146,9 +1146,9 @@ def test_chat_url_says_a_directive_the_device_lacks_the_interface_of(
         answer = {"outputSpeech": speech, "directives": [apl], "shouldEndSession": False}
         return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "open pizza palace\n/device screen\n/launch\n", *argv)
+    code, out, err = chat_with_server(
+        monkeypatch, skill, "open pizza palace\n/device screen\n/launch\n"
+    )
     assert (code, err) == (0, ""), out
     speaker, _, screen = out.partition("> /device screen")
     assert (
@@ -1174,9 +1174,7 @@ def test_chat_url_does_not_show_an_answer_to_session_ended_request_as_heard(
         body = {"version": "1.0", "sessionAttributes": {"turns": 1}, "response": answer}
         return httpx.Response(200, json=body, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "/launch\n/end\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, skill, "/launch\n/end\n")
     assert (code, err) == (0, ""), out
     assert out.split("> /end\n", 1)[1] == (
         "  → SessionEndedRequest USER_INITIATED\n"
@@ -1202,9 +1200,7 @@ def test_chat_says_a_reprompt_is_never_played_when_should_end_session_is_left_ou
             answer["shouldEndSession"] = next(ends)
         return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "/device screen\n/launch\n/launch\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, skill, "/device screen\n/launch\n/launch\n")
     assert (code, err) == (0, ""), out
     left_out, kept_open = out.split("> /launch\n")[1:]
     assert (
@@ -1225,9 +1221,7 @@ def test_chat_url_shows_no_speech_for_ssml_that_is_null(
         answer = {"outputSpeech": {"type": "SSML", "ssml": None}, "shouldEndSession": False}
         return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "/launch\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, skill, "/launch\n")
     assert (code, err) == (0, ""), out
     assert "  Alexa:      There was a problem with the requested skill's response.\n" in out
     assert "None" not in out, out
@@ -1249,9 +1243,7 @@ def test_chat_url_goes_on_when_a_server_that_answered_stops_answering(
         answer = {"outputSpeech": speech, "shouldEndSession": False}
         return httpx.Response(200, json={"version": "1.0", "response": answer}, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "/launch\n/launch\n/launch\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, skill, "/launch\n/launch\n/launch\n")
     assert (code, err) == (0, ""), out
     _, down, again = out.split("> /launch\n")[1:]
     assert "  cannot connect to http://192.0.2.1:8000/: is the server running?" in down
@@ -1274,9 +1266,7 @@ def test_chat_url_an_answer_to_session_ended_request_of_no_object_fails_no_chat(
         body = {"version": "1.0", "response": answer if sent == "LaunchRequest" else ["Bye."]}
         return httpx.Response(200, json=body, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "/launch\n/end\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, skill, "/launch\n/end\n")
     assert (code, err) == (0, ""), out
     assert out.split("> /end\n", 1)[1] == (
         "  → SessionEndedRequest USER_INITIATED\n  session:    ended\n"
@@ -1334,9 +1324,7 @@ def test_chat_url_says_session_attributes_that_are_no_object_are_lost(
         body = {"version": "1.0", "sessionAttributes": [1, 2], "response": answer}
         return httpx.Response(200, json=body, request=request)
 
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", skill)
-    argv = ("--model", MODEL_FILE, "--url", "http://192.0.2.1:8000/", "--skill-id", "x")
-    code, out, err = chat(monkeypatch, "open pizza palace\nwhere is my order\n", *argv)
+    code, out, err = chat_with_server(monkeypatch, skill, "open pizza palace\nwhere is my order\n")
     assert (code, err) == (0, ""), out
     assert carried == [{}, {}]
     assert (
