@@ -66,6 +66,13 @@ def value(text: str, slot_type: str, **options: Any) -> str | None:
     return None if found is None else found.get("value")
 
 
+def values(text: str, slot_type: str) -> list[str] | None:
+    """The values of a multiple-value slot of ``slot_type`` that ``text`` fills (a list of
+    them), or None when it fills none."""
+    found = slot(text, slot_type, multiple=True)
+    return None if found is None else [item["value"] for item in found["slotValue"]["values"]]
+
+
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
@@ -1674,9 +1681,7 @@ def test_values_said_with_and_among_other_values_of_a_multiple_value_slot(
 ) -> None:
     # A value said with "and" was read whole only when it was the only one: "one hundred and
     # five and six" was 100, 5, 6, and "an hour and a half or ten minutes" no reading.
-    found = slot(said, slot_type, multiple=True)
-    assert found is not None
-    assert [item["value"] for item in found["slotValue"]["values"]] == expected
+    assert values(said, slot_type) == expected
 
 
 @pytest.mark.parametrize(
@@ -1693,9 +1698,7 @@ def test_a_value_said_with_and_is_read_from_the_left_in_a_multiple_value_slot(
     # Of two readings with as many values, the later parts were joined: "an hour and ten
     # minutes and an hour" was PT1H and "ten minutes and an hour" (PT1H10M), the value said
     # first losing its minutes to the one said after it.
-    found = slot(said, "AMAZON.DURATION", multiple=True)
-    assert found is not None
-    assert [item["value"] for item in found["slotValue"]["values"]] == expected
+    assert values(said, "AMAZON.DURATION") == expected
 
 
 @pytest.mark.parametrize(
@@ -1711,9 +1714,7 @@ def test_an_oh_inside_a_value_of_a_multiple_value_slot_is_not_dropped(
 ) -> None:
     # The "oh" kept inside one value was dropped inside a list of them: "um one oh five and
     # six" was the numbers 15 and 6.
-    found = slot(said, slot_type, multiple=True)
-    assert found is not None
-    assert [item["value"] for item in found["slotValue"]["values"]] == expected
+    assert values(said, slot_type) == expected
 
 
 @pytest.mark.parametrize(
@@ -1730,9 +1731,7 @@ def test_durations_listed_smaller_first_stay_a_list_in_a_multiple_value_slot(
     # A list of durations became one value when its parts read as one in any order: "ten
     # minutes and an hour" was PT1H10M, though one duration is said largest unit first and a
     # multiple-value slot read it as PT10M and PT1H before values said with "and" were joined.
-    found = slot(said, "AMAZON.DURATION", multiple=True)
-    assert found is not None
-    assert [item["value"] for item in found["slotValue"]["values"]] == expected
+    assert values(said, "AMAZON.DURATION") == expected
     assert value("an hour and ten minutes", "AMAZON.DURATION", multiple=True) == "PT1H10M"
     assert value("ten minutes and an hour", "AMAZON.DURATION") == "PT1H10M"  # one value: as before
 
@@ -1753,9 +1752,7 @@ def test_a_list_with_a_comma_before_its_last_and_keeps_every_value(
     # The comma before "and" (the serial comma) left an empty value between them, so the slot
     # took only the values before it: "five, six, and seven" was 5 and 6, "seven" dropped
     # without a word, and "ham, cheese, and olives" no reading.
-    found = slot(said, slot_type, multiple=True)
-    assert found is not None
-    assert [item["value"] for item in found["slotValue"]["values"]] == expected
+    assert values(said, slot_type) == expected
 
 
 @pytest.mark.parametrize(
