@@ -97,7 +97,7 @@ class Downloads(Generic[T]):
         ):
             # NaN passed every comparison below and bounded nothing: max_downloads=nan refused
             # every download, failure_cache_size=nan (or inf) remembered failures without end.
-            if not _whole(count):
+            if not whole_count(count):
                 raise ValueError(f"{name} must be a whole number, not {count!r}")
         if max_downloads < 1:
             raise ValueError(f"max_downloads must be at least 1, not {max_downloads!r}")
@@ -274,8 +274,9 @@ class Downloads(Generic[T]):
             pass
 
 
-def _whole(count: float) -> bool:
-    """Whether ``count`` (a number) is a whole one: an int, or a float such as 4.0."""
+def whole_count(count: float) -> bool:
+    """Whether ``count`` (a number) is a whole one: an int, or a float such as 4.0. (Also
+    the verifier's check of its own counts.)"""
     return isinstance(count, int) or count.is_integer()  # (False for NaN and infinities)
 
 

@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import verification
 
-from ..downloads import Downloads, _whole
+from ..downloads import Downloads, whole_count
 from ..exceptions import (
     CertificateError,
     CertificateUrlError,
@@ -229,7 +229,7 @@ class Verifier:
                 MAX_TIMESTAMP_TOLERANCE,
             )
             tolerance = MAX_TIMESTAMP_TOLERANCE
-        if not _number(cache_size) or not _whole(cache_size) or cache_size < 1:  # (NaN, inf too)
+        if not _number(cache_size) or not whole_count(cache_size) or cache_size < 1:  # (NaN, inf)
             raise _ArgumentError(f"cache_size must be a whole number >= 1, not {cache_size!r}")
         if not _number(max_chain_size) or not 1 <= max_chain_size < float("inf"):
             raise _ArgumentError(
