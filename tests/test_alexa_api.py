@@ -1387,3 +1387,31 @@ def test_a_redirect_says_it_was_not_followed_not_that_alexa_refused(status: int)
     assert caught.value.status == status
     assert "redirect" in message and "not followed" in message and "refused" not in message
     assert "elsewhere.example" not in message
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ({"at": "2026-12-01T07:30"}, r"at= is a datetime.*not a str"),
+        ({"at": dt.date(2026, 12, 1)}, r"at= is a datetime.*not a date"),
+        ({"after": 300}, r"after= is a timedelta.*not a int"),
+        ({"at": dt.datetime(2026, 12, 1), "recurrence": [7]}, r"recurrence.*rules.*not a int"),
+    ],
+)
+def test_a_reminder_time_of_the_wrong_type_is_a_type_error_that_says_what_to_give(
+    options: dict[str, Any], said: str
+) -> None:
+    # after=300 (seconds, as one writes it) was AttributeError: 'int' object has no attribute
+    # 'total_seconds'; at="…" a str's 'tzinfo'; a rule that is no str was sent (to the fake).
+    raw = RequestFactory().intent("Remind")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=FakeAlexaApi())
+    with pytest.raises(TypeError, match=said):
+        _run(api.create_reminder("Stretch", **options))
+
+
+def test_a_reminder_token_that_is_no_str_is_a_type_error() -> None:
+    # It was quote()'s "quote_from_bytes() expected bytes", which names nothing of the skill's.
+    raw = RequestFactory().intent("Delete")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=FakeAlexaApi())
+    with pytest.raises(TypeError, match=r"delete_reminder.*alert_token.*str, not a int"):
+        _run(api.delete_reminder(5))  # type: ignore[arg-type]

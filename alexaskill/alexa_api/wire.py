@@ -89,6 +89,27 @@ def _absolute_trigger(at: _dt.datetime, recurrence: Sequence[str]) -> dict[str, 
     return trigger
 
 
+def _check_types(at: object, after: object, recurrence: Sequence[object]) -> None:
+    """`TypeError` naming what to give for an ``at``, ``after`` or rule of another type (an
+    ``after=300`` of seconds would fail as an int's missing ``total_seconds``)."""
+    if at is not None and not isinstance(at, _dt.datetime):
+        raise TypeError(
+            "a reminder's at= is a datetime (datetime(2026, 12, 1, 7, 30), in the device's "
+            f"time zone without tzinfo), not a {type(at).__name__}"
+        )
+    if after is not None and not isinstance(after, _dt.timedelta):
+        raise TypeError(
+            "a reminder's after= is a timedelta (timedelta(minutes=5)), not a "
+            f"{type(after).__name__}"
+        )
+    for rule in recurrence:
+        if not isinstance(rule, str):
+            raise TypeError(
+                "a reminder's recurrence is a list of rules, each a str ('FREQ=DAILY;BYHOUR=7'), "
+                f"not a {type(rule).__name__}"
+            )
+
+
 def reminder_body(
     text: str,
     at: _dt.datetime | None,
@@ -102,12 +123,14 @@ def reminder_body(
     """The body of Amazon's "create a reminder" call (`AlexaApi.create_reminder` documents it).
 
     `ValueError` for a reminder Amazon would refuse: no text, both or neither of ``at`` and
-    ``after``, a delay that is not positive, a recurrence without ``at``.
+    ``after``, a delay that is not positive, a recurrence without ``at``; `TypeError` for an
+    ``at`` that is no datetime, an ``after`` no timedelta, a rule no str.
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a reminder needs non-empty text")
     if isinstance(recurrence, str):
         raise ValueError("recurrence is a list of rules, e.g. ['FREQ=DAILY;BYHOUR=7']")
+    _check_types(at, after, recurrence)
     if at is not None and after is None:
         trigger = _absolute_trigger(at, recurrence)
     elif after is not None and at is None:

@@ -92,6 +92,11 @@ class RecordsApi(RequestApi):
 
     async def delete_reminder(self, alert_token: str) -> bool:
         """Delete a reminder; False when Amazon knows no such reminder (404)."""
+        if alert_token is not None and not isinstance(alert_token, str):
+            raise TypeError(
+                "delete_reminder takes the reminder's alert_token, a str, not a "
+                f"{type(alert_token).__name__}"
+            )
         if not alert_token:
             raise ValueError("delete_reminder needs the reminder's alert_token")
         # Here: urllib.parse (and the ipaddress it loads) is milliseconds of a cold start.
