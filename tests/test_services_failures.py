@@ -416,3 +416,29 @@ def test_call_sync_lets_a_runtime_error_of_the_method_itself_through() -> None:
             await anyio.to_thread.run_sync(api.call_sync, broken)
 
     anyio.run(main)
+
+
+def test_the_pages_of_in_skill_products_share_one_timeout() -> None:
+    # Each page had the whole timeout: ten pages of 1.9 s each were 19 s, no AlexaApiTimeout,
+    # where the docs say a call "slower than timeout (the whole call)" raises it.
+    from alexaskill import AlexaApiTimeout
+
+    pages: list[str] = []
+
+    class SlowPages:
+        async def alexa_api_call(self, *args: Any) -> tuple[int, bytes]:
+            pages.append("page")
+            await anyio.sleep(0.2)  # three pages take 0.6 s at least, past the 0.5 s given
+            n = len(pages)
+            body = {"inSkillProducts": [], "isTruncated": True, "nextToken": f"page-{n + 1}"}
+            return 200, json.dumps(body).encode()
+
+    raw = RequestFactory().intent("Ask")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=SlowPages(), timeout=0.5)
+
+    async def main() -> None:
+        with pytest.raises(AlexaApiTimeout, match=r"in_skill_products.*0\.5 s"):
+            await api.in_skill_products()
+
+    anyio.run(main)
+    assert len(pages) <= 3

@@ -190,6 +190,7 @@ class RequestApi:
         unauthorized_means_consent: bool = False,
         changes: bool = False,
         refused_note: str = "",
+        timeout: float | None = None,
     ) -> Any:
         """One request: the decoded answer, or None for "not set" (204); failures raise.
 
@@ -199,7 +200,8 @@ class RequestApi:
 
         A refusal for ``scope`` is `PermissionRequired` (the consent card) only if the request
         does not say the user granted it; if it does, an `AlexaApiError` and a WARNING (with
-        ``refused_note``, the likely reason), whichever API refused.
+        ``refused_note``, the likely reason), whichever API refused. ``timeout``: the seconds
+        left to a call of several requests (`timeout`, by default).
         """
         if changes and self._answering is not None and self._answering.expired:
             raise AlexaApiError(
@@ -222,7 +224,7 @@ class RequestApi:
                 sent,
                 json,
                 params,
-                timeout=self.timeout,
+                timeout=self.timeout if timeout is None else timeout,
             )
         except RuntimeError as exc:
             # asyncio's "… is bound to a different event loop": an httpx client's pooled

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -21,7 +22,7 @@ from ..alexa_api import (
     is_loopback,
     reminder_body,
 )
-from ..exceptions import AlexaApiError
+from ..exceptions import AlexaApiError, AlexaApiTimeout
 from .base import RequestApi, _segment, _utcnow
 
 __all__ = ["RecordsApi"]
@@ -198,7 +199,7 @@ class RecordsApi(RequestApi):
         product_type: str | None = None,
     ) -> list[InSkillProduct]:
         """The skill's products as this user sees them, filtered if asked; every page (10 at
-        most: the products past them are left out, with a WARNING)."""
+        most: the products past them are left out, with a WARNING), all within `timeout`."""
         params: dict[str, str] = {}
         if entitled is not None:
             params["entitled"] = "ENTITLED" if entitled else "NOT_ENTITLED"
@@ -208,15 +209,10 @@ class RecordsApi(RequestApi):
             params["productType"] = product_type
         products: list[InSkillProduct] = []
         followed: set[str] = set()
+        # One timeout for all the pages: each its own would be ten times the call's.
+        give_up = time.monotonic() + self.timeout
         for _ in range(_MAX_PAGES):
-            page = await self._call(
-                "in_skill_products",
-                "GET",
-                "/v1/users/~current/skills/~current/inSkillProducts",
-                _Products,
-                params=params,
-                headers={"Accept-Language": self.locale},
-            )
+            page = await self._products_page(params, give_up, len(followed) + 1)
             if page is None:
                 return products
             products.extend(page.in_skill_products)
@@ -237,6 +233,31 @@ class RecordsApi(RequestApi):
             len(products),
         )
         return products
+
+    async def _products_page(
+        self, params: dict[str, str], give_up: float, number: int
+    ) -> _Products | None:
+        """One page of `in_skill_products`, within the time left of the call's `timeout`."""
+        try:
+            page: _Products | None = await self._call(
+                "in_skill_products",
+                "GET",
+                "/v1/users/~current/skills/~current/inSkillProducts",
+                _Products,
+                params=params,
+                headers={"Accept-Language": self.locale},
+                timeout=max(give_up - time.monotonic(), 0.001),
+            )
+        except AlexaApiTimeout:
+            pass
+        else:
+            return page
+        # Raised here: the page's own (its time left, in its message) is no context of it.
+        raise AlexaApiTimeout(
+            f"in_skill_products: no answer from Alexa's API within {self.timeout:g} s "
+            f"(page {number} of the products)",
+            operation="in_skill_products",
+        )
 
     async def in_skill_product(self, product_id: str) -> InSkillProduct | None:
         """One product as this user sees it; None when the skill has no such product (404)."""
