@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from .exceptions import ConfigurationError
+from .i18n_forms import warn_empty_forms
 from .i18n_numbers import has_numbers, localised, number_marks
 from .i18n_placeholders import check_count, describe, differences, fields, fill, misfits
 from .locales import ALEXA_LOCALES, check_locale, locale_problem, nearest_locale
@@ -374,6 +375,7 @@ class Translations:
                         how,
                         _MEND,
                     )
+                warn_empty_forms(source, getattr(parsed, "plural", None))  # (its .po, if any)
                 self._compiled[name] = data
             elif source.is_file():
                 uncompiled.append(str(source))

@@ -1079,3 +1079,72 @@ def test_a_big_endian_catalogs_plural_forms_are_checked_at_start(
     assert german.ngettext("{n} day in {city}", "{n} days in {city}", 1, city="Rom") == (
         "ein Tag in Rom"
     )
+
+
+FRENCH_PLURAL = "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;"
+
+
+def test_a_plural_form_left_empty_beside_filled_ones_is_logged_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # pybabel compile writes the English plural in an empty msgstr[…] of an entry whose other
+    # forms are filled, without an error: French users heard "2 days", and no log said so.
+    catalog(
+        tmp_path,
+        "fr",
+        """\
+        #, fuzzy
+        msgid "{n} week"
+        msgid_plural "{n} weeks"
+        msgstr[0] "{n} semaine"
+        msgstr[1] ""
+        msgstr[2] ""
+
+        msgid "{n} day"
+        msgid_plural "{n} days"
+        msgstr[0] "{n} jour"
+        msgstr[1] "{n} de jours"
+        msgstr[2] ""
+
+        msgid "{n} minute"
+        msgid_plural "{n} minutes"
+        msgstr[0] "{n} minute"
+        msgstr[1] "{n} de minutes"
+        msgstr[2] "{n} minutes"
+
+        msgid "{n} hour"
+        msgid_plural "{n} hours"
+        msgstr[0] ""
+        msgstr[1] ""
+        msgstr[2] ""
+
+        #~ msgid "{n} year"
+        #~ msgid_plural "{n} years"
+        #~ msgstr[0] "{n} an"
+        #~ msgstr[1] ""
+        #~ msgstr[2] ""
+        """,
+        FRENCH_PLURAL,
+    )
+    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        french = Translations(tmp_path).translator("fr-FR")
+    assert french.ngettext("{n} day", "{n} days", 2) == "2 days"  # what compile made of it
+    assert [record.getMessage() for record in caplog.records] == [
+        f"translations: {po}: msgstr[2] of '{{n}} day' is empty, beside forms filled: pybabel "
+        "compile puts the source text's plural there, and users of this catalog hear it (n=2, "
+        "say); fill it and compile again"
+    ]
+
+
+def test_empty_plural_forms_are_read_from_the_po_as_written() -> None:
+    from alexaskill.i18n_forms import empty_forms
+
+    po = (
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'
+        'msgctxt "ahead"\nmsgid "{n} day"\nmsgid_plural "{n} days"\n'
+        'msgstr[0] "{n} jour"\nmsgstr[1] ""\n"{n} de jours"\nmsgstr[2] ""\n'
+        'msgid ""\n"{n} week"\nmsgid_plural "{n} weeks"\nmsgstr[0] "{n} semaine"\n'
+        'msgstr[1] "{n} de semaines"\nmsgstr[2] ""'  # no blank lines, no final line break
+    )
+    assert list(empty_forms(po)) == [("{n} day", [2]), ("{n} week", [2])]
