@@ -192,3 +192,34 @@ def test_the_fake_refuses_one_string_as_its_permissions_and_reads_any_iterable_o
         api.permissions = Scope.EMAIL
     with pytest.raises(ValueError, match=r"permissions\[0\]"):
         api.permissions = [None]  # type: ignore[list-item]
+
+
+def _speak_words(api: FakeAlexaApi, request_id: str, words: str) -> httpx.Response:
+    body = {
+        "header": {"requestId": request_id},
+        "directive": {"type": "VoicePlayer.Speak", "speech": f"<speak>{words}</speak>"},
+    }
+    url = "https://api.amazonalexa.com/v1/directives"
+    request = httpx.Request("POST", url, json=body, headers={"Authorization": "Bearer t"})
+    return api.handle(request)
+
+
+def test_the_fake_refuses_progressive_responses_past_amazons_limits() -> None:
+    # ALEXA.md section 6: speech of 600 characters at most, five per request. The fake took a
+    # sixth, and any length, from a skill that sends them itself (one chat --url drives, say).
+    api = FakeAlexaApi()
+    with api.answering("amzn1.echo-api.request.1"):
+        taken = [_speak_words(api, "amzn1.echo-api.request.1", "Hi").status_code for _ in range(6)]
+        long = _speak_words(api, "amzn1.echo-api.request.1", "x" * 600)
+    assert taken == [204] * 5 + [400]
+    assert "at most 5" in _message(api.calls[5].answer)
+    assert long.status_code == 400
+    assert "600" in long.json()["message"]
+    # Another request has its own five; a long speech is refused by a fake no request marked.
+    with api.answering("amzn1.echo-api.request.2"):
+        assert _speak_words(api, "amzn1.echo-api.request.2", "Hi").status_code == 204
+    assert _speak_words(FakeAlexaApi(), "r", "x" * 600).status_code == 400
+
+
+def _message(answer: object) -> str:
+    return str(answer["message"]) if isinstance(answer, dict) else ""

@@ -62,9 +62,11 @@ from .api_calls import (
     _error,
     _keep,
     _newest,
+    _progressive_refused,
     _Raw,
     _reminder_problem,
     _retry_after,
+    _scopes,
     _shown,
     _stamp,
     _Throttled,
@@ -145,7 +147,7 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         self._call_count = 0
         self._late_count = 0
         #: The requests being answered, and those answered (`answering`).
-        self._answering: set[str] = set()
+        self._answering: dict[str, int] = {}  # (with their progressive responses taken)
         self._answered: dict[str, None] = {}  # oldest first, `_ANSWERED_KEPT` at most
         self._items: dict[str, list[ListItem]] = {}
         self._list_meta: dict[str, AlexaList] = {}
@@ -189,12 +191,12 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
         request was marked, a progressive response for a request never marked is refused too.
         """
         with self._lock:
-            self._answering.add(request_id)
+            self._answering.setdefault(request_id, 0)
         try:
             yield
         finally:
             with self._lock:
-                self._answering.discard(request_id)
+                self._answering.pop(request_id, None)
                 self._answered[request_id] = None
                 if len(self._answered) > _ANSWERED_KEPT:  # a long `serve --dev`: bounded
                     del self._answered[next(iter(self._answered))]
@@ -318,8 +320,13 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
             return _error(400, "INVALID_DIRECTIVE", "expected header.requestId and a Speak")
         request_id = header["requestId"]
         with self._lock:
-            if request_id in self._answering or not (self._answering or self._answered):
-                return 204, None  # being answered, or no request marked: the fake cannot tell
+            taken = self._answering.get(request_id)
+            if taken is not None or not (self._answering or self._answered):
+                # Being answered, or no request marked (the fake cannot tell): Amazon's limits.
+                refused = _progressive_refused(directive["speech"], taken or 0)
+                if refused is None and taken is not None:
+                    self._answering[request_id] = taken + 1
+                return refused or (204, None)
             answered = request_id in self._answered
         # Alexa's answer then, as skills have reported it: 403, "Unrecognized requestId".
         why = (
@@ -400,21 +407,6 @@ class FakeAlexaApi(ListsAndProducts, AccessCheck):
                 return _error(404, "NOT_FOUND", "no such reminder")
             self.reminders[:] = kept
         return 200, None
-
-
-def _scopes(value: object) -> tuple[str, ...]:
-    """``permissions`` as a tuple of scope names, read once (a generator, too). `ValueError`
-    for one string, whose characters would be the scopes (nothing granted, silently), and
-    for an entry that is no scope name."""
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValueError(
-            f"permissions {value!r}: a list of scopes, e.g. [Scope.GIVEN_NAME] (None: every one)"
-        )
-    scopes = tuple(value)
-    for index, scope in enumerate(scopes):
-        if not isinstance(scope, str) or not scope:
-            raise ValueError(f"permissions[{index}] is {scope!r}: a scope name (Scope.GIVEN_NAME)")
-    return scopes
 
 
 def _setting(name: str) -> _Handler:

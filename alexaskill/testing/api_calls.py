@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -122,6 +122,37 @@ def _reminder_problem(body: Any) -> tuple[str, str] | None:
         if not isinstance(entry, dict) or not entry.get("locale") or not entry.get("text"):
             return "INVALID_ALERT_INFO", "each content entry needs a locale and text"
     return None
+
+
+def _scopes(value: object) -> tuple[str, ...]:
+    """``permissions`` as a tuple of scope names, read once (a generator, too). `ValueError`
+    for one string, whose characters would be the scopes (nothing granted, silently), and
+    for an entry that is no scope name."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError(
+            f"permissions {value!r}: a list of scopes, e.g. [Scope.GIVEN_NAME] (None: every one)"
+        )
+    scopes = tuple(value)
+    for index, scope in enumerate(scopes):
+        if not isinstance(scope, str) or not scope:
+            raise ValueError(f"permissions[{index}] is {scope!r}: a scope name (Scope.GIVEN_NAME)")
+    return scopes
+
+
+def _progressive_refused(speech: str, taken: int) -> _Answer | None:
+    """Amazon's refusal (400) of a progressive response of ``speech`` after ``taken`` for its
+    request, past the limits of its "Send the User a Progressive Response" page; else None."""
+    # The limits `AlexaApi.progressive` checks before sending (a skill of alexaskill's never
+    # meets these): for a skill that sends them itself, in another process.
+    from ..services.progressive import MAX_PROGRESSIVE_RESPONSES, MAX_PROGRESSIVE_SPEECH
+
+    if len(speech) > MAX_PROGRESSIVE_SPEECH:
+        why = f"speech is {len(speech)} characters; at most {MAX_PROGRESSIVE_SPEECH}"
+    elif taken >= MAX_PROGRESSIVE_RESPONSES:
+        why = f"at most {MAX_PROGRESSIVE_RESPONSES} progressive responses per request"
+    else:
+        return None
+    return _error(400, "INVALID_DIRECTIVE", why)
 
 
 #: The faults `FakeAlexaApi` makes besides an HTTP error status (400 to 599): no answer in time,
