@@ -1342,3 +1342,36 @@ def test_the_transport_sends_the_error_ending_in_the_refused_answers_session(
     assert ended["session"]["new"] is False
     assert ended["session"]["attributes"] == {"a": 1} == refused["session"]["attributes"]
     assert transport.session is None
+
+
+def test_a_directive_dropped_for_the_device_is_in_the_turns_notes(pki: TestPKI) -> None:
+    # The app drops a directive for an interface the device does not declare (APL on a
+    # speaker) and logs it at WARNING; chat shows "dropped ..." for it, the simulator's page
+    # showed nothing: the screen the skill drew went missing without a word.
+    from alexaskill import Skill, ask
+    from alexaskill.simulator import with_simulator
+
+    skill = Skill("amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    render = {"type": "Alexa.Presentation.APL.RenderDocument", "token": "t", "document": {}}
+
+    @skill.intent("Draw", utterances=["draw it"])
+    def draw() -> Any:
+        return ask("Here it is. Anything else?", directives=[render])
+
+    with _client(with_simulator(skill, pki=pki)) as client:
+        spoken_to = turn(client, text="ask the skill to draw it")
+        screen = turn(
+            client,
+            text="ask the skill to draw it",
+            interfaces=["AudioPlayer", "Alexa.Presentation.APL"],
+        )
+    assert spoken_to["turn"]["notes"] == [
+        "dropped Alexa.Presentation.APL.RenderDocument: the device lacks "
+        "Alexa.Presentation.APL (the app drops what it cannot use)"
+    ]
+    [exchange] = spoken_to["turn"]["exchanges"]
+    assert "directives" not in exchange["response"]["response"]
+    # A device with the interface gets it, and nothing is noted.
+    assert "dropped" not in " ".join(screen["turn"]["notes"])
+    [exchange] = screen["turn"]["exchanges"]
+    assert exchange["response"]["response"]["directives"][0]["type"] == render["type"]

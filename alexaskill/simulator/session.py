@@ -101,6 +101,8 @@ class _Reply:
     json: Any
     #: What the app dropped from the answer for breaking Alexa's rules (logged at ERROR).
     violations: tuple[RuleViolation, ...] = ()
+    #: The directives the app dropped for an interface the device does not declare.
+    unsupported: tuple[str, ...] = ()
 
 
 @dataclass
@@ -189,7 +191,7 @@ class _Transport:
         finally:
             skill.on_handler_error = listener
         violations = tuple(v for v in heard if v.request_id == request_id)
-        return _Reply(status, payload, violations)
+        return _Reply(status, payload, violations, heard.unsupported(request_id))
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
@@ -376,6 +378,11 @@ class Simulation:
             for exchange in turn.exchanges
             for violation in getattr(exchange.reply, "violations", ())
         )
+        turn.notes.extend(
+            _dropped_note(type_)
+            for exchange in turn.exchanges
+            for type_ in getattr(exchange.reply, "unsupported", ())
+        )
         turn.notes.extend(call.late_note() for call in self._late_progressive())
         sent = self.transport.sent[first_sent:]
         del self.transport.sent[:]
@@ -422,6 +429,15 @@ class Simulation:
                 "attributes": session.get("attributes") or {},
             },
         }
+
+
+def _dropped_note(type_: str) -> str:
+    """The note of a directive the app dropped for the device (logged at WARNING), as chat
+    shows it: the page showed nothing where the directive went."""
+    from ..rules import directive_interface
+
+    lacked = directive_interface({"type": type_}) or "its interface"
+    return f"dropped {type_}: the device lacks {lacked} (the app drops what it cannot use)"
 
 
 @dataclass(frozen=True)
