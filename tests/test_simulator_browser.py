@@ -914,3 +914,33 @@ def test_a_second_enqueue_follows_the_last_stream_queued(page: Any) -> None:
     expect(last_turn(page).locator(".note")).to_have_text(
         "The device ignores the ENQUEUE of foghorn-2: it expects tide-1, but follows bell-5."
     )
+
+
+def test_a_card_image_that_is_not_https_is_not_shown(page: Any) -> None:
+    # Alexa shows card images from HTTPS URLs only (Amazon's card reference); the page loaded
+    # whatever the answer named (http:, a data: or javascript: URL) as if it would show.
+    from playwright.sync_api import expect
+
+    image = {"smallImageUrl": "http://images.example.com/a.png"}
+    card = {"type": "Standard", "title": "Plain", "text": "Over http.", "image": image}
+    exchange = {
+        "request": {"type": "LaunchRequest"},
+        "status": 200,
+        "response": {"version": "1.0", "response": {"card": card, "shouldEndSession": True}},
+    }
+    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
+    answered = {"turn": {"exchanges": [exchange], "notes": []}, "notes": [], "state": state}
+    page.route(
+        "**/_simulator/api/turn",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(answered)
+        ),
+    )
+    say(page, "open the lighthouse")
+    card_view = last_turn(page).locator(".card")
+    expect(card_view.locator(".card-text")).to_have_text("Over http.")
+    expect(card_view.locator(".card-image-refused")).to_contain_text(
+        "not shown: Alexa shows card images from HTTPS URLs only"
+    )
+    expect(card_view.locator(".card-image-refused")).to_contain_text(image["smallImageUrl"])
+    assert page.locator("img.card-image").count() == 0

@@ -336,11 +336,15 @@
         state.interfaces.includes("Alexa.Presentation.APL");
       const src = (wide ? image.largeImageUrl || image.smallImageUrl
         : image.smallImageUrl || image.largeImageUrl);
-      if (src) {
+      if (src && isHttps(src)) {
         view.append(el("img", {
           class: "card-image", src, alt: card.title ? `Image of the card ${card.title}` : "Card image",
           loading: "lazy",
         }));
+      } else if (src) {
+        // Amazon's card reference: images come from HTTPS URLs only; the page shows no other.
+        view.append(el("p", { class: "card-image-refused muted small" },
+          "Image not shown: Alexa shows card images from HTTPS URLs only, not ", String(src)));
       }
       if (card.text) view.append(el("p", { class: "card-text" }, card.text));
     } else if (card.type === "Simple") {
@@ -355,6 +359,14 @@
       view.append(jsonBlock(card, "Card JSON"));
     }
     return view;
+  }
+
+  function isHttps(url) {
+    try {
+      return new URL(String(url)).protocol === "https:";
+    } catch (error) {
+      return false; // no URL at all
+    }
   }
 
   function showOnScreen(card, directives) {
