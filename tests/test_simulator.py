@@ -1375,3 +1375,24 @@ def test_a_directive_dropped_for_the_device_is_in_the_turns_notes(pki: TestPKI) 
     assert "dropped" not in " ".join(screen["turn"]["notes"])
     [exchange] = screen["turn"]["exchanges"]
     assert exchange["response"]["response"]["directives"][0]["type"] == render["type"]
+
+
+def test_a_client_of_another_machine_is_warned_of_once(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `serve --dev --host 0.0.0.0` warns at start; an app given with_simulator() and served
+    # by uvicorn on another address said nothing, the simulator driven from the network.
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="alexaskill.security")
+    app = _served("skill", pki)
+    for client in (("127.0.0.1", 5000), ("::1", 5000), ("::ffff:127.0.0.1", 5000)):
+        with StarletteClient(app, base_url="http://localhost", client=client) as http:
+            assert http.get("/_simulator/api/info").status_code == 200
+    assert "not on this machine" not in caplog.text
+    with StarletteClient(app, base_url="http://localhost", client=("192.0.2.7", 5000)) as http:
+        assert http.get("/_simulator/api/info").status_code == 200
+        assert http.get("/_simulator/").status_code == 200
+    [record] = [r for r in caplog.records if "not on this machine" in r.getMessage()]
+    assert record.name == "alexaskill.security"
+    assert "192.0.2.7" in record.getMessage() and "127.0.0.1" in record.getMessage()

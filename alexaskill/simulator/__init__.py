@@ -58,6 +58,7 @@ class SimulatorApp:
         self.app = app
         #: The simulator's page and API.
         self.simulator = simulator
+        self._warned = False  # of a client on another machine (once)
 
     @property
     def routes(self) -> Any:
@@ -67,6 +68,9 @@ class SimulatorApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the simulator's paths, pass the rest (and the lifespan) to the app."""
         if scope["type"] == "http" and _is_simulator_path(scope):
+            if not self._warned and _remote(scope.get("client")):
+                self._warned = True
+                _warn_remote(scope["client"][0])
             await self.simulator(scope, receive, send)
             return
         if scope["type"] == "lifespan":
@@ -88,6 +92,30 @@ def _is_simulator_path(scope: Scope) -> bool:
     if root and path.startswith(root):
         path = path[len(root) :]
     return _under_prefix(path)
+
+
+def _remote(client: Any) -> bool:
+    """Whether ``client`` (the scope's) is an address of another machine (not a name, such
+    as a test client's, nor a Unix socket's None)."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(client[0])
+    except (TypeError, IndexError, ValueError):
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return not (mapped or address).is_loopback
+
+
+def _warn_remote(host: str) -> None:
+    from ..logs import security_logger
+
+    security_logger.warning(
+        "the simulator answered %s, not on this machine: whoever reaches the server can drive "
+        "the skill through it and read the requests the development key signs. Serve it on "
+        "127.0.0.1, or keep the port behind a firewall (said once)",
+        host,
+    )
 
 
 def _under_prefix(path: str) -> bool:
