@@ -1396,3 +1396,32 @@ def test_a_client_of_another_machine_is_warned_of_once(
     [record] = [r for r in caplog.records if "not on this machine" in r.getMessage()]
     assert record.name == "alexaskill.security"
     assert "192.0.2.7" in record.getMessage() and "127.0.0.1" in record.getMessage()
+
+
+def test_each_turn_names_the_examples_of_the_skill_and_locale_it_talks_to(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    # /api/info named what to try for the first skill in the first locale only: the page kept
+    # offering the first skill's samples once the user chose another skill, and the first
+    # locale's invocation name in another locale.
+    from starlette.applications import Starlette
+
+    from alexaskill import Skill, speak
+    from alexaskill.simulator import with_simulator
+
+    lighthouse = load_object(f"{SKILL_FILE}:skill")
+    other = Skill("amzn1.ask.skill.other")
+    other.intent("Hello", utterances=["say hello"])(lambda: speak("Hello from the other skill."))
+    app = Starlette(routes=[lighthouse.mount("/lighthouse"), other.mount("/other")])
+    with _client(with_simulator(app, pki=pki)) as http:
+        first = turn(http, text="ask the lighthouse how is the sea")
+        assert first["state"]["examples"][:2] == ["open the skill", "how is the sea"]
+        moved = turn(http, action="configure", skill=1)
+        assert moved["state"]["examples"] == ["open the skill", "say hello", "help", "stop"]
+    directory = tmp_path / "custom"
+    directory.mkdir()
+    model_file(directory / "en-US.json", ["how is the sea"])
+    model_file(directory / "en-GB.json", ["how is the sea"], invocation="sea light")
+    with _client(with_model(pki, directory)) as http:
+        spoken_in = turn(http, action="configure", locale="en-GB")
+        assert spoken_in["state"]["examples"][0] == "open sea light"

@@ -944,3 +944,32 @@ def test_a_card_image_that_is_not_https_is_not_shown(page: Any) -> None:
     )
     expect(card_view.locator(".card-image-refused")).to_contain_text(image["smallImageUrl"])
     assert page.locator("img.card-image").count() == 0
+
+
+def test_the_examples_offered_follow_the_skill_and_locale_talked_to(page: Any) -> None:
+    # The chips and the input's suggestions were the first skill's, in the first locale, for
+    # the page's whole life: another skill chosen, or a locale whose model has another
+    # invocation name, kept offering what that skill does not understand.
+    from playwright.sync_api import expect
+
+    chips = page.locator("#try button.chip")
+    expect(chips.first).to_have_text("open the skill")
+    examples = ["open the harbour", "ring the bell", "help", "stop"]
+    state = {
+        "locale": "en-GB",
+        "interfaces": ["AudioPlayer"],
+        "screen": False,
+        "session": None,
+        "examples": examples,
+    }
+    answered = {"turn": None, "notes": ["now speaking en-GB", "a new session"], "state": state}
+    page.route(
+        "**/_simulator/api/turn",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(answered)
+        ),
+    )
+    page.get_by_label("Locale").select_option("en-GB")
+    expect(chips).to_have_text(examples)
+    options = page.locator("#examples option")
+    assert [options.nth(i).get_attribute("value") for i in range(options.count())] == examples

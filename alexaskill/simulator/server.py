@@ -214,21 +214,10 @@ class Simulator:
         return sorted(declared.difference(self.locales))
 
     def _examples(self, index: int, locale: str) -> list[str]:
-        """What a user could say first: opening the skill, then samples without slots."""
-        try:
-            model = self._understander(index, locale).model
-        except Exception:  # the skill's model is broken: the turn will say why
-            return ["open the skill"]
-        # A model without an invocation name (the one built from the code) opens by any name.
-        said = [f"open {model.invocation}" if model.invocation else "open the skill"]
-        for intent in model.intents:
-            if intent.name.startswith("AMAZON."):
-                continue
-            sample = next((text for text in intent.samples if "{" not in text), None)
-            if sample is not None:
-                said.append(sample)
-        said.extend(("help", "stop"))
-        return said[:8]
+        """What a user could say first to skill ``index`` in ``locale`` (`examples`)."""
+        from .examples import examples
+
+        return examples(lambda: self._understander(index, locale))
 
     async def _turn(self, request: Any) -> dict[str, Any]:
         import anyio.to_thread
@@ -349,7 +338,11 @@ class Simulator:
         elif action == "new_session":
             simulation.new_session()
             notes.append("a new session: the next request starts it")
-        return {"turn": turn, "notes": notes, "state": simulation.state()}
+        return {"turn": turn, "notes": notes, "state": self._state(simulation, index)}
+
+    def _state(self, simulation: Simulation, index: int) -> dict[str, Any]:
+        """The simulation's state, with what to try saying to its skill in its locale."""
+        return {**simulation.state(), "examples": self._examples(index, simulation.locale)}
 
     def _device(
         self,
@@ -370,8 +363,9 @@ class Simulator:
         simulation = self._simulation(simulation_id, index, notes)
         if (locale, set(interfaces)) != (simulation.locale, set(simulation.interfaces)):
             notes.append(f"{event.name} of a device since changed: not sent")
-            return {"turn": None, "notes": notes, "state": simulation.state()}
-        return {"turn": simulation.device(event), "notes": notes, "state": simulation.state()}
+            return {"turn": None, "notes": notes, "state": self._state(simulation, index)}
+        turn = simulation.device(event)
+        return {"turn": turn, "notes": notes, "state": self._state(simulation, index)}
 
     def _configure(self, simulation: Simulation, locale: str, interfaces: list[str]) -> list[str]:
         from ..exceptions import ConfigurationError

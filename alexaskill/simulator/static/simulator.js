@@ -20,6 +20,7 @@
     held: null, // a stream Alexa paused at once to listen (a Play keeping the session open)
     lastToken: null, // the token of the last stream that played (the context's AudioPlayer)
     events: Promise.resolve(), // the audio player's events, sent one after another
+    examples: null, // the examples shown, as JSON
   };
 
   // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
@@ -678,6 +679,7 @@
       $("dialog-state").textContent = "none";
     }
     document.body.dataset.session = session ? "open" : "ended";
+    showExamples(s.examples);
   }
 
   // --- the API ------------------------------------------------------------------------------
@@ -897,16 +899,22 @@
       box.checked = state.interfaces.includes(box.value);
     }
     syncDeviceRadios();
-    const examples = $("examples");
-    const tryThese = $("try");
-    tryThese.append(el("span", { class: "muted small" }, "Try: "));
-    for (const example of info.examples) {
-      examples.append(el("option", { value: example }));
-      tryThese.append(el("button", {
-        type: "button", class: "chip", onclick: () => say(example),
-      }, example));
-    }
+    showExamples(info.examples);
     document.body.dataset.ready = "true";
+  }
+
+  // What to try saying, for the skill and locale the page talks to (each turn names them: the
+  // page's first ones are the first skill's, in the first locale).
+  function showExamples(examples) {
+    if (!Array.isArray(examples)) return;
+    const shown = JSON.stringify(examples);
+    if (state.examples === shown) return;
+    state.examples = shown;
+    $("examples").replaceChildren(...examples.map((example) => el("option", { value: example })));
+    $("try").replaceChildren(el("span", { class: "muted small" }, "Try: "),
+      ...examples.map((example) => el("button", {
+        type: "button", class: "chip", onclick: () => say(example),
+      }, example)));
   }
 
   function listen() {

@@ -1,0 +1,35 @@
+"""What the page offers the user to say first, for the skill and locale a page talks to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..understanding import Understander
+
+__all__ = ["examples"]
+
+_SHOWN = 8
+
+
+def examples(understander: Callable[[], Understander]) -> list[str]:
+    """Opening the skill, then a sample without slots of each intent of its own, help and stop.
+
+    ``understander`` gives the skill's model for the locale; a model that cannot be built
+    offers only "open the skill" (the turn says why it cannot be understood).
+    """
+    try:
+        model = understander().model
+    except Exception:
+        return ["open the skill"]
+    # A model without an invocation name (the one built from the code) opens by any name.
+    said = [f"open {model.invocation}" if model.invocation else "open the skill"]
+    for intent in model.intents:
+        if intent.name.startswith("AMAZON."):
+            continue
+        sample = next((text for text in intent.samples if "{" not in text), None)
+        if sample is not None:
+            said.append(sample)
+    said.extend(("help", "stop"))
+    return said[:_SHOWN]
