@@ -973,3 +973,27 @@ def test_the_examples_offered_follow_the_skill_and_locale_talked_to(page: Any) -
     expect(chips).to_have_text(examples)
     options = page.locator("#examples option")
     assert [options.nth(i).get_attribute("value") for i in range(options.count())] == examples
+
+
+def test_a_skill_that_did_not_answer_is_not_shown_as_an_http_status(page: Any) -> None:
+    # A turn the skill did not answer in time (status 0, no HTTP answer at all) read
+    # "HTTP 0: no answer from the skill ...", and its request "→ HTTP 0".
+    from playwright.sync_api import expect
+
+    reason = "no answer from the skill within 10 s (Alexa waits about 8 s)"
+    exchange = {"request": {"type": "LaunchRequest"}, "status": 0, "response": {"error": reason}}
+    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
+    answered = {"turn": {"exchanges": [exchange], "notes": []}, "notes": [], "state": state}
+    page.route(
+        "**/_simulator/api/turn",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(answered)
+        ),
+    )
+    say(page, "open the lighthouse")
+    skill = last_turn(page).locator(".msg.alexa")
+    expect(skill.locator(".error")).to_have_text(reason)
+    expect(skill.locator("details.raw summary")).to_have_text(
+        "Request and response: LaunchRequest → no answer"
+    )
+    expect(skill).not_to_contain_text("HTTP 0")

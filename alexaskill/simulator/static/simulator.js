@@ -541,9 +541,13 @@
     const view = el("div", { class: refused ? "msg alexa refused" : "msg alexa" });
     const who = el("span", { class: "who" }, refused ? "Skill (not heard)" : "Skill");
     view.append(who);
+    // Status 0: no HTTP answer at all (the skill did not answer in time).
+    const answered = exchange.status ? `HTTP ${exchange.status}` : "no answer";
     if (exchange.status !== 200) {
-      const reason = body && body.error ? `: ${body.error}` : "";
-      view.append(el("p", { class: "error" }, `HTTP ${exchange.status}${reason}`));
+      const reason = body && body.error ? String(body.error) : "";
+      const shown = !exchange.status ? reason || "No answer"
+        : reason ? `${answered}: ${reason}` : answered;
+      view.append(el("p", { class: "error" }, shown));
     } else if (refused) {
       view.append(el("p", { class: "error" }, `Alexa refuses this answer: ${exchange.refusal}`));
     }
@@ -569,7 +573,7 @@
     }
     const summary = `Request and response: ${request.type || "?"}` +
       (request.intent ? ` ${request.intent.name}` : "") +
-      (request.dialogState ? ` (${request.dialogState})` : "") + ` → HTTP ${exchange.status}`;
+      (request.dialogState ? ` (${request.dialogState})` : "") + ` → ${answered}`;
     view.append(el("details", { class: "raw" },
       el("summary", {}, summary),
       el("h4", {}, "Request sent (signed with the development key)"),
