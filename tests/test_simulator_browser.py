@@ -997,3 +997,29 @@ def test_a_skill_that_did_not_answer_is_not_shown_as_an_http_status(page: Any) -
         "Request and response: LaunchRequest → no answer"
     )
     expect(skill).not_to_contain_text("HTTP 0")
+
+
+def test_a_long_image_url_not_shown_stays_inside_its_card(page: Any) -> None:
+    # The URL of an image not shown is named in the card: one long URL (Alexa allows 2000
+    # characters) ran out of the card, and the screen panel, in one unbroken line.
+    from playwright.sync_api import expect
+
+    url = "http://images.example.com/" + "a" * 600 + ".png"
+    card = {"type": "Standard", "title": "Long", "text": "x", "image": {"largeImageUrl": url}}
+    exchange = {
+        "request": {"type": "LaunchRequest"},
+        "status": 200,
+        "response": {"version": "1.0", "response": {"card": card, "shouldEndSession": True}},
+    }
+    state = {"locale": "en-US", "interfaces": ["AudioPlayer"], "screen": False, "session": None}
+    answered = {"turn": {"exchanges": [exchange], "notes": []}, "notes": [], "state": state}
+    page.route(
+        "**/_simulator/api/turn",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(answered)
+        ),
+    )
+    say(page, "open the lighthouse")
+    expect(page.locator("#screen .card-image-refused")).to_contain_text(url)
+    for card_view in (last_turn(page).locator(".card"), page.locator("#screen .card")):
+        assert card_view.evaluate("(card) => card.scrollWidth <= card.clientWidth")
