@@ -762,7 +762,7 @@ def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:
         first = turn(http, text="ask the lighthouse how is the sea")
         assert "The sea is calm" in spoken(first)[0]
         moved = turn(http, text="ask the other skill to say hello", skill=1)
-        assert moved["notes"] == ["now talking to the skill at /nested/other/"]
+        assert moved["notes"] == ["now talking to the skill at /nested/other/", "a new session"]
         assert spoken(moved) == ["Hello from the other skill."]
         assert moved["turn"]["exchanges"][0]["envelope"]["session"]["new"] is True
 
@@ -1425,3 +1425,27 @@ def test_each_turn_names_the_examples_of_the_skill_and_locale_it_talks_to(
     with _client(with_model(pki, directory)) as http:
         spoken_in = turn(http, action="configure", locale="en-GB")
         assert spoken_in["state"]["examples"][0] == "open sea light"
+
+
+def test_another_skill_chosen_is_a_new_session_noted_once(pki: TestPKI) -> None:
+    # Choosing another skill starts a new conversation, but "a new session" was noted only
+    # when the page's locale or device differed from the first ones (the new simulation being
+    # moved to them): the page then never played the stream held for the old session.
+    from starlette.applications import Starlette
+
+    from alexaskill import Skill, speak
+    from alexaskill.simulator import with_simulator
+
+    other = Skill("amzn1.ask.skill.other")
+    other.intent("Hello", utterances=["say hello"])(lambda: speak("Hello from the other skill."))
+    lighthouse = load_object(f"{SKILL_FILE}:skill")
+    app = Starlette(routes=[lighthouse.mount("/lighthouse"), other.mount("/other")])
+    screen = ["AudioPlayer", "Display"]
+    with _client(with_simulator(app, pki=pki)) as http:
+        turn(http, text="ask the lighthouse how is the sea")
+        moved = turn(http, action="configure", skill=1)
+        assert moved["notes"] == ["now talking to the skill at /other/", "a new session"]
+        turn(http, action="configure", skill=0, interfaces=screen)
+        back = turn(http, action="configure", skill=1, interfaces=screen)
+    assert back["notes"].count("a new session") == 1
+    assert back["notes"][:2] == ["now talking to the skill at /other/", "a new session"]

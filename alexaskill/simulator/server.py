@@ -71,6 +71,7 @@ _MAX_TEXT: Final = 2000
 ANSWER_WAIT: float = 10.0
 #: Pages remembered at once; the oldest is forgotten first.
 _MAX_SIMULATIONS: Final = 32
+_NEW: Final = "a new session"  # the note on which the page plays what it held for the old one
 
 
 class Simulator:
@@ -324,7 +325,7 @@ class Simulator:
     ) -> dict[str, Any]:
         notes: list[str] = []
         simulation = self._simulation(simulation_id, index, notes)
-        notes.extend(self._configure(simulation, locale, interfaces))
+        notes.extend(n for n in self._configure(simulation, locale, interfaces) if n not in notes)
         simulation.hold(player)
         turn: dict[str, Any] | None = None
         if action == "say":
@@ -406,8 +407,8 @@ class Simulator:
             )
         except (ConfigurationError, InteractionModelError) as exc:
             raise BadRequest(_model_problem(exc, self.locale)) from None
-        if known is not None:
-            notes.append(f"now talking to the skill at {self.targets[index].path}")
+        if known is not None:  # a new conversation, whatever the page's locale and device
+            notes.extend((f"now talking to the skill at {self.targets[index].path}", _NEW))
         self._simulations[simulation_id] = (index, simulation)
         while len(self._simulations) > _MAX_SIMULATIONS:
             self._simulations.popitem(last=False)
