@@ -1023,3 +1023,32 @@ def test_a_long_image_url_not_shown_stays_inside_its_card(page: Any) -> None:
     expect(page.locator("#screen .card-image-refused")).to_contain_text(url)
     for card_view in (last_turn(page).locator(".card"), page.locator("#screen .card")):
         assert card_view.evaluate("(card) => card.scrollWidth <= card.clientWidth")
+
+
+def test_a_locale_chosen_while_a_turn_is_answered_is_sent_after_it(page: Any) -> None:
+    # The page sends one request at a time: a locale (or device) chosen while a turn waited
+    # for the skill was never sent, the server's device left as it was; the audio player's
+    # events, which carry the page's choice, were then refused as "of a device since changed".
+    from playwright.sync_api import expect
+
+    held: list[Any] = []
+    sent: list[dict[str, Any]] = []
+
+    def hold_the_first(route: Any) -> None:
+        sent.append(json.loads(route.request.post_data or "{}"))
+        if not held:
+            held.append(route)  # answered below, once the locale is chosen
+        else:
+            route.continue_()
+
+    page.route("**/_simulator/api/turn", hold_the_first)
+    page.get_by_label("What you say to Alexa").fill("open the lighthouse")
+    page.keyboard.press("Enter")
+    expect(page.locator("body[data-busy]")).to_have_count(1)
+    page.get_by_label("Locale").select_option("en-GB")
+    held[0].continue_()
+    expect(page.locator("#history")).to_contain_text("now speaking en-GB")
+    assert [(body["action"], body["locale"]) for body in sent] == [
+        ("say", "en-US"),
+        ("configure", "en-GB"),
+    ]

@@ -21,6 +21,7 @@
     lastToken: null, // the token of the last stream that played (the context's AudioPlayer)
     events: Promise.resolve(), // the audio player's events, sent one after another
     examples: null, // the examples shown, as JSON
+    reconfigure: false, // a choice made while a turn was answered, to send after it
   };
 
   // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
@@ -689,7 +690,12 @@
   // --- the API ------------------------------------------------------------------------------
 
   async function call(action, text, userLine) {
-    if (state.busy) return;
+    if (state.busy) {
+      // A locale, device or skill chosen meanwhile is sent once the turn is over (else the
+      // server's device stays as it was, and refuses the audio player's events as changed).
+      if (action === "configure") state.reconfigure = true;
+      return;
+    }
     state.busy = true;
     document.body.dataset.busy = "true";
     setStatus("Waiting for the skill…");
@@ -738,6 +744,10 @@
     } finally {
       state.busy = false;
       delete document.body.dataset.busy;
+      if (state.reconfigure) {
+        state.reconfigure = false;
+        call("configure", "", null);
+      }
     }
   }
 
