@@ -1449,3 +1449,31 @@ def test_another_skill_chosen_is_a_new_session_noted_once(pki: TestPKI) -> None:
         back = turn(http, action="configure", skill=1, interfaces=screen)
     assert back["notes"].count("a new session") == 1
     assert back["notes"][:2] == ["now talking to the skill at /other/", "a new session"]
+
+
+def test_a_page_whose_conversation_the_server_forgot_is_told(pki: TestPKI) -> None:
+    # A server restarted (serve --reload, at each edit) or that talked to too many pages since
+    # started the page's conversation over without a word: the user's "yes" then went to no
+    # session, and the page still showed the one it had.
+    forgotten = (
+        "the server does not know this page's conversation (it restarted, or talked to many "
+        "other pages since): it starts over"
+    )
+    with _client(_served("skill", pki)) as http:
+        first = turn(http, text="ask the lighthouse how is the sea", continuing=False)
+        assert first["notes"] == []
+        known = turn(http, text="how is the sea", continuing=True)
+        assert known["notes"] == []
+    with _client(_served("skill", pki)) as http:  # the same page, the server started again
+        again = turn(http, text="how is the sea", continuing=True, interfaces=["Display"])
+        assert again["notes"][:2] == [forgotten, "a new session"]
+        assert again["notes"].count("a new session") == 1
+        event = turn(
+            http,
+            "audio",
+            simulation="another-page-01",
+            event="PlaybackStarted",
+            token="t",
+            continuing=True,
+        )
+        assert event["notes"][0] == forgotten

@@ -1052,3 +1052,24 @@ def test_a_locale_chosen_while_a_turn_is_answered_is_sent_after_it(page: Any) ->
         ("say", "en-US"),
         ("configure", "en-GB"),
     ]
+
+
+def test_the_page_tells_the_server_it_talked_to_it_before(page: Any) -> None:
+    # The server tells a page whose conversation it forgot (restarted, say) only when the page
+    # says it talked to it before: its first request does not, the next ones do.
+    from playwright.sync_api import expect
+
+    sent: list[dict[str, Any]] = []
+
+    def record(route: Any) -> None:
+        sent.append(json.loads(route.request.post_data or "{}"))
+        route.continue_()
+
+    page.route("**/_simulator/api/turn", record)
+    say(page, "open the lighthouse")
+    say(page, "how is the sea")
+    page.get_by_role("button", name="⏭ Next").click()
+    # (The skill's answer plays a stream, whose events follow: the first one is the button's.)
+    expect(page.locator("#history > li.turn.device").first).to_be_visible()
+    assert [body.get("continuing") for body in sent[:3]] == [False, True, True]
+    assert sent[2]["action"] == "button"

@@ -72,6 +72,10 @@ ANSWER_WAIT: float = 10.0
 #: Pages remembered at once; the oldest is forgotten first.
 _MAX_SIMULATIONS: Final = 32
 _NEW: Final = "a new session"  # the note on which the page plays what it held for the old one
+_LOST: Final = (
+    "the server does not know this page's conversation (it restarted, or talked to many other "
+    "pages since): it starts over"
+)
 
 
 class Simulator:
@@ -266,11 +270,17 @@ class Simulator:
 
         def work() -> dict[str, Any]:
             with self._lock:
+                # A page that talked to the server before, which no longer knows it: told.
+                lost = asked.get("continuing") is True and simulation_id not in self._simulations
                 if event is not None:
-                    return self._device(simulation_id, index, locale, interfaces, event)
-                return self._act(
-                    simulation_id, index, str(action), text, locale, interfaces, player
-                )
+                    done = self._device(simulation_id, index, locale, interfaces, event)
+                else:
+                    done = self._act(
+                        simulation_id, index, str(action), text, locale, interfaces, player
+                    )
+            if lost:
+                done["notes"] = [_LOST, _NEW, *(n for n in done["notes"] if n != _NEW)]
+            return done
 
         return await anyio.to_thread.run_sync(work)
 

@@ -22,6 +22,7 @@
     events: Promise.resolve(), // the audio player's events, sent one after another
     examples: null, // the examples shown, as JSON
     reconfigure: false, // a choice made while a turn was answered, to send after it
+    continuing: false, // whether the server has answered this page (and should know it)
   };
 
   // AudioPlayer.PlaybackNearlyFinished goes out this many seconds before a stream's end (a
@@ -708,7 +709,7 @@
           body: JSON.stringify({
             simulation: state.simulation, action, text,
             locale: state.locale, interfaces: state.interfaces, skill: state.skill,
-            player: playerState(),
+            player: playerState(), continuing: state.continuing,
           }),
         });
       } catch (error) {
@@ -729,6 +730,7 @@
         setStatus(reason, "error");
         return;
       }
+      state.continuing = true;
       for (const note of result.notes || []) addToHistory(noteItem(note));
       // A new session (asked for, or another device or locale): the old one is over.
       if (action === "new_session" || (result.notes || []).includes("a new session")) playHeld();
@@ -786,7 +788,7 @@
   function deviceEvent(fields, name, detail) {
     const body = {
       simulation: state.simulation, locale: state.locale, interfaces: state.interfaces,
-      skill: state.skill, ...fields,
+      skill: state.skill, continuing: state.continuing, ...fields,
     };
     state.events = state.events.then(() => sendDeviceEvent(body, name, detail)).catch((error) => {
       // The server answered (sendDeviceEvent says when it did not); this page failed to show it.
@@ -815,6 +817,7 @@
       addToHistory(noteItem(`${name} not sent: ${reason}`, "error"));
       return;
     }
+    state.continuing = true;
     for (const note of result.notes || []) addToHistory(noteItem(note));
     if (result.turn) {
       const item = turnView(result.turn, line, false);
