@@ -327,7 +327,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         plan = plans[0]
         envelope: Envelope | None = None
         try:
-            body, envelope = _decode(event)
+            body, envelope = _decode(event, skill)
             skill.check_skill_id(envelope)
         except RequestError as exc:
             # Its lines in the invocation's context, as all of them: they carry its id.
@@ -414,25 +414,26 @@ def decode_event(event: Any) -> Envelope:
     return _decode(event)[1]
 
 
-def _decode(event: Any) -> tuple[bytes, Envelope]:
-    """The event encoded, and decoded into an `Envelope`."""
+def _decode(event: Any, skill: LambdaSkill | None = None) -> tuple[bytes, Envelope]:
+    """The event encoded, and decoded into an `Envelope` (``skill``: whose id an error names)."""
     if not isinstance(event, dict):
-        raise MalformedRequestError(_not_alexa(event))
+        raise MalformedRequestError(_not_alexa(event, skill))
     body = _encode_event(event)
     try:
         return body, decode_envelope(body)
     except MalformedRequestError:
         if "request" in event:  # an Alexa request, malformed: what is wrong with it helps
             raise
-    raise MalformedRequestError(_not_alexa(event))
+    raise MalformedRequestError(_not_alexa(event, skill))
 
 
-def _not_alexa(event: Any) -> str:
+def _not_alexa(event: Any, skill: LambdaSkill | None) -> str:
+    ids = getattr(skill, "skill_ids", None)  # named (the first): a placeholder's is refused
+    command = f"alexaskill request LaunchRequest{f' --skill-id {min(ids)}' if ids else ''}"
     message = (
         f"malformed request: the Lambda event is not an Alexa request: {describe_event(event)}."
         " This handler answers the Alexa Skills Kit trigger's events; to test the function from"
-        " the Lambda console, give it an Alexa request (`alexaskill request LaunchRequest`"
-        " prints one)"
+        f" the Lambda console, give it an Alexa request (`{command}` prints one)"
     )
     if isinstance(event, dict) and "requestContext" in event:
         message += (

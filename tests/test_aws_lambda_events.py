@@ -203,3 +203,31 @@ def test_a_smart_home_directive_is_said_to_be_one(runtime: Runtime) -> None:
     message = error["errorMessage"]
     assert "smart home directive" in message and "custom skill" in message, message
     assert SECRET not in message
+
+
+def test_the_command_the_error_gives_prints_an_event_the_function_answers(
+    runtime: Runtime,
+) -> None:
+    # The command printed a request for the placeholder id, which the skill-id check refused
+    # next (its warning even suggested that id might be the skill's).
+    import io
+    import json
+    import shlex
+
+    from alexaskill.cli import main
+
+    ours = "amzn1.ask.skill.3f0c1a2b-4d5e-6f70-8192-a3b4c5d6e7f8"
+    skill = Skill([ours, "amzn1.ask.skill.ffffffff-4d5e-6f70-8192-a3b4c5d6e7f8"])
+    skill.launch(lambda: speak("Welcome."))
+    lambda_handler = handler(skill)
+    runtime.invoke(lambda_handler, CONSOLE)
+    [error] = runtime.errors
+    command = error["errorMessage"].split("(`")[1].split("`")[0]
+    assert command == f"alexaskill request LaunchRequest --skill-id {ours}"  # the first id
+    out = io.StringIO()
+    assert main(shlex.split(command)[1:], stdout=out, stderr=io.StringIO()) == 0
+    answer = lambda_handler(json.loads(out.getvalue()), None)
+    assert answer["response"]["outputSpeech"]["text"] == "Welcome."
+    # A skill that answers any id needs none.
+    runtime.invoke(handler(Skill("*")), CONSOLE)
+    assert "(`alexaskill request LaunchRequest` prints one)" in runtime.errors[-1]["errorMessage"]
