@@ -359,11 +359,19 @@ class Serving(DeadlineAnswering):
         named = exc.application_id if isinstance(exc, SkillIdError) else None
         if named is not None and self.skill_ids is not None:
             # The id it named and ours (no user data) tell a stray request from a mistyped id.
-            reason = (
-                f"{reason}: {named[:100]!r}, not {', '.join(sorted(self.skill_ids))} (if it is "
-                "this skill's id, as the developer console shows it, give it to "
-                "Skill(skill_id=...), or set ALEXASKILL_SKILL_ID for settings_from_env())"
-            )
+            ours = ", ".join(sorted(self.skill_ids))
+            if named == _PLACEHOLDER_ID:  # never a skill's: not to be set as this one's
+                first = min(self.skill_ids)
+                hint = (
+                    "the placeholder id of alexaskill's tools, never a skill's: make the request"
+                    f" with `alexaskill request TYPE --skill-id {first}`"
+                )
+            else:
+                hint = (
+                    "if it is this skill's id, as the developer console shows it, give it to "
+                    "Skill(skill_id=...), or set ALEXASKILL_SKILL_ID for settings_from_env()"
+                )
+            reason = f"{reason}: {named[:100]!r}, not {ours} ({hint})"
         detail = getattr(exc, "detail", None)  # a certificate download's error: what to check
         if detail:
             reason = f"{reason} ({detail})"
@@ -375,6 +383,9 @@ class Serving(DeadlineAnswering):
             )
 
 
+#: The id of requests made by alexaskill's tools without one (`alexaskill.testing.DEFAULT_SKILL_ID`,
+#: not imported: it loads the offline understanding).
+_PLACEHOLDER_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 #: Seconds between two warnings about refused requests of one kind (`Serving._warn_refused`).
 REFUSAL_WARNING_EVERY: Final = 10.0
 

@@ -231,3 +231,29 @@ def test_the_command_the_error_gives_prints_an_event_the_function_answers(
     # A skill that answers any id needs none.
     runtime.invoke(handler(Skill("*")), CONSOLE)
     assert "(`alexaskill request LaunchRequest` prints one)" in runtime.errors[-1]["errorMessage"]
+
+
+def test_an_event_for_the_tools_placeholder_id_is_not_said_to_maybe_be_the_skills(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `alexaskill request` without --skill-id names the placeholder: the warning suggested it
+    # might be the skill's own id, to set as ALEXASKILL_SKILL_ID (then every Alexa request fails).
+    import io
+    import json
+
+    from alexaskill.asgi import _PLACEHOLDER_ID
+    from alexaskill.cli import main
+    from alexaskill.exceptions import SkillIdError
+    from alexaskill.testing import DEFAULT_SKILL_ID
+
+    assert _PLACEHOLDER_ID == DEFAULT_SKILL_ID  # (kept apart: the tools' import is heavy)
+    ours = "amzn1.ask.skill.3f0c1a2b-4d5e-6f70-8192-a3b4c5d6e7f8"
+    out = io.StringIO()
+    assert main(["request", "LaunchRequest"], stdout=out, stderr=io.StringIO()) == 0
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    with pytest.raises(SkillIdError):
+        handler(Skill(ours))(json.loads(out.getvalue()), None)
+    [warning] = [r.getMessage() for r in caplog.records if "another skill" in r.getMessage()]
+    assert "ALEXASKILL_SKILL_ID" not in warning and "if it is this skill's id" not in warning
+    assert "placeholder id of alexaskill's tools" in warning
+    assert f"`alexaskill request TYPE --skill-id {ours}`" in warning
