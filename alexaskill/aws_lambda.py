@@ -438,8 +438,8 @@ def _not_alexa(event: Any, skill: LambdaSkill | None) -> str:
     if isinstance(event, dict) and "requestContext" in event:
         message += (
             ". Alexa's requests through API Gateway or a function URL are signed HTTPS requests:"
-            " serve the skill's ASGI app there (Mangum, the Lambda Web Adapter), which verifies"
-            " them"
+            " serve the skill's ASGI app there, which verifies them: `Mangum(skill,"
+            ' lifespan="off")` (README: AWS Lambda), or the Lambda Web Adapter'
         )
     return message
 
