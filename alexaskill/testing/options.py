@@ -53,7 +53,14 @@ def check_intent_named(
 ) -> None:
     """`ValueError` for an IntentRequest or CanFulfillIntentRequest whose ``intent`` field has
     no name: Alexa names the intent of each, and the skill would answer it with a 400. And
-    `TypeError` for a ``request_type`` that is no text, or a ``session`` that is no object."""
+    `TypeError` for a ``request_type`` that is no text, a ``session`` that is no object, or a
+    ``now`` field (no request has one: the client's clock dates its requests)."""
+    if "now" in fields:
+        raise TypeError(
+            "send() takes no now=: the client's clock dates its requests, TestClient(now=...); "
+            "a request of another time is timestamp='2026-11-27T09:30:00Z' (verified against "
+            "the client's clock: a stale one is refused)"
+        )
     if not isinstance(request_type, str) or not request_type:
         raise TypeError(
             f'send() takes the request type as a str ("LaunchRequest"), not {request_type!r}'
