@@ -40,7 +40,7 @@ from alexaskill.responses import (
     encode_response,
     speak,
 )
-from alexaskill.testing import RequestFactory, TestClient, intent_fields
+from alexaskill.testing import SCREEN, RequestFactory, TestClient, intent_fields
 
 SKILL_ID = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
@@ -1043,7 +1043,8 @@ def test_dynamic_entities_answer_only_an_intent_request(
     entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
     skill.on(request_type)(lambda: ask("Which fruit?", directives=[entities]))
     skill.intent("PickFruit")(lambda: ask("Which fruit?", directives=[entities]))
-    with TestClient(skill, raise_handler_errors=False) as client:
+    # (an ElementSelected comes from a device with a screen: Display)
+    with TestClient(skill, interfaces=SCREEN, raise_handler_errors=False) as client:
         other = client.send(request_type)
         intent = client.intent("PickFruit")
     assert [d["type"] for d in intent.json["response"]["directives"]] == [

@@ -29,3 +29,22 @@ def test_send_with_now_says_the_clock_is_the_clients() -> None:
             client.send("LaunchRequest", now=datetime.datetime.now(UTC))
     message = str(raised.value)
     assert "TestClient(now=" in message and "timestamp=" in message
+
+
+@pytest.mark.parametrize(
+    ("request_type", "interface"),
+    [
+        ("Alexa.Presentation.APL.UserEvent", "Alexa.Presentation.APL"),
+        ("Alexa.Presentation.APL.RuntimeError", "Alexa.Presentation.APL"),
+        ("Alexa.Presentation.APLT.UserEvent", "Alexa.Presentation.APLT"),
+        ("Display.ElementSelected", "Display"),
+    ],
+)
+def test_a_screen_event_comes_only_from_a_device_declaring_its_interface(
+    request_type: str, interface: str
+) -> None:
+    with TestClient(echo(request_type)) as client:  # a speaker: AudioPlayer only
+        with pytest.raises(ValueError, match=f"declares no {interface} interface"):
+            client.send(request_type)
+        client.interfaces = ("AudioPlayer", interface)
+        assert client.send(request_type).status_code == 200

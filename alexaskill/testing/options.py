@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from .alexa_api import FakeAlexaApi
 
@@ -106,16 +106,31 @@ def checked_id(field: str, value: object) -> str:
     return value
 
 
-#: The requests only a device declaring AudioPlayer sends: its player's events, its buttons.
-_AUDIO_PREFIXES = ("AudioPlayer.", "PlaybackController.")
+#: The requests only a device declaring an interface sends, by the prefix of their type: its
+#: player's events and buttons, the events of its screen's APL, APLT or Display documents.
+_SENT_WITH: Final = {
+    "AudioPlayer.": "AudioPlayer",
+    "PlaybackController.": "AudioPlayer",
+    "Alexa.Presentation.APL.": "Alexa.Presentation.APL",
+    "Alexa.Presentation.APLT.": "Alexa.Presentation.APLT",
+    "Alexa.Presentation.HTML.": "Alexa.Presentation.HTML",
+    "Display.": "Display",
+}
 
 
 def check_sent_by_device(request_type: str, interfaces: tuple[str, ...]) -> None:
-    """`ValueError` for an ``AudioPlayer.*`` event or ``PlaybackController.*`` press from a
-    device whose ``interfaces`` lack AudioPlayer: Alexa sends none from it."""
-    if request_type.startswith(_AUDIO_PREFIXES) and "AudioPlayer" not in interfaces:
-        raise ValueError(
-            f"{request_type}: the device declares no AudioPlayer interface (interfaces="
-            f"{interfaces!r}), and Alexa sends AudioPlayer events and PlaybackController "
-            "presses only from a device that plays the skill's streams: add AudioPlayer"
-        )
+    """`ValueError` for a request only a device declaring an interface ``interfaces`` lack
+    sends: an ``AudioPlayer.*`` event or ``PlaybackController.*`` press without AudioPlayer, an
+    APL (APLT, HTML) event without that interface, a ``Display.*`` one without Display."""
+    for prefix, interface in _SENT_WITH.items():
+        if request_type.startswith(prefix) and interface not in interfaces:
+            why = (
+                "AudioPlayer events and PlaybackController presses only from a device that "
+                "plays the skill's streams"
+                if interface == "AudioPlayer"
+                else f"{prefix}* requests only from a device showing the skill's documents"
+            )
+            raise ValueError(
+                f"{request_type}: the device declares no {interface} interface (interfaces="
+                f"{interfaces!r}), and Alexa sends {why}: add {interface}"
+            )
