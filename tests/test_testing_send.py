@@ -4,7 +4,6 @@ type, from the device that sends it, dated by one clock; clear errors for what A
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 
@@ -24,9 +23,8 @@ def echo(*types: str) -> Skill:
 
 
 def test_send_with_now_says_the_clock_is_the_clients() -> None:
-    with TestClient(echo("LaunchRequest")) as client:
-        with pytest.raises(TypeError) as raised:
-            client.send("LaunchRequest", now=datetime.datetime.now(UTC))
+    with TestClient(echo("LaunchRequest")) as client, pytest.raises(TypeError) as raised:
+        client.send("LaunchRequest", now=datetime.datetime.now(UTC))
     message = str(raised.value)
     assert "TestClient(now=" in message and "timestamp=" in message
 
@@ -48,3 +46,38 @@ def test_a_screen_event_comes_only_from_a_device_declaring_its_interface(
             client.send(request_type)
         client.interfaces = ("AudioPlayer", interface)
         assert client.send(request_type).status_code == 200
+
+
+def test_a_button_press_is_reported_at_the_requests_time() -> None:
+    from alexaskill.testing.request_defaults import default_fields
+
+    stamp = "2026-11-27T09:30:00Z"
+    fields = default_fields("GameEngine.InputHandlerEvent", {"timestamp": stamp})
+    [event] = fields["events"]
+    assert [press["timestamp"] for press in event["inputEvents"]] == [stamp]
+
+
+@pytest.mark.parametrize(
+    ("request_type", "status"),
+    [
+        ("Reminders.ReminderCreated", "ON"),
+        ("Reminders.ReminderUpdated", "ON"),
+        ("Reminders.ReminderStarted", "ON"),
+        ("Reminders.ReminderStatusChanged", "COMPLETED"),
+    ],
+)
+def test_a_reminder_event_says_the_reminders_status(request_type: str, status: str) -> None:
+    from alexaskill.testing.request_defaults import default_fields
+
+    body = default_fields(request_type)["body"]
+    assert body == {"alertToken": "reminderAlertToken", "status": status}
+
+
+def test_a_task_request_and_an_aplt_event_carry_their_fields() -> None:
+    from alexaskill.testing.request_defaults import default_fields
+
+    task = default_fields("Connections.Request")
+    assert task["name"] == "AMAZON.PrintPDF"
+    assert task["payload"]["@type"] == "PrintPDFRequest" and task["payload"]["url"]
+    aplt = default_fields("Alexa.Presentation.APLT.UserEvent")
+    assert sorted(aplt) == ["arguments", "token"]  # (no touch: no TouchWrapper source)

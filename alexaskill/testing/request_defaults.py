@@ -27,7 +27,11 @@ def _request_id() -> str:
     return f"amzn1.echo-api.request.{uuid.uuid4()}"
 
 
-def _exception() -> dict[str, Any]:
+#: A maker of the fields: called with the request's ``timestamp`` (the time Alexa made it).
+_Maker = Callable[[str], dict[str, Any]]
+
+
+def _exception(_now: str) -> dict[str, Any]:
     # The error of the skill's response Alexa could not use, and that request (`cause`).
     return {
         "error": {"type": "INVALID_RESPONSE", "message": "Invalid directive in the response"},
@@ -35,7 +39,7 @@ def _exception() -> dict[str, Any]:
     }
 
 
-def _purchase() -> dict[str, Any]:
+def _purchase(_now: str) -> dict[str, Any]:
     # The answer to the skill's Connections.SendRequest "Buy": the user bought the product.
     return {
         "name": "Buy",
@@ -45,7 +49,7 @@ def _purchase() -> dict[str, Any]:
     }
 
 
-def _user_event() -> dict[str, Any]:
+def _user_event(_now: str) -> dict[str, Any]:
     # A touch on a TouchWrapper whose onPress is SendEvent with one argument.
     return {
         "token": _DOCUMENT,
@@ -55,7 +59,7 @@ def _user_event() -> dict[str, Any]:
     }
 
 
-def _runtime_error() -> dict[str, Any]:
+def _runtime_error(_now: str) -> dict[str, Any]:
     return {
         "token": _DOCUMENT,
         "errors": [
@@ -69,7 +73,7 @@ def _runtime_error() -> dict[str, Any]:
     }
 
 
-def _resumed() -> dict[str, Any]:
+def _resumed(_now: str) -> dict[str, Any]:
     # The session paused for a Connections.StartConnection goes on: the task completed.
     return {
         "cause": {
@@ -81,11 +85,11 @@ def _resumed() -> dict[str, Any]:
     }
 
 
-def _event(body: dict[str, Any] | None = None) -> Callable[[], dict[str, Any]]:
-    """A skill, list or reminder event's fields: when it was made and sent (now), its body."""
+def _event(body: dict[str, Any] | None = None) -> _Maker:
+    """A skill, list or reminder event's fields: when it was made and sent (the request's
+    time), its body."""
 
-    def fields() -> dict[str, Any]:
-        now = timestamp()
+    def fields(now: str) -> dict[str, Any]:
         made = {"eventCreationTime": now, "eventPublishingTime": now}
         return made if body is None else {**made, "body": copy.deepcopy(body)}
 
@@ -95,7 +99,37 @@ def _event(body: dict[str, Any] | None = None) -> Callable[[], dict[str, Any]]:
 _ITEMS: Final = {"listId": "list", "listItemIds": ["item"]}
 _PERMISSIONS: Final = {"acceptedPermissions": [{"scope": "alexa::profile:email:read"}]}
 
-_DEFAULTS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
+
+def _print_task(_now: str) -> dict[str, Any]:
+    # Another skill asks this one, a provider of Amazon's predefined task, to print a PDF.
+    return {
+        "name": "AMAZON.PrintPDF",
+        "payload": {
+            "@type": "PrintPDFRequest",
+            "@version": "1",
+            "title": "Flywheel",
+            "description": "The flywheel's manual",
+            "url": "https://www.example.com/flywheel.pdf",
+        },
+    }
+
+
+def _button_press(now: str) -> dict[str, Any]:
+    # An Echo Button pressed, as the skill's StartInputHandler (that request) asked, at the
+    # moment the request reports it.
+    press = {"gadgetId": "amzn1.ask.gadget.button", "timestamp": now, "action": "down"}
+    return {
+        "originatingRequestId": _request_id(),
+        "events": [
+            {
+                "name": "buttonPressed",
+                "inputEvents": [{**press, "color": "FF0000", "feature": "press"}],
+            }
+        ],
+    }
+
+
+_DEFAULTS: Final[dict[str, _Maker]] = {
     "AlexaSkillEvent.SkillEnabled": _event(),
     "AlexaSkillEvent.SkillDisabled": _event(),
     "AlexaSkillEvent.SkillPermissionAccepted": _event(_PERMISSIONS),
@@ -106,33 +140,42 @@ _DEFAULTS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
     ),
     **{f"AlexaHouseholdListEvent.Items{what}": _event(_ITEMS) for what in _CHANGES},
     **{f"AlexaHouseholdListEvent.List{what}": _event({"listId": "list"}) for what in _CHANGES},
+    # A reminder's event says its status: ON until it is done (COMPLETED), as the Reminders
+    # API reports it; a deleted one has none.
     **{
-        f"Reminders.Reminder{what}": _event({"alertToken": "reminderAlertToken"})
-        for what in (*_CHANGES, "StatusChanged", "Started")
+        f"Reminders.Reminder{what}": _event({"alertToken": "reminderAlertToken", "status": "ON"})
+        for what in ("Created", "Updated", "Started")
     },
-    "Alexa.Authorization.Grant": lambda: {
+    "Reminders.ReminderDeleted": _event({"alertToken": "reminderAlertToken"}),
+    "Reminders.ReminderStatusChanged": _event(
+        {"alertToken": "reminderAlertToken", "status": "COMPLETED"}
+    ),
+    "Alexa.Authorization.Grant": lambda _now: {
         "body": {"grant": {"type": "OAuth2.AuthorizationCode", "code": "authorization-code"}}
     },
     "System.ExceptionEncountered": _exception,
     "Connections.Response": _purchase,
     "SessionResumedRequest": _resumed,
     "Alexa.Presentation.APL.UserEvent": _user_event,
+    # A character display has no touch: its document's SendEvent names no TouchWrapper.
+    "Alexa.Presentation.APLT.UserEvent": lambda _now: {"token": _DOCUMENT, "arguments": ["done"]},
     "Alexa.Presentation.APL.RuntimeError": _runtime_error,
-    "Alexa.Presentation.APL.LoadIndexListData": lambda: {
+    "Alexa.Presentation.APL.LoadIndexListData": lambda _now: {
         "token": _DOCUMENT,
         "correlationToken": "101",
         "listId": "list",
         "startIndex": 20,
         "count": 10,
     },
-    "Alexa.Presentation.APL.LoadTokenListData": lambda: {
+    "Alexa.Presentation.APL.LoadTokenListData": lambda _now: {
         "token": _DOCUMENT,
         "correlationToken": "101",
         "listId": "list",
         "pageToken": "nextPage",
     },
-    "Display.ElementSelected": lambda: {"token": "item_1"},
-    "CustomInterfaceController.EventsReceived": lambda: {
+    "Display.ElementSelected": lambda _now: {"token": "item_1"},
+    "Connections.Request": _print_task,
+    "CustomInterfaceController.EventsReceived": lambda _now: {
         "token": "eventHandlerToken",
         "events": [
             {
@@ -142,29 +185,12 @@ _DEFAULTS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
             }
         ],
     },
-    "CustomInterfaceController.Expired": lambda: {
+    "CustomInterfaceController.Expired": lambda _now: {
         "token": "eventHandlerToken",
         "expirationPayload": {},
     },
-    "Messaging.MessageReceived": lambda: {"message": {}},
-    "GameEngine.InputHandlerEvent": lambda: {
-        # An Echo Button pressed, as the skill's StartInputHandler (that request) asked.
-        "originatingRequestId": _request_id(),
-        "events": [
-            {
-                "name": "buttonPressed",
-                "inputEvents": [
-                    {
-                        "gadgetId": "amzn1.ask.gadget.button",
-                        "timestamp": timestamp(),
-                        "action": "down",
-                        "color": "FF0000",
-                        "feature": "press",
-                    }
-                ],
-            }
-        ],
-    },
+    "Messaging.MessageReceived": lambda _now: {"message": {}},
+    "GameEngine.InputHandlerEvent": _button_press,
 }
 
 #: The interfaces a device sending requests of a type declares, when none are given: an APL
@@ -180,13 +206,11 @@ _INTERFACES: Final = {
 def default_fields(request_type: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The fields (fresh ones) Alexa sends with a ``request_type`` request besides ``type``,
     ``requestId``, ``timestamp`` and ``locale``; none for a type with no more, or unknown. An
-    event is made and sent at the ``timestamp`` ``given`` (an ISO 8601 one), else now."""
+    event is made and sent (a button pressed) at the ``timestamp`` ``given`` (an ISO 8601 one),
+    else now."""
     make = _DEFAULTS.get(request_type)
-    fields = make() if make is not None else {}
     stamp = (given or {}).get("timestamp")
-    if isinstance(stamp, str) and "eventCreationTime" in fields:
-        fields.update(eventCreationTime=stamp, eventPublishingTime=stamp)
-    return fields
+    return make(stamp if isinstance(stamp, str) else timestamp()) if make is not None else {}
 
 
 def default_interfaces(request_type: str) -> tuple[str, ...]:
