@@ -81,3 +81,34 @@ def test_a_task_request_and_an_aplt_event_carry_their_fields() -> None:
     assert task["payload"]["@type"] == "PrintPDFRequest" and task["payload"]["url"]
     aplt = default_fields("Alexa.Presentation.APLT.UserEvent")
     assert sorted(aplt) == ["arguments", "token"]  # (no touch: no TouchWrapper source)
+
+
+def test_send_gives_a_request_the_fields_alexa_always_sends_with_its_type() -> None:
+    skill = echo("System.ExceptionEncountered", "Connections.Response", "Reminders.ReminderStarted")
+    moment = datetime.datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+    with TestClient(skill, now=lambda: moment) as client:
+        failed = client.send("System.ExceptionEncountered").request
+        bought = client.send("Connections.Response", name="Upsell").request
+        started = client.send("Reminders.ReminderStarted").request
+    assert failed is not None and bought is not None and started is not None
+    assert failed["error"]["type"] == "INVALID_RESPONSE" and "requestId" in failed["cause"]
+    # A field given replaces the default one of its name; the others stay.
+    assert bought["name"] == "Upsell" and bought["payload"]["purchaseResult"] == "ACCEPTED"
+    # An event is made and sent at the request's time, the client's clock.
+    assert started["timestamp"] == "2026-11-27T09:30:00Z"
+    assert started["eventCreationTime"] == started["eventPublishingTime"] == started["timestamp"]
+
+
+def test_the_request_factory_builds_the_same_fields() -> None:
+    from alexaskill.testing import RequestFactory
+
+    stamp = "2026-11-27T09:30:00Z"
+    request = RequestFactory().envelope("GameEngine.InputHandlerEvent", timestamp=stamp)["request"]
+    assert request["timestamp"] == stamp
+    assert request["events"][0]["inputEvents"][0]["timestamp"] == stamp
+    assert sorted(RequestFactory().envelope("LaunchRequest")["request"]) == [
+        "locale",
+        "requestId",
+        "timestamp",
+        "type",
+    ]

@@ -302,17 +302,15 @@ class RequestFactory:
         now: _dt.datetime | None = None,
         **fields: Any,
     ) -> dict[str, Any]:
-        """A request envelope of ``request_type`` with ``fields`` in its ``request`` object.
+        """A request envelope of ``request_type`` with ``fields`` in its ``request`` object, and
+        those Alexa always sends with the type unless given (`default_fields`: a purchase's
+        result, an error's cause, an event's times). A session is made up for request types
+        that come in one, unless ``session`` is given."""
+        from .request_defaults import default_fields  # (it imports this module)
 
-        A session is made up for request types that come in one, unless ``session`` is given.
-        """
-        request = {
-            "type": request_type,
-            "requestId": _new_id("amzn1.echo-api.request"),
-            "timestamp": timestamp(now),
-            "locale": self.locale,
-            **fields,
-        }
+        stamp = {"timestamp": timestamp(now)}
+        request = {"type": request_type, "requestId": _new_id("amzn1.echo-api.request"), **stamp}
+        request |= {"locale": self.locale, **default_fields(request_type, stamp | fields), **fields}
         envelope: dict[str, Any] = {"version": "1.0"}
         if session is not None:
             envelope["session"] = dict(session)
