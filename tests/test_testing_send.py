@@ -112,3 +112,28 @@ def test_the_request_factory_builds_the_same_fields() -> None:
         "timestamp",
         "type",
     ]
+
+
+def test_a_client_of_a_module_names_the_skill_in_it() -> None:
+    import types
+
+    module = types.ModuleType("app")
+    module.skill = echo("LaunchRequest")  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=r"a Skill.*not the module 'app'.*app\.skill"):
+        TestClient(module)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a Skill"):
+        TestClient(None)  # type: ignore[arg-type]
+
+
+def test_a_skill_id_that_is_no_text_is_refused_when_set() -> None:
+    with pytest.raises(TypeError, match="skill_id is an id"):
+        TestClient(echo("LaunchRequest"), skill_id=5)  # type: ignore[arg-type]
+    with TestClient(echo("LaunchRequest")) as client:
+        with pytest.raises(TypeError, match="skill_id is an id"):
+            client.skill_id = 5  # type: ignore[assignment]
+        assert client.launch().status_code == 200  # (the skill's own id kept)
+
+
+def test_send_refuses_a_type_field_that_would_change_the_request_type() -> None:
+    with TestClient(echo("LaunchRequest")) as client, pytest.raises(TypeError, match="type"):
+        client.send("LaunchRequest", type="IntentRequest")

@@ -120,7 +120,7 @@ class TestClient(Talking):
 
         if api is not None and api_data:
             raise TypeError(f"give api= or its data ({', '.join(api_data)}), not both")
-        check_options(api_data, TestClient.__init__)
+        check_options(skill, api_data, TestClient.__init__)
         #: The fake Alexa service APIs the skill's `AlexaApi` calls reach.
         self.api = api if api is not None else FakeAlexaApi(**api_data)
 
@@ -136,7 +136,7 @@ class TestClient(Talking):
         if skill_id is None:
             skill_id = min(skill.skill_ids) if skill.skill_ids else DEFAULT_SKILL_ID
         self.factory = RequestFactory(
-            skill_id=skill_id, locale=locale, interfaces=check_interfaces(interfaces)
+            checked_id("skill_id", skill_id), locale, interfaces=check_interfaces(interfaces)
         )
         if user_id is not None:
             self.factory.user_id = checked_id("user_id", user_id)
@@ -208,7 +208,7 @@ class TestClient(Talking):
 
     @skill_id.setter
     def skill_id(self, value: str) -> None:
-        self.factory.skill_id = value
+        self.factory.skill_id = checked_id("skill_id", value)
         self.new_session()
 
     @property

@@ -32,12 +32,26 @@ class SkillClientFactory(Protocol):
     def __call__(self, skill: Skill, **options: Any) -> TestClient: ...
 
 
-def check_options(api_data: Mapping[str, Any], init: Callable[..., None]) -> None:
-    """Refuse a keyword neither `TestClient` (whose ``__init__`` is ``init``) nor `FakeAlexaApi`
-    takes, naming the client (the data goes on to FakeAlexaApi, whose own TypeError would name
-    it instead) and a close one."""
+def check_options(skill: object, api_data: Mapping[str, Any], init: Callable[..., None]) -> None:
+    """Refuse a ``skill`` that is no `Skill` (the module holding one, most often: named), and a
+    keyword neither `TestClient` (whose ``__init__`` is ``init``) nor `FakeAlexaApi` takes,
+    naming the client (the data goes on to FakeAlexaApi, whose own TypeError would name it
+    instead) and a close one."""
     import difflib
     import inspect
+    import types
+
+    from ..app import Skill
+
+    if not isinstance(skill, Skill):
+        if isinstance(skill, types.ModuleType):
+            held = [name for name, value in vars(skill).items() if isinstance(value, Skill)]
+            module = skill.__name__
+            hint = f"; TestClient({module}.{held[0]})" if held else ""
+            what = f"the module {module.rsplit('.', 1)[-1]!r}{hint}"
+        else:
+            what = repr(skill)
+        raise TypeError(f"TestClient() tests a Skill (alexaskill.Skill), not {what}")
 
     known = {f.name for f in dataclasses.fields(FakeAlexaApi) if f.init}
     for name in api_data:
@@ -55,6 +69,11 @@ def check_intent_named(
     no name: Alexa names the intent of each, and the skill would answer it with a 400. And
     `TypeError` for a ``request_type`` that is no text, a ``session`` that is no object, or a
     ``now`` field (no request has one: the client's clock dates its requests)."""
+    if "type" in fields:
+        raise TypeError(
+            f"send() takes the request type as its first argument ({request_type!r}), not a "
+            "type= field"
+        )
     if "now" in fields:
         raise TypeError(
             "send() takes no now=: the client's clock dates its requests, TestClient(now=...); "
@@ -98,10 +117,11 @@ def checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None
 
 
 def checked_id(field: str, value: object) -> str:
-    """``value`` for the client's ``field`` (``user_id``, ``device_id``): `TypeError` unless it
-    is a str that is not empty, as Alexa's ids are (``amzn1.ask.account.…``)."""
+    """``value`` for the client's ``field`` (``user_id``, ``device_id``, ``skill_id``):
+    `TypeError` unless it is a str that is not empty, as Alexa's ids are
+    (``amzn1.ask.account.…``)."""
     if not isinstance(value, str) or not value:
-        shape = "device" if field == "device_id" else "account"
+        shape = {"device_id": "device", "skill_id": "skill"}.get(field, "account")
         raise TypeError(f"{field} is an id: a str such as 'amzn1.ask.{shape}.A1B2', not {value!r}")
     return value
 
