@@ -137,3 +137,24 @@ def test_a_skill_id_that_is_no_text_is_refused_when_set() -> None:
 def test_send_refuses_a_type_field_that_would_change_the_request_type() -> None:
     with TestClient(echo("LaunchRequest")) as client, pytest.raises(TypeError, match="type"):
         client.send("LaunchRequest", type="IntentRequest")
+
+
+def test_the_conversation_is_kept_and_built_again_for_another_locale() -> None:
+    skill = echo("LaunchRequest")
+    skill.intent("Help", utterances=["help me"])(lambda: None)
+    with TestClient(skill) as client:
+        first = client.conversation
+        assert client.conversation is first
+        assert first.understander.locale == "en-US"
+        client.locale = "en-GB"
+        assert client.conversation is not first
+        assert client.conversation.understander.locale == "en-GB"
+
+
+def test_send_envelope_sends_an_envelope_as_it_is() -> None:
+    with TestClient(echo("System.ExceptionEncountered")) as client:
+        envelope = client.factory.envelope("System.ExceptionEncountered")
+        del envelope["request"]["cause"]  # (a request send() would not build)
+        result = client.send_envelope(envelope)
+    assert result.status_code == 200 and client.last is result
+    assert result.request is not None and "cause" not in result.request
