@@ -158,3 +158,17 @@ def test_send_envelope_sends_an_envelope_as_it_is() -> None:
         result = client.send_envelope(envelope)
     assert result.status_code == 200 and client.last is result
     assert result.request is not None and "cause" not in result.request
+
+
+def test_a_player_that_is_no_device_player_is_refused_when_set() -> None:
+    with TestClient(echo("LaunchRequest")) as client:
+        with pytest.raises(TypeError, match="DevicePlayer"):
+            client.player = "ep-1"  # type: ignore[assignment]
+        assert client.launch().status_code == 200  # (the player kept)
+
+
+def test_send_envelope_of_text_says_it_takes_a_dict() -> None:
+    with TestClient(echo("LaunchRequest")) as client:
+        with pytest.raises(TypeError, match="a dict"):
+            client.send_envelope('{"version": "1.0"}')  # type: ignore[arg-type]
+        assert client.api.call_count == 0 and client.last is None  # (nothing sent)

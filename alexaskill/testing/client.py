@@ -20,6 +20,8 @@ from .options import (
     check_sent_by_device,
     checked_clock,
     checked_id,
+    checked_player,
+    envelope_body,
 )
 from .pki import TestPKI
 from .player import PLAYER_EVENTS, DevicePlayer
@@ -246,7 +248,7 @@ class TestClient(Talking):
 
     @player.setter
     def player(self, value: DevicePlayer) -> None:
-        self.factory.player = value
+        self.factory.player = checked_player(value)
 
     @property
     def user_id(self) -> str:
@@ -352,7 +354,7 @@ class TestClient(Talking):
 
     def send_envelope(self, envelope: Mapping[str, Any]) -> SkillResponse:
         """Sign ``envelope`` as Alexa would and send it."""
-        body = json.dumps(envelope, ensure_ascii=False).encode()
+        body = envelope_body(envelope)
         self._raised_answer = None
         try:
             result = self.post(body, self.pki.sign(body))
@@ -402,7 +404,7 @@ class TestClient(Talking):
         envelope = self.factory.envelope(
             request_type,
             session=session if session is not None else self._session_for(request_type),
-            now=self._clock(),
+            now=checked_clock(self._now),
             **fields,
         )
         grant_scopes(envelope, self.api.permissions)  # what the user granted, as Alexa says it
@@ -424,9 +426,6 @@ class TestClient(Talking):
                 "give token=..., or have the skill's AudioPlayer.Play start one first"
             )
         return self.send(f"AudioPlayer.{event}", **fields)
-
-    def _clock(self) -> _dt.datetime | None:
-        return checked_clock(self._now)
 
     def launch(self) -> SkillResponse:
         """Send a LaunchRequest ("Alexa, open …"), in the session open if any (``new`` false)."""
@@ -513,7 +512,7 @@ class TestClient(Talking):
             skill_id = self.skill_id
         refresh(
             envelope,
-            now=self._clock(),
+            now=checked_clock(self._now),
             skill_id=None if keep_skill_id else skill_id,
             locale=locale,
         )

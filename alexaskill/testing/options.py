@@ -1,15 +1,18 @@
 """What `TestClient` takes: the type of the ``skill_client`` fixture, the keyword check, the
 intent `TestClient.send` needs (`check_intent_named`), the device's requests
-(`check_sent_by_device`), its clock and ids (`checked_clock`, `checked_id`)."""
+(`check_sent_by_device`), its clock, ids and player (`checked_clock`, `checked_id`,
+`checked_player`), the envelope it sends as it is (`envelope_body`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from .alexa_api import FakeAlexaApi
+from .player import DevicePlayer
 
 if TYPE_CHECKING:
     from ..app import Skill
@@ -22,6 +25,8 @@ __all__ = [
     "check_sent_by_device",
     "checked_clock",
     "checked_id",
+    "checked_player",
+    "envelope_body",
 ]
 
 
@@ -154,3 +159,24 @@ def check_sent_by_device(request_type: str, interfaces: tuple[str, ...]) -> None
                 f"{request_type}: the device declares no {interface} interface (interfaces="
                 f"{interfaces!r}), and Alexa sends {why}: add {interface}"
             )
+
+
+def checked_player(value: object) -> DevicePlayer:
+    """``value`` for the client's ``player``: `TypeError` unless it is a `DevicePlayer`."""
+    if not isinstance(value, DevicePlayer):
+        raise TypeError(
+            f"client.player is the device's audio player, a DevicePlayer (DevicePlayer('ep-1', "
+            f"activity='PLAYING')), not {value!r}"
+        )
+    return value
+
+
+def envelope_body(envelope: object) -> bytes:
+    """The JSON body of ``envelope``, sent as it is: `TypeError` unless it is a dict (a
+    `Mapping`), as `TestClient.send_envelope` takes it (raw bytes go to ``post``)."""
+    if not isinstance(envelope, Mapping):
+        raise TypeError(
+            "send_envelope() takes a request envelope as a dict (json.loads(text) of JSON "
+            f"text; client.post(body, headers) sends bytes unsigned), not {type(envelope).__name__}"
+        )
+    return json.dumps(envelope, ensure_ascii=False).encode()
