@@ -172,3 +172,19 @@ def test_send_envelope_of_text_says_it_takes_a_dict() -> None:
         with pytest.raises(TypeError, match="a dict"):
             client.send_envelope('{"version": "1.0"}')  # type: ignore[arg-type]
         assert client.api.call_count == 0 and client.last is None  # (nothing sent)
+
+
+def test_a_clock_given_as_a_moment_says_it_is_a_function() -> None:
+    moment = datetime.datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+    with pytest.raises(TypeError, match=r"now=\.\.\.\) is a clock"):
+        TestClient(echo("LaunchRequest"), now=moment)  # type: ignore[arg-type]
+    skill = echo("LaunchRequest")
+    skill.intent("Help", utterances=["help me"])(lambda: None)
+    client = TestClient(skill, local_now=moment)  # type: ignore[arg-type]
+    with client, pytest.raises(TypeError, match=r"local_now=\.\.\.\) is a clock"):
+        client.say("help me")
+
+
+def test_interfaces_none_says_it_takes_a_list() -> None:
+    with pytest.raises(ValueError, match="a list of interface names"):
+        TestClient(echo("LaunchRequest"), interfaces=None)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ __all__ = [
     "check_intent_named",
     "check_options",
     "check_sent_by_device",
+    "checked_callable",
     "checked_clock",
     "checked_id",
     "checked_player",
@@ -111,7 +112,7 @@ def checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None
     datetime, for a naive one is no moment (Alexa's timestamps are in UTC)."""
     if now is None:
         return None
-    moment = now()
+    moment = checked_callable("now", now)()
     if not isinstance(moment, _dt.datetime) or moment.utcoffset() is None:
         raise TypeError(
             f"TestClient(now=...) must return an aware datetime, not {moment!r}: a time without "
@@ -119,6 +120,17 @@ def checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None
             "tzinfo=datetime.UTC); the user's local time for `say` is local_now=..."
         )
     return moment
+
+
+def checked_callable(option: str, clock: Callable[[], _dt.datetime]) -> Callable[[], _dt.datetime]:
+    """``clock``, the client's ``option`` (``now``, ``local_now``): `TypeError` unless it can be
+    called, as a moment given for the clock is not."""
+    if not callable(clock):
+        raise TypeError(
+            f"TestClient({option}=...) is a clock, a function giving the time "
+            f"(lambda: datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)), not {clock!r}"
+        )
+    return clock
 
 
 def checked_id(field: str, value: object) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..models import SCREEN_INTERFACES
+from .options import checked_callable
 from .requests import device_time
 from .response import SkillResponse
 
@@ -140,7 +141,7 @@ class Talking:
         time zone, the fake API's ``time_zone`` (UTC when it has none), as `AlexaApi.now` and
         ``today`` read it in the skill."""
         if self.local_now is not None:
-            return self.local_now()
+            return checked_callable("local_now", self.local_now)()
         now = None if self._now is None else self._now()
         return device_time(now, self.api.time_zone)
 
