@@ -188,3 +188,19 @@ def test_a_clock_given_as_a_moment_says_it_is_a_function() -> None:
 def test_interfaces_none_says_it_takes_a_list() -> None:
     with pytest.raises(ValueError, match="a list of interface names"):
         TestClient(echo("LaunchRequest"), interfaces=None)  # type: ignore[arg-type]
+
+
+def test_the_failure_of_an_answer_names_every_violation_in_it() -> None:
+    from alexaskill.directives import AudioPlayer, Dialog
+    from alexaskill.exceptions import RuleViolation
+    from alexaskill.responses import Response
+
+    skill = Skill(SKILL_ID)
+    entities = Dialog.UpdateDynamicEntities("REPLACE", {"Fruit": ["apple"]})
+    play = AudioPlayer.Play("https://cdn.example.com/a.mp3", "t")
+    skill.launch(lambda: Response(directives=(entities, play), should_end_session=False))
+    with TestClient(skill) as client, pytest.raises(RuleViolation) as raised:
+        client.launch()
+    notes = "\n".join(raised.value.__notes__)
+    assert "Dialog.UpdateDynamicEntities" in str(raised.value)
+    assert "1 more rule violation in this answer" in notes and "AudioPlayer.Play" in notes

@@ -93,7 +93,8 @@ def failure_to_raise(
 ) -> Exception | None:
     """What the test client raises for one answer, noted as raised by it (once: an instance
     raised again keeps its one note): the handler's ``error``, else the first of the
-    ``violations``, else Alexa's ``refusal``; None if none."""
+    ``violations`` (the others, and a ``refusal``, in a note), else Alexa's ``refusal``; None
+    if none."""
     if error is not None:
         raised: Exception = error
         hears = "the apology"
@@ -110,6 +111,13 @@ def failure_to_raise(
         return None
     if any(note.startswith(_NOTED) for note in getattr(raised, "__notes__", ())):
         return raised  # (an instance raised again: noted once, not once per request)
+    # What the test's failure would not say otherwise: only the first is raised.
+    others = [str(each) for each in violations if each is not raised]
+    if others:
+        more = f"{len(others)} more rule violation{'s' if len(others) > 1 else ''}"
+        raised.add_note(f"{more} in this answer: " + "; ".join(others))
+    if refusal is not None and raised is not error and violations:
+        raised.add_note(f"and Alexa would refuse this answer: {refusal}")
     raised.add_note(
         f"{_NOTED}, although Alexa would hear {hears}; "
         "TestClient(raise_handler_errors=False) returns the answer instead, with "
