@@ -204,3 +204,10 @@ def test_the_failure_of_an_answer_names_every_violation_in_it() -> None:
     notes = "\n".join(raised.value.__notes__)
     assert "Dialog.UpdateDynamicEntities" in str(raised.value)
     assert "1 more rule violation in this answer" in notes and "AudioPlayer.Play" in notes
+
+
+def test_an_audio_event_with_token_none_is_refused_as_one_without_a_token() -> None:
+    with TestClient(echo("AudioPlayer.PlaybackStarted")) as client:
+        with pytest.raises(ValueError, match="give token="):
+            client.audio_event("PlaybackStarted", token=None)
+        assert client.last is None  # (nothing sent)

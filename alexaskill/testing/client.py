@@ -416,11 +416,12 @@ class TestClient(Talking):
         ``"PlaybackFailed"``) about the stream it holds: `send` of ``AudioPlayer.<event>``.
 
         ``fields`` replace the player's (``offsetInMilliseconds=…``, a PlaybackFailed's
-        ``error``). `ValueError` when the player holds no stream and no ``token`` is given.
+        ``error``). `ValueError` when the player holds no stream and no ``token`` is given (or
+        ``token=None``: Alexa names the stream of every event).
         """
         if event not in PLAYER_EVENTS:
             raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
-        if "token" not in fields and self.factory.player.token is None:
+        if fields.get("token", self.factory.player.token) is None:  # (token=None: none)
             raise ValueError(
                 f"AudioPlayer.{event} is about the stream the player holds, and it holds none: "
                 "give token=..., or have the skill's AudioPlayer.Play start one first"
