@@ -211,3 +211,19 @@ def test_an_audio_event_with_token_none_is_refused_as_one_without_a_token() -> N
         with pytest.raises(ValueError, match="give token="):
             client.audio_event("PlaybackStarted", token=None)
         assert client.last is None  # (nothing sent)
+
+
+def test_a_player_field_set_to_what_no_device_reports_is_refused() -> None:
+    from alexaskill.testing import DevicePlayer
+
+    player = DevicePlayer("ep-1", activity="PLAYING")
+    with pytest.raises(ValueError, match="PAUSED"):
+        player.activity = "paused"  # (case matters: a skill comparing to PAUSED never matches)
+    with pytest.raises(ValueError, match="offset_in_milliseconds"):
+        player.offset_in_milliseconds = -1
+    with pytest.raises(ValueError, match="offset_in_milliseconds"):
+        DevicePlayer("ep-1", offset_in_milliseconds="95000")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="token"):
+        player.token = 42  # type: ignore[assignment]
+    player.activity, player.offset_in_milliseconds, player.token = "PAUSED", 95_000, None
+    assert player.context() == {"playerActivity": "PAUSED"}

@@ -117,9 +117,18 @@ class DevicePlayer:
     #: that does not follow the stream last queued): ``alexaskill chat`` shows each once.
     ignored: list[str] = field(default_factory=list, init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.activity not in ACTIVITIES:
-            raise ValueError(f"activity is {self.activity!r}; use one of {', '.join(ACTIVITIES)}")
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Checked whenever set (a test sets them: ``client.player.activity = "PAUSED"``), as
+        # Alexa reports them: a skill comparing with PAUSED never matches "paused".
+        if name == "activity" and value not in ACTIVITIES:
+            raise ValueError(f"activity is {value!r}; use one of {', '.join(ACTIVITIES)}")
+        if name == "offset_in_milliseconds" and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            raise ValueError(f"offset_in_milliseconds is {value!r}: a number of ms, 0 or more")
+        if name == "token" and value is not None and not isinstance(value, str):
+            raise ValueError(f"token is {value!r}: the stream's token (a str), or None")
+        super().__setattr__(name, value)
 
     def context(self) -> dict[str, Any]:
         """``context.AudioPlayer`` of a request from this device."""
@@ -168,7 +177,9 @@ class DevicePlayer:
         queued = QueuedStream(
             stream["token"],
             stream.get("url") if isinstance(stream.get("url"), str) else None,
-            offset if isinstance(offset, int) else 0,
+            offset
+            if isinstance(offset, int) and not isinstance(offset, bool) and offset >= 0
+            else 0,
         )
         behavior = directive.get("playBehavior", "REPLACE_ALL")
         if behavior == "ENQUEUE":
@@ -325,8 +336,8 @@ class DevicePlayer:
                 self.token, self.url = token, None
                 self.offset_in_milliseconds = 0
         offset = fields.get("offsetInMilliseconds", self.offset_in_milliseconds)
-        if isinstance(offset, int) and not isinstance(offset, bool):
-            self.offset_in_milliseconds = offset
+        if isinstance(offset, int) and not isinstance(offset, bool) and offset >= 0:
+            self.offset_in_milliseconds = offset  # (a bad one given is sent, not held)
         before = self.context()
         self.activity = PLAYER_EVENTS[event]
         self.paused_for_session = False  # the test says what the player does
