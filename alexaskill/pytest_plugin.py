@@ -60,12 +60,17 @@ def skill_client(test_pki: TestPKI) -> Iterator[SkillClientFactory]:
     yield make
     # Every client is closed, even after one failed at its close (a late progressive
     # response): each gives its skill back its own verifier and store. The first failure is
-    # the test's error.
-    failures: list[BaseException] = []
+    # the test's error, noting the others.
+    failures: list[Exception] = []
     while clients:
         try:
             clients.pop().__exit__(None, None, None)
         except Exception as exc:
             failures.append(exc)
     if failures:
-        raise failures[0]
+        first, *others = failures
+        if others:
+            told = "; ".join(f"{type(each).__name__}: {each}" for each in others)
+            which = "client failed at its" if len(others) == 1 else "clients failed at their"
+            first.add_note(f"{len(others)} more {which} close: {told}")
+        raise first

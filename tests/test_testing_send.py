@@ -10,6 +10,8 @@ import pytest
 from alexaskill import Skill
 from alexaskill.testing import TestClient
 
+pytest_plugins = ["pytester"]
+
 SKILL_ID = "amzn1.ask.skill.77777777-7777-7777-7777-777777777777"
 UTC = datetime.UTC
 
@@ -227,3 +229,31 @@ def test_a_player_field_set_to_what_no_device_reports_is_refused() -> None:
         player.token = 42  # type: ignore[assignment]
     player.activity, player.offset_in_milliseconds, player.token = "PAUSED", 95_000, None
     assert player.context() == {"playerActivity": "PAUSED"}
+
+
+def test_the_plugin_reports_every_client_that_failed_at_its_close(
+    pytester: pytest.Pytester,
+) -> None:
+    # The teardown raised the first failure and dropped the others without a word.
+    pytester.makepyfile(
+        test_closing="""
+        from alexaskill import Skill
+
+        def test_two_clients_fail_at_their_close(skill_client):
+            for name in ("first", "second"):
+                client = skill_client(Skill(f"amzn1.ask.skill.{name}"))
+
+                def late(when="", name=name):
+                    raise RuntimeError(f"late progressive of the {name} client")
+
+                client._check_late_progressive = late
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-q")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*RuntimeError: late progressive of the second client*",
+            "*1 more client failed at its close: RuntimeError: late progressive of the first*",
+        ]
+    )
