@@ -388,14 +388,14 @@ class TestClient(Talking):
     def send(
         self, request_type: str, *, session: Mapping[str, Any] | None = None, **fields: Any
     ) -> SkillResponse:
-        """Send a request of any type, with ``fields`` in its ``request`` object.
+        """Send a request of any type, with ``fields`` in its ``request`` object, and those
+        Alexa always sends with the type that are not given (`RequestFactory.envelope`).
 
-        An ``AudioPlayer.*`` event comes from the client's `player`: its ``token`` and
-        ``offsetInMilliseconds`` unless given, and the player takes the activity it reports.
-        `ValueError` for one, or a ``PlaybackController.*`` press, from a device that does not
-        declare AudioPlayer: Alexa sends none from it; for an ``IntentRequest`` (or
-        ``CanFulfillIntentRequest``) without ``intent={"name": …}``.
-        """
+        An ``AudioPlayer.*`` event comes from the client's `player` (its ``token`` and
+        ``offsetInMilliseconds`` unless given; it takes the activity reported). `ValueError` for
+        a request no device lacking its interface sends (`check_sent_by_device`: AudioPlayer,
+        APL, Display), or an ``IntentRequest`` (``CanFulfillIntentRequest``) without
+        ``intent={"name": …}``; `TypeError` for a ``type`` or ``now`` field."""
         check_intent_named(request_type, fields, session)
         check_sent_by_device(request_type, self.interfaces)
         event = request_type.removeprefix("AudioPlayer.")
