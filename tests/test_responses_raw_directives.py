@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import speak
+from alexaskill import ask, speak
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import encode_response
 
@@ -51,3 +51,95 @@ def test_a_valid_video_launch_written_as_a_dict_goes_as_written() -> None:
     )
     sent = json.loads(encode_response(speak("Here it is", directives=[written])))
     assert sent["response"]["directives"] == [written]
+
+
+def _entities(**written: Any) -> dict[str, Any]:
+    return {"type": "Dialog.UpdateDynamicEntities", **written}
+
+
+_FRUIT: Any = [{"name": "Fruit", "values": [{"id": "a", "name": {"value": "apple"}}]}]
+
+
+@pytest.mark.parametrize(
+    ("directive", "said"),
+    [
+        (_entities(updateBehavior="REPLACE"), r"REPLACE needs at least one type"),
+        (_entities(updateBehavior="REPLACE", types=[]), r"REPLACE needs at least one type"),
+        (_entities(updateBehavior="REPLACE", types={"Fruit": ["apple"]}), r"types must be a list"),
+        (_entities(updateBehavior="REPLACE", types=["Fruit"]), r"types\[0\] must be an object"),
+        (
+            _entities(updateBehavior="REPLACE", types=[{"values": _FRUIT[0]["values"]}]),
+            r"types\[0\]\.name must be a non-empty str, not None",
+        ),
+        (
+            _entities(updateBehavior="REPLACE", types=[{"name": "Fruit", "values": []}]),
+            r"types\[0\]\.values must be a non-empty list",
+        ),
+        (
+            _entities(updateBehavior="REPLACE", types=[{"name": "Fruit", "values": ["apple"]}]),
+            r"types\[0\]\.values\[0\] must be an object",
+        ),
+        (
+            _entities(
+                updateBehavior="REPLACE", types=[{"name": "Fruit", "values": [{"name": "apple"}]}]
+            ),
+            r"types\[0\]\.values\[0\]\.name must be an object",
+        ),
+        (
+            _entities(
+                updateBehavior="REPLACE",
+                types=[{"name": "Fruit", "values": [{"name": {"synonyms": ["pome"]}}]}],
+            ),
+            r"types\[0\]\.values\[0\]\.name\.value must be a non-empty str, not None",
+        ),
+        (
+            _entities(
+                updateBehavior="REPLACE",
+                types=[
+                    {"name": "Fruit", "values": [{"name": {"value": "apple", "synonyms": "x"}}]}
+                ],
+            ),
+            r"types\[0\]\.values\[0\]\.name\.synonyms must be a list of str",
+        ),
+        (
+            _entities(
+                updateBehavior="REPLACE",
+                types=[{"name": "Fruit", "values": [{"id": 7, "name": {"value": "apple"}}]}],
+            ),
+            r"types\[0\]\.values\[0\]\.id must be a non-empty str, not 7",
+        ),
+        (_entities(updateBehavior="CLEAR", types=_FRUIT), r"CLEAR takes no types"),
+    ],
+)
+def test_dynamic_entities_written_as_a_dict_are_checked_as_the_typed_ones(
+    directive: dict[str, Any], said: str
+) -> None:
+    # Dialog.UpdateDynamicEntities("REPLACE", {}) is refused, and so are values without a name;
+    # written as a dict, only its updateBehavior was checked: a REPLACE with no types, or types
+    # Alexa cannot read, went out, and Alexa refused the whole response.
+    with pytest.raises(
+        ResponseError, match=rf"^directives\[0\]: Dialog\.UpdateDynamicEntities {said}"
+    ):
+        ask("Which?", directives=[directive])
+
+
+def test_valid_dynamic_entities_written_as_a_dict_go_as_written() -> None:
+    replace = _entities(
+        updateBehavior="REPLACE",
+        types=[
+            {
+                "name": "Fruit",
+                "values": [
+                    {"id": "a", "name": {"value": "apple", "synonyms": ["pome"]}},
+                    {"name": {"value": "pear"}},
+                ],
+            }
+        ],
+    )
+    for written in (
+        replace,
+        _entities(updateBehavior="CLEAR"),
+        _entities(updateBehavior="CLEAR", types=[]),
+    ):
+        sent = json.loads(encode_response(ask("Which?", directives=[written])))
+        assert sent["response"]["directives"] == [written]

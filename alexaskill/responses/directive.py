@@ -162,16 +162,65 @@ _UPDATE_BEHAVIORS: Final = ("REPLACE", "CLEAR")
 
 
 def _check_dynamic_entities(field: str, index: int, directive: Mapping[str, Any]) -> None:
-    """Raise `ResponseError` where a ``Dialog.UpdateDynamicEntities`` written as a mapping has
-    no ``updateBehavior`` Alexa knows. Only that: the mapping is the caller's JSON, and Amazon's
-    limits on the number of types, values and synonyms are not checked anywhere (their figures
-    could not be confirmed from Amazon's "Use Dynamic Entities for Customized Interactions")."""
+    """Raise `ResponseError` where a ``Dialog.UpdateDynamicEntities`` written as a mapping breaks
+    a rule its typed form keeps: an ``updateBehavior`` Alexa knows; with ``REPLACE``, ``types``
+    a non-empty list of ``{"name", "values"}``, each value ``{"id"?, "name": {"value",
+    "synonyms"?}}`` (Amazon's ask-sdk-model, ``er.dynamic``), at least one value a type; with
+    ``CLEAR``, no types. Amazon's limits on the number of types, values and synonyms are not
+    checked anywhere (their figures could not be confirmed from Amazon's "Use Dynamic Entities
+    for Customized Interactions")."""
+    where = f"{field}[{index}]: Dialog.UpdateDynamicEntities"
     behavior = directive.get("updateBehavior")
     if behavior not in _UPDATE_BEHAVIORS:
         raise ResponseError(
-            f"{field}[{index}]: Dialog.UpdateDynamicEntities updateBehavior is {behavior!r}; "
-            f"use one of {', '.join(_UPDATE_BEHAVIORS)}"
+            f"{where} updateBehavior is {behavior!r}; use one of {', '.join(_UPDATE_BEHAVIORS)}"
         )
+    types = directive.get("types")
+    if behavior == "CLEAR":
+        if types:
+            raise ResponseError(f"{where} CLEAR takes no types")
+        return
+    if types is None or (isinstance(types, list) and not types):
+        raise ResponseError(f"{where} REPLACE needs at least one type")
+    error = _entity_types_error(types)
+    if error is not None:
+        raise ResponseError(f"{where} {error}")
+
+
+def _entity_types_error(types: object) -> str | None:
+    """Where and what is wrong in the first member of a written ``types`` list Alexa cannot
+    read, or None."""
+    if not isinstance(types, list):
+        return f"types must be a list of slot types, not {type(types).__name__}"
+    for at, item in enumerate(types):
+        here = f"types[{at}]"
+        if not isinstance(item, Mapping):
+            return f'{here} must be an object {{"name", "values"}}, not {type(item).__name__}'
+        if not isinstance(item.get("name"), str) or not item["name"]:
+            return f"{here}.name must be a non-empty str, not {item.get('name')!r}"
+        values = item.get("values")
+        if not isinstance(values, list) or not values:
+            return f"{here}.values must be a non-empty list of values, not {values!r}"[:200]
+        for number, value in enumerate(values):
+            there = f"{here}.values[{number}]"
+            if not isinstance(value, Mapping):
+                return f'{there} must be an object {{"id", "name"}}, not {type(value).__name__}'
+            if value.get("id") is not None and (
+                not isinstance(value["id"], str) or not value["id"]
+            ):
+                return f"{there}.id must be a non-empty str, not {value['id']!r}"
+            name = value.get("name")
+            if not isinstance(name, Mapping):
+                kind = type(name).__name__
+                return f'{there}.name must be an object {{"value", "synonyms"}}, not {kind}'
+            if not isinstance(name.get("value"), str) or not name["value"]:
+                return f"{there}.name.value must be a non-empty str, not {name.get('value')!r}"
+            synonyms = name.get("synonyms")
+            if synonyms is not None and (
+                not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms)
+            ):
+                return f"{there}.name.synonyms must be a list of str, not {synonyms!r}"[:200]
+    return None
 
 
 #: The field naming the slot of a dialog directive that asks about one (Amazon's Dialog
