@@ -1599,3 +1599,13 @@ def test_a_value_json_changes_nested_deeper_than_python_calls_go_is_refused() ->
     for _ in range(sys.getrecursionlimit() + 50):
         fine = (fine,)
     check_as_written("d", {"v": fine}, {"v": None})  # nothing JSON changes: nothing said
+
+
+def test_consent_card_permissions_are_no_mapping() -> None:
+    # A dict is iterable over its keys: {"alexa::profile:email:read": True} went out as the one
+    # scope, its values dropped unsaid (and {"scopes": [...]} as the scope "scopes").
+    for written in ({"alexa::profile:email:read": True}, {"scopes": ["alexa::profile:email:read"]}):
+        with pytest.raises(
+            ResponseError, match=r"card\.permissions must be a list of scopes, not dict"
+        ):
+            AskForPermissionsConsentCard(written)  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import msgspec
@@ -197,7 +197,8 @@ class AskForPermissionsConsentCard(Card, tag="AskForPermissionsConsent", frozen=
     def __post_init__(self) -> None:
         if isinstance(self.permissions, str):
             raise ResponseError("card.permissions must be a list of scopes, not one string")
-        if not isinstance(self.permissions, Iterable):  # None was a TypeError "not iterable"
+        # None was a TypeError "not iterable"; a mapping would give its keys, its values lost.
+        if not isinstance(self.permissions, Iterable) or isinstance(self.permissions, Mapping):
             kind = type(self.permissions).__name__
             raise ResponseError(f"card.permissions must be a list of scopes, not {kind}")
         permissions = tuple(self.permissions)
