@@ -73,6 +73,28 @@ def _text_lines(markup: str) -> list[str]:
 PROBLEM_WITH_RESPONSE: Final = "There was a problem with the requested skill's response."
 
 
+#: The tags of Amazon's SSML reference, which Alexa speaks (``<speak>`` at the root alone).
+_SSML_TAGS: Final = frozenset(
+    {
+        "amazon:domain",
+        "amazon:effect",
+        "amazon:emotion",
+        "audio",
+        "break",
+        "emphasis",
+        "lang",
+        "p",
+        "phoneme",
+        "prosody",
+        "s",
+        "say-as",
+        "sub",
+        "voice",
+        "w",
+    }
+)
+
+
 class _DoctypeFound(Exception):
     """Raised by `ssml_error`'s parser at a DOCTYPE, to stop there."""
 
@@ -82,10 +104,12 @@ def ssml_error(markup: str) -> str | None:
 
     Alexa parses SSML as XML: a tag left open or closed out of order, a bare ``&`` or ``<``, an
     entity other than XML's five (``&eacute;``), a character XML cannot hold (a control
-    character, a lone surrogate: reported, never raised), a DOCTYPE, or a root other than
-    ``<speak>`` fails the response, and the user hears "There was a problem with the requested
+    character, a lone surrogate: reported, never raised), a DOCTYPE, a root other than
+    ``<speak>``, or a tag Amazon's SSML reference does not list (`_SSML_TAGS`: a typo such as
+    ``<emphais>``, W3C's ``<mark>``, Amazon Polly's ``<amazon:breath>``, a ``<speak>`` inside
+    the root) fails the response, and the user hears "There was a problem with the requested
     skill's response". The builders of `alexaskill.ssml` never produce such markup; a hand-written
-    ``Ssml("…")`` can. Tag names and attributes are not checked here. The test tools
+    ``Ssml("…")`` can. Attributes are not checked here. The test tools
     (`alexaskill.testing`, ``alexaskill chat``, ``replay`` and the simulator) call this on every
     answer; the app does not.
     """
@@ -93,10 +117,13 @@ def ssml_error(markup: str) -> str | None:
 
     parser = expat.ParserCreate()
     roots: list[str] = []
+    unknown: list[str] = []
 
     def start(name: str, attributes: object) -> None:
         if not roots:
             roots.append(name)
+        elif not unknown and name not in _SSML_TAGS:
+            unknown.append(name)
 
     def doctype(*declaration: object) -> None:
         raise _DoctypeFound  # read no further: its entities (&name;) would be expanded
@@ -116,6 +143,12 @@ def ssml_error(markup: str) -> str | None:
         return "a DOCTYPE (<!DOCTYPE …>): Alexa's SSML takes none"
     if roots != ["speak"]:
         return f"the root element is <{roots[0]}>, not <speak>"
+    if unknown:
+        where = ", but at the root" if unknown[0] == "speak" else ""
+        return (
+            f"<{unknown[0]}> is no SSML tag Alexa knows{where} (Amazon's SSML reference: "
+            f"{', '.join(sorted(_SSML_TAGS))})"
+        )
     return None
 
 

@@ -798,3 +798,36 @@ def test_hand_written_prosody_within_the_limits_is_sent(markup: str) -> None:
 
     speech = speak(ssml.Ssml(markup)).output_speech
     assert speech is not None and getattr(speech, "ssml", None) == markup
+
+
+@pytest.mark.parametrize(
+    ("markup", "tag"),
+    [
+        ("<speak>Hi <emphais>there</emphais></speak>", "emphais"),  # a typo of <emphasis>
+        ('<speak>Hi <mark name="here"/>there</speak>', "mark"),  # W3C SSML's, not Alexa's
+        ("<speak>Hi <amazon:breath/>there</speak>", "amazon:breath"),  # Amazon Polly's
+        ("<speak><p>Hi <b>there</b></p></speak>", "b"),  # HTML
+        ("<speak>Hi <speak>there</speak></speak>", "speak"),  # the root, only at the root
+    ],
+)
+def test_a_tag_alexa_does_not_know_is_said(markup: str, tag: str) -> None:
+    # The tags of Amazon's SSML reference: an answer with another was said to be fine by the
+    # test tools (only its XML was checked), and Alexa refused it.
+    found = ssml.ssml_error(markup)
+    assert found is not None and found.startswith(f"<{tag}> is no SSML tag Alexa knows"), found
+    said = {"type": "SSML", "ssml": markup}
+    assert ssml.response_ssml_error({"outputSpeech": said}) == f"outputSpeech.ssml: {found}"
+
+
+def test_every_tag_of_amazons_reference_is_known() -> None:
+    markup = (
+        '<speak><p><s>Hi <amazon:domain name="news">a</amazon:domain>'
+        '<amazon:effect name="whispered">b</amazon:effect>'
+        '<amazon:emotion name="excited" intensity="low">c</amazon:emotion>'
+        '<audio src="soundbank://soundlibrary/x/y"/><break time="1s"/>'
+        '<emphasis level="strong">d</emphasis><lang xml:lang="fr-FR">e</lang>'
+        '<phoneme alphabet="ipa" ph="pekan">f</phoneme><prosody rate="slow">g</prosody>'
+        '<say-as interpret-as="digits">12</say-as><sub alias="h">i</sub>'
+        '<voice name="Hans">j</voice><w role="amazon:VB">k</w></s></p></speak>'
+    )
+    assert ssml.ssml_error(markup) is None
